@@ -1,0 +1,37 @@
+# Thin wrapper over Meson: `make`, `make test`, `make demo`, `make bench`.
+BUILD ?= build
+PYTEST = /usr/bin/python3 -m pytest
+
+.PHONY: all test unit integration demo bench clean format
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+# Unit tests (under ASan/UBSan, in their own build dir) first, then the integration tests,
+# whose pytest summary is the last thing printed.
+test: all
+	$(MAKE) unit
+	$(MAKE) integration
+
+unit:
+	[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-asan
+	meson test -C build-asan --print-errorlogs
+
+integration: all
+	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) $(PYTEST) -v tests/integration
+
+demo: all
+	./scripts/demo.sh
+
+bench: all
+	./bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: cryo show DIR [--json]\n"
+	"\n"
+	"Describe the image in DIR: tasks and threads, memory mappings with sizes, files and\n"
+	"descriptors.\n"
+	"\n"
+	"  -j, --json  machine-readable output\n"
+	"  -h, --help  this help\n";
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct cryo_ctx *ctx;
+	bool json = false;
+	char *text;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "cryo show: one image directory is required\n\n%s", usage);
+		return 2;
+	}
+	ctx = cli_ctx(0);
+	r = cryo_image_describe(ctx, argv[optind], json, &text);
+	if (r < 0) {
+		fprintf(stderr, "cryo show: %s\n", cryo_ctx_errmsg(ctx));
+		cryo_ctx_free(ctx);
+		return 1;
+	}
+	fputs(text, stdout);
+	if (json)
+		putchar('\n');
+	free(text);
+	cryo_ctx_free(ctx);
+	return 0;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: cryo <command> [options]\n"
+	"\n"
+	"Checkpoint and restore Linux process trees.\n"
+	"\n"
+	"commands:\n"
+	"  dump     checkpoint a process tree into an image directory\n"
+	"  restore  bring a tree back from an image, with its PIDs\n"
+	"  show     describe what an image holds\n"
+	"  check    list the kernel features cryo relies on\n"
+	"\n"
+	"Run `cryo <command> --help` for a command's options.\n";
+
+static void log_stderr(void *userdata, int level, const char *msg)
+{
+	static const char *const names[] = {[3] = "error", [4] = "warning", [6] = "info",
+					    [7] = "debug"};
+
+	fprintf(stderr, "cryo: %s: %s\n", level < 8 && names[level] ? names[level] : "log", msg);
+}
+
+struct cryo_ctx *cli_ctx(int verbosity)
+{
+	struct cryo_ctx *ctx;
+	int level = verbosity >= 2 ? CRYO_LOG_DEBUG : verbosity == 1 ? CRYO_LOG_INFO : CRYO_LOG_WARN;
+
+	if (cryo_ctx_new(&ctx) < 0) {
+		fprintf(stderr, "cryo: out of memory\n");
+		exit(1);
+	}
+	/* Errors are printed by the command from cryo_ctx_errmsg(); log warnings and up. */
+	cryo_ctx_set_log(ctx, level, log_stderr, NULL);
+	return ctx;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{"dump", cmd_dump},
+		{"restore", cmd_restore},
+		{"show", cmd_show},
+		{"check", cmd_check},
+	};
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("cryo 0.1.0\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "cryo: unknown command \"%s\"\n\n%s", argv[1], usage);
+	return 2;
+}

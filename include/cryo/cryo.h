@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryo — checkpoint and restore of Linux process trees.
+ *
+ * The engine's only public header. Every fallible call takes a context and returns 0 (or a
+ * count) on success and a negative errno on failure; the failure's message, which names the
+ * pid, descriptor, mapping or file involved, is read back with cryo_ctx_errmsg().
+ *
+ * Option structs begin with their own size so that they can grow without breaking callers:
+ * initialise them with the matching CRYO_*_OPTS_INIT macro.
+ */
+#ifndef CRYO_CRYO_H
+#define CRYO_CRYO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CRYO_API __attribute__((visibility("default")))
+
+/* Log levels, as syslog orders them. */
+enum cryo_log_level {
+	CRYO_LOG_ERROR = 3,
+	CRYO_LOG_WARN = 4,
+	CRYO_LOG_INFO = 6,
+	CRYO_LOG_DEBUG = 7,
+};
+
+struct cryo_ctx;
+
+typedef void (*cryo_log_fn)(void *userdata, int level, const char *msg);
+
+/* Creates a context (error slot and log sink). The caller owns it: free with cryo_ctx_free(). */
+CRYO_API int cryo_ctx_new(struct cryo_ctx **ret_ctx);
+CRYO_API void cryo_ctx_free(struct cryo_ctx *ctx);
+
+/* The message of the last failure on this context, or "" if none. Valid until the next call. */
+CRYO_API const char *cryo_ctx_errmsg(const struct cryo_ctx *ctx);
+
+/* Installs a log sink for messages at or above (numerically at or below) `level`. The library
+ * is silent without one. */
+CRYO_API void cryo_ctx_set_log(struct cryo_ctx *ctx, int level, cryo_log_fn fn, void *userdata);
+
+struct cryo_dump_opts {
+	size_t size;        /* sizeof(struct cryo_dump_opts) */
+	pid_t pid;          /* root of the tree to checkpoint */
+	const char *dir;    /* image directory, created if missing */
+	bool leave_running; /* resume the tree after the dump instead of killing it */
+};
+#define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
+
+/*
+ * Checkpoints the tree rooted at opts->pid into opts->dir. Returns 0 only once the image is
+ * complete and synced to disk; then the tree is killed, or resumed with leave_running. On
+ * failure the tree is resumed untouched.
+ */
+CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts);
+
+struct cryo_restore_opts {
+	size_t size;     /* sizeof(struct cryo_restore_opts) */
+	const char *dir; /* image directory; never modified by a restore */
+};
+#define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
+
+/*
+ * Restores the tree in opts->dir with its original PIDs and TIDs. On success the tree runs and
+ * its root, a child of the caller, is returned in *ret_root. A restore that fails part-way kills
+ * every task it created. The caller must be single-threaded (the restore forks).
+ */
+CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			  pid_t *ret_root);
+
+/*
+ * Describes the image in `dir`: human-readable text, or JSON when `json` is set. On success
+ * *ret_text is a NUL-terminated string the caller frees with free().
+ */
+CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool json,
+				 char **ret_text);
+
+struct cryo_feature {
+	const char *name;   /* short name, e.g. "clone3-set-tid" */
+	const char *detail; /* what it is for, or why it is missing */
+	bool present;
+	bool required; /* the engine cannot work without it */
+};
+
+/*
+ * Probes each kernel feature the engine relies on. On success *ret_features is an array of
+ * *ret_count entries that the caller frees with cryo_features_free().
+ */
+CRYO_API int cryo_check_features(struct cryo_ctx *ctx, struct cryo_feature **ret_features,
+				 size_t *ret_count);
+CRYO_API void cryo_features_free(struct cryo_feature *features, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading small files (mostly /proc) and writing files whole. */
+#ifndef CRYO_BASE_FILEIO_H
+#define CRYO_BASE_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads all of `path` (relative to `dirfd`, or AT_FDCWD) into a NUL-terminated buffer the
+ * caller frees. Returns the length or a negative errno. */
+ssize_t read_file_at(int dirfd, const char *path, char **ret_buf);
+
+/* Formats a path and reads it, as read_file_at(AT_FDCWD, ...). */
+__attribute__((format(printf, 2, 3))) ssize_t read_file_fmt(char **ret_buf, const char *fmt, ...);
+
+/* Writes all `len` bytes, retrying on short writes and EINTR. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Reads exactly `len` bytes at `off`; -EIO on a short file. */
+int pread_all(int fd, void *buf, size_t len, off_t off);
+
+/* Writes `len` bytes to `dirfd/name` through a temporary file, fsync and rename, so a reader
+ * sees the old content or the whole new one. */
+int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len);
+
+/* readlink() into a malloc'd string. */
+int readlink_malloc(const char *path, char **ret);
+
+#endif

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
+
+#include "cleanup.h"
+#include "fileio.h"
+#include "proc.h"
+
+void proc_maps_free(struct proc_map *maps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(maps[i].path);
+	free(maps);
+}
+
+static int parse_map_line(char *line, struct proc_map *m)
+{
+	unsigned long long start, end, pgoff, ino;
+	unsigned maj, min;
+	char perms[5];
+	int pos = 0;
+
+	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &pgoff, &maj,
+		   &min, &ino, &pos) < 7)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	m->start = start;
+	m->end = end;
+	m->pgoff = pgoff;
+	m->dev = makedev(maj, min);
+	m->ino = ino;
+	m->prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+		  (perms[2] == 'x' ? PROT_EXEC : 0);
+	m->shared = perms[3] == 's';
+	if (pos && line[pos]) {
+		m->path = strdup(line + pos);
+		if (!m->path)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_t *ret_n)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct proc_map *maps = NULL;
+	size_t n = 0, cap = 0;
+	char *line, *save = NULL;
+	ssize_t len;
+
+	if (pid)
+		len = read_file_fmt(&buf, "/proc/%d/%s", pid, with_flags ? "smaps" : "maps");
+	else
+		len = read_file_fmt(&buf, "/proc/self/%s", with_flags ? "smaps" : "maps");
+	if (len < 0)
+		return len;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		/* smaps interleaves "Key: value" lines; a mapping line starts with hex-hex. */
+		if (with_flags && !strncmp(line, "VmFlags:", 8)) {
+			if (n)
+				snprintf(maps[n - 1].vmflags, sizeof(maps[n - 1].vmflags), "%s",
+					 line + 8);
+			continue;
+		}
+		if (!isxdigit((unsigned char)line[0]) || !strchr(line, '-') ||
+		    (with_flags && strchr(line, ':') && strchr(line, ':') < strchr(line, ' ')))
+			continue;
+		if (n == cap) {
+			struct proc_map *nm;
+
+			cap = cap ? cap * 2 : 64;
+			nm = realloc(maps, cap * sizeof(*maps));
+			if (!nm) {
+				proc_maps_free(maps, n);
+				return -ENOMEM;
+			}
+			maps = nm;
+		}
+		if (parse_map_line(line, &maps[n]) < 0)
+			continue;
+		n++;
+	}
+	*ret_maps = maps;
+	*ret_n = n;
+	return 0;
+}
+
+int proc_status_field(const char *status, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+	const char *p = status;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ':') {
+			const char *v = p + klen + 1, *e;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			e = strchrnul(v, '\n');
+			snprintf(buf, size, "%.*s", (int)(e - v), v);
+			return 0;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -ENOENT;
+}
+
+int proc_stat_fields(const char *stat, char ret_comm[16], char **fields, int max)
+{
+	const char *open = strchr(stat, '('), *close = strrchr(stat, ')');
+	char *p;
+	int n = 0;
+
+	if (!open || !close || close < open)
+		return -EINVAL;
+	snprintf(ret_comm, 16, "%.*s", (int)(close - open - 1), open + 1);
+	p = (char *)close + 1;
+	while (n < max) {
+		while (*p == ' ')
+			p++;
+		if (!*p || *p == '\n')
+			break;
+		fields[n++] = p;
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return n;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int proc_list_numeric(const char *dir, int **ret, size_t *ret_n)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		if (n == cap) {
+			int *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[n++] = atoi(de->d_name);
+	}
+	qsort(v, n, sizeof(*v), cmp_int);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Parsers for /proc/PID files: maps, status, stat. */
+#ifndef CRYO_BASE_PROC_H
+#define CRYO_BASE_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_map {
+	uint64_t start, end, pgoff;
+	uint32_t prot;     /* PROT_* */
+	bool shared;       /* 's' in the perms column */
+	uint64_t dev, ino; /* makedev(major, minor) */
+	char *path;        /* the name column, or NULL: a path, [heap], "/x (deleted)"... */
+	char vmflags[128]; /* smaps' VmFlags, when read from smaps */
+};
+
+/* Parses /proc/PID/smaps (with_flags) or /proc/PID/maps. pid 0 means self. The caller frees
+ * with proc_maps_free(). */
+int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_t *ret_n);
+void proc_maps_free(struct proc_map *maps, size_t n);
+
+/* Returns the value after "Key:" in /proc/PID/status (or the task's), copied to buf. */
+int proc_status_field(const char *status, const char *key, char *buf, size_t size);
+
+/* Splits /proc/PID/stat after the comm field: fields[0] is field 3 (state). Returns the count.
+ * comm (without parentheses) is copied to ret_comm (16 bytes). */
+int proc_stat_fields(const char *stat, char ret_comm[16], char **fields, int max);
+
+/* Lists the numeric entries of a /proc directory (tasks, fds), sorted ascending. */
+int proc_list_numeric(const char *dir, int **ret, size_t *ret_n);
+
+#endif

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Descriptors. Descriptors of any tasks that share one open file description (dup, fork,
+ * SCM_RIGHTS) must share one again after restore, with its offset and flags: kcmp(KCMP_FILE)
+ * tells which do. Pipes keep the bytes buffered in them: a read end of our own, opened through
+ * /proc/PID/fd/N, lets tee(2) copy them out without consuming them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "dump.h"
+
+#define LOG_PREFIX "dump-files: "
+
+struct fd_seen {
+	pid_t pid;
+	int fd;
+	uint32_t file_id;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct files_state {
+	struct fd_seen *seen;
+	size_t nseen;
+};
+
+static int add_file(struct img *img, const struct img_file *f)
+{
+	struct img_file *nf = realloc(img->files, (img->nfiles + 1) * sizeof(*nf));
+
+	if (!nf)
+		return -ENOMEM;
+	img->files = nf;
+	img->files[img->nfiles] = *f;
+	img->files[img->nfiles].id = img->nfiles + 1;
+	return ++img->nfiles;
+}
+
+static int read_pipe_data(struct cryo_ctx *ctx, pid_t pid, int fd, struct img_pipe *p)
+{
+	_cleanup_close_ int rd = -1;
+	int tmp[2] = {-1, -1};
+	char path[64];
+	ssize_t n;
+	int size, r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (rd < 0)
+		return cryo_err(ctx, -errno, "open pipe fd %d of pid %d for reading", fd, pid);
+	size = fcntl(rd, F_GETPIPE_SZ);
+	if (size < 0)
+		return cryo_err(ctx, -errno, "size of pipe fd %d of pid %d", fd, pid);
+	p->size = size;
+	p->data = malloc(size);
+	if (!p->data)
+		return -ENOMEM;
+	if (pipe2(tmp, O_NONBLOCK | O_CLOEXEC) < 0)
+		return cryo_err(ctx, -errno, "pipe");
+	if (fcntl(tmp[1], F_SETPIPE_SZ, size) < 0) {
+		r = cryo_err(ctx, -errno, "grow a pipe to %d bytes", size);
+		goto out;
+	}
+	n = tee(rd, tmp[1], size, SPLICE_F_NONBLOCK);
+	if (n < 0 && errno != EAGAIN) {
+		r = cryo_err(ctx, -errno, "copy the bytes in pipe fd %d of pid %d", fd, pid);
+		goto out;
+	}
+	while (n > 0 && p->data_len < (uint32_t)n) {
+		ssize_t got = read(tmp[0], p->data + p->data_len, n - p->data_len);
+
+		if (got <= 0) {
+			r = cryo_err(ctx, got < 0 ? -errno : -EIO, "read pipe copy");
+			goto out;
+		}
+		p->data_len += got;
+	}
+out:
+	close(tmp[0]);
+	close(tmp[1]);
+	return r;
+}
+
+static int note_pipe(struct cryo_ctx *ctx, struct img *img, pid_t pid, int fd, uint64_t ino)
+{
+	struct img_pipe *np;
+	int r;
+
+	if (img_find_pipe(img, ino))
+		return 0;
+	np = realloc(img->pipes, (img->npipes + 1) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	img->pipes = np;
+	np = &img->pipes[img->npipes];
+	memset(np, 0, sizeof(*np));
+	np->ino = ino;
+	img->npipes++;
+	r = read_pipe_data(ctx, pid, fd, np);
+	if (r < 0)
+		return r;
+	log_debug(ctx, "pipe %llu: %u bytes buffered", (unsigned long long)ino, np->data_len);
+	return 0;
+}
+
+static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state *fs,
+		       struct img_task *t, int fd, struct img_fd *out)
+{
+	_cleanup_free_ char *link = NULL, *info = NULL;
+	struct img_file f = {0};
+	char path[64], buf[64];
+	struct stat st;
+	ssize_t len;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->pid, fd);
+	r = readlink_malloc(path, &link);
+	if (r < 0)
+		return cryo_err(ctx, r, "read fd %d of pid %d", fd, t->pid);
+	if (stat(path, &st) < 0)
+		return cryo_err(ctx, -errno, "stat fd %d of pid %d (%s)", fd, t->pid, link);
+	len = read_file_fmt(&info, "/proc/%d/fdinfo/%d", t->pid, fd);
+	if (len < 0)
+		return cryo_err(ctx, len, "read fdinfo %d of pid %d", fd, t->pid);
+	if (proc_status_field(info, "flags", buf, sizeof(buf)) < 0)
+		return cryo_err(ctx, -EINVAL, "fdinfo %d of pid %d has no flags", fd, t->pid);
+	f.flags = strtoul(buf, NULL, 8);
+	out->fd = fd;
+	out->cloexec = f.flags & O_CLOEXEC;
+	f.flags &= ~O_CLOEXEC;
+	if (proc_status_field(info, "pos", buf, sizeof(buf)) == 0)
+		f.pos = strtoull(buf, NULL, 10);
+
+	/* A description already seen through another descriptor? */
+	for (size_t i = 0; i < fs->nseen; i++) {
+		struct fd_seen *s = &fs->seen[i];
+
+		if (s->dev != st.st_dev || s->ino != st.st_ino)
+			continue;
+		if (syscall(SYS_kcmp, s->pid, t->pid, KCMP_FILE, s->fd, fd) == 0) {
+			out->file_id = s->file_id;
+			return 0;
+		}
+	}
+
+	if (!strncmp(link, "pipe:[", 6)) {
+		f.type = FILE_PIPE;
+		f.pipe_ino = st.st_ino;
+		r = note_pipe(ctx, img, t->pid, fd, st.st_ino);
+		if (r < 0)
+			return r;
+	} else if (link[0] == '/' && !strstr(link, " (deleted)")) {
+		f.type = S_ISFIFO(st.st_mode) ? FILE_FIFO : FILE_REG;
+		if (f.type == FILE_FIFO) {
+			f.pipe_ino = st.st_ino;
+			r = note_pipe(ctx, img, t->pid, fd, st.st_ino);
+			if (r < 0)
+				return r;
+		} else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISCHR(st.st_mode)) {
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"fd %d of pid %d (%s) is a kind of file cryo cannot restore "
+					"yet",
+					fd, t->pid, link);
+		}
+	} else {
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is %s, which cryo cannot restore yet", fd, t->pid,
+				link);
+	}
+	f.path = TAKE_PTR(link);
+	r = add_file(img, &f);
+	if (r < 0) {
+		free(f.path);
+		return r;
+	}
+	out->file_id = r;
+	{
+		struct fd_seen *ns = realloc(fs->seen, (fs->nseen + 1) * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		fs->seen = ns;
+		fs->seen[fs->nseen++] = (struct fd_seen){t->pid, fd, out->file_id, st.st_dev,
+							 st.st_ino};
+	}
+	return 0;
+}
+
+/* An anonymous pipe needs both ends inside the tree: one end alone would be restored as a new
+ * pipe that nobody outside holds. */
+static int check_pipes_closed(struct cryo_ctx *ctx, const struct img *img)
+{
+	for (uint32_t i = 0; i < img->npipes; i++) {
+		bool rd = false, wr = false;
+		const struct img_file *any = NULL;
+
+		for (uint32_t j = 0; j < img->nfiles; j++) {
+			const struct img_file *f = &img->files[j];
+
+			if (f->type != FILE_PIPE || f->pipe_ino != img->pipes[i].ino)
+				continue;
+			any = f;
+			rd |= (f->flags & O_ACCMODE) == O_RDONLY;
+			wr |= (f->flags & O_ACCMODE) == O_WRONLY;
+		}
+		if (any && !(rd && wr)) {
+			for (uint32_t k = 0; k < img->ntasks; k++)
+				for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
+					if (img->tasks[k].fds[l].file_id == any->id)
+						return cryo_err(
+							ctx, -EOPNOTSUPP,
+							"fd %d of pid %d is a pipe whose %s end is "
+							"outside the dumped tree (redirect it to a "
+							"file, or dump the process at the other end "
+							"too)",
+							img->tasks[k].fds[l].fd, img->tasks[k].pid,
+							rd ? "write" : "read");
+		}
+	}
+	return 0;
+}
+
+int dump_files(struct cryo_ctx *ctx, struct img *img)
+{
+	struct files_state fs = {0};
+	int r = 0;
+
+	for (uint32_t i = 0; i < img->ntasks && r >= 0; i++) {
+		struct img_task *t = &img->tasks[i];
+		_cleanup_free_ int *fds = NULL;
+		char dir[64];
+		size_t n;
+
+		snprintf(dir, sizeof(dir), "/proc/%d/fd", t->pid);
+		r = proc_list_numeric(dir, &fds, &n);
+		if (r < 0) {
+			r = cryo_err(ctx, r, "list descriptors of pid %d", t->pid);
+			break;
+		}
+		t->fds = calloc(n + 1, sizeof(*t->fds));
+		if (!t->fds) {
+			r = -ENOMEM;
+			break;
+		}
+		for (size_t j = 0; j < n && r >= 0; j++) {
+			r = dump_one_fd(ctx, img, &fs, t, fds[j], &t->fds[j]);
+			if (r >= 0)
+				t->nfds = j + 1;
+		}
+	}
+	free(fs.seen);
+	if (r < 0)
+		return r;
+	return check_pipes_closed(ctx, img);
+}

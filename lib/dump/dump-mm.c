@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mappings and private pages. Which pages to save comes from /proc/PID/pagemap: every present
+ * or swapped page of a private anonymous mapping, and of a private file mapping only the pages
+ * that are no longer the file's (copied on write: the "file page" bit is clear). Page contents
+ * are read from /proc/PID/mem in large sequential chunks and written to pages-PID.img, which
+ * stays page-aligned so that restore can read it straight into the restored memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "dump.h"
+#include "image/pagemap.h"
+
+#define LOG_PREFIX "dump-mm: "
+
+#define PM_PRESENT (1ULL << 63)
+#define PM_SWAP    (1ULL << 62)
+#define PM_FILE    (1ULL << 61)
+
+#define COPY_CHUNK (8UL << 20)
+
+static bool has_flag(const char *vmflags, const char *flag)
+{
+	for (const char *p = vmflags; (p = strstr(p, flag)); p += 2)
+		if ((p == vmflags || p[-1] == ' ') && (p[2] == ' ' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
+/* Mapping kinds cryo cannot bring back yet are refused here, naming the mapping. */
+static int classify(struct cryo_ctx *ctx, pid_t pid, const struct proc_map *m, struct img_vma *v)
+{
+	const char *path = m->path;
+
+	v->start = m->start;
+	v->end = m->end;
+	v->pgoff = m->pgoff * 1; /* bytes already */
+	v->prot = m->prot;
+	v->shared = m->shared;
+	if (has_flag(m->vmflags, "dc"))
+		v->advice |= VMA_ADV_DONTFORK;
+	if (has_flag(m->vmflags, "dd"))
+		v->advice |= VMA_ADV_DONTDUMP;
+	if (has_flag(m->vmflags, "hg"))
+		v->advice |= VMA_ADV_HUGEPAGE;
+	if (has_flag(m->vmflags, "nh"))
+		v->advice |= VMA_ADV_NOHUGEPAGE;
+	if (has_flag(m->vmflags, "wf"))
+		v->advice |= VMA_ADV_WIPEONFORK;
+	if (has_flag(m->vmflags, "gd"))
+		v->advice |= VMA_ADV_GROWSDOWN;
+	if (has_flag(m->vmflags, "lo"))
+		v->advice |= VMA_ADV_LOCKED;
+	if (path && (!strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vvar_vclock]"))) {
+		v->kind = VMA_VDSO;
+		return (v->name = strdup(path)) ? 0 : -ENOMEM;
+	}
+	if (path && !strcmp(path, "[vsyscall]")) {
+		v->kind = VMA_VSYSCALL;
+		return (v->name = strdup(path)) ? 0 : -ENOMEM;
+	}
+	if (has_flag(m->vmflags, "ht"))
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#llx-%#llx is hugetlbfs, not supported yet", pid,
+				(unsigned long long)m->start, (unsigned long long)m->end);
+	if (has_flag(m->vmflags, "io") || has_flag(m->vmflags, "pf"))
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#llx-%#llx maps device memory (%s)", pid,
+				(unsigned long long)m->start, (unsigned long long)m->end,
+				path ? path : "anonymous");
+	if (has_flag(m->vmflags, "ss"))
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#llx-%#llx is a shadow stack, not supported yet",
+				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+
+	if (!path || !strcmp(path, "[heap]") || !strncmp(path, "[stack", 6) ||
+	    !strncmp(path, "[anon:", 6)) {
+		if (m->shared)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is shared anonymous memory, "
+					"not supported yet",
+					pid, (unsigned long long)m->start,
+					(unsigned long long)m->end);
+		v->kind = VMA_ANON;
+		if (path && !(v->name = strdup(path)))
+			return -ENOMEM;
+		return 0;
+	}
+	if (path[0] != '/')
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: mapping %#llx-%#llx of %s is not supported",
+				pid, (unsigned long long)m->start, (unsigned long long)m->end, path);
+	if (strstr(path, " (deleted)"))
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#llx-%#llx is of a deleted file %s (or memfd / "
+				"shared memory), not supported yet",
+				pid, (unsigned long long)m->start, (unsigned long long)m->end, path);
+	if (!strncmp(path, "/memfd:", 7) || !strncmp(path, "/SYSV", 5) ||
+	    (!strncmp(path, "/dev/", 5) && strcmp(path, "/dev/zero")))
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#llx-%#llx of %s is not supported yet", pid,
+				(unsigned long long)m->start, (unsigned long long)m->end, path);
+	v->kind = VMA_FILE;
+	return (v->path = strdup(path)) ? 0 : -ENOMEM;
+}
+
+struct run_list {
+	struct page_run *runs;
+	uint64_t n, cap, pages;
+	uint64_t vma_start; /* runs never cross into another mapping */
+};
+
+static int add_page(struct run_list *l, uint64_t addr)
+{
+	if (l->n && addr != l->vma_start &&
+	    l->runs[l->n - 1].vaddr + l->runs[l->n - 1].npages * PAGE_SZ == addr) {
+		l->runs[l->n - 1].npages++;
+	} else {
+		if (l->n == l->cap) {
+			struct page_run *nr;
+
+			l->cap = l->cap ? l->cap * 2 : 256;
+			nr = realloc(l->runs, l->cap * sizeof(*nr));
+			if (!nr)
+				return -ENOMEM;
+			l->runs = nr;
+		}
+		l->runs[l->n++] = (struct page_run){addr, 1};
+	}
+	l->pages++;
+	return 0;
+}
+
+/* Adds the pages of one mapping that must be saved to the run list. */
+static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct img_vma *v,
+			struct run_list *l)
+{
+	static uint64_t ent[8192];
+	bool file = v->kind == VMA_FILE;
+
+	l->vma_start = v->start;
+
+	for (uint64_t a = v->start; a < v->end;) {
+		uint64_t n = (v->end - a) / PAGE_SZ;
+		int r;
+
+		if (n > ARRAY_SIZE(ent))
+			n = ARRAY_SIZE(ent);
+		r = pread_all(pm_fd, ent, n * 8, a / PAGE_SZ * 8);
+		if (r < 0)
+			return cryo_err(ctx, r, "read pagemap of pid %d at %#llx", pid,
+					(unsigned long long)a);
+		for (uint64_t i = 0; i < n; i++, a += PAGE_SZ) {
+			uint64_t e = ent[i];
+
+			if (!(e & (PM_PRESENT | PM_SWAP)))
+				continue;
+			if (file && (e & PM_FILE))
+				continue; /* still the file's page */
+			r = add_page(l, a);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int mem_fd, int out_fd,
+		      const struct run_list *l)
+{
+	_cleanup_free_ void *buf = NULL;
+	int r;
+
+	if (posix_memalign(&buf, PAGE_SZ, COPY_CHUNK))
+		return -ENOMEM;
+	for (uint64_t i = 0; i < l->n; i++) {
+		uint64_t a = l->runs[i].vaddr, left = l->runs[i].npages * PAGE_SZ;
+
+		while (left) {
+			size_t len = left < COPY_CHUNK ? left : COPY_CHUNK;
+
+			r = pread_all(mem_fd, buf, len, a);
+			if (r < 0)
+				return cryo_err(ctx, r, "read memory of pid %d at %#llx", pid,
+						(unsigned long long)a);
+			r = write_all(out_fd, buf, len);
+			if (r < 0)
+				return cryo_err(ctx, r, "write pages of pid %d", pid);
+			a += len;
+			left -= len;
+		}
+	}
+	return 0;
+}
+
+int dump_task_mm(struct cryo_ctx *ctx, struct img_task *t, int dirfd)
+{
+	_cleanup_close_ int pm_fd = -1, mem_fd = -1, out_fd = -1;
+	struct run_list l = {0};
+	struct proc_map *maps;
+	char path[64];
+	size_t n;
+	int r;
+
+	r = proc_maps_read(t->pid, true, &maps, &n);
+	if (r < 0)
+		return cryo_err(ctx, r, "read smaps of pid %d", t->pid);
+	t->vmas = calloc(n + 1, sizeof(*t->vmas));
+	if (!t->vmas) {
+		proc_maps_free(maps, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r = classify(ctx, t->pid, &maps[i], &t->vmas[i]);
+		t->nvmas = i + 1;
+		if (r < 0) {
+			proc_maps_free(maps, n);
+			return r;
+		}
+	}
+	proc_maps_free(maps, n);
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", t->pid);
+	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/mem", t->pid);
+	mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pm_fd < 0 || mem_fd < 0)
+		return cryo_err(ctx, -errno, "open pagemap/mem of pid %d", t->pid);
+	for (uint32_t i = 0; i < t->nvmas; i++) {
+		const struct img_vma *v = &t->vmas[i];
+
+		if (v->kind == VMA_ANON || (v->kind == VMA_FILE && !v->shared)) {
+			r = scan_pagemap(ctx, t->pid, pm_fd, v, &l);
+			if (r < 0)
+				goto out;
+		}
+	}
+	snprintf(path, sizeof(path), "pages-%d.img", t->pid);
+	out_fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out_fd < 0) {
+		r = cryo_err(ctx, -errno, "create %s", path);
+		goto out;
+	}
+	r = copy_pages(ctx, t->pid, mem_fd, out_fd, &l);
+	if (r < 0)
+		goto out;
+	if (fsync(out_fd) < 0) {
+		r = cryo_err(ctx, -errno, "fsync %s", path);
+		goto out;
+	}
+	r = pagemap_write(ctx, dirfd, t->pid, l.runs, l.n);
+	t->pages = l.pages;
+	log_info(ctx, "pid %d: %u mappings, %llu pages saved", t->pid, t->nvmas,
+		 (unsigned long long)l.pages);
+out:
+	free(l.runs);
+	return r;
+}

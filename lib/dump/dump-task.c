@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-task and per-thread state other than memory and files. What /proc tells is read from
+ * outside; what only the task can tell is asked through injected syscalls (inject.h).
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "dump.h"
+#include "inject.h"
+
+#define LOG_PREFIX "dump: "
+
+
+static int parse_ids(const char *status, const char *key, uint32_t ids[4])
+{
+	char buf[128];
+	unsigned a, b, c, d;
+
+	if (proc_status_field(status, key, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%u %u %u %u", &a, &b, &c, &d) != 4)
+		return -EINVAL;
+	ids[0] = a, ids[1] = b, ids[2] = c, ids[3] = d;
+	return 0;
+}
+
+static int parse_hex_field(const char *status, const char *key, uint64_t *ret)
+{
+	char buf[64];
+
+	if (proc_status_field(status, key, buf, sizeof(buf)) < 0)
+		return -EINVAL;
+	*ret = strtoull(buf, NULL, 16);
+	return 0;
+}
+
+static int dump_creds(struct cryo_ctx *ctx, struct img_task *t, const char *status)
+{
+	char buf[4096], *p, *end;
+	uint64_t seccomp = 0;
+
+	if (parse_ids(status, "Uid", t->uid) < 0 || parse_ids(status, "Gid", t->gid) < 0)
+		return cryo_err(ctx, -EINVAL, "pid %d: cannot parse Uid/Gid in status", t->pid);
+	if (proc_status_field(status, "Groups", buf, sizeof(buf)) == 0) {
+		for (p = buf;; p = end) {
+			unsigned long g = strtoul(p, &end, 10);
+			uint32_t *ng;
+
+			if (end == p)
+				break;
+			ng = realloc(t->groups, (t->ngroups + 1) * sizeof(*ng));
+			if (!ng)
+				return -ENOMEM;
+			t->groups = ng;
+			t->groups[t->ngroups++] = g;
+		}
+	}
+	parse_hex_field(status, "CapInh", &t->cap_inh);
+	parse_hex_field(status, "CapPrm", &t->cap_prm);
+	parse_hex_field(status, "CapEff", &t->cap_eff);
+	parse_hex_field(status, "CapBnd", &t->cap_bnd);
+	parse_hex_field(status, "CapAmb", &t->cap_amb);
+	if (proc_status_field(status, "Seccomp", buf, sizeof(buf)) == 0)
+		seccomp = strtoull(buf, NULL, 10);
+	if (seccomp)
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d runs under a seccomp filter, which cryo cannot restore yet",
+				t->pid);
+	if (proc_status_field(status, "Umask", buf, sizeof(buf)) == 0)
+		t->umask = strtoul(buf, NULL, 8);
+	return 0;
+}
+
+/*
+ * rlimits from /proc/PID/limits rather than prlimit(2): prlimit on a task of another uid
+ * needs CAP_SYS_RESOURCE, which root lacks on these machines.
+ */
+static int dump_rlimits(struct cryo_ctx *ctx, struct img_task *t)
+{
+	static const char *const names[IMG_NR_RLIMITS] = {
+		[RLIMIT_CPU] = "Max cpu time",
+		[RLIMIT_FSIZE] = "Max file size",
+		[RLIMIT_DATA] = "Max data size",
+		[RLIMIT_STACK] = "Max stack size",
+		[RLIMIT_CORE] = "Max core file size",
+		[RLIMIT_RSS] = "Max resident set",
+		[RLIMIT_NPROC] = "Max processes",
+		[RLIMIT_NOFILE] = "Max open files",
+		[RLIMIT_MEMLOCK] = "Max locked memory",
+		[RLIMIT_AS] = "Max address space",
+		[RLIMIT_LOCKS] = "Max file locks",
+		[RLIMIT_SIGPENDING] = "Max pending signals",
+		[RLIMIT_MSGQUEUE] = "Max msgqueue size",
+		[RLIMIT_NICE] = "Max nice priority",
+		[RLIMIT_RTPRIO] = "Max realtime priority",
+		[RLIMIT_RTTIME] = "Max realtime timeout",
+	};
+	_cleanup_free_ char *buf = NULL;
+	ssize_t len = read_file_fmt(&buf, "/proc/%d/limits", t->pid);
+
+	if (len < 0)
+		return cryo_err(ctx, len, "read limits of pid %d", t->pid);
+	for (int i = 0; i < IMG_NR_RLIMITS; i++) {
+		char *line = strstr(buf, names[i]), cur[32], max[32];
+
+		if (!line || sscanf(line + strlen(names[i]), " %31s %31s", cur, max) != 2)
+			return cryo_err(ctx, -EINVAL, "pid %d: no \"%s\" in limits", t->pid,
+					names[i]);
+		t->rlim[i].cur = strcmp(cur, "unlimited") ? strtoull(cur, NULL, 10) : RLIM_INFINITY;
+		t->rlim[i].max = strcmp(max, "unlimited") ? strtoull(max, NULL, 10) : RLIM_INFINITY;
+	}
+	return 0;
+}
+
+static int dump_stat(struct cryo_ctx *ctx, struct img_task *t)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *f[64];
+	ssize_t len = read_file_fmt(&buf, "/proc/%d/stat", t->pid);
+	int n;
+
+	if (len < 0)
+		return cryo_err(ctx, len, "read stat of pid %d", t->pid);
+	n = proc_stat_fields(buf, t->comm, f, 64);
+	/* f[i] is field i + 3 of proc(5). */
+	if (n < 49)
+		return cryo_err(ctx, -EINVAL, "pid %d: short stat", t->pid);
+	t->pgid = atoi(f[2]);
+	t->sid = atoi(f[3]);
+	t->mm.start_code = strtoull(f[23], NULL, 10);
+	t->mm.end_code = strtoull(f[24], NULL, 10);
+	t->mm.start_stack = strtoull(f[25], NULL, 10);
+	t->mm.start_data = strtoull(f[42], NULL, 10);
+	t->mm.end_data = strtoull(f[43], NULL, 10);
+	t->mm.start_brk = strtoull(f[44], NULL, 10);
+	t->mm.arg_start = strtoull(f[45], NULL, 10);
+	t->mm.arg_end = strtoull(f[46], NULL, 10);
+	t->mm.env_start = strtoull(f[47], NULL, 10);
+	t->mm.env_end = strtoull(f[48], NULL, 10);
+	return 0;
+}
+
+static int dump_proc_misc(struct cryo_ctx *ctx, struct img_task *t)
+{
+	_cleanup_free_ char *buf = NULL;
+	char path[64];
+	ssize_t len;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/cwd", t->pid);
+	r = readlink_malloc(path, &t->cwd);
+	if (r < 0)
+		return cryo_err(ctx, r, "read cwd of pid %d", t->pid);
+	snprintf(path, sizeof(path), "/proc/%d/root", t->pid);
+	r = readlink_malloc(path, &t->root);
+	if (r < 0)
+		return cryo_err(ctx, r, "read root of pid %d", t->pid);
+	snprintf(path, sizeof(path), "/proc/%d/exe", t->pid);
+	r = readlink_malloc(path, &t->mm.exe);
+	if (r < 0)
+		return cryo_err(ctx, r, "read exe of pid %d", t->pid);
+	len = read_file_fmt(&buf, "/proc/%d/personality", t->pid);
+	if (len < 0)
+		return cryo_err(ctx, len, "read personality of pid %d", t->pid);
+	t->personality = strtoul(buf, NULL, 16);
+	free(buf);
+	buf = NULL;
+	len = read_file_fmt(&buf, "/proc/%d/auxv", t->pid);
+	if (len < 0)
+		return cryo_err(ctx, len, "read auxv of pid %d", t->pid);
+	if ((size_t)len > sizeof(t->mm.auxv))
+		return cryo_err(ctx, -E2BIG, "pid %d: auxv of %zd bytes", t->pid, len);
+	memcpy(t->mm.auxv, buf, len);
+	t->mm.auxv_len = len / 8;
+	return 0;
+}
+
+static int dump_thread_regs(struct cryo_ctx *ctx, struct img_thread *th)
+{
+	struct __ptrace_rseq_configuration rseq = {0};
+	uint8_t xsave[IMG_MAX_XSTATE];
+	struct iovec iov = {&th->regs, sizeof(th->regs)};
+	uint64_t head = 0;
+	size_t len = 0;
+
+	if (ptrace(PTRACE_GETREGSET, th->tid, NT_PRSTATUS, &iov) < 0)
+		return cryo_err(ctx, -errno, "read registers of thread %d", th->tid);
+	regs_apply_restart(&th->regs, 1);
+	/* The kernel tells the xsave size it used (CPUID leaf 0xD); no constant fits all CPUs. */
+	iov = (struct iovec){xsave, sizeof(xsave)};
+	if (ptrace(PTRACE_GETREGSET, th->tid, NT_X86_XSTATE, &iov) < 0)
+		return cryo_err(ctx, -errno, "read FPU/xstate of thread %d", th->tid);
+	th->xstate = malloc(iov.iov_len);
+	if (!th->xstate)
+		return -ENOMEM;
+	memcpy(th->xstate, xsave, iov.iov_len);
+	th->xstate_len = iov.iov_len;
+	if (ptrace(PTRACE_GETSIGMASK, th->tid, sizeof(uint64_t), &th->sigmask) < 0)
+		return cryo_err(ctx, -errno, "read signal mask of thread %d", th->tid);
+	if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, th->tid, sizeof(rseq), &rseq) < 0)
+		return cryo_err(ctx, -errno, "read rseq registration of thread %d", th->tid);
+	if (rseq.flags)
+		return cryo_err(ctx, -EOPNOTSUPP, "thread %d: rseq flags %#x", th->tid, rseq.flags);
+	th->rseq_ptr = rseq.rseq_abi_pointer;
+	th->rseq_len = rseq.rseq_abi_size;
+	th->rseq_sig = rseq.signature;
+	if (syscall(SYS_get_robust_list, th->tid, &head, &len) < 0)
+		return cryo_err(ctx, -errno, "read robust futex list of thread %d", th->tid);
+	th->robust_ptr = head;
+	th->robust_len = len;
+	return 0;
+}
+
+/* Per-thread state only the thread itself can report. */
+static int dump_thread_injected(struct cryo_ctx *ctx, struct inject *inj, struct img_thread *th)
+{
+	stack_t ss;
+	uint64_t addr = 0;
+	long ret;
+	int r;
+
+	r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_TID_ADDRESS, inj->scratch, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	if (ret < 0 || inject_read(inj->tid, inj->scratch, &addr, sizeof(addr)) < 0)
+		return cryo_err(ctx, ret < 0 ? ret : -EFAULT, "thread %d: PR_GET_TID_ADDRESS",
+				th->tid);
+	th->clear_tid = addr;
+	r = inject_syscall(ctx, inj, &ret, SYS_sigaltstack, 0, inj->scratch, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	if (ret < 0 || inject_read(inj->tid, inj->scratch, &ss, sizeof(ss)) < 0)
+		return cryo_err(ctx, ret < 0 ? ret : -EFAULT, "thread %d: sigaltstack", th->tid);
+	th->ss_sp = (uint64_t)ss.ss_sp;
+	th->ss_size = ss.ss_size;
+	th->ss_flags = ss.ss_flags & ~SS_ONSTACK;
+	return 0;
+}
+
+/* Process-wide state only the task can report: handlers, interval timers, the brk. */
+static int dump_task_injected(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
+{
+	long ret;
+	int r;
+
+	for (int sig = 1; sig <= IMG_MAX_SIGNALS; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		r = inject_syscall(ctx, inj, &ret, SYS_rt_sigaction, sig, 0, inj->scratch, 8, 0, 0);
+		if (r < 0)
+			return r;
+		if (ret < 0 || inject_read(inj->tid, inj->scratch, &t->sigact[sig - 1],
+					   sizeof(t->sigact[0])) < 0)
+			return cryo_err(ctx, ret < 0 ? ret : -EFAULT, "pid %d: rt_sigaction(%d)",
+					t->pid, sig);
+	}
+	for (int which = 0; which < 3; which++) {
+		r = inject_syscall(ctx, inj, &ret, SYS_getitimer, which, inj->scratch, 0, 0, 0, 0);
+		if (r < 0)
+			return r;
+		if (ret < 0 || inject_read(inj->tid, inj->scratch, &t->itimer[which],
+					   sizeof(t->itimer[0])) < 0)
+			return cryo_err(ctx, ret < 0 ? ret : -EFAULT, "pid %d: getitimer(%d)",
+					t->pid, which);
+	}
+	r = inject_syscall(ctx, inj, &ret, SYS_brk, 0, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	t->mm.brk = ret;
+	return 0;
+}
+
+int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t)
+{
+	_cleanup_free_ char *status = NULL;
+	uint64_t syscall_ip;
+	ssize_t len;
+	int r;
+
+	t->pid = st->pid;
+	t->ppid = st->ppid;
+	len = read_file_fmt(&status, "/proc/%d/status", t->pid);
+	if (len < 0)
+		return cryo_err(ctx, len, "read status of pid %d", t->pid);
+	r = dump_creds(ctx, t, status);
+	if (r < 0)
+		return r;
+	r = dump_rlimits(ctx, t);
+	if (r < 0)
+		return r;
+	r = dump_stat(ctx, t);
+	if (r < 0)
+		return r;
+	r = dump_proc_misc(ctx, t);
+	if (r < 0)
+		return r;
+
+	t->threads = calloc(st->nthreads, sizeof(*t->threads));
+	if (!t->threads)
+		return -ENOMEM;
+	t->nthreads = st->nthreads;
+	for (size_t i = 0; i < st->nthreads; i++) {
+		t->threads[i].tid = st->threads[i].tid;
+		r = dump_thread_regs(ctx, &t->threads[i]);
+		if (r < 0)
+			return r;
+	}
+
+	r = inject_find_syscall(ctx, t->pid, &syscall_ip);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < st->nthreads; i++) {
+		struct inject inj;
+
+		r = inject_begin(ctx, &inj, t->threads[i].tid, syscall_ip);
+		if (r < 0)
+			return r;
+		r = dump_thread_injected(ctx, &inj, &t->threads[i]);
+		if (r >= 0 && i == 0)
+			r = dump_task_injected(ctx, &inj, t);
+		if (inject_end(ctx, &inj) < 0 && r >= 0)
+			r = -EIO;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

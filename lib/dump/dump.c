@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryo_dump(): freeze the tree, collect each task's state, write pages and then the metadata,
+ * sync, and only then kill (or resume) the tree. Until cryo.json is renamed into place the image
+ * does not exist; any failure before that resumes the tree as it was.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "dump.h"
+#include "image/image.h"
+#include "seize/seize.h"
+
+#define LOG_PREFIX "dump: "
+
+static int mkdir_p(const char *dir)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int dirfd,
+		     struct img *img)
+{
+	struct utsname u;
+	int r;
+
+	img->version = IMG_VERSION;
+	uname(&u);
+	snprintf(img->kernel, sizeof(img->kernel), "%s", u.release);
+	img->created = time(NULL);
+	img->root = tree->tasks[0].pid;
+	img->tasks = calloc(tree->ntasks, sizeof(*img->tasks));
+	if (!img->tasks)
+		return -ENOMEM;
+	for (size_t i = 0; i < tree->ntasks; i++) {
+		struct img_task *t = &img->tasks[i];
+
+		img->ntasks = i + 1;
+		r = dump_task_state(ctx, &tree->tasks[i], t);
+		if (r < 0)
+			return r;
+		r = dump_task_mm(ctx, t, dirfd);
+		if (r < 0)
+			return r;
+	}
+	return dump_files(ctx, img);
+}
+
+CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
+{
+	_cleanup_close_ int dirfd = -1, logfd = -1;
+	_cleanup_free_ char *json = NULL;
+	struct seized_tree tree;
+	struct img img = {0};
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 || !opts->dir)
+		return cryo_err(ctx, -EINVAL, "dump: a pid and an image directory are required");
+	r = mkdir_p(opts->dir);
+	if (r < 0)
+		return cryo_err(ctx, r, "create image directory %s", opts->dir);
+	dirfd = open(opts->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return cryo_err(ctx, -errno, "open image directory %s", opts->dir);
+	/* An older image here stops being one before anything of the new one is written. */
+	if (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
+		return cryo_err(ctx, -errno, "remove old %s/%s", opts->dir, IMG_META_NAME);
+	logfd = openat(dirfd, "dump.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ctx->log_fd = logfd;
+
+	r = seize_tree(ctx, opts->pid, &tree);
+	if (r < 0)
+		goto out;
+	r = dump_tree(ctx, &tree, dirfd, &img);
+	if (r >= 0)
+		r = img_encode(ctx, &img, &json);
+	if (r >= 0) {
+		r = write_file_atomic(dirfd, IMG_META_NAME, json, strlen(json));
+		if (r < 0)
+			cryo_err(ctx, r, "write %s/%s", opts->dir, IMG_META_NAME);
+	}
+	if (r >= 0 && fsync(dirfd) < 0)
+		r = cryo_err(ctx, -errno, "sync image directory %s", opts->dir);
+	if (r < 0) {
+		log_error(ctx, "dump failed, resuming pid %d", opts->pid);
+		seize_release(ctx, &tree, false);
+		goto out;
+	}
+	log_info(ctx, "image of pid %d complete in %s", opts->pid, opts->dir);
+	seize_release(ctx, &tree, !opts->leave_running);
+out:
+	img_free(&img);
+	ctx->log_fd = -1;
+	return r;
+}

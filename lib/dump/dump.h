@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The steps of a dump, one file per kind of state; dump.c runs them in order. */
+#ifndef CRYO_DUMP_H
+#define CRYO_DUMP_H
+
+#include "image/image.h"
+#include "seize/seize.h"
+
+struct cryo_ctx;
+
+/* Identity, credentials, limits, signals, timers, mm fields and every thread's registers.
+ * Runs syscalls inside the task (inject.h); leaves every thread as it stopped. */
+int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t);
+
+/* The task's mappings, and its private pages into dirfd/pages-PID.img. */
+int dump_task_mm(struct cryo_ctx *ctx, struct img_task *t, int dirfd);
+
+/* Descriptors of every task, grouped into open file descriptions (img->files) and pipes. */
+int dump_files(struct cryo_ctx *ctx, struct img *img);
+
+#endif

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* cryo_image_describe(): what `cryo show` prints, as text or as JSON. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "image.h"
+#include "pagemap.h"
+
+static const char *kind_name(uint32_t kind)
+{
+	static const char *const names[] = {"anon", "file", "vdso", "vsyscall"};
+
+	return kind < 4 ? names[kind] : "?";
+}
+
+static const char *file_type_name(uint32_t type)
+{
+	static const char *const names[] = {"file", "pipe", "fifo"};
+
+	return type < 3 ? names[type] : "?";
+}
+
+static void prot_str(uint32_t prot, bool shared, char out[5])
+{
+	out[0] = prot & PROT_READ ? 'r' : '-';
+	out[1] = prot & PROT_WRITE ? 'w' : '-';
+	out[2] = prot & PROT_EXEC ? 'x' : '-';
+	out[3] = shared ? 's' : 'p';
+	out[4] = '\0';
+}
+
+static json_t *describe_json(const struct img *img)
+{
+	json_t *root = json_pack("{s:i,s:s,s:I,s:i}", "version", (json_int_t)img->version,
+				 "kernel", img->kernel, "created", (json_int_t)img->created,
+				 "root", (json_int_t)img->root);
+	json_t *tasks = json_array(), *files = json_array();
+
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *t = &img->tasks[i];
+		json_t *threads = json_array(), *vmas = json_array(), *fds = json_array();
+
+		for (uint32_t j = 0; j < t->nthreads; j++)
+			json_array_append_new(threads, json_integer(t->threads[j].tid));
+		for (uint32_t j = 0; j < t->nvmas; j++) {
+			const struct img_vma *v = &t->vmas[j];
+			char prot[5];
+
+			prot_str(v->prot, v->shared, prot);
+			json_array_append_new(
+				vmas, json_pack("{s:I,s:I,s:I,s:s,s:s,s:s}", "start",
+						(json_int_t)v->start, "end", (json_int_t)v->end,
+						"size", (json_int_t)(v->end - v->start), "prot", prot,
+						"kind", kind_name(v->kind), "name",
+						v->path ? v->path : v->name ? v->name : ""));
+		}
+		for (uint32_t j = 0; j < t->nfds; j++)
+			json_array_append_new(fds, json_pack("{s:i,s:i,s:b}", "fd", t->fds[j].fd,
+							     "file", (json_int_t)t->fds[j].file_id,
+							     "cloexec", t->fds[j].cloexec));
+		json_array_append_new(
+			tasks, json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:i,s:I,s:I,s:o,s:o,s:o}",
+					 "pid", t->pid, "ppid", t->ppid, "pgid", t->pgid, "sid",
+					 t->sid, "comm", t->comm, "exe", t->mm.exe, "cwd", t->cwd,
+					 "uid", (json_int_t)t->uid[0], "pages", (json_int_t)t->pages,
+					 "memory_bytes", (json_int_t)(t->pages * PAGE_SZ), "threads",
+					 threads, "vmas", vmas, "fds", fds));
+	}
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+
+		json_array_append_new(files, json_pack("{s:i,s:s,s:s,s:i,s:I}", "id",
+						       (json_int_t)f->id, "type",
+						       file_type_name(f->type), "path", f->path,
+						       "flags", (json_int_t)f->flags, "pos",
+						       (json_int_t)f->pos));
+	}
+	json_object_set_new(root, "tasks", tasks);
+	json_object_set_new(root, "files", files);
+	return root;
+}
+
+static int describe_text(const struct img *img, FILE *out)
+{
+	fprintf(out, "cryo image v%u, kernel %s, root pid %d, %u task(s)\n", img->version,
+		img->kernel, img->root, img->ntasks);
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *t = &img->tasks[i];
+
+		fprintf(out, "\ntask %d (%s) ppid %d pgid %d sid %d uid %u\n", t->pid, t->comm,
+			t->ppid, t->pgid, t->sid, t->uid[0]);
+		fprintf(out, "  exe %s\n  cwd %s\n", t->mm.exe, t->cwd);
+		fprintf(out, "  threads:");
+		for (uint32_t j = 0; j < t->nthreads; j++)
+			fprintf(out, " %d", t->threads[j].tid);
+		fprintf(out, "\n  memory: %u mappings, %llu pages saved (%.1f MiB)\n", t->nvmas,
+			(unsigned long long)t->pages, t->pages * PAGE_SZ / 1048576.0);
+		for (uint32_t j = 0; j < t->nvmas; j++) {
+			const struct img_vma *v = &t->vmas[j];
+			char prot[5];
+
+			prot_str(v->prot, v->shared, prot);
+			fprintf(out, "    %012llx-%012llx %s %8llu KiB %-5s %s\n",
+				(unsigned long long)v->start, (unsigned long long)v->end, prot,
+				(unsigned long long)(v->end - v->start) / 1024, kind_name(v->kind),
+				v->path ? v->path : v->name ? v->name : "");
+		}
+		fprintf(out, "  descriptors:\n");
+		for (uint32_t j = 0; j < t->nfds; j++) {
+			const struct img_file *f = img_find_file(img, t->fds[j].file_id);
+
+			fprintf(out, "    %3d  %-4s %s%s\n", t->fds[j].fd, file_type_name(f->type),
+				f->type == FILE_PIPE ? "pipe" : f->path,
+				t->fds[j].cloexec ? " (cloexec)" : "");
+		}
+	}
+	return 0;
+}
+
+CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool json,
+				 char **ret_text)
+{
+	struct img img = {0};
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	r = img_load(ctx, dir, &img);
+	if (r < 0)
+		return r;
+	if (json) {
+		json_t *j = describe_json(&img);
+
+		text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(j);
+	} else {
+		FILE *f = open_memstream(&text, &len);
+
+		if (f) {
+			describe_text(&img, f);
+			fclose(f);
+		}
+	}
+	img_free(&img);
+	if (!text)
+		return cryo_err(ctx, -ENOMEM, "describe image %s", dir);
+	*ret_text = text;
+	return 0;
+}

@@ -1,0 +1,854 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryo.json codec. Decoding treats the input as hostile: every field is type- and
+ * range-checked, counts are bounded, and cross references (a descriptor's file, a file's pipe, a
+ * task's parent) must resolve, so that restore can trust the model it gets.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "image.h"
+
+/* jansson >= 2.9 provides json_decrefp() for cleanup attributes. */
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+#define REG(name) {#name, offsetof(struct user_regs_struct, name)}
+static const struct {
+	const char *name;
+	size_t off;
+} reg_names[] = {
+	REG(r15), REG(r14), REG(r13),     REG(r12),     REG(rbp),     REG(rbx),     REG(r11),
+	REG(r10), REG(r9),  REG(r8),      REG(rax),     REG(rcx),     REG(rdx),     REG(rsi),
+	REG(rdi), REG(orig_rax), REG(rip), REG(cs),     REG(eflags),  REG(rsp),     REG(ss),
+	REG(fs_base), REG(gs_base), REG(ds), REG(es),   REG(fs),      REG(gs),
+};
+
+void img_free(struct img *img)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		struct img_task *t = &img->tasks[i];
+
+		for (uint32_t j = 0; j < t->nthreads; j++)
+			free(t->threads[j].xstate);
+		for (uint32_t j = 0; j < t->nvmas; j++) {
+			free(t->vmas[j].name);
+			free(t->vmas[j].path);
+		}
+		free(t->threads);
+		free(t->vmas);
+		free(t->fds);
+		free(t->groups);
+		free(t->cwd);
+		free(t->root);
+		free(t->mm.exe);
+	}
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		free(img->files[i].path);
+	for (uint32_t i = 0; i < img->npipes; i++)
+		free(img->pipes[i].data);
+	free(img->tasks);
+	free(img->files);
+	free(img->pipes);
+	memset(img, 0, sizeof(*img));
+}
+
+struct img_task *img_find_task(const struct img *img, pid_t pid)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		if (img->tasks[i].pid == pid)
+			return &img->tasks[i];
+	return NULL;
+}
+
+struct img_file *img_find_file(const struct img *img, uint32_t id)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].id == id)
+			return &img->files[i];
+	return NULL;
+}
+
+struct img_pipe *img_find_pipe(const struct img *img, uint64_t ino)
+{
+	for (uint32_t i = 0; i < img->npipes; i++)
+		if (img->pipes[i].ino == ino)
+			return &img->pipes[i];
+	return NULL;
+}
+
+/* ---- encoding ---- */
+
+static json_t *hex_string(const uint8_t *p, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	_cleanup_free_ char *s = malloc(len * 2 + 1);
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	s[len * 2] = '\0';
+	return json_string(s);
+}
+
+/* JSON numbers are doubles to many readers: 64-bit values (addresses, masks) go as strings of
+ * hex so that nothing rounds them. */
+static json_t *u64_hex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	return json_string(buf);
+}
+
+static int set(json_t *obj, const char *key, json_t *v)
+{
+	return v && json_object_set_new(obj, key, v) == 0 ? 0 : -ENOMEM;
+}
+
+static int add(json_t *arr, json_t *v)
+{
+	return v && json_array_append_new(arr, v) == 0 ? 0 : -ENOMEM;
+}
+
+static json_t *encode_thread(const struct img_thread *th)
+{
+	json_t *o = json_object(), *regs = json_object();
+	int r = 0;
+
+	if (!o || !regs) {
+		json_decref(o);
+		json_decref(regs);
+		return NULL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(reg_names); i++)
+		r |= set(regs, reg_names[i].name,
+			 u64_hex(*(const uint64_t *)((const char *)&th->regs + reg_names[i].off)));
+	r |= set(o, "tid", json_integer(th->tid));
+	r |= set(o, "regs", regs);
+	r |= set(o, "xstate", hex_string(th->xstate, th->xstate_len));
+	r |= set(o, "sigmask", u64_hex(th->sigmask));
+	r |= set(o, "rseq", json_pack("{s:o,s:i,s:i}", "ptr", u64_hex(th->rseq_ptr), "len",
+				      (json_int_t)th->rseq_len, "sig", (json_int_t)th->rseq_sig));
+	r |= set(o, "robust_list", json_pack("{s:o,s:o}", "ptr", u64_hex(th->robust_ptr), "len",
+					     u64_hex(th->robust_len)));
+	r |= set(o, "clear_tid", u64_hex(th->clear_tid));
+	r |= set(o, "sigaltstack", json_pack("{s:o,s:o,s:i}", "sp", u64_hex(th->ss_sp), "size",
+					     u64_hex(th->ss_size), "flags",
+					     (json_int_t)th->ss_flags));
+	if (r) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *encode_vma(const struct img_vma *v)
+{
+	json_t *o = json_pack("{s:o,s:o,s:o,s:i,s:b,s:i,s:i}", "start", u64_hex(v->start), "end",
+			      u64_hex(v->end), "pgoff", u64_hex(v->pgoff), "prot",
+			      (json_int_t)v->prot, "shared", v->shared, "kind",
+			      (json_int_t)v->kind, "advice", (json_int_t)v->advice);
+
+	if (o && v->name && set(o, "name", json_string(v->name)))
+		goto fail;
+	if (o && v->path && set(o, "path", json_string(v->path)))
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *encode_task(const struct img_task *t)
+{
+	json_t *o = json_object(), *a;
+	int r = 0;
+
+	if (!o)
+		return NULL;
+	r |= set(o, "pid", json_integer(t->pid));
+	r |= set(o, "ppid", json_integer(t->ppid));
+	r |= set(o, "pgid", json_integer(t->pgid));
+	r |= set(o, "sid", json_integer(t->sid));
+	r |= set(o, "comm", json_string(t->comm));
+	r |= set(o, "uid", json_pack("[iiii]", (json_int_t)t->uid[0], (json_int_t)t->uid[1],
+				     (json_int_t)t->uid[2], (json_int_t)t->uid[3]));
+	r |= set(o, "gid", json_pack("[iiii]", (json_int_t)t->gid[0], (json_int_t)t->gid[1],
+				     (json_int_t)t->gid[2], (json_int_t)t->gid[3]));
+	a = json_array();
+	for (uint32_t i = 0; a && i < t->ngroups; i++)
+		r |= add(a, json_integer(t->groups[i]));
+	r |= set(o, "groups", a);
+	r |= set(o, "caps", json_pack("{s:o,s:o,s:o,s:o,s:o}", "inh", u64_hex(t->cap_inh), "prm",
+				      u64_hex(t->cap_prm), "eff", u64_hex(t->cap_eff), "bnd",
+				      u64_hex(t->cap_bnd), "amb", u64_hex(t->cap_amb)));
+	r |= set(o, "umask", json_integer(t->umask));
+	r |= set(o, "personality", json_integer(t->personality));
+	r |= set(o, "cwd", json_string(t->cwd));
+	r |= set(o, "root", json_string(t->root));
+	a = json_array();
+	for (int i = 0; a && i < IMG_NR_RLIMITS; i++)
+		r |= add(a, json_pack("[oo]", u64_hex(t->rlim[i].cur), u64_hex(t->rlim[i].max)));
+	r |= set(o, "rlimits", a);
+	a = json_array();
+	for (int i = 0; a && i < IMG_MAX_SIGNALS; i++) {
+		const struct img_sigaction *sa = &t->sigact[i];
+
+		if (!sa->handler && !sa->flags && !sa->mask && !sa->restorer)
+			continue;
+		r |= add(a, json_pack("{s:i,s:o,s:o,s:o,s:o}", "sig", (json_int_t)i + 1,
+				      "handler", u64_hex(sa->handler), "flags", u64_hex(sa->flags),
+				      "restorer", u64_hex(sa->restorer), "mask",
+				      u64_hex(sa->mask)));
+	}
+	r |= set(o, "sigactions", a);
+	a = json_array();
+	for (int i = 0; a && i < 3; i++) {
+		const struct itimerval *it = &t->itimer[i];
+
+		r |= add(a, json_pack("[IIII]", (json_int_t)it->it_interval.tv_sec,
+				      (json_int_t)it->it_interval.tv_usec,
+				      (json_int_t)it->it_value.tv_sec,
+				      (json_int_t)it->it_value.tv_usec));
+	}
+	r |= set(o, "itimers", a);
+	{
+		const struct img_mm *mm = &t->mm;
+		json_t *m = json_object(), *auxv = json_array();
+
+		r |= set(m, "start_code", u64_hex(mm->start_code));
+		r |= set(m, "end_code", u64_hex(mm->end_code));
+		r |= set(m, "start_data", u64_hex(mm->start_data));
+		r |= set(m, "end_data", u64_hex(mm->end_data));
+		r |= set(m, "start_brk", u64_hex(mm->start_brk));
+		r |= set(m, "brk", u64_hex(mm->brk));
+		r |= set(m, "start_stack", u64_hex(mm->start_stack));
+		r |= set(m, "arg_start", u64_hex(mm->arg_start));
+		r |= set(m, "arg_end", u64_hex(mm->arg_end));
+		r |= set(m, "env_start", u64_hex(mm->env_start));
+		r |= set(m, "env_end", u64_hex(mm->env_end));
+		for (uint32_t i = 0; auxv && i < mm->auxv_len; i++)
+			r |= add(auxv, u64_hex(mm->auxv[i]));
+		r |= set(m, "auxv", auxv);
+		r |= set(m, "exe", json_string(mm->exe ? mm->exe : ""));
+		r |= set(o, "mm", m);
+	}
+	a = json_array();
+	for (uint32_t i = 0; a && i < t->nvmas; i++)
+		r |= add(a, encode_vma(&t->vmas[i]));
+	r |= set(o, "vmas", a);
+	r |= set(o, "pages", json_integer(t->pages));
+	a = json_array();
+	for (uint32_t i = 0; a && i < t->nfds; i++)
+		r |= add(a, json_pack("{s:i,s:i,s:b}", "fd", (json_int_t)t->fds[i].fd, "file",
+				      (json_int_t)t->fds[i].file_id, "cloexec",
+				      t->fds[i].cloexec));
+	r |= set(o, "fds", a);
+	a = json_array();
+	for (uint32_t i = 0; a && i < t->nthreads; i++)
+		r |= add(a, encode_thread(&t->threads[i]));
+	r |= set(o, "threads", a);
+	if (r) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
+{
+	_cleanup_json_ json_t *root = json_object();
+	json_t *a;
+	int r = 0;
+	char *s;
+
+	if (!root)
+		return -ENOMEM;
+	r |= set(root, "format", json_string("cryo-image"));
+	r |= set(root, "version", json_integer(img->version));
+	r |= set(root, "kernel", json_string(img->kernel));
+	r |= set(root, "created", json_integer(img->created));
+	r |= set(root, "root", json_integer(img->root));
+	a = json_array();
+	for (uint32_t i = 0; a && i < img->ntasks; i++)
+		r |= add(a, encode_task(&img->tasks[i]));
+	r |= set(root, "tasks", a);
+	a = json_array();
+	for (uint32_t i = 0; a && i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+
+		r |= add(a, json_pack("{s:i,s:i,s:s,s:i,s:I,s:I}", "id", (json_int_t)f->id, "type",
+				      (json_int_t)f->type, "path", f->path ? f->path : "",
+				      "flags", (json_int_t)f->flags, "pos", (json_int_t)f->pos,
+				      "pipe", (json_int_t)f->pipe_ino));
+	}
+	r |= set(root, "files", a);
+	a = json_array();
+	for (uint32_t i = 0; a && i < img->npipes; i++) {
+		const struct img_pipe *p = &img->pipes[i];
+
+		r |= add(a, json_pack("{s:I,s:i,s:o}", "ino", (json_int_t)p->ino, "size",
+				      (json_int_t)p->size, "data",
+				      hex_string(p->data, p->data_len)));
+	}
+	r |= set(root, "pipes", a);
+	if (r)
+		return cryo_err(ctx, -ENOMEM, "encode image metadata");
+	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	if (!s)
+		return cryo_err(ctx, -ENOMEM, "encode image metadata");
+	*ret_json = s;
+	return 0;
+}
+
+/* ---- decoding ---- */
+
+struct dec {
+	struct cryo_ctx *ctx;
+	const char *where; /* what is being decoded, for messages */
+};
+
+static int bad(struct dec *d, const char *key, const char *why)
+{
+	return cryo_err(d->ctx, -EINVAL, "image metadata: %s: field \"%s\" %s", d->where, key,
+			why);
+}
+
+static json_t *need(struct dec *d, json_t *o, const char *key, json_type type)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v || json_typeof(v) != type) {
+		bad(d, key, v ? "has the wrong type" : "is missing");
+		return NULL;
+	}
+	return v;
+}
+
+static int get_int(struct dec *d, json_t *o, const char *key, long long min, long long max,
+		   long long *ret)
+{
+	json_t *v = need(d, o, key, JSON_INTEGER);
+
+	if (!v)
+		return -EINVAL;
+	if (json_integer_value(v) < min || json_integer_value(v) > max)
+		return bad(d, key, "is out of range");
+	*ret = json_integer_value(v);
+	return 0;
+}
+
+static int parse_hex(const char *s, uint64_t *ret)
+{
+	char *end;
+
+	if (strncmp(s, "0x", 2) || !s[2])
+		return -EINVAL;
+	errno = 0;
+	*ret = strtoull(s + 2, &end, 16);
+	return errno || *end ? -EINVAL : 0;
+}
+
+static int get_u64(struct dec *d, json_t *o, const char *key, uint64_t *ret)
+{
+	json_t *v = need(d, o, key, JSON_STRING);
+
+	if (!v)
+		return -EINVAL;
+	if (parse_hex(json_string_value(v), ret))
+		return bad(d, key, "is not a hex number");
+	return 0;
+}
+
+static int get_str(struct dec *d, json_t *o, const char *key, size_t maxlen, char **ret)
+{
+	json_t *v = need(d, o, key, JSON_STRING);
+
+	if (!v)
+		return -EINVAL;
+	if (json_string_length(v) > maxlen || strlen(json_string_value(v)) != json_string_length(v))
+		return bad(d, key, "is too long or holds a NUL");
+	*ret = strdup(json_string_value(v));
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int get_hexbytes(struct dec *d, json_t *o, const char *key, size_t maxlen, uint8_t **ret,
+			uint32_t *ret_len)
+{
+	json_t *v = need(d, o, key, JSON_STRING);
+	const char *s;
+	size_t n;
+	uint8_t *p;
+
+	if (!v)
+		return -EINVAL;
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n % 2 || n / 2 > maxlen)
+		return bad(d, key, "has a bad length");
+	p = malloc(n / 2 + 1);
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned hi, lo;
+
+		if (sscanf(s + 2 * i, "%1x%1x", &hi, &lo) != 2) {
+			free(p);
+			return bad(d, key, "is not hex");
+		}
+		p[i] = hi << 4 | lo;
+	}
+	*ret = p;
+	*ret_len = n / 2;
+	return 0;
+}
+
+static json_t *get_arr(struct dec *d, json_t *o, const char *key, size_t max)
+{
+	json_t *a = need(d, o, key, JSON_ARRAY);
+
+	if (a && json_array_size(a) > max) {
+		bad(d, key, "has too many entries");
+		return NULL;
+	}
+	return a;
+}
+
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		int _r = (x);                                                                      \
+		if (_r < 0)                                                                        \
+			return _r;                                                                 \
+	} while (0)
+
+static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
+{
+	json_t *regs, *sub;
+	long long v;
+	uint64_t u;
+
+	if (!json_is_object(o))
+		return bad(d, "threads", "holds a non-object");
+	TRY(get_int(d, o, "tid", 1, INT_MAX, &v));
+	th->tid = v;
+	regs = need(d, o, "regs", JSON_OBJECT);
+	if (!regs)
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(reg_names); i++)
+		TRY(get_u64(d, regs, reg_names[i].name,
+			    (uint64_t *)((char *)&th->regs + reg_names[i].off)));
+	TRY(get_hexbytes(d, o, "xstate", IMG_MAX_XSTATE, &th->xstate, &th->xstate_len));
+	TRY(get_u64(d, o, "sigmask", &th->sigmask));
+	sub = need(d, o, "rseq", JSON_OBJECT);
+	if (!sub)
+		return -EINVAL;
+	TRY(get_u64(d, sub, "ptr", &th->rseq_ptr));
+	TRY(get_int(d, sub, "len", 0, 4096, &v));
+	th->rseq_len = v;
+	TRY(get_int(d, sub, "sig", 0, UINT32_MAX, &v));
+	th->rseq_sig = v;
+	sub = need(d, o, "robust_list", JSON_OBJECT);
+	if (!sub)
+		return -EINVAL;
+	TRY(get_u64(d, sub, "ptr", &th->robust_ptr));
+	TRY(get_u64(d, sub, "len", &th->robust_len));
+	TRY(get_u64(d, o, "clear_tid", &th->clear_tid));
+	sub = need(d, o, "sigaltstack", JSON_OBJECT);
+	if (!sub)
+		return -EINVAL;
+	TRY(get_u64(d, sub, "sp", &th->ss_sp));
+	TRY(get_u64(d, sub, "size", &u));
+	th->ss_size = u;
+	TRY(get_int(d, sub, "flags", INT_MIN, INT_MAX, &v));
+	th->ss_flags = v;
+	return 0;
+}
+
+static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
+{
+	long long v;
+
+	if (!json_is_object(o))
+		return bad(d, "vmas", "holds a non-object");
+	TRY(get_u64(d, o, "start", &vma->start));
+	TRY(get_u64(d, o, "end", &vma->end));
+	TRY(get_u64(d, o, "pgoff", &vma->pgoff));
+	TRY(get_int(d, o, "prot", 0, 7, &v));
+	vma->prot = v;
+	if (!json_is_boolean(json_object_get(o, "shared")))
+		return bad(d, "shared", "is not a boolean");
+	vma->shared = json_is_true(json_object_get(o, "shared"));
+	TRY(get_int(d, o, "kind", VMA_ANON, VMA_VSYSCALL, &v));
+	vma->kind = v;
+	TRY(get_int(d, o, "advice", 0, 127, &v));
+	vma->advice = v;
+	if (vma->start % 4096 || vma->end % 4096 || vma->pgoff % 4096 || vma->start >= vma->end ||
+	    (vma->end > (1ULL << 47) && vma->kind != VMA_VSYSCALL))
+		return bad(d, "start", "does not give a page-aligned range in user space");
+	if (json_object_get(o, "name"))
+		TRY(get_str(d, o, "name", 256, &vma->name));
+	if (vma->kind == VMA_FILE) {
+		TRY(get_str(d, o, "path", PATH_MAX, &vma->path));
+		if (vma->path[0] != '/')
+			return bad(d, "path", "is not absolute");
+	}
+	return 0;
+}
+
+static int decode_mm(struct dec *d, json_t *m, struct img_mm *mm)
+{
+	json_t *auxv;
+	size_t i;
+	json_t *v;
+
+	TRY(get_u64(d, m, "start_code", &mm->start_code));
+	TRY(get_u64(d, m, "end_code", &mm->end_code));
+	TRY(get_u64(d, m, "start_data", &mm->start_data));
+	TRY(get_u64(d, m, "end_data", &mm->end_data));
+	TRY(get_u64(d, m, "start_brk", &mm->start_brk));
+	TRY(get_u64(d, m, "brk", &mm->brk));
+	TRY(get_u64(d, m, "start_stack", &mm->start_stack));
+	TRY(get_u64(d, m, "arg_start", &mm->arg_start));
+	TRY(get_u64(d, m, "arg_end", &mm->arg_end));
+	TRY(get_u64(d, m, "env_start", &mm->env_start));
+	TRY(get_u64(d, m, "env_end", &mm->env_end));
+	auxv = get_arr(d, m, "auxv", IMG_AUXV_WORDS);
+	if (!auxv)
+		return -EINVAL;
+	json_array_foreach(auxv, i, v) {
+		if (!json_is_string(v) || parse_hex(json_string_value(v), &mm->auxv[i]))
+			return bad(d, "auxv", "holds a non-hex entry");
+	}
+	mm->auxv_len = json_array_size(auxv);
+	if (mm->auxv_len % 2)
+		return bad(d, "auxv", "has an odd length");
+	TRY(get_str(d, m, "exe", PATH_MAX, &mm->exe));
+	return 0;
+}
+
+static int decode_task(struct dec *d, json_t *o, struct img_task *t)
+{
+	json_t *a, *v, *caps;
+	char *s = NULL;
+	long long n;
+	size_t i;
+
+	if (!json_is_object(o))
+		return bad(d, "tasks", "holds a non-object");
+	TRY(get_int(d, o, "pid", 1, INT_MAX, &n));
+	t->pid = n;
+	TRY(get_int(d, o, "ppid", 0, INT_MAX, &n));
+	t->ppid = n;
+	TRY(get_int(d, o, "pgid", 0, INT_MAX, &n));
+	t->pgid = n;
+	TRY(get_int(d, o, "sid", 0, INT_MAX, &n));
+	t->sid = n;
+	TRY(get_str(d, o, "comm", 15, &s));
+	snprintf(t->comm, sizeof(t->comm), "%s", s);
+	free(s);
+	a = get_arr(d, o, "uid", 4);
+	if (!a || json_array_size(a) != 4)
+		return bad(d, "uid", "is not four ids");
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > UINT32_MAX)
+			return bad(d, "uid", "holds a bad id");
+		t->uid[i] = json_integer_value(v);
+	}
+	a = get_arr(d, o, "gid", 4);
+	if (!a || json_array_size(a) != 4)
+		return bad(d, "gid", "is not four ids");
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > UINT32_MAX)
+			return bad(d, "gid", "holds a bad id");
+		t->gid[i] = json_integer_value(v);
+	}
+	a = get_arr(d, o, "groups", 65536);
+	if (!a)
+		return -EINVAL;
+	t->groups = calloc(json_array_size(a) + 1, sizeof(*t->groups));
+	if (!t->groups)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > UINT32_MAX)
+			return bad(d, "groups", "holds a bad id");
+		t->groups[i] = json_integer_value(v);
+	}
+	t->ngroups = json_array_size(a);
+	caps = need(d, o, "caps", JSON_OBJECT);
+	if (!caps)
+		return -EINVAL;
+	TRY(get_u64(d, caps, "inh", &t->cap_inh));
+	TRY(get_u64(d, caps, "prm", &t->cap_prm));
+	TRY(get_u64(d, caps, "eff", &t->cap_eff));
+	TRY(get_u64(d, caps, "bnd", &t->cap_bnd));
+	TRY(get_u64(d, caps, "amb", &t->cap_amb));
+	TRY(get_int(d, o, "umask", 0, 0777, &n));
+	t->umask = n;
+	TRY(get_int(d, o, "personality", 0, UINT32_MAX, &n));
+	t->personality = n;
+	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));
+	TRY(get_str(d, o, "root", PATH_MAX, &t->root));
+	a = get_arr(d, o, "rlimits", IMG_NR_RLIMITS);
+	if (!a || json_array_size(a) != IMG_NR_RLIMITS)
+		return bad(d, "rlimits", "is not 16 limits");
+	json_array_foreach(a, i, v) {
+		json_t *cur = json_array_get(v, 0), *max = json_array_get(v, 1);
+
+		if (!json_is_array(v) || !json_is_string(cur) || !json_is_string(max) ||
+		    parse_hex(json_string_value(cur), &t->rlim[i].cur) ||
+		    parse_hex(json_string_value(max), &t->rlim[i].max))
+			return bad(d, "rlimits", "holds a bad limit");
+	}
+	a = get_arr(d, o, "sigactions", IMG_MAX_SIGNALS);
+	if (!a)
+		return -EINVAL;
+	json_array_foreach(a, i, v) {
+		struct img_sigaction *sa;
+
+		if (!json_is_object(v))
+			return bad(d, "sigactions", "holds a non-object");
+		TRY(get_int(d, v, "sig", 1, IMG_MAX_SIGNALS, &n));
+		sa = &t->sigact[n - 1];
+		TRY(get_u64(d, v, "handler", &sa->handler));
+		TRY(get_u64(d, v, "flags", &sa->flags));
+		TRY(get_u64(d, v, "restorer", &sa->restorer));
+		TRY(get_u64(d, v, "mask", &sa->mask));
+	}
+	a = get_arr(d, o, "itimers", 3);
+	if (!a || json_array_size(a) != 3)
+		return bad(d, "itimers", "is not three timers");
+	json_array_foreach(a, i, v) {
+		json_int_t f[4];
+
+		if (json_unpack(v, "[IIII]", &f[0], &f[1], &f[2], &f[3]) || f[0] < 0 || f[2] < 0 ||
+		    f[1] < 0 || f[1] >= 1000000 || f[3] < 0 || f[3] >= 1000000)
+			return bad(d, "itimers", "holds a bad timer");
+		t->itimer[i].it_interval.tv_sec = f[0];
+		t->itimer[i].it_interval.tv_usec = f[1];
+		t->itimer[i].it_value.tv_sec = f[2];
+		t->itimer[i].it_value.tv_usec = f[3];
+	}
+	v = need(d, o, "mm", JSON_OBJECT);
+	if (!v)
+		return -EINVAL;
+	TRY(decode_mm(d, v, &t->mm));
+	a = get_arr(d, o, "vmas", IMG_MAX_VMAS);
+	if (!a)
+		return -EINVAL;
+	t->vmas = calloc(json_array_size(a) + 1, sizeof(*t->vmas));
+	if (!t->vmas)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		TRY(decode_vma(d, v, &t->vmas[i]));
+		t->nvmas = i + 1;
+		if (i && t->vmas[i].start < t->vmas[i - 1].end)
+			return bad(d, "vmas", "are not sorted and disjoint");
+	}
+	TRY(get_int(d, o, "pages", 0, 1LL << 36, &n));
+	t->pages = n;
+	a = get_arr(d, o, "fds", IMG_MAX_FDS);
+	if (!a)
+		return -EINVAL;
+	t->fds = calloc(json_array_size(a) + 1, sizeof(*t->fds));
+	if (!t->fds)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		int cloexec;
+		json_int_t fd, file;
+
+		if (json_unpack(v, "{s:I,s:I,s:b}", "fd", &fd, "file", &file, "cloexec",
+				&cloexec) ||
+		    fd < 0 || fd > INT_MAX / 2 || file < 0 || file > UINT32_MAX)
+			return bad(d, "fds", "holds a bad descriptor");
+		if (i && fd <= t->fds[i - 1].fd)
+			return bad(d, "fds", "are not sorted and unique");
+		t->fds[i] = (struct img_fd){.fd = fd, .file_id = file, .cloexec = cloexec};
+		t->nfds = i + 1;
+	}
+	a = get_arr(d, o, "threads", IMG_MAX_THREADS);
+	if (!a || !json_array_size(a))
+		return bad(d, "threads", "is missing or empty");
+	t->threads = calloc(json_array_size(a), sizeof(*t->threads));
+	if (!t->threads)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		t->nthreads = i + 1;
+		TRY(decode_thread(d, v, &t->threads[i]));
+	}
+	if (t->threads[0].tid != t->pid)
+		return bad(d, "threads", "do not begin with the thread-group leader");
+	return 0;
+}
+
+static int decode_root(struct dec *d, json_t *root, struct img *img)
+{
+	json_t *a, *v, *fmt;
+	char *kernel = NULL;
+	long long n;
+	size_t i;
+
+	if (!json_is_object(root))
+		return cryo_err(d->ctx, -EINVAL, "image metadata is not a JSON object");
+	fmt = json_object_get(root, "format");
+	if (!json_is_string(fmt) || strcmp(json_string_value(fmt), "cryo-image"))
+		return cryo_err(d->ctx, -EINVAL, "image metadata: not a cryo image");
+	TRY(get_int(d, root, "version", 0, INT_MAX, &n));
+	if (n != IMG_VERSION)
+		return cryo_err(d->ctx, -EPROTONOSUPPORT,
+				"image metadata: version %lld, this cryo reads version %d", n,
+				IMG_VERSION);
+	img->version = n;
+	TRY(get_str(d, root, "kernel", sizeof(img->kernel) - 1, &kernel));
+	snprintf(img->kernel, sizeof(img->kernel), "%s", kernel);
+	free(kernel);
+	TRY(get_int(d, root, "created", 0, LLONG_MAX, &n));
+	img->created = n;
+	TRY(get_int(d, root, "root", 1, INT_MAX, &n));
+	img->root = n;
+
+	a = get_arr(d, root, "files", IMG_MAX_FDS);
+	if (!a)
+		return -EINVAL;
+	img->files = calloc(json_array_size(a) + 1, sizeof(*img->files));
+	if (!img->files)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_file *f = &img->files[i];
+		json_int_t id, type, flags, pos, ino;
+		const char *path;
+
+		if (json_unpack(v, "{s:I,s:I,s:s,s:I,s:I,s:I}", "id", &id, "type", &type, "path",
+				&path, "flags", &flags, "pos", &pos, "pipe", &ino) ||
+		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_FIFO || flags < 0 ||
+		    flags > UINT32_MAX || pos < 0 || ino < 0 || strlen(path) >= PATH_MAX)
+			return cryo_err(d->ctx, -EINVAL, "image metadata: file %zu is malformed", i);
+		img->nfiles = i + 1;
+		*f = (struct img_file){.id = id, .type = type, .flags = flags, .pos = pos,
+				       .pipe_ino = ino, .path = strdup(path)};
+		if (!f->path)
+			return -ENOMEM;
+		if (f->type != FILE_PIPE && f->path[0] != '/')
+			return cryo_err(d->ctx, -EINVAL,
+					"image metadata: file %u has a relative path", f->id);
+		for (uint32_t j = 0; j < i; j++)
+			if (img->files[j].id == f->id)
+				return cryo_err(d->ctx, -EINVAL,
+						"image metadata: file id %u appears twice", f->id);
+	}
+	a = get_arr(d, root, "pipes", IMG_MAX_FDS);
+	if (!a)
+		return -EINVAL;
+	img->pipes = calloc(json_array_size(a) + 1, sizeof(*img->pipes));
+	if (!img->pipes)
+		return -ENOMEM;
+	d->where = "pipe";
+	json_array_foreach(a, i, v) {
+		struct img_pipe *p = &img->pipes[i];
+		json_int_t ino, size;
+
+		if (json_unpack(v, "{s:I,s:I}", "ino", &ino, "size", &size) || ino < 0 ||
+		    size < 4096 || size > (1 << 30))
+			return cryo_err(d->ctx, -EINVAL, "image metadata: pipe %zu is malformed",
+					i);
+		img->npipes = i + 1;
+		p->ino = ino;
+		p->size = size;
+		TRY(get_hexbytes(d, v, "data", IMG_MAX_PIPE_BUF, &p->data, &p->data_len));
+		if (p->data_len > p->size)
+			return cryo_err(d->ctx, -EINVAL,
+					"image metadata: pipe %llu holds more than its size",
+					(unsigned long long)p->ino);
+	}
+	for (i = 0; i < img->nfiles; i++)
+		if (img->files[i].type != FILE_REG && !img_find_pipe(img, img->files[i].pipe_ino))
+			return cryo_err(d->ctx, -EINVAL,
+					"image metadata: file %u refers to a missing pipe",
+					img->files[i].id);
+
+	a = get_arr(d, root, "tasks", IMG_MAX_TASKS);
+	if (!a || !json_array_size(a))
+		return cryo_err(d->ctx, -EINVAL, "image metadata: no tasks");
+	img->tasks = calloc(json_array_size(a), sizeof(*img->tasks));
+	if (!img->tasks)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_task *t = &img->tasks[i];
+		char where[64];
+
+		snprintf(where, sizeof(where), "task %zu", i);
+		d->where = where;
+		img->ntasks = i + 1;
+		TRY(decode_task(d, v, t));
+		for (uint32_t j = 0; j < t->nfds; j++)
+			if (!img_find_file(img, t->fds[j].file_id))
+				return cryo_err(d->ctx, -EINVAL,
+						"image metadata: fd %d of pid %d refers to a "
+						"missing file",
+						t->fds[j].fd, t->pid);
+		if (i == 0 && t->pid != img->root)
+			return cryo_err(d->ctx, -EINVAL,
+					"image metadata: the first task is not the root");
+		/* A parent comes before its children, which restore relies on. */
+		if (i > 0 && !img_find_task(img, t->ppid))
+			return cryo_err(d->ctx, -EINVAL,
+					"image metadata: parent %d of pid %d is not before it",
+					t->ppid, t->pid);
+		for (uint32_t j = 0; j < i; j++)
+			for (uint32_t k = 0; k < img->tasks[j].nthreads; k++)
+				for (uint32_t l = 0; l < t->nthreads; l++)
+					if (img->tasks[j].threads[k].tid == t->threads[l].tid)
+						return cryo_err(d->ctx, -EINVAL,
+								"image metadata: tid %d appears "
+								"twice",
+								t->threads[l].tid);
+	}
+	return 0;
+}
+
+int img_decode(struct cryo_ctx *ctx, const char *buf, size_t len, struct img *ret)
+{
+	struct dec d = {.ctx = ctx, .where = "image"};
+	_cleanup_json_ json_t *root = NULL;
+	struct img img = {0};
+	json_error_t jerr;
+	int r;
+
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return cryo_err(ctx, -EINVAL, "image metadata: line %d: %s", jerr.line, jerr.text);
+	r = decode_root(&d, root, &img);
+	if (r < 0) {
+		img_free(&img);
+		return r;
+	}
+	*ret = img;
+	return 0;
+}
+
+int img_load(struct cryo_ctx *ctx, const char *dir, struct img *ret)
+{
+	_cleanup_free_ char *buf = NULL;
+	char path[PATH_MAX];
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
+	len = read_file_at(AT_FDCWD, path, &buf);
+	if (len < 0)
+		return cryo_err(ctx, len, "read %s (is %s a complete cryo image?)", path, dir);
+	return img_decode(ctx, buf, len, ret);
+}

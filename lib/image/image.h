@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-memory model of a checkpoint image, and its codec.
+ *
+ * An image directory holds:
+ *   cryo.json          metadata: the tree, each task's state, files (written last: its presence
+ *                      means the image is complete)
+ *   pagemap-PID.img    which pages of task PID were saved, as (address, count) runs
+ *   pages-PID.img      the saved pages, page-aligned, in pagemap order
+ * docs/image-format.md describes every field.
+ */
+#ifndef CRYO_IMAGE_H
+#define CRYO_IMAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#define IMG_VERSION      1
+#define IMG_META_NAME    "cryo.json"
+#define IMG_MAX_SIGNALS  64
+#define IMG_NR_RLIMITS   16
+#define IMG_AUXV_WORDS   128
+#define IMG_MAX_XSTATE   (64 * 1024)
+#define IMG_MAX_TASKS    4096
+#define IMG_MAX_THREADS  4096
+#define IMG_MAX_VMAS     (1 << 20)
+#define IMG_MAX_FDS      (1 << 20)
+#define IMG_MAX_PIPE_BUF (1 << 20)
+
+struct img_thread {
+	pid_t tid;
+	struct user_regs_struct regs;
+	uint8_t *xstate; /* NT_X86_XSTATE as PTRACE_GETREGSET gave it */
+	uint32_t xstate_len;
+	uint64_t sigmask;
+	uint64_t rseq_ptr;
+	uint32_t rseq_len, rseq_sig;
+	uint64_t robust_ptr, robust_len;
+	uint64_t clear_tid;
+	uint64_t ss_sp, ss_size;
+	int32_t ss_flags;
+};
+
+enum img_vma_kind {
+	VMA_ANON = 0, /* private anonymous (heap, stacks, mmap) */
+	VMA_FILE,     /* file-backed, private or shared */
+	VMA_VDSO,     /* [vvar], [vvar_vclock], [vdso]: recreated as one unit */
+	VMA_VSYSCALL, /* [vsyscall]: fixed by the kernel, nothing to do */
+};
+
+/* Advice that shows in smaps' VmFlags and that restore re-applies with madvise(). */
+enum {
+	VMA_ADV_DONTFORK = 1 << 0,
+	VMA_ADV_DONTDUMP = 1 << 1,
+	VMA_ADV_HUGEPAGE = 1 << 2,
+	VMA_ADV_NOHUGEPAGE = 1 << 3,
+	VMA_ADV_WIPEONFORK = 1 << 4,
+	VMA_ADV_GROWSDOWN = 1 << 5, /* not advice but a mapping flag: MAP_GROWSDOWN */
+	VMA_ADV_LOCKED = 1 << 6,
+};
+
+struct img_vma {
+	uint64_t start, end;
+	uint64_t pgoff;   /* file offset in bytes */
+	uint32_t prot;    /* PROT_* */
+	bool shared;      /* MAP_SHARED */
+	uint32_t kind;    /* enum img_vma_kind */
+	uint32_t advice;  /* VMA_ADV_* */
+	char *name;       /* [heap], [stack], [vdso]... or NULL */
+	char *path;       /* file of a VMA_FILE */
+};
+
+enum img_file_type {
+	FILE_REG = 0, /* anything reopened by path: regular files, /dev/null, ttys */
+	FILE_PIPE,
+	FILE_FIFO,
+};
+
+/* One open file description, which any number of descriptors of any tasks may share. */
+struct img_file {
+	uint32_t id;
+	uint32_t type;
+	char *path;
+	uint32_t flags; /* open flags, as fdinfo shows them, without O_CLOEXEC */
+	uint64_t pos;
+	uint64_t pipe_ino; /* FILE_PIPE and FILE_FIFO: which pipe */
+};
+
+/* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */
+struct img_pipe {
+	uint64_t ino;
+	uint32_t size;
+	uint8_t *data;
+	uint32_t data_len;
+};
+
+struct img_fd {
+	int fd;
+	uint32_t file_id;
+	bool cloexec;
+};
+
+struct img_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+struct img_mm {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t auxv[IMG_AUXV_WORDS];
+	uint32_t auxv_len; /* words */
+	char *exe;
+};
+
+struct img_task {
+	pid_t pid, ppid, pgid, sid;
+	char comm[16];
+	uint32_t uid[4], gid[4]; /* real, effective, saved, fs */
+	uint32_t *groups;
+	uint32_t ngroups;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	uint32_t umask;
+	uint32_t personality;
+	char *cwd, *root;
+	struct {
+		uint64_t cur, max;
+	} rlim[IMG_NR_RLIMITS];
+	struct img_sigaction sigact[IMG_MAX_SIGNALS];
+	struct itimerval itimer[3];
+	struct img_mm mm;
+	struct img_vma *vmas;
+	uint32_t nvmas;
+	struct img_fd *fds;
+	uint32_t nfds;
+	struct img_thread *threads; /* threads[0] is the thread-group leader */
+	uint32_t nthreads;
+	uint64_t pages; /* number of saved pages in pages-PID.img */
+};
+
+struct img {
+	uint32_t version;
+	char kernel[65];
+	uint64_t created; /* unix time */
+	pid_t root;
+	struct img_task *tasks; /* in creation order: a parent before its children */
+	uint32_t ntasks;
+	struct img_file *files;
+	uint32_t nfiles;
+	struct img_pipe *pipes;
+	uint32_t npipes;
+};
+
+struct cryo_ctx;
+
+void img_free(struct img *img);
+
+/* Serialises the metadata to JSON; the caller frees *ret_json. */
+int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json);
+
+/* Parses and validates metadata from a buffer of untrusted bytes. On success *ret is filled and
+ * owned by the caller (img_free()). */
+int img_decode(struct cryo_ctx *ctx, const char *buf, size_t len, struct img *ret);
+
+/* Reads `dir`/cryo.json and decodes it. */
+int img_load(struct cryo_ctx *ctx, const char *dir, struct img *ret);
+
+struct img_task *img_find_task(const struct img *img, pid_t pid);
+struct img_file *img_find_file(const struct img *img, uint32_t id);
+struct img_pipe *img_find_pipe(const struct img *img, uint64_t ino);
+
+#endif

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "image.h"
+#include "pagemap.h"
+
+int pagemap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
+		  uint64_t nruns)
+{
+	struct pagemap_hdr hdr = {.magic = PAGEMAP_MAGIC, .nruns = nruns};
+	_cleanup_close_ int fd = -1;
+	char name[64];
+	int r;
+
+	for (uint64_t i = 0; i < nruns; i++)
+		hdr.npages += runs[i].npages;
+	snprintf(name, sizeof(name), "pagemap-%d.img", pid);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "create %s", name);
+	r = write_all(fd, &hdr, sizeof(hdr));
+	if (!r)
+		r = write_all(fd, runs, nruns * sizeof(*runs));
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	if (r)
+		return cryo_err(ctx, r, "write %s", name);
+	return 0;
+}
+
+static const struct img_vma *vma_containing(const struct img_task *t, uint64_t addr)
+{
+	for (uint32_t i = 0; i < t->nvmas; i++)
+		if (addr >= t->vmas[i].start && addr < t->vmas[i].end)
+			return &t->vmas[i];
+	return NULL;
+}
+
+int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct img_task *task,
+		  struct page_run **ret_runs, uint64_t *ret_nruns)
+{
+	const struct pagemap_hdr *hdr = buf;
+	_cleanup_free_ struct page_run *runs = NULL;
+	uint64_t total = 0, prev_end = 0;
+
+	if (len < sizeof(*hdr) || memcmp(hdr->magic, PAGEMAP_MAGIC, sizeof(hdr->magic)))
+		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: bad header", task->pid);
+	if (hdr->nruns > (len - sizeof(*hdr)) / sizeof(struct page_run) ||
+	    len != sizeof(*hdr) + hdr->nruns * sizeof(struct page_run))
+		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: %llu runs do not fit %zu bytes",
+				task->pid, (unsigned long long)hdr->nruns, len);
+	if (hdr->npages != task->pages)
+		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: %llu pages, metadata says %llu",
+				task->pid, (unsigned long long)hdr->npages,
+				(unsigned long long)task->pages);
+	runs = malloc(hdr->nruns ? hdr->nruns * sizeof(*runs) : 1);
+	if (!runs)
+		return -ENOMEM;
+	memcpy(runs, (const char *)buf + sizeof(*hdr), hdr->nruns * sizeof(*runs));
+	for (uint64_t i = 0; i < hdr->nruns; i++) {
+		const struct page_run *run = &runs[i];
+		const struct img_vma *vma;
+		uint64_t end;
+
+		if (run->vaddr % PAGE_SZ || !run->npages || run->npages > (1ULL << 36) ||
+		    run->vaddr < prev_end)
+			return cryo_err(ctx, -EINVAL, "pagemap of pid %d: bad run %llu at %#llx",
+					task->pid, (unsigned long long)i,
+					(unsigned long long)run->vaddr);
+		end = run->vaddr + run->npages * PAGE_SZ;
+		vma = vma_containing(task, run->vaddr);
+		if (end < run->vaddr || !vma || end > vma->end || (vma->kind != VMA_ANON &&
+		    (vma->kind != VMA_FILE || vma->shared)))
+			return cryo_err(ctx, -EINVAL,
+					"pagemap of pid %d: run %#llx-%#llx is not inside one "
+					"private mapping", task->pid, (unsigned long long)run->vaddr,
+					(unsigned long long)end);
+		total += run->npages;
+		prev_end = end;
+	}
+	if (total != hdr->npages)
+		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: runs add up to %llu pages, not %llu",
+				task->pid, (unsigned long long)total,
+				(unsigned long long)hdr->npages);
+	*ret_nruns = hdr->nruns;
+	*ret_runs = TAKE_PTR(runs);
+	return 0;
+}
+
+int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		 struct page_run **ret_runs, uint64_t *ret_nruns)
+{
+	_cleanup_free_ char *buf = NULL;
+	char name[64];
+	struct stat st;
+	ssize_t len;
+	int r;
+
+	snprintf(name, sizeof(name), "pagemap-%d.img", task->pid);
+	len = read_file_at(dirfd, name, &buf);
+	if (len < 0)
+		return cryo_err(ctx, len, "read %s", name);
+	r = pagemap_parse(ctx, buf, len, task, ret_runs, ret_nruns);
+	if (r)
+		return r;
+	snprintf(name, sizeof(name), "pages-%d.img", task->pid);
+	if (fstatat(dirfd, name, &st, 0) < 0 ||
+	    (uint64_t)st.st_size < task->pages * PAGE_SZ) {
+		free(*ret_runs);
+		*ret_runs = NULL;
+		return cryo_err(ctx, -EINVAL, "%s is missing or shorter than %llu pages", name,
+				(unsigned long long)task->pages);
+	}
+	return 0;
+}

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The restorer: runs inside the task being restored, on its own stack in the blob region,
+ * after restore-task.c premapped and filled every mapping of the target. In order:
+ *
+ *   1. unmap everything of the restoring program (cryo's code, heap, stack, vDSO);
+ *   2. move premapped mappings that could not be placed at once to their final addresses;
+ *   3. map the vDSO unit at its saved address (ARCH_MAP_VDSO_64);
+ *   4. set final protections and madvise() advice;
+ *   5. set the mm fields (PR_SET_MM_MAP: brk, arg/env ranges, auxv, exe link);
+ *   6. arm interval timers, create the other threads with their saved TIDs (clone3 set_tid);
+ *   7. each thread registers its own clear-tid address, robust list, sigaltstack and rseq area,
+ *      takes its credentials, and stops on int3.
+ *
+ * The tracer (the restoring cryo) then unmaps this blob from inside the task, loads each
+ * thread's saved registers, FPU state and signal mask, and detaches. A failure writes a line
+ * to the error pipe and exits the whole group, so that nothing half-restored survives.
+ */
+#include "restorer.h"
+#include "syscalls.h"
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED   2
+#define PR_SET_MM      35
+#define PR_SET_MM_MAP  14
+#define PR_CAPBSET_DROP 24
+#define PR_SET_KEEPCAPS 8
+#define ARCH_MAP_VDSO_64 0x2003
+#define SS_DISABLE     2
+
+#define CLONE_VM      0x00000100
+#define CLONE_FS      0x00000200
+#define CLONE_FILES   0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_THREAD  0x00010000
+#define CLONE_SYSVSEM 0x00040000
+
+/* Mirrors VMA_ADV_* in image.h. */
+#define ADV_DONTFORK   (1 << 0)
+#define ADV_DONTDUMP   (1 << 1)
+#define ADV_HUGEPAGE   (1 << 2)
+#define ADV_NOHUGEPAGE (1 << 3)
+#define ADV_WIPEONFORK (1 << 4)
+
+struct clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size, cgroup;
+};
+
+struct cap_header {
+	uint32_t version;
+	int32_t pid;
+};
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+__asm__(".section .text.entry,\"ax\",@progbits\n"
+	".globl restorer_entry\n"
+	".hidden restorer_entry\n"
+	"restorer_entry:\n"
+	"	.byte 0xeb, 0x03\n" /* jmp over the next three bytes */
+	"	syscall\n"          /* RST_SYSCALL_OFF */
+	"	int3\n"
+	"	and $-16, %rsp\n"
+	"	call restorer_main\n"
+	"	ud2\n"
+	".previous\n");
+
+void restorer_main(struct rst_args *args) __attribute__((used, visibility("hidden")));
+
+static int fmt_num(char *buf, long v)
+{
+	char tmp[24];
+	int n = 0, len = 0;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	do {
+		tmp[n++] = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	return len;
+}
+
+static int fmt_str(char *buf, const char *s)
+{
+	int n = 0;
+
+	while (s[n]) {
+		buf[n] = s[n];
+		n++;
+	}
+	return n;
+}
+
+__attribute__((noreturn)) static void fail(struct rst_args *args, const char *what, long err)
+{
+	char buf[256];
+	int n = 0;
+
+	n += fmt_str(buf + n, "pid ");
+	n += fmt_num(buf + n, args->pid);
+	n += fmt_str(buf + n, ": restorer: ");
+	n += fmt_str(buf + n, what);
+	n += fmt_str(buf + n, " failed, errno ");
+	n += fmt_num(buf + n, -err);
+	buf[n++] = '\n';
+	sys3(__NR_write, args->err_fd, buf, n);
+	for (;;)
+		sys1(__NR_exit_group, 1);
+}
+
+static void set_creds(struct rst_args *args)
+{
+	struct cap_header hdr = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
+	struct cap_data data[2] = {
+		{(uint32_t)args->cap_eff, (uint32_t)args->cap_prm, (uint32_t)args->cap_inh},
+		{(uint32_t)(args->cap_eff >> 32), (uint32_t)(args->cap_prm >> 32),
+		 (uint32_t)(args->cap_inh >> 32)},
+	};
+	long r;
+
+	r = sys2(__NR_setgroups, args->ngroups, args->groups);
+	if (r < 0)
+		fail(args, "setgroups", r);
+	r = sys3(__NR_setresgid, args->gid[0], args->gid[1], args->gid[2]);
+	if (r < 0)
+		fail(args, "setresgid", r);
+	sys1(__NR_setfsgid, args->gid[3]);
+	for (int cap = 0; cap < 64; cap++)
+		if (!(args->cap_bnd & (1ULL << cap)))
+			sys2(__NR_prctl, PR_CAPBSET_DROP, cap); /* EINVAL past the last cap */
+	sys2(__NR_prctl, PR_SET_KEEPCAPS, 1);
+	r = sys3(__NR_setresuid, args->uid[0], args->uid[1], args->uid[2]);
+	if (r < 0)
+		fail(args, "setresuid", r);
+	sys1(__NR_setfsuid, args->uid[3]);
+	r = sys2(__NR_capset, &hdr, data);
+	if (r < 0)
+		fail(args, "capset", r);
+	sys2(__NR_prctl, PR_SET_KEEPCAPS, 0);
+}
+
+/* Per-thread registrations only the thread itself can make; then park for the tracer. */
+__attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
+{
+	struct rst_args *args = (struct rst_args *)th->args;
+	long r;
+
+	sys1(__NR_set_tid_address, th->clear_tid);
+	if (th->robust_ptr) {
+		r = sys2(__NR_set_robust_list, th->robust_ptr, th->robust_len);
+		if (r < 0)
+			fail(args, "set_robust_list", r);
+	}
+	if (!(th->ss_flags & SS_DISABLE)) {
+		struct {
+			uint64_t sp;
+			int32_t flags;
+			int32_t pad;
+			uint64_t size;
+		} ss = {th->ss_sp, (int32_t)th->ss_flags, 0, th->ss_size};
+
+		r = sys2(__NR_sigaltstack, &ss, 0);
+		if (r < 0)
+			fail(args, "sigaltstack", r);
+	}
+	if (th->rseq_ptr) {
+		r = sys4(__NR_rseq, th->rseq_ptr, th->rseq_len, 0, th->rseq_sig);
+		if (r < 0)
+			fail(args, "rseq", r);
+	}
+	set_creds(args);
+	__atomic_fetch_add(&args->nr_parked, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		__asm__ volatile("int3" ::: "memory");
+}
+
+static void thread_start(struct rst_thread *th) __attribute__((noreturn, used));
+static void thread_start(struct rst_thread *th)
+{
+	finish_thread(th);
+}
+
+static long clone3_thread(struct clone_args *ca, struct rst_thread *th)
+{
+	register uint64_t fn __asm__("r12") = (uint64_t)thread_start;
+	register uint64_t arg __asm__("r13") = (uint64_t)th;
+	long ret;
+
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "mov %%r13, %%rdi\n\t"
+			 "and $-16, %%rsp\n\t"
+			 "call *%%r12\n\t"
+			 "ud2\n"
+			 "1:\n\t"
+			 : "=a"(ret)
+			 : "a"(__NR_clone3), "D"(ca), "S"(sizeof(*ca)), "r"(fn), "r"(arg)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static void advise(struct rst_args *args, const struct rst_vma *v)
+{
+	static const struct {
+		uint32_t bit;
+		int advice;
+	} map[] = {
+		{ADV_DONTFORK, 10}, {ADV_DONTDUMP, 16}, {ADV_HUGEPAGE, 14},
+		{ADV_NOHUGEPAGE, 15}, {ADV_WIPEONFORK, 18},
+	};
+
+	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (v->advice & map[i].bit)
+			sys3(__NR_madvise, v->start, v->end - v->start, map[i].advice);
+}
+
+void restorer_main(struct rst_args *args)
+{
+	struct rst_range *unmap = (struct rst_range *)args->unmap;
+	struct rst_vma *vmas = (struct rst_vma *)args->vmas;
+	struct rst_thread *threads = (struct rst_thread *)args->threads;
+	long r;
+
+	for (uint64_t i = 0; i < args->nunmap; i++) {
+		r = sys2(__NR_munmap, unmap[i].start, unmap[i].end - unmap[i].start);
+		if (r < 0)
+			fail(args, "munmap of the restoring program", r);
+	}
+	for (uint64_t i = 0; i < args->nvmas; i++) {
+		struct rst_vma *v = &vmas[i];
+
+		if (v->cur == v->start)
+			continue;
+		r = sys5(__NR_mremap, v->cur, v->end - v->start, v->end - v->start,
+			 MREMAP_MAYMOVE | MREMAP_FIXED, v->start);
+		if (r != (long)v->start)
+			fail(args, "mremap to the saved address", r < 0 ? r : -14);
+	}
+	if (args->vdso_start) {
+		r = sys2(__NR_arch_prctl, ARCH_MAP_VDSO_64, args->vdso_start);
+		if (r < 0)
+			fail(args, "map vdso", r);
+	}
+	for (uint64_t i = 0; i < args->nvmas; i++) {
+		struct rst_vma *v = &vmas[i];
+
+		r = sys3(__NR_mprotect, v->start, v->end - v->start, v->prot);
+		if (r < 0)
+			fail(args, "mprotect", r);
+		advise(args, v);
+	}
+	args->mm.auxv = (uint64_t)args->auxv;
+	r = sys5(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, &args->mm, sizeof(args->mm), 0);
+	if (r < 0)
+		fail(args, "prctl(PR_SET_MM_MAP)", r);
+	if ((int32_t)args->mm.exe_fd >= 0)
+		sys1(__NR_close, args->mm.exe_fd);
+	for (int i = 0; i < 3; i++) {
+		struct rst_itimer *it = &args->itimer[i];
+
+		if (!it->value_sec && !it->value_usec)
+			continue;
+		r = sys3(__NR_setitimer, i, it, 0);
+		if (r < 0)
+			fail(args, "setitimer", r);
+	}
+	for (uint64_t i = 1; i < args->nthreads; i++) {
+		struct rst_thread *th = &threads[i];
+		int32_t tid = th->tid;
+		struct clone_args ca = {
+			.flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+				 CLONE_SYSVSEM,
+			.stack = th->stack_top - RST_THREAD_STACK,
+			.stack_size = RST_THREAD_STACK,
+			.set_tid = (uint64_t)&tid,
+			.set_tid_size = 1,
+		};
+
+		r = clone3_thread(&ca, th);
+		if (r < 0)
+			fail(args, "clone3 of a thread", r);
+	}
+	finish_thread(&threads[0]);
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Descriptors. The restoring process opens each open file description of the image exactly
+ * once, above every descriptor number the target uses; the tasks it forks inherit them all and
+ * each dup2()s the ones it had to their numbers. So descriptions shared between tasks (a file
+ * offset, a pipe between siblings) are shared again, without passing descriptors around.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "restore.h"
+
+#define LOG_PREFIX "restore-files: "
+
+/* Flags F_SETFL can change on a description after it is open. */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+static int move_high(struct rst_shared *sh, int fd)
+{
+	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, sh->base_fd);
+	int r = nfd < 0 ? -errno : nfd;
+
+	close(fd);
+	return r;
+}
+
+static int add_extra(struct rst_shared *sh, int fd)
+{
+	int *n = realloc(sh->extra_fds, (sh->nextra + 1) * sizeof(*n));
+
+	if (!n) {
+		close(fd);
+		return -ENOMEM;
+	}
+	sh->extra_fds = n;
+	sh->extra_fds[sh->nextra++] = fd;
+	return 0;
+}
+
+struct pipe_objs {
+	uint64_t ino;
+	int orig[2];    /* read and write ends as created (closed by every task) */
+	bool used[2];   /* a description already took that end */
+};
+
+static int open_pipe_obj(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_pipe *p,
+			 struct pipe_objs *po)
+{
+	int fds[2], r;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return cryo_err(ctx, -errno, "create pipe %llu", (unsigned long long)p->ino);
+	if (fcntl(fds[1], F_SETPIPE_SZ, p->size) < 0)
+		log_warn(ctx, "pipe %llu: cannot set size %u: %s", (unsigned long long)p->ino,
+			 p->size, strerror(errno));
+	r = write_all(fds[1], p->data, p->data_len);
+	if (r < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return cryo_err(ctx, r, "refill pipe %llu with %u bytes", (unsigned long long)p->ino,
+				p->data_len);
+	}
+	po->ino = p->ino;
+	for (int i = 0; i < 2; i++) {
+		po->orig[i] = move_high(sh, fds[i]);
+		if (po->orig[i] < 0)
+			return cryo_err(ctx, po->orig[i], "move pipe end");
+		r = add_extra(sh, po->orig[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int open_fifo(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
+		     const struct img_pipe *p, struct pipe_objs *po)
+{
+	int keeper, fd;
+
+	if (po->ino != p->ino) {
+		/* The keeper, opened read-write, lets the real opens below not block and holds
+		 * the buffered bytes until a task has the FIFO open. */
+		keeper = open(f->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (keeper < 0)
+			return cryo_err(ctx, -errno, "open FIFO %s", f->path);
+		if (fcntl(keeper, F_SETPIPE_SZ, p->size) < 0)
+			log_warn(ctx, "FIFO %s: cannot set size: %s", f->path, strerror(errno));
+		if (write_all(keeper, p->data, p->data_len) < 0) {
+			close(keeper);
+			return cryo_err(ctx, -errno, "refill FIFO %s", f->path);
+		}
+		keeper = move_high(sh, keeper);
+		if (keeper < 0 || add_extra(sh, keeper) < 0)
+			return cryo_err(ctx, -EMFILE, "keep FIFO %s", f->path);
+		po->ino = p->ino;
+		po->orig[0] = po->orig[1] = -1;
+	}
+	fd = open(f->path, (f->flags | O_NONBLOCK | O_CLOEXEC) & ~(O_CREAT | O_TRUNC));
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "open FIFO %s", f->path);
+	return fd;
+}
+
+static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
+		    struct pipe_objs *pipes, size_t *npipes)
+{
+	struct pipe_objs *po = NULL;
+	int fd, r;
+
+	if (f->type == FILE_REG) {
+		fd = open(f->path, (f->flags | O_CLOEXEC | O_NOCTTY) & ~(O_CREAT | O_TRUNC | O_EXCL));
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "reopen %s", f->path);
+		if (lseek(fd, f->pos, SEEK_SET) < 0 && errno != ESPIPE && f->pos)
+			log_warn(ctx, "seek %s to %llu: %s", f->path, (unsigned long long)f->pos,
+				 strerror(errno));
+		return fd;
+	}
+	for (size_t i = 0; i < *npipes; i++)
+		if (pipes[i].ino == f->pipe_ino)
+			po = &pipes[i];
+	if (!po) {
+		po = &pipes[(*npipes)++];
+		po->ino = 0;
+		if (f->type == FILE_PIPE) {
+			r = open_pipe_obj(ctx, sh, img_find_pipe(sh->img, f->pipe_ino), po);
+			if (r < 0)
+				return r;
+		}
+	}
+	if (f->type == FILE_FIFO)
+		fd = open_fifo(ctx, sh, f, img_find_pipe(sh->img, f->pipe_ino), po);
+	else {
+		int which = (f->flags & O_ACCMODE) == O_RDONLY ? 0 : 1;
+		char path[64];
+
+		if (!po->used[which]) {
+			fd = dup(po->orig[which]);
+			po->used[which] = true;
+		} else {
+			/* A second description of the same end: reopen it through /proc. */
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", po->orig[which]);
+			fd = open(path, (which ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+		}
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "open pipe %llu", (unsigned long long)f->pipe_ino);
+	}
+	if (fd >= 0 && fcntl(fd, F_SETFL, f->flags & SETFL_MASK) < 0)
+		log_warn(ctx, "set flags of pipe %llu: %s", (unsigned long long)f->pipe_ino,
+			 strerror(errno));
+	return fd;
+}
+
+int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
+{
+	const struct img *img = sh->img;
+	_cleanup_free_ struct pipe_objs *pipes = calloc(img->nfiles + 1, sizeof(*pipes));
+	size_t npipes = 0;
+
+	sh->file_fds = calloc(img->nfiles + 1, sizeof(int));
+	if (!pipes || !sh->file_fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		sh->file_fds[i] = -1;
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		int fd = open_one(ctx, sh, &img->files[i], pipes, &npipes);
+
+		if (fd < 0)
+			return fd;
+		fd = move_high(sh, fd);
+		if (fd < 0)
+			return cryo_err(ctx, fd, "place descriptor of %s", img->files[i].path);
+		sh->file_fds[i] = fd;
+	}
+	return 0;
+}
+
+void restore_files_close(struct rst_shared *sh)
+{
+	for (uint32_t i = 0; sh->file_fds && i < sh->img->nfiles; i++)
+		if (sh->file_fds[i] >= 0)
+			close(sh->file_fds[i]);
+	for (int i = 0; i < sh->nextra; i++)
+		if (sh->extra_fds[i] >= 0)
+			close(sh->extra_fds[i]);
+	free(sh->file_fds);
+	free(sh->extra_fds);
+	sh->file_fds = NULL;
+	sh->extra_fds = NULL;
+	sh->nextra = 0;
+}
+
+static int file_index(const struct img *img, uint32_t id)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].id == id)
+			return i;
+	return -1;
+}
+
+int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			  const struct img_task *t)
+{
+	int prev = -1;
+
+	for (uint32_t i = 0; i < t->nfds; i++) {
+		const struct img_fd *d = &t->fds[i];
+		int idx = file_index(sh->img, d->file_id);
+
+		if (d->fd >= sh->base_fd || idx < 0)
+			return cryo_err(ctx, -EINVAL, "pid %d: fd %d cannot be placed", t->pid, d->fd);
+		if (d->fd > prev + 1)
+			close_range(prev + 1, d->fd - 1, 0);
+		if (dup2(sh->file_fds[idx], d->fd) < 0)
+			return cryo_err(ctx, -errno, "pid %d: install fd %d (%s)", t->pid, d->fd,
+					sh->img->files[idx].path);
+		if (d->cloexec && fcntl(d->fd, F_SETFD, FD_CLOEXEC) < 0)
+			return cryo_err(ctx, -errno, "pid %d: close-on-exec on fd %d", t->pid, d->fd);
+		prev = d->fd;
+	}
+	if (prev + 1 < sh->base_fd)
+		close_range(prev + 1, sh->base_fd - 1, 0);
+	return 0;
+}

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Premapping a task's memory, in the task itself, while it is still a copy of cryo.
+ *
+ * Every private or file mapping of the target is created with its flags now, at its final
+ * address when that is free in this process, or else at a temporary hole that the restorer
+ * later mremap()s into place (cryo's own mappings are gone by then). Saved pages are read
+ * straight from pages-PID.img into the mapping after MADV_POPULATE_WRITE faults the range in
+ * bulk: on these VMs a page fault costs ~15 µs, so page-by-page first touch would dominate.
+ * Mappings are writable here; the restorer sets their final protection.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "image/pagemap.h"
+#include "restore.h"
+
+#define LOG_PREFIX "restore-mm: "
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+#define HOLE_LOW  (1ULL << 32)
+#define HOLE_HIGH (1ULL << 46)
+#define GUARD     (16 * PAGE_SZ)
+
+struct busy {
+	struct rst_range *r;
+	size_t n, cap;
+};
+
+static int busy_add(struct busy *b, uint64_t start, uint64_t end)
+{
+	if (b->n == b->cap) {
+		struct rst_range *nr;
+
+		b->cap = b->cap ? b->cap * 2 : 256;
+		nr = realloc(b->r, b->cap * sizeof(*nr));
+		if (!nr)
+			return -ENOMEM;
+		b->r = nr;
+	}
+	b->r[b->n++] = (struct rst_range){start, end};
+	return 0;
+}
+
+/* A hole of len bytes that overlaps neither the target's layout nor anything mapped here,
+ * with guard gaps so that nothing merges with it. */
+static uint64_t find_hole(const struct busy *b, uint64_t len)
+{
+	uint64_t cand = HOLE_LOW;
+
+	while (cand + len < HOLE_HIGH) {
+		uint64_t next = 0;
+
+		for (size_t i = 0; i < b->n; i++)
+			if (cand < b->r[i].end + GUARD && b->r[i].start < cand + len + GUARD &&
+			    b->r[i].end + GUARD > next)
+				next = b->r[i].end + GUARD;
+		if (!next)
+			return cand;
+		cand = (next + PAGE_SZ - 1) & ~(PAGE_SZ - 1);
+	}
+	return 0;
+}
+
+static int map_vma(struct cryo_ctx *ctx, const struct img_task *t, const struct img_vma *v,
+		   uint64_t at)
+{
+	size_t len = v->end - v->start;
+	int flags = MAP_FIXED_NOREPLACE | (v->shared ? MAP_SHARED : MAP_PRIVATE);
+	int prot = PROT_READ | PROT_WRITE;
+	_cleanup_close_ int fd = -1;
+	void *p;
+
+	if (v->kind == VMA_ANON) {
+		flags |= MAP_ANONYMOUS;
+		if (v->advice & VMA_ADV_GROWSDOWN)
+			flags |= MAP_GROWSDOWN;
+	} else {
+		int oflags = O_RDONLY;
+
+		if (v->shared) {
+			prot = v->prot;
+			if (v->prot & PROT_WRITE)
+				oflags = O_RDWR;
+		}
+		fd = open(v->path, oflags | O_CLOEXEC);
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "pid %d: open %s for mapping %#llx-%#llx", t->pid,
+					v->path, (unsigned long long)v->start,
+					(unsigned long long)v->end);
+	}
+	p = mmap((void *)at, len, prot, flags, fd, v->kind == VMA_FILE ? (off_t)v->pgoff : 0);
+	if (p == MAP_FAILED || (uint64_t)p != at) {
+		int r = p == MAP_FAILED ? -errno : -EEXIST;
+
+		if (p != MAP_FAILED)
+			munmap(p, len);
+		return cryo_err(ctx, r, "pid %d: premap %#llx-%#llx (%s) at %#llx", t->pid,
+				(unsigned long long)v->start, (unsigned long long)v->end,
+				v->path ? v->path : v->name ? v->name : "anonymous",
+				(unsigned long long)at);
+	}
+	return 0;
+}
+
+static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+		      const struct rst_vma *rv, uint32_t nrv)
+{
+	_cleanup_free_ struct page_run *runs = NULL;
+	_cleanup_close_ int fd = -1;
+	uint64_t nruns, off = 0;
+	uint32_t vi = 0;
+	char name[64];
+	int r;
+
+	r = pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
+	if (r < 0)
+		return r;
+	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
+	fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "open %s", name);
+	for (uint64_t i = 0; i < nruns; i++) {
+		uint64_t len = runs[i].npages * PAGE_SZ;
+		uint8_t *dst;
+
+		/* Runs and VMAs are both sorted: walk them together. */
+		while (vi < nrv && rv[vi].end <= runs[i].vaddr)
+			vi++;
+		if (vi == nrv || runs[i].vaddr < rv[vi].start)
+			return cryo_err(ctx, -EINVAL, "pid %d: pages at %#llx belong to no mapping",
+					t->pid, (unsigned long long)runs[i].vaddr);
+		dst = (uint8_t *)(rv[vi].cur + (runs[i].vaddr - rv[vi].start));
+		madvise(dst, len, MADV_POPULATE_WRITE);
+		r = pread_all(fd, dst, len, off);
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: read %s at %llu", t->pid, name,
+					(unsigned long long)off);
+		off += len;
+	}
+	return 0;
+}
+
+static size_t page_up(size_t n)
+{
+	return (n + PAGE_SZ - 1) & ~(PAGE_SZ - 1);
+}
+
+int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+		      struct mm_plan *plan)
+{
+	struct busy busy = {0};
+	struct proc_map *maps = NULL;
+	size_t nmaps = 0, off, region_len, unmap_cap;
+	struct rst_vma *rv;
+	struct rst_thread *rth;
+	struct rst_args *args;
+	uint32_t nrv = 0;
+	uint64_t region;
+	int r;
+
+	r = proc_maps_read(0, false, &maps, &nmaps);
+	if (r < 0)
+		return cryo_err(ctx, r, "read own maps");
+	for (size_t i = 0; i < nmaps && r >= 0; i++)
+		r = busy_add(&busy, maps[i].start, maps[i].end);
+	for (uint32_t i = 0; i < t->nvmas && r >= 0; i++)
+		r = busy_add(&busy, t->vmas[i].start, t->vmas[i].end);
+	if (r < 0)
+		goto out;
+
+	/* Lay out the blob region: code, args, vma list, unmap list, threads, groups, stacks. */
+	unmap_cap = nmaps + t->nvmas + 256;
+	off = page_up(restorer_blob_size);
+	region_len = off + sizeof(struct rst_args) + t->nvmas * sizeof(struct rst_vma) +
+		     unmap_cap * sizeof(struct rst_range) + t->nthreads * sizeof(struct rst_thread) +
+		     (t->ngroups + 1) * sizeof(uint32_t) + (t->nvmas + 1) * sizeof(struct rst_range);
+	region_len = page_up(region_len) + RST_MAIN_STACK + t->nthreads * RST_THREAD_STACK;
+	region = find_hole(&busy, region_len);
+	if (!region ||
+	    mmap((void *)region, region_len, PROT_READ | PROT_WRITE | PROT_EXEC,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != (void *)region) {
+		r = cryo_err(ctx, -ENOMEM, "pid %d: no room for the restorer (%zu bytes)", t->pid,
+			     region_len);
+		goto out;
+	}
+	r = busy_add(&busy, region, region + region_len);
+	if (r < 0)
+		goto out;
+	plan->region = (uint8_t *)region;
+	plan->region_len = region_len;
+	memcpy(plan->region, restorer_blob, restorer_blob_size);
+	args = (struct rst_args *)(plan->region + off);
+	off += sizeof(*args);
+	rv = (struct rst_vma *)(plan->region + off);
+	off += t->nvmas * sizeof(*rv);
+	plan->unmap = (struct rst_range *)(plan->region + off);
+	plan->unmap_cap = unmap_cap;
+	off += unmap_cap * sizeof(struct rst_range);
+	rth = (struct rst_thread *)(plan->region + off);
+	off += t->nthreads * sizeof(*rth);
+	args->groups = (uint64_t)(plan->region + off);
+	off += (t->ngroups + 1) * sizeof(uint32_t);
+	plan->keep = (struct rst_range *)(plan->region + off);
+	plan->nkeep = 0;
+	plan->args = args;
+	plan->stack_top = region + page_up(off) + RST_MAIN_STACK;
+	args->vmas = (uint64_t)rv;
+	args->threads = (uint64_t)rth;
+	args->nthreads = t->nthreads;
+	for (uint32_t i = 0; i < t->nthreads; i++)
+		rth[i].stack_top = plan->stack_top + (i + 1) * RST_THREAD_STACK;
+	plan->keep[plan->nkeep++] = (struct rst_range){region, region + region_len};
+
+	for (uint32_t i = 0; i < t->nvmas; i++) {
+		const struct img_vma *v = &t->vmas[i];
+		uint64_t at = v->start;
+		bool in_place = true;
+
+		if (v->kind == VMA_VDSO) {
+			if (!args->vdso_start || v->start < args->vdso_start)
+				args->vdso_start = v->start;
+			continue;
+		}
+		if (v->kind != VMA_ANON && v->kind != VMA_FILE)
+			continue;
+		for (size_t m = 0; m < nmaps; m++)
+			if (v->start < maps[m].end && maps[m].start < v->end)
+				in_place = false;
+		if (!in_place) {
+			at = find_hole(&busy, v->end - v->start);
+			if (!at) {
+				r = cryo_err(ctx, -ENOMEM, "pid %d: no hole for %#llx-%#llx", t->pid,
+					     (unsigned long long)v->start,
+					     (unsigned long long)v->end);
+				goto out;
+			}
+			r = busy_add(&busy, at, at + (v->end - v->start));
+			if (r < 0)
+				goto out;
+		}
+		r = map_vma(ctx, t, v, at);
+		if (r < 0)
+			goto out;
+		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
+					     .prot = v->prot, .advice = v->advice};
+		plan->keep[plan->nkeep++] = (struct rst_range){at, at + (v->end - v->start)};
+	}
+	args->nvmas = nrv;
+	r = fill_pages(ctx, sh, t, rv, nrv);
+out:
+	free(busy.r);
+	proc_maps_free(maps, nmaps);
+	return r;
+}
+
+static bool in_keep(const struct mm_plan *plan, uint64_t addr, uint64_t *ret_end)
+{
+	for (size_t i = 0; i < plan->nkeep; i++)
+		if (addr >= plan->keep[i].start && addr < plan->keep[i].end) {
+			*ret_end = plan->keep[i].end;
+			return true;
+		}
+	return false;
+}
+
+int restore_mm_unmap_list(struct cryo_ctx *ctx, struct mm_plan *plan)
+{
+	struct proc_map *maps;
+	size_t nmaps, n = 0;
+	int r = proc_maps_read(0, false, &maps, &nmaps);
+
+	if (r < 0)
+		return cryo_err(ctx, r, "read own maps");
+	/* Each mapping minus the kept ranges: premapped VMAs may have merged with neighbours. */
+	for (size_t i = 0; i < nmaps; i++) {
+		uint64_t a = maps[i].start, end = maps[i].end;
+
+		if (maps[i].path && !strcmp(maps[i].path, "[vsyscall]"))
+			continue;
+		while (a < end) {
+			uint64_t kend, b = a;
+
+			if (in_keep(plan, a, &kend)) {
+				a = kend;
+				continue;
+			}
+			while (b < end && !in_keep(plan, b, &kend))
+				b += PAGE_SZ;
+			if (n == plan->unmap_cap) {
+				proc_maps_free(maps, nmaps);
+				return cryo_err(ctx, -E2BIG, "too many mappings to unmap");
+			}
+			plan->unmap[n++] = (struct rst_range){a, b};
+			a = b;
+		}
+	}
+	plan->args->unmap = (uint64_t)plan->unmap;
+	plan->args->nunmap = n;
+	proc_maps_free(maps, nmaps);
+	return 0;
+}

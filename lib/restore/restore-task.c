@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One restored task, from its birth (with its saved PID) to the jump into the restorer. Order
+ * matters here:
+ *   session and group first (a child inherits them), then the children, which need this task's
+ *   descriptors and session before it changes anything else;
+ *   memory before descriptors (reading the pages needs the image directory descriptor, which
+ *   the descriptor step closes), descriptors before rlimits (RLIMIT_NOFILE may be lower than
+ *   cryo's own descriptor numbers);
+ *   signal handlers after all signals are blocked; credentials last, in the restorer, since
+ *   creating threads with chosen TIDs needs CAP_CHECKPOINT_RESTORE.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "restore.h"
+
+#define LOG_PREFIX "restore: "
+
+static bool pid_is_zombie(pid_t pid)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *p;
+
+	if (read_file_fmt(&buf, "/proc/%d/stat", pid) < 0)
+		return false;
+	p = strrchr(buf, ')');
+	return p && (p[2] == 'Z' || p[2] == 'X');
+}
+
+pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid)
+{
+	struct clone_args ca = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uint64_t)&pid,
+		.set_tid_size = 1,
+	};
+	bool told = false;
+
+	/* A PID held by a zombie (the dumped tree's, waiting for init to reap it) frees up
+	 * within a few seconds on these machines: wait for it, bounded. */
+	for (int tries = 0;; tries++) {
+		long r = syscall(SYS_clone3, &ca, sizeof(ca));
+
+		if (r >= 0)
+			return r;
+		if (errno != EEXIST || tries >= 1000 || !pid_is_zombie(pid))
+			return cryo_err(ctx, -errno, "create pid %d%s", pid,
+					errno == EEXIST ? " (it is in use)" : "");
+		if (!told) {
+			log_info(ctx, "pid %d is held by a zombie, waiting for it to be reaped", pid);
+			told = true;
+		}
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
+}
+
+__attribute__((noreturn, format(printf, 3, 4))) static void task_fail(struct cryo_ctx *ctx,
+								      const struct rst_shared *sh,
+								      const char *fmt, ...)
+{
+	char msg[1200];
+	va_list ap;
+	int n;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
+		va_end(ap);
+	} else {
+		n = snprintf(msg, sizeof(msg) - 1, "%s", cryo_ctx_errmsg(ctx));
+	}
+	if (n < 0 || n > (int)sizeof(msg) - 2)
+		n = sizeof(msg) - 2;
+	msg[n++] = '\n';
+	if (write(sh->err_fd, msg, n) < 0) {
+		/* nothing more to do: exiting says enough */
+	}
+	_exit(1);
+}
+
+static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
+{
+	if (t->sid == t->pid) {
+		if (setsid() < 0)
+			task_fail(ctx, sh, "pid %d: setsid: %s", t->pid, strerror(errno));
+	} else if (t->pgid == t->pid) {
+		if (setpgid(0, 0) < 0)
+			task_fail(ctx, sh, "pid %d: setpgid: %s", t->pid, strerror(errno));
+	} else if (t->pid != sh->img->root && getpgrp() != t->pgid) {
+		if (setpgid(0, t->pgid) < 0)
+			log_warn(ctx, "pid %d: cannot join process group %d: %s", t->pid, t->pgid,
+				 strerror(errno));
+	}
+}
+
+static void fork_children(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			  const struct img_task *t)
+{
+	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
+		const struct img_task *c = &sh->img->tasks[i];
+		pid_t pid;
+
+		if (c->ppid != t->pid || c->pid == sh->img->root)
+			continue;
+		pid = restore_clone_pid(ctx, c->pid);
+		if (pid < 0)
+			task_fail(ctx, sh, NULL);
+		if (pid == 0)
+			restore_task_run(ctx, sh, c);
+	}
+}
+
+static void set_rlimits(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
+{
+	for (int i = 0; i < IMG_NR_RLIMITS; i++) {
+		struct rlimit rl = {t->rlim[i].cur, t->rlim[i].max}, now;
+
+		if (setrlimit(i, &rl) == 0)
+			continue;
+		/* Without CAP_SYS_RESOURCE no hard limit can rise above our own: keep ours. */
+		getrlimit(i, &now);
+		rl.rlim_max = now.rlim_max;
+		if (rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(i, &rl) < 0)
+			task_fail(ctx, sh, "pid %d: setrlimit(%d): %s", t->pid, i, strerror(errno));
+		log_warn(ctx, "pid %d: rlimit %d: hard limit %llu kept below the saved %llu", t->pid,
+			 i, (unsigned long long)rl.rlim_max, (unsigned long long)t->rlim[i].max);
+	}
+}
+
+static void set_sigactions(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			   const struct img_task *t)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	for (int sig = 1; sig <= IMG_MAX_SIGNALS; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (syscall(SYS_rt_sigaction, sig, &t->sigact[sig - 1], NULL, 8) < 0)
+			task_fail(ctx, sh, "pid %d: rt_sigaction(%d): %s", t->pid, sig,
+				  strerror(errno));
+	}
+}
+
+static void fill_args(const struct img_task *t, struct mm_plan *plan, int exe_fd, int err_fd)
+{
+	struct rst_args *a = plan->args;
+	struct rst_thread *th = (struct rst_thread *)a->threads;
+	const struct img_mm *mm = &t->mm;
+
+	a->mm = (struct rst_mm_map){
+		.start_code = mm->start_code, .end_code = mm->end_code,
+		.start_data = mm->start_data, .end_data = mm->end_data,
+		.start_brk = mm->start_brk, .brk = mm->brk, .start_stack = mm->start_stack,
+		.arg_start = mm->arg_start, .arg_end = mm->arg_end,
+		.env_start = mm->env_start, .env_end = mm->env_end,
+		.auxv_size = mm->auxv_len * sizeof(uint64_t), .exe_fd = exe_fd,
+	};
+	memcpy(a->auxv, mm->auxv, mm->auxv_len * sizeof(uint64_t));
+	for (int i = 0; i < 3; i++)
+		a->itimer[i] = (struct rst_itimer){
+			t->itimer[i].it_interval.tv_sec, t->itimer[i].it_interval.tv_usec,
+			t->itimer[i].it_value.tv_sec, t->itimer[i].it_value.tv_usec};
+	for (uint32_t i = 0; i < t->nthreads; i++) {
+		const struct img_thread *s = &t->threads[i];
+
+		th[i].tid = s->tid;
+		th[i].clear_tid = s->clear_tid;
+		th[i].robust_ptr = s->robust_ptr;
+		th[i].robust_len = s->robust_len;
+		th[i].rseq_ptr = s->rseq_ptr;
+		th[i].rseq_len = s->rseq_len;
+		th[i].rseq_sig = s->rseq_sig;
+		th[i].ss_sp = s->ss_sp;
+		th[i].ss_size = s->ss_size;
+		th[i].ss_flags = s->ss_flags;
+		th[i].args = (uint64_t)a;
+	}
+	memcpy(a->uid, t->uid, sizeof(a->uid));
+	memcpy(a->gid, t->gid, sizeof(a->gid));
+	memcpy((void *)a->groups, t->groups, t->ngroups * sizeof(uint32_t));
+	a->ngroups = t->ngroups;
+	a->cap_inh = t->cap_inh;
+	a->cap_prm = t->cap_prm;
+	a->cap_eff = t->cap_eff;
+	a->cap_bnd = t->cap_bnd;
+	a->err_fd = err_fd;
+	a->pid = t->pid;
+}
+
+/*
+ * glibc registered an rseq area for this thread inside cryo's own TLS, which the restorer is
+ * about to unmap: the kernel would fault writing to it, and the target's own area could not be
+ * registered while another one is. Unregister it; nothing of glibc runs after this.
+ */
+extern const ptrdiff_t __rseq_offset;
+extern const unsigned int __rseq_size;
+
+static void unregister_own_rseq(struct cryo_ctx *ctx, const struct rst_shared *sh)
+{
+	void *area = (char *)__builtin_thread_pointer() + __rseq_offset;
+
+	if (!__rseq_size)
+		return;
+	/* __rseq_size is the size glibc uses, which may be below what it registered (32, the
+	 * original struct rseq): the kernel wants the registered length back. */
+	if (syscall(SYS_rseq, area, __rseq_size, 1 /* RSEQ_FLAG_UNREGISTER */,
+		    0x53053053 /* RSEQ_SIG */) < 0 &&
+	    syscall(SYS_rseq, area, 32, 1, 0x53053053) < 0)
+		task_fail(ctx, sh, "unregister cryo's rseq area: %s", strerror(errno));
+}
+
+void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
+{
+	struct mm_plan plan = {0};
+	uint64_t entry;
+	int exe_fd;
+
+	/* Logging would write to descriptors that are about to become the target's: failures go
+	 * to the error pipe instead. */
+	ctx->log_fn = NULL;
+	ctx->log_fd = -1;
+	set_session(ctx, sh, t);
+	fork_children(ctx, sh, t);
+	if (restore_mm_premap(ctx, sh, t, &plan) < 0)
+		task_fail(ctx, sh, NULL);
+	if (chdir(t->cwd) < 0)
+		task_fail(ctx, sh, "pid %d: chdir %s: %s", t->pid, t->cwd, strerror(errno));
+	if (strcmp(t->root, "/") && chroot(t->root) < 0)
+		task_fail(ctx, sh, "pid %d: chroot %s: %s", t->pid, t->root, strerror(errno));
+	umask(t->umask);
+	if (personality(t->personality) < 0)
+		task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
+			  strerror(errno));
+	prctl(PR_SET_NAME, t->comm);
+	if (restore_files_install(ctx, sh, t) < 0)
+		task_fail(ctx, sh, NULL);
+	set_sigactions(ctx, sh, t);
+	/* cryo's descriptors go, except the error pipe, which the restorer still needs. */
+	if (sh->err_fd > sh->base_fd)
+		close_range(sh->base_fd, sh->err_fd - 1, 0);
+	close_range(sh->err_fd + 1, ~0U, 0);
+	exe_fd = open(t->mm.exe, O_RDONLY | O_CLOEXEC);
+	if (exe_fd < 0)
+		task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,
+			  strerror(errno));
+	set_rlimits(ctx, sh, t);
+	fill_args(t, &plan, exe_fd, sh->err_fd);
+	if (restore_mm_unmap_list(ctx, &plan) < 0)
+		task_fail(ctx, sh, NULL);
+
+	unregister_own_rseq(ctx, sh);
+	entry = (uint64_t)plan.region + RST_ENTRY_OFF;
+	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "mov %1, %%rdi\n\t"
+			 "jmp *%2\n\t"
+			 :
+			 : "r"(plan.stack_top), "r"(plan.args), "r"(entry)
+			 : "memory");
+	__builtin_unreachable();
+}

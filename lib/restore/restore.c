@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryo_restore(): the restoring process. It checks the image against this machine, opens the
+ * file descriptions, forks the root with its saved PID and traces every task and thread the
+ * tree creates (PTRACE_O_TRACEFORK/CLONE), until each thread has parked on the restorer's int3.
+ * Then, per task: the restorer blob and the error pipe are removed from inside the task, every
+ * thread gets its saved registers, FPU state and signal mask, and all are detached at once.
+ * Any failure before that kills every task created so far: nothing half-restored survives.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "dump/inject.h"
+#include "restore.h"
+
+#define LOG_PREFIX "restore: "
+
+#define RESTORE_TIMEOUT_MS 60000
+
+struct tracked {
+	pid_t tid;
+	pid_t pid; /* its task */
+	bool parked;
+	const struct img_thread *th;
+};
+
+struct tracer {
+	struct tracked *t;
+	size_t n;
+	size_t parked;
+	pid_t *created; /* every task forked so far, to kill on failure */
+	size_t ncreated;
+};
+
+static int vdso_size(const struct proc_map *maps, size_t n, uint64_t *ret)
+{
+	*ret = 0;
+	for (size_t i = 0; i < n; i++)
+		if (maps[i].path && (!strcmp(maps[i].path, "[vdso]") ||
+				     !strncmp(maps[i].path, "[vvar", 5)))
+			*ret += maps[i].end - maps[i].start;
+	return 0;
+}
+
+/* The vDSO is recreated, not restored: it must be the same size as the saved one. */
+static int check_machine(struct cryo_ctx *ctx, const struct img *img)
+{
+	struct proc_map *maps;
+	uint64_t ours, theirs = 0;
+	size_t n;
+	int r = proc_maps_read(0, false, &maps, &n);
+
+	if (r < 0)
+		return cryo_err(ctx, r, "read own maps");
+	vdso_size(maps, n, &ours);
+	proc_maps_free(maps, n);
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *t = &img->tasks[i];
+
+		theirs = 0;
+		for (uint32_t j = 0; j < t->nvmas; j++)
+			if (t->vmas[j].kind == VMA_VDSO)
+				theirs += t->vmas[j].end - t->vmas[j].start;
+		if (theirs && theirs != ours)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: its vDSO spans %llu bytes, this kernel's %llu (the "
+					"image was made on kernel %s)",
+					t->pid, (unsigned long long)theirs, (unsigned long long)ours,
+					img->kernel);
+	}
+	return 0;
+}
+
+static bool pid_exists(pid_t pid, bool *ret_zombie)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *p;
+
+	if (read_file_fmt(&buf, "/proc/%d/stat", pid) < 0)
+		return false;
+	p = strrchr(buf, ')');
+	*ret_zombie = p && (p[2] == 'Z' || p[2] == 'X');
+	return true;
+}
+
+/* Every saved PID and TID must be free; a zombie's is waited for, bounded. */
+static int check_pids_free(struct cryo_ctx *ctx, const struct img *img)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++) {
+			pid_t tid = img->tasks[i].threads[j].tid;
+			bool zombie = false, told = false;
+
+			for (int ms = 0; pid_exists(tid, &zombie); ms += 10) {
+				_cleanup_free_ char *comm = NULL;
+
+				if (!zombie || ms >= 10000) {
+					read_file_fmt(&comm, "/proc/%d/comm", tid);
+					if (comm)
+						comm[strcspn(comm, "\n")] = '\0';
+					return cryo_err(ctx, -EEXIST,
+							"pid %d is in use (by %s%s), so the tree "
+							"cannot be restored with its PIDs",
+							tid, comm ? comm : "?",
+							zombie ? ", a zombie nobody reaps" : "");
+				}
+				if (!told)
+					log_info(ctx, "pid %d is a zombie: waiting for it to be reaped",
+						 tid);
+				told = true;
+				nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+			}
+		}
+	return 0;
+}
+
+static struct tracked *find_tracked(struct tracer *tr, pid_t tid)
+{
+	for (size_t i = 0; i < tr->n; i++)
+		if (tr->t[i].tid == tid)
+			return &tr->t[i];
+	return NULL;
+}
+
+static void note_created(struct tracer *tr, pid_t pid)
+{
+	pid_t *n;
+
+	for (size_t i = 0; i < tr->ncreated; i++)
+		if (tr->created[i] == pid)
+			return;
+	n = realloc(tr->created, (tr->ncreated + 1) * sizeof(*n));
+	if (!n)
+		return;
+	tr->created = n;
+	tr->created[tr->ncreated++] = pid;
+}
+
+static int read_errors(int fd, char *buf, size_t size)
+{
+	ssize_t n = read(fd, buf, size - 1);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 1;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Runs the tree until every thread is parked, passing through fork/clone events. */
+static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_rd)
+{
+	int64_t deadline = now_ms() + RESTORE_TIMEOUT_MS;
+	sigset_t chld;
+	char msg[1024];
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	while (tr->parked < tr->n) {
+		int status;
+		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
+
+		if (pid == 0) {
+			struct timespec ts = {0, 50 * 1000 * 1000};
+
+			if (now_ms() > deadline)
+				return cryo_err(ctx, -ETIMEDOUT,
+						"restore timed out: %zu of %zu threads ready",
+						tr->parked, tr->n);
+			sigtimedwait(&chld, NULL, &ts);
+			continue;
+		}
+		if (pid < 0)
+			return cryo_err(ctx, -errno, "wait for the restored tree");
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (read_errors(err_rd, msg, sizeof(msg))) {
+				cryo_err(ctx, 0, "%s", msg);
+				return -EIO;
+			}
+			if (WIFSIGNALED(status))
+				return cryo_err(ctx, -EIO, "restored pid %d was killed by signal %d "
+						"before it was ready", pid, WTERMSIG(status));
+			return cryo_err(ctx, -EIO, "restored pid %d exited with %d before it was "
+					"ready", pid, WEXITSTATUS(status));
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		if (status >> 16) {
+			unsigned long child;
+			int ev = status >> 16;
+
+			if ((ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_CLONE) &&
+			    ptrace(PTRACE_GETEVENTMSG, pid, 0, &child) == 0 && ev == PTRACE_EVENT_FORK)
+				note_created(tr, child);
+			ptrace(PTRACE_CONT, pid, 0, 0);
+			continue;
+		}
+		if (WSTOPSIG(status) == SIGTRAP) {
+			struct tracked *t = find_tracked(tr, pid);
+
+			if (t && !t->parked) {
+				t->parked = true;
+				tr->parked++;
+				continue;
+			}
+		}
+		/* Anything else (a real fault included) goes to the task as it would. */
+		ptrace(PTRACE_CONT, pid, 0, WSTOPSIG(status));
+	}
+	return 0;
+}
+
+static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
+{
+	struct user_regs_struct regs = th->regs;
+	struct iovec iov = {&regs, sizeof(regs)};
+
+	regs.orig_rax = -1;
+	if (ptrace(PTRACE_SETREGSET, th->tid, NT_PRSTATUS, &iov) < 0)
+		return cryo_err(ctx, -errno, "thread %d: set registers", th->tid);
+	iov = (struct iovec){th->xstate, th->xstate_len};
+	if (ptrace(PTRACE_SETREGSET, th->tid, NT_X86_XSTATE, &iov) < 0)
+		return cryo_err(ctx, -errno,
+				"thread %d: set FPU/xstate (%u bytes; was the image made on "
+				"another CPU?)",
+				th->tid, th->xstate_len);
+	if (ptrace(PTRACE_SETSIGMASK, th->tid, sizeof(uint64_t), &th->sigmask) < 0)
+		return cryo_err(ctx, -errno, "thread %d: set signal mask", th->tid);
+	return 0;
+}
+
+/* From inside the task: close the error pipe and unmap the blob region, whose first bytes
+ * hold the syscall instruction used for it. The blob is the mapping holding the parked rip. */
+static int remove_restorer(struct cryo_ctx *ctx, const struct img_task *t, int err_fd)
+{
+	struct user_regs_struct regs;
+	struct iovec iov = {&regs, sizeof(regs)};
+	struct proc_map *maps;
+	struct inject inj = {.tid = t->pid};
+	uint64_t start = 0, end = 0, vdso = 0, want_vdso = 0;
+	size_t n;
+	long ret;
+	int r;
+
+	if (ptrace(PTRACE_GETREGSET, t->pid, NT_PRSTATUS, &iov) < 0)
+		return cryo_err(ctx, -errno, "pid %d: read registers", t->pid);
+	r = proc_maps_read(t->pid, false, &maps, &n);
+	if (r < 0)
+		return cryo_err(ctx, r, "read maps of restored pid %d", t->pid);
+	for (size_t i = 0; i < n; i++) {
+		if (regs.rip >= maps[i].start && regs.rip < maps[i].end) {
+			start = maps[i].start;
+			end = maps[i].end;
+		}
+		if (maps[i].path && !strcmp(maps[i].path, "[vdso]"))
+			vdso = maps[i].start;
+	}
+	proc_maps_free(maps, n);
+	for (uint32_t i = 0; i < t->nvmas; i++)
+		if (t->vmas[i].name && !strcmp(t->vmas[i].name, "[vdso]"))
+			want_vdso = t->vmas[i].start;
+	if (vdso != want_vdso)
+		return cryo_err(ctx, -EFAULT, "pid %d: vDSO landed at %#llx, not at %#llx", t->pid,
+				(unsigned long long)vdso, (unsigned long long)want_vdso);
+	if (!start)
+		return cryo_err(ctx, -EFAULT, "pid %d: parked outside the restorer", t->pid);
+	inj.saved = regs;
+	inj.syscall_ip = start + RST_SYSCALL_OFF;
+	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	r = inject_syscall(ctx, &inj, &ret, SYS_munmap, start, end - start, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	if (ret < 0)
+		return cryo_err(ctx, ret, "pid %d: unmap the restorer", t->pid);
+	return 0;
+}
+
+static void kill_created(struct tracer *tr, pid_t root)
+{
+	for (size_t i = 0; i < tr->ncreated; i++)
+		kill(tr->created[i], SIGKILL);
+	/* Reap what we can: the root is our child; the rest are traced by us. */
+	for (int i = 0; i < 1000; i++) {
+		int status;
+		pid_t p = waitpid(-1, &status, __WALL | WNOHANG);
+
+		if (p < 0)
+			break;
+		if (p == 0) {
+			if (waitpid(root, &status, __WALL | WNOHANG) != 0)
+				break;
+			nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+		}
+	}
+}
+
+static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd, pid_t *ret_root)
+{
+	const struct img *img = sh->img;
+	const struct img_task *root_task = &img->tasks[0];
+	struct tracer tr = {0};
+	int go[2], r;
+	pid_t root;
+	char c = 0;
+
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		tr.n += img->tasks[i].nthreads;
+	tr.t = calloc(tr.n, sizeof(*tr.t));
+	if (!tr.t)
+		return -ENOMEM;
+	tr.n = 0;
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++)
+			tr.t[tr.n++] = (struct tracked){.tid = img->tasks[i].threads[j].tid,
+							.pid = img->tasks[i].pid,
+							.th = &img->tasks[i].threads[j]};
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		free(tr.t);
+		return cryo_err(ctx, -errno, "pipe");
+	}
+	root = restore_clone_pid(ctx, root_task->pid);
+	if (root == 0) {
+		close(go[1]);
+		/* Wait until the tracer holds us, so that no fork escapes it. */
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		close(go[0]);
+		restore_task_run(ctx, sh, root_task);
+	}
+	close(go[0]);
+	if (root < 0) {
+		close(go[1]);
+		free(tr.t);
+		return root;
+	}
+	note_created(&tr, root);
+	if (ptrace(PTRACE_SEIZE, root, 0,
+		   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD) < 0) {
+		r = cryo_err(ctx, -errno, "trace restored pid %d", root);
+		close(go[1]);
+		goto fail;
+	}
+	if (write(go[1], &c, 1) != 1) {
+		r = cryo_err(ctx, -errno, "start restored pid %d", root);
+		close(go[1]);
+		goto fail;
+	}
+	close(go[1]);
+	r = trace_until_parked(ctx, &tr, err_rd);
+	if (r < 0)
+		goto fail;
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		r = remove_restorer(ctx, &img->tasks[i], sh->err_fd);
+		if (r < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < tr.n; i++) {
+		r = set_thread_state(ctx, tr.t[i].th);
+		if (r < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < tr.n; i++)
+		if (ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
+			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));
+	log_info(ctx, "restored %u task(s), %zu thread(s), root pid %d", img->ntasks, tr.n, root);
+	*ret_root = root;
+	free(tr.t);
+	free(tr.created);
+	return 0;
+fail:
+	kill_created(&tr, root);
+	free(tr.t);
+	free(tr.created);
+	return r;
+}
+
+static int max_target_fd(const struct img *img)
+{
+	int max = 2;
+
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nfds; j++)
+			if (img->tasks[i].fds[j].fd > max)
+				max = img->tasks[i].fds[j].fd;
+	return max;
+}
+
+CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			  pid_t *ret_root)
+{
+	struct rst_shared sh = {0};
+	struct img img = {0};
+	struct rlimit nofile;
+	sigset_t chld, old;
+	int err[2] = {-1, -1}, r;
+	pid_t root = 0;
+
+	ctx->errmsg[0] = '\0';
+	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
+		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
+	r = img_load(ctx, opts->dir, &img);
+	if (r < 0)
+		return r;
+	sh.img = &img;
+	r = check_machine(ctx, &img);
+	if (r < 0)
+		goto out;
+	r = check_pids_free(ctx, &img);
+	if (r < 0)
+		goto out;
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	nofile.rlim_cur = nofile.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &nofile);
+	sh.base_fd = max_target_fd(&img) + 1;
+	if (sh.base_fd < 3)
+		sh.base_fd = 3;
+	if ((uint64_t)sh.base_fd + img.nfiles * 2 + 64 > nofile.rlim_cur) {
+		r = cryo_err(ctx, -EMFILE, "the image needs descriptor %d and up; the limit is %llu",
+			     sh.base_fd, (unsigned long long)nofile.rlim_cur);
+		goto out;
+	}
+	if (pipe2(err, O_CLOEXEC | O_NONBLOCK) < 0) {
+		r = cryo_err(ctx, -errno, "pipe");
+		goto out;
+	}
+	sh.err_fd = fcntl(err[1], F_DUPFD_CLOEXEC, sh.base_fd);
+	close(err[1]);
+	sh.dirfd = open(opts->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sh.dirfd >= 0) {
+		int high = fcntl(sh.dirfd, F_DUPFD_CLOEXEC, sh.base_fd);
+
+		close(sh.dirfd);
+		sh.dirfd = high;
+	}
+	if (sh.err_fd < 0 || sh.dirfd < 0) {
+		r = cryo_err(ctx, -errno, "open image directory %s", opts->dir);
+		goto out;
+	}
+	r = restore_files_open(ctx, &sh);
+	if (r < 0)
+		goto out;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	r = restore_tree(ctx, &sh, err[0], &root);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r >= 0)
+		*ret_root = root;
+out:
+	restore_files_close(&sh);
+	if (err[0] >= 0)
+		close(err[0]);
+	if (sh.err_fd > 0)
+		close(sh.err_fd);
+	if (sh.dirfd > 0)
+		close(sh.dirfd);
+	img_free(&img);
+	return r;
+}

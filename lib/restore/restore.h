@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Restore, in two kinds of process:
+ *   - the restoring process (restore.c): checks the image, opens every file description once,
+ *     forks the root with its saved PID, traces the whole tree as it is built, and finally loads
+ *     registers and lets it run;
+ *   - each restored task before it becomes the target (restore-task.c): still a copy of cryo, it
+ *     forks its own children, premaps its memory (restore-mm.c), installs its descriptors
+ *     (restore-files.c) and jumps into the restorer blob (pie/restorer.c).
+ */
+#ifndef CRYO_RESTORE_H
+#define CRYO_RESTORE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "image/image.h"
+#include "pie/restorer.h"
+
+/* What every restored task inherits from the restoring process. */
+struct rst_shared {
+	const struct img *img;
+	int dirfd;     /* the image directory */
+	int base_fd;   /* descriptors from here up are cryo's, never the target's */
+	int err_fd;    /* write end of the error pipe */
+	int *file_fds; /* per img->files[i], the open description (>= base_fd) */
+	int nextra;
+	int *extra_fds; /* FIFO keepers and unused pipe ends, closed by every task */
+};
+
+struct cryo_ctx;
+
+/* In the restoring process: opens every file description and pipe of the image. */
+int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh);
+void restore_files_close(struct rst_shared *sh);
+
+/* In a restored task: puts its descriptors at their numbers and closes everything else below
+ * base_fd. */
+int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			  const struct img_task *t);
+
+/* The blob region of a task, once memory is premapped. */
+struct mm_plan {
+	uint8_t *region;
+	size_t region_len;
+	struct rst_args *args;
+	uint64_t stack_top;
+	/* capacity of the unmap list inside the region */
+	struct rst_range *unmap;
+	size_t unmap_cap;
+	/* premapped ranges that must survive the unmapping */
+	struct rst_range *keep;
+	size_t nkeep;
+};
+
+/* In a restored task: maps and fills every private mapping, and lays out the blob region. */
+int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+		      struct mm_plan *plan);
+
+/* In a restored task, last thing before the jump: lists every mapping of the restoring program
+ * (everything but the premapped target and the blob) for the blob to unmap. */
+int restore_mm_unmap_list(struct cryo_ctx *ctx, struct mm_plan *plan);
+
+/* In a restored task: everything from fork of its children to the jump. Never returns; on
+ * failure it writes the reason to the error pipe and exits. */
+__attribute__((noreturn)) void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh,
+						const struct img_task *t);
+
+/* clone3 with the given PID (a process, not a thread), retrying while a zombie still holds it.
+ * Returns 0 in the child, the pid in the parent, or a negative errno. */
+pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid);
+
+extern const unsigned char restorer_blob[];
+extern const size_t restorer_blob_size;
+
+#endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "seize.h"
+
+#define LOG_PREFIX "seize: "
+
+static bool has_thread(const struct seized_task *t, pid_t tid)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (t->threads[i].tid == tid)
+			return true;
+	return false;
+}
+
+static bool has_task(const struct seized_tree *tree, pid_t pid)
+{
+	for (size_t i = 0; i < tree->ntasks; i++)
+		if (tree->tasks[i].pid == pid)
+			return true;
+	return false;
+}
+
+/*
+ * Waits until a freshly seized and interrupted thread stops. Returns 1 when it stopped, 0 when
+ * it exited meanwhile. A thread that was about to take a signal reports a signal-delivery stop
+ * first: the signal is kept aside (and given back on release), and the pending interrupt then
+ * stops it for good.
+ */
+static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig)
+{
+	for (;;) {
+		int status;
+
+		if (waitpid(tid, &status, __WALL) < 0)
+			return cryo_err(ctx, -errno, "wait for thread %d to stop", tid);
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			return 0;
+		if (!WIFSTOPPED(status))
+			continue;
+		if (status >> 16 == PTRACE_EVENT_STOP)
+			return 1;
+		/* Signal-delivery stop: hold the signal back and let the interrupt stop it. */
+		if (*ret_sig == 0)
+			*ret_sig = WSTOPSIG(status);
+		if (ptrace(PTRACE_CONT, tid, 0, 0) < 0)
+			return cryo_err(ctx, -errno, "resume thread %d towards its stop", tid);
+	}
+}
+
+static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
+{
+	struct seized_thread *nt;
+	int sig = 0, r;
+
+	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD) < 0) {
+		if (errno == ESRCH)
+			return 0; /* exited meanwhile */
+		return cryo_err(ctx, -errno, "ptrace-seize thread %d of pid %d", tid, t->pid);
+	}
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0) {
+		r = -errno;
+		ptrace(PTRACE_DETACH, tid, 0, 0);
+		return cryo_err(ctx, r, "interrupt thread %d of pid %d", tid, t->pid);
+	}
+	r = wait_stopped(ctx, tid, &sig);
+	if (r <= 0)
+		return r;
+	nt = realloc(t->threads, (t->nthreads + 1) * sizeof(*nt));
+	if (!nt) {
+		ptrace(PTRACE_DETACH, tid, 0, sig);
+		return -ENOMEM;
+	}
+	t->threads = nt;
+	t->threads[t->nthreads++] = (struct seized_thread){.tid = tid, .stop_sig = sig};
+	log_debug(ctx, "thread %d of pid %d stopped%s", tid, t->pid, sig ? " (signal held)" : "");
+	return 0;
+}
+
+/* Stops every thread of one task, rescanning until no new thread shows up. */
+static int seize_task_threads(struct cryo_ctx *ctx, struct seized_task *t)
+{
+	for (;;) {
+		_cleanup_free_ int *tids = NULL;
+		char dir[64];
+		size_t n;
+		bool grew = false;
+		int r;
+
+		snprintf(dir, sizeof(dir), "/proc/%d/task", t->pid);
+		r = proc_list_numeric(dir, &tids, &n);
+		if (r < 0)
+			return cryo_err(ctx, r, "list threads of pid %d", t->pid);
+		/* The leader first, so that threads[0] is always it. */
+		if (!has_thread(t, t->pid)) {
+			r = seize_thread(ctx, t, t->pid);
+			if (r < 0)
+				return r;
+			if (!t->nthreads)
+				return cryo_err(ctx, -ESRCH, "pid %d exited while being frozen",
+						t->pid);
+			grew = true;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (has_thread(t, tids[i]))
+				continue;
+			r = seize_thread(ctx, t, tids[i]);
+			if (r < 0)
+				return r;
+			grew = true;
+		}
+		if (!grew)
+			return 0;
+	}
+}
+
+static int read_children(struct cryo_ctx *ctx, const struct seized_task *t, int **ret,
+			 size_t *ret_n)
+{
+	int *v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nthreads; i++) {
+		_cleanup_free_ char *buf = NULL;
+		char *p, *end;
+		ssize_t len = read_file_fmt(&buf, "/proc/%d/task/%d/children", t->pid,
+					    t->threads[i].tid);
+
+		if (len < 0) {
+			free(v);
+			return cryo_err(ctx, len, "read children of pid %d", t->pid);
+		}
+		for (p = buf;; p = end) {
+			long c = strtol(p, &end, 10);
+			int *nv;
+
+			if (end == p)
+				break;
+			nv = realloc(v, (n + 1) * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+			v[n++] = c;
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret)
+{
+	struct seized_tree tree = {0};
+	int r;
+
+	tree.tasks = calloc(1, sizeof(*tree.tasks));
+	if (!tree.tasks)
+		return -ENOMEM;
+	tree.tasks[0].pid = root;
+	tree.ntasks = 1;
+	if (kill(root, 0) < 0) {
+		free(tree.tasks);
+		return cryo_err(ctx, -errno, "pid %d", root);
+	}
+
+	/* Breadth first: once all threads of a task are stopped its children set is final. */
+	for (size_t i = 0; i < tree.ntasks; i++) {
+		_cleanup_free_ int *kids = NULL;
+		size_t nkids = 0;
+
+		r = seize_task_threads(ctx, &tree.tasks[i]);
+		if (r < 0)
+			goto fail;
+		r = read_children(ctx, &tree.tasks[i], &kids, &nkids);
+		if (r < 0)
+			goto fail;
+		for (size_t k = 0; k < nkids; k++) {
+			struct seized_task *nt;
+
+			if (has_task(&tree, kids[k]))
+				continue;
+			nt = realloc(tree.tasks, (tree.ntasks + 1) * sizeof(*nt));
+			if (!nt) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			tree.tasks = nt;
+			tree.tasks[tree.ntasks++] = (struct seized_task){.pid = kids[k],
+									 .ppid = tree.tasks[i].pid};
+		}
+	}
+	log_info(ctx, "froze %zu task(s) under pid %d", tree.ntasks, root);
+	*ret = tree;
+	return 0;
+fail:
+	seize_release(ctx, &tree, false);
+	return r;
+}
+
+void seize_release(struct cryo_ctx *ctx, struct seized_tree *tree, bool kill_tree)
+{
+	for (size_t i = 0; i < tree->ntasks; i++) {
+		struct seized_task *t = &tree->tasks[i];
+
+		if (kill_tree)
+			kill(t->pid, SIGKILL);
+		for (size_t j = 0; j < t->nthreads; j++) {
+			struct seized_thread *th = &t->threads[j];
+
+			if (kill_tree)
+				continue;
+			if (ptrace(PTRACE_DETACH, th->tid, 0, 0) < 0 && errno != ESRCH)
+				log_warn(ctx, "detach thread %d: %s", th->tid, strerror(errno));
+			if (th->stop_sig)
+				syscall(SYS_tgkill, t->pid, th->tid, th->stop_sig);
+		}
+		free(t->threads);
+	}
+	free(tree->tasks);
+	memset(tree, 0, sizeof(*tree));
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Freezing a process tree with ptrace: every thread of every descendant is seized
+ * (PTRACE_SEIZE, never PTRACE_O_EXITKILL, so a killed cryo leaves the tree running) and
+ * interrupted. Threads and children are rescanned until the set is stable.
+ */
+#ifndef CRYO_SEIZE_H
+#define CRYO_SEIZE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct seized_thread {
+	pid_t tid;
+	int stop_sig; /* a signal caught in delivery while stopping, given back on release */
+};
+
+struct seized_task {
+	pid_t pid, ppid;
+	struct seized_thread *threads; /* threads[0] is the leader */
+	size_t nthreads;
+};
+
+struct seized_tree {
+	struct seized_task *tasks; /* parents before children */
+	size_t ntasks;
+};
+
+struct cryo_ctx;
+
+int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret);
+
+/* Resumes every thread as it was (kill = false) or kills every task (kill = true), then frees
+ * the tree. */
+void seize_release(struct cryo_ctx *ctx, struct seized_tree *tree, bool kill);
+
+#endif

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what cryo needs to build and test, from Debian bookworm's packages only.
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+
+pkgs=(
+	build-essential meson ninja-build pkg-config clang
+	libjansson-dev libcmocka-dev libclang-rt-14-dev
+	liblz4-dev libzstd-dev zlib1g-dev libxxhash-dev
+	python3 python3-pytest
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+	echo "install-deps: installing ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+	echo "install-deps: all packages present"
+fi

@@ -1,0 +1,173 @@
+"""Harness for the integration tests: start a real workload, dump it, restore it, check it.
+
+The pytest process makes itself a child subreaper, so that restored trees (whose parent, the
+`cryo restore` process, exits with --detach) become its children and are reaped here: a zombie
+would otherwise hold its PID and make the next restore of the same image wait.
+"""
+import ctypes
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("CRYO_BUILD", ROOT / "build")).resolve()
+CRYO = str(Path(os.environ.get("CRYO", BUILD / "cryo")).resolve())
+WORKLOADS = BUILD / "tests" / "workloads"
+
+PR_SET_CHILD_SUBREAPER = 36
+ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def workload(name):
+    return str(WORKLOADS / name)
+
+
+def alive(pid):
+    """True while pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
+def reap(pid, timeout=5.0):
+    """Waits for a child (or adopted) pid to exit; returns its exit status as a shell would."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            got, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if got == pid:
+            return os.waitstatus_to_exitcode(status)
+        if time.time() > deadline:
+            return None
+        time.sleep(0.01)
+
+
+def reap_all():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+class Run:
+    """A workload started by a test, with its output going to a file."""
+
+    def __init__(self, tmp, argv, cwd=None, env=None, name="out"):
+        self.out = Path(tmp) / f"{name}.txt"
+        self.outf = open(self.out, "wb")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.outf,
+                                     stderr=subprocess.STDOUT, cwd=cwd or tmp, env=env,
+                                     close_fds=True, start_new_session=True)
+        self.pid = self.proc.pid
+
+    def text(self):
+        return self.out.read_text(errors="replace")
+
+    def wait_for(self, word, timeout=20.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if word in self.text():
+                return
+            if not alive(self.pid) and word not in self.text():
+                break
+            time.sleep(0.02)
+        raise AssertionError(f"{word!r} never appeared; output: {self.text()[-2000:]!r}")
+
+    def signal(self, sig):
+        os.kill(self.pid, sig)
+
+    def finish(self, timeout=20.0):
+        """Reaps the original process (after a dump killed it, or after its test ended)."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self):
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.finish(5)
+        self.outf.close()
+
+
+def cryo(*args, check=True, timeout=120):
+    p = subprocess.run([CRYO, *map(str, args)], capture_output=True, text=True,
+                       timeout=timeout, stdin=subprocess.DEVNULL)
+    if check and p.returncode != 0:
+        raise AssertionError(f"cryo {' '.join(map(str, args))} failed ({p.returncode}):\n"
+                             f"{p.stdout}{p.stderr}")
+    return p
+
+
+class Env:
+    def __init__(self, tmp):
+        self.tmp = Path(tmp)
+        self.runs = []
+        self.restored = []
+
+    def start(self, argv, **kw):
+        r = Run(self.tmp, argv, **kw)
+        self.runs.append(r)
+        return r
+
+    def dump(self, run, img=None, leave_running=False, extra=()):
+        img = img or self.tmp / "img"
+        args = ["dump", "-t", run.pid, "-D", img, *extra]
+        if leave_running:
+            args.append("--leave-running")
+        cryo(*args)
+        if not leave_running:
+            run.finish()
+            assert not alive(run.pid), "dump did not kill the tree"
+        return img
+
+    def restore(self, img=None):
+        """Restores detached and returns the root pid (a child of this process)."""
+        img = img or self.tmp / "img"
+        pidfile = self.tmp / "restored.pid"
+        cryo("restore", "-D", img, "--detach", "--pidfile", pidfile)
+        pid = int(pidfile.read_text())
+        self.restored.append(pid)
+        return pid
+
+    def check(self, run, pid, timeout=20.0):
+        """Tells the restored workload to verify itself; asserts it printed PASS."""
+        os.kill(pid, signal.SIGUSR1)
+        code = reap(pid, timeout)
+        text = run.text()
+        assert "PASS" in text and code == 0, f"exit {code}; output: {text[-2000:]!r}"
+
+    def cleanup(self):
+        for pid in self.restored:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            reap(pid, 2)
+        for r in self.runs:
+            r.kill()
+        reap_all()
+
+
+@pytest.fixture
+def env(tmp_path):
+    e = Env(tmp_path)
+    yield e
+    e.cleanup()
