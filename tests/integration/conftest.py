@@ -23,7 +23,10 @@ ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
 def workload(name):
-    return str(WORKLOADS / name)
+    """Path of a built workload program (tests/workloads/<area>/<name>.c)."""
+    found = [p for p in WORKLOADS.rglob(name) if p.is_file() and os.access(p, os.X_OK)]
+    assert found, f"workload {name} is not built under {WORKLOADS}"
+    return str(found[0])
 
 
 def alive(pid):
