@@ -5,6 +5,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -190,6 +191,62 @@ static int dump_proc_misc(struct cryo_ctx *ctx, struct img_task *t)
 	return 0;
 }
 
+/*
+ * Signals queued but not delivered (blocked ones, typically), read without dequeuing them
+ * (PTRACE_PEEKSIGINFO): the thread's own queue, or with `shared` the process's.
+ */
+static int dump_sigqueue(struct cryo_ctx *ctx, pid_t tid, bool shared, uint8_t **ret,
+			 uint32_t *ret_n)
+{
+	uint8_t buf[IMG_SIGINFO_SIZE * 32];
+
+	for (;;) {
+		struct __ptrace_peeksiginfo_args a = {.off = *ret_n,
+						    .flags = shared ? PTRACE_PEEKSIGINFO_SHARED : 0,
+						    .nr = 32};
+		long n = ptrace(PTRACE_PEEKSIGINFO, tid, &a, buf);
+		uint8_t *nq;
+
+		if (n < 0)
+			return cryo_err(ctx, -errno, "read pending signals of thread %d", tid);
+		if (n == 0)
+			return 0;
+		if (*ret_n + n > IMG_MAX_PENDING)
+			return cryo_err(ctx, -E2BIG, "thread %d has more than %d pending signals", tid,
+					IMG_MAX_PENDING);
+		nq = realloc(*ret, (*ret_n + n) * IMG_SIGINFO_SIZE);
+		if (!nq)
+			return -ENOMEM;
+		memcpy(nq + *ret_n * IMG_SIGINFO_SIZE, buf, n * IMG_SIGINFO_SIZE);
+		*ret = nq;
+		*ret_n += n;
+	}
+}
+
+static int add_pending(struct img_thread *th, const uint8_t *info)
+{
+	uint8_t *nq = realloc(th->pending, (th->npending + 1) * IMG_SIGINFO_SIZE);
+
+	if (!nq)
+		return -ENOMEM;
+	memcpy(nq + th->npending * IMG_SIGINFO_SIZE, info, IMG_SIGINFO_SIZE);
+	th->pending = nq;
+	th->npending++;
+	return 0;
+}
+
+static int dump_thread_comm(struct cryo_ctx *ctx, pid_t pid, struct img_thread *th)
+{
+	_cleanup_free_ char *buf = NULL;
+	ssize_t len = read_file_fmt(&buf, "/proc/%d/task/%d/comm", pid, th->tid);
+
+	if (len < 0)
+		return cryo_err(ctx, len, "read comm of thread %d", th->tid);
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(th->comm, sizeof(th->comm), "%s", buf);
+	return 0;
+}
+
 static int dump_thread_regs(struct cryo_ctx *ctx, struct img_thread *th)
 {
 	struct __ptrace_rseq_configuration rseq = {0};
@@ -223,7 +280,7 @@ static int dump_thread_regs(struct cryo_ctx *ctx, struct img_thread *th)
 		return cryo_err(ctx, -errno, "read robust futex list of thread %d", th->tid);
 	th->robust_ptr = head;
 	th->robust_len = len;
-	return 0;
+	return dump_sigqueue(ctx, th->tid, false, &th->pending, &th->npending);
 }
 
 /* Per-thread state only the thread itself can report. */
@@ -317,9 +374,17 @@ int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct i
 	for (size_t i = 0; i < st->nthreads; i++) {
 		t->threads[i].tid = st->threads[i].tid;
 		r = dump_thread_regs(ctx, &t->threads[i]);
+		if (r >= 0)
+			r = dump_thread_comm(ctx, t->pid, &t->threads[i]);
+		/* A signal caught on its way in while freezing is pending for the image. */
+		if (r >= 0 && st->threads[i].stop_sig)
+			r = add_pending(&t->threads[i], st->threads[i].stop_info);
 		if (r < 0)
 			return r;
 	}
+	r = dump_sigqueue(ctx, t->pid, true, &t->shared_pending, &t->nshared_pending);
+	if (r < 0)
+		return r;
 
 	r = inject_find_syscall(ctx, t->pid, &syscall_ip);
 	if (r < 0)

@@ -37,8 +37,11 @@ void img_free(struct img *img)
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		struct img_task *t = &img->tasks[i];
 
-		for (uint32_t j = 0; j < t->nthreads; j++)
+		for (uint32_t j = 0; j < t->nthreads; j++) {
 			free(t->threads[j].xstate);
+			free(t->threads[j].pending);
+		}
+		free(t->shared_pending);
 		for (uint32_t j = 0; j < t->nvmas; j++) {
 			free(t->vmas[j].name);
 			free(t->vmas[j].path);
@@ -147,6 +150,8 @@ static json_t *encode_thread(const struct img_thread *th)
 	r |= set(o, "sigaltstack", json_pack("{s:o,s:o,s:i}", "sp", u64_hex(th->ss_sp), "size",
 					     u64_hex(th->ss_size), "flags",
 					     (json_int_t)th->ss_flags));
+	r |= set(o, "comm", json_string(th->comm));
+	r |= set(o, "pending", hex_string(th->pending, th->npending * IMG_SIGINFO_SIZE));
 	if (r) {
 		json_decref(o);
 		return NULL;
@@ -250,6 +255,8 @@ static json_t *encode_task(const struct img_task *t)
 		r |= add(a, encode_vma(&t->vmas[i]));
 	r |= set(o, "vmas", a);
 	r |= set(o, "pages", json_integer(t->pages));
+	r |= set(o, "shared_pending",
+		 hex_string(t->shared_pending, t->nshared_pending * IMG_SIGINFO_SIZE));
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->nfds; i++)
 		r |= add(a, json_pack("{s:i,s:i,s:b}", "fd", (json_int_t)t->fds[i].fd, "file",
@@ -433,6 +440,25 @@ static json_t *get_arr(struct dec *d, json_t *o, const char *key, size_t max)
 			return _r;                                                                 \
 	} while (0)
 
+/* A queue of raw siginfo_t records, each naming a real signal. */
+static int get_sigqueue(struct dec *d, json_t *o, const char *key, uint8_t **ret, uint32_t *ret_n)
+{
+	uint32_t len;
+
+	TRY(get_hexbytes(d, o, key, IMG_SIGINFO_SIZE * IMG_MAX_PENDING, ret, &len));
+	if (len % IMG_SIGINFO_SIZE)
+		return bad(d, key, "is not a whole number of siginfo records");
+	*ret_n = len / IMG_SIGINFO_SIZE;
+	for (uint32_t i = 0; i < *ret_n; i++) {
+		int32_t signo;
+
+		memcpy(&signo, *ret + i * IMG_SIGINFO_SIZE, sizeof(signo));
+		if (signo < 1 || signo > IMG_MAX_SIGNALS)
+			return bad(d, key, "holds a bad signal number");
+	}
+	return 0;
+}
+
 static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 {
 	json_t *regs, *sub;
@@ -473,6 +499,14 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 	th->ss_size = u;
 	TRY(get_int(d, sub, "flags", INT_MIN, INT_MAX, &v));
 	th->ss_flags = v;
+	TRY(get_sigqueue(d, o, "pending", &th->pending, &th->npending));
+	{
+		char *comm = NULL;
+
+		TRY(get_str(d, o, "comm", 15, &comm));
+		snprintf(th->comm, sizeof(th->comm), "%s", comm);
+		free(comm);
+	}
 	return 0;
 }
 
@@ -661,6 +695,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	}
 	TRY(get_int(d, o, "pages", 0, 1LL << 36, &n));
 	t->pages = n;
+	TRY(get_sigqueue(d, o, "shared_pending", &t->shared_pending, &t->nshared_pending));
 	a = get_arr(d, o, "fds", IMG_MAX_FDS);
 	if (!a)
 		return -EINVAL;

@@ -29,6 +29,8 @@
 #define IMG_MAX_VMAS     (1 << 20)
 #define IMG_MAX_FDS      (1 << 20)
 #define IMG_MAX_PIPE_BUF (1 << 20)
+#define IMG_SIGINFO_SIZE 128
+#define IMG_MAX_PENDING  1024
 
 struct img_thread {
 	pid_t tid;
@@ -42,6 +44,9 @@ struct img_thread {
 	uint64_t clear_tid;
 	uint64_t ss_sp, ss_size;
 	int32_t ss_flags;
+	char comm[16];
+	uint8_t *pending; /* siginfo_t[] queued for this thread, IMG_SIGINFO_SIZE each */
+	uint32_t npending;
 };
 
 enum img_vma_kind {
@@ -139,6 +144,8 @@ struct img_task {
 	struct img_thread *threads; /* threads[0] is the thread-group leader */
 	uint32_t nthreads;
 	uint64_t pages; /* number of saved pages in pages-PID.img */
+	uint8_t *shared_pending; /* siginfo_t[] queued for the whole process */
+	uint32_t nshared_pending;
 };
 
 struct img {

@@ -168,7 +168,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	struct rst_thread *rth;
 	struct rst_args *args;
 	uint32_t nrv = 0;
-	uint64_t region;
+	uint64_t region, nsig = t->nshared_pending;
 	int r;
 
 	r = proc_maps_read(0, false, &maps, &nmaps);
@@ -183,10 +183,13 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 
 	/* Lay out the blob region: code, args, vma list, unmap list, threads, groups, stacks. */
 	unmap_cap = nmaps + t->nvmas + 256;
+	for (uint32_t i = 0; i < t->nthreads; i++)
+		nsig += t->threads[i].npending;
 	off = page_up(restorer_blob_size);
 	region_len = off + sizeof(struct rst_args) + t->nvmas * sizeof(struct rst_vma) +
 		     unmap_cap * sizeof(struct rst_range) + t->nthreads * sizeof(struct rst_thread) +
-		     (t->ngroups + 1) * sizeof(uint32_t) + (t->nvmas + 1) * sizeof(struct rst_range);
+		     (t->ngroups + 1) * sizeof(uint32_t) + (t->nvmas + 1) * sizeof(struct rst_range) +
+		     nsig * IMG_SIGINFO_SIZE + 16;
 	region_len = page_up(region_len) + RST_MAIN_STACK + t->nthreads * RST_THREAD_STACK;
 	region = find_hole(&busy, region_len);
 	if (!region ||
@@ -213,7 +216,11 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	off += t->nthreads * sizeof(*rth);
 	args->groups = (uint64_t)(plan->region + off);
 	off += (t->ngroups + 1) * sizeof(uint32_t);
+	off = (off + 15) & ~15UL;
+	plan->sigdata = plan->region + off;
+	off += nsig * IMG_SIGINFO_SIZE;
 	plan->keep = (struct rst_range *)(plan->region + off);
+	off += (t->nvmas + 1) * sizeof(struct rst_range);
 	plan->nkeep = 0;
 	plan->args = args;
 	plan->stack_top = region + page_up(off) + RST_MAIN_STACK;

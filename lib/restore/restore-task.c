@@ -165,11 +165,12 @@ static void set_sigactions(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	}
 }
 
-static void fill_args(const struct img_task *t, struct mm_plan *plan, int exe_fd, int err_fd)
+static void fill_args(const struct img_task *t, const struct mm_plan *plan, int exe_fd, int err_fd)
 {
 	struct rst_args *a = plan->args;
 	struct rst_thread *th = (struct rst_thread *)a->threads;
 	const struct img_mm *mm = &t->mm;
+	uint8_t *sig = plan->sigdata;
 
 	a->mm = (struct rst_mm_map){
 		.start_code = mm->start_code, .end_code = mm->end_code,
@@ -198,7 +199,15 @@ static void fill_args(const struct img_task *t, struct mm_plan *plan, int exe_fd
 		th[i].ss_size = s->ss_size;
 		th[i].ss_flags = s->ss_flags;
 		th[i].args = (uint64_t)a;
+		memcpy(th[i].comm, s->comm, sizeof(th[i].comm));
+		th[i].pending = (uint64_t)sig;
+		th[i].npending = s->npending;
+		memcpy(sig, s->pending, s->npending * IMG_SIGINFO_SIZE);
+		sig += s->npending * IMG_SIGINFO_SIZE;
 	}
+	a->shared_pending = (uint64_t)sig;
+	a->nshared_pending = t->nshared_pending;
+	memcpy(sig, t->shared_pending, t->nshared_pending * IMG_SIGINFO_SIZE);
 	memcpy(a->uid, t->uid, sizeof(a->uid));
 	memcpy(a->gid, t->gid, sizeof(a->gid));
 	memcpy((void *)a->groups, t->groups, t->ngroups * sizeof(uint32_t));

@@ -51,6 +51,7 @@ struct mm_plan {
 	/* premapped ranges that must survive the unmapping */
 	struct rst_range *keep;
 	size_t nkeep;
+	uint8_t *sigdata; /* room for every pending siginfo of the task */
 };
 
 /* In a restored task: maps and fills every private mapping, and lays out the blob region. */

@@ -39,7 +39,7 @@ static bool has_task(const struct seized_tree *tree, pid_t pid)
  * first: the signal is kept aside (and given back on release), and the pending interrupt then
  * stops it for good.
  */
-static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig)
+static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig, uint8_t *ret_info)
 {
 	for (;;) {
 		int status;
@@ -53,8 +53,10 @@ static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig)
 		if (status >> 16 == PTRACE_EVENT_STOP)
 			return 1;
 		/* Signal-delivery stop: hold the signal back and let the interrupt stop it. */
-		if (*ret_sig == 0)
+		if (*ret_sig == 0) {
 			*ret_sig = WSTOPSIG(status);
+			ptrace(PTRACE_GETSIGINFO, tid, 0, ret_info);
+		}
 		if (ptrace(PTRACE_CONT, tid, 0, 0) < 0)
 			return cryo_err(ctx, -errno, "resume thread %d towards its stop", tid);
 	}
@@ -63,6 +65,7 @@ static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig)
 static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
 {
 	struct seized_thread *nt;
+	uint8_t info[128] = {0};
 	int sig = 0, r;
 
 	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD) < 0) {
@@ -75,7 +78,7 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
 		ptrace(PTRACE_DETACH, tid, 0, 0);
 		return cryo_err(ctx, r, "interrupt thread %d of pid %d", tid, t->pid);
 	}
-	r = wait_stopped(ctx, tid, &sig);
+	r = wait_stopped(ctx, tid, &sig, info);
 	if (r <= 0)
 		return r;
 	nt = realloc(t->threads, (t->nthreads + 1) * sizeof(*nt));
@@ -84,7 +87,8 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
 		return -ENOMEM;
 	}
 	t->threads = nt;
-	t->threads[t->nthreads++] = (struct seized_thread){.tid = tid, .stop_sig = sig};
+	t->threads[t->nthreads] = (struct seized_thread){.tid = tid, .stop_sig = sig};
+	memcpy(t->threads[t->nthreads++].stop_info, info, sizeof(info));
 	log_debug(ctx, "thread %d of pid %d stopped%s", tid, t->pid, sig ? " (signal held)" : "");
 	return 0;
 }

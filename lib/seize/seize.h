@@ -8,11 +8,13 @@
 #define CRYO_SEIZE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct seized_thread {
 	pid_t tid;
 	int stop_sig; /* a signal caught in delivery while stopping, given back on release */
+	uint8_t stop_info[128]; /* its siginfo, which the image keeps as pending */
 };
 
 struct seized_task {

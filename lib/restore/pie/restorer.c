@@ -145,6 +145,26 @@ static void set_creds(struct rst_args *args)
 	sys2(__NR_prctl, PR_SET_KEEPCAPS, 0);
 }
 
+/*
+ * Re-queues pending signals. The kernel lets a task queue a siginfo with any si_code only to
+ * itself (rt_sigqueueinfo by the leader for the process queue, rt_tgsigqueueinfo by each
+ * thread for its own). All signals are blocked here, so they stay pending.
+ */
+static void queue_signals(struct rst_args *args, uint64_t ptr, uint64_t n, int32_t tid)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		const int32_t *info = (const int32_t *)(ptr + i * 128);
+		long r;
+
+		if (tid)
+			r = sys4(__NR_rt_tgsigqueueinfo, args->pid, tid, info[0], info);
+		else
+			r = sys3(__NR_rt_sigqueueinfo, args->pid, info[0], info);
+		if (r < 0)
+			fail(args, "queue a pending signal", r);
+	}
+}
+
 /* Per-thread registrations only the thread itself can make; then park for the tracer. */
 __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 {
@@ -174,6 +194,8 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 		if (r < 0)
 			fail(args, "rseq", r);
 	}
+	sys2(__NR_prctl, 15 /* PR_SET_NAME */, th->comm);
+	queue_signals(args, th->pending, th->npending, th->tid);
 	set_creds(args);
 	__atomic_fetch_add(&args->nr_parked, 1, __ATOMIC_SEQ_CST);
 	for (;;)
@@ -287,5 +309,6 @@ void restorer_main(struct rst_args *args)
 		if (r < 0)
 			fail(args, "clone3 of a thread", r);
 	}
+	queue_signals(args, args->shared_pending, args->nshared_pending, 0);
 	finish_thread(&threads[0]);
 }

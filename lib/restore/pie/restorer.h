@@ -43,6 +43,9 @@ struct rst_thread {
 	int64_t ss_flags;
 	uint64_t stack_top; /* the blob stack this thread starts on */
 	uint64_t args;      /* back to struct rst_args */
+	uint64_t pending;   /* siginfo records (128 bytes each) to queue to itself */
+	uint64_t npending;
+	char comm[16];
 };
 
 /* The layout of struct prctl_mm_map (linux/prctl.h), spelled out for freestanding code. */
@@ -75,6 +78,8 @@ struct rst_args {
 	uint64_t groups; /* uint32_t[] */
 	uint64_t ngroups;
 	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd;
+	uint64_t shared_pending; /* siginfo records for the whole process */
+	uint64_t nshared_pending;
 	int32_t err_fd;     /* error pipe to the restoring parent; closed at the end */
 	int32_t pid;
 	volatile int32_t nr_parked; /* threads that finished their setup */

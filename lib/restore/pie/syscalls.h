@@ -51,6 +51,8 @@ static inline long sys6(long nr, long a1, long a2, long a3, long a4, long a5, lo
 #define __NR_exit_group      231
 #define __NR_set_robust_list 273
 #define __NR_rseq            334
+#define __NR_rt_sigqueueinfo 129
+#define __NR_rt_tgsigqueueinfo 297
 #define __NR_clone3          435
 
 #endif
