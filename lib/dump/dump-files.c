@@ -6,6 +6,7 @@
  * /proc/PID/fd/N, lets tee(2) copy them out without consuming them.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <linux/kcmp.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ struct fd_seen {
 struct files_state {
 	struct fd_seen *seen;
 	size_t nseen;
+	int dirfd; /* the image directory, for memory objects' content */
 };
 
 static int add_file(struct img *img, const struct img_file *f)
@@ -161,6 +163,19 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 		r = note_pipe(ctx, img, t->pid, fd, st.st_ino);
 		if (r < 0)
 			return r;
+	} else if (S_ISREG(st.st_mode) &&
+		   (!strncmp(link, "/memfd:", 7) ||
+		    (strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)")))) {
+		bool memfd = !strncmp(link, "/memfd:", 7);
+		char *name = link + (memfd ? 7 : 0);
+
+		if (strlen(name) > 10 && !strcmp(name + strlen(name) - 10, " (deleted)"))
+			name[strlen(name) - 10] = '\0';
+		f.type = FILE_SHMEM;
+		r = dump_shmem_note(ctx, img, fs->dirfd, path, memfd ? SHM_MEMFD : SHM_DELETED, name,
+				    &f.shmem_id);
+		if (r < 0)
+			return r;
 	} else if (link[0] == '/' && !strstr(link, " (deleted)")) {
 		f.type = S_ISFIFO(st.st_mode) ? FILE_FIFO : FILE_REG;
 		if (f.type == FILE_FIFO) {
@@ -232,9 +247,9 @@ static int check_pipes_closed(struct cryo_ctx *ctx, const struct img *img)
 	return 0;
 }
 
-int dump_files(struct cryo_ctx *ctx, struct img *img)
+int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 {
-	struct files_state fs = {0};
+	struct files_state fs = {.dirfd = dirfd};
 	int r = 0;
 
 	for (uint32_t i = 0; i < img->ntasks && r >= 0; i++) {

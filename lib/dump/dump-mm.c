@@ -37,8 +37,33 @@ static bool has_flag(const char *vmflags, const char *flag)
 	return false;
 }
 
+/* Shared anonymous memory, memfds and deleted files: saved as memory objects. */
+static int classify_shmem(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
+			  const struct proc_map *m, struct img_vma *v)
+{
+	char open_path[96], name[4096];
+	const char *path = m->path;
+	size_t len = strlen(path) - strlen(" (deleted)");
+	uint32_t kind;
+
+	snprintf(name, sizeof(name), "%.*s", (int)len, path);
+	if (!strcmp(name, "/dev/zero") && m->shared)
+		kind = SHM_ANON;
+	else if (!strncmp(name, "/memfd:", 7))
+		kind = SHM_MEMFD;
+	else
+		kind = SHM_DELETED;
+	if (kind == SHM_MEMFD)
+		memmove(name, name + 7, strlen(name + 7) + 1);
+	snprintf(open_path, sizeof(open_path), "/proc/%d/map_files/%llx-%llx", pid,
+		 (unsigned long long)m->start, (unsigned long long)m->end);
+	v->kind = VMA_SHMEM;
+	return dump_shmem_note(ctx, img, dirfd, open_path, kind, name, &v->shmem_id);
+}
+
 /* Mapping kinds cryo cannot bring back yet are refused here, naming the mapping. */
-static int classify(struct cryo_ctx *ctx, pid_t pid, const struct proc_map *m, struct img_vma *v)
+static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
+		    const struct proc_map *m, struct img_vma *v)
 {
 	const char *path = m->path;
 
@@ -85,12 +110,6 @@ static int classify(struct cryo_ctx *ctx, pid_t pid, const struct proc_map *m, s
 
 	if (!path || !strcmp(path, "[heap]") || !strncmp(path, "[stack", 6) ||
 	    !strncmp(path, "[anon:", 6)) {
-		if (m->shared)
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d: mapping %#llx-%#llx is shared anonymous memory, "
-					"not supported yet",
-					pid, (unsigned long long)m->start,
-					(unsigned long long)m->end);
 		v->kind = VMA_ANON;
 		if (path && !(v->name = strdup(path)))
 			return -ENOMEM;
@@ -99,13 +118,14 @@ static int classify(struct cryo_ctx *ctx, pid_t pid, const struct proc_map *m, s
 	if (path[0] != '/')
 		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: mapping %#llx-%#llx of %s is not supported",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end, path);
-	if (strstr(path, " (deleted)"))
+	if (!strncmp(path, "/SYSV", 5))
 		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d: mapping %#llx-%#llx is of a deleted file %s (or memfd / "
-				"shared memory), not supported yet",
-				pid, (unsigned long long)m->start, (unsigned long long)m->end, path);
-	if (!strncmp(path, "/memfd:", 7) || !strncmp(path, "/SYSV", 5) ||
-	    (!strncmp(path, "/dev/", 5) && strcmp(path, "/dev/zero")))
+				"pid %d: mapping %#llx-%#llx is System V shared memory, not "
+				"supported yet",
+				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+	if (strlen(path) > 10 && !strcmp(path + strlen(path) - 10, " (deleted)"))
+		return classify_shmem(ctx, img, dirfd, pid, m, v);
+	if (!strncmp(path, "/dev/", 5) && strcmp(path, "/dev/zero"))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx of %s is not supported yet", pid,
 				(unsigned long long)m->start, (unsigned long long)m->end, path);
@@ -145,7 +165,7 @@ static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct
 			struct run_list *l)
 {
 	static uint64_t ent[8192];
-	bool file = v->kind == VMA_FILE;
+	bool file = v->kind != VMA_ANON;
 
 	l->vma_start = v->start;
 
@@ -202,7 +222,7 @@ static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int mem_fd, int out_fd,
 	return 0;
 }
 
-int dump_task_mm(struct cryo_ctx *ctx, struct img_task *t, int dirfd)
+int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd)
 {
 	_cleanup_close_ int pm_fd = -1, mem_fd = -1, out_fd = -1;
 	struct run_list l = {0};
@@ -220,7 +240,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img_task *t, int dirfd)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		r = classify(ctx, t->pid, &maps[i], &t->vmas[i]);
+		r = classify(ctx, img, dirfd, t->pid, &maps[i], &t->vmas[i]);
 		t->nvmas = i + 1;
 		if (r < 0) {
 			proc_maps_free(maps, n);
@@ -238,7 +258,8 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img_task *t, int dirfd)
 	for (uint32_t i = 0; i < t->nvmas; i++) {
 		const struct img_vma *v = &t->vmas[i];
 
-		if (v->kind == VMA_ANON || (v->kind == VMA_FILE && !v->shared)) {
+		if (v->kind == VMA_ANON ||
+		    ((v->kind == VMA_FILE || v->kind == VMA_SHMEM) && !v->shared)) {
 			r = scan_pagemap(ctx, t->pid, pm_fd, v, &l);
 			if (r < 0)
 				goto out;

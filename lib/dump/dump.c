@@ -62,11 +62,11 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 		r = dump_task_state(ctx, &tree->tasks[i], t);
 		if (r < 0)
 			return r;
-		r = dump_task_mm(ctx, t, dirfd);
+		r = dump_task_mm(ctx, img, t, dirfd);
 		if (r < 0)
 			return r;
 	}
-	return dump_files(ctx, img);
+	return dump_files(ctx, img, dirfd);
 }
 
 CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)

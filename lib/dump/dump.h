@@ -13,9 +13,14 @@ struct cryo_ctx;
 int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t);
 
 /* The task's mappings, and its private pages into dirfd/pages-PID.img. */
-int dump_task_mm(struct cryo_ctx *ctx, struct img_task *t, int dirfd);
+int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd);
+
+/* Finds or adds the memory object reachable at open_path (a /proc map_files or fd link),
+ * copying its content to dirfd/shmem-ID.img the first time. */
+int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char *open_path,
+		    uint32_t kind, const char *name, uint32_t *ret_id);
 
 /* Descriptors of every task, grouped into open file descriptions (img->files) and pipes. */
-int dump_files(struct cryo_ctx *ctx, struct img *img);
+int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd);
 
 #endif

@@ -58,6 +58,9 @@ void img_free(struct img *img)
 		free(img->files[i].path);
 	for (uint32_t i = 0; i < img->npipes; i++)
 		free(img->pipes[i].data);
+	for (uint32_t i = 0; i < img->nshmems; i++)
+		free(img->shmems[i].name);
+	free(img->shmems);
 	free(img->tasks);
 	free(img->files);
 	free(img->pipes);
@@ -77,6 +80,14 @@ struct img_file *img_find_file(const struct img *img, uint32_t id)
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		if (img->files[i].id == id)
 			return &img->files[i];
+	return NULL;
+}
+
+struct img_shmem *img_find_shmem(const struct img *img, uint32_t id)
+{
+	for (uint32_t i = 0; i < img->nshmems; i++)
+		if (img->shmems[i].id == id)
+			return &img->shmems[i];
 	return NULL;
 }
 
@@ -169,6 +180,8 @@ static json_t *encode_vma(const struct img_vma *v)
 	if (o && v->name && set(o, "name", json_string(v->name)))
 		goto fail;
 	if (o && v->path && set(o, "path", json_string(v->path)))
+		goto fail;
+	if (o && v->kind == VMA_SHMEM && set(o, "shmem", json_integer(v->shmem_id)))
 		goto fail;
 	return o;
 fail:
@@ -296,10 +309,11 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	for (uint32_t i = 0; a && i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i];
 
-		r |= add(a, json_pack("{s:i,s:i,s:s,s:i,s:I,s:I}", "id", (json_int_t)f->id, "type",
-				      (json_int_t)f->type, "path", f->path ? f->path : "",
+		r |= add(a, json_pack("{s:i,s:i,s:s,s:i,s:I,s:I,s:i}", "id", (json_int_t)f->id,
+				      "type", (json_int_t)f->type, "path", f->path ? f->path : "",
 				      "flags", (json_int_t)f->flags, "pos", (json_int_t)f->pos,
-				      "pipe", (json_int_t)f->pipe_ino));
+				      "pipe", (json_int_t)f->pipe_ino, "shmem",
+				      (json_int_t)f->shmem_id));
 	}
 	r |= set(root, "files", a);
 	a = json_array();
@@ -311,6 +325,16 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 				      hex_string(p->data, p->data_len)));
 	}
 	r |= set(root, "pipes", a);
+	a = json_array();
+	for (uint32_t i = 0; a && i < img->nshmems; i++) {
+		const struct img_shmem *m = &img->shmems[i];
+
+		r |= add(a, json_pack("{s:i,s:i,s:I,s:s,s:I,s:I}", "id", (json_int_t)m->id, "kind",
+				      (json_int_t)m->kind, "size", (json_int_t)m->size, "name",
+				      m->name ? m->name : "", "dev", (json_int_t)m->dev, "ino",
+				      (json_int_t)m->ino));
+	}
+	r |= set(root, "shmems", a);
 	if (r)
 		return cryo_err(ctx, -ENOMEM, "encode image metadata");
 	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -524,7 +548,7 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	if (!json_is_boolean(json_object_get(o, "shared")))
 		return bad(d, "shared", "is not a boolean");
 	vma->shared = json_is_true(json_object_get(o, "shared"));
-	TRY(get_int(d, o, "kind", VMA_ANON, VMA_VSYSCALL, &v));
+	TRY(get_int(d, o, "kind", VMA_ANON, VMA_SHMEM, &v));
 	vma->kind = v;
 	TRY(get_int(d, o, "advice", 0, 127, &v));
 	vma->advice = v;
@@ -533,6 +557,10 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 		return bad(d, "start", "does not give a page-aligned range in user space");
 	if (json_object_get(o, "name"))
 		TRY(get_str(d, o, "name", 256, &vma->name));
+	if (vma->kind == VMA_SHMEM) {
+		TRY(get_int(d, o, "shmem", 1, UINT32_MAX, &v));
+		vma->shmem_id = v;
+	}
 	if (vma->kind == VMA_FILE) {
 		TRY(get_str(d, o, "path", PATH_MAX, &vma->path));
 		if (vma->path[0] != '/')
@@ -756,6 +784,33 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	TRY(get_int(d, root, "root", 1, INT_MAX, &n));
 	img->root = n;
 
+	a = get_arr(d, root, "shmems", IMG_MAX_FDS);
+	if (!a)
+		return -EINVAL;
+	img->shmems = calloc(json_array_size(a) + 1, sizeof(*img->shmems));
+	if (!img->shmems)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_shmem *m = &img->shmems[i];
+		json_int_t id, kind, size, dev, ino;
+		const char *name;
+
+		if (json_unpack(v, "{s:I,s:I,s:I,s:s,s:I,s:I}", "id", &id, "kind", &kind, "size",
+				&size, "name", &name, "dev", &dev, "ino", &ino) ||
+		    id < 1 || id > UINT32_MAX || kind < SHM_ANON || kind > SHM_DELETED || size < 0 ||
+		    size > (1LL << 46) || strlen(name) >= PATH_MAX ||
+		    (kind == SHM_DELETED && name[0] != '/'))
+			return cryo_err(d->ctx, -EINVAL, "image metadata: memory object %zu is "
+					"malformed", i);
+		img->nshmems = i + 1;
+		*m = (struct img_shmem){.id = id, .kind = kind, .size = size, .dev = dev,
+					.ino = ino, .name = strdup(name)};
+		if (!m->name)
+			return -ENOMEM;
+		if (img_find_shmem(img, id) != m)
+			return cryo_err(d->ctx, -EINVAL, "image metadata: memory object %u appears "
+					"twice", m->id);
+	}
 	a = get_arr(d, root, "files", IMG_MAX_FDS);
 	if (!a)
 		return -EINVAL;
@@ -764,20 +819,22 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		return -ENOMEM;
 	json_array_foreach(a, i, v) {
 		struct img_file *f = &img->files[i];
-		json_int_t id, type, flags, pos, ino;
+		json_int_t id, type, flags, pos, ino, shm;
 		const char *path;
 
-		if (json_unpack(v, "{s:I,s:I,s:s,s:I,s:I,s:I}", "id", &id, "type", &type, "path",
-				&path, "flags", &flags, "pos", &pos, "pipe", &ino) ||
-		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_FIFO || flags < 0 ||
-		    flags > UINT32_MAX || pos < 0 || ino < 0 || strlen(path) >= PATH_MAX)
+		if (json_unpack(v, "{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", &id, "type", &type,
+				"path", &path, "flags", &flags, "pos", &pos, "pipe", &ino, "shmem",
+				&shm) ||
+		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_SHMEM || flags < 0 ||
+		    flags > UINT32_MAX || pos < 0 || ino < 0 || shm < 0 || shm > UINT32_MAX ||
+		    strlen(path) >= PATH_MAX)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: file %zu is malformed", i);
 		img->nfiles = i + 1;
 		*f = (struct img_file){.id = id, .type = type, .flags = flags, .pos = pos,
-				       .pipe_ino = ino, .path = strdup(path)};
+				       .pipe_ino = ino, .shmem_id = shm, .path = strdup(path)};
 		if (!f->path)
 			return -ENOMEM;
-		if (f->type != FILE_PIPE && f->path[0] != '/')
+		if (f->type != FILE_PIPE && f->type != FILE_SHMEM && f->path[0] != '/')
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: file %u has a relative path", f->id);
 		for (uint32_t j = 0; j < i; j++)
@@ -810,7 +867,8 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 					(unsigned long long)p->ino);
 	}
 	for (i = 0; i < img->nfiles; i++)
-		if (img->files[i].type != FILE_REG && !img_find_pipe(img, img->files[i].pipe_ino))
+		if (img->files[i].type == FILE_SHMEM ? !img_find_shmem(img, img->files[i].shmem_id)
+		    : img->files[i].type != FILE_REG && !img_find_pipe(img, img->files[i].pipe_ino))
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: file %u refers to a missing pipe",
 					img->files[i].id);
@@ -835,6 +893,12 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 						"image metadata: fd %d of pid %d refers to a "
 						"missing file",
 						t->fds[j].fd, t->pid);
+		for (uint32_t j = 0; j < t->nvmas; j++)
+			if (t->vmas[j].kind == VMA_SHMEM && !img_find_shmem(img, t->vmas[j].shmem_id))
+				return cryo_err(d->ctx, -EINVAL,
+						"image metadata: a mapping of pid %d refers to a "
+						"missing memory object",
+						t->pid);
 		if (i == 0 && t->pid != img->root)
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: the first task is not the root");

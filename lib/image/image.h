@@ -7,6 +7,8 @@
  *                      means the image is complete)
  *   pagemap-PID.img    which pages of task PID were saved, as (address, count) runs
  *   pages-PID.img      the saved pages, page-aligned, in pagemap order
+ *   shmem-ID.img       content of memory object ID (shared anonymous memory, memfd, deleted
+ *                      file), sparse, at its own offsets
  * docs/image-format.md describes every field.
  */
 #ifndef CRYO_IMAGE_H
@@ -54,6 +56,7 @@ enum img_vma_kind {
 	VMA_FILE,     /* file-backed, private or shared */
 	VMA_VDSO,     /* [vvar], [vvar_vclock], [vdso]: recreated as one unit */
 	VMA_VSYSCALL, /* [vsyscall]: fixed by the kernel, nothing to do */
+	VMA_SHMEM,    /* backed by a saved memory object (shared anonymous, memfd, deleted file) */
 };
 
 /* Advice that shows in smaps' VmFlags and that restore re-applies with madvise(). */
@@ -76,12 +79,33 @@ struct img_vma {
 	uint32_t advice;  /* VMA_ADV_* */
 	char *name;       /* [heap], [stack], [vdso]... or NULL */
 	char *path;       /* file of a VMA_FILE */
+	uint32_t shmem_id; /* object of a VMA_SHMEM */
+};
+
+enum img_shmem_kind {
+	SHM_ANON = 0, /* MAP_SHARED | MAP_ANONYMOUS memory */
+	SHM_MEMFD,    /* memfd_create() */
+	SHM_DELETED,  /* a regular file unlinked while open or mapped */
+};
+
+/*
+ * A memory object whose content lives only in memory (or in a file nobody can open by name any
+ * more): saved whole, sparse, in shmem-ID.img, and shared again by every mapping and
+ * descriptor that referred to it.
+ */
+struct img_shmem {
+	uint32_t id;
+	uint32_t kind;   /* enum img_shmem_kind */
+	uint64_t size;   /* bytes */
+	char *name;      /* memfd name, or the deleted file's last path */
+	uint64_t dev, ino; /* identity at dump time */
 };
 
 enum img_file_type {
 	FILE_REG = 0, /* anything reopened by path: regular files, /dev/null, ttys */
 	FILE_PIPE,
 	FILE_FIFO,
+	FILE_SHMEM, /* a memfd or deleted file: the object is img_shmem shmem_id */
 };
 
 /* One open file description, which any number of descriptors of any tasks may share. */
@@ -92,6 +116,7 @@ struct img_file {
 	uint32_t flags; /* open flags, as fdinfo shows them, without O_CLOEXEC */
 	uint64_t pos;
 	uint64_t pipe_ino; /* FILE_PIPE and FILE_FIFO: which pipe */
+	uint32_t shmem_id; /* FILE_SHMEM: which object */
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */
@@ -159,6 +184,8 @@ struct img {
 	uint32_t nfiles;
 	struct img_pipe *pipes;
 	uint32_t npipes;
+	struct img_shmem *shmems;
+	uint32_t nshmems;
 };
 
 struct cryo_ctx;
@@ -178,5 +205,6 @@ int img_load(struct cryo_ctx *ctx, const char *dir, struct img *ret);
 struct img_task *img_find_task(const struct img *img, pid_t pid);
 struct img_file *img_find_file(const struct img *img, uint32_t id);
 struct img_pipe *img_find_pipe(const struct img *img, uint64_t ino);
+struct img_shmem *img_find_shmem(const struct img *img, uint32_t id);
 
 #endif

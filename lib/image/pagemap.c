@@ -79,7 +79,7 @@ int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struc
 		end = run->vaddr + run->npages * PAGE_SZ;
 		vma = vma_containing(task, run->vaddr);
 		if (end < run->vaddr || !vma || end > vma->end || (vma->kind != VMA_ANON &&
-		    (vma->kind != VMA_FILE || vma->shared)))
+		    ((vma->kind != VMA_FILE && vma->kind != VMA_SHMEM) || vma->shared)))
 			return cryo_err(ctx, -EINVAL,
 					"pagemap of pid %d: run %#llx-%#llx is not inside one "
 					"private mapping", task->pid, (unsigned long long)run->vaddr,

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,11 +112,92 @@ static int open_fifo(struct cryo_ctx *ctx, struct rst_shared *sh, const struct i
 	return fd;
 }
 
+static int shmem_index(const struct img *img, uint32_t id)
+{
+	for (uint32_t i = 0; i < img->nshmems; i++)
+		if (img->shmems[i].id == id)
+			return i;
+	return -1;
+}
+
+/*
+ * Recreates a memory object: a memfd for shared anonymous memory and memfds, an unnamed
+ * O_TMPFILE in the deleted file's directory for a deleted file (a memfd where that directory
+ * is gone), filled from shmem-ID.img with its holes kept.
+ */
+static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_shmem *m)
+{
+	_cleanup_close_ int in = -1;
+	_cleanup_free_ char *buf = NULL;
+	char file[64], dir[PATH_MAX];
+	off_t data = 0;
+	int fd = -1;
+
+	if (m->kind == SHM_DELETED) {
+		char *slash;
+
+		snprintf(dir, sizeof(dir), "%s", m->name);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	}
+	if (fd < 0)
+		fd = memfd_create(m->kind == SHM_ANON ? "cryo-shared-anon" : m->name, MFD_CLOEXEC);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "recreate memory object %u (%s)", m->id, m->name);
+	if (ftruncate(fd, m->size) < 0)
+		goto fail;
+	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
+	in = openat(sh->dirfd, file, O_RDONLY | O_CLOEXEC);
+	buf = malloc(1 << 22);
+	if (in < 0 || !buf)
+		goto fail;
+	while ((uint64_t)data < m->size) {
+		off_t hole;
+
+		data = lseek(in, data, SEEK_DATA);
+		if (data < 0)
+			break; /* ENXIO: only a hole is left */
+		hole = lseek(in, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > m->size)
+			hole = m->size;
+		while (data < hole) {
+			size_t len = (size_t)(hole - data) < (1 << 22) ? (size_t)(hole - data) : 1 << 22;
+			ssize_t n = pread(in, buf, len, data);
+
+			if (n <= 0 || pwrite(fd, buf, n, data) != n)
+				goto fail;
+			data += n;
+		}
+	}
+	return fd;
+fail:
+	cryo_err(ctx, -errno ? -errno : -EIO, "refill memory object %u (%s) from %s", m->id,
+		 m->name, file);
+	close(fd);
+	return -EIO;
+}
+
 static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
 		    struct pipe_objs *pipes, size_t *npipes)
 {
 	struct pipe_objs *po = NULL;
 	int fd, r;
+
+	if (f->type == FILE_SHMEM) {
+		char path[64];
+		int idx = shmem_index(sh->img, f->shmem_id);
+
+		/* A description of its own, with its own flags and offset. */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", sh->shmem_fds[idx]);
+		fd = open(path, (f->flags | O_CLOEXEC) & ~(O_CREAT | O_TRUNC | O_EXCL));
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "reopen memory object %u", f->shmem_id);
+		if (lseek(fd, f->pos, SEEK_SET) < 0)
+			log_warn(ctx, "seek memory object %u: %s", f->shmem_id, strerror(errno));
+		return fd;
+	}
 
 	if (f->type == FILE_REG) {
 		fd = open(f->path, (f->flags | O_CLOEXEC | O_NOCTTY) & ~(O_CREAT | O_TRUNC | O_EXCL));
@@ -167,8 +250,21 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	size_t npipes = 0;
 
 	sh->file_fds = calloc(img->nfiles + 1, sizeof(int));
-	if (!pipes || !sh->file_fds)
+	sh->shmem_fds = calloc(img->nshmems + 1, sizeof(int));
+	if (!pipes || !sh->file_fds || !sh->shmem_fds)
 		return -ENOMEM;
+	for (uint32_t i = 0; i < img->nshmems; i++)
+		sh->shmem_fds[i] = -1;
+	for (uint32_t i = 0; i < img->nshmems; i++) {
+		int fd = open_shmem(ctx, sh, &img->shmems[i]);
+
+		if (fd < 0)
+			return fd;
+		fd = move_high(sh, fd);
+		if (fd < 0)
+			return cryo_err(ctx, fd, "place memory object %u", img->shmems[i].id);
+		sh->shmem_fds[i] = fd;
+	}
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		sh->file_fds[i] = -1;
 	for (uint32_t i = 0; i < img->nfiles; i++) {
@@ -192,8 +288,13 @@ void restore_files_close(struct rst_shared *sh)
 	for (int i = 0; i < sh->nextra; i++)
 		if (sh->extra_fds[i] >= 0)
 			close(sh->extra_fds[i]);
+	for (uint32_t i = 0; sh->shmem_fds && i < sh->img->nshmems; i++)
+		if (sh->shmem_fds[i] >= 0)
+			close(sh->shmem_fds[i]);
 	free(sh->file_fds);
+	free(sh->shmem_fds);
 	free(sh->extra_fds);
+	sh->shmem_fds = NULL;
 	sh->file_fds = NULL;
 	sh->extra_fds = NULL;
 	sh->nextra = 0;

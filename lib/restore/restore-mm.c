@@ -74,8 +74,8 @@ static uint64_t find_hole(const struct busy *b, uint64_t len)
 	return 0;
 }
 
-static int map_vma(struct cryo_ctx *ctx, const struct img_task *t, const struct img_vma *v,
-		   uint64_t at)
+static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+		   const struct img_vma *v, uint64_t at)
 {
 	size_t len = v->end - v->start;
 	int flags = MAP_FIXED_NOREPLACE | (v->shared ? MAP_SHARED : MAP_PRIVATE);
@@ -87,6 +87,16 @@ static int map_vma(struct cryo_ctx *ctx, const struct img_task *t, const struct 
 		flags |= MAP_ANONYMOUS;
 		if (v->advice & VMA_ADV_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
+	} else if (v->kind == VMA_SHMEM) {
+		/* The object recreated by the restoring process, shared by every task. */
+		for (uint32_t i = 0; i < sh->img->nshmems; i++)
+			if (sh->img->shmems[i].id == v->shmem_id)
+				fd = dup(sh->shmem_fds[i]);
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "pid %d: memory object %u for %#llx", t->pid,
+					v->shmem_id, (unsigned long long)v->start);
+		if (v->shared)
+			prot = v->prot;
 	} else {
 		int oflags = O_RDONLY;
 
@@ -101,7 +111,7 @@ static int map_vma(struct cryo_ctx *ctx, const struct img_task *t, const struct 
 					v->path, (unsigned long long)v->start,
 					(unsigned long long)v->end);
 	}
-	p = mmap((void *)at, len, prot, flags, fd, v->kind == VMA_FILE ? (off_t)v->pgoff : 0);
+	p = mmap((void *)at, len, prot, flags, fd, v->kind != VMA_ANON ? (off_t)v->pgoff : 0);
 	if (p == MAP_FAILED || (uint64_t)p != at) {
 		int r = p == MAP_FAILED ? -errno : -EEXIST;
 
@@ -241,7 +251,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 				args->vdso_start = v->start;
 			continue;
 		}
-		if (v->kind != VMA_ANON && v->kind != VMA_FILE)
+		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM)
 			continue;
 		for (size_t m = 0; m < nmaps; m++)
 			if (v->start < maps[m].end && maps[m].start < v->end)
@@ -258,7 +268,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			if (r < 0)
 				goto out;
 		}
-		r = map_vma(ctx, t, v, at);
+		r = map_vma(ctx, sh, t, v, at);
 		if (r < 0)
 			goto out;
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,

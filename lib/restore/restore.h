@@ -24,6 +24,7 @@ struct rst_shared {
 	int base_fd;   /* descriptors from here up are cryo's, never the target's */
 	int err_fd;    /* write end of the error pipe */
 	int *file_fds; /* per img->files[i], the open description (>= base_fd) */
+	int *shmem_fds; /* per img->shmems[i], the recreated memory object (>= base_fd) */
 	int nextra;
 	int *extra_fds; /* FIFO keepers and unused pipe ends, closed by every task */
 };
