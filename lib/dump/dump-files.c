@@ -117,6 +117,73 @@ static int note_pipe(struct cryo_ctx *ctx, struct img *img, pid_t pid, int fd, u
 	return 0;
 }
 
+/*
+ * eventfd, timerfd, signalfd and epoll show all their state in fdinfo (see
+ * Documentation/filesystems/proc.rst, "fdinfo"): nothing to read from inside the task.
+ */
+static int dump_anon_inode(struct cryo_ctx *ctx, pid_t pid, int fd, const char *link,
+			   const char *info, struct img_file *f)
+{
+	char buf[128];
+
+	if (!strcmp(link, "anon_inode:[eventfd]")) {
+		f->type = FILE_EVENTFD;
+		if (proc_status_field(info, "eventfd-count", buf, sizeof(buf)) < 0)
+			return cryo_err(ctx, -EINVAL, "fd %d of pid %d: no eventfd-count", fd, pid);
+		f->params[0] = strtoull(buf, NULL, 16);
+		if (proc_status_field(info, "eventfd-semaphore", buf, sizeof(buf)) == 0)
+			f->params[1] = strtoull(buf, NULL, 10);
+		return 0;
+	}
+	if (!strcmp(link, "anon_inode:[timerfd]")) {
+		unsigned long long vs, vn, is, in;
+
+		f->type = FILE_TIMERFD;
+		if (proc_status_field(info, "clockid", buf, sizeof(buf)) < 0)
+			return cryo_err(ctx, -EINVAL, "fd %d of pid %d: no clockid", fd, pid);
+		f->params[0] = strtoull(buf, NULL, 10);
+		if (proc_status_field(info, "settime flags", buf, sizeof(buf)) == 0)
+			f->params[1] = strtoull(buf, NULL, 8);
+		if (proc_status_field(info, "it_value", buf, sizeof(buf)) < 0 ||
+		    sscanf(buf, "(%llu, %llu)", &vs, &vn) != 2 ||
+		    proc_status_field(info, "it_interval", buf, sizeof(buf)) < 0 ||
+		    sscanf(buf, "(%llu, %llu)", &is, &in) != 2)
+			return cryo_err(ctx, -EINVAL, "fd %d of pid %d: cannot parse timerfd", fd, pid);
+		f->params[2] = vs, f->params[3] = vn, f->params[4] = is, f->params[5] = in;
+		return 0;
+	}
+	if (!strcmp(link, "anon_inode:[signalfd]")) {
+		f->type = FILE_SIGNALFD;
+		if (proc_status_field(info, "sigmask", buf, sizeof(buf)) < 0)
+			return cryo_err(ctx, -EINVAL, "fd %d of pid %d: no sigmask", fd, pid);
+		f->params[0] = strtoull(buf, NULL, 16);
+		return 0;
+	}
+	if (!strcmp(link, "anon_inode:[eventpoll]")) {
+		f->type = FILE_EPOLL;
+		for (const char *p = strstr(info, "tfd:"); p; p = strstr(p + 1, "\ntfd:")) {
+			struct img_epoll_item *ni;
+			unsigned long long data;
+			int tfd;
+			unsigned ev;
+
+			if (*p == '\n')
+				p++;
+			if (sscanf(p, "tfd: %d events: %x data: %llx", &tfd, &ev, &data) != 3)
+				return cryo_err(ctx, -EINVAL, "fd %d of pid %d: cannot parse epoll",
+						fd, pid);
+			ni = realloc(f->items, (f->nitems + 1) * sizeof(*ni));
+			if (!ni)
+				return -ENOMEM;
+			f->items = ni;
+			f->items[f->nitems++] = (struct img_epoll_item){tfd, ev, data};
+		}
+		return 0;
+	}
+	return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d is %s, which cryo cannot restore yet",
+			fd, pid, link);
+}
+
 static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state *fs,
 		       struct img_task *t, int fd, struct img_fd *out)
 {
@@ -188,6 +255,12 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 					"fd %d of pid %d (%s) is a kind of file cryo cannot restore "
 					"yet",
 					fd, t->pid, link);
+		}
+	} else if (!strncmp(link, "anon_inode:", 11)) {
+		r = dump_anon_inode(ctx, t->pid, fd, link, info, &f);
+		if (r < 0) {
+			free(f.items);
+			return r;
 		}
 	} else {
 		return cryo_err(ctx, -EOPNOTSUPP,

@@ -14,16 +14,17 @@
 
 static const char *kind_name(uint32_t kind)
 {
-	static const char *const names[] = {"anon", "file", "vdso", "vsyscall"};
+	static const char *const names[] = {"anon", "file", "vdso", "vsyscall", "shmem"};
 
-	return kind < 4 ? names[kind] : "?";
+	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }
 
 static const char *file_type_name(uint32_t type)
 {
-	static const char *const names[] = {"file", "pipe", "fifo"};
+	static const char *const names[] = {"file",    "pipe",     "fifo",     "shmem",
+					    "eventfd", "timerfd", "signalfd", "epoll"};
 
-	return type < 3 ? names[type] : "?";
+	return type < ARRAY_SIZE(names) ? names[type] : "?";
 }
 
 static void prot_str(uint32_t prot, bool shared, char out[5])
@@ -116,7 +117,7 @@ static int describe_text(const struct img *img, FILE *out)
 			const struct img_file *f = img_find_file(img, t->fds[j].file_id);
 
 			fprintf(out, "    %3d  %-4s %s%s\n", t->fds[j].fd, file_type_name(f->type),
-				f->type == FILE_PIPE ? "pipe" : f->path,
+				f->path,
 				t->fds[j].cloexec ? " (cloexec)" : "");
 		}
 	}

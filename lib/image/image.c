@@ -54,8 +54,10 @@ void img_free(struct img *img)
 		free(t->root);
 		free(t->mm.exe);
 	}
-	for (uint32_t i = 0; i < img->nfiles; i++)
+	for (uint32_t i = 0; i < img->nfiles; i++) {
 		free(img->files[i].path);
+		free(img->files[i].items);
+	}
 	for (uint32_t i = 0; i < img->npipes; i++)
 		free(img->pipes[i].data);
 	for (uint32_t i = 0; i < img->nshmems; i++)
@@ -287,6 +289,23 @@ static json_t *encode_task(const struct img_task *t)
 	return o;
 }
 
+static int encode_file_extra(json_t *o, const struct img_file *f)
+{
+	json_t *params = json_array(), *items = json_array();
+	int r = 0;
+
+	if (!o)
+		return -ENOMEM;
+	for (int i = 0; params && i < IMG_FILE_PARAMS; i++)
+		r |= add(params, u64_hex(f->params[i]));
+	for (uint32_t i = 0; items && i < f->nitems; i++)
+		r |= add(items, json_pack("[iio]", (json_int_t)f->items[i].tfd,
+					  (json_int_t)f->items[i].events, u64_hex(f->items[i].data)));
+	r |= set(o, "params", params);
+	r |= set(o, "epoll", items);
+	return r;
+}
+
 int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 {
 	_cleanup_json_ json_t *root = json_object();
@@ -314,6 +333,7 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 				      "flags", (json_int_t)f->flags, "pos", (json_int_t)f->pos,
 				      "pipe", (json_int_t)f->pipe_ino, "shmem",
 				      (json_int_t)f->shmem_id));
+		r |= encode_file_extra(json_array_get(a, json_array_size(a) - 1), f);
 	}
 	r |= set(root, "files", a);
 	a = json_array();
@@ -758,6 +778,44 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	return 0;
 }
 
+static int decode_file_extra(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *params, *items, *v;
+	size_t i;
+
+	d->where = "file";
+	params = get_arr(d, o, "params", IMG_FILE_PARAMS);
+	items = get_arr(d, o, "epoll", 65536);
+	if (!params || !items)
+		return -EINVAL;
+	json_array_foreach(params, i, v) {
+		if (!json_is_string(v) || parse_hex(json_string_value(v), &f->params[i]))
+			return bad(d, "params", "holds a non-hex entry");
+	}
+	if (f->type == FILE_TIMERFD && (f->params[0] > 11 || f->params[3] >= 1000000000 ||
+					f->params[5] >= 1000000000))
+		return bad(d, "params", "is not a valid timer");
+	if (!json_array_size(items))
+		return 0;
+	if (f->type != FILE_EPOLL)
+		return bad(d, "epoll", "is set on a descriptor that is not an epoll instance");
+	f->items = calloc(json_array_size(items), sizeof(*f->items));
+	if (!f->items)
+		return -ENOMEM;
+	json_array_foreach(items, i, v) {
+		json_int_t tfd, events;
+		const char *data;
+
+		if (json_unpack(v, "[IIs]", &tfd, &events, &data) || tfd < 0 || tfd > INT_MAX / 2 ||
+		    events < 0 || events > UINT32_MAX || parse_hex(data, &f->items[i].data))
+			return bad(d, "epoll", "holds a bad registration");
+		f->items[i].tfd = tfd;
+		f->items[i].events = events;
+		f->nitems = i + 1;
+	}
+	return 0;
+}
+
 static int decode_root(struct dec *d, json_t *root, struct img *img)
 {
 	json_t *a, *v, *fmt;
@@ -825,7 +883,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (json_unpack(v, "{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", &id, "type", &type,
 				"path", &path, "flags", &flags, "pos", &pos, "pipe", &ino, "shmem",
 				&shm) ||
-		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_SHMEM || flags < 0 ||
+		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_EPOLL || flags < 0 ||
 		    flags > UINT32_MAX || pos < 0 || ino < 0 || shm < 0 || shm > UINT32_MAX ||
 		    strlen(path) >= PATH_MAX)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: file %zu is malformed", i);
@@ -834,7 +892,8 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 				       .pipe_ino = ino, .shmem_id = shm, .path = strdup(path)};
 		if (!f->path)
 			return -ENOMEM;
-		if (f->type != FILE_PIPE && f->type != FILE_SHMEM && f->path[0] != '/')
+		TRY(decode_file_extra(d, v, f));
+		if ((f->type == FILE_REG || f->type == FILE_FIFO) && f->path[0] != '/')
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: file %u has a relative path", f->id);
 		for (uint32_t j = 0; j < i; j++)
@@ -868,7 +927,8 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	}
 	for (i = 0; i < img->nfiles; i++)
 		if (img->files[i].type == FILE_SHMEM ? !img_find_shmem(img, img->files[i].shmem_id)
-		    : img->files[i].type != FILE_REG && !img_find_pipe(img, img->files[i].pipe_ino))
+		    : (img->files[i].type == FILE_PIPE || img->files[i].type == FILE_FIFO) &&
+			      !img_find_pipe(img, img->files[i].pipe_ino))
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: file %u refers to a missing pipe",
 					img->files[i].id);

@@ -106,6 +106,20 @@ enum img_file_type {
 	FILE_PIPE,
 	FILE_FIFO,
 	FILE_SHMEM, /* a memfd or deleted file: the object is img_shmem shmem_id */
+	FILE_EVENTFD,  /* params: count, semaphore */
+	FILE_TIMERFD,  /* params: clockid, settime flags, value s, ns, interval s, ns */
+	FILE_SIGNALFD, /* params: mask */
+	FILE_EPOLL,    /* items: the watched descriptors */
+};
+
+#define IMG_FILE_PARAMS 6
+
+/* One registration of an epoll instance: the watched descriptor by its number in the task
+ * that holds the epoll descriptor, with the events and the user data. */
+struct img_epoll_item {
+	int32_t tfd;
+	uint32_t events;
+	uint64_t data;
 };
 
 /* One open file description, which any number of descriptors of any tasks may share. */
@@ -117,6 +131,9 @@ struct img_file {
 	uint64_t pos;
 	uint64_t pipe_ino; /* FILE_PIPE and FILE_FIFO: which pipe */
 	uint32_t shmem_id; /* FILE_SHMEM: which object */
+	uint64_t params[IMG_FILE_PARAMS]; /* kind-specific, see enum img_file_type */
+	struct img_epoll_item *items;     /* FILE_EPOLL */
+	uint32_t nitems;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

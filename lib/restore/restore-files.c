@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -185,6 +189,46 @@ static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct im
 	struct pipe_objs *po = NULL;
 	int fd, r;
 
+	switch (f->type) {
+	case FILE_EVENTFD:
+		fd = eventfd(f->params[0], EFD_CLOEXEC | (f->params[1] ? EFD_SEMAPHORE : 0));
+		break;
+	case FILE_SIGNALFD: {
+		sigset_t mask;
+
+		memcpy(&mask, &f->params[0], sizeof(f->params[0]));
+		fd = signalfd(-1, &mask, SFD_CLOEXEC);
+		break;
+	}
+	case FILE_TIMERFD: {
+		/* fdinfo shows the time left, so the timer is re-armed relative to now. */
+		struct itimerspec its = {
+			.it_value = {f->params[2], f->params[3]},
+			.it_interval = {f->params[4], f->params[5]},
+		};
+
+		fd = timerfd_create(f->params[0], TFD_CLOEXEC);
+		if (fd >= 0 && (its.it_value.tv_sec || its.it_value.tv_nsec) &&
+		    timerfd_settime(fd, 0, &its, NULL) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		break;
+	}
+	case FILE_EPOLL:
+		fd = epoll_create1(EPOLL_CLOEXEC); /* registrations: restore_epoll_items() */
+		break;
+	default:
+		fd = -2;
+	}
+	if (fd != -2) {
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "recreate %s", f->path);
+		if (fcntl(fd, F_SETFL, f->flags & SETFL_MASK) < 0)
+			log_warn(ctx, "set flags of %s: %s", f->path, strerror(errno));
+		return fd;
+	}
+
 	if (f->type == FILE_SHMEM) {
 		char path[64];
 		int idx = shmem_index(sh->img, f->shmem_id);
@@ -306,6 +350,42 @@ static int file_index(const struct img *img, uint32_t id)
 		if (img->files[i].id == id)
 			return i;
 	return -1;
+}
+
+/*
+ * epoll registrations are keyed by descriptor number, so they are made from inside a task that
+ * holds the epoll descriptor and the watched ones at their saved numbers: the first such task
+ * in the image, once its descriptors are installed.
+ */
+int restore_epoll_items(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			const struct img_task *t)
+{
+	for (uint32_t i = 0; i < t->nfds; i++) {
+		const struct img_file *f = img_find_file(sh->img, t->fds[i].file_id);
+		bool first = true;
+
+		if (f->type != FILE_EPOLL)
+			continue;
+		for (uint32_t k = 0; k < sh->img->ntasks && &sh->img->tasks[k] != t && first; k++)
+			for (uint32_t j = 0; j < sh->img->tasks[k].nfds; j++)
+				if (sh->img->tasks[k].fds[j].file_id == f->id)
+					first = false;
+		for (uint32_t j = 0; j < i && first; j++)
+			if (t->fds[j].file_id == f->id)
+				first = false;
+		if (!first)
+			continue;
+		for (uint32_t j = 0; j < f->nitems; j++) {
+			struct epoll_event ev = {.events = f->items[j].events,
+						 .data.u64 = f->items[j].data};
+
+			if (epoll_ctl(t->fds[i].fd, EPOLL_CTL_ADD, f->items[j].tfd, &ev) < 0 &&
+			    errno != EEXIST)
+				return cryo_err(ctx, -errno, "pid %d: epoll fd %d: watch fd %d",
+						t->pid, t->fds[i].fd, f->items[j].tfd);
+		}
+	}
+	return 0;
 }
 
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,

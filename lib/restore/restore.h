@@ -40,6 +40,10 @@ void restore_files_close(struct rst_shared *sh);
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t);
 
+/* In a restored task, after restore_files_install(): epoll registrations. */
+int restore_epoll_items(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			const struct img_task *t);
+
 /* The blob region of a task, once memory is premapped. */
 struct mm_plan {
 	uint8_t *region;
