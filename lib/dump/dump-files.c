@@ -331,6 +331,8 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 		char dir[64];
 		size_t n;
 
+		if (t->zombie)
+			continue;
 		snprintf(dir, sizeof(dir), "/proc/%d/fd", t->pid);
 		r = proc_list_numeric(dir, &fds, &n);
 		if (r < 0) {

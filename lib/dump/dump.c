@@ -17,6 +17,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/proc.h"
 #include "dump.h"
 #include "image/image.h"
 #include "seize/seize.h"
@@ -41,6 +42,27 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
+/* What is left of a zombie: its place in the tree and its exit status. */
+static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *f[8];
+
+	t->pid = st->pid;
+	t->ppid = st->ppid;
+	t->zombie = true;
+	t->exit_code = st->exit_code;
+	if (read_file_fmt(&buf, "/proc/%d/stat", t->pid) < 0 ||
+	    proc_stat_fields(buf, t->comm, f, 8) < 4)
+		return cryo_err(ctx, -ESRCH, "read stat of zombie %d", t->pid);
+	t->pgid = atoi(f[2]);
+	t->sid = atoi(f[3]);
+	if (!(t->cwd = strdup("")) || !(t->root = strdup("")) || !(t->mm.exe = strdup("")))
+		return -ENOMEM;
+	log_info(ctx, "pid %d is a zombie (status %#x)", t->pid, t->exit_code);
+	return 0;
+}
+
 static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int dirfd,
 		     struct img *img)
 {
@@ -59,6 +81,13 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 		struct img_task *t = &img->tasks[i];
 
 		img->ntasks = i + 1;
+		if (tree->tasks[i].state == 'Z') {
+			r = dump_zombie(ctx, &tree->tasks[i], t);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		t->stopped = tree->tasks[i].state == 'T';
 		r = dump_task_state(ctx, &tree->tasks[i], t);
 		if (r < 0)
 			return r;

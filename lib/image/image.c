@@ -202,6 +202,9 @@ static json_t *encode_task(const struct img_task *t)
 	r |= set(o, "ppid", json_integer(t->ppid));
 	r |= set(o, "pgid", json_integer(t->pgid));
 	r |= set(o, "sid", json_integer(t->sid));
+	r |= set(o, "zombie", json_boolean(t->zombie));
+	r |= set(o, "exit_code", json_integer(t->exit_code));
+	r |= set(o, "stopped", json_boolean(t->stopped));
 	r |= set(o, "comm", json_string(t->comm));
 	r |= set(o, "uid", json_pack("[iiii]", (json_int_t)t->uid[0], (json_int_t)t->uid[1],
 				     (json_int_t)t->uid[2], (json_int_t)t->uid[3]));
@@ -637,6 +640,13 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	t->pgid = n;
 	TRY(get_int(d, o, "sid", 0, INT_MAX, &n));
 	t->sid = n;
+	if (!json_is_boolean(json_object_get(o, "zombie")) ||
+	    !json_is_boolean(json_object_get(o, "stopped")))
+		return bad(d, "zombie", "or \"stopped\" is not a boolean");
+	t->zombie = json_is_true(json_object_get(o, "zombie"));
+	t->stopped = json_is_true(json_object_get(o, "stopped"));
+	TRY(get_int(d, o, "exit_code", 0, 0xffff, &n));
+	t->exit_code = n;
 	TRY(get_str(d, o, "comm", 15, &s));
 	snprintf(t->comm, sizeof(t->comm), "%s", s);
 	free(s);
@@ -764,8 +774,10 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		t->nfds = i + 1;
 	}
 	a = get_arr(d, o, "threads", IMG_MAX_THREADS);
-	if (!a || !json_array_size(a))
-		return bad(d, "threads", "is missing or empty");
+	if (!a || !json_array_size(a) != t->zombie)
+		return bad(d, "threads", "is missing, or empty for a live task, or set for a zombie");
+	if (t->zombie)
+		return 0;
 	t->threads = calloc(json_array_size(a), sizeof(*t->threads));
 	if (!t->threads)
 		return -ENOMEM;

@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +114,23 @@ static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const
 	}
 }
 
+/* A zombie is restored by dying the way it died; its parent reaps it when it wants to. */
+__attribute__((noreturn)) static void become_zombie(const struct img_task *t)
+{
+	prctl(PR_SET_NAME, t->comm);
+	if (WIFSIGNALED(t->exit_code)) {
+		struct rlimit no_core = {0, 0};
+		sigset_t all;
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		signal(WTERMSIG(t->exit_code), SIG_DFL);
+		sigfillset(&all);
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		kill(getpid(), WTERMSIG(t->exit_code));
+	}
+	_exit(WEXITSTATUS(t->exit_code));
+}
+
 static void fork_children(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t)
 {
@@ -125,6 +143,8 @@ static void fork_children(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		pid = restore_clone_pid(ctx, c->pid);
 		if (pid < 0)
 			task_fail(ctx, sh, NULL);
+		if (pid == 0 && c->zombie)
+			become_zombie(c);
 		if (pid == 0)
 			restore_task_run(ctx, sh, c);
 	}

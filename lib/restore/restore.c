@@ -36,7 +36,8 @@
 struct tracked {
 	pid_t tid;
 	pid_t pid; /* its task */
-	bool parked;
+	bool parked; /* at the restorer's int3; for a zombie, exited */
+	bool zombie;
 	const struct img_thread *th;
 };
 
@@ -103,8 +104,9 @@ static bool pid_exists(pid_t pid, bool *ret_zombie)
 static int check_pids_free(struct cryo_ctx *ctx, const struct img *img)
 {
 	for (uint32_t i = 0; i < img->ntasks; i++)
-		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++) {
-			pid_t tid = img->tasks[i].threads[j].tid;
+		for (uint32_t j = 0; j < img->tasks[i].nthreads + img->tasks[i].zombie; j++) {
+			pid_t tid = img->tasks[i].zombie ? img->tasks[i].pid
+							 : img->tasks[i].threads[j].tid;
 			bool zombie = false, told = false;
 
 			for (int ms = 0; pid_exists(tid, &zombie); ms += 10) {
@@ -197,6 +199,13 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 		if (pid < 0)
 			return cryo_err(ctx, -errno, "wait for the restored tree");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			struct tracked *z = find_tracked(tr, pid);
+
+			if (z && z->zombie && !z->parked) {
+				z->parked = true;
+				tr->parked++;
+				continue;
+			}
 			if (read_errors(err_rd, msg, sizeof(msg))) {
 				cryo_err(ctx, 0, "%s", msg);
 				return -EIO;
@@ -330,16 +339,20 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	char c = 0;
 
 	for (uint32_t i = 0; i < img->ntasks; i++)
-		tr.n += img->tasks[i].nthreads;
+		tr.n += img->tasks[i].zombie ? 1 : img->tasks[i].nthreads;
 	tr.t = calloc(tr.n, sizeof(*tr.t));
 	if (!tr.t)
 		return -ENOMEM;
 	tr.n = 0;
-	for (uint32_t i = 0; i < img->ntasks; i++)
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		if (img->tasks[i].zombie)
+			tr.t[tr.n++] = (struct tracked){.tid = img->tasks[i].pid,
+							.pid = img->tasks[i].pid, .zombie = true};
 		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++)
 			tr.t[tr.n++] = (struct tracked){.tid = img->tasks[i].threads[j].tid,
 							.pid = img->tasks[i].pid,
 							.th = &img->tasks[i].threads[j]};
+	}
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		free(tr.t);
 		return cryo_err(ctx, -errno, "pipe");
@@ -376,18 +389,26 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	if (r < 0)
 		goto fail;
 	for (uint32_t i = 0; i < img->ntasks; i++) {
+		if (img->tasks[i].zombie)
+			continue;
 		r = remove_restorer(ctx, &img->tasks[i], sh->err_fd);
 		if (r < 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < tr.n; i++) {
+		if (tr.t[i].zombie)
+			continue;
 		r = set_thread_state(ctx, tr.t[i].th);
 		if (r < 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < tr.n; i++)
-		if (ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
+		if (!tr.t[i].zombie && ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
 			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));
+	/* Tasks that were stopped by a signal stop again, as a job-control stop would. */
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		if (img->tasks[i].stopped)
+			kill(img->tasks[i].pid, SIGSTOP);
 	log_info(ctx, "restored %u task(s), %zu thread(s), root pid %d", img->ntasks, tr.n, root);
 	*ret_root = root;
 	free(tr.t);

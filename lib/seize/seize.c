@@ -166,6 +166,21 @@ static int read_children(struct cryo_ctx *ctx, const struct seized_task *t, int 
 	return 0;
 }
 
+static void read_state(struct seized_task *t)
+{
+	_cleanup_free_ char *buf = NULL;
+	char comm[16], *f[64];
+	int n;
+
+	if (read_file_fmt(&buf, "/proc/%d/stat", t->pid) < 0)
+		return;
+	n = proc_stat_fields(buf, comm, f, 64);
+	if (n > 0)
+		t->state = f[0][0];
+	if (n > 49)
+		t->exit_code = atoi(f[49]); /* field 52 */
+}
+
 int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret)
 {
 	struct seized_tree tree = {0};
@@ -186,6 +201,14 @@ int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret)
 		_cleanup_free_ int *kids = NULL;
 		size_t nkids = 0;
 
+		read_state(&tree.tasks[i]);
+		/* A zombie has no threads, memory or files left: only its exit status. */
+		if (tree.tasks[i].state == 'Z' && i == 0) {
+			r = cryo_err(ctx, -ESRCH, "pid %d is a zombie: nothing to checkpoint", root);
+			goto fail;
+		}
+		if (tree.tasks[i].state == 'Z')
+			continue;
 		r = seize_task_threads(ctx, &tree.tasks[i]);
 		if (r < 0)
 			goto fail;

@@ -19,6 +19,8 @@ struct seized_thread {
 
 struct seized_task {
 	pid_t pid, ppid;
+	char state;     /* as /proc/PID/stat showed it before freezing: 'Z' zombie, 'T' stopped */
+	int exit_code;  /* of a zombie, in waitpid() form */
 	struct seized_thread *threads; /* threads[0] is the leader */
 	size_t nthreads;
 };
