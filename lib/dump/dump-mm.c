@@ -18,6 +18,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "base/worker.h"
 #include "dump.h"
 #include "image/pagemap.h"
 
@@ -215,6 +216,9 @@ static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int mem_fd, int out_fd,
 			r = write_all(out_fd, buf, len);
 			if (r < 0)
 				return cryo_err(ctx, r, "write pages of pid %d", pid);
+			r = worker_check(ctx);
+			if (r < 0)
+				return r;
 			a += len;
 			left -= len;
 		}

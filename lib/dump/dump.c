@@ -18,6 +18,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "base/worker.h"
 #include "dump.h"
 #include "image/image.h"
 #include "seize/seize.h"
@@ -94,21 +95,22 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 		r = dump_task_mm(ctx, img, t, dirfd);
 		if (r < 0)
 			return r;
+		r = worker_check(ctx);
+		if (r < 0)
+			return r;
 	}
 	return dump_files(ctx, img, dirfd);
 }
 
-CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
+static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 {
+	const struct cryo_dump_opts *opts = arg;
 	_cleanup_close_ int dirfd = -1, logfd = -1;
 	_cleanup_free_ char *json = NULL;
 	struct seized_tree tree;
 	struct img img = {0};
 	int r;
 
-	ctx->errmsg[0] = '\0';
-	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 || !opts->dir)
-		return cryo_err(ctx, -EINVAL, "dump: a pid and an image directory are required");
 	r = mkdir_p(opts->dir);
 	if (r < 0)
 		return cryo_err(ctx, r, "create image directory %s", opts->dir);
@@ -127,6 +129,8 @@ CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 	r = dump_tree(ctx, &tree, dirfd, &img);
 	if (r >= 0)
 		r = img_encode(ctx, &img, &json);
+	if (r >= 0)
+		r = worker_check(ctx);
 	if (r >= 0) {
 		r = write_file_atomic(dirfd, IMG_META_NAME, json, strlen(json));
 		if (r < 0)
@@ -134,6 +138,10 @@ CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 	}
 	if (r >= 0 && fsync(dirfd) < 0)
 		r = cryo_err(ctx, -errno, "sync image directory %s", opts->dir);
+	/* Abandoned at the last moment: the image is complete, but nobody will be told, so the
+	 * tree is let go rather than killed. */
+	if (r >= 0 && !opts->leave_running && worker_check(ctx) < 0)
+		r = -EINTR;
 	if (r < 0) {
 		log_error(ctx, "dump failed, resuming pid %d", opts->pid);
 		seize_release(ctx, &tree, false);
@@ -145,4 +153,14 @@ out:
 	img_free(&img);
 	ctx->log_fd = -1;
 	return r;
+}
+
+CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
+{
+	ctx->errmsg[0] = '\0';
+	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 || !opts->dir)
+		return cryo_err(ctx, -EINVAL, "dump: a pid and an image directory are required");
+	/* The tree is traced by a worker that outlives us long enough to let it go unharmed
+	 * should we be killed mid-dump. */
+	return worker_run(ctx, dump_in_worker, (void *)opts);
 }

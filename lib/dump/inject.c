@@ -13,6 +13,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/proc.h"
+#include "base/worker.h"
 #include "inject.h"
 
 #define LOG_PREFIX "inject: "
@@ -152,8 +153,13 @@ static int wait_syscall_stop(struct cryo_ctx *ctx, pid_t tid)
 	int status;
 
 	for (;;) {
-		if (waitpid(tid, &status, __WALL) < 0)
+		/* Never give up on a thread we set running: it must be stopped again before its
+		 * registers can be put back. */
+		if (waitpid(tid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
 			return cryo_err(ctx, -errno, "wait for thread %d", tid);
+		}
 		if (!WIFSTOPPED(status))
 			return cryo_err(ctx, -ESRCH, "thread %d died while running a syscall for cryo",
 					tid);
@@ -169,8 +175,10 @@ int inject_syscall(struct cryo_ctx *ctx, struct inject *inj, long *ret, long nr,
 		   uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	struct user_regs_struct regs = inj->saved;
-	int r;
+	int r = worker_check(ctx);
 
+	if (r < 0)
+		return r;
 	regs.rax = nr;
 	regs.orig_rax = -1; /* no restart fix-ups on the way back to user mode */
 	regs.rdi = a1;

@@ -13,6 +13,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "base/worker.h"
 #include "seize.h"
 
 #define LOG_PREFIX "seize: "
@@ -44,8 +45,11 @@ static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig, uint8_t *
 	for (;;) {
 		int status;
 
-		if (waitpid(tid, &status, __WALL) < 0)
+		if (waitpid(tid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue; /* it must stop before it can be let go */
 			return cryo_err(ctx, -errno, "wait for thread %d to stop", tid);
+		}
 		if (WIFEXITED(status) || WIFSIGNALED(status))
 			return 0;
 		if (!WIFSTOPPED(status))
@@ -201,6 +205,9 @@ int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret)
 		_cleanup_free_ int *kids = NULL;
 		size_t nkids = 0;
 
+		r = worker_check(ctx);
+		if (r < 0)
+			goto fail;
 		read_state(&tree.tasks[i]);
 		/* A zombie has no threads, memory or files left: only its exit status. */
 		if (tree.tasks[i].state == 'Z' && i == 0) {
