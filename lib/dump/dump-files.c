@@ -256,6 +256,14 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 					"yet",
 					fd, t->pid, link);
 		}
+	} else if (!strncmp(link, "socket:[", 8)) {
+		r = dump_socket(ctx, t->pid, fd, st.st_ino, &f);
+		if (r < 0) {
+			free(f.addr);
+			free(f.peer);
+			free(f.data);
+			return r;
+		}
 	} else if (!strncmp(link, "anon_inode:", 11)) {
 		r = dump_anon_inode(ctx, t->pid, fd, link, info, &f);
 		if (r < 0) {
@@ -349,6 +357,14 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 			if (r >= 0)
 				t->nfds = j + 1;
 		}
+	}
+	if (r >= 0) {
+		_cleanup_free_ uint64_t *inos = calloc(img->nfiles + 1, sizeof(*inos));
+
+		/* every description was first seen through one descriptor: its inode */
+		for (size_t i = 0; inos && i < fs.nseen; i++)
+			inos[fs.seen[i].file_id - 1] = fs.seen[i].ino;
+		r = inos ? dump_sockets_link(ctx, img, inos) : -ENOMEM;
 	}
 	free(fs.seen);
 	if (r < 0)

@@ -22,7 +22,7 @@ static const char *kind_name(uint32_t kind)
 static const char *file_type_name(uint32_t type)
 {
 	static const char *const names[] = {"file",    "pipe",     "fifo",     "shmem",
-					    "eventfd", "timerfd", "signalfd", "epoll"};
+					    "eventfd", "timerfd", "signalfd", "epoll",  "socket"};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "?";
 }
@@ -38,7 +38,7 @@ static void prot_str(uint32_t prot, bool shared, char out[5])
 
 static json_t *describe_json(const struct img *img)
 {
-	json_t *root = json_pack("{s:i,s:s,s:I,s:i}", "version", (json_int_t)img->version,
+	json_t *root = json_pack("{s:I,s:s,s:I,s:I}", "version", (json_int_t)img->version,
 				 "kernel", img->kernel, "created", (json_int_t)img->created,
 				 "root", (json_int_t)img->root);
 	json_t *tasks = json_array(), *files = json_array();
@@ -62,11 +62,11 @@ static json_t *describe_json(const struct img *img)
 						v->path ? v->path : v->name ? v->name : ""));
 		}
 		for (uint32_t j = 0; j < t->nfds; j++)
-			json_array_append_new(fds, json_pack("{s:i,s:i,s:b}", "fd", t->fds[j].fd,
+			json_array_append_new(fds, json_pack("{s:i,s:I,s:b}", "fd", t->fds[j].fd,
 							     "file", (json_int_t)t->fds[j].file_id,
 							     "cloexec", t->fds[j].cloexec));
 		json_array_append_new(
-			tasks, json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:i,s:I,s:I,s:o,s:o,s:o}",
+			tasks, json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:I,s:I,s:I,s:o,s:o,s:o}",
 					 "pid", t->pid, "ppid", t->ppid, "pgid", t->pgid, "sid",
 					 t->sid, "comm", t->comm, "exe", t->mm.exe, "cwd", t->cwd,
 					 "uid", (json_int_t)t->uid[0], "pages", (json_int_t)t->pages,
@@ -76,7 +76,7 @@ static json_t *describe_json(const struct img *img)
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i];
 
-		json_array_append_new(files, json_pack("{s:i,s:s,s:s,s:i,s:I}", "id",
+		json_array_append_new(files, json_pack("{s:I,s:s,s:s,s:I,s:I}", "id",
 						       (json_int_t)f->id, "type",
 						       file_type_name(f->type), "path", f->path,
 						       "flags", (json_int_t)f->flags, "pos",

@@ -57,6 +57,9 @@ void img_free(struct img *img)
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		free(img->files[i].path);
 		free(img->files[i].items);
+		free(img->files[i].addr);
+		free(img->files[i].peer);
+		free(img->files[i].data);
 	}
 	for (uint32_t i = 0; i < img->npipes; i++)
 		free(img->pipes[i].data);
@@ -155,12 +158,12 @@ static json_t *encode_thread(const struct img_thread *th)
 	r |= set(o, "regs", regs);
 	r |= set(o, "xstate", hex_string(th->xstate, th->xstate_len));
 	r |= set(o, "sigmask", u64_hex(th->sigmask));
-	r |= set(o, "rseq", json_pack("{s:o,s:i,s:i}", "ptr", u64_hex(th->rseq_ptr), "len",
+	r |= set(o, "rseq", json_pack("{s:o,s:I,s:I}", "ptr", u64_hex(th->rseq_ptr), "len",
 				      (json_int_t)th->rseq_len, "sig", (json_int_t)th->rseq_sig));
 	r |= set(o, "robust_list", json_pack("{s:o,s:o}", "ptr", u64_hex(th->robust_ptr), "len",
 					     u64_hex(th->robust_len)));
 	r |= set(o, "clear_tid", u64_hex(th->clear_tid));
-	r |= set(o, "sigaltstack", json_pack("{s:o,s:o,s:i}", "sp", u64_hex(th->ss_sp), "size",
+	r |= set(o, "sigaltstack", json_pack("{s:o,s:o,s:I}", "sp", u64_hex(th->ss_sp), "size",
 					     u64_hex(th->ss_size), "flags",
 					     (json_int_t)th->ss_flags));
 	r |= set(o, "comm", json_string(th->comm));
@@ -174,7 +177,7 @@ static json_t *encode_thread(const struct img_thread *th)
 
 static json_t *encode_vma(const struct img_vma *v)
 {
-	json_t *o = json_pack("{s:o,s:o,s:o,s:i,s:b,s:i,s:i}", "start", u64_hex(v->start), "end",
+	json_t *o = json_pack("{s:o,s:o,s:o,s:I,s:b,s:I,s:I}", "start", u64_hex(v->start), "end",
 			      u64_hex(v->end), "pgoff", u64_hex(v->pgoff), "prot",
 			      (json_int_t)v->prot, "shared", v->shared, "kind",
 			      (json_int_t)v->kind, "advice", (json_int_t)v->advice);
@@ -206,9 +209,9 @@ static json_t *encode_task(const struct img_task *t)
 	r |= set(o, "exit_code", json_integer(t->exit_code));
 	r |= set(o, "stopped", json_boolean(t->stopped));
 	r |= set(o, "comm", json_string(t->comm));
-	r |= set(o, "uid", json_pack("[iiii]", (json_int_t)t->uid[0], (json_int_t)t->uid[1],
+	r |= set(o, "uid", json_pack("[IIII]", (json_int_t)t->uid[0], (json_int_t)t->uid[1],
 				     (json_int_t)t->uid[2], (json_int_t)t->uid[3]));
-	r |= set(o, "gid", json_pack("[iiii]", (json_int_t)t->gid[0], (json_int_t)t->gid[1],
+	r |= set(o, "gid", json_pack("[IIII]", (json_int_t)t->gid[0], (json_int_t)t->gid[1],
 				     (json_int_t)t->gid[2], (json_int_t)t->gid[3]));
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->ngroups; i++)
@@ -231,7 +234,7 @@ static json_t *encode_task(const struct img_task *t)
 
 		if (!sa->handler && !sa->flags && !sa->mask && !sa->restorer)
 			continue;
-		r |= add(a, json_pack("{s:i,s:o,s:o,s:o,s:o}", "sig", (json_int_t)i + 1,
+		r |= add(a, json_pack("{s:I,s:o,s:o,s:o,s:o}", "sig", (json_int_t)i + 1,
 				      "handler", u64_hex(sa->handler), "flags", u64_hex(sa->flags),
 				      "restorer", u64_hex(sa->restorer), "mask",
 				      u64_hex(sa->mask)));
@@ -277,7 +280,7 @@ static json_t *encode_task(const struct img_task *t)
 		 hex_string(t->shared_pending, t->nshared_pending * IMG_SIGINFO_SIZE));
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->nfds; i++)
-		r |= add(a, json_pack("{s:i,s:i,s:b}", "fd", (json_int_t)t->fds[i].fd, "file",
+		r |= add(a, json_pack("{s:I,s:I,s:b}", "fd", (json_int_t)t->fds[i].fd, "file",
 				      (json_int_t)t->fds[i].file_id, "cloexec",
 				      t->fds[i].cloexec));
 	r |= set(o, "fds", a);
@@ -302,10 +305,15 @@ static int encode_file_extra(json_t *o, const struct img_file *f)
 	for (int i = 0; params && i < IMG_FILE_PARAMS; i++)
 		r |= add(params, u64_hex(f->params[i]));
 	for (uint32_t i = 0; items && i < f->nitems; i++)
-		r |= add(items, json_pack("[iio]", (json_int_t)f->items[i].tfd,
+		r |= add(items, json_pack("[IIo]", (json_int_t)f->items[i].tfd,
 					  (json_int_t)f->items[i].events, u64_hex(f->items[i].data)));
 	r |= set(o, "params", params);
 	r |= set(o, "epoll", items);
+	if (f->type == FILE_SOCKET) {
+		r |= set(o, "addr", hex_string(f->addr, f->addr_len));
+		r |= set(o, "peer", hex_string(f->peer, f->peer_len));
+		r |= set(o, "data", hex_string(f->data, f->data_len));
+	}
 	return r;
 }
 
@@ -331,7 +339,7 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	for (uint32_t i = 0; a && i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i];
 
-		r |= add(a, json_pack("{s:i,s:i,s:s,s:i,s:I,s:I,s:i}", "id", (json_int_t)f->id,
+		r |= add(a, json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)f->id,
 				      "type", (json_int_t)f->type, "path", f->path ? f->path : "",
 				      "flags", (json_int_t)f->flags, "pos", (json_int_t)f->pos,
 				      "pipe", (json_int_t)f->pipe_ino, "shmem",
@@ -343,7 +351,7 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	for (uint32_t i = 0; a && i < img->npipes; i++) {
 		const struct img_pipe *p = &img->pipes[i];
 
-		r |= add(a, json_pack("{s:I,s:i,s:o}", "ino", (json_int_t)p->ino, "size",
+		r |= add(a, json_pack("{s:I,s:I,s:o}", "ino", (json_int_t)p->ino, "size",
 				      (json_int_t)p->size, "data",
 				      hex_string(p->data, p->data_len)));
 	}
@@ -352,7 +360,7 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	for (uint32_t i = 0; a && i < img->nshmems; i++) {
 		const struct img_shmem *m = &img->shmems[i];
 
-		r |= add(a, json_pack("{s:i,s:i,s:I,s:s,s:I,s:I}", "id", (json_int_t)m->id, "kind",
+		r |= add(a, json_pack("{s:I,s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)m->id, "kind",
 				      (json_int_t)m->kind, "size", (json_int_t)m->size, "name",
 				      m->name ? m->name : "", "dev", (json_int_t)m->dev, "ino",
 				      (json_int_t)m->ino));
@@ -404,15 +412,37 @@ static int get_int(struct dec *d, json_t *o, const char *key, long long min, lon
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "0x" and 1 to 16 hex digits, nothing else: strtoull() alone would also take a sign, blanks
+ * and a second "0x", so that different texts would decode to one image. */
 static int parse_hex(const char *s, uint64_t *ret)
 {
-	char *end;
+	uint64_t v = 0;
+	size_t n;
 
-	if (strncmp(s, "0x", 2) || !s[2])
+	if (strncmp(s, "0x", 2))
 		return -EINVAL;
-	errno = 0;
-	*ret = strtoull(s + 2, &end, 16);
-	return errno || *end ? -EINVAL : 0;
+	for (n = 0; s[2 + n]; n++) {
+		int x = hex_digit(s[2 + n]);
+
+		if (x < 0 || n == 16)
+			return -EINVAL;
+		v = v << 4 | (uint64_t)x;
+	}
+	if (!n)
+		return -EINVAL;
+	*ret = v;
+	return 0;
 }
 
 static int get_u64(struct dec *d, json_t *o, const char *key, uint64_t *ret)
@@ -455,14 +485,15 @@ static int get_hexbytes(struct dec *d, json_t *o, const char *key, size_t maxlen
 	p = malloc(n / 2 + 1);
 	if (!p)
 		return -ENOMEM;
+	/* Digit by digit: sscanf("%1x") would skip blanks and take signs. */
 	for (size_t i = 0; i < n / 2; i++) {
-		unsigned hi, lo;
+		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
 
-		if (sscanf(s + 2 * i, "%1x%1x", &hi, &lo) != 2) {
+		if (hi < 0 || lo < 0) {
 			free(p);
 			return bad(d, key, "is not hex");
 		}
-		p[i] = hi << 4 | lo;
+		p[i] = (uint8_t)(hi << 4 | lo);
 	}
 	*ret = p;
 	*ret_len = n / 2;
@@ -746,8 +777,10 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	if (!t->vmas)
 		return -ENOMEM;
 	json_array_foreach(a, i, v) {
-		TRY(decode_vma(d, v, &t->vmas[i]));
+		/* Counted first, so that img_free() frees the name or path of a VMA that fails
+		 * half-way through decoding. */
 		t->nvmas = i + 1;
+		TRY(decode_vma(d, v, &t->vmas[i]));
 		if (i && t->vmas[i].start < t->vmas[i - 1].end)
 			return bad(d, "vmas", "are not sorted and disjoint");
 	}
@@ -787,6 +820,12 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	}
 	if (t->threads[0].tid != t->pid)
 		return bad(d, "threads", "do not begin with the thread-group leader");
+	/* Restore creates each TID with clone3(set_tid): a TID twice cannot be restored. Across
+	 * tasks, decode_root() checks. */
+	for (uint32_t j = 1; j < t->nthreads; j++)
+		for (uint32_t k = 0; k < j; k++)
+			if (t->threads[j].tid == t->threads[k].tid)
+				return bad(d, "threads", "hold a tid that appears twice");
 	return 0;
 }
 
@@ -807,6 +846,13 @@ static int decode_file_extra(struct dec *d, json_t *o, struct img_file *f)
 	if (f->type == FILE_TIMERFD && (f->params[0] > 11 || f->params[3] >= 1000000000 ||
 					f->params[5] >= 1000000000))
 		return bad(d, "params", "is not a valid timer");
+	if (f->type == FILE_SOCKET) {
+		TRY(get_hexbytes(d, o, "addr", 128, &f->addr, &f->addr_len));
+		TRY(get_hexbytes(d, o, "peer", 128, &f->peer, &f->peer_len));
+		TRY(get_hexbytes(d, o, "data", 64 << 20, &f->data, &f->data_len));
+		if (f->params[SOCK_P_STATE] > SOCK_CONNECTED)
+			return bad(d, "params", "holds a bad socket state");
+	}
 	if (!json_array_size(items))
 		return 0;
 	if (f->type != FILE_EPOLL)
@@ -895,7 +941,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (json_unpack(v, "{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", &id, "type", &type,
 				"path", &path, "flags", &flags, "pos", &pos, "pipe", &ino, "shmem",
 				&shm) ||
-		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_EPOLL || flags < 0 ||
+		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_SOCKET || flags < 0 ||
 		    flags > UINT32_MAX || pos < 0 || ino < 0 || shm < 0 || shm > UINT32_MAX ||
 		    strlen(path) >= PATH_MAX)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: file %zu is malformed", i);
@@ -931,6 +977,9 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		img->npipes = i + 1;
 		p->ino = ino;
 		p->size = size;
+		if (img_find_pipe(img, p->ino) != p)
+			return cryo_err(d->ctx, -EINVAL, "image metadata: pipe %llu appears twice",
+					(unsigned long long)p->ino);
 		TRY(get_hexbytes(d, v, "data", IMG_MAX_PIPE_BUF, &p->data, &p->data_len));
 		if (p->data_len > p->size)
 			return cryo_err(d->ctx, -EINVAL,
@@ -974,8 +1023,13 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (i == 0 && t->pid != img->root)
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: the first task is not the root");
-		/* A parent comes before its children, which restore relies on. */
-		if (i > 0 && !img_find_task(img, t->ppid))
+		/* A zombie has no threads, so the tid test below does not see its pid. */
+		if (img_find_task(img, t->pid) != t)
+			return cryo_err(d->ctx, -EINVAL, "image metadata: pid %d appears twice",
+					t->pid);
+		/* A parent comes before its children, which restore relies on. The task itself is
+		 * already in img->ntasks, hence the explicit test for its own pid. */
+		if (i > 0 && (t->ppid == t->pid || !img_find_task(img, t->ppid)))
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: parent %d of pid %d is not before it",
 					t->ppid, t->pid);

@@ -110,6 +110,32 @@ enum img_file_type {
 	FILE_TIMERFD,  /* params: clockid, settime flags, value s, ns, interval s, ns */
 	FILE_SIGNALFD, /* params: mask */
 	FILE_EPOLL,    /* items: the watched descriptors */
+	FILE_SOCKET,   /* params: see enum img_sock_param; addr, peer, data */
+};
+
+/* params[] of a FILE_SOCKET. */
+enum img_sock_param {
+	SOCK_P_FAMILY = 0,
+	SOCK_P_TYPE,
+	SOCK_P_PROTO,
+	SOCK_P_STATE, /* enum img_sock_state */
+	SOCK_P_PEER,  /* unix: the file id of the connected peer (in the image), or 0 */
+	SOCK_P_OPTS,  /* IMG_SOCK_* option bits */
+};
+
+enum img_sock_state {
+	SOCK_UNBOUND = 0, /* created, neither bound nor connected */
+	SOCK_BOUND,       /* bound (a datagram socket, or stream before listen) */
+	SOCK_LISTEN,
+	SOCK_CONNECTED,   /* unix: to params[SOCK_P_PEER]; udp: to peer */
+};
+
+enum {
+	IMG_SOCK_REUSEADDR = 1 << 0,
+	IMG_SOCK_REUSEPORT = 1 << 1,
+	IMG_SOCK_KEEPALIVE = 1 << 2,
+	IMG_SOCK_NODELAY = 1 << 3,
+	IMG_SOCK_PASSCRED = 1 << 4,
 };
 
 #define IMG_FILE_PARAMS 6
@@ -134,6 +160,11 @@ struct img_file {
 	uint64_t params[IMG_FILE_PARAMS]; /* kind-specific, see enum img_file_type */
 	struct img_epoll_item *items;     /* FILE_EPOLL */
 	uint32_t nitems;
+	uint8_t *addr, *peer;             /* FILE_SOCKET: sockaddr bound to, connected to */
+	uint32_t addr_len, peer_len;
+	uint8_t *data;                    /* FILE_SOCKET: its receive queue (records for
+					     datagrams: a 4-byte length, then the bytes) */
+	uint32_t data_len;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

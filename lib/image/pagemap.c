@@ -48,11 +48,17 @@ static const struct img_vma *vma_containing(const struct img_task *t, uint64_t a
 int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct img_task *task,
 		  struct page_run **ret_runs, uint64_t *ret_nruns)
 {
-	const struct pagemap_hdr *hdr = buf;
 	_cleanup_free_ struct page_run *runs = NULL;
 	uint64_t total = 0, prev_end = 0;
+	struct pagemap_hdr hdr_copy;
+	const struct pagemap_hdr *hdr = &hdr_copy;
 
-	if (len < sizeof(*hdr) || memcmp(hdr->magic, PAGEMAP_MAGIC, sizeof(hdr->magic)))
+	/* Copied out: the buffer may sit at any address (a fuzzer's slice, say), and reading
+	 * its uint64_t fields in place would be a misaligned load. */
+	if (len < sizeof(*hdr))
+		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: bad header", task->pid);
+	memcpy(&hdr_copy, buf, sizeof(hdr_copy));
+	if (memcmp(hdr->magic, PAGEMAP_MAGIC, sizeof(hdr->magic)))
 		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: bad header", task->pid);
 	if (hdr->nruns > (len - sizeof(*hdr)) / sizeof(struct page_run) ||
 	    len != sizeof(*hdr) + hdr->nruns * sizeof(struct page_run))

@@ -184,7 +184,7 @@ fail:
 }
 
 static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
-		    struct pipe_objs *pipes, size_t *npipes)
+		    struct pipe_objs *pipes, size_t *npipes, int *pair_fds)
 {
 	struct pipe_objs *po = NULL;
 	int fd, r;
@@ -217,6 +217,11 @@ static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct im
 	}
 	case FILE_EPOLL:
 		fd = epoll_create1(EPOLL_CLOEXEC); /* registrations: restore_epoll_items() */
+		break;
+	case FILE_SOCKET:
+		fd = restore_socket_open(ctx, sh, f, pair_fds);
+		if (fd < 0)
+			return fd;
 		break;
 	default:
 		fd = -2;
@@ -291,12 +296,16 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 {
 	const struct img *img = sh->img;
 	_cleanup_free_ struct pipe_objs *pipes = calloc(img->nfiles + 1, sizeof(*pipes));
+	_cleanup_free_ int *pair_fds = malloc((img->nfiles + 1) * sizeof(int));
 	size_t npipes = 0;
+	int r = 0;
 
 	sh->file_fds = calloc(img->nfiles + 1, sizeof(int));
 	sh->shmem_fds = calloc(img->nshmems + 1, sizeof(int));
-	if (!pipes || !sh->file_fds || !sh->shmem_fds)
+	if (!pipes || !sh->file_fds || !sh->shmem_fds || !pair_fds)
 		return -ENOMEM;
+	for (uint32_t i = 0; i <= img->nfiles; i++)
+		pair_fds[i] = -1;
 	for (uint32_t i = 0; i < img->nshmems; i++)
 		sh->shmem_fds[i] = -1;
 	for (uint32_t i = 0; i < img->nshmems; i++) {
@@ -311,17 +320,22 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	}
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		sh->file_fds[i] = -1;
-	for (uint32_t i = 0; i < img->nfiles; i++) {
-		int fd = open_one(ctx, sh, &img->files[i], pipes, &npipes);
+	for (uint32_t i = 0; i < img->nfiles && r >= 0; i++) {
+		int fd = open_one(ctx, sh, &img->files[i], pipes, &npipes, pair_fds);
 
-		if (fd < 0)
-			return fd;
+		if (fd < 0) {
+			r = fd;
+			break;
+		}
 		fd = move_high(sh, fd);
 		if (fd < 0)
-			return cryo_err(ctx, fd, "place descriptor of %s", img->files[i].path);
+			r = cryo_err(ctx, fd, "place descriptor of %s", img->files[i].path);
 		sh->file_fds[i] = fd;
 	}
-	return 0;
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (pair_fds[i] >= 0)
+			close(pair_fds[i]); /* a peer that failed before taking its end */
+	return r;
 }
 
 void restore_files_close(struct rst_shared *sh)

@@ -40,6 +40,11 @@ void restore_files_close(struct rst_shared *sh);
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t);
 
+/* In the restoring process: a socket description. pair_fds[i] holds, for img->files[i], the
+ * end of a socketpair made along with its peer (or -1). */
+int restore_socket_open(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
+			int *pair_fds);
+
 /* In a restored task, after restore_files_install(): epoll registrations. */
 int restore_epoll_items(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			const struct img_task *t);
