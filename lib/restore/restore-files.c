@@ -61,9 +61,13 @@ struct pipe_objs {
 static int open_pipe_obj(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_pipe *p,
 			 struct pipe_objs *po)
 {
-	int fds[2], r;
+	int fds[2], r, direct = 0;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	/* Packet mode (O_DIRECT) cannot be set with F_SETFL on a pipe: only at creation. */
+	for (uint32_t i = 0; i < sh->img->nfiles; i++)
+		if (sh->img->files[i].type == FILE_PIPE && sh->img->files[i].pipe_ino == p->ino)
+			direct |= sh->img->files[i].flags & O_DIRECT;
+	if (pipe2(fds, O_CLOEXEC | direct) < 0)
 		return cryo_err(ctx, -errno, "create pipe %llu", (unsigned long long)p->ino);
 	if (fcntl(fds[1], F_SETPIPE_SZ, p->size) < 0)
 		log_warn(ctx, "pipe %llu: cannot set size %u: %s", (unsigned long long)p->ino,

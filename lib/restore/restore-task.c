@@ -107,10 +107,25 @@ static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const
 	} else if (t->pgid == t->pid) {
 		if (setpgid(0, 0) < 0)
 			task_fail(ctx, sh, "pid %d: setpgid: %s", t->pid, strerror(errno));
-	} else if (t->pid != sh->img->root && getpgrp() != t->pgid) {
-		if (setpgid(0, t->pgid) < 0)
-			log_warn(ctx, "pid %d: cannot join process group %d: %s", t->pid, t->pgid,
-				 strerror(errno));
+	}
+	/* Joining another group waits for join_group(): its leader may not exist yet. */
+}
+
+/*
+ * Joins the saved process group, whose leader may be a task created after this one (a younger
+ * sibling, a nephew): every leader makes its group first thing, and no task waits on another
+ * before that, so a bounded retry always ends.
+ */
+static void join_group(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
+{
+	if (t->sid == t->pid || t->pgid == t->pid || t->pid == sh->img->root ||
+	    getpgrp() == t->pgid)
+		return;
+	for (int ms = 0; setpgid(0, t->pgid) < 0; ms++) {
+		if (errno != EPERM || ms >= 5000)
+			task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid, t->pgid,
+				  strerror(errno));
+		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 	}
 }
 
@@ -276,6 +291,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	fork_children(ctx, sh, t);
 	if (restore_mm_premap(ctx, sh, t, &plan) < 0)
 		task_fail(ctx, sh, NULL);
+	join_group(ctx, sh, t);
 	if (chdir(t->cwd) < 0)
 		task_fail(ctx, sh, "pid %d: chdir %s: %s", t->pid, t->cwd, strerror(errno));
 	if (strcmp(t->root, "/") && chroot(t->root) < 0)

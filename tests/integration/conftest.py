@@ -174,3 +174,71 @@ def env(tmp_path):
     e = Env(tmp_path)
     yield e
     e.cleanup()
+
+
+# --- process trees (added for test_tree.py / test_process.py) ---
+
+def image_pids(img):
+    """PIDs of every task an image holds (from `cryo show --json`); empty if there is none."""
+    import json
+    if not (Path(img) / "cryo.json").exists():
+        return []
+    return [int(t["pid"]) for t in json.loads(cryo("show", img, "--json").stdout)["tasks"]]
+
+
+def reap_gone(pids, timeout=5.0):
+    """Reaps the tasks of a dumped (killed) tree. This process is their subreaper once their
+    parents die, and a zombie would hold its PID against the restore."""
+    deadline = time.time() + timeout
+    left = set(pids)
+    while left and time.time() < deadline:
+        for pid in list(left):
+            try:
+                got, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                got = 0
+                if not os.path.exists(f"/proc/{pid}"):
+                    left.discard(pid)
+            if got == pid:
+                left.discard(pid)
+        time.sleep(0.01)
+    assert not left, f"dumped tasks {sorted(left)} are still there"
+
+
+def _ours(pid, sid):
+    """Whether pid still is one of ours: a built workload, or in the given session (a PID
+    freed by our tree may be reused by anyone's process on this shared machine)."""
+    try:
+        if os.readlink(f"/proc/{pid}/exe").startswith(str(WORKLOADS) + "/"):
+            return True
+        return sid is not None and os.getsid(pid) == sid
+    except OSError:
+        return False
+
+
+def kill_pids(pids, sid=None):
+    """SIGKILLs and reaps those of pids that are still ours (a restored tree whose tasks left
+    the harness' process group)."""
+    for pid in pids:
+        if _ours(pid, sid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    for pid in pids:
+        reap(pid, 1)
+
+
+def descendants(pid):
+    """pid and every task below it, from /proc/PID/task/TID/children."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return found

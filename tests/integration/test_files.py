@@ -1,0 +1,93 @@
+"""Descriptors come back exactly: regular files (offsets, access modes, O_APPEND, flags,
+close-on-exec, shared descriptions), directories, devices, pipes and FIFOs with the bytes
+buffered in them."""
+import os
+import signal
+
+import pytest
+
+from conftest import alive, cryo, reap, workload
+
+
+def roundtrip(env, name, *args):
+    run = env.start([workload(name), *map(str, args)])
+    run.wait_for("ready")
+    env.dump(run)
+    pid = env.restore()
+    assert pid == run.pid
+    env.check(run, pid)
+    return run
+
+
+def test_regular_file_offsets_modes_append(env):
+    run = roundtrip(env, "file_rw")
+    # What the restored process wrote is on disk where it belongs.
+    assert (env.tmp / "ap.dat").read_bytes() == b"0123456789ABCD"
+    assert (env.tmp / "wo.dat").stat().st_size == 5000
+
+
+def test_fd_flags_cloexec_nonblock_gaps(env):
+    roundtrip(env, "file_fdflags")
+
+
+def test_dup_shares_one_offset(env):
+    roundtrip(env, "file_dup")
+
+
+def test_directory_fd(env):
+    roundtrip(env, "file_dir")
+    assert (env.tmp / "sub" / "new.txt").exists()
+
+
+def test_char_devices(env):
+    roundtrip(env, "file_dev")
+
+
+def test_pipe_buffered_bytes_size_flags(env):
+    roundtrip(env, "pipe_data")
+
+
+def test_pipe_full_to_capacity(env):
+    roundtrip(env, "pipe_full")
+
+
+def test_fifo_buffered_bytes(env):
+    roundtrip(env, "fifo")
+
+
+def test_image_records_pipe_bytes(env):
+    """The image says how many bytes each pipe held (cryo show), and a second restore of the
+    same image gets them all again."""
+    run = env.start([workload("pipe_data")])
+    run.wait_for("ready")
+    img = env.dump(run)
+    shown = cryo("show", img, "--json").stdout
+    assert shown.strip(), "cryo show --json printed nothing"
+    for _ in range(2):
+        pid = env.restore(img)
+        env.check(run, pid)
+
+
+def test_leave_running_pipe_untouched(env):
+    """--leave-running: the dump neither stops the process nor consumes its pipe bytes; the
+    original passes its own check; then the image restores after the original is gone."""
+    run = env.start([workload("pipe_data")])
+    run.wait_for("ready")
+    img = env.dump(run, leave_running=True)
+    assert alive(run.pid), "the process did not survive --leave-running"
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish(20) == 0, f"original failed after the dump: {run.text()!r}"
+    assert "PASS" in run.text()
+    run.out.write_bytes(b"")
+    pid = env.restore(img)
+    assert pid == run.pid
+    env.check(run, pid)
+
+
+@pytest.mark.xfail(reason="engine: packet mode (O_DIRECT) of a pipe is lost: open_pipe_obj() in "
+                   "lib/restore/restore-files.c makes the pipe with pipe2(O_CLOEXEC) and then "
+                   "tries F_SETFL O_DIRECT, which pipes refuse (EINVAL, only a log_warn); the "
+                   "buffered bytes are also refilled in one write, so packet boundaries (not "
+                   "in the image at all) are lost", strict=True)
+def test_pipe_packet_mode(env):
+    roundtrip(env, "pipe_packet")

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A process holding a descriptor cryo refuses (argv[1]: "eventfd", "socket", "signalfd",
+ * "epoll", "memfd-map"), printed as "fd N". A dump must fail and leave it untouched: on SIGUSR1 it
+ * checks that the descriptor still works, that its memory and counter are intact, and that
+ * it has kept counting (the test sends SIGUSR1 without any restore).
+ */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+
+#include "zdtm.h"
+
+static volatile uint64_t counter;
+
+static void tick(void)
+{
+	counter++;
+}
+
+int main(int argc, char **argv)
+{
+	const char *kind = argc > 1 ? argv[1] : "eventfd";
+	int fd = -1, peer = -1;
+	unsigned char *mem;
+	uint64_t h, v, before;
+
+	test_init();
+	mem = malloc(1 << 20);
+	fill_random(mem, 1 << 20, 42);
+	h = fnv1a(mem, 1 << 20);
+	if (!strcmp(kind, "eventfd")) {
+		fd = eventfd(5, 0);
+	} else if (!strcmp(kind, "socket")) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+			fd = sv[0];
+			peer = sv[1];
+			if (write(peer, "hello", 5) != 5)
+				fail("write to socket");
+		}
+	} else if (!strcmp(kind, "signalfd")) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR2);
+		fd = signalfd(-1, &set, 0);
+	} else if (!strcmp(kind, "epoll")) {
+		fd = epoll_create1(0);
+	} else if (!strcmp(kind, "memfd-map")) {
+		int mfd = memfd_create("cryo-test", 0);
+		unsigned char *p;
+
+		if (mfd >= 0 && ftruncate(mfd, 1 << 16) == 0 &&
+		    (p = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) != MAP_FAILED) {
+			p[0] = 1;
+			close(mfd);
+			fd = 1000; /* only the mapping remains */
+		}
+	} else {
+		fail("unknown kind %s", kind);
+	}
+	if (fd < 0)
+		fail("create %s: %m", kind);
+	printf("fd %d\n", fd);
+	test_ready();
+	test_wait(tick);
+	before = counter;
+	if (fnv1a(mem, 1 << 20) != h)
+		fail("memory changed");
+	if (!strcmp(kind, "eventfd")) {
+		if (read(fd, &v, 8) != 8 || v != 5)
+			fail("eventfd lost its value");
+	} else if (!strcmp(kind, "socket")) {
+		char buf[8] = "";
+
+		if (read(fd, buf, sizeof(buf)) != 5 || memcmp(buf, "hello", 5))
+			fail("socket lost its data");
+	}
+	tick();
+	if (counter != before + 1 || before < 20)
+		fail("counter did not keep counting (%llu)", (unsigned long long)before);
+	pass();
+}
