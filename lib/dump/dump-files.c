@@ -184,6 +184,42 @@ static int dump_anon_inode(struct cryo_ctx *ctx, pid_t pid, int fd, const char *
 			fd, pid, link);
 }
 
+/*
+ * The locks fdinfo lists for a descriptor: flock and OFD locks of its description, POSIX locks
+ * of the process on its file. Waiting requests ("->") are not locks held.
+ */
+static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
+		      struct img_fd *out)
+{
+	for (const char *p = strstr(info, "\nlock:"); p; p = strstr(p + 1, "\nlock:")) {
+		char kind[16], mode[16], end[32];
+		unsigned long long start;
+		struct img_lock *nl, l = {0};
+
+		if (sscanf(p + 6, " %*d: %15s %*s %15s %*s %*s %llu %31s", kind, mode, &start,
+			   end) != 4)
+			continue; /* "->" waiters and leases do not parse as held locks */
+		if (!strcmp(kind, "POSIX"))
+			l.kind = LOCK_POSIX;
+		else if (!strcmp(kind, "FLOCK"))
+			l.kind = LOCK_FLOCK;
+		else if (!strcmp(kind, "OFDLCK"))
+			l.kind = LOCK_OFD;
+		else
+			return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a %s lock", fd, pid,
+					kind);
+		l.write = !strcmp(mode, "WRITE");
+		l.start = start;
+		l.len = strcmp(end, "EOF") ? strtoull(end, NULL, 10) - start + 1 : 0;
+		nl = realloc(out->locks, (out->nlocks + 1) * sizeof(*nl));
+		if (!nl)
+			return -ENOMEM;
+		out->locks = nl;
+		out->locks[out->nlocks++] = l;
+	}
+	return 0;
+}
+
 static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state *fs,
 		       struct img_task *t, int fd, struct img_fd *out)
 {
@@ -211,6 +247,9 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 	f.flags &= ~O_CLOEXEC;
 	if (proc_status_field(info, "pos", buf, sizeof(buf)) == 0)
 		f.pos = strtoull(buf, NULL, 10);
+	r = dump_locks(ctx, t->pid, fd, info, out);
+	if (r < 0)
+		return r;
 
 	/* A description already seen through another descriptor? */
 	for (size_t i = 0; i < fs->nseen; i++) {

@@ -46,6 +46,8 @@ void img_free(struct img *img)
 			free(t->vmas[j].name);
 			free(t->vmas[j].path);
 		}
+		for (uint32_t j = 0; j < t->nfds; j++)
+			free(t->fds[j].locks);
 		free(t->threads);
 		free(t->vmas);
 		free(t->fds);
@@ -279,10 +281,19 @@ static json_t *encode_task(const struct img_task *t)
 	r |= set(o, "shared_pending",
 		 hex_string(t->shared_pending, t->nshared_pending * IMG_SIGINFO_SIZE));
 	a = json_array();
-	for (uint32_t i = 0; a && i < t->nfds; i++)
-		r |= add(a, json_pack("{s:I,s:I,s:b}", "fd", (json_int_t)t->fds[i].fd, "file",
-				      (json_int_t)t->fds[i].file_id, "cloexec",
-				      t->fds[i].cloexec));
+	for (uint32_t i = 0; a && i < t->nfds; i++) {
+		json_t *locks = json_array();
+
+		for (uint32_t j = 0; locks && j < t->fds[i].nlocks; j++) {
+			const struct img_lock *l = &t->fds[i].locks[j];
+
+			r |= add(locks, json_pack("[IIII]", (json_int_t)l->kind, (json_int_t)l->write,
+						  (json_int_t)l->start, (json_int_t)l->len));
+		}
+		r |= add(a, json_pack("{s:I,s:I,s:b,s:o}", "fd", (json_int_t)t->fds[i].fd, "file",
+				      (json_int_t)t->fds[i].file_id, "cloexec", t->fds[i].cloexec,
+				      "locks", locks));
+	}
 	r |= set(o, "fds", a);
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->nthreads; i++)
@@ -796,15 +807,30 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	json_array_foreach(a, i, v) {
 		int cloexec;
 		json_int_t fd, file;
+		json_t *locks, *l;
+		size_t k;
 
-		if (json_unpack(v, "{s:I,s:I,s:b}", "fd", &fd, "file", &file, "cloexec",
-				&cloexec) ||
-		    fd < 0 || fd > INT_MAX / 2 || file < 0 || file > UINT32_MAX)
+		if (json_unpack(v, "{s:I,s:I,s:b,s:o}", "fd", &fd, "file", &file, "cloexec",
+				&cloexec, "locks", &locks) ||
+		    fd < 0 || fd > INT_MAX / 2 || file < 0 || file > UINT32_MAX ||
+		    !json_is_array(locks) || json_array_size(locks) > 4096)
 			return bad(d, "fds", "holds a bad descriptor");
 		if (i && fd <= t->fds[i - 1].fd)
 			return bad(d, "fds", "are not sorted and unique");
 		t->fds[i] = (struct img_fd){.fd = fd, .file_id = file, .cloexec = cloexec};
 		t->nfds = i + 1;
+		t->fds[i].locks = calloc(json_array_size(locks) + 1, sizeof(struct img_lock));
+		if (!t->fds[i].locks)
+			return -ENOMEM;
+		json_array_foreach(locks, k, l) {
+			json_int_t kind, wr, start, len;
+
+			if (json_unpack(l, "[IIII]", &kind, &wr, &start, &len) || kind < LOCK_POSIX ||
+			    kind > LOCK_OFD || wr < 0 || wr > 1 || start < 0 || len < 0)
+				return bad(d, "locks", "holds a bad lock");
+			t->fds[i].locks[k] = (struct img_lock){kind, wr, start, len};
+			t->fds[i].nlocks = k + 1;
+		}
 	}
 	a = get_arr(d, o, "threads", IMG_MAX_THREADS);
 	if (!a || !json_array_size(a) != t->zombie)

@@ -175,10 +175,26 @@ struct img_pipe {
 	uint32_t data_len;
 };
 
+enum img_lock_kind {
+	LOCK_POSIX = 0, /* fcntl F_SETLK: owned by the process */
+	LOCK_FLOCK,     /* flock(): owned by the open description */
+	LOCK_OFD,       /* fcntl F_OFD_SETLK: owned by the open description */
+};
+
+/* A file lock held through a descriptor, as its fdinfo "lock:" lines show it. */
+struct img_lock {
+	uint32_t kind;  /* enum img_lock_kind */
+	uint32_t write; /* exclusive */
+	uint64_t start;
+	uint64_t len;   /* 0: to the end of the file */
+};
+
 struct img_fd {
 	int fd;
 	uint32_t file_id;
 	bool cloexec;
+	struct img_lock *locks;
+	uint32_t nlocks;
 };
 
 struct img_sigaction {

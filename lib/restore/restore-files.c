@@ -13,6 +13,7 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -403,6 +404,29 @@ int restore_epoll_items(struct cryo_ctx *ctx, const struct rst_shared *sh,
 						t->pid, t->fds[i].fd, f->items[j].tfd);
 		}
 	}
+	return 0;
+}
+
+/* Takes the task's file locks again, from the task itself: POSIX locks belong to the process. */
+int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
+{
+	for (uint32_t i = 0; i < t->nfds; i++)
+		for (uint32_t j = 0; j < t->fds[i].nlocks; j++) {
+			const struct img_lock *l = &t->fds[i].locks[j];
+			struct flock fl = {.l_type = l->write ? F_WRLCK : F_RDLCK,
+					   .l_whence = SEEK_SET, .l_start = l->start,
+					   .l_len = l->len};
+			int r;
+
+			if (l->kind == LOCK_FLOCK)
+				r = flock(t->fds[i].fd, (l->write ? LOCK_EX : LOCK_SH) | LOCK_NB);
+			else
+				r = fcntl(t->fds[i].fd, l->kind == LOCK_OFD ? F_OFD_SETLK : F_SETLK,
+					  &fl);
+			if (r < 0)
+				return cryo_err(ctx, -errno, "pid %d: lock fd %d again", t->pid,
+						t->fds[i].fd);
+		}
 	return 0;
 }
 

@@ -308,6 +308,9 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (sh->err_fd > sh->base_fd)
 		close_range(sh->base_fd, sh->err_fd - 1, 0);
 	close_range(sh->err_fd + 1, ~0U, 0);
+	/* Only now: closing any descriptor of a file drops the process's POSIX locks on it. */
+	if (restore_locks(ctx, t) < 0)
+		task_fail(ctx, sh, NULL);
 	exe_fd = open(t->mm.exe, O_RDONLY | O_CLOEXEC);
 	if (exe_fd < 0)
 		task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,

@@ -45,6 +45,9 @@ int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 int restore_socket_open(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
 			int *pair_fds);
 
+/* In a restored task, after restore_files_install(): file locks. */
+int restore_locks(struct cryo_ctx *ctx, const struct img_task *t);
+
 /* In a restored task, after restore_files_install(): epoll registrations. */
 int restore_epoll_items(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			const struct img_task *t);

@@ -41,6 +41,7 @@
 #define ADV_HUGEPAGE   (1 << 2)
 #define ADV_NOHUGEPAGE (1 << 3)
 #define ADV_WIPEONFORK (1 << 4)
+#define ADV_LOCKED     (1 << 6)
 
 struct clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
@@ -241,6 +242,8 @@ static void advise(struct rst_args *args, const struct rst_vma *v)
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (v->advice & map[i].bit)
 			sys3(__NR_madvise, v->start, v->end - v->start, map[i].advice);
+	if (v->advice & ADV_LOCKED)
+		sys2(__NR_mlock, v->start, v->end - v->start);
 }
 
 void restorer_main(struct rst_args *args)
