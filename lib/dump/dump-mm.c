@@ -19,6 +19,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "base/worker.h"
+#include "base/xfer.h"
 #include "dump.h"
 #include "image/pagemap.h"
 
@@ -195,35 +196,19 @@ static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct
 	return 0;
 }
 
-static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int mem_fd, int out_fd,
-		      const struct run_list *l)
+static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int out_fd, const struct run_list *l)
 {
-	_cleanup_free_ void *buf = NULL;
+	_cleanup_free_ struct xfer_seg *segs = malloc((l->n + 1) * sizeof(*segs));
 	int r;
 
-	if (posix_memalign(&buf, PAGE_SZ, COPY_CHUNK))
+	if (!segs)
 		return -ENOMEM;
-	for (uint64_t i = 0; i < l->n; i++) {
-		uint64_t a = l->runs[i].vaddr, left = l->runs[i].npages * PAGE_SZ;
-
-		while (left) {
-			size_t len = left < COPY_CHUNK ? left : COPY_CHUNK;
-
-			r = pread_all(mem_fd, buf, len, a);
-			if (r < 0)
-				return cryo_err(ctx, r, "read memory of pid %d at %#llx", pid,
-						(unsigned long long)a);
-			r = write_all(out_fd, buf, len);
-			if (r < 0)
-				return cryo_err(ctx, r, "write pages of pid %d", pid);
-			r = worker_check(ctx);
-			if (r < 0)
-				return r;
-			a += len;
-			left -= len;
-		}
-	}
-	return 0;
+	for (uint64_t i = 0; i < l->n; i++)
+		segs[i] = (struct xfer_seg){l->runs[i].vaddr, l->runs[i].npages * PAGE_SZ};
+	r = xfer_dump(ctx, pid, out_fd, segs, l->n);
+	if (r < 0)
+		return cryo_err_wrap(ctx, r, "pid %d", pid);
+	return worker_check(ctx);
 }
 
 int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd)
@@ -275,7 +260,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		r = cryo_err(ctx, -errno, "create %s", path);
 		goto out;
 	}
-	r = copy_pages(ctx, t->pid, mem_fd, out_fd, &l);
+	r = copy_pages(ctx, t->pid, out_fd, &l);
 	if (r < 0)
 		goto out;
 	if (fsync(out_fd) < 0) {

@@ -21,6 +21,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "base/xfer.h"
 #include "image/pagemap.h"
 #include "restore.h"
 
@@ -129,8 +130,9 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		      const struct rst_vma *rv, uint32_t nrv)
 {
 	_cleanup_free_ struct page_run *runs = NULL;
+	_cleanup_free_ struct xfer_seg *segs = NULL;
 	_cleanup_close_ int fd = -1;
-	uint64_t nruns, off = 0;
+	uint64_t nruns;
 	uint32_t vi = 0;
 	char name[64];
 	int r;
@@ -142,9 +144,10 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "open %s", name);
+	segs = malloc((nruns + 1) * sizeof(*segs));
+	if (!segs)
+		return -ENOMEM;
 	for (uint64_t i = 0; i < nruns; i++) {
-		uint64_t len = runs[i].npages * PAGE_SZ;
-		uint8_t *dst;
 
 		/* Runs and VMAs are both sorted: walk them together. */
 		while (vi < nrv && rv[vi].end <= runs[i].vaddr)
@@ -152,14 +155,12 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		if (vi == nrv || runs[i].vaddr < rv[vi].start)
 			return cryo_err(ctx, -EINVAL, "pid %d: pages at %#llx belong to no mapping",
 					t->pid, (unsigned long long)runs[i].vaddr);
-		dst = (uint8_t *)(rv[vi].cur + (runs[i].vaddr - rv[vi].start));
-		madvise(dst, len, MADV_POPULATE_WRITE);
-		r = pread_all(fd, dst, len, off);
-		if (r < 0)
-			return cryo_err(ctx, r, "pid %d: read %s at %llu", t->pid, name,
-					(unsigned long long)off);
-		off += len;
+		segs[i] = (struct xfer_seg){rv[vi].cur + (runs[i].vaddr - rv[vi].start),
+					    runs[i].npages * PAGE_SZ};
 	}
+	r = xfer_restore(ctx, fd, segs, nruns);
+	if (r < 0)
+		return cryo_err_wrap(ctx, r, "pid %d: %s", t->pid, name);
 	return 0;
 }
 

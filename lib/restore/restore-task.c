@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,19 +34,36 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/proc.h"
 #include "restore.h"
 
 #define LOG_PREFIX "restore: "
 
-static bool pid_is_zombie(pid_t pid)
+/*
+ * Whether a PID in the way will free up by itself: a zombie (the dumped tree's, waiting for
+ * init to reap it), or a short-lived helper thread of a task being restored.
+ */
+static bool pid_will_free(pid_t pid)
 {
-	_cleanup_free_ char *buf = NULL;
-	char *p;
+	_cleanup_free_ char *status = NULL;
+	char buf[32], self[PATH_MAX], other[PATH_MAX], path[64];
+	ssize_t a, b;
+	pid_t tgid;
 
-	if (read_file_fmt(&buf, "/proc/%d/stat", pid) < 0)
+	if (read_file_fmt(&status, "/proc/%d/status", pid) < 0)
 		return false;
-	p = strrchr(buf, ')');
-	return p && (p[2] == 'Z' || p[2] == 'X');
+	if (proc_status_field(status, "State", buf, sizeof(buf)) == 0 &&
+	    (buf[0] == 'Z' || buf[0] == 'X'))
+		return true;
+	if (proc_status_field(status, "Tgid", buf, sizeof(buf)) < 0)
+		return false;
+	tgid = atoi(buf);
+	if (tgid == pid)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", tgid);
+	a = readlink("/proc/self/exe", self, sizeof(self));
+	b = readlink(path, other, sizeof(other));
+	return a > 0 && a == b && !memcmp(self, other, a);
 }
 
 pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid)
@@ -64,7 +82,7 @@ pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid)
 
 		if (r >= 0)
 			return r;
-		if (errno != EEXIST || tries >= 1000 || !pid_is_zombie(pid))
+		if (errno != EEXIST || tries >= 1000 || !pid_will_free(pid))
 			return cryo_err(ctx, -errno, "create pid %d%s", pid,
 					errno == EEXIST ? " (it is in use)" : "");
 		if (!told) {

@@ -201,6 +201,9 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			struct tracked *z = find_tracked(tr, pid);
 
+			/* A helper thread of a task still being prepared (page loading). */
+			if (!z)
+				continue;
 			if (z && z->zombie && !z->parked) {
 				z->parked = true;
 				tr->parked++;

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "worker.h"
+#include "xfer.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+#define MAX_THREADS     4
+#define MIN_SHARE       (32UL << 20) /* below this, another thread costs more than it gives */
+#define POPULATE_PAGES  16
+#define IOV_BATCH       1024
+
+struct xfer_job {
+	bool dump;
+	pid_t pid;
+	int fd;
+	int mem_fd; /* dump: /proc/PID/mem, for what process_vm_readv cannot read */
+	const struct xfer_seg *segs;
+	size_t nsegs;
+	uint64_t total;
+	int nthreads;
+	volatile int err;     /* first error, negative errno */
+	volatile uint64_t err_off;
+};
+
+struct xfer_thread {
+	struct xfer_job *job;
+	uint64_t from, to; /* its share, as file offsets */
+};
+
+static void fail(struct xfer_job *job, int err, uint64_t off)
+{
+	if (!job->err) {
+		job->err = err;
+		job->err_off = off;
+	}
+}
+
+/* Moves one batch: iov (addresses), n entries, len bytes at file offset off. */
+static int move_batch(struct xfer_job *job, struct iovec *iov, int n, uint64_t len, uint64_t off,
+		      void *buf)
+{
+	if (job->dump) {
+		struct iovec local = {buf, len};
+		ssize_t got = process_vm_readv(job->pid, &local, 1, iov, n, 0);
+
+		/* process_vm_readv honours protections; /proc/PID/mem reads PROT_NONE pages too
+		 * (FOLL_FORCE), one range at a time. */
+		if (got != (ssize_t)len) {
+			char *p = buf;
+
+			for (int i = 0; i < n; p += iov[i++].iov_len)
+				for (uint64_t done = 0; done < iov[i].iov_len;) {
+					ssize_t r = pread(job->mem_fd, p + done, iov[i].iov_len - done,
+							  (uint64_t)iov[i].iov_base + done);
+
+					if (r <= 0)
+						return r < 0 ? -errno : -EFAULT;
+					done += r;
+				}
+		}
+		for (uint64_t done = 0; done < len;) {
+			ssize_t w = pwrite(job->fd, (char *)buf + done, len - done, off + done);
+
+			if (w < 0 && errno != EINTR)
+				return -errno;
+			if (w > 0)
+				done += w;
+		}
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		if (iov[i].iov_len >= POPULATE_PAGES * 4096)
+			madvise(iov[i].iov_base, iov[i].iov_len, MADV_POPULATE_WRITE);
+	while (n) {
+		ssize_t got = preadv(job->fd, iov, n, off);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return got < 0 ? -errno : -EIO;
+		off += got;
+		while (n && (size_t)got >= iov->iov_len) {
+			got -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n) {
+			iov->iov_base = (char *)iov->iov_base + got;
+			iov->iov_len -= got;
+		}
+	}
+	return 0;
+}
+
+static void *xfer_thread(void *arg)
+{
+	struct xfer_thread *th = arg;
+	struct xfer_job *job = th->job;
+	struct iovec iov[IOV_BATCH];
+	void *buf = NULL;
+	uint64_t seg_off = 0, batch_off = th->from, batch_len = 0;
+	int n = 0, r;
+
+	if (job->dump && posix_memalign(&buf, 4096, XFER_BATCH)) {
+		fail(job, -ENOMEM, th->from);
+		return NULL;
+	}
+	for (size_t i = 0; i < job->nsegs && !job->err; seg_off += job->segs[i++].len) {
+		uint64_t s = seg_off, e = seg_off + job->segs[i].len;
+
+		if (e <= th->from || s >= th->to)
+			continue;
+		if (s < th->from)
+			s = th->from;
+		if (e > th->to)
+			e = th->to;
+		while (s < e && !job->err) {
+			uint64_t len = e - s;
+
+			if (len > XFER_BATCH - batch_len)
+				len = XFER_BATCH - batch_len;
+			iov[n].iov_base = (void *)(job->segs[i].addr + (s - seg_off));
+			iov[n].iov_len = len;
+			n++;
+			batch_len += len;
+			s += len;
+			if (n == IOV_BATCH || batch_len == XFER_BATCH) {
+				r = worker_abandoned ? -EINTR
+						     : move_batch(job, iov, n, batch_len, batch_off, buf);
+				if (r < 0)
+					fail(job, r, batch_off);
+				batch_off += batch_len;
+				batch_len = 0;
+				n = 0;
+			}
+		}
+	}
+	if (n && !job->err) {
+		r = move_batch(job, iov, n, batch_len, batch_off, buf);
+		if (r < 0)
+			fail(job, r, batch_off);
+	}
+	free(buf);
+	return NULL;
+}
+
+static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
+{
+	struct xfer_thread th[MAX_THREADS];
+	pthread_t tids[MAX_THREADS];
+	bool started[MAX_THREADS] = {false};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n;
+
+	for (size_t i = 0; i < job->nsegs; i++)
+		job->total += job->segs[i].len;
+	n = job->total / MIN_SHARE + 1;
+	if (n > cpus)
+		n = cpus;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if (n < 1)
+		n = 1;
+	for (int i = 0; i < n; i++) {
+		th[i].job = job;
+		th[i].from = job->total / n * i & ~4095ULL;
+		th[i].to = i == n - 1 ? job->total : job->total / n * (i + 1) & ~4095ULL;
+	}
+	/* Share 0 runs here, the others on their own threads (or here too if none starts). */
+	for (int i = 1; i < n; i++)
+		started[i] = pthread_create(&tids[i], NULL, xfer_thread, &th[i]) == 0;
+	xfer_thread(&th[0]);
+	for (int i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(tids[i], NULL);
+		else
+			xfer_thread(&th[i]);
+	}
+	if (job->err)
+		return cryo_err(ctx, job->err, "%s pages at file offset %llu",
+				job->dump ? "save" : "load", (unsigned long long)job->err_off);
+	return 0;
+}
+
+int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n)
+{
+	struct xfer_job job = {.dump = true, .pid = pid, .fd = fd, .segs = segs, .nsegs = n};
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	job.mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (job.mem_fd < 0)
+		return cryo_err(ctx, -errno, "open %s", path);
+	r = xfer_run(ctx, &job);
+	close(job.mem_fd);
+	return r;
+}
+
+int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n)
+{
+	struct xfer_job job = {.fd = fd, .segs = segs, .nsegs = n};
+
+	return xfer_run(ctx, &job);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Moving page data between a process's memory and a pages file, the hot path of both dump and
+ * restore. Segments are in file order, back to back; the bytes are cut into one contiguous
+ * share per thread, and each thread moves its share in batches of up to 1024 segments and
+ * XFER_BATCH bytes: one process_vm_readv + one pwrite per batch on dump, one preadv per batch
+ * on restore, so fragmented memory costs few system calls. On restore, large segments are
+ * first faulted in bulk with MADV_POPULATE_WRITE (page faults one by one cost ~15 µs each on
+ * these VMs).
+ */
+#ifndef CRYO_BASE_XFER_H
+#define CRYO_BASE_XFER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define XFER_BATCH (8UL << 20)
+
+struct xfer_seg {
+	uint64_t addr; /* dump: address in the task; restore: address here */
+	uint64_t len;
+};
+
+struct cryo_ctx;
+
+/* Copies segs of task pid into fd, from file offset 0 on. */
+int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n);
+
+/* Fills segs (in this process) from fd, from file offset 0 on. */
+int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n);
+
+#endif
