@@ -309,6 +309,50 @@ static int dump_thread_injected(struct cryo_ctx *ctx, struct inject *inj, struct
 	return 0;
 }
 
+/*
+ * POSIX timers: /proc/PID/timers lists them (ID, signal/value, notify, clock); the time left
+ * only timer_gettime() in the task can tell.
+ */
+static int dump_posix_timers(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
+{
+	_cleanup_free_ char *buf = NULL;
+	ssize_t len = read_file_fmt(&buf, "/proc/%d/timers", t->pid);
+
+	if (len < 0)
+		return cryo_err(ctx, len, "read timers of pid %d", t->pid);
+	for (char *p = strstr(buf, "ID:"); p; p = strstr(p + 1, "\nID:")) {
+		struct img_posix_timer pt = {0}, *nt;
+		unsigned long long sival;
+		char how[16];
+		uint64_t its[4];
+		long ret;
+		int r;
+
+		if (*p == '\n')
+			p++;
+		if (sscanf(p, "ID: %d signal: %d/%llx notify: %15[a-z]/%*[a-z].%d ClockID: %d", &pt.id,
+			   &pt.signo, &sival, how, &pt.tid, &pt.clock) != 6)
+			return cryo_err(ctx, -EINVAL, "pid %d: cannot parse /proc timers", t->pid);
+		pt.sival = sival;
+		pt.notify = !strcmp(how, "thread") ? 4 /* SIGEV_THREAD_ID */
+			    : !strcmp(how, "none") ? 1 /* SIGEV_NONE */ : 0 /* SIGEV_SIGNAL */;
+		r = inject_syscall(ctx, inj, &ret, SYS_timer_gettime, pt.id, inj->scratch, 0, 0, 0, 0);
+		if (r < 0)
+			return r;
+		if (ret < 0 || inject_read(inj->tid, inj->scratch, its, sizeof(its)) < 0)
+			return cryo_err(ctx, ret < 0 ? ret : -EFAULT, "pid %d: timer_gettime(%d)",
+					t->pid, pt.id);
+		pt.interval_sec = its[0], pt.interval_nsec = its[1];
+		pt.value_sec = its[2], pt.value_nsec = its[3];
+		nt = realloc(t->timers, (t->ntimers + 1) * sizeof(*nt));
+		if (!nt)
+			return -ENOMEM;
+		t->timers = nt;
+		t->timers[t->ntimers++] = pt;
+	}
+	return 0;
+}
+
 /* Process-wide state only the task can report: handlers, interval timers, the brk. */
 static int dump_task_injected(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
 {
@@ -339,7 +383,7 @@ static int dump_task_injected(struct cryo_ctx *ctx, struct inject *inj, struct i
 	if (r < 0)
 		return r;
 	t->mm.brk = ret;
-	return 0;
+	return dump_posix_timers(ctx, inj, t);
 }
 
 int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t)

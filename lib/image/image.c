@@ -42,6 +42,7 @@ void img_free(struct img *img)
 			free(t->threads[j].pending);
 		}
 		free(t->shared_pending);
+		free(t->timers);
 		for (uint32_t j = 0; j < t->nvmas; j++) {
 			free(t->vmas[j].name);
 			free(t->vmas[j].path);
@@ -278,6 +279,17 @@ static json_t *encode_task(const struct img_task *t)
 		r |= add(a, encode_vma(&t->vmas[i]));
 	r |= set(o, "vmas", a);
 	r |= set(o, "pages", json_integer(t->pages));
+	a = json_array();
+	for (uint32_t i = 0; a && i < t->ntimers; i++) {
+		const struct img_posix_timer *pt = &t->timers[i];
+
+		r |= add(a, json_pack("[iiiiioIIII]", (json_int_t)pt->id, (json_int_t)pt->clock,
+				      (json_int_t)pt->notify, (json_int_t)pt->signo,
+				      (json_int_t)pt->tid, u64_hex(pt->sival),
+				      (json_int_t)pt->value_sec, (json_int_t)pt->value_nsec,
+				      (json_int_t)pt->interval_sec, (json_int_t)pt->interval_nsec));
+	}
+	r |= set(o, "posix_timers", a);
 	r |= set(o, "shared_pending",
 		 hex_string(t->shared_pending, t->nshared_pending * IMG_SIGINFO_SIZE));
 	a = json_array();
@@ -798,6 +810,30 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	TRY(get_int(d, o, "pages", 0, 1LL << 36, &n));
 	t->pages = n;
 	TRY(get_sigqueue(d, o, "shared_pending", &t->shared_pending, &t->nshared_pending));
+	a = get_arr(d, o, "posix_timers", IMG_MAX_TIMERS);
+	if (!a)
+		return -EINVAL;
+	t->timers = calloc(json_array_size(a) + 1, sizeof(*t->timers));
+	if (!t->timers)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_posix_timer *pt = &t->timers[i];
+		json_int_t f[9];
+		const char *sival;
+
+		if (json_unpack(v, "[IIIIIsIIII]", &f[0], &f[1], &f[2], &f[3], &f[4], &sival, &f[5],
+				&f[6], &f[7], &f[8]) ||
+		    f[0] < 0 || f[0] > INT_MAX || f[1] < 0 || f[1] > 11 || f[2] < 0 || f[2] > 4 ||
+		    f[3] < 0 || f[3] > IMG_MAX_SIGNALS || f[4] < 0 || f[4] > INT_MAX || f[5] < 0 ||
+		    f[6] < 0 || f[6] >= 1000000000 || f[7] < 0 || f[8] < 0 || f[8] >= 1000000000 ||
+		    parse_hex(sival, &pt->sival))
+			return bad(d, "posix_timers", "holds a bad timer");
+		*pt = (struct img_posix_timer){.id = f[0], .clock = f[1], .notify = f[2],
+					       .signo = f[3], .tid = f[4], .sival = pt->sival,
+					       .value_sec = f[5], .value_nsec = f[6],
+					       .interval_sec = f[7], .interval_nsec = f[8]};
+		t->ntimers = i + 1;
+	}
 	a = get_arr(d, o, "fds", IMG_MAX_FDS);
 	if (!a)
 		return -EINVAL;

@@ -201,6 +201,19 @@ struct img_sigaction {
 	uint64_t handler, flags, restorer, mask;
 };
 
+/* A POSIX timer (timer_create), recreated with its own ID. */
+struct img_posix_timer {
+	int32_t id;
+	int32_t clock;
+	int32_t notify; /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID */
+	int32_t signo;
+	int32_t tid;    /* SIGEV_THREAD_ID: the thread signalled */
+	uint64_t sival;
+	uint64_t value_sec, value_nsec, interval_sec, interval_nsec; /* time left, period */
+};
+
+#define IMG_MAX_TIMERS 4096
+
 struct img_mm {
 	uint64_t start_code, end_code, start_data, end_data;
 	uint64_t start_brk, brk, start_stack;
@@ -238,6 +251,8 @@ struct img_task {
 	uint64_t pages; /* number of saved pages in pages-PID.img */
 	uint8_t *shared_pending; /* siginfo_t[] queued for the whole process */
 	uint32_t nshared_pending;
+	struct img_posix_timer *timers;
+	uint32_t ntimers;
 };
 
 struct img {

@@ -200,7 +200,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	region_len = off + sizeof(struct rst_args) + t->nvmas * sizeof(struct rst_vma) +
 		     unmap_cap * sizeof(struct rst_range) + t->nthreads * sizeof(struct rst_thread) +
 		     (t->ngroups + 1) * sizeof(uint32_t) + (t->nvmas + 1) * sizeof(struct rst_range) +
-		     nsig * IMG_SIGINFO_SIZE + 16;
+		     nsig * IMG_SIGINFO_SIZE + 16 + t->ntimers * sizeof(struct rst_posix_timer);
 	region_len = page_up(region_len) + RST_MAIN_STACK + t->nthreads * RST_THREAD_STACK;
 	region = find_hole(&busy, region_len);
 	if (!region ||
@@ -232,6 +232,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	off += nsig * IMG_SIGINFO_SIZE;
 	plan->keep = (struct rst_range *)(plan->region + off);
 	off += (t->nvmas + 1) * sizeof(struct rst_range);
+	args->timers = (uint64_t)(plan->region + off);
+	off += t->ntimers * sizeof(struct rst_posix_timer);
 	plan->nkeep = 0;
 	plan->args = args;
 	plan->stack_top = region + page_up(off) + RST_MAIN_STACK;

@@ -258,6 +258,16 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 		memcpy(sig, s->pending, s->npending * IMG_SIGINFO_SIZE);
 		sig += s->npending * IMG_SIGINFO_SIZE;
 	}
+	for (uint32_t i = 0; i < t->ntimers; i++) {
+		const struct img_posix_timer *s = &t->timers[i];
+
+		((struct rst_posix_timer *)a->timers)[i] = (struct rst_posix_timer){
+			.id = s->id, .clock = s->clock, .notify = s->notify, .signo = s->signo,
+			.tid = s->tid, .sival = s->sival, .interval_sec = s->interval_sec,
+			.interval_nsec = s->interval_nsec, .value_sec = s->value_sec,
+			.value_nsec = s->value_nsec};
+	}
+	a->ntimers = t->ntimers;
 	a->shared_pending = (uint64_t)sig;
 	a->nshared_pending = t->nshared_pending;
 	memcpy(sig, t->shared_pending, t->nshared_pending * IMG_SIGINFO_SIZE);

@@ -229,6 +229,39 @@ static long clone3_thread(struct clone_args *ca, struct rst_thread *th)
 	return ret;
 }
 
+/*
+ * POSIX timers get their saved IDs back (PR_TIMER_CREATE_RESTORE_IDS, Linux 6.17+: the ID
+ * passed in is used), after the threads exist, since a timer may signal one of them. They are
+ * armed relative to now with the time they had left.
+ */
+static void restore_posix_timers(struct rst_args *args)
+{
+	struct rst_posix_timer *pt = (struct rst_posix_timer *)args->timers;
+
+	if (!args->ntimers)
+		return;
+	if (sys2(__NR_prctl, 77 /* PR_TIMER_CREATE_RESTORE_IDS */, 1 /* ON */) < 0)
+		fail(args, "PR_TIMER_CREATE_RESTORE_IDS (POSIX timers need Linux 6.17)", -22);
+	for (uint64_t i = 0; i < args->ntimers; i++, pt++) {
+		struct {
+			uint64_t value;
+			int32_t signo, notify, tid;
+			int32_t pad[11];
+		} sev = {pt->sival, pt->signo, pt->notify, pt->tid, {0}};
+		int32_t id = pt->id;
+		long r = sys3(__NR_timer_create, pt->clock, &sev, &id);
+
+		if (r < 0 || id != pt->id)
+			fail(args, "timer_create with the saved ID", r < 0 ? r : -17);
+		if (pt->value_sec || pt->value_nsec) {
+			r = sys4(__NR_timer_settime, id, 0, &pt->interval_sec, 0);
+			if (r < 0)
+				fail(args, "timer_settime", r);
+		}
+	}
+	sys2(__NR_prctl, 77, 0 /* OFF */);
+}
+
 static void advise(struct rst_args *args, const struct rst_vma *v)
 {
 	static const struct {
@@ -312,6 +345,7 @@ void restorer_main(struct rst_args *args)
 		if (r < 0)
 			fail(args, "clone3 of a thread", r);
 	}
+	restore_posix_timers(args);
 	queue_signals(args, args->shared_pending, args->nshared_pending, 0);
 	finish_thread(&threads[0]);
 }

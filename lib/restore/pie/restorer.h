@@ -58,6 +58,12 @@ struct rst_mm_map {
 	uint32_t exe_fd;
 };
 
+struct rst_posix_timer {
+	int32_t id, clock, notify, signo, tid, pad;
+	uint64_t sival;
+	int64_t interval_sec, interval_nsec, value_sec, value_nsec; /* struct itimerspec */
+};
+
 struct rst_itimer {
 	int64_t interval_sec, interval_usec, value_sec, value_usec;
 };
@@ -78,6 +84,8 @@ struct rst_args {
 	uint64_t groups; /* uint32_t[] */
 	uint64_t ngroups;
 	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd;
+	uint64_t timers; /* struct rst_posix_timer[] */
+	uint64_t ntimers;
 	uint64_t shared_pending; /* siginfo records for the whole process */
 	uint64_t nshared_pending;
 	int32_t err_fd;     /* error pipe to the restoring parent; closed at the end */
