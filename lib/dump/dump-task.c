@@ -5,6 +5,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -235,6 +236,23 @@ static int add_pending(struct img_thread *th, const uint8_t *info)
 	return 0;
 }
 
+/* Nice value, scheduling policy and CPU affinity, per thread, all readable from outside. */
+static int dump_thread_sched(struct cryo_ctx *ctx, struct img_thread *th)
+{
+	struct sched_param sp;
+	int policy;
+
+	errno = 0;
+	th->nice = getpriority(PRIO_PROCESS, th->tid);
+	policy = sched_getscheduler(th->tid);
+	if ((th->nice == -1 && errno) || policy < 0 || sched_getparam(th->tid, &sp) < 0 ||
+	    sched_getaffinity(th->tid, sizeof(th->affinity), (cpu_set_t *)th->affinity) < 0)
+		return cryo_err(ctx, -errno, "read scheduling of thread %d", th->tid);
+	th->policy = policy & ~SCHED_RESET_ON_FORK;
+	th->rt_priority = sp.sched_priority;
+	return 0;
+}
+
 static int dump_thread_comm(struct cryo_ctx *ctx, pid_t pid, struct img_thread *th)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -420,6 +438,8 @@ int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct i
 		r = dump_thread_regs(ctx, &t->threads[i]);
 		if (r >= 0)
 			r = dump_thread_comm(ctx, t->pid, &t->threads[i]);
+		if (r >= 0)
+			r = dump_thread_sched(ctx, &t->threads[i]);
 		/* A signal caught on its way in while freezing is pending for the image. */
 		if (r >= 0 && st->threads[i].stop_sig)
 			r = add_pending(&t->threads[i], st->threads[i].stop_info);

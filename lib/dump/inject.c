@@ -36,7 +36,13 @@ void regs_apply_restart(struct user_regs_struct *regs, int fresh)
 		regs->rip -= 2;
 		break;
 	case -ERESTART_RESTARTBLOCK:
-		if (fresh) {
+		/* The restart block lives in the kernel and does not survive a restore: the call
+		 * fails with EINTR, except poll(), which glibc does not retry and which can simply
+		 * run again with its arguments (still in rdi, rsi, rdx). */
+		if (fresh && regs->orig_rax == SYS_poll) {
+			regs->rax = regs->orig_rax;
+			regs->rip -= 2;
+		} else if (fresh) {
 			regs->rax = -EINTR;
 		} else {
 			regs->rax = SYS_restart_syscall;

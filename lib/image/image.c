@@ -170,6 +170,10 @@ static json_t *encode_thread(const struct img_thread *th)
 					     u64_hex(th->ss_size), "flags",
 					     (json_int_t)th->ss_flags));
 	r |= set(o, "comm", json_string(th->comm));
+	r |= set(o, "sched", json_pack("[iiio]", (json_int_t)th->nice, (json_int_t)th->policy,
+				       (json_int_t)th->rt_priority,
+				       hex_string((const uint8_t *)th->affinity,
+						  sizeof(th->affinity))));
 	r |= set(o, "pending", hex_string(th->pending, th->npending * IMG_SIGINFO_SIZE));
 	if (r) {
 		json_decref(o);
@@ -601,6 +605,30 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 	TRY(get_int(d, sub, "flags", INT_MIN, INT_MAX, &v));
 	th->ss_flags = v;
 	TRY(get_sigqueue(d, o, "pending", &th->pending, &th->npending));
+	{
+		json_int_t nice, policy, prio;
+		const char *mask;
+		uint8_t *bytes = NULL;
+		uint32_t nbytes;
+		json_t *sched = json_object_get(o, "sched");
+		json_t *tmp = json_pack("{s:O}", "m", json_array_get(sched, 3));
+
+		if (json_unpack(sched, "[IIIs]", &nice, &policy, &prio, &mask) || nice < -20 ||
+		    nice > 19 || policy < 0 || policy > 7 || prio < 0 || prio > 99) {
+			json_decref(tmp);
+			return bad(d, "sched", "is not [nice, policy, priority, cpu mask]");
+		}
+		th->nice = nice;
+		th->policy = policy;
+		th->rt_priority = prio;
+		if (get_hexbytes(d, tmp, "m", sizeof(th->affinity), &bytes, &nbytes) < 0) {
+			json_decref(tmp);
+			return -EINVAL;
+		}
+		json_decref(tmp);
+		memcpy(th->affinity, bytes, nbytes);
+		free(bytes);
+	}
 	{
 		char *comm = NULL;
 

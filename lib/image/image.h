@@ -47,6 +47,9 @@ struct img_thread {
 	uint64_t ss_sp, ss_size;
 	int32_t ss_flags;
 	char comm[16];
+	int32_t nice;
+	int32_t policy, rt_priority; /* sched_setscheduler() */
+	uint64_t affinity[16];      /* CPU mask, 1024 CPUs */
 	uint8_t *pending; /* siginfo_t[] queued for this thread, IMG_SIGINFO_SIZE each */
 	uint32_t npending;
 };

@@ -9,6 +9,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -246,6 +247,25 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 	return 0;
 }
 
+/* Scheduling is set from here, on the stopped thread: the restorer runs with our defaults. */
+static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
+{
+	struct sched_param sp = {.sched_priority = th->rt_priority};
+	cpu_set_t none;
+
+	CPU_ZERO(&none);
+	if (setpriority(PRIO_PROCESS, th->tid, th->nice) < 0)
+		return cryo_err(ctx, -errno, "thread %d: set nice %d", th->tid, th->nice);
+	if (sched_setscheduler(th->tid, th->policy, &sp) < 0)
+		return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid,
+				th->policy);
+	/* An image from a machine with other CPUs: keep ours rather than fail. */
+	if (memcmp(th->affinity, &none, sizeof(none)) &&
+	    sched_setaffinity(th->tid, sizeof(th->affinity), (const cpu_set_t *)th->affinity) < 0)
+		log_warn(ctx, "thread %d: CPU affinity: %s", th->tid, strerror(errno));
+	return 0;
+}
+
 static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
 {
 	struct user_regs_struct regs = th->regs;
@@ -262,7 +282,7 @@ static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
 				th->tid, th->xstate_len);
 	if (ptrace(PTRACE_SETSIGMASK, th->tid, sizeof(uint64_t), &th->sigmask) < 0)
 		return cryo_err(ctx, -errno, "thread %d: set signal mask", th->tid);
-	return 0;
+	return set_thread_sched(ctx, th);
 }
 
 /* From inside the task: close the error pipe and unmap the blob region, whose first bytes
