@@ -62,6 +62,11 @@ int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_
 		return len;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		/* smaps interleaves "Key: value" lines; a mapping line starts with hex-hex. */
+		if (with_flags && !strncmp(line, "ProtectionKey:", 14)) {
+			if (n)
+				maps[n - 1].pkey = atoi(line + 14);
+			continue;
+		}
 		if (with_flags && !strncmp(line, "VmFlags:", 8)) {
 			if (n)
 				snprintf(maps[n - 1].vmflags, sizeof(maps[n - 1].vmflags), "%s",

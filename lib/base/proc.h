@@ -14,6 +14,7 @@ struct proc_map {
 	uint64_t dev, ino; /* makedev(major, minor) */
 	char *path;        /* the name column, or NULL: a path, [heap], "/x (deleted)"... */
 	char vmflags[128]; /* smaps' VmFlags, when read from smaps */
+	int pkey;          /* smaps' ProtectionKey (memory protection keys), 0 if none */
 };
 
 /* Parses /proc/PID/smaps (with_flags) or /proc/PID/maps. pid 0 means self. The caller frees

@@ -28,6 +28,7 @@
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAP    (1ULL << 62)
 #define PM_FILE    (1ULL << 61)
+#define PM_GUARD   (1ULL << 58) /* MADV_GUARD_INSTALL region (Linux 6.14+) */
 
 #define COPY_CHUNK (8UL << 20)
 
@@ -105,10 +106,24 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 				"pid %d: mapping %#llx-%#llx maps device memory (%s)", pid,
 				(unsigned long long)m->start, (unsigned long long)m->end,
 				path ? path : "anonymous");
+	/* Newer kernel features a restore would get wrong: refused, by name. */
 	if (has_flag(m->vmflags, "ss"))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx is a shadow stack, not supported yet",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+	if (has_flag(m->vmflags, "sl") && !(path && path[0] == '['))
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#llx-%#llx is sealed (mseal), not supported yet",
+				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+	if (has_flag(m->vmflags, "dp"))
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#llx-%#llx is MAP_DROPPABLE, not supported yet",
+				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+	if (m->pkey)
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#llx-%#llx uses memory protection key %d, not "
+				"supported yet",
+				pid, (unsigned long long)m->start, (unsigned long long)m->end, m->pkey);
 
 	if (!path || !strcmp(path, "[heap]") || !strncmp(path, "[stack", 6) ||
 	    !strncmp(path, "[anon:", 6)) {
@@ -184,6 +199,11 @@ static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct
 		for (uint64_t i = 0; i < n; i++, a += PAGE_SZ) {
 			uint64_t e = ent[i];
 
+			if (e & PM_GUARD)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: guard region (MADV_GUARD_INSTALL) at %#llx, "
+						"not supported yet",
+						pid, (unsigned long long)a);
 			if (!(e & (PM_PRESENT | PM_SWAP)))
 				continue;
 			if (file && (e & PM_FILE))

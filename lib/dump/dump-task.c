@@ -280,6 +280,11 @@ static int dump_thread_regs(struct cryo_ctx *ctx, struct img_thread *th)
 	iov = (struct iovec){xsave, sizeof(xsave)};
 	if (ptrace(PTRACE_GETREGSET, th->tid, NT_X86_XSTATE, &iov) < 0)
 		return cryo_err(ctx, -errno, "read FPU/xstate of thread %d", th->tid);
+	/* AMX tile data needs ARCH_REQ_XCOMP_PERM before it can be restored: refuse it for now.
+	 * XSTATE_BV is at offset 512 (the xsave header); AMX is bits 17 and 18. */
+	if (iov.iov_len >= 520 && (*(uint64_t *)(xsave + 512) & (3ULL << 17)))
+		return cryo_err(ctx, -EOPNOTSUPP, "thread %d uses AMX tiles, not supported yet",
+				th->tid);
 	th->xstate = malloc(iov.iov_len);
 	if (!th->xstate)
 		return -ENOMEM;
