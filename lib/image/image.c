@@ -365,13 +365,14 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	a = json_array();
 	for (uint32_t i = 0; a && i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i];
+		json_t *fo = json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)f->id,
+				       "type", (json_int_t)f->type, "path", f->path ? f->path : "",
+				       "flags", (json_int_t)f->flags, "pos", (json_int_t)f->pos,
+				       "pipe", (json_int_t)f->pipe_ino, "shmem",
+				       (json_int_t)f->shmem_id);
 
-		r |= add(a, json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", (json_int_t)f->id,
-				      "type", (json_int_t)f->type, "path", f->path ? f->path : "",
-				      "flags", (json_int_t)f->flags, "pos", (json_int_t)f->pos,
-				      "pipe", (json_int_t)f->pipe_ino, "shmem",
-				      (json_int_t)f->shmem_id));
-		r |= encode_file_extra(json_array_get(a, json_array_size(a) - 1), f);
+		r |= encode_file_extra(fo, f);
+		r |= add(a, fo);
 	}
 	r |= set(root, "files", a);
 	a = json_array();
@@ -1081,7 +1082,8 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		    : (img->files[i].type == FILE_PIPE || img->files[i].type == FILE_FIFO) &&
 			      !img_find_pipe(img, img->files[i].pipe_ino))
 			return cryo_err(d->ctx, -EINVAL,
-					"image metadata: file %u refers to a missing pipe",
+					"image metadata: file %u refers to a missing pipe or "
+					"memory object",
 					img->files[i].id);
 
 	a = get_arr(d, root, "tasks", IMG_MAX_TASKS);

@@ -62,7 +62,7 @@ static void check(int idx)
 	pid_t tid = tids[idx];
 
 	if (is("names")) {
-		char want[16], got[32] = "", path[64];
+		char want[32], got[32] = "", path[64];
 		FILE *f;
 
 		if (idx < NTHREADS)

@@ -1,0 +1,813 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryo.json codec: a hand-built model survives encode → decode field for field, and decode
+ * refuses every malformed input we can think of. Most rejection tests start from the fixture's
+ * valid JSON and change one thing, so that a test passing means the decoder noticed that one
+ * thing, not an unrelated flaw.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/ctx.h"
+#include "fixture.h"
+#include "image/image.h"
+
+static struct cryo_ctx *ctx;
+
+static int setup(void **state)
+{
+	return cryo_ctx_new(&ctx);
+}
+
+static int teardown(void **state)
+{
+	cryo_ctx_free(ctx);
+	return 0;
+}
+
+static char *fixture_text(void)
+{
+	struct img img;
+	char *s = NULL;
+
+	fixture_img(&img);
+	assert_int_equal(img_encode(ctx, &img, &s), 0);
+	img_free(&img);
+	return s;
+}
+
+static json_t *fixture_json(void)
+{
+	char *s = fixture_text();
+	json_t *j = json_loads(s, 0, NULL);
+
+	free(s);
+	assert_non_null(j);
+	return j;
+}
+
+/* Decodes from an exact-size heap copy (no NUL after it), so ASan sees any read past `len`. */
+static int decode_bytes(const char *s, size_t len)
+{
+	char *buf = malloc(len ? len : 1);
+	struct img img;
+	int r;
+
+	assert_non_null(buf);
+	memcpy(buf, s, len);
+	ctx->errmsg[0] = '\0';
+	r = img_decode(ctx, buf, len, &img);
+	free(buf);
+	if (r == 0)
+		img_free(&img);
+	return r;
+}
+
+static int decode_json(json_t *root)
+{
+	char *s = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
+	int r;
+
+	assert_non_null(s);
+	r = decode_bytes(s, strlen(s));
+	free(s);
+	return r;
+}
+
+/* Finds the node at a path such as "tasks/0/threads/1/tid" (numbers index arrays). */
+static json_t *at(json_t *root, const char *path)
+{
+	char buf[256], *save = NULL;
+	json_t *n = root;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *c = strtok_r(buf, "/", &save); c && n; c = strtok_r(NULL, "/", &save))
+		n = json_is_array(n) ? json_array_get(n, strtoul(c, NULL, 10))
+				     : json_object_get(n, c);
+	if (!n)
+		fail_msg("no node at %s", path);
+	return n;
+}
+
+/* Replaces the node at `path` with `v` (stolen), or removes it when v is NULL. */
+static void put(json_t *root, const char *path, json_t *v)
+{
+	char parent[256];
+	const char *slash = strrchr(path, '/');
+	const char *key = slash ? slash + 1 : path;
+	json_t *p;
+
+	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - path) : 0, path);
+	p = parent[0] ? at(root, parent) : root;
+	if (json_is_array(p)) {
+		size_t i = strtoul(key, NULL, 10);
+
+		assert_int_equal(v ? json_array_set_new(p, i, v) : json_array_remove(p, i), 0);
+	} else {
+		assert_int_equal(v ? json_object_set_new(p, key, v) : json_object_del(p, key), 0);
+	}
+}
+
+static json_t *parse(const char *text)
+{
+	json_error_t err;
+	json_t *v = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+
+	if (!v)
+		fail_msg("bad JSON in test: %s: %s", text, err.text);
+	return v;
+}
+
+/* Asserts that decoding fails with `err` and a message holding `msg`; consumes root. */
+static void expect_reject(json_t *root, int err, const char *msg, const char *what)
+{
+	int r = decode_json(root);
+
+	json_decref(root);
+	if (r != err)
+		fail_msg("%s: decode returned %d, wanted %d (message: \"%s\")", what, r, err,
+			 cryo_ctx_errmsg(ctx));
+	if (msg && !strstr(cryo_ctx_errmsg(ctx), msg))
+		fail_msg("%s: message \"%s\" lacks \"%s\"", what, cryo_ctx_errmsg(ctx), msg);
+}
+
+/* ---- the good path ---- */
+
+static void test_round_trip(void **state)
+{
+	struct img want, got;
+	char *s, *again;
+
+	fixture_img(&want);
+	assert_int_equal(img_encode(ctx, &want, &s), 0);
+	assert_int_equal(decode_bytes(s, strlen(s)), 0);
+	assert_int_equal(img_decode(ctx, s, strlen(s), &got), 0);
+	assert_img_equal(&want, &got);
+
+	/* Encoding is deterministic: what was decoded encodes to the same bytes. */
+	assert_int_equal(img_encode(ctx, &got, &again), 0);
+	assert_string_equal(s, again);
+
+	assert_ptr_equal(img_find_task(&got, FIX_GRAND), &got.tasks[2]);
+	assert_null(img_find_task(&got, 101)); /* a thread, not a task */
+	assert_ptr_equal(img_find_file(&got, 4), &got.files[3]);
+	assert_null(img_find_file(&got, 0));
+	assert_ptr_equal(img_find_pipe(&got, FIX_PIPE_INO), &got.pipes[0]);
+	assert_null(img_find_pipe(&got, 1));
+	assert_ptr_equal(img_find_shmem(&got, 7), &got.shmems[0]);
+	assert_null(img_find_shmem(&got, 1));
+	free(s);
+	free(again);
+	img_free(&want);
+	img_free(&got);
+	/* img_free leaves an empty model, and freeing that again is harmless. */
+	assert_int_equal(got.ntasks, 0);
+	assert_null(got.tasks);
+	img_free(&got);
+}
+
+/* The smallest image restore could accept: one task, one thread, nothing else. */
+static void test_minimal(void **state)
+{
+	json_t *j = fixture_json();
+	json_t *t0 = json_incref(at(j, "tasks/0"));
+	struct img img;
+	char *s;
+
+	json_array_clear(at(j, "tasks"));
+	json_array_append_new(at(j, "tasks"), t0);
+	json_array_clear(at(j, "files"));
+	json_array_clear(at(j, "pipes"));
+	json_array_clear(at(j, "shmems"));
+	json_array_clear(at(t0, "fds"));
+	json_array_clear(at(t0, "vmas"));
+	json_array_clear(at(t0, "sigactions"));
+	json_array_clear(at(t0, "groups"));
+	json_array_clear(at(t0, "mm/auxv"));
+	json_array_remove(at(t0, "threads"), 1);
+	put(t0, "threads/0/xstate", json_string(""));
+	put(t0, "threads/0/pending", json_string(""));
+	put(t0, "shared_pending", json_string(""));
+	put(t0, "pages", json_integer(0));
+	s = json_dumps(j, 0);
+
+	assert_int_equal(img_decode(ctx, s, strlen(s), &img), 0);
+	assert_int_equal(img.ntasks, 1);
+	assert_int_equal(img.tasks[0].nthreads, 1);
+	assert_int_equal(img.tasks[0].threads[0].xstate_len, 0);
+	assert_int_equal(img.nfiles + img.npipes + img.nshmems, 0);
+	img_free(&img);
+	free(s);
+	json_decref(j);
+}
+
+static void test_load(void **state)
+{
+	char dir[] = "/tmp/cryo-unit-XXXXXX", path[PATH_MAX];
+	char *s = fixture_text();
+	struct img img;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	assert_true(img_load(ctx, dir, &img) < 0);
+	assert_non_null(strstr(cryo_ctx_errmsg(ctx), dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(s, f);
+	fclose(f);
+	assert_int_equal(img_load(ctx, dir, &img), 0);
+	assert_int_equal(img.ntasks, 4);
+	img_free(&img);
+	unlink(path);
+	rmdir(dir);
+	free(s);
+}
+
+/* ---- rejections ---- */
+
+static void test_not_json(void **state)
+{
+	static const char *const bad[] = {
+	    "",
+	    " ",
+	    "{",
+	    "}",
+	    "not json",
+	    "[]",
+	    "null",
+	    "42",
+	    "\"cryo-image\"",
+	    "{\"format\":\"cryo-image\"",
+	    "{} {}",
+	    "{\"format\":\"cryo-image\",}",
+	    "\xef\xbb\xbf{}",
+	    "{\"format\":\"cryo-\xff\"}",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = decode_bytes(bad[i], strlen(bad[i]));
+
+		if (r != -EINVAL)
+			fail_msg("input %zu (%s): %d", i, bad[i], r);
+	}
+	/* A NUL inside the buffer ends nothing: the JSON is invalid. */
+	assert_int_equal(decode_bytes("{}\0{}", 5), -EINVAL);
+}
+
+static void test_truncated(void **state)
+{
+	char *s = fixture_text();
+	size_t len = strlen(s);
+
+	/* Every prefix is invalid JSON or an incomplete image; step to keep the test quick. */
+	for (size_t n = 0; n < len; n += n < 64 ? 1 : 61)
+		if (decode_bytes(s, n) != -EINVAL)
+			fail_msg("prefix of %zu bytes accepted", n);
+	free(s);
+}
+
+static void test_duplicate_key(void **state)
+{
+	char *s = fixture_text(), *dup;
+
+	/* Insert a second "root" right after the opening brace. */
+	assert_true(asprintf(&dup, "{\"root\": 1,%s", s + 1) > 0);
+	assert_int_equal(decode_bytes(dup, strlen(dup)), -EINVAL);
+	free(dup);
+	free(s);
+}
+
+static void test_format(void **state)
+{
+	json_t *j;
+
+	j = fixture_json();
+	put(j, "format", json_string("criu"));
+	expect_reject(j, -EINVAL, "not a cryo image", "format criu");
+	j = fixture_json();
+	put(j, "format", json_integer(1));
+	expect_reject(j, -EINVAL, "not a cryo image", "format number");
+	j = fixture_json();
+	put(j, "format", NULL);
+	expect_reject(j, -EINVAL, "not a cryo image", "format missing");
+	j = fixture_json();
+	put(j, "format", json_stringn("cryo-image\0x", 12));
+	expect_reject(j, -EINVAL, NULL, "format with NUL");
+}
+
+static void test_version(void **state)
+{
+	json_t *j;
+
+	j = fixture_json();
+	put(j, "version", json_integer(IMG_VERSION + 1));
+	expect_reject(j, -EPROTONOSUPPORT, "version 2", "newer version");
+	j = fixture_json();
+	put(j, "version", json_integer(0));
+	expect_reject(j, -EPROTONOSUPPORT, NULL, "version 0");
+	j = fixture_json();
+	put(j, "version", json_integer(-1));
+	expect_reject(j, -EINVAL, "out of range", "version -1");
+	j = fixture_json();
+	put(j, "version", json_string("1"));
+	expect_reject(j, -EINVAL, "wrong type", "version as string");
+	j = fixture_json();
+	put(j, "version", json_real(1.0));
+	expect_reject(j, -EINVAL, "wrong type", "version as real");
+}
+
+/* One value at one path, and what the decoder must say about it. */
+struct bad_value {
+	const char *path;
+	const char *json; /* NULL: remove the node */
+	const char *msg;  /* substring of the error message, or NULL */
+};
+
+static const struct bad_value bad_values[] = {
+    /* top level */
+    {"root", "0", "out of range"},
+    {"root", "2147483648", "out of range"},
+    {"created", "-1", "out of range"},
+    {"kernel",
+     "\"0123456789012345678901234567890123456789012345678901234567890123"
+     "4\"",
+     "too long"},
+    /* tasks */
+    {"tasks", "[]", "no tasks"},
+    {"tasks/0/pid", "0", "out of range"},
+    {"tasks/0/pid", "-5", "out of range"},
+    {"tasks/0/pid", "2147483648", "out of range"},
+    {"tasks/1/ppid", "-1", "out of range"},
+    {"tasks/1/pgid", "-1", "out of range"},
+    {"tasks/1/sid", "2147483648", "out of range"},
+    {"tasks/0/comm", "\"0123456789abcdef\"", "too long"},
+    /* json_loadb() refuses \u0000 before the decoder sees it: either way, no NUL gets in */
+    {"tasks/0/comm", "\"a\\u0000b\"", NULL},
+    {"tasks/0/uid/0", "4294967296", "bad id"},
+    {"tasks/0/uid/3", "-1", "bad id"},
+    {"tasks/0/uid", "[1, 2, 3]", "four ids"},
+    {"tasks/0/uid", "[1, 2, 3, 4, 5]", "four ids"},
+    {"tasks/0/gid/1", "1.5", "bad id"},
+    {"tasks/0/groups/0", "-1", "bad id"},
+    {"tasks/0/caps/eff", "\"0x10000000000000000\"", "not a hex number"},
+    {"tasks/0/umask", "512", "out of range"},
+    {"tasks/0/personality", "4294967296", "out of range"},
+    {"tasks/0/cwd", "\"\\u0000\"", NULL},
+    {"tasks/0/rlimits/15", NULL, "16 limits"},
+    {"tasks/0/rlimits/0/0", "\"12\"", "bad limit"},
+    {"tasks/0/rlimits/0", "[\"0x1\"]", "bad limit"},
+    {"tasks/0/rlimits/0", "{}", "bad limit"},
+    {"tasks/0/sigactions/0/sig", "0", "out of range"},
+    {"tasks/0/sigactions/0/sig", "65", "out of range"},
+    {"tasks/0/itimers/0/1", "1000000", "bad timer"},
+    {"tasks/0/itimers/0/0", "-1", "bad timer"},
+    {"tasks/0/itimers/2/3", "-1", "bad timer"},
+    {"tasks/0/itimers/2", NULL, "three timers"},
+    {"tasks/0/itimers/1", "[0, 0, 0]", "bad timer"},
+    {"tasks/0/mm/auxv", "[\"0x1\"]", "odd length"},
+    {"tasks/0/mm/auxv/0", "\"zz\"", "non-hex"},
+    {"tasks/0/mm/auxv/0", "3", "non-hex"},
+    {"tasks/0/pages", "68719476737", "out of range"},
+    {"tasks/0/pages", "-1", "out of range"},
+    {"tasks/0/shared_pending", "\"00\"", "whole number of siginfo"},
+    /* threads */
+    {"tasks/0/threads", "[]", "\"threads\""},
+    {"tasks/3/zombie", "false", "\"threads\""}, /* a zombie has none, a live task some */
+    {"tasks/0/zombie", "true", "\"threads\""},
+    {"tasks/0/zombie", "1", "not a boolean"},
+    {"tasks/1/stopped", "\"yes\"", "not a boolean"},
+    {"tasks/3/exit_code", "65536", "out of range"},
+    {"tasks/3/exit_code", "-1", "out of range"},
+    {"tasks/0/threads/0/tid", "0", "out of range"},
+    {"tasks/0/threads/0/tid", "555", "thread-group leader"},
+    {"tasks/0/threads/0/rseq/len", "4097", "out of range"},
+    {"tasks/0/threads/0/rseq/sig", "4294967296", "out of range"},
+    {"tasks/0/threads/0/sigaltstack/flags", "2147483648", "out of range"},
+    {"tasks/0/threads/0/regs/rip", "\"0x10000000000000000\"", "not a hex number"},
+    {"tasks/0/threads/0/regs/rip", "\"0x\"", "not a hex number"},
+    {"tasks/0/threads/0/regs/rip", "\"0xg\"", "not a hex number"},
+    {"tasks/0/threads/0/regs/rip", "\"1234\"", "not a hex number"},
+    {"tasks/0/threads/0/regs/rip", "\"0x12 \"", "not a hex number"},
+    {"tasks/0/threads/0/regs/rip", "\"\"", "not a hex number"},
+    {"tasks/0/threads/0/xstate", "\"abc\"", "bad length"},
+    {"tasks/0/threads/0/xstate", "\"zz\"", "not hex"},
+    {"tasks/0/threads/0/xstate", "\"0g\"", "not hex"},
+    {"tasks/0/threads/0/comm", "\"0123456789abcdef\"", "too long"},
+    {"tasks/0/threads/1/pending", "\"0000\"", "whole number of siginfo"},
+    /* vmas */
+    {"tasks/0/vmas/0/prot", "8", "out of range"},
+    {"tasks/0/vmas/0/kind", "5", "out of range"},
+    {"tasks/0/vmas/0/kind", "-1", "out of range"},
+    {"tasks/0/vmas/0/advice", "128", "out of range"},
+    {"tasks/0/vmas/0/start", "\"0x400001\"", "page-aligned"},
+    {"tasks/0/vmas/0/end", "\"0x401fff\"", "page-aligned"},
+    {"tasks/0/vmas/0/pgoff", "\"0x1\"", "page-aligned"},
+    {"tasks/0/vmas/0/end", "\"0x400000\"", "page-aligned"},
+    {"tasks/0/vmas/2/end", "\"0x800000001000\"", "page-aligned"},
+    {"tasks/0/vmas/0/shared", "0", "not a boolean"},
+    {"tasks/0/vmas/0/path", "\"usr/bin/fixture\"", "not absolute"},
+    {"tasks/0/vmas/2/name",
+     "\"" /* 257 characters */
+     "0123456789012345678901234567890123456789012345678901234567890123"
+     "0123456789012345678901234567890123456789012345678901234567890123"
+     "0123456789012345678901234567890123456789012345678901234567890123"
+     "0123456789012345678901234567890123456789012345678901234567890123"
+     "x\"",
+     "too long"},
+    {"tasks/0/vmas/6/shmem", "0", "out of range"},
+    {"tasks/0/vmas/6/shmem", "8", "missing memory object"},
+    /* descriptors */
+    {"tasks/0/fds/0/fd", "-1", "bad descriptor"},
+    {"tasks/0/fds/0/fd", "1073741824", "bad descriptor"},
+    {"tasks/0/fds/0/file", "-1", "bad descriptor"},
+    {"tasks/0/fds/0/file", "4294967296", "bad descriptor"},
+    {"tasks/0/fds/0/cloexec", "0", "bad descriptor"},
+    {"tasks/0/fds/1/fd", "0", "sorted and unique"},
+    {"tasks/0/fds/2/fd", "0", "sorted and unique"},
+    /* files */
+    {"files/0/id", "-1", "malformed"},
+    {"files/0/id", "4294967296", "malformed"},
+    {"files/0/type", "1000", "malformed"},
+    {"files/0/type", "-1", "malformed"},
+    {"files/0/flags", "-1", "malformed"},
+    {"files/0/flags", "4294967296", "malformed"},
+    {"files/0/pos", "-1", "malformed"},
+    {"files/1/pipe", "-1", "malformed"},
+    {"files/4/shmem", "-1", "malformed"},
+    {"files/0/path", "\"dev/null\"", "relative path"},
+    {"files/1/id", "1", "appears twice"},
+    {"files/6/params/0", "\"0xc\"", "not a valid timer"},
+    {"files/6/params/3", "\"0x3b9aca00\"", "not a valid timer"},
+    {"files/6/params/5", "\"0x3b9aca00\"", "not a valid timer"},
+    {"files/5/params", "[\"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\"]",
+     "too many"},
+    {"files/5/params/0", "\"5\"", "non-hex"},
+    {"files/5/epoll", "[[1, 1, \"0x0\"]]", "not an epoll instance"},
+    {"files/8/epoll/0", "[-1, 1, \"0x0\"]", "bad registration"},
+    {"files/8/epoll/0", "[1, 4294967296, \"0x0\"]", "bad registration"},
+    {"files/8/epoll/0", "[1, 1, \"1\"]", "bad registration"},
+    {"files/8/epoll/0", "[1, 1]", "bad registration"},
+    /* pipes */
+    {"pipes/0/ino", "-1", "malformed"},
+    {"pipes/0/size", "4095", "malformed"},
+    {"pipes/0/size", "1073741825", "malformed"},
+    {"pipes/0/data", "\"abc\"", "bad length"},
+    {"pipes/0/data", "\"0z\"", "not hex"},
+    /* memory objects */
+    {"shmems/0/id", "0", "malformed"},
+    {"shmems/0/kind", "3", "malformed"},
+    {"shmems/0/size", "-1", "malformed"},
+    {"shmems/0/size", "70368744177665", "malformed"},
+};
+
+static void test_bad_values(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad_values) / sizeof(bad_values[0]); i++) {
+		const struct bad_value *b = &bad_values[i];
+		json_t *j = fixture_json();
+		char what[512];
+
+		put(j, b->path, b->json ? parse(b->json) : NULL);
+		snprintf(what, sizeof(what), "%s = %s", b->path, b->json ? b->json : "(removed)");
+		expect_reject(j, -EINVAL, b->msg, what);
+	}
+}
+
+/*
+ * Hex strings must be hex digits and nothing else: strtoull() and sscanf("%x") alone also take
+ * signs, blanks and a second "0x", which would let two different texts mean one image.
+ */
+static void test_lax_hex(void **state)
+{
+	static const char *const u64s[] = {"\"0x-1\"",	"\"0x+1\"", "\"0x 1\"",
+					   "\"0x0x1\"", "\" 0x1\"", "\"0X1\""};
+	static const char *const bytes[] = {"\" 1ab\"", "\"+1ab\"", "\"-1ab\"", "\"ab 1\"",
+					    "\"0x\""};
+
+	for (size_t i = 0; i < sizeof(u64s) / sizeof(u64s[0]); i++) {
+		json_t *j = fixture_json();
+
+		put(j, "tasks/0/threads/0/regs/rax", parse(u64s[i]));
+		expect_reject(j, -EINVAL, "not a hex number", u64s[i]);
+	}
+	for (size_t i = 0; i < sizeof(bytes) / sizeof(bytes[0]); i++) {
+		json_t *j = fixture_json();
+
+		put(j, "pipes/0/data", parse(bytes[i]));
+		expect_reject(j, -EINVAL, "not hex", bytes[i]);
+	}
+}
+
+static void test_pipe_data_over_size(void **state)
+{
+	json_t *j = fixture_json();
+	char *hex = malloc(2 * 4097 + 1);
+
+	assert_non_null(hex);
+	memset(hex, 'a', 2 * 4097);
+	hex[2 * 4097] = '\0';
+	put(j, "pipes/0/size", json_integer(4096));
+	put(j, "pipes/0/data", json_string(hex));
+	free(hex);
+	expect_reject(j, -EINVAL, "more than its size", "pipe data over its size");
+}
+
+static void test_too_many(void **state)
+{
+	json_t *j = fixture_json(), *auxv = at(j, "tasks/0/mm/auxv");
+
+	while (json_array_size(auxv) <= IMG_AUXV_WORDS)
+		json_array_append_new(auxv, json_string("0x0"));
+	expect_reject(j, -EINVAL, "too many", "auxv over its bound");
+}
+
+static void test_vmas_order(void **state)
+{
+	json_t *j, *v;
+
+	/* swapped */
+	j = fixture_json();
+	v = json_incref(at(j, "tasks/0/vmas/2"));
+	put(j, "tasks/0/vmas/2", json_incref(at(j, "tasks/0/vmas/3")));
+	put(j, "tasks/0/vmas/3", v);
+	expect_reject(j, -EINVAL, "sorted and disjoint", "swapped vmas");
+	/* overlapping by one page */
+	j = fixture_json();
+	put(j, "tasks/0/vmas/1/start", json_string("0x401000"));
+	expect_reject(j, -EINVAL, "sorted and disjoint", "overlapping vmas");
+	/* the same one twice */
+	j = fixture_json();
+	json_array_insert(at(j, "tasks/1/vmas"), 0, at(j, "tasks/1/vmas/0"));
+	expect_reject(j, -EINVAL, "sorted and disjoint", "duplicate vma");
+}
+
+static void test_dangling_references(void **state)
+{
+	json_t *j;
+
+	j = fixture_json();
+	put(j, "tasks/1/fds/0/file", json_integer(99));
+	expect_reject(j, -EINVAL, "missing file", "fd to a missing file");
+	j = fixture_json();
+	put(j, "files/1/pipe", json_integer(FIX_PIPE_INO + 1));
+	expect_reject(j, -EINVAL, "missing pipe", "file to a missing pipe");
+	j = fixture_json();
+	json_array_clear(at(j, "pipes"));
+	expect_reject(j, -EINVAL, "missing pipe", "no pipes at all");
+	j = fixture_json();
+	put(j, "files/4/shmem", json_integer(8));
+	expect_reject(j, -EINVAL, NULL, "file to a missing memory object");
+	j = fixture_json();
+	put(j, "shmems/0/id", json_integer(8));
+	expect_reject(j, -EINVAL, NULL, "renumbered memory object");
+}
+
+static void test_duplicate_ids(void **state)
+{
+	json_t *j;
+
+	j = fixture_json();
+	json_array_append(at(j, "pipes"), at(j, "pipes/0"));
+	expect_reject(j, -EINVAL, "appears twice", "pipe twice");
+	j = fixture_json();
+	json_array_append(at(j, "shmems"), at(j, "shmems/0"));
+	expect_reject(j, -EINVAL, "appears twice", "memory object twice");
+	j = fixture_json();
+	json_array_append(at(j, "files"), at(j, "files/2"));
+	expect_reject(j, -EINVAL, "appears twice", "file twice");
+}
+
+static void test_tree_order(void **state)
+{
+	json_t *j, *v;
+
+	j = fixture_json();
+	put(j, "root", json_integer(FIX_CHILD));
+	expect_reject(j, -EINVAL, "first task is not the root", "root names the child");
+
+	/* child first */
+	j = fixture_json();
+	v = json_incref(at(j, "tasks/0"));
+	put(j, "tasks/0", json_incref(at(j, "tasks/1")));
+	put(j, "tasks/1", v);
+	expect_reject(j, -EINVAL, "first task is not the root", "child before the root");
+
+	/* grandchild before its parent */
+	j = fixture_json();
+	v = json_incref(at(j, "tasks/1"));
+	put(j, "tasks/1", json_incref(at(j, "tasks/2")));
+	put(j, "tasks/2", v);
+	expect_reject(j, -EINVAL, "is not before it", "grandchild before its parent");
+
+	j = fixture_json();
+	put(j, "tasks/2/ppid", json_integer(555));
+	expect_reject(j, -EINVAL, "is not before it", "parent not in the image");
+
+	j = fixture_json();
+	put(j, "tasks/2/ppid", json_integer(0));
+	expect_reject(j, -EINVAL, "is not before it", "non-root without a parent");
+
+	/* A task is not its own parent: restore could never fork it. */
+	j = fixture_json();
+	put(j, "tasks/2/ppid", json_integer(FIX_GRAND));
+	expect_reject(j, -EINVAL, "is not before it", "own parent");
+}
+
+static void test_duplicate_tids(void **state)
+{
+	json_t *j;
+
+	/* a thread of the root appears again in the grandchild */
+	j = fixture_json();
+	json_array_append(at(j, "tasks/2/threads"), at(j, "tasks/0/threads/1"));
+	expect_reject(j, -EINVAL, "tid 101 appears twice", "tid in two tasks");
+
+	/* a zombie (no threads) with the pid of a live task */
+	j = fixture_json();
+	put(j, "tasks/3/pid", json_integer(FIX_GRAND));
+	expect_reject(j, -EINVAL, "appears twice", "zombie with a live pid");
+
+	/* two tasks with one pid */
+	j = fixture_json();
+	put(j, "tasks/2/pid", json_integer(FIX_CHILD));
+	put(j, "tasks/2/ppid", json_integer(FIX_ROOT));
+	put(j, "tasks/2/threads/0/tid", json_integer(FIX_CHILD));
+	expect_reject(j, -EINVAL, "appears twice", "pid twice");
+
+	/* one tid twice in one task */
+	j = fixture_json();
+	put(j, "tasks/0/threads/1/tid", json_integer(FIX_ROOT));
+	expect_reject(j, -EINVAL, "appears twice", "tid twice in a task");
+}
+
+static void test_pending_signal(void **state)
+{
+	json_t *j = fixture_json();
+	char hex[2 * IMG_SIGINFO_SIZE + 1];
+
+	/* si_signo 65 (0x41, little endian) */
+	memset(hex, '0', sizeof(hex) - 1);
+	hex[sizeof(hex) - 1] = '\0';
+	hex[0] = '4';
+	hex[1] = '1';
+	put(j, "tasks/0/threads/0/pending", json_string(hex));
+	expect_reject(j, -EINVAL, "bad signal number", "signal 65 pending");
+}
+
+/* ---- every field, mechanically ---- */
+
+struct walk {
+	json_t *root;
+	char path[512];
+	unsigned checked;
+};
+
+/* Members whose absence the decoder accepts: a VMA's name is optional. */
+static bool optional(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return strstr(path, "/vmas/") && !strcmp(slash, "/name");
+}
+
+static json_t *other_type(json_t *v, int variant)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return variant ? json_null() : json_array();
+	case JSON_ARRAY:
+		return variant ? json_string("") : json_object();
+	case JSON_STRING:
+		return variant ? json_false() : json_integer(7);
+	case JSON_INTEGER:
+		/* A real that holds the same value must not be taken for the integer. */
+		return variant ? json_real((double)json_integer_value(v)) : json_string("7");
+	case JSON_REAL:
+		return json_string("7");
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return variant ? json_string("true") : json_integer(1);
+	case JSON_NULL:
+	default:
+		return json_integer(1);
+	}
+}
+
+static void try_mutation(struct walk *w, const char *what)
+{
+	int r = decode_json(w->root);
+
+	w->checked++;
+	if (r != -EINVAL)
+		fail_msg("%s %s: decode returned %d, wanted -EINVAL", what, w->path, r);
+}
+
+static void walk(struct walk *w, json_t *node);
+
+static void walk_child(struct walk *w, json_t *parent, const char *key, size_t index)
+{
+	size_t plen = strlen(w->path);
+	json_t *child =
+	    json_incref(key ? json_object_get(parent, key) : json_array_get(parent, index));
+
+	if (key)
+		snprintf(w->path + plen, sizeof(w->path) - plen, "/%s", key);
+	else
+		snprintf(w->path + plen, sizeof(w->path) - plen, "/%zu", index);
+	if (key && !optional(w->path)) {
+		json_object_del(parent, key);
+		try_mutation(w, "without");
+		json_object_set(parent, key, child);
+	}
+	for (int variant = 0; variant < 2; variant++) {
+		json_t *o = other_type(child, variant);
+
+		if (key)
+			json_object_set_new(parent, key, o);
+		else
+			json_array_set_new(parent, index, o);
+		try_mutation(w, "retyped");
+		if (key)
+			json_object_set(parent, key, child);
+		else
+			json_array_set(parent, index, child);
+	}
+	walk(w, child);
+	json_decref(child);
+	w->path[plen] = '\0';
+}
+
+static void walk(struct walk *w, json_t *node)
+{
+	if (json_is_object(node)) {
+		size_t n = json_object_size(node), i = 0;
+		char **keys = calloc(n + 1, sizeof(*keys));
+		const char *key;
+		json_t *v;
+
+		assert_non_null(keys);
+		/* Copy the keys: deleting a member frees its key. */
+		json_object_foreach(node, key, v) keys[i++] = strdup(key);
+		for (i = 0; i < n; i++) {
+			walk_child(w, node, keys[i], 0);
+			free(keys[i]);
+		}
+		free(keys);
+	} else if (json_is_array(node)) {
+		for (size_t i = 0; i < json_array_size(node); i++)
+			walk_child(w, node, NULL, i);
+	}
+}
+
+/* Removing any required member, or giving any member or element another JSON type, is refused. */
+static void test_every_field(void **state)
+{
+	struct walk w = {.root = fixture_json()};
+
+	walk(&w, w.root);
+	/* The walk reached the whole document (this catches a walk that stopped early). */
+	print_message("%u variants refused\n", w.checked);
+	assert_true(w.checked > 1000);
+	/* and left it as it found it */
+	assert_int_equal(decode_json(w.root), 0);
+	json_decref(w.root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_minimal),
+	    cmocka_unit_test(test_load),
+	    cmocka_unit_test(test_not_json),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_duplicate_key),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_bad_values),
+	    cmocka_unit_test(test_lax_hex),
+	    cmocka_unit_test(test_pipe_data_over_size),
+	    cmocka_unit_test(test_too_many),
+	    cmocka_unit_test(test_vmas_order),
+	    cmocka_unit_test(test_dangling_references),
+	    cmocka_unit_test(test_duplicate_ids),
+	    cmocka_unit_test(test_tree_order),
+	    cmocka_unit_test(test_duplicate_tids),
+	    cmocka_unit_test(test_pending_signal),
+	    cmocka_unit_test(test_every_field),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /proc parsers. status and stat are fed literal text, including the comm values that break
+ * naive parsers (spaces, parentheses, a ')' at the end); maps and smaps are read from this very
+ * process, where we know mappings that must be there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/proc.h"
+
+static const char status[] = "Name:\tmy prog: x\n"
+			     "Umask:\t0022\n"
+			     "State:\tS (sleeping)\n"
+			     "Tgid:\t4242\n"
+			     "Pid:\t4243\n"
+			     "PPid:\t1\n"
+			     "Uid:\t1000\t1001\t1002\t1003\n"
+			     "SigQ:\t0/63504\n"
+			     "NoNewPrivs:   \t1\n"
+			     "Last:\tno newline";
+
+static void test_status_field(void **state)
+{
+	char buf[64];
+
+	assert_int_equal(proc_status_field(status, "Name", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "my prog: x");
+	assert_int_equal(proc_status_field(status, "Tgid", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "4242");
+	/* "Pid" must not match "PPid", nor "Tgid"'s line */
+	assert_int_equal(proc_status_field(status, "Pid", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "4243");
+	assert_int_equal(proc_status_field(status, "PPid", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1");
+	assert_int_equal(proc_status_field(status, "Uid", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1000\t1001\t1002\t1003");
+	/* leading blanks of any mix are skipped */
+	assert_int_equal(proc_status_field(status, "NoNewPrivs", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1");
+	assert_int_equal(proc_status_field(status, "Last", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "no newline");
+}
+
+static void test_status_missing(void **state)
+{
+	char buf[8] = "keep";
+
+	/* a prefix of a key is not the key */
+	assert_int_equal(proc_status_field(status, "Tg", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(proc_status_field(status, "Sig", buf, sizeof(buf)), -ENOENT);
+	/* keys are matched at the start of a line only */
+	assert_int_equal(proc_status_field(status, "Privs", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(proc_status_field(status, "Gid", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(proc_status_field("", "Name", buf, sizeof(buf)), -ENOENT);
+	assert_string_equal(buf, "keep");
+}
+
+static void test_status_truncates(void **state)
+{
+	char buf[5];
+
+	assert_int_equal(proc_status_field(status, "SigQ", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0/63");
+}
+
+/* proc_stat_fields() writes NULs into its input: each test parses a writable copy. */
+static int stat_fields(const char *text, char comm[16], char **fields, int max, char **ret_copy)
+{
+	*ret_copy = strdup(text);
+	assert_non_null(*ret_copy);
+	return proc_stat_fields(*ret_copy, comm, fields, max);
+}
+
+static void test_stat_plain(void **state)
+{
+	char comm[16], *fields[8], *copy;
+	int n;
+
+	n = stat_fields("4242 (sleep) S 1 4242 4242 0 -1 4194560 100\n", comm, fields, 8, &copy);
+	assert_int_equal(n, 8);
+	assert_string_equal(comm, "sleep");
+	assert_string_equal(fields[0], "S");
+	assert_string_equal(fields[1], "1");
+	assert_string_equal(fields[5], "-1");
+	assert_string_equal(fields[7], "100");
+	free(copy);
+
+	/* fewer fields than asked for; the newline ends the last */
+	n = stat_fields("1 (init) R 0\n", comm, fields, 8, &copy);
+	assert_int_equal(n, 2);
+	assert_string_equal(fields[1], "0");
+	free(copy);
+}
+
+static void test_stat_hostile_comm(void **state)
+{
+	static const struct {
+		const char *stat, *comm, *state;
+	} cases[] = {
+	    {"7 (a b) S 1", "a b", "S"},
+	    {"7 (x) (y)) R 1", "x) (y)", "R"}, /* the last ')' ends comm */
+	    {"7 ((() S 1", "((", "S"},
+	    {"7 ()) Z 1", ")", "Z"},
+	    {"7 () S 1", "", "S"},
+	    {"7 ( ) D 1", " ", "D"},
+	    {"7 (0123456789abcdefXYZ) S 1", "0123456789abcde", "S"}, /* cut to 15 */
+	    {"7 (S 1 2) t 1", "S 1 2", "t"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char comm[16], *fields[4], *copy;
+		int n = stat_fields(cases[i].stat, comm, fields, 4, &copy);
+
+		if (n != 2)
+			fail_msg("case %zu: %d fields", i, n);
+		assert_string_equal(comm, cases[i].comm);
+		assert_string_equal(fields[0], cases[i].state);
+		assert_string_equal(fields[1], "1");
+		free(copy);
+	}
+}
+
+static void test_stat_malformed(void **state)
+{
+	char comm[16], *fields[4], *copy;
+
+	assert_int_equal(stat_fields("7 sleep S 1", comm, fields, 4, &copy), -EINVAL);
+	free(copy);
+	assert_int_equal(stat_fields("7 (sleep S 1", comm, fields, 4, &copy), -EINVAL);
+	free(copy);
+	assert_int_equal(stat_fields("7 sleep) S 1", comm, fields, 4, &copy), -EINVAL);
+	free(copy);
+	assert_int_equal(stat_fields("7 )sleep( S 1", comm, fields, 4, &copy), -EINVAL);
+	free(copy);
+	assert_int_equal(stat_fields("", comm, fields, 4, &copy), -EINVAL);
+	free(copy);
+	/* nothing after comm: no fields, not an error */
+	assert_int_equal(stat_fields("7 (x)", comm, fields, 4, &copy), 0);
+	free(copy);
+	assert_int_equal(stat_fields("7 (x)   \n", comm, fields, 4, &copy), 0);
+	free(copy);
+	/* max bounds what is written */
+	assert_int_equal(stat_fields("7 (x) a b c d e f", comm, fields, 3, &copy), 3);
+	assert_string_equal(fields[2], "c");
+	free(copy);
+}
+
+static const struct proc_map *find_map(const struct proc_map *maps, size_t n, uint64_t addr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addr >= maps[i].start && addr < maps[i].end)
+			return &maps[i];
+	return NULL;
+}
+
+static void check_self_maps(bool with_flags)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct proc_map *maps = NULL;
+	const struct proc_map *m;
+	size_t n = 0;
+	int local;
+	char *shared =
+	    mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(shared != MAP_FAILED);
+	/* Split it into three VMAs: the middle one unreadable. */
+	assert_int_equal(mprotect(shared + page, page, PROT_NONE), 0);
+	assert_int_equal(madvise(shared, page, MADV_DONTFORK), 0);
+
+	assert_int_equal(proc_maps_read(0, with_flags, &maps, &n), 0);
+	assert_true(n > 5);
+	for (size_t i = 1; i < n; i++)
+		assert_true(maps[i].start >= maps[i - 1].end && maps[i].start < maps[i].end);
+
+	/* this function's code: executable, private, from this test's binary */
+	m = find_map(maps, n, (uint64_t)(uintptr_t)&check_self_maps);
+	assert_non_null(m);
+	assert_int_equal(m->prot & (PROT_EXEC | PROT_WRITE), PROT_EXEC);
+	assert_false(m->shared);
+	assert_non_null(m->path);
+	assert_non_null(strstr(m->path, "test-proc"));
+	assert_true(m->ino != 0);
+
+	m = find_map(maps, n, (uint64_t)(uintptr_t)&local);
+	assert_non_null(m);
+	assert_int_equal(m->prot, PROT_READ | PROT_WRITE);
+
+	m = find_map(maps, n, (uint64_t)(uintptr_t)shared);
+	assert_non_null(m);
+	assert_int_equal(m->start, (uint64_t)(uintptr_t)shared);
+	assert_int_equal(m->end, (uint64_t)(uintptr_t)shared + page);
+	assert_true(m->shared);
+	assert_int_equal(m->prot, PROT_READ | PROT_WRITE);
+	if (with_flags)
+		assert_non_null(strstr(m->vmflags, " dc"));
+	else
+		assert_string_equal(m->vmflags, "");
+	m = find_map(maps, n, (uint64_t)(uintptr_t)shared + page);
+	assert_non_null(m);
+	assert_int_equal(m->prot, PROT_NONE);
+	assert_true(m->shared);
+	m = find_map(maps, n, (uint64_t)(uintptr_t)shared + 2 * page);
+	assert_non_null(m);
+	assert_int_equal(m->end, (uint64_t)(uintptr_t)shared + 3 * page);
+
+	proc_maps_free(maps, n);
+	munmap(shared, 3 * page);
+}
+
+static void test_maps_self(void **state)
+{
+	check_self_maps(false);
+}
+
+static void test_smaps_self(void **state)
+{
+	check_self_maps(true);
+}
+
+static void test_maps_missing_pid(void **state)
+{
+	struct proc_map *maps = NULL;
+	size_t n = 0;
+
+	/* Above pid_max's ceiling (4194304): no such process can exist. */
+	assert_true(proc_maps_read(4194305, false, &maps, &n) < 0);
+}
+
+static void test_list_numeric(void **state)
+{
+	static const char *const names[] = {"10", "3", "2", "abc", ".hidden", "100"};
+	char dir[] = "/tmp/cryo-unit-XXXXXX", path[256];
+	int *v = NULL;
+	size_t n = 0;
+
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	assert_int_equal(proc_list_numeric(dir, &v, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(v[0], 2);
+	assert_int_equal(v[1], 3);
+	assert_int_equal(v[2], 10);
+	assert_int_equal(v[3], 100);
+	free(v);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(proc_list_numeric(dir, &v, &n), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_status_field),      cmocka_unit_test(test_status_missing),
+	    cmocka_unit_test(test_status_truncates),  cmocka_unit_test(test_stat_plain),
+	    cmocka_unit_test(test_stat_hostile_comm), cmocka_unit_test(test_stat_malformed),
+	    cmocka_unit_test(test_maps_self),	      cmocka_unit_test(test_smaps_self),
+	    cmocka_unit_test(test_maps_missing_pid),  cmocka_unit_test(test_list_numeric),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
