@@ -89,6 +89,8 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->advice |= VMA_ADV_GROWSDOWN;
 	if (has_flag(m->vmflags, "lo"))
 		v->advice |= VMA_ADV_LOCKED;
+	if (has_flag(m->vmflags, "nr"))
+		v->advice |= VMA_ADV_NORESERVE;
 	if (path && (!strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vvar_vclock]"))) {
 		v->kind = VMA_VDSO;
 		return (v->name = strdup(path)) ? 0 : -ENOMEM;

@@ -63,6 +63,8 @@ void img_free(struct img *img)
 		free(img->files[i].addr);
 		free(img->files[i].peer);
 		free(img->files[i].data);
+		free(img->files[i].sendq);
+		free(img->files[i].tcp);
 	}
 	for (uint32_t i = 0; i < img->npipes; i++)
 		free(img->pipes[i].data);
@@ -340,6 +342,10 @@ static int encode_file_extra(json_t *o, const struct img_file *f)
 		r |= set(o, "addr", hex_string(f->addr, f->addr_len));
 		r |= set(o, "peer", hex_string(f->peer, f->peer_len));
 		r |= set(o, "data", hex_string(f->data, f->data_len));
+		if (f->tcp) {
+			r |= set(o, "sendq", hex_string(f->sendq, f->sendq_len));
+			r |= set(o, "tcp", hex_string((const uint8_t *)f->tcp, sizeof(*f->tcp)));
+		}
 	}
 	return r;
 }
@@ -656,7 +662,7 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	vma->shared = json_is_true(json_object_get(o, "shared"));
 	TRY(get_int(d, o, "kind", VMA_ANON, VMA_SHMEM, &v));
 	vma->kind = v;
-	TRY(get_int(d, o, "advice", 0, 127, &v));
+	TRY(get_int(d, o, "advice", 0, 255, &v));
 	vma->advice = v;
 	if (vma->start % 4096 || vma->end % 4096 || vma->pgoff % 4096 || vma->start >= vma->end ||
 	    (vma->end > (1ULL << 47) && vma->kind != VMA_VSYSCALL))
@@ -941,6 +947,18 @@ static int decode_file_extra(struct dec *d, json_t *o, struct img_file *f)
 		TRY(get_hexbytes(d, o, "addr", 128, &f->addr, &f->addr_len));
 		TRY(get_hexbytes(d, o, "peer", 128, &f->peer, &f->peer_len));
 		TRY(get_hexbytes(d, o, "data", 64 << 20, &f->data, &f->data_len));
+		if (json_object_get(o, "tcp")) {
+			uint8_t *tcp;
+			uint32_t len;
+
+			TRY(get_hexbytes(d, o, "sendq", 64 << 20, &f->sendq, &f->sendq_len));
+			TRY(get_hexbytes(d, o, "tcp", sizeof(*f->tcp), &tcp, &len));
+			f->tcp = (struct img_tcp *)tcp;
+			if (len != sizeof(*f->tcp))
+				return bad(d, "tcp", "has the wrong size");
+			if (f->tcp->unsent > f->sendq_len)
+				return bad(d, "tcp", "has more unsent bytes than queued");
+		}
 		if (f->params[SOCK_P_STATE] > SOCK_CONNECTED)
 			return bad(d, "params", "holds a bad socket state");
 	}

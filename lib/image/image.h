@@ -71,6 +71,7 @@ enum {
 	VMA_ADV_WIPEONFORK = 1 << 4,
 	VMA_ADV_GROWSDOWN = 1 << 5, /* not advice but a mapping flag: MAP_GROWSDOWN */
 	VMA_ADV_LOCKED = 1 << 6,
+	VMA_ADV_NORESERVE = 1 << 7, /* MAP_NORESERVE ("nr"): no commit charge */
 };
 
 struct img_vma {
@@ -143,6 +144,17 @@ enum {
 
 #define IMG_FILE_PARAMS 6
 
+/* An established TCP connection, as TCP_REPAIR reads and writes it. */
+struct img_tcp {
+	uint32_t inq_seq, outq_seq;   /* rcv_nxt, write_seq */
+	uint32_t unsent;              /* bytes of the send queue never sent (SIOCOUTQNSD) */
+	uint32_t mss;
+	uint32_t options;             /* TCPI_OPT_* */
+	uint32_t snd_wscale, rcv_wscale;
+	uint32_t timestamp;
+	uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
+};
+
 /* One registration of an epoll instance: the watched descriptor by its number in the task
  * that holds the epoll descriptor, with the events and the user data. */
 struct img_epoll_item {
@@ -168,6 +180,9 @@ struct img_file {
 	uint8_t *data;                    /* FILE_SOCKET: its receive queue (records for
 					     datagrams: a 4-byte length, then the bytes) */
 	uint32_t data_len;
+	uint8_t *sendq;                   /* established TCP: the send queue */
+	uint32_t sendq_len;
+	struct img_tcp *tcp;              /* established TCP: what TCP_REPAIR restores */
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

@@ -75,12 +75,19 @@ static uint64_t find_hole(const struct busy *b, uint64_t len)
 	return 0;
 }
 
+/*
+ * Maps one VMA at `at`. Only a private mapping that has saved pages to take is made writable
+ * for now (the restorer sets its final protection); any other gets its final protection at
+ * once, so that it is not charged as committed memory it never was: a PROT_NONE reservation
+ * larger than RAM must restore.
+ */
 static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
-		   const struct img_vma *v, uint64_t at)
+		   const struct img_vma *v, uint64_t at, bool has_pages)
 {
 	size_t len = v->end - v->start;
-	int flags = MAP_FIXED_NOREPLACE | (v->shared ? MAP_SHARED : MAP_PRIVATE);
-	int prot = PROT_READ | PROT_WRITE;
+	int flags = MAP_FIXED_NOREPLACE | (v->shared ? MAP_SHARED : MAP_PRIVATE) |
+		    (v->advice & VMA_ADV_NORESERVE ? MAP_NORESERVE : 0);
+	int prot = has_pages ? PROT_READ | PROT_WRITE : (int)v->prot;
 	_cleanup_close_ int fd = -1;
 	void *p;
 
@@ -127,19 +134,15 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 }
 
 static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
-		      const struct rst_vma *rv, uint32_t nrv)
+		      const struct rst_vma *rv, uint32_t nrv, const struct page_run *runs,
+		      uint64_t nruns)
 {
-	_cleanup_free_ struct page_run *runs = NULL;
 	_cleanup_free_ struct xfer_seg *segs = NULL;
 	_cleanup_close_ int fd = -1;
-	uint64_t nruns;
 	uint32_t vi = 0;
 	char name[64];
 	int r;
 
-	r = pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
-	if (r < 0)
-		return r;
 	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
 	fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -179,9 +182,13 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	struct rst_thread *rth;
 	struct rst_args *args;
 	uint32_t nrv = 0;
-	uint64_t region, nsig = t->nshared_pending;
+	uint64_t region, nsig = t->nshared_pending, nruns, ri = 0;
+	_cleanup_free_ struct page_run *runs = NULL;
 	int r;
 
+	r = pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
+	if (r < 0)
+		return r;
 	r = proc_maps_read(0, false, &maps, &nmaps);
 	if (r < 0)
 		return cryo_err(ctx, r, "read own maps");
@@ -271,7 +278,9 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			if (r < 0)
 				goto out;
 		}
-		r = map_vma(ctx, sh, t, v, at);
+		while (ri < nruns && runs[ri].vaddr < v->start)
+			ri++;
+		r = map_vma(ctx, sh, t, v, at, ri < nruns && runs[ri].vaddr < v->end);
 		if (r < 0)
 			goto out;
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
@@ -279,7 +288,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		plan->keep[plan->nkeep++] = (struct rst_range){at, at + (v->end - v->start)};
 	}
 	args->nvmas = nrv;
-	r = fill_pages(ctx, sh, t, rv, nrv);
+	r = fill_pages(ctx, sh, t, rv, nrv, runs, nruns);
 out:
 	free(busy.r);
 	proc_maps_free(maps, nmaps);

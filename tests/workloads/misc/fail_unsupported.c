@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor cryo refuses (argv[1]: "eventfd", "socket", "signalfd",
- * "epoll", "memfd-map"), printed as "fd N". A dump must fail and leave it untouched: on SIGUSR1 it
+ * "epoll", "netlink", "inotify", "io_uring", "memfd-map"), printed as "fd N". A dump must fail and leave it untouched: on SIGUSR1 it
  * checks that the descriptor still works, that its memory and counter are intact, and that
  * it has kept counting (the test sends SIGUSR1 without any restore).
  */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include "zdtm.h"
 
@@ -48,6 +50,21 @@ int main(int argc, char **argv)
 		sigemptyset(&set);
 		sigaddset(&set, SIGUSR2);
 		fd = signalfd(-1, &set, 0);
+	} else if (!strcmp(kind, "netlink")) {
+		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */);
+	} else if (!strcmp(kind, "inotify")) {
+		fd = inotify_init1(0);
+		if (fd >= 0 && inotify_add_watch(fd, ".", IN_CREATE) < 0)
+			fail("inotify_add_watch: %m");
+	} else if (!strcmp(kind, "io_uring")) {
+		struct {
+			uint32_t sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle,
+				features, wq_fd, resv[3];
+			uint64_t sq_off[5], cq_off[5];
+		} params;
+
+		memset(&params, 0, sizeof(params));
+		fd = (int)syscall(425 /* io_uring_setup */, 4, &params);
 	} else if (!strcmp(kind, "epoll")) {
 		fd = epoll_create1(0);
 	} else if (!strcmp(kind, "memfd-map")) {
