@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -31,6 +33,132 @@
 #define LOG_PREFIX "dump-socket: "
 
 #define MAX_QUEUE (16U << 20)
+
+/*
+ * Established TCP connections are read in repair mode (TCP_REPAIR, see tcp(7) and
+ * Documentation/networking/tcp-repair... in CRIU's terms "soccr"): sequence numbers of both
+ * queues, their bytes (peeked), negotiated options, window and timestamp. The socket stays in
+ * repair mode after the dump, so that killing the tree closes it silently (no FIN, no RST) and
+ * the peer keeps its side for the restore; if the dump fails or the tree runs on, repair mode
+ * is switched off again (dump_sockets_release()).
+ */
+#ifndef TCP_REPAIR_WINDOW
+#define TCP_REPAIR_WINDOW 29
+struct tcp_repair_window {
+	uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
+};
+#endif
+#define REPAIR_OFF_NO_WP (-1) /* leave repair mode without a window probe */
+
+static struct {
+	pid_t pid;
+	int fd;
+} repaired[1024];
+static int nrepaired;
+
+static int tcp_queue(struct cryo_ctx *ctx, int sk, int queue, uint32_t len, uint32_t *ret_seq,
+		     uint8_t **ret_data)
+{
+	socklen_t sl = sizeof(*ret_seq);
+	uint8_t *buf;
+	ssize_t n;
+
+	if (setsockopt(sk, SOL_TCP, TCP_REPAIR_QUEUE, &queue, sizeof(queue)) < 0 ||
+	    getsockopt(sk, SOL_TCP, TCP_QUEUE_SEQ, ret_seq, &sl) < 0)
+		return cryo_err(ctx, -errno, "read TCP queue %d sequence", queue);
+	*ret_data = NULL;
+	if (!len)
+		return 0;
+	buf = malloc(len + 1);
+	if (!buf)
+		return -ENOMEM;
+	/* One byte more than expected shows that the queue holds exactly len. */
+	n = recv(sk, buf, len + 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n != (ssize_t)len) {
+		free(buf);
+		return cryo_err(ctx, n < 0 ? -errno : -EIO, "peek TCP queue %d: %zd of %u bytes",
+				queue, n, len);
+	}
+	*ret_data = buf;
+	return 0;
+}
+
+static int dump_tcp_established(struct cryo_ctx *ctx, int sk, pid_t pid, int fd,
+				struct img_file *f)
+{
+	struct tcp_info ti;
+	struct tcp_repair_window win;
+	socklen_t sl = sizeof(ti);
+	int on = 1, noq = TCP_NO_QUEUE, inq, outq, unsent, r;
+	struct img_tcp *tcp;
+
+	if (nrepaired == (int)ARRAY_SIZE(repaired))
+		return cryo_err(ctx, -E2BIG, "too many TCP connections");
+	if (setsockopt(sk, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP repair mode", fd, pid);
+	repaired[nrepaired].pid = pid;
+	repaired[nrepaired++].fd = fd;
+	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_INFO", fd, pid);
+	if (ti.tcpi_state != TCP_ESTABLISHED)
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a TCP connection in state %d (closing); only "
+				"established ones can be restored yet",
+				fd, pid, ti.tcpi_state);
+	if (ioctl(sk, SIOCINQ, &inq) < 0 || ioctl(sk, SIOCOUTQ, &outq) < 0 ||
+	    ioctl(sk, SIOCOUTQNSD, &unsent) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP queue sizes", fd, pid);
+	tcp = f->tcp = calloc(1, sizeof(*tcp));
+	if (!tcp)
+		return -ENOMEM;
+	tcp->unsent = unsent;
+	tcp->options = ti.tcpi_options;
+	tcp->snd_wscale = ti.tcpi_snd_wscale;
+	tcp->rcv_wscale = ti.tcpi_rcv_wscale;
+	sl = sizeof(tcp->mss);
+	if (getsockopt(sk, SOL_TCP, TCP_MAXSEG, &tcp->mss, &sl) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_MAXSEG", fd, pid);
+	sl = sizeof(tcp->timestamp);
+	if ((ti.tcpi_options & TCPI_OPT_TIMESTAMPS) &&
+	    getsockopt(sk, SOL_TCP, TCP_TIMESTAMP, &tcp->timestamp, &sl) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_TIMESTAMP", fd, pid);
+	sl = sizeof(win);
+	if (getsockopt(sk, SOL_TCP, TCP_REPAIR_WINDOW, &win, &sl) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_REPAIR_WINDOW", fd, pid);
+	tcp->snd_wl1 = win.snd_wl1;
+	tcp->snd_wnd = win.snd_wnd;
+	tcp->max_window = win.max_window;
+	tcp->rcv_wnd = win.rcv_wnd;
+	tcp->rcv_wup = win.rcv_wup;
+	r = tcp_queue(ctx, sk, TCP_RECV_QUEUE, inq, &tcp->inq_seq, &f->data);
+	if (r >= 0)
+		r = tcp_queue(ctx, sk, TCP_SEND_QUEUE, outq, &tcp->outq_seq, &f->sendq);
+	setsockopt(sk, SOL_TCP, TCP_REPAIR_QUEUE, &noq, sizeof(noq));
+	if (r < 0)
+		return r;
+	f->data_len = inq;
+	f->sendq_len = outq;
+	f->params[SOCK_P_STATE] = SOCK_CONNECTED;
+	return 0;
+}
+
+void dump_sockets_release(void)
+{
+	int off = REPAIR_OFF_NO_WP;
+
+	for (int i = 0; i < nrepaired; i++) {
+		int pidfd = syscall(SYS_pidfd_open, repaired[i].pid, 0);
+		int sk = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, repaired[i].fd, 0);
+
+		if (sk >= 0) {
+			setsockopt(sk, SOL_TCP, TCP_REPAIR, &off, sizeof(off));
+			close(sk);
+		}
+		if (pidfd >= 0)
+			close(pidfd);
+	}
+	nrepaired = 0;
+}
 
 /* Asks sock_diag for the peer of the unix socket with inode ino: 0 if it has none. */
 static int unix_peer(struct cryo_ctx *ctx, uint64_t ino, uint64_t *ret_peer)
@@ -188,15 +316,17 @@ int dump_socket(struct cryo_ctx *ctx, pid_t pid, int fd, uint64_t ino, struct im
 				"yet",
 				fd, pid, family);
 	if (type == SOCK_STREAM) {
-		len = sizeof(addr);
-		if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0)
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"fd %d of pid %d is an established TCP connection, which "
-					"cryo cannot restore yet",
-					fd, pid);
 		if (get_opt(sk, IPPROTO_TCP, TCP_NODELAY))
 			f->params[SOCK_P_OPTS] |= IMG_SOCK_NODELAY;
-		return 0;
+		len = sizeof(addr);
+		if (getpeername(sk, (struct sockaddr *)&addr, &len) < 0)
+			return 0;
+		f->peer = malloc(len);
+		if (!f->peer)
+			return -ENOMEM;
+		memcpy(f->peer, &addr, len);
+		f->peer_len = len;
+		return dump_tcp_established(ctx, sk, pid, fd, f);
 	}
 	if (type != SOCK_DGRAM)
 		return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d: socket type %d is not supported",

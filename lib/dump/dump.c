@@ -144,10 +144,14 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		r = -EINTR;
 	if (r < 0) {
 		log_error(ctx, "dump failed, resuming pid %d", opts->pid);
+		dump_sockets_release();
 		seize_release(ctx, &tree, false);
 		goto out;
 	}
 	log_info(ctx, "image of pid %d complete in %s", opts->pid, opts->dir);
+	/* Killed, connections stay in repair mode and close without a word to their peers. */
+	if (opts->leave_running)
+		dump_sockets_release();
 	seize_release(ctx, &tree, !opts->leave_running);
 out:
 	img_free(&img);

@@ -340,6 +340,8 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		if (pair_fds[i] >= 0)
 			close(pair_fds[i]); /* a peer that failed before taking its end */
+	if (r >= 0)
+		r = restore_sockets_finish(ctx, sh);
 	return r;
 }
 

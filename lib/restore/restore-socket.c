@@ -86,6 +86,100 @@ static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	return 0;
 }
 
+#ifndef TCP_REPAIR_WINDOW
+#define TCP_REPAIR_WINDOW 29
+struct tcp_repair_window {
+	uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
+};
+#endif
+
+static int set_int(int sk, int level, int opt, int v)
+{
+	return setsockopt(sk, level, opt, &v, sizeof(v));
+}
+
+/* Fills one queue in repair mode: the bytes go straight into it, nothing is sent. */
+static int repair_queue(int sk, int queue, const uint8_t *data, uint32_t len)
+{
+	if (set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, queue) < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = send(sk, data, len, 0);
+
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * An established connection, rebuilt in repair mode (see dump-socket.c): bound to its address,
+ * both queues' sequence numbers set, "connected" to the peer without a handshake, options,
+ * queued bytes and window put back. Repair mode is left by restore_sockets_finish(), once every
+ * socket exists: a connection between two restored sockets must not see its peer missing.
+ */
+static int restore_tcp(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	const struct img_tcp *t = f->tcp;
+	struct tcp_repair_opt opts[4];
+	struct tcp_repair_window win = {t->snd_wl1, t->snd_wnd, t->max_window, t->rcv_wnd,
+					t->rcv_wup};
+	uint32_t sent = f->sendq_len - t->unsent;
+	int n = 0;
+
+	if (set_int(sk, SOL_TCP, TCP_REPAIR, 1) < 0)
+		return cryo_err(ctx, -errno, "socket %u: TCP repair mode", f->id);
+	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
+		return cryo_err(ctx, -errno, "socket %u: bind the connection again", f->id);
+	if (set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE) < 0 ||
+	    set_int(sk, SOL_TCP, TCP_QUEUE_SEQ, t->inq_seq - f->data_len) < 0 ||
+	    set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) < 0 ||
+	    set_int(sk, SOL_TCP, TCP_QUEUE_SEQ, t->outq_seq - f->sendq_len) < 0)
+		return cryo_err(ctx, -errno, "socket %u: TCP sequence numbers", f->id);
+	if (connect(sk, (const struct sockaddr *)f->peer, f->peer_len) < 0)
+		return cryo_err(ctx, -errno, "socket %u: reconnect in repair mode", f->id);
+	if (t->options & TCPI_OPT_SACK)
+		opts[n++] = (struct tcp_repair_opt){TCPOPT_SACK_PERMITTED, 0};
+	if (t->options & TCPI_OPT_WSCALE)
+		opts[n++] = (struct tcp_repair_opt){TCPOPT_WINDOW,
+						    t->snd_wscale + (t->rcv_wscale << 16)};
+	if (t->options & TCPI_OPT_TIMESTAMPS)
+		opts[n++] = (struct tcp_repair_opt){TCPOPT_TIMESTAMP, 0};
+	opts[n++] = (struct tcp_repair_opt){TCPOPT_MAXSEG, t->mss};
+	if (setsockopt(sk, SOL_TCP, TCP_REPAIR_OPTIONS, opts, n * sizeof(opts[0])) < 0)
+		return cryo_err(ctx, -errno, "socket %u: TCP options", f->id);
+	if ((t->options & TCPI_OPT_TIMESTAMPS) &&
+	    set_int(sk, SOL_TCP, TCP_TIMESTAMP, t->timestamp) < 0)
+		return cryo_err(ctx, -errno, "socket %u: TCP timestamp", f->id);
+	if (repair_queue(sk, TCP_RECV_QUEUE, f->data, f->data_len) < 0 ||
+	    repair_queue(sk, TCP_SEND_QUEUE, f->sendq, sent) < 0)
+		return cryo_err(ctx, -errno, "socket %u: refill TCP queues", f->id);
+	if (setsockopt(sk, SOL_TCP, TCP_REPAIR_WINDOW, &win, sizeof(win)) < 0)
+		return cryo_err(ctx, -errno, "socket %u: TCP window", f->id);
+	set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
+	return 0;
+}
+
+int restore_sockets_finish(struct cryo_ctx *ctx, const struct rst_shared *sh)
+{
+	for (uint32_t i = 0; i < sh->img->nfiles; i++) {
+		const struct img_file *f = &sh->img->files[i];
+		uint32_t sent;
+
+		if (f->type != FILE_SOCKET || !f->tcp)
+			continue;
+		if (set_int(sh->file_fds[i], SOL_TCP, TCP_REPAIR, 0) < 0)
+			return cryo_err(ctx, -errno, "socket %u: leave TCP repair mode", f->id);
+		/* Bytes that were never sent go through the normal path: they are sent. */
+		sent = f->sendq_len - f->tcp->unsent;
+		if (f->tcp->unsent && write_all(sh->file_fds[i], f->sendq + sent, f->tcp->unsent) < 0)
+			return cryo_err(ctx, -errno, "socket %u: queue unsent bytes", f->id);
+	}
+	return 0;
+}
+
 int restore_socket_open(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
 			int *pair_fds)
 {
@@ -123,6 +217,11 @@ int restore_socket_open(struct cryo_ctx *ctx, struct rst_shared *sh, const struc
 		return cryo_err(ctx, -errno, "create socket %u (family %d, type %d)", f->id, family,
 				type);
 	set_opts(sk, f);
+	if (f->tcp) {
+		if (restore_tcp(ctx, sk, f) < 0)
+			goto fail;
+		return sk;
+	}
 	if (state != SOCK_UNBOUND && f->addr_len && bind_again(ctx, sk, f) < 0)
 		goto fail;
 	if (state == SOCK_LISTEN && listen(sk, SOMAXCONN) < 0) {
