@@ -287,6 +287,9 @@ int dump_socket(struct cryo_ctx *ctx, pid_t pid, int fd, uint64_t ino, struct im
 		f->addr_len = len;
 		f->params[SOCK_P_STATE] = SOCK_BOUND;
 	}
+	if ((family == AF_INET || family == AF_INET6) && type == SOCK_STREAM &&
+	    get_opt(sk, IPPROTO_TCP, TCP_NODELAY))
+		f->params[SOCK_P_OPTS] |= IMG_SOCK_NODELAY;
 	if (get_opt(sk, SOL_SOCKET, SO_ACCEPTCONN)) {
 		f->params[SOCK_P_STATE] = SOCK_LISTEN;
 		return 0;
@@ -316,8 +319,6 @@ int dump_socket(struct cryo_ctx *ctx, pid_t pid, int fd, uint64_t ino, struct im
 				"yet",
 				fd, pid, family);
 	if (type == SOCK_STREAM) {
-		if (get_opt(sk, IPPROTO_TCP, TCP_NODELAY))
-			f->params[SOCK_P_OPTS] |= IMG_SOCK_NODELAY;
 		len = sizeof(addr);
 		if (getpeername(sk, (struct sockaddr *)&addr, &len) < 0)
 			return 0;

@@ -139,6 +139,9 @@ class Env:
         if not leave_running:
             run.finish()
             assert not alive(run.pid), "dump did not kill the tree"
+            # The killed tree's children are ours to reap (subreaper): a zombie would hold
+            # its PID against the restore.
+            reap_gone(image_pids(img))
         return img
 
     def restore(self, img=None):

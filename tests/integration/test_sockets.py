@@ -1,0 +1,83 @@
+"""Sockets come back: unix pairs and listeners, TCP/UDP bound sockets, established TCP."""
+import os
+import socket
+import threading
+
+import pytest
+
+from conftest import workload
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def roundtrip(env, argv):
+    run = env.start(argv)
+    run.wait_for("ready")
+    env.dump(run)
+    pid = env.restore()
+    env.check(run, pid)
+
+
+def test_unix_sockets(env):
+    roundtrip(env, [workload("net_unix"), str(env.tmp / "listener.sock")])
+
+
+def test_tcp_listen_and_udp(env):
+    roundtrip(env, [workload("net_inet"), str(free_port()), str(free_port(socket.SOCK_DGRAM))])
+
+
+class EchoServer:
+    """A peer outside the dumped tree: echoes lines on one connection at a time."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.lines = []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        with conn:
+            f = conn.makefile("rb")
+            for line in f:
+                self.lines.append(line)
+                conn.sendall(line)
+
+    def close(self):
+        self.sock.close()
+
+
+def test_tcp_established(env):
+    echo = EchoServer()
+    try:
+        roundtrip(env, [workload("net_tcp_established"), str(free_port()), str(echo.port)])
+        # One connection carried both lines: the peer never saw it drop.
+        assert echo.lines == [b"before\n", b"after\n"]
+    finally:
+        echo.close()
+
+
+def test_tcp_established_leave_running(env):
+    echo = EchoServer()
+    try:
+        run = env.start([workload("net_tcp_established"), str(free_port()), str(echo.port)])
+        run.wait_for("ready")
+        env.dump(run, leave_running=True)
+        run.signal(__import__("signal").SIGUSR1)
+        assert run.finish(20) == 0, run.text()
+        assert "PASS" in run.text()
+        assert echo.lines == [b"before\n", b"after\n"]
+    finally:
+        echo.close()
