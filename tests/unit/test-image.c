@@ -410,7 +410,7 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/vmas/0/prot", "8", "out of range"},
     {"tasks/0/vmas/0/kind", "5", "out of range"},
     {"tasks/0/vmas/0/kind", "-1", "out of range"},
-    {"tasks/0/vmas/0/advice", "128", "out of range"},
+    {"tasks/0/vmas/0/advice", "256", "out of range"},
     {"tasks/0/vmas/0/start", "\"0x400001\"", "page-aligned"},
     {"tasks/0/vmas/0/end", "\"0x401fff\"", "page-aligned"},
     {"tasks/0/vmas/0/pgoff", "\"0x1\"", "page-aligned"},
