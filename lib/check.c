@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -102,7 +105,7 @@ static bool probe_soft_dirty(void)
 CRYO_API int cryo_check_features(struct cryo_ctx *ctx, struct cryo_feature **ret_features,
 				 size_t *ret_count)
 {
-	struct cryo_feature f[16];
+	struct cryo_feature f[24];
 	size_t n = 0;
 	bool seize, rseq;
 	unsigned int mm_size = 0;
@@ -132,7 +135,20 @@ CRYO_API int cryo_check_features(struct cryo_ctx *ctx, struct cryo_feature **ret
 	ADD("madv-populate-write", probe_madv_populate(), true,
 	    "MADV_POPULATE_WRITE, to fault restored memory in bulk");
 	fd = syscall(SYS_pidfd_open, getpid(), 0);
-	ADD("pidfd", fd >= 0, false, "pidfd_open/pidfd_getfd");
+	ADD("pidfd", fd >= 0, true, "pidfd_open/pidfd_getfd, to inspect a task's sockets");
+	if (fd >= 0)
+		close(fd);
+	ADD("timer-restore-ids", prctl(77 /* PR_TIMER_CREATE_RESTORE_IDS */, 2, 0, 0, 0) >= 0, false,
+	    "POSIX timers recreated with their IDs (Linux 6.17); without it images with timers "
+	    "do not restore");
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	{
+		int on = 1;
+
+		ADD("tcp-repair",
+		    fd >= 0 && setsockopt(fd, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) == 0, false,
+		    "TCP_REPAIR, for established TCP connections (needs CAP_NET_ADMIN)");
+	}
 	if (fd >= 0)
 		close(fd);
 	fd = syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */);

@@ -65,6 +65,9 @@ static int read_pipe_data(struct cryo_ctx *ctx, pid_t pid, int fd, struct img_pi
 	size = fcntl(rd, F_GETPIPE_SZ);
 	if (size < 0)
 		return cryo_err(ctx, -errno, "size of pipe fd %d of pid %d", fd, pid);
+	if (size > IMG_MAX_PIPE_BUF)
+		return cryo_err(ctx, -E2BIG, "pipe fd %d of pid %d holds up to %d bytes, more than "
+				"cryo saves (%d)", fd, pid, size, IMG_MAX_PIPE_BUF);
 	p->size = size;
 	p->data = malloc(size);
 	if (!p->data)
@@ -150,6 +153,9 @@ static int dump_anon_inode(struct cryo_ctx *ctx, pid_t pid, int fd, const char *
 		    sscanf(buf, "(%llu, %llu)", &is, &in) != 2)
 			return cryo_err(ctx, -EINVAL, "fd %d of pid %d: cannot parse timerfd", fd, pid);
 		f->params[2] = vs, f->params[3] = vn, f->params[4] = is, f->params[5] = in;
+		/* Expirations not read yet; a periodic timer shows no time left until they are. */
+		if (proc_status_field(info, "ticks", buf, sizeof(buf)) == 0)
+			f->params[6] = strtoull(buf, NULL, 10);
 		return 0;
 	}
 	if (!strcmp(link, "anon_inode:[signalfd]")) {

@@ -137,11 +137,18 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 	if (path[0] != '/')
 		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: mapping %#llx-%#llx of %s is not supported",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end, path);
-	if (!strncmp(path, "/SYSV", 5))
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d: mapping %#llx-%#llx is System V shared memory, not "
-				"supported yet",
-				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+	/* The segment lives on in the kernel after the tree is killed: restore on this host
+	 * attaches it again by its ID (the inode number), which the program may have stored. */
+	if (!strncmp(path, "/SYSV", 5)) {
+		if (m->pgoff)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is part of a System V segment, "
+					"not supported yet",
+					pid, (unsigned long long)m->start, (unsigned long long)m->end);
+		v->kind = VMA_SYSV;
+		v->shmem_id = m->ino;
+		return (v->name = strndup(path, 13)) ? 0 : -ENOMEM;
+	}
 	if (strlen(path) > 10 && !strcmp(path + strlen(path) - 10, " (deleted)"))
 		return classify_shmem(ctx, img, dirfd, pid, m, v);
 	if (!strncmp(path, "/dev/", 5) && strcmp(path, "/dev/zero"))

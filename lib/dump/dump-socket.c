@@ -4,9 +4,9 @@
  * answers getsockopt/getsockname/getpeername from here. A unix socket's peer is only known to
  * sock_diag (UDIAG_SHOW_PEER, see man 7 sock_diag): both ends must be in the tree, and the
  * bytes queued for a socket are peeked without being consumed (SO_PEEK_OFF with MSG_PEEK).
- * Restored: unix pairs and connections, listening and bound unix sockets, listening TCP and
- * bound/connected UDP sockets. Refused, naming the descriptor: established TCP connections
- * (they need TCP_REPAIR), other families.
+ * Restored: unix pairs and connections, listening and bound unix sockets, listening and
+ * established TCP (below, with TCP_REPAIR), bound/connected UDP sockets. Refused, naming the
+ * descriptor: TCP connections that are closing, other families.
  */
 #include <errno.h>
 #include <fcntl.h>

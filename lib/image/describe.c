@@ -14,7 +14,7 @@
 
 static const char *kind_name(uint32_t kind)
 {
-	static const char *const names[] = {"anon", "file", "vdso", "vsyscall", "shmem"};
+	static const char *const names[] = {"anon", "file", "vdso", "vsyscall", "shmem", "sysv"};
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }

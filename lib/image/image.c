@@ -172,7 +172,7 @@ static json_t *encode_thread(const struct img_thread *th)
 					     u64_hex(th->ss_size), "flags",
 					     (json_int_t)th->ss_flags));
 	r |= set(o, "comm", json_string(th->comm));
-	r |= set(o, "sched", json_pack("[iiio]", (json_int_t)th->nice, (json_int_t)th->policy,
+	r |= set(o, "sched", json_pack("[IIIo]", (json_int_t)th->nice, (json_int_t)th->policy,
 				       (json_int_t)th->rt_priority,
 				       hex_string((const uint8_t *)th->affinity,
 						  sizeof(th->affinity))));
@@ -195,7 +195,8 @@ static json_t *encode_vma(const struct img_vma *v)
 		goto fail;
 	if (o && v->path && set(o, "path", json_string(v->path)))
 		goto fail;
-	if (o && v->kind == VMA_SHMEM && set(o, "shmem", json_integer(v->shmem_id)))
+	if (o && (v->kind == VMA_SHMEM || v->kind == VMA_SYSV) &&
+	    set(o, v->kind == VMA_SHMEM ? "shmem" : "shmid", json_integer(v->shmem_id)))
 		goto fail;
 	return o;
 fail:
@@ -289,7 +290,7 @@ static json_t *encode_task(const struct img_task *t)
 	for (uint32_t i = 0; a && i < t->ntimers; i++) {
 		const struct img_posix_timer *pt = &t->timers[i];
 
-		r |= add(a, json_pack("[iiiiioIIII]", (json_int_t)pt->id, (json_int_t)pt->clock,
+		r |= add(a, json_pack("[IIIIIoIIII]", (json_int_t)pt->id, (json_int_t)pt->clock,
 				      (json_int_t)pt->notify, (json_int_t)pt->signo,
 				      (json_int_t)pt->tid, u64_hex(pt->sival),
 				      (json_int_t)pt->value_sec, (json_int_t)pt->value_nsec,
@@ -660,7 +661,7 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	if (!json_is_boolean(json_object_get(o, "shared")))
 		return bad(d, "shared", "is not a boolean");
 	vma->shared = json_is_true(json_object_get(o, "shared"));
-	TRY(get_int(d, o, "kind", VMA_ANON, VMA_SHMEM, &v));
+	TRY(get_int(d, o, "kind", VMA_ANON, VMA_SYSV, &v));
 	vma->kind = v;
 	TRY(get_int(d, o, "advice", 0, 255, &v));
 	vma->advice = v;
@@ -669,6 +670,12 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 		return bad(d, "start", "does not give a page-aligned range in user space");
 	if (json_object_get(o, "name"))
 		TRY(get_str(d, o, "name", 256, &vma->name));
+	if (vma->kind == VMA_SYSV) {
+		TRY(get_int(d, o, "shmid", 0, INT_MAX, &v));
+		vma->shmem_id = v;
+		if (vma->pgoff)
+			return bad(d, "pgoff", "of a System V segment must be 0");
+	}
 	if (vma->kind == VMA_SHMEM) {
 		TRY(get_int(d, o, "shmem", 1, UINT32_MAX, &v));
 		vma->shmem_id = v;

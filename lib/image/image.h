@@ -30,7 +30,7 @@
 #define IMG_MAX_THREADS  4096
 #define IMG_MAX_VMAS     (1 << 20)
 #define IMG_MAX_FDS      (1 << 20)
-#define IMG_MAX_PIPE_BUF (1 << 20)
+#define IMG_MAX_PIPE_BUF (64 << 20)
 #define IMG_SIGINFO_SIZE 128
 #define IMG_MAX_PENDING  1024
 
@@ -60,6 +60,7 @@ enum img_vma_kind {
 	VMA_VDSO,     /* [vvar], [vvar_vclock], [vdso]: recreated as one unit */
 	VMA_VSYSCALL, /* [vsyscall]: fixed by the kernel, nothing to do */
 	VMA_SHMEM,    /* backed by a saved memory object (shared anonymous, memfd, deleted file) */
+	VMA_SYSV,     /* a System V shared memory segment, attached again by its ID */
 };
 
 /* Advice that shows in smaps' VmFlags and that restore re-applies with madvise(). */
@@ -83,7 +84,7 @@ struct img_vma {
 	uint32_t advice;  /* VMA_ADV_* */
 	char *name;       /* [heap], [stack], [vdso]... or NULL */
 	char *path;       /* file of a VMA_FILE */
-	uint32_t shmem_id; /* object of a VMA_SHMEM */
+	uint32_t shmem_id; /* object of a VMA_SHMEM; segment ID (shmid) of a VMA_SYSV */
 };
 
 enum img_shmem_kind {
@@ -111,7 +112,7 @@ enum img_file_type {
 	FILE_FIFO,
 	FILE_SHMEM, /* a memfd or deleted file: the object is img_shmem shmem_id */
 	FILE_EVENTFD,  /* params: count, semaphore */
-	FILE_TIMERFD,  /* params: clockid, settime flags, value s, ns, interval s, ns */
+	FILE_TIMERFD,  /* params: clockid, settime flags, value s, ns, interval s, ns, ticks */
 	FILE_SIGNALFD, /* params: mask */
 	FILE_EPOLL,    /* items: the watched descriptors */
 	FILE_SOCKET,   /* params: see enum img_sock_param; addr, peer, data */
@@ -142,7 +143,7 @@ enum {
 	IMG_SOCK_PASSCRED = 1 << 4,
 };
 
-#define IMG_FILE_PARAMS 6
+#define IMG_FILE_PARAMS 8
 
 /* An established TCP connection, as TCP_REPAIR reads and writes it. */
 struct img_tcp {

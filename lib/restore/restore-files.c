@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -27,6 +28,10 @@
 #include "restore.h"
 
 #define LOG_PREFIX "restore-files: "
+
+#ifndef TFD_IOC_SET_TICKS
+#define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
+#endif
 
 /* Flags F_SETFL can change on a description after it is open. */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
@@ -212,9 +217,19 @@ static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct im
 			.it_interval = {f->params[4], f->params[5]},
 		};
 
+		uint64_t ticks = f->params[6];
+
+		/* Expired with ticks unread, a periodic timer waits for the read to re-arm: it
+		 * runs again one period from now. */
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value = its.it_interval;
 		fd = timerfd_create(f->params[0], TFD_CLOEXEC);
 		if (fd >= 0 && (its.it_value.tv_sec || its.it_value.tv_nsec) &&
 		    timerfd_settime(fd, 0, &its, NULL) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd >= 0 && ticks && ioctl(fd, TFD_IOC_SET_TICKS, &ticks) < 0) {
 			close(fd);
 			fd = -1;
 		}

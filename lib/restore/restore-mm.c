@@ -7,7 +7,8 @@
  * later mremap()s into place (cryo's own mappings are gone by then). Saved pages are read
  * straight from pages-PID.img into the mapping after MADV_POPULATE_WRITE faults the range in
  * bulk: on these VMs a page fault costs ~15 µs, so page-by-page first touch would dominate.
- * Mappings are writable here; the restorer sets their final protection.
+ * Mappings with pages to take are writable here and the restorer sets their final protection;
+ * the others get it at once (see map_vma()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -207,7 +209,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	region_len = off + sizeof(struct rst_args) + t->nvmas * sizeof(struct rst_vma) +
 		     unmap_cap * sizeof(struct rst_range) + t->nthreads * sizeof(struct rst_thread) +
 		     (t->ngroups + 1) * sizeof(uint32_t) + (t->nvmas + 1) * sizeof(struct rst_range) +
-		     nsig * IMG_SIGINFO_SIZE + 16 + t->ntimers * sizeof(struct rst_posix_timer);
+		     nsig * IMG_SIGINFO_SIZE + 16 + t->ntimers * sizeof(struct rst_posix_timer) +
+		     t->nvmas * sizeof(struct rst_sysv);
 	region_len = page_up(region_len) + RST_MAIN_STACK + t->nthreads * RST_THREAD_STACK;
 	region = find_hole(&busy, region_len);
 	if (!region ||
@@ -241,6 +244,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	off += (t->nvmas + 1) * sizeof(struct rst_range);
 	args->timers = (uint64_t)(plan->region + off);
 	off += t->ntimers * sizeof(struct rst_posix_timer);
+	args->sysv = (uint64_t)(plan->region + off);
+	off += t->nvmas * sizeof(struct rst_sysv);
 	plan->nkeep = 0;
 	plan->args = args;
 	plan->stack_top = region + page_up(off) + RST_MAIN_STACK;
@@ -259,6 +264,14 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		if (v->kind == VMA_VDSO) {
 			if (!args->vdso_start || v->start < args->vdso_start)
 				args->vdso_start = v->start;
+			continue;
+		}
+		if (v->kind == VMA_SYSV) {
+			struct rst_sysv *s = (struct rst_sysv *)args->sysv + args->nsysv++;
+
+			*s = (struct rst_sysv){.addr = v->start, .shmid = v->shmem_id,
+					       .shmflg = (v->prot & PROT_WRITE ? 0 : SHM_RDONLY) |
+							 (v->prot & PROT_EXEC ? SHM_EXEC : 0)};
 			continue;
 		}
 		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM)

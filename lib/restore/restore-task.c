@@ -279,6 +279,7 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 	a->cap_prm = t->cap_prm;
 	a->cap_eff = t->cap_eff;
 	a->cap_bnd = t->cap_bnd;
+	a->cap_amb = t->cap_amb;
 	a->err_fd = err_fd;
 	a->pid = t->pid;
 }

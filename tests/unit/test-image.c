@@ -408,7 +408,7 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/threads/1/pending", "\"0000\"", "whole number of siginfo"},
     /* vmas */
     {"tasks/0/vmas/0/prot", "8", "out of range"},
-    {"tasks/0/vmas/0/kind", "5", "out of range"},
+    {"tasks/0/vmas/0/kind", "6", "out of range"},
     {"tasks/0/vmas/0/kind", "-1", "out of range"},
     {"tasks/0/vmas/0/advice", "256", "out of range"},
     {"tasks/0/vmas/0/start", "\"0x400001\"", "page-aligned"},
@@ -451,7 +451,7 @@ static const struct bad_value bad_values[] = {
     {"files/6/params/0", "\"0xc\"", "not a valid timer"},
     {"files/6/params/3", "\"0x3b9aca00\"", "not a valid timer"},
     {"files/6/params/5", "\"0x3b9aca00\"", "not a valid timer"},
-    {"files/5/params", "[\"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\"]",
+    {"files/5/params", "[\"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\"]",
      "too many"},
     {"files/5/params/0", "\"5\"", "non-hex"},
     {"files/5/epoll", "[[1, 1, \"0x0\"]]", "not an epoll instance"},

@@ -144,6 +144,13 @@ static void set_creds(struct rst_args *args)
 	if (r < 0)
 		fail(args, "capset", r);
 	sys2(__NR_prctl, PR_SET_KEEPCAPS, 0);
+	/* Ambient capabilities last: each must be permitted and inheritable already. */
+	for (int cap = 0; cap < 64; cap++)
+		if (args->cap_amb & (1ULL << cap)) {
+			r = sys5(__NR_prctl, 47 /* PR_CAP_AMBIENT */, 2 /* RAISE */, cap, 0, 0);
+			if (r < 0)
+				fail(args, "raise an ambient capability", r);
+		}
 }
 
 /*
@@ -300,6 +307,14 @@ void restorer_main(struct rst_args *args)
 			 MREMAP_MAYMOVE | MREMAP_FIXED, v->start);
 		if (r != (long)v->start)
 			fail(args, "mremap to the saved address", r < 0 ? r : -14);
+	}
+	for (uint64_t i = 0; i < args->nsysv; i++) {
+		struct rst_sysv *s = (struct rst_sysv *)args->sysv + i;
+
+		r = sys3(__NR_shmat, s->shmid, s->addr, s->shmflg);
+		if (r != (long)s->addr)
+			fail(args, "shmat of a System V segment (is it still there?)",
+			     r < 0 ? r : -14);
 	}
 	if (args->vdso_start) {
 		r = sys2(__NR_arch_prctl, ARCH_MAP_VDSO_64, args->vdso_start);

@@ -64,6 +64,13 @@ struct rst_posix_timer {
 	int64_t interval_sec, interval_nsec, value_sec, value_nsec; /* struct itimerspec */
 };
 
+/* A System V segment to attach again (shmat) once cryo's mappings are gone. */
+struct rst_sysv {
+	uint64_t addr;
+	int32_t shmid;
+	int32_t shmflg; /* SHM_RDONLY, SHM_EXEC */
+};
+
 struct rst_itimer {
 	int64_t interval_sec, interval_usec, value_sec, value_usec;
 };
@@ -83,7 +90,9 @@ struct rst_args {
 	uint32_t uid[4], gid[4];
 	uint64_t groups; /* uint32_t[] */
 	uint64_t ngroups;
-	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	uint64_t sysv; /* struct rst_sysv[] */
+	uint64_t nsysv;
 	uint64_t timers; /* struct rst_posix_timer[] */
 	uint64_t ntimers;
 	uint64_t shared_pending; /* siginfo records for the whole process */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A process holding a descriptor cryo refuses (argv[1]: "eventfd", "socket", "signalfd",
- * "epoll", "netlink", "inotify", "io_uring", "memfd-map"), printed as "fd N". A dump must fail and leave it untouched: on SIGUSR1 it
+ * A process holding a descriptor (argv[1]: "eventfd", "socket", "signalfd", "epoll",
+ * "netlink", "inotify", "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds
+ * cryo refuses (netlink, inotify, io_uring). A dump must fail and leave it untouched: on SIGUSR1 it
  * checks that the descriptor still works, that its memory and counter are intact, and that
  * it has kept counting (the test sends SIGUSR1 without any restore).
  */
