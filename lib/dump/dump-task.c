@@ -79,9 +79,9 @@ static int dump_creds(struct cryo_ctx *ctx, struct img_task *t, const char *stat
 	parse_hex_field(status, "CapAmb", &t->cap_amb);
 	if (proc_status_field(status, "Seccomp", buf, sizeof(buf)) == 0)
 		seccomp = strtoull(buf, NULL, 10);
-	if (seccomp)
+	if (seccomp == 1)
 		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d runs under a seccomp filter, which cryo cannot restore yet",
+				"pid %d runs in strict seccomp mode, which cryo cannot restore",
 				t->pid);
 	if (proc_status_field(status, "Umask", buf, sizeof(buf)) == 0)
 		t->umask = strtoul(buf, NULL, 8);
@@ -250,6 +250,58 @@ static int dump_thread_sched(struct cryo_ctx *ctx, struct img_thread *th)
 		return cryo_err(ctx, -errno, "read scheduling of thread %d", th->tid);
 	th->policy = policy & ~SCHED_RESET_ON_FORK;
 	th->rt_priority = sp.sched_priority;
+	return 0;
+}
+
+/*
+ * no_new_privs and seccomp filters are per thread. PTRACE_SECCOMP_GET_FILTER gives filter i,
+ * 0 being the most recent; the image keeps them oldest first, the order to install them in.
+ */
+static int dump_thread_seccomp(struct cryo_ctx *ctx, pid_t pid, struct img_thread *th)
+{
+	_cleanup_free_ char *status = NULL;
+	char buf[32];
+	long n;
+
+	if (read_file_fmt(&status, "/proc/%d/task/%d/status", pid, th->tid) < 0)
+		return cryo_err(ctx, -errno, "read status of thread %d", th->tid);
+	if (proc_status_field(status, "NoNewPrivs", buf, sizeof(buf)) == 0)
+		th->no_new_privs = atoi(buf);
+	if (proc_status_field(status, "Seccomp", buf, sizeof(buf)) < 0 || atoi(buf) != 2)
+		return 0;
+	for (unsigned long i = 0;; i++) {
+		struct {
+			uint64_t filter_off, flags;
+		} meta = {.filter_off = i};
+		struct img_seccomp *ns, *sc;
+
+		n = ptrace(PTRACE_SECCOMP_GET_FILTER, th->tid, i, NULL);
+		if (n < 0 && errno == ENOENT)
+			break;
+		if (n <= 0)
+			return cryo_err(ctx, n < 0 ? -errno : -EINVAL,
+					"read seccomp filter %lu of thread %d", i, th->tid);
+		if (th->nseccomp == IMG_MAX_SECCOMP)
+			return cryo_err(ctx, -E2BIG, "thread %d has too many seccomp filters",
+					th->tid);
+		ns = realloc(th->seccomp, (th->nseccomp + 1) * sizeof(*ns));
+		if (!ns)
+			return -ENOMEM;
+		th->seccomp = ns;
+		memmove(ns + 1, ns, th->nseccomp * sizeof(*ns)); /* oldest first */
+		sc = &ns[0];
+		th->nseccomp++;
+		sc->prog_len = n * 8;
+		sc->prog = malloc(sc->prog_len);
+		if (!sc->prog)
+			return -ENOMEM;
+		if (ptrace(PTRACE_SECCOMP_GET_FILTER, th->tid, i, sc->prog) != n)
+			return cryo_err(ctx, -errno, "read seccomp filter %lu of thread %d", i,
+					th->tid);
+		if (ptrace(PTRACE_SECCOMP_GET_METADATA, th->tid, sizeof(meta), &meta) < 0)
+			return cryo_err(ctx, -errno, "read seccomp flags of thread %d", th->tid);
+		sc->flags = meta.flags;
+	}
 	return 0;
 }
 
@@ -445,6 +497,8 @@ int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct i
 			r = dump_thread_comm(ctx, t->pid, &t->threads[i]);
 		if (r >= 0)
 			r = dump_thread_sched(ctx, &t->threads[i]);
+		if (r >= 0)
+			r = dump_thread_seccomp(ctx, t->pid, &t->threads[i]);
 		/* A signal caught on its way in while freezing is pending for the image. */
 		if (r >= 0 && st->threads[i].stop_sig)
 			r = add_pending(&t->threads[i], st->threads[i].stop_info);

@@ -40,6 +40,9 @@ void img_free(struct img *img)
 		for (uint32_t j = 0; j < t->nthreads; j++) {
 			free(t->threads[j].xstate);
 			free(t->threads[j].pending);
+			for (uint32_t k = 0; k < t->threads[j].nseccomp; k++)
+				free(t->threads[j].seccomp[k].prog);
+			free(t->threads[j].seccomp);
 		}
 		free(t->shared_pending);
 		free(t->timers);
@@ -177,6 +180,17 @@ static json_t *encode_thread(const struct img_thread *th)
 				       hex_string((const uint8_t *)th->affinity,
 						  sizeof(th->affinity))));
 	r |= set(o, "pending", hex_string(th->pending, th->npending * IMG_SIGINFO_SIZE));
+	r |= set(o, "no_new_privs", json_boolean(th->no_new_privs));
+	{
+		json_t *filters = json_array();
+
+		for (uint32_t i = 0; filters && i < th->nseccomp; i++)
+			r |= add(filters, json_pack("{s:o,s:o}", "flags",
+						    u64_hex(th->seccomp[i].flags), "prog",
+						    hex_string(th->seccomp[i].prog,
+							       th->seccomp[i].prog_len)));
+		r |= set(o, "seccomp", filters);
+	}
 	if (r) {
 		json_decref(o);
 		return NULL;
@@ -613,6 +627,30 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 	TRY(get_int(d, sub, "flags", INT_MIN, INT_MAX, &v));
 	th->ss_flags = v;
 	TRY(get_sigqueue(d, o, "pending", &th->pending, &th->npending));
+	if (!json_is_boolean(json_object_get(o, "no_new_privs")))
+		return bad(d, "no_new_privs", "is not a boolean");
+	th->no_new_privs = json_is_true(json_object_get(o, "no_new_privs"));
+	{
+		json_t *filters = get_arr(d, o, "seccomp", IMG_MAX_SECCOMP), *f;
+		size_t k;
+
+		if (!filters)
+			return -EINVAL;
+		th->seccomp = calloc(json_array_size(filters) + 1, sizeof(*th->seccomp));
+		if (!th->seccomp)
+			return -ENOMEM;
+		json_array_foreach(filters, k, f) {
+			struct img_seccomp *sc = &th->seccomp[k];
+
+			if (!json_is_object(f))
+				return bad(d, "seccomp", "holds a non-object");
+			th->nseccomp = k + 1;
+			TRY(get_u64(d, f, "flags", &sc->flags));
+			TRY(get_hexbytes(d, f, "prog", 4096 * 8, &sc->prog, &sc->prog_len));
+			if (!sc->prog_len || sc->prog_len % 8)
+				return bad(d, "seccomp", "holds a program that is not whole instructions");
+		}
+	}
 	{
 		json_int_t nice, policy, prio;
 		const char *mask;

@@ -34,6 +34,15 @@
 #define IMG_SIGINFO_SIZE 128
 #define IMG_MAX_PENDING  1024
 
+/* One seccomp filter of a thread: its BPF program (struct sock_filter[]) and install flags. */
+struct img_seccomp {
+	uint64_t flags;
+	uint8_t *prog;
+	uint32_t prog_len; /* bytes, 8 per instruction */
+};
+
+#define IMG_MAX_SECCOMP 512
+
 struct img_thread {
 	pid_t tid;
 	struct user_regs_struct regs;
@@ -50,6 +59,9 @@ struct img_thread {
 	int32_t nice;
 	int32_t policy, rt_priority; /* sched_setscheduler() */
 	uint64_t affinity[16];      /* CPU mask, 1024 CPUs */
+	bool no_new_privs;
+	struct img_seccomp *seccomp; /* filters, oldest first (installed in this order) */
+	uint32_t nseccomp;
 	uint8_t *pending; /* siginfo_t[] queued for this thread, IMG_SIGINFO_SIZE each */
 	uint32_t npending;
 };

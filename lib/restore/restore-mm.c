@@ -169,6 +169,17 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	return 0;
 }
 
+/* Room for every thread's seccomp filters: descriptors and programs. */
+static size_t seccomp_bytes(const struct img_task *t)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < t->nthreads; i++)
+		for (uint32_t j = 0; j < t->threads[i].nseccomp; j++)
+			n += sizeof(struct rst_seccomp) + t->threads[i].seccomp[j].prog_len;
+	return n;
+}
+
 static size_t page_up(size_t n)
 {
 	return (n + PAGE_SZ - 1) & ~(PAGE_SZ - 1);
@@ -210,7 +221,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		     unmap_cap * sizeof(struct rst_range) + t->nthreads * sizeof(struct rst_thread) +
 		     (t->ngroups + 1) * sizeof(uint32_t) + (t->nvmas + 1) * sizeof(struct rst_range) +
 		     nsig * IMG_SIGINFO_SIZE + 16 + t->ntimers * sizeof(struct rst_posix_timer) +
-		     t->nvmas * sizeof(struct rst_sysv);
+		     t->nvmas * sizeof(struct rst_sysv) + seccomp_bytes(t);
 	region_len = page_up(region_len) + RST_MAIN_STACK + t->nthreads * RST_THREAD_STACK;
 	region = find_hole(&busy, region_len);
 	if (!region ||
@@ -246,6 +257,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	off += t->ntimers * sizeof(struct rst_posix_timer);
 	args->sysv = (uint64_t)(plan->region + off);
 	off += t->nvmas * sizeof(struct rst_sysv);
+	plan->seccomp = plan->region + off;
+	off += seccomp_bytes(t);
 	plan->nkeep = 0;
 	plan->args = args;
 	plan->stack_top = region + page_up(off) + RST_MAIN_STACK;

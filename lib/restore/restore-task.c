@@ -223,7 +223,7 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 	struct rst_args *a = plan->args;
 	struct rst_thread *th = (struct rst_thread *)a->threads;
 	const struct img_mm *mm = &t->mm;
-	uint8_t *sig = plan->sigdata;
+	uint8_t *sig = plan->sigdata, *sc = plan->seccomp;
 
 	a->mm = (struct rst_mm_map){
 		.start_code = mm->start_code, .end_code = mm->end_code,
@@ -253,6 +253,18 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 		th[i].ss_flags = s->ss_flags;
 		th[i].args = (uint64_t)a;
 		memcpy(th[i].comm, s->comm, sizeof(th[i].comm));
+		th[i].no_new_privs = s->no_new_privs;
+		th[i].seccomp = (uint64_t)sc;
+		th[i].nseccomp = s->nseccomp;
+		sc += s->nseccomp * sizeof(struct rst_seccomp);
+		for (uint32_t j = 0; j < s->nseccomp; j++) {
+			struct rst_seccomp *d = (struct rst_seccomp *)th[i].seccomp + j;
+
+			memcpy(sc, s->seccomp[j].prog, s->seccomp[j].prog_len);
+			*d = (struct rst_seccomp){s->seccomp[j].flags, (uint64_t)sc,
+						  s->seccomp[j].prog_len / 8};
+			sc += s->seccomp[j].prog_len;
+		}
 		th[i].pending = (uint64_t)sig;
 		th[i].npending = s->npending;
 		memcpy(sig, s->pending, s->npending * IMG_SIGINFO_SIZE);

@@ -68,6 +68,7 @@ struct mm_plan {
 	struct rst_range *keep;
 	size_t nkeep;
 	uint8_t *sigdata; /* room for every pending siginfo of the task */
+	uint8_t *seccomp; /* room for every thread's seccomp filters */
 };
 
 /* In a restored task: maps and fills every private mapping, and lays out the blob region. */

@@ -173,6 +173,31 @@ static void queue_signals(struct rst_args *args, uint64_t ptr, uint64_t n, int32
 	}
 }
 
+/*
+ * no_new_privs and seccomp filters, oldest first, before the credentials: installing a filter
+ * without no_new_privs needs CAP_SYS_ADMIN, which a task of another uid no longer has once
+ * its credentials are set. What runs after must get through the filters: the credential
+ * calls, and the tracer's close() and munmap() of the restorer (any usual filter allows them).
+ */
+static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
+{
+	struct rst_seccomp *sc = (struct rst_seccomp *)th->seccomp;
+
+	if (th->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
+		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
+	for (uint64_t i = 0; i < th->nseccomp; i++) {
+		struct {
+			uint16_t len;
+			uint16_t pad[3];
+			uint64_t filter;
+		} prog = {(uint16_t)sc[i].len, {0}, sc[i].prog};
+		long r = sys3(__NR_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, sc[i].flags, &prog);
+
+		if (r < 0)
+			fail(args, "install a seccomp filter", r);
+	}
+}
+
 /* Per-thread registrations only the thread itself can make; then park for the tracer. */
 __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 {
@@ -204,6 +229,7 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 	}
 	sys2(__NR_prctl, 15 /* PR_SET_NAME */, th->comm);
 	queue_signals(args, th->pending, th->npending, th->tid);
+	restore_seccomp(args, th);
 	set_creds(args);
 	__atomic_fetch_add(&args->nr_parked, 1, __ATOMIC_SEQ_CST);
 	for (;;)

@@ -32,6 +32,12 @@ struct rst_vma {
 	uint32_t advice;     /* VMA_ADV_* */
 };
 
+struct rst_seccomp {
+	uint64_t flags;
+	uint64_t prog; /* struct sock_filter[] */
+	uint64_t len;  /* instructions */
+};
+
 struct rst_thread {
 	int32_t tid;
 	int32_t pad;
@@ -43,6 +49,9 @@ struct rst_thread {
 	int64_t ss_flags;
 	uint64_t stack_top; /* the blob stack this thread starts on */
 	uint64_t args;      /* back to struct rst_args */
+	uint64_t seccomp;   /* struct rst_seccomp[], oldest first */
+	uint64_t nseccomp;
+	int64_t no_new_privs;
 	uint64_t pending;   /* siginfo records (128 bytes each) to queue to itself */
 	uint64_t npending;
 	char comm[16];

@@ -57,6 +57,7 @@ static inline long sys6(long nr, long a1, long a2, long a3, long a4, long a5, lo
 #define __NR_clone3          435
 #define __NR_timer_create    222
 #define __NR_shmat           30
+#define __NR_seccomp         317
 #define __NR_timer_settime   223
 
 #endif
