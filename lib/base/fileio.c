@@ -118,6 +118,41 @@ int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len)
 	return r;
 }
 
+#define SPARSE_CHUNK (4UL << 20)
+
+int copy_sparse(int in, int out, uint64_t size)
+{
+	_cleanup_free_ char *buf = malloc(SPARSE_CHUNK);
+	off_t data = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	if (ftruncate(out, size) < 0)
+		return -errno;
+	while ((uint64_t)data < size) {
+		off_t hole;
+
+		data = lseek(in, data, SEEK_DATA);
+		if (data < 0)
+			return errno == ENXIO ? 0 : -errno; /* ENXIO: only a hole is left */
+		hole = lseek(in, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > size)
+			hole = size;
+		while (data < hole) {
+			size_t len = (size_t)(hole - data) < SPARSE_CHUNK ? (size_t)(hole - data)
+									 : SPARSE_CHUNK;
+			ssize_t n = pread(in, buf, len, data);
+
+			if (n <= 0)
+				return n < 0 ? -errno : -EIO;
+			if (pwrite(out, buf, n, data) != n)
+				return -errno;
+			data += n;
+		}
+	}
+	return 0;
+}
+
 int readlink_malloc(const char *path, char **ret)
 {
 	char buf[PATH_MAX + 1];

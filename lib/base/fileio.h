@@ -4,6 +4,7 @@
 #define CRYO_BASE_FILEIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Reads all of `path` (relative to `dirfd`, or AT_FDCWD) into a NUL-terminated buffer the
@@ -22,6 +23,10 @@ int pread_all(int fd, void *buf, size_t len, off_t off);
 /* Writes `len` bytes to `dirfd/name` through a temporary file, fsync and rename, so a reader
  * sees the old content or the whole new one. */
 int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len);
+
+/* Copies the first `size` bytes of `in` to the same offsets of `out`, sized to `size`; holes
+ * (SEEK_HOLE) stay holes, so a large sparse object costs only what it holds. */
+int copy_sparse(int in, int out, uint64_t size);
 
 /* readlink() into a malloc'd string. */
 int readlink_malloc(const char *path, char **ret);

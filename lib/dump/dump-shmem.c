@@ -21,46 +21,6 @@
 
 #define LOG_PREFIX "dump-shmem: "
 
-#define COPY_CHUNK (4UL << 20)
-
-static int copy_sparse(struct cryo_ctx *ctx, int in, int out, uint64_t size, const char *what)
-{
-	_cleanup_free_ char *buf = malloc(COPY_CHUNK);
-	off_t data = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	if (ftruncate(out, size) < 0)
-		return cryo_err(ctx, -errno, "size the copy of %s", what);
-	while ((uint64_t)data < size) {
-		off_t hole;
-
-		data = lseek(in, data, SEEK_DATA);
-		if (data < 0) {
-			if (errno == ENXIO)
-				break; /* only a hole is left */
-			return cryo_err(ctx, -errno, "find data in %s", what);
-		}
-		hole = lseek(in, data, SEEK_HOLE);
-		if (hole < 0 || (uint64_t)hole > size)
-			hole = size;
-		while (data < hole) {
-			size_t len = (size_t)(hole - data) < COPY_CHUNK ? (size_t)(hole - data) : COPY_CHUNK;
-			ssize_t n = pread(in, buf, len, data);
-
-			if (n <= 0)
-				return cryo_err(ctx, n < 0 ? -errno : -EIO, "read %s at %lld", what,
-						(long long)data);
-			if (pwrite(out, buf, n, data) != n)
-				return cryo_err(ctx, -errno, "write the copy of %s", what);
-			data += n;
-		}
-	}
-	if (fsync(out) < 0)
-		return cryo_err(ctx, -errno, "sync the copy of %s", what);
-	return 0;
-}
-
 int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char *open_path,
 		    uint32_t kind, const char *name, uint32_t *ret_id)
 {
@@ -94,9 +54,11 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 	out = openat(dirfd, file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out < 0)
 		return cryo_err(ctx, -errno, "create %s", file);
-	r = copy_sparse(ctx, in, out, m->size, name);
+	r = copy_sparse(in, out, m->size);
+	if (r >= 0 && fsync(out) < 0)
+		r = -errno;
 	if (r < 0)
-		return r;
+		return cryo_err(ctx, r, "copy %s to %s", name, file);
 	log_debug(ctx, "memory object %u (%s): %llu bytes", m->id, name,
 		  (unsigned long long)m->size);
 	*ret_id = m->id;

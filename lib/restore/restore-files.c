@@ -142,10 +142,8 @@ static int shmem_index(const struct img *img, uint32_t id)
 static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_shmem *m)
 {
 	_cleanup_close_ int in = -1;
-	_cleanup_free_ char *buf = NULL;
 	char file[64], dir[PATH_MAX];
-	off_t data = 0;
-	int fd = -1;
+	int fd = -1, r;
 
 	if (m->kind == SHM_DELETED) {
 		char *slash;
@@ -160,37 +158,15 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		fd = memfd_create(m->kind == SHM_ANON ? "cryo-shared-anon" : m->name, MFD_CLOEXEC);
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "recreate memory object %u (%s)", m->id, m->name);
-	if (ftruncate(fd, m->size) < 0)
-		goto fail;
 	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
 	in = openat(sh->dirfd, file, O_RDONLY | O_CLOEXEC);
-	buf = malloc(1 << 22);
-	if (in < 0 || !buf)
-		goto fail;
-	while ((uint64_t)data < m->size) {
-		off_t hole;
-
-		data = lseek(in, data, SEEK_DATA);
-		if (data < 0)
-			break; /* ENXIO: only a hole is left */
-		hole = lseek(in, data, SEEK_HOLE);
-		if (hole < 0 || (uint64_t)hole > m->size)
-			hole = m->size;
-		while (data < hole) {
-			size_t len = (size_t)(hole - data) < (1 << 22) ? (size_t)(hole - data) : 1 << 22;
-			ssize_t n = pread(in, buf, len, data);
-
-			if (n <= 0 || pwrite(fd, buf, n, data) != n)
-				goto fail;
-			data += n;
-		}
+	r = in < 0 ? -errno : copy_sparse(in, fd, m->size);
+	if (r < 0) {
+		close(fd);
+		return cryo_err(ctx, r, "refill memory object %u (%s) from %s", m->id, m->name,
+				file);
 	}
 	return fd;
-fail:
-	cryo_err(ctx, -errno ? -errno : -EIO, "refill memory object %u (%s) from %s", m->id,
-		 m->name, file);
-	close(fd);
-	return -EIO;
 }
 
 static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
