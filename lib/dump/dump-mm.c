@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -38,6 +39,14 @@ static bool has_flag(const char *vmflags, const char *flag)
 		if ((p == vmflags || p[-1] == ' ') && (p[2] == ' ' || p[2] == '\0'))
 			return true;
 	return false;
+}
+
+/* Mappings of device files (other than /dev/zero) map device memory. /dev/shm is tmpfs. */
+static bool is_device(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
 }
 
 /* Shared anonymous memory, memfds and deleted files: saved as memory objects. */
@@ -151,7 +160,7 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 	}
 	if (strlen(path) > 10 && !strcmp(path + strlen(path) - 10, " (deleted)"))
 		return classify_shmem(ctx, img, dirfd, pid, m, v);
-	if (!strncmp(path, "/dev/", 5) && strcmp(path, "/dev/zero"))
+	if (strcmp(path, "/dev/zero") && is_device(path))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx of %s is not supported yet", pid,
 				(unsigned long long)m->start, (unsigned long long)m->end, path);
