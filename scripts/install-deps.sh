@@ -8,6 +8,7 @@ pkgs=(
 	libjansson-dev libcmocka-dev libclang-rt-14-dev
 	liblz4-dev libzstd-dev zlib1g-dev libxxhash-dev
 	python3 python3-pytest
+	nginx-light postgresql-15 curl
 )
 
 missing=()

@@ -217,6 +217,20 @@ int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret)
 		if (tree.tasks[i].state == 'Z')
 			continue;
 		r = seize_task_threads(ctx, &tree.tasks[i]);
+		/* A child on its way out (a server's worker finishing) died as we froze it: it is
+		 * a zombie now, or already reaped and no part of the tree any more. */
+		if (r == -ESRCH && i > 0) {
+			read_state(&tree.tasks[i]);
+			if (tree.tasks[i].state == 'Z' && !tree.tasks[i].nthreads)
+				continue;
+			if (kill(tree.tasks[i].pid, 0) < 0 && !tree.tasks[i].nthreads) {
+				memmove(&tree.tasks[i], &tree.tasks[i + 1],
+					(tree.ntasks - i - 1) * sizeof(tree.tasks[0]));
+				tree.ntasks--;
+				i--;
+				continue;
+			}
+		}
 		if (r < 0)
 			goto fail;
 		r = read_children(ctx, &tree.tasks[i], &kids, &nkids);
