@@ -14,6 +14,8 @@
 #include "worker.h"
 #include "xfer.h"
 
+#include <xxhash.h>
+
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
@@ -32,13 +34,9 @@ struct xfer_job {
 	size_t nsegs;
 	uint64_t total;
 	int nthreads;
+	uint64_t *sums;       /* one hash per XFER_CHUNK: written on dump, checked on restore */
 	volatile int err;     /* first error, negative errno */
 	volatile uint64_t err_off;
-};
-
-struct xfer_thread {
-	struct xfer_job *job;
-	uint64_t from, to; /* its share, as file offsets */
 };
 
 static void fail(struct xfer_job *job, int err, uint64_t off)
@@ -49,10 +47,49 @@ static void fail(struct xfer_job *job, int err, uint64_t off)
 	}
 }
 
-/* Moves one batch: iov (addresses), n entries, len bytes at file offset off. */
-static int move_batch(struct xfer_job *job, struct iovec *iov, int n, uint64_t len, uint64_t off,
-		      void *buf)
+struct xfer_thread {
+	struct xfer_job *job;
+	uint64_t from, to; /* its share, as file offsets, starting on a chunk */
+	XXH3_state_t *hash; /* of the chunk being moved */
+	uint64_t hashed;    /* file offset the hash has reached */
+};
+
+/* Feeds the bytes moved at file offset off into the chunk hash, closing chunks as they end. */
+static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
 {
+	struct xfer_job *job = th->job;
+
+	while (len && !job->err) {
+		uint64_t end = (th->hashed / XFER_CHUNK + 1) * XFER_CHUNK, take;
+
+		if (end > job->total)
+			end = job->total;
+		take = end - th->hashed < len ? end - th->hashed : len;
+		XXH3_64bits_update(th->hash, p, take);
+		p = (const char *)p + take;
+		len -= take;
+		th->hashed += take;
+		if (th->hashed == end) {
+			uint64_t i = (end - 1) / XFER_CHUNK, h = XXH3_64bits_digest(th->hash);
+
+			if (job->dump)
+				job->sums[i] = h;
+			else if (job->sums[i] != h)
+				fail(job, -EBADMSG, i * XFER_CHUNK);
+			XXH3_64bits_reset(th->hash);
+		}
+	}
+}
+
+
+/* Moves one batch: iov (addresses), n entries, len bytes at file offset off. */
+static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t len,
+		      uint64_t off, void *buf)
+{
+	struct xfer_job *job = th->job;
+	struct iovec *first = iov;
+	int nfirst = n;
+
 	if (job->dump) {
 		struct iovec local = {buf, len};
 		ssize_t got = process_vm_readv(job->pid, &local, 1, iov, n, 0);
@@ -83,8 +120,12 @@ static int move_batch(struct xfer_job *job, struct iovec *iov, int n, uint64_t l
 		/* Start writeback now, so that the final fsync finds little left to do, while the
 		 * pages stay in the page cache for a restore on this machine. */
 		sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
+		hash_feed(th, buf, len);
 		return 0;
 	}
+	struct iovec saved[IOV_BATCH];
+
+	memcpy(saved, first, nfirst * sizeof(*first));
 	for (int i = 0; i < n; i++)
 		if (iov[i].iov_len >= POPULATE_PAGES * 4096)
 			madvise(iov[i].iov_base, iov[i].iov_len, MADV_POPULATE_WRITE);
@@ -106,6 +147,9 @@ static int move_batch(struct xfer_job *job, struct iovec *iov, int n, uint64_t l
 			iov->iov_len -= got;
 		}
 	}
+	/* preadv advanced the entries it filled: hash the batch from its saved start. */
+	for (int i = 0; i < nfirst; i++)
+		hash_feed(th, saved[i].iov_base, saved[i].iov_len);
 	return 0;
 }
 
@@ -118,8 +162,12 @@ static void *xfer_thread(void *arg)
 	uint64_t seg_off = 0, batch_off = th->from, batch_len = 0;
 	int n = 0, r;
 
-	if (job->dump && posix_memalign(&buf, 4096, XFER_BATCH)) {
+	th->hashed = th->from;
+	th->hash = XXH3_createState();
+	if (!th->hash || XXH3_64bits_reset(th->hash) == XXH_ERROR ||
+	    (job->dump && posix_memalign(&buf, 4096, XFER_BATCH))) {
 		fail(job, -ENOMEM, th->from);
+		XXH3_freeState(th->hash);
 		return NULL;
 	}
 	for (size_t i = 0; i < job->nsegs && !job->err; seg_off += job->segs[i++].len) {
@@ -143,7 +191,7 @@ static void *xfer_thread(void *arg)
 			s += len;
 			if (n == IOV_BATCH || batch_len == XFER_BATCH) {
 				r = worker_abandoned ? -EINTR
-						     : move_batch(job, iov, n, batch_len, batch_off, buf);
+						     : move_batch(th, iov, n, batch_len, batch_off, buf);
 				if (r < 0)
 					fail(job, r, batch_off);
 				batch_off += batch_len;
@@ -153,11 +201,12 @@ static void *xfer_thread(void *arg)
 		}
 	}
 	if (n && !job->err) {
-		r = move_batch(job, iov, n, batch_len, batch_off, buf);
+		r = move_batch(th, iov, n, batch_len, batch_off, buf);
 		if (r < 0)
 			fail(job, r, batch_off);
 	}
 	free(buf);
+	XXH3_freeState(th->hash);
 	return NULL;
 }
 
@@ -180,8 +229,8 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 		n = 1;
 	for (int i = 0; i < n; i++) {
 		th[i].job = job;
-		th[i].from = job->total / n * i & ~4095ULL;
-		th[i].to = i == n - 1 ? job->total : job->total / n * (i + 1) & ~4095ULL;
+		th[i].from = job->total / n * i / XFER_CHUNK * XFER_CHUNK;
+		th[i].to = i == n - 1 ? job->total : job->total / n * (i + 1) / XFER_CHUNK * XFER_CHUNK;
 	}
 	/* Share 0 runs here, the others on their own threads (or here too if none starts). */
 	for (int i = 1; i < n; i++)
@@ -193,15 +242,22 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 		else
 			xfer_thread(&th[i]);
 	}
+	if (job->err == -EBADMSG)
+		return cryo_err(ctx, -EBADMSG,
+				"page data at offset %llu does not match its checksum: the image "
+				"is damaged",
+				(unsigned long long)job->err_off);
 	if (job->err)
 		return cryo_err(ctx, job->err, "%s pages at file offset %llu",
 				job->dump ? "save" : "load", (unsigned long long)job->err_off);
 	return 0;
 }
 
-int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n)
+int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n,
+	      uint64_t *sums)
 {
-	struct xfer_job job = {.dump = true, .pid = pid, .fd = fd, .segs = segs, .nsegs = n};
+	struct xfer_job job = {.dump = true, .pid = pid, .fd = fd, .segs = segs, .nsegs = n,
+			       .sums = sums};
 	char path[64];
 	int r;
 
@@ -214,9 +270,10 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 	return r;
 }
 
-int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n)
+int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n,
+		 const uint64_t *sums)
 {
-	struct xfer_job job = {.fd = fd, .segs = segs, .nsegs = n};
+	struct xfer_job job = {.fd = fd, .segs = segs, .nsegs = n, .sums = (uint64_t *)sums};
 
 	return xfer_run(ctx, &job);
 }

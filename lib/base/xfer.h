@@ -7,6 +7,10 @@
  * on restore, so fragmented memory costs few system calls. On restore, large segments are
  * first faulted in bulk with MADV_POPULATE_WRITE (page faults one by one cost ~15 µs each on
  * these VMs).
+ *
+ * Integrity: the page stream is cut into XFER_CHUNK-sized chunks from offset 0, and each gets
+ * an XXH3-64 hash: computed on dump, checked on restore right after the chunk lands in memory
+ * (a failed check fails the restore, which then kills the task it was filling).
  */
 #ifndef CRYO_BASE_XFER_H
 #define CRYO_BASE_XFER_H
@@ -16,6 +20,7 @@
 #include <sys/types.h>
 
 #define XFER_BATCH (8UL << 20)
+#define XFER_CHUNK (4UL << 20) /* checksum granularity; divides XFER_BATCH */
 
 struct xfer_seg {
 	uint64_t addr; /* dump: address in the task; restore: address here */
@@ -24,10 +29,18 @@ struct xfer_seg {
 
 struct cryo_ctx;
 
-/* Copies segs of task pid into fd, from file offset 0 on. */
-int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n);
+/* Number of chunk hashes for `bytes` of pages. */
+static inline uint64_t xfer_nsums(uint64_t bytes)
+{
+	return (bytes + XFER_CHUNK - 1) / XFER_CHUNK;
+}
 
-/* Fills segs (in this process) from fd, from file offset 0 on. */
-int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n);
+/* Copies segs of task pid into fd, from file offset 0 on, and fills sums[xfer_nsums()]. */
+int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n,
+	      uint64_t *sums);
+
+/* Fills segs (in this process) from fd, from file offset 0 on, checking sums. */
+int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n,
+		 const uint64_t *sums);
 
 #endif

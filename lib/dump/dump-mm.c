@@ -234,18 +234,23 @@ static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct
 	return 0;
 }
 
-static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int out_fd, const struct run_list *l)
+static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int dirfd, int out_fd,
+		      const struct run_list *l)
 {
 	_cleanup_free_ struct xfer_seg *segs = malloc((l->n + 1) * sizeof(*segs));
+	_cleanup_free_ uint64_t *sums = malloc((xfer_nsums(l->pages * PAGE_SZ) + 1) * 8);
 	int r;
 
-	if (!segs)
+	if (!segs || !sums)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < l->n; i++)
 		segs[i] = (struct xfer_seg){l->runs[i].vaddr, l->runs[i].npages * PAGE_SZ};
-	r = xfer_dump(ctx, pid, out_fd, segs, l->n);
+	r = xfer_dump(ctx, pid, out_fd, segs, l->n, sums);
 	if (r < 0)
 		return cryo_err_wrap(ctx, r, "pid %d", pid);
+	r = pagesum_write(ctx, dirfd, pid, sums, xfer_nsums(l->pages * PAGE_SZ));
+	if (r < 0)
+		return r;
 	return worker_check(ctx);
 }
 
@@ -298,7 +303,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		r = cryo_err(ctx, -errno, "create %s", path);
 		goto out;
 	}
-	r = copy_pages(ctx, t->pid, out_fd, &l);
+	r = copy_pages(ctx, t->pid, dirfd, out_fd, &l);
 	if (r < 0)
 		goto out;
 	if (fsync(out_fd) < 0) {

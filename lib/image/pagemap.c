@@ -10,6 +10,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/xfer.h"
 #include "image.h"
 #include "pagemap.h"
 
@@ -99,6 +100,58 @@ int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struc
 				(unsigned long long)hdr->npages);
 	*ret_nruns = hdr->nruns;
 	*ret_runs = TAKE_PTR(runs);
+	return 0;
+}
+
+struct pagesum_hdr {
+	char magic[8];
+	uint64_t chunk;
+	uint64_t count;
+};
+
+int pagesum_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const uint64_t *sums, uint64_t n)
+{
+	struct pagesum_hdr hdr = {.magic = PAGESUM_MAGIC, .chunk = XFER_CHUNK, .count = n};
+	_cleanup_close_ int fd = -1;
+	char name[64];
+	int r;
+
+	snprintf(name, sizeof(name), "pages-%d.sum", pid);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "create %s", name);
+	r = write_all(fd, &hdr, sizeof(hdr));
+	if (!r)
+		r = write_all(fd, sums, n * sizeof(*sums));
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	return r ? cryo_err(ctx, r, "write %s", name) : 0;
+}
+
+int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		 uint64_t **ret_sums)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct pagesum_hdr hdr;
+	uint64_t want = xfer_nsums(task->pages * PAGE_SZ);
+	char name[64];
+	ssize_t len;
+
+	snprintf(name, sizeof(name), "pages-%d.sum", task->pid);
+	len = read_file_at(dirfd, name, &buf);
+	if (len < 0)
+		return cryo_err(ctx, len, "read %s", name);
+	if ((size_t)len < sizeof(hdr))
+		return cryo_err(ctx, -EINVAL, "%s: truncated", name);
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (memcmp(hdr.magic, PAGESUM_MAGIC, sizeof(hdr.magic)) || hdr.chunk != XFER_CHUNK ||
+	    hdr.count != want || (size_t)len != sizeof(hdr) + want * sizeof(uint64_t))
+		return cryo_err(ctx, -EINVAL, "%s: bad header or not %llu checksums", name,
+				(unsigned long long)want);
+	*ret_sums = malloc(want * sizeof(uint64_t) + 1);
+	if (!*ret_sums)
+		return -ENOMEM;
+	memcpy(*ret_sums, buf + sizeof(hdr), want * sizeof(uint64_t));
 	return 0;
 }
 

@@ -36,6 +36,19 @@ int pagemap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_
 int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 		 struct page_run **ret_runs, uint64_t *ret_nruns);
 
+/*
+ * pages-PID.sum: the XXH3-64 hash of each XFER_CHUNK of pages-PID.img, in order, after a
+ * 24-byte header (magic, chunk size, count).
+ */
+#define PAGESUM_MAGIC "CRYOSUM"
+
+int pagesum_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const uint64_t *sums,
+		  uint64_t n);
+
+/* Reads the hashes of a task's pages and checks they cover exactly its page count. */
+int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		 uint64_t **ret_sums);
+
 /* Validation alone, on a buffer (the fuzz target's entry). */
 int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct img_task *task,
 		  struct page_run **ret_runs, uint64_t *ret_nruns);

@@ -140,6 +140,7 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		      uint64_t nruns)
 {
 	_cleanup_free_ struct xfer_seg *segs = NULL;
+	_cleanup_free_ uint64_t *sums = NULL;
 	_cleanup_close_ int fd = -1;
 	uint32_t vi = 0;
 	char name[64];
@@ -149,6 +150,9 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "open %s", name);
+	r = pagesum_read(ctx, sh->dirfd, t, &sums);
+	if (r < 0)
+		return r;
 	segs = malloc((nruns + 1) * sizeof(*segs));
 	if (!segs)
 		return -ENOMEM;
@@ -163,7 +167,7 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		segs[i] = (struct xfer_seg){rv[vi].cur + (runs[i].vaddr - rv[vi].start),
 					    runs[i].npages * PAGE_SZ};
 	}
-	r = xfer_restore(ctx, fd, segs, nruns);
+	r = xfer_restore(ctx, fd, segs, nruns, sums);
 	if (r < 0)
 		return cryo_err_wrap(ctx, r, "pid %d: %s", t->pid, name);
 	return 0;

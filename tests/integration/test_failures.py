@@ -232,6 +232,16 @@ def _random_json(img):
     (img / "cryo.json").write_bytes(bytes(rnd.randrange(256) for _ in range(4096)))
 
 
+def _flip_bit(path_fn, where):
+    """Changes one bit: only the page checksums can tell."""
+    def damage(img):
+        p = path_fn(img)
+        data = bytearray(p.read_bytes())
+        data[where(len(data))] ^= 0x10
+        p.write_bytes(bytes(data))
+    return damage
+
+
 def _remove(path_fn):
     return lambda img: path_fn(img).unlink()
 
@@ -289,6 +299,11 @@ DAMAGES = {
         lambda d: struct.pack_into("<Q", d, 24, _first_run(d)[0] + 8)),
     "pagemap-run-huge": _pm_rewrite(lambda d: struct.pack_into("<Q", d, 32, 2 ** 40)),
     "pagemap-run-zero": _pm_rewrite(lambda d: struct.pack_into("<Q", d, 32, 0)),
+    "pages-one-bit-flipped": _flip_bit(_pages, lambda n: n // 3),
+    "pages-last-byte-changed": _flip_bit(_pages, lambda n: n - 1),
+    "pagesum-missing": _remove(lambda img: next(img.glob("pages-*.sum"))),
+    "pagesum-truncated": _truncate(lambda img: next(img.glob("pages-*.sum")), lambda n: n - 8),
+    "pagesum-wrong-hash": _flip_bit(lambda img: next(img.glob("pages-*.sum")), lambda n: n - 3),
     "pagemap-random": _pm_rewrite(lambda d: d.__setitem__(
         slice(24, len(d)), bytes(random.Random(9).randrange(256) for _ in range(len(d) - 24)))),
 }
