@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <termios.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -226,6 +229,71 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 	return 0;
 }
 
+/*
+ * A pty master (/dev/ptmx): its index, lock, termios, window size and foreground group, asked
+ * of a copy of the descriptor. A slave (/dev/pts/N) is only its index; it stays a pty only if
+ * its master is in the image too (dump_ptys_link()), else it is reopened by path.
+ */
+static int dump_pty(struct cryo_ctx *ctx, pid_t pid, int fd, bool master, struct img_file *f)
+{
+	_cleanup_close_ int pidfd = -1, copy = -1;
+	struct termios tio;
+	struct winsize ws;
+	int index = 0, locked = 0;
+	pid_t fg = 0;
+
+	f->type = FILE_PTY;
+	f->params[0] = master;
+	if (!master)
+		return 0;
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	copy = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (copy < 0 || ioctl(copy, TIOCGPTN, &index) < 0 || tcgetattr(copy, &tio) < 0 ||
+	    ioctl(copy, TIOCGWINSZ, &ws) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: read the pty master", fd, pid);
+	ioctl(copy, TIOCGPTLCK, &locked);
+	if (ioctl(copy, TIOCGPGRP, &fg) < 0)
+		fg = 0;
+	f->params[1] = index;
+	f->params[2] = locked;
+	f->params[3] = fg > 0 ? fg : 0;
+	f->data = malloc(sizeof(tio) + sizeof(ws));
+	if (!f->data)
+		return -ENOMEM;
+	memcpy(f->data, &tio, sizeof(tio));
+	memcpy(f->data + sizeof(tio), &ws, sizeof(ws));
+	f->data_len = sizeof(tio) + sizeof(ws);
+	return 0;
+}
+
+/* Slaves whose master is not in the image are plain files again; so are controlling terminals. */
+static void dump_ptys_link(struct img *img)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		struct img_file *f = &img->files[i];
+		bool found = false;
+
+		if (f->type != FILE_PTY || f->params[0])
+			continue;
+		for (uint32_t j = 0; j < img->nfiles && !found; j++)
+			found = img->files[j].type == FILE_PTY && img->files[j].params[0] &&
+				img->files[j].params[1] == f->params[1];
+		if (!found) {
+			f->type = FILE_REG;
+			f->params[1] = 0;
+		}
+	}
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		bool found = false;
+
+		for (uint32_t j = 0; j < img->nfiles && img->tasks[i].ctty >= 0 && !found; j++)
+			found = img->files[j].type == FILE_PTY && img->files[j].params[0] &&
+				img->files[j].params[1] == (uint64_t)img->tasks[i].ctty;
+		if (!found)
+			img->tasks[i].ctty = -1;
+	}
+}
+
 static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state *fs,
 		       struct img_task *t, int fd, struct img_fd *out)
 {
@@ -288,6 +356,15 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 				    &f.shmem_id);
 		if (r < 0)
 			return r;
+	} else if (S_ISCHR(st.st_mode) && (!strcmp(link, "/dev/ptmx") || !strcmp(link, "/dev/pts/ptmx"))) {
+		r = dump_pty(ctx, t->pid, fd, true, &f);
+		if (r < 0)
+			return r;
+	} else if (S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) {
+		r = dump_pty(ctx, t->pid, fd, false, &f);
+		if (r < 0)
+			return r;
+		f.params[1] = (major(st.st_rdev) - 136) * 256 + minor(st.st_rdev);
 	} else if (link[0] == '/' && !strstr(link, " (deleted)")) {
 		f.type = S_ISFIFO(st.st_mode) ? FILE_FIFO : FILE_REG;
 		if (f.type == FILE_FIFO) {
@@ -414,5 +491,6 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 	free(fs.seen);
 	if (r < 0)
 		return r;
+	dump_ptys_link(img);
 	return check_pipes_closed(ctx, img);
 }

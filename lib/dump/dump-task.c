@@ -144,6 +144,14 @@ static int dump_stat(struct cryo_ctx *ctx, struct img_task *t)
 		return cryo_err(ctx, -EINVAL, "pid %d: short stat", t->pid);
 	t->pgid = atoi(f[2]);
 	t->sid = atoi(f[3]);
+	{
+		/* tty_nr: a pty slave (majors 136-143) is kept as its index; dump_files() keeps
+		 * it only if the pty's master is in the image. */
+		unsigned long tty = strtoul(f[4], NULL, 10);
+		unsigned maj = (tty >> 8) & 0xfff, min = (tty & 0xff) | ((tty >> 12) & 0xfff00);
+
+		t->ctty = maj >= 136 && maj <= 143 ? (int)((maj - 136) * 256 + min) : -1;
+	}
 	t->mm.start_code = strtoull(f[23], NULL, 10);
 	t->mm.end_code = strtoull(f[24], NULL, 10);
 	t->mm.start_stack = strtoull(f[25], NULL, 10);

@@ -52,6 +52,7 @@ static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struc
 	t->pid = st->pid;
 	t->ppid = st->ppid;
 	t->zombie = true;
+	t->ctty = -1;
 	t->exit_code = st->exit_code;
 	if (read_file_fmt(&buf, "/proc/%d/stat", t->pid) < 0 ||
 	    proc_stat_fields(buf, t->comm, f, 8) < 4)

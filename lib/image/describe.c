@@ -22,7 +22,7 @@ static const char *kind_name(uint32_t kind)
 static const char *file_type_name(uint32_t type)
 {
 	static const char *const names[] = {"file",    "pipe",     "fifo",     "shmem",
-					    "eventfd", "timerfd", "signalfd", "epoll",  "socket"};
+					    "eventfd", "timerfd", "signalfd", "epoll",  "socket", "pty"};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "?";
 }

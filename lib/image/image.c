@@ -300,6 +300,7 @@ static json_t *encode_task(const struct img_task *t)
 		r |= add(a, encode_vma(&t->vmas[i]));
 	r |= set(o, "vmas", a);
 	r |= set(o, "pages", json_integer(t->pages));
+	r |= set(o, "ctty", json_integer(t->ctty));
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->ntimers; i++) {
 		const struct img_posix_timer *pt = &t->timers[i];
@@ -353,6 +354,8 @@ static int encode_file_extra(json_t *o, const struct img_file *f)
 					  (json_int_t)f->items[i].events, u64_hex(f->items[i].data)));
 	r |= set(o, "params", params);
 	r |= set(o, "epoll", items);
+	if (f->type == FILE_PTY)
+		r |= set(o, "data", hex_string(f->data, f->data_len));
 	if (f->type == FILE_SOCKET) {
 		r |= set(o, "addr", hex_string(f->addr, f->addr_len));
 		r |= set(o, "peer", hex_string(f->peer, f->peer_len));
@@ -889,6 +892,8 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	}
 	TRY(get_int(d, o, "pages", 0, 1LL << 36, &n));
 	t->pages = n;
+	TRY(get_int(d, o, "ctty", -1, INT_MAX, &n));
+	t->ctty = n;
 	TRY(get_sigqueue(d, o, "shared_pending", &t->shared_pending, &t->nshared_pending));
 	a = get_arr(d, o, "posix_timers", IMG_MAX_TIMERS);
 	if (!a)
@@ -988,6 +993,11 @@ static int decode_file_extra(struct dec *d, json_t *o, struct img_file *f)
 	if (f->type == FILE_TIMERFD && (f->params[0] > 11 || f->params[3] >= 1000000000 ||
 					f->params[5] >= 1000000000))
 		return bad(d, "params", "is not a valid timer");
+	if (f->type == FILE_PTY) {
+		TRY(get_hexbytes(d, o, "data", 4096, &f->data, &f->data_len));
+		if (f->params[0] > 1 || f->params[1] > INT_MAX || f->params[3] > INT_MAX)
+			return bad(d, "params", "is not a valid pty");
+	}
 	if (f->type == FILE_SOCKET) {
 		TRY(get_hexbytes(d, o, "addr", 128, &f->addr, &f->addr_len));
 		TRY(get_hexbytes(d, o, "peer", 128, &f->peer, &f->peer_len));
@@ -1095,7 +1105,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (json_unpack(v, "{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", &id, "type", &type,
 				"path", &path, "flags", &flags, "pos", &pos, "pipe", &ino, "shmem",
 				&shm) ||
-		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_SOCKET || flags < 0 ||
+		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_PTY || flags < 0 ||
 		    flags > UINT32_MAX || pos < 0 || ino < 0 || shm < 0 || shm > UINT32_MAX ||
 		    strlen(path) >= PATH_MAX)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: file %zu is malformed", i);

@@ -128,6 +128,8 @@ enum img_file_type {
 	FILE_SIGNALFD, /* params: mask */
 	FILE_EPOLL,    /* items: the watched descriptors */
 	FILE_SOCKET,   /* params: see enum img_sock_param; addr, peer, data */
+	FILE_PTY,      /* params: [0] 1 master (ptmx) / 0 slave, [1] pty index, [2] 1 if locked,
+			  [3] foreground process group; data: termios + winsize (master) */
 };
 
 /* params[] of a FILE_SOCKET. */
@@ -280,6 +282,7 @@ struct img_task {
 	struct img_thread *threads; /* threads[0] is the thread-group leader */
 	uint32_t nthreads;
 	uint64_t pages; /* number of saved pages in pages-PID.img */
+	int32_t ctty;   /* index of the pty in the image that is its controlling terminal, or -1 */
 	uint8_t *shared_pending; /* siginfo_t[] queued for the whole process */
 	uint32_t nshared_pending;
 	struct img_posix_timer *timers;

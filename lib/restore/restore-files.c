@@ -19,6 +19,8 @@
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <termios.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,6 +171,27 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	return fd;
 }
 
+/*
+ * /dev/tty means "my controlling terminal", which the restoring process does not have: the
+ * holder's terminal (a restored pty) is opened directly instead.
+ */
+static int open_dev_tty(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			const struct img_file *f)
+{
+	char path[64];
+	int idx = -1, fd;
+
+	for (uint32_t i = 0; i < sh->img->ntasks && idx < 0; i++)
+		for (uint32_t j = 0; j < sh->img->tasks[i].nfds; j++)
+			if (sh->img->tasks[i].fds[j].file_id == f->id && sh->img->tasks[i].ctty >= 0)
+				idx = restore_pty_index(sh, sh->img->tasks[i].ctty);
+	if (idx < 0)
+		return cryo_err(ctx, -ENXIO, "/dev/tty is open, but its terminal is not in the image");
+	snprintf(path, sizeof(path), "/dev/pts/%d", idx);
+	fd = open(path, (f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
+	return fd < 0 ? cryo_err(ctx, -errno, "open %s for /dev/tty", path) : fd;
+}
+
 static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
 		    struct pipe_objs *pipes, size_t *npipes, int *pair_fds)
 {
@@ -230,6 +253,18 @@ static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct im
 		return fd;
 	}
 
+	if (f->type == FILE_PTY) {
+		char path[64];
+		int idx = restore_pty_index(sh, f->params[1]);
+
+		/* Masters are opened first (open_pty_masters()); this is a slave of a new one. */
+		snprintf(path, sizeof(path), "/dev/pts/%d", idx);
+		fd = idx < 0 ? -1 : open(path, (f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "open pty slave %s", path);
+		return fd;
+	}
+
 	if (f->type == FILE_SHMEM) {
 		char path[64];
 		int idx = shmem_index(sh->img, f->shmem_id);
@@ -244,6 +279,8 @@ static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct im
 		return fd;
 	}
 
+	if (f->type == FILE_REG && !strcmp(f->path, "/dev/tty"))
+		return open_dev_tty(ctx, sh, f);
 	if (f->type == FILE_REG) {
 		fd = open(f->path, (f->flags | O_CLOEXEC | O_NOCTTY) & ~(O_CREAT | O_TRUNC | O_EXCL));
 		if (fd < 0)
@@ -288,6 +325,89 @@ static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct im
 	return fd;
 }
 
+/*
+ * Pty masters first, since their slaves are found by index: a new pty each (the old index may
+ * be taken), with the termios, window size and lock the old one had.
+ */
+static int open_pty_masters(struct cryo_ctx *ctx, struct rst_shared *sh)
+{
+	const struct img *img = sh->img;
+
+	sh->pty_index = calloc(img->nfiles + 1, sizeof(int));
+	if (!sh->pty_index)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		struct termios tio;
+		struct winsize ws;
+		int fd, unlock = 0, index;
+
+		sh->pty_index[i] = -1;
+		if (f->type != FILE_PTY || !f->params[0])
+			continue;
+		fd = open("/dev/ptmx", (f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "open a new pty for pty %llu",
+					(unsigned long long)f->params[1]);
+		if ((!f->params[2] && ioctl(fd, TIOCSPTLCK, &unlock) < 0) ||
+		    ioctl(fd, TIOCGPTN, &index) < 0) {
+			close(fd);
+			return cryo_err(ctx, -errno, "set up a new pty");
+		}
+		if (f->data_len == sizeof(tio) + sizeof(ws)) {
+			memcpy(&tio, f->data, sizeof(tio));
+			memcpy(&ws, f->data + sizeof(tio), sizeof(ws));
+			if (tcsetattr(fd, TCSANOW, &tio) < 0 || ioctl(fd, TIOCSWINSZ, &ws) < 0)
+				log_warn(ctx, "pty %d: termios: %s", index, strerror(errno));
+		}
+		sh->pty_index[i] = index;
+		sh->file_fds[i] = move_high(sh, fd);
+		if (sh->file_fds[i] < 0)
+			return cryo_err(ctx, sh->file_fds[i], "place pty %d", index);
+	}
+	return 0;
+}
+
+int restore_pty_index(const struct rst_shared *sh, uint64_t old_index)
+{
+	for (uint32_t i = 0; i < sh->img->nfiles; i++)
+		if (sh->img->files[i].type == FILE_PTY && sh->img->files[i].params[0] &&
+		    sh->img->files[i].params[1] == old_index)
+			return sh->pty_index[i];
+	return -1;
+}
+
+int restore_ctty(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
+{
+	const struct img_file *master = NULL;
+	char path[64];
+	int fd, idx;
+
+	if (t->ctty < 0 || t->sid != t->pid)
+		return 0;
+	for (uint32_t i = 0; i < sh->img->nfiles; i++)
+		if (sh->img->files[i].type == FILE_PTY && sh->img->files[i].params[0] &&
+		    sh->img->files[i].params[1] == (uint64_t)t->ctty)
+			master = &sh->img->files[i];
+	idx = restore_pty_index(sh, t->ctty);
+	snprintf(path, sizeof(path), "/dev/pts/%d", idx);
+	fd = idx < 0 ? -1 : open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return cryo_err(ctx, -errno, "pid %d: take %s as controlling terminal", t->pid,
+				path);
+	}
+	/* The foreground group may be led by a task created after this one: wait, bounded. */
+	for (int ms = 0; master && master->params[3] && ms < 5000; ms++) {
+		if (tcsetpgrp(fd, master->params[3]) == 0)
+			break;
+		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+	}
+	close(fd);
+	return 0;
+}
+
 int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 {
 	const struct img *img = sh->img;
@@ -316,8 +436,13 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	}
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		sh->file_fds[i] = -1;
+	r = open_pty_masters(ctx, sh);
 	for (uint32_t i = 0; i < img->nfiles && r >= 0; i++) {
-		int fd = open_one(ctx, sh, &img->files[i], pipes, &npipes, pair_fds);
+		int fd;
+
+		if (img->files[i].type == FILE_PTY && img->files[i].params[0])
+			continue; /* placed by open_pty_masters() */
+		fd = open_one(ctx, sh, &img->files[i], pipes, &npipes, pair_fds);
 
 		if (fd < 0) {
 			r = fd;
@@ -349,6 +474,8 @@ void restore_files_close(struct rst_shared *sh)
 			close(sh->shmem_fds[i]);
 	free(sh->file_fds);
 	free(sh->shmem_fds);
+	free(sh->pty_index);
+	sh->pty_index = NULL;
 	free(sh->extra_fds);
 	sh->shmem_fds = NULL;
 	sh->file_fds = NULL;

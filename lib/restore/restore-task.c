@@ -345,6 +345,8 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (restore_files_install(ctx, sh, t) < 0 || restore_epoll_items(ctx, sh, t) < 0)
 		task_fail(ctx, sh, NULL);
 	set_sigactions(ctx, sh, t);
+	if (restore_ctty(ctx, sh, t) < 0)
+		task_fail(ctx, sh, NULL);
 	/* cryo's descriptors go, except the error pipe, which the restorer still needs. */
 	if (sh->err_fd > sh->base_fd)
 		close_range(sh->base_fd, sh->err_fd - 1, 0);

@@ -27,7 +27,15 @@ struct rst_shared {
 	int *shmem_fds; /* per img->shmems[i], the recreated memory object (>= base_fd) */
 	int nextra;
 	int *extra_fds; /* FIFO keepers and unused pipe ends, closed by every task */
+	int *pty_index; /* per img->files[i] that is a pty master: the new pty's index */
 };
+
+/* The index a restored pty got, for the index it had (see restore_ptys_open()); -1 if none. */
+int restore_pty_index(const struct rst_shared *sh, uint64_t old_index);
+
+/* In a restored session leader, once its descriptors and signal mask are in place: takes its
+ * controlling terminal again and gives the terminal its foreground group. */
+int restore_ctty(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t);
 
 struct cryo_ctx;
 

@@ -100,3 +100,13 @@ def test_descriptor_and_object_kinds(env, mode):
     env.dump(run)
     pid = env.restore()
     env.check(run, pid)
+
+
+def test_pty_pair_and_controlling_terminal(env):
+    """A pty master and slave come back as a new pair with their termios and window size, and a
+    child session keeps the slave as its controlling terminal."""
+    run = env.start([workload("pty")])
+    run.wait_for("ready")
+    env.dump(run)
+    pid = env.restore()
+    env.check(run, pid)
