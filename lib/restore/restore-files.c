@@ -271,7 +271,8 @@ static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct im
 
 		/* A description of its own, with its own flags and offset. */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", sh->shmem_fds[idx]);
-		fd = open(path, (f->flags | O_CLOEXEC) & ~(O_CREAT | O_TRUNC | O_EXCL));
+		/* Through a /proc magic link: O_NOFOLLOW (shm_open() sets it) would refuse it. */
+		fd = open(path, (f->flags | O_CLOEXEC) & ~(O_CREAT | O_TRUNC | O_EXCL | O_NOFOLLOW));
 		if (fd < 0)
 			return cryo_err(ctx, -errno, "reopen memory object %u", f->shmem_id);
 		if (lseek(fd, f->pos, SEEK_SET) < 0)

@@ -179,3 +179,47 @@ def test_multithreaded_c_checksums(env):
     pid = env.restore()
     assert pid == run.pid
     env.check(run, pid)
+
+
+MULTIPROCESSING = textwrap.dedent("""\
+    import multiprocessing as mp, signal, sys, time
+    def work(x):
+        return x * x
+    if __name__ == "__main__":
+        go = []
+        signal.signal(signal.SIGUSR1, lambda *a: go.append(1))
+        pool = mp.Pool(3)
+        lock = mp.Lock()                  # a POSIX semaphore in /dev/shm
+        value = mp.Value("i", 0)          # shared memory
+        queue = mp.Queue()                # a pipe and a feeder thread
+        rounds = 0
+        while not go or rounds < 3:
+            assert sum(pool.map(work, range(100))) == 328350
+            with lock:
+                value.value += 1
+            queue.put(rounds)
+            assert queue.get(timeout=10) == rounds
+            rounds += 1
+            if rounds == 3:
+                print("ready", flush=True)
+            time.sleep(0.05)
+        # After the restore: the same workers, semaphore, shared value and queue still work.
+        before = value.value
+        for i in range(5):
+            assert sum(pool.map(work, range(100))) == 328350
+            with lock:
+                value.value += 1
+        print("PASS" if value.value == before + 5 else "FAIL: shared value", flush=True)
+        pool.terminate()
+""")
+
+
+def test_python_multiprocessing(env):
+    """A multiprocessing pool of 3 workers, a Lock, a shared Value and a Queue keep working."""
+    script = env.tmp / "mp.py"
+    script.write_text(MULTIPROCESSING)
+    run = env.start([PYTHON, str(script)])
+    run.wait_for("ready")
+    env.dump(run)
+    pid = env.restore()
+    env.check(run, pid)
