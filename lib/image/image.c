@@ -520,16 +520,16 @@ static int get_str(struct dec *d, json_t *o, const char *key, size_t maxlen, cha
 	return *ret ? 0 : -ENOMEM;
 }
 
-static int get_hexbytes(struct dec *d, json_t *o, const char *key, size_t maxlen, uint8_t **ret,
-			uint32_t *ret_len)
+/* Decodes the hex string v (the value of `key`, for messages) into a new buffer. */
+static int hexbytes_of(struct dec *d, json_t *v, const char *key, size_t maxlen, uint8_t **ret,
+		       uint32_t *ret_len)
 {
-	json_t *v = need(d, o, key, JSON_STRING);
 	const char *s;
 	size_t n;
 	uint8_t *p;
 
-	if (!v)
-		return -EINVAL;
+	if (!json_is_string(v))
+		return bad(d, key, "is not a hex string");
 	s = json_string_value(v);
 	n = json_string_length(v);
 	if (n % 2 || n / 2 > maxlen)
@@ -550,6 +550,14 @@ static int get_hexbytes(struct dec *d, json_t *o, const char *key, size_t maxlen
 	*ret = p;
 	*ret_len = n / 2;
 	return 0;
+}
+
+static int get_hexbytes(struct dec *d, json_t *o, const char *key, size_t maxlen, uint8_t **ret,
+			uint32_t *ret_len)
+{
+	json_t *v = need(d, o, key, JSON_STRING);
+
+	return v ? hexbytes_of(d, v, key, maxlen, ret, ret_len) : -EINVAL;
 }
 
 static json_t *get_arr(struct dec *d, json_t *o, const char *key, size_t max)
@@ -660,21 +668,15 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 		uint8_t *bytes = NULL;
 		uint32_t nbytes;
 		json_t *sched = json_object_get(o, "sched");
-		json_t *tmp = json_pack("{s:O}", "m", json_array_get(sched, 3));
 
 		if (json_unpack(sched, "[IIIs]", &nice, &policy, &prio, &mask) || nice < -20 ||
-		    nice > 19 || policy < 0 || policy > 7 || prio < 0 || prio > 99) {
-			json_decref(tmp);
+		    nice > 19 || policy < 0 || policy > 7 || prio < 0 || prio > 99)
 			return bad(d, "sched", "is not [nice, policy, priority, cpu mask]");
-		}
 		th->nice = nice;
 		th->policy = policy;
 		th->rt_priority = prio;
-		if (get_hexbytes(d, tmp, "m", sizeof(th->affinity), &bytes, &nbytes) < 0) {
-			json_decref(tmp);
-			return -EINVAL;
-		}
-		json_decref(tmp);
+		TRY(hexbytes_of(d, json_array_get(sched, 3), "sched", sizeof(th->affinity), &bytes,
+				&nbytes));
 		memcpy(th->affinity, bytes, nbytes);
 		free(bytes);
 	}
