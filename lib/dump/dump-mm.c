@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -174,11 +175,11 @@ struct run_list {
 	uint64_t vma_start; /* runs never cross into another mapping */
 };
 
-static int add_page(struct run_list *l, uint64_t addr)
+static int add_pages(struct run_list *l, uint64_t addr, uint64_t npages)
 {
 	if (l->n && addr != l->vma_start &&
 	    l->runs[l->n - 1].vaddr + l->runs[l->n - 1].npages * PAGE_SZ == addr) {
-		l->runs[l->n - 1].npages++;
+		l->runs[l->n - 1].npages += npages;
 	} else {
 		if (l->n == l->cap) {
 			struct page_run *nr;
@@ -189,10 +190,73 @@ static int add_page(struct run_list *l, uint64_t addr)
 				return -ENOMEM;
 			l->runs = nr;
 		}
-		l->runs[l->n++] = (struct page_run){addr, 1};
+		l->runs[l->n++] = (struct page_run){addr, npages};
 	}
-	l->pages++;
+	l->pages += npages;
 	return 0;
+}
+
+/*
+ * PAGEMAP_SCAN (Linux 6.7+, see ioctl_pagemap_scan(2)) returns the matching pages as ranges,
+ * so that a huge sparse mapping (a JVM heap reservation, a V8 cage) costs what it holds, not
+ * 8 bytes of pagemap per page of address space. Returns -ENOTTY where the kernel lacks it.
+ */
+#define PAGEMAP_SCAN    _IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_FILE    (1 << 2)
+#define PAGE_IS_PRESENT (1 << 3)
+#define PAGE_IS_SWAPPED (1 << 4)
+#define PAGE_IS_GUARD   (1 << 8)
+
+struct pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+struct page_region {
+	uint64_t start, end, categories;
+};
+
+static int scan_ranges(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct img_vma *v,
+		       struct run_list *l)
+{
+	static struct page_region regs[1024];
+	bool file = v->kind != VMA_ANON;
+	struct pm_scan_arg a = {
+		.size = sizeof(a), .start = v->start, .end = v->end,
+		.vec = (uint64_t)regs, .vec_len = ARRAY_SIZE(regs),
+		/* of a file mapping, only pages that are not the file's any more */
+		.category_inverted = file ? PAGE_IS_FILE : 0,
+		.category_mask = file ? PAGE_IS_FILE : 0,
+		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_GUARD,
+		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_GUARD,
+	};
+
+	for (;;) {
+		long n = ioctl(pm_fd, PAGEMAP_SCAN, &a);
+		int r;
+
+		if (n < 0)
+			return errno == EINVAL || errno == ENOTTY ? -ENOTTY
+								   : cryo_err(ctx, -errno,
+									      "scan pagemap of pid %d",
+									      pid);
+		for (long i = 0; i < n; i++) {
+			if (regs[i].categories & PAGE_IS_GUARD)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: guard region (MADV_GUARD_INSTALL) at %#llx, "
+						"not supported yet",
+						pid, (unsigned long long)regs[i].start);
+			r = add_pages(l, regs[i].start, (regs[i].end - regs[i].start) / PAGE_SZ);
+			if (r < 0)
+				return r;
+		}
+		if (a.walk_end >= v->end)
+			return 0;
+		if (a.walk_end <= a.start)
+			return cryo_err(ctx, -EIO, "pid %d: pagemap scan stuck at %#llx", pid,
+					(unsigned long long)a.start);
+		a.start = a.walk_end; /* the region array filled up: go on from there */
+	}
 }
 
 /* Adds the pages of one mapping that must be saved to the run list. */
@@ -200,13 +264,20 @@ static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct
 			struct run_list *l)
 {
 	static uint64_t ent[8192];
+	static bool no_scan;
 	bool file = v->kind != VMA_ANON;
+	int r;
 
 	l->vma_start = v->start;
+	if (!no_scan) {
+		r = scan_ranges(ctx, pid, pm_fd, v, l);
+		if (r != -ENOTTY)
+			return r;
+		no_scan = true; /* an older kernel: read the pagemap entry by entry */
+	}
 
 	for (uint64_t a = v->start; a < v->end;) {
 		uint64_t n = (v->end - a) / PAGE_SZ;
-		int r;
 
 		if (n > ARRAY_SIZE(ent))
 			n = ARRAY_SIZE(ent);
@@ -226,7 +297,7 @@ static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct
 				continue;
 			if (file && (e & PM_FILE))
 				continue; /* still the file's page */
-			r = add_page(l, a);
+			r = add_pages(l, a, 1);
 			if (r < 0)
 				return r;
 		}
