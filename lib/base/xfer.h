@@ -19,8 +19,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define XFER_BATCH (8UL << 20)
-#define XFER_CHUNK (4UL << 20) /* checksum granularity; divides XFER_BATCH */
+#define XFER_BATCH (2UL << 20)
+#define XFER_CHUNK (4UL << 20) /* checksum granularity */
 
 struct xfer_seg {
 	uint64_t addr; /* dump: address in the task; restore: address here */
