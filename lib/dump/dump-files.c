@@ -123,6 +123,100 @@ static int note_pipe(struct cryo_ctx *ctx, struct img *img, pid_t pid, int fd, u
 	return 0;
 }
 
+/* The path of a watched inode, from the file handle fdinfo shows, through its mount. */
+static int handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type,
+		       char **ret)
+{
+	unsigned maj = sdev >> 20, min = sdev & 0xfffff;
+	_cleanup_free_ char *mi = NULL;
+	struct {
+		struct file_handle fh;
+		unsigned char bytes[128];
+	} h = {0};
+	size_t n = strlen(hex) / 2;
+	char want[32], path[64];
+	int r = -ENOENT;
+
+	if (n > sizeof(h.bytes) || read_file_fmt(&mi, "/proc/self/mountinfo") < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -EINVAL;
+		h.bytes[i] = v; /* f_handle[] is where bytes[] starts */
+	}
+	h.fh.handle_bytes = n;
+	h.fh.handle_type = type;
+	snprintf(want, sizeof(want), " %u:%u ", maj, min);
+	for (char *line = mi; line && *line && r < 0; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		char mnt[4096];
+		int mfd, fd;
+
+		if (!strstr(line, want) || strstr(line, want) > strchr(line, '\n'))
+			continue;
+		if (sscanf(strstr(line, want) + strlen(want), "%*s %4095s", mnt) != 1)
+			continue;
+		/* open_by_handle_at() wants a real descriptor of the mount, not O_PATH */
+		mfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = mfd < 0 ? -1 : open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
+		if (fd >= 0) {
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+			r = readlink_malloc(path, ret);
+			close(fd);
+		}
+		if (mfd >= 0)
+			close(mfd);
+	}
+	return r < 0 ? cryo_err(ctx, r, "find the path of an inotify watch (device %u:%u)", maj,
+				 min)
+		     : 0;
+}
+
+/* Watches by wd (ascending), mask and the path of the watched inode. */
+static int dump_inotify(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
+			struct img_file *f)
+{
+	for (const char *p = strstr(info, "inotify wd:"); p; p = strstr(p + 1, "inotify wd:")) {
+		unsigned wd, sdev, mask, bytes;
+		int type, r;
+		char hex[300];
+		struct img_epoll_item *ni;
+		char **np;
+
+		if (sscanf(p, "inotify wd:%x ino:%*x sdev:%x mask:%x ignored_mask:%*x "
+			      "fhandle-bytes:%x fhandle-type:%x f_handle:%299s",
+			   &wd, &sdev, &mask, &bytes, &type, hex) != 6)
+			return cryo_err(ctx, -EINVAL, "fd %d of pid %d: cannot parse inotify", fd,
+					pid);
+		ni = realloc(f->items, (f->nitems + 1) * sizeof(*ni));
+		if (ni)
+			f->items = ni;
+		np = realloc(f->watch_paths, (f->nitems + 1) * sizeof(*np));
+		if (np)
+			f->watch_paths = np;
+		if (!ni || !np)
+			return -ENOMEM;
+		f->watch_paths[f->nitems] = NULL;
+		r = handle_path(ctx, sdev, hex, type, &f->watch_paths[f->nitems]);
+		if (r < 0)
+			return r;
+		f->items[f->nitems++] = (struct img_epoll_item){.tfd = wd, .events = mask};
+	}
+	/* fdinfo lists them newest first: the image keeps them by wd. */
+	for (uint32_t i = 1; i < f->nitems; i++)
+		for (uint32_t j = i; j > 0 && f->items[j - 1].tfd > f->items[j].tfd; j--) {
+			struct img_epoll_item t = f->items[j];
+			char *s = f->watch_paths[j];
+
+			f->items[j] = f->items[j - 1];
+			f->watch_paths[j] = f->watch_paths[j - 1];
+			f->items[j - 1] = t;
+			f->watch_paths[j - 1] = s;
+		}
+	return 0;
+}
+
 /*
  * eventfd, timerfd, signalfd and epoll show all their state in fdinfo (see
  * Documentation/filesystems/proc.rst, "fdinfo"): nothing to read from inside the task.
@@ -167,6 +261,10 @@ static int dump_anon_inode(struct cryo_ctx *ctx, pid_t pid, int fd, const char *
 			return cryo_err(ctx, -EINVAL, "fd %d of pid %d: no sigmask", fd, pid);
 		f->params[0] = strtoull(buf, NULL, 16);
 		return 0;
+	}
+	if (!strcmp(link, "anon_inode:inotify") || !strcmp(link, "anon_inode:[inotify]")) {
+		f->type = FILE_INOTIFY;
+		return dump_inotify(ctx, pid, fd, info, f);
 	}
 	if (!strcmp(link, "anon_inode:[eventpoll]")) {
 		f->type = FILE_EPOLL;

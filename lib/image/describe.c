@@ -22,7 +22,8 @@ static const char *kind_name(uint32_t kind)
 static const char *file_type_name(uint32_t type)
 {
 	static const char *const names[] = {"file",    "pipe",     "fifo",     "shmem",
-					    "eventfd", "timerfd", "signalfd", "epoll",  "socket", "pty"};
+					    "eventfd", "timerfd", "signalfd", "epoll",  "socket", "pty",
+					    "inotify"};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "?";
 }

@@ -62,6 +62,9 @@ void img_free(struct img *img)
 	}
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		free(img->files[i].path);
+		for (uint32_t j = 0; img->files[i].watch_paths && j < img->files[i].nitems; j++)
+			free(img->files[i].watch_paths[j]);
+		free(img->files[i].watch_paths);
 		free(img->files[i].items);
 		free(img->files[i].addr);
 		free(img->files[i].peer);
@@ -349,13 +352,21 @@ static int encode_file_extra(json_t *o, const struct img_file *f)
 		return -ENOMEM;
 	for (int i = 0; params && i < IMG_FILE_PARAMS; i++)
 		r |= add(params, u64_hex(f->params[i]));
-	for (uint32_t i = 0; items && i < f->nitems; i++)
+	for (uint32_t i = 0; items && f->type == FILE_EPOLL && i < f->nitems; i++)
 		r |= add(items, json_pack("[IIo]", (json_int_t)f->items[i].tfd,
 					  (json_int_t)f->items[i].events, u64_hex(f->items[i].data)));
 	r |= set(o, "params", params);
 	r |= set(o, "epoll", items);
 	if (f->type == FILE_PTY)
 		r |= set(o, "data", hex_string(f->data, f->data_len));
+	if (f->type == FILE_INOTIFY) {
+		json_t *w = json_array();
+
+		for (uint32_t i = 0; w && i < f->nitems; i++)
+			r |= add(w, json_pack("[IIs]", (json_int_t)f->items[i].tfd,
+					      (json_int_t)f->items[i].events, f->watch_paths[i]));
+		r |= set(o, "inotify", w);
+	}
 	if (f->type == FILE_SOCKET) {
 		r |= set(o, "addr", hex_string(f->addr, f->addr_len));
 		r |= set(o, "peer", hex_string(f->peer, f->peer_len));
@@ -995,6 +1006,31 @@ static int decode_file_extra(struct dec *d, json_t *o, struct img_file *f)
 	if (f->type == FILE_TIMERFD && (f->params[0] > 11 || f->params[3] >= 1000000000 ||
 					f->params[5] >= 1000000000))
 		return bad(d, "params", "is not a valid timer");
+	if (f->type == FILE_INOTIFY) {
+		json_t *w = get_arr(d, o, "inotify", 65536);
+
+		if (!w || json_array_size(items))
+			return bad(d, "inotify", "is missing, or epoll items are set too");
+		f->items = calloc(json_array_size(w) + 1, sizeof(*f->items));
+		f->watch_paths = calloc(json_array_size(w) + 1, sizeof(char *));
+		if (!f->items || !f->watch_paths)
+			return -ENOMEM;
+		json_array_foreach(w, i, v) {
+			json_int_t wd, mask;
+			const char *path;
+
+			if (json_unpack(v, "[IIs]", &wd, &mask, &path) || wd < 1 || wd > INT_MAX ||
+			    mask < 0 || mask > UINT32_MAX || path[0] != '/' ||
+			    strlen(path) >= PATH_MAX || (i && wd <= f->items[i - 1].tfd))
+				return bad(d, "inotify", "holds a bad watch");
+			f->watch_paths[i] = strdup(path);
+			if (!f->watch_paths[i])
+				return -ENOMEM;
+			f->items[i] = (struct img_epoll_item){.tfd = wd, .events = mask};
+			f->nitems = i + 1;
+		}
+		return 0;
+	}
 	if (f->type == FILE_PTY) {
 		TRY(get_hexbytes(d, o, "data", 4096, &f->data, &f->data_len));
 		if (f->params[0] > 1 || f->params[1] > INT_MAX || f->params[3] > INT_MAX)
@@ -1107,7 +1143,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (json_unpack(v, "{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", &id, "type", &type,
 				"path", &path, "flags", &flags, "pos", &pos, "pipe", &ino, "shmem",
 				&shm) ||
-		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_PTY || flags < 0 ||
+		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_INOTIFY || flags < 0 ||
 		    flags > UINT32_MAX || pos < 0 || ino < 0 || shm < 0 || shm > UINT32_MAX ||
 		    strlen(path) >= PATH_MAX)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: file %zu is malformed", i);

@@ -130,6 +130,7 @@ enum img_file_type {
 	FILE_SOCKET,   /* params: see enum img_sock_param; addr, peer, data */
 	FILE_PTY,      /* params: [0] 1 master (ptmx) / 0 slave, [1] pty index, [2] 1 if locked,
 			  [3] foreground process group; data: termios + winsize (master) */
+	FILE_INOTIFY,  /* watches: items (wd, mask) with watch_paths */
 };
 
 /* params[] of a FILE_SOCKET. */
@@ -188,8 +189,9 @@ struct img_file {
 	uint64_t pipe_ino; /* FILE_PIPE and FILE_FIFO: which pipe */
 	uint32_t shmem_id; /* FILE_SHMEM: which object */
 	uint64_t params[IMG_FILE_PARAMS]; /* kind-specific, see enum img_file_type */
-	struct img_epoll_item *items;     /* FILE_EPOLL */
+	struct img_epoll_item *items;     /* FILE_EPOLL; FILE_INOTIFY: tfd = wd, events = mask */
 	uint32_t nitems;
+	char **watch_paths;               /* FILE_INOTIFY: the watched path of each item */
 	uint8_t *addr, *peer;             /* FILE_SOCKET: sockaddr bound to, connected to */
 	uint32_t addr_len, peer_len;
 	uint8_t *data;                    /* FILE_SOCKET: its receive queue (records for

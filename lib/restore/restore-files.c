@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -192,6 +193,40 @@ static int open_dev_tty(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	return fd < 0 ? cryo_err(ctx, -errno, "open %s for /dev/tty", path) : fd;
 }
 
+/*
+ * inotify watches, with their watch descriptors: programs keep them. wds are handed out in
+ * increasing order (idr_alloc_cyclic), so a watch added and removed again uses up a number:
+ * that is how the gaps left by removed watches are made again. The IN_IGNORED events this
+ * queues are read away before anyone sees them.
+ */
+static int open_inotify(struct cryo_ctx *ctx, const struct img_file *f)
+{
+	char drain[4096];
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "create an inotify instance");
+	for (uint32_t i = 0; i < f->nitems; i++) {
+		for (;;) {
+			int wd = inotify_add_watch(fd, f->watch_paths[i], f->items[i].events);
+
+			if (wd < 0 || wd > f->items[i].tfd) {
+				int r = wd < 0 ? -errno : -EEXIST;
+
+				close(fd);
+				return cryo_err(ctx, r, "watch %s again as wd %d", f->watch_paths[i],
+						f->items[i].tfd);
+			}
+			if (wd == f->items[i].tfd)
+				break;
+			inotify_rm_watch(fd, wd);
+		}
+	}
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
+	return fd;
+}
+
 static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
 		    struct pipe_objs *pipes, size_t *npipes, int *pair_fds)
 {
@@ -239,6 +274,11 @@ static int open_one(struct cryo_ctx *ctx, struct rst_shared *sh, const struct im
 		break;
 	case FILE_SOCKET:
 		fd = restore_socket_open(ctx, sh, f, pair_fds);
+		if (fd < 0)
+			return fd;
+		break;
+	case FILE_INOTIFY:
+		fd = open_inotify(ctx, f);
 		if (fd < 0)
 			return fd;
 		break;

@@ -110,3 +110,12 @@ def test_pty_pair_and_controlling_terminal(env):
     env.dump(run)
     pid = env.restore()
     env.check(run, pid)
+
+
+def test_inotify_watches(env):
+    """inotify watches come back with their watch descriptors (a gap included) and masks."""
+    run = env.start([workload("inotify")])
+    run.wait_for("ready")
+    env.dump(run)
+    pid = env.restore()
+    env.check(run, pid)

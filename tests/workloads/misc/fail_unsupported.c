@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "signalfd", "epoll",
- * "netlink", "inotify", "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds
- * cryo refuses (netlink, inotify, io_uring). A dump must fail and leave it untouched: on SIGUSR1 it
+ * "netlink", "inotify", "fanotify", "io_uring", "memfd-map"), printed as "fd N"; the tests use
+ * the kinds cryo refuses (netlink, fanotify, io_uring). A dump must fail and leave it untouched: on SIGUSR1 it
  * checks that the descriptor still works, that its memory and counter are intact, and that
  * it has kept counting (the test sends SIGUSR1 without any restore).
  */
+#include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
 		fd = inotify_init1(0);
 		if (fd >= 0 && inotify_add_watch(fd, ".", IN_CREATE) < 0)
 			fail("inotify_add_watch: %m");
+	} else if (!strcmp(kind, "fanotify")) {
+		fd = (int)syscall(SYS_fanotify_init, 0 /* FAN_CLASS_NOTIF */, O_RDONLY);
 	} else if (!strcmp(kind, "io_uring")) {
 		struct {
 			uint32_t sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle,
