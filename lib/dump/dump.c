@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kcmp.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,11 +67,40 @@ static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struc
 	return 0;
 }
 
+/*
+ * Processes that share their memory (CLONE_VM without CLONE_THREAD: vfork, some runtimes) or
+ * their descriptor table (CLONE_FILES) would come back as separate copies: refuse them by name.
+ */
+static int check_sharing(struct cryo_ctx *ctx, const struct seized_tree *tree)
+{
+	for (size_t i = 0; i < tree->ntasks; i++)
+		for (size_t j = 0; j < i; j++) {
+			pid_t a = tree->tasks[j].pid, b = tree->tasks[i].pid;
+
+			if (tree->tasks[i].state == 'Z' || tree->tasks[j].state == 'Z')
+				continue;
+			if (syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0) == 0)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pids %d and %d share their memory (vfork or "
+						"CLONE_VM), which cryo cannot restore yet",
+						a, b);
+			if (syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0) == 0)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pids %d and %d share their descriptor table "
+						"(CLONE_FILES), which cryo cannot restore yet",
+						a, b);
+		}
+	return 0;
+}
+
 static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int dirfd,
 		     struct img *img)
 {
 	struct utsname u;
-	int r;
+	int r = check_sharing(ctx, tree);
+
+	if (r < 0)
+		return r;
 
 	img->version = IMG_VERSION;
 	uname(&u);

@@ -7,6 +7,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -17,6 +18,19 @@
 #include "seize.h"
 
 #define LOG_PREFIX "seize: "
+
+#define SEIZE_TIMEOUT_MS 5000
+
+static const char *thread_state(pid_t tid)
+{
+	static char state[64];
+	_cleanup_free_ char *buf = NULL;
+
+	snprintf(state, sizeof(state), "state unknown");
+	if (read_file_fmt(&buf, "/proc/%d/stat", tid) >= 0 && strrchr(buf, ')'))
+		snprintf(state, sizeof(state), "state %c", strrchr(buf, ')')[2]);
+	return state;
+}
 
 static bool has_thread(const struct seized_task *t, pid_t tid)
 {
@@ -42,10 +56,22 @@ static bool has_task(const struct seized_tree *tree, pid_t pid)
  */
 static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig, uint8_t *ret_info)
 {
-	for (;;) {
+	/* A task in uninterruptible sleep, or a vfork parent waiting for its child, does not
+	 * stop until that ends: give up on it after a while rather than hang. */
+	for (int ms = 0;;) {
 		int status;
+		pid_t got = waitpid(tid, &status, __WALL | WNOHANG);
 
-		if (waitpid(tid, &status, __WALL) < 0) {
+		if (got == 0) {
+			if (ms++ >= SEIZE_TIMEOUT_MS)
+				return cryo_err(ctx, -ETIMEDOUT,
+						"thread %d does not stop (%s): in uninterruptible "
+						"sleep, or a vfork parent waiting for its child?",
+						tid, thread_state(tid));
+			nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+			continue;
+		}
+		if (got < 0) {
 			if (errno == EINTR)
 				continue; /* it must stop before it can be let go */
 			return cryo_err(ctx, -errno, "wait for thread %d to stop", tid);
