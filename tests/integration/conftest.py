@@ -124,6 +124,7 @@ class Env:
         self.tmp = Path(tmp)
         self.runs = []
         self.restored = []
+        self.images = []
 
     def start(self, argv, **kw):
         r = Run(self.tmp, argv, **kw)
@@ -132,6 +133,7 @@ class Env:
 
     def dump(self, run, img=None, leave_running=False, extra=()):
         img = img or self.tmp / "img"
+        self.images.append(img)
         args = ["dump", "-t", run.pid, "-D", img, *extra]
         if leave_running:
             args.append("--leave-running")
@@ -169,6 +171,12 @@ class Env:
             reap(pid, 2)
         for r in self.runs:
             r.kill()
+        # Tasks of a restored tree that left its session (setsid) survive the kills above.
+        for img in self.images:
+            try:
+                kill_pids(image_pids(img))
+            except AssertionError:
+                pass  # no readable image: nothing was restored from it
         reap_all()
 
 
