@@ -155,6 +155,17 @@ class Env:
         self.restored.append(pid)
         return pid
 
+    def roundtrip(self, argv, timeout=20.0):
+        """Starts a workload, dumps it (killing it), restores it with its PID and lets it check
+        itself; returns the run."""
+        run = self.start([str(a) for a in argv])
+        run.wait_for("ready", timeout)
+        self.dump(run)
+        pid = self.restore()
+        assert pid == run.pid
+        self.check(run, pid, timeout)
+        return run
+
     def check(self, run, pid, timeout=20.0):
         """Tells the restored workload to verify itself; asserts it printed PASS."""
         os.kill(pid, signal.SIGUSR1)

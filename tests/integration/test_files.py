@@ -10,13 +10,7 @@ from conftest import alive, cryo, reap, workload
 
 
 def roundtrip(env, name, *args):
-    run = env.start([workload(name), *map(str, args)])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    assert pid == run.pid
-    env.check(run, pid)
-    return run
+    return env.roundtrip([workload(name), *args])
 
 
 def test_regular_file_offsets_modes_append(env):
@@ -95,27 +89,15 @@ def test_pipe_packet_mode(env):
                                   "shmanon", "locks", "sysv"])
 def test_descriptor_and_object_kinds(env, mode):
     """One kind of descriptor or memory object per mode, checked exactly after restore."""
-    run = env.start([workload("fd_kinds"), mode])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    roundtrip(env, "fd_kinds", mode)
 
 
 def test_pty_pair_and_controlling_terminal(env):
     """A pty master and slave come back as a new pair with their termios and window size, and a
     child session keeps the slave as its controlling terminal."""
-    run = env.start([workload("pty")])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    roundtrip(env, "pty")
 
 
 def test_inotify_watches(env):
     """inotify watches come back with their watch descriptors (a gap included) and masks."""
-    run = env.start([workload("inotify")])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    roundtrip(env, "inotify")

@@ -29,13 +29,7 @@ def test_restore_twice_from_one_image(env):
 
 def _roundtrip(env, name, *args, timeout=20.0):
     """Start a workload, checkpoint it (killing it), restore it and let it check itself."""
-    run = env.start([workload(name), *map(str, args)])
-    run.wait_for("ready", timeout)
-    env.dump(run)
-    pid = env.restore()
-    assert pid == run.pid
-    env.check(run, pid, timeout)
-    return run
+    return env.roundtrip([workload(name), *args], timeout)
 
 
 def test_file_private_mappings(env):

@@ -129,8 +129,4 @@ def test_leave_running_tree_keeps_streaming(env, tree_pids):
 
 def test_seccomp_filters_per_thread(env):
     """Each thread's seccomp filters and no_new_privs are in force after restore."""
-    run = env.start([workload("proc_seccomp")])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    env.roundtrip([workload("proc_seccomp")])

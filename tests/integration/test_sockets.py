@@ -17,11 +17,7 @@ def free_port(kind=socket.SOCK_STREAM):
 
 
 def roundtrip(env, argv):
-    run = env.start(argv)
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    env.roundtrip(argv)
 
 
 def test_unix_sockets(env):
