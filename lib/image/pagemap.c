@@ -14,28 +14,34 @@
 #include "image.h"
 #include "pagemap.h"
 
+/* Writes a header and a table to dirfd/name and syncs it. */
+static int write_table(struct cryo_ctx *ctx, int dirfd, const char *name, const void *hdr,
+		       size_t hdr_len, const void *table, size_t table_len)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+					0600);
+	int r;
+
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "create %s", name);
+	r = write_all(fd, hdr, hdr_len);
+	if (!r)
+		r = write_all(fd, table, table_len);
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	return r ? cryo_err(ctx, r, "write %s", name) : 0;
+}
+
 int pagemap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
 		  uint64_t nruns)
 {
 	struct pagemap_hdr hdr = {.magic = PAGEMAP_MAGIC, .nruns = nruns};
-	_cleanup_close_ int fd = -1;
 	char name[64];
-	int r;
 
 	for (uint64_t i = 0; i < nruns; i++)
 		hdr.npages += runs[i].npages;
 	snprintf(name, sizeof(name), "pagemap-%d.img", pid);
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cryo_err(ctx, -errno, "create %s", name);
-	r = write_all(fd, &hdr, sizeof(hdr));
-	if (!r)
-		r = write_all(fd, runs, nruns * sizeof(*runs));
-	if (!r && fsync(fd) < 0)
-		r = -errno;
-	if (r)
-		return cryo_err(ctx, r, "write %s", name);
-	return 0;
+	return write_table(ctx, dirfd, name, &hdr, sizeof(hdr), runs, nruns * sizeof(*runs));
 }
 
 static const struct img_vma *vma_containing(const struct img_task *t, uint64_t addr)
@@ -112,20 +118,10 @@ struct pagesum_hdr {
 int pagesum_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const uint64_t *sums, uint64_t n)
 {
 	struct pagesum_hdr hdr = {.magic = PAGESUM_MAGIC, .chunk = XFER_CHUNK, .count = n};
-	_cleanup_close_ int fd = -1;
 	char name[64];
-	int r;
 
 	snprintf(name, sizeof(name), "pages-%d.sum", pid);
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cryo_err(ctx, -errno, "create %s", name);
-	r = write_all(fd, &hdr, sizeof(hdr));
-	if (!r)
-		r = write_all(fd, sums, n * sizeof(*sums));
-	if (!r && fsync(fd) < 0)
-		r = -errno;
-	return r ? cryo_err(ctx, r, "write %s", name) : 0;
+	return write_table(ctx, dirfd, name, &hdr, sizeof(hdr), sums, n * sizeof(*sums));
 }
 
 int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
