@@ -155,10 +155,10 @@ class Env:
         self.restored.append(pid)
         return pid
 
-    def roundtrip(self, argv, timeout=20.0):
-        """Starts a workload, dumps it (killing it), restores it with its PID and lets it check
-        itself; returns the run."""
-        run = self.start([str(a) for a in argv])
+    def roundtrip(self, argv, timeout=20.0, **kw):
+        """Starts a workload (kw as for start()), dumps it (killing it), restores it with its
+        PID and lets it check itself; returns the run."""
+        run = self.start([str(a) for a in argv], **kw)
         run.wait_for("ready", timeout)
         self.dump(run)
         pid = self.restore()

@@ -7,12 +7,7 @@ from conftest import workload
 
 
 def test_anon_mappings(env):
-    run = env.start([workload("mem_anon")])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    assert pid == run.pid
-    env.check(run, pid)
+    env.roundtrip([workload("mem_anon")])
 
 
 def test_restore_twice_from_one_image(env):
@@ -64,11 +59,7 @@ def test_protections_and_guards(env):
 def test_mm_fields(env):
     """stat's code/data/brk/arg/env boundaries, auxv, cmdline, environ and exe identical."""
     env_vars = dict(os.environ, CRYO_TEST_MARK="x" * 300)
-    run = env.start([workload("mem_mm_fields"), "one", "two words", ""], env=env_vars)
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    env.roundtrip([workload("mem_mm_fields"), "one", "two words", ""], env=env_vars)
 
 
 def test_madvise_flags(env):
@@ -99,11 +90,7 @@ def test_big_random_memory(env):
 
 def test_protections_exact_vmas(env):
     """/proc/self/maps identical line for line, VMA boundaries included."""
-    run = env.start([workload("mem_prot"), "exact"])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    env.roundtrip([workload("mem_prot"), "exact"])
 
 
 def test_reservation_not_committed(env):

@@ -25,29 +25,15 @@ def props_env():
 
 
 def test_umask_cwd_rlimits_personality_comm_exe_argv_environ(env):
-    run = env.start([workload("proc_props"), "first arg", "sëcond=2"], env=props_env())
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    assert pid == run.pid
-    env.check(run, pid)
+    env.roundtrip([workload("proc_props"), "first arg", "sëcond=2"], env=props_env())
 
 
 def test_credentials_dropped_to_nobody(env):
-    run = env.start([workload("proc_creds")])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    assert pid == run.pid
-    env.check(run, pid)
+    env.roundtrip([workload("proc_creds")])
 
 
 def test_credentials_fsuid_differs_from_euid(env):
-    run = env.start([workload("proc_creds"), "fsuid"])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    env.roundtrip([workload("proc_creds"), "fsuid"])
 
 
 def read_numbers(path):

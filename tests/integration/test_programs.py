@@ -218,8 +218,4 @@ def test_python_multiprocessing(env):
     """A multiprocessing pool of 3 workers, a Lock, a shared Value and a Queue keep working."""
     script = env.tmp / "mp.py"
     script.write_text(MULTIPROCESSING)
-    run = env.start([PYTHON, str(script)])
-    run.wait_for("ready")
-    env.dump(run)
-    pid = env.restore()
-    env.check(run, pid)
+    env.roundtrip([PYTHON, str(script)])
