@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -16,8 +17,10 @@ static const char usage[] =
 	"Restore the process tree saved in DIR with its original PIDs and TIDs. Without\n"
 	"--detach, wait for the restored root and exit with its exit status (128+N if a\n"
 	"signal N killed it). The image is never modified: it can be restored again.\n"
+	"Compression and streams are found out from the image.\n"
 	"\n"
-	"  -D, --images-dir DIR  the image to restore\n"
+	"  -D, --images-dir DIR  the image to restore; - reads it from stdin, as\n"
+	"                        `cryo dump -D -` wrote it\n"
 	"  -d, --detach          return as soon as the tree runs\n"
 	"      --pidfile FILE    write the root's PID to FILE\n"
 	"  -v, --verbose         more log output (repeat for debug)\n"
@@ -31,52 +34,52 @@ static void forward(int sig)
 		kill(child, sig);
 }
 
-int cmd_restore(int argc, char **argv)
+/* Receives an image from stdin into a scratch directory in memory; see cryo_image_receive(). */
+static int receive_stdin(struct cryo_ctx *ctx, char **ret_dir)
 {
-	static const struct option opts[] = {
-		{"images-dir", required_argument, NULL, 'D'},
-		{"detach", no_argument, NULL, 'd'},
-		{"restore-detached", no_argument, NULL, 'd'},
-		{"pidfile", required_argument, NULL, 'p'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
+	int fd = STDIN_FILENO, r;
+
+	if (isatty(fd)) {
+		fprintf(stderr, "cryo restore: -D - reads the image from stdin, which is a "
+			"terminal\n");
+		return -EINVAL;
+	}
+	r = scratch_dir_create("restore", ret_dir);
+	if (r < 0) {
+		fprintf(stderr, "cryo restore: scratch directory: %s\n", strerror(-r));
+		return r;
+	}
+	r = cryo_image_receive(ctx, &fd, 1, *ret_dir);
+	if (r < 0) {
+		fprintf(stderr, "cryo restore: %s\n", cryo_ctx_errmsg(ctx));
+		scratch_dir_remove(*ret_dir);
+		free(*ret_dir);
+	}
+	return r;
+}
+
+int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose)
+{
 	struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
-	const char *pidfile = NULL;
-	bool detach = false;
-	struct cryo_ctx *ctx;
-	int c, verbose = 0, r, status;
+	struct cryo_ctx *ctx = cli_ctx(verbose);
+	char *scratch = NULL;
+	int r, status;
 	pid_t root;
 
-	while ((c = getopt_long(argc, argv, "D:dvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'D':
-			o.dir = optarg;
-			break;
-		case 'd':
-			detach = true;
-			break;
-		case 'p':
-			pidfile = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 2;
+	if (!strcmp(dir, "-")) {
+		if (receive_stdin(ctx, &scratch) < 0) {
+			cryo_ctx_free(ctx);
+			return 1;
 		}
+		dir = scratch;
 	}
-	if (!o.dir || optind != argc) {
-		fprintf(stderr, "cryo restore: -D DIR is required\n\n%s", usage);
-		return 2;
-	}
-	ctx = cli_ctx(verbose);
+	o.dir = dir;
 	r = cryo_restore(ctx, &o, &root);
+	if (scratch) {
+		/* Everything was read from it: the tree holds nothing of the image's files. */
+		scratch_dir_remove(scratch);
+		free(scratch);
+	}
 	if (r < 0) {
 		fprintf(stderr, "cryo restore: %s\n", cryo_ctx_errmsg(ctx));
 		cryo_ctx_free(ctx);
@@ -105,4 +108,48 @@ int cmd_restore(int argc, char **argv)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"images-dir", required_argument, NULL, 'D'},
+		{"detach", no_argument, NULL, 'd'},
+		{"restore-detached", no_argument, NULL, 'd'},
+		{"pidfile", required_argument, NULL, 'p'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *dir = NULL, *pidfile = NULL;
+	bool detach = false;
+	int c, verbose = 0;
+
+	while ((c = getopt_long(argc, argv, "D:dvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			dir = optarg;
+			break;
+		case 'd':
+			detach = true;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (!dir || optind != argc) {
+		fprintf(stderr, "cryo restore: -D DIR is required\n\n%s", usage);
+		return 2;
+	}
+	return cli_restore(dir, detach, pidfile, verbose);
 }

@@ -13,6 +13,7 @@ static const char usage[] =
 	"commands:\n"
 	"  dump     checkpoint a process tree into an image directory\n"
 	"  restore  bring a tree back from an image, with its PIDs\n"
+	"  serve    receive an image sent over TCP, and store or restore it\n"
 	"  show     describe what an image holds\n"
 	"  check    list the kernel features cryo relies on\n"
 	"\n"
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{"dump", cmd_dump},
 		{"restore", cmd_restore},
+		{"serve", cmd_serve},
 		{"show", cmd_show},
 		{"check", cmd_check},
 	};

@@ -48,8 +48,24 @@ CRYO_API void cryo_ctx_set_log(struct cryo_ctx *ctx, int level, cryo_log_fn fn, 
 struct cryo_dump_opts {
 	size_t size;        /* sizeof(struct cryo_dump_opts) */
 	pid_t pid;          /* root of the tree to checkpoint */
-	const char *dir;    /* image directory, created if missing */
+	const char *dir;    /* image directory, created if missing (unused with stream_fds) */
 	bool leave_running; /* resume the tree after the dump instead of killing it */
+	/*
+	 * Page data: compressed frame by frame with "none" (the default), "lz4", "zstd", "zlib"
+	 * or "gzip", over `streams` parallel streams, each with its own thread. streams 0 means:
+	 * plain page files per task when uncompressed to a directory, else one stream per
+	 * descriptor or per CPU (up to 4).
+	 */
+	const char *compression;
+	unsigned streams;
+	/*
+	 * Instead of a directory, send the whole image as a stream (docs/image-format.md) to
+	 * these descriptors: stream S goes to stream_fds[S % nstream_fds]. A pipe or socket; on a
+	 * socket the dump waits for the receiver (cryo_image_receive) to confirm the image is
+	 * stored before the tree is killed.
+	 */
+	const int *stream_fds;
+	unsigned nstream_fds;
 };
 #define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
 
@@ -59,6 +75,26 @@ struct cryo_dump_opts {
  * failure the tree is resumed untouched.
  */
 CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts);
+
+#define CRYO_STREAMS_MAX 64 /* streams per image */
+#define CRYO_STREAM_PEEK 48 /* bytes that start every stream, for cryo_stream_identify() */
+
+/*
+ * Says which stream of which image a connection carries, from its first CRYO_STREAM_PEEK bytes
+ * (read with MSG_PEEK): 0 with *ret_stream and *ret_nstreams set, or -EBADMSG if they are not
+ * the start of a cryo stream.
+ */
+CRYO_API int cryo_stream_identify(const void *buf, size_t len, unsigned *ret_stream,
+				  unsigned *ret_nstreams);
+
+/*
+ * Receives an image sent as streams (cryo_dump with stream_fds) from fds[0..nfds) (stream S on
+ * fds[S % nfds]) and stores it in `dir`, in the same form a dump to a directory has; the image
+ * counts as present only once every stream has ended and it is synced. On sockets, the sender
+ * is told the outcome.
+ */
+CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned nfds,
+				const char *dir);
 
 struct cryo_restore_opts {
 	size_t size;     /* sizeof(struct cryo_restore_opts) */

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include "cleanup.h"
 #include "fileio.h"
@@ -163,4 +165,53 @@ int readlink_malloc(const char *path, char **ret)
 	buf[n] = '\0';
 	*ret = strdup(buf);
 	return *ret ? 0 : -ENOMEM;
+}
+
+int mkdir_p(const char *dir)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int scratch_dir_create(const char *what, char **ret_path)
+{
+	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	char *path;
+
+	if (asprintf(&path, "%s/cryo-%s-XXXXXX", base, what) < 0)
+		return -ENOMEM;
+	if (!mkdtemp(path)) {
+		int r = -errno;
+
+		free(path);
+		return r;
+	}
+	*ret_path = path;
+	return 0;
+}
+
+void scratch_dir_remove(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	rmdir(path);
 }

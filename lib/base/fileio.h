@@ -28,6 +28,16 @@ int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len);
  * (SEEK_HOLE) stay holes, so a large sparse object costs only what it holds. */
 int copy_sparse(int in, int out, uint64_t size);
 
+/* mkdir -p, mode 0755. */
+int mkdir_p(const char *dir);
+
+/* A fresh private directory for a scratch copy of an image's metadata or a received image:
+ * in /dev/shm (memory) when there is one, else /tmp. The caller frees *ret_path. */
+int scratch_dir_create(const char *what, char **ret_path);
+
+/* Removes a scratch directory and the files in it (it holds no subdirectories). */
+void scratch_dir_remove(const char *path);
+
 /* readlink() into a malloc'd string. */
 int readlink_malloc(const char *path, char **ret);
 

@@ -82,6 +82,101 @@ static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
 }
 
 
+int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
+		   uint64_t len)
+{
+	struct iovec local = {buf, len};
+	ssize_t got = process_vm_readv(pid, &local, 1, iov, n, 0);
+	char *p = buf;
+
+	if (got == (ssize_t)len)
+		return 0;
+	/* process_vm_readv honours protections; /proc/PID/mem reads PROT_NONE pages too
+	 * (FOLL_FORCE), one range at a time. */
+	for (int i = 0; i < n; p += iov[i++].iov_len)
+		for (uint64_t done = 0; done < iov[i].iov_len;) {
+			ssize_t r = pread(mem_fd, p + done, iov[i].iov_len - done,
+					  (uint64_t)iov[i].iov_base + done);
+
+			if (r <= 0)
+				return r < 0 ? -errno : -EFAULT;
+			done += r;
+		}
+	return 0;
+}
+
+/*
+ * The pages are scattered by the kernel (process_vm_writev to ourselves) from a buffer we have
+ * already touched: writing fresh pages from user mode is their first touch, which costs
+ * ~0.7 s/GiB on these VMs; kernel copies do not pay it.
+ */
+int xfer_write_self(const struct iovec *iov, int n, const void *buf, uint64_t len)
+{
+	struct iovec local = {(void *)buf, len};
+	ssize_t put;
+
+	for (int i = 0; i < n; i++)
+		if (iov[i].iov_len >= POPULATE_PAGES * 4096)
+			madvise(iov[i].iov_base, iov[i].iov_len, MADV_POPULATE_WRITE);
+	put = process_vm_writev(getpid(), &local, 1, iov, n, 0);
+	if (put != (ssize_t)len)
+		return put < 0 ? -errno : -EFAULT;
+	return 0;
+}
+
+int xfer_map_init(struct xfer_map *m, const struct xfer_seg *segs, size_t n)
+{
+	m->segs = segs;
+	m->n = n;
+	m->starts = malloc((n + 1) * sizeof(*m->starts));
+	if (!m->starts)
+		return -ENOMEM;
+	m->starts[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		m->starts[i + 1] = m->starts[i] + segs[i].len;
+	return 0;
+}
+
+void xfer_map_free(struct xfer_map *m)
+{
+	free(m->starts);
+	m->starts = NULL;
+}
+
+int xfer_map_iov(const struct xfer_map *m, uint64_t off, uint64_t len, struct iovec *iov,
+		 int max)
+{
+	size_t lo = 0, hi = m->n;
+	int k = 0;
+
+	if (off + len < off || off + len > m->starts[m->n])
+		return -ERANGE;
+	/* The last segment starting at or before off. */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (m->starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; len && i < m->n; i++) {
+		uint64_t in = off - m->starts[i], take = m->segs[i].len - in;
+
+		if (off < m->starts[i] || in >= m->segs[i].len)
+			continue;
+		if (take > len)
+			take = len;
+		if (k == max)
+			return -ERANGE;
+		iov[k].iov_base = (void *)(m->segs[i].addr + in);
+		iov[k++].iov_len = take;
+		off += take;
+		len -= take;
+	}
+	return len ? -ERANGE : k;
+}
+
 /* Moves one batch: iov (addresses), n entries, len bytes at file offset off. */
 static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t len,
 		      uint64_t off, void *buf)
@@ -89,24 +184,10 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	struct xfer_job *job = th->job;
 
 	if (job->dump) {
-		struct iovec local = {buf, len};
-		ssize_t got = process_vm_readv(job->pid, &local, 1, iov, n, 0);
+		int r = xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len);
 
-		/* process_vm_readv honours protections; /proc/PID/mem reads PROT_NONE pages too
-		 * (FOLL_FORCE), one range at a time. */
-		if (got != (ssize_t)len) {
-			char *p = buf;
-
-			for (int i = 0; i < n; p += iov[i++].iov_len)
-				for (uint64_t done = 0; done < iov[i].iov_len;) {
-					ssize_t r = pread(job->mem_fd, p + done, iov[i].iov_len - done,
-							  (uint64_t)iov[i].iov_base + done);
-
-					if (r <= 0)
-						return r < 0 ? -errno : -EFAULT;
-					done += r;
-				}
-		}
+		if (r < 0)
+			return r;
 		for (uint64_t done = 0; done < len;) {
 			ssize_t w = pwrite(job->fd, (char *)buf + done, len - done, off + done);
 
@@ -127,9 +208,6 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	 * in place would be their first touch from user mode, which costs ~0.7 s/GiB on these
 	 * VMs; kernel copies do not pay it.
 	 */
-	for (int i = 0; i < n; i++)
-		if (iov[i].iov_len >= POPULATE_PAGES * 4096)
-			madvise(iov[i].iov_base, iov[i].iov_len, MADV_POPULATE_WRITE);
 	for (uint64_t done = 0; done < len;) {
 		ssize_t got = pread(job->fd, (char *)buf + done, len - done, off + done);
 
@@ -142,14 +220,7 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	hash_feed(th, buf, len);
 	if (job->err)
 		return job->err;
-	{
-		struct iovec local = {buf, len};
-		ssize_t put = process_vm_writev(getpid(), &local, 1, iov, n, 0);
-
-		if (put != (ssize_t)len)
-			return put < 0 ? -errno : -EFAULT;
-	}
-	return 0;
+	return xfer_write_self(iov, n, buf, len);
 }
 
 static void *xfer_thread(void *arg)

@@ -35,6 +35,34 @@ static inline uint64_t xfer_nsums(uint64_t bytes)
 	return (bytes + XFER_CHUNK - 1) / XFER_CHUNK;
 }
 
+/*
+ * Building blocks for the page streams (image/stream.c), which cut pages into frames rather than
+ * per-thread shares.
+ */
+struct iovec;
+
+/* Segments with their offsets in file order, for finding any byte range fast. */
+struct xfer_map {
+	const struct xfer_seg *segs;
+	size_t n;
+	uint64_t *starts; /* starts[i]: offset of segs[i]; starts[n]: the total */
+};
+
+int xfer_map_init(struct xfer_map *m, const struct xfer_seg *segs, size_t n);
+void xfer_map_free(struct xfer_map *m);
+
+/* The addresses of bytes [off, off + len) as at most max iovecs; returns their count, or
+ * -ERANGE if the range is outside the map or needs more. */
+int xfer_map_iov(const struct xfer_map *m, uint64_t off, uint64_t len, struct iovec *iov,
+		 int max);
+
+/* Reads len bytes at iov from task pid into buf (PROT_NONE pages through mem_fd). */
+int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
+		   uint64_t len);
+
+/* Writes buf to iov in this process, faulting large ranges in bulk first. */
+int xfer_write_self(const struct iovec *iov, int n, const void *buf, uint64_t len);
+
 /* Copies segs of task pid into fd, from file offset 0 on, and fills sums[xfer_nsums()]. */
 int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n,
 	      uint64_t *sums);

@@ -24,6 +24,7 @@
 #include "base/xfer.h"
 #include "dump.h"
 #include "image/pagemap.h"
+#include "image/stream.h"
 
 #define LOG_PREFIX "dump-mm: "
 
@@ -325,7 +326,23 @@ static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int dirfd, int out_fd,
 	return worker_check(ctx);
 }
 
-int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd)
+/* The pages go to the page streams: frames, each with its own hash, instead of a file. */
+static int stream_pages(struct cryo_ctx *ctx, pid_t pid, struct stream_writer *w,
+			const struct run_list *l)
+{
+	_cleanup_free_ struct xfer_seg *segs = malloc((l->n + 1) * sizeof(*segs));
+	int r;
+
+	if (!segs)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < l->n; i++)
+		segs[i] = (struct xfer_seg){l->runs[i].vaddr, l->runs[i].npages * PAGE_SZ};
+	r = stream_write_task(w, pid, segs, l->n);
+	return r < 0 ? r : worker_check(ctx);
+}
+
+int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd,
+		 struct stream_writer *w)
 {
 	_cleanup_close_ int pm_fd = -1, mem_fd = -1, out_fd = -1;
 	struct run_list l = {0};
@@ -368,6 +385,12 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 				goto out;
 		}
 	}
+	if (w) {
+		r = stream_pages(ctx, t->pid, w, &l);
+		if (r < 0)
+			goto out;
+		goto done;
+	}
 	snprintf(path, sizeof(path), "pages-%d.img", t->pid);
 	out_fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out_fd < 0) {
@@ -381,6 +404,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		r = cryo_err(ctx, -errno, "fsync %s", path);
 		goto out;
 	}
+done:
 	r = pagemap_write(ctx, dirfd, t->pid, l.runs, l.n);
 	t->pages = l.pages;
 	log_info(ctx, "pid %d: %u mappings, %llu pages saved", t->pid, t->nvmas,

@@ -23,27 +23,10 @@
 #include "base/worker.h"
 #include "dump.h"
 #include "image/image.h"
+#include "image/stream.h"
 #include "seize/seize.h"
 
 #define LOG_PREFIX "dump: "
-
-static int mkdir_p(const char *dir)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 /* What is left of a zombie: its place in the tree and its exit status. */
 static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t)
@@ -94,7 +77,7 @@ static int check_sharing(struct cryo_ctx *ctx, const struct seized_tree *tree)
 }
 
 static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int dirfd,
-		     struct img *img)
+		     struct img *img, struct stream_writer *w)
 {
 	struct utsname u;
 	int r = check_sharing(ctx, tree);
@@ -124,7 +107,7 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 		r = dump_task_state(ctx, &tree->tasks[i], t);
 		if (r < 0)
 			return r;
-		r = dump_task_mm(ctx, img, t, dirfd);
+		r = dump_task_mm(ctx, img, t, dirfd, w);
 		if (r < 0)
 			return r;
 		r = worker_check(ctx);
@@ -134,31 +117,70 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 	return dump_files(ctx, img, dirfd);
 }
 
+/* How the pages travel: no streams means a raw pages-PID.img per task. */
+static unsigned streams_for(const struct cryo_dump_opts *opts, enum codec codec)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (opts->streams)
+		return opts->streams;
+	if (opts->nstream_fds)
+		return opts->nstream_fds;
+	if (codec == CODEC_NONE)
+		return 0;
+	return cpus < 1 ? 1 : cpus > 4 ? 4 : cpus;
+}
+
 static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 {
 	const struct cryo_dump_opts *opts = arg;
 	_cleanup_close_ int dirfd = -1, logfd = -1;
-	_cleanup_free_ char *json = NULL;
+	_cleanup_free_ char *json = NULL, *scratch = NULL;
+	struct stream_writer *w = NULL;
+	const char *dir = opts->dir;
+	enum codec codec = CODEC_NONE;
+	unsigned streams;
 	struct seized_tree tree;
 	struct img img = {0};
 	int r;
 
-	r = mkdir_p(opts->dir);
+	if (opts->compression)
+		codec_parse(opts->compression, &codec);
+	streams = streams_for(opts, codec);
+	/* An image sent away is written here first, all but its pages, which go out at once. */
+	if (opts->nstream_fds) {
+		r = scratch_dir_create("dump", &scratch);
+		if (r < 0)
+			return cryo_err(ctx, r, "create a scratch directory for the metadata");
+		dir = scratch;
+	}
+	r = mkdir_p(dir);
 	if (r < 0)
-		return cryo_err(ctx, r, "create image directory %s", opts->dir);
-	dirfd = open(opts->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return cryo_err(ctx, r, "create image directory %s", dir);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
-		return cryo_err(ctx, -errno, "open image directory %s", opts->dir);
+		return cryo_err(ctx, -errno, "open image directory %s", dir);
 	/* An older image here stops being one before anything of the new one is written. */
 	if (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
-		return cryo_err(ctx, -errno, "remove old %s/%s", opts->dir, IMG_META_NAME);
+		return cryo_err(ctx, -errno, "remove old %s/%s", dir, IMG_META_NAME);
 	logfd = openat(dirfd, "dump.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	ctx->log_fd = logfd;
+	if (streams) {
+		r = stream_writer_new(ctx, codec, streams, dirfd, opts->stream_fds,
+				      opts->nstream_fds, &w);
+		if (r < 0)
+			goto out_scratch;
+	}
 
 	r = seize_tree(ctx, opts->pid, &tree);
 	if (r < 0)
 		goto out;
-	r = dump_tree(ctx, &tree, dirfd, &img);
+	r = dump_tree(ctx, &tree, dirfd, &img, w);
+	img.page_codec = codec;
+	img.page_streams = streams;
+	/* Stream files are synced before the metadata that makes them an image. */
+	if (r >= 0 && w && !opts->nstream_fds)
+		r = stream_writer_finish(w);
 	if (r >= 0)
 		r = img_encode(ctx, &img, &json);
 	if (r >= 0)
@@ -166,10 +188,16 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r >= 0) {
 		r = write_file_atomic(dirfd, IMG_META_NAME, json, strlen(json));
 		if (r < 0)
-			cryo_err(ctx, r, "write %s/%s", opts->dir, IMG_META_NAME);
+			cryo_err(ctx, r, "write %s/%s", dir, IMG_META_NAME);
 	}
 	if (r >= 0 && fsync(dirfd) < 0)
-		r = cryo_err(ctx, -errno, "sync image directory %s", opts->dir);
+		r = cryo_err(ctx, -errno, "sync image directory %s", dir);
+	if (r >= 0 && opts->nstream_fds) {
+		log_info(ctx, "image of pid %d written, sending its metadata", opts->pid);
+		r = stream_send_dir(ctx, w, dirfd);
+		if (r >= 0)
+			r = stream_await_ack(ctx, opts->stream_fds[0]);
+	}
 	/* Abandoned at the last moment: the image is complete, but nobody will be told, so the
 	 * tree is let go rather than killed. */
 	if (r >= 0 && !opts->leave_running && worker_check(ctx) < 0)
@@ -180,22 +208,37 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		seize_release(ctx, &tree, false);
 		goto out;
 	}
-	log_info(ctx, "image of pid %d complete in %s", opts->pid, opts->dir);
+	log_info(ctx, "image of pid %d complete in %s", opts->pid,
+		 opts->nstream_fds ? "the streams" : dir);
 	/* Killed, connections stay in repair mode and close without a word to their peers. */
 	if (opts->leave_running)
 		dump_sockets_release();
 	seize_release(ctx, &tree, !opts->leave_running);
 out:
+	stream_writer_free(w);
+out_scratch:
 	img_free(&img);
 	ctx->log_fd = -1;
+	if (scratch)
+		scratch_dir_remove(scratch);
 	return r;
 }
 
 CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 {
 	ctx->errmsg[0] = '\0';
-	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 || !opts->dir)
+	enum codec codec;
+
+	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 ||
+	    (!opts->dir && !opts->nstream_fds))
 		return cryo_err(ctx, -EINVAL, "dump: a pid and an image directory are required");
+	if (opts->compression && codec_parse(opts->compression, &codec) < 0)
+		return cryo_err(ctx, -EINVAL,
+				"dump: unknown compression \"%s\" (none, lz4, zstd, zlib, gzip)",
+				opts->compression);
+	if (opts->streams > STREAM_MAX || opts->nstream_fds > STREAM_MAX ||
+	    (opts->nstream_fds && !opts->stream_fds))
+		return cryo_err(ctx, -EINVAL, "dump: from 1 to %d streams", STREAM_MAX);
 	/* The tree is traced by a worker that outlives us long enough to let it go unharmed
 	 * should we be killed mid-dump. */
 	return worker_run(ctx, dump_in_worker, (void *)opts);

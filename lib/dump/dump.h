@@ -13,7 +13,11 @@ struct cryo_ctx;
 int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t);
 
 /* The task's mappings, and its private pages into dirfd/pages-PID.img. */
-int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd);
+struct stream_writer;
+
+/* With a stream writer, the pages go to its streams instead of pages-PID.img. */
+int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd,
+		 struct stream_writer *w);
 
 /* Finds or adds the memory object reachable at open_path (a /proc map_files or fd link),
  * copying its content to dirfd/shmem-ID.img the first time. */

@@ -17,6 +17,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "image.h"
+#include "stream.h"
 
 /* jansson >= 2.9 provides json_decrefp() for cleanup attributes. */
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -393,6 +394,10 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	r |= set(root, "kernel", json_string(img->kernel));
 	r |= set(root, "created", json_integer(img->created));
 	r |= set(root, "root", json_integer(img->root));
+	if (img->page_streams)
+		r |= set(root, "pages", json_pack("{s:s,s:i}", "codec",
+						  codec_name(img->page_codec), "streams",
+						  (int)img->page_streams));
 	a = json_array();
 	for (uint32_t i = 0; a && i < img->ntasks; i++)
 		r |= add(a, encode_task(&img->tasks[i]));
@@ -1101,6 +1106,18 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	img->created = n;
 	TRY(get_int(d, root, "root", 1, INT_MAX, &n));
 	img->root = n;
+	v = json_object_get(root, "pages");
+	if (v) {
+		const char *codec;
+		enum codec c;
+		int streams;
+
+		if (json_unpack(v, "{s:s,s:i}", "codec", &codec, "streams", &streams) ||
+		    codec_parse(codec, &c) < 0 || streams < 1 || streams > STREAM_MAX)
+			return cryo_err(d->ctx, -EINVAL, "image metadata: \"pages\" is malformed");
+		img->page_codec = c;
+		img->page_streams = streams;
+	}
 
 	a = get_arr(d, root, "shmems", IMG_MAX_FDS);
 	if (!a)

@@ -296,6 +296,10 @@ struct img {
 	char kernel[65];
 	uint64_t created; /* unix time */
 	pid_t root;
+	/* Page data: 0 streams is a raw pages-PID.img per task; otherwise frames compressed with
+	 * page_codec (enum codec) in pages-S.cryo, S < page_streams (image/stream.h). */
+	uint8_t page_codec;
+	uint16_t page_streams;
 	struct img_task *tasks; /* in creation order: a parent before its children */
 	uint32_t ntasks;
 	struct img_file *files;

@@ -151,20 +151,28 @@ int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 	return 0;
 }
 
-int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+int pagemap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 		 struct page_run **ret_runs, uint64_t *ret_nruns)
 {
 	_cleanup_free_ char *buf = NULL;
 	char name[64];
-	struct stat st;
 	ssize_t len;
-	int r;
 
 	snprintf(name, sizeof(name), "pagemap-%d.img", task->pid);
 	len = read_file_at(dirfd, name, &buf);
 	if (len < 0)
 		return cryo_err(ctx, len, "read %s", name);
-	r = pagemap_parse(ctx, buf, len, task, ret_runs, ret_nruns);
+	return pagemap_parse(ctx, buf, len, task, ret_runs, ret_nruns);
+}
+
+int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		 struct page_run **ret_runs, uint64_t *ret_nruns)
+{
+	char name[64];
+	struct stat st;
+	int r;
+
+	r = pagemap_load(ctx, dirfd, task, ret_runs, ret_nruns);
 	if (r)
 		return r;
 	snprintf(name, sizeof(name), "pages-%d.img", task->pid);

@@ -31,6 +31,11 @@ struct img_task;
 int pagemap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
 		  uint64_t nruns);
 
+/* Reads and validates a task's runs (sorted, disjoint, inside its VMAs, adding up to its page
+ * count), for an image whose pages are in streams. *ret_runs is the caller's. */
+int pagemap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		 struct page_run **ret_runs, uint64_t *ret_nruns);
+
 /* Reads and validates a task's runs: sorted, disjoint, inside the task's VMAs, adding up to the
  * task's page count, and backed by a pages file that long. *ret_runs is the caller's. */
 int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,

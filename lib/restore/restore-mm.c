@@ -25,6 +25,7 @@
 #include "base/proc.h"
 #include "base/xfer.h"
 #include "image/pagemap.h"
+#include "image/stream.h"
 #include "restore.h"
 
 #define LOG_PREFIX "restore-mm: "
@@ -146,13 +147,6 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	char name[64];
 	int r;
 
-	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
-	fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cryo_err(ctx, -errno, "open %s", name);
-	r = pagesum_read(ctx, sh->dirfd, t, &sums);
-	if (r < 0)
-		return r;
 	segs = malloc((nruns + 1) * sizeof(*segs));
 	if (!segs)
 		return -ENOMEM;
@@ -167,6 +161,15 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		segs[i] = (struct xfer_seg){rv[vi].cur + (runs[i].vaddr - rv[vi].start),
 					    runs[i].npages * PAGE_SZ};
 	}
+	if (sh->pages)
+		return stream_read_task(ctx, sh->pages, sh->dirfd, t->pid, segs, nruns);
+	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
+	fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "open %s", name);
+	r = pagesum_read(ctx, sh->dirfd, t, &sums);
+	if (r < 0)
+		return r;
 	r = xfer_restore(ctx, fd, segs, nruns, sums);
 	if (r < 0)
 		return cryo_err_wrap(ctx, r, "pid %d: %s", t->pid, name);
@@ -203,7 +206,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	_cleanup_free_ struct page_run *runs = NULL;
 	int r;
 
-	r = pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
+	r = sh->pages ? pagemap_load(ctx, sh->dirfd, t, &runs, &nruns)
+		      : pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
 	if (r < 0)
 		return r;
 	r = proc_maps_read(0, false, &maps, &nmaps);

@@ -89,19 +89,26 @@ static int check_machine(struct cryo_ctx *ctx, const struct img *img)
 	return 0;
 }
 
-static bool pid_exists(pid_t pid, bool *ret_zombie)
+/* Whether pid exists; *ret_passing if it is on its way out: a zombie, or a task stopped by a
+ * tracer, as a tree being dumped is until the dump kills it. A restore that streams in while
+ * its dump finishes (cryo dump -D - | cryo restore -D -) finds its PIDs held by just that. */
+static bool pid_exists(pid_t pid, bool *ret_passing)
 {
 	_cleanup_free_ char *buf = NULL;
+	unsigned long flags = 0;
 	char *p;
 
 	if (read_file_fmt(&buf, "/proc/%d/stat", pid) < 0)
 		return false;
 	p = strrchr(buf, ')');
-	*ret_zombie = p && (p[2] == 'Z' || p[2] == 'X');
+	/* state ppid pgrp session tty_nr tpgid flags: PF_EXITING (0x4) once it is dying */
+	if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		flags = 0;
+	*ret_passing = p && (p[2] == 'Z' || p[2] == 'X' || p[2] == 't' || (flags & 0x4));
 	return true;
 }
 
-/* Every saved PID and TID must be free; a zombie's is waited for, bounded. */
+/* Every saved PID and TID must be free; a passing task's is waited for, bounded. */
 static int check_pids_free(struct cryo_ctx *ctx, const struct img *img)
 {
 	for (uint32_t i = 0; i < img->ntasks; i++)
@@ -121,11 +128,13 @@ static int check_pids_free(struct cryo_ctx *ctx, const struct img *img)
 							"pid %d is in use (by %s%s), so the tree "
 							"cannot be restored with its PIDs",
 							tid, comm ? comm : "?",
-							zombie ? ", a zombie nobody reaps" : "");
+							zombie ? ", a zombie nobody reaps or a task "
+								 "stopped by a tracer"
+							       : "");
 				}
 				if (!told)
-					log_info(ctx, "pid %d is a zombie: waiting for it to be reaped",
-						 tid);
+					log_info(ctx, "pid %d is a zombie or a traced task: waiting for "
+						 "it to go", tid);
 				told = true;
 				nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 			}
@@ -506,6 +515,12 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 		r = cryo_err(ctx, -errno, "open image directory %s", opts->dir);
 		goto out;
 	}
+	/* Every frame is indexed, and so checked, before any task exists. */
+	if (img.page_streams) {
+		r = stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
+		if (r < 0)
+			goto out;
+	}
 	r = restore_files_open(ctx, &sh);
 	if (r < 0)
 		goto out;
@@ -524,6 +539,7 @@ out:
 		close(sh.err_fd);
 	if (sh.dirfd > 0)
 		close(sh.dirfd);
+	stream_index_free(sh.pages);
 	img_free(&img);
 	return r;
 }

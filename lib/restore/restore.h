@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "image/image.h"
+#include "image/stream.h"
 #include "pie/restorer.h"
 
 /* What every restored task inherits from the restoring process. */
@@ -28,6 +29,7 @@ struct rst_shared {
 	int nextra;
 	int *extra_fds; /* FIFO keepers and unused pipe ends, closed by every task */
 	int *pty_index; /* per img->files[i] that is a pty master: the new pty's index */
+	struct stream_index *pages; /* the frames of every task, if its pages are in streams */
 };
 
 /* The index a restored pty got, for the index it had (see restore_ptys_open()); -1 if none. */

@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("CRYO_BUILD", ROOT / "build")).resolve()
 CRYO = str(Path(os.environ.get("CRYO", BUILD / "cryo")).resolve())
 WORKLOADS = BUILD / "tests" / "workloads"
+# Extra options for every dump, to run the whole suite over another page path, e.g.
+# CRYO_DUMP_ARGS="--compression lz4 --streams 2".
+DUMP_ARGS = os.environ.get("CRYO_DUMP_ARGS", "").split()
 
 PR_SET_CHILD_SUBREAPER = 36
 ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -131,10 +134,12 @@ class Env:
         self.runs.append(r)
         return r
 
-    def dump(self, run, img=None, leave_running=False, extra=()):
+    def dump(self, run, img=None, leave_running=False, extra=(), suite_args=True):
+        """Dumps run into img; suite_args=False leaves out CRYO_DUMP_ARGS (for tests of one
+        image layout)."""
         img = img or self.tmp / "img"
         self.images.append(img)
-        args = ["dump", "-t", run.pid, "-D", img, *extra]
+        args = ["dump", "-t", run.pid, "-D", img, *(DUMP_ARGS if suite_args else ()), *extra]
         if leave_running:
             args.append("--leave-running")
         cryo(*args)

@@ -168,7 +168,7 @@ def golden(tmp_path_factory):
     run = e.start([workload("mem_big"), "4"])
     try:
         run.wait_for("ready")
-        img = e.dump(run)
+        img = e.dump(run, suite_args=False)
         reap_gone(image_pids(img))
         yield e, run, img, run.text()
     finally:
@@ -332,6 +332,94 @@ def test_damaged_image(golden, tmp_path, damage):
     _rewind(run, out)
     rpid = genv.restore(img)
     genv.check(run, rpid)
+
+
+# --- damaged page streams (--compression/--streams images) ------------------------------------
+
+@pytest.fixture(scope="module")
+def golden_streams(tmp_path_factory):
+    """A 16 MiB workload dumped with lz4 over two streams."""
+    from conftest import Env
+
+    e = Env(tmp_path_factory.mktemp("golden-streams"))
+    run = e.start([workload("mem_big"), "16"])
+    try:
+        run.wait_for("ready")
+        img = e.dump(run, suite_args=False, extra=["--compression", "lz4", "--streams", "2"])
+        reap_gone(image_pids(img))
+        yield e, run, img, run.text()
+    finally:
+        e.cleanup()
+
+
+REC = 48  # a stream record's header
+
+
+def _records(path):
+    """(offset, header fields) of every record of a stream file."""
+    data, off, out = path.read_bytes(), 0, []
+    while off < len(data):
+        f = struct.unpack_from("<4sBBHHHiIIQQQ", data, off)
+        out.append((off, f))
+        off += REC + f[8]
+    return out
+
+
+def _stream_edit(stream, fn):
+    def damage(img):
+        p = img / f"pages-{stream}.cryo"
+        data = bytearray(p.read_bytes())
+        fn(data, _records(p))
+        p.write_bytes(bytes(data))
+    return damage
+
+
+STREAM_DAMAGES = {
+    # (damage, words the error must name)
+    "stream-missing": (lambda img: (img / "pages-1.cryo").unlink(), ["pages-1.cryo"]),
+    "stream-empty": (_truncate(lambda img: img / "pages-1.cryo", lambda n: 0),
+                     ["missing frame"]),
+    "stream-truncated-mid-frame": (_truncate(lambda img: img / "pages-0.cryo", lambda n: n - 5),
+                                   ["pages-0.cryo", "truncated"]),
+    "stream-last-frame-dropped": (_stream_edit(1, lambda d, r: d.__delitem__(
+        slice(r[-1][0], len(d)))), ["incomplete"]),
+    "stream-payload-bit-flipped": (_stream_edit(1, lambda d, r: d.__setitem__(
+        r[1][0] + REC + 100, d[r[1][0] + REC + 100] ^ 0x10)), ["pages-1.cryo", "damaged"]),
+    "stream-header-bit-flipped": (_stream_edit(0, lambda d, r: d.__setitem__(
+        r[1][0] + 20, d[r[1][0] + 20] ^ 0x01)), ["pages-0.cryo", "damaged"]),
+    "stream-frame-duplicated": (_stream_edit(0, lambda d, r: d.extend(
+        d[r[0][0]:r[0][0] + REC + r[0][1][8]])), ["overlapping"]),
+    "stream-garbage-appended": (_stream_edit(1, lambda d, r: d.extend(b"x" * 100)),
+                                ["pages-1.cryo"]),
+    "stream-codec-changed": (_json_edit(lambda m: m["pages"].update(codec="zstd")),
+                             ["pages-0.cryo"]),
+    "stream-count-changed": (_json_edit(lambda m: m["pages"].update(streams=3)),
+                             ["pages-"]),
+    "stream-meta-malformed": (_json_edit(lambda m: m.update(pages={"codec": "rar"})),
+                              ["pages"]),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(STREAM_DAMAGES))
+def test_damaged_stream_image(golden_streams, tmp_path, damage):
+    genv, run, img, out = golden_streams
+    bad = tmp_path / "img"
+    shutil.copytree(img, bad)
+    fn, words = STREAM_DAMAGES[damage]
+    fn(bad)
+    pidfile = tmp_path / "pid"
+    p = cryo("restore", "-D", bad, "--detach", "--pidfile", pidfile, check=False, timeout=60)
+    try:
+        _clean_fail(p, *words)
+        assert p.returncode == 1, f"exit {p.returncode}"
+        time.sleep(0.1)
+        assert not _ours(run.pid), "a process was left behind"
+    finally:
+        if _ours(run.pid):
+            os.kill(run.pid, signal.SIGKILL)
+            reap(run.pid, 5)
+    _rewind(run, out)
+    genv.check(run, genv.restore(img))
 
 
 @pytest.mark.parametrize("damage", ["json-truncated", "json-corrupted", "json-missing",

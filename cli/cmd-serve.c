@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/fileio.h"
+#include "cli.h"
+#include "net.h"
+
+static const char usage[] =
+	"usage: cryo serve --listen HOST:PORT (-D DIR | --restore) [--detach] [-v]\n"
+	"\n"
+	"Receive one image sent by `cryo dump --to tcp://HOST:PORT` (one connection per\n"
+	"stream, read in parallel) and store it in DIR, in the same form a dump to a directory\n"
+	"has; the sender is told once it is complete and synced, and only then lets its tree\n"
+	"go. With --restore, restore the tree once it has arrived (from DIR, or from a scratch\n"
+	"copy in memory without -D), and wait for it as `cryo restore` does.\n"
+	"\n"
+	"  -l, --listen HOST:PORT  where to listen (tcp://HOST:PORT also accepted)\n"
+	"  -D, --images-dir DIR    where to store the image\n"
+	"      --restore           restore the tree once the image is in\n"
+	"  -d, --detach            with --restore, return as soon as the tree runs\n"
+	"  -v, --verbose           more log output (repeat for debug)\n"
+	"  -h, --help              this help\n";
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"images-dir", required_argument, NULL, 'D'},
+		{"restore", no_argument, NULL, 'r'},
+		{"detach", no_argument, NULL, 'd'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *listen_at = NULL, *dir = NULL;
+	int fds[CRYO_STREAMS_MAX], c, verbose = 0, lfd, n, r;
+	bool restore = false, detach = false;
+	char *scratch = NULL;
+	struct cryo_ctx *ctx;
+
+	while ((c = getopt_long(argc, argv, "l:D:dvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			listen_at = optarg;
+			break;
+		case 'D':
+			dir = optarg;
+			break;
+		case 'r':
+			restore = true;
+			break;
+		case 'd':
+			detach = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (!listen_at || (!dir && !restore) || optind != argc) {
+		fprintf(stderr, "cryo serve: --listen and one of -D DIR or --restore are "
+			"required\n\n%s", usage);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	lfd = net_listen("cryo serve", listen_at);
+	if (lfd < 0)
+		return 1;
+	n = net_accept_image("cryo serve", lfd, fds, CRYO_STREAMS_MAX);
+	close(lfd);
+	if (n < 0)
+		return 1;
+	if (!dir) {
+		r = scratch_dir_create("serve", &scratch);
+		if (r < 0) {
+			fprintf(stderr, "cryo serve: scratch directory: %s\n", strerror(-r));
+			return 1;
+		}
+		dir = scratch;
+	}
+	ctx = cli_ctx(verbose);
+	r = cryo_image_receive(ctx, fds, n, dir);
+	if (r < 0)
+		fprintf(stderr, "cryo serve: %s\n", cryo_ctx_errmsg(ctx));
+	cryo_ctx_free(ctx);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	if (r >= 0 && restore)
+		r = cli_restore(dir, detach, NULL, verbose);
+	else
+		r = r < 0 ? 1 : 0;
+	if (scratch) {
+		scratch_dir_remove(scratch);
+		free(scratch);
+	}
+	return r;
+}

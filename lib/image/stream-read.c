@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading page streams from an image directory (see stream.h). The restoring process indexes
+ * every frame once, before any task exists, so that a damaged or incomplete stream fails the
+ * restore before anything runs; each restored task then fills its own memory from its frames,
+ * up to four threads at once, each frame read, decompressed and hashed in a buffer before the
+ * kernel copies it into place.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/xfer.h"
+#include "image.h"
+#include "stream.h"
+
+#define LOG_PREFIX "stream: "
+
+#define READ_THREADS 4
+
+struct task_frames {
+	pid_t pid;
+	struct stream_frame *frames; /* sorted by raw_off once indexed */
+	size_t n, cap;
+};
+
+struct stream_index {
+	enum codec codec;
+	unsigned nstreams;
+	struct task_frames *tasks; /* per img->tasks[i] */
+	uint32_t ntasks;
+};
+
+void stream_index_free(struct stream_index *idx)
+{
+	if (!idx)
+		return;
+	for (uint32_t i = 0; i < idx->ntasks; i++)
+		free(idx->tasks[i].frames);
+	free(idx->tasks);
+	free(idx);
+}
+
+static struct task_frames *frames_of(const struct stream_index *idx, pid_t pid)
+{
+	for (uint32_t i = 0; i < idx->ntasks; i++)
+		if (idx->tasks[i].pid == pid)
+			return &idx->tasks[i];
+	return NULL;
+}
+
+static int frames_add(struct task_frames *tf, const struct stream_frame *f)
+{
+	if (tf->n == tf->cap) {
+		size_t cap = tf->cap ? tf->cap * 2 : 64;
+		struct stream_frame *nf = realloc(tf->frames, cap * sizeof(*nf));
+
+		if (!nf)
+			return -ENOMEM;
+		tf->frames = nf;
+		tf->cap = cap;
+	}
+	tf->frames[tf->n++] = *f;
+	return 0;
+}
+
+static int by_raw_off(const void *a, const void *b)
+{
+	const struct stream_frame *x = a, *y = b;
+
+	return x->raw_off < y->raw_off ? -1 : x->raw_off > y->raw_off;
+}
+
+static int index_stream(struct cryo_ctx *ctx, int dirfd, struct stream_index *idx, unsigned s)
+{
+	_cleanup_close_ int fd = -1;
+	char name[32];
+	struct stat st;
+	uint64_t off = 0;
+
+	snprintf(name, sizeof(name), "pages-%u.cryo", s);
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return cryo_err(ctx, -errno, "open %s", name);
+	while (off < (uint64_t)st.st_size) {
+		struct rec_hdr h;
+		struct task_frames *tf;
+		const char *why;
+		int r;
+
+		if ((uint64_t)st.st_size - off < sizeof(h))
+			return cryo_err(ctx, -EBADMSG, "%s at offset %llu: truncated record", name,
+					(unsigned long long)off);
+		r = pread_all(fd, &h, sizeof(h), off);
+		if (r < 0)
+			return cryo_err(ctx, r, "read %s at offset %llu", name,
+					(unsigned long long)off);
+		why = rec_check(&h);
+		if (!why && (h.type != REC_PAGES || h.stream != s || h.nstreams != idx->nstreams ||
+			     h.codec != idx->codec))
+			why = "record does not belong in this stream";
+		if (!why && !(tf = frames_of(idx, h.pid)))
+			why = "frame of a task not in the image";
+		if (!why && (uint64_t)st.st_size - off - sizeof(h) < h.len)
+			why = "truncated frame";
+		if (why)
+			return cryo_err(ctx, -EBADMSG, "%s at offset %llu: %s: the image is damaged",
+					name, (unsigned long long)off, why);
+		r = frames_add(tf, &(struct stream_frame){
+			.raw_off = h.raw_off, .file_off = off + sizeof(h), .raw_hash = h.raw_hash,
+			.raw_len = h.raw_len, .len = h.len, .stream = s});
+		if (r < 0)
+			return r;
+		off += sizeof(h) + h.len;
+	}
+	return 0;
+}
+
+int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
+		       struct stream_index **ret)
+{
+	struct stream_index *idx = calloc(1, sizeof(*idx));
+	int r = 0;
+
+	if (!idx)
+		return -ENOMEM;
+	idx->codec = img->page_codec;
+	idx->nstreams = img->page_streams;
+	idx->tasks = calloc(img->ntasks + 1, sizeof(*idx->tasks));
+	if (!idx->tasks) {
+		free(idx);
+		return -ENOMEM;
+	}
+	idx->ntasks = img->ntasks;
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		idx->tasks[i].pid = img->tasks[i].pid;
+	for (unsigned s = 0; s < idx->nstreams && !r; s++)
+		r = index_stream(ctx, dirfd, idx, s);
+	for (uint32_t i = 0; i < img->ntasks && !r; i++) {
+		struct task_frames *tf = &idx->tasks[i];
+		uint64_t at = 0;
+
+		qsort(tf->frames, tf->n, sizeof(*tf->frames), by_raw_off);
+		for (size_t k = 0; k < tf->n && !r; k++) {
+			if (tf->frames[k].raw_off != at)
+				r = cryo_err(ctx, -EBADMSG,
+					     "pages of pid %d: %s frame at offset %llu (pages-%u.cryo "
+					     "at %llu): the image is damaged", tf->pid,
+					     tf->frames[k].raw_off < at ? "overlapping" : "missing",
+					     (unsigned long long)at, tf->frames[k].stream,
+					     (unsigned long long)tf->frames[k].file_off);
+			at = tf->frames[k].raw_off + tf->frames[k].raw_len;
+		}
+		if (!r && at != img->tasks[i].pages * 4096)
+			r = cryo_err(ctx, -EBADMSG,
+				     "pages of pid %d: streams hold %llu bytes, the image %llu: "
+				     "the image is incomplete", tf->pid, (unsigned long long)at,
+				     (unsigned long long)(img->tasks[i].pages * 4096));
+	}
+	if (r < 0) {
+		stream_index_free(idx);
+		return r;
+	}
+	*ret = idx;
+	return 0;
+}
+
+struct read_job {
+	const struct stream_index *idx;
+	const struct task_frames *tf;
+	int fds[STREAM_MAX];
+	struct xfer_map map;
+	size_t next;
+	int err;
+	const struct stream_frame *err_frame;
+};
+
+static void read_fail(struct read_job *job, int err, const struct stream_frame *f)
+{
+	int zero = 0;
+
+	if (__atomic_compare_exchange_n(&job->err, &zero, err, false, __ATOMIC_SEQ_CST,
+					__ATOMIC_SEQ_CST))
+		job->err_frame = f;
+}
+
+static void *read_thread(void *arg)
+{
+	struct read_job *job = arg;
+	enum codec codec = job->idx->codec;
+	size_t cap = codec_bound(codec, STREAM_FRAME);
+	struct codec_state *cs = codec_state_new();
+	void *buf = NULL, *cbuf = NULL;
+	struct iovec iov[STREAM_FRAME / 4096];
+
+	if (!cs || posix_memalign(&buf, 4096, STREAM_FRAME) ||
+	    (codec != CODEC_NONE && !(cbuf = malloc(cap)))) {
+		read_fail(job, -ENOMEM, NULL);
+		goto out;
+	}
+	for (;;) {
+		size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+		const struct stream_frame *f;
+		int n, r;
+
+		if (i >= job->tf->n || __atomic_load_n(&job->err, __ATOMIC_RELAXED))
+			break;
+		f = &job->tf->frames[i];
+		r = pread_all(job->fds[f->stream], codec == CODEC_NONE ? buf : cbuf, f->len,
+			      f->file_off);
+		if (!r && codec != CODEC_NONE)
+			r = codec_decompress(cs, codec, cbuf, f->len, buf, f->raw_len);
+		if (!r && XXH3_64bits(buf, f->raw_len) != f->raw_hash)
+			r = -EBADMSG;
+		n = r ? r : xfer_map_iov(&job->map, f->raw_off, f->raw_len, iov,
+					 STREAM_FRAME / 4096);
+		r = n < 0 ? n : xfer_write_self(iov, n, buf, f->raw_len);
+		if (r < 0) {
+			read_fail(job, r, f);
+			break;
+		}
+	}
+out:
+	codec_state_free(cs);
+	free(buf);
+	free(cbuf);
+	return NULL;
+}
+
+int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,
+		     const struct xfer_seg *segs, size_t nsegs)
+{
+	struct read_job job = {.idx = idx, .tf = frames_of(idx, pid)};
+	pthread_t tids[READ_THREADS];
+	bool started[READ_THREADS] = {false};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int r = 0, nthreads;
+
+	for (unsigned s = 0; s < STREAM_MAX; s++)
+		job.fds[s] = -1;
+	if (!job.tf)
+		return cryo_err(ctx, -EINVAL, "no frames indexed for pid %d", pid);
+	r = xfer_map_init(&job.map, segs, nsegs);
+	if (r < 0)
+		return r;
+	for (unsigned s = 0; s < idx->nstreams && !r; s++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "pages-%u.cryo", s);
+		job.fds[s] = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+		if (job.fds[s] < 0)
+			r = cryo_err(ctx, -errno, "open %s", name);
+	}
+	nthreads = cpus < READ_THREADS ? (int)cpus : READ_THREADS;
+	if ((size_t)nthreads > job.tf->n)
+		nthreads = job.tf->n;
+	for (int i = 1; i < nthreads && !r; i++)
+		started[i] = !pthread_create(&tids[i], NULL, read_thread, &job);
+	if (!r)
+		read_thread(&job);
+	for (int i = 1; i < nthreads; i++)
+		if (started[i])
+			pthread_join(tids[i], NULL);
+	for (unsigned s = 0; s < idx->nstreams; s++)
+		if (job.fds[s] >= 0)
+			close(job.fds[s]);
+	xfer_map_free(&job.map);
+	if (r < 0)
+		return r;
+	if (job.err == -EBADMSG && job.err_frame)
+		return cryo_err(ctx, -EBADMSG,
+				"pid %d: frame in pages-%u.cryo at offset %llu does not decode to "
+				"its checksum: the image is damaged", pid, job.err_frame->stream,
+				(unsigned long long)(job.err_frame->file_off - sizeof(struct rec_hdr)));
+	if (job.err)
+		return cryo_err(ctx, job.err, "pid %d: load pages%s", pid,
+				job.err_frame ? " from the streams" : "");
+	return 0;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page streams: page data cut into independent frames, each compressed on its own and spread
+ * over N streams, so that N threads compress and write (or read and decompress) at once and a
+ * stream can be a file, a pipe or a socket.
+ *
+ * A stream is a sequence of records, each a 48-byte header (sealed by its own XXH3 hash) and a
+ * payload:
+ *   REC_PAGES  one frame: up to STREAM_FRAME bytes of a task's pages, starting at raw_off in the
+ *              task's pages (the runs of its pagemap back to back), compressed with `codec`;
+ *              raw_hash is the XXH3-64 of the pages, checked before they reach memory.
+ *   REC_FILE   a piece of a metadata file (cryo.json, pagemaps, shmem objects...), sent when
+ *              the image goes to a pipe or socket rather than a directory: the payload is the
+ *              name then the bytes at raw_off; a piece with no bytes gives the file's size.
+ *   REC_END    the stream is complete.
+ * In an image directory, stream S is the file pages-S.cryo and holds only REC_PAGES records, as
+ * they arrived; everything else is an ordinary file. Frames may come in any order: the restore
+ * indexes them by (pid, raw_off) and checks they cover each task's pages exactly once.
+ */
+#ifndef CRYO_IMAGE_STREAM_H
+#define CRYO_IMAGE_STREAM_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "codec.h"
+#include "cryo/cryo.h"
+
+#define REC_MAGIC     "CRR1"
+#define STREAM_FRAME  (2UL << 20) /* raw bytes per frame */
+#define STREAM_MAX    CRYO_STREAMS_MAX
+#define STREAM_NAME_MAX 255
+
+enum rec_type {
+	REC_PAGES = 1,
+	REC_FILE = 2,
+	REC_END = 3,
+};
+
+struct rec_hdr {
+	char magic[4];
+	uint8_t type;
+	uint8_t codec;
+	uint16_t nstreams; /* streams of the image */
+	uint16_t stream;   /* this record's */
+	uint16_t name_len; /* REC_FILE: bytes of name at the start of the payload */
+	int32_t pid;       /* REC_PAGES: the task */
+	uint32_t raw_len;  /* bytes the payload decodes to (REC_FILE: after the name) */
+	uint32_t len;      /* payload bytes after this header */
+	uint64_t raw_off;  /* REC_PAGES: in the task's pages; REC_FILE: in the file (or its size) */
+	uint64_t raw_hash; /* XXH3-64 of the decoded bytes */
+	uint64_t hdr_hash; /* XXH3-64 of everything above */
+};
+
+_Static_assert(sizeof(struct rec_hdr) == 48, "record header layout");
+
+/* Fills magic and hdr_hash. */
+void rec_seal(struct rec_hdr *h);
+
+/* Checks magic, seal and the fields every record must have right; returns a static reason or
+ * NULL if the header is sound. */
+const char *rec_check(const struct rec_hdr *h);
+
+struct cryo_ctx;
+struct xfer_seg;
+
+/* Writing: one writer for the whole dump. */
+struct stream_writer;
+
+/*
+ * Streams go to files pages-S.cryo in dirfd (nfds == 0), or to the given descriptors: stream S
+ * to fds[S % nfds], whole records at a time (a pipe or socket shared by streams is locked per
+ * record). Memory: two frame buffers per stream.
+ */
+int stream_writer_new(struct cryo_ctx *ctx, enum codec codec, unsigned nstreams, int dirfd,
+		      const int *fds, unsigned nfds, struct stream_writer **ret);
+
+/* Frames a task's pages (segs in pagemap order, read from the frozen task) over the streams,
+ * one thread per stream. */
+int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg *segs,
+		      size_t nsegs);
+
+/* Sends dirfd/name as REC_FILE records on stream 0 (holes are not sent). */
+int stream_write_file(struct stream_writer *w, int dirfd, const char *name);
+
+/* Ends every stream (REC_END when writing to descriptors) and syncs stream files. */
+int stream_writer_finish(struct stream_writer *w);
+
+/* Sends every file of dirfd (cryo.json last) on stream 0, then ends every stream. */
+int stream_send_dir(struct cryo_ctx *ctx, struct stream_writer *w, int dirfd);
+
+/* On a socket, waits for the receiver's verdict on the image; on a pipe, returns 0. */
+int stream_await_ack(struct cryo_ctx *ctx, int fd);
+
+/* Raw and written bytes so far. */
+void stream_writer_counts(const struct stream_writer *w, uint64_t *raw, uint64_t *out);
+
+void stream_writer_free(struct stream_writer *w);
+
+/* Reading: the frames of every task, from the pages-S.cryo files of an image directory. */
+struct stream_frame {
+	uint64_t raw_off;
+	uint64_t file_off; /* of the payload in its stream file */
+	uint64_t raw_hash;
+	uint32_t raw_len;
+	uint32_t len;
+	uint16_t stream;
+};
+
+struct stream_index;
+struct img;
+
+/* Scans the stream files named by img and checks every frame header, and that the frames of
+ * each task cover its pages exactly. */
+int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
+		       struct stream_index **ret);
+void stream_index_free(struct stream_index *idx);
+
+/* Fills the pages of task pid (segs in pagemap order, addresses in this process) from the
+ * stream files, in parallel, checking each frame's hash before its pages are written. */
+int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,
+		     const struct xfer_seg *segs, size_t nsegs);
+
+#endif

@@ -1,0 +1,345 @@
+"""The image pipeline: page data compressed frame by frame over N streams, to a directory, to a
+pipe (stdout to stdin) or over TCP to `cryo serve`; each restored workload checks its memory
+itself (a checksum of every byte), so a frame put at the wrong place fails it."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import BUILD, CRYO, alive, cryo, image_pids, kill_pids, reap, reap_gone, workload
+
+CODECS = ["none", "lz4", "zstd", "zlib", "gzip"]
+
+
+def _layout(img):
+    meta = json.loads((img / "cryo.json").read_text())
+    return meta.get("pages"), sorted(p.name for p in img.glob("pages-*"))
+
+
+@pytest.mark.parametrize("codec,streams", [(c, 1) for c in CODECS] +
+                         [("lz4", 2), ("zstd", 3), ("none", 4)])
+def test_codec_and_streams(env, codec, streams):
+    run = env.start([workload("mem_big"), "24"])
+    run.wait_for("ready")
+    img = env.dump(run, suite_args=False,
+                   extra=["--compression", codec, "--streams", str(streams)])
+    pages, files = _layout(img)
+    assert pages == {"codec": codec, "streams": streams}
+    assert files == [f"pages-{s}.cryo" for s in range(streams)]
+    pid = env.restore(img)
+    env.check(run, pid)
+
+
+def test_compression_without_streams_uses_a_stream_per_cpu(env):
+    run = env.start([workload("mem_big"), "8"])
+    run.wait_for("ready")
+    img = env.dump(run, suite_args=False, extra=["--compression", "zstd"])
+    pages, files = _layout(img)
+    assert pages["codec"] == "zstd" and 1 <= pages["streams"] <= 4
+    assert len(files) == pages["streams"]
+    env.check(run, env.restore(img))
+
+
+def test_default_layout_is_plain_files(env):
+    run = env.start([workload("mem_big"), "4"])
+    run.wait_for("ready")
+    img = env.dump(run, suite_args=False)
+    pages, files = _layout(img)
+    assert pages is None
+    assert f"pages-{run.pid}.img" in files and not any(f.endswith(".cryo") for f in files)
+    env.check(run, env.restore(img))
+
+
+def _holder(env, mib, kind):
+    run = env.start([str(BUILD / "bench" / "holder"), str(mib), kind])
+    run.wait_for("ready")
+    return run
+
+
+def _holder_check(env, run, pid):
+    os.kill(pid, signal.SIGUSR1)
+    run.wait_for("PASS", 30)
+    assert "FAIL" not in run.text()
+
+
+@pytest.mark.parametrize("codec", ["lz4", "zstd", "gzip"])
+def test_compressible_memory_shrinks(env, codec):
+    """64 MiB of text-like pages (a 64 KiB text repeated: just past lz4's window): the image
+    must be well under half the size, and exact."""
+    run = _holder(env, 64, "text")
+    img = env.dump(run, suite_args=False, extra=["--compression", codec, "--streams", "2"])
+    size = sum(p.stat().st_size for p in img.glob("pages-*.cryo"))
+    assert size < (64 << 20) / 2, f"{codec}: {size} bytes of pages for 64 MiB of text"
+    _holder_check(env, run, env.restore(img))
+
+
+def test_unknown_compression_is_refused(env):
+    run = env.start([workload("mem_big"), "4"])
+    run.wait_for("ready")
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", "--compression", "rar",
+             check=False)
+    assert p.returncode == 1 and "unknown compression \"rar\"" in p.stderr
+    for bad in ["0", "65", "x"]:
+        p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", "--streams", bad, check=False)
+        assert p.returncode == 2 and "stream count" in p.stderr
+    assert alive(run.pid)
+
+
+@pytest.mark.parametrize("argv", [["tree_pids"], ["fd_kinds", "shmanon"],
+                                  ["fd_kinds", "memfd"], ["prog_mt_checksum"]],
+                         ids=lambda a: "-".join(a))
+def test_trees_threads_and_shared_memory_over_streams(env, argv):
+    """Several tasks (or threads) and shared memory objects, over three lz4 streams: every
+    task's frames land in its own memory, and shared objects travel with the metadata."""
+    run = env.start([workload(argv[0]), *argv[1:]])
+    run.wait_for("ready")
+    img = env.tmp / "img"
+    try:
+        env.dump(run, img, suite_args=False, extra=["--compression", "lz4", "--streams", "3"])
+    finally:
+        pids = image_pids(img)
+    reap_gone(pids)
+    pid = env.restore(img)
+    env.check(run, pid)
+
+
+# --- stdout to stdin --------------------------------------------------------------------------
+
+def _pipe_dump(run, dump_args=(), restore_args=(), cut=None):
+    """cryo dump -D - | [head -c cut |] cryo restore -D -; returns both results."""
+    dump = subprocess.Popen([CRYO, "dump", "-t", str(run.pid), "-D", "-", *dump_args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)
+    src = dump.stdout
+    head = None
+    if cut is not None:
+        head = subprocess.Popen(["head", "-c", str(cut)], stdin=dump.stdout,
+                                stdout=subprocess.PIPE)
+        dump.stdout.close()
+        src = head.stdout
+    rest = subprocess.Popen([CRYO, "restore", "-D", "-", *map(str, restore_args)], stdin=src,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    src.close()
+    # The restore waits for the dumped tree's PIDs, which the dump frees by killing the tree
+    # and we (its subreaper) by reaping it.
+    deadline = time.time() + 120
+    while rest.poll() is None and time.time() < deadline:
+        reap(run.pid, 0.05)
+    rest.stderr_text = rest.stderr.read()
+    if head:
+        head.wait(30)
+    dump.wait(60)
+    return dump, rest
+
+
+@pytest.mark.parametrize("args", [[], ["--compression", "lz4", "--streams", "3"]])
+def test_stdout_to_stdin(env, args):
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    pidfile = env.tmp / "pid"
+    dump, rest = _pipe_dump(run, args, ["--detach", "--pidfile", pidfile])
+    assert dump.returncode == 0, dump.stderr.read()
+    assert rest.returncode == 0, rest.stderr_text
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    assert pid == run.pid
+    env.check(run, pid)
+    # Nothing of the image is left behind in memory.
+    assert not [d for d in os.listdir("/dev/shm") if d.startswith("cryo-restore-")]
+
+
+def test_stdout_cut_short_fails_cleanly(env):
+    """The receiving end sees a stream that stops in the middle: a clear error and no process;
+    the dump, its reader gone, fails and leaves the tree running."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    dump, rest = _pipe_dump(run, cut=5 << 20)
+    assert rest.returncode == 1
+    assert "incomplete" in rest.stderr_text, rest.stderr_text
+    assert dump.returncode == 1
+    assert alive(run.pid), "the dump killed the tree without a complete image"
+    os.kill(run.pid, signal.SIGUSR1)
+    assert reap(run.pid, 20) == 0 and "PASS" in run.text()
+
+
+def test_dump_to_terminal_refused(env):
+    run = env.start([workload("mem_big"), "4"])
+    run.wait_for("ready")
+    master, slave = os.openpty()
+    try:
+        p = subprocess.run([CRYO, "dump", "-t", str(run.pid), "-D", "-"], stdout=slave,
+                           stderr=subprocess.PIPE, text=True, timeout=30)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert p.returncode == 2 and "terminal" in p.stderr
+    assert alive(run.pid)
+
+
+# --- TCP to cryo serve ------------------------------------------------------------------------
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(args, port):
+    p = subprocess.Popen([CRYO, "serve", "--listen", f"127.0.0.1:{port}", *map(str, args)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         stdin=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:  # listening?
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.02)
+    return p
+
+
+@pytest.mark.parametrize("streams", [1, 3])
+def test_tcp_to_serve_stores_the_image(env, streams):
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    port = _free_port()
+    img = env.tmp / "received"
+    env.images.append(img)
+    serve = _serve(["-D", img], port)
+    try:
+        # The probe connection above is not a stream: serve ignores it.
+        cryo("dump", "-t", run.pid, "--to", f"tcp://127.0.0.1:{port}", "--streams", streams,
+             "--compression", "lz4")
+        assert serve.wait(60) == 0, serve.stderr.read()
+    finally:
+        serve.kill()
+    run.finish()
+    reap_gone(image_pids(img))
+    pages, files = _layout(img)
+    assert pages == {"codec": "lz4", "streams": streams}
+    env.check(run, env.restore(img))
+
+
+def test_tcp_serve_restores_as_it_arrives(env):
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    port = _free_port()
+    pidfile = env.tmp / "pid"
+    serve = subprocess.Popen([CRYO, "serve", "--listen", f"127.0.0.1:{port}", "--restore",
+                              "--detach"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, stdin=subprocess.DEVNULL)
+    try:
+        for _ in range(500):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.02)
+        dump = subprocess.Popen([CRYO, "dump", "-t", str(run.pid), "--to",
+                                 f"127.0.0.1:{port}", "--streams", "2"],
+                                stderr=subprocess.PIPE, text=True)
+        # The dump must not kill the tree before serve has the image: serve's restore then
+        # waits for the PID to be free, which the kill and our reaping give it.
+        while dump.poll() is None:
+            reap(run.pid, 0.05)
+        assert dump.returncode == 0, dump.stderr.read()
+        assert serve.wait(60) == 0, serve.stderr.read()
+    finally:
+        serve.kill()
+    env.check(run, run.pid)
+
+
+def test_tcp_receiver_gone_leaves_the_tree_running(env):
+    """A receiver that accepts and then closes: the dump fails, the tree runs on, whole."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    port = srv.getsockname()[1]
+
+    def rude():
+        for _ in range(2):
+            c, _ = srv.accept()
+            c.recv(1000)
+            c.close()
+    t = threading.Thread(target=rude, daemon=True)
+    t.start()
+    p = cryo("dump", "-t", run.pid, "--to", f"tcp://127.0.0.1:{port}", "--streams", "2",
+             check=False, timeout=60)
+    srv.close()
+    assert p.returncode == 1, p.stderr
+    assert alive(run.pid)
+    os.kill(run.pid, signal.SIGUSR1)
+    assert reap(run.pid, 20) == 0 and "PASS" in run.text()
+
+
+def test_serve_ignores_strangers_and_refuses_bad_usage(env, tmp_path):
+    p = cryo("serve", "-D", tmp_path, check=False)
+    assert p.returncode == 2 and "--listen" in p.stderr
+    p = cryo("serve", "--listen", "nohostport", "-D", tmp_path, check=False)
+    assert p.returncode == 1 and "bad address" in p.stderr
+    p = cryo("dump", "-t", "1", "--to", "tcp://127.0.0.1:1", check=False)
+    assert p.returncode == 1 and "connect" in p.stderr
+
+
+# --- across network namespaces ----------------------------------------------------------------
+
+def _ip(*args, check=True):
+    return subprocess.run(["ip", *args], capture_output=True, text=True, check=check)
+
+
+@pytest.fixture
+def netns():
+    """A network namespace joined to ours by a veth pair: 10.231.0.1 here, .2 there."""
+    if subprocess.run(["which", "ip"], capture_output=True).returncode:
+        pytest.skip("no iproute2")
+    name = f"cryo-test-{os.getpid()}"
+    host, peer = f"cv{os.getpid() % 100000}a", f"cv{os.getpid() % 100000}b"
+    try:
+        _ip("netns", "add", name)
+        _ip("link", "add", host, "type", "veth", "peer", "name", peer)
+        _ip("link", "set", peer, "netns", name)
+        _ip("addr", "add", "10.231.0.1/24", "dev", host)
+        _ip("link", "set", host, "up")
+        _ip("-n", name, "addr", "add", "10.231.0.2/24", "dev", peer)
+        _ip("-n", name, "link", "set", peer, "up")
+        _ip("-n", name, "link", "set", "lo", "up")
+    except subprocess.CalledProcessError as e:
+        _ip("link", "del", host, check=False)
+        _ip("netns", "del", name, check=False)
+        pytest.skip(f"cannot make a network namespace here: {e.stderr}")
+    yield name
+    _ip("link", "del", host, check=False)
+    _ip("netns", "del", name, check=False)
+
+
+def test_dump_here_restore_in_another_netns(env, netns):
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    port = _free_port()
+    pidfile = env.tmp / "pid"
+    serve = subprocess.Popen(["ip", "netns", "exec", netns, CRYO, "serve", "--listen",
+                              f"10.231.0.2:{port}", "--restore", "--detach"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while True:
+            p = cryo("dump", "-t", run.pid, "--to", f"tcp://10.231.0.2:{port}", "--streams",
+                     "2", "--compression", "zstd", check=False)
+            if p.returncode == 0 or "connect" not in p.stderr or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        assert p.returncode == 0, p.stderr
+        while serve.poll() is None:  # the restore waits for the old tree to be reaped
+            reap(run.pid, 0.05)
+        assert serve.returncode == 0, serve.stderr.read()
+    finally:
+        serve.kill()
+    # The restored root is in the other namespace, and ours to reap (we are its subreaper).
+    assert os.readlink(f"/proc/{run.pid}/ns/net") != os.readlink("/proc/self/ns/net")
+    env.check(run, run.pid)
