@@ -16,8 +16,11 @@ int cmd_show(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
+/* Progress of page data on stderr: JSON lines, or a bar when stderr is a terminal. */
+void cli_progress(struct cryo_ctx *ctx, bool as_json);
+
 /* Restores the image in dir ("-": from stdin) and, unless detach, waits for its root and
  * returns its exit status as a shell would; 1 on failure, with the reason printed. */
-int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose);
+int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, bool as_json);
 
 #endif

@@ -29,6 +29,8 @@ static const char usage[] =
 	"  -s, --streams N        page data over N parallel streams, each with its own thread\n"
 	"                         (default: plain files uncompressed to a directory, else one\n"
 	"                         per CPU up to 4; 1 to stdout)\n"
+	"      --json             progress as JSON lines on stderr (default: a bar when\n"
+	"                         stderr is a terminal)\n"
 	"  -v, --verbose         more log output (repeat for debug)\n"
 	"  -h, --help            this help\n";
 
@@ -41,6 +43,7 @@ int cmd_dump(int argc, char **argv)
 		{"compression", required_argument, NULL, 'c'},
 		{"streams", required_argument, NULL, 's'},
 		{"to", required_argument, NULL, 'T'},
+		{"json", no_argument, NULL, 'J'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -48,6 +51,7 @@ int cmd_dump(int argc, char **argv)
 	struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
 	int fds[CRYO_STREAMS_MAX];
 	const char *to = NULL;
+	bool as_json = false;
 	struct cryo_ctx *ctx;
 	int c, verbose = 0, r;
 	char *end;
@@ -84,6 +88,9 @@ int cmd_dump(int argc, char **argv)
 		case 'T':
 			to = optarg;
 			break;
+		case 'J':
+			as_json = true;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -119,6 +126,7 @@ int cmd_dump(int argc, char **argv)
 	/* A reader that goes away fails the dump with EPIPE rather than killing us. */
 	signal(SIGPIPE, SIG_IGN);
 	ctx = cli_ctx(verbose);
+	cli_progress(ctx, as_json);
 	r = cryo_dump(ctx, &o);
 	if (r < 0)
 		fprintf(stderr, "cryo dump: %s\n", cryo_ctx_errmsg(ctx));

@@ -23,6 +23,8 @@ static const char usage[] =
 	"                        `cryo dump -D -` wrote it\n"
 	"  -d, --detach          return as soon as the tree runs\n"
 	"      --pidfile FILE    write the root's PID to FILE\n"
+	"      --json            progress as JSON lines on stderr (default: a bar when\n"
+	"                        stderr is a terminal)\n"
 	"  -v, --verbose         more log output (repeat for debug)\n"
 	"  -h, --help            this help\n";
 
@@ -58,7 +60,7 @@ static int receive_stdin(struct cryo_ctx *ctx, char **ret_dir)
 	return r;
 }
 
-int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose)
+int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, bool as_json)
 {
 	struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
 	struct cryo_ctx *ctx = cli_ctx(verbose);
@@ -74,6 +76,7 @@ int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose)
 		dir = scratch;
 	}
 	o.dir = dir;
+	cli_progress(ctx, as_json);
 	r = cryo_restore(ctx, &o, &root);
 	if (scratch) {
 		/* Everything was read from it: the tree holds nothing of the image's files. */
@@ -117,12 +120,13 @@ int cmd_restore(int argc, char **argv)
 		{"detach", no_argument, NULL, 'd'},
 		{"restore-detached", no_argument, NULL, 'd'},
 		{"pidfile", required_argument, NULL, 'p'},
+		{"json", no_argument, NULL, 'J'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *dir = NULL, *pidfile = NULL;
-	bool detach = false;
+	bool detach = false, as_json = false;
 	int c, verbose = 0;
 
 	while ((c = getopt_long(argc, argv, "D:dvh", opts, NULL)) != -1) {
@@ -135,6 +139,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'p':
 			pidfile = optarg;
+			break;
+		case 'J':
+			as_json = true;
 			break;
 		case 'v':
 			verbose++;
@@ -151,5 +158,5 @@ int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "cryo restore: -D DIR is required\n\n%s", usage);
 		return 2;
 	}
-	return cli_restore(dir, detach, pidfile, verbose);
+	return cli_restore(dir, detach, pidfile, verbose, as_json);
 }

@@ -45,6 +45,25 @@ CRYO_API const char *cryo_ctx_errmsg(const struct cryo_ctx *ctx);
  * is silent without one. */
 CRYO_API void cryo_ctx_set_log(struct cryo_ctx *ctx, int level, cryo_log_fn fn, void *userdata);
 
+/* How far the page data of a dump or restore has got. */
+struct cryo_progress {
+	const char *phase; /* "dump" or "restore" */
+	unsigned long long done;  /* bytes of page data moved */
+	unsigned long long total; /* bytes expected: exact on restore, an estimate on dump */
+	double elapsed;           /* seconds since the page data started moving */
+	bool final;               /* the last report of the phase */
+};
+
+typedef void (*cryo_progress_fn)(void *userdata, const struct cryo_progress *progress);
+
+/*
+ * Asks for progress reports: fn is called about ten times a second while page data moves, and
+ * once more at the end (final set). It is called on a thread of its own, and during a dump in
+ * the worker process that does the dump (a fork of the caller): it must only write somewhere
+ * (a terminal, a pipe), not touch the caller's state.
+ */
+CRYO_API void cryo_ctx_set_progress(struct cryo_ctx *ctx, cryo_progress_fn fn, void *userdata);
+
 struct cryo_dump_opts {
 	size_t size;        /* sizeof(struct cryo_dump_opts) */
 	pid_t pid;          /* root of the tree to checkpoint */

@@ -37,6 +37,12 @@ CRYO_API void cryo_ctx_set_log(struct cryo_ctx *ctx, int level, cryo_log_fn fn, 
 	ctx->log_data = userdata;
 }
 
+CRYO_API void cryo_ctx_set_progress(struct cryo_ctx *ctx, cryo_progress_fn fn, void *userdata)
+{
+	ctx->progress_fn = fn;
+	ctx->progress_data = userdata;
+}
+
 static void append_errno(char *buf, size_t size, int r)
 {
 	size_t len = strlen(buf);

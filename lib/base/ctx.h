@@ -11,6 +11,8 @@ struct cryo_ctx {
 	cryo_log_fn log_fn;
 	void *log_data;
 	int log_fd; /* an extra copy of every message (the image's log), or -1 */
+	cryo_progress_fn progress_fn;
+	void *progress_data;
 };
 
 /*

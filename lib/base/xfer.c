@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "progress.h"
 #include "worker.h"
 #include "xfer.h"
 
@@ -200,6 +201,7 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 		 * pages stay in the page cache for a restore on this machine. */
 		sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
 		hash_feed(th, buf, len);
+		progress_add(len);
 		return 0;
 	}
 	/*
@@ -220,6 +222,7 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	hash_feed(th, buf, len);
 	if (job->err)
 		return job->err;
+	progress_add(len);
 	return xfer_write_self(iov, n, buf, len);
 }
 

@@ -19,6 +19,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/progress.h"
 #include "base/proc.h"
 #include "base/worker.h"
 #include "dump.h"
@@ -117,6 +118,24 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 	return dump_files(ctx, img, dirfd);
 }
 
+/* Bytes of page data a dump will save, roughly: the tree's private resident memory. */
+static uint64_t estimate_pages(const struct seized_tree *tree)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < tree->ntasks; i++) {
+		_cleanup_free_ char *buf = NULL;
+		const char *p;
+
+		if (read_file_fmt(&buf, "/proc/%d/status", tree->tasks[i].pid) < 0)
+			continue;
+		p = strstr(buf, "RssAnon:");
+		if (p)
+			total += strtoull(p + 8, NULL, 10) * 1024;
+	}
+	return total;
+}
+
 /* How the pages travel: no streams means a raw pages-PID.img per task. */
 static unsigned streams_for(const struct cryo_dump_opts *opts, enum codec codec)
 {
@@ -175,7 +194,10 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	r = seize_tree(ctx, opts->pid, &tree);
 	if (r < 0)
 		goto out;
+	if (progress_init(ctx, false) == 0)
+		progress_start(ctx, "dump", estimate_pages(&tree));
 	r = dump_tree(ctx, &tree, dirfd, &img, w);
+	progress_finish(ctx);
 	img.page_codec = codec;
 	img.page_streams = streams;
 	/* Stream files are synced before the metadata that makes them an image. */

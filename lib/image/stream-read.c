@@ -22,6 +22,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/progress.h"
 #include "base/xfer.h"
 #include "image.h"
 #include "stream.h"
@@ -231,6 +232,7 @@ static void *read_thread(void *arg)
 			read_fail(job, r, f);
 			break;
 		}
+		progress_add(f->raw_len);
 	}
 out:
 	codec_state_free(cs);

@@ -21,6 +21,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/progress.h"
 #include "base/worker.h"
 #include "base/xfer.h"
 #include "stream.h"
@@ -206,6 +207,7 @@ static void *stream_thread(void *arg)
 			break;
 		}
 		__atomic_add_fetch(&w->raw, len, __ATOMIC_RELAXED);
+		progress_add(len);
 	}
 out:
 	codec_state_free(cs);

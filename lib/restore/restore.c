@@ -26,6 +26,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/progress.h"
 #include "base/proc.h"
 #include "dump/inject.h"
 #include "restore.h"
@@ -361,6 +362,15 @@ static void kill_created(struct tracer *tr, pid_t root)
 	}
 }
 
+static uint64_t image_bytes(const struct img *img)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		n += img->tasks[i].pages * 4096;
+	return n;
+}
+
 static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd, pid_t *ret_root)
 {
 	const struct img *img = sh->img;
@@ -417,7 +427,10 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		goto fail;
 	}
 	close(go[1]);
+	/* The tree forks itself from here on: a reporting thread is safe in this process. */
+	progress_start(ctx, "restore", image_bytes(img));
 	r = trace_until_parked(ctx, &tr, err_rd);
+	progress_finish(ctx);
 	if (r < 0)
 		goto fail;
 	for (uint32_t i = 0; i < img->ntasks; i++) {
@@ -524,6 +537,9 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	r = restore_files_open(ctx, &sh);
 	if (r < 0)
 		goto out;
+	r = progress_init(ctx, true);
+	if (r < 0)
+		goto out;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
@@ -540,6 +556,7 @@ out:
 	if (sh.dirfd > 0)
 		close(sh.dirfd);
 	stream_index_free(sh.pages);
+	progress_finish(ctx);
 	img_free(&img);
 	return r;
 }

@@ -110,7 +110,9 @@ def _pids_past(pid):
     PIDs after _occupy_pid() steered allocation just below them."""
     with open("/proc/sys/kernel/ns_last_pid") as f:
         last = int(f.read())
-    if last < pid:
+    with open("/proc/sys/kernel/pid_max") as f:
+        pid_max = int(f.read())
+    if last < pid < pid_max:  # near pid_max, allocation wraps to low PIDs by itself
         with open("/proc/sys/kernel/ns_last_pid", "w") as f:
             f.write(str(pid))
 
@@ -381,8 +383,9 @@ STREAM_DAMAGES = {
                      ["missing frame"]),
     "stream-truncated-mid-frame": (_truncate(lambda img: img / "pages-0.cryo", lambda n: n - 5),
                                    ["pages-0.cryo", "truncated"]),
+    # A missing frame in the middle or at the end of the pages: "missing" or "incomplete".
     "stream-last-frame-dropped": (_stream_edit(1, lambda d, r: d.__delitem__(
-        slice(r[-1][0], len(d)))), ["incomplete"]),
+        slice(r[-1][0], len(d)))), ["pages of pid", "the image is"]),
     "stream-payload-bit-flipped": (_stream_edit(1, lambda d, r: d.__setitem__(
         r[1][0] + REC + 100, d[r[1][0] + REC + 100] ^ 0x10)), ["pages-1.cryo", "damaged"]),
     "stream-header-bit-flipped": (_stream_edit(0, lambda d, r: d.__setitem__(

@@ -343,3 +343,35 @@ def test_dump_here_restore_in_another_netns(env, netns):
     # The restored root is in the other namespace, and ours to reap (we are its subreaper).
     assert os.readlink(f"/proc/{run.pid}/ns/net") != os.readlink("/proc/self/ns/net")
     env.check(run, run.pid)
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+def _progress(stderr, phase):
+    events = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    events = [e for e in events if e["phase"] == phase]
+    assert events and events[-1]["final"], f"no final {phase} progress in {stderr!r}"
+    done = [e["done"] for e in events]
+    assert done == sorted(done), "progress went backwards"
+    return events
+
+
+@pytest.mark.parametrize("args", [[], ["--compression", "zstd", "--streams", "2"]])
+def test_progress_as_json(env, args):
+    run = env.start([workload("mem_big"), "64"])
+    run.wait_for("ready")
+    img = env.tmp / "img"
+    env.images.append(img)
+    p = cryo("dump", "-t", run.pid, "-D", img, "--json", *args)
+    run.finish()
+    reap_gone(image_pids(img))
+    last = _progress(p.stderr, "dump")[-1]
+    assert last["done"] >= 64 << 20 and last["done"] == last["total"]
+    pidfile = env.tmp / "pid"
+    p = cryo("restore", "-D", img, "--detach", "--pidfile", pidfile, "--json")
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    last = _progress(p.stderr, "restore")[-1]
+    meta = json.loads((img / "cryo.json").read_text())
+    assert last["done"] == last["total"] == sum(t["pages"] for t in meta["tasks"]) * 4096
+    env.check(run, pid)
