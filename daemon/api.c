@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <cryo/cryo.h>
+
+#include "api.h"
+#include "jobs.h"
+#include "log.h"
+#include "validate.h"
+
+struct cryod_config cryod_cfg;
+static json_t *engine_info;
+
+int api_fail(struct api_err *e, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->status = status;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void api_set_engine_info(json_t *engine)
+{
+	json_decref(engine_info);
+	engine_info = engine;
+}
+
+void api_response_clear(struct api_response *rs)
+{
+	json_decref(rs->body);
+	json_decref(rs->profile);
+	free(rs->log_path);
+	free(rs->fifo);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static void reply(struct api_response *rs, int status, json_t *body)
+{
+	rs->status = status;
+	rs->body = body;
+}
+
+__attribute__((format(printf, 3, 4))) static void reply_err(struct api_response *rs, int status,
+								  const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	reply(rs, status, json_pack("{s:s}", "error", msg));
+}
+
+static void reply_api_err(struct api_response *rs, const struct api_err *e)
+{
+	reply(rs, e->status ? e->status : 500, json_pack("{s:s}", "error", e->msg));
+}
+
+static void health(struct api_response *rs)
+{
+	struct utsname u;
+	char db[256];
+
+	uname(&u);
+	reply(rs, 200,
+	      json_pack("{s:s, s:s, s:O, s:s, s:i, s:[], s:s}", "version", CRYOD_VERSION, "kernel",
+			u.release, "engine", engine_info ? engine_info : json_null(), "db",
+			store_health(db, sizeof(db)), "schema_version", store_schema_version(),
+			"plugins", "protocol", cryod_cfg.protocol ? cryod_cfg.protocol : "unix"));
+}
+
+static void list_jobs(struct api_response *rs)
+{
+	json_t *arr = json_array();
+	struct job *v;
+	size_t n;
+
+	if (store_job_list(&v, &n) < 0) {
+		json_decref(arr);
+		return reply_err(rs, 500, "database error listing jobs");
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(arr, job_to_json(&v[i]));
+		job_clear(&v[i]);
+	}
+	free(v);
+	reply(rs, 200, json_pack("{s:o}", "jobs", arr));
+}
+
+static void list_checkpoints(const char *job, struct api_response *rs)
+{
+	json_t *arr = json_array();
+	struct checkpoint *v;
+	size_t n;
+
+	if (job && !id_is_valid(job)) {
+		json_decref(arr);
+		return reply_err(rs, 400, "job: ids are 1 to 64 of A-Z a-z 0-9 _ . -");
+	}
+	if (store_ck_list(job, &v, &n) < 0) {
+		json_decref(arr);
+		return reply_err(rs, 500, "database error listing checkpoints");
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(arr, checkpoint_to_json(&v[i]));
+		checkpoint_clear(&v[i]);
+	}
+	free(v);
+	reply(rs, 200, json_pack("{s:o}", "checkpoints", arr));
+}
+
+static void get_checkpoint(const char *id, struct api_response *rs)
+{
+	struct checkpoint ck;
+	struct cryo_ctx *ctx;
+	char *text = NULL;
+	json_t *obj, *image = NULL;
+	int r = store_ck_get(id, &ck);
+
+	if (r < 0)
+		return reply_err(rs, r == -ENOENT ? 404 : 500, "checkpoint %s %s", id,
+				 r == -ENOENT ? "not found" : "could not be read (database error)");
+	obj = checkpoint_to_json(&ck);
+	if (cryo_ctx_new(&ctx) == 0) {
+		if (cryo_image_describe(ctx, ck.path, true, &text) == 0)
+			image = json_loads(text, 0, NULL);
+		else
+			json_object_set_new(obj, "image_error", json_string(cryo_ctx_errmsg(ctx)));
+		free(text);
+		cryo_ctx_free(ctx);
+	}
+	json_object_set_new(obj, "image", image ? image : json_null());
+	checkpoint_clear(&ck);
+	reply(rs, 200, obj);
+}
+
+/* Parses the body for `kind`; on failure answers 400/413 and returns NULL. */
+static json_t *body_for(const struct api_request *rq, enum req_kind kind, struct api_response *rs)
+{
+	char err[512];
+	json_t *req;
+	int r;
+
+	if (rq->body_too_big) {
+		reply_err(rs, 413, "body: larger than %d bytes", REQ_BODY_MAX);
+		return NULL;
+	}
+	r = req_parse(kind, rq->body, rq->len, &req, err, sizeof(err));
+	if (r < 0) {
+		reply_err(rs, r == -EFBIG ? 413 : 400, "%s", err);
+		return NULL;
+	}
+	return req;
+}
+
+static void job_action(const struct api_request *rq, const char *id, const char *action,
+		       struct api_response *rs)
+{
+	bool post = !strcmp(rq->method, "POST");
+	struct api_err e = {0};
+	struct checkpoint ck;
+	struct job j;
+	json_t *req;
+
+	if (!strcmp(action, "logs")) {
+		if (strcmp(rq->method, "GET"))
+			return reply_err(rs, 405, "logs: use GET");
+		if (!(req = body_for(rq, REQ_NONE, rs)))
+			return;
+		json_decref(req);
+		if (jobs_get(id, &j, &e) < 0)
+			return reply_api_err(rs, &e);
+		if (!j.log) {
+			job_clear(&j);
+			return reply_err(rs, 404, "job %s has no log (adopted jobs' output is not "
+						  "captured)",
+					 id);
+		}
+		rs->status = 200;
+		rs->kind = API_LOGS;
+		rs->log_path = TAKE(j.log);
+		rs->follow = rq->follow;
+		snprintf(rs->id, sizeof(rs->id), "%s", id);
+		job_clear(&j);
+		return;
+	}
+	if (!post)
+		return reply_err(rs, 405, "%s: use POST", action);
+	if (!strcmp(action, "kill")) {
+		json_t *sig;
+
+		if (!(req = body_for(rq, REQ_KILL, rs)))
+			return;
+		sig = json_object_get(req, "signal");
+		if (jobs_kill(id, sig ? (int)json_integer_value(sig) : 15, &j, &e) < 0)
+			reply_api_err(rs, &e);
+		else
+			reply(rs, 200, job_to_json(&j)), job_clear(&j);
+		json_decref(req);
+	} else if (!strcmp(action, "dump")) {
+		if (!(req = body_for(rq, REQ_DUMP, rs)))
+			return;
+		if (jobs_dump(id, req, &ck, &e) < 0) {
+			reply_api_err(rs, &e);
+		} else {
+			reply(rs, 201, checkpoint_to_json(&ck));
+			rs->profile = json_loads(ck.profile, 0, NULL);
+			checkpoint_clear(&ck);
+		}
+		json_decref(req);
+	} else if (!strcmp(action, "restore")) {
+		json_t *profile = NULL;
+
+		if (!(req = body_for(rq, REQ_RESTORE, rs)))
+			return;
+		if (jobs_restore(id, req, &j, &profile, &e) < 0) {
+			reply_api_err(rs, &e);
+		} else {
+			reply(rs, 201, job_to_json(&j));
+			rs->profile = profile;
+			job_clear(&j);
+		}
+		json_decref(req);
+	} else if (!strcmp(action, "freeze") || !strcmp(action, "unfreeze")) {
+		if (!(req = body_for(rq, REQ_NONE, rs)))
+			return;
+		json_decref(req);
+		if (jobs_freeze(id, action[0] == 'f', &j, &e) < 0)
+			return reply_api_err(rs, &e);
+		reply(rs, 200, job_to_json(&j));
+		job_clear(&j);
+	} else if (!strcmp(action, "attach")) {
+		if (!(req = body_for(rq, REQ_NONE, rs)))
+			return;
+		json_decref(req);
+		if (jobs_attach_target(id, &rs->fifo, &rs->log_path, &e) < 0)
+			return reply_api_err(rs, &e);
+		rs->status = 101;
+		rs->kind = API_ATTACH;
+		snprintf(rs->id, sizeof(rs->id), "%s", id);
+	} else {
+		reply_err(rs, 404, "no action \"%s\" on jobs", action);
+	}
+}
+
+static void jobs_root(const struct api_request *rq, struct api_response *rs)
+{
+	struct api_err e = {0};
+	struct job j;
+	json_t *req;
+
+	if (!strcmp(rq->method, "GET")) {
+		if (!(req = body_for(rq, REQ_NONE, rs)))
+			return;
+		json_decref(req);
+		return list_jobs(rs);
+	}
+	if (strcmp(rq->method, "POST"))
+		return reply_err(rs, 405, "/v1/jobs: use GET or POST");
+	if (!(req = body_for(rq, REQ_RUN, rs)))
+		return;
+	if (jobs_run(req, &j, &e) < 0)
+		reply_api_err(rs, &e);
+	else
+		reply(rs, 201, job_to_json(&j)), job_clear(&j);
+	json_decref(req);
+}
+
+static void route(const struct api_request *rq, char **seg, int n, struct api_response *rs)
+{
+	bool get = !strcmp(rq->method, "GET"), del = !strcmp(rq->method, "DELETE");
+	struct api_err e = {0};
+	struct job j;
+	json_t *req;
+
+	if (n == 2 && !strcmp(seg[1], "health")) {
+		if (!get)
+			return reply_err(rs, 405, "health: use GET");
+		return health(rs);
+	}
+	if (!strcmp(seg[1], "jobs")) {
+		if (n == 2)
+			return jobs_root(rq, rs);
+		if (n == 3 && !strcmp(seg[2], "manage") && !strcmp(rq->method, "POST")) {
+			if (!(req = body_for(rq, REQ_MANAGE, rs)))
+				return;
+			if (jobs_manage(req, &j, &e) < 0)
+				reply_api_err(rs, &e);
+			else
+				reply(rs, 201, job_to_json(&j)), job_clear(&j);
+			json_decref(req);
+			return;
+		}
+		if (!id_is_valid(seg[2]))
+			return reply_err(rs, 400, "id: job ids are 1 to 64 of A-Z a-z 0-9 _ . -");
+		if (n == 4)
+			return job_action(rq, seg[2], seg[3], rs);
+		if (!get && !del)
+			return reply_err(rs, 405, "/v1/jobs/ID: use GET or DELETE");
+		if (!(req = body_for(rq, REQ_NONE, rs)))
+			return;
+		json_decref(req);
+		if (get) {
+			if (jobs_get(seg[2], &j, &e) < 0)
+				return reply_api_err(rs, &e);
+			reply(rs, 200, job_to_json(&j));
+			return job_clear(&j);
+		}
+		if (jobs_delete(seg[2], rq->force, &e) < 0)
+			return reply_api_err(rs, &e);
+		return reply(rs, 204, NULL);
+	}
+	if (!strcmp(seg[1], "checkpoints") && n <= 3) {
+		if (!(req = body_for(rq, REQ_NONE, rs)))
+			return;
+		json_decref(req);
+		if (n == 2) {
+			if (!get)
+				return reply_err(rs, 405, "/v1/checkpoints: use GET");
+			return list_checkpoints(rq->job_filter, rs);
+		}
+		if (!id_is_valid(seg[2]))
+			return reply_err(rs, 400, "id: checkpoint ids are 1 to 64 of A-Z a-z 0-9 _ . -");
+		if (get)
+			return get_checkpoint(seg[2], rs);
+		if (!del)
+			return reply_err(rs, 405, "/v1/checkpoints/ID: use GET or DELETE");
+		if (checkpoints_delete(seg[2], &e) < 0)
+			return reply_api_err(rs, &e);
+		return reply(rs, 204, NULL);
+	}
+	reply_err(rs, 404, "no endpoint %s %s", rq->method, rq->url);
+}
+
+void api_handle(const struct api_request *rq, struct api_response *rs)
+{
+	char path[512], *seg[5];
+	int n = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	if (strncmp(rq->url, "/v1/", 4) || strlen(rq->url) >= sizeof(path)) {
+		reply_err(rs, 404, "no endpoint %s %.200s (paths start with /v1/)", rq->method,
+			  rq->url);
+		return;
+	}
+	strcpy(path, rq->url + 1);
+	for (char *p = path, *s; p; p = s) {
+		s = strchr(p, '/');
+		if (s)
+			*s++ = '\0';
+		if (n == 5 || (!*p && s) || (!*p && n < 2)) {
+			reply_err(rs, 404, "no endpoint %s %.200s", rq->method, rq->url);
+			return;
+		}
+		if (*p)
+			seg[n++] = p;
+	}
+	if (n < 2 || n > 4) {
+		reply_err(rs, 404, "no endpoint %s %.200s", rq->method, rq->url);
+		return;
+	}
+	route(rq, seg, n, rs);
+	if (!rs->status)
+		reply_err(rs, 500, "no answer (a bug)");
+}

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Configuration keys, their parsing and their layering (see config.h). The YAML reader uses
+ * libyaml's document API so that every node carries its line: an error in a config file must
+ * say where it is.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "config.h"
+#include "util.h"
+
+enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_ENUM };
+
+static const char *const protocols[] = {"unix", "tcp", "vsock", NULL};
+static const char *const levels[] = {"error", "warn", "info", "debug", NULL};
+static const char *const compressions[] = {"none", "tar", "lz4", "gzip", "zlib", "zstd", NULL};
+
+struct key_def {
+	struct config_key_info info;
+	enum key_type type;
+	size_t off;
+	const char *const *choices;
+	long max;
+};
+
+#define OFF(f) offsetof(struct cryod_config, f)
+
+static const struct key_def keys[] = {
+	{{"protocol", "CRYO_PROTOCOL", "protocol", "unix, tcp or vsock"}, K_ENUM, OFF(protocol),
+	 protocols, 0},
+	{{"address", "CRYO_ADDRESS", "address",
+	  "socket path (unix), HOST:PORT (tcp) or CID:PORT (vsock)"},
+	 K_STR, OFF(address), NULL, 0},
+	{{"log_level", "CRYO_LOG_LEVEL", "log-level", "error, warn, info or debug"}, K_ENUM,
+	 OFF(log_level), levels, 0},
+	{{"connection.url", "CRYO_CONNECTION_URL", "connection-url",
+	  "where clients reach cryod (read by clients; accepted here)"},
+	 K_STR, OFF(connection_url), NULL, 0},
+	{{"connection.auth_token", "CRYO_CONNECTION_AUTH_TOKEN", "auth-token",
+	  "bearer token; required with protocol tcp"},
+	 K_STR, OFF(connection_auth_token), NULL, 0},
+	{{"checkpoint.dir", "CRYO_CHECKPOINT_DIR", "checkpoint-dir",
+	  "where checkpoints go (default STATE_DIR/checkpoints)"},
+	 K_PATH, OFF(checkpoint_dir), NULL, 0},
+	{{"checkpoint.compression", "CRYO_CHECKPOINT_COMPRESSION", "checkpoint-compression",
+	  "default compression: none, tar, lz4, gzip, zlib or zstd"},
+	 K_ENUM, OFF(checkpoint_compression), compressions, 0},
+	{{"checkpoint.stream", "CRYO_CHECKPOINT_STREAM", "checkpoint-stream",
+	  "default number of parallel page streams (0: none)"},
+	 K_UINT, OFF(checkpoint_stream), NULL, 64},
+	{{"checkpoint.allow_any_dir", "CRYO_CHECKPOINT_ALLOW_ANY_DIR", "checkpoint-allow-any-dir",
+	  "let requests name a dump dir outside checkpoint.dir"},
+	 K_BOOL, OFF(checkpoint_allow_any_dir), NULL, 0},
+	{{"db.path", "CRYO_DB_PATH", "db-path", "SQLite file (default STATE_DIR/cryod.db)"}, K_PATH,
+	 OFF(db_path), NULL, 0},
+	{{"db.remote", "CRYO_DB_REMOTE", "db-remote",
+	  "a shared database for many nodes: not supported yet, must be empty"},
+	 K_STR, OFF(db_remote), NULL, 0},
+	{{"profiling.enabled", "CRYO_PROFILING_ENABLED", "profiling",
+	  "add per-phase timings to every answer"},
+	 K_BOOL, OFF(profiling_enabled), NULL, 0},
+	{{"leave_running", "CRYO_LEAVE_RUNNING", "leave-running",
+	  "default of a dump's leave_running"},
+	 K_BOOL, OFF(leave_running), NULL, 0},
+	{{"tcp_established", "CRYO_TCP_ESTABLISHED", "tcp-established",
+	  "criu-style default, recorded; the engine always saves established TCP"},
+	 K_BOOL, OFF(tcp_established), NULL, 0},
+	{{"shell_job", "CRYO_SHELL_JOB", "shell-job",
+	  "criu-style default, recorded; jobs always run in their own session"},
+	 K_BOOL, OFF(shell_job), NULL, 0},
+	{{"plugins.dir", "CRYO_PLUGINS_DIR", "plugins-dir", "where plugins are looked for"},
+	 K_PATH, OFF(plugins_dir), NULL, 0},
+	{{"state_dir", "CRYO_STATE_DIR", "state-dir",
+	  "jobs' logs, the database, default checkpoints (default /var/lib/cryo)"},
+	 K_PATH, OFF(state_dir), NULL, 0},
+};
+
+const struct config_key_info *config_keys(size_t *ret_n)
+{
+	static struct config_key_info infos[sizeof(keys) / sizeof(keys[0])];
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		infos[i] = keys[i].info;
+		infos[i].is_bool = keys[i].type == K_BOOL;
+	}
+	*ret_n = sizeof(keys) / sizeof(keys[0]);
+	return infos;
+}
+
+void config_init(struct cryod_config *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void config_free(struct cryod_config *c)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].type != K_BOOL && keys[i].type != K_UINT)
+			free(*(char **)((char *)c + keys[i].off));
+	memset(c, 0, sizeof(*c));
+}
+
+static const struct key_def *find_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(keys[i].info.key, key))
+			return &keys[i];
+	return NULL;
+}
+
+static int parse_bool(const char *v, bool *ret)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(v, yes[i]))
+			return *ret = true, 0;
+		if (!strcasecmp(v, no[i]))
+			return *ret = false, 0;
+	}
+	return -EINVAL;
+}
+
+int config_set(struct cryod_config *c, const char *key, const char *value, char *err,
+	       size_t errlen)
+{
+	const struct key_def *k = find_key(key);
+	char **str;
+	char *end;
+	long n;
+
+	if (!k)
+		return errf(err, errlen, -EINVAL, "%s: unknown key", key);
+	str = (char **)((char *)c + k->off);
+	switch (k->type) {
+	case K_BOOL:
+		if (parse_bool(value, (bool *)((char *)c + k->off)) < 0)
+			return errf(err, errlen, -EINVAL, "%s: \"%s\" is not a boolean (true/false)",
+				    key, value);
+		return 0;
+	case K_UINT:
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (!*value || *end || errno || n < 0 || n > k->max)
+			return errf(err, errlen, -EINVAL,
+				    "%s: \"%s\" is not an integer from 0 to %ld", key, value, k->max);
+		*(long *)((char *)c + k->off) = n;
+		return 0;
+	case K_ENUM: {
+		size_t i;
+
+		for (i = 0; k->choices[i]; i++)
+			if (!strcmp(value, k->choices[i]))
+				break;
+		if (!k->choices[i])
+			return errf(err, errlen, -EINVAL, "%s: \"%s\" is not one of %s", key, value,
+				    k == find_key("protocol")	 ? "unix, tcp, vsock"
+				    : k == find_key("log_level") ? "error, warn, info, debug"
+								 : "none, tar, lz4, gzip, zlib, zstd");
+		break;
+	}
+	case K_PATH:
+		if (*value && !path_is_normal(value))
+			return errf(err, errlen, -EINVAL,
+				    "%s: \"%s\" is not an absolute, normalised path", key, value);
+		break;
+	case K_STR:
+		break;
+	}
+	free(*str);
+	*str = NULL;
+	if (!*value)
+		return 0; /* an empty string unsets the key */
+	*str = strdup(value);
+	return *str ? 0 : errf(err, errlen, -ENOMEM, "%s: out of memory", key);
+}
+
+/* Walks one mapping; `prefix` is the dotted path of the mapping ("" at the top). */
+static int parse_mapping(struct cryod_config *c, yaml_document_t *doc, yaml_node_t *map,
+			 const char *prefix, int depth, char *err, size_t errlen)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		char key[128], msg[512];
+		int r;
+
+		if (!k || !v)
+			return errf(err, errlen, -EINVAL, "malformed document");
+		if (k->type != YAML_SCALAR_NODE)
+			return errf(err, errlen, -EINVAL, "line %zu: keys must be plain words",
+				    k->start_mark.line + 1);
+		if ((size_t)snprintf(key, sizeof(key), "%s%s%.*s", prefix, *prefix ? "." : "",
+				     (int)k->data.scalar.length,
+				     (const char *)k->data.scalar.value) >= sizeof(key) ||
+		    strlen(key) != strlen(prefix) + (*prefix ? 1 : 0) + k->data.scalar.length)
+			return errf(err, errlen, -EINVAL, "line %zu: key too long or not text",
+				    k->start_mark.line + 1);
+		if (v->type == YAML_MAPPING_NODE) {
+			size_t kl = strlen(key);
+			bool section = false;
+
+			for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+				if (!strncmp(keys[i].info.key, key, kl) && keys[i].info.key[kl] == '.')
+					section = true;
+			if (!section || depth > 2)
+				return errf(err, errlen, -EINVAL, "line %zu: %s: %s",
+					    k->start_mark.line + 1, key,
+					    find_key(key) ? "expected a single value, not a mapping"
+							  : "unknown section");
+			r = parse_mapping(c, doc, v, key, depth + 1, err, errlen);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (v->type != YAML_SCALAR_NODE)
+			return errf(err, errlen, -EINVAL, "line %zu: %s: expected a single value",
+				    v->start_mark.line + 1, key);
+		if (strlen((const char *)v->data.scalar.value) != v->data.scalar.length)
+			return errf(err, errlen, -EINVAL, "line %zu: %s: value holds a NUL byte",
+				    v->start_mark.line + 1, key);
+		{
+			const char *val = (const char *)v->data.scalar.value;
+
+			/* A plain `key:`, `~` or `null` is YAML's null: unset the key. */
+			if (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    (!strcmp(val, "~") || !strcmp(val, "null")))
+				val = "";
+			r = config_set(c, key, val, msg, sizeof(msg));
+		}
+		if (r < 0)
+			return errf(err, errlen, r, "line %zu: %s", k->start_mark.line + 1, msg);
+	}
+	return 0;
+}
+
+int config_parse_yaml(struct cryod_config *c, const char *buf, size_t len, char *err,
+		      size_t errlen)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	int r = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return errf(err, errlen, -ENOMEM, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		r = errf(err, errlen, -EINVAL, "line %zu: %s", parser.problem_mark.line + 1,
+			 parser.problem ? parser.problem : "YAML syntax error");
+		yaml_parser_delete(&parser);
+		return r;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root)
+		r = 0; /* an empty file: defaults */
+	else if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0)
+		r = 0;
+	else if (root->type != YAML_MAPPING_NODE)
+		r = errf(err, errlen, -EINVAL, "line %zu: the config must be a mapping of keys",
+			 root->start_mark.line + 1);
+	else
+		r = parse_mapping(c, &doc, root, "", 0, err, errlen);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return r;
+}
+
+int config_load_file(struct cryod_config *c, const char *path, bool must_exist, char *err,
+		     size_t errlen)
+{
+	char *buf = NULL, msg[512];
+	size_t len;
+	int r = read_text_file(path, 1 << 20, &buf, &len);
+
+	if (r == -ENOENT && !must_exist)
+		return 0;
+	if (r < 0)
+		return errf(err, errlen, r, "config %s: %s", path, strerror(-r));
+	r = config_parse_yaml(c, buf, len, msg, sizeof(msg));
+	free(buf);
+	if (r < 0)
+		return errf(err, errlen, r, "config %s: %s", path, msg);
+	return 0;
+}
+
+int config_load_env(struct cryod_config *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = getenv(keys[i].info.env);
+		char msg[512];
+		int r;
+
+		if (!v)
+			continue;
+		r = config_set(c, keys[i].info.key, v, msg, sizeof(msg));
+		if (r < 0)
+			return errf(err, errlen, r, "environment %s: %s", keys[i].info.env, msg);
+	}
+	return 0;
+}
+
+static int default_path(char **slot, const char *dir, const char *name)
+{
+	if (*slot)
+		return 0;
+	if (asprintf(slot, "%s/%s", dir, name) < 0) {
+		*slot = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int config_finish(struct cryod_config *c, char *err, size_t errlen)
+{
+	if (c->db_remote)
+		return errf(err, errlen, -EINVAL,
+			    "db.remote: a remote database is not supported yet (it comes with "
+			    "multi-node support, see the multi-node issue); leave it empty");
+	if (!c->state_dir && !(c->state_dir = strdup(CRYOD_DEFAULT_STATE)))
+		return -ENOMEM;
+	if (default_path(&c->checkpoint_dir, c->state_dir, "checkpoints") < 0 ||
+	    default_path(&c->db_path, c->state_dir, "cryod.db") < 0)
+		return errf(err, errlen, -ENOMEM, "out of memory");
+	if (!c->checkpoint_compression && !(c->checkpoint_compression = strdup("none")))
+		return -ENOMEM;
+	c->proto = !c->protocol || !strcmp(c->protocol, "unix") ? CRYOD_PROTO_UNIX
+		   : !strcmp(c->protocol, "tcp")		? CRYOD_PROTO_TCP
+								: CRYOD_PROTO_VSOCK;
+	c->log_prio = !c->log_level			? 6
+		      : !strcmp(c->log_level, "error") ? 3
+		      : !strcmp(c->log_level, "warn")  ? 4
+		      : !strcmp(c->log_level, "info")  ? 6
+						       : 7;
+	switch (c->proto) {
+	case CRYOD_PROTO_UNIX:
+		if (!c->address && !(c->address = strdup(CRYOD_DEFAULT_SOCKET)))
+			return -ENOMEM;
+		if (c->address[0] != '/')
+			return errf(err, errlen, -EINVAL,
+				    "address: \"%s\" must be an absolute socket path with protocol "
+				    "unix",
+				    c->address);
+		break;
+	case CRYOD_PROTO_TCP:
+		if (!c->address)
+			return errf(err, errlen, -EINVAL,
+				    "address: protocol tcp needs HOST:PORT (e.g. 127.0.0.1:8420)");
+		if (!c->connection_auth_token || strlen(c->connection_auth_token) < 16)
+			return errf(err, errlen, -EINVAL,
+				    "connection.auth_token: protocol tcp needs a bearer token of at "
+				    "least 16 characters; refusing to listen on TCP without one");
+		break;
+	case CRYOD_PROTO_VSOCK:
+		if (!c->address)
+			return errf(err, errlen, -EINVAL,
+				    "address: protocol vsock needs CID:PORT (e.g. 3:8420)");
+		break;
+	}
+	return 0;
+}

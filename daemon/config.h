@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryod's configuration: defaults, then the YAML file, then CRYO_* environment variables, then
+ * command-line flags, each layer overriding the one before. Every key has one entry in a table
+ * (config.c) that gives its YAML path, its environment variable and its flag, so the three
+ * can never disagree.
+ */
+#ifndef CRYOD_CONFIG_H
+#define CRYOD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CRYOD_DEFAULT_CONFIG   "/etc/cryo/config.yaml"
+#define CRYOD_DEFAULT_STATE    "/var/lib/cryo"
+#define CRYOD_DEFAULT_SOCKET   "/run/cryo/cryod.sock"
+
+enum cryod_protocol {
+	CRYOD_PROTO_UNIX,
+	CRYOD_PROTO_TCP,
+	CRYOD_PROTO_VSOCK,
+};
+
+/* Strings are owned by the struct (config_free()); NULL means "not set". */
+struct cryod_config {
+	char *protocol;
+	char *address;
+	char *log_level;
+	char *connection_url;
+	char *connection_auth_token;
+	char *checkpoint_dir;
+	char *checkpoint_compression;
+	long checkpoint_stream;
+	bool checkpoint_allow_any_dir;
+	char *db_path;
+	char *db_remote;
+	bool profiling_enabled;
+	bool leave_running;
+	bool tcp_established;
+	bool shell_job;
+	char *plugins_dir;
+	char *state_dir;
+
+	/* Derived by config_finish(). */
+	enum cryod_protocol proto;
+	int log_prio; /* syslog priority: 3 error .. 7 debug */
+};
+
+struct config_key_info {
+	const char *key;  /* dotted YAML path, e.g. "checkpoint.dir" */
+	const char *env;  /* CRYO_CHECKPOINT_DIR */
+	const char *flag; /* checkpoint-dir (for --checkpoint-dir) */
+	const char *help;
+	bool is_bool; /* a flag without a value means true */
+};
+
+/* The table of keys, for --help and the docs; *ret_n entries. */
+const struct config_key_info *config_keys(size_t *ret_n);
+
+void config_init(struct cryod_config *c);
+void config_free(struct cryod_config *c);
+
+/* Sets one key from its text form. On error returns -EINVAL with a message naming the key. */
+int config_set(struct cryod_config *c, const char *key, const char *value, char *err,
+	       size_t errlen);
+
+/*
+ * Parses a YAML document (a mapping of the keys above, nested by section) onto *c. Pure: reads
+ * only buf. Unknown keys, wrong types and bad values fail with -EINVAL and a message of the form
+ * "line N: KEY: why".
+ */
+int config_parse_yaml(struct cryod_config *c, const char *buf, size_t len, char *err,
+		      size_t errlen);
+
+/* Reads a YAML file; a missing file is an error only if `must_exist`. */
+int config_load_file(struct cryod_config *c, const char *path, bool must_exist, char *err,
+		     size_t errlen);
+
+/* Applies every CRYO_<KEY> variable that is set. */
+int config_load_env(struct cryod_config *c, char *err, size_t errlen);
+
+/* Fills derived defaults and checks the keys against each other (TCP needs a token…). */
+int config_finish(struct cryod_config *c, char *err, size_t errlen);
+
+#endif

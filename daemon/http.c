@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cryod.h"
+#include "http.h"
+#include "jobs.h"
+#include "log.h"
+#include "validate.h"
+
+static struct MHD_Daemon *mhd;
+static volatile int stopping;
+
+/* Per request: the body as it arrives. */
+struct conn {
+	char *body;
+	size_t len;
+	bool too_big;
+	double t0;
+};
+
+static bool query_flag(struct MHD_Connection *c, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+
+	return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes") || !*v);
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, int status, json_t *body,
+				 const char *extra_header, const char *extra_value)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (body) {
+		text = json_dumps(body, JSON_COMPACT);
+		if (!text)
+			return MHD_NO;
+		len = strlen(text);
+		text[len] = '\0';
+	}
+	resp = MHD_create_response_from_buffer(len, text ? text : (void *)"",
+					       text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(text);
+		return MHD_NO;
+	}
+	if (body)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	if (extra_header)
+		MHD_add_response_header(resp, extra_header, extra_value);
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+__attribute__((format(printf, 3, 4))) static enum MHD_Result
+send_error(struct MHD_Connection *c, int status, const char *fmt, ...)
+{
+	enum MHD_Result ret;
+	char msg[512];
+	json_t *body;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	body = json_pack("{s:s}", "error", msg);
+	ret = send_json(c, status, body, status == 401 ? MHD_HTTP_HEADER_WWW_AUTHENTICATE : NULL,
+			"Bearer realm=\"cryod\"");
+	json_decref(body);
+	return ret;
+}
+
+/* ---- GET /v1/jobs/ID/logs: a chunked stream of the log file ---- */
+
+struct log_stream {
+	int fd;
+	int sock; /* the client's connection, to notice it going away while following */
+	bool follow, profile;
+	char id[CRYOD_ID_MAX + 1];
+	double t0;
+	uint64_t bytes;
+	struct MHD_Response *resp;
+};
+
+static void add_profile_trailer(struct log_stream *s)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "{\"phases\":{\"stream\":%.6f},\"bytes\":%llu}",
+		 now_seconds() - s->t0, (unsigned long long)s->bytes);
+	MHD_add_response_footer(s->resp, "Cryo-Profile", text);
+}
+
+static ssize_t log_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct log_stream *s = cls;
+
+	for (;;) {
+		ssize_t n = pread(s->fd, buf, max, (off_t)pos);
+		bool live;
+
+		if (n > 0) {
+			s->bytes += n;
+			return n;
+		}
+		if (n < 0 && errno != EINTR)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		if (n < 0)
+			continue;
+		live = s->follow && !stopping && jobs_is_live(s->id);
+		if (!live) {
+			/* One last read: the job may have written just before it ended. */
+			n = pread(s->fd, buf, max, (off_t)pos);
+			if (n > 0) {
+				s->bytes += n;
+				return n;
+			}
+			if (s->profile)
+				add_profile_trailer(s);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+		/* Wait a little for more output, or for the client to hang up. */
+		if (s->sock >= 0) {
+			struct pollfd p = {.fd = s->sock, .events = POLLRDHUP};
+
+			if (poll(&p, 1, 50) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+		} else {
+			usleep(50000);
+		}
+	}
+}
+
+static void log_free(void *cls)
+{
+	struct log_stream *s = cls;
+
+	close(s->fd);
+	free(s);
+}
+
+static enum MHD_Result send_logs(struct MHD_Connection *c, struct api_response *rs, bool profile)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct log_stream *s = calloc(1, sizeof(*s));
+	enum MHD_Result ret;
+
+	if (!s)
+		return MHD_NO;
+	s->fd = open(rs->log_path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0) {
+		int e = errno;
+
+		free(s);
+		return send_error(c, e == ENOENT ? 404 : 500, "log %s: %s", rs->log_path,
+				  strerror(e));
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	s->sock = ci ? ci->connect_fd : -1;
+	s->follow = rs->follow;
+	s->profile = profile;
+	s->t0 = now_seconds();
+	snprintf(s->id, sizeof(s->id), "%s", rs->id);
+	s->resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, log_read, s,
+						    log_free);
+	if (!s->resp) {
+		log_free(s);
+		return MHD_NO;
+	}
+	MHD_add_response_header(s->resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	if (profile)
+		MHD_add_response_header(s->resp, "Trailer", "Cryo-Profile");
+	ret = MHD_queue_response(c, 200, s->resp);
+	MHD_destroy_response(s->resp);
+	return ret;
+}
+
+/* ---- POST /v1/jobs/ID/attach: upgrade to a raw stream ---- */
+
+struct attach {
+	char *fifo, *log;
+	char id[CRYOD_ID_MAX + 1];
+};
+
+static int write_all_fd(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			usleep(1000);
+			continue;
+		}
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= w;
+	}
+	return 0;
+}
+
+/*
+ * Bridges the upgraded socket and the job: client bytes go into the job's stdin FIFO, and what
+ * the job appends to its log from now on goes back. Blocking is allowed here: with one thread
+ * per connection, this is the connection's own thread.
+ */
+static void attach_bridge(void *cls, struct MHD_Connection *c, void *con_cls, const char *extra_in,
+			  size_t extra_in_size, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+	struct attach *a = cls;
+	int in = open(a->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	int out = open(a->log, O_RDONLY | O_CLOEXEC);
+	off_t pos = out >= 0 ? lseek(out, 0, SEEK_END) : 0;
+	char buf[16384];
+
+	(void)c;
+	(void)con_cls;
+	if (in < 0 || out < 0)
+		goto done;
+	if (extra_in_size && write_all_fd(in, extra_in, extra_in_size) < 0)
+		goto done;
+	while (!stopping) {
+		struct pollfd p = {.fd = sock, .events = POLLIN};
+		ssize_t n;
+		int pr = poll(&p, 1, 50);
+
+		if (pr > 0 && (p.revents & POLLIN)) {
+			n = recv(sock, buf, sizeof(buf), 0);
+			if (n <= 0)
+				break;
+			if (write_all_fd(in, buf, n) < 0)
+				break;
+		} else if (pr > 0 && (p.revents & (POLLHUP | POLLERR))) {
+			break;
+		}
+		while ((n = pread(out, buf, sizeof(buf), pos)) > 0) {
+			if (write_all_fd(sock, buf, n) < 0)
+				goto done;
+			pos += n;
+		}
+		if (!jobs_is_live(a->id))
+			break;
+	}
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	free(a->fifo);
+	free(a->log);
+	free(a);
+	MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+}
+
+static enum MHD_Result send_attach(struct MHD_Connection *c, struct api_response *rs)
+{
+	struct attach *a = calloc(1, sizeof(*a));
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (!a)
+		return MHD_NO;
+	a->fifo = TAKE(rs->fifo);
+	a->log = TAKE(rs->log_path);
+	snprintf(a->id, sizeof(a->id), "%s", rs->id);
+	resp = MHD_create_response_for_upgrade(attach_bridge, a);
+	if (!resp) {
+		free(a->fifo);
+		free(a->log);
+		free(a);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_UPGRADE, "cryo-attach");
+	ret = MHD_queue_response(c, MHD_HTTP_SWITCHING_PROTOCOLS, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* ---- requests ---- */
+
+static bool wants_upgrade(struct MHD_Connection *c)
+{
+	const char *u = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_UPGRADE);
+	const char *conn = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_CONNECTION);
+
+	return u && !strcasecmp(u, "cryo-attach") && conn && strcasestr(conn, "upgrade");
+}
+
+static bool authorized(struct MHD_Connection *c)
+{
+	const char *h, *token = cryod_cfg.connection_auth_token;
+
+	if (cryod_cfg.proto != CRYOD_PROTO_TCP)
+		return true; /* unix and vsock: the socket's permissions decide */
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!h || strncmp(h, "Bearer ", 7) || !token)
+		return false;
+	return secret_equal(h + 7, token);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct conn *st = *con_cls;
+	struct api_request rq = {0};
+	struct api_response rs;
+	enum MHD_Result ret;
+	bool profile;
+
+	(void)cls;
+	(void)version;
+	if (!st) {
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+		st = calloc(1, sizeof(*st));
+		if (!st)
+			return MHD_NO;
+		st->t0 = now_seconds();
+		*con_cls = st;
+		if (cl && strtoull(cl, NULL, 10) > REQ_BODY_MAX)
+			st->too_big = true;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!st->too_big && st->len + *upload_size > REQ_BODY_MAX) {
+			st->too_big = true;
+			free(st->body);
+			st->body = NULL;
+			st->len = 0;
+		}
+		if (!st->too_big) {
+			char *nb = realloc(st->body, st->len + *upload_size + 1);
+
+			if (!nb)
+				return MHD_NO;
+			memcpy(nb + st->len, upload, *upload_size);
+			st->body = nb;
+			st->len += *upload_size;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!authorized(c))
+		return send_error(c, 401, "authorization: a valid \"Bearer TOKEN\" is required");
+
+	profile = cryod_cfg.profiling_enabled || query_flag(c, "profile");
+	rq.method = method;
+	rq.url = url;
+	rq.body = st->body ? st->body : "";
+	rq.len = st->len;
+	rq.body_too_big = st->too_big;
+	rq.force = query_flag(c, "force");
+	rq.follow = query_flag(c, "follow");
+	rq.profile = profile;
+	rq.job_filter = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "job");
+	api_handle(&rq, &rs);
+	log_debug("%s %s -> %d (%.1f ms)", method, url, rs.status,
+		  (now_seconds() - st->t0) * 1000);
+	if (rs.status >= 500 && rs.body)
+		log_warn("%s %s -> %d: %s", method, url, rs.status,
+			 json_string_value(json_object_get(rs.body, "error")));
+	switch (rs.kind) {
+	case API_LOGS:
+		ret = send_logs(c, &rs, profile);
+		break;
+	case API_ATTACH:
+		if (!wants_upgrade(c))
+			ret = send_error(c, 400, "attach: send \"Connection: Upgrade\" and "
+						 "\"Upgrade: cryo-attach\" for a raw stream");
+		else
+			ret = send_attach(c, &rs);
+		break;
+	default:
+		if (profile && json_is_object(rs.body) && rs.status < 400) {
+			json_t *p = rs.profile ? json_incref(rs.profile)
+					       : json_pack("{s:{}, s:I}", "phases", "bytes",
+							   (json_int_t)st->len);
+
+			json_object_set_new(json_object_get(p, "phases"), "request",
+					    json_real(now_seconds() - st->t0));
+			json_object_set_new(rs.body, "profile", p);
+		}
+		ret = send_json(c, rs.status, rs.body, NULL, NULL);
+		break;
+	}
+	api_response_clear(&rs);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct conn *st = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (st) {
+		free(st->body);
+		free(st);
+	}
+	*con_cls = NULL;
+}
+
+/* libmicrohttpd's own messages; its callback type carries no format attribute. */
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt,
+							     va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("http: %s", msg);
+}
+
+int http_start(int listen_fd, char *err, size_t errlen)
+{
+	mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+				       MHD_ALLOW_UPGRADE | MHD_USE_ERROR_LOG |
+				       MHD_USE_POLL,
+			       0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+			       on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd,
+			       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+			       MHD_OPTION_END);
+	if (!mhd)
+		return errf(err, errlen, -EIO, "could not start the HTTP server on the socket");
+	return 0;
+}
+
+void http_stop(void)
+{
+	stopping = 1;
+	if (mhd)
+		MHD_stop_daemon(mhd);
+	mhd = NULL;
+}

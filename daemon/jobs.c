@@ -1,0 +1,797 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Job records and processes: run, manage, kill, freeze, delete, and the exits the reaper
+ * reports. Dump and restore are in checkpoints.c.
+ *
+ * A job started by cryod runs in its own session (setsid), with stdin /dev/null (or, for an
+ * attachable job, a FIFO under the state dir) and stdout and stderr appended to its log file:
+ * the engine dumps regular files and FIFOs by path, but refuses a pipe or terminal whose other
+ * end is outside the tree.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jobs.h"
+#include "live.h"
+#include "log.h"
+#include "reaper.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int pidfd_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+static int db_fail(struct api_err *e, int r, const char *what)
+{
+	if (r == -ENOENT)
+		return api_fail(e, 404, "%s not found", what);
+	if (r == -EEXIST)
+		return api_fail(e, 409, "%s already exists", what);
+	return api_fail(e, 500, "database error on %s (see cryod's log)", what);
+}
+
+int jobs_get(const char *id, struct job *ret, struct api_err *e)
+{
+	int r = store_job_get(id, ret);
+
+	if (r < 0) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "job %s", id);
+		return db_fail(e, r, what);
+	}
+	return 0;
+}
+
+/* locked: the process of l ended; record it and forget l. */
+static void record_exit_locked(struct live *l, bool known, int status)
+{
+	struct job j;
+
+	if (store_job_get(l->id, &j) == 0) {
+		snprintf(j.state, sizeof(j.state), "exited");
+		j.has_exit_code = known && WIFEXITED(status);
+		j.exit_code = j.has_exit_code ? WEXITSTATUS(status) : 0;
+		j.has_signal = known && WIFSIGNALED(status);
+		j.signal = j.has_signal ? WTERMSIG(status) : 0;
+		if (!known) {
+			free(j.note);
+			j.note = strdup("the process ended while it was not cryod's child (adopted, "
+					"or cryod restarted): its exit status is unknown");
+		}
+		if (store_job_update(&j) < 0)
+			log_err("job %s: could not record its exit", l->id);
+		log_info("job %s (pid %d) exited: %s %d", l->id, l->pid,
+			 !known ? "status unknown" : WIFEXITED(status) ? "code" : "signal",
+			 !known ? 0 : WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		job_clear(&j);
+	}
+	live_remove(l);
+}
+
+void jobs_child_exited(pid_t pid, int status)
+{
+	struct live *l;
+
+	live_lock();
+	l = live_find_pid(pid);
+	if (!l || !l->child) {
+		live_unlock();
+		log_debug("reaped pid %d (status %#x), not a job", pid, status);
+		return;
+	}
+	if (l->busy) {
+		/* A dump is in flight: the engine kills the tree after a dump, and its end decides
+		 * whether this is "checkpointed" or "exited". */
+		l->exited = true;
+		l->status_known = true;
+		l->status = status;
+		live_broadcast();
+	} else {
+		record_exit_locked(l, true, status);
+	}
+	live_unlock();
+}
+
+size_t jobs_watch_fds(struct pollfd *fds, size_t max)
+{
+	return live_watch_fds(fds, max);
+}
+
+void jobs_pidfd_ready(int pidfd)
+{
+	struct live *l;
+
+	live_lock();
+	l = live_find_pidfd(pidfd);
+	if (l && !l->child && !l->exited) {
+		if (l->busy) {
+			l->exited = true;
+			l->status_known = false;
+			live_broadcast();
+		} else {
+			record_exit_locked(l, false, 0);
+		}
+	}
+	live_unlock();
+}
+
+/* Re-adopts, after a restart, every job that was alive: not our child any more. */
+int jobs_init(char *err, size_t errlen)
+{
+	struct job *v;
+	size_t n;
+	int r = store_job_list(&v, &n);
+
+	if (r < 0)
+		return errf(err, errlen, r, "read the jobs from the database");
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = &v[i];
+		int pidfd;
+
+		if (strcmp(j->state, "running") && strcmp(j->state, "frozen"))
+			continue;
+		pidfd = -1;
+		if (j->starttime && proc_starttime(j->pid) == j->starttime)
+			pidfd = pidfd_open_(j->pid);
+		if (pidfd >= 0 && live_add(j->id, j->pid, pidfd, false)) {
+			free(j->note);
+			j->note = strdup("re-adopted after a cryod restart: not its child any more, "
+					 "so its exit status will be unknown");
+			log_info("job %s: pid %d still runs, re-adopted", j->id, j->pid);
+		} else {
+			snprintf(j->state, sizeof(j->state), "lost");
+			free(j->note);
+			j->note = strdup("its process was gone (or its pid reused) when cryod "
+					 "restarted: the exit status is unknown");
+			log_warn("job %s: pid %d is gone, marked lost", j->id, j->pid);
+		}
+		store_job_update(j);
+	}
+	for (size_t i = 0; i < n; i++)
+		job_clear(&v[i]);
+	free(v);
+	return 0;
+}
+
+void jobs_shutdown(void)
+{
+	live_free_all();
+}
+
+/* A fresh id "job-xxxxxxxx" no record holds. */
+void jobs_new_id(char id[CRYOD_ID_MAX + 1])
+{
+	struct job j;
+
+	do {
+		char hex[9];
+
+		random_hex(hex, 8);
+		snprintf(id, CRYOD_ID_MAX + 1, "job-%s", hex);
+	} while (store_job_get(id, &j) == 0 && (job_clear(&j), 1));
+}
+
+static char **strv_from_json(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	char **v = calloc(n + 1, sizeof(*v));
+	json_t *s;
+
+	if (!v)
+		return NULL;
+	json_array_foreach(arr, i, s) {
+		v[i] = strdup(json_string_value(s));
+		if (!v[i]) {
+			for (size_t k = 0; k < i; k++)
+				free(v[k]);
+			free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static void strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* The job's environment: what the request gave, with a default PATH if it gave none. */
+static char **job_env(json_t *env, const char **ret_path)
+{
+	json_t *arr = env ? json_copy(env) : json_array();
+	const char *path = NULL;
+	size_t i;
+	json_t *s;
+	char **v;
+
+	if (!arr)
+		return NULL;
+	json_array_foreach(arr, i, s)
+		if (!strncmp(json_string_value(s), "PATH=", 5))
+			path = json_string_value(s) + 5;
+	if (!path)
+		json_array_append_new(arr, json_string("PATH=" DEFAULT_PATH));
+	v = strv_from_json(arr);
+	json_decref(arr);
+	*ret_path = DEFAULT_PATH;
+	for (char **p = v; p && *p; p++)
+		if (!strncmp(*p, "PATH=", 5))
+			*ret_path = *p + 5;
+	return v;
+}
+
+/* execvpe() would search cryod's PATH; the job's own is searched here, before fork, so that a
+ * missing program is a clear 400. */
+static int resolve_program(const char *prog, const char *path, const char *cwd, char *out,
+			   size_t size)
+{
+	if (strchr(prog, '/')) {
+		if (prog[0] == '/')
+			snprintf(out, size, "%s", prog);
+		else
+			snprintf(out, size, "%s/%s", cwd, prog);
+		return access(out, X_OK) == 0 ? 0 : -errno;
+	}
+	for (const char *p = path; *p;) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		struct stat st;
+
+		if (n && (size_t)snprintf(out, size, "%.*s/%s", (int)n, p, prog) < size &&
+		    stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+			return 0;
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return -ENOENT;
+}
+
+struct spawn {
+	const char *prog;
+	char **argv, **envp;
+	const char *cwd;
+	uid_t uid;
+	gid_t gid;
+	int in_fd, out_fd;
+};
+
+struct spawn_failure {
+	int stage; /* 0 cwd, 1 credentials, 2 exec, 3 stdio */
+	int err;
+};
+
+/* In the child of fork(): only async-signal-safe calls. */
+static __attribute__((noreturn)) void spawn_child(const struct spawn *s, int errfd)
+{
+	struct spawn_failure f = {0};
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	f.stage = 3;
+	if (dup2(s->in_fd, STDIN_FILENO) < 0 || dup2(s->out_fd, STDOUT_FILENO) < 0 ||
+	    dup2(s->out_fd, STDERR_FILENO) < 0)
+		goto fail;
+	if (errfd != 3 && dup3(errfd, 3, O_CLOEXEC) < 0)
+		goto fail;
+	errfd = 3;
+	syscall(SYS_close_range, 4, ~0U, 0);
+	f.stage = 0;
+	if (chdir(s->cwd) < 0)
+		goto fail;
+	f.stage = 1;
+	if (s->gid != getgid() || s->uid != getuid())
+		if (setgroups(0, NULL) < 0 || setgid(s->gid) < 0 || setuid(s->uid) < 0)
+			goto fail;
+	f.stage = 2;
+	execve(s->prog, s->argv, s->envp);
+fail:
+	f.err = errno;
+	if (write(errfd, &f, sizeof(f)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* locked (so the reaper cannot collect the child before it is recorded). */
+static int spawn_locked(const struct spawn *s, pid_t *ret_pid, struct api_err *e)
+{
+	static const char *const stages[] = {"cwd", "uid/gid", "command", "stdio"};
+	struct spawn_failure f;
+	int ep[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(ep, O_CLOEXEC) < 0)
+		return api_fail(e, 500, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(ep[0]);
+		close(ep[1]);
+		return api_fail(e, 500, "fork: %s", strerror(errno));
+	}
+	if (pid == 0)
+		spawn_child(s, ep[1]);
+	close(ep[1]);
+	do
+		n = read(ep[0], &f, sizeof(f));
+	while (n < 0 && errno == EINTR);
+	close(ep[0]);
+	if (n == sizeof(f))
+		/* The child exits; the reaper collects it as a pid that is no job. */
+		return api_fail(e, f.stage == 3 ? 500 : 400, "%s: %s", stages[f.stage & 3],
+				strerror(f.err));
+	*ret_pid = pid;
+	return 0;
+}
+
+static int job_paths(const char *id, bool attachable, char **ret_log, char **ret_fifo,
+		     struct api_err *e)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s/jobs", cryod_cfg.state_dir);
+	r = mkdir_parents(dir, 0700);
+	if (r < 0)
+		return api_fail(e, 500, "create %s: %s", dir, strerror(-r));
+	if (asprintf(ret_log, "%s/%s.log", dir, id) < 0)
+		return api_fail(e, 500, "out of memory");
+	*ret_fifo = NULL;
+	if (!attachable)
+		return 0;
+	if (asprintf(ret_fifo, "%s/%s.stdin", dir, id) < 0) {
+		*ret_fifo = NULL;
+		return api_fail(e, 500, "out of memory");
+	}
+	unlink(*ret_fifo);
+	if (mkfifo(*ret_fifo, 0600) < 0)
+		return api_fail(e, 500, "mkfifo %s: %s", *ret_fifo, strerror(errno));
+	return 0;
+}
+
+int jobs_run(json_t *req, struct job *ret, struct api_err *e)
+{
+	json_t *command = json_object_get(req, "command");
+	const char *cwd = json_string_value(json_object_get(req, "cwd"));
+	const char *want_id = json_string_value(json_object_get(req, "id"));
+	bool attachable = json_is_true(json_object_get(req, "attachable"));
+	struct spawn s = {.in_fd = -1, .out_fd = -1};
+	char prog[PATH_MAX], *fifo = NULL;
+	struct job j = {0};
+	const char *path;
+	int r = -1, pidfd;
+	pid_t pid = 0;
+
+	if (want_id) {
+		struct job old;
+
+		if (store_job_get(want_id, &old) == 0) {
+			job_clear(&old);
+			return api_fail(e, 409, "id: job %s already exists", want_id);
+		}
+		snprintf(j.id, sizeof(j.id), "%s", want_id);
+	} else {
+		jobs_new_id(j.id);
+	}
+	s.cwd = cwd ? cwd : "/";
+	s.uid = json_object_get(req, "uid") ? json_integer_value(json_object_get(req, "uid")) : 0;
+	s.gid = json_object_get(req, "gid") ? json_integer_value(json_object_get(req, "gid")) : 0;
+	s.argv = strv_from_json(command);
+	s.envp = job_env(json_object_get(req, "env"), &path);
+	if (!s.argv || !s.envp) {
+		api_fail(e, 500, "out of memory");
+		goto out;
+	}
+	if (resolve_program(s.argv[0], path, s.cwd, prog, sizeof(prog)) < 0) {
+		api_fail(e, 400, "command[0]: \"%s\" is not an executable found in PATH (%s)",
+			 s.argv[0], path);
+		goto out;
+	}
+	s.prog = prog;
+	if (job_paths(j.id, attachable, &j.log, &fifo, e) < 0)
+		goto out;
+	s.out_fd = open(j.log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
+	if (s.out_fd < 0) {
+		api_fail(e, 500, "open log %s: %s", j.log, strerror(errno));
+		goto out;
+	}
+	/* O_RDWR: opening a FIFO read-write never blocks, and the job never sees EOF when an
+	 * attached client goes away. */
+	s.in_fd = open(fifo ? fifo : "/dev/null", O_RDWR | O_CLOEXEC);
+	if (s.in_fd < 0) {
+		api_fail(e, 500, "open %s: %s", fifo ? fifo : "/dev/null", strerror(errno));
+		goto out;
+	}
+	j.command = json_dumps(command, JSON_COMPACT);
+	j.env = json_object_get(req, "env") ? json_dumps(json_object_get(req, "env"), JSON_COMPACT)
+					    : NULL;
+	j.cwd = strdup(s.cwd);
+	j.uid = s.uid;
+	j.gid = s.gid;
+	j.attachable = attachable;
+	j.stdin_path = fifo;
+	fifo = NULL;
+	time_iso8601(j.created);
+	snprintf(j.state, sizeof(j.state), "running");
+
+	live_lock();
+	if (spawn_locked(&s, &pid, e) < 0) {
+		live_unlock();
+		goto out;
+	}
+	j.pid = pid;
+	j.starttime = proc_starttime(pid);
+	pidfd = pidfd_open_(pid);
+	if (store_job_insert(&j) < 0) {
+		kill(pid, SIGKILL);
+		if (pidfd >= 0)
+			close(pidfd);
+		live_unlock();
+		api_fail(e, 409, "id: job %s could not be recorded (taken?)", j.id);
+		goto out;
+	}
+	live_add(j.id, pid, pidfd, true);
+	live_unlock();
+	log_info("job %s: started pid %d: %s", j.id, pid, j.command);
+	r = job_copy(ret, &j) < 0 ? api_fail(e, 500, "out of memory") : 0;
+out:
+	if (s.in_fd >= 0)
+		close(s.in_fd);
+	if (s.out_fd >= 0)
+		close(s.out_fd);
+	if (r < 0 && (j.stdin_path || fifo))
+		unlink(j.stdin_path ? j.stdin_path : fifo);
+	strv_free(s.argv);
+	strv_free(s.envp);
+	free(fifo);
+	job_clear(&j);
+	return r;
+}
+
+/* /proc/PID/cmdline as a JSON array text. */
+static char *proc_command(pid_t pid)
+{
+	char path[64], *buf = NULL, *text;
+	size_t len;
+	json_t *arr;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	/* A process in the middle of execve() shows an empty command line for a moment. */
+	for (int tries = 0;; tries++) {
+		if (read_text_file(path, 1 << 20, &buf, &len) == 0 && len > 0)
+			break;
+		free(buf);
+		buf = NULL;
+		if (tries == 20)
+			return NULL;
+		usleep(5000);
+	}
+	arr = json_array();
+	for (size_t off = 0; off < len; off += strlen(buf + off) + 1)
+		json_array_append_new(arr, json_string(buf + off));
+	free(buf);
+	text = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return text;
+}
+
+static uint32_t proc_id_field(pid_t pid, const char *key)
+{
+	char path[64], *buf = NULL, *p;
+	uint32_t v = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (read_text_file(path, 1 << 16, &buf, NULL) < 0)
+		return 0;
+	p = strstr(buf, key);
+	if (p)
+		v = (uint32_t)strtoul(p + strlen(key), NULL, 10);
+	free(buf);
+	return v;
+}
+
+int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
+{
+	pid_t pid = (pid_t)json_integer_value(json_object_get(req, "pid"));
+	const char *want_id = json_string_value(json_object_get(req, "id"));
+	char path[64];
+	struct job j = {0};
+	int pidfd, r = -1;
+
+	if (pid == getpid())
+		return api_fail(e, 400, "pid: %d is cryod itself", pid);
+	if (!proc_alive(pid))
+		return api_fail(e, 404, "pid: no running process %d", pid);
+	if (want_id) {
+		struct job old;
+
+		if (store_job_get(want_id, &old) == 0) {
+			job_clear(&old);
+			return api_fail(e, 409, "id: job %s already exists", want_id);
+		}
+		snprintf(j.id, sizeof(j.id), "%s", want_id);
+	} else {
+		jobs_new_id(j.id);
+	}
+	j.command = proc_command(pid);
+	if (!j.command)
+		return api_fail(e, 400, "pid: %d has no command line (a kernel thread?)", pid);
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	{
+		char cwd[PATH_MAX];
+		ssize_t n = readlink(path, cwd, sizeof(cwd) - 1);
+
+		if (n > 0) {
+			cwd[n] = '\0';
+			j.cwd = strdup(cwd);
+		}
+	}
+	j.uid = proc_id_field(pid, "Uid:");
+	j.gid = proc_id_field(pid, "Gid:");
+	j.adopted = true;
+	j.note = strdup("adopted: not cryod's child, so its exit status will be unknown; its "
+			"output is not captured");
+	time_iso8601(j.created);
+	snprintf(j.state, sizeof(j.state), "running");
+	j.pid = pid;
+
+	live_lock();
+	if (live_find_pid(pid)) {
+		live_unlock();
+		api_fail(e, 409, "pid: %d is already a job", pid);
+		goto out;
+	}
+	j.starttime = proc_starttime(pid);
+	pidfd = pidfd_open_(pid);
+	if (pidfd < 0 || !j.starttime) {
+		live_unlock();
+		if (pidfd >= 0)
+			close(pidfd);
+		api_fail(e, 404, "pid: no running process %d", pid);
+		goto out;
+	}
+	if (store_job_insert(&j) < 0) {
+		live_unlock();
+		close(pidfd);
+		api_fail(e, 409, "id: job %s could not be recorded (taken?)", j.id);
+		goto out;
+	}
+	live_add(j.id, pid, pidfd, false);
+	live_unlock();
+	log_info("job %s: adopted pid %d", j.id, pid);
+	r = job_copy(ret, &j) < 0 ? api_fail(e, 500, "out of memory") : 0;
+out:
+	job_clear(&j);
+	return r;
+}
+
+/* Signals every task of the tree: the freezer of machines without a writable cgroup v2. */
+static void signal_tree(pid_t root, int sig)
+{
+	pid_t *v;
+	size_t n;
+
+	if (proc_tree(root, &v, &n) < 0) {
+		kill(root, sig);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		kill(v[i], sig);
+	free(v);
+}
+
+void jobs_thaw_tree(pid_t root)
+{
+	signal_tree(root, SIGCONT);
+}
+
+void jobs_freeze_tree(pid_t root)
+{
+	signal_tree(root, SIGSTOP);
+}
+
+int jobs_kill(const char *id, int sig, struct job *ret, struct api_err *e)
+{
+	struct live *l;
+	struct job j;
+
+	if (jobs_get(id, &j, e) < 0)
+		return -1;
+	live_lock();
+	l = live_find(id);
+	if (!l || l->exited) {
+		live_unlock();
+		api_fail(e, 409, "job %s is not running (%s)", id, j.state);
+		job_clear(&j);
+		return -1;
+	}
+	if (pidfd_signal(l->pidfd, sig) < 0) {
+		live_unlock();
+		api_fail(e, 500, "signal %d to pid %d: %s", sig, l->pid, strerror(errno));
+		job_clear(&j);
+		return -1;
+	}
+	/* A stopped tree would hold the signal: let it run to receive it. */
+	if (!strcmp(j.state, "frozen") && sig != SIGSTOP) {
+		signal_tree(l->pid, SIGCONT);
+		snprintf(j.state, sizeof(j.state), "running");
+		store_job_update(&j);
+	}
+	live_unlock();
+	log_info("job %s: signal %d sent to pid %d", id, sig, j.pid);
+	*ret = j;
+	return 0;
+}
+
+/* The log and FIFO of a deleted job go too, unless a restored job still uses them. */
+static void remove_job_files(const struct job *gone)
+{
+	struct job *v;
+	size_t n;
+	bool log_used = false, fifo_used = false;
+
+	if (store_job_list(&v, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (gone->log && v[i].log && !strcmp(gone->log, v[i].log))
+			log_used = true;
+		if (gone->stdin_path && v[i].stdin_path && !strcmp(gone->stdin_path, v[i].stdin_path))
+			fifo_used = true;
+		job_clear(&v[i]);
+	}
+	free(v);
+	if (gone->log && !log_used)
+		unlink(gone->log);
+	if (gone->stdin_path && !fifo_used)
+		unlink(gone->stdin_path);
+}
+
+int jobs_delete(const char *id, bool force, struct api_err *e)
+{
+	struct live *l;
+	struct job j;
+	int r;
+
+	if (jobs_get(id, &j, e) < 0)
+		return -1;
+	live_lock();
+	l = live_find(id);
+	if (l && !l->exited) {
+		pid_t pid = l->pid;
+
+		if (!force || l->busy) {
+			live_unlock();
+			api_fail(e, 409, l->busy ? "job %s: an operation is in flight"
+						 : "job %s is running: kill it first, or delete with "
+						   "?force=1",
+				 id);
+			job_clear(&j);
+			return -1;
+		}
+		signal_tree(pid, SIGKILL);
+		pidfd_signal(l->pidfd, SIGKILL);
+		if (live_wait_exit(pid, 5) < 0) {
+			live_unlock();
+			api_fail(e, 500, "job %s: pid %d did not end after SIGKILL", id, pid);
+			job_clear(&j);
+			return -1;
+		}
+	}
+	r = store_job_delete(id);
+	live_unlock();
+	if (r < 0) {
+		job_clear(&j);
+		return db_fail(e, r, "job");
+	}
+	remove_job_files(&j);
+	log_info("job %s deleted", id);
+	job_clear(&j);
+	return 0;
+}
+
+/* Waits (bounded) until every task of the tree shows the wanted state letter or not. */
+static void wait_tree_stopped(pid_t root, bool stopped)
+{
+	for (int i = 0; i < 200; i++) {
+		char path[64], *buf = NULL, *p;
+		bool ok;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", root);
+		if (read_text_file(path, 4096, &buf, NULL) < 0)
+			return;
+		p = strrchr(buf, ')');
+		ok = p && p[1] && (p[2] == 'T') == stopped;
+		free(buf);
+		if (ok)
+			return;
+		nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+	}
+}
+
+int jobs_freeze(const char *id, bool freeze, struct job *ret, struct api_err *e)
+{
+	const char *want = freeze ? "running" : "frozen";
+	struct live *l;
+	struct job j;
+
+	if (jobs_get(id, &j, e) < 0)
+		return -1;
+	live_lock();
+	l = live_find(id);
+	if (!l || l->exited || l->busy || strcmp(j.state, want)) {
+		live_unlock();
+		api_fail(e, 409, "job %s is %s%s, not %s", id, j.state,
+			 l && l->busy ? " (an operation is in flight)" : "", want);
+		job_clear(&j);
+		return -1;
+	}
+	signal_tree(l->pid, freeze ? SIGSTOP : SIGCONT);
+	wait_tree_stopped(l->pid, freeze);
+	snprintf(j.state, sizeof(j.state), freeze ? "frozen" : "running");
+	store_job_update(&j);
+	live_unlock();
+	log_info("job %s %s", id, freeze ? "frozen" : "thawed");
+	*ret = j;
+	return 0;
+}
+
+bool jobs_is_live(const char *id)
+{
+	struct live *l;
+	bool alive;
+
+	live_lock();
+	l = live_find(id);
+	alive = l && !l->exited;
+	live_unlock();
+	return alive;
+}
+
+int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct api_err *e)
+{
+	struct job j;
+
+	if (jobs_get(id, &j, e) < 0)
+		return -1;
+	if (!j.attachable || !j.stdin_path) {
+		job_clear(&j);
+		return api_fail(e, 409, "job %s is not attachable (start it with \"attachable\": "
+					"true)", id);
+	}
+	if (!jobs_is_live(id)) {
+		api_fail(e, 409, "job %s is not running (%s)", id, j.state);
+		job_clear(&j);
+		return -1;
+	}
+	*ret_fifo = TAKE(j.stdin_path);
+	*ret_log = TAKE(j.log);
+	job_clear(&j);
+	return 0;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Jobs: the workloads cryod started (run), adopted (manage) or restored. The database holds
+ * every record; this module also keeps, for each job whose process is alive, a pidfd (signals
+ * go through it, so a reused PID is never hit) and whether an operation is in flight.
+ *
+ * cryod is a child subreaper: jobs it started, and trees it restored (whose parent, the op
+ * process, exits), are its children, and their exit status is recorded when the reaper
+ * (reaper.c) collects it. Jobs that are not its children — adopted ones, and everything that
+ * still ran when a previous cryod died — are watched through their pidfd; their exit status
+ * is unknown and recorded as null, with a note saying so.
+ *
+ * Every function returns 0, or -1 with e filled for the API.
+ */
+#ifndef CRYOD_JOBS_H
+#define CRYOD_JOBS_H
+
+#include <jansson.h>
+#include <poll.h>
+#include <stdbool.h>
+
+#include "cryod.h"
+#include "store.h"
+
+/* Loads the records and re-adopts every job that still runs (called before threads start). */
+int jobs_init(char *err, size_t errlen);
+void jobs_shutdown(void);
+
+int jobs_run(json_t *req, struct job *ret, struct api_err *e);
+int jobs_manage(json_t *req, struct job *ret, struct api_err *e);
+int jobs_get(const char *id, struct job *ret, struct api_err *e);
+int jobs_kill(const char *id, int sig, struct job *ret, struct api_err *e);
+int jobs_delete(const char *id, bool force, struct api_err *e);
+int jobs_freeze(const char *id, bool freeze, struct job *ret, struct api_err *e);
+
+/* Dumps a job (checkpoints.c); the checkpoint carries its profile. */
+int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_err *e);
+/* Restores a job's checkpoint as a new job; *ret_profile: {"phases": {...}, "bytes": N}. */
+int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
+		 struct api_err *e);
+int checkpoints_delete(const char *id, struct api_err *e);
+
+/* A fresh id "job-xxxxxxxx" that no record holds. */
+void jobs_new_id(char id[CRYOD_ID_MAX + 1]);
+
+/* The freezer without a cgroup: SIGSTOP / SIGCONT to every task of the tree. */
+void jobs_freeze_tree(pid_t root);
+void jobs_thaw_tree(pid_t root);
+
+/* Whether the job's process is alive (for logs?follow). */
+bool jobs_is_live(const char *id);
+
+/* For the attach endpoint: the FIFO of a running attachable job (malloc'ed). */
+int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct api_err *e);
+
+/* Called by the reaper. */
+void jobs_child_exited(pid_t pid, int status);
+/* Fills up to max pollfds with the pidfds of live jobs that are not our children. */
+size_t jobs_watch_fds(struct pollfd *fds, size_t max);
+/* A watched pidfd became readable: that job ended. */
+void jobs_pidfd_ready(int pidfd);
+
+#endif

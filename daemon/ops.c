@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cryo/cryo.h>
+
+#include "log.h"
+#include "ops.h"
+#include "util.h"
+
+#define RESULT_FD  3
+#define RELEASE_FD 4
+
+/* The engine's messages go to cryod's stderr, one write(2) per line. */
+static void op_log(void *userdata, int level, const char *msg)
+{
+	char line[1200];
+	int n;
+
+	(void)userdata;
+	n = snprintf(line, sizeof(line), "cryod[op %d]: %s: %s\n", getpid(),
+		     level <= CRYO_LOG_ERROR ? "error" : level <= CRYO_LOG_WARN ? "warning"
+						       : level <= CRYO_LOG_INFO ? "info" : "debug",
+		     msg);
+	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line)))
+		return;
+}
+
+/*
+ * In the child right after fork(): only this thread exists. Undo what cryod set up for itself
+ * (blocked signals, ignored SIGPIPE) and drop every descriptor but the two pipes, so that
+ * neither the engine nor a restored tree inherits cryod's sockets.
+ */
+static void op_child_setup(int result_fd, int release_fd)
+{
+	sigset_t all;
+	int devnull;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (dup2(result_fd, RESULT_FD) < 0 ||
+	    (release_fd >= 0 ? dup2(release_fd, RELEASE_FD) : dup2(result_fd, RELEASE_FD)) < 0)
+		_exit(120);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0)
+		_exit(121);
+	syscall(SYS_close_range, RELEASE_FD + 1, ~0U, 0);
+	prctl(PR_SET_NAME, "cryod-op");
+}
+
+static void op_send(struct op_result *res)
+{
+	ssize_t n = write(RESULT_FD, res, sizeof(*res));
+
+	(void)n;
+}
+
+/* Reads the result; an op process that died without one is an error of its own. */
+static int op_collect(int fd, pid_t pid, struct op_result *res)
+{
+	size_t got = 0;
+
+	while (got < sizeof(*res)) {
+		ssize_t n = read(fd, (char *)res + got, sizeof(*res) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	if (got != sizeof(*res)) {
+		memset(res, 0, sizeof(*res));
+		res->r = -EIO;
+		snprintf(res->msg, sizeof(res->msg), "the op process %d died without a result",
+			 pid);
+		return -EIO;
+	}
+	res->msg[sizeof(res->msg) - 1] = '\0';
+	return 0;
+}
+
+static struct cryo_ctx *op_ctx(void)
+{
+	struct cryo_ctx *ctx;
+
+	if (cryo_ctx_new(&ctx) < 0)
+		_exit(122);
+	cryo_ctx_set_log(ctx, log_get_level() >= 7 ? CRYO_LOG_DEBUG : CRYO_LOG_WARN, op_log, NULL);
+	return ctx;
+}
+
+int op_dump(const struct op_dump_args *a, struct op_result *res)
+{
+	int fds[2];
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return res->r = -errno, snprintf(res->msg, sizeof(res->msg), "pipe: %m"), -1;
+	pid = fork();
+	if (pid < 0) {
+		res->r = -errno;
+		snprintf(res->msg, sizeof(res->msg), "fork the op process: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
+		struct cryo_ctx *ctx;
+		double t0;
+
+		op_child_setup(fds[1], -1);
+		ctx = op_ctx();
+		o.pid = a->pid;
+		o.dir = a->dir;
+		o.leave_running = a->leave_running;
+		o.compression = a->compression;
+		o.streams = (unsigned)a->streams;
+		t0 = now_seconds();
+		res->r = cryo_dump(ctx, &o);
+		res->seconds = now_seconds() - t0;
+		if (res->r < 0)
+			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
+		op_send(res);
+		cryo_ctx_free(ctx);
+		_exit(0);
+	}
+	close(fds[1]);
+	log_debug("op %d: dump pid %d into %s", pid, a->pid, a->dir);
+	op_collect(fds[0], pid, res);
+	close(fds[0]);
+	/* The reaper collects the op process itself. */
+	return res->r < 0 ? -1 : 0;
+}
+
+int op_restore(const char *dir, struct op_result *res, int *ret_release)
+{
+	int fds[2], rel[2];
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return res->r = -errno, snprintf(res->msg, sizeof(res->msg), "pipe: %m"), -1;
+	if (pipe2(rel, O_CLOEXEC) < 0) {
+		res->r = -errno;
+		snprintf(res->msg, sizeof(res->msg), "pipe: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		res->r = -errno;
+		snprintf(res->msg, sizeof(res->msg), "fork the op process: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		close(rel[0]);
+		close(rel[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
+		struct cryo_ctx *ctx;
+		double t0;
+		char c;
+
+		op_child_setup(fds[1], rel[0]);
+		ctx = op_ctx();
+		o.dir = dir;
+		t0 = now_seconds();
+		res->r = cryo_restore(ctx, &o, &res->root);
+		res->seconds = now_seconds() - t0;
+		if (res->r < 0)
+			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
+		op_send(res);
+		cryo_ctx_free(ctx);
+		/* Keep the root our child until cryod has recorded it (or closed the pipe). */
+		if (res->r == 0)
+			while (read(RELEASE_FD, &c, 1) < 0 && errno == EINTR)
+				;
+		_exit(0);
+	}
+	close(fds[1]);
+	close(rel[0]);
+	log_debug("op %d: restore %s", pid, dir);
+	op_collect(fds[0], pid, res);
+	close(fds[0]);
+	if (res->r < 0) {
+		close(rel[1]);
+		return -1;
+	}
+	*ret_release = rel[1];
+	return 0;
+}
+
+void op_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Engine operations in an "op process": cryod has threads, and cryo_restore() must run in a
+ * single-threaded process (it forks and ptraces), so every dump and restore runs in a child
+ * forked for it, which calls libcryo and sends back its result on a pipe. This also keeps the
+ * engine's own helper processes out of reach of cryod's reaper.
+ *
+ * A restored tree's root is the op process's child. The op process waits for op_release()
+ * before it exits, so that cryod records the new job before the root (reparented to cryod, the
+ * subreaper) can be reaped.
+ */
+#ifndef CRYOD_OPS_H
+#define CRYOD_OPS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct op_result {
+	int r;          /* the engine's return: 0 or -errno */
+	pid_t root;     /* restore: the restored root */
+	double seconds; /* time spent in the engine call */
+	char msg[1024]; /* cryo_ctx_errmsg() on failure */
+};
+
+struct op_dump_args {
+	pid_t pid;
+	const char *dir;
+	bool leave_running;
+	const char *compression; /* none, lz4, zstd, zlib, gzip */
+	int streams;             /* 0: the engine's default */
+};
+
+int op_dump(const struct op_dump_args *a, struct op_result *res);
+
+/* On success (res->r == 0) *ret_release is a descriptor to hand to op_release(). */
+int op_restore(const char *dir, struct op_result *res, int *ret_release);
+void op_release(int fd);
+
+#endif

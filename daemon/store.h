@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryod's state in SQLite: jobs and checkpoints. One connection, WAL journal, serialised by a
+ * mutex here. The schema grows only through the migrations in store.c, applied in order at
+ * open; `schema_version` says how many ran. Every record survives a kill -9 of cryod: each
+ * change is its own transaction.
+ */
+#ifndef CRYOD_STORE_H
+#define CRYOD_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+struct job {
+	char id[CRYOD_ID_MAX + 1];
+	pid_t pid;
+	unsigned long long starttime; /* /proc/PID/stat field 22, against PID reuse */
+	char state[16];               /* running frozen exited checkpointed lost */
+	bool has_exit_code, has_signal;
+	int exit_code, signal;
+	char *command; /* JSON array text */
+	char *env;     /* JSON array text, or NULL (cryod's environment) */
+	char *cwd;
+	uint32_t uid, gid;
+	char created[32];
+	char *restored_from; /* checkpoint id or NULL */
+	char *log;
+	char *stdin_path; /* the FIFO of an attachable job, or NULL */
+	bool attachable;
+	bool adopted; /* started elsewhere (manage) */
+	char *note;   /* why a state or exit status is what it is, or NULL */
+};
+
+struct checkpoint {
+	char id[CRYOD_ID_MAX + 1];
+	char job[CRYOD_ID_MAX + 1];
+	char *path;
+	char created[32];
+	int64_t size;
+	char compression[16]; /* as applied by the engine */
+	int streams;
+	bool leave_running;
+	char *options; /* JSON object text: the options as requested */
+	char *profile; /* JSON object text: {"phases": {...}, "bytes": N} */
+};
+
+void job_clear(struct job *j);
+void checkpoint_clear(struct checkpoint *c);
+int job_copy(struct job *dst, const struct job *src);
+
+/* The JSON form of the API (docs/api.md). New references. */
+json_t *job_to_json(const struct job *j);
+json_t *checkpoint_to_json(const struct checkpoint *c);
+
+/* Opens (creating) the database and applies pending migrations. err names the cause. */
+int store_open(const char *path, char *err, size_t errlen);
+void store_close(void);
+/* "ok", or the error of a trivial query. */
+const char *store_health(char *buf, size_t size);
+int store_schema_version(void);
+
+/* All return 0, -ENOENT (get/delete of a missing id), -EEXIST (insert of a taken id) or
+ * -EIO (database error, logged). */
+int store_job_insert(const struct job *j);
+int store_job_update(const struct job *j);
+int store_job_get(const char *id, struct job *ret);
+int store_job_delete(const char *id);
+/* *ret is an array of *ret_n jobs, oldest first; free each with job_clear() and then free(). */
+int store_job_list(struct job **ret, size_t *ret_n);
+
+int store_ck_insert(const struct checkpoint *c);
+int store_ck_get(const char *id, struct checkpoint *ret);
+int store_ck_delete(const char *id);
+/* Newest checkpoint of a job. */
+int store_ck_latest(const char *job, struct checkpoint *ret);
+/* job may be NULL for all. */
+int store_ck_list(const char *job, struct checkpoint **ret, size_t *ret_n);
+
+#endif

@@ -1,0 +1,534 @@
+"""cryod end to end: a private daemon per test (cryod_harness.Cryod), real jobs, real dumps.
+
+Covers the job life cycle, dump and restore as a new job with a counter that must continue,
+freeze, logs, attach, validation, the state surviving a kill -9 of cryod, concurrency, and
+the transports' rules.
+"""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import alive
+from cryod_harness import SANITIZED, Cryod
+
+COUNTER = ("import time\n"
+           "i = 0\n"
+           "while True:\n"
+           "    print(i, flush=True)\n"
+           "    i += 1\n"
+           "    time.sleep(0.01)\n")
+
+
+@pytest.fixture
+def daemon(tmp_path):
+    """Factory: daemon(config=..., start=True) -> a Cryod; all are cleaned up."""
+    made = []
+
+    def make(config=None, start=True, sub="d", **kw):
+        d = Cryod(tmp_path / sub, config=config, **kw)
+        d.tmp.mkdir(parents=True, exist_ok=True)
+        made.append(d)
+        if start:
+            d.start()
+        return d
+
+    yield make
+    # Every cryod still running must stop cleanly on SIGTERM: under ASan, LeakSanitizer then
+    # checks the whole run for leaks and turns any into a non-zero exit.
+    failures = []
+    for d in made:
+        if d.proc and d.proc.poll() is None:
+            rc = d.stop()
+            if rc != 0:
+                failures.append(f"cryod exited {rc}: {d.log_text()[-3000:]}")
+        d.cleanup()
+    assert not failures, failures
+
+
+needs_restore = pytest.mark.skipif(SANITIZED, reason="the engine cannot restore from an ASan build")
+
+
+def numbers(text):
+    return [int(x) for x in text.split()]
+
+
+def wait_log(d, job, pred, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status, text = d.request("GET", f"/v1/jobs/{job}/logs")
+        if status == 200 and text and pred(text):
+            return text
+        time.sleep(0.05)
+    raise AssertionError(f"log of {job} never matched: {text!r:.300}")
+
+
+def start_counter(d, job_id, **extra):
+    j = d.ok("POST", "/v1/jobs", {"id": job_id, "command": ["python3", "-c", COUNTER], **extra})
+    assert j["state"] == "running" and j["id"] == job_id
+    wait_log(d, job_id, lambda t: len(t.split()) >= 20)
+    return j
+
+
+def test_health(daemon):
+    d = daemon()
+    h = d.ok("GET", "/v1/health")
+    assert h["db"] == "ok" and h["plugins"] == [] and h["version"]
+    assert h["kernel"] == os.uname().release
+    names = {f["name"] for f in h["engine"]["features"]}
+    assert "clone3-set-tid" in names
+    assert h["schema_version"] >= 1
+
+
+@needs_restore
+def test_dump_restore_counter_continues(daemon):
+    d = daemon(config={"profiling": {"enabled": True}})
+    start_counter(d, "count")
+    ck = d.ok("POST", "/v1/jobs/count/dump", {"compression": "lz4"}, status=201)
+    assert ck["job"] == "count" and ck["size"] > 0 and Path(ck["path"]).is_dir()
+    assert ck["path"].startswith(str(d.ckdir) + "/")
+    assert ck["profile"]["phases"]["dump"] > 0 and ck["profile"]["bytes"] == ck["size"]
+    assert ck["options"]["leave_running"] is False and ck["compression"] == "lz4"
+    job = d.ok("GET", "/v1/jobs/count")
+    assert job["state"] == "checkpointed" and job["exit_code"] is None
+    before = numbers(d.request("GET", "/v1/jobs/count/logs")[1])
+    time.sleep(0.3)
+    assert numbers(d.request("GET", "/v1/jobs/count/logs")[1]) == before, "still counting"
+
+    new = d.ok("POST", "/v1/jobs/count/restore", {"id": "count2"}, status=201)
+    assert new["id"] == "count2" and new["restored_from"] == ck["id"]
+    assert new["pid"] == job["pid"] and new["log"] == job["log"]
+    assert "restore" in new["profile"]["phases"]
+    wait_log(d, "count2", lambda t: len(t.split()) >= len(before) + 20)
+    after = numbers(d.request("GET", "/v1/jobs/count2/logs")[1])
+    # One sequence, continued where it stopped: no restart from 0, no gap, no repeat.
+    assert after == list(range(after[0], after[-1] + 1)), after[len(before) - 3:len(before) + 3]
+    assert after[:len(before)] == before
+
+    # The dumped tree runs again with its PIDs: restoring the same image now must refuse.
+    status, err = d.request("POST", "/v1/jobs/count/restore", {})
+    assert status == 409 and "in use" in err["error"]
+
+    lst = d.ok("GET", "/v1/checkpoints?job=count")["checkpoints"]
+    assert [c["id"] for c in lst] == [ck["id"]]
+    got = d.ok("GET", f"/v1/checkpoints/{ck['id']}")
+    assert got["image"]["tasks"][0]["pid"] == job["pid"]
+
+    d.ok("POST", "/v1/jobs/count2/kill", {"signal": 9})
+    j = d.wait_job("count2", ("exited",))
+    assert j["signal"] == 9 and j["exit_code"] is None
+    assert d.request("DELETE", f"/v1/checkpoints/{ck['id']}")[0] == 204
+    assert not Path(ck["path"]).exists()
+    assert d.request("GET", f"/v1/checkpoints/{ck['id']}")[0] == 404
+
+
+def test_leave_running_freeze(daemon):
+    d = daemon()
+    start_counter(d, "c")
+    ck = d.ok("POST", "/v1/jobs/c/dump", {"leave_running": True, "compression": "zstd",
+                                          "streams": 2}, status=201)
+    assert ck["leave_running"] is True and ck["compression"] == "zstd" and ck["streams"] == 2
+    assert ck["options"]["compression"] == "zstd" and ck["options"]["streams"] == 2
+    assert d.ok("GET", f"/v1/checkpoints/{ck['id']}")["image"] is not None
+    assert d.ok("GET", "/v1/jobs/c")["state"] == "running"
+    n = len(numbers(d.request("GET", "/v1/jobs/c/logs")[1]))
+    wait_log(d, "c", lambda t: len(t.split()) > n + 10)
+
+    assert d.ok("POST", "/v1/jobs/c/freeze")["state"] == "frozen"
+    time.sleep(0.1)
+    frozen = d.request("GET", "/v1/jobs/c/logs")[1]
+    time.sleep(0.3)
+    assert d.request("GET", "/v1/jobs/c/logs")[1] == frozen, "frozen job still prints"
+    assert d.request("POST", "/v1/jobs/c/freeze")[0] == 409
+    # A dump of a frozen job thaws it for the engine (for a moment) and freezes it again.
+    d.ok("POST", "/v1/jobs/c/dump", {"leave_running": True}, status=201)
+    assert d.ok("GET", "/v1/jobs/c")["state"] == "frozen"
+    frozen = d.request("GET", "/v1/jobs/c/logs")[1]
+    time.sleep(0.3)
+    assert d.request("GET", "/v1/jobs/c/logs")[1] == frozen
+    assert d.ok("POST", "/v1/jobs/c/unfreeze")["state"] == "running"
+    wait_log(d, "c", lambda t: len(t) > len(frozen) + 20)
+    assert len(d.ok("GET", "/v1/checkpoints?job=c")["checkpoints"]) == 2
+
+
+def test_exit_kill_delete(daemon, tmp_path):
+    d = daemon()
+    d.ok("POST", "/v1/jobs", {"id": "three", "command": ["sh", "-c", "echo hi; exit 3"],
+                              "env": ["FOO=bar"], "cwd": str(tmp_path)})
+    j = d.wait_job("three", ("exited",))
+    assert j["exit_code"] == 3 and j["signal"] is None and j["cwd"] == str(tmp_path)
+    assert d.request("GET", "/v1/jobs/three/logs")[1] == "hi\n"
+    d.ok("POST", "/v1/jobs", {"id": "env", "command": ["sh", "-c", "echo $FOO; pwd"],
+                              "env": ["FOO=bar"], "cwd": str(tmp_path)})
+    d.wait_job("env", ("exited",))
+    assert d.request("GET", "/v1/jobs/env/logs")[1] == f"bar\n{tmp_path}\n"
+
+    s = d.ok("POST", "/v1/jobs", {"command": ["sleep", "60"]})
+    assert re.fullmatch(r"job-[0-9a-f]{8}", s["id"])
+    status, err = d.request("DELETE", f"/v1/jobs/{s['id']}")
+    assert status == 409 and "force" in err["error"]
+    d.ok("POST", f"/v1/jobs/{s['id']}/kill", {})
+    j = d.wait_job(s["id"], ("exited",))
+    assert j["signal"] == 15
+    assert d.request("POST", f"/v1/jobs/{s['id']}/kill", {})[0] == 409
+    assert d.request("DELETE", f"/v1/jobs/{s['id']}")[0] == 204
+    assert d.request("GET", f"/v1/jobs/{s['id']}")[0] == 404
+
+    f = d.ok("POST", "/v1/jobs", {"command": ["sleep", "60"]})
+    assert d.request("DELETE", f"/v1/jobs/{f['id']}?force=1")[0] == 204
+    assert not alive(f["pid"])
+    ids = [j["id"] for j in d.ok("GET", "/v1/jobs")["jobs"]]
+    assert ids == ["three", "env"]
+
+
+def test_manage_adopts_a_process(daemon, tmp_path):
+    d = daemon()
+    p = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        deadline = time.time() + 5
+        while not Path(f"/proc/{p.pid}/cmdline").read_bytes().startswith(b"sleep"):
+            assert time.time() < deadline
+            time.sleep(0.01)
+        j = d.ok("POST", "/v1/jobs/manage", {"id": "adopted", "pid": p.pid})
+        assert j["adopted"] and j["command"] == ["sleep", "60"] and j["log"] is None
+        assert d.request("POST", "/v1/jobs/manage", {"pid": p.pid})[0] == 409
+        assert d.request("GET", "/v1/jobs/adopted/logs")[0] == 404
+        d.ok("POST", "/v1/jobs/adopted/kill", {"signal": 9})
+        p.wait(5)
+        j = d.wait_job("adopted", ("exited",))
+        assert j["exit_code"] is None and j["signal"] is None and "unknown" in j["note"]
+    finally:
+        p.kill()
+        p.wait()
+    assert d.request("POST", "/v1/jobs/manage", {"pid": 4000000})[0] == 404
+
+
+def test_logs_follow_and_profile_trailer(daemon):
+    d = daemon()
+    d.ok("POST", "/v1/jobs", {"id": "f", "command": [
+        "sh", "-c", "for i in 1 2 3 4 5; do echo line$i; sleep 0.1; done"]})
+    t0 = time.time()
+    r = d.raw("GET", "/v1/jobs/f/logs?follow=1")
+    assert r.status == 200 and r.getheader("Transfer-Encoding") == "chunked"
+    text = r.read().decode()
+    assert text == "".join(f"line{i}\n" for i in range(1, 6))
+    assert time.time() - t0 > 0.3, "follow returned before the job ended"
+    # The trailer, read from the raw stream (http.client drops trailers).
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(str(d.sock))
+    s.sendall(b"GET /v1/jobs/f/logs?profile=1 HTTP/1.1\r\nHost: x\r\nTE: trailers\r\n"
+              b"Connection: close\r\n\r\n")
+    raw = b""
+    while chunk := s.recv(65536):
+        raw += chunk
+    s.close()
+    m = re.search(rb"\r\n0\r\nCryo-Profile: (\{.*\})\r\n", raw)
+    assert m, raw[-300:]
+    prof = json.loads(m.group(1))
+    assert prof["bytes"] == len(text) and "stream" in prof["phases"]
+
+
+def test_attach(daemon):
+    d = daemon()
+    d.ok("POST", "/v1/jobs", {"id": "echo", "attachable": True, "command": [
+        "python3", "-u", "-c",
+        "import sys\nfor l in sys.stdin:\n    print('got', l.strip(), flush=True)\n"]})
+    status, err = d.request("POST", "/v1/jobs/echo/attach")
+    assert status == 400 and "Upgrade" in err["error"]
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(str(d.sock))
+    s.sendall(b"POST /v1/jobs/echo/attach HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+              b"Upgrade: cryo-attach\r\nContent-Length: 0\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += s.recv(1)
+    assert head.startswith(b"HTTP/1.1 101"), head
+    s.sendall(b"hello\n")
+    got = b""
+    while b"got hello\n" not in got:
+        got += s.recv(4096)
+    s.close()
+    assert "got hello" in d.request("GET", "/v1/jobs/echo/logs")[1]
+    d.ok("POST", "/v1/jobs", {"id": "plain", "command": ["sleep", "30"]})
+    status, err = d.request("POST", "/v1/jobs/plain/attach")
+    assert status == 409 and "attachable" in err["error"]
+
+
+@needs_restore
+def test_attachable_job_dump_restore(daemon):
+    """The engine restores a FIFO by path: an attachable job survives a dump and restore."""
+    d = daemon()
+    d.ok("POST", "/v1/jobs", {"id": "a", "attachable": True, "command": [
+        "python3", "-u", "-c",
+        "import sys\nprint('ready', flush=True)\n"
+        "for l in sys.stdin:\n    print('got', l.strip(), flush=True)\n"]})
+    wait_log(d, "a", lambda t: "ready" in t)
+    d.ok("POST", "/v1/jobs/a/dump", {}, status=201)
+    j = d.ok("POST", "/v1/jobs/a/restore", {"id": "a2"}, status=201)
+    assert j["attachable"]
+    with open(d.state / "jobs" / "a.stdin", "w") as fifo:
+        fifo.write("after\n")
+    wait_log(d, "a2", lambda t: "got after" in t)
+
+
+def test_validation(daemon):
+    d = daemon()
+    d.ok("POST", "/v1/jobs", {"id": "v", "command": ["sleep", "30"]})
+    cases = [
+        ("POST", "/v1/jobs", None, 400, "command: required"),
+        ("POST", "/v1/jobs", {"command": "sleep"}, 400, "command"),
+        ("POST", "/v1/jobs", {"command": []}, 400, "command"),
+        ("POST", "/v1/jobs", {"command": [1]}, 400, "command[0]"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "extra": 1}, 400, "extra"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "id": "bad/id"}, 400, "id"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "id": "x" * 65}, 400, "id"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "cwd": "relative"}, 400, "cwd"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "cwd": "/tmp/../etc"}, 400, "cwd"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "uid": -1}, 400, "uid"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "uid": "0"}, 400, "uid"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "env": ["NOEQUALS"]}, 400, "env[0]"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "attachable": 1}, 400, "attachable"),
+        ("POST", "/v1/jobs", {"command": ["no-such-program-x"]}, 400, "command[0]"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "cwd": "/nonexistent"}, 400, "cwd"),
+        ("POST", "/v1/jobs", {"command": ["sleep"], "id": "v"}, 409, "id"),
+        ("POST", "/v1/jobs", "{not json", 400, "body"),
+        ("POST", "/v1/jobs", "[1, 2]", 400, "body"),
+        ("POST", "/v1/jobs", '{"command": ["a"], "command": ["b"]}', 400, "body"),
+        ("POST", "/v1/jobs/manage", {}, 400, "pid"),
+        ("POST", "/v1/jobs/manage", {"pid": 0}, 400, "pid"),
+        ("POST", "/v1/jobs/v/kill", {"signal": 99}, 400, "signal"),
+        ("POST", "/v1/jobs/v/dump", {"dir": "relative/dir"}, 400, "dir"),
+        ("POST", "/v1/jobs/v/dump", {"dir": "/a/../b"}, 400, "dir"),
+        ("POST", "/v1/jobs/v/dump", {"dir": "/tmp/outside"}, 400, "dir"),
+        ("POST", "/v1/jobs/v/dump", {"compression": "rar"}, 400, "compression"),
+        ("POST", "/v1/jobs/v/dump", {"compression": "tar"}, 422, "compression"),
+        ("POST", "/v1/jobs/v/dump", {"streams": 1000}, 400, "streams"),
+        ("POST", "/v1/jobs/v/dump", {"leave_running": "yes"}, 400, "leave_running"),
+        ("POST", "/v1/jobs/v/restore", {"checkpoint": "../x"}, 400, "checkpoint"),
+        ("POST", "/v1/jobs/v/restore", {}, 404, "checkpoint"),
+        ("POST", "/v1/jobs/v/restore", {"checkpoint": "nope"}, 404, "checkpoint"),
+        ("GET", "/v1/jobs/v", {"x": 1}, 400, "x"),
+        ("GET", "/v1/jobs/" + "y" * 65, None, 400, "id"),
+        ("GET", "/v1/jobs/nope", None, 404, "nope"),
+        ("GET", "/v1/checkpoints/nope", None, 404, "nope"),
+        ("GET", "/v1/checkpoints?job=a/b", None, 400, "job"),
+        ("GET", "/v1/nothing", None, 404, "endpoint"),
+        ("GET", "/v2/jobs", None, 404, "endpoint"),
+        ("PUT", "/v1/jobs", None, 405, "/v1/jobs"),
+        ("POST", "/v1/jobs/v/frobnicate", None, 404, "frobnicate"),
+    ]
+    for method, path, body, want, word in cases:
+        status, out = d.request(method, path, body)
+        assert status == want, f"{method} {path} {body!r}: {status} {out}"
+        assert isinstance(out, dict) and word in out["error"], f"{path} {body!r}: {out}"
+    # Oversized bodies: 413, whether or not the size is announced.
+    big = json.dumps({"command": ["sleep"], "env": ["A=" + "x" * (1 << 20)]})
+    status, out = d.request("POST", "/v1/jobs", big)
+    assert status == 413 and "body" in out["error"]
+    c = d.connection()
+    c.putrequest("POST", "/v1/jobs")
+    c.putheader("Transfer-Encoding", "chunked")
+    c.endheaders()
+    for _ in range(20):
+        piece = b"x" * 65536
+        c.send(b"%x\r\n%s\r\n" % (len(piece), piece))
+    c.send(b"0\r\n\r\n")
+    r = c.getresponse()
+    assert r.status == 413, r.read()
+    r.read()
+    c.close()
+    # Still alive, and nothing was created by the bad requests.
+    assert d.ok("GET", "/v1/health")["db"] == "ok"
+    assert [j["id"] for j in d.ok("GET", "/v1/jobs")["jobs"]] == ["v"]
+
+
+def test_kill9_restart_keeps_state(daemon):
+    d = daemon()
+    start_counter(d, "survivor")
+    d.ok("POST", "/v1/jobs", {"id": "done", "command": ["sh", "-c", "exit 7"]})
+    d.wait_job("done", ("exited",))
+    d.ok("POST", "/v1/jobs", {"id": "doomed", "command": ["sleep", "60"]})
+    ck = d.ok("POST", "/v1/jobs/survivor/dump", {"leave_running": True}, status=201)
+    before = {j["id"]: j for j in d.ok("GET", "/v1/jobs")["jobs"]}
+    d.kill9()
+    # While cryod is down, one job ends: the next cryod finds it gone.
+    os.kill(before["doomed"]["pid"], signal.SIGKILL)
+    # Its parent is now this test process (a subreaper): reap it, as init would.
+    os.waitpid(before["doomed"]["pid"], 0)
+    d.start()
+    after = {j["id"]: j for j in d.ok("GET", "/v1/jobs")["jobs"]}
+    assert set(after) == {"survivor", "done", "doomed"}
+    assert after["done"]["state"] == "exited" and after["done"]["exit_code"] == 7
+    assert after["doomed"]["state"] == "lost"
+    s = after["survivor"]
+    assert s["state"] == "running" and s["pid"] == before["survivor"]["pid"]
+    assert "re-adopted" in s["note"]
+    assert [c["id"] for c in d.ok("GET", "/v1/checkpoints")["checkpoints"]] == [ck["id"]]
+    # Still counting, still controllable; its end is seen through its pidfd.
+    n = len(d.request("GET", "/v1/jobs/survivor/logs")[1])
+    wait_log(d, "survivor", lambda t: len(t) > n + 20)
+    d.ok("POST", "/v1/jobs/survivor/kill", {"signal": 9})
+    j = d.wait_job("survivor", ("exited",))
+    assert j["exit_code"] is None and j["signal"] is None and "unknown" in j["note"]
+    # A clean stop (SIGTERM) keeps the state as well.
+    assert d.stop() == 0
+    assert not d.sock.exists()
+    d.start()
+    assert len(d.ok("GET", "/v1/jobs")["jobs"]) == 3
+
+
+def test_concurrent_clients(daemon):
+    d = daemon()
+    d.ok("POST", "/v1/jobs", {"id": "base", "command": ["sleep", "60"]})
+    errors = []
+
+    def client(i):
+        try:
+            for k in range(6):
+                op = (i + k) % 5
+                if op == 0:
+                    status, _ = d.request("GET", "/v1/health")
+                    ok = status == 200
+                elif op == 1:
+                    status, out = d.request("GET", "/v1/jobs")
+                    ok = status == 200 and any(j["id"] == "base" for j in out["jobs"])
+                elif op == 2:
+                    status, out = d.request("POST", "/v1/jobs",
+                                            {"id": f"t{i}-{k}", "command": ["true"]})
+                    ok = status == 201
+                elif op == 3:
+                    status, out = d.request("GET", "/v1/jobs/base")
+                    ok = status == 200 and out["state"] == "running"
+                else:
+                    status, out = d.request("POST", "/v1/jobs", {"command": 5})
+                    ok = status == 400
+                if not ok:
+                    errors.append((i, k, status, out))
+        except Exception as e:  # noqa: BLE001 - any failure of a client is the finding
+            errors.append((i, repr(e)))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors[:5]
+    jobs = d.ok("GET", "/v1/jobs")["jobs"]
+    made = [j for j in jobs if j["id"].startswith("t")]
+    assert len(made) == 60
+    for j in made:
+        d.wait_job(j["id"], ("exited",))
+    assert all(d.ok("GET", f"/v1/jobs/{j['id']}")["exit_code"] == 0 for j in made)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_tcp_needs_token(daemon):
+    port = free_port()
+    d = daemon(config={"protocol": "tcp", "address": f"127.0.0.1:{port}"}, start=False)
+    p = d.spawn()
+    assert p.wait(10) == 2
+    assert "connection.auth_token" in d.log_text()
+
+    token = "s3cret-token-0123456789"
+    d = daemon(config={"protocol": "tcp", "address": f"127.0.0.1:{port}",
+                       "connection": {"auth_token": token}}, start=False, sub="d2")
+    d.spawn()
+    import http.client
+    deadline = time.time() + 10
+    while True:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/v1/health")
+            r = c.getresponse()
+            break
+        except OSError:
+            assert time.time() < deadline, d.log_text()
+            time.sleep(0.05)
+    assert r.status == 401 and "Bearer" in r.getheader("WWW-Authenticate", "")
+    assert "authorization" in json.loads(r.read())["error"]
+    for auth, want in (("Bearer wrong", 401), ("Bearer " + token + "x", 401),
+                       ("Basic " + token, 401), ("Bearer " + token, 200)):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("GET", "/v1/health", headers={"Authorization": auth})
+        r = c.getresponse()
+        r.read()
+        assert r.status == want, auth
+
+
+def test_config_errors(daemon):
+    d = daemon(start=False)
+    bad = [
+        ("protocol: unix\nbogus: 1\n", "line 2: bogus"),
+        ("checkpoint:\n  dir: /x\n  colour: red\n", "line 3: checkpoint.colour"),
+        ("checkpoint:\n  compression: rar\n", "line 2: checkpoint.compression"),
+        ("checkpoint:\n  stream: -1\n", "checkpoint.stream"),
+        ("profiling:\n  enabled: maybe\n", "profiling.enabled"),
+        ("state_dir: relative\n", "state_dir"),
+        ("db:\n  remote: postgres://x\n", "multi-node"),
+        ("protocol: [unix]\n", "protocol"),
+        ("protocol: unix\n  bad indent: x\n", "line"),
+    ]
+    for text, word in bad:
+        d.log.write_text("")
+        p = d.spawn(config_text=text)
+        assert p.wait(10) == 2, text
+        assert word in d.log_text(), (text, d.log_text())
+    # The environment overrides the file, and names itself in errors.
+    d.log.write_text("")
+    p = d.spawn(env={"CRYO_CHECKPOINT_COMPRESSION": "rar"})
+    assert p.wait(10) == 2 and "CRYO_CHECKPOINT_COMPRESSION" in d.log_text()
+    # A flag overrides both.
+    d.log.write_text("")
+    p = d.spawn(args=["--checkpoint-compression", "lz4", "--bogus-flag", "1"])
+    assert p.wait(10) == 2 and "--bogus-flag" in d.log_text()
+    # Env and flags reach the daemon: a dump's default leave_running comes from them.
+    d.start(env={"CRYO_LEAVE_RUNNING": "true"}, args=["--profiling"])
+    start_counter(d, "e")
+    ck = d.ok("POST", "/v1/jobs/e/dump", {}, status=201)
+    assert ck["leave_running"] is True and "profile" in d.ok("GET", "/v1/jobs/e")
+
+
+def test_vsock_if_available(daemon):
+    s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+    try:
+        s.bind((socket.VMADDR_CID_ANY, 0))
+        port = s.getsockname()[1]
+        s.close()
+    except OSError as e:
+        s.close()
+        pytest.skip(f"vsock cannot bind here: {e}")
+    d = daemon(config={"protocol": "vsock", "address": f"any:{port}"}, start=False)
+    d.spawn()
+    deadline = time.time() + 10
+    while "listening" not in d.log_text():
+        assert d.proc.poll() is None, d.log_text()
+        assert time.time() < deadline, d.log_text()
+        time.sleep(0.05)
+    c = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+    c.settimeout(2)
+    try:
+        c.connect((1, port))  # VMADDR_CID_LOCAL
+    except OSError as e:
+        c.close()
+        pytest.skip(f"cryod listens on vsock, but the loopback transport is missing: {e}")
+    c.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    data = b""
+    while chunk := c.recv(65536):
+        data += chunk
+    c.close()
+    assert data.startswith(b"HTTP/1.1 200")
