@@ -3,8 +3,6 @@
 #ifndef CRYO_CLI_H
 #define CRYO_CLI_H
 
-#include <stdbool.h>
-
 #include "cryo/cryo.h"
 
 /* A context logging to stderr at a level raised by each -v. Exits on allocation failure. */
@@ -14,6 +12,103 @@ int cmd_dump(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+
+/* --- commands that talk to cryod through libcryo-client (conn.c, table.c, print.c) --- */
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cryo/client.h"
+
+int cmd_job(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
+
+/* Subcommands of `cryo job` that live in files of their own. */
+int job_logs(int argc, char **argv);   /* cmd-job-io.c */
+int job_attach(int argc, char **argv); /* cmd-job-io.c */
+int job_dump(int argc, char **argv);   /* cmd-job-checkpoint.c */
+int job_restore(int argc, char **argv);
+int job_freeze(int argc, char **argv);
+int job_unfreeze(int argc, char **argv);
+
+/* Options every daemon command takes; CLI_CONN_OPTIONS goes into its getopt table. */
+struct cli_conn {
+	const char *address; /* --address, --socket, $CRYO_ADDRESS, $CRYO_SOCKET, the default */
+	const char *token;   /* --token, $CRYO_TOKEN */
+	bool json;           /* --json, where the command takes it */
+};
+enum {
+	OPT_SOCKET = 0x100,
+	OPT_ADDRESS,
+	OPT_TOKEN,
+	OPT_JSON,
+	OPT_FIRST_FREE, /* commands number their own long-only options from here */
+};
+#define CLI_CONN_OPTIONS                                                                           \
+	{"socket", required_argument, NULL, OPT_SOCKET},                                           \
+		{"address", required_argument, NULL, OPT_ADDRESS},                                 \
+		{"token", required_argument, NULL, OPT_TOKEN}, {"help", no_argument, NULL, 'h'}
+#define CLI_JSON_OPTION {"json", no_argument, NULL, OPT_JSON}
+#define CLI_JSON_USAGE  "      --json            print the daemon's JSON answer as it came\n"
+#define CLI_CONN_USAGE                                                                             \
+	"      --socket PATH     cryod's unix socket (default: $CRYO_SOCKET, else\n"             \
+	"                        " CRYO_CLIENT_DEFAULT_SOCKET ")\n"                               \
+	"      --address ADDR    unix:///PATH, tcp://HOST:PORT or vsock://CID:PORT\n"             \
+	"                        (default: $CRYO_ADDRESS)\n"                                       \
+	"      --token TOKEN     bearer token, needed on tcp (default: $CRYO_TOKEN)\n"             \
+	"  -h, --help            this help\n"
+
+/* Takes option `c` (with optarg) if it is one of the shared ones; false otherwise. */
+bool cli_conn_option(struct cli_conn *conn, int c);
+
+/* A client for conn (environment filled in). Returns 0, or the exit status after printing
+ * why it could not make one (2 for a bad address). */
+int cli_client(const struct cli_conn *conn, const char *cmd, struct cryo_client **ret);
+
+/* Prints "cryo CMD: <the client's error>" and returns the exit status for it (1). */
+int cli_client_fail(struct cryo_client *c, const char *cmd);
+
+/* Prints the usage error "cryo CMD: MSG" and the usage to stderr; returns 2. */
+int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* For getopt_long()'s '?' (unknown option) and ':' (missing argument; the option string must
+ * begin with ':', and opterr be 0): names the option, prints the usage; returns 2. */
+int cli_bad_option(const char *cmd, const char *usage, int c, char **argv);
+
+/*
+ * Parses the arguments of a subcommand that takes the shared options (and --json if json_ok)
+ * and one id. Returns -1 with *ret_id set to go on; otherwise the exit status to return (0
+ * after --help, 2 after a usage error).
+ */
+int cli_parse_id(int argc, char **argv, const char *cmd, const char *usage, bool json_ok,
+		 struct cli_conn *conn, const char **ret_id);
+
+/* Prints the client's last answer as it came, with a newline. */
+void cli_print_json(struct cryo_client *c);
+
+/* A subcommand of a command group (job, checkpoint): argv[0] is its name. */
+struct cli_subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+/* Runs argv[1] of a group from `subs`; handles --help and unknown names. */
+int cli_dispatch(int argc, char **argv, const struct cli_subcommand *subs, size_t n,
+		 const char *usage);
+
+/* A column-aligned text table: the header, then rows of the same number of cells. */
+struct cli_table;
+struct cli_table *table_new(const char *const *header); /* NULL-terminated; exits on ENOMEM */
+void table_add(struct cli_table *t, const char *const *cells); /* copies the cells */
+void table_print(struct cli_table *t, FILE *out);                /* and frees t */
+
+/* Human views of daemon objects (print.c). */
+void print_jobs(struct cryo_job *const *jobs, size_t n);
+void print_job_detail(const struct cryo_job *job);
+void print_checkpoints(struct cryo_checkpoint *const *cks, size_t n);
+void print_checkpoint_detail(const struct cryo_checkpoint *ck);
 int cmd_serve(int argc, char **argv);
 
 /* Progress of page data on stderr: JSON lines, or a bar when stderr is a terminal. */

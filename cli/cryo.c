@@ -17,6 +17,11 @@ static const char usage[] =
 	"  show     describe what an image holds\n"
 	"  check    list the kernel features cryo relies on\n"
 	"\n"
+	"through the daemon, cryod:\n"
+	"  job         run, adopt, list, checkpoint and restore jobs\n"
+	"  checkpoint  list, inspect and delete the daemon's checkpoints\n"
+	"  daemon      run cryod in the foreground\n"
+	"\n"
 	"Run `cryo <command> --help` for a command's options.\n";
 
 static void log_stderr(void *userdata, int level, const char *msg)
@@ -52,6 +57,9 @@ int main(int argc, char **argv)
 		{"serve", cmd_serve},
 		{"show", cmd_show},
 		{"check", cmd_check},
+		{"job", cmd_job},
+		{"checkpoint", cmd_checkpoint},
+		{"daemon", cmd_daemon},
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

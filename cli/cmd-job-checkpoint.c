@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/* `cryo job dump|restore|freeze|unfreeze`: what cryod does to a job's processes. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+enum { OPT_COMPRESSION = OPT_FIRST_FREE, OPT_STREAMS, OPT_ID, OPT_NO_LEAVE_RUNNING };
+
+static const char dump_usage[] =
+	"usage: cryo job dump [options] ID\n"
+	"\n"
+	"Checkpoint job ID through cryod and print the checkpoint's id. Unless told to leave it\n"
+	"running, the job's processes are gone afterwards (state `checkpointed`); `cryo job\n"
+	"restore` brings them back as a new job.\n"
+	"\n"
+	"  -D, --dir DIR         image directory on the daemon's machine (default: a new one\n"
+	"                        under the daemon's checkpoint directory)\n"
+	"  -R, --leave-running   let the job run on after the dump\n"
+	"      --no-leave-running  end the job after the dump, whatever the daemon's default\n"
+	"      --compression C   none, lz4, zstd or gzip (default: the daemon's)\n"
+	"      --streams N       parallel page streams (default: the daemon's)\n" CLI_JSON_USAGE
+	CLI_CONN_USAGE;
+
+int job_dump(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"dir", required_argument, NULL, 'D'},
+	    {"leave-running", no_argument, NULL, 'R'},
+	    {"no-leave-running", no_argument, NULL, OPT_NO_LEAVE_RUNNING},
+	    {"compression", required_argument, NULL, OPT_COMPRESSION},
+	    {"streams", required_argument, NULL, OPT_STREAMS},
+	    CLI_JSON_OPTION,
+	    CLI_CONN_OPTIONS,
+	    {0},
+	};
+	struct cryo_job_dump_opts o = CRYO_JOB_DUMP_OPTS_INIT;
+	struct cryo_checkpoint *ck = NULL;
+	struct cli_conn conn = {0};
+	struct cryo_client *c;
+	char *end;
+	long v;
+	int ch, r;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":D:Rh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'D':
+			o.dir = optarg;
+			break;
+		case 'R':
+			o.leave_running = 1;
+			break;
+		case OPT_NO_LEAVE_RUNNING:
+			o.leave_running = 0;
+			break;
+		case OPT_COMPRESSION:
+			o.compression = optarg;
+			break;
+		case OPT_STREAMS:
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 0 || v > INT_MAX)
+				return cli_usage_error("job dump", dump_usage,
+						       "bad stream count \"%s\"", optarg);
+			o.streams = (int)v;
+			break;
+		case 'h':
+			fputs(dump_usage, stdout);
+			return 0;
+		default:
+			if (ch == '?' || ch == ':' || !cli_conn_option(&conn, ch))
+				return cli_bad_option("job dump", dump_usage, ch, argv);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("job dump", dump_usage, "one job id is required");
+	r = cli_client(&conn, "job dump", &c);
+	if (r)
+		return r;
+	r = cryo_client_job_dump(c, argv[optind], &o, &ck);
+	if (r < 0) {
+		r = cli_client_fail(c, "job dump");
+	} else if (conn.json) {
+		cli_print_json(c);
+	} else {
+		printf("%s\n", ck->id);
+	}
+	cryo_checkpoint_free(ck);
+	cryo_client_free(c);
+	return r;
+}
+
+static const char restore_usage[] =
+	"usage: cryo job restore [options] ID\n"
+	"\n"
+	"Restore a checkpoint of job ID as a new job (its processes keep their PIDs) and print\n"
+	"the new job's id.\n"
+	"\n"
+	"  -c, --checkpoint CK   the checkpoint to restore (default: the job's latest)\n"
+	"      --id NEWID        the new job's id (default: the daemon picks one)\n"
+	"  -a, --attachable      make the new job attachable\n" CLI_JSON_USAGE CLI_CONN_USAGE;
+
+int job_restore(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"checkpoint", required_argument, NULL, 'c'},
+	    {"id", required_argument, NULL, OPT_ID},
+	    {"attachable", no_argument, NULL, 'a'},
+	    CLI_JSON_OPTION,
+	    CLI_CONN_OPTIONS,
+	    {0},
+	};
+	struct cryo_job_restore_opts o = CRYO_JOB_RESTORE_OPTS_INIT;
+	struct cli_conn conn = {0};
+	struct cryo_job *job = NULL;
+	struct cryo_client *c;
+	int ch, r;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:ah", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o.checkpoint = optarg;
+			break;
+		case OPT_ID:
+			o.id = optarg;
+			break;
+		case 'a':
+			o.attachable = true;
+			break;
+		case 'h':
+			fputs(restore_usage, stdout);
+			return 0;
+		default:
+			if (ch == '?' || ch == ':' || !cli_conn_option(&conn, ch))
+				return cli_bad_option("job restore", restore_usage, ch, argv);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("job restore", restore_usage, "one job id is required");
+	r = cli_client(&conn, "job restore", &c);
+	if (r)
+		return r;
+	r = cryo_client_job_restore(c, argv[optind], &o, &job);
+	if (r < 0)
+		r = cli_client_fail(c, "job restore");
+	else if (conn.json)
+		cli_print_json(c);
+	else
+		printf("%s\n", job->id);
+	cryo_job_free(job);
+	cryo_client_free(c);
+	return r;
+}
+
+static const char freeze_usage[] =
+	"usage: cryo job freeze ID\n"
+	"\n"
+	"Stop every process of job ID where it is (state `frozen`) until `cryo job unfreeze`,\n"
+	"and show the job.\n"
+	"\n" CLI_JSON_USAGE CLI_CONN_USAGE;
+
+static const char unfreeze_usage[] =
+	"usage: cryo job unfreeze ID\n"
+	"\n"
+	"Let the processes of frozen job ID run on (state `running`), and show the job.\n"
+	"\n" CLI_JSON_USAGE CLI_CONN_USAGE;
+
+static int freeze_or_thaw(int argc, char **argv, bool freeze)
+{
+	const char *cmd = freeze ? "job freeze" : "job unfreeze";
+	struct cli_conn conn = {0};
+	struct cryo_job *job = NULL;
+	struct cryo_client *c;
+	const char *id;
+	int r;
+
+	r = cli_parse_id(argc, argv, cmd, freeze ? freeze_usage : unfreeze_usage, true, &conn, &id);
+	if (r >= 0)
+		return r;
+	r = cli_client(&conn, cmd, &c);
+	if (r)
+		return r;
+	r = freeze ? cryo_client_job_freeze(c, id, &job) : cryo_client_job_unfreeze(c, id, &job);
+	if (r < 0)
+		r = cli_client_fail(c, cmd);
+	else if (conn.json)
+		cli_print_json(c);
+	else
+		print_jobs(&job, 1);
+	cryo_job_free(job);
+	cryo_client_free(c);
+	return r;
+}
+
+int job_freeze(int argc, char **argv)
+{
+	return freeze_or_thaw(argc, argv, true);
+}
+
+int job_unfreeze(int argc, char **argv)
+{
+	return freeze_or_thaw(argc, argv, false);
+}
