@@ -2,7 +2,7 @@
 BUILD ?= build
 PYTEST = /usr/bin/python3 -m pytest
 
-.PHONY: all test unit integration demo bench clean format
+.PHONY: all test unit variants integration demo bench clean format
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -14,12 +14,23 @@ $(BUILD)/build.ninja:
 # whose pytest summary is the last thing printed.
 test: all
 	$(MAKE) unit
+	$(MAKE) variants
 	$(MAKE) integration
 
 unit:
 	[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-asan
 	meson test -C build-asan --print-errorlogs
+
+# The engine's state tests again over the other page paths: compressed frames over two streams
+# (dump), and memory arriving on fault (restore --lazy).
+VARIANT_TESTS = tests/integration/test_memory.py tests/integration/test_threads.py \
+	tests/integration/test_tree.py tests/integration/test_programs.py \
+	tests/integration/test_files.py tests/integration/test_signals.py
+variants: all
+	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) \
+	CRYO_DUMP_ARGS="--compression lz4 --streams 2" CRYO_RESTORE_ARGS="--lazy" \
+	$(PYTEST) -q $(VARIANT_TESTS)
 
 integration: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) $(PYTEST) -v tests/integration

@@ -116,6 +116,7 @@ void cli_progress(struct cryo_ctx *ctx, bool as_json);
 
 /* Restores the image in dir ("-": from stdin) and, unless detach, waits for its root and
  * returns its exit status as a shell would; 1 on failure, with the reason printed. */
-int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, bool as_json);
+int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, bool as_json,
+		bool lazy);
 
 #endif

@@ -23,6 +23,8 @@ static const char usage[] =
 	"                        `cryo dump -D -` wrote it\n"
 	"  -d, --detach          return as soon as the tree runs\n"
 	"      --pidfile FILE    write the root's PID to FILE\n"
+	"      --lazy            start the tree at once; its memory arrives on fault and in\n"
+	"                        the background (the image must stay until that is done)\n"
 	"      --json            progress as JSON lines on stderr (default: a bar when\n"
 	"                        stderr is a terminal)\n"
 	"  -v, --verbose         more log output (repeat for debug)\n"
@@ -60,7 +62,8 @@ static int receive_stdin(struct cryo_ctx *ctx, char **ret_dir)
 	return r;
 }
 
-int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, bool as_json)
+int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, bool as_json,
+		bool lazy)
 {
 	struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
 	struct cryo_ctx *ctx = cli_ctx(verbose);
@@ -76,6 +79,7 @@ int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, 
 		dir = scratch;
 	}
 	o.dir = dir;
+	o.lazy = lazy;
 	cli_progress(ctx, as_json);
 	r = cryo_restore(ctx, &o, &root);
 	if (scratch) {
@@ -121,12 +125,13 @@ int cmd_restore(int argc, char **argv)
 		{"restore-detached", no_argument, NULL, 'd'},
 		{"pidfile", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'J'},
+		{"lazy", no_argument, NULL, 'L'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *dir = NULL, *pidfile = NULL;
-	bool detach = false, as_json = false;
+	bool detach = false, as_json = false, lazy = false;
 	int c, verbose = 0;
 
 	while ((c = getopt_long(argc, argv, "D:dvh", opts, NULL)) != -1) {
@@ -143,6 +148,9 @@ int cmd_restore(int argc, char **argv)
 		case 'J':
 			as_json = true;
 			break;
+		case 'L':
+			lazy = true;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -158,5 +166,5 @@ int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "cryo restore: -D DIR is required\n\n%s", usage);
 		return 2;
 	}
-	return cli_restore(dir, detach, pidfile, verbose, as_json);
+	return cli_restore(dir, detach, pidfile, verbose, as_json, lazy);
 }

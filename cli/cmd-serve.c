@@ -97,7 +97,7 @@ int cmd_serve(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
 	if (r >= 0 && restore)
-		r = cli_restore(dir, detach, NULL, verbose, false);
+		r = cli_restore(dir, detach, NULL, verbose, false, false);
 	else
 		r = r < 0 ? 1 : 0;
 	if (scratch) {

@@ -118,6 +118,12 @@ CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned n
 struct cryo_restore_opts {
 	size_t size;     /* sizeof(struct cryo_restore_opts) */
 	const char *dir; /* image directory; never modified by a restore */
+	/*
+	 * Let the tree run before its memory is in: private anonymous memory arrives on fault
+	 * (userfaultfd), served by a process this call forks, which copies the rest in the
+	 * background and exits once everything is in. The image must stay until then.
+	 */
+	bool lazy;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 

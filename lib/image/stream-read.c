@@ -291,3 +291,101 @@ int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int d
 				job.err_frame ? " from the streams" : "");
 	return 0;
 }
+
+struct stream_block_reader {
+	struct cryo_ctx *ctx;
+	const struct stream_index *idx;
+	const struct task_frames *tf;
+	int fds[STREAM_MAX];
+	struct codec_state *cs;
+	void *buf, *cbuf;
+	const struct stream_frame *cached; /* the frame decoded in buf */
+};
+
+int stream_block_open(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,
+		      struct stream_block_reader **ret)
+{
+	struct stream_block_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	r->ctx = ctx;
+	r->idx = idx;
+	r->tf = frames_of(idx, pid);
+	for (unsigned s = 0; s < STREAM_MAX; s++)
+		r->fds[s] = -1;
+	r->cs = codec_state_new();
+	r->cbuf = malloc(codec_bound(idx->codec, STREAM_FRAME));
+	if (!r->tf || !r->cs || !r->cbuf || posix_memalign(&r->buf, 4096, STREAM_FRAME)) {
+		stream_block_close(r);
+		return -ENOMEM;
+	}
+	for (unsigned s = 0; s < idx->nstreams; s++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "pages-%u.cryo", s);
+		r->fds[s] = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+		if (r->fds[s] < 0) {
+			int e = cryo_err(ctx, -errno, "open %s", name);
+
+			stream_block_close(r);
+			return e;
+		}
+	}
+	*ret = r;
+	return 0;
+}
+
+int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **ret_data,
+		     uint64_t *ret_start, uint64_t *ret_len)
+{
+	const struct task_frames *tf = r->tf;
+	size_t lo = 0, hi = tf->n;
+	const struct stream_frame *f;
+	int e;
+
+	while (hi - lo > 1) { /* the last frame starting at or before off */
+		size_t mid = (lo + hi) / 2;
+
+		if (tf->frames[mid].raw_off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!tf->n || off < tf->frames[lo].raw_off ||
+	    off >= tf->frames[lo].raw_off + tf->frames[lo].raw_len)
+		return -ERANGE;
+	f = &tf->frames[lo];
+	if (r->cached != f) {
+		r->cached = NULL;
+		e = pread_all(r->fds[f->stream], r->idx->codec == CODEC_NONE ? r->buf : r->cbuf,
+			      f->len, f->file_off);
+		if (!e && r->idx->codec != CODEC_NONE)
+			e = codec_decompress(r->cs, r->idx->codec, r->cbuf, f->len, r->buf,
+					     f->raw_len);
+		if (!e && XXH3_64bits(r->buf, f->raw_len) != f->raw_hash)
+			e = -EBADMSG;
+		if (e)
+			return cryo_err(r->ctx, e, "pid %d: frame in pages-%u.cryo at offset %llu",
+					tf->pid, f->stream,
+					(unsigned long long)(f->file_off - sizeof(struct rec_hdr)));
+		r->cached = f;
+	}
+	*ret_data = r->buf;
+	*ret_start = f->raw_off;
+	*ret_len = f->raw_len;
+	return 0;
+}
+
+void stream_block_close(struct stream_block_reader *r)
+{
+	if (!r)
+		return;
+	for (unsigned s = 0; s < STREAM_MAX; s++)
+		if (r->fds[s] >= 0)
+			close(r->fds[s]);
+	codec_state_free(r->cs);
+	free(r->buf);
+	free(r->cbuf);
+	free(r);
+}

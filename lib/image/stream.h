@@ -121,4 +121,16 @@ void stream_index_free(struct stream_index *idx);
 int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,
 		     const struct xfer_seg *segs, size_t nsegs);
 
+/* Random access to a task's pages, a decoded and checked frame at a time (lazy restore). */
+struct stream_block_reader;
+
+int stream_block_open(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,
+		      struct stream_block_reader **ret);
+
+/* The frame holding byte `off` of the task's pages: *ret_data holds its *ret_len bytes, which
+ * start at *ret_start. Valid until the next call. -ERANGE if no frame holds off. */
+int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **ret_data,
+		     uint64_t *ret_start, uint64_t *ret_len);
+void stream_block_close(struct stream_block_reader *r);
+
 #endif

@@ -161,6 +161,20 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		segs[i] = (struct xfer_seg){rv[vi].cur + (runs[i].vaddr - rv[vi].start),
 					    runs[i].npages * PAGE_SZ};
 	}
+	if (sh->lazy) {
+		_cleanup_free_ bool *lazy = calloc(nruns + 1, sizeof(*lazy));
+		_cleanup_free_ uint64_t *vaddrs = calloc(nruns + 1, sizeof(*vaddrs));
+
+		if (!lazy || !vaddrs)
+			return -ENOMEM;
+		for (uint64_t i = 0, k = 0; i < nruns; i++) {
+			while (k < nrv && rv[k].end <= runs[i].vaddr)
+				k++;
+			lazy[i] = k < nrv && rv[k].lazy;
+			vaddrs[i] = runs[i].vaddr;
+		}
+		return restore_lazy_fill_eager(ctx, sh, t, segs, vaddrs, lazy, nruns);
+	}
 	if (sh->pages)
 		return stream_read_task(ctx, sh->pages, sh->dirfd, t->pid, segs, nruns);
 	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
@@ -318,7 +332,10 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		if (r < 0)
 			goto out;
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
-					     .prot = v->prot, .advice = v->advice};
+					     .prot = v->prot, .advice = v->advice,
+					     .lazy = sh->lazy && restore_lazy_vma(v) && ri < nruns &&
+						     runs[ri].vaddr < v->end};
+		plan->lazy |= rv[nrv - 1].lazy;
 		plan->keep[plan->nkeep++] = (struct rst_range){at, at + (v->end - v->start)};
 	}
 	args->nvmas = nrv;

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sched.h>
+#include <linux/userfaultfd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -318,6 +320,29 @@ static void unregister_own_rseq(struct cryo_ctx *ctx, const struct rst_shared *s
 		task_fail(ctx, sh, "unregister cryo's rseq area: %s", strerror(errno));
 }
 
+/*
+ * Lazy restore: the userfaultfd the restorer registers the lazy mappings with, at the slot the
+ * tracer takes it from. Its events let the server follow the tree: forks, mremap, munmap and
+ * MADV_DONTNEED (see restore-lazy.c).
+ */
+static void open_uffd(struct cryo_ctx *ctx, const struct rst_shared *sh)
+{
+	struct uffdio_api api = {.api = UFFD_API,
+				 .features = UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_EVENT_REMAP |
+					     UFFD_FEATURE_EVENT_REMOVE | UFFD_FEATURE_EVENT_UNMAP};
+	int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		task_fail(ctx, sh, "userfaultfd for a lazy restore: %s", strerror(errno));
+	if (ioctl(fd, UFFDIO_API, &api) < 0)
+		task_fail(ctx, sh, "userfaultfd features for a lazy restore: %s", strerror(errno));
+	if (fd != restore_uffd_slot(sh)) {
+		if (dup3(fd, restore_uffd_slot(sh), O_CLOEXEC) < 0)
+			task_fail(ctx, sh, "userfaultfd: dup3: %s", strerror(errno));
+		close(fd);
+	}
+}
+
 void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
 {
 	struct mm_plan plan = {0};
@@ -351,6 +376,8 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (sh->err_fd > sh->base_fd)
 		close_range(sh->base_fd, sh->err_fd - 1, 0);
 	close_range(sh->err_fd + 1, ~0U, 0);
+	if (plan.lazy)
+		open_uffd(ctx, sh);
 	/* Only now: closing any descriptor of a file drops the process's POSIX locks on it. */
 	if (restore_locks(ctx, t) < 0)
 		task_fail(ctx, sh, NULL);
@@ -360,6 +387,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			  strerror(errno));
 	set_rlimits(ctx, sh, t);
 	fill_args(t, &plan, exe_fd, sh->err_fd);
+	plan.args->uffd = plan.lazy ? restore_uffd_slot(sh) : -1;
 	if (restore_mm_unmap_list(ctx, &plan) < 0)
 		task_fail(ctx, sh, NULL);
 

@@ -12,9 +12,11 @@
 #include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -297,8 +299,10 @@ static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
 
 /* From inside the task: close the error pipe and unmap the blob region, whose first bytes
  * hold the syscall instruction used for it. The blob is the mapping holding the parked rip. */
-static int remove_restorer(struct cryo_ctx *ctx, const struct img_task *t, int err_fd)
+static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			   const struct img_task *t)
 {
+	int err_fd = sh->err_fd;
 	struct user_regs_struct regs;
 	struct iovec iov = {&regs, sizeof(regs)};
 	struct proc_map *maps;
@@ -335,6 +339,12 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct img_task *t, int e
 	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
 	if (r < 0)
 		return r;
+	if (sh->lazy) {
+		r = inject_syscall(ctx, &inj, &ret, SYS_close, restore_uffd_slot(sh), 0, 0, 0, 0,
+				   0);
+		if (r < 0)
+			return r;
+	}
 	r = inject_syscall(ctx, &inj, &ret, SYS_munmap, start, end - start, 0, 0, 0, 0);
 	if (r < 0)
 		return r;
@@ -362,6 +372,81 @@ static void kill_created(struct tracer *tr, pid_t root)
 	}
 }
 
+/* Lazy restore: each parked task's userfaultfd, taken from its slot (-1 where a task has no
+ * lazy mapping). */
+static int take_uffds(struct cryo_ctx *ctx, const struct rst_shared *sh, int **ret)
+{
+	const struct img *img = sh->img;
+	int *fds = malloc((img->ntasks + 1) * sizeof(*fds));
+
+	if (!fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		int pidfd;
+
+		fds[i] = -1;
+		if (img->tasks[i].zombie)
+			continue;
+		pidfd = syscall(SYS_pidfd_open, img->tasks[i].pid, 0);
+		if (pidfd >= 0)
+			fds[i] = syscall(SYS_pidfd_getfd, pidfd, restore_uffd_slot(sh), 0);
+		if (pidfd < 0 || (fds[i] < 0 && errno != EBADF)) {
+			int r = cryo_err(ctx, -errno, "pid %d: take its userfaultfd",
+					 img->tasks[i].pid);
+
+			if (pidfd >= 0)
+				close(pidfd);
+			fds[i] = -1;
+			*ret = fds;
+			return r;
+		}
+		close(pidfd);
+	}
+	*ret = fds;
+	return 0;
+}
+
+static void close_uffds(const struct img *img, int *fds)
+{
+	for (uint32_t i = 0; fds && i < img->ntasks; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+/*
+ * Lazy restore: the process that serves the tree's page faults, forked before the tree is let
+ * go. It leaves the session, so that a ^C meant for `cryo restore` cannot kill it and leave
+ * the tree waiting forever on a page.
+ */
+static int start_lazy_server(struct cryo_ctx *ctx, const struct rst_shared *sh, const int *uffds)
+{
+	struct lazy_server *server = restore_lazy_prepare(ctx, sh, uffds);
+	pid_t pid;
+
+	if (!server)
+		return cryo_err(ctx, -ENOMEM, "prepare the lazy page server");
+	pid = fork();
+	if (pid < 0) {
+		restore_lazy_free(server);
+		return cryo_err(ctx, -errno, "fork the lazy page server");
+	}
+	if (pid == 0) {
+		/* Only the server's own copies may hold the userfaultfds: once it closes them, the
+		 * tree's mappings are unregistered and fault as any other. */
+		for (uint32_t i = 0; i < sh->img->ntasks; i++)
+			if (uffds[i] >= 0)
+				close(uffds[i]);
+		setsid();
+		prctl(PR_SET_NAME, "cryo-lazy");
+		restore_lazy_run(server);
+		_exit(0);
+	}
+	restore_lazy_free(server);
+	log_info(ctx, "lazy page server: pid %d", pid);
+	return 0;
+}
+
 static uint64_t image_bytes(const struct img *img)
 {
 	uint64_t n = 0;
@@ -376,6 +461,7 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	const struct img *img = sh->img;
 	const struct img_task *root_task = &img->tasks[0];
 	struct tracer tr = {0};
+	int *uffds = NULL;
 	int go[2], r;
 	pid_t root;
 	char c = 0;
@@ -431,12 +517,14 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	progress_start(ctx, "restore", image_bytes(img));
 	r = trace_until_parked(ctx, &tr, err_rd);
 	progress_finish(ctx);
+	if (r >= 0 && sh->lazy)
+		r = take_uffds(ctx, sh, &uffds);
 	if (r < 0)
 		goto fail;
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		if (img->tasks[i].zombie)
 			continue;
-		r = remove_restorer(ctx, &img->tasks[i], sh->err_fd);
+		r = remove_restorer(ctx, sh, &img->tasks[i]);
 		if (r < 0)
 			goto fail;
 	}
@@ -444,6 +532,11 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		if (tr.t[i].zombie)
 			continue;
 		r = set_thread_state(ctx, tr.t[i].th);
+		if (r < 0)
+			goto fail;
+	}
+	if (uffds) {
+		r = start_lazy_server(ctx, sh, uffds);
 		if (r < 0)
 			goto fail;
 	}
@@ -458,11 +551,13 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	*ret_root = root;
 	free(tr.t);
 	free(tr.created);
+	close_uffds(img, uffds);
 	return 0;
 fail:
 	kill_created(&tr, root);
 	free(tr.t);
 	free(tr.created);
+	close_uffds(img, uffds);
 	return r;
 }
 
@@ -494,6 +589,8 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	if (r < 0)
 		return r;
 	sh.img = &img;
+	sh.lazy = opts->size >= offsetof(struct cryo_restore_opts, lazy) + sizeof(opts->lazy) &&
+		  opts->lazy;
 	r = check_machine(ctx, &img);
 	if (r < 0)
 		goto out;

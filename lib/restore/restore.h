@@ -11,6 +11,7 @@
 #ifndef CRYO_RESTORE_H
 #define CRYO_RESTORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -30,7 +31,38 @@ struct rst_shared {
 	int *extra_fds; /* FIFO keepers and unused pipe ends, closed by every task */
 	int *pty_index; /* per img->files[i] that is a pty master: the new pty's index */
 	struct stream_index *pages; /* the frames of every task, if its pages are in streams */
+	bool lazy; /* private anonymous memory arrives on fault (restore-lazy.c) */
 };
+
+/* Lazy restore: each task's userfaultfd sits at this descriptor until the tracer takes it. */
+static inline int restore_uffd_slot(const struct rst_shared *sh)
+{
+	return sh->err_fd + 1;
+}
+
+struct xfer_seg;
+
+/* Whether a mapping's saved pages are left to arrive on fault in a lazy restore. */
+bool restore_lazy_vma(const struct img_vma *v);
+
+/* In a lazy-restored task: loads the runs not marked lazy (segs in pagemap order). */
+int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			    const struct img_task *t, const struct xfer_seg *segs,
+			    const uint64_t *vaddrs, const bool *lazy, size_t n);
+
+/* In the restoring process once the tree is parked: everything the server needs (its own
+ * copies of the userfaultfds in uffds[i], per img->tasks[i] or -1; the pagemaps; open image
+ * files), so that it owes nothing to the image directory's names. NULL if out of memory. */
+struct lazy_server *restore_lazy_prepare(struct cryo_ctx *ctx, const struct rst_shared *sh,
+					 const int *uffds);
+
+/* In the server process forked after that: serves every fault and copies the rest of the
+ * pages in the background; returns when all are in or the tasks are gone. */
+void restore_lazy_run(struct lazy_server *server);
+
+/* Closes and frees a prepared server: in the restoring process once the server is forked (a
+ * userfaultfd left open here would hold the tree's faults with nobody to answer them). */
+void restore_lazy_free(struct lazy_server *server);
 
 /* The index a restored pty got, for the index it had (see restore_ptys_open()); -1 if none. */
 int restore_pty_index(const struct rst_shared *sh, uint64_t old_index);
@@ -79,6 +111,7 @@ struct mm_plan {
 	size_t nkeep;
 	uint8_t *sigdata; /* room for every pending siginfo of the task */
 	uint8_t *seccomp; /* room for every thread's seccomp filters */
+	bool lazy;        /* some mapping is registered for lazy restore */
 };
 
 /* In a restored task: maps and fills every private mapping, and lays out the blob region. */

@@ -20,6 +20,8 @@ WORKLOADS = BUILD / "tests" / "workloads"
 # Extra options for every dump, to run the whole suite over another page path, e.g.
 # CRYO_DUMP_ARGS="--compression lz4 --streams 2".
 DUMP_ARGS = os.environ.get("CRYO_DUMP_ARGS", "").split()
+# The same for every restore, e.g. CRYO_RESTORE_ARGS="--lazy".
+RESTORE_ARGS = os.environ.get("CRYO_RESTORE_ARGS", "").split()
 
 PR_SET_CHILD_SUBREAPER = 36
 ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -155,7 +157,7 @@ class Env:
         """Restores detached and returns the root pid (a child of this process)."""
         img = img or self.tmp / "img"
         pidfile = self.tmp / "restored.pid"
-        cryo("restore", "-D", img, "--detach", "--pidfile", pidfile)
+        cryo("restore", "-D", img, "--detach", "--pidfile", pidfile, *RESTORE_ARGS)
         pid = int(pidfile.read_text())
         self.restored.append(pid)
         return pid

@@ -4,7 +4,9 @@
  * after restore-task.c premapped and filled every mapping of the target. In order:
  *
  *   1. unmap everything of the restoring program (cryo's code, heap, stack, vDSO);
- *   2. move premapped mappings that could not be placed at once to their final addresses;
+ *   2. move premapped mappings that could not be placed at once to their final addresses, and
+ *      (lazy restore) register the lazy ones with the userfaultfd, now that they are in place
+ *      (a registration does not follow mremap without UFFD_FEATURE_EVENT_REMAP's monitor);
  *   3. map the vDSO unit at its saved address (ARCH_MAP_VDSO_64);
  *   4. set final protections and madvise() advice;
  *   5. set the mm fields (PR_SET_MM_MAP: brk, arg/env ranges, auxv, exe link);
@@ -16,6 +18,9 @@
  * thread's saved registers, FPU state and signal mask, and detaches. A failure writes a line
  * to the error pipe and exits the whole group, so that nothing half-restored survives.
  */
+#include <linux/ioctl.h>
+#include <linux/userfaultfd.h>
+
 #include "restorer.h"
 #include "syscalls.h"
 
@@ -333,6 +338,17 @@ void restorer_main(struct rst_args *args)
 			 MREMAP_MAYMOVE | MREMAP_FIXED, v->start);
 		if (r != (long)v->start)
 			fail(args, "mremap to the saved address", r < 0 ? r : -14);
+	}
+	for (uint64_t i = 0; i < args->nvmas && args->uffd >= 0; i++) {
+		struct rst_vma *v = &vmas[i];
+		struct uffdio_register reg = {.range = {v->start, v->end - v->start},
+					      .mode = UFFDIO_REGISTER_MODE_MISSING};
+
+		if (!v->lazy)
+			continue;
+		r = sys3(__NR_ioctl, args->uffd, UFFDIO_REGISTER, &reg);
+		if (r < 0)
+			fail(args, "register a lazy mapping with userfaultfd", r);
 	}
 	for (uint64_t i = 0; i < args->nsysv; i++) {
 		struct rst_sysv *s = (struct rst_sysv *)args->sysv + i;

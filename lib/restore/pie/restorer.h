@@ -30,6 +30,8 @@ struct rst_vma {
 	uint64_t cur;        /* where it is premapped now: == start when already in place */
 	uint32_t prot;
 	uint32_t advice;     /* VMA_ADV_* */
+	uint32_t lazy;       /* pages arrive on fault: register it with args->uffd once in place */
+	uint32_t pad;
 };
 
 struct rst_seccomp {
@@ -109,7 +111,7 @@ struct rst_args {
 	int32_t err_fd;     /* error pipe to the restoring parent; closed at the end */
 	int32_t pid;
 	volatile int32_t nr_parked; /* threads that finished their setup */
-	int32_t pad;
+	int32_t uffd;       /* lazy restore: the userfaultfd for lazy VMAs, or -1 */
 };
 
 #endif

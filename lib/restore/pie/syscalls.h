@@ -26,6 +26,7 @@ static inline long sys6(long nr, long a1, long a2, long a3, long a4, long a5, lo
 
 #define __NR_write           1
 #define __NR_close           3
+#define __NR_ioctl           16
 #define __NR_mmap            9
 #define __NR_mprotect        10
 #define __NR_munmap          11

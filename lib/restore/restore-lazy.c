@@ -1,0 +1,630 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lazy restore: the tree runs before its memory is in, and pages arrive on fault.
+ *
+ * Private anonymous mappings with saved pages are premapped empty; the restorer registers them
+ * with a userfaultfd (man 2 userfaultfd, Documentation/admin-guide/mm/userfaultfd.rst) once they
+ * are at their final addresses, and the restoring process takes each task's userfaultfd
+ * (pidfd_getfd) before it lets the tree go. A server process then serves every missing-page
+ * fault from the image (UFFDIO_COPY of the frame around the page, UFFDIO_ZEROPAGE for pages
+ * never saved), and between faults copies the rest in the background, so that it can exit once
+ * everything is in. Other pages (copied-on-write pages of private file mappings, which
+ * userfaultfd cannot register) are loaded before the tree runs, as in an eager restore.
+ *
+ * The tree may change its memory meanwhile; the non-cooperative events keep the server right:
+ * a fork hands over the child's userfaultfd (the child misses the same pages as its parent),
+ * mremap moves ranges, and munmap or MADV_DONTNEED drop pages that must then stay zero. Each
+ * event blocks the task until the server has read it, and events are read before any
+ * background copy, so no page is ever filled after the task dropped it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/xfer.h"
+#include "image/pagemap.h"
+#include "image/stream.h"
+#include "restore.h"
+
+#define LOG_PREFIX "lazy: "
+
+#define COPY_MAX (2UL << 20) /* bytes per UFFDIO_COPY */
+
+/* Private anonymous memory, unless locked: mlock() in the restorer would fault every page in
+ * before a server exists. */
+bool restore_lazy_vma(const struct img_vma *v)
+{
+	return v->kind == VMA_ANON && !v->shared && !(v->advice & VMA_ADV_LOCKED);
+}
+
+/* A task's saved pages, a checked block at a time: a stream frame, or a checksummed chunk of
+ * pages-PID.img. */
+struct page_source {
+	struct cryo_ctx *ctx;
+	const struct img_task *t;
+	struct stream_block_reader *sr;
+	int fd;
+	uint64_t *sums;
+	void *buf;
+	uint64_t cached; /* start of the chunk in buf, or UINT64_MAX */
+};
+
+static void source_close(struct page_source *src)
+{
+	stream_block_close(src->sr);
+	if (src->fd >= 0)
+		close(src->fd);
+	free(src->sums);
+	free(src->buf);
+	free(src);
+}
+
+static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh,
+		       const struct img_task *t, struct page_source **ret)
+{
+	struct page_source *src = calloc(1, sizeof(*src));
+	char name[64];
+	int r;
+
+	if (!src)
+		return -ENOMEM;
+	src->ctx = ctx;
+	src->t = t;
+	src->fd = -1;
+	src->cached = UINT64_MAX;
+	if (sh->pages) {
+		r = stream_block_open(ctx, sh->pages, sh->dirfd, t->pid, &src->sr);
+	} else {
+		snprintf(name, sizeof(name), "pages-%d.img", t->pid);
+		src->fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
+		r = src->fd < 0 ? cryo_err(ctx, -errno, "open %s", name)
+				: pagesum_read(ctx, sh->dirfd, t, &src->sums);
+		if (!r && posix_memalign(&src->buf, 4096, XFER_CHUNK))
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		source_close(src);
+		return r;
+	}
+	*ret = src;
+	return 0;
+}
+
+/* The checked block holding byte off of the task's pages. */
+static int source_get(struct page_source *src, uint64_t off, const char **ret_data,
+		      uint64_t *ret_start, uint64_t *ret_len)
+{
+	uint64_t total = src->t->pages * PAGE_SZ, start = off / XFER_CHUNK * XFER_CHUNK, len;
+	int r;
+
+	if (src->sr)
+		return stream_block_get(src->sr, off, (const void **)ret_data, ret_start, ret_len);
+	if (off >= total)
+		return -ERANGE;
+	len = total - start < XFER_CHUNK ? total - start : XFER_CHUNK;
+	if (src->cached != start) {
+		src->cached = UINT64_MAX;
+		r = pread_all(src->fd, src->buf, len, start);
+		if (r < 0)
+			return cryo_err(src->ctx, r, "pid %d: read pages at %llu", src->t->pid,
+					(unsigned long long)start);
+		if (XXH3_64bits(src->buf, len) != src->sums[start / XFER_CHUNK])
+			return cryo_err(src->ctx, -EBADMSG, "pid %d: page data at offset %llu does "
+					"not match its checksum: the image is damaged",
+					src->t->pid, (unsigned long long)start);
+		src->cached = start;
+	}
+	*ret_data = src->buf;
+	*ret_start = start;
+	*ret_len = len;
+	return 0;
+}
+
+/* Bytes [from, to) of the task's pages go to addr. */
+static int load_range(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr)
+{
+	for (uint64_t pos = from; pos < to;) {
+		const char *data;
+		uint64_t start, len, take;
+		struct iovec iov;
+		int r = source_get(src, pos, &data, &start, &len);
+
+		if (r < 0)
+			return r;
+		take = start + len - pos < to - pos ? start + len - pos : to - pos;
+		iov = (struct iovec){(void *)(addr + (pos - from)), take};
+		r = xfer_write_self(&iov, 1, data + (pos - start), take);
+		if (r < 0)
+			return r;
+		pos += take;
+	}
+	return 0;
+}
+
+/*
+ * Pages the kernel writes while the restorer runs, before any server can answer a fault: each
+ * thread's rseq area (registering it stores the CPU number there at once).
+ */
+static bool hot_page(const struct img_task *t, uint64_t vaddr)
+{
+	for (uint32_t i = 0; i < t->nthreads; i++) {
+		uint64_t a = t->threads[i].rseq_ptr, len = t->threads[i].rseq_len;
+
+		if (a && vaddr + PAGE_SZ > a && vaddr < a + (len ? len : 32))
+			return true;
+	}
+	return false;
+}
+
+int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			    const struct img_task *t, const struct xfer_seg *segs,
+			    const uint64_t *vaddrs, const bool *lazy, size_t n)
+{
+	struct page_source *src = NULL;
+	uint64_t off = 0;
+	int r = source_open(ctx, sh, t, &src);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && r >= 0; off += segs[i++].len) {
+		if (!lazy[i]) {
+			r = load_range(src, off, off + segs[i].len, segs[i].addr);
+			continue;
+		}
+		for (uint64_t p = 0; p < segs[i].len && r >= 0; p += PAGE_SZ)
+			if (hot_page(t, vaddrs[i] + p))
+				r = load_range(src, off + p, off + p + PAGE_SZ, segs[i].addr + p);
+	}
+	source_close(src);
+	return r < 0 ? cryo_err_wrap(ctx, r, "pid %d: load pages", t->pid) : 0;
+}
+
+/* --- the server ------------------------------------------------------------------------- */
+
+struct lazy_run {
+	uint64_t addr; /* where the run is now */
+	uint64_t len;
+	uint64_t off;  /* of its first byte in the task's pages */
+	uint8_t *done; /* per page: in memory, or dropped by the task */
+};
+
+struct lazy_task {
+	int uffd;
+	pid_t pid; /* of the task it was restored as (a forked child keeps its parent's) */
+	struct page_source *src;
+	struct lazy_run *runs;
+	size_t nruns;
+	uint64_t left;  /* pages not done */
+	size_t cursor;  /* background copy: the run it has got to */
+};
+
+struct server {
+	struct cryo_ctx *ctx;
+	struct lazy_task *tasks;
+	size_t n, cap;
+	uint64_t copied, zeroed, faults;
+};
+
+static struct lazy_task *server_add(struct server *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct lazy_task *nt = realloc(s->tasks, cap * sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		s->tasks = nt;
+		s->cap = cap;
+	}
+	memset(&s->tasks[s->n], 0, sizeof(s->tasks[s->n]));
+	return &s->tasks[s->n++];
+}
+
+static void task_drop(struct lazy_task *lt)
+{
+	for (size_t i = 0; i < lt->nruns; i++)
+		free(lt->runs[i].done);
+	free(lt->runs);
+	lt->runs = NULL;
+	lt->nruns = 0;
+	lt->left = 0;
+	if (lt->uffd >= 0)
+		close(lt->uffd);
+	lt->uffd = -1;
+}
+
+/* The runs of a task that live in lazy mappings, each with its place in the task's pages. */
+static int task_runs(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+		     struct lazy_task *lt)
+{
+	_cleanup_free_ struct page_run *runs = NULL;
+	uint64_t nruns, off = 0;
+	int r;
+
+	r = sh->pages ? pagemap_load(ctx, sh->dirfd, t, &runs, &nruns)
+		      : pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
+	if (r < 0)
+		return r;
+	lt->runs = calloc(nruns + 1, sizeof(*lt->runs));
+	if (!lt->runs)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < nruns; off += runs[i++].npages * PAGE_SZ) {
+		const struct img_vma *v = NULL;
+		struct lazy_run *lr;
+
+		for (uint32_t k = 0; k < t->nvmas; k++)
+			if (runs[i].vaddr >= t->vmas[k].start && runs[i].vaddr < t->vmas[k].end)
+				v = &t->vmas[k];
+		if (!v || !restore_lazy_vma(v))
+			continue;
+		lr = &lt->runs[lt->nruns++];
+		*lr = (struct lazy_run){runs[i].vaddr, runs[i].npages * PAGE_SZ, off,
+					calloc(runs[i].npages, 1)};
+		if (!lr->done)
+			return -ENOMEM;
+		lt->left += runs[i].npages;
+	}
+	return 0;
+}
+
+static struct lazy_run *run_at(struct lazy_task *lt, uint64_t addr)
+{
+	for (size_t i = 0; i < lt->nruns; i++)
+		if (addr >= lt->runs[i].addr && addr < lt->runs[i].addr + lt->runs[i].len)
+			return &lt->runs[i];
+	return NULL;
+}
+
+static void mark(struct lazy_task *lt, struct lazy_run *lr, uint64_t first, uint64_t npages)
+{
+	for (uint64_t p = first; p < first + npages; p++)
+		if (!lr->done[p]) {
+			lr->done[p] = 1;
+			lt->left--;
+		}
+}
+
+/* UFFDIO_COPY of pages [first, first + npages) of a run; page by page where some are there. */
+static int copy_pages(struct server *s, struct lazy_task *lt, struct lazy_run *lr, uint64_t first,
+		      uint64_t npages)
+{
+	uint64_t pos = lr->off + first * PAGE_SZ, end = pos + npages * PAGE_SZ;
+
+	while (pos < end) {
+		const char *data;
+		uint64_t start, len, take;
+		struct uffdio_copy c;
+		int r = source_get(lt->src, pos, &data, &start, &len);
+
+		if (r < 0)
+			return r;
+		take = start + len - pos < end - pos ? start + len - pos : end - pos;
+		c = (struct uffdio_copy){.dst = lr->addr + (pos - lr->off),
+					 .src = (uint64_t)(data + (pos - start)), .len = take};
+		if (ioctl(lt->uffd, UFFDIO_COPY, &c) < 0) {
+			if (errno == EAGAIN)
+				continue; /* the mm changed under us: the event comes first */
+			if (errno == ESRCH)
+				return -ESRCH;
+			if (errno == EEXIST && take > PAGE_SZ) {
+				/* Some are in already: one page at a time. */
+				for (uint64_t q = 0; q < take; q += PAGE_SZ) {
+					c = (struct uffdio_copy){
+						.dst = lr->addr + (pos - lr->off) + q,
+						.src = (uint64_t)(data + (pos - start) + q),
+						.len = PAGE_SZ};
+					if (ioctl(lt->uffd, UFFDIO_COPY, &c) < 0 && errno != EEXIST &&
+					    errno != ENOENT)
+						return -errno;
+				}
+			} else if (errno != EEXIST && errno != ENOENT) {
+				return -errno;
+			}
+		}
+		s->copied += take;
+		mark(lt, lr, (pos - lr->off) / PAGE_SZ, take / PAGE_SZ);
+		pos += take;
+	}
+	return 0;
+}
+
+/* The undone pages from `first` on, up to COPY_MAX and the end of the run. */
+static uint64_t undone_span(const struct lazy_run *lr, uint64_t first)
+{
+	uint64_t n = 0, max = lr->len / PAGE_SZ;
+
+	while (first + n < max && !lr->done[first + n] && n < COPY_MAX / PAGE_SZ)
+		n++;
+	return n;
+}
+
+static int on_fault(struct server *s, struct lazy_task *lt, uint64_t addr)
+{
+	struct lazy_run *lr;
+	uint64_t page;
+
+	addr &= ~(PAGE_SZ - 1);
+	s->faults++;
+	lr = run_at(lt, addr);
+	page = lr ? (addr - lr->addr) / PAGE_SZ : 0;
+	if (lr && !lr->done[page])
+		return copy_pages(s, lt, lr, page, undone_span(lr, page));
+	/* Never saved, or dropped by the task since: a zero page. */
+	{
+		struct uffdio_zeropage z = {.range = {addr, PAGE_SZ}};
+
+		if (ioctl(lt->uffd, UFFDIO_ZEROPAGE, &z) < 0 && errno != EEXIST && errno != ENOENT)
+			return errno == ESRCH ? -ESRCH : -errno;
+		s->zeroed++;
+	}
+	return 0;
+}
+
+/* Pages [start, end) are gone (munmap, MADV_DONTNEED): never fill them. */
+static void on_drop(struct lazy_task *lt, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < lt->nruns; i++) {
+		struct lazy_run *lr = &lt->runs[i];
+		uint64_t a = start > lr->addr ? start : lr->addr;
+		uint64_t b = end < lr->addr + lr->len ? end : lr->addr + lr->len;
+
+		if (a < b)
+			mark(lt, lr, (a - lr->addr) / PAGE_SZ, (b - a + PAGE_SZ - 1) / PAGE_SZ);
+	}
+}
+
+/* Splits run i at byte `at` inside it; the second half becomes run i + 1. */
+static int split_run(struct lazy_task *lt, size_t i, uint64_t at)
+{
+	struct lazy_run *nr = realloc(lt->runs, (lt->nruns + 2) * sizeof(*nr)), *a, *b;
+	uint64_t first = at / PAGE_SZ;
+
+	if (!nr)
+		return -ENOMEM;
+	lt->runs = nr;
+	memmove(&nr[i + 2], &nr[i + 1], (lt->nruns - i - 1) * sizeof(*nr));
+	lt->nruns++;
+	a = &nr[i];
+	b = &nr[i + 1];
+	*b = (struct lazy_run){a->addr + at, a->len - at, a->off + at,
+			       malloc((a->len - at) / PAGE_SZ)};
+	if (!b->done)
+		return -ENOMEM;
+	memcpy(b->done, a->done + first, (a->len - at) / PAGE_SZ);
+	a->len = at;
+	return 0;
+}
+
+/* [from, from + len) moved to `to` (mremap). */
+static int on_remap(struct lazy_task *lt, uint64_t from, uint64_t to, uint64_t len)
+{
+	for (size_t i = 0; i < lt->nruns; i++) {
+		struct lazy_run *lr = &lt->runs[i];
+		int r;
+
+		if (lr->addr + lr->len <= from || lr->addr >= from + len)
+			continue;
+		if (lr->addr < from) { /* the part before stays */
+			r = split_run(lt, i, from - lr->addr);
+			if (r < 0)
+				return r;
+			continue; /* the next run is the part inside */
+		}
+		if (lr->addr + lr->len > from + len) {
+			r = split_run(lt, i, from + len - lr->addr);
+			if (r < 0)
+				return r;
+			lr = &lt->runs[i];
+		}
+		lr->addr = lr->addr - from + to;
+	}
+	return 0;
+}
+
+/* A forked child of the task: it misses the pages its parent missed. */
+static int on_fork(struct server *s, size_t parent, int uffd)
+{
+	struct lazy_task *lt = server_add(s), *p;
+
+	if (!lt) {
+		close(uffd);
+		return -ENOMEM;
+	}
+	p = &s->tasks[parent];
+	lt->uffd = uffd;
+	lt->pid = p->pid;
+	lt->src = p->src;
+	lt->left = p->left;
+	lt->runs = calloc(p->nruns + 1, sizeof(*lt->runs));
+	if (!lt->runs)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nruns; i++) {
+		lt->runs[i] = p->runs[i];
+		lt->runs[i].done = malloc(p->runs[i].len / PAGE_SZ + 1);
+		if (!lt->runs[i].done)
+			return -ENOMEM;
+		memcpy(lt->runs[i].done, p->runs[i].done, p->runs[i].len / PAGE_SZ);
+		lt->nruns = i + 1;
+	}
+	return 0;
+}
+
+/* Reads and handles every message waiting on task i's userfaultfd. */
+static int drain(struct server *s, size_t i)
+{
+	struct uffd_msg msg[16];
+
+	for (;;) {
+		ssize_t n = read(s->tasks[i].uffd, msg, sizeof(msg));
+		int r = 0;
+
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			return -ESRCH;
+		for (ssize_t k = 0; k < n / (ssize_t)sizeof(msg[0]) && r >= 0; k++) {
+			struct uffd_msg *m = &msg[k];
+			struct lazy_task *lt = &s->tasks[i];
+
+			switch (m->event) {
+			case UFFD_EVENT_PAGEFAULT:
+				r = on_fault(s, lt, m->arg.pagefault.address);
+				break;
+			case UFFD_EVENT_FORK:
+				r = on_fork(s, i, m->arg.fork.ufd);
+				break;
+			case UFFD_EVENT_REMAP:
+				r = on_remap(lt, m->arg.remap.from, m->arg.remap.to,
+					     m->arg.remap.len);
+				break;
+			case UFFD_EVENT_REMOVE:
+			case UFFD_EVENT_UNMAP:
+				on_drop(lt, m->arg.remove.start, m->arg.remove.end);
+				break;
+			}
+		}
+		if (r < 0)
+			return r;
+	}
+}
+
+/* A task whose pages cannot be served any more: gone (ESRCH), or killed, since it would
+ * otherwise wait forever on a page. */
+static void task_fail(struct server *s, struct lazy_task *lt, int r)
+{
+	if (r != -ESRCH) {
+		log_error(s->ctx, "pid %d: cannot serve its pages: %s: killing it", lt->pid,
+			  cryo_ctx_errmsg(s->ctx)[0] ? cryo_ctx_errmsg(s->ctx) : strerror(-r));
+		kill(lt->pid, SIGKILL);
+	}
+	task_drop(lt);
+}
+
+/* One background copy: the next undone span of some task. */
+static void background_step(struct server *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct lazy_task *lt = &s->tasks[i];
+
+		while (lt->uffd >= 0 && lt->left && lt->cursor < lt->nruns) {
+			struct lazy_run *lr = &lt->runs[lt->cursor];
+			uint64_t npages = lr->len / PAGE_SZ, p = 0;
+			int r;
+
+			while (p < npages && lr->done[p])
+				p++;
+			if (p == npages) {
+				lt->cursor++;
+				continue;
+			}
+			r = copy_pages(s, lt, lr, p, undone_span(lr, p));
+			if (r < 0)
+				task_fail(s, lt, r);
+			return;
+		}
+	}
+}
+
+struct lazy_server *restore_lazy_prepare(struct cryo_ctx *ctx, const struct rst_shared *sh,
+					 const int *uffds)
+{
+	struct server *sp = calloc(1, sizeof(*sp));
+	const struct img *img = sh->img;
+	int r = 0;
+
+	if (!sp)
+		return NULL;
+	sp->ctx = ctx;
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		struct lazy_task *lt;
+
+		if (uffds[i] < 0)
+			continue;
+		lt = server_add(sp);
+		if (!lt)
+			return NULL;
+		lt->uffd = dup(uffds[i]);
+		lt->pid = img->tasks[i].pid;
+		r = lt->uffd < 0 ? -errno : task_runs(ctx, sh, &img->tasks[i], lt);
+		if (!r)
+			r = source_open(ctx, sh, &img->tasks[i], &lt->src);
+		if (r < 0)
+			task_fail(sp, lt, r);
+	}
+	return (struct lazy_server *)sp;
+}
+
+void restore_lazy_free(struct lazy_server *server)
+{
+	struct server *s = (struct server *)server;
+
+	for (size_t i = 0; i < s->n; i++) {
+		/* Sources are shared by a task and the children it forked: free each once. */
+		for (size_t k = i + 1; k < s->n; k++)
+			if (s->tasks[k].src == s->tasks[i].src)
+				s->tasks[k].src = NULL;
+		if (s->tasks[i].src)
+			source_close(s->tasks[i].src);
+		task_drop(&s->tasks[i]);
+	}
+	free(s->tasks);
+	free(s);
+}
+
+void restore_lazy_run(struct lazy_server *server)
+{
+	struct server s = *(struct server *)server;
+	struct cryo_ctx *ctx = s.ctx;
+	int r;
+
+	for (;;) {
+		_cleanup_free_ struct pollfd *pfd = calloc(s.n + 1, sizeof(*pfd));
+		size_t live = 0;
+		bool work;
+
+		if (!pfd)
+			break;
+		for (size_t i = 0; i < s.n; i++) {
+			pfd[i] = (struct pollfd){s.tasks[i].uffd, POLLIN, 0};
+			if (s.tasks[i].uffd >= 0 && !s.tasks[i].left)
+				task_drop(&s.tasks[i]); /* all in: nothing more can fault */
+			live += s.tasks[i].uffd >= 0;
+			pfd[i].fd = s.tasks[i].uffd;
+		}
+		if (!live)
+			break;
+		work = false;
+		for (size_t i = 0; i < s.n; i++)
+			work |= s.tasks[i].uffd >= 0 && s.tasks[i].left;
+		if (poll(pfd, s.n, work ? 0 : -1) > 0) {
+			for (size_t i = 0; i < s.n; i++) {
+				if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ||
+				    s.tasks[i].uffd < 0)
+					continue;
+				r = drain(&s, i);
+				if (r < 0)
+					task_fail(&s, &s.tasks[i], r);
+			}
+			continue; /* events before any background copy */
+		}
+		background_step(&s);
+	}
+	log_info(ctx, "all pages in: %llu bytes copied, %llu zero pages, %llu faults",
+		 (unsigned long long)s.copied, (unsigned long long)s.zeroed,
+		 (unsigned long long)s.faults);
+	*(struct server *)server = s;
+	restore_lazy_free(server);
+}
