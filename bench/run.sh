@@ -1,53 +1,99 @@
 #!/usr/bin/env bash
-# Dump and restore time/throughput of a process holding 256 MiB and 1 GiB (and, with --4g,
-# 4 GiB) of random and of compressible memory, with this machine's memcpy and MAP_POPULATE
-# bandwidth measured right next to each measured step. See bench/README.md.
+# Dump and restore time/throughput of a process holding 1 GiB and 4 GiB (or --sizes) of random
+# and of compressible memory, through every image pipeline cryo has: the default raw files,
+# each --compression at each --streams, `dump -D - | restore -D -`, and `dump --to tcp://` to
+# `cryo serve` on loopback; with this machine's memcpy, MAP_POPULATE and lz4/zstd/zlib library
+# speeds measured in the same run. See bench/README.md.
 #
-#   bench/run.sh [--4g] [--reps N] [--sizes "256 1024"] [--kinds "random text"] [--dir DIR]
+#   bench/run.sh [--quick] [--4g] [--reps N] [--sizes "1024 4096"] [--kinds "random text"]
+#                [--codecs "raw none lz4 zstd gzip zlib"] [--streams "1 2 4"]
+#                [--codecs-4g "raw none lz4"] [--streams-4g "1 2"] [--reps-4g N]
+#                [--reps-slow N] [--stream-tests "pipe pipe-holdtail tcp1 tcp2"]
+#                [--reps-stream N] [--dir DIR]
+#
+# "raw" is the default path (no flags: plain per-task page files); the others run
+# `cryo dump --compression C --streams N`. Sizes above 1 GiB run only --codecs-4g at
+# --streams-4g, --reps-4g times (default 1); zlib and gzip (deflate, ~0.03-0.07 GB/s per core
+# here) run --reps-slow times (default 1). The stream tests run on the first kind at 1 GiB,
+# uncompressed, --reps-stream times (default: --reps).
+# --quick: 1 rep, 1 GiB, codecs "raw none lz4 zstd", streams "1 2", stream tests "pipe-holdtail
+# tcp1" (a few minutes).
 #
 # Environment: CRYO (the cryo binary; unset: `make -C REPO` builds REPO/build/cryo),
-# CRYO_BUILD (the build dir holding bench/holder and bench/yardstick; default: CRYO's dir),
-# BENCH_4G=1 (same as --4g), BENCH_REPS, BENCH_SIZES, BENCH_KINDS, BENCH_DIR (where images
-# go; default: the first of /tmp, /var/tmp, REPO/bench/results with room), CC.
+# CRYO_BUILD (the build dir holding bench/holder, yardstick, codecbench, holdtail; default:
+# CRYO's dir), BENCH_4G=1 (same as --4g), BENCH_REPS, BENCH_SIZES, BENCH_KINDS, BENCH_CODECS,
+# BENCH_STREAMS, BENCH_DIR (where images go; default: the first of /tmp, /var/tmp,
+# REPO/bench/results with room), CC.
 #
-# Results: a table of medians on stdout, and bench/results/<stamp>/{runs.csv,summary.csv,
-# summary.json} (the raw runs and the medians). Images are written to the page cache and
-# nothing is dropped between dump and restore; each image is deleted after its run.
+# Results: a table of medians on stdout, and bench/results/<stamp>/{env.txt,runs.csv,
+# codecs.csv,summary.csv,summary.json}. Images are written to the page cache and nothing is
+# dropped between dump and restore; each image is deleted after its run.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 reps=${BENCH_REPS:-3}
-sizes=${BENCH_SIZES:-256 1024}
+sizes=${BENCH_SIZES:-1024 4096}
 kinds=${BENCH_KINDS:-random text}
+codecs=${BENCH_CODECS:-raw none lz4 zstd gzip zlib}
+streams=${BENCH_STREAMS:-1 2 4}
+codecs_4g="raw none lz4"
+streams_4g="1 2"
+reps_4g=1
+reps_slow=1
+reps_stream=""
+stream_tests="pipe pipe-holdtail tcp1 tcp2"
+lazy_sizes="1024 4096"
 base=${BENCH_DIR:-}
-[ "${BENCH_4G:-0}" = 1 ] && sizes="$sizes 4096"
+add4g=${BENCH_4G:-0}
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--4g) sizes="$sizes 4096" ;;
+	--quick)
+		reps=1 sizes=1024 codecs="raw none lz4 zstd" streams="1 2"
+		stream_tests="pipe-holdtail tcp1"; lazy_sizes=1024 ;;
+	--4g) add4g=1 ;;
 	--reps) reps=$2; shift ;;
 	--sizes) sizes=$2; shift ;;
 	--kinds) kinds=$2; shift ;;
+	--codecs) codecs=$2; shift ;;
+	--streams) streams=$2; shift ;;
+	--codecs-4g) codecs_4g=$2; shift ;;
+	--streams-4g) streams_4g=$2; shift ;;
+	--reps-4g) reps_4g=$2; shift ;;
+	--reps-slow) reps_slow=$2; shift ;;
+	--stream-tests) stream_tests=$2; shift ;;
+	--lazy-sizes) lazy_sizes=$2; shift ;;
+	--reps-stream) reps_stream=$2; shift ;;
 	--dir) base=$2; shift ;;
-	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
 done
-[ "$reps" -ge 1 ] 2>/dev/null || { echo "run.sh: --reps must be >= 1" >&2; exit 2; }
+reps_stream=${reps_stream:-$reps}
+[ "$add4g" = 1 ] && [[ " $sizes " != *" 4096 "* ]] && sizes="$sizes 4096"
+for n in "$reps" "$reps_4g" "$reps_slow" "$reps_stream"; do
+	[ "$n" -ge 1 ] 2>/dev/null || { echo "run.sh: reps must be >= 1" >&2; exit 2; }
+done
+for c in $codecs $codecs_4g; do
+	case $c in raw|none|lz4|zstd|zlib|gzip) ;; *) echo "run.sh: unknown codec $c" >&2; exit 2 ;; esac
+done
+for t in $stream_tests; do
+	case $t in pipe|pipe-holdtail|tcp[0-9]*) ;; *) echo "run.sh: unknown stream test $t" >&2; exit 2 ;; esac
+done
 
 # --- what we started, and how it all goes away (also on Ctrl-C and on failure) -----------
+# Each PID we start is recorded with its argv[0] at that moment; cleanup kills a PID only if
+# it still runs that program (a recycled PID is left alone).
 pids=()
 work=""
-holder_running() { # pid: true if pid is alive and is our holder
-	local cmd
-	cmd=$(tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline") || return 1
-	[ "${cmd%% *}" = "$HOLDER" ]
-}
+argv0() { local c; c=$(tr '\0' '\n' 2>/dev/null < "/proc/$1/cmdline" | head -n1) && echo "$c"; }
+track() { pids+=("$1:$(argv0 "$1" || true)"); }
 cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		holder_running "$p" && kill -KILL "$p" 2>/dev/null || true
+	local e p a
+	for e in "${pids[@]}"; do
+		p=${e%%:*} a=${e#*:}
+		[ -n "$a" ] && [ "$(argv0 "$p" || true)" = "$a" ] && kill -KILL "$p" 2>/dev/null || true
 	done
 	[ -n "$work" ] && rm -rf "$work"
 }
@@ -72,14 +118,18 @@ mkdir -p "$results"
 # they are compiled here with the project's warning flags.
 HOLDER=$build/bench/holder
 YARD=$build/bench/yardstick
-if [ ! -x "$HOLDER" ] || [ ! -x "$YARD" ]; then
+CODECB=$build/bench/codecbench
+HOLDTAIL=$build/bench/holdtail
+if [ ! -x "$HOLDER" ] || [ ! -x "$YARD" ] || [ ! -x "$CODECB" ] || [ ! -x "$HOLDTAIL" ]; then
 	mkdir -p "$results/bin"
-	for prog in holder yardstick; do
+	for prog in holder yardstick holdtail codecbench; do
+		libs=()
+		[ $prog = codecbench ] && libs=(-llz4 -lzstd -lz)
 		${CC:-cc} -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
-			-o "$results/bin/$prog" "$repo/bench/$prog.c"
+			-o "$results/bin/$prog" "$repo/bench/$prog.c" "${libs[@]}"
 	done
-	HOLDER=$results/bin/holder
-	YARD=$results/bin/yardstick
+	HOLDER=$results/bin/holder YARD=$results/bin/yardstick
+	CODECB=$results/bin/codecbench HOLDTAIL=$results/bin/holdtail
 fi
 HOLDER=$(realpath "$HOLDER")
 
@@ -120,18 +170,37 @@ wait_line() { # file, regex, timeout_s, [pid that must stay alive]
 		sleep 0.05
 	done
 }
-wait_gone() { # pid, timeout_s: until the pid is gone or a zombie (its memory is freed)
-	local deadline=$((SECONDS + $2)) st
-	while st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ] && [ "$st" != X ]; do
+is_gone() { # pid: true if gone or a zombie (its memory is freed)
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "$st" = Z ] || [ "$st" = X ]
+}
+wait_gone() { # pid, timeout_s
+	local deadline=$((SECONDS + $2))
+	until is_gone "$1"; do
 		[ $SECONDS -ge $deadline ] && return 1
 		sleep 0.02
 	done
 }
-yardstick() { # mib, extra tests...: one line "k=v k=v ..." with the yardstick values
+yardstick() { # mib, tests...: one line "k=v k=v ..." with the yardstick values
 	local mib=$1
 	shift
-	"$YARD" -m "$mib" -r 3 -d "$work" memcpy populate fill pagecache "$@" | tr '\n' ' '
+	"$YARD" -m "$mib" -r 3 -d "$work" "$@" | tr '\n' ' '
 }
+free_port() { # a TCP port nothing listens on
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 30000))
+		[ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+reps_for() { # mib codec
+	if [ "$1" -gt 1024 ]; then echo "$reps_4g"
+	elif [ "$2" = zlib ] || [ "$2" = gzip ]; then echo "$reps_slow"
+	else echo "$reps"; fi
+}
+csvq() { local m=${1//\"/\'}; echo "\"${m//$'\n'/ }\""; }
 
 {
 	echo "# cryo benchmark $stamp"
@@ -141,118 +210,266 @@ yardstick() { # mib, extra tests...: one line "k=v k=v ..." with the yardstick v
 	echo "# thp: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo n/a)"
 	echo "# cryo: $CRYO ($(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown))"
 	echo "# images in: $work ($(df -h --output=avail "$base" | tail -1 | tr -d ' ') free); page cache not dropped"
-	echo "# sizes: $sizes MiB; kinds: $kinds; reps: $reps; load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "# sizes: $sizes MiB; kinds: $kinds; codecs: $codecs; streams: $streams; reps: $reps"
+	echo "# above 1 GiB: codecs: $codecs_4g; streams: $streams_4g; reps: $reps_4g; zlib/gzip reps: $reps_slow"
+	echo "# stream tests (1 GiB, first kind, uncompressed): ${stream_tests:-none}; reps: $reps_stream"
+	echo "# load at start: $(cut -d' ' -f1-3 /proc/loadavg); uptime: $(uptime)"
+	echo "# busy processes at start: $(ps -eo pcpu=,comm= --sort=-pcpu | head -n 5 | awk '{printf "%s(%s%%) ", $2, $1}')"
 } | tee "$results/env.txt" >&2
 
+# --- yardstick: the compression libraries, single thread, same data and levels as cryo ----
+lib_codecs=""
+for c in $codecs $codecs_4g; do
+	[ "$c" = raw ] || [[ " $lib_codecs " == *" $c "* ]] || lib_codecs="$lib_codecs $c"
+done
+kind_args=()
+for k in $kinds; do kind_args+=(-k "$k"); done
+echo "codec,kind,comp_gbps,decomp_gbps,ratio,mib,reps" > "$results/codecs.csv"
+if [ -n "$lib_codecs" ]; then
+	echo "== library yardstick (one thread, 2 MiB frames):$lib_codecs" >&2
+	fast="" slow=""
+	for c in $lib_codecs; do
+		case $c in zlib|gzip) slow="$slow $c" ;; *) fast="$fast $c" ;; esac
+	done
+	# deflate runs at ~0.03 GB/s on random data here: a smaller sample keeps this short.
+	{ [ -z "$fast" ] || "$CODECB" -m 64 -r 3 "${kind_args[@]}" $fast
+	  [ -z "$slow" ] || "$CODECB" -m 16 -r 3 "${kind_args[@]}" $slow; } |
+		tee "$results/codecs.txt" | while read -r line; do
+			echo "   $line" >&2
+			echo "$(kv codec "$line"),$(kv kind "$line"),$(kv comp_gbps "$line"),$(kv decomp_gbps "$line"),$(kv ratio "$line"),$(kv mib "$line"),$(kv reps "$line")"
+		done >> "$results/codecs.csv"
+fi
+
 csv=$results/runs.csv
-echo "size_mib,kind,rep,result,dump_s,dump_gbps,restore_s,restore_gbps,image_bytes,image_apparent_bytes,fill_s,verify_s,d_memcpy_gbps,d_populate_gbps,d_fill_gbps,d_pagecache_gbps,r_memcpy_gbps,r_populate_gbps,r_fill_gbps,r_pagecache_gbps,touch_gbps,load_dump,load_restore,message" > "$csv"
+echo "size_mib,kind,mode,codec,streams,rep,result,dump_s,dump_gbps,restore_s,restore_gbps,e2e_s,e2e_gbps,image_bytes,image_apparent_bytes,fill_s,verify_s,d_memcpy_gbps,d_pagecache_gbps,d_populate_gbps,d_fill_gbps,r_memcpy_gbps,r_populate_gbps,r_fill_gbps,r_pagecache_gbps,touch_gbps,load_dump,load_restore,ttfi_ms,predump_freeze_ms,message" > "$csv"
 
+# --- one run -----------------------------------------------------------------------------
+# mode: dir (dump to $img, restore from it), pipe (dump -D - | restore -D -), pipe-holdtail
+# (the same through holdtail), tcp (serve -D $img, dump --to; then restore from $img).
+# codec "raw" = no flags. Appends one row to runs.csv; returns nothing, counts failures.
 failures=0
-for mib in $sizes; do
-	for kind in $kinds; do
-		for rep in $(seq 1 "$reps"); do
-			bytes=$((mib << 20))
-			img=$work/img
-			out=$work/holder.out
-			rm -rf "$img" && mkdir -p "$img"
-			result=PASS msg="" dump_s="" restore_s="" verify="" touch="" img_b="" img_a=""
-			d_y="" r_y=""
-			echo "== $mib MiB $kind, run $rep/$reps" >&2
-			if [ "$(room_kib "$base")" -lt $(( (mib + mib / 8 + 64) * 1024 )) ]; then
-				echo "run.sh: not enough room in $base for a $mib MiB image" >&2
-				exit 1
-			fi
+one_run() { # mib kind mode codec streams rep nreps
+	local mib=$1 kind=$2 mode=$3 codec=$4 nstr=$5 rep=$6 nreps=$7
+	local bytes=$((mib << 20)) img=$work/img out=$work/holder.out
+	local result=PASS msg="" dump_s="" restore_s="" e2e_s="" verify="" touch="" img_b="" img_a=""
+	local d_y="" r_y="" load_d="" load_r="" hpid rpid="" spid="" port="" t0 t1 rc line npass
+	local flags=() extra=() label
+	if [ "$codec" != raw ]; then flags=(--compression "$codec" --streams "$nstr"); fi
+	case $mode in
+	dir) label="$codec${flags:+ x$nstr}" ;;
+	tcp) label="tcp x$nstr"; flags=(--streams "$nstr") ;;
+	lazy) label="lazy restore (raw image)"; flags=() ;;
+	*) label=$mode; flags=() ;;
+	esac
+	echo "== $mib MiB $kind, $label, run $rep/$nreps (load $(load1))" >&2
+	rm -rf "$img" "$work/pid" "$work"/*.end
+	[ "$mode" = pipe ] || [ "$mode" = pipe-holdtail ] || mkdir -p "$img"
+	if [ "$(room_kib "$base")" -lt $(( (mib + mib / 8 + 64) * 1024 )) ]; then
+		echo "run.sh: not enough room in $base for a $mib MiB image" >&2
+		exit 1
+	fi
 
-			# The holder in its own session; it closes any inherited descriptor > 2 itself.
-			setsid "$HOLDER" "$mib" "$kind" < /dev/null > "$out" 2>&1 &
-			hpid=$!
-			pids+=("$hpid")
-			if ! wait_line "$out" '^ready' 600 "$hpid"; then
-				echo "run.sh: holder did not get ready: $(cat "$out")" >&2
-				exit 1
-			fi
-			ready=$(grep -m1 '^ready' "$out")
-			fill_s=$(kv fill_s "$ready")
+	# The holder in its own session; it closes any inherited descriptor > 2 itself.
+	setsid "$HOLDER" "$mib" "$kind" < /dev/null > "$out" 2>&1 &
+	hpid=$!
+	track "$hpid"
+	if ! wait_line "$out" '^ready' 600 "$hpid"; then
+		echo "run.sh: holder did not get ready: $(cat "$out")" >&2
+		exit 1
+	fi
+	line=$(grep -m1 '^ready' "$out")
+	fill_s=$(kv fill_s "$line")
 
-			# Dump, with the yardsticks measured just before it (touch only once per case).
-			extra=()
-			[ "$rep" = 1 ] && extra=(touch)
-			d_y=$(yardstick "$mib" "${extra[@]}")
-			touch=$(kv touch_gbps "$d_y")
-			load_d=$(load1)
+	# Yardsticks right before the step they are compared with: memcpy and the page cache
+	# before the dump, MAP_POPULATE and fill before the restore (a pipe does both at once).
+	[ "$rep" = 1 ] && extra=(touch)
+	case $mode in
+	pipe*) d_y=$(yardstick "$mib" memcpy pagecache populate fill "${extra[@]}"); r_y=$d_y ;;
+	*) d_y=$(yardstick "$mib" memcpy pagecache "${extra[@]}") ;;
+	esac
+	touch=$(kv touch_gbps "$d_y")
+
+	if [ "$mode" = tcp ]; then
+		port=$(free_port) || { echo "run.sh: no free TCP port" >&2; exit 1; }
+		"$CRYO" serve --listen "127.0.0.1:$port" -D "$img" > "$work/serve.out" 2>&1 &
+		spid=$!
+		track "$spid"
+		local deadline=$((SECONDS + 10))
+		until [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; do
+			if [ $SECONDS -ge $deadline ] || ! kill -0 "$spid" 2>/dev/null; then
+				result=FAIL-serve
+				msg="cryo serve did not listen on $port: $(tail -n 3 "$work/serve.out")"
+				break
+			fi
+			sleep 0.02
+		done
+	fi
+
+	load_d=$(load1)
+	if [ "$result" != PASS ]; then
+		:
+	elif [ "$mode" = pipe ] || [ "$mode" = pipe-holdtail ]; then
+		# The dump kills the holder, our child: it must be reaped (wait) as soon as it dies,
+		# or its zombie keeps the PID the restore needs. Each end's exit time is recorded.
+		local mid=cat ppid
+		[ "$mode" = pipe-holdtail ] && mid=$HOLDTAIL
+		t0=$(now)
+		( set +e
+		  { "$CRYO" dump -t "$hpid" -D - 2> "$work/dump.out"; echo $? > "$work/dump.rc"
+		    now > "$work/dump.end"; } | "$mid" |
+		  { "$CRYO" restore -D - --detach --pidfile "$work/pid" > "$work/restore.out" 2>&1
+		    echo $? > "$work/restore.rc"; now > "$work/restore.end"; } ) &
+		ppid=$!
+		local first=""
+		wait -n -p first "$hpid" "$ppid" || true
+		if [ "$first" = "$hpid" ]; then wait "$ppid" || true
+		else
+			# The pipeline ended first: the holder is gone, or the dump failed and it runs.
+			sleep 0.2
+			if is_gone "$hpid"; then wait "$hpid" 2>/dev/null || true; fi
+		fi
+		if [ "$(cat "$work/dump.rc" 2>/dev/null)" != 0 ]; then
+			result=FAIL-dump
+			msg="cryo dump -D - rc=$(cat "$work/dump.rc" 2>/dev/null): $(tail -n 3 "$work/dump.out")"
+		elif [ "$(cat "$work/restore.rc" 2>/dev/null)" != 0 ]; then
+			result=FAIL-restore
+			msg="cryo restore -D - rc=$(cat "$work/restore.rc" 2>/dev/null): $(tail -n 3 "$work/restore.out")"
+		else
+			dump_s=$(elapsed "$t0" "$(cat "$work/dump.end")")
+			e2e_s=$(elapsed "$t0" "$(cat "$work/restore.end")")
+		fi
+	else
+		t0=$(now)
+		if [ "$mode" = tcp ]; then
+			"$CRYO" dump -t "$hpid" --to "tcp://127.0.0.1:$port" "${flags[@]}" > "$work/dump.out" 2>&1
+		else
+			"$CRYO" dump -t "$hpid" -D "$img" "${flags[@]}" > "$work/dump.out" 2>&1
+		fi && rc=0 || rc=$?
+		t1=$(now)
+		if [ "$rc" = 0 ]; then
+			dump_s=$(elapsed "$t0" "$t1")
+		else
+			result=FAIL-dump
+			msg="cryo dump rc=$rc: $(tail -n 3 "$work/dump.out")"
+		fi
+		if [ -n "$spid" ]; then
+			# serve exits once the image is stored and acknowledged.
+			if [ "$result" = PASS ] && ! wait "$spid"; then
+				result=FAIL-serve
+				msg="cryo serve failed: $(tail -n 3 "$work/serve.out")"
+			fi
+			kill -KILL "$spid" 2>/dev/null || true
+			wait "$spid" 2>/dev/null || true
+		fi
+		# The tree must be gone (and reaped: it is our child) before the restore.
+		if [ "$result" = PASS ]; then
+			wait "$hpid" 2>/dev/null || true
+			wait_gone "$hpid" 10 || { result=FAIL-dump; msg="holder $hpid still alive after dump"; }
+		fi
+		if [ "$result" = PASS ]; then
+			img_b=$(du -sB1 "$img" | cut -f1)
+			img_a=$(du -sb "$img" | cut -f1)
+			r_y=$(yardstick "$mib" populate fill)
+			load_r=$(load1)
 			t0=$(now)
-			if "$CRYO" dump -t "$hpid" -D "$img" > "$work/dump.out" 2>&1; then
+			local rflags=()
+			[ "$mode" = lazy ] && rflags=(--lazy)
+			if "$CRYO" restore -D "$img" --detach --pidfile "$work/pid" "${rflags[@]}" \
+				> "$work/restore.out" 2>&1; then
 				t1=$(now)
-				dump_s=$(elapsed "$t0" "$t1")
+				restore_s=$(elapsed "$t0" "$t1")
 			else
 				rc=$?
-				result=FAIL-dump
-				msg="cryo dump rc=$rc: $(tail -n 3 "$work/dump.out" | tr '\n,' ' ;')"
+				result=FAIL-restore
+				msg="cryo restore rc=$rc: $(tail -n 3 "$work/restore.out")"
 			fi
-			# The tree must be gone (and reaped: it is our child) before the restore.
-			if [ "$result" = PASS ]; then
-				wait "$hpid" 2>/dev/null || true
-				wait_gone "$hpid" 10 || { result=FAIL-dump; msg="holder $hpid still alive after dump"; }
-			fi
+		fi
+	fi
 
-			if [ "$result" = PASS ]; then
-				img_b=$(du -sB1 "$img" | cut -f1)
-				img_a=$(du -sb "$img" | cut -f1)
-				r_y=$(yardstick "$mib")
-				load_r=$(load1)
-				t0=$(now)
-				if "$CRYO" restore -D "$img" --detach --pidfile "$work/pid" > "$work/restore.out" 2>&1; then
-					t1=$(now)
-					restore_s=$(elapsed "$t0" "$t1")
-					rpid=$(cat "$work/pid")
-					pids+=("$rpid")
-					npass=$(grep -Ec '^(PASS|FAIL)' "$out" || true)
-					kill -USR1 "$rpid"
-					if wait_line "$out" '^(PASS|FAIL)' 600 "$rpid" &&
-						[ "$(grep -Ec '^(PASS|FAIL)' "$out")" -gt "$npass" ]; then
-						line=$(grep -E '^(PASS|FAIL)' "$out" | tail -n1)
-						verify=$(kv verify_s "$line")
-						case $line in
-						PASS*) ;;
-						*) result=FAIL-verify; msg=$line ;;
-						esac
-					else
-						result=FAIL-verify
-						msg="no PASS after restore (pid $rpid $(kill -0 "$rpid" 2>/dev/null && echo alive || echo dead)): $(tail -n 2 "$out" | tr '\n,' ' ;')"
-					fi
-					kill -KILL "$rpid" 2>/dev/null || true
-					wait_gone "$rpid" 10 || true
-				else
-					rc=$?
-					result=FAIL-restore
-					msg="cryo restore rc=$rc: $(tail -n 3 "$work/restore.out" | tr '\n,' ' ;')"
-				fi
-			fi
-			# Whatever happened, nothing of this run is left running, and its image is gone.
-			holder_running "$hpid" && kill -KILL "$hpid" 2>/dev/null || true
-			wait "$hpid" 2>/dev/null || true
-			rm -rf "$img"
+	# Verification: the restored holder compares every word with what it wrote.
+	if [ "$result" = PASS ]; then
+		rpid=$(cat "$work/pid")
+		track "$rpid"
+		npass=$(grep -Ec '^(PASS|FAIL)' "$out" || true)
+		kill -USR1 "$rpid"
+		if wait_line "$out" '^(PASS|FAIL)' 600 "$rpid" &&
+			[ "$(grep -Ec '^(PASS|FAIL)' "$out")" -gt "$npass" ]; then
+			line=$(grep -E '^(PASS|FAIL)' "$out" | tail -n1)
+			verify=$(kv verify_s "$line")
+			case $line in
+			PASS*) ;;
+			*) result=FAIL-verify; msg=$line ;;
+			esac
+		else
+			result=FAIL-verify
+			msg="no PASS after restore (pid $rpid $(kill -0 "$rpid" 2>/dev/null && echo alive || echo dead)): $(tail -n 2 "$out")"
+		fi
+		kill -KILL "$rpid" 2>/dev/null || true
+		wait_gone "$rpid" 10 || true
+	fi
+	# Whatever happened, nothing of this run is left running, and its image is gone.
+	[ "$(argv0 "$hpid" || true)" = "$HOLDER" ] && kill -KILL "$hpid" 2>/dev/null || true
+	wait "$hpid" 2>/dev/null || true
+	rm -rf "$img"
 
-			gb() { [ -n "$1" ] && awk -v b="$bytes" -v s="$1" 'BEGIN {printf "%.3f", b / s / 1e9}'; }
-			row=("$mib" "$kind" "$rep" "$result" "$dump_s" "$(gb "$dump_s" || true)"
-				"$restore_s" "$(gb "$restore_s" || true)" "$img_b" "$img_a" "$fill_s" "$verify"
-				"$(kv memcpy_gbps "$d_y")" "$(kv populate_gbps "$d_y")" "$(kv fill_gbps "$d_y")"
-				"$(kv pagecache_gbps "$d_y")"
-				"$(kv memcpy_gbps "$r_y")" "$(kv populate_gbps "$r_y")" "$(kv fill_gbps "$r_y")"
-				"$(kv pagecache_gbps "$r_y")"
-				"$touch" "${load_d:-}" "${load_r:-}" "\"${msg//\"/\'}\"")
-			(IFS=,; echo "${row[*]}") >> "$csv"
-			if [ "$result" = PASS ]; then
-				echo "   dump ${dump_s}s ($(gb "$dump_s") GB/s, memcpy $(kv memcpy_gbps "$d_y")," \
-					"page cache $(kv pagecache_gbps "$d_y"))," \
-					"restore ${restore_s}s ($(gb "$restore_s") GB/s, MAP_POPULATE" \
-					"$(kv populate_gbps "$r_y"), fill $(kv fill_gbps "$r_y")), image" \
-					"$((img_b >> 20)) MiB, PASS" >&2
-			else
-				failures=$((failures + 1))
-				echo "   $result: $msg" >&2
+	gb() { [ -n "$1" ] && awk -v b="$bytes" -v s="$1" 'BEGIN {printf "%.3f", b / s / 1e9}'; }
+	local sc=$nstr
+	[ "$codec" = raw ] && sc=""
+	local row=("$mib" "$kind" "$mode" "$codec" "$sc" "$rep" "$result"
+		"$dump_s" "$(gb "$dump_s" || true)" "$restore_s" "$(gb "$restore_s" || true)"
+		"$e2e_s" "$(gb "$e2e_s" || true)" "$img_b" "$img_a" "$fill_s" "$verify"
+		"$(kv memcpy_gbps "$d_y")" "$(kv pagecache_gbps "$d_y")"
+		"$(kv populate_gbps "$d_y")" "$(kv fill_gbps "$d_y")"
+		"$(kv memcpy_gbps "$r_y")" "$(kv populate_gbps "$r_y")" "$(kv fill_gbps "$r_y")"
+		"$(kv pagecache_gbps "$r_y")" "$touch" "$load_d" "$load_r"
+		"$( [ "$mode" = lazy ] && [ -n "$restore_s" ] && awk -v s="$restore_s" 'BEGIN {printf "%.1f", s * 1000}' || echo n/a)" \
+		"n/a" "$(csvq "$msg")")
+	(IFS=,; echo "${row[*]}") >> "$csv"
+	if [ "$result" = PASS ]; then
+		if [ -n "$e2e_s" ]; then
+			echo "   dump|restore ${e2e_s}s ($(gb "$e2e_s") GB/s; dump exited at ${dump_s}s)," \
+				"memcpy $(kv memcpy_gbps "$d_y"), MAP_POPULATE $(kv populate_gbps "$d_y"), PASS" >&2
+		else
+			echo "   dump ${dump_s}s ($(gb "$dump_s") GB/s, memcpy $(kv memcpy_gbps "$d_y")," \
+				"page cache $(kv pagecache_gbps "$d_y")), restore ${restore_s}s" \
+				"($(gb "$restore_s") GB/s, MAP_POPULATE $(kv populate_gbps "$r_y"), fill" \
+				"$(kv fill_gbps "$r_y")), image $((img_b >> 20)) MiB, PASS" >&2
+		fi
+	else
+		failures=$((failures + 1))
+		echo "   $result: $msg" >&2
+	fi
+}
+
+# --- the matrix --------------------------------------------------------------------------
+for mib in $sizes; do
+	cl=$codecs sl=$streams
+	[ "$mib" -gt 1024 ] && cl=$codecs_4g sl=$streams_4g
+	for kind in $kinds; do
+		for codec in $cl; do
+			n=$(reps_for "$mib" "$codec")
+			if [ "$codec" = raw ]; then
+				for rep in $(seq 1 "$n"); do one_run "$mib" "$kind" dir raw "" "$rep" "$n"; done
+				continue
 			fi
+			for s in $sl; do
+				for rep in $(seq 1 "$n"); do one_run "$mib" "$kind" dir "$codec" "$s" "$rep" "$n"; done
+			done
 		done
+	done
+done
+skind=${kinds%% *}
+# Lazy restore: time to first instruction (cryo restore --lazy returning with the tree
+# running), at each size; the verification after it faults every page in.
+for mib in $lazy_sizes; do
+	for rep in $(seq 1 "$reps_stream"); do one_run "$mib" "$skind" lazy raw "" "$rep" "$reps_stream"; done
+done
+for t in $stream_tests; do
+	for rep in $(seq 1 "$reps_stream"); do
+		case $t in
+		tcp*) one_run 1024 "$skind" tcp none "${t#tcp}" "$rep" "$reps_stream" ;;
+		*) one_run 1024 "$skind" "$t" none 1 "$rep" "$reps_stream" ;;
+		esac
 	done
 done
 

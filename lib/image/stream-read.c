@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -30,6 +31,10 @@
 #define LOG_PREFIX "stream: "
 
 #define READ_THREADS 4
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 struct task_frames {
 	pid_t pid;
@@ -320,6 +325,9 @@ int stream_block_open(struct cryo_ctx *ctx, const struct stream_index *idx, int 
 		stream_block_close(r);
 		return -ENOMEM;
 	}
+	/* Faulted in at once rather than page by page by the first frame read into them. */
+	madvise(r->buf, STREAM_FRAME, MADV_POPULATE_WRITE);
+	madvise(r->cbuf, codec_bound(idx->codec, STREAM_FRAME), MADV_POPULATE_WRITE);
 	for (unsigned s = 0; s < idx->nstreams; s++) {
 		char name[32];
 
