@@ -356,12 +356,23 @@ static bool in_keep(const struct mm_plan *plan, uint64_t addr, uint64_t *ret_end
 	return false;
 }
 
+/*
+ * The snapshot of our own mappings must hold all of them: parsing it allocates, and a heap that
+ * grew past the snapshot (brk) would survive into the target (seen once cryo linked more
+ * libraries). So a first read grows the heap to what parsing needs, the second is the snapshot,
+ * and whatever the break moved by afterwards is added to the list too.
+ */
 int restore_mm_unmap_list(struct cryo_ctx *ctx, struct mm_plan *plan)
 {
 	struct proc_map *maps;
 	size_t nmaps, n = 0;
+	uint64_t heap_end = 0, brk_now, keep_end;
 	int r = proc_maps_read(0, false, &maps, &nmaps);
 
+	if (r >= 0) {
+		proc_maps_free(maps, nmaps);
+		r = proc_maps_read(0, false, &maps, &nmaps);
+	}
 	if (r < 0)
 		return cryo_err(ctx, r, "read own maps");
 	/* Each mapping minus the kept ranges: premapped VMAs may have merged with neighbours. */
@@ -370,6 +381,8 @@ int restore_mm_unmap_list(struct cryo_ctx *ctx, struct mm_plan *plan)
 
 		if (maps[i].path && !strcmp(maps[i].path, "[vsyscall]"))
 			continue;
+		if (maps[i].path && !strcmp(maps[i].path, "[heap]"))
+			heap_end = end;
 		while (a < end) {
 			uint64_t kend, b = a;
 
@@ -387,8 +400,15 @@ int restore_mm_unmap_list(struct cryo_ctx *ctx, struct mm_plan *plan)
 			a = b;
 		}
 	}
+	proc_maps_free(maps, nmaps);
+	brk_now = (uint64_t)sbrk(0);
+	if (heap_end && brk_now > heap_end && !in_keep(plan, heap_end, &keep_end)) {
+		if (n == plan->unmap_cap)
+			return cryo_err(ctx, -E2BIG, "too many mappings to unmap");
+		plan->unmap[n++] = (struct rst_range){heap_end,
+						      (brk_now + PAGE_SZ - 1) & ~(PAGE_SZ - 1)};
+	}
 	plan->args->unmap = (uint64_t)plan->unmap;
 	plan->args->nunmap = n;
-	proc_maps_free(maps, nmaps);
 	return 0;
 }
