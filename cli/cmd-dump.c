@@ -25,7 +25,8 @@ static const char usage[] =
 	"      --to tcp://H:P     send the image to `cryo serve --listen H:P`, one connection\n"
 	"                         per stream\n"
 	"  -R, --leave-running    let the tree run on after the dump\n"
-	"  -c, --compression C    none (default), lz4, zstd, zlib or gzip, frame by frame\n"
+	"  -c, --compression C    none (default), lz4, zstd, zlib or gzip, frame by frame;\n"
+	"                         tar: the image as one tar archive (DIR/image.tar, or stdout)\n"
 	"  -s, --streams N        page data over N parallel streams, each with its own thread\n"
 	"                         (default: plain files uncompressed to a directory, else one\n"
 	"                         per CPU up to 4; 1 to stdout)\n"
@@ -105,6 +106,11 @@ int cmd_dump(int argc, char **argv)
 	if (!o.pid || !o.dir == !to || optind != argc) {
 		fprintf(stderr, "cryo dump: -t PID and one of -D DIR or --to are required\n\n%s",
 			usage);
+		return 2;
+	}
+	if (to && o.compression && !strcmp(o.compression, "tar")) {
+		fprintf(stderr, "cryo dump: a tar archive goes to a directory or stdout, not to "
+			"--to (which sends streams)\n");
 		return 2;
 	}
 	if (o.dir && !strcmp(o.dir, "-")) {

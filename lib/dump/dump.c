@@ -25,6 +25,7 @@
 #include "dump.h"
 #include "image/image.h"
 #include "image/stream.h"
+#include "image/tar.h"
 #include "seize/seize.h"
 
 #define LOG_PREFIX "dump: "
@@ -150,6 +151,40 @@ static unsigned streams_for(const struct cryo_dump_opts *opts, enum codec codec)
 	return cpus < 1 ? 1 : cpus > 4 ? 4 : cpus;
 }
 
+/* --compression tar: the finished image in the scratch directory, packed as one archive to
+ * stdout, or to DIR/image.tar (through a temporary name, synced, then renamed). */
+static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int srcfd)
+{
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	const char *tmp = TAR_IMAGE_NAME ".tmp";
+	int r;
+
+	if (opts->nstream_fds)
+		return tar_pack(ctx, srcfd, opts->stream_fds[0]);
+	r = mkdir_p(opts->dir);
+	if (r < 0)
+		return cryo_err(ctx, r, "create image directory %s", opts->dir);
+	dirfd = open(opts->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return cryo_err(ctx, -errno, "open image directory %s", opts->dir);
+	/* A directory holds one image: an older unpacked one stops being one first. */
+	if (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
+		return cryo_err(ctx, -errno, "remove old %s/%s", opts->dir, IMG_META_NAME);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "create %s/%s", opts->dir, tmp);
+	r = tar_pack(ctx, srcfd, fd);
+	if (r >= 0 && fsync(fd) < 0)
+		r = cryo_err(ctx, -errno, "sync %s/%s", opts->dir, tmp);
+	if (r >= 0 && renameat(dirfd, tmp, dirfd, TAR_IMAGE_NAME) < 0)
+		r = cryo_err(ctx, -errno, "rename %s/%s", opts->dir, tmp);
+	if (r >= 0 && fsync(dirfd) < 0)
+		r = cryo_err(ctx, -errno, "sync image directory %s", opts->dir);
+	if (r < 0)
+		unlinkat(dirfd, tmp, 0);
+	return r;
+}
+
 static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 {
 	const struct cryo_dump_opts *opts = arg;
@@ -163,11 +198,14 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	struct img img = {0};
 	int r;
 
-	if (opts->compression)
+	bool tar = opts->compression && !strcmp(opts->compression, "tar");
+
+	if (opts->compression && !tar)
 		codec_parse(opts->compression, &codec);
-	streams = streams_for(opts, codec);
-	/* An image sent away is written here first, all but its pages, which go out at once. */
-	if (opts->nstream_fds) {
+	streams = tar ? 0 : streams_for(opts, codec);
+	/* An image sent away is written here first, all but its pages, which go out at once; an
+	 * image packed as tar is written here whole (in memory, /dev/shm), then packed. */
+	if (opts->nstream_fds || tar) {
 		r = scratch_dir_create("dump", &scratch);
 		if (r < 0)
 			return cryo_err(ctx, r, "create a scratch directory for the metadata");
@@ -214,7 +252,10 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	}
 	if (r >= 0 && fsync(dirfd) < 0)
 		r = cryo_err(ctx, -errno, "sync image directory %s", dir);
-	if (r >= 0 && opts->nstream_fds) {
+	if (r >= 0 && tar) {
+		log_info(ctx, "image of pid %d written, packing it as tar", opts->pid);
+		r = write_tar(ctx, opts, dirfd);
+	} else if (r >= 0 && opts->nstream_fds) {
 		log_info(ctx, "image of pid %d written, sending its metadata", opts->pid);
 		r = stream_send_dir(ctx, w, dirfd);
 		if (r >= 0)
@@ -231,7 +272,7 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		goto out;
 	}
 	log_info(ctx, "image of pid %d complete in %s", opts->pid,
-		 opts->nstream_fds ? "the streams" : dir);
+		 opts->nstream_fds ? "the streams" : opts->dir);
 	/* Killed, connections stay in repair mode and close without a word to their peers. */
 	if (opts->leave_running)
 		dump_sockets_release();
@@ -248,16 +289,21 @@ out_scratch:
 
 CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 {
-	ctx->errmsg[0] = '\0';
 	enum codec codec;
+	bool tar;
 
+	ctx->errmsg[0] = '\0';
 	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 ||
 	    (!opts->dir && !opts->nstream_fds))
 		return cryo_err(ctx, -EINVAL, "dump: a pid and an image directory are required");
-	if (opts->compression && codec_parse(opts->compression, &codec) < 0)
+	tar = opts->compression && !strcmp(opts->compression, "tar");
+	if (opts->compression && !tar && codec_parse(opts->compression, &codec) < 0)
 		return cryo_err(ctx, -EINVAL,
-				"dump: unknown compression \"%s\" (none, lz4, zstd, zlib, gzip)",
-				opts->compression);
+				"dump: unknown compression \"%s\" (none, tar, lz4, zstd, zlib, "
+				"gzip)", opts->compression);
+	if (tar && (opts->streams || opts->nstream_fds > 1))
+		return cryo_err(ctx, -EINVAL, "dump: tar is one archive, to a directory or a "
+				"single stream: no --streams");
 	if (opts->streams > STREAM_MAX || opts->nstream_fds > STREAM_MAX ||
 	    (opts->nstream_fds && !opts->stream_fds))
 		return cryo_err(ctx, -EINVAL, "dump: from 1 to %d streams", STREAM_MAX);

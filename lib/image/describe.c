@@ -11,6 +11,8 @@
 #include "base/ctx.h"
 #include "image.h"
 #include "pagemap.h"
+#include "tar.h"
+#include "base/fileio.h"
 
 static const char *kind_name(uint32_t kind)
 {
@@ -129,12 +131,18 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 				 char **ret_text)
 {
 	struct img img = {0};
+	_cleanup_free_ char *scratch = NULL;
 	char *text = NULL;
 	size_t len = 0;
 	int r;
 
 	ctx->errmsg[0] = '\0';
-	r = img_load(ctx, dir, &img);
+	r = tar_image_unpack(ctx, dir, &scratch);
+	if (r < 0)
+		return r;
+	r = img_load(ctx, scratch ? scratch : dir, &img);
+	if (scratch)
+		scratch_dir_remove(scratch);
 	if (r < 0)
 		return r;
 	if (json) {

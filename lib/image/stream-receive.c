@@ -26,6 +26,7 @@
 #include "cryo/cryo.h"
 #include "image.h"
 #include "stream.h"
+#include "tar.h"
 
 #define LOG_PREFIX "receive: "
 
@@ -53,6 +54,8 @@ struct receiver {
 	char file[STREAM_NAME_MAX + 1];
 	uint64_t file_size;
 	uint64_t at; /* bytes read from its descriptor */
+	const char *prefix; /* bytes already read from it (to tell tar from records) */
+	size_t prefix_len;
 };
 
 __attribute__((format(printf, 3, 4))) static int rx_fail(struct receiver *rv, int err,
@@ -80,6 +83,13 @@ static int read_exact(struct receiver *rv, void *buf, size_t len)
 {
 	size_t got = 0;
 
+	if (rv->prefix_len) {
+		got = len < rv->prefix_len ? len : rv->prefix_len;
+		memcpy(buf, rv->prefix, got);
+		rv->prefix += got;
+		rv->prefix_len -= got;
+		rv->at += got;
+	}
 	while (got < len) {
 		ssize_t n = read(rv->rx->fds[rv->index], (char *)buf + got, len - got);
 
@@ -305,6 +315,8 @@ CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned n
 				const char *dir)
 {
 	struct receive rx = {.ctx = ctx, .fds = fds, .nfds = nfds, .dirfd = -1};
+	char prefix[512];
+	size_t prefix_len = 0;
 	struct receiver rv[STREAM_MAX];
 	pthread_t tids[STREAM_MAX];
 	bool started[STREAM_MAX] = {false};
@@ -324,12 +336,35 @@ CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned n
 		r = cryo_err(ctx, -errno, "remove old %s/%s", dir, IMG_META_NAME);
 		goto out;
 	}
+	/* One descriptor may carry a tar archive (`cryo dump -D - --compression tar`). */
+	if (nfds == 1) {
+		while (prefix_len < sizeof(prefix)) {
+			ssize_t n = read(fds[0], prefix + prefix_len, sizeof(prefix) - prefix_len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			prefix_len += n;
+		}
+		if (tar_detect(prefix, prefix_len)) {
+			r = tar_unpack(ctx, fds[0], prefix, prefix_len, rx.dirfd);
+			if (r >= 0 && fsync(rx.dirfd) < 0)
+				r = cryo_err(ctx, -errno, "sync %s", dir);
+			if (r < 0)
+				cryo_err_wrap(ctx, r, "receive into %s", dir);
+			answer(fds[0], r, cryo_ctx_errmsg(ctx));
+			goto out;
+		}
+	}
 	pthread_mutex_init(&rx.lock, NULL);
 	for (unsigned i = 0; i < nfds; i++) {
 		rv[i] = (struct receiver){.rx = &rx, .index = i, .file_fd = -1};
 		for (unsigned s = 0; s < STREAM_MAX; s++)
 			rv[i].stream_fds[s] = -1;
 	}
+	rv[0].prefix = prefix;
+	rv[0].prefix_len = prefix_len;
 	for (unsigned i = 1; i < nfds; i++)
 		started[i] = !pthread_create(&tids[i], NULL, receiver_thread, &rv[i]);
 	receiver_thread(&rv[0]);

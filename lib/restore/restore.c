@@ -31,6 +31,7 @@
 #include "base/progress.h"
 #include "base/proc.h"
 #include "dump/inject.h"
+#include "image/tar.h"
 #include "restore.h"
 
 #define LOG_PREFIX "restore: "
@@ -572,8 +573,8 @@ static int max_target_fd(const struct img *img)
 	return max;
 }
 
-CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-			  pid_t *ret_root)
+static int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			 pid_t *ret_root)
 {
 	struct rst_shared sh = {0};
 	struct img img = {0};
@@ -655,5 +656,27 @@ out:
 	stream_index_free(sh.pages);
 	progress_finish(ctx);
 	img_free(&img);
+	return r;
+}
+
+CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			  pid_t *ret_root)
+{
+	struct cryo_restore_opts o;
+	_cleanup_free_ char *scratch = NULL;
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
+		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
+	/* A tar image is unpacked into memory, restored from there, and removed: a lazy
+	 * restore's server holds open what it needs. */
+	r = tar_image_unpack(ctx, opts->dir, &scratch);
+	if (r <= 0)
+		return r < 0 ? r : restore_image(ctx, opts, ret_root);
+	o = *opts;
+	o.dir = scratch;
+	r = restore_image(ctx, &o, ret_root);
+	scratch_dir_remove(scratch);
 	return r;
 }

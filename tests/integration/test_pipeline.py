@@ -434,3 +434,54 @@ def test_lazy_restore_damaged_frame_kills_the_task(env):
         time.sleep(0.05)
     assert not alive(pid), "the task runs on with a page that failed its check"
     assert "PASS" not in run.text()
+
+
+# --- tar --------------------------------------------------------------------------------------
+
+def test_tar_image_in_a_directory(env):
+    """--compression tar: DIR holds one archive that tar itself can list; show and restore
+    read it as they read a directory."""
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    img = env.tmp / "img"
+    env.images.append(img)
+    cryo("dump", "-t", run.pid, "-D", img, "--compression", "tar")
+    run.finish()
+    assert sorted(p.name for p in img.iterdir()) == ["image.tar"]
+    names = subprocess.run(["tar", "tf", img / "image.tar"], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert names[-1] == "cryo.json" and f"pages-{run.pid}.img" in names
+    assert f"task {run.pid}" in cryo("show", img).stdout
+    env.check(run, env.restore(img))
+    assert not [d for d in os.listdir("/dev/shm") if d.startswith("cryo-unpack-")]
+
+
+def test_tar_through_a_pipe(env):
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    pidfile = env.tmp / "pid"
+    dump, rest = _pipe_dump(run, ["--compression", "tar"], ["--detach", "--pidfile", pidfile])
+    assert dump.returncode == 0 and rest.returncode == 0, rest.stderr_text
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    env.check(run, pid)
+
+
+def test_tar_damaged_or_misused(env):
+    run = env.start([workload("mem_big"), "8"])
+    run.wait_for("ready")
+    img = env.tmp / "img"
+    p = cryo("dump", "-t", run.pid, "-D", img, "--compression", "tar", "--streams", "2",
+             check=False)
+    assert p.returncode == 1 and "tar is one archive" in p.stderr
+    p = cryo("dump", "-t", run.pid, "--to", "tcp://127.0.0.1:9", "--compression", "tar",
+             check=False)
+    assert p.returncode == 2 and "tar" in p.stderr
+    cryo("dump", "-t", run.pid, "-D", img, "--compression", "tar", "--leave-running")
+    archive = img / "image.tar"
+    archive.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    p = cryo("restore", "-D", img, "--detach", "--pidfile", env.tmp / "pid", check=False)
+    assert p.returncode == 1 and "image.tar" in p.stderr, p.stderr
+    assert alive(run.pid)
+    os.kill(run.pid, signal.SIGUSR1)
+    assert reap(run.pid, 20) == 0 and "PASS" in run.text()

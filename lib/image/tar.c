@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "image.h"
+#include "tar.h"
+
+#define BLOCK (1UL << 20)
+#define META_MAX (256UL << 20)
+
+static int pack_file(struct cryo_ctx *ctx, struct archive *a, int dirfd, const char *name,
+		     char *buf)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	struct archive_entry *e;
+	struct stat st;
+	int r = 0;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return cryo_err(ctx, -errno, "tar: open %s", name);
+	e = archive_entry_new();
+	if (!e)
+		return -ENOMEM;
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_size(e, st.st_size);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0600);
+	archive_entry_set_mtime(e, st.st_mtime, 0);
+	if (archive_write_header(a, e) != ARCHIVE_OK)
+		r = cryo_err(ctx, -EIO, "tar: %s: %s", name, archive_error_string(a));
+	archive_entry_free(e);
+	for (off_t off = 0; !r && off < st.st_size;) {
+		ssize_t n = pread(fd, buf, BLOCK, off);
+
+		if (n <= 0)
+			return cryo_err(ctx, n < 0 ? -errno : -EIO, "tar: read %s", name);
+		if (archive_write_data(a, buf, n) != n)
+			return cryo_err(ctx, -EIO, "tar: write %s: %s", name,
+					archive_error_string(a));
+		off += n;
+	}
+	return r;
+}
+
+int tar_pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
+{
+	struct archive *a = archive_write_new();
+	_cleanup_closedir_ DIR *d = NULL;
+	_cleanup_free_ char *buf = malloc(BLOCK);
+	struct dirent *de;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (!a || !buf || fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0 && !d)
+			close(fd);
+		archive_write_free(a);
+		return cryo_err(ctx, -ENOMEM, "tar: set up the archive");
+	}
+	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open_fd(a, out_fd) != ARCHIVE_OK) {
+		r = cryo_err(ctx, -EIO, "tar: %s", archive_error_string(a));
+		archive_write_free(a);
+		return r;
+	}
+	while (!r && (de = readdir(d)))
+		if (de->d_type == DT_REG && strcmp(de->d_name, IMG_META_NAME))
+			r = pack_file(ctx, a, dirfd, de->d_name, buf);
+	if (!r)
+		r = pack_file(ctx, a, dirfd, IMG_META_NAME, buf);
+	if (!r && archive_write_close(a) != ARCHIVE_OK)
+		r = cryo_err(ctx, -EIO, "tar: finish the archive: %s", archive_error_string(a));
+	archive_write_free(a);
+	return r;
+}
+
+int tar_image_unpack(struct cryo_ctx *ctx, const char *dir, char **ret_scratch)
+{
+	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), tar_fd = -1,
+			    outfd = -1;
+	char *scratch = NULL;
+	int r;
+
+	if (dirfd < 0 || faccessat(dirfd, IMG_META_NAME, F_OK, 0) == 0)
+		return 0;
+	tar_fd = openat(dirfd, TAR_IMAGE_NAME, O_RDONLY | O_CLOEXEC);
+	if (tar_fd < 0)
+		return 0;
+	r = scratch_dir_create("unpack", &scratch);
+	if (r < 0)
+		return cryo_err(ctx, r, "create a scratch directory to unpack %s/%s", dir,
+				TAR_IMAGE_NAME);
+	outfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = outfd < 0 ? -errno : tar_unpack(ctx, tar_fd, NULL, 0, outfd);
+	if (r < 0) {
+		scratch_dir_remove(scratch);
+		free(scratch);
+		return cryo_err_wrap(ctx, r, "%s/%s", dir, TAR_IMAGE_NAME);
+	}
+	*ret_scratch = scratch;
+	return 1;
+}
+
+bool tar_detect(const void *buf, size_t len)
+{
+	return len >= 512 && !memcmp((const char *)buf + 257, "ustar", 5);
+}
+
+/* libarchive reads the bytes already taken from the stream, then the stream itself. */
+struct source {
+	int fd;
+	const char *prefix;
+	size_t prefix_len;
+	bool prefix_done;
+	char *buf;
+};
+
+static la_ssize_t source_read(struct archive *a, void *data, const void **ret)
+{
+	struct source *s = data;
+	ssize_t n;
+
+	if (!s->prefix_done) {
+		s->prefix_done = true;
+		if (s->prefix_len) {
+			*ret = s->prefix;
+			return s->prefix_len;
+		}
+	}
+	do
+		n = read(s->fd, s->buf, BLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read: %s", strerror(errno));
+		return -1;
+	}
+	*ret = s->buf;
+	return n;
+}
+
+static bool plain_name(const char *name)
+{
+	if (!name[0] || name[0] == '.' || strlen(name) > 255)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '.' && *p != '-' && *p != '_')
+			return false;
+	return true;
+}
+
+int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,
+	       int dirfd)
+{
+	struct source s = {.fd = in_fd, .prefix = prefix, .prefix_len = prefix_len,
+			   .buf = malloc(BLOCK)};
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	_cleanup_free_ char *meta = NULL, *data = malloc(BLOCK); /* not s.buf: libarchive's input */
+	size_t meta_len = 0;
+	int r = 0, st;
+
+	if (!a || !s.buf || !data) {
+		archive_read_free(a);
+		free(s.buf);
+		return -ENOMEM;
+	}
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, &s, NULL, source_read, NULL) != ARCHIVE_OK) {
+		r = cryo_err(ctx, -EBADMSG, "tar: %s", archive_error_string(a));
+		goto out;
+	}
+	while ((st = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		la_int64_t size = archive_entry_size(e);
+		_cleanup_close_ int fd = -1;
+		bool is_meta;
+
+		if (!name || !plain_name(name) || archive_entry_filetype(e) != AE_IFREG ||
+		    size < 0) {
+			r = cryo_err(ctx, -EBADMSG, "tar: entry \"%s\" is not a file of an image",
+				     name ? name : "?");
+			goto out;
+		}
+		is_meta = !strcmp(name, IMG_META_NAME);
+		if (is_meta && (uint64_t)size > META_MAX) {
+			r = cryo_err(ctx, -EFBIG, "tar: %s too large", name);
+			goto out;
+		}
+		if (is_meta) {
+			free(meta);
+			meta = malloc(size + 1);
+			meta_len = 0;
+			if (!meta) {
+				r = -ENOMEM;
+				goto out;
+			}
+		} else {
+			fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			if (fd < 0) {
+				r = cryo_err(ctx, -errno, "tar: create %s", name);
+				goto out;
+			}
+		}
+		for (;;) {
+			la_ssize_t n = archive_read_data(a, data, BLOCK);
+
+			if (n < 0) {
+				r = cryo_err(ctx, -EBADMSG, "tar: %s: %s", name,
+					     archive_error_string(a));
+				goto out;
+			}
+			if (!n)
+				break;
+			if (is_meta) {
+				if (meta_len + n > (size_t)size) {
+					r = cryo_err(ctx, -EBADMSG, "tar: %s longer than said", name);
+					goto out;
+				}
+				memcpy(meta + meta_len, data, n);
+				meta_len += n;
+			} else if (write_all(fd, data, n) < 0) {
+				r = cryo_err(ctx, -errno, "tar: write %s", name);
+				goto out;
+			}
+		}
+		if (fd >= 0 && fsync(fd) < 0) {
+			r = cryo_err(ctx, -errno, "tar: sync %s", name);
+			goto out;
+		}
+	}
+	if (st != ARCHIVE_EOF) {
+		r = cryo_err(ctx, -EBADMSG, "tar: %s: the image is incomplete or damaged",
+			     archive_error_string(a));
+		goto out;
+	}
+	if (!meta) {
+		r = cryo_err(ctx, -EBADMSG, "tar: no %s in the archive", IMG_META_NAME);
+		goto out;
+	}
+	r = write_file_atomic(dirfd, IMG_META_NAME, meta, meta_len);
+	if (r < 0)
+		cryo_err(ctx, r, "tar: write %s", IMG_META_NAME);
+out:
+	archive_read_free(a);
+	free(s.buf);
+	return r;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `--compression tar`: the image as one tar archive (libarchive, POSIX pax format), for tools
+ * and stores that want a single file. The archive holds the files of an uncompressed image
+ * directory, cryo.json last; restore unpacks it into a scratch directory in memory first.
+ */
+#ifndef CRYO_IMAGE_TAR_H
+#define CRYO_IMAGE_TAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TAR_IMAGE_NAME "image.tar"
+
+struct cryo_ctx;
+
+/* Writes every regular file of dirfd (cryo.json last) as a tar archive to out_fd. */
+int tar_pack(struct cryo_ctx *ctx, int dirfd, int out_fd);
+
+/* Whether these first bytes of a stream (at least 512) are a tar archive's. */
+bool tar_detect(const void *buf, size_t len);
+
+/*
+ * Unpacks the archive read from in_fd, whose first prefix_len bytes were already read into
+ * prefix, into dirfd: regular files with plain names only; cryo.json is written last, once
+ * the archive is whole.
+ */
+int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,
+	       int dirfd);
+
+/*
+ * If dir holds an image packed as tar (image.tar and no cryo.json), unpacks it into a fresh
+ * scratch directory (scratch_dir_create()), sets *ret_scratch (the caller removes and frees
+ * it) and returns 1; returns 0 if dir holds no packed image, or a negative errno.
+ */
+int tar_image_unpack(struct cryo_ctx *ctx, const char *dir, char **ret_scratch);
+
+#endif
