@@ -2,6 +2,7 @@
 /* `cryo job logs|attach`: a job's output, and its stdin. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -94,16 +95,37 @@ static const char attach_usage[] =
 	"\n"
 	"Connect to attachable job ID (started with `cryo job run -a`): what is typed (or piped)\n"
 	"goes to the job's stdin, its output comes here, until the job ends. At the end of\n"
-	"input (Ctrl-D) cryo half-closes the connection, and cryod ends the stream; the job\n"
-	"keeps running, its stdin open. Interrupting cryo (Ctrl-C) leaves the job running too.\n"
+	"input (Ctrl-D, or the end of a pipe) the job's answers still come until it ends; the\n"
+	"job keeps its stdin open. SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to cryo (Ctrl-C)\n"
+	"are forwarded to the job, as `docker attach` does; --no-sig-proxy leaves them to cryo.\n"
 	"\n"
 	"      --no-stdin        only show the output; leave the job's stdin alone\n"
+	"      --no-sig-proxy    do not forward signals to the job\n"
 		CLI_CONN_USAGE;
 
-enum { OPT_NO_STDIN = OPT_FIRST_FREE };
+enum { OPT_NO_STDIN = OPT_FIRST_FREE, OPT_NO_SIG_PROXY };
 
-/* Copies stdin to the stream and the stream to stdout until the stream ends. */
-static int relay(int fd, bool input)
+static volatile sig_atomic_t pending_signal;
+
+static void note_signal(int sig)
+{
+	pending_signal = sig;
+}
+
+/* Sends a signal caught meanwhile on to the job (POST /v1/jobs/ID/kill). */
+static void proxy_signal(struct cryo_client *c, const char *id)
+{
+	int sig = pending_signal;
+
+	pending_signal = 0;
+	if (sig && c && cryo_client_job_kill(c, id, sig, NULL) < 0)
+		fprintf(stderr, "cryo job attach: forward signal %d: %s\n", sig,
+			cryo_client_errmsg(c));
+}
+
+/* Copies stdin to the stream and the stream to stdout until the stream ends; forwards the
+ * signals caught meanwhile when c is given. */
+static int relay(int fd, bool input, struct cryo_client *c, const char *id)
 {
 	char buf[65536];
 	struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = fd, .events = POLLIN}};
@@ -111,6 +133,7 @@ static int relay(int fd, bool input)
 
 	for (;;) {
 		p[0].fd = input ? STDIN_FILENO : -1;
+		proxy_signal(c, id);
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -148,18 +171,21 @@ int job_attach(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"no-stdin", no_argument, NULL, OPT_NO_STDIN},
+	    {"no-sig-proxy", no_argument, NULL, OPT_NO_SIG_PROXY},
 	    CLI_CONN_OPTIONS,
 	    {0},
 	};
 	struct cli_conn conn = {0};
 	struct cryo_client *c;
-	bool input = true;
+	bool input = true, sig_proxy = true;
 	int ch, r, fd;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (ch == OPT_NO_STDIN) {
 			input = false;
+		} else if (ch == OPT_NO_SIG_PROXY) {
+			sig_proxy = false;
 		} else if (ch == 'h') {
 			fputs(attach_usage, stdout);
 			return 0;
@@ -178,8 +204,15 @@ int job_attach(int argc, char **argv)
 		cryo_client_free(c);
 		return r;
 	}
+	if (sig_proxy) {
+		static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+		struct sigaction sa = {.sa_handler = note_signal}; /* no SA_RESTART: poll wakes */
+
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			sigaction(sigs[i], &sa, NULL);
+	}
+	r = relay(fd, input, sig_proxy ? c : NULL, argv[optind]);
 	cryo_client_free(c);
-	r = relay(fd, input);
 	close(fd);
 	if (r < 0) {
 		fprintf(stderr, "cryo job attach: connection to cryod broke: %s\n", strerror(-r));

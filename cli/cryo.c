@@ -22,6 +22,9 @@ static const char usage[] =
 	"  checkpoint  list, inspect and delete the daemon's checkpoints\n"
 	"  daemon      run cryod in the foreground\n"
 	"\n"
+	"Global options, before the command, for the daemon commands: --socket PATH,\n"
+	"--address ADDR (unix:///PATH, tcp://HOST:PORT, vsock://CID:PORT), --token TOKEN.\n"
+	"\n"
 	"Run `cryo <command> --help` for a command's options.\n";
 
 static void log_stderr(void *userdata, int level, const char *msg)
@@ -62,6 +65,15 @@ int main(int argc, char **argv)
 		{"daemon", cmd_daemon},
 	};
 
+	/* Global options for the daemon commands, before the command: they stand for the
+	 * environment variables every daemon command reads. */
+	while (argc > 2 && (!strcmp(argv[1], "--socket") || !strcmp(argv[1], "--address") ||
+			    !strcmp(argv[1], "--token"))) {
+		setenv(strcmp(argv[1], "--token") ? "CRYO_ADDRESS" : "CRYO_TOKEN", argv[2], 1);
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

@@ -227,6 +227,7 @@ static void attach_bridge(void *cls, struct MHD_Connection *c, void *con_cls, co
 	int in = open(a->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	int out = open(a->log, O_RDONLY | O_CLOEXEC);
 	off_t pos = out >= 0 ? lseek(out, 0, SEEK_END) : 0;
+	bool client_eof = false;
 	char buf[16384];
 
 	(void)c;
@@ -236,15 +237,19 @@ static void attach_bridge(void *cls, struct MHD_Connection *c, void *con_cls, co
 	if (extra_in_size && write_all_fd(in, extra_in, extra_in_size) < 0)
 		goto done;
 	while (!stopping) {
-		struct pollfd p = {.fd = sock, .events = POLLIN};
+		/* After the client's end of input (a half-close, as `echo hi | cryo job attach`
+		 * does), output still flows back until the job ends or the client goes. */
+		struct pollfd p = {.fd = sock, .events = client_eof ? 0 : POLLIN};
 		ssize_t n;
 		int pr = poll(&p, 1, 50);
 
 		if (pr > 0 && (p.revents & POLLIN)) {
 			n = recv(sock, buf, sizeof(buf), 0);
-			if (n <= 0)
+			if (n < 0)
 				break;
-			if (write_all_fd(in, buf, n) < 0)
+			if (n == 0)
+				client_eof = true;
+			else if (write_all_fd(in, buf, n) < 0)
 				break;
 		} else if (pr > 0 && (p.revents & (POLLHUP | POLLERR))) {
 			break;

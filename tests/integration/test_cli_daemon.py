@@ -199,6 +199,12 @@ def test_attach(cryod):
         proc.kill()
         proc.wait()
     assert get(cryod, "a")["state"] == "running"  # leaving attach leaves the job
+    # Input that ends (a pipe) still gets its answers back, as with `docker attach`; the
+    # command ends when the job does.
+    ok(cryod, "job", "run", "--id", "b", "-a", "sh", "-c", "read l; sleep 0.5; echo got $l")
+    p = subprocess.run([CRYO, "job", "attach", "b", "--socket", str(cryod.sock)],
+                       input=b"piped\n", capture_output=True, env=env, timeout=30)
+    assert p.stdout == b"got piped\n", p
     p = cryo(cryod, "job", "run", "--id", "na", "sleep", "60")
     p = cryo(cryod, "job", "attach", "na")
     assert p.returncode == 1 and "(HTTP 409)" in p.stderr
@@ -261,3 +267,14 @@ def test_cryo_daemon_help():
     p = cryo(None, "daemon", "--help")
     assert p.returncode == 0 and p.stdout.startswith("usage: cryo daemon [CRYOD-OPTION]...")
     assert "--config" in p.stdout  # cryod's own help follows
+
+
+def test_global_connection_options(cryod):
+    """--socket/--address before the command stand for the environment."""
+    ok(cryod, "job", "run", "--id", "g", "sleep", "60")
+    p = cryo(None, "--socket", cryod.sock, "job", "list", "--json")
+    assert p.returncode == 0 and "g" in [j["id"] for j in json.loads(p.stdout)["jobs"]]
+    p = cryo(None, "--address", f"unix://{cryod.sock}", "job", "get", "g")
+    assert p.returncode == 0 and "g" in p.stdout
+    p = cryo(None, "--socket", "/nonexistent/cryod.sock", "job", "list")
+    assert p.returncode == 1 and "cannot connect" in p.stderr
