@@ -27,10 +27,15 @@ unit:
 VARIANT_TESTS = tests/integration/test_memory.py tests/integration/test_threads.py \
 	tests/integration/test_tree.py tests/integration/test_programs.py \
 	tests/integration/test_files.py tests/integration/test_signals.py
+# Until a lazy restore's server has every page in, the mappings it fills carry the userfaultfd
+# flag ("um" in smaps) and do not merge with their neighbours: the tests that compare the
+# mappings exactly right after the restore are left to the eager run.
+LAZY_DIFFERS = not test_protections_and_guards and not test_madvise_flags \
+	and not test_protections_exact_vmas
 variants: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) \
 	CRYO_DUMP_ARGS="--compression lz4 --streams 2" CRYO_RESTORE_ARGS="--lazy" \
-	$(PYTEST) -q $(VARIANT_TESTS)
+	$(PYTEST) -q $(VARIANT_TESTS) -k "$(LAZY_DIFFERS)"
 
 integration: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) $(PYTEST) -v tests/integration
