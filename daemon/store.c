@@ -389,20 +389,21 @@ int store_job_delete(const char *id)
 	return r;
 }
 
-int store_job_list(struct job **ret, size_t *ret_n)
+/*
+ * Every row of a prepared query (NULL: it failed to prepare), read with `read` into an array of
+ * `size`-byte elements; on failure the rows read so far are cleared with `clear`. Called with
+ * the lock held; finalizes the statement.
+ */
+static int collect_rows(sqlite3_stmt *st, size_t size, int (*read)(sqlite3_stmt *, void *),
+			void (*clear)(void *), void **ret, size_t *ret_n)
 {
-	struct job *v = NULL;
+	char *v = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *st;
-	int r = 0, rc;
+	int r = st ? 0 : -EIO, rc = SQLITE_DONE;
 
-	pthread_mutex_lock(&mu);
-	st = prepare("SELECT " JOB_COLS " FROM jobs ORDER BY seq");
-	if (!st)
-		r = -EIO;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
-			struct job *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+			char *nv = realloc(v, (cap = cap ? cap * 2 : 16) * size);
 
 			if (!nv) {
 				r = -ENOMEM;
@@ -410,23 +411,43 @@ int store_job_list(struct job **ret, size_t *ret_n)
 			}
 			v = nv;
 		}
-		if ((r = read_job(st, &v[n])) < 0)
+		if ((r = read(st, v + n * size)) < 0)
 			break;
 		n++;
 	}
 	if (st && !r && rc != SQLITE_DONE)
 		r = -EIO;
 	sqlite3_finalize(st);
-	pthread_mutex_unlock(&mu);
 	if (r < 0) {
 		for (size_t i = 0; i < n; i++)
-			job_clear(&v[i]);
+			clear(v + i * size);
 		free(v);
 		return r;
 	}
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+static int read_job_row(sqlite3_stmt *st, void *j)
+{
+	return read_job(st, j);
+}
+
+static void clear_job_row(void *j)
+{
+	job_clear(j);
+}
+
+int store_job_list(struct job **ret, size_t *ret_n)
+{
+	int r;
+
+	pthread_mutex_lock(&mu);
+	r = collect_rows(prepare("SELECT " JOB_COLS " FROM jobs ORDER BY seq"), sizeof(struct job),
+			 read_job_row, clear_job_row, (void **)ret, ret_n);
+	pthread_mutex_unlock(&mu);
+	return r;
 }
 
 #define CK_COLS "id, job, path, created, size, compression, streams, leave_running, options, profile"
@@ -523,45 +544,28 @@ int store_ck_delete(const char *id)
 	return r;
 }
 
+static int read_ck_row(sqlite3_stmt *st, void *c)
+{
+	return read_ck(st, c);
+}
+
+static void clear_ck_row(void *c)
+{
+	checkpoint_clear(c);
+}
+
 int store_ck_list(const char *job, struct checkpoint **ret, size_t *ret_n)
 {
-	struct checkpoint *v = NULL;
-	size_t n = 0, cap = 0;
 	sqlite3_stmt *st;
-	int r = 0, rc = SQLITE_DONE;
+	int r;
 
 	pthread_mutex_lock(&mu);
 	st = prepare(job ? "SELECT " CK_COLS " FROM checkpoints WHERE job = ?1 ORDER BY seq"
 			 : "SELECT " CK_COLS " FROM checkpoints ORDER BY seq");
-	if (!st)
-		r = -EIO;
-	else if (job)
+	if (st && job)
 		bind_text(st, 1, job);
-	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			struct checkpoint *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-
-			if (!nv) {
-				r = -ENOMEM;
-				break;
-			}
-			v = nv;
-		}
-		if ((r = read_ck(st, &v[n])) < 0)
-			break;
-		n++;
-	}
-	if (st && !r && rc != SQLITE_DONE)
-		r = -EIO;
-	sqlite3_finalize(st);
+	r = collect_rows(st, sizeof(struct checkpoint), read_ck_row, clear_ck_row, (void **)ret,
+			 ret_n);
 	pthread_mutex_unlock(&mu);
-	if (r < 0) {
-		for (size_t i = 0; i < n; i++)
-			checkpoint_clear(&v[i]);
-		free(v);
-		return r;
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	return r;
 }

@@ -185,6 +185,17 @@ int mkdir_p(const char *dir)
 	return 0;
 }
 
+bool file_name_plain(const char *name)
+{
+	if (!name[0] || name[0] == '.' || strlen(name) > 255)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '.' && *p != '-' && *p != '_')
+			return false;
+	return true;
+}
+
 int scratch_dir_create(const char *what, char **ret_path)
 {
 	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";

@@ -3,6 +3,7 @@
 #ifndef CRYO_BASE_FILEIO_H
 #define CRYO_BASE_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,6 +28,10 @@ int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len);
 /* Copies the first `size` bytes of `in` to the same offsets of `out`, sized to `size`; holes
  * (SEEK_HOLE) stay holes, so a large sparse object costs only what it holds. */
 int copy_sparse(int in, int out, uint64_t size);
+
+/* A name an image's file may have, from outside: letters, digits, '.', '-', '_', not starting
+ * with a dot, at most 255 bytes (no '/': it stays in its directory). */
+bool file_name_plain(const char *name);
 
 /* mkdir -p, mode 0755. */
 int mkdir_p(const char *dir);

@@ -105,15 +105,10 @@ static int read_exact(struct receiver *rv, void *buf, size_t len)
 	return 1;
 }
 
+/* A plain name, and not a page stream's (those arrive as frames only). */
 static bool name_ok(const char *name)
 {
-	if (!name[0] || name[0] == '.' || strlen(name) > STREAM_NAME_MAX)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
-		    !(*p >= '0' && *p <= '9') && *p != '.' && *p != '-' && *p != '_')
-			return false;
-	return strncmp(name, "pages-", 6) || !strstr(name, ".cryo");
+	return file_name_plain(name) && (strncmp(name, "pages-", 6) || !strstr(name, ".cryo"));
 }
 
 static int close_file(struct receiver *rv)

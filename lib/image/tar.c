@@ -148,17 +148,6 @@ static la_ssize_t source_read(struct archive *a, void *data, const void **ret)
 	return n;
 }
 
-static bool plain_name(const char *name)
-{
-	if (!name[0] || name[0] == '.' || strlen(name) > 255)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
-		    !(*p >= '0' && *p <= '9') && *p != '.' && *p != '-' && *p != '_')
-			return false;
-	return true;
-}
-
 int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,
 	       int dirfd)
 {
@@ -186,7 +175,7 @@ int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefi
 		_cleanup_close_ int fd = -1;
 		bool is_meta;
 
-		if (!name || !plain_name(name) || archive_entry_filetype(e) != AE_IFREG ||
+		if (!name || !file_name_plain(name) || archive_entry_filetype(e) != AE_IFREG ||
 		    size < 0) {
 			r = cryo_err(ctx, -EBADMSG, "tar: entry \"%s\" is not a file of an image",
 				     name ? name : "?");
