@@ -24,6 +24,11 @@ int cmd_job(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
 
+/* Replaces this process with program `name` found next to the cryo binary (at one of rels,
+ * relative to its directory) or in PATH, with argv (argv[0] is overwritten). Returns 1 with a
+ * message only if none could be run. */
+int cli_exec_sibling(const char *what, const char *name, const char *const *rels, char **argv);
+
 /* Subcommands of `cryo job` that live in files of their own. */
 int job_logs(int argc, char **argv);   /* cmd-job-io.c */
 int job_attach(int argc, char **argv); /* cmd-job-io.c */

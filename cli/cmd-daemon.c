@@ -27,26 +27,9 @@ static const char usage[] =
 	"\n"
 	"  -h, --help   this help, then cryod's own\n";
 
-/* Execs cryod from `dir` if it is there; returns only if it is not (or could not run). */
-static void try_exec(const char *dir, const char *rel, char **argv)
-{
-	char path[PATH_MAX];
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, rel) >= (int)sizeof(path))
-		return;
-	if (access(path, X_OK) == 0) {
-		argv[0] = path;
-		execv(path, argv);
-		fprintf(stderr, "cryo daemon: exec %s: %s\n", path, strerror(errno));
-	}
-}
-
 int cmd_daemon(int argc, char **argv)
 {
-	char self[PATH_MAX];
-	ssize_t n;
 	bool help = argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
-	char *dir = NULL;
 
 	if (help) {
 		fputs(usage, stdout);
@@ -54,18 +37,11 @@ int cmd_daemon(int argc, char **argv)
 		fflush(stdout);
 	}
 	/* argv[0] ("daemon") becomes the path of cryod; the rest is passed on as it is. */
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		dir = dirname(self);
-		try_exec(dir, "cryod", argv);
-		try_exec(dir, "daemon/cryod", argv);
-		try_exec(dir, "../daemon/cryod", argv);
-		try_exec(dir, "../sbin/cryod", argv);
+	{
+		static const char *const rels[] = {"cryod", "daemon/cryod", "../daemon/cryod",
+						   "../sbin/cryod", NULL};
+		int r = cli_exec_sibling("daemon", "cryod", rels, argv);
+
+		return help ? 0 : r;
 	}
-	argv[0] = "cryod";
-	execvp("cryod", argv);
-	fprintf(stderr, "cryo daemon: cryod was found neither next to cryo (in %s) nor in PATH\n",
-		dir ? dir : "an unknown directory");
-	return help ? 0 : 1;
 }

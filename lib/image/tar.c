@@ -2,6 +2,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,6 +15,41 @@
 #include "base/fileio.h"
 #include "image.h"
 #include "tar.h"
+
+/*
+ * libarchive is loaded only when an image is packed or unpacked (dlopen): linked into libcryo,
+ * it and the libraries it pulls in (libxml2, ICU, ...) cost every cryo process ~20 ms of
+ * start-up, a restore's first instruction included.
+ */
+#define LA_FUNCS(X) X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_set_filetype) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) X(archive_entry_set_size) X(archive_entry_size) X(archive_error_string) X(archive_read_data) X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open) X(archive_read_support_format_tar) X(archive_set_error) X(archive_write_close) X(archive_write_data) X(archive_write_free) X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) X(archive_write_set_bytes_in_last_block) X(archive_write_set_format_pax_restricted)
+
+static struct {
+#define LA_MEMBER(fn) __typeof__(&fn) fn;
+	LA_FUNCS(LA_MEMBER)
+#undef LA_MEMBER
+	bool loaded;
+} la;
+
+#define LA(fn) (la.fn)
+
+static int la_load(struct cryo_ctx *ctx)
+{
+	void *h;
+
+	if (la.loaded)
+		return 0;
+	h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return cryo_err(ctx, -ENOPKG, "tar images need libarchive (libarchive13): %s",
+				dlerror());
+#define LA_SYM(fn)                                                                         \
+	if (!(la.fn = (__typeof__(&fn))dlsym(h, #fn)))                                      \
+		return cryo_err(ctx, -ENOPKG, "libarchive lacks %s", #fn);
+	LA_FUNCS(LA_SYM)
+#undef LA_SYM
+	la.loaded = true;
+	return 0;
+}
 
 #define BLOCK (1UL << 20)
 #define META_MAX (256UL << 20)
@@ -28,33 +64,33 @@ static int pack_file(struct cryo_ctx *ctx, struct archive *a, int dirfd, const c
 
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return cryo_err(ctx, -errno, "tar: open %s", name);
-	e = archive_entry_new();
+	e = LA(archive_entry_new)();
 	if (!e)
 		return -ENOMEM;
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_size(e, st.st_size);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0600);
-	archive_entry_set_mtime(e, st.st_mtime, 0);
-	if (archive_write_header(a, e) != ARCHIVE_OK)
-		r = cryo_err(ctx, -EIO, "tar: %s: %s", name, archive_error_string(a));
-	archive_entry_free(e);
+	LA(archive_entry_set_pathname)(e, name);
+	LA(archive_entry_set_size)(e, st.st_size);
+	LA(archive_entry_set_filetype)(e, AE_IFREG);
+	LA(archive_entry_set_perm)(e, 0600);
+	LA(archive_entry_set_mtime)(e, st.st_mtime, 0);
+	if (LA(archive_write_header)(a, e) != ARCHIVE_OK)
+		r = cryo_err(ctx, -EIO, "tar: %s: %s", name, LA(archive_error_string)(a));
+	LA(archive_entry_free)(e);
 	for (off_t off = 0; !r && off < st.st_size;) {
 		ssize_t n = pread(fd, buf, BLOCK, off);
 
 		if (n <= 0)
 			return cryo_err(ctx, n < 0 ? -errno : -EIO, "tar: read %s", name);
-		if (archive_write_data(a, buf, n) != n)
+		if (LA(archive_write_data)(a, buf, n) != n)
 			return cryo_err(ctx, -EIO, "tar: write %s: %s", name,
-					archive_error_string(a));
+					LA(archive_error_string)(a));
 		off += n;
 	}
 	return r;
 }
 
-int tar_pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
+static int pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
 {
-	struct archive *a = archive_write_new();
+	struct archive *a = LA(archive_write_new)();
 	_cleanup_closedir_ DIR *d = NULL;
 	_cleanup_free_ char *buf = malloc(BLOCK);
 	struct dirent *de;
@@ -63,14 +99,14 @@ int tar_pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
 	if (!a || !buf || fd < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0 && !d)
 			close(fd);
-		archive_write_free(a);
+		LA(archive_write_free)(a);
 		return cryo_err(ctx, -ENOMEM, "tar: set up the archive");
 	}
-	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, out_fd) != ARCHIVE_OK) {
-		r = cryo_err(ctx, -EIO, "tar: %s", archive_error_string(a));
-		archive_write_free(a);
+	if (LA(archive_write_set_format_pax_restricted)(a) != ARCHIVE_OK ||
+	    LA(archive_write_set_bytes_in_last_block)(a, 1) != ARCHIVE_OK ||
+	    LA(archive_write_open_fd)(a, out_fd) != ARCHIVE_OK) {
+		r = cryo_err(ctx, -EIO, "tar: %s", LA(archive_error_string)(a));
+		LA(archive_write_free)(a);
 		return r;
 	}
 	while (!r && (de = readdir(d)))
@@ -78,9 +114,9 @@ int tar_pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
 			r = pack_file(ctx, a, dirfd, de->d_name, buf);
 	if (!r)
 		r = pack_file(ctx, a, dirfd, IMG_META_NAME, buf);
-	if (!r && archive_write_close(a) != ARCHIVE_OK)
-		r = cryo_err(ctx, -EIO, "tar: finish the archive: %s", archive_error_string(a));
-	archive_write_free(a);
+	if (!r && LA(archive_write_close)(a) != ARCHIVE_OK)
+		r = cryo_err(ctx, -EIO, "tar: finish the archive: %s", LA(archive_error_string)(a));
+	LA(archive_write_free)(a);
 	return r;
 }
 
@@ -141,41 +177,41 @@ static la_ssize_t source_read(struct archive *a, void *data, const void **ret)
 		n = read(s->fd, s->buf, BLOCK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		archive_set_error(a, errno, "read: %s", strerror(errno));
+		LA(archive_set_error)(a, errno, "read: %s", strerror(errno));
 		return -1;
 	}
 	*ret = s->buf;
 	return n;
 }
 
-int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,
-	       int dirfd)
+static int unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,
+		  int dirfd)
 {
 	struct source s = {.fd = in_fd, .prefix = prefix, .prefix_len = prefix_len,
 			   .buf = malloc(BLOCK)};
-	struct archive *a = archive_read_new();
+	struct archive *a = LA(archive_read_new)();
 	struct archive_entry *e;
 	_cleanup_free_ char *meta = NULL, *data = malloc(BLOCK); /* not s.buf: libarchive's input */
 	size_t meta_len = 0;
 	int r = 0, st;
 
 	if (!a || !s.buf || !data) {
-		archive_read_free(a);
+		LA(archive_read_free)(a);
 		free(s.buf);
 		return -ENOMEM;
 	}
-	archive_read_support_format_tar(a);
-	if (archive_read_open(a, &s, NULL, source_read, NULL) != ARCHIVE_OK) {
-		r = cryo_err(ctx, -EBADMSG, "tar: %s", archive_error_string(a));
+	LA(archive_read_support_format_tar)(a);
+	if (LA(archive_read_open)(a, &s, NULL, source_read, NULL) != ARCHIVE_OK) {
+		r = cryo_err(ctx, -EBADMSG, "tar: %s", LA(archive_error_string)(a));
 		goto out;
 	}
-	while ((st = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
-		la_int64_t size = archive_entry_size(e);
+	while ((st = LA(archive_read_next_header)(a, &e)) == ARCHIVE_OK) {
+		const char *name = LA(archive_entry_pathname)(e);
+		la_int64_t size = LA(archive_entry_size)(e);
 		_cleanup_close_ int fd = -1;
 		bool is_meta;
 
-		if (!name || !file_name_plain(name) || archive_entry_filetype(e) != AE_IFREG ||
+		if (!name || !file_name_plain(name) || LA(archive_entry_filetype)(e) != AE_IFREG ||
 		    size < 0) {
 			r = cryo_err(ctx, -EBADMSG, "tar: entry \"%s\" is not a file of an image",
 				     name ? name : "?");
@@ -202,11 +238,11 @@ int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefi
 			}
 		}
 		for (;;) {
-			la_ssize_t n = archive_read_data(a, data, BLOCK);
+			la_ssize_t n = LA(archive_read_data)(a, data, BLOCK);
 
 			if (n < 0) {
 				r = cryo_err(ctx, -EBADMSG, "tar: %s: %s", name,
-					     archive_error_string(a));
+					     LA(archive_error_string)(a));
 				goto out;
 			}
 			if (!n)
@@ -230,7 +266,7 @@ int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefi
 	}
 	if (st != ARCHIVE_EOF) {
 		r = cryo_err(ctx, -EBADMSG, "tar: %s: the image is incomplete or damaged",
-			     archive_error_string(a));
+			     LA(archive_error_string)(a));
 		goto out;
 	}
 	if (!meta) {
@@ -241,7 +277,22 @@ int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefi
 	if (r < 0)
 		cryo_err(ctx, r, "tar: write %s", IMG_META_NAME);
 out:
-	archive_read_free(a);
+	LA(archive_read_free)(a);
 	free(s.buf);
 	return r;
+}
+
+int tar_pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
+{
+	int r = la_load(ctx);
+
+	return r < 0 ? r : pack(ctx, dirfd, out_fd);
+}
+
+int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,
+	       int dirfd)
+{
+	int r = la_load(ctx);
+
+	return r < 0 ? r : unpack(ctx, in_fd, prefix, prefix_len, dirfd);
 }
