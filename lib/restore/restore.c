@@ -112,7 +112,11 @@ static bool pid_exists(pid_t pid, bool *ret_passing)
 	return true;
 }
 
-/* Every saved PID and TID must be free; a passing task's is waited for, bounded. */
+/*
+ * Every saved PID and TID must be free; a passing task's is waited for, bounded (10 s). A live
+ * one gets a short grace too (200 ms): a task just sent SIGKILL runs on for a moment before the
+ * kernel marks it exiting, which is just when a restore fed by its own dump looks.
+ */
 static int check_pids_free(struct cryo_ctx *ctx, const struct img *img)
 {
 	for (uint32_t i = 0; i < img->ntasks; i++)
@@ -124,7 +128,7 @@ static int check_pids_free(struct cryo_ctx *ctx, const struct img *img)
 			for (int ms = 0; pid_exists(tid, &zombie); ms += 10) {
 				_cleanup_free_ char *comm = NULL;
 
-				if (!zombie || ms >= 10000) {
+				if ((!zombie && ms >= 200) || ms >= 10000) {
 					read_file_fmt(&comm, "/proc/%d/comm", tid);
 					if (comm)
 						comm[strcspn(comm, "\n")] = '\0';
@@ -136,10 +140,10 @@ static int check_pids_free(struct cryo_ctx *ctx, const struct img *img)
 								 "stopped by a tracer"
 							       : "");
 				}
-				if (!told)
+				if (!told && zombie)
 					log_info(ctx, "pid %d is a zombie or a traced task: waiting for "
 						 "it to go", tid);
-				told = true;
+				told |= zombie;
 				nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 			}
 		}
