@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "cli.h"
 
 static const char logs_usage[] =
@@ -17,37 +18,6 @@ static const char logs_usage[] =
 	"what it writes until the job ends.\n"
 	"\n"
 	"  -f, --follow          follow the log until the job ends\n" CLI_CONN_USAGE;
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/* send(2) without SIGPIPE: a daemon that went away is an error message, not a dead cryo. */
-static int send_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
 
 static int to_stdout(void *userdata, const char *data, size_t len)
 {
@@ -158,7 +128,7 @@ static int relay(int fd, bool input, struct cryo_client *c, const char *id)
 				shutdown(fd, SHUT_WR);
 				input = false;
 			} else {
-				int r = send_all(fd, buf, (size_t)n);
+				int r = write_all(fd, buf, (size_t)n);
 
 				if (r < 0)
 					return r;
@@ -204,6 +174,8 @@ int job_attach(int argc, char **argv)
 		cryo_client_free(c);
 		return r;
 	}
+	/* A daemon that went away is an error message (EPIPE), not a dead cryo. */
+	signal(SIGPIPE, SIG_IGN);
 	if (sig_proxy) {
 		static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 		struct sigaction sa = {.sa_handler = note_signal}; /* no SA_RESTART: poll wakes */

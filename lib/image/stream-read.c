@@ -183,6 +183,20 @@ int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 	return 0;
 }
 
+/* Reads frame f from its stream file into buf (through cbuf when compressed), decoded and
+ * checked against its hash: -EBADMSG if it does not decode to it. */
+static int decode_frame(int fd, enum codec codec, struct codec_state *cs,
+			const struct stream_frame *f, void *buf, void *cbuf)
+{
+	int r = pread_all(fd, codec == CODEC_NONE ? buf : cbuf, f->len, f->file_off);
+
+	if (!r && codec != CODEC_NONE)
+		r = codec_decompress(cs, codec, cbuf, f->len, buf, f->raw_len);
+	if (!r && XXH3_64bits(buf, f->raw_len) != f->raw_hash)
+		r = -EBADMSG;
+	return r;
+}
+
 struct read_job {
 	const struct stream_index *idx;
 	const struct task_frames *tf;
@@ -224,12 +238,7 @@ static void *read_thread(void *arg)
 		if (i >= job->tf->n || __atomic_load_n(&job->err, __ATOMIC_RELAXED))
 			break;
 		f = &job->tf->frames[i];
-		r = pread_all(job->fds[f->stream], codec == CODEC_NONE ? buf : cbuf, f->len,
-			      f->file_off);
-		if (!r && codec != CODEC_NONE)
-			r = codec_decompress(cs, codec, cbuf, f->len, buf, f->raw_len);
-		if (!r && XXH3_64bits(buf, f->raw_len) != f->raw_hash)
-			r = -EBADMSG;
+		r = decode_frame(job->fds[f->stream], codec, cs, f, buf, cbuf);
 		n = r ? r : xfer_map_iov(&job->map, f->raw_off, f->raw_len, iov,
 					 STREAM_FRAME / 4096);
 		r = n < 0 ? n : xfer_write_self(iov, n, buf, f->raw_len);
@@ -366,13 +375,7 @@ int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **r
 	f = &tf->frames[lo];
 	if (r->cached != f) {
 		r->cached = NULL;
-		e = pread_all(r->fds[f->stream], r->idx->codec == CODEC_NONE ? r->buf : r->cbuf,
-			      f->len, f->file_off);
-		if (!e && r->idx->codec != CODEC_NONE)
-			e = codec_decompress(r->cs, r->idx->codec, r->cbuf, f->len, r->buf,
-					     f->raw_len);
-		if (!e && XXH3_64bits(r->buf, f->raw_len) != f->raw_hash)
-			e = -EBADMSG;
+		e = decode_frame(r->fds[f->stream], r->idx->codec, r->cs, f, r->buf, r->cbuf);
 		if (e)
 			return cryo_err(r->ctx, e, "pid %d: frame in pages-%u.cryo at offset %llu",
 					tf->pid, f->stream,

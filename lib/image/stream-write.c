@@ -67,6 +67,7 @@ const char *rec_check(const struct rec_hdr *h)
 struct sink {
 	int fd;
 	bool own; /* a stream file we opened */
+	uint64_t off; /* bytes written to it */
 	pthread_mutex_t lock;
 };
 
@@ -109,10 +110,13 @@ static int put_record(struct stream_writer *w, struct rec_hdr *h, const void *a,
 	size_t left = sizeof(*h) + alen + blen;
 	struct iovec *v = iov;
 	int cnt = 3, r = 0;
+	uint64_t at;
 
 	h->nstreams = w->nstreams;
 	rec_seal(h);
 	pthread_mutex_lock(&s->lock);
+	at = s->off;
+	s->off += left;
 	while (left) {
 		ssize_t n = writev(s->fd, v, cnt);
 
@@ -136,9 +140,11 @@ static int put_record(struct stream_writer *w, struct rec_hdr *h, const void *a,
 	pthread_mutex_unlock(&s->lock);
 	if (!r) {
 		__atomic_add_fetch(&w->out, sizeof(*h) + alen + blen, __ATOMIC_RELAXED);
-		/* Writeback starts now, so that the final fsync finds little left to do. */
+		/* Writeback of this record starts now, so that the final fsync finds little
+		 * left to do. */
 		if (s->own)
-			sync_file_range(s->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+			sync_file_range(s->fd, at, sizeof(*h) + alen + blen,
+					SYNC_FILE_RANGE_WRITE);
 	}
 	return r;
 }
