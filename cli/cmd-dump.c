@@ -25,6 +25,8 @@ static const char usage[] =
 	"      --to tcp://H:P     send the image to `cryo serve --listen H:P`, one connection\n"
 	"                         per stream\n"
 	"  -R, --leave-running    let the tree run on after the dump\n"
+	"      --parent DIR       an incremental image: pages not written since the pre-dump\n"
+	"                         in DIR are left to it (see cryo pre-dump)\n"
 	"  -c, --compression C    none (default), lz4, zstd, zlib or gzip, frame by frame;\n"
 	"                         tar: the image as one tar archive (DIR/image.tar, or stdout)\n"
 	"  -s, --streams N        page data over N parallel streams, each with its own thread\n"
@@ -35,6 +37,27 @@ static const char usage[] =
 	"  -v, --verbose         more log output (repeat for debug)\n"
 	"  -h, --help            this help\n";
 
+static const char usage_pre[] =
+	"usage: cryo pre-dump -t PID -D DIR [--parent DIR] [--compression C] [--streams N] [-v]\n"
+	"\n"
+	"Copy the memory of the process tree rooted at PID into DIR while it keeps running, and\n"
+	"track its writes from then on (userfaultfd write-protection), so that a later\n"
+	"`cryo dump --parent DIR` copies only the pages written since: the tree is frozen for a\n"
+	"fraction of a full dump's time. The tree is frozen only while tracking is set up, and is\n"
+	"always left running. DIR alone is not a restorable image. Tracking ends with the dump\n"
+	"that builds on it, or with a pre-dump or dump that does not.\n"
+	"\n"
+	"  -t, --tree PID         root of the tree\n"
+	"  -D, --images-dir DIR   where to write the pre-dump (created if missing)\n"
+	"      --parent DIR       build on an earlier pre-dump: copy only what changed since\n"
+	"  -c, --compression C    none (default), lz4, zstd, zlib or gzip, frame by frame\n"
+	"  -s, --streams N        page data over N parallel streams\n"
+	"      --json             progress as JSON lines on stderr\n"
+	"  -v, --verbose          more log output (repeat for debug)\n"
+	"  -h, --help             this help\n";
+
+/* `cryo dump` and `cryo pre-dump` (argv[0]), which take the same options but for where a
+ * pre-dump cannot go. */
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -44,6 +67,7 @@ int cmd_dump(int argc, char **argv)
 		{"compression", required_argument, NULL, 'c'},
 		{"streams", required_argument, NULL, 's'},
 		{"to", required_argument, NULL, 'T'},
+		{"parent", required_argument, NULL, 'P'},
 		{"json", no_argument, NULL, 'J'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -52,7 +76,8 @@ int cmd_dump(int argc, char **argv)
 	struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
 	int fds[CRYO_STREAMS_MAX];
 	const char *to = NULL;
-	bool as_json = false;
+	bool as_json = false, pre = !strcmp(argv[0], "pre-dump");
+	const char *name = pre ? "cryo pre-dump" : "cryo dump", *help = pre ? usage_pre : usage;
 	struct cryo_ctx *ctx;
 	int c, verbose = 0, r;
 	char *end;
@@ -63,7 +88,7 @@ int cmd_dump(int argc, char **argv)
 		case 't':
 			pid = strtol(optarg, &end, 10);
 			if (*end || pid <= 0 || pid > INT_MAX) {
-				fprintf(stderr, "cryo dump: bad pid \"%s\"\n", optarg);
+				fprintf(stderr, "%s: bad pid \"%s\"\n", name, optarg);
 				return 2;
 			}
 			o.pid = pid;
@@ -80,14 +105,17 @@ int cmd_dump(int argc, char **argv)
 		case 's':
 			n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > CRYO_STREAMS_MAX) {
-				fprintf(stderr, "cryo dump: bad stream count \"%s\" (1 to %d)\n",
-					optarg, CRYO_STREAMS_MAX);
+				fprintf(stderr, "%s: bad stream count \"%s\" (1 to %d)\n",
+					name, optarg, CRYO_STREAMS_MAX);
 				return 2;
 			}
 			o.streams = n;
 			break;
 		case 'T':
 			to = optarg;
+			break;
+		case 'P':
+			o.parent = optarg;
 			break;
 		case 'J':
 			as_json = true;
@@ -96,16 +124,26 @@ int cmd_dump(int argc, char **argv)
 			verbose++;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(help, stdout);
 			return 0;
 		default:
-			fputs(usage, stderr);
+			fputs(help, stderr);
 			return 2;
 		}
 	}
 	if (!o.pid || !o.dir == !to || optind != argc) {
-		fprintf(stderr, "cryo dump: -t PID and one of -D DIR or --to are required\n\n%s",
-			usage);
+		fprintf(stderr, "%s: -t PID and one of -D DIR or --to are required\n\n%s", name,
+			help);
+		return 2;
+	}
+	if (pre && (to || o.leave_running || !strcmp(o.dir, "-"))) {
+		fprintf(stderr, "cryo pre-dump: to a directory only, and the tree always runs on: "
+			"no --to, -D - or --leave-running\n");
+		return 2;
+	}
+	if (o.parent && (to || !strcmp(o.dir, "-"))) {
+		fprintf(stderr, "cryo dump: an incremental image (--parent) goes to a directory, "
+			"next to its parent\n");
 		return 2;
 	}
 	if (to && o.compression && !strcmp(o.compression, "tar")) {
@@ -133,9 +171,9 @@ int cmd_dump(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ctx = cli_ctx(verbose);
 	cli_progress(ctx, as_json);
-	r = cryo_dump(ctx, &o);
+	r = pre ? cryo_pre_dump(ctx, &o) : cryo_dump(ctx, &o);
 	if (r < 0)
-		fprintf(stderr, "cryo dump: %s\n", cryo_ctx_errmsg(ctx));
+		fprintf(stderr, "%s: %s\n", name, cryo_ctx_errmsg(ctx));
 	cryo_ctx_free(ctx);
 	return r < 0 ? 1 : 0;
 }

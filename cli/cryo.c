@@ -12,6 +12,7 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  dump     checkpoint a process tree into an image directory\n"
+	"  pre-dump copy a running tree's memory ahead of a dump, tracking writes\n"
 	"  restore  bring a tree back from an image, with its PIDs\n"
 	"  serve    receive an image sent over TCP, and store or restore it\n"
 	"  show     describe what an image holds\n"
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {
 		{"dump", cmd_dump},
+		{"pre-dump", cmd_dump},
 		{"restore", cmd_restore},
 		{"serve", cmd_serve},
 		{"show", cmd_show},

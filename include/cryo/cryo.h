@@ -85,6 +85,12 @@ struct cryo_dump_opts {
 	 */
 	const int *stream_fds;
 	unsigned nstream_fds;
+	/*
+	 * An incremental dump: the directory of a pre-dump of this tree (cryo_pre_dump()). Pages
+	 * that no task wrote since are not copied again but left to it, and the image needs it
+	 * (and its own parents) to restore. Directories only; not with stream_fds or tar.
+	 */
+	const char *parent;
 };
 #define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
 
@@ -94,6 +100,15 @@ struct cryo_dump_opts {
  * failure the tree is resumed untouched.
  */
 CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts);
+
+/*
+ * Copies the memory of the tree rooted at opts->pid into opts->dir while the tree runs on: it is
+ * frozen only while write tracking is set up (userfaultfd write-protection), then its pages are
+ * copied with it running. A later cryo_dump() (or cryo_pre_dump()) with opts->parent set to
+ * this directory copies only the pages written since. Uses pid, dir, parent, compression and
+ * streams; the tree is always left running. A pre-dump alone is not a restorable image.
+ */
+CRYO_API int cryo_pre_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts);
 
 #define CRYO_STREAMS_MAX 64 /* streams per image */
 #define CRYO_STREAM_PEEK 48 /* bytes that start every stream, for cryo_stream_identify() */

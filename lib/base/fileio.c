@@ -226,3 +226,37 @@ void scratch_dir_remove(const char *path)
 	closedir(d);
 	rmdir(path);
 }
+
+int path_relative(const char *from, const char *to, char **ret)
+{
+	_cleanup_free_ char *f = realpath(from, NULL), *t = realpath(to, NULL);
+	size_t common = 0, ups = 0, len;
+	char *out;
+
+	if (!f || !t)
+		return -errno;
+	/* the longest common prefix that ends at a path component */
+	for (size_t i = 0;; i++) {
+		if ((f[i] == '/' || !f[i]) && (t[i] == '/' || !t[i]))
+			common = i;
+		if (!f[i] || !t[i] || f[i] != t[i])
+			break;
+	}
+	for (const char *p = f + common; f[1] && *p; p++)
+		ups += *p == '/';
+	len = ups * 3 + strlen(t + common) + 2;
+	out = malloc(len);
+	if (!out)
+		return -ENOMEM;
+	out[0] = '\0';
+	for (size_t i = 0; i < ups; i++)
+		strcat(out, "../");
+	strcat(out, t[common] == '/' ? t + common + 1 : t + common);
+	if (!out[0])
+		strcpy(out, ".");
+	len = strlen(out);
+	if (len > 1 && out[len - 1] == '/')
+		out[len - 1] = '\0';
+	*ret = out;
+	return 0;
+}

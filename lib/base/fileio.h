@@ -43,6 +43,10 @@ int scratch_dir_create(const char *what, char **ret_path);
 /* Removes a scratch directory and the files in it (it holds no subdirectories). */
 void scratch_dir_remove(const char *path);
 
+/* The path of directory `to` relative to directory `from` (both existing), e.g. "../pre-1":
+ * what an image records of its parent, so that the two can move together. */
+int path_relative(const char *from, const char *to, char **ret);
+
 /* readlink() into a malloc'd string. */
 int readlink_malloc(const char *path, char **ret);
 

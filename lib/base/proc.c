@@ -142,6 +142,32 @@ int proc_stat_fields(const char *stat, char ret_comm[16], char **fields, int max
 	return n;
 }
 
+bool proc_vmflag(const char *vmflags, const char *flag)
+{
+	for (const char *p = vmflags; (p = strstr(p, flag)); p += 2)
+		if ((p == vmflags || p[-1] == ' ') && (p[2] == ' ' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
+int proc_start_time(pid_t pid, uint64_t *ret_start, char ret_comm[16])
+{
+	_cleanup_free_ char *buf = NULL;
+	char comm[16], *f[20];
+	int r = read_file_fmt(&buf, "/proc/%d/stat", pid);
+
+	if (r < 0)
+		return r;
+	if (proc_stat_fields(buf, comm, f, 20) < 20)
+		return -EINVAL;
+	if (f[0][0] == 'Z' || f[0][0] == 'X')
+		return -ESRCH; /* gone but for its exit status */
+	*ret_start = strtoull(f[19], NULL, 10);
+	if (ret_comm)
+		memcpy(ret_comm, comm, 16);
+	return 0;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;

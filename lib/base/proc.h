@@ -22,12 +22,19 @@ struct proc_map {
 int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_t *ret_n);
 void proc_maps_free(struct proc_map *maps, size_t n);
 
+/* Whether smaps' VmFlags (vmflags) hold the two-letter flag. */
+bool proc_vmflag(const char *vmflags, const char *flag);
+
 /* Returns the value after "Key:" in /proc/PID/status (or the task's), copied to buf. */
 int proc_status_field(const char *status, const char *key, char *buf, size_t size);
 
 /* Splits /proc/PID/stat after the comm field: fields[0] is field 3 (state). Returns the count.
  * comm (without parentheses) is copied to ret_comm (16 bytes). */
 int proc_stat_fields(const char *stat, char ret_comm[16], char **fields, int max);
+
+/* A process's start time (stat field 22, clock ticks since boot) and comm: with its pid, what
+ * tells it from a later process that got the same pid. -ESRCH for a zombie. */
+int proc_start_time(pid_t pid, uint64_t *ret_start, char ret_comm[16]);
 
 /* Lists the numeric entries of a /proc directory (tasks, fds), sorted ascending. */
 int proc_list_numeric(const char *dir, int **ret, size_t *ret_n);

@@ -31,6 +31,7 @@ struct xfer_job {
 	pid_t pid;
 	int fd;
 	int mem_fd; /* dump: /proc/PID/mem, for what process_vm_readv cannot read */
+	bool live;  /* dump: the task runs (xfer_read_task()) */
 	const struct xfer_seg *segs;
 	size_t nsegs;
 	uint64_t total;
@@ -84,7 +85,7 @@ static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
 
 
 int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
-		   uint64_t len)
+		   uint64_t len, bool live)
 {
 	struct iovec local = {buf, len};
 	ssize_t got = process_vm_readv(pid, &local, 1, iov, n, 0);
@@ -99,6 +100,12 @@ int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *
 			ssize_t r = pread(mem_fd, p + done, iov[i].iov_len - done,
 					  (uint64_t)iov[i].iov_base + done);
 
+			if (r <= 0 && live) {
+				/* gone since the scan (unmapped by the running task): the
+				 * mapping is not tracked any more, so its bytes never count */
+				memset(p + done, 0, iov[i].iov_len - done);
+				break;
+			}
 			if (r <= 0)
 				return r < 0 ? -errno : -EFAULT;
 			done += r;
@@ -185,7 +192,7 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	struct xfer_job *job = th->job;
 
 	if (job->dump) {
-		int r = xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len);
+		int r = xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len, job->live);
 
 		if (r < 0)
 			return r;
@@ -327,10 +334,10 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 }
 
 int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n,
-	      uint64_t *sums)
+	      uint64_t *sums, bool live)
 {
 	struct xfer_job job = {.dump = true, .pid = pid, .fd = fd, .segs = segs, .nsegs = n,
-			       .sums = sums};
+			       .sums = sums, .live = live};
 	char path[64];
 	int r;
 

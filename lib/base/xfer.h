@@ -15,6 +15,7 @@
 #ifndef CRYO_BASE_XFER_H
 #define CRYO_BASE_XFER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -56,16 +57,17 @@ void xfer_map_free(struct xfer_map *m);
 int xfer_map_iov(const struct xfer_map *m, uint64_t off, uint64_t len, struct iovec *iov,
 		 int max);
 
-/* Reads len bytes at iov from task pid into buf (PROT_NONE pages through mem_fd). */
+/* Reads len bytes at iov from task pid into buf (PROT_NONE pages through mem_fd). A live task
+ * (a pre-dump's, which runs meanwhile) may have unmapped some: those read as zeros. */
 int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
-		   uint64_t len);
+		   uint64_t len, bool live);
 
 /* Writes buf to iov in this process, faulting large ranges in bulk first. */
 int xfer_write_self(const struct iovec *iov, int n, const void *buf, uint64_t len);
 
 /* Copies segs of task pid into fd, from file offset 0 on, and fills sums[xfer_nsums()]. */
 int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n,
-	      uint64_t *sums);
+	      uint64_t *sums, bool live);
 
 /* Fills segs (in this process) from fd, from file offset 0 on, checking sums. */
 int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n,

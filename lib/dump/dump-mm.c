@@ -35,14 +35,6 @@
 
 #define COPY_CHUNK (8UL << 20)
 
-static bool has_flag(const char *vmflags, const char *flag)
-{
-	for (const char *p = vmflags; (p = strstr(p, flag)); p += 2)
-		if ((p == vmflags || p[-1] == ' ') && (p[2] == ' ' || p[2] == '\0'))
-			return true;
-	return false;
-}
-
 /* Mappings of device files (other than /dev/zero) map device memory. /dev/shm is tmpfs. */
 static bool is_device(const char *path)
 {
@@ -86,21 +78,21 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 	v->pgoff = m->pgoff * 1; /* bytes already */
 	v->prot = m->prot;
 	v->shared = m->shared;
-	if (has_flag(m->vmflags, "dc"))
+	if (proc_vmflag(m->vmflags, "dc"))
 		v->advice |= VMA_ADV_DONTFORK;
-	if (has_flag(m->vmflags, "dd"))
+	if (proc_vmflag(m->vmflags, "dd"))
 		v->advice |= VMA_ADV_DONTDUMP;
-	if (has_flag(m->vmflags, "hg"))
+	if (proc_vmflag(m->vmflags, "hg"))
 		v->advice |= VMA_ADV_HUGEPAGE;
-	if (has_flag(m->vmflags, "nh"))
+	if (proc_vmflag(m->vmflags, "nh"))
 		v->advice |= VMA_ADV_NOHUGEPAGE;
-	if (has_flag(m->vmflags, "wf"))
+	if (proc_vmflag(m->vmflags, "wf"))
 		v->advice |= VMA_ADV_WIPEONFORK;
-	if (has_flag(m->vmflags, "gd"))
+	if (proc_vmflag(m->vmflags, "gd"))
 		v->advice |= VMA_ADV_GROWSDOWN;
-	if (has_flag(m->vmflags, "lo"))
+	if (proc_vmflag(m->vmflags, "lo"))
 		v->advice |= VMA_ADV_LOCKED;
-	if (has_flag(m->vmflags, "nr"))
+	if (proc_vmflag(m->vmflags, "nr"))
 		v->advice |= VMA_ADV_NORESERVE;
 	if (path && (!strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vvar_vclock]"))) {
 		v->kind = VMA_VDSO;
@@ -110,25 +102,25 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->kind = VMA_VSYSCALL;
 		return (v->name = strdup(path)) ? 0 : -ENOMEM;
 	}
-	if (has_flag(m->vmflags, "ht"))
+	if (proc_vmflag(m->vmflags, "ht"))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx is hugetlbfs, not supported yet", pid,
 				(unsigned long long)m->start, (unsigned long long)m->end);
-	if (has_flag(m->vmflags, "io") || has_flag(m->vmflags, "pf"))
+	if (proc_vmflag(m->vmflags, "io") || proc_vmflag(m->vmflags, "pf"))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx maps device memory (%s)", pid,
 				(unsigned long long)m->start, (unsigned long long)m->end,
 				path ? path : "anonymous");
 	/* Newer kernel features a restore would get wrong: refused, by name. */
-	if (has_flag(m->vmflags, "ss"))
+	if (proc_vmflag(m->vmflags, "ss"))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx is a shadow stack, not supported yet",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
-	if (has_flag(m->vmflags, "sl") && !(path && path[0] == '['))
+	if (proc_vmflag(m->vmflags, "sl") && !(path && path[0] == '['))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx is sealed (mseal), not supported yet",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
-	if (has_flag(m->vmflags, "dp"))
+	if (proc_vmflag(m->vmflags, "dp"))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx is MAP_DROPPABLE, not supported yet",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
@@ -170,12 +162,6 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 	return (v->path = strdup(path)) ? 0 : -ENOMEM;
 }
 
-struct run_list {
-	struct page_run *runs;
-	uint64_t n, cap, pages;
-	uint64_t vma_start; /* runs never cross into another mapping */
-};
-
 static int add_pages(struct run_list *l, uint64_t addr, uint64_t npages)
 {
 	if (l->n && addr != l->vma_start &&
@@ -197,16 +183,37 @@ static int add_pages(struct run_list *l, uint64_t addr, uint64_t npages)
 	return 0;
 }
 
+/* Pages [s, e), unchanged since the parent: those the chain holds are left to it; the others
+ * never held anything but zeros (or the file's bytes), which the mapping gives by itself. */
+static int add_unchanged(struct run_list *lp, const struct mm_parent *par, uint64_t s, uint64_t e)
+{
+	for (uint64_t i = runs_first_after(par->cover, par->ncover, s); i < par->ncover; i++) {
+		uint64_t cs = par->cover[i].vaddr, ce = cs + par->cover[i].npages * PAGE_SZ;
+		int r;
+
+		if (cs >= e)
+			break;
+		cs = cs > s ? cs : s;
+		ce = ce < e ? ce : e;
+		r = add_pages(lp, cs, (ce - cs) / PAGE_SZ);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /*
  * PAGEMAP_SCAN (Linux 6.7+, see ioctl_pagemap_scan(2)) returns the matching pages as ranges,
  * so that a huge sparse mapping (a JVM heap reservation, a V8 cage) costs what it holds, not
  * 8 bytes of pagemap per page of address space. Returns -ENOTTY where the kernel lacks it.
  */
-#define PAGEMAP_SCAN    _IOWR('f', 16, struct pm_scan_arg)
-#define PAGE_IS_FILE    (1 << 2)
-#define PAGE_IS_PRESENT (1 << 3)
-#define PAGE_IS_SWAPPED (1 << 4)
-#define PAGE_IS_GUARD   (1 << 8)
+#define PAGEMAP_SCAN        _IOWR('f', 16, struct pm_scan_arg)
+#define PM_SCAN_WP_MATCHING (1 << 0)
+#define PAGE_IS_WRITTEN     (1 << 1)
+#define PAGE_IS_FILE        (1 << 2)
+#define PAGE_IS_PRESENT     (1 << 3)
+#define PAGE_IS_SWAPPED     (1 << 4)
+#define PAGE_IS_GUARD       (1 << 8)
 
 struct pm_scan_arg {
 	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
@@ -217,23 +224,31 @@ struct page_region {
 	uint64_t start, end, categories;
 };
 
-static int scan_ranges(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct img_vma *v,
-		       struct run_list *l)
+/*
+ * Pages of [start, end) that hold something. With `tracked`, the range is write-protected for
+ * the chain par describes: written pages go to l, the others to lp (add_unchanged()); with
+ * `protect`, every page found is write-protected as it is reported (PM_SCAN_WP_MATCHING).
+ */
+static int scan_ranges(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64_t end,
+		       bool file, bool tracked, bool protect, const struct mm_parent *par,
+		       struct run_list *l, struct run_list *lp)
 {
 	static struct page_region regs[1024];
-	bool file = v->kind != VMA_ANON;
 	struct pm_scan_arg a = {
-		.size = sizeof(a), .start = v->start, .end = v->end,
+		.size = sizeof(a), .start = start, .end = end,
+		.flags = protect ? PM_SCAN_WP_MATCHING : 0,
 		.vec = (uint64_t)regs, .vec_len = ARRAY_SIZE(regs),
 		/* of a file mapping, only pages that are not the file's any more */
 		.category_inverted = file ? PAGE_IS_FILE : 0,
 		.category_mask = file ? PAGE_IS_FILE : 0,
 		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_GUARD,
-		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_GUARD,
+		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_GUARD |
+			       (tracked ? PAGE_IS_WRITTEN : 0),
 	};
 
 	for (;;) {
 		long n = ioctl(pm_fd, PAGEMAP_SCAN, &a);
+		uint64_t next;
 		int r;
 
 		if (n < 0)
@@ -247,38 +262,36 @@ static int scan_ranges(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct 
 						"pid %d: guard region (MADV_GUARD_INSTALL) at %#llx, "
 						"not supported yet",
 						pid, (unsigned long long)regs[i].start);
-			r = add_pages(l, regs[i].start, (regs[i].end - regs[i].start) / PAGE_SZ);
+			if (tracked && !(regs[i].categories & PAGE_IS_WRITTEN))
+				r = add_unchanged(lp, par, regs[i].start, regs[i].end);
+			else
+				r = add_pages(l, regs[i].start,
+					      (regs[i].end - regs[i].start) / PAGE_SZ);
 			if (r < 0)
 				return r;
 		}
-		if (a.walk_end >= v->end)
+		/* Room left in regs means the walk reached the end: walk_end may then be stale (it
+		 * keeps where the kernel's own buffer first filled up). */
+		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= end)
 			return 0;
-		if (a.walk_end <= a.start)
+		/* regs filled up: go on from where the walk stopped, past what it reported */
+		next = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
+		if (next <= a.start)
 			return cryo_err(ctx, -EIO, "pid %d: pagemap scan stuck at %#llx", pid,
 					(unsigned long long)a.start);
-		a.start = a.walk_end; /* the region array filled up: go on from there */
+		a.start = next;
 	}
 }
 
-/* Adds the pages of one mapping that must be saved to the run list. */
-static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct img_vma *v,
-			struct run_list *l)
+/* The same from the pagemap, entry by entry, where the kernel has no PAGEMAP_SCAN. */
+static int read_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64_t end,
+			bool file, struct run_list *l)
 {
 	static uint64_t ent[8192];
-	static bool no_scan;
-	bool file = v->kind != VMA_ANON;
-	int r;
 
-	l->vma_start = v->start;
-	if (!no_scan) {
-		r = scan_ranges(ctx, pid, pm_fd, v, l);
-		if (r != -ENOTTY)
-			return r;
-		no_scan = true; /* an older kernel: read the pagemap entry by entry */
-	}
-
-	for (uint64_t a = v->start; a < v->end;) {
-		uint64_t n = (v->end - a) / PAGE_SZ;
+	for (uint64_t a = start; a < end;) {
+		uint64_t n = (end - a) / PAGE_SZ;
+		int r;
 
 		if (n > ARRAY_SIZE(ent))
 			n = ARRAY_SIZE(ent);
@@ -306,46 +319,95 @@ static int scan_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct
 	return 0;
 }
 
-static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int dirfd, int out_fd,
-		      const struct run_list *l)
+int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64_t end, bool file,
+	      bool tracked, const struct mm_parent *par, bool protect, struct run_list *l,
+	      struct run_list *lp)
 {
-	_cleanup_free_ struct xfer_seg *segs = malloc((l->n + 1) * sizeof(*segs));
+	static bool no_scan;
+	int r;
+
+	l->vma_start = start;
+	if (lp)
+		lp->vma_start = start;
+	if (no_scan && (tracked || protect))
+		return cryo_err(ctx, -EOPNOTSUPP, "write tracking needs PAGEMAP_SCAN (Linux 6.7+)");
+	if (no_scan)
+		return read_pagemap(ctx, pid, pm_fd, start, end, file, l);
+	if (!tracked || !par) {
+		r = scan_ranges(ctx, pid, pm_fd, start, end, file, false, protect, par, l, lp);
+	} else {
+		/* Ranges the chain tracked take their unwritten pages from it; any other part
+		 * (the mapping grew since) is saved whole. */
+		uint64_t a = start;
+
+		r = 0;
+		for (uint64_t i = runs_first_after(par->tracked, par->ntracked, a); a < end && r >= 0;) {
+			uint64_t ts = i < par->ntracked ? par->tracked[i].vaddr : end;
+			uint64_t te = i < par->ntracked ? ts + par->tracked[i].npages * PAGE_SZ : end;
+			bool in = ts <= a;
+			uint64_t b = in ? (te < end ? te : end) : (ts < end ? ts : end);
+
+			r = scan_ranges(ctx, pid, pm_fd, a, b, file, in, protect, par, l, lp);
+			a = b;
+			if (in)
+				i++;
+		}
+	}
+	if (r != -ENOTTY)
+		return r;
+	no_scan = true; /* an older kernel: read the pagemap entry by entry */
+	return mm_select(ctx, pid, pm_fd, start, end, file, tracked, par, protect, l, lp);
+}
+
+static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int dirfd, int out_fd,
+		      const struct xfer_seg *segs, const struct run_list *l, bool live)
+{
 	_cleanup_free_ uint64_t *sums = malloc((xfer_nsums(l->pages * PAGE_SZ) + 1) * 8);
 	int r;
 
-	if (!segs || !sums)
+	if (!sums)
 		return -ENOMEM;
-	for (uint64_t i = 0; i < l->n; i++)
-		segs[i] = (struct xfer_seg){l->runs[i].vaddr, l->runs[i].npages * PAGE_SZ};
-	r = xfer_dump(ctx, pid, out_fd, segs, l->n, sums);
+	r = xfer_dump(ctx, pid, out_fd, segs, l->n, sums, live);
 	if (r < 0)
 		return cryo_err_wrap(ctx, r, "pid %d", pid);
-	r = pagesum_write(ctx, dirfd, pid, sums, xfer_nsums(l->pages * PAGE_SZ));
-	if (r < 0)
-		return r;
-	return worker_check(ctx);
+	return pagesum_write(ctx, dirfd, pid, sums, xfer_nsums(l->pages * PAGE_SZ));
 }
 
-/* The pages go to the page streams: frames, each with its own hash, instead of a file. */
-static int stream_pages(struct cryo_ctx *ctx, pid_t pid, struct stream_writer *w,
-			const struct run_list *l)
+int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
+	    const struct run_list *l, bool live)
 {
 	_cleanup_free_ struct xfer_seg *segs = malloc((l->n + 1) * sizeof(*segs));
+	_cleanup_close_ int out_fd = -1;
+	char path[64];
 	int r;
 
 	if (!segs)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < l->n; i++)
 		segs[i] = (struct xfer_seg){l->runs[i].vaddr, l->runs[i].npages * PAGE_SZ};
-	r = stream_write_task(w, pid, segs, l->n);
-	return r < 0 ? r : worker_check(ctx);
+	/* The pages go to the page streams: frames, each with its own hash, instead of a file. */
+	if (w) {
+		r = stream_write_task(w, pid, segs, l->n, live);
+		return r < 0 ? r : worker_check(ctx);
+	}
+	snprintf(path, sizeof(path), "pages-%d.img", pid);
+	out_fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out_fd < 0)
+		return cryo_err(ctx, -errno, "create %s", path);
+	r = copy_pages(ctx, pid, dirfd, out_fd, segs, l, live);
+	if (r < 0)
+		return r;
+	if (fsync(out_fd) < 0)
+		return cryo_err(ctx, -errno, "fsync %s", path);
+	return worker_check(ctx);
 }
 
 int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd,
-		 struct stream_writer *w)
+		 struct stream_writer *w, const struct mm_parent *par)
 {
-	_cleanup_close_ int pm_fd = -1, mem_fd = -1, out_fd = -1;
-	struct run_list l = {0};
+	_cleanup_close_ int pm_fd = -1;
+	_cleanup_free_ bool *uw = NULL;
+	struct run_list l = {0}, lp = {0};
 	struct proc_map *maps;
 	char path[64];
 	size_t n;
@@ -355,13 +417,16 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 	if (r < 0)
 		return cryo_err(ctx, r, "read smaps of pid %d", t->pid);
 	t->vmas = calloc(n + 1, sizeof(*t->vmas));
-	if (!t->vmas) {
+	uw = calloc(n + 1, sizeof(*uw));
+	if (!t->vmas || !uw) {
 		proc_maps_free(maps, n);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		r = classify(ctx, img, dirfd, t->pid, &maps[i], &t->vmas[i]);
 		t->nvmas = i + 1;
+		/* registered for write-protection: by the chain's tracker, if par says so */
+		uw[i] = proc_vmflag(maps[i].vmflags, "uw");
 		if (r < 0) {
 			proc_maps_free(maps, n);
 			return r;
@@ -371,45 +436,32 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", t->pid);
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/mem", t->pid);
-	mem_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (pm_fd < 0 || mem_fd < 0)
-		return cryo_err(ctx, -errno, "open pagemap/mem of pid %d", t->pid);
+	if (pm_fd < 0)
+		return cryo_err(ctx, -errno, "open pagemap of pid %d", t->pid);
 	for (uint32_t i = 0; i < t->nvmas; i++) {
 		const struct img_vma *v = &t->vmas[i];
 
 		if (v->kind == VMA_ANON ||
 		    ((v->kind == VMA_FILE || v->kind == VMA_SHMEM) && !v->shared)) {
-			r = scan_pagemap(ctx, t->pid, pm_fd, v, &l);
+			r = mm_select(ctx, t->pid, pm_fd, v->start, v->end, v->kind != VMA_ANON,
+				      uw[i] && par, par, false, &l, &lp);
 			if (r < 0)
 				goto out;
 		}
 	}
-	if (w) {
-		r = stream_pages(ctx, t->pid, w, &l);
-		if (r < 0)
-			goto out;
-		goto done;
-	}
-	snprintf(path, sizeof(path), "pages-%d.img", t->pid);
-	out_fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (out_fd < 0) {
-		r = cryo_err(ctx, -errno, "create %s", path);
-		goto out;
-	}
-	r = copy_pages(ctx, t->pid, dirfd, out_fd, &l);
-	if (r < 0)
-		goto out;
-	if (fsync(out_fd) < 0) {
-		r = cryo_err(ctx, -errno, "fsync %s", path);
-		goto out;
-	}
-done:
-	r = pagemap_write(ctx, dirfd, t->pid, l.runs, l.n);
+	r = mm_save(ctx, t->pid, dirfd, w, &l, false);
+	if (r >= 0)
+		r = pagemap_write(ctx, dirfd, t->pid, l.runs, l.n);
+	if (r >= 0 && lp.n)
+		r = parentmap_write(ctx, dirfd, t->pid, lp.runs, lp.n);
 	t->pages = l.pages;
-	log_info(ctx, "pid %d: %u mappings, %llu pages saved", t->pid, t->nvmas,
-		 (unsigned long long)l.pages);
+	t->parent_pages = lp.pages;
+	if (r >= 0)
+		log_info(ctx, "pid %d: %u mappings, %llu pages saved, %llu left to the parent",
+			 t->pid, t->nvmas, (unsigned long long)l.pages,
+			 (unsigned long long)lp.pages);
 out:
 	free(l.runs);
+	free(lp.runs);
 	return r;
 }

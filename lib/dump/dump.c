@@ -23,10 +23,12 @@
 #include "base/proc.h"
 #include "base/worker.h"
 #include "dump.h"
+#include "image/chain.h"
 #include "image/image.h"
 #include "image/stream.h"
 #include "image/tar.h"
 #include "seize/seize.h"
+#include "track.h"
 
 #define LOG_PREFIX "dump: "
 
@@ -78,8 +80,36 @@ static int check_sharing(struct cryo_ctx *ctx, const struct seized_tree *tree)
 	return 0;
 }
 
+/* The pre-dump an incremental dump builds on. */
+struct dump_chain {
+	int fd; /* its directory */
+	struct predump meta;
+	bool live; /* its tracker still runs: pages not written since may be left to it */
+};
+
+/* What the chain knows of task pid: nothing unless the same process was tracked. */
+static int chain_parent(struct cryo_ctx *ctx, const struct dump_chain *chain, pid_t pid,
+			struct mm_parent *par, struct page_run **ret_cover)
+{
+	const struct predump_task *pt = chain && chain->live ? predump_find(&chain->meta, pid)
+							       : NULL;
+	uint64_t start;
+	int r;
+
+	*ret_cover = NULL;
+	if (!pt || pt->track_fd < 0 || proc_start_time(pid, &start, NULL) < 0 || start != pt->start)
+		return 0;
+	r = chain_cover(ctx, chain->fd, pt, ret_cover, &par->ncover);
+	if (r < 0)
+		return r;
+	par->cover = *ret_cover;
+	par->tracked = pt->tracked;
+	par->ntracked = pt->ntracked;
+	return 1;
+}
+
 static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int dirfd,
-		     struct img *img, struct stream_writer *w)
+		     struct img *img, struct stream_writer *w, const struct dump_chain *chain)
 {
 	struct utsname u;
 	int r = check_sharing(ctx, tree);
@@ -109,7 +139,14 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 		r = dump_task_state(ctx, &tree->tasks[i], t);
 		if (r < 0)
 			return r;
-		r = dump_task_mm(ctx, img, t, dirfd, w);
+		{
+			_cleanup_free_ struct page_run *cover = NULL;
+			struct mm_parent par = {0};
+
+			r = chain_parent(ctx, chain, t->pid, &par, &cover);
+			if (r >= 0)
+				r = dump_task_mm(ctx, img, t, dirfd, w, r > 0 ? &par : NULL);
+		}
 		if (r < 0)
 			return r;
 		r = worker_check(ctx);
@@ -196,6 +233,8 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	unsigned streams;
 	struct seized_tree tree;
 	struct img img = {0};
+	struct dump_chain chain = {.fd = -1};
+	struct timespec frozen, thawed;
 	int r;
 
 	bool tar = opts->compression && !strcmp(opts->compression, "tar");
@@ -229,15 +268,38 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 			goto out_scratch;
 	}
 
+	if (opts->parent) {
+		r = chain_open_parent(ctx, AT_FDCWD, opts->parent, &chain.fd, &chain.meta);
+		if (r < 0)
+			goto out;
+		chain.live = track_alive(chain.meta.tracker_pid, chain.meta.tracker_start);
+		if (!chain.live)
+			log_warn(ctx, "write tracking since pre-dump %s has ended (its tracker is "
+				 "gone): every page is copied", opts->parent);
+	}
+	/* Protections left by a pre-dump this dump does not build on are dropped first. */
+	if (!chain.live) {
+		r = track_stop_all(ctx, &opts->pid, 1);
+		if (r < 0)
+			goto out;
+	}
+
 	r = seize_tree(ctx, opts->pid, &tree);
 	if (r < 0)
 		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &frozen);
 	if (progress_init(ctx, false) == 0)
 		progress_start(ctx, "dump", estimate_pages(&tree));
-	r = dump_tree(ctx, &tree, dirfd, &img, w);
+	r = dump_tree(ctx, &tree, dirfd, &img, w, &chain);
 	progress_finish(ctx);
 	img.page_codec = codec;
 	img.page_streams = streams;
+	for (uint32_t i = 0; r >= 0 && i < img.ntasks; i++)
+		if (img.tasks[i].parent_pages && !img.parent) {
+			r = path_relative(dir, opts->parent, &img.parent);
+			if (r < 0)
+				cryo_err(ctx, r, "path of %s relative to %s", opts->parent, dir);
+		}
 	/* Stream files are synced before the metadata that makes them an image. */
 	if (r >= 0 && w && !opts->nstream_fds)
 		r = stream_writer_finish(w);
@@ -265,6 +327,9 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	 * tree is let go rather than killed. */
 	if (r >= 0 && !opts->leave_running && worker_check(ctx) < 0)
 		r = -EINTR;
+	clock_gettime(CLOCK_MONOTONIC, &thawed);
+	log_info(ctx, "tree frozen for %.1f ms",
+		 (thawed.tv_sec - frozen.tv_sec) * 1e3 + (thawed.tv_nsec - frozen.tv_nsec) / 1e6);
 	if (r < 0) {
 		log_error(ctx, "dump failed, resuming pid %d", opts->pid);
 		dump_sockets_release();
@@ -277,7 +342,13 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (opts->leave_running)
 		dump_sockets_release();
 	seize_release(ctx, &tree, !opts->leave_running);
+	/* The chain ends here: tracking would only slow the tree down from now on. */
+	if (chain.live)
+		track_stop(ctx, chain.meta.tracker_pid);
 out:
+	if (chain.fd >= 0)
+		close(chain.fd);
+	predump_free(&chain.meta);
 	stream_writer_free(w);
 out_scratch:
 	img_free(&img);
@@ -301,6 +372,9 @@ CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 		return cryo_err(ctx, -EINVAL,
 				"dump: unknown compression \"%s\" (none, tar, lz4, zstd, zlib, "
 				"gzip)", opts->compression);
+	if (opts->parent && (tar || opts->nstream_fds))
+		return cryo_err(ctx, -EINVAL, "dump: an incremental image (--parent) goes to a "
+				"directory, next to its parent: not to a stream or a tar archive");
 	if (tar && (opts->streams || opts->nstream_fds > 1))
 		return cryo_err(ctx, -EINVAL, "dump: tar is one archive, to a directory or a "
 				"single stream: no --streams");

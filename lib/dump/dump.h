@@ -3,7 +3,10 @@
 #ifndef CRYO_DUMP_H
 #define CRYO_DUMP_H
 
+#include <stdbool.h>
+
 #include "image/image.h"
+#include "image/pagemap.h"
 #include "seize/seize.h"
 
 struct cryo_ctx;
@@ -12,12 +15,42 @@ struct cryo_ctx;
  * Runs syscalls inside the task (inject.h); leaves every thread as it stopped. */
 int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t);
 
-/* The task's mappings, and its private pages into dirfd/pages-PID.img. */
 struct stream_writer;
 
-/* With a stream writer, the pages go to its streams instead of pages-PID.img. */
+/* What a dump or pre-dump knows of a task from the pre-dump it builds on (image/chain.h). */
+struct mm_parent {
+	const struct page_run *tracked; /* ranges write-protected for the chain */
+	uint64_t ntracked;
+	const struct page_run *cover; /* pages the chain holds */
+	uint64_t ncover;
+};
+
+/* Page runs being collected: sorted, never merged across a mapping's start. */
+struct run_list {
+	struct page_run *runs;
+	uint64_t n, cap, pages;
+	uint64_t vma_start;
+};
+
+/*
+ * Adds the pages of private mapping [start, end) that hold something to l. In a mapping
+ * `tracked` for the chain par describes, pages not written since are added to lp instead, if
+ * the chain holds them (else they hold what an empty mapping does). `protect` write-protects
+ * every page found, as it is found (the mapping must be registered).
+ */
+int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64_t end, bool file,
+	      bool tracked, const struct mm_parent *par, bool protect, struct run_list *l,
+	      struct run_list *lp);
+
+/* Saves the pages of l: to dirfd/pages-PID.img (and its .sum), or to the streams of w. `live`:
+ * the task runs meanwhile (a pre-dump). */
+int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
+	    const struct run_list *l, bool live);
+
+/* The task's mappings, and its private pages into dirfd/pages-PID.img or the streams of w.
+ * With par, pages unchanged since the chain's last image are listed in parentmap-PID.img. */
 int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd,
-		 struct stream_writer *w);
+		 struct stream_writer *w, const struct mm_parent *par);
 
 /* Finds or adds the memory object reachable at open_path (a /proc map_files or fd link),
  * copying its content to dirfd/shmem-ID.img the first time. */

@@ -75,6 +75,8 @@ static json_t *describe_json(const struct img *img)
 					 "uid", (json_int_t)t->uid[0], "pages", (json_int_t)t->pages,
 					 "memory_bytes", (json_int_t)(t->pages * PAGE_SZ), "threads",
 					 threads, "vmas", vmas, "fds", fds));
+		json_object_set_new(json_array_get(tasks, i), "parent_pages",
+				    json_integer(t->parent_pages));
 	}
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i];
@@ -87,6 +89,8 @@ static json_t *describe_json(const struct img *img)
 	}
 	json_object_set_new(root, "tasks", tasks);
 	json_object_set_new(root, "files", files);
+	if (img->parent)
+		json_object_set_new(root, "parent", json_string(img->parent));
 	return root;
 }
 
@@ -94,6 +98,8 @@ static int describe_text(const struct img *img, FILE *out)
 {
 	fprintf(out, "cryo image v%u, kernel %s, root pid %d, %u task(s)\n", img->version,
 		img->kernel, img->root, img->ntasks);
+	if (img->parent)
+		fprintf(out, "incremental: pages not saved here are in %s\n", img->parent);
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		const struct img_task *t = &img->tasks[i];
 
@@ -103,8 +109,13 @@ static int describe_text(const struct img *img, FILE *out)
 		fprintf(out, "  threads:");
 		for (uint32_t j = 0; j < t->nthreads; j++)
 			fprintf(out, " %d", t->threads[j].tid);
-		fprintf(out, "\n  memory: %u mappings, %llu pages saved (%.1f MiB)\n", t->nvmas,
+		fprintf(out, "\n  memory: %u mappings, %llu pages saved (%.1f MiB)", t->nvmas,
 			(unsigned long long)t->pages, t->pages * PAGE_SZ / 1048576.0);
+		if (t->parent_pages)
+			fprintf(out, ", %llu in the parent (%.1f MiB)",
+				(unsigned long long)t->parent_pages,
+				t->parent_pages * PAGE_SZ / 1048576.0);
+		fputc('\n', out);
 		for (uint32_t j = 0; j < t->nvmas; j++) {
 			const struct img_vma *v = &t->vmas[j];
 			char prot[5];

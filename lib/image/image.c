@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
@@ -61,6 +62,7 @@ void img_free(struct img *img)
 		free(t->root);
 		free(t->mm.exe);
 	}
+	free(img->parent);
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		free(img->files[i].path);
 		for (uint32_t j = 0; img->files[i].watch_paths && j < img->files[i].nitems; j++)
@@ -304,6 +306,8 @@ static json_t *encode_task(const struct img_task *t)
 		r |= add(a, encode_vma(&t->vmas[i]));
 	r |= set(o, "vmas", a);
 	r |= set(o, "pages", json_integer(t->pages));
+	if (t->parent_pages)
+		r |= set(o, "parent_pages", json_integer(t->parent_pages));
 	r |= set(o, "ctty", json_integer(t->ctty));
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->ntimers; i++) {
@@ -394,6 +398,8 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	r |= set(root, "kernel", json_string(img->kernel));
 	r |= set(root, "created", json_integer(img->created));
 	r |= set(root, "root", json_integer(img->root));
+	if (img->parent)
+		r |= set(root, "parent", json_string(img->parent));
 	if (img->page_streams)
 		r |= set(root, "pages", json_pack("{s:s,s:i}", "codec",
 						  codec_name(img->page_codec), "streams",
@@ -910,6 +916,10 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	}
 	TRY(get_int(d, o, "pages", 0, 1LL << 36, &n));
 	t->pages = n;
+	if (json_object_get(o, "parent_pages")) {
+		TRY(get_int(d, o, "parent_pages", 0, 1LL << 36, &n));
+		t->parent_pages = n;
+	}
 	TRY(get_int(d, o, "ctty", -1, INT_MAX, &n));
 	t->ctty = n;
 	TRY(get_sigqueue(d, o, "shared_pending", &t->shared_pending, &t->nshared_pending));
@@ -1106,6 +1116,11 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	img->created = n;
 	TRY(get_int(d, root, "root", 1, INT_MAX, &n));
 	img->root = n;
+	if (json_object_get(root, "parent")) {
+		TRY(get_str(d, root, "parent", PATH_MAX - 1, &img->parent));
+		if (!img->parent[0])
+			return bad(d, "parent", "is empty");
+	}
 	v = json_object_get(root, "pages");
 	if (v) {
 		const char *codec;
@@ -1293,6 +1308,11 @@ int img_load(struct cryo_ctx *ctx, const char *dir, struct img *ret)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
 	len = read_file_at(AT_FDCWD, path, &buf);
+	snprintf(path, sizeof(path), "%s/%s", dir, "predump.json");
+	if (len == -ENOENT && access(path, F_OK) == 0)
+		return cryo_err(ctx, -EINVAL, "%s is a pre-dump: it holds memory only; restore the "
+				"image of the dump made with --parent %s", dir, dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
 	if (len < 0)
 		return cryo_err(ctx, len, "read %s (is %s a complete cryo image?)", path, dir);
 	return img_decode(ctx, buf, len, ret);

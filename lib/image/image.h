@@ -284,6 +284,7 @@ struct img_task {
 	struct img_thread *threads; /* threads[0] is the thread-group leader */
 	uint32_t nthreads;
 	uint64_t pages; /* number of saved pages in pages-PID.img */
+	uint64_t parent_pages; /* pages taken from the parent chain (parentmap-PID.img) */
 	int32_t ctty;   /* index of the pty in the image that is its controlling terminal, or -1 */
 	uint8_t *shared_pending; /* siginfo_t[] queued for the whole process */
 	uint32_t nshared_pending;
@@ -300,6 +301,9 @@ struct img {
 	 * page_codec (enum codec) in pages-S.cryo, S < page_streams (image/stream.h). */
 	uint8_t page_codec;
 	uint16_t page_streams;
+	/* An incremental image: the pre-dump it builds on, relative to this image's directory
+	 * (image/chain.h); NULL for a whole image. */
+	char *parent;
 	struct img_task *tasks; /* in creation order: a parent before its children */
 	uint32_t ntasks;
 	struct img_file *files;

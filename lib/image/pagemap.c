@@ -32,16 +32,33 @@ static int write_table(struct cryo_ctx *ctx, int dirfd, const char *name, const 
 	return r ? cryo_err(ctx, r, "write %s", name) : 0;
 }
 
+static int runs_write(struct cryo_ctx *ctx, int dirfd, const char *name, const char *magic,
+		      const struct page_run *runs, uint64_t nruns)
+{
+	struct pagemap_hdr hdr = {.nruns = nruns};
+
+	memcpy(hdr.magic, magic, sizeof(hdr.magic));
+	for (uint64_t i = 0; i < nruns; i++)
+		hdr.npages += runs[i].npages;
+	return write_table(ctx, dirfd, name, &hdr, sizeof(hdr), runs, nruns * sizeof(*runs));
+}
+
 int pagemap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
 		  uint64_t nruns)
 {
-	struct pagemap_hdr hdr = {.magic = PAGEMAP_MAGIC, .nruns = nruns};
 	char name[64];
 
-	for (uint64_t i = 0; i < nruns; i++)
-		hdr.npages += runs[i].npages;
 	snprintf(name, sizeof(name), "pagemap-%d.img", pid);
-	return write_table(ctx, dirfd, name, &hdr, sizeof(hdr), runs, nruns * sizeof(*runs));
+	return runs_write(ctx, dirfd, name, PAGEMAP_MAGIC, runs, nruns);
+}
+
+int parentmap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
+		    uint64_t nruns)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "parentmap-%d.img", pid);
+	return runs_write(ctx, dirfd, name, PARENTMAP_MAGIC, runs, nruns);
 }
 
 static const struct img_vma *vma_containing(const struct img_task *t, uint64_t addr)
@@ -52,8 +69,11 @@ static const struct img_vma *vma_containing(const struct img_task *t, uint64_t a
 	return NULL;
 }
 
-int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct img_task *task,
-		  struct page_run **ret_runs, uint64_t *ret_nruns)
+/* Runs in a table with the given magic: sorted, disjoint, npages in all, and each inside one
+ * private mapping of vmas_of (unless NULL). */
+static int runs_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const char *magic,
+		      const char *what, pid_t pid, uint64_t npages, const struct img_task *vmas_of,
+		      struct page_run **ret_runs, uint64_t *ret_nruns)
 {
 	_cleanup_free_ struct page_run *runs = NULL;
 	uint64_t total = 0, prev_end = 0;
@@ -63,18 +83,17 @@ int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struc
 	/* Copied out: the buffer may sit at any address (a fuzzer's slice, say), and reading
 	 * its uint64_t fields in place would be a misaligned load. */
 	if (len < sizeof(*hdr))
-		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: bad header", task->pid);
+		return cryo_err(ctx, -EINVAL, "%s of pid %d: bad header", what, pid);
 	memcpy(&hdr_copy, buf, sizeof(hdr_copy));
-	if (memcmp(hdr->magic, PAGEMAP_MAGIC, sizeof(hdr->magic)))
-		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: bad header", task->pid);
+	if (memcmp(hdr->magic, magic, sizeof(hdr->magic)))
+		return cryo_err(ctx, -EINVAL, "%s of pid %d: bad header", what, pid);
 	if (hdr->nruns > (len - sizeof(*hdr)) / sizeof(struct page_run) ||
 	    len != sizeof(*hdr) + hdr->nruns * sizeof(struct page_run))
-		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: %llu runs do not fit %zu bytes",
-				task->pid, (unsigned long long)hdr->nruns, len);
-	if (hdr->npages != task->pages)
-		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: %llu pages, metadata says %llu",
-				task->pid, (unsigned long long)hdr->npages,
-				(unsigned long long)task->pages);
+		return cryo_err(ctx, -EINVAL, "%s of pid %d: %llu runs do not fit %zu bytes",
+				what, pid, (unsigned long long)hdr->nruns, len);
+	if (hdr->npages != npages)
+		return cryo_err(ctx, -EINVAL, "%s of pid %d: %llu pages, metadata says %llu", what,
+				pid, (unsigned long long)hdr->npages, (unsigned long long)npages);
 	runs = malloc(hdr->nruns ? hdr->nruns * sizeof(*runs) : 1);
 	if (!runs)
 		return -ENOMEM;
@@ -86,27 +105,37 @@ int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struc
 
 		if (run->vaddr % PAGE_SZ || !run->npages || run->npages > (1ULL << 36) ||
 		    run->vaddr < prev_end)
-			return cryo_err(ctx, -EINVAL, "pagemap of pid %d: bad run %llu at %#llx",
-					task->pid, (unsigned long long)i,
+			return cryo_err(ctx, -EINVAL, "%s of pid %d: bad run %llu at %#llx",
+					what, pid, (unsigned long long)i,
 					(unsigned long long)run->vaddr);
 		end = run->vaddr + run->npages * PAGE_SZ;
-		vma = vma_containing(task, run->vaddr);
-		if (end < run->vaddr || !vma || end > vma->end || (vma->kind != VMA_ANON &&
-		    ((vma->kind != VMA_FILE && vma->kind != VMA_SHMEM) || vma->shared)))
+		if (end < run->vaddr && !vmas_of)
+			return cryo_err(ctx, -EINVAL, "%s of pid %d: run %llu wraps around", what,
+					pid, (unsigned long long)i);
+		vma = vmas_of ? vma_containing(vmas_of, run->vaddr) : NULL;
+		if (vmas_of && (end < run->vaddr || !vma || end > vma->end || (vma->kind != VMA_ANON &&
+		    ((vma->kind != VMA_FILE && vma->kind != VMA_SHMEM) || vma->shared))))
 			return cryo_err(ctx, -EINVAL,
-					"pagemap of pid %d: run %#llx-%#llx is not inside one "
-					"private mapping", task->pid, (unsigned long long)run->vaddr,
+					"%s of pid %d: run %#llx-%#llx is not inside one "
+					"private mapping", what, pid, (unsigned long long)run->vaddr,
 					(unsigned long long)end);
 		total += run->npages;
 		prev_end = end;
 	}
 	if (total != hdr->npages)
-		return cryo_err(ctx, -EINVAL, "pagemap of pid %d: runs add up to %llu pages, not %llu",
-				task->pid, (unsigned long long)total,
+		return cryo_err(ctx, -EINVAL, "%s of pid %d: runs add up to %llu pages, not %llu",
+				what, pid, (unsigned long long)total,
 				(unsigned long long)hdr->npages);
 	*ret_nruns = hdr->nruns;
 	*ret_runs = TAKE_PTR(runs);
 	return 0;
+}
+
+int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct img_task *task,
+		  struct page_run **ret_runs, uint64_t *ret_nruns)
+{
+	return runs_parse(ctx, buf, len, PAGEMAP_MAGIC, "pagemap", task->pid, task->pages, task,
+			  ret_runs, ret_nruns);
 }
 
 struct pagesum_hdr {
@@ -184,4 +213,65 @@ int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 				(unsigned long long)task->pages);
 	}
 	return 0;
+}
+
+/* A table file of runs: an empty list for a file that need not exist (no pages). */
+static int runs_load(struct cryo_ctx *ctx, int dirfd, const char *prefix, const char *magic,
+		     const char *what, pid_t pid, uint64_t npages, const struct img_task *vmas_of,
+		     struct page_run **ret_runs, uint64_t *ret_nruns)
+{
+	_cleanup_free_ char *buf = NULL;
+	char name[64];
+	ssize_t len;
+
+	snprintf(name, sizeof(name), "%s-%d.img", prefix, pid);
+	len = read_file_at(dirfd, name, &buf);
+	if (len == -ENOENT && !npages) {
+		*ret_runs = calloc(1, sizeof(**ret_runs));
+		*ret_nruns = 0;
+		return *ret_runs ? 0 : -ENOMEM;
+	}
+	if (len < 0)
+		return cryo_err(ctx, len, "read %s", name);
+	return runs_parse(ctx, buf, len, magic, what, pid, npages, vmas_of, ret_runs, ret_nruns);
+}
+
+int parentmap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		   struct page_run **ret_runs, uint64_t *ret_nruns)
+{
+	return runs_load(ctx, dirfd, "parentmap", PARENTMAP_MAGIC, "parent map", task->pid,
+			 task->parent_pages, task, ret_runs, ret_nruns);
+}
+
+int pagemap_load_runs(struct cryo_ctx *ctx, int dirfd, pid_t pid, uint64_t npages,
+		      uint64_t parent_pages, struct page_run **ret_own, uint64_t *ret_nown,
+		      struct page_run **ret_parent, uint64_t *ret_nparent)
+{
+	int r = runs_load(ctx, dirfd, "pagemap", PAGEMAP_MAGIC, "pagemap", pid, npages, NULL,
+			  ret_own, ret_nown);
+
+	if (r < 0)
+		return r;
+	r = runs_load(ctx, dirfd, "parentmap", PARENTMAP_MAGIC, "parent map", pid, parent_pages,
+		      NULL, ret_parent, ret_nparent);
+	if (r < 0) {
+		free(*ret_own);
+		*ret_own = NULL;
+	}
+	return r;
+}
+
+uint64_t runs_first_after(const struct page_run *runs, uint64_t n, uint64_t addr)
+{
+	uint64_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (runs[mid].vaddr + runs[mid].npages * PAGE_SZ <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PAGEMAP_MAGIC "CRYOPM1"
+#define PAGEMAP_MAGIC   "CRYOPM1"
+#define PARENTMAP_MAGIC "CRYOPP1"
 #define PAGE_SZ       4096UL
 
 struct pagemap_hdr {
@@ -27,9 +28,31 @@ struct page_run {
 struct cryo_ctx;
 struct img_task;
 
+/* The index of the first of n sorted runs that ends after addr (n if none). */
+uint64_t runs_first_after(const struct page_run *runs, uint64_t n, uint64_t addr);
+
 /* Writes runs to dirfd/pagemap-PID.img and fsyncs it. */
 int pagemap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
 		  uint64_t nruns);
+
+/*
+ * parentmap-PID.img, in an incremental image: the same layout (magic PARENTMAP_MAGIC), listing
+ * the pages that are not in this image but in its parent chain (image/chain.h), which had them
+ * and saw no write to them since.
+ */
+int parentmap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
+		    uint64_t nruns);
+
+/* Reads and validates a task's parent runs (inside its VMAs, adding up to parent_pages); none
+ * and no file when it has no parent pages. */
+int parentmap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		   struct page_run **ret_runs, uint64_t *ret_nruns);
+
+/* Both tables of a task in an image of a parent chain, which holds no mappings to check them
+ * against: sorted, disjoint, and adding up to the counts given. */
+int pagemap_load_runs(struct cryo_ctx *ctx, int dirfd, pid_t pid, uint64_t npages,
+		      uint64_t parent_pages, struct page_run **ret_own, uint64_t *ret_nown,
+		      struct page_run **ret_parent, uint64_t *ret_nparent);
 
 /* Reads and validates a task's runs (sorted, disjoint, inside its VMAs, adding up to its page
  * count), for an image whose pages are in streams. *ret_runs is the caller's. */

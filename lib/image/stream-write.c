@@ -84,6 +84,7 @@ struct task_job {
 	struct stream_writer *w;
 	pid_t pid;
 	int mem_fd;
+	bool live;
 	struct xfer_map map;
 	uint64_t nframes;
 	uint64_t next; /* next frame to claim */
@@ -190,7 +191,7 @@ static void *stream_thread(void *arg)
 		}
 		len = total - off < STREAM_FRAME ? total - off : STREAM_FRAME;
 		n = xfer_map_iov(&job->map, off, len, iov, STREAM_FRAME / 4096);
-		r = n < 0 ? n : xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len);
+		r = n < 0 ? n : xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len, job->live);
 		if (r < 0) {
 			job_fail(job, r, off);
 			break;
@@ -268,9 +269,9 @@ int stream_writer_new(struct cryo_ctx *ctx, enum codec codec, unsigned nstreams,
 }
 
 int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg *segs,
-		      size_t nsegs)
+		      size_t nsegs, bool live)
 {
-	struct task_job job = {.w = w, .pid = pid};
+	struct task_job job = {.w = w, .pid = pid, .live = live};
 	struct stream_thread th[STREAM_MAX];
 	pthread_t tids[STREAM_MAX];
 	bool started[STREAM_MAX] = {false};

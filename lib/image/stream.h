@@ -20,6 +20,7 @@
 #ifndef CRYO_IMAGE_STREAM_H
 #define CRYO_IMAGE_STREAM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -75,10 +76,10 @@ struct stream_writer;
 int stream_writer_new(struct cryo_ctx *ctx, enum codec codec, unsigned nstreams, int dirfd,
 		      const int *fds, unsigned nfds, struct stream_writer **ret);
 
-/* Frames a task's pages (segs in pagemap order, read from the frozen task) over the streams,
- * one thread per stream. */
+/* Frames a task's pages (segs in pagemap order, read from the frozen task, or from a live one
+ * for a pre-dump: see xfer_read_task()) over the streams, one thread per stream. */
 int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg *segs,
-		      size_t nsegs);
+		      size_t nsegs, bool live);
 
 /* Sends dirfd/name as REC_FILE records on stream 0 (holes are not sent). */
 int stream_write_file(struct stream_writer *w, int dirfd, const char *name);

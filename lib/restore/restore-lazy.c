@@ -30,12 +30,11 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include <xxhash.h>
-
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/xfer.h"
+#include "image/page-source.h"
 #include "image/pagemap.h"
 #include "image/stream.h"
 #include "restore.h"
@@ -55,112 +54,10 @@ bool restore_lazy_vma(const struct img_vma *v)
 	return v->kind == VMA_ANON && !v->shared && !(v->advice & VMA_ADV_LOCKED);
 }
 
-/* A task's saved pages, a checked block at a time: a stream frame, or a checksummed chunk of
- * pages-PID.img. */
-struct page_source {
-	struct cryo_ctx *ctx;
-	const struct img_task *t;
-	struct stream_block_reader *sr;
-	int fd;
-	uint64_t *sums;
-	void *buf;
-	uint64_t cached; /* start of the chunk in buf, or UINT64_MAX */
-};
-
-static void source_close(struct page_source *src)
-{
-	stream_block_close(src->sr);
-	if (src->fd >= 0)
-		close(src->fd);
-	free(src->sums);
-	free(src->buf);
-	free(src);
-}
-
 static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		       const struct img_task *t, struct page_source **ret)
 {
-	struct page_source *src = calloc(1, sizeof(*src));
-	char name[64];
-	int r;
-
-	if (!src)
-		return -ENOMEM;
-	src->ctx = ctx;
-	src->t = t;
-	src->fd = -1;
-	src->cached = UINT64_MAX;
-	if (sh->pages) {
-		r = stream_block_open(ctx, sh->pages, sh->dirfd, t->pid, &src->sr);
-	} else {
-		snprintf(name, sizeof(name), "pages-%d.img", t->pid);
-		src->fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
-		r = src->fd < 0 ? cryo_err(ctx, -errno, "open %s", name)
-				: pagesum_read(ctx, sh->dirfd, t, &src->sums);
-		if (!r && posix_memalign(&src->buf, 4096, XFER_CHUNK))
-			r = -ENOMEM;
-		/* Faulted in at once: page by page, the first read into it costs ~8 ms here, on
-		 * the path to the tree's first instruction. */
-		if (!r)
-			madvise(src->buf, XFER_CHUNK, MADV_POPULATE_WRITE);
-	}
-	if (r < 0) {
-		source_close(src);
-		return r;
-	}
-	*ret = src;
-	return 0;
-}
-
-/* The checked block holding byte off of the task's pages. */
-static int source_get(struct page_source *src, uint64_t off, const char **ret_data,
-		      uint64_t *ret_start, uint64_t *ret_len)
-{
-	uint64_t total = src->t->pages * PAGE_SZ, start = off / XFER_CHUNK * XFER_CHUNK, len;
-	int r;
-
-	if (src->sr)
-		return stream_block_get(src->sr, off, (const void **)ret_data, ret_start, ret_len);
-	if (off >= total)
-		return -ERANGE;
-	len = total - start < XFER_CHUNK ? total - start : XFER_CHUNK;
-	if (src->cached != start) {
-		src->cached = UINT64_MAX;
-		r = pread_all(src->fd, src->buf, len, start);
-		if (r < 0)
-			return cryo_err(src->ctx, r, "pid %d: read pages at %llu", src->t->pid,
-					(unsigned long long)start);
-		if (XXH3_64bits(src->buf, len) != src->sums[start / XFER_CHUNK])
-			return cryo_err(src->ctx, -EBADMSG, "pid %d: page data at offset %llu does "
-					"not match its checksum: the image is damaged",
-					src->t->pid, (unsigned long long)start);
-		src->cached = start;
-	}
-	*ret_data = src->buf;
-	*ret_start = start;
-	*ret_len = len;
-	return 0;
-}
-
-/* Bytes [from, to) of the task's pages go to addr. */
-static int load_range(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr)
-{
-	for (uint64_t pos = from; pos < to;) {
-		const char *data;
-		uint64_t start, len, take;
-		struct iovec iov;
-		int r = source_get(src, pos, &data, &start, &len);
-
-		if (r < 0)
-			return r;
-		take = start + len - pos < to - pos ? start + len - pos : to - pos;
-		iov = (struct iovec){(void *)(addr + (pos - from)), take};
-		r = xfer_write_self(&iov, 1, data + (pos - start), take);
-		if (r < 0)
-			return r;
-		pos += take;
-	}
-	return 0;
+	return page_source_open(ctx, sh->dirfd, sh->pages, t->pid, t->pages, ret);
 }
 
 /*
@@ -190,14 +87,14 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		return r;
 	for (size_t i = 0; i < n && r >= 0; off += segs[i++].len) {
 		if (!lazy[i]) {
-			r = load_range(src, off, off + segs[i].len, segs[i].addr);
+			r = page_source_load(src, off, off + segs[i].len, segs[i].addr);
 			continue;
 		}
 		for (uint64_t p = 0; p < segs[i].len && r >= 0; p += PAGE_SZ)
 			if (hot_page(t, vaddrs[i] + p))
-				r = load_range(src, off + p, off + p + PAGE_SZ, segs[i].addr + p);
+				r = page_source_load(src, off + p, off + p + PAGE_SZ, segs[i].addr + p);
 	}
-	source_close(src);
+	page_source_close(src);
 	return r < 0 ? cryo_err_wrap(ctx, r, "pid %d: load pages", t->pid) : 0;
 }
 
@@ -316,7 +213,7 @@ static int copy_pages(struct server *s, struct lazy_task *lt, struct lazy_run *l
 		const char *data;
 		uint64_t start, len, take;
 		struct uffdio_copy c;
-		int r = source_get(lt->src, pos, &data, &start, &len);
+		int r = page_source_get(lt->src, pos, &data, &start, &len);
 
 		if (r < 0)
 			return r;
@@ -586,7 +483,7 @@ void restore_lazy_free(struct lazy_server *server)
 			if (s->tasks[k].src == s->tasks[i].src)
 				s->tasks[k].src = NULL;
 		if (s->tasks[i].src)
-			source_close(s->tasks[i].src);
+			page_source_close(s->tasks[i].src);
 		task_drop(&s->tasks[i]);
 	}
 	free(s->tasks);

@@ -24,6 +24,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "base/xfer.h"
+#include "image/chain.h"
 #include "image/pagemap.h"
 #include "image/stream.h"
 #include "restore.h"
@@ -190,6 +191,28 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	return 0;
 }
 
+/* Pages the image leaves to its parent chain, fetched from there. */
+static int fill_parent_pages(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			     const struct img_task *t, const struct rst_vma *rv, uint32_t nrv,
+			     const struct page_run *runs, uint64_t nruns)
+{
+	_cleanup_free_ struct chain_want *want = malloc((nruns + 1) * sizeof(*want));
+	uint32_t vi = 0;
+
+	if (!want)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < nruns; i++) {
+		while (vi < nrv && rv[vi].end <= runs[i].vaddr)
+			vi++;
+		if (vi == nrv || runs[i].vaddr < rv[vi].start)
+			return cryo_err(ctx, -EINVAL, "pid %d: parent pages at %#llx belong to no "
+					"mapping", t->pid, (unsigned long long)runs[i].vaddr);
+		want[i] = (struct chain_want){runs[i].vaddr, runs[i].npages * PAGE_SZ,
+					      rv[vi].cur + (runs[i].vaddr - rv[vi].start)};
+	}
+	return chain_fill(ctx, sh->chain, t->pid, want, nruns);
+}
+
 /* Room for every thread's seccomp filters: descriptors and programs. */
 static size_t seccomp_bytes(const struct img_task *t)
 {
@@ -216,12 +239,15 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	struct rst_thread *rth;
 	struct rst_args *args;
 	uint32_t nrv = 0;
-	uint64_t region, nsig = t->nshared_pending, nruns, ri = 0;
-	_cleanup_free_ struct page_run *runs = NULL;
+	uint64_t region, nsig = t->nshared_pending, nruns, ri = 0, npruns, pi = 0;
+	_cleanup_free_ struct page_run *runs = NULL, *pruns = NULL;
 	int r;
 
 	r = sh->pages ? pagemap_load(ctx, sh->dirfd, t, &runs, &nruns)
 		      : pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
+	if (r < 0)
+		return r;
+	r = parentmap_load(ctx, sh->dirfd, t, &pruns, &npruns);
 	if (r < 0)
 		return r;
 	r = proc_maps_read(0, false, &maps, &nmaps);
@@ -328,7 +354,10 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		}
 		while (ri < nruns && runs[ri].vaddr < v->start)
 			ri++;
-		r = map_vma(ctx, sh, t, v, at, ri < nruns && runs[ri].vaddr < v->end);
+		while (pi < npruns && pruns[pi].vaddr < v->start)
+			pi++;
+		r = map_vma(ctx, sh, t, v, at, (ri < nruns && runs[ri].vaddr < v->end) ||
+					       (pi < npruns && pruns[pi].vaddr < v->end));
 		if (r < 0)
 			goto out;
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
@@ -340,6 +369,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	}
 	args->nvmas = nrv;
 	r = fill_pages(ctx, sh, t, rv, nrv, runs, nruns);
+	if (r >= 0 && npruns)
+		r = fill_parent_pages(ctx, sh, t, rv, nrv, pruns, npruns);
 out:
 	free(busy.r);
 	proc_maps_free(maps, nmaps);

@@ -31,6 +31,7 @@
 #include "base/progress.h"
 #include "base/proc.h"
 #include "dump/inject.h"
+#include "image/chain.h"
 #include "image/tar.h"
 #include "restore.h"
 
@@ -636,6 +637,12 @@ static int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 		if (r < 0)
 			goto out;
 	}
+	/* And those of every pre-dump it builds on. */
+	if (img.parent) {
+		r = chain_open(ctx, sh.dirfd, img.parent, &sh.chain);
+		if (r < 0)
+			goto out;
+	}
 	r = restore_files_open(ctx, &sh);
 	if (r < 0)
 		goto out;
@@ -658,6 +665,7 @@ out:
 	if (sh.dirfd > 0)
 		close(sh.dirfd);
 	stream_index_free(sh.pages);
+	chain_free(sh.chain);
 	progress_finish(ctx);
 	img_free(&img);
 	return r;

@@ -31,6 +31,7 @@ struct rst_shared {
 	int *extra_fds; /* FIFO keepers and unused pipe ends, closed by every task */
 	int *pty_index; /* per img->files[i] that is a pty master: the new pty's index */
 	struct stream_index *pages; /* the frames of every task, if its pages are in streams */
+	struct chain *chain; /* the pre-dumps below an incremental image (image/chain.h) */
 	bool lazy; /* private anonymous memory arrives on fault (restore-lazy.c) */
 };
 

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryo_pre_dump(): the tree's memory copied while it runs, and writes tracked from then on
+ * (track.h), so that the dump after it copies only what changed and the tree is frozen for a
+ * fraction of the time.
+ *
+ * The tree is frozen only to set tracking up: each task's private mappings are registered with
+ * its userfaultfd, and the pages that hold something are listed and write-protected in one
+ * PAGEMAP_SCAN each (PM_SCAN_WP_MATCHING). Building on a parent pre-dump, only the pages
+ * written since are listed (and protected again); the others stay with the parent. Then the
+ * tree runs on while the listed pages are copied: a page written after its protection and
+ * before its copy is copied as it is then, and counts as written for the next image, which
+ * copies it again. A mapping unmapped meanwhile reads as zeros, and is not tracked any more.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "base/progress.h"
+#include "base/worker.h"
+#include "dump.h"
+#include "image/chain.h"
+#include "image/stream.h"
+#include "seize/seize.h"
+#include "track.h"
+
+#define LOG_PREFIX "pre-dump: "
+
+struct pre_task {
+	pid_t pid;
+	int uffd;
+	const struct predump_task *parent; /* the same process in a live parent, or NULL */
+	struct run_list fresh, unchanged, tracked;
+};
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Private memory that a dump saves pages of: anonymous or a file's, not a device's nor the
+ * kernel's (vDSO), nor hugetlb (which write-protection tracks differently). */
+static bool trackable(const struct proc_map *m, bool *ret_file)
+{
+	struct stat st;
+
+	if (m->shared || proc_vmflag(m->vmflags, "ht") || proc_vmflag(m->vmflags, "io") ||
+	    proc_vmflag(m->vmflags, "pf") || proc_vmflag(m->vmflags, "dp"))
+		return false;
+	*ret_file = m->path && m->path[0] == '/';
+	if (!m->path || !strcmp(m->path, "[heap]") || !strncmp(m->path, "[stack", 6) ||
+	    !strncmp(m->path, "[anon:", 6))
+		return true;
+	if (!*ret_file || !strncmp(m->path, "/SYSV", 5))
+		return false;
+	return strstr(m->path, " (deleted)") || !strcmp(m->path, "/dev/zero") ||
+	       stat(m->path, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+}
+
+static int add_range(struct run_list *l, uint64_t start, uint64_t end)
+{
+	if (l->n == l->cap) {
+		struct page_run *nr;
+
+		l->cap = l->cap ? l->cap * 2 : 64;
+		nr = realloc(l->runs, l->cap * sizeof(*nr));
+		if (!nr)
+			return -ENOMEM;
+		l->runs = nr;
+	}
+	l->runs[l->n++] = (struct page_run){start, (end - start) / PAGE_SZ};
+	l->pages += (end - start) / PAGE_SZ;
+	return 0;
+}
+
+/* While the tree is frozen: registers, lists and write-protects the pages of one task. */
+static int select_task(struct cryo_ctx *ctx, int parent_fd, struct pre_task *pt)
+{
+	_cleanup_free_ struct page_run *cover = NULL;
+	_cleanup_close_ int pm_fd = -1;
+	struct mm_parent par = {0};
+	struct proc_map *maps;
+	char path[64];
+	size_t n;
+	int r;
+
+	if (pt->parent) {
+		r = chain_cover(ctx, parent_fd, pt->parent, &cover, &par.ncover);
+		if (r < 0)
+			return r;
+		par = (struct mm_parent){pt->parent->tracked, pt->parent->ntracked, cover,
+					 par.ncover};
+	}
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pt->pid);
+	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pm_fd < 0)
+		return cryo_err(ctx, -errno, "open %s", path);
+	r = proc_maps_read(pt->pid, true, &maps, &n);
+	if (r < 0)
+		return cryo_err(ctx, r, "read smaps of pid %d", pt->pid);
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		/* tracked for the chain before this pre-dump came: registered already */
+		bool file, was_tracked = pt->parent && proc_vmflag(maps[i].vmflags, "uw");
+
+		if (!trackable(&maps[i], &file))
+			continue;
+		if (track_register(pt->uffd, maps[i].start, maps[i].end) < 0) {
+			log_info(ctx,
+				 "pid %d: %#llx-%#llx cannot be tracked (the task's own "
+				 "userfaultfd?): left to the dump",
+				 pt->pid, (unsigned long long)maps[i].start,
+				 (unsigned long long)maps[i].end);
+			continue;
+		}
+		r = mm_select(ctx, pt->pid, pm_fd, maps[i].start, maps[i].end, file, was_tracked,
+			      pt->parent ? &par : NULL, true, &pt->fresh, &pt->unchanged);
+		if (r >= 0)
+			r = add_range(&pt->tracked, maps[i].start, maps[i].end);
+	}
+	proc_maps_free(maps, n);
+	return r;
+}
+
+static int write_meta(struct cryo_ctx *ctx, int dirfd, const char *dir, struct predump *meta)
+{
+	_cleanup_free_ char *json = NULL;
+	int r = predump_encode(ctx, meta, &json);
+
+	if (r >= 0)
+		r = worker_check(ctx);
+	if (r >= 0) {
+		r = write_file_atomic(dirfd, PREDUMP_META_NAME, json, strlen(json));
+		if (r < 0)
+			cryo_err(ctx, r, "write %s/%s", dir, PREDUMP_META_NAME);
+	}
+	if (r >= 0 && fsync(dirfd) < 0)
+		r = cryo_err(ctx, -errno, "sync %s", dir);
+	return r;
+}
+
+/* Takes the parent's userfaultfds, then ends its tracker: from here on only this pre-dump
+ * may protect pages, and the parent may not be built on any more. */
+static int take_over(struct cryo_ctx *ctx, const struct predump *parent, struct pre_task *tasks,
+		     size_t n)
+{
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct predump_task *p = predump_find(parent, tasks[i].pid);
+		uint64_t start;
+
+		if (!p || p->track_fd < 0 || proc_start_time(tasks[i].pid, &start, NULL) < 0 ||
+		    start != p->start)
+			continue;
+		r = track_take(ctx, parent->tracker_pid, p->track_fd, &tasks[i].uffd);
+		if (r < 0)
+			return r;
+		tasks[i].parent = p;
+	}
+	return track_stop(ctx, parent->tracker_pid);
+}
+
+static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
+{
+	const struct cryo_dump_opts *opts = arg;
+	_cleanup_close_ int dirfd = -1, logfd = -1, parent_fd = -1;
+	_cleanup_free_ struct pre_task *tasks = NULL;
+	_cleanup_free_ int *uffds = NULL;
+	_cleanup_free_ pid_t *pids = NULL;
+	struct predump parent = {0}, meta = {0};
+	struct stream_writer *w = NULL;
+	enum codec codec = CODEC_NONE;
+	bool chained = false, frozen = false;
+	struct seized_tree tree;
+	struct timespec t0;
+	size_t n = 0;
+	int r;
+
+	if (opts->compression)
+		codec_parse(opts->compression, &codec);
+	r = mkdir_p(opts->dir);
+	if (r < 0)
+		return cryo_err(ctx, r, "create image directory %s", opts->dir);
+	dirfd = open(opts->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return cryo_err(ctx, -errno, "open image directory %s", opts->dir);
+	/* A directory holds one image: an older one stops being one first. */
+	if ((unlinkat(dirfd, PREDUMP_META_NAME, 0) < 0 && errno != ENOENT) ||
+	    (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT))
+		return cryo_err(ctx, -errno, "remove the old image in %s", opts->dir);
+	logfd = openat(dirfd, "predump.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ctx->log_fd = logfd;
+	if (opts->parent) {
+		r = chain_open_parent(ctx, AT_FDCWD, opts->parent, &parent_fd, &parent);
+		if (r < 0)
+			goto out;
+		chained = track_alive(parent.tracker_pid, parent.tracker_start);
+		if (!chained)
+			log_warn(ctx,
+				 "write tracking since pre-dump %s has ended (its tracker is "
+				 "gone): every page is copied again",
+				 opts->parent);
+	}
+	if (codec != CODEC_NONE || opts->streams) {
+		unsigned streams = opts->streams ? opts->streams : 1;
+
+		r = stream_writer_new(ctx, codec, streams, dirfd, NULL, 0, &w);
+		if (r < 0)
+			goto out;
+		meta.page_codec = codec;
+		meta.page_streams = streams;
+	}
+
+	r = seize_tree(ctx, opts->pid, &tree);
+	if (r < 0)
+		goto out;
+	frozen = true;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	tasks = calloc(tree.ntasks + 1, sizeof(*tasks));
+	uffds = calloc(tree.ntasks + 1, sizeof(*uffds));
+	pids = calloc(tree.ntasks + 1, sizeof(*pids));
+	if (!tasks || !uffds || !pids) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < tree.ntasks; i++)
+		if (tree.tasks[i].state != 'Z')
+			tasks[n++] = (struct pre_task){.pid = tree.tasks[i].pid, .uffd = -1};
+	r = chained ? take_over(ctx, &parent, tasks, n) : 0;
+	/* Any other tracker of the tree belongs to a chain this one replaces. */
+	for (size_t i = 0; i < n; i++)
+		pids[i] = tasks[i].pid;
+	if (r >= 0)
+		r = track_stop_all(ctx, pids, n);
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		if (tasks[i].uffd < 0 && track_uffd_new(ctx, tasks[i].pid, &tasks[i].uffd) < 0) {
+			log_warn(ctx, "pid %d: no write tracking (%s): the dump copies all of it",
+				 tasks[i].pid, cryo_ctx_errmsg(ctx));
+			continue;
+		}
+		r = select_task(ctx, parent_fd, &tasks[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		uffds[i] = tasks[i].uffd;
+	if (r >= 0)
+		r = track_spawn(ctx, uffds, pids, n, &meta.tracker_pid, &meta.tracker_start);
+	for (size_t i = 0; i < n; i++)
+		if (tasks[i].uffd >= 0)
+			close(tasks[i].uffd);
+	/* Up to here a failure leaves protections behind, which cost the tree a fault per
+	 * page written, once: harmless, and the next pre-dump or dump drops them. */
+	seize_release(ctx, &tree, false);
+	frozen = false;
+	log_info(ctx, "tree frozen for %.1f ms", ms_since(&t0));
+	if (r < 0)
+		goto out;
+
+	if (progress_init(ctx, false) == 0) {
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < n; i++)
+			total += tasks[i].fresh.pages * PAGE_SZ;
+		progress_start(ctx, "pre-dump", total);
+	}
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		r = mm_save(ctx, tasks[i].pid, dirfd, w, &tasks[i].fresh, true);
+		if (r < 0 && kill(tasks[i].pid, 0) < 0)
+			cryo_err(ctx, r, "pid %d exited during the pre-dump: run it again",
+				 tasks[i].pid);
+		if (r >= 0)
+			r = pagemap_write(ctx, dirfd, tasks[i].pid, tasks[i].fresh.runs,
+					  tasks[i].fresh.n);
+		if (r >= 0 && tasks[i].unchanged.n)
+			r = parentmap_write(ctx, dirfd, tasks[i].pid, tasks[i].unchanged.runs,
+					    tasks[i].unchanged.n);
+	}
+	progress_finish(ctx);
+	if (r >= 0 && w)
+		r = stream_writer_finish(w);
+	if (r < 0)
+		goto out;
+
+	meta.created = time(NULL);
+	meta.tasks = calloc(n + 1, sizeof(*meta.tasks));
+	if (!meta.tasks) {
+		r = -ENOMEM;
+		goto out;
+	}
+	meta.ntasks = n;
+	for (size_t i = 0; i < n; i++) {
+		struct predump_task *mt = &meta.tasks[i];
+
+		*mt = (struct predump_task){.pid = tasks[i].pid,
+					    .pages = tasks[i].fresh.pages,
+					    .parent_pages = tasks[i].unchanged.pages,
+					    .track_fd = tasks[i].uffd,
+					    .tracked = tasks[i].tracked.runs,
+					    .ntracked = tasks[i].tracked.n};
+		tasks[i].tracked.runs = NULL;
+		proc_start_time(tasks[i].pid, &mt->start, NULL);
+		log_info(ctx, "pid %d: %llu pages copied, %llu left to the parent", mt->pid,
+			 (unsigned long long)mt->pages, (unsigned long long)mt->parent_pages);
+	}
+	for (size_t i = 0; i < n && r >= 0; i++)
+		if (meta.tasks[i].parent_pages && !meta.parent) {
+			r = path_relative(opts->dir, opts->parent, &meta.parent);
+			if (r < 0)
+				cryo_err(ctx, r, "path of %s relative to %s", opts->parent,
+					 opts->dir);
+		}
+	if (r >= 0)
+		r = write_meta(ctx, dirfd, opts->dir, &meta);
+	if (r >= 0)
+		log_info(ctx, "pre-dump of pid %d complete in %s", opts->pid, opts->dir);
+out:
+	if (frozen)
+		seize_release(ctx, &tree, false);
+	for (size_t i = 0; tasks && i < n; i++) {
+		free(tasks[i].fresh.runs);
+		free(tasks[i].unchanged.runs);
+		free(tasks[i].tracked.runs);
+	}
+	stream_writer_free(w);
+	predump_free(&meta);
+	predump_free(&parent);
+	ctx->log_fd = -1;
+	return r;
+}
+
+CRYO_API int cryo_pre_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
+{
+	enum codec codec;
+
+	ctx->errmsg[0] = '\0';
+	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 || !opts->dir)
+		return cryo_err(ctx, -EINVAL,
+				"pre-dump: a pid and an image directory are required");
+	if (opts->nstream_fds)
+		return cryo_err(ctx, -EINVAL, "pre-dump: to a directory only, not to a stream");
+	if (opts->compression &&
+	    (!strcmp(opts->compression, "tar") || codec_parse(opts->compression, &codec) < 0))
+		return cryo_err(ctx, -EINVAL,
+				"pre-dump: unknown compression \"%s\" (none, lz4, "
+				"zstd, zlib, gzip)",
+				opts->compression);
+	if (opts->streams > STREAM_MAX)
+		return cryo_err(ctx, -EINVAL, "pre-dump: from 1 to %d streams", STREAM_MAX);
+	return worker_run(ctx, predump_in_worker, (void *)opts);
+}

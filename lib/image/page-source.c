@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/xfer.h"
+#include "image.h"
+#include "page-source.h"
+#include "pagemap.h"
+#include "stream.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+struct page_source {
+	struct cryo_ctx *ctx;
+	pid_t pid;
+	uint64_t total; /* bytes */
+	struct stream_block_reader *sr;
+	int fd;
+	uint64_t *sums;
+	void *buf;
+	uint64_t cached; /* start of the chunk in buf, or UINT64_MAX */
+};
+
+void page_source_close(struct page_source *src)
+{
+	if (!src)
+		return;
+	stream_block_close(src->sr);
+	if (src->fd >= 0)
+		close(src->fd);
+	free(src->sums);
+	free(src->buf);
+	free(src);
+}
+
+int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
+		     uint64_t npages, struct page_source **ret)
+{
+	struct page_source *src = calloc(1, sizeof(*src));
+	struct img_task t = {.pid = pid, .pages = npages};
+	char name[64];
+	int r;
+
+	if (!src)
+		return -ENOMEM;
+	*src = (struct page_source){
+	    .ctx = ctx, .pid = pid, .total = npages * PAGE_SZ, .fd = -1, .cached = UINT64_MAX};
+	if (idx) {
+		r = stream_block_open(ctx, idx, dirfd, pid, &src->sr);
+	} else {
+		snprintf(name, sizeof(name), "pages-%d.img", pid);
+		src->fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+		r = src->fd < 0 ? cryo_err(ctx, -errno, "open %s", name)
+				: pagesum_read(ctx, dirfd, &t, &src->sums);
+		if (!r && posix_memalign(&src->buf, 4096, XFER_CHUNK))
+			r = -ENOMEM;
+		/* Faulted in at once: page by page, the first read into it costs ~8 ms here, on
+		 * the path to a lazy tree's first instruction. */
+		if (!r)
+			madvise(src->buf, XFER_CHUNK, MADV_POPULATE_WRITE);
+	}
+	if (r < 0) {
+		page_source_close(src);
+		return r;
+	}
+	*ret = src;
+	return 0;
+}
+
+int page_source_get(struct page_source *src, uint64_t off, const char **ret_data,
+		    uint64_t *ret_start, uint64_t *ret_len)
+{
+	uint64_t start = off / XFER_CHUNK * XFER_CHUNK, len;
+	int r;
+
+	if (src->sr)
+		return stream_block_get(src->sr, off, (const void **)ret_data, ret_start, ret_len);
+	if (off >= src->total)
+		return -ERANGE;
+	len = src->total - start < XFER_CHUNK ? src->total - start : XFER_CHUNK;
+	if (src->cached != start) {
+		src->cached = UINT64_MAX;
+		r = pread_all(src->fd, src->buf, len, start);
+		if (r < 0)
+			return cryo_err(src->ctx, r, "pid %d: read pages at %llu", src->pid,
+					(unsigned long long)start);
+		if (XXH3_64bits(src->buf, len) != src->sums[start / XFER_CHUNK])
+			return cryo_err(src->ctx, -EBADMSG,
+					"pid %d: page data at offset %llu does "
+					"not match its checksum: the image is damaged",
+					src->pid, (unsigned long long)start);
+		src->cached = start;
+	}
+	*ret_data = src->buf;
+	*ret_start = start;
+	*ret_len = len;
+	return 0;
+}
+
+int page_source_load(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr)
+{
+	for (uint64_t pos = from; pos < to;) {
+		const char *data;
+		uint64_t start, len, take;
+		struct iovec iov;
+		int r = page_source_get(src, pos, &data, &start, &len);
+
+		if (r < 0)
+			return r;
+		take = start + len - pos < to - pos ? start + len - pos : to - pos;
+		iov = (struct iovec){(void *)(addr + (pos - from)), take};
+		r = xfer_write_self(&iov, 1, data + (pos - start), take);
+		if (r < 0)
+			return r;
+		pos += take;
+	}
+	return 0;
+}

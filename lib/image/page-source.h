@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Random access to a task's saved pages, a checked block at a time: a stream frame, or a
+ * checksummed XFER_CHUNK of pages-PID.img. Used where pages are wanted out of order (lazy
+ * restore) or only in part (pages an incremental image takes from its parents).
+ */
+#ifndef CRYO_IMAGE_PAGE_SOURCE_H
+#define CRYO_IMAGE_PAGE_SOURCE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct cryo_ctx;
+struct stream_index;
+struct page_source;
+
+/* The pages of task pid (npages of them) in the image at dirfd: in its streams when idx is
+ * given, else in pages-PID.img. */
+int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
+		     uint64_t npages, struct page_source **ret);
+void page_source_close(struct page_source *src);
+
+/* The checked block holding byte off of the task's pages: *ret_len bytes from *ret_start,
+ * valid until the next call. -ERANGE if off is past the end. */
+int page_source_get(struct page_source *src, uint64_t off, const char **ret_data,
+		    uint64_t *ret_start, uint64_t *ret_len);
+
+/* Bytes [from, to) of the task's pages go to addr in this process. */
+int page_source_load(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr);
+
+#endif
