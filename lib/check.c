@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/kcmp.h>
+#include <linux/userfaultfd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/prctl.h>
@@ -102,6 +104,27 @@ static bool probe_soft_dirty(void)
 	return e & (1ULL << 55);
 }
 
+/* What pre-dump's write tracking needs: asynchronous userfaultfd write-protection (Linux 6.7)
+ * and PAGEMAP_SCAN to read it back. */
+static bool probe_write_tracking(void)
+{
+	struct uffdio_api api = {.api = UFFD_API, .features = (1 << 15) | (1 << 13)};
+	struct {
+		uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+		uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+	} scan = {.size = sizeof(scan)};
+	int uffd = syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */);
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	bool ok = uffd >= 0 && pm >= 0 && ioctl(uffd, UFFDIO_API, &api) == 0 &&
+		  ioctl(pm, _IOWR('f', 16, scan), &scan) >= 0;
+
+	if (uffd >= 0)
+		close(uffd);
+	if (pm >= 0)
+		close(pm);
+	return ok;
+}
+
 CRYO_API int cryo_check_features(struct cryo_ctx *ctx, struct cryo_feature **ret_features,
 				 size_t *ret_count)
 {
@@ -155,8 +178,10 @@ CRYO_API int cryo_check_features(struct cryo_ctx *ctx, struct cryo_feature **ret
 	ADD("userfaultfd", fd >= 0, false, "lazy restore and write tracking for pre-dump");
 	if (fd >= 0)
 		close(fd);
+	ADD("write-tracking", probe_write_tracking(), false,
+	    "userfaultfd WP_ASYNC and PAGEMAP_SCAN (Linux 6.7), for pre-dump");
 	ADD("soft-dirty", probe_soft_dirty(), false,
-	    "soft-dirty page bits (pre-dump uses PAGEMAP_SCAN + userfaultfd where missing)");
+	    "soft-dirty page bits (not needed: pre-dump tracks writes with userfaultfd)");
 	ADD("cap-sys-resource", has_cap("CapEff", CAP_SYS_RESOURCE), false,
 	    "raising hard rlimits on restore; without it they stay at cryo's own");
 #undef ADD

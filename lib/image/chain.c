@@ -18,7 +18,7 @@
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
 
-#define PREDUMP_MAX_TASKS  (1 << 20)
+#define PREDUMP_MAX_TASKS  IMG_MAX_TASKS /* pids are checked pairwise */
 #define PREDUMP_MAX_RANGES (1 << 20)
 
 void predump_free(struct predump *p)
