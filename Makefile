@@ -23,7 +23,8 @@ unit:
 	meson test -C build-asan --print-errorlogs
 
 # The engine's state tests again over the other page paths: compressed frames over two streams
-# (dump), and memory arriving on fault (restore --lazy).
+# (dump) with memory arriving on fault (restore --lazy); and every dump building on a pre-dump
+# taken just before it (only what the tree wrote since is copied).
 VARIANT_TESTS = tests/integration/test_memory.py tests/integration/test_threads.py \
 	tests/integration/test_tree.py tests/integration/test_programs.py \
 	tests/integration/test_files.py tests/integration/test_signals.py
@@ -36,6 +37,8 @@ variants: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) \
 	CRYO_DUMP_ARGS="--compression lz4 --streams 2" CRYO_RESTORE_ARGS="--lazy" \
 	$(PYTEST) -q $(VARIANT_TESTS) -k "$(LAZY_DIFFERS)"
+	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) CRYO_PREDUMP=1 \
+	$(PYTEST) -q $(VARIANT_TESTS)
 
 integration: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) $(PYTEST) -v tests/integration

@@ -12,7 +12,7 @@
 
 static const char usage[] =
 	"usage: cryo dump -t PID (-D DIR | -D - | --to tcp://HOST:PORT) [--leave-running]\n"
-	"                 [--compression C] [--streams N] [-v]\n"
+	"                 [--parent PRE-DIR] [--compression C] [--streams N] [-v]\n"
 	"\n"
 	"Checkpoint the process tree rooted at PID (every thread of every descendant) into the\n"
 	"image directory DIR, or as a stream to stdout or to `cryo serve` over TCP. Exits 0 only\n"

@@ -38,8 +38,10 @@ void regs_apply_restart(struct user_regs_struct *regs, int fresh)
 	case -ERESTART_RESTARTBLOCK:
 		/* The restart block lives in the kernel and does not survive a restore: the call
 		 * fails with EINTR, except poll(), which glibc does not retry and which can simply
-		 * run again with its arguments (still in rdi, rsi, rdx). */
-		if (fresh && regs->orig_rax == SYS_poll) {
+		 * run again with its arguments (still in rdi, rsi, rdx). A poll() with no timeout
+		 * runs again in a tree that goes on too: restart_syscall would lose what it was
+		 * to a later dump (seize_release() does the same). */
+		if (regs->orig_rax == SYS_poll && (fresh || (int)regs->rdx < 0)) {
 			regs->rax = regs->orig_rax;
 			regs->rip -= 2;
 		} else if (fresh) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -285,6 +286,27 @@ fail:
 	return r;
 }
 
+#define ERESTART_RESTARTBLOCK 516 /* the kernel's, not in uapi */
+
+/*
+ * A thread stopped inside poll() with no timeout would resume into restart_syscall, whose
+ * restart block stays in the kernel: a later dump of it (after a pre-dump, or a dump with
+ * --leave-running) could only make it fail with EINTR on restore. It calls poll() again
+ * instead, which is the same call when there is no time left to keep.
+ */
+static void rerun_poll(pid_t tid)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0 || (long)regs.orig_rax != SYS_poll ||
+	    (long)regs.rax != -ERESTART_RESTARTBLOCK || (int)regs.rdx >= 0)
+		return;
+	regs.rax = regs.orig_rax;
+	regs.rip -= 2;
+	regs.orig_rax = -1;
+	ptrace(PTRACE_SETREGS, tid, 0, &regs);
+}
+
 void seize_release(struct cryo_ctx *ctx, struct seized_tree *tree, bool kill_tree)
 {
 	for (size_t i = 0; i < tree->ntasks; i++) {
@@ -297,6 +319,7 @@ void seize_release(struct cryo_ctx *ctx, struct seized_tree *tree, bool kill_tre
 
 			if (kill_tree)
 				continue;
+			rerun_poll(th->tid);
 			if (ptrace(PTRACE_DETACH, th->tid, 0, 0) < 0 && errno != ESRCH)
 				log_warn(ctx, "detach thread %d: %s", th->tid, strerror(errno));
 			if (th->stop_sig)

@@ -22,6 +22,9 @@ WORKLOADS = BUILD / "tests" / "workloads"
 DUMP_ARGS = os.environ.get("CRYO_DUMP_ARGS", "").split()
 # The same for every restore, e.g. CRYO_RESTORE_ARGS="--lazy".
 RESTORE_ARGS = os.environ.get("CRYO_RESTORE_ARGS", "").split()
+# CRYO_PREDUMP=1: every dump of the suite builds on a pre-dump taken just before it (the
+# tree's memory copied while it runs, then only what it wrote since).
+PREDUMP = os.environ.get("CRYO_PREDUMP") == "1"
 
 PR_SET_CHILD_SUBREAPER = 36
 ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -142,6 +145,10 @@ class Env:
         img = img or self.tmp / "img"
         self.images.append(img)
         args = ["dump", "-t", run.pid, "-D", img, *(DUMP_ARGS if suite_args else ()), *extra]
+        if PREDUMP and suite_args and "--parent" not in map(str, extra):
+            pre = Path(f"{img}.pre")
+            cryo("pre-dump", "-t", run.pid, "-D", pre)
+            args += ["--parent", pre]
         if leave_running:
             args.append("--leave-running")
         cryo(*args)
