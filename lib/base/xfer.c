@@ -101,10 +101,16 @@ int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *
 					  (uint64_t)iov[i].iov_base + done);
 
 			if (r <= 0 && live) {
-				/* gone since the scan (unmapped by the running task): the
-				 * mapping is not tracked any more, so its bytes never count */
-				memset(p + done, 0, iov[i].iov_len - done);
-				break;
+				/* A page gone since the scan (unmapped by the running task)
+				 * reads as zeros: it is not tracked any more, so its bytes
+				 * never count. The rest of the range may well be there. */
+				uint64_t skip = 4096 - (((uint64_t)iov[i].iov_base + done) & 4095);
+
+				if (skip > iov[i].iov_len - done)
+					skip = iov[i].iov_len - done;
+				memset(p + done, 0, skip);
+				done += skip;
+				continue;
 			}
 			if (r <= 0)
 				return r < 0 ? -errno : -EFAULT;

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct pre_task {
 	pid_t pid;
 	int uffd;
 	const struct predump_task *parent; /* the same process in a live parent, or NULL */
+	bool gone; /* exited before its pages were copied */
 	struct run_list fresh, unchanged, tracked;
 };
 
@@ -275,10 +277,21 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 		progress_start(ctx, "pre-dump", total);
 	}
 	for (size_t i = 0; i < n && r >= 0; i++) {
+		char name[64];
+
 		r = mm_save(ctx, tasks[i].pid, dirfd, w, &tasks[i].fresh, true);
-		if (r < 0 && kill(tasks[i].pid, 0) < 0)
-			cryo_err(ctx, r, "pid %d exited during the pre-dump: run it again",
+		/* A task that exited before its copy began (a shell's short-lived child) is left
+		 * out: nothing of it was written, and there is nothing to build on. One that
+		 * exits during its copy reads as zeros, and no later dump will find it. */
+		if (r < 0 && kill(tasks[i].pid, 0) < 0 && errno == ESRCH) {
+			log_info(ctx, "pid %d exited before its pages were copied: left out",
 				 tasks[i].pid);
+			snprintf(name, sizeof(name), "pages-%d.img", tasks[i].pid);
+			unlinkat(dirfd, name, 0);
+			tasks[i].gone = true;
+			r = 0;
+			continue;
+		}
 		if (r >= 0)
 			r = pagemap_write(ctx, dirfd, tasks[i].pid, tasks[i].fresh.runs,
 					  tasks[i].fresh.n);
@@ -298,10 +311,12 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 		r = -ENOMEM;
 		goto out;
 	}
-	meta.ntasks = n;
 	for (size_t i = 0; i < n; i++) {
-		struct predump_task *mt = &meta.tasks[i];
+		struct predump_task *mt = &meta.tasks[meta.ntasks];
 
+		if (tasks[i].gone)
+			continue;
+		meta.ntasks++;
 		*mt = (struct predump_task){.pid = tasks[i].pid,
 					    .pages = tasks[i].fresh.pages,
 					    .parent_pages = tasks[i].unchanged.pages,
@@ -313,7 +328,7 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 		log_info(ctx, "pid %d: %llu pages copied, %llu left to the parent", mt->pid,
 			 (unsigned long long)mt->pages, (unsigned long long)mt->parent_pages);
 	}
-	for (size_t i = 0; i < n && r >= 0; i++)
+	for (size_t i = 0; i < meta.ntasks && r >= 0; i++)
 		if (meta.tasks[i].parent_pages && !meta.parent) {
 			r = path_relative(opts->dir, opts->parent, &meta.parent);
 			if (r < 0)

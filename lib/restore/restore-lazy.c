@@ -115,6 +115,10 @@ struct lazy_task {
 	size_t nruns;
 	uint64_t left;  /* pages not done */
 	size_t cursor;  /* background copy: the run it has got to */
+	/* Faults met while the task's mm was changing (EAGAIN: a fork, mremap or munmap whose
+	 * event is still to be read): answered once the events before them are. */
+	uint64_t *pending;
+	size_t npending, pending_cap;
 };
 
 struct server {
@@ -148,8 +152,11 @@ static void task_drop(struct lazy_task *lt)
 	lt->nruns = 0;
 	lt->left = 0;
 	if (lt->uffd >= 0)
-		close(lt->uffd);
+		close(lt->uffd); /* wakes any fault still waiting: it gets an empty page */
 	lt->uffd = -1;
+	free(lt->pending);
+	lt->pending = NULL;
+	lt->npending = lt->pending_cap = 0;
 }
 
 /* The runs of a task that live in lazy mappings, each with its place in the task's pages. */
@@ -221,8 +228,10 @@ static int copy_pages(struct server *s, struct lazy_task *lt, struct lazy_run *l
 		c = (struct uffdio_copy){.dst = lr->addr + (pos - lr->off),
 					 .src = (uint64_t)(data + (pos - start)), .len = take};
 		if (ioctl(lt->uffd, UFFDIO_COPY, &c) < 0) {
+			/* The mm is changing: its event must be read first, and the task that
+			 * raised it waits for that, so retrying here would wait forever. */
 			if (errno == EAGAIN)
-				continue; /* the mm changed under us: the event comes first */
+				return -EAGAIN;
 			if (errno == ESRCH)
 				return -ESRCH;
 			if (errno == EEXIST && take > PAGE_SZ) {
@@ -263,7 +272,6 @@ static int on_fault(struct server *s, struct lazy_task *lt, uint64_t addr)
 	uint64_t page;
 
 	addr &= ~(PAGE_SZ - 1);
-	s->faults++;
 	lr = run_at(lt, addr);
 	page = lr ? (addr - lr->addr) / PAGE_SZ : 0;
 	if (lr && !lr->done[page])
@@ -273,7 +281,7 @@ static int on_fault(struct server *s, struct lazy_task *lt, uint64_t addr)
 		struct uffdio_zeropage z = {.range = {addr, PAGE_SZ}};
 
 		if (ioctl(lt->uffd, UFFDIO_ZEROPAGE, &z) < 0 && errno != EEXIST && errno != ENOENT)
-			return errno == ESRCH ? -ESRCH : -errno;
+			return -errno;
 		s->zeroed++;
 	}
 	return 0;
@@ -368,6 +376,39 @@ static int on_fork(struct server *s, size_t parent, int uffd)
 	return 0;
 }
 
+static int defer(struct lazy_task *lt, uint64_t addr)
+{
+	if (lt->npending == lt->pending_cap) {
+		size_t cap = lt->pending_cap ? lt->pending_cap * 2 : 16;
+		uint64_t *np = realloc(lt->pending, cap * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		lt->pending = np;
+		lt->pending_cap = cap;
+	}
+	lt->pending[lt->npending++] = addr;
+	return 0;
+}
+
+/* Answers the faults deferred while the mm was changing, keeping those it still cannot. */
+static int retry_pending(struct server *s, struct lazy_task *lt)
+{
+	size_t kept = 0;
+	int r = 0;
+
+	for (size_t k = 0; k < lt->npending; k++) {
+		if (r >= 0)
+			r = on_fault(s, lt, lt->pending[k]);
+		if (r == -EAGAIN) {
+			lt->pending[kept++] = lt->pending[k];
+			r = 0;
+		}
+	}
+	lt->npending = kept;
+	return r;
+}
+
 /* Reads and handles every message waiting on task i's userfaultfd. */
 static int drain(struct server *s, size_t i)
 {
@@ -378,7 +419,7 @@ static int drain(struct server *s, size_t i)
 		int r = 0;
 
 		if (n < 0)
-			return errno == EAGAIN ? 0 : -errno;
+			return errno != EAGAIN ? -errno : retry_pending(s, &s->tasks[i]);
 		if (n == 0)
 			return -ESRCH;
 		for (ssize_t k = 0; k < n / (ssize_t)sizeof(msg[0]) && r >= 0; k++) {
@@ -387,7 +428,10 @@ static int drain(struct server *s, size_t i)
 
 			switch (m->event) {
 			case UFFD_EVENT_PAGEFAULT:
+				s->faults++;
 				r = on_fault(s, lt, m->arg.pagefault.address);
+				if (r == -EAGAIN)
+					r = defer(lt, m->arg.pagefault.address);
 				break;
 			case UFFD_EVENT_FORK:
 				r = on_fork(s, i, m->arg.fork.ufd);
@@ -437,7 +481,7 @@ static void background_step(struct server *s)
 				continue;
 			}
 			r = copy_pages(s, lt, lr, p, undone_span(lr, p));
-			if (r < 0)
+			if (r < 0 && r != -EAGAIN) /* EAGAIN: events to read first */
 				task_fail(s, lt, r);
 			return;
 		}
@@ -513,8 +557,16 @@ void restore_lazy_run(struct lazy_server *server)
 		if (!live)
 			break;
 		work = false;
-		for (size_t i = 0; i < s.n; i++)
-			work |= s.tasks[i].uffd >= 0 && s.tasks[i].left;
+		for (size_t i = 0; i < s.n; i++) {
+			struct lazy_task *lt = &s.tasks[i];
+
+			if (lt->uffd >= 0 && lt->npending) {
+				r = retry_pending(&s, lt);
+				if (r < 0)
+					task_fail(&s, lt, r);
+			}
+			work |= lt->uffd >= 0 && (lt->left || lt->npending);
+		}
 		if (poll(pfd, s.n, work ? 0 : -1) > 0) {
 			for (size_t i = 0; i < s.n; i++) {
 				if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ||
