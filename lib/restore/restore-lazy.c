@@ -54,23 +54,30 @@ bool restore_lazy_vma(const struct img_vma *v)
 	return v->kind == VMA_ANON && !v->shared && !(v->advice & VMA_ADV_LOCKED);
 }
 
-static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh,
-		       const struct img_task *t, struct page_source **ret)
+static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+		       struct page_source **ret)
 {
 	return page_source_open(ctx, sh->dirfd, sh->pages, t->pid, t->pages, ret);
 }
 
 /*
  * Pages the kernel writes while the restorer runs, before any server can answer a fault: each
- * thread's rseq area (registering it stores the CPU number there at once).
+ * thread's rseq area (registering it stores the CPU number there at once). Those in [vaddr,
+ * vaddr + len), the k-th of which is at *ret_page: found per thread, not per page, so that
+ * the time to the first instruction does not grow with the mapping's size.
  */
-static bool hot_page(const struct img_task *t, uint64_t vaddr)
+static bool hot_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
+		     uint64_t *ret_page)
 {
 	for (uint32_t i = 0; i < t->nthreads; i++) {
-		uint64_t a = t->threads[i].rseq_ptr, len = t->threads[i].rseq_len;
+		uint64_t a = t->threads[i].rseq_ptr,
+			 n = t->threads[i].rseq_len ? t->threads[i].rseq_len : 32;
 
-		if (a && vaddr + PAGE_SZ > a && vaddr < a + (len ? len : 32))
-			return true;
+		for (uint64_t pg = a & ~(PAGE_SZ - 1); a && pg < a + n; pg += PAGE_SZ)
+			if (pg >= vaddr && pg < vaddr + len && k-- == 0) {
+				*ret_page = pg;
+				return true;
+			}
 	}
 	return false;
 }
@@ -80,7 +87,7 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			    const uint64_t *vaddrs, const bool *lazy, size_t n)
 {
 	struct page_source *src = NULL;
-	uint64_t off = 0;
+	uint64_t off = 0, pg;
 	int r = source_open(ctx, sh, t, &src);
 
 	if (r < 0)
@@ -90,9 +97,10 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			r = page_source_load(src, off, off + segs[i].len, segs[i].addr);
 			continue;
 		}
-		for (uint64_t p = 0; p < segs[i].len && r >= 0; p += PAGE_SZ)
-			if (hot_page(t, vaddrs[i] + p))
-				r = page_source_load(src, off + p, off + p + PAGE_SZ, segs[i].addr + p);
+		for (uint32_t k = 0; r >= 0 && hot_page(t, vaddrs[i], segs[i].len, k, &pg); k++)
+			r = page_source_load(src, off + (pg - vaddrs[i]),
+					     off + (pg - vaddrs[i]) + PAGE_SZ,
+					     segs[i].addr + (pg - vaddrs[i]));
 	}
 	page_source_close(src);
 	return r < 0 ? cryo_err_wrap(ctx, r, "pid %d: load pages", t->pid) : 0;
@@ -113,8 +121,8 @@ struct lazy_task {
 	struct page_source *src;
 	struct lazy_run *runs;
 	size_t nruns;
-	uint64_t left;  /* pages not done */
-	size_t cursor;  /* background copy: the run it has got to */
+	uint64_t left; /* pages not done */
+	size_t cursor; /* background copy: the run it has got to */
 	/* Faults met while the task's mm was changing (EAGAIN: a fork, mremap or munmap whose
 	 * event is still to be read): answered once the events before them are. */
 	uint64_t *pending;
@@ -226,7 +234,8 @@ static int copy_pages(struct server *s, struct lazy_task *lt, struct lazy_run *l
 			return r;
 		take = start + len - pos < end - pos ? start + len - pos : end - pos;
 		c = (struct uffdio_copy){.dst = lr->addr + (pos - lr->off),
-					 .src = (uint64_t)(data + (pos - start)), .len = take};
+					 .src = (uint64_t)(data + (pos - start)),
+					 .len = take};
 		if (ioctl(lt->uffd, UFFDIO_COPY, &c) < 0) {
 			/* The mm is changing: its event must be read first, and the task that
 			 * raised it waits for that, so retrying here would wait forever. */
@@ -238,11 +247,11 @@ static int copy_pages(struct server *s, struct lazy_task *lt, struct lazy_run *l
 				/* Some are in already: one page at a time. */
 				for (uint64_t q = 0; q < take; q += PAGE_SZ) {
 					c = (struct uffdio_copy){
-						.dst = lr->addr + (pos - lr->off) + q,
-						.src = (uint64_t)(data + (pos - start) + q),
-						.len = PAGE_SZ};
-					if (ioctl(lt->uffd, UFFDIO_COPY, &c) < 0 && errno != EEXIST &&
-					    errno != ENOENT)
+					    .dst = lr->addr + (pos - lr->off) + q,
+					    .src = (uint64_t)(data + (pos - start) + q),
+					    .len = PAGE_SZ};
+					if (ioctl(lt->uffd, UFFDIO_COPY, &c) < 0 &&
+					    errno != EEXIST && errno != ENOENT)
 						return -errno;
 				}
 			} else if (errno != EEXIST && errno != ENOENT) {
