@@ -7,7 +7,8 @@
 
 static const char usage[] = "usage: cryo checkpoint <command> [options]\n"
 			    "\n"
-			    "Checkpoints cryod has taken of its jobs (`cryo job dump`).\n"
+			    "Checkpoints cryod has taken of its jobs (`cryo job dump`), pre-dumps\n"
+			    "included.\n"
 			    "\n"
 			    "commands:\n"
 			    "  list      list the checkpoints, of all jobs or of one\n"
@@ -19,8 +20,8 @@ static const char usage[] = "usage: cryo checkpoint <command> [options]\n"
 static const char list_usage[] =
 	"usage: cryo checkpoint list [--job ID] [-q] [--json]\n"
 	"\n"
-	"List cryod's checkpoints: id, job, when it was taken, size, compression, image\n"
-	"directory.\n"
+	"List cryod's checkpoints: id, job, kind (dump or pre-dump), the pre-dump it builds\n"
+	"on, when it was taken, size, compression, image directory.\n"
 	"\n"
 	"  -j, --job ID          only the checkpoints of job ID\n"
 	"  -q, --quiet           print the ids only\n" CLI_JSON_USAGE CLI_CONN_USAGE;
@@ -83,7 +84,7 @@ static const char inspect_usage[] =
 	"usage: cryo checkpoint inspect ID [--json]\n"
 	"\n"
 	"Show checkpoint ID and the engine's description of its image (tasks, memory, files),\n"
-	"as `cryo show --json` gives it.\n"
+	"as `cryo show --json` gives it; for a pre-dump, its predump.json.\n"
 	"\n" CLI_JSON_USAGE CLI_CONN_USAGE;
 
 static int checkpoint_inspect(int argc, char **argv)
@@ -113,25 +114,47 @@ static int checkpoint_inspect(int argc, char **argv)
 }
 
 static const char delete_usage[] =
-	"usage: cryo checkpoint delete ID\n"
+	"usage: cryo checkpoint delete [-f] ID\n"
 	"\n"
-	"Delete checkpoint ID: cryod forgets it and removes its image directory.\n"
-	"\n" CLI_CONN_USAGE;
+	"Delete checkpoint ID: cryod forgets it and removes its image directory. A pre-dump\n"
+	"that other checkpoints build on (their parent) is refused unless -f.\n"
+	"\n"
+	"  -f, --force           delete it even so: those built on it can no longer be\n"
+	"                        restored\n" CLI_CONN_USAGE;
 
 static int checkpoint_delete(int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"force", no_argument, NULL, 'f'},
+	    CLI_CONN_OPTIONS,
+	    {0},
+	};
 	struct cli_conn conn = {0};
 	struct cryo_client *c;
+	bool force = false;
 	const char *id;
-	int r;
+	int ch, r;
 
-	r = cli_parse_id(argc, argv, "checkpoint delete", delete_usage, false, &conn, &id);
-	if (r >= 0)
-		return r;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":fh", opts, NULL)) != -1) {
+		if (ch == 'f') {
+			force = true;
+		} else if (ch == 'h') {
+			fputs(delete_usage, stdout);
+			return 0;
+		} else if (ch == '?' || ch == ':' || !cli_conn_option(&conn, ch)) {
+			return cli_bad_option("checkpoint delete", delete_usage, ch, argv);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("checkpoint delete", delete_usage,
+				       "one checkpoint id is required");
+	id = argv[optind];
 	r = cli_client(&conn, "checkpoint delete", &c);
 	if (r)
 		return r;
-	r = cryo_client_checkpoint_delete(c, id);
+	r = force ? cryo_client_checkpoint_delete_force(c, id)
+		  : cryo_client_checkpoint_delete(c, id);
 	if (r < 0)
 		r = cli_client_fail(c, "checkpoint delete");
 	cryo_client_free(c);

@@ -6,7 +6,14 @@
 
 #include "cli.h"
 
-enum { OPT_COMPRESSION = OPT_FIRST_FREE, OPT_STREAMS, OPT_ID, OPT_NO_LEAVE_RUNNING };
+enum {
+	OPT_COMPRESSION = OPT_FIRST_FREE,
+	OPT_STREAMS,
+	OPT_ID,
+	OPT_NO_LEAVE_RUNNING,
+	OPT_PRE_DUMP,
+	OPT_PARENT,
+};
 
 static const char dump_usage[] =
 	"usage: cryo job dump [options] ID\n"
@@ -15,10 +22,21 @@ static const char dump_usage[] =
 	"running, the job's processes are gone afterwards (state `checkpointed`); `cryo job\n"
 	"restore` brings them back as a new job.\n"
 	"\n"
+	"With --pre-dump, copy the job's memory while it runs on (a checkpoint of kind\n"
+	"`pre-dump`, which cannot be restored by itself); a later dump with --parent copies\n"
+	"only the pages written since, so that the job stops for a shorter time:\n"
+	"\n"
+	"    cryo job dump --pre-dump ID                  # prints ck-1; the job runs on\n"
+	"    cryo job dump --pre-dump --parent ck-1 ID    # optional: ck-2, fewer pages\n"
+	"    cryo job dump --parent ck-2 ID               # the image to restore\n"
+	"\n"
 	"  -D, --dir DIR         image directory on the daemon's machine (default: a new one\n"
 	"                        under the daemon's checkpoint directory)\n"
 	"  -R, --leave-running   let the job run on after the dump\n"
 	"      --no-leave-running  end the job after the dump, whatever the daemon's default\n"
+	"      --pre-dump        copy the memory only, the job running on (not with -R,\n"
+	"                        --no-leave-running or tar)\n"
+	"      --parent CK       build on pre-dump CK of this job: copy only what changed\n"
 	"      --compression C   none, lz4, zstd or gzip (default: the daemon's)\n"
 	"      --streams N       parallel page streams (default: the daemon's)\n" CLI_JSON_USAGE
 	CLI_CONN_USAGE;
@@ -29,6 +47,8 @@ int job_dump(int argc, char **argv)
 	    {"dir", required_argument, NULL, 'D'},
 	    {"leave-running", no_argument, NULL, 'R'},
 	    {"no-leave-running", no_argument, NULL, OPT_NO_LEAVE_RUNNING},
+	    {"pre-dump", no_argument, NULL, OPT_PRE_DUMP},
+	    {"parent", required_argument, NULL, OPT_PARENT},
 	    {"compression", required_argument, NULL, OPT_COMPRESSION},
 	    {"streams", required_argument, NULL, OPT_STREAMS},
 	    CLI_JSON_OPTION,
@@ -55,6 +75,12 @@ int job_dump(int argc, char **argv)
 		case OPT_NO_LEAVE_RUNNING:
 			o.leave_running = 0;
 			break;
+		case OPT_PRE_DUMP:
+			o.pre_dump = true;
+			break;
+		case OPT_PARENT:
+			o.parent = optarg;
+			break;
 		case OPT_COMPRESSION:
 			o.compression = optarg;
 			break;
@@ -76,6 +102,10 @@ int job_dump(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("job dump", dump_usage, "one job id is required");
+	if (o.pre_dump && o.leave_running >= 0)
+		return cli_usage_error("job dump", dump_usage,
+				       "--pre-dump always leaves the job running: drop %s",
+				       o.leave_running ? "--leave-running" : "--no-leave-running");
 	r = cli_client(&conn, "job dump", &c);
 	if (r)
 		return r;

@@ -29,7 +29,7 @@ static const char usage[] =
 	"  delete    forget a job that has ended (or kill it first, with -f)\n"
 	"  logs      print a job's output (-f: follow it)\n"
 	"  attach    connect the terminal to an attachable job's stdin and output\n"
-	"  dump      checkpoint a job\n"
+	"  dump      checkpoint a job (or pre-dump it: copy its memory while it runs)\n"
 	"  restore   restore a job's checkpoint as a new job\n"
 	"  freeze    stop a job's processes where they are\n"
 	"  unfreeze  let a frozen job run on\n"

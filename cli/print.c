@@ -124,15 +124,16 @@ void print_job_detail(const struct cryo_job *job)
 
 void print_checkpoints(struct cryo_checkpoint *const *cks, size_t n)
 {
-	static const char *const header[] = {"ID",	    "JOB",  "CREATED", "SIZE",
-					     "COMPRESSION", "PATH", NULL};
+	static const char *const header[] = {"ID",   "JOB",	    "KIND", "PARENT", "CREATED",
+					     "SIZE", "COMPRESSION", "PATH", NULL};
 	struct cli_table *t = table_new(header);
 
 	for (size_t i = 0; i < n; i++) {
 		char size[32];
 
 		format_size(cks[i]->size, size, sizeof(size));
-		table_add(t, (const char *const[]){cks[i]->id, cks[i]->job, cks[i]->created, size,
+		table_add(t, (const char *const[]){cks[i]->id, cks[i]->job, cks[i]->kind,
+						   or_dash(cks[i]->parent), cks[i]->created, size,
 						   cks[i]->compression, cks[i]->path});
 	}
 	table_print(t, stdout);
@@ -145,6 +146,8 @@ void print_checkpoint_detail(const struct cryo_checkpoint *ck)
 	format_size(ck->size, size, sizeof(size));
 	printf("id:             %s\n", ck->id);
 	printf("job:            %s\n", or_dash(ck->job));
+	printf("kind:           %s\n", or_dash(ck->kind));
+	printf("parent:         %s\n", or_dash(ck->parent));
 	printf("path:           %s\n", or_dash(ck->path));
 	printf("created:        %s\n", or_dash(ck->created));
 	printf("size:           %s (%" PRIu64 " bytes)\n", size, ck->size);

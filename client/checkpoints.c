@@ -70,13 +70,23 @@ CRYO_API int cryo_client_checkpoint_inspect(struct cryo_client *c, const char *i
 	return checkpoint_decode(c, o, ret_ck);
 }
 
-CRYO_API int cryo_client_checkpoint_delete(struct cryo_client *c, const char *id)
+static int checkpoint_delete(struct cryo_client *c, const char *id, bool force)
 {
 	_cleanup_free_ char *path = NULL;
 	int r;
 
-	r = http_path(c, "checkpoints", id, "", &path);
+	r = http_path(c, "checkpoints", id, force ? "?force=1" : "", &path);
 	if (r < 0)
 		return r;
 	return http_do(c, &(const struct http_req){.method = "DELETE", .path = path});
+}
+
+CRYO_API int cryo_client_checkpoint_delete(struct cryo_client *c, const char *id)
+{
+	return checkpoint_delete(c, id, false);
+}
+
+CRYO_API int cryo_client_checkpoint_delete_force(struct cryo_client *c, const char *id)
+{
+	return checkpoint_delete(c, id, true);
 }

@@ -215,6 +215,10 @@ CRYO_API int cryo_client_job_dump(struct cryo_client *c, const char *id,
 		put(body, "compression", json_string(o.compression), &r);
 	if (o.streams >= 0)
 		put(body, "streams", json_integer(o.streams), &r);
+	if (o.pre_dump)
+		put(body, "pre_dump", json_true(), &r);
+	if (o.parent)
+		put(body, "parent", json_string(o.parent), &r);
 	if (r < 0)
 		return client_err(c, r, "out of memory (or a string that is not UTF-8)");
 	r = http_path(c, "jobs", id, "/dump", &path);

@@ -153,9 +153,11 @@ bad:
 
 int checkpoint_decode(struct cryo_client *c, json_t *o, struct cryo_checkpoint **ret)
 {
-	static const char *const strings[] = {"id", "job", "path", "created", "compression"};
+	static const char *const strings[] = {"id",	     "job",  "path",  "created",
+					      "compression", "kind", "parent"};
 	struct cryo_checkpoint *ck = calloc(1, sizeof(*ck));
-	char **fields[] = {&ck->id, &ck->job, &ck->path, &ck->created, &ck->compression};
+	char **fields[] = {&ck->id,	     &ck->job,	&ck->path,  &ck->created,
+			   &ck->compression, &ck->kind, &ck->parent};
 	json_t *v;
 	long long n;
 	const char *key;
@@ -169,6 +171,9 @@ int checkpoint_decode(struct cryo_client *c, json_t *o, struct cryo_checkpoint *
 		if (r < 0 || (i == 0 && !*fields[i]))
 			goto bad;
 	}
+	/* A daemon from before pre-dumps took only whole dumps. */
+	if (!ck->kind && !(ck->kind = strdup("dump")))
+		goto nomem;
 	key = "size";
 	r = int_member(o, key, 0, INT64_MAX, 0, &n);
 	if (r < 0)
@@ -239,6 +244,8 @@ CRYO_API void cryo_checkpoint_free(struct cryo_checkpoint *ck)
 	free(ck->compression);
 	free(ck->image);
 	free(ck->json);
+	free(ck->kind);
+	free(ck->parent);
 	free(ck);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +131,16 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 		return reply_err(rs, r == -ENOENT ? 404 : 500, "checkpoint %s %s", id,
 				 r == -ENOENT ? "not found" : "could not be read (database error)");
 	obj = checkpoint_to_json(&ck);
-	if (cryo_ctx_new(&ctx) == 0) {
+	if (!strcmp(ck.kind, CK_KIND_PRE_DUMP)) {
+		/* Not an image the engine describes: its own record of what it copied. */
+		char meta[PATH_MAX];
+		json_error_t jerr;
+
+		snprintf(meta, sizeof(meta), "%s/predump.json", ck.path);
+		image = json_load_file(meta, JSON_REJECT_DUPLICATES, &jerr);
+		if (!image)
+			json_object_set_new(obj, "image_error", json_string(jerr.text));
+	} else if (cryo_ctx_new(&ctx) == 0) {
 		if (cryo_image_describe(ctx, ck.path, true, &text) == 0)
 			image = json_loads(text, 0, NULL);
 		else
@@ -334,7 +344,7 @@ static void route(const struct api_request *rq, char **seg, int n, struct api_re
 			return get_checkpoint(seg[2], rs);
 		if (!del)
 			return reply_err(rs, 405, "/v1/checkpoints/ID: use GET or DELETE");
-		if (checkpoints_delete(seg[2], &e) < 0)
+		if (checkpoints_delete(seg[2], rq->force, &e) < 0)
 			return reply_api_err(rs, &e);
 		return reply(rs, 204, NULL);
 	}

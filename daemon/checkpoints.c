@@ -6,10 +6,18 @@
  * Ordering: the job is marked busy before the dump starts, so that an exit the reaper sees
  * meanwhile (the engine kills the tree after a dump without leave_running) is held back and
  * decided here: "checkpointed" if the image is complete, "exited" otherwise.
+ *
+ * Pre-dumps (docs/cryo-pre-dump.md) are checkpoints of kind "pre-dump": the job's memory,
+ * copied while it runs on, which a later pre-dump or dump names as its `parent` so as to copy
+ * only the pages written since. The engine records the parent as a path relative to the new
+ * image, so every link of a chain must stay where it is: a checkpoint that others build on is
+ * not deleted unless forced, and a delete never races with a dump that builds on it (see
+ * parents_mu).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +47,84 @@ static bool dir_is_empty_or_missing(const char *path, bool *ret_missing)
 			empty = false;
 	closedir(d);
 	return empty;
+}
+
+/* What the engine leaves in a complete pre-dump (docs/cryo-pre-dump.md), written last. */
+#define PREDUMP_META "predump.json"
+
+/*
+ * The pre-dumps that dumps in flight build on, each entry on its dump's stack. parents_mu is
+ * held from a dump's check of its parent to its entry here, and by a delete from its check of
+ * this list and of the children to the removal of the record: a parent is never removed under
+ * a dump that reads it, and a child is always recorded before its parent can be deleted.
+ */
+struct building_on {
+	const char *id;
+	struct building_on *next;
+};
+static pthread_mutex_t parents_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct building_on *building;
+
+static void building_remove(struct building_on *b)
+{
+	pthread_mutex_lock(&parents_mu);
+	for (struct building_on **p = &building; *p; p = &(*p)->next)
+		if (*p == b) {
+			*p = b->next;
+			break;
+		}
+	pthread_mutex_unlock(&parents_mu);
+}
+
+/* parents_mu held: whether a dump in flight builds on checkpoint `id`. */
+static bool building_on_locked(const char *id)
+{
+	for (struct building_on *b = building; b; b = b->next)
+		if (!strcmp(b->id, id))
+			return true;
+	return false;
+}
+
+static bool is_pre_dump(const struct checkpoint *ck)
+{
+	return !strcmp(ck->kind, CK_KIND_PRE_DUMP);
+}
+
+/* Whether the image of pre-dump `ck` is complete and there. */
+static bool predump_present(const struct checkpoint *ck)
+{
+	char meta[PATH_MAX];
+
+	snprintf(meta, sizeof(meta), "%s/" PREDUMP_META, ck->path);
+	return access(meta, R_OK) == 0;
+}
+
+/*
+ * parents_mu held. Reads the checkpoint that a dump of job `job` asks to build on into *ret:
+ * it must be a pre-dump of the same job whose image is still there.
+ */
+static int parent_get_locked(const char *job, const char *id, struct checkpoint *ret,
+			     struct api_err *e)
+{
+	int r = store_ck_get(id, ret);
+
+	if (r < 0)
+		return r == -ENOENT ? api_fail(e, 404, "parent: checkpoint %s not found", id)
+				    : api_fail(e, 500, "database error reading checkpoint %s", id);
+	if (strcmp(ret->job, job))
+		api_fail(e, 400, "parent: checkpoint %s belongs to job %s, not %s", id, ret->job,
+			 job);
+	else if (!is_pre_dump(ret))
+		api_fail(e, 409,
+			 "parent: checkpoint %s is a %s, not a pre-dump: only a pre-dump can be "
+			 "built on",
+			 id, ret->kind);
+	else if (!predump_present(ret))
+		api_fail(e, 410, "parent: checkpoint %s: its image %s is gone", id, ret->path);
+	else
+		return 0;
+	checkpoint_clear(ret);
+	return -1;
 }
 
 static void new_checkpoint_id(char id[CRYOD_ID_MAX + 1])
@@ -110,10 +196,13 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 {
 	json_t *jv, *options = NULL, *profile = NULL;
 	const char *dir_req = json_string_value(json_object_get(req, "dir"));
-	bool leave_running = cryod_cfg.leave_running, frozen, missing, ok;
+	const char *parent_id = json_string_value(json_object_get(req, "parent"));
+	bool pre_dump = json_is_true(json_object_get(req, "pre_dump"));
+	bool leave_running = cryod_cfg.leave_running, frozen, missing = false, ok;
 	const char *compression = cryod_cfg.checkpoint_compression;
 	int streams = (int)cryod_cfg.checkpoint_stream, r, rr;
-	struct checkpoint ck = {0};
+	struct building_on on = {.id = parent_id};
+	struct checkpoint ck = {0}, parent = {0};
 	struct op_dump_args a;
 	struct op_result res;
 	struct live *l;
@@ -121,12 +210,27 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	double t0 = now_seconds(), t;
 	pid_t pid;
 
+	if (pre_dump && json_object_get(req, "leave_running"))
+		return api_fail(e, 400,
+				"leave_running: a pre-dump always leaves the job running; "
+				"leave the field out");
 	if ((jv = json_object_get(req, "leave_running")))
 		leave_running = json_is_true(jv);
+	if (pre_dump)
+		leave_running = true;
 	if ((jv = json_object_get(req, "compression")))
 		compression = json_string_value(jv);
 	if ((jv = json_object_get(req, "streams")))
 		streams = (int)json_integer_value(jv);
+	/* Pre-dumps and the dumps built on them are directories that name each other; a tar
+	 * archive cannot be in a chain. The config's default gives way, a request's is refused. */
+	if ((pre_dump || parent_id) && !strcmp(compression, "tar")) {
+		if (json_object_get(req, "compression"))
+			return api_fail(e, 400, "compression: %s is a directory, not a tar archive",
+					pre_dump ? "a pre-dump"
+						 : "an incremental dump (with a parent)");
+		compression = "none";
+	}
 	/* "tar" packs the whole image as one archive: there are no streams to spread it over. */
 	if (!strcmp(compression, "tar"))
 		streams = 0;
@@ -134,6 +238,23 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 		return -1;
 	new_checkpoint_id(ck.id);
 	snprintf(ck.job, sizeof(ck.job), "%s", id);
+	snprintf(ck.kind, sizeof(ck.kind), "%s", pre_dump ? CK_KIND_PRE_DUMP : CK_KIND_DUMP);
+	if (parent_id) {
+		pthread_mutex_lock(&parents_mu);
+		r = parent_get_locked(id, parent_id, &parent, e);
+		if (r == 0) {
+			on.next = building;
+			building = &on;
+		}
+		pthread_mutex_unlock(&parents_mu);
+		if (r < 0)
+			goto fail_early;
+		ck.parent = strdup(parent_id);
+		if (!ck.parent) {
+			api_fail(e, 500, "out of memory");
+			goto fail_early;
+		}
+	}
 	if (dir_req) {
 		if (!cryod_cfg.checkpoint_allow_any_dir &&
 		    !path_is_under(dir_req, cryod_cfg.checkpoint_dir)) {
@@ -185,8 +306,13 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 		jobs_thaw_tree(pid);
 		profile_phase(profile, "thaw", now_seconds() - t);
 	}
-	a = (struct op_dump_args){.pid = pid, .dir = ck.path, .leave_running = leave_running,
-				  .compression = compression, .streams = streams};
+	a = (struct op_dump_args){.pid = pid,
+				  .dir = ck.path,
+				  .leave_running = leave_running,
+				  .compression = compression,
+				  .streams = streams,
+				  .pre_dump = pre_dump,
+				  .parent = parent_id ? parent.path : NULL};
 	rr = op_dump(&a, &res);
 	ok = rr == 0;
 	profile_phase(profile, "dump", res.seconds);
@@ -197,12 +323,15 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	if (ok && !leave_running && live_wait_exit(pid, 5) < 0)
 		log_warn("job %s: pid %d still runs after a dump without leave_running", id, pid);
 	l = live_find_pid(pid);
+	/* Only a complete dump without leave_running ends the tree: any other exit was the
+	 * job's own. */
 	if (l)
-		settle_locked(l, ok ? "checkpointed" : "exited");
+		settle_locked(l, ok && !leave_running ? "checkpointed" : "exited");
 	live_unlock();
 
 	if (!ok) {
-		api_fail(e, engine_status(res.r), "dump of job %s failed: %s", id, res.msg);
+		api_fail(e, engine_status(res.r), "%s of job %s failed: %s",
+			 pre_dump ? "pre-dump" : "dump", id, res.msg);
 		log_warn("%s", e->msg);
 		goto fail_dir;
 	}
@@ -214,10 +343,11 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	snprintf(ck.compression, sizeof(ck.compression), "%s", compression);
 	ck.streams = streams;
 	ck.leave_running = leave_running;
-	options = json_pack("{s:s, s:b, s:s, s:i, s:b, s:b}", "dir", ck.path, "leave_running",
-			    leave_running, "compression", compression, "streams", streams,
-			    "tcp_established", cryod_cfg.tcp_established, "shell_job",
-			    cryod_cfg.shell_job);
+	options = json_pack("{s:s, s:b, s:s, s:i, s:b, s:o, s:b, s:b}", "dir", ck.path,
+			    "leave_running", leave_running, "compression", compression, "streams",
+			    streams, "pre_dump", pre_dump, "parent",
+			    parent_id ? json_string(parent_id) : json_null(), "tcp_established",
+			    cryod_cfg.tcp_established, "shell_job", cryod_cfg.shell_job);
 	ck.options = json_dumps(options, JSON_COMPACT);
 	profile_phase(profile, "total", now_seconds() - t0);
 	ck.profile = json_dumps(profile, JSON_COMPACT);
@@ -226,10 +356,14 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 		api_fail(e, 500, "record checkpoint %s: database error", ck.id);
 		goto fail_dir;
 	}
-	log_info("job %s: checkpoint %s in %s (%lld bytes, %.3f s)", id, ck.id, ck.path,
-		 (long long)ck.size, res.seconds);
+	if (parent_id)
+		building_remove(&on);
+	log_info("job %s: %s %s in %s%s%s (%lld bytes, %.3f s)", id,
+		 pre_dump ? "pre-dump" : "checkpoint", ck.id, ck.path, parent_id ? " on " : "",
+		 parent_id ? parent_id : "", (long long)ck.size, res.seconds);
 	json_decref(options);
 	json_decref(profile);
+	checkpoint_clear(&parent);
 	job_clear(&j);
 	*ret = ck;
 	return 0;
@@ -237,11 +371,52 @@ fail_dir:
 	if (missing)
 		rm_rf(ck.path);
 fail_early:
+	if (parent.path)
+		building_remove(&on);
 	json_decref(options);
 	json_decref(profile);
+	checkpoint_clear(&parent);
 	checkpoint_clear(&ck);
 	job_clear(&j);
 	return -1;
+}
+
+/*
+ * The engine follows an incremental image's parents by itself, and fails on a missing one;
+ * this says first, with a status of its own, that a link of the chain was deleted (forced).
+ */
+static int chain_check(const struct checkpoint *ck, struct api_err *e)
+{
+	char *want = ck->parent ? strdup(ck->parent) : NULL;
+	struct checkpoint p;
+	int r = 0;
+
+	if (ck->parent && !want)
+		r = api_fail(e, 500, "out of memory");
+	/* A chain cannot loop (a parent is recorded before its children), but a bound is cheap. */
+	for (int depth = 0; !r && want; depth++) {
+		r = depth > 4096 ? -ELOOP : store_ck_get(want, &p);
+		if (r == -ENOENT)
+			r = api_fail(e, 410,
+				     "checkpoint %s: it is incremental, and %s, a pre-dump it builds "
+				     "on, was deleted",
+				     ck->id, want);
+		else if (r < 0)
+			r = api_fail(e, 500, "reading checkpoint %s: %s", want,
+				     r == -ELOOP ? "its chain of parents loops" : "database error");
+		if (r < 0)
+			break;
+		if (!predump_present(&p))
+			r = api_fail(e, 410,
+				     "checkpoint %s: it is incremental, and the image %s of %s, a "
+				     "pre-dump it builds on, is gone",
+				     ck->id, p.path, want);
+		free(want);
+		want = TAKE(p.parent);
+		checkpoint_clear(&p);
+	}
+	free(want);
+	return r < 0 ? -1 : 0;
 }
 
 int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
@@ -267,13 +442,23 @@ int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_prof
 		else if (want_ck)
 			api_fail(e, 404, "checkpoint: %s not found", want_ck);
 		else
-			api_fail(e, 404, "job %s has no checkpoint", id);
+			api_fail(e, 404, "job %s has no checkpoint to restore (pre-dumps are not)",
+				 id);
 		goto fail;
 	}
 	if (strcmp(ck.job, id)) {
 		api_fail(e, 400, "checkpoint: %s belongs to job %s, not %s", ck.id, ck.job, id);
 		goto fail;
 	}
+	if (is_pre_dump(&ck)) {
+		api_fail(e, 409,
+			 "checkpoint: %s is a pre-dump: it holds only memory and cannot be "
+			 "restored; restore a dump made with \"parent\": \"%s\"",
+			 ck.id, ck.id);
+		goto fail;
+	}
+	if (chain_check(&ck, e) < 0)
+		goto fail;
 	if (att && json_is_true(att) != orig.attachable) {
 		api_fail(e, 400,
 			 "attachable: the image keeps the standard input the job had (%s); it "
@@ -359,24 +544,67 @@ fail:
 	return -1;
 }
 
-int checkpoints_delete(const char *id, struct api_err *e)
+/* parents_mu held: refuses (409) to delete a checkpoint that others build on. */
+static int children_check_locked(const char *id, struct api_err *e)
 {
-	struct checkpoint ck;
-	int r = store_ck_get(id, &ck);
+	struct checkpoint *kids;
+	char names[256] = "";
+	size_t n, len = 0;
+	int r = store_ck_children(id, &kids, &n);
 
 	if (r < 0)
-		return r == -ENOENT ? api_fail(e, 404, "checkpoint %s not found", id)
-				    : api_fail(e, 500, "database error reading checkpoint %s", id);
+		return api_fail(e, 500, "database error reading the checkpoints built on %s", id);
+	for (size_t i = 0; i < n; i++) {
+		if (i < 3 && len < sizeof(names))
+			len += snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+					kids[i].id);
+		checkpoint_clear(&kids[i]);
+	}
+	free(kids);
+	if (n > 3 && len < sizeof(names))
+		snprintf(names + len, sizeof(names) - len, " and %zu more", n - 3);
+	if (n)
+		return api_fail(e, 409,
+				"checkpoint %s is the parent of %s, which cannot be restored (or "
+				"built on) without it; delete %s first, or force (?force=1)",
+				id, names, n > 1 ? "them" : "it");
+	return 0;
+}
+
+int checkpoints_delete(const char *id, bool force, struct api_err *e)
+{
+	struct checkpoint ck;
+	int r;
+
+	pthread_mutex_lock(&parents_mu);
+	r = store_ck_get(id, &ck);
+	if (r == -ENOENT)
+		api_fail(e, 404, "checkpoint %s not found", id);
+	else if (r < 0)
+		api_fail(e, 500, "database error reading checkpoint %s", id);
+	if (r < 0)
+		goto out;
+	r = -1;
+	if (building_on_locked(id)) {
+		api_fail(e, 409, "checkpoint %s: a dump that builds on it is in flight", id);
+		goto out_ck;
+	}
+	if (!force && children_check_locked(id, e) < 0)
+		goto out_ck;
 	r = rm_rf(ck.path);
 	if (r < 0) {
 		api_fail(e, 500, "remove %s: %s", ck.path, strerror(-r));
-		checkpoint_clear(&ck);
-		return -1;
+		goto out_ck;
 	}
 	r = store_ck_delete(id);
+	if (r < 0) {
+		api_fail(e, 500, "database error deleting checkpoint %s", id);
+		goto out_ck;
+	}
+	log_info("checkpoint %s deleted%s", id, force ? " (forced)" : "");
+out_ck:
 	checkpoint_clear(&ck);
-	if (r < 0)
-		return api_fail(e, 500, "database error deleting checkpoint %s", id);
-	log_info("checkpoint %s deleted", id);
-	return 0;
+out:
+	pthread_mutex_unlock(&parents_mu);
+	return r < 0 ? -1 : 0;
 }

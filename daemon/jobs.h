@@ -33,12 +33,13 @@ int jobs_kill(const char *id, int sig, struct job *ret, struct api_err *e);
 int jobs_delete(const char *id, bool force, struct api_err *e);
 int jobs_freeze(const char *id, bool freeze, struct job *ret, struct api_err *e);
 
-/* Dumps a job (checkpoints.c); the checkpoint carries its profile. */
+/* Dumps or pre-dumps a job (checkpoints.c); the checkpoint carries its profile. */
 int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_err *e);
 /* Restores a job's checkpoint as a new job; *ret_profile: {"phases": {...}, "bytes": N}. */
 int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
 		 struct api_err *e);
-int checkpoints_delete(const char *id, struct api_err *e);
+/* Refused (409) while another checkpoint names it as parent, unless force. */
+int checkpoints_delete(const char *id, bool force, struct api_err *e);
 
 /* A fresh id "job-xxxxxxxx" that no record holds. */
 void jobs_new_id(char id[CRYOD_ID_MAX + 1]);

@@ -128,8 +128,9 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		o.leave_running = a->leave_running;
 		o.compression = a->compression;
 		o.streams = (unsigned)a->streams;
+		o.parent = a->parent;
 		t0 = now_seconds();
-		res->r = cryo_dump(ctx, &o);
+		res->r = a->pre_dump ? cryo_pre_dump(ctx, &o) : cryo_dump(ctx, &o);
 		res->seconds = now_seconds() - t0;
 		if (res->r < 0)
 			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
@@ -138,7 +139,8 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		_exit(0);
 	}
 	close(fds[1]);
-	log_debug("op %d: dump pid %d into %s", pid, a->pid, a->dir);
+	log_debug("op %d: %s pid %d into %s%s%s", pid, a->pre_dump ? "pre-dump" : "dump", a->pid,
+		  a->dir, a->parent ? " on " : "", a->parent ? a->parent : "");
 	op_collect(fds[0], pid, res);
 	close(fds[0]);
 	/* The reaper collects the op process itself. */

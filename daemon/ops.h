@@ -28,8 +28,15 @@ struct op_dump_args {
 	bool leave_running;
 	const char *compression; /* none, lz4, zstd, zlib, gzip */
 	int streams;             /* 0: the engine's default */
+	bool pre_dump;           /* cryo_pre_dump(): memory only, the tree runs on */
+	const char *parent;      /* directory of the pre-dump to build on, or NULL */
 };
 
+/*
+ * A dump or pre-dump. A pre-dump leaves a tracker process (the engine's `cryo-track`) that
+ * outlives the op process: it is reparented to cryod, the subreaper, whose reaper collects it
+ * when it ends (with the tracked tree, or when the next dump of the tree stops it).
+ */
 int op_dump(const struct op_dump_args *a, struct op_result *res);
 
 /* On success (res->r == 0) *ret_release is a descriptor to hand to op_release(). */

@@ -31,6 +31,11 @@ static const char *const migrations[] = {
 	" leave_running INTEGER NOT NULL, options TEXT, profile TEXT, seq INTEGER);",
 	/* 2: listing a job's checkpoints, newest first */
 	"CREATE INDEX checkpoints_job ON checkpoints (job, seq);",
+	/* 3: pre-dumps (memory only, not restorable) and the checkpoint each one builds on; the
+	 * rows from before were all whole dumps */
+	"ALTER TABLE checkpoints ADD COLUMN kind TEXT NOT NULL DEFAULT 'dump';"
+	"ALTER TABLE checkpoints ADD COLUMN parent TEXT;"
+	"CREATE INDEX checkpoints_parent ON checkpoints (parent);",
 };
 
 static char *dup_or_null(const unsigned char *s)
@@ -52,6 +57,7 @@ void job_clear(struct job *j)
 
 void checkpoint_clear(struct checkpoint *c)
 {
+	free(c->parent);
 	free(c->path);
 	free(c->options);
 	free(c->profile);
@@ -108,11 +114,12 @@ json_t *job_to_json(const struct job *j)
 
 json_t *checkpoint_to_json(const struct checkpoint *c)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:b, s:o, s:o}", "id", c->id, "job",
-			 c->job, "path", c->path ? c->path : "", "created", c->created, "size",
-			 (json_int_t)c->size, "compression", c->compression, "streams", c->streams,
-			 "leave_running", c->leave_running, "options", json_text_or_null(c->options),
-			 "profile", json_text_or_null(c->profile));
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:s, s:i, s:b, s:o, s:o}", "id",
+			 c->id, "job", c->job, "kind", c->kind[0] ? c->kind : CK_KIND_DUMP, "parent",
+			 str_or_null(c->parent), "path", c->path ? c->path : "", "created",
+			 c->created, "size", (json_int_t)c->size, "compression", c->compression,
+			 "streams", c->streams, "leave_running", c->leave_running, "options",
+			 json_text_or_null(c->options), "profile", json_text_or_null(c->profile));
 }
 
 static int exec_locked(const char *sql)
@@ -450,7 +457,9 @@ int store_job_list(struct job **ret, size_t *ret_n)
 	return r;
 }
 
-#define CK_COLS "id, job, path, created, size, compression, streams, leave_running, options, profile"
+#define CK_COLS                                                                                    \
+	"id, job, path, created, size, compression, streams, leave_running, options, profile,"     \
+	" kind, parent"
 
 static int read_ck(sqlite3_stmt *st, struct checkpoint *c)
 {
@@ -466,7 +475,9 @@ static int read_ck(sqlite3_stmt *st, struct checkpoint *c)
 	c->leave_running = sqlite3_column_int(st, 7);
 	c->options = dup_or_null(sqlite3_column_text(st, 8));
 	c->profile = dup_or_null(sqlite3_column_text(st, 9));
-	if (!c->path) {
+	snprintf(c->kind, sizeof(c->kind), "%s", (const char *)sqlite3_column_text(st, 10));
+	c->parent = dup_or_null(sqlite3_column_text(st, 11));
+	if (!c->path || (sqlite3_column_type(st, 11) != SQLITE_NULL && !c->parent)) {
 		checkpoint_clear(c);
 		return -ENOMEM;
 	}
@@ -480,7 +491,7 @@ int store_ck_insert(const struct checkpoint *c)
 
 	pthread_mutex_lock(&mu);
 	st = prepare("INSERT INTO checkpoints (" CK_COLS ", seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-		     " ?7, ?8, ?9, ?10, (SELECT IFNULL(MAX(seq), 0) + 1 FROM checkpoints))");
+		     " ?7, ?8, ?9, ?10, ?11, ?12, (SELECT IFNULL(MAX(seq), 0) + 1 FROM checkpoints))");
 	if (st) {
 		bind_text(st, 1, c->id);
 		bind_text(st, 2, c->job);
@@ -492,6 +503,8 @@ int store_ck_insert(const struct checkpoint *c)
 		sqlite3_bind_int(st, 8, c->leave_running);
 		bind_text(st, 9, c->options);
 		bind_text(st, 10, c->profile);
+		bind_text(st, 11, c->kind[0] ? c->kind : CK_KIND_DUMP);
+		bind_text(st, 12, c->parent);
 		r = step_done(st, "insert checkpoint");
 	}
 	pthread_mutex_unlock(&mu);
@@ -522,8 +535,8 @@ int store_ck_get(const char *id, struct checkpoint *ret)
 
 int store_ck_latest(const char *job, struct checkpoint *ret)
 {
-	return ck_get_one("SELECT " CK_COLS " FROM checkpoints WHERE job = ?1"
-			  " ORDER BY seq DESC LIMIT 1",
+	return ck_get_one("SELECT " CK_COLS " FROM checkpoints WHERE job = ?1 AND kind != '"
+			  CK_KIND_PRE_DUMP "' ORDER BY seq DESC LIMIT 1",
 			  job, ret);
 }
 
@@ -552,6 +565,21 @@ static int read_ck_row(sqlite3_stmt *st, void *c)
 static void clear_ck_row(void *c)
 {
 	checkpoint_clear(c);
+}
+
+int store_ck_children(const char *parent, struct checkpoint **ret, size_t *ret_n)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	pthread_mutex_lock(&mu);
+	st = prepare("SELECT " CK_COLS " FROM checkpoints WHERE parent = ?1 ORDER BY seq");
+	if (st)
+		bind_text(st, 1, parent);
+	r = collect_rows(st, sizeof(struct checkpoint), read_ck_row, clear_ck_row, (void **)ret,
+			 ret_n);
+	pthread_mutex_unlock(&mu);
+	return r;
 }
 
 int store_ck_list(const char *job, struct checkpoint **ret, size_t *ret_n)

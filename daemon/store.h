@@ -35,9 +35,18 @@ struct job {
 	char *note;   /* why a state or exit status is what it is, or NULL */
 };
 
+/*
+ * A checkpoint's kind: a dump is a restorable image (incremental when it has a parent); a
+ * pre-dump holds only the memory of a job that ran on, for a later dump to build on.
+ */
+#define CK_KIND_DUMP     "dump"
+#define CK_KIND_PRE_DUMP "pre-dump"
+
 struct checkpoint {
 	char id[CRYOD_ID_MAX + 1];
 	char job[CRYOD_ID_MAX + 1];
+	char kind[16]; /* CK_KIND_*; "" is taken for a dump */
+	char *parent;  /* id of the pre-dump it builds on, or NULL */
 	char *path;
 	char created[32];
 	int64_t size;
@@ -75,8 +84,10 @@ int store_job_list(struct job **ret, size_t *ret_n);
 int store_ck_insert(const struct checkpoint *c);
 int store_ck_get(const char *id, struct checkpoint *ret);
 int store_ck_delete(const char *id);
-/* Newest checkpoint of a job. */
+/* Newest restorable checkpoint (not a pre-dump) of a job. */
 int store_ck_latest(const char *job, struct checkpoint *ret);
+/* The checkpoints that name `parent` as theirs, oldest first. */
+int store_ck_children(const char *parent, struct checkpoint **ret, size_t *ret_n);
 /* job may be NULL for all. */
 int store_ck_list(const char *job, struct checkpoint **ret, size_t *ret_n);
 

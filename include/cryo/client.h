@@ -73,8 +73,12 @@ struct cryo_checkpoint {
 	int streams;
 	bool leave_running;
 	char *image; /* cryo_client_checkpoint_inspect() only: the engine's description of the
-		      * image (`cryo show --json`) as JSON text; else NULL */
+		      * image (`cryo show --json`), or for a pre-dump its predump.json, as JSON
+		      * text; else NULL */
 	char *json;  /* this object as the daemon sent it (compact JSON) */
+	/* Added with pre-dumps; a daemon from before sends neither ("dump" and NULL then). */
+	char *kind;   /* "dump" (restorable), or "pre-dump" (memory only, to build on) */
+	char *parent; /* id of the pre-dump this one builds on, or NULL */
 };
 
 CRYO_API void cryo_job_free(struct cryo_job *job);
@@ -175,17 +179,25 @@ CRYO_API int cryo_client_job_attach(struct cryo_client *c, const char *id, int *
 struct cryo_job_dump_opts {
 	size_t size;		 /* sizeof(struct cryo_job_dump_opts) */
 	const char *dir;	 /* NULL: under the daemon's checkpoint directory */
-	int leave_running;	 /* -1: the daemon's default, else 0 or 1 */
+	int leave_running;	 /* -1: the daemon's default, else 0 or 1; must be -1 with
+				  * pre_dump */
 	const char *compression; /* "none", "lz4", "zstd", "gzip"; NULL: the daemon's default */
 	int streams;		 /* -1: the daemon's default */
+	/*
+	 * A pre-dump (docs/cryo-pre-dump.md): copy the job's memory while it runs on, and track
+	 * its writes, so that a later dump with `parent` set to this checkpoint copies only
+	 * what changed. The checkpoint's kind is "pre-dump"; it cannot be restored by itself.
+	 */
+	bool pre_dump;
+	const char *parent; /* id of a pre-dump of the same job to build on, or NULL */
 };
 #define CRYO_JOB_DUMP_OPTS_INIT                                                                    \
 	{                                                                                          \
 		.size = sizeof(struct cryo_job_dump_opts), .leave_running = -1, .streams = -1      \
 	}
 
-/* POST /v1/jobs/{id}/dump: checkpoints a job. On success *ret_ck (may be NULL) is the new
- * checkpoint. opts may be NULL for every default. */
+/* POST /v1/jobs/{id}/dump: checkpoints (or pre-dumps) a job. On success *ret_ck (may be NULL)
+ * is the new checkpoint. opts may be NULL for every default. */
 CRYO_API int cryo_client_job_dump(struct cryo_client *c, const char *id,
 				  const struct cryo_job_dump_opts *opts,
 				  struct cryo_checkpoint **ret_ck);
@@ -222,8 +234,13 @@ CRYO_API int cryo_client_checkpoint_list(struct cryo_client *c, const char *job,
 CRYO_API int cryo_client_checkpoint_inspect(struct cryo_client *c, const char *id,
 					    struct cryo_checkpoint **ret_ck);
 
-/* DELETE /v1/checkpoints/{id}: the image directory is removed. */
+/* DELETE /v1/checkpoints/{id}: the image directory is removed. A pre-dump that another
+ * checkpoint builds on (its `parent`) is refused (-EBUSY). */
 CRYO_API int cryo_client_checkpoint_delete(struct cryo_client *c, const char *id);
+
+/* DELETE /v1/checkpoints/{id}?force=1: deletes it even when other checkpoints build on it,
+ * which makes them unrestorable (the daemon then refuses to restore them). */
+CRYO_API int cryo_client_checkpoint_delete_force(struct cryo_client *c, const char *id);
 
 #ifdef __cplusplus
 }

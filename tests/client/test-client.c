@@ -86,10 +86,10 @@ int main(int argc, char **argv)
 	    NULL,
 	};
 	struct cryo_job_run_opts run = CRYO_JOB_RUN_OPTS_INIT;
-	struct cryo_job_dump_opts dump = CRYO_JOB_DUMP_OPTS_INIT;
+	struct cryo_job_dump_opts dump = CRYO_JOB_DUMP_OPTS_INIT, pre = CRYO_JOB_DUMP_OPTS_INIT;
 	struct cryo_job_restore_opts restore = CRYO_JOB_RESTORE_OPTS_INIT;
 	struct cryo_job *job, *got, *restored, **jobs;
-	struct cryo_checkpoint *ck, *inspected, **cks;
+	struct cryo_checkpoint *ck, *pre_ck = NULL, *inspected, **cks;
 	struct logbuf log;
 	char *health;
 	size_t n;
@@ -132,9 +132,33 @@ int main(int argc, char **argv)
 	r = cryo_client_job_logs(client, "client-test", false, stop_at_once, NULL);
 	CHECK(r == -ECANCELED, "a callback's error stops the log and comes back");
 
+	/*
+	 * A pre-dump, and the dump built on it. Without one the dump is a whole one: where the
+	 * kernel cannot track writes (Linux < 6.7: -EOPNOTSUPP, HTTP 422), and against a daemon
+	 * that answers a dump instead (test_cli_daemon_fake.py's, which takes any body).
+	 */
+	pre.pre_dump = true;
+	r = cryo_client_job_dump(client, "client-test", &pre, &pre_ck);
+	CHECK(r == 0 || r == -EOPNOTSUPP, "pre-dump");
+	if (r == 0 && strcmp(pre_ck->kind, "pre-dump")) {
+		cryo_checkpoint_free(pre_ck);
+		pre_ck = NULL;
+	}
+	if (pre_ck) {
+		CHECK(!strcmp(pre_ck->kind, "pre-dump") && !pre_ck->parent && pre_ck->leave_running,
+		      "pre-dump answers a checkpoint of kind pre-dump");
+		restore.checkpoint = pre_ck->id;
+		r = cryo_client_job_restore(client, "client-test", &restore, NULL);
+		CHECK(r == -EBUSY && strstr(cryo_client_errmsg(client), "pre-dump"),
+		      "a pre-dump is not restored (409)");
+		dump.parent = pre_ck->id;
+	}
 	dump.leave_running = 0;
 	CHECK(cryo_client_job_dump(client, "client-test", &dump, &ck) == 0, "dump");
 	CHECK(ck->id && !strcmp(ck->job, "client-test"), "dump answers the checkpoint");
+	CHECK(!strcmp(ck->kind, "dump") &&
+		  (pre_ck ? ck->parent && !strcmp(ck->parent, pre_ck->id) : !ck->parent),
+	      "dump answers its kind and parent");
 
 	CHECK(cryo_client_checkpoint_list(client, "client-test", &cks, &n) == 0, "checkpoint list");
 	found = false;
@@ -158,6 +182,13 @@ int main(int argc, char **argv)
 	CHECK(cryo_client_job_kill(client, "client-test-2", SIGKILL, NULL) == 0, "kill");
 	CHECK(cryo_client_job_delete(client, "client-test-2", true) == 0, "delete restored");
 	CHECK(cryo_client_job_delete(client, "client-test", true) == 0, "delete dumped");
+	if (pre_ck) {
+		r = cryo_client_checkpoint_delete(client, pre_ck->id);
+		CHECK(r == -EBUSY && strstr(cryo_client_errmsg(client), ck->id),
+		      "a pre-dump that a dump builds on is not deleted (409 naming the dump)");
+		CHECK(cryo_client_checkpoint_delete_force(client, pre_ck->id) == 0,
+		      "checkpoint delete, forced");
+	}
 	CHECK(cryo_client_checkpoint_delete(client, ck->id) == 0, "checkpoint delete");
 
 	r = cryo_client_job_get(client, "client-test", &got);
@@ -170,6 +201,7 @@ int main(int argc, char **argv)
 	      "a bad address is refused");
 
 	cryo_checkpoint_free(ck);
+	cryo_checkpoint_free(pre_ck);
 	cryo_job_free(job);
 	cryo_job_free(restored);
 	cryo_client_free(client);

@@ -172,6 +172,62 @@ def test_delete_and_checkpoint_delete(cryod):
     assert ok(cryod, "checkpoint", "list", "-q").stdout == ""
 
 
+def test_pre_dump_parent_and_restore(cryod):
+    """`cryo job dump --pre-dump [--parent CK]`, then a dump on the newest pre-dump, restored:
+    mem_dirty, whose memory changed all along, checks every page and passes."""
+    feats = {f["name"]: f["present"] for f in cryod.ok("GET", "/v1/health")["engine"]["features"]}
+    if not feats.get("write-tracking"):
+        pytest.skip("no userfaultfd write tracking here: pre-dump cannot work")
+    ok(cryod, "job", "run", "--id", "m", "--", BUILD / "tests/workloads/mem/mem_dirty", "16")
+    deadline = time.time() + 30
+    while "ready" not in ok(cryod, "job", "logs", "m").stdout:
+        assert time.time() < deadline, ok(cryod, "job", "logs", "m").stdout
+        time.sleep(0.05)
+    ck1 = ok(cryod, "job", "dump", "--pre-dump", "m").stdout.strip()
+    assert ck1.startswith("ck-") and get(cryod, "m")["state"] == "running"
+    pre2 = json.loads(ok(cryod, "job", "dump", "m", "--pre-dump", "--parent", ck1,
+                         "--json").stdout)
+    assert pre2["kind"] == "pre-dump" and pre2["parent"] == ck1
+    ck3 = ok(cryod, "job", "dump", "m", "--parent", pre2["id"]).stdout.strip()
+    assert wait_state(cryod, "m", ["checkpointed"])["state"] == "checkpointed"
+
+    table = ok(cryod, "checkpoint", "list", "--job", "m").stdout.splitlines()
+    assert table[0].split()[:4] == ["ID", "JOB", "KIND", "PARENT"]
+    assert [r.split()[:4] for r in table[1:]] == [[ck1, "m", "pre-dump", "-"],
+                                                  [pre2["id"], "m", "pre-dump", ck1],
+                                                  [ck3, "m", "dump", pre2["id"]]]
+    out = ok(cryod, "checkpoint", "inspect", pre2["id"]).stdout
+    assert "kind:           pre-dump\n" in out and f"parent:         {ck1}\n" in out
+    assert '"format": "cryo-predump"' in out
+
+    p = cryo(cryod, "job", "restore", "m", "-c", ck1)
+    assert p.returncode == 1 and "pre-dump" in p.stderr and "(HTTP 409)" in p.stderr
+    assert ok(cryod, "job", "restore", "m", "--id", "m2").stdout == "m2\n"
+    assert get(cryod, "m2")["restored_from"] == ck3
+    ok(cryod, "job", "kill", "m2", "-s", "USR1")
+    j = wait_state(cryod, "m2", ["exited"], timeout=60)
+    log = ok(cryod, "job", "logs", "m2").stdout
+    assert j["exit_code"] == 0 and "PASS" in log, log[-2000:]
+
+    p = cryo(cryod, "checkpoint", "delete", ck1)
+    assert p.returncode == 1 and pre2["id"] in p.stderr and "(HTTP 409)" in p.stderr
+    ok(cryod, "checkpoint", "delete", "--force", ck1)
+    ok(cryod, "checkpoint", "delete", ck3)
+    assert ok(cryod, "checkpoint", "list", "-q").stdout == f"{pre2['id']}\n"
+
+
+def test_pre_dump_usage_errors(cryod):
+    for args in (["--pre-dump", "-R"], ["--pre-dump", "--no-leave-running"]):
+        p = cryo(cryod, "job", "dump", "x", *args)
+        assert p.returncode == 2 and "--pre-dump always leaves the job running" in p.stderr
+    p = cryo(cryod, "job", "dump", "x", "--parent")
+    assert p.returncode == 2 and "--parent" in p.stderr
+    p = cryo(cryod, "checkpoint", "delete", "-f")
+    assert p.returncode == 2 and "one checkpoint id is required" in p.stderr
+    p = cryo(cryod, "checkpoint", "delete", "--help")
+    assert p.returncode == 0 and "-f, --force" in p.stdout
+
+
 def test_logs_follow_until_the_job_ends(cryod):
     ok(cryod, "job", "run", "--id", "f", "sh", "-c", "for i in 1 2 3; do echo $i; sleep 0.3; done")
     t0 = time.time()

@@ -357,9 +357,11 @@ def test_dump_restore_and_checkpoints(fake):
 
     table = ok(fake, "checkpoint", "list", "--job", "a").stdout.splitlines()
     assert fake.last()["query"] == "job=a"
-    assert table[0].split() == ["ID", "JOB", "CREATED", "SIZE", "COMPRESSION", "PATH"]
-    assert table[1].split() == ["ck-1", "a", "2026-11-25T14:51:00Z", "3.0", "MiB", "zstd",
-                                "/ck/ck-1"]
+    assert table[0].split() == ["ID", "JOB", "KIND", "PARENT", "CREATED", "SIZE",
+                                "COMPRESSION", "PATH"]
+    # A daemon that sends no kind (an older one) is shown as a whole dump.
+    assert table[1].split() == ["ck-1", "a", "dump", "-", "2026-11-25T14:51:00Z", "3.0", "MiB",
+                                "zstd", "/ck/ck-1"]
     assert len(json.loads(ok(fake, "checkpoint", "list", "--json").stdout)["checkpoints"]) == 4
     out = ok(fake, "checkpoint", "inspect", "ck-1").stdout
     assert "size:           3.0 MiB (3145728 bytes)" in out and '"tasks": [' in out

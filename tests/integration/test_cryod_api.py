@@ -1,14 +1,16 @@
 """cryod end to end: a private daemon per test (cryod_harness.Cryod), real jobs, real dumps.
 
 Covers the job life cycle, dump and restore as a new job with a counter that must continue,
-freeze, logs, attach, validation, the state surviving a kill -9 of cryod, concurrency, and
-the transports' rules.
+pre-dumps and incremental dumps of a job whose memory keeps changing, freeze, logs, attach,
+validation, the state surviving a kill -9 of cryod, concurrency, and the transports' rules.
 """
 import json
 import os
 import re
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import alive
+from conftest import alive, workload
 from cryod_harness import SANITIZED, Cryod
 
 COUNTER = ("import time\n"
@@ -176,6 +178,180 @@ def test_leave_running_freeze(daemon):
     assert d.ok("POST", "/v1/jobs/c/unfreeze")["state"] == "running"
     wait_log(d, "c", lambda t: len(t) > len(frozen) + 20)
     assert len(d.ok("GET", "/v1/checkpoints?job=c")["checkpoints"]) == 2
+
+
+def needs_tracking(d):
+    """Skips where the kernel cannot track writes (pre-dump needs Linux 6.7+)."""
+    feats = {f["name"]: f["present"] for f in d.ok("GET", "/v1/health")["engine"]["features"]}
+    if not feats.get("write-tracking"):
+        pytest.skip("no userfaultfd write tracking here: pre-dump cannot work")
+
+
+def start_mem_dirty(d, job_id, mib=32):
+    """mem_dirty: a mutator thread rewrites, drops, moves and re-protects pages all the time;
+    on SIGUSR1 it checks every page against the version it must hold and prints PASS."""
+    d.ok("POST", "/v1/jobs", {"id": job_id, "command": [workload("mem_dirty"), str(mib)]})
+    wait_log(d, job_id, lambda t: "ready" in t, timeout=30)
+
+
+def mem_dirty_writes(d, job_id):
+    """The job still runs and writes: two SIGUSR2 status answers, the second further on."""
+    gens = []
+    for _ in range(2):
+        n = d.request("GET", f"/v1/jobs/{job_id}/logs")[1].count("status ")
+        d.ok("POST", f"/v1/jobs/{job_id}/kill", {"signal": signal.SIGUSR2})
+        text = wait_log(d, job_id, lambda t: t.count("status ") > n)
+        gens.append(int(re.findall(r"^status gen=(\d+)", text, re.M)[-1]))
+        time.sleep(0.2)
+    assert gens[1] > gens[0], f"the job stopped writing: {gens}"
+
+
+@needs_restore
+def test_pre_dump_chain_restores(daemon):
+    """A migration off a draining node: pre-dump while the job runs, pre-dump again on it,
+    dump on that (the job stops only for the pages written since), restore: every page holds
+    the version it had when the job was dumped."""
+    d = daemon()
+    needs_tracking(d)
+    start_mem_dirty(d, "m")
+    pre1 = d.ok("POST", "/v1/jobs/m/dump", {"pre_dump": True}, status=201)
+    assert pre1["kind"] == "pre-dump" and pre1["parent"] is None
+    assert pre1["leave_running"] is True and pre1["options"]["pre_dump"] is True
+    assert (Path(pre1["path"]) / "predump.json").is_file()
+    assert d.ok("GET", "/v1/jobs/m")["state"] == "running"
+    mem_dirty_writes(d, "m")
+
+    pre2 = d.ok("POST", "/v1/jobs/m/dump", {"pre_dump": True, "parent": pre1["id"],
+                                            "compression": "lz4"}, status=201)
+    assert pre2["kind"] == "pre-dump" and pre2["parent"] == pre1["id"]
+    assert pre2["compression"] == "lz4" and pre2["options"]["parent"] == pre1["id"]
+    assert pre2["size"] < pre1["size"], "the second pre-dump copied everything again"
+    mem_dirty_writes(d, "m")
+
+    final = d.ok("POST", "/v1/jobs/m/dump", {"parent": pre2["id"]}, status=201)
+    assert final["kind"] == "dump" and final["parent"] == pre2["id"]
+    assert final["size"] < pre1["size"]
+    job = d.ok("GET", "/v1/jobs/m")
+    assert job["state"] == "checkpointed"
+    # The engine names the parent by a path relative to the image: the checkpoint
+    # directories sit side by side under checkpoint.dir, and it resolves to pre2.
+    meta = json.loads((Path(final["path"]) / "cryo.json").read_text())
+    assert not os.path.isabs(meta["parent"])
+    assert (Path(final["path"]) / meta["parent"]).resolve() == Path(pre2["path"]).resolve()
+
+    lst = d.ok("GET", "/v1/checkpoints?job=m")["checkpoints"]
+    assert [(c["id"], c["kind"], c["parent"]) for c in lst] == [
+        (pre1["id"], "pre-dump", None), (pre2["id"], "pre-dump", pre1["id"]),
+        (final["id"], "dump", pre2["id"])]
+    got = d.ok("GET", f"/v1/checkpoints/{pre2['id']}")
+    assert got["kind"] == "pre-dump" and got["image"]["format"] == "cryo-predump"
+    got = d.ok("GET", f"/v1/checkpoints/{final['id']}")
+    assert got["parent"] == pre2["id"] and got["image"]["tasks"][0]["pid"] == job["pid"]
+
+    # The default is the newest restorable checkpoint: the incremental dump, not a pre-dump.
+    new = d.ok("POST", "/v1/jobs/m/restore", {"id": "m2"}, status=201)
+    assert new["restored_from"] == final["id"] and new["pid"] == job["pid"]
+    d.ok("POST", "/v1/jobs/m2/kill", {"signal": signal.SIGUSR1})
+    j = d.wait_job("m2", ("exited",), timeout=60)
+    log = d.request("GET", "/v1/jobs/m2/logs")[1]
+    assert j["exit_code"] == 0 and "PASS" in log, log[-2000:]
+
+
+def test_pre_dump_refusals(daemon):
+    d = daemon()
+    needs_tracking(d)
+    start_counter(d, "r")
+    start_counter(d, "other")
+    cases = [
+        ({"pre_dump": True, "leave_running": True}, 400, "leave_running"),
+        ({"pre_dump": True, "leave_running": False}, 400, "leave_running"),
+        ({"pre_dump": True, "compression": "tar"}, 400, "compression"),
+        ({"parent": "nope", "compression": "tar"}, 400, "compression"),
+        ({"pre_dump": "yes"}, 400, "pre_dump"),
+        ({"parent": "../x"}, 400, "parent"),
+        ({"parent": 5}, 400, "parent"),
+        ({"parent": "nope"}, 404, "parent: checkpoint nope not found"),
+    ]
+    for body, want, words in cases:
+        status, out = d.request("POST", "/v1/jobs/r/dump", body)
+        assert status == want and words in out["error"], (body, status, out)
+    assert d.ok("GET", "/v1/checkpoints")["checkpoints"] == []
+
+    pre = d.ok("POST", "/v1/jobs/r/dump", {"pre_dump": True}, status=201)
+    full = d.ok("POST", "/v1/jobs/r/dump", {"leave_running": True}, status=201)
+    assert full["kind"] == "dump" and full["parent"] is None
+    status, out = d.request("POST", "/v1/jobs/r/dump", {"parent": full["id"]})
+    assert status == 409 and out["error"].startswith("parent: ") and \
+        "not a pre-dump" in out["error"], out
+    status, out = d.request("POST", "/v1/jobs/other/dump", {"parent": pre["id"]})
+    assert status == 400 and f"belongs to job r, not other" in out["error"], out
+    # A pre-dump holds memory only: never restored, and not the default to restore.
+    status, out = d.request("POST", "/v1/jobs/r/restore", {"checkpoint": pre["id"]})
+    assert status == 409 and "pre-dump" in out["error"], out
+    d.ok("POST", "/v1/jobs/other/dump", {"pre_dump": True}, status=201)
+    status, out = d.request("POST", "/v1/jobs/other/restore", {})
+    assert status == 404 and "no checkpoint to restore" in out["error"], out
+    # A frozen job is thawed for the pre-dump and frozen again; either way it runs on.
+    assert d.ok("POST", "/v1/jobs/other/freeze")["state"] == "frozen"
+    d.ok("POST", "/v1/jobs/other/dump", {"pre_dump": True}, status=201)
+    assert d.ok("GET", "/v1/jobs/other")["state"] == "frozen"
+    assert d.ok("POST", "/v1/jobs/other/unfreeze")["state"] == "running"
+
+    # A pre-dump whose image went away cannot be built on.
+    gone = d.ok("POST", "/v1/jobs/r/dump", {"pre_dump": True}, status=201)
+    shutil.rmtree(gone["path"])
+    status, out = d.request("POST", "/v1/jobs/r/dump", {"parent": gone["id"]})
+    assert status == 410 and "parent" in out["error"] and "gone" in out["error"], out
+
+    # The parent of another checkpoint stays unless forced, and the child then says why it
+    # cannot be restored.
+    pre = d.ok("POST", "/v1/jobs/r/dump", {"pre_dump": True}, status=201)
+    inc = d.ok("POST", "/v1/jobs/r/dump", {"parent": pre["id"], "leave_running": True},
+               status=201)
+    assert inc["kind"] == "dump" and inc["parent"] == pre["id"]
+    status, out = d.request("DELETE", f"/v1/checkpoints/{pre['id']}")
+    assert status == 409 and inc["id"] in out["error"] and "force" in out["error"], out
+    assert Path(pre["path"]).is_dir()
+    assert d.request("DELETE", f"/v1/checkpoints/{pre['id']}?force=1")[0] == 204
+    assert not Path(pre["path"]).exists()
+    assert d.ok("GET", f"/v1/checkpoints/{inc['id']}")["parent"] == pre["id"]
+    status, out = d.request("POST", "/v1/jobs/r/restore", {"checkpoint": inc["id"]})
+    assert status == 410 and pre["id"] in out["error"] and "deleted" in out["error"], out
+    # A checkpoint nothing builds on goes without force.
+    assert d.request("DELETE", f"/v1/checkpoints/{inc['id']}")[0] == 204
+    assert d.request("DELETE", f"/v1/checkpoints/{full['id']}")[0] == 204
+    assert d.ok("GET", "/v1/jobs/r")["state"] == "running"
+
+
+def test_schema_migration_keeps_old_checkpoints(daemon):
+    """A database from before pre-dumps (schema 2): its checkpoints become kind "dump"."""
+    d = daemon(start=False)
+    d.state.mkdir(parents=True)
+    con = sqlite3.connect(d.state / "cryod.db")
+    con.executescript(
+        "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+        "INSERT INTO schema_version VALUES (2);"
+        "CREATE TABLE jobs ("
+        " id TEXT PRIMARY KEY, pid INTEGER NOT NULL, starttime INTEGER NOT NULL,"
+        " state TEXT NOT NULL, exit_code INTEGER, signal INTEGER,"
+        " command TEXT NOT NULL, env TEXT, cwd TEXT, uid INTEGER NOT NULL,"
+        " gid INTEGER NOT NULL, created TEXT NOT NULL, restored_from TEXT, log TEXT,"
+        " stdin_path TEXT, attachable INTEGER NOT NULL DEFAULT 0,"
+        " adopted INTEGER NOT NULL DEFAULT 0, note TEXT, seq INTEGER);"
+        "CREATE TABLE checkpoints ("
+        " id TEXT PRIMARY KEY, job TEXT NOT NULL, path TEXT NOT NULL, created TEXT NOT NULL,"
+        " size INTEGER NOT NULL, compression TEXT NOT NULL, streams INTEGER NOT NULL,"
+        " leave_running INTEGER NOT NULL, options TEXT, profile TEXT, seq INTEGER);"
+        "CREATE INDEX checkpoints_job ON checkpoints (job, seq);"
+        "INSERT INTO checkpoints VALUES ('ck-old', 'gone', '/nonexistent/ck-old',"
+        " '2026-01-01T00:00:00Z', 42, 'none', 0, 0, NULL, NULL, 1);")
+    con.commit()
+    con.close()
+    d.start()
+    assert d.ok("GET", "/v1/health")["schema_version"] == 3
+    [ck] = d.ok("GET", "/v1/checkpoints")["checkpoints"]
+    assert ck["id"] == "ck-old" and ck["kind"] == "dump" and ck["parent"] is None
+    assert "migration 3 applied" in d.log_text()
 
 
 def test_exit_kill_delete(daemon, tmp_path):
