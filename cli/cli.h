@@ -90,6 +90,10 @@ int cli_bad_option(const char *cmd, const char *usage, int c, char **argv);
 int cli_parse_id(int argc, char **argv, const char *cmd, const char *usage, bool json_ok,
 		 struct cli_conn *conn, const char **ret_id);
 
+/* The same for a subcommand that also takes -f, --force (a delete). */
+int cli_parse_id_force(int argc, char **argv, const char *cmd, const char *usage,
+		       struct cli_conn *conn, bool *ret_force, const char **ret_id);
+
 /* Prints the client's last answer as it came, with a newline. */
 void cli_print_json(struct cryo_client *c);
 

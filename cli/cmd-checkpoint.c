@@ -124,32 +124,15 @@ static const char delete_usage[] =
 
 static int checkpoint_delete(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"force", no_argument, NULL, 'f'},
-	    CLI_CONN_OPTIONS,
-	    {0},
-	};
 	struct cli_conn conn = {0};
 	struct cryo_client *c;
-	bool force = false;
 	const char *id;
-	int ch, r;
+	bool force;
+	int r = cli_parse_id_force(argc, argv, "checkpoint delete", delete_usage, &conn, &force,
+				   &id);
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":fh", opts, NULL)) != -1) {
-		if (ch == 'f') {
-			force = true;
-		} else if (ch == 'h') {
-			fputs(delete_usage, stdout);
-			return 0;
-		} else if (ch == '?' || ch == ':' || !cli_conn_option(&conn, ch)) {
-			return cli_bad_option("checkpoint delete", delete_usage, ch, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("checkpoint delete", delete_usage,
-				       "one checkpoint id is required");
-	id = argv[optind];
+	if (r >= 0)
+		return r;
 	r = cli_client(&conn, "checkpoint delete", &c);
 	if (r)
 		return r;

@@ -376,33 +376,18 @@ static const char delete_usage[] =
 
 static int job_delete(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"force", no_argument, NULL, 'f'},
-	    CLI_CONN_OPTIONS,
-	    {0},
-	};
 	struct cli_conn conn = {0};
 	struct cryo_client *c;
-	bool force = false;
-	int ch, r;
+	const char *id;
+	bool force;
+	int r = cli_parse_id_force(argc, argv, "job delete", delete_usage, &conn, &force, &id);
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":fh", opts, NULL)) != -1) {
-		if (ch == 'f') {
-			force = true;
-		} else if (ch == 'h') {
-			fputs(delete_usage, stdout);
-			return 0;
-		} else if (ch == '?' || ch == ':' || !cli_conn_option(&conn, ch)) {
-			return cli_bad_option("job delete", delete_usage, ch, argv);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("job delete", delete_usage, "one job id is required");
+	if (r >= 0)
+		return r;
 	r = cli_client(&conn, "job delete", &c);
 	if (r)
 		return r;
-	r = cryo_client_job_delete(c, argv[optind], force);
+	r = cryo_client_job_delete(c, id, force);
 	if (r < 0)
 		r = cli_client_fail(c, "job delete");
 	cryo_client_free(c);

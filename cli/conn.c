@@ -122,19 +122,26 @@ int cli_dispatch(int argc, char **argv, const struct cli_subcommand *subs, size_
 	return 2;
 }
 
-int cli_parse_id(int argc, char **argv, const char *cmd, const char *usage, bool json_ok,
-		 struct cli_conn *conn, const char **ret_id)
+static int parse_id(int argc, char **argv, const char *cmd, const char *usage, bool json_ok,
+		    bool *ret_force, struct cli_conn *conn, const char **ret_id)
 {
 	static const struct option with_json[] = {CLI_CONN_OPTIONS, CLI_JSON_OPTION, {0}};
 	static const struct option without_json[] = {CLI_CONN_OPTIONS, {0}};
+	static const struct option with_force[] = {
+	    {"force", no_argument, NULL, 'f'}, CLI_CONN_OPTIONS, {0}};
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", json_ok ? with_json : without_json, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, ret_force ? ":fh" : ":h",
+				ret_force ? with_force : json_ok ? with_json : without_json,
+				NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);
 			return 0;
+		}
+		if (c == 'f' && ret_force) {
+			*ret_force = true;
+			continue;
 		}
 		if (c == '?' || c == ':' || !cli_conn_option(conn, c))
 			return cli_bad_option(cmd, usage, c, argv);
@@ -144,4 +151,17 @@ int cli_parse_id(int argc, char **argv, const char *cmd, const char *usage, bool
 		    cmd, usage, optind == argc ? "an id is required" : "one id only, please");
 	*ret_id = argv[optind];
 	return -1;
+}
+
+int cli_parse_id(int argc, char **argv, const char *cmd, const char *usage, bool json_ok,
+		 struct cli_conn *conn, const char **ret_id)
+{
+	return parse_id(argc, argv, cmd, usage, json_ok, NULL, conn, ret_id);
+}
+
+int cli_parse_id_force(int argc, char **argv, const char *cmd, const char *usage,
+		       struct cli_conn *conn, bool *ret_force, const char **ret_id)
+{
+	*ret_force = false;
+	return parse_id(argc, argv, cmd, usage, false, ret_force, conn, ret_id);
 }

@@ -307,13 +307,8 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		r = img_encode(ctx, &img, &json);
 	if (r >= 0)
 		r = worker_check(ctx);
-	if (r >= 0) {
-		r = write_file_atomic(dirfd, IMG_META_NAME, json, strlen(json));
-		if (r < 0)
-			cryo_err(ctx, r, "write %s/%s", dir, IMG_META_NAME);
-	}
-	if (r >= 0 && fsync(dirfd) < 0)
-		r = cryo_err(ctx, -errno, "sync image directory %s", dir);
+	if (r >= 0)
+		r = img_write_meta(ctx, dirfd, dir, IMG_META_NAME, json);
 	if (r >= 0 && tar) {
 		log_info(ctx, "image of pid %d written, packing it as tar", opts->pid);
 		r = write_tar(ctx, opts, dirfd);

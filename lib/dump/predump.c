@@ -142,14 +142,7 @@ static int write_meta(struct cryo_ctx *ctx, int dirfd, const char *dir, struct p
 
 	if (r >= 0)
 		r = worker_check(ctx);
-	if (r >= 0) {
-		r = write_file_atomic(dirfd, PREDUMP_META_NAME, json, strlen(json));
-		if (r < 0)
-			cryo_err(ctx, r, "write %s/%s", dir, PREDUMP_META_NAME);
-	}
-	if (r >= 0 && fsync(dirfd) < 0)
-		r = cryo_err(ctx, -errno, "sync %s", dir);
-	return r;
+	return r < 0 ? r : img_write_meta(ctx, dirfd, dir, PREDUMP_META_NAME, json);
 }
 
 /* Takes the parent's userfaultfds, then ends its tracker: from here on only this pre-dump

@@ -163,15 +163,9 @@ static int decode_root(struct cryo_ctx *ctx, json_t *root, struct predump *p)
 	}
 	v = json_object_get(root, "pages");
 	if (v) {
-		const char *codec;
-		enum codec c;
-		int streams;
-
-		if (json_unpack(v, "{s:s,s:i}", "codec", &codec, "streams", &streams) ||
-		    codec_parse(codec, &c) < 0 || streams < 1 || streams > STREAM_MAX)
-			return bad(ctx, "\"pages\" is malformed");
-		p->page_codec = c;
-		p->page_streams = streams;
+		r = img_decode_pages(ctx, v, &p->page_codec, &p->page_streams);
+		if (r < 0)
+			return r;
 	}
 	v = json_object_get(root, "tracker");
 	if (v) {

@@ -1122,17 +1122,8 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 			return bad(d, "parent", "is empty");
 	}
 	v = json_object_get(root, "pages");
-	if (v) {
-		const char *codec;
-		enum codec c;
-		int streams;
-
-		if (json_unpack(v, "{s:s,s:i}", "codec", &codec, "streams", &streams) ||
-		    codec_parse(codec, &c) < 0 || streams < 1 || streams > STREAM_MAX)
-			return cryo_err(d->ctx, -EINVAL, "image metadata: \"pages\" is malformed");
-		img->page_codec = c;
-		img->page_streams = streams;
-	}
+	if (v)
+		TRY(img_decode_pages(d->ctx, v, &img->page_codec, &img->page_streams));
 
 	a = get_arr(d, root, "shmems", IMG_MAX_FDS);
 	if (!a)
@@ -1297,6 +1288,32 @@ int img_decode(struct cryo_ctx *ctx, const char *buf, size_t len, struct img *re
 		return r;
 	}
 	*ret = img;
+	return 0;
+}
+
+int img_write_meta(struct cryo_ctx *ctx, int dirfd, const char *dir, const char *name,
+		   const char *json)
+{
+	int r = write_file_atomic(dirfd, name, json, strlen(json));
+
+	if (r < 0)
+		return cryo_err(ctx, r, "write %s/%s", dir, name);
+	if (fsync(dirfd) < 0)
+		return cryo_err(ctx, -errno, "sync image directory %s", dir);
+	return 0;
+}
+
+int img_decode_pages(struct cryo_ctx *ctx, json_t *v, uint8_t *ret_codec, uint16_t *ret_streams)
+{
+	const char *codec;
+	enum codec c;
+	int streams;
+
+	if (json_unpack(v, "{s:s,s:i}", "codec", &codec, "streams", &streams) ||
+	    codec_parse(codec, &c) < 0 || streams < 1 || streams > STREAM_MAX)
+		return cryo_err(ctx, -EINVAL, "image metadata: \"pages\" is malformed");
+	*ret_codec = c;
+	*ret_streams = streams;
 	return 0;
 }
 

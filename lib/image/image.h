@@ -325,6 +325,16 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json);
  * owned by the caller (img_free()). */
 int img_decode(struct cryo_ctx *ctx, const char *buf, size_t len, struct img *ret);
 
+/* Writes an image's metadata file (cryo.json, predump.json) last: atomically (a temporary
+ * name, fsync, rename), then syncs the directory. `dir` names it in messages. */
+int img_write_meta(struct cryo_ctx *ctx, int dirfd, const char *dir, const char *name,
+		   const char *json);
+
+/* The "pages" object of cryo.json or predump.json: {"codec", "streams"}. */
+struct json_t;
+int img_decode_pages(struct cryo_ctx *ctx, struct json_t *v, uint8_t *ret_codec,
+		     uint16_t *ret_streams);
+
 /* Reads `dir`/cryo.json and decodes it. */
 int img_load(struct cryo_ctx *ctx, const char *dir, struct img *ret);
 

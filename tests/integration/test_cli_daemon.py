@@ -223,7 +223,7 @@ def test_pre_dump_usage_errors(cryod):
     p = cryo(cryod, "job", "dump", "x", "--parent")
     assert p.returncode == 2 and "--parent" in p.stderr
     p = cryo(cryod, "checkpoint", "delete", "-f")
-    assert p.returncode == 2 and "one checkpoint id is required" in p.stderr
+    assert p.returncode == 2 and "an id is required" in p.stderr
     p = cryo(cryod, "checkpoint", "delete", "--help")
     assert p.returncode == 0 and "-f, --force" in p.stdout
 
