@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* cryo_image_describe(): what `cryo show` prints, as text or as JSON. */
 #include <errno.h>
+#include <unistd.h>
+#include <limits.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "chain.h"
 #include "image.h"
 #include "pagemap.h"
 #include "tar.h"
@@ -138,6 +142,57 @@ static int describe_text(const struct img *img, FILE *out)
 	return 0;
 }
 
+static bool is_predump(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
+	if (access(path, F_OK) == 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", dir, PREDUMP_META_NAME);
+	return access(path, F_OK) == 0;
+}
+
+/* A pre-dump: page data only, and what it builds on. */
+static int describe_predump(struct cryo_ctx *ctx, const char *dir, bool json, char **ret_text)
+{
+	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct predump p = {0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	if (dirfd < 0)
+		return cryo_err(ctx, -errno, "open %s", dir);
+	r = predump_load(ctx, dirfd, dir, &p);
+	if (r < 0)
+		return r;
+	if (json) {
+		r = predump_encode(ctx, &p, &text);
+	} else if ((f = open_memstream(&text, &len))) {
+		fprintf(f, "cryo pre-dump (memory only: restore the dump made with --parent), "
+			"%u task(s)\n", p.ntasks);
+		if (p.parent)
+			fprintf(f, "builds on %s\n", p.parent);
+		if (p.tracker_pid)
+			fprintf(f, "tracker: pid %d (cryo-track); a dump builds on this pre-dump "
+				"only while it runs\n", p.tracker_pid);
+		for (uint32_t i = 0; i < p.ntasks; i++)
+			fprintf(f, "  pid %d: %llu pages saved (%.1f MiB), %llu in the parent\n",
+				p.tasks[i].pid, (unsigned long long)p.tasks[i].pages,
+				p.tasks[i].pages * PAGE_SZ / 1048576.0,
+				(unsigned long long)p.tasks[i].parent_pages);
+		fclose(f);
+	}
+	predump_free(&p);
+	if (r >= 0 && !text)
+		r = -ENOMEM;
+	if (r >= 0)
+		*ret_text = text;
+	return r;
+}
+
 CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool json,
 				 char **ret_text)
 {
@@ -151,6 +206,8 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 	r = tar_image_unpack(ctx, dir, &scratch);
 	if (r < 0)
 		return r;
+	if (!scratch && is_predump(dir))
+		return describe_predump(ctx, dir, json, ret_text);
 	r = img_load(ctx, scratch ? scratch : dir, &img);
 	if (scratch)
 		scratch_dir_remove(scratch);
