@@ -38,6 +38,7 @@
 
 struct pre_task {
 	pid_t pid;
+	uint64_t start; /* start time, read while frozen */
 	int uffd;
 	const struct predump_task *parent; /* the same process in a live parent, or NULL */
 	bool gone; /* exited before its pages were copied */
@@ -154,10 +155,8 @@ static int take_over(struct cryo_ctx *ctx, const struct predump *parent, struct 
 
 	for (size_t i = 0; i < n; i++) {
 		const struct predump_task *p = predump_find(parent, tasks[i].pid);
-		uint64_t start;
 
-		if (!p || p->track_fd < 0 || proc_start_time(tasks[i].pid, &start, NULL) < 0 ||
-		    start != p->start)
+		if (!p || p->track_fd < 0 || tasks[i].start != p->start)
 			continue;
 		r = track_take(ctx, parent->tracker_pid, p->track_fd, &tasks[i].uffd);
 		if (r < 0)
@@ -231,8 +230,15 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 		goto out;
 	}
 	for (size_t i = 0; i < tree.ntasks; i++)
-		if (tree.tasks[i].state != 'Z')
-			tasks[n++] = (struct pre_task){.pid = tree.tasks[i].pid, .uffd = -1};
+		if (tree.tasks[i].state != 'Z') {
+			tasks[n] = (struct pre_task){.pid = tree.tasks[i].pid, .uffd = -1};
+			if (proc_start_time(tasks[n].pid, &tasks[n].start, NULL) < 0) {
+				r = cryo_err(ctx, -ESRCH, "read start time of pid %d",
+					     tasks[n].pid);
+				goto out;
+			}
+			n++;
+		}
 	r = chained ? take_over(ctx, &parent, tasks, n) : 0;
 	/* Any other tracker of the tree belongs to a chain this one replaces. */
 	for (size_t i = 0; i < n; i++)
@@ -311,13 +317,13 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 			continue;
 		meta.ntasks++;
 		*mt = (struct predump_task){.pid = tasks[i].pid,
+					    .start = tasks[i].start,
 					    .pages = tasks[i].fresh.pages,
 					    .parent_pages = tasks[i].unchanged.pages,
 					    .track_fd = tasks[i].uffd,
 					    .tracked = tasks[i].tracked.runs,
 					    .ntracked = tasks[i].tracked.n};
 		tasks[i].tracked.runs = NULL;
-		proc_start_time(tasks[i].pid, &mt->start, NULL);
 		log_info(ctx, "pid %d: %llu pages copied, %llu left to the parent", mt->pid,
 			 (unsigned long long)mt->pages, (unsigned long long)mt->parent_pages);
 	}
