@@ -3,21 +3,27 @@
 # and of compressible memory, through every image pipeline cryo has: the default raw files,
 # each --compression at each --streams, `dump -D - | restore -D -`, and `dump --to tcp://` to
 # `cryo serve` on loopback; with this machine's memcpy, MAP_POPULATE and lz4/zstd/zlib library
-# speeds measured in the same run. See bench/README.md.
+# speeds measured in the same run; and how long a tree is frozen by a full dump against a
+# pre-dump followed by `dump --parent`. See bench/README.md.
 #
 #   bench/run.sh [--quick] [--4g] [--reps N] [--sizes "1024 4096"] [--kinds "random text"]
 #                [--codecs "raw none lz4 zstd gzip zlib"] [--streams "1 2 4"]
 #                [--codecs-4g "raw none lz4"] [--streams-4g "1 2"] [--reps-4g N]
 #                [--reps-slow N] [--stream-tests "pipe pipe-holdtail tcp1 tcp2"]
-#                [--reps-stream N] [--dir DIR]
+#                [--reps-stream N] [--lazy-sizes "1024 4096"] [--predump-sizes "1024 4096"]
+#                [--predump-rates "1 10"] [--predump-only] [--dir DIR]
 #
 # "raw" is the default path (no flags: plain per-task page files); the others run
 # `cryo dump --compression C --streams N`. Sizes above 1 GiB run only --codecs-4g at
 # --streams-4g, --reps-4g times (default 1); zlib and gzip (deflate, ~0.03-0.07 GB/s per core
 # here) run --reps-slow times (default 1). The stream tests run on the first kind at 1 GiB,
 # uncompressed, --reps-stream times (default: --reps).
+# Pre-dump: at each --predump-sizes and each --predump-rates (% of the memory rewritten per
+# second by the holder, `holder ... dirty=PCT`), a full dump of one holder against a pre-dump,
+# 1 s, and `dump --parent` of a fresh one; both images restored and checked. --reps times
+# (--reps-4g above 1 GiB), first kind only. --predump-only skips everything else.
 # --quick: 1 rep, 1 GiB, codecs "raw none lz4 zstd", streams "1 2", stream tests "pipe-holdtail
-# tcp1" (a few minutes).
+# tcp1", lazy and pre-dump at 1 GiB only (about 10 minutes).
 #
 # Environment: CRYO (the cryo binary; unset: `make -C REPO` builds REPO/build/cryo),
 # CRYO_BUILD (the build dir holding bench/holder, yardstick, codecbench, holdtail; default:
@@ -26,8 +32,9 @@
 # REPO/bench/results with room), CC.
 #
 # Results: a table of medians on stdout, and bench/results/<stamp>/{env.txt,runs.csv,
-# codecs.csv,summary.csv,summary.json}. Images are written to the page cache and nothing is
-# dropped between dump and restore; each image is deleted after its run.
+# codecs.csv,summary.csv,summary.json,summary.md,predump.csv,predump-summary.csv}. Images are
+# written to the page cache and nothing is dropped between dump and restore; each image is
+# deleted after its run.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,14 +50,17 @@ reps_slow=1
 reps_stream=""
 stream_tests="pipe pipe-holdtail tcp1 tcp2"
 lazy_sizes="1024 4096"
+predump_sizes="1024 4096"
+predump_rates="1 10"
 base=${BENCH_DIR:-}
 add4g=${BENCH_4G:-0}
+predump_only=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick)
 		reps=1 sizes=1024 codecs="raw none lz4 zstd" streams="1 2"
-		stream_tests="pipe-holdtail tcp1"; lazy_sizes=1024 ;;
+		stream_tests="pipe-holdtail tcp1"; lazy_sizes=1024 predump_sizes=1024 ;;
 	--4g) add4g=1 ;;
 	--reps) reps=$2; shift ;;
 	--sizes) sizes=$2; shift ;;
@@ -63,6 +73,9 @@ while [ $# -gt 0 ]; do
 	--reps-slow) reps_slow=$2; shift ;;
 	--stream-tests) stream_tests=$2; shift ;;
 	--lazy-sizes) lazy_sizes=$2; shift ;;
+	--predump-sizes) predump_sizes=$2; shift ;;
+	--predump-rates) predump_rates=$2; shift ;;
+	--predump-only) predump_only=1 ;;
 	--reps-stream) reps_stream=$2; shift ;;
 	--dir) base=$2; shift ;;
 	-h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -71,6 +84,13 @@ while [ $# -gt 0 ]; do
 	shift
 done
 reps_stream=${reps_stream:-$reps}
+if [ "$predump_only" = 1 ]; then
+	sizes="" codecs="" codecs_4g="" stream_tests="" lazy_sizes=""
+fi
+for r in $predump_rates; do
+	awk -v r="$r" 'BEGIN {exit !(r + 0 == r && r > 0 && r <= 1000)}' ||
+		{ echo "run.sh: --predump-rates wants percentages in (0, 1000]" >&2; exit 2; }
+done
 [ "$add4g" = 1 ] && [[ " $sizes " != *" 4096 "* ]] && sizes="$sizes 4096"
 for n in "$reps" "$reps_4g" "$reps_slow" "$reps_stream"; do
 	[ "$n" -ge 1 ] 2>/dev/null || { echo "run.sh: reps must be >= 1" >&2; exit 2; }
@@ -125,7 +145,7 @@ if [ ! -x "$HOLDER" ] || [ ! -x "$YARD" ] || [ ! -x "$CODECB" ] || [ ! -x "$HOLD
 	for prog in holder yardstick holdtail codecbench; do
 		libs=()
 		[ $prog = codecbench ] && libs=(-llz4 -lzstd -lz)
-		${CC:-cc} -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+		${CC:-cc} -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread \
 			-o "$results/bin/$prog" "$repo/bench/$prog.c" "${libs[@]}"
 	done
 	HOLDER=$results/bin/holder YARD=$results/bin/yardstick
@@ -134,9 +154,15 @@ fi
 HOLDER=$(realpath "$HOLDER")
 
 # --- where the images go -----------------------------------------------------------------
-max_mib=0
-for s in $sizes; do [ "$s" -gt "$max_mib" ] && max_mib=$s; done
-need_kib=$(( (max_mib + max_mib / 8 + 256) * 1024 ))
+max_mib=0 room_mib=0
+for s in $sizes $lazy_sizes; do [ "$s" -gt "$max_mib" ] && max_mib=$s; done
+room_mib=$max_mib
+# A pre-dump and the dump built on it are on disk at once (the dump: up to all of it again).
+for s in $predump_sizes; do
+	[ "$s" -gt "$max_mib" ] && max_mib=$s
+	[ $((2 * s)) -gt "$room_mib" ] && room_mib=$((2 * s))
+done
+need_kib=$(( (room_mib + room_mib / 8 + 256) * 1024 ))
 room_kib() { df -Pk "$1" 2>/dev/null | awk 'NR==2 {print $4}'; }
 if [ -z "$base" ]; then
 	for d in /tmp /var/tmp "$repo/bench/results"; do
@@ -201,6 +227,29 @@ reps_for() { # mib codec
 	else echo "$reps"; fi
 }
 csvq() { local m=${1//\"/\'}; echo "\"${m//$'\n'/ }\""; }
+count_lines() { grep -Ec "$2" "$1" 2>/dev/null || true; } # file regex
+wait_more() { # file regex n timeout_s pid: until more than n lines match (and pid lives)
+	local deadline=$((SECONDS + $4))
+	until [ "$(count_lines "$1" "$2")" -gt "$3" ]; do
+		[ $SECONDS -ge $deadline ] && return 1
+		kill -0 "$5" 2>/dev/null || return 1
+		sleep 0.02
+	done
+}
+verify_holder() { # out pid: SIGUSR1 to a restored holder; prints its verify_s, or why it failed
+	local out=$1 rpid=$2 n line
+	n=$(count_lines "$out" '^(PASS|FAIL)')
+	kill -USR1 "$rpid"
+	if wait_more "$out" '^(PASS|FAIL)' "$n" 600 "$rpid"; then
+		line=$(grep -E '^(PASS|FAIL)' "$out" | tail -n1)
+		case $line in
+		PASS*) kv verify_s "$line"; return 0 ;;
+		*) echo "$line"; return 1 ;;
+		esac
+	fi
+	echo "no PASS after restore (pid $rpid $(kill -0 "$rpid" 2>/dev/null && echo alive || echo dead)): $(tail -n 2 "$out")"
+	return 1
+}
 
 {
 	echo "# cryo benchmark $stamp"
@@ -213,6 +262,7 @@ csvq() { local m=${1//\"/\'}; echo "\"${m//$'\n'/ }\""; }
 	echo "# sizes: $sizes MiB; kinds: $kinds; codecs: $codecs; streams: $streams; reps: $reps"
 	echo "# above 1 GiB: codecs: $codecs_4g; streams: $streams_4g; reps: $reps_4g; zlib/gzip reps: $reps_slow"
 	echo "# stream tests (1 GiB, first kind, uncompressed): ${stream_tests:-none}; reps: $reps_stream"
+	echo "# lazy sizes: ${lazy_sizes:-none}; pre-dump sizes: ${predump_sizes:-none}, rewriting ${predump_rates// /, } %/s (first kind)"
 	echo "# load at start: $(cut -d' ' -f1-3 /proc/loadavg); uptime: $(uptime)"
 	echo "# busy processes at start: $(ps -eo pcpu=,comm= --sort=-pcpu | head -n 5 | awk '{printf "%s(%s%%) ", $2, $1}')"
 } | tee "$results/env.txt" >&2
@@ -241,7 +291,7 @@ if [ -n "$lib_codecs" ]; then
 fi
 
 csv=$results/runs.csv
-echo "size_mib,kind,mode,codec,streams,rep,result,dump_s,dump_gbps,restore_s,restore_gbps,e2e_s,e2e_gbps,image_bytes,image_apparent_bytes,fill_s,verify_s,d_memcpy_gbps,d_pagecache_gbps,d_populate_gbps,d_fill_gbps,r_memcpy_gbps,r_populate_gbps,r_fill_gbps,r_pagecache_gbps,touch_gbps,load_dump,load_restore,ttfi_ms,predump_freeze_ms,message" > "$csv"
+echo "size_mib,kind,mode,codec,streams,rep,result,dump_s,dump_gbps,restore_s,restore_gbps,e2e_s,e2e_gbps,image_bytes,image_apparent_bytes,fill_s,verify_s,d_memcpy_gbps,d_pagecache_gbps,d_populate_gbps,d_fill_gbps,r_memcpy_gbps,r_populate_gbps,r_fill_gbps,r_pagecache_gbps,touch_gbps,load_dump,load_restore,ttfi_ms,message" > "$csv"
 
 # --- one run -----------------------------------------------------------------------------
 # mode: dir (dump to $img, restore from it), pipe (dump -D - | restore -D -), pipe-holdtail
@@ -252,7 +302,7 @@ one_run() { # mib kind mode codec streams rep nreps
 	local mib=$1 kind=$2 mode=$3 codec=$4 nstr=$5 rep=$6 nreps=$7
 	local bytes=$((mib << 20)) img=$work/img out=$work/holder.out
 	local result=PASS msg="" dump_s="" restore_s="" e2e_s="" verify="" touch="" img_b="" img_a=""
-	local d_y="" r_y="" load_d="" load_r="" hpid rpid="" spid="" port="" t0 t1 rc line npass
+	local d_y="" r_y="" load_d="" load_r="" hpid rpid="" spid="" port="" t0 t1 rc line
 	local flags=() extra=() label
 	if [ "$codec" != raw ]; then flags=(--compression "$codec" --streams "$nstr"); fi
 	case $mode in
@@ -390,19 +440,10 @@ one_run() { # mib kind mode codec streams rep nreps
 	if [ "$result" = PASS ]; then
 		rpid=$(cat "$work/pid")
 		track "$rpid"
-		npass=$(grep -Ec '^(PASS|FAIL)' "$out" || true)
-		kill -USR1 "$rpid"
-		if wait_line "$out" '^(PASS|FAIL)' 600 "$rpid" &&
-			[ "$(grep -Ec '^(PASS|FAIL)' "$out")" -gt "$npass" ]; then
-			line=$(grep -E '^(PASS|FAIL)' "$out" | tail -n1)
-			verify=$(kv verify_s "$line")
-			case $line in
-			PASS*) ;;
-			*) result=FAIL-verify; msg=$line ;;
-			esac
+		if line=$(verify_holder "$out" "$rpid"); then
+			verify=$line
 		else
-			result=FAIL-verify
-			msg="no PASS after restore (pid $rpid $(kill -0 "$rpid" 2>/dev/null && echo alive || echo dead)): $(tail -n 2 "$out")"
+			result=FAIL-verify msg=$line
 		fi
 		kill -KILL "$rpid" 2>/dev/null || true
 		wait_gone "$rpid" 10 || true
@@ -423,7 +464,7 @@ one_run() { # mib kind mode codec streams rep nreps
 		"$(kv memcpy_gbps "$r_y")" "$(kv populate_gbps "$r_y")" "$(kv fill_gbps "$r_y")"
 		"$(kv pagecache_gbps "$r_y")" "$touch" "$load_d" "$load_r"
 		"$( [ "$mode" = lazy ] && [ -n "$restore_s" ] && awk -v s="$restore_s" 'BEGIN {printf "%.1f", s * 1000}' || echo n/a)" \
-		"n/a" "$(csvq "$msg")")
+		"$(csvq "$msg")")
 	(IFS=,; echo "${row[*]}") >> "$csv"
 	if [ "$result" = PASS ]; then
 		if [ -n "$e2e_s" ]; then
@@ -435,6 +476,217 @@ one_run() { # mib kind mode codec streams rep nreps
 				"($(gb "$restore_s") GB/s, MAP_POPULATE $(kv populate_gbps "$r_y"), fill" \
 				"$(kv fill_gbps "$r_y")), image $((img_b >> 20)) MiB, PASS" >&2
 		fi
+	else
+		failures=$((failures + 1))
+		echo "   $result: $msg" >&2
+	fi
+}
+
+# --- pre-dump: freeze time of a full dump against pre-dump + dump --parent -----------------
+# One rep at (size, rewrite rate): (a) a holder rewriting PCT% of its pages per second is dumped
+# whole; (b) a fresh one is pre-dumped, runs 1 s more, and is dumped with --parent. Both images
+# are restored and checked by the holder. The freeze times are cryo's own ("tree frozen for X
+# ms" in dump.log / predump.log: from the moment every thread is stopped until the tree is let
+# go or killed; stopping the threads is not in it); the holder's own view is the longest gap
+# its rewriting thread saw (`stall`, SIGUSR2), which also holds stopping and the scheduler.
+pcsv=$results/predump.csv
+echo "size_mib,kind,dirty_pct,rep,result,full_dump_s,full_freeze_ms,full_pages,full_restore_s,predump_s,predump_freeze_ms,predump_pages,predump_stall_ms,idle_stall_ms,predump_rate_pct,idle_rate_pct,interval_s,final_dump_s,final_freeze_ms,final_pages,final_parent_pages,final_image_bytes,final_restore_s,verify_full_s,verify_final_s,d_memcpy_gbps,d_pagecache_gbps,load_full,load_predump,load_final,message" > "$pcsv"
+
+start_holder() { # mib kind pct out: a rewriting holder; sets the caller's hpid
+	setsid "$HOLDER" "$1" "$2" "dirty=$3" < /dev/null > "$4" 2>&1 &
+	hpid=$!
+	track "$hpid"
+	wait_line "$4" '^ready' 600 "$hpid" ||
+		{ echo "run.sh: holder did not get ready: $(cat "$4")" >&2; exit 1; }
+}
+# Between the pre-dump and the dump nothing forks (a fork and exec takes 10-20 ms on a busy
+# machine here): naps are reads with a timeout from a pipe that never delivers.
+exec {napfd}<> <(:)
+us_now() { local t=${EPOCHREALTIME/./}; printf -v "$1" '%d' "$((10#$t))"; } # var
+nap_us() { # microseconds
+	local s
+	[ "$1" -gt 0 ] || return 0
+	printf -v s '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000))
+	read -r -t "$s" -u "$napfd" _ || true
+}
+holder_stall() { # out pid: sets the caller's stall_ms and stall_n: the longest pause the holder's
+	local lines n i re='^stall max_ms=([0-9.]+) steps=([0-9]+)' # rewriting thread saw since last
+	stall_ms="" stall_n=""                                          # asked, and its rewrites since
+	mapfile -t lines < "$1"
+	n=${#lines[@]}
+	kill -USR2 "$2" 2>/dev/null || return 1
+	for ((i = 0; i < 1000; i++)); do # 10 s
+		mapfile -t lines < "$1"
+		if [ "${#lines[@]}" -gt "$n" ] && [[ ${lines[-1]} =~ $re ]]; then
+			stall_ms=${BASH_REMATCH[1]} stall_n=${BASH_REMATCH[2]}
+			return 0
+		fi
+		nap_us 10000
+	done
+	return 1
+}
+rate_pct() { # rewrites mib t0 t1: rewrites per second as % of the holder's pages
+	[ -n "$1" ] && awk -v n="$1" -v m="$2" -v a="$3" -v b="$4" \
+		'BEGIN {printf "%.2f", n / (m * 256) / (b - a) * 100}'
+}
+frozen_ms() { # log what: X of "(pid) what: tree frozen for X ms"
+	sed -n "s/.* $2: tree frozen for \\([0-9.]*\\) ms.*/\\1/p" "$1" 2>/dev/null | tail -n1
+}
+img_pages() { # cryo.json|predump.json: "pages parent_pages", summed over the tasks
+	python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))["tasks"]
+print(sum(x.get("pages", 0) for x in t), sum(x.get("parent_pages", 0) for x in t))' "$1"
+}
+dump_gone() { # pid: reap the dumped (killed) holder, our child; fails if it still runs
+	wait "$1" 2>/dev/null || true
+	wait_gone "$1" 10
+}
+restore_check() { # img out: restore, then the holder's check; sets the caller's rs, vs, msg
+	local rpid
+	t0=$(now)
+	if ! "$CRYO" restore -D "$1" --detach --pidfile "$work/pid" > "$work/restore.out" 2>&1; then
+		msg="cryo restore -D $(basename "$1") failed: $(tail -n 3 "$work/restore.out")"
+		return 1
+	fi
+	rs=$(elapsed "$t0" "$(now)")
+	rpid=$(cat "$work/pid")
+	track "$rpid"
+	vs=$(verify_holder "$2" "$rpid") || msg="$(basename "$1"): $vs" vs=""
+	kill -KILL "$rpid" 2>/dev/null || true
+	wait_gone "$rpid" 10 || true
+	[ -z "$msg" ]
+}
+predump_run() { # mib kind pct rep nreps
+	local mib=$1 kind=$2 pct=$3 rep=$4 nreps=$5
+	local full=$work/full pre=$work/pre fin=$work/final out=$work/holder.out
+	local result=PASS msg="" y="" hpid="" t0 t1 rs vs pp tr="" trs=""
+	local full_s="" full_ms="" full_pages="" full_rs="" v_full="" load_f="" load_p="" load_d=""
+	local pre_s="" pre_ms="" pre_pages="" pre_stall="" idle_stall="" ival="" tp="" t_pre_end=""
+	local tq0="" tq1="" tq2="" pre_rw="" idle_rw="" stall_ms stall_n
+	local fin_s="" fin_ms="" fin_pages="" fin_parent="" fin_bytes="" fin_rs="" v_fin=""
+	echo "== pre-dump: $mib MiB $kind rewriting $pct%/s, run $rep/$nreps (load $(load1))" >&2
+	rm -rf "$full" "$pre" "$fin"
+	if [ "$(room_kib "$base")" -lt $(( (2 * mib + mib / 8 + 64) * 1024 )) ]; then
+		echo "run.sh: not enough room in $base for a $mib MiB pre-dump and dump" >&2
+		exit 1
+	fi
+
+	# (a) The full dump, and the memcpy yardstick just before it.
+	start_holder "$mib" "$kind" "$pct" "$out"
+	y=$(yardstick "$mib" memcpy pagecache)
+	load_f=$(load1)
+	t0=$EPOCHREALTIME
+	if "$CRYO" dump -t "$hpid" -D "$full" > "$work/dump.out" 2>&1; then
+		t1=$EPOCHREALTIME
+		dump_gone "$hpid" || result=FAIL-full msg="holder $hpid still alive after the full dump"
+		full_s=$(elapsed "$t0" "$t1")
+		full_ms=$(frozen_ms "$full/dump.log" dump)
+		full_pages=$(img_pages "$full/cryo.json" | cut -d' ' -f1)
+		if [ "$result" != PASS ]; then
+			:
+		elif restore_check "$full" "$out"; then
+			full_rs=$rs v_full=$vs
+		else
+			result=FAIL-full
+		fi
+	else
+		result=FAIL-full msg="cryo dump rc=$?: $(tail -n 3 "$work/dump.out")"
+	fi
+	[ "$(argv0 "$hpid" || true)" = "$HOLDER" ] && kill -KILL "$hpid" 2>/dev/null || true
+	wait "$hpid" 2>/dev/null || true
+	rm -rf "$full"
+
+	# (b) Pre-dump, 1 s of work, dump --parent: the same holder throughout.
+	if [ "$result" = PASS ]; then
+		start_holder "$mib" "$kind" "$pct" "$out"
+		load_p=$(load1)
+		tq0=$EPOCHREALTIME
+		holder_stall "$out" "$hpid" || true # opens the window
+		t0=$EPOCHREALTIME
+		if "$CRYO" pre-dump -t "$hpid" -D "$pre" > "$work/predump.out" 2>&1; then
+			t_pre_end=$EPOCHREALTIME
+			tp=$t0
+			# Nothing slow from here to the dump: what is read from the pre-dump is
+			# read after it. The dump starts 1 s after the pre-dump has returned.
+			local end_us t_us
+			us_now end_us
+			end_us=$((end_us + 1000000))
+			tq1=$EPOCHREALTIME
+			holder_stall "$out" "$hpid" && pre_stall=$stall_ms pre_rw=$stall_n
+			us_now t_us
+			nap_us $((end_us - t_us - 30000))
+			tq2=$EPOCHREALTIME
+			holder_stall "$out" "$hpid" && idle_stall=$stall_ms idle_rw=$stall_n
+			read -r load_d _ < /proc/loadavg
+			us_now t_us
+			nap_us $((end_us - t_us))
+		else
+			result=FAIL-predump msg="cryo pre-dump rc=$?: $(tail -n 3 "$work/predump.out")"
+		fi
+	fi
+	if [ "$result" = PASS ]; then
+		t0=$EPOCHREALTIME
+		if "$CRYO" dump -t "$hpid" -D "$fin" --parent "$pre" > "$work/dump.out" 2>&1; then
+			t1=$EPOCHREALTIME
+			ival=$(elapsed "$tp" "$t0")
+			dump_gone "$hpid" ||
+				result=FAIL-final msg="holder $hpid still alive after dump --parent"
+			fin_s=$(elapsed "$t0" "$t1")
+			fin_ms=$(frozen_ms "$fin/dump.log" dump)
+			pp=$(img_pages "$fin/cryo.json")
+			fin_pages=${pp% *} fin_parent=${pp#* }
+			fin_bytes=$(du -sB1 "$fin" | cut -f1)
+			if [ "$result" != PASS ]; then
+				:
+			elif restore_check "$fin" "$out"; then
+				fin_rs=$rs v_fin=$vs
+			else
+				result=FAIL-final
+			fi
+		else
+			result=FAIL-final msg="cryo dump --parent rc=$?: $(tail -n 3 "$work/dump.out")"
+		fi
+	fi
+	if [ -n "$tp" ]; then
+		pre_s=$(elapsed "$tp" "$t_pre_end")
+		pre_ms=$(frozen_ms "$pre/predump.log" pre-dump)
+		pre_pages=$(img_pages "$pre/predump.json" | cut -d' ' -f1)
+		tr=$(python3 -c 'import json, sys
+t = json.load(open(sys.argv[1])).get("tracker") or {}
+print(t.get("pid", ""), t.get("start", ""))' "$pre/predump.json")
+		trs=${tr#* } tr=${tr% *}
+	fi
+	# The dump ends the chain's tracking (docs/cryo-pre-dump.md): the tracker must be gone.
+	if [ -n "$tr" ] && [ "$result" = PASS ]; then
+		local deadline=$((SECONDS + 10))
+		while [ "$(cat "/proc/$tr/comm" 2>/dev/null)" = cryo-track ] &&
+			[ "$(awk '{print $22}' "/proc/$tr/stat" 2>/dev/null)" = "$trs" ]; do
+			if [ $SECONDS -ge $deadline ]; then
+				result=FAIL-tracker msg="tracker $tr still runs 10 s after dump --parent"
+				break
+			fi
+			sleep 0.05
+		done
+	fi
+	[ -n "$hpid" ] && [ "$(argv0 "$hpid" || true)" = "$HOLDER" ] && kill -KILL "$hpid" 2>/dev/null || true
+	[ -n "$hpid" ] && { wait "$hpid" 2>/dev/null || true; }
+	rm -rf "$pre" "$fin"
+
+	local row=("$mib" "$kind" "$pct" "$rep" "$result" "$full_s" "$full_ms" "$full_pages" "$full_rs"
+		"$pre_s" "$pre_ms" "$pre_pages" "$pre_stall" "$idle_stall"
+		"$(rate_pct "$pre_rw" "$mib" "$tq0" "$tq1" || true)"
+		"$(rate_pct "$idle_rw" "$mib" "$tq1" "$tq2" || true)" "$ival" "$fin_s" "$fin_ms"
+		"$fin_pages" "$fin_parent" "$fin_bytes" "$fin_rs" "$v_full" "$v_fin"
+		"$(kv memcpy_gbps "$y")" "$(kv pagecache_gbps "$y")" "$load_f" "$load_p" "$load_d"
+		"$(csvq "$msg")")
+	(IFS=,; echo "${row[*]}") >> "$pcsv"
+	if [ "$result" = PASS ]; then
+		echo "   full dump ${full_s}s frozen ${full_ms} ms; pre-dump ${pre_s}s frozen ${pre_ms} ms" \
+			"(holder: longest pause ${pre_stall} ms, ${idle_stall} ms in the 1 s after; rewrote" \
+			"$(rate_pct "$pre_rw" "$mib" "$tq0" "$tq1")%/s, then $(rate_pct "$idle_rw" "$mib" "$tq1" "$tq2")%/s);" \
+			"dump --parent ${fin_s}s frozen" \
+			"${fin_ms} ms, $((fin_pages * 4096 >> 20)) MiB copied, $((fin_parent * 4096 >> 20))" \
+			"MiB left to the parent; memcpy $(kv memcpy_gbps "$y") GB/s; both restores PASS" >&2
 	else
 		failures=$((failures + 1))
 		echo "   $result: $msg" >&2
@@ -470,6 +722,13 @@ for t in $stream_tests; do
 		tcp*) one_run 1024 "$skind" tcp none "${t#tcp}" "$rep" "$reps_stream" ;;
 		*) one_run 1024 "$skind" "$t" none 1 "$rep" "$reps_stream" ;;
 		esac
+	done
+done
+
+for mib in $predump_sizes; do
+	n=$(reps_for "$mib" raw)
+	for pct in $predump_rates; do
+		for rep in $(seq 1 "$n"); do predump_run "$mib" "$skind" "$pct" "$rep" "$n"; done
 	done
 done
 

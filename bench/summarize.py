@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Medians of bench/run.sh's raw runs: prints the tables, writes summary.csv and summary.json.
 
-    summarize.py RESULTS_DIR      (reads RESULTS_DIR/runs.csv, codecs.csv and env.txt)
+    summarize.py RESULTS_DIR      (reads RESULTS_DIR/runs.csv, codecs.csv, predump.csv and env.txt)
 
 A case is (size, kind, mode, codec, streams). Medians are over the passing runs of a case;
 ratios to a yardstick are per run, then their median; the speed-up per stream is the median
 GB/s at N streams over the median GB/s at 1 stream of the same size, kind and codec (runs at
 different stream counts are not paired). A failed run (dump, restore or the holder's own check
 of its memory) never gives a number: it is listed as a failure.
+
+Pre-dump (predump.csv, when there): a case is (size, kind, rewrite rate); the ratio of the final
+dump's freeze to the full dump's is taken per run (the two dumps of one run ran back to back),
+then its median; the final dump's copy rate is its bytes copied over its freeze time.
 """
 import csv
 import json
@@ -37,7 +41,31 @@ DIR_COLS = [  # (key, header, format)
     ("restore_speedup", "rest xN/x1", "{:>10.2f}"),
     ("load_dump", "load", "{:>4.1f}"),
     ("ttfi_ms", "lazy TTFI ms", "{}"),
-    ("predump_freeze_ms", "pre-dump freeze ms", "{}"),
+]
+
+PREDUMP_COLS = [
+    ("size_mib", "MiB", "{:>4}"),
+    ("kind", "kind  ", "{:<6}"),
+    ("dirty_pct", "%/s", "{:>4g}"),
+    ("runs", "ok", "{:>2}"),
+    ("full_freeze_ms", "full frozen ms", "{:>14.1f}"),
+    ("full_dump_s", "full s", "{:>6.2f}"),
+    ("predump_freeze_ms", "pre frozen ms", "{:>13.1f}"),
+    ("predump_s", "pre s", "{:>5.2f}"),
+    ("predump_stall_ms", "pre stall ms", "{:>12.1f}"),
+    ("idle_stall_ms", "idle stall ms", "{:>13.1f}"),
+    ("predump_rate_pct", "pre %/s", "{:>7.2f}"),
+    ("idle_rate_pct", "idle %/s", "{:>8.2f}"),
+    ("interval_s", "pre->dump s", "{:>11.2f}"),
+    ("final_freeze_ms", "final frozen ms", "{:>15.1f}"),
+    ("final_dump_s", "final s", "{:>7.2f}"),
+    ("final_vs_full", "final/full", "{:>10.3f}"),
+    ("final_mib", "final MiB", "{:>9.0f}"),
+    ("final_frac", "of mem", "{:>6.3f}"),
+    ("final_copy_gbps", "final GB/s", "{:>10.2f}"),
+    ("full_copy_gbps", "full GB/s", "{:>9.2f}"),
+    ("memcpy_gbps", "memcpy GB/s", "{:>11.2f}"),
+    ("load_final", "load", "{:>4.1f}"),
 ]
 
 STREAM_COLS = [
@@ -83,6 +111,8 @@ def pipeline_name(mode, codec, streams):
 
 
 def table(title, cols, rows):
+    if not rows:
+        return
     print(title)
     print("  ".join(h for _, h, _ in cols))
     for s in rows:
@@ -100,7 +130,53 @@ def fmt(v, f="{:.2f}"):
     return "-" if v is None else (v if isinstance(v, str) else f.format(v))
 
 
-def write_markdown(path, lib, summary, targets):
+def size_name(mib):
+    return f"{mib // 1024} GiB" if mib % 1024 == 0 else f"{mib} MiB"
+
+
+def predump_summary(res):
+    """Medians per (size, kind, rate) of predump.csv's passing runs."""
+    path = res / "predump.csv"
+    if not path.exists():
+        return []
+    with open(path, newline="") as f:
+        runs = list(csv.DictReader(f))
+    cases = {}
+    for r in runs:
+        cases.setdefault((int(r["size_mib"]), r["kind"], float(r["dirty_pct"])), []).append(r)
+    out = []
+    for (mib, kind, pct) in sorted(cases):
+        rows = cases[(mib, kind, pct)]
+        ok = [r for r in rows if r["result"] == "PASS"]
+        p = {"size_mib": mib, "kind": kind, "dirty_pct": pct, "runs": len(ok),
+             "failed": len(rows) - len(ok),
+             "failures": [f'{r["result"]}: {r["message"]}' for r in rows
+                          if r["result"] != "PASS"]}
+        for k in ("full_dump_s", "full_freeze_ms", "full_restore_s", "predump_s",
+                  "predump_freeze_ms", "predump_stall_ms", "idle_stall_ms", "predump_rate_pct",
+                  "idle_rate_pct", "interval_s",
+                  "final_dump_s", "final_freeze_ms", "final_restore_s", "final_pages",
+                  "final_parent_pages", "predump_pages", "full_pages", "load_full",
+                  "load_predump", "load_final"):
+            p[k] = med(ok, k)
+        p["memcpy_gbps"] = med(ok, "d_memcpy_gbps")
+        p["pagecache_gbps"] = med(ok, "d_pagecache_gbps")
+        p["final_vs_full"] = ratio(ok, "final_freeze_ms", "full_freeze_ms")
+        p["predump_vs_full"] = ratio(ok, "predump_freeze_ms", "full_freeze_ms")
+        p["final_mib"] = p["final_pages"] * 4096 / 2**20 if p["final_pages"] is not None else None
+        p["final_frac"] = p["final_pages"] / (mib << 8) if p["final_pages"] is not None else None
+        p["final_image_mib"] = (med(ok, "final_image_bytes") or 0) / 2**20 if ok else None
+        rate = [num(r["final_pages"]) * 4096 / (num(r["final_freeze_ms"]) / 1e3) / 1e9
+                for r in ok if num(r["final_pages"]) and num(r["final_freeze_ms"])]
+        p["final_copy_gbps"] = statistics.median(rate) if rate else None
+        rate = [num(r["full_pages"]) * 4096 / (num(r["full_freeze_ms"]) / 1e3) / 1e9
+                for r in ok if num(r["full_pages"]) and num(r["full_freeze_ms"])]
+        p["full_copy_gbps"] = statistics.median(rate) if rate else None
+        out.append(p)
+    return out
+
+
+def write_markdown(path, lib, summary, targets, predump):
     """The same tables as stdout, as Markdown, for bench/README.md."""
     out = []
     if lib:
@@ -116,8 +192,7 @@ def write_markdown(path, lib, summary, targets):
         if s["mode"] != "dir":
             continue
         img = "-" if s["image_mib"] is None else f'{s["image_mib"]:.0f} ({s["image_ratio"]:.3f})'
-        size = (f'{s["size_mib"] // 1024} GiB' if s["size_mib"] % 1024 == 0
-                else f'{s["size_mib"]} MiB')
+        size = size_name(s["size_mib"])
         out.append(f'| {size} | {s["kind"]} | {s["pipeline"]} | {s["runs"]}'
                    f'{"/" + str(s["runs"] + s["failed"]) if s["failed"] else ""} | '
                    f'{fmt(s["dump_s"])} | {fmt(s["dump_gbps"])} | {fmt(s["restore_s"])} | '
@@ -139,8 +214,27 @@ def write_markdown(path, lib, summary, targets):
     lazy = [s for s in summary if s["mode"] == "lazy" and s["ttfi_ms"] != NA]
     out += [""] + [f'Lazy restore, {s["size_mib"] // 1024} GiB {s["kind"]}: time to first '
                    f'instruction {s["ttfi_ms"]} ms (median of {s["runs"]}).' for s in lazy]
-    out += ["", f"Pre-dump freeze time: {NA}.",
-            "", "| target | case | value | met? |", "|---|---|---|---|"]
+    if predump:
+        out += ["", "| size | data | rewrite %/s asked (done in pre-dump, after) | ok | full dump"
+                " frozen ms | pre-dump frozen ms | pre-dump s | holder's longest pause in"
+                " pre-dump ms (after) | pre-dump to dump s | final dump frozen ms | final/full |"
+                " final MiB copied (of memory) | final copy GB/s (full) | memcpy GB/s | load |",
+                "|" + "---|" * 15]
+        for p in predump:
+            out.append(f'| {size_name(p["size_mib"])} | {p["kind"]} | {p["dirty_pct"]:g} '
+                       f'({fmt(p["predump_rate_pct"], "{:.1f}")}, '
+                       f'{fmt(p["idle_rate_pct"], "{:.1f}")}) | '
+                       f'{p["runs"]}{"/" + str(p["runs"] + p["failed"]) if p["failed"] else ""} | '
+                       f'{fmt(p["full_freeze_ms"], "{:.0f}")} | '
+                       f'{fmt(p["predump_freeze_ms"], "{:.1f}")} | {fmt(p["predump_s"])} | '
+                       f'{fmt(p["predump_stall_ms"], "{:.0f}")} '
+                       f'({fmt(p["idle_stall_ms"], "{:.0f}")}) | {fmt(p["interval_s"])} | '
+                       f'{fmt(p["final_freeze_ms"], "{:.0f}")} | '
+                       f'{fmt(p["final_vs_full"], "{:.3f}")} | {fmt(p["final_mib"], "{:.0f}")} '
+                       f'({fmt(p["final_frac"], "{:.3f}")}) | {fmt(p["final_copy_gbps"])} '
+                       f'({fmt(p["full_copy_gbps"])}) | {fmt(p["memcpy_gbps"])} | '
+                       f'{fmt(p["load_final"], "{:.1f}")} |')
+    out += ["", "| target | case | value | met? |", "|---|---|---|---|"]
     for t, c, v, m in targets:
         out.append(f"| {t} | {c} | {fmt(v, '{:.3f}')} | "
                    f"{NA if m is None else ('yes' if m else 'no')} |")
@@ -210,7 +304,6 @@ def main():
                                if s["restore_gbps"] and s["lib_decomp_gbps"] else None)
         ttfi = [num(r.get("ttfi_ms")) for r in ok if num(r.get("ttfi_ms")) is not None]
         s["ttfi_ms"] = round(statistics.median(ttfi), 1) if ttfi else NA
-        s["predump_freeze_ms"] = NA
         summary.append(s)
 
     # Speed-up per stream: against the same size/kind/mode/codec at 1 stream.
@@ -247,9 +340,11 @@ def main():
     if not any(t[0].startswith("lazy") for t in targets):
         targets.append(("lazy restore TTFI < 20 ms for 4 GiB", "-", None, None))
 
+    predump = predump_summary(res)
     env = (res / "env.txt").read_text() if (res / "env.txt").exists() else ""
     (res / "summary.json").write_text(json.dumps(
         {"env": env.splitlines(), "library": list(lib.values()), "cases": summary,
+         "predump": predump,
          "targets": [{"target": t, "case": c, "value": v, "met": m}
                      for t, c, v, m in targets]}, indent=2) + "\n")
     keys = ["size_mib", "kind", "mode", "codec", "streams", "pipeline", "runs", "failed",
@@ -258,15 +353,24 @@ def main():
             "fill_gbps", "touch_gbps", "dump_vs_memcpy", "dump_vs_pagecache",
             "restore_vs_populate", "restore_vs_fill", "e2e_vs_memcpy", "lib_comp_gbps",
             "lib_decomp_gbps", "lib_ratio", "dump_vs_lib", "restore_vs_lib", "dump_speedup",
-            "restore_speedup", "fill_s", "verify_s", "load_dump", "load_restore", "ttfi_ms",
-            "predump_freeze_ms"]
+            "restore_speedup", "fill_s", "verify_s", "load_dump", "load_restore", "ttfi_ms"]
     with open(res / "summary.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(keys)
         for s in summary:
             w.writerow(["" if s.get(k) is None else s[k] for k in keys])
 
-    write_markdown(res / "summary.md", lib, summary, targets)
+    if predump:
+        pkeys = [k for k, _, _ in PREDUMP_COLS] + [
+            "full_restore_s", "final_restore_s", "final_pages", "final_parent_pages",
+            "predump_pages", "full_pages", "final_image_mib", "predump_vs_full",
+            "pagecache_gbps", "load_full", "load_predump", "failed"]
+        with open(res / "predump-summary.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(pkeys)
+            for p in predump:
+                w.writerow(["" if p.get(k) is None else p[k] for k in pkeys])
+    write_markdown(res / "summary.md", lib, summary, targets, predump)
     if lib:
         print("library yardstick (one thread, 2 MiB frames, cryo's levels; GB/s of"
               " uncompressed data):")
@@ -284,6 +388,12 @@ def main():
     if st:
         table("streams (tcp: dump --to to `cryo serve -D DIR`, then restore from DIR; pipe:"
               " dump|restore end to end):", STREAM_COLS, st)
+    if predump:
+        table("pre-dump (frozen ms: cryo's own, from dump.log/predump.log; stall: the longest"
+              " time the holder's rewriting thread made no progress, during the pre-dump and in"
+              " the 1 s (idle) between pre-dump and dump; %/s: the rewrite rate it managed then;"
+              " final = dump --parent; GB/s = bytes copied / frozen time):", PREDUMP_COLS,
+              predump)
     print("targets (issue 4):")
     for t, c, v, m in targets:
         verdict = "not measured: " + NA if m is None else ("met" if m else "NOT met")
