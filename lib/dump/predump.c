@@ -146,22 +146,26 @@ static int write_meta(struct cryo_ctx *ctx, int dirfd, const char *dir, struct p
 	return r < 0 ? r : img_write_meta(ctx, dirfd, dir, PREDUMP_META_NAME, json);
 }
 
-/* Takes the parent's userfaultfds, then ends its tracker: from here on only this pre-dump
- * may protect pages, and the parent may not be built on any more. */
-static int take_over(struct cryo_ctx *ctx, const struct predump *parent, struct pre_task *tasks,
-		     size_t n)
+/*
+ * Takes the parent's userfaultfds of the processes still there (same pid, same start time), then
+ * ends its tracker: from here on only this pre-dump may protect pages, and the parent may not
+ * be built on any more. Before the tree is frozen: tracking goes on meanwhile (the descriptors
+ * are held here). ret_uffds[i] is for parent->tasks[i], or -1.
+ */
+static int take_over(struct cryo_ctx *ctx, const struct predump *parent, int *ret_uffds)
 {
-	int r;
+	for (uint32_t i = 0; i < parent->ntasks; i++) {
+		const struct predump_task *p = &parent->tasks[i];
+		uint64_t start;
+		int r;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct predump_task *p = predump_find(parent, tasks[i].pid);
-
-		if (!p || p->track_fd < 0 || tasks[i].start != p->start)
+		ret_uffds[i] = -1;
+		if (p->track_fd < 0 || proc_start_time(p->pid, &start, NULL) < 0 ||
+		    start != p->start)
 			continue;
-		r = track_take(ctx, parent->tracker_pid, p->track_fd, &tasks[i].uffd);
+		r = track_take(ctx, parent->tracker_pid, p->track_fd, &ret_uffds[i]);
 		if (r < 0)
 			return r;
-		tasks[i].parent = p;
 	}
 	return track_stop(ctx, parent->tracker_pid);
 }
@@ -171,7 +175,7 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	const struct cryo_dump_opts *opts = arg;
 	_cleanup_close_ int dirfd = -1, logfd = -1, parent_fd = -1;
 	_cleanup_free_ struct pre_task *tasks = NULL;
-	_cleanup_free_ int *uffds = NULL;
+	_cleanup_free_ int *uffds = NULL, *taken = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	struct predump parent = {0}, meta = {0};
 	struct stream_writer *w = NULL;
@@ -217,6 +221,17 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 		meta.page_streams = streams;
 	}
 
+	/* Trackers are dealt with before the tree freezes (they are found by a scan of every
+	 * process): the parent's handed over, or any other of this tree stopped. */
+	if (chained) {
+		taken = malloc((parent.ntasks + 1) * sizeof(*taken));
+		r = taken ? take_over(ctx, &parent, taken) : -ENOMEM;
+	} else {
+		r = track_stop_all(ctx, &opts->pid, 1);
+	}
+	if (r < 0)
+		goto out;
+
 	r = seize_tree(ctx, opts->pid, &tree);
 	if (r < 0)
 		goto out;
@@ -239,12 +254,16 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 			}
 			n++;
 		}
-	r = chained ? take_over(ctx, &parent, tasks, n) : 0;
-	/* Any other tracker of the tree belongs to a chain this one replaces. */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		pids[i] = tasks[i].pid;
-	if (r >= 0)
-		r = track_stop_all(ctx, pids, n);
+		for (uint32_t k = 0; taken && k < parent.ntasks; k++)
+			if (taken[k] >= 0 && parent.tasks[k].pid == tasks[i].pid &&
+			    parent.tasks[k].start == tasks[i].start) {
+				tasks[i].uffd = taken[k];
+				tasks[i].parent = &parent.tasks[k];
+				taken[k] = -1;
+			}
+	}
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		if (tasks[i].uffd < 0 && track_uffd_new(ctx, tasks[i].pid, &tasks[i].uffd) < 0) {
 			log_warn(ctx, "pid %d: no write tracking (%s): the dump copies all of it",
@@ -341,6 +360,10 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 out:
 	if (frozen)
 		seize_release(ctx, &tree, false);
+	/* taken over from the parent, but not in the tree any more */
+	for (uint32_t k = 0; taken && k < parent.ntasks; k++)
+		if (taken[k] >= 0)
+			close(taken[k]);
 	for (size_t i = 0; tasks && i < n; i++) {
 		free(tasks[i].fresh.runs);
 		free(tasks[i].unchanged.runs);
