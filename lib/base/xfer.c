@@ -36,7 +36,8 @@ struct xfer_job {
 	size_t nsegs;
 	uint64_t total;
 	int nthreads;
-	uint64_t *sums;       /* one hash per XFER_CHUNK: written on dump, checked on restore */
+	uint64_t chunk;       /* bytes per hash */
+	uint64_t *sums;       /* one hash per chunk: written on dump, checked on restore */
 	volatile int err;     /* first error, negative errno */
 	volatile uint64_t err_off;
 };
@@ -62,7 +63,7 @@ static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
 	struct xfer_job *job = th->job;
 
 	while (len && !job->err) {
-		uint64_t end = (th->hashed / XFER_CHUNK + 1) * XFER_CHUNK, take;
+		uint64_t end = (th->hashed / job->chunk + 1) * job->chunk, take;
 
 		if (end > job->total)
 			end = job->total;
@@ -72,12 +73,12 @@ static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
 		len -= take;
 		th->hashed += take;
 		if (th->hashed == end) {
-			uint64_t i = (end - 1) / XFER_CHUNK, h = XXH3_64bits_digest(th->hash);
+			uint64_t i = (end - 1) / job->chunk, h = XXH3_64bits_digest(th->hash);
 
 			if (job->dump)
 				job->sums[i] = h;
 			else if (job->sums[i] != h)
-				fail(job, -EBADMSG, i * XFER_CHUNK);
+				fail(job, -EBADMSG, i * job->chunk);
 			XXH3_64bits_reset(th->hash);
 		}
 	}
@@ -315,8 +316,8 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 		n = 1;
 	for (int i = 0; i < n; i++) {
 		th[i].job = job;
-		th[i].from = job->total / n * i / XFER_CHUNK * XFER_CHUNK;
-		th[i].to = i == n - 1 ? job->total : job->total / n * (i + 1) / XFER_CHUNK * XFER_CHUNK;
+		th[i].from = job->total / n * i / job->chunk * job->chunk;
+		th[i].to = i == n - 1 ? job->total : job->total / n * (i + 1) / job->chunk * job->chunk;
 	}
 	/* Share 0 runs here, the others on their own threads (or here too if none starts). */
 	for (int i = 1; i < n; i++)
@@ -343,7 +344,7 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 	      uint64_t *sums, bool live)
 {
 	struct xfer_job job = {.dump = true, .pid = pid, .fd = fd, .segs = segs, .nsegs = n,
-			       .sums = sums, .live = live};
+			       .chunk = XFER_CHUNK, .sums = sums, .live = live};
 	char path[64];
 	int r;
 
@@ -357,9 +358,10 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 }
 
 int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n,
-		 const uint64_t *sums)
+		 const uint64_t *sums, uint64_t chunk)
 {
-	struct xfer_job job = {.fd = fd, .segs = segs, .nsegs = n, .sums = (uint64_t *)sums};
+	struct xfer_job job = {.fd = fd, .segs = segs, .nsegs = n, .chunk = chunk,
+			       .sums = (uint64_t *)sums};
 
 	return xfer_run(ctx, &job);
 }

@@ -8,9 +8,11 @@
  * first faulted in bulk with MADV_POPULATE_WRITE (page faults one by one cost ~15 µs each on
  * these VMs).
  *
- * Integrity: the page stream is cut into XFER_CHUNK-sized chunks from offset 0, and each gets
- * an XXH3-64 hash: computed on dump, checked on restore right after the chunk lands in memory
- * (a failed check fails the restore, which then kills the task it was filling).
+ * Integrity: the page stream is cut into chunks from offset 0 (XFER_CHUNK bytes when dumping;
+ * an image says its own size), and each gets an XXH3-64 hash: computed on dump, checked on
+ * restore right after the chunk lands in memory (a failed check fails the restore, which then
+ * kills the task it was filling). A chunk is also the least a lazy restore reads and checks
+ * to serve one page, so it is small.
  */
 #ifndef CRYO_BASE_XFER_H
 #define CRYO_BASE_XFER_H
@@ -21,7 +23,7 @@
 #include <sys/types.h>
 
 #define XFER_BATCH (2UL << 20)
-#define XFER_CHUNK (4UL << 20) /* checksum granularity */
+#define XFER_CHUNK (256UL << 10) /* checksum granularity of new images */
 
 struct xfer_seg {
 	uint64_t addr; /* dump: address in the task; restore: address here */
@@ -30,7 +32,7 @@ struct xfer_seg {
 
 struct cryo_ctx;
 
-/* Number of chunk hashes for `bytes` of pages. */
+/* Number of chunk hashes for `bytes` of pages, in chunks of XFER_CHUNK. */
 static inline uint64_t xfer_nsums(uint64_t bytes)
 {
 	return (bytes + XFER_CHUNK - 1) / XFER_CHUNK;
@@ -71,6 +73,6 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 
 /* Fills segs (in this process) from fd, from file offset 0 on, checking sums. */
 int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n,
-		 const uint64_t *sums);
+		 const uint64_t *sums, uint64_t chunk);
 
 #endif

@@ -28,6 +28,7 @@ struct page_source {
 	struct stream_block_reader *sr;
 	int fd;
 	uint64_t *sums;
+	uint64_t chunk; /* bytes per checksum */
 	void *buf;
 	uint64_t cached; /* start of the chunk in buf, or UINT64_MAX */
 };
@@ -62,13 +63,13 @@ int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index 
 		snprintf(name, sizeof(name), "pages-%d.img", pid);
 		src->fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 		r = src->fd < 0 ? cryo_err(ctx, -errno, "open %s", name)
-				: pagesum_read(ctx, dirfd, &t, &src->sums);
-		if (!r && posix_memalign(&src->buf, 4096, XFER_CHUNK))
+				: pagesum_read(ctx, dirfd, &t, &src->sums, &src->chunk);
+		if (!r && posix_memalign(&src->buf, 4096, src->chunk))
 			r = -ENOMEM;
-		/* Faulted in at once: page by page, the first read into it costs ~8 ms here, on
-		 * the path to a lazy tree's first instruction. */
+		/* Faulted in at once: page by page, a first read into it costs much more here,
+		 * on the path to a lazy tree's first instruction. */
 		if (!r)
-			madvise(src->buf, XFER_CHUNK, MADV_POPULATE_WRITE);
+			madvise(src->buf, src->chunk, MADV_POPULATE_WRITE);
 	}
 	if (r < 0) {
 		page_source_close(src);
@@ -81,21 +82,22 @@ int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index 
 int page_source_get(struct page_source *src, uint64_t off, const char **ret_data,
 		    uint64_t *ret_start, uint64_t *ret_len)
 {
-	uint64_t start = off / XFER_CHUNK * XFER_CHUNK, len;
+	uint64_t start, len;
 	int r;
 
 	if (src->sr)
 		return stream_block_get(src->sr, off, (const void **)ret_data, ret_start, ret_len);
 	if (off >= src->total)
 		return -ERANGE;
-	len = src->total - start < XFER_CHUNK ? src->total - start : XFER_CHUNK;
+	start = off / src->chunk * src->chunk;
+	len = src->total - start < src->chunk ? src->total - start : src->chunk;
 	if (src->cached != start) {
 		src->cached = UINT64_MAX;
 		r = pread_all(src->fd, src->buf, len, start);
 		if (r < 0)
 			return cryo_err(src->ctx, r, "pid %d: read pages at %llu", src->pid,
 					(unsigned long long)start);
-		if (XXH3_64bits(src->buf, len) != src->sums[start / XFER_CHUNK])
+		if (XXH3_64bits(src->buf, len) != src->sums[start / src->chunk])
 			return cryo_err(src->ctx, -EBADMSG,
 					"pid %d: page data at offset %llu does "
 					"not match its checksum: the image is damaged",

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Random access to a task's saved pages, a checked block at a time: a stream frame, or a
- * checksummed XFER_CHUNK of pages-PID.img. Used where pages are wanted out of order (lazy
+ * checksummed chunk of pages-PID.img. Used where pages are wanted out of order (lazy
  * restore) or only in part (pages an incremental image takes from its parents).
  */
 #ifndef CRYO_IMAGE_PAGE_SOURCE_H

@@ -154,11 +154,11 @@ int pagesum_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const uint64_t *su
 }
 
 int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
-		 uint64_t **ret_sums)
+		 uint64_t **ret_sums, uint64_t *ret_chunk)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct pagesum_hdr hdr;
-	uint64_t want = xfer_nsums(task->pages * PAGE_SZ);
+	uint64_t want;
 	char name[64];
 	ssize_t len;
 
@@ -169,10 +169,16 @@ int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 	if ((size_t)len < sizeof(hdr))
 		return cryo_err(ctx, -EINVAL, "%s: truncated", name);
 	memcpy(&hdr, buf, sizeof(hdr));
-	if (memcmp(hdr.magic, PAGESUM_MAGIC, sizeof(hdr.magic)) || hdr.chunk != XFER_CHUNK ||
-	    hdr.count != want || (size_t)len != sizeof(hdr) + want * sizeof(uint64_t))
-		return cryo_err(ctx, -EINVAL, "%s: bad header or not %llu checksums", name,
+	/* Any power of two from a page to PAGESUM_CHUNK_MAX: images made before the chunk
+	 * shrank to XFER_CHUNK read as they were written. */
+	if (memcmp(hdr.magic, PAGESUM_MAGIC, sizeof(hdr.magic)) || hdr.chunk < PAGE_SZ ||
+	    hdr.chunk > PAGESUM_CHUNK_MAX || (hdr.chunk & (hdr.chunk - 1)))
+		return cryo_err(ctx, -EINVAL, "%s: bad header", name);
+	want = (task->pages * PAGE_SZ + hdr.chunk - 1) / hdr.chunk;
+	if (hdr.count != want || (size_t)len != sizeof(hdr) + want * sizeof(uint64_t))
+		return cryo_err(ctx, -EINVAL, "%s: not %llu checksums", name,
 				(unsigned long long)want);
+	*ret_chunk = hdr.chunk;
 	*ret_sums = malloc(want * sizeof(uint64_t) + 1);
 	if (!*ret_sums)
 		return -ENOMEM;

@@ -65,17 +65,18 @@ int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 		 struct page_run **ret_runs, uint64_t *ret_nruns);
 
 /*
- * pages-PID.sum: the XXH3-64 hash of each XFER_CHUNK of pages-PID.img, in order, after a
- * 24-byte header (magic, chunk size, count).
+ * pages-PID.sum: the XXH3-64 hash of each chunk of pages-PID.img, in order, after a 24-byte
+ * header (magic, chunk size, count). Dumps write XFER_CHUNK; readers take the header's.
  */
-#define PAGESUM_MAGIC "CRYOSUM"
+#define PAGESUM_MAGIC     "CRYOSUM"
+#define PAGESUM_CHUNK_MAX (64UL << 20)
 
 int pagesum_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const uint64_t *sums,
 		  uint64_t n);
 
 /* Reads the hashes of a task's pages and checks they cover exactly its page count. */
 int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
-		 uint64_t **ret_sums);
+		 uint64_t **ret_sums, uint64_t *ret_chunk);
 
 /* Validation alone, on a buffer (the fuzz target's entry). */
 int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct img_task *task,

@@ -141,6 +141,7 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		      const struct rst_vma *rv, uint32_t nrv, const struct page_run *runs,
 		      uint64_t nruns)
 {
+	uint64_t chunk;
 	_cleanup_free_ struct xfer_seg *segs = NULL;
 	_cleanup_free_ uint64_t *sums = NULL;
 	_cleanup_close_ int fd = -1;
@@ -182,10 +183,10 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "open %s", name);
-	r = pagesum_read(ctx, sh->dirfd, t, &sums);
+	r = pagesum_read(ctx, sh->dirfd, t, &sums, &chunk);
 	if (r < 0)
 		return r;
-	r = xfer_restore(ctx, fd, segs, nruns, sums);
+	r = xfer_restore(ctx, fd, segs, nruns, sums, chunk);
 	if (r < 0)
 		return cryo_err_wrap(ctx, r, "pid %d: %s", t->pid, name);
 	return 0;
