@@ -308,6 +308,62 @@ static void test_write_read(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* A checksum file with the given chunk size and count, as a dump of any version writes it. */
+static void write_sums(int dirfd, uint64_t chunk, uint64_t count)
+{
+	struct {
+		char magic[8];
+		uint64_t chunk, count;
+	} hdr = {PAGESUM_MAGIC, chunk, count};
+	uint64_t sums[64] = {0};
+	char name[64];
+	int fd;
+
+	snprintf(name, sizeof(name), "pages-%d.sum", task->pid);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, &hdr, sizeof(hdr)), sizeof(hdr));
+	assert_int_equal(write(fd, sums, count * 8), (ssize_t)(count * 8));
+	close(fd);
+}
+
+/* The chunk size is the image's: today's 256 KiB, the earlier 4 MiB, any power of two from a
+ * page up; the count must fit the task's pages in that size. */
+static void test_sums_chunk_sizes(void **state)
+{
+	char dir[] = "/tmp/cryo-unit-XXXXXX", name[64];
+	uint64_t *sums = NULL, chunk = 0;
+	int dirfd;
+
+	assert_non_null(mkdtemp(dir));
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dirfd >= 0);
+	task->pages = 100; /* 400 KiB */
+
+	write_sums(dirfd, 256 << 10, 2);
+	assert_int_equal(pagesum_read(ctx, dirfd, task, &sums, &chunk), 0);
+	assert_int_equal(chunk, 256 << 10);
+	free(sums);
+	write_sums(dirfd, 4 << 20, 1);
+	assert_int_equal(pagesum_read(ctx, dirfd, task, &sums, &chunk), 0);
+	assert_int_equal(chunk, 4 << 20);
+	free(sums);
+	write_sums(dirfd, 4096, 64); /* 100 pages need 100 sums */
+	assert_int_equal(pagesum_read(ctx, dirfd, task, &sums, &chunk), -EINVAL);
+	assert_non_null(strstr(cryo_ctx_errmsg(ctx), "not 100 checksums"));
+	write_sums(dirfd, 3 << 10, 2); /* not a power of two */
+	assert_int_equal(pagesum_read(ctx, dirfd, task, &sums, &chunk), -EINVAL);
+	write_sums(dirfd, 2048, 2); /* below a page */
+	assert_int_equal(pagesum_read(ctx, dirfd, task, &sums, &chunk), -EINVAL);
+	write_sums(dirfd, 128ULL << 20, 1); /* above PAGESUM_CHUNK_MAX */
+	assert_int_equal(pagesum_read(ctx, dirfd, task, &sums, &chunk), -EINVAL);
+
+	snprintf(name, sizeof(name), "pages-%d.sum", task->pid);
+	unlinkat(dirfd, name, 0);
+	close(dirfd);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_header),	cmocka_unit_test(test_counts_do_not_fit),
 	    cmocka_unit_test(test_page_totals), cmocka_unit_test(test_outside_vmas),
 	    cmocka_unit_test(test_bad_runs),	cmocka_unit_test(test_write_read),
+	    cmocka_unit_test(test_sums_chunk_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
