@@ -440,9 +440,9 @@ static int fill_level(struct cryo_ctx *ctx, const struct chain *c, size_t l, pid
 					r = page_source_open(ctx, lv->dirfd, lv->idx, pid, t->pages,
 							     &src);
 				if (r >= 0)
-					r = page_source_load(src, offs[i] + (a - own[i].vaddr),
-							     offs[i] + (b - own[i].vaddr),
-							     want[w].dest + (a - want[w].vaddr));
+					r = page_source_queue(src, offs[i] + (a - own[i].vaddr),
+							      offs[i] + (b - own[i].vaddr),
+							      want[w].dest + (a - want[w].vaddr));
 				a = b;
 				continue;
 			}
@@ -471,6 +471,8 @@ static int fill_level(struct cryo_ctx *ctx, const struct chain *c, size_t l, pid
 			a = b;
 		}
 	}
+	if (src && r >= 0)
+		r = page_source_flush(src);
 	page_source_close(src);
 	if (r < 0)
 		return cryo_err_wrap(ctx, r, "parent image %s", lv->name);

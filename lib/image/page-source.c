@@ -21,6 +21,8 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
+#define QUEUE_MAX 1024 /* iovecs per process_vm_writev */
+
 struct page_source {
 	struct cryo_ctx *ctx;
 	pid_t pid;
@@ -31,6 +33,11 @@ struct page_source {
 	uint64_t chunk; /* bytes per checksum */
 	void *buf;
 	uint64_t cached; /* start of the chunk in buf, or UINT64_MAX */
+	/* page_source_queue(): pieces of the current block waiting to be written, all at once */
+	const char *qdata;
+	uint64_t qstart, qlen;
+	struct iovec qlocal[QUEUE_MAX], qremote[QUEUE_MAX];
+	int nq;
 };
 
 void page_source_close(struct page_source *src)
@@ -110,16 +117,70 @@ int page_source_get(struct page_source *src, uint64_t off, const char **ret_data
 	return 0;
 }
 
+int page_source_flush(struct page_source *src)
+{
+	ssize_t want = 0, put;
+	int n = src->nq;
+
+	if (!n)
+		return 0;
+	src->nq = 0;
+	for (int i = 0; i < n; i++)
+		want += src->qlocal[i].iov_len;
+	/* The kernel writes the pages: their first touch from user mode costs far more here. */
+	put = process_vm_writev(getpid(), src->qlocal, n, src->qremote, n, 0);
+	return put == want ? 0 : put < 0 ? -errno : -EFAULT;
+}
+
+int page_source_queue(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr)
+{
+	int r;
+
+	while (from < to) {
+		uint64_t take;
+
+		if (!src->qdata || from < src->qstart || from >= src->qstart + src->qlen) {
+			/* the next block overwrites the buffer the queue points into */
+			r = page_source_flush(src);
+			if (r < 0)
+				return r;
+			src->qdata = NULL;
+			r = page_source_get(src, from, &src->qdata, &src->qstart, &src->qlen);
+			if (r < 0)
+				return r;
+		}
+		if (src->nq == QUEUE_MAX) {
+			r = page_source_flush(src);
+			if (r < 0)
+				return r;
+		}
+		take = src->qstart + src->qlen - from < to - from ? src->qstart + src->qlen - from
+								   : to - from;
+		if (take >= 16 * PAGE_SZ)
+			madvise((void *)addr, take, MADV_POPULATE_WRITE);
+		src->qlocal[src->nq] = (struct iovec){(void *)(src->qdata + (from - src->qstart)), take};
+		src->qremote[src->nq++] = (struct iovec){(void *)addr, take};
+		from += take;
+		addr += take;
+	}
+	return 0;
+}
+
 int page_source_load(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr)
 {
+	int r = page_source_flush(src); /* what is queued points into the buffer */
+
+	if (r < 0)
+		return r;
 	for (uint64_t pos = from; pos < to;) {
 		const char *data;
 		uint64_t start, len, take;
 		struct iovec iov;
-		int r = page_source_get(src, pos, &data, &start, &len);
 
+		r = page_source_get(src, pos, &data, &start, &len);
 		if (r < 0)
 			return r;
+		src->qdata = NULL; /* the queue's block is not in the buffer any more */
 		take = start + len - pos < to - pos ? start + len - pos : to - pos;
 		iov = (struct iovec){(void *)(addr + (pos - from)), take};
 		r = xfer_write_self(&iov, 1, data + (pos - start), take);

@@ -28,4 +28,10 @@ int page_source_get(struct page_source *src, uint64_t off, const char **ret_data
 /* Bytes [from, to) of the task's pages go to addr in this process. */
 int page_source_load(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr);
 
+/* The same, batched: pieces from one block are written together, by one system call, when the
+ * next piece needs another block, or at page_source_flush(), which must follow the last.
+ * For many small pieces (what an incremental image leaves to its parents). */
+int page_source_queue(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr);
+int page_source_flush(struct page_source *src);
+
 #endif
