@@ -222,6 +222,21 @@ static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, in
 	return r;
 }
 
+/* Lets the tree go: killed, or resumed with its connections out of repair mode. */
+static void release_tree(struct cryo_ctx *ctx, struct seized_tree *tree, bool kill,
+			 const struct timespec *frozen)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	log_info(ctx, "tree frozen for %.1f ms",
+		 (now.tv_sec - frozen->tv_sec) * 1e3 + (now.tv_nsec - frozen->tv_nsec) / 1e6);
+	/* Killed, connections stay in repair mode and close without a word to their peers. */
+	if (!kill)
+		dump_sockets_release();
+	seize_release(ctx, tree, kill);
+}
+
 static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 {
 	const struct cryo_dump_opts *opts = arg;
@@ -234,7 +249,8 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	struct seized_tree tree;
 	struct img img = {0};
 	struct dump_chain chain = {.fd = -1};
-	struct timespec frozen, thawed;
+	struct timespec frozen;
+	bool held;
 	int r;
 
 	bool tar = opts->compression && !strcmp(opts->compression, "tar");
@@ -287,6 +303,7 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	r = seize_tree(ctx, opts->pid, &tree);
 	if (r < 0)
 		goto out;
+	held = true;
 	clock_gettime(CLOCK_MONOTONIC, &frozen);
 	if (progress_init(ctx, false) == 0)
 		progress_start(ctx, "dump", estimate_pages(&tree));
@@ -300,6 +317,12 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 			if (r < 0)
 				cryo_err(ctx, r, "path of %s relative to %s", opts->parent, dir);
 		}
+	/* The tree has given everything the image needs. With --leave-running it runs on while
+	 * the image is synced and completed, which cannot harm it: syncing is most of a dump. */
+	if (r >= 0 && opts->leave_running) {
+		release_tree(ctx, &tree, false, &frozen);
+		held = false;
+	}
 	/* Stream files are synced before the metadata that makes them an image. */
 	if (r >= 0 && w && !opts->nstream_fds)
 		r = stream_writer_finish(w);
@@ -322,21 +345,17 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	 * tree is let go rather than killed. */
 	if (r >= 0 && !opts->leave_running && worker_check(ctx) < 0)
 		r = -EINTR;
-	clock_gettime(CLOCK_MONOTONIC, &thawed);
-	log_info(ctx, "tree frozen for %.1f ms",
-		 (thawed.tv_sec - frozen.tv_sec) * 1e3 + (thawed.tv_nsec - frozen.tv_nsec) / 1e6);
 	if (r < 0) {
-		log_error(ctx, "dump failed, resuming pid %d", opts->pid);
-		dump_sockets_release();
-		seize_release(ctx, &tree, false);
+		log_error(ctx, "dump failed, %s pid %d", held ? "resuming" : "leaving running",
+			  opts->pid);
+		if (held)
+			release_tree(ctx, &tree, false, &frozen);
 		goto out;
 	}
 	log_info(ctx, "image of pid %d complete in %s", opts->pid,
 		 opts->nstream_fds ? "the streams" : opts->dir);
-	/* Killed, connections stay in repair mode and close without a word to their peers. */
-	if (opts->leave_running)
-		dump_sockets_release();
-	seize_release(ctx, &tree, !opts->leave_running);
+	if (held)
+		release_tree(ctx, &tree, !opts->leave_running, &frozen);
 	/* The chain ends here: tracking would only slow the tree down from now on. */
 	if (chain.live)
 		track_stop(ctx, chain.meta.tracker_pid);
