@@ -285,13 +285,9 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	}
 
 	if (opts->parent) {
-		r = chain_open_parent(ctx, AT_FDCWD, opts->parent, &chain.fd, &chain.meta);
+		r = track_open_parent(ctx, opts->parent, &chain.fd, &chain.meta, &chain.live);
 		if (r < 0)
 			goto out;
-		chain.live = track_alive(chain.meta.tracker_pid, chain.meta.tracker_start);
-		if (!chain.live)
-			log_warn(ctx, "write tracking since pre-dump %s has ended (its tracker is "
-				 "gone): every page is copied", opts->parent);
 	}
 	/* Protections left by a pre-dump this dump does not build on are dropped first. */
 	if (!chain.live) {

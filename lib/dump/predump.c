@@ -201,15 +201,9 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	logfd = openat(dirfd, "predump.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	ctx->log_fd = logfd;
 	if (opts->parent) {
-		r = chain_open_parent(ctx, AT_FDCWD, opts->parent, &parent_fd, &parent);
+		r = track_open_parent(ctx, opts->parent, &parent_fd, &parent, &chained);
 		if (r < 0)
 			goto out;
-		chained = track_alive(parent.tracker_pid, parent.tracker_start);
-		if (!chained)
-			log_warn(ctx,
-				 "write tracking since pre-dump %s has ended (its tracker is "
-				 "gone): every page is copied again",
-				 opts->parent);
 	}
 	if (codec != CODEC_NONE || opts->streams) {
 		unsigned streams = opts->streams ? opts->streams : 1;

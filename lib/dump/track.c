@@ -17,6 +17,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "image/chain.h"
 #include "inject.h"
 #include "track.h"
 
@@ -93,6 +94,20 @@ bool track_alive(pid_t tracker, uint64_t start)
 
 	return tracker > 0 && proc_start_time(tracker, &now, comm) == 0 && now == start &&
 	       !strcmp(comm, TRACKER_COMM);
+}
+
+int track_open_parent(struct cryo_ctx *ctx, const char *path, int *ret_fd,
+		      struct predump *ret_meta, bool *ret_live)
+{
+	int r = chain_open_parent(ctx, AT_FDCWD, path, ret_fd, ret_meta);
+
+	if (r < 0)
+		return r;
+	*ret_live = track_alive(ret_meta->tracker_pid, ret_meta->tracker_start);
+	if (!*ret_live)
+		log_warn(ctx, "write tracking since pre-dump %s has ended (its tracker is gone): "
+			 "every page is copied again", path);
+	return 0;
 }
 
 int track_take(struct cryo_ctx *ctx, pid_t tracker, int fd, int *ret_fd)

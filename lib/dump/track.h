@@ -32,6 +32,12 @@ int track_register(int uffd, uint64_t start, uint64_t end);
 /* Whether the tracker (pid, start time) still runs. */
 bool track_alive(pid_t tracker, uint64_t start);
 
+/* Opens the pre-dump at `path` to build on (*ret_fd, *ret_meta: the caller's), and says
+ * whether its tracker still runs; if not, warns that every page will be copied. */
+struct predump;
+int track_open_parent(struct cryo_ctx *ctx, const char *path, int *ret_fd,
+		      struct predump *ret_meta, bool *ret_live);
+
 /* A copy of descriptor fd of a live tracker. */
 int track_take(struct cryo_ctx *ctx, pid_t tracker, int fd, int *ret_fd);
 
