@@ -250,6 +250,9 @@ int track_spawn(struct cryo_ctx *ctx, const int *uffds, const pid_t *pids, size_
 		if (chdir("/") < 0)
 			_exit(1);
 		prctl(PR_SET_NAME, TRACKER_COMM);
+		/* the worker's handlers and mask are not the tracker's: a plain kill ends it */
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &(sigset_t){0}, NULL);
 		for (int fd = 0; fd <= maxfd; fd++)
 			if (!kept(fd, uffds, pidfds, n))
