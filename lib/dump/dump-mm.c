@@ -403,7 +403,7 @@ int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
 }
 
 int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd,
-		 struct stream_writer *w, const struct mm_parent *par)
+		 struct stream_writer *w, const struct mm_parent *par, struct run_list *ret_later)
 {
 	_cleanup_close_ int pm_fd = -1;
 	_cleanup_free_ bool *uw = NULL;
@@ -449,7 +449,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 				goto out;
 		}
 	}
-	r = mm_save(ctx, t->pid, dirfd, w, &l, false);
+	r = ret_later ? 0 : mm_save(ctx, t->pid, dirfd, w, &l, false);
 	if (r >= 0)
 		r = pagemap_write(ctx, dirfd, t->pid, l.runs, l.n);
 	if (r >= 0 && lp.n)
@@ -460,6 +460,10 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		log_info(ctx, "pid %d: %u mappings, %llu pages saved, %llu left to the parent",
 			 t->pid, t->nvmas, (unsigned long long)l.pages,
 			 (unsigned long long)lp.pages);
+	if (r >= 0 && ret_later) {
+		*ret_later = l;
+		l.runs = NULL;
+	}
 out:
 	free(l.runs);
 	free(lp.runs);

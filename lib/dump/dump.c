@@ -108,8 +108,11 @@ static int chain_parent(struct cryo_ctx *ctx, const struct dump_chain *chain, pi
 	return 1;
 }
 
+/* later: with an image sent to descriptors, each task's page runs, copied once the metadata
+ * has gone out (see send_image()); NULL to copy them as each task is dumped. */
 static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int dirfd,
-		     struct img *img, struct stream_writer *w, const struct dump_chain *chain)
+		     struct img *img, struct stream_writer *w, const struct dump_chain *chain,
+		     struct run_list *later)
 {
 	struct utsname u;
 	int r = check_sharing(ctx, tree);
@@ -145,7 +148,8 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 
 			r = chain_parent(ctx, chain, t->pid, &par, &cover);
 			if (r >= 0)
-				r = dump_task_mm(ctx, img, t, dirfd, w, r > 0 ? &par : NULL);
+				r = dump_task_mm(ctx, img, t, dirfd, w, r > 0 ? &par : NULL,
+						 later ? &later[i] : NULL);
 		}
 		if (r < 0)
 			return r;
@@ -237,6 +241,31 @@ static void release_tree(struct cryo_ctx *ctx, struct seized_tree *tree, bool ki
 	seize_release(ctx, tree, kill);
 }
 
+/*
+ * An image sent to descriptors travels metadata first: every file, cryo.json last, then the
+ * pages of each task, then the end of every stream. A receiver can so build the tree before
+ * the pages arrive and put each frame straight into its task's memory (restore-stream.c).
+ */
+static int send_image(struct cryo_ctx *ctx, int dirfd, const struct img *img,
+		      struct stream_writer *w, struct run_list *later)
+{
+	int r = stream_send_dir(ctx, w, dirfd);
+
+	for (uint32_t i = 0; r >= 0 && i < img->ntasks; i++)
+		if (later[i].n)
+			r = mm_save(ctx, img->tasks[i].pid, dirfd, w, &later[i], false);
+	if (r >= 0)
+		r = stream_writer_finish(w);
+	return r;
+}
+
+static void free_later(struct run_list *later, size_t n)
+{
+	for (size_t i = 0; later && i < n; i++)
+		free(later[i].runs);
+	free(later);
+}
+
 static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 {
 	const struct cryo_dump_opts *opts = arg;
@@ -246,9 +275,10 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	const char *dir = opts->dir;
 	enum codec codec = CODEC_NONE;
 	unsigned streams;
-	struct seized_tree tree;
+	struct seized_tree tree = {0};
 	struct img img = {0};
 	struct dump_chain chain = {.fd = -1};
+	struct run_list *later = NULL;
 	struct timespec frozen;
 	bool held;
 	int r;
@@ -303,8 +333,14 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &frozen);
 	if (progress_init(ctx, false) == 0)
 		progress_start(ctx, "dump", estimate_pages(&tree));
-	r = dump_tree(ctx, &tree, dirfd, &img, w, &chain);
-	progress_finish(ctx);
+	if (opts->nstream_fds && !tar && !(later = calloc(tree.ntasks + 1, sizeof(*later)))) {
+		r = -ENOMEM;
+		release_tree(ctx, &tree, false, &frozen);
+		goto out;
+	}
+	r = dump_tree(ctx, &tree, dirfd, &img, w, &chain, later);
+	if (!later)
+		progress_finish(ctx);
 	img.page_codec = codec;
 	img.page_streams = streams;
 	for (uint32_t i = 0; r >= 0 && i < img.ntasks; i++)
@@ -315,7 +351,7 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		}
 	/* The tree has given everything the image needs. With --leave-running it runs on while
 	 * the image is synced and completed, which cannot harm it: syncing is most of a dump. */
-	if (r >= 0 && opts->leave_running) {
+	if (r >= 0 && opts->leave_running && !later) {
 		release_tree(ctx, &tree, false, &frozen);
 		held = false;
 	}
@@ -332,8 +368,13 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		log_info(ctx, "image of pid %d written, packing it as tar", opts->pid);
 		r = write_tar(ctx, opts, dirfd);
 	} else if (r >= 0 && opts->nstream_fds) {
-		log_info(ctx, "image of pid %d written, sending its metadata", opts->pid);
-		r = stream_send_dir(ctx, w, dirfd);
+		log_info(ctx, "image of pid %d: sending its metadata, then its pages", opts->pid);
+		r = send_image(ctx, dirfd, &img, w, later);
+		progress_finish(ctx);
+		if (r >= 0 && opts->leave_running) {
+			release_tree(ctx, &tree, false, &frozen);
+			held = false;
+		}
 		if (r >= 0)
 			r = stream_await_ack(ctx, opts->stream_fds[0]);
 	}
@@ -359,6 +400,7 @@ out:
 	if (chain.fd >= 0)
 		close(chain.fd);
 	predump_free(&chain.meta);
+	free_later(later, tree.ntasks);
 	stream_writer_free(w);
 out_scratch:
 	img_free(&img);

@@ -48,9 +48,11 @@ int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
 	    const struct run_list *l, bool live);
 
 /* The task's mappings, and its private pages into dirfd/pages-PID.img or the streams of w.
- * With par, pages unchanged since the chain's last image are listed in parentmap-PID.img. */
+ * With par, pages unchanged since the chain's last image are listed in parentmap-PID.img.
+ * With ret_later, the pages are not copied: their runs are handed over for mm_save() once
+ * the metadata has gone out (an image sent to descriptors travels metadata first). */
 int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd,
-		 struct stream_writer *w, const struct mm_parent *par);
+		 struct stream_writer *w, const struct mm_parent *par, struct run_list *ret_later);
 
 /* Finds or adds the memory object reachable at open_path (a /proc map_files or fd link),
  * copying its content to dirfd/shmem-ID.img the first time. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sending a whole image over streams: the page frames went out while the dump ran; the
- * metadata, written meanwhile to a scratch directory, follows as files on stream 0, cryo.json
- * last; then every stream ends. On a socket the receiver answers one line, "OK" once the image
+ * Sending a whole image over streams: the metadata, written to a scratch directory while the
+ * tree was frozen, goes first as files on stream 0, cryo.json last; then the page frames
+ * (dump.c copies them only now); then every stream ends. On a socket the receiver answers one line, "OK" once the image
  * is stored and synced, or "ERR <reason>", and only "OK" lets the dump kill the tree.
  */
 #include <dirent.h>
@@ -38,8 +38,7 @@ int stream_send_dir(struct cryo_ctx *ctx, struct stream_writer *w, int dirfd)
 		if (r < 0)
 			return r;
 	}
-	r = stream_write_file(w, dirfd, IMG_META_NAME);
-	return r < 0 ? r : stream_writer_finish(w);
+	return stream_write_file(w, dirfd, IMG_META_NAME);
 }
 
 int stream_await_ack(struct cryo_ctx *ctx, int fd)

@@ -87,7 +87,8 @@ int stream_write_file(struct stream_writer *w, int dirfd, const char *name);
 /* Ends every stream (REC_END when writing to descriptors) and syncs stream files. */
 int stream_writer_finish(struct stream_writer *w);
 
-/* Sends every file of dirfd (cryo.json last) on stream 0, then ends every stream. */
+/* Sends every file of dirfd (cryo.json last) on stream 0; the pages and the ends of the
+ * streams follow (stream_write_task(), stream_writer_finish()). */
 int stream_send_dir(struct cryo_ctx *ctx, struct stream_writer *w, int dirfd);
 
 /* On a socket, waits for the receiver's verdict on the image; on a pipe, returns 0. */
