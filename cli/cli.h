@@ -123,9 +123,18 @@ int cmd_serve(int argc, char **argv);
 /* Progress of page data on stderr: JSON lines, or a bar when stderr is a terminal. */
 void cli_progress(struct cryo_ctx *ctx, bool as_json);
 
-/* Restores the image in dir ("-": from stdin) and, unless detach, waits for its root and
- * returns its exit status as a shell would; 1 on failure, with the reason printed. */
-int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, bool as_json,
-		bool lazy);
+/* How cli_restore() runs. */
+struct cli_restore_how {
+	bool detach;
+	const char *pidfile;
+	int verbose;
+	bool as_json;
+	bool lazy;
+};
+
+/* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is
+ * NULL, and, unless how->detach, waits for its root and returns its exit status as a shell
+ * would; 1 on failure, with the reason printed. */
+int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli_restore_how *how);
 
 #endif

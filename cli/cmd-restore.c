@@ -17,7 +17,9 @@ static const char usage[] =
 	"Restore the process tree saved in DIR with its original PIDs and TIDs. Without\n"
 	"--detach, wait for the restored root and exit with its exit status (128+N if a\n"
 	"signal N killed it). The image is never modified: it can be restored again.\n"
-	"Compression and streams are found out from the image.\n"
+	"Compression and streams are found out from the image. An image arriving on stdin\n"
+	"is restored as it arrives: each task gets its pages straight from the pipe (where a\n"
+	"PID of the image is still in use here, it is received whole into memory first).\n"
 	"\n"
 	"  -D, --images-dir DIR  the image to restore; - reads it from stdin, as\n"
 	"                        `cryo dump -D -` wrote it\n"
@@ -38,70 +40,46 @@ static void forward(int sig)
 		kill(child, sig);
 }
 
-/* Receives an image from stdin into a scratch directory in memory; see cryo_image_receive(). */
-static int receive_stdin(struct cryo_ctx *ctx, char **ret_dir)
-{
-	int fd = STDIN_FILENO, r;
-
-	if (isatty(fd)) {
-		fprintf(stderr, "cryo restore: -D - reads the image from stdin, which is a "
-			"terminal\n");
-		return -EINVAL;
-	}
-	r = scratch_dir_create("restore", ret_dir);
-	if (r < 0) {
-		fprintf(stderr, "cryo restore: scratch directory: %s\n", strerror(-r));
-		return r;
-	}
-	r = cryo_image_receive(ctx, &fd, 1, *ret_dir);
-	if (r < 0) {
-		fprintf(stderr, "cryo restore: %s\n", cryo_ctx_errmsg(ctx));
-		scratch_dir_remove(*ret_dir);
-		free(*ret_dir);
-	}
-	return r;
-}
-
-int cli_restore(const char *dir, bool detach, const char *pidfile, int verbose, bool as_json,
-		bool lazy)
+int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli_restore_how *how)
 {
 	struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
-	struct cryo_ctx *ctx = cli_ctx(verbose);
-	char *scratch = NULL;
+	struct cryo_ctx *ctx = cli_ctx(how->verbose);
+	static const int stdin_fd = STDIN_FILENO;
 	int r, status;
 	pid_t root;
 
-	if (!strcmp(dir, "-")) {
-		if (receive_stdin(ctx, &scratch) < 0) {
+	if (dir && !strcmp(dir, "-")) {
+		if (isatty(STDIN_FILENO)) {
+			fprintf(stderr, "cryo restore: -D - reads the image from stdin, which is a "
+				"terminal\n");
 			cryo_ctx_free(ctx);
 			return 1;
 		}
-		dir = scratch;
+		dir = NULL;
+		fds = &stdin_fd;
+		nfds = 1;
 	}
 	o.dir = dir;
-	o.lazy = lazy;
-	cli_progress(ctx, as_json);
+	o.stream_fds = fds;
+	o.nstream_fds = dir ? 0 : nfds;
+	o.lazy = how->lazy;
+	cli_progress(ctx, how->as_json);
 	r = cryo_restore(ctx, &o, &root);
-	if (scratch) {
-		/* Everything was read from it: the tree holds nothing of the image's files. */
-		scratch_dir_remove(scratch);
-		free(scratch);
-	}
 	if (r < 0) {
 		fprintf(stderr, "cryo restore: %s\n", cryo_ctx_errmsg(ctx));
 		cryo_ctx_free(ctx);
 		return 1;
 	}
 	cryo_ctx_free(ctx);
-	if (pidfile) {
-		FILE *f = fopen(pidfile, "w");
+	if (how->pidfile) {
+		FILE *f = fopen(how->pidfile, "w");
 
 		if (!f || fprintf(f, "%d\n", root) < 0 || fclose(f) != 0) {
-			fprintf(stderr, "cryo restore: write %s: %s\n", pidfile, strerror(errno));
+			fprintf(stderr, "cryo restore: write %s: %s\n", how->pidfile, strerror(errno));
 			return 1;
 		}
 	}
-	if (detach)
+	if (how->detach)
 		return 0;
 	child = root;
 	signal(SIGINT, forward);
@@ -130,9 +108,9 @@ int cmd_restore(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *dir = NULL, *pidfile = NULL;
-	bool detach = false, as_json = false, lazy = false;
-	int c, verbose = 0;
+	struct cli_restore_how how = {0};
+	const char *dir = NULL;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "D:dvh", opts, NULL)) != -1) {
 		switch (c) {
@@ -140,19 +118,19 @@ int cmd_restore(int argc, char **argv)
 			dir = optarg;
 			break;
 		case 'd':
-			detach = true;
+			how.detach = true;
 			break;
 		case 'p':
-			pidfile = optarg;
+			how.pidfile = optarg;
 			break;
 		case 'J':
-			as_json = true;
+			how.as_json = true;
 			break;
 		case 'L':
-			lazy = true;
+			how.lazy = true;
 			break;
 		case 'v':
-			verbose++;
+			how.verbose++;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -166,5 +144,5 @@ int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "cryo restore: -D DIR is required\n\n%s", usage);
 		return 2;
 	}
-	return cli_restore(dir, detach, pidfile, verbose, as_json, lazy);
+	return cli_restore(dir, NULL, 0, &how);
 }

@@ -16,8 +16,9 @@ static const char usage[] =
 	"Receive one image sent by `cryo dump --to tcp://HOST:PORT` (one connection per\n"
 	"stream, read in parallel) and store it in DIR, in the same form a dump to a directory\n"
 	"has; the sender is told once it is complete and synced, and only then lets its tree\n"
-	"go. With --restore, restore the tree once it has arrived (from DIR, or from a scratch\n"
-	"copy in memory without -D), and wait for it as `cryo restore` does.\n"
+	"go. With --restore and no -D, restore the tree as it arrives instead (each task gets\n"
+	"its pages straight from the connections; the sender is told once the tree is about\n"
+	"to run); with -D DIR, from DIR once stored. Then wait for it as `cryo restore` does.\n"
 	"\n"
 	"  -l, --listen HOST:PORT  where to listen (tcp://HOST:PORT also accepted)\n"
 	"  -D, --images-dir DIR    where to store the image\n"
@@ -40,7 +41,6 @@ int cmd_serve(int argc, char **argv)
 	const char *listen_at = NULL, *dir = NULL;
 	int fds[CRYO_STREAMS_MAX], c, verbose = 0, lfd, n, r;
 	bool restore = false, detach = false;
-	char *scratch = NULL;
 	struct cryo_ctx *ctx;
 
 	while ((c = getopt_long(argc, argv, "l:D:dvh", opts, NULL)) != -1) {
@@ -81,13 +81,14 @@ int cmd_serve(int argc, char **argv)
 	close(lfd);
 	if (n < 0)
 		return 1;
-	if (!dir) {
-		r = scratch_dir_create("serve", &scratch);
-		if (r < 0) {
-			fprintf(stderr, "cryo serve: scratch directory: %s\n", strerror(-r));
-			return 1;
-		}
-		dir = scratch;
+	/* Restored as it arrives: nothing is stored, and the sender is told once it runs. */
+	if (restore && !dir) {
+		struct cli_restore_how how = {.detach = detach, .verbose = verbose};
+
+		r = cli_restore(NULL, fds, n, &how);
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		return r;
 	}
 	ctx = cli_ctx(verbose);
 	r = cryo_image_receive(ctx, fds, n, dir);
@@ -96,13 +97,12 @@ int cmd_serve(int argc, char **argv)
 	cryo_ctx_free(ctx);
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
-	if (r >= 0 && restore)
-		r = cli_restore(dir, detach, NULL, verbose, false, false);
-	else
+	if (r >= 0 && restore) {
+		struct cli_restore_how how = {.detach = detach, .verbose = verbose};
+
+		r = cli_restore(dir, NULL, 0, &how);
+	} else {
 		r = r < 0 ? 1 : 0;
-	if (scratch) {
-		scratch_dir_remove(scratch);
-		free(scratch);
 	}
 	return r;
 }

@@ -139,11 +139,25 @@ struct cryo_restore_opts {
 	 * background and exits once everything is in. The image must stay until then.
 	 */
 	bool lazy;
+	/*
+	 * Instead of dir: the image arrives as streams on these descriptors (stream S on
+	 * stream_fds[S % nstream_fds]), as cryo_dump() with stream_fds sends it, metadata first.
+	 * The tree is built as it arrives: each frame of pages goes from the descriptor straight
+	 * into the memory of its restored task, checked on the way, and nothing of the image is
+	 * stored. On a socket the sender is told "OK" only once the tree is restored and about to
+	 * run, so that it can kill its own then and not before. Where that cannot be (some PID of
+	 * the image is still in use here, as when the tree being dumped is on this machine; a
+	 * lazy restore; a tar stream), the image is received whole into a scratch directory in
+	 * memory first (the sender is told once it is stored), restored, and removed.
+	 */
+	const int *stream_fds;
+	unsigned nstream_fds;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 
 /*
- * Restores the tree in opts->dir with its original PIDs and TIDs. On success the tree runs and
+ * Restores the tree in opts->dir (or arriving on opts->stream_fds) with its original PIDs and
+ * TIDs. On success the tree runs and
  * its root, a child of the caller, is returned in *ret_root. A restore that fails part-way kills
  * every task it created. The caller must be single-threaded (the restore forks).
  */

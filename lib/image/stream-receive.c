@@ -1,12 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cryo_image_receive(): storing an image that arrives as streams (stream-send.c), one thread
- * per descriptor. Frames are appended to pages-S.cryo as they come, so the stored image is the
- * one a dump to a directory writes; files are checked against their hashes and written in
- * place; cryo.json is held in memory and written last, once every stream has ended and every
- * file is synced. Nothing here trusts the sender: names, sizes and offsets are checked.
+ * Receiving an image that arrives as streams (stream-send.c), one thread per descriptor.
+ *
+ * Stored (cryo_image_receive(), or a restore that cannot take the pages as they come): frames
+ * are appended to pages-S.cryo as they come, so the stored image is the one a dump to a
+ * directory writes; files are checked against their hashes and written in place; cryo.json is
+ * held in memory and written last, once every stream has ended and every file is synced.
+ *
+ * Fed (a restore as the image arrives, restore-stream.c): the metadata, which a dump sends
+ * first, is read alone from the first descriptor and written out; then every frame goes, as it
+ * came, down the channel of the restored task it belongs to (stream_feed_task() reads it
+ * there), and nothing of the pages is stored.
+ *
+ * Nothing here trusts the sender: names, sizes, offsets and pids are checked. Every read
+ * waits on a wake-up pipe too, so that a failed restore can stop the threads at once.
  */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -16,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <xxhash.h>
@@ -32,22 +44,22 @@
 
 #define META_MAX (256UL << 20) /* cryo.json */
 #define FILE_MAX (1ULL << 46)
+#define PREFIX_MAX 512 /* read first on a single descriptor, to tell tar from records */
 
-struct receive {
-	struct cryo_ctx *ctx;
-	int dirfd;
-	const int *fds;
-	unsigned nfds;
-	pthread_mutex_t lock;
-	unsigned nstreams; /* from the first record; every record must agree */
-	char *meta;        /* cryo.json */
-	size_t meta_len;
-	int err;
-	char errmsg[256];
+enum rx_mode {
+	RX_META,  /* the first descriptor alone, until the metadata is in */
+	RX_STORE, /* frames to stream files */
+	RX_FEED,  /* frames to the channels of the tasks */
+};
+
+struct feed_chan {
+	pid_t pid;
+	int fd;
+	pthread_mutex_t lock; /* one whole record at a time */
 };
 
 struct receiver {
-	struct receive *rx;
+	struct stream_rx *rx;
 	unsigned index; /* of its descriptor */
 	int stream_fds[STREAM_MAX];
 	int file_fd; /* the file being received */
@@ -56,12 +68,42 @@ struct receiver {
 	uint64_t at; /* bytes read from its descriptor */
 	const char *prefix; /* bytes already read from it (to tell tar from records) */
 	size_t prefix_len;
+	unsigned ended, carried; /* streams of this descriptor ended, and how many it carries */
+	bool done;
+	bool pending; /* h and payload hold a record read but not yet handled */
+	struct rec_hdr h;
+	char *payload;
+	pthread_t tid;
+	bool started;
+};
+
+struct stream_rx {
+	struct cryo_ctx *ctx;
+	int dirfd;
+	const int *fds;
+	unsigned nfds;
+	enum rx_mode mode;
+	int wake[2]; /* written to stop every thread */
+	pthread_mutex_t lock;
+	unsigned nstreams; /* from the first record; every record must agree */
+	char *meta;        /* cryo.json */
+	size_t meta_len;
+	uint64_t meta_size, meta_got;
+	bool meta_sized;
+	struct feed_chan *chans;
+	unsigned nchans;
+	char prefix[PREFIX_MAX];
+	size_t prefix_len;
+	struct receiver rv[STREAM_MAX];
+	uint64_t bytes; /* read so far, from every descriptor */
+	int err;
+	char errmsg[256];
 };
 
 __attribute__((format(printf, 3, 4))) static int rx_fail(struct receiver *rv, int err,
 							  const char *fmt, ...)
 {
-	struct receive *rx = rv->rx;
+	struct stream_rx *rx = rv->rx;
 	va_list ap;
 
 	pthread_mutex_lock(&rx->lock);
@@ -73,14 +115,18 @@ __attribute__((format(printf, 3, 4))) static int rx_fail(struct receiver *rv, in
 		vsnprintf(rx->errmsg + n, sizeof(rx->errmsg) - n, fmt, ap);
 		va_end(ap);
 		rx->err = err;
+		/* The others stop too: nothing they receive can be used now. */
+		(void)!write(rx->wake[1], "", 1); /* non-blocking; fails only if already woken */
 	}
 	pthread_mutex_unlock(&rx->lock);
 	return err;
 }
 
-/* Reads exactly len bytes; 0 at a clean end of file before any byte, -EPIPE if cut short. */
+/* Reads exactly len bytes; 0 at a clean end of file before any byte, -EPIPE if cut short,
+ * -ECANCELED once the receive has failed elsewhere. */
 static int read_exact(struct receiver *rv, void *buf, size_t len)
 {
+	struct stream_rx *rx = rv->rx;
 	size_t got = 0;
 
 	if (rv->prefix_len) {
@@ -91,9 +137,17 @@ static int read_exact(struct receiver *rv, void *buf, size_t len)
 		rv->at += got;
 	}
 	while (got < len) {
-		ssize_t n = read(rv->rx->fds[rv->index], (char *)buf + got, len - got);
+		struct pollfd p[2] = {{rx->fds[rv->index], POLLIN, 0}, {rx->wake[0], POLLIN, 0}};
+		ssize_t n;
 
-		if (n < 0 && errno == EINTR)
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (p[1].revents)
+			return -ECANCELED;
+		if (!p[0].revents)
+			continue;
+		n = read(rx->fds[rv->index], (char *)buf + got, len - got);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
 			return -errno;
@@ -101,6 +155,7 @@ static int read_exact(struct receiver *rv, void *buf, size_t len)
 			return got ? -EPIPE : 0;
 		got += n;
 		rv->at += n;
+		__atomic_add_fetch(&rx->bytes, n, __ATOMIC_RELAXED);
 	}
 	return 1;
 }
@@ -124,12 +179,44 @@ static int close_file(struct receiver *rv)
 	return r;
 }
 
+static bool meta_complete(const struct stream_rx *rx)
+{
+	return rx->meta_sized && rx->meta_got == rx->meta_size && rx->meta_len == rx->meta_size;
+}
+
+static int on_meta(struct receiver *rv, const struct rec_hdr *h, const char *data)
+{
+	struct stream_rx *rx = rv->rx;
+	uint64_t end = h->raw_len ? h->raw_off + h->raw_len : h->raw_off;
+	char *m;
+
+	if (end > META_MAX || end < h->raw_off)
+		return rx_fail(rv, -EFBIG, "%s too large", IMG_META_NAME);
+	if (end > rx->meta_len) {
+		m = realloc(rx->meta, end + 1);
+		if (!m)
+			return rx_fail(rv, -ENOMEM, "out of memory");
+		memset(m + rx->meta_len, 0, end + 1 - rx->meta_len);
+		rx->meta = m;
+		rx->meta_len = end;
+	}
+	memcpy(rx->meta + h->raw_off, data, h->raw_len);
+	if (!h->raw_len) {
+		rx->meta_size = h->raw_off;
+		rx->meta_sized = true;
+	}
+	rx->meta_got += h->raw_len;
+	return 0;
+}
+
 static int on_file(struct receiver *rv, const struct rec_hdr *h, const char *payload)
 {
-	struct receive *rx = rv->rx;
+	struct stream_rx *rx = rv->rx;
 	char name[STREAM_NAME_MAX + 1];
 	const char *data = payload + h->name_len;
 
+	if (rx->mode == RX_FEED)
+		return rx_fail(rv, -EBADMSG, "a file after the image's metadata");
 	memcpy(name, payload, h->name_len);
 	name[h->name_len] = '\0';
 	if (strlen(name) != h->name_len || !name_ok(name))
@@ -137,23 +224,8 @@ static int on_file(struct receiver *rv, const struct rec_hdr *h, const char *pay
 	if (h->raw_len && XXH3_64bits(data, h->raw_len) != h->raw_hash)
 		return rx_fail(rv, -EBADMSG, "%s at %llu does not match its checksum", name,
 			       (unsigned long long)h->raw_off);
-	if (!strcmp(name, IMG_META_NAME)) {
-		uint64_t end = h->raw_len ? h->raw_off + h->raw_len : h->raw_off;
-		char *m;
-
-		if (end > META_MAX || end < h->raw_off)
-			return rx_fail(rv, -EFBIG, "%s too large", name);
-		if (end > rx->meta_len) {
-			m = realloc(rx->meta, end + 1);
-			if (!m)
-				return -ENOMEM;
-			memset(m + rx->meta_len, 0, end + 1 - rx->meta_len);
-			rx->meta = m;
-			rx->meta_len = end;
-		}
-		memcpy(rx->meta + h->raw_off, data, h->raw_len);
-		return 0;
-	}
+	if (!strcmp(name, IMG_META_NAME))
+		return on_meta(rv, h, data);
 	if (!h->raw_len) { /* a new file, and its size */
 		int r = close_file(rv);
 
@@ -184,7 +256,44 @@ static int on_file(struct receiver *rv, const struct rec_hdr *h, const char *pay
 	return 0;
 }
 
-static int on_pages(struct receiver *rv, const struct rec_hdr *h, const char *payload)
+/* A frame, as it came, down the channel of its task. */
+static int feed_pages(struct receiver *rv, const struct rec_hdr *h, const char *payload)
+{
+	struct stream_rx *rx = rv->rx;
+	struct feed_chan *c = NULL;
+	struct iovec iov[2] = {{(void *)h, sizeof(*h)}, {(void *)payload, h->len}};
+	int r = 0;
+
+	for (unsigned i = 0; i < rx->nchans && !c; i++)
+		if (rx->chans[i].pid == h->pid)
+			c = &rx->chans[i];
+	if (!c)
+		return rx_fail(rv, -EBADMSG, "a frame of pid %d, which has no pages in the image",
+			       h->pid);
+	pthread_mutex_lock(&c->lock);
+	for (struct iovec *v = iov; v < iov + 2 && !r;) {
+		ssize_t n = writev(c->fd, v, iov + 2 - v);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		while (v < iov + 2 && (size_t)n >= v->iov_len)
+			n -= v++->iov_len;
+		if (v < iov + 2) {
+			v->iov_base = (char *)v->iov_base + n;
+			v->iov_len -= n;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (r == -EPIPE)
+		return rx_fail(rv, r, "pid %d no longer takes its pages", h->pid);
+	return r < 0 ? rx_fail(rv, r, "pass pages to pid %d: %s", h->pid, strerror(-r)) : 0;
+}
+
+static int store_pages(struct receiver *rv, const struct rec_hdr *h, const char *payload)
 {
 	int *fd = &rv->stream_fds[h->stream];
 	int r;
@@ -203,80 +312,279 @@ static int on_pages(struct receiver *rv, const struct rec_hdr *h, const char *pa
 	return r < 0 ? rx_fail(rv, r, "write pages-%u.cryo", h->stream) : 0;
 }
 
+/* Reads the next record into rv->h and rv->payload: 1, or < 0 (failed, and said why). */
+static int read_record(struct receiver *rv)
+{
+	struct stream_rx *rx = rv->rx;
+	size_t cap = STREAM_NAME_MAX + codec_bound_max(STREAM_FRAME);
+	struct rec_hdr *h = &rv->h;
+	const char *why;
+	int r;
+
+	r = read_exact(rv, h, sizeof(*h));
+	if (r == -ECANCELED)
+		return r;
+	if (r == 0 || r == -EPIPE)
+		return rx_fail(rv, -EPIPE, "the stream ended before its end record: the image is "
+			       "incomplete");
+	if (r < 0)
+		return rx_fail(rv, r, "read: %s", strerror(-r));
+	why = rec_check(h);
+	pthread_mutex_lock(&rx->lock);
+	if (!rx->nstreams && !why)
+		rx->nstreams = h->nstreams;
+	if (!why && (h->nstreams != rx->nstreams || h->stream % rx->nfds != rv->index))
+		why = "record of a stream that does not belong on this descriptor";
+	pthread_mutex_unlock(&rx->lock);
+	if (!why && h->type == REC_FILE && rv->index)
+		why = "files travel on the first stream only";
+	if (why || h->len > cap)
+		return rx_fail(rv, -EBADMSG, "%s", why ? why : "record too large");
+	r = read_exact(rv, rv->payload, h->len);
+	if (r == -ECANCELED)
+		return r;
+	if (r <= 0 && h->len)
+		return rx_fail(rv, -EPIPE, "the stream ended inside a record: the image is "
+			       "incomplete");
+	return 1;
+}
+
+/* Handles records until this descriptor's streams have all ended (or, in RX_META, until the
+ * metadata is in, or a record that is not metadata comes, which is kept for later). */
 static void *receiver_thread(void *arg)
 {
 	struct receiver *rv = arg;
-	struct receive *rx = rv->rx;
-	unsigned ended = 0, carried = 0;
-	size_t cap = STREAM_NAME_MAX + codec_bound_max(STREAM_FRAME);
-	_cleanup_free_ char *payload = malloc(cap);
-	struct rec_hdr h;
-	const char *why;
+	struct stream_rx *rx = rv->rx;
+	sigset_t pipe_sig;
 	int r = 0;
 
-	if (!payload) {
-		rx_fail(rv, -ENOMEM, "out of memory");
-		return NULL;
-	}
-	for (;;) {
+	/* A task that is gone makes its channel fail with EPIPE, not kill us. */
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
+	while (!rv->done) {
 		if (__atomic_load_n(&rx->err, __ATOMIC_RELAXED))
 			break;
-		r = read_exact(rv, &h, sizeof(h));
-		if (r == 0 || r == -EPIPE) {
-			rx_fail(rv, -EPIPE, "the stream ended before its end record: the image is "
-				"incomplete");
+		if (!rv->pending && read_record(rv) < 0)
 			break;
-		}
-		if (r < 0) {
-			rx_fail(rv, r, "read: %s", strerror(-r));
+		rv->pending = true;
+		if (rx->mode == RX_META && (rv->h.type != REC_FILE || meta_complete(rx)))
 			break;
-		}
-		why = rec_check(&h);
-		pthread_mutex_lock(&rx->lock);
-		if (!rx->nstreams && !why)
-			rx->nstreams = h.nstreams;
-		if (!why && (h.nstreams != rx->nstreams || h.stream % rx->nfds != rv->index))
-			why = "record of a stream that does not belong on this descriptor";
-		pthread_mutex_unlock(&rx->lock);
-		if (!why && h.type == REC_FILE && rv->index)
-			why = "files travel on the first stream only";
-		if (why || h.len > cap) {
-			rx_fail(rv, -EBADMSG, "%s", why ? why : "record too large");
-			break;
-		}
-		r = read_exact(rv, payload, h.len);
-		if (r <= 0 && h.len) {
-			rx_fail(rv, -EPIPE, "the stream ended inside a record: the image is incomplete");
-			break;
-		}
-		if (h.type == REC_END) {
+		rv->pending = false;
+		if (rv->h.type == REC_END) {
 			/* Done once every stream this descriptor carries has ended. */
-			if (!carried)
-				for (unsigned s = rv->index; s < h.nstreams; s += rx->nfds)
-					carried++;
-			if (++ended == carried)
-				break;
+			if (!rv->carried)
+				for (unsigned s = rv->index; s < rv->h.nstreams; s += rx->nfds)
+					rv->carried++;
+			rv->done = ++rv->ended == rv->carried;
 			continue;
 		}
-		r = h.type == REC_PAGES ? on_pages(rv, &h, payload) : on_file(rv, &h, payload);
-		if (r < 0) {
-			rx_fail(rv, r, "out of memory");
+		if (rv->h.type == REC_FILE)
+			r = on_file(rv, &rv->h, rv->payload);
+		else if (rx->mode == RX_FEED)
+			r = feed_pages(rv, &rv->h, rv->payload);
+		else
+			r = store_pages(rv, &rv->h, rv->payload);
+		if (r < 0)
 			break;
-		}
+		if (rx->mode == RX_META && meta_complete(rx))
+			break;
 	}
+	if (rx->mode == RX_META)
+		return NULL;
 	close_file(rv);
 	for (unsigned s = 0; s < STREAM_MAX; s++)
 		if (rv->stream_fds[s] >= 0) {
 			if (fsync(rv->stream_fds[s]) < 0)
 				rx_fail(rv, -errno, "sync pages-%u.cryo", s);
 			close(rv->stream_fds[s]);
+			rv->stream_fds[s] = -1;
 		}
 	return NULL;
 }
 
-/* Tells a sending socket how it went. */
-static void answer(int fd, int r, const char *msg)
+static int rx_result(struct stream_rx *rx)
 {
+	return rx->err ? cryo_err(rx->ctx, rx->err, "%s", rx->errmsg) : 0;
+}
+
+int stream_rx_new(struct cryo_ctx *ctx, const int *fds, unsigned nfds, int dirfd,
+		  struct stream_rx **ret)
+{
+	size_t cap = STREAM_NAME_MAX + codec_bound_max(STREAM_FRAME);
+	struct stream_rx *rx;
+
+	if (!fds || !nfds || nfds > STREAM_MAX)
+		return cryo_err(ctx, -EINVAL, "receive: 1 to %d descriptors", STREAM_MAX);
+	rx = calloc(1, sizeof(*rx));
+	if (!rx)
+		return -ENOMEM;
+	*rx = (struct stream_rx){.ctx = ctx, .fds = fds, .nfds = nfds, .dirfd = dirfd,
+				 .mode = RX_META};
+	if (pipe2(rx->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		free(rx);
+		return cryo_err(ctx, -errno, "pipe");
+	}
+	pthread_mutex_init(&rx->lock, NULL);
+	for (unsigned i = 0; i < nfds; i++) {
+		rx->rv[i] = (struct receiver){.rx = rx, .index = i, .file_fd = -1};
+		for (unsigned s = 0; s < STREAM_MAX; s++)
+			rx->rv[i].stream_fds[s] = -1;
+		rx->rv[i].payload = malloc(cap);
+		if (!rx->rv[i].payload) {
+			stream_rx_free(rx);
+			return -ENOMEM;
+		}
+	}
+	/* One descriptor may carry a tar archive (`cryo dump -D - --compression tar`). */
+	if (nfds == 1) {
+		while (rx->prefix_len < sizeof(rx->prefix)) {
+			ssize_t n = read(fds[0], rx->prefix + rx->prefix_len,
+					 sizeof(rx->prefix) - rx->prefix_len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			rx->prefix_len += n;
+		}
+		rx->rv[0].prefix = rx->prefix;
+		rx->rv[0].prefix_len = rx->prefix_len;
+	}
+	*ret = rx;
+	return 0;
+}
+
+bool stream_rx_is_tar(const struct stream_rx *rx)
+{
+	return rx->nfds == 1 && tar_detect(rx->prefix, rx->prefix_len);
+}
+
+int stream_rx_unpack_tar(struct stream_rx *rx)
+{
+	int r = tar_unpack(rx->ctx, rx->fds[0], rx->prefix, rx->prefix_len, rx->dirfd);
+
+	if (r >= 0 && fsync(rx->dirfd) < 0)
+		r = cryo_err(rx->ctx, -errno, "sync the received image");
+	return r;
+}
+
+int stream_rx_metadata(struct stream_rx *rx)
+{
+	int r;
+
+	rx->mode = RX_META;
+	receiver_thread(&rx->rv[0]);
+	r = rx_result(rx);
+	if (r < 0)
+		return r;
+	if (!meta_complete(rx))
+		return 0;
+	r = write_file_atomic(rx->dirfd, IMG_META_NAME, rx->meta, rx->meta_len);
+	if (r < 0)
+		return cryo_err(rx->ctx, r, "write the received %s", IMG_META_NAME);
+	return 1;
+}
+
+/* Runs a receiver per descriptor, the first on this thread, until every stream has ended. */
+static void run_receivers(struct stream_rx *rx)
+{
+	for (unsigned i = 1; i < rx->nfds; i++)
+		rx->rv[i].started = !pthread_create(&rx->rv[i].tid, NULL, receiver_thread,
+						    &rx->rv[i]);
+	receiver_thread(&rx->rv[0]);
+	for (unsigned i = 1; i < rx->nfds; i++) {
+		if (rx->rv[i].started)
+			pthread_join(rx->rv[i].tid, NULL);
+		else
+			receiver_thread(&rx->rv[i]);
+		rx->rv[i].started = false;
+	}
+}
+
+int stream_rx_store(struct stream_rx *rx)
+{
+	int r;
+
+	rx->mode = RX_STORE;
+	run_receivers(rx);
+	r = rx_result(rx);
+	if (r < 0)
+		return r;
+	if (!rx->meta || !meta_complete(rx))
+		return cryo_err(rx->ctx, -EBADMSG, "no whole %s arrived", IMG_META_NAME);
+	r = write_file_atomic(rx->dirfd, IMG_META_NAME, rx->meta, rx->meta_len);
+	if (r < 0 || fsync(rx->dirfd) < 0)
+		return cryo_err(rx->ctx, r < 0 ? r : -errno, "write the received %s",
+				IMG_META_NAME);
+	log_info(rx->ctx, "image received over %u streams", rx->nstreams);
+	return 0;
+}
+
+static void *feed_thread(void *arg)
+{
+	struct stream_rx *rx = arg;
+
+	run_receivers(rx);
+	return NULL;
+}
+
+int stream_rx_feed_start(struct stream_rx *rx, const pid_t *pids, const int *chan_fds,
+			 unsigned n)
+{
+	rx->chans = calloc(n + 1, sizeof(*rx->chans));
+	if (!rx->chans)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		rx->chans[i] = (struct feed_chan){.pid = pids[i], .fd = chan_fds[i]};
+		pthread_mutex_init(&rx->chans[i].lock, NULL);
+	}
+	rx->nchans = n;
+	rx->mode = RX_FEED;
+	rx->rv[0].started = !pthread_create(&rx->rv[0].tid, NULL, feed_thread, rx);
+	if (!rx->rv[0].started)
+		return cryo_err(rx->ctx, -EAGAIN, "start the threads that receive the pages");
+	return 0;
+}
+
+int stream_rx_feed_finish(struct stream_rx *rx, bool stop)
+{
+	if (stop)
+		(void)!write(rx->wake[1], "", 1);
+	if (rx->rv[0].started)
+		pthread_join(rx->rv[0].tid, NULL);
+	rx->rv[0].started = false;
+	for (unsigned i = 0; i < rx->nchans; i++)
+		pthread_mutex_destroy(&rx->chans[i].lock);
+	rx->nchans = 0;
+	return stop ? 0 : rx_result(rx);
+}
+
+uint64_t stream_rx_bytes(const struct stream_rx *rx)
+{
+	return __atomic_load_n(&rx->bytes, __ATOMIC_RELAXED);
+}
+
+int stream_rx_check(struct stream_rx *rx)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&rx->lock);
+	if (rx->err)
+		r = cryo_err(rx->ctx, rx->err, "%s", rx->errmsg);
+	pthread_mutex_unlock(&rx->lock);
+	return r;
+}
+
+unsigned stream_rx_nstreams(const struct stream_rx *rx)
+{
+	return rx->nstreams;
+}
+
+/* Tells a sending socket how it went. */
+void stream_rx_answer(struct stream_rx *rx, int r, const char *msg)
+{
+	int fd = rx->fds[0];
 	struct stat st;
 	char line[600];
 	int n;
@@ -285,10 +593,33 @@ static void answer(int fd, int r, const char *msg)
 		return;
 	n = r < 0 ? snprintf(line, sizeof(line), "ERR %s\n", msg) : snprintf(line, sizeof(line),
 									      "OK\n");
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1, line[n - 1] = '\n';
 	for (char *p = line; p < line + n - 1; p++)
 		if (*p == '\n')
 			*p = ' ';
 	send(fd, line, n, MSG_NOSIGNAL);
+}
+
+void stream_rx_free(struct stream_rx *rx)
+{
+	if (!rx)
+		return;
+	stream_rx_feed_finish(rx, true);
+	for (unsigned i = 0; i < rx->nfds; i++) {
+		if (rx->rv[i].file_fd >= 0)
+			close(rx->rv[i].file_fd);
+		for (unsigned s = 0; s < STREAM_MAX; s++)
+			if (rx->rv[i].stream_fds[s] >= 0)
+				close(rx->rv[i].stream_fds[s]);
+		free(rx->rv[i].payload);
+	}
+	free(rx->chans);
+	free(rx->meta);
+	close(rx->wake[0]);
+	close(rx->wake[1]);
+	pthread_mutex_destroy(&rx->lock);
+	free(rx);
 }
 
 CRYO_API int cryo_stream_identify(const void *buf, size_t len, unsigned *ret_stream,
@@ -309,81 +640,30 @@ CRYO_API int cryo_stream_identify(const void *buf, size_t len, unsigned *ret_str
 CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned nfds,
 				const char *dir)
 {
-	struct receive rx = {.ctx = ctx, .fds = fds, .nfds = nfds, .dirfd = -1};
-	char prefix[512];
-	size_t prefix_len = 0;
-	struct receiver rv[STREAM_MAX];
-	pthread_t tids[STREAM_MAX];
-	bool started[STREAM_MAX] = {false};
+	_cleanup_close_ int dirfd = -1;
+	struct stream_rx *rx = NULL;
 	int r;
 
 	ctx->errmsg[0] = '\0';
-	if (!fds || !nfds || nfds > STREAM_MAX || !dir)
-		return cryo_err(ctx, -EINVAL, "receive: 1 to %d descriptors and a directory",
-				STREAM_MAX);
+	if (!dir)
+		return cryo_err(ctx, -EINVAL, "receive: a directory is required");
 	r = mkdir_p(dir);
 	if (r < 0)
 		return cryo_err(ctx, r, "create image directory %s", dir);
-	rx.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rx.dirfd < 0)
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
 		return cryo_err(ctx, -errno, "open image directory %s", dir);
-	if (unlinkat(rx.dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT) {
-		r = cryo_err(ctx, -errno, "remove old %s/%s", dir, IMG_META_NAME);
-		goto out;
-	}
-	/* One descriptor may carry a tar archive (`cryo dump -D - --compression tar`). */
-	if (nfds == 1) {
-		while (prefix_len < sizeof(prefix)) {
-			ssize_t n = read(fds[0], prefix + prefix_len, sizeof(prefix) - prefix_len);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			prefix_len += n;
-		}
-		if (tar_detect(prefix, prefix_len)) {
-			r = tar_unpack(ctx, fds[0], prefix, prefix_len, rx.dirfd);
-			if (r >= 0 && fsync(rx.dirfd) < 0)
-				r = cryo_err(ctx, -errno, "sync %s", dir);
-			if (r < 0)
-				cryo_err_wrap(ctx, r, "receive into %s", dir);
-			answer(fds[0], r, cryo_ctx_errmsg(ctx));
-			goto out;
-		}
-	}
-	pthread_mutex_init(&rx.lock, NULL);
-	for (unsigned i = 0; i < nfds; i++) {
-		rv[i] = (struct receiver){.rx = &rx, .index = i, .file_fd = -1};
-		for (unsigned s = 0; s < STREAM_MAX; s++)
-			rv[i].stream_fds[s] = -1;
-	}
-	rv[0].prefix = prefix;
-	rv[0].prefix_len = prefix_len;
-	for (unsigned i = 1; i < nfds; i++)
-		started[i] = !pthread_create(&tids[i], NULL, receiver_thread, &rv[i]);
-	receiver_thread(&rv[0]);
-	for (unsigned i = 1; i < nfds; i++) {
-		if (started[i])
-			pthread_join(tids[i], NULL);
-		else
-			receiver_thread(&rv[i]);
-	}
-	pthread_mutex_destroy(&rx.lock);
-	if (!rx.err && !rx.meta)
-		snprintf(rx.errmsg, sizeof(rx.errmsg), "no %s arrived", IMG_META_NAME), rx.err = -EBADMSG;
-	if (!rx.err) {
-		r = write_file_atomic(rx.dirfd, IMG_META_NAME, rx.meta, rx.meta_len);
-		if (r < 0 || fsync(rx.dirfd) < 0)
-			snprintf(rx.errmsg, sizeof(rx.errmsg), "write %s/%s: %s", dir, IMG_META_NAME,
-				 strerror(r < 0 ? -r : errno)), rx.err = r < 0 ? r : -errno;
-	}
-	r = rx.err ? cryo_err(ctx, rx.err, "receive into %s: %s", dir, rx.errmsg) : 0;
-	answer(fds[0], r, cryo_ctx_errmsg(ctx));
-	if (!r)
-		log_info(ctx, "image received in %s over %u streams", dir, rx.nstreams);
-out:
-	free(rx.meta);
-	close(rx.dirfd);
+	if (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
+		return cryo_err(ctx, -errno, "remove old %s/%s", dir, IMG_META_NAME);
+	r = stream_rx_new(ctx, fds, nfds, dirfd, &rx);
+	if (r < 0)
+		return r;
+	r = stream_rx_is_tar(rx) ? stream_rx_unpack_tar(rx) : stream_rx_store(rx);
+	if (r < 0)
+		cryo_err_wrap(ctx, r, "receive into %s", dir);
+	else
+		log_info(ctx, "image received in %s", dir);
+	stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
+	stream_rx_free(rx);
 	return r;
 }

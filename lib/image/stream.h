@@ -135,4 +135,50 @@ int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **r
 		     uint64_t *ret_start, uint64_t *ret_len);
 void stream_block_close(struct stream_block_reader *r);
 
+/*
+ * Receiving streams (stream-receive.c): from fds (stream S on fds[S % nfds]) into dirfd.
+ * stream_rx_new() reads the first bytes of a single descriptor at once, to tell a tar archive
+ * (stream_rx_is_tar(), stream_rx_unpack_tar()) from records.
+ */
+struct stream_rx;
+
+int stream_rx_new(struct cryo_ctx *ctx, const int *fds, unsigned nfds, int dirfd,
+		  struct stream_rx **ret);
+bool stream_rx_is_tar(const struct stream_rx *rx);
+int stream_rx_unpack_tar(struct stream_rx *rx);
+
+/* Reads the first descriptor until the image's metadata is in, and writes cryo.json (not
+ * synced) and the other metadata files to dirfd: 1. 0 if a record that is not metadata came
+ * first (a sender that sends its pages first): receive the rest with stream_rx_store(). */
+int stream_rx_metadata(struct stream_rx *rx);
+
+/* Receives (the rest of) the image into dirfd as a dump to a directory writes it, cryo.json
+ * last, everything synced. */
+int stream_rx_store(struct stream_rx *rx);
+
+/* After stream_rx_metadata(): threads that send each frame, header and payload as they came,
+ * to chan_fds[i] for the task pids[i] (a pipe: stream_feed_task() reads it), until every stream
+ * has ended. stream_rx_feed_finish() waits for them (stop: stops them first) and says how the
+ * receive went. */
+int stream_rx_feed_start(struct stream_rx *rx, const pid_t *pids, const int *chan_fds,
+			 unsigned n);
+int stream_rx_feed_finish(struct stream_rx *rx, bool stop);
+
+unsigned stream_rx_nstreams(const struct stream_rx *rx);
+
+/* Bytes read so far from every descriptor; and, once a receive has failed, its reason set on
+ * the context and its error (0 while all is well). Both safe while the threads run. */
+uint64_t stream_rx_bytes(const struct stream_rx *rx);
+int stream_rx_check(struct stream_rx *rx);
+
+/* On a socket, tells the sender "OK" (r >= 0) or "ERR msg"; on a pipe, nothing. */
+void stream_rx_answer(struct stream_rx *rx, int r, const char *msg);
+void stream_rx_free(struct stream_rx *rx);
+
+/* Fills the pages of task pid (segs in pagemap order, npages in all) from the frames that
+ * arrive on fd, in parallel: each is decoded and checked against its hash before it reaches
+ * memory, and together they must cover the pages exactly once. Returns once all are in. */
+int stream_feed_task(struct cryo_ctx *ctx, int fd, enum codec codec, pid_t pid,
+		     const struct xfer_seg *segs, size_t nsegs, uint64_t npages);
+
 #endif

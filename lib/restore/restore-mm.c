@@ -177,6 +177,9 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		}
 		return restore_lazy_fill_eager(ctx, sh, t, segs, vaddrs, lazy, nruns);
 	}
+	if (sh->rx)
+		return stream_feed_task(ctx, sh->feed_rd[t - sh->img->tasks], sh->img->page_codec,
+					t->pid, segs, nruns, t->pages);
 	if (sh->pages)
 		return stream_read_task(ctx, sh->pages, sh->dirfd, t->pid, segs, nruns);
 	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
@@ -244,7 +247,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	_cleanup_free_ struct page_run *runs = NULL, *pruns = NULL;
 	int r;
 
-	r = sh->pages ? pagemap_load(ctx, sh->dirfd, t, &runs, &nruns)
+	r = sh->pages || sh->rx ? pagemap_load(ctx, sh->dirfd, t, &runs, &nruns)
 		      : pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
 	if (r < 0)
 		return r;

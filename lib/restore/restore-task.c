@@ -353,8 +353,17 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	 * to the error pipe instead. */
 	ctx->log_fn = NULL;
 	ctx->log_fd = -1;
+	/* Only the receiver writes frames: a task holding a write end would never see the
+	 * pipe end if the receiver fails. */
+	for (uint32_t i = 0; sh->feed_wr && i < sh->img->ntasks; i++)
+		if (sh->feed_wr[i] >= 0)
+			close(sh->feed_wr[i]);
 	set_session(ctx, sh, t);
 	fork_children(ctx, sh, t);
+	/* Nor another task's read end: a task that fails must break its pipe at once. */
+	for (uint32_t i = 0; sh->feed_rd && i < sh->img->ntasks; i++)
+		if (sh->feed_rd[i] >= 0 && &sh->img->tasks[i] != t)
+			close(sh->feed_rd[i]);
 	if (restore_mm_premap(ctx, sh, t, &plan) < 0)
 		task_fail(ctx, sh, NULL);
 	join_group(ctx, sh, t);

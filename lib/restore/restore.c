@@ -113,6 +113,20 @@ static bool pid_exists(pid_t pid, bool *ret_passing)
 	return true;
 }
 
+pid_t restore_pid_in_use(const struct img *img)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nthreads + img->tasks[i].zombie; j++) {
+			pid_t tid = img->tasks[i].zombie ? img->tasks[i].pid
+							 : img->tasks[i].threads[j].tid;
+			bool passing;
+
+			if (pid_exists(tid, &passing))
+				return tid;
+		}
+	return 0;
+}
+
 /*
  * Every saved PID and TID must be free; a passing task's is waited for, bounded (10 s). A live
  * one gets a short grace too (200 ms): a task just sent SIGKILL runs on for a moment before the
@@ -192,10 +206,16 @@ static int64_t now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Runs the tree until every thread is parked, passing through fork/clone events. */
-static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_rd)
+/*
+ * Runs the tree until every thread is parked, passing through fork/clone events. With rx (an
+ * image restored as it arrives), the tasks wait for their pages as long as pages keep coming,
+ * and a receive that fails ends the wait at once with its own reason.
+ */
+static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_rd,
+			      struct stream_rx *rx)
 {
 	int64_t deadline = now_ms() + RESTORE_TIMEOUT_MS;
+	uint64_t received = 0;
 	sigset_t chld;
 	char msg[1024];
 
@@ -208,6 +228,12 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 		if (pid == 0) {
 			struct timespec ts = {0, 50 * 1000 * 1000};
 
+			if (rx && stream_rx_check(rx) < 0)
+				return -EIO;
+			if (rx && stream_rx_bytes(rx) != received) {
+				received = stream_rx_bytes(rx);
+				deadline = now_ms() + RESTORE_TIMEOUT_MS;
+			}
 			if (now_ms() > deadline)
 				return cryo_err(ctx, -ETIMEDOUT,
 						"restore timed out: %zu of %zu threads ready",
@@ -232,6 +258,9 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 				cryo_err(ctx, 0, "%s", msg);
 				return -EIO;
 			}
+			/* A task that ran out of pages: the receive knows why. */
+			if (rx && stream_rx_check(rx) < 0)
+				return -EIO;
 			if (WIFSIGNALED(status))
 				return cryo_err(ctx, -EIO, "restored pid %d was killed by signal %d "
 						"before it was ready", pid, WTERMSIG(status));
@@ -462,6 +491,78 @@ static uint64_t image_bytes(const struct img *img)
 	return n;
 }
 
+/* Pipes for the frames of each task with pages (a receiver thread writes, the task reads). */
+static int open_feeds(struct cryo_ctx *ctx, struct rst_shared *sh)
+{
+	const struct img *img = sh->img;
+
+	sh->feed_rd = malloc((img->ntasks + 1) * sizeof(int));
+	sh->feed_wr = malloc((img->ntasks + 1) * sizeof(int));
+	if (!sh->feed_rd || !sh->feed_wr)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		sh->feed_rd[i] = sh->feed_wr[i] = -1;
+	if (img->ntasks && !img->page_streams)
+		for (uint32_t i = 0; i < img->ntasks; i++)
+			if (img->tasks[i].pages)
+				return cryo_err(ctx, -EBADMSG, "the image has pages but no streams");
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		int p[2];
+
+		if (img->tasks[i].zombie || !img->tasks[i].pages)
+			continue;
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return cryo_err(ctx, -errno, "pipe");
+		/* Room for half a frame: fewer wake-ups (1 MiB is the unprivileged maximum). */
+		fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+		sh->feed_rd[i] = fcntl(p[0], F_DUPFD_CLOEXEC, sh->base_fd);
+		sh->feed_wr[i] = fcntl(p[1], F_DUPFD_CLOEXEC, sh->base_fd);
+		close(p[0]);
+		close(p[1]);
+		if (sh->feed_rd[i] < 0 || sh->feed_wr[i] < 0)
+			return cryo_err(ctx, -errno, "pipe for the pages of pid %d",
+					img->tasks[i].pid);
+	}
+	return 0;
+}
+
+static void close_feeds(struct rst_shared *sh)
+{
+	for (uint32_t i = 0; sh->feed_rd && i < sh->img->ntasks; i++) {
+		if (sh->feed_rd[i] >= 0)
+			close(sh->feed_rd[i]);
+		if (sh->feed_wr[i] >= 0)
+			close(sh->feed_wr[i]);
+	}
+	free(sh->feed_rd);
+	free(sh->feed_wr);
+	sh->feed_rd = sh->feed_wr = NULL;
+}
+
+/* Once the root is forked: the receiver's threads start, and the read ends leave this process,
+ * so that a receiver writing to a task that died gets EPIPE rather than waiting forever. */
+static int start_feed(struct cryo_ctx *ctx, struct rst_shared *sh)
+{
+	const struct img *img = sh->img;
+	_cleanup_free_ pid_t *pids = malloc((img->ntasks + 1) * sizeof(*pids));
+	_cleanup_free_ int *fds = malloc((img->ntasks + 1) * sizeof(*fds));
+	unsigned n = 0;
+
+	if (!pids || !fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		if (sh->feed_rd[i] >= 0) {
+			close(sh->feed_rd[i]);
+			sh->feed_rd[i] = -1;
+		}
+		if (sh->feed_wr[i] >= 0) {
+			pids[n] = img->tasks[i].pid;
+			fds[n++] = sh->feed_wr[i];
+		}
+	}
+	return stream_rx_feed_start(sh->rx, pids, fds, n);
+}
+
 static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd, pid_t *ret_root)
 {
 	const struct img *img = sh->img;
@@ -519,9 +620,18 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		goto fail;
 	}
 	close(go[1]);
-	/* The tree forks itself from here on: a reporting thread is safe in this process. */
+	/* The tree forks itself from here on: a reporting thread is safe in this process, and so
+	 * are the receiver's. */
 	progress_start(ctx, "restore", image_bytes(img));
-	r = trace_until_parked(ctx, &tr, err_rd);
+	if (sh->rx) {
+		r = start_feed(ctx, sh);
+		if (r < 0)
+			goto fail;
+	}
+	r = trace_until_parked(ctx, &tr, err_rd, sh->rx);
+	/* Every task has its pages; the streams must also have ended as they should. */
+	if (r >= 0 && sh->rx)
+		r = stream_rx_feed_finish(sh->rx, false);
 	progress_finish(ctx);
 	if (r >= 0 && sh->lazy)
 		r = take_uffds(ctx, sh, &uffds);
@@ -546,6 +656,9 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		if (r < 0)
 			goto fail;
 	}
+	/* The sender lets its tree go on this word only: from here on this one runs. */
+	if (sh->rx)
+		stream_rx_answer(sh->rx, 0, NULL);
 	for (size_t i = 0; i < tr.n; i++)
 		if (!tr.t[i].zombie && ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
 			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));
@@ -561,6 +674,8 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	return 0;
 fail:
 	kill_created(&tr, root);
+	if (sh->rx)
+		stream_rx_feed_finish(sh->rx, true);
 	free(tr.t);
 	free(tr.created);
 	close_uffds(img, uffds);
@@ -578,8 +693,8 @@ static int max_target_fd(const struct img *img)
 	return max;
 }
 
-static int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-			 pid_t *ret_root)
+int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		  struct stream_rx *rx, pid_t *ret_root)
 {
 	struct rst_shared sh = {0};
 	struct img img = {0};
@@ -595,7 +710,8 @@ static int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 	if (r < 0)
 		return r;
 	sh.img = &img;
-	sh.lazy = opts->size >= offsetof(struct cryo_restore_opts, lazy) + sizeof(opts->lazy) &&
+	sh.rx = rx;
+	sh.lazy = !rx && opts->size >= offsetof(struct cryo_restore_opts, lazy) + sizeof(opts->lazy) &&
 		  opts->lazy;
 	r = check_machine(ctx, &img);
 	if (r < 0)
@@ -631,8 +747,13 @@ static int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 		r = cryo_err(ctx, -errno, "open image directory %s", opts->dir);
 		goto out;
 	}
-	/* Every frame is indexed, and so checked, before any task exists. */
-	if (img.page_streams) {
+	/* Every frame is indexed, and so checked, before any task exists; or, as the image
+	 * arrives, checked by its task before it reaches memory. */
+	if (rx) {
+		r = open_feeds(ctx, &sh);
+		if (r < 0)
+			goto out;
+	} else if (img.page_streams) {
 		r = stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
 		if (r < 0)
 			goto out;
@@ -657,6 +778,7 @@ static int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 	if (r >= 0)
 		*ret_root = root;
 out:
+	close_feeds(&sh);
 	restore_files_close(&sh);
 	if (err[0] >= 0)
 		close(err[0]);
@@ -679,16 +801,18 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	int r;
 
 	ctx->errmsg[0] = '\0';
+	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->nstream_fds)
+		return restore_from_streams(ctx, opts, ret_root);
 	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
 		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
 	/* A tar image is unpacked into memory, restored from there, and removed: a lazy
 	 * restore's server holds open what it needs. */
 	r = tar_image_unpack(ctx, opts->dir, &scratch);
 	if (r <= 0)
-		return r < 0 ? r : restore_image(ctx, opts, ret_root);
+		return r < 0 ? r : restore_image(ctx, opts, NULL, ret_root);
 	o = *opts;
 	o.dir = scratch;
-	r = restore_image(ctx, &o, ret_root);
+	r = restore_image(ctx, &o, NULL, ret_root);
 	scratch_dir_remove(scratch);
 	return r;
 }

@@ -33,6 +33,10 @@ struct rst_shared {
 	struct stream_index *pages; /* the frames of every task, if its pages are in streams */
 	struct chain *chain; /* the pre-dumps below an incremental image (image/chain.h) */
 	bool lazy; /* private anonymous memory arrives on fault (restore-lazy.c) */
+	/* An image restored as it arrives (restore-stream.c): per img->tasks[i], the pipe its
+	 * frames come down (read end for the task, write end for the receiver), or -1. */
+	struct stream_rx *rx;
+	int *feed_rd, *feed_wr;
 };
 
 /* Lazy restore: each task's userfaultfd sits at this descriptor until the tracer takes it. */
@@ -73,6 +77,18 @@ int restore_pty_index(const struct rst_shared *sh, uint64_t old_index);
 int restore_ctty(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t);
 
 struct cryo_ctx;
+
+/* Restores the image opts->dir (or, with rx set, the one arriving on rx, whose metadata is in
+ * opts->dir already), as cryo_restore() says. */
+int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		  struct stream_rx *rx, pid_t *ret_root);
+
+/* cryo_restore() of an image arriving on opts->stream_fds. */
+int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			 pid_t *ret_root);
+
+/* The first PID or TID of the image that some process holds now, or 0. */
+pid_t restore_pid_in_use(const struct img *img);
 
 /* In the restoring process: opens every file description and pipe of the image. */
 int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh);

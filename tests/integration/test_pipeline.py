@@ -5,13 +5,15 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import BUILD, CRYO, alive, cryo, image_pids, kill_pids, reap, reap_gone, workload
+from conftest import (BUILD, CRYO, alive, cryo, descendants, image_pids, kill_pids, reap,
+                      reap_gone, workload)
 
 CODECS = ["none", "lz4", "zstd", "zlib", "gzip"]
 
@@ -179,6 +181,205 @@ def test_dump_to_terminal_refused(env):
         os.close(master)
     assert p.returncode == 2 and "terminal" in p.stderr
     assert alive(run.pid)
+
+
+# --- restored as it arrives -------------------------------------------------------------------
+# A stream whose tree is gone (kept in a file, or sent from another machine) is restored as it
+# arrives: metadata first, then every frame straight into its task; nothing is stored.
+
+REC = struct.Struct("<4sBBHHHiIIQQQ")  # stream.h: struct rec_hdr
+REC_PAGES, REC_FILE, REC_END = 1, 2, 3
+FED = "restoring the image as it arrives"
+
+
+def _records(data):
+    """(header tuple, offset of the record, offset of its payload, payload length)."""
+    off = 0
+    while off < len(data):
+        h = REC.unpack_from(data, off)
+        yield h, off, off + REC.size, h[8]
+        off += REC.size + h[8]
+
+
+def _stream_file(env, run, args=(), name="stream"):
+    """Dumps run to a file through stdout (killing and reaping its tree): an image as one
+    stream, every stream of it interleaved."""
+    pids = descendants(run.pid)
+    path = env.tmp / name
+    with open(path, "wb") as out:
+        p = subprocess.run([CRYO, "dump", "-t", str(run.pid), "-D", "-", *args], stdout=out,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    run.finish()
+    reap_gone(pids)
+    return path
+
+
+def _restore_stdin(env, path, data=None, extra=()):
+    pidfile = env.tmp / "pid"
+    if data is None:
+        data = path.read_bytes()
+    p = subprocess.run([CRYO, "restore", "-D", "-", "--detach", "--pidfile", pidfile, "-v",
+                        *extra], input=data, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    p.stderr = p.stderr.decode(errors="replace")
+    if p.returncode == 0:
+        p.pid = int(pidfile.read_text())
+        env.restored.append(p.pid)
+    return p
+
+
+def _no_scratch_left():
+    return not [d for d in os.listdir("/dev/shm") if d.startswith("cryo-restore-")]
+
+
+@pytest.mark.parametrize("argv,args", [
+    (["mem_big", "32"], []),
+    (["mem_big", "32"], ["--compression", "lz4", "--streams", "3"]),
+    (["mem_big", "32"], ["--compression", "zstd", "--streams", "2"]),
+    (["tree_pids"], ["--compression", "lz4", "--streams", "2"]),
+    (["prog_mt_checksum"], []),
+    (["fd_kinds", "shmanon"], ["--streams", "2"]),
+], ids=lambda a: "-".join(a) or "default")
+def test_stream_restored_as_it_arrives(env, argv, args):
+    run = env.start([workload(argv[0]), *argv[1:]])
+    run.wait_for("ready")
+    path = _stream_file(env, run, args)
+    p = _restore_stdin(env, path)
+    assert p.returncode == 0, p.stderr
+    assert FED in p.stderr, p.stderr
+    assert p.pid == run.pid
+    env.check(run, p.pid)
+    assert _no_scratch_left()
+
+
+def test_stream_with_pids_in_use_is_stored_first(env):
+    """A PID of the image still held: received whole, then restored once the PID is free."""
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    path = _stream_file(env, run, ["--compression", "lz4", "--streams", "2"])
+    holder = subprocess.Popen([CRYO, "restore", "-D", "-", "--detach", "--pidfile",
+                               env.tmp / "pid", "-v"], stdin=open(path, "rb"),
+                              stderr=subprocess.PIPE, text=True)
+    out = holder.communicate(timeout=120)[1]
+    assert holder.returncode == 0, out
+    pid = int((env.tmp / "pid").read_text())
+    env.restored.append(pid)
+    # The tree is back: its PID is now in use, so a second restore of the same stream
+    # stores it first, and then refuses the PID by name.
+    p = _restore_stdin(env, path)
+    assert p.returncode == 1 and "stored first" in p.stderr, p.stderr
+    assert f"pid {run.pid} is in use" in p.stderr, p.stderr
+    assert _no_scratch_left()
+    env.check(run, pid)
+
+
+def _damage(data, pick):
+    """A copy of the stream with one byte of a chosen page frame's payload flipped."""
+    frames = [(off, pay, n) for h, off, pay, n in _records(data) if h[1] == REC_PAGES]
+    off, pay, n = frames[pick(len(frames))]
+    out = bytearray(data)
+    out[pay + n // 2] ^= 0x5A
+    return bytes(out)
+
+
+@pytest.mark.parametrize("args", [[], ["--compression", "lz4", "--streams", "2"]])
+def test_stream_damaged_frame_fails_cleanly(env, args):
+    """A frame damaged in transit: refused before it reaches memory, with the offset named;
+    no task of the image is left, and the intact stream still restores."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    path = _stream_file(env, run, args)
+    data = path.read_bytes()
+    p = _restore_stdin(env, path, data=_damage(data, lambda n: n // 2))
+    assert p.returncode == 1, p.stderr
+    assert "does not" in p.stderr and "offset" in p.stderr, p.stderr
+    assert not alive(run.pid)
+    assert _no_scratch_left()
+    p = _restore_stdin(env, path)
+    assert p.returncode == 0 and FED in p.stderr, p.stderr
+    env.check(run, p.pid)
+
+
+@pytest.mark.parametrize("cut", ["in_pages", "before_end"])
+def test_stream_cut_short_fails_cleanly(env, cut):
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    path = _stream_file(env, run, ["--streams", "2"])
+    data = path.read_bytes()
+    recs = list(_records(data))
+    if cut == "in_pages":
+        end = [off for h, off, _, _ in recs if h[1] == REC_PAGES][-3] + 1000
+    else:
+        end = [off for h, off, _, _ in recs if h[1] == REC_END][0]
+    p = _restore_stdin(env, path, data=data[:end])
+    assert p.returncode == 1, p.stderr
+    assert "incomplete" in p.stderr or "ended" in p.stderr, p.stderr
+    assert not alive(run.pid)
+    assert _no_scratch_left()
+
+
+def _send_streams(port, data, nconn):
+    """Sends a stream file as cryo dump --to would: stream S of the records on connection
+    S % nconn, every connection at once; returns the receiver's answer on the first."""
+    per = [bytearray() for _ in range(nconn)]
+    for h, off, pay, n in _records(data):
+        per[h[4] % nconn] += data[off:pay + n]
+    socks = []
+    for _ in range(nconn):
+        s = socket.create_connection(("127.0.0.1", port))
+        socks.append(s)
+    threads = [threading.Thread(target=s.sendall, args=(bytes(b),), daemon=True)
+               for s, b in zip(socks, per)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    socks[0].settimeout(60)
+    answer = b""
+    while not answer.endswith(b"\n"):
+        got = socks[0].recv(1000)
+        if not got:
+            break
+        answer += got
+    for s in socks:
+        s.close()
+    return answer.decode(errors="replace")
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_serve_restores_as_it_arrives_over_connections(env, damaged):
+    """cryo serve --restore without -D, fed by two connections as from another machine: the
+    tree comes back without the image being stored, and the sender hears OK only then; a
+    damaged frame gets it ERR with the reason (its tree would resume)."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    data = _stream_file(env, run, ["--compression", "lz4", "--streams", "2"]).read_bytes()
+    if damaged:
+        data = _damage(data, lambda n: n - 2)
+    port = _free_port()
+    serve = subprocess.Popen([CRYO, "serve", "--listen", f"127.0.0.1:{port}", "--restore",
+                              "--detach", "-v"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    try:
+        for _ in range(500):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.02)
+        answer = _send_streams(port, data, 2)
+        code = serve.wait(60)
+        err = serve.stderr.read()
+    finally:
+        serve.kill()
+    assert FED in err, err
+    if damaged:
+        assert code == 1 and answer.startswith("ERR ") and "checksum" in answer, (answer, err)
+        assert not alive(run.pid)
+        return
+    assert code == 0 and answer == "OK\n", (answer, err)
+    env.restored.append(run.pid)
+    env.check(run, run.pid)
 
 
 # --- TCP to cryo serve ------------------------------------------------------------------------
