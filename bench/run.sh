@@ -9,7 +9,7 @@
 #   bench/run.sh [--quick] [--4g] [--reps N] [--sizes "1024 4096"] [--kinds "random text"]
 #                [--codecs "raw none lz4 zstd gzip zlib"] [--streams "1 2 4"]
 #                [--codecs-4g "raw none lz4"] [--streams-4g "1 2"] [--reps-4g N]
-#                [--reps-slow N] [--stream-tests "pipe pipe-holdtail tcp1 tcp2"]
+#                [--reps-slow N] [--stream-tests "pipe pipe-holdtail tcp1 tcp2 stream stream-cat"]
 #                [--reps-stream N] [--lazy-sizes "1024 4096"] [--predump-sizes "1024 4096"]
 #                [--predump-rates "1 10"] [--predump-only] [--dir DIR]
 #
@@ -23,7 +23,7 @@
 # 1 s, and `dump --parent` of a fresh one; both images restored and checked. --reps times
 # (--reps-4g above 1 GiB), first kind only. --predump-only skips everything else.
 # --quick: 1 rep, 1 GiB, codecs "raw none lz4 zstd", streams "1 2", stream tests "pipe-holdtail
-# tcp1", lazy and pre-dump at 1 GiB only (about 10 minutes).
+# tcp1 stream", lazy and pre-dump at 1 GiB only (about 10 minutes).
 #
 # Environment: CRYO (the cryo binary; unset: `make -C REPO` builds REPO/build/cryo),
 # CRYO_BUILD (the build dir holding bench/holder, yardstick, codecbench, holdtail; default:
@@ -48,7 +48,7 @@ streams_4g="1 2"
 reps_4g=1
 reps_slow=1
 reps_stream=""
-stream_tests="pipe pipe-holdtail tcp1 tcp2"
+stream_tests="pipe pipe-holdtail tcp1 tcp2 stream stream-cat"
 lazy_sizes="1024 4096"
 predump_sizes="1024 4096"
 predump_rates="1 10"
@@ -60,7 +60,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick)
 		reps=1 sizes=1024 codecs="raw none lz4 zstd" streams="1 2"
-		stream_tests="pipe-holdtail tcp1"; lazy_sizes=1024 predump_sizes=1024 ;;
+		stream_tests="pipe-holdtail tcp1 stream"; lazy_sizes=1024 predump_sizes=1024 ;;
 	--4g) add4g=1 ;;
 	--reps) reps=$2; shift ;;
 	--sizes) sizes=$2; shift ;;
@@ -99,7 +99,7 @@ for c in $codecs $codecs_4g; do
 	case $c in raw|none|lz4|zstd|zlib|gzip) ;; *) echo "run.sh: unknown codec $c" >&2; exit 2 ;; esac
 done
 for t in $stream_tests; do
-	case $t in pipe|pipe-holdtail|tcp[0-9]*) ;; *) echo "run.sh: unknown stream test $t" >&2; exit 2 ;; esac
+	case $t in pipe|pipe-holdtail|stream|stream-cat|tcp[0-9]*) ;; *) echo "run.sh: unknown stream test $t" >&2; exit 2 ;; esac
 done
 
 # --- what we started, and how it all goes away (also on Ctrl-C and on failure) -----------
@@ -295,7 +295,9 @@ echo "size_mib,kind,mode,codec,streams,rep,result,dump_s,dump_gbps,restore_s,res
 
 # --- one run -----------------------------------------------------------------------------
 # mode: dir (dump to $img, restore from it), pipe (dump -D - | restore -D -), pipe-holdtail
-# (the same through holdtail), tcp (serve -D $img, dump --to; then restore from $img).
+# (the same through holdtail), tcp (serve -D $img, dump --to; then restore from $img), stream
+# (dump -D - to a file, then restore -D - from it on stdin: restored as it arrives, the tree
+# being gone), stream-cat (the same through `cat file |`, a pipe).
 # codec "raw" = no flags. Appends one row to runs.csv; returns nothing, counts failures.
 failures=0
 one_run() { # mib kind mode codec streams rep nreps
@@ -392,6 +394,8 @@ one_run() { # mib kind mode codec streams rep nreps
 		t0=$(now)
 		if [ "$mode" = tcp ]; then
 			"$CRYO" dump -t "$hpid" --to "tcp://127.0.0.1:$port" "${flags[@]}" > "$work/dump.out" 2>&1
+		elif [ "${mode%-cat}" = stream ]; then
+			"$CRYO" dump -t "$hpid" -D - "${flags[@]}" > "$img/image.stream" 2> "$work/dump.out"
 		else
 			"$CRYO" dump -t "$hpid" -D "$img" "${flags[@]}" > "$work/dump.out" 2>&1
 		fi && rc=0 || rc=$?
@@ -424,8 +428,14 @@ one_run() { # mib kind mode codec streams rep nreps
 			t0=$(now)
 			local rflags=()
 			[ "$mode" = lazy ] && rflags=(--lazy)
-			if "$CRYO" restore -D "$img" --detach --pidfile "$work/pid" "${rflags[@]}" \
-				> "$work/restore.out" 2>&1; then
+			if case $mode in
+			   stream) "$CRYO" restore -D - --detach --pidfile "$work/pid" \
+					< "$img/image.stream" > "$work/restore.out" 2>&1 ;;
+			   stream-cat) cat "$img/image.stream" | "$CRYO" restore -D - --detach \
+					--pidfile "$work/pid" > "$work/restore.out" 2>&1 ;;
+			   *) "$CRYO" restore -D "$img" --detach --pidfile "$work/pid" "${rflags[@]}" \
+					> "$work/restore.out" 2>&1 ;;
+			   esac; then
 				t1=$(now)
 				restore_s=$(elapsed "$t0" "$t1")
 			else

@@ -20,7 +20,7 @@ import statistics
 import sys
 from pathlib import Path
 
-NA = "n/a — not implemented yet"
+NA = "n/a — not measured in this run"
 NCPU = os.cpu_count() or 1
 
 DIR_COLS = [  # (key, header, format)
@@ -107,7 +107,9 @@ def pipeline_name(mode, codec, streams):
         return "raw" if codec == "raw" else f"{codec} x{streams}"
     if mode == "tcp":
         return f"tcp x{streams} -> serve"
-    return {"pipe": "-D - | -D -", "pipe-holdtail": "-D - | holdtail | -D -"}.get(mode, mode)
+    return {"pipe": "-D - | -D -", "pipe-holdtail": "-D - | holdtail | -D -",
+            "stream": "-D - > file; -D - < file", "stream-cat": "-D - > file; cat file | -D -"
+            }.get(mode, mode)
 
 
 def table(title, cols, rows):
@@ -396,7 +398,7 @@ def main():
               predump)
     print("targets (issue 4):")
     for t, c, v, m in targets:
-        verdict = "not measured: " + NA if m is None else ("met" if m else "NOT met")
+        verdict = NA if m is None else ("met" if m else "NOT met")
         val = "" if v is None else f"{v:.3f}"
         print(f"  {t:<52} {c:<28} {val:>6}  {verdict}")
 

@@ -725,7 +725,9 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	sh.base_fd = max_target_fd(&img) + 1;
 	if (sh.base_fd < 3)
 		sh.base_fd = 3;
-	if ((uint64_t)sh.base_fd + img.nfiles * 2 + 64 > nofile.rlim_cur) {
+	/* Its descriptions (and socket pairs), a pipe per task fed as the image arrives, ours. */
+	if ((uint64_t)sh.base_fd + img.nfiles * 2 + (rx ? img.ntasks * 2 : 0) + 64 >
+	    nofile.rlim_cur) {
 		r = cryo_err(ctx, -EMFILE, "the image needs descriptor %d and up; the limit is %llu",
 			     sh.base_fd, (unsigned long long)nofile.rlim_cur);
 		goto out;

@@ -258,13 +258,9 @@ def test_stream_with_pids_in_use_is_stored_first(env):
     run = env.start([workload("mem_big"), "16"])
     run.wait_for("ready")
     path = _stream_file(env, run, ["--compression", "lz4", "--streams", "2"])
-    holder = subprocess.Popen([CRYO, "restore", "-D", "-", "--detach", "--pidfile",
-                               env.tmp / "pid", "-v"], stdin=open(path, "rb"),
-                              stderr=subprocess.PIPE, text=True)
-    out = holder.communicate(timeout=120)[1]
-    assert holder.returncode == 0, out
-    pid = int((env.tmp / "pid").read_text())
-    env.restored.append(pid)
+    p = _restore_stdin(env, path)
+    assert p.returncode == 0, p.stderr
+    pid = p.pid
     # The tree is back: its PID is now in use, so a second restore of the same stream
     # stores it first, and then refuses the PID by name.
     p = _restore_stdin(env, path)
@@ -272,6 +268,18 @@ def test_stream_with_pids_in_use_is_stored_first(env):
     assert f"pid {run.pid} is in use" in p.stderr, p.stderr
     assert _no_scratch_left()
     env.check(run, pid)
+
+
+def test_stream_lazy_is_stored_first(env):
+    """--lazy serves pages long after the stream is gone: stored in memory first, then the
+    tree runs at once and its pages arrive on fault."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    path = _stream_file(env, run, ["--compression", "lz4", "--streams", "2"])
+    p = _restore_stdin(env, path, extra=["--lazy"])
+    assert p.returncode == 0, p.stderr
+    assert "stored first" in p.stderr and FED not in p.stderr, p.stderr
+    env.check(run, p.pid)
 
 
 def _damage(data, pick):
