@@ -29,7 +29,7 @@ struct page_source {
 	uint64_t total; /* bytes */
 	struct stream_block_reader *sr;
 	int fd;
-	uint64_t *sums;
+	int sum_fd; /* pages-PID.sum, read a hash at a time */
 	uint64_t chunk; /* bytes per checksum */
 	void *buf;
 	uint64_t cached; /* start of the chunk in buf, or UINT64_MAX */
@@ -47,7 +47,8 @@ void page_source_close(struct page_source *src)
 	stream_block_close(src->sr);
 	if (src->fd >= 0)
 		close(src->fd);
-	free(src->sums);
+	if (src->sum_fd >= 0)
+		close(src->sum_fd);
 	free(src->buf);
 	free(src);
 }
@@ -63,14 +64,15 @@ int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index 
 	if (!src)
 		return -ENOMEM;
 	*src = (struct page_source){
-	    .ctx = ctx, .pid = pid, .total = npages * PAGE_SZ, .fd = -1, .cached = UINT64_MAX};
+	    .ctx = ctx, .pid = pid, .total = npages * PAGE_SZ, .fd = -1, .sum_fd = -1,
+	    .cached = UINT64_MAX};
 	if (idx) {
 		r = stream_block_open(ctx, idx, dirfd, pid, &src->sr);
 	} else {
 		snprintf(name, sizeof(name), "pages-%d.img", pid);
 		src->fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 		r = src->fd < 0 ? cryo_err(ctx, -errno, "open %s", name)
-				: pagesum_read(ctx, dirfd, &t, &src->sums, &src->chunk);
+				: pagesum_open(ctx, dirfd, &t, &src->sum_fd, &src->chunk);
 		if (!r && posix_memalign(&src->buf, 4096, src->chunk))
 			r = -ENOMEM;
 		/* Faulted in at once: page by page, a first read into it costs much more here,
@@ -99,12 +101,17 @@ int page_source_get(struct page_source *src, uint64_t off, const char **ret_data
 	start = off / src->chunk * src->chunk;
 	len = src->total - start < src->chunk ? src->total - start : src->chunk;
 	if (src->cached != start) {
+		uint64_t sum;
+
 		src->cached = UINT64_MAX;
 		r = pread_all(src->fd, src->buf, len, start);
+		if (r >= 0)
+			r = pread_all(src->sum_fd, &sum, sizeof(sum),
+				      sizeof(struct pagesum_hdr) + start / src->chunk * sizeof(sum));
 		if (r < 0)
 			return cryo_err(src->ctx, r, "pid %d: read pages at %llu", src->pid,
 					(unsigned long long)start);
-		if (XXH3_64bits(src->buf, len) != src->sums[start / src->chunk])
+		if (XXH3_64bits(src->buf, len) != sum)
 			return cryo_err(src->ctx, -EBADMSG,
 					"pid %d: page data at offset %llu does "
 					"not match its checksum: the image is damaged",

@@ -138,12 +138,6 @@ int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struc
 			  ret_runs, ret_nruns);
 }
 
-struct pagesum_hdr {
-	char magic[8];
-	uint64_t chunk;
-	uint64_t count;
-};
-
 int pagesum_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const uint64_t *sums, uint64_t n)
 {
 	struct pagesum_hdr hdr = {.magic = PAGESUM_MAGIC, .chunk = XFER_CHUNK, .count = n};
@@ -151,6 +145,56 @@ int pagesum_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const uint64_t *su
 
 	snprintf(name, sizeof(name), "pages-%d.sum", pid);
 	return write_table(ctx, dirfd, name, &hdr, sizeof(hdr), sums, n * sizeof(*sums));
+}
+
+/* Checks the header against the task and the file's size against the count. */
+static int pagesum_check(struct cryo_ctx *ctx, const char *name, const struct img_task *task,
+			 const struct pagesum_hdr *hdr, uint64_t len)
+{
+	uint64_t want;
+
+	if (len < sizeof(*hdr))
+		return cryo_err(ctx, -EINVAL, "%s: truncated", name);
+	/* Any power of two from a page to PAGESUM_CHUNK_MAX: images made before the chunk
+	 * shrank to XFER_CHUNK read as they were written. */
+	if (memcmp(hdr->magic, PAGESUM_MAGIC, sizeof(hdr->magic)) || hdr->chunk < PAGE_SZ ||
+	    hdr->chunk > PAGESUM_CHUNK_MAX || (hdr->chunk & (hdr->chunk - 1)))
+		return cryo_err(ctx, -EINVAL, "%s: bad header", name);
+	want = (task->pages * PAGE_SZ + hdr->chunk - 1) / hdr->chunk;
+	if (hdr->count != want || len != sizeof(*hdr) + want * sizeof(uint64_t))
+		return cryo_err(ctx, -EINVAL, "%s: not %llu checksums", name,
+				(unsigned long long)want);
+	return 0;
+}
+
+int pagesum_open(struct cryo_ctx *ctx, int dirfd, const struct img_task *task, int *ret_fd,
+		 uint64_t *ret_chunk)
+{
+	struct pagesum_hdr hdr = {0};
+	char name[64];
+	struct stat st;
+	int fd, r;
+
+	snprintf(name, sizeof(name), "pages-%d.sum", task->pid);
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		r = cryo_err(ctx, -errno, "read %s", name);
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	r = pread_all(fd, &hdr, (uint64_t)st.st_size < sizeof(hdr) ? 0 : sizeof(hdr), 0);
+	if (r < 0)
+		r = cryo_err(ctx, r, "read %s", name);
+	else
+		r = pagesum_check(ctx, name, task, &hdr, st.st_size);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	*ret_chunk = hdr.chunk;
+	return 0;
 }
 
 int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
@@ -161,6 +205,7 @@ int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 	uint64_t want;
 	char name[64];
 	ssize_t len;
+	int r;
 
 	snprintf(name, sizeof(name), "pages-%d.sum", task->pid);
 	len = read_file_at(dirfd, name, &buf);
@@ -169,15 +214,10 @@ int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 	if ((size_t)len < sizeof(hdr))
 		return cryo_err(ctx, -EINVAL, "%s: truncated", name);
 	memcpy(&hdr, buf, sizeof(hdr));
-	/* Any power of two from a page to PAGESUM_CHUNK_MAX: images made before the chunk
-	 * shrank to XFER_CHUNK read as they were written. */
-	if (memcmp(hdr.magic, PAGESUM_MAGIC, sizeof(hdr.magic)) || hdr.chunk < PAGE_SZ ||
-	    hdr.chunk > PAGESUM_CHUNK_MAX || (hdr.chunk & (hdr.chunk - 1)))
-		return cryo_err(ctx, -EINVAL, "%s: bad header", name);
-	want = (task->pages * PAGE_SZ + hdr.chunk - 1) / hdr.chunk;
-	if (hdr.count != want || (size_t)len != sizeof(hdr) + want * sizeof(uint64_t))
-		return cryo_err(ctx, -EINVAL, "%s: not %llu checksums", name,
-				(unsigned long long)want);
+	r = pagesum_check(ctx, name, task, &hdr, len);
+	if (r < 0)
+		return r;
+	want = hdr.count;
 	*ret_chunk = hdr.chunk;
 	*ret_sums = malloc(want * sizeof(uint64_t) + 1);
 	if (!*ret_sums)

@@ -71,12 +71,24 @@ int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 #define PAGESUM_MAGIC     "CRYOSUM"
 #define PAGESUM_CHUNK_MAX (64UL << 20)
 
+struct pagesum_hdr {
+	char magic[8];
+	uint64_t chunk;
+	uint64_t count;
+};
+
 int pagesum_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const uint64_t *sums,
 		  uint64_t n);
 
 /* Reads the hashes of a task's pages and checks they cover exactly its page count. */
 int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 		 uint64_t **ret_sums, uint64_t *ret_chunk);
+
+/* Opens the hashes for reading one at a time (at sizeof(struct pagesum_hdr) + 8 * index),
+ * once the header and the file's size are checked as pagesum_read() does: a lazy restore
+ * needs a few of them before the tree runs, not the thousands of a large task. */
+int pagesum_open(struct cryo_ctx *ctx, int dirfd, const struct img_task *task, int *ret_fd,
+		 uint64_t *ret_chunk);
 
 /* Validation alone, on a buffer (the fuzz target's entry). */
 int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct img_task *task,
