@@ -366,15 +366,8 @@ def test_serve_restores_as_it_arrives_over_connections(env, damaged):
     if damaged:
         data = _damage(data, lambda n: n - 2)
     port = _free_port()
-    serve = subprocess.Popen([CRYO, "serve", "--listen", f"127.0.0.1:{port}", "--restore",
-                              "--detach", "-v"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    serve = _serve(["--restore", "--detach", "-v"], port)
     try:
-        for _ in range(500):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.02)
         answer = _send_streams(port, data, 2)
         code = serve.wait(60)
         err = serve.stderr.read()
@@ -433,20 +426,15 @@ def test_tcp_to_serve_stores_the_image(env, streams):
     env.check(run, env.restore(img))
 
 
-def test_tcp_serve_restores_as_it_arrives(env):
+def test_tcp_serve_on_the_dumping_machine_stores_first(env):
+    """serve --restore on the machine of the dump: the tree being dumped holds the PIDs until
+    serve confirms, so serve stores the image in memory first, confirms, and restores once the
+    dump has killed the tree."""
     run = env.start([workload("mem_big"), "16"])
     run.wait_for("ready")
     port = _free_port()
-    pidfile = env.tmp / "pid"
-    serve = subprocess.Popen([CRYO, "serve", "--listen", f"127.0.0.1:{port}", "--restore",
-                              "--detach"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, stdin=subprocess.DEVNULL)
+    serve = _serve(["--restore", "--detach", "-v"], port)
     try:
-        for _ in range(500):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.02)
         dump = subprocess.Popen([CRYO, "dump", "-t", str(run.pid), "--to",
                                  f"127.0.0.1:{port}", "--streams", "2"],
                                 stderr=subprocess.PIPE, text=True)
@@ -456,6 +444,7 @@ def test_tcp_serve_restores_as_it_arrives(env):
             reap(run.pid, 0.05)
         assert dump.returncode == 0, dump.stderr.read()
         assert serve.wait(60) == 0, serve.stderr.read()
+        assert "stored first" in serve.stderr.read()
     finally:
         serve.kill()
     env.check(run, run.pid)
