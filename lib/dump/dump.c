@@ -22,6 +22,7 @@
 #include "base/progress.h"
 #include "base/proc.h"
 #include "base/worker.h"
+#include "base/xfer.h"
 #include "dump.h"
 #include "image/chain.h"
 #include "image/image.h"
@@ -192,16 +193,16 @@ static unsigned streams_for(const struct cryo_dump_opts *opts, enum codec codec)
 	return cpus < 1 ? 1 : cpus > 4 ? 4 : cpus;
 }
 
-/* --compression tar: the finished image in the scratch directory, packed as one archive to
- * stdout, or to DIR/image.tar (through a temporary name, synced, then renamed). */
-static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int srcfd)
+/* The archive to stdout, or to DIR/image.tar through a temporary name, synced, renamed. */
+static int pack_to(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int srcfd,
+		   const struct tar_pages *pages, size_t n)
 {
 	_cleanup_close_ int dirfd = -1, fd = -1;
 	const char *tmp = TAR_IMAGE_NAME ".tmp";
 	int r;
 
 	if (opts->nstream_fds)
-		return tar_pack(ctx, srcfd, opts->stream_fds[0]);
+		return tar_pack(ctx, srcfd, pages, n, opts->stream_fds[0]);
 	r = mkdir_p(opts->dir);
 	if (r < 0)
 		return cryo_err(ctx, r, "create image directory %s", opts->dir);
@@ -214,7 +215,7 @@ static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, in
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "create %s/%s", opts->dir, tmp);
-	r = tar_pack(ctx, srcfd, fd);
+	r = tar_pack(ctx, srcfd, pages, n, fd);
 	if (r >= 0 && fsync(fd) < 0)
 		r = cryo_err(ctx, -errno, "sync %s/%s", opts->dir, tmp);
 	if (r >= 0 && renameat(dirfd, tmp, dirfd, TAR_IMAGE_NAME) < 0)
@@ -223,6 +224,40 @@ static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, in
 		r = cryo_err(ctx, -errno, "sync image directory %s", opts->dir);
 	if (r < 0)
 		unlinkat(dirfd, tmp, 0);
+	return r;
+}
+
+/* --compression tar: the metadata in the scratch directory and the pages of each task, read
+ * from it only now (later[i]), packed as one archive. */
+static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int srcfd,
+		     const struct img *img, const struct run_list *later)
+{
+	_cleanup_free_ struct tar_pages *pages = calloc(img->ntasks + 1, sizeof(*pages));
+	size_t n = 0;
+	int r = 0;
+
+	if (!pages)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < img->ntasks && r >= 0; i++) {
+		struct xfer_seg *segs;
+
+		/* Every task that has a memory has its pages file, if an empty one. */
+		if (img->tasks[i].zombie)
+			continue;
+		segs = malloc((later[i].n + 1) * sizeof(*segs));
+		if (!segs) {
+			r = -ENOMEM;
+			break;
+		}
+		for (uint64_t k = 0; k < later[i].n; k++)
+			segs[k] = (struct xfer_seg){later[i].runs[k].vaddr,
+						    later[i].runs[k].npages * PAGE_SZ};
+		pages[n++] = (struct tar_pages){img->tasks[i].pid, segs, later[i].n};
+	}
+	if (r >= 0)
+		r = pack_to(ctx, opts, srcfd, pages, n);
+	for (size_t i = 0; i < n; i++)
+		free((void *)pages[i].segs);
 	return r;
 }
 
@@ -288,8 +323,8 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (opts->compression && !tar)
 		codec_parse(opts->compression, &codec);
 	streams = tar ? 0 : streams_for(opts, codec);
-	/* An image sent away is written here first, all but its pages, which go out at once; an
-	 * image packed as tar is written here whole (in memory, /dev/shm), then packed. */
+	/* An image sent away or packed as tar is written here first, all but its pages (in
+	 * memory, /dev/shm: the metadata is small); the pages go out from the tree after it. */
 	if (opts->nstream_fds || tar) {
 		r = scratch_dir_create("dump", &scratch);
 		if (r < 0)
@@ -333,7 +368,7 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &frozen);
 	if (progress_init(ctx, false) == 0)
 		progress_start(ctx, "dump", estimate_pages(&tree));
-	if (opts->nstream_fds && !tar && !(later = calloc(tree.ntasks + 1, sizeof(*later)))) {
+	if ((opts->nstream_fds || tar) && !(later = calloc(tree.ntasks + 1, sizeof(*later)))) {
 		r = -ENOMEM;
 		release_tree(ctx, &tree, false, &frozen);
 		goto out;
@@ -365,8 +400,14 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r >= 0)
 		r = img_write_meta(ctx, dirfd, dir, IMG_META_NAME, json);
 	if (r >= 0 && tar) {
-		log_info(ctx, "image of pid %d written, packing it as tar", opts->pid);
-		r = write_tar(ctx, opts, dirfd);
+		log_info(ctx, "image of pid %d: packing its metadata and its pages as tar",
+			 opts->pid);
+		r = write_tar(ctx, opts, dirfd, &img, later);
+		progress_finish(ctx);
+		if (r >= 0 && opts->leave_running) {
+			release_tree(ctx, &tree, false, &frozen);
+			held = false;
+		}
 	} else if (r >= 0 && opts->nstream_fds) {
 		log_info(ctx, "image of pid %d: sending its metadata, then its pages", opts->pid);
 		r = send_image(ctx, dirfd, &img, w, later);
@@ -400,6 +441,7 @@ out:
 	if (chain.fd >= 0)
 		close(chain.fd);
 	predump_free(&chain.meta);
+	progress_finish(ctx); /* where a failure came before the pages went out */
 	free_later(later, tree.ntasks);
 	stream_writer_free(w);
 out_scratch:

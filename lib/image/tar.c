@@ -5,15 +5,23 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/progress.h"
+#include "base/xfer.h"
 #include "image.h"
+#include "pagemap.h"
 #include "tar.h"
 
 /*
@@ -54,41 +62,108 @@ static int la_load(struct cryo_ctx *ctx)
 #define BLOCK (1UL << 20)
 #define META_MAX (256UL << 20)
 
+/* A member's header: a regular file of `size` bytes, whose data must follow. */
+static int put_header(struct cryo_ctx *ctx, struct archive *a, const char *name, uint64_t size)
+{
+	struct archive_entry *e = LA(archive_entry_new)();
+	int r = 0;
+
+	if (!e)
+		return -ENOMEM;
+	LA(archive_entry_set_pathname)(e, name);
+	LA(archive_entry_set_size)(e, size);
+	LA(archive_entry_set_filetype)(e, AE_IFREG);
+	LA(archive_entry_set_perm)(e, 0600);
+	LA(archive_entry_set_mtime)(e, time(NULL), 0);
+	if (LA(archive_write_header)(a, e) != ARCHIVE_OK)
+		r = cryo_err(ctx, -EIO, "tar: %s: %s", name, LA(archive_error_string)(a));
+	LA(archive_entry_free)(e);
+	return r;
+}
+
+static int put_data(struct cryo_ctx *ctx, struct archive *a, const char *name, const void *buf,
+		    size_t len)
+{
+	if (LA(archive_write_data)(a, buf, len) != (la_ssize_t)len)
+		return cryo_err(ctx, -EIO, "tar: write %s: %s", name, LA(archive_error_string)(a));
+	return 0;
+}
+
 static int pack_file(struct cryo_ctx *ctx, struct archive *a, int dirfd, const char *name,
 		     char *buf)
 {
 	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	struct archive_entry *e;
 	struct stat st;
-	int r = 0;
+	int r;
 
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return cryo_err(ctx, -errno, "tar: open %s", name);
-	e = LA(archive_entry_new)();
-	if (!e)
-		return -ENOMEM;
-	LA(archive_entry_set_pathname)(e, name);
-	LA(archive_entry_set_size)(e, st.st_size);
-	LA(archive_entry_set_filetype)(e, AE_IFREG);
-	LA(archive_entry_set_perm)(e, 0600);
-	LA(archive_entry_set_mtime)(e, st.st_mtime, 0);
-	if (LA(archive_write_header)(a, e) != ARCHIVE_OK)
-		r = cryo_err(ctx, -EIO, "tar: %s: %s", name, LA(archive_error_string)(a));
-	LA(archive_entry_free)(e);
+	r = put_header(ctx, a, name, st.st_size);
 	for (off_t off = 0; !r && off < st.st_size;) {
 		ssize_t n = pread(fd, buf, BLOCK, off);
 
 		if (n <= 0)
 			return cryo_err(ctx, n < 0 ? -errno : -EIO, "tar: read %s", name);
-		if (LA(archive_write_data)(a, buf, n) != n)
-			return cryo_err(ctx, -EIO, "tar: write %s: %s", name,
-					LA(archive_error_string)(a));
+		r = put_data(ctx, a, name, buf, n);
 		off += n;
 	}
 	return r;
 }
 
-static int pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
+/* pages-PID.img straight from the task, a hash per XFER_CHUNK on the way, then its .sum. */
+static int pack_task(struct cryo_ctx *ctx, struct archive *a, const struct tar_pages *tp,
+		     char *buf)
+{
+	struct iovec iov[XFER_CHUNK / 4096];
+	_cleanup_free_ uint64_t *sums = NULL;
+	_cleanup_close_ int mem_fd = -1;
+	struct pagesum_hdr hdr = {.magic = PAGESUM_MAGIC, .chunk = XFER_CHUNK};
+	struct xfer_map map;
+	char name[64], path[64];
+	uint64_t total;
+	int r;
+
+	r = xfer_map_init(&map, tp->segs, tp->nsegs);
+	if (r < 0)
+		return r;
+	total = map.starts[map.n];
+	hdr.count = xfer_nsums(total);
+	snprintf(path, sizeof(path), "/proc/%d/mem", tp->pid);
+	mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	sums = malloc(hdr.count * sizeof(*sums) + 1);
+	if (mem_fd < 0 || !sums) {
+		xfer_map_free(&map);
+		return mem_fd < 0 ? cryo_err(ctx, -errno, "open %s", path) : -ENOMEM;
+	}
+	snprintf(name, sizeof(name), "pages-%d.img", tp->pid);
+	r = put_header(ctx, a, name, total);
+	for (uint64_t off = 0; !r && off < total; off += XFER_CHUNK) {
+		uint64_t len = total - off < XFER_CHUNK ? total - off : XFER_CHUNK;
+		int n = xfer_map_iov(&map, off, len, iov, XFER_CHUNK / 4096);
+
+		r = n < 0 ? n : xfer_read_task(tp->pid, mem_fd, iov, n, buf, len, false);
+		if (r < 0) {
+			r = cryo_err(ctx, r, "pid %d: read its pages at %llu", tp->pid,
+				     (unsigned long long)off);
+			break;
+		}
+		sums[off / XFER_CHUNK] = XXH3_64bits(buf, len);
+		r = put_data(ctx, a, name, buf, len);
+		progress_add(len);
+	}
+	xfer_map_free(&map);
+	snprintf(name, sizeof(name), "pages-%d.sum", tp->pid);
+	if (!r)
+		r = put_header(ctx, a, name, sizeof(hdr) + hdr.count * sizeof(*sums));
+	if (!r)
+		r = put_data(ctx, a, name, &hdr, sizeof(hdr));
+	if (!r && hdr.count)
+		r = put_data(ctx, a, name, sums, hdr.count * sizeof(*sums));
+	return r;
+}
+
+static int pack(struct cryo_ctx *ctx, int dirfd, const struct tar_pages *pages, size_t npages,
+		int out_fd)
 {
 	struct archive *a = LA(archive_write_new)();
 	_cleanup_closedir_ DIR *d = NULL;
@@ -112,6 +187,8 @@ static int pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
 	while (!r && (de = readdir(d)))
 		if (de->d_type == DT_REG && strcmp(de->d_name, IMG_META_NAME))
 			r = pack_file(ctx, a, dirfd, de->d_name, buf);
+	for (size_t i = 0; !r && i < npages; i++)
+		r = pack_task(ctx, a, &pages[i], buf);
 	if (!r)
 		r = pack_file(ctx, a, dirfd, IMG_META_NAME, buf);
 	if (!r && LA(archive_write_close)(a) != ARCHIVE_OK)
@@ -282,11 +359,12 @@ out:
 	return r;
 }
 
-int tar_pack(struct cryo_ctx *ctx, int dirfd, int out_fd)
+int tar_pack(struct cryo_ctx *ctx, int dirfd, const struct tar_pages *pages, size_t n,
+	     int out_fd)
 {
 	int r = la_load(ctx);
 
-	return r < 0 ? r : pack(ctx, dirfd, out_fd);
+	return r < 0 ? r : pack(ctx, dirfd, pages, n, out_fd);
 }
 
 int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,

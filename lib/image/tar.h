@@ -2,20 +2,36 @@
 /*
  * `--compression tar`: the image as one tar archive (libarchive, POSIX pax format), for tools
  * and stores that want a single file. The archive holds the files of an uncompressed image
- * directory, cryo.json last; restore unpacks it into a scratch directory in memory first.
+ * directory, cryo.json last; the dump packs each task's pages straight from the frozen task
+ * (only the small metadata is written to a scratch directory first); restore unpacks the
+ * archive into a scratch directory in memory first.
  */
 #ifndef CRYO_IMAGE_TAR_H
 #define CRYO_IMAGE_TAR_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define TAR_IMAGE_NAME "image.tar"
 
 struct cryo_ctx;
+struct xfer_seg;
 
-/* Writes every regular file of dirfd (cryo.json last) as a tar archive to out_fd. */
-int tar_pack(struct cryo_ctx *ctx, int dirfd, int out_fd);
+/* A task's pages, to be read from the (frozen) task as they are packed. */
+struct tar_pages {
+	pid_t pid;
+	const struct xfer_seg *segs; /* in pagemap order */
+	size_t nsegs;
+};
+
+/*
+ * Writes a tar archive to out_fd: every regular file of dirfd but cryo.json; then, for each
+ * of pages[0..n), pages-PID.img read from the task 256 KiB at a time and pages-PID.sum with
+ * their hashes, as a dump to a directory writes them; cryo.json last. Memory: one buffer.
+ */
+int tar_pack(struct cryo_ctx *ctx, int dirfd, const struct tar_pages *pages, size_t n,
+	     int out_fd);
 
 /* Whether these first bytes of a stream (at least 512) are a tar archive's. */
 bool tar_detect(const void *buf, size_t len);

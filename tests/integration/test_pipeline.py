@@ -654,6 +654,58 @@ def test_tar_image_in_a_directory(env):
     assert not [d for d in os.listdir("/dev/shm") if d.startswith("cryo-unpack-")]
 
 
+def _scratch_bytes(prefix):
+    total = 0
+    for d in os.listdir("/dev/shm"):
+        if d.startswith(prefix):
+            try:
+                total += sum(e.stat().st_size for e in os.scandir(f"/dev/shm/{d}"))
+            except OSError:
+                pass
+    return total
+
+
+@pytest.mark.parametrize("argv", [["tree_pids"], ["prog_mt_checksum"]],
+                         ids=lambda a: "-".join(a))
+def test_tar_of_trees(env, argv):
+    """Several tasks (a zombie among them) or threads: each task's pages file and hashes are
+    packed from the task itself."""
+    run = env.start([workload(argv[0]), *argv[1:]])
+    run.wait_for("ready")
+    pids = descendants(run.pid)
+    img = env.tmp / "img"
+    env.images.append(img)
+    cryo("dump", "-t", run.pid, "-D", img, "--compression", "tar")
+    run.finish()
+    reap_gone(pids)
+    env.check(run, env.restore(img))
+
+
+def test_tar_pages_never_copied_to_memory(env):
+    """A tar dump writes only the metadata to its scratch directory: the pages go from the
+    tree into the archive."""
+    run = _holder(env, 192, "random")
+    img = env.tmp / "img"
+    env.images.append(img)
+    peak, done = [0], threading.Event()
+
+    def watch():
+        while not done.is_set():
+            peak[0] = max(peak[0], _scratch_bytes("cryo-dump-"))
+            time.sleep(0.005)
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    try:
+        cryo("dump", "-t", run.pid, "-D", img, "--compression", "tar")
+    finally:
+        done.set()
+        t.join()
+    run.finish()
+    assert (img / "image.tar").stat().st_size > 192 << 20
+    assert peak[0] < 4 << 20, f"{peak[0]} bytes in the dump's scratch directory"
+    _holder_check(env, run, env.restore(img))
+
+
 def test_tar_through_a_pipe(env):
     run = env.start([workload("mem_big"), "16"])
     run.wait_for("ready")
