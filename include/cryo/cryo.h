@@ -144,8 +144,9 @@ struct cryo_restore_opts {
 	 * stream_fds[S % nstream_fds]), as cryo_dump() with stream_fds sends it, metadata first.
 	 * The tree is built as it arrives: each frame of pages goes from the descriptor straight
 	 * into the memory of its restored task, checked on the way, and nothing of the image is
-	 * stored. On a socket the sender is told "OK" only once the tree is restored and about to
-	 * run, so that it can kill its own then and not before. Where that cannot be (some PID of
+	 * stored. On a socket the sender is told "READY" once the tree is restored (still
+	 * stopped); it kills its own tree and answers "GO", and only then does this one run: the
+	 * two never run at once, and without "GO" this copy is killed. Where that cannot be (some PID of
 	 * the image is still in use here, as when the tree being dumped is on this machine; a
 	 * lazy restore; a tar stream), the image is received whole into a scratch directory in
 	 * memory first (the sender is told once it is stored), restored, and removed.

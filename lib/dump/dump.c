@@ -315,7 +315,7 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	struct dump_chain chain = {.fd = -1};
 	struct run_list *later = NULL;
 	struct timespec frozen;
-	bool held;
+	bool held, go = false;
 	int r;
 
 	bool tar = opts->compression && !strcmp(opts->compression, "tar");
@@ -418,6 +418,7 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		}
 		if (r >= 0)
 			r = stream_await_ack(ctx, opts->stream_fds[0]);
+		go = r > 0;
 	}
 	/* Abandoned at the last moment: the image is complete, but nobody will be told, so the
 	 * tree is let go rather than killed. */
@@ -434,6 +435,10 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		 opts->nstream_fds ? "the streams" : opts->dir);
 	if (held)
 		release_tree(ctx, &tree, !opts->leave_running, &frozen);
+	/* The receiver's copy runs only now: ours is gone (or, with --leave-running, runs on as
+	 * the caller asked). */
+	if (go)
+		r = stream_send_go(ctx, opts->stream_fds[0]);
 	/* The chain ends here: tracking would only slow the tree down from now on. */
 	if (chain.live)
 		track_stop(ctx, chain.meta.tracker_pid);

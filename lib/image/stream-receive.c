@@ -673,6 +673,45 @@ void stream_rx_answer(struct stream_rx *rx, int r, const char *msg)
 	send(fd, line, n, MSG_NOSIGNAL);
 }
 
+#define GO_TIMEOUT_MS 60000
+
+int stream_rx_commit(struct stream_rx *rx)
+{
+	int fd = rx->fds[0];
+	char line[16];
+	size_t got = 0;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return 0;
+	if (send(fd, "READY\n", 6, MSG_NOSIGNAL) != 6)
+		return cryo_err(rx->ctx, -errno, "tell the sender the tree is ready");
+	while (got < sizeof(line) - 1 && !memchr(line, '\n', got)) {
+		struct pollfd p = {fd, POLLIN, 0};
+		ssize_t n;
+		int k = poll(&p, 1, GO_TIMEOUT_MS);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return cryo_err(rx->ctx, -ETIMEDOUT, "the sender did not say its tree is gone "
+					"within %d s: this copy does not run", GO_TIMEOUT_MS / 1000);
+		n = read(fd, line + got, sizeof(line) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return cryo_err(rx->ctx, n < 0 ? -errno : -EPIPE,
+					"the sender went away before saying its tree is gone: its "
+					"tree runs on there, and this copy does not run");
+		got += n;
+	}
+	line[got] = '\0';
+	if (strcmp(line, "GO\n"))
+		return cryo_err(rx->ctx, -EPROTO, "the sender did not let its tree go (\"%.*s\"): "
+				"this copy does not run", (int)strcspn(line, "\n"), line);
+	return 0;
+}
+
 void stream_rx_free(struct stream_rx *rx)
 {
 	if (!rx)

@@ -2,8 +2,12 @@
 /*
  * Sending a whole image over streams: the metadata, written to a scratch directory while the
  * tree was frozen, goes first as files on stream 0, cryo.json last; then the page frames
- * (dump.c copies them only now); then every stream ends. On a socket the receiver answers one line, "OK" once the image
- * is stored and synced, or "ERR <reason>", and only "OK" lets the dump kill the tree.
+ * (dump.c copies them only now); then every stream ends. On a socket the receiver answers one
+ * line: "OK" once the image is stored and synced, or "ERR <reason>"; only "OK" lets the dump
+ * kill the tree. A receiver that restores the tree as it arrives answers "READY" once its copy
+ * is restored and stopped: the dump then kills its tree and says "GO", and only then does the
+ * copy run. Never two running at once: a dump that dies before "GO" leaves its tree to run on
+ * (ptrace lets go of it), and the receiver, left without "GO", kills its copy.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -72,6 +76,22 @@ int stream_await_ack(struct cryo_ctx *ctx, int fd)
 	line[strcspn(line, "\n")] = '\0';
 	if (!strcmp(line, "OK"))
 		return 0;
-	return cryo_err(ctx, -EIO, "the receiver did not store the image: %s",
+	if (!strcmp(line, "READY")) {
+		struct pollfd p = {fd, POLLRDHUP, 0};
+
+		/* A receiver gone already will never run its copy: ours must not be killed. */
+		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+			return cryo_err(ctx, -EPIPE, "the receiver went away after restoring the "
+					"tree and before running it");
+		return 1;
+	}
+	return cryo_err(ctx, -EIO, "the receiver did not take the image: %s",
 			strncmp(line, "ERR ", 4) ? line : line + 4);
+}
+
+int stream_send_go(struct cryo_ctx *ctx, int fd)
+{
+	if (send(fd, "GO\n", 3, MSG_NOSIGNAL) != 3)
+		return cryo_err(ctx, -errno, "tell the receiver to let its copy of the tree run");
+	return 0;
 }

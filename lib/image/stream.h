@@ -91,8 +91,10 @@ int stream_writer_finish(struct stream_writer *w);
  * streams follow (stream_write_task(), stream_writer_finish()). */
 int stream_send_dir(struct cryo_ctx *ctx, struct stream_writer *w, int dirfd);
 
-/* On a socket, waits for the receiver's verdict on the image; on a pipe, returns 0. */
+/* On a socket, waits for the receiver's verdict on the image: 0 for "OK" (stored), 1 for
+ * "READY" (restored, waiting for stream_send_go() once this tree is gone); on a pipe, 0. */
 int stream_await_ack(struct cryo_ctx *ctx, int fd);
+int stream_send_go(struct cryo_ctx *ctx, int fd);
 
 /* Raw and written bytes so far. */
 void stream_writer_counts(const struct stream_writer *w, uint64_t *raw, uint64_t *out);
@@ -173,6 +175,11 @@ int stream_rx_check(struct stream_rx *rx);
 
 /* On a socket, tells the sender "OK" (r >= 0) or "ERR msg"; on a pipe, nothing. */
 void stream_rx_answer(struct stream_rx *rx, int r, const char *msg);
+
+/* A restore as it arrives, its tree stopped and ready: on a socket, tells the sender "READY"
+ * and waits for its "GO" (it has let its own tree go): 0, or < 0 if the sender went away or
+ * said nothing else, and the copy must not run. On a pipe, 0 at once. */
+int stream_rx_commit(struct stream_rx *rx);
 void stream_rx_free(struct stream_rx *rx);
 
 /* Fills the pages of task pid (segs in pagemap order, npages in all) from the frames that

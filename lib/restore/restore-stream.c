@@ -7,9 +7,10 @@
  * into a scratch directory in memory; if every PID of the image is free here, the tree is
  * built at once and each frame goes from the descriptor down a pipe into the task it belongs
  * to, which checks it and copies it into place (stream-receive.c, stream-feed.c): no copy of
- * the pages is made anywhere, and receiving overlaps restoring. The sender, on a socket, is
- * told "OK" only once every task has all its pages and the tree is about to run, so a failure
- * anywhere before that lets the sender resume its tree: nothing is lost.
+ * the pages is made anywhere, and receiving overlaps restoring. On a socket, once every task
+ * has all its pages and the tree is parked, the sender is told "READY"; it kills its tree and
+ * says "GO", and only then does this one run (stream_rx_commit()). A failure before that
+ * lets the sender resume its tree: nothing is lost, and the two never run at once.
  *
  * The image is stored first, whole, and restored from the store when: a PID is still in use
  * (the tree being dumped is on this machine, and holds its PIDs until the dump has sent

@@ -656,9 +656,13 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		if (r < 0)
 			goto fail;
 	}
-	/* The sender lets its tree go on this word only: from here on this one runs. */
-	if (sh->rx)
-		stream_rx_answer(sh->rx, 0, NULL);
+	/* The sender lets its tree go on this word only, and says so: from then on this one
+	 * runs. Without that word, this copy dies here and the sender's runs on. */
+	if (sh->rx) {
+		r = stream_rx_commit(sh->rx);
+		if (r < 0)
+			goto fail;
+	}
 	for (size_t i = 0; i < tr.n; i++)
 		if (!tr.t[i].zombie && ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
 			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));

@@ -327,16 +327,25 @@ def test_stream_cut_short_fails_cleanly(env, cut):
     assert _no_scratch_left()
 
 
-def _send_streams(port, data, nconn):
+def _read_line(sock):
+    line = b""
+    while not line.endswith(b"\n"):
+        got = sock.recv(1)
+        if not got:
+            break
+        line += got
+    return line.decode(errors="replace")
+
+
+def _send_streams(port, data, nconn, go=True):
     """Sends a stream file as cryo dump --to would: stream S of the records on connection
-    S % nconn, every connection at once; returns the receiver's answer on the first."""
+    S % nconn, every connection at once. A receiver that restores answers READY: the sender
+    then says GO (as a dump does once its own tree is gone) unless go is False, and closes.
+    Returns the receiver's answers."""
     per = [bytearray() for _ in range(nconn)]
     for h, off, pay, n in _records(data):
         per[h[4] % nconn] += data[off:pay + n]
-    socks = []
-    for _ in range(nconn):
-        s = socket.create_connection(("127.0.0.1", port))
-        socks.append(s)
+    socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(nconn)]
     threads = [threading.Thread(target=s.sendall, args=(bytes(b),), daemon=True)
                for s, b in zip(socks, per)]
     for t in threads:
@@ -344,15 +353,13 @@ def _send_streams(port, data, nconn):
     for t in threads:
         t.join(60)
     socks[0].settimeout(60)
-    answer = b""
-    while not answer.endswith(b"\n"):
-        got = socks[0].recv(1000)
-        if not got:
-            break
-        answer += got
+    answer = _read_line(socks[0])
+    if answer == "READY\n" and go:
+        socks[0].sendall(b"GO\n")
+        answer += _read_line(socks[0])  # nothing more: the receiver closes
     for s in socks:
         s.close()
-    return answer.decode(errors="replace")
+    return answer
 
 
 @pytest.mark.parametrize("damaged", [False, True])
@@ -378,9 +385,107 @@ def test_serve_restores_as_it_arrives_over_connections(env, damaged):
         assert code == 1 and answer.startswith("ERR ") and "checksum" in answer, (answer, err)
         assert not alive(run.pid)
         return
-    assert code == 0 and answer == "OK\n", (answer, err)
+    assert code == 0 and answer == "READY\n", (answer, err)
     env.restored.append(run.pid)
     env.check(run, run.pid)
+
+
+def test_serve_restore_without_go_kills_its_copy(env):
+    """The sender goes away after READY without saying GO (it may have resumed its tree):
+    the restored copy must never run; nothing of it is left."""
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    data = _stream_file(env, run, ["--streams", "2"]).read_bytes()
+    port = _free_port()
+    serve = _serve(["--restore", "--detach", "-v"], port)
+    try:
+        answer = _send_streams(port, data, 2, go=False)
+        code = serve.wait(60)
+        err = serve.stderr.read()
+    finally:
+        serve.kill()
+    assert answer == "READY\n", (answer, err)
+    assert code == 1 and "went away" in err and "does not run" in err, err
+    assert not alive(run.pid)
+
+
+def _task_state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def _fake_restoring_receiver(port_box, got, say_go_seen, pid):
+    """Plays a cryo serve --restore for a real dump: takes its streams, answers READY, and
+    records what came back and the state of the dumped tree's root when it came."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    port_box.append(srv.getsockname()[1])
+    conns, bufs, ended, nstreams = [], [], 0, None
+    while nstreams is None or len(conns) < nstreams:
+        c, _ = srv.accept()
+        conns.append(c)
+        bufs.append(bytearray())
+        if nstreams is None:
+            first = c.recv(REC.size, socket.MSG_PEEK | socket.MSG_WAITALL)
+            nstreams = REC.unpack(first)[3]
+    srv.close()
+
+    def drain(i):
+        nonlocal ended
+        while True:
+            h = conns[i].recv(REC.size, socket.MSG_WAITALL)
+            if len(h) < REC.size:
+                return
+            rec = REC.unpack(h)
+            body = conns[i].recv(rec[8], socket.MSG_WAITALL) if rec[8] else b""
+            bufs[i] += h + body
+            if rec[1] == REC_END:
+                return
+    ts = [threading.Thread(target=drain, args=(i,)) for i in range(len(conns))]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(60)
+    # Stream 0 carries the metadata first: it goes first in the stream file.
+    order = sorted(range(len(conns)), key=lambda i: REC.unpack_from(bufs[i], 0)[4])
+    got.append(b"".join(bytes(bufs[i]) for i in order))
+    conns[order[0]].sendall(b"READY\n")
+    conns[order[0]].settimeout(60)
+    say_go_seen.append(_read_line(conns[order[0]]))
+    say_go_seen.append(_task_state(pid))
+    for c in conns:
+        c.close()
+
+
+def test_dump_to_a_restoring_receiver_kills_then_says_go(env):
+    """A real dump --to, answered READY as by a receiver that restored the tree: the dump
+    kills its tree and only then says GO; what it sent restores as it arrives."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    pids = descendants(run.pid)
+    port_box, got, go = [], [], []
+    t = threading.Thread(target=_fake_restoring_receiver, args=(port_box, got, go, run.pid),
+                         daemon=True)
+    t.start()
+    while not port_box:
+        time.sleep(0.01)
+    dump = subprocess.Popen([CRYO, "dump", "-t", str(run.pid), "--to",
+                             f"tcp://127.0.0.1:{port_box[0]}", "--streams", "2",
+                             "--compression", "lz4"], stderr=subprocess.PIPE, text=True)
+    t.join(120)
+    assert dump.wait(60) == 0, dump.stderr.read()
+    # The tree was killed before GO: a zombie of ours (or gone) when GO came.
+    assert go[0] == "GO\n" and go[1] in ("Z", "X", "gone"), go
+    reap_gone(pids)
+    path = env.tmp / "received"
+    path.write_bytes(got[0])
+    p = _restore_stdin(env, path)
+    assert p.returncode == 0 and FED in p.stderr, p.stderr
+    env.check(run, p.pid)
 
 
 # --- TCP to cryo serve ------------------------------------------------------------------------
