@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/kcmp.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -294,6 +295,36 @@ static int send_image(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 	return r;
 }
 
+/*
+ * Before the receiver's copy may run, ours must have stopped for good: a pidfd per task, taken
+ * while the tree is still held, becomes readable once its task has exited (man 2 pidfd_open);
+ * SIGKILL is queued at once, the exit takes a moment. Waits up to 2 s; 0 once all are gone.
+ */
+static int *tree_pidfds(const struct seized_tree *tree)
+{
+	int *fds = malloc((tree->ntasks + 1) * sizeof(*fds));
+
+	for (size_t i = 0; fds && i < tree->ntasks; i++)
+		fds[i] = syscall(SYS_pidfd_open, tree->tasks[i].pid, 0);
+	return fds;
+}
+
+static int await_gone(int *fds, size_t n)
+{
+	int r = 0;
+
+	for (size_t i = 0; fds && i < n; i++) {
+		struct pollfd p = {fds[i], POLLIN, 0};
+
+		if (fds[i] >= 0 && poll(&p, 1, 2000) == 0)
+			r = -ETIMEDOUT;
+		if (fds[i] >= 0)
+			close(fds[i]);
+	}
+	free(fds);
+	return r;
+}
+
 static void free_later(struct run_list *later, size_t n)
 {
 	for (size_t i = 0; later && i < n; i++)
@@ -433,6 +464,15 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	}
 	log_info(ctx, "image of pid %d complete in %s", opts->pid,
 		 opts->nstream_fds ? "the streams" : opts->dir);
+	if (go && held && !opts->leave_running) {
+		size_t n = tree.ntasks;
+		int *pidfds = tree_pidfds(&tree);
+
+		release_tree(ctx, &tree, true, &frozen);
+		held = false;
+		if (await_gone(pidfds, n) < 0)
+			log_warn(ctx, "the tree of pid %d is slow to exit", opts->pid);
+	}
 	if (held)
 		release_tree(ctx, &tree, !opts->leave_running, &frozen);
 	/* The receiver's copy runs only now: ours is gone (or, with --leave-running, runs on as

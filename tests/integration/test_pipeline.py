@@ -478,7 +478,7 @@ def test_dump_to_a_restoring_receiver_kills_then_says_go(env):
                              "--compression", "lz4"], stderr=subprocess.PIPE, text=True)
     t.join(120)
     assert dump.wait(60) == 0, dump.stderr.read()
-    # The tree was killed before GO: a zombie of ours (or gone) when GO came.
+    # The tree had exited before GO: a zombie of ours (or gone) when GO came.
     assert go[0] == "GO\n" and go[1] in ("Z", "X", "gone"), go
     reap_gone(pids)
     path = env.tmp / "received"
