@@ -30,6 +30,7 @@ struct xfer_job {
 	bool dump;
 	pid_t pid;
 	int fd;
+	uint64_t base; /* restore: where the pages start in fd */
 	int mem_fd; /* dump: /proc/PID/mem, for what process_vm_readv cannot read */
 	bool live;  /* dump: the task runs (xfer_read_task()) */
 	const struct xfer_seg *segs;
@@ -225,7 +226,8 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	 * VMs; kernel copies do not pay it.
 	 */
 	for (uint64_t done = 0; done < len;) {
-		ssize_t got = pread(job->fd, (char *)buf + done, len - done, off + done);
+		ssize_t got = pread(job->fd, (char *)buf + done, len - done,
+				    job->base + off + done);
 
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -357,10 +359,10 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 	return r;
 }
 
-int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n,
-		 const uint64_t *sums, uint64_t chunk)
+int xfer_restore(struct cryo_ctx *ctx, int fd, uint64_t base, const struct xfer_seg *segs,
+		 size_t n, const uint64_t *sums, uint64_t chunk)
 {
-	struct xfer_job job = {.fd = fd, .segs = segs, .nsegs = n, .chunk = chunk,
+	struct xfer_job job = {.fd = fd, .base = base, .segs = segs, .nsegs = n, .chunk = chunk,
 			       .sums = (uint64_t *)sums};
 
 	return xfer_run(ctx, &job);

@@ -71,8 +71,8 @@ int xfer_write_self(const struct iovec *iov, int n, const void *buf, uint64_t le
 int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *segs, size_t n,
 	      uint64_t *sums, bool live);
 
-/* Fills segs (in this process) from fd, from file offset 0 on, checking sums. */
-int xfer_restore(struct cryo_ctx *ctx, int fd, const struct xfer_seg *segs, size_t n,
-		 const uint64_t *sums, uint64_t chunk);
+/* Fills segs (in this process) from fd, from file offset base on, checking sums. */
+int xfer_restore(struct cryo_ctx *ctx, int fd, uint64_t base, const struct xfer_seg *segs,
+		 size_t n, const uint64_t *sums, uint64_t chunk);
 
 #endif

@@ -29,6 +29,7 @@ struct page_source {
 	uint64_t total; /* bytes */
 	struct stream_block_reader *sr;
 	int fd;
+	uint64_t base; /* where the pages start in fd */
 	int sum_fd; /* pages-PID.sum, read a hash at a time */
 	uint64_t chunk; /* bytes per checksum */
 	void *buf;
@@ -58,7 +59,6 @@ int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index 
 {
 	struct page_source *src = calloc(1, sizeof(*src));
 	struct img_task t = {.pid = pid, .pages = npages};
-	char name[64];
 	int r;
 
 	if (!src)
@@ -69,10 +69,9 @@ int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index 
 	if (idx) {
 		r = stream_block_open(ctx, idx, dirfd, pid, &src->sr);
 	} else {
-		snprintf(name, sizeof(name), "pages-%d.img", pid);
-		src->fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-		r = src->fd < 0 ? cryo_err(ctx, -errno, "open %s", name)
-				: pagesum_open(ctx, dirfd, &t, &src->sum_fd, &src->chunk);
+		r = pages_file_open(ctx, dirfd, &t, &src->fd, &src->base);
+		if (!r)
+			r = pagesum_open(ctx, dirfd, &t, &src->sum_fd, &src->chunk);
 		if (!r && posix_memalign(&src->buf, 4096, src->chunk))
 			r = -ENOMEM;
 		/* Faulted in at once: page by page, a first read into it costs much more here,
@@ -104,7 +103,7 @@ int page_source_get(struct page_source *src, uint64_t off, const char **ret_data
 		uint64_t sum;
 
 		src->cached = UINT64_MAX;
-		r = pread_all(src->fd, src->buf, len, start);
+		r = pread_all(src->fd, src->buf, len, src->base + start);
 		if (r >= 0)
 			r = pread_all(src->sum_fd, &sum, sizeof(sum),
 				      sizeof(struct pagesum_hdr) + start / src->chunk * sizeof(sum));

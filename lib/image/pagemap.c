@@ -13,6 +13,7 @@
 #include "base/xfer.h"
 #include "image.h"
 #include "pagemap.h"
+#include "tar.h"
 
 /* Writes a header and a table to dirfd/name and syncs it. */
 static int write_table(struct cryo_ctx *ctx, int dirfd, const char *name, const void *hdr,
@@ -240,24 +241,60 @@ int pagemap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 	return pagemap_parse(ctx, buf, len, task, ret_runs, ret_nruns);
 }
 
+int pages_file_open(struct cryo_ctx *ctx, int dirfd, const struct img_task *task, int *ret_fd,
+		    uint64_t *ret_base)
+{
+	_cleanup_free_ char *at = NULL;
+	char name[64], at_name[80];
+	unsigned long long base = 0;
+	struct stat st;
+	ssize_t len;
+	int fd, r;
+
+	snprintf(name, sizeof(name), "pages-%d.img", task->pid);
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		/* Left in the archive it came in (tar.c): the member's offset, and the archive. */
+		snprintf(at_name, sizeof(at_name), "%s" PAGES_AT_SUFFIX, name);
+		len = read_file_at(dirfd, at_name, &at);
+		if (len < 0)
+			return cryo_err(ctx, -EINVAL, "%s is missing", name);
+		if (sscanf(at, "%llu", &base) != 1)
+			return cryo_err(ctx, -EINVAL, "%s: bad offset", at_name);
+		fd = openat(dirfd, TAR_IMAGE_NAME, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "open %s", name);
+	r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (!r && ((uint64_t)st.st_size < base ||
+		   (uint64_t)st.st_size - base < task->pages * PAGE_SZ))
+		r = -EINVAL;
+	if (r < 0) {
+		close(fd);
+		return cryo_err(ctx, r, "%s is shorter than %llu pages", name,
+				(unsigned long long)task->pages);
+	}
+	*ret_fd = fd;
+	*ret_base = base;
+	return 0;
+}
+
 int pagemap_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 		 struct page_run **ret_runs, uint64_t *ret_nruns)
 {
-	char name[64];
-	struct stat st;
-	int r;
+	uint64_t base;
+	int fd, r;
 
 	r = pagemap_load(ctx, dirfd, task, ret_runs, ret_nruns);
 	if (r)
 		return r;
-	snprintf(name, sizeof(name), "pages-%d.img", task->pid);
-	if (fstatat(dirfd, name, &st, 0) < 0 ||
-	    (uint64_t)st.st_size < task->pages * PAGE_SZ) {
+	r = pages_file_open(ctx, dirfd, task, &fd, &base);
+	if (r < 0) {
 		free(*ret_runs);
 		*ret_runs = NULL;
-		return cryo_err(ctx, -EINVAL, "%s is missing or shorter than %llu pages", name,
-				(unsigned long long)task->pages);
+		return r;
 	}
+	close(fd);
 	return 0;
 }
 

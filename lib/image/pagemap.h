@@ -90,6 +90,16 @@ int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 int pagesum_open(struct cryo_ctx *ctx, int dirfd, const struct img_task *task, int *ret_fd,
 		 uint64_t *ret_chunk);
 
+/*
+ * The page data of a task: pages-PID.img in dirfd, from its start; or, in an image unpacked
+ * from a tar archive file (tar_image_unpack()), the member left in place in the archive, which
+ * dirfd links to as image.tar, from the offset in pages-PID.img.at. Opens it and checks it
+ * holds task->pages pages from *ret_base on.
+ */
+#define PAGES_AT_SUFFIX ".at"
+int pages_file_open(struct cryo_ctx *ctx, int dirfd, const struct img_task *task, int *ret_fd,
+		    uint64_t *ret_base);
+
 /* Validation alone, on a buffer (the fuzz target's entry). */
 int pagemap_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct img_task *task,
 		  struct page_run **ret_runs, uint64_t *ret_nruns);

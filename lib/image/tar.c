@@ -29,7 +29,7 @@
  * it and the libraries it pulls in (libxml2, ICU, ...) cost every cryo process ~20 ms of
  * start-up, a restore's first instruction included.
  */
-#define LA_FUNCS(X) X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_set_filetype) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) X(archive_entry_set_size) X(archive_entry_size) X(archive_error_string) X(archive_read_data) X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open) X(archive_read_support_format_tar) X(archive_set_error) X(archive_write_close) X(archive_write_data) X(archive_write_free) X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) X(archive_write_set_bytes_in_last_block) X(archive_write_set_format_pax_restricted)
+#define LA_FUNCS(X) X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_set_filetype) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) X(archive_entry_set_size) X(archive_entry_size) X(archive_error_string) X(archive_read_data) X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open2) X(archive_read_data_skip) X(archive_filter_bytes) X(archive_read_support_format_tar) X(archive_set_error) X(archive_write_close) X(archive_write_data) X(archive_write_free) X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) X(archive_write_set_bytes_in_last_block) X(archive_write_set_format_pax_restricted)
 
 static struct {
 #define LA_MEMBER(fn) __typeof__(&fn) fn;
@@ -197,33 +197,6 @@ static int pack(struct cryo_ctx *ctx, int dirfd, const struct tar_pages *pages, 
 	return r;
 }
 
-int tar_image_unpack(struct cryo_ctx *ctx, const char *dir, char **ret_scratch)
-{
-	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), tar_fd = -1,
-			    outfd = -1;
-	char *scratch = NULL;
-	int r;
-
-	if (dirfd < 0 || faccessat(dirfd, IMG_META_NAME, F_OK, 0) == 0)
-		return 0;
-	tar_fd = openat(dirfd, TAR_IMAGE_NAME, O_RDONLY | O_CLOEXEC);
-	if (tar_fd < 0)
-		return 0;
-	r = scratch_dir_create("unpack", &scratch);
-	if (r < 0)
-		return cryo_err(ctx, r, "create a scratch directory to unpack %s/%s", dir,
-				TAR_IMAGE_NAME);
-	outfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	r = outfd < 0 ? -errno : tar_unpack(ctx, tar_fd, NULL, 0, outfd);
-	if (r < 0) {
-		scratch_dir_remove(scratch);
-		free(scratch);
-		return cryo_err_wrap(ctx, r, "%s/%s", dir, TAR_IMAGE_NAME);
-	}
-	*ret_scratch = scratch;
-	return 1;
-}
-
 bool tar_detect(const void *buf, size_t len)
 {
 	return len >= 512 && !memcmp((const char *)buf + 257, "ustar", 5);
@@ -232,11 +205,65 @@ bool tar_detect(const void *buf, size_t len)
 /* libarchive reads the bytes already taken from the stream, then the stream itself. */
 struct source {
 	int fd;
+	bool seekable; /* an archive file: members left in place are skipped with lseek */
 	const char *prefix;
 	size_t prefix_len;
 	bool prefix_done;
 	char *buf;
 };
+
+static la_int64_t source_skip(struct archive *a, void *data, la_int64_t request)
+{
+	struct source *s = data;
+
+	if (!s->seekable || !s->prefix_done || lseek(s->fd, request, SEEK_CUR) < 0)
+		return 0; /* libarchive reads through instead */
+	return request;
+}
+
+/* pages-N.img, N a pid: a member a restore can read in place. */
+static bool is_pages_file(const char *name)
+{
+	const char *p = name + 6;
+
+	if (strncmp(name, "pages-", 6) || *p < '1' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return !strcmp(p, ".img");
+}
+
+/*
+ * In an archive file, a task's pages stay where they are: the restore reads them from the
+ * archive at the member's offset (pages_file_open(), pagemap.h), so unpacking a large image
+ * costs no memory. The offset is what libarchive has consumed when the header is read; the
+ * first bytes of the member, read both ways, must agree, or the member is unpacked as any
+ * other. 1 if left in place (and skipped), 0 if not (and nothing of it consumed but what
+ * *ret_head holds: *ret_head_len bytes, to be written out first), or < 0.
+ */
+static int leave_in_place(struct cryo_ctx *ctx, struct archive *a, const struct source *s,
+			  int dirfd, const char *name, uint64_t size, char *head,
+			  size_t *ret_head_len)
+{
+	la_int64_t off = LA(archive_filter_bytes)(a, -1);
+	char check[4096], at[64];
+	size_t want = size < sizeof(check) ? size : sizeof(check);
+	la_ssize_t n = LA(archive_read_data)(a, head, want);
+
+	*ret_head_len = n > 0 ? n : 0;
+	if (n < 0)
+		return cryo_err(ctx, -EBADMSG, "tar: %s: %s", name, LA(archive_error_string)(a));
+	if ((size_t)n != want || off < 0 || pread_all(s->fd, check, want, off) < 0 ||
+	    memcmp(check, head, want))
+		return 0;
+	snprintf(at, sizeof(at), "%lld\n", (long long)off);
+	snprintf(check, sizeof(check), "%s" PAGES_AT_SUFFIX, name);
+	if (write_file_atomic(dirfd, check, at, strlen(at)) < 0)
+		return cryo_err(ctx, -errno, "tar: write %s", check);
+	if (LA(archive_read_data_skip)(a) != ARCHIVE_OK)
+		return cryo_err(ctx, -EBADMSG, "tar: %s: %s", name, LA(archive_error_string)(a));
+	return 1;
+}
 
 static la_ssize_t source_read(struct archive *a, void *data, const void **ret)
 {
@@ -261,11 +288,11 @@ static la_ssize_t source_read(struct archive *a, void *data, const void **ret)
 	return n;
 }
 
-static int unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,
-		  int dirfd)
+static int unpack(struct cryo_ctx *ctx, int in_fd, bool seekable, const void *prefix,
+		  size_t prefix_len, int dirfd)
 {
-	struct source s = {.fd = in_fd, .prefix = prefix, .prefix_len = prefix_len,
-			   .buf = malloc(BLOCK)};
+	struct source s = {.fd = in_fd, .seekable = seekable, .prefix = prefix,
+			   .prefix_len = prefix_len, .buf = malloc(BLOCK)};
 	struct archive *a = LA(archive_read_new)();
 	struct archive_entry *e;
 	_cleanup_free_ char *meta = NULL, *data = malloc(BLOCK); /* not s.buf: libarchive's input */
@@ -278,7 +305,7 @@ static int unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t pr
 		return -ENOMEM;
 	}
 	LA(archive_read_support_format_tar)(a);
-	if (LA(archive_read_open)(a, &s, NULL, source_read, NULL) != ARCHIVE_OK) {
+	if (LA(archive_read_open2)(a, &s, NULL, source_read, source_skip, NULL) != ARCHIVE_OK) {
 		r = cryo_err(ctx, -EBADMSG, "tar: %s", LA(archive_error_string)(a));
 		goto out;
 	}
@@ -308,8 +335,17 @@ static int unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t pr
 				goto out;
 			}
 		} else {
+			size_t head = 0;
+
+			if (seekable && is_pages_file(name)) {
+				r = leave_in_place(ctx, a, &s, dirfd, name, size, data, &head);
+				if (r < 0)
+					goto out;
+				if (r > 0)
+					continue;
+			}
 			fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-			if (fd < 0) {
+			if (fd < 0 || write_all(fd, data, head) < 0) {
 				r = cryo_err(ctx, -errno, "tar: create %s", name);
 				goto out;
 			}
@@ -367,10 +403,59 @@ int tar_pack(struct cryo_ctx *ctx, int dirfd, const struct tar_pages *pages, siz
 	return r < 0 ? r : pack(ctx, dirfd, pages, n, out_fd);
 }
 
+/* scratch/image.tar -> the archive, by its absolute path (via /proc/self/fd). */
+static int link_archive(int dirfd, int outfd)
+{
+	_cleanup_free_ char *target = NULL;
+	char path[64];
+	int fd = openat(dirfd, TAR_IMAGE_NAME, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	r = readlink_malloc(path, &target);
+	close(fd);
+	if (r < 0)
+		return r;
+	return symlinkat(target, outfd, TAR_IMAGE_NAME) < 0 ? -errno : 0;
+}
+
+int tar_image_unpack(struct cryo_ctx *ctx, const char *dir, char **ret_scratch)
+{
+	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), tar_fd = -1,
+			    outfd = -1;
+	char *scratch = NULL;
+	int r;
+
+	if (dirfd < 0 || faccessat(dirfd, IMG_META_NAME, F_OK, 0) == 0)
+		return 0;
+	tar_fd = openat(dirfd, TAR_IMAGE_NAME, O_RDONLY | O_CLOEXEC);
+	if (tar_fd < 0)
+		return 0;
+	r = scratch_dir_create("unpack", &scratch);
+	if (r < 0)
+		return cryo_err(ctx, r, "create a scratch directory to unpack %s/%s", dir,
+				TAR_IMAGE_NAME);
+	outfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* The pages stay in the archive, which the restore finds through this link. */
+	r = outfd < 0 ? -errno : link_archive(dirfd, outfd);
+	if (r >= 0)
+		r = la_load(ctx);
+	if (r >= 0)
+		r = unpack(ctx, tar_fd, true, NULL, 0, outfd);
+	if (r < 0) {
+		scratch_dir_remove(scratch);
+		free(scratch);
+		return cryo_err_wrap(ctx, r, "%s/%s", dir, TAR_IMAGE_NAME);
+	}
+	*ret_scratch = scratch;
+	return 1;
+}
+
 int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefix_len,
 	       int dirfd)
 {
 	int r = la_load(ctx);
 
-	return r < 0 ? r : unpack(ctx, in_fd, prefix, prefix_len, dirfd);
+	return r < 0 ? r : unpack(ctx, in_fd, false, prefix, prefix_len, dirfd);
 }

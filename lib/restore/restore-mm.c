@@ -141,7 +141,7 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		      const struct rst_vma *rv, uint32_t nrv, const struct page_run *runs,
 		      uint64_t nruns)
 {
-	uint64_t chunk;
+	uint64_t chunk, base;
 	_cleanup_free_ struct xfer_seg *segs = NULL;
 	_cleanup_free_ uint64_t *sums = NULL;
 	_cleanup_close_ int fd = -1;
@@ -183,13 +183,13 @@ static int fill_pages(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (sh->pages)
 		return stream_read_task(ctx, sh->pages, sh->dirfd, t->pid, segs, nruns);
 	snprintf(name, sizeof(name), "pages-%d.img", t->pid);
-	fd = openat(sh->dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cryo_err(ctx, -errno, "open %s", name);
+	r = pages_file_open(ctx, sh->dirfd, t, &fd, &base);
+	if (r < 0)
+		return r;
 	r = pagesum_read(ctx, sh->dirfd, t, &sums, &chunk);
 	if (r < 0)
 		return r;
-	r = xfer_restore(ctx, fd, segs, nruns, sums, chunk);
+	r = xfer_restore(ctx, fd, base, segs, nruns, sums, chunk);
 	if (r < 0)
 		return cryo_err_wrap(ctx, r, "pid %d: %s", t->pid, name);
 	return 0;
