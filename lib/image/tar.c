@@ -315,8 +315,11 @@ static int unpack(struct cryo_ctx *ctx, int in_fd, bool seekable, const void *pr
 		_cleanup_close_ int fd = -1;
 		bool is_meta;
 
+		/* Plain names, and none of the two the unpacker itself makes. */
 		if (!name || !file_name_plain(name) || LA(archive_entry_filetype)(e) != AE_IFREG ||
-		    size < 0) {
+		    size < 0 || !strcmp(name, TAR_IMAGE_NAME) ||
+		    (strlen(name) > strlen(PAGES_AT_SUFFIX) &&
+		     !strcmp(name + strlen(name) - strlen(PAGES_AT_SUFFIX), PAGES_AT_SUFFIX))) {
 			r = cryo_err(ctx, -EBADMSG, "tar: entry \"%s\" is not a file of an image",
 				     name ? name : "?");
 			goto out;
@@ -344,7 +347,8 @@ static int unpack(struct cryo_ctx *ctx, int in_fd, bool seekable, const void *pr
 				if (r > 0)
 					continue;
 			}
-			fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			fd = openat(dirfd, name,
+				    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 			if (fd < 0 || write_all(fd, data, head) < 0) {
 				r = cryo_err(ctx, -errno, "tar: create %s", name);
 				goto out;
@@ -437,12 +441,13 @@ int tar_image_unpack(struct cryo_ctx *ctx, const char *dir, char **ret_scratch)
 		return cryo_err(ctx, r, "create a scratch directory to unpack %s/%s", dir,
 				TAR_IMAGE_NAME);
 	outfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	/* The pages stay in the archive, which the restore finds through this link. */
-	r = outfd < 0 ? -errno : link_archive(dirfd, outfd);
-	if (r >= 0)
-		r = la_load(ctx);
+	r = outfd < 0 ? -errno : la_load(ctx);
 	if (r >= 0)
 		r = unpack(ctx, tar_fd, true, NULL, 0, outfd);
+	/* The pages stay in the archive, which the restore finds through this link (made last:
+	 * no member of the archive can be written through it). */
+	if (r >= 0)
+		r = link_archive(dirfd, outfd);
 	if (r < 0) {
 		scratch_dir_remove(scratch);
 		free(scratch);

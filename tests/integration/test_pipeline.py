@@ -857,6 +857,26 @@ def test_tar_image_restored_in_place(env, lazy):
     _holder_check(env, run, pid)
 
 
+@pytest.mark.parametrize("member", ["image.tar", "pages-1.img.at"])
+def test_tar_members_with_the_unpackers_names_refused(env, member):
+    """A hostile archive with a member named as what the unpacker makes: refused, and the
+    archive itself left as it was."""
+    import io
+    import tarfile
+    img = env.tmp / "img"
+    img.mkdir()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tf:
+        body = b"x" * 100
+        info = tarfile.TarInfo(member)
+        info.size = len(body)
+        tf.addfile(info, io.BytesIO(body))
+    (img / "image.tar").write_bytes(buf.getvalue())
+    p = cryo("restore", "-D", img, "--detach", check=False)
+    assert p.returncode == 1 and "not a file of an image" in p.stderr, p.stderr
+    assert (img / "image.tar").read_bytes() == buf.getvalue()
+
+
 def test_tar_through_a_pipe(env):
     run = env.start([workload("mem_big"), "16"])
     run.wait_for("ready")
