@@ -96,7 +96,7 @@ for n in "$reps" "$reps_4g" "$reps_slow" "$reps_stream"; do
 	[ "$n" -ge 1 ] 2>/dev/null || { echo "run.sh: reps must be >= 1" >&2; exit 2; }
 done
 for c in $codecs $codecs_4g; do
-	case $c in raw|none|lz4|zstd|zlib|gzip) ;; *) echo "run.sh: unknown codec $c" >&2; exit 2 ;; esac
+	case $c in raw|tar|none|lz4|zstd|zlib|gzip) ;; *) echo "run.sh: unknown codec $c" >&2; exit 2 ;; esac
 done
 for t in $stream_tests; do
 	case $t in pipe|pipe-holdtail|stream|stream-cat|tcp[0-9]*) ;; *) echo "run.sh: unknown stream test $t" >&2; exit 2 ;; esac
@@ -270,7 +270,7 @@ verify_holder() { # out pid: SIGUSR1 to a restored holder; prints its verify_s, 
 # --- yardstick: the compression libraries, single thread, same data and levels as cryo ----
 lib_codecs=""
 for c in $codecs $codecs_4g; do
-	[ "$c" = raw ] || [[ " $lib_codecs " == *" $c "* ]] || lib_codecs="$lib_codecs $c"
+	[ "$c" = raw ] || [ "$c" = tar ] || [[ " $lib_codecs " == *" $c "* ]] || lib_codecs="$lib_codecs $c"
 done
 kind_args=()
 for k in $kinds; do kind_args+=(-k "$k"); done
@@ -306,9 +306,10 @@ one_run() { # mib kind mode codec streams rep nreps
 	local result=PASS msg="" dump_s="" restore_s="" e2e_s="" verify="" touch="" img_b="" img_a=""
 	local d_y="" r_y="" load_d="" load_r="" hpid rpid="" spid="" port="" t0 t1 rc line
 	local flags=() extra=() label
-	if [ "$codec" != raw ]; then flags=(--compression "$codec" --streams "$nstr"); fi
+	if [ "$codec" = tar ]; then flags=(--compression tar)
+	elif [ "$codec" != raw ]; then flags=(--compression "$codec" --streams "$nstr"); fi
 	case $mode in
-	dir) label="$codec${flags:+ x$nstr}" ;;
+	dir) label=$codec; [ "$codec" = raw ] || [ "$codec" = tar ] || label="$codec x$nstr" ;;
 	tcp) label="tcp x$nstr"; flags=(--streams "$nstr") ;;
 	lazy) label="lazy restore (raw image)"; flags=() ;;
 	*) label=$mode; flags=() ;;
@@ -465,7 +466,7 @@ one_run() { # mib kind mode codec streams rep nreps
 
 	gb() { [ -n "$1" ] && awk -v b="$bytes" -v s="$1" 'BEGIN {printf "%.3f", b / s / 1e9}'; }
 	local sc=$nstr
-	[ "$codec" = raw ] && sc=""
+	{ [ "$codec" = raw ] || [ "$codec" = tar ]; } && sc=""
 	local row=("$mib" "$kind" "$mode" "$codec" "$sc" "$rep" "$result"
 		"$dump_s" "$(gb "$dump_s" || true)" "$restore_s" "$(gb "$restore_s" || true)"
 		"$e2e_s" "$(gb "$e2e_s" || true)" "$img_b" "$img_a" "$fill_s" "$verify"
@@ -710,8 +711,8 @@ for mib in $sizes; do
 	for kind in $kinds; do
 		for codec in $cl; do
 			n=$(reps_for "$mib" "$codec")
-			if [ "$codec" = raw ]; then
-				for rep in $(seq 1 "$n"); do one_run "$mib" "$kind" dir raw "" "$rep" "$n"; done
+			if [ "$codec" = raw ] || [ "$codec" = tar ]; then
+				for rep in $(seq 1 "$n"); do one_run "$mib" "$kind" dir "$codec" "" "$rep" "$n"; done
 				continue
 			fi
 			for s in $sl; do

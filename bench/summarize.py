@@ -104,7 +104,7 @@ def ratio(rows, a, b):
 
 def pipeline_name(mode, codec, streams):
     if mode == "dir":
-        return "raw" if codec == "raw" else f"{codec} x{streams}"
+        return codec if codec in ("raw", "tar") else f"{codec} x{streams}"
     if mode == "tcp":
         return f"tcp x{streams} -> serve"
     return {"pipe": "-D - | -D -", "pipe-holdtail": "-D - | holdtail | -D -",
@@ -262,7 +262,7 @@ def main():
         cases.setdefault(key, []).append(r)
 
     order = {"dir": 0, "tcp": 1, "pipe": 2, "pipe-holdtail": 3}
-    corder = {"raw": 0, "none": 1, "lz4": 2, "zstd": 3, "gzip": 4, "zlib": 5}
+    corder = {"raw": 0, "tar": 1, "none": 2, "lz4": 3, "zstd": 4, "gzip": 5, "zlib": 6}
     summary = []
     for key in sorted(cases, key=lambda k: (order.get(k[2], 9), k[0], k[1],
                                             corder.get(k[3], 9), int(k[4] or 0))):
