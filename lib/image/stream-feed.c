@@ -107,8 +107,8 @@ static int take_frame(struct feed_job *job, struct rec_hdr *h, void *payload, si
 		why = "a frame that came before";
 	if (why) {
 		job->err = -EBADMSG;
-		snprintf(job->why, sizeof(job->why), "%s, at offset %llu of its pages", why,
-			 (unsigned long long)h->raw_off);
+		snprintf(job->why, sizeof(job->why), "%s, on stream %u at offset %llu of its pages",
+			 why, h->stream, (unsigned long long)h->raw_off);
 		return job->err;
 	}
 	r = read_full(job->fd, payload, h->len);
@@ -148,14 +148,15 @@ static void *feed_thread(void *arg)
 		if (job->codec != CODEC_NONE) {
 			r = codec_decompress(cs, job->codec, cbuf, h.len, buf, h.raw_len);
 			if (r < 0) {
-				feed_fail(job, -EBADMSG, "the frame at offset %llu does not decode",
-					  (unsigned long long)h.raw_off);
+				feed_fail(job, -EBADMSG, "the frame on stream %u at offset %llu of its "
+					  "pages does not decode", h.stream, (unsigned long long)h.raw_off);
 				break;
 			}
 		}
 		if (XXH3_64bits(buf, h.raw_len) != h.raw_hash) {
-			feed_fail(job, -EBADMSG, "the frame at offset %llu does not match its "
-				  "checksum", (unsigned long long)h.raw_off);
+			feed_fail(job, -EBADMSG, "the frame on stream %u at offset %llu of its pages "
+				  "does not match its checksum: the image is damaged", h.stream,
+				  (unsigned long long)h.raw_off);
 			break;
 		}
 		n = xfer_map_iov(&job->map, h.raw_off, h.raw_len, iov, STREAM_FRAME / 4096);

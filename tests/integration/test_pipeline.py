@@ -301,7 +301,8 @@ def test_stream_damaged_frame_fails_cleanly(env, args):
     data = path.read_bytes()
     p = _restore_stdin(env, path, data=_damage(data, lambda n: n // 2))
     assert p.returncode == 1, p.stderr
-    assert "does not" in p.stderr and "offset" in p.stderr, p.stderr
+    assert "does not" in p.stderr and "on stream" in p.stderr and "offset" in p.stderr, \
+        p.stderr
     assert not alive(run.pid)
     assert _no_scratch_left()
     p = _restore_stdin(env, path)
