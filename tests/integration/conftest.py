@@ -25,6 +25,10 @@ RESTORE_ARGS = os.environ.get("CRYO_RESTORE_ARGS", "").split()
 # CRYO_PREDUMP=1: every dump of the suite builds on a pre-dump taken just before it (the
 # tree's memory copied while it runs, then only what it wrote since).
 PREDUMP = os.environ.get("CRYO_PREDUMP") == "1"
+# CRYO_STREAM=1: every dump of the suite goes to stdout, into IMG/image.stream, and every
+# restore reads that on stdin: the tree is restored as the image arrives.
+STREAM = os.environ.get("CRYO_STREAM") == "1"
+STREAM_NAME = "image.stream"
 
 PR_SET_CHILD_SUBREAPER = 36
 ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -151,7 +155,15 @@ class Env:
             args += ["--parent", pre]
         if leave_running:
             args.append("--leave-running")
-        cryo(*args)
+        if STREAM and suite_args:
+            Path(img).mkdir(parents=True, exist_ok=True)
+            args[args.index("-D") + 1] = "-"
+            with open(Path(img) / STREAM_NAME, "wb") as out:
+                p = subprocess.run([CRYO, *map(str, args)], stdout=out,
+                                   stderr=subprocess.PIPE, text=True, timeout=120)
+            assert p.returncode == 0, p.stderr
+        else:
+            cryo(*args)
         if not leave_running:
             run.finish()
             assert not alive(run.pid), "dump did not kill the tree"
@@ -164,7 +176,17 @@ class Env:
         """Restores detached and returns the root pid (a child of this process)."""
         img = img or self.tmp / "img"
         pidfile = self.tmp / "restored.pid"
-        cryo("restore", "-D", img, "--detach", "--pidfile", pidfile, *RESTORE_ARGS)
+        stream = Path(img) / STREAM_NAME
+        if stream.exists() and not (Path(img) / "cryo.json").exists():
+            with open(stream, "rb") as src:
+                p = subprocess.run([CRYO, "restore", "-D", "-", "--detach", "--pidfile",
+                                    str(pidfile), "-v", *RESTORE_ARGS], stdin=src,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   timeout=120)
+            assert p.returncode == 0, p.stderr
+            assert "as it arrives" in p.stderr, p.stderr
+        else:
+            cryo("restore", "-D", img, "--detach", "--pidfile", pidfile, *RESTORE_ARGS)
         pid = int(pidfile.read_text())
         self.restored.append(pid)
         return pid
@@ -217,9 +239,29 @@ def env(tmp_path):
 def image_pids(img):
     """PIDs of every task an image holds (from `cryo show --json`); empty if there is none."""
     import json
+    if (Path(img) / STREAM_NAME).exists() and not (Path(img) / "cryo.json").exists():
+        return _stream_pids(Path(img) / STREAM_NAME)
     if not (Path(img) / "cryo.json").exists():
         return []
     return [int(t["pid"]) for t in json.loads(cryo("show", img, "--json").stdout)["tasks"]]
+
+
+def _stream_pids(path):
+    """The PIDs of an image kept as a stream: its cryo.json, put together from the file
+    records of the stream (image/stream.h)."""
+    import json
+    import struct
+    rec = struct.Struct("<4sBBHHHiIIQQQ")
+    data, off, meta = path.read_bytes(), 0, bytearray()
+    while off + rec.size <= len(data):
+        h = rec.unpack_from(data, off)
+        body = data[off + rec.size:off + rec.size + h[8]]
+        if h[1] == 2 and body[:h[5]] == b"cryo.json" and h[7]:
+            end = h[9] + h[7]
+            meta[len(meta):end] = bytes(max(0, end - len(meta)))
+            meta[h[9]:end] = body[h[5]:]
+        off += rec.size + h[8]
+    return [int(t["pid"]) for t in json.loads(bytes(meta))["tasks"]] if meta else []
 
 
 def reap_gone(pids, timeout=5.0):

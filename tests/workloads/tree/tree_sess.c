@@ -69,13 +69,12 @@ static void leaf(const char *who, pid_t join)
 	exit(0);
 }
 
-/* D waits until the root has moved it out of the root's group into B's, then behaves as a
- * leaf. */
+/* D waits until the root has moved it out of the root's group (join: given at the fork, as
+ * the root may move D before D first runs) into B's, then behaves as a leaf. */
 static void proc_d(const char *who, pid_t join)
 {
-	pid_t root_group = getpgrp();
+	pid_t root_group = join;
 
-	(void)join;
 	/* Generous: on a loaded 2-core machine the root once took over 5 s to get here. */
 	for (int i = 0; i < 1500 && getpgrp() == root_group; i++)
 		usleep(10000);
@@ -153,7 +152,7 @@ int main(int argc, char **argv)
 		fail("pipe");
 	ready_wr = rw[1];
 	if (sibling) {
-		kids[nkids++] = d = spawn(proc_d, "D", -1);
+		kids[nkids++] = d = spawn(proc_d, "D", getpgrp());
 	}
 	kids[nkids++] = spawn(proc_a, "A", -1);
 	kids[nkids++] = b = spawn(proc_b, "B", -1);
