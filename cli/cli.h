@@ -130,6 +130,7 @@ struct cli_restore_how {
 	int verbose;
 	bool as_json;
 	bool lazy;
+	bool answers; /* the sender waits for answers (a `cryo dump --to` connection) */
 };
 
 /* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is

@@ -63,6 +63,7 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.stream_fds = fds;
 	o.nstream_fds = dir ? 0 : nfds;
 	o.lazy = how->lazy;
+	o.stream_answers = how->answers;
 	cli_progress(ctx, how->as_json);
 	r = cryo_restore(ctx, &o, &root);
 	if (r < 0) {

@@ -83,7 +83,7 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	/* Restored as it arrives: nothing is stored, and the sender is told once it runs. */
 	if (restore && !dir) {
-		struct cli_restore_how how = {.detach = detach, .verbose = verbose};
+		struct cli_restore_how how = {.detach = detach, .verbose = verbose, .answers = true};
 
 		r = cli_restore(NULL, fds, n, &how);
 		for (int i = 0; i < n; i++)

@@ -144,15 +144,21 @@ struct cryo_restore_opts {
 	 * stream_fds[S % nstream_fds]), as cryo_dump() with stream_fds sends it, metadata first.
 	 * The tree is built as it arrives: each frame of pages goes from the descriptor straight
 	 * into the memory of its restored task, checked on the way, and nothing of the image is
-	 * stored. On a socket the sender is told "READY" once the tree is restored (still
-	 * stopped); it kills its own tree and answers "GO", and only then does this one run: the
-	 * two never run at once, and without "GO" this copy is killed. Where that cannot be (some PID of
+	 * stored (see stream_answers for what the sender is told). Where that cannot be (some PID of
 	 * the image is still in use here, as when the tree being dumped is on this machine; a
 	 * lazy restore; a tar stream), the image is received whole into a scratch directory in
 	 * memory first (the sender is told once it is stored), restored, and removed.
 	 */
 	const int *stream_fds;
 	unsigned nstream_fds;
+	/*
+	 * The sender waits for an answer on stream_fds[0] (cryo_dump() to sockets, as
+	 * `cryo serve` gets it): "OK" or "ERR reason" once stored, or "READY" with the tree
+	 * restored and stopped, and then this one runs only once the sender has answered "GO"
+	 * (its tree is gone). Without it (a pipe, stdin, a relay such as ssh), nothing is said,
+	 * and the tree runs as soon as it is restored.
+	 */
+	bool stream_answers;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 

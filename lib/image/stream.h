@@ -176,9 +176,11 @@ int stream_rx_check(struct stream_rx *rx);
 /* On a socket, tells the sender "OK" (r >= 0) or "ERR msg"; on a pipe, nothing. */
 void stream_rx_answer(struct stream_rx *rx, int r, const char *msg);
 
-/* A restore as it arrives, its tree stopped and ready: on a socket, tells the sender "READY"
- * and waits for its "GO" (it has let its own tree go): 0, or < 0 if the sender went away or
- * said nothing else, and the copy must not run. On a pipe, 0 at once. */
+/* A restore as it arrives, its tree stopped and ready: if the sender waits for answers
+ * (stream_rx_set_answers()), tells it "READY" and waits for its "GO" (it has let its own tree
+ * go): 0, or < 0 if the sender went away or said anything else, and the copy must not run.
+ * Otherwise 0 at once. */
+void stream_rx_set_answers(struct stream_rx *rx, bool answers);
 int stream_rx_commit(struct stream_rx *rx);
 void stream_rx_free(struct stream_rx *rx);
 

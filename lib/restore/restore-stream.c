@@ -7,9 +7,10 @@
  * into a scratch directory in memory; if every PID of the image is free here, the tree is
  * built at once and each frame goes from the descriptor down a pipe into the task it belongs
  * to, which checks it and copies it into place (stream-receive.c, stream-feed.c): no copy of
- * the pages is made anywhere, and receiving overlaps restoring. On a socket, once every task
- * has all its pages and the tree is parked, the sender is told "READY"; it kills its tree and
- * says "GO", and only then does this one run (stream_rx_commit()). A failure before that
+ * the pages is made anywhere, and receiving overlaps restoring. A sender that waits for answers
+ * (`cryo dump --to`, opts->stream_answers), once every task has all its pages and the tree is
+ * parked, is told "READY"; it kills its tree and says "GO", and only then does this one run
+ * (stream_rx_commit()). A failure before that
  * lets the sender resume its tree: nothing is lost, and the two never run at once.
  *
  * The image is stored first, whole, and restored from the store when: a PID is still in use
@@ -81,6 +82,7 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 	r = stream_rx_new(ctx, opts->stream_fds, opts->nstream_fds, dirfd, &rx);
 	if (r < 0)
 		goto out;
+	stream_rx_set_answers(rx, opts->stream_answers);
 	o.dir = scratch;
 	o.stream_fds = NULL;
 	o.nstream_fds = 0;
@@ -96,14 +98,16 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 		r = restore_image(ctx, &o, rx, ret_root);
 		if (r < 0) {
 			cryo_err_wrap(ctx, r, "restore as the image arrived");
-			stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
+			if (opts->stream_answers)
+				stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
 		}
 		goto out;
 	}
 	if (r == 0)
 		r = stream_rx_store(rx);
 stored:
-	stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
+	if (opts->stream_answers)
+		stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
 	if (r >= 0)
 		r = restore_image(ctx, &o, NULL, ret_root);
 out:

@@ -253,6 +253,30 @@ def test_stream_restored_as_it_arrives(env, argv, args):
     assert _no_scratch_left()
 
 
+def test_stream_on_a_socket_that_expects_no_answer(env):
+    """stdin may be a socket whose far end is a relay (ssh, inetd) for a plain `dump -D -`,
+    which never answers: the restore must not wait for a GO that will not come."""
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    data = _stream_file(env, run, ["--streams", "2"]).read_bytes()
+    ours, theirs = socket.socketpair()
+    feeder = threading.Thread(target=ours.sendall, args=(data,), daemon=True)
+    feeder.start()
+    pidfile = env.tmp / "pid"
+    started = time.time()
+    p = subprocess.run([CRYO, "restore", "-D", "-", "--detach", "--pidfile", pidfile, "-v"],
+                       stdin=theirs, capture_output=True, text=True, timeout=120)
+    took = time.time() - started
+    theirs.close()
+    feeder.join(10)
+    ours.close()
+    assert p.returncode == 0 and FED in p.stderr, p.stderr
+    assert took < 20, f"the restore waited {took:.1f} s for an answer nobody sends"
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    env.check(run, pid)
+
+
 def test_stream_with_pids_in_use_is_stored_first(env):
     """A PID of the image still held: received whole, then restored once the PID is free."""
     run = env.start([workload("mem_big"), "16"])
