@@ -277,6 +277,30 @@ def test_stream_on_a_socket_that_expects_no_answer(env):
     env.check(run, pid)
 
 
+def test_stream_restore_killed_midway_leaves_nothing(env):
+    """`cryo restore -D -` SIGKILLed while the pages still arrive: the tasks it made, waiting
+    for their pages, see their pipes end and die; nothing half-restored is left."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    data = _stream_file(env, run, ["--streams", "2"]).read_bytes()
+    rest = subprocess.Popen([CRYO, "restore", "-D", "-", "--detach"], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rest.stdin.write(data[:len(data) // 3])
+    rest.stdin.flush()
+    deadline = time.time() + 10
+    while not alive(run.pid) and time.time() < deadline:
+        time.sleep(0.01)
+    assert alive(run.pid), "the restore did not get as far as making the task"
+    rest.kill()
+    rest.wait(10)
+    try:
+        rest.stdin.close()
+    except BrokenPipeError:
+        pass
+    reap(run.pid, 10)
+    assert not alive(run.pid), "a half-restored task outlived its restore"
+
+
 def test_stream_with_pids_in_use_is_stored_first(env):
     """A PID of the image still held: received whole, then restored once the PID is free."""
     run = env.start([workload("mem_big"), "16"])
