@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xxhash.h>
@@ -45,6 +46,7 @@
 #define META_MAX (256UL << 20) /* cryo.json */
 #define FILE_MAX (1ULL << 46)
 #define PREFIX_MAX 512 /* read first on a single descriptor, to tell tar from records */
+#define FEED_IDLE_MS 60000
 
 enum rx_mode {
 	RX_META,  /* the first descriptor alone, until the metadata is in */
@@ -98,6 +100,7 @@ struct stream_rx {
 	struct receiver rv[STREAM_MAX];
 	uint64_t bytes; /* read so far, from every descriptor */
 	bool answers;   /* the sender waits for READY and answers GO */
+	bool fed;       /* the feed's threads are done */
 	int err;
 	char errmsg[256];
 };
@@ -599,6 +602,7 @@ static void *feed_thread(void *arg)
 	struct stream_rx *rx = arg;
 
 	run_receivers(rx);
+	__atomic_store_n(&rx->fed, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -622,6 +626,20 @@ int stream_rx_feed_start(struct stream_rx *rx, const pid_t *pids, const int *cha
 
 int stream_rx_feed_finish(struct stream_rx *rx, bool stop)
 {
+	uint64_t seen = stream_rx_bytes(rx);
+	int idle_ms = 0;
+
+	/* Every frame is in by now; only the end records are still to come. A sender that
+	 * sends nothing more for a minute will not send them. */
+	while (!stop && rx->rv[0].started && !__atomic_load_n(&rx->fed, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&rx->err, __ATOMIC_RELAXED)) {
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+		idle_ms = stream_rx_bytes(rx) == seen ? idle_ms + 10 : 0;
+		seen = stream_rx_bytes(rx);
+		if (idle_ms >= FEED_IDLE_MS)
+			rx_fail(&rx->rv[0], -ETIMEDOUT, "nothing for %d s after the last page: the "
+				"streams never ended", FEED_IDLE_MS / 1000);
+	}
 	if (stop)
 		(void)!write(rx->wake[1], "", 1);
 	if (rx->rv[0].started)
