@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,12 +197,40 @@ bool file_name_plain(const char *name)
 	return true;
 }
 
+/*
+ * Scratch directories left by a cryo process that was killed (SIGKILL leaves no chance to
+ * clean up): cryo-WHAT-PID-XXXXXX whose PID no longer runs. Removed by the next one made.
+ */
+static void scratch_dirs_reap(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+		const char *p;
+		long pid;
+
+		if (strncmp(de->d_name, "cryo-", 5) || !(p = strchr(de->d_name + 5, '-')))
+			continue;
+		pid = strtol(p + 1, NULL, 10);
+		if (pid <= 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
+		scratch_dir_remove(path);
+	}
+	closedir(d);
+}
+
 int scratch_dir_create(const char *what, char **ret_path)
 {
 	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	char *path;
 
-	if (asprintf(&path, "%s/cryo-%s-XXXXXX", base, what) < 0)
+	scratch_dirs_reap(base);
+	if (asprintf(&path, "%s/cryo-%s-%d-XXXXXX", base, what, (int)getpid()) < 0)
 		return -ENOMEM;
 	if (!mkdtemp(path)) {
 		int r = -errno;

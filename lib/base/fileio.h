@@ -37,7 +37,9 @@ bool file_name_plain(const char *name);
 int mkdir_p(const char *dir);
 
 /* A fresh private directory for a scratch copy of an image's metadata or a received image:
- * in /dev/shm (memory) when there is one, else /tmp. The caller frees *ret_path. */
+ * in /dev/shm (memory) when there is one, else /tmp, named after what and this process's pid
+ * (cryo-WHAT-PID-XXXXXX), so that the next one made removes those whose process was killed
+ * before it could. The caller frees *ret_path. */
 int scratch_dir_create(const char *what, char **ret_path);
 
 /* Removes a scratch directory and the files in it (it holds no subdirectories). */

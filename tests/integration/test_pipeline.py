@@ -299,6 +299,14 @@ def test_stream_restore_killed_midway_leaves_nothing(env):
         pass
     reap(run.pid, 10)
     assert not alive(run.pid), "a half-restored task outlived its restore"
+    # Its scratch directory (the metadata) could not be removed by it; the next cryo that
+    # makes one removes it, its process being gone.
+    left = [d for d in os.listdir("/dev/shm") if d.startswith(f"cryo-restore-{rest.pid}-")]
+    assert left, "the killed restore had no scratch directory to leave behind?"
+    p = _restore_stdin(env, env.tmp / "stream")
+    assert p.returncode == 0 and FED in p.stderr, p.stderr
+    assert not any(os.path.exists(f"/dev/shm/{d}") for d in left)
+    env.check(run, p.pid)
 
 
 def test_stream_with_pids_in_use_is_stored_first(env):
