@@ -7,7 +7,9 @@
  *    each task's frames, as stored, are fed to stream_feed_task() into a buffer the size of its
  *    pages, as a task restored as the image arrives would take them;
  *  - metadata first (stream_rx_metadata), then the rest stored, as a restoring receiver does
- *    when it cannot feed the tasks.
+ *    when it cannot feed the tasks;
+ *  - and, as DIR/image.tar, unpacked as a restore from a directory unpacks it (page members
+ *    left in place), then loaded, and each task's pages opened where they were left.
  * Any outcome but a crash or a leak is fine.
  */
 #include <fcntl.h>
@@ -21,7 +23,9 @@
 #include "cryo/cryo.h"
 #include "fuzz.h"
 #include "image/image.h"
+#include "image/pagemap.h"
 #include "image/stream.h"
+#include "image/tar.h"
 
 #define FEED_MAX_PAGES 4096 /* 16 MiB of buffer at most per task */
 
@@ -128,6 +132,42 @@ static void receive_metadata_first(struct cryo_ctx *ctx, int fd)
 	free(dir);
 }
 
+static void unpack_archive_file(struct cryo_ctx *ctx, const uint8_t *data, size_t size)
+{
+	char *dir = NULL, *scratch = NULL;
+	int dirfd, fd;
+
+	if (scratch_dir_create("fuzz", &dir) < 0)
+		abort();
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = dirfd < 0 ? -1 : openat(dirfd, TAR_IMAGE_NAME, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && write_all(fd, data, size) == 0 &&
+	    tar_image_unpack(ctx, dir, &scratch) > 0) {
+		struct img img = {0};
+		int sfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (sfd >= 0 && img_load(ctx, scratch, &img) == 0)
+			for (uint32_t i = 0; i < img.ntasks; i++) {
+				uint64_t base;
+				int pfd;
+
+				if (pages_file_open(ctx, sfd, &img.tasks[i], &pfd, &base) == 0)
+					close(pfd);
+			}
+		img_free(&img);
+		if (sfd >= 0)
+			close(sfd);
+		scratch_dir_remove(scratch);
+		free(scratch);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
+	scratch_dir_remove(dir);
+	free(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cryo_ctx *ctx;
@@ -141,6 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		abort();
 	receive_metadata_first(ctx, fd);
+	unpack_archive_file(ctx, data, size);
 	close(fd);
 	cryo_ctx_free(ctx);
 	return 0;
