@@ -2,14 +2,18 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "base/fileio.h"
 #include "cli.h"
 
 static const char usage[] =
 	"usage: cryo show DIR [--json]\n"
 	"\n"
 	"Describe the image in DIR: tasks and threads, memory mappings with sizes, files and\n"
-	"descriptors.\n"
+	"descriptors. DIR - reads an image stream (`cryo dump -D -`) from stdin: only as far\n"
+	"as its metadata, which comes first.\n"
 	"\n"
 	"  -j, --json  machine-readable output\n"
 	"  -h, --help  this help\n";
@@ -44,7 +48,28 @@ int cmd_show(int argc, char **argv)
 		return 2;
 	}
 	ctx = cli_ctx(0);
-	r = cryo_image_describe(ctx, argv[optind], json, &text);
+	if (!strcmp(argv[optind], "-")) {
+		char *scratch = NULL;
+
+		if (isatty(STDIN_FILENO)) {
+			fprintf(stderr, "cryo show: - reads an image from stdin, which is a terminal\n");
+			cryo_ctx_free(ctx);
+			return 2;
+		}
+		r = scratch_dir_create("show", &scratch);
+		if (r < 0) {
+			fprintf(stderr, "cryo show: scratch directory: %s\n", strerror(-r));
+			cryo_ctx_free(ctx);
+			return 1;
+		}
+		r = cryo_image_receive_metadata(ctx, STDIN_FILENO, scratch);
+		if (r >= 0)
+			r = cryo_image_describe(ctx, scratch, json, &text);
+		scratch_dir_remove(scratch);
+		free(scratch);
+	} else {
+		r = cryo_image_describe(ctx, argv[optind], json, &text);
+	}
 	if (r < 0) {
 		fprintf(stderr, "cryo show: %s\n", cryo_ctx_errmsg(ctx));
 		cryo_ctx_free(ctx);

@@ -130,6 +130,13 @@ CRYO_API int cryo_stream_identify(const void *buf, size_t len, unsigned *ret_str
 CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned nfds,
 				const char *dir);
 
+/*
+ * Reads an image arriving on fd (a stream from cryo_dump() with stream_fds, or a tar archive)
+ * far enough to describe it, into `dir`: only its metadata where the stream brings that first
+ * (the pages are not read), else the whole image. For `cryo show -`.
+ */
+CRYO_API int cryo_image_receive_metadata(struct cryo_ctx *ctx, int fd, const char *dir);
+
 struct cryo_restore_opts {
 	size_t size;     /* sizeof(struct cryo_restore_opts) */
 	const char *dir; /* image directory; never modified by a restore */

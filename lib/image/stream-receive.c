@@ -801,3 +801,26 @@ CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned n
 	stream_rx_free(rx);
 	return r;
 }
+
+CRYO_API int cryo_image_receive_metadata(struct cryo_ctx *ctx, int fd, const char *dir)
+{
+	_cleanup_close_ int dirfd = -1;
+	struct stream_rx *rx = NULL;
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	if (!dir)
+		return cryo_err(ctx, -EINVAL, "receive: a directory is required");
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return cryo_err(ctx, -errno, "open image directory %s", dir);
+	r = stream_rx_new(ctx, &fd, 1, dirfd, &rx);
+	if (r < 0)
+		return r;
+	if (stream_rx_is_tar(rx))
+		r = stream_rx_unpack_tar(rx);
+	else if ((r = stream_rx_metadata(rx)) == 0)
+		r = stream_rx_store(rx);
+	stream_rx_free(rx);
+	return r < 0 ? r : 0;
+}

@@ -309,6 +309,28 @@ def test_stream_restore_killed_midway_leaves_nothing(env):
     env.check(run, p.pid)
 
 
+def test_show_a_stream_reads_only_its_metadata(env):
+    """`cryo show - < stream`: the image described from its metadata, which comes first; the
+    pages are never read (the pipe is left almost full)."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    pids = sorted(descendants(run.pid))
+    path = _stream_file(env, run, ["--streams", "2"])
+    p = subprocess.run([CRYO, "show", "-", "--json"], stdin=open(path, "rb"),
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert sorted(int(t["pid"]) for t in json.loads(p.stdout)["tasks"]) == pids
+    with open(path, "rb") as f:
+        p = subprocess.run([CRYO, "show", "-"], stdin=f, capture_output=True, text=True,
+                           timeout=60)
+        left = path.stat().st_size - f.tell()
+    assert p.returncode == 0 and f"task {run.pid}" in p.stdout, p.stderr
+    assert left > path.stat().st_size // 2, "cryo show read the pages too"
+    p = subprocess.run([CRYO, "show", "-"], input=b"not an image" * 100, capture_output=True,
+                       timeout=60)
+    assert p.returncode == 1 and b"cryo show:" in p.stderr
+
+
 def test_stream_with_pids_in_use_is_stored_first(env):
     """A PID of the image still held: received whole, then restored once the PID is free."""
     run = env.start([workload("mem_big"), "16"])
