@@ -251,13 +251,21 @@ static int leave_in_place(struct cryo_ctx *ctx, struct archive *a, const struct 
 {
 	la_int64_t off = LA(archive_filter_bytes)(a, -1);
 	char check[4096], at[64];
-	size_t want = size < sizeof(check) ? size : sizeof(check);
-	la_ssize_t n = LA(archive_read_data)(a, head, want);
+	size_t want = size < sizeof(check) ? size : sizeof(check), got = 0;
 
-	*ret_head_len = n > 0 ? n : 0;
-	if (n < 0)
-		return cryo_err(ctx, -EBADMSG, "tar: %s: %s", name, LA(archive_error_string)(a));
-	if ((size_t)n != want || off < 0 || pread_all(s->fd, check, want, off) < 0 ||
+	/* libarchive hands data out a block of its input at a time: the head may come in two. */
+	while (got < want) {
+		la_ssize_t n = LA(archive_read_data)(a, head + got, want - got);
+
+		if (n < 0)
+			return cryo_err(ctx, -EBADMSG, "tar: %s: %s", name,
+					LA(archive_error_string)(a));
+		if (!n)
+			break;
+		got += n;
+		*ret_head_len = got;
+	}
+	if (got != want || off < 0 || pread_all(s->fd, check, want, off) < 0 ||
 	    memcmp(check, head, want))
 		return 0;
 	snprintf(at, sizeof(at), "%lld\n", (long long)off);
