@@ -22,6 +22,7 @@
 #endif
 
 #define QUEUE_MAX 1024 /* iovecs per process_vm_writev */
+#define SUMS_READ 512  /* hashes read at once (4 KiB): 128 MiB of pages at 256 KiB a chunk */
 
 struct page_source {
 	struct cryo_ctx *ctx;
@@ -30,7 +31,9 @@ struct page_source {
 	struct stream_block_reader *sr;
 	int fd;
 	uint64_t base; /* where the pages start in fd */
-	int sum_fd; /* pages-PID.sum, read a hash at a time */
+	int sum_fd; /* pages-PID.sum, read SUMS_READ hashes at a time, when first needed */
+	uint64_t sums[SUMS_READ];
+	uint64_t sums_first, sums_n; /* the hashes in sums: of chunks sums_first on */
 	uint64_t chunk; /* bytes per checksum */
 	void *buf;
 	uint64_t cached; /* start of the chunk in buf, or UINT64_MAX */
@@ -100,17 +103,24 @@ int page_source_get(struct page_source *src, uint64_t off, const char **ret_data
 	start = off / src->chunk * src->chunk;
 	len = src->total - start < src->chunk ? src->total - start : src->chunk;
 	if (src->cached != start) {
-		uint64_t sum;
+		uint64_t idx = start / src->chunk;
 
 		src->cached = UINT64_MAX;
 		r = pread_all(src->fd, src->buf, len, src->base + start);
-		if (r >= 0)
-			r = pread_all(src->sum_fd, &sum, sizeof(sum),
-				      sizeof(struct pagesum_hdr) + start / src->chunk * sizeof(sum));
+		if (r >= 0 && (idx < src->sums_first || idx >= src->sums_first + src->sums_n)) {
+			uint64_t nsums = (src->total + src->chunk - 1) / src->chunk;
+
+			src->sums_first = idx;
+			src->sums_n = nsums - idx < SUMS_READ ? nsums - idx : SUMS_READ;
+			r = pread_all(src->sum_fd, src->sums, src->sums_n * sizeof(*src->sums),
+				      sizeof(struct pagesum_hdr) + idx * sizeof(*src->sums));
+			if (r < 0)
+				src->sums_n = 0;
+		}
 		if (r < 0)
 			return cryo_err(src->ctx, r, "pid %d: read pages at %llu", src->pid,
 					(unsigned long long)start);
-		if (XXH3_64bits(src->buf, len) != sum)
+		if (XXH3_64bits(src->buf, len) != src->sums[idx - src->sums_first])
 			return cryo_err(src->ctx, -EBADMSG,
 					"pid %d: page data at offset %llu does "
 					"not match its checksum: the image is damaged",

@@ -99,7 +99,7 @@ struct stream_rx {
 	size_t prefix_len;
 	struct receiver rv[STREAM_MAX];
 	uint64_t bytes; /* read so far, from every descriptor */
-	bool answers;   /* the sender waits for READY and answers GO */
+	bool answers;   /* the sender waits for an answer: OK/ERR, or READY and then GO */
 	bool fed;       /* the feed's threads are done */
 	int err;
 	char errmsg[256];
@@ -479,33 +479,42 @@ static int rx_result(struct stream_rx *rx)
 	return rx->err ? cryo_err(rx->ctx, rx->err, "%s", rx->errmsg) : 0;
 }
 
-int stream_rx_new(struct cryo_ctx *ctx, const int *fds, unsigned nfds, int dirfd,
+int stream_rx_new(struct cryo_ctx *ctx, const int *fds, unsigned nfds, const char *dir,
 		  struct stream_rx **ret)
 {
 	size_t cap = STREAM_NAME_MAX + codec_bound_max(STREAM_FRAME);
 	struct stream_rx *rx;
+	struct stat st;
 
-	if (!fds || !nfds || nfds > STREAM_MAX)
-		return cryo_err(ctx, -EINVAL, "receive: 1 to %d descriptors", STREAM_MAX);
+	if (!fds || !nfds || nfds > STREAM_MAX || !dir)
+		return cryo_err(ctx, -EINVAL, "receive: 1 to %d descriptors and a directory",
+				STREAM_MAX);
 	rx = calloc(1, sizeof(*rx));
 	if (!rx)
 		return -ENOMEM;
-	*rx = (struct stream_rx){.ctx = ctx, .fds = fds, .nfds = nfds, .dirfd = dirfd,
-				 .mode = RX_META};
-	if (pipe2(rx->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
-		free(rx);
-		return cryo_err(ctx, -errno, "pipe");
-	}
-	pthread_mutex_init(&rx->lock, NULL);
+	*rx = (struct stream_rx){.ctx = ctx, .fds = fds, .nfds = nfds, .mode = RX_META};
+	/* Only a sender on a socket can hear an answer, unless told otherwise. */
+	rx->answers = fstat(fds[0], &st) == 0 && S_ISSOCK(st.st_mode);
 	for (unsigned i = 0; i < nfds; i++) {
-		struct stat st;
-
-		/* A pipe of 1 MiB rather than 64 KiB: a sixteenth of the wake-ups per frame. */
-		if (fstat(fds[i], &st) == 0 && S_ISFIFO(st.st_mode))
-			fcntl(fds[i], F_SETPIPE_SZ, 1 << 20);
 		rx->rv[i] = (struct receiver){.rx = rx, .index = i, .file_fd = -1};
 		for (unsigned s = 0; s < STREAM_MAX; s++)
 			rx->rv[i].stream_fds[s] = -1;
+	}
+	pthread_mutex_init(&rx->lock, NULL);
+	rx->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rx->dirfd < 0 || pipe2(rx->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		int r = cryo_err(ctx, -errno, "open image directory %s", dir);
+
+		if (rx->dirfd >= 0)
+			close(rx->dirfd);
+		pthread_mutex_destroy(&rx->lock);
+		free(rx);
+		return r;
+	}
+	for (unsigned i = 0; i < nfds; i++) {
+		/* A pipe of 1 MiB rather than 64 KiB: a sixteenth of the wake-ups per frame. */
+		if (fstat(fds[i], &st) == 0 && S_ISFIFO(st.st_mode))
+			fcntl(fds[i], F_SETPIPE_SZ, 1 << 20);
 		rx->rv[i].payload = malloc(cap);
 		if (!rx->rv[i].payload) {
 			stream_rx_free(rx);
@@ -676,11 +685,10 @@ unsigned stream_rx_nstreams(const struct stream_rx *rx)
 void stream_rx_answer(struct stream_rx *rx, int r, const char *msg)
 {
 	int fd = rx->fds[0];
-	struct stat st;
 	char line[600];
 	int n;
 
-	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+	if (!rx->answers)
 		return;
 	n = r < 0 ? snprintf(line, sizeof(line), "ERR %s\n", msg) : snprintf(line, sizeof(line),
 									      "OK\n");
@@ -750,6 +758,7 @@ void stream_rx_free(struct stream_rx *rx)
 	}
 	free(rx->chans);
 	free(rx->meta);
+	close(rx->dirfd);
 	close(rx->wake[0]);
 	close(rx->wake[1]);
 	pthread_mutex_destroy(&rx->lock);
@@ -774,7 +783,6 @@ CRYO_API int cryo_stream_identify(const void *buf, size_t len, unsigned *ret_str
 CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned nfds,
 				const char *dir)
 {
-	_cleanup_close_ int dirfd = -1;
 	struct stream_rx *rx = NULL;
 	int r;
 
@@ -784,14 +792,14 @@ CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned n
 	r = mkdir_p(dir);
 	if (r < 0)
 		return cryo_err(ctx, r, "create image directory %s", dir);
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return cryo_err(ctx, -errno, "open image directory %s", dir);
-	if (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
-		return cryo_err(ctx, -errno, "remove old %s/%s", dir, IMG_META_NAME);
-	r = stream_rx_new(ctx, fds, nfds, dirfd, &rx);
+	r = stream_rx_new(ctx, fds, nfds, dir, &rx);
 	if (r < 0)
 		return r;
+	if (unlinkat(rx->dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT) {
+		r = cryo_err(ctx, -errno, "remove old %s/%s", dir, IMG_META_NAME);
+		stream_rx_free(rx);
+		return r;
+	}
 	r = stream_rx_is_tar(rx) ? stream_rx_unpack_tar(rx) : stream_rx_store(rx);
 	if (r < 0)
 		cryo_err_wrap(ctx, r, "receive into %s", dir);
@@ -804,17 +812,11 @@ CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned n
 
 CRYO_API int cryo_image_receive_metadata(struct cryo_ctx *ctx, int fd, const char *dir)
 {
-	_cleanup_close_ int dirfd = -1;
 	struct stream_rx *rx = NULL;
 	int r;
 
 	ctx->errmsg[0] = '\0';
-	if (!dir)
-		return cryo_err(ctx, -EINVAL, "receive: a directory is required");
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return cryo_err(ctx, -errno, "open image directory %s", dir);
-	r = stream_rx_new(ctx, &fd, 1, dirfd, &rx);
+	r = stream_rx_new(ctx, &fd, 1, dir, &rx);
 	if (r < 0)
 		return r;
 	if (stream_rx_is_tar(rx))

@@ -138,13 +138,13 @@ int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **r
 void stream_block_close(struct stream_block_reader *r);
 
 /*
- * Receiving streams (stream-receive.c): from fds (stream S on fds[S % nfds]) into dirfd.
- * stream_rx_new() reads the first bytes of a single descriptor at once, to tell a tar archive
- * (stream_rx_is_tar(), stream_rx_unpack_tar()) from records.
+ * Receiving streams (stream-receive.c): from fds (stream S on fds[S % nfds]) into the
+ * directory dir. stream_rx_new() reads the first bytes of a single descriptor at once, to tell
+ * a tar archive (stream_rx_is_tar(), stream_rx_unpack_tar()) from records.
  */
 struct stream_rx;
 
-int stream_rx_new(struct cryo_ctx *ctx, const int *fds, unsigned nfds, int dirfd,
+int stream_rx_new(struct cryo_ctx *ctx, const int *fds, unsigned nfds, const char *dir,
 		  struct stream_rx **ret);
 bool stream_rx_is_tar(const struct stream_rx *rx);
 int stream_rx_unpack_tar(struct stream_rx *rx);
@@ -173,11 +173,12 @@ unsigned stream_rx_nstreams(const struct stream_rx *rx);
 uint64_t stream_rx_bytes(const struct stream_rx *rx);
 int stream_rx_check(struct stream_rx *rx);
 
-/* On a socket, tells the sender "OK" (r >= 0) or "ERR msg"; on a pipe, nothing. */
+/* Tells a sender that waits for answers (stream_rx_set_answers(); by default, one on a
+ * socket) "OK" (r >= 0) or "ERR msg"; any other, nothing. */
 void stream_rx_answer(struct stream_rx *rx, int r, const char *msg);
 
-/* A restore as it arrives, its tree stopped and ready: if the sender waits for answers
- * (stream_rx_set_answers()), tells it "READY" and waits for its "GO" (it has let its own tree
+/* A restore as it arrives, its tree stopped and ready: if the sender waits for answers,
+ * tells it "READY" and waits for its "GO" (it has let its own tree
  * go): 0, or < 0 if the sender went away or said anything else, and the copy must not run.
  * Otherwise 0 at once. */
 void stream_rx_set_answers(struct stream_rx *rx, bool answers);

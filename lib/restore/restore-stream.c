@@ -20,7 +20,6 @@
  * sent pages before the metadata.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -64,7 +63,6 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 {
 	struct cryo_restore_opts o = *opts;
 	_cleanup_free_ char *scratch = NULL;
-	_cleanup_close_ int dirfd = -1;
 	struct stream_rx *rx = NULL;
 	int r;
 
@@ -74,12 +72,7 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 	r = scratch_dir_create("restore", &scratch);
 	if (r < 0)
 		return cryo_err(ctx, r, "create a scratch directory for the image");
-	dirfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		r = cryo_err(ctx, -errno, "open %s", scratch);
-		goto out;
-	}
-	r = stream_rx_new(ctx, opts->stream_fds, opts->nstream_fds, dirfd, &rx);
+	r = stream_rx_new(ctx, opts->stream_fds, opts->nstream_fds, scratch, &rx);
 	if (r < 0)
 		goto out;
 	stream_rx_set_answers(rx, opts->stream_answers);
@@ -98,16 +91,14 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 		r = restore_image(ctx, &o, rx, ret_root);
 		if (r < 0) {
 			cryo_err_wrap(ctx, r, "restore as the image arrived");
-			if (opts->stream_answers)
-				stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
+			stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
 		}
 		goto out;
 	}
 	if (r == 0)
 		r = stream_rx_store(rx);
 stored:
-	if (opts->stream_answers)
-		stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
+	stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
 	if (r >= 0)
 		r = restore_image(ctx, &o, NULL, ret_root);
 out:

@@ -116,18 +116,14 @@ static void receive_metadata_first(struct cryo_ctx *ctx, int fd)
 {
 	struct stream_rx *rx = NULL;
 	char *dir = NULL;
-	int dirfd;
 
 	if (scratch_dir_create("fuzz", &dir) < 0)
 		abort();
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd >= 0 && stream_rx_new(ctx, &fd, 1, dirfd, &rx) == 0) {
+	if (stream_rx_new(ctx, &fd, 1, dir, &rx) == 0) {
 		if (!stream_rx_is_tar(rx) && stream_rx_metadata(rx) >= 0)
 			stream_rx_store(rx);
 		stream_rx_free(rx);
 	}
-	if (dirfd >= 0)
-		close(dirfd);
 	scratch_dir_remove(dir);
 	free(dir);
 }
