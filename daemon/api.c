@@ -138,8 +138,15 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 
 		snprintf(meta, sizeof(meta), "%s/predump.json", ck.path);
 		image = json_load_file(meta, JSON_REJECT_DUPLICATES, &jerr);
-		if (!image)
-			json_object_set_new(obj, "image_error", json_string(jerr.text));
+		/* The file's name and the place, never its text. */
+		if (!image && json_error_code(&jerr) == json_error_cannot_open_file)
+			json_object_set_new(obj, "image_error",
+					    json_sprintf("%s: cannot be opened", meta));
+		else if (!image)
+			json_object_set_new(obj, "image_error",
+					    json_sprintf("%s: invalid JSON at line %d column %d: %s",
+							 meta, jerr.line, jerr.column,
+							 json_problem(&jerr)));
 	} else if (cryo_ctx_new(&ctx) == 0) {
 		if (cryo_image_describe(ctx, ck.path, true, &text) == 0)
 			image = json_loads(text, 0, NULL);
@@ -357,6 +364,13 @@ void api_handle(const struct api_request *rq, struct api_response *rs)
 	int n = 0;
 
 	memset(rs, 0, sizeof(*rs));
+	/* http.c decodes an escaped control character (%00 included) to DEL, never to a byte
+	 * that would cut the path short: refuse the request rather than act on part of it. */
+	for (const char *p = rq->url; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			reply_err(rs, 400, "path: holds a control character (%%00-%%1f or %%7f)");
+			return;
+		}
 	if (strncmp(rq->url, "/v1/", 4) || strlen(rq->url) >= sizeof(path)) {
 		reply_err(rs, 404, "no endpoint %s %.200s (paths start with /v1/)", rq->method,
 			  rq->url);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,18 @@
 #include "log.h"
 #include "validate.h"
 
+/*
+ * Bounds on what a client can hold. Every connection has its own thread (log streams and
+ * attach block in their callbacks), so the number of connections is the number of threads:
+ * it is capped, a connection that sends nothing for HTTP_IDLE_TIMEOUT_S seconds is closed
+ * (MHD counts from the last byte in or out; a callback that is streaming a log or bridging an
+ * attach is not idle), and one TCP peer may hold only part of the slots. The per-peer cap
+ * does not apply to unix or vsock sockets, whose peers have no IP address.
+ */
+#define HTTP_IDLE_TIMEOUT_S  5
+#define HTTP_CONNECTIONS_MAX 256
+#define HTTP_PER_IP_MAX      64
+
 static struct MHD_Daemon *mhd;
 static volatile int stopping;
 
@@ -26,6 +39,7 @@ struct conn {
 	char *body;
 	size_t len;
 	bool too_big;
+	bool refused; /* answered 401 on the headers: whatever body follows is dropped */
 	double t0;
 };
 
@@ -308,16 +322,83 @@ static bool wants_upgrade(struct MHD_Connection *c)
 	return u && !strcasecmp(u, "cryo-attach") && conn && strcasestr(conn, "upgrade");
 }
 
-static bool authorized(struct MHD_Connection *c)
+/* "ADDRESS:PORT" of a TCP peer, or "local" for unix and vsock sockets. */
+static void peer_name(struct MHD_Connection *c, char *buf, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	char host[NI_MAXHOST], port[NI_MAXSERV];
+	socklen_t len;
+
+	snprintf(buf, size, "local");
+	if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
+		return;
+	len = sa->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	if (!getnameinfo(sa, len, host, sizeof(host), port, sizeof(port),
+			 NI_NUMERICHOST | NI_NUMERICSERV))
+		snprintf(buf, size, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+/*
+ * Why a request may not go on, or NULL when it may. Only the headers are looked at, so that
+ * this runs before any body is read. The scheme name is case-insensitive (RFC 7235 section
+ * 2.1) and may be followed by more than one space; the token itself is compared in constant
+ * time.
+ */
+static const char *unauthorized(struct MHD_Connection *c)
 {
 	const char *h, *token = cryod_cfg.connection_auth_token;
 
 	if (cryod_cfg.proto != CRYOD_PROTO_TCP)
-		return true; /* unix and vsock: the socket's permissions decide */
+		return NULL; /* unix and vsock: the socket's permissions decide */
+	if (!token)
+		return "no token is configured"; /* config_finish() refuses this; belt and braces */
 	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (!h || strncmp(h, "Bearer ", 7) || !token)
-		return false;
-	return secret_equal(h + 7, token);
+	if (!h)
+		return "no Authorization header";
+	if (strncasecmp(h, "Bearer", 6) || (h[6] != ' ' && h[6] != '\t'))
+		return "not a Bearer credential";
+	for (h += 6; *h == ' ' || *h == '\t';)
+		h++;
+	return secret_equal(h, token) ? NULL : "wrong token";
+}
+
+/*
+ * MHD's own unescaping turns "%00" into a NUL, which cut "DELETE /v1/jobs/-rf%00zzz" down to
+ * job "-rf". Here no escape yields a control character: %00-%1f and %7f decode to DEL (0x7f),
+ * which keeps the string whole, and api_handle() refuses any URL that holds one. Used for the
+ * path and for query arguments alike.
+ */
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+
+	(void)cls;
+	(void)c;
+	for (const char *r = s; *r;) {
+		int hi = r[0] == '%' ? hex_digit(r[1]) : -1, lo = hi >= 0 ? hex_digit(r[2]) : -1;
+
+		if (lo < 0) {
+			*w++ = *r++;
+			continue;
+		}
+		*w++ = hi < 2 || (hi == 7 && lo == 15) ? 0x7f : (char)(hi * 16 + lo);
+		r += 3;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -335,14 +416,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!st) {
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *why = unauthorized(c);
 
 		st = calloc(1, sizeof(*st));
 		if (!st)
 			return MHD_NO;
 		st->t0 = now_seconds();
 		*con_cls = st;
+		if (why) {
+			char peer[NI_MAXHOST + NI_MAXSERV + 4];
+
+			/* Answered now, on the headers: MHD then reads no body and closes. The
+			 * token is never logged, nor the URL (it is the client's text). */
+			peer_name(c, peer, sizeof(peer));
+			log_warn("http: authentication failed for %s from %s: %s", method, peer,
+				 why);
+			st->refused = true;
+			return send_error(c, 401,
+					  "authorization: a valid \"Bearer TOKEN\" is required");
+		}
 		if (cl && strtoull(cl, NULL, 10) > REQ_BODY_MAX)
 			st->too_big = true;
+		return MHD_YES;
+	}
+	if (st->refused) {
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -364,9 +462,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (!authorized(c))
-		return send_error(c, 401, "authorization: a valid \"Bearer TOKEN\" is required");
-
 	profile = cryod_cfg.profiling_enabled || query_flag(c, "profile");
 	rq.method = method;
 	rq.url = url;
@@ -446,7 +541,10 @@ int http_start(int listen_fd, char *err, size_t errlen)
 			       0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
 			       on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd,
 			       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-			       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+			       MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
+			       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_MAX,
+			       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
+			       MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 			       MHD_OPTION_END);
 	if (!mhd)
 		return errf(err, errlen, -EIO, "could not start the HTTP server on the socket");

@@ -150,6 +150,31 @@ static int check_field(const struct field *f, json_t *v, char *err, size_t errle
 	return errf(err, errlen, -EINVAL, "%s: unknown field type", f->name);
 }
 
+const char *json_problem(const json_error_t *jerr)
+{
+	/* jansson's own text quotes the bytes it stopped at ("invalid token near 'x'"): the
+	 * position and the kind of fault say enough without echoing what was parsed. */
+	switch (json_error_code(jerr)) {
+	case json_error_premature_end_of_input:
+		return "it ends too soon";
+	case json_error_end_of_input_expected:
+		return "something follows the value";
+	case json_error_invalid_utf8:
+		return "not UTF-8";
+	case json_error_null_character:
+	case json_error_null_byte_in_key:
+		return "a NUL byte";
+	case json_error_duplicate_key:
+		return "a duplicate key";
+	case json_error_numeric_overflow:
+		return "a number out of range";
+	case json_error_item_not_found:
+	case json_error_invalid_syntax:
+	default:
+		return "a syntax error";
+	}
+}
+
 int req_parse(enum req_kind kind, const char *body, size_t len, json_t **ret, char *err,
 	      size_t errlen)
 {
@@ -173,7 +198,7 @@ int req_parse(enum req_kind kind, const char *body, size_t len, json_t **ret, ch
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	if (!obj)
 		return errf(err, errlen, -EINVAL, "body: invalid JSON at line %d column %d: %s",
-			    jerr.line, jerr.column, jerr.text);
+			    jerr.line, jerr.column, json_problem(&jerr));
 	if (!json_is_object(obj)) {
 		json_decref(obj);
 		return errf(err, errlen, -EINVAL, "body: expected a JSON object");

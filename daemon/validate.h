@@ -32,4 +32,10 @@ enum req_kind {
 int req_parse(enum req_kind kind, const char *body, size_t len, json_t **ret, char *err,
 	      size_t errlen);
 
+/*
+ * What is wrong with a JSON text that failed to parse, in words that quote none of it (jansson's
+ * own message does): for errors that may be sent to a client.
+ */
+const char *json_problem(const json_error_t *jerr);
+
 #endif
