@@ -5,10 +5,13 @@
  * say where it is.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "config.h"
@@ -42,8 +45,11 @@ static const struct key_def keys[] = {
 	  "where clients reach cryod (read by clients; accepted here)"},
 	 K_STR, OFF(connection_url), NULL, 0},
 	{{"connection.auth_token", "CRYO_CONNECTION_AUTH_TOKEN", "auth-token",
-	  "bearer token; required with protocol tcp"},
+	  "bearer token; protocol tcp needs it or auth_token_file"},
 	 K_STR, OFF(connection_auth_token), NULL, 0},
+	{{"connection.auth_token_file", "CRYO_CONNECTION_AUTH_TOKEN_FILE", "auth-token-file",
+	  "file holding the bearer token (kept out of ps and the config)"},
+	 K_PATH, OFF(connection_auth_token_file), NULL, 0},
 	{{"checkpoint.dir", "CRYO_CHECKPOINT_DIR", "checkpoint-dir",
 	  "where checkpoints go (default STATE_DIR/checkpoints)"},
 	 K_PATH, OFF(checkpoint_dir), NULL, 0},
@@ -99,6 +105,8 @@ void config_init(struct cryod_config *c)
 
 void config_free(struct cryod_config *c)
 {
+	if (c->connection_auth_token)
+		explicit_bzero(c->connection_auth_token, strlen(c->connection_auth_token));
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (keys[i].type != K_BOOL && keys[i].type != K_UINT)
 			free(*(char **)((char *)c + keys[i].off));
@@ -127,6 +135,10 @@ static int parse_bool(const char *v, bool *ret)
 	return -EINVAL;
 }
 
+/*
+ * Messages name the key and what it takes, never the value: `--config` pointed at the wrong
+ * file, or a token put under the wrong key, must not be printed to the terminal or the journal.
+ */
 int config_set(struct cryod_config *c, const char *key, const char *value, char *err,
 	       size_t errlen)
 {
@@ -141,15 +153,14 @@ int config_set(struct cryod_config *c, const char *key, const char *value, char 
 	switch (k->type) {
 	case K_BOOL:
 		if (parse_bool(value, (bool *)((char *)c + k->off)) < 0)
-			return errf(err, errlen, -EINVAL, "%s: \"%s\" is not a boolean (true/false)",
-				    key, value);
+			return errf(err, errlen, -EINVAL, "%s: not a boolean (true/false)", key);
 		return 0;
 	case K_UINT:
 		errno = 0;
 		n = strtol(value, &end, 10);
 		if (!*value || *end || errno || n < 0 || n > k->max)
-			return errf(err, errlen, -EINVAL,
-				    "%s: \"%s\" is not an integer from 0 to %ld", key, value, k->max);
+			return errf(err, errlen, -EINVAL, "%s: not an integer from 0 to %ld", key,
+				    k->max);
 		*(long *)((char *)c + k->off) = n;
 		return 0;
 	case K_ENUM: {
@@ -159,7 +170,7 @@ int config_set(struct cryod_config *c, const char *key, const char *value, char 
 			if (!strcmp(value, k->choices[i]))
 				break;
 		if (!k->choices[i])
-			return errf(err, errlen, -EINVAL, "%s: \"%s\" is not one of %s", key, value,
+			return errf(err, errlen, -EINVAL, "%s: not one of %s", key,
 				    k == find_key("protocol")	 ? "unix, tcp, vsock"
 				    : k == find_key("log_level") ? "error, warn, info, debug"
 								 : "none, tar, lz4, gzip, zlib, zstd");
@@ -167,8 +178,7 @@ int config_set(struct cryod_config *c, const char *key, const char *value, char 
 	}
 	case K_PATH:
 		if (*value && !path_is_normal(value))
-			return errf(err, errlen, -EINVAL,
-				    "%s: \"%s\" is not an absolute, normalised path", key, value);
+			return errf(err, errlen, -EINVAL, "%s: not an absolute, normalised path", key);
 		break;
 	case K_STR:
 		break;
@@ -202,6 +212,13 @@ static int parse_mapping(struct cryod_config *c, yaml_document_t *doc, yaml_node
 				     (const char *)k->data.scalar.value) >= sizeof(key) ||
 		    strlen(key) != strlen(prefix) + (*prefix ? 1 : 0) + k->data.scalar.length)
 			return errf(err, errlen, -EINVAL, "line %zu: key too long or not text",
+				    k->start_mark.line + 1);
+		/* Every known key is a plain word; quoting anything else could print a secret
+		 * from a file that is not a config at all. */
+		if (strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+		    strlen(key))
+			return errf(err, errlen, -EINVAL,
+				    "line %zu: an unknown key that is not a plain word (not shown)",
 				    k->start_mark.line + 1);
 		if (v->type == YAML_MAPPING_NODE) {
 			size_t kl = strlen(key);
@@ -318,8 +335,98 @@ static int default_path(char **slot, const char *dir, const char *name)
 	return 0;
 }
 
+#define TOKEN_MIN      16
+#define TOKEN_FILE_MAX 4096
+
+/*
+ * Reads connection.auth_token_file into connection.auth_token. The file must be a regular file
+ * that others cannot read or write (its group may read it: 0640 root:cryo is a fair setup); one
+ * trailing newline is dropped, as `echo TOKEN > FILE` leaves one. The token is never put in a
+ * message.
+ */
+static int load_token_file(struct cryod_config *c, char *err, size_t errlen)
+{
+	const char *path = c->connection_auth_token_file;
+	char buf[TOKEN_FILE_MAX + 1];
+	struct stat st;
+	size_t len = 0;
+	int fd, r = 0;
+
+	if (c->connection_auth_token)
+		return errf(err, errlen, -EINVAL,
+			    "connection.auth_token_file: set it or connection.auth_token, not both");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return errf(err, errlen, -errno, "connection.auth_token_file: open %s: %s", path,
+			    strerror(errno));
+	if (fstat(fd, &st) < 0)
+		r = errf(err, errlen, -errno, "connection.auth_token_file: stat %s: %s", path,
+			 strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		r = errf(err, errlen, -EINVAL, "connection.auth_token_file: %s is not a regular file",
+			 path);
+	else if (st.st_mode & 0027)
+		r = errf(err, errlen, -EPERM,
+			 "connection.auth_token_file: %s is mode %04o: others may read or the group "
+			 "may write it; chmod 0600 (or 0640) it",
+			 path, (unsigned)(st.st_mode & 07777));
+	while (!r && len < sizeof(buf)) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = errf(err, errlen, -errno, "connection.auth_token_file: read %s: %s", path,
+				 strerror(errno));
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (!r && len > TOKEN_FILE_MAX)
+		r = errf(err, errlen, -EFBIG, "connection.auth_token_file: %s is larger than %d bytes",
+			 path, TOKEN_FILE_MAX);
+	if (!r) {
+		if (len && buf[len - 1] == '\n')
+			len--;
+		if (len && buf[len - 1] == '\r')
+			len--;
+		if (memchr(buf, '\0', len))
+			r = errf(err, errlen, -EINVAL, "connection.auth_token_file: %s holds a NUL byte",
+				 path);
+		else if (!(c->connection_auth_token = strndup(buf, len)))
+			r = errf(err, errlen, -ENOMEM, "out of memory");
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return r;
+}
+
+/*
+ * A token goes in "Authorization: Bearer TOKEN": printable ASCII without spaces, as RFC 6750's
+ * b64token is. A token of blanks (a file left empty but for a newline, a templated config)
+ * would otherwise be a token everyone could guess.
+ */
+static int check_token(const char *token, const char *key, char *err, size_t errlen)
+{
+	size_t n = 0;
+
+	for (const char *p = token; *p; p++, n++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return errf(err, errlen, -EINVAL,
+				    "%s: the token holds a space or a character that is not "
+				    "printable ASCII (character %zu); use printable characters only",
+				    key, n + 1);
+	if (n < TOKEN_MIN)
+		return errf(err, errlen, -EINVAL,
+			    "%s: the token has %zu characters; at least %d are needed", key, n,
+			    TOKEN_MIN);
+	return 0;
+}
+
 int config_finish(struct cryod_config *c, char *err, size_t errlen)
 {
+	int r;
+
 	if (c->db_remote)
 		return errf(err, errlen, -EINVAL,
 			    "db.remote: a remote database is not supported yet (it comes with "
@@ -353,10 +460,23 @@ int config_finish(struct cryod_config *c, char *err, size_t errlen)
 		if (!c->address)
 			return errf(err, errlen, -EINVAL,
 				    "address: protocol tcp needs HOST:PORT (e.g. 127.0.0.1:8420)");
-		if (!c->connection_auth_token || strlen(c->connection_auth_token) < 16)
+		if (c->connection_auth_token_file) {
+			r = load_token_file(c, err, errlen);
+			if (r < 0)
+				return r;
+		}
+		if (!c->connection_auth_token)
 			return errf(err, errlen, -EINVAL,
 				    "connection.auth_token: protocol tcp needs a bearer token of at "
-				    "least 16 characters; refusing to listen on TCP without one");
+				    "least %d characters (connection.auth_token_file, or "
+				    "connection.auth_token); refusing to listen on TCP without one",
+				    TOKEN_MIN);
+		r = check_token(c->connection_auth_token,
+				c->connection_auth_token_file ? "connection.auth_token_file"
+							      : "connection.auth_token",
+				err, errlen);
+		if (r < 0)
+			return r;
 		break;
 	case CRYOD_PROTO_VSOCK:
 		if (!c->address)

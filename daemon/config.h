@@ -27,7 +27,8 @@ struct cryod_config {
 	char *address;
 	char *log_level;
 	char *connection_url;
-	char *connection_auth_token;
+	char *connection_auth_token; /* from auth_token_file, if that is set, by config_finish() */
+	char *connection_auth_token_file;
 	char *checkpoint_dir;
 	char *checkpoint_compression;
 	long checkpoint_stream;
