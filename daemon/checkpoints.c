@@ -16,6 +16,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -47,6 +48,103 @@ static bool dir_is_empty_or_missing(const char *path, bool *ret_missing)
 			empty = false;
 	closedir(d);
 	return empty;
+}
+
+/* A directory's entries other than . and .., through a descriptor (which is closed). */
+static bool fd_dir_is_empty(int fd)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!d) {
+		close(fd);
+		return false;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+/*
+ * Creates (or finds empty) the directory of a dump at `path`, a normal path below
+ * checkpoint.dir, without following a symbolic link on the way: a link placed inside
+ * checkpoint.dir must not lead the dump outside it, and comparing strings cannot see links.
+ * checkpoint.dir itself is opened as configured (it may be a link the administrator made);
+ * every component below is made with mkdirat() and entered with O_NOFOLLOW. *ret_created says
+ * whether the last component is new (and so is removed again if the dump fails).
+ *
+ * The engine is then given the path, which it resolves again: only someone who may write in
+ * checkpoint.dir (root; cryod makes it 0700) could swap a component for a link in between.
+ */
+static int make_confined_dir(const char *path, bool *ret_created, struct api_err *e)
+{
+	const char *base = cryod_cfg.checkpoint_dir;
+	char comp[NAME_MAX + 1];
+	const char *p = path + (strcmp(base, "/") ? strlen(base) : 0);
+	bool created = false;
+	int fd;
+
+	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return api_fail(e, 500, "dir: open checkpoint.dir %s: %s", base, strerror(errno));
+	while (*p == '/') {
+		const char *next = strchr(p + 1, '/');
+		size_t n = next ? (size_t)(next - p - 1) : strlen(p + 1);
+		int sub;
+
+		if (n > NAME_MAX) {
+			close(fd);
+			return api_fail(e, 400, "dir: a component of %s is longer than %d bytes", path,
+					NAME_MAX);
+		}
+		memcpy(comp, p + 1, n);
+		comp[n] = '\0';
+		created = mkdirat(fd, comp, 0700) == 0;
+		if (!created && errno != EEXIST) {
+			int err = errno;
+
+			close(fd);
+			return api_fail(e, 500, "dir: create %s: %s", path, strerror(err));
+		}
+		sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0) {
+			int err = errno;
+
+			close(fd);
+			if (err == ELOOP || err == ENOTDIR)
+				return api_fail(e, 400,
+						"dir: %.*s is a symbolic link or not a directory; below "
+						"checkpoint.dir every component must be a real directory",
+						(int)(p + 1 + n - path), path);
+			return api_fail(e, 500, "dir: open %.*s: %s", (int)(p + 1 + n - path), path,
+					strerror(err));
+		}
+		close(fd);
+		fd = sub;
+		p += 1 + n;
+	}
+	if (!created && !fd_dir_is_empty(fd))
+		return api_fail(e, 409, "dir: %s exists and is not empty", path);
+	if (created)
+		close(fd);
+	*ret_created = created;
+	return 0;
+}
+
+/* checkpoint.allow_any_dir: a directory anywhere, made as `mkdir -p` would. */
+static int make_any_dir(const char *path, bool *ret_created, struct api_err *e)
+{
+	int r;
+
+	if (!dir_is_empty_or_missing(path, ret_created))
+		return api_fail(e, 409, "dir: %s exists and is not empty", path);
+	r = mkdir_parents(path, 0700);
+	if (r < 0)
+		return api_fail(e, 500, "dir: create %s: %s", path, strerror(-r));
+	return 0;
 }
 
 /* What the engine leaves in a complete pre-dump (docs/cryo-pre-dump.md), written last. */
@@ -182,6 +280,17 @@ static void settle_locked(struct live *l, const char *state_if_gone)
 	live_remove(l);
 }
 
+/* locked: "signal 9", "exit code 3" or "status unknown" for an ended job. */
+static void describe_end(const struct live *l, char *buf, size_t size)
+{
+	if (l->status_known && WIFSIGNALED(l->status))
+		snprintf(buf, size, "signal %d", WTERMSIG(l->status));
+	else if (l->status_known && WIFEXITED(l->status))
+		snprintf(buf, size, "exit code %d", WEXITSTATUS(l->status));
+	else
+		snprintf(buf, size, "exit status unknown");
+}
+
 static json_t *profile_new(void)
 {
 	return json_pack("{s:{}, s:I}", "phases", "bytes", (json_int_t)0);
@@ -198,7 +307,9 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	const char *dir_req = json_string_value(json_object_get(req, "dir"));
 	const char *parent_id = json_string_value(json_object_get(req, "parent"));
 	bool pre_dump = json_is_true(json_object_get(req, "pre_dump"));
-	bool leave_running = cryod_cfg.leave_running, frozen, missing = false, ok;
+	bool leave_running = cryod_cfg.leave_running, frozen, missing = false, ok, ended;
+	char ended_how[64];
+	bool begun = false;
 	const char *compression = cryod_cfg.checkpoint_compression;
 	int streams = (int)cryod_cfg.checkpoint_stream, r, rr;
 	struct building_on on = {.id = parent_id};
@@ -276,15 +387,19 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 		api_fail(e, 500, "out of memory");
 		goto fail_early;
 	}
-	if (!dir_is_empty_or_missing(ck.path, &missing)) {
-		api_fail(e, 409, "dir: %s exists and is not empty", ck.path);
+	if (path_is_under(ck.path, cryod_cfg.checkpoint_dir))
+		r = make_confined_dir(ck.path, &missing, e);
+	else
+		r = make_any_dir(ck.path, &missing, e);
+	if (r < 0)
 		goto fail_early;
+	/* Marked before the engine writes: a cryod killed from here on finds the directory at
+	 * its next start (checkpoints_recover()). */
+	if (store_ck_begin(ck.id, id, ck.path, missing) < 0) {
+		api_fail(e, 500, "record checkpoint %s as in progress: database error", ck.id);
+		goto fail_dir;
 	}
-	r = mkdir_parents(ck.path, 0700);
-	if (r < 0) {
-		api_fail(e, 500, "dir: create %s: %s", ck.path, strerror(-r));
-		goto fail_early;
-	}
+	begun = true;
 
 	live_lock();
 	l = live_find(id);
@@ -323,12 +438,24 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	if (ok && !leave_running && live_wait_exit(pid, 5) < 0)
 		log_warn("job %s: pid %d still runs after a dump without leave_running", id, pid);
 	l = live_find_pid(pid);
+	/* The job ended under the engine (killed from outside; the API refuses a kill while
+	 * busy): the engine's own error then only says what it was reading when the memory went
+	 * away ("Bad address"), so say what happened instead. */
+	ended = !ok && l && l->exited;
+	if (ended)
+		describe_end(l, ended_how, sizeof(ended_how));
 	/* Only a complete dump without leave_running ends the tree: any other exit was the
 	 * job's own. */
 	if (l)
 		settle_locked(l, ok && !leave_running ? "checkpointed" : "exited");
 	live_unlock();
 
+	if (ended) {
+		api_fail(e, 409, "%s of job %s failed: the job ended during it (%s); nothing was saved",
+			 pre_dump ? "pre-dump" : "dump", id, ended_how);
+		log_warn("%s (the engine said: %s)", e->msg, res.msg);
+		goto fail_dir;
+	}
 	if (!ok) {
 		api_fail(e, engine_status(res.r), "%s of job %s failed: %s",
 			 pre_dump ? "pre-dump" : "dump", id, res.msg);
@@ -370,6 +497,8 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 fail_dir:
 	if (missing)
 		rm_rf(ck.path);
+	if (begun)
+		store_ck_abandon(ck.id);
 fail_early:
 	if (parent.path)
 		building_remove(&on);
@@ -379,6 +508,62 @@ fail_early:
 	checkpoint_clear(&ck);
 	job_clear(&j);
 	return -1;
+}
+
+/* Empties a directory that existed before the dump (so is not cryod's to remove). */
+static int rm_contents(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= sizeof(sub))
+			r = -ENAMETOOLONG;
+		else if (rm_rf(sub) < 0)
+			r = -EIO;
+	}
+	closedir(d);
+	return r;
+}
+
+int checkpoints_recover(char *err, size_t errlen)
+{
+	struct ck_in_progress *v = NULL;
+	struct checkpoint ck;
+	size_t n = 0;
+	int r = store_ck_in_progress(&v, &n);
+
+	if (r < 0)
+		return errf(err, errlen, r, "read the checkpoints in progress from the database");
+	for (size_t i = 0; i < n; i++) {
+		/* Recorded, and killed before the mark went: the checkpoint is whole. (The
+		 * record and the mark's end share a transaction, so this is belt and braces.) */
+		if (store_ck_get(v[i].id, &ck) == 0) {
+			checkpoint_clear(&ck);
+		} else {
+			r = v[i].created_dir ? rm_rf(v[i].path) : rm_contents(v[i].path);
+			if (r < 0)
+				log_warn("checkpoint %s: a dump of it was cut short, and its directory "
+					 "%s could not be %s: %s",
+					 v[i].id, v[i].path, v[i].created_dir ? "removed" : "emptied",
+					 strerror(-r));
+			else
+				log_warn("checkpoint %s: a dump of it was cut short (cryod stopped "
+					 "during it); its directory %s was %s",
+					 v[i].id, v[i].path, v[i].created_dir ? "removed" : "emptied");
+		}
+		store_ck_abandon(v[i].id);
+		free(v[i].path);
+	}
+	free(v);
+	return 0;
 }
 
 /*

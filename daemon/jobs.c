@@ -517,6 +517,68 @@ static uint32_t proc_id_field(pid_t pid, const char *key)
 	return v;
 }
 
+/* Fields 4 (ppid) and 9 (flags) of /proc/PID/stat; -ENOENT when the process is gone. */
+static int proc_stat_fields(pid_t pid, pid_t *ret_ppid, unsigned long *ret_flags)
+{
+	char path[64], *buf = NULL, *p;
+	unsigned long flags;
+	int ppid, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	r = read_text_file(path, 4096, &buf, NULL);
+	if (r < 0)
+		return r;
+	/* The command name may hold spaces and parentheses: the fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	r = p && sscanf(p + 1, " %*c %d %*d %*d %*d %*d %lu", &ppid, &flags) == 2 ? 0 : -EIO;
+	free(buf);
+	if (r == 0) {
+		*ret_ppid = ppid;
+		*ret_flags = flags;
+	}
+	return r;
+}
+
+#define PF_KTHREAD 0x00200000 /* include/linux/sched.h */
+
+/*
+ * Processes that a manage request may not adopt, since a dump without leave_running ends the
+ * tree and a kill signals it: init (pid 1 of cryod's pid namespace, whose end panics the
+ * machine or the container), kernel threads (nothing to dump, and signals would go to the
+ * kernel's workers), and cryod itself or any of its ancestors (the service manager, the shell
+ * that started it), which a dump would freeze with cryod inside. Returns 0, or answers 400.
+ */
+static int manage_refused(pid_t pid, struct api_err *e)
+{
+	unsigned long flags;
+	pid_t ppid;
+	int r;
+
+	if (pid == 1)
+		return api_fail(e, 400, "pid: 1 is init; cryod does not manage it");
+	if (pid == getpid())
+		return api_fail(e, 400, "pid: %d is cryod itself", pid);
+	r = proc_stat_fields(pid, &ppid, &flags);
+	if (r == -ENOENT)
+		return api_fail(e, 404, "pid: no running process %d", pid);
+	if (r < 0)
+		return api_fail(e, 500, "pid: read /proc/%d/stat: %s", pid, strerror(-r));
+	if ((flags & PF_KTHREAD) || pid == 2)
+		return api_fail(e, 400, "pid: %d is a kernel thread; it cannot be managed", pid);
+	/* Walk up from cryod: its ancestors end at init (or at 0, outside our pid namespace). */
+	for (pid_t a = getppid(), depth = 0; a > 1 && depth < 4096; depth++) {
+		if (a == pid)
+			return api_fail(e, 400,
+					"pid: %d is an ancestor of cryod (pid %d); it cannot be "
+					"managed",
+					pid, getpid());
+		if (proc_stat_fields(a, &ppid, &flags) < 0)
+			break;
+		a = ppid;
+	}
+	return 0;
+}
+
 int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 {
 	pid_t pid = (pid_t)json_integer_value(json_object_get(req, "pid"));
@@ -525,8 +587,8 @@ int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 	struct job j = {0};
 	int pidfd, r = -1;
 
-	if (pid == getpid())
-		return api_fail(e, 400, "pid: %d is cryod itself", pid);
+	if (manage_refused(pid, e) < 0)
+		return -1;
 	if (!proc_alive(pid))
 		return api_fail(e, 404, "pid: no running process %d", pid);
 	if (want_id) {
@@ -629,6 +691,18 @@ int jobs_kill(const char *id, int sig, struct job *ret, struct api_err *e)
 	if (!l || l->exited) {
 		live_unlock();
 		api_fail(e, 409, "job %s is not running (%s)", id, j.state);
+		job_clear(&j);
+		return -1;
+	}
+	/* A tree that dies under the engine fails the dump halfway through (the engine reads
+	 * memory that is gone, "Bad address"), and a stop or continue would be saved in the image:
+	 * the signal waits for the dump to end. */
+	if (l->busy) {
+		live_unlock();
+		api_fail(e, 409,
+			 "job %s is being dumped: signal it once the dump has ended (the dump "
+			 "request returns then)",
+			 id);
 		job_clear(&j);
 		return -1;
 	}

@@ -39,6 +39,12 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
 		 struct api_err *e);
 /* Refused (409) while another checkpoint names it as parent, unless force. */
+/*
+ * At start, before the API serves: removes the directory of every dump that a killed cryod left
+ * in progress (or empties it, if it was there before the dump), so that no half-written image
+ * stays unrecorded. Returns 0, or -errno with err naming the cause.
+ */
+int checkpoints_recover(char *err, size_t errlen);
 int checkpoints_delete(const char *id, bool force, struct api_err *e);
 
 /* A fresh id "job-xxxxxxxx" that no record holds. */

@@ -251,6 +251,8 @@ int main(int argc, char **argv)
 	api_set_engine_info(probe_engine());
 	if (jobs_init(err, sizeof(err)) < 0)
 		goto fail_store;
+	if (checkpoints_recover(err, sizeof(err)) < 0)
+		goto fail_jobs;
 	if (reaper_start() < 0) {
 		snprintf(err, sizeof(err), "start the reaper: %s", strerror(errno));
 		goto fail_jobs;

@@ -36,6 +36,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE checkpoints ADD COLUMN kind TEXT NOT NULL DEFAULT 'dump';"
 	"ALTER TABLE checkpoints ADD COLUMN parent TEXT;"
 	"CREATE INDEX checkpoints_parent ON checkpoints (parent);",
+	/* 4: dumps in flight, so that a cryod killed during one finds its directory at start */
+	"CREATE TABLE checkpoints_in_progress ("
+	" id TEXT PRIMARY KEY, job TEXT NOT NULL, path TEXT NOT NULL,"
+	" created_dir INTEGER NOT NULL, started TEXT NOT NULL);",
 };
 
 static char *dup_or_null(const unsigned char *s)
@@ -490,6 +494,9 @@ int store_ck_insert(const struct checkpoint *c)
 	int r = -EIO;
 
 	pthread_mutex_lock(&mu);
+	/* The record and the end of its in-progress mark go together. */
+	if (exec_locked("BEGIN IMMEDIATE") < 0)
+		goto out;
 	st = prepare("INSERT INTO checkpoints (" CK_COLS ", seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 		     " ?7, ?8, ?9, ?10, ?11, ?12, (SELECT IFNULL(MAX(seq), 0) + 1 FROM checkpoints))");
 	if (st) {
@@ -507,6 +514,84 @@ int store_ck_insert(const struct checkpoint *c)
 		bind_text(st, 12, c->parent);
 		r = step_done(st, "insert checkpoint");
 	}
+	if (!r) {
+		st = prepare("DELETE FROM checkpoints_in_progress WHERE id = ?1");
+		r = -EIO;
+		if (st) {
+			bind_text(st, 1, c->id);
+			r = step_done(st, "delete in-progress checkpoint");
+		}
+	}
+	if (r < 0 || exec_locked("COMMIT") < 0) {
+		exec_locked("ROLLBACK");
+		r = r < 0 ? r : -EIO;
+	}
+out:
+	pthread_mutex_unlock(&mu);
+	return r;
+}
+
+int store_ck_begin(const char *id, const char *job, const char *path, bool created_dir)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int r = -EIO;
+
+	time_iso8601(now);
+	pthread_mutex_lock(&mu);
+	st = prepare("INSERT INTO checkpoints_in_progress (id, job, path, created_dir, started)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (st) {
+		bind_text(st, 1, id);
+		bind_text(st, 2, job);
+		bind_text(st, 3, path);
+		sqlite3_bind_int(st, 4, created_dir);
+		bind_text(st, 5, now);
+		r = step_done(st, "insert in-progress checkpoint");
+	}
+	pthread_mutex_unlock(&mu);
+	return r;
+}
+
+int store_ck_abandon(const char *id)
+{
+	sqlite3_stmt *st;
+	int r = -EIO;
+
+	pthread_mutex_lock(&mu);
+	st = prepare("DELETE FROM checkpoints_in_progress WHERE id = ?1");
+	if (st) {
+		bind_text(st, 1, id);
+		r = step_done(st, "delete in-progress checkpoint");
+	}
+	pthread_mutex_unlock(&mu);
+	return r;
+}
+
+static int read_partial_row(sqlite3_stmt *st, void *out)
+{
+	struct ck_in_progress *p = out;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->id, sizeof(p->id), "%s", (const char *)sqlite3_column_text(st, 0));
+	p->path = dup_or_null(sqlite3_column_text(st, 1));
+	p->created_dir = sqlite3_column_int(st, 2);
+	return p->path ? 0 : -ENOMEM;
+}
+
+static void clear_partial_row(void *p)
+{
+	free(((struct ck_in_progress *)p)->path);
+}
+
+int store_ck_in_progress(struct ck_in_progress **ret, size_t *ret_n)
+{
+	int r;
+
+	pthread_mutex_lock(&mu);
+	r = collect_rows(prepare("SELECT id, path, created_dir FROM checkpoints_in_progress"),
+			 sizeof(struct ck_in_progress), read_partial_row, clear_partial_row,
+			 (void **)ret, ret_n);
 	pthread_mutex_unlock(&mu);
 	return r;
 }

@@ -88,6 +88,22 @@ int store_ck_delete(const char *id);
 int store_ck_latest(const char *job, struct checkpoint *ret);
 /* The checkpoints that name `parent` as theirs, oldest first. */
 int store_ck_children(const char *parent, struct checkpoint **ret, size_t *ret_n);
+/*
+ * Dumps in flight. store_ck_begin() marks one before the engine writes into `path` (whether
+ * cryod made that directory for it); store_ck_insert() of the same id ends the mark in the same
+ * transaction, store_ck_abandon() ends it after a failure. Marks that remain at start belong
+ * to dumps a killed cryod never finished (checkpoints_recover()).
+ */
+struct ck_in_progress {
+	char id[CRYOD_ID_MAX + 1];
+	char *path;
+	bool created_dir;
+};
+int store_ck_begin(const char *id, const char *job, const char *path, bool created_dir);
+int store_ck_abandon(const char *id);
+/* *ret: free each ->path, then the array. */
+int store_ck_in_progress(struct ck_in_progress **ret, size_t *ret_n);
+
 /* job may be NULL for all. */
 int store_ck_list(const char *job, struct checkpoint **ret, size_t *ret_n);
 
