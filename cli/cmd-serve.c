@@ -11,7 +11,8 @@
 #include "net.h"
 
 static const char usage[] =
-	"usage: cryo serve --listen HOST:PORT (-D DIR | --restore) [--detach] [-v]\n"
+	"usage: cryo serve --listen HOST:PORT (-D DIR | --restore) [--auth-token-file FILE]\n"
+	"                  [--detach] [-v]\n"
 	"\n"
 	"Receive one image sent by `cryo dump --to tcp://HOST:PORT` (one connection per\n"
 	"stream, read in parallel) and store it in DIR, in the same form a dump to a directory\n"
@@ -20,7 +21,16 @@ static const char usage[] =
 	"its pages straight from the connections; the sender is told once the tree is about\n"
 	"to run); with -D DIR, from DIR once stored. Then wait for it as `cryo restore` does.\n"
 	"\n"
+	"Anyone who reaches the port can send an image, and with --restore run it: on an\n"
+	"address other than loopback a token is required. The sender (cryo dump, with\n"
+	"$CRYO_SERVE_TOKEN or $CRYO_SERVE_TOKEN_FILE) sends it first on every connection;\n"
+	"a connection without it is closed before anything is stored, and logged. The\n"
+	"streams are not encrypted: across hosts, use a tunnel (ssh -L, WireGuard).\n"
+	"\n"
 	"  -l, --listen HOST:PORT  where to listen (tcp://HOST:PORT also accepted)\n"
+	"      --auth-token-file FILE\n"
+	"                          the token senders must send (else $CRYO_SERVE_TOKEN, else\n"
+	"                          the file $CRYO_SERVE_TOKEN_FILE names); mode 0600\n"
 	"  -D, --images-dir DIR    where to store the image\n"
 	"      --restore           restore the tree once the image is in\n"
 	"  -d, --detach            with --restore, return as soon as the tree runs\n"
@@ -34,11 +44,13 @@ int cmd_serve(int argc, char **argv)
 		{"images-dir", required_argument, NULL, 'D'},
 		{"restore", no_argument, NULL, 'r'},
 		{"detach", no_argument, NULL, 'd'},
+		{"auth-token-file", required_argument, NULL, 'T'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *listen_at = NULL, *dir = NULL;
+	const char *listen_at = NULL, *dir = NULL, *token_file = NULL;
+	char *token = NULL;
 	int fds[CRYO_STREAMS_MAX], c, verbose = 0, lfd, n, r;
 	bool restore = false, detach = false;
 	struct cryo_ctx *ctx;
@@ -57,6 +69,9 @@ int cmd_serve(int argc, char **argv)
 		case 'd':
 			detach = true;
 			break;
+		case 'T':
+			token_file = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -74,11 +89,25 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (net_token_load("cryo serve", token_file, &token) < 0)
+		return 2;
 	lfd = net_listen("cryo serve", listen_at);
 	if (lfd < 0)
-		return 1;
-	n = net_accept_image("cryo serve", lfd, fds, CRYO_STREAMS_MAX);
+		goto fail_token;
+	if (!token && !net_is_loopback(lfd)) {
+		fprintf(stderr, "cryo serve: %s is not a loopback address: anyone who reaches it "
+			"could send an image%s; give a token (--auth-token-file FILE or "
+			"$CRYO_SERVE_TOKEN), or listen on 127.0.0.1 and tunnel\n",
+			listen_at, restore ? " and have it run" : "");
+		close(lfd);
+		goto fail_token;
+	}
+	n = net_accept_image("cryo serve", lfd, fds, CRYO_STREAMS_MAX, token);
 	close(lfd);
+	if (token) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
 	if (n < 0)
 		return 1;
 	/* Restored as it arrives: nothing is stored, and the sender is told once it runs. */
@@ -105,4 +134,10 @@ int cmd_serve(int argc, char **argv)
 		r = r < 0 ? 1 : 0;
 	}
 	return r;
+fail_token:
+	if (token) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	return 1;
 }

@@ -3,8 +3,24 @@
 #ifndef CRYO_CLI_NET_H
 #define CRYO_CLI_NET_H
 
-/* Opens n connections to addr into fds[]; on failure prints why and returns -1. */
+#include <stdbool.h>
+
+/*
+ * The token of `cryo serve` and `cryo dump --to`: from `file` if given, else $CRYO_SERVE_TOKEN,
+ * else the file named by $CRYO_SERVE_TOKEN_FILE. *ret is NULL when none is set. A token is 16
+ * to 256 printable ASCII characters without spaces; a file must not be readable by others.
+ * On error prints why and returns -1.
+ */
+int net_token_load(const char *cmd, const char *file, char **ret);
+
+/*
+ * Opens n connections to addr into fds[]; on failure prints why and returns -1. With a token
+ * set (net_token_load(), from the environment) each connection begins with its token line.
+ */
 int net_connect(const char *cmd, const char *addr, int *fds, unsigned n);
+
+/* Whether a listening socket is bound to a loopback address (127/8, ::1). */
+bool net_is_loopback(int lfd);
 
 /* Listens on addr; returns the socket, or prints why and returns -1. */
 int net_listen(const char *cmd, const char *addr);
@@ -12,8 +28,10 @@ int net_listen(const char *cmd, const char *addr);
 /*
  * Accepts the connections of one image on a listening socket: the first says how many streams
  * the image has, and the rest are accepted until there is one per stream; fds[] is filled in
- * stream order. Returns the count, or prints why and returns -1.
+ * stream order. With a token, a connection that does not send it first (within a few seconds)
+ * is refused, logged on stderr with its address, and closed before a byte of its stream is
+ * read; so is one that sends nothing at all. Returns the count, or prints why and returns -1.
  */
-int net_accept_image(const char *cmd, int lfd, int *fds, unsigned max);
+int net_accept_image(const char *cmd, int lfd, int *fds, unsigned max, const char *token);
 
 #endif

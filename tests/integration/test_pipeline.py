@@ -699,7 +699,9 @@ def netns():
     _ip("netns", "del", name, check=False)
 
 
-def test_dump_here_restore_in_another_netns(env, netns):
+def test_dump_here_restore_in_another_netns(env, netns, monkeypatch):
+    # Not a loopback address: serve wants a token, and the dump sends it (both read the env).
+    monkeypatch.setenv("CRYO_SERVE_TOKEN", "netns-test-token-0123456789")
     run = env.start([workload("mem_big"), "16"])
     run.wait_for("ready")
     port = _free_port()
