@@ -131,6 +131,7 @@ struct cli_restore_how {
 	bool as_json;
 	bool lazy;
 	bool answers; /* the sender waits for answers (a `cryo dump --to` connection) */
+	bool trust_dir; /* read an image from a directory others own or may write */
 };
 
 /* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is

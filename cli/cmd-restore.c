@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,9 @@ static const char usage[] =
 	"      --pidfile FILE    write the root's PID to FILE\n"
 	"      --lazy            start the tree at once; its memory arrives on fault and in\n"
 	"                        the background (the image must stay until that is done)\n"
+	"      --trust-dir       restore even from a directory that someone other than root\n"
+	"                        or you owns or may write (refused by default: whoever can\n"
+	"                        write it decides what runs, as which user)\n"
 	"      --json            progress as JSON lines on stderr (default: a bar when\n"
 	"                        stderr is a terminal)\n"
 	"  -v, --verbose         more log output (repeat for debug)\n"
@@ -64,6 +68,7 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.nstream_fds = dir ? 0 : nfds;
 	o.lazy = how->lazy;
 	o.stream_answers = how->answers;
+	o.trust_dir = how->trust_dir;
 	cli_progress(ctx, how->as_json);
 	r = cryo_restore(ctx, &o, &root);
 	if (r < 0) {
@@ -73,8 +78,13 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	}
 	cryo_ctx_free(ctx);
 	if (how->pidfile) {
-		FILE *f = fopen(how->pidfile, "w");
+		/* Never through a link someone left under that name (cryo runs as root). */
+		int fd = open(how->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			      0644);
+		FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
+		if (!f && fd >= 0)
+			close(fd);
 		if (!f || fprintf(f, "%d\n", root) < 0 || fclose(f) != 0) {
 			fprintf(stderr, "cryo restore: write %s: %s\n", how->pidfile, strerror(errno));
 			return 1;
@@ -105,6 +115,7 @@ int cmd_restore(int argc, char **argv)
 		{"pidfile", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'J'},
 		{"lazy", no_argument, NULL, 'L'},
+		{"trust-dir", no_argument, NULL, 'T'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -129,6 +140,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'L':
 			how.lazy = true;
+			break;
+		case 'T':
+			how.trust_dir = true;
 			break;
 		case 'v':
 			how.verbose++;

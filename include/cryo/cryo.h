@@ -166,6 +166,13 @@ struct cryo_restore_opts {
 	 * and the tree runs as soon as it is restored.
 	 */
 	bool stream_answers;
+	/*
+	 * Read the image even from a directory that someone other than root or the caller owns
+	 * or may write (and the same for the pre-dumps it builds on). Without it such a directory
+	 * is refused: whoever can write it decides what the restored processes run and as whom.
+	 * Members that are symbolic links are refused either way.
+	 */
+	bool trust_dir;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 

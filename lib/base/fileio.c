@@ -107,7 +107,11 @@ int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len)
 	int fd, r;
 
 	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Created afresh, never written through a link left under that name; private, since
+	 * what cryo writes this way (an image's metadata) holds the tree's queued data. */
+	if (unlinkat(dirfd, tmp, 0) < 0 && errno != ENOENT)
+		return -errno;
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	r = write_all(fd, buf, len);
@@ -210,6 +214,7 @@ static void scratch_dirs_reap(const char *base)
 		return;
 	while ((de = readdir(d))) {
 		char path[PATH_MAX];
+		struct stat st;
 		const char *p;
 		long pid;
 
@@ -217,6 +222,11 @@ static void scratch_dirs_reap(const char *base)
 			continue;
 		pid = strtol(p + 1, NULL, 10);
 		if (pid <= 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		/* /dev/shm is everyone's: only a directory of our own, never a link someone
+		 * named like one (scratch_dir_remove() would empty what it leads to). */
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
 		scratch_dir_remove(path);
@@ -244,11 +254,15 @@ int scratch_dir_create(const char *what, char **ret_path)
 
 void scratch_dir_remove(const char *path)
 {
-	DIR *d = opendir(path);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
 
-	if (!d)
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			unlinkat(dirfd(d), de->d_name, 0);

@@ -21,8 +21,9 @@ int write_all(int fd, const void *buf, size_t len);
 /* Reads exactly `len` bytes at `off`; -EIO on a short file. */
 int pread_all(int fd, void *buf, size_t len, off_t off);
 
-/* Writes `len` bytes to `dirfd/name` through a temporary file, fsync and rename, so a reader
- * sees the old content or the whole new one. */
+/* Writes `len` bytes to `dirfd/name` through a temporary file (created afresh, mode 0600,
+ * never through a link), fsync and rename, so a reader sees the old content or the whole new
+ * one. */
 int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len);
 
 /* Copies the first `size` bytes of `in` to the same offsets of `out`, sized to `size`; holes

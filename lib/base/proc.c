@@ -8,6 +8,8 @@
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
 
+#include <xxhash.h>
+
 #include "cleanup.h"
 #include "fileio.h"
 #include "proc.h"
@@ -202,4 +204,41 @@ int proc_list_numeric(const char *dir, int **ret, size_t *ret_n)
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+int proc_vdso_hash(uint64_t *ret)
+{
+	struct proc_map *maps;
+	size_t n;
+	int r = proc_maps_read(0, false, &maps, &n);
+
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t i = 0; i < n; i++)
+		if (maps[i].path && !strcmp(maps[i].path, "[vdso]")) {
+			*ret = XXH3_64bits((const void *)(uintptr_t)maps[i].start,
+					   maps[i].end - maps[i].start);
+			r = 0;
+			break;
+		}
+	proc_maps_free(maps, n);
+	return r;
+}
+
+bool proc_id_mapped(const char *which, uint32_t id)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *line, *save = NULL;
+
+	if (read_file_fmt(&buf, "/proc/self/%s_map", which) < 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long inside, outside, count;
+
+		if (sscanf(line, "%llu %llu %llu", &inside, &outside, &count) == 3 &&
+		    id >= inside && id - inside < count)
+			return true;
+	}
+	return false;
 }

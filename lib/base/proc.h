@@ -20,6 +20,14 @@ struct proc_map {
 /* Parses /proc/PID/smaps (with_flags) or /proc/PID/maps. pid 0 means self. The caller frees
  * with proc_maps_free(). */
 int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_t *ret_n);
+
+/* XXH3 of this kernel's vDSO, as mapped in this process: the same code in every process of
+ * one kernel build. */
+int proc_vdso_hash(uint64_t *ret);
+
+/* Whether `id` is mapped in this process's user namespace (/proc/self/uid_map or gid_map,
+ * `which` "uid" or "gid"): an id that is not cannot be taken here. */
+bool proc_id_mapped(const char *which, uint32_t id);
 void proc_maps_free(struct proc_map *maps, size_t n);
 
 /* Whether smaps' VmFlags (vmflags) hold the two-letter flag. */

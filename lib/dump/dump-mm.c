@@ -25,6 +25,7 @@
 #include "dump.h"
 #include "image/pagemap.h"
 #include "image/stream.h"
+#include "image/image-dir.h"
 
 #define LOG_PREFIX "dump-mm: "
 
@@ -391,9 +392,9 @@ int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
 		return r < 0 ? r : worker_check(ctx);
 	}
 	snprintf(path, sizeof(path), "pages-%d.img", pid);
-	out_fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	out_fd = image_file_create(dirfd, path, O_WRONLY);
 	if (out_fd < 0)
-		return cryo_err(ctx, -errno, "create %s", path);
+		return cryo_err(ctx, out_fd, "create %s", path);
 	r = copy_pages(ctx, pid, dirfd, out_fd, segs, l, live);
 	if (r < 0)
 		return r;

@@ -18,6 +18,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "dump.h"
+#include "image/image-dir.h"
 
 #define LOG_PREFIX "dump-shmem: "
 
@@ -51,9 +52,9 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 		return -ENOMEM;
 	img->nshmems++;
 	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
-	out = openat(dirfd, file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	out = image_file_create(dirfd, file, O_WRONLY);
 	if (out < 0)
-		return cryo_err(ctx, -errno, "create %s", file);
+		return cryo_err(ctx, out, "create %s", file);
 	r = copy_sparse(in, out, m->size);
 	if (r >= 0 && fsync(out) < 0)
 		r = -errno;

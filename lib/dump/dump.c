@@ -27,6 +27,7 @@
 #include "dump.h"
 #include "image/chain.h"
 #include "image/image.h"
+#include "image/image-dir.h"
 #include "image/stream.h"
 #include "image/tar.h"
 #include "seize/seize.h"
@@ -125,6 +126,8 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 	img->version = IMG_VERSION;
 	uname(&u);
 	snprintf(img->kernel, sizeof(img->kernel), "%s", u.release);
+	if (proc_vdso_hash(&img->vdso_hash) < 0)
+		img->vdso_hash = 0;
 	img->created = time(NULL);
 	img->root = tree->tasks[0].pid;
 	img->tasks = calloc(tree->ntasks, sizeof(*img->tasks));
@@ -194,28 +197,23 @@ static unsigned streams_for(const struct cryo_dump_opts *opts, enum codec codec)
 	return cpus < 1 ? 1 : cpus > 4 ? 4 : cpus;
 }
 
-/* The archive to stdout, or to DIR/image.tar through a temporary name, synced, renamed. */
-static int pack_to(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int srcfd,
+/* The archive to stdout, or to DIR/image.tar (dirfd) through a temporary name, synced,
+ * renamed. */
+static int pack_to(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int dirfd, int srcfd,
 		   const struct tar_pages *pages, size_t n)
 {
-	_cleanup_close_ int dirfd = -1, fd = -1;
+	_cleanup_close_ int fd = -1;
 	const char *tmp = TAR_IMAGE_NAME ".tmp";
 	int r;
 
 	if (opts->nstream_fds)
 		return tar_pack(ctx, srcfd, pages, n, opts->stream_fds[0]);
-	r = mkdir_p(opts->dir);
-	if (r < 0)
-		return cryo_err(ctx, r, "create image directory %s", opts->dir);
-	dirfd = open(opts->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return cryo_err(ctx, -errno, "open image directory %s", opts->dir);
 	/* A directory holds one image: an older unpacked one stops being one first. */
 	if (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
 		return cryo_err(ctx, -errno, "remove old %s/%s", opts->dir, IMG_META_NAME);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = image_file_create(dirfd, tmp, O_WRONLY);
 	if (fd < 0)
-		return cryo_err(ctx, -errno, "create %s/%s", opts->dir, tmp);
+		return cryo_err(ctx, fd, "create %s/%s", opts->dir, tmp);
 	r = tar_pack(ctx, srcfd, pages, n, fd);
 	if (r >= 0 && fsync(fd) < 0)
 		r = cryo_err(ctx, -errno, "sync %s/%s", opts->dir, tmp);
@@ -230,8 +228,8 @@ static int pack_to(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int 
 
 /* --compression tar: the metadata in the scratch directory and the pages of each task, read
  * from it only now (later[i]), packed as one archive. */
-static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int srcfd,
-		     const struct img *img, const struct run_list *later)
+static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int dirfd,
+		     int srcfd, const struct img *img, const struct run_list *later)
 {
 	_cleanup_free_ struct tar_pages *pages = calloc(img->ntasks + 1, sizeof(*pages));
 	size_t n = 0;
@@ -256,7 +254,7 @@ static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, in
 		pages[n++] = (struct tar_pages){img->tasks[i].pid, segs, later[i].n};
 	}
 	if (r >= 0)
-		r = pack_to(ctx, opts, srcfd, pages, n);
+		r = pack_to(ctx, opts, dirfd, srcfd, pages, n);
 	for (size_t i = 0; i < n; i++)
 		free((void *)pages[i].segs);
 	return r;
@@ -335,7 +333,7 @@ static void free_later(struct run_list *later, size_t n)
 static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 {
 	const struct cryo_dump_opts *opts = arg;
-	_cleanup_close_ int dirfd = -1, logfd = -1;
+	_cleanup_close_ int dirfd = -1, logfd = -1, tar_dirfd = -1;
 	_cleanup_free_ char *json = NULL, *scratch = NULL;
 	struct stream_writer *w = NULL;
 	const char *dir = opts->dir;
@@ -356,22 +354,25 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	streams = tar ? 0 : streams_for(opts, codec);
 	/* An image sent away or packed as tar is written here first, all but its pages (in
 	 * memory, /dev/shm: the metadata is small); the pages go out from the tree after it. */
+	/* DIR of a tar dump is checked before the tree is touched, as any image directory. */
+	if (tar && !opts->nstream_fds) {
+		r = image_dir_open_write(ctx, opts->dir, &tar_dirfd);
+		if (r < 0)
+			return r;
+	}
 	if (opts->nstream_fds || tar) {
 		r = scratch_dir_create("dump", &scratch);
 		if (r < 0)
 			return cryo_err(ctx, r, "create a scratch directory for the metadata");
 		dir = scratch;
 	}
-	r = mkdir_p(dir);
+	r = image_dir_open_write(ctx, dir, &dirfd);
 	if (r < 0)
-		return cryo_err(ctx, r, "create image directory %s", dir);
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return cryo_err(ctx, -errno, "open image directory %s", dir);
+		goto out_scratch;
 	/* An older image here stops being one before anything of the new one is written. */
 	if (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
 		return cryo_err(ctx, -errno, "remove old %s/%s", dir, IMG_META_NAME);
-	logfd = openat(dirfd, "dump.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	logfd = image_file_create(dirfd, "dump.log", O_WRONLY);
 	ctx->log_fd = logfd;
 	if (streams) {
 		r = stream_writer_new(ctx, codec, streams, dirfd, opts->stream_fds,
@@ -433,7 +434,7 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r >= 0 && tar) {
 		log_info(ctx, "image of pid %d: packing its metadata and its pages as tar",
 			 opts->pid);
-		r = write_tar(ctx, opts, dirfd, &img, later);
+		r = write_tar(ctx, opts, tar_dirfd, dirfd, &img, later);
 		progress_finish(ctx);
 		if (r >= 0 && opts->leave_running) {
 			release_tree(ctx, &tree, false, &frozen);
@@ -458,6 +459,10 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r < 0) {
 		log_error(ctx, "dump failed, %s pid %d", held ? "resuming" : "leaving running",
 			  opts->pid);
+		/* What a failed dump wrote to DIR is not an image, even where it got as far as
+		 * the file that makes it one. */
+		if (!opts->nstream_fds)
+			unlinkat(tar ? tar_dirfd : dirfd, tar ? TAR_IMAGE_NAME : IMG_META_NAME, 0);
 		if (held)
 			release_tree(ctx, &tree, false, &frozen);
 		goto out;

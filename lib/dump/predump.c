@@ -33,6 +33,7 @@
 #include "image/stream.h"
 #include "seize/seize.h"
 #include "track.h"
+#include "image/image-dir.h"
 
 #define LOG_PREFIX "pre-dump: "
 
@@ -188,17 +189,14 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 
 	if (opts->compression)
 		codec_parse(opts->compression, &codec);
-	r = mkdir_p(opts->dir);
+	r = image_dir_open_write(ctx, opts->dir, &dirfd);
 	if (r < 0)
-		return cryo_err(ctx, r, "create image directory %s", opts->dir);
-	dirfd = open(opts->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return cryo_err(ctx, -errno, "open image directory %s", opts->dir);
+		return r;
 	/* A directory holds one image: an older one stops being one first. */
 	if ((unlinkat(dirfd, PREDUMP_META_NAME, 0) < 0 && errno != ENOENT) ||
 	    (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT))
 		return cryo_err(ctx, -errno, "remove the old image in %s", opts->dir);
-	logfd = openat(dirfd, "predump.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	logfd = image_file_create(dirfd, "predump.log", O_WRONLY);
 	ctx->log_fd = logfd;
 	if (opts->parent) {
 		r = track_open_parent(ctx, opts->parent, &parent_fd, &parent, &chained);

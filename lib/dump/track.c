@@ -99,7 +99,7 @@ bool track_alive(pid_t tracker, uint64_t start)
 int track_open_parent(struct cryo_ctx *ctx, const char *path, int *ret_fd,
 		      struct predump *ret_meta, bool *ret_live)
 {
-	int r = chain_open_parent(ctx, AT_FDCWD, path, ret_fd, ret_meta);
+	int r = chain_open_parent(ctx, AT_FDCWD, path, false, ret_fd, ret_meta);
 
 	if (r < 0)
 		return r;

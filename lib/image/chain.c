@@ -12,6 +12,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "chain.h"
+#include "image-dir.h"
 #include "codec.h"
 #include "page-source.h"
 #include "stream.h"
@@ -202,8 +203,7 @@ int predump_decode(struct cryo_ctx *ctx, const char *buf, size_t len, struct pre
 
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return cryo_err(ctx, -EINVAL, "%s: line %d: %s", PREDUMP_META_NAME, jerr.line,
-				jerr.text);
+		return json_syntax_err(ctx, PREDUMP_META_NAME, &jerr);
 	r = decode_root(ctx, root, &p);
 	if (r < 0) {
 		predump_free(&p);
@@ -216,28 +216,34 @@ int predump_decode(struct cryo_ctx *ctx, const char *buf, size_t len, struct pre
 int predump_load(struct cryo_ctx *ctx, int dirfd, const char *dir, struct predump *ret)
 {
 	_cleanup_free_ char *buf = NULL;
-	ssize_t len = read_file_at(dirfd, PREDUMP_META_NAME, &buf);
+	ssize_t len = image_file_read(dirfd, PREDUMP_META_NAME, PREDUMP_META_MAX, &buf);
 
-	if (len == -ENOENT && faccessat(dirfd, IMG_META_NAME, F_OK, 0) == 0)
+	if (len == -ENOENT && faccessat(dirfd, IMG_META_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return cryo_err(ctx, -EINVAL,
 				"%s is a whole image, not a pre-dump: an incremental "
 				"image builds on a pre-dump",
 				dir);
-	if (len < 0)
+	if (len == -ENOENT)
 		return cryo_err(ctx, len, "%s: read %s (not a pre-dump?)", dir, PREDUMP_META_NAME);
+	if (len < 0)
+		return cryo_err_wrap(ctx, image_file_err(ctx, len, PREDUMP_META_NAME), "%s", dir);
 	len = predump_decode(ctx, buf, len, ret);
 	return len < 0 ? cryo_err_wrap(ctx, len, "%s", dir) : 0;
 }
 
-int chain_open_parent(struct cryo_ctx *ctx, int dirfd, const char *rel, int *ret_fd,
-		      struct predump *ret)
+int chain_open_parent(struct cryo_ctx *ctx, int dirfd, const char *rel, bool trusted,
+		      int *ret_fd, struct predump *ret)
 {
 	int fd = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char what[PATH_MAX + 32];
 	int r;
 
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "open parent image %s", rel);
-	r = predump_load(ctx, fd, rel, ret);
+	snprintf(what, sizeof(what), "parent image %s", rel);
+	r = trusted ? 0 : image_dir_check(ctx, fd, what);
+	if (r >= 0)
+		r = predump_load(ctx, fd, rel, ret);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -346,7 +352,8 @@ static int level_index(struct cryo_ctx *ctx, struct chain_level *lv)
 	return r;
 }
 
-int chain_open(struct cryo_ctx *ctx, int dirfd, const char *parent, struct chain **ret)
+int chain_open(struct cryo_ctx *ctx, int dirfd, const char *parent, bool trusted,
+	       struct chain **ret)
 {
 	struct chain *c = calloc(1, sizeof(*c));
 	int r = 0;
@@ -361,8 +368,8 @@ int chain_open(struct cryo_ctx *ctx, int dirfd, const char *parent, struct chain
 				     CHAIN_MAX);
 			break;
 		}
-		r = chain_open_parent(ctx, c->n ? c->lv[c->n - 1].dirfd : dirfd, rel, &lv->dirfd,
-				      &lv->meta);
+		r = chain_open_parent(ctx, c->n ? c->lv[c->n - 1].dirfd : dirfd, rel, trusted,
+				      &lv->dirfd, &lv->meta);
 		if (r < 0)
 			break;
 		c->n++;

@@ -23,6 +23,7 @@
 #include "pagemap.h"
 
 #define PREDUMP_META_NAME "predump.json"
+#define PREDUMP_META_MAX  (64u << 20) /* past this, predump.json is refused unread */
 #define PREDUMP_VERSION	  1
 #define CHAIN_MAX	  64 /* images in a chain */
 
@@ -58,10 +59,11 @@ int predump_load(struct cryo_ctx *ctx, int dirfd, const char *dir, struct predum
 
 const struct predump_task *predump_find(const struct predump *p, pid_t pid);
 
-/* Opens `rel` relative to dirfd as a pre-dump directory: a clear error if it is missing or is
- * not a pre-dump. *ret_fd is the caller's. */
-int chain_open_parent(struct cryo_ctx *ctx, int dirfd, const char *rel, int *ret_fd,
-		      struct predump *ret);
+/* Opens `rel` relative to dirfd as a pre-dump directory: a clear error if it is missing, is
+ * not a pre-dump, or (unless `trusted`) is not safe to read (image-dir.h). *ret_fd is the
+ * caller's. */
+int chain_open_parent(struct cryo_ctx *ctx, int dirfd, const char *rel, bool trusted,
+		      int *ret_fd, struct predump *ret);
 
 /* The pages of pid that the image at dirfd can give: its own and those it takes from its
  * parent, merged into one sorted list. */
@@ -71,7 +73,8 @@ int chain_cover(struct cryo_ctx *ctx, int dirfd, const struct predump_task *t,
 /* Restore: every pre-dump below an image, opened at once. */
 struct chain;
 
-int chain_open(struct cryo_ctx *ctx, int dirfd, const char *parent, struct chain **ret);
+int chain_open(struct cryo_ctx *ctx, int dirfd, const char *parent, bool trusted,
+	       struct chain **ret);
 void chain_free(struct chain *c);
 
 struct chain_want {

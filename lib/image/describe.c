@@ -14,6 +14,7 @@
 #include "base/ctx.h"
 #include "chain.h"
 #include "image.h"
+#include "image-dir.h"
 #include "pagemap.h"
 #include "tar.h"
 #include "base/fileio.h"
@@ -142,29 +143,22 @@ static int describe_text(const struct img *img, FILE *out)
 	return 0;
 }
 
-static bool is_predump(const char *dir)
+static bool is_predump(int dirfd)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
-	if (access(path, F_OK) == 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/%s", dir, PREDUMP_META_NAME);
-	return access(path, F_OK) == 0;
+	return faccessat(dirfd, IMG_META_NAME, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+	       faccessat(dirfd, PREDUMP_META_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 /* A pre-dump: page data only, and what it builds on. */
-static int describe_predump(struct cryo_ctx *ctx, const char *dir, bool json, char **ret_text)
+static int describe_predump(struct cryo_ctx *ctx, int dirfd, const char *dir, bool json,
+			    char **ret_text)
 {
-	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct predump p = {0};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
 	int r;
 
-	if (dirfd < 0)
-		return cryo_err(ctx, -errno, "open %s", dir);
 	r = predump_load(ctx, dirfd, dir, &p);
 	if (r < 0)
 		return r;
@@ -198,19 +192,30 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 {
 	struct img img = {0};
 	_cleanup_free_ char *scratch = NULL;
+	_cleanup_close_ int dirfd = -1, scratch_fd = -1;
 	char *text = NULL;
 	size_t len = 0;
 	int r;
 
 	ctx->errmsg[0] = '\0';
-	r = tar_image_unpack(ctx, dir, &scratch);
+	/* Trusted: showing an image runs nothing of it, and its members are still never read
+	 * through a link nor past their bounds. */
+	r = image_dir_open_read(ctx, dir, true, &dirfd);
 	if (r < 0)
 		return r;
-	if (!scratch && is_predump(dir))
-		return describe_predump(ctx, dir, json, ret_text);
-	r = img_load(ctx, scratch ? scratch : dir, &img);
-	if (scratch)
+	r = tar_image_unpack(ctx, dirfd, dir, &scratch);
+	if (r < 0)
+		return r;
+	if (!scratch && is_predump(dirfd))
+		return describe_predump(ctx, dirfd, dir, json, ret_text);
+	if (scratch) {
+		scratch_fd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		r = scratch_fd < 0 ? cryo_err(ctx, -errno, "open %s", scratch)
+				   : img_load(ctx, scratch_fd, dir, &img);
 		scratch_dir_remove(scratch);
+	} else {
+		r = img_load(ctx, dirfd, dir, &img);
+	}
 	if (r < 0)
 		return r;
 	if (json) {

@@ -18,6 +18,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "image.h"
+#include "image-dir.h"
 #include "stream.h"
 
 /* jansson >= 2.9 provides json_decrefp() for cleanup attributes. */
@@ -396,6 +397,12 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	r |= set(root, "format", json_string("cryo-image"));
 	r |= set(root, "version", json_integer(img->version));
 	r |= set(root, "kernel", json_string(img->kernel));
+	if (img->vdso_hash) {
+		char hex[17];
+
+		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)img->vdso_hash);
+		r |= set(root, "vdso_hash", json_string(hex));
+	}
 	r |= set(root, "created", json_integer(img->created));
 	r |= set(root, "root", json_integer(img->root));
 	if (img->parent)
@@ -815,8 +822,9 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	if (!a || json_array_size(a) != 4)
 		return bad(d, "uid", "is not four ids");
 	json_array_foreach(a, i, v) {
+		/* (uid_t)-1 is no id: setresuid() would read it as "unchanged". */
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > UINT32_MAX)
+		    json_integer_value(v) >= UINT32_MAX)
 			return bad(d, "uid", "holds a bad id");
 		t->uid[i] = json_integer_value(v);
 	}
@@ -825,7 +833,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		return bad(d, "gid", "is not four ids");
 	json_array_foreach(a, i, v) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > UINT32_MAX)
+		    json_integer_value(v) >= UINT32_MAX)
 			return bad(d, "gid", "holds a bad id");
 		t->gid[i] = json_integer_value(v);
 	}
@@ -837,7 +845,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		return -ENOMEM;
 	json_array_foreach(a, i, v) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > UINT32_MAX)
+		    json_integer_value(v) >= UINT32_MAX)
 			return bad(d, "groups", "holds a bad id");
 		t->groups[i] = json_integer_value(v);
 	}
@@ -919,6 +927,17 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	if (json_object_get(o, "parent_pages")) {
 		TRY(get_int(d, o, "parent_pages", 0, 1LL << 36, &n));
 		t->parent_pages = n;
+	}
+	/* Saved pages lie inside the task's mappings: so the tables sized by these counts
+	 * (pagemap-PID.img, pages-PID.sum) are bounded by what the image maps, not by whatever
+	 * a file of the image claims. */
+	{
+		uint64_t mapped = 0;
+
+		for (uint32_t k = 0; k < t->nvmas; k++)
+			mapped += (t->vmas[k].end - t->vmas[k].start) / 4096;
+		if (t->pages + t->parent_pages > mapped)
+			return bad(d, "pages", "exceeds the pages the task maps");
 	}
 	TRY(get_int(d, o, "ctty", -1, INT_MAX, &n));
 	t->ctty = n;
@@ -1112,6 +1131,17 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	TRY(get_str(d, root, "kernel", sizeof(img->kernel) - 1, &kernel));
 	snprintf(img->kernel, sizeof(img->kernel), "%s", kernel);
 	free(kernel);
+	if (json_object_get(root, "vdso_hash")) {
+		char *hex = NULL, *end;
+
+		TRY(get_str(d, root, "vdso_hash", 16, &hex));
+		img->vdso_hash = strtoull(hex, &end, 16);
+		if (strlen(hex) != 16 || *end || !img->vdso_hash) {
+			free(hex);
+			return bad(d, "vdso_hash", "is not 16 hex digits");
+		}
+		free(hex);
+	}
 	TRY(get_int(d, root, "created", 0, LLONG_MAX, &n));
 	img->created = n;
 	TRY(get_int(d, root, "root", 1, INT_MAX, &n));
@@ -1271,6 +1301,35 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	return 0;
 }
 
+int img_check_fits(struct cryo_ctx *ctx, const struct img *img, uint64_t avail)
+{
+	uint64_t pages = 0;
+
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		pages += img->tasks[i].pages + img->tasks[i].parent_pages;
+	if (pages > avail / 4096)
+		return cryo_err(ctx, -ENOMEM,
+				"the image holds %llu MiB of memory, more than this machine's %llu "
+				"MiB of memory and swap",
+				(unsigned long long)(pages >> 8),
+				(unsigned long long)(avail >> 20));
+	return 0;
+}
+
+int json_syntax_err(struct cryo_ctx *ctx, const char *file, const struct json_error_t *jerr)
+{
+	char what[sizeof(jerr->text)];
+	char *near;
+
+	/* jansson says "... near 'TEXT'": what it was reading is left out. */
+	snprintf(what, sizeof(what), "%s", jerr->text);
+	near = strstr(what, " near ");
+	if (near)
+		*near = '\0';
+	return cryo_err(ctx, -EINVAL, "%s: not valid JSON at line %d, column %d (byte %d): %s",
+			file, jerr->line, jerr->column, jerr->position, what);
+}
+
 int img_decode(struct cryo_ctx *ctx, const char *buf, size_t len, struct img *ret)
 {
 	struct dec d = {.ctx = ctx, .where = "image"};
@@ -1281,7 +1340,7 @@ int img_decode(struct cryo_ctx *ctx, const char *buf, size_t len, struct img *re
 
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return cryo_err(ctx, -EINVAL, "image metadata: line %d: %s", jerr.line, jerr.text);
+		return json_syntax_err(ctx, IMG_META_NAME, &jerr);
 	r = decode_root(&d, root, &img);
 	if (r < 0) {
 		img_free(&img);
@@ -1317,20 +1376,20 @@ int img_decode_pages(struct cryo_ctx *ctx, json_t *v, uint8_t *ret_codec, uint16
 	return 0;
 }
 
-int img_load(struct cryo_ctx *ctx, const char *dir, struct img *ret)
+int img_load(struct cryo_ctx *ctx, int dirfd, const char *dir, struct img *ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	char path[PATH_MAX];
 	ssize_t len;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
-	len = read_file_at(AT_FDCWD, path, &buf);
-	snprintf(path, sizeof(path), "%s/%s", dir, "predump.json");
-	if (len == -ENOENT && access(path, F_OK) == 0)
+	len = image_file_read(dirfd, IMG_META_NAME, IMG_META_MAX, &buf);
+	if (len == -ENOENT && faccessat(dirfd, "predump.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return cryo_err(ctx, -EINVAL, "%s is a pre-dump: it holds memory only; restore the "
 				"image of the dump made with --parent %s", dir, dir);
 	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
-	if (len < 0)
+	if (len == -ENOENT)
 		return cryo_err(ctx, len, "read %s (is %s a complete cryo image?)", path, dir);
+	if (len < 0)
+		return image_file_err(ctx, len, path);
 	return img_decode(ctx, buf, len, ret);
 }

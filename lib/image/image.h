@@ -295,6 +295,9 @@ struct img_task {
 struct img {
 	uint32_t version;
 	char kernel[65];
+	/* XXH3 of the kernel's vDSO code: restored programs keep pointers into it, so it must
+	 * be the same code at restore. 0 in images that predate it. */
+	uint64_t vdso_hash;
 	uint64_t created; /* unix time */
 	pid_t root;
 	/* Page data: 0 streams is a raw pages-PID.img per task; otherwise frames compressed with
@@ -335,8 +338,22 @@ struct json_t;
 int img_decode_pages(struct cryo_ctx *ctx, struct json_t *v, uint8_t *ret_codec,
 		     uint16_t *ret_streams);
 
-/* Reads `dir`/cryo.json and decodes it. */
-int img_load(struct cryo_ctx *ctx, const char *dir, struct img *ret);
+/* The most cryo.json may hold (its queued pipe and socket data included): past this it is
+ * refused unread, whatever the file claims. */
+#define IMG_META_MAX (256u << 20)
+
+/* Whether the pages the image saved (its own and its parents') fit in `avail` bytes: the
+ * tables read per task (pagemap, checksums) are sized by those counts, so a restore refuses an
+ * image that could not fit this machine before reading any of them. */
+int img_check_fits(struct cryo_ctx *ctx, const struct img *img, uint64_t avail);
+
+/* Reads cryo.json of the image directory dirfd (named `dir` in messages) and decodes it. */
+int img_load(struct cryo_ctx *ctx, int dirfd, const char *dir, struct img *ret);
+
+/* A JSON syntax error of `file` as a message: where it is, never the text around it (a file
+ * that is not JSON may be anything, and messages travel to clients). */
+struct json_error_t;
+int json_syntax_err(struct cryo_ctx *ctx, const char *file, const struct json_error_t *jerr);
 
 struct img_task *img_find_task(const struct img *img, pid_t pid);
 struct img_file *img_find_file(const struct img *img, uint32_t id);

@@ -14,17 +14,17 @@
 #include "image.h"
 #include "pagemap.h"
 #include "tar.h"
+#include "image-dir.h"
 
 /* Writes a header and a table to dirfd/name and syncs it. */
 static int write_table(struct cryo_ctx *ctx, int dirfd, const char *name, const void *hdr,
 		       size_t hdr_len, const void *table, size_t table_len)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-					0600);
+	_cleanup_close_ int fd = image_file_create(dirfd, name, O_WRONLY);
 	int r;
 
 	if (fd < 0)
-		return cryo_err(ctx, -errno, "create %s", name);
+		return cryo_err(ctx, fd, "create %s", name);
 	r = write_all(fd, hdr, hdr_len);
 	if (!r)
 		r = write_all(fd, table, table_len);
@@ -60,6 +60,13 @@ int parentmap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct pag
 
 	snprintf(name, sizeof(name), "parentmap-%d.img", pid);
 	return runs_write(ctx, dirfd, name, PARENTMAP_MAGIC, runs, nruns);
+}
+
+/* The largest table of runs that `npages` pages can need: a run is a page at least. The page
+ * counts come from cryo.json, which bounds them by the task's mappings (image.c). */
+static size_t runs_max(uint64_t npages)
+{
+	return sizeof(struct pagemap_hdr) + npages * sizeof(struct page_run);
 }
 
 static const struct img_vma *vma_containing(const struct img_task *t, uint64_t addr)
@@ -177,11 +184,12 @@ int pagesum_open(struct cryo_ctx *ctx, int dirfd, const struct img_task *task, i
 	int fd, r;
 
 	snprintf(name, sizeof(name), "pages-%d.sum", task->pid);
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	fd = image_file_open(dirfd, name);
+	if (fd < 0)
+		return image_file_err(ctx, fd, name);
+	if (fstat(fd, &st) < 0) {
 		r = cryo_err(ctx, -errno, "read %s", name);
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return r;
 	}
 	r = pread_all(fd, &hdr, (uint64_t)st.st_size < sizeof(hdr) ? 0 : sizeof(hdr), 0);
@@ -209,9 +217,10 @@ int pagesum_read(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 	int r;
 
 	snprintf(name, sizeof(name), "pages-%d.sum", task->pid);
-	len = read_file_at(dirfd, name, &buf);
+	/* A hash per chunk, and a chunk is a page at least. */
+	len = image_file_read(dirfd, name, sizeof(hdr) + task->pages * sizeof(uint64_t), &buf);
 	if (len < 0)
-		return cryo_err(ctx, len, "read %s", name);
+		return image_file_err(ctx, len, name);
 	if ((size_t)len < sizeof(hdr))
 		return cryo_err(ctx, -EINVAL, "%s: truncated", name);
 	memcpy(&hdr, buf, sizeof(hdr));
@@ -235,9 +244,9 @@ int pagemap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 	ssize_t len;
 
 	snprintf(name, sizeof(name), "pagemap-%d.img", task->pid);
-	len = read_file_at(dirfd, name, &buf);
+	len = image_file_read(dirfd, name, runs_max(task->pages), &buf);
 	if (len < 0)
-		return cryo_err(ctx, len, "read %s", name);
+		return image_file_err(ctx, len, name);
 	return pagemap_parse(ctx, buf, len, task, ret_runs, ret_nruns);
 }
 
@@ -252,19 +261,26 @@ int pages_file_open(struct cryo_ctx *ctx, int dirfd, const struct img_task *task
 	int fd, r;
 
 	snprintf(name, sizeof(name), "pages-%d.img", task->pid);
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		/* Left in the archive it came in (tar.c): the member's offset, and the archive. */
+	fd = image_file_open(dirfd, name);
+	if (fd == -ENOENT) {
+		/* Left in the archive it came in (tar.c): the member's offset, and the archive,
+		 * which the scratch directory of the unpacked metadata links to. */
 		snprintf(at_name, sizeof(at_name), "%s" PAGES_AT_SUFFIX, name);
-		len = read_file_at(dirfd, at_name, &at);
+		len = image_file_read(dirfd, at_name, 32, &at);
 		if (len < 0)
 			return cryo_err(ctx, -EINVAL, "%s is missing", name);
 		if (sscanf(at, "%llu", &base) != 1)
 			return cryo_err(ctx, -EINVAL, "%s: bad offset", at_name);
-		fd = openat(dirfd, TAR_IMAGE_NAME, O_RDONLY | O_CLOEXEC);
+		fd = openat(dirfd, TAR_IMAGE_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+		else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			fd = -EINVAL;
+		}
 	}
 	if (fd < 0)
-		return cryo_err(ctx, -errno, "open %s", name);
+		return image_file_err(ctx, fd, name);
 	r = fstat(fd, &st) < 0 ? -errno : 0;
 	if (!r && ((uint64_t)st.st_size < base ||
 		   (uint64_t)st.st_size - base < task->pages * PAGE_SZ))
@@ -308,14 +324,14 @@ static int runs_load(struct cryo_ctx *ctx, int dirfd, const char *prefix, const 
 	ssize_t len;
 
 	snprintf(name, sizeof(name), "%s-%d.img", prefix, pid);
-	len = read_file_at(dirfd, name, &buf);
+	len = image_file_read(dirfd, name, runs_max(npages), &buf);
 	if (len == -ENOENT && !npages) {
 		*ret_runs = calloc(1, sizeof(**ret_runs));
 		*ret_nruns = 0;
 		return *ret_runs ? 0 : -ENOMEM;
 	}
 	if (len < 0)
-		return cryo_err(ctx, len, "read %s", name);
+		return image_file_err(ctx, len, name);
 	return runs_parse(ctx, buf, len, magic, what, pid, npages, vmas_of, ret_runs, ret_nruns);
 }
 

@@ -27,6 +27,7 @@
 #include "base/xfer.h"
 #include "image.h"
 #include "stream.h"
+#include "image-dir.h"
 
 #define LOG_PREFIX "stream: "
 
@@ -97,8 +98,10 @@ static int index_stream(struct cryo_ctx *ctx, int dirfd, struct stream_index *id
 	uint64_t off = 0;
 
 	snprintf(name, sizeof(name), "pages-%u.cryo", s);
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
+	fd = image_file_open(dirfd, name);
+	if (fd < 0)
+		return image_file_err(ctx, fd, name);
+	if (fstat(fd, &st) < 0)
 		return cryo_err(ctx, -errno, "open %s", name);
 	while (off < (uint64_t)st.st_size) {
 		struct rec_hdr h;
@@ -275,9 +278,9 @@ int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int d
 		char name[32];
 
 		snprintf(name, sizeof(name), "pages-%u.cryo", s);
-		job.fds[s] = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+		job.fds[s] = image_file_open(dirfd, name);
 		if (job.fds[s] < 0)
-			r = cryo_err(ctx, -errno, "open %s", name);
+			r = image_file_err(ctx, job.fds[s], name);
 	}
 	nthreads = cpus < READ_THREADS ? (int)cpus : READ_THREADS;
 	if ((size_t)nthreads > job.tf->n)
@@ -341,9 +344,9 @@ int stream_block_open(struct cryo_ctx *ctx, const struct stream_index *idx, int 
 		char name[32];
 
 		snprintf(name, sizeof(name), "pages-%u.cryo", s);
-		r->fds[s] = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+		r->fds[s] = image_file_open(dirfd, name);
 		if (r->fds[s] < 0) {
-			int e = cryo_err(ctx, -errno, "open %s", name);
+			int e = image_file_err(ctx, r->fds[s], name);
 
 			stream_block_close(r);
 			return e;

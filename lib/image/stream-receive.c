@@ -40,6 +40,7 @@
 #include "image.h"
 #include "stream.h"
 #include "tar.h"
+#include "image-dir.h"
 
 #define LOG_PREFIX "receive: "
 
@@ -238,9 +239,11 @@ static int on_file(struct receiver *rv, const struct rec_hdr *h, const char *pay
 			return r;
 		if (h->raw_off > FILE_MAX)
 			return rx_fail(rv, -EFBIG, "%s too large", name);
-		rv->file_fd = openat(rx->dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				     0600);
-		if (rv->file_fd < 0 || ftruncate(rv->file_fd, h->raw_off) < 0)
+		r = image_file_create(rx->dirfd, name, O_WRONLY);
+		if (r < 0)
+			return rx_fail(rv, r, "create %s", name);
+		rv->file_fd = r;
+		if (ftruncate(rv->file_fd, h->raw_off) < 0)
 			return rx_fail(rv, -errno, "create %s", name);
 		snprintf(rv->file, sizeof(rv->file), "%s", name);
 		rv->file_size = h->raw_off;
@@ -369,9 +372,9 @@ static int store_pages(struct receiver *rv, const struct rec_hdr *h, const char 
 		char name[32];
 
 		snprintf(name, sizeof(name), "pages-%u.cryo", h->stream);
-		*fd = openat(rv->rx->dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		*fd = image_file_create(rv->rx->dirfd, name, O_WRONLY);
 		if (*fd < 0)
-			return rx_fail(rv, -errno, "create %s", name);
+			return rx_fail(rv, *fd, "create %s", name);
 	}
 	r = write_all(*fd, h, sizeof(*h));
 	if (!r)
@@ -485,6 +488,7 @@ int stream_rx_new(struct cryo_ctx *ctx, const int *fds, unsigned nfds, const cha
 	size_t cap = STREAM_NAME_MAX + codec_bound_max(STREAM_FRAME);
 	struct stream_rx *rx;
 	struct stat st;
+	int r;
 
 	if (!fds || !nfds || nfds > STREAM_MAX || !dir)
 		return cryo_err(ctx, -EINVAL, "receive: 1 to %d descriptors and a directory",
@@ -501,10 +505,11 @@ int stream_rx_new(struct cryo_ctx *ctx, const int *fds, unsigned nfds, const cha
 			rx->rv[i].stream_fds[s] = -1;
 	}
 	pthread_mutex_init(&rx->lock, NULL);
-	rx->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rx->dirfd < 0 || pipe2(rx->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
-		int r = cryo_err(ctx, -errno, "open image directory %s", dir);
-
+	rx->dirfd = -1;
+	r = image_dir_open_write(ctx, dir, &rx->dirfd);
+	if (r >= 0 && pipe2(rx->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		r = cryo_err(ctx, -errno, "receive into %s", dir);
+	if (r < 0) {
 		if (rx->dirfd >= 0)
 			close(rx->dirfd);
 		pthread_mutex_destroy(&rx->lock);
@@ -789,9 +794,6 @@ CRYO_API int cryo_image_receive(struct cryo_ctx *ctx, const int *fds, unsigned n
 	ctx->errmsg[0] = '\0';
 	if (!dir)
 		return cryo_err(ctx, -EINVAL, "receive: a directory is required");
-	r = mkdir_p(dir);
-	if (r < 0)
-		return cryo_err(ctx, r, "create image directory %s", dir);
 	r = stream_rx_new(ctx, fds, nfds, dir, &rx);
 	if (r < 0)
 		return r;

@@ -25,6 +25,7 @@
 #include "base/worker.h"
 #include "base/xfer.h"
 #include "stream.h"
+#include "image-dir.h"
 
 #define LOG_PREFIX "stream: "
 
@@ -254,11 +255,10 @@ int stream_writer_new(struct cryo_ctx *ctx, enum codec codec, unsigned nstreams,
 			continue;
 		}
 		snprintf(name, sizeof(name), "pages-%u.cryo", i);
-		w->sinks[i].fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-					0600);
+		w->sinks[i].fd = image_file_create(dirfd, name, O_WRONLY);
 		w->sinks[i].own = true;
 		if (w->sinks[i].fd < 0) {
-			int r = cryo_err(ctx, -errno, "create %s", name);
+			int r = cryo_err(ctx, w->sinks[i].fd, "create %s", name);
 
 			stream_writer_free(w);
 			return r;

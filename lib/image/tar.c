@@ -22,6 +22,7 @@
 #include "base/xfer.h"
 #include "image.h"
 #include "pagemap.h"
+#include "image-dir.h"
 #include "tar.h"
 
 /*
@@ -359,10 +360,10 @@ static int unpack(struct cryo_ctx *ctx, int in_fd, bool seekable, const void *pr
 				if (r > 0)
 					continue;
 			}
-			fd = openat(dirfd, name,
-				    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-			if (fd < 0 || write_all(fd, data, head) < 0) {
-				r = cryo_err(ctx, -errno, "tar: create %s", name);
+			fd = image_file_create(dirfd, name, O_WRONLY);
+			r = fd < 0 ? fd : write_all(fd, data, head);
+			if (r < 0) {
+				cryo_err(ctx, r, "tar: create %s", name);
 				goto out;
 			}
 		}
@@ -436,18 +437,19 @@ static int link_archive(int dirfd, int outfd)
 	return symlinkat(target, outfd, TAR_IMAGE_NAME) < 0 ? -errno : 0;
 }
 
-int tar_image_unpack(struct cryo_ctx *ctx, const char *dir, char **ret_scratch)
+int tar_image_unpack(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_scratch)
 {
-	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), tar_fd = -1,
-			    outfd = -1;
+	_cleanup_close_ int tar_fd = -1, outfd = -1;
 	char *scratch = NULL;
 	int r;
 
-	if (dirfd < 0 || faccessat(dirfd, IMG_META_NAME, F_OK, 0) == 0)
+	if (faccessat(dirfd, IMG_META_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return 0;
-	tar_fd = openat(dirfd, TAR_IMAGE_NAME, O_RDONLY | O_CLOEXEC);
+	tar_fd = image_file_open(dirfd, TAR_IMAGE_NAME);
+	if (tar_fd == -ENOENT)
+		return 0;
 	if (tar_fd < 0)
-		return 0;
+		return image_file_err(ctx, tar_fd, TAR_IMAGE_NAME);
 	r = scratch_dir_create("unpack", &scratch);
 	if (r < 0)
 		return cryo_err(ctx, r, "create a scratch directory to unpack %s/%s", dir,

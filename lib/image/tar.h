@@ -49,6 +49,6 @@ int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefi
  * scratch directory (scratch_dir_create()), sets *ret_scratch (the caller removes and frees
  * it) and returns 1; returns 0 if dir holds no packed image, or a negative errno.
  */
-int tar_image_unpack(struct cryo_ctx *ctx, const char *dir, char **ret_scratch);
+int tar_image_unpack(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_scratch);
 
 #endif

@@ -29,6 +29,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "restore.h"
+#include "image/image-dir.h"
 
 #define LOG_PREFIX "restore-files: "
 
@@ -162,8 +163,8 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "recreate memory object %u (%s)", m->id, m->name);
 	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
-	in = openat(sh->dirfd, file, O_RDONLY | O_CLOEXEC);
-	r = in < 0 ? -errno : copy_sparse(in, fd, m->size);
+	in = image_file_open(sh->dirfd, file);
+	r = in < 0 ? in : copy_sparse(in, fd, m->size);
 	if (r < 0) {
 		close(fd);
 		return cryo_err(ctx, r, "refill memory object %u (%s) from %s", m->id, m->name,

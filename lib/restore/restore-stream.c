@@ -20,6 +20,7 @@
  * sent pages before the metadata.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -45,7 +46,11 @@ static int can_feed(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, 
 			 "first");
 		return 0;
 	}
-	r = img_load(ctx, dir, &img);
+	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dirfd < 0)
+		return cryo_err(ctx, -errno, "open %s", dir);
+	r = img_load(ctx, dirfd, dir, &img);
 	if (r < 0)
 		return r;
 	busy = restore_pid_in_use(&img);

@@ -22,6 +22,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +34,7 @@
 #include "base/proc.h"
 #include "dump/inject.h"
 #include "image/chain.h"
+#include "image/image-dir.h"
 #include "image/tar.h"
 #include "restore.h"
 
@@ -65,11 +68,43 @@ static int vdso_size(const struct proc_map *maps, size_t n, uint64_t *ret)
 	return 0;
 }
 
-/* The vDSO is recreated, not restored: it must be the same size as the saved one. */
+/* RAM and swap, in bytes (sysinfo(2)). */
+static uint64_t machine_memory(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) < 0)
+		return UINT64_MAX;
+	return ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
+}
+
+/* Every id a task takes must exist in this user namespace: one that does not would leave
+ * the task with the ids of its restorer (root). */
+static int check_ids(struct cryo_ctx *ctx, const struct img_task *t)
+{
+	for (int k = 0; k < 4; k++) {
+		if (!proc_id_mapped("uid", t->uid[k]))
+			return cryo_err(ctx, -EINVAL, "pid %d: uid %u has no place on this host",
+					t->pid, t->uid[k]);
+		if (!proc_id_mapped("gid", t->gid[k]))
+			return cryo_err(ctx, -EINVAL, "pid %d: gid %u has no place on this host",
+					t->pid, t->gid[k]);
+	}
+	for (uint32_t k = 0; k < t->ngroups; k++)
+		if (!proc_id_mapped("gid", t->groups[k]))
+			return cryo_err(ctx, -EINVAL, "pid %d: group %u has no place on this host",
+					t->pid, t->groups[k]);
+	return 0;
+}
+
+/* The vDSO is recreated, not restored: it must be the same code as the saved one (programs
+ * keep pointers into it: glibc looks its functions up once), at least the same size where the
+ * image predates its hash. And every id must be one this host has. */
 static int check_machine(struct cryo_ctx *ctx, const struct img *img)
 {
 	struct proc_map *maps;
-	uint64_t ours, theirs = 0;
+	uint64_t ours, theirs = 0, hash;
+	struct utsname u;
 	size_t n;
 	int r = proc_maps_read(0, false, &maps, &n);
 
@@ -77,6 +112,23 @@ static int check_machine(struct cryo_ctx *ctx, const struct img *img)
 		return cryo_err(ctx, r, "read own maps");
 	vdso_size(maps, n, &ours);
 	proc_maps_free(maps, n);
+	uname(&u);
+	if (img->vdso_hash && proc_vdso_hash(&hash) == 0 && hash != img->vdso_hash)
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"the image was made on kernel %s, whose vDSO differs from this "
+				"kernel's (%s): its programs would call into the wrong code",
+				img->kernel, u.release);
+	if (strcmp(img->kernel, u.release))
+		log_info(ctx, "the image was made on kernel %s, this is %s (same vDSO)",
+			 img->kernel, u.release);
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		r = img->tasks[i].zombie ? 0 : check_ids(ctx, &img->tasks[i]);
+		if (r < 0)
+			return r;
+	}
+	r = img_check_fits(ctx, img, machine_memory());
+	if (r < 0)
+		return r;
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		const struct img_task *t = &img->tasks[i];
 
@@ -705,12 +757,17 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	struct rlimit nofile;
 	sigset_t chld, old;
 	int err[2] = {-1, -1}, r;
+	_cleanup_close_ int dirfd = -1;
 	pid_t root = 0;
 
 	ctx->errmsg[0] = '\0';
 	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
 		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
-	r = img_load(ctx, opts->dir, &img);
+	/* Everything of the image is read through this one descriptor, checked once. */
+	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
+	if (r < 0)
+		return r;
+	r = img_load(ctx, dirfd, opts->dir, &img);
 	if (r < 0)
 		return r;
 	sh.img = &img;
@@ -742,13 +799,7 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	}
 	sh.err_fd = fcntl(err[1], F_DUPFD_CLOEXEC, sh.base_fd);
 	close(err[1]);
-	sh.dirfd = open(opts->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sh.dirfd >= 0) {
-		int high = fcntl(sh.dirfd, F_DUPFD_CLOEXEC, sh.base_fd);
-
-		close(sh.dirfd);
-		sh.dirfd = high;
-	}
+	sh.dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, sh.base_fd);
 	if (sh.err_fd < 0 || sh.dirfd < 0) {
 		r = cryo_err(ctx, -errno, "open image directory %s", opts->dir);
 		goto out;
@@ -766,7 +817,7 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	}
 	/* And those of every pre-dump it builds on. */
 	if (img.parent) {
-		r = chain_open(ctx, sh.dirfd, img.parent, &sh.chain);
+		r = chain_open(ctx, sh.dirfd, img.parent, opts->trust_dir, &sh.chain);
 		if (r < 0)
 			goto out;
 	}
@@ -804,6 +855,7 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 {
 	struct cryo_restore_opts o;
 	_cleanup_free_ char *scratch = NULL;
+	_cleanup_close_ int dirfd = -1;
 	int r;
 
 	ctx->errmsg[0] = '\0';
@@ -813,7 +865,9 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
 	/* A tar image is unpacked into memory, restored from there, and removed: a lazy
 	 * restore's server holds open what it needs. */
-	r = tar_image_unpack(ctx, opts->dir, &scratch);
+	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
+	if (r >= 0)
+		r = tar_image_unpack(ctx, dirfd, opts->dir, &scratch);
 	if (r <= 0)
 		return r < 0 ? r : restore_image(ctx, opts, NULL, ret_root);
 	o = *opts;

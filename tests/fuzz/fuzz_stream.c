@@ -95,17 +95,17 @@ static void receive_stored(struct cryo_ctx *ctx, int fd)
 		abort();
 	if (cryo_image_receive(ctx, &fd, 1, dir) == 0) {
 		struct img img = {0};
+		int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-		if (img_load(ctx, dir, &img) == 0 && img.page_streams) {
+		if (dirfd >= 0 && img_load(ctx, dirfd, dir, &img) == 0 && img.page_streams) {
 			struct stream_index *idx = NULL;
-			int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-			if (dirfd >= 0 && stream_index_build(ctx, dirfd, &img, &idx) == 0)
+			if (stream_index_build(ctx, dirfd, &img, &idx) == 0)
 				stream_index_free(idx);
-			if (dirfd >= 0)
-				close(dirfd);
 			feed_tasks(ctx, dir, &img);
 		}
+		if (dirfd >= 0)
+			close(dirfd);
 		img_free(&img);
 	}
 	scratch_dir_remove(dir);
@@ -138,11 +138,11 @@ static void unpack_archive_file(struct cryo_ctx *ctx, const uint8_t *data, size_
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	fd = dirfd < 0 ? -1 : openat(dirfd, TAR_IMAGE_NAME, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0 && write_all(fd, data, size) == 0 &&
-	    tar_image_unpack(ctx, dir, &scratch) > 0) {
+	    tar_image_unpack(ctx, dirfd, dir, &scratch) > 0) {
 		struct img img = {0};
 		int sfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-		if (sfd >= 0 && img_load(ctx, scratch, &img) == 0)
+		if (sfd >= 0 && img_load(ctx, sfd, scratch, &img) == 0)
 			for (uint32_t i = 0; i < img.ntasks; i++) {
 				uint64_t base;
 				int pfd;

@@ -214,25 +214,53 @@ static void test_minimal(void **state)
 
 static void test_load(void **state)
 {
-	char dir[] = "/tmp/cryo-unit-XXXXXX", path[PATH_MAX];
+	char dir[] = "/tmp/cryo-unit-XXXXXX", path[PATH_MAX], other[PATH_MAX];
 	char *s = fixture_text();
 	struct img img;
+	int dirfd, fd;
 	FILE *f;
 
 	assert_non_null(mkdtemp(dir));
-	assert_true(img_load(ctx, dir, &img) < 0);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dirfd >= 0);
+	assert_true(img_load(ctx, dirfd, dir, &img) < 0);
 	assert_non_null(strstr(cryo_ctx_errmsg(ctx), dir));
 	snprintf(path, sizeof(path), "%s/%s", dir, IMG_META_NAME);
-	f = fopen(path, "w");
+	snprintf(other, sizeof(other), "%s/elsewhere.json", dir);
+	f = fopen(other, "w");
 	assert_non_null(f);
 	fputs(s, f);
 	fclose(f);
-	assert_int_equal(img_load(ctx, dir, &img), 0);
+	/* A member that is a link is never followed, even to a good image. */
+	assert_int_equal(symlink(other, path), 0);
+	assert_int_equal(img_load(ctx, dirfd, dir, &img), -ELOOP);
+	assert_non_null(strstr(cryo_ctx_errmsg(ctx), "symbolic link"));
+	unlink(path);
+	assert_int_equal(rename(other, path), 0);
+	assert_int_equal(img_load(ctx, dirfd, dir, &img), 0);
 	assert_int_equal(img.ntasks, 4);
 	img_free(&img);
+	/* One larger than any image's metadata is refused unread (sparse: it costs nothing). */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)IMG_META_MAX + 1), 0);
+	close(fd);
+	assert_int_equal(img_load(ctx, dirfd, dir, &img), -EFBIG);
 	unlink(path);
+	close(dirfd);
 	rmdir(dir);
 	free(s);
+}
+
+/* Non-JSON metadata: the message says where, never what the file holds. */
+static void test_syntax_error_hides_content(void **state)
+{
+	struct img img;
+	const char *secret = "hunter2-password";
+
+	assert_true(img_decode(ctx, secret, strlen(secret), &img) < 0);
+	assert_null(strstr(cryo_ctx_errmsg(ctx), "hunter2"));
+	assert_non_null(strstr(cryo_ctx_errmsg(ctx), "line 1"));
 }
 
 /* ---- rejections ---- */
@@ -791,6 +819,7 @@ int main(void)
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_minimal),
 	    cmocka_unit_test(test_load),
+	    cmocka_unit_test(test_syntax_error_hides_content),
 	    cmocka_unit_test(test_not_json),
 	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_duplicate_key),
