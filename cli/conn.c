@@ -4,7 +4,8 @@
  * usage errors (exit 2) and daemon errors (exit 1) are reported.
  *
  * Where the daemon is, first found wins: --address or --socket (the last given), then
- * $CRYO_ADDRESS, $CRYO_SOCKET, then /run/cryo/cryod.sock.
+ * $CRYO_ADDRESS, $CRYO_SOCKET, then /run/cryo/cryod.sock. For an https:// address,
+ * $CRYO_CA_FILE names the CAs that sign cryod's certificate (else the system's).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -57,6 +58,9 @@ int cli_client(const struct cli_conn *conn, const char *cmd, struct cryo_client 
 	r = address ? cryo_client_set_address(c, address) : 0;
 	if (r >= 0 && token)
 		r = cryo_client_set_token(c, token);
+	/* For https:// addresses: the CA of a cryod with its own (self-signed) certificate. */
+	if (r >= 0 && env_nonempty("CRYO_CA_FILE"))
+		r = cryo_client_set_ca_file(c, env_nonempty("CRYO_CA_FILE"));
 	if (r < 0) {
 		fprintf(stderr, "cryo %s: %s\n", cmd, cryo_client_errmsg(c));
 		cryo_client_free(c);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Daemon addresses: `unix:///path` or a plain path, `tcp://HOST:PORT`, `vsock://CID:PORT`.
+ * Daemon addresses: `unix:///path` or a plain path, `tcp://HOST:PORT`, `https://HOST:PORT` (TCP
+ * with TLS), `vsock://CID:PORT`.
  *
  * Only the syntax is checked here; whether anything listens is found out by the first request.
  * Host names are passed to libcurl as they are (it resolves them), so a name the resolver does
@@ -49,7 +50,7 @@ static int parse_unix(const char *path, struct addr *a, const char **why)
 }
 
 /* HOST:PORT, where HOST is a name, an IPv4 address or [IPv6]. */
-static int parse_tcp(const char *hp, struct addr *a, const char **why)
+static int parse_tcp(const char *hp, bool tls, struct addr *a, const char **why)
 {
 	const char *colon;
 	unsigned port;
@@ -58,24 +59,25 @@ static int parse_tcp(const char *hp, struct addr *a, const char **why)
 		const char *close = strchr(hp, ']');
 
 		if (!close || close == hp + 1 || close[1] != ':') {
-			*why = "expected tcp://[IPV6]:PORT";
+			*why = tls ? "expected https://[IPV6]:PORT" : "expected tcp://[IPV6]:PORT";
 			return -EINVAL;
 		}
 		colon = close + 1;
 	} else {
 		colon = strrchr(hp, ':');
 		if (!colon || colon == hp || memchr(hp, ':', (size_t)(colon - hp))) {
-			*why = "expected tcp://HOST:PORT";
+			*why = tls ? "expected https://HOST:PORT" : "expected tcp://HOST:PORT";
 			return -EINVAL;
 		}
 	}
 	if (strpbrk(hp, "/?#@ ") || parse_uint(colon + 1, strlen(colon + 1), 65535, &port) < 0 ||
 	    port == 0) {
-		*why = "expected tcp://HOST:PORT with a port from 1 to 65535 and nothing after it";
+		*why = "expected HOST:PORT with a port from 1 to 65535 and nothing after it";
 		return -EINVAL;
 	}
 	a->kind = ADDR_TCP;
-	if (asprintf(&a->base_url, "http://%s", hp) < 0) {
+	a->tls = tls;
+	if (asprintf(&a->base_url, "%s://%s", tls ? "https" : "http", hp) < 0) {
 		a->base_url = NULL;
 		return -ENOMEM;
 	}
@@ -107,11 +109,13 @@ int addr_parse(const char *text, struct addr *ret, const char **ret_why)
 	if (!strncmp(text, "unix://", 7))
 		r = parse_unix(text + 7, &a, &why);
 	else if (!strncmp(text, "tcp://", 6))
-		r = parse_tcp(text + 6, &a, &why);
+		r = parse_tcp(text + 6, false, &a, &why);
+	else if (!strncmp(text, "https://", 8))
+		r = parse_tcp(text + 8, true, &a, &why);
 	else if (!strncmp(text, "vsock://", 8))
 		r = parse_vsock(text + 8, &a, &why);
 	else if (strstr(text, "://")) {
-		why = "unknown scheme (expected unix://, tcp:// or vsock://)";
+		why = "unknown scheme (expected unix://, tcp://, https:// or vsock://)";
 		r = -EINVAL;
 	} else
 		r = parse_unix(text, &a, &why);

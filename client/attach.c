@@ -141,6 +141,13 @@ CRYO_API int cryo_client_job_attach(struct cryo_client *c, const char *id, int *
 	if (r < 0)
 		return r;
 	req.path = path;
+	/* The stream is the connection's own bytes: over TLS they would need TLS records, and
+	 * libcurl 7.88 cannot hand over its TLS session. */
+	if (c->addr.tls)
+		return client_err(c, -EOPNOTSUPP,
+				  "POST %s: attach is not available over https; use the unix socket "
+				  "(or tcp:// through a tunnel)",
+				  path);
 	fd = connect_raw(c, &req);
 	if (fd < 0)
 		return fd;

@@ -67,6 +67,7 @@ CRYO_API void cryo_client_free(struct cryo_client *c)
 	if (c->token)
 		explicit_bzero(c->token, strlen(c->token));
 	free(c->token);
+	free(c->ca_file);
 	free(c->body);
 	free(c);
 }
@@ -101,6 +102,18 @@ CRYO_API int cryo_client_set_address(struct cryo_client *c, const char *address)
 	c->address = copy;
 	curl_easy_cleanup(c->curl);
 	c->curl = curl;
+	return 0;
+}
+
+CRYO_API int cryo_client_set_ca_file(struct cryo_client *c, const char *path)
+{
+	char *copy = NULL;
+
+	c->errmsg[0] = '\0';
+	if (path && !(copy = strdup(path)))
+		return client_err(c, -ENOMEM, "out of memory");
+	free(c->ca_file);
+	c->ca_file = copy;
 	return 0;
 }
 

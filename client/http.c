@@ -150,7 +150,7 @@ int http_setup(struct cryo_client *c, CURL *curl, const char *path, struct curl_
 		return client_err(c, -ENOMEM, "out of memory");
 	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, c->addr.tls ? "https" : "http");
 	curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
@@ -165,6 +165,10 @@ int http_setup(struct cryo_client *c, CURL *curl, const char *path, struct curl_
 		curl_easy_setopt(curl, CURLOPT_SOCKOPTFUNCTION, vsock_connected);
 		break;
 	case ADDR_TCP:
+		/* libcurl checks the certificate and the host name by default; only where the CAs
+		 * come from is ours to say. */
+		if (c->addr.tls && c->ca_file)
+			curl_easy_setopt(curl, CURLOPT_CAINFO, c->ca_file);
 		break;
 	}
 	/* No "Expect: 100-continue" on larger bodies: the daemon answers a request as a whole. */

@@ -19,7 +19,8 @@ enum addr_kind {
 struct addr {
 	enum addr_kind kind;
 	char *path;	/* ADDR_UNIX: the socket's path */
-	char *base_url; /* "http://HOST:PORT" for TCP, a placeholder host otherwise */
+	char *base_url; /* "http(s)://HOST:PORT" for TCP, a placeholder host otherwise */
+	bool tls;	/* https://HOST:PORT: TCP with TLS, checked against the CA file */
 	unsigned cid;	/* ADDR_VSOCK */
 	unsigned port;	/* ADDR_VSOCK */
 };
@@ -33,6 +34,7 @@ struct cryo_client {
 	struct addr addr;
 	char *address; /* as given, for messages */
 	char *token;
+	char *ca_file; /* CAs that sign cryod's certificate (https); NULL: the system's */
 	CURL *curl; /* kept between requests so that the connection is reused */
 	char *body; /* the last answer's body, NUL-terminated */
 	size_t body_len;

@@ -50,6 +50,12 @@ static const struct key_def keys[] = {
 	{{"connection.auth_token_file", "CRYO_CONNECTION_AUTH_TOKEN_FILE", "auth-token-file",
 	  "file holding the bearer token (kept out of ps and the config)"},
 	 K_PATH, OFF(connection_auth_token_file), NULL, 0},
+	{{"connection.tls_cert_file", "CRYO_CONNECTION_TLS_CERT_FILE", "tls-cert-file",
+	  "PEM certificate (chain): serve HTTPS on protocol tcp"},
+	 K_PATH, OFF(connection_tls_cert_file), NULL, 0},
+	{{"connection.tls_key_file", "CRYO_CONNECTION_TLS_KEY_FILE", "tls-key-file",
+	  "PEM private key of tls_cert_file (mode 0600)"},
+	 K_PATH, OFF(connection_tls_key_file), NULL, 0},
 	{{"checkpoint.dir", "CRYO_CHECKPOINT_DIR", "checkpoint-dir",
 	  "where checkpoints go (default STATE_DIR/checkpoints)"},
 	 K_PATH, OFF(checkpoint_dir), NULL, 0},
@@ -446,6 +452,11 @@ int config_finish(struct cryod_config *c, char *err, size_t errlen)
 		      : !strcmp(c->log_level, "warn")  ? 4
 		      : !strcmp(c->log_level, "info")  ? 6
 						       : 7;
+	if (c->proto != CRYOD_PROTO_TCP &&
+	    (c->connection_tls_cert_file || c->connection_tls_key_file))
+		return errf(err, errlen, -EINVAL,
+			    "connection.tls_cert_file: HTTPS is for protocol tcp only (unix and "
+			    "vsock sockets do not leave the machine)");
 	switch (c->proto) {
 	case CRYOD_PROTO_UNIX:
 		if (!c->address && !(c->address = strdup(CRYOD_DEFAULT_SOCKET)))
@@ -477,6 +488,11 @@ int config_finish(struct cryod_config *c, char *err, size_t errlen)
 				err, errlen);
 		if (r < 0)
 			return r;
+		if (!c->connection_tls_cert_file != !c->connection_tls_key_file)
+			return errf(err, errlen, -EINVAL,
+				    "connection.tls_%s_file: HTTPS needs both tls_cert_file and "
+				    "tls_key_file",
+				    c->connection_tls_cert_file ? "key" : "cert");
 		break;
 	case CRYOD_PROTO_VSOCK:
 		if (!c->address)

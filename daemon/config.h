@@ -29,6 +29,8 @@ struct cryod_config {
 	char *connection_url;
 	char *connection_auth_token; /* from auth_token_file, if that is set, by config_finish() */
 	char *connection_auth_token_file;
+	char *connection_tls_cert_file; /* both or neither; protocol tcp only */
+	char *connection_tls_key_file;
 	char *checkpoint_dir;
 	char *checkpoint_compression;
 	long checkpoint_stream;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -533,21 +534,79 @@ __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const ch
 	log_debug("http: %s", msg);
 }
 
+/*
+ * Reads a PEM file for libmicrohttpd's HTTPS options (which take the text, not a path). A key
+ * must not be readable by others nor writable by the group, as the token file.
+ */
+static int read_pem(const char *key, const char *path, bool secret, char **ret, char *err,
+		    size_t errlen)
+{
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) < 0)
+		return errf(err, errlen, -errno, "%s: %s: %s", key, path, strerror(errno));
+	if (secret && (st.st_mode & 0027))
+		return errf(err, errlen, -EPERM,
+			    "%s: %s is mode %04o: others may read or the group may write it; chmod "
+			    "0600 (or 0640) it",
+			    key, path, (unsigned)(st.st_mode & 07777));
+	r = read_text_file(path, 1 << 20, ret, NULL);
+	if (r < 0)
+		return errf(err, errlen, r, "%s: read %s: %s", key, path, strerror(-r));
+	return 0;
+}
+
+static char *tls_cert, *tls_key;
+
 int http_start(int listen_fd, char *err, size_t errlen)
 {
-	mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-				       MHD_ALLOW_UPGRADE | MHD_USE_ERROR_LOG |
-				       MHD_USE_POLL,
-			       0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+	struct MHD_OptionItem tls[] = {
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, NULL},
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_ALLOW_UPGRADE | MHD_USE_ERROR_LOG | MHD_USE_POLL;
+	int r;
+
+	if (cryod_cfg.connection_tls_cert_file) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+			return errf(err, errlen, -EOPNOTSUPP,
+				    "connection.tls_cert_file: this libmicrohttpd was built without "
+				    "TLS");
+		r = read_pem("connection.tls_cert_file", cryod_cfg.connection_tls_cert_file,
+			     false, &tls_cert, err, errlen);
+		if (r < 0)
+			return r;
+		r = read_pem("connection.tls_key_file", cryod_cfg.connection_tls_key_file, true,
+			     &tls_key, err, errlen);
+		if (r < 0) {
+			http_stop();
+			return r;
+		}
+		tls[0].ptr_value = tls_key;
+		tls[1].ptr_value = tls_cert;
+		flags |= MHD_USE_TLS;
+	} else {
+		tls[0].option = MHD_OPTION_END;
+	}
+	mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
 			       on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd,
 			       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 			       MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
 			       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_MAX,
 			       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
-			       MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+			       MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY, tls,
 			       MHD_OPTION_END);
-	if (!mhd)
-		return errf(err, errlen, -EIO, "could not start the HTTP server on the socket");
+	if (!mhd) {
+		http_stop();
+		return errf(err, errlen, -EIO,
+			    tls_cert ? "could not start the HTTPS server on the socket (is "
+				       "connection.tls_key_file the key of tls_cert_file? run with "
+				       "log_level debug for libmicrohttpd's reason)"
+				     : "could not start the HTTP server on the socket");
+	}
 	return 0;
 }
 
@@ -557,4 +616,9 @@ void http_stop(void)
 	if (mhd)
 		MHD_stop_daemon(mhd);
 	mhd = NULL;
+	if (tls_key)
+		explicit_bzero(tls_key, strlen(tls_key));
+	free(tls_key);
+	free(tls_cert);
+	tls_key = tls_cert = NULL;
 }

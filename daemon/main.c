@@ -265,8 +265,9 @@ int main(int argc, char **argv)
 		listen_cleanup(&cryod_cfg);
 		goto fail_reaper;
 	}
-	log_info("cryod %s listening on %s %s (state %s, checkpoints %s)", CRYOD_VERSION,
-		 cryod_cfg.protocol ? cryod_cfg.protocol : "unix", cryod_cfg.address,
+	log_info("cryod %s listening on %s%s %s (state %s, checkpoints %s)", CRYOD_VERSION,
+		 cryod_cfg.protocol ? cryod_cfg.protocol : "unix",
+		 cryod_cfg.connection_tls_cert_file ? " (https)" : "", cryod_cfg.address,
 		 cryod_cfg.state_dir, cryod_cfg.checkpoint_dir);
 	notify_ready();
 

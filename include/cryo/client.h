@@ -97,10 +97,18 @@ CRYO_API void cryo_client_free(struct cryo_client *c);
 
 /*
  * Points the client at a daemon: `unix:///run/cryo/cryod.sock` or a plain path (a unix
- * socket), `tcp://HOST:PORT` (an IPv6 host in brackets), or `vsock://CID:PORT`. Returns -EINVAL
- * for an address it cannot parse, and keeps the previous one.
+ * socket), `tcp://HOST:PORT` (an IPv6 host in brackets), `https://HOST:PORT` (TCP with TLS, to a
+ * cryod with connection.tls_cert_file), or `vsock://CID:PORT`. Returns -EINVAL for an address it
+ * cannot parse, and keeps the previous one.
  */
 CRYO_API int cryo_client_set_address(struct cryo_client *c, const char *address);
+
+/*
+ * For https:// addresses: the PEM file of the CAs that sign cryod's certificate (a self-signed
+ * certificate is its own CA). NULL, the default, uses the system's CAs. The certificate and the
+ * host name are always checked.
+ */
+CRYO_API int cryo_client_set_ca_file(struct cryo_client *c, const char *path);
 
 /* Sends `Authorization: Bearer TOKEN` with every request (needed on TCP); NULL sends none. */
 CRYO_API int cryo_client_set_token(struct cryo_client *c, const char *token);

@@ -608,3 +608,97 @@ def test_dump_with_a_wrong_token_stores_nothing(tmp_path, sleeper):
         serve.kill()
     assert "wrong token" in serve.stderr.read()
     assert (img / "cryo.json").exists()
+
+
+# --- TLS on cryod's TCP listener --------------------------------------------------------------
+
+def _self_signed(tmp):
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", str(key), "-out", str(cert), "-days", "1",
+                        "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                       capture_output=True, text=True)
+    if p.returncode:
+        pytest.skip(f"openssl cannot make a certificate: {p.stderr}")
+    key.chmod(0o600)
+    return cert, key
+
+
+def test_https_listener_and_client(daemon, tmp_path):
+    """cryod with connection.tls_cert_file/tls_key_file speaks HTTPS only; the CLI reaches it at
+    https://HOST:PORT checking the certificate against $CRYO_CA_FILE."""
+    import ssl
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl")
+    cert, key = _self_signed(tmp_path)
+    port = free_port()
+    d = daemon(config={"protocol": "tcp", "address": f"127.0.0.1:{port}",
+                       "connection": {"auth_token": TOKEN, "tls_cert_file": str(cert),
+                                      "tls_key_file": str(key)}}, start=False)
+    d.spawn()
+    ctx = ssl.create_default_context(cafile=str(cert))
+    deadline = time.time() + 15
+    while True:
+        assert d.proc.poll() is None, d.log_text()
+        try:
+            c = http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=ctx)
+            c.request("GET", "/v1/health", headers={"Authorization": f"Bearer {TOKEN}"})
+            r = c.getresponse()
+            body = json.loads(r.read())
+            break
+        except (OSError, ssl.SSLError):
+            assert time.time() < deadline, d.log_text()
+            time.sleep(0.05)
+    assert r.status == 200 and body["protocol"] == "tcp"
+    c = http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=ctx)
+    c.request("GET", "/v1/health")
+    r = c.getresponse()
+    r.read()
+    assert r.status == 401
+    # Plain HTTP gets no answer from an HTTPS listener.
+    with pytest.raises((http.client.HTTPException, OSError)):
+        status, _, _ = tcp_request(port, "GET", "/v1/health", timeout=5)
+        assert status != 200
+    # The CLI: with the CA it works, without it the certificate is refused.
+    env = dict(os.environ, CRYO_TOKEN=TOKEN, CRYO_CA_FILE=str(cert))
+    addr = f"https://127.0.0.1:{port}"
+    p = subprocess.run([CRYO, "job", "run", "--address", addr, "--id", "t", "--", "sleep", "60"],
+                       capture_output=True, text=True, env=env, timeout=30)
+    assert p.returncode == 0, p.stderr
+    p = subprocess.run([CRYO, "job", "list", "--json", "--address", addr], capture_output=True,
+                       text=True, env=env, timeout=30)
+    assert p.returncode == 0, p.stderr
+    jobs = json.loads(p.stdout)
+    jobs = jobs["jobs"] if isinstance(jobs, dict) else jobs
+    assert [j["id"] for j in jobs] == ["t"]
+    d._note(jobs[0])
+    p = subprocess.run([CRYO, "job", "attach", "--address", addr, "t"], capture_output=True,
+                       text=True, env=env, timeout=30, stdin=subprocess.DEVNULL)
+    assert p.returncode == 1 and "not available over https" in p.stderr, p.stderr
+    env.pop("CRYO_CA_FILE")
+    p = subprocess.run([CRYO, "job", "list", "--address", addr], capture_output=True,
+                       text=True, env=env, timeout=30)
+    assert p.returncode == 1 and "certificate" in p.stderr.lower(), p.stderr
+
+
+def test_https_refusals(daemon, tmp_path):
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl")
+    cert, key = _self_signed(tmp_path)
+    port = free_port()
+    tcp = {"protocol": "tcp", "address": f"127.0.0.1:{port}"}
+    cases = [
+        ({**tcp, "connection": {"auth_token": TOKEN, "tls_cert_file": str(cert)}}, 2,
+         "needs both"),
+        ({"connection": {"tls_cert_file": str(cert), "tls_key_file": str(key)}}, 2,
+         "protocol tcp only"),
+    ]
+    key.chmod(0o644)
+    cases.append(({**tcp, "connection": {"auth_token": TOKEN, "tls_cert_file": str(cert),
+                                         "tls_key_file": str(key)}}, 1, "mode 0644"))
+    for i, (config, code, word) in enumerate(cases):
+        d = daemon(config=config, start=False, sub=f"d{i}")
+        p = d.spawn()
+        assert p.wait(10) == code, (config, d.log_text())
+        assert word in d.log_text(), d.log_text()
