@@ -9,7 +9,7 @@ pkgs=(
 	liblz4-dev libzstd-dev zlib1g-dev libxxhash-dev libarchive-dev
 	libmicrohttpd-dev libsqlite3-dev libyaml-dev libcurl4-openssl-dev
 	python3 python3-pytest
-	nginx-light postgresql-15 curl
+	nginx-light postgresql-15 curl openssl
 )
 
 missing=()
