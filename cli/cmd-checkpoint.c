@@ -2,7 +2,7 @@
 /* `cryo checkpoint`: the checkpoints cryod keeps. */
 #include <stdlib.h>
 
-#include "base/cleanup.h"
+#include "cleanup.h"
 #include "cli.h"
 
 static const char usage[] = "usage: cryo checkpoint <command> [options]\n"

@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "base/fileio.h"
+#include "fileio.h"
 #include "cli.h"
 
 static const char logs_usage[] =

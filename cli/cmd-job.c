@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/cleanup.h"
+#include "cleanup.h"
 #include "cli.h"
 
 static const char usage[] =

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/fileio.h"
+#include "fileio.h"
 #include "cli.h"
 
 static const char usage[] =

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/fileio.h"
+#include "fileio.h"
 #include "cli.h"
 #include "net.h"
 

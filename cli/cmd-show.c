@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/fileio.h"
+#include "fileio.h"
 #include "cli.h"
 
 static const char usage[] =

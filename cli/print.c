@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cleanup.h"
+#include "cleanup.h"
 #include "cli.h"
 
 #define COMMAND_COLUMN_MAX 60

@@ -21,7 +21,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "base/worker.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "dump.h"
 #include "image/pagemap.h"
 #include "image/stream.h"

@@ -24,7 +24,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "dump.h"
-#include "inject.h"
+#include "inject/inject.h"
 
 #define LOG_PREFIX "dump: "
 

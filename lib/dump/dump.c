@@ -23,7 +23,7 @@
 #include "base/progress.h"
 #include "base/proc.h"
 #include "base/worker.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "dump.h"
 #include "image/chain.h"
 #include "image/image.h"

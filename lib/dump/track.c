@@ -18,7 +18,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "image/chain.h"
-#include "inject.h"
+#include "inject/inject.h"
 #include "track.h"
 
 #define LOG_PREFIX "track: "

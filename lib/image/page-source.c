@@ -11,7 +11,7 @@
 
 #include "base/ctx.h"
 #include "base/fileio.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "image.h"
 #include "page-source.h"
 #include "pagemap.h"

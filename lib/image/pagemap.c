@@ -10,7 +10,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "image.h"
 #include "pagemap.h"
 #include "tar.h"

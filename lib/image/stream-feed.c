@@ -24,7 +24,7 @@
 
 #include "base/ctx.h"
 #include "base/progress.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "stream.h"
 
 #define FEED_THREADS 4

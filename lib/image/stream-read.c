@@ -24,7 +24,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/progress.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "image.h"
 #include "stream.h"
 #include "image-dir.h"

@@ -23,7 +23,7 @@
 #include "base/fileio.h"
 #include "base/progress.h"
 #include "base/worker.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "stream.h"
 #include "image-dir.h"
 

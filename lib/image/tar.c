@@ -19,7 +19,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/progress.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "image.h"
 #include "pagemap.h"
 #include "image-dir.h"

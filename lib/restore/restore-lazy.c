@@ -33,7 +33,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "image/page-source.h"
 #include "image/pagemap.h"
 #include "image/stream.h"

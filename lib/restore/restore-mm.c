@@ -23,7 +23,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "image/chain.h"
 #include "image/pagemap.h"
 #include "image/stream.h"

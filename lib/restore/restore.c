@@ -32,7 +32,7 @@
 #include "base/fileio.h"
 #include "base/progress.h"
 #include "base/proc.h"
-#include "dump/inject.h"
+#include "inject/inject.h"
 #include "image/chain.h"
 #include "image/image-dir.h"
 #include "image/tar.h"

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "cryo/cryo.h"
 #include "fuzz.h"
 #include "image/image.h"

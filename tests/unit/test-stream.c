@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "base/xfer.h"
+#include "image/xfer.h"
 #include "image/codec.h"
 #include "image/stream.h"
 

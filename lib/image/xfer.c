@@ -10,9 +10,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "ctx.h"
-#include "progress.h"
-#include "worker.h"
+#include "base/ctx.h"
+#include "base/progress.h"
+#include "base/worker.h"
 #include "xfer.h"
 
 #include <xxhash.h>
