@@ -551,7 +551,7 @@ static int proc_stat_fields(pid_t pid, pid_t *ret_ppid, unsigned long *ret_flags
 static int manage_refused(pid_t pid, struct api_err *e)
 {
 	unsigned long flags;
-	pid_t ppid;
+	pid_t ppid, a;
 	int r;
 
 	if (pid == 1)
@@ -563,10 +563,11 @@ static int manage_refused(pid_t pid, struct api_err *e)
 		return api_fail(e, 404, "pid: no running process %d", pid);
 	if (r < 0)
 		return api_fail(e, 500, "pid: read /proc/%d/stat: %s", pid, strerror(-r));
-	if ((flags & PF_KTHREAD) || pid == 2)
+	if (flags & PF_KTHREAD)
 		return api_fail(e, 400, "pid: %d is a kernel thread; it cannot be managed", pid);
 	/* Walk up from cryod: its ancestors end at init (or at 0, outside our pid namespace). */
-	for (pid_t a = getppid(), depth = 0; a > 1 && depth < 4096; depth++) {
+	a = getppid();
+	for (int depth = 0; a > 1 && depth < 4096; depth++) {
 		if (a == pid)
 			return api_fail(e, 400,
 					"pid: %d is an ancestor of cryod (pid %d); it cannot be "
