@@ -23,7 +23,8 @@ static const char usage[] =
 	"  -t, --tree PID         root of the tree to checkpoint\n"
 	"  -D, --images-dir DIR   where to write the image (created if missing); - for stdout\n"
 	"      --to tcp://H:P     send the image to `cryo serve --listen H:P`, one connection\n"
-	"                         per stream\n"
+	"                         per stream\n"	"      --auth-token-file FILE  with --to: the token `cryo serve` wants (else\n"
+	"                         $CRYO_SERVE_TOKEN or $CRYO_SERVE_TOKEN_FILE)\n"
 	"  -R, --leave-running    let the tree run on after the dump\n"
 	"      --parent DIR       an incremental image: pages not written since the pre-dump\n"
 	"                         in DIR are left to it (see cryo pre-dump)\n"
@@ -67,6 +68,7 @@ int cmd_dump(int argc, char **argv)
 		{"compression", required_argument, NULL, 'c'},
 		{"streams", required_argument, NULL, 's'},
 		{"to", required_argument, NULL, 'T'},
+		{"auth-token-file", required_argument, NULL, 'A'},
 		{"parent", required_argument, NULL, 'P'},
 		{"json", no_argument, NULL, 'J'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -113,6 +115,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'T':
 			to = optarg;
+			break;
+		case 'A':
+			net_set_token_file(optarg);
 			break;
 		case 'P':
 			o.parent = optarg;

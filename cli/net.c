@@ -174,13 +174,20 @@ static int send_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+static const char *connect_token_file;
+
+void net_set_token_file(const char *file)
+{
+	connect_token_file = file;
+}
+
 int net_connect(const char *cmd, const char *addr, int *fds, unsigned n)
 {
 	struct addrinfo *res, *ai;
 	char *token, *hello = NULL;
 	int err = 0;
 
-	if (net_token_load(cmd, NULL, &token) < 0)
+	if (net_token_load(cmd, connect_token_file, &token) < 0)
 		return -1;
 	if (token && asprintf(&hello, TOKEN_PREFIX "%s\n", token) < 0) {
 		fprintf(stderr, "%s: out of memory\n", cmd);

@@ -13,9 +13,13 @@
  */
 int net_token_load(const char *cmd, const char *file, char **ret);
 
+/* The token file net_connect() reads (`cryo dump --auth-token-file`), before the environment. */
+void net_set_token_file(const char *file);
+
 /*
  * Opens n connections to addr into fds[]; on failure prints why and returns -1. With a token
- * set (net_token_load(), from the environment) each connection begins with its token line.
+ * (net_set_token_file(), else the environment: net_token_load()) each connection begins with
+ * its token line.
  */
 int net_connect(const char *cmd, const char *addr, int *fds, unsigned n);
 

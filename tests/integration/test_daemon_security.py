@@ -508,13 +508,13 @@ def _listening(port):
     return any(r.split()[1].endswith(f":{port:04X}") and r.split()[3] == "0A" for r in rows)
 
 
-def _dump_to(pid, port, env):
+def _dump_to(pid, port, env, extra=()):
     e = dict(os.environ)
     e.pop("CRYO_SERVE_TOKEN", None)
     e.pop("CRYO_SERVE_TOKEN_FILE", None)
     e.update(env)
     return subprocess.run([CRYO, "dump", "-t", str(pid), "--to", f"tcp://127.0.0.1:{port}",
-                           "--streams", "2", "--leave-running"],
+                           "--streams", "2", "--leave-running", *map(str, extra)],
                           capture_output=True, text=True, timeout=120, env=e,
                           stdin=subprocess.DEVNULL)
 
@@ -601,7 +601,12 @@ def test_dump_with_a_wrong_token_stores_nothing(tmp_path, sleeper):
         assert p.returncode == 1, p.stderr
         assert not img.exists() or not any(img.iterdir())
         assert serve.poll() is None
-        p = _dump_to(sleeper.pid, port, {"CRYO_SERVE_TOKEN": TOKEN})
+        # The flag wins over the environment's (wrong) token.
+        tf = tmp_path / "token"
+        tf.write_text(TOKEN + "\n")
+        tf.chmod(0o600)
+        p = _dump_to(sleeper.pid, port, {"CRYO_SERVE_TOKEN": "x" * 20},
+                     extra=["--auth-token-file", tf])
         assert p.returncode == 0, p.stderr
         assert serve.wait(60) == 0
     finally:
