@@ -530,14 +530,21 @@ def sleeper():
 def test_serve_needs_a_token_off_loopback(tmp_path):
     port = free_port()
     p = _serve(["-D", tmp_path / "img"], port, host="0.0.0.0")
-    assert p.wait(10) == 1
+    try:
+        assert p.wait(10) == 1
+    finally:
+        p.kill()  # a serve that wrongly listens must not outlive the test
     err = p.stderr.read()
     assert "not a loopback address" in err and "token" in err, err
     assert not (tmp_path / "img").exists()
     # A bad token is refused before listening.
     p = _serve(["-D", tmp_path / "img"], port, host="0.0.0.0",
                env={"CRYO_SERVE_TOKEN": "   "})
-    assert p.wait(10) == 2 and "space" in p.stderr.read()
+    try:
+        assert p.wait(10) == 2
+    finally:
+        p.kill()
+    assert "space" in p.stderr.read()
 
 
 def test_serve_token_file_and_dump_token(tmp_path, sleeper):
