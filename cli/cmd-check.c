@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -7,8 +8,31 @@
 static const char usage[] =
 	"usage: cryo check\n"
 	"\n"
-	"Probe each kernel feature cryo relies on and print one line per feature. Exits 1 if a\n"
-	"required one is missing.\n";
+	"Probe each kernel feature cryo relies on and print one line per feature, then each\n"
+	"plugin (built in, or loaded from $CRYO_PLUGINS_DIR, default /usr/lib/cryo/plugins)\n"
+	"with what it finds on this machine. Exits 1 if a required feature is missing.\n";
+
+static void print_plugins(struct cryo_ctx *ctx)
+{
+	struct cryo_plugin_info *p;
+	size_t n;
+
+	if (cryo_plugins_list(ctx, &p, &n) < 0)
+		return;
+	printf("plugins:\n");
+	for (size_t i = 0; i < n; i++) {
+		if (!p[i].loaded) {
+			printf("  %-18s FAILED   %s/%s: %s\n", p[i].name ? p[i].name : "?",
+			       p[i].path ? p[i].path : "", p[i].file ? p[i].file : "", p[i].error);
+			continue;
+		}
+		printf("  %-18s %-8s %s (%s%s%s)\n", p[i].name, p[i].version ? p[i].version : "",
+		       p[i].probe[0] ? p[i].probe : p[i].summary,
+		       p[i].path ? p[i].path : "built in", p[i].path ? "/" : "",
+		       p[i].path ? p[i].file : "");
+	}
+	free(p);
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -36,6 +60,7 @@ int cmd_check(int argc, char **argv)
 			missing++;
 	}
 	cryo_features_free(f, n);
+	print_plugins(ctx);
 	cryo_ctx_free(ctx);
 	return missing ? 1 : 0;
 }

@@ -47,6 +47,10 @@ struct cryo_ctx *cli_ctx(int verbosity)
 	}
 	/* Errors are printed by the command from cryo_ctx_errmsg(); log warnings and up. */
 	cryo_ctx_set_log(ctx, level, log_stderr, NULL);
+	/* Plugins take part in every dump and restore; a directory that cannot be used is said,
+	 * and the built-in ones still run. */
+	if (cryo_plugins_load(ctx, NULL) < 0)
+		fprintf(stderr, "cryo: %s\n", cryo_ctx_errmsg(ctx));
 	return ctx;
 }
 

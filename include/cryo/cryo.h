@@ -192,6 +192,33 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool json,
 				 char **ret_text);
 
+/*
+ * Loads the plugins in `dir` (docs/plugins.md): every NAME.so there that exports a struct
+ * cryo_plugin as "cryo_plugin_desc", in name order, after the plugins built into libcryo. NULL
+ * means $CRYO_PLUGINS_DIR, else /usr/lib/cryo/plugins (where a missing directory is no
+ * error). The directory and each file must belong to root or the caller and be writable by
+ * nobody else. Plugins are loaded once per process, for every later dump and restore; one that
+ * fails to load is listed with its reason (cryo_plugins_list()) and otherwise left out.
+ */
+CRYO_API int cryo_plugins_load(struct cryo_ctx *ctx, const char *dir);
+
+struct cryo_plugin_info {
+	const char *name;    /* the plugin's name, or its file's where it did not load */
+	const char *version; /* NULL where it did not load */
+	const char *summary;
+	const char *path;    /* the directory it came from; NULL for a built-in one */
+	const char *file;    /* its file in path */
+	const char *error;   /* why it did not load, or NULL */
+	bool loaded;
+	bool available;      /* its probe found what it needs on this machine */
+	char probe[256];     /* what its probe found ("" if it has none) */
+};
+
+/* Every plugin, built-in ones first. *ret_info is the caller's to free() (its strings are
+ * not: they live as long as the process). */
+CRYO_API int cryo_plugins_list(struct cryo_ctx *ctx, struct cryo_plugin_info **ret_info,
+			       size_t *ret_n);
+
 struct cryo_feature {
 	const char *name;   /* short name, e.g. "clone3-set-tid" */
 	const char *detail; /* what it is for, or why it is missing */

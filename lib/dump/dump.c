@@ -30,6 +30,7 @@
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "image/tar.h"
+#include "plugin/plugin.h"
 #include "seize/seize.h"
 #include "track.h"
 
@@ -344,7 +345,10 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	struct dump_chain chain = {.fd = -1};
 	struct run_list *later = NULL;
 	struct timespec frozen;
-	bool held, go = false;
+	struct cryo_hook_args hargs = {.root = opts->pid, .leave_running = opts->leave_running};
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t npids = 0;
+	bool held, go = false, hooked = false;
 	int r;
 
 	bool tar = opts->compression && !strcmp(opts->compression, "tar");
@@ -393,11 +397,38 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 			goto out;
 	}
 
+	/* Plugins see the tree before it is frozen (a GPU must be quiesced by its driver
+	 * first), then frozen, then around the memory; their files go in with the image's. */
+	plugins_unmark();
+	hargs.image_dirfd = dirfd;
+	r = plugin_tree_pids(opts->pid, &pids, &npids);
+	if (r < 0)
+		goto out;
+	hargs.pids = pids;
+	hargs.npids = npids;
+	hooked = true; /* from here on, a failure is told to every plugin (DUMP_FAILED) */
+	r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_FREEZE, &hargs);
+	if (r < 0)
+		goto out;
 	r = seize_tree(ctx, opts->pid, &tree);
 	if (r < 0)
 		goto out;
 	held = true;
 	clock_gettime(CLOCK_MONOTONIC, &frozen);
+	{
+		pid_t *np = realloc(pids, (tree.ntasks + 1) * sizeof(*np));
+
+		if (!np) {
+			r = -ENOMEM;
+			release_tree(ctx, &tree, false, &frozen);
+			goto out;
+		}
+		pids = np;
+		for (size_t i = 0; i < tree.ntasks; i++)
+			pids[i] = tree.tasks[i].pid;
+		hargs.pids = pids;
+		hargs.npids = tree.ntasks;
+	}
 	if (progress_init(ctx, false) == 0)
 		progress_start(ctx, "dump", estimate_pages(&tree));
 	if ((opts->nstream_fds || tar) && !(later = calloc(tree.ntasks + 1, sizeof(*later)))) {
@@ -405,7 +436,16 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 		release_tree(ctx, &tree, false, &frozen);
 		goto out;
 	}
-	r = dump_tree(ctx, &tree, dirfd, &img, w, &chain, later);
+	r = plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_FREEZE, &hargs);
+	if (r >= 0)
+		r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_MEMORY, &hargs);
+	if (r >= 0)
+		r = dump_tree(ctx, &tree, dirfd, &img, w, &chain, later);
+	if (r >= 0)
+		r = plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_MEMORY, &hargs);
+	/* A restore needs every plugin that put state of its own in the image. */
+	if (r >= 0)
+		r = plugins_marked(&img.plugins, &img.nplugins);
 	if (!later)
 		progress_finish(ctx);
 	img.page_codec = codec;
@@ -452,6 +492,8 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 			r = stream_await_ack(ctx, opts->stream_fds[0]);
 		go = r > 0;
 	}
+	if (r >= 0)
+		r = plugins_run(ctx, CRYO_HOOK_DUMP_DONE, &hargs);
 	/* Abandoned at the last moment: the image is complete, but nobody will be told, so the
 	 * tree is let go rather than killed. */
 	if (r >= 0 && !opts->leave_running && worker_check(ctx) < 0)
@@ -488,6 +530,9 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (chain.live)
 		track_stop(ctx, chain.meta.tracker_pid);
 out:
+	/* The tree runs on as it was: plugins undo what they did to it. */
+	if (r < 0 && hooked)
+		plugins_run(ctx, CRYO_HOOK_DUMP_FAILED, &hargs);
 	if (chain.fd >= 0)
 		close(chain.fd);
 	predump_free(&chain.meta);

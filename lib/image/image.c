@@ -82,6 +82,9 @@ void img_free(struct img *img)
 	free(img->tasks);
 	free(img->files);
 	free(img->pipes);
+	for (unsigned i = 0; i < img->nplugins; i++)
+		free(img->plugins[i]);
+	free(img->plugins);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -365,6 +368,12 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 
 		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)img->vdso_hash);
 		r |= set(root, "vdso_hash", json_string(hex));
+	}
+	if (img->nplugins) {
+		a = json_array();
+		for (unsigned i = 0; a && i < img->nplugins; i++)
+			r |= add(a, json_string(img->plugins[i]));
+		r |= set(root, "plugins", a);
 	}
 	r |= set(root, "created", json_integer(img->created));
 	r |= set(root, "root", json_integer(img->root));
@@ -953,6 +962,25 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 			return bad(d, "vdso_hash", "is not 16 hex digits");
 		}
 		free(hex);
+	}
+	if (json_object_get(root, "plugins")) {
+		a = get_arr(d, root, "plugins", 64);
+		if (!a)
+			return -EINVAL;
+		img->plugins = calloc(json_array_size(a) + 1, sizeof(*img->plugins));
+		if (!img->plugins)
+			return -ENOMEM;
+		json_array_foreach(a, i, v) {
+			const char *name = json_string_value(v);
+
+			if (!name || !name[0] || strlen(name) > 64 ||
+			    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(name))
+				return bad(d, "plugins", "holds a bad plugin name");
+			img->plugins[i] = strdup(name);
+			if (!img->plugins[i])
+				return -ENOMEM;
+			img->nplugins = i + 1;
+		}
 	}
 	TRY(get_int(d, root, "created", 0, LLONG_MAX, &n));
 	img->created = n;

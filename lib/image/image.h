@@ -298,6 +298,9 @@ struct img {
 	/* XXH3 of the kernel's vDSO code: restored programs keep pointers into it, so it must
 	 * be the same code at restore. 0 in images that predate it. */
 	uint64_t vdso_hash;
+	/* The plugins that put state of their own in the image: a restore needs each of them. */
+	char **plugins;
+	unsigned nplugins;
 	uint64_t created; /* unix time */
 	pid_t root;
 	/* Page data: 0 streams is a raw pages-PID.img per task; otherwise frames compressed with

@@ -33,6 +33,7 @@
 #include "base/progress.h"
 #include "base/proc.h"
 #include "inject/inject.h"
+#include "plugin/plugin.h"
 #include "image/chain.h"
 #include "image/image-dir.h"
 #include "image/tar.h"
@@ -615,11 +616,29 @@ static int start_feed(struct cryo_ctx *ctx, struct rst_shared *sh)
 	return stream_rx_feed_start(sh->rx, pids, fds, n);
 }
 
+/* What the plugins are told about this restore: the image's tasks and directory. The caller
+ * frees *ret_pids. */
+static int hook_args(const struct rst_shared *sh, struct cryo_hook_args *a, pid_t **ret_pids)
+{
+	pid_t *pids = calloc(sh->img->ntasks + 1, sizeof(*pids));
+
+	if (!pids)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < sh->img->ntasks; i++)
+		pids[i] = sh->img->tasks[i].pid;
+	*a = (struct cryo_hook_args){.root = sh->img->root, .pids = pids,
+				     .npids = sh->img->ntasks, .image_dirfd = sh->dirfd};
+	*ret_pids = pids;
+	return 0;
+}
+
 static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd, pid_t *ret_root)
 {
 	const struct img *img = sh->img;
 	const struct img_task *root_task = &img->tasks[0];
 	struct tracer tr = {0};
+	struct cryo_hook_args hargs;
+	_cleanup_free_ pid_t *hook_pids = NULL;
 	int *uffds = NULL;
 	int go[2], r;
 	pid_t root;
@@ -708,6 +727,13 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		if (r < 0)
 			goto fail;
 	}
+	/* Every task exists, parked: plugins bring back what they keep (a GPU's state) now,
+	 * before anything runs; a failure kills the tree like any other. */
+	r = hook_args(sh, &hargs, &hook_pids);
+	if (r >= 0)
+		r = plugins_run(ctx, CRYO_HOOK_RESTORE_AFTER, &hargs);
+	if (r < 0)
+		goto fail;
 	/* The sender lets its tree go on this word only, and says so: from then on this one
 	 * runs. Without that word, this copy dies here and the sender's runs on. */
 	if (sh->rx) {
@@ -722,6 +748,7 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	for (uint32_t i = 0; i < img->ntasks; i++)
 		if (img->tasks[i].stopped)
 			kill(img->tasks[i].pid, SIGSTOP);
+	plugins_run(ctx, CRYO_HOOK_RESTORE_RESUMED, &hargs);
 	log_info(ctx, "restored %u task(s), %zu thread(s), root pid %d", img->ntasks, tr.n, root);
 	*ret_root = root;
 	free(tr.t);
@@ -780,6 +807,14 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	r = check_pids_free(ctx, &img);
 	if (r < 0)
 		goto out;
+	for (unsigned i = 0; i < img.nplugins; i++)
+		if (!plugin_loaded(img.plugins[i])) {
+			r = cryo_err(ctx, -EOPNOTSUPP,
+				     "the image holds state of plugin %s, which is not loaded here "
+				     "(cryo check lists the plugins)",
+				     img.plugins[i]);
+			goto out;
+		}
 	getrlimit(RLIMIT_NOFILE, &nofile);
 	nofile.rlim_cur = nofile.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &nofile);
@@ -818,6 +853,16 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	/* And those of every pre-dump it builds on. */
 	if (img.parent) {
 		r = chain_open(ctx, sh.dirfd, img.parent, opts->trust_dir, &sh.chain);
+		if (r < 0)
+			goto out;
+	}
+	{
+		struct cryo_hook_args hargs;
+		_cleanup_free_ pid_t *pids = NULL;
+
+		r = hook_args(&sh, &hargs, &pids);
+		if (r >= 0)
+			r = plugins_run(ctx, CRYO_HOOK_RESTORE_BEFORE, &hargs);
 		if (r < 0)
 			goto out;
 	}
