@@ -437,6 +437,11 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	live_lock();
 	if (ok && !leave_running && live_wait_exit(pid, 5) < 0)
 		log_warn("job %s: pid %d still runs after a dump without leave_running", id, pid);
+	/* A failed dump of a tree that is gone: the reaper may not have seen the exit yet (the
+	 * op process's answer can come first); give it a moment, so the message below says
+	 * what happened. */
+	if (!ok && !proc_alive(pid))
+		live_wait_exit(pid, 2);
 	l = live_find_pid(pid);
 	/* The job ended under the engine (killed from outside; the API refuses a kill while
 	 * busy): the engine's own error then only says what it was reading when the memory went

@@ -51,10 +51,16 @@ def daemon(tmp_path):
         return d
 
     yield make
+    # As in test_cryod_api.py: a cryod still running must stop cleanly on SIGTERM, which under
+    # ASan makes LeakSanitizer check the whole run.
+    failures = []
     for d in made:
         if d.proc and d.proc.poll() is None:
-            d.stop()
+            rc = d.stop()
+            if rc != 0:
+                failures.append(f"cryod exited {rc}: {d.log_text()[-3000:]}")
         d.cleanup()
+    assert not failures, failures
 
 
 def tcp_request(port, method, path, token=TOKEN, body=None, auth=None, timeout=10):
