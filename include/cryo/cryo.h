@@ -94,6 +94,16 @@ struct cryo_dump_opts {
 };
 #define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
 
+/* What cryo_dump_opts.compression takes, NULL-terminated: "none", "lz4", "zstd", "zlib",
+ * "gzip", and "tar" (the whole image as one archive: a format, not a codec; not for a
+ * pre-dump). For callers that offer the choice (a config, a usage line): never spell it. */
+CRYO_API const char *const *cryo_compressions(void);
+
+/* Checks opts as cryo_dump() (or, with predump, cryo_pre_dump()) would, without dumping:
+ * 0, or -EINVAL with the reason in ctx. */
+CRYO_API int cryo_dump_check(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+			     bool predump);
+
 /*
  * Checkpoints the tree rooted at opts->pid into opts->dir. Returns 0 only once the image is
  * complete and synced to disk; then the tree is killed, or resumed with leave_running. On

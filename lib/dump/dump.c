@@ -30,6 +30,7 @@
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "image/tar.h"
+#include "plan.h"
 #include "plugin/plugin.h"
 #include "seize/seize.h"
 #include "track.h"
@@ -184,20 +185,6 @@ static uint64_t estimate_pages(const struct seized_tree *tree)
 	return total;
 }
 
-/* How the pages travel: no streams means a raw pages-PID.img per task. */
-static unsigned streams_for(const struct cryo_dump_opts *opts, enum codec codec)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (opts->streams)
-		return opts->streams;
-	if (opts->nstream_fds)
-		return opts->nstream_fds;
-	if (codec == CODEC_NONE)
-		return 0;
-	return cpus < 1 ? 1 : cpus > 4 ? 4 : cpus;
-}
-
 /* The archive to stdout, or to DIR/image.tar (dirfd) through a temporary name, synced,
  * renamed. */
 static int pack_to(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, int dirfd, int srcfd,
@@ -261,21 +248,6 @@ static int write_tar(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, in
 	return r;
 }
 
-/* Lets the tree go: killed, or resumed with its connections out of repair mode. */
-static void release_tree(struct cryo_ctx *ctx, struct seized_tree *tree, bool kill,
-			 const struct timespec *frozen)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	log_info(ctx, "tree frozen for %.1f ms",
-		 (now.tv_sec - frozen->tv_sec) * 1e3 + (now.tv_nsec - frozen->tv_nsec) / 1e6);
-	/* Killed, connections stay in repair mode and close without a word to their peers. */
-	if (!kill)
-		dump_sockets_release();
-	seize_release(ctx, tree, kill);
-}
-
 /*
  * An image sent to descriptors travels metadata first: every file, cryo.json last, then the
  * pages of each task, then the end of every stream. A receiver can so build the tree before
@@ -331,246 +303,278 @@ static void free_later(struct run_list *later, size_t n)
 	free(later);
 }
 
-static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
+/* Everything one dump's steps share, from the directory opened to the tree let go. */
+struct dump_run {
+	const struct dump_plan *plan;
+	const struct cryo_dump_opts *opts;
+	const char *dir;  /* where dirfd is, for messages */
+	int dirfd;        /* the image; for tar and streams, its metadata (in scratch) */
+	int tar_dirfd;    /* DIR of a tar dump */
+	int logfd;
+	char *scratch;
+	struct stream_writer *w;
+	struct held_tree held;
+	struct img img;
+	struct dump_chain chain;
+	struct run_list *later; /* pages still to copy, per task, for tar and streams */
+	struct cryo_hook_args hargs;
+	pid_t *pids;
+	bool hooked; /* plugins have been called: a failure is told to them */
+	bool go;     /* the receiver is ready for our tree to go */
+};
+
+/* The image directory (or scratch, for an image packed or sent), its log, the page sink. */
+static int run_open(struct cryo_ctx *ctx, struct dump_run *d)
 {
-	const struct cryo_dump_opts *opts = arg;
-	_cleanup_close_ int dirfd = -1, logfd = -1, tar_dirfd = -1;
-	_cleanup_free_ char *json = NULL, *scratch = NULL;
-	struct stream_writer *w = NULL;
-	const char *dir = opts->dir;
-	enum codec codec = CODEC_NONE;
-	unsigned streams;
-	struct seized_tree tree = {0};
-	struct img img = {0};
-	struct dump_chain chain = {.fd = -1};
-	struct run_list *later = NULL;
-	struct timespec frozen;
-	struct cryo_hook_args hargs = {.root = opts->pid, .leave_running = opts->leave_running};
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t npids = 0;
-	bool held, go = false, hooked = false;
+	const struct dump_plan *plan = d->plan;
 	int r;
 
-	bool tar = opts->compression && !strcmp(opts->compression, "tar");
-
-	if (opts->compression && !tar)
-		codec_parse(opts->compression, &codec);
-	streams = tar ? 0 : streams_for(opts, codec);
-	/* An image sent away or packed as tar is written here first, all but its pages (in
-	 * memory, /dev/shm: the metadata is small); the pages go out from the tree after it. */
 	/* DIR of a tar dump is checked before the tree is touched, as any image directory. */
-	if (tar && !opts->nstream_fds) {
-		r = image_dir_open_write(ctx, opts->dir, &tar_dirfd);
+	if (plan->tar && !plan->to_fds) {
+		r = image_dir_open_write(ctx, d->opts->dir, &d->tar_dirfd);
 		if (r < 0)
 			return r;
 	}
-	if (opts->nstream_fds || tar) {
-		r = scratch_dir_create("dump", &scratch);
+	/* An image sent away or packed as tar is written here first, all but its pages (in
+	 * memory, /dev/shm: the metadata is small); the pages go out from the tree after it. */
+	if (plan->to_fds || plan->tar) {
+		r = scratch_dir_create("dump", &d->scratch);
 		if (r < 0)
 			return cryo_err(ctx, r, "create a scratch directory for the metadata");
-		dir = scratch;
+		d->dir = d->scratch;
 	}
-	r = image_dir_open_write(ctx, dir, &dirfd);
+	r = image_dir_open_write(ctx, d->dir, &d->dirfd);
 	if (r < 0)
-		goto out_scratch;
+		return r;
 	/* An older image here stops being one before anything of the new one is written. */
-	if (unlinkat(dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
-		return cryo_err(ctx, -errno, "remove old %s/%s", dir, IMG_META_NAME);
-	logfd = image_file_create(dirfd, "dump.log", O_WRONLY);
-	ctx->log_fd = logfd;
-	if (streams) {
-		r = stream_writer_new(ctx, codec, streams, dirfd, opts->stream_fds,
-				      opts->nstream_fds, &w);
-		if (r < 0)
-			goto out_scratch;
-	}
+	if (unlinkat(d->dirfd, IMG_META_NAME, 0) < 0 && errno != ENOENT)
+		return cryo_err(ctx, -errno, "remove old %s/%s", d->dir, IMG_META_NAME);
+	d->logfd = image_file_create(d->dirfd, "dump.log", O_WRONLY);
+	ctx->log_fd = d->logfd;
+	if (plan->streams)
+		return stream_writer_new(ctx, plan->codec, plan->streams, d->dirfd,
+					 d->opts->stream_fds, d->opts->nstream_fds, &d->w);
+	return 0;
+}
+
+/* The pre-dump it builds on, the plugins before the freeze, the freeze, and after. */
+static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	const struct cryo_dump_opts *opts = d->opts;
+	size_t npids = 0;
+	pid_t *np;
+	int r;
 
 	if (opts->parent) {
-		r = track_open_parent(ctx, opts->parent, &chain.fd, &chain.meta, &chain.live);
+		r = track_open_parent(ctx, opts->parent, &d->chain.fd, &d->chain.meta,
+				      &d->chain.live);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	/* Protections left by a pre-dump this dump does not build on are dropped first. */
-	if (!chain.live) {
+	if (!d->chain.live) {
 		r = track_stop_all(ctx, &opts->pid, 1);
 		if (r < 0)
-			goto out;
+			return r;
 	}
-
 	/* Plugins see the tree before it is frozen (a GPU must be quiesced by its driver
 	 * first), then frozen, then around the memory; their files go in with the image's. */
 	plugins_unmark();
-	hargs.image_dirfd = dirfd;
-	r = plugin_tree_pids(opts->pid, &pids, &npids);
+	d->hargs = (struct cryo_hook_args){.root = opts->pid, .image_dirfd = d->dirfd,
+					   .leave_running = d->plan->leave_running};
+	r = plugin_tree_pids(opts->pid, &d->pids, &npids);
 	if (r < 0)
-		goto out;
-	hargs.pids = pids;
-	hargs.npids = npids;
-	hooked = true; /* from here on, a failure is told to every plugin (DUMP_FAILED) */
-	r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_FREEZE, &hargs);
+		return r;
+	d->hargs.pids = d->pids;
+	d->hargs.npids = npids;
+	d->hooked = true; /* from here on, a failure is told to every plugin (DUMP_FAILED) */
+	r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_FREEZE, &d->hargs);
 	if (r < 0)
-		goto out;
-	r = seize_tree(ctx, opts->pid, &tree);
+		return r;
+	r = tree_hold(ctx, opts->pid, &d->held);
 	if (r < 0)
-		goto out;
-	held = true;
-	clock_gettime(CLOCK_MONOTONIC, &frozen);
-	{
-		pid_t *np = realloc(pids, (tree.ntasks + 1) * sizeof(*np));
-
-		if (!np) {
-			r = -ENOMEM;
-			release_tree(ctx, &tree, false, &frozen);
-			goto out;
-		}
-		pids = np;
-		for (size_t i = 0; i < tree.ntasks; i++)
-			pids[i] = tree.tasks[i].pid;
-		hargs.pids = pids;
-		hargs.npids = tree.ntasks;
-	}
+		return r;
+	np = realloc(d->pids, (d->held.tree.ntasks + 1) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	d->pids = np;
+	for (size_t i = 0; i < d->held.tree.ntasks; i++)
+		d->pids[i] = d->held.tree.tasks[i].pid;
+	d->hargs.pids = d->pids;
+	d->hargs.npids = d->held.tree.ntasks;
 	if (progress_init(ctx, false) == 0)
-		progress_start(ctx, "dump", estimate_pages(&tree));
-	if ((opts->nstream_fds || tar) && !(later = calloc(tree.ntasks + 1, sizeof(*later)))) {
-		r = -ENOMEM;
-		release_tree(ctx, &tree, false, &frozen);
-		goto out;
-	}
-	r = plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_FREEZE, &hargs);
+		progress_start(ctx, "dump", estimate_pages(&d->held.tree));
+	if ((d->plan->to_fds || d->plan->tar) &&
+	    !(d->later = calloc(d->held.tree.ntasks + 1, sizeof(*d->later))))
+		return -ENOMEM;
+	return plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_FREEZE, &d->hargs);
+}
+
+/* Every task's state and memory (or, for tar and streams, which pages to copy later). */
+static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	struct img *img = &d->img;
+	int r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_MEMORY, &d->hargs);
+
 	if (r >= 0)
-		r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_MEMORY, &hargs);
+		r = dump_tree(ctx, &d->held.tree, d->dirfd, img, d->w, &d->chain, d->later);
 	if (r >= 0)
-		r = dump_tree(ctx, &tree, dirfd, &img, w, &chain, later);
-	if (r >= 0)
-		r = plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_MEMORY, &hargs);
+		r = plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_MEMORY, &d->hargs);
 	/* A restore needs every plugin that put state of its own in the image. */
 	if (r >= 0)
-		r = plugins_marked(&img.plugins, &img.nplugins);
-	if (!later)
+		r = plugins_marked(&img->plugins, &img->nplugins);
+	if (!d->later)
 		progress_finish(ctx);
-	img.page_codec = codec;
-	img.page_streams = streams;
-	for (uint32_t i = 0; r >= 0 && i < img.ntasks; i++)
-		if (img.tasks[i].parent_pages && !img.parent) {
-			r = path_relative(dir, opts->parent, &img.parent);
+	img->page_codec = d->plan->codec;
+	img->page_streams = d->plan->streams;
+	for (uint32_t i = 0; r >= 0 && i < img->ntasks; i++)
+		if (img->tasks[i].parent_pages && !img->parent) {
+			r = path_relative(d->dir, d->opts->parent, &img->parent);
 			if (r < 0)
-				cryo_err(ctx, r, "path of %s relative to %s", opts->parent, dir);
+				cryo_err(ctx, r, "path of %s relative to %s", d->opts->parent, d->dir);
 		}
+	return r;
+}
+
+/* The image made complete: synced, its metadata written last; packed or sent with the pages
+ * copied from the tree now; the receiver's answer awaited. */
+static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	const struct dump_plan *plan = d->plan;
+	_cleanup_free_ char *json = NULL;
+	int r = 0;
+
 	/* The tree has given everything the image needs. With --leave-running it runs on while
 	 * the image is synced and completed, which cannot harm it: syncing is most of a dump. */
-	if (r >= 0 && opts->leave_running && !later) {
-		release_tree(ctx, &tree, false, &frozen);
-		held = false;
-	}
+	if (plan->leave_running && !d->later)
+		tree_let_go(ctx, plan, &d->held, false);
 	/* Stream files are synced before the metadata that makes them an image. */
-	if (r >= 0 && w && !opts->nstream_fds)
-		r = stream_writer_finish(w);
+	if (d->w && !plan->to_fds)
+		r = stream_writer_finish(d->w);
 	if (r >= 0)
-		r = img_encode(ctx, &img, &json);
+		r = img_encode(ctx, &d->img, &json);
 	if (r >= 0)
 		r = worker_check(ctx);
 	if (r >= 0)
-		r = img_write_meta(ctx, dirfd, dir, IMG_META_NAME, json);
-	if (r >= 0 && tar) {
+		r = img_write_meta(ctx, d->dirfd, d->dir, IMG_META_NAME, json);
+	if (r >= 0 && plan->tar) {
 		log_info(ctx, "image of pid %d: packing its metadata and its pages as tar",
-			 opts->pid);
-		r = write_tar(ctx, opts, tar_dirfd, dirfd, &img, later);
+			 d->opts->pid);
+		r = write_tar(ctx, d->opts, d->tar_dirfd, d->dirfd, &d->img, d->later);
 		progress_finish(ctx);
-		if (r >= 0 && opts->leave_running) {
-			release_tree(ctx, &tree, false, &frozen);
-			held = false;
-		}
-	} else if (r >= 0 && opts->nstream_fds) {
-		log_info(ctx, "image of pid %d: sending its metadata, then its pages", opts->pid);
-		r = send_image(ctx, dirfd, &img, w, later);
+	} else if (r >= 0 && plan->to_fds) {
+		log_info(ctx, "image of pid %d: sending its metadata, then its pages",
+			 d->opts->pid);
+		r = send_image(ctx, d->dirfd, &d->img, d->w, d->later);
 		progress_finish(ctx);
-		if (r >= 0 && opts->leave_running) {
-			release_tree(ctx, &tree, false, &frozen);
-			held = false;
-		}
-		if (r >= 0)
-			r = stream_await_ack(ctx, opts->stream_fds[0]);
-		go = r > 0;
+	}
+	if (r >= 0 && plan->leave_running && d->later)
+		tree_let_go(ctx, plan, &d->held, false);
+	if (r >= 0 && plan->to_fds) {
+		r = stream_await_ack(ctx, d->opts->stream_fds[0]);
+		d->go = r > 0;
 	}
 	if (r >= 0)
-		r = plugins_run(ctx, CRYO_HOOK_DUMP_DONE, &hargs);
+		r = plugins_run(ctx, CRYO_HOOK_DUMP_DONE, &d->hargs);
 	/* Abandoned at the last moment: the image is complete, but nobody will be told, so the
 	 * tree is let go rather than killed. */
-	if (r >= 0 && !opts->leave_running && worker_check(ctx) < 0)
+	if (r >= 0 && !plan->leave_running && worker_check(ctx) < 0)
 		r = -EINTR;
+	return r;
+}
+
+/* The tree let go as the outcome says: killed after a complete image (unless it runs on),
+ * else resumed, and whatever the failed dump wrote unmade. */
+static int run_finish(struct cryo_ctx *ctx, struct dump_run *d, int r)
+{
+	const struct dump_plan *plan = d->plan;
+
 	if (r < 0) {
-		log_error(ctx, "dump failed, %s pid %d", held ? "resuming" : "leaving running",
-			  opts->pid);
+		log_error(ctx, "dump failed, %s pid %d", d->held.held ? "resuming" : "leaving running",
+			  d->opts->pid);
 		/* What a failed dump wrote to DIR is not an image, even where it got as far as
 		 * the file that makes it one. */
-		if (!opts->nstream_fds)
-			unlinkat(tar ? tar_dirfd : dirfd, tar ? TAR_IMAGE_NAME : IMG_META_NAME, 0);
-		if (held)
-			release_tree(ctx, &tree, false, &frozen);
-		goto out;
+		if (!plan->to_fds)
+			unlinkat(plan->tar ? d->tar_dirfd : d->dirfd,
+				 plan->tar ? TAR_IMAGE_NAME : IMG_META_NAME, 0);
+		tree_let_go(ctx, plan, &d->held, false);
+		/* The tree runs on as it was: plugins undo what they did to it. */
+		if (d->hooked)
+			plugins_run(ctx, CRYO_HOOK_DUMP_FAILED, &d->hargs);
+		return r;
 	}
-	log_info(ctx, "image of pid %d complete in %s", opts->pid,
-		 opts->nstream_fds ? "the streams" : opts->dir);
-	if (go && held && !opts->leave_running) {
-		size_t n = tree.ntasks;
-		int *pidfds = tree_pidfds(&tree);
+	log_info(ctx, "image of pid %d complete in %s", d->opts->pid,
+		 plan->to_fds ? "the streams" : d->opts->dir);
+	if (d->go && d->held.held && !plan->leave_running) {
+		size_t n = d->held.tree.ntasks;
+		int *pidfds = tree_pidfds(&d->held.tree);
 
-		release_tree(ctx, &tree, true, &frozen);
-		held = false;
+		tree_let_go(ctx, plan, &d->held, true);
 		if (await_gone(pidfds, n) < 0)
-			log_warn(ctx, "the tree of pid %d is slow to exit", opts->pid);
+			log_warn(ctx, "the tree of pid %d is slow to exit", d->opts->pid);
 	}
-	if (held)
-		release_tree(ctx, &tree, !opts->leave_running, &frozen);
+	tree_let_go(ctx, plan, &d->held, true);
 	/* The receiver's copy runs only now: ours is gone (or, with --leave-running, runs on as
 	 * the caller asked). */
-	if (go)
-		r = stream_send_go(ctx, opts->stream_fds[0]);
+	if (d->go)
+		r = stream_send_go(ctx, d->opts->stream_fds[0]);
 	/* The chain ends here: tracking would only slow the tree down from now on. */
-	if (chain.live)
-		track_stop(ctx, chain.meta.tracker_pid);
-out:
-	/* The tree runs on as it was: plugins undo what they did to it. */
-	if (r < 0 && hooked)
-		plugins_run(ctx, CRYO_HOOK_DUMP_FAILED, &hargs);
-	if (chain.fd >= 0)
-		close(chain.fd);
-	predump_free(&chain.meta);
+	if (d->chain.live)
+		track_stop(ctx, d->chain.meta.tracker_pid);
+	return r;
+}
+
+static void run_free(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	if (d->chain.fd >= 0)
+		close(d->chain.fd);
+	predump_free(&d->chain.meta);
 	progress_finish(ctx); /* where a failure came before the pages went out */
-	free_later(later, tree.ntasks);
-	stream_writer_free(w);
-out_scratch:
-	img_free(&img);
+	free_later(d->later, d->held.tree.ntasks);
+	stream_writer_free(d->w);
+	img_free(&d->img);
+	free(d->pids);
 	ctx->log_fd = -1;
-	if (scratch)
-		scratch_dir_remove(scratch);
+	if (d->logfd >= 0)
+		close(d->logfd);
+	if (d->dirfd >= 0)
+		close(d->dirfd);
+	if (d->tar_dirfd >= 0)
+		close(d->tar_dirfd);
+	if (d->scratch)
+		scratch_dir_remove(d->scratch);
+	free(d->scratch);
+}
+
+static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
+{
+	const struct dump_plan *plan = arg;
+	struct dump_run d = {.plan = plan, .opts = plan->opts, .dir = plan->opts->dir,
+			     .dirfd = -1, .tar_dirfd = -1, .logfd = -1,
+			     .chain = {.fd = -1}};
+	int r = run_open(ctx, &d);
+
+	if (r >= 0)
+		r = run_freeze(ctx, &d);
+	if (r >= 0)
+		r = run_collect(ctx, &d);
+	if (r >= 0)
+		r = run_commit(ctx, &d);
+	r = run_finish(ctx, &d, r);
+	run_free(ctx, &d);
 	return r;
 }
 
 CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 {
-	enum codec codec;
-	bool tar;
+	struct dump_plan plan;
+	int r;
 
 	ctx->errmsg[0] = '\0';
-	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 ||
-	    (!opts->dir && !opts->nstream_fds))
-		return cryo_err(ctx, -EINVAL, "dump: a pid and an image directory are required");
-	tar = opts->compression && !strcmp(opts->compression, "tar");
-	if (opts->compression && !tar && codec_parse(opts->compression, &codec) < 0)
-		return cryo_err(ctx, -EINVAL,
-				"dump: unknown compression \"%s\" (none, tar, lz4, zstd, zlib, "
-				"gzip)", opts->compression);
-	if (opts->parent && (tar || opts->nstream_fds))
-		return cryo_err(ctx, -EINVAL, "dump: an incremental image (--parent) goes to a "
-				"directory, next to its parent: not to a stream or a tar archive");
-	if (tar && (opts->streams || opts->nstream_fds > 1))
-		return cryo_err(ctx, -EINVAL, "dump: tar is one archive, to a directory or a "
-				"single stream: no --streams");
-	if (opts->streams > STREAM_MAX || opts->nstream_fds > STREAM_MAX ||
-	    (opts->nstream_fds && !opts->stream_fds))
-		return cryo_err(ctx, -EINVAL, "dump: from 1 to %d streams", STREAM_MAX);
+	r = dump_plan_make(ctx, opts, false, &plan);
+	if (r < 0)
+		return r;
 	/* The tree is traced by a worker that outlives us long enough to let it go unharmed
 	 * should we be killed mid-dump. */
-	return worker_run(ctx, dump_in_worker, (void *)opts);
+	return worker_run(ctx, dump_in_worker, &plan);
 }

@@ -30,10 +30,11 @@
 #include "base/worker.h"
 #include "dump.h"
 #include "image/chain.h"
+#include "image/image-dir.h"
 #include "image/stream.h"
+#include "plan.h"
 #include "seize/seize.h"
 #include "track.h"
-#include "image/image-dir.h"
 
 #define LOG_PREFIX "pre-dump: "
 
@@ -46,13 +47,6 @@ struct pre_task {
 	struct run_list fresh, unchanged, tracked;
 };
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
-}
 
 /* Private memory that a dump saves pages of: anonymous or a file's, not a device's nor the
  * kernel's (vDSO), nor hugetlb (which write-protection tracks differently). */
@@ -173,22 +167,20 @@ static int take_over(struct cryo_ctx *ctx, const struct predump *parent, int *re
 
 static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 {
-	const struct cryo_dump_opts *opts = arg;
+	const struct dump_plan *plan = arg;
+	const struct cryo_dump_opts *opts = plan->opts;
 	_cleanup_close_ int dirfd = -1, logfd = -1, parent_fd = -1;
 	_cleanup_free_ struct pre_task *tasks = NULL;
 	_cleanup_free_ int *uffds = NULL, *taken = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	struct predump parent = {0}, meta = {0};
 	struct stream_writer *w = NULL;
-	enum codec codec = CODEC_NONE;
-	bool chained = false, frozen = false;
-	struct seized_tree tree;
-	struct timespec t0;
+	bool chained = false;
+	struct held_tree held = {0};
+	struct seized_tree *tree = &held.tree;
 	size_t n = 0;
 	int r;
 
-	if (opts->compression)
-		codec_parse(opts->compression, &codec);
 	r = image_dir_open_write(ctx, opts->dir, &dirfd);
 	if (r < 0)
 		return r;
@@ -203,14 +195,12 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 		if (r < 0)
 			goto out;
 	}
-	if (codec != CODEC_NONE || opts->streams) {
-		unsigned streams = opts->streams ? opts->streams : 1;
-
-		r = stream_writer_new(ctx, codec, streams, dirfd, NULL, 0, &w);
+	if (plan->streams) {
+		r = stream_writer_new(ctx, plan->codec, plan->streams, dirfd, NULL, 0, &w);
 		if (r < 0)
 			goto out;
-		meta.page_codec = codec;
-		meta.page_streams = streams;
+		meta.page_codec = plan->codec;
+		meta.page_streams = plan->streams;
 	}
 
 	/* Trackers are dealt with before the tree freezes (they are found by a scan of every
@@ -224,21 +214,19 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r < 0)
 		goto out;
 
-	r = seize_tree(ctx, opts->pid, &tree);
+	r = tree_hold(ctx, opts->pid, &held);
 	if (r < 0)
 		goto out;
-	frozen = true;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	tasks = calloc(tree.ntasks + 1, sizeof(*tasks));
-	uffds = calloc(tree.ntasks + 1, sizeof(*uffds));
-	pids = calloc(tree.ntasks + 1, sizeof(*pids));
+	tasks = calloc(tree->ntasks + 1, sizeof(*tasks));
+	uffds = calloc(tree->ntasks + 1, sizeof(*uffds));
+	pids = calloc(tree->ntasks + 1, sizeof(*pids));
 	if (!tasks || !uffds || !pids) {
 		r = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < tree.ntasks; i++)
-		if (tree.tasks[i].state != 'Z') {
-			tasks[n] = (struct pre_task){.pid = tree.tasks[i].pid, .uffd = -1};
+	for (size_t i = 0; i < tree->ntasks; i++)
+		if (tree->tasks[i].state != 'Z') {
+			tasks[n] = (struct pre_task){.pid = tree->tasks[i].pid, .uffd = -1};
 			if (proc_start_time(tasks[n].pid, &tasks[n].start, NULL) < 0) {
 				r = cryo_err(ctx, -ESRCH, "read start time of pid %d",
 					     tasks[n].pid);
@@ -273,9 +261,7 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 			close(tasks[i].uffd);
 	/* Up to here a failure leaves protections behind, which cost the tree a fault per
 	 * page written, once: harmless, and the next pre-dump or dump drops them. */
-	seize_release(ctx, &tree, false);
-	frozen = false;
-	log_info(ctx, "tree frozen for %.1f ms", ms_since(&t0));
+	tree_let_go(ctx, plan, &held, false);
 	if (r < 0)
 		goto out;
 
@@ -350,8 +336,7 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r >= 0)
 		log_info(ctx, "pre-dump of pid %d complete in %s", opts->pid, opts->dir);
 out:
-	if (frozen)
-		seize_release(ctx, &tree, false);
+	tree_let_go(ctx, plan, &held, false);
 	/* taken over from the parent, but not in the tree any more */
 	for (uint32_t k = 0; taken && k < parent.ntasks; k++)
 		if (taken[k] >= 0)
@@ -370,21 +355,12 @@ out:
 
 CRYO_API int cryo_pre_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 {
-	enum codec codec;
+	struct dump_plan plan;
+	int r;
 
 	ctx->errmsg[0] = '\0';
-	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 || !opts->dir)
-		return cryo_err(ctx, -EINVAL,
-				"pre-dump: a pid and an image directory are required");
-	if (opts->nstream_fds)
-		return cryo_err(ctx, -EINVAL, "pre-dump: to a directory only, not to a stream");
-	if (opts->compression &&
-	    (!strcmp(opts->compression, "tar") || codec_parse(opts->compression, &codec) < 0))
-		return cryo_err(ctx, -EINVAL,
-				"pre-dump: unknown compression \"%s\" (none, lz4, "
-				"zstd, zlib, gzip)",
-				opts->compression);
-	if (opts->streams > STREAM_MAX)
-		return cryo_err(ctx, -EINVAL, "pre-dump: from 1 to %d streams", STREAM_MAX);
-	return worker_run(ctx, predump_in_worker, (void *)opts);
+	r = dump_plan_make(ctx, opts, true, &plan);
+	if (r < 0)
+		return r;
+	return worker_run(ctx, predump_in_worker, &plan);
 }

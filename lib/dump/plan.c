@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/ctx.h"
+#include "dump.h"
+#include "image/stream.h"
+#include "plan.h"
+
+#define LOG_PREFIX "dump: "
+
+/* The names a dump takes for its pages, "tar" last: it packs the whole image instead. */
+static const char *const compressions[] = {"none", "lz4", "zstd", "zlib", "gzip", "tar", NULL};
+
+CRYO_API const char *const *cryo_compressions(void)
+{
+	return compressions;
+}
+
+/* How the pages travel: no streams means a raw pages-PID.img per task. */
+static unsigned streams_for(const struct cryo_dump_opts *opts, enum codec codec, bool predump)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (opts->streams)
+		return opts->streams;
+	if (opts->nstream_fds)
+		return opts->nstream_fds;
+	if (codec == CODEC_NONE)
+		return 0;
+	/* A pre-dump copies from a running tree: one stream keeps out of its way. */
+	if (predump)
+		return 1;
+	return cpus < 1 ? 1 : cpus > 4 ? 4 : cpus;
+}
+
+int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool predump,
+		   struct dump_plan *ret)
+{
+	const char *what = predump ? "pre-dump" : "dump";
+	struct dump_plan p = {.opts = opts, .predump = predump};
+
+	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 ||
+	    (!opts->dir && !opts->nstream_fds))
+		return cryo_err(ctx, -EINVAL, "%s: a pid and an image directory are required", what);
+	p.tar = opts->compression && !strcmp(opts->compression, "tar");
+	if (opts->compression && !p.tar && codec_parse(opts->compression, &p.codec) < 0)
+		return cryo_err(ctx, -EINVAL, "%s: unknown compression \"%s\" (none, lz4, zstd, "
+				"zlib, gzip%s)", what, opts->compression, predump ? "" : ", tar");
+	if (predump && (p.tar || opts->nstream_fds))
+		return cryo_err(ctx, -EINVAL, "pre-dump: to a directory only, not to a stream or "
+				"a tar archive");
+	if (opts->parent && (p.tar || opts->nstream_fds))
+		return cryo_err(ctx, -EINVAL, "dump: an incremental image (--parent) goes to a "
+				"directory, next to its parent: not to a stream or a tar archive");
+	if (p.tar && (opts->streams || opts->nstream_fds > 1))
+		return cryo_err(ctx, -EINVAL, "dump: tar is one archive, to a directory or a "
+				"single stream: no --streams");
+	if (opts->streams > STREAM_MAX || opts->nstream_fds > STREAM_MAX ||
+	    (opts->nstream_fds && !opts->stream_fds))
+		return cryo_err(ctx, -EINVAL, "%s: from 1 to %d streams", what, STREAM_MAX);
+	p.streams = p.tar ? 0 : streams_for(opts, p.codec, predump);
+	p.to_fds = opts->nstream_fds > 0;
+	p.leave_running = predump || opts->leave_running;
+	*ret = p;
+	return 0;
+}
+
+CRYO_API int cryo_dump_check(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+			     bool predump)
+{
+	struct dump_plan p;
+
+	ctx->errmsg[0] = '\0';
+	return dump_plan_make(ctx, opts, predump, &p);
+}
+
+int tree_hold(struct cryo_ctx *ctx, pid_t pid, struct held_tree *h)
+{
+	int r = seize_tree(ctx, pid, &h->tree);
+
+	if (r < 0)
+		return r;
+	h->held = true;
+	clock_gettime(CLOCK_MONOTONIC, &h->frozen);
+	return 0;
+}
+
+void tree_let_go(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held_tree *h,
+		 bool complete)
+{
+	bool kill = complete && !plan->leave_running;
+	struct timespec now;
+
+	if (!h->held)
+		return;
+	h->held = false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	log_info(ctx, "tree frozen for %.1f ms",
+		 (now.tv_sec - h->frozen.tv_sec) * 1e3 + (now.tv_nsec - h->frozen.tv_nsec) / 1e6);
+	/* Killed, connections stay in repair mode and close without a word to their peers. */
+	if (!kill)
+		dump_sockets_release();
+	seize_release(ctx, &h->tree, kill);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A dump's options, decided once. cryo_dump() and cryo_pre_dump() check the caller's struct
+ * cryo_dump_opts and turn it into a plan; the worker, the sinks and the release of the tree
+ * read the plan, never the options again: "tar" is a format, not a codec; how many streams
+ * is decided here; whether the tree runs on is decided here (a pre-dump always leaves it
+ * running).
+ */
+#ifndef CRYO_DUMP_PLAN_H
+#define CRYO_DUMP_PLAN_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "cryo/cryo.h"
+#include "image/codec.h"
+#include "seize/seize.h"
+
+struct dump_plan {
+	const struct cryo_dump_opts *opts; /* pid, dir, stream_fds, parent: as given */
+	bool predump;       /* a pre-dump: memory only, the tree runs on */
+	bool tar;           /* the image packed as one archive, to DIR/image.tar or one stream */
+	enum codec codec;   /* of the page frames (none with tar) */
+	unsigned streams;   /* page streams; 0: a raw pages-PID.img per task */
+	bool to_fds;        /* the image goes to opts->stream_fds */
+	bool leave_running; /* the tree runs on once the image is complete */
+};
+
+/* Checks opts (naming what is wrong) and fills *ret. */
+int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool predump,
+		   struct dump_plan *ret);
+
+/* The tree of a dump or pre-dump while it is held, and the one place it is let go. */
+struct held_tree {
+	struct seized_tree tree;
+	bool held;
+	struct timespec frozen; /* since when, for the log */
+};
+
+/* Freezes the tree under pid (seize.h). */
+int tree_hold(struct cryo_ctx *ctx, pid_t pid, struct held_tree *h);
+
+/*
+ * Lets the tree go, if it is still held: killed only when the image is `complete` and the plan
+ * does not leave it running; otherwise resumed as it was, its TCP connections out of repair
+ * mode. Logs how long it was frozen.
+ */
+void tree_let_go(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held_tree *h,
+		 bool complete);
+
+#endif
