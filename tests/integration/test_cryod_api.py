@@ -131,6 +131,7 @@ def test_dump_restore_counter_continues(daemon):
     assert d.request("GET", f"/v1/checkpoints/{ck['id']}")[0] == 404
 
 
+@needs_restore
 @pytest.mark.parametrize("body", [{"compression": "tar"},
                                   {"compression": "zstd", "streams": 2}])
 def test_dump_restore_other_layouts(daemon, body):
