@@ -13,6 +13,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "chain.h"
+#include "files/files.h"
 #include "image.h"
 #include "image-dir.h"
 #include "pagemap.h"
@@ -28,11 +29,17 @@ static const char *kind_name(uint32_t kind)
 
 static const char *file_type_name(uint32_t type)
 {
-	static const char *const names[] = {"file",    "pipe",     "fifo",     "shmem",
-					    "eventfd", "timerfd", "signalfd", "epoll",  "socket", "pty",
-					    "inotify"};
+	const struct file_kind *k = file_kind_of(type);
 
-	return type < ARRAY_SIZE(names) ? names[type] : "?";
+	return k ? k->name : "?";
+}
+
+/* What follows the kind's name: the path, unless the kind says more. */
+static const char *file_detail(const struct img_file *f)
+{
+	const struct file_kind *k = file_kind_of(f->type);
+
+	return k && k->describe ? k->describe(f) : f->path;
 }
 
 static void prot_str(uint32_t prot, bool shared, char out[5])
@@ -136,7 +143,7 @@ static int describe_text(const struct img *img, FILE *out)
 			const struct img_file *f = img_find_file(img, t->fds[j].file_id);
 
 			fprintf(out, "    %3d  %-4s %s%s\n", t->fds[j].fd, file_type_name(f->type),
-				f->path,
+				file_detail(f),
 				t->fds[j].cloexec ? " (cloexec)" : "");
 		}
 	}

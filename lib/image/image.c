@@ -17,6 +17,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "files/files.h"
 #include "image.h"
 #include "image-dir.h"
 #include "json-codec.h"
@@ -62,18 +63,8 @@ void img_free(struct img *img)
 		free(t->mm.exe);
 	}
 	free(img->parent);
-	for (uint32_t i = 0; i < img->nfiles; i++) {
-		free(img->files[i].path);
-		for (uint32_t j = 0; img->files[i].watch_paths && j < img->files[i].nitems; j++)
-			free(img->files[i].watch_paths[j]);
-		free(img->files[i].watch_paths);
-		free(img->files[i].items);
-		free(img->files[i].addr);
-		free(img->files[i].peer);
-		free(img->files[i].data);
-		free(img->files[i].sendq);
-		free(img->files[i].tcp);
-	}
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		img_file_clear(&img->files[i]);
 	for (uint32_t i = 0; i < img->npipes; i++)
 		free(img->pipes[i].data);
 	for (uint32_t i = 0; i < img->nshmems; i++)
@@ -86,6 +77,21 @@ void img_free(struct img *img)
 		free(img->plugins[i]);
 	free(img->plugins);
 	memset(img, 0, sizeof(*img));
+}
+
+void img_file_clear(struct img_file *f)
+{
+	free(f->path);
+	for (uint32_t j = 0; f->watch_paths && j < f->nitems; j++)
+		free(f->watch_paths[j]);
+	free(f->watch_paths);
+	free(f->items);
+	free(f->addr);
+	free(f->peer);
+	free(f->data);
+	free(f->sendq);
+	free(f->tcp);
+	memset(f, 0, sizeof(*f));
 }
 
 struct img_task *img_find_task(const struct img *img, pid_t pid)
@@ -315,39 +321,22 @@ static json_t *encode_task(const struct img_task *t)
 	return o;
 }
 
+/* After a file's envelope: its params and epoll arrays, which every file has, then what its
+ * kind adds (lib/files/). */
 static int encode_file_extra(json_t *o, const struct img_file *f)
 {
-	json_t *params = json_array(), *items = json_array();
+	const struct file_kind *k = file_kind_of(f->type);
+	json_t *params = json_array();
 	int r = 0;
 
 	if (!o)
 		return -ENOMEM;
 	for (int i = 0; params && i < IMG_FILE_PARAMS; i++)
 		r |= add(params, u64_hex(f->params[i]));
-	for (uint32_t i = 0; items && f->type == FILE_EPOLL && i < f->nitems; i++)
-		r |= add(items, json_pack("[IIo]", (json_int_t)f->items[i].tfd,
-					  (json_int_t)f->items[i].events, u64_hex(f->items[i].data)));
 	r |= set(o, "params", params);
-	r |= set(o, "epoll", items);
-	if (f->type == FILE_PTY)
-		r |= set(o, "data", hex_string(f->data, f->data_len));
-	if (f->type == FILE_INOTIFY) {
-		json_t *w = json_array();
-
-		for (uint32_t i = 0; w && i < f->nitems; i++)
-			r |= add(w, json_pack("[IIs]", (json_int_t)f->items[i].tfd,
-					      (json_int_t)f->items[i].events, f->watch_paths[i]));
-		r |= set(o, "inotify", w);
-	}
-	if (f->type == FILE_SOCKET) {
-		r |= set(o, "addr", hex_string(f->addr, f->addr_len));
-		r |= set(o, "peer", hex_string(f->peer, f->peer_len));
-		r |= set(o, "data", hex_string(f->data, f->data_len));
-		if (f->tcp) {
-			r |= set(o, "sendq", hex_string(f->sendq, f->sendq_len));
-			r |= set(o, "tcp", hex_string((const uint8_t *)f->tcp, sizeof(*f->tcp)));
-		}
-	}
+	r |= set(o, "epoll", json_array());
+	if (!r && k && k->encode)
+		r |= k->encode(o, f);
 	return r;
 }
 
@@ -844,8 +833,10 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	return 0;
 }
 
+/* The params and epoll arrays every file has, then what its kind reads (lib/files/). */
 static int decode_file_extra(struct dec *d, json_t *o, struct img_file *f)
 {
+	const struct file_kind *k = file_kind_of(f->type);
 	json_t *params, *items, *v;
 	size_t i;
 
@@ -858,76 +849,10 @@ static int decode_file_extra(struct dec *d, json_t *o, struct img_file *f)
 		if (!json_is_string(v) || parse_hex(json_string_value(v), &f->params[i]))
 			return bad(d, "params", "holds a non-hex entry");
 	}
-	if (f->type == FILE_TIMERFD && (f->params[0] > 11 || f->params[3] >= 1000000000 ||
-					f->params[5] >= 1000000000))
-		return bad(d, "params", "is not a valid timer");
-	if (f->type == FILE_INOTIFY) {
-		json_t *w = get_arr(d, o, "inotify", 65536);
-
-		if (!w || json_array_size(items))
-			return bad(d, "inotify", "is missing, or epoll items are set too");
-		f->items = calloc(json_array_size(w) + 1, sizeof(*f->items));
-		f->watch_paths = calloc(json_array_size(w) + 1, sizeof(char *));
-		if (!f->items || !f->watch_paths)
-			return -ENOMEM;
-		json_array_foreach(w, i, v) {
-			json_int_t wd, mask;
-			const char *path;
-
-			if (json_unpack(v, "[IIs]", &wd, &mask, &path) || wd < 1 || wd > INT_MAX ||
-			    mask < 0 || mask > UINT32_MAX || path[0] != '/' ||
-			    strlen(path) >= PATH_MAX || (i && wd <= f->items[i - 1].tfd))
-				return bad(d, "inotify", "holds a bad watch");
-			f->watch_paths[i] = strdup(path);
-			if (!f->watch_paths[i])
-				return -ENOMEM;
-			f->items[i] = (struct img_epoll_item){.tfd = wd, .events = mask};
-			f->nitems = i + 1;
-		}
-		return 0;
-	}
-	if (f->type == FILE_PTY) {
-		TRY(get_hexbytes(d, o, "data", 4096, &f->data, &f->data_len));
-		if (f->params[0] > 1 || f->params[1] > INT_MAX || f->params[3] > INT_MAX)
-			return bad(d, "params", "is not a valid pty");
-	}
-	if (f->type == FILE_SOCKET) {
-		TRY(get_hexbytes(d, o, "addr", 128, &f->addr, &f->addr_len));
-		TRY(get_hexbytes(d, o, "peer", 128, &f->peer, &f->peer_len));
-		TRY(get_hexbytes(d, o, "data", 64 << 20, &f->data, &f->data_len));
-		if (json_object_get(o, "tcp")) {
-			uint8_t *tcp;
-			uint32_t len;
-
-			TRY(get_hexbytes(d, o, "sendq", 64 << 20, &f->sendq, &f->sendq_len));
-			TRY(get_hexbytes(d, o, "tcp", sizeof(*f->tcp), &tcp, &len));
-			f->tcp = (struct img_tcp *)tcp;
-			if (len != sizeof(*f->tcp))
-				return bad(d, "tcp", "has the wrong size");
-			if (f->tcp->unsent > f->sendq_len)
-				return bad(d, "tcp", "has more unsent bytes than queued");
-		}
-		if (f->params[SOCK_P_STATE] > SOCK_CONNECTED)
-			return bad(d, "params", "holds a bad socket state");
-	}
-	if (!json_array_size(items))
-		return 0;
-	if (f->type != FILE_EPOLL)
+	if (k->decode)
+		TRY(k->decode(d, o, f));
+	if (json_array_size(items) && !(k->flags & FILE_KIND_EPOLL))
 		return bad(d, "epoll", "is set on a descriptor that is not an epoll instance");
-	f->items = calloc(json_array_size(items), sizeof(*f->items));
-	if (!f->items)
-		return -ENOMEM;
-	json_array_foreach(items, i, v) {
-		json_int_t tfd, events;
-		const char *data;
-
-		if (json_unpack(v, "[IIs]", &tfd, &events, &data) || tfd < 0 || tfd > INT_MAX / 2 ||
-		    events < 0 || events > UINT32_MAX || parse_hex(data, &f->items[i].data))
-			return bad(d, "epoll", "holds a bad registration");
-		f->items[i].tfd = tfd;
-		f->items[i].events = events;
-		f->nitems = i + 1;
-	}
 	return 0;
 }
 
@@ -1036,7 +961,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (json_unpack(v, "{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "id", &id, "type", &type,
 				"path", &path, "flags", &flags, "pos", &pos, "pipe", &ino, "shmem",
 				&shm) ||
-		    id < 0 || id > UINT32_MAX || type < FILE_REG || type > FILE_INOTIFY || flags < 0 ||
+		    id < 0 || id > UINT32_MAX || !file_kind_of(type) || flags < 0 ||
 		    flags > UINT32_MAX || pos < 0 || ino < 0 || shm < 0 || shm > UINT32_MAX ||
 		    strlen(path) >= PATH_MAX)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: file %zu is malformed", i);
@@ -1046,7 +971,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (!f->path)
 			return -ENOMEM;
 		TRY(decode_file_extra(d, v, f));
-		if ((f->type == FILE_REG || f->type == FILE_FIFO) && f->path[0] != '/')
+		if ((file_kind_of(f->type)->flags & FILE_KIND_BY_PATH) && f->path[0] != '/')
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: file %u has a relative path", f->id);
 		for (uint32_t j = 0; j < i; j++)
@@ -1082,9 +1007,10 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 					(unsigned long long)p->ino);
 	}
 	for (i = 0; i < img->nfiles; i++)
-		if (img->files[i].type == FILE_SHMEM ? !img_find_shmem(img, img->files[i].shmem_id)
-		    : (img->files[i].type == FILE_PIPE || img->files[i].type == FILE_FIFO) &&
-			      !img_find_pipe(img, img->files[i].pipe_ino))
+		if (((file_kind_of(img->files[i].type)->flags & FILE_KIND_SHMEM) &&
+		     !img_find_shmem(img, img->files[i].shmem_id)) ||
+		    ((file_kind_of(img->files[i].type)->flags & FILE_KIND_PIPE) &&
+		     !img_find_pipe(img, img->files[i].pipe_ino)))
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: file %u refers to a missing pipe or "
 					"memory object",

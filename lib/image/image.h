@@ -131,6 +131,7 @@ enum img_file_type {
 	FILE_PTY,      /* params: [0] 1 master (ptmx) / 0 slave, [1] pty index, [2] 1 if locked,
 			  [3] foreground process group; data: termios + winsize (master) */
 	FILE_INOTIFY,  /* watches: items (wd, mask) with watch_paths */
+	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 
 /* params[] of a FILE_SOCKET. */
@@ -323,6 +324,9 @@ struct img {
 struct cryo_ctx;
 
 void img_free(struct img *img);
+
+/* Frees what one file holds (path, items, watch paths, socket buffers), not f itself. */
+void img_file_clear(struct img_file *f);
 
 /* Serialises the metadata to JSON; the caller frees *ret_json. */
 int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json);

@@ -376,7 +376,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
 			  strerror(errno));
 	prctl(PR_SET_NAME, t->comm);
-	if (restore_files_install(ctx, sh, t) < 0 || restore_epoll_items(ctx, sh, t) < 0)
+	if (restore_files_install(ctx, sh, t) < 0 || restore_files_task(ctx, sh, t) < 0)
 		task_fail(ctx, sh, NULL);
 	set_sigactions(ctx, sh, t);
 	if (restore_ctty(ctx, sh, t) < 0)

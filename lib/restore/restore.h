@@ -69,7 +69,7 @@ void restore_lazy_run(struct lazy_server *server);
  * userfaultfd left open here would hold the tree's faults with nobody to answer them). */
 void restore_lazy_free(struct lazy_server *server);
 
-/* The index a restored pty got, for the index it had (see restore_ptys_open()); -1 if none. */
+/* The index a restored pty got, for the index it had (lib/files/pty.c); -1 if none. */
 int restore_pty_index(const struct rst_shared *sh, uint64_t old_index);
 
 /* In a restored session leader, once its descriptors and signal mask are in place: takes its
@@ -110,9 +110,10 @@ int restore_sockets_finish(struct cryo_ctx *ctx, const struct rst_shared *sh);
 /* In a restored task, after restore_files_install(): file locks. */
 int restore_locks(struct cryo_ctx *ctx, const struct img_task *t);
 
-/* In a restored task, after restore_files_install(): epoll registrations. */
-int restore_epoll_items(struct cryo_ctx *ctx, const struct rst_shared *sh,
-			const struct img_task *t);
+/* In a restored task, after restore_files_install(): what each kind of file makes from
+ * inside the task (epoll registrations). */
+int restore_files_task(struct cryo_ctx *ctx, const struct rst_shared *sh,
+		       const struct img_task *t);
 
 /* The blob region of a task, once memory is premapped. */
 struct mm_plan {

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kinds of open file description: one file per kind (reg.c, pipe.c, memfd.c, eventfd.c,
+ * timerfd.c, signalfd.c, epoll.c, inotify.c, pty.c, socket.c), each filling a struct
+ * file_kind with everything the engine does with that kind, registered in kinds.c. The generic
+ * walks call the kinds and know nothing of any of them:
+ *
+ *   dump (dump/dump-files.c)        lists each task's descriptors, groups those that share a
+ *                                   description (kcmp), reads flags, offset and locks, and asks
+ *                                   the kinds in table order which one claims the descriptor;
+ *   codec (image/image.c)           writes and reads a file's envelope (id, type, path, flags,
+ *                                   pos, pipe, shmem, params, epoll) and hands the object to
+ *                                   its kind for the rest;
+ *   show (image/describe.c)         prints the kind's name;
+ *   restore (restore/restore-files.c) opens every description once in the restoring process,
+ *                                   above base_fd, through its kind, and dup2()s them into the
+ *                                   tasks.
+ *
+ * Adding a kind is one new file here and one line in kinds.c (plus its value in enum
+ * img_file_type): docs/adding-a-file-kind.md walks through eventfd.c.
+ */
+#ifndef CRYO_FILES_H
+#define CRYO_FILES_H
+
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "image/image.h"
+#include "image/json-codec.h"
+
+struct cryo_ctx;
+struct rst_shared;
+
+/* One descriptor of a frozen task, as /proc shows it: what a kind claims and dumps from. */
+struct fd_dump {
+	struct cryo_ctx *ctx;
+	struct img *img;        /* the image so far: pipes and memory objects are added to it */
+	int dirfd;              /* the image directory (memory objects' content goes there) */
+	pid_t pid;
+	int fd;
+	const char *proc_path;  /* "/proc/PID/fd/N": opens the same file again */
+	const char *link;       /* its link text: a path, "pipe:[INO]", "anon_inode:[eventfd]"... */
+	const struct stat *st;  /* stat() through the link */
+	const char *info;       /* /proc/PID/fdinfo/N, whole */
+};
+
+/* The restoring process's pass over the image's descriptions (restore_files_open()). */
+struct file_restore {
+	struct cryo_ctx *ctx;
+	struct rst_shared *sh;
+	/* Per kind (by enum img_file_type), what it keeps across the pass: set by its
+	 * restore_prepare, freed by its restore_release. */
+	void *state[IMG_FILE_NTYPES];
+};
+
+/* What the envelope (image.c) checks of a decoded file for its kind, so that each check is
+ * written once. */
+enum {
+	FILE_KIND_BY_PATH = 1 << 0, /* reopened by "path", which must be absolute */
+	FILE_KIND_PIPE = 1 << 1,    /* "pipe" names an entry of "pipes" */
+	FILE_KIND_SHMEM = 1 << 2,   /* "shmem" names an entry of "shmems" */
+	FILE_KIND_EPOLL = 1 << 3,   /* "epoll" may hold entries (any other kind's is empty) */
+};
+
+/*
+ * The ops of one kind. Required: type, name, claim, dump, restore_open. Every other op may be
+ * NULL. Ops that return int return 0 (restore_open: a descriptor) or a negative errno, with a
+ * message naming the pid, fd, file or path recorded on the context.
+ */
+struct file_kind {
+	enum img_file_type type;
+	const char *name; /* `cryo show`'s name of the kind ("eventfd"), also in messages */
+	unsigned flags;   /* FILE_KIND_* */
+
+	/* ---- dump, in the dumping worker, with the tree frozen ---- */
+
+	/* Whether this kind is the one for descriptor d: by its link text and stat alone. The
+	 * kinds are asked in table order; the first that claims it dumps it. */
+	bool (*claim)(const struct fd_dump *d);
+	/* Fills f's kind-specific fields (params, items, data...) from d. The walk has set the
+	 * envelope already (type, flags, pos) and sets path to d->link unless this sets it. On
+	 * failure the walk frees what f holds. */
+	int (*dump)(const struct fd_dump *d, struct img_file *f);
+	/* After every descriptor of every task is dumped, in table order: what needs all of
+	 * them (a unix socket's peer by file id, a pty slave whose master is in the image, a pipe
+	 * with both ends in the tree). inos[i] is the inode of img->files[i]. */
+	int (*dump_done)(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos);
+
+	/* ---- codec (cryo.json), see docs/image-format.md ---- */
+
+	/* Adds the kind's fields to the file's object o, after the envelope's "params" and
+	 * "epoll" (an array the kind may fill): the order of the keys is the format. Returns
+	 * -ENOMEM if out of memory. */
+	int (*encode)(json_t *o, const struct img_file *f);
+	/* Reads and checks the kind's fields of o into f, after the envelope (params included)
+	 * is decoded; o is hostile input: every value is range-checked, with bad() naming the
+	 * field. */
+	int (*decode)(struct dec *d, json_t *o, struct img_file *f);
+
+	/* ---- restore, in the restoring process (restore/restore-files.c) ---- */
+
+	/* Before any description is opened: sets up the kind's state in fr->state[type], or
+	 * opens what others depend on (pty masters, whose slaves are found by index). A
+	 * description it places itself in sh->file_fds[i] is not opened again. */
+	int (*restore_prepare)(struct file_restore *fr);
+	/* Opens a new description like f (flags, offset and state as the image says) and returns
+	 * its descriptor, anywhere: the walk moves it above base_fd. */
+	int (*restore_open)(struct file_restore *fr, const struct img_file *f);
+	/* Once every description is open, if all went well: what needs every one of them (TCP
+	 * connections leave repair mode only once their peers exist). */
+	int (*restore_finish)(struct file_restore *fr);
+	/* After the pass, whatever its outcome: frees fr->state[type]. */
+	void (*restore_release)(struct file_restore *fr);
+	/* In each restored task, once its descriptors are at their numbers
+	 * (restore_files_install()): state keyed by descriptor numbers (epoll registrations). */
+	int (*restore_task)(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			    const struct img_task *t);
+
+	/* ---- show ---- */
+
+	/* What `cryo show` prints after the kind's name; NULL: the path. */
+	const char *(*describe)(const struct img_file *f);
+};
+
+/* ---- kinds.c: the one table ---- */
+
+/* The kind of a type, or NULL for a type no kind handles (an image from elsewhere). */
+const struct file_kind *file_kind_of(uint32_t type);
+
+/* The kind that claims descriptor d, or NULL. */
+const struct file_kind *file_kind_claim(const struct fd_dump *d);
+
+/* Every kind, in table order, for the passes: file_kinds[i] for i < file_kinds_count. */
+extern const struct file_kind *const file_kinds[];
+extern const unsigned file_kinds_count;
+
+extern const struct file_kind file_kind_reg, file_kind_pipe, file_kind_fifo, file_kind_memfd,
+	file_kind_eventfd, file_kind_timerfd, file_kind_signalfd, file_kind_epoll,
+	file_kind_inotify, file_kind_pty, file_kind_socket;
+
+/* ---- services of the walks to the kinds ---- */
+
+/* restore-files.c: moves fd (closed) to a free number at or above sh->base_fd, close-on-exec;
+ * returns it or a negative errno. */
+int restore_fd_high(struct rst_shared *sh, int fd);
+
+/* restore-files.c: keeps fd (taken) open in the restoring process until the tasks are forked,
+ * where every task closes it (a pipe's unused end, a FIFO's keeper). */
+int restore_fd_extra(struct rst_shared *sh, int fd);
+
+/* Flags F_SETFL can change on a description after it is open. */
+#define FILE_SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+/* Sets the flags that F_SETFL can change on f's new description fd (O_APPEND, O_NONBLOCK...);
+ * a failure is logged, not fatal, as it always was. */
+void file_restore_setfl(struct cryo_ctx *ctx, int fd, const struct img_file *f);
+
+/* A description created by a system call (eventfd(), timerfd_create()...): fd < 0 becomes
+ * "recreate PATH" with errno, else its F_SETFL flags are set and fd is returned. */
+int file_restore_created(struct cryo_ctx *ctx, int fd, const struct img_file *f);
+
+#endif

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * inotify instances (man 7 inotify): fdinfo lists each watch with its wd, mask and the file
+ * handle of the watched inode, whose path is found again through its mount
+ * (open_by_handle_at(2)). Items hold (wd, mask), watch_paths the paths, by ascending wd; they
+ * travel as the file's "inotify" array: [wd, mask, path].
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "files.h"
+
+static bool inotify_claim(const struct fd_dump *d)
+{
+	return !strcmp(d->link, "anon_inode:inotify") || !strcmp(d->link, "anon_inode:[inotify]");
+}
+
+/* The path of a watched inode, from the file handle fdinfo shows, through its mount. */
+static int handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type,
+		       char **ret)
+{
+	unsigned maj = sdev >> 20, min = sdev & 0xfffff;
+	_cleanup_free_ char *mi = NULL;
+	struct {
+		struct file_handle fh;
+		unsigned char bytes[128];
+	} h = {0};
+	size_t n = strlen(hex) / 2;
+	char want[32], path[64];
+	int r = -ENOENT;
+
+	if (n > sizeof(h.bytes) || read_file_fmt(&mi, "/proc/self/mountinfo") < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -EINVAL;
+		h.bytes[i] = v; /* f_handle[] is where bytes[] starts */
+	}
+	h.fh.handle_bytes = n;
+	h.fh.handle_type = type;
+	snprintf(want, sizeof(want), " %u:%u ", maj, min);
+	for (char *line = mi; line && *line && r < 0; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		char mnt[4096];
+		int mfd, fd;
+
+		if (!strstr(line, want) || strstr(line, want) > strchr(line, '\n'))
+			continue;
+		if (sscanf(strstr(line, want) + strlen(want), "%*s %4095s", mnt) != 1)
+			continue;
+		/* open_by_handle_at() wants a real descriptor of the mount, not O_PATH */
+		mfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = mfd < 0 ? -1 : open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
+		if (fd >= 0) {
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+			r = readlink_malloc(path, ret);
+			close(fd);
+		}
+		if (mfd >= 0)
+			close(mfd);
+	}
+	return r < 0 ? cryo_err(ctx, r, "find the path of an inotify watch (device %u:%u)", maj,
+				 min)
+		     : 0;
+}
+
+/* Watches by wd (ascending), mask and the path of the watched inode. */
+static int inotify_dump(const struct fd_dump *d, struct img_file *f)
+{
+	for (const char *p = strstr(d->info, "inotify wd:"); p; p = strstr(p + 1, "inotify wd:")) {
+		unsigned wd, sdev, mask, bytes;
+		int type, r;
+		char hex[300];
+		struct img_epoll_item *ni;
+		char **np;
+
+		if (sscanf(p, "inotify wd:%x ino:%*x sdev:%x mask:%x ignored_mask:%*x "
+			      "fhandle-bytes:%x fhandle-type:%x f_handle:%299s",
+			   &wd, &sdev, &mask, &bytes, &type, hex) != 6)
+			return cryo_err(d->ctx, -EINVAL, "fd %d of pid %d: cannot parse inotify",
+					d->fd, d->pid);
+		ni = realloc(f->items, (f->nitems + 1) * sizeof(*ni));
+		if (ni)
+			f->items = ni;
+		np = realloc(f->watch_paths, (f->nitems + 1) * sizeof(*np));
+		if (np)
+			f->watch_paths = np;
+		if (!ni || !np)
+			return -ENOMEM;
+		f->watch_paths[f->nitems] = NULL;
+		r = handle_path(d->ctx, sdev, hex, type, &f->watch_paths[f->nitems]);
+		if (r < 0)
+			return r;
+		f->items[f->nitems++] = (struct img_epoll_item){.tfd = wd, .events = mask};
+	}
+	/* fdinfo lists them newest first: the image keeps them by wd. */
+	for (uint32_t i = 1; i < f->nitems; i++)
+		for (uint32_t j = i; j > 0 && f->items[j - 1].tfd > f->items[j].tfd; j--) {
+			struct img_epoll_item t = f->items[j];
+			char *s = f->watch_paths[j];
+
+			f->items[j] = f->items[j - 1];
+			f->watch_paths[j] = f->watch_paths[j - 1];
+			f->items[j - 1] = t;
+			f->watch_paths[j - 1] = s;
+		}
+	return 0;
+}
+
+static int inotify_encode(json_t *o, const struct img_file *f)
+{
+	json_t *w = json_array();
+	int r = 0;
+
+	for (uint32_t i = 0; w && i < f->nitems; i++)
+		r |= add(w, json_pack("[IIs]", (json_int_t)f->items[i].tfd,
+				      (json_int_t)f->items[i].events, f->watch_paths[i]));
+	return r | set(o, "inotify", w);
+}
+
+static int inotify_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *w = get_arr(d, o, "inotify", 65536), *v;
+	size_t i;
+
+	if (!w || json_array_size(json_object_get(o, "epoll")))
+		return bad(d, "inotify", "is missing, or epoll items are set too");
+	f->items = calloc(json_array_size(w) + 1, sizeof(*f->items));
+	f->watch_paths = calloc(json_array_size(w) + 1, sizeof(char *));
+	if (!f->items || !f->watch_paths)
+		return -ENOMEM;
+	json_array_foreach(w, i, v) {
+		json_int_t wd, mask;
+		const char *path;
+
+		if (json_unpack(v, "[IIs]", &wd, &mask, &path) || wd < 1 || wd > INT_MAX ||
+		    mask < 0 || mask > UINT32_MAX || path[0] != '/' || strlen(path) >= PATH_MAX ||
+		    (i && wd <= f->items[i - 1].tfd))
+			return bad(d, "inotify", "holds a bad watch");
+		f->watch_paths[i] = strdup(path);
+		if (!f->watch_paths[i])
+			return -ENOMEM;
+		f->items[i] = (struct img_epoll_item){.tfd = wd, .events = mask};
+		f->nitems = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * The watches, with their watch descriptors: programs keep them. wds are handed out in
+ * increasing order (idr_alloc_cyclic), so a watch added and removed again uses up a number:
+ * that is how the gaps left by removed watches are made again. The IN_IGNORED events this
+ * queues are read away before anyone sees them.
+ */
+static int inotify_open(struct file_restore *fr, const struct img_file *f)
+{
+	char drain[4096];
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	if (fd < 0)
+		return cryo_err(fr->ctx, -errno, "create an inotify instance");
+	for (uint32_t i = 0; i < f->nitems; i++) {
+		for (;;) {
+			int wd = inotify_add_watch(fd, f->watch_paths[i], f->items[i].events);
+
+			if (wd < 0 || wd > f->items[i].tfd) {
+				int r = wd < 0 ? -errno : -EEXIST;
+
+				close(fd);
+				return cryo_err(fr->ctx, r, "watch %s again as wd %d",
+						f->watch_paths[i], f->items[i].tfd);
+			}
+			if (wd == f->items[i].tfd)
+				break;
+			inotify_rm_watch(fd, wd);
+		}
+	}
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
+	file_restore_setfl(fr->ctx, fd, f);
+	return fd;
+}
+
+const struct file_kind file_kind_inotify = {
+	.type = FILE_INOTIFY,
+	.name = "inotify",
+	.claim = inotify_claim,
+	.dump = inotify_dump,
+	.encode = inotify_encode,
+	.decode = inotify_decode,
+	.restore_open = inotify_open,
+};
