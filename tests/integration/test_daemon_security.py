@@ -164,6 +164,15 @@ def test_idle_connections_are_closed_and_threads_bounded(daemon):
     time.sleep(0.5)
     # One thread per connection, capped at the per-peer limit (64), not one per connection.
     assert threads_of(d.proc.pid) <= base + 64 + 2, threads_of(d.proc.pid)
+    # Meanwhile another peer (127.0.0.2: loopback is a /8) is served at once.
+    t = time.time()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5,
+                                   source_address=("127.0.0.2", 0))
+    c.request("GET", "/v1/health", headers={"Authorization": f"Bearer {TOKEN}"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    assert r.status == 200 and time.time() - t < 2
     t0 = time.time()
     closed = 0
     for s in socks:
