@@ -62,14 +62,8 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 /* Descriptors of every task, grouped into open file descriptions (img->files) and pipes. */
 int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd);
 
-/* Fills f (a FILE_SOCKET) from socket fd of pid, whose inode is ino. */
-int dump_socket(struct cryo_ctx *ctx, pid_t pid, int fd, uint64_t ino, struct img_file *f);
-
 /* Takes every TCP connection the dump put in repair mode out of it again (the dump failed, or
- * the tree runs on). */
+ * the tree runs on): lib/files/tcp.c. */
 void dump_sockets_release(void);
-
-/* Once every file is known: unix peers by file id (inos[i] is img->files[i]'s inode). */
-int dump_sockets_link(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos);
 
 #endif

@@ -50,7 +50,8 @@ static int handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int
 	h.fh.handle_bytes = n;
 	h.fh.handle_type = type;
 	snprintf(want, sizeof(want), " %u:%u ", maj, min);
-	for (char *line = mi; line && *line && r < 0; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (char *line = mi; line && *line && r < 0;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		char mnt[4096];
 		int mfd, fd;
 

@@ -99,14 +99,6 @@ void restore_files_close(struct rst_shared *sh);
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t);
 
-/* In the restoring process: a socket description. pair_fds[i] holds, for img->files[i], the
- * end of a socketpair made along with its peer (or -1). */
-int restore_socket_open(struct cryo_ctx *ctx, struct rst_shared *sh, const struct img_file *f,
-			int *pair_fds);
-
-/* In the restoring process, once every description is open: connections leave repair mode. */
-int restore_sockets_finish(struct cryo_ctx *ctx, const struct rst_shared *sh);
-
 /* In a restored task, after restore_files_install(): file locks. */
 int restore_locks(struct cryo_ctx *ctx, const struct img_task *t);
 
