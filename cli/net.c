@@ -94,7 +94,12 @@ static char *token_read_file(const char *cmd, const char *path)
 		fprintf(stderr, "%s: token file %s: %s\n", cmd, path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0027)) {
+	if (fstat(fd, &st) < 0) {
+		fprintf(stderr, "%s: token file %s: %s\n", cmd, path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 0027)) {
 		fprintf(stderr, "%s: token file %s: %s\n", cmd, path,
 			!S_ISREG(st.st_mode) ? "not a regular file"
 					     : "others may read it or the group may write it; "
