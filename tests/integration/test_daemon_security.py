@@ -298,6 +298,14 @@ def test_token_file(daemon, tmp_path):
     d.spawn(args=["--protocol", "tcp", "--address", f"127.0.0.1:{port}"],
             env={"CRYO_CONNECTION_AUTH_TOKEN_FILE": str(tf)})
     wait_tcp(d, port)
+    # On loopback, plain HTTP is no warning; elsewhere it is (0.0.0.0 here).
+    assert "plain HTTP" not in d.log_text()
+    d.stop()
+    d.log.write_text("")
+    d.spawn(args=["--protocol", "tcp", "--address", f"0.0.0.0:{port}"],
+            env={"CRYO_CONNECTION_AUTH_TOKEN_FILE": str(tf)})
+    wait_tcp(d, port)
+    assert "plain HTTP on 0.0.0.0:" in d.log_text(), d.log_text()
 
 
 # --- 6. dangerous requests --------------------------------------------------------------------
