@@ -195,7 +195,7 @@ static int dump_socket(struct cryo_ctx *ctx, pid_t pid, int fd, uint64_t ino,
 			return r;
 		if (peer) {
 			f->params[SOCK_P_STATE] = SOCK_CONNECTED;
-			f->params[SOCK_P_PEER] = peer; /* an inode until dump_sockets_link() */
+			f->params[SOCK_P_PEER] = peer; /* an inode until socket_dump_done() */
 		} else if (type != SOCK_DGRAM) {
 			len = sizeof(addr);
 			if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0)
