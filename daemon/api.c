@@ -10,6 +10,7 @@
 #include <cryo/cryo.h>
 
 #include "api.h"
+#include "cleanup.h"
 #include "jobs.h"
 #include "log.h"
 #include "validate.h"
@@ -204,7 +205,7 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		}
 		rs->status = 200;
 		rs->kind = API_LOGS;
-		rs->log_path = TAKE(j.log);
+		rs->log_path = TAKE_PTR(j.log);
 		rs->follow = rq->follow;
 		snprintf(rs->id, sizeof(rs->id), "%s", id);
 		job_clear(&j);

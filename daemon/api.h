@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util.h"
+#include "names.h"
 
 struct api_request {
 	const char *method;

@@ -29,44 +29,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+#include "error.h"
+#include "fileio.h"
+#include "fs-util.h"
 #include "jobs.h"
 #include "live.h"
 #include "log.h"
 #include "ops.h"
-
-static bool dir_is_empty_or_missing(const char *path, bool *ret_missing)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	bool empty = true;
-
-	*ret_missing = !d && errno == ENOENT;
-	if (!d)
-		return *ret_missing;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			empty = false;
-	closedir(d);
-	return empty;
-}
-
-/* A directory's entries other than . and .., through a descriptor (which is closed). */
-static bool fd_dir_is_empty(int fd)
-{
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
-	bool empty = true;
-
-	if (!d) {
-		close(fd);
-		return false;
-	}
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			empty = false;
-	closedir(d);
-	return empty;
-}
+#include "proc-tree.h"
+#include "proc.h"
+#include "time-util.h"
 
 /*
  * Creates (or finds empty) the directory of a dump at `path`, a normal path below
@@ -141,7 +114,7 @@ static int make_any_dir(const char *path, bool *ret_created, struct api_err *e)
 
 	if (!dir_is_empty_or_missing(path, ret_created))
 		return api_fail(e, 409, "dir: %s exists and is not empty", path);
-	r = mkdir_parents(path, 0700);
+	r = mkdir_p_mode(path, 0700);
 	if (r < 0)
 		return api_fail(e, 500, "dir: create %s: %s", path, strerror(-r));
 	return 0;
@@ -418,7 +391,7 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	/* A stopped task would be saved as stopped: thaw first, freeze again afterwards. */
 	if (frozen) {
 		t = now_seconds();
-		jobs_thaw_tree(pid);
+		tree_thaw(pid);
 		profile_phase(profile, "thaw", now_seconds() - t);
 	}
 	a = (struct op_dump_args){.pid = pid,
@@ -432,7 +405,7 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	ok = rr == 0;
 	profile_phase(profile, "dump", res.seconds);
 	if (frozen && (leave_running || !ok))
-		jobs_freeze_tree(pid);
+		tree_freeze(pid);
 
 	live_lock();
 	if (ok && !leave_running && live_wait_exit(pid, 5) < 0)
@@ -515,29 +488,6 @@ fail_early:
 	return -1;
 }
 
-/* Empties a directory that existed before the dump (so is not cryod's to remove). */
-static int rm_contents(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		char sub[PATH_MAX];
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= sizeof(sub))
-			r = -ENAMETOOLONG;
-		else if (rm_rf(sub) < 0)
-			r = -EIO;
-	}
-	closedir(d);
-	return r;
-}
-
 int checkpoints_recover(char *err, size_t errlen)
 {
 	struct ck_in_progress *v = NULL;
@@ -602,7 +552,7 @@ static int chain_check(const struct checkpoint *ck, struct api_err *e)
 				     "pre-dump it builds on, is gone",
 				     ck->id, p.path, want);
 		free(want);
-		want = TAKE(p.parent);
+		want = TAKE_PTR(p.parent);
 		checkpoint_clear(&p);
 	}
 	free(want);
@@ -684,13 +634,13 @@ int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_prof
 	}
 	t = now_seconds();
 	nj.pid = res.root;
-	nj.command = TAKE(orig.command);
-	nj.env = TAKE(orig.env);
-	nj.cwd = TAKE(orig.cwd);
+	nj.command = TAKE_PTR(orig.command);
+	nj.env = TAKE_PTR(orig.env);
+	nj.cwd = TAKE_PTR(orig.cwd);
 	nj.uid = orig.uid;
 	nj.gid = orig.gid;
-	nj.log = TAKE(orig.log);
-	nj.stdin_path = TAKE(orig.stdin_path);
+	nj.log = TAKE_PTR(orig.log);
+	nj.stdin_path = TAKE_PTR(orig.stdin_path);
 	nj.attachable = orig.attachable;
 	nj.adopted = false;
 	nj.restored_from = strdup(ck.id);
@@ -698,7 +648,7 @@ int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_prof
 	snprintf(nj.state, sizeof(nj.state), "running");
 
 	live_lock();
-	nj.starttime = proc_starttime(res.root);
+	proc_start_time(res.root, &nj.starttime, NULL);
 	pidfd = (int)syscall(SYS_pidfd_open, res.root, 0);
 	r = store_job_insert(&nj);
 	if (r == 0)

@@ -14,8 +14,11 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "cleanup.h"
 #include "config.h"
-#include "util.h"
+#include "error.h"
+#include "fileio.h"
+#include "names.h"
 
 enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_ENUM };
 
@@ -299,16 +302,16 @@ int config_parse_yaml(struct cryod_config *c, const char *buf, size_t len, char 
 int config_load_file(struct cryod_config *c, const char *path, bool must_exist, char *err,
 		     size_t errlen)
 {
-	char *buf = NULL, msg[512];
-	size_t len;
-	int r = read_text_file(path, 1 << 20, &buf, &len);
+	_cleanup_free_ char *buf = NULL;
+	char msg[512];
+	ssize_t len = read_file_max(path, 1 << 20, &buf);
+	int r;
 
-	if (r == -ENOENT && !must_exist)
+	if (len == -ENOENT && !must_exist)
 		return 0;
-	if (r < 0)
-		return errf(err, errlen, r, "config %s: %s", path, strerror(-r));
-	r = config_parse_yaml(c, buf, len, msg, sizeof(msg));
-	free(buf);
+	if (len < 0)
+		return errf(err, errlen, (int)len, "config %s: %s", path, strerror((int)-len));
+	r = config_parse_yaml(c, buf, (size_t)len, msg, sizeof(msg));
 	if (r < 0)
 		return errf(err, errlen, r, "config %s: %s", path, msg);
 	return 0;

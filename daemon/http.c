@@ -15,10 +15,14 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "cleanup.h"
 #include "cryod.h"
+#include "error.h"
+#include "fileio.h"
 #include "http.h"
 #include "jobs.h"
 #include "log.h"
+#include "time-util.h"
 #include "validate.h"
 
 /*
@@ -297,8 +301,8 @@ static enum MHD_Result send_attach(struct MHD_Connection *c, struct api_response
 
 	if (!a)
 		return MHD_NO;
-	a->fifo = TAKE(rs->fifo);
-	a->log = TAKE(rs->log_path);
+	a->fifo = TAKE_PTR(rs->fifo);
+	a->log = TAKE_PTR(rs->log_path);
 	snprintf(a->id, sizeof(a->id), "%s", rs->id);
 	resp = MHD_create_response_for_upgrade(attach_bridge, a);
 	if (!resp) {
@@ -340,6 +344,19 @@ static void peer_name(struct MHD_Connection *c, char *buf, size_t size)
 	if (!getnameinfo(sa, len, host, sizeof(host), port, sizeof(port),
 			 NI_NUMERICHOST | NI_NUMERICSERV))
 		snprintf(buf, size, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+/* Constant-time comparison of two NUL-terminated secrets. */
+static bool secret_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char diff = la != lb;
+
+	/* Walks the whole of `a` (the caller's guess) whatever the lengths, so the time spent says
+	 * nothing about where the first difference is. */
+	for (size_t i = 0; i < la; i++)
+		diff |= (unsigned char)a[i] ^ (unsigned char)(lb ? b[i % lb] : 0);
+	return diff == 0;
 }
 
 /*
@@ -552,7 +569,7 @@ static int read_pem(const char *key, const char *path, bool secret, char **ret, 
 			    "%s: %s is mode %04o: others may read or the group may write it; chmod "
 			    "0600 (or 0640) it",
 			    key, path, (unsigned)(st.st_mode & 07777));
-	r = read_text_file(path, 1 << 20, ret, NULL);
+	r = (int)read_file_max(path, 1 << 20, ret);
 	if (r < 0)
 		return errf(err, errlen, r, "%s: read %s: %s", key, path, strerror(-r));
 	return 0;

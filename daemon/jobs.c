@@ -22,10 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+#include "error.h"
+#include "fileio.h"
 #include "jobs.h"
 #include "live.h"
 #include "log.h"
+#include "proc-tree.h"
+#include "proc.h"
 #include "reaper.h"
+#include "time-util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -145,12 +151,14 @@ int jobs_init(char *err, size_t errlen)
 		return errf(err, errlen, r, "read the jobs from the database");
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &v[i];
+		uint64_t start = 0;
 		int pidfd;
 
 		if (strcmp(j->state, "running") && strcmp(j->state, "frozen"))
 			continue;
 		pidfd = -1;
-		if (j->starttime && proc_starttime(j->pid) == j->starttime)
+		if (j->starttime && proc_start_time(j->pid, &start, NULL) == 0 &&
+		    start == j->starttime)
 			pidfd = pidfd_open_(j->pid);
 		if (pidfd >= 0 && live_add(j->id, j->pid, pidfd, false)) {
 			free(j->note);
@@ -358,7 +366,7 @@ static int job_paths(const char *id, bool attachable, char **ret_log, char **ret
 	int r;
 
 	snprintf(dir, sizeof(dir), "%s/jobs", cryod_cfg.state_dir);
-	r = mkdir_parents(dir, 0700);
+	r = mkdir_p_mode(dir, 0700);
 	if (r < 0)
 		return api_fail(e, 500, "create %s: %s", dir, strerror(-r));
 	if (asprintf(ret_log, "%s/%s.log", dir, id) < 0)
@@ -447,7 +455,7 @@ int jobs_run(json_t *req, struct job *ret, struct api_err *e)
 		goto out;
 	}
 	j.pid = pid;
-	j.starttime = proc_starttime(pid);
+	proc_start_time(pid, &j.starttime, NULL); /* 0 if it is a zombie already */
 	pidfd = pidfd_open_(pid);
 	if (store_job_insert(&j) < 0) {
 		kill(pid, SIGKILL);
@@ -478,65 +486,53 @@ out:
 /* /proc/PID/cmdline as a JSON array text. */
 static char *proc_command(pid_t pid)
 {
-	char path[64], *buf = NULL, *text;
-	size_t len;
-	json_t *arr;
+	_cleanup_free_ char *buf = NULL;
+	ssize_t len = 0;
+	json_auto_t *arr = NULL;
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	/* A process in the middle of execve() shows an empty command line for a moment. */
 	for (int tries = 0;; tries++) {
-		if (read_text_file(path, 1 << 20, &buf, &len) == 0 && len > 0)
+		len = read_file_fmt(&buf, "/proc/%d/cmdline", pid);
+		if (len > 0)
 			break;
-		free(buf);
-		buf = NULL;
+		free(TAKE_PTR(buf));
 		if (tries == 20)
 			return NULL;
 		usleep(5000);
 	}
 	arr = json_array();
-	for (size_t off = 0; off < len; off += strlen(buf + off) + 1)
+	for (ssize_t off = 0; off < len; off += strlen(buf + off) + 1)
 		json_array_append_new(arr, json_string(buf + off));
-	free(buf);
-	text = json_dumps(arr, JSON_COMPACT);
-	json_decref(arr);
-	return text;
+	return json_dumps(arr, JSON_COMPACT);
 }
 
+/* The first (real) id of "Uid:" or "Gid:" in /proc/PID/status, or 0. */
 static uint32_t proc_id_field(pid_t pid, const char *key)
 {
-	char path[64], *buf = NULL, *p;
-	uint32_t v = 0;
+	_cleanup_free_ char *buf = NULL;
+	char v[128];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (read_text_file(path, 1 << 16, &buf, NULL) < 0)
+	if (read_file_fmt(&buf, "/proc/%d/status", pid) < 0 ||
+	    proc_status_field(buf, key, v, sizeof(v)) < 0)
 		return 0;
-	p = strstr(buf, key);
-	if (p)
-		v = (uint32_t)strtoul(p + strlen(key), NULL, 10);
-	free(buf);
-	return v;
+	return (uint32_t)strtoul(v, NULL, 10);
 }
 
 /* Fields 4 (ppid) and 9 (flags) of /proc/PID/stat; -ENOENT when the process is gone. */
-static int proc_stat_fields(pid_t pid, pid_t *ret_ppid, unsigned long *ret_flags)
+static int proc_ppid_flags(pid_t pid, pid_t *ret_ppid, unsigned long *ret_flags)
 {
-	char path[64], *buf = NULL, *p;
-	unsigned long flags;
-	int ppid, r;
+	_cleanup_free_ char *buf = NULL;
+	char comm[16], *f[7];
+	ssize_t r = read_file_fmt(&buf, "/proc/%d/stat", pid);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	r = read_text_file(path, 4096, &buf, NULL);
 	if (r < 0)
-		return r;
-	/* The command name may hold spaces and parentheses: the fields start after the last ')'. */
-	p = strrchr(buf, ')');
-	r = p && sscanf(p + 1, " %*c %d %*d %*d %*d %*d %lu", &ppid, &flags) == 2 ? 0 : -EIO;
-	free(buf);
-	if (r == 0) {
-		*ret_ppid = ppid;
-		*ret_flags = flags;
-	}
-	return r;
+		return (int)r;
+	/* f[0] is field 3 (state): ppid is f[1], flags f[6]. */
+	if (proc_stat_fields(buf, comm, f, 7) < 7)
+		return -EIO;
+	*ret_ppid = (pid_t)strtol(f[1], NULL, 10);
+	*ret_flags = strtoul(f[6], NULL, 10);
+	return 0;
 }
 
 #define PF_KTHREAD 0x00200000 /* include/linux/sched.h */
@@ -558,7 +554,7 @@ static int manage_refused(pid_t pid, struct api_err *e)
 		return api_fail(e, 400, "pid: 1 is init; cryod does not manage it");
 	if (pid == getpid())
 		return api_fail(e, 400, "pid: %d is cryod itself", pid);
-	r = proc_stat_fields(pid, &ppid, &flags);
+	r = proc_ppid_flags(pid, &ppid, &flags);
 	if (r == -ENOENT)
 		return api_fail(e, 404, "pid: no running process %d", pid);
 	if (r < 0)
@@ -573,7 +569,7 @@ static int manage_refused(pid_t pid, struct api_err *e)
 					"pid: %d is an ancestor of cryod (pid %d); it cannot be "
 					"managed",
 					pid, getpid());
-		if (proc_stat_fields(a, &ppid, &flags) < 0)
+		if (proc_ppid_flags(a, &ppid, &flags) < 0)
 			break;
 		a = ppid;
 	}
@@ -616,8 +612,8 @@ int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 			j.cwd = strdup(cwd);
 		}
 	}
-	j.uid = proc_id_field(pid, "Uid:");
-	j.gid = proc_id_field(pid, "Gid:");
+	j.uid = proc_id_field(pid, "Uid");
+	j.gid = proc_id_field(pid, "Gid");
 	j.adopted = true;
 	j.note = strdup("adopted: not cryod's child, so its exit status will be unknown; its "
 			"output is not captured");
@@ -631,7 +627,7 @@ int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 		api_fail(e, 409, "pid: %d is already a job", pid);
 		goto out;
 	}
-	j.starttime = proc_starttime(pid);
+	proc_start_time(pid, &j.starttime, NULL);
 	pidfd = pidfd_open_(pid);
 	if (pidfd < 0 || !j.starttime) {
 		live_unlock();
@@ -653,31 +649,6 @@ int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 out:
 	job_clear(&j);
 	return r;
-}
-
-/* Signals every task of the tree: the freezer of machines without a writable cgroup v2. */
-static void signal_tree(pid_t root, int sig)
-{
-	pid_t *v;
-	size_t n;
-
-	if (proc_tree(root, &v, &n) < 0) {
-		kill(root, sig);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		kill(v[i], sig);
-	free(v);
-}
-
-void jobs_thaw_tree(pid_t root)
-{
-	signal_tree(root, SIGCONT);
-}
-
-void jobs_freeze_tree(pid_t root)
-{
-	signal_tree(root, SIGSTOP);
 }
 
 int jobs_kill(const char *id, int sig, struct job *ret, struct api_err *e)
@@ -715,7 +686,7 @@ int jobs_kill(const char *id, int sig, struct job *ret, struct api_err *e)
 	}
 	/* A stopped tree would hold the signal: let it run to receive it. */
 	if (!strcmp(j.state, "frozen") && sig != SIGSTOP) {
-		signal_tree(l->pid, SIGCONT);
+		tree_signal(l->pid, SIGCONT);
 		snprintf(j.state, sizeof(j.state), "running");
 		store_job_update(&j);
 	}
@@ -770,7 +741,7 @@ int jobs_delete(const char *id, bool force, struct api_err *e)
 			job_clear(&j);
 			return -1;
 		}
-		signal_tree(pid, SIGKILL);
+		tree_signal(pid, SIGKILL);
 		pidfd_signal(l->pidfd, SIGKILL);
 		if (live_wait_exit(pid, 5) < 0) {
 			live_unlock();
@@ -791,25 +762,6 @@ int jobs_delete(const char *id, bool force, struct api_err *e)
 	return 0;
 }
 
-/* Waits (bounded) until every task of the tree shows the wanted state letter or not. */
-static void wait_tree_stopped(pid_t root, bool stopped)
-{
-	for (int i = 0; i < 200; i++) {
-		char path[64], *buf = NULL, *p;
-		bool ok;
-
-		snprintf(path, sizeof(path), "/proc/%d/stat", root);
-		if (read_text_file(path, 4096, &buf, NULL) < 0)
-			return;
-		p = strrchr(buf, ')');
-		ok = p && p[1] && (p[2] == 'T') == stopped;
-		free(buf);
-		if (ok)
-			return;
-		nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
-	}
-}
-
 int jobs_freeze(const char *id, bool freeze, struct job *ret, struct api_err *e)
 {
 	const char *want = freeze ? "running" : "frozen";
@@ -827,8 +779,8 @@ int jobs_freeze(const char *id, bool freeze, struct job *ret, struct api_err *e)
 		job_clear(&j);
 		return -1;
 	}
-	signal_tree(l->pid, freeze ? SIGSTOP : SIGCONT);
-	wait_tree_stopped(l->pid, freeze);
+	tree_signal(l->pid, freeze ? SIGSTOP : SIGCONT);
+	tree_wait_stopped(l->pid, freeze);
 	snprintf(j.state, sizeof(j.state), freeze ? "frozen" : "running");
 	store_job_update(&j);
 	live_unlock();
@@ -865,8 +817,8 @@ int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct a
 		job_clear(&j);
 		return -1;
 	}
-	*ret_fifo = TAKE(j.stdin_path);
-	*ret_log = TAKE(j.log);
+	*ret_fifo = TAKE_PTR(j.stdin_path);
+	*ret_log = TAKE_PTR(j.log);
 	job_clear(&j);
 	return 0;
 }

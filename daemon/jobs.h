@@ -50,10 +50,6 @@ int checkpoints_delete(const char *id, bool force, struct api_err *e);
 /* A fresh id "job-xxxxxxxx" that no record holds. */
 void jobs_new_id(char id[CRYOD_ID_MAX + 1]);
 
-/* The freezer without a cgroup: SIGSTOP / SIGCONT to every task of the tree. */
-void jobs_freeze_tree(pid_t root);
-void jobs_thaw_tree(pid_t root);
-
 /* Whether the job's process is alive (for logs?follow). */
 bool jobs_is_live(const char *id);
 

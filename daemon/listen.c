@@ -13,7 +13,8 @@
 
 #include "listen.h"
 #include "log.h"
-#include "util.h"
+#include "error.h"
+#include "fileio.h"
 
 /*
  * A unix socket is 0660 root:cryo where that group exists, else 0600 (root only). A stale
@@ -35,7 +36,7 @@ static int listen_unix(const char *path, char *err, size_t errlen)
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		r = mkdir_parents(dir, 0755);
+		r = mkdir_p_mode(dir, 0755);
 		if (r < 0)
 			return errf(err, errlen, r, "address: create %s: %s", dir, strerror(-r));
 	}

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "util.h"
+#include "names.h"
 
 struct live {
 	char id[CRYOD_ID_MAX + 1];

@@ -25,6 +25,8 @@
 #include "api.h"
 #include "config.h"
 #include "cryod.h"
+#include "error.h"
+#include "fileio.h"
 #include "http.h"
 #include "jobs.h"
 #include "listen.h"
@@ -191,7 +193,7 @@ static int prepare_dirs(char *err, size_t errlen)
 	int r;
 
 	for (size_t i = 0; i < 2; i++) {
-		r = mkdir_parents(dirs[i], 0700);
+		r = mkdir_p_mode(dirs[i], 0700);
 		if (r < 0)
 			return errf(err, errlen, r, "create %s: %s", dirs[i], strerror(-r));
 	}
@@ -199,7 +201,7 @@ static int prepare_dirs(char *err, size_t errlen)
 	slash = strrchr(dbdir, '/');
 	if (slash && slash != dbdir) {
 		*slash = '\0';
-		r = mkdir_parents(dbdir, 0700);
+		r = mkdir_p_mode(dbdir, 0700);
 		if (r < 0)
 			return errf(err, errlen, r, "create %s: %s", dbdir, strerror(-r));
 	}

@@ -12,7 +12,7 @@
 
 #include "log.h"
 #include "ops.h"
-#include "util.h"
+#include "time-util.h"
 
 #define RESULT_FD  3
 #define RELEASE_FD 4

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "log.h"
 #include "store.h"
+#include "time-util.h"
 
 static sqlite3 *db;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -304,7 +306,7 @@ static int read_job(sqlite3_stmt *st, struct job *j)
 	memset(j, 0, sizeof(*j));
 	snprintf(j->id, sizeof(j->id), "%s", (const char *)sqlite3_column_text(st, 0));
 	j->pid = sqlite3_column_int(st, 1);
-	j->starttime = (unsigned long long)sqlite3_column_int64(st, 2);
+	j->starttime = (uint64_t)sqlite3_column_int64(st, 2);
 	snprintf(j->state, sizeof(j->state), "%s", (const char *)sqlite3_column_text(st, 3));
 	if ((j->has_exit_code = sqlite3_column_type(st, 4) != SQLITE_NULL))
 		j->exit_code = sqlite3_column_int(st, 4);

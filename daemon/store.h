@@ -13,12 +13,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "util.h"
+#include "names.h"
 
 struct job {
 	char id[CRYOD_ID_MAX + 1];
 	pid_t pid;
-	unsigned long long starttime; /* /proc/PID/stat field 22, against PID reuse */
+	uint64_t starttime;           /* /proc/PID/stat field 22, against PID reuse */
 	char state[16];               /* running frozen exited checkpointed lost */
 	bool has_exit_code, has_signal;
 	int exit_code, signal;

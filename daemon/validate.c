@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "util.h"
+#include "error.h"
+#include "names.h"
 #include "validate.h"
 
 enum field_type {

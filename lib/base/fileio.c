@@ -14,14 +14,12 @@
 #include "cleanup.h"
 #include "fileio.h"
 
-ssize_t read_file_at(int dirfd, const char *path, char **ret_buf)
+/* Reads fd to its end, failing with -EFBIG past `max` bytes. */
+static ssize_t read_fd_max(int fd, size_t max, char **ret_buf)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, size = 4096;
 
-	if (fd < 0)
-		return -errno;
 	buf = malloc(size);
 	if (!buf)
 		return -ENOMEM;
@@ -29,8 +27,11 @@ ssize_t read_file_at(int dirfd, const char *path, char **ret_buf)
 		ssize_t n;
 
 		if (size - len < 2) {
-			char *nbuf = realloc(buf, size * 2);
+			char *nbuf;
 
+			if (len > max)
+				return -EFBIG;
+			nbuf = realloc(buf, size * 2);
 			if (!nbuf)
 				return -ENOMEM;
 			buf = nbuf;
@@ -46,9 +47,29 @@ ssize_t read_file_at(int dirfd, const char *path, char **ret_buf)
 			break;
 		len += n;
 	}
+	if (len > max)
+		return -EFBIG;
 	buf[len] = '\0';
 	*ret_buf = TAKE_PTR(buf);
 	return len;
+}
+
+ssize_t read_file_at(int dirfd, const char *path, char **ret_buf)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return read_fd_max(fd, SIZE_MAX, ret_buf);
+}
+
+ssize_t read_file_max(const char *path, size_t max, char **ret_buf)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return read_fd_max(fd, max, ret_buf);
 }
 
 ssize_t read_file_fmt(char **ret_buf, const char *fmt, ...)
@@ -172,22 +193,29 @@ int readlink_malloc(const char *path, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
-int mkdir_p(const char *dir)
+int mkdir_p_mode(const char *dir, mode_t mode)
 {
 	char buf[4096];
 
+	if (strlen(dir) >= sizeof(buf))
+		return -ENAMETOOLONG;
 	snprintf(buf, sizeof(buf), "%s", dir);
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+int mkdir_p(const char *dir)
+{
+	return mkdir_p_mode(dir, 0755);
 }
 
 bool file_name_plain(const char *name)

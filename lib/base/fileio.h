@@ -12,6 +12,10 @@
  * caller frees. Returns the length or a negative errno. */
 ssize_t read_file_at(int dirfd, const char *path, char **ret_buf);
 
+/* Reads all of `path` as read_file_at() does, but at most `max` bytes: -EFBIG for a longer
+ * file (a config or token file named from outside may be anything, /dev/zero included). */
+ssize_t read_file_max(const char *path, size_t max, char **ret_buf);
+
 /* Formats a path and reads it, as read_file_at(AT_FDCWD, ...). */
 __attribute__((format(printf, 2, 3))) ssize_t read_file_fmt(char **ret_buf, const char *fmt, ...);
 
@@ -36,6 +40,10 @@ bool file_name_plain(const char *name);
 
 /* mkdir -p, mode 0755. */
 int mkdir_p(const char *dir);
+
+/* mkdir -p with `mode` for the components it makes (existing ones are left as they are);
+ * -ENAMETOOLONG for a path of 4096 bytes or more. */
+int mkdir_p_mode(const char *dir, mode_t mode);
 
 /* A fresh private directory for a scratch copy of an image's metadata or a received image:
  * in /dev/shm (memory) when there is one, else /tmp, named after what and this process's pid

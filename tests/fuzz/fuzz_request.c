@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "util.h"
+#include "names.h"
 #include "validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
