@@ -6,7 +6,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "base/cleanup.h"
+#include "cleanup.h" /* lib/base, header only */
 #include "cryo/client.h"
 
 enum addr_kind {
