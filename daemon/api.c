@@ -15,19 +15,7 @@
 #include "log.h"
 #include "validate.h"
 
-struct cryod_config cryod_cfg;
 static json_t *engine_info;
-
-int api_fail(struct api_err *e, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->status = status;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 void api_set_engine_info(json_t *engine)
 {
@@ -62,9 +50,34 @@ __attribute__((format(printf, 3, 4))) static void reply_err(struct api_response 
 	reply(rs, status, json_pack("{s:s}", "error", msg));
 }
 
-static void reply_api_err(struct api_response *rs, const struct api_err *e)
+/* The one place where an errno becomes an HTTP status (error.h says what each means). */
+static int http_status(int r)
 {
-	reply(rs, e->status ? e->status : 500, json_pack("{s:s}", "error", e->msg));
+	switch (-r) {
+	case ENOENT:
+		return 404;
+	case EINVAL:
+		return 400;
+	case EEXIST:
+	case EBUSY:
+	case ESRCH:
+	case ENOTEMPTY:
+	case EMEDIUMTYPE:
+		return 409;
+	case ESTALE:
+		return 410;
+	case EFBIG:
+		return 413;
+	case ENOTSUP:
+		return 422;
+	default:
+		return 500;
+	}
+}
+
+static void reply_fail(struct api_response *rs, int r, const struct cryod_err *e)
+{
+	reply(rs, http_status(r), json_pack("{s:s}", "error", e->msg));
 }
 
 static void health(struct api_response *rs)
@@ -129,7 +142,7 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 	int r = store_ck_get(id, &ck);
 
 	if (r < 0)
-		return reply_err(rs, r == -ENOENT ? 404 : 500, "checkpoint %s %s", id,
+		return reply_err(rs, http_status(r), "checkpoint %s %s", id,
 				 r == -ENOENT ? "not found" : "could not be read (database error)");
 	obj = checkpoint_to_json(&ck);
 	if (!strcmp(ck.kind, CK_KIND_PRE_DUMP)) {
@@ -174,7 +187,7 @@ static json_t *body_for(const struct api_request *rq, enum req_kind kind, struct
 	}
 	r = req_parse(kind, rq->body, rq->len, &req, err, sizeof(err));
 	if (r < 0) {
-		reply_err(rs, r == -EFBIG ? 413 : 400, "%s", err);
+		reply_err(rs, http_status(r), "%s", err);
 		return NULL;
 	}
 	return req;
@@ -184,10 +197,11 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		       struct api_response *rs)
 {
 	bool post = !strcmp(rq->method, "POST");
-	struct api_err e = {0};
+	struct cryod_err e = {0};
 	struct checkpoint ck;
 	struct job j;
 	json_t *req;
+	int r;
 
 	if (!strcmp(action, "logs")) {
 		if (strcmp(rq->method, "GET"))
@@ -195,8 +209,9 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		if (!(req = body_for(rq, REQ_NONE, rs)))
 			return;
 		json_decref(req);
-		if (jobs_get(id, &j, &e) < 0)
-			return reply_api_err(rs, &e);
+		r = jobs_get(id, &j, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
 		if (!j.log) {
 			job_clear(&j);
 			return reply_err(rs, 404, "job %s has no log (adopted jobs' output is not "
@@ -219,16 +234,18 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		if (!(req = body_for(rq, REQ_KILL, rs)))
 			return;
 		sig = json_object_get(req, "signal");
-		if (jobs_kill(id, sig ? (int)json_integer_value(sig) : 15, &j, &e) < 0)
-			reply_api_err(rs, &e);
+		r = jobs_kill(id, sig ? (int)json_integer_value(sig) : 15, &j, &e);
+		if (r < 0)
+			reply_fail(rs, r, &e);
 		else
 			reply(rs, 200, job_to_json(&j)), job_clear(&j);
 		json_decref(req);
 	} else if (!strcmp(action, "dump")) {
 		if (!(req = body_for(rq, REQ_DUMP, rs)))
 			return;
-		if (jobs_dump(id, req, &ck, &e) < 0) {
-			reply_api_err(rs, &e);
+		r = jobs_dump(id, req, &ck, &e);
+		if (r < 0) {
+			reply_fail(rs, r, &e);
 		} else {
 			reply(rs, 201, checkpoint_to_json(&ck));
 			rs->profile = json_loads(ck.profile, 0, NULL);
@@ -240,8 +257,9 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 
 		if (!(req = body_for(rq, REQ_RESTORE, rs)))
 			return;
-		if (jobs_restore(id, req, &j, &profile, &e) < 0) {
-			reply_api_err(rs, &e);
+		r = jobs_restore(id, req, &j, &profile, &e);
+		if (r < 0) {
+			reply_fail(rs, r, &e);
 		} else {
 			reply(rs, 201, job_to_json(&j));
 			rs->profile = profile;
@@ -252,16 +270,18 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		if (!(req = body_for(rq, REQ_NONE, rs)))
 			return;
 		json_decref(req);
-		if (jobs_freeze(id, action[0] == 'f', &j, &e) < 0)
-			return reply_api_err(rs, &e);
+		r = jobs_freeze(id, action[0] == 'f', &j, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
 		reply(rs, 200, job_to_json(&j));
 		job_clear(&j);
 	} else if (!strcmp(action, "attach")) {
 		if (!(req = body_for(rq, REQ_NONE, rs)))
 			return;
 		json_decref(req);
-		if (jobs_attach_target(id, &rs->fifo, &rs->log_path, &e) < 0)
-			return reply_api_err(rs, &e);
+		r = jobs_attach_target(id, &rs->fifo, &rs->log_path, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
 		rs->status = 101;
 		rs->kind = API_ATTACH;
 		snprintf(rs->id, sizeof(rs->id), "%s", id);
@@ -272,9 +292,10 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 
 static void jobs_root(const struct api_request *rq, struct api_response *rs)
 {
-	struct api_err e = {0};
+	struct cryod_err e = {0};
 	struct job j;
 	json_t *req;
+	int r;
 
 	if (!strcmp(rq->method, "GET")) {
 		if (!(req = body_for(rq, REQ_NONE, rs)))
@@ -286,8 +307,9 @@ static void jobs_root(const struct api_request *rq, struct api_response *rs)
 		return reply_err(rs, 405, "/v1/jobs: use GET or POST");
 	if (!(req = body_for(rq, REQ_RUN, rs)))
 		return;
-	if (jobs_run(req, &j, &e) < 0)
-		reply_api_err(rs, &e);
+	r = jobs_run(req, &j, &e);
+	if (r < 0)
+		reply_fail(rs, r, &e);
 	else
 		reply(rs, 201, job_to_json(&j)), job_clear(&j);
 	json_decref(req);
@@ -296,9 +318,10 @@ static void jobs_root(const struct api_request *rq, struct api_response *rs)
 static void route(const struct api_request *rq, char **seg, int n, struct api_response *rs)
 {
 	bool get = !strcmp(rq->method, "GET"), del = !strcmp(rq->method, "DELETE");
-	struct api_err e = {0};
+	struct cryod_err e = {0};
 	struct job j;
 	json_t *req;
+	int r;
 
 	if (n == 2 && !strcmp(seg[1], "health")) {
 		if (!get)
@@ -311,8 +334,9 @@ static void route(const struct api_request *rq, char **seg, int n, struct api_re
 		if (n == 3 && !strcmp(seg[2], "manage") && !strcmp(rq->method, "POST")) {
 			if (!(req = body_for(rq, REQ_MANAGE, rs)))
 				return;
-			if (jobs_manage(req, &j, &e) < 0)
-				reply_api_err(rs, &e);
+			r = jobs_manage(req, &j, &e);
+			if (r < 0)
+				reply_fail(rs, r, &e);
 			else
 				reply(rs, 201, job_to_json(&j)), job_clear(&j);
 			json_decref(req);
@@ -328,13 +352,15 @@ static void route(const struct api_request *rq, char **seg, int n, struct api_re
 			return;
 		json_decref(req);
 		if (get) {
-			if (jobs_get(seg[2], &j, &e) < 0)
-				return reply_api_err(rs, &e);
+			r = jobs_get(seg[2], &j, &e);
+			if (r < 0)
+				return reply_fail(rs, r, &e);
 			reply(rs, 200, job_to_json(&j));
 			return job_clear(&j);
 		}
-		if (jobs_delete(seg[2], rq->force, &e) < 0)
-			return reply_api_err(rs, &e);
+		r = jobs_delete(seg[2], rq->force, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
 		return reply(rs, 204, NULL);
 	}
 	if (!strcmp(seg[1], "checkpoints") && n <= 3) {
@@ -352,8 +378,9 @@ static void route(const struct api_request *rq, char **seg, int n, struct api_re
 			return get_checkpoint(seg[2], rs);
 		if (!del)
 			return reply_err(rs, 405, "/v1/checkpoints/ID: use GET or DELETE");
-		if (checkpoints_delete(seg[2], rq->force, &e) < 0)
-			return reply_api_err(rs, &e);
+		r = checkpoints_delete(seg[2], rq->force, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
 		return reply(rs, 204, NULL);
 	}
 	reply_err(rs, 404, "no endpoint %s %s", rq->method, rq->url);

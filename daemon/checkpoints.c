@@ -52,7 +52,7 @@
  * The engine is then given the path, which it resolves again: only someone who may write in
  * checkpoint.dir (root; cryod makes it 0700) could swap a component for a link in between.
  */
-static int make_confined_dir(const char *path, bool *ret_created, struct api_err *e)
+static int make_confined_dir(const char *path, bool *ret_created, struct cryod_err *e)
 {
 	const char *base = cryod_cfg.checkpoint_dir;
 	char comp[NAME_MAX + 1];
@@ -62,7 +62,8 @@ static int make_confined_dir(const char *path, bool *ret_created, struct api_err
 
 	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return api_fail(e, 500, "dir: open checkpoint.dir %s: %s", base, strerror(errno));
+		return cryod_fail(e, -EIO, "dir: open checkpoint.dir %s: %s", base,
+				  strerror(errno));
 	while (*p == '/') {
 		const char *next = strchr(p + 1, '/');
 		size_t n = next ? (size_t)(next - p - 1) : strlen(p + 1);
@@ -70,8 +71,9 @@ static int make_confined_dir(const char *path, bool *ret_created, struct api_err
 
 		if (n > NAME_MAX) {
 			close(fd);
-			return api_fail(e, 400, "dir: a component of %s is longer than %d bytes", path,
-					NAME_MAX);
+			return cryod_fail(e, -EINVAL,
+					  "dir: a component of %s is longer than %d bytes", path,
+					  NAME_MAX);
 		}
 		memcpy(comp, p + 1, n);
 		comp[n] = '\0';
@@ -80,7 +82,7 @@ static int make_confined_dir(const char *path, bool *ret_created, struct api_err
 			int err = errno;
 
 			close(fd);
-			return api_fail(e, 500, "dir: create %s: %s", path, strerror(err));
+			return cryod_fail(e, -EIO, "dir: create %s: %s", path, strerror(err));
 		}
 		sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0) {
@@ -88,19 +90,20 @@ static int make_confined_dir(const char *path, bool *ret_created, struct api_err
 
 			close(fd);
 			if (err == ELOOP || err == ENOTDIR)
-				return api_fail(e, 400,
-						"dir: %.*s is a symbolic link or not a directory; below "
-						"checkpoint.dir every component must be a real directory",
-						(int)(p + 1 + n - path), path);
-			return api_fail(e, 500, "dir: open %.*s: %s", (int)(p + 1 + n - path), path,
-					strerror(err));
+				return cryod_fail(
+				    e, -EINVAL,
+				    "dir: %.*s is a symbolic link or not a directory; below "
+				    "checkpoint.dir every component must be a real directory",
+				    (int)(p + 1 + n - path), path);
+			return cryod_fail(e, -EIO, "dir: open %.*s: %s", (int)(p + 1 + n - path),
+					  path, strerror(err));
 		}
 		close(fd);
 		fd = sub;
 		p += 1 + n;
 	}
 	if (!created && !fd_dir_is_empty(fd))
-		return api_fail(e, 409, "dir: %s exists and is not empty", path);
+		return cryod_fail(e, -ENOTEMPTY, "dir: %s exists and is not empty", path);
 	if (created)
 		close(fd);
 	*ret_created = created;
@@ -108,15 +111,15 @@ static int make_confined_dir(const char *path, bool *ret_created, struct api_err
 }
 
 /* checkpoint.allow_any_dir: a directory anywhere, made as `mkdir -p` would. */
-static int make_any_dir(const char *path, bool *ret_created, struct api_err *e)
+static int make_any_dir(const char *path, bool *ret_created, struct cryod_err *e)
 {
 	int r;
 
 	if (!dir_is_empty_or_missing(path, ret_created))
-		return api_fail(e, 409, "dir: %s exists and is not empty", path);
+		return cryod_fail(e, -ENOTEMPTY, "dir: %s exists and is not empty", path);
 	r = mkdir_p_mode(path, 0700);
 	if (r < 0)
-		return api_fail(e, 500, "dir: create %s: %s", path, strerror(-r));
+		return cryod_fail(e, -EIO, "dir: create %s: %s", path, strerror(-r));
 	return 0;
 }
 
@@ -175,27 +178,30 @@ static bool predump_present(const struct checkpoint *ck)
  * it must be a pre-dump of the same job whose image is still there.
  */
 static int parent_get_locked(const char *job, const char *id, struct checkpoint *ret,
-			     struct api_err *e)
+			     struct cryod_err *e)
 {
 	int r = store_ck_get(id, ret);
 
 	if (r < 0)
-		return r == -ENOENT ? api_fail(e, 404, "parent: checkpoint %s not found", id)
-				    : api_fail(e, 500, "database error reading checkpoint %s", id);
+		return r == -ENOENT
+			   ? cryod_fail(e, -ENOENT, "parent: checkpoint %s not found", id)
+			   : cryod_fail(e, -EIO, "database error reading checkpoint %s", id);
 	if (strcmp(ret->job, job))
-		api_fail(e, 400, "parent: checkpoint %s belongs to job %s, not %s", id, ret->job,
-			 job);
+		r = cryod_fail(e, -EINVAL, "parent: checkpoint %s belongs to job %s, not %s", id,
+			       ret->job, job);
 	else if (!is_pre_dump(ret))
-		api_fail(e, 409,
-			 "parent: checkpoint %s is a %s, not a pre-dump: only a pre-dump can be "
-			 "built on",
-			 id, ret->kind);
+		r = cryod_fail(
+		    e, -EMEDIUMTYPE,
+		    "parent: checkpoint %s is a %s, not a pre-dump: only a pre-dump can be "
+		    "built on",
+		    id, ret->kind);
 	else if (!predump_present(ret))
-		api_fail(e, 410, "parent: checkpoint %s: its image %s is gone", id, ret->path);
+		r = cryod_fail(e, -ESTALE, "parent: checkpoint %s: its image %s is gone", id,
+			       ret->path);
 	else
 		return 0;
 	checkpoint_clear(ret);
-	return -1;
+	return r;
 }
 
 static void new_checkpoint_id(char id[CRYOD_ID_MAX + 1])
@@ -210,20 +216,23 @@ static void new_checkpoint_id(char id[CRYOD_ID_MAX + 1])
 	snprintf(id, CRYOD_ID_MAX + 1, "ck-%s-%s", stamp, hex);
 }
 
-/* The engine's errno says whose fault a failure is. */
-static int engine_status(int r)
+/*
+ * The engine's errno, in the daemon's terms (error.h): whose fault a failure is. The engine's
+ * EINVAL means "not this tree", not "not this request", so it is not passed on as it is.
+ */
+static int engine_errno(int r)
 {
 	switch (-r) {
 	case EEXIST:
 	case ESRCH:
 	case EBUSY:
-		return 409;
+		return r;
 	case ENOTSUP:
 	case EINVAL:
 	case EPERM:
-		return 422;
+		return -ENOTSUP;
 	default:
-		return 500;
+		return -EIO;
 	}
 }
 
@@ -274,7 +283,7 @@ static void profile_phase(json_t *p, const char *name, double seconds)
 	json_object_set_new(json_object_get(p, "phases"), name, json_real(seconds));
 }
 
-int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_err *e)
+int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct cryod_err *e)
 {
 	json_t *jv, *options = NULL, *profile = NULL;
 	const char *dir_req = json_string_value(json_object_get(req, "dir"));
@@ -295,9 +304,9 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	pid_t pid;
 
 	if (pre_dump && json_object_get(req, "leave_running"))
-		return api_fail(e, 400,
-				"leave_running: a pre-dump always leaves the job running; "
-				"leave the field out");
+		return cryod_fail(e, -EINVAL,
+				  "leave_running: a pre-dump always leaves the job running; "
+				  "leave the field out");
 	if ((jv = json_object_get(req, "leave_running")))
 		leave_running = json_is_true(jv);
 	if (pre_dump)
@@ -310,16 +319,17 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	 * archive cannot be in a chain. The config's default gives way, a request's is refused. */
 	if ((pre_dump || parent_id) && !strcmp(compression, "tar")) {
 		if (json_object_get(req, "compression"))
-			return api_fail(e, 400, "compression: %s is a directory, not a tar archive",
-					pre_dump ? "a pre-dump"
-						 : "an incremental dump (with a parent)");
+			return cryod_fail(
+			    e, -EINVAL, "compression: %s is a directory, not a tar archive",
+			    pre_dump ? "a pre-dump" : "an incremental dump (with a parent)");
 		compression = "none";
 	}
 	/* "tar" packs the whole image as one archive: there are no streams to spread it over. */
 	if (!strcmp(compression, "tar"))
 		streams = 0;
-	if (jobs_get(id, &j, e) < 0)
-		return -1;
+	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
 	new_checkpoint_id(ck.id);
 	snprintf(ck.job, sizeof(ck.job), "%s", id);
 	snprintf(ck.kind, sizeof(ck.kind), "%s", pre_dump ? CK_KIND_PRE_DUMP : CK_KIND_DUMP);
@@ -335,21 +345,22 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 			goto fail_early;
 		ck.parent = strdup(parent_id);
 		if (!ck.parent) {
-			api_fail(e, 500, "out of memory");
+			r = cryod_fail(e, -ENOMEM, "out of memory");
 			goto fail_early;
 		}
 	}
 	if (dir_req) {
 		if (!cryod_cfg.checkpoint_allow_any_dir &&
 		    !path_is_under(dir_req, cryod_cfg.checkpoint_dir)) {
-			api_fail(e, 400,
-				 "dir: %s is outside checkpoint.dir (%s); the config key "
-				 "checkpoint.allow_any_dir allows it",
-				 dir_req, cryod_cfg.checkpoint_dir);
+			r = cryod_fail(e, -EINVAL,
+				       "dir: %s is outside checkpoint.dir (%s); the config key "
+				       "checkpoint.allow_any_dir allows it",
+				       dir_req, cryod_cfg.checkpoint_dir);
 			goto fail_early;
 		}
 		if (!strcmp(dir_req, cryod_cfg.checkpoint_dir)) {
-			api_fail(e, 400, "dir: must be a directory below checkpoint.dir, not itself");
+			r = cryod_fail(e, -EINVAL,
+				       "dir: must be a directory below checkpoint.dir, not itself");
 			goto fail_early;
 		}
 		ck.path = strdup(dir_req);
@@ -357,7 +368,7 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 		ck.path = NULL;
 	}
 	if (!ck.path) {
-		api_fail(e, 500, "out of memory");
+		r = cryod_fail(e, -ENOMEM, "out of memory");
 		goto fail_early;
 	}
 	if (path_is_under(ck.path, cryod_cfg.checkpoint_dir))
@@ -369,7 +380,8 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	/* Marked before the engine writes: a cryod killed from here on finds the directory at
 	 * its next start (checkpoints_recover()). */
 	if (store_ck_begin(ck.id, id, ck.path, missing) < 0) {
-		api_fail(e, 500, "record checkpoint %s as in progress: database error", ck.id);
+		r = cryod_fail(e, -EIO, "record checkpoint %s as in progress: database error",
+			       ck.id);
 		goto fail_dir;
 	}
 	begun = true;
@@ -378,8 +390,8 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	l = live_find(id);
 	if (!l || l->exited || l->busy) {
 		live_unlock();
-		api_fail(e, 409, "job %s %s", id,
-			 l && l->busy ? "has an operation in flight" : "is not running");
+		r = cryod_fail(e, l && l->busy ? -EBUSY : -ESRCH, "job %s %s", id,
+			       l && l->busy ? "has an operation in flight" : "is not running");
 		goto fail_dir;
 	}
 	l->busy = true;
@@ -429,14 +441,16 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	live_unlock();
 
 	if (ended) {
-		api_fail(e, 409, "%s of job %s failed: the job ended during it (%s); nothing was saved",
-			 pre_dump ? "pre-dump" : "dump", id, ended_how);
+		r = cryod_fail(
+		    e, -ESRCH,
+		    "%s of job %s failed: the job ended during it (%s); nothing was saved",
+		    pre_dump ? "pre-dump" : "dump", id, ended_how);
 		log_warn("%s (the engine said: %s)", e->msg, res.msg);
 		goto fail_dir;
 	}
 	if (!ok) {
-		api_fail(e, engine_status(res.r), "%s of job %s failed: %s",
-			 pre_dump ? "pre-dump" : "dump", id, res.msg);
+		r = cryod_fail(e, engine_errno(res.r), "%s of job %s failed: %s",
+			       pre_dump ? "pre-dump" : "dump", id, res.msg);
 		log_warn("%s", e->msg);
 		goto fail_dir;
 	}
@@ -458,7 +472,7 @@ int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_er
 	ck.profile = json_dumps(profile, JSON_COMPACT);
 	r = store_ck_insert(&ck);
 	if (r < 0) {
-		api_fail(e, 500, "record checkpoint %s: database error", ck.id);
+		r = cryod_fail(e, -EIO, "record checkpoint %s: database error", ck.id);
 		goto fail_dir;
 	}
 	if (parent_id)
@@ -485,7 +499,7 @@ fail_early:
 	checkpoint_clear(&parent);
 	checkpoint_clear(&ck);
 	job_clear(&j);
-	return -1;
+	return r;
 }
 
 int checkpoints_recover(char *err, size_t errlen)
@@ -525,42 +539,45 @@ int checkpoints_recover(char *err, size_t errlen)
  * The engine follows an incremental image's parents by itself, and fails on a missing one;
  * this says first, with a status of its own, that a link of the chain was deleted (forced).
  */
-static int chain_check(const struct checkpoint *ck, struct api_err *e)
+static int chain_check(const struct checkpoint *ck, struct cryod_err *e)
 {
 	char *want = ck->parent ? strdup(ck->parent) : NULL;
 	struct checkpoint p;
 	int r = 0;
 
 	if (ck->parent && !want)
-		r = api_fail(e, 500, "out of memory");
+		r = cryod_fail(e, -ENOMEM, "out of memory");
 	/* A chain cannot loop (a parent is recorded before its children), but a bound is cheap. */
 	for (int depth = 0; !r && want; depth++) {
 		r = depth > 4096 ? -ELOOP : store_ck_get(want, &p);
 		if (r == -ENOENT)
-			r = api_fail(e, 410,
-				     "checkpoint %s: it is incremental, and %s, a pre-dump it builds "
-				     "on, was deleted",
-				     ck->id, want);
+			r = cryod_fail(
+			    e, -ESTALE,
+			    "checkpoint %s: it is incremental, and %s, a pre-dump it builds "
+			    "on, was deleted",
+			    ck->id, want);
 		else if (r < 0)
-			r = api_fail(e, 500, "reading checkpoint %s: %s", want,
-				     r == -ELOOP ? "its chain of parents loops" : "database error");
+			r = cryod_fail(e, -EIO, "reading checkpoint %s: %s", want,
+				       r == -ELOOP ? "its chain of parents loops"
+						   : "database error");
 		if (r < 0)
 			break;
 		if (!predump_present(&p))
-			r = api_fail(e, 410,
-				     "checkpoint %s: it is incremental, and the image %s of %s, a "
-				     "pre-dump it builds on, is gone",
-				     ck->id, p.path, want);
+			r = cryod_fail(
+			    e, -ESTALE,
+			    "checkpoint %s: it is incremental, and the image %s of %s, a "
+			    "pre-dump it builds on, is gone",
+			    ck->id, p.path, want);
 		free(want);
 		want = TAKE_PTR(p.parent);
 		checkpoint_clear(&p);
 	}
 	free(want);
-	return r < 0 ? -1 : 0;
+	return r < 0 ? r : 0;
 }
 
 int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
-		 struct api_err *e)
+		 struct cryod_err *e)
 {
 	const char *want_ck = json_string_value(json_object_get(req, "checkpoint"));
 	const char *want_id = json_string_value(json_object_get(req, "id"));
@@ -573,44 +590,49 @@ int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_prof
 	json_t *profile;
 	int r, rel, pidfd;
 
-	if (jobs_get(id, &orig, e) < 0)
-		return -1;
+	r = jobs_get(id, &orig, e);
+	if (r < 0)
+		return r;
 	r = want_ck ? store_ck_get(want_ck, &ck) : store_ck_latest(id, &ck);
 	if (r < 0) {
 		if (r != -ENOENT)
-			api_fail(e, 500, "database error reading checkpoints");
+			r = cryod_fail(e, -EIO, "database error reading checkpoints");
 		else if (want_ck)
-			api_fail(e, 404, "checkpoint: %s not found", want_ck);
+			r = cryod_fail(e, -ENOENT, "checkpoint: %s not found", want_ck);
 		else
-			api_fail(e, 404, "job %s has no checkpoint to restore (pre-dumps are not)",
-				 id);
+			r = cryod_fail(e, -ENOENT,
+				       "job %s has no checkpoint to restore (pre-dumps are not)",
+				       id);
 		goto fail;
 	}
 	if (strcmp(ck.job, id)) {
-		api_fail(e, 400, "checkpoint: %s belongs to job %s, not %s", ck.id, ck.job, id);
+		r = cryod_fail(e, -EINVAL, "checkpoint: %s belongs to job %s, not %s", ck.id,
+			       ck.job, id);
 		goto fail;
 	}
 	if (is_pre_dump(&ck)) {
-		api_fail(e, 409,
-			 "checkpoint: %s is a pre-dump: it holds only memory and cannot be "
-			 "restored; restore a dump made with \"parent\": \"%s\"",
-			 ck.id, ck.id);
+		r = cryod_fail(e, -EMEDIUMTYPE,
+			       "checkpoint: %s is a pre-dump: it holds only memory and cannot be "
+			       "restored; restore a dump made with \"parent\": \"%s\"",
+			       ck.id, ck.id);
 		goto fail;
 	}
-	if (chain_check(&ck, e) < 0)
+	r = chain_check(&ck, e);
+	if (r < 0)
 		goto fail;
 	if (att && json_is_true(att) != orig.attachable) {
-		api_fail(e, 400,
-			 "attachable: the image keeps the standard input the job had (%s); it "
-			 "cannot be changed by a restore",
-			 orig.attachable ? "a FIFO" : "/dev/null");
+		r = cryod_fail(
+		    e, -EINVAL,
+		    "attachable: the image keeps the standard input the job had (%s); it "
+		    "cannot be changed by a restore",
+		    orig.attachable ? "a FIFO" : "/dev/null");
 		goto fail;
 	}
 	snprintf(image, sizeof(image), "%s/cryo.json", ck.path);
 	if (access(image, R_OK) < 0)
 		snprintf(image, sizeof(image), "%s/image.tar", ck.path); /* --compression tar */
 	if (access(image, R_OK) < 0) {
-		api_fail(e, 410, "checkpoint %s: its image %s is gone", ck.id, ck.path);
+		r = cryod_fail(e, -ESTALE, "checkpoint %s: its image %s is gone", ck.id, ck.path);
 		goto fail;
 	}
 	if (want_id) {
@@ -618,7 +640,7 @@ int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_prof
 
 		if (store_job_get(want_id, &old) == 0) {
 			job_clear(&old);
-			api_fail(e, 409, "id: job %s already exists", want_id);
+			r = cryod_fail(e, -EEXIST, "id: job %s already exists", want_id);
 			goto fail;
 		}
 		snprintf(nj.id, sizeof(nj.id), "%s", want_id);
@@ -627,8 +649,8 @@ int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_prof
 	}
 
 	if (op_restore(ck.path, &res, &rel) < 0) {
-		api_fail(e, engine_status(res.r), "restore of checkpoint %s failed: %s", ck.id,
-			 res.msg);
+		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s failed: %s", ck.id,
+			       res.msg);
 		log_warn("%s", e->msg);
 		goto fail;
 	}
@@ -660,9 +682,10 @@ int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_prof
 	op_release(rel);
 	if (r < 0) {
 		kill(res.root, SIGKILL);
-		api_fail(e, 409, "id: job %s could not be recorded (taken?); the restored tree "
-				 "was killed",
-			 nj.id);
+		r = cryod_fail(e, -EEXIST,
+			       "id: job %s could not be recorded (taken?); the restored tree "
+			       "was killed",
+			       nj.id);
 		goto fail;
 	}
 	log_info("job %s: restored from %s as pid %d in %.3f s", nj.id, ck.id, res.root,
@@ -681,11 +704,11 @@ fail:
 	job_clear(&orig);
 	job_clear(&nj);
 	checkpoint_clear(&ck);
-	return -1;
+	return r;
 }
 
 /* parents_mu held: refuses (409) to delete a checkpoint that others build on. */
-static int children_check_locked(const char *id, struct api_err *e)
+static int children_check_locked(const char *id, struct cryod_err *e)
 {
 	struct checkpoint *kids;
 	char names[256] = "";
@@ -693,7 +716,8 @@ static int children_check_locked(const char *id, struct api_err *e)
 	int r = store_ck_children(id, &kids, &n);
 
 	if (r < 0)
-		return api_fail(e, 500, "database error reading the checkpoints built on %s", id);
+		return cryod_fail(e, -EIO, "database error reading the checkpoints built on %s",
+				  id);
 	for (size_t i = 0; i < n; i++) {
 		if (i < 3 && len < sizeof(names))
 			len += snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
@@ -704,14 +728,14 @@ static int children_check_locked(const char *id, struct api_err *e)
 	if (n > 3 && len < sizeof(names))
 		snprintf(names + len, sizeof(names) - len, " and %zu more", n - 3);
 	if (n)
-		return api_fail(e, 409,
-				"checkpoint %s is the parent of %s, which cannot be restored (or "
-				"built on) without it; delete %s first, or force (?force=1)",
-				id, names, n > 1 ? "them" : "it");
+		return cryod_fail(e, -ENOTEMPTY,
+				  "checkpoint %s is the parent of %s, which cannot be restored (or "
+				  "built on) without it; delete %s first, or force (?force=1)",
+				  id, names, n > 1 ? "them" : "it");
 	return 0;
 }
 
-int checkpoints_delete(const char *id, bool force, struct api_err *e)
+int checkpoints_delete(const char *id, bool force, struct cryod_err *e)
 {
 	struct checkpoint ck;
 	int r;
@@ -719,26 +743,27 @@ int checkpoints_delete(const char *id, bool force, struct api_err *e)
 	pthread_mutex_lock(&parents_mu);
 	r = store_ck_get(id, &ck);
 	if (r == -ENOENT)
-		api_fail(e, 404, "checkpoint %s not found", id);
+		r = cryod_fail(e, -ENOENT, "checkpoint %s not found", id);
 	else if (r < 0)
-		api_fail(e, 500, "database error reading checkpoint %s", id);
+		r = cryod_fail(e, -EIO, "database error reading checkpoint %s", id);
 	if (r < 0)
 		goto out;
-	r = -1;
 	if (building_on_locked(id)) {
-		api_fail(e, 409, "checkpoint %s: a dump that builds on it is in flight", id);
+		r = cryod_fail(e, -EBUSY, "checkpoint %s: a dump that builds on it is in flight",
+			       id);
 		goto out_ck;
 	}
-	if (!force && children_check_locked(id, e) < 0)
+	r = force ? 0 : children_check_locked(id, e);
+	if (r < 0)
 		goto out_ck;
 	r = rm_rf(ck.path);
 	if (r < 0) {
-		api_fail(e, 500, "remove %s: %s", ck.path, strerror(-r));
+		r = cryod_fail(e, -EIO, "remove %s: %s", ck.path, strerror(-r));
 		goto out_ck;
 	}
 	r = store_ck_delete(id);
 	if (r < 0) {
-		api_fail(e, 500, "database error deleting checkpoint %s", id);
+		r = cryod_fail(e, -EIO, "database error deleting checkpoint %s", id);
 		goto out_ck;
 	}
 	log_info("checkpoint %s deleted%s", id, force ? " (forced)" : "");
@@ -746,5 +771,5 @@ out_ck:
 	checkpoint_clear(&ck);
 out:
 	pthread_mutex_unlock(&parents_mu);
-	return r < 0 ? -1 : 0;
+	return r < 0 ? r : 0;
 }

@@ -45,16 +45,16 @@ static int pidfd_signal(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-static int db_fail(struct api_err *e, int r, const char *what)
+static int db_fail(struct cryod_err *e, int r, const char *what)
 {
 	if (r == -ENOENT)
-		return api_fail(e, 404, "%s not found", what);
+		return cryod_fail(e, -ENOENT, "%s not found", what);
 	if (r == -EEXIST)
-		return api_fail(e, 409, "%s already exists", what);
-	return api_fail(e, 500, "database error on %s (see cryod's log)", what);
+		return cryod_fail(e, -EEXIST, "%s already exists", what);
+	return cryod_fail(e, -EIO, "database error on %s (see cryod's log)", what);
 }
 
-int jobs_get(const char *id, struct job *ret, struct api_err *e)
+int jobs_get(const char *id, struct job *ret, struct cryod_err *e)
 {
 	int r = store_job_get(id, ret);
 
@@ -328,7 +328,7 @@ fail:
 }
 
 /* locked (so the reaper cannot collect the child before it is recorded). */
-static int spawn_locked(const struct spawn *s, pid_t *ret_pid, struct api_err *e)
+static int spawn_locked(const struct spawn *s, pid_t *ret_pid, struct cryod_err *e)
 {
 	static const char *const stages[] = {"cwd", "uid/gid", "command", "stdio"};
 	struct spawn_failure f;
@@ -337,12 +337,12 @@ static int spawn_locked(const struct spawn *s, pid_t *ret_pid, struct api_err *e
 	pid_t pid;
 
 	if (pipe2(ep, O_CLOEXEC) < 0)
-		return api_fail(e, 500, "pipe: %s", strerror(errno));
+		return cryod_fail(e, -EIO, "pipe: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0) {
 		close(ep[0]);
 		close(ep[1]);
-		return api_fail(e, 500, "fork: %s", strerror(errno));
+		return cryod_fail(e, -EIO, "fork: %s", strerror(errno));
 	}
 	if (pid == 0)
 		spawn_child(s, ep[1]);
@@ -353,14 +353,14 @@ static int spawn_locked(const struct spawn *s, pid_t *ret_pid, struct api_err *e
 	close(ep[0]);
 	if (n == sizeof(f))
 		/* The child exits; the reaper collects it as a pid that is no job. */
-		return api_fail(e, f.stage == 3 ? 500 : 400, "%s: %s", stages[f.stage & 3],
-				strerror(f.err));
+		return cryod_fail(e, f.stage == 3 ? -EIO : -EINVAL, "%s: %s", stages[f.stage & 3],
+				  strerror(f.err));
 	*ret_pid = pid;
 	return 0;
 }
 
 static int job_paths(const char *id, bool attachable, char **ret_log, char **ret_fifo,
-		     struct api_err *e)
+		     struct cryod_err *e)
 {
 	char dir[PATH_MAX];
 	int r;
@@ -368,23 +368,23 @@ static int job_paths(const char *id, bool attachable, char **ret_log, char **ret
 	snprintf(dir, sizeof(dir), "%s/jobs", cryod_cfg.state_dir);
 	r = mkdir_p_mode(dir, 0700);
 	if (r < 0)
-		return api_fail(e, 500, "create %s: %s", dir, strerror(-r));
+		return cryod_fail(e, -EIO, "create %s: %s", dir, strerror(-r));
 	if (asprintf(ret_log, "%s/%s.log", dir, id) < 0)
-		return api_fail(e, 500, "out of memory");
+		return cryod_fail(e, -ENOMEM, "out of memory");
 	*ret_fifo = NULL;
 	if (!attachable)
 		return 0;
 	if (asprintf(ret_fifo, "%s/%s.stdin", dir, id) < 0) {
 		*ret_fifo = NULL;
-		return api_fail(e, 500, "out of memory");
+		return cryod_fail(e, -ENOMEM, "out of memory");
 	}
 	unlink(*ret_fifo);
 	if (mkfifo(*ret_fifo, 0600) < 0)
-		return api_fail(e, 500, "mkfifo %s: %s", *ret_fifo, strerror(errno));
+		return cryod_fail(e, -EIO, "mkfifo %s: %s", *ret_fifo, strerror(errno));
 	return 0;
 }
 
-int jobs_run(json_t *req, struct job *ret, struct api_err *e)
+int jobs_run(json_t *req, struct job *ret, struct cryod_err *e)
 {
 	json_t *command = json_object_get(req, "command");
 	const char *cwd = json_string_value(json_object_get(req, "cwd"));
@@ -402,7 +402,7 @@ int jobs_run(json_t *req, struct job *ret, struct api_err *e)
 
 		if (store_job_get(want_id, &old) == 0) {
 			job_clear(&old);
-			return api_fail(e, 409, "id: job %s already exists", want_id);
+			return cryod_fail(e, -EEXIST, "id: job %s already exists", want_id);
 		}
 		snprintf(j.id, sizeof(j.id), "%s", want_id);
 	} else {
@@ -414,27 +414,29 @@ int jobs_run(json_t *req, struct job *ret, struct api_err *e)
 	s.argv = strv_from_json(command);
 	s.envp = job_env(json_object_get(req, "env"), &path);
 	if (!s.argv || !s.envp) {
-		api_fail(e, 500, "out of memory");
+		r = cryod_fail(e, -ENOMEM, "out of memory");
 		goto out;
 	}
 	if (resolve_program(s.argv[0], path, s.cwd, prog, sizeof(prog)) < 0) {
-		api_fail(e, 400, "command[0]: \"%s\" is not an executable found in PATH (%s)",
-			 s.argv[0], path);
+		r = cryod_fail(e, -EINVAL,
+			       "command[0]: \"%s\" is not an executable found in PATH (%s)",
+			       s.argv[0], path);
 		goto out;
 	}
 	s.prog = prog;
-	if (job_paths(j.id, attachable, &j.log, &fifo, e) < 0)
+	r = job_paths(j.id, attachable, &j.log, &fifo, e);
+	if (r < 0)
 		goto out;
 	s.out_fd = open(j.log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
 	if (s.out_fd < 0) {
-		api_fail(e, 500, "open log %s: %s", j.log, strerror(errno));
+		r = cryod_fail(e, -EIO, "open log %s: %s", j.log, strerror(errno));
 		goto out;
 	}
 	/* O_RDWR: opening a FIFO read-write never blocks, and the job never sees EOF when an
 	 * attached client goes away. */
 	s.in_fd = open(fifo ? fifo : "/dev/null", O_RDWR | O_CLOEXEC);
 	if (s.in_fd < 0) {
-		api_fail(e, 500, "open %s: %s", fifo ? fifo : "/dev/null", strerror(errno));
+		r = cryod_fail(e, -EIO, "open %s: %s", fifo ? fifo : "/dev/null", strerror(errno));
 		goto out;
 	}
 	j.command = json_dumps(command, JSON_COMPACT);
@@ -450,7 +452,8 @@ int jobs_run(json_t *req, struct job *ret, struct api_err *e)
 	snprintf(j.state, sizeof(j.state), "running");
 
 	live_lock();
-	if (spawn_locked(&s, &pid, e) < 0) {
+	r = spawn_locked(&s, &pid, e);
+	if (r < 0) {
 		live_unlock();
 		goto out;
 	}
@@ -462,13 +465,13 @@ int jobs_run(json_t *req, struct job *ret, struct api_err *e)
 		if (pidfd >= 0)
 			close(pidfd);
 		live_unlock();
-		api_fail(e, 409, "id: job %s could not be recorded (taken?)", j.id);
+		r = cryod_fail(e, -EEXIST, "id: job %s could not be recorded (taken?)", j.id);
 		goto out;
 	}
 	live_add(j.id, pid, pidfd, true);
 	live_unlock();
 	log_info("job %s: started pid %d: %s", j.id, pid, j.command);
-	r = job_copy(ret, &j) < 0 ? api_fail(e, 500, "out of memory") : 0;
+	r = job_copy(ret, &j) < 0 ? cryod_fail(e, -ENOMEM, "out of memory") : 0;
 out:
 	if (s.in_fd >= 0)
 		close(s.in_fd);
@@ -544,31 +547,32 @@ static int proc_ppid_flags(pid_t pid, pid_t *ret_ppid, unsigned long *ret_flags)
  * kernel's workers), and cryod itself or any of its ancestors (the service manager, the shell
  * that started it), which a dump would freeze with cryod inside. Returns 0, or answers 400.
  */
-static int manage_refused(pid_t pid, struct api_err *e)
+static int manage_refused(pid_t pid, struct cryod_err *e)
 {
 	unsigned long flags;
 	pid_t ppid, a;
 	int r;
 
 	if (pid == 1)
-		return api_fail(e, 400, "pid: 1 is init; cryod does not manage it");
+		return cryod_fail(e, -EINVAL, "pid: 1 is init; cryod does not manage it");
 	if (pid == getpid())
-		return api_fail(e, 400, "pid: %d is cryod itself", pid);
+		return cryod_fail(e, -EINVAL, "pid: %d is cryod itself", pid);
 	r = proc_ppid_flags(pid, &ppid, &flags);
 	if (r == -ENOENT)
-		return api_fail(e, 404, "pid: no running process %d", pid);
+		return cryod_fail(e, -ENOENT, "pid: no running process %d", pid);
 	if (r < 0)
-		return api_fail(e, 500, "pid: read /proc/%d/stat: %s", pid, strerror(-r));
+		return cryod_fail(e, -EIO, "pid: read /proc/%d/stat: %s", pid, strerror(-r));
 	if (flags & PF_KTHREAD)
-		return api_fail(e, 400, "pid: %d is a kernel thread; it cannot be managed", pid);
+		return cryod_fail(e, -EINVAL, "pid: %d is a kernel thread; it cannot be managed",
+				  pid);
 	/* Walk up from cryod: its ancestors end at init (or at 0, outside our pid namespace). */
 	a = getppid();
 	for (int depth = 0; a > 1 && depth < 4096; depth++) {
 		if (a == pid)
-			return api_fail(e, 400,
-					"pid: %d is an ancestor of cryod (pid %d); it cannot be "
-					"managed",
-					pid, getpid());
+			return cryod_fail(e, -EINVAL,
+					  "pid: %d is an ancestor of cryod (pid %d); it cannot be "
+					  "managed",
+					  pid, getpid());
 		if (proc_ppid_flags(a, &ppid, &flags) < 0)
 			break;
 		a = ppid;
@@ -576,7 +580,7 @@ static int manage_refused(pid_t pid, struct api_err *e)
 	return 0;
 }
 
-int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
+int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 {
 	pid_t pid = (pid_t)json_integer_value(json_object_get(req, "pid"));
 	const char *want_id = json_string_value(json_object_get(req, "id"));
@@ -584,16 +588,17 @@ int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 	struct job j = {0};
 	int pidfd, r = -1;
 
-	if (manage_refused(pid, e) < 0)
-		return -1;
+	r = manage_refused(pid, e);
+	if (r < 0)
+		return r;
 	if (!proc_alive(pid))
-		return api_fail(e, 404, "pid: no running process %d", pid);
+		return cryod_fail(e, -ENOENT, "pid: no running process %d", pid);
 	if (want_id) {
 		struct job old;
 
 		if (store_job_get(want_id, &old) == 0) {
 			job_clear(&old);
-			return api_fail(e, 409, "id: job %s already exists", want_id);
+			return cryod_fail(e, -EEXIST, "id: job %s already exists", want_id);
 		}
 		snprintf(j.id, sizeof(j.id), "%s", want_id);
 	} else {
@@ -601,7 +606,8 @@ int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 	}
 	j.command = proc_command(pid);
 	if (!j.command)
-		return api_fail(e, 400, "pid: %d has no command line (a kernel thread?)", pid);
+		return cryod_fail(e, -EINVAL, "pid: %d has no command line (a kernel thread?)",
+				  pid);
 	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
 	{
 		char cwd[PATH_MAX];
@@ -624,7 +630,7 @@ int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 	live_lock();
 	if (live_find_pid(pid)) {
 		live_unlock();
-		api_fail(e, 409, "pid: %d is already a job", pid);
+		r = cryod_fail(e, -EEXIST, "pid: %d is already a job", pid);
 		goto out;
 	}
 	proc_start_time(pid, &j.starttime, NULL);
@@ -633,56 +639,59 @@ int jobs_manage(json_t *req, struct job *ret, struct api_err *e)
 		live_unlock();
 		if (pidfd >= 0)
 			close(pidfd);
-		api_fail(e, 404, "pid: no running process %d", pid);
+		r = cryod_fail(e, -ENOENT, "pid: no running process %d", pid);
 		goto out;
 	}
 	if (store_job_insert(&j) < 0) {
 		live_unlock();
 		close(pidfd);
-		api_fail(e, 409, "id: job %s could not be recorded (taken?)", j.id);
+		r = cryod_fail(e, -EEXIST, "id: job %s could not be recorded (taken?)", j.id);
 		goto out;
 	}
 	live_add(j.id, pid, pidfd, false);
 	live_unlock();
 	log_info("job %s: adopted pid %d", j.id, pid);
-	r = job_copy(ret, &j) < 0 ? api_fail(e, 500, "out of memory") : 0;
+	r = job_copy(ret, &j) < 0 ? cryod_fail(e, -ENOMEM, "out of memory") : 0;
 out:
 	job_clear(&j);
 	return r;
 }
 
-int jobs_kill(const char *id, int sig, struct job *ret, struct api_err *e)
+int jobs_kill(const char *id, int sig, struct job *ret, struct cryod_err *e)
 {
 	struct live *l;
 	struct job j;
+	int r;
 
-	if (jobs_get(id, &j, e) < 0)
-		return -1;
+	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
 	live_lock();
 	l = live_find(id);
 	if (!l || l->exited) {
 		live_unlock();
-		api_fail(e, 409, "job %s is not running (%s)", id, j.state);
+		r = cryod_fail(e, -ESRCH, "job %s is not running (%s)", id, j.state);
 		job_clear(&j);
-		return -1;
+		return r;
 	}
 	/* A tree that dies under the engine fails the dump halfway through (the engine reads
 	 * memory that is gone, "Bad address"), and a stop or continue would be saved in the image:
 	 * the signal waits for the dump to end. */
 	if (l->busy) {
 		live_unlock();
-		api_fail(e, 409,
-			 "job %s is being dumped: signal it once the dump has ended (the dump "
-			 "request returns then)",
-			 id);
+		r = cryod_fail(
+		    e, -EBUSY,
+		    "job %s is being dumped: signal it once the dump has ended (the dump "
+		    "request returns then)",
+		    id);
 		job_clear(&j);
-		return -1;
+		return r;
 	}
 	if (pidfd_signal(l->pidfd, sig) < 0) {
 		live_unlock();
-		api_fail(e, 500, "signal %d to pid %d: %s", sig, l->pid, strerror(errno));
+		r = cryod_fail(e, -EIO, "signal %d to pid %d: %s", sig, l->pid, strerror(errno));
 		job_clear(&j);
-		return -1;
+		return r;
 	}
 	/* A stopped tree would hold the signal: let it run to receive it. */
 	if (!strcmp(j.state, "frozen") && sig != SIGSTOP) {
@@ -719,14 +728,15 @@ static void remove_job_files(const struct job *gone)
 		unlink(gone->stdin_path);
 }
 
-int jobs_delete(const char *id, bool force, struct api_err *e)
+int jobs_delete(const char *id, bool force, struct cryod_err *e)
 {
 	struct live *l;
 	struct job j;
 	int r;
 
-	if (jobs_get(id, &j, e) < 0)
-		return -1;
+	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
 	live_lock();
 	l = live_find(id);
 	if (l && !l->exited) {
@@ -734,20 +744,22 @@ int jobs_delete(const char *id, bool force, struct api_err *e)
 
 		if (!force || l->busy) {
 			live_unlock();
-			api_fail(e, 409, l->busy ? "job %s: an operation is in flight"
-						 : "job %s is running: kill it first, or delete with "
-						   "?force=1",
-				 id);
+			r = cryod_fail(e, -EBUSY,
+				       l->busy ? "job %s: an operation is in flight"
+					       : "job %s is running: kill it first, or delete with "
+						 "?force=1",
+				       id);
 			job_clear(&j);
-			return -1;
+			return r;
 		}
 		tree_signal(pid, SIGKILL);
 		pidfd_signal(l->pidfd, SIGKILL);
 		if (live_wait_exit(pid, 5) < 0) {
 			live_unlock();
-			api_fail(e, 500, "job %s: pid %d did not end after SIGKILL", id, pid);
+			r = cryod_fail(e, -ETIMEDOUT, "job %s: pid %d did not end after SIGKILL",
+				       id, pid);
 			job_clear(&j);
-			return -1;
+			return r;
 		}
 	}
 	r = store_job_delete(id);
@@ -762,22 +774,24 @@ int jobs_delete(const char *id, bool force, struct api_err *e)
 	return 0;
 }
 
-int jobs_freeze(const char *id, bool freeze, struct job *ret, struct api_err *e)
+int jobs_freeze(const char *id, bool freeze, struct job *ret, struct cryod_err *e)
 {
 	const char *want = freeze ? "running" : "frozen";
 	struct live *l;
 	struct job j;
+	int r;
 
-	if (jobs_get(id, &j, e) < 0)
-		return -1;
+	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
 	live_lock();
 	l = live_find(id);
 	if (!l || l->exited || l->busy || strcmp(j.state, want)) {
 		live_unlock();
-		api_fail(e, 409, "job %s is %s%s, not %s", id, j.state,
-			 l && l->busy ? " (an operation is in flight)" : "", want);
+		r = cryod_fail(e, -EBUSY, "job %s is %s%s, not %s", id, j.state,
+			       l && l->busy ? " (an operation is in flight)" : "", want);
 		job_clear(&j);
-		return -1;
+		return r;
 	}
 	tree_signal(l->pid, freeze ? SIGSTOP : SIGCONT);
 	tree_wait_stopped(l->pid, freeze);
@@ -801,21 +815,25 @@ bool jobs_is_live(const char *id)
 	return alive;
 }
 
-int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct api_err *e)
+int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct cryod_err *e)
 {
 	struct job j;
+	int r;
 
-	if (jobs_get(id, &j, e) < 0)
-		return -1;
+	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
 	if (!j.attachable || !j.stdin_path) {
 		job_clear(&j);
-		return api_fail(e, 409, "job %s is not attachable (start it with \"attachable\": "
-					"true)", id);
+		return cryod_fail(e, -EMEDIUMTYPE,
+				  "job %s is not attachable (start it with \"attachable\": "
+				  "true)",
+				  id);
 	}
 	if (!jobs_is_live(id)) {
-		api_fail(e, 409, "job %s is not running (%s)", id, j.state);
+		r = cryod_fail(e, -ESRCH, "job %s is not running (%s)", id, j.state);
 		job_clear(&j);
-		return -1;
+		return r;
 	}
 	*ret_fifo = TAKE_PTR(j.stdin_path);
 	*ret_log = TAKE_PTR(j.log);

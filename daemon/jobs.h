@@ -10,7 +10,8 @@
  * still ran when a previous cryod died — are watched through their pidfd; their exit status
  * is unknown and recorded as null, with a note saying so.
  *
- * Every function returns 0, or -1 with e filled for the API.
+ * Every function returns 0, or a negative errno with e's message naming the cause (error.h
+ * says what each errno means; api.c alone turns it into an HTTP status).
  */
 #ifndef CRYOD_JOBS_H
 #define CRYOD_JOBS_H
@@ -20,24 +21,25 @@
 #include <stdbool.h>
 
 #include "cryod.h"
+#include "error.h"
 #include "store.h"
 
 /* Loads the records and re-adopts every job that still runs (called before threads start). */
 int jobs_init(char *err, size_t errlen);
 void jobs_shutdown(void);
 
-int jobs_run(json_t *req, struct job *ret, struct api_err *e);
-int jobs_manage(json_t *req, struct job *ret, struct api_err *e);
-int jobs_get(const char *id, struct job *ret, struct api_err *e);
-int jobs_kill(const char *id, int sig, struct job *ret, struct api_err *e);
-int jobs_delete(const char *id, bool force, struct api_err *e);
-int jobs_freeze(const char *id, bool freeze, struct job *ret, struct api_err *e);
+int jobs_run(json_t *req, struct job *ret, struct cryod_err *e);
+int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e);
+int jobs_get(const char *id, struct job *ret, struct cryod_err *e);
+int jobs_kill(const char *id, int sig, struct job *ret, struct cryod_err *e);
+int jobs_delete(const char *id, bool force, struct cryod_err *e);
+int jobs_freeze(const char *id, bool freeze, struct job *ret, struct cryod_err *e);
 
 /* Dumps or pre-dumps a job (checkpoints.c); the checkpoint carries its profile. */
-int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct api_err *e);
+int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct cryod_err *e);
 /* Restores a job's checkpoint as a new job; *ret_profile: {"phases": {...}, "bytes": N}. */
 int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
-		 struct api_err *e);
+		 struct cryod_err *e);
 /* Refused (409) while another checkpoint names it as parent, unless force. */
 /*
  * At start, before the API serves: removes the directory of every dump that a killed cryod left
@@ -45,7 +47,7 @@ int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_prof
  * stays unrecorded. Returns 0, or -errno with err naming the cause.
  */
 int checkpoints_recover(char *err, size_t errlen);
-int checkpoints_delete(const char *id, bool force, struct api_err *e);
+int checkpoints_delete(const char *id, bool force, struct cryod_err *e);
 
 /* A fresh id "job-xxxxxxxx" that no record holds. */
 void jobs_new_id(char id[CRYOD_ID_MAX + 1]);
@@ -54,7 +56,7 @@ void jobs_new_id(char id[CRYOD_ID_MAX + 1]);
 bool jobs_is_live(const char *id);
 
 /* For the attach endpoint: the FIFO of a running attachable job (malloc'ed). */
-int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct api_err *e);
+int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct cryod_err *e);
 
 /* Called by the reaper. */
 void jobs_child_exited(pid_t pid, int status);

@@ -34,6 +34,8 @@
 #include "reaper.h"
 #include "store.h"
 
+struct cryod_config cryod_cfg;
+
 static void usage(FILE *f)
 {
 	const struct config_key_info *k;
