@@ -10,6 +10,7 @@
 #include <cryo/cryo.h>
 
 #include "api.h"
+#include "checkpoints.h"
 #include "cleanup.h"
 #include "jobs.h"
 #include "log.h"
@@ -243,7 +244,7 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 	} else if (!strcmp(action, "dump")) {
 		if (!(req = body_for(rq, REQ_DUMP, rs)))
 			return;
-		r = jobs_dump(id, req, &ck, &e);
+		r = checkpoints_dump(id, req, &ck, &e);
 		if (r < 0) {
 			reply_fail(rs, r, &e);
 		} else {
@@ -257,7 +258,7 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 
 		if (!(req = body_for(rq, REQ_RESTORE, rs)))
 			return;
-		r = jobs_restore(id, req, &j, &profile, &e);
+		r = checkpoints_restore(id, req, &j, &profile, &e);
 		if (r < 0) {
 			reply_fail(rs, r, &e);
 		} else {

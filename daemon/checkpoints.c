@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoints.h"
 #include "cleanup.h"
 #include "error.h"
 #include "fileio.h"
@@ -283,7 +284,7 @@ static void profile_phase(json_t *p, const char *name, double seconds)
 	json_object_set_new(json_object_get(p, "phases"), name, json_real(seconds));
 }
 
-int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct cryod_err *e)
+int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct cryod_err *e)
 {
 	json_t *jv, *options = NULL, *profile = NULL;
 	const char *dir_req = json_string_value(json_object_get(req, "dir"));
@@ -576,8 +577,8 @@ static int chain_check(const struct checkpoint *ck, struct cryod_err *e)
 	return r < 0 ? r : 0;
 }
 
-int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
-		 struct cryod_err *e)
+int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
+			struct cryod_err *e)
 {
 	const char *want_ck = json_string_value(json_object_get(req, "checkpoint"));
 	const char *want_id = json_string_value(json_object_get(req, "id"));

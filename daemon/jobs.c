@@ -30,7 +30,6 @@
 #include "log.h"
 #include "proc-tree.h"
 #include "proc.h"
-#include "reaper.h"
 #include "time-util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

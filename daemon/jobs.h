@@ -11,7 +11,8 @@
  * is unknown and recorded as null, with a note saying so.
  *
  * Every function returns 0, or a negative errno with e's message naming the cause (error.h
- * says what each errno means; api.c alone turns it into an HTTP status).
+ * says what each errno means; api.c alone turns it into an HTTP status). Dumps and restores
+ * are checkpoints.c's, which builds on this module; nothing here calls up into it or the API.
  */
 #ifndef CRYOD_JOBS_H
 #define CRYOD_JOBS_H
@@ -35,20 +36,6 @@ int jobs_kill(const char *id, int sig, struct job *ret, struct cryod_err *e);
 int jobs_delete(const char *id, bool force, struct cryod_err *e);
 int jobs_freeze(const char *id, bool freeze, struct job *ret, struct cryod_err *e);
 
-/* Dumps or pre-dumps a job (checkpoints.c); the checkpoint carries its profile. */
-int jobs_dump(const char *id, json_t *req, struct checkpoint *ret, struct cryod_err *e);
-/* Restores a job's checkpoint as a new job; *ret_profile: {"phases": {...}, "bytes": N}. */
-int jobs_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
-		 struct cryod_err *e);
-/* Refused (409) while another checkpoint names it as parent, unless force. */
-/*
- * At start, before the API serves: removes the directory of every dump that a killed cryod left
- * in progress (or empties it, if it was there before the dump), so that no half-written image
- * stays unrecorded. Returns 0, or -errno with err naming the cause.
- */
-int checkpoints_recover(char *err, size_t errlen);
-int checkpoints_delete(const char *id, bool force, struct cryod_err *e);
-
 /* A fresh id "job-xxxxxxxx" that no record holds. */
 void jobs_new_id(char id[CRYOD_ID_MAX + 1]);
 
@@ -58,7 +45,7 @@ bool jobs_is_live(const char *id);
 /* For the attach endpoint: the FIFO of a running attachable job (malloc'ed). */
 int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct cryod_err *e);
 
-/* Called by the reaper. */
+/* What the reaper sees (struct reaper_ops, which main() fills with these). */
 void jobs_child_exited(pid_t pid, int status);
 /* Fills up to max pollfds with the pidfds of live jobs that are not our children. */
 size_t jobs_watch_fds(struct pollfd *fds, size_t max);

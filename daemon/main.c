@@ -23,6 +23,7 @@
 #include <cryo/cryo.h>
 
 #include "api.h"
+#include "checkpoints.h"
 #include "config.h"
 #include "cryod.h"
 #include "error.h"
@@ -210,11 +211,18 @@ static int prepare_dirs(char *err, size_t errlen)
 	return 0;
 }
 
+/* The reaper reports to jobs.c, which records the exits. */
+static const struct reaper_ops reaper_ops = {
+	.child_exited = jobs_child_exited,
+	.watch_fds = jobs_watch_fds,
+	.pidfd_ready = jobs_pidfd_ready,
+};
+
 int main(int argc, char **argv)
 {
 	char err[1024];
 	sigset_t set;
-	int fd, sig;
+	int fd, sig, r;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -257,8 +265,9 @@ int main(int argc, char **argv)
 		goto fail_store;
 	if (checkpoints_recover(err, sizeof(err)) < 0)
 		goto fail_jobs;
-	if (reaper_start() < 0) {
-		snprintf(err, sizeof(err), "start the reaper: %s", strerror(errno));
+	r = reaper_start(&reaper_ops);
+	if (r < 0) {
+		snprintf(err, sizeof(err), "start the reaper: %s", strerror(-r));
 		goto fail_jobs;
 	}
 	fd = listen_open(&cryod_cfg, err, sizeof(err));

@@ -10,7 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "jobs.h"
 #include "log.h"
 #include "reaper.h"
 
@@ -19,6 +18,7 @@
 static pthread_t thread;
 static int sigfd = -1, wakefd = -1;
 static volatile int stopping;
+static const struct reaper_ops *ops;
 
 void reaper_wake(void)
 {
@@ -37,7 +37,7 @@ static void reap_children(void)
 
 		if (pid <= 0)
 			return;
-		jobs_child_exited(pid, status);
+		ops->child_exited(pid, status);
 	}
 }
 
@@ -51,7 +51,7 @@ static void *reaper_main(void *arg)
 
 		fds[0] = (struct pollfd){.fd = sigfd, .events = POLLIN};
 		fds[1] = (struct pollfd){.fd = wakefd, .events = POLLIN};
-		n = 2 + jobs_watch_fds(fds + 2, MAX_WATCH);
+		n = 2 + ops->watch_fds(fds + 2, MAX_WATCH);
 		/* A bounded wait as well, in case a SIGCHLD was merged with one already read. */
 		if (poll(fds, n, 1000) < 0 && errno != EINTR) {
 			log_err("reaper: poll: %s", strerror(errno));
@@ -72,15 +72,16 @@ static void *reaper_main(void *arg)
 		reap_children();
 		for (size_t i = 2; i < n; i++)
 			if (fds[i].revents)
-				jobs_pidfd_ready(fds[i].fd);
+				ops->pidfd_ready(fds[i].fd);
 	}
 	return NULL;
 }
 
-int reaper_start(void)
+int reaper_start(const struct reaper_ops *o)
 {
 	sigset_t set;
 
+	ops = o;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	/* SIGCHLD is blocked in every thread (main() blocks it before any thread starts). */
