@@ -96,82 +96,90 @@ static void health(struct api_response *rs)
 
 static void list_jobs(struct api_response *rs)
 {
-	json_t *arr = json_array();
+	json_t *arr;
 	struct job *v;
 	size_t n;
 
-	if (store_job_list(&v, &n) < 0) {
-		json_decref(arr);
+	if (store_job_list(&v, &n) < 0)
 		return reply_err(rs, 500, "database error listing jobs");
-	}
-	for (size_t i = 0; i < n; i++) {
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, job_to_json(&v[i]));
-		job_clear(&v[i]);
-	}
-	free(v);
+	job_list_free(v, n);
 	reply(rs, 200, json_pack("{s:o}", "jobs", arr));
 }
 
 static void list_checkpoints(const char *job, struct api_response *rs)
 {
-	json_t *arr = json_array();
 	struct checkpoint *v;
+	json_t *arr;
 	size_t n;
 
-	if (job && !id_is_valid(job)) {
-		json_decref(arr);
+	if (job && !id_is_valid(job))
 		return reply_err(rs, 400, "job: ids are 1 to 64 of A-Z a-z 0-9 _ . -");
-	}
-	if (store_ck_list(job, &v, &n) < 0) {
-		json_decref(arr);
+	if (store_ck_list(job, &v, &n) < 0)
 		return reply_err(rs, 500, "database error listing checkpoints");
-	}
-	for (size_t i = 0; i < n; i++) {
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, checkpoint_to_json(&v[i]));
-		checkpoint_clear(&v[i]);
-	}
-	free(v);
+	checkpoint_list_free(v, n);
 	reply(rs, 200, json_pack("{s:o}", "checkpoints", arr));
+}
+
+static void cryo_ctx_freep(struct cryo_ctx **ctx)
+{
+	cryo_ctx_free(*ctx);
+}
+
+/* A pre-dump is not an image the engine describes: its own record of what it copied. Errors
+ * name the file and the place, never its text. */
+static json_t *predump_describe(const char *dir, json_t *obj)
+{
+	char meta[PATH_MAX];
+	json_error_t jerr;
+	json_t *image;
+
+	snprintf(meta, sizeof(meta), "%s/predump.json", dir);
+	image = json_load_file(meta, JSON_REJECT_DUPLICATES, &jerr);
+	if (!image && json_error_code(&jerr) == json_error_cannot_open_file)
+		json_object_set_new(obj, "image_error", json_sprintf("%s: cannot be opened", meta));
+	else if (!image)
+		json_object_set_new(obj, "image_error",
+				    json_sprintf("%s: invalid JSON at line %d column %d: %s", meta,
+						 jerr.line, jerr.column, json_problem(&jerr)));
+	return image;
+}
+
+/* The engine's description of the image in dir, or NULL with obj's "image_error" set. */
+static json_t *image_describe(const char *dir, json_t *obj)
+{
+	_cleanup_(cryo_ctx_freep) struct cryo_ctx *ctx = NULL;
+	_cleanup_free_ char *text = NULL;
+
+	if (cryo_ctx_new(&ctx) < 0)
+		return NULL;
+	if (cryo_image_describe(ctx, dir, true, &text) < 0) {
+		json_object_set_new(obj, "image_error", json_string(cryo_ctx_errmsg(ctx)));
+		return NULL;
+	}
+	return json_loads(text, 0, NULL);
 }
 
 static void get_checkpoint(const char *id, struct api_response *rs)
 {
-	struct checkpoint ck;
-	struct cryo_ctx *ctx;
-	char *text = NULL;
-	json_t *obj, *image = NULL;
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	json_t *obj, *image;
 	int r = store_ck_get(id, &ck);
 
 	if (r < 0)
 		return reply_err(rs, http_status(r), "checkpoint %s %s", id,
 				 r == -ENOENT ? "not found" : "could not be read (database error)");
 	obj = checkpoint_to_json(&ck);
-	if (!strcmp(ck.kind, CK_KIND_PRE_DUMP)) {
-		/* Not an image the engine describes: its own record of what it copied. */
-		char meta[PATH_MAX];
-		json_error_t jerr;
-
-		snprintf(meta, sizeof(meta), "%s/predump.json", ck.path);
-		image = json_load_file(meta, JSON_REJECT_DUPLICATES, &jerr);
-		/* The file's name and the place, never its text. */
-		if (!image && json_error_code(&jerr) == json_error_cannot_open_file)
-			json_object_set_new(obj, "image_error",
-					    json_sprintf("%s: cannot be opened", meta));
-		else if (!image)
-			json_object_set_new(obj, "image_error",
-					    json_sprintf("%s: invalid JSON at line %d column %d: %s",
-							 meta, jerr.line, jerr.column,
-							 json_problem(&jerr)));
-	} else if (cryo_ctx_new(&ctx) == 0) {
-		if (cryo_image_describe(ctx, ck.path, true, &text) == 0)
-			image = json_loads(text, 0, NULL);
-		else
-			json_object_set_new(obj, "image_error", json_string(cryo_ctx_errmsg(ctx)));
-		free(text);
-		cryo_ctx_free(ctx);
-	}
+	if (!strcmp(ck.kind, CK_KIND_PRE_DUMP))
+		image = predump_describe(ck.path, obj);
+	else
+		image = image_describe(ck.path, obj);
 	json_object_set_new(obj, "image", image ? image : json_null());
-	checkpoint_clear(&ck);
 	reply(rs, 200, obj);
 }
 
@@ -194,40 +202,60 @@ static json_t *body_for(const struct api_request *rq, enum req_kind kind, struct
 	return req;
 }
 
+/* Whether the body is empty (or {}), as every request without fields must be; if not, the
+ * answer is given. */
+static bool body_empty(const struct api_request *rq, struct api_response *rs)
+{
+	json_auto_t *req = body_for(rq, REQ_NONE, rs);
+
+	return req != NULL;
+}
+
+/* The answer of an operation on a job: the job as it is now, or the failure. */
+static void reply_job(struct api_response *rs, int status, int r, const struct cryod_err *e,
+		      const struct job *j)
+{
+	if (r < 0)
+		return reply_fail(rs, r, e);
+	reply(rs, status, job_to_json(j));
+}
+
+/* GET /v1/jobs/ID/logs: the job's log, streamed by http.c. */
+static void job_logs(const struct api_request *rq, const char *id, struct api_response *rs)
+{
+	_cleanup_(job_clear) struct job j = {0};
+	struct cryod_err e = {0};
+	int r;
+
+	if (strcmp(rq->method, "GET"))
+		return reply_err(rs, 405, "logs: use GET");
+	if (!body_empty(rq, rs))
+		return;
+	r = jobs_get(id, &j, &e);
+	if (r < 0)
+		return reply_fail(rs, r, &e);
+	if (!j.log)
+		return reply_err(rs, 404,
+				 "job %s has no log (adopted jobs' output is not captured)", id);
+	rs->status = 200;
+	rs->kind = API_LOGS;
+	rs->log_path = TAKE_PTR(j.log);
+	rs->follow = rq->follow;
+	snprintf(rs->id, sizeof(rs->id), "%s", id);
+}
+
 static void job_action(const struct api_request *rq, const char *id, const char *action,
 		       struct api_response *rs)
 {
-	bool post = !strcmp(rq->method, "POST");
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	_cleanup_(job_clear) struct job j = {0};
 	struct cryod_err e = {0};
-	struct checkpoint ck;
-	struct job j;
-	json_t *req;
+	json_auto_t *req = NULL;
 	int r;
 
-	if (!strcmp(action, "logs")) {
-		if (strcmp(rq->method, "GET"))
-			return reply_err(rs, 405, "logs: use GET");
-		if (!(req = body_for(rq, REQ_NONE, rs)))
-			return;
-		json_decref(req);
-		r = jobs_get(id, &j, &e);
-		if (r < 0)
-			return reply_fail(rs, r, &e);
-		if (!j.log) {
-			job_clear(&j);
-			return reply_err(rs, 404, "job %s has no log (adopted jobs' output is not "
-						  "captured)",
-					 id);
-		}
-		rs->status = 200;
-		rs->kind = API_LOGS;
-		rs->log_path = TAKE_PTR(j.log);
-		rs->follow = rq->follow;
-		snprintf(rs->id, sizeof(rs->id), "%s", id);
-		job_clear(&j);
-		return;
-	}
-	if (!post)
+	if (!strcmp(action, "logs"))
+		return job_logs(rq, id, rs);
+	if (strcmp(rq->method, "POST"))
 		return reply_err(rs, 405, "%s: use POST", action);
 	if (!strcmp(action, "kill")) {
 		json_t *sig;
@@ -236,50 +264,31 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 			return;
 		sig = json_object_get(req, "signal");
 		r = jobs_kill(id, sig ? (int)json_integer_value(sig) : 15, &j, &e);
-		if (r < 0)
-			reply_fail(rs, r, &e);
-		else
-			reply(rs, 200, job_to_json(&j)), job_clear(&j);
-		json_decref(req);
+		reply_job(rs, 200, r, &e, &j);
 	} else if (!strcmp(action, "dump")) {
 		if (!(req = body_for(rq, REQ_DUMP, rs)))
 			return;
 		r = checkpoints_dump(id, req, &ck, &e);
-		if (r < 0) {
-			reply_fail(rs, r, &e);
-		} else {
-			reply(rs, 201, checkpoint_to_json(&ck));
-			rs->profile = json_loads(ck.profile, 0, NULL);
-			checkpoint_clear(&ck);
-		}
-		json_decref(req);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		reply(rs, 201, checkpoint_to_json(&ck));
+		rs->profile = json_loads(ck.profile, 0, NULL);
 	} else if (!strcmp(action, "restore")) {
 		json_t *profile = NULL;
 
 		if (!(req = body_for(rq, REQ_RESTORE, rs)))
 			return;
 		r = checkpoints_restore(id, req, &j, &profile, &e);
-		if (r < 0) {
-			reply_fail(rs, r, &e);
-		} else {
-			reply(rs, 201, job_to_json(&j));
-			rs->profile = profile;
-			job_clear(&j);
-		}
-		json_decref(req);
+		reply_job(rs, 201, r, &e, &j);
+		rs->profile = profile;
 	} else if (!strcmp(action, "freeze") || !strcmp(action, "unfreeze")) {
-		if (!(req = body_for(rq, REQ_NONE, rs)))
+		if (!body_empty(rq, rs))
 			return;
-		json_decref(req);
 		r = jobs_freeze(id, action[0] == 'f', &j, &e);
-		if (r < 0)
-			return reply_fail(rs, r, &e);
-		reply(rs, 200, job_to_json(&j));
-		job_clear(&j);
+		reply_job(rs, 200, r, &e, &j);
 	} else if (!strcmp(action, "attach")) {
-		if (!(req = body_for(rq, REQ_NONE, rs)))
+		if (!body_empty(rq, rs))
 			return;
-		json_decref(req);
 		r = jobs_attach_target(id, &rs->fifo, &rs->log_path, &e);
 		if (r < 0)
 			return reply_fail(rs, r, &e);
@@ -293,97 +302,95 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 
 static void jobs_root(const struct api_request *rq, struct api_response *rs)
 {
+	_cleanup_(job_clear) struct job j = {0};
 	struct cryod_err e = {0};
-	struct job j;
-	json_t *req;
+	json_auto_t *req = NULL;
 	int r;
 
 	if (!strcmp(rq->method, "GET")) {
-		if (!(req = body_for(rq, REQ_NONE, rs)))
-			return;
-		json_decref(req);
-		return list_jobs(rs);
+		if (body_empty(rq, rs))
+			list_jobs(rs);
+		return;
 	}
 	if (strcmp(rq->method, "POST"))
 		return reply_err(rs, 405, "/v1/jobs: use GET or POST");
 	if (!(req = body_for(rq, REQ_RUN, rs)))
 		return;
 	r = jobs_run(req, &j, &e);
+	reply_job(rs, 201, r, &e, &j);
+}
+
+/* /v1/jobs/manage, /v1/jobs/ID and what is below it. */
+static void job_route(const struct api_request *rq, char **seg, int n, struct api_response *rs)
+{
+	bool get = !strcmp(rq->method, "GET"), del = !strcmp(rq->method, "DELETE");
+	_cleanup_(job_clear) struct job j = {0};
+	struct cryod_err e = {0};
+	json_auto_t *req = NULL;
+	int r;
+
+	if (n == 3 && !strcmp(seg[2], "manage") && !strcmp(rq->method, "POST")) {
+		if (!(req = body_for(rq, REQ_MANAGE, rs)))
+			return;
+		r = jobs_manage(req, &j, &e);
+		return reply_job(rs, 201, r, &e, &j);
+	}
+	if (!id_is_valid(seg[2]))
+		return reply_err(rs, 400, "id: job ids are 1 to 64 of A-Z a-z 0-9 _ . -");
+	if (n == 4)
+		return job_action(rq, seg[2], seg[3], rs);
+	if (!get && !del)
+		return reply_err(rs, 405, "/v1/jobs/ID: use GET or DELETE");
+	if (!body_empty(rq, rs))
+		return;
+	if (get) {
+		r = jobs_get(seg[2], &j, &e);
+		return reply_job(rs, 200, r, &e, &j);
+	}
+	r = jobs_delete(seg[2], rq->force, &e);
 	if (r < 0)
-		reply_fail(rs, r, &e);
-	else
-		reply(rs, 201, job_to_json(&j)), job_clear(&j);
-	json_decref(req);
+		return reply_fail(rs, r, &e);
+	reply(rs, 204, NULL);
+}
+
+/* /v1/checkpoints and /v1/checkpoints/ID. */
+static void checkpoint_route(const struct api_request *rq, char **seg, int n,
+			     struct api_response *rs)
+{
+	bool get = !strcmp(rq->method, "GET"), del = !strcmp(rq->method, "DELETE");
+	struct cryod_err e = {0};
+	int r;
+
+	if (!body_empty(rq, rs))
+		return;
+	if (n == 2) {
+		if (!get)
+			return reply_err(rs, 405, "/v1/checkpoints: use GET");
+		return list_checkpoints(rq->job_filter, rs);
+	}
+	if (!id_is_valid(seg[2]))
+		return reply_err(rs, 400, "id: checkpoint ids are 1 to 64 of A-Z a-z 0-9 _ . -");
+	if (get)
+		return get_checkpoint(seg[2], rs);
+	if (!del)
+		return reply_err(rs, 405, "/v1/checkpoints/ID: use GET or DELETE");
+	r = checkpoints_delete(seg[2], rq->force, &e);
+	if (r < 0)
+		return reply_fail(rs, r, &e);
+	reply(rs, 204, NULL);
 }
 
 static void route(const struct api_request *rq, char **seg, int n, struct api_response *rs)
 {
-	bool get = !strcmp(rq->method, "GET"), del = !strcmp(rq->method, "DELETE");
-	struct cryod_err e = {0};
-	struct job j;
-	json_t *req;
-	int r;
-
 	if (n == 2 && !strcmp(seg[1], "health")) {
-		if (!get)
+		if (strcmp(rq->method, "GET"))
 			return reply_err(rs, 405, "health: use GET");
 		return health(rs);
 	}
-	if (!strcmp(seg[1], "jobs")) {
-		if (n == 2)
-			return jobs_root(rq, rs);
-		if (n == 3 && !strcmp(seg[2], "manage") && !strcmp(rq->method, "POST")) {
-			if (!(req = body_for(rq, REQ_MANAGE, rs)))
-				return;
-			r = jobs_manage(req, &j, &e);
-			if (r < 0)
-				reply_fail(rs, r, &e);
-			else
-				reply(rs, 201, job_to_json(&j)), job_clear(&j);
-			json_decref(req);
-			return;
-		}
-		if (!id_is_valid(seg[2]))
-			return reply_err(rs, 400, "id: job ids are 1 to 64 of A-Z a-z 0-9 _ . -");
-		if (n == 4)
-			return job_action(rq, seg[2], seg[3], rs);
-		if (!get && !del)
-			return reply_err(rs, 405, "/v1/jobs/ID: use GET or DELETE");
-		if (!(req = body_for(rq, REQ_NONE, rs)))
-			return;
-		json_decref(req);
-		if (get) {
-			r = jobs_get(seg[2], &j, &e);
-			if (r < 0)
-				return reply_fail(rs, r, &e);
-			reply(rs, 200, job_to_json(&j));
-			return job_clear(&j);
-		}
-		r = jobs_delete(seg[2], rq->force, &e);
-		if (r < 0)
-			return reply_fail(rs, r, &e);
-		return reply(rs, 204, NULL);
-	}
-	if (!strcmp(seg[1], "checkpoints") && n <= 3) {
-		if (!(req = body_for(rq, REQ_NONE, rs)))
-			return;
-		json_decref(req);
-		if (n == 2) {
-			if (!get)
-				return reply_err(rs, 405, "/v1/checkpoints: use GET");
-			return list_checkpoints(rq->job_filter, rs);
-		}
-		if (!id_is_valid(seg[2]))
-			return reply_err(rs, 400, "id: checkpoint ids are 1 to 64 of A-Z a-z 0-9 _ . -");
-		if (get)
-			return get_checkpoint(seg[2], rs);
-		if (!del)
-			return reply_err(rs, 405, "/v1/checkpoints/ID: use GET or DELETE");
-		r = checkpoints_delete(seg[2], rq->force, &e);
-		if (r < 0)
-			return reply_fail(rs, r, &e);
-		return reply(rs, 204, NULL);
-	}
+	if (!strcmp(seg[1], "jobs"))
+		return n == 2 ? jobs_root(rq, rs) : job_route(rq, seg, n, rs);
+	if (!strcmp(seg[1], "checkpoints") && n <= 3)
+		return checkpoint_route(rq, seg, n, rs);
 	reply_err(rs, 404, "no endpoint %s %s", rq->method, rq->url);
 }
 

@@ -56,12 +56,11 @@
 static int make_confined_dir(const char *path, bool *ret_created, struct cryod_err *e)
 {
 	const char *base = cryod_cfg.checkpoint_dir;
-	char comp[NAME_MAX + 1];
 	const char *p = path + (strcmp(base, "/") ? strlen(base) : 0);
+	_cleanup_close_ int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char comp[NAME_MAX + 1];
 	bool created = false;
-	int fd;
 
-	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return cryod_fail(e, -EIO, "dir: open checkpoint.dir %s: %s", base,
 				  strerror(errno));
@@ -70,43 +69,30 @@ static int make_confined_dir(const char *path, bool *ret_created, struct cryod_e
 		size_t n = next ? (size_t)(next - p - 1) : strlen(p + 1);
 		int sub;
 
-		if (n > NAME_MAX) {
-			close(fd);
+		if (n > NAME_MAX)
 			return cryod_fail(e, -EINVAL,
 					  "dir: a component of %s is longer than %d bytes", path,
 					  NAME_MAX);
-		}
 		memcpy(comp, p + 1, n);
 		comp[n] = '\0';
 		created = mkdirat(fd, comp, 0700) == 0;
-		if (!created && errno != EEXIST) {
-			int err = errno;
-
-			close(fd);
-			return cryod_fail(e, -EIO, "dir: create %s: %s", path, strerror(err));
-		}
+		if (!created && errno != EEXIST)
+			return cryod_fail(e, -EIO, "dir: create %s: %s", path, strerror(errno));
 		sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0) {
-			int err = errno;
-
-			close(fd);
-			if (err == ELOOP || err == ENOTDIR)
-				return cryod_fail(
-				    e, -EINVAL,
-				    "dir: %.*s is a symbolic link or not a directory; below "
-				    "checkpoint.dir every component must be a real directory",
-				    (int)(p + 1 + n - path), path);
+		if (sub < 0 && (errno == ELOOP || errno == ENOTDIR))
+			return cryod_fail(e, -EINVAL,
+					  "dir: %.*s is a symbolic link or not a directory; below "
+					  "checkpoint.dir every component must be a real directory",
+					  (int)(p + 1 + n - path), path);
+		if (sub < 0)
 			return cryod_fail(e, -EIO, "dir: open %.*s: %s", (int)(p + 1 + n - path),
-					  path, strerror(err));
-		}
+					  path, strerror(errno));
 		close(fd);
 		fd = sub;
 		p += 1 + n;
 	}
-	if (!created && !fd_dir_is_empty(fd))
+	if (!created && !fd_dir_is_empty(TAKE_FD(fd)))
 		return cryod_fail(e, -ENOTEMPTY, "dir: %s exists and is not empty", path);
-	if (created)
-		close(fd);
 	*ret_created = created;
 	return 0;
 }
@@ -135,19 +121,24 @@ static int make_any_dir(const char *path, bool *ret_created, struct cryod_err *e
  */
 struct building_on {
 	const char *id;
+	bool linked;
 	struct building_on *next;
 };
 static pthread_mutex_t parents_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct building_on *building;
 
-static void building_remove(struct building_on *b)
+/* Ends what building_enter() began (a no-op if it did not): for _cleanup_. */
+static void building_leave(struct building_on *b)
 {
+	if (!b->linked)
+		return;
 	pthread_mutex_lock(&parents_mu);
 	for (struct building_on **p = &building; *p; p = &(*p)->next)
 		if (*p == b) {
 			*p = b->next;
 			break;
 		}
+	b->linked = false;
 	pthread_mutex_unlock(&parents_mu);
 }
 
@@ -181,27 +172,43 @@ static bool predump_present(const struct checkpoint *ck)
 static int parent_get_locked(const char *job, const char *id, struct checkpoint *ret,
 			     struct cryod_err *e)
 {
-	int r = store_ck_get(id, ret);
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	int r = store_ck_get(id, &ck);
 
+	if (r == -ENOENT)
+		return cryod_fail(e, r, "parent: checkpoint %s not found", id);
 	if (r < 0)
-		return r == -ENOENT
-			   ? cryod_fail(e, -ENOENT, "parent: checkpoint %s not found", id)
-			   : cryod_fail(e, -EIO, "database error reading checkpoint %s", id);
-	if (strcmp(ret->job, job))
-		r = cryod_fail(e, -EINVAL, "parent: checkpoint %s belongs to job %s, not %s", id,
-			       ret->job, job);
-	else if (!is_pre_dump(ret))
-		r = cryod_fail(
-		    e, -EMEDIUMTYPE,
-		    "parent: checkpoint %s is a %s, not a pre-dump: only a pre-dump can be "
-		    "built on",
-		    id, ret->kind);
-	else if (!predump_present(ret))
-		r = cryod_fail(e, -ESTALE, "parent: checkpoint %s: its image %s is gone", id,
-			       ret->path);
-	else
-		return 0;
-	checkpoint_clear(ret);
+		return cryod_fail(e, -EIO, "database error reading checkpoint %s", id);
+	if (strcmp(ck.job, job))
+		return cryod_fail(e, -EINVAL, "parent: checkpoint %s belongs to job %s, not %s", id,
+				  ck.job, job);
+	if (!is_pre_dump(&ck))
+		return cryod_fail(e, -EMEDIUMTYPE,
+				  "parent: checkpoint %s is a %s, not a pre-dump: only a pre-dump "
+				  "can be built on",
+				  id, ck.kind);
+	if (!predump_present(&ck))
+		return cryod_fail(e, -ESTALE, "parent: checkpoint %s: its image %s is gone", id,
+				  ck.path);
+	*ret = TAKE_RECORD(ck);
+	return 0;
+}
+
+/* Reads the parent that a dump of `job` builds on (on->id) into *ret, and records that a
+ * dump builds on it until building_leave(on). */
+static int building_enter(const char *job, struct building_on *on, struct checkpoint *ret,
+			  struct cryod_err *e)
+{
+	int r;
+
+	pthread_mutex_lock(&parents_mu);
+	r = parent_get_locked(job, on->id, ret, e);
+	if (r == 0) {
+		on->next = building;
+		building = on;
+		on->linked = true;
+	}
+	pthread_mutex_unlock(&parents_mu);
 	return r;
 }
 
@@ -240,7 +247,7 @@ static int engine_errno(int r)
 /* locked: ends a busy period; records an exit that happened meanwhile. */
 static void settle_locked(struct live *l, const char *state_if_gone)
 {
-	struct job j;
+	_cleanup_(job_clear) struct job j = {0};
 
 	l->busy = false;
 	if (!l->exited)
@@ -258,7 +265,6 @@ static void settle_locked(struct live *l, const char *state_if_gone)
 					"once the image was complete");
 		}
 		store_job_update(&j);
-		job_clear(&j);
 	}
 	live_remove(l);
 }
@@ -284,144 +290,138 @@ static void profile_phase(json_t *p, const char *name, double seconds)
 	json_object_set_new(json_object_get(p, "phases"), name, json_real(seconds));
 }
 
-int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct cryod_err *e)
-{
-	json_t *jv, *options = NULL, *profile = NULL;
-	const char *dir_req = json_string_value(json_object_get(req, "dir"));
-	const char *parent_id = json_string_value(json_object_get(req, "parent"));
-	bool pre_dump = json_is_true(json_object_get(req, "pre_dump"));
-	bool leave_running = cryod_cfg.leave_running, frozen, missing = false, ok, ended;
-	char ended_how[64];
-	bool begun = false;
-	const char *compression = cryod_cfg.checkpoint_compression;
-	int streams = (int)cryod_cfg.checkpoint_stream, r, rr;
-	struct building_on on = {.id = parent_id};
-	struct checkpoint ck = {0}, parent = {0};
-	struct op_dump_args a;
-	struct op_result res;
-	struct live *l;
-	struct job j;
-	double t0 = now_seconds(), t;
-	pid_t pid;
+/* A dump as asked: the request's fields over the config's defaults. */
+struct dump_request {
+	const char *dir;    /* NULL: checkpoint.dir/ID */
+	const char *parent; /* the id of the pre-dump to build on, or NULL */
+	const char *compression;
+	int streams;
+	bool pre_dump, leave_running;
+};
 
-	if (pre_dump && json_object_get(req, "leave_running"))
+static int dump_request_read(json_t *req, struct dump_request *ret, struct cryod_err *e)
+{
+	struct dump_request d = {
+	    .dir = json_string_value(json_object_get(req, "dir")),
+	    .parent = json_string_value(json_object_get(req, "parent")),
+	    .compression = cryod_cfg.checkpoint_compression,
+	    .streams = (int)cryod_cfg.checkpoint_stream,
+	    .pre_dump = json_is_true(json_object_get(req, "pre_dump")),
+	    .leave_running = cryod_cfg.leave_running,
+	};
+	json_t *v;
+
+	if (d.pre_dump && json_object_get(req, "leave_running"))
 		return cryod_fail(e, -EINVAL,
 				  "leave_running: a pre-dump always leaves the job running; "
 				  "leave the field out");
-	if ((jv = json_object_get(req, "leave_running")))
-		leave_running = json_is_true(jv);
-	if (pre_dump)
-		leave_running = true;
-	if ((jv = json_object_get(req, "compression")))
-		compression = json_string_value(jv);
-	if ((jv = json_object_get(req, "streams")))
-		streams = (int)json_integer_value(jv);
+	if ((v = json_object_get(req, "leave_running")))
+		d.leave_running = json_is_true(v);
+	if (d.pre_dump)
+		d.leave_running = true;
+	if ((v = json_object_get(req, "compression")))
+		d.compression = json_string_value(v);
+	if ((v = json_object_get(req, "streams")))
+		d.streams = (int)json_integer_value(v);
 	/* Pre-dumps and the dumps built on them are directories that name each other; a tar
 	 * archive cannot be in a chain. The config's default gives way, a request's is refused. */
-	if ((pre_dump || parent_id) && !strcmp(compression, "tar")) {
+	if ((d.pre_dump || d.parent) && !strcmp(d.compression, "tar")) {
 		if (json_object_get(req, "compression"))
 			return cryod_fail(
 			    e, -EINVAL, "compression: %s is a directory, not a tar archive",
-			    pre_dump ? "a pre-dump" : "an incremental dump (with a parent)");
-		compression = "none";
+			    d.pre_dump ? "a pre-dump" : "an incremental dump (with a parent)");
+		d.compression = "none";
 	}
 	/* "tar" packs the whole image as one archive: there are no streams to spread it over. */
-	if (!strcmp(compression, "tar"))
-		streams = 0;
-	r = jobs_get(id, &j, e);
-	if (r < 0)
-		return r;
-	new_checkpoint_id(ck.id);
-	snprintf(ck.job, sizeof(ck.job), "%s", id);
-	snprintf(ck.kind, sizeof(ck.kind), "%s", pre_dump ? CK_KIND_PRE_DUMP : CK_KIND_DUMP);
-	if (parent_id) {
-		pthread_mutex_lock(&parents_mu);
-		r = parent_get_locked(id, parent_id, &parent, e);
-		if (r == 0) {
-			on.next = building;
-			building = &on;
-		}
-		pthread_mutex_unlock(&parents_mu);
-		if (r < 0)
-			goto fail_early;
-		ck.parent = strdup(parent_id);
-		if (!ck.parent) {
-			r = cryod_fail(e, -ENOMEM, "out of memory");
-			goto fail_early;
-		}
-	}
-	if (dir_req) {
+	if (!strcmp(d.compression, "tar"))
+		d.streams = 0;
+	*ret = d;
+	return 0;
+}
+
+/* Chooses the directory of checkpoint ck (ck->path: the one asked for, or checkpoint.dir/ID)
+ * and makes it; *ret_created says whether it is new. */
+static int dump_dir_make(struct checkpoint *ck, const char *dir, bool *ret_created,
+			 struct cryod_err *e)
+{
+	if (dir) {
 		if (!cryod_cfg.checkpoint_allow_any_dir &&
-		    !path_is_under(dir_req, cryod_cfg.checkpoint_dir)) {
-			r = cryod_fail(e, -EINVAL,
-				       "dir: %s is outside checkpoint.dir (%s); the config key "
-				       "checkpoint.allow_any_dir allows it",
-				       dir_req, cryod_cfg.checkpoint_dir);
-			goto fail_early;
-		}
-		if (!strcmp(dir_req, cryod_cfg.checkpoint_dir)) {
-			r = cryod_fail(e, -EINVAL,
-				       "dir: must be a directory below checkpoint.dir, not itself");
-			goto fail_early;
-		}
-		ck.path = strdup(dir_req);
-	} else if (asprintf(&ck.path, "%s/%s", cryod_cfg.checkpoint_dir, ck.id) < 0) {
-		ck.path = NULL;
+		    !path_is_under(dir, cryod_cfg.checkpoint_dir))
+			return cryod_fail(e, -EINVAL,
+					  "dir: %s is outside checkpoint.dir (%s); the config key "
+					  "checkpoint.allow_any_dir allows it",
+					  dir, cryod_cfg.checkpoint_dir);
+		if (!strcmp(dir, cryod_cfg.checkpoint_dir))
+			return cryod_fail(
+			    e, -EINVAL,
+			    "dir: must be a directory below checkpoint.dir, not itself");
+		ck->path = strdup(dir);
+	} else if (asprintf(&ck->path, "%s/%s", cryod_cfg.checkpoint_dir, ck->id) < 0) {
+		ck->path = NULL;
 	}
-	if (!ck.path) {
-		r = cryod_fail(e, -ENOMEM, "out of memory");
-		goto fail_early;
-	}
-	if (path_is_under(ck.path, cryod_cfg.checkpoint_dir))
-		r = make_confined_dir(ck.path, &missing, e);
-	else
-		r = make_any_dir(ck.path, &missing, e);
-	if (r < 0)
-		goto fail_early;
-	/* Marked before the engine writes: a cryod killed from here on finds the directory at
-	 * its next start (checkpoints_recover()). */
-	if (store_ck_begin(ck.id, id, ck.path, missing) < 0) {
-		r = cryod_fail(e, -EIO, "record checkpoint %s as in progress: database error",
-			       ck.id);
-		goto fail_dir;
-	}
-	begun = true;
+	if (!ck->path)
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	if (path_is_under(ck->path, cryod_cfg.checkpoint_dir))
+		return make_confined_dir(ck->path, ret_created, e);
+	return make_any_dir(ck->path, ret_created, e);
+}
+
+/* What a dump that fails leaves to undo: the directory it made, its mark as in progress. */
+struct dump_undo {
+	const char *id, *path;
+	bool remove_dir, abandon;
+};
+
+static void dump_undo_run(struct dump_undo *u)
+{
+	if (u->remove_dir)
+		rm_rf(u->path);
+	if (u->abandon)
+		store_ck_abandon(u->id);
+}
+
+/*
+ * Runs the engine on the tree of job `id` (its record j) while the job is marked busy, and
+ * settles the job's state afterwards. a is filled but for the pid; the engine's time goes to
+ * profile. Returns 0 once the image is complete.
+ */
+static int dump_job(const char *id, const struct job *j, struct op_dump_args *a, json_t *profile,
+		    struct cryod_err *e)
+{
+	const char *what = a->pre_dump ? "pre-dump" : "dump";
+	bool frozen = !strcmp(j->state, "frozen"), ok, ended;
+	struct op_result res;
+	char ended_how[64];
+	struct live *l;
+	pid_t pid;
+	double t;
+	int r;
 
 	live_lock();
 	l = live_find(id);
 	if (!l || l->exited || l->busy) {
 		live_unlock();
-		r = cryod_fail(e, l && l->busy ? -EBUSY : -ESRCH, "job %s %s", id,
-			       l && l->busy ? "has an operation in flight" : "is not running");
-		goto fail_dir;
+		return cryod_fail(e, l && l->busy ? -EBUSY : -ESRCH, "job %s %s", id,
+				  l && l->busy ? "has an operation in flight" : "is not running");
 	}
 	l->busy = true;
 	pid = l->pid;
-	frozen = !strcmp(j.state, "frozen");
 	live_unlock();
 
-	profile = profile_new();
 	/* A stopped task would be saved as stopped: thaw first, freeze again afterwards. */
 	if (frozen) {
 		t = now_seconds();
 		tree_thaw(pid);
 		profile_phase(profile, "thaw", now_seconds() - t);
 	}
-	a = (struct op_dump_args){.pid = pid,
-				  .dir = ck.path,
-				  .leave_running = leave_running,
-				  .compression = compression,
-				  .streams = streams,
-				  .pre_dump = pre_dump,
-				  .parent = parent_id ? parent.path : NULL};
-	rr = op_dump(&a, &res);
-	ok = rr == 0;
+	a->pid = pid;
+	ok = op_dump(a, &res) == 0;
 	profile_phase(profile, "dump", res.seconds);
-	if (frozen && (leave_running || !ok))
+	if (frozen && (a->leave_running || !ok))
 		tree_freeze(pid);
 
 	live_lock();
-	if (ok && !leave_running && live_wait_exit(pid, 5) < 0)
+	if (ok && !a->leave_running && live_wait_exit(pid, 5) < 0)
 		log_warn("job %s: pid %d still runs after a dump without leave_running", id, pid);
 	/* A failed dump of a tree that is gone: the reaper may not have seen the exit yet (the
 	 * op process's answer can come first); give it a moment, so the message below says
@@ -438,96 +438,130 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 	/* Only a complete dump without leave_running ends the tree: any other exit was the
 	 * job's own. */
 	if (l)
-		settle_locked(l, ok && !leave_running ? "checkpointed" : "exited");
+		settle_locked(l, ok && !a->leave_running ? "checkpointed" : "exited");
 	live_unlock();
 
 	if (ended) {
 		r = cryod_fail(
 		    e, -ESRCH,
-		    "%s of job %s failed: the job ended during it (%s); nothing was saved",
-		    pre_dump ? "pre-dump" : "dump", id, ended_how);
+		    "%s of job %s failed: the job ended during it (%s); nothing was saved", what,
+		    id, ended_how);
 		log_warn("%s (the engine said: %s)", e->msg, res.msg);
-		goto fail_dir;
+		return r;
 	}
 	if (!ok) {
-		r = cryod_fail(e, engine_errno(res.r), "%s of job %s failed: %s",
-			       pre_dump ? "pre-dump" : "dump", id, res.msg);
+		r = cryod_fail(e, engine_errno(res.r), "%s of job %s failed: %s", what, id,
+			       res.msg);
 		log_warn("%s", e->msg);
-		goto fail_dir;
+		return r;
 	}
+	log_info("job %s: %s into %s in %.3f s", id, what, a->dir, res.seconds);
+	return 0;
+}
+
+int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct cryod_err *e)
+{
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0}, parent = {0};
+	_cleanup_(job_clear) struct job j = {0};
+	_cleanup_(building_leave) struct building_on on = {0};
+	_cleanup_(dump_undo_run) struct dump_undo undo = {0};
+	json_auto_t *profile = NULL, *options = NULL;
+	double t0 = now_seconds(), t;
+	struct dump_request d = {0};
+	struct op_dump_args a;
+	bool created = false;
+	int r;
+
+	r = dump_request_read(req, &d, e);
+	if (r < 0)
+		return r;
+	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
+	new_checkpoint_id(ck.id);
+	snprintf(ck.job, sizeof(ck.job), "%s", id);
+	snprintf(ck.kind, sizeof(ck.kind), "%s", d.pre_dump ? CK_KIND_PRE_DUMP : CK_KIND_DUMP);
+	if (d.parent) {
+		on.id = d.parent;
+		r = building_enter(id, &on, &parent, e);
+		if (r < 0)
+			return r;
+		ck.parent = strdup(d.parent);
+		if (!ck.parent)
+			return cryod_fail(e, -ENOMEM, "out of memory");
+	}
+	r = dump_dir_make(&ck, d.dir, &created, e);
+	if (r < 0)
+		return r;
+	undo = (struct dump_undo){.id = ck.id, .path = ck.path, .remove_dir = created};
+	/* Marked before the engine writes: a cryod killed from here on finds the directory at
+	 * its next start (checkpoints_recover()). */
+	if (store_ck_begin(ck.id, id, ck.path, created) < 0)
+		return cryod_fail(e, -EIO, "record checkpoint %s as in progress: database error",
+				  ck.id);
+	undo.abandon = true;
+
+	profile = profile_new();
+	a = (struct op_dump_args){.dir = ck.path,
+				  .leave_running = d.leave_running,
+				  .compression = d.compression,
+				  .streams = d.streams,
+				  .pre_dump = d.pre_dump,
+				  .parent = d.parent ? parent.path : NULL};
+	r = dump_job(id, &j, &a, profile, e);
+	if (r < 0)
+		return r;
 	t = now_seconds();
 	ck.size = dir_size(ck.path);
 	profile_phase(profile, "size", now_seconds() - t);
 	json_object_set_new(profile, "bytes", json_integer(ck.size));
 	time_iso8601(ck.created);
-	snprintf(ck.compression, sizeof(ck.compression), "%s", compression);
-	ck.streams = streams;
-	ck.leave_running = leave_running;
+	snprintf(ck.compression, sizeof(ck.compression), "%s", d.compression);
+	ck.streams = d.streams;
+	ck.leave_running = d.leave_running;
 	options = json_pack("{s:s, s:b, s:s, s:i, s:b, s:o, s:b, s:b}", "dir", ck.path,
-			    "leave_running", leave_running, "compression", compression, "streams",
-			    streams, "pre_dump", pre_dump, "parent",
-			    parent_id ? json_string(parent_id) : json_null(), "tcp_established",
+			    "leave_running", d.leave_running, "compression", d.compression,
+			    "streams", d.streams, "pre_dump", d.pre_dump, "parent",
+			    d.parent ? json_string(d.parent) : json_null(), "tcp_established",
 			    cryod_cfg.tcp_established, "shell_job", cryod_cfg.shell_job);
 	ck.options = json_dumps(options, JSON_COMPACT);
 	profile_phase(profile, "total", now_seconds() - t0);
 	ck.profile = json_dumps(profile, JSON_COMPACT);
-	r = store_ck_insert(&ck);
-	if (r < 0) {
-		r = cryod_fail(e, -EIO, "record checkpoint %s: database error", ck.id);
-		goto fail_dir;
-	}
-	if (parent_id)
-		building_remove(&on);
-	log_info("job %s: %s %s in %s%s%s (%lld bytes, %.3f s)", id,
-		 pre_dump ? "pre-dump" : "checkpoint", ck.id, ck.path, parent_id ? " on " : "",
-		 parent_id ? parent_id : "", (long long)ck.size, res.seconds);
-	json_decref(options);
-	json_decref(profile);
-	checkpoint_clear(&parent);
-	job_clear(&j);
-	*ret = ck;
+	if (store_ck_insert(&ck) < 0)
+		return cryod_fail(e, -EIO, "record checkpoint %s: database error", ck.id);
+	undo = (struct dump_undo){0}; /* recorded: the checkpoint stays */
+	log_info("job %s: %s %s in %s%s%s (%lld bytes)", id, d.pre_dump ? "pre-dump" : "checkpoint",
+		 ck.id, ck.path, d.parent ? " on " : "", d.parent ? d.parent : "",
+		 (long long)ck.size);
+	*ret = TAKE_RECORD(ck);
 	return 0;
-fail_dir:
-	if (missing)
-		rm_rf(ck.path);
-	if (begun)
-		store_ck_abandon(ck.id);
-fail_early:
-	if (parent.path)
-		building_remove(&on);
-	json_decref(options);
-	json_decref(profile);
-	checkpoint_clear(&parent);
-	checkpoint_clear(&ck);
-	job_clear(&j);
-	return r;
 }
 
 int checkpoints_recover(char *err, size_t errlen)
 {
 	struct ck_in_progress *v = NULL;
-	struct checkpoint ck;
 	size_t n = 0;
 	int r = store_ck_in_progress(&v, &n);
 
 	if (r < 0)
 		return errf(err, errlen, r, "read the checkpoints in progress from the database");
 	for (size_t i = 0; i < n; i++) {
+		_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+		const char *what = v[i].created_dir ? "removed" : "emptied";
+
 		/* Recorded, and killed before the mark went: the checkpoint is whole. (The
 		 * record and the mark's end share a transaction, so this is belt and braces.) */
-		if (store_ck_get(v[i].id, &ck) == 0) {
-			checkpoint_clear(&ck);
-		} else {
+		if (store_ck_get(v[i].id, &ck) < 0) {
 			r = v[i].created_dir ? rm_rf(v[i].path) : rm_contents(v[i].path);
 			if (r < 0)
-				log_warn("checkpoint %s: a dump of it was cut short, and its directory "
-					 "%s could not be %s: %s",
-					 v[i].id, v[i].path, v[i].created_dir ? "removed" : "emptied",
-					 strerror(-r));
+				log_warn(
+				    "checkpoint %s: a dump of it was cut short, and its directory "
+				    "%s could not be %s: %s",
+				    v[i].id, v[i].path, what, strerror(-r));
 			else
 				log_warn("checkpoint %s: a dump of it was cut short (cryod stopped "
 					 "during it); its directory %s was %s",
-					 v[i].id, v[i].path, v[i].created_dir ? "removed" : "emptied");
+					 v[i].id, v[i].path, what);
 		}
 		store_ck_abandon(v[i].id);
 		free(v[i].path);
@@ -542,118 +576,109 @@ int checkpoints_recover(char *err, size_t errlen)
  */
 static int chain_check(const struct checkpoint *ck, struct cryod_err *e)
 {
-	char *want = ck->parent ? strdup(ck->parent) : NULL;
-	struct checkpoint p;
-	int r = 0;
+	_cleanup_free_ char *want = NULL;
 
-	if (ck->parent && !want)
-		r = cryod_fail(e, -ENOMEM, "out of memory");
+	if (ck->parent && !(want = strdup(ck->parent)))
+		return cryod_fail(e, -ENOMEM, "out of memory");
 	/* A chain cannot loop (a parent is recorded before its children), but a bound is cheap. */
-	for (int depth = 0; !r && want; depth++) {
-		r = depth > 4096 ? -ELOOP : store_ck_get(want, &p);
+	for (int depth = 0; want; depth++) {
+		_cleanup_(checkpoint_clear) struct checkpoint p = {0};
+		int r = depth > 4096 ? -ELOOP : store_ck_get(want, &p);
+
 		if (r == -ENOENT)
-			r = cryod_fail(
-			    e, -ESTALE,
-			    "checkpoint %s: it is incremental, and %s, a pre-dump it builds "
-			    "on, was deleted",
-			    ck->id, want);
-		else if (r < 0)
-			r = cryod_fail(e, -EIO, "reading checkpoint %s: %s", want,
-				       r == -ELOOP ? "its chain of parents loops"
-						   : "database error");
+			return cryod_fail(e, -ESTALE,
+					  "checkpoint %s: it is incremental, and %s, a pre-dump it "
+					  "builds on, was deleted",
+					  ck->id, want);
 		if (r < 0)
-			break;
+			return cryod_fail(e, -EIO, "reading checkpoint %s: %s", want,
+					  r == -ELOOP ? "its chain of parents loops"
+						      : "database error");
 		if (!predump_present(&p))
-			r = cryod_fail(
+			return cryod_fail(
 			    e, -ESTALE,
-			    "checkpoint %s: it is incremental, and the image %s of %s, a "
-			    "pre-dump it builds on, is gone",
+			    "checkpoint %s: it is incremental, and the image %s of %s, "
+			    "a pre-dump it builds on, is gone",
 			    ck->id, p.path, want);
 		free(want);
 		want = TAKE_PTR(p.parent);
-		checkpoint_clear(&p);
 	}
-	free(want);
-	return r < 0 ? r : 0;
+	return 0;
+}
+
+/*
+ * The checkpoint that a restore of job `id` (its record orig) asks for (want, or the job's
+ * latest dump), checked: a dump of this job whose chain and image are all there, and whose
+ * standard input is what the request says (`attachable`, or NULL).
+ */
+static int restore_source(const char *id, const struct job *orig, const char *want,
+			  json_t *attachable, struct checkpoint *ret, struct cryod_err *e)
+{
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	char image[PATH_MAX];
+	int r;
+
+	r = want ? store_ck_get(want, &ck) : store_ck_latest(id, &ck);
+	if (r == -ENOENT && want)
+		return cryod_fail(e, r, "checkpoint: %s not found", want);
+	if (r == -ENOENT)
+		return cryod_fail(e, r, "job %s has no checkpoint to restore (pre-dumps are not)",
+				  id);
+	if (r < 0)
+		return cryod_fail(e, -EIO, "database error reading checkpoints");
+	if (strcmp(ck.job, id))
+		return cryod_fail(e, -EINVAL, "checkpoint: %s belongs to job %s, not %s", ck.id,
+				  ck.job, id);
+	if (is_pre_dump(&ck))
+		return cryod_fail(e, -EMEDIUMTYPE,
+				  "checkpoint: %s is a pre-dump: it holds only memory and cannot "
+				  "be restored; restore a dump made with \"parent\": \"%s\"",
+				  ck.id, ck.id);
+	r = chain_check(&ck, e);
+	if (r < 0)
+		return r;
+	if (attachable && json_is_true(attachable) != orig->attachable)
+		return cryod_fail(
+		    e, -EINVAL,
+		    "attachable: the image keeps the standard input the job had (%s); "
+		    "it cannot be changed by a restore",
+		    orig->attachable ? "a FIFO" : "/dev/null");
+	snprintf(image, sizeof(image), "%s/cryo.json", ck.path);
+	if (access(image, R_OK) < 0)
+		snprintf(image, sizeof(image), "%s/image.tar", ck.path); /* --compression tar */
+	if (access(image, R_OK) < 0)
+		return cryod_fail(e, -ESTALE, "checkpoint %s: its image %s is gone", ck.id,
+				  ck.path);
+	*ret = TAKE_RECORD(ck);
+	return 0;
 }
 
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
 			struct cryod_err *e)
 {
-	const char *want_ck = json_string_value(json_object_get(req, "checkpoint"));
-	const char *want_id = json_string_value(json_object_get(req, "id"));
-	json_t *att = json_object_get(req, "attachable");
-	struct checkpoint ck = {0};
-	struct job orig, nj = {0};
-	struct op_result res;
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
 	double t0 = now_seconds(), t;
-	char image[PATH_MAX];
+	struct op_result res;
 	json_t *profile;
 	int r, rel, pidfd;
 
 	r = jobs_get(id, &orig, e);
 	if (r < 0)
 		return r;
-	r = want_ck ? store_ck_get(want_ck, &ck) : store_ck_latest(id, &ck);
-	if (r < 0) {
-		if (r != -ENOENT)
-			r = cryod_fail(e, -EIO, "database error reading checkpoints");
-		else if (want_ck)
-			r = cryod_fail(e, -ENOENT, "checkpoint: %s not found", want_ck);
-		else
-			r = cryod_fail(e, -ENOENT,
-				       "job %s has no checkpoint to restore (pre-dumps are not)",
-				       id);
-		goto fail;
-	}
-	if (strcmp(ck.job, id)) {
-		r = cryod_fail(e, -EINVAL, "checkpoint: %s belongs to job %s, not %s", ck.id,
-			       ck.job, id);
-		goto fail;
-	}
-	if (is_pre_dump(&ck)) {
-		r = cryod_fail(e, -EMEDIUMTYPE,
-			       "checkpoint: %s is a pre-dump: it holds only memory and cannot be "
-			       "restored; restore a dump made with \"parent\": \"%s\"",
-			       ck.id, ck.id);
-		goto fail;
-	}
-	r = chain_check(&ck, e);
+	r = restore_source(id, &orig, json_string_value(json_object_get(req, "checkpoint")),
+			   json_object_get(req, "attachable"), &ck, e);
 	if (r < 0)
-		goto fail;
-	if (att && json_is_true(att) != orig.attachable) {
-		r = cryod_fail(
-		    e, -EINVAL,
-		    "attachable: the image keeps the standard input the job had (%s); it "
-		    "cannot be changed by a restore",
-		    orig.attachable ? "a FIFO" : "/dev/null");
-		goto fail;
-	}
-	snprintf(image, sizeof(image), "%s/cryo.json", ck.path);
-	if (access(image, R_OK) < 0)
-		snprintf(image, sizeof(image), "%s/image.tar", ck.path); /* --compression tar */
-	if (access(image, R_OK) < 0) {
-		r = cryod_fail(e, -ESTALE, "checkpoint %s: its image %s is gone", ck.id, ck.path);
-		goto fail;
-	}
-	if (want_id) {
-		struct job old;
-
-		if (store_job_get(want_id, &old) == 0) {
-			job_clear(&old);
-			r = cryod_fail(e, -EEXIST, "id: job %s already exists", want_id);
-			goto fail;
-		}
-		snprintf(nj.id, sizeof(nj.id), "%s", want_id);
-	} else {
-		jobs_new_id(nj.id);
-	}
+		return r;
+	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), nj.id, e);
+	if (r < 0)
+		return r;
 
 	if (op_restore(ck.path, &res, &rel) < 0) {
 		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s failed: %s", ck.id,
 			       res.msg);
 		log_warn("%s", e->msg);
-		goto fail;
+		return r;
 	}
 	t = now_seconds();
 	nj.pid = res.root;
@@ -683,11 +708,10 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 	op_release(rel);
 	if (r < 0) {
 		kill(res.root, SIGKILL);
-		r = cryod_fail(e, -EEXIST,
-			       "id: job %s could not be recorded (taken?); the restored tree "
-			       "was killed",
-			       nj.id);
-		goto fail;
+		return cryod_fail(e, -EEXIST,
+				  "id: job %s could not be recorded (taken?); the restored tree "
+				  "was killed",
+				  nj.id);
 	}
 	log_info("job %s: restored from %s as pid %d in %.3f s", nj.id, ck.id, res.root,
 		 res.seconds);
@@ -697,15 +721,8 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 	profile_phase(profile, "total", now_seconds() - t0);
 	json_object_set_new(profile, "bytes", json_integer(ck.size));
 	*ret_profile = profile;
-	*ret = nj;
-	job_clear(&orig);
-	checkpoint_clear(&ck);
+	*ret = TAKE_RECORD(nj);
 	return 0;
-fail:
-	job_clear(&orig);
-	job_clear(&nj);
-	checkpoint_clear(&ck);
-	return r;
 }
 
 /* parents_mu held: refuses (409) to delete a checkpoint that others build on. */
@@ -719,13 +736,10 @@ static int children_check_locked(const char *id, struct cryod_err *e)
 	if (r < 0)
 		return cryod_fail(e, -EIO, "database error reading the checkpoints built on %s",
 				  id);
-	for (size_t i = 0; i < n; i++) {
-		if (i < 3 && len < sizeof(names))
-			len += snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
-					kids[i].id);
-		checkpoint_clear(&kids[i]);
-	}
-	free(kids);
+	for (size_t i = 0; i < n && i < 3 && len < sizeof(names); i++)
+		len +=
+		    snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "", kids[i].id);
+	checkpoint_list_free(kids, n);
 	if (n > 3 && len < sizeof(names))
 		snprintf(names + len, sizeof(names) - len, " and %zu more", n - 3);
 	if (n)
@@ -736,41 +750,37 @@ static int children_check_locked(const char *id, struct cryod_err *e)
 	return 0;
 }
 
+/* parents_mu held. */
+static int delete_locked(const char *id, bool force, struct cryod_err *e)
+{
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	int r = store_ck_get(id, &ck);
+
+	if (r == -ENOENT)
+		return cryod_fail(e, r, "checkpoint %s not found", id);
+	if (r < 0)
+		return cryod_fail(e, -EIO, "database error reading checkpoint %s", id);
+	if (building_on_locked(id))
+		return cryod_fail(e, -EBUSY, "checkpoint %s: a dump that builds on it is in flight",
+				  id);
+	r = force ? 0 : children_check_locked(id, e);
+	if (r < 0)
+		return r;
+	r = rm_rf(ck.path);
+	if (r < 0)
+		return cryod_fail(e, -EIO, "remove %s: %s", ck.path, strerror(-r));
+	if (store_ck_delete(id) < 0)
+		return cryod_fail(e, -EIO, "database error deleting checkpoint %s", id);
+	log_info("checkpoint %s deleted%s", id, force ? " (forced)" : "");
+	return 0;
+}
+
 int checkpoints_delete(const char *id, bool force, struct cryod_err *e)
 {
-	struct checkpoint ck;
 	int r;
 
 	pthread_mutex_lock(&parents_mu);
-	r = store_ck_get(id, &ck);
-	if (r == -ENOENT)
-		r = cryod_fail(e, -ENOENT, "checkpoint %s not found", id);
-	else if (r < 0)
-		r = cryod_fail(e, -EIO, "database error reading checkpoint %s", id);
-	if (r < 0)
-		goto out;
-	if (building_on_locked(id)) {
-		r = cryod_fail(e, -EBUSY, "checkpoint %s: a dump that builds on it is in flight",
-			       id);
-		goto out_ck;
-	}
-	r = force ? 0 : children_check_locked(id, e);
-	if (r < 0)
-		goto out_ck;
-	r = rm_rf(ck.path);
-	if (r < 0) {
-		r = cryod_fail(e, -EIO, "remove %s: %s", ck.path, strerror(-r));
-		goto out_ck;
-	}
-	r = store_ck_delete(id);
-	if (r < 0) {
-		r = cryod_fail(e, -EIO, "database error deleting checkpoint %s", id);
-		goto out_ck;
-	}
-	log_info("checkpoint %s deleted%s", id, force ? " (forced)" : "");
-out_ck:
-	checkpoint_clear(&ck);
-out:
+	r = delete_locked(id, force, e);
 	pthread_mutex_unlock(&parents_mu);
-	return r < 0 ? r : 0;
+	return r;
 }

@@ -240,22 +240,15 @@ static int write_all_fd(int fd, const char *p, size_t n)
  * the job appends to its log from now on goes back. Blocking is allowed here: with one thread
  * per connection, this is the connection's own thread.
  */
-static void attach_bridge(void *cls, struct MHD_Connection *c, void *con_cls, const char *extra_in,
-			  size_t extra_in_size, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+static void attach_pump(const struct attach *a, int in, int out, MHD_socket sock,
+			const char *extra_in, size_t extra_in_size)
 {
-	struct attach *a = cls;
-	int in = open(a->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	int out = open(a->log, O_RDONLY | O_CLOEXEC);
-	off_t pos = out >= 0 ? lseek(out, 0, SEEK_END) : 0;
+	off_t pos = lseek(out, 0, SEEK_END);
 	bool client_eof = false;
 	char buf[16384];
 
-	(void)c;
-	(void)con_cls;
-	if (in < 0 || out < 0)
-		goto done;
 	if (extra_in_size && write_all_fd(in, extra_in, extra_in_size) < 0)
-		goto done;
+		return;
 	while (!stopping) {
 		/* After the client's end of input (a half-close, as `echo hi | cryo job attach`
 		 * does), output still flows back until the job ends or the client goes. */
@@ -266,27 +259,36 @@ static void attach_bridge(void *cls, struct MHD_Connection *c, void *con_cls, co
 		if (pr > 0 && (p.revents & POLLIN)) {
 			n = recv(sock, buf, sizeof(buf), 0);
 			if (n < 0)
-				break;
+				return;
 			if (n == 0)
 				client_eof = true;
 			else if (write_all_fd(in, buf, n) < 0)
-				break;
+				return;
 		} else if (pr > 0 && (p.revents & (POLLHUP | POLLERR))) {
-			break;
+			return;
 		}
 		while ((n = pread(out, buf, sizeof(buf), pos)) > 0) {
 			if (write_all_fd(sock, buf, n) < 0)
-				goto done;
+				return;
 			pos += n;
 		}
 		if (!jobs_is_live(a->id))
-			break;
+			return;
 	}
-done:
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
+}
+
+static void attach_bridge(void *cls, struct MHD_Connection *c, void *con_cls, const char *extra_in,
+			  size_t extra_in_size, MHD_socket sock,
+			  struct MHD_UpgradeResponseHandle *urh)
+{
+	struct attach *a = cls;
+	_cleanup_close_ int in = open(a->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int out = open(a->log, O_RDONLY | O_CLOEXEC);
+
+	(void)c;
+	(void)con_cls;
+	if (in >= 0 && out >= 0)
+		attach_pump(a, in, out, sock, extra_in, extra_in_size);
 	free(a->fifo);
 	free(a->log);
 	free(a);

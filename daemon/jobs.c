@@ -44,32 +44,21 @@ static int pidfd_signal(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-static int db_fail(struct cryod_err *e, int r, const char *what)
-{
-	if (r == -ENOENT)
-		return cryod_fail(e, -ENOENT, "%s not found", what);
-	if (r == -EEXIST)
-		return cryod_fail(e, -EEXIST, "%s already exists", what);
-	return cryod_fail(e, -EIO, "database error on %s (see cryod's log)", what);
-}
-
 int jobs_get(const char *id, struct job *ret, struct cryod_err *e)
 {
 	int r = store_job_get(id, ret);
 
-	if (r < 0) {
-		char what[96];
-
-		snprintf(what, sizeof(what), "job %s", id);
-		return db_fail(e, r, what);
-	}
+	if (r == -ENOENT)
+		return cryod_fail(e, r, "job %s not found", id);
+	if (r < 0)
+		return cryod_fail(e, -EIO, "database error on job %s (see cryod's log)", id);
 	return 0;
 }
 
 /* locked: the process of l ended; record it and forget l. */
 static void record_exit_locked(struct live *l, bool known, int status)
 {
-	struct job j;
+	_cleanup_(job_clear) struct job j = {0};
 
 	if (store_job_get(l->id, &j) == 0) {
 		snprintf(j.state, sizeof(j.state), "exited");
@@ -85,9 +74,12 @@ static void record_exit_locked(struct live *l, bool known, int status)
 		if (store_job_update(&j) < 0)
 			log_err("job %s: could not record its exit", l->id);
 		log_info("job %s (pid %d) exited: %s %d", l->id, l->pid,
-			 !known ? "status unknown" : WIFEXITED(status) ? "code" : "signal",
-			 !known ? 0 : WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		job_clear(&j);
+			 !known		     ? "status unknown"
+			 : WIFEXITED(status) ? "code"
+					     : "signal",
+			 !known		     ? 0
+			 : WIFEXITED(status) ? WEXITSTATUS(status)
+					     : WTERMSIG(status));
 	}
 	live_remove(l);
 }
@@ -151,31 +143,27 @@ int jobs_init(char *err, size_t errlen)
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &v[i];
 		uint64_t start = 0;
-		int pidfd;
+		int pidfd = -1;
 
 		if (strcmp(j->state, "running") && strcmp(j->state, "frozen"))
 			continue;
-		pidfd = -1;
 		if (j->starttime && proc_start_time(j->pid, &start, NULL) == 0 &&
 		    start == j->starttime)
 			pidfd = pidfd_open_(j->pid);
+		free(j->note);
 		if (pidfd >= 0 && live_add(j->id, j->pid, pidfd, false)) {
-			free(j->note);
 			j->note = strdup("re-adopted after a cryod restart: not its child any more, "
 					 "so its exit status will be unknown");
 			log_info("job %s: pid %d still runs, re-adopted", j->id, j->pid);
 		} else {
 			snprintf(j->state, sizeof(j->state), "lost");
-			free(j->note);
 			j->note = strdup("its process was gone (or its pid reused) when cryod "
 					 "restarted: the exit status is unknown");
 			log_warn("job %s: pid %d is gone, marked lost", j->id, j->pid);
 		}
 		store_job_update(j);
 	}
-	for (size_t i = 0; i < n; i++)
-		job_clear(&v[i]);
-	free(v);
+	job_list_free(v, n);
 	return 0;
 }
 
@@ -184,37 +172,24 @@ void jobs_shutdown(void)
 	live_free_all();
 }
 
-/* A fresh id "job-xxxxxxxx" no record holds. */
-void jobs_new_id(char id[CRYOD_ID_MAX + 1])
+int jobs_pick_id(const char *want, char ret_id[CRYOD_ID_MAX + 1], struct cryod_err *e)
 {
-	struct job j;
+	_cleanup_(job_clear) struct job old = {0};
 
+	if (want) {
+		if (store_job_get(want, &old) == 0)
+			return cryod_fail(e, -EEXIST, "id: job %s already exists", want);
+		snprintf(ret_id, CRYOD_ID_MAX + 1, "%s", want);
+		return 0;
+	}
 	do {
 		char hex[9];
 
+		job_clear(&old);
 		random_hex(hex, 8);
-		snprintf(id, CRYOD_ID_MAX + 1, "job-%s", hex);
-	} while (store_job_get(id, &j) == 0 && (job_clear(&j), 1));
-}
-
-static char **strv_from_json(json_t *arr)
-{
-	size_t n = json_array_size(arr), i;
-	char **v = calloc(n + 1, sizeof(*v));
-	json_t *s;
-
-	if (!v)
-		return NULL;
-	json_array_foreach(arr, i, s) {
-		v[i] = strdup(json_string_value(s));
-		if (!v[i]) {
-			for (size_t k = 0; k < i; k++)
-				free(v[k]);
-			free(v);
-			return NULL;
-		}
-	}
-	return v;
+		snprintf(ret_id, CRYOD_ID_MAX + 1, "job-%s", hex);
+	} while (store_job_get(ret_id, &old) == 0);
+	return 0;
 }
 
 static void strv_free(char **v)
@@ -224,10 +199,31 @@ static void strv_free(char **v)
 	free(v);
 }
 
+static void strv_freep(char ***v)
+{
+	strv_free(*v);
+}
+
+static char **strv_from_json(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	_cleanup_(strv_freep) char **v = calloc(n + 1, sizeof(*v));
+	json_t *s;
+
+	if (!v)
+		return NULL;
+	json_array_foreach(arr, i, s) {
+		v[i] = strdup(json_string_value(s));
+		if (!v[i])
+			return NULL;
+	}
+	return TAKE_PTR(v);
+}
+
 /* The job's environment: what the request gave, with a default PATH if it gave none. */
 static char **job_env(json_t *env, const char **ret_path)
 {
-	json_t *arr = env ? json_copy(env) : json_array();
+	json_auto_t *arr = env ? json_copy(env) : json_array();
 	const char *path = NULL;
 	size_t i;
 	json_t *s;
@@ -241,7 +237,6 @@ static char **job_env(json_t *env, const char **ret_path)
 	if (!path)
 		json_array_append_new(arr, json_string("PATH=" DEFAULT_PATH));
 	v = strv_from_json(arr);
-	json_decref(arr);
 	*ret_path = DEFAULT_PATH;
 	for (char **p = v; p && *p; p++)
 		if (!strncmp(*p, "PATH=", 5))
@@ -331,25 +326,24 @@ static int spawn_locked(const struct spawn *s, pid_t *ret_pid, struct cryod_err 
 {
 	static const char *const stages[] = {"cwd", "uid/gid", "command", "stdio"};
 	struct spawn_failure f;
-	int ep[2];
+	_cleanup_close_ int rd = -1;
+	int ep[2], r;
 	ssize_t n;
 	pid_t pid;
 
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return cryod_fail(e, -EIO, "pipe: %s", strerror(errno));
+	rd = ep[0];
 	pid = fork();
-	if (pid < 0) {
-		close(ep[0]);
-		close(ep[1]);
-		return cryod_fail(e, -EIO, "fork: %s", strerror(errno));
-	}
 	if (pid == 0)
 		spawn_child(s, ep[1]);
+	r = pid < 0 ? -errno : 0;
 	close(ep[1]);
+	if (r < 0)
+		return cryod_fail(e, -EIO, "fork: %s", strerror(-r));
 	do
-		n = read(ep[0], &f, sizeof(f));
+		n = read(rd, &f, sizeof(f));
 	while (n < 0 && errno == EINTR);
-	close(ep[0]);
 	if (n == sizeof(f))
 		/* The child exits; the reaper collects it as a pid that is no job. */
 		return cryod_fail(e, f.stage == 3 ? -EIO : -EINVAL, "%s: %s", stages[f.stage & 3],
@@ -358,9 +352,11 @@ static int spawn_locked(const struct spawn *s, pid_t *ret_pid, struct cryod_err 
 	return 0;
 }
 
+/* Makes the job's log path and, for an attachable job, its FIFO (both malloc'ed). */
 static int job_paths(const char *id, bool attachable, char **ret_log, char **ret_fifo,
 		     struct cryod_err *e)
 {
+	_cleanup_free_ char *log = NULL, *fifo = NULL;
 	char dir[PATH_MAX];
 	int r;
 
@@ -368,93 +364,93 @@ static int job_paths(const char *id, bool attachable, char **ret_log, char **ret
 	r = mkdir_p_mode(dir, 0700);
 	if (r < 0)
 		return cryod_fail(e, -EIO, "create %s: %s", dir, strerror(-r));
-	if (asprintf(ret_log, "%s/%s.log", dir, id) < 0)
+	if (asprintf(&log, "%s/%s.log", dir, id) < 0)
 		return cryod_fail(e, -ENOMEM, "out of memory");
-	*ret_fifo = NULL;
-	if (!attachable)
-		return 0;
-	if (asprintf(ret_fifo, "%s/%s.stdin", dir, id) < 0) {
-		*ret_fifo = NULL;
-		return cryod_fail(e, -ENOMEM, "out of memory");
+	if (attachable) {
+		if (asprintf(&fifo, "%s/%s.stdin", dir, id) < 0)
+			return cryod_fail(e, -ENOMEM, "out of memory");
+		unlink(fifo);
+		if (mkfifo(fifo, 0600) < 0)
+			return cryod_fail(e, -EIO, "mkfifo %s: %s", fifo, strerror(errno));
 	}
-	unlink(*ret_fifo);
-	if (mkfifo(*ret_fifo, 0600) < 0)
-		return cryod_fail(e, -EIO, "mkfifo %s: %s", *ret_fifo, strerror(errno));
+	*ret_log = TAKE_PTR(log);
+	*ret_fifo = TAKE_PTR(fifo);
 	return 0;
+}
+
+/* The FIFO of a job being started: removed again unless the job was recorded. */
+static void fifo_removep(char **path)
+{
+	if (*path)
+		unlink(*path);
+	free(*path);
 }
 
 int jobs_run(json_t *req, struct job *ret, struct cryod_err *e)
 {
-	json_t *command = json_object_get(req, "command");
+	json_t *command = json_object_get(req, "command"), *env = json_object_get(req, "env");
+	json_t *uid = json_object_get(req, "uid"), *gid = json_object_get(req, "gid");
 	const char *cwd = json_string_value(json_object_get(req, "cwd"));
-	const char *want_id = json_string_value(json_object_get(req, "id"));
 	bool attachable = json_is_true(json_object_get(req, "attachable"));
-	struct spawn s = {.in_fd = -1, .out_fd = -1};
-	char prog[PATH_MAX], *fifo = NULL;
-	struct job j = {0};
+	_cleanup_(strv_freep) char **argv = NULL, **envp = NULL;
+	_cleanup_(fifo_removep) char *fifo = NULL;
+	_cleanup_(job_clear) struct job j = {0};
+	_cleanup_close_ int in_fd = -1, out_fd = -1;
+	char prog[PATH_MAX];
 	const char *path;
-	int r = -1, pidfd;
 	pid_t pid = 0;
+	int r, pidfd;
 
-	if (want_id) {
-		struct job old;
-
-		if (store_job_get(want_id, &old) == 0) {
-			job_clear(&old);
-			return cryod_fail(e, -EEXIST, "id: job %s already exists", want_id);
-		}
-		snprintf(j.id, sizeof(j.id), "%s", want_id);
-	} else {
-		jobs_new_id(j.id);
-	}
-	s.cwd = cwd ? cwd : "/";
-	s.uid = json_object_get(req, "uid") ? json_integer_value(json_object_get(req, "uid")) : 0;
-	s.gid = json_object_get(req, "gid") ? json_integer_value(json_object_get(req, "gid")) : 0;
-	s.argv = strv_from_json(command);
-	s.envp = job_env(json_object_get(req, "env"), &path);
-	if (!s.argv || !s.envp) {
-		r = cryod_fail(e, -ENOMEM, "out of memory");
-		goto out;
-	}
-	if (resolve_program(s.argv[0], path, s.cwd, prog, sizeof(prog)) < 0) {
-		r = cryod_fail(e, -EINVAL,
-			       "command[0]: \"%s\" is not an executable found in PATH (%s)",
-			       s.argv[0], path);
-		goto out;
-	}
-	s.prog = prog;
+	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), j.id, e);
+	if (r < 0)
+		return r;
+	if (!cwd)
+		cwd = "/";
+	argv = strv_from_json(command);
+	envp = job_env(env, &path);
+	if (!argv || !envp)
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	if (resolve_program(argv[0], path, cwd, prog, sizeof(prog)) < 0)
+		return cryod_fail(e, -EINVAL,
+				  "command[0]: \"%s\" is not an executable found in PATH (%s)",
+				  argv[0], path);
 	r = job_paths(j.id, attachable, &j.log, &fifo, e);
 	if (r < 0)
-		goto out;
-	s.out_fd = open(j.log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
-	if (s.out_fd < 0) {
-		r = cryod_fail(e, -EIO, "open log %s: %s", j.log, strerror(errno));
-		goto out;
-	}
+		return r;
+	out_fd = open(j.log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
+	if (out_fd < 0)
+		return cryod_fail(e, -EIO, "open log %s: %s", j.log, strerror(errno));
 	/* O_RDWR: opening a FIFO read-write never blocks, and the job never sees EOF when an
 	 * attached client goes away. */
-	s.in_fd = open(fifo ? fifo : "/dev/null", O_RDWR | O_CLOEXEC);
-	if (s.in_fd < 0) {
-		r = cryod_fail(e, -EIO, "open %s: %s", fifo ? fifo : "/dev/null", strerror(errno));
-		goto out;
-	}
+	in_fd = open(fifo ? fifo : "/dev/null", O_RDWR | O_CLOEXEC);
+	if (in_fd < 0)
+		return cryod_fail(e, -EIO, "open %s: %s", fifo ? fifo : "/dev/null",
+				  strerror(errno));
 	j.command = json_dumps(command, JSON_COMPACT);
-	j.env = json_object_get(req, "env") ? json_dumps(json_object_get(req, "env"), JSON_COMPACT)
-					    : NULL;
-	j.cwd = strdup(s.cwd);
-	j.uid = s.uid;
-	j.gid = s.gid;
+	j.env = env ? json_dumps(env, JSON_COMPACT) : NULL;
+	j.cwd = strdup(cwd);
+	j.stdin_path = fifo ? strdup(fifo) : NULL;
+	if (!j.command || (env && !j.env) || !j.cwd || (fifo && !j.stdin_path))
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	j.uid = uid ? (uint32_t)json_integer_value(uid) : 0;
+	j.gid = gid ? (uint32_t)json_integer_value(gid) : 0;
 	j.attachable = attachable;
-	j.stdin_path = fifo;
-	fifo = NULL;
 	time_iso8601(j.created);
 	snprintf(j.state, sizeof(j.state), "running");
 
 	live_lock();
-	r = spawn_locked(&s, &pid, e);
+	r = spawn_locked(&(struct spawn){.prog = prog,
+					 .argv = argv,
+					 .envp = envp,
+					 .cwd = cwd,
+					 .uid = j.uid,
+					 .gid = j.gid,
+					 .in_fd = in_fd,
+					 .out_fd = out_fd},
+			 &pid, e);
 	if (r < 0) {
 		live_unlock();
-		goto out;
+		return r;
 	}
 	j.pid = pid;
 	proc_start_time(pid, &j.starttime, NULL); /* 0 if it is a zombie already */
@@ -464,25 +460,14 @@ int jobs_run(json_t *req, struct job *ret, struct cryod_err *e)
 		if (pidfd >= 0)
 			close(pidfd);
 		live_unlock();
-		r = cryod_fail(e, -EEXIST, "id: job %s could not be recorded (taken?)", j.id);
-		goto out;
+		return cryod_fail(e, -EEXIST, "id: job %s could not be recorded (taken?)", j.id);
 	}
 	live_add(j.id, pid, pidfd, true);
 	live_unlock();
+	free(TAKE_PTR(fifo)); /* the job's now: kept */
 	log_info("job %s: started pid %d: %s", j.id, pid, j.command);
-	r = job_copy(ret, &j) < 0 ? cryod_fail(e, -ENOMEM, "out of memory") : 0;
-out:
-	if (s.in_fd >= 0)
-		close(s.in_fd);
-	if (s.out_fd >= 0)
-		close(s.out_fd);
-	if (r < 0 && (j.stdin_path || fifo))
-		unlink(j.stdin_path ? j.stdin_path : fifo);
-	strv_free(s.argv);
-	strv_free(s.envp);
-	free(fifo);
-	job_clear(&j);
-	return r;
+	*ret = TAKE_RECORD(j);
+	return 0;
 }
 
 /* /proc/PID/cmdline as a JSON array text. */
@@ -582,41 +567,24 @@ static int manage_refused(pid_t pid, struct cryod_err *e)
 int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 {
 	pid_t pid = (pid_t)json_integer_value(json_object_get(req, "pid"));
-	const char *want_id = json_string_value(json_object_get(req, "id"));
+	_cleanup_(job_clear) struct job j = {0};
 	char path[64];
-	struct job j = {0};
-	int pidfd, r = -1;
+	int pidfd, r;
 
 	r = manage_refused(pid, e);
 	if (r < 0)
 		return r;
 	if (!proc_alive(pid))
 		return cryod_fail(e, -ENOENT, "pid: no running process %d", pid);
-	if (want_id) {
-		struct job old;
-
-		if (store_job_get(want_id, &old) == 0) {
-			job_clear(&old);
-			return cryod_fail(e, -EEXIST, "id: job %s already exists", want_id);
-		}
-		snprintf(j.id, sizeof(j.id), "%s", want_id);
-	} else {
-		jobs_new_id(j.id);
-	}
+	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), j.id, e);
+	if (r < 0)
+		return r;
 	j.command = proc_command(pid);
 	if (!j.command)
 		return cryod_fail(e, -EINVAL, "pid: %d has no command line (a kernel thread?)",
 				  pid);
 	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
-	{
-		char cwd[PATH_MAX];
-		ssize_t n = readlink(path, cwd, sizeof(cwd) - 1);
-
-		if (n > 0) {
-			cwd[n] = '\0';
-			j.cwd = strdup(cwd);
-		}
-	}
+	readlink_malloc(path, &j.cwd); /* NULL if it cannot be read */
 	j.uid = proc_id_field(pid, "Uid");
 	j.gid = proc_id_field(pid, "Gid");
 	j.adopted = true;
@@ -629,8 +597,7 @@ int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 	live_lock();
 	if (live_find_pid(pid)) {
 		live_unlock();
-		r = cryod_fail(e, -EEXIST, "pid: %d is already a job", pid);
-		goto out;
+		return cryod_fail(e, -EEXIST, "pid: %d is already a job", pid);
 	}
 	proc_start_time(pid, &j.starttime, NULL);
 	pidfd = pidfd_open_(pid);
@@ -638,28 +605,24 @@ int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 		live_unlock();
 		if (pidfd >= 0)
 			close(pidfd);
-		r = cryod_fail(e, -ENOENT, "pid: no running process %d", pid);
-		goto out;
+		return cryod_fail(e, -ENOENT, "pid: no running process %d", pid);
 	}
 	if (store_job_insert(&j) < 0) {
 		live_unlock();
 		close(pidfd);
-		r = cryod_fail(e, -EEXIST, "id: job %s could not be recorded (taken?)", j.id);
-		goto out;
+		return cryod_fail(e, -EEXIST, "id: job %s could not be recorded (taken?)", j.id);
 	}
 	live_add(j.id, pid, pidfd, false);
 	live_unlock();
 	log_info("job %s: adopted pid %d", j.id, pid);
-	r = job_copy(ret, &j) < 0 ? cryod_fail(e, -ENOMEM, "out of memory") : 0;
-out:
-	job_clear(&j);
-	return r;
+	*ret = TAKE_RECORD(j);
+	return 0;
 }
 
 int jobs_kill(const char *id, int sig, struct job *ret, struct cryod_err *e)
 {
+	_cleanup_(job_clear) struct job j = {0};
 	struct live *l;
-	struct job j;
 	int r;
 
 	r = jobs_get(id, &j, e);
@@ -667,49 +630,39 @@ int jobs_kill(const char *id, int sig, struct job *ret, struct cryod_err *e)
 		return r;
 	live_lock();
 	l = live_find(id);
-	if (!l || l->exited) {
-		live_unlock();
+	if (!l || l->exited)
 		r = cryod_fail(e, -ESRCH, "job %s is not running (%s)", id, j.state);
-		job_clear(&j);
-		return r;
-	}
 	/* A tree that dies under the engine fails the dump halfway through (the engine reads
 	 * memory that is gone, "Bad address"), and a stop or continue would be saved in the image:
 	 * the signal waits for the dump to end. */
-	if (l->busy) {
-		live_unlock();
+	else if (l->busy)
 		r = cryod_fail(
 		    e, -EBUSY,
 		    "job %s is being dumped: signal it once the dump has ended (the dump "
 		    "request returns then)",
 		    id);
-		job_clear(&j);
-		return r;
-	}
-	if (pidfd_signal(l->pidfd, sig) < 0) {
-		live_unlock();
+	else if (pidfd_signal(l->pidfd, sig) < 0)
 		r = cryod_fail(e, -EIO, "signal %d to pid %d: %s", sig, l->pid, strerror(errno));
-		job_clear(&j);
-		return r;
-	}
 	/* A stopped tree would hold the signal: let it run to receive it. */
-	if (!strcmp(j.state, "frozen") && sig != SIGSTOP) {
+	else if (!strcmp(j.state, "frozen") && sig != SIGSTOP) {
 		tree_signal(l->pid, SIGCONT);
 		snprintf(j.state, sizeof(j.state), "running");
 		store_job_update(&j);
 	}
 	live_unlock();
+	if (r < 0)
+		return r;
 	log_info("job %s: signal %d sent to pid %d", id, sig, j.pid);
-	*ret = j;
+	*ret = TAKE_RECORD(j);
 	return 0;
 }
 
 /* The log and FIFO of a deleted job go too, unless a restored job still uses them. */
 static void remove_job_files(const struct job *gone)
 {
+	bool log_used = false, fifo_used = false;
 	struct job *v;
 	size_t n;
-	bool log_used = false, fifo_used = false;
 
 	if (store_job_list(&v, &n) < 0)
 		return;
@@ -718,19 +671,36 @@ static void remove_job_files(const struct job *gone)
 			log_used = true;
 		if (gone->stdin_path && v[i].stdin_path && !strcmp(gone->stdin_path, v[i].stdin_path))
 			fifo_used = true;
-		job_clear(&v[i]);
 	}
-	free(v);
+	job_list_free(v, n);
 	if (gone->log && !log_used)
 		unlink(gone->log);
 	if (gone->stdin_path && !fifo_used)
 		unlink(gone->stdin_path);
 }
 
+/* locked: ends the process of a live job with SIGKILL, for a forced delete. */
+static int kill_for_delete_locked(const char *id, struct live *l, bool force, struct cryod_err *e)
+{
+	pid_t pid = l->pid;
+
+	if (l->busy)
+		return cryod_fail(e, -EBUSY, "job %s: an operation is in flight", id);
+	if (!force)
+		return cryod_fail(e, -EBUSY,
+				  "job %s is running: kill it first, or delete with ?force=1", id);
+	tree_signal(pid, SIGKILL);
+	pidfd_signal(l->pidfd, SIGKILL);
+	if (live_wait_exit(pid, 5) < 0)
+		return cryod_fail(e, -ETIMEDOUT, "job %s: pid %d did not end after SIGKILL", id,
+				  pid);
+	return 0;
+}
+
 int jobs_delete(const char *id, bool force, struct cryod_err *e)
 {
+	_cleanup_(job_clear) struct job j = {0};
 	struct live *l;
-	struct job j;
 	int r;
 
 	r = jobs_get(id, &j, e);
@@ -738,46 +708,28 @@ int jobs_delete(const char *id, bool force, struct cryod_err *e)
 		return r;
 	live_lock();
 	l = live_find(id);
-	if (l && !l->exited) {
-		pid_t pid = l->pid;
-
-		if (!force || l->busy) {
-			live_unlock();
-			r = cryod_fail(e, -EBUSY,
-				       l->busy ? "job %s: an operation is in flight"
-					       : "job %s is running: kill it first, or delete with "
-						 "?force=1",
-				       id);
-			job_clear(&j);
-			return r;
-		}
-		tree_signal(pid, SIGKILL);
-		pidfd_signal(l->pidfd, SIGKILL);
-		if (live_wait_exit(pid, 5) < 0) {
-			live_unlock();
-			r = cryod_fail(e, -ETIMEDOUT, "job %s: pid %d did not end after SIGKILL",
-				       id, pid);
-			job_clear(&j);
-			return r;
-		}
+	if (l && !l->exited)
+		r = kill_for_delete_locked(id, l, force, e);
+	if (r == 0) {
+		r = store_job_delete(id);
+		if (r == -ENOENT) /* deleted meanwhile */
+			r = cryod_fail(e, r, "job %s not found", id);
+		else if (r < 0)
+			r = cryod_fail(e, -EIO, "database error on job %s (see cryod's log)", id);
 	}
-	r = store_job_delete(id);
 	live_unlock();
-	if (r < 0) {
-		job_clear(&j);
-		return db_fail(e, r, "job");
-	}
+	if (r < 0)
+		return r;
 	remove_job_files(&j);
 	log_info("job %s deleted", id);
-	job_clear(&j);
 	return 0;
 }
 
 int jobs_freeze(const char *id, bool freeze, struct job *ret, struct cryod_err *e)
 {
 	const char *want = freeze ? "running" : "frozen";
+	_cleanup_(job_clear) struct job j = {0};
 	struct live *l;
-	struct job j;
 	int r;
 
 	r = jobs_get(id, &j, e);
@@ -787,10 +739,8 @@ int jobs_freeze(const char *id, bool freeze, struct job *ret, struct cryod_err *
 	l = live_find(id);
 	if (!l || l->exited || l->busy || strcmp(j.state, want)) {
 		live_unlock();
-		r = cryod_fail(e, -EBUSY, "job %s is %s%s, not %s", id, j.state,
-			       l && l->busy ? " (an operation is in flight)" : "", want);
-		job_clear(&j);
-		return r;
+		return cryod_fail(e, -EBUSY, "job %s is %s%s, not %s", id, j.state,
+				  l && l->busy ? " (an operation is in flight)" : "", want);
 	}
 	tree_signal(l->pid, freeze ? SIGSTOP : SIGCONT);
 	tree_wait_stopped(l->pid, freeze);
@@ -798,7 +748,7 @@ int jobs_freeze(const char *id, bool freeze, struct job *ret, struct cryod_err *
 	store_job_update(&j);
 	live_unlock();
 	log_info("job %s %s", id, freeze ? "frozen" : "thawed");
-	*ret = j;
+	*ret = TAKE_RECORD(j);
 	return 0;
 }
 
@@ -816,26 +766,19 @@ bool jobs_is_live(const char *id)
 
 int jobs_attach_target(const char *id, char **ret_fifo, char **ret_log, struct cryod_err *e)
 {
-	struct job j;
+	_cleanup_(job_clear) struct job j = {0};
 	int r;
 
 	r = jobs_get(id, &j, e);
 	if (r < 0)
 		return r;
-	if (!j.attachable || !j.stdin_path) {
-		job_clear(&j);
+	if (!j.attachable || !j.stdin_path)
 		return cryod_fail(e, -EMEDIUMTYPE,
-				  "job %s is not attachable (start it with \"attachable\": "
-				  "true)",
+				  "job %s is not attachable (start it with \"attachable\": true)",
 				  id);
-	}
-	if (!jobs_is_live(id)) {
-		r = cryod_fail(e, -ESRCH, "job %s is not running (%s)", id, j.state);
-		job_clear(&j);
-		return r;
-	}
+	if (!jobs_is_live(id))
+		return cryod_fail(e, -ESRCH, "job %s is not running (%s)", id, j.state);
 	*ret_fifo = TAKE_PTR(j.stdin_path);
 	*ret_log = TAKE_PTR(j.log);
-	job_clear(&j);
 	return 0;
 }

@@ -36,8 +36,9 @@ int jobs_kill(const char *id, int sig, struct job *ret, struct cryod_err *e);
 int jobs_delete(const char *id, bool force, struct cryod_err *e);
 int jobs_freeze(const char *id, bool freeze, struct job *ret, struct cryod_err *e);
 
-/* A fresh id "job-xxxxxxxx" that no record holds. */
-void jobs_new_id(char id[CRYOD_ID_MAX + 1]);
+/* The id of a new job: `want` if no record holds it (else -EEXIST), or, with want NULL, a
+ * fresh "job-xxxxxxxx" that no record holds. */
+int jobs_pick_id(const char *want, char ret_id[CRYOD_ID_MAX + 1], struct cryod_err *e);
 
 /* Whether the job's process is alive (for logs?follow). */
 bool jobs_is_live(const char *id);

@@ -11,10 +11,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "listen.h"
-#include "log.h"
+#include "cleanup.h"
 #include "error.h"
 #include "fileio.h"
+#include "listen.h"
+#include "log.h"
 
 /*
  * A unix socket is 0660 root:cryo where that group exists, else 0600 (root only). A stale
@@ -24,10 +25,11 @@ static int listen_unix(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char dir[sizeof(sa.sun_path)];
+	_cleanup_close_ int fd = -1;
 	struct group *g;
 	struct stat st;
 	char *slash;
-	int fd, r;
+	int r;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return errf(err, errlen, -ENAMETOOLONG, "address: socket path %s is too long", path);
@@ -44,24 +46,18 @@ static int listen_unix(const char *path, char *err, size_t errlen)
 		if (!S_ISSOCK(st.st_mode))
 			return errf(err, errlen, -EEXIST, "address: %s exists and is not a socket",
 				    path);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-			close(fd);
+		_cleanup_close_ int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 			return errf(err, errlen, -EADDRINUSE,
 				    "address: another daemon listens on %s", path);
-		}
-		if (fd >= 0)
-			close(fd);
 		unlink(path);
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errf(err, errlen, -errno, "socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		r = -errno;
-		close(fd);
-		return errf(err, errlen, r, "address: bind %s: %s", path, strerror(-r));
-	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return errf(err, errlen, -errno, "address: bind %s: %s", path, strerror(errno));
 	g = getgrnam("cryo");
 	if (g && chown(path, 0, g->gr_gid) == 0)
 		r = chmod(path, 0660);
@@ -69,11 +65,16 @@ static int listen_unix(const char *path, char *err, size_t errlen)
 		r = chmod(path, 0600);
 	if (r < 0 || listen(fd, 128) < 0) {
 		r = -errno;
-		close(fd);
 		unlink(path);
 		return errf(err, errlen, r, "address: %s: %s", path, strerror(-r));
 	}
-	return fd;
+	return TAKE_FD(fd);
+}
+
+static void freeaddrinfop(struct addrinfo **ai)
+{
+	if (*ai)
+		freeaddrinfo(*ai);
 }
 
 /* HOST:PORT, with [V6]:PORT for IPv6. */
@@ -81,10 +82,11 @@ static int listen_tcp(const char *address, char *err, size_t errlen)
 {
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
-	struct addrinfo *ai;
-	char host[256];
+	_cleanup_(freeaddrinfop) struct addrinfo *ai = NULL;
 	const char *colon = strrchr(address, ':'), *port;
-	int fd, r, one = 1;
+	_cleanup_close_ int fd = -1;
+	char host[256];
+	int r, one = 1;
 
 	if (!colon || colon == address || !colon[1] || (size_t)(colon - address) >= sizeof(host))
 		return errf(err, errlen, -EINVAL, "address: \"%s\" is not HOST:PORT", address);
@@ -99,28 +101,22 @@ static int listen_tcp(const char *address, char *err, size_t errlen)
 	if (r)
 		return errf(err, errlen, -EINVAL, "address: %s: %s", address, gai_strerror(r));
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		freeaddrinfo(ai);
+	if (fd < 0)
 		return errf(err, errlen, -errno, "socket: %s", strerror(errno));
-	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0) {
-		r = -errno;
-		close(fd);
-		freeaddrinfo(ai);
-		return errf(err, errlen, r, "address: listen on %s: %s", address, strerror(-r));
-	}
-	freeaddrinfo(ai);
-	return fd;
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0)
+		return errf(err, errlen, -errno, "address: listen on %s: %s", address,
+			    strerror(errno));
+	return TAKE_FD(fd);
 }
 
 /* CID:PORT; CID may be "any" (VMADDR_CID_ANY). */
 static int listen_vsock(const char *address, char *err, size_t errlen)
 {
 	struct sockaddr_vm sa = {.svm_family = AF_VSOCK};
+	_cleanup_close_ int fd = -1;
 	unsigned long cid, port;
 	char *end;
-	int fd, r;
 
 	if (!strncmp(address, "any:", 4)) {
 		cid = VMADDR_CID_ANY;
@@ -142,13 +138,10 @@ static int listen_vsock(const char *address, char *err, size_t errlen)
 	fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errf(err, errlen, -errno, "vsock socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0) {
-		r = -errno;
-		close(fd);
-		return errf(err, errlen, r, "address: listen on vsock %s: %s", address,
-			    strerror(-r));
-	}
-	return fd;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0)
+		return errf(err, errlen, -errno, "address: listen on vsock %s: %s", address,
+			    strerror(errno));
+	return TAKE_FD(fd);
 }
 
 int listen_open(const struct cryod_config *c, char *err, size_t errlen)

@@ -10,6 +10,7 @@
 
 #include <cryo/cryo.h>
 
+#include "cleanup.h"
 #include "log.h"
 #include "ops.h"
 #include "time-util.h"
@@ -100,28 +101,52 @@ static struct cryo_ctx *op_ctx(void)
 	return ctx;
 }
 
-int op_dump(const struct op_dump_args *a, struct op_result *res)
+/* An op that could not start: res says why. */
+static int op_fail(struct op_result *res, int r, const char *what)
+{
+	res->r = r;
+	snprintf(res->msg, sizeof(res->msg), "%s: %s", what, strerror(-r));
+	return -1;
+}
+
+/* Forks the op process, its result pipe's read end in *ret_rd; 0 in the child. */
+static pid_t op_fork(struct op_result *res, int *ret_rd, int *ret_wr)
 {
 	int fds[2];
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
 	if (pipe2(fds, O_CLOEXEC) < 0)
-		return res->r = -errno, snprintf(res->msg, sizeof(res->msg), "pipe: %m"), -1;
+		return op_fail(res, -errno, "pipe");
 	pid = fork();
 	if (pid < 0) {
-		res->r = -errno;
-		snprintf(res->msg, sizeof(res->msg), "fork the op process: %s", strerror(errno));
+		int r = -errno;
+
 		close(fds[0]);
 		close(fds[1]);
-		return -1;
+		return op_fail(res, r, "fork the op process");
 	}
+	if (pid > 0)
+		close(fds[1]);
+	*ret_rd = fds[0];
+	*ret_wr = fds[1];
+	return pid;
+}
+
+int op_dump(const struct op_dump_args *a, struct op_result *res)
+{
+	_cleanup_close_ int rd = -1;
+	int wr;
+	pid_t pid = op_fork(res, &rd, &wr);
+
+	if (pid < 0)
+		return -1;
 	if (pid == 0) {
 		struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
 		struct cryo_ctx *ctx;
 		double t0;
 
-		op_child_setup(fds[1], -1);
+		op_child_setup(wr, -1);
 		ctx = op_ctx();
 		o.pid = a->pid;
 		o.dir = a->dir;
@@ -138,47 +163,34 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		cryo_ctx_free(ctx);
 		_exit(0);
 	}
-	close(fds[1]);
 	log_debug("op %d: %s pid %d into %s%s%s", pid, a->pre_dump ? "pre-dump" : "dump", a->pid,
 		  a->dir, a->parent ? " on " : "", a->parent ? a->parent : "");
-	op_collect(fds[0], pid, res);
-	close(fds[0]);
+	op_collect(rd, pid, res);
 	/* The reaper collects the op process itself. */
 	return res->r < 0 ? -1 : 0;
 }
 
 int op_restore(const char *dir, struct op_result *res, int *ret_release)
 {
-	int fds[2], rel[2];
+	_cleanup_close_ int rd = -1, rel_rd = -1, rel_wr = -1;
+	int rel[2], wr;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return res->r = -errno, snprintf(res->msg, sizeof(res->msg), "pipe: %m"), -1;
-	if (pipe2(rel, O_CLOEXEC) < 0) {
-		res->r = -errno;
-		snprintf(res->msg, sizeof(res->msg), "pipe: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
+	if (pipe2(rel, O_CLOEXEC) < 0)
+		return op_fail(res, -errno, "pipe");
+	rel_rd = rel[0];
+	rel_wr = rel[1];
+	pid = op_fork(res, &rd, &wr);
+	if (pid < 0)
 		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		res->r = -errno;
-		snprintf(res->msg, sizeof(res->msg), "fork the op process: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		close(rel[0]);
-		close(rel[1]);
-		return -1;
-	}
 	if (pid == 0) {
 		struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
 		struct cryo_ctx *ctx;
 		double t0;
 		char c;
 
-		op_child_setup(fds[1], rel[0]);
+		op_child_setup(wr, rel_rd);
 		ctx = op_ctx();
 		o.dir = dir;
 		t0 = now_seconds();
@@ -194,16 +206,12 @@ int op_restore(const char *dir, struct op_result *res, int *ret_release)
 				;
 		_exit(0);
 	}
-	close(fds[1]);
-	close(rel[0]);
+	close(TAKE_FD(rel_rd));
 	log_debug("op %d: restore %s", pid, dir);
-	op_collect(fds[0], pid, res);
-	close(fds[0]);
-	if (res->r < 0) {
-		close(rel[1]);
+	op_collect(rd, pid, res);
+	if (res->r < 0)
 		return -1;
-	}
-	*ret_release = rel[1];
+	*ret_release = TAKE_FD(rel_wr);
 	return 0;
 }
 

@@ -70,26 +70,18 @@ void checkpoint_clear(struct checkpoint *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int dup_field(char **dst, const char *src)
+void job_list_free(struct job *v, size_t n)
 {
-	*dst = NULL;
-	if (src && !(*dst = strdup(src)))
-		return -ENOMEM;
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		job_clear(&v[i]);
+	free(v);
 }
 
-int job_copy(struct job *dst, const struct job *src)
+void checkpoint_list_free(struct checkpoint *v, size_t n)
 {
-	*dst = *src;
-	if (dup_field(&dst->command, src->command) < 0 || dup_field(&dst->env, src->env) < 0 ||
-	    dup_field(&dst->cwd, src->cwd) < 0 ||
-	    dup_field(&dst->restored_from, src->restored_from) < 0 ||
-	    dup_field(&dst->log, src->log) < 0 || dup_field(&dst->stdin_path, src->stdin_path) < 0 ||
-	    dup_field(&dst->note, src->note) < 0) {
-		job_clear(dst);
-		return -ENOMEM;
-	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		checkpoint_clear(&v[i]);
+	free(v);
 }
 
 static json_t *str_or_null(const char *s)
@@ -153,12 +145,47 @@ static int version_locked(void)
 	return v;
 }
 
-int store_open(const char *path, char *err, size_t errlen)
+/* mu held: applies the migrations the database lacks. -EIO leaves the cause to sqlite3_errmsg(). */
+static int migrate_locked(const char *path, char *err, size_t errlen)
 {
 	int v, n = sizeof(migrations) / sizeof(migrations[0]);
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-					       SQLITE_OPEN_FULLMUTEX,
+	if (exec_locked("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);") < 0)
+		return -EIO;
+	v = version_locked();
+	if (v < 0) {
+		if (exec_locked("INSERT INTO schema_version VALUES (0)") < 0)
+			return -EIO;
+		v = 0;
+	}
+	if (v > n)
+		return errf(err, errlen, -EPROTO,
+			    "database %s has schema version %d, newer than this cryod knows (%d)",
+			    path, v, n);
+	for (; v < n; v++) {
+		char bump[64];
+
+		snprintf(bump, sizeof(bump), "UPDATE schema_version SET version = %d", v + 1);
+		if (exec_locked("BEGIN IMMEDIATE") < 0)
+			return -EIO;
+		if (exec_locked(migrations[v]) < 0 || exec_locked(bump) < 0) {
+			exec_locked("ROLLBACK");
+			return -EIO;
+		}
+		if (exec_locked("COMMIT") < 0)
+			return -EIO;
+		log_info("database %s: migration %d applied", path, v + 1);
+	}
+	return 0;
+}
+
+int store_open(const char *path, char *err, size_t errlen)
+{
+	int r;
+
+	if (sqlite3_open_v2(path, &db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
 			    NULL) != SQLITE_OK) {
 		errf(err, errlen, -EIO, "open database %s: %s", path,
 		     db ? sqlite3_errmsg(db) : "out of memory");
@@ -168,43 +195,13 @@ int store_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(db, 5000);
 	pthread_mutex_lock(&mu);
-	if (exec_locked("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);") < 0)
-		goto fail;
-	v = version_locked();
-	if (v < 0) {
-		if (exec_locked("INSERT INTO schema_version VALUES (0)") < 0)
-			goto fail;
-		v = 0;
-	}
-	if (v > n) {
-		pthread_mutex_unlock(&mu);
+	r = migrate_locked(path, err, errlen);
+	if (r == -EIO)
+		errf(err, errlen, r, "database %s: %s", path, sqlite3_errmsg(db));
+	pthread_mutex_unlock(&mu);
+	if (r < 0)
 		store_close();
-		return errf(err, errlen, -EPROTO,
-			    "database %s has schema version %d, newer than this cryod knows (%d)",
-			    path, v, n);
-	}
-	for (; v < n; v++) {
-		char bump[64];
-
-		snprintf(bump, sizeof(bump), "UPDATE schema_version SET version = %d", v + 1);
-		if (exec_locked("BEGIN IMMEDIATE") < 0)
-			goto fail;
-		if (exec_locked(migrations[v]) < 0 || exec_locked(bump) < 0) {
-			exec_locked("ROLLBACK");
-			goto fail;
-		}
-		if (exec_locked("COMMIT") < 0)
-			goto fail;
-		log_info("database %s: migration %d applied", path, v + 1);
-	}
-	pthread_mutex_unlock(&mu);
-	return 0;
-fail:
-	errf(err, errlen, -EIO, "database %s: %s", path, sqlite3_errmsg(db));
-	pthread_mutex_unlock(&mu);
-	store_close();
-	return -EIO;
+	return r;
 }
 
 void store_close(void)
@@ -490,15 +487,15 @@ static int read_ck(sqlite3_stmt *st, struct checkpoint *c)
 	return 0;
 }
 
-int store_ck_insert(const struct checkpoint *c)
+/* mu held. */
+static int ck_insert_locked(const struct checkpoint *c)
 {
 	sqlite3_stmt *st;
 	int r = -EIO;
 
-	pthread_mutex_lock(&mu);
 	/* The record and the end of its in-progress mark go together. */
 	if (exec_locked("BEGIN IMMEDIATE") < 0)
-		goto out;
+		return -EIO;
 	st = prepare("INSERT INTO checkpoints (" CK_COLS ", seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 		     " ?7, ?8, ?9, ?10, ?11, ?12, (SELECT IFNULL(MAX(seq), 0) + 1 FROM checkpoints))");
 	if (st) {
@@ -528,7 +525,15 @@ int store_ck_insert(const struct checkpoint *c)
 		exec_locked("ROLLBACK");
 		r = r < 0 ? r : -EIO;
 	}
-out:
+	return r;
+}
+
+int store_ck_insert(const struct checkpoint *c)
+{
+	int r;
+
+	pthread_mutex_lock(&mu);
+	r = ck_insert_locked(c);
 	pthread_mutex_unlock(&mu);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "names.h"
@@ -57,9 +58,22 @@ struct checkpoint {
 	char *profile; /* JSON object text: {"phases": {...}, "bytes": N} */
 };
 
+/* Free what a record holds and empty it: also for _cleanup_(job_clear) on a record that
+ * starts as {0}. */
 void job_clear(struct job *j);
 void checkpoint_clear(struct checkpoint *c);
-int job_copy(struct job *dst, const struct job *src);
+
+/* Moves a record out of a variable that a _cleanup_ guards, leaving it empty. */
+#define TAKE_RECORD(rec)                                                                           \
+	({                                                                                         \
+		__typeof__(rec) _rec = (rec);                                                      \
+		memset(&(rec), 0, sizeof(rec));                                                    \
+		_rec;                                                                              \
+	})
+
+/* Frees the arrays that the list functions below return. */
+void job_list_free(struct job *v, size_t n);
+void checkpoint_list_free(struct checkpoint *v, size_t n);
 
 /* The JSON form of the API (docs/api.md). New references. */
 json_t *job_to_json(const struct job *j);
