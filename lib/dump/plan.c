@@ -97,7 +97,9 @@ void tree_let_go(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held
 		return;
 	h->held = false;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	log_info(ctx, "tree frozen for %.1f ms",
+	/* "dump: ..." or "pre-dump: ...": bench/run.sh reads the freeze from this line. */
+	cryo_log(ctx, CRYO_LOG_INFO, "%s: tree frozen for %.1f ms",
+		 plan->predump ? "pre-dump" : "dump",
 		 (now.tv_sec - h->frozen.tv_sec) * 1e3 + (now.tv_nsec - h->frozen.tv_nsec) / 1e6);
 	/* Killed, connections stay in repair mode and close without a word to their peers. */
 	if (!kill)
