@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cryo/cryo.h>
+
 #include "checkpoints.h"
 #include "cleanup.h"
 #include "error.h"
@@ -324,18 +326,47 @@ static int dump_request_read(json_t *req, struct dump_request *ret, struct cryod
 	if ((v = json_object_get(req, "streams")))
 		d.streams = (int)json_integer_value(v);
 	/* Pre-dumps and the dumps built on them are directories that name each other; a tar
-	 * archive cannot be in a chain. The config's default gives way, a request's is refused. */
-	if ((d.pre_dump || d.parent) && !strcmp(d.compression, "tar")) {
-		if (json_object_get(req, "compression"))
-			return cryod_fail(
-			    e, -EINVAL, "compression: %s is a directory, not a tar archive",
-			    d.pre_dump ? "a pre-dump" : "an incremental dump (with a parent)");
+	 * archive cannot be in a chain. The config's default gives way; a request's is left to
+	 * the engine to refuse (dump_request_check()). */
+	if ((d.pre_dump || d.parent) && !strcmp(d.compression, "tar") &&
+	    !json_object_get(req, "compression"))
 		d.compression = "none";
-	}
 	/* "tar" packs the whole image as one archive: there are no streams to spread it over. */
 	if (!strcmp(d.compression, "tar"))
 		d.streams = 0;
 	*ret = d;
+	return 0;
+}
+
+static void cryo_ctx_freep(struct cryo_ctx **ctx)
+{
+	cryo_ctx_free(*ctx);
+}
+
+/*
+ * Asks the engine whether it takes these options (cryo_dump_check(): the rules are its own,
+ * decided once), before any directory is made or parent looked up. The directory is not
+ * chosen yet and the parent not read: any will do, the check only asks whether there is one.
+ */
+static int dump_request_check(const struct dump_request *d, pid_t pid, json_t *req,
+			      struct cryod_err *e)
+{
+	_cleanup_(cryo_ctx_freep) struct cryo_ctx *ctx = NULL;
+	struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
+
+	if (cryo_ctx_new(&ctx) < 0)
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	o.pid = pid;
+	o.dir = d->dir ? d->dir : cryod_cfg.checkpoint_dir;
+	o.leave_running = d->leave_running;
+	o.compression = d->compression;
+	o.streams = (unsigned)d->streams;
+	o.parent = d->parent;
+	if (cryo_dump_check(ctx, &o, d->pre_dump) < 0)
+		/* The request's field it is about, when the request named it. */
+		return cryod_fail(e, -EINVAL, "%s%s",
+				  json_object_get(req, "compression") ? "compression: " : "",
+				  cryo_ctx_errmsg(ctx));
 	return 0;
 }
 
@@ -476,6 +507,9 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 	if (r < 0)
 		return r;
 	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
+	r = dump_request_check(&d, j.pid, req, e);
 	if (r < 0)
 		return r;
 	new_checkpoint_id(ck.id);

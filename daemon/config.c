@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include <cryo/cryo.h>
+
 #include "cleanup.h"
 #include "config.h"
 #include "error.h"
@@ -22,27 +24,42 @@
 
 enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_ENUM };
 
-static const char *const protocols[] = {"unix", "tcp", "vsock", NULL};
-static const char *const levels[] = {"error", "warn", "info", "debug", NULL};
-static const char *const compressions[] = {"none", "tar", "lz4", "gzip", "zlib", "zstd", NULL};
+static const char *const *protocols(void)
+{
+	static const char *const v[] = {"unix", "tcp", "vsock", NULL};
 
+	return v;
+}
+
+static const char *const *levels(void)
+{
+	static const char *const v[] = {"error", "warn", "info", "debug", NULL};
+
+	return v;
+}
+
+/*
+ * A key of type K_ENUM takes one of choices(); its help is completed with them. The
+ * compressions are the engine's (cryo_compressions()): cryod never spells them, so a codec
+ * the engine gains is one cryod takes.
+ */
 struct key_def {
 	struct config_key_info info;
 	enum key_type type;
 	size_t off;
-	const char *const *choices;
+	const char *const *(*choices)(void);
 	long max;
 };
 
 #define OFF(f) offsetof(struct cryod_config, f)
 
 static const struct key_def keys[] = {
-	{{"protocol", "CRYO_PROTOCOL", "protocol", "unix, tcp or vsock"}, K_ENUM, OFF(protocol),
+	{{"protocol", "CRYO_PROTOCOL", "protocol", "one of"}, K_ENUM, OFF(protocol),
 	 protocols, 0},
 	{{"address", "CRYO_ADDRESS", "address",
 	  "socket path (unix), HOST:PORT (tcp) or CID:PORT (vsock)"},
 	 K_STR, OFF(address), NULL, 0},
-	{{"log_level", "CRYO_LOG_LEVEL", "log-level", "error, warn, info or debug"}, K_ENUM,
+	{{"log_level", "CRYO_LOG_LEVEL", "log-level", "one of"}, K_ENUM,
 	 OFF(log_level), levels, 0},
 	{{"connection.url", "CRYO_CONNECTION_URL", "connection-url",
 	  "where clients reach cryod (read by clients; accepted here)"},
@@ -63,11 +80,11 @@ static const struct key_def keys[] = {
 	  "where checkpoints go (default STATE_DIR/checkpoints)"},
 	 K_PATH, OFF(checkpoint_dir), NULL, 0},
 	{{"checkpoint.compression", "CRYO_CHECKPOINT_COMPRESSION", "checkpoint-compression",
-	  "default compression: none, tar, lz4, gzip, zlib or zstd"},
-	 K_ENUM, OFF(checkpoint_compression), compressions, 0},
+	  "default compression, one of"},
+	 K_ENUM, OFF(checkpoint_compression), cryo_compressions, 0},
 	{{"checkpoint.stream", "CRYO_CHECKPOINT_STREAM", "checkpoint-stream",
 	  "default number of parallel page streams (0: none)"},
-	 K_UINT, OFF(checkpoint_stream), NULL, 64},
+	 K_UINT, OFF(checkpoint_stream), NULL, CRYO_STREAMS_MAX},
 	{{"checkpoint.allow_any_dir", "CRYO_CHECKPOINT_ALLOW_ANY_DIR", "checkpoint-allow-any-dir",
 	  "let requests name a dump dir outside checkpoint.dir"},
 	 K_BOOL, OFF(checkpoint_allow_any_dir), NULL, 0},
@@ -95,13 +112,34 @@ static const struct key_def keys[] = {
 	 K_PATH, OFF(state_dir), NULL, 0},
 };
 
+/* "a, b, c" (last_sep ", ") or "a, b or c" (last_sep " or ") into buf. */
+static const char *choices_text(const char *const *v, const char *last_sep, char *buf,
+				size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; v[i] && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s",
+				!i ? "" : v[i + 1] ? ", " : last_sep, v[i]);
+	return buf;
+}
+
 const struct config_key_info *config_keys(size_t *ret_n)
 {
 	static struct config_key_info infos[sizeof(keys) / sizeof(keys[0])];
+	static char helps[sizeof(keys) / sizeof(keys[0])][160];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		infos[i] = keys[i].info;
 		infos[i].is_bool = keys[i].type == K_BOOL;
+		if (keys[i].type == K_ENUM) {
+			char list[128];
+
+			snprintf(helps[i], sizeof(helps[i]), "%s %s", keys[i].info.help,
+				 choices_text(keys[i].choices(), " or ", list, sizeof(list)));
+			infos[i].help = helps[i];
+		}
 	}
 	*ret_n = sizeof(keys) / sizeof(keys[0]);
 	return infos;
@@ -173,16 +211,16 @@ int config_set(struct cryod_config *c, const char *key, const char *value, char 
 		*(long *)((char *)c + k->off) = n;
 		return 0;
 	case K_ENUM: {
+		const char *const *v = k->choices();
+		char list[128];
 		size_t i;
 
-		for (i = 0; k->choices[i]; i++)
-			if (!strcmp(value, k->choices[i]))
+		for (i = 0; v[i]; i++)
+			if (!strcmp(value, v[i]))
 				break;
-		if (!k->choices[i])
+		if (!v[i])
 			return errf(err, errlen, -EINVAL, "%s: not one of %s", key,
-				    k == find_key("protocol")	 ? "unix, tcp, vsock"
-				    : k == find_key("log_level") ? "error, warn, info, debug"
-								 : "none, tar, lz4, gzip, zlib, zstd");
+				    choices_text(v, ", ", list, sizeof(list)));
 		break;
 	}
 	case K_PATH:

@@ -26,7 +26,7 @@ struct op_dump_args {
 	pid_t pid;
 	const char *dir;
 	bool leave_running;
-	const char *compression; /* none, lz4, zstd, zlib, gzip */
+	const char *compression; /* one of cryo_compressions() */
 	int streams;             /* 0: the engine's default */
 	bool pre_dump;           /* cryo_pre_dump(): memory only, the tree runs on */
 	const char *parent;      /* directory of the pre-dump to build on, or NULL */

@@ -2,7 +2,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <cryo/cryo.h>
 
 #include "error.h"
 #include "names.h"
@@ -17,8 +20,8 @@ enum field_type {
 	F_PID,       /* 1 .. 2^22 */
 	F_SIGNAL,    /* 1 .. 64 */
 	F_BOOL,
-	F_COMPRESSION,
-	F_STREAMS,   /* 0 .. 64 */
+	F_COMPRESSION, /* one of the engine's cryo_compressions() */
+	F_STREAMS,     /* 0 .. CRYO_STREAMS_MAX */
 };
 
 struct field {
@@ -132,21 +135,25 @@ static int check_field(const struct field *f, json_t *v, char *err, size_t errle
 	case F_SIGNAL:
 		return check_int(f->name, v, 1, 64, err, errlen);
 	case F_STREAMS:
-		return check_int(f->name, v, 0, 64, err, errlen);
+		return check_int(f->name, v, 0, CRYO_STREAMS_MAX, err, errlen);
 	case F_BOOL:
 		if (!json_is_boolean(v))
 			return errf(err, errlen, -EINVAL, "%s: expected true or false", f->name);
 		return 0;
 	case F_COMPRESSION: {
-		static const char *const names[] = {"none", "tar",  "lz4",
-						    "gzip", "zlib", "zstd"};
+		const char *const *names = cryo_compressions();
+		char list[128];
+		size_t len = 0;
 
-		if (s)
-			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (s && strlen(s) == json_string_length(v))
+			for (size_t i = 0; names[i]; i++)
 				if (!strcmp(s, names[i]))
 					return 0;
-		return errf(err, errlen, -EINVAL,
-			    "%s: expected one of none, tar, lz4, gzip, zlib, zstd", f->name);
+		list[0] = '\0';
+		for (size_t i = 0; names[i] && len < sizeof(list); i++)
+			len += snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					names[i]);
+		return errf(err, errlen, -EINVAL, "%s: expected one of %s", f->name, list);
 	}
 	}
 	return errf(err, errlen, -EINVAL, "%s: unknown field type", f->name);
