@@ -108,8 +108,13 @@ static bool fifo_claim(const struct fd_dump *d)
 	return d->link[0] == '/' && !strstr(d->link, " (deleted)") && S_ISFIFO(d->st->st_mode);
 }
 
-/* An anonymous pipe needs both ends inside the tree: one end alone would be restored as a new
- * pipe that nobody outside holds. */
+/*
+ * A pipe with one end outside the tree (inherited from a supervisor, a CI runner, a shell's
+ * `|` or `$(...)`) is carried as CRIU carries it: restored as a new pipe holding the bytes that
+ * were buffered in it, whose outside end nobody holds any more. A read end reads those bytes,
+ * then end-of-file; a write end gets EPIPE once it writes. Said in the log, since a process
+ * that does use such an end will see it.
+ */
 static int pipe_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
 {
 	for (uint32_t i = 0; i < img->npipes; i++) {
@@ -129,14 +134,15 @@ static int pipe_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t 
 			for (uint32_t k = 0; k < img->ntasks; k++)
 				for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
 					if (img->tasks[k].fds[l].file_id == any->id)
-						return cryo_err(
-							ctx, -EOPNOTSUPP,
-							"fd %d of pid %d is a pipe whose %s end is "
-							"outside the dumped tree (redirect it to a "
-							"file, or dump the process at the other end "
-							"too)",
-							img->tasks[k].fds[l].fd, img->tasks[k].pid,
-							rd ? "write" : "read");
+						log_warn(ctx,
+							 "fd %d of pid %d is a pipe whose %s end is "
+							 "outside the dumped tree: it is restored as "
+							 "a pipe nobody %s",
+							 img->tasks[k].fds[l].fd, img->tasks[k].pid,
+							 rd ? "write" : "read",
+							 rd ? "writes to any more (its reader gets "
+							      "what was buffered, then end-of-file)"
+							    : "reads any more (a write gets EPIPE)");
 		}
 	}
 	return 0;

@@ -78,12 +78,13 @@ def reap_all():
 class Run:
     """A workload started by a test, with its output going to a file."""
 
-    def __init__(self, tmp, argv, cwd=None, env=None, name="out"):
+    def __init__(self, tmp, argv, cwd=None, env=None, name="out", pass_fds=()):
         self.out = Path(tmp) / f"{name}.txt"
         self.outf = open(self.out, "wb")
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.outf,
                                      stderr=subprocess.STDOUT, cwd=cwd or tmp, env=env,
-                                     close_fds=True, start_new_session=True)
+                                     close_fds=True, pass_fds=pass_fds,
+                                     start_new_session=True)
         self.pid = self.proc.pid
 
     def text(self):

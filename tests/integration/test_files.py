@@ -101,3 +101,26 @@ def test_pty_pair_and_controlling_terminal(env):
 def test_inotify_watches(env):
     """inotify watches come back with their watch descriptors (a gap included) and masks."""
     roundtrip(env, "inotify")
+
+
+def test_pipe_ends_whose_other_end_is_outside_the_tree(env):
+    """A pipe end inherited from outside (a supervisor's, a CI runner's): dumped, and restored
+    as a pipe that holds what was buffered and whose outside end nobody holds any more, as
+    CRIU does; the workload checks the bytes, the end-of-file, the flags and the EPIPE."""
+    r_in, w_in = os.pipe()    # the workload reads r_in; we hold the writer
+    r_out, w_out = os.pipe()  # the workload writes w_out; we hold the reader, never reading
+    try:
+        os.write(w_in, b"before-dump\n")
+        run = env.start([workload("pipe_outside"), str(r_in), str(w_out)],
+                        pass_fds=(r_in, w_out))
+        run.wait_for("ready")
+        img = env.dump(run)
+        log = img / "dump.log"
+        if log.exists():
+            assert "is a pipe whose write end is outside the dumped tree" in log.read_text()
+            assert "is a pipe whose read end is outside the dumped tree" in log.read_text()
+        pid = env.restore(img)
+        env.check(run, pid)
+    finally:
+        for fd in (r_in, w_in, r_out, w_out):
+            os.close(fd)
