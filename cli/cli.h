@@ -132,6 +132,8 @@ struct cli_restore_how {
 	bool lazy;
 	bool answers; /* the sender waits for answers (a `cryo dump --to` connection) */
 	bool trust_dir; /* read an image from a directory others own or may write */
+	const char *inherit[64]; /* --inherit-fd fd[N]:KEY */
+	unsigned ninherit;
 };
 
 /* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is

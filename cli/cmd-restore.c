@@ -28,6 +28,10 @@ static const char usage[] =
 	"      --pidfile FILE    write the root's PID to FILE\n"
 	"      --lazy            start the tree at once; its memory arrives on fault and in\n"
 	"                        the background (the image must stay until that is done)\n"
+	"      --inherit-fd fd[N]:KEY  give the restored tree this process's descriptor N in\n"
+	"                        place of the image's external descriptor KEY (a pipe whose\n"
+	"                        other end was outside the tree: `cryo show` lists them,\n"
+	"                        e.g. pipe:[12345]); repeatable, as CRIU's --inherit-fd\n"
 	"      --trust-dir       restore even from a directory that someone other than root\n"
 	"                        or you owns or may write (refused by default: whoever can\n"
 	"                        write it decides what runs, as which user)\n"
@@ -69,6 +73,8 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.lazy = how->lazy;
 	o.stream_answers = how->answers;
 	o.trust_dir = how->trust_dir;
+	o.inherit_fds = how->inherit;
+	o.ninherit_fds = how->ninherit;
 	cli_progress(ctx, how->as_json);
 	r = cryo_restore(ctx, &o, &root);
 	if (r < 0) {
@@ -116,6 +122,7 @@ int cmd_restore(int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"lazy", no_argument, NULL, 'L'},
 		{"trust-dir", no_argument, NULL, 'T'},
+		{"inherit-fd", required_argument, NULL, 'I'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -143,6 +150,14 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'T':
 			how.trust_dir = true;
+			break;
+		case 'I':
+			if (how.ninherit == sizeof(how.inherit) / sizeof(how.inherit[0])) {
+				fprintf(stderr, "cryo restore: at most %zu --inherit-fd\n",
+					sizeof(how.inherit) / sizeof(how.inherit[0]));
+				return 2;
+			}
+			how.inherit[how.ninherit++] = optarg;
 			break;
 		case 'v':
 			how.verbose++;

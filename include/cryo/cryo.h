@@ -183,6 +183,15 @@ struct cryo_restore_opts {
 	 * Members that are symbolic links are refused either way.
 	 */
 	bool trust_dir;
+	/*
+	 * Descriptors of the caller that take the place of descriptions of the image, as CRIU's
+	 * --inherit-fd: each "fd[N]:KEY", where N is a descriptor open here and KEY names an
+	 * external description of the image (`cryo show` lists them: a pipe whose other end was
+	 * outside the tree is "pipe:[INODE]"). Its access mode must match. The restored tasks get
+	 * that description (shared with the caller) instead of a new pipe nobody else holds.
+	 */
+	const char *const *inherit_fds;
+	unsigned ninherit_fds;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 

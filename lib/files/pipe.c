@@ -131,6 +131,10 @@ static int pipe_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t 
 			wr |= (f->flags & O_ACCMODE) == O_WRONLY;
 		}
 		if (any && !(rd && wr)) {
+			for (uint32_t j = 0; j < img->nfiles; j++)
+				if (img->files[j].type == FILE_PIPE &&
+				    img->files[j].pipe_ino == img->pipes[i].ino)
+					img->files[j].external = true;
 			for (uint32_t k = 0; k < img->ntasks; k++)
 				for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
 					if (img->tasks[k].fds[l].file_id == any->id)

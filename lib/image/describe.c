@@ -77,9 +77,12 @@ static json_t *describe_json(const struct img *img)
 						v->path ? v->path : v->name ? v->name : ""));
 		}
 		for (uint32_t j = 0; j < t->nfds; j++)
-			json_array_append_new(fds, json_pack("{s:i,s:I,s:b}", "fd", t->fds[j].fd,
-							     "file", (json_int_t)t->fds[j].file_id,
-							     "cloexec", t->fds[j].cloexec));
+			json_array_append_new(
+				fds, json_pack("{s:i,s:I,s:b,s:b,s:s}", "fd", t->fds[j].fd, "file",
+					       (json_int_t)t->fds[j].file_id, "cloexec",
+					       t->fds[j].cloexec, "external",
+					       img_find_file(img, t->fds[j].file_id)->external,
+					       "key", img_find_file(img, t->fds[j].file_id)->path));
 		json_array_append_new(
 			tasks, json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:I,s:I,s:I,s:o,s:o,s:o}",
 					 "pid", t->pid, "ppid", t->ppid, "pgid", t->pgid, "sid",
@@ -142,9 +145,11 @@ static int describe_text(const struct img *img, FILE *out)
 		for (uint32_t j = 0; j < t->nfds; j++) {
 			const struct img_file *f = img_find_file(img, t->fds[j].file_id);
 
-			fprintf(out, "    %3d  %-4s %s%s\n", t->fds[j].fd, file_type_name(f->type),
-				file_detail(f),
-				t->fds[j].cloexec ? " (cloexec)" : "");
+			fprintf(out, "    %3d  %-4s %s%s%s\n", t->fds[j].fd, file_type_name(f->type),
+				file_detail(f), t->fds[j].cloexec ? " (cloexec)" : "",
+				f->external ? " (external: its other end was outside the tree; "
+					      "--inherit-fd connects it)"
+					    : "");
 		}
 	}
 	return 0;

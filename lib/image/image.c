@@ -386,6 +386,8 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 				       (json_int_t)f->shmem_id);
 
 		r |= encode_file_extra(fo, f);
+		if (f->external)
+			r |= set(fo, "external", json_true());
 		r |= add(a, fo);
 	}
 	r |= set(root, "files", a);
@@ -971,6 +973,13 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (!f->path)
 			return -ENOMEM;
 		TRY(decode_file_extra(d, v, f));
+		if (json_object_get(v, "external")) {
+			if (!json_is_boolean(json_object_get(v, "external")))
+				return cryo_err(d->ctx, -EINVAL,
+						"image metadata: file %u: \"external\" is not a "
+						"boolean", f->id);
+			f->external = json_is_true(json_object_get(v, "external"));
+		}
 		if ((file_kind_of(f->type)->flags & FILE_KIND_BY_PATH) && f->path[0] != '/')
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: file %u has a relative path", f->id);

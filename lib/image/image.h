@@ -189,6 +189,9 @@ struct img_file {
 	uint64_t pos;
 	uint64_t pipe_ino; /* FILE_PIPE and FILE_FIFO: which pipe */
 	uint32_t shmem_id; /* FILE_SHMEM: which object */
+	/* Its other end was outside the dumped tree (a pipe a supervisor held): restored as a
+	 * new object nobody outside holds, unless the restore is given one (--inherit-fd). */
+	bool external;
 	uint64_t params[IMG_FILE_PARAMS]; /* kind-specific, see enum img_file_type */
 	struct img_epoll_item *items;     /* FILE_EPOLL; FILE_INOTIFY: tfd = wd, events = mask */
 	uint32_t nitems;

@@ -131,7 +131,13 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 
 		if (sh->file_fds[i] >= 0)
 			continue; /* placed by its kind's restore_prepare (pty masters) */
-		fd = file_kind_of(img->files[i].type)->restore_open(&fr, &img->files[i]);
+		/* Given by the caller (--inherit-fd): its own description, shared with it. */
+		if (sh->inherit && sh->inherit[i] >= 0)
+			fd = fcntl(sh->inherit[i], F_DUPFD_CLOEXEC, 0);
+		else
+			fd = file_kind_of(img->files[i].type)->restore_open(&fr, &img->files[i]);
+		if (fd == -1 && sh->inherit && sh->inherit[i] >= 0)
+			fd = cryo_err(ctx, -errno, "take inherited descriptor %d", sh->inherit[i]);
 		if (fd < 0) {
 			r = fd;
 			break;
@@ -150,6 +156,62 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	return r;
 }
 
+int restore_inherit_fds(struct cryo_ctx *ctx, struct rst_shared *sh,
+			const struct cryo_restore_opts *opts)
+{
+	const struct img *img = sh->img;
+
+	if (!opts->ninherit_fds)
+		return 0;
+	if (!opts->inherit_fds)
+		return cryo_err(ctx, -EINVAL, "restore: inherited descriptors without a list");
+	sh->inherit = malloc((img->nfiles + 1) * sizeof(int));
+	if (!sh->inherit)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		sh->inherit[i] = -1;
+	for (unsigned k = 0; k < opts->ninherit_fds; k++) {
+		const char *spec = opts->inherit_fds[k];
+		const char *key;
+		char *end;
+		long fd;
+		int fl, n = 0;
+
+		if (!spec || strncmp(spec, "fd[", 3))
+			return cryo_err(ctx, -EINVAL, "--inherit-fd %s: not fd[N]:KEY", spec ? spec : "");
+		fd = strtol(spec + 3, &end, 10);
+		if (end == spec + 3 || fd < 0 || fd > INT_MAX || strncmp(end, "]:", 2) || !end[2])
+			return cryo_err(ctx, -EINVAL, "--inherit-fd %s: not fd[N]:KEY", spec);
+		key = end + 2;
+		fl = fcntl(fd, F_GETFL);
+		if (fl < 0)
+			return cryo_err(ctx, -EBADF, "--inherit-fd %s: descriptor %ld is not open here",
+					spec, fd);
+		for (uint32_t i = 0; i < img->nfiles; i++) {
+			const struct img_file *f = &img->files[i];
+
+			if (!f->external || strcmp(f->path, key))
+				continue;
+			if ((fl & O_ACCMODE) != (int)(f->flags & O_ACCMODE))
+				return cryo_err(ctx, -EINVAL,
+						"--inherit-fd %s: descriptor %ld is open %s, the "
+						"image's %s is %s",
+						spec, fd,
+						(fl & O_ACCMODE) == O_RDONLY ? "for reading" : "for writing",
+						key,
+						(f->flags & O_ACCMODE) == O_RDONLY ? "read" : "written");
+			sh->inherit[i] = fd;
+			n++;
+		}
+		if (!n)
+			return cryo_err(ctx, -ENOENT,
+					"--inherit-fd %s: the image has no external descriptor %s "
+					"(cryo show lists them)",
+					spec, key);
+	}
+	return 0;
+}
+
 void restore_files_close(struct rst_shared *sh)
 {
 	for (uint32_t i = 0; sh->file_fds && i < sh->img->nfiles; i++)
@@ -165,6 +227,8 @@ void restore_files_close(struct rst_shared *sh)
 	free(sh->shmem_fds);
 	free(sh->pty_index);
 	sh->pty_index = NULL;
+	free(sh->inherit);
+	sh->inherit = NULL;
 	free(sh->extra_fds);
 	sh->shmem_fds = NULL;
 	sh->file_fds = NULL;

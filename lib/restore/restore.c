@@ -866,6 +866,9 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		if (r < 0)
 			goto out;
 	}
+	r = restore_inherit_fds(ctx, &sh, opts);
+	if (r < 0)
+		goto out;
 	r = restore_files_open(ctx, &sh);
 	if (r < 0)
 		goto out;

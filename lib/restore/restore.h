@@ -30,6 +30,7 @@ struct rst_shared {
 	int nextra;
 	int *extra_fds; /* FIFO keepers and unused pipe ends, closed by every task */
 	int *pty_index; /* per img->files[i] that is a pty master: the new pty's index */
+	int *inherit;   /* per img->files[i]: the caller's descriptor that takes its place, or -1 */
 	struct stream_index *pages; /* the frames of every task, if its pages are in streams */
 	struct chain *chain; /* the pre-dumps below an incremental image (image/chain.h) */
 	bool lazy; /* private anonymous memory arrives on fault (restore-lazy.c) */
@@ -38,6 +39,11 @@ struct rst_shared {
 	struct stream_rx *rx;
 	int *feed_rd, *feed_wr;
 };
+
+/* Matches opts->inherit_fds to the image's external descriptions (sh->inherit), checking each
+ * descriptor and its access mode. */
+int restore_inherit_fds(struct cryo_ctx *ctx, struct rst_shared *sh,
+			const struct cryo_restore_opts *opts);
 
 /* Lazy restore: each task's userfaultfd sits at this descriptor until the tracer takes it. */
 static inline int restore_uffd_slot(const struct rst_shared *sh)

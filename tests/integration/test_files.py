@@ -6,7 +6,9 @@ import signal
 
 import pytest
 
-from conftest import alive, cryo, reap, workload
+import subprocess
+
+from conftest import CRYO, alive, cryo, reap, workload
 
 
 def roundtrip(env, name, *args):
@@ -123,4 +125,43 @@ def test_pipe_ends_whose_other_end_is_outside_the_tree(env):
         env.check(run, pid)
     finally:
         for fd in (r_in, w_in, r_out, w_out):
+            os.close(fd)
+
+
+def test_inherit_fd_connects_an_external_pipe_end(env):
+    """--inherit-fd fd[N]:pipe:[INO], as CRIU's: the restored tree gets the restoring
+    process's pipe ends in place of the external ones, and talks through them."""
+    r_in, w_in = os.pipe()
+    r_out, w_out = os.pipe()
+    new = []
+    try:
+        run = env.start([workload("pipe_outside"), str(r_in), str(w_out), "inherited"],
+                        pass_fds=(r_in, w_out))
+        run.wait_for("ready")
+        img = env.dump(run, suite_args=False)
+        show = cryo("show", img).stdout
+        keys = {f"pipe:[{os.fstat(fd).st_ino}]": fd for fd in (r_in, w_out)}
+        for key in keys:
+            assert key in show and "external" in show, show
+        with pytest.raises(AssertionError, match="no external descriptor"):
+            cryo("restore", "-D", img, "--detach", "--inherit-fd", "fd[0]:pipe:[1]")
+        nr_in, nw_in = os.pipe()
+        nr_out, nw_out = os.pipe()
+        new = [nr_in, nw_in, nr_out, nw_out]
+        os.write(nw_in, b"after-restore\n")
+        pidfile = env.tmp / "pid"
+        args = [CRYO, "restore", "-D", str(img), "--detach", "--pidfile", str(pidfile),
+                "--inherit-fd", f"fd[{nr_in}]:pipe:[{os.fstat(r_in).st_ino}]",
+                "--inherit-fd", f"fd[{nw_out}]:pipe:[{os.fstat(w_out).st_ino}]"]
+        p = subprocess.run(args, pass_fds=(nr_in, nw_out), capture_output=True, text=True,
+                           timeout=60)
+        assert p.returncode == 0, p.stderr
+        pid = int(pidfile.read_text())
+        env.restored.append(pid)
+        os.close(nw_in)  # the restored reader then sees end-of-file after its line
+        new.remove(nw_in)
+        env.check(run, pid)
+        assert os.read(nr_out, 16) == b"x"
+    finally:
+        for fd in (r_in, w_in, r_out, w_out, *new):
             os.close(fd)

@@ -6,10 +6,14 @@
  * read end gives back exactly the buffered bytes, then end-of-file; the write end is still a
  * pipe's write end with its flags and capacity, holding what was written before the dump, and
  * a write to it fails with EPIPE: nobody reads it any more.
+ * With argv[3] "inherited", the restore was given new pipes from outside (--inherit-fd): the
+ * read end reads "after-restore\n" then end-of-file, and "x" written to the write end reaches
+ * the new reader (the test checks that).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 
 #include "zdtm.h"
@@ -24,8 +28,11 @@ int main(int argc, char **argv)
 	ssize_t n;
 	struct stat st;
 
+	bool inherited = argc > 3 && !strcmp(argv[3], "inherited");
+	const char *want = inherited ? "after-restore\n" : WANT;
+
 	if (argc < 3)
-		fail("usage: pipe_outside RD WR");
+		fail("usage: pipe_outside RD WR [inherited]");
 	rd = atoi(argv[1]);
 	wr = atoi(argv[2]);
 	test_init();
@@ -42,14 +49,20 @@ int main(int argc, char **argv)
 		got += n;
 	if (n < 0)
 		fail("read end: %s", strerror(errno));
-	if (got != strlen(WANT) || memcmp(buf, WANT, got))
-		fail("read end: %zu bytes %.*s, want %s", got, (int)got, buf, WANT);
+	if (got != strlen(want) || memcmp(buf, want, got))
+		fail("read end: %zu bytes %.*s, want %s", got, (int)got, buf, want);
 	if (fstat(wr, &st) < 0 || !S_ISFIFO(st.st_mode))
 		fail("write end is not a pipe");
 	fl = fcntl(wr, F_GETFL);
-	if ((fl & O_ACCMODE) != O_WRONLY || !(fl & O_NONBLOCK))
+	/* An inherited description keeps the flags its owner gave it. */
+	if ((fl & O_ACCMODE) != O_WRONLY || (!inherited && !(fl & O_NONBLOCK)))
 		fail("write end flags %#o", fl);
 	sz = fcntl(wr, F_GETPIPE_SZ);
+	if (inherited) {
+		if (write(wr, "x", 1) != 1)
+			fail("a write to the inherited pipe: %s", strerror(errno));
+		pass();
+	}
 	if (sz != 8192)
 		fail("write end capacity %d, want 8192", sz);
 	if (write(wr, "x", 1) != -1 || errno != EPIPE)
