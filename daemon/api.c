@@ -16,12 +16,18 @@
 #include "log.h"
 #include "validate.h"
 
-static json_t *engine_info;
+static json_t *engine_info, *plugins_info;
 
 void api_set_engine_info(json_t *engine)
 {
 	json_decref(engine_info);
 	engine_info = engine;
+}
+
+void api_set_plugins(json_t *plugins)
+{
+	json_decref(plugins_info);
+	plugins_info = plugins;
 }
 
 void api_response_clear(struct api_response *rs)
@@ -88,10 +94,11 @@ static void health(struct api_response *rs)
 
 	uname(&u);
 	reply(rs, 200,
-	      json_pack("{s:s, s:s, s:O, s:s, s:i, s:[], s:s}", "version", CRYOD_VERSION, "kernel",
+	      json_pack("{s:s, s:s, s:O, s:s, s:i, s:o, s:s}", "version", CRYOD_VERSION, "kernel",
 			u.release, "engine", engine_info ? engine_info : json_null(), "db",
 			store_health(db, sizeof(db)), "schema_version", store_schema_version(),
-			"plugins", "protocol", cryod_cfg.protocol ? cryod_cfg.protocol : "unix"));
+			"plugins", plugins_info ? json_incref(plugins_info) : json_array(),
+			"protocol", cryod_cfg.protocol ? cryod_cfg.protocol : "unix"));
 }
 
 static void list_jobs(struct api_response *rs)

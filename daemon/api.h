@@ -44,6 +44,10 @@ struct api_response {
  * "engine" object. Takes the reference. */
 void api_set_engine_info(json_t *engine);
 
+/* Likewise its "plugins" array (the plugins' probes run when they are listed). Takes the
+ * reference. */
+void api_set_plugins(json_t *plugins);
+
 void api_handle(const struct api_request *rq, struct api_response *rs);
 void api_response_clear(struct api_response *rs);
 

@@ -24,6 +24,7 @@
 
 #include "api.h"
 #include "checkpoints.h"
+#include "cleanup.h"
 #include "config.h"
 #include "cryod.h"
 #include "error.h"
@@ -167,6 +168,61 @@ static json_t *probe_engine(void)
 	return json_pack("{s:o}", "features", arr);
 }
 
+static void cryo_ctx_freep(struct cryo_ctx **ctx)
+{
+	cryo_ctx_free(*ctx);
+}
+
+/* What the engine says while cryod starts (a plugin that does not load) goes to cryod's log;
+ * its errors come back as the call's message, which main() prints. */
+static void engine_log(void *userdata, int level, const char *msg)
+{
+	(void)userdata;
+	if (level > CRYO_LOG_ERROR)
+		log_warn("%s", msg);
+}
+
+/*
+ * Loads the engine's plugins (docs/plugins.md) from plugins.dir, or the engine's default
+ * ($CRYO_PLUGINS_DIR, else /usr/lib/cryo/plugins) when it is not set. Now, while cryod has
+ * one thread: the op processes it forks inherit them, and their probes (run when they are
+ * listed, for /v1/health) may fork. A directory the engine refuses (missing when named,
+ * writable by others, owned by another user) stops cryod; a plugin that fails to load is
+ * listed with its reason.
+ */
+static int load_plugins(char *err, size_t errlen)
+{
+	_cleanup_(cryo_ctx_freep) struct cryo_ctx *ctx = NULL;
+	_cleanup_free_ struct cryo_plugin_info *p = NULL;
+	json_t *arr;
+	size_t n;
+
+	if (cryo_ctx_new(&ctx) < 0)
+		return errf(err, errlen, -ENOMEM, "out of memory");
+	cryo_ctx_set_log(ctx, CRYO_LOG_WARN, engine_log, NULL);
+	if (cryo_plugins_load(ctx, cryod_cfg.plugins_dir) < 0)
+		return errf(err, errlen, -EINVAL, "plugins.dir: %s", cryo_ctx_errmsg(ctx));
+	if (cryo_plugins_list(ctx, &p, &n) < 0)
+		return errf(err, errlen, -ENOMEM, "list the plugins: out of memory");
+	arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char from[4096];
+
+		if (p[i].path)
+			snprintf(from, sizeof(from), "%s/%s", p[i].path, p[i].file);
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s?, s:s?, s:s, s:b, s:s?, s:b, s:s}", "name", p[i].name,
+				   "version", p[i].version, "summary", p[i].summary, "from",
+				   p[i].path ? from : "builtin", "loaded", p[i].loaded, "error",
+				   p[i].error, "available", p[i].available, "probe", p[i].probe));
+		if (p[i].loaded)
+			log_info("plugin %s %s (%s)", p[i].name, p[i].version ? p[i].version : "",
+				 p[i].path ? from : "built in");
+	}
+	api_set_plugins(arr);
+	return 0;
+}
+
 /* Tells systemd (Type=notify) that the socket is ready, if it asked. */
 static void notify_ready(void)
 {
@@ -258,7 +314,8 @@ int main(int argc, char **argv)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_warn("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 
-	if (prepare_dirs(err, sizeof(err)) < 0 || store_open(cryod_cfg.db_path, err, sizeof(err)) < 0)
+	if (load_plugins(err, sizeof(err)) < 0 || prepare_dirs(err, sizeof(err)) < 0 ||
+	    store_open(cryod_cfg.db_path, err, sizeof(err)) < 0)
 		goto fail;
 	api_set_engine_info(probe_engine());
 	if (jobs_init(err, sizeof(err)) < 0)
@@ -294,6 +351,7 @@ int main(int argc, char **argv)
 	reaper_stop();
 	jobs_shutdown();
 	api_set_engine_info(NULL);
+	api_set_plugins(NULL);
 	store_close();
 	config_free(&cryod_cfg);
 	return 0;
@@ -306,6 +364,7 @@ fail_store:
 	api_set_engine_info(NULL);
 	store_close();
 fail:
+	api_set_plugins(NULL);
 	fprintf(stderr, "cryod: %s\n", err);
 	config_free(&cryod_cfg);
 	return 1;

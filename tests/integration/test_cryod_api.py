@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import alive, workload
+from conftest import BUILD, alive, workload
 from cryod_harness import SANITIZED, Cryod
 
 COUNTER = ("import time\n"
@@ -82,11 +82,77 @@ def start_counter(d, job_id, **extra):
 def test_health(daemon):
     d = daemon()
     h = d.ok("GET", "/v1/health")
-    assert h["db"] == "ok" and h["plugins"] == [] and h["version"]
+    assert h["db"] == "ok" and h["version"]
+    # The engine's built-in plugin is always listed (its probe says whether it can work here).
+    cuda = next(p for p in h["plugins"] if p["name"] == "cuda")
+    assert cuda["from"] == "builtin" and cuda["loaded"] and cuda["error"] is None, cuda
+    assert isinstance(cuda["available"], bool) and cuda["probe"], cuda
     assert h["kernel"] == os.uname().release
     names = {f["name"] for f in h["engine"]["features"]}
     assert "clone3-set-tid" in names
     assert h["schema_version"] >= 1
+
+
+RECORDER = BUILD / "tests" / "plugins" / "hook-recorder.so"
+DUMP_HOOKS = ["dump-before-freeze", "dump-after-freeze", "dump-before-memory",
+              "dump-after-memory", "dump-done"]
+RESTORE_HOOKS = ["restore-before", "restore-after", "restore-resumed"]
+
+
+@pytest.fixture
+def plugin_daemon(daemon, tmp_path):
+    """A cryod whose plugins.dir holds the test plugin (tests/plugins/hook-recorder.c), which
+    appends each hook it sees to a log of its own."""
+    pdir = tmp_path / "plugins"
+    pdir.mkdir(mode=0o755)
+    shutil.copy(RECORDER, pdir / "hook-recorder.so")
+    log = tmp_path / "hooks.log"
+    d = daemon(config={"plugins": {"dir": str(pdir)}},
+               env=dict(os.environ, CRYO_TEST_PLUGIN_LOG=str(log)))
+    return d, pdir, log
+
+
+def hooks_seen(log):
+    return [line.split()[0] for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def test_health_lists_the_plugins_of_plugins_dir_and_a_dump_runs_their_hooks(plugin_daemon):
+    d, pdir, log = plugin_daemon
+    h = d.ok("GET", "/v1/health")
+    assert [p["name"] for p in h["plugins"]][0] == "cuda"  # built-in ones first
+    rec = next(p for p in h["plugins"] if p["name"] == "hook-recorder")
+    assert rec["from"] == f"{pdir}/hook-recorder.so" and rec["version"] == "1.0", rec
+    assert rec["loaded"] and rec["error"] is None and rec["available"], rec
+    assert str(log) in rec["probe"], rec
+    start_counter(d, "hooked")
+    d.ok("POST", "/v1/jobs/hooked/dump", {"leave_running": True}, status=201)
+    assert hooks_seen(log) == DUMP_HOOKS, log.read_text()
+    assert d.ok("GET", "/v1/jobs/hooked")["state"] == "running"
+
+
+@needs_restore
+def test_a_restore_through_cryod_runs_the_plugins_restore_hooks(plugin_daemon):
+    d, pdir, log = plugin_daemon
+    start_counter(d, "hooked")
+    ck = d.ok("POST", "/v1/jobs/hooked/dump", {}, status=201)
+    d.wait_job("hooked", {"checkpointed"})
+    d.ok("POST", "/v1/jobs/hooked/restore", {"checkpoint": ck["id"], "id": "back"}, status=201)
+    assert hooks_seen(log) == DUMP_HOOKS + RESTORE_HOOKS, log.read_text()
+    wait_log(d, "back", lambda t: len(t.split()) >= 40)
+
+
+@pytest.mark.parametrize("fault", ["world-writable", "missing"])
+def test_a_plugins_dir_that_cannot_be_used_stops_cryod_at_start(daemon, tmp_path, fault):
+    pdir = tmp_path / "plugins"
+    if fault == "world-writable":
+        pdir.mkdir()
+        shutil.copy(RECORDER, pdir / "hook-recorder.so")
+        os.chmod(pdir, 0o777)
+    d = daemon(config={"plugins": {"dir": str(pdir)}}, start=False)
+    assert d.spawn().wait(20) == 1
+    words = "writable by others" if fault == "world-writable" else "No such file"
+    assert f"plugins.dir: plugins directory {pdir}" in d.log_text() and \
+        words in d.log_text(), d.log_text()
 
 
 @needs_restore
