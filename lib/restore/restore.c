@@ -679,8 +679,16 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		return root;
 	}
 	note_created(&tr, root);
+	/* Seccomp suspended while traced (inherited by every task and thread the tree makes):
+	 * the restorer installs each thread's filters and then still sets its credentials and
+	 * parks, and the tracer then runs close() and munmap() in it; the filters take hold
+	 * at the detach. Without the privilege for it, as before: those calls meet them. */
 	if (ptrace(PTRACE_SEIZE, root, 0,
-		   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD) < 0) {
+		   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD |
+			   PTRACE_O_SUSPEND_SECCOMP) < 0 &&
+	    (errno != EPERM ||
+	     ptrace(PTRACE_SEIZE, root, 0,
+		    PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD) < 0)) {
 		r = cryo_err(ctx, -errno, "trace restored pid %d", root);
 		close(go[1]);
 		goto fail;

@@ -99,7 +99,12 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
 	uint8_t info[128] = {0};
 	int sig = 0, r;
 
-	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD) < 0) {
+	/* Seccomp suspended while traced (as CRIU does): the syscalls injected into the task
+	 * (rt_sigaction, getitimer, brk, prctl...) must not meet its filters, which could make
+	 * them fail or kill it. Needs CAP_SYS_ADMIN, and a tracer without a filter of its own:
+	 * without it, tracing goes on as before. */
+	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_SUSPEND_SECCOMP) < 0 &&
+	    (errno != EPERM || ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD) < 0)) {
 		if (errno == ESRCH)
 			return 0; /* exited meanwhile */
 		return cryo_err(ctx, -errno, "ptrace-seize thread %d of pid %d", tid, t->pid);

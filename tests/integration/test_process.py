@@ -116,3 +116,10 @@ def test_leave_running_tree_keeps_streaming(env, tree_pids):
 def test_seccomp_filters_per_thread(env):
     """Each thread's seccomp filters and no_new_privs are in force after restore."""
     env.roundtrip([workload("proc_seccomp")])
+
+
+def test_seccomp_filter_that_blocks_the_checkpointers_calls(env):
+    """A filter that makes rt_sigaction, getitimer, brk, sigaltstack, prctl, munmap, close and
+    the credential calls fail: dump and restore run them with the filter suspended
+    (PTRACE_O_SUSPEND_SECCOMP), and it is in force again once the tree runs."""
+    env.roundtrip([workload("proc_seccomp_hostile")])

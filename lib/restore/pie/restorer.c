@@ -181,8 +181,9 @@ static void queue_signals(struct rst_args *args, uint64_t ptr, uint64_t n, int32
 /*
  * no_new_privs and seccomp filters, oldest first, before the credentials: installing a filter
  * without no_new_privs needs CAP_SYS_ADMIN, which a task of another uid no longer has once
- * its credentials are set. What runs after must get through the filters: the credential
- * calls, and the tracer's close() and munmap() of the restorer (any usual filter allows them).
+ * its credentials are set. What runs after (the credential calls, and the tracer's close()
+ * and munmap() of the restorer) does not meet the filters: the tracer holds the tree with
+ * PTRACE_O_SUSPEND_SECCOMP, and they take hold at the detach (restore.c).
  */
 static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
 {
