@@ -33,6 +33,7 @@
 
 #include "checkpoints.h"
 #include "cleanup.h"
+#include "dump-dir.h"
 #include "error.h"
 #include "fileio.h"
 #include "fs-util.h"
@@ -43,74 +44,6 @@
 #include "proc-tree.h"
 #include "proc.h"
 #include "time-util.h"
-
-/*
- * Creates (or finds empty) the directory of a dump at `path`, a normal path below
- * checkpoint.dir, without following a symbolic link on the way: a link placed inside
- * checkpoint.dir must not lead the dump outside it, and comparing strings cannot see links.
- * checkpoint.dir itself is opened as configured (it may be a link the administrator made);
- * every component below is made with mkdirat() and entered with O_NOFOLLOW. *ret_created says
- * whether the last component is new (and so is removed again if the dump fails).
- *
- * The engine is then given the path, which it resolves again: only someone who may write in
- * checkpoint.dir (root; cryod makes it 0700) could swap a component for a link in between.
- */
-static int make_confined_dir(const char *path, bool *ret_created, struct cryod_err *e)
-{
-	const char *base = cryod_cfg.checkpoint_dir;
-	const char *p = path + (strcmp(base, "/") ? strlen(base) : 0);
-	_cleanup_close_ int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char comp[NAME_MAX + 1];
-	bool created = false;
-
-	if (fd < 0)
-		return cryod_fail(e, -EIO, "dir: open checkpoint.dir %s: %s", base,
-				  strerror(errno));
-	while (*p == '/') {
-		const char *next = strchr(p + 1, '/');
-		size_t n = next ? (size_t)(next - p - 1) : strlen(p + 1);
-		int sub;
-
-		if (n > NAME_MAX)
-			return cryod_fail(e, -EINVAL,
-					  "dir: a component of %s is longer than %d bytes", path,
-					  NAME_MAX);
-		memcpy(comp, p + 1, n);
-		comp[n] = '\0';
-		created = mkdirat(fd, comp, 0700) == 0;
-		if (!created && errno != EEXIST)
-			return cryod_fail(e, -EIO, "dir: create %s: %s", path, strerror(errno));
-		sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0 && (errno == ELOOP || errno == ENOTDIR))
-			return cryod_fail(e, -EINVAL,
-					  "dir: %.*s is a symbolic link or not a directory; below "
-					  "checkpoint.dir every component must be a real directory",
-					  (int)(p + 1 + n - path), path);
-		if (sub < 0)
-			return cryod_fail(e, -EIO, "dir: open %.*s: %s", (int)(p + 1 + n - path),
-					  path, strerror(errno));
-		close(fd);
-		fd = sub;
-		p += 1 + n;
-	}
-	if (!created && !fd_dir_is_empty(TAKE_FD(fd)))
-		return cryod_fail(e, -ENOTEMPTY, "dir: %s exists and is not empty", path);
-	*ret_created = created;
-	return 0;
-}
-
-/* checkpoint.allow_any_dir: a directory anywhere, made as `mkdir -p` would. */
-static int make_any_dir(const char *path, bool *ret_created, struct cryod_err *e)
-{
-	int r;
-
-	if (!dir_is_empty_or_missing(path, ret_created))
-		return cryod_fail(e, -ENOTEMPTY, "dir: %s exists and is not empty", path);
-	r = mkdir_p_mode(path, 0700);
-	if (r < 0)
-		return cryod_fail(e, -EIO, "dir: create %s: %s", path, strerror(-r));
-	return 0;
-}
 
 /* What the engine leaves in a complete pre-dump (docs/cryo-pre-dump.md), written last. */
 #define PREDUMP_META "predump.json"
@@ -370,33 +303,6 @@ static int dump_request_check(const struct dump_request *d, pid_t pid, json_t *r
 	return 0;
 }
 
-/* Chooses the directory of checkpoint ck (ck->path: the one asked for, or checkpoint.dir/ID)
- * and makes it; *ret_created says whether it is new. */
-static int dump_dir_make(struct checkpoint *ck, const char *dir, bool *ret_created,
-			 struct cryod_err *e)
-{
-	if (dir) {
-		if (!cryod_cfg.checkpoint_allow_any_dir &&
-		    !path_is_under(dir, cryod_cfg.checkpoint_dir))
-			return cryod_fail(e, -EINVAL,
-					  "dir: %s is outside checkpoint.dir (%s); the config key "
-					  "checkpoint.allow_any_dir allows it",
-					  dir, cryod_cfg.checkpoint_dir);
-		if (!strcmp(dir, cryod_cfg.checkpoint_dir))
-			return cryod_fail(
-			    e, -EINVAL,
-			    "dir: must be a directory below checkpoint.dir, not itself");
-		ck->path = strdup(dir);
-	} else if (asprintf(&ck->path, "%s/%s", cryod_cfg.checkpoint_dir, ck->id) < 0) {
-		ck->path = NULL;
-	}
-	if (!ck->path)
-		return cryod_fail(e, -ENOMEM, "out of memory");
-	if (path_is_under(ck->path, cryod_cfg.checkpoint_dir))
-		return make_confined_dir(ck->path, ret_created, e);
-	return make_any_dir(ck->path, ret_created, e);
-}
-
 /* What a dump that fails leaves to undo: the directory it made, its mark as in progress. */
 struct dump_undo {
 	const char *id, *path;
@@ -524,7 +430,7 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 		if (!ck.parent)
 			return cryod_fail(e, -ENOMEM, "out of memory");
 	}
-	r = dump_dir_make(&ck, d.dir, &created, e);
+	r = dump_dir_make(d.dir, ck.id, &ck.path, &created, e);
 	if (r < 0)
 		return r;
 	undo = (struct dump_undo){.id = ck.id, .path = ck.path, .remove_dir = created};
