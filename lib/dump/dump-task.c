@@ -54,7 +54,6 @@ static int parse_hex_field(const char *status, const char *key, uint64_t *ret)
 static int dump_creds(struct cryo_ctx *ctx, struct img_task *t, const char *status)
 {
 	char buf[4096], *p, *end;
-	uint64_t seccomp = 0;
 
 	if (parse_ids(status, "Uid", t->uid) < 0 || parse_ids(status, "Gid", t->gid) < 0)
 		return cryo_err(ctx, -EINVAL, "pid %d: cannot parse Uid/Gid in status", t->pid);
@@ -77,12 +76,6 @@ static int dump_creds(struct cryo_ctx *ctx, struct img_task *t, const char *stat
 	parse_hex_field(status, "CapEff", &t->cap_eff);
 	parse_hex_field(status, "CapBnd", &t->cap_bnd);
 	parse_hex_field(status, "CapAmb", &t->cap_amb);
-	if (proc_status_field(status, "Seccomp", buf, sizeof(buf)) == 0)
-		seccomp = strtoull(buf, NULL, 10);
-	if (seccomp == 1)
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d runs in strict seccomp mode, which cryo cannot restore",
-				t->pid);
 	if (proc_status_field(status, "Umask", buf, sizeof(buf)) == 0)
 		t->umask = strtoul(buf, NULL, 8);
 	return 0;
@@ -275,7 +268,12 @@ static int dump_thread_seccomp(struct cryo_ctx *ctx, pid_t pid, struct img_threa
 		return cryo_err(ctx, -errno, "read status of thread %d", th->tid);
 	if (proc_status_field(status, "NoNewPrivs", buf, sizeof(buf)) == 0)
 		th->no_new_privs = atoi(buf);
-	if (proc_status_field(status, "Seccomp", buf, sizeof(buf)) < 0 || atoi(buf) != 2)
+	if (proc_status_field(status, "Seccomp", buf, sizeof(buf)) < 0)
+		return 0;
+	/* Strict mode (SECCOMP_MODE_STRICT): read, write, _exit and sigreturn only. The thread
+	 * takes it again last, once restored. */
+	th->seccomp_strict = atoi(buf) == 1;
+	if (atoi(buf) != 2)
 		return 0;
 	for (unsigned long i = 0;; i++) {
 		struct {
@@ -507,6 +505,12 @@ int dump_task_state(struct cryo_ctx *ctx, const struct seized_task *st, struct i
 			r = dump_thread_sched(ctx, &t->threads[i]);
 		if (r >= 0)
 			r = dump_thread_seccomp(ctx, t->pid, &t->threads[i]);
+		/* Any system call injected into a strict thread would kill it. */
+		if (r >= 0 && t->threads[i].seccomp_strict && !st->threads[i].seccomp_suspended)
+			r = cryo_err(ctx, -EOPNOTSUPP,
+				     "thread %d of pid %d runs in strict seccomp mode, and cryo may "
+				     "not suspend it (PTRACE_O_SUSPEND_SECCOMP needs CAP_SYS_ADMIN)",
+				     t->threads[i].tid, t->pid);
 		/* A signal caught on its way in while freezing is pending for the image. */
 		if (r >= 0 && st->threads[i].stop_sig)
 			r = add_pending(&t->threads[i], st->threads[i].stop_info);

@@ -160,6 +160,8 @@ static json_t *encode_thread(const struct img_thread *th)
 						  sizeof(th->affinity))));
 	r |= set(o, "pending", hex_string(th->pending, th->npending * IMG_SIGINFO_SIZE));
 	r |= set(o, "no_new_privs", json_boolean(th->no_new_privs));
+	if (th->seccomp_strict)
+		r |= set(o, "seccomp_strict", json_true());
 	{
 		json_t *filters = json_array();
 
@@ -482,6 +484,11 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 	if (!json_is_boolean(json_object_get(o, "no_new_privs")))
 		return bad(d, "no_new_privs", "is not a boolean");
 	th->no_new_privs = json_is_true(json_object_get(o, "no_new_privs"));
+	if (json_object_get(o, "seccomp_strict")) {
+		if (!json_is_boolean(json_object_get(o, "seccomp_strict")))
+			return bad(d, "seccomp_strict", "is not a boolean");
+		th->seccomp_strict = json_is_true(json_object_get(o, "seccomp_strict"));
+	}
 	{
 		json_t *filters = get_arr(d, o, "seccomp", IMG_MAX_SECCOMP), *f;
 		size_t k;

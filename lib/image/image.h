@@ -60,6 +60,7 @@ struct img_thread {
 	int32_t policy, rt_priority; /* sched_setscheduler() */
 	uint64_t affinity[16];      /* CPU mask, 1024 CPUs */
 	bool no_new_privs;
+	bool seccomp_strict; /* SECCOMP_MODE_STRICT, taken again last */
 	struct img_seccomp *seccomp; /* filters, oldest first (installed in this order) */
 	uint32_t nseccomp;
 	uint8_t *pending; /* siginfo_t[] queued for this thread, IMG_SIGINFO_SIZE each */

@@ -256,6 +256,7 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 		th[i].args = (uint64_t)a;
 		memcpy(th[i].comm, s->comm, sizeof(th[i].comm));
 		th[i].no_new_privs = s->no_new_privs;
+		th[i].seccomp_strict = s->seccomp_strict;
 		th[i].seccomp = (uint64_t)sc;
 		th[i].nseccomp = s->nseccomp;
 		sc += s->nseccomp * sizeof(struct rst_seccomp);

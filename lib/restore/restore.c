@@ -616,6 +616,16 @@ static int start_feed(struct cryo_ctx *ctx, struct rst_shared *sh)
 	return stream_rx_feed_start(sh->rx, pids, fds, n);
 }
 
+/* Whether a thread of the image runs in strict seccomp mode. */
+static bool image_has_strict(const struct img *img)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++)
+			if (img->tasks[i].threads[j].seccomp_strict)
+				return true;
+	return false;
+}
+
 /* What the plugins are told about this restore: the image's tasks and directory. The caller
  * frees *ret_pids. */
 static int hook_args(const struct rst_shared *sh, struct cryo_hook_args *a, pid_t **ret_pids)
@@ -685,13 +695,17 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	 * at the detach. Without the privilege for it, as before: those calls meet them. */
 	if (ptrace(PTRACE_SEIZE, root, 0,
 		   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD |
-			   PTRACE_O_SUSPEND_SECCOMP) < 0 &&
-	    (errno != EPERM ||
-	     ptrace(PTRACE_SEIZE, root, 0,
-		    PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD) < 0)) {
-		r = cryo_err(ctx, -errno, "trace restored pid %d", root);
-		close(go[1]);
-		goto fail;
+			   PTRACE_O_SUSPEND_SECCOMP) < 0) {
+		if (errno != EPERM || image_has_strict(img) ||
+		    ptrace(PTRACE_SEIZE, root, 0,
+			   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD) < 0) {
+			r = cryo_err(ctx, -errno, "trace restored pid %d%s", root,
+				     image_has_strict(img) ? " with seccomp suspended (the image "
+							     "has threads in strict mode)"
+							   : "");
+			close(go[1]);
+			goto fail;
+		}
 	}
 	if (write(go[1], &c, 1) != 1) {
 		r = cryo_err(ctx, -errno, "start restored pid %d", root);

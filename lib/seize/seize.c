@@ -103,8 +103,14 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
 	 * (rt_sigaction, getitimer, brk, prctl...) must not meet its filters, which could make
 	 * them fail or kill it. Needs CAP_SYS_ADMIN, and a tracer without a filter of its own:
 	 * without it, tracing goes on as before. */
-	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_SUSPEND_SECCOMP) < 0 &&
-	    (errno != EPERM || ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD) < 0)) {
+	bool suspended = true;
+	long sz = ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_SUSPEND_SECCOMP);
+
+	if (sz < 0 && errno == EPERM) {
+		suspended = false;
+		sz = ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD);
+	}
+	if (sz < 0) {
 		if (errno == ESRCH)
 			return 0; /* exited meanwhile */
 		return cryo_err(ctx, -errno, "ptrace-seize thread %d of pid %d", tid, t->pid);
@@ -123,7 +129,8 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
 		return -ENOMEM;
 	}
 	t->threads = nt;
-	t->threads[t->nthreads] = (struct seized_thread){.tid = tid, .stop_sig = sig};
+	t->threads[t->nthreads] = (struct seized_thread){.tid = tid, .stop_sig = sig,
+							  .seccomp_suspended = suspended};
 	memcpy(t->threads[t->nthreads++].stop_info, info, sizeof(info));
 	log_debug(ctx, "thread %d of pid %d stopped%s", tid, t->pid, sig ? " (signal held)" : "");
 	return 0;

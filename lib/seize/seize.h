@@ -15,6 +15,7 @@ struct seized_thread {
 	pid_t tid;
 	int stop_sig; /* a signal caught in delivery while stopping, given back on release */
 	uint8_t stop_info[128]; /* its siginfo, which the image keeps as pending */
+	bool seccomp_suspended; /* traced with PTRACE_O_SUSPEND_SECCOMP */
 };
 
 struct seized_task {

@@ -123,3 +123,9 @@ def test_seccomp_filter_that_blocks_the_checkpointers_calls(env):
     the credential calls fail: dump and restore run them with the filter suspended
     (PTRACE_O_SUSPEND_SECCOMP), and it is in force again once the tree runs."""
     env.roundtrip([workload("proc_seccomp_hostile")])
+
+
+def test_seccomp_strict_mode_thread(env):
+    """A thread in strict seccomp mode, blocked in read(): it is dumped and restored with
+    seccomp suspended while traced, takes strict mode again last, and answers again."""
+    env.roundtrip([workload("proc_seccomp_strict")])

@@ -237,6 +237,14 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 	queue_signals(args, th->pending, th->npending, th->tid);
 	restore_seccomp(args, th);
 	set_creds(args);
+	/* Strict mode allows no call but read, write, _exit and sigreturn: the very last one
+	 * here. The tracer's close() and munmap() after it pass because it holds the tree with
+	 * PTRACE_O_SUSPEND_SECCOMP (restore.c refuses an image with strict threads otherwise). */
+	if (th->seccomp_strict) {
+		r = sys3(__NR_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 0, 0);
+		if (r < 0)
+			fail(args, "SECCOMP_SET_MODE_STRICT", r);
+	}
 	__atomic_fetch_add(&args->nr_parked, 1, __ATOMIC_SEQ_CST);
 	for (;;)
 		__asm__ volatile("int3" ::: "memory");
