@@ -183,6 +183,10 @@ static int dump_proc_misc(struct cryo_ctx *ctx, struct img_task *t)
 	t->personality = strtoul(buf, NULL, 16);
 	free(buf);
 	buf = NULL;
+	if (read_file_fmt(&buf, "/proc/%d/oom_score_adj", t->pid) >= 0)
+		t->oom_score_adj = atoi(buf);
+	free(buf);
+	buf = NULL;
 	len = read_file_fmt(&buf, "/proc/%d/auxv", t->pid);
 	if (len < 0)
 		return cryo_err(ctx, len, "read auxv of pid %d", t->pid);
@@ -387,6 +391,14 @@ static int dump_thread_injected(struct cryo_ctx *ctx, struct inject *inj, struct
 	th->ss_sp = (uint64_t)ss.ss_sp;
 	th->ss_size = ss.ss_size;
 	th->ss_flags = ss.ss_flags & ~SS_ONSTACK;
+	/* The signal this thread gets when its parent dies (per thread, as the kernel keeps it). */
+	r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_PDEATHSIG, inj->scratch, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	if (ret < 0 || inject_read(inj->tid, inj->scratch, &th->pdeath_sig,
+				   sizeof(th->pdeath_sig)) < 0)
+		return cryo_err(ctx, ret < 0 ? ret : -EFAULT, "thread %d: PR_GET_PDEATHSIG",
+				th->tid);
 	return 0;
 }
 
@@ -464,6 +476,22 @@ static int dump_task_injected(struct cryo_ctx *ctx, struct inject *inj, struct i
 	if (r < 0)
 		return r;
 	t->mm.brk = ret;
+	r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_THP_DISABLE, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	t->thp_disable = ret > 0;
+	r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_CHILD_SUBREAPER, inj->scratch, 0, 0, 0,
+			   0);
+	if (r < 0)
+		return r;
+	{
+		int32_t sub = 0;
+
+		if (ret < 0 || inject_read(inj->tid, inj->scratch, &sub, sizeof(sub)) < 0)
+			return cryo_err(ctx, ret < 0 ? ret : -EFAULT,
+					"pid %d: PR_GET_CHILD_SUBREAPER", t->pid);
+		t->child_subreaper = sub;
+	}
 	return dump_posix_timers(ctx, inj, t);
 }
 

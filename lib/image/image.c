@@ -162,6 +162,8 @@ static json_t *encode_thread(const struct img_thread *th)
 	r |= set(o, "no_new_privs", json_boolean(th->no_new_privs));
 	if (th->seccomp_strict)
 		r |= set(o, "seccomp_strict", json_true());
+	if (th->pdeath_sig)
+		r |= set(o, "pdeath_signal", json_integer(th->pdeath_sig));
 	{
 		json_t *filters = json_array();
 
@@ -227,6 +229,12 @@ static json_t *encode_task(const struct img_task *t)
 				      u64_hex(t->cap_bnd), "amb", u64_hex(t->cap_amb)));
 	r |= set(o, "umask", json_integer(t->umask));
 	r |= set(o, "personality", json_integer(t->personality));
+	if (t->thp_disable)
+		r |= set(o, "thp_disable", json_true());
+	if (t->child_subreaper)
+		r |= set(o, "child_subreaper", json_true());
+	if (t->oom_score_adj)
+		r |= set(o, "oom_score_adj", json_integer(t->oom_score_adj));
 	r |= set(o, "cwd", json_string(t->cwd));
 	r |= set(o, "root", json_string(t->root));
 	a = json_array();
@@ -489,6 +497,10 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 			return bad(d, "seccomp_strict", "is not a boolean");
 		th->seccomp_strict = json_is_true(json_object_get(o, "seccomp_strict"));
 	}
+	if (json_object_get(o, "pdeath_signal")) {
+		TRY(get_int(d, o, "pdeath_signal", 1, IMG_MAX_SIGNALS, &v));
+		th->pdeath_sig = v;
+	}
 	{
 		json_t *filters = get_arr(d, o, "seccomp", IMG_MAX_SECCOMP), *f;
 		size_t k;
@@ -681,6 +693,20 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	t->umask = n;
 	TRY(get_int(d, o, "personality", 0, UINT32_MAX, &n));
 	t->personality = n;
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "child_subreaper" : "thp_disable";
+		json_t *b = json_object_get(o, key);
+
+		if (b && !json_is_boolean(b))
+			return bad(d, key, "is not a boolean");
+		*(k ? &t->child_subreaper : &t->thp_disable) = json_is_true(b);
+	}
+	if (json_object_get(o, "oom_score_adj")) {
+		long long adj;
+
+		TRY(get_int(d, o, "oom_score_adj", -1000, 1000, &adj));
+		t->oom_score_adj = adj;
+	}
 	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));
 	TRY(get_str(d, o, "root", PATH_MAX, &t->root));
 	a = get_arr(d, o, "rlimits", IMG_NR_RLIMITS);

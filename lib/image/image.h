@@ -61,6 +61,7 @@ struct img_thread {
 	uint64_t affinity[16];      /* CPU mask, 1024 CPUs */
 	bool no_new_privs;
 	bool seccomp_strict; /* SECCOMP_MODE_STRICT, taken again last */
+	int32_t pdeath_sig;  /* PR_SET_PDEATHSIG, 0 for none */
 	struct img_seccomp *seccomp; /* filters, oldest first (installed in this order) */
 	uint32_t nseccomp;
 	uint8_t *pending; /* siginfo_t[] queued for this thread, IMG_SIGINFO_SIZE each */
@@ -275,6 +276,9 @@ struct img_task {
 	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
 	uint32_t umask;
 	uint32_t personality;
+	bool thp_disable;     /* PR_SET_THP_DISABLE */
+	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER */
+	int32_t oom_score_adj; /* /proc/PID/oom_score_adj, -1000 ... 1000 */
 	char *cwd, *root;
 	struct {
 		uint64_t cur, max;

@@ -220,7 +220,8 @@ static void set_sigactions(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	}
 }
 
-static void fill_args(const struct img_task *t, const struct mm_plan *plan, int exe_fd, int err_fd)
+static void fill_args(const struct img_task *t, const struct mm_plan *plan, int exe_fd, int err_fd,
+		      bool is_root)
 {
 	struct rst_args *a = plan->args;
 	struct rst_thread *th = (struct rst_thread *)a->threads;
@@ -257,6 +258,9 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 		memcpy(th[i].comm, s->comm, sizeof(th[i].comm));
 		th[i].no_new_privs = s->no_new_privs;
 		th[i].seccomp_strict = s->seccomp_strict;
+		/* Not the root's: its parent is now the restoring process, whose exit (at once,
+		 * with --detach) would fire it. */
+		th[i].pdeath_sig = is_root ? 0 : s->pdeath_sig;
 		th[i].seccomp = (uint64_t)sc;
 		th[i].nseccomp = s->nseccomp;
 		sc += s->nseccomp * sizeof(struct rst_seccomp);
@@ -377,6 +381,11 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
 			  strerror(errno));
 	prctl(PR_SET_NAME, t->comm);
+	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
+	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+		task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid, strerror(errno));
+	if (t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
 	if (restore_files_install(ctx, sh, t) < 0 || restore_files_task(ctx, sh, t) < 0)
 		task_fail(ctx, sh, NULL);
 	set_sigactions(ctx, sh, t);
@@ -396,7 +405,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,
 			  strerror(errno));
 	set_rlimits(ctx, sh, t);
-	fill_args(t, &plan, exe_fd, sh->err_fd);
+	fill_args(t, &plan, exe_fd, sh->err_fd, t == &sh->img->tasks[0]);
 	plan.args->uffd = plan.lazy ? restore_uffd_slot(sh) : -1;
 	if (restore_mm_unmap_list(ctx, &plan) < 0)
 		task_fail(ctx, sh, NULL);

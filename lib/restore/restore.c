@@ -616,6 +616,25 @@ static int start_feed(struct cryo_ctx *ctx, struct rst_shared *sh)
 	return stream_rx_feed_start(sh->rx, pids, fds, n);
 }
 
+/* The task's OOM score adjustment, from outside. Lowering it below what the task inherited
+ * (cryo's) needs CAP_SYS_RESOURCE, which root may lack: then it stays, and the log says so. */
+static void set_oom_score_adj(struct cryo_ctx *ctx, const struct img_task *t)
+{
+	char path[64], val[16];
+	int fd, n;
+
+	if (!t->oom_score_adj)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", t->pid);
+	n = snprintf(val, sizeof(val), "%d", t->oom_score_adj);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, val, n) != n)
+		log_warn(ctx, "pid %d: oom_score_adj stays as inherited, not %d: %s", t->pid,
+			 t->oom_score_adj, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Whether a thread of the image runs in strict seccomp mode. */
 static bool image_has_strict(const struct img *img)
 {
@@ -733,6 +752,7 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		if (img->tasks[i].zombie)
 			continue;
+		set_oom_score_adj(ctx, &img->tasks[i]);
 		r = remove_restorer(ctx, sh, &img->tasks[i]);
 		if (r < 0)
 			goto fail;

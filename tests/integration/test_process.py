@@ -129,3 +129,9 @@ def test_seccomp_strict_mode_thread(env):
     """A thread in strict seccomp mode, blocked in read(): it is dumped and restored with
     seccomp suspended while traced, takes strict mode again last, and answers again."""
     env.roundtrip([workload("proc_seccomp_strict")])
+
+
+def test_prctl_properties_and_oom_score_adj(env):
+    """A child subreaper with THP disabled and oom_score_adj 500, and a child with a parent-
+    death signal and oom_score_adj 300: each reads its own back after restore."""
+    env.roundtrip([workload("proc_prctl")])

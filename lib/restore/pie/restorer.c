@@ -237,6 +237,12 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 	queue_signals(args, th->pending, th->npending, th->tid);
 	restore_seccomp(args, th);
 	set_creds(args);
+	/* A change of credentials clears the parent-death signal: it comes after them. */
+	if (th->pdeath_sig) {
+		r = sys2(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, th->pdeath_sig);
+		if (r < 0)
+			fail(args, "PR_SET_PDEATHSIG", r);
+	}
 	/* Strict mode allows no call but read, write, _exit and sigreturn: the very last one
 	 * here. The tracer's close() and munmap() after it pass because it holds the tree with
 	 * PTRACE_O_SUSPEND_SECCOMP (restore.c refuses an image with strict threads otherwise). */
