@@ -165,6 +165,21 @@ static int take_over(struct cryo_ctx *ctx, const struct predump *parent, int *re
 	return track_stop(ctx, parent->tracker_pid);
 }
 
+/* Whether pid has exited: gone, or a zombie its parent has not reaped yet (whose memory is
+ * gone all the same: /proc/PID/mem of it fails with ESRCH). */
+static bool task_gone(pid_t pid)
+{
+	_cleanup_free_ char *stat = NULL;
+	const char *p;
+
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return true;
+	if (read_file_fmt(&stat, "/proc/%d/stat", pid) < 0)
+		return true;
+	p = strrchr(stat, ')');
+	return p && (p[2] == 'Z' || p[2] == 'X');
+}
+
 static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 {
 	const struct dump_plan *plan = arg;
@@ -279,7 +294,7 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 		/* A task that exited before its copy began (a shell's short-lived child) is left
 		 * out: nothing of it was written, and there is nothing to build on. One that
 		 * exits during its copy reads as zeros, and no later dump will find it. */
-		if (r < 0 && kill(tasks[i].pid, 0) < 0 && errno == ESRCH) {
+		if (r < 0 && task_gone(tasks[i].pid)) {
 			log_info(ctx, "pid %d exited before its pages were copied: left out",
 				 tasks[i].pid);
 			snprintf(name, sizeof(name), "pages-%d.img", tasks[i].pid);
