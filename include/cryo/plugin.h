@@ -105,7 +105,9 @@ struct cryo_plugin {
 	 * Called at every point of every dump and restore. Returns 0 when done, 1 when done and
 	 * the image now holds state of this plugin's (it is recorded in the image, and a restore
 	 * refuses the image where this plugin is not loaded), -ENOTSUP when nothing here concerns
-	 * it, or another negative errno to fail the dump or restore (after host->error()).
+	 * it, or another negative errno to fail the dump or restore (after host->error()). A hook
+	 * that called host->error() has failed, whatever it returns: on Linux -EOPNOTSUPP, the
+	 * natural errno of a refusal, is the same number as -ENOTSUP.
 	 */
 	int (*hook)(void *state, const struct cryo_hook_args *args);
 	/* Optional. What the plugin finds on this machine (a driver and its version), for `cryo

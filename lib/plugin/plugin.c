@@ -51,6 +51,7 @@ static struct loaded plugins[PLUGINS_MAX];
 static size_t nplugins;
 static bool builtins_done;
 static __thread const char *current; /* the plugin whose hook runs, for host_error() */
+static __thread bool errored;         /* it called host_error() during this call */
 
 static __attribute__((format(printf, 3, 4))) int host_error(struct cryo_ctx *ctx, int r,
 							  const char *fmt, ...)
@@ -61,6 +62,7 @@ static __attribute__((format(printf, 3, 4))) int host_error(struct cryo_ctx *ctx
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	errored = true;
 	return cryo_err(ctx, r < 0 ? r : -EIO, "plugin %s: %s", current ? current : "?", msg);
 }
 
@@ -313,9 +315,14 @@ int plugins_run(struct cryo_ctx *ctx, enum cryo_hook hook, struct cryo_hook_args
 		if (l->error)
 			continue;
 		current = l->desc->name;
+		errored = false;
 		r = l->desc->hook(l->state, args);
 		current = NULL;
-		if (r == -ENOTSUP || r == 0)
+		/* A hook that said why it fails has failed, whatever it returns: -EOPNOTSUPP, a
+		 * natural errno for a refusal, is -ENOTSUP ("not mine") on Linux. */
+		if (errored && r >= 0)
+			r = -EIO;
+		if (!errored && (r == -ENOTSUP || r == 0))
 			continue;
 		if (r == 1) {
 			l->marked = true;
