@@ -9,9 +9,11 @@
 
 #include "cli.h"
 #include "net.h"
+#include "tls-relay.h"
 
 static const char usage[] =
-	"usage: cryo dump -t PID (-D DIR | -D - | --to tcp://HOST:PORT) [--leave-running]\n"
+	"usage: cryo dump -t PID (-D DIR | -D - | --to tcp://HOST:PORT | --to tls://HOST:PORT)\n"
+	"                 [--auth-token-file FILE] [--tls-ca FILE] [--leave-running]\n"
 	"                 [--parent PRE-DIR] [--compression C] [--streams N] [-v]\n"
 	"\n"
 	"Checkpoint the process tree rooted at PID (every thread of every descendant) into the\n"
@@ -23,7 +25,11 @@ static const char usage[] =
 	"  -t, --tree PID         root of the tree to checkpoint\n"
 	"  -D, --images-dir DIR   where to write the image (created if missing); - for stdout\n"
 	"      --to tcp://H:P     send the image to `cryo serve --listen H:P`, one connection\n"
-	"                         per stream\n"
+	"                         per stream, in clear\n"
+	"      --to tls://H:P     the same in TLS, to `cryo serve --tls-cert`: its certificate\n"
+	"                         must verify against the CAs and name H\n"
+	"      --tls-ca FILE      with --to tls://: the CAs (PEM) to check the receiver with\n"
+	"                         (else $CRYO_CA_FILE, else the system's)\n"
 	"      --auth-token-file FILE  with --to: the token `cryo serve` wants (else\n"
 	"                         $CRYO_SERVE_TOKEN or $CRYO_SERVE_TOKEN_FILE)\n"
 	"  -R, --leave-running    let the tree run on after the dump\n"
@@ -70,6 +76,7 @@ int cmd_dump(int argc, char **argv)
 		{"streams", required_argument, NULL, 's'},
 		{"to", required_argument, NULL, 'T'},
 		{"auth-token-file", required_argument, NULL, 'A'},
+		{"tls-ca", required_argument, NULL, 'C'},
 		{"parent", required_argument, NULL, 'P'},
 		{"json", no_argument, NULL, 'J'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -78,7 +85,8 @@ int cmd_dump(int argc, char **argv)
 	};
 	struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
 	int fds[CRYO_STREAMS_MAX];
-	const char *to = NULL;
+	const char *to = NULL, *tls_ca = NULL;
+	struct tls_relay *relay = NULL;
 	bool as_json = false, pre = !strcmp(argv[0], "pre-dump");
 	const char *name = pre ? "cryo pre-dump" : "cryo dump", *help = pre ? usage_pre : usage;
 	struct cryo_ctx *ctx;
@@ -120,6 +128,9 @@ int cmd_dump(int argc, char **argv)
 		case 'A':
 			net_set_token_file(optarg);
 			break;
+		case 'C':
+			tls_ca = optarg;
+			break;
 		case 'P':
 			o.parent = optarg;
 			break;
@@ -147,6 +158,10 @@ int cmd_dump(int argc, char **argv)
 			"no --to, -D - or --leave-running\n");
 		return 2;
 	}
+	if (tls_ca && !(to && net_is_tls(to))) {
+		fprintf(stderr, "%s: --tls-ca goes with --to tls://HOST:PORT\n", name);
+		return 2;
+	}
 	if (o.parent && (to || !strcmp(o.dir, "-"))) {
 		fprintf(stderr, "cryo dump: an incremental image (--parent) goes to a directory, "
 			"next to its parent\n");
@@ -167,19 +182,29 @@ int cmd_dump(int argc, char **argv)
 		o.stream_fds = fds;
 		o.nstream_fds = 1;
 		o.dir = NULL;
-	} else if (to) {
-		o.nstream_fds = o.streams ? o.streams : 1;
-		if (net_connect("cryo dump", to, fds, o.nstream_fds) < 0)
-			return 1;
-		o.stream_fds = fds;
 	}
 	/* A reader that goes away fails the dump with EPIPE rather than killing us. */
 	signal(SIGPIPE, SIG_IGN);
+	if (to) {
+		o.nstream_fds = o.streams ? o.streams : 1;
+		net_set_tls_ca(tls_ca);
+		/* With tls://, the relay is forked in there: before cryo_dump() forks its worker,
+		 * and so that this process runs no thread. */
+		if (net_connect("cryo dump", to, fds, o.nstream_fds, &relay) < 0)
+			return 1;
+		o.stream_fds = fds;
+	}
 	ctx = cli_ctx(verbose);
 	cli_progress(ctx, as_json);
 	r = pre ? cryo_pre_dump(ctx, &o) : cryo_dump(ctx, &o);
 	if (r < 0)
 		fprintf(stderr, "%s: %s\n", name, cryo_ctx_errmsg(ctx));
 	cryo_ctx_free(ctx);
+	/* The relay carries the last bytes (GO) to the receiver once our ends are closed. */
+	if (relay) {
+		for (unsigned i = 0; i < o.nstream_fds; i++)
+			close(fds[i]);
+		tls_relay_finish(relay);
+	}
 	return r < 0 ? 1 : 0;
 }

@@ -9,10 +9,11 @@
 #include "fileio.h"
 #include "cli.h"
 #include "net.h"
+#include "tls-relay.h"
 
 static const char usage[] =
 	"usage: cryo serve --listen HOST:PORT (-D DIR | --restore) [--auth-token-file FILE]\n"
-	"                  [--detach] [-v]\n"
+	"                  [--tls-cert FILE --tls-key FILE] [--detach] [-v]\n"
 	"\n"
 	"Receive one image sent by `cryo dump --to tcp://HOST:PORT` (one connection per\n"
 	"stream, read in parallel) and store it in DIR, in the same form a dump to a directory\n"
@@ -24,13 +25,17 @@ static const char usage[] =
 	"Anyone who reaches the port can send an image, and with --restore run it: on an\n"
 	"address other than loopback a token is required. The sender (cryo dump, with\n"
 	"$CRYO_SERVE_TOKEN or $CRYO_SERVE_TOKEN_FILE) sends it first on every connection;\n"
-	"a connection without it is closed before anything is stored, and logged. The\n"
-	"streams are not encrypted: across hosts, use a tunnel (ssh -L, WireGuard).\n"
+	"a connection without it is closed before anything is stored, and logged. Without\n"
+	"--tls-cert the streams are not encrypted: across hosts, give serve a certificate\n"
+	"(the sender then uses --to tls://HOST:PORT) or use a tunnel (ssh -L, WireGuard).\n"
 	"\n"
 	"  -l, --listen HOST:PORT  where to listen (tcp://HOST:PORT also accepted)\n"
 	"      --auth-token-file FILE\n"
 	"                          the token senders must send (else $CRYO_SERVE_TOKEN, else\n"
 	"                          the file $CRYO_SERVE_TOKEN_FILE names); mode 0600\n"
+	"      --tls-cert FILE     TLS: the certificate (PEM, or its chain) senders check;\n"
+	"                          a sender in clear is then refused\n"
+	"      --tls-key FILE      its private key (PEM, mode 0600)\n"
 	"  -D, --images-dir DIR    where to store the image\n"
 	"      --restore           restore the tree once the image is in\n"
 	"  -d, --detach            with --restore, return as soon as the tree runs\n"
@@ -45,11 +50,15 @@ int cmd_serve(int argc, char **argv)
 		{"restore", no_argument, NULL, 'r'},
 		{"detach", no_argument, NULL, 'd'},
 		{"auth-token-file", required_argument, NULL, 'T'},
+		{"tls-cert", required_argument, NULL, 'C'},
+		{"tls-key", required_argument, NULL, 'K'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *listen_at = NULL, *dir = NULL, *token_file = NULL;
+	const char *listen_at = NULL, *dir = NULL, *token_file = NULL, *cert = NULL, *key = NULL;
+	struct tls_relay *relay = NULL;
+	struct tls_ctx *tls = NULL;
 	char *token = NULL;
 	int fds[CRYO_STREAMS_MAX], c, verbose = 0, lfd, n, r;
 	bool restore = false, detach = false;
@@ -72,6 +81,12 @@ int cmd_serve(int argc, char **argv)
 		case 'T':
 			token_file = optarg;
 			break;
+		case 'C':
+			cert = optarg;
+			break;
+		case 'K':
+			key = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -88,9 +103,18 @@ int cmd_serve(int argc, char **argv)
 			"required\n\n%s", usage);
 		return 2;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	if (net_token_load("cryo serve", token_file, &token) < 0)
+	if (!cert != !key || (net_is_tls(listen_at) && !cert)) {
+		fprintf(stderr, "cryo serve: TLS needs both --tls-cert and --tls-key\n\n%s", usage);
 		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* A certificate that cannot be used is refused before anyone can connect. */
+	if (cert && !(tls = tls_server_new("cryo serve", cert, key)))
+		return 2;
+	if (net_token_load("cryo serve", token_file, &token) < 0) {
+		tls_ctx_free(tls);
+		return 2;
+	}
 	lfd = net_listen("cryo serve", listen_at);
 	if (lfd < 0)
 		goto fail_token;
@@ -102,8 +126,10 @@ int cmd_serve(int argc, char **argv)
 		close(lfd);
 		goto fail_token;
 	}
-	n = net_accept_image("cryo serve", lfd, fds, CRYO_STREAMS_MAX, token);
+	/* With TLS, the relay is forked in there, before anything of the image is restored. */
+	n = net_accept_image("cryo serve", lfd, fds, CRYO_STREAMS_MAX, token, tls, &relay);
 	close(lfd);
+	tls_ctx_free(tls);
 	if (token) {
 		explicit_bzero(token, strlen(token));
 		free(token);
@@ -117,6 +143,7 @@ int cmd_serve(int argc, char **argv)
 		r = cli_restore(NULL, fds, n, &how);
 		for (int i = 0; i < n; i++)
 			close(fds[i]);
+		tls_relay_finish(relay);
 		return r;
 	}
 	ctx = cli_ctx(verbose);
@@ -126,6 +153,8 @@ int cmd_serve(int argc, char **argv)
 	cryo_ctx_free(ctx);
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
+	/* The answer is carried to the sender before the restore takes PIDs. */
+	tls_relay_finish(relay);
 	if (r >= 0 && restore) {
 		struct cli_restore_how how = {.detach = detach, .verbose = verbose};
 
@@ -135,6 +164,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	return r;
 fail_token:
+	tls_ctx_free(tls);
 	if (token) {
 		explicit_bzero(token, strlen(token));
 		free(token);

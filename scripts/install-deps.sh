@@ -7,7 +7,7 @@ pkgs=(
 	build-essential meson ninja-build pkg-config clang
 	libjansson-dev libcmocka-dev libclang-rt-14-dev
 	liblz4-dev libzstd-dev zlib1g-dev libxxhash-dev libarchive-dev
-	libmicrohttpd-dev libsqlite3-dev libyaml-dev libcurl4-openssl-dev
+	libmicrohttpd-dev libsqlite3-dev libyaml-dev libcurl4-openssl-dev libssl-dev
 	python3 python3-pytest
 	nginx-light postgresql-15 curl openssl
 )
