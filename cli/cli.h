@@ -8,6 +8,11 @@
 /* A context logging to stderr at a level raised by each -v. Exits on allocation failure. */
 struct cryo_ctx *cli_ctx(int verbosity);
 
+/* Log lines go to `path` instead of stderr (CRIU's -o / --log-file); errors are still printed
+ * on stderr by each command. Created afresh, 0600, never through a link. -1 with the reason
+ * said, naming `name`, when it cannot be opened. */
+int cli_set_log_file(const char *name, const char *path);
+
 int cmd_dump(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_show(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "criu-opts.h"
 #include "net.h"
 #include "tls-relay.h"
 
@@ -43,6 +44,9 @@ static const char usage[] =
 	"      --json             progress as JSON lines on stderr (default: a bar when\n"
 	"                         stderr is a terminal)\n"
 	"  -v, --verbose         more log output (repeat for debug)\n"
+	"  -o, --log-file FILE   log lines to FILE instead of stderr (errors still go there)\n"
+	"  CRIU's options (--tcp-established, --file-locks, -j, -v4, ...) are taken as\n"
+	"  docs/cryo-dump.md says: done, already the default, or refused saying why.\n"
 	"  -h, --help            this help\n";
 
 static const char usage_pre[] =
@@ -62,6 +66,7 @@ static const char usage_pre[] =
 	"  -s, --streams N        page data over N parallel streams\n"
 	"      --json             progress as JSON lines on stderr\n"
 	"  -v, --verbose          more log output (repeat for debug)\n"
+	"  -o, --log-file FILE    log lines to FILE instead of stderr (errors still go there)\n"
 	"  -h, --help             this help\n";
 
 /* `cryo dump` and `cryo pre-dump` (argv[0]), which take the same options but for where a
@@ -79,8 +84,9 @@ int cmd_dump(int argc, char **argv)
 		{"tls-ca", required_argument, NULL, 'C'},
 		{"parent", required_argument, NULL, 'P'},
 		{"json", no_argument, NULL, 'J'},
-		{"verbose", no_argument, NULL, 'v'},
+		{"verbose", optional_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		CRIU_LONG_OPTIONS,
 		{0},
 	};
 	struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
@@ -94,7 +100,7 @@ int cmd_dump(int argc, char **argv)
 	char *end;
 	long pid, n;
 
-	while ((c = getopt_long(argc, argv, "t:D:Rc:s:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:D:Rc:s:v::h" CRIU_SHORT_OPTIONS, opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			pid = strtol(optarg, &end, 10);
@@ -138,12 +144,18 @@ int cmd_dump(int argc, char **argv)
 			as_json = true;
 			break;
 		case 'v':
-			verbose++;
+			verbose = criu_verbosity(verbose, optarg);
 			break;
 		case 'h':
 			fputs(help, stdout);
 			return 0;
 		default:
+			if (c == 'j' || c == 'o' || c >= CRIU_OPT_BASE) {
+				r = criu_option(name, c, optarg);
+				if (r)
+					return r;
+				break;
+			}
 			fputs(help, stderr);
 			return 2;
 		}

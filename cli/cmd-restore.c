@@ -11,6 +11,7 @@
 
 #include "fileio.h"
 #include "cli.h"
+#include "criu-opts.h"
 
 static const char usage[] =
 	"usage: cryo restore -D DIR [--detach] [--pidfile FILE] [-v]\n"
@@ -38,6 +39,9 @@ static const char usage[] =
 	"      --json            progress as JSON lines on stderr (default: a bar when\n"
 	"                        stderr is a terminal)\n"
 	"  -v, --verbose         more log output (repeat for debug)\n"
+	"  -o, --log-file FILE   log lines to FILE instead of stderr (errors still go there)\n"
+	"  CRIU's options (--tcp-established, --file-locks, -j, -v4, ...) are taken as\n"
+	"  docs/cryo-dump.md says: done, already the default, or refused saying why.\n"
 	"  -h, --help            this help\n";
 
 static pid_t child;
@@ -123,15 +127,16 @@ int cmd_restore(int argc, char **argv)
 		{"lazy", no_argument, NULL, 'L'},
 		{"trust-dir", no_argument, NULL, 'T'},
 		{"inherit-fd", required_argument, NULL, 'I'},
-		{"verbose", no_argument, NULL, 'v'},
+		{"verbose", optional_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		CRIU_LONG_OPTIONS,
 		{0},
 	};
 	struct cli_restore_how how = {0};
 	const char *dir = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "D:dvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "D:dv::h" CRIU_SHORT_OPTIONS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
 			dir = optarg;
@@ -160,12 +165,19 @@ int cmd_restore(int argc, char **argv)
 			how.inherit[how.ninherit++] = optarg;
 			break;
 		case 'v':
-			how.verbose++;
+			how.verbose = criu_verbosity(how.verbose, optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
 		default:
+			if (c == 'j' || c == 'o' || c >= CRIU_OPT_BASE) {
+				int r = criu_option("cryo restore", c, optarg);
+
+				if (r)
+					return r;
+				break;
+			}
 			fputs(usage, stderr);
 			return 2;
 		}

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -28,12 +31,30 @@ static const char usage[] =
 	"\n"
 	"Run `cryo <command> --help` for a command's options.\n";
 
+static FILE *log_file;
+
 static void log_stderr(void *userdata, int level, const char *msg)
 {
 	static const char *const names[] = {[3] = "error", [4] = "warning", [6] = "info",
 					    [7] = "debug"};
 
-	fprintf(stderr, "cryo: %s: %s\n", level < 8 && names[level] ? names[level] : "log", msg);
+	fprintf(log_file ? log_file : stderr, "cryo: %s: %s\n",
+		level < 8 && names[level] ? names[level] : "log", msg);
+	if (log_file)
+		fflush(log_file);
+}
+
+int cli_set_log_file(const char *name, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd >= 0 && !(log_file = fdopen(fd, "w")))
+		close(fd);
+	if (!log_file) {
+		fprintf(stderr, "%s: log file %s: %s\n", name, path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 struct cryo_ctx *cli_ctx(int verbosity)
