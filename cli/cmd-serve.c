@@ -9,6 +9,7 @@
 #include "fileio.h"
 #include "cli.h"
 #include "net.h"
+#include "netaddr.h"
 #include "tls-relay.h"
 
 static const char usage[] =
@@ -118,7 +119,7 @@ int cmd_serve(int argc, char **argv)
 	lfd = net_listen("cryo serve", listen_at);
 	if (lfd < 0)
 		goto fail_token;
-	if (!token && !net_is_loopback(lfd)) {
+	if (!token && !fd_bound_to_loopback(lfd)) {
 		fprintf(stderr, "cryo serve: %s is not a loopback address: anyone who reaches it "
 			"could send an image%s; give a token (--auth-token-file FILE or "
 			"$CRYO_SERVE_TOKEN), or listen on 127.0.0.1 and tunnel\n",

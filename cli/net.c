@@ -341,24 +341,6 @@ int net_listen(const char *cmd, const char *addr)
 	return fd;
 }
 
-bool net_is_loopback(int lfd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(lfd, (struct sockaddr *)&ss, &len) < 0)
-		return false;
-	if (ss.ss_family == AF_INET)
-		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
-	if (ss.ss_family == AF_INET6) {
-		const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-
-		return IN6_IS_ADDR_LOOPBACK(a) ||
-		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-	}
-	return false;
-}
-
 #define PEER_NAME_MAX (NI_MAXHOST + NI_MAXSERV + 4)
 
 static void peer_name(int fd, char *buf, size_t size)

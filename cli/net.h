@@ -41,9 +41,6 @@ bool net_is_tls(const char *addr);
 int net_connect(const char *cmd, const char *addr, int *fds, unsigned n,
 		struct tls_relay **ret_relay);
 
-/* Whether a listening socket is bound to a loopback address (127/8, ::1). */
-bool net_is_loopback(int lfd);
-
 /* Listens on addr; returns the socket, or prints why and returns -1. */
 int net_listen(const char *cmd, const char *addr);
 

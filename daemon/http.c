@@ -20,6 +20,7 @@
 #include "error.h"
 #include "fileio.h"
 #include "http.h"
+#include "netaddr.h"
 #include "jobs.h"
 #include "log.h"
 #include "time-util.h"
@@ -579,24 +580,6 @@ static int read_pem(const char *key, const char *path, bool secret, char **ret, 
 
 static char *tls_cert, *tls_key;
 
-/* Whether a listening TCP socket is bound to 127/8 or ::1. */
-static bool is_loopback(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return false;
-	if (ss.ss_family == AF_INET)
-		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
-	if (ss.ss_family == AF_INET6) {
-		const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-
-		return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-	}
-	return false;
-}
-
 int http_start(int listen_fd, char *err, size_t errlen)
 {
 	struct MHD_OptionItem tls[] = {
@@ -637,7 +620,7 @@ int http_start(int listen_fd, char *err, size_t errlen)
 			       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
 			       MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY, tls,
 			       MHD_OPTION_END);
-	if (cryod_cfg.proto == CRYOD_PROTO_TCP && !tls_cert && !is_loopback(listen_fd))
+	if (cryod_cfg.proto == CRYOD_PROTO_TCP && !tls_cert && !fd_bound_to_loopback(listen_fd))
 		log_warn("http: plain HTTP on %s, which is not a loopback address: the token and "
 			 "every answer cross the network in clear text; set connection.tls_cert_file "
 			 "and tls_key_file, or listen on 127.0.0.1 behind a tunnel",
