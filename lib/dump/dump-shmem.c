@@ -51,6 +51,13 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 	if (!m->name)
 		return -ENOMEM;
 	img->nshmems++;
+	/* A memfd's seals belong to the object; any descriptor of it reads them. */
+	if (kind == SHM_MEMFD) {
+		int seals = fcntl(in, F_GET_SEALS);
+
+		m->has_seals = seals >= 0;
+		m->seals = seals > 0 ? seals : 0;
+	}
 	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
 	out = image_file_create(dirfd, file, O_WRONLY);
 	if (out < 0)

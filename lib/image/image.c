@@ -414,10 +414,14 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	for (uint32_t i = 0; a && i < img->nshmems; i++) {
 		const struct img_shmem *m = &img->shmems[i];
 
-		r |= add(a, json_pack("{s:I,s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)m->id, "kind",
-				      (json_int_t)m->kind, "size", (json_int_t)m->size, "name",
-				      m->name ? m->name : "", "dev", (json_int_t)m->dev, "ino",
-				      (json_int_t)m->ino));
+		json_t *mo = json_pack("{s:I,s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)m->id, "kind",
+				       (json_int_t)m->kind, "size", (json_int_t)m->size, "name",
+				       m->name ? m->name : "", "dev", (json_int_t)m->dev, "ino",
+				       (json_int_t)m->ino);
+
+		if (mo && m->has_seals)
+			r |= set(mo, "seals", json_integer(m->seals));
+		r |= add(a, mo);
 	}
 	r |= set(root, "shmems", a);
 	if (r)
@@ -978,6 +982,17 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 					.ino = ino, .name = strdup(name)};
 		if (!m->name)
 			return -ENOMEM;
+		if (json_object_get(v, "seals")) {
+			json_t *sv = json_object_get(v, "seals");
+
+			/* F_SEAL_SEAL, SHRINK, GROW, WRITE, FUTURE_WRITE, EXEC: 0x3f */
+			if (!json_is_integer(sv) || json_integer_value(sv) < 0 ||
+			    json_integer_value(sv) > 0x3f || kind != SHM_MEMFD)
+				return cryo_err(d->ctx, -EINVAL, "image metadata: memory object "
+						"%u: bad seals", m->id);
+			m->seals = json_integer_value(sv);
+			m->has_seals = true;
+		}
 		if (img_find_shmem(img, id) != m)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: memory object %u appears "
 					"twice", m->id);

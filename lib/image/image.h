@@ -117,6 +117,8 @@ struct img_shmem {
 	uint32_t kind;   /* enum img_shmem_kind */
 	uint64_t size;   /* bytes */
 	char *name;      /* memfd name, or the deleted file's last path */
+	uint32_t seals;  /* a memfd's F_GET_SEALS (F_SEAL_SEAL alone: created without sealing) */
+	bool has_seals;  /* seals is known (images before it have none: restored unsealable) */
 	uint64_t dev, ino; /* identity at dump time */
 };
 

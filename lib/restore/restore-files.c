@@ -84,8 +84,10 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			*(slash == dir ? slash + 1 : slash) = '\0';
 		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	}
+	/* Sealing allowed where the object had seals; they are added once it is refilled. */
 	if (fd < 0)
-		fd = memfd_create(m->kind == SHM_ANON ? "cryo-shared-anon" : m->name, MFD_CLOEXEC);
+		fd = memfd_create(m->kind == SHM_ANON ? "cryo-shared-anon" : m->name,
+				  MFD_CLOEXEC | (m->has_seals ? MFD_ALLOW_SEALING : 0));
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "recreate memory object %u (%s)", m->id, m->name);
 	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
@@ -95,6 +97,15 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		close(fd);
 		return cryo_err(ctx, r, "refill memory object %u (%s) from %s", m->id, m->name,
 				file);
+	}
+	/* Before any task maps it: F_SEAL_WRITE needs no writable shared mapping, and the
+	 * original could have none. (F_SEAL_FUTURE_WRITE with a writable mapping made before
+	 * it fails the mapping's restore, naming it.) */
+	if (m->seals && fcntl(fd, F_ADD_SEALS, m->seals) < 0) {
+		r = -errno;
+		close(fd);
+		return cryo_err(ctx, r, "seal memory object %u (%s) with %#x", m->id, m->name,
+				m->seals);
 	}
 	return fd;
 }

@@ -165,3 +165,9 @@ def test_inherit_fd_connects_an_external_pipe_end(env):
     finally:
         for fd in (r_in, w_in, r_out, w_out, *new):
             os.close(fd)
+
+
+def test_memfd_seals_names_and_content(env):
+    """memfds sealed (shrink, grow, write, seal), open to sealing, and made without it: each
+    has exactly its seals after restore, and they hold."""
+    roundtrip(env, "memfd_seals")
