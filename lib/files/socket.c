@@ -105,15 +105,27 @@ static int peek_queue(struct cryo_ctx *ctx, int sk, int type, struct img_file *f
 		return cryo_err(ctx, -errno, "fd %d of pid %d: SO_PEEK_OFF", fd, pid);
 	for (;;) {
 		uint8_t *dst = buf + f->data_len + (type == SOCK_STREAM ? 0 : 4);
-		size_t room = MAX_QUEUE - f->data_len - 4;
-		ssize_t n = recv(sk, dst, room, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+		size_t room;
+		ssize_t n;
+
+		/* Room for another record's length at least: else more is queued than cryo
+		 * keeps (and the subtraction below would wrap). */
+		if (f->data_len + 4 > MAX_QUEUE) {
+			r = cryo_err(ctx, -E2BIG, "fd %d of pid %d: more than %u bytes queued", fd,
+				     pid, MAX_QUEUE);
+			break;
+		}
+		room = MAX_QUEUE - f->data_len - 4;
+		n = recv(sk, dst, room, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
 
 		if (n < 0) {
 			if (errno != EAGAIN)
 				r = cryo_err(ctx, -errno, "fd %d of pid %d: peek queue", fd, pid);
 			break;
 		}
-		if (n == 0 && type == SOCK_STREAM)
+		/* End-of-file: a stream's, or a seqpacket's whose peer is gone (a zero-length
+		 * record there reads as EOF too, and is not kept). */
+		if (n == 0 && type != SOCK_DGRAM)
 			break;
 		if ((size_t)n > room) {
 			r = cryo_err(ctx, -E2BIG, "fd %d of pid %d: more than %u bytes queued", fd,
@@ -197,11 +209,11 @@ static int dump_socket(struct cryo_ctx *ctx, pid_t pid, int fd, uint64_t ino,
 			f->params[SOCK_P_STATE] = SOCK_CONNECTED;
 			f->params[SOCK_P_PEER] = peer; /* an inode until socket_dump_done() */
 		} else if (type != SOCK_DGRAM) {
+			/* Connected once, its peer closed since: what is queued is still to be
+			 * read, then end-of-file; a write gets EPIPE. */
 			len = sizeof(addr);
 			if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0)
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"fd %d of pid %d: unix socket whose peer is gone",
-						fd, pid);
+				f->params[SOCK_P_STATE] = SOCK_PEER_GONE;
 		}
 		return peek_queue(ctx, sk, type, f, fd, pid);
 	}
@@ -306,7 +318,8 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 		if (f->tcp->unsent > f->sendq_len)
 			return bad(d, "tcp", "has more unsent bytes than queued");
 	}
-	if (f->params[SOCK_P_STATE] > SOCK_CONNECTED)
+	if (f->params[SOCK_P_STATE] > SOCK_PEER_GONE ||
+	    (f->params[SOCK_P_STATE] == SOCK_PEER_GONE && f->params[SOCK_P_FAMILY] != AF_UNIX))
 		return bad(d, "params", "holds a bad socket state");
 	return 0;
 }
@@ -406,6 +419,21 @@ static int restore_socket(struct cryo_ctx *ctx, struct rst_shared *sh,
 		set_opts(sv[0], f);
 		set_opts(sv[1], peer);
 		pair_fds[peer - sh->img->files] = sv[1];
+		return sv[0];
+	}
+	if (family == AF_UNIX && state == SOCK_PEER_GONE) {
+		int sv[2];
+
+		/* A pair whose other end goes at once: the queue, then end-of-file, as before. */
+		if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0)
+			return cryo_err(ctx, -errno, "socketpair for socket %u", f->id);
+		r = send_queue(ctx, sv[1], f);
+		close(sv[1]);
+		if (r < 0) {
+			close(sv[0]);
+			return r;
+		}
+		set_opts(sv[0], f);
 		return sv[0];
 	}
 	sk = socket(family, type | SOCK_CLOEXEC, f->params[SOCK_P_PROTO]);

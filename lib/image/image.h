@@ -153,6 +153,7 @@ enum img_sock_state {
 	SOCK_BOUND,       /* bound (a datagram socket, or stream before listen) */
 	SOCK_LISTEN,
 	SOCK_CONNECTED,   /* unix: to params[SOCK_P_PEER]; udp: to peer */
+	SOCK_PEER_GONE,   /* unix stream/seqpacket: was connected, its peer has closed */
 };
 
 enum {

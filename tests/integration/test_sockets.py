@@ -77,3 +77,9 @@ def test_tcp_established_leave_running(env):
         assert echo.lines == [b"before\n", b"after\n"]
     finally:
         echo.close()
+
+
+def test_unix_sockets_whose_peer_is_gone(env):
+    """A server's end of a connection whose client hung up (stream and seqpacket): the
+    queued bytes, then end-of-file, and EPIPE on write, after restore as before."""
+    roundtrip(env, [workload("net_unix_peer_gone")])
