@@ -14,8 +14,7 @@
 #include "cleanup.h"
 #include "fileio.h"
 
-/* Reads fd to its end, failing with -EFBIG past `max` bytes. */
-static ssize_t read_fd_max(int fd, size_t max, char **ret_buf)
+ssize_t read_fd_max(int fd, size_t max, char **ret_buf)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, size = 4096;

@@ -12,6 +12,10 @@
  * caller frees. Returns the length or a negative errno. */
 ssize_t read_file_at(int dirfd, const char *path, char **ret_buf);
 
+/* Reads fd to its end into a NUL-terminated buffer the caller frees: -EFBIG past `max`
+ * bytes. Returns the length or a negative errno. */
+ssize_t read_fd_max(int fd, size_t max, char **ret_buf);
+
 /* Reads all of `path` as read_file_at() does, but at most `max` bytes: -EFBIG for a longer
  * file (a config or token file named from outside may be anything, /dev/zero included). */
 ssize_t read_file_max(const char *path, size_t max, char **ret_buf);

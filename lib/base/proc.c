@@ -206,39 +206,43 @@ int proc_list_numeric(const char *dir, int **ret, size_t *ret_n)
 	return 0;
 }
 
-int proc_vdso_hash(uint64_t *ret)
+int proc_vdso_hash(const struct proc_map *maps, size_t n, uint64_t *ret)
 {
-	struct proc_map *maps;
-	size_t n;
-	int r = proc_maps_read(0, false, &maps, &n);
-
-	if (r < 0)
-		return r;
-	r = -ENOENT;
 	for (size_t i = 0; i < n; i++)
 		if (maps[i].path && !strcmp(maps[i].path, "[vdso]")) {
 			*ret = XXH3_64bits((const void *)(uintptr_t)maps[i].start,
 					   maps[i].end - maps[i].start);
-			r = 0;
-			break;
+			return 0;
 		}
-	proc_maps_free(maps, n);
-	return r;
+	return -ENOENT;
 }
 
-bool proc_id_mapped(const char *which, uint32_t id)
+int proc_id_map_read(const char *which, struct proc_id_map *ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	char *line, *save = NULL;
+	ssize_t len = read_file_fmt(&buf, "/proc/self/%s_map", which);
 
-	if (read_file_fmt(&buf, "/proc/self/%s_map", which) < 0)
-		return false;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	if (len < 0)
+		return len;
+	ret->n = 0;
+	for (line = strtok_r(buf, "\n", &save); line && ret->n < 340;
+	     line = strtok_r(NULL, "\n", &save)) {
 		unsigned long long inside, outside, count;
 
 		if (sscanf(line, "%llu %llu %llu", &inside, &outside, &count) == 3 &&
-		    id >= inside && id - inside < count)
-			return true;
+		    inside <= UINT32_MAX && count <= UINT32_MAX) {
+			ret->r[ret->n].inside = inside;
+			ret->r[ret->n++].count = count;
+		}
 	}
+	return 0;
+}
+
+bool proc_id_mapped(const struct proc_id_map *m, uint32_t id)
+{
+	for (unsigned i = 0; i < m->n; i++)
+		if (id >= m->r[i].inside && id - m->r[i].inside < m->r[i].count)
+			return true;
 	return false;
 }

@@ -21,13 +21,22 @@ struct proc_map {
  * with proc_maps_free(). */
 int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_t *ret_n);
 
-/* XXH3 of this kernel's vDSO, as mapped in this process: the same code in every process of
- * one kernel build. */
-int proc_vdso_hash(uint64_t *ret);
+/* XXH3 of this kernel's vDSO, found in maps as proc_maps_read(0, ...) gave them: the same
+ * code in every process of one kernel build. -ENOENT without a [vdso]. */
+int proc_vdso_hash(const struct proc_map *maps, size_t n, uint64_t *ret);
 
-/* Whether `id` is mapped in this process's user namespace (/proc/self/uid_map or gid_map,
- * `which` "uid" or "gid"): an id that is not cannot be taken here. */
-bool proc_id_mapped(const char *which, uint32_t id);
+/* The ids of this process's user namespace: /proc/self/uid_map or gid_map (`which` "uid" or
+ * "gid"), at most 340 ranges (the kernel's limit). */
+struct proc_id_map {
+	unsigned n;
+	struct {
+		uint32_t inside, count;
+	} r[340];
+};
+int proc_id_map_read(const char *which, struct proc_id_map *ret);
+
+/* Whether `id` has a place in the map: an id that has none cannot be taken here. */
+bool proc_id_mapped(const struct proc_id_map *m, uint32_t id);
 void proc_maps_free(struct proc_map *maps, size_t n);
 
 /* Whether smaps' VmFlags (vmflags) hold the two-letter flag. */

@@ -128,8 +128,17 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 	img->version = IMG_VERSION;
 	uname(&u);
 	snprintf(img->kernel, sizeof(img->kernel), "%s", u.release);
-	if (proc_vdso_hash(&img->vdso_hash) < 0)
-		img->vdso_hash = 0;
+	{
+		struct proc_map *maps;
+		size_t n;
+
+		/* Our vDSO is the tree's: one kernel, one vDSO. */
+		if (proc_maps_read(0, false, &maps, &n) == 0) {
+			if (proc_vdso_hash(maps, n, &img->vdso_hash) < 0)
+				img->vdso_hash = 0;
+			proc_maps_free(maps, n);
+		}
+	}
 	img->created = time(NULL);
 	img->root = tree->tasks[0].pid;
 	img->tasks = calloc(tree->ntasks, sizeof(*img->tasks));

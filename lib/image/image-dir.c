@@ -155,11 +155,15 @@ int image_file_open(int dirfd, const char *name)
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int r = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
 
 		close(fd);
 		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
 	}
 	return fd;
 }
@@ -167,36 +171,16 @@ int image_file_open(int dirfd, const char *name)
 ssize_t image_file_read(int dirfd, const char *name, size_t max, char **ret_buf)
 {
 	_cleanup_close_ int fd = image_file_open(dirfd, name);
-	_cleanup_free_ char *buf = NULL;
 	struct stat st;
-	size_t len = 0;
 
 	if (fd < 0)
 		return fd;
+	/* Refused by its size, unread: a sparse terabyte costs nothing to claim. */
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if ((uint64_t)st.st_size > max)
 		return -EFBIG;
-	buf = malloc(st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	/* Up to the size it had; a file that grew since is refused, not followed. */
-	for (;;) {
-		ssize_t n = read(fd, buf + len, st.st_size + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += n;
-		if (len > (size_t)st.st_size)
-			return -EFBIG;
-	}
-	buf[len] = '\0';
-	*ret_buf = TAKE_PTR(buf);
-	return len;
+	return read_fd_max(fd, max, ret_buf);
 }
 
 int image_file_err(struct cryo_ctx *ctx, int r, const char *name)

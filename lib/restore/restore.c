@@ -81,18 +81,19 @@ static uint64_t machine_memory(void)
 
 /* Every id a task takes must exist in this user namespace: one that does not would leave
  * the task with the ids of its restorer (root). */
-static int check_ids(struct cryo_ctx *ctx, const struct img_task *t)
+static int check_ids(struct cryo_ctx *ctx, const struct img_task *t,
+		     const struct proc_id_map *uids, const struct proc_id_map *gids)
 {
 	for (int k = 0; k < 4; k++) {
-		if (!proc_id_mapped("uid", t->uid[k]))
+		if (!proc_id_mapped(uids, t->uid[k]))
 			return cryo_err(ctx, -EINVAL, "pid %d: uid %u has no place on this host",
 					t->pid, t->uid[k]);
-		if (!proc_id_mapped("gid", t->gid[k]))
+		if (!proc_id_mapped(gids, t->gid[k]))
 			return cryo_err(ctx, -EINVAL, "pid %d: gid %u has no place on this host",
 					t->pid, t->gid[k]);
 	}
 	for (uint32_t k = 0; k < t->ngroups; k++)
-		if (!proc_id_mapped("gid", t->groups[k]))
+		if (!proc_id_mapped(gids, t->groups[k]))
 			return cryo_err(ctx, -EINVAL, "pid %d: group %u has no place on this host",
 					t->pid, t->groups[k]);
 	return 0;
@@ -104,7 +105,9 @@ static int check_ids(struct cryo_ctx *ctx, const struct img_task *t)
 static int check_machine(struct cryo_ctx *ctx, const struct img *img)
 {
 	struct proc_map *maps;
+	struct proc_id_map uids, gids;
 	uint64_t ours, theirs = 0, hash;
+	bool hashed;
 	struct utsname u;
 	size_t n;
 	int r = proc_maps_read(0, false, &maps, &n);
@@ -112,9 +115,10 @@ static int check_machine(struct cryo_ctx *ctx, const struct img *img)
 	if (r < 0)
 		return cryo_err(ctx, r, "read own maps");
 	vdso_size(maps, n, &ours);
+	hashed = proc_vdso_hash(maps, n, &hash) == 0;
 	proc_maps_free(maps, n);
 	uname(&u);
-	if (img->vdso_hash && proc_vdso_hash(&hash) == 0 && hash != img->vdso_hash)
+	if (img->vdso_hash && hashed && hash != img->vdso_hash)
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"the image was made on kernel %s, whose vDSO differs from this "
 				"kernel's (%s): its programs would call into the wrong code",
@@ -122,8 +126,13 @@ static int check_machine(struct cryo_ctx *ctx, const struct img *img)
 	if (strcmp(img->kernel, u.release))
 		log_info(ctx, "the image was made on kernel %s, this is %s (same vDSO)",
 			 img->kernel, u.release);
+	r = proc_id_map_read("uid", &uids);
+	if (r >= 0)
+		r = proc_id_map_read("gid", &gids);
+	if (r < 0)
+		return cryo_err(ctx, r, "read this process's uid_map and gid_map");
 	for (uint32_t i = 0; i < img->ntasks; i++) {
-		r = img->tasks[i].zombie ? 0 : check_ids(ctx, &img->tasks[i]);
+		r = img->tasks[i].zombie ? 0 : check_ids(ctx, &img->tasks[i], &uids, &gids);
 		if (r < 0)
 			return r;
 	}

@@ -23,6 +23,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("CRYO_BUILD", ROOT / "build")).resolve()
 CRYOD = str(Path(os.environ.get("CRYOD", BUILD / "daemon" / "cryod")).resolve())
@@ -244,3 +246,30 @@ class Cryod:
                 if not any(_starttime(p) for p in victims):
                     break
                 time.sleep(0.01)
+
+
+@pytest.fixture
+def daemon(tmp_path):
+    """Factory: daemon(config=..., start=True) -> a Cryod; all are cleaned up."""
+    made = []
+
+    def make(config=None, start=True, sub="d", **kw):
+        d = Cryod(tmp_path / sub, config=config, **kw)
+        d.tmp.mkdir(parents=True, exist_ok=True)
+        made.append(d)
+        if start:
+            d.start()
+        return d
+
+    yield make
+    # Every cryod still running must stop cleanly on SIGTERM: under ASan, LeakSanitizer then
+    # checks the whole run for leaks and turns any into a non-zero exit. (Test modules import
+    # this fixture: `from cryod_harness import daemon`.)
+    failures = []
+    for d in made:
+        if d.proc and d.proc.poll() is None:
+            rc = d.stop()
+            if rc != 0:
+                failures.append(f"cryod exited {rc}: {d.log_text()[-3000:]}")
+        d.cleanup()
+    assert not failures, failures

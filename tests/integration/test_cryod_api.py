@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD, alive, workload
-from cryod_harness import SANITIZED, Cryod
+from cryod_harness import SANITIZED, Cryod, daemon  # noqa: F401 (a fixture)
 
 COUNTER = ("import time\n"
            "i = 0\n"
@@ -27,32 +27,6 @@ COUNTER = ("import time\n"
            "    print(i, flush=True)\n"
            "    i += 1\n"
            "    time.sleep(0.01)\n")
-
-
-@pytest.fixture
-def daemon(tmp_path):
-    """Factory: daemon(config=..., start=True) -> a Cryod; all are cleaned up."""
-    made = []
-
-    def make(config=None, start=True, sub="d", **kw):
-        d = Cryod(tmp_path / sub, config=config, **kw)
-        d.tmp.mkdir(parents=True, exist_ok=True)
-        made.append(d)
-        if start:
-            d.start()
-        return d
-
-    yield make
-    # Every cryod still running must stop cleanly on SIGTERM: under ASan, LeakSanitizer then
-    # checks the whole run for leaks and turns any into a non-zero exit.
-    failures = []
-    for d in made:
-        if d.proc and d.proc.poll() is None:
-            rc = d.stop()
-            if rc != 0:
-                failures.append(f"cryod exited {rc}: {d.log_text()[-3000:]}")
-        d.cleanup()
-    assert not failures, failures
 
 
 needs_restore = pytest.mark.skipif(SANITIZED, reason="the engine cannot restore from an ASan build")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CRYO, alive, cryo, workload
-from cryod_harness import CRYOD, Cryod
+from cryod_harness import CRYOD, Cryod, daemon  # noqa: F401 (a fixture)
 
 TOKEN = "hardening-test-token-0123456789"
 
@@ -35,32 +35,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def daemon(tmp_path):
-    """Factory: daemon(config=..., start=True) -> a Cryod; all are cleaned up."""
-    made = []
-
-    def make(config=None, start=True, sub="d", **kw):
-        d = Cryod(tmp_path / sub, config=config, **kw)
-        d.tmp.mkdir(parents=True, exist_ok=True)
-        made.append(d)
-        if start:
-            d.start()
-        return d
-
-    yield make
-    # As in test_cryod_api.py: a cryod still running must stop cleanly on SIGTERM, which under
-    # ASan makes LeakSanitizer check the whole run.
-    failures = []
-    for d in made:
-        if d.proc and d.proc.poll() is None:
-            rc = d.stop()
-            if rc != 0:
-                failures.append(f"cryod exited {rc}: {d.log_text()[-3000:]}")
-        d.cleanup()
-    assert not failures, failures
 
 
 def tcp_request(port, method, path, token=TOKEN, body=None, auth=None, timeout=10):
