@@ -139,6 +139,9 @@ struct cli_restore_how {
 	bool trust_dir; /* read an image from a directory others own or may write */
 	const char *inherit[64]; /* --inherit-fd fd[N]:KEY */
 	unsigned ninherit;
+	const char *runc_id;   /* --runc NEWID: restore as this runc container */
+	const char *bundle;    /* --bundle DIR */
+	const char *runc_root; /* --runc-root DIR */
 };
 
 /* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is

@@ -16,6 +16,7 @@ static const char usage[] =
 	"usage: cryo dump -t PID (-D DIR | -D - | --to tcp://HOST:PORT | --to tls://HOST:PORT)\n"
 	"                 [--auth-token-file FILE] [--tls-ca FILE] [--leave-running]\n"
 	"                 [--parent PRE-DIR] [--compression C] [--streams N] [-v]\n"
+	"       cryo dump --runc ID [--runc-root DIR] -D DIR [--leave-running] [-c C] [-s N]\n"
 	"\n"
 	"Checkpoint the process tree rooted at PID (every thread of every descendant) into the\n"
 	"image directory DIR, or as a stream to stdout or to `cryo serve` over TCP. Exits 0 only\n"
@@ -24,6 +25,11 @@ static const char usage[] =
 	"resumed untouched.\n"
 	"\n"
 	"  -t, --tree PID         root of the tree to checkpoint\n"
+	"      --runc ID          checkpoint the runc container ID instead: frozen through\n"
+	"                         its cgroup, with its namespaces and its bundle's config;\n"
+	"                         deleted afterwards unless --leave-running\n"
+	"                         (docs/containers.md)\n"
+	"      --runc-root DIR    runc's state directory (runc --root; default /run/runc)\n"
 	"  -D, --images-dir DIR   where to write the image (created if missing); - for stdout\n"
 	"      --to tcp://H:P     send the image to `cryo serve --listen H:P`, one connection\n"
 	"                         per stream, in clear\n"
@@ -86,10 +92,13 @@ int cmd_dump(int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"verbose", optional_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"runc", required_argument, NULL, 'U'},
+		{"runc-root", required_argument, NULL, 'W'},
 		CRIU_LONG_OPTIONS,
 		{0},
 	};
 	struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
+	struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
 	int fds[CRYO_STREAMS_MAX];
 	const char *to = NULL, *tls_ca = NULL;
 	struct tls_relay *relay = NULL;
@@ -140,6 +149,12 @@ int cmd_dump(int argc, char **argv)
 		case 'P':
 			o.parent = optarg;
 			break;
+		case 'U':
+			co.id = optarg;
+			break;
+		case 'W':
+			co.root = optarg;
+			break;
 		case 'J':
 			as_json = true;
 			break;
@@ -159,6 +174,21 @@ int cmd_dump(int argc, char **argv)
 			fputs(help, stderr);
 			return 2;
 		}
+	}
+	if (co.id || co.root) {
+		if (pre || o.pid || to || !co.id || !o.dir || !strcmp(o.dir, "-") || o.parent ||
+		    optind != argc) {
+			fprintf(stderr, "%s: --runc ID takes -D DIR (not -t, --to, -D - or "
+				"--parent)\n\n%s", name, help);
+			return 2;
+		}
+		ctx = cli_ctx(verbose);
+		cli_progress(ctx, as_json);
+		r = cryo_container_dump(ctx, &o, &co);
+		if (r < 0)
+			fprintf(stderr, "%s: %s\n", name, cryo_ctx_errmsg(ctx));
+		cryo_ctx_free(ctx);
+		return r < 0 ? 1 : 0;
 	}
 	if (!o.pid || !o.dir == !to || optind != argc) {
 		fprintf(stderr, "%s: -t PID and one of -D DIR or --to are required\n\n%s", name,

@@ -15,6 +15,7 @@
 
 static const char usage[] =
 	"usage: cryo restore -D DIR [--detach] [--pidfile FILE] [-v]\n"
+	"       cryo restore --runc NEWID [--bundle DIR] [--runc-root DIR] -D DIR [--detach]\n"
 	"\n"
 	"Restore the process tree saved in DIR with its original PIDs and TIDs. Without\n"
 	"--detach, wait for the restored root and exit with its exit status (128+N if a\n"
@@ -26,6 +27,12 @@ static const char usage[] =
 	"  -D, --images-dir DIR  the image to restore; - reads it from stdin, as\n"
 	"                        `cryo dump -D -` wrote it\n"
 	"  -d, --detach          return as soon as the tree runs\n"
+	"      --runc NEWID      the image is of a runc container: restore it as the new\n"
+	"                        container NEWID, which runc creates from the bundle and then\n"
+	"                        knows as running (docs/containers.md); its stdio is ours\n"
+	"      --bundle DIR      with --runc: the bundle to create it from (default: the one\n"
+	"                        the image records)\n"
+	"      --runc-root DIR   runc's state directory (default /run/runc)\n"
 	"      --pidfile FILE    write the root's PID to FILE\n"
 	"      --lazy            start the tree at once; its memory arrives on fault and in\n"
 	"                        the background (the image must stay until that is done)\n"
@@ -80,7 +87,16 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.inherit_fds = how->inherit;
 	o.ninherit_fds = how->ninherit;
 	cli_progress(ctx, how->as_json);
-	r = cryo_restore(ctx, &o, &root);
+	if (how->runc_id) {
+		struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
+
+		co.id = how->runc_id;
+		co.bundle = how->bundle;
+		co.root = how->runc_root;
+		r = cryo_container_restore(ctx, &o, &co, &root);
+	} else {
+		r = cryo_restore(ctx, &o, &root);
+	}
 	if (r < 0) {
 		fprintf(stderr, "cryo restore: %s\n", cryo_ctx_errmsg(ctx));
 		cryo_ctx_free(ctx);
@@ -129,6 +145,9 @@ int cmd_restore(int argc, char **argv)
 		{"inherit-fd", required_argument, NULL, 'I'},
 		{"verbose", optional_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"runc", required_argument, NULL, 'U'},
+		{"bundle", required_argument, NULL, 'B'},
+		{"runc-root", required_argument, NULL, 'W'},
 		CRIU_LONG_OPTIONS,
 		{0},
 	};
@@ -146,6 +165,15 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'p':
 			how.pidfile = optarg;
+			break;
+		case 'U':
+			how.runc_id = optarg;
+			break;
+		case 'B':
+			how.bundle = optarg;
+			break;
+		case 'W':
+			how.runc_root = optarg;
 			break;
 		case 'J':
 			how.as_json = true;
@@ -184,6 +212,15 @@ int cmd_restore(int argc, char **argv)
 	}
 	if (!dir || optind != argc) {
 		fprintf(stderr, "cryo restore: -D DIR is required\n\n%s", usage);
+		return 2;
+	}
+	if ((how.bundle || how.runc_root) && !how.runc_id) {
+		fprintf(stderr, "cryo restore: --bundle and --runc-root go with --runc NEWID\n");
+		return 2;
+	}
+	if (how.runc_id && (!strcmp(dir, "-") || how.lazy || how.ninherit)) {
+		fprintf(stderr, "cryo restore: --runc restores from a directory, not lazily, with "
+			"the container's stdio as ours (no --inherit-fd)\n");
 		return 2;
 	}
 	return cli_restore(dir, NULL, 0, &how);

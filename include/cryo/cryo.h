@@ -205,6 +205,36 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 			  pid_t *ret_root);
 
 /*
+ * Containers (docs/containers.md). A container of a runtime (runc) is checkpointed through
+ * its cgroup's freezer with its namespaces, its bundle's config.json and its runtime's
+ * record, and restored as a new container: the runtime creates it from a bundle (its mounts,
+ * hostname, network, cgroup and limits), the tree is restored into its namespaces with its
+ * PIDs inside its own pid namespace, and the runtime then knows the tree as that container
+ * (`runc list`, `exec`, `kill`, `delete`).
+ */
+struct cryo_container_opts {
+	size_t size;         /* sizeof(struct cryo_container_opts) */
+	const char *runtime; /* "runc" (NULL: runc) */
+	/* Dump: the container. Restore: the id of the new container. */
+	const char *id;
+	const char *root;    /* the runtime's state directory (runc --root); NULL: its default */
+	/* Restore: the bundle to create the new container from; NULL: the one the dumped
+	 * container was created from, as the image records it. */
+	const char *bundle;
+};
+#define CRYO_CONTAINER_OPTS_INIT {.size = sizeof(struct cryo_container_opts)}
+
+/* Checkpoints the container c->id as cryo_dump() does a tree (opts->pid is not used). Unless
+ * opts->leave_running, the container is killed and deleted once the image is complete. */
+CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+				 const struct cryo_container_opts *c);
+
+/* Restores the image of a container as the new container c->id; *ret_root is its init, a
+ * child of the caller. On failure nothing is left: no process, no runtime state, no cgroup. */
+CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+				    const struct cryo_container_opts *c, pid_t *ret_root);
+
+/*
  * Describes the image in `dir`: human-readable text, or JSON when `json` is set. On success
  * *ret_text is a NUL-terminated string the caller frees with free().
  */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <linux/kcmp.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -30,6 +31,7 @@
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "image/tar.h"
+#include "ns/ns.h"
 #include "plan.h"
 #include "plugin/plugin.h"
 #include "seize/seize.h"
@@ -382,16 +384,16 @@ static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 	}
 	/* Protections left by a pre-dump this dump does not build on are dropped first. */
 	if (!d->chain.live) {
-		r = track_stop_all(ctx, &opts->pid, 1);
+		r = track_stop_all(ctx, &d->plan->pid, 1);
 		if (r < 0)
 			return r;
 	}
 	/* Plugins see the tree before it is frozen (a GPU must be quiesced by its driver
 	 * first), then frozen, then around the memory; their files go in with the image's. */
 	plugins_unmark();
-	d->hargs = (struct cryo_hook_args){.root = opts->pid, .image_dirfd = d->dirfd,
+	d->hargs = (struct cryo_hook_args){.root = d->plan->pid, .image_dirfd = d->dirfd,
 					   .leave_running = d->plan->leave_running};
-	r = plugin_tree_pids(opts->pid, &d->pids, &npids);
+	r = plugin_tree_pids(d->plan->pid, &d->pids, &npids);
 	if (r < 0)
 		return r;
 	d->hargs.pids = d->pids;
@@ -400,7 +402,7 @@ static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 	r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_FREEZE, &d->hargs);
 	if (r < 0)
 		return r;
-	r = tree_hold(ctx, opts->pid, &d->held);
+	r = tree_hold(ctx, d->plan, &d->held);
 	if (r < 0)
 		return r;
 	np = realloc(d->pids, (d->held.tree.ntasks + 1) * sizeof(*np));
@@ -427,6 +429,9 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 
 	if (r >= 0)
 		r = dump_tree(ctx, &d->held.tree, d->dirfd, img, d->w, &d->chain, d->later);
+	if (r >= 0)
+		r = ns_dump(ctx, &d->held.tree, d->plan->ns_own,
+			    d->plan->container ? d->plan->container->runtime : NULL, img);
 	if (r >= 0)
 		r = plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_MEMORY, &d->hargs);
 	/* A restore needs every plugin that put state of its own in the image. */
@@ -561,8 +566,10 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	struct dump_run d = {.plan = plan, .opts = plan->opts, .dir = plan->opts->dir,
 			     .dirfd = -1, .tar_dirfd = -1, .logfd = -1,
 			     .chain = {.fd = -1}};
-	int r = run_open(ctx, &d);
+	int r = ns_worker_enter(ctx, plan->ns_own, plan->pidfd);
 
+	if (r >= 0)
+		r = run_open(ctx, &d);
 	if (r >= 0)
 		r = run_freeze(ctx, &d);
 	if (r >= 0)
@@ -574,16 +581,35 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 	return r;
 }
 
-CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
+int dump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+	     const struct dump_container *container)
 {
+	_cleanup_close_ int pidns = -1;
 	struct dump_plan plan;
+	char path[64];
 	int r;
 
 	ctx->errmsg[0] = '\0';
 	r = dump_plan_make(ctx, opts, false, &plan);
 	if (r < 0)
 		return r;
+	plan.container = container;
+	r = dump_plan_namespaces(ctx, &plan);
+	if (r >= 0 && (plan.ns_own & CLONE_NEWPID)) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", opts->pid);
+		pidns = open(path, O_RDONLY | O_CLOEXEC);
+		if (pidns < 0)
+			r = cryo_err(ctx, -errno, "the pid namespace of pid %d", opts->pid);
+	}
 	/* The tree is traced by a worker that outlives us long enough to let it go unharmed
-	 * should we be killed mid-dump. */
-	return worker_run(ctx, dump_in_worker, &plan);
+	 * should we be killed mid-dump; one born in the tree's pid namespace, where it has. */
+	if (r >= 0)
+		r = worker_run_in(ctx, dump_in_worker, &plan, pidns, 0, plan.pidfd, NULL);
+	dump_plan_done(&plan);
+	return r;
+}
+
+CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
+{
+	return dump_run(ctx, opts, NULL);
 }

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/ctx.h"
+#include "base/worker.h"
+#include "container/freezer.h"
 #include "dump.h"
 #include "image/stream.h"
+#include "ns/ns.h"
 #include "plan.h"
 
 #define LOG_PREFIX "dump: "
@@ -39,7 +44,7 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 		   struct dump_plan *ret)
 {
 	const char *what = predump ? "pre-dump" : "dump";
-	struct dump_plan p = {.opts = opts, .predump = predump};
+	struct dump_plan p = {.opts = opts, .predump = predump, .pidfd = -1};
 
 	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 ||
 	    (!opts->dir && !opts->nstream_fds))
@@ -63,8 +68,38 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 	p.streams = p.tar ? 0 : streams_for(opts, p.codec, predump);
 	p.to_fds = opts->nstream_fds > 0;
 	p.leave_running = predump || opts->leave_running;
+	p.pid = opts->pid;
 	*ret = p;
 	return 0;
+}
+
+int dump_plan_namespaces(struct cryo_ctx *ctx, struct dump_plan *p)
+{
+	int r = ns_probe(ctx, p->opts->pid, &p->ns_own, &p->pid);
+
+	if (r < 0)
+		return r;
+	if (!p->ns_own)
+		return 0;
+	if (p->predump && (p->ns_own & CLONE_NEWPID))
+		return cryo_err(ctx, -EOPNOTSUPP, "pre-dump: pid %d is in a pid namespace of its "
+				"own, which pre-dumps do not support yet", p->opts->pid);
+	if (p->opts->parent && (p->ns_own & CLONE_NEWPID))
+		return cryo_err(ctx, -EOPNOTSUPP, "dump: an incremental image (--parent) of a tree "
+				"in a pid namespace of its own is not supported yet");
+	p->pidfd = syscall(SYS_pidfd_open, p->opts->pid, 0);
+	if (p->pidfd < 0)
+		return cryo_err(ctx, -errno, "pid %d", p->opts->pid);
+	log_info(ctx, "pid %d has namespaces of its own (%#x); it is pid %d in its pid namespace",
+		 p->opts->pid, p->ns_own, p->pid);
+	return 0;
+}
+
+void dump_plan_done(struct dump_plan *p)
+{
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	p->pidfd = -1;
 }
 
 CRYO_API int cryo_dump_check(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
@@ -76,10 +111,24 @@ CRYO_API int cryo_dump_check(struct cryo_ctx *ctx, const struct cryo_dump_opts *
 	return dump_plan_make(ctx, opts, predump, &p);
 }
 
-int tree_hold(struct cryo_ctx *ctx, pid_t pid, struct held_tree *h)
+int tree_hold(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held_tree *h)
 {
-	int r = seize_tree(ctx, pid, &h->tree);
+	const struct dump_container *c = plan->container;
+	int r;
 
+	/* A container stops at once through its cgroup: nothing forks or exits while every
+	 * thread is seized; the seized threads stop for good as it thaws. */
+	if (c && c->freezer) {
+		r = cgroup_freeze(ctx, c->freezer, c->freezer_v2, true);
+		if (r < 0)
+			return r;
+		r = seize_tree(ctx, plan->pid, true, &h->tree);
+		cgroup_freeze(ctx, c->freezer, c->freezer_v2, false);
+		if (r >= 0)
+			r = seize_wait(ctx, &h->tree);
+	} else {
+		r = seize_tree(ctx, plan->pid, false, &h->tree);
+	}
 	if (r < 0)
 		return r;
 	h->held = true;
@@ -104,5 +153,10 @@ void tree_let_go(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held
 	/* Killed, connections stay in repair mode and close without a word to their peers. */
 	if (!kill)
 		dump_sockets_release();
+	/* The init of a pid namespace takes no SIGKILL from inside it, where we are: it stays
+	 * stopped, traced by us, until our caller (outside) has our result and kills it, and
+	 * with it the namespace (and us). */
+	if (kill && (plan->ns_own & CLONE_NEWPID))
+		worker_linger();
 	seize_release(ctx, &h->tree, kill);
 }

@@ -10,14 +10,28 @@
 #define CRYO_DUMP_PLAN_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "cryo/cryo.h"
 #include "image/codec.h"
 #include "seize/seize.h"
 
+/* A container's tree (lib/container/): frozen through its cgroup, and its namespaces made
+ * from its bundle at restore, by the runtime. */
+struct dump_container {
+	const char *runtime;   /* "runc" */
+	const char *freezer;   /* cgroup directory that freezes the whole container */
+	bool freezer_v2;       /* cgroup.freeze rather than the v1 freezer.state */
+};
+
 struct dump_plan {
 	const struct cryo_dump_opts *opts; /* pid, dir, stream_fds, parent: as given */
+	pid_t pid;          /* the root, as the worker sees it (in the tree's pid namespace) */
+	uint32_t ns_own;    /* the tree's own namespaces (lib/ns/), CLONE_NEW* flags */
+	int pidfd;          /* of the root, while the plan lives; -1 if none */
+	const struct dump_container *container; /* NULL: a plain tree */
 	bool predump;       /* a pre-dump: memory only, the tree runs on */
 	bool tar;           /* the image packed as one archive, to DIR/image.tar or one stream */
 	enum codec codec;   /* of the page frames (none with tar) */
@@ -30,6 +44,15 @@ struct dump_plan {
 int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool predump,
 		   struct dump_plan *ret);
 
+/* cryo_dump(), of a container's tree when `container` is set. */
+int dump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+	     const struct dump_container *container);
+
+/* Finds the namespaces of the tree (lib/ns/): the root's pid there, and a pidfd to join them
+ * by. Refuses what a dump of it cannot do yet. dump_plan_done() closes what it opened. */
+int dump_plan_namespaces(struct cryo_ctx *ctx, struct dump_plan *p);
+void dump_plan_done(struct dump_plan *p);
+
 /* The tree of a dump or pre-dump while it is held, and the one place it is let go. */
 struct held_tree {
 	struct seized_tree tree;
@@ -37,8 +60,8 @@ struct held_tree {
 	struct timespec frozen; /* since when, for the log */
 };
 
-/* Freezes the tree under pid (seize.h). */
-int tree_hold(struct cryo_ctx *ctx, pid_t pid, struct held_tree *h);
+/* Freezes the tree of the plan (seize.h), through its cgroup first for a container. */
+int tree_hold(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held_tree *h);
 
 /*
  * Lets the tree go, if it is still held: killed only when the image is `complete` and the plan

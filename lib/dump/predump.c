@@ -229,7 +229,7 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r < 0)
 		goto out;
 
-	r = tree_hold(ctx, opts->pid, &held);
+	r = tree_hold(ctx, plan, &held);
 	if (r < 0)
 		goto out;
 	tasks = calloc(tree->ntasks + 1, sizeof(*tasks));
@@ -375,7 +375,10 @@ CRYO_API int cryo_pre_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *op
 
 	ctx->errmsg[0] = '\0';
 	r = dump_plan_make(ctx, opts, true, &plan);
-	if (r < 0)
-		return r;
-	return worker_run(ctx, predump_in_worker, &plan);
+	if (r >= 0)
+		r = dump_plan_namespaces(ctx, &plan);
+	if (r >= 0)
+		r = worker_run(ctx, predump_in_worker, &plan);
+	dump_plan_done(&plan);
+	return r;
 }

@@ -21,6 +21,7 @@
 #include "image.h"
 #include "image-dir.h"
 #include "json-codec.h"
+#include "ns/ns-image.h"
 #include "stream.h"
 
 #define REG(name) {#name, offsetof(struct user_regs_struct, name)}
@@ -76,6 +77,7 @@ void img_free(struct img *img)
 	for (unsigned i = 0; i < img->nplugins; i++)
 		free(img->plugins[i]);
 	free(img->plugins);
+	ns_image_free(&img->ns);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -424,6 +426,7 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 		r |= add(a, mo);
 	}
 	r |= set(root, "shmems", a);
+	r |= ns_image_encode(&img->ns, root);
 	if (r)
 		return cryo_err(ctx, -ENOMEM, "encode image metadata");
 	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -958,6 +961,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	v = json_object_get(root, "pages");
 	if (v)
 		TRY(img_decode_pages(d->ctx, v, &img->page_codec, &img->page_streams));
+	TRY(ns_image_decode(d, root, &img->ns));
 
 	a = get_arr(d, root, "shmems", IMG_MAX_FDS);
 	if (!a)

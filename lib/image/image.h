@@ -304,6 +304,19 @@ struct img_task {
 	uint32_t ntimers;
 };
 
+/* The namespaces a tree has of its own (lib/ns/): the image's PIDs are those its own pid
+ * namespace showed, and a restore makes fresh namespaces, or joins a container runtime's. */
+struct img_ns {
+	uint32_t own; /* CLONE_NEW* flags of the namespaces it does not share with cryo; 0: none */
+	/* "runc": its mount, net, uts, ipc and cgroup namespaces come from the container's bundle
+	 * at restore (the runtime makes them); NULL: a restore makes them as recorded here. */
+	char *container;
+	char hostname[65], domainname[65]; /* of its own uts namespace */
+	bool lo_up;      /* its own net namespace had lo up */
+	char **proc;     /* where proc was mounted in its own mount namespace */
+	uint32_t nproc;
+};
+
 struct img {
 	uint32_t version;
 	char kernel[65];
@@ -330,6 +343,7 @@ struct img {
 	uint32_t npipes;
 	struct img_shmem *shmems;
 	uint32_t nshmems;
+	struct img_ns ns;
 };
 
 struct cryo_ctx;

@@ -23,6 +23,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "files/files.h"
+#include "ns/ns.h"
 #include "restore.h"
 #include "image/image-dir.h"
 
@@ -167,20 +168,37 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	return r;
 }
 
+/* A container's stdio is its runtime's: the root's descriptors 0, 1 and 2 (and whatever
+ * shares their descriptions) become the caller's, as `runc restore` hands its own over. */
+static void inherit_stdio(const struct img *img, int *inherit)
+{
+	const struct img_task *root = &img->tasks[0];
+
+	for (uint32_t j = 0; j < root->nfds; j++) {
+		struct img_file *f = img_find_file(img, root->fds[j].file_id);
+
+		if (root->fds[j].fd <= 2 && f && fcntl(root->fds[j].fd, F_GETFD) >= 0)
+			inherit[f - img->files] = root->fds[j].fd;
+	}
+}
+
 int restore_inherit_fds(struct cryo_ctx *ctx, struct rst_shared *sh,
-			const struct cryo_restore_opts *opts)
+			const struct cryo_restore_opts *opts, const struct ns_target *target)
 {
 	const struct img *img = sh->img;
+	bool stdio = target && target->stdio_from_caller && img->ntasks;
 
-	if (!opts->ninherit_fds)
+	if (!opts->ninherit_fds && !stdio)
 		return 0;
-	if (!opts->inherit_fds)
+	if (opts->ninherit_fds && !opts->inherit_fds)
 		return cryo_err(ctx, -EINVAL, "restore: inherited descriptors without a list");
 	sh->inherit = malloc((img->nfiles + 1) * sizeof(int));
 	if (!sh->inherit)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		sh->inherit[i] = -1;
+	if (stdio)
+		inherit_stdio(img, sh->inherit);
 	for (unsigned k = 0; k < opts->ninherit_fds; k++) {
 		const char *spec = opts->inherit_fds[k];
 		const char *key;

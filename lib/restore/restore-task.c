@@ -37,6 +37,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "ns/ns.h"
 #include "restore.h"
 
 #define LOG_PREFIX "restore: "
@@ -68,10 +69,12 @@ static bool pid_will_free(pid_t pid)
 	return a > 0 && a == b && !memcmp(self, other, a);
 }
 
-pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid)
+pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags)
 {
 	struct clone_args ca = {
-		.exit_signal = SIGCHLD,
+		.flags = flags,
+		/* With CLONE_PARENT the child takes our own exit signal: clone3 wants 0. */
+		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
 		.set_tid = (uint64_t)&pid,
 		.set_tid_size = 1,
 	};
@@ -175,7 +178,7 @@ static void fork_children(struct cryo_ctx *ctx, const struct rst_shared *sh,
 
 		if (c->ppid != t->pid || c->pid == sh->img->root)
 			continue;
-		pid = restore_clone_pid(ctx, c->pid);
+		pid = restore_clone_pid(ctx, c->pid, 0);
 		if (pid < 0)
 			task_fail(ctx, sh, NULL);
 		if (pid == 0 && c->zombie)
@@ -363,6 +366,9 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	for (uint32_t i = 0; sh->feed_wr && i < sh->img->ntasks; i++)
 		if (sh->feed_wr[i] >= 0)
 			close(sh->feed_wr[i]);
+	/* The init of a new pid namespace: proc of it where the tree had proc. */
+	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
+		task_fail(ctx, sh, NULL);
 	set_session(ctx, sh, t);
 	fork_children(ctx, sh, t);
 	/* Nor another task's read end: a task that fails must break its pipe at once. */

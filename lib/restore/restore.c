@@ -670,7 +670,8 @@ static int hook_args(const struct rst_shared *sh, struct cryo_hook_args *a, pid_
 	return 0;
 }
 
-static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd, pid_t *ret_root)
+int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
+		 const struct root_start *start, pid_t *ret_root)
 {
 	const struct img *img = sh->img;
 	const struct img_task *root_task = &img->tasks[0];
@@ -697,11 +698,18 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 							.pid = img->tasks[i].pid,
 							.th = &img->tasks[i].threads[j]};
 	}
+	if (start->pid) {
+		/* Made already, and waiting for our word (restore-ns.c). */
+		go[0] = -1;
+		go[1] = start->go_wr;
+		root = start->pid;
+		goto made;
+	}
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		free(tr.t);
 		return cryo_err(ctx, -errno, "pipe");
 	}
-	root = restore_clone_pid(ctx, root_task->pid);
+	root = restore_clone_pid(ctx, root_task->pid, start->clone_flags);
 	if (root == 0) {
 		close(go[1]);
 		/* Wait until the tracer holds us, so that no fork escapes it. */
@@ -716,6 +724,7 @@ static int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		free(tr.t);
 		return root;
 	}
+made:
 	note_created(&tr, root);
 	/* Seccomp suspended while traced (inherited by every task and thread the tree makes):
 	 * the restorer installs each thread's filters and then still sets its credentials and
@@ -828,7 +837,7 @@ static int max_target_fd(const struct img *img)
 }
 
 int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		  struct stream_rx *rx, pid_t *ret_root)
+		  const struct ns_target *target, struct stream_rx *rx, pid_t *ret_root)
 {
 	struct rst_shared sh = {0};
 	struct img img = {0};
@@ -855,7 +864,10 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	r = check_machine(ctx, &img);
 	if (r < 0)
 		goto out;
-	r = check_pids_free(ctx, &img);
+	r = restore_ns_check(ctx, &img, opts, target, rx);
+	/* In a new pid namespace, its PIDs are free by construction. */
+	if (r >= 0 && !(img.ns.own & CLONE_NEWPID))
+		r = check_pids_free(ctx, &img);
 	if (r < 0)
 		goto out;
 	for (unsigned i = 0; i < img.nplugins; i++)
@@ -917,19 +929,21 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		if (r < 0)
 			goto out;
 	}
-	r = restore_inherit_fds(ctx, &sh, opts);
-	if (r < 0)
-		goto out;
-	r = restore_files_open(ctx, &sh);
-	if (r < 0)
-		goto out;
-	r = progress_init(ctx, true);
-	if (r < 0)
-		goto out;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
-	r = restore_tree(ctx, &sh, err[0], &root);
+	/* A tree with namespaces of its own is made in them (restore-ns.c). */
+	if (img.ns.own) {
+		r = restore_ns(ctx, &sh, opts, target, err[0], &root);
+	} else {
+		r = restore_inherit_fds(ctx, &sh, opts, NULL);
+		if (r >= 0)
+			r = restore_files_open(ctx, &sh);
+		if (r >= 0)
+			r = progress_init(ctx, true);
+		if (r >= 0)
+			r = restore_tree(ctx, &sh, err[0], &(struct root_start){0}, &root);
+	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r >= 0)
 		*ret_root = root;
@@ -949,8 +963,8 @@ out:
 	return r;
 }
 
-CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-			  pid_t *ret_root)
+int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		const struct ns_target *target, pid_t *ret_root)
 {
 	struct cryo_restore_opts o;
 	_cleanup_free_ char *scratch = NULL;
@@ -958,8 +972,12 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	int r;
 
 	ctx->errmsg[0] = '\0';
-	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->nstream_fds)
+	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->nstream_fds) {
+		if (target)
+			return cryo_err(ctx, -EINVAL, "restore: a container is restored from a "
+					"directory, not from streams");
 		return restore_from_streams(ctx, opts, ret_root);
+	}
 	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
 		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
 	/* A tar image is unpacked into memory, restored from there, and removed: a lazy
@@ -968,10 +986,16 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	if (r >= 0)
 		r = tar_image_unpack(ctx, dirfd, opts->dir, &scratch);
 	if (r <= 0)
-		return r < 0 ? r : restore_image(ctx, opts, NULL, ret_root);
+		return r < 0 ? r : restore_image(ctx, opts, target, NULL, ret_root);
 	o = *opts;
 	o.dir = scratch;
-	r = restore_image(ctx, &o, NULL, ret_root);
+	r = restore_image(ctx, &o, target, NULL, ret_root);
 	scratch_dir_remove(scratch);
 	return r;
+}
+
+CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			  pid_t *ret_root)
+{
+	return restore_run(ctx, opts, NULL, ret_root);
 }

@@ -19,6 +19,8 @@
 #include "image/stream.h"
 #include "pie/restorer.h"
 
+struct ns_target;
+
 /* What every restored task inherits from the restoring process. */
 struct rst_shared {
 	const struct img *img;
@@ -34,6 +36,7 @@ struct rst_shared {
 	struct stream_index *pages; /* the frames of every task, if its pages are in streams */
 	struct chain *chain; /* the pre-dumps below an incremental image (image/chain.h) */
 	bool lazy; /* private anonymous memory arrives on fault (restore-lazy.c) */
+	bool new_pidns; /* the root is the init of a new pid namespace (restore-ns.c) */
 	/* An image restored as it arrives (restore-stream.c): per img->tasks[i], the pipe its
 	 * frames come down (read end for the task, write end for the receiver), or -1. */
 	struct stream_rx *rx;
@@ -43,7 +46,7 @@ struct rst_shared {
 /* Matches opts->inherit_fds to the image's external descriptions (sh->inherit), checking each
  * descriptor and its access mode. */
 int restore_inherit_fds(struct cryo_ctx *ctx, struct rst_shared *sh,
-			const struct cryo_restore_opts *opts);
+			const struct cryo_restore_opts *opts, const struct ns_target *target);
 
 /* Lazy restore: each task's userfaultfd sits at this descriptor until the tracer takes it. */
 static inline int restore_uffd_slot(const struct rst_shared *sh)
@@ -85,9 +88,35 @@ int restore_ctty(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct
 struct cryo_ctx;
 
 /* Restores the image opts->dir (or, with rx set, the one arriving on rx, whose metadata is in
- * opts->dir already), as cryo_restore() says. */
+ * opts->dir already), as cryo_restore() says; into a container's namespaces with target. */
 int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		  struct stream_rx *rx, pid_t *ret_root);
+		  const struct ns_target *target, struct stream_rx *rx, pid_t *ret_root);
+
+/* cryo_restore(), into the namespaces and cgroups of target when set (lib/container/). */
+int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		const struct ns_target *target, pid_t *ret_root);
+
+/* How the root comes to be: forked by restore_tree() with clone_flags added (pid 0), or made
+ * already and waiting for a byte on go_wr before it goes on (restore-ns.c). */
+struct root_start {
+	pid_t pid;
+	int go_wr;
+	uint64_t clone_flags;
+};
+
+/* Forks (or takes) the root, traces the tree as it builds itself until every thread is
+ * parked, and lets it run. sh's descriptions are open. */
+int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
+		 const struct root_start *start, pid_t *ret_root);
+
+/* Refuses what a restore of the image's namespaces cannot do here (restore-ns.c). */
+int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
+		     const struct cryo_restore_opts *opts, const struct ns_target *target,
+		     const struct stream_rx *rx);
+
+/* The tree of an image with namespaces of its own, made in them: fresh ones, or target's. */
+int restore_ns(struct cryo_ctx *ctx, struct rst_shared *sh, const struct cryo_restore_opts *opts,
+	       const struct ns_target *target, int err_rd, pid_t *ret_root);
 
 /* cryo_restore() of an image arriving on opts->stream_fds. */
 int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
@@ -145,7 +174,7 @@ __attribute__((noreturn)) void restore_task_run(struct cryo_ctx *ctx, const stru
 
 /* clone3 with the given PID (a process, not a thread), retrying while a zombie still holds it.
  * Returns 0 in the child, the pid in the parent, or a negative errno. */
-pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid);
+pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags);
 
 extern const unsigned char restorer_blob[];
 extern const size_t restorer_blob_size;

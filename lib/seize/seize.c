@@ -93,7 +93,7 @@ static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig, uint8_t *
 	}
 }
 
-static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
+static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid, bool defer)
 {
 	struct seized_thread *nt;
 	uint8_t info[128] = {0};
@@ -120,7 +120,8 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
 		ptrace(PTRACE_DETACH, tid, 0, 0);
 		return cryo_err(ctx, r, "interrupt thread %d of pid %d", tid, t->pid);
 	}
-	r = wait_stopped(ctx, tid, &sig, info);
+	/* Frozen by its cgroup, it stops only once thawed: seize_wait() waits for it. */
+	r = defer ? 1 : wait_stopped(ctx, tid, &sig, info);
 	if (r <= 0)
 		return r;
 	nt = realloc(t->threads, (t->nthreads + 1) * sizeof(*nt));
@@ -130,14 +131,15 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid)
 	}
 	t->threads = nt;
 	t->threads[t->nthreads] = (struct seized_thread){.tid = tid, .stop_sig = sig,
-							  .seccomp_suspended = suspended};
+							  .seccomp_suspended = suspended,
+							  .pending = defer};
 	memcpy(t->threads[t->nthreads++].stop_info, info, sizeof(info));
 	log_debug(ctx, "thread %d of pid %d stopped%s", tid, t->pid, sig ? " (signal held)" : "");
 	return 0;
 }
 
 /* Stops every thread of one task, rescanning until no new thread shows up. */
-static int seize_task_threads(struct cryo_ctx *ctx, struct seized_task *t)
+static int seize_task_threads(struct cryo_ctx *ctx, struct seized_task *t, bool defer)
 {
 	for (;;) {
 		_cleanup_free_ int *tids = NULL;
@@ -152,7 +154,7 @@ static int seize_task_threads(struct cryo_ctx *ctx, struct seized_task *t)
 			return cryo_err(ctx, r, "list threads of pid %d", t->pid);
 		/* The leader first, so that threads[0] is always it. */
 		if (!has_thread(t, t->pid)) {
-			r = seize_thread(ctx, t, t->pid);
+			r = seize_thread(ctx, t, t->pid, defer);
 			if (r < 0)
 				return r;
 			if (!t->nthreads)
@@ -163,7 +165,7 @@ static int seize_task_threads(struct cryo_ctx *ctx, struct seized_task *t)
 		for (size_t i = 0; i < n; i++) {
 			if (has_thread(t, tids[i]))
 				continue;
-			r = seize_thread(ctx, t, tids[i]);
+			r = seize_thread(ctx, t, tids[i], defer);
 			if (r < 0)
 				return r;
 			grew = true;
@@ -224,7 +226,7 @@ static void read_state(struct seized_task *t)
 		t->exit_code = atoi(f[49]); /* field 52 */
 }
 
-int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret)
+int seize_tree(struct cryo_ctx *ctx, pid_t root, bool frozen, struct seized_tree *ret)
 {
 	struct seized_tree tree = {0};
 	int r;
@@ -255,7 +257,7 @@ int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret)
 		}
 		if (tree.tasks[i].state == 'Z')
 			continue;
-		r = seize_task_threads(ctx, &tree.tasks[i]);
+		r = seize_task_threads(ctx, &tree.tasks[i], frozen);
 		/* A child on its way out (a server's worker finishing) died as we froze it: it is
 		 * a zombie now, or already reaped and no part of the tree any more. */
 		if (r == -ESRCH && i > 0) {
@@ -296,6 +298,28 @@ int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret)
 fail:
 	seize_release(ctx, &tree, false);
 	return r;
+}
+
+int seize_wait(struct cryo_ctx *ctx, struct seized_tree *tree)
+{
+	for (size_t i = 0; i < tree->ntasks; i++)
+		for (size_t j = 0; j < tree->tasks[i].nthreads; j++) {
+			struct seized_thread *th = &tree->tasks[i].threads[j];
+			int r;
+
+			if (!th->pending)
+				continue;
+			r = wait_stopped(ctx, th->tid, &th->stop_sig, th->stop_info);
+			if (r == 0)
+				r = cryo_err(ctx, -ESRCH, "thread %d of pid %d exited while it was "
+					     "frozen", th->tid, tree->tasks[i].pid);
+			if (r < 0) {
+				seize_release(ctx, tree, false);
+				return r;
+			}
+			th->pending = false;
+		}
+	return 0;
 }
 
 #define ERESTART_RESTARTBLOCK 516 /* the kernel's, not in uapi */

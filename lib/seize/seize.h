@@ -16,6 +16,7 @@ struct seized_thread {
 	int stop_sig; /* a signal caught in delivery while stopping, given back on release */
 	uint8_t stop_info[128]; /* its siginfo, which the image keeps as pending */
 	bool seccomp_suspended; /* traced with PTRACE_O_SUSPEND_SECCOMP */
+	bool pending; /* seized in a frozen cgroup, not yet seen stopped (seize_wait()) */
 };
 
 struct seized_task {
@@ -33,7 +34,13 @@ struct seized_tree {
 
 struct cryo_ctx;
 
-int seize_tree(struct cryo_ctx *ctx, pid_t root, struct seized_tree *ret);
+/* Seizes the tree; `frozen`: its cgroup is frozen, so its threads are interrupted but not
+ * waited for: thaw it, then seize_wait(). */
+int seize_tree(struct cryo_ctx *ctx, pid_t root, bool frozen, struct seized_tree *ret);
+
+/* Waits until every thread seize_tree() left pending is stopped; on failure, resumes the
+ * tree and frees it. */
+int seize_wait(struct cryo_ctx *ctx, struct seized_tree *tree);
 
 /* Resumes every thread as it was (kill = false) or kills every task (kill = true), then frees
  * the tree. */

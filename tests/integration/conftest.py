@@ -244,6 +244,10 @@ def image_pids(img):
         return _stream_pids(Path(img) / STREAM_NAME)
     if not (Path(img) / "cryo.json").exists():
         return []
+    # The PIDs of a tree in its own pid namespace are that namespace's, not ours.
+    meta = json.loads((Path(img) / "cryo.json").read_text())
+    if "pid" in meta.get("namespaces", {}).get("own", []):
+        return []
     return [int(t["pid"]) for t in json.loads(cryo("show", img, "--json").stdout)["tasks"]]
 
 

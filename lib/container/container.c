@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cryo_container_dump() and cryo_container_restore() (docs/containers.md).
+ *
+ * Dump: the runtime's record gives the container's init, cgroups and bundle; the image gets
+ * container.json (the runtime, the id, the bundle and its config.json) and then the tree, frozen
+ * through the container's cgroup, its namespaces recorded (lib/ns/).
+ *
+ * Restore: `RUNTIME create` makes the new container from the bundle without starting it: its
+ * init (the runtime's own, blocked until `start`) holds the namespaces and cgroups the bundle
+ * asks for. The tree is restored into them, with a pid namespace of its own whose init is the
+ * tree's, and the runtime is then told that this is the container's init; its placeholder is
+ * killed. A failure deletes the new container: nothing is left.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "cryo/cryo.h"
+#include "dump/plan.h"
+#include "freezer.h"
+#include "image/image-dir.h"
+#include "ns/ns.h"
+#include "restore/restore.h"
+#include "runc.h"
+
+#define LOG_PREFIX "container: "
+#define RECORD_NAME "container.json"
+#define CONFIG_MAX (4 << 20)
+
+extern char **environ;
+
+static int check_id(struct cryo_ctx *ctx, const char *id)
+{
+	if (!id || !id[0] || strlen(id) > 1024 || strchr(id, '/') || !strcmp(id, ".") ||
+	    !strcmp(id, "..") || id[0] == '-')
+		return cryo_err(ctx, -EINVAL, "container id \"%s\" is not a valid name",
+				id ? id : "");
+	for (const char *p = id; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return cryo_err(ctx, -EINVAL, "container id holds a control character");
+	return 0;
+}
+
+static int check_opts(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
+		      const struct container_runtime **ret_rt, const char **ret_root)
+{
+	if (!c || c->size < sizeof(*c))
+		return cryo_err(ctx, -EINVAL, "container: options are required");
+	*ret_rt = container_runtime(ctx, c->runtime);
+	if (!*ret_rt)
+		return -EINVAL;
+	*ret_root = c->root ? c->root : (*ret_rt)->default_root;
+	return check_id(ctx, c->id);
+}
+
+/* Whether the runtime's binary is in PATH. */
+static bool have_binary(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+
+		if (n && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, name) < (int)sizeof(buf) &&
+		    access(buf, X_OK) == 0)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+/* Runs the runtime with args; its stderr's last line becomes the message of a failure. Its
+ * stderr is a memory file, not a pipe: what `create` leaves behind (the container's init)
+ * holds it open, and a pipe would never end. */
+static int run_runtime(struct cryo_ctx *ctx, const struct container_runtime *rt,
+		       const char *root, const char *const *args)
+{
+	const char *argv[16] = {rt->binary, "--root", root};
+	posix_spawn_file_actions_t fa;
+	_cleanup_free_ char *err = NULL;
+	_cleanup_close_ int errfd = memfd_create("cryo-runtime-stderr", MFD_CLOEXEC);
+	int status, r;
+	size_t n = 3;
+	pid_t pid;
+
+	for (; *args && n < 15; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	if (errfd < 0)
+		return cryo_err(ctx, -errno, "memfd");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+	r = posix_spawnp(&pid, rt->binary, &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r)
+		return cryo_err(ctx, -r, "run %s", rt->binary);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return cryo_err(ctx, -errno, "wait for %s", rt->binary);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (lseek(errfd, 0, SEEK_SET) == 0 && read_fd_max(errfd, 64 << 10, &err) >= 0) {
+		char *end = err + strlen(err), *last;
+
+		while (end > err && end[-1] == '\n')
+			*--end = '\0';
+		last = strrchr(err, '\n');
+		if (*err)
+			return cryo_err(ctx, -EIO, "%s %s: %s", rt->binary, argv[3],
+					last ? last + 1 : err);
+	}
+	return cryo_err(ctx, -EIO, "%s %s failed (status %#x)", rt->binary, argv[3], status);
+}
+
+/* ---- dump ---- */
+
+static int write_record(struct cryo_ctx *ctx, const char *dir, const char *runtime,
+			const char *id, const struct container_state *st)
+{
+	_cleanup_free_ char *cfg = NULL, *text = NULL, *path = NULL;
+	_cleanup_close_ int dirfd = -1;
+	json_t *rec, *config;
+	json_error_t jerr;
+	ssize_t n;
+	int r;
+
+	if (asprintf(&path, "%s/config.json", st->bundle) < 0)
+		return -ENOMEM;
+	n = read_file_max(path, CONFIG_MAX, &cfg);
+	if (n < 0)
+		return cryo_err(ctx, n, "read the bundle's %s", path);
+	config = json_loadb(cfg, n, 0, &jerr);
+	if (!json_is_object(config)) {
+		json_decref(config);
+		return cryo_err(ctx, -EINVAL, "%s: not a JSON object (line %d)", path, jerr.line);
+	}
+	rec = json_pack("{s:s,s:s,s:s,s:o}", "runtime", runtime, "id", id, "bundle", st->bundle,
+			"config", config);
+	text = rec ? json_dumps(rec, JSON_INDENT(1)) : NULL;
+	json_decref(rec);
+	if (!text)
+		return -ENOMEM;
+	r = image_dir_open_write(ctx, dir, &dirfd);
+	if (r < 0)
+		return r;
+	r = write_file_atomic(dirfd, RECORD_NAME, text, strlen(text));
+	return r < 0 ? cryo_err(ctx, r, "write %s/%s", dir, RECORD_NAME) : 0;
+}
+
+CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+				 const struct cryo_container_opts *c)
+{
+	const struct container_runtime *rt;
+	struct container_state st;
+	struct cryo_dump_opts o;
+	struct dump_container dc;
+	const char *root;
+	uint64_t start;
+	char comm[16];
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	r = check_opts(ctx, c, &rt, &root);
+	if (r < 0)
+		return r;
+	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds || opts->parent)
+		return cryo_err(ctx, -EINVAL, "container dump: to an image directory (not a "
+				"stream, not incremental)");
+	r = rt->load(ctx, root, c->id, &st);
+	if (r < 0)
+		goto out;
+	if (proc_start_time(st.pid, &start, comm) < 0 || start != st.start) {
+		r = cryo_err(ctx, -ESRCH, "container %s is not running", c->id);
+		goto out;
+	}
+	if (access(st.freezer, F_OK) == 0 && cgroup_frozen(st.freezer, st.v2) == 1) {
+		r = cryo_err(ctx, -EBUSY, "container %s is paused: resume it first", c->id);
+		goto out;
+	}
+	r = write_record(ctx, opts->dir, rt->name, c->id, &st);
+	if (r < 0)
+		goto out;
+	o = *opts;
+	o.pid = st.pid;
+	dc = (struct dump_container){.runtime = rt->name, .freezer = st.freezer,
+				     .freezer_v2 = st.v2};
+	r = dump_run(ctx, &o, &dc);
+	if (r < 0) {
+		_cleanup_close_ int dirfd = open(opts->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (dirfd >= 0)
+			unlinkat(dirfd, RECORD_NAME, 0);
+		goto out;
+	}
+	/* As `runc checkpoint` does: a container whose tree the dump killed is deleted. */
+	if (!opts->leave_running) {
+		char msg[sizeof(ctx->errmsg)];
+
+		memcpy(msg, ctx->errmsg, sizeof(msg));
+		if (run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id,
+								    NULL}) < 0)
+			log_warn(ctx, "the image is complete, but %s", cryo_ctx_errmsg(ctx));
+		memcpy(ctx->errmsg, msg, sizeof(msg));
+	}
+out:
+	container_state_free(&st);
+	return r;
+}
+
+/* ---- restore ---- */
+
+static int read_record(struct cryo_ctx *ctx, const char *dir, bool trusted, char **ret_bundle)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int dirfd = -1;
+	json_error_t jerr;
+	json_t *rec, *b;
+	ssize_t n;
+	int r = image_dir_open_read(ctx, dir, trusted, &dirfd);
+
+	if (r < 0)
+		return r;
+	n = image_file_read(dirfd, RECORD_NAME, 64 << 20, &text);
+	if (n == -ENOENT)
+		return cryo_err(ctx, -EINVAL, "%s holds no container (no %s): restore it without "
+				"--runc", dir, RECORD_NAME);
+	if (n < 0)
+		return cryo_err(ctx, n, "read %s/%s", dir, RECORD_NAME);
+	rec = json_loadb(text, n, 0, &jerr);
+	b = json_object_get(rec, "bundle");
+	if (!json_is_string(b) || json_string_value(b)[0] != '/') {
+		json_decref(rec);
+		return cryo_err(ctx, -EINVAL, "%s/%s: no bundle", dir, RECORD_NAME);
+	}
+	*ret_bundle = strdup(json_string_value(b));
+	json_decref(rec);
+	return *ret_bundle ? 0 : -ENOMEM;
+}
+
+static int check_bundle(struct cryo_ctx *ctx, const char *bundle)
+{
+	_cleanup_free_ char *path = NULL, *cfg = NULL;
+	json_error_t jerr;
+	json_t *j;
+	ssize_t n;
+
+	if (asprintf(&path, "%s/config.json", bundle) < 0)
+		return -ENOMEM;
+	n = read_file_max(path, CONFIG_MAX, &cfg);
+	if (n < 0)
+		return cryo_err(ctx, n, "bundle %s: read config.json", bundle);
+	j = json_loadb(cfg, n, 0, &jerr);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return cryo_err(ctx, -EINVAL, "bundle %s: config.json is not valid JSON (line %d)",
+				bundle, jerr.line);
+	}
+	json_decref(j);
+	return 0;
+}
+
+CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+				    const struct cryo_container_opts *c, pid_t *ret_root)
+{
+	_cleanup_free_ char *recorded = NULL, *pidfile = NULL, *statedir = NULL;
+	const struct container_runtime *rt;
+	struct container_state st = {0};
+	struct ns_target target;
+	const char *root, *bundle;
+	bool created = false;
+	struct stat sb;
+	pid_t tree = 0;
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	r = check_opts(ctx, c, &rt, &root);
+	if (r < 0)
+		return r;
+	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds)
+		return cryo_err(ctx, -EINVAL, "container restore: from an image directory");
+	r = read_record(ctx, opts->dir, opts->trust_dir, &recorded);
+	if (r < 0)
+		return r;
+	bundle = c->bundle ? c->bundle : recorded;
+	r = check_bundle(ctx, bundle);
+	if (r < 0)
+		return r;
+	if (!have_binary(rt->binary))
+		return cryo_err(ctx, -ENOENT, "%s is not installed (no %s in PATH)", rt->name,
+				rt->binary);
+	if (asprintf(&statedir, "%s/%s", root, c->id) < 0)
+		return -ENOMEM;
+	if (lstat(statedir, &sb) == 0)
+		return cryo_err(ctx, -EEXIST, "container %s already exists", c->id);
+	if (asprintf(&pidfile, "/run/cryo-%s-%d.pid", rt->name, getpid()) < 0)
+		return -ENOMEM;
+	unlink(pidfile);
+	r = run_runtime(ctx, rt, root, (const char *const[]){"create", "--bundle", bundle,
+							     "--pid-file", pidfile, c->id, NULL});
+	created = r >= 0;
+	if (r >= 0)
+		r = rt->load(ctx, root, c->id, &st);
+	unlink(pidfile);
+	if (r < 0)
+		goto fail;
+	target = (struct ns_target){.pid = st.pid, .cgroup_dirs = st.cgroup_dirs,
+				    .ncgroup_dirs = st.ncgroup_dirs, .stdio_from_caller = true};
+	r = restore_run(ctx, opts, &target, &tree);
+	if (r < 0)
+		goto fail;
+	r = rt->adopt(ctx, root, c->id, &st, tree);
+	if (r < 0) {
+		kill(tree, SIGKILL);
+		waitpid(tree, NULL, 0);
+		goto fail;
+	}
+	/* The runtime's init held the namespaces until the tree was in them: no longer needed. */
+	kill(st.pid, SIGKILL);
+	log_info(ctx, "container %s restored from %s: init pid %d", c->id, opts->dir, tree);
+	*ret_root = tree;
+	container_state_free(&st);
+	return 0;
+fail:
+	if (created) {
+		char msg[sizeof(ctx->errmsg)];
+
+		memcpy(msg, ctx->errmsg, sizeof(msg));
+		run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id, NULL});
+		memcpy(ctx->errmsg, msg, sizeof(msg));
+	}
+	container_state_free(&st);
+	return r;
+}

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "image/image.h"
+#include "ns.h"
+#include "seize/seize.h"
+
+#define LOG_PREFIX "namespaces: "
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct {
+	uint32_t flag;
+	const char *file; /* under /proc/PID/ns */
+} kinds[] = {
+	{CLONE_NEWPID, "pid"}, {CLONE_NEWNS, "mnt"},	{CLONE_NEWNET, "net"},
+	{CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWCGROUP, "cgroup"},
+};
+
+static int ns_ino(pid_t pid, const char *file, struct stat *st)
+{
+	char path[64];
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, file);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", file);
+	return stat(path, st) < 0 ? -errno : 0;
+}
+
+static bool same_ns(pid_t a, pid_t b, const char *file)
+{
+	struct stat sa, sb;
+
+	return ns_ino(a, file, &sa) == 0 && ns_ino(b, file, &sb) == 0 &&
+	       sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+int ns_probe(struct cryo_ctx *ctx, pid_t pid, uint32_t *ret_own, pid_t *ret_nspid)
+{
+	static const char *const refused[] = {"user", "time"};
+	_cleanup_free_ char *status = NULL;
+	char buf[256], *last;
+	uint32_t own = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (ns_ino(pid, refused[i], &st) == 0 && !same_ns(pid, 0, refused[i]))
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d has a %s namespace of its own, which cryo cannot "
+					"checkpoint yet", pid, refused[i]);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (ns_ino(pid, kinds[i].file, &st) < 0)
+			return cryo_err(ctx, -errno, "pid %d: its %s namespace", pid,
+					kinds[i].file);
+		if (!same_ns(pid, 0, kinds[i].file))
+			own |= kinds[i].flag;
+	}
+	*ret_nspid = pid;
+	if ((own & CLONE_NEWPID) && read_file_fmt(&status, "/proc/%d/status", pid) >= 0 &&
+	    proc_status_field(status, "NSpid", buf, sizeof(buf)) == 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		last = strrchr(buf, '\t');
+		last = last ? last + 1 : buf;
+		*ret_nspid = atoi(last);
+	}
+	if (*ret_nspid <= 0)
+		return cryo_err(ctx, -ESRCH, "pid %d: its pid in its own pid namespace", pid);
+	*ret_own = own;
+	return 0;
+}
+
+/* A mount namespace of our own, cut from the others, with proc of our pid namespace. */
+static int own_proc(struct cryo_ctx *ctx)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return cryo_err(ctx, -errno, "a mount namespace for proc");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return cryo_err(ctx, -errno, "make our mounts private");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return cryo_err(ctx, -errno, "mount proc of the tree's pid namespace");
+	return 0;
+}
+
+int ns_worker_enter(struct cryo_ctx *ctx, uint32_t own, int pidfd)
+{
+	uint32_t join = own & (CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC);
+
+	if (join && setns(pidfd, join) < 0)
+		return cryo_err(ctx, -errno, "join the tree's net, uts and ipc namespaces");
+	if (own & CLONE_NEWPID)
+		return own_proc(ctx);
+	return 0;
+}
+
+/* ---- dump ---- */
+
+static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
+{
+	pid_t root = tree->tasks[0].pid;
+
+	for (size_t i = 0; i < tree->ntasks; i++) {
+		pid_t pid = tree->tasks[i].pid;
+
+		if (tree->tasks[i].state == 'Z')
+			continue;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (!same_ns(pid, root, kinds[k].file))
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d is in another %s namespace than pid %d: "
+						"nested namespaces are not supported yet",
+						pid, kinds[k].file, root);
+		if (!same_ns(pid, root, "pid_for_children"))
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d makes its children in a pid namespace of their "
+					"own: nested pid namespaces are not supported yet", pid);
+	}
+	return 0;
+}
+
+/* SysV objects have no restore yet: refused rather than lost. */
+static int check_ipc(struct cryo_ctx *ctx)
+{
+	static const char *const what[][2] = {{"shm", "shared memory segment"},
+					      {"sem", "semaphore set"},
+					      {"msg", "message queue"}};
+
+	for (size_t i = 0; i < 3; i++) {
+		_cleanup_free_ char *buf = NULL;
+		char *nl;
+
+		if (read_file_fmt(&buf, "/proc/sysvipc/%s", what[i][0]) < 0)
+			continue;
+		nl = strchr(buf, '\n');
+		if (nl && nl[1])
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"the tree's ipc namespace holds a System V %s, which "
+					"cryo cannot restore yet", what[i][1]);
+	}
+	return 0;
+}
+
+static int check_net(struct cryo_ctx *ctx, bool *ret_lo_up)
+{
+	struct if_nameindex *ifs = if_nameindex(), *p;
+	struct ifreq ifr = {0};
+	int r = 0;
+
+	if (!ifs)
+		return cryo_err(ctx, -errno, "list the tree's network interfaces");
+	for (p = ifs; p->if_index; p++)
+		if (strcmp(p->if_name, "lo")) {
+			r = cryo_err(ctx, -EOPNOTSUPP,
+				     "the tree's network namespace has interface %s, which cryo "
+				     "cannot recreate (a container's comes from its bundle: "
+				     "dump it with --runc)", p->if_name);
+			break;
+		}
+	if_freenameindex(ifs);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (sk < 0 || ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
+		return cryo_err(ctx, -errno, "read the flags of lo");
+	*ret_lo_up = ifr.ifr_flags & IFF_UP;
+	return 0;
+}
+
+struct mnt {
+	char *point, *fstype;
+	bool whole; /* the root of its filesystem, not a bind of a part of it */
+};
+
+static void mounts_free(struct mnt *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].point);
+		free(m[i].fstype);
+	}
+	free(m);
+}
+
+/* Unescapes mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++, o++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o = (s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0');
+			s += 3;
+		} else {
+			*o = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* The mount points and types of PID/mountinfo (pid 0: ours) in the proc at procfd. */
+static int mounts_read_at(int procfd, pid_t pid, struct mnt **ret, size_t *ret_n)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct mnt *v = NULL;
+	size_t n = 0;
+	char *line, *save = NULL, path[64];
+	ssize_t len;
+
+	if (pid)
+		snprintf(path, sizeof(path), "%d/mountinfo", pid);
+	else
+		snprintf(path, sizeof(path), "self/mountinfo");
+	len = read_file_at(procfd, path, &buf);
+
+	if (len < 0)
+		return len;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[6], *sep = strstr(line, " - "), *p = line, *fstype;
+		struct mnt *nv;
+		int k;
+
+		for (k = 0; k < 6 && p; k++) {
+			f[k] = p;
+			p = strchr(p, ' ');
+			if (p)
+				*p++ = '\0';
+		}
+		if (k < 6 || !sep)
+			continue;
+		fstype = sep + 3;
+		fstype[strcspn(fstype, " ")] = '\0';
+		unescape(f[4]);
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			mounts_free(v, n);
+			return -ENOMEM;
+		}
+		v = nv;
+		v[n].point = strdup(f[4]);
+		v[n].fstype = strdup(fstype);
+		v[n].whole = !strcmp(f[3], "/");
+		if (!v[n++].point || !v[n - 1].fstype) {
+			mounts_free(v, n);
+			return -ENOMEM;
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int mounts_read(pid_t pid, struct mnt **ret, size_t *ret_n)
+{
+	_cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (procfd < 0)
+		return -errno;
+	return mounts_read_at(procfd, pid, ret, ret_n);
+}
+
+static bool has_mount(const struct mnt *m, size_t n, const struct mnt *want)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(m[i].point, want->point) && !strcmp(m[i].fstype, want->fstype))
+			return true;
+	return false;
+}
+
+/*
+ * The tree's proc mounts are recorded (a restore mounts proc again there, for the new pid
+ * namespace). Without a runtime to make its mount namespace from a bundle, a restore copies
+ * ours: every other mount of the tree must be one we have too.
+ */
+static int dump_mounts(struct cryo_ctx *ctx, pid_t root, bool copy, struct img_ns *ns)
+{
+	struct mnt *theirs = NULL, *ours = NULL;
+	size_t nt = 0, no = 0;
+	int r = mounts_read(root, &theirs, &nt);
+
+	if (r < 0)
+		return cryo_err(ctx, r, "read the mounts of pid %d", root);
+	if (copy)
+		r = mounts_read(0, &ours, &no);
+	if (r < 0) {
+		mounts_free(theirs, nt);
+		return cryo_err(ctx, r, "read our mounts");
+	}
+	ns->proc = calloc(nt + 1, sizeof(*ns->proc));
+	if (!ns->proc)
+		r = -ENOMEM;
+	for (size_t i = 0; r >= 0 && i < nt; i++) {
+		/* A part of proc bound over itself (read-only /proc/sys) moves with it. */
+		if (!strcmp(theirs[i].fstype, "proc") && !theirs[i].whole)
+			continue;
+		if (!strcmp(theirs[i].fstype, "proc")) {
+			bool seen = false;
+
+			/* Stacked (proc mounted over the host's): mounted again once. */
+			for (uint32_t k = 0; k < ns->nproc; k++)
+				seen |= !strcmp(ns->proc[k], theirs[i].point);
+			if (!(ns->own & CLONE_NEWPID) || seen)
+				continue;
+			if (ns->nproc >= 16) {
+				r = cryo_err(ctx, -EOPNOTSUPP, "the tree mounts proc more than 16 "
+					     "times");
+				break;
+			}
+			ns->proc[ns->nproc] = strdup(theirs[i].point);
+			if (!ns->proc[ns->nproc++])
+				r = -ENOMEM;
+			continue;
+		}
+		if (copy && !has_mount(ours, no, &theirs[i]))
+			r = cryo_err(ctx, -EOPNOTSUPP,
+				     "the tree's mount namespace has a %s mount at %s that ours "
+				     "lacks: cryo restores a mount namespace as a copy of the host's "
+				     "(with proc mounted again), or a container's from its bundle",
+				     theirs[i].fstype, theirs[i].point);
+	}
+	mounts_free(theirs, nt);
+	mounts_free(ours, no);
+	return r;
+}
+
+int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
+	    const char *container, struct img *img)
+{
+	struct img_ns *ns = &img->ns;
+	pid_t root = tree->tasks[0].pid;
+	struct utsname u;
+	int r;
+
+	/* Any tree: one whose task made namespaces of its own is refused, not cut in two. */
+	r = check_shared(ctx, tree);
+	if (r < 0 || !own)
+		return r;
+	if ((own & CLONE_NEWPID) && root != 1)
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"the tree's root is pid %d in its pid namespace, not its init: "
+				"dump the namespace's pid 1", root);
+	ns->own = own;
+	if (container && !(ns->container = strdup(container)))
+		return -ENOMEM;
+	if (own & CLONE_NEWUTS) {
+		if (uname(&u) < 0)
+			return cryo_err(ctx, -errno, "uname in the tree's uts namespace");
+		snprintf(ns->hostname, sizeof(ns->hostname), "%s", u.nodename);
+		snprintf(ns->domainname, sizeof(ns->domainname), "%s", u.domainname);
+	}
+	if (!container && (own & CLONE_NEWIPC) && (r = check_ipc(ctx)) < 0)
+		return r;
+	if ((own & CLONE_NEWNET) && (r = check_net(ctx, &ns->lo_up)) < 0 && !container)
+		return r;
+	if (own & CLONE_NEWNS)
+		return dump_mounts(ctx, root, !container, ns);
+	return 0;
+}
+
+/* ---- restore ---- */
+
+static int lo_up(struct cryo_ctx *ctx)
+{
+	_cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {0};
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (sk < 0 || ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
+		return cryo_err(ctx, -errno, "read the flags of lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
+		return cryo_err(ctx, -errno, "bring lo up");
+	return 0;
+}
+
+static int join_target(struct cryo_ctx *ctx, const struct ns_target *t)
+{
+	_cleanup_close_ int pidfd = -1;
+
+	for (unsigned i = 0; i < t->ncgroup_dirs; i++) {
+		_cleanup_close_ int dfd = open(t->cgroup_dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int fd = dfd < 0 ? -1 : openat(dfd, "cgroup.procs",
+							       O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 || write(fd, "0", 1) != 1)
+			return cryo_err(ctx, -errno, "join cgroup %s", t->cgroup_dirs[i]);
+	}
+	pidfd = syscall(SYS_pidfd_open, t->pid, 0);
+	if (pidfd < 0)
+		return cryo_err(ctx, -errno, "the container's pid %d", t->pid);
+	if (setns(pidfd, CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC |
+				 CLONE_NEWCGROUP) < 0)
+		return cryo_err(ctx, -errno, "join the namespaces of the container's pid %d",
+				t->pid);
+	return 0;
+}
+
+int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct ns_target *t)
+{
+	uint32_t make = ns->own & (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC |
+				   CLONE_NEWCGROUP);
+
+	if (t)
+		return join_target(ctx, t);
+	if (ns->container)
+		return cryo_err(ctx, -EINVAL, "the image is of a %s container: restore it as one "
+				"(cryo restore --%s NEWID)", ns->container, ns->container);
+	if (make && unshare(make) < 0)
+		return cryo_err(ctx, -errno, "make the tree's namespaces");
+	/* What we mount for the tree (proc) must not show in ours. */
+	if ((make & CLONE_NEWNS) && mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return cryo_err(ctx, -errno, "cut the tree's mounts from ours");
+	if (make & CLONE_NEWUTS) {
+		if (sethostname(ns->hostname, strlen(ns->hostname)) < 0 ||
+		    setdomainname(ns->domainname, strlen(ns->domainname)) < 0)
+			return cryo_err(ctx, -errno, "set the hostname %s", ns->hostname);
+	}
+	if ((make & CLONE_NEWNET) && ns->lo_up)
+		return lo_up(ctx);
+	return 0;
+}
+
+/* The mounts strictly under `dir` in our mount table (read in the proc at procfd). */
+static int submounts(int procfd, const char *dir, struct mnt **ret, size_t *ret_n)
+{
+	struct mnt *all = NULL, *sub;
+	size_t n = 0, k = 0, len = strlen(dir);
+	int r = mounts_read_at(procfd, 0, &all, &n);
+
+	if (r < 0)
+		return r;
+	sub = calloc(n + 1, sizeof(*sub));
+	if (!sub) {
+		mounts_free(all, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(all[i].point, dir, len) && all[i].point[len] == '/') {
+			sub[k++] = all[i];
+			all[i].point = all[i].fstype = NULL;
+		}
+	mounts_free(all, n);
+	*ret = sub;
+	*ret_n = k;
+	return 0;
+}
+
+/* A new proc of our pid namespace, not yet mounted anywhere. */
+static int new_proc(struct cryo_ctx *ctx)
+{
+	_cleanup_close_ int fs = syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	int m;
+
+	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cryo_err(ctx, -errno, "make a proc of the new pid namespace");
+	m = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	return m < 0 ? cryo_err(ctx, -errno, "mount a proc of the new pid namespace") : m;
+}
+
+/*
+ * proc at `dir` again, for our pid namespace: what is mounted over its files (a runtime masks
+ * /proc/kcore with /dev/null and makes /proc/sys read-only) is cloned first and put back on
+ * the new proc, so the container keeps exactly the view its bundle gave it. The old proc may
+ * be of another pid namespace, where we have no /proc/self: the mount table is read in the
+ * new one before it is put in place.
+ */
+static int remount_proc(struct cryo_ctx *ctx, const char *dir)
+{
+	struct mnt *sub = NULL;
+	size_t n = 0, nfds = 0;
+	_cleanup_close_ int proc = new_proc(ctx);
+	int *fds, r;
+
+	if (proc < 0)
+		return proc;
+	r = submounts(proc, dir, &sub, &n);
+	if (r < 0)
+		return cryo_err(ctx, r, "read the mounts under %s", dir);
+	fds = calloc(n + 1, sizeof(*fds));
+	if (!fds) {
+		mounts_free(sub, n);
+		return -ENOMEM;
+	}
+	for (; nfds < n; nfds++) {
+		fds[nfds] = syscall(SYS_open_tree, AT_FDCWD, sub[nfds].point,
+				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (fds[nfds] < 0) {
+			r = cryo_err(ctx, -errno, "clone the mount at %s", sub[nfds].point);
+			goto out;
+		}
+	}
+	if (umount2(dir, MNT_DETACH) < 0) {
+		r = cryo_err(ctx, -errno, "unmount the old proc at %s", dir);
+		goto out;
+	}
+	if (syscall(SYS_move_mount, proc, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		r = cryo_err(ctx, -errno, "mount proc at %s", dir);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (syscall(SYS_move_mount, fds[i], "", AT_FDCWD, sub[i].point,
+			    MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			r = cryo_err(ctx, -errno, "put the mount at %s back", sub[i].point);
+			goto out;
+		}
+out:
+	for (size_t i = 0; i < nfds; i++)
+		close(fds[i]);
+	free(fds);
+	mounts_free(sub, n);
+	return r;
+}
+
+int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
+{
+	for (uint32_t i = 0; i < ns->nproc; i++) {
+		int r = remount_proc(ctx, ns->proc[i]);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int ns_tracer_enter(struct cryo_ctx *ctx)
+{
+	return own_proc(ctx);
+}

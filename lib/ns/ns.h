@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Namespaces: a tree that has namespaces of its own (a container, or a program that called
+ * unshare or clone with CLONE_NEW*) is dumped from inside its pid namespace, so that the image
+ * holds the PIDs its tasks see, and restored into fresh namespaces (or, for a container, into
+ * the ones its runtime made from the bundle) with a new pid namespace whose init is the root.
+ *
+ * Who does what:
+ *   - dump: the worker is born in the tree's pid namespace (ns_worker_enter()), with a proc of
+ *     that namespace mounted in a mount namespace of its own, and joins the tree's net, uts and
+ *     ipc namespaces, where sock_diag, uname and SysV IPC answer for the tree; ns_dump() then
+ *     checks that every task shares the root's namespaces and records what a restore needs;
+ *   - restore: restore-ns.c makes the namespaces (ns_restore_enter()), the root as the init of
+ *     a new pid namespace (which remounts proc there: ns_root_setup()), and a tracer inside
+ *     that namespace (ns_tracer_enter()), so that every PID the engine handles is the image's.
+ */
+#ifndef CRYO_NS_H
+#define CRYO_NS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct cryo_ctx;
+struct img;
+struct img_ns;
+struct seized_tree;
+
+/* The namespace kinds cryo knows, as CLONE_NEW* flags. */
+#define NS_KNOWN (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | \
+		  CLONE_NEWCGROUP)
+
+/* The name of one CLONE_NEW* flag ("pid", "mnt", ...), NULL if unknown. */
+const char *ns_name(uint32_t flag);
+
+/* The flag of a name ns_name() gives, 0 if unknown. */
+uint32_t ns_flag(const char *name);
+
+/*
+ * Which namespaces of pid are not the caller's (CLONE_NEW* flags in *ret_own). A user or time
+ * namespace of its own is refused, naming it. *ret_nspid is pid as its own pid namespace sees
+ * it (pid itself when it shares ours).
+ */
+int ns_probe(struct cryo_ctx *ctx, pid_t pid, uint32_t *ret_own, pid_t *ret_nspid);
+
+/*
+ * In a dump worker born in the tree's pid namespace (own has CLONE_NEWPID), or one that shares
+ * it: a mount namespace of its own with proc for that pid namespace, and the tree's net, uts
+ * and ipc namespaces, joined through pidfd (a descriptor of the tree's root).
+ */
+int ns_worker_enter(struct cryo_ctx *ctx, uint32_t own, int pidfd);
+
+/*
+ * With the tree frozen, in the worker: every task must share the root's namespaces (and make
+ * its children in the same pid namespace); records in img->ns what a restore needs (hostname,
+ * proc mounts) and refuses what it could not bring back (SysV IPC objects, network interfaces
+ * other than lo, mounts the host lacks), unless `container` says a runtime makes the mount,
+ * net, uts, ipc and cgroup namespaces from the bundle at restore.
+ */
+int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
+	    const char *container, struct img *img);
+
+/* What a restore joins instead of making namespaces: those of a process a container runtime
+ * made from the bundle, and its cgroup directories. */
+struct ns_target {
+	pid_t pid;           /* the runtime's placeholder, whose namespaces the tree joins */
+	char **cgroup_dirs;  /* each cgroup directory the tree goes into (v1: one per hierarchy) */
+	unsigned ncgroup_dirs;
+	bool stdio_from_caller; /* the root's descriptors 0, 1, 2 are the caller's */
+};
+
+/*
+ * In the single-threaded restore worker, before any file of the image is opened: joins the
+ * target's cgroups and namespaces, or makes fresh ones (the mount namespace a copy of ours,
+ * its propagation cut; lo up in a new net namespace; the hostname). The pid namespace is
+ * made with the root (CLONE_NEWPID).
+ */
+int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct ns_target *t);
+
+/* In the root, the init of its new pid namespace, before it forks anything: proc mounted
+ * again where the tree had it, for this pid namespace, with what was mounted over its
+ * files (a runtime's masked and read-only paths) kept in place. */
+int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns);
+
+/* In the tracer born in the new pid namespace: proc of that namespace in a mount namespace of
+ * its own, so that /proc/PID is the image's PID. */
+int ns_tracer_enter(struct cryo_ctx *ctx);
+
+#endif

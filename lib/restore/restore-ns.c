@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A tree with namespaces of its own, restored in fresh ones (or a container runtime's), in
+ * three processes:
+ *   - a worker W, forked from the caller: it makes or joins the namespaces and cgroups
+ *     (lib/ns/), opens every description of the image inside them (sockets in the tree's net
+ *     namespace, paths in its mount namespace), and makes the root;
+ *   - the root, the init of a new pid namespace (pid 1, as it was), made with CLONE_PARENT so
+ *     that it is the caller's child as in any restore;
+ *   - a tracer R, born in that pid namespace under a PID the image does not use, with proc of
+ *     it: there every PID is the image's, and restore_tree() runs as for any tree.
+ * A failure anywhere kills the root, and with it the whole pid namespace.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/progress.h"
+#include "base/worker.h"
+#include "ns/ns.h"
+#include "restore.h"
+
+#define LOG_PREFIX "restore: "
+
+int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
+		     const struct cryo_restore_opts *opts, const struct ns_target *target,
+		     const struct stream_rx *rx)
+{
+	if (!img->ns.own) {
+		if (target)
+			return cryo_err(ctx, -EINVAL, "the image is of a process tree, not of a "
+					"container: restore it without --runc");
+		return 0;
+	}
+	if (target && !img->ns.container)
+		return cryo_err(ctx, -EINVAL, "the image is of a tree with namespaces of its own, "
+				"not of a container: restore it without --runc");
+	if ((img->ns.own & CLONE_NEWPID) && img->root != 1)
+		return cryo_err(ctx, -EINVAL, "the image's root is pid %d of its pid namespace, "
+				"not its init", img->root);
+	if (rx)
+		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own is restored "
+				"from a directory, not as it arrives");
+	if (opts->lazy)
+		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own cannot be "
+				"restored lazily yet");
+	return 0;
+}
+
+struct ns_run {
+	struct rst_shared *sh;
+	const struct cryo_restore_opts *opts;
+	const struct ns_target *target;
+	int err_rd;
+	int go_wr;
+};
+
+/* A PID for the tracer that no task or thread of the image has. */
+static pid_t unused_pid(const struct img *img)
+{
+	pid_t max = 1;
+
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		if (img->tasks[i].pid > max)
+			max = img->tasks[i].pid;
+		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++)
+			if (img->tasks[i].threads[j].tid > max)
+				max = img->tasks[i].threads[j].tid;
+	}
+	return max + 1;
+}
+
+/* R: the tracer, in the tree's pid namespace. */
+static int trace_in_ns(struct cryo_ctx *ctx, void *arg)
+{
+	struct ns_run *run = arg;
+	const struct img *img = run->sh->img;
+	struct root_start start = {.pid = 1, .go_wr = run->go_wr};
+	char last[16];
+	pid_t root;
+	int r = ns_tracer_enter(ctx);
+
+	if (r >= 0)
+		r = progress_init(ctx, true);
+	if (r >= 0)
+		r = restore_tree(ctx, run->sh, run->err_rd, &start, &root);
+	if (r < 0)
+		return r;
+	/* New processes of the tree get PIDs after the image's, as they would have. */
+	snprintf(last, sizeof(last), "%d", unused_pid(img));
+	_cleanup_close_ int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, last, strlen(last)) < 0)
+		log_warn(ctx, "set the last pid of the new pid namespace: %s", strerror(errno));
+	return 0;
+}
+
+static int fork_root(struct cryo_ctx *ctx, struct ns_run *run, pid_t *ret_root)
+{
+	/* With CLONE_PARENT, the exit signal is ours (SIGCHLD), not one clone3 takes. */
+	struct clone_args ca = {.flags = CLONE_PARENT | CLONE_NEWPID};
+	int go[2];
+	long pid;
+	char c;
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return cryo_err(ctx, -errno, "pipe");
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0) {
+		close(go[1]);
+		/* Until the tracer holds us, so that no fork escapes it. */
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		close(go[0]);
+		restore_task_run(ctx, run->sh, &run->sh->img->tasks[0]);
+	}
+	close(go[0]);
+	if (pid < 0) {
+		close(go[1]);
+		return cryo_err(ctx, -errno, "make the root as the init of a new pid namespace");
+	}
+	run->go_wr = go[1];
+	*ret_root = pid;
+	return 0;
+}
+
+/* W: the namespaces, the descriptions, the root, then the tracer. */
+static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
+{
+	struct ns_run *run = arg;
+	struct rst_shared *sh = run->sh;
+	_cleanup_close_ int pidns = -1;
+	char msg[1024];
+	pid_t root = 0;
+	int r = ns_restore_enter(ctx, &sh->img->ns, run->target);
+
+	if (r >= 0)
+		r = restore_inherit_fds(ctx, sh, run->opts, run->target);
+	if (r >= 0)
+		r = restore_files_open(ctx, sh);
+	if (r < 0)
+		return r;
+	if (!(sh->img->ns.own & CLONE_NEWPID)) {
+		r = progress_init(ctx, true);
+		if (r >= 0)
+			r = restore_tree(ctx, sh, run->err_rd,
+					 &(struct root_start){.clone_flags = CLONE_PARENT}, &root);
+		worker_set_value(root);
+		return r;
+	}
+	sh->new_pidns = true;
+	r = fork_root(ctx, run, &root);
+	if (r < 0)
+		return r;
+	worker_set_value(root);
+	/* Not through /proc: ours may be a container's now, of another pid namespace. */
+	pidns = syscall(SYS_pidfd_open, root, 0);
+	if (pidns < 0)
+		r = cryo_err(ctx, -errno, "the new pid namespace");
+	else
+		r = worker_run_in(ctx, trace_in_ns, run, pidns, unused_pid(sh->img), -1, NULL);
+	close(run->go_wr);
+	if (r < 0) {
+		/* The root failed first, and took the namespace (and the tracer) with it: its
+		 * own words say why. */
+		ssize_t n = read(run->err_rd, msg, sizeof(msg) - 1);
+
+		if (n > 0) {
+			msg[n] = '\0';
+			msg[strcspn(msg, "\n")] = '\0';
+			r = cryo_err(ctx, -EIO, "%s", msg);
+		}
+		kill(root, SIGKILL);
+	}
+	return r;
+}
+
+int restore_ns(struct cryo_ctx *ctx, struct rst_shared *sh, const struct cryo_restore_opts *opts,
+	       const struct ns_target *target, int err_rd, pid_t *ret_root)
+{
+	struct ns_run run = {.sh = sh, .opts = opts, .target = target, .err_rd = err_rd,
+			     .go_wr = -1};
+	long root = 0;
+	int r = worker_run_in(ctx, restore_in_ns, &run, -1, 0, -1, &root);
+
+	if (r < 0) {
+		/* Killed by the worker, it is our child (CLONE_PARENT): reaped here. */
+		if (root > 0) {
+			kill(root, SIGKILL);
+			waitpid(root, NULL, __WALL);
+		}
+		return r;
+	}
+	*ret_root = root;
+	return 0;
+}
