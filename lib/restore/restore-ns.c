@@ -178,7 +178,8 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		if (n > 0) {
 			msg[n] = '\0';
 			msg[strcspn(msg, "\n")] = '\0';
-			r = cryo_err(ctx, -EIO, "%s", msg);
+			cryo_err(ctx, 0, "%s", msg);
+			r = -EIO;
 		}
 		kill(root, SIGKILL);
 	}

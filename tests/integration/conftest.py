@@ -245,9 +245,12 @@ def image_pids(img):
     if not (Path(img) / "cryo.json").exists():
         return []
     # The PIDs of a tree in its own pid namespace are that namespace's, not ours.
-    meta = json.loads((Path(img) / "cryo.json").read_text())
-    if "pid" in meta.get("namespaces", {}).get("own", []):
-        return []
+    try:
+        meta = json.loads((Path(img) / "cryo.json").read_text(errors="replace"))
+        if "pid" in meta.get("namespaces", {}).get("own", []):
+            return []
+    except (ValueError, AttributeError):
+        pass  # not an image cryo show reads either: it says so below
     return [int(t["pid"]) for t in json.loads(cryo("show", img, "--json").stdout)["tasks"]]
 
 

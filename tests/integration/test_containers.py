@@ -1,0 +1,309 @@
+"""runc containers (docs/containers.md): a busybox container is checkpointed through its cgroup
+and restored as a new container, under a new id, in fresh namespaces made by runc from the
+bundle. The tests check the state inside (a counter in the shell's memory that goes on, a
+server in the container's own network, pid 1 again) and that runc knows the new container
+(`runc list`, `exec`, `kill`, `delete`); and that every bad input fails with its reason and
+leaves nothing: no runc state, no cgroup, no process."""
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CRYO, ROOT, alive
+
+pytestmark = pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
+                                reason="runc (scripts/install-deps.sh) and root needed")
+
+COUNTER = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; "
+           "sleep 0.02; done"]
+SERVER = ["sh", "-c", "echo hello-from-the-box > /www/index.html; "
+          "httpd -f -p 8080 -h /www & i=0; while true; do i=$((i+1)); "
+          "echo $i > /tmp/count; sleep 0.02; done"]
+
+
+def runc(*args, check=True):
+    p = subprocess.run(["runc", *map(str, args)], capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    if check:
+        assert p.returncode == 0, f"runc {' '.join(map(str, args))}: {p.stderr}"
+    return p
+
+
+def state(cid):
+    for c in json.loads(runc("list", "--format", "json").stdout or "[]") or []:
+        if c["id"] == cid:
+            return c
+    return None
+
+
+def freezer_dir(cid):
+    return Path("/sys/fs/cgroup/freezer") / cid
+
+
+class Box:
+    """Bundles and containers of one test, all deleted at its end."""
+
+    def __init__(self, tmp):
+        self.tmp = Path(tmp)
+        self.ids = []
+        self.n = 0
+
+    def id(self):
+        self.n += 1
+        cid = f"cryo-t{os.getpid()}-{self.n}"
+        self.ids.append(cid)
+        return cid
+
+    def bundle(self, args=COUNTER, name=None):
+        self.n += 1
+        b = self.tmp / (name or f"bundle{self.n}")
+        subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *args],
+                       check=True, capture_output=True)
+        return b
+
+    def run(self, bundle):
+        cid = self.id()
+        out = open(self.tmp / f"{cid}.out", "wb")
+        subprocess.run(["runc", "run", "-d", "--bundle", str(bundle), cid], check=True,
+                       stdin=subprocess.DEVNULL, stdout=out, stderr=out, timeout=60)
+        return cid
+
+    def count(self, bundle):
+        for _ in range(200):
+            try:
+                return int((bundle / "rootfs" / "tmp" / "count").read_text())
+            except (FileNotFoundError, ValueError):
+                time.sleep(0.01)
+        raise AssertionError(f"no counter in {bundle}")
+
+    def restore(self, img, cid=None, bundle=None, check=True):
+        cid = cid or self.id()
+        args = [CRYO, "restore", "--runc", cid, "-D", str(img), "--detach"]
+        if bundle:
+            args += ["--bundle", str(bundle)]
+        # The container's stdio is the restoring process's: a file, not our pipe.
+        with open(self.tmp / f"{cid}.restore", "wb") as out:
+            p = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                               timeout=60)
+        text = (self.tmp / f"{cid}.restore").read_text()
+        if check:
+            assert p.returncode == 0, text
+        return cid, p.returncode, text
+
+    def cleanup(self):
+        for cid in self.ids:
+            runc("delete", "--force", cid, check=False)
+
+
+@pytest.fixture
+def box(tmp_path):
+    b = Box(tmp_path)
+    yield b
+    b.cleanup()
+
+
+def cryo_run(*args):
+    return subprocess.run([CRYO, *map(str, args)], capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+
+
+def dump(cid, img, *extra):
+    p = cryo_run("dump", "--runc", cid, "-D", img, *extra)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def assert_nothing_left(cid):
+    assert state(cid) is None, f"runc still knows {cid}"
+    assert not Path(f"/run/runc/{cid}").exists()
+    assert not freezer_dir(cid).exists(), f"cgroup of {cid} left behind"
+
+
+def test_counter_goes_on_in_a_new_container_from_a_pristine_bundle(box):
+    b = box.bundle()
+    cid = box.run(b)
+    box.count(b)
+    img = box.tmp / "img"
+    dump(cid, img)
+    # Dumped without --leave-running: killed and deleted, as `runc checkpoint` does.
+    assert state(cid) is None
+    at_dump = box.count(b)
+    fresh = box.bundle()
+    new, _, _ = box.restore(img, bundle=fresh)
+    st = state(new)
+    assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
+    time.sleep(0.3)
+    now = box.count(fresh)
+    # The shell's counter lives in its memory: it goes on from where it was, not from 1.
+    assert at_dump < now < at_dump + 200, (at_dump, now)
+    ps = runc("exec", new, "ps", "-o", "pid,args").stdout
+    assert any(line.split()[:1] == ["1"] and "while true" in line for line in ps.splitlines()), ps
+    assert runc("exec", new, "hostname").stdout.strip() == "cryo-box"
+    assert runc("exec", new, "cat", "/proc/1/cmdline").stdout.startswith("sh")
+
+
+def test_server_in_the_containers_network_answers_after_restore(box):
+    b = box.bundle(SERVER)
+    cid = box.run(b)
+    box.count(b)
+    for _ in range(100):
+        if runc("exec", cid, "wget", "-qO-", "127.0.0.1:8080/index.html",
+                check=False).returncode == 0:
+            break
+        time.sleep(0.05)
+    img = box.tmp / "img"
+    dump(cid, img)
+    new, _, _ = box.restore(img, bundle=b)
+    got = runc("exec", new, "wget", "-qO-", "127.0.0.1:8080/index.html").stdout
+    assert got.strip() == "hello-from-the-box"
+    # Its own network namespace: nothing but lo, and the port is not the host's.
+    links = runc("exec", new, "ip", "-o", "link").stdout
+    assert [line.split(":")[1].strip() for line in links.splitlines()] == ["lo"], links
+
+
+def test_three_copies_at_once_beside_the_running_original(box):
+    b = box.bundle()
+    cid = box.run(b)
+    box.count(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running")
+    assert state(cid)["status"] == "running"
+    bundles = [box.bundle() for _ in range(3)]
+    results = [None] * 3
+
+    def one(i):
+        results[i] = box.restore(img, bundle=bundles[i], check=False)
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for new, code, text in results:
+        assert code == 0, text
+        assert state(new)["status"] == "running"
+    before = [box.count(bb) for bb in bundles]
+    orig = box.count(b)
+    time.sleep(0.3)
+    for i, bb in enumerate(bundles):
+        assert box.count(bb) > before[i], "a copy stands still"
+    assert box.count(b) > orig, "the original stands still"
+    pids = {state(new)["pid"] for new, _, _ in results} | {state(cid)["pid"]}
+    assert len(pids) == 4
+    for new, _, _ in results:
+        assert runc("exec", new, "sh", "-c", "echo $PPID").stdout.strip() == "0"
+
+
+def test_runc_kill_and_delete_act_on_the_restored_container(box):
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img)
+    new, _, _ = box.restore(img, bundle=b)
+    pid = state(new)["pid"]
+    assert alive(pid)
+    runc("kill", new, "KILL")
+    for _ in range(200):
+        if state(new)["status"] == "stopped":
+            break
+        time.sleep(0.01)
+    assert state(new)["status"] == "stopped"
+    runc("delete", new)
+    assert_nothing_left(new)
+
+
+def test_restore_under_a_taken_id_fails_and_leaves_the_other_alone(box):
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running")
+    _, code, text = box.restore(img, cid=cid, check=False)
+    assert code != 0 and "already exists" in text, text
+    assert state(cid)["status"] == "running"
+
+
+def test_bad_bundles_fail_with_their_reason_and_leave_nothing(box):
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running")
+    new = box.id()
+    _, code, text = box.restore(img, cid=new, bundle=box.tmp / "nowhere", check=False)
+    assert code != 0 and "nowhere" in text and "config.json" in text, text
+    assert_nothing_left(new)
+    bad = box.tmp / "bad"
+    bad.mkdir()
+    (bad / "config.json").write_text("{not json")
+    _, code, text = box.restore(img, cid=new, bundle=bad, check=False)
+    assert code != 0 and "not valid JSON" in text, text
+    assert_nothing_left(new)
+    # A bind mount whose source is gone: runc cannot create it, and says why.
+    gone = box.bundle()
+    src = box.tmp / "src"
+    src.mkdir()
+    cfg = json.loads((gone / "config.json").read_text())
+    cfg["mounts"].append({"destination": "/data", "type": "bind", "source": str(src),
+                          "options": ["rbind", "rw"]})
+    (gone / "config.json").write_text(json.dumps(cfg))
+    src.rmdir()
+    _, code, text = box.restore(img, cid=new, bundle=gone, check=False)
+    assert code != 0 and "runc create" in text, text
+    assert_nothing_left(new)
+
+
+def test_restore_failing_inside_leaves_no_container(box):
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running")
+    # The tree's program in the new bundle is another file (cut short): runc creates the
+    # container, then the restore finds the file is not the one the tree mapped.
+    broken = box.bundle()
+    data = (broken / "rootfs" / "bin" / "busybox").read_bytes()
+    (broken / "rootfs" / "bin" / "busybox").write_bytes(data[:len(data) // 2])
+    new = box.id()
+    _, code, text = box.restore(img, cid=new, bundle=broken, check=False)
+    assert code != 0, text
+    assert_nothing_left(new)
+    assert state(cid)["status"] == "running"
+
+
+def test_container_that_is_not_running_or_unknown_is_refused(box):
+    p = cryo_run("dump", "--runc", "no-such-box", "-D", box.tmp / "img")
+    assert p.returncode != 0 and "no container no-such-box" in p.stderr, p.stderr
+    b = box.bundle()
+    cid = box.run(b)
+    runc("kill", cid, "KILL")
+    for _ in range(200):
+        if state(cid)["status"] == "stopped":
+            break
+        time.sleep(0.01)
+    p = cryo_run("dump", "--runc", cid, "-D", box.tmp / "img2")
+    assert p.returncode != 0 and "not running" in p.stderr, p.stderr
+    p = cryo_run("dump", "--runc", "../etc", "-D", box.tmp / "img3")
+    assert p.returncode != 0 and "not a valid name" in p.stderr, p.stderr
+
+
+def test_runc_missing_is_named(box, tmp_path):
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running")
+    env = dict(os.environ, PATH=str(tmp_path / "empty"))
+    p = subprocess.run([CRYO, "restore", "--runc", box.id(), "-D", img, "-d"],
+                       capture_output=True, text=True, env=env, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    assert p.returncode != 0 and "runc is not installed" in p.stderr, p.stderr
+
+
+def test_plain_restore_of_a_container_image_is_refused(box):
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running")
+    p = cryo_run("restore", "-D", img, "-d")
+    assert p.returncode != 0 and "--runc" in p.stderr, p.stderr
