@@ -13,6 +13,7 @@ enum {
 	OPT_NO_LEAVE_RUNNING,
 	OPT_PRE_DUMP,
 	OPT_PARENT,
+	OPT_BUNDLE,
 };
 
 static const char dump_usage[] =
@@ -126,10 +127,13 @@ static const char restore_usage[] =
 	"usage: cryo job restore [options] ID\n"
 	"\n"
 	"Restore a checkpoint of job ID as a new job (its processes keep their PIDs) and print\n"
-	"the new job's id.\n"
+	"the new job's id. A container job comes back as the new container NEWID, which runc\n"
+	"creates from the bundle and knows as running.\n"
 	"\n"
 	"  -c, --checkpoint CK   the checkpoint to restore (default: the job's latest)\n"
 	"      --id NEWID        the new job's id (default: the daemon picks one)\n"
+	"      --bundle DIR      a container job: the bundle of the new container (default:\n"
+	"                        the one the checkpoint records)\n"
 	"  -a, --attachable      make the new job attachable\n" CLI_JSON_USAGE CLI_CONN_USAGE;
 
 int job_restore(int argc, char **argv)
@@ -138,6 +142,7 @@ int job_restore(int argc, char **argv)
 	    {"checkpoint", required_argument, NULL, 'c'},
 	    {"id", required_argument, NULL, OPT_ID},
 	    {"attachable", no_argument, NULL, 'a'},
+	    {"bundle", required_argument, NULL, OPT_BUNDLE},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -159,6 +164,9 @@ int job_restore(int argc, char **argv)
 			break;
 		case 'a':
 			o.attachable = true;
+			break;
+		case OPT_BUNDLE:
+			o.bundle = optarg;
 			break;
 		case 'h':
 			fputs(restore_usage, stdout);

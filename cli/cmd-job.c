@@ -64,6 +64,7 @@ static void show_row(const struct cryo_job *job)
 
 static const char run_usage[] =
 	"usage: cryo job run [options] [--] COMMAND [ARG]...\n"
+	"       cryo job run --runc --bundle DIR [--id ID]\n"
 	"\n"
 	"Start COMMAND as a new job of cryod and print the job's id. Its stdout and stderr go\n"
 	"to the job's log (`cryo job logs`). What is not given here (working directory, user,\n"
@@ -74,10 +75,13 @@ static const char run_usage[] =
 	"  -w, --cwd DIR         working directory (on the daemon's machine)\n"
 	"      --uid N           run as this user id\n"
 	"      --gid N           run as this group id\n"
-	"  -a, --attachable      keep stdin open for `cryo job attach`\n" CLI_JSON_USAGE
+	"  -a, --attachable      keep stdin open for `cryo job attach`\n"
+	"      --runc            a container job: runc creates and starts the container ID\n"
+	"                        from the bundle; its output goes to the job's log\n"
+	"      --bundle DIR      with --runc: the OCI bundle (its config.json and rootfs)\n" CLI_JSON_USAGE
 		CLI_CONN_USAGE;
 
-enum { OPT_ID = OPT_FIRST_FREE, OPT_UID, OPT_GID };
+enum { OPT_ID = OPT_FIRST_FREE, OPT_UID, OPT_GID, OPT_RUNC, OPT_BUNDLE };
 
 static int parse_id_number(const char *s, int64_t *ret)
 {
@@ -101,6 +105,8 @@ static int job_run(int argc, char **argv)
 	    {"uid", required_argument, NULL, OPT_UID},
 	    {"gid", required_argument, NULL, OPT_GID},
 	    {"attachable", no_argument, NULL, 'a'},
+	    {"runc", no_argument, NULL, OPT_RUNC},
+	    {"bundle", required_argument, NULL, OPT_BUNDLE},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -147,6 +153,12 @@ static int job_run(int argc, char **argv)
 		case 'a':
 			o.attachable = true;
 			break;
+		case OPT_RUNC:
+			o.runtime = "runc";
+			break;
+		case OPT_BUNDLE:
+			o.bundle = optarg;
+			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return 0;
@@ -155,9 +167,15 @@ static int job_run(int argc, char **argv)
 				return cli_bad_option("job run", run_usage, ch, argv);
 		}
 	}
-	if (optind == argc)
+	if (!o.runtime != !o.bundle)
+		return cli_usage_error("job run", run_usage, "--runc and --bundle go together");
+	if (o.runtime && optind != argc)
+		return cli_usage_error("job run", run_usage, "a container runs its bundle's "
+				       "process: no COMMAND");
+	if (!o.runtime && optind == argc)
 		return cli_usage_error("job run", run_usage, "a COMMAND is required");
-	o.argv = (const char *const *)argv + optind;
+	if (!o.runtime)
+		o.argv = (const char *const *)argv + optind;
 	r = cli_client(&conn, "job run", &c);
 	if (r)
 		return r;
@@ -169,17 +187,22 @@ static int job_run(int argc, char **argv)
 
 static const char manage_usage[] =
 	"usage: cryo job manage [--id ID] PID\n"
+	"       cryo job manage --runc CONTAINER\n"
 	"\n"
 	"Adopt the running process PID (and its descendants) as a job of cryod, so that it can\n"
 	"be checkpointed, and print the job's id. The process keeps its parent and its output.\n"
+	"With --runc, adopt the runc container CONTAINER (started outside cryod); the job's id\n"
+	"is the container's.\n"
 	"\n"
-	"      --id ID           the job's id (default: the daemon picks one)\n" CLI_JSON_USAGE
+	"      --id ID           the job's id (default: the daemon picks one)\n"
+	"      --runc CONTAINER  a runc container instead of a PID\n" CLI_JSON_USAGE
 	CLI_CONN_USAGE;
 
 static int job_manage(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"id", required_argument, NULL, OPT_ID},
+	    {"runc", required_argument, NULL, OPT_RUNC},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -187,7 +210,7 @@ static int job_manage(int argc, char **argv)
 	struct cli_conn conn = {0};
 	struct cryo_client *c;
 	struct cryo_job *job = NULL;
-	const char *id = NULL;
+	const char *id = NULL, *container = NULL;
 	char *end;
 	long pid;
 	int ch, r;
@@ -196,12 +219,26 @@ static int job_manage(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (ch == OPT_ID) {
 			id = optarg;
+		} else if (ch == OPT_RUNC) {
+			container = optarg;
 		} else if (ch == 'h') {
 			fputs(manage_usage, stdout);
 			return 0;
 		} else if (ch == '?' || ch == ':' || !cli_conn_option(&conn, ch)) {
 			return cli_bad_option("job manage", manage_usage, ch, argv);
 		}
+	}
+	if (container) {
+		if (optind != argc || id)
+			return cli_usage_error("job manage", manage_usage, "--runc CONTAINER takes "
+					       "no PID and no --id");
+		r = cli_client(&conn, "job manage", &c);
+		if (r)
+			return r;
+		r = cryo_client_job_manage_container(c, "runc", container, &job);
+		r = job_answer(c, "job manage", &conn, r, job, show_id);
+		cryo_client_free(c);
+		return r;
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("job manage", manage_usage, "one PID is required");

@@ -65,9 +65,16 @@ CRYO_API int cryo_client_job_run(struct cryo_client *c, const struct cryo_job_ru
 
 	c->errmsg[0] = '\0';
 	OPTS_COPY(o, opts);
-	if (!o.argv || !o.argv[0])
+	if (o.runtime) {
+		if (!o.bundle)
+			return client_err(c, -EINVAL, "a container job needs a bundle");
+		put(body, "runtime", json_string(o.runtime), &r);
+		put(body, "bundle", json_string(o.bundle), &r);
+	} else if (!o.argv || !o.argv[0]) {
 		return client_err(c, -EINVAL, "no command given for the job");
-	put(body, "command", string_array(o.argv), &r);
+	}
+	if (o.argv)
+		put(body, "command", string_array(o.argv), &r);
 	if (o.id)
 		put(body, "id", json_string(o.id), &r);
 	if (o.env)
@@ -97,6 +104,22 @@ CRYO_API int cryo_client_job_manage(struct cryo_client *c, const char *id, pid_t
 	put(body, "pid", json_integer(pid), &r);
 	if (id)
 		put(body, "id", json_string(id), &r);
+	if (r < 0)
+		return client_err(c, r, "out of memory (or an id that is not UTF-8)");
+	return job_call(c, "POST", "/v1/jobs/manage", body, ret_job);
+}
+
+CRYO_API int cryo_client_job_manage_container(struct cryo_client *c, const char *runtime,
+					      const char *container, struct cryo_job **ret_job)
+{
+	_cleanup_json_ json_t *body = json_object();
+	int r = body ? 0 : -ENOMEM;
+
+	c->errmsg[0] = '\0';
+	if (!container || !container[0])
+		return client_err(c, -EINVAL, "no container given");
+	put(body, "runtime", json_string(runtime ? runtime : "runc"), &r);
+	put(body, "container", json_string(container), &r);
 	if (r < 0)
 		return client_err(c, r, "out of memory (or an id that is not UTF-8)");
 	return job_call(c, "POST", "/v1/jobs/manage", body, ret_job);
@@ -248,6 +271,8 @@ CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
 		put(body, "id", json_string(o.id), &r);
 	if (o.attachable)
 		put(body, "attachable", json_true(), &r);
+	if (o.bundle)
+		put(body, "bundle", json_string(o.bundle), &r);
 	if (r < 0)
 		return client_err(c, r, "out of memory (or a string that is not UTF-8)");
 	r = http_path(c, "jobs", id, "/restore", &path);

@@ -405,6 +405,7 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 	json_auto_t *profile = NULL, *options = NULL;
 	double t0 = now_seconds(), t;
 	struct dump_request d = {0};
+	struct op_container container;
 	struct op_dump_args a;
 	bool created = false;
 	int r;
@@ -442,7 +443,13 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 	undo.abandon = true;
 
 	profile = profile_new();
-	a = (struct op_dump_args){.dir = ck.path,
+	if (j.runtime && (d.pre_dump || d.parent))
+		return cryod_fail(e, -EINVAL, "%s: job %s is a container, dumped whole (no "
+				  "pre-dump, no parent yet)", d.pre_dump ? "pre_dump" : "parent", id);
+	container = (struct op_container){.runtime = j.runtime, .id = j.id,
+					  .root = j.runtime_root};
+	a = (struct op_dump_args){.container = j.runtime ? &container : NULL,
+				  .dir = ck.path,
 				  .leave_running = d.leave_running,
 				  .compression = d.compression,
 				  .streams = d.streams,
@@ -600,6 +607,7 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
 	double t0 = now_seconds(), t;
 	struct op_result res;
+	_cleanup_close_ int out_fd = -1;
 	json_t *profile;
 	int r, rel, pidfd;
 
@@ -614,7 +622,27 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 	if (r < 0)
 		return r;
 
-	if (op_restore(ck.path, &res, &rel) < 0) {
+	/* A container job's checkpoint becomes a container again, under the new job's id, its
+	 * output appended to the job's log as the original's was. */
+	if (orig.runtime) {
+		struct op_container c = {.runtime = orig.runtime, .id = nj.id,
+					 .root = orig.runtime_root,
+					 .bundle = json_string_value(json_object_get(req, "bundle"))};
+
+		out_fd = orig.log ? open(orig.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)
+				  : -1;
+		if (orig.log && out_fd < 0)
+			return cryod_fail(e, -EIO, "open log %s: %s", orig.log, strerror(errno));
+		r = op_restore(ck.path, &c, out_fd, &res, &rel);
+		nj.runtime = strdup(orig.runtime);
+		nj.bundle = strdup(c.bundle ? c.bundle : orig.bundle ? orig.bundle : "");
+		nj.runtime_root = orig.runtime_root ? strdup(orig.runtime_root) : NULL;
+	} else if (json_object_get(req, "bundle")) {
+		return cryod_fail(e, -EINVAL, "bundle: job %s is not a container", id);
+	} else {
+		r = op_restore(ck.path, NULL, -1, &res, &rel);
+	}
+	if (r < 0) {
 		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s failed: %s", ck.id,
 			       res.msg);
 		log_warn("%s", e->msg);

@@ -28,6 +28,7 @@
 #include "jobs.h"
 #include "live.h"
 #include "log.h"
+#include "ops.h"
 #include "proc-tree.h"
 #include "proc.h"
 #include "time-util.h"
@@ -386,6 +387,79 @@ static void fifo_removep(char **path)
 	free(*path);
 }
 
+/*
+ * A container job: the runtime creates and starts the container from the bundle, its
+ * stdout and stderr appended to the job's log (no terminal needed); the job's id is the
+ * container's. Its init is reparented to cryod (the subreaper) when the runtime exits.
+ */
+static char *proc_command(pid_t pid);
+static uint32_t proc_id_field(pid_t pid, const char *key);
+
+static int run_container(json_t *req, struct job *ret, struct cryod_err *e)
+{
+	static const char *const process_fields[] = {"command", "env", "cwd", "uid", "gid",
+						     "attachable"};
+	const char *bundle = json_string_value(json_object_get(req, "bundle"));
+	_cleanup_(job_clear) struct job j = {0};
+	_cleanup_close_ int out_fd = -1;
+	_cleanup_free_ char *fifo = NULL;
+	struct op_container c;
+	struct op_result res;
+	int r, pidfd;
+
+	for (size_t i = 0; i < sizeof(process_fields) / sizeof(process_fields[0]); i++)
+		if (json_object_get(req, process_fields[i]))
+			return cryod_fail(e, -EINVAL, "%s: a container's process is its bundle's "
+					  "(config.json), not the request's", process_fields[i]);
+	if (!bundle)
+		return cryod_fail(e, -EINVAL, "bundle: required with runtime");
+	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), j.id, e);
+	if (r < 0)
+		return r;
+	r = job_paths(j.id, false, &j.log, &fifo, e);
+	if (r < 0)
+		return r;
+	out_fd = open(j.log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
+	if (out_fd < 0)
+		return cryod_fail(e, -EIO, "open log %s: %s", j.log, strerror(errno));
+	j.runtime = strdup(json_string_value(json_object_get(req, "runtime")));
+	j.bundle = strdup(bundle);
+	j.cwd = strdup("/");
+	if (!j.runtime || !j.bundle || !j.cwd)
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	c = (struct op_container){.runtime = j.runtime, .id = j.id, .bundle = j.bundle};
+	time_iso8601(j.created);
+	snprintf(j.state, sizeof(j.state), "running");
+
+	/* Locked: the reaper must not collect the container's init before it is recorded. */
+	live_lock();
+	if (op_container(OP_CONTAINER_RUN, &c, out_fd, &res) < 0) {
+		live_unlock();
+		/* The bundle or the runtime refused it (the message says which). */
+		return cryod_fail(e, res.r == -EEXIST ? -EEXIST : -EINVAL, "run container %s: %s",
+				  j.id, res.msg);
+	}
+	j.pid = res.root;
+	j.command = proc_command(j.pid);
+	j.uid = proc_id_field(j.pid, "Uid");
+	j.gid = proc_id_field(j.pid, "Gid");
+	proc_start_time(j.pid, &j.starttime, NULL);
+	pidfd = pidfd_open_(j.pid);
+	if (!j.command || store_job_insert(&j) < 0) {
+		live_unlock();
+		if (pidfd >= 0)
+			close(pidfd);
+		op_container(OP_CONTAINER_DELETE, &c, -1, &res);
+		return cryod_fail(e, -EEXIST, "id: job %s could not be recorded (taken?); the "
+				  "container was deleted", j.id);
+	}
+	live_add(j.id, j.pid, pidfd, true);
+	live_unlock();
+	log_info("job %s: started container from %s, init pid %d", j.id, j.bundle, j.pid);
+	*ret = TAKE_RECORD(j);
+	return 0;
+}
+
 int jobs_run(json_t *req, struct job *ret, struct cryod_err *e)
 {
 	json_t *command = json_object_get(req, "command"), *env = json_object_get(req, "env");
@@ -401,6 +475,12 @@ int jobs_run(json_t *req, struct job *ret, struct cryod_err *e)
 	pid_t pid = 0;
 	int r, pidfd;
 
+	if (json_object_get(req, "runtime"))
+		return run_container(req, ret, e);
+	if (json_object_get(req, "bundle"))
+		return cryod_fail(e, -EINVAL, "bundle: goes with runtime (a container job)");
+	if (!command)
+		return cryod_fail(e, -EINVAL, "command: required");
 	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), j.id, e);
 	if (r < 0)
 		return r;
@@ -567,16 +647,37 @@ static int manage_refused(pid_t pid, struct cryod_err *e)
 int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 {
 	pid_t pid = (pid_t)json_integer_value(json_object_get(req, "pid"));
+	const char *container = json_string_value(json_object_get(req, "container"));
+	const char *runtime = json_string_value(json_object_get(req, "runtime"));
+	const char *want = json_string_value(json_object_get(req, "id"));
 	_cleanup_(job_clear) struct job j = {0};
+	struct op_result res;
 	char path[64];
 	int pidfd, r;
 
+	if (!container != !runtime || (container && pid) || (!container && !pid))
+		return cryod_fail(e, -EINVAL, "pid: required, or runtime and container (not both)");
+	if (container) {
+		struct op_container c = {.runtime = runtime, .id = container};
+
+		if (want && strcmp(want, container))
+			return cryod_fail(e, -EINVAL, "id: a container job's id is its "
+					  "container's (%s)", container);
+		want = container;
+		if (op_container(OP_CONTAINER_PID, &c, -1, &res) < 0)
+			return cryod_fail(e, res.r == -ENOENT || res.r == -ESRCH ? -ENOENT : -EINVAL,
+					  "container: %s", res.msg);
+		pid = res.root;
+		j.runtime = strdup(runtime);
+		if (!j.runtime)
+			return cryod_fail(e, -ENOMEM, "out of memory");
+	}
 	r = manage_refused(pid, e);
 	if (r < 0)
 		return r;
 	if (!proc_alive(pid))
 		return cryod_fail(e, -ENOENT, "pid: no running process %d", pid);
-	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), j.id, e);
+	r = jobs_pick_id(want, j.id, e);
 	if (r < 0)
 		return r;
 	j.command = proc_command(pid);
@@ -721,6 +822,17 @@ int jobs_delete(const char *id, bool force, struct cryod_err *e)
 	if (r < 0)
 		return r;
 	remove_job_files(&j);
+	/* And the runtime's record and cgroup of a container job (already gone after a dump). */
+	if (j.runtime) {
+		struct op_container c = {.runtime = j.runtime, .id = j.id, .root = j.runtime_root};
+		struct op_result res;
+		char state[PATH_MAX];
+
+		snprintf(state, sizeof(state), "%s/%s", j.runtime_root ? j.runtime_root : "/run/runc",
+			 j.id);
+		if (access(state, F_OK) == 0 && op_container(OP_CONTAINER_DELETE, &c, -1, &res) < 0)
+			log_warn("job %s: delete its container: %s", id, res.msg);
+	}
 	log_info("job %s deleted", id);
 	return 0;
 }

@@ -17,6 +17,7 @@
 
 #define RESULT_FD  3
 #define RELEASE_FD 4
+#define KEEP_FD    5 /* a descriptor the op needs: a container's stdio */
 
 /* The engine's messages go to cryod's stderr, one write(2) per line. */
 static void op_log(void *userdata, int level, const char *msg)
@@ -38,7 +39,7 @@ static void op_log(void *userdata, int level, const char *msg)
  * (blocked signals, ignored SIGPIPE) and drop every descriptor but the two pipes, so that
  * neither the engine nor a restored tree inherits cryod's sockets.
  */
-static void op_child_setup(int result_fd, int release_fd)
+static void op_child_setup(int result_fd, int release_fd, int keep_fd)
 {
 	sigset_t all;
 	int devnull;
@@ -55,7 +56,9 @@ static void op_child_setup(int result_fd, int release_fd)
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0)
 		_exit(121);
-	syscall(SYS_close_range, RELEASE_FD + 1, ~0U, 0);
+	if (keep_fd >= 0 && dup2(keep_fd, KEEP_FD) < 0)
+		_exit(120);
+	syscall(SYS_close_range, keep_fd >= 0 ? KEEP_FD + 1 : RELEASE_FD + 1, ~0U, 0);
 	prctl(PR_SET_NAME, "cryod-op");
 }
 
@@ -146,7 +149,7 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		struct cryo_ctx *ctx;
 		double t0;
 
-		op_child_setup(wr, -1);
+		op_child_setup(wr, -1, -1);
 		ctx = op_ctx();
 		o.pid = a->pid;
 		o.dir = a->dir;
@@ -155,7 +158,16 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		o.streams = (unsigned)a->streams;
 		o.parent = a->parent;
 		t0 = now_seconds();
-		res->r = a->pre_dump ? cryo_pre_dump(ctx, &o) : cryo_dump(ctx, &o);
+		if (a->container) {
+			struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
+
+			co.runtime = a->container->runtime;
+			co.id = a->container->id;
+			co.root = a->container->root;
+			res->r = cryo_container_dump(ctx, &o, &co);
+		} else {
+			res->r = a->pre_dump ? cryo_pre_dump(ctx, &o) : cryo_dump(ctx, &o);
+		}
 		res->seconds = now_seconds() - t0;
 		if (res->r < 0)
 			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
@@ -170,7 +182,17 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 	return res->r < 0 ? -1 : 0;
 }
 
-int op_restore(const char *dir, struct op_result *res, int *ret_release)
+static void container_opts(const struct op_container *c, struct cryo_container_opts *co)
+{
+	*co = (struct cryo_container_opts)CRYO_CONTAINER_OPTS_INIT;
+	co->runtime = c->runtime;
+	co->id = c->id;
+	co->root = c->root;
+	co->bundle = c->bundle;
+}
+
+int op_restore(const char *dir, const struct op_container *c, int out_fd, struct op_result *res,
+	       int *ret_release)
 {
 	_cleanup_close_ int rd = -1, rel_rd = -1, rel_wr = -1;
 	int rel[2], wr;
@@ -188,13 +210,24 @@ int op_restore(const char *dir, struct op_result *res, int *ret_release)
 		struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
 		struct cryo_ctx *ctx;
 		double t0;
-		char c;
+		char byte;
 
-		op_child_setup(wr, rel_rd);
+		op_child_setup(wr, rel_rd, out_fd);
 		ctx = op_ctx();
 		o.dir = dir;
 		t0 = now_seconds();
-		res->r = cryo_restore(ctx, &o, &res->root);
+		if (c) {
+			struct cryo_container_opts co;
+
+			/* A container's stdio is the restoring process's: the job's log. */
+			if (out_fd >= 0 && (dup2(KEEP_FD, STDOUT_FILENO) < 0 ||
+					    dup2(KEEP_FD, STDERR_FILENO) < 0))
+				_exit(121);
+			container_opts(c, &co);
+			res->r = cryo_container_restore(ctx, &o, &co, &res->root);
+		} else {
+			res->r = cryo_restore(ctx, &o, &res->root);
+		}
 		res->seconds = now_seconds() - t0;
 		if (res->r < 0)
 			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
@@ -202,7 +235,7 @@ int op_restore(const char *dir, struct op_result *res, int *ret_release)
 		cryo_ctx_free(ctx);
 		/* Keep the root our child until cryod has recorded it (or closed the pipe). */
 		if (res->r == 0)
-			while (read(RELEASE_FD, &c, 1) < 0 && errno == EINTR)
+			while (read(RELEASE_FD, &byte, 1) < 0 && errno == EINTR)
 				;
 		_exit(0);
 	}
@@ -219,4 +252,39 @@ void op_release(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+int op_container(enum op_container_kind kind, const struct op_container *c, int out_fd,
+		 struct op_result *res)
+{
+	_cleanup_close_ int rd = -1;
+	int wr;
+	pid_t pid = op_fork(res, &rd, &wr);
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct cryo_container_opts co;
+		struct cryo_ctx *ctx;
+
+		op_child_setup(wr, -1, out_fd);
+		ctx = op_ctx();
+		container_opts(c, &co);
+		if (kind == OP_CONTAINER_RUN)
+			res->r = cryo_container_run(ctx, &co, out_fd >= 0 ? KEEP_FD : -1,
+						    &res->root);
+		else if (kind == OP_CONTAINER_PID)
+			res->r = cryo_container_pid(ctx, &co, &res->root);
+		else
+			res->r = cryo_container_delete(ctx, &co);
+		if (res->r < 0)
+			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
+		op_send(res);
+		cryo_ctx_free(ctx);
+		_exit(0);
+	}
+	log_debug("op %d: container %s: %s", pid, c->id,
+		  kind == OP_CONTAINER_RUN ? "run" : kind == OP_CONTAINER_PID ? "pid" : "delete");
+	op_collect(rd, pid, res);
+	return res->r < 0 ? -1 : 0;
 }

@@ -22,7 +22,16 @@ struct op_result {
 	char msg[1024]; /* cryo_ctx_errmsg() on failure */
 };
 
+/* A container job's container (its id is the job's; the new job's for a restore). */
+struct op_container {
+	const char *runtime; /* "runc" */
+	const char *id;
+	const char *root;    /* the runtime's state directory, or NULL */
+	const char *bundle;  /* run: the bundle; restore: a new one, or NULL */
+};
+
 struct op_dump_args {
+	const struct op_container *container; /* a container's tree: frozen by its cgroup */
 	pid_t pid;
 	const char *dir;
 	bool leave_running;
@@ -39,8 +48,16 @@ struct op_dump_args {
  */
 int op_dump(const struct op_dump_args *a, struct op_result *res);
 
-/* On success (res->r == 0) *ret_release is a descriptor to hand to op_release(). */
-int op_restore(const char *dir, struct op_result *res, int *ret_release);
+/* On success (res->r == 0) *ret_release is a descriptor to hand to op_release(). With c, the
+ * image is restored as the container c->id, its stdio out_fd. */
+int op_restore(const char *dir, const struct op_container *c, int out_fd, struct op_result *res,
+	       int *ret_release);
+
+/* Runs a container (res->root: its init; stdout and stderr out_fd), finds the init of a
+ * running one, or deletes one, through the engine's runtime support. */
+enum op_container_kind { OP_CONTAINER_RUN, OP_CONTAINER_PID, OP_CONTAINER_DELETE };
+int op_container(enum op_container_kind kind, const struct op_container *c, int out_fd,
+		 struct op_result *res);
 void op_release(int fd);
 
 #endif

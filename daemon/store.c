@@ -42,6 +42,11 @@ static const char *const migrations[] = {
 	"CREATE TABLE checkpoints_in_progress ("
 	" id TEXT PRIMARY KEY, job TEXT NOT NULL, path TEXT NOT NULL,"
 	" created_dir INTEGER NOT NULL, started TEXT NOT NULL);",
+	/* 5: container jobs: the runtime, the bundle and the runtime's state directory (the
+	 * container's id is the job's) */
+	"ALTER TABLE jobs ADD COLUMN runtime TEXT;"
+	"ALTER TABLE jobs ADD COLUMN bundle TEXT;"
+	"ALTER TABLE jobs ADD COLUMN runtime_root TEXT;",
 };
 
 static char *dup_or_null(const unsigned char *s)
@@ -58,6 +63,9 @@ void job_clear(struct job *j)
 	free(j->log);
 	free(j->stdin_path);
 	free(j->note);
+	free(j->runtime);
+	free(j->bundle);
+	free(j->runtime_root);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -99,7 +107,7 @@ static json_t *json_text_or_null(const char *s)
 json_t *job_to_json(const struct job *j)
 {
 	return json_pack("{s:s, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:b,"
-			 " s:b, s:o}",
+			 " s:b, s:o, s:o, s:o}",
 			 "id", j->id, "pid", (int)j->pid, "state", j->state, "exit_code",
 			 j->has_exit_code ? json_integer(j->exit_code) : json_null(), "signal",
 			 j->has_signal ? json_integer(j->signal) : json_null(), "command",
@@ -107,7 +115,8 @@ json_t *job_to_json(const struct job *j)
 			 str_or_null(j->cwd), "uid", (json_int_t)j->uid, "gid", (json_int_t)j->gid,
 			 "created", j->created, "restored_from", str_or_null(j->restored_from),
 			 "log", str_or_null(j->log), "attachable", j->attachable, "adopted",
-			 j->adopted, "note", str_or_null(j->note));
+			 j->adopted, "note", str_or_null(j->note), "runtime", str_or_null(j->runtime),
+			 "bundle", str_or_null(j->bundle));
 }
 
 json_t *checkpoint_to_json(const struct checkpoint *c)
@@ -268,7 +277,7 @@ static sqlite3_stmt *prepare(const char *sql)
 
 #define JOB_COLS                                                                                   \
 	"id, pid, starttime, state, exit_code, signal, command, env, cwd, uid, gid, created,"      \
-	" restored_from, log, stdin_path, attachable, adopted, note"
+	" restored_from, log, stdin_path, attachable, adopted, note, runtime, bundle, runtime_root"
 
 static void bind_job(sqlite3_stmt *st, const struct job *j)
 {
@@ -296,6 +305,9 @@ static void bind_job(sqlite3_stmt *st, const struct job *j)
 	sqlite3_bind_int(st, 16, j->attachable);
 	sqlite3_bind_int(st, 17, j->adopted);
 	bind_text(st, 18, j->note);
+	bind_text(st, 19, j->runtime);
+	bind_text(st, 20, j->bundle);
+	bind_text(st, 21, j->runtime_root);
 }
 
 static int read_job(sqlite3_stmt *st, struct job *j)
@@ -321,6 +333,9 @@ static int read_job(sqlite3_stmt *st, struct job *j)
 	j->attachable = sqlite3_column_int(st, 15);
 	j->adopted = sqlite3_column_int(st, 16);
 	j->note = dup_or_null(sqlite3_column_text(st, 17));
+	j->runtime = dup_or_null(sqlite3_column_text(st, 18));
+	j->bundle = dup_or_null(sqlite3_column_text(st, 19));
+	j->runtime_root = dup_or_null(sqlite3_column_text(st, 20));
 	if (!j->command) {
 		job_clear(j);
 		return -ENOMEM;
@@ -335,7 +350,7 @@ int store_job_insert(const struct job *j)
 
 	pthread_mutex_lock(&mu);
 	st = prepare("INSERT INTO jobs (" JOB_COLS ", seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		     " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+		     " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
 		     " (SELECT IFNULL(MAX(seq), 0) + 1 FROM jobs))");
 	if (st) {
 		bind_job(st, j);
@@ -354,7 +369,8 @@ int store_job_update(const struct job *j)
 	st = prepare("UPDATE jobs SET pid = ?2, starttime = ?3, state = ?4, exit_code = ?5,"
 		     " signal = ?6, command = ?7, env = ?8, cwd = ?9, uid = ?10, gid = ?11,"
 		     " created = ?12, restored_from = ?13, log = ?14, stdin_path = ?15,"
-		     " attachable = ?16, adopted = ?17, note = ?18 WHERE id = ?1");
+		     " attachable = ?16, adopted = ?17, note = ?18, runtime = ?19, bundle = ?20,"
+		     " runtime_root = ?21 WHERE id = ?1");
 	if (st) {
 		bind_job(st, j);
 		r = step_done(st, "update job");

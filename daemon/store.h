@@ -34,6 +34,9 @@ struct job {
 	bool attachable;
 	bool adopted; /* started elsewhere (manage) */
 	char *note;   /* why a state or exit status is what it is, or NULL */
+	/* A container job: its runtime ("runc"), bundle and the runtime's state directory (NULL:
+	 * the runtime's default); the container's id is the job's. NULL for a process job. */
+	char *runtime, *bundle, *runtime_root;
 };
 
 /*

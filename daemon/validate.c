@@ -22,6 +22,7 @@ enum field_type {
 	F_BOOL,
 	F_COMPRESSION, /* one of the engine's cryo_compressions() */
 	F_STREAMS,     /* 0 .. CRYO_STREAMS_MAX */
+	F_RUNTIME,     /* a container runtime cryo knows: "runc" */
 };
 
 struct field {
@@ -30,16 +31,23 @@ struct field {
 	bool required;
 };
 
-#define MAX_FIELDS 8
+#define MAX_FIELDS 10
 static const struct field schema[REQ__COUNT][MAX_FIELDS] = {
+	/* command is required without runtime (jobs.c checks the pair) */
 	[REQ_RUN] = {{"id", F_ID, false},
-		     {"command", F_ARGV, true},
+		     {"runtime", F_RUNTIME, false},
+		     {"bundle", F_PATH, false},
+		     {"command", F_ARGV, false},
 		     {"env", F_ENV, false},
 		     {"cwd", F_PATH, false},
 		     {"uid", F_UINT32, false},
 		     {"gid", F_UINT32, false},
 		     {"attachable", F_BOOL, false}},
-	[REQ_MANAGE] = {{"id", F_ID, false}, {"pid", F_PID, true}},
+	/* pid, or runtime and container (jobs.c checks the pair) */
+	[REQ_MANAGE] = {{"id", F_ID, false},
+			{"pid", F_PID, false},
+			{"runtime", F_RUNTIME, false},
+			{"container", F_ID, false}},
 	[REQ_KILL] = {{"signal", F_SIGNAL, false}},
 	[REQ_DUMP] = {{"dir", F_PATH, false},
 		      {"leave_running", F_BOOL, false},
@@ -49,6 +57,7 @@ static const struct field schema[REQ__COUNT][MAX_FIELDS] = {
 		      {"parent", F_ID, false}},
 	[REQ_RESTORE] = {{"checkpoint", F_ID, false},
 			 {"id", F_ID, false},
+			 {"bundle", F_PATH, false},
 			 {"attachable", F_BOOL, false}},
 	[REQ_NONE] = {{NULL}},
 };
@@ -136,6 +145,11 @@ static int check_field(const struct field *f, json_t *v, char *err, size_t errle
 		return check_int(f->name, v, 1, 64, err, errlen);
 	case F_STREAMS:
 		return check_int(f->name, v, 0, CRYO_STREAMS_MAX, err, errlen);
+	case F_RUNTIME:
+		if (!s || strcmp(s, "runc"))
+			return errf(err, errlen, -EINVAL, "%s: the container runtimes are: runc",
+				    f->name);
+		return 0;
 	case F_BOOL:
 		if (!json_is_boolean(v))
 			return errf(err, errlen, -EINVAL, "%s: expected true or false", f->name);

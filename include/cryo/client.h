@@ -134,6 +134,11 @@ struct cryo_job_run_opts {
 	int64_t uid;		 /* -1: the daemon's default */
 	int64_t gid;		 /* -1: the daemon's default */
 	bool attachable;	 /* stdin and output through cryo_client_job_attach() */
+	/* A container job: the runtime ("runc") creates and starts the container from the
+	 * bundle (its process is the bundle's: no argv, env, cwd, uid, gid or attachable);
+	 * the job's id is the container's. */
+	const char *runtime;
+	const char *bundle;
 };
 #define CRYO_JOB_RUN_OPTS_INIT                                                                     \
 	{                                                                                          \
@@ -147,6 +152,11 @@ CRYO_API int cryo_client_job_run(struct cryo_client *c, const struct cryo_job_ru
 /* POST /v1/jobs/manage: adopts the running process `pid` as a job (id NULL: the daemon picks). */
 CRYO_API int cryo_client_job_manage(struct cryo_client *c, const char *id, pid_t pid,
 				    struct cryo_job **ret_job);
+
+/* POST /v1/jobs/manage: adopts the running container `container` of `runtime` ("runc") as a
+ * job whose id is the container's. */
+CRYO_API int cryo_client_job_manage_container(struct cryo_client *c, const char *runtime,
+					      const char *container, struct cryo_job **ret_job);
 
 /* GET /v1/jobs. On success *ret_jobs is an array of *ret_count jobs; free it with
  * cryo_job_list_free(). */
@@ -215,6 +225,8 @@ struct cryo_job_restore_opts {
 	const char *checkpoint; /* NULL: the job's latest checkpoint */
 	const char *id;		/* id of the new job; NULL: the daemon picks */
 	bool attachable;
+	const char *bundle;	/* a container job: the bundle of the new container; NULL: the
+				   one the checkpoint records */
 };
 #define CRYO_JOB_RESTORE_OPTS_INIT                                                                 \
 	{                                                                                          \

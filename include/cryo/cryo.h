@@ -234,6 +234,18 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 				    const struct cryo_container_opts *c, pid_t *ret_root);
 
+/* Creates and starts the container c->id from the bundle c->bundle (`runc run --detach`), with
+ * stdin /dev/null and stdout and stderr out_fd; *ret_pid is its init. */
+CRYO_API int cryo_container_run(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
+				int out_fd, pid_t *ret_pid);
+
+/* The init of the running container c->id: -ESRCH if it does not run, -ENOENT if unknown. */
+CRYO_API int cryo_container_pid(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
+				pid_t *ret_pid);
+
+/* Deletes the container c->id (`runc delete --force`): its processes, state and cgroup. */
+CRYO_API int cryo_container_delete(struct cryo_ctx *ctx, const struct cryo_container_opts *c);
+
 /*
  * Describes the image in `dir`: human-readable text, or JSON when `json` is set. On success
  * *ret_text is a NUL-terminated string the caller frees with free().

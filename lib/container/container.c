@@ -85,29 +85,45 @@ static bool have_binary(const char *name)
 	return false;
 }
 
-/* Runs the runtime with args; its stderr's last line becomes the message of a failure. Its
- * stderr is a memory file, not a pipe: what `create` leaves behind (the container's init)
- * holds it open, and a pipe would never end. */
+/*
+ * Runs the runtime with args; its last line of error becomes the message of a failure. That
+ * goes to a memory file, not a pipe: what `create` leaves behind (the container's init) holds
+ * its stderr open, and a pipe would never end. With out_fd >= 0 the runtime's stdout and
+ * stderr (a detached container's stdio) are out_fd, and its errors go to the memory file
+ * through --log.
+ */
 static int run_runtime(struct cryo_ctx *ctx, const struct container_runtime *rt,
-		       const char *root, const char *const *args)
+		       const char *root, const char *const *args, int out_fd)
 {
-	const char *argv[16] = {rt->binary, "--root", root};
+	const char *argv[24] = {rt->binary, "--root", root};
 	posix_spawn_file_actions_t fa;
 	_cleanup_free_ char *err = NULL;
-	_cleanup_close_ int errfd = memfd_create("cryo-runtime-stderr", MFD_CLOEXEC);
+	_cleanup_close_ int errfd = memfd_create("cryo-runtime-errors", MFD_CLOEXEC);
+	const char *cmd;
 	int status, r;
 	size_t n = 3;
 	pid_t pid;
 
-	for (; *args && n < 15; args++)
+	if (out_fd >= 0) {
+		argv[n++] = "--log";
+		argv[n++] = "/proc/self/fd/3";
+	}
+	cmd = *args;
+	for (; *args && n < 23; args++)
 		argv[n++] = *args;
 	argv[n] = NULL;
 	if (errfd < 0)
 		return cryo_err(ctx, -errno, "memfd");
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+	if (out_fd >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
+		posix_spawn_file_actions_adddup2(&fa, errfd, 3);
+	} else {
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+		posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+	}
 	r = posix_spawnp(&pid, rt->binary, &fa, NULL, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (r)
@@ -124,10 +140,10 @@ static int run_runtime(struct cryo_ctx *ctx, const struct container_runtime *rt,
 			*--end = '\0';
 		last = strrchr(err, '\n');
 		if (*err)
-			return cryo_err(ctx, -EIO, "%s %s: %s", rt->binary, argv[3],
+			return cryo_err(ctx, -EIO, "%s %s: %s", rt->binary, cmd,
 					last ? last + 1 : err);
 	}
-	return cryo_err(ctx, -EIO, "%s %s failed (status %#x)", rt->binary, argv[3], status);
+	return cryo_err(ctx, -EIO, "%s %s failed (status %#x)", rt->binary, cmd, status);
 }
 
 /* ---- dump ---- */
@@ -216,7 +232,7 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 
 		memcpy(msg, ctx->errmsg, sizeof(msg));
 		if (run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id,
-								    NULL}) < 0)
+								    NULL}, -1) < 0)
 			log_warn(ctx, "the image is complete, but %s", cryo_ctx_errmsg(ctx));
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 	}
@@ -314,7 +330,7 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 		return -ENOMEM;
 	unlink(pidfile);
 	r = run_runtime(ctx, rt, root, (const char *const[]){"create", "--bundle", bundle,
-							     "--pid-file", pidfile, c->id, NULL});
+							     "--pid-file", pidfile, c->id, NULL}, -1);
 	created = r >= 0;
 	if (r >= 0)
 		r = rt->load(ctx, root, c->id, &st);
@@ -343,9 +359,88 @@ fail:
 		char msg[sizeof(ctx->errmsg)];
 
 		memcpy(msg, ctx->errmsg, sizeof(msg));
-		run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id, NULL});
+		run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id, NULL},
+			    -1);
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 	}
 	container_state_free(&st);
 	return r;
+}
+
+/* ---- running and deleting, for a job manager (cryod) ---- */
+
+CRYO_API int cryo_container_run(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
+				int out_fd, pid_t *ret_pid)
+{
+	const struct container_runtime *rt;
+	struct container_state st;
+	const char *root;
+	struct stat sb;
+	char *statedir = NULL;
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	r = check_opts(ctx, c, &rt, &root);
+	if (r < 0)
+		return r;
+	if (!c->bundle)
+		return cryo_err(ctx, -EINVAL, "container run: a bundle is required");
+	r = check_bundle(ctx, c->bundle);
+	if (r < 0)
+		return r;
+	if (!have_binary(rt->binary))
+		return cryo_err(ctx, -ENOENT, "%s is not installed (no %s in PATH)", rt->name,
+				rt->binary);
+	if (asprintf(&statedir, "%s/%s", root, c->id) < 0)
+		return -ENOMEM;
+	r = lstat(statedir, &sb);
+	free(statedir);
+	if (r == 0)
+		return cryo_err(ctx, -EEXIST, "container %s already exists", c->id);
+	r = run_runtime(ctx, rt, root, (const char *const[]){"run", "--detach", "--bundle",
+							     c->bundle, c->id, NULL}, out_fd);
+	if (r < 0)
+		return r;
+	r = rt->load(ctx, root, c->id, &st);
+	if (r >= 0)
+		*ret_pid = st.pid;
+	container_state_free(&st);
+	return r;
+}
+
+CRYO_API int cryo_container_pid(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
+				pid_t *ret_pid)
+{
+	const struct container_runtime *rt;
+	struct container_state st;
+	const char *root;
+	uint64_t start;
+	char comm[16];
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	r = check_opts(ctx, c, &rt, &root);
+	if (r < 0)
+		return r;
+	r = rt->load(ctx, root, c->id, &st);
+	if (r >= 0 && (proc_start_time(st.pid, &start, comm) < 0 || start != st.start))
+		r = cryo_err(ctx, -ESRCH, "container %s is not running", c->id);
+	if (r >= 0)
+		*ret_pid = st.pid;
+	container_state_free(&st);
+	return r;
+}
+
+CRYO_API int cryo_container_delete(struct cryo_ctx *ctx, const struct cryo_container_opts *c)
+{
+	const struct container_runtime *rt;
+	const char *root;
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	r = check_opts(ctx, c, &rt, &root);
+	if (r < 0)
+		return r;
+	return run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id,
+								NULL}, -1);
 }

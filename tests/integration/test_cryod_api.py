@@ -389,7 +389,7 @@ def test_schema_migration_keeps_old_checkpoints(daemon):
     con.commit()
     con.close()
     d.start()
-    assert d.ok("GET", "/v1/health")["schema_version"] == 4
+    assert d.ok("GET", "/v1/health")["schema_version"] == 5
     [ck] = d.ok("GET", "/v1/checkpoints")["checkpoints"]
     assert ck["id"] == "ck-old" and ck["kind"] == "dump" and ck["parent"] is None
     assert "migration 3 applied" in d.log_text()

@@ -1,0 +1,126 @@
+"""Container jobs through cryod (docs/containers.md): `cryo job run --runc` starts a busybox
+container from its bundle with its output in the job's log, `job dump` checkpoints it, and
+`job restore --id NEW` brings it back as the new container NEW that runc knows, its counter
+going on and its output continuing in the log; `job manage --runc` adopts a container runc
+started outside cryod; `job delete` removes the container with the job."""
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from cryod_harness import CRYOD, SANITIZED, Cryod
+from test_cli_daemon import cryo, ok
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.skipif(not os.access(CRYOD, os.X_OK), reason=f"{CRYOD} is not built"),
+    pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
+                       reason="runc (scripts/install-deps.sh) and root needed"),
+]
+
+TICKER = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; echo $i > /tmp/count; "
+          "sleep 0.05; done"]
+
+
+def runc_state(cid):
+    p = subprocess.run(["runc", "state", cid], capture_output=True, text=True)
+    return json.loads(p.stdout) if p.returncode == 0 else None
+
+
+@pytest.fixture
+def cryod(tmp_path):
+    d = Cryod(tmp_path)
+    d.start()
+    ids = []
+    d.container_ids = ids
+    yield d
+    d.cleanup()
+    for cid in ids:
+        subprocess.run(["runc", "delete", "--force", cid], capture_output=True)
+
+
+def bundle(tmp_path, name):
+    b = tmp_path / name
+    subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *TICKER], check=True,
+                   capture_output=True)
+    return b
+
+
+def ticks(d, job):
+    text = ok(d, "job", "logs", job).stdout
+    return [int(w.split()[1]) for w in text.splitlines() if w.startswith("tick ")]
+
+
+def wait_ticks(d, job, more_than=0, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        t = ticks(d, job)
+        if t and t[-1] > more_than:
+            return t
+        time.sleep(0.05)
+    raise AssertionError(f"job {job} does not tick past {more_than}: {ticks(d, job)[-5:]}")
+
+
+def test_container_job_dumped_and_restored_as_a_new_container(cryod, tmp_path):
+    pid_ns = f"cj{os.getpid()}"
+    cryod.container_ids += [f"{pid_ns}-a", f"{pid_ns}-b"]
+    b = bundle(tmp_path, "bundle")
+    ok(cryod, "job", "run", "--runc", "--bundle", b, "--id", f"{pid_ns}-a")
+    assert runc_state(f"{pid_ns}-a")["status"] == "running"
+    job = json.loads(ok(cryod, "job", "list", "--json").stdout)
+    job = job["jobs"][0] if isinstance(job, dict) else job[0]
+    assert job["runtime"] == "runc" and job["bundle"] == str(b)
+    before = wait_ticks(cryod, f"{pid_ns}-a", 3)
+    ok(cryod, "job", "dump", "--no-leave-running", f"{pid_ns}-a")
+    # Checkpointed without leave-running: the container is gone, as after runc checkpoint.
+    assert runc_state(f"{pid_ns}-a") is None
+    last = ticks(cryod, f"{pid_ns}-a")[-1]
+    assert last >= before[-1]
+    if SANITIZED:
+        pytest.skip("an ASan cryod cannot restore")
+    fresh = bundle(tmp_path, "fresh")
+    ok(cryod, "job", "restore", "--id", f"{pid_ns}-b", "--bundle", fresh, f"{pid_ns}-a")
+    st = runc_state(f"{pid_ns}-b")
+    assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
+    # The shell's counter goes on in the log, from where it was.
+    after = wait_ticks(cryod, f"{pid_ns}-b", last + 3)
+    assert last + 1 in after and after.count(1) == 1, after[-10:]
+    out = subprocess.run(["runc", "exec", f"{pid_ns}-b", "cat", "/tmp/count"],
+                         capture_output=True, text=True, check=True).stdout
+    assert int(out) > last
+    ok(cryod, "job", "delete", "--force", f"{pid_ns}-b")
+    assert runc_state(f"{pid_ns}-b") is None
+
+
+def test_manage_a_container_started_outside(cryod, tmp_path):
+    cid = f"cm{os.getpid()}"
+    cryod.container_ids.append(cid)
+    b = bundle(tmp_path, "bundle")
+    subprocess.run(["runc", "run", "-d", "--bundle", str(b), cid], check=True,
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    out = ok(cryod, "job", "manage", "--runc", cid).stdout.strip()
+    assert out == cid
+    p = cryo(cryod, "job", "manage", "--runc", "no-such-box")
+    assert p.returncode != 0 and "no-such-box" in p.stderr, p.stderr
+    ok(cryod, "job", "dump", "--leave-running", cid)
+    assert runc_state(cid)["status"] == "running"
+
+
+def test_bad_container_requests(cryod, tmp_path):
+    p = cryo(cryod, "job", "run", "--runc", "--bundle", tmp_path / "nowhere")
+    assert p.returncode != 0 and "config.json" in p.stderr, p.stderr
+    p = cryo(cryod, "job", "run", "--runc", "--bundle", tmp_path, "sh")
+    assert p.returncode != 0 and "no COMMAND" in p.stderr, p.stderr
+    status, body = cryod.request("POST", "/v1/jobs", {"runtime": "docker", "bundle": "/x"})
+    assert status == 400 and "runc" in json.dumps(body), body
+    status, body = cryod.request("POST", "/v1/jobs", {"runtime": "runc", "bundle": "/x",
+                                                      "command": ["sh"]})
+    assert status == 400 and "bundle's" in json.dumps(body), body
+    status, body = cryod.request("POST", "/v1/jobs", {"bundle": "/x", "command": ["true"]})
+    assert status == 400 and "runtime" in json.dumps(body), body
