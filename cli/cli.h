@@ -142,6 +142,7 @@ struct cli_restore_how {
 	const char *runc_id;   /* --runc NEWID: restore as this runc container */
 	const char *bundle;    /* --bundle DIR */
 	const char *runc_root; /* --runc-root DIR */
+	bool pidns;            /* --pidns: into a new pid namespace, under an init */
 };
 
 /* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is

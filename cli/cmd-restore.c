@@ -34,6 +34,10 @@ static const char usage[] =
 	"                        the image records)\n"
 	"      --runc-root DIR   runc's state directory (default /run/runc)\n"
 	"      --pidfile FILE    write the root's PID to FILE\n"
+	"      --pidns           restore the tree into a new pid namespace (and a mount\n"
+	"                        namespace for its proc), where its tasks keep their PIDs\n"
+	"                        even while those are taken here; under a small init, whose\n"
+	"                        PID is the one --pidfile gets and that passes signals on\n"
 	"      --lazy            start the tree at once; its memory arrives on fault and in\n"
 	"                        the background (the image must stay until that is done)\n"
 	"      --inherit-fd fd[N]:KEY  give the restored tree this process's descriptor N in\n"
@@ -86,6 +90,7 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.trust_dir = how->trust_dir;
 	o.inherit_fds = how->inherit;
 	o.ninherit_fds = how->ninherit;
+	o.pidns = how->pidns;
 	cli_progress(ctx, how->as_json);
 	if (how->runc_id) {
 		struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
@@ -148,6 +153,7 @@ int cmd_restore(int argc, char **argv)
 		{"runc", required_argument, NULL, 'U'},
 		{"bundle", required_argument, NULL, 'B'},
 		{"runc-root", required_argument, NULL, 'W'},
+		{"pidns", no_argument, NULL, 'N'},
 		CRIU_LONG_OPTIONS,
 		{0},
 	};
@@ -174,6 +180,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'W':
 			how.runc_root = optarg;
+			break;
+		case 'N':
+			how.pidns = true;
 			break;
 		case 'J':
 			how.as_json = true;

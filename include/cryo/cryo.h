@@ -192,6 +192,14 @@ struct cryo_restore_opts {
 	 */
 	const char *const *inherit_fds;
 	unsigned ninherit_fds;
+	/*
+	 * Restore a tree that shares our pid namespace into a new one, with a mount namespace
+	 * of its own where proc is of it: its tasks keep their PIDs there, so it can be restored
+	 * while those PIDs are taken here (beside the running original, or many times). A small
+	 * init (pid 1 there, a copy of the caller) reaps orphans, passes on the signals it gets
+	 * to the tree's root, and exits as the root does; *ret_root is that init.
+	 */
+	bool pidns;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 

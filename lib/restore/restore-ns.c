@@ -16,8 +16,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/sched.h>
@@ -32,9 +35,25 @@
 
 #define LOG_PREFIX "restore: "
 
+int restore_ns_as_init(struct img_ns *ns)
+{
+	char **v;
+
+	ns->own |= CLONE_NEWPID | CLONE_NEWNS;
+	for (uint32_t i = 0; i < ns->nproc; i++)
+		if (!strcmp(ns->proc[i], "/proc"))
+			return 0;
+	v = realloc(ns->proc, (ns->nproc + 2) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ns->proc = v;
+	v[ns->nproc] = strdup("/proc");
+	return v[ns->nproc++] ? 0 : -ENOMEM;
+}
+
 int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 		     const struct cryo_restore_opts *opts, const struct ns_target *target,
-		     const struct stream_rx *rx)
+		     const struct stream_rx *rx, bool pidns_init)
 {
 	if (!img->ns.own) {
 		if (target)
@@ -45,7 +64,10 @@ int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 	if (target && !img->ns.container)
 		return cryo_err(ctx, -EINVAL, "the image is of a tree with namespaces of its own, "
 				"not of a container: restore it without --runc");
-	if ((img->ns.own & CLONE_NEWPID) && img->root != 1)
+	if (pidns_init && target)
+		return cryo_err(ctx, -EINVAL, "a container is restored in a pid namespace of its "
+				"own anyway: no --pidns");
+	if ((img->ns.own & CLONE_NEWPID) && img->root != 1 && !pidns_init)
 		return cryo_err(ctx, -EINVAL, "the image's root is pid %d of its pid namespace, "
 				"not its init", img->root);
 	if (rx)
@@ -85,7 +107,8 @@ static int trace_in_ns(struct cryo_ctx *ctx, void *arg)
 {
 	struct ns_run *run = arg;
 	const struct img *img = run->sh->img;
-	struct root_start start = {.pid = 1, .go_wr = run->go_wr};
+	/* The tree's root is pid 1, made already; or, under an init of ours, forked here. */
+	struct root_start start = {.pid = run->sh->pidns_init ? 0 : 1, .go_wr = run->go_wr};
 	char last[16];
 	pid_t root;
 	int r = ns_tracer_enter(ctx);
@@ -134,6 +157,67 @@ static int fork_root(struct cryo_ctx *ctx, struct ns_run *run, pid_t *ret_root)
 	return 0;
 }
 
+static volatile sig_atomic_t init_root;
+
+static void init_forward(int sig)
+{
+	if (init_root > 0)
+		kill(init_root, sig);
+}
+
+/*
+ * The init of a host tree restored in a pid namespace of its own: it mounts proc of the
+ * namespace, reaps whatever is orphaned there, passes the signals a job manager sends (to
+ * it, the process it knows) on to the tree's root, and exits as the root does.
+ */
+static __attribute__((noreturn)) void init_run(struct cryo_ctx *ctx, const struct rst_shared *sh)
+{
+	static const int forwarded[] = {SIGHUP, SIGINT,	 SIGQUIT, SIGUSR1, SIGUSR2,
+					SIGTERM, SIGCONT, SIGTSTP, SIGWINCH};
+	struct sigaction sa = {.sa_handler = init_forward};
+	sigset_t none;
+	int status;
+
+	if (ns_root_setup(ctx, &sh->img->ns) < 0)
+		_exit(120);
+	prctl(PR_SET_NAME, "cryo-init");
+	/* Nothing of the restoring process's: its output pipe would never see its end. */
+	int devnull = open("/dev/null", O_RDWR);
+
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+		_exit(121);
+	syscall(SYS_close_range, 3, ~0U, 0);
+	init_root = sh->img->root;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (;;) {
+		pid_t p = waitpid(-1, &status, __WALL);
+
+		/* The root is the tracer's child until the restore is done. */
+		if (p < 0 && errno == ECHILD) {
+			nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+			continue;
+		}
+		if (p == sh->img->root)
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+}
+
+static int fork_init(struct cryo_ctx *ctx, struct ns_run *run, pid_t *ret_init)
+{
+	struct clone_args ca = {.flags = CLONE_PARENT | CLONE_NEWPID};
+	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+
+	if (pid == 0)
+		init_run(ctx, run->sh);
+	if (pid < 0)
+		return cryo_err(ctx, -errno, "make an init for the new pid namespace");
+	*ret_init = pid;
+	return 0;
+}
+
 /* W: the namespaces, the descriptions, the root, then the tracer. */
 static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 {
@@ -158,8 +242,8 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		worker_set_value(root);
 		return r;
 	}
-	sh->new_pidns = true;
-	r = fork_root(ctx, run, &root);
+	sh->new_pidns = !sh->pidns_init;
+	r = sh->pidns_init ? fork_init(ctx, run, &root) : fork_root(ctx, run, &root);
 	if (r < 0)
 		return r;
 	worker_set_value(root);
@@ -169,7 +253,8 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = cryo_err(ctx, -errno, "the new pid namespace");
 	else
 		r = worker_run_in(ctx, trace_in_ns, run, pidns, unused_pid(sh->img), -1, NULL);
-	close(run->go_wr);
+	if (run->go_wr >= 0)
+		close(run->go_wr);
 	if (r < 0) {
 		/* The root failed first, and took the namespace (and the tracer) with it: its
 		 * own words say why. */

@@ -141,8 +141,16 @@ static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const
  */
 static void join_group(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
 {
+	bool led_here = false;
+
 	if (t->sid == t->pid || t->pgid == t->pid || t->pid == sh->img->root ||
 	    getpgrp() == t->pgid)
+		return;
+	/* A group led from outside the tree (the root's, a shell's) is not there to join: the
+	 * task stays in the one it inherited, as the root does. */
+	for (uint32_t i = 0; i < sh->img->ntasks; i++)
+		led_here |= sh->img->tasks[i].pid == t->pgid;
+	if (!led_here)
 		return;
 	for (int ms = 0; setpgid(0, t->pgid) < 0; ms++) {
 		if (errno != EPERM || ms >= 5000)

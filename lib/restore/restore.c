@@ -864,7 +864,14 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	r = check_machine(ctx, &img);
 	if (r < 0)
 		goto out;
-	r = restore_ns_check(ctx, &img, opts, target, rx);
+	/* A host tree restored into a pid namespace of its own gets one, and a mount namespace
+	 * for its proc, as if it had had them (restore-ns.c adds the init). */
+	sh.pidns_init = !(img.ns.own & CLONE_NEWPID) && !target &&
+			opts->size >= offsetof(struct cryo_restore_opts, pidns) + sizeof(opts->pidns) &&
+			opts->pidns;
+	r = sh.pidns_init ? restore_ns_as_init(&img.ns) : 0;
+	if (r >= 0)
+		r = restore_ns_check(ctx, &img, opts, target, rx, sh.pidns_init);
 	/* In a new pid namespace, its PIDs are free by construction. */
 	if (r >= 0 && !(img.ns.own & CLONE_NEWPID))
 		r = check_pids_free(ctx, &img);

@@ -37,6 +37,7 @@ struct rst_shared {
 	struct chain *chain; /* the pre-dumps below an incremental image (image/chain.h) */
 	bool lazy; /* private anonymous memory arrives on fault (restore-lazy.c) */
 	bool new_pidns; /* the root is the init of a new pid namespace (restore-ns.c) */
+	bool pidns_init; /* a host tree in a new pid namespace, under an init of ours */
 	/* An image restored as it arrives (restore-stream.c): per img->tasks[i], the pipe its
 	 * frames come down (read end for the task, write end for the receiver), or -1. */
 	struct stream_rx *rx;
@@ -112,7 +113,10 @@ int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 /* Refuses what a restore of the image's namespaces cannot do here (restore-ns.c). */
 int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 		     const struct cryo_restore_opts *opts, const struct ns_target *target,
-		     const struct stream_rx *rx);
+		     const struct stream_rx *rx, bool pidns_init);
+
+/* Makes ns that of a tree restored into new pid and mount namespaces, proc remounted. */
+int restore_ns_as_init(struct img_ns *ns);
 
 /* The tree of an image with namespaces of its own, made in them: fresh ones, or target's. */
 int restore_ns(struct cryo_ctx *ctx, struct rst_shared *sh, const struct cryo_restore_opts *opts,

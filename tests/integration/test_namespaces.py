@@ -99,3 +99,29 @@ def test_predump_of_namespaced_tree_refused(env):
     assert p.returncode != 0 and "pid namespace" in p.stderr, p.stderr
     os.kill(init, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
+
+
+def test_host_tree_restored_in_a_new_pid_namespace_beside_its_original(env):
+    """--pidns: a tree of ten tasks that shares our namespaces comes back with its PIDs (and
+    parents, groups, exit codes) inside a pid namespace of its own, while the original holds
+    those PIDs here; the init of that namespace passes SIGUSR1 on and exits as the root."""
+    run = env.start([workload("tree_pids")])
+    run.wait_for("ready")
+    img = env.tmp / "img"
+    cryo("dump", "-t", run.pid, "-D", img, "--leave-running")
+    pidfile = env.tmp / "init.pid"
+    cryo("restore", "-D", img, "--detach", "--pidns", "--pidfile", pidfile)
+    init = int(pidfile.read_text())
+    env.restored.append(init)
+    assert init != run.pid
+    with open(f"/proc/{init}/status") as f:
+        nspid = [line.split()[1:] for line in f if line.startswith("NSpid:")][0]
+    assert nspid[-1] == "1", nspid
+    kids = open(f"/proc/{init}/task/{init}/children").read().split()
+    assert len(kids) == 1
+    with open(f"/proc/{kids[0]}/status") as f:
+        nspid = [line.split()[1:] for line in f if line.startswith("NSpid:")][0]
+    assert nspid[-1] == str(run.pid), nspid  # the root's own PID, in there
+    assert check(init) == 0, run.text()
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
