@@ -30,6 +30,8 @@ static const char usage[] =
 	"                         deleted afterwards unless --leave-running\n"
 	"                         (docs/containers.md)\n"
 	"      --runc-root DIR    runc's state directory (runc --root; default /run/runc)\n"
+	"      --with-rootfs      with --runc: the files the container wrote in its rootfs go\n"
+	"                         into the image (rootfs.tar); a restore puts them back\n"
 	"  -D, --images-dir DIR   where to write the image (created if missing); - for stdout\n"
 	"      --to tcp://H:P     send the image to `cryo serve --listen H:P`, one connection\n"
 	"                         per stream, in clear\n"
@@ -94,6 +96,7 @@ int cmd_dump(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"runc", required_argument, NULL, 'U'},
 		{"runc-root", required_argument, NULL, 'W'},
+		{"with-rootfs", no_argument, NULL, 'F'},
 		CRIU_LONG_OPTIONS,
 		{0},
 	};
@@ -155,6 +158,9 @@ int cmd_dump(int argc, char **argv)
 		case 'W':
 			co.root = optarg;
 			break;
+		case 'F':
+			co.with_rootfs = true;
+			break;
 		case 'J':
 			as_json = true;
 			break;
@@ -175,7 +181,7 @@ int cmd_dump(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (co.id || co.root) {
+	if (co.id || co.root || co.with_rootfs) {
 		if (pre || o.pid || to || !co.id || !o.dir || !strcmp(o.dir, "-") || o.parent ||
 		    optind != argc) {
 			fprintf(stderr, "%s: --runc ID takes -D DIR (not -t, --to, -D - or "

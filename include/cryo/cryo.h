@@ -229,6 +229,10 @@ struct cryo_container_opts {
 	/* Restore: the bundle to create the new container from; NULL: the one the dumped
 	 * container was created from, as the image records it. */
 	const char *bundle;
+	/* Dump: the files the container wrote in its rootfs since it was made go into the image
+	 * (rootfs.tar), read while it is frozen; a restore puts them into the new bundle's rootfs
+	 * before the container is made, so that a pristine bundle will do. */
+	bool with_rootfs;
 };
 #define CRYO_CONTAINER_OPTS_INIT {.size = sizeof(struct cryo_container_opts)}
 

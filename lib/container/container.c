@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -34,6 +35,7 @@
 #include "dump/plan.h"
 #include "freezer.h"
 #include "image/image-dir.h"
+#include "image/tar.h"
 #include "ns/ns.h"
 #include "restore/restore.h"
 #include "runc.h"
@@ -146,6 +148,95 @@ static int run_runtime(struct cryo_ctx *ctx, const struct container_runtime *rt,
 	return cryo_err(ctx, -EIO, "%s %s failed (status %#x)", rt->binary, cmd, status);
 }
 
+/* ---- the rootfs ---- */
+
+#define ROOTFS_NAME "rootfs.tar"
+
+/* The bundle's root.path, absolute. */
+static int bundle_rootfs(struct cryo_ctx *ctx, const char *bundle, char **ret)
+{
+	_cleanup_free_ char *path = NULL, *cfg = NULL;
+	json_error_t jerr;
+	const char *root;
+	json_t *j;
+	ssize_t n;
+	int r = 0;
+
+	if (asprintf(&path, "%s/config.json", bundle) < 0)
+		return -ENOMEM;
+	n = read_file_max(path, CONFIG_MAX, &cfg);
+	if (n < 0)
+		return cryo_err(ctx, n, "read %s", path);
+	j = json_loadb(cfg, n, 0, &jerr);
+	root = json_string_value(json_object_get(json_object_get(j, "root"), "path"));
+	if (!root || !*root)
+		r = cryo_err(ctx, -EINVAL, "%s: no root.path", path);
+	else if ((root[0] == '/' ? asprintf(ret, "%s", root)
+				 : asprintf(ret, "%s/%s", bundle, root)) < 0)
+		r = -ENOMEM;
+	json_decref(j);
+	return r;
+}
+
+/*
+ * When the container's init started, on the wall clock: runc's "created" comes after its
+ * process ran, and the process may write at once. Clock ticks (10 ms) since boot, floored.
+ */
+static struct timespec init_started(uint64_t start_ticks)
+{
+	struct timespec real, boot, t;
+	long hz = sysconf(_SC_CLK_TCK);
+	int64_t since_ns;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	since_ns = (int64_t)(boot.tv_sec - (time_t)(start_ticks / (hz > 0 ? hz : 100))) *
+			   1000000000LL + boot.tv_nsec -
+		   (int64_t)(start_ticks % (hz > 0 ? hz : 100)) * (1000000000LL / (hz > 0 ? hz : 100));
+	t.tv_sec = real.tv_sec - since_ns / 1000000000LL;
+	t.tv_nsec = real.tv_nsec - since_ns % 1000000000LL;
+	while (t.tv_nsec < 0) {
+		t.tv_nsec += 1000000000L;
+		t.tv_sec--;
+	}
+	while (t.tv_nsec >= 1000000000L) {
+		t.tv_nsec -= 1000000000L;
+		t.tv_sec++;
+	}
+	return t;
+}
+
+/* The container's rootfs changes into DIR/rootfs.tar, the container frozen meanwhile (the
+ * dump that follows freezes it again, at once). */
+static int pack_rootfs(struct cryo_ctx *ctx, const char *dir, const struct container_state *st)
+{
+	_cleanup_free_ char *rootfs = NULL;
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	struct timespec since;
+	int r = bundle_rootfs(ctx, st->bundle, &rootfs);
+
+	if (r < 0)
+		return r;
+	r = image_dir_open_write(ctx, dir, &dirfd);
+	if (r < 0)
+		return r;
+	fd = image_file_create(dirfd, ROOTFS_NAME, O_WRONLY);
+	if (fd < 0)
+		return cryo_err(ctx, fd, "create %s/%s", dir, ROOTFS_NAME);
+	r = cgroup_freeze(ctx, st->freezer, st->v2, true);
+	if (r < 0)
+		return r;
+	since = init_started(st->start);
+	r = tar_rootfs_pack(ctx, rootfs, &since, fd);
+	if (r >= 0 && fsync(fd) < 0)
+		r = cryo_err(ctx, -errno, "sync %s/%s", dir, ROOTFS_NAME);
+	if (r < 0) {
+		cgroup_freeze(ctx, st->freezer, st->v2, false);
+		unlinkat(dirfd, ROOTFS_NAME, 0);
+	}
+	return r;
+}
+
 /* ---- dump ---- */
 
 static int write_record(struct cryo_ctx *ctx, const char *dir, const char *runtime,
@@ -212,6 +303,8 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 		goto out;
 	}
 	r = write_record(ctx, opts->dir, rt->name, c->id, &st);
+	if (r >= 0 && c->with_rootfs)
+		r = pack_rootfs(ctx, opts->dir, &st);
 	if (r < 0)
 		goto out;
 	o = *opts;
@@ -222,8 +315,10 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 	if (r < 0) {
 		_cleanup_close_ int dirfd = open(opts->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-		if (dirfd >= 0)
+		if (dirfd >= 0) {
 			unlinkat(dirfd, RECORD_NAME, 0);
+			unlinkat(dirfd, ROOTFS_NAME, 0);
+		}
 		goto out;
 	}
 	/* As `runc checkpoint` does: a container whose tree the dump killed is deleted. */
@@ -293,6 +388,27 @@ static int check_bundle(struct cryo_ctx *ctx, const char *bundle)
 	return 0;
 }
 
+/* The rootfs changes the image carries, if any, into the bundle's rootfs. */
+static int unpack_rootfs(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			 const char *bundle)
+{
+	_cleanup_free_ char *rootfs = NULL;
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	int r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
+
+	if (r < 0)
+		return r;
+	fd = image_file_open(dirfd, ROOTFS_NAME);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return cryo_err(ctx, fd, "%s/%s", opts->dir, ROOTFS_NAME);
+	r = bundle_rootfs(ctx, bundle, &rootfs);
+	if (r >= 0)
+		r = tar_rootfs_unpack(ctx, fd, rootfs);
+	return r;
+}
+
 CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 				    const struct cryo_container_opts *c, pid_t *ret_root)
 {
@@ -317,6 +433,8 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 		return r;
 	bundle = c->bundle ? c->bundle : recorded;
 	r = check_bundle(ctx, bundle);
+	if (r >= 0)
+		r = unpack_rootfs(ctx, opts, bundle);
 	if (r < 0)
 		return r;
 	if (!have_binary(rt->binary))

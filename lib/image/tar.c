@@ -30,7 +30,7 @@
  * it and the libraries it pulls in (libxml2, ICU, ...) cost every cryo process ~20 ms of
  * start-up, a restore's first instruction included.
  */
-#define LA_FUNCS(X) X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_set_filetype) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) X(archive_entry_set_size) X(archive_entry_size) X(archive_error_string) X(archive_read_data) X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open2) X(archive_read_data_skip) X(archive_filter_bytes) X(archive_read_support_format_tar) X(archive_set_error) X(archive_write_close) X(archive_write_data) X(archive_write_free) X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) X(archive_write_set_bytes_in_last_block) X(archive_write_set_format_pax_restricted)
+#define LA_FUNCS(X) X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_set_filetype) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) X(archive_entry_set_size) X(archive_entry_size) X(archive_error_string) X(archive_read_data) X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open2) X(archive_read_data_skip) X(archive_filter_bytes) X(archive_read_support_format_tar) X(archive_set_error) X(archive_write_close) X(archive_write_data) X(archive_write_free) X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) X(archive_write_set_bytes_in_last_block) X(archive_write_set_format_pax_restricted) X(archive_read_disk_new) X(archive_read_disk_open) X(archive_read_disk_descend) X(archive_read_disk_set_symlink_physical) X(archive_read_disk_set_standard_lookup) X(archive_read_next_header2) X(archive_entry_ctime) X(archive_entry_ctime_nsec) X(archive_entry_copy_pathname) X(archive_write_disk_new) X(archive_write_disk_set_options) X(archive_write_finish_entry) X(archive_read_data_block) X(archive_write_data_block) X(archive_read_open_fd) X(archive_read_close) X(archive_entry_hardlink)
 
 static struct {
 #define LA_MEMBER(fn) __typeof__(&fn) fn;
@@ -477,4 +477,163 @@ int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefi
 	int r = la_load(ctx);
 
 	return r < 0 ? r : unpack(ctx, in_fd, false, prefix, prefix_len, dirfd);
+}
+
+/* ---- a container's rootfs changes (lib/container/) ---- */
+
+int tar_rootfs_pack(struct cryo_ctx *ctx, const char *rootfs, const struct timespec *since,
+		    int out_fd)
+{
+	struct archive *disk, *out;
+	struct archive_entry *e;
+	size_t plen = strlen(rootfs);
+	_cleanup_free_ char *buf = NULL;
+	unsigned n = 0;
+	int r = la_load(ctx);
+
+	if (r < 0)
+		return r;
+	buf = malloc(BLOCK);
+	disk = LA(archive_read_disk_new)();
+	out = LA(archive_write_new)();
+	e = LA(archive_entry_new)();
+	if (!buf || !disk || !out || !e) {
+		r = -ENOMEM;
+		goto out;
+	}
+	LA(archive_read_disk_set_symlink_physical)(disk);
+	LA(archive_read_disk_set_standard_lookup)(disk);
+	LA(archive_write_set_format_pax_restricted)(out);
+	if (LA(archive_read_disk_open)(disk, rootfs) != ARCHIVE_OK ||
+	    LA(archive_write_open_fd)(out, out_fd) != ARCHIVE_OK) {
+		r = cryo_err(ctx, -EIO, "rootfs %s: %s", rootfs, LA(archive_error_string)(disk));
+		goto out;
+	}
+	for (;;) {
+		const char *path;
+		int got = LA(archive_read_next_header2)(disk, e);
+
+		if (got == ARCHIVE_EOF)
+			break;
+		if (got != ARCHIVE_OK && got != ARCHIVE_WARN) {
+			r = cryo_err(ctx, -EIO, "rootfs %s: %s", rootfs,
+				     LA(archive_error_string)(disk));
+			goto out;
+		}
+		LA(archive_read_disk_descend)(disk);
+		path = LA(archive_entry_pathname)(e);
+		/* What the container wrote since it was made: the rootfs itself is not a member. */
+		if (!path || strlen(path) <= plen + 1 || LA(archive_entry_ctime)(e) < since->tv_sec ||
+		    (LA(archive_entry_ctime)(e) == since->tv_sec &&
+		     LA(archive_entry_ctime_nsec)(e) < since->tv_nsec))
+			continue;
+		LA(archive_entry_copy_pathname)(e, path + plen + 1);
+		if (LA(archive_write_header)(out, e) != ARCHIVE_OK) {
+			r = cryo_err(ctx, -EIO, "rootfs %s: %s", path, LA(archive_error_string)(out));
+			goto out;
+		}
+		for (;;) {
+			la_ssize_t got_data = LA(archive_read_data)(disk, buf, BLOCK);
+
+			if (got_data == 0)
+				break;
+			if (got_data < 0 || LA(archive_write_data)(out, buf, got_data) != got_data) {
+				r = cryo_err(ctx, -EIO, "rootfs %s: %s", path,
+					     LA(archive_error_string)(got_data < 0 ? disk : out));
+				goto out;
+			}
+		}
+		n++;
+	}
+	if (LA(archive_write_close)(out) != ARCHIVE_OK)
+		r = cryo_err(ctx, -EIO, "rootfs changes: %s", LA(archive_error_string)(out));
+	else
+		cryo_log(ctx, CRYO_LOG_INFO, "rootfs %s: %u entries changed since the container "
+			 "was made", rootfs, n);
+out:
+	if (e)
+		LA(archive_entry_free)(e);
+	if (disk)
+		LA(archive_read_free)(disk);
+	if (out)
+		LA(archive_write_free)(out);
+	return r;
+}
+
+/* A member name that stays inside the rootfs: relative, no "..", no empty path. */
+static bool inside(const char *name)
+{
+	if (!name || !*name || name[0] == '/')
+		return false;
+	for (const char *p = name; p; p = strchr(p, '/'), p = p ? p + 1 : NULL)
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]))
+			return false;
+	return true;
+}
+
+int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs)
+{
+	struct archive *in, *disk;
+	struct archive_entry *e;
+	int r = la_load(ctx);
+
+	if (r < 0)
+		return r;
+	in = LA(archive_read_new)();
+	disk = LA(archive_write_disk_new)();
+	if (!in || !disk) {
+		r = -ENOMEM;
+		goto out;
+	}
+	LA(archive_read_support_format_tar)(in);
+	/* Never through a link the archive (or the rootfs) holds, never above the rootfs. */
+	LA(archive_write_disk_set_options)(disk, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+						     ARCHIVE_EXTRACT_OWNER |
+						     ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+						     ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+						     ARCHIVE_EXTRACT_UNLINK);
+	if (LA(archive_read_open_fd)(in, in_fd, BLOCK) != ARCHIVE_OK) {
+		r = cryo_err(ctx, -EIO, "rootfs changes: %s", LA(archive_error_string)(in));
+		goto out;
+	}
+	while ((r = LA(archive_read_next_header)(in, &e)) == ARCHIVE_OK) {
+		const char *name = LA(archive_entry_pathname)(e), *link;
+		_cleanup_free_ char *dest = NULL;
+		const void *block;
+		size_t len;
+		la_int64_t off;
+		int got;
+
+		link = LA(archive_entry_hardlink)(e);
+		if (!inside(name) || (link && !inside(link))) {
+			r = cryo_err(ctx, -EINVAL, "rootfs changes: member %s leaves the rootfs",
+				     name ? name : "(none)");
+			goto out;
+		}
+		if (asprintf(&dest, "%s/%s", rootfs, name) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		LA(archive_entry_copy_pathname)(e, dest);
+		if (LA(archive_write_header)(disk, e) != ARCHIVE_OK) {
+			r = cryo_err(ctx, -EIO, "rootfs %s: %s", dest, LA(archive_error_string)(disk));
+			goto out;
+		}
+		while ((got = LA(archive_read_data_block)(in, &block, &len, &off)) == ARCHIVE_OK)
+			if (LA(archive_write_data_block)(disk, block, len, off) != ARCHIVE_OK)
+				break;
+		if (got != ARCHIVE_EOF || LA(archive_write_finish_entry)(disk) != ARCHIVE_OK) {
+			r = cryo_err(ctx, -EIO, "rootfs %s: %s", dest,
+				     LA(archive_error_string)(got != ARCHIVE_EOF ? in : disk));
+			goto out;
+		}
+	}
+	r = r == ARCHIVE_EOF ? 0 : cryo_err(ctx, -EIO, "rootfs changes: %s",
+					   LA(archive_error_string)(in));
+out:
+	if (in)
+		LA(archive_read_free)(in);
+	if (disk)
+		LA(archive_write_free)(disk);
+	return r;
 }

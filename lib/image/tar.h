@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define TAR_IMAGE_NAME "image.tar"
 
@@ -50,5 +51,14 @@ int tar_unpack(struct cryo_ctx *ctx, int in_fd, const void *prefix, size_t prefi
  * it) and returns 1; returns 0 if dir holds no packed image, or a negative errno.
  */
 int tar_image_unpack(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_scratch);
+
+/* A container's rootfs changes (--with-rootfs): every entry under rootfs whose status changed
+ * at `since` or later (ctime), as a tar archive to out_fd, names relative to rootfs. Links
+ * are archived as links; files the container removed are not known. */
+int tar_rootfs_pack(struct cryo_ctx *ctx, const char *rootfs, const struct timespec *since,
+		    int out_fd);
+
+/* Unpacks such an archive into rootfs: never through a link, never above it. */
+int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs);
 
 #endif

@@ -307,3 +307,50 @@ def test_plain_restore_of_a_container_image_is_refused(box):
     dump(cid, img, "--leave-running")
     p = cryo_run("restore", "-D", img, "-d")
     assert p.returncode != 0 and "--runc" in p.stderr, p.stderr
+
+
+def test_with_rootfs_carries_what_the_container_wrote_to_a_pristine_bundle(box):
+    writer = ["sh", "-c", "mkdir -p /data/sub; echo made-inside > /data/sub/note; "
+              "ln -s sub/note /data/link; echo $$ > /tmp/pid; i=0; while true; "
+              "do i=$((i+1)); echo $i > /tmp/count; sleep 0.02; done"]
+    b = box.bundle(writer)
+    cid = box.run(b)
+    box.count(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--with-rootfs")
+    at_dump = box.count(b)
+    names = subprocess.run(["tar", "-tf", str(img / "rootfs.tar")], capture_output=True,
+                           text=True, check=True).stdout.split()
+    assert "data/sub/note" in names and "tmp/count" in names, names
+    assert "bin/busybox" not in names, "an unchanged file went into the image"
+    fresh = box.bundle(writer, name="pristine")
+    assert not (fresh / "rootfs" / "data").exists()
+    new, _, _ = box.restore(img, bundle=fresh)
+    assert (fresh / "rootfs" / "data" / "sub" / "note").read_text() == "made-inside\n"
+    assert os.readlink(fresh / "rootfs" / "data" / "link") == "sub/note"
+    got = runc("exec", new, "cat", "/data/link").stdout
+    assert got == "made-inside\n"
+    time.sleep(0.2)
+    assert box.count(fresh) > at_dump
+
+
+def test_rootfs_archive_leaving_the_rootfs_is_refused(box, tmp_path):
+    import tarfile
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running", "--with-rootfs")
+    evil = tmp_path / "evil.tar"
+    with tarfile.open(evil, "w") as t:
+        info = tarfile.TarInfo("../escaped")
+        data = b"x"
+        info.size = len(data)
+        import io
+        t.addfile(info, io.BytesIO(data))
+    os.replace(evil, img / "rootfs.tar")
+    os.chmod(img / "rootfs.tar", 0o600)
+    new = box.id()
+    _, code, text = box.restore(img, cid=new, bundle=box.bundle(), check=False)
+    assert code != 0 and "leaves the rootfs" in text, text
+    assert not (box.tmp / "escaped").exists()
+    assert_nothing_left(new)
