@@ -607,7 +607,7 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
 	double t0 = now_seconds(), t;
 	struct op_result res;
-	_cleanup_close_ int out_fd = -1;
+	_cleanup_close_ int in_fd = -1, out_fd = -1;
 	json_t *profile;
 	int r, rel, pidfd;
 
@@ -633,14 +633,20 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 				  : -1;
 		if (orig.log && out_fd < 0)
 			return cryod_fail(e, -EIO, "open log %s: %s", orig.log, strerror(errno));
-		r = op_restore(ck.path, &c, out_fd, &res, &rel);
+		/* An attachable container's stdin is the job's FIFO, as it was. */
+		in_fd = orig.attachable && orig.stdin_path
+				? open(orig.stdin_path, O_RDWR | O_CLOEXEC) : -1;
+		if (orig.attachable && in_fd < 0)
+			return cryod_fail(e, -EIO, "open %s: %s", orig.stdin_path ? orig.stdin_path
+					  : "the job's stdin", strerror(errno));
+		r = op_restore(ck.path, &c, in_fd, out_fd, &res, &rel);
 		nj.runtime = strdup(orig.runtime);
 		nj.bundle = strdup(c.bundle ? c.bundle : orig.bundle ? orig.bundle : "");
 		nj.runtime_root = orig.runtime_root ? strdup(orig.runtime_root) : NULL;
 	} else if (json_object_get(req, "bundle")) {
 		return cryod_fail(e, -EINVAL, "bundle: job %s is not a container", id);
 	} else {
-		r = op_restore(ck.path, NULL, -1, &res, &rel);
+		r = op_restore(ck.path, NULL, -1, -1, &res, &rel);
 	}
 	if (r < 0) {
 		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s failed: %s", ck.id,

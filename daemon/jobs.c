@@ -397,12 +397,12 @@ static uint32_t proc_id_field(pid_t pid, const char *key);
 
 static int run_container(json_t *req, struct job *ret, struct cryod_err *e)
 {
-	static const char *const process_fields[] = {"command", "env", "cwd", "uid", "gid",
-						     "attachable"};
+	static const char *const process_fields[] = {"command", "env", "cwd", "uid", "gid"};
+	bool attachable = json_is_true(json_object_get(req, "attachable"));
 	const char *bundle = json_string_value(json_object_get(req, "bundle"));
 	_cleanup_(job_clear) struct job j = {0};
-	_cleanup_close_ int out_fd = -1;
-	_cleanup_free_ char *fifo = NULL;
+	_cleanup_close_ int in_fd = -1, out_fd = -1;
+	_cleanup_(fifo_removep) char *fifo = NULL;
 	struct op_container c;
 	struct op_result res;
 	int r, pidfd;
@@ -416,12 +416,19 @@ static int run_container(json_t *req, struct job *ret, struct cryod_err *e)
 	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), j.id, e);
 	if (r < 0)
 		return r;
-	r = job_paths(j.id, false, &j.log, &fifo, e);
+	r = job_paths(j.id, attachable, &j.log, &fifo, e);
 	if (r < 0)
 		return r;
 	out_fd = open(j.log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
 	if (out_fd < 0)
 		return cryod_fail(e, -EIO, "open log %s: %s", j.log, strerror(errno));
+	/* O_RDWR, as for any attachable job: the container never sees EOF on its stdin. */
+	if (fifo && (in_fd = open(fifo, O_RDWR | O_CLOEXEC)) < 0)
+		return cryod_fail(e, -EIO, "open %s: %s", fifo, strerror(errno));
+	j.attachable = attachable;
+	j.stdin_path = fifo ? strdup(fifo) : NULL;
+	if (fifo && !j.stdin_path)
+		return cryod_fail(e, -ENOMEM, "out of memory");
 	j.runtime = strdup(json_string_value(json_object_get(req, "runtime")));
 	j.bundle = strdup(bundle);
 	j.cwd = strdup("/");
@@ -433,7 +440,7 @@ static int run_container(json_t *req, struct job *ret, struct cryod_err *e)
 
 	/* Locked: the reaper must not collect the container's init before it is recorded. */
 	live_lock();
-	if (op_container(OP_CONTAINER_RUN, &c, out_fd, &res) < 0) {
+	if (op_container(OP_CONTAINER_RUN, &c, in_fd, out_fd, &res) < 0) {
 		live_unlock();
 		/* The bundle or the runtime refused it (the message says which). */
 		return cryod_fail(e, res.r == -EEXIST ? -EEXIST : -EINVAL, "run container %s: %s",
@@ -449,12 +456,13 @@ static int run_container(json_t *req, struct job *ret, struct cryod_err *e)
 		live_unlock();
 		if (pidfd >= 0)
 			close(pidfd);
-		op_container(OP_CONTAINER_DELETE, &c, -1, &res);
+		op_container(OP_CONTAINER_DELETE, &c, -1, -1, &res);
 		return cryod_fail(e, -EEXIST, "id: job %s could not be recorded (taken?); the "
 				  "container was deleted", j.id);
 	}
 	live_add(j.id, j.pid, pidfd, true);
 	live_unlock();
+	free(TAKE_PTR(fifo)); /* the job's now: kept */
 	log_info("job %s: started container from %s, init pid %d", j.id, j.bundle, j.pid);
 	*ret = TAKE_RECORD(j);
 	return 0;
@@ -664,7 +672,7 @@ int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 			return cryod_fail(e, -EINVAL, "id: a container job's id is its "
 					  "container's (%s)", container);
 		want = container;
-		if (op_container(OP_CONTAINER_PID, &c, -1, &res) < 0)
+		if (op_container(OP_CONTAINER_PID, &c, -1, -1, &res) < 0)
 			return cryod_fail(e, res.r == -ENOENT || res.r == -ESRCH ? -ENOENT : -EINVAL,
 					  "container: %s", res.msg);
 		pid = res.root;
@@ -830,7 +838,7 @@ int jobs_delete(const char *id, bool force, struct cryod_err *e)
 
 		snprintf(state, sizeof(state), "%s/%s", j.runtime_root ? j.runtime_root : "/run/runc",
 			 j.id);
-		if (access(state, F_OK) == 0 && op_container(OP_CONTAINER_DELETE, &c, -1, &res) < 0)
+		if (access(state, F_OK) == 0 && op_container(OP_CONTAINER_DELETE, &c, -1, -1, &res) < 0)
 			log_warn("job %s: delete its container: %s", id, res.msg);
 	}
 	log_info("job %s deleted", id);

@@ -17,7 +17,8 @@
 
 #define RESULT_FD  3
 #define RELEASE_FD 4
-#define KEEP_FD    5 /* a descriptor the op needs: a container's stdio */
+#define OUT_FD     5 /* a container's stdout and stderr, for the op that makes it */
+#define IN_FD      6 /* and its stdin */
 
 /* The engine's messages go to cryod's stderr, one write(2) per line. */
 static void op_log(void *userdata, int level, const char *msg)
@@ -39,7 +40,7 @@ static void op_log(void *userdata, int level, const char *msg)
  * (blocked signals, ignored SIGPIPE) and drop every descriptor but the two pipes, so that
  * neither the engine nor a restored tree inherits cryod's sockets.
  */
-static void op_child_setup(int result_fd, int release_fd, int keep_fd)
+static void op_child_setup(int result_fd, int release_fd, int in_fd, int out_fd)
 {
 	sigset_t all;
 	int devnull;
@@ -56,9 +57,10 @@ static void op_child_setup(int result_fd, int release_fd, int keep_fd)
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0)
 		_exit(121);
-	if (keep_fd >= 0 && dup2(keep_fd, KEEP_FD) < 0)
+	if ((out_fd >= 0 && dup2(out_fd, OUT_FD) < 0) || (in_fd >= 0 && dup2(in_fd, IN_FD) < 0))
 		_exit(120);
-	syscall(SYS_close_range, keep_fd >= 0 ? KEEP_FD + 1 : RELEASE_FD + 1, ~0U, 0);
+	syscall(SYS_close_range, in_fd >= 0 ? IN_FD + 1 : out_fd >= 0 ? OUT_FD + 1 : RELEASE_FD + 1,
+		~0U, 0);
 	prctl(PR_SET_NAME, "cryod-op");
 }
 
@@ -149,7 +151,7 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		struct cryo_ctx *ctx;
 		double t0;
 
-		op_child_setup(wr, -1, -1);
+		op_child_setup(wr, -1, -1, -1);
 		ctx = op_ctx();
 		o.pid = a->pid;
 		o.dir = a->dir;
@@ -191,7 +193,8 @@ static void container_opts(const struct op_container *c, struct cryo_container_o
 	co->bundle = c->bundle;
 }
 
-int op_restore(const char *dir, const struct op_container *c, int out_fd, struct op_result *res,
+int op_restore(const char *dir, const struct op_container *c, int in_fd, int out_fd,
+	       struct op_result *res,
 	       int *ret_release)
 {
 	_cleanup_close_ int rd = -1, rel_rd = -1, rel_wr = -1;
@@ -212,7 +215,7 @@ int op_restore(const char *dir, const struct op_container *c, int out_fd, struct
 		double t0;
 		char byte;
 
-		op_child_setup(wr, rel_rd, out_fd);
+		op_child_setup(wr, rel_rd, in_fd, out_fd);
 		ctx = op_ctx();
 		o.dir = dir;
 		t0 = now_seconds();
@@ -220,8 +223,9 @@ int op_restore(const char *dir, const struct op_container *c, int out_fd, struct
 			struct cryo_container_opts co;
 
 			/* A container's stdio is the restoring process's: the job's log. */
-			if (out_fd >= 0 && (dup2(KEEP_FD, STDOUT_FILENO) < 0 ||
-					    dup2(KEEP_FD, STDERR_FILENO) < 0))
+			if ((out_fd >= 0 && (dup2(OUT_FD, STDOUT_FILENO) < 0 ||
+					     dup2(OUT_FD, STDERR_FILENO) < 0)) ||
+			    (in_fd >= 0 && dup2(IN_FD, STDIN_FILENO) < 0))
 				_exit(121);
 			container_opts(c, &co);
 			res->r = cryo_container_restore(ctx, &o, &co, &res->root);
@@ -254,8 +258,8 @@ void op_release(int fd)
 		close(fd);
 }
 
-int op_container(enum op_container_kind kind, const struct op_container *c, int out_fd,
-		 struct op_result *res)
+int op_container(enum op_container_kind kind, const struct op_container *c, int in_fd,
+		 int out_fd, struct op_result *res)
 {
 	_cleanup_close_ int rd = -1;
 	int wr;
@@ -267,12 +271,12 @@ int op_container(enum op_container_kind kind, const struct op_container *c, int 
 		struct cryo_container_opts co;
 		struct cryo_ctx *ctx;
 
-		op_child_setup(wr, -1, out_fd);
+		op_child_setup(wr, -1, in_fd, out_fd);
 		ctx = op_ctx();
 		container_opts(c, &co);
 		if (kind == OP_CONTAINER_RUN)
-			res->r = cryo_container_run(ctx, &co, out_fd >= 0 ? KEEP_FD : -1,
-						    &res->root);
+			res->r = cryo_container_run(ctx, &co, in_fd >= 0 ? IN_FD : -1,
+						    out_fd >= 0 ? OUT_FD : -1, &res->root);
 		else if (kind == OP_CONTAINER_PID)
 			res->r = cryo_container_pid(ctx, &co, &res->root);
 		else

@@ -49,15 +49,16 @@ struct op_dump_args {
 int op_dump(const struct op_dump_args *a, struct op_result *res);
 
 /* On success (res->r == 0) *ret_release is a descriptor to hand to op_release(). With c, the
- * image is restored as the container c->id, its stdio out_fd. */
-int op_restore(const char *dir, const struct op_container *c, int out_fd, struct op_result *res,
-	       int *ret_release);
+ * image is restored as the container c->id, its stdin in_fd (-1: /dev/null) and its stdout
+ * and stderr out_fd. */
+int op_restore(const char *dir, const struct op_container *c, int in_fd, int out_fd,
+	       struct op_result *res, int *ret_release);
 
-/* Runs a container (res->root: its init; stdout and stderr out_fd), finds the init of a
+/* Runs a container (res->root: its init; stdin in_fd, stdout and stderr out_fd), finds the init of a
  * running one, or deletes one, through the engine's runtime support. */
 enum op_container_kind { OP_CONTAINER_RUN, OP_CONTAINER_PID, OP_CONTAINER_DELETE };
-int op_container(enum op_container_kind kind, const struct op_container *c, int out_fd,
-		 struct op_result *res);
+int op_container(enum op_container_kind kind, const struct op_container *c, int in_fd,
+		 int out_fd, struct op_result *res);
 void op_release(int fd);
 
 #endif

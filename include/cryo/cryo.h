@@ -247,9 +247,9 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 				    const struct cryo_container_opts *c, pid_t *ret_root);
 
 /* Creates and starts the container c->id from the bundle c->bundle (`runc run --detach`), with
- * stdin /dev/null and stdout and stderr out_fd; *ret_pid is its init. */
+ * stdin in_fd (-1: /dev/null) and stdout and stderr out_fd; *ret_pid is its init. */
 CRYO_API int cryo_container_run(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
-				int out_fd, pid_t *ret_pid);
+				int in_fd, int out_fd, pid_t *ret_pid);
 
 /* The init of the running container c->id: -ESRCH if it does not run, -ENOENT if unknown. */
 CRYO_API int cryo_container_pid(struct cryo_ctx *ctx, const struct cryo_container_opts *c,

@@ -95,7 +95,7 @@ static bool have_binary(const char *name)
  * through --log.
  */
 static int run_runtime(struct cryo_ctx *ctx, const struct container_runtime *rt,
-		       const char *root, const char *const *args, int out_fd)
+		       const char *root, const char *const *args, int in_fd, int out_fd)
 {
 	const char *argv[24] = {rt->binary, "--root", root};
 	posix_spawn_file_actions_t fa;
@@ -117,7 +117,10 @@ static int run_runtime(struct cryo_ctx *ctx, const struct container_runtime *rt,
 	if (errfd < 0)
 		return cryo_err(ctx, -errno, "memfd");
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (in_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	if (out_fd >= 0) {
 		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
 		posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
@@ -327,7 +330,7 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 
 		memcpy(msg, ctx->errmsg, sizeof(msg));
 		if (run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id,
-								    NULL}, -1) < 0)
+								    NULL}, -1, -1) < 0)
 			log_warn(ctx, "the image is complete, but %s", cryo_ctx_errmsg(ctx));
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 	}
@@ -448,7 +451,7 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 		return -ENOMEM;
 	unlink(pidfile);
 	r = run_runtime(ctx, rt, root, (const char *const[]){"create", "--bundle", bundle,
-							     "--pid-file", pidfile, c->id, NULL}, -1);
+							     "--pid-file", pidfile, c->id, NULL}, -1, -1);
 	created = r >= 0;
 	if (r >= 0)
 		r = rt->load(ctx, root, c->id, &st);
@@ -478,7 +481,7 @@ fail:
 
 		memcpy(msg, ctx->errmsg, sizeof(msg));
 		run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id, NULL},
-			    -1);
+			    -1, -1);
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 	}
 	container_state_free(&st);
@@ -488,7 +491,7 @@ fail:
 /* ---- running and deleting, for a job manager (cryod) ---- */
 
 CRYO_API int cryo_container_run(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
-				int out_fd, pid_t *ret_pid)
+				int in_fd, int out_fd, pid_t *ret_pid)
 {
 	const struct container_runtime *rt;
 	struct container_state st;
@@ -516,7 +519,7 @@ CRYO_API int cryo_container_run(struct cryo_ctx *ctx, const struct cryo_containe
 	if (r == 0)
 		return cryo_err(ctx, -EEXIST, "container %s already exists", c->id);
 	r = run_runtime(ctx, rt, root, (const char *const[]){"run", "--detach", "--bundle",
-							     c->bundle, c->id, NULL}, out_fd);
+							     c->bundle, c->id, NULL}, in_fd, out_fd);
 	if (r < 0)
 		return r;
 	r = rt->load(ctx, root, c->id, &st);
@@ -560,5 +563,5 @@ CRYO_API int cryo_container_delete(struct cryo_ctx *ctx, const struct cryo_conta
 	if (r < 0)
 		return r;
 	return run_runtime(ctx, rt, root, (const char *const[]){"delete", "--force", c->id,
-								NULL}, -1);
+								NULL}, -1, -1);
 }

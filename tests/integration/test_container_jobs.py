@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cryod_harness import CRYOD, SANITIZED, Cryod
-from test_cli_daemon import cryo, ok
+from test_cli_daemon import CRYO, cryo, ok
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,3 +124,34 @@ def test_bad_container_requests(cryod, tmp_path):
     assert status == 400 and "bundle's" in json.dumps(body), body
     status, body = cryod.request("POST", "/v1/jobs", {"bundle": "/x", "command": ["true"]})
     assert status == 400 and "runtime" in json.dumps(body), body
+
+
+def attach_say(d, job, line):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRYO_")}
+    proc = subprocess.Popen([CRYO, "job", "attach", job, "--socket", str(d.sock)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    try:
+        proc.stdin.write(line.encode() + b"\n")
+        proc.stdin.flush()
+        return proc.stdout.readline().decode()
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_attachable_container_job_keeps_its_stdin_across_restore(cryod, tmp_path):
+    if SANITIZED:
+        pytest.skip("an ASan cryod cannot restore")
+    base = f"ca{os.getpid()}"
+    cryod.container_ids += [f"{base}-a", f"{base}-b"]
+    b = tmp_path / "bundle"
+    subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), "sh", "-c",
+                    "n=0; while read l; do n=$((n+1)); echo got $n $l; done"],
+                   check=True, capture_output=True)
+    ok(cryod, "job", "run", "--runc", "--bundle", b, "-a", "--id", f"{base}-a")
+    assert attach_say(cryod, f"{base}-a", "one") == "got 1 one\n"
+    ok(cryod, "job", "dump", "--no-leave-running", f"{base}-a")
+    ok(cryod, "job", "restore", "--id", f"{base}-b", f"{base}-a")
+    # The shell's line counter came back with it, and its stdin is the job's again.
+    assert attach_say(cryod, f"{base}-b", "two") == "got 2 two\n"
