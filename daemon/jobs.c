@@ -387,6 +387,26 @@ static void fifo_removep(char **path)
 	free(*path);
 }
 
+/* job_paths(), and the job's stdio opened: its log (truncated) for stdout and stderr, its FIFO
+ * or /dev/null for stdin. O_RDWR: opening a FIFO read-write never blocks, and the job never
+ * sees EOF when an attached client goes away. */
+static int job_stdio(const char *id, bool attachable, char **ret_log, char **ret_fifo,
+		     int *ret_in, int *ret_out, struct cryod_err *e)
+{
+	int r = job_paths(id, attachable, ret_log, ret_fifo, e);
+
+	if (r < 0)
+		return r;
+	*ret_out = open(*ret_log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
+	if (*ret_out < 0)
+		return cryod_fail(e, -EIO, "open log %s: %s", *ret_log, strerror(errno));
+	*ret_in = open(*ret_fifo ? *ret_fifo : "/dev/null", O_RDWR | O_CLOEXEC);
+	if (*ret_in < 0)
+		return cryod_fail(e, -EIO, "open %s: %s", *ret_fifo ? *ret_fifo : "/dev/null",
+				  strerror(errno));
+	return 0;
+}
+
 /*
  * A container job: the runtime creates and starts the container from the bundle, its
  * stdout and stderr appended to the job's log (no terminal needed); the job's id is the
@@ -416,15 +436,9 @@ static int run_container(json_t *req, struct job *ret, struct cryod_err *e)
 	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), j.id, e);
 	if (r < 0)
 		return r;
-	r = job_paths(j.id, attachable, &j.log, &fifo, e);
+	r = job_stdio(j.id, attachable, &j.log, &fifo, &in_fd, &out_fd, e);
 	if (r < 0)
 		return r;
-	out_fd = open(j.log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
-	if (out_fd < 0)
-		return cryod_fail(e, -EIO, "open log %s: %s", j.log, strerror(errno));
-	/* O_RDWR, as for any attachable job: the container never sees EOF on its stdin. */
-	if (fifo && (in_fd = open(fifo, O_RDWR | O_CLOEXEC)) < 0)
-		return cryod_fail(e, -EIO, "open %s: %s", fifo, strerror(errno));
 	j.attachable = attachable;
 	j.stdin_path = fifo ? strdup(fifo) : NULL;
 	if (fifo && !j.stdin_path)
@@ -502,18 +516,9 @@ int jobs_run(json_t *req, struct job *ret, struct cryod_err *e)
 		return cryod_fail(e, -EINVAL,
 				  "command[0]: \"%s\" is not an executable found in PATH (%s)",
 				  argv[0], path);
-	r = job_paths(j.id, attachable, &j.log, &fifo, e);
+	r = job_stdio(j.id, attachable, &j.log, &fifo, &in_fd, &out_fd, e);
 	if (r < 0)
 		return r;
-	out_fd = open(j.log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
-	if (out_fd < 0)
-		return cryod_fail(e, -EIO, "open log %s: %s", j.log, strerror(errno));
-	/* O_RDWR: opening a FIFO read-write never blocks, and the job never sees EOF when an
-	 * attached client goes away. */
-	in_fd = open(fifo ? fifo : "/dev/null", O_RDWR | O_CLOEXEC);
-	if (in_fd < 0)
-		return cryod_fail(e, -EIO, "open %s: %s", fifo ? fifo : "/dev/null",
-				  strerror(errno));
 	j.command = json_dumps(command, JSON_COMPACT);
 	j.env = env ? json_dumps(env, JSON_COMPACT) : NULL;
 	j.cwd = strdup(cwd);

@@ -151,6 +151,19 @@ static int run_runtime(struct cryo_ctx *ctx, const struct container_runtime *rt,
 	return cryo_err(ctx, -EIO, "%s %s failed (status %#x)", rt->binary, cmd, status);
 }
 
+/* The record of container id, whose init must still be the one it names. */
+static int load_running(struct cryo_ctx *ctx, const struct container_runtime *rt,
+			const char *root, const char *id, struct container_state *st)
+{
+	uint64_t start;
+	char comm[16];
+	int r = rt->load(ctx, root, id, st);
+
+	if (r >= 0 && (proc_start_time(st->pid, &start, comm) < 0 || start != st->start))
+		r = cryo_err(ctx, -ESRCH, "container %s is not running", id);
+	return r;
+}
+
 /* ---- the rootfs ---- */
 
 #define ROOTFS_NAME "rootfs.tar"
@@ -283,8 +296,6 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 	struct cryo_dump_opts o;
 	struct dump_container dc;
 	const char *root;
-	uint64_t start;
-	char comm[16];
 	int r;
 
 	ctx->errmsg[0] = '\0';
@@ -294,13 +305,9 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds || opts->parent)
 		return cryo_err(ctx, -EINVAL, "container dump: to an image directory (not a "
 				"stream, not incremental)");
-	r = rt->load(ctx, root, c->id, &st);
+	r = load_running(ctx, rt, root, c->id, &st);
 	if (r < 0)
 		goto out;
-	if (proc_start_time(st.pid, &start, comm) < 0 || start != st.start) {
-		r = cryo_err(ctx, -ESRCH, "container %s is not running", c->id);
-		goto out;
-	}
 	if (access(st.freezer, F_OK) == 0 && cgroup_frozen(st.freezer, st.v2) == 1) {
 		r = cryo_err(ctx, -EBUSY, "container %s is paused: resume it first", c->id);
 		goto out;
@@ -535,17 +542,13 @@ CRYO_API int cryo_container_pid(struct cryo_ctx *ctx, const struct cryo_containe
 	const struct container_runtime *rt;
 	struct container_state st;
 	const char *root;
-	uint64_t start;
-	char comm[16];
 	int r;
 
 	ctx->errmsg[0] = '\0';
 	r = check_opts(ctx, c, &rt, &root);
 	if (r < 0)
 		return r;
-	r = rt->load(ctx, root, c->id, &st);
-	if (r >= 0 && (proc_start_time(st.pid, &start, comm) < 0 || start != st.start))
-		r = cryo_err(ctx, -ESRCH, "container %s is not running", c->id);
+	r = load_running(ctx, rt, root, c->id, &st);
 	if (r >= 0)
 		*ret_pid = st.pid;
 	container_state_free(&st);
