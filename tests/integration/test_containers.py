@@ -59,11 +59,15 @@ class Box:
         self.ids.append(cid)
         return cid
 
-    def bundle(self, args=COUNTER, name=None):
+    def bundle(self, args=COUNTER, name=None, pids_limit=None):
         self.n += 1
         b = self.tmp / (name or f"bundle{self.n}")
         subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *args],
                        check=True, capture_output=True)
+        if pids_limit:
+            cfg = json.loads((b / "config.json").read_text())
+            cfg["linux"].setdefault("resources", {})["pids"] = {"limit": pids_limit}
+            (b / "config.json").write_text(json.dumps(cfg))
         return b
 
     def run(self, bundle):
@@ -124,8 +128,19 @@ def assert_nothing_left(cid):
     assert not freezer_dir(cid).exists(), f"cgroup of {cid} left behind"
 
 
+def pids_max(pid):
+    """pids.max of the cgroup pid is in (v1 pids controller, or v2)."""
+    for line in open(f"/proc/{pid}/cgroup"):
+        _, ctrl, path = line.rstrip("\n").split(":", 2)
+        if ctrl == "pids":
+            return (Path("/sys/fs/cgroup/pids") / path.lstrip("/") / "pids.max").read_text()
+        if ctrl == "" and Path("/sys/fs/cgroup/cgroup.controllers").exists():
+            return (Path("/sys/fs/cgroup") / path.lstrip("/") / "pids.max").read_text()
+    return None
+
+
 def test_counter_goes_on_in_a_new_container_from_a_pristine_bundle(box):
-    b = box.bundle()
+    b = box.bundle(pids_limit=42)
     cid = box.run(b)
     box.count(b)
     img = box.tmp / "img"
@@ -133,9 +148,13 @@ def test_counter_goes_on_in_a_new_container_from_a_pristine_bundle(box):
     # Dumped without --leave-running: killed and deleted, as `runc checkpoint` does.
     assert state(cid) is None
     at_dump = box.count(b)
-    fresh = box.bundle()
+    fresh = box.bundle(pids_limit=42)
     new, _, _ = box.restore(img, bundle=fresh)
     st = state(new)
+    # Its tree runs in the new container's own cgroup, with the limits runc set from the
+    # bundle.
+    assert f"/{new}" in open(f"/proc/{st['pid']}/cgroup").read()
+    assert pids_max(st["pid"]).strip() == "42"
     assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
     time.sleep(0.3)
     now = box.count(fresh)
