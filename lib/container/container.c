@@ -322,6 +322,10 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 	dc = (struct dump_container){.runtime = rt->name, .freezer = st.freezer,
 				     .freezer_v2 = st.v2};
 	r = dump_run(ctx, &o, &dc);
+	/* Frozen for its rootfs, it was thawed by the dump, unless that failed before: a
+	 * container is never left frozen (thawing a thawed cgroup does nothing). */
+	if (r < 0 && c->with_rootfs)
+		cgroup_freeze(ctx, st.freezer, st.v2, false);
 	if (r < 0) {
 		_cleanup_close_ int dirfd = open(opts->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 

@@ -373,3 +373,18 @@ def test_rootfs_archive_leaving_the_rootfs_is_refused(box, tmp_path):
     assert code != 0 and "leaves the rootfs" in text, text
     assert not (box.tmp / "escaped").exists()
     assert_nothing_left(new)
+
+
+def test_failed_dump_with_rootfs_leaves_the_container_running(box):
+    b = box.bundle()
+    cid = box.run(b)
+    before = box.count(b)
+    p = cryo_run("dump", "--runc", cid, "-D", box.tmp / "img", "--with-rootfs",
+                 "--compression", "bogus")
+    assert p.returncode != 0 and "bogus" in p.stderr, p.stderr
+    assert not (box.tmp / "img" / "rootfs.tar").exists()
+    assert not (box.tmp / "img" / "container.json").exists()
+    time.sleep(0.3)
+    assert box.count(b) > before, "the container was left frozen"
+    if freezer_dir(cid).exists():  # the v1 freezer (this machine); v2 hosts have none
+        assert (freezer_dir(cid) / "freezer.state").read_text().strip() == "THAWED"
