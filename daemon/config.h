@@ -42,6 +42,7 @@ struct cryod_config {
 	bool tcp_established;
 	bool shell_job;
 	char *plugins_dir;
+	char *containers_runc_root;
 	char *state_dir;
 
 	/* Derived by config_finish(). */

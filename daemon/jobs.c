@@ -446,9 +446,13 @@ static int run_container(json_t *req, struct job *ret, struct cryod_err *e)
 	j.runtime = strdup(json_string_value(json_object_get(req, "runtime")));
 	j.bundle = strdup(bundle);
 	j.cwd = strdup("/");
-	if (!j.runtime || !j.bundle || !j.cwd)
+	j.runtime_root = cryod_cfg.containers_runc_root ? strdup(cryod_cfg.containers_runc_root)
+							: NULL;
+	if (!j.runtime || !j.bundle || !j.cwd ||
+	    (cryod_cfg.containers_runc_root && !j.runtime_root))
 		return cryod_fail(e, -ENOMEM, "out of memory");
-	c = (struct op_container){.runtime = j.runtime, .id = j.id, .bundle = j.bundle};
+	c = (struct op_container){.runtime = j.runtime, .id = j.id, .bundle = j.bundle,
+				  .root = j.runtime_root};
 	time_iso8601(j.created);
 	snprintf(j.state, sizeof(j.state), "running");
 
@@ -671,7 +675,8 @@ int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 	if (!container != !runtime || (container && pid) || (!container && !pid))
 		return cryod_fail(e, -EINVAL, "pid: required, or runtime and container (not both)");
 	if (container) {
-		struct op_container c = {.runtime = runtime, .id = container};
+		struct op_container c = {.runtime = runtime, .id = container,
+					 .root = cryod_cfg.containers_runc_root};
 
 		if (want && strcmp(want, container))
 			return cryod_fail(e, -EINVAL, "id: a container job's id is its "
@@ -682,7 +687,8 @@ int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 					  "container: %s", res.msg);
 		pid = res.root;
 		j.runtime = strdup(runtime);
-		if (!j.runtime)
+		j.runtime_root = c.root ? strdup(c.root) : NULL;
+		if (!j.runtime || (c.root && !j.runtime_root))
 			return cryod_fail(e, -ENOMEM, "out of memory");
 	}
 	r = manage_refused(pid, e);

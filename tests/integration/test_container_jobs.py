@@ -155,3 +155,23 @@ def test_attachable_container_job_keeps_its_stdin_across_restore(cryod, tmp_path
     ok(cryod, "job", "restore", "--id", f"{base}-b", f"{base}-a")
     # The shell's line counter came back with it, and its stdin is the job's again.
     assert attach_say(cryod, f"{base}-b", "two") == "got 2 two\n"
+
+
+def test_runc_root_from_the_config(tmp_path):
+    root = tmp_path / "runc-state"
+    d = Cryod(tmp_path, config={"containers": {"runc_root": str(root)}})
+    d.start()
+    cid = f"cr{os.getpid()}"
+    try:
+        b = bundle(tmp_path, "bundle")
+        ok(d, "job", "run", "--runc", "--bundle", b, "--id", cid)
+        listed = subprocess.run(["runc", "--root", str(root), "list", "-q"],
+                                capture_output=True, text=True, check=True).stdout.split()
+        assert listed == [cid]
+        assert runc_state(cid) is None  # not under the default root
+        ok(d, "job", "delete", "--force", cid)
+        assert not (root / cid).exists()
+    finally:
+        d.cleanup()
+        subprocess.run(["runc", "--root", str(root), "delete", "--force", cid],
+                       capture_output=True)
