@@ -138,6 +138,25 @@ static pid_t op_fork(struct op_result *res, int *ret_rd, int *ret_wr)
 	return pid;
 }
 
+static void container_opts(const struct op_container *c, struct cryo_container_opts *co)
+{
+	*co = (struct cryo_container_opts)CRYO_CONTAINER_OPTS_INIT;
+	co->runtime = c->runtime;
+	co->id = c->id;
+	co->root = c->root;
+	co->bundle = c->bundle;
+}
+
+/* In the op process, once the engine has answered: res, with its message on failure, goes
+ * to cryod. */
+static void op_reply(struct cryo_ctx *ctx, struct op_result *res)
+{
+	if (res->r < 0)
+		snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
+	op_send(res);
+	cryo_ctx_free(ctx);
+}
+
 int op_dump(const struct op_dump_args *a, struct op_result *res)
 {
 	_cleanup_close_ int rd = -1;
@@ -161,20 +180,15 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		o.parent = a->parent;
 		t0 = now_seconds();
 		if (a->container) {
-			struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
+			struct cryo_container_opts co;
 
-			co.runtime = a->container->runtime;
-			co.id = a->container->id;
-			co.root = a->container->root;
+			container_opts(a->container, &co);
 			res->r = cryo_container_dump(ctx, &o, &co);
 		} else {
 			res->r = a->pre_dump ? cryo_pre_dump(ctx, &o) : cryo_dump(ctx, &o);
 		}
 		res->seconds = now_seconds() - t0;
-		if (res->r < 0)
-			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
-		op_send(res);
-		cryo_ctx_free(ctx);
+		op_reply(ctx, res);
 		_exit(0);
 	}
 	log_debug("op %d: %s pid %d into %s%s%s", pid, a->pre_dump ? "pre-dump" : "dump", a->pid,
@@ -182,15 +196,6 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 	op_collect(rd, pid, res);
 	/* The reaper collects the op process itself. */
 	return res->r < 0 ? -1 : 0;
-}
-
-static void container_opts(const struct op_container *c, struct cryo_container_opts *co)
-{
-	*co = (struct cryo_container_opts)CRYO_CONTAINER_OPTS_INIT;
-	co->runtime = c->runtime;
-	co->id = c->id;
-	co->root = c->root;
-	co->bundle = c->bundle;
 }
 
 int op_restore(const char *dir, const struct op_container *c, int in_fd, int out_fd,
@@ -233,10 +238,7 @@ int op_restore(const char *dir, const struct op_container *c, int in_fd, int out
 			res->r = cryo_restore(ctx, &o, &res->root);
 		}
 		res->seconds = now_seconds() - t0;
-		if (res->r < 0)
-			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
-		op_send(res);
-		cryo_ctx_free(ctx);
+		op_reply(ctx, res);
 		/* Keep the root our child until cryod has recorded it (or closed the pipe). */
 		if (res->r == 0)
 			while (read(RELEASE_FD, &byte, 1) < 0 && errno == EINTR)
@@ -281,10 +283,7 @@ int op_container(enum op_container_kind kind, const struct op_container *c, int 
 			res->r = cryo_container_pid(ctx, &co, &res->root);
 		else
 			res->r = cryo_container_delete(ctx, &co);
-		if (res->r < 0)
-			snprintf(res->msg, sizeof(res->msg), "%s", cryo_ctx_errmsg(ctx));
-		op_send(res);
-		cryo_ctx_free(ctx);
+		op_reply(ctx, res);
 		_exit(0);
 	}
 	log_debug("op %d: container %s: %s", pid, c->id,

@@ -164,6 +164,27 @@ static int load_running(struct cryo_ctx *ctx, const struct container_runtime *rt
 	return r;
 }
 
+/* The bundle's config.json, a JSON object (the caller frees it). */
+static int bundle_config(struct cryo_ctx *ctx, const char *bundle, json_t **ret)
+{
+	_cleanup_free_ char *path = NULL, *cfg = NULL;
+	json_error_t jerr;
+	ssize_t n;
+
+	if (asprintf(&path, "%s/config.json", bundle) < 0)
+		return -ENOMEM;
+	n = read_file_max(path, CONFIG_MAX, &cfg);
+	if (n < 0)
+		return cryo_err(ctx, n, "bundle %s: read config.json", bundle);
+	*ret = json_loadb(cfg, n, 0, &jerr);
+	if (!json_is_object(*ret)) {
+		json_decref(*ret);
+		return cryo_err(ctx, -EINVAL, "bundle %s: config.json is not valid JSON (line %d)",
+				bundle, jerr.line);
+	}
+	return 0;
+}
+
 /* ---- the rootfs ---- */
 
 #define ROOTFS_NAME "rootfs.tar"
@@ -171,22 +192,15 @@ static int load_running(struct cryo_ctx *ctx, const struct container_runtime *rt
 /* The bundle's root.path, absolute. */
 static int bundle_rootfs(struct cryo_ctx *ctx, const char *bundle, char **ret)
 {
-	_cleanup_free_ char *path = NULL, *cfg = NULL;
-	json_error_t jerr;
 	const char *root;
 	json_t *j;
-	ssize_t n;
-	int r = 0;
+	int r = bundle_config(ctx, bundle, &j);
 
-	if (asprintf(&path, "%s/config.json", bundle) < 0)
-		return -ENOMEM;
-	n = read_file_max(path, CONFIG_MAX, &cfg);
-	if (n < 0)
-		return cryo_err(ctx, n, "read %s", path);
-	j = json_loadb(cfg, n, 0, &jerr);
+	if (r < 0)
+		return r;
 	root = json_string_value(json_object_get(json_object_get(j, "root"), "path"));
 	if (!root || !*root)
-		r = cryo_err(ctx, -EINVAL, "%s: no root.path", path);
+		r = cryo_err(ctx, -EINVAL, "bundle %s: config.json has no root.path", bundle);
 	else if ((root[0] == '/' ? asprintf(ret, "%s", root)
 				 : asprintf(ret, "%s/%s", bundle, root)) < 0)
 		r = -ENOMEM;
@@ -258,23 +272,13 @@ static int pack_rootfs(struct cryo_ctx *ctx, const char *dir, const struct conta
 static int write_record(struct cryo_ctx *ctx, const char *dir, const char *runtime,
 			const char *id, const struct container_state *st)
 {
-	_cleanup_free_ char *cfg = NULL, *text = NULL, *path = NULL;
+	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int dirfd = -1;
 	json_t *rec, *config;
-	json_error_t jerr;
-	ssize_t n;
-	int r;
+	int r = bundle_config(ctx, st->bundle, &config);
 
-	if (asprintf(&path, "%s/config.json", st->bundle) < 0)
-		return -ENOMEM;
-	n = read_file_max(path, CONFIG_MAX, &cfg);
-	if (n < 0)
-		return cryo_err(ctx, n, "read the bundle's %s", path);
-	config = json_loadb(cfg, n, 0, &jerr);
-	if (!json_is_object(config)) {
-		json_decref(config);
-		return cryo_err(ctx, -EINVAL, "%s: not a JSON object (line %d)", path, jerr.line);
-	}
+	if (r < 0)
+		return r;
 	rec = json_pack("{s:s,s:s,s:s,s:o}", "runtime", runtime, "id", id, "bundle", st->bundle,
 			"config", config);
 	text = rec ? json_dumps(rec, JSON_INDENT(1)) : NULL;
@@ -352,17 +356,13 @@ out:
 
 /* ---- restore ---- */
 
-static int read_record(struct cryo_ctx *ctx, const char *dir, bool trusted, char **ret_bundle)
+static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_bundle)
 {
 	_cleanup_free_ char *text = NULL;
-	_cleanup_close_ int dirfd = -1;
 	json_error_t jerr;
 	json_t *rec, *b;
 	ssize_t n;
-	int r = image_dir_open_read(ctx, dir, trusted, &dirfd);
 
-	if (r < 0)
-		return r;
 	n = image_file_read(dirfd, RECORD_NAME, 64 << 20, &text);
 	if (n == -ENOENT)
 		return cryo_err(ctx, -EINVAL, "%s holds no container (no %s): restore it without "
@@ -382,41 +382,24 @@ static int read_record(struct cryo_ctx *ctx, const char *dir, bool trusted, char
 
 static int check_bundle(struct cryo_ctx *ctx, const char *bundle)
 {
-	_cleanup_free_ char *path = NULL, *cfg = NULL;
-	json_error_t jerr;
 	json_t *j;
-	ssize_t n;
+	int r = bundle_config(ctx, bundle, &j);
 
-	if (asprintf(&path, "%s/config.json", bundle) < 0)
-		return -ENOMEM;
-	n = read_file_max(path, CONFIG_MAX, &cfg);
-	if (n < 0)
-		return cryo_err(ctx, n, "bundle %s: read config.json", bundle);
-	j = json_loadb(cfg, n, 0, &jerr);
-	if (!json_is_object(j)) {
-		json_decref(j);
-		return cryo_err(ctx, -EINVAL, "bundle %s: config.json is not valid JSON (line %d)",
-				bundle, jerr.line);
-	}
-	json_decref(j);
-	return 0;
+	json_decref(r < 0 ? NULL : j);
+	return r;
 }
 
 /* The rootfs changes the image carries, if any, into the bundle's rootfs. */
-static int unpack_rootfs(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-			 const char *bundle)
+static int unpack_rootfs(struct cryo_ctx *ctx, int dirfd, const char *dir, const char *bundle)
 {
 	_cleanup_free_ char *rootfs = NULL;
-	_cleanup_close_ int dirfd = -1, fd = -1;
-	int r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
+	_cleanup_close_ int fd = image_file_open(dirfd, ROOTFS_NAME);
+	int r;
 
-	if (r < 0)
-		return r;
-	fd = image_file_open(dirfd, ROOTFS_NAME);
 	if (fd == -ENOENT)
 		return 0;
 	if (fd < 0)
-		return cryo_err(ctx, fd, "%s/%s", opts->dir, ROOTFS_NAME);
+		return cryo_err(ctx, fd, "%s/%s", dir, ROOTFS_NAME);
 	r = bundle_rootfs(ctx, bundle, &rootfs);
 	if (r >= 0)
 		r = tar_rootfs_unpack(ctx, fd, rootfs);
@@ -426,7 +409,8 @@ static int unpack_rootfs(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 				    const struct cryo_container_opts *c, pid_t *ret_root)
 {
-	_cleanup_free_ char *recorded = NULL, *pidfile = NULL, *statedir = NULL;
+	_cleanup_free_ char *recorded = NULL, *statedir = NULL;
+	_cleanup_close_ int dirfd = -1;
 	const struct container_runtime *rt;
 	struct container_state st = {0};
 	struct ns_target target;
@@ -442,13 +426,14 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 		return r;
 	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds)
 		return cryo_err(ctx, -EINVAL, "container restore: from an image directory");
-	r = read_record(ctx, opts->dir, opts->trust_dir, &recorded);
+	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
+	if (r < 0)
+		return r;
+	r = read_record(ctx, dirfd, opts->dir, &recorded);
 	if (r < 0)
 		return r;
 	bundle = c->bundle ? c->bundle : recorded;
 	r = check_bundle(ctx, bundle);
-	if (r >= 0)
-		r = unpack_rootfs(ctx, opts, bundle);
 	if (r < 0)
 		return r;
 	if (!have_binary(rt->binary))
@@ -458,15 +443,16 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 		return -ENOMEM;
 	if (lstat(statedir, &sb) == 0)
 		return cryo_err(ctx, -EEXIST, "container %s already exists", c->id);
-	if (asprintf(&pidfile, "/run/cryo-%s-%d.pid", rt->name, getpid()) < 0)
-		return -ENOMEM;
-	unlink(pidfile);
+	/* Only once nothing refuses the restore: the bundle's rootfs is not put back as it was. */
+	r = unpack_rootfs(ctx, dirfd, opts->dir, bundle);
+	if (r < 0)
+		return r;
+	/* The runtime's record names its init: no pid file. */
 	r = run_runtime(ctx, rt, root, (const char *const[]){"create", "--bundle", bundle,
-							     "--pid-file", pidfile, c->id, NULL}, -1, -1);
+							     c->id, NULL}, -1, -1);
 	created = r >= 0;
 	if (r >= 0)
 		r = rt->load(ctx, root, c->id, &st);
-	unlink(pidfile);
 	if (r < 0)
 		goto fail;
 	target = (struct ns_target){.pid = st.pid, .cgroup_dirs = st.cgroup_dirs,

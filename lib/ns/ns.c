@@ -25,17 +25,9 @@
 
 #define LOG_PREFIX "namespaces: "
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-static const struct {
-	uint32_t flag;
-	const char *file; /* under /proc/PID/ns */
-} kinds[] = {
-	{CLONE_NEWPID, "pid"}, {CLONE_NEWNS, "mnt"},	{CLONE_NEWNET, "net"},
-	{CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWCGROUP, "cgroup"},
-};
+/* The kinds cryo knows; ns_name() is also each one's file under /proc/PID/ns. */
+static const uint32_t kinds[] = {CLONE_NEWPID, CLONE_NEWNS,  CLONE_NEWNET,
+				 CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP};
 
 static int ns_ino(pid_t pid, const char *file, struct stat *st)
 {
@@ -70,11 +62,12 @@ int ns_probe(struct cryo_ctx *ctx, pid_t pid, uint32_t *ret_own, pid_t *ret_nspi
 					"pid %d has a %s namespace of its own, which cryo cannot "
 					"checkpoint yet", pid, refused[i]);
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (ns_ino(pid, kinds[i].file, &st) < 0)
-			return cryo_err(ctx, -errno, "pid %d: its %s namespace", pid,
-					kinds[i].file);
-		if (!same_ns(pid, 0, kinds[i].file))
-			own |= kinds[i].flag;
+		int r = ns_ino(pid, ns_name(kinds[i]), &st);
+
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: its %s namespace", pid, ns_name(kinds[i]));
+		if (!same_ns(pid, 0, ns_name(kinds[i])))
+			own |= kinds[i];
 	}
 	*ret_nspid = pid;
 	if ((own & CLONE_NEWPID) && read_file_fmt(&status, "/proc/%d/status", pid) >= 0 &&
@@ -125,11 +118,11 @@ static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
 		if (tree->tasks[i].state == 'Z')
 			continue;
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-			if (!same_ns(pid, root, kinds[k].file))
+			if (!same_ns(pid, root, ns_name(kinds[k])))
 				return cryo_err(ctx, -EOPNOTSUPP,
 						"pid %d is in another %s namespace than pid %d: "
 						"nested namespaces are not supported yet",
-						pid, kinds[k].file, root);
+						pid, ns_name(kinds[k]), root);
 		if (!same_ns(pid, root, "pid_for_children"))
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d makes its children in a pid namespace of their "
@@ -160,10 +153,22 @@ static int check_ipc(struct cryo_ctx *ctx)
 	return 0;
 }
 
+/* lo's flags in our network namespace, on a socket made there (kept in *ret_sk). */
+static int lo_flags(struct cryo_ctx *ctx, int *ret_sk, struct ifreq *ifr)
+{
+	*ifr = (struct ifreq){0};
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "lo");
+	*ret_sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*ret_sk < 0 || ioctl(*ret_sk, SIOCGIFFLAGS, ifr) < 0)
+		return cryo_err(ctx, -errno, "read the flags of lo");
+	return 0;
+}
+
 static int check_net(struct cryo_ctx *ctx, bool *ret_lo_up)
 {
 	struct if_nameindex *ifs = if_nameindex(), *p;
-	struct ifreq ifr = {0};
+	_cleanup_close_ int sk = -1;
+	struct ifreq ifr;
 	int r = 0;
 
 	if (!ifs)
@@ -177,13 +182,8 @@ static int check_net(struct cryo_ctx *ctx, bool *ret_lo_up)
 			break;
 		}
 	if_freenameindex(ifs);
-	if (r < 0)
+	if (r < 0 || (r = lo_flags(ctx, &sk, &ifr)) < 0)
 		return r;
-	_cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (sk < 0 || ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
-		return cryo_err(ctx, -errno, "read the flags of lo");
 	*ret_lo_up = ifr.ifr_flags & IFF_UP;
 	return 0;
 }
@@ -382,12 +382,12 @@ int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
 
 static int lo_up(struct cryo_ctx *ctx)
 {
-	_cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = {0};
+	_cleanup_close_ int sk = -1;
+	struct ifreq ifr;
+	int r = lo_flags(ctx, &sk, &ifr);
 
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (sk < 0 || ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
-		return cryo_err(ctx, -errno, "read the flags of lo");
+	if (r < 0)
+		return r;
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
 		return cryo_err(ctx, -errno, "bring lo up");

@@ -128,17 +128,24 @@ static int trace_in_ns(struct cryo_ctx *ctx, void *arg)
 	return 0;
 }
 
+/* The init of a new pid namespace, our caller's child (as any restored root is): 0 in it. With
+ * CLONE_PARENT the exit signal is ours (SIGCHLD), not one clone3 takes. */
+static long clone_ns_init(void)
+{
+	struct clone_args ca = {.flags = CLONE_PARENT | CLONE_NEWPID};
+
+	return syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
 static int fork_root(struct cryo_ctx *ctx, struct ns_run *run, pid_t *ret_root)
 {
-	/* With CLONE_PARENT, the exit signal is ours (SIGCHLD), not one clone3 takes. */
-	struct clone_args ca = {.flags = CLONE_PARENT | CLONE_NEWPID};
 	int go[2];
 	long pid;
 	char c;
 
 	if (pipe2(go, O_CLOEXEC) < 0)
 		return cryo_err(ctx, -errno, "pipe");
-	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	pid = clone_ns_init();
 	if (pid == 0) {
 		close(go[1]);
 		/* Until the tracer holds us, so that no fork escapes it. */
@@ -207,8 +214,7 @@ static __attribute__((noreturn)) void init_run(struct cryo_ctx *ctx, const struc
 
 static int fork_init(struct cryo_ctx *ctx, struct ns_run *run, pid_t *ret_init)
 {
-	struct clone_args ca = {.flags = CLONE_PARENT | CLONE_NEWPID};
-	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	long pid = clone_ns_init();
 
 	if (pid == 0)
 		init_run(ctx, run->sh);
@@ -258,11 +264,7 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	if (r < 0) {
 		/* The root failed first, and took the namespace (and the tracer) with it: its
 		 * own words say why. */
-		ssize_t n = read(run->err_rd, msg, sizeof(msg) - 1);
-
-		if (n > 0) {
-			msg[n] = '\0';
-			msg[strcspn(msg, "\n")] = '\0';
+		if (restore_read_error(run->err_rd, msg, sizeof(msg))) {
 			cryo_err(ctx, 0, "%s", msg);
 			r = -EIO;
 		}

@@ -249,7 +249,7 @@ static void note_created(struct tracer *tr, pid_t pid)
 	tr->created[tr->ncreated++] = pid;
 }
 
-static int read_errors(int fd, char *buf, size_t size)
+int restore_read_error(int fd, char *buf, size_t size)
 {
 	ssize_t n = read(fd, buf, size - 1);
 
@@ -316,7 +316,7 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 				tr->parked++;
 				continue;
 			}
-			if (read_errors(err_rd, msg, sizeof(msg))) {
+			if (restore_read_error(err_rd, msg, sizeof(msg))) {
 				cryo_err(ctx, 0, "%s", msg);
 				return -EIO;
 			}

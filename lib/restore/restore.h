@@ -126,6 +126,10 @@ int restore_ns(struct cryo_ctx *ctx, struct rst_shared *sh, const struct cryo_re
 int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 			 pid_t *ret_root);
 
+/* The first line a restored task wrote to the error pipe (err_fd's read end, non-blocking)
+ * into buf: 1, or 0 when there is none. */
+int restore_read_error(int fd, char *buf, size_t size);
+
 /* The first PID or TID of the image that some process holds now, or 0. */
 pid_t restore_pid_in_use(const struct img *img);
 

@@ -77,6 +77,18 @@ class Box:
                        stdin=subprocess.DEVNULL, stdout=out, stderr=out, timeout=60)
         return cid
 
+    def running_image(self, *extra, args=COUNTER):
+        """A container of a new bundle, counting, dumped with extra options: its bundle,
+        id, image, and its counter as read just before the dump."""
+        b = self.bundle(args)
+        cid = self.run(b)
+        self.count(b)
+        time.sleep(0.3)  # a count well past 1, which a restarted copy would not show
+        at_dump = self.count(b)
+        img = self.tmp / "img"
+        dump(cid, img, *extra)
+        return b, cid, img, at_dump
+
     def count(self, bundle):
         for _ in range(200):
             try:
@@ -120,6 +132,14 @@ def dump(cid, img, *extra):
     p = cryo_run("dump", "--runc", cid, "-D", img, *extra)
     assert p.returncode == 0, p.stderr
     return p
+
+
+def wait_stopped(cid):
+    for _ in range(200):
+        if state(cid)["status"] == "stopped":
+            return
+        time.sleep(0.01)
+    assert state(cid)["status"] == "stopped"
 
 
 def assert_nothing_left(cid):
@@ -186,11 +206,7 @@ def test_server_in_the_containers_network_answers_after_restore(box):
 
 
 def test_three_copies_at_once_beside_the_running_original(box):
-    b = box.bundle()
-    cid = box.run(b)
-    box.count(b)
-    img = box.tmp / "img"
-    dump(cid, img, "--leave-running")
+    b, cid, img, at_dump = box.running_image("--leave-running")
     assert state(cid)["status"] == "running"
     bundles = [box.bundle() for _ in range(3)]
     results = [None] * 3
@@ -206,6 +222,8 @@ def test_three_copies_at_once_beside_the_running_original(box):
         assert code == 0, text
         assert state(new)["status"] == "running"
     before = [box.count(bb) for bb in bundles]
+    # Each copy's shell goes on from the image's count, not from 1.
+    assert all(n >= at_dump for n in before), (at_dump, before)
     orig = box.count(b)
     time.sleep(0.3)
     for i, bb in enumerate(bundles):
@@ -226,30 +244,20 @@ def test_runc_kill_and_delete_act_on_the_restored_container(box):
     pid = state(new)["pid"]
     assert alive(pid)
     runc("kill", new, "KILL")
-    for _ in range(200):
-        if state(new)["status"] == "stopped":
-            break
-        time.sleep(0.01)
-    assert state(new)["status"] == "stopped"
+    wait_stopped(new)
     runc("delete", new)
     assert_nothing_left(new)
 
 
 def test_restore_under_a_taken_id_fails_and_leaves_the_other_alone(box):
-    b = box.bundle()
-    cid = box.run(b)
-    img = box.tmp / "img"
-    dump(cid, img, "--leave-running")
+    b, cid, img, _ = box.running_image("--leave-running")
     _, code, text = box.restore(img, cid=cid, check=False)
     assert code != 0 and "already exists" in text, text
     assert state(cid)["status"] == "running"
 
 
 def test_bad_bundles_fail_with_their_reason_and_leave_nothing(box):
-    b = box.bundle()
-    cid = box.run(b)
-    img = box.tmp / "img"
-    dump(cid, img, "--leave-running")
+    b, cid, img, _ = box.running_image("--leave-running")
     new = box.id()
     _, code, text = box.restore(img, cid=new, bundle=box.tmp / "nowhere", check=False)
     assert code != 0 and "nowhere" in text and "config.json" in text, text
@@ -275,10 +283,7 @@ def test_bad_bundles_fail_with_their_reason_and_leave_nothing(box):
 
 
 def test_restore_failing_inside_leaves_no_container(box):
-    b = box.bundle()
-    cid = box.run(b)
-    img = box.tmp / "img"
-    dump(cid, img, "--leave-running")
+    b, cid, img, _ = box.running_image("--leave-running")
     # The tree's program in the new bundle is another file (cut short): runc creates the
     # container, then the restore finds the file is not the one the tree mapped.
     broken = box.bundle()
@@ -297,10 +302,7 @@ def test_container_that_is_not_running_or_unknown_is_refused(box):
     b = box.bundle()
     cid = box.run(b)
     runc("kill", cid, "KILL")
-    for _ in range(200):
-        if state(cid)["status"] == "stopped":
-            break
-        time.sleep(0.01)
+    wait_stopped(cid)
     p = cryo_run("dump", "--runc", cid, "-D", box.tmp / "img2")
     assert p.returncode != 0 and "not running" in p.stderr, p.stderr
     p = cryo_run("dump", "--runc", "../etc", "-D", box.tmp / "img3")
@@ -308,10 +310,7 @@ def test_container_that_is_not_running_or_unknown_is_refused(box):
 
 
 def test_runc_missing_is_named(box, tmp_path):
-    b = box.bundle()
-    cid = box.run(b)
-    img = box.tmp / "img"
-    dump(cid, img, "--leave-running")
+    b, cid, img, _ = box.running_image("--leave-running")
     env = dict(os.environ, PATH=str(tmp_path / "empty"))
     p = subprocess.run([CRYO, "restore", "--runc", box.id(), "-D", img, "-d"],
                        capture_output=True, text=True, env=env, timeout=60,
@@ -320,10 +319,7 @@ def test_runc_missing_is_named(box, tmp_path):
 
 
 def test_plain_restore_of_a_container_image_is_refused(box):
-    b = box.bundle()
-    cid = box.run(b)
-    img = box.tmp / "img"
-    dump(cid, img, "--leave-running")
+    b, cid, img, _ = box.running_image("--leave-running")
     p = cryo_run("restore", "-D", img, "-d")
     assert p.returncode != 0 and "--runc" in p.stderr, p.stderr
 
