@@ -1,95 +1,26 @@
 """crun containers (docs/containers.md, "Runtimes"): the same checkpoint and restore as runc's,
-through crun's own record of a container. Debian's crun 1.8 refuses a hybrid cgroup host (v1
-controllers beside a v2 tree at /sys/fs/cgroup/unified, as here), so each test runs crun and
-cryo in a mount namespace of their own where only the v1 controllers are mounted: crun then
-sees a legacy host. On a v2-only host the namespace changes nothing."""
+through crun's own record of a container. crun and cryo run in a mount namespace where the
+hybrid host's v2 tree is hidden (runtime_ns.py): crun then sees a legacy v1 host."""
 import json
 import os
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import CRYO, ROOT
+from conftest import alive
+from runtime_ns import LEGACY, RuntimeNs, count
 
 pytestmark = pytest.mark.skipif(shutil.which("crun") is None or os.geteuid() != 0,
                                 reason="crun (scripts/install-deps.sh) and root needed")
 
-COUNTER = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; "
-           "sleep 0.02; done"]
-
-
-class Legacy:
-    """A mount namespace without the unified tree, held by a sleeping process, and the crun
-    containers of one test in a state directory of its own, all deleted at its end."""
-
-    def __init__(self, tmp):
-        self.tmp = Path(tmp)
-        self.root = self.tmp / "crun-root"
-        self.ids = []
-        self.holder = subprocess.Popen(
-            ["unshare", "-m", "--propagation", "private", "sh", "-c",
-             "if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi"
-             " && echo ready && exec sleep 3600"], stdout=subprocess.PIPE, text=True)
-        assert self.holder.stdout.readline().strip() == "ready"
-
-    def run(self, argv, check=True):
-        # Into files, not pipes: a detached container keeps the stdio it was given open.
-        with open(self.tmp / "out", "w+") as out, open(self.tmp / "err", "w+") as err:
-            p = subprocess.run(["nsenter", f"--mount=/proc/{self.holder.pid}/ns/mnt", "--",
-                                *map(str, argv)], stdout=out, stderr=err, timeout=60,
-                               stdin=subprocess.DEVNULL)
-            out.seek(0)
-            err.seek(0)
-            p.stdout, p.stderr = out.read(), err.read()
-        if check:
-            assert p.returncode == 0, f"{' '.join(map(str, argv))}: {p.stderr}"
-        return p
-
-    def crun(self, *args, check=True):
-        return self.run(["crun", "--root", self.root, *args], check=check)
-
-    def cryo(self, *args, check=True):
-        return self.run([CRYO, *args], check=check)
-
-    def state(self, cid):
-        p = self.crun("state", cid, check=False)
-        return json.loads(p.stdout) if p.returncode == 0 else None
-
-    def bundle(self, name, args=COUNTER):
-        b = self.tmp / name
-        subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *args],
-                       check=True, capture_output=True)
-        return b
-
-    def id(self):
-        cid = f"cryo-crun-{os.getpid()}-{len(self.ids)}"
-        self.ids.append(cid)
-        return cid
-
-    def cleanup(self):
-        for cid in self.ids:
-            self.crun("delete", "--force", cid, check=False)
-        self.holder.kill()
-        self.holder.wait()
-
 
 @pytest.fixture
 def legacy(tmp_path):
-    lg = Legacy(tmp_path)
-    yield lg
-    lg.cleanup()
-
-
-def count(bundle):
-    for _ in range(300):
-        try:
-            return int((bundle / "rootfs" / "tmp" / "count").read_text())
-        except (FileNotFoundError, ValueError):
-            time.sleep(0.01)
-    raise AssertionError(f"no counter in {bundle}")
+    ns = RuntimeNs(LEGACY, "crun", tmp_path)
+    yield ns
+    ns.close()
 
 
 def cgroup_dirs(cid):
@@ -99,7 +30,7 @@ def cgroup_dirs(cid):
 def test_crun_container_goes_on_as_a_new_container_crun_knows(legacy):
     b = legacy.bundle("first")
     cid = legacy.id()
-    legacy.crun("run", "--detach", "--bundle", b, cid)
+    legacy.cli("run", "--detach", "--bundle", b, cid)
     count(b)
     time.sleep(0.3)
     img = legacy.tmp / "img"
@@ -124,21 +55,17 @@ def test_crun_container_goes_on_as_a_new_container_crun_knows(legacy):
     assert at_dump < now < at_dump + 200, (at_dump, now)
     # crun's init is the restored shell, pid 1 in the container's pid namespace, in the new
     # container's cgroup under every controller.
-    assert legacy.crun("exec", new, "cat", "/proc/1/cmdline").stdout.startswith("sh")
-    assert legacy.crun("exec", new, "hostname").stdout.strip() == "cryo-box"
+    assert legacy.cli("exec", new, "cat", "/proc/1/cmdline").stdout.startswith("sh")
+    assert legacy.cli("exec", new, "hostname").stdout.strip() == "cryo-box"
     cgroups = open(f"/proc/{st['pid']}/cgroup").read()
     assert f"freezer:/{new}" in cgroups and f"pids:/{new}" in cgroups, cgroups
-    assert int(legacy.crun("exec", new, "cat", "/tmp/count").stdout) >= now
+    assert int(legacy.cli("exec", new, "cat", "/tmp/count").stdout) >= now
 
-    legacy.crun("kill", new, "KILL")
-    for _ in range(200):
-        if legacy.state(new)["status"] == "stopped":
-            break
-        time.sleep(0.01)
-    assert not os.path.exists(f"/proc/{st['pid']}/cmdline") or \
-        open(f"/proc/{st['pid']}/stat").read().split()[2] == "Z"
-    legacy.crun("delete", new)
+    legacy.cli("kill", new, "KILL")
+    legacy.wait_stopped(new)
+    legacy.cli("delete", new)
     assert legacy.state(new) is None and not cgroup_dirs(new)
+    assert not alive(st["pid"])
 
 
 def test_crun_bad_input_names_the_cause_and_leaves_nothing(legacy):
@@ -151,7 +78,7 @@ def test_crun_bad_input_names_the_cause_and_leaves_nothing(legacy):
 
     b = legacy.bundle("first")
     cid = legacy.id()
-    legacy.crun("run", "--detach", "--bundle", b, cid)
+    legacy.cli("run", "--detach", "--bundle", b, cid)
     count(b)
     img = legacy.tmp / "img"
     legacy.cryo("dump", "--container", cid, "--runtime", "crun", "--runtime-root", legacy.root,
