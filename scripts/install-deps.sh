@@ -12,6 +12,9 @@ pkgs=(
 	nginx-light postgresql-15 curl openssl
 	runc crun busybox-static
 )
+# The object storage tests' S3 server comes from the npm registry (scripts/s3-server.sh);
+# Debian's nodejs and npm, unless a node with its own npm is there already.
+command -v npm >/dev/null || pkgs+=(nodejs npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -27,3 +30,5 @@ if ((${#missing[@]})); then
 else
 	echo "install-deps: all packages present"
 fi
+
+"$(dirname "$0")/s3-server.sh" --install

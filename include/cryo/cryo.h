@@ -64,6 +64,20 @@ typedef void (*cryo_progress_fn)(void *userdata, const struct cryo_progress *pro
  */
 CRYO_API void cryo_ctx_set_progress(struct cryo_ctx *ctx, cryo_progress_fn fn, void *userdata);
 
+/*
+ * Object storage (docs/object-storage.md): an image directory may be s3://BUCKET/PREFIX, in any
+ * S3-compatible store. The environment (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY) overrides what a caller gives here (a daemon's config); the region
+ * defaults to us-east-1 and the endpoint to AWS's for it.
+ */
+struct cryo_s3_config {
+	size_t size; /* sizeof(struct cryo_s3_config) */
+	const char *endpoint;
+	const char *region;
+	const char *access_key_id;
+	const char *secret_access_key;
+};
+
 struct cryo_dump_opts {
 	size_t size;        /* sizeof(struct cryo_dump_opts) */
 	pid_t pid;          /* root of the tree to checkpoint */
@@ -91,6 +105,8 @@ struct cryo_dump_opts {
 	 * (and its own parents) to restore. Directories only; not with stream_fds or tar.
 	 */
 	const char *parent;
+	/* Where dir is s3://BUCKET/PREFIX: how to reach the store (NULL: the environment). */
+	const struct cryo_s3_config *s3;
 };
 #define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
 
@@ -200,6 +216,8 @@ struct cryo_restore_opts {
 	 * to the tree's root, and exits as the root does; *ret_root is that init.
 	 */
 	bool pidns;
+	/* Where dir is s3://BUCKET/PREFIX: how to reach the store (NULL: the environment). */
+	const struct cryo_s3_config *s3;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 

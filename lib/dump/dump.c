@@ -35,6 +35,8 @@
 #include "plan.h"
 #include "plugin/plugin.h"
 #include "seize/seize.h"
+#include "storage/s3-image.h"
+#include "storage/s3.h"
 #include "track.h"
 
 #define LOG_PREFIX "dump: "
@@ -611,5 +613,22 @@ int dump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
 
 CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 {
-	return dump_run(ctx, opts, NULL);
+	struct cryo_dump_opts o;
+	struct s3_pump pump;
+	int r;
+
+	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
+		return dump_run(ctx, opts, NULL);
+	/* Into object storage: the image goes as streams to a pump that uploads them, and
+	 * answers (as `cryo serve` does) only once it is stored. */
+	r = s3_dump_start(ctx, opts, &pump);
+	if (r < 0)
+		return r;
+	o = *opts;
+	o.dir = NULL;
+	o.stream_fds = pump.fds;
+	o.nstream_fds = pump.nfds;
+	o.streams = pump.nfds;
+	r = dump_run(ctx, &o, NULL);
+	return s3_pump_finish(ctx, &pump, r);
 }

@@ -38,6 +38,8 @@
 #include "image/image-dir.h"
 #include "image/tar.h"
 #include "restore.h"
+#include "storage/s3-image.h"
+#include "storage/s3.h"
 
 #define LOG_PREFIX "restore: "
 
@@ -1004,5 +1006,21 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 			  pid_t *ret_root)
 {
-	return restore_run(ctx, opts, NULL, ret_root);
+	struct cryo_restore_opts o;
+	struct s3_pump pump;
+	int r;
+
+	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
+		return restore_run(ctx, opts, NULL, ret_root);
+	/* From object storage: the streams arrive from a pump that downloads them in
+	 * parallel, and the tree is restored as they arrive. */
+	r = s3_restore_start(ctx, opts, &pump);
+	if (r < 0)
+		return r;
+	o = *opts;
+	o.dir = NULL;
+	o.stream_fds = pump.fds;
+	o.nstream_fds = pump.nfds;
+	r = restore_run(ctx, &o, NULL, ret_root);
+	return s3_pump_finish(ctx, &pump, r);
 }

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An image in object storage (docs/object-storage.md): s3://BUCKET/PREFIX holds the image's
+ * streams, each one object PREFIX/stream-S, exactly the bytes `cryo dump -D -` would write,
+ * and PREFIX/cryo-image.json, which names them and is written last: an image is there only
+ * once it is. A dump hands its streams to a pump, a process of its own that uploads each as
+ * a multipart upload while the dump runs and says "OK" (the receiver's answer of
+ * stream-send.c) only once every object and the metadata are stored; a restore gets them
+ * from a pump that downloads the streams in parallel into pipes, and restores as they arrive.
+ */
+#ifndef CRYO_STORAGE_S3_IMAGE_H
+#define CRYO_STORAGE_S3_IMAGE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cryo/cryo.h"
+
+struct cryo_ctx;
+
+#define S3_URL_MAX 1024
+
+struct s3_pump {
+	pid_t pid;
+	int fds[CRYO_STREAMS_MAX]; /* our ends: the dump's or the restore's stream_fds */
+	unsigned nfds;
+	int errfd;                 /* what the pump says when it fails */
+	bool restore;              /* its reason is the more precise one when both fail */
+	char url[S3_URL_MAX];      /* s3://BUCKET/PREFIX, for messages */
+};
+
+/* Starts the upload of a dump to opts->dir (s3://...). On success the dump runs with
+ * stream_fds = p->fds; then s3_pump_finish(). */
+int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struct s3_pump *p);
+
+/* Finds the image at opts->dir (s3://...) and starts its download. On success the restore
+ * runs with stream_fds = p->fds; then s3_pump_finish(). */
+int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		     struct s3_pump *p);
+
+/* Closes our ends, waits for the pump, and returns r, or the pump's reason where it failed
+ * and r did not, or where a restore failed because the pump did (a missing object). */
+int s3_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An S3 client over libcurl, which signs every request with AWS Signature V4
+ * (CURLOPT_AWS_SIGV4): objects whole or by range, and multipart uploads. libcurl is loaded on
+ * first use (dlopen), so that cryo processes that never touch object storage do not pay its
+ * start-up. One `struct s3` per thread: it owns a curl handle.
+ */
+#ifndef CRYO_STORAGE_S3_H
+#define CRYO_STORAGE_S3_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cryo_ctx;
+struct cryo_s3_config;
+
+#define S3_BUCKET_MAX 63
+#define S3_KEY_MAX 900
+#define S3_KEY_BUF (S3_KEY_MAX + 1 + 256) /* PREFIX/name */
+
+/* Where an image lives: s3://BUCKET/PREFIX, and how to reach it. */
+struct s3_target {
+	char bucket[S3_BUCKET_MAX + 1];
+	char prefix[S3_KEY_MAX + 1]; /* without a trailing '/'; may be empty */
+	char endpoint[512];          /* http(s)://host[:port], without a trailing '/' */
+	char region[64];
+	char key_id[256];
+	char secret[256];
+};
+
+/* Whether `dir` names object storage (s3://...) rather than a directory. */
+int s3_is_url(const char *dir);
+
+/*
+ * Parses url (s3://BUCKET/PREFIX) and finds the endpoint, region and credentials: the
+ * environment (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) over
+ * `given` (a daemon's config; may be NULL), the region defaulting to us-east-1 and the
+ * endpoint to AWS's for it. 0, or -EINVAL naming what is wrong.
+ */
+int s3_target_get(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *given,
+		  struct s3_target *ret);
+
+struct s3;
+
+/* A client for t (which must outlive it). Loads libcurl the first time. */
+int s3_new(struct cryo_ctx *ctx, const struct s3_target *t, struct s3 **ret);
+void s3_free(struct s3 *s);
+
+/* The object's key: PREFIX/name. */
+int s3_key(const struct s3 *s, const char *name, char *buf, size_t size);
+
+/* Each returns 0 or a negative errno with a message naming the object (-ENOENT: no such
+ * object). */
+int s3_put(struct s3 *s, const char *name, const void *buf, size_t len);
+/* The whole object, at most max bytes (-ENOENT, with no message, if there is none). */
+int s3_get(struct s3 *s, const char *name, size_t max, char **ret_buf, size_t *ret_len);
+/* Writes the object's bytes [off, off + len) (len 0: to its end) to fd as they arrive;
+ * *ret_got counts them. */
+int s3_get_to_fd(struct s3 *s, const char *name, uint64_t off, uint64_t len, int fd,
+		 uint64_t *ret_got);
+/* 1 if the object exists, 0 if not. */
+int s3_exists(struct s3 *s, const char *name);
+int s3_delete(struct s3 *s, const char *name);
+
+/* Multipart upload of one object: begin, parts numbered from 1 (each but the last at least
+ * 5 MiB), then complete, or abort. */
+struct s3_upload;
+int s3_upload_begin(struct s3 *s, const char *name, struct s3_upload **ret);
+int s3_upload_part(struct s3_upload *u, const void *buf, size_t len);
+int s3_upload_complete(struct s3_upload *u);
+/* Aborts an upload not completed (its parts are dropped) and frees it; NULL is a no-op. */
+void s3_upload_free(struct s3_upload *u);
+
+#endif

@@ -1,0 +1,173 @@
+"""Images in object storage (docs/object-storage.md): `cryo dump -D s3://BUCKET/PREFIX` and
+`cryo restore -D s3://...` against a real S3-compatible server, s3rver from the npm registry
+(scripts/s3-server.sh), on 127.0.0.1. Each stream of the image is one object uploaded in
+parts while the dump runs, the metadata object is written last, and a restore downloads the
+streams in parallel and restores as they arrive."""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CRYO, ROOT, alive, cryo, image_pids, reap_gone, workload
+
+BUCKET = "cryo-test"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory):
+    """The server, and the environment cryo reads it from."""
+    if shutil.which("npm") is None and not Path("/var/cache/cryo/s3rver").exists():
+        pytest.skip("npm (scripts/install-deps.sh) needed for the S3 server")
+    data = tmp_path_factory.mktemp("s3")
+    port = free_port()
+    server = subprocess.Popen([str(ROOT / "scripts" / "s3-server.sh"), str(data / "store"),
+                               str(port), BUCKET], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.time() < deadline, "s3rver did not start"
+            time.sleep(0.1)
+    env = dict(os.environ, AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}",
+               AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
+               AWS_REGION="us-east-1")
+    yield {"env": env, "port": port, "store": data / "store" / BUCKET}
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
+
+
+def s3cryo(s3, *args, check=True, **kw):
+    p = subprocess.run([CRYO, *map(str, args)], capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL, env=s3["env"], **kw)
+    if check:
+        assert p.returncode == 0, f"cryo {' '.join(map(str, args))}: {p.stderr}"
+    return p
+
+
+def s3api(s3, method, key, *extra):
+    """One signed request with curl's own SigV4, as any S3 client would make."""
+    p = subprocess.run(["curl", "-sS", "-X", method, "--aws-sigv4", "aws:amz:us-east-1:s3",
+                        "--user", "S3RVER:S3RVER", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+                        *extra, f"http://127.0.0.1:{s3['port']}/{BUCKET}/{key}"],
+                       capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def keys(s3, prefix):
+    listing = s3api(s3, "GET", f"?list-type=2&prefix={prefix}/").decode()
+    return sorted(re.findall(r"<Key>([^<]+)</Key>", listing))
+
+
+def test_dump_to_object_storage_and_restore_from_it(env, s3, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = env.start([workload("mem_anon")])
+    run.wait_for("ready")
+    s3cryo(s3, "dump", "-t", run.pid, "-D", f"s3://{BUCKET}/jobs/one", "--streams", "2")
+    run.finish()
+    assert not alive(run.pid)
+    # Two stream objects of several 8 MiB parts each, the metadata last; nothing local.
+    assert keys(s3, "jobs/one") == ["jobs/one/cryo-image.json", "jobs/one/stream-0",
+                                    "jobs/one/stream-1"]
+    assert not (tmp_path / "s3:").exists()
+    sizes = [len(s3api(s3, "GET", f"jobs/one/stream-{k}")) for k in (0, 1)]
+    assert sum(sizes) > 32 << 20, sizes
+    # A second dump under the same prefix would mix two images: refused.
+    p = s3cryo(s3, "dump", "-t", os.getpid(), "-D", f"s3://{BUCKET}/jobs/one", check=False)
+    assert p.returncode == 1 and "already holds an image" in p.stderr, p.stderr
+
+    pidfile = tmp_path / "pid"
+    s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/one", "--detach", "--pidfile", pidfile)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    assert pid == run.pid
+    env.check(run, pid)  # its memory checksums, exactly as dumped
+    # The image is still there: restorable again.
+    assert keys(s3, "jobs/one")[0] == "jobs/one/cryo-image.json"
+
+
+def test_missing_or_damaged_object_fails_the_restore_naming_it(env, s3, tmp_path):
+    run = env.start([workload("mem_anon")])
+    run.wait_for("ready")
+    pids = [run.pid]
+    s3cryo(s3, "dump", "-t", run.pid, "-D", f"s3://{BUCKET}/jobs/two", "--streams", "2")
+    run.finish()
+    reap_gone(pids)
+    stream1 = s3api(s3, "GET", "jobs/two/stream-1")
+
+    # A stream object with one byte changed in the middle of a page frame.
+    bad = bytearray(stream1)
+    bad[len(bad) // 2] ^= 0xff
+    (tmp_path / "bad").write_bytes(bytes(bad))
+    s3api(s3, "PUT", "jobs/two/stream-1", "-T", str(tmp_path / "bad"))
+    p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/two", "--detach", check=False)
+    assert p.returncode == 1, p.stderr
+    assert "s3://cryo-test/jobs/two" in p.stderr and "stream 1" in p.stderr, p.stderr
+    assert not alive(run.pid), "a failed restore left a task behind"
+
+    # The object gone.
+    s3api(s3, "DELETE", "jobs/two/stream-1")
+    p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/two", "--detach", check=False)
+    assert p.returncode == 1 and "jobs/two/stream-1" in p.stderr, p.stderr
+    assert not alive(run.pid)
+
+    # No metadata: no image at all.
+    p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/nothing", "--detach", check=False)
+    assert p.returncode == 1 and "no image at s3://cryo-test/jobs/nothing" in p.stderr
+
+
+def test_a_dump_that_fails_or_is_killed_leaves_no_image(env, s3):
+    # Refused (a descriptor cryo cannot restore): the uploads begun are aborted.
+    run = env.start([workload("fail_unsupported"), "netlink"])
+    run.wait_for("ready")
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"s3://{BUCKET}/jobs/refused", check=False)
+    assert p.returncode == 1 and alive(run.pid), p.stderr
+    assert keys(s3, "jobs/refused") == []
+
+    # Killed while its 512 MiB are on the way: the tree runs on, nothing is left.
+    big = env.start([workload("mem_big"), "512"])
+    big.wait_for("ready", 60)
+    dump = subprocess.Popen([CRYO, "dump", "-t", str(big.pid), "-D",
+                             f"s3://{BUCKET}/jobs/killed"], env=s3["env"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    dump.kill()
+    dump.wait()
+    assert keys(s3, "jobs/killed") == []
+    p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/killed", "--detach", check=False)
+    assert p.returncode == 1 and "no image at" in p.stderr
+    # The tree was let go unharmed: its memory checks out.
+    assert alive(big.pid)
+    env.check(big, big.pid, 60)
+
+
+def test_bad_urls_and_credentials_are_refused_clearly(s3, tmp_path):
+    p = s3cryo(s3, "dump", "-t", os.getpid(), "-D", "s3://No_Such/x", check=False)
+    assert p.returncode == 1 and "not a valid bucket name" in p.stderr
+    p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/a/../b", check=False)
+    assert p.returncode == 1 and "a prefix takes" in p.stderr
+    env = {k: v for k, v in s3["env"].items() if k != "AWS_SECRET_ACCESS_KEY"}
+    p = subprocess.run([CRYO, "restore", "-D", f"s3://{BUCKET}/x"], env=env, text=True,
+                       capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert p.returncode == 1 and "no S3 credentials" in p.stderr
+    env = dict(s3["env"], AWS_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}")
+    p = subprocess.run([CRYO, "restore", "-D", f"s3://{BUCKET}/x"], env=env, text=True,
+                       capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert p.returncode == 1 and "Couldn't connect" in p.stderr, p.stderr
