@@ -531,9 +531,25 @@ static int write_id(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
 	int n = snprintf(buf, sizeof(buf), "%d", id);
 
 	if (fd < 0 || write(fd, buf, n) != n)
-		return cryo_err(ctx, -errno, "%s %d: enter cgroup %s:%s", id ? "thread" : "pid",
-				shown, hier_name(cr->cg->hiers[h]), set_path(cr, set, h));
+		return cryo_err(ctx, -errno, "%s %d: enter cgroup %s:%s",
+				strcmp(file, "cgroup.procs") ? "thread" : "pid", shown,
+				hier_name(cr->cg->hiers[h]), set_path(cr, set, h));
 	return 0;
+}
+
+/*
+ * A v1 pids hierarchy is entered only once the tree is built: its limit is checked at fork and
+ * clone, never when a task is moved in, and building the tree forks children and clones threads
+ * in cgroups that at dump time held fewer tasks than that (a parent's, the leader's). The v2
+ * hierarchy, which may hold pids.max too, is entered at birth: there memory is charged to the
+ * cgroup a task was in when it touched the memory, and stays charged there after a move.
+ */
+static bool enters_late(const struct cgroup_restore *cr, uint32_t h)
+{
+	char wrapped[160];
+
+	snprintf(wrapped, sizeof(wrapped), ",%s,", cr->cg->hiers[h]);
+	return strstr(wrapped, ",pids,") != NULL;
 }
 
 int cgroup_task_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t set,
@@ -542,7 +558,7 @@ int cgroup_task_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uin
 	for (uint32_t h = 0; cr && h < cr->cg->nhiers; h++) {
 		int r;
 
-		if (cr->root_fds[h] < 0)
+		if (cr->root_fds[h] < 0 || enters_late(cr, h))
 			continue;
 		/* "0": the writer's whole thread group, which is this task alone so far. */
 		r = write_id(ctx, cr, set, h, "cgroup.procs", 0, pid);
@@ -562,6 +578,15 @@ int cgroup_restore_finish(struct cryo_ctx *ctx, const struct cgroup_restore *cr,
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		const struct img_task *t = &img->tasks[i];
 
+		/* The whole thread group, where it enters late. */
+		for (uint32_t h = 0; !t->zombie && h < cr->cg->nhiers; h++) {
+			if (cr->root_fds[h] < 0 || !enters_late(cr, h))
+				continue;
+			r = write_id(ctx, cr, t->threads[0].cgroup_set, h, "cgroup.procs", t->pid,
+				     t->pid);
+			if (r < 0)
+				return r;
+		}
 		for (uint32_t j = 1; !t->zombie && j < t->nthreads; j++) {
 			uint32_t s = t->threads[j].cgroup_set, lead = t->threads[0].cgroup_set;
 

@@ -7,9 +7,12 @@
  *   - restore: every cgroup the image names that is missing is made, with its saved
  *     properties; one that exists is joined as it is, its properties left alone. Each task
  *     enters its cgroups itself as the first thing it does once born, before it forks, maps its
- *     memory (charged there) or runs anything of the target; a thread whose cgroups are not its
- *     leader's is moved by the tracer while it is parked. A failed restore removes the cgroups
- *     it made.
+ *     memory (charged there) or runs anything of the target; but a v1 pids hierarchy it enters
+ *     only once it is parked (the tracer moves it): pids.max is checked at fork and clone, not
+ *     at a move, and building the tree forks and clones in cgroups that held fewer tasks at
+ *     dump time. A thread whose cgroups are not its leader's is moved by the tracer while it
+ *     is parked. Everything is in place before the tree runs its first instruction. A failed
+ *     restore removes the cgroups it made.
  *
  * Order, and why:
  *   cpuset.cpus and cpuset.mems (and v2's cgroup.type, cgroup.subtree_control) are set when a
@@ -52,14 +55,15 @@ int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, i
 /* How many descriptors prepare keeps open for cg (for the restore's descriptor budget). */
 unsigned cgroup_restore_nfds(const struct img_cgroups *cg);
 
-/* In a task just born, single-threaded: enters the cgroups of set, every hierarchy. */
+/* In a task just born, single-threaded: enters the cgroups of set, every hierarchy but a v1
+ * pids one. */
 int cgroup_task_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t set,
 		      pid_t pid);
 
 /*
- * In the tracer, once every thread is parked: moves each thread whose set is not its
- * leader's (v1 "tasks", v2 "cgroup.threads"), then sets the properties of the cgroups this
- * restore made (parents first).
+ * In the tracer, once every thread is parked: moves each task into its v1 pids cgroup, each
+ * thread whose set is not its leader's (v1 "tasks", v2 "cgroup.threads"), then sets the
+ * properties of the cgroups this restore made (parents first).
  */
 int cgroup_restore_finish(struct cryo_ctx *ctx, const struct cgroup_restore *cr,
 			  const struct img *img);
