@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import alive, cryo, descendants, image_pids, kill_pids, reap_gone, workload
+from conftest import (STREAM, alive, cryo, descendants, image_pids, kill_pids, reap_gone,
+                      workload)
 
 CG = Path("/sys/fs/cgroup")
 HIERS = ["cpu", "cpuset", "memory", "pids", "unified"]
@@ -135,9 +136,10 @@ def test_tree_in_several_cgroups(env, cg, how):
     every saved property, with them kept it joins them and changes nothing."""
     base, pids = cg
     run, img = start_and_dump(env, base, pids)
-    show = cryo("show", img).stdout
-    assert f"cpu:{base}/parent" in show and f"unified:{base}/child" in show, show
-    assert f"cpu:{base}/thread" in show, show
+    if not STREAM:  # a stream has no cryo.json to show
+        show = cryo("show", img).stdout
+        assert f"cpu:{base}/parent" in show and f"unified:{base}/child" in show, show
+        assert f"cpu:{base}/thread" in show, show
     if how == "removed":
         rmtree_cgroups(base)
         assert not (CG / "cpu" / base.lstrip("/")).exists()
@@ -162,6 +164,7 @@ def test_tree_in_several_cgroups(env, cg, how):
     env.check(run, pid)
 
 
+@pytest.mark.skipif(STREAM, reason="restores the image directory itself")
 def test_failed_restore_removes_the_cgroups_it_made(env, cg):
     """A restore that fails once every task is in its cgroups (its cwd is gone) kills the
     tree and removes the cgroups it made, and only those."""
