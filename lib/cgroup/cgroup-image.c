@@ -168,6 +168,8 @@ int cgroup_image_encode(const struct img_cgroups *cg, json_t *root)
 	r |= set(o, "hierarchies", hiers);
 	r |= set(o, "dirs", dirs);
 	r |= set(o, "sets", sets);
+	if (cg->ns_set >= 0)
+		r |= set(o, "ns", json_integer(cg->ns_set));
 	r |= set(root, "cgroups", o);
 	return r ? -ENOMEM : 0;
 }
@@ -283,13 +285,44 @@ static int decode_sets(struct dec *d, json_t *a, struct img_cgroups *cg)
 	return 0;
 }
 
-int cgroup_image_decode(struct dec *d, json_t *root, struct img_cgroups *cg)
+bool cgroup_path_below(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	return !strcmp(top, "/") || (!strncmp(path, top, n) && (!path[n] || path[n] == '/'));
+}
+
+/* The roots of a cgroup namespace of the tree's own: every thread's cgroups at or below them. */
+static int decode_ns(struct dec *d, json_t *o, bool own_ns, struct img_cgroups *cg)
+{
+	long long v;
+
+	cg->ns_set = -1;
+	if (!json_object_get(o, "ns")) {
+		if (own_ns)
+			return bad(d, "ns", "is missing for a tree with a cgroup namespace of its "
+				   "own");
+		return 0;
+	}
+	if (!own_ns)
+		return bad(d, "ns", "is set for a tree without a cgroup namespace of its own");
+	TRY(get_int(d, o, "ns", 0, cg->nsets - 1, &v));
+	cg->ns_set = v;
+	for (uint32_t s = 0; s < cg->nsets; s++)
+		for (uint32_t h = 0; h < cg->nhiers; h++)
+			if (!cgroup_path_below(set_path(cg, s, h), set_path(cg, v, h)))
+				return bad(d, "ns", "names roots some thread's cgroups are not below");
+	return 0;
+}
+
+int cgroup_image_decode(struct dec *d, json_t *root, bool own_ns, struct img_cgroups *cg)
 {
 	json_t *o = json_object_get(root, "cgroups"), *a, *v;
 	const char *where = d->where;
 	size_t i;
 	int r;
 
+	cg->ns_set = -1;
 	if (!o)
 		return 0;
 	d->where = "cgroups";
@@ -322,6 +355,8 @@ int cgroup_image_decode(struct dec *d, json_t *root, struct img_cgroups *cg)
 		return r;
 	a = get_arr(d, o, "sets", CGROUP_MAX_SETS);
 	r = a ? decode_sets(d, a, cg) : -EINVAL;
+	if (r >= 0)
+		r = decode_ns(d, o, own_ns, cg);
 	d->where = where;
 	return r;
 }

@@ -38,12 +38,16 @@ bool cgroup_value_plain(const char *v);
 /* Whether a path is absolute and plain: no "//", ".", "..", trailing slash or newline. */
 bool cgroup_path_plain(const char *p);
 
+/* Whether path is top or below it. */
+bool cgroup_path_below(const char *path, const char *top);
+
 /* Adds root["cgroups"] for an image with cgroups, and each thread's "cgroup" is encoded by
  * image.c. -ENOMEM. */
 int cgroup_image_encode(const struct img_cgroups *cg, json_t *root);
 
-/* Reads root["cgroups"], if there, as untrusted input. */
-int cgroup_image_decode(struct dec *d, json_t *root, struct img_cgroups *cg);
+/* Reads root["cgroups"], if there, as untrusted input; own_ns: the tree has a cgroup namespace
+ * of its own (read before, in "namespaces"), whose roots it must then name. */
+int cgroup_image_decode(struct dec *d, json_t *root, bool own_ns, struct img_cgroups *cg);
 
 /* Once the tasks are read: every live thread names a set where the image has cgroups, and
  * none does where it has not. */

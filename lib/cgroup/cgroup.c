@@ -172,6 +172,13 @@ static int add_set(struct img_cgroups *cg, const int32_t *row)
 	return cg->nsets++;
 }
 
+static const char *set_path_of(const struct img_cgroups *cg, uint32_t set, uint32_t h)
+{
+	int32_t d = cg->sets[(size_t)set * cg->nhiers + h];
+
+	return d < 0 ? "/" : cg->dirs[d].path;
+}
+
 /* One thread's /proc/PID/task/TID/cgroup into a set. The first thread read names the
  * hierarchies; every other must be in the same ones. */
 static int dump_thread(struct cryo_ctx *ctx, struct img_cgroups *cg, pid_t pid, pid_t tid,
@@ -276,16 +283,96 @@ static int dump_props(struct cryo_ctx *ctx, struct img_cgroup_dir *dir, const ch
 	return 0;
 }
 
+/* /proc/PID/cgroup as the tree's own cgroup namespace shows it: relative to its roots. */
+static int read_in_ns(struct cryo_ctx *ctx, pid_t root, char **ret)
+{
+	_cleanup_close_ int self = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
+	char path[64];
+	int theirs, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", root);
+	theirs = open(path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || theirs < 0 || setns(theirs, CLONE_NEWCGROUP) < 0) {
+		r = cryo_err(ctx, -errno, "enter the cgroup namespace of pid %d", root);
+		if (theirs >= 0)
+			close(theirs);
+		return r;
+	}
+	close(theirs);
+	r = read_file_fmt(ret, "/proc/%d/cgroup", root) < 0 ? -errno : 0;
+	if (setns(self, CLONE_NEWCGROUP) < 0)
+		return cryo_err(ctx, -errno, "come back to our cgroup namespace");
+	return r < 0 ? cryo_err(ctx, r, "read the cgroups of pid %d in its namespace", root) : 0;
+}
+
+/*
+ * The roots of the tree's own cgroup namespace: the cgroups its root task was in when the
+ * namespace was made. Seen from inside, a path is relative to them; from here it is whole:
+ * the root of each hierarchy is the whole path less the relative one.
+ */
+static int dump_ns_roots(struct cryo_ctx *ctx, struct img_cgroups *cg, const struct img_task *t)
+{
+	_cleanup_free_ char *buf = NULL;
+	int32_t row[CGROUP_MAX_HIERS];
+	char *line, *save = NULL;
+	uint32_t seen = 0;
+	int r = read_in_ns(ctx, t->pid, &buf);
+
+	if (r < 0)
+		return r;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *rel;
+		_cleanup_free_ char *top = NULL;
+		const char *whole;
+		size_t wl, rl;
+		int h;
+
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		rel = c2 + 1;
+		h = find_hier(cg, c1 + 1);
+		if (h < 0)
+			continue;
+		whole = set_path_of(cg, t->threads[0].cgroup_set, h);
+		wl = strlen(whole);
+		rl = strcmp(rel, "/") ? strlen(rel) : 0;
+		if (!cgroup_path_plain(rel) || rl > wl || (rl && strcmp(whole + wl - rl, rel)))
+			return cryo_err(ctx, -EOPNOTSUPP, "pid %d is in cgroup %s:%s, outside the "
+					"roots of its cgroup namespace (it shows %s)", t->pid,
+					hier_name(c1 + 1), whole, rel);
+		top = strndup(whole, wl - rl);
+		if (!top)
+			return -ENOMEM;
+		r = top[0] && strcmp(top, "/") ? add_dir(cg, h, top) : -1;
+		if (r < -1)
+			return r;
+		row[h] = r;
+		seen++;
+	}
+	if (seen != cg->nhiers)
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: its cgroup namespace shows other "
+				"hierarchies than ours", t->pid);
+	r = add_set(cg, row);
+	if (r < 0)
+		return r;
+	cg->ns_set = r;
+	for (uint32_t s = 0; s < cg->nsets; s++)
+		for (uint32_t h = 0; h < cg->nhiers; h++)
+			if (!cgroup_path_below(set_path_of(cg, s, h), set_path_of(cg, r, h)))
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"a thread of the tree is in cgroup %s:%s, outside "
+						"the roots of its cgroup namespace",
+						hier_name(cg->hiers[h]), set_path_of(cg, s, h));
+	return 0;
+}
+
 int cgroup_dump(struct cryo_ctx *ctx, struct img *img)
 {
 	struct img_cgroups *cg = &img->cgroups;
 	int r;
 
-	if (img->ns.own & CLONE_NEWCGROUP)
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d has a cgroup namespace of its own, which cryo cannot "
-				"restore yet (its root would be the restoring process's cgroup)",
-				img->root);
+	cg->ns_set = -1;
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		struct img_task *t = &img->tasks[i];
 
@@ -296,6 +383,8 @@ int cgroup_dump(struct cryo_ctx *ctx, struct img *img)
 				return r;
 		}
 	}
+	if ((img->ns.own & CLONE_NEWCGROUP) && (r = dump_ns_roots(ctx, cg, &img->tasks[0])) < 0)
+		return r;
 	for (uint32_t h = 0; h < cg->nhiers; h++) {
 		_cleanup_free_ char *point = NULL;
 		_cleanup_close_ int rootfd = -1;
@@ -562,6 +651,20 @@ int cgroup_task_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uin
 			continue;
 		/* "0": the writer's whole thread group, which is this task alone so far. */
 		r = write_id(ctx, cr, set, h, "cgroup.procs", 0, pid);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cgroup_ns_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr)
+{
+	for (uint32_t h = 0; cr && cr->cg->ns_set >= 0 && h < cr->cg->nhiers; h++) {
+		int r;
+
+		if (cr->root_fds[h] < 0)
+			continue;
+		r = write_id(ctx, cr, cr->cg->ns_set, h, "cgroup.procs", 0, getpid());
 		if (r < 0)
 			return r;
 	}

@@ -13,6 +13,8 @@
  *     dump time. A thread whose cgroups are not its leader's is moved by the tracer while it
  *     is parked. Everything is in place before the tree runs its first instruction. A failed
  *     restore removes the cgroups it made.
+ *   - a cgroup namespace of the tree's own: its roots (the cgroups the tree's root was in when
+ *     it made it) are recorded; the restore worker enters them before it makes the namespace.
  *
  * Order, and why:
  *   cpuset.cpus and cpuset.mems (and v2's cgroup.type, cgroup.subtree_control) are set when a
@@ -59,6 +61,11 @@ unsigned cgroup_restore_nfds(const struct img_cgroups *cg);
  * pids one. */
 int cgroup_task_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t set,
 		      pid_t pid);
+
+/* In the restore worker of a tree with a cgroup namespace of its own, before it makes that
+ * namespace: enters the namespace's roots in every hierarchy, which unshare(CLONE_NEWCGROUP)
+ * then takes as the new namespace's. */
+int cgroup_ns_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr);
 
 /*
  * In the tracer, once every thread is parked: moves each task into its v1 pids cgroup, each

@@ -120,6 +120,9 @@ static json_t *describe_json(const struct img *img)
 	json_object_set_new(root, "files", files);
 	if (img->parent)
 		json_object_set_new(root, "parent", json_string(img->parent));
+	if (img->cgroups.nsets && img->cgroups.ns_set >= 0)
+		json_object_set_new(root, "cgroup_ns_roots",
+				    cgroup_image_set_json(&img->cgroups, img->cgroups.ns_set));
 	return root;
 }
 
@@ -129,6 +132,11 @@ static int describe_text(const struct img *img, FILE *out)
 		img->kernel, img->root, img->ntasks);
 	if (img->parent)
 		fprintf(out, "incremental: pages not saved here are in %s\n", img->parent);
+	if (img->cgroups.nsets && img->cgroups.ns_set >= 0) {
+		fprintf(out, "cgroup namespace of its own, rooted at: ");
+		cgroup_image_describe_set(&img->cgroups, img->cgroups.ns_set, out);
+		fputc('\n', out);
+	}
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		const struct img_task *t = &img->tasks[i];
 

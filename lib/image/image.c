@@ -5,6 +5,7 @@
  * task's parent) must resolve, so that restore can trust the model it gets.
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
@@ -973,7 +974,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	if (v)
 		TRY(img_decode_pages(d->ctx, v, &img->page_codec, &img->page_streams));
 	TRY(ns_image_decode(d, root, &img->ns));
-	TRY(cgroup_image_decode(d, root, &img->cgroups));
+	TRY(cgroup_image_decode(d, root, img->ns.own & CLONE_NEWCGROUP, &img->cgroups));
 
 	a = get_arr(d, root, "shmems", IMG_MAX_FDS);
 	if (!a)

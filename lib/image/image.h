@@ -339,6 +339,7 @@ struct img_cgroups {
 	uint32_t ndirs;
 	int32_t *sets; /* nsets rows of nhiers: the dir in each hierarchy, -1 for its root */
 	uint32_t nsets;
+	int32_t ns_set; /* the set of the roots of the tree's own cgroup namespace, or -1 */
 };
 
 struct img {

@@ -2,7 +2,7 @@
 cgroups it was in, v1 controllers and the v2 hierarchy (/sys/fs/cgroup/unified here); cgroups
 removed after the dump are made again with their saved properties, existing ones are joined as
 they are; a restore that fails removes the cgroups it made; a tree with a cgroup namespace of
-its own is refused."""
+its own gets it back with the same roots."""
 import os
 import shutil
 import time
@@ -192,15 +192,37 @@ def test_failed_restore_removes_the_cgroups_it_made(env, cg):
             assert left == [], f"{h}:{base} still holds {left}"
 
 
-def test_cgroup_namespace_refused_tree_unharmed(env):
-    """A tree with a cgroup namespace of its own: its root would be the restoring process's
-    cgroup, so the dump refuses it, naming it, and the tree runs on."""
-    run = env.start(["unshare", "--cgroup", "sleep", "60"])
-    for _ in range(200):
-        if os.readlink(f"/proc/{run.pid}/ns/cgroup") != os.readlink("/proc/self/ns/cgroup"):
-            break
-        time.sleep(0.01)
-    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
-    assert p.returncode != 0 and "cgroup namespace" in p.stderr, p.stderr
-    assert alive(run.pid)
-    assert not (env.tmp / "img" / "cryo.json").exists()
+NS_HIERS = ["cpu", "memory", "pids", "unified"]
+
+
+@pytest.mark.parametrize("how", ["removed", "kept"])
+def test_cgroup_namespace_keeps_its_roots(env, cg, how):
+    """A tree that made a cgroup namespace of its own in BASE/ns (then moved below it): the
+    restore makes the namespace again rooted at BASE/ns (made again if removed), so each task
+    sees the same /proc/self/cgroup, and from here sits in the same cgroups."""
+    base, pids = cg
+    for h in NS_HIERS:
+        for leaf in ("", "/ns", "/ns/sub", "/ns/kid"):
+            (CG / h / (base.lstrip("/") + leaf)).mkdir()
+    (CG / "pids" / base.lstrip("/") / "ns" / "pids.max").write_text("5")
+    run = env.start([workload("tree_cgroupns"), base])
+    run.wait_for("ready")
+    pids.update(descendants(run.pid))
+    img = env.tmp / "img"
+    try:
+        env.dump(run, img)
+    finally:
+        pids.update(image_pids(img))
+    if how == "removed":
+        reap_gone(image_pids(img))
+        rmtree_cgroups(base)
+    pid = env.restore(img)
+    assert pid == run.pid
+    assert os.readlink(f"/proc/{pid}/ns/cgroup") != os.readlink("/proc/self/ns/cgroup")
+    child = [p for p in descendants(pid) if p != pid]
+    assert cgroups_of(pid)["cpu"] == f"{base}/ns/sub"
+    assert cgroups_of(pid)["unified"] == f"{base}/ns/sub"
+    assert cgroups_of(pid)["memory"] == f"{base}/ns"
+    assert cgroups_of(child[0])["cpu"] == f"{base}/ns/kid"
+    assert read_prop(base, "pids", "ns", "pids.max") == "5"
+    env.check(run, pid)

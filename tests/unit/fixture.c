@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,6 +115,7 @@ static void fill_cgroups(struct img_cgroups *cg)
 	cg->nsets = 2;
 	cg->sets = xcalloc(6, sizeof(*cg->sets));
 	memcpy(cg->sets, sets, sizeof(sets));
+	cg->ns_set = 1; /* the tree has a cgroup namespace of its own, rooted there */
 }
 
 static void set_vma(struct img_vma *v, uint64_t start, uint64_t end, uint32_t prot, bool shared,
@@ -326,6 +328,7 @@ void fixture_img(struct img *img)
 	img->pipes[0].data = xcalloc(4, 1);
 	memcpy(img->pipes[0].data, "h\0\xff\n", 4);
 	fill_cgroups(&img->cgroups);
+	img->ns.own = CLONE_NEWCGROUP;
 }
 
 static void assert_str_or_null_equal(const char *a, const char *b)
@@ -502,6 +505,8 @@ void assert_img_equal(const struct img *a, const struct img *b)
 			assert_string_equal(x->props[j].value, y->props[j].value);
 		}
 	}
+	assert_int_equal(a->cgroups.ns_set, b->cgroups.ns_set);
+	assert_int_equal(a->ns.own, b->ns.own);
 	assert_int_equal(a->cgroups.nsets, b->cgroups.nsets);
 	assert_memory_equal(a->cgroups.sets, b->cgroups.sets,
 			    a->cgroups.nsets * a->cgroups.nhiers * sizeof(int32_t));

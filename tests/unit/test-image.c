@@ -528,6 +528,9 @@ static const struct bad_value bad_values[] = {
     {"cgroups/sets/1/1", "\"/nowhere\"", "not in dirs"},
     {"tasks/0/threads/1/cgroup", "2", "names no set"},
     {"tasks/0/threads/1/cgroup", "-1", "out of range"},
+    {"cgroups/ns", "2", "out of range"},
+    {"cgroups/ns", "0", "not below"},
+    {"namespaces/own", "[\"pid\"]", "without a cgroup namespace"},
 };
 
 static void test_bad_values(void **state)
