@@ -142,6 +142,7 @@ struct cli_restore_how {
 	const char *runc_id;   /* --runc NEWID: restore as this runc container */
 	const char *bundle;    /* --bundle DIR */
 	const char *runc_root; /* --runc-root DIR */
+	const char *runtime;   /* --runtime NAME */
 	bool pidns;            /* --pidns: into a new pid namespace, under an init */
 };
 

@@ -17,6 +17,7 @@ static const char usage[] =
 	"                 [--auth-token-file FILE] [--tls-ca FILE] [--leave-running]\n"
 	"                 [--parent PRE-DIR] [--compression C] [--streams N] [-v]\n"
 	"       cryo dump --runc ID [--runc-root DIR] -D DIR [--leave-running] [-c C] [-s N]\n"
+	"       cryo dump --container ID --runtime crun [--runtime-root DIR] -D DIR ...\n"
 	"\n"
 	"Checkpoint the process tree rooted at PID (every thread of every descendant) into the\n"
 	"image directory DIR, or as a stream to stdout or to `cryo serve` over TCP. Exits 0 only\n"
@@ -30,6 +31,9 @@ static const char usage[] =
 	"                         deleted afterwards unless --leave-running\n"
 	"                         (docs/containers.md)\n"
 	"      --runc-root DIR    runc's state directory (runc --root; default /run/runc)\n"
+	"      --container ID     the same for the container ID of --runtime\n"
+	"      --runtime NAME     runc (default) or crun\n"
+	"      --runtime-root DIR its state directory (default /run/runc, /run/crun)\n"
 	"      --with-rootfs      with --runc: the files the container wrote in its rootfs go\n"
 	"                         into the image (rootfs.tar); a restore puts them back\n"
 	"  -D, --images-dir DIR   where to write the image (created if missing); - for stdout\n"
@@ -96,6 +100,9 @@ int cmd_dump(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"runc", required_argument, NULL, 'U'},
 		{"runc-root", required_argument, NULL, 'W'},
+		{"container", required_argument, NULL, 'U'},
+		{"runtime", required_argument, NULL, 'Y'},
+		{"runtime-root", required_argument, NULL, 'W'},
 		{"with-rootfs", no_argument, NULL, 'F'},
 		CRIU_LONG_OPTIONS,
 		{0},
@@ -158,6 +165,9 @@ int cmd_dump(int argc, char **argv)
 		case 'W':
 			co.root = optarg;
 			break;
+		case 'Y':
+			co.runtime = optarg;
+			break;
 		case 'F':
 			co.with_rootfs = true;
 			break;
@@ -181,10 +191,10 @@ int cmd_dump(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (co.id || co.root || co.with_rootfs) {
+	if (co.id || co.root || co.with_rootfs || co.runtime) {
 		if (pre || o.pid || to || !co.id || !o.dir || !strcmp(o.dir, "-") || o.parent ||
 		    optind != argc) {
-			fprintf(stderr, "%s: --runc ID takes -D DIR (not -t, --to, -D - or "
+			fprintf(stderr, "%s: --runc ID (--container ID) takes -D DIR (not -t, --to, -D - or "
 				"--parent)\n\n%s", name, help);
 			return 2;
 		}

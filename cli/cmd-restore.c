@@ -16,6 +16,7 @@
 static const char usage[] =
 	"usage: cryo restore -D DIR [--detach] [--pidfile FILE] [-v]\n"
 	"       cryo restore --runc NEWID [--bundle DIR] [--runc-root DIR] -D DIR [--detach]\n"
+	"       cryo restore --container NEWID [--runtime crun] [--runtime-root DIR] ...\n"
 	"\n"
 	"Restore the process tree saved in DIR with its original PIDs and TIDs. Without\n"
 	"--detach, wait for the restored root and exit with its exit status (128+N if a\n"
@@ -33,6 +34,9 @@ static const char usage[] =
 	"      --bundle DIR      with --runc: the bundle to create it from (default: the one\n"
 	"                        the image records)\n"
 	"      --runc-root DIR   runc's state directory (default /run/runc)\n"
+	"      --container NEWID the same, with the runtime the image records (runc, crun)\n"
+	"      --runtime NAME    or with this one: runc or crun\n"
+	"      --runtime-root DIR  its state directory (default /run/runc, /run/crun)\n"
 	"      --pidfile FILE    write the root's PID to FILE\n"
 	"      --pidns           restore the tree into a new pid namespace (and a mount\n"
 	"                        namespace for its proc), where its tasks keep their PIDs\n"
@@ -98,6 +102,7 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 		co.id = how->runc_id;
 		co.bundle = how->bundle;
 		co.root = how->runc_root;
+		co.runtime = how->runtime;
 		r = cryo_container_restore(ctx, &o, &co, &root);
 	} else {
 		r = cryo_restore(ctx, &o, &root);
@@ -153,6 +158,9 @@ int cmd_restore(int argc, char **argv)
 		{"runc", required_argument, NULL, 'U'},
 		{"bundle", required_argument, NULL, 'B'},
 		{"runc-root", required_argument, NULL, 'W'},
+		{"container", required_argument, NULL, 'U'},
+		{"runtime", required_argument, NULL, 'Y'},
+		{"runtime-root", required_argument, NULL, 'W'},
 		{"pidns", no_argument, NULL, 'N'},
 		CRIU_LONG_OPTIONS,
 		{0},
@@ -180,6 +188,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'W':
 			how.runc_root = optarg;
+			break;
+		case 'Y':
+			how.runtime = optarg;
 			break;
 		case 'N':
 			how.pidns = true;
@@ -223,8 +234,9 @@ int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "cryo restore: -D DIR is required\n\n%s", usage);
 		return 2;
 	}
-	if ((how.bundle || how.runc_root) && !how.runc_id) {
-		fprintf(stderr, "cryo restore: --bundle and --runc-root go with --runc NEWID\n");
+	if ((how.bundle || how.runc_root || how.runtime) && !how.runc_id) {
+		fprintf(stderr, "cryo restore: --bundle, --runtime and --runc-root go with --runc "
+			"NEWID (--container NEWID)\n");
 		return 2;
 	}
 	if (how.runc_id && (!strcmp(dir, "-") || how.lazy || how.ninherit)) {

@@ -10,7 +10,7 @@ pkgs=(
 	libmicrohttpd-dev libsqlite3-dev libyaml-dev libcurl4-openssl-dev libssl-dev
 	python3 python3-pytest
 	nginx-light postgresql-15 curl openssl
-	runc busybox-static
+	runc crun busybox-static
 )
 
 missing=()

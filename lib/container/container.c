@@ -38,7 +38,7 @@
 #include "image/tar.h"
 #include "ns/ns.h"
 #include "restore/restore.h"
-#include "runc.h"
+#include "runtime.h"
 
 #define LOG_PREFIX "container: "
 #define RECORD_NAME "container.json"
@@ -356,11 +356,13 @@ out:
 
 /* ---- restore ---- */
 
-static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_bundle)
+/* The bundle and the runtime container.json records (the caller frees *ret_bundle). */
+static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_bundle,
+		       const struct container_runtime **ret_rt)
 {
 	_cleanup_free_ char *text = NULL;
 	json_error_t jerr;
-	json_t *rec, *b;
+	json_t *rec, *b, *rt;
 	ssize_t n;
 
 	n = image_file_read(dirfd, RECORD_NAME, 64 << 20, &text);
@@ -371,12 +373,16 @@ static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **
 		return cryo_err(ctx, n, "read %s/%s", dir, RECORD_NAME);
 	rec = json_loadb(text, n, 0, &jerr);
 	b = json_object_get(rec, "bundle");
-	if (!json_is_string(b) || json_string_value(b)[0] != '/') {
+	rt = json_object_get(rec, "runtime");
+	if (!json_is_string(b) || json_string_value(b)[0] != '/' || !json_is_string(rt)) {
 		json_decref(rec);
-		return cryo_err(ctx, -EINVAL, "%s/%s: no bundle", dir, RECORD_NAME);
+		return cryo_err(ctx, -EINVAL, "%s/%s: no bundle or runtime", dir, RECORD_NAME);
 	}
-	*ret_bundle = strdup(json_string_value(b));
+	*ret_rt = container_runtime(ctx, json_string_value(rt));
+	*ret_bundle = *ret_rt ? strdup(json_string_value(b)) : NULL;
 	json_decref(rec);
+	if (!*ret_rt)
+		return -EINVAL;
 	return *ret_bundle ? 0 : -ENOMEM;
 }
 
@@ -411,7 +417,7 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 {
 	_cleanup_free_ char *recorded = NULL, *statedir = NULL;
 	_cleanup_close_ int dirfd = -1;
-	const struct container_runtime *rt;
+	const struct container_runtime *rt, *recorded_rt;
 	struct container_state st = {0};
 	struct ns_target target;
 	const char *root, *bundle;
@@ -429,9 +435,14 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
 	if (r < 0)
 		return r;
-	r = read_record(ctx, dirfd, opts->dir, &recorded);
+	r = read_record(ctx, dirfd, opts->dir, &recorded, &recorded_rt);
 	if (r < 0)
 		return r;
+	/* An OCI bundle is any runtime's: the one the image records unless told another. */
+	if (!c->runtime) {
+		rt = recorded_rt;
+		root = c->root ? c->root : rt->default_root;
+	}
 	bundle = c->bundle ? c->bundle : recorded;
 	r = check_bundle(ctx, bundle);
 	if (r < 0)

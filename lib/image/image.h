@@ -309,7 +309,7 @@ struct img_task {
  * namespace showed, and a restore makes fresh namespaces, or joins a container runtime's. */
 struct img_ns {
 	uint32_t own; /* CLONE_NEW* flags of the namespaces it does not share with cryo; 0: none */
-	/* "runc": its mount, net, uts, ipc and cgroup namespaces come from the container's bundle
+	/* "runc", "crun": its mount, net, uts, ipc and cgroup namespaces come from the bundle
 	 * at restore (the runtime makes them); NULL: a restore makes them as recorded here. */
 	char *container;
 	char hostname[65], domainname[65]; /* of its own uts namespace */

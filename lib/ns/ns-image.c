@@ -109,8 +109,8 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 		return bad(d, "namespaces", "name no namespace of the tree's own");
 	if (json_object_get(o, "container")) {
 		TRY(get_str(d, o, "container", 16, &ns->container));
-		if (strcmp(ns->container, "runc"))
-			return bad(d, "container", "is not a runtime cryo knows (runc)");
+		if (strcmp(ns->container, "runc") && strcmp(ns->container, "crun"))
+			return bad(d, "container", "is not a runtime cryo knows (runc, crun)");
 	}
 	if (ns->own & CLONE_NEWUTS) {
 		TRY(get_name(d, o, "hostname", ns->hostname, sizeof(ns->hostname)));
