@@ -13,6 +13,7 @@
  * out: devices.list (an allow list is rebuilt by denying all and allowing each line),
  * net_prio.ifpriomap (per interface of a namespace that may not exist yet), the kmem limits
  * (gone from cgroup v1 on current kernels), memory.use_hierarchy (always 1 now). */
+/* clang-format off */
 const struct cgroup_prop_def cgroup_props[] = {
 	{"cpuset.cpus", false, true},
 	{"cpuset.mems", false, true},
@@ -59,6 +60,7 @@ const struct cgroup_prop_def cgroup_props[] = {
 	{"pids.max", true, false},
 	{"io.weight", true, false},
 };
+/* clang-format on */
 
 const unsigned cgroup_nprops = sizeof(cgroup_props) / sizeof(cgroup_props[0]);
 
@@ -107,8 +109,8 @@ static bool controllers_plain(const char *s)
 {
 	static const char ok[] = "abcdefghijklmnopqrstuvwxyz0123456789_,=";
 
-	return strlen(s) <= 128 && strspn(s, ok) == strlen(s) && s[0] != ',' &&
-	       !strstr(s, ",,") && (!s[0] || s[strlen(s) - 1] != ',');
+	return strlen(s) <= 128 && strspn(s, ok) == strlen(s) && s[0] != ',' && !strstr(s, ",,") &&
+	       (!s[0] || s[strlen(s) - 1] != ',');
 }
 
 void cgroup_image_free(struct img_cgroups *cg)
@@ -191,7 +193,8 @@ static int decode_props(struct dec *d, json_t *a, const char *controllers,
 	dir->props = calloc(json_array_size(a) + 1, sizeof(*dir->props));
 	if (!dir->props)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		const char *name = json_string_value(json_array_get(v, 0));
 		const char *value = json_string_value(json_array_get(v, 1));
 		bool known = false;
@@ -202,7 +205,8 @@ static int decode_props(struct dec *d, json_t *a, const char *controllers,
 			known |= !strcmp(cgroup_props[k].name, name) &&
 				 cgroup_prop_applies(&cgroup_props[k], controllers);
 		if (!known)
-			return bad(d, "props", "name a property cryo does not set in that hierarchy");
+			return bad(d, "props",
+				   "name a property cryo does not set in that hierarchy");
 		if (!cgroup_value_plain(value))
 			return bad(d, "props", "hold a value that is long or has odd characters");
 		for (uint32_t k = 0; k < dir->nprops; k++)
@@ -225,7 +229,8 @@ static int decode_dirs(struct dec *d, json_t *a, struct img_cgroups *cg)
 	cg->dirs = calloc(json_array_size(a) + 1, sizeof(*cg->dirs));
 	if (!cg->dirs)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		struct img_cgroup_dir *dir = &cg->dirs[i];
 		char *parent, *slash;
 		json_t *props;
@@ -269,7 +274,8 @@ static int decode_sets(struct dec *d, json_t *a, struct img_cgroups *cg)
 	cg->sets = calloc(json_array_size(a) * cg->nhiers + 1, sizeof(*cg->sets));
 	if (!cg->sets)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		if (!json_is_array(v) || json_array_size(v) != cg->nhiers)
 			return bad(d, "sets", "hold a set that is not one path per hierarchy");
 		for (uint32_t h = 0; h < cg->nhiers; h++) {
@@ -300,7 +306,8 @@ static int decode_ns(struct dec *d, json_t *o, bool own_ns, struct img_cgroups *
 	cg->ns_set = -1;
 	if (!json_object_get(o, "ns")) {
 		if (own_ns)
-			return bad(d, "ns", "is missing for a tree with a cgroup namespace of its "
+			return bad(d, "ns",
+				   "is missing for a tree with a cgroup namespace of its "
 				   "own");
 		return 0;
 	}
@@ -311,7 +318,8 @@ static int decode_ns(struct dec *d, json_t *o, bool own_ns, struct img_cgroups *
 	for (uint32_t s = 0; s < cg->nsets; s++)
 		for (uint32_t h = 0; h < cg->nhiers; h++)
 			if (!cgroup_path_below(set_path(cg, s, h), set_path(cg, v, h)))
-				return bad(d, "ns", "names roots some thread's cgroups are not below");
+				return bad(d, "ns",
+					   "names roots some thread's cgroups are not below");
 	return 0;
 }
 
@@ -336,7 +344,8 @@ int cgroup_image_decode(struct dec *d, json_t *root, bool own_ns, struct img_cgr
 	cg->hiers = calloc(json_array_size(a) + 1, sizeof(*cg->hiers));
 	if (!cg->hiers)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		const char *s = json_string_value(v);
 
 		if (!s || !controllers_plain(s))

@@ -14,8 +14,8 @@ struct img;
 struct img_cgroups;
 
 #define CGROUP_MAX_HIERS 32
-#define CGROUP_MAX_DIRS  4096
-#define CGROUP_MAX_SETS  (1 << 16)
+#define CGROUP_MAX_DIRS	 4096
+#define CGROUP_MAX_SETS	 (1 << 16)
 #define CGROUP_MAX_VALUE 256
 
 /* A property cryo restores. Set in table order (cpu.cfs_period_us before cfs_quota_us,

@@ -198,21 +198,30 @@ static int dump_thread(struct cryo_ctx *ctx, struct img_cgroups *cg, pid_t pid, 
 		int h;
 
 		if (!c2)
-			return cryo_err(ctx, -EINVAL, "thread %d of pid %d: odd cgroup line %s", tid,
-					pid, line);
+			return cryo_err(ctx, -EINVAL, "thread %d of pid %d: odd cgroup line %s",
+					tid, pid, line);
 		*c2 = '\0';
 		h = find_hier(cg, c1 + 1);
 		if (h < 0 && first)
 			h = add_hier(cg, c1 + 1);
 		if (h == -ENOMEM)
 			return -ENOMEM;
-		if (h < 0 || h >= CGROUP_MAX_HIERS)
-			return cryo_err(ctx, -EOPNOTSUPP, "thread %d of pid %d is in hierarchy %s, "
-					"which its tree's other threads are not", tid, pid, c1 + 1);
+		if (h >= CGROUP_MAX_HIERS)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"thread %d of pid %d is in more than %d "
+					"cgroup hierarchies",
+					tid, pid, CGROUP_MAX_HIERS);
+		if (h < 0)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"thread %d of pid %d is in hierarchy %s, "
+					"which its tree's other threads are not",
+					tid, pid, c1 + 1);
 		if (!cgroup_path_plain(c2 + 1))
-			return cryo_err(ctx, -EOPNOTSUPP, "thread %d of pid %d is in cgroup %s:%s, "
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"thread %d of pid %d is in cgroup %s:%s, "
 					"a path cryo cannot make again (outside its cgroup "
-					"namespace?)", tid, pid, hier_name(c1 + 1), c2 + 1);
+					"namespace?)",
+					tid, pid, hier_name(c1 + 1), c2 + 1);
 		if (!row) {
 			row = calloc(CGROUP_MAX_HIERS, sizeof(*row));
 			if (!row)
@@ -229,12 +238,16 @@ static int dump_thread(struct cryo_ctx *ctx, struct img_cgroups *cg, pid_t pid, 
 		seen++;
 	}
 	if (!row || seen != cg->nhiers)
-		return cryo_err(ctx, -EOPNOTSUPP, "thread %d of pid %d is not in the hierarchies "
-				"its tree's other threads are in", tid, pid);
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"thread %d of pid %d is not in the hierarchies "
+				"its tree's other threads are in",
+				tid, pid);
 	r = add_set(cg, row);
 	if (r < 0)
-		return r == -E2BIG ? cryo_err(ctx, r, "the tree's threads are in more than %d "
-					      "sets of cgroups", CGROUP_MAX_SETS)
+		return r == -E2BIG ? cryo_err(ctx, r,
+					      "the tree's threads are in more than %d "
+					      "sets of cgroups",
+					      CGROUP_MAX_SETS)
 				   : r;
 	*ret_set = r;
 	return 0;
@@ -320,6 +333,8 @@ static int dump_ns_roots(struct cryo_ctx *ctx, struct img_cgroups *cg, const str
 
 	if (r < 0)
 		return r;
+	for (uint32_t h = 0; h < CGROUP_MAX_HIERS; h++)
+		row[h] = -1;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *rel;
 		_cleanup_free_ char *top = NULL;
@@ -338,9 +353,10 @@ static int dump_ns_roots(struct cryo_ctx *ctx, struct img_cgroups *cg, const str
 		wl = strlen(whole);
 		rl = strcmp(rel, "/") ? strlen(rel) : 0;
 		if (!cgroup_path_plain(rel) || rl > wl || (rl && strcmp(whole + wl - rl, rel)))
-			return cryo_err(ctx, -EOPNOTSUPP, "pid %d is in cgroup %s:%s, outside the "
-					"roots of its cgroup namespace (it shows %s)", t->pid,
-					hier_name(c1 + 1), whole, rel);
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d is in cgroup %s:%s, outside the "
+					"roots of its cgroup namespace (it shows %s)",
+					t->pid, hier_name(c1 + 1), whole, rel);
 		top = strndup(whole, wl - rl);
 		if (!top)
 			return -ENOMEM;
@@ -351,8 +367,10 @@ static int dump_ns_roots(struct cryo_ctx *ctx, struct img_cgroups *cg, const str
 		seen++;
 	}
 	if (seen != cg->nhiers)
-		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: its cgroup namespace shows other "
-				"hierarchies than ours", t->pid);
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: its cgroup namespace shows other "
+				"hierarchies than ours",
+				t->pid);
 	r = add_set(cg, row);
 	if (r < 0)
 		return r;
@@ -398,7 +416,8 @@ int cgroup_dump(struct cryo_ctx *ctx, struct img *img)
 		if (r < 0)
 			return cryo_err(ctx, r == -ENOENT ? -EOPNOTSUPP : r,
 					"the tree is in cgroups of hierarchy %s, which is mounted "
-					"nowhere cryo can read them", hier_name(cg->hiers[h]));
+					"nowhere cryo can read them",
+					hier_name(cg->hiers[h]));
 		rootfd = open(point, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (rootfd < 0)
 			return cryo_err(ctx, -errno, "open %s", point);
@@ -498,8 +517,7 @@ static int set_prop(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
 }
 
 /* Dir i's properties of one stage (early: before any task enters), in table order. */
-static int set_props(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t i,
-		     bool early)
+static int set_props(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t i, bool early)
 {
 	const struct img_cgroup_dir *dir = &cr->cg->dirs[i];
 	const char *controllers = cr->cg->hiers[dir->hier];
@@ -511,8 +529,8 @@ static int set_props(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint
 			continue;
 		for (uint32_t j = 0; j < dir->nprops; j++) {
 			int r = strcmp(dir->props[j].name, def->name)
-					? 0
-					: set_prop(ctx, cr, i, &dir->props[j]);
+				    ? 0
+				    : set_prop(ctx, cr, i, &dir->props[j]);
 
 			if (r < 0)
 				return r;
@@ -612,8 +630,8 @@ static const char *set_path(const struct cgroup_restore *cr, uint32_t set, uint3
 	return d < 0 ? "/" : cr->cg->dirs[d].path;
 }
 
-static int write_id(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t set,
-		    uint32_t h, const char *file, pid_t id, pid_t shown)
+static int write_id(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t set, uint32_t h,
+		    const char *file, pid_t id, pid_t shown)
 {
 	_cleanup_close_ int fd = openat(set_fd(cr, set, h), file, O_WRONLY | O_CLOEXEC);
 	char buf[16];
@@ -724,13 +742,16 @@ void cgroup_restore_free(struct cryo_ctx *ctx, struct cgroup_restore *cr, bool f
 		if (failed && cr->created[i] && parent_fd(cr, i) >= 0) {
 			int ms = 0;
 
-			while (unlinkat(parent_fd(cr, i), strrchr(path, '/') + 1, AT_REMOVEDIR) < 0 &&
+			while (unlinkat(parent_fd(cr, i), strrchr(path, '/') + 1, AT_REMOVEDIR) <
+				   0 &&
 			       errno == EBUSY && ms++ < 2000)
 				nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 			if (faccessat(parent_fd(cr, i), strrchr(path, '/') + 1, F_OK,
 				      AT_SYMLINK_NOFOLLOW) == 0)
-				log_warn(ctx, "cgroup %s:%s this restore made could not be removed: "
-					 "%s", dir_name(cr->cg, i), path, strerror(errno));
+				log_warn(ctx,
+					 "cgroup %s:%s this restore made could not be removed: "
+					 "%s",
+					 dir_name(cr->cg, i), path, strerror(errno));
 		}
 	}
 	for (uint32_t i = 0; i < cr->cg->ndirs; i++)

@@ -73,8 +73,8 @@ static int check(pid_t tid, const char *const *hiers, size_t n, const char *leaf
 					l = leaf;
 			snprintf(want, sizeof(want), "%s/%s", base, l);
 			if (strcmp(c2, want)) {
-				snprintf(why, sizeof(why), "thread %d is in %s:%s, not %s", tid, name,
-					 c2, want);
+				snprintf(why, sizeof(why), "thread %d is in %s:%s, not %s", tid,
+					 name, c2, want);
 				fclose(f);
 				return -1;
 			}
