@@ -161,6 +161,12 @@ def test_tree_in_several_cgroups(env, cg, how):
         want = "700" if how == "kept" and f == "cpu.shares" else v
         got = read_prop(base, h, leaf, f)
         assert got == want, f"{h}:{base}/{leaf} {f} is {got}, not {want}"
+    if not STREAM:
+        # A second restore fails (its PIDs are in use) and takes nothing from the first.
+        p = cryo("restore", "-D", img, "--detach", check=False)
+        assert p.returncode != 0 and "in use" in p.stderr, p.stderr
+        assert cgroups_of(pid)["cpu"] == f"{base}/parent"
+        assert (CG / "cpu" / base.lstrip("/") / "thread").is_dir()
     env.check(run, pid)
 
 
