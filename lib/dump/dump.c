@@ -24,6 +24,7 @@
 #include "base/progress.h"
 #include "base/proc.h"
 #include "base/worker.h"
+#include "cgroup/cgroup.h"
 #include "image/xfer.h"
 #include "dump.h"
 #include "image/chain.h"
@@ -434,6 +435,9 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	if (r >= 0)
 		r = ns_dump(ctx, &d->held.tree, d->plan->ns_own,
 			    d->plan->container ? d->plan->container->runtime : NULL, img);
+	/* A container's cgroups are its runtime's, made again from the bundle at restore. */
+	if (r >= 0 && !d->plan->container)
+		r = cgroup_dump(ctx, img);
 	if (r >= 0)
 		r = plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_MEMORY, &d->hargs);
 	/* A restore needs every plugin that put state of its own in the image. */

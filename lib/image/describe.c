@@ -12,6 +12,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "cgroup/cgroup-image.h"
 #include "chain.h"
 #include "files/files.h"
 #include "image.h"
@@ -92,6 +93,19 @@ static json_t *describe_json(const struct img *img)
 					 threads, "vmas", vmas, "fds", fds));
 		json_object_set_new(json_array_get(tasks, i), "parent_pages",
 				    json_integer(t->parent_pages));
+		if (img->cgroups.nsets && !t->zombie) {
+			json_t *cgs = json_object();
+
+			for (uint32_t j = 0; cgs && j < t->nthreads; j++) {
+				char tid[16];
+
+				snprintf(tid, sizeof(tid), "%d", t->threads[j].tid);
+				json_object_set_new(cgs, tid, cgroup_image_set_json(
+								      &img->cgroups,
+								      t->threads[j].cgroup_set));
+			}
+			json_object_set_new(json_array_get(tasks, i), "cgroups", cgs);
+		}
 	}
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i];
@@ -106,6 +120,9 @@ static json_t *describe_json(const struct img *img)
 	json_object_set_new(root, "files", files);
 	if (img->parent)
 		json_object_set_new(root, "parent", json_string(img->parent));
+	if (img->cgroups.nsets && img->cgroups.ns_set >= 0)
+		json_object_set_new(root, "cgroup_ns_roots",
+				    cgroup_image_set_json(&img->cgroups, img->cgroups.ns_set));
 	return root;
 }
 
@@ -115,6 +132,11 @@ static int describe_text(const struct img *img, FILE *out)
 		img->kernel, img->root, img->ntasks);
 	if (img->parent)
 		fprintf(out, "incremental: pages not saved here are in %s\n", img->parent);
+	if (img->cgroups.nsets && img->cgroups.ns_set >= 0) {
+		fprintf(out, "cgroup namespace of its own, rooted at: ");
+		cgroup_image_describe_set(&img->cgroups, img->cgroups.ns_set, out);
+		fputc('\n', out);
+	}
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		const struct img_task *t = &img->tasks[i];
 
@@ -124,6 +146,16 @@ static int describe_text(const struct img *img, FILE *out)
 		fprintf(out, "  threads:");
 		for (uint32_t j = 0; j < t->nthreads; j++)
 			fprintf(out, " %d", t->threads[j].tid);
+		if (img->cgroups.nsets && t->nthreads) {
+			fprintf(out, "\n  cgroups: ");
+			cgroup_image_describe_set(&img->cgroups, t->threads[0].cgroup_set, out);
+			for (uint32_t j = 1; j < t->nthreads; j++)
+				if (t->threads[j].cgroup_set != t->threads[0].cgroup_set) {
+					fprintf(out, "\n  cgroups of thread %d: ", t->threads[j].tid);
+					cgroup_image_describe_set(&img->cgroups,
+								  t->threads[j].cgroup_set, out);
+				}
+		}
 		fprintf(out, "\n  memory: %u mappings, %llu pages saved (%.1f MiB)", t->nvmas,
 			(unsigned long long)t->pages, t->pages * PAGE_SZ / 1048576.0);
 		if (t->parent_pages)

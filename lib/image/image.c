@@ -5,6 +5,7 @@
  * task's parent) must resolve, so that restore can trust the model it gets.
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
@@ -21,6 +22,7 @@
 #include "image.h"
 #include "image-dir.h"
 #include "json-codec.h"
+#include "cgroup/cgroup-image.h"
 #include "ns/ns-image.h"
 #include "stream.h"
 
@@ -78,6 +80,7 @@ void img_free(struct img *img)
 		free(img->plugins[i]);
 	free(img->plugins);
 	ns_image_free(&img->ns);
+	cgroup_image_free(&img->cgroups);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -130,7 +133,7 @@ struct img_pipe *img_find_pipe(const struct img *img, uint64_t ino)
 
 /* ---- encoding ---- */
 
-static json_t *encode_thread(const struct img_thread *th)
+static json_t *encode_thread(const struct img_thread *th, bool cgroups)
 {
 	json_t *o = json_object(), *regs = json_object();
 	int r = 0;
@@ -166,6 +169,8 @@ static json_t *encode_thread(const struct img_thread *th)
 		r |= set(o, "seccomp_strict", json_true());
 	if (th->pdeath_sig)
 		r |= set(o, "pdeath_signal", json_integer(th->pdeath_sig));
+	if (cgroups)
+		r |= set(o, "cgroup", json_integer(th->cgroup_set));
 	{
 		json_t *filters = json_array();
 
@@ -203,7 +208,7 @@ fail:
 	return NULL;
 }
 
-static json_t *encode_task(const struct img_task *t)
+static json_t *encode_task(const struct img_task *t, bool cgroups)
 {
 	json_t *o = json_object(), *a;
 	int r = 0;
@@ -324,7 +329,7 @@ static json_t *encode_task(const struct img_task *t)
 	r |= set(o, "fds", a);
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->nthreads; i++)
-		r |= add(a, encode_thread(&t->threads[i]));
+		r |= add(a, encode_thread(&t->threads[i], cgroups));
 	r |= set(o, "threads", a);
 	if (r) {
 		json_decref(o);
@@ -386,7 +391,7 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 						  (int)img->page_streams));
 	a = json_array();
 	for (uint32_t i = 0; a && i < img->ntasks; i++)
-		r |= add(a, encode_task(&img->tasks[i]));
+		r |= add(a, encode_task(&img->tasks[i], img->cgroups.nsets > 0));
 	r |= set(root, "tasks", a);
 	a = json_array();
 	for (uint32_t i = 0; a && i < img->nfiles; i++) {
@@ -427,6 +432,7 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	}
 	r |= set(root, "shmems", a);
 	r |= ns_image_encode(&img->ns, root);
+	r |= cgroup_image_encode(&img->cgroups, root);
 	if (r)
 		return cryo_err(ctx, -ENOMEM, "encode image metadata");
 	s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -507,6 +513,12 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 	if (json_object_get(o, "pdeath_signal")) {
 		TRY(get_int(d, o, "pdeath_signal", 1, IMG_MAX_SIGNALS, &v));
 		th->pdeath_sig = v;
+	}
+	/* Checked against the image's sets once every task is read. */
+	th->cgroup_set = UINT32_MAX;
+	if (json_object_get(o, "cgroup")) {
+		TRY(get_int(d, o, "cgroup", 0, CGROUP_MAX_SETS - 1, &v));
+		th->cgroup_set = v;
 	}
 	{
 		json_t *filters = get_arr(d, o, "seccomp", IMG_MAX_SECCOMP), *f;
@@ -962,6 +974,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 	if (v)
 		TRY(img_decode_pages(d->ctx, v, &img->page_codec, &img->page_streams));
 	TRY(ns_image_decode(d, root, &img->ns));
+	TRY(cgroup_image_decode(d, root, img->ns.own & CLONE_NEWCGROUP, &img->cgroups));
 
 	a = get_arr(d, root, "shmems", IMG_MAX_FDS);
 	if (!a)
@@ -1125,7 +1138,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 								"twice",
 								t->threads[l].tid);
 	}
-	return 0;
+	return cgroup_image_check_tasks(d, img);
 }
 
 int img_check_fits(struct cryo_ctx *ctx, const struct img *img, uint64_t avail)

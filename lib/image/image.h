@@ -66,6 +66,7 @@ struct img_thread {
 	uint32_t nseccomp;
 	uint8_t *pending; /* siginfo_t[] queued for this thread, IMG_SIGINFO_SIZE each */
 	uint32_t npending;
+	uint32_t cgroup_set; /* its cgroups: img->cgroups.sets[] (only where nsets > 0) */
 };
 
 enum img_vma_kind {
@@ -317,6 +318,30 @@ struct img_ns {
 	uint32_t nproc;
 };
 
+/* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their
+ * paths with the properties cryo restores where it has to make it, and the distinct sets of
+ * cgroups (one path per hierarchy) its threads are in. */
+struct img_cgroup_prop {
+	char *name, *value;
+};
+
+struct img_cgroup_dir {
+	uint32_t hier; /* index in hiers */
+	char *path;    /* below the hierarchy's root, never "/" itself */
+	struct img_cgroup_prop *props;
+	uint32_t nprops;
+};
+
+struct img_cgroups {
+	char **hiers; /* each hierarchy's controllers as /proc/PID/cgroup names them; "" is v2 */
+	uint32_t nhiers;
+	struct img_cgroup_dir *dirs; /* a parent before its children */
+	uint32_t ndirs;
+	int32_t *sets; /* nsets rows of nhiers: the dir in each hierarchy, -1 for its root */
+	uint32_t nsets;
+	int32_t ns_set; /* the set of the roots of the tree's own cgroup namespace, or -1 */
+};
+
 struct img {
 	uint32_t version;
 	char kernel[65];
@@ -344,6 +369,7 @@ struct img {
 	struct img_shmem *shmems;
 	uint32_t nshmems;
 	struct img_ns ns;
+	struct img_cgroups cgroups;
 };
 
 struct cryo_ctx;

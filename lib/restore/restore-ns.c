@@ -30,6 +30,7 @@
 #include "base/fileio.h"
 #include "base/progress.h"
 #include "base/worker.h"
+#include "cgroup/cgroup.h"
 #include "ns/ns.h"
 #include "restore.h"
 
@@ -232,7 +233,11 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	_cleanup_close_ int pidns = -1;
 	char msg[1024];
 	pid_t root = 0;
-	int r = ns_restore_enter(ctx, &sh->img->ns, run->target);
+	/* A cgroup namespace is rooted where its maker is when it is made. */
+	int r = cgroup_ns_enter(ctx, sh->cgroups);
+
+	if (r >= 0)
+		r = ns_restore_enter(ctx, &sh->img->ns, run->target);
 
 	if (r >= 0)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);

@@ -37,6 +37,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "cgroup/cgroup.h"
 #include "ns/ns.h"
 #include "restore.h"
 
@@ -374,6 +375,10 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	for (uint32_t i = 0; sh->feed_wr && i < sh->img->ntasks; i++)
 		if (sh->feed_wr[i] >= 0)
 			close(sh->feed_wr[i]);
+	/* Its cgroups first, before it forks (a child starts in its parent's), maps memory
+	 * (charged to the cgroup it is in) or runs anything of the target. */
+	if (cgroup_task_enter(ctx, sh->cgroups, t->threads[0].cgroup_set, t->pid) < 0)
+		task_fail(ctx, sh, NULL);
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
 		task_fail(ctx, sh, NULL);

@@ -32,6 +32,7 @@
 #include "base/fileio.h"
 #include "base/progress.h"
 #include "base/proc.h"
+#include "cgroup/cgroup.h"
 #include "inject/inject.h"
 #include "plugin/plugin.h"
 #include "image/chain.h"
@@ -767,6 +768,10 @@ made:
 	progress_finish(ctx);
 	if (r >= 0 && sh->lazy)
 		r = take_uffds(ctx, sh, &uffds);
+	/* Threads whose cgroups are not their leader's move now, parked; then the properties
+	 * that could have refused building the tree (pids.max) are set. */
+	if (r >= 0)
+		r = cgroup_restore_finish(ctx, sh->cgroups, img);
 	if (r < 0)
 		goto fail;
 	for (uint32_t i = 0; i < img->ntasks; i++) {
@@ -842,6 +847,7 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		  const struct ns_target *target, struct stream_rx *rx, pid_t *ret_root)
 {
 	struct rst_shared sh = {0};
+	struct cgroup_restore *cgroups = NULL;
 	struct img img = {0};
 	struct rlimit nofile;
 	sigset_t chld, old;
@@ -894,7 +900,8 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	if (sh.base_fd < 3)
 		sh.base_fd = 3;
 	/* Its descriptions (and socket pairs), a pipe per task fed as the image arrives, ours. */
-	if ((uint64_t)sh.base_fd + img.nfiles * 2 + (rx ? img.ntasks * 2 : 0) + 64 >
+	if ((uint64_t)sh.base_fd + img.nfiles * 2 + (rx ? img.ntasks * 2 : 0) +
+		    (target ? 0 : cgroup_restore_nfds(&img.cgroups)) + 64 >
 	    nofile.rlim_cur) {
 		r = cryo_err(ctx, -EMFILE, "the image needs descriptor %d and up; the limit is %llu",
 			     sh.base_fd, (unsigned long long)nofile.rlim_cur);
@@ -938,6 +945,13 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		if (r < 0)
 			goto out;
 	}
+	/* A container's runtime made its cgroups from the bundle (ns_restore_enter joins them). */
+	if (!target) {
+		r = cgroup_restore_prepare(ctx, &img.cgroups, sh.base_fd, &cgroups);
+		if (r < 0)
+			goto out;
+		sh.cgroups = cgroups;
+	}
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
@@ -957,6 +971,8 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	if (r >= 0)
 		*ret_root = root;
 out:
+	/* After a failure the tree is gone: the cgroups made for it go too. */
+	cgroup_restore_free(ctx, cgroups, r < 0);
 	close_feeds(&sh);
 	restore_files_close(&sh);
 	if (err[0] >= 0)

@@ -20,6 +20,7 @@
 #include "pie/restorer.h"
 
 struct ns_target;
+struct cgroup_restore;
 
 /* What every restored task inherits from the restoring process. */
 struct rst_shared {
@@ -42,6 +43,9 @@ struct rst_shared {
 	 * frames come down (read end for the task, write end for the receiver), or -1. */
 	struct stream_rx *rx;
 	int *feed_rd, *feed_wr;
+	/* The image's cgroups, opened (made where missing) before any task (lib/cgroup/);
+	 * NULL for an image without them, or a container's, which its runtime places. */
+	const struct cgroup_restore *cgroups;
 };
 
 /* Matches opts->inherit_fds to the image's external descriptions (sh->inherit), checking each

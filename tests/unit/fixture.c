@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,6 +76,48 @@ static void fill_thread(struct img_thread *th, pid_t tid)
 	th->pending = siginfo_queue(th->npending, 10);
 }
 
+static void cgroup_dir(struct img_cgroup_dir *d, uint32_t hier, const char *path, uint32_t n,
+		       const char *const *props)
+{
+	d->hier = hier;
+	d->path = xstrdup(path);
+	d->nprops = n;
+	d->props = xcalloc(n, sizeof(*d->props));
+	for (uint32_t i = 0; i < n; i++) {
+		d->props[i].name = xstrdup(props[2 * i]);
+		d->props[i].value = xstrdup(props[2 * i + 1]);
+	}
+}
+
+/* v1 hierarchies (one comounted) and v2; two sets: the second thread of a task is in its own
+ * cpu cgroup and in the roots of the others. */
+static void fill_cgroups(struct img_cgroups *cg)
+{
+	static const char *const cpu_a[] = {"cpu.shares", "2048"};
+	static const char *const cpu_ab[] = {"cpu.shares", "512", "cpu.cfs_quota_us", "-1"};
+	static const char *const mem_a[] = {"memory.limit_in_bytes", "268435456",
+					    "memory.oom_control", "1"};
+	static const char *const v2_x[] = {"cgroup.subtree_control", "", "cgroup.max.depth", "2",
+					   "cgroup.type", "domain threaded"};
+	static const int32_t sets[] = {1, 2, 3, 0, -1, -1};
+
+	cg->nhiers = 3;
+	cg->hiers = xcalloc(3, sizeof(*cg->hiers));
+	cg->hiers[0] = xstrdup("cpu,cpuacct");
+	cg->hiers[1] = xstrdup("memory");
+	cg->hiers[2] = xstrdup("");
+	cg->ndirs = 4;
+	cg->dirs = xcalloc(4, sizeof(*cg->dirs));
+	cgroup_dir(&cg->dirs[0], 0, "/a", 1, cpu_a);
+	cgroup_dir(&cg->dirs[1], 0, "/a/b c", 2, cpu_ab);
+	cgroup_dir(&cg->dirs[2], 1, "/a", 2, mem_a);
+	cgroup_dir(&cg->dirs[3], 2, "/x.slice", 3, v2_x);
+	cg->nsets = 2;
+	cg->sets = xcalloc(6, sizeof(*cg->sets));
+	memcpy(cg->sets, sets, sizeof(sets));
+	cg->ns_set = 1; /* the tree has a cgroup namespace of its own, rooted there */
+}
+
 static void set_vma(struct img_vma *v, uint64_t start, uint64_t end, uint32_t prot, bool shared,
 		    uint32_t kind, const char *name, const char *path)
 {
@@ -139,8 +182,10 @@ static void fill_task(struct img_task *t, pid_t pid, pid_t ppid, uint32_t nthrea
 	t->mm.exe = xstrdup("/usr/bin/fixture");
 	t->nthreads = nthreads;
 	t->threads = xcalloc(nthreads, sizeof(*t->threads));
-	for (uint32_t i = 0; i < nthreads; i++)
+	for (uint32_t i = 0; i < nthreads; i++) {
 		fill_thread(&t->threads[i], pid + (pid_t)i);
+		t->threads[i].cgroup_set = i & 1; /* a second thread in other cgroups */
+	}
 	t->nshared_pending = 2;
 	t->shared_pending = siginfo_queue(t->nshared_pending, 34);
 }
@@ -282,6 +327,8 @@ void fixture_img(struct img *img)
 	img->pipes[0] = (struct img_pipe){.ino = FIX_PIPE_INO, .size = 65536, .data_len = 4};
 	img->pipes[0].data = xcalloc(4, 1);
 	memcpy(img->pipes[0].data, "h\0\xff\n", 4);
+	fill_cgroups(&img->cgroups);
+	img->ns.own = CLONE_NEWCGROUP;
 }
 
 static void assert_str_or_null_equal(const char *a, const char *b)
@@ -313,6 +360,7 @@ static void assert_thread_equal(const struct img_thread *a, const struct img_thr
 	assert_int_equal(a->npending, b->npending);
 	if (a->npending)
 		assert_memory_equal(a->pending, b->pending, a->npending * IMG_SIGINFO_SIZE);
+	assert_int_equal(a->cgroup_set, b->cgroup_set);
 }
 
 static void assert_task_equal(const struct img_task *a, const struct img_task *b)
@@ -442,4 +490,24 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_int_equal(x->dev, y->dev);
 		assert_int_equal(x->ino, y->ino);
 	}
+	assert_int_equal(a->cgroups.nhiers, b->cgroups.nhiers);
+	for (uint32_t i = 0; i < a->cgroups.nhiers; i++)
+		assert_string_equal(a->cgroups.hiers[i], b->cgroups.hiers[i]);
+	assert_int_equal(a->cgroups.ndirs, b->cgroups.ndirs);
+	for (uint32_t i = 0; i < a->cgroups.ndirs; i++) {
+		const struct img_cgroup_dir *x = &a->cgroups.dirs[i], *y = &b->cgroups.dirs[i];
+
+		assert_int_equal(x->hier, y->hier);
+		assert_string_equal(x->path, y->path);
+		assert_int_equal(x->nprops, y->nprops);
+		for (uint32_t j = 0; j < x->nprops; j++) {
+			assert_string_equal(x->props[j].name, y->props[j].name);
+			assert_string_equal(x->props[j].value, y->props[j].value);
+		}
+	}
+	assert_int_equal(a->cgroups.ns_set, b->cgroups.ns_set);
+	assert_int_equal(a->ns.own, b->ns.own);
+	assert_int_equal(a->cgroups.nsets, b->cgroups.nsets);
+	assert_memory_equal(a->cgroups.sets, b->cgroups.sets,
+			    a->cgroups.nsets * a->cgroups.nhiers * sizeof(int32_t));
 }
