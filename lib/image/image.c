@@ -93,6 +93,9 @@ void img_file_clear(struct img_file *f)
 	free(f->data);
 	free(f->sendq);
 	free(f->tcp);
+	for (uint32_t j = 0; f->scm && j < f->nscm; j++)
+		free(f->scm[j].ids);
+	free(f->scm);
 	memset(f, 0, sizeof(*f));
 }
 

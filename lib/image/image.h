@@ -177,6 +177,18 @@ struct img_tcp {
 	uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
 };
 
+/* Descriptors in flight in a unix socket's receive queue (SCM_RIGHTS): the message of `data`
+ * that starts at byte `at` (datagrams: at the record's 4-byte length) and is `len` bytes long
+ * carries the files ids[], in order. A stream's message is every byte after the previous one's
+ * up to the end of the write that carried the files (unix.c says why). */
+struct img_scm {
+	uint32_t at, len;
+	uint32_t *ids;
+	uint32_t nids;
+};
+
+#define IMG_MAX_SCM_FDS 253 /* SCM_MAX_FD: the most one message carries */
+
 /* One registration of an epoll instance: the watched descriptor by its number in the task
  * that holds the epoll descriptor, with the events and the user data. */
 struct img_epoll_item {
@@ -209,6 +221,8 @@ struct img_file {
 	uint8_t *sendq;                   /* established TCP: the send queue */
 	uint32_t sendq_len;
 	struct img_tcp *tcp;              /* established TCP: what TCP_REPAIR restores */
+	struct img_scm *scm;              /* unix socket: descriptors in its queue, by `at` */
+	uint32_t nscm;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

@@ -83,3 +83,10 @@ def test_unix_sockets_whose_peer_is_gone(env):
     """A server's end of a connection whose client hung up (stream and seqpacket): the
     queued bytes, then end-of-file, and EPIPE on write, after restore as before."""
     roundtrip(env, [workload("net_unix_peer_gone")])
+
+
+def test_unix_sockets_files_in_flight(env):
+    """Files sent with SCM_RIGHTS and not received yet, in a stream and a datagram queue (a
+    pipe end and a socket that only the queue holds, an eventfd, a pipe end a task holds too):
+    each read after restore gets the same bytes with the same files, and the files work."""
+    roundtrip(env, [workload("net_unix_scm")])

@@ -1,0 +1,660 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unix sockets, for the socket kind (socket.c hands every AF_UNIX socket here).
+ *
+ * Dump. A unix socket's peer is only known to sock_diag (UDIAG_SHOW_PEER, man 7 sock_diag).
+ * Its receive queue is peeked without being consumed (SO_PEEK_OFF with MSG_PEEK, man 7 unix):
+ * a peek with room for control data also gets the files in flight in the queue (SCM_RIGHTS)
+ * as descriptors of the dumping process, new references to the same open descriptions, which
+ * the walk dumps as files of the image like any task's (dump_file_in_flight()): a file that
+ * only a queue holds is saved too. A stream peek, like a read, stops after the write that
+ * carried files, but takes the bytes of plain writes before it along, and no peek tells where
+ * that write began (a peek anywhere before it gets its files): so the image keeps the bytes
+ * from the end of the previous write with files to the end of this one as one message, as
+ * CRIU does. A read that takes them whole gets what it got; a read of only the first of them
+ * gets the files earlier than it would have.
+ *
+ * Restore. A connected pair becomes a socketpair(2); a socket whose peer is gone is the end
+ * of a pair whose other end is closed once its queue is sent; listening and bound sockets are
+ * bound again (a socket file left behind by the dumped tree is replaced). The queues are sent
+ * again from the other end only once every description of the image is open
+ * (unix_restore_finish()), since a queue may carry any of them: each message that carried
+ * files carries the same descriptions again.
+ *
+ * Refused, naming the descriptor: credentials queued for a socket with SO_PASSCRED (a
+ * message's sender pid must exist when it is sent again, and the tree does not yet); a queue
+ * over 16 MiB.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "restore/restore.h"
+#include "unix.h"
+
+#define LOG_PREFIX "unix: "
+
+#define MAX_QUEUE (16U << 20)
+#define MAX_SCM   (1U << 20) /* messages with files, per queue, in an image */
+
+/* ---- dump ---- */
+
+/* Asks sock_diag for the peer of the unix socket with inode ino: 0 if it has none. */
+static int unix_peer(struct cryo_ctx *ctx, uint64_t ino, uint64_t *ret_peer)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} msg = {
+		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST},
+		.req = {.sdiag_family = AF_UNIX, .udiag_states = ~0U, .udiag_ino = ino,
+			.udiag_show = UDIAG_SHOW_PEER, .udiag_cookie = {~0U, ~0U}},
+	};
+	_cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	char buf[8192];
+	ssize_t n;
+
+	*ret_peer = 0;
+	if (nl < 0 || send(nl, &msg, sizeof(msg), 0) < 0)
+		return cryo_err(ctx, -errno, "ask sock_diag about unix socket %llu",
+				(unsigned long long)ino);
+	n = recv(nl, buf, sizeof(buf), 0);
+	if (n < 0)
+		return cryo_err(ctx, -errno, "read sock_diag answer");
+	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+		struct unix_diag_msg *m = NLMSG_DATA(h);
+		struct rtattr *a;
+		int len;
+
+		if (h->nlmsg_type == NLMSG_ERROR)
+			return cryo_err(ctx, ((struct nlmsgerr *)NLMSG_DATA(h))->error,
+					"sock_diag on unix socket %llu", (unsigned long long)ino);
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+			continue;
+		len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+		for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len))
+			if (a->rta_type == UNIX_DIAG_PEER)
+				*ret_peer = *(uint32_t *)RTA_DATA(a);
+	}
+	return 0;
+}
+
+/* Room for the most files one message carries, and a sender's credentials. */
+union peek_control {
+	struct cmsghdr h;
+	char buf[CMSG_SPACE(sizeof(int) * IMG_MAX_SCM_FDS) + CMSG_SPACE(sizeof(struct ucred))];
+};
+
+struct peeked {
+	ssize_t n;     /* bytes, or a datagram's whole length */
+	int fds[IMG_MAX_SCM_FDS];
+	unsigned nfds; /* files in flight the message carried, now ours */
+	bool creds;    /* it carried the sender's credentials (SO_PASSCRED) */
+};
+
+static void peeked_close(struct peeked *p)
+{
+	for (unsigned i = 0; i < p->nfds; i++)
+		close(p->fds[i]);
+	p->nfds = 0;
+}
+
+/* One peek at the queue from the current SO_PEEK_OFF: -errno (EAGAIN: nothing more). */
+static int peek_one(int sk, void *dst, size_t room, struct peeked *ret)
+{
+	union peek_control ctl;
+	struct iovec iov = {.iov_base = dst, .iov_len = room};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
+
+	ret->nfds = 0;
+	ret->creds = false;
+	ret->n = recvmsg(sk, &mh, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
+	if (ret->n < 0)
+		return -errno;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_CREDENTIALS)
+			ret->creds = true;
+		if (c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+			if (ret->nfds < IMG_MAX_SCM_FDS)
+				memcpy(&ret->fds[ret->nfds++], CMSG_DATA(c) + i * sizeof(int),
+				       sizeof(int));
+	}
+	if (mh.msg_flags & MSG_CTRUNC) {
+		peeked_close(ret);
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
+/* Dumps the files a message carried (taking the descriptors) and records them at `at`. */
+static int add_scm(const struct fd_dump *d, struct img_file *f, struct peeked *p, uint32_t at,
+		   uint32_t len)
+{
+	struct img_scm *ns, *m;
+	unsigned i;
+	int r = 0;
+
+	if (f->nscm >= MAX_SCM) {
+		peeked_close(p);
+		return cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: more than %u messages with files "
+				"queued", d->fd, d->pid, MAX_SCM);
+	}
+	ns = realloc(f->scm, (f->nscm + 1) * sizeof(*ns));
+	if (!ns) {
+		peeked_close(p);
+		return -ENOMEM;
+	}
+	f->scm = ns;
+	m = &f->scm[f->nscm++];
+	*m = (struct img_scm){.at = at, .len = len, .ids = calloc(p->nfds, sizeof(uint32_t))};
+	if (!m->ids) {
+		peeked_close(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->nfds && r >= 0; i++) {
+		r = dump_file_in_flight(d, p->fds[i], &m->ids[i]);
+		if (r >= 0)
+			m->nids++;
+	}
+	for (; i < p->nfds; i++)
+		close(p->fds[i]);
+	p->nfds = 0;
+	return r;
+}
+
+/* Peeks at the receive queue without consuming it, with the files in flight in it. */
+static int peek_queue(const struct fd_dump *d, int sk, int type, struct img_file *f)
+{
+	int zero = 0, off = -1, r = 0;
+	_cleanup_free_ uint8_t *buf = malloc(MAX_QUEUE);
+
+	if (!buf)
+		return -ENOMEM;
+	if (setsockopt(sk, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero)) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: SO_PEEK_OFF", d->fd, d->pid);
+	for (;;) {
+		uint32_t hdr = type == SOCK_STREAM ? 0 : 4, start = f->data_len;
+		struct peeked p;
+		size_t room;
+
+		/* Room for another record's length at least: else more is queued than cryo
+		 * keeps (and the subtraction below would wrap). */
+		if (f->data_len + 4 > MAX_QUEUE) {
+			r = cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: more than %u bytes queued",
+				     d->fd, d->pid, MAX_QUEUE);
+			break;
+		}
+		room = MAX_QUEUE - f->data_len - 4;
+		r = peek_one(sk, buf + f->data_len + hdr, room, &p);
+		if (r == -EAGAIN) {
+			r = 0;
+			break;
+		}
+		if (r < 0) {
+			r = cryo_err(d->ctx, r, "fd %d of pid %d: peek queue", d->fd, d->pid);
+			break;
+		}
+		if (p.creds) {
+			peeked_close(&p);
+			r = cryo_err(d->ctx, -EOPNOTSUPP,
+				     "fd %d of pid %d is a unix socket with SO_PASSCRED and messages "
+				     "queued: their senders' credentials (SCM_CREDENTIALS) cannot be "
+				     "sent again yet", d->fd, d->pid);
+			break;
+		}
+		/* End-of-file: a stream's, or a seqpacket's whose peer is gone (a zero-length
+		 * record there reads as EOF too, and is not kept). */
+		if (p.n == 0 && type != SOCK_DGRAM) {
+			peeked_close(&p);
+			break;
+		}
+		if ((size_t)p.n > room) {
+			peeked_close(&p);
+			r = cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: more than %u bytes queued",
+				     d->fd, d->pid, MAX_QUEUE);
+			break;
+		}
+		if (hdr) {
+			uint32_t len = p.n;
+
+			memcpy(buf + f->data_len, &len, 4);
+		}
+		f->data_len += hdr + p.n;
+		if (!p.nfds)
+			continue;
+		r = add_scm(d, f, &p, start, p.n);
+		if (r < 0)
+			break;
+	}
+	setsockopt(sk, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off));
+	if (r < 0 || !f->data_len)
+		return r;
+	f->data = malloc(f->data_len);
+	if (!f->data)
+		return -ENOMEM;
+	memcpy(f->data, buf, f->data_len);
+	return 0;
+}
+
+int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
+{
+	int type = f->params[SOCK_P_TYPE];
+	struct sockaddr_storage addr;
+	socklen_t len = sizeof(addr);
+	uint64_t peer;
+	int r = unix_peer(d->ctx, d->st->st_ino, &peer);
+
+	if (r < 0)
+		return r;
+	if (peer) {
+		f->params[SOCK_P_STATE] = SOCK_CONNECTED;
+		f->params[SOCK_P_PEER] = peer; /* an inode until unix_dump_done() */
+	} else if (type != SOCK_DGRAM) {
+		/* Connected once, its peer closed since: what is queued is still to be read,
+		 * then end-of-file; a write gets EPIPE. */
+		if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0)
+			f->params[SOCK_P_STATE] = SOCK_PEER_GONE;
+	}
+	return peek_queue(d, sk, type, f);
+}
+
+/* Unix peers' inodes become file ids; a peer outside the tree cannot be restored. */
+int unix_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		struct img_file *f = &img->files[i];
+		uint64_t peer = f->params[SOCK_P_PEER];
+		uint32_t id = 0;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    f->params[SOCK_P_STATE] != SOCK_CONNECTED)
+			continue;
+		for (uint32_t j = 0; j < img->nfiles; j++)
+			if (img->files[j].type == FILE_SOCKET && inos[j] == peer)
+				id = img->files[j].id;
+		if (!id) {
+			for (uint32_t k = 0; k < img->ntasks; k++)
+				for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
+					if (img->tasks[k].fds[l].file_id == f->id)
+						return cryo_err(ctx, -EOPNOTSUPP,
+								"fd %d of pid %d is a unix socket "
+								"connected to a process outside the "
+								"dumped tree",
+								img->tasks[k].fds[l].fd,
+								img->tasks[k].pid);
+			return cryo_err(ctx, -EOPNOTSUPP, "a unix socket's peer is outside the tree");
+		}
+		f->params[SOCK_P_PEER] = id;
+	}
+	return 0;
+}
+
+/* ---- codec ---- */
+
+int unix_encode(json_t *o, const struct img_file *f)
+{
+	json_t *a;
+	int r = 0;
+
+	if (!f->nscm)
+		return 0;
+	a = json_array();
+	for (uint32_t i = 0; a && i < f->nscm; i++) {
+		const struct img_scm *m = &f->scm[i];
+		json_t *ids = json_array();
+
+		for (uint32_t j = 0; ids && j < m->nids; j++)
+			r |= add(ids, json_integer(m->ids[j]));
+		r |= add(a, json_pack("[I,I,o]", (json_int_t)m->at, (json_int_t)m->len, ids));
+	}
+	return r | set(o, "scm", a);
+}
+
+/* The offset of each record in a datagram queue must be where an entry's `at` points. */
+static bool is_record_start(const struct img_file *f, uint32_t at, uint32_t len)
+{
+	uint32_t off = 0, rec;
+
+	while (off + 4 <= f->data_len && off < at) {
+		memcpy(&rec, f->data + off, 4);
+		if (rec > f->data_len - off - 4)
+			return false;
+		off += 4 + rec;
+	}
+	if (off != at || off + 4 > f->data_len)
+		return false;
+	memcpy(&rec, f->data + off, 4);
+	return rec == len && rec <= f->data_len - off - 4;
+}
+
+int unix_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *a = json_object_get(o, "scm"), *v;
+	uint64_t next = 0;
+	size_t i;
+
+	if (!a)
+		return 0;
+	a = get_arr(d, o, "scm", MAX_SCM);
+	if (!a)
+		return -EINVAL;
+	if (!json_array_size(a))
+		return bad(d, "scm", "is empty (it is left out when no files are queued)");
+	f->scm = calloc(json_array_size(a), sizeof(*f->scm));
+	if (!f->scm)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_scm *m = &f->scm[i];
+		json_int_t at, len;
+		json_t *ids, *id;
+		size_t j;
+
+		if (json_unpack(v, "[I,I,o]", &at, &len, &ids) || !json_is_array(ids))
+			return bad(d, "scm", "holds an entry that is not [at, len, [ids]]");
+		f->nscm = i + 1;
+		if (at < 0 || len < 0 || (uint64_t)at < next || (uint64_t)at > f->data_len ||
+		    (uint64_t)len > f->data_len - (uint64_t)at)
+			return bad(d, "scm", "holds a message outside the queue or out of order");
+		if (f->params[SOCK_P_TYPE] == SOCK_STREAM ? !len : !is_record_start(f, at, len))
+			return bad(d, "scm", "holds a message that is not one of the queue's");
+		next = at + len + (f->params[SOCK_P_TYPE] == SOCK_STREAM ? 0 : 4);
+		if (!json_array_size(ids) || json_array_size(ids) > IMG_MAX_SCM_FDS)
+			return bad(d, "scm", "holds a message with no files or more than 253");
+		m->at = at;
+		m->len = len;
+		m->ids = calloc(json_array_size(ids), sizeof(*m->ids));
+		if (!m->ids)
+			return -ENOMEM;
+		json_array_foreach(ids, j, id) {
+			if (!json_is_integer(id) || json_integer_value(id) < 1 ||
+			    json_integer_value(id) > UINT32_MAX)
+				return bad(d, "scm", "holds a file id that is not 1 ... 2^32-1");
+			m->ids[m->nids++] = json_integer_value(id);
+		}
+	}
+	return 0;
+}
+
+/* ---- restore ---- */
+
+/* fr->state[FILE_SOCKET]: per img->files[i], the end of a socketpair made along with its
+ * peer until that peer's description takes it, and the end that sends its queue again in
+ * unix_restore_finish() where that is not its peer's description (or -1). */
+struct unix_restore {
+	int *pair;
+	int *tx;
+};
+
+int unix_restore_prepare(struct file_restore *fr)
+{
+	uint32_t n = fr->sh->img->nfiles;
+	struct unix_restore *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -ENOMEM;
+	fr->state[FILE_SOCKET] = st;
+	st->pair = malloc((n + 1) * sizeof(int));
+	st->tx = malloc((n + 1) * sizeof(int));
+	if (!st->pair || !st->tx)
+		return -ENOMEM;
+	for (uint32_t i = 0; i <= n; i++)
+		st->pair[i] = st->tx[i] = -1;
+	return 0;
+}
+
+void unix_restore_release(struct file_restore *fr)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+
+	for (uint32_t i = 0; st && st->pair && i < fr->sh->img->nfiles; i++)
+		if (st->pair[i] >= 0)
+			close(st->pair[i]); /* a peer that failed before taking its end */
+	for (uint32_t i = 0; st && st->tx && i < fr->sh->img->nfiles; i++)
+		if (st->tx[i] >= 0)
+			close(st->tx[i]);
+	if (st) {
+		free(st->pair);
+		free(st->tx);
+	}
+	free(st);
+	fr->state[FILE_SOCKET] = NULL;
+}
+
+static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	const struct sockaddr_un *un = (const void *)f->addr;
+	struct stat st;
+
+	if (f->addr_len > sizeof(sa_family_t) && un->sun_path[0]) {
+		char path[sizeof(un->sun_path) + 1] = {0};
+
+		memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+		/* The dumped tree's socket file is still there; nobody listens on it. */
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			unlink(path);
+	}
+	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
+		return cryo_err(ctx, -errno, "bind socket %u again", f->id);
+	return 0;
+}
+
+int unix_restore_open(struct file_restore *fr, const struct img_file *f)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+	int type = f->params[SOCK_P_TYPE], state = f->params[SOCK_P_STATE];
+	int idx = f - img->files, sv[2], sk;
+
+	if (st->pair[idx] >= 0) {
+		sk = st->pair[idx]; /* made with its peer */
+		st->pair[idx] = -1;
+		return sk;
+	}
+	if (state == SOCK_CONNECTED) {
+		const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]);
+
+		if (!peer || peer == f || peer->type != FILE_SOCKET ||
+		    peer->params[SOCK_P_FAMILY] != AF_UNIX || peer->params[SOCK_P_TYPE] != (uint64_t)type)
+			return cryo_err(fr->ctx, -EINVAL, "socket %u has no peer in the image",
+					f->id);
+		if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0)
+			return cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id);
+		socket_set_opts(sv[0], f);
+		socket_set_opts(sv[1], peer);
+		st->pair[peer - img->files] = sv[1];
+		return sv[0];
+	}
+	if (state == SOCK_PEER_GONE) {
+		/* A pair whose other end goes once it has sent the queue: then end-of-file. */
+		if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0)
+			return cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id);
+		socket_set_opts(sv[0], f);
+		st->tx[idx] = sv[1];
+		return sv[0];
+	}
+	sk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", f->id, type);
+	socket_set_opts(sk, f);
+	if (state != SOCK_UNBOUND && f->addr_len && bind_again(fr->ctx, sk, f) < 0)
+		goto fail;
+	if (state == SOCK_LISTEN && listen(sk, SOMAXCONN) < 0) {
+		cryo_err(fr->ctx, -errno, "listen on socket %u", f->id);
+		goto fail;
+	}
+	if (f->data_len && state == SOCK_BOUND) {
+		/* Datagrams queued for it come again from an unnamed socket. */
+		int tx = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+		if (tx < 0 || connect(tx, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
+			cryo_err(fr->ctx, -errno, "reach socket %u to refill it", f->id);
+			if (tx >= 0)
+				close(tx);
+			goto fail;
+		}
+		st->tx[idx] = tx;
+	}
+	return sk;
+fail:
+	close(sk);
+	return -EIO;
+}
+
+/* Sends one message of to's queue again: bytes, with the files it carried. */
+static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+		    const struct img_file *to, const uint8_t *p, uint32_t len,
+		    const struct img_scm *m, bool stream)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * IMG_MAX_SCM_FDS)];
+	} ctl;
+	struct iovec iov = {.iov_base = (void *)p, .iov_len = len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n;
+
+	if (m) {
+		struct cmsghdr *c;
+
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * m->nids);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * m->nids);
+		for (uint32_t i = 0; i < m->nids; i++) {
+			const struct img_file *x = img_find_file(sh->img, m->ids[i]);
+			int fd = x ? sh->file_fds[x - sh->img->files] : -1;
+
+			if (fd < 0)
+				return cryo_err(ctx, -EINVAL, "socket %u: file %u in flight in its "
+						"queue is not in the image", to->id, m->ids[i]);
+			memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(int));
+		}
+	}
+	do {
+		n = sendmsg(from, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EAGAIN)
+			return cryo_err(ctx, -ENOBUFS, "refill queue of socket %u: it does not fit "
+					"again (net.unix.max_dgram_qlen?)", to->id);
+		if (n < 0)
+			return cryo_err(ctx, -errno, "refill queue of socket %u", to->id);
+		if (!stream && n != (ssize_t)len)
+			return cryo_err(ctx, -EIO, "refill queue of socket %u: a short datagram",
+					to->id);
+		/* The files go with the first bytes only, as they did. */
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
+		iov.iov_base = (uint8_t *)iov.iov_base + n;
+		iov.iov_len -= n;
+	} while (stream && iov.iov_len);
+	return 0;
+}
+
+/* Refills to's receive queue by sending from `from`, message by message. */
+static int send_queue(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+		      const struct img_file *to)
+{
+	uint32_t off = 0, k = 0;
+	int r = 0;
+
+	if (to->params[SOCK_P_TYPE] == SOCK_STREAM) {
+		while (off < to->data_len && r >= 0) {
+			const struct img_scm *m = k < to->nscm && to->scm[k].at == off
+							  ? &to->scm[k++] : NULL;
+			uint32_t end = m ? off + m->len : k < to->nscm ? to->scm[k].at : to->data_len;
+
+			r = send_msg(ctx, sh, from, to, to->data + off, end - off, m, true);
+			off = end;
+		}
+		return r;
+	}
+	while (off + 4 <= to->data_len && r >= 0) {
+		const struct img_scm *m = k < to->nscm && to->scm[k].at == off ? &to->scm[k++] : NULL;
+		uint32_t len;
+
+		memcpy(&len, to->data + off, 4);
+		if (len > to->data_len - off - 4)
+			return cryo_err(ctx, -EINVAL, "socket %u: truncated queued datagram", to->id);
+		r = send_msg(ctx, sh, from, to, to->data + off + 4, len, m, false);
+		off += 4 + len;
+	}
+	return r;
+}
+
+/* Sends to's queue from `from`, with room for all of it in from's send buffer (nobody reads
+ * before the tree runs: a send that would wait fails instead). */
+static int refill(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+		  const struct img_file *to)
+{
+	int buf = 0, want, r;
+	socklen_t len = sizeof(buf);
+	uint32_t msgs = to->data_len / 4 + to->nscm;
+
+	/* Each message costs its buffer's overhead too (an skb's truesize); past the buffer,
+	 * a send waits for a reader. */
+	if (to->params[SOCK_P_TYPE] == SOCK_STREAM)
+		msgs = to->data_len / 4096 + 2 * to->nscm;
+	want = to->data_len + 1024 * (msgs + 16) + 65536;
+	getsockopt(from, SOL_SOCKET, SO_SNDBUF, &buf, &len);
+	if (want > buf)
+		setsockopt(from, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want));
+	r = send_queue(ctx, sh, from, to);
+	if (want > buf) {
+		buf /= 2; /* the kernel doubles what it is given */
+		setsockopt(from, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf));
+	}
+	return r;
+}
+
+int unix_restore_finish(struct file_restore *fr)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct rst_shared *sh = fr->sh;
+	const struct img *img = sh->img;
+
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		int from = st->tx[i], r;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX)
+			continue;
+		if (f->params[SOCK_P_STATE] == SOCK_CONNECTED) {
+			const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]);
+
+			from = peer ? sh->file_fds[peer - img->files] : -1;
+		}
+		if (f->data_len) {
+			if (from < 0)
+				return cryo_err(fr->ctx, -EINVAL, "socket %u: nobody to refill its "
+						"queue", f->id);
+			r = refill(fr->ctx, sh, from, f);
+			if (r < 0)
+				return r;
+		}
+		if (st->tx[i] >= 0) {
+			close(st->tx[i]); /* a peer that is gone: end-of-file after the queue */
+			st->tx[i] = -1;
+		}
+	}
+	return 0;
+}
