@@ -14,12 +14,18 @@
  * CRIU does. A read that takes them whole gets what it got; a read of only the first of them
  * gets the files earlier than it would have.
  *
- * Restore. A connected pair becomes a socketpair(2); a socket whose peer is gone is the end
- * of a pair whose other end is closed once its queue is sent; listening and bound sockets are
- * bound again (a socket file left behind by the dumped tree is replaced). The queues are sent
- * again from the other end only once every description of the image is open
- * (unix_restore_finish()), since a queue may carry any of them: each message that carried
- * files carries the same descriptions again.
+ * A datagram's sender, when it was bound to a name, comes with the peek too.
+ *
+ * Restore. A connected pair of unnamed sockets becomes a socketpair(2). An accept()ed
+ * connection has its listener's name (and its client sees that as its peer's): it is made
+ * again by a connect() to a listener of our own bound to that name for the moment, before the
+ * tree's own listener binds it. A socket whose peer is gone is the end of such a pair whose
+ * other end is closed once its queue is sent. Listening and bound sockets are bound again (a
+ * socket file left behind by the dumped tree is replaced); datagram sockets connected by name
+ * are connected once every name is bound. The queues are sent again only once every
+ * description of the image is open (unix_restore_finish()), since a queue may carry any of
+ * them: each message that carried files carries the same descriptions again, and a datagram
+ * whose sender's name a socket of the image has is sent from that socket.
  *
  * Refused, naming the descriptor: credentials queued for a socket with SO_PASSCRED (a
  * message's sender pid must exist when it is sent again, and the tree does not yet); a queue
@@ -101,6 +107,8 @@ union peek_control {
 
 struct peeked {
 	ssize_t n;     /* bytes, or a datagram's whole length */
+	struct sockaddr_un from; /* a datagram's sender */
+	socklen_t from_len;
 	int fds[IMG_MAX_SCM_FDS];
 	unsigned nfds; /* files in flight the message carried, now ours */
 	bool creds;    /* it carried the sender's credentials (SO_PASSCRED) */
@@ -119,13 +127,15 @@ static int peek_one(int sk, void *dst, size_t room, struct peeked *ret)
 	union peek_control ctl;
 	struct iovec iov = {.iov_base = dst, .iov_len = room};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
+			    .msg_controllen = sizeof(ctl.buf), .msg_name = &ret->from,
+			    .msg_namelen = sizeof(ret->from)};
 
 	ret->nfds = 0;
 	ret->creds = false;
 	ret->n = recvmsg(sk, &mh, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
 	if (ret->n < 0)
 		return -errno;
+	ret->from_len = mh.msg_namelen;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 		if (c->cmsg_level != SOL_SOCKET)
 			continue;
@@ -179,6 +189,22 @@ static int add_scm(const struct fd_dump *d, struct img_file *f, struct peeked *p
 		close(p->fds[i]);
 	p->nfds = 0;
 	return r;
+}
+
+/* Records who sent the datagram at `at`, a named socket. */
+static int add_from(struct img_file *f, uint32_t at, const struct peeked *p)
+{
+	struct img_sk_from *nf = realloc(f->from, (f->nfrom + 1) * sizeof(*nf));
+
+	if (!nf)
+		return -ENOMEM;
+	f->from = nf;
+	nf[f->nfrom] = (struct img_sk_from){.at = at, .addr_len = p->from_len,
+					     .addr = malloc(p->from_len)};
+	if (!nf[f->nfrom].addr)
+		return -ENOMEM;
+	memcpy(nf[f->nfrom++].addr, &p->from, p->from_len);
+	return 0;
 }
 
 /* Peeks at the receive queue without consuming it, with the files in flight in it. */
@@ -239,6 +265,14 @@ static int peek_queue(const struct fd_dump *d, int sk, int type, struct img_file
 			memcpy(buf + f->data_len, &len, 4);
 		}
 		f->data_len += hdr + p.n;
+		if (type == SOCK_DGRAM && p.from_len > sizeof(sa_family_t) &&
+		    p.from_len <= sizeof(p.from)) {
+			r = add_from(f, start, &p);
+			if (r < 0) {
+				peeked_close(&p);
+				break;
+			}
+		}
 		if (!p.nfds)
 			continue;
 		r = add_scm(d, f, &p, start, p.n);
@@ -315,8 +349,15 @@ int unix_encode(json_t *o, const struct img_file *f)
 	json_t *a;
 	int r = 0;
 
+	if (f->nfrom) {
+		a = json_array();
+		for (uint32_t i = 0; a && i < f->nfrom; i++)
+			r |= add(a, json_pack("[I,o]", (json_int_t)f->from[i].at,
+					      hex_string(f->from[i].addr, f->from[i].addr_len)));
+		r |= set(o, "from", a);
+	}
 	if (!f->nscm)
-		return 0;
+		return r;
 	a = json_array();
 	for (uint32_t i = 0; a && i < f->nscm; i++) {
 		const struct img_scm *m = &f->scm[i];
@@ -346,12 +387,54 @@ static bool is_record_start(const struct img_file *f, uint32_t at, uint32_t len)
 	return rec == len && rec <= f->data_len - off - 4;
 }
 
+/* "from": [[at, addr], ...], the named senders of datagrams. */
+static int decode_from(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *a = get_arr(d, o, "from", MAX_SCM), *v;
+	uint64_t next = 0;
+	size_t i;
+
+	if (!a)
+		return -EINVAL;
+	if (!json_array_size(a) || f->params[SOCK_P_TYPE] != SOCK_DGRAM)
+		return bad(d, "from", "is empty or not of a datagram socket");
+	f->from = calloc(json_array_size(a), sizeof(*f->from));
+	if (!f->from)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_sk_from *m = &f->from[i];
+		json_int_t at;
+		uint32_t rec;
+
+		if (!json_is_array(v) || json_array_size(v) != 2 ||
+		    !json_is_integer(json_array_get(v, 0)))
+			return bad(d, "from", "holds an entry that is not [at, addr]");
+		f->nfrom = i + 1;
+		at = json_integer_value(json_array_get(v, 0));
+		if (at < 0 || (uint64_t)at < next || (uint64_t)at + 4 > f->data_len)
+			return bad(d, "from", "holds a datagram outside the queue or out of order");
+		memcpy(&rec, f->data + at, 4);
+		if (!is_record_start(f, at, rec))
+			return bad(d, "from", "holds a datagram that is not one of the queue's");
+		next = at + 4 + rec;
+		m->at = at;
+		TRY(hexbytes_of(d, json_array_get(v, 1), "from", sizeof(struct sockaddr_un),
+				&m->addr, &m->addr_len));
+		if (m->addr_len <= sizeof(sa_family_t) ||
+		    ((struct sockaddr_un *)m->addr)->sun_family != AF_UNIX)
+			return bad(d, "from", "holds an address that is not a unix socket's name");
+	}
+	return 0;
+}
+
 int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	json_t *a = json_object_get(o, "scm"), *v;
 	uint64_t next = 0;
 	size_t i;
 
+	if (json_object_get(o, "from"))
+		TRY(decode_from(d, o, f));
 	if (!a)
 		return 0;
 	a = get_arr(d, o, "scm", MAX_SCM);
@@ -439,22 +522,156 @@ void unix_restore_release(struct file_restore *fr)
 	fr->state[FILE_SOCKET] = NULL;
 }
 
-static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+static bool named(const struct img_file *f)
+{
+	return f->addr_len > sizeof(sa_family_t);
+}
+
+static bool same_addr(const struct img_file *a, const struct img_file *b)
+{
+	return named(a) && a->addr_len == b->addr_len && !memcmp(a->addr, b->addr, a->addr_len);
+}
+
+/* Makes f's address free to bind: a socket file left behind by the dumped tree goes (nobody
+ * listens on it; a socket of this restore that holds the address is bound only later). */
+static void free_addr(const struct img_file *f)
 {
 	const struct sockaddr_un *un = (const void *)f->addr;
+	char path[sizeof(un->sun_path) + 1] = {0};
 	struct stat st;
 
-	if (f->addr_len > sizeof(sa_family_t) && un->sun_path[0]) {
-		char path[sizeof(un->sun_path) + 1] = {0};
+	if (!named(f) || !un->sun_path[0])
+		return;
+	memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+}
 
-		memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
-		/* The dumped tree's socket file is still there; nobody listens on it. */
-		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-			unlink(path);
-	}
+static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	free_addr(f);
 	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
 		return cryo_err(ctx, -errno, "bind socket %u again", f->id);
 	return 0;
+}
+
+/*
+ * A connection whose accepting end has the name of a listener (acc, an accept()ed socket: its
+ * getsockname() is the listener's, and so is its client's getpeername()): made as it was, by
+ * a connect() to a listener of our own bound to that name for the moment, which then goes with
+ * its socket file. The client end (cli, NULL for one that is gone) is bound first if it was.
+ * sv[0] is acc's end, sv[1] the client's. Runs before any socket of the image binds that name
+ * (unix_restore_open() makes these first).
+ */
+static int named_pair(struct cryo_ctx *ctx, int type, const struct img_file *acc,
+		      const struct img_file *cli, int sv[2])
+{
+	_cleanup_close_ int lsk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	_cleanup_close_ int c = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	const struct sockaddr_un *un = (const void *)acc->addr;
+	int r = 0;
+
+	if (lsk < 0 || c < 0)
+		return cryo_err(ctx, -errno, "sockets for socket %u", acc->id);
+	if (bind_again(ctx, lsk, acc) < 0)
+		return -EIO;
+	if (listen(lsk, 1) < 0)
+		r = cryo_err(ctx, -errno, "listen for socket %u", acc->id);
+	if (r >= 0 && cli && named(cli) && bind_again(ctx, c, cli) < 0)
+		r = -EIO;
+	if (r >= 0 && connect(c, (const struct sockaddr *)acc->addr, acc->addr_len) < 0)
+		r = cryo_err(ctx, -errno, "connect again to socket %u", acc->id);
+	if (r >= 0) {
+		sv[0] = accept4(lsk, NULL, NULL, SOCK_CLOEXEC);
+		if (sv[0] < 0)
+			r = cryo_err(ctx, -errno, "accept socket %u again", acc->id);
+	}
+	if (un->sun_path[0]) {
+		char path[sizeof(un->sun_path) + 1] = {0};
+
+		memcpy(path, un->sun_path, acc->addr_len - sizeof(sa_family_t));
+		unlink(path); /* the listener's own, if any, binds it again */
+	}
+	if (r < 0)
+		return r;
+	sv[1] = TAKE_FD(c);
+	return 0;
+}
+
+/* The end of f's connection that took its name from a listener, or NULL (a socketpair). */
+static const struct img_file *acceptor(const struct img_file *f, const struct img_file *peer)
+{
+	if (f->params[SOCK_P_TYPE] == SOCK_DGRAM)
+		return NULL;
+	return named(f) ? f : peer && named(peer) ? peer : NULL;
+}
+
+/* Makes f's connection with its peer (both in the image): both ends wait in st->pair. */
+static int make_pair(struct file_restore *fr, const struct img_file *f)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+	const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]), *acc;
+	int type = f->params[SOCK_P_TYPE], sv[2], r;
+
+	if (!peer || peer == f || peer->type != FILE_SOCKET ||
+	    peer->params[SOCK_P_FAMILY] != AF_UNIX || peer->params[SOCK_P_TYPE] != (uint64_t)type ||
+	    peer->params[SOCK_P_STATE] != SOCK_CONNECTED || peer->params[SOCK_P_PEER] != f->id)
+		return cryo_err(fr->ctx, -EINVAL, "socket %u has no peer in the image", f->id);
+	acc = acceptor(f, peer);
+	if (acc) {
+		r = named_pair(fr->ctx, type, acc, acc == f ? peer : f, sv);
+		if (r < 0)
+			return r;
+		if (acc != f) {
+			int t = sv[0];
+
+			sv[0] = sv[1];
+			sv[1] = t;
+		}
+	} else if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0) {
+		return cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id);
+	}
+	socket_set_opts(sv[0], f);
+	socket_set_opts(sv[1], peer);
+	st->pair[f - img->files] = sv[0];
+	st->pair[peer - img->files] = sv[1];
+	return 0;
+}
+
+/* Before a socket binds a name: the connections accepted through that name are made first,
+ * while a listener of our own can still take it. */
+static int pairs_named_like(struct file_restore *fr, const struct img_file *f)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *x = &img->files[i];
+		int r;
+
+		if (x == f || x->type != FILE_SOCKET || x->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    x->params[SOCK_P_STATE] != SOCK_CONNECTED || !same_addr(x, f) ||
+		    st->pair[i] >= 0 || fr->sh->file_fds[i] >= 0 ||
+		    acceptor(x, img_find_file(img, x->params[SOCK_P_PEER])) != x)
+			continue;
+		r = make_pair(fr, x);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A datagram socket connected with a name on either side, or to a peer that is not
+ * connected back (a client of a bound server): bound now, connected at finish, once every
+ * name is bound. */
+static bool dgram_later(const struct img *img, const struct img_file *f)
+{
+	const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]);
+
+	return f->params[SOCK_P_TYPE] == SOCK_DGRAM &&
+	       (!peer || peer->params[SOCK_P_STATE] != SOCK_CONNECTED ||
+		peer->params[SOCK_P_PEER] != f->id || named(f) || named(peer));
 }
 
 int unix_restore_open(struct file_restore *fr, const struct img_file *f)
@@ -462,31 +679,33 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 	struct unix_restore *st = fr->state[FILE_SOCKET];
 	const struct img *img = fr->sh->img;
 	int type = f->params[SOCK_P_TYPE], state = f->params[SOCK_P_STATE];
-	int idx = f - img->files, sv[2], sk;
+	int idx = f - img->files, sv[2], sk, r;
 
-	if (st->pair[idx] >= 0) {
+	if (state == SOCK_CONNECTED && !dgram_later(img, f)) {
+		if (st->pair[idx] < 0) {
+			r = make_pair(fr, f);
+			if (r < 0)
+				return r;
+		}
 		sk = st->pair[idx]; /* made with its peer */
 		st->pair[idx] = -1;
 		return sk;
 	}
-	if (state == SOCK_CONNECTED) {
-		const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]);
-
-		if (!peer || peer == f || peer->type != FILE_SOCKET ||
-		    peer->params[SOCK_P_FAMILY] != AF_UNIX || peer->params[SOCK_P_TYPE] != (uint64_t)type)
-			return cryo_err(fr->ctx, -EINVAL, "socket %u has no peer in the image",
-					f->id);
-		if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0)
-			return cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id);
-		socket_set_opts(sv[0], f);
-		socket_set_opts(sv[1], peer);
-		st->pair[peer - img->files] = sv[1];
-		return sv[0];
+	if (named(f)) {
+		r = pairs_named_like(fr, f);
+		if (r < 0)
+			return r;
 	}
 	if (state == SOCK_PEER_GONE) {
 		/* A pair whose other end goes once it has sent the queue: then end-of-file. */
-		if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0)
-			return cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id);
+		if (named(f) && type != SOCK_DGRAM)
+			r = named_pair(fr->ctx, type, f, NULL, sv);
+		else
+			r = socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0
+				    ? cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id)
+				    : 0;
+		if (r < 0)
+			return r;
 		socket_set_opts(sv[0], f);
 		st->tx[idx] = sv[1];
 		return sv[0];
@@ -495,20 +714,19 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 	if (sk < 0)
 		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", f->id, type);
 	socket_set_opts(sk, f);
-	if (state != SOCK_UNBOUND && f->addr_len && bind_again(fr->ctx, sk, f) < 0)
+	if (state != SOCK_UNBOUND && named(f) && bind_again(fr->ctx, sk, f) < 0)
 		goto fail;
 	if (state == SOCK_LISTEN && listen(sk, SOMAXCONN) < 0) {
 		cryo_err(fr->ctx, -errno, "listen on socket %u", f->id);
 		goto fail;
 	}
-	if (f->data_len && state == SOCK_BOUND) {
-		/* Datagrams queued for it come again from an unnamed socket. */
+	if (f->data_len && state != SOCK_CONNECTED) {
+		/* Datagrams queued for it from senders not in the image come again from an
+		 * unnamed socket. */
 		int tx = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 
-		if (tx < 0 || connect(tx, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
-			cryo_err(fr->ctx, -errno, "reach socket %u to refill it", f->id);
-			if (tx >= 0)
-				close(tx);
+		if (tx < 0) {
+			cryo_err(fr->ctx, -errno, "a socket to refill socket %u", f->id);
 			goto fail;
 		}
 		st->tx[idx] = tx;
@@ -524,12 +742,16 @@ static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 		    const struct img_file *to, const uint8_t *p, uint32_t len,
 		    const struct img_scm *m, bool stream)
 {
+	bool dgram = to->params[SOCK_P_TYPE] == SOCK_DGRAM;
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int) * IMG_MAX_SCM_FDS)];
 	} ctl;
 	struct iovec iov = {.iov_base = (void *)p, .iov_len = len};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	/* A named datagram socket is sent to by name: its sender need not be its peer. */
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_name = dgram && named(to) ? to->addr : NULL,
+			    .msg_namelen = dgram && named(to) ? to->addr_len : 0};
 	ssize_t n;
 
 	if (m) {
@@ -570,11 +792,25 @@ static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 	return 0;
 }
 
+/* The socket of the image bound to the name a datagram came from, to send it again, or dflt. */
+static int named_sender(const struct rst_shared *sh, const struct img_sk_from *w, int dflt)
+{
+	for (uint32_t i = 0; i < sh->img->nfiles; i++) {
+		const struct img_file *g = &sh->img->files[i];
+
+		if (g->type == FILE_SOCKET && g->params[SOCK_P_FAMILY] == AF_UNIX &&
+		    g->params[SOCK_P_TYPE] == SOCK_DGRAM && g->addr_len == w->addr_len &&
+		    !memcmp(g->addr, w->addr, w->addr_len) && sh->file_fds[i] >= 0)
+			return sh->file_fds[i];
+	}
+	return dflt;
+}
+
 /* Refills to's receive queue by sending from `from`, message by message. */
 static int send_queue(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 		      const struct img_file *to)
 {
-	uint32_t off = 0, k = 0;
+	uint32_t off = 0, k = 0, j = 0;
 	int r = 0;
 
 	if (to->params[SOCK_P_TYPE] == SOCK_STREAM) {
@@ -590,12 +826,17 @@ static int send_queue(struct cryo_ctx *ctx, const struct rst_shared *sh, int fro
 	}
 	while (off + 4 <= to->data_len && r >= 0) {
 		const struct img_scm *m = k < to->nscm && to->scm[k].at == off ? &to->scm[k++] : NULL;
+		int sender = from;
 		uint32_t len;
 
+		while (j < to->nfrom && to->from[j].at < off)
+			j++;
+		if (j < to->nfrom && to->from[j].at == off && named(to))
+			sender = named_sender(sh, &to->from[j], from);
 		memcpy(&len, to->data + off, 4);
 		if (len > to->data_len - off - 4)
 			return cryo_err(ctx, -EINVAL, "socket %u: truncated queued datagram", to->id);
-		r = send_msg(ctx, sh, from, to, to->data + off + 4, len, m, false);
+		r = send_msg(ctx, sh, sender, to, to->data + off + 4, len, m, false);
 		off += 4 + len;
 	}
 	return r;
@@ -632,6 +873,21 @@ int unix_restore_finish(struct file_restore *fr)
 	const struct rst_shared *sh = fr->sh;
 	const struct img *img = sh->img;
 
+	/* Datagram sockets connected by name, once every name is bound. */
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i], *peer;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f))
+			continue;
+		peer = img_find_file(img, f->params[SOCK_P_PEER]);
+		if (!peer || !named(peer))
+			return cryo_err(fr->ctx, -EINVAL, "socket %u: its peer has no name to "
+					"connect to", f->id);
+		if (connect(sh->file_fds[i], (const struct sockaddr *)peer->addr,
+			    peer->addr_len) < 0)
+			return cryo_err(fr->ctx, -errno, "connect socket %u again", f->id);
+	}
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i];
 		int from = st->tx[i], r;

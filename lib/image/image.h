@@ -189,6 +189,14 @@ struct img_scm {
 
 #define IMG_MAX_SCM_FDS 253 /* SCM_MAX_FD: the most one message carries */
 
+/* A datagram of a unix socket's queue that a named socket sent: the record of `data` at `at`
+ * came from the address addr (a struct sockaddr_un). */
+struct img_sk_from {
+	uint32_t at;
+	uint32_t addr_len;
+	uint8_t *addr;
+};
+
 /* One registration of an epoll instance: the watched descriptor by its number in the task
  * that holds the epoll descriptor, with the events and the user data. */
 struct img_epoll_item {
@@ -223,6 +231,8 @@ struct img_file {
 	struct img_tcp *tcp;              /* established TCP: what TCP_REPAIR restores */
 	struct img_scm *scm;              /* unix socket: descriptors in its queue, by `at` */
 	uint32_t nscm;
+	struct img_sk_from *from;         /* unix datagram socket: named senders, by `at` */
+	uint32_t nfrom;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

@@ -90,3 +90,9 @@ def test_unix_sockets_files_in_flight(env):
     pipe end and a socket that only the queue holds, an eventfd, a pipe end a task holds too):
     each read after restore gets the same bytes with the same files, and the files work."""
     roundtrip(env, [workload("net_unix_scm")])
+
+
+def test_unix_socket_names(env):
+    """Accepted connections keep their listener's name (path and abstract) and their clients'
+    names, clients see it as their peer's, and queued datagrams come from the same senders."""
+    roundtrip(env, [workload("net_unix_names"), env.tmp])

@@ -283,6 +283,11 @@ void fixture_img(struct img *img)
 	img->files[9].scm[0].ids = xcalloc(2, sizeof(uint32_t));
 	img->files[9].scm[0].ids[0] = 2;
 	img->files[9].scm[0].ids[1] = 6;
+	img->files[9].nfrom = 1;
+	img->files[9].from = xcalloc(1, sizeof(struct img_sk_from));
+	img->files[9].from[0] = (struct img_sk_from){.at = 0, .addr_len = 8};
+	img->files[9].from[0].addr = xcalloc(1, 8);
+	memcpy(img->files[9].from[0].addr, "\x01\0/s.so", 8);
 
 	img->nshmems = 1;
 	img->shmems = xcalloc(img->nshmems, sizeof(*img->shmems));
@@ -441,6 +446,12 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_int_equal(x->data_len, y->data_len);
 		if (x->data_len)
 			assert_memory_equal(x->data, y->data, x->data_len);
+		assert_int_equal(x->nfrom, y->nfrom);
+		for (uint32_t j = 0; j < x->nfrom; j++) {
+			assert_int_equal(x->from[j].at, y->from[j].at);
+			assert_int_equal(x->from[j].addr_len, y->from[j].addr_len);
+			assert_memory_equal(x->from[j].addr, y->from[j].addr, x->from[j].addr_len);
+		}
 		assert_int_equal(x->nscm, y->nscm);
 		for (uint32_t j = 0; j < x->nscm; j++) {
 			assert_int_equal(x->scm[j].at, y->scm[j].at);

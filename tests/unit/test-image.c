@@ -488,6 +488,13 @@ static const struct bad_value bad_values[] = {
     {"files/9/scm/0", "[7, 2, [4294967296]]", "not 1 ... 2^32-1"},
     {"files/9/scm", "[[7, 2, [2]], [0, 3, [2]]]", "out of order"},
     {"files/9/scm", "[[0, 3, [2]], [0, 3, [2]]]", "out of order"},
+    {"files/9/from", "[]", "is empty"},
+    {"files/9/from/0", "[0]", "not [at, addr]"},
+    {"files/9/from/0", "[1, \"01002f73\"]", "not one of the queue's"},
+    {"files/9/from/0", "[13, \"01002f73\"]", "outside the queue"},
+    {"files/9/from/0", "[0, \"0100\"]", "not a unix socket's name"},
+    {"files/9/from/0", "[0, \"02002f73\"]", "not a unix socket's name"},
+    {"files/9/from", "[[7, \"01002f73\"], [0, \"01002f73\"]]", "out of order"},
     {"files/1/id", "1", "appears twice"},
     {"files/6/params/0", "\"0xc\"", "not a valid timer"},
     {"files/6/params/3", "\"0x3b9aca00\"", "not a valid timer"},
@@ -721,7 +728,7 @@ static bool optional(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
-	       (strstr(path, "/files/") && !strcmp(slash, "/scm"));
+	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from")));
 }
 
 static json_t *other_type(json_t *v, int variant)
