@@ -91,7 +91,8 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 		f->params[SOCK_P_OPTS] |= IMG_SOCK_NODELAY;
 	if (get_opt(sk, SOL_SOCKET, SO_ACCEPTCONN)) {
 		f->params[SOCK_P_STATE] = SOCK_LISTEN;
-		return 0;
+		if (family != AF_UNIX)
+			return 0;
 	}
 
 	if (family == AF_UNIX)

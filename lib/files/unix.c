@@ -42,6 +42,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -58,8 +59,15 @@
 
 /* ---- dump ---- */
 
-/* Asks sock_diag for the peer of the unix socket with inode ino: 0 if it has none. */
-static int unix_peer(struct cryo_ctx *ctx, uint64_t ino, uint64_t *ret_peer)
+/* What only sock_diag tells of a unix socket (man 7 sock_diag). */
+struct unix_diag {
+	uint64_t peer;              /* the peer's inode, 0 if none */
+	bool vfs;                   /* bound to a path: its socket file's identity */
+	uint32_t vfs_ino, vfs_dev;  /* the kernel's dev_t: MAJOR << 20 | MINOR */
+	uint8_t shutdown;           /* RCV_SHUTDOWN 1, SEND_SHUTDOWN 2 */
+};
+
+static int unix_diag(struct cryo_ctx *ctx, uint64_t ino, struct unix_diag *ret)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -68,13 +76,14 @@ static int unix_peer(struct cryo_ctx *ctx, uint64_t ino, uint64_t *ret_peer)
 		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			.nlmsg_flags = NLM_F_REQUEST},
 		.req = {.sdiag_family = AF_UNIX, .udiag_states = ~0U, .udiag_ino = ino,
-			.udiag_show = UDIAG_SHOW_PEER, .udiag_cookie = {~0U, ~0U}},
+			.udiag_show = UDIAG_SHOW_PEER | UDIAG_SHOW_VFS,
+			.udiag_cookie = {~0U, ~0U}},
 	};
 	_cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	char buf[8192];
 	ssize_t n;
 
-	*ret_peer = 0;
+	*ret = (struct unix_diag){0};
 	if (nl < 0 || send(nl, &msg, sizeof(msg), 0) < 0)
 		return cryo_err(ctx, -errno, "ask sock_diag about unix socket %llu",
 				(unsigned long long)ino);
@@ -92,10 +101,52 @@ static int unix_peer(struct cryo_ctx *ctx, uint64_t ino, uint64_t *ret_peer)
 		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
 			continue;
 		len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
-		for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len))
-			if (a->rta_type == UNIX_DIAG_PEER)
-				*ret_peer = *(uint32_t *)RTA_DATA(a);
+		for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+			if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= 4)
+				ret->peer = *(uint32_t *)RTA_DATA(a);
+			if (a->rta_type == UNIX_DIAG_SHUTDOWN && RTA_PAYLOAD(a) >= 1)
+				ret->shutdown = *(uint8_t *)RTA_DATA(a);
+			if (a->rta_type == UNIX_DIAG_VFS &&
+			    RTA_PAYLOAD(a) >= sizeof(struct unix_diag_vfs)) {
+				struct unix_diag_vfs *v = RTA_DATA(a);
+
+				ret->vfs = true;
+				ret->vfs_ino = v->udiag_vfs_ino;
+				ret->vfs_dev = v->udiag_vfs_dev;
+			}
+		}
 	}
+	return 0;
+}
+
+/*
+ * Whether f, bound to an absolute path, has lost its socket file since (unlinked, or another
+ * file in its place): restore binds it again and removes the file. A relative path is taken
+ * as there (it was relative to a directory the dump does not know). A path whose directory is
+ * gone cannot be bound again: refused.
+ */
+static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
+			  struct img_file *f)
+{
+	const struct sockaddr_un *un = (const void *)f->addr;
+	char path[sizeof(un->sun_path) + 1] = {0}, *slash;
+	struct stat st;
+
+	if (f->addr_len <= sizeof(sa_family_t) || un->sun_path[0] != '/' || !dg->vfs)
+		return 0;
+	memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+	if (stat(path, &st) == 0 && st.st_ino == dg->vfs_ino &&
+	    major(st.st_dev) == dg->vfs_dev >> 20 && minor(st.st_dev) == (dg->vfs_dev & 0xfffff))
+		return 0;
+	f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
+	slash = strrchr(path, '/');
+	*(slash == path ? slash + 1 : slash) = '\0';
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a unix socket bound to %.*s, whose directory "
+				"is gone: it cannot be bound again",
+				d->fd, d->pid, (int)(f->addr_len - sizeof(sa_family_t)),
+				un->sun_path);
 	return 0;
 }
 
@@ -210,7 +261,8 @@ static int add_from(struct img_file *f, uint32_t at, const struct peeked *p)
 /* Peeks at the receive queue without consuming it, with the files in flight in it. */
 static int peek_queue(const struct fd_dump *d, int sk, int type, struct img_file *f)
 {
-	int zero = 0, off = -1, r = 0;
+	/* The task's own peek offset goes back when done (a dump that leaves it running). */
+	int zero = 0, off = (int)f->params[SOCK_P_PEEK_OFF] - 1, r = 0;
 	_cleanup_free_ uint8_t *buf = malloc(MAX_QUEUE);
 
 	if (!buf)
@@ -291,23 +343,37 @@ static int peek_queue(const struct fd_dump *d, int sk, int type, struct img_file
 
 int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
 {
-	int type = f->params[SOCK_P_TYPE];
+	int type = f->params[SOCK_P_TYPE], peek_off;
 	struct sockaddr_storage addr;
 	socklen_t len = sizeof(addr);
-	uint64_t peer;
-	int r = unix_peer(d->ctx, d->st->st_ino, &peer);
+	struct unix_diag dg;
+	int r = unix_diag(d->ctx, d->st->st_ino, &dg);
 
 	if (r < 0)
 		return r;
-	if (peer) {
+	r = check_unlinked(d, &dg, f);
+	if (r < 0)
+		return r;
+	f->params[SOCK_P_UNIX] |= (dg.shutdown & 1 ? IMG_UNIX_SHUT_RD : 0) |
+				  (dg.shutdown & 2 ? IMG_UNIX_SHUT_WR : 0);
+	if (f->params[SOCK_P_STATE] == SOCK_LISTEN)
+		return 0; /* connections not yet accepted are not saved */
+	if (dg.peer) {
 		f->params[SOCK_P_STATE] = SOCK_CONNECTED;
-		f->params[SOCK_P_PEER] = peer; /* an inode until unix_dump_done() */
+		f->params[SOCK_P_PEER] = dg.peer; /* an inode until unix_dump_done() */
 	} else if (type != SOCK_DGRAM) {
 		/* Connected once, its peer closed since: what is queued is still to be read,
 		 * then end-of-file; a write gets EPIPE. */
 		if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0)
 			f->params[SOCK_P_STATE] = SOCK_PEER_GONE;
 	}
+	len = sizeof(peek_off);
+	if (getsockopt(sk, SOL_SOCKET, SO_PEEK_OFF, &peek_off, &len) == 0 && peek_off >= 0)
+		f->params[SOCK_P_PEEK_OFF] = (uint64_t)peek_off + 1;
+	/* A stream or seqpacket socket never connected has no queue (and reading it fails). */
+	if (type != SOCK_DGRAM && f->params[SOCK_P_STATE] != SOCK_CONNECTED &&
+	    f->params[SOCK_P_STATE] != SOCK_PEER_GONE)
+		return 0;
 	return peek_queue(d, sk, type, f);
 }
 
@@ -433,6 +499,15 @@ int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 	uint64_t next = 0;
 	size_t i;
 
+	if (f->params[SOCK_P_UNIX] & ~(uint64_t)(IMG_UNIX_SHUT_RD | IMG_UNIX_SHUT_WR |
+						  IMG_UNIX_UNLINKED))
+		return bad(d, "params", "holds unknown unix socket bits");
+	if ((f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED) &&
+	    (f->addr_len <= sizeof(sa_family_t) || f->addr[sizeof(sa_family_t)] != '/'))
+		return bad(d, "params", "says a socket without an absolute path lost its file");
+	if (f->params[SOCK_P_PEEK_OFF] > (uint64_t)INT32_MAX + 1)
+		return bad(d, "params", "holds a peek offset over 2^31-1");
+
 	if (json_object_get(o, "from"))
 		TRY(decode_from(d, o, f));
 	if (!a)
@@ -547,12 +622,39 @@ static void free_addr(const struct img_file *f)
 		unlink(path);
 }
 
+/*
+ * Binds sk to f's name again. A socket whose file was removed after it bound (unlinked) is
+ * bound and its new file removed; whatever has its path now (another socket's file, any file)
+ * steps aside under a temporary name for that moment.
+ */
 static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
-	free_addr(f);
+	const struct sockaddr_un *un = (const void *)f->addr;
+	bool unlinked = f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED;
+	char path[sizeof(un->sun_path) + 1] = {0}, aside[sizeof(path) + 32];
+	bool moved = false;
+	struct stat st;
+	int r = 0;
+
+	if (!unlinked)
+		free_addr(f);
+	if (unlinked) {
+		memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+		snprintf(aside, sizeof(aside), "%s.cryo-aside-%d", path, getpid());
+		if (lstat(path, &st) == 0) {
+			if (rename(path, aside) < 0)
+				return cryo_err(ctx, -errno, "move %s aside to bind socket %u again",
+						path, f->id);
+			moved = true;
+		}
+	}
 	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
-		return cryo_err(ctx, -errno, "bind socket %u again", f->id);
-	return 0;
+		r = cryo_err(ctx, -errno, "bind socket %u again", f->id);
+	else if (unlinked)
+		unlink(path);
+	if (moved && rename(aside, path) < 0 && r >= 0)
+		r = cryo_err(ctx, -errno, "put %s back", path);
+	return r;
 }
 
 /*
@@ -867,6 +969,12 @@ static int refill(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 	return r;
 }
 
+/* Replaced by a descriptor of the caller (--inherit-fd): not ours to fill or shut down. */
+static bool inherited(const struct rst_shared *sh, uint32_t i)
+{
+	return sh->inherit && sh->inherit[i] >= 0;
+}
+
 int unix_restore_finish(struct file_restore *fr)
 {
 	struct unix_restore *st = fr->state[FILE_SOCKET];
@@ -878,7 +986,8 @@ int unix_restore_finish(struct file_restore *fr)
 		const struct img_file *f = &img->files[i], *peer;
 
 		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
-		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f))
+		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f) ||
+		    inherited(sh, i))
 			continue;
 		peer = img_find_file(img, f->params[SOCK_P_PEER]);
 		if (!peer || !named(peer))
@@ -892,7 +1001,8 @@ int unix_restore_finish(struct file_restore *fr)
 		const struct img_file *f = &img->files[i];
 		int from = st->tx[i], r;
 
-		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX)
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    inherited(sh, i))
 			continue;
 		if (f->params[SOCK_P_STATE] == SOCK_CONNECTED) {
 			const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]);
@@ -911,6 +1021,27 @@ int unix_restore_finish(struct file_restore *fr)
 			close(st->tx[i]); /* a peer that is gone: end-of-file after the queue */
 			st->tx[i] = -1;
 		}
+	}
+	/* Once every queue is full again: a shut down end takes no more. */
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		uint64_t bits = f->params[SOCK_P_UNIX];
+		int how = -1, off = (int)f->params[SOCK_P_PEEK_OFF] - 1;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    inherited(sh, i))
+			continue;
+		if ((bits & IMG_UNIX_SHUT_RD) && (bits & IMG_UNIX_SHUT_WR))
+			how = SHUT_RDWR;
+		else if (bits & IMG_UNIX_SHUT_RD)
+			how = SHUT_RD;
+		else if (bits & IMG_UNIX_SHUT_WR)
+			how = SHUT_WR;
+		if (how >= 0 && shutdown(sh->file_fds[i], how) < 0)
+			return cryo_err(fr->ctx, -errno, "shut socket %u down again", f->id);
+		if (off >= 0 &&
+		    setsockopt(sh->file_fds[i], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
+			return cryo_err(fr->ctx, -errno, "set the peek offset of socket %u", f->id);
 	}
 	return 0;
 }

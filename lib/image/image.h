@@ -146,6 +146,15 @@ enum img_sock_param {
 	SOCK_P_STATE, /* enum img_sock_state */
 	SOCK_P_PEER,  /* unix: the file id of the connected peer (in the image), or 0 */
 	SOCK_P_OPTS,  /* IMG_SOCK_* option bits */
+	SOCK_P_UNIX,  /* unix: IMG_UNIX_* bits */
+	SOCK_P_PEEK_OFF, /* unix: SO_PEEK_OFF + 1 (0: off, as a new socket has it) */
+};
+
+/* params[SOCK_P_UNIX] of a unix socket. */
+enum {
+	IMG_UNIX_SHUT_RD = 1 << 0,  /* shut down for reading (shutdown(2), by it or its peer) */
+	IMG_UNIX_SHUT_WR = 1 << 1,  /* shut down for writing */
+	IMG_UNIX_UNLINKED = 1 << 2, /* bound to a path whose socket file was removed since */
 };
 
 enum img_sock_state {

@@ -96,3 +96,12 @@ def test_unix_socket_names(env):
     """Accepted connections keep their listener's name (path and abstract) and their clients'
     names, clients see it as their peer's, and queued datagrams come from the same senders."""
     roundtrip(env, [workload("net_unix_names"), env.tmp])
+
+
+def test_unix_socket_states(env):
+    """Unbound sockets of each type, sockets whose bound path was removed (or taken by another
+    file), an abstract name, shutdown in each direction, seqpacket records and a peek offset
+    all come back as they were."""
+    roundtrip(env, [workload("net_unix_states"), env.tmp])
+    assert not (env.tmp / "gone.sock").exists()
+    assert (env.tmp / "taken.sock").exists() is False  # the workload removed it when done

@@ -273,7 +273,7 @@ void fixture_img(struct img *img)
 					  .type = FILE_SOCKET,
 					  .path = xstrdup("socket:[31337]"),
 					  .flags = O_RDWR,
-					  .params = {AF_UNIX, SOCK_DGRAM, 0, SOCK_CONNECTED, 10, 16},
+					  .params = {AF_UNIX, SOCK_DGRAM, 0, SOCK_CONNECTED, 10, 16, 3, 5},
 					  .data_len = 13,
 					  .nscm = 1};
 	img->files[9].data = xcalloc(1, 13);
