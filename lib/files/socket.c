@@ -272,6 +272,11 @@ static void socket_release(struct file_restore *fr)
 	unix_restore_release(fr);
 }
 
+static const char *socket_describe(const struct img_file *f)
+{
+	return f->params[SOCK_P_FAMILY] == AF_UNIX ? unix_describe(f) : f->path;
+}
+
 const struct file_kind file_kind_socket = {
 	.type = FILE_SOCKET,
 	.name = "socket",
@@ -284,4 +289,5 @@ const struct file_kind file_kind_socket = {
 	.restore_open = socket_open,
 	.restore_finish = socket_finish,
 	.restore_release = socket_release,
+	.describe = socket_describe,
 };

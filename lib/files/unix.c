@@ -361,6 +361,15 @@ int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
 	if (dg.peer) {
 		f->params[SOCK_P_STATE] = SOCK_CONNECTED;
 		f->params[SOCK_P_PEER] = dg.peer; /* an inode until unix_dump_done() */
+		/* Its peer's name, kept only if that peer is outside the tree. */
+		if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0 &&
+		    len > sizeof(sa_family_t) && len <= sizeof(struct sockaddr_un)) {
+			f->peer = malloc(len);
+			if (!f->peer)
+				return -ENOMEM;
+			memcpy(f->peer, &addr, len);
+			f->peer_len = len;
+		}
 	} else if (type != SOCK_DGRAM) {
 		/* Connected once, its peer closed since: what is queued is still to be read,
 		 * then end-of-file; a write gets EPIPE. */
@@ -377,12 +386,19 @@ int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
 	return peek_queue(d, sk, type, f);
 }
 
-/* Unix peers' inodes become file ids; a peer outside the tree cannot be restored. */
+/*
+ * Unix peers' inodes become file ids. A socket whose peer is outside the tree (a client of an
+ * outside server, a server's connection from an outside client, a datagram socket connected to
+ * syslog's) is carried as its end of a connection whose peer is gone, as CRIU's --ext-unix-sk
+ * would have it cut: marked external, said in the log. A datagram socket keeps its peer's name,
+ * to be connected to again at restore if something is bound there then.
+ */
 int unix_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
 {
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		struct img_file *f = &img->files[i];
 		uint64_t peer = f->params[SOCK_P_PEER];
+		bool dgram = f->params[SOCK_P_TYPE] == SOCK_DGRAM;
 		uint32_t id = 0;
 
 		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
@@ -391,21 +407,48 @@ int unix_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
 		for (uint32_t j = 0; j < img->nfiles; j++)
 			if (img->files[j].type == FILE_SOCKET && inos[j] == peer)
 				id = img->files[j].id;
-		if (!id) {
-			for (uint32_t k = 0; k < img->ntasks; k++)
-				for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
-					if (img->tasks[k].fds[l].file_id == f->id)
-						return cryo_err(ctx, -EOPNOTSUPP,
-								"fd %d of pid %d is a unix socket "
-								"connected to a process outside the "
-								"dumped tree",
-								img->tasks[k].fds[l].fd,
-								img->tasks[k].pid);
-			return cryo_err(ctx, -EOPNOTSUPP, "a unix socket's peer is outside the tree");
-		}
 		f->params[SOCK_P_PEER] = id;
+		if (id || !dgram) {
+			free(f->peer);
+			f->peer = NULL;
+			f->peer_len = 0;
+		}
+		if (id)
+			continue;
+		f->params[SOCK_P_STATE] = SOCK_PEER_GONE;
+		f->external = true;
+		for (uint32_t k = 0; k < img->ntasks; k++)
+			for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
+				if (img->tasks[k].fds[l].file_id == f->id)
+					log_warn(ctx,
+						 "fd %d of pid %d is a unix socket connected to a "
+						 "process outside the dumped tree: it is restored as a "
+						 "socket whose peer is gone (%s)",
+						 img->tasks[k].fds[l].fd, img->tasks[k].pid,
+						 dgram ? "connected again to its peer's name if "
+							 "something is bound there then"
+						       : "its queue, then end-of-file; a write gets "
+							 "EPIPE");
 	}
 	return 0;
+}
+
+const char *unix_describe(const struct img_file *f)
+{
+	static __thread char buf[320];
+	static const char *const types[] = {[SOCK_STREAM] = "stream", [SOCK_DGRAM] = "datagram",
+					    [SOCK_SEQPACKET] = "seqpacket"};
+	const struct sockaddr_un *un = (const void *)f->addr;
+	uint64_t type = f->params[SOCK_P_TYPE];
+	int n = f->addr_len > sizeof(sa_family_t) ? f->addr_len - sizeof(sa_family_t) : 0;
+
+	snprintf(buf, sizeof(buf), "%s unix %s%s%s%.*s%s", f->path,
+		 type < ARRAY_SIZE(types) && types[type] ? types[type] : "?",
+		 n ? ", named " : "", n && !un->sun_path[0] ? "@" : "",
+		 n && !un->sun_path[0] ? n - 1 : n, n && !un->sun_path[0] ? un->sun_path + 1
+									 : n ? un->sun_path : "",
+		 f->external ? ", its peer was outside the tree (restored as gone)" : "");
+	return buf;
 }
 
 /* ---- codec ---- */
@@ -507,6 +550,13 @@ int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 		return bad(d, "params", "says a socket without an absolute path lost its file");
 	if (f->params[SOCK_P_PEEK_OFF] > (uint64_t)INT32_MAX + 1)
 		return bad(d, "params", "holds a peek offset over 2^31-1");
+	/* A unix peer by name: only that of a datagram socket whose peer was outside. */
+	if (f->peer_len && (f->params[SOCK_P_TYPE] != SOCK_DGRAM ||
+			    f->params[SOCK_P_STATE] != SOCK_PEER_GONE ||
+			    f->peer_len <= sizeof(sa_family_t) ||
+			    f->peer_len > sizeof(struct sockaddr_un) ||
+			    ((struct sockaddr_un *)f->peer)->sun_family != AF_UNIX))
+		return bad(d, "peer", "is not the name of a datagram socket's outside peer");
 
 	if (json_object_get(o, "from"))
 		TRY(decode_from(d, o, f));
@@ -560,6 +610,7 @@ int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 struct unix_restore {
 	int *pair;
 	int *tx;
+	bool *reconnect; /* a datagram socket to connect to its outside peer's name at finish */
 };
 
 int unix_restore_prepare(struct file_restore *fr)
@@ -572,7 +623,8 @@ int unix_restore_prepare(struct file_restore *fr)
 	fr->state[FILE_SOCKET] = st;
 	st->pair = malloc((n + 1) * sizeof(int));
 	st->tx = malloc((n + 1) * sizeof(int));
-	if (!st->pair || !st->tx)
+	st->reconnect = calloc(n + 1, sizeof(bool));
+	if (!st->pair || !st->tx || !st->reconnect)
 		return -ENOMEM;
 	for (uint32_t i = 0; i <= n; i++)
 		st->pair[i] = st->tx[i] = -1;
@@ -592,6 +644,7 @@ void unix_restore_release(struct file_restore *fr)
 	if (st) {
 		free(st->pair);
 		free(st->tx);
+		free(st->reconnect);
 	}
 	free(st);
 	fr->state[FILE_SOCKET] = NULL;
@@ -741,8 +794,38 @@ static int make_pair(struct file_restore *fr, const struct img_file *f)
 	return 0;
 }
 
-/* Before a socket binds a name: the connections accepted through that name are made first,
- * while a listener of our own can still take it. */
+/* f, whose peer is gone: the end of a pair whose other end (st->tx) goes once it has sent
+ * the queue, so that end-of-file follows. Waits in st->pair. */
+static int make_gone(struct file_restore *fr, const struct img_file *f)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	int type = f->params[SOCK_P_TYPE], idx = f - fr->sh->img->files, sv[2], r;
+
+	if (f->peer_len > sizeof(sa_family_t))
+		log_warn(fr->ctx, "socket %u: its peer outside the tree is not there any more: "
+			 "it stays with its peer gone", f->id);
+	if (named(f) && type != SOCK_DGRAM)
+		r = named_pair(fr->ctx, type, f, NULL, sv);
+	else
+		r = socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0
+			    ? cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id)
+			    : 0;
+	if (r < 0)
+		return r;
+	/* A datagram socket's name is its own: bound as any other. */
+	if (named(f) && type == SOCK_DGRAM && bind_again(fr->ctx, sv[0], f) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -EIO;
+	}
+	socket_set_opts(sv[0], f);
+	st->pair[idx] = sv[0];
+	st->tx[idx] = sv[1];
+	return 0;
+}
+
+/* Before a socket binds a name: the connections accepted through that name (also those whose
+ * peer is gone) are made first, while a listener of our own can still take it. */
 static int pairs_named_like(struct file_restore *fr, const struct img_file *f)
 {
 	struct unix_restore *st = fr->state[FILE_SOCKET];
@@ -753,8 +836,16 @@ static int pairs_named_like(struct file_restore *fr, const struct img_file *f)
 		int r;
 
 		if (x == f || x->type != FILE_SOCKET || x->params[SOCK_P_FAMILY] != AF_UNIX ||
-		    x->params[SOCK_P_STATE] != SOCK_CONNECTED || !same_addr(x, f) ||
-		    st->pair[i] >= 0 || fr->sh->file_fds[i] >= 0 ||
+		    x->params[SOCK_P_TYPE] == SOCK_DGRAM || !same_addr(x, f) || st->pair[i] >= 0 ||
+		    fr->sh->file_fds[i] >= 0)
+			continue;
+		if (x->params[SOCK_P_STATE] == SOCK_PEER_GONE) {
+			r = make_gone(fr, x);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (x->params[SOCK_P_STATE] != SOCK_CONNECTED ||
 		    acceptor(x, img_find_file(img, x->params[SOCK_P_PEER])) != x)
 			continue;
 		r = make_pair(fr, x);
@@ -776,12 +867,23 @@ static bool dgram_later(const struct img *img, const struct img_file *f)
 		peer->params[SOCK_P_PEER] != f->id || named(f) || named(peer));
 }
 
+/* Whether something is bound to the name of f's outside peer now. */
+static bool reachable(const struct img_file *f)
+{
+	_cleanup_close_ int probe = -1;
+
+	if (f->peer_len <= sizeof(sa_family_t))
+		return false;
+	probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return probe >= 0 && connect(probe, (const struct sockaddr *)f->peer, f->peer_len) == 0;
+}
+
 int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 {
 	struct unix_restore *st = fr->state[FILE_SOCKET];
 	const struct img *img = fr->sh->img;
 	int type = f->params[SOCK_P_TYPE], state = f->params[SOCK_P_STATE];
-	int idx = f - img->files, sv[2], sk, r;
+	int idx = f - img->files, sk, r;
 
 	if (state == SOCK_CONNECTED && !dgram_later(img, f)) {
 		if (st->pair[idx] < 0) {
@@ -798,19 +900,22 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 		if (r < 0)
 			return r;
 	}
-	if (state == SOCK_PEER_GONE) {
-		/* A pair whose other end goes once it has sent the queue: then end-of-file. */
-		if (named(f) && type != SOCK_DGRAM)
-			r = named_pair(fr->ctx, type, f, NULL, sv);
-		else
-			r = socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0
-				    ? cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id)
-				    : 0;
-		if (r < 0)
-			return r;
-		socket_set_opts(sv[0], f);
-		st->tx[idx] = sv[1];
-		return sv[0];
+	/* (An unnamed one with datagrams queued could not be sent them once connected.) */
+	if (state == SOCK_PEER_GONE && type == SOCK_DGRAM && (named(f) || !f->data_len) &&
+	    reachable(f)) {
+		/* Its outside peer is there again: connected to it at finish, once its queue
+		 * is refilled (connecting a connected datagram socket again empties it). */
+		st->reconnect[idx] = true;
+		state = SOCK_BOUND;
+	} else if (state == SOCK_PEER_GONE) {
+		if (st->pair[idx] < 0) {
+			r = make_gone(fr, f);
+			if (r < 0)
+				return r;
+		}
+		sk = st->pair[idx];
+		st->pair[idx] = -1;
+		return sk;
 	}
 	sk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (sk < 0)
@@ -1021,6 +1126,12 @@ int unix_restore_finish(struct file_restore *fr)
 			close(st->tx[i]); /* a peer that is gone: end-of-file after the queue */
 			st->tx[i] = -1;
 		}
+		/* A datagram socket whose peer was outside the tree: connected again to that
+		 * peer's name, which something has now (syslog's /dev/log...). */
+		if (st->reconnect[i] &&
+		    connect(sh->file_fds[i], (const struct sockaddr *)f->peer, f->peer_len) < 0)
+			return cryo_err(fr->ctx, -errno, "connect socket %u to its peer outside the "
+					"tree again", f->id);
 	}
 	/* Once every queue is full again: a shut down end takes no more. */
 	for (uint32_t i = 0; i < img->nfiles; i++) {

@@ -13,6 +13,9 @@ int unix_dump(const struct fd_dump *d, int sk, struct img_file *f);
 /* Dump, after every descriptor: peers' inodes become file ids. */
 int unix_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos);
 
+/* Show: what follows the kind's name for f (a buffer of this thread's, until the next call). */
+const char *unix_describe(const struct img_file *f);
+
 /* Codec: the unix-only keys of a socket (docs/image-format.md). */
 int unix_encode(json_t *o, const struct img_file *f);
 int unix_decode(struct dec *d, json_t *o, struct img_file *f);

@@ -491,6 +491,7 @@ static const struct bad_value bad_values[] = {
     {"files/9/params/6", "\"0x8\"", "unknown unix socket bits"},
     {"files/9/params/6", "\"0x4\"", "without an absolute path"},
     {"files/9/params/7", "\"0x80000001\"", "peek offset"},
+    {"files/9/peer", "\"01002f73\"", "outside peer"},
     {"files/9/from", "[]", "is empty"},
     {"files/9/from/0", "[0]", "not [at, addr]"},
     {"files/9/from/0", "[1, \"01002f73\"]", "not one of the queue's"},

@@ -8,8 +8,9 @@
  *   task holds it; bytes are queued for it), "d-last".
  * After restore each read gets the same bytes with the same files, and the files work (a
  * stream read stops after a write that carried files, taking the plain bytes before it along:
- * the reads here are those a reader with a large buffer makes): the pipe gives its bytes and carries new ones, the eventfd reads 5, the socket
- * gives its queued bytes and is still connected to the end the task kept.
+ * the reads here are those a reader with a large buffer makes): the pipe gives its bytes and
+ * carries new ones, the eventfd reads 5, the socket gives its queued bytes and is still
+ * connected to the end the task kept.
  */
 #include <errno.h>
 #include <fcntl.h>
