@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A process holding a descriptor (argv[1]: "eventfd", "socket", "signalfd", "epoll",
+ * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "signalfd", "epoll",
  * "netlink", "inotify", "fanotify", "io_uring", "memfd-map"), printed as "fd N"; the tests use
- * the kinds cryo refuses (netlink, fanotify, io_uring). A dump must fail and leave it untouched: on SIGUSR1 it
+ * the kinds cryo refuses (netlink, fanotify, io_uring, a unix socket with SO_PASSCRED and
+ * bytes queued). A dump must fail and leave it untouched: on SIGUSR1 it
  * checks that the descriptor still works, that its memory and counter are intact, and that
  * it has kept counting (the test sends SIGUSR1 without any restore).
  */
@@ -37,10 +38,13 @@ int main(int argc, char **argv)
 	h = fnv1a(mem, 1 << 20);
 	if (!strcmp(kind, "eventfd")) {
 		fd = eventfd(5, 0);
-	} else if (!strcmp(kind, "socket")) {
-		int sv[2];
+	} else if (!strcmp(kind, "socket") || !strcmp(kind, "passcred")) {
+		int sv[2], one = 1;
 
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+			if (!strcmp(kind, "passcred") &&
+			    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+				fail("SO_PASSCRED: %m");
 			fd = sv[0];
 			peer = sv[1];
 			if (write(peer, "hello", 5) != 5)
@@ -95,7 +99,7 @@ int main(int argc, char **argv)
 	if (!strcmp(kind, "eventfd")) {
 		if (read(fd, &v, 8) != 8 || v != 5)
 			fail("eventfd lost its value");
-	} else if (!strcmp(kind, "socket")) {
+	} else if (!strcmp(kind, "socket") || !strcmp(kind, "passcred")) {
 		char buf[8] = "";
 
 		if (read(fd, buf, sizeof(buf)) != 5 || memcmp(buf, "hello", 5))
