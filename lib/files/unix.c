@@ -675,38 +675,61 @@ static void free_addr(const struct img_file *f)
 		unlink(path);
 }
 
+/* What had the path of a socket bound again while it steps aside (bind_start()). */
+struct aside {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	char tmp[sizeof(((struct sockaddr_un *)0)->sun_path) + 32];
+	bool moved;
+};
+
 /*
- * Binds sk to f's name again. A socket whose file was removed after it bound (unlinked) is
- * bound and its new file removed; whatever has its path now (another socket's file, any file)
- * steps aside under a temporary name for that moment.
+ * Binds sk to f's name again. A socket file left behind by the dumped tree is replaced. For a
+ * socket whose file was removed after it bound (unlinked), whatever has its path now (another
+ * socket's file, any file) steps aside under a temporary name until bind_end().
  */
-static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, struct aside *a)
 {
 	const struct sockaddr_un *un = (const void *)f->addr;
-	bool unlinked = f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED;
-	char path[sizeof(un->sun_path) + 1] = {0}, aside[sizeof(path) + 32];
-	bool moved = false;
 	struct stat st;
-	int r = 0;
 
-	if (!unlinked)
+	*a = (struct aside){.moved = false};
+	if (un->sun_path[0])
+		memcpy(a->path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+	if (!(f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED)) {
 		free_addr(f);
-	if (unlinked) {
-		memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
-		snprintf(aside, sizeof(aside), "%s.cryo-aside-%d", path, getpid());
-		if (lstat(path, &st) == 0) {
-			if (rename(path, aside) < 0)
-				return cryo_err(ctx, -errno, "move %s aside to bind socket %u again",
-						path, f->id);
-			moved = true;
-		}
+	} else if (lstat(a->path, &st) == 0) {
+		snprintf(a->tmp, sizeof(a->tmp), "%s.cryo-aside-%d", a->path, getpid());
+		if (rename(a->path, a->tmp) < 0)
+			return cryo_err(ctx, -errno, "move %s aside to bind socket %u again",
+					a->path, f->id);
+		a->moved = true;
 	}
-	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
-		r = cryo_err(ctx, -errno, "bind socket %u again", f->id);
-	else if (unlinked)
-		unlink(path);
-	if (moved && rename(aside, path) < 0 && r >= 0)
-		r = cryo_err(ctx, -errno, "put %s back", path);
+	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
+		int r = cryo_err(ctx, -errno, "bind socket %u again", f->id);
+
+		if (a->moved)
+			rename(a->tmp, a->path);
+		return r;
+	}
+	return 0;
+}
+
+/* After bind_start(): the new socket file goes if `remove`, and what stepped aside comes back. */
+static void bind_end(struct aside *a, bool remove)
+{
+	if (remove && a->path[0])
+		unlink(a->path);
+	if (a->moved)
+		rename(a->tmp, a->path);
+}
+
+static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	struct aside a;
+	int r = bind_start(ctx, sk, f, &a);
+
+	if (r >= 0)
+		bind_end(&a, f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
 	return r;
 }
 
@@ -723,12 +746,12 @@ static int named_pair(struct cryo_ctx *ctx, int type, const struct img_file *acc
 {
 	_cleanup_close_ int lsk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	_cleanup_close_ int c = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-	const struct sockaddr_un *un = (const void *)acc->addr;
+	struct aside a;
 	int r = 0;
 
 	if (lsk < 0 || c < 0)
 		return cryo_err(ctx, -errno, "sockets for socket %u", acc->id);
-	if (bind_again(ctx, lsk, acc) < 0)
+	if (bind_start(ctx, lsk, acc, &a) < 0)
 		return -EIO;
 	if (listen(lsk, 1) < 0)
 		r = cryo_err(ctx, -errno, "listen for socket %u", acc->id);
@@ -741,12 +764,8 @@ static int named_pair(struct cryo_ctx *ctx, int type, const struct img_file *acc
 		if (sv[0] < 0)
 			r = cryo_err(ctx, -errno, "accept socket %u again", acc->id);
 	}
-	if (un->sun_path[0]) {
-		char path[sizeof(un->sun_path) + 1] = {0};
-
-		memcpy(path, un->sun_path, acc->addr_len - sizeof(sa_family_t));
-		unlink(path); /* the listener's own, if any, binds it again */
-	}
+	/* Our listener's file goes: the tree's listener, if any, binds the name again. */
+	bind_end(&a, true);
 	if (r < 0)
 		return r;
 	sv[1] = TAKE_FD(c);

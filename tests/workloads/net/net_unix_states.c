@@ -2,8 +2,9 @@
 /*
  * Unix sockets in every other state:
  *   unbound, unconnected stream, datagram and seqpacket sockets;
- *   a datagram socket and a listener bound to paths in DIR whose files were removed since, and
- *   a datagram socket whose path now holds a regular file of someone else's;
+ *   a datagram socket and a listener bound to paths in DIR whose files were removed since (the
+ *   listener with a connection it accepted before), and a datagram socket whose path now holds
+ *   a regular file of someone else's;
  *   a datagram socket with an abstract name and a datagram queued;
  *   stream pairs with one end shut down for reading, for writing, and both, bytes queued
  *   before;
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_un ga, gla, ta, aba, la;
 	socklen_t gl, gll, tl, abl, ll;
-	int us, ud, uq, g, gl_sk, t, ab, rd[2], wr[2], both[2], sq[2], pk[2], x, y, off;
+	int us, ud, uq, g, gl_sk, t, ab, rd[2], wr[2], both[2], sq[2], pk[2], x, y, off, ec, ea;
 	char buf[16], abs_name[64];
 	struct stat st;
 
@@ -125,8 +126,10 @@ int main(int argc, char **argv)
 	g = sock(SOCK_DGRAM);
 	gl_sk = sock(SOCK_STREAM);
 	t = sock(SOCK_DGRAM);
+	ec = sock(SOCK_STREAM);
 	if (bind(g, (struct sockaddr *)&ga, gl) || unlink(ga.sun_path) ||
 	    bind(gl_sk, (struct sockaddr *)&gla, gll) || listen(gl_sk, 2) ||
+	    connect(ec, (struct sockaddr *)&gla, gll) || (ea = accept(gl_sk, NULL, NULL)) < 0 ||
 	    unlink(gla.sun_path) || bind(t, (struct sockaddr *)&ta, tl) || unlink(ta.sun_path))
 		fail("bind and unlink: %s", strerror(errno));
 	x = open(ta.sun_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -175,6 +178,17 @@ int main(int argc, char **argv)
 	name_is(g, &ga, gl, "datagram socket whose file was removed");
 	name_is(gl_sk, &gla, gll, "listener whose file was removed");
 	name_is(t, &ta, tl, "datagram socket whose path holds another file");
+	name_is(ea, &gla, gll, "connection accepted by a listener whose file was removed");
+	{
+		struct sockaddr_un a = {0};
+		socklen_t len = sizeof(a);
+
+		if (getpeername(ec, (struct sockaddr *)&a, &len) || len != gll || memcmp(&a, &gla, len))
+			fail("the client of a listener whose file was removed: peer \"%s\"",
+			     a.sun_path);
+		if (write(ec, "e", 1) != 1 || read(ea, buf, 1) != 1 || buf[0] != 'e')
+			fail("talk on the connection of a listener whose file was removed");
+	}
 	absent(ga.sun_path);
 	absent(gla.sun_path);
 	x = open(ta.sun_path, O_RDONLY);
