@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kinds of open file description: one file per kind (reg.c, pipe.c, memfd.c, eventfd.c,
- * timerfd.c, signalfd.c, epoll.c, inotify.c, pty.c, socket.c with tcp.c and unix.c), each
+ * timerfd.c, signalfd.c, epoll.c, inotify.c, pty.c, socket.c with tcp.c and unix*.c), each
  * filling a struct file_kind with everything the engine does with that kind, registered in
  * kinds.c. The generic walks call the kinds and know nothing of any of them:
  *

@@ -36,8 +36,6 @@
 
 #define LOG_PREFIX "socket: "
 
-#define MAX_QUEUE (16U << 20)
-
 /* ---- dump ---- */
 
 static bool socket_claim(const struct fd_dump *d)

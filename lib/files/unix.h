@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unix sockets (unix.c), for socket.c: the FILE_SOCKET kind hands every AF_UNIX socket here. */
+/* Unix sockets (unix.c: dump, codec; unix-restore.c), for socket.c: the FILE_SOCKET kind hands
+ * every AF_UNIX socket here. */
 #ifndef CRYO_FILES_UNIX_H
 #define CRYO_FILES_UNIX_H
 
