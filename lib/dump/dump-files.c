@@ -205,6 +205,50 @@ int dump_file_in_flight(const struct fd_dump *d, int fd, uint32_t *ret_id)
 	return 0;
 }
 
+/* A task's descriptor of file id, if a task holds it. */
+static void carrier_fd(const struct img *img, uint32_t id, pid_t *ret_pid, int *ret_fd)
+{
+	for (uint32_t k = 0; k < img->ntasks; k++)
+		for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
+			if (img->tasks[k].fds[l].file_id == id) {
+				*ret_pid = img->tasks[k].pid;
+				*ret_fd = img->tasks[k].fds[l].fd;
+				return;
+			}
+}
+
+/* An epoll instance's registrations are restored by the descriptor numbers of the tasks that
+ * hold it: one that only a unix socket's queue holds (in flight) would come back empty. */
+static int check_held(struct cryo_ctx *ctx, const struct img *img)
+{
+	pid_t pid = 0;
+	int fd = -1;
+
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		bool held = false;
+
+		if (!(file_kind_of(f->type)->flags & FILE_KIND_EPOLL) || !f->nitems)
+			continue;
+		for (uint32_t k = 0; k < img->ntasks && !held; k++)
+			for (uint32_t l = 0; l < img->tasks[k].nfds && !held; l++)
+				held = img->tasks[k].fds[l].file_id == f->id;
+		if (held)
+			continue;
+		/* Name the descriptor of a task whose socket carries it, if one does. */
+		for (uint32_t j = 0; j < img->nfiles; j++)
+			for (uint32_t m = 0; m < img->files[j].nscm; m++)
+				for (uint32_t n = 0; n < img->files[j].scm[m].nids; n++)
+					if (img->files[j].scm[m].ids[n] == f->id)
+						carrier_fd(img, img->files[j].id, &pid, &fd);
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a unix socket with an epoll instance in flight "
+				"in its queue (held by no task): cryo cannot restore that yet",
+				fd, pid);
+	}
+	return 0;
+}
+
 int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 {
 	struct files_state fs = {.dirfd = dirfd};
@@ -235,6 +279,8 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 				t->nfds = j + 1;
 		}
 	}
+	if (r >= 0)
+		r = check_held(ctx, img);
 	if (r >= 0) {
 		_cleanup_free_ uint64_t *inos = calloc(img->nfiles + 1, sizeof(*inos));
 
