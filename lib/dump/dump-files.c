@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -179,7 +180,8 @@ int dump_file_in_flight(const struct fd_dump *d, int fd, uint32_t *ret_id)
 {
 	struct files_state *fs = d->walk;
 	struct img_fd scratch = {0};
-	int *n, r;
+	socklen_t len = sizeof(int);
+	int *n, r, family = 0;
 
 	n = realloc(fs->inflight, (fs->ninflight + 1) * sizeof(*n));
 	if (!n) {
@@ -188,6 +190,13 @@ int dump_file_in_flight(const struct fd_dump *d, int fd, uint32_t *ret_id)
 	}
 	fs->inflight = n;
 	fs->inflight[fs->ninflight++] = fd;
+	/* A TCP connection is dumped in repair mode and let out of it through the holding
+	 * task's descriptor at the end of the dump: one in flight has none. */
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len) == 0 && family != AF_UNIX)
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a unix socket with a socket of family %d in "
+				"flight in its queue, which cryo cannot restore yet",
+				d->fd, d->pid, family);
 	if (fs->depth >= MAX_INFLIGHT_DEPTH)
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d is a unix socket whose queue carries descriptors "
