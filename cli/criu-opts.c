@@ -12,14 +12,14 @@ static const char *const noop_why[] = {
 	[CRIU_FILE_LOCKS - CRIU_OPT_BASE] = "file locks are always dumped",
 	[CRIU_LINK_REMAP - CRIU_OPT_BASE] = "the content of files unlinked while open is always "
 					    "saved in the image",
+	[CRIU_EXT_UNIX_SK - CRIU_OPT_BASE] = "unix sockets whose peer is outside the tree are "
+					     "always dumped (restored with their peer gone)",
 };
 
 /* What cryo does not do yet, said instead of pretending. */
 static const char *const refused_why[] = {
 	[CRIU_SHELL_JOB - CRIU_OPT_BASE] = "a tree whose session or terminal is outside it "
 					   "is not restored yet",
-	[CRIU_EXT_UNIX_SK - CRIU_OPT_BASE] = "unix sockets whose peer is outside the tree are "
-					     "not restored yet",
 	[CRIU_MANAGE_CGROUPS - CRIU_OPT_BASE] = "cgroups are left alone: the tree is restored "
 						"into the restoring process's",
 	[CRIU_LEAVE_STOPPED - CRIU_OPT_BASE] = "the tree always runs afterwards",

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -37,7 +38,16 @@ struct files_state {
 	struct fd_seen *seen;
 	size_t nseen;
 	int dirfd; /* the image directory, for memory objects' content */
+	/* Descriptors of this process for files in flight (dump_file_in_flight()): open until
+	 * the walk ends, since kcmp compares later descriptors with them. */
+	int *inflight;
+	size_t ninflight;
+	unsigned depth; /* files in flight in the queue of a file in flight... */
 };
+
+/* A unix socket carrying a socket carrying a socket...: past this the dump refuses (a socket
+ * in flight in its own queue would never end). */
+#define MAX_INFLIGHT_DEPTH 4
 
 static int add_file(struct img *img, const struct img_file *f)
 {
@@ -88,7 +98,7 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 }
 
 static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state *fs,
-		       struct img_task *t, int fd, struct img_fd *out)
+		       pid_t pid, int fd, struct img_fd *out)
 {
 	_cleanup_free_ char *link = NULL, *info = NULL;
 	const struct file_kind *kind;
@@ -99,24 +109,24 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 	ssize_t len;
 	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->pid, fd);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 	r = readlink_malloc(path, &link);
 	if (r < 0)
-		return cryo_err(ctx, r, "read fd %d of pid %d", fd, t->pid);
+		return cryo_err(ctx, r, "read fd %d of pid %d", fd, pid);
 	if (stat(path, &st) < 0)
-		return cryo_err(ctx, -errno, "stat fd %d of pid %d (%s)", fd, t->pid, link);
-	len = read_file_fmt(&info, "/proc/%d/fdinfo/%d", t->pid, fd);
+		return cryo_err(ctx, -errno, "stat fd %d of pid %d (%s)", fd, pid, link);
+	len = read_file_fmt(&info, "/proc/%d/fdinfo/%d", pid, fd);
 	if (len < 0)
-		return cryo_err(ctx, len, "read fdinfo %d of pid %d", fd, t->pid);
+		return cryo_err(ctx, len, "read fdinfo %d of pid %d", fd, pid);
 	if (proc_status_field(info, "flags", buf, sizeof(buf)) < 0)
-		return cryo_err(ctx, -EINVAL, "fdinfo %d of pid %d has no flags", fd, t->pid);
+		return cryo_err(ctx, -EINVAL, "fdinfo %d of pid %d has no flags", fd, pid);
 	f.flags = strtoul(buf, NULL, 8);
 	out->fd = fd;
 	out->cloexec = f.flags & O_CLOEXEC;
 	f.flags &= ~O_CLOEXEC;
 	if (proc_status_field(info, "pos", buf, sizeof(buf)) == 0)
 		f.pos = strtoull(buf, NULL, 10);
-	r = dump_locks(ctx, t->pid, fd, info, out);
+	r = dump_locks(ctx, pid, fd, info, out);
 	if (r < 0)
 		return r;
 
@@ -126,19 +136,19 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 
 		if (s->dev != st.st_dev || s->ino != st.st_ino)
 			continue;
-		if (syscall(SYS_kcmp, s->pid, t->pid, KCMP_FILE, s->fd, fd) == 0) {
+		if (syscall(SYS_kcmp, s->pid, pid, KCMP_FILE, s->fd, fd) == 0) {
 			out->file_id = s->file_id;
 			return 0;
 		}
 	}
 
-	fd_dump = (struct fd_dump){.ctx = ctx, .img = img, .dirfd = fs->dirfd, .pid = t->pid,
+	fd_dump = (struct fd_dump){.ctx = ctx, .img = img, .dirfd = fs->dirfd, .pid = pid,
 				   .fd = fd, .proc_path = path, .link = link, .st = &st,
-				   .info = info};
+				   .info = info, .walk = fs};
 	kind = file_kind_claim(&fd_dump);
 	if (!kind)
 		return cryo_err(ctx, -EOPNOTSUPP,
-				"fd %d of pid %d is %s, which cryo cannot restore yet", fd, t->pid,
+				"fd %d of pid %d is %s, which cryo cannot restore yet", fd, pid,
 				link);
 	f.type = kind->type;
 	r = kind->dump(&fd_dump, &f);
@@ -160,8 +170,90 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 		if (!ns)
 			return -ENOMEM;
 		fs->seen = ns;
-		fs->seen[fs->nseen++] = (struct fd_seen){t->pid, fd, out->file_id, st.st_dev,
+		fs->seen[fs->nseen++] = (struct fd_seen){pid, fd, out->file_id, st.st_dev,
 							 st.st_ino};
+	}
+	return 0;
+}
+
+int dump_file_in_flight(const struct fd_dump *d, int fd, uint32_t *ret_id)
+{
+	struct files_state *fs = d->walk;
+	struct img_fd scratch = {0};
+	socklen_t len = sizeof(int);
+	int *n, r, family = 0;
+
+	n = realloc(fs->inflight, (fs->ninflight + 1) * sizeof(*n));
+	if (!n) {
+		close(fd);
+		return -ENOMEM;
+	}
+	fs->inflight = n;
+	fs->inflight[fs->ninflight++] = fd;
+	/* A TCP connection is dumped in repair mode and let out of it through the holding
+	 * task's descriptor at the end of the dump: one in flight has none. */
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len) == 0 && family != AF_UNIX)
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a unix socket with a socket of family %d in "
+				"flight in its queue, which cryo cannot restore yet",
+				d->fd, d->pid, family);
+	if (fs->depth >= MAX_INFLIGHT_DEPTH)
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a unix socket whose queue carries descriptors "
+				"nested more than %d deep (a socket in flight in its own queue?)",
+				d->fd, d->pid, MAX_INFLIGHT_DEPTH);
+	fs->depth++;
+	/* Its locks are the description's (flock, OFD) or this process's (none): not kept. */
+	r = dump_one_fd(d->ctx, d->img, fs, getpid(), fd, &scratch);
+	fs->depth--;
+	free(scratch.locks);
+	if (r < 0)
+		return cryo_err_wrap(d->ctx, r, "fd %d of pid %d: a descriptor in flight in its "
+				     "queue", d->fd, d->pid);
+	*ret_id = scratch.file_id;
+	return 0;
+}
+
+/* A task's descriptor of file id, if a task holds it. */
+static void carrier_fd(const struct img *img, uint32_t id, pid_t *ret_pid, int *ret_fd)
+{
+	for (uint32_t k = 0; k < img->ntasks; k++)
+		for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
+			if (img->tasks[k].fds[l].file_id == id) {
+				*ret_pid = img->tasks[k].pid;
+				*ret_fd = img->tasks[k].fds[l].fd;
+				return;
+			}
+}
+
+/* An epoll instance's registrations are restored by the descriptor numbers of the tasks that
+ * hold it: one that only a unix socket's queue holds (in flight) would come back empty. */
+static int check_held(struct cryo_ctx *ctx, const struct img *img)
+{
+	pid_t pid = 0;
+	int fd = -1;
+
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		bool held = false;
+
+		if (!(file_kind_of(f->type)->flags & FILE_KIND_EPOLL) || !f->nitems)
+			continue;
+		for (uint32_t k = 0; k < img->ntasks && !held; k++)
+			for (uint32_t l = 0; l < img->tasks[k].nfds && !held; l++)
+				held = img->tasks[k].fds[l].file_id == f->id;
+		if (held)
+			continue;
+		/* Name the descriptor of a task whose socket carries it, if one does. */
+		for (uint32_t j = 0; j < img->nfiles; j++)
+			for (uint32_t m = 0; m < img->files[j].nscm; m++)
+				for (uint32_t n = 0; n < img->files[j].scm[m].nids; n++)
+					if (img->files[j].scm[m].ids[n] == f->id)
+						carrier_fd(img, img->files[j].id, &pid, &fd);
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a unix socket with an epoll instance in flight "
+				"in its queue (held by no task): cryo cannot restore that yet",
+				fd, pid);
 	}
 	return 0;
 }
@@ -191,11 +283,13 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 			break;
 		}
 		for (size_t j = 0; j < n && r >= 0; j++) {
-			r = dump_one_fd(ctx, img, &fs, t, fds[j], &t->fds[j]);
+			r = dump_one_fd(ctx, img, &fs, t->pid, fds[j], &t->fds[j]);
 			if (r >= 0)
 				t->nfds = j + 1;
 		}
 	}
+	if (r >= 0)
+		r = check_held(ctx, img);
 	if (r >= 0) {
 		_cleanup_free_ uint64_t *inos = calloc(img->nfiles + 1, sizeof(*inos));
 
@@ -209,5 +303,8 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 				r = file_kinds[k]->dump_done(ctx, img, inos);
 	}
 	free(fs.seen);
+	for (size_t i = 0; i < fs.ninflight; i++)
+		close(fs.inflight[i]);
+	free(fs.inflight);
 	return r;
 }

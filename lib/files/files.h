@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kinds of open file description: one file per kind (reg.c, pipe.c, memfd.c, eventfd.c,
- * timerfd.c, signalfd.c, epoll.c, inotify.c, pty.c, socket.c with tcp.c), each filling a struct
- * file_kind with everything the engine does with that kind, registered in kinds.c. The generic
- * walks call the kinds and know nothing of any of them:
+ * timerfd.c, signalfd.c, epoll.c, inotify.c, pty.c, socket.c with tcp.c and unix*.c), each
+ * filling a struct file_kind with everything the engine does with that kind, registered in
+ * kinds.c. The generic walks call the kinds and know nothing of any of them:
  *
  *   dump (dump/dump-files.c)        lists each task's descriptors, groups those that share a
  *                                   description (kcmp), reads flags, offset and locks, and asks
@@ -33,6 +33,7 @@
 
 struct cryo_ctx;
 struct rst_shared;
+struct files_state;
 
 /* One descriptor of a frozen task, as /proc shows it: what a kind claims and dumps from. */
 struct fd_dump {
@@ -45,6 +46,7 @@ struct fd_dump {
 	const char *link;       /* its link text: a path, "pipe:[INO]", "anon_inode:[eventfd]"... */
 	const struct stat *st;  /* stat() through the link */
 	const char *info;       /* /proc/PID/fdinfo/N, whole */
+	struct files_state *walk; /* the walk's own, for dump_file_in_flight() */
 };
 
 /* The restoring process's pass over the image's descriptions (restore_files_open()). */
@@ -142,6 +144,12 @@ extern const struct file_kind file_kind_reg, file_kind_pipe, file_kind_fifo, fil
 	file_kind_inotify, file_kind_pty, file_kind_socket;
 
 /* ---- services of the walks to the kinds ---- */
+
+/* dump-files.c: a file in flight in the queue of d's socket (SCM_RIGHTS), which the dumping
+ * process received as its own descriptor fd by peeking: dumps it as a file of the image (or
+ * finds the description already dumped, through a task's descriptor or another queue) and
+ * sets *ret_id to its file id. Takes fd: the walk closes it when it ends. */
+int dump_file_in_flight(const struct fd_dump *d, int fd, uint32_t *ret_id);
 
 /* restore-files.c: moves fd (closed) to a free number at or above sh->base_fd, close-on-exec;
  * returns it or a negative errno. */

@@ -96,6 +96,12 @@ void img_file_clear(struct img_file *f)
 	free(f->data);
 	free(f->sendq);
 	free(f->tcp);
+	for (uint32_t j = 0; f->scm && j < f->nscm; j++)
+		free(f->scm[j].ids);
+	free(f->scm);
+	for (uint32_t j = 0; f->from && j < f->nfrom; j++)
+		free(f->from[j].addr);
+	free(f->from);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -147,6 +147,15 @@ enum img_sock_param {
 	SOCK_P_STATE, /* enum img_sock_state */
 	SOCK_P_PEER,  /* unix: the file id of the connected peer (in the image), or 0 */
 	SOCK_P_OPTS,  /* IMG_SOCK_* option bits */
+	SOCK_P_UNIX,  /* unix: IMG_UNIX_* bits */
+	SOCK_P_PEEK_OFF, /* unix: SO_PEEK_OFF + 1 (0: off, as a new socket has it) */
+};
+
+/* params[SOCK_P_UNIX] of a unix socket. */
+enum {
+	IMG_UNIX_SHUT_RD = 1 << 0,  /* shut down for reading (shutdown(2), by it or its peer) */
+	IMG_UNIX_SHUT_WR = 1 << 1,  /* shut down for writing */
+	IMG_UNIX_UNLINKED = 1 << 2, /* bound to a path whose socket file was removed since */
 };
 
 enum img_sock_state {
@@ -176,6 +185,26 @@ struct img_tcp {
 	uint32_t snd_wscale, rcv_wscale;
 	uint32_t timestamp;
 	uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
+};
+
+/* Descriptors in flight in a unix socket's receive queue (SCM_RIGHTS): the message of `data`
+ * that starts at byte `at` (datagrams: at the record's 4-byte length) and is `len` bytes long
+ * carries the files ids[], in order. A stream's message is every byte after the previous one's
+ * up to the end of the write that carried the files (unix.c says why). */
+struct img_scm {
+	uint32_t at, len;
+	uint32_t *ids;
+	uint32_t nids;
+};
+
+#define IMG_MAX_SCM_FDS 253 /* SCM_MAX_FD: the most one message carries */
+
+/* A datagram of a unix socket's queue that a named socket sent: the record of `data` at `at`
+ * came from the address addr (a struct sockaddr_un). */
+struct img_sk_from {
+	uint32_t at;
+	uint32_t addr_len;
+	uint8_t *addr;
 };
 
 /* One registration of an epoll instance: the watched descriptor by its number in the task
@@ -210,6 +239,10 @@ struct img_file {
 	uint8_t *sendq;                   /* established TCP: the send queue */
 	uint32_t sendq_len;
 	struct img_tcp *tcp;              /* established TCP: what TCP_REPAIR restores */
+	struct img_scm *scm;              /* unix socket: descriptors in its queue, by `at` */
+	uint32_t nscm;
+	struct img_sk_from *from;         /* unix datagram socket: named senders, by `at` */
+	uint32_t nfrom;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

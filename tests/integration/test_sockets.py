@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from conftest import workload
+from conftest import cryo, workload
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -83,3 +83,71 @@ def test_unix_sockets_whose_peer_is_gone(env):
     """A server's end of a connection whose client hung up (stream and seqpacket): the
     queued bytes, then end-of-file, and EPIPE on write, after restore as before."""
     roundtrip(env, [workload("net_unix_peer_gone")])
+
+
+def test_unix_sockets_files_in_flight(env):
+    """Files sent with SCM_RIGHTS and not received yet, in a stream and a datagram queue (a
+    pipe end and a socket that only the queue holds, an eventfd, a pipe end a task holds too):
+    each read after restore gets the same bytes with the same files, and the files work."""
+    roundtrip(env, [workload("net_unix_scm")])
+
+
+def test_unix_socket_names(env):
+    """Accepted connections keep their listener's name (path and abstract) and their clients'
+    names, clients see it as their peer's, and queued datagrams come from the same senders."""
+    roundtrip(env, [workload("net_unix_names"), env.tmp])
+
+
+def test_unix_socket_states(env):
+    """Unbound sockets of each type, sockets whose bound path was removed (or taken by another
+    file), an abstract name, shutdown in each direction, seqpacket records and a peek offset
+    all come back as they were."""
+    roundtrip(env, [workload("net_unix_states"), env.tmp])
+    assert not (env.tmp / "gone.sock").exists()
+    assert (env.tmp / "taken.sock").exists() is False  # the workload removed it when done
+
+
+def test_unix_sockets_connected_outside_the_tree(env):
+    """Unix sockets whose peers are this test's, outside the dumped tree: dumped with default
+    options and marked external; restored with their peers gone (queue, then end-of-file,
+    EPIPE), a datagram socket connected again to the outside name it had."""
+    d = env.tmp
+    outs = []
+
+    def unix_socket(kind, name=None):
+        s = socket.socket(socket.AF_UNIX, kind)
+        outs.append(s)
+        if name:
+            s.bind(str(d / name))
+        return s
+
+    try:
+        lst = unix_socket(socket.SOCK_STREAM, "out.sock")
+        lst.listen(4)
+        syslog = unix_socket(socket.SOCK_DGRAM, "log.sock")
+        gone = unix_socket(socket.SOCK_DGRAM, "gone-log.sock")
+        run = env.start([workload("net_unix_outside"), d])
+        run.wait_for("connected")
+        lst.settimeout(10)
+        conn, _ = lst.accept()
+        outs.append(conn)
+        conn.sendall(b"from-outside")
+        syslog.sendto(b"dg-from-outside", str(d / "d.sock"))
+        client = unix_socket(socket.SOCK_STREAM)
+        client.connect(str(d / "l.sock"))
+        client.sendall(b"hello-server")
+        run.wait_for("ready")
+        img = env.dump(run)
+        shown = cryo("show", img).stdout
+        assert shown.count("its peer was outside the tree") == 4, shown
+        assert "external" in shown
+        for s in (conn, client, gone):
+            s.close()
+        os.unlink(d / "gone-log.sock")
+        pid = env.restore()
+        env.check(run, pid)
+        syslog.settimeout(10)
+        assert syslog.recv(64) == b"after-restore"
+    finally:
+        for s in outs:
+            s.close()

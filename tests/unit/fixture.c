@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -263,7 +264,7 @@ void fixture_img(struct img *img)
 	t->zombie = true;
 	t->exit_code = 3 << 8;
 
-	img->nfiles = 9;
+	img->nfiles = 10;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -312,6 +313,26 @@ void fixture_img(struct img *img)
 	img->files[8].items[0] = (struct img_epoll_item){.tfd = 5, .events = 1, .data = 0xdead};
 	img->files[8].items[1] =
 	    (struct img_epoll_item){.tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL};
+	/* A unix datagram socket with two datagrams queued, the second carrying two files. */
+	img->files[9] = (struct img_file){.id = 10,
+					  .type = FILE_SOCKET,
+					  .path = xstrdup("socket:[31337]"),
+					  .flags = O_RDWR,
+					  .params = {AF_UNIX, SOCK_DGRAM, 0, SOCK_CONNECTED, 10, 16, 3, 5},
+					  .data_len = 13,
+					  .nscm = 1};
+	img->files[9].data = xcalloc(1, 13);
+	memcpy(img->files[9].data, "\x03\0\0\0abc\x02\0\0\0de", 13);
+	img->files[9].scm = xcalloc(1, sizeof(struct img_scm));
+	img->files[9].scm[0] = (struct img_scm){.at = 7, .len = 2, .nids = 2};
+	img->files[9].scm[0].ids = xcalloc(2, sizeof(uint32_t));
+	img->files[9].scm[0].ids[0] = 2;
+	img->files[9].scm[0].ids[1] = 6;
+	img->files[9].nfrom = 1;
+	img->files[9].from = xcalloc(1, sizeof(struct img_sk_from));
+	img->files[9].from[0] = (struct img_sk_from){.at = 0, .addr_len = 8};
+	img->files[9].from[0].addr = xcalloc(1, 8);
+	memcpy(img->files[9].from[0].addr, "\x01\0/s.so", 8);
 
 	img->nshmems = 1;
 	img->shmems = xcalloc(img->nshmems, sizeof(*img->shmems));
@@ -467,6 +488,25 @@ void assert_img_equal(const struct img *a, const struct img *b)
 			assert_int_equal(x->items[j].tfd, y->items[j].tfd);
 			assert_int_equal(x->items[j].events, y->items[j].events);
 			assert_int_equal(x->items[j].data, y->items[j].data);
+		}
+		assert_int_equal(x->addr_len, y->addr_len);
+		assert_int_equal(x->peer_len, y->peer_len);
+		assert_int_equal(x->data_len, y->data_len);
+		if (x->data_len)
+			assert_memory_equal(x->data, y->data, x->data_len);
+		assert_int_equal(x->nfrom, y->nfrom);
+		for (uint32_t j = 0; j < x->nfrom; j++) {
+			assert_int_equal(x->from[j].at, y->from[j].at);
+			assert_int_equal(x->from[j].addr_len, y->from[j].addr_len);
+			assert_memory_equal(x->from[j].addr, y->from[j].addr, x->from[j].addr_len);
+		}
+		assert_int_equal(x->nscm, y->nscm);
+		for (uint32_t j = 0; j < x->nscm; j++) {
+			assert_int_equal(x->scm[j].at, y->scm[j].at);
+			assert_int_equal(x->scm[j].len, y->scm[j].len);
+			assert_int_equal(x->scm[j].nids, y->scm[j].nids);
+			assert_memory_equal(x->scm[j].ids, y->scm[j].ids,
+					    x->scm[j].nids * sizeof(uint32_t));
 		}
 	}
 	assert_int_equal(a->npipes, b->npipes);

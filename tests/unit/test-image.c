@@ -475,6 +475,30 @@ static const struct bad_value bad_values[] = {
     {"files/1/pipe", "-1", "malformed"},
     {"files/4/shmem", "-1", "malformed"},
     {"files/0/path", "\"dev/null\"", "relative path"},
+    /* a unix socket's files in flight */
+    {"files/9/scm", "[]", "is empty"},
+    {"files/9/scm/0", "[7, 2]", "not [at, len, [ids]]"},
+    {"files/9/scm/0", "[0, 2, [2]]", "not one of the queue's"},
+    {"files/9/scm/0", "[1, 2, [2]]", "not one of the queue's"},
+    {"files/9/scm/0", "[7, 3, [2]]", "not one of the queue's"},
+    {"files/9/scm/0", "[7, 9, [2]]", "outside the queue"},
+    {"files/9/scm/0", "[-1, 2, [2]]", "outside the queue"},
+    {"files/9/scm/0", "[7, 2, []]", "no files"},
+    {"files/9/scm/0", "[7, 2, [0]]", "not 1 ... 2^32-1"},
+    {"files/9/scm/0", "[7, 2, [4294967296]]", "not 1 ... 2^32-1"},
+    {"files/9/scm", "[[7, 2, [2]], [0, 3, [2]]]", "out of order"},
+    {"files/9/scm", "[[0, 3, [2]], [0, 3, [2]]]", "out of order"},
+    {"files/9/params/6", "\"0x8\"", "unknown unix socket bits"},
+    {"files/9/params/6", "\"0x4\"", "without an absolute path"},
+    {"files/9/params/7", "\"0x80000001\"", "peek offset"},
+    {"files/9/peer", "\"01002f73\"", "outside peer"},
+    {"files/9/from", "[]", "is empty"},
+    {"files/9/from/0", "[0]", "not [at, addr]"},
+    {"files/9/from/0", "[1, \"01002f73\"]", "not one of the queue's"},
+    {"files/9/from/0", "[13, \"01002f73\"]", "outside the queue"},
+    {"files/9/from/0", "[0, \"0100\"]", "not a unix socket's name"},
+    {"files/9/from/0", "[0, \"02002f73\"]", "not a unix socket's name"},
+    {"files/9/from", "[[7, \"01002f73\"], [0, \"01002f73\"]]", "out of order"},
     {"files/1/id", "1", "appears twice"},
     {"files/6/params/0", "\"0xc\"", "not a valid timer"},
     {"files/6/params/3", "\"0x3b9aca00\"", "not a valid timer"},
@@ -735,12 +759,13 @@ struct walk {
 	unsigned checked;
 };
 
-/* Members whose absence the decoder accepts: a VMA's name is optional. */
+/* Members whose absence the decoder accepts: a VMA's name, a socket's files in flight. */
 static bool optional(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
-	return strstr(path, "/vmas/") && !strcmp(slash, "/name");
+	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
+	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from")));
 }
 
 static json_t *other_type(json_t *v, int variant)

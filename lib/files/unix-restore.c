@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unix sockets: restore (unix.c dumps them).
+ *
+ * Restore. A connected pair of unnamed sockets becomes a socketpair(2). An accept()ed
+ * connection has its listener's name (and its client sees that as its peer's): it is made
+ * again by a connect() to a listener of our own bound to that name for the moment, before the
+ * tree's own listener binds it. A socket whose peer is gone is the end of such a pair whose
+ * other end is closed once its queue is sent. Listening and bound sockets are bound again (a
+ * socket file left behind by the dumped tree is replaced); datagram sockets connected by name
+ * are connected once every name is bound. The queues are sent again only once every
+ * description of the image is open (unix_restore_finish()), since a queue may carry any of
+ * them: each message that carried files carries the same descriptions again, and a datagram
+ * whose sender's name a socket of the image has is sent from that socket. A datagram socket
+ * whose peer was outside the tree is connected again to that peer's name if something is bound
+ * there now (after its queue is refilled: connecting again empties it), else it is the end of
+ * a pair whose other end is gone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "restore/restore.h"
+#include "unix.h"
+
+#define LOG_PREFIX "unix: "
+
+/* fr->state[FILE_SOCKET]: per img->files[i], the end of a socketpair made along with its
+ * peer until that peer's description takes it, and the end that sends its queue again in
+ * unix_restore_finish() where that is not its peer's description (or -1). */
+struct unix_restore {
+	int *pair;
+	int *tx;
+	bool *reconnect; /* a datagram socket to connect to its outside peer's name at finish */
+};
+
+int unix_restore_prepare(struct file_restore *fr)
+{
+	uint32_t n = fr->sh->img->nfiles;
+	struct unix_restore *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -ENOMEM;
+	fr->state[FILE_SOCKET] = st;
+	st->pair = malloc((n + 1) * sizeof(int));
+	st->tx = malloc((n + 1) * sizeof(int));
+	st->reconnect = calloc(n + 1, sizeof(bool));
+	if (!st->pair || !st->tx || !st->reconnect)
+		return -ENOMEM;
+	for (uint32_t i = 0; i <= n; i++)
+		st->pair[i] = st->tx[i] = -1;
+	return 0;
+}
+
+void unix_restore_release(struct file_restore *fr)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+
+	for (uint32_t i = 0; st && st->pair && i < fr->sh->img->nfiles; i++)
+		if (st->pair[i] >= 0)
+			close(st->pair[i]); /* a peer that failed before taking its end */
+	for (uint32_t i = 0; st && st->tx && i < fr->sh->img->nfiles; i++)
+		if (st->tx[i] >= 0)
+			close(st->tx[i]);
+	if (st) {
+		free(st->pair);
+		free(st->tx);
+		free(st->reconnect);
+	}
+	free(st);
+	fr->state[FILE_SOCKET] = NULL;
+}
+
+static bool named(const struct img_file *f)
+{
+	return f->addr_len > sizeof(sa_family_t);
+}
+
+static bool same_addr(const struct img_file *a, const struct img_file *b)
+{
+	return named(a) && a->addr_len == b->addr_len && !memcmp(a->addr, b->addr, a->addr_len);
+}
+
+/* Makes f's address free to bind: a socket file left behind by the dumped tree goes (nobody
+ * listens on it; a socket of this restore that holds the address is bound only later). */
+static void free_addr(const struct img_file *f)
+{
+	const struct sockaddr_un *un = (const void *)f->addr;
+	char path[sizeof(un->sun_path) + 1] = {0};
+	struct stat st;
+
+	if (!named(f) || !un->sun_path[0])
+		return;
+	memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+}
+
+/* What had the path of a socket bound again while it steps aside (bind_start()). */
+struct aside {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	char tmp[sizeof(((struct sockaddr_un *)0)->sun_path) + 32];
+	bool moved;
+};
+
+/*
+ * Binds sk to f's name again. A socket file left behind by the dumped tree is replaced. For a
+ * socket whose file was removed after it bound (unlinked), whatever has its path now (another
+ * socket's file, any file) steps aside under a temporary name until bind_end().
+ */
+static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, struct aside *a)
+{
+	const struct sockaddr_un *un = (const void *)f->addr;
+	struct stat st;
+
+	*a = (struct aside){.moved = false};
+	if (un->sun_path[0])
+		memcpy(a->path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+	if (!(f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED)) {
+		free_addr(f);
+	} else if (lstat(a->path, &st) == 0) {
+		snprintf(a->tmp, sizeof(a->tmp), "%s.cryo-aside-%d", a->path, getpid());
+		if (rename(a->path, a->tmp) < 0)
+			return cryo_err(ctx, -errno, "move %s aside to bind socket %u again",
+					a->path, f->id);
+		a->moved = true;
+	}
+	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
+		int r = cryo_err(ctx, -errno, "bind socket %u again", f->id);
+
+		if (a->moved)
+			rename(a->tmp, a->path);
+		return r;
+	}
+	return 0;
+}
+
+/* After bind_start(): the new socket file goes if `remove`, and what stepped aside comes back. */
+static void bind_end(struct aside *a, bool remove)
+{
+	if (remove && a->path[0])
+		unlink(a->path);
+	if (a->moved)
+		rename(a->tmp, a->path);
+}
+
+static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	struct aside a;
+	int r = bind_start(ctx, sk, f, &a);
+
+	if (r >= 0)
+		bind_end(&a, f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
+	return r;
+}
+
+/*
+ * A connection whose accepting end has the name of a listener (acc, an accept()ed socket: its
+ * getsockname() is the listener's, and so is its client's getpeername()): made as it was, by
+ * a connect() to a listener of our own bound to that name for the moment, which then goes with
+ * its socket file. The client end (cli, NULL for one that is gone) is bound first if it was.
+ * sv[0] is acc's end, sv[1] the client's. Runs before any socket of the image binds that name
+ * (unix_restore_open() makes these first).
+ */
+static int named_pair(struct cryo_ctx *ctx, int type, const struct img_file *acc,
+		      const struct img_file *cli, int sv[2])
+{
+	_cleanup_close_ int lsk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	_cleanup_close_ int c = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	struct aside a;
+	int r = 0;
+
+	if (lsk < 0 || c < 0)
+		return cryo_err(ctx, -errno, "sockets for socket %u", acc->id);
+	if (bind_start(ctx, lsk, acc, &a) < 0)
+		return -EIO;
+	if (listen(lsk, 1) < 0)
+		r = cryo_err(ctx, -errno, "listen for socket %u", acc->id);
+	if (r >= 0 && cli && named(cli) && bind_again(ctx, c, cli) < 0)
+		r = -EIO;
+	if (r >= 0 && connect(c, (const struct sockaddr *)acc->addr, acc->addr_len) < 0)
+		r = cryo_err(ctx, -errno, "connect again to socket %u", acc->id);
+	if (r >= 0) {
+		sv[0] = accept4(lsk, NULL, NULL, SOCK_CLOEXEC);
+		if (sv[0] < 0)
+			r = cryo_err(ctx, -errno, "accept socket %u again", acc->id);
+	}
+	/* Our listener's file goes: the tree's listener, if any, binds the name again. */
+	bind_end(&a, true);
+	if (r < 0)
+		return r;
+	sv[1] = TAKE_FD(c);
+	return 0;
+}
+
+/* The end of f's connection that took its name from a listener, or NULL (a socketpair). */
+static const struct img_file *acceptor(const struct img_file *f, const struct img_file *peer)
+{
+	if (f->params[SOCK_P_TYPE] == SOCK_DGRAM)
+		return NULL;
+	return named(f) ? f : peer && named(peer) ? peer : NULL;
+}
+
+/* Makes f's connection with its peer (both in the image): both ends wait in st->pair. */
+static int make_pair(struct file_restore *fr, const struct img_file *f)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+	const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]), *acc;
+	int type = f->params[SOCK_P_TYPE], sv[2], r;
+
+	if (!peer || peer == f || peer->type != FILE_SOCKET ||
+	    peer->params[SOCK_P_FAMILY] != AF_UNIX || peer->params[SOCK_P_TYPE] != (uint64_t)type ||
+	    peer->params[SOCK_P_STATE] != SOCK_CONNECTED || peer->params[SOCK_P_PEER] != f->id)
+		return cryo_err(fr->ctx, -EINVAL, "socket %u has no peer in the image", f->id);
+	acc = acceptor(f, peer);
+	if (acc) {
+		r = named_pair(fr->ctx, type, acc, acc == f ? peer : f, sv);
+		if (r < 0)
+			return r;
+		if (acc != f) {
+			int t = sv[0];
+
+			sv[0] = sv[1];
+			sv[1] = t;
+		}
+	} else if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0) {
+		return cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id);
+	}
+	socket_set_opts(sv[0], f);
+	socket_set_opts(sv[1], peer);
+	st->pair[f - img->files] = sv[0];
+	st->pair[peer - img->files] = sv[1];
+	return 0;
+}
+
+/* f, whose peer is gone: the end of a pair whose other end (st->tx) goes once it has sent
+ * the queue, so that end-of-file follows. Waits in st->pair. */
+static int make_gone(struct file_restore *fr, const struct img_file *f)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	int type = f->params[SOCK_P_TYPE], idx = f - fr->sh->img->files, sv[2], r;
+
+	if (f->peer_len > sizeof(sa_family_t))
+		log_warn(fr->ctx, "socket %u: its peer outside the tree is not there any more: "
+			 "it stays with its peer gone", f->id);
+	if (named(f) && type != SOCK_DGRAM)
+		r = named_pair(fr->ctx, type, f, NULL, sv);
+	else
+		r = socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0
+			    ? cryo_err(fr->ctx, -errno, "socketpair for socket %u", f->id)
+			    : 0;
+	if (r < 0)
+		return r;
+	/* A datagram socket's name is its own: bound as any other. */
+	if (named(f) && type == SOCK_DGRAM && bind_again(fr->ctx, sv[0], f) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -EIO;
+	}
+	socket_set_opts(sv[0], f);
+	st->pair[idx] = sv[0];
+	st->tx[idx] = sv[1];
+	return 0;
+}
+
+/* Before a socket binds a name: the connections accepted through that name (also those whose
+ * peer is gone) are made first, while a listener of our own can still take it. */
+static int pairs_named_like(struct file_restore *fr, const struct img_file *f)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *x = &img->files[i];
+		int r;
+
+		if (x == f || x->type != FILE_SOCKET || x->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    x->params[SOCK_P_TYPE] == SOCK_DGRAM || !same_addr(x, f) || st->pair[i] >= 0 ||
+		    fr->sh->file_fds[i] >= 0)
+			continue;
+		if (x->params[SOCK_P_STATE] == SOCK_PEER_GONE) {
+			r = make_gone(fr, x);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (x->params[SOCK_P_STATE] != SOCK_CONNECTED ||
+		    acceptor(x, img_find_file(img, x->params[SOCK_P_PEER])) != x)
+			continue;
+		r = make_pair(fr, x);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A datagram socket connected with a name on either side, or to a peer that is not
+ * connected back (a client of a bound server): bound now, connected at finish, once every
+ * name is bound. */
+static bool dgram_later(const struct img *img, const struct img_file *f)
+{
+	const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]);
+
+	return f->params[SOCK_P_TYPE] == SOCK_DGRAM &&
+	       (!peer || peer->params[SOCK_P_STATE] != SOCK_CONNECTED ||
+		peer->params[SOCK_P_PEER] != f->id || named(f) || named(peer));
+}
+
+/* Whether something is bound to the name of f's outside peer now. */
+static bool reachable(const struct img_file *f)
+{
+	_cleanup_close_ int probe = -1;
+
+	if (f->peer_len <= sizeof(sa_family_t))
+		return false;
+	probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return probe >= 0 && connect(probe, (const struct sockaddr *)f->peer, f->peer_len) == 0;
+}
+
+int unix_restore_open(struct file_restore *fr, const struct img_file *f)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+	int type = f->params[SOCK_P_TYPE], state = f->params[SOCK_P_STATE];
+	int idx = f - img->files, sk, r;
+
+	if (state == SOCK_CONNECTED && !dgram_later(img, f)) {
+		if (st->pair[idx] < 0) {
+			r = make_pair(fr, f);
+			if (r < 0)
+				return r;
+		}
+		sk = st->pair[idx]; /* made with its peer */
+		st->pair[idx] = -1;
+		return sk;
+	}
+	if (named(f)) {
+		r = pairs_named_like(fr, f);
+		if (r < 0)
+			return r;
+	}
+	/* (An unnamed one with datagrams queued could not be sent them once connected.) */
+	if (state == SOCK_PEER_GONE && type == SOCK_DGRAM && (named(f) || !f->data_len) &&
+	    reachable(f)) {
+		/* Its outside peer is there again: connected to it at finish, once its queue
+		 * is refilled (connecting a connected datagram socket again empties it). */
+		st->reconnect[idx] = true;
+		state = SOCK_BOUND;
+	} else if (state == SOCK_PEER_GONE) {
+		if (st->pair[idx] < 0) {
+			r = make_gone(fr, f);
+			if (r < 0)
+				return r;
+		}
+		sk = st->pair[idx];
+		st->pair[idx] = -1;
+		return sk;
+	}
+	sk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", f->id, type);
+	socket_set_opts(sk, f);
+	if (state != SOCK_UNBOUND && named(f) && bind_again(fr->ctx, sk, f) < 0)
+		goto fail;
+	if (state == SOCK_LISTEN && listen(sk, SOMAXCONN) < 0) {
+		cryo_err(fr->ctx, -errno, "listen on socket %u", f->id);
+		goto fail;
+	}
+	if (f->data_len && state != SOCK_CONNECTED) {
+		/* Datagrams queued for it from senders not in the image come again from an
+		 * unnamed socket. */
+		int tx = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+		if (tx < 0) {
+			cryo_err(fr->ctx, -errno, "a socket to refill socket %u", f->id);
+			goto fail;
+		}
+		st->tx[idx] = tx;
+	}
+	return sk;
+fail:
+	close(sk);
+	return -EIO;
+}
+
+/* Sends one message of to's queue again: bytes, with the files it carried. */
+static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+		    const struct img_file *to, const uint8_t *p, uint32_t len,
+		    const struct img_scm *m, bool stream)
+{
+	bool dgram = to->params[SOCK_P_TYPE] == SOCK_DGRAM;
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * IMG_MAX_SCM_FDS)];
+	} ctl;
+	struct iovec iov = {.iov_base = (void *)p, .iov_len = len};
+	/* A named datagram socket is sent to by name: its sender need not be its peer. */
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_name = dgram && named(to) ? to->addr : NULL,
+			    .msg_namelen = dgram && named(to) ? to->addr_len : 0};
+	ssize_t n;
+
+	if (m) {
+		struct cmsghdr *c;
+
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * m->nids);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * m->nids);
+		for (uint32_t i = 0; i < m->nids; i++) {
+			const struct img_file *x = img_find_file(sh->img, m->ids[i]);
+			int fd = x ? sh->file_fds[x - sh->img->files] : -1;
+
+			if (fd < 0)
+				return cryo_err(ctx, -EINVAL, "socket %u: file %u in flight in its "
+						"queue is not in the image", to->id, m->ids[i]);
+			memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(int));
+		}
+	}
+	do {
+		n = sendmsg(from, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EAGAIN)
+			return cryo_err(ctx, -ENOBUFS, "refill queue of socket %u: it does not fit "
+					"again (net.unix.max_dgram_qlen?)", to->id);
+		if (n < 0)
+			return cryo_err(ctx, -errno, "refill queue of socket %u", to->id);
+		if (!stream && n != (ssize_t)len)
+			return cryo_err(ctx, -EIO, "refill queue of socket %u: a short datagram",
+					to->id);
+		/* The files go with the first bytes only, as they did. */
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
+		iov.iov_base = (uint8_t *)iov.iov_base + n;
+		iov.iov_len -= n;
+	} while (stream && iov.iov_len);
+	return 0;
+}
+
+/* The socket of the image bound to the name a datagram came from, to send it again, or dflt. */
+static int named_sender(const struct rst_shared *sh, const struct img_sk_from *w, int dflt)
+{
+	for (uint32_t i = 0; i < sh->img->nfiles; i++) {
+		const struct img_file *g = &sh->img->files[i];
+
+		if (g->type == FILE_SOCKET && g->params[SOCK_P_FAMILY] == AF_UNIX &&
+		    g->params[SOCK_P_TYPE] == SOCK_DGRAM && g->addr_len == w->addr_len &&
+		    !memcmp(g->addr, w->addr, w->addr_len) && sh->file_fds[i] >= 0)
+			return sh->file_fds[i];
+	}
+	return dflt;
+}
+
+/* Refills to's receive queue by sending from `from`, message by message. */
+static int send_queue(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+		      const struct img_file *to)
+{
+	uint32_t off = 0, k = 0, j = 0;
+	int r = 0;
+
+	if (to->params[SOCK_P_TYPE] == SOCK_STREAM) {
+		while (off < to->data_len && r >= 0) {
+			const struct img_scm *m = k < to->nscm && to->scm[k].at == off
+							  ? &to->scm[k++] : NULL;
+			uint32_t end = m ? off + m->len : k < to->nscm ? to->scm[k].at : to->data_len;
+
+			r = send_msg(ctx, sh, from, to, to->data + off, end - off, m, true);
+			off = end;
+		}
+		return r;
+	}
+	while (off + 4 <= to->data_len && r >= 0) {
+		const struct img_scm *m = k < to->nscm && to->scm[k].at == off ? &to->scm[k++] : NULL;
+		int sender = from;
+		uint32_t len;
+
+		while (j < to->nfrom && to->from[j].at < off)
+			j++;
+		if (j < to->nfrom && to->from[j].at == off && named(to))
+			sender = named_sender(sh, &to->from[j], from);
+		memcpy(&len, to->data + off, 4);
+		if (len > to->data_len - off - 4)
+			return cryo_err(ctx, -EINVAL, "socket %u: truncated queued datagram", to->id);
+		r = send_msg(ctx, sh, sender, to, to->data + off + 4, len, m, false);
+		off += 4 + len;
+	}
+	return r;
+}
+
+/* Sends to's queue from `from`, with room for all of it in from's send buffer (nobody reads
+ * before the tree runs: a send that would wait fails instead). */
+static int refill(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+		  const struct img_file *to)
+{
+	int buf = 0, want, r;
+	socklen_t len = sizeof(buf);
+	uint32_t msgs = to->data_len / 4 + to->nscm;
+
+	/* Each message costs its buffer's overhead too (an skb's truesize); past the buffer,
+	 * a send waits for a reader. */
+	if (to->params[SOCK_P_TYPE] == SOCK_STREAM)
+		msgs = to->data_len / 4096 + 2 * to->nscm;
+	want = to->data_len + 1024 * (msgs + 16) + 65536;
+	getsockopt(from, SOL_SOCKET, SO_SNDBUF, &buf, &len);
+	if (want > buf)
+		setsockopt(from, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want));
+	r = send_queue(ctx, sh, from, to);
+	if (want > buf) {
+		buf /= 2; /* the kernel doubles what it is given */
+		setsockopt(from, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf));
+	}
+	return r;
+}
+
+/* Replaced by a descriptor of the caller (--inherit-fd): not ours to fill or shut down. */
+static bool inherited(const struct rst_shared *sh, uint32_t i)
+{
+	return sh->inherit && sh->inherit[i] >= 0;
+}
+
+int unix_restore_finish(struct file_restore *fr)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct rst_shared *sh = fr->sh;
+	const struct img *img = sh->img;
+
+	/* Datagram sockets connected by name, once every name is bound. */
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i], *peer;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f) ||
+		    inherited(sh, i))
+			continue;
+		peer = img_find_file(img, f->params[SOCK_P_PEER]);
+		if (!peer || !named(peer))
+			return cryo_err(fr->ctx, -EINVAL, "socket %u: its peer has no name to "
+					"connect to", f->id);
+		if (connect(sh->file_fds[i], (const struct sockaddr *)peer->addr,
+			    peer->addr_len) < 0)
+			return cryo_err(fr->ctx, -errno, "connect socket %u again", f->id);
+	}
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		int from = st->tx[i], r;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    inherited(sh, i))
+			continue;
+		if (f->params[SOCK_P_STATE] == SOCK_CONNECTED) {
+			const struct img_file *peer = img_find_file(img, f->params[SOCK_P_PEER]);
+
+			from = peer ? sh->file_fds[peer - img->files] : -1;
+		}
+		if (f->data_len) {
+			if (from < 0)
+				return cryo_err(fr->ctx, -EINVAL, "socket %u: nobody to refill its "
+						"queue", f->id);
+			r = refill(fr->ctx, sh, from, f);
+			if (r < 0)
+				return r;
+		}
+		if (st->tx[i] >= 0) {
+			close(st->tx[i]); /* a peer that is gone: end-of-file after the queue */
+			st->tx[i] = -1;
+		}
+		/* A datagram socket whose peer was outside the tree: connected again to that
+		 * peer's name, which something has now (syslog's /dev/log...). */
+		if (st->reconnect[i] &&
+		    connect(sh->file_fds[i], (const struct sockaddr *)f->peer, f->peer_len) < 0)
+			return cryo_err(fr->ctx, -errno, "connect socket %u to its peer outside the "
+					"tree again", f->id);
+	}
+	/* Once every queue is full again: a shut down end takes no more. */
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		uint64_t bits = f->params[SOCK_P_UNIX];
+		int how = -1, off = (int)f->params[SOCK_P_PEEK_OFF] - 1;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    inherited(sh, i))
+			continue;
+		if ((bits & IMG_UNIX_SHUT_RD) && (bits & IMG_UNIX_SHUT_WR))
+			how = SHUT_RDWR;
+		else if (bits & IMG_UNIX_SHUT_RD)
+			how = SHUT_RD;
+		else if (bits & IMG_UNIX_SHUT_WR)
+			how = SHUT_WR;
+		if (how >= 0 && shutdown(sh->file_fds[i], how) < 0)
+			return cryo_err(fr->ctx, -errno, "shut socket %u down again", f->id);
+		if (off >= 0 &&
+		    setsockopt(sh->file_fds[i], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
+			return cryo_err(fr->ctx, -errno, "set the peek offset of socket %u", f->id);
+	}
+	return 0;
+}

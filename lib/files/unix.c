@@ -1,0 +1,594 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unix sockets, for the socket kind (socket.c hands every AF_UNIX socket here): dump and
+ * codec; unix-restore.c restores them.
+ *
+ * Dump. A unix socket's peer is only known to sock_diag (UDIAG_SHOW_PEER, man 7 sock_diag).
+ * Its receive queue is peeked without being consumed (SO_PEEK_OFF with MSG_PEEK, man 7 unix):
+ * a peek with room for control data also gets the files in flight in the queue (SCM_RIGHTS)
+ * as descriptors of the dumping process, new references to the same open descriptions, which
+ * the walk dumps as files of the image like any task's (dump_file_in_flight()): a file that
+ * only a queue holds is saved too. A stream peek, like a read, stops after the write that
+ * carried files, but takes the bytes of plain writes before it along, and no peek tells where
+ * that write began (a peek anywhere before it gets its files): so the image keeps the bytes
+ * from the end of the previous write with files to the end of this one as one message, as
+ * CRIU does. A read that takes them whole gets what it got; a read of only the first of them
+ * gets the files earlier than it would have.
+ *
+ * A datagram's sender, when it was bound to a name, comes with the peek too.
+ *
+ * A socket whose peer is outside the tree is recorded as its end of a connection whose peer
+ * is gone (unix_dump_done()).
+ *
+ * Refused, naming the descriptor: credentials queued for a socket with SO_PASSCRED (a
+ * message's sender pid must exist when it is sent again, and the tree does not yet); a queue
+ * over 16 MiB.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "unix.h"
+
+#define LOG_PREFIX "unix: "
+
+#define MAX_QUEUE (16U << 20)
+#define MAX_SCM   (1U << 20) /* messages with files, per queue, in an image */
+
+/* ---- dump ---- */
+
+/* What only sock_diag tells of a unix socket (man 7 sock_diag). */
+struct unix_diag {
+	uint64_t peer;              /* the peer's inode, 0 if none */
+	bool vfs;                   /* bound to a path: its socket file's identity */
+	uint32_t vfs_ino, vfs_dev;  /* the kernel's dev_t: MAJOR << 20 | MINOR */
+	uint8_t shutdown;           /* RCV_SHUTDOWN 1, SEND_SHUTDOWN 2 */
+};
+
+static int unix_diag(struct cryo_ctx *ctx, uint64_t ino, struct unix_diag *ret)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} msg = {
+		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST},
+		.req = {.sdiag_family = AF_UNIX, .udiag_states = ~0U, .udiag_ino = ino,
+			.udiag_show = UDIAG_SHOW_PEER | UDIAG_SHOW_VFS,
+			.udiag_cookie = {~0U, ~0U}},
+	};
+	_cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	char buf[8192];
+	ssize_t n;
+
+	*ret = (struct unix_diag){0};
+	if (nl < 0 || send(nl, &msg, sizeof(msg), 0) < 0)
+		return cryo_err(ctx, -errno, "ask sock_diag about unix socket %llu",
+				(unsigned long long)ino);
+	n = recv(nl, buf, sizeof(buf), 0);
+	if (n < 0)
+		return cryo_err(ctx, -errno, "read sock_diag answer");
+	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+		struct unix_diag_msg *m = NLMSG_DATA(h);
+		struct rtattr *a;
+		int len;
+
+		if (h->nlmsg_type == NLMSG_ERROR)
+			return cryo_err(ctx, ((struct nlmsgerr *)NLMSG_DATA(h))->error,
+					"sock_diag on unix socket %llu", (unsigned long long)ino);
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+			continue;
+		len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+		for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+			if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= 4)
+				ret->peer = *(uint32_t *)RTA_DATA(a);
+			if (a->rta_type == UNIX_DIAG_SHUTDOWN && RTA_PAYLOAD(a) >= 1)
+				ret->shutdown = *(uint8_t *)RTA_DATA(a);
+			if (a->rta_type == UNIX_DIAG_VFS &&
+			    RTA_PAYLOAD(a) >= sizeof(struct unix_diag_vfs)) {
+				struct unix_diag_vfs *v = RTA_DATA(a);
+
+				ret->vfs = true;
+				ret->vfs_ino = v->udiag_vfs_ino;
+				ret->vfs_dev = v->udiag_vfs_dev;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Whether f, bound to an absolute path, has lost its socket file since (unlinked, or another
+ * file in its place): restore binds it again and removes the file. A relative path is taken
+ * as there (it was relative to a directory the dump does not know). A path whose directory is
+ * gone cannot be bound again: refused.
+ */
+static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
+			  struct img_file *f)
+{
+	const struct sockaddr_un *un = (const void *)f->addr;
+	char path[sizeof(un->sun_path) + 1] = {0}, *slash;
+	struct stat st;
+
+	if (f->addr_len <= sizeof(sa_family_t) || un->sun_path[0] != '/' || !dg->vfs)
+		return 0;
+	memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+	if (stat(path, &st) == 0 && st.st_ino == dg->vfs_ino &&
+	    major(st.st_dev) == dg->vfs_dev >> 20 && minor(st.st_dev) == (dg->vfs_dev & 0xfffff))
+		return 0;
+	f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
+	slash = strrchr(path, '/');
+	*(slash == path ? slash + 1 : slash) = '\0';
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a unix socket bound to %.*s, whose directory "
+				"is gone: it cannot be bound again",
+				d->fd, d->pid, (int)(f->addr_len - sizeof(sa_family_t)),
+				un->sun_path);
+	return 0;
+}
+
+/* Room for the most files one message carries, and a sender's credentials. */
+union peek_control {
+	struct cmsghdr h;
+	char buf[CMSG_SPACE(sizeof(int) * IMG_MAX_SCM_FDS) + CMSG_SPACE(sizeof(struct ucred))];
+};
+
+struct peeked {
+	ssize_t n;     /* bytes, or a datagram's whole length */
+	struct sockaddr_un from; /* a datagram's sender */
+	socklen_t from_len;
+	int fds[IMG_MAX_SCM_FDS];
+	unsigned nfds; /* files in flight the message carried, now ours */
+	bool creds;    /* it carried the sender's credentials (SO_PASSCRED) */
+};
+
+static void peeked_close(struct peeked *p)
+{
+	for (unsigned i = 0; i < p->nfds; i++)
+		close(p->fds[i]);
+	p->nfds = 0;
+}
+
+/* One peek at the queue from the current SO_PEEK_OFF: -errno (EAGAIN: nothing more). */
+static int peek_one(int sk, void *dst, size_t room, struct peeked *ret)
+{
+	union peek_control ctl;
+	struct iovec iov = {.iov_base = dst, .iov_len = room};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf), .msg_name = &ret->from,
+			    .msg_namelen = sizeof(ret->from)};
+
+	ret->nfds = 0;
+	ret->creds = false;
+	ret->n = recvmsg(sk, &mh, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
+	if (ret->n < 0)
+		return -errno;
+	ret->from_len = mh.msg_namelen;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_CREDENTIALS)
+			ret->creds = true;
+		if (c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+			if (ret->nfds < IMG_MAX_SCM_FDS)
+				memcpy(&ret->fds[ret->nfds++], CMSG_DATA(c) + i * sizeof(int),
+				       sizeof(int));
+	}
+	if (mh.msg_flags & MSG_CTRUNC) {
+		peeked_close(ret);
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
+/* Dumps the files a message carried (taking the descriptors) and records them at `at`. */
+static int add_scm(const struct fd_dump *d, struct img_file *f, struct peeked *p, uint32_t at,
+		   uint32_t len)
+{
+	struct img_scm *ns, *m;
+	unsigned i;
+	int r = 0;
+
+	if (f->nscm >= MAX_SCM) {
+		peeked_close(p);
+		return cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: more than %u messages with files "
+				"queued", d->fd, d->pid, MAX_SCM);
+	}
+	ns = realloc(f->scm, (f->nscm + 1) * sizeof(*ns));
+	if (!ns) {
+		peeked_close(p);
+		return -ENOMEM;
+	}
+	f->scm = ns;
+	m = &f->scm[f->nscm++];
+	*m = (struct img_scm){.at = at, .len = len, .ids = calloc(p->nfds, sizeof(uint32_t))};
+	if (!m->ids) {
+		peeked_close(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->nfds && r >= 0; i++) {
+		r = dump_file_in_flight(d, p->fds[i], &m->ids[i]);
+		if (r >= 0)
+			m->nids++;
+	}
+	for (; i < p->nfds; i++)
+		close(p->fds[i]);
+	p->nfds = 0;
+	return r;
+}
+
+/* Records who sent the datagram at `at`, a named socket. */
+static int add_from(struct img_file *f, uint32_t at, const struct peeked *p)
+{
+	struct img_sk_from *nf = realloc(f->from, (f->nfrom + 1) * sizeof(*nf));
+
+	if (!nf)
+		return -ENOMEM;
+	f->from = nf;
+	nf[f->nfrom] = (struct img_sk_from){.at = at, .addr_len = p->from_len,
+					     .addr = malloc(p->from_len)};
+	if (!nf[f->nfrom].addr)
+		return -ENOMEM;
+	memcpy(nf[f->nfrom++].addr, &p->from, p->from_len);
+	return 0;
+}
+
+/* Peeks at the receive queue without consuming it, with the files in flight in it. */
+static int peek_queue(const struct fd_dump *d, int sk, int type, struct img_file *f)
+{
+	/* The task's own peek offset goes back when done (a dump that leaves it running). */
+	int zero = 0, off = (int)f->params[SOCK_P_PEEK_OFF] - 1, r = 0;
+	_cleanup_free_ uint8_t *buf = malloc(MAX_QUEUE);
+
+	if (!buf)
+		return -ENOMEM;
+	if (setsockopt(sk, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero)) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: SO_PEEK_OFF", d->fd, d->pid);
+	for (;;) {
+		uint32_t hdr = type == SOCK_STREAM ? 0 : 4, start = f->data_len;
+		struct peeked p;
+		size_t room;
+
+		/* Room for another record's length at least: else more is queued than cryo
+		 * keeps (and the subtraction below would wrap). */
+		if (f->data_len + 4 > MAX_QUEUE) {
+			r = cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: more than %u bytes queued",
+				     d->fd, d->pid, MAX_QUEUE);
+			break;
+		}
+		room = MAX_QUEUE - f->data_len - 4;
+		r = peek_one(sk, buf + f->data_len + hdr, room, &p);
+		if (r == -EAGAIN) {
+			r = 0;
+			break;
+		}
+		if (r < 0) {
+			r = cryo_err(d->ctx, r, "fd %d of pid %d: peek queue", d->fd, d->pid);
+			break;
+		}
+		if (p.creds) {
+			peeked_close(&p);
+			r = cryo_err(d->ctx, -EOPNOTSUPP,
+				     "fd %d of pid %d is a unix socket with SO_PASSCRED and messages "
+				     "queued: their senders' credentials (SCM_CREDENTIALS) cannot be "
+				     "sent again yet", d->fd, d->pid);
+			break;
+		}
+		/* End-of-file: a stream's, or a seqpacket's whose peer is gone (a zero-length
+		 * record there reads as EOF too, and is not kept). */
+		if (p.n == 0 && type != SOCK_DGRAM) {
+			peeked_close(&p);
+			break;
+		}
+		if ((size_t)p.n > room) {
+			peeked_close(&p);
+			r = cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: more than %u bytes queued",
+				     d->fd, d->pid, MAX_QUEUE);
+			break;
+		}
+		if (hdr) {
+			uint32_t len = p.n;
+
+			memcpy(buf + f->data_len, &len, 4);
+		}
+		f->data_len += hdr + p.n;
+		if (type == SOCK_DGRAM && p.from_len > sizeof(sa_family_t) &&
+		    p.from_len <= sizeof(p.from)) {
+			r = add_from(f, start, &p);
+			if (r < 0) {
+				peeked_close(&p);
+				break;
+			}
+		}
+		if (!p.nfds)
+			continue;
+		r = add_scm(d, f, &p, start, p.n);
+		if (r < 0)
+			break;
+	}
+	setsockopt(sk, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off));
+	if (r < 0 || !f->data_len)
+		return r;
+	f->data = malloc(f->data_len);
+	if (!f->data)
+		return -ENOMEM;
+	memcpy(f->data, buf, f->data_len);
+	return 0;
+}
+
+int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
+{
+	int type = f->params[SOCK_P_TYPE], peek_off;
+	struct sockaddr_storage addr;
+	socklen_t len = sizeof(addr);
+	struct unix_diag dg;
+	int r = unix_diag(d->ctx, d->st->st_ino, &dg);
+
+	if (r < 0)
+		return r;
+	r = check_unlinked(d, &dg, f);
+	if (r < 0)
+		return r;
+	f->params[SOCK_P_UNIX] |= (dg.shutdown & 1 ? IMG_UNIX_SHUT_RD : 0) |
+				  (dg.shutdown & 2 ? IMG_UNIX_SHUT_WR : 0);
+	if (f->params[SOCK_P_STATE] == SOCK_LISTEN)
+		return 0; /* connections not yet accepted are not saved */
+	if (dg.peer) {
+		f->params[SOCK_P_STATE] = SOCK_CONNECTED;
+		f->params[SOCK_P_PEER] = dg.peer; /* an inode until unix_dump_done() */
+		/* Its peer's name, kept only if that peer is outside the tree. */
+		if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0 &&
+		    len > sizeof(sa_family_t) && len <= sizeof(struct sockaddr_un)) {
+			f->peer = malloc(len);
+			if (!f->peer)
+				return -ENOMEM;
+			memcpy(f->peer, &addr, len);
+			f->peer_len = len;
+		}
+	} else if (type != SOCK_DGRAM) {
+		/* Connected once, its peer closed since: what is queued is still to be read,
+		 * then end-of-file; a write gets EPIPE. */
+		if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0)
+			f->params[SOCK_P_STATE] = SOCK_PEER_GONE;
+	}
+	len = sizeof(peek_off);
+	if (getsockopt(sk, SOL_SOCKET, SO_PEEK_OFF, &peek_off, &len) == 0 && peek_off >= 0)
+		f->params[SOCK_P_PEEK_OFF] = (uint64_t)peek_off + 1;
+	/* A stream or seqpacket socket never connected has no queue (and reading it fails). */
+	if (type != SOCK_DGRAM && f->params[SOCK_P_STATE] != SOCK_CONNECTED &&
+	    f->params[SOCK_P_STATE] != SOCK_PEER_GONE)
+		return 0;
+	return peek_queue(d, sk, type, f);
+}
+
+/*
+ * Unix peers' inodes become file ids. A socket whose peer is outside the tree (a client of an
+ * outside server, a server's connection from an outside client, a datagram socket connected to
+ * syslog's) is carried as its end of a connection whose peer is gone, as CRIU's --ext-unix-sk
+ * would have it cut: marked external, said in the log. A datagram socket keeps its peer's name,
+ * to be connected to again at restore if something is bound there then.
+ */
+int unix_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		struct img_file *f = &img->files[i];
+		uint64_t peer = f->params[SOCK_P_PEER];
+		bool dgram = f->params[SOCK_P_TYPE] == SOCK_DGRAM;
+		uint32_t id = 0;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    f->params[SOCK_P_STATE] != SOCK_CONNECTED)
+			continue;
+		for (uint32_t j = 0; j < img->nfiles; j++)
+			if (img->files[j].type == FILE_SOCKET && inos[j] == peer)
+				id = img->files[j].id;
+		f->params[SOCK_P_PEER] = id;
+		if (id || !dgram) {
+			free(f->peer);
+			f->peer = NULL;
+			f->peer_len = 0;
+		}
+		if (id)
+			continue;
+		f->params[SOCK_P_STATE] = SOCK_PEER_GONE;
+		f->external = true;
+		for (uint32_t k = 0; k < img->ntasks; k++)
+			for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
+				if (img->tasks[k].fds[l].file_id == f->id)
+					log_warn(ctx,
+						 "fd %d of pid %d is a unix socket connected to a "
+						 "process outside the dumped tree: it is restored as a "
+						 "socket whose peer is gone (%s)",
+						 img->tasks[k].fds[l].fd, img->tasks[k].pid,
+						 dgram ? "connected again to its peer's name if "
+							 "something is bound there then"
+						       : "its queue, then end-of-file; a write gets "
+							 "EPIPE");
+	}
+	return 0;
+}
+
+const char *unix_describe(const struct img_file *f)
+{
+	static __thread char buf[320];
+	static const char *const types[] = {[SOCK_STREAM] = "stream", [SOCK_DGRAM] = "datagram",
+					    [SOCK_SEQPACKET] = "seqpacket"};
+	const struct sockaddr_un *un = (const void *)f->addr;
+	uint64_t type = f->params[SOCK_P_TYPE];
+	int n = f->addr_len > sizeof(sa_family_t) ? f->addr_len - sizeof(sa_family_t) : 0;
+
+	snprintf(buf, sizeof(buf), "%s unix %s%s%s%.*s%s", f->path,
+		 type < ARRAY_SIZE(types) && types[type] ? types[type] : "?",
+		 n ? ", named " : "", n && !un->sun_path[0] ? "@" : "",
+		 n && !un->sun_path[0] ? n - 1 : n, n && !un->sun_path[0] ? un->sun_path + 1
+									 : n ? un->sun_path : "",
+		 f->external ? ", its peer was outside the tree (restored as gone)" : "");
+	return buf;
+}
+
+/* ---- codec ---- */
+
+int unix_encode(json_t *o, const struct img_file *f)
+{
+	json_t *a;
+	int r = 0;
+
+	if (f->nfrom) {
+		a = json_array();
+		for (uint32_t i = 0; a && i < f->nfrom; i++)
+			r |= add(a, json_pack("[I,o]", (json_int_t)f->from[i].at,
+					      hex_string(f->from[i].addr, f->from[i].addr_len)));
+		r |= set(o, "from", a);
+	}
+	if (!f->nscm)
+		return r;
+	a = json_array();
+	for (uint32_t i = 0; a && i < f->nscm; i++) {
+		const struct img_scm *m = &f->scm[i];
+		json_t *ids = json_array();
+
+		for (uint32_t j = 0; ids && j < m->nids; j++)
+			r |= add(ids, json_integer(m->ids[j]));
+		r |= add(a, json_pack("[I,I,o]", (json_int_t)m->at, (json_int_t)m->len, ids));
+	}
+	return r | set(o, "scm", a);
+}
+
+/* The offset of each record in a datagram queue must be where an entry's `at` points. */
+static bool is_record_start(const struct img_file *f, uint32_t at, uint32_t len)
+{
+	uint32_t off = 0, rec;
+
+	while (off + 4 <= f->data_len && off < at) {
+		memcpy(&rec, f->data + off, 4);
+		if (rec > f->data_len - off - 4)
+			return false;
+		off += 4 + rec;
+	}
+	if (off != at || off + 4 > f->data_len)
+		return false;
+	memcpy(&rec, f->data + off, 4);
+	return rec == len && rec <= f->data_len - off - 4;
+}
+
+/* "from": [[at, addr], ...], the named senders of datagrams. */
+static int decode_from(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *a = get_arr(d, o, "from", MAX_SCM), *v;
+	uint64_t next = 0;
+	size_t i;
+
+	if (!a)
+		return -EINVAL;
+	if (!json_array_size(a) || f->params[SOCK_P_TYPE] != SOCK_DGRAM)
+		return bad(d, "from", "is empty or not of a datagram socket");
+	f->from = calloc(json_array_size(a), sizeof(*f->from));
+	if (!f->from)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_sk_from *m = &f->from[i];
+		json_int_t at;
+		uint32_t rec;
+
+		if (!json_is_array(v) || json_array_size(v) != 2 ||
+		    !json_is_integer(json_array_get(v, 0)))
+			return bad(d, "from", "holds an entry that is not [at, addr]");
+		f->nfrom = i + 1;
+		at = json_integer_value(json_array_get(v, 0));
+		if (at < 0 || (uint64_t)at < next || (uint64_t)at + 4 > f->data_len)
+			return bad(d, "from", "holds a datagram outside the queue or out of order");
+		memcpy(&rec, f->data + at, 4);
+		if (!is_record_start(f, at, rec))
+			return bad(d, "from", "holds a datagram that is not one of the queue's");
+		next = at + 4 + rec;
+		m->at = at;
+		TRY(hexbytes_of(d, json_array_get(v, 1), "from", sizeof(struct sockaddr_un),
+				&m->addr, &m->addr_len));
+		if (m->addr_len <= sizeof(sa_family_t) ||
+		    ((struct sockaddr_un *)m->addr)->sun_family != AF_UNIX)
+			return bad(d, "from", "holds an address that is not a unix socket's name");
+	}
+	return 0;
+}
+
+int unix_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *a = json_object_get(o, "scm"), *v;
+	uint64_t next = 0;
+	size_t i;
+
+	if (f->params[SOCK_P_UNIX] & ~(uint64_t)(IMG_UNIX_SHUT_RD | IMG_UNIX_SHUT_WR |
+						  IMG_UNIX_UNLINKED))
+		return bad(d, "params", "holds unknown unix socket bits");
+	if ((f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED) &&
+	    (f->addr_len <= sizeof(sa_family_t) || f->addr[sizeof(sa_family_t)] != '/'))
+		return bad(d, "params", "says a socket without an absolute path lost its file");
+	if (f->params[SOCK_P_PEEK_OFF] > (uint64_t)INT32_MAX + 1)
+		return bad(d, "params", "holds a peek offset over 2^31-1");
+	/* A unix peer by name: only that of a datagram socket whose peer was outside. */
+	if (f->peer_len && (f->params[SOCK_P_TYPE] != SOCK_DGRAM ||
+			    f->params[SOCK_P_STATE] != SOCK_PEER_GONE ||
+			    f->peer_len <= sizeof(sa_family_t) ||
+			    f->peer_len > sizeof(struct sockaddr_un) ||
+			    ((struct sockaddr_un *)f->peer)->sun_family != AF_UNIX))
+		return bad(d, "peer", "is not the name of a datagram socket's outside peer");
+
+	if (json_object_get(o, "from"))
+		TRY(decode_from(d, o, f));
+	if (!a)
+		return 0;
+	a = get_arr(d, o, "scm", MAX_SCM);
+	if (!a)
+		return -EINVAL;
+	if (!json_array_size(a))
+		return bad(d, "scm", "is empty (it is left out when no files are queued)");
+	f->scm = calloc(json_array_size(a), sizeof(*f->scm));
+	if (!f->scm)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_scm *m = &f->scm[i];
+		json_int_t at, len;
+		json_t *ids, *id;
+		size_t j;
+
+		if (json_unpack(v, "[I,I,o]", &at, &len, &ids) || !json_is_array(ids))
+			return bad(d, "scm", "holds an entry that is not [at, len, [ids]]");
+		f->nscm = i + 1;
+		if (at < 0 || len < 0 || (uint64_t)at < next || (uint64_t)at > f->data_len ||
+		    (uint64_t)len > f->data_len - (uint64_t)at)
+			return bad(d, "scm", "holds a message outside the queue or out of order");
+		if (f->params[SOCK_P_TYPE] == SOCK_STREAM ? !len : !is_record_start(f, at, len))
+			return bad(d, "scm", "holds a message that is not one of the queue's");
+		next = at + len + (f->params[SOCK_P_TYPE] == SOCK_STREAM ? 0 : 4);
+		if (!json_array_size(ids) || json_array_size(ids) > IMG_MAX_SCM_FDS)
+			return bad(d, "scm", "holds a message with no files or more than 253");
+		m->at = at;
+		m->len = len;
+		m->ids = calloc(json_array_size(ids), sizeof(*m->ids));
+		if (!m->ids)
+			return -ENOMEM;
+		json_array_foreach(ids, j, id) {
+			if (!json_is_integer(id) || json_integer_value(id) < 1 ||
+			    json_integer_value(id) > UINT32_MAX)
+				return bad(d, "scm", "holds a file id that is not 1 ... 2^32-1");
+			m->ids[m->nids++] = json_integer_value(id);
+		}
+	}
+	return 0;
+}
