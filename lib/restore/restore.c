@@ -394,8 +394,9 @@ static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
 	return set_thread_sched(ctx, th);
 }
 
-/* From inside the task: close the error pipe and unmap the blob region, whose first bytes
- * hold the syscall instruction used for it. The blob is the mapping holding the parked rip. */
+/* From inside the task: what needs the whole tree parked (its pidfds of the tree), then close
+ * the error pipe and unmap the blob region, whose first bytes hold the syscall instruction
+ * used for it. The blob is the mapping holding the parked rip. */
 static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			   const struct img_task *t)
 {
@@ -433,6 +434,9 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		return cryo_err(ctx, -EFAULT, "pid %d: parked outside the restorer", t->pid);
 	inj.saved = regs;
 	inj.syscall_ip = start + RST_SYSCALL_OFF;
+	r = restore_files_parked(ctx, sh, t, &inj);
+	if (r < 0)
+		return r;
 	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
 	if (r < 0)
 		return r;

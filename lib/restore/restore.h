@@ -142,6 +142,12 @@ void restore_files_close(struct rst_shared *sh);
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t);
 
+/* In the restoring process, with the tree parked: what each kind of file makes inside task t
+ * once the whole tree exists (pidfds of its tasks and threads), through inj. */
+struct inject;
+int restore_files_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			 const struct img_task *t, struct inject *inj);
+
 /* In a restored task, after restore_files_install(): file locks. */
 int restore_locks(struct cryo_ctx *ctx, const struct img_task *t);
 

@@ -52,3 +52,30 @@ def test_sessions_and_groups(env, tree_pids):
 
 def test_group_led_by_younger_sibling(env, tree_pids):
     roundtrip(env, tree_pids, [workload("tree_sess"), "sibling"], 1 + 2 + 3 + 1 + 1)
+
+
+def test_pidfds_of_every_kind(env, tree_pidfds_outside):
+    """pidfds of a child (with a dup and a nonblocking one), of the root itself, of a thread
+    (PIDFD_THREAD), of processes dead and reaped (exit status kept), of a zombie, of a process
+    outside the tree that lives on (the same process again) and of one that died meanwhile
+    (dead after restore), and a descriptor taken with pidfd_getfd()."""
+    outside, gone = tree_pidfds_outside
+    run = env.start([workload("tree_pidfd"), str(outside.pid), str(gone.pid)])
+    run.wait_for("ready")
+    env.dump(run)
+    gone.kill()
+    gone.wait(5)
+    pid = env.restore()
+    assert pid == run.pid
+    env.check(run, pid)
+    assert outside.poll() is None, "the process outside the tree was harmed"
+
+
+@pytest.fixture
+def tree_pidfds_outside():
+    import subprocess
+    procs = [subprocess.Popen(["sleep", "1000"]) for _ in range(2)]
+    yield procs
+    for p in procs:
+        p.kill()
+        p.wait(5)

@@ -182,7 +182,7 @@ void fixture_img(struct img *img)
 	set_vma(&t->vmas[7], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false, VMA_VSYSCALL,
 		"[vsyscall]", NULL);
 	t->pages = 5;
-	t->nfds = 9;
+	t->nfds = 10;
 	t->fds = xcalloc(t->nfds, sizeof(*t->fds));
 	t->fds[0] = (struct img_fd){.fd = 0, .file_id = 1};
 	t->fds[1] = (struct img_fd){.fd = 1, .file_id = 4, .cloexec = true};
@@ -193,6 +193,7 @@ void fixture_img(struct img *img)
 	t->fds[6] = (struct img_fd){.fd = 11, .file_id = 7, .cloexec = true};
 	t->fds[7] = (struct img_fd){.fd = 12, .file_id = 8};
 	t->fds[8] = (struct img_fd){.fd = 13, .file_id = 9};
+	t->fds[9] = (struct img_fd){.fd = 14, .file_id = 10, .cloexec = true};
 
 	t = &img->tasks[1];
 	fill_task(t, FIX_CHILD, FIX_ROOT, 1);
@@ -218,7 +219,7 @@ void fixture_img(struct img *img)
 	t->zombie = true;
 	t->exit_code = 3 << 8;
 
-	img->nfiles = 9;
+	img->nfiles = 10;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -267,6 +268,11 @@ void fixture_img(struct img *img)
 	img->files[8].items[0] = (struct img_epoll_item){.tfd = 5, .events = 1, .data = 0xdead};
 	img->files[8].items[1] =
 	    (struct img_epoll_item){.tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL};
+	img->files[9] = (struct img_file){.id = 10,
+					  .type = FILE_PIDFD,
+					  .path = xstrdup("anon_inode:[pidfd]"),
+					  .flags = O_RDWR | O_NONBLOCK,
+					  .params = {0, 473505, 42 << 8, 1}};
 
 	img->nshmems = 1;
 	img->shmems = xcalloc(img->nshmems, sizeof(*img->shmems));

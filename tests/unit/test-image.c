@@ -487,6 +487,11 @@ static const struct bad_value bad_values[] = {
     {"files/8/epoll/0", "[1, 4294967296, \"0x0\"]", "bad registration"},
     {"files/8/epoll/0", "[1, 1, \"1\"]", "bad registration"},
     {"files/8/epoll/0", "[1, 1]", "bad registration"},
+    {"files/9/params/0", "\"0x400001\"", "largest pid_max"},
+    {"files/9/params/2", "\"0x10000\"", "no wait status"},
+    {"files/9/params/3", "\"0x2\"", "no wait status"},
+    {"files/9/params/4", "\"0x1\"", "four values"},
+    {"files/9/flags", "1026", "flags a pidfd cannot have"},
     /* pipes */
     {"pipes/0/ino", "-1", "malformed"},
     {"pipes/0/size", "4095", "malformed"},
