@@ -34,6 +34,7 @@
 #include "ns/ns.h"
 #include "plan.h"
 #include "plugin/plugin.h"
+#include "restore/restore.h"
 #include "seize/seize.h"
 #include "track.h"
 
@@ -429,6 +430,9 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 
 	if (r >= 0)
 		r = dump_tree(ctx, &d->held.tree, d->dirfd, img, d->w, &d->chain, d->later);
+	/* A tree whose sessions a restore could not make again is refused now. */
+	if (r >= 0)
+		r = restore_sessions_plan(ctx, img, false, NULL);
 	if (r >= 0)
 		r = ns_dump(ctx, &d->held.tree, d->plan->ns_own,
 			    d->plan->container ? d->plan->container->runtime : NULL, img);

@@ -122,6 +122,8 @@ __attribute__((noreturn, format(printf, 3, 4))) static void task_fail(struct cry
 	_exit(1);
 }
 
+/* A task of its own session setsid()s, once its children that stay in the one it was born
+ * in are forked (restore-sess.c); a group leader makes its group. */
 static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
 {
 	if (t->sid == t->pid) {
@@ -141,20 +143,30 @@ static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const
  */
 static void join_group(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
 {
+	const struct img_task *root = &sh->img->tasks[0];
 	bool led_here = false;
+	pid_t pgid = t->pgid;
 
 	if (t->sid == t->pid || t->pgid == t->pid || t->pid == sh->img->root ||
 	    getpgrp() == t->pgid)
 		return;
-	/* A group led from outside the tree (the root's, a shell's) is not there to join: the
-	 * task stays in the one it inherited, as the root does. */
 	for (uint32_t i = 0; i < sh->img->ntasks; i++)
 		led_here |= sh->img->tasks[i].pid == t->pgid;
+	/* The root's group led from outside the tree (a shell's): the root stays in the one it
+	 * was born in, `cryo restore`'s, and so do the tasks that were in the root's. */
+	if (!led_here && t->pgid == root->pgid && root->pgid != root->pid) {
+		pgid = getpgid(root->pid);
+		if (pgid < 0 || pgid == getpgrp())
+			return;
+		led_here = true;
+	}
+	/* Another group led from outside (a dead leader's): the task stays in the one it was
+	 * born in, which a helper of its session made (restore-sess.c). */
 	if (!led_here)
 		return;
-	for (int ms = 0; setpgid(0, t->pgid) < 0; ms++) {
+	for (int ms = 0; setpgid(0, pgid) < 0; ms++) {
 		if (errno != EPERM || ms >= 5000)
-			task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid, t->pgid,
+			task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid, pgid,
 				  strerror(errno));
 		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 	}
@@ -177,22 +189,95 @@ __attribute__((noreturn)) static void become_zombie(const struct img_task *t)
 	_exit(WEXITSTATUS(t->exit_code));
 }
 
+static void fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c)
+{
+	pid_t pid = restore_clone_pid(ctx, c->pid, 0);
+
+	if (pid < 0)
+		task_fail(ctx, sh, NULL);
+	if (pid == 0 && c->zombie) {
+		set_session(ctx, sh, c);
+		become_zombie(c);
+	}
+	if (pid == 0)
+		restore_task_run(ctx, sh, c);
+}
+
+/*
+ * The children of t made by a helper: one per gone session leader, with its pid, which makes
+ * the session, forks them and exits. They come back to t, a child subreaper meanwhile.
+ */
+static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			    const struct img_task *t)
+{
+	const struct img *img = sh->img;
+	bool any = false;
+
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *c = &img->tasks[i], *z;
+		bool first = true;
+		int status;
+		pid_t h;
+
+		if (c->ppid != t->pid || sh->sess_how[i] != RST_SESS_HELPER)
+			continue;
+		/* Made already, with an earlier child of the same session? */
+		for (uint32_t j = 0; j < i; j++)
+			first &= !(img->tasks[j].ppid == t->pid &&
+				   sh->sess_how[j] == RST_SESS_HELPER && img->tasks[j].sid == c->sid);
+		if (!first)
+			continue;
+		if (!any && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+			task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+				  strerror(errno));
+		any = true;
+		/* The zombie that led the session, if it is one: it stays for t to reap. */
+		z = NULL;
+		for (uint32_t j = 0; j < img->ntasks; j++)
+			if (img->tasks[j].pid == c->sid && sh->sess_how[j] == RST_SESS_ZOMBIE)
+				z = &img->tasks[j];
+		h = restore_clone_pid(ctx, c->sid, 0);
+		if (h < 0)
+			task_fail(ctx, sh, NULL);
+		if (h == 0) {
+			if (setsid() < 0)
+				task_fail(ctx, sh, "helper %d of session %d: setsid: %s", c->sid,
+					  c->sid, strerror(errno));
+			for (uint32_t j = i; j < img->ntasks; j++)
+				if (img->tasks[j].ppid == t->pid &&
+				    sh->sess_how[j] == RST_SESS_HELPER && img->tasks[j].sid == c->sid)
+					fork_one(ctx, sh, &img->tasks[j]);
+			if (z)
+				become_zombie(z);
+			_exit(0);
+		}
+		/* Its children are t's once it has exited: a zombie is left for t to reap. */
+		if (z) {
+			siginfo_t si;
+
+			if (waitid(P_PID, h, &si, WEXITED | WNOWAIT | __WALL) < 0)
+				task_fail(ctx, sh, "pid %d: wait for zombie %d: %s", t->pid, h,
+					  strerror(errno));
+			continue;
+		}
+		if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status))
+			task_fail(ctx, sh, "pid %d: the helper of session %d failed", t->pid,
+				  c->sid);
+	}
+	if (any && !t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) < 0)
+		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
+}
+
+/* t's children forked the way `how` says (RST_SESS_EARLY or RST_SESS_LATE). */
 static void fork_children(struct cryo_ctx *ctx, const struct rst_shared *sh,
-			  const struct img_task *t)
+			  const struct img_task *t, uint8_t how)
 {
 	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
 		const struct img_task *c = &sh->img->tasks[i];
-		pid_t pid;
 
-		if (c->ppid != t->pid || c->pid == sh->img->root)
+		if (c->ppid != t->pid || c->pid == sh->img->root || sh->sess_how[i] != how)
 			continue;
-		pid = restore_clone_pid(ctx, c->pid, 0);
-		if (pid < 0)
-			task_fail(ctx, sh, NULL);
-		if (pid == 0 && c->zombie)
-			become_zombie(c);
-		if (pid == 0)
-			restore_task_run(ctx, sh, c);
+		fork_one(ctx, sh, c);
 	}
 }
 
@@ -377,8 +462,10 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
 		task_fail(ctx, sh, NULL);
+	fork_children(ctx, sh, t, RST_SESS_EARLY);
 	set_session(ctx, sh, t);
-	fork_children(ctx, sh, t);
+	fork_children(ctx, sh, t, RST_SESS_LATE);
+	fork_by_helpers(ctx, sh, t);
 	/* Nor another task's read end: a task that fails must break its pipe at once. */
 	for (uint32_t i = 0; sh->feed_rd && i < sh->img->ntasks; i++)
 		if (sh->feed_rd[i] >= 0 && &sh->img->tasks[i] != t)

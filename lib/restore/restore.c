@@ -879,6 +879,10 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	/* In a new pid namespace, its PIDs are free by construction. */
 	if (r >= 0 && !(img.ns.own & CLONE_NEWPID))
 		r = check_pids_free(ctx, &img);
+	/* Helpers take the pids of gone session leaders, which must be free too. */
+	if (r >= 0)
+		r = restore_sessions_plan(ctx, &img, (img.ns.own & CLONE_NEWPID) || sh.pidns_init,
+					  &sh.sess_how);
 	if (r < 0)
 		goto out;
 	for (unsigned i = 0; i < img.nplugins; i++)
@@ -968,6 +972,7 @@ out:
 	if (sh.dirfd > 0)
 		close(sh.dirfd);
 	stream_index_free(sh.pages);
+	free(sh.sess_how);
 	chain_free(sh.chain);
 	progress_finish(ctx);
 	img_free(&img);

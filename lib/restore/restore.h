@@ -42,7 +42,23 @@ struct rst_shared {
 	 * frames come down (read end for the task, write end for the receiver), or -1. */
 	struct stream_rx *rx;
 	int *feed_rd, *feed_wr;
+	/* Per img->tasks[i]: RST_SESS_*, how its parent forks it (restore-sess.c). */
+	uint8_t *sess_how;
 };
+
+enum {
+	RST_SESS_LATE = 0,   /* after its parent made its own session or group, if it does */
+	RST_SESS_EARLY = 1,  /* before its parent's setsid(): it stays in the session before */
+	RST_SESS_HELPER = 2, /* by a helper with the pid of its session's gone leader */
+	RST_SESS_ZOMBIE = 3, /* a zombie that leads such a session: the helper, then dies */
+};
+
+/* Plans how each task is forked so that it comes back in its session (restore-sess.c), or
+ * refuses, naming the first task that would not; own_pidns: the tree gets a new pid namespace,
+ * where every pid the image does not use is free. *ret_how (may be NULL: a check only) is per
+ * img->tasks[i], for the caller to free. */
+int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_pidns,
+			  uint8_t **ret_how);
 
 /* Matches opts->inherit_fds to the image's external descriptions (sh->inherit), checking each
  * descriptor and its access mode. */

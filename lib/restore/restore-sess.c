@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * How the tree's sessions are made again. A process cannot join a session: it is born in its
+ * parent's, or makes its own (setsid(2)). So each task must be forked while its parent is in
+ * the right session:
+ *   - a task of its own session (sid == pid) setsid()s first thing, except that the children
+ *     that stayed in the session it was born in (zdtm's session01: a child forked before its
+ *     parent's setsid()) are forked before it does, and that session is the one it must be
+ *     born in in turn;
+ *   - a task of a session whose leader is gone (an orphan of a session leader that exited,
+ *     reparented to the root or a subreaper) is forked by a helper that takes the old leader's
+ *     pid, setsid()s, forks it and exits: the orphan goes back to its parent, which is made a
+ *     child subreaper meanwhile (CRIU's helpers do the same);
+ *   - the root is born in the session (and group) of `cryo restore`: where the root led
+ *     neither, that is the one it and the tasks of its session come back in, as with CRIU's
+ *     --shell-job (a session can be neither joined nor made with another leader's id).
+ * The plan is checked against every task's saved session at dump and again at restore (pids
+ * of dead leaders may have been taken since): a tree whose sessions cannot be made so is
+ * refused, naming the task, rather than restored in the wrong ones.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "base/ctx.h"
+#include "restore.h"
+
+#define LOG_PREFIX "sessions: "
+
+static const struct img_task *task_of(const struct img *img, pid_t pid)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		if (img->tasks[i].pid == pid)
+			return &img->tasks[i];
+	return NULL;
+}
+
+/* Whether session sid is of a leader gone for good, whom a helper can stand in for. */
+static bool dead_session(const struct img *img, pid_t sid, bool own_pidns)
+{
+	if (sid <= 0 || task_of(img, sid))
+		return false;
+	/* In a new pid namespace every pid the image does not use is free. */
+	return own_pidns || (kill(sid, 0) < 0 && errno == ESRCH);
+}
+
+/* Whether session sid is led by a zombie child of p, which can make it before it dies. */
+static bool zombie_session(const struct img *img, const struct img_task *p, pid_t sid)
+{
+	const struct img_task *z = task_of(img, sid);
+
+	return z && z->zombie && z->sid == z->pid && z->ppid == p->pid;
+}
+
+/* Whether p's child c is made by a helper standing in for its session's leader: one gone, or
+ * a zombie child of p (then the zombie itself, before it dies). */
+static bool by_helper(const struct img *img, const struct img_task *p, const struct img_task *c,
+		      bool own_pidns)
+{
+	return c->sid != c->pid && c->sid != p->sid && c->pid != img->root &&
+	       (dead_session(img, c->sid, own_pidns) || zombie_session(img, p, c->sid));
+}
+
+/* The session task c must be born in, 0 if any will do (see the top of the file). */
+static pid_t need(const struct img *img, const struct img_task *c, bool own_pidns, int depth)
+{
+	if (c->sid != c->pid || depth > IMG_MAX_TASKS)
+		return c->sid;
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *k = &img->tasks[i];
+		pid_t b;
+
+		if (k->ppid != c->pid || k->pid == img->root || by_helper(img, c, k, own_pidns))
+			continue;
+		b = need(img, k, own_pidns, depth + 1);
+		if (b && b != c->pid)
+			return b;
+	}
+	return 0;
+}
+
+int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_pidns,
+			  uint8_t **ret_how)
+{
+	uint8_t *how = calloc(img->ntasks + 1, 1);
+	pid_t *born = calloc(img->ntasks + 1, sizeof(*born));
+	const struct img_task *root = &img->tasks[0];
+	int r = 0;
+
+	if (!how || !born) {
+		free(how);
+		free(born);
+		return -ENOMEM;
+	}
+	/* The root's: the session it had (or its children born before its setsid() had), which
+	 * is cryo's after restore, standing for it. */
+	born[0] = need(img, root, own_pidns, 0);
+	for (uint32_t i = 0; i < img->ntasks && r >= 0; i++) {
+		const struct img_task *p = &img->tasks[i];
+		pid_t got = p->sid == p->pid ? p->pid : born[i];
+
+		if (got != p->sid)
+			r = cryo_err(ctx, -EOPNOTSUPP,
+				     "pid %d is in session %d, which cryo cannot make again for it: "
+				     "it would be born in session %d%s",
+				     p->pid, p->sid, got,
+				     !task_of(img, p->sid) && !own_pidns && kill(p->sid, 0) == 0
+					     ? " (a process outside the tree leads its session, or has "
+					       "the pid of its gone leader)"
+					     : "");
+		for (uint32_t j = i + 1; j < img->ntasks && r >= 0; j++) {
+			const struct img_task *c = &img->tasks[j];
+			pid_t b;
+
+			if (c->ppid != p->pid || c->pid == img->root)
+				continue;
+			if (by_helper(img, p, c, own_pidns)) {
+				how[j] = RST_SESS_HELPER;
+				born[j] = c->sid;
+				if (zombie_session(img, p, c->sid))
+					how[task_of(img, c->sid) - img->tasks] = RST_SESS_ZOMBIE;
+				continue;
+			}
+			if (how[j] == RST_SESS_ZOMBIE)
+				continue;
+			b = need(img, c, own_pidns, 0);
+			if (p->sid == p->pid && b && b != p->pid) {
+				how[j] = RST_SESS_EARLY;
+				born[j] = born[i];
+			} else {
+				born[j] = p->sid == p->pid ? p->pid : born[i];
+			}
+		}
+	}
+	free(born);
+	if (r < 0 || !ret_how) {
+		free(how);
+		return r;
+	}
+	*ret_how = how;
+	return 0;
+}
