@@ -433,6 +433,10 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	/* A tree whose sessions a restore could not make again is refused now. */
 	if (r >= 0)
 		r = restore_sessions_plan(ctx, img, false, NULL);
+	if (r >= 0 && img->tasks[0].sid != img->tasks[0].pid)
+		log_info(ctx, "the root %d is in session %d and group %d, led outside the tree: it "
+			 "comes back in those of `cryo restore`", img->tasks[0].pid,
+			 img->tasks[0].sid, img->tasks[0].pgid);
 	if (r >= 0)
 		r = ns_dump(ctx, &d->held.tree, d->plan->ns_own,
 			    d->plan->container ? d->plan->container->runtime : NULL, img);

@@ -1,6 +1,8 @@
 """The process tree comes back exactly: PIDs, parent links, exit codes reaped by the right
 parent, descriptions shared across fork, pipes between processes that keep streaming, and
 sessions and process groups."""
+import os
+
 import pytest
 
 from conftest import descendants, image_pids, kill_pids, reap_gone, workload
@@ -87,3 +89,27 @@ def test_sessions_neither_own_nor_parents(env, tree_pids):
     the leader's pid), one with a child, one in a group of its own; an orphan of a session
     leader that is a zombie; each with its pid, ppid, sid and pgid."""
     roundtrip(env, tree_pids, [workload("tree_sess_orphans")], 1 + 3 + 2 + 1 + 2)
+
+
+def test_root_leading_neither_its_session_nor_group(env, tree_pids):
+    """A root started like a shell's job without job control (in its launcher's session and
+    group, leading neither): it comes back in the session and group `cryo restore` had, and
+    so do the tasks that shared its external group (one moved back into it from a group of
+    the tree); the others keep theirs, relative to it."""
+    import re
+    from conftest import cryo, reap_gone
+    run = env.start([workload("tree_sess_external")])
+    run.wait_for("ready")
+    root = int(re.search(r"root (\d+)", run.text()).group(1))
+    img = env.tmp / "img"
+    tree_pids.update(descendants(root))
+    env.images.append(img)
+    cryo("dump", "-t", root, "-D", img)
+    tasks = image_pids(img)
+    tree_pids.update(tasks)
+    assert len(tasks) == 5, tasks
+    reap_gone(set(tasks) - {root})
+    pid = env.restore(img)
+    assert pid == root
+    assert os.getsid(pid) == os.getsid(0) and os.getpgid(pid) == os.getpgid(0)
+    env.check(run, pid)
