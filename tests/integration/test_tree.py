@@ -113,3 +113,26 @@ def test_root_leading_neither_its_session_nor_group(env, tree_pids):
     assert pid == root
     assert os.getsid(pid) == os.getsid(0) and os.getpgid(pid) == os.getpgid(0)
     env.check(run, pid)
+
+
+def test_zombies_and_stopped_tasks(env, tree_pids):
+    """Zombies that exited with a code, were killed by SIGTERM or SIGKILL, led a session of
+    their own, or are a grandchild's: each still a zombie after restore, reaped by its parent
+    with its status; a task stopped by SIGSTOP is stopped again and continues on SIGCONT."""
+    roundtrip(env, tree_pids, [workload("tree_zombies")], 1 + 4 + 2 + 1)
+
+
+def test_traced_task_refused_tree_unharmed(env, tree_pids):
+    """A child traced by its parent (ptrace): the dump is refused naming the child and its
+    tracer, and the tree runs on, the parent still tracing it."""
+    from conftest import cryo
+    run = env.start([workload("tree_ptraced")])
+    run.wait_for("ready")
+    child = int(run.text().split("traced ")[1].split()[0])
+    tree_pids.update(descendants(run.pid))
+    img = env.tmp / "img"
+    p = cryo("dump", "-t", run.pid, "-D", img, check=False)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert f"thread {child} of pid {child} is traced by pid {run.pid}" in p.stderr, p.stderr
+    assert not (img / "cryo.json").exists()
+    env.check(run, run.pid)
