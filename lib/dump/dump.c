@@ -51,6 +51,8 @@ static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struc
 	t->zombie = true;
 	t->ctty = -1;
 	t->exit_code = st->exit_code;
+	t->dumpable = 1;
+	t->loginuid = UINT32_MAX;
 	if (read_file_fmt(&buf, "/proc/%d/stat", t->pid) < 0 ||
 	    proc_stat_fields(buf, t->comm, f, 8) < 4)
 		return cryo_err(ctx, -ESRCH, "read stat of zombie %d", t->pid);

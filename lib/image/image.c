@@ -166,6 +166,10 @@ static json_t *encode_thread(const struct img_thread *th)
 		r |= set(o, "seccomp_strict", json_true());
 	if (th->pdeath_sig)
 		r |= set(o, "pdeath_signal", json_integer(th->pdeath_sig));
+	if (th->reset_on_fork)
+		r |= set(o, "sched_reset_on_fork", json_true());
+	if (th->timer_slack)
+		r |= set(o, "timer_slack", json_integer(th->timer_slack));
 	{
 		json_t *filters = json_array();
 
@@ -237,6 +241,12 @@ static json_t *encode_task(const struct img_task *t)
 		r |= set(o, "child_subreaper", json_true());
 	if (t->oom_score_adj)
 		r |= set(o, "oom_score_adj", json_integer(t->oom_score_adj));
+	if (t->mlockall)
+		r |= set(o, "mlockall", json_integer(t->mlockall));
+	if (t->dumpable != 1)
+		r |= set(o, "dumpable", json_integer(t->dumpable));
+	if (t->loginuid != UINT32_MAX)
+		r |= set(o, "loginuid", json_integer(t->loginuid));
 	r |= set(o, "cwd", json_string(t->cwd));
 	r |= set(o, "root", json_string(t->root));
 	a = json_array();
@@ -508,6 +518,15 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 		TRY(get_int(d, o, "pdeath_signal", 1, IMG_MAX_SIGNALS, &v));
 		th->pdeath_sig = v;
 	}
+	if (json_object_get(o, "sched_reset_on_fork")) {
+		if (!json_is_boolean(json_object_get(o, "sched_reset_on_fork")))
+			return bad(d, "sched_reset_on_fork", "is not a boolean");
+		th->reset_on_fork = json_is_true(json_object_get(o, "sched_reset_on_fork"));
+	}
+	if (json_object_get(o, "timer_slack")) {
+		TRY(get_int(d, o, "timer_slack", 1, 1LL << 62, &v));
+		th->timer_slack = v;
+	}
 	{
 		json_t *filters = get_arr(d, o, "seccomp", IMG_MAX_SECCOMP), *f;
 		size_t k;
@@ -573,8 +592,10 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	vma->shared = json_is_true(json_object_get(o, "shared"));
 	TRY(get_int(d, o, "kind", VMA_ANON, VMA_SYSV, &v));
 	vma->kind = v;
-	TRY(get_int(d, o, "advice", 0, 255, &v));
+	TRY(get_int(d, o, "advice", 0, 511, &v));
 	vma->advice = v;
+	if ((v & VMA_ADV_LOCKONFAULT) && !(v & VMA_ADV_LOCKED))
+		return bad(d, "advice", "locks on fault a mapping that is not locked");
 	if (vma->start % 4096 || vma->end % 4096 || vma->pgoff % 4096 || vma->start >= vma->end ||
 	    (vma->end > (1ULL << 47) && vma->kind != VMA_VSYSCALL))
 		return bad(d, "start", "does not give a page-aligned range in user space");
@@ -713,6 +734,30 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 
 		TRY(get_int(d, o, "oom_score_adj", -1000, 1000, &adj));
 		t->oom_score_adj = adj;
+	}
+	t->mlockall = 0;
+	if (json_object_get(o, "mlockall")) {
+		long long m;
+
+		/* MCL_FUTURE (2), with MCL_ONFAULT (4) or not: nothing else is kept. */
+		TRY(get_int(d, o, "mlockall", 2, 6, &m));
+		if (m != 2 && m != 6)
+			return bad(d, "mlockall", "is not MCL_FUTURE, with MCL_ONFAULT or not");
+		t->mlockall = m;
+	}
+	t->dumpable = 1;
+	if (json_object_get(o, "dumpable")) {
+		long long m;
+
+		TRY(get_int(d, o, "dumpable", 0, 2, &m));
+		t->dumpable = m;
+	}
+	t->loginuid = UINT32_MAX;
+	if (json_object_get(o, "loginuid")) {
+		long long m;
+
+		TRY(get_int(d, o, "loginuid", 0, UINT32_MAX - 1, &m));
+		t->loginuid = m;
 	}
 	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));
 	TRY(get_str(d, o, "root", PATH_MAX, &t->root));

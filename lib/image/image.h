@@ -62,6 +62,8 @@ struct img_thread {
 	bool no_new_privs;
 	bool seccomp_strict; /* SECCOMP_MODE_STRICT, taken again last */
 	int32_t pdeath_sig;  /* PR_SET_PDEATHSIG, 0 for none */
+	bool reset_on_fork;  /* SCHED_RESET_ON_FORK with its policy */
+	uint64_t timer_slack; /* PR_GET_TIMERSLACK, ns; 0: not recorded (the default) */
 	struct img_seccomp *seccomp; /* filters, oldest first (installed in this order) */
 	uint32_t nseccomp;
 	uint8_t *pending; /* siginfo_t[] queued for this thread, IMG_SIGINFO_SIZE each */
@@ -87,6 +89,7 @@ enum {
 	VMA_ADV_GROWSDOWN = 1 << 5, /* not advice but a mapping flag: MAP_GROWSDOWN */
 	VMA_ADV_LOCKED = 1 << 6,
 	VMA_ADV_NORESERVE = 1 << 7, /* MAP_NORESERVE ("nr"): no commit charge */
+	VMA_ADV_LOCKONFAULT = 1 << 8, /* with LOCKED: MLOCK_ONFAULT ("lf") */
 };
 
 struct img_vma {
@@ -283,6 +286,9 @@ struct img_task {
 	bool thp_disable;     /* PR_SET_THP_DISABLE */
 	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER */
 	int32_t oom_score_adj; /* /proc/PID/oom_score_adj, -1000 ... 1000 */
+	uint32_t mlockall;    /* MCL_FUTURE, with MCL_ONFAULT or not: how new mappings are locked */
+	int32_t dumpable;     /* PR_GET_DUMPABLE: 0, 1 (the default) or 2 */
+	uint32_t loginuid;    /* /proc/PID/loginuid; (uint32_t)-1 when unset */
 	char *cwd, *root;
 	struct {
 		uint64_t cur, max;

@@ -189,6 +189,28 @@ __attribute__((noreturn)) static void become_zombie(const struct img_task *t)
 	_exit(WEXITSTATUS(t->exit_code));
 }
 
+/* The audit login uid, which only the task itself may write (with CAP_AUDIT_CONTROL, which
+ * it still has as cryo's copy); the threads it makes inherit it. A failure shows to the
+ * restoring process, which warns (restore.c). */
+static void set_loginuid(const struct img_task *t)
+{
+	_cleanup_free_ char *now = NULL;
+	char val[16];
+	int fd, n;
+
+	if (read_file_fmt(&now, "/proc/self/loginuid") >= 0 &&
+	    strtoul(now, NULL, 10) == t->loginuid)
+		return;
+	n = snprintf(val, sizeof(val), "%u", t->loginuid);
+	fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, val, n) != n) {
+			/* restore.c tells */
+		}
+		close(fd);
+	}
+}
+
 static void fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c)
 {
 	pid_t pid = restore_clone_pid(ctx, c->pid, 0);
@@ -357,6 +379,7 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 		/* Not the root's: its parent is now the restoring process, whose exit (at once,
 		 * with --detach) would fire it. */
 		th[i].pdeath_sig = is_root ? 0 : s->pdeath_sig;
+		th[i].timer_slack = s->timer_slack ? s->timer_slack : 50000;
 		th[i].seccomp = (uint64_t)sc;
 		th[i].nseccomp = s->nseccomp;
 		sc += s->nseccomp * sizeof(struct rst_seccomp);
@@ -482,6 +505,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
 			  strerror(errno));
 	prctl(PR_SET_NAME, t->comm);
+	set_loginuid(t);
 	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
 	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid, strerror(errno));

@@ -365,7 +365,8 @@ static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 	CPU_ZERO(&none);
 	if (setpriority(PRIO_PROCESS, th->tid, th->nice) < 0)
 		return cryo_err(ctx, -errno, "thread %d: set nice %d", th->tid, th->nice);
-	if (sched_setscheduler(th->tid, th->policy, &sp) < 0)
+	if (sched_setscheduler(th->tid, th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
+			       &sp) < 0)
 		return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid,
 				th->policy);
 	/* An image from a machine with other CPUs: keep ours rather than fail. */
@@ -392,6 +393,51 @@ static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
 	if (ptrace(PTRACE_SETSIGMASK, th->tid, sizeof(uint64_t), &th->sigmask) < 0)
 		return cryo_err(ctx, -errno, "thread %d: set signal mask", th->tid);
 	return set_thread_sched(ctx, th);
+}
+
+/*
+ * Per-mm flags set from inside the parked task, once every thread has its credentials: a
+ * change of credentials resets dumpable (to fs.suid_dumpable), and mlockall(MCL_FUTURE) would
+ * lock the restorer's own mappings. Dumpable 2 (a core only root may read) is what the kernel
+ * gives where fs.suid_dumpable is 2, never prctl(): it is left as the credentials made it.
+ */
+static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct inject *inj)
+{
+	long ret;
+	int r;
+
+	if (t->dumpable != 2) {
+		r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_SET_DUMPABLE, t->dumpable, 0, 0, 0,
+				   0);
+		if (r < 0)
+			return r;
+		if (ret < 0)
+			return cryo_err(ctx, ret, "pid %d: PR_SET_DUMPABLE %d", t->pid, t->dumpable);
+	} else {
+		r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0, 0);
+		if (r >= 0 && ret != 2)
+			log_warn(ctx, "pid %d: dumpable is %ld, not 2 (fs.suid_dumpable)", t->pid,
+				 ret);
+	}
+	if (t->mlockall) {
+		r = inject_syscall(ctx, inj, &ret, SYS_mlockall, t->mlockall, 0, 0, 0, 0, 0);
+		if (r < 0)
+			return r;
+		if (ret < 0)
+			return cryo_err(ctx, ret, "pid %d: mlockall(%#x)", t->pid, t->mlockall);
+	}
+	return 0;
+}
+
+/* The login uid, which only the task could set: it tried (restore-task.c). */
+static void check_loginuid(struct cryo_ctx *ctx, const struct img_task *t)
+{
+	_cleanup_free_ char *now = NULL;
+
+	if (read_file_fmt(&now, "/proc/%d/loginuid", t->pid) >= 0 &&
+	    strtoul(now, NULL, 10) != t->loginuid)
+		log_warn(ctx, "pid %d: loginuid is %lu, not %u (setting it needs "
+			 "CAP_AUDIT_CONTROL)", t->pid, strtoul(now, NULL, 10), t->loginuid);
 }
 
 /* From inside the task: what needs the whole tree parked (its pidfds of the tree), then close
@@ -435,6 +481,8 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	inj.saved = regs;
 	inj.syscall_ip = start + RST_SYSCALL_OFF;
 	r = restore_files_parked(ctx, sh, t, &inj);
+	if (r >= 0)
+		r = set_mm_flags(ctx, t, &inj);
 	if (r < 0)
 		return r;
 	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
@@ -775,6 +823,7 @@ made:
 		if (img->tasks[i].zombie)
 			continue;
 		set_oom_score_adj(ctx, &img->tasks[i]);
+		check_loginuid(ctx, &img->tasks[i]);
 		r = remove_restorer(ctx, sh, &img->tasks[i]);
 		if (r < 0)
 			goto fail;

@@ -71,6 +71,8 @@ static void fill_thread(struct img_thread *th, pid_t tid)
 	th->ss_flags =
 	    -2; /* negative ints must survive: SS_DISABLE is 2, but the field is signed */
 	snprintf(th->comm, sizeof(th->comm), "thr %d", tid);
+	th->reset_on_fork = tid % 2;
+	th->timer_slack = tid % 2 ? 123456 : 0;
 	th->npending = 1;
 	th->pending = siginfo_queue(th->npending, 10);
 }
@@ -106,6 +108,8 @@ static void fill_task(struct img_task *t, pid_t pid, pid_t ppid, uint32_t nthrea
 	t->cap_amb = 2;
 	t->umask = 022;
 	t->personality = 0x0400000; /* ADDR_NO_RANDOMIZE: above 16 bits */
+	t->dumpable = 1;
+	t->loginuid = UINT32_MAX;
 	t->cwd = xstrdup("/home/user/work dir");
 	t->root = xstrdup("/");
 	for (int i = 0; i < IMG_NR_RLIMITS; i++) {
@@ -159,6 +163,9 @@ void fixture_img(struct img *img)
 	img->tasks = xcalloc(img->ntasks, sizeof(*img->tasks));
 	t = &img->tasks[0];
 	fill_task(t, FIX_ROOT, 1, 2);
+	t->mlockall = 2 | 4; /* MCL_FUTURE | MCL_ONFAULT */
+	t->dumpable = 0;
+	t->loginuid = 4242;
 	t->nvmas = 8;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x400000, 0x402000, PROT_READ | PROT_EXEC, false, VMA_FILE, NULL,
@@ -168,7 +175,8 @@ void fixture_img(struct img *img)
 	t->vmas[1].pgoff = 0x2000;
 	set_vma(&t->vmas[2], 0x600000, 0x700000, PROT_READ | PROT_WRITE, false, VMA_ANON, "[heap]",
 		NULL);
-	t->vmas[2].advice = VMA_ADV_HUGEPAGE | VMA_ADV_DONTDUMP;
+	t->vmas[2].advice =
+	    VMA_ADV_HUGEPAGE | VMA_ADV_DONTDUMP | VMA_ADV_LOCKED | VMA_ADV_LOCKONFAULT;
 	set_vma(&t->vmas[3], 0x7f0000000000, 0x7f0000010000, PROT_READ | PROT_WRITE, true, VMA_FILE,
 		NULL, "/dev/shm/fixture");
 	set_vma(&t->vmas[4], 0x7ffd00000000, 0x7ffd00021000, PROT_READ | PROT_WRITE, false,
@@ -316,6 +324,8 @@ static void assert_thread_equal(const struct img_thread *a, const struct img_thr
 	assert_int_equal(a->ss_size, b->ss_size);
 	assert_int_equal(a->ss_flags, b->ss_flags);
 	assert_string_equal(a->comm, b->comm);
+	assert_int_equal(a->reset_on_fork, b->reset_on_fork);
+	assert_int_equal(a->timer_slack, b->timer_slack);
 	assert_int_equal(a->npending, b->npending);
 	if (a->npending)
 		assert_memory_equal(a->pending, b->pending, a->npending * IMG_SIGINFO_SIZE);
@@ -343,6 +353,9 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->cap_amb, b->cap_amb);
 	assert_int_equal(a->umask, b->umask);
 	assert_int_equal(a->personality, b->personality);
+	assert_int_equal(a->mlockall, b->mlockall);
+	assert_int_equal(a->dumpable, b->dumpable);
+	assert_int_equal(a->loginuid, b->loginuid);
 	assert_string_equal(a->cwd, b->cwd);
 	assert_string_equal(a->root, b->root);
 	assert_memory_equal(a->rlim, b->rlim, sizeof(a->rlim));

@@ -392,6 +392,13 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/caps/eff", "\"0x10000000000000000\"", "not a hex number"},
     {"tasks/0/umask", "512", "out of range"},
     {"tasks/0/personality", "4294967296", "out of range"},
+    {"tasks/0/mlockall", "4", "not MCL_FUTURE"},
+    {"tasks/0/mlockall", "7", "out of range"},
+    {"tasks/0/dumpable", "3", "out of range"},
+    {"tasks/0/loginuid", "4294967295", "out of range"},
+    {"tasks/0/threads/1/timer_slack", "0", "out of range"},
+    {"tasks/0/threads/1/sched_reset_on_fork", "1", "not a boolean"},
+    {"tasks/0/vmas/4/advice", "288", "locks on fault"},
     {"tasks/0/cwd", "\"\\u0000\"", NULL},
     {"tasks/0/rlimits/15", NULL, "16 limits"},
     {"tasks/0/rlimits/0/0", "\"12\"", "bad limit"},
@@ -438,7 +445,7 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/vmas/0/prot", "8", "out of range"},
     {"tasks/0/vmas/0/kind", "6", "out of range"},
     {"tasks/0/vmas/0/kind", "-1", "out of range"},
-    {"tasks/0/vmas/0/advice", "256", "out of range"},
+    {"tasks/0/vmas/0/advice", "512", "out of range"},
     {"tasks/0/vmas/0/start", "\"0x400001\"", "page-aligned"},
     {"tasks/0/vmas/0/end", "\"0x401fff\"", "page-aligned"},
     {"tasks/0/vmas/0/pgoff", "\"0x1\"", "page-aligned"},
@@ -707,11 +714,17 @@ struct walk {
 	unsigned checked;
 };
 
-/* Members whose absence the decoder accepts: a VMA's name is optional. */
+/* Members whose absence the decoder accepts: a VMA's name is optional, and so are the
+ * fields written only when they differ from their default. */
 static bool optional(const char *path)
 {
+	static const char *const keys[] = {"/mlockall", "/dumpable", "/loginuid", "/timer_slack",
+					   "/sched_reset_on_fork"};
 	const char *slash = strrchr(path, '/');
 
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(slash, keys[i]))
+			return true;
 	return strstr(path, "/vmas/") && !strcmp(slash, "/name");
 }
 
