@@ -14,9 +14,10 @@
  *   - the root is born in the session (and group) of `cryo restore`: where the root led
  *     neither, that is the one it and the tasks of its session come back in, as with CRIU's
  *     --shell-job (a session can be neither joined nor made with another leader's id).
- * The plan is checked against every task's saved session at dump and again at restore (pids
- * of dead leaders may have been taken since): a tree whose sessions cannot be made so is
- * refused, naming the task, rather than restored in the wrong ones.
+ * Process groups whose leader is gone are made again by helpers the same way (plan_groups()).
+ * The plan is checked against every task's saved session and group at dump and again at
+ * restore (pids of dead leaders may have been taken since): a tree whose sessions or groups
+ * cannot be made so is refused, naming the task, rather than restored in the wrong ones.
  */
 #include <errno.h>
 #include <signal.h>
@@ -79,6 +80,48 @@ static pid_t need(const struct img *img, const struct img_task *c, bool own_pidn
 	return 0;
 }
 
+/*
+ * Process groups, once sessions are planned. A task leads its group, or joins one led by a task
+ * of the tree (join_group() in restore-task.c), or stays in the root's when that was led from
+ * outside. A group whose leader is gone is made again the way a session is: by a helper with
+ * the leader's pid, forked by the first member's parent once that parent is in the member's
+ * session, which makes the group, forks the member and exits; the other members join it.
+ * A session helper's children are in its group already.
+ */
+static int plan_groups(struct cryo_ctx *ctx, const struct img *img, bool own_pidns,
+		       const pid_t *born, uint8_t *how)
+{
+	const struct img_task *root = &img->tasks[0];
+
+	for (uint32_t j = 0; j < img->ntasks; j++) {
+		const struct img_task *c = &img->tasks[j];
+		pid_t x = c->pgid;
+		bool made = false;
+
+		if (x == c->pid || task_of(img, x) ||
+		    (x == root->pgid && root->pgid != root->pid) ||
+		    (how[j] == RST_SESS_HELPER && x == c->sid))
+			continue;
+		/* Made by a group helper, or by a session helper (its setsid() made both). */
+		for (uint32_t k = 0; k < img->ntasks; k++)
+			made |= (k < j && how[k] == RST_GROUP_HELPER && img->tasks[k].pgid == x) ||
+				(how[k] == RST_SESS_HELPER && img->tasks[k].sid == x);
+		if (made)
+			continue;
+		if (j > 0 && how[j] == RST_SESS_LATE && !c->zombie && born[j] == c->sid &&
+		    dead_session(img, x, own_pidns)) {
+			how[j] = RST_GROUP_HELPER;
+			continue;
+		}
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d is in process group %d, whose leader is gone%s, which "
+				"cryo cannot make again for it",
+				c->pid, x,
+				dead_session(img, x, own_pidns) ? "" : " and whose pid is taken");
+	}
+	return 0;
+}
+
 int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_pidns,
 			  uint8_t **ret_how)
 {
@@ -132,6 +175,8 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 			}
 		}
 	}
+	if (r >= 0)
+		r = plan_groups(ctx, img, own_pidns, born, how);
 	free(born);
 	if (r < 0 || !ret_how) {
 		free(how);

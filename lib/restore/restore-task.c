@@ -84,12 +84,13 @@ pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags)
 	 * within a few seconds on these machines: wait for it, bounded. */
 	for (int tries = 0;; tries++) {
 		long r = syscall(SYS_clone3, &ca, sizeof(ca));
+		int err = errno;
 
 		if (r >= 0)
 			return r;
-		if (errno != EEXIST || tries >= 1000 || !pid_will_free(pid))
-			return cryo_err(ctx, -errno, "create pid %d%s", pid,
-					errno == EEXIST ? " (it is in use)" : "");
+		if (err != EEXIST || tries >= 1000 || !pid_will_free(pid))
+			return cryo_err(ctx, -err, "create pid %d%s", pid,
+					err == EEXIST ? " (it is in use)" : "");
 		if (!told) {
 			log_info(ctx, "pid %d is held by a zombie, waiting for it to be reaped", pid);
 			told = true;
@@ -160,8 +161,12 @@ static void join_group(struct cryo_ctx *ctx, const struct rst_shared *sh, const 
 			return;
 		led_here = true;
 	}
-	/* Another group led from outside (a dead leader's): the task stays in the one it was
-	 * born in, which a helper of its session made (restore-sess.c). */
+	/* A gone leader's group that a helper makes (restore-sess.c), of a group or of a
+	 * session: join it once it is there. */
+	for (uint32_t i = 0; !led_here && i < sh->img->ntasks; i++)
+		led_here = (sh->sess_how[i] == RST_GROUP_HELPER &&
+			    sh->img->tasks[i].pgid == pgid) ||
+			   (sh->sess_how[i] == RST_SESS_HELPER && sh->img->tasks[i].sid == pgid);
 	if (!led_here)
 		return;
 	for (int ms = 0; setpgid(0, pgid) < 0; ms++) {
@@ -285,6 +290,32 @@ static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status))
 			task_fail(ctx, sh, "pid %d: the helper of session %d failed", t->pid,
 				  c->sid);
+	}
+	/* Groups whose leader is gone: the helper makes the group in t's session. */
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *c = &img->tasks[i];
+		int status;
+		pid_t h;
+
+		if (c->ppid != t->pid || sh->sess_how[i] != RST_GROUP_HELPER)
+			continue;
+		if (!any && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+			task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+				  strerror(errno));
+		any = true;
+		h = restore_clone_pid(ctx, c->pgid, 0);
+		if (h < 0)
+			task_fail(ctx, sh, NULL);
+		if (h == 0) {
+			if (setpgid(0, 0) < 0)
+				task_fail(ctx, sh, "helper %d of group %d: setpgid: %s", c->pgid,
+					  c->pgid, strerror(errno));
+			fork_one(ctx, sh, c);
+			_exit(0);
+		}
+		if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status))
+			task_fail(ctx, sh, "pid %d: the helper of group %d failed", t->pid,
+				  c->pgid);
 	}
 	if (any && !t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));

@@ -51,6 +51,7 @@ enum {
 	RST_SESS_EARLY = 1,  /* before its parent's setsid(): it stays in the session before */
 	RST_SESS_HELPER = 2, /* by a helper with the pid of its session's gone leader */
 	RST_SESS_ZOMBIE = 3, /* a zombie that leads such a session: the helper, then dies */
+	RST_GROUP_HELPER = 4, /* late, by a helper with the pid of its group's gone leader */
 };
 
 /* Plans how each task is forked so that it comes back in its session (restore-sess.c), or

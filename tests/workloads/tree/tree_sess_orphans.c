@@ -10,6 +10,8 @@
  *     of a gone leader's session in a group of its own.
  *   D setsid()s, forks D1 and exits, and stays a zombie (R does not reap it): D1 is an orphan
  *     in the session of a zombie.
+ *   E makes a group of its own in R's session, forks E1 and exits, and is reaped; F, another
+ *     child of R, joined E's group before: E1 and F are in a group whose leader is gone.
  * Every process records pid, ppid, sid and pgid before "ready" and checks them after restore;
  * the root then reaps D (exit status 5) and passes SIGUSR1 down.
  */
@@ -91,6 +93,32 @@ static void proc_a(void)
 	live("A", kids, 2);
 }
 
+/* E: a group leader that leaves an orphan in its group and exits. */
+static void proc_e(void)
+{
+	pid_t k, leader = getpid();
+
+	if (setpgid(0, 0) < 0)
+		fail("E: setpgid: %s", strerror(errno));
+	k = fork();
+	if (k < 0)
+		fail("E: fork");
+	if (k == 0) {
+		while (getppid() == leader)
+			usleep(1000);
+		live("E1", NULL, 0);
+	}
+	_exit(0);
+}
+
+/* F joins the group E left behind (E1 keeps it alive). */
+static void proc_f(pid_t group)
+{
+	if (setpgid(0, group) < 0)
+		fail("F: setpgid(0, %d): %s", group, strerror(errno));
+	live("F", NULL, 0);
+}
+
 /* A session leader that leaves an orphan behind: its child (with a child of its own, or in a
  * group of its own), then it exits with `code`. */
 static void leader_leaves(const char *who, int code, int grandchild, int own_group)
@@ -119,7 +147,7 @@ static void leader_leaves(const char *who, int code, int grandchild, int own_gro
 
 int main(void)
 {
-	pid_t kids[8], b, c, d;
+	pid_t kids[8], b, c, d, e;
 	int nkids = 0, want, rw[2], status;
 	struct ids w;
 	char ch;
@@ -143,9 +171,15 @@ int main(void)
 		leader_leaves("C", 0, 0, 1);
 	if ((d = fork()) == 0)
 		leader_leaves("D", 5, 0, 0);
-	want += 2 + 1 + 1;
-	if (waitpid(b, &status, 0) != b || waitpid(c, &status, 0) != c)
-		fail("reap B and C");
+	if ((e = fork()) == 0)
+		proc_e();
+	want += 2 + 1 + 1 + 1;
+	if (waitpid(b, &status, 0) != b || waitpid(c, &status, 0) != c ||
+	    waitpid(e, &status, 0) != e)
+		fail("reap B, C and E");
+	if (fork() == 0)
+		proc_f(e);
+	want++;
 	close(rw[1]);
 	for (int i = 0; i < want; i++)
 		if (read(rw[0], &ch, 1) != 1)
@@ -166,8 +200,8 @@ int main(void)
 			if (k != d)
 				kids[nkids++] = k;
 		fclose(f);
-		if (nkids != 4)
-			fail("the root has %d live children, want A and three orphans", nkids);
+		if (nkids != 6)
+			fail("the root has %d live children, want A, F and four orphans", nkids);
 	}
 	w = get_ids();
 	test_ready();
