@@ -16,6 +16,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "base/worker.h"
+#include "inject/inject.h"
 #include "seize.h"
 
 #define LOG_PREFIX "seize: "
@@ -357,8 +358,16 @@ static void rerun_poll(pid_t tid)
 {
 	struct user_regs_struct regs;
 
-	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0 || (long)regs.orig_rax != SYS_poll ||
-	    (long)regs.rax != -ERESTART_RESTARTBLOCK || (int)regs.rdx >= 0)
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0)
+		return;
+	/* A relative sleep likewise: it runs again for the time left (inject.h). */
+	if (regs_rerun_sleep(&regs)) {
+		regs.orig_rax = -1;
+		ptrace(PTRACE_SETREGS, tid, 0, &regs);
+		return;
+	}
+	if ((long)regs.orig_rax != SYS_poll || (long)regs.rax != -ERESTART_RESTARTBLOCK ||
+	    (int)regs.rdx >= 0)
 		return;
 	regs.rax = regs.orig_rax;
 	regs.rip -= 2;
