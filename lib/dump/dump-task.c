@@ -416,6 +416,35 @@ static int dump_thread_injected(struct cryo_ctx *ctx, struct inject *inj, struct
 	return 0;
 }
 
+/*
+ * membarrier(2) registrations of the mm, which nothing shows: a private expedited barrier
+ * fails with EPERM unless its registration was made, and otherwise only orders the task's
+ * own threads' memory, which the frozen tree cannot notice. Global expedited registrations
+ * cannot be told this way (a global barrier needs none): they are not kept.
+ */
+static int dump_membarrier(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
+{
+	static const struct {
+		int barrier, registration;
+	} cmds[] = {
+		{8 /* PRIVATE_EXPEDITED */, 16},
+		{32 /* PRIVATE_EXPEDITED_SYNC_CORE */, 64},
+		{128 /* PRIVATE_EXPEDITED_RSEQ */, 256},
+	};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		long ret;
+		int r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmds[i].barrier, 0, 0, 0, 0,
+				       0);
+
+		if (r < 0)
+			return r;
+		if (ret == 0)
+			t->membarrier |= cmds[i].registration;
+	}
+	return 0;
+}
+
 static long vm_locked_kb(pid_t pid)
 {
 	_cleanup_free_ char *status = NULL;
@@ -563,6 +592,9 @@ static int dump_task_injected(struct cryo_ctx *ctx, struct inject *inj, struct i
 	if (ret < 0 || ret > 2)
 		return cryo_err(ctx, ret < 0 ? ret : -EINVAL, "pid %d: PR_GET_DUMPABLE", t->pid);
 	t->dumpable = ret;
+	r = dump_membarrier(ctx, inj, t);
+	if (r < 0)
+		return r;
 	r = dump_mlockall(ctx, inj, t);
 	if (r < 0)
 		return r;

@@ -247,6 +247,8 @@ static json_t *encode_task(const struct img_task *t)
 		r |= set(o, "dumpable", json_integer(t->dumpable));
 	if (t->loginuid != UINT32_MAX)
 		r |= set(o, "loginuid", json_integer(t->loginuid));
+	if (t->membarrier)
+		r |= set(o, "membarrier", json_integer(t->membarrier));
 	r |= set(o, "cwd", json_string(t->cwd));
 	r |= set(o, "root", json_string(t->root));
 	a = json_array();
@@ -758,6 +760,16 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 
 		TRY(get_int(d, o, "loginuid", 0, UINT32_MAX - 1, &m));
 		t->loginuid = m;
+	}
+	t->membarrier = 0;
+	if (json_object_get(o, "membarrier")) {
+		long long m;
+
+		/* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16, _SYNC_CORE 64, _RSEQ 256. */
+		TRY(get_int(d, o, "membarrier", 1, 16 | 64 | 256, &m));
+		if (m & ~(16 | 64 | 256))
+			return bad(d, "membarrier", "holds other than private expedited registrations");
+		t->membarrier = m;
 	}
 	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));
 	TRY(get_str(d, o, "root", PATH_MAX, &t->root));

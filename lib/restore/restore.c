@@ -398,7 +398,7 @@ static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
 /*
  * Per-mm flags set from inside the parked task, once every thread has its credentials: a
  * change of credentials resets dumpable (to fs.suid_dumpable), and mlockall(MCL_FUTURE) would
- * lock the restorer's own mappings. Dumpable 2 (a core only root may read) is what the kernel
+ * lock the restorer's own mappings; membarrier registrations with them. Dumpable 2 (a core only root may read) is what the kernel
  * gives where fs.suid_dumpable is 2, never prctl(): it is left as the credentials made it.
  */
 static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct inject *inj)
@@ -418,6 +418,16 @@ static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct i
 		if (r >= 0 && ret != 2)
 			log_warn(ctx, "pid %d: dumpable is %ld, not 2 (fs.suid_dumpable)", t->pid,
 				 ret);
+	}
+	for (uint32_t cmd = 16; cmd <= 256; cmd <<= 2) {
+		if (!(t->membarrier & cmd))
+			continue;
+		r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmd, 0, 0, 0, 0, 0);
+		if (r < 0)
+			return r;
+		if (ret < 0)
+			return cryo_err(ctx, ret, "pid %d: membarrier registration %#x", t->pid,
+					cmd);
 	}
 	if (t->mlockall) {
 		r = inject_syscall(ctx, inj, &ret, SYS_mlockall, t->mlockall, 0, 0, 0, 0, 0);

@@ -152,8 +152,8 @@ def _loginuid_writable():
 def test_mlockall_dumpable_timer_slack_reset_on_fork(env, loginuid):
     """mlockall(MCL_FUTURE | MCL_ONFAULT), a mapping locked on fault with only its touched
     pages in, dumpable 0 (and 1 again in a child that dropped to nobody), timer slack per
-    thread, SCHED_RESET_ON_FORK on a thread, and (where this process may write it) the
-    audit login uid."""
+    thread, SCHED_RESET_ON_FORK on a thread, private expedited membarrier registrations (and
+    none in the child), and (where this process may write it) the audit login uid."""
     if loginuid and not _loginuid_writable():
         pytest.skip("/proc/self/loginuid is not writable here (needs CAP_AUDIT_CONTROL)")
     env.roundtrip([workload("proc_mm_flags")] + (["loginuid"] if loginuid else []))

@@ -166,6 +166,7 @@ void fixture_img(struct img *img)
 	t->mlockall = 2 | 4; /* MCL_FUTURE | MCL_ONFAULT */
 	t->dumpable = 0;
 	t->loginuid = 4242;
+	t->membarrier = 16 | 256;
 	t->nvmas = 8;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x400000, 0x402000, PROT_READ | PROT_EXEC, false, VMA_FILE, NULL,
@@ -356,6 +357,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->mlockall, b->mlockall);
 	assert_int_equal(a->dumpable, b->dumpable);
 	assert_int_equal(a->loginuid, b->loginuid);
+	assert_int_equal(a->membarrier, b->membarrier);
 	assert_string_equal(a->cwd, b->cwd);
 	assert_string_equal(a->root, b->root);
 	assert_memory_equal(a->rlim, b->rlim, sizeof(a->rlim));

@@ -396,6 +396,8 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/mlockall", "7", "out of range"},
     {"tasks/0/dumpable", "3", "out of range"},
     {"tasks/0/loginuid", "4294967295", "out of range"},
+    {"tasks/0/membarrier", "32", "private expedited"},
+    {"tasks/0/membarrier", "512", "out of range"},
     {"tasks/0/threads/1/timer_slack", "0", "out of range"},
     {"tasks/0/threads/1/sched_reset_on_fork", "1", "not a boolean"},
     {"tasks/0/vmas/4/advice", "288", "locks on fault"},
@@ -718,8 +720,9 @@ struct walk {
  * fields written only when they differ from their default. */
 static bool optional(const char *path)
 {
-	static const char *const keys[] = {"/mlockall", "/dumpable", "/loginuid", "/timer_slack",
-					   "/sched_reset_on_fork"};
+	static const char *const keys[] = {"/mlockall",    "/dumpable",
+					   "/loginuid",    "/membarrier",
+					   "/timer_slack", "/sched_reset_on_fork"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

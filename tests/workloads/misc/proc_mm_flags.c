@@ -5,8 +5,9 @@
  *   mapping of 16 pages locked on fault (mlock2(MLOCK_ONFAULT)) of which 4 were touched, is
  *   not dumpable (PR_SET_DUMPABLE 0), has a timer slack of 777 ns; its thread runs with
  *   SCHED_RESET_ON_FORK and a timer slack of 123456 ns;
+ *   the root registered for private expedited membarriers, plain and SYNC_CORE (not RSEQ);
  *   its child drops to nobody (which makes it undumpable) and makes itself dumpable again, as
- *   nginx's workers do;
+ *   nginx's workers do; it has no membarrier registration;
  *   with argv[1] == "loginuid", the root's audit login uid is 4242 (the child inherits it).
  * After restore each checks its own; the child reports over a pipe.
  */
@@ -15,7 +16,9 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <linux/membarrier.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "zdtm.h"
@@ -91,6 +94,20 @@ static unsigned loginuid(void)
 	return strtoul(buf, NULL, 10);
 }
 
+static long membarrier(int cmd)
+{
+	return syscall(SYS_membarrier, cmd, 0, 0);
+}
+
+/* Which private expedited barriers the mm may issue: "psr", a letter each. */
+static void barriers(char out[4])
+{
+	out[0] = membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0 ? 'p' : '-';
+	out[1] = membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) == 0 ? 's' : '-';
+	out[2] = membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) == 0 ? 'r' : '-';
+	out[3] = '\0';
+}
+
 static volatile int thread_ok, thread_ready;
 
 static void *thread_fn(void *arg)
@@ -122,10 +139,16 @@ static void child(int wr)
 	if (prctl(PR_GET_DUMPABLE) != 0 || prctl(PR_SET_DUMPABLE, 1))
 		_exit(3);
 	test_wait(NULL);
-	c = prctl(PR_GET_DUMPABLE) != 1 ? 'd'
-	    : prctl(PR_GET_TIMERSLACK) != 777 ? 's'
-	    : want_loginuid && loginuid() != 4242 ? 'l'
-	    : 'y';
+	{
+		char b[4];
+
+		barriers(b);
+		c = prctl(PR_GET_DUMPABLE) != 1 ? 'd'
+		    : prctl(PR_GET_TIMERSLACK) != 777 ? 's'
+		    : want_loginuid && loginuid() != 4242 ? 'l'
+		    : strcmp(b, "---") ? 'm'
+		    : 'y';
+	}
 	if (write(wr, &c, 1) != 1)
 		_exit(1);
 	pause();
@@ -172,6 +195,9 @@ int main(int argc, char **argv)
 		fail("mlock2: %s", strerror(errno));
 	fill_random(locked, TOUCHED * 4096, 99);
 	h = fnv1a(locked, TOUCHED * 4096); /* never read the others: that would map them */
+	if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) ||
+	    membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
+		fail("membarrier registrations: %s", strerror(errno));
 	if (mlockall(MCL_FUTURE | MCL_ONFAULT) || prctl(PR_SET_DUMPABLE, 0))
 		fail("mlockall / PR_SET_DUMPABLE: %s", strerror(errno));
 	test_ready();
@@ -179,6 +205,13 @@ int main(int argc, char **argv)
 
 	if (prctl(PR_GET_DUMPABLE) != 0)
 		fail("dumpable %d, want 0", prctl(PR_GET_DUMPABLE));
+	{
+		char b[4];
+
+		barriers(b);
+		if (strcmp(b, "ps-"))
+			fail("private expedited membarriers allowed: %s, want ps-", b);
+	}
 	if (prctl(PR_GET_TIMERSLACK) != 777)
 		fail("timer slack %d, want 777", prctl(PR_GET_TIMERSLACK));
 	if (want_loginuid && loginuid() != 4242)
@@ -205,7 +238,7 @@ int main(int argc, char **argv)
 		fail("the thread failed");
 	kill(kid, SIGUSR1);
 	if (read(p[0], &c, 1) != 1 || c != 'y')
-		fail("the child: %c (d: dumpable, s: timer slack, l: loginuid)", c);
+		fail("the child: %c (d: dumpable, s: timer slack, l: loginuid, m: membarrier)", c);
 	kill(kid, SIGKILL);
 	waitpid(kid, &status, 0);
 	pass();
