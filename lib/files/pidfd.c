@@ -56,7 +56,7 @@ struct pidfd_info_v0 {
 	int32_t exit_code;
 };
 #define PIDFD_GET_INFO_V0 _IOWR(0xFF, 11, struct pidfd_info_v0)
-#define PIDFD_INFO_EXIT (1UL << 3)
+#define PIDFD_INFO_EXIT	  (1UL << 3)
 
 /* The flags of a pidfd's description that pidfd_open() takes. */
 #define PIDFD_OPEN_FLAGS (O_NONBLOCK | PIDFD_THREAD)
@@ -87,8 +87,10 @@ static void dead_status(const struct fd_dump *d, struct img_file *f)
 	copy = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, d->fd, 0);
 	if (copy < 0 || ioctl(copy, PIDFD_GET_INFO_V0, &info) < 0 ||
 	    !(info.mask & PIDFD_INFO_EXIT) || info.exit_code < 0 || info.exit_code > 0xffff) {
-		log_info(d->ctx, "fd %d of pid %d: a pidfd of a dead process whose exit status "
-			 "the kernel does not tell", d->fd, d->pid);
+		log_info(d->ctx,
+			 "fd %d of pid %d: a pidfd of a dead process whose exit status "
+			 "the kernel does not tell",
+			 d->fd, d->pid);
 		return;
 	}
 	f->params[2] = info.exit_code;
@@ -117,7 +119,8 @@ static int pidfd_dump(const struct fd_dump *d, struct img_file *f)
 	if (pid < 0)
 		dead_status(d, f);
 	else if (!in_image(d->img, pid))
-		log_info(d->ctx, "fd %d of pid %d: a pidfd of pid %ld, outside the tree: opened "
+		log_info(d->ctx,
+			 "fd %d of pid %d: a pidfd of pid %ld, outside the tree: opened "
 			 "again at restore if that process still lives, else restored dead",
 			 d->fd, d->pid, pid);
 	return 0;
@@ -144,7 +147,7 @@ static int pidfd_decode(struct dec *d, json_t *o, struct img_file *f)
 struct stand_in {
 	uint64_t ino; /* the original's */
 	pid_t pid;
-	int status;   /* how it must end */
+	int status; /* how it must end */
 	bool known;
 };
 
@@ -224,7 +227,8 @@ static int open_dead(struct file_restore *fr, const struct img_file *f, uint64_t
 		*s = (struct stand_in){.ino = ino, .status = f->params[2], .known = f->params[3]};
 		s->pid = fork_stand_in(s->status, s->known);
 		if (s->pid < 0)
-			return cryo_err(fr->ctx, -errno, "fork a process to stand in for the dead "
+			return cryo_err(fr->ctx, -errno,
+					"fork a process to stand in for the dead "
 					"process of a pidfd");
 		st->n++;
 	}
@@ -252,8 +256,10 @@ static int pidfd_open_desc(struct file_restore *fr, const struct img_file *f)
 		return fd;
 	if (fd >= 0)
 		close(fd);
-	log_info(fr->ctx, "the pidfd of pid %d, outside the tree: that process is gone, "
-		 "restored as a pidfd of a dead process", pid);
+	log_info(fr->ctx,
+		 "the pidfd of pid %d, outside the tree: that process is gone, "
+		 "restored as a pidfd of a dead process",
+		 pid);
 	/* Its end is not known: a stand-in of its own, killed. */
 	return open_dead(fr, &(struct img_file){.flags = f->flags}, 0);
 }
@@ -276,8 +282,8 @@ static void pidfd_release(struct file_restore *fr)
 /* ---- restore, in the restoring process, with the tree parked ---- */
 
 /* Task t's descriptors of pidfds of the tree: opened inside it, at their numbers. */
-static int pidfd_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
-			const struct img_task *t, struct inject *inj)
+static int pidfd_parked(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+			struct inject *inj)
 {
 	const struct img *img = sh->img;
 
@@ -312,8 +318,8 @@ static int pidfd_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			first = ret;
 			fresh = true;
 		}
-		r = inject_syscall(ctx, inj, &ret, SYS_dup3, first, d->fd, d->cloexec ? O_CLOEXEC : 0,
-				   0, 0, 0);
+		r = inject_syscall(ctx, inj, &ret, SYS_dup3, first, d->fd,
+				   d->cloexec ? O_CLOEXEC : 0, 0, 0, 0);
 		if (r >= 0 && ret < 0)
 			r = cryo_err(ctx, ret, "pid %d: fd %d: dup3 a pidfd", t->pid, d->fd);
 		if (r < 0)
@@ -322,7 +328,7 @@ static int pidfd_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		if (fresh)
 			inject_syscall(ctx, inj, &ret, SYS_close, first, 0, 0, 0, 0, 0);
 		continue;
-cloexec:
+	cloexec:
 		if (!d->cloexec) {
 			r = inject_syscall(ctx, inj, &ret, SYS_fcntl, d->fd, F_SETFD, 0, 0, 0, 0);
 			if (r < 0)
@@ -345,13 +351,13 @@ static const char *pidfd_describe(const struct img_file *f)
 }
 
 const struct file_kind file_kind_pidfd = {
-	.type = FILE_PIDFD,
-	.name = "pidfd",
-	.claim = pidfd_claim,
-	.dump = pidfd_dump,
-	.decode = pidfd_decode,
-	.restore_open = pidfd_open_desc,
-	.restore_release = pidfd_release,
-	.restore_parked = pidfd_parked,
-	.describe = pidfd_describe,
+    .type = FILE_PIDFD,
+    .name = "pidfd",
+    .claim = pidfd_claim,
+    .dump = pidfd_dump,
+    .decode = pidfd_decode,
+    .restore_open = pidfd_open_desc,
+    .restore_release = pidfd_release,
+    .restore_parked = pidfd_parked,
+    .describe = pidfd_describe,
 };

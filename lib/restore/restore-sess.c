@@ -143,14 +143,15 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 		pid_t got = p->sid == p->pid ? p->pid : born[i];
 
 		if (got != p->sid)
-			r = cryo_err(ctx, -EOPNOTSUPP,
-				     "pid %d is in session %d, which cryo cannot make again for it: "
-				     "it would be born in session %d%s",
-				     p->pid, p->sid, got,
-				     !task_of(img, p->sid) && !own_pidns && kill(p->sid, 0) == 0
-					     ? " (a process outside the tree leads its session, or has "
-					       "the pid of its gone leader)"
-					     : "");
+			r = cryo_err(
+			    ctx, -EOPNOTSUPP,
+			    "pid %d is in session %d, which cryo cannot make again for it: "
+			    "it would be born in session %d%s",
+			    p->pid, p->sid, got,
+			    !task_of(img, p->sid) && !own_pidns && kill(p->sid, 0) == 0
+				? " (a process outside the tree leads its session, or has "
+				  "the pid of its gone leader)"
+				: "");
 		for (uint32_t j = i + 1; j < img->ntasks && r >= 0; j++) {
 			const struct img_task *c = &img->tasks[j];
 			pid_t b;

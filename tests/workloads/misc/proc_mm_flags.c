@@ -33,7 +33,7 @@
 #define SCHED_RESET_ON_FORK 0x40000000
 #endif
 
-#define NPAGES 16
+#define NPAGES	16
 #define TOUCHED 4
 
 static int want_loginuid;
@@ -65,8 +65,8 @@ static long smaps_kb(void *addr, const char *key, char *flags, size_t size)
 		fail("open smaps");
 	snprintf(head, sizeof(head), "%lx-", (unsigned long)addr);
 	while (fgets(line, sizeof(line), f)) {
-		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' ') &&
-		    line[0] != ' ' && strncmp(line, "VmFlags", 7)) {
+		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' ') && line[0] != ' ' &&
+		    strncmp(line, "VmFlags", 7)) {
 			if (in)
 				break;
 			in = !strncmp(line, head, strlen(head));
@@ -143,11 +143,15 @@ static void child(int wr)
 		char b[4];
 
 		barriers(b);
-		c = prctl(PR_GET_DUMPABLE) != 1 ? 'd'
-		    : prctl(PR_GET_TIMERSLACK) != 777 ? 's'
-		    : want_loginuid && loginuid() != 4242 ? 'l'
-		    : strcmp(b, "---") ? 'm'
-		    : 'y';
+		c = 'y';
+		if (prctl(PR_GET_DUMPABLE) != 1)
+			c = 'd';
+		else if (prctl(PR_GET_TIMERSLACK) != 777)
+			c = 's';
+		else if (want_loginuid && loginuid() != 4242)
+			c = 'l';
+		else if (strcmp(b, "---"))
+			c = 'm';
 	}
 	if (write(wr, &c, 1) != 1)
 		_exit(1);
@@ -189,8 +193,8 @@ int main(int argc, char **argv)
 		fail("pthread_create");
 	while (!thread_ready)
 		usleep(1000);
-	locked = mmap(NULL, NPAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		      0);
+	locked =
+	    mmap(NULL, NPAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (locked == MAP_FAILED || mlock2(locked, NPAGES * 4096, MLOCK_ONFAULT))
 		fail("mlock2: %s", strerror(errno));
 	fill_random(locked, TOUCHED * 4096, 99);

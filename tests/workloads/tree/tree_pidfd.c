@@ -45,7 +45,7 @@ struct pidfd_info_v0 {
 	int32_t exit_code;
 };
 #define PIDFD_GET_INFO_V0 _IOWR(0xFF, 11, struct pidfd_info_v0)
-#define PIDFD_INFO_EXIT (1UL << 3)
+#define PIDFD_INFO_EXIT	  (1UL << 3)
 
 static int pidfd_open(pid_t pid, unsigned flags)
 {
