@@ -159,6 +159,15 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 			if (c->ppid != p->pid || c->pid == img->root)
 				continue;
 			if (by_helper(img, p, c, own_pidns)) {
+				/* Only a session's leader takes its terminal again. */
+				if (c->ctty >= 0) {
+					r = cryo_err(ctx, -EOPNOTSUPP,
+						     "pid %d: its session %d, whose leader is gone, "
+						     "has a controlling terminal, which cryo cannot "
+						     "give it again",
+						     c->pid, c->sid);
+					break;
+				}
 				how[j] = RST_SESS_HELPER;
 				born[j] = c->sid;
 				if (zombie_session(img, p, c->sid))
