@@ -138,6 +138,7 @@ static int dump_stat(struct cryo_ctx *ctx, struct img_task *t)
 		return cryo_err(ctx, -EINVAL, "pid %d: short stat", t->pid);
 	t->pgid = atoi(f[2]);
 	t->sid = atoi(f[3]);
+	t->exit_signal = atoi(f[35]); /* field 38 */
 	{
 		/* tty_nr: a pty slave (majors 136-143) is kept as its index; dump_files() keeps
 		 * it only if the pty's master is in the image. */

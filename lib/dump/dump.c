@@ -44,7 +44,7 @@
 static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t)
 {
 	_cleanup_free_ char *buf = NULL;
-	char *f[8];
+	char *f[40];
 
 	t->pid = st->pid;
 	t->ppid = st->ppid;
@@ -54,10 +54,11 @@ static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struc
 	t->dumpable = 1;
 	t->loginuid = UINT32_MAX;
 	if (read_file_fmt(&buf, "/proc/%d/stat", t->pid) < 0 ||
-	    proc_stat_fields(buf, t->comm, f, 8) < 4)
+	    proc_stat_fields(buf, t->comm, f, 40) < 36)
 		return cryo_err(ctx, -ESRCH, "read stat of zombie %d", t->pid);
 	t->pgid = atoi(f[2]);
 	t->sid = atoi(f[3]);
+	t->exit_signal = atoi(f[35]); /* field 38 */
 	if (!(t->cwd = strdup("")) || !(t->root = strdup("")) || !(t->mm.exe = strdup("")))
 		return -ENOMEM;
 	log_info(ctx, "pid %d is a zombie (status %#x)", t->pid, t->exit_code);

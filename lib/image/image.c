@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,8 @@ static json_t *encode_task(const struct img_task *t)
 	r |= set(o, "sid", json_integer(t->sid));
 	r |= set(o, "zombie", json_boolean(t->zombie));
 	r |= set(o, "exit_code", json_integer(t->exit_code));
+	if (t->exit_signal != SIGCHLD)
+		r |= set(o, "exit_signal", json_integer(t->exit_signal));
 	r |= set(o, "stopped", json_boolean(t->stopped));
 	r |= set(o, "comm", json_string(t->comm));
 	r |= set(o, "uid", json_pack("[IIII]", (json_int_t)t->uid[0], (json_int_t)t->uid[1],
@@ -676,6 +679,11 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	t->stopped = json_is_true(json_object_get(o, "stopped"));
 	TRY(get_int(d, o, "exit_code", 0, 0xffff, &n));
 	t->exit_code = n;
+	t->exit_signal = SIGCHLD;
+	if (json_object_get(o, "exit_signal")) {
+		TRY(get_int(d, o, "exit_signal", 0, IMG_MAX_SIGNALS, &n));
+		t->exit_signal = n;
+	}
 	TRY(get_str(d, o, "comm", 15, &s));
 	snprintf(t->comm, sizeof(t->comm), "%s", s);
 	free(s);

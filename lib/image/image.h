@@ -275,6 +275,7 @@ struct img_task {
 	pid_t pid, ppid, pgid, sid;
 	bool zombie;     /* dead, not yet reaped: only ids and exit_code are meaningful */
 	int exit_code;   /* a zombie's status, in waitpid() form */
+	int32_t exit_signal; /* what its parent gets when it dies (clone()'s), SIGCHLD mostly */
 	bool stopped;    /* was stopped by a signal (state T): stopped again after restore */
 	char comm[16];
 	uint32_t uid[4], gid[4]; /* real, effective, saved, fs */

@@ -69,12 +69,12 @@ static bool pid_will_free(pid_t pid)
 	return a > 0 && a == b && !memcmp(self, other, a);
 }
 
-pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags)
+pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags, int exit_signal)
 {
 	struct clone_args ca = {
 		.flags = flags,
 		/* With CLONE_PARENT the child takes our own exit signal: clone3 wants 0. */
-		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
+		.exit_signal = (flags & CLONE_PARENT) ? 0 : exit_signal,
 		.set_tid = (uint64_t)&pid,
 		.set_tid_size = 1,
 	};
@@ -218,7 +218,7 @@ static void set_loginuid(const struct img_task *t)
 
 static void fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c)
 {
-	pid_t pid = restore_clone_pid(ctx, c->pid, 0);
+	pid_t pid = restore_clone_pid(ctx, c->pid, 0, c->exit_signal);
 
 	if (pid < 0)
 		task_fail(ctx, sh, NULL);
@@ -263,7 +263,7 @@ static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		for (uint32_t j = 0; j < img->ntasks; j++)
 			if (img->tasks[j].pid == c->sid && sh->sess_how[j] == RST_SESS_ZOMBIE)
 				z = &img->tasks[j];
-		h = restore_clone_pid(ctx, c->sid, 0);
+		h = restore_clone_pid(ctx, c->sid, 0, z ? z->exit_signal : SIGCHLD);
 		if (h < 0)
 			task_fail(ctx, sh, NULL);
 		if (h == 0) {
@@ -303,7 +303,7 @@ static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
 				  strerror(errno));
 		any = true;
-		h = restore_clone_pid(ctx, c->pgid, 0);
+		h = restore_clone_pid(ctx, c->pgid, 0, SIGCHLD);
 		if (h < 0)
 			task_fail(ctx, sh, NULL);
 		if (h == 0) {
@@ -367,6 +367,33 @@ static void set_sigactions(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			task_fail(ctx, sh, "pid %d: rt_sigaction(%d): %s", t->pid, sig,
 				  strerror(errno));
 	}
+}
+
+/*
+ * Signals that came while the tree was made (its zombies' deaths, its helpers' exits) are
+ * none of the task's: the restorer queues its own pending signals again from the image. Its
+ * zombies must be dead first (the tracer sees them die before the task may).
+ */
+static void drain_signals(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			  const struct img_task *t)
+{
+	struct timespec zero = {0, 0};
+	sigset_t all;
+
+	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
+		const struct img_task *c = &sh->img->tasks[i];
+		siginfo_t si;
+
+		if (c->ppid != t->pid || !c->zombie)
+			continue;
+		while (waitid(P_PID, c->pid, &si, WEXITED | WNOWAIT | __WALL) < 0)
+			if (errno != EINTR)
+				task_fail(ctx, sh, "pid %d: wait for zombie %d: %s", t->pid,
+					  c->pid, strerror(errno));
+	}
+	sigfillset(&all);
+	while (sigtimedwait(&all, NULL, &zero) > 0)
+		;
 }
 
 static void fill_args(const struct img_task *t, const struct mm_plan *plan, int exe_fd, int err_fd,
@@ -502,12 +529,17 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 {
 	struct mm_plan plan = {0};
 	uint64_t entry;
+	sigset_t all;
 	int exe_fd;
 
 	/* Logging would write to descriptors that are about to become the target's: failures go
 	 * to the error pipe instead. */
 	ctx->log_fn = NULL;
 	ctx->log_fd = -1;
+	/* Every signal waits (its zombies' deaths may send any, see drain_signals()): until the
+	 * task's own handlers are in place, a default action could kill it. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
 	/* Only the receiver writes frames: a task holding a write end would never see the
 	 * pipe end if the receiver fails. */
 	for (uint32_t i = 0; sh->feed_wr && i < sh->img->ntasks; i++)
@@ -545,6 +577,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (restore_files_install(ctx, sh, t) < 0 || restore_files_task(ctx, sh, t) < 0)
 		task_fail(ctx, sh, NULL);
 	set_sigactions(ctx, sh, t);
+	drain_signals(ctx, sh, t);
 	if (restore_ctty(ctx, sh, t) < 0)
 		task_fail(ctx, sh, NULL);
 	/* cryo's descriptors go, except the error pipe, which the restorer still needs. */

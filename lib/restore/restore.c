@@ -771,7 +771,7 @@ int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		free(tr.t);
 		return cryo_err(ctx, -errno, "pipe");
 	}
-	root = restore_clone_pid(ctx, root_task->pid, start->clone_flags);
+	root = restore_clone_pid(ctx, root_task->pid, start->clone_flags, SIGCHLD);
 	if (root == 0) {
 		close(go[1]);
 		/* Wait until the tracer holds us, so that no fork escapes it. */

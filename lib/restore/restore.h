@@ -203,9 +203,10 @@ int restore_mm_unmap_list(struct cryo_ctx *ctx, struct mm_plan *plan);
 __attribute__((noreturn)) void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh,
 						const struct img_task *t);
 
-/* clone3 with the given PID (a process, not a thread), retrying while a zombie still holds it.
+/* clone3 with the given PID (a process, not a thread) and exit signal, retrying while a zombie
+ * still holds it.
  * Returns 0 in the child, the pid in the parent, or a negative errno. */
-pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags);
+pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags, int exit_signal);
 
 extern const unsigned char restorer_blob[];
 extern const size_t restorer_blob_size;

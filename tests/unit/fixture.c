@@ -110,6 +110,7 @@ static void fill_task(struct img_task *t, pid_t pid, pid_t ppid, uint32_t nthrea
 	t->personality = 0x0400000; /* ADDR_NO_RANDOMIZE: above 16 bits */
 	t->dumpable = 1;
 	t->loginuid = UINT32_MAX;
+	t->exit_signal = 17; /* SIGCHLD: not written */
 	t->cwd = xstrdup("/home/user/work dir");
 	t->root = xstrdup("/");
 	for (int i = 0; i < IMG_NR_RLIMITS; i++) {
@@ -227,6 +228,7 @@ void fixture_img(struct img *img)
 	fill_task(t, FIX_ZOMBIE, FIX_ROOT, 0);
 	t->zombie = true;
 	t->exit_code = 3 << 8;
+	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
 	img->nfiles = 10;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
@@ -340,6 +342,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->sid, b->sid);
 	assert_int_equal(a->zombie, b->zombie);
 	assert_int_equal(a->exit_code, b->exit_code);
+	assert_int_equal(a->exit_signal, b->exit_signal);
 	assert_int_equal(a->stopped, b->stopped);
 	assert_string_equal(a->comm, b->comm);
 	assert_memory_equal(a->uid, b->uid, sizeof(a->uid));

@@ -397,6 +397,8 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/dumpable", "3", "out of range"},
     {"tasks/0/loginuid", "4294967295", "out of range"},
     {"tasks/0/membarrier", "32", "private expedited"},
+    {"tasks/3/exit_signal", "65", "out of range"},
+    {"tasks/3/exit_signal", "-1", "out of range"},
     {"tasks/0/membarrier", "512", "out of range"},
     {"tasks/0/threads/1/timer_slack", "0", "out of range"},
     {"tasks/0/threads/1/sched_reset_on_fork", "1", "not a boolean"},
@@ -722,7 +724,8 @@ static bool optional(const char *path)
 {
 	static const char *const keys[] = {"/mlockall",    "/dumpable",
 					   "/loginuid",    "/membarrier",
-					   "/timer_slack", "/sched_reset_on_fork"};
+					   "/timer_slack", "/sched_reset_on_fork",
+					   "/exit_signal"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
