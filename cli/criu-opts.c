@@ -12,12 +12,12 @@ static const char *const noop_why[] = {
 	[CRIU_FILE_LOCKS - CRIU_OPT_BASE] = "file locks are always dumped",
 	[CRIU_LINK_REMAP - CRIU_OPT_BASE] = "the content of files unlinked while open is always "
 					    "saved in the image",
+	[CRIU_SHELL_JOB - CRIU_OPT_BASE] = "a root in a session and group led outside the tree "
+					   "always comes back in those of cryo restore",
 };
 
 /* What cryo does not do yet, said instead of pretending. */
 static const char *const refused_why[] = {
-	[CRIU_SHELL_JOB - CRIU_OPT_BASE] = "a tree whose session or terminal is outside it "
-					   "is not restored yet",
 	[CRIU_EXT_UNIX_SK - CRIU_OPT_BASE] = "unix sockets whose peer is outside the tree are "
 					     "not restored yet",
 	[CRIU_MANAGE_CGROUPS - CRIU_OPT_BASE] = "cgroups are left alone: the tree is restored "
