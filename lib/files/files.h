@@ -148,6 +148,10 @@ extern const struct file_kind file_kind_reg, file_kind_pipe, file_kind_fifo, fil
 	file_kind_inotify, file_kind_pty, file_kind_socket;
 extern const struct file_kind file_kind_pidfd;
 
+/* pidfd.c: whether fd of task t is a pidfd of the tree, which only exists once the tree is
+ * parked (an epoll registration of it is made then, by pidfd.c). */
+bool pidfd_of_tree(const struct img *img, const struct img_task *t, int fd);
+
 /* ---- services of the walks to the kinds ---- */
 
 /* restore-files.c: moves fd (closed) to a free number at or above sh->base_fd, close-on-exec;

@@ -13,8 +13,9 @@
  *   - in the tree (a task, a thread, a zombie): it does not exist when descriptions are
  *     opened, so each holder gets a stand-in and, once every thread of the tree is parked,
  *     pidfd_open() is run inside the holder, whose descriptor takes the place of the stand-in
- *     (restore_parked). Each holding task gets its own description: descriptors of one task
- *     that shared one share one again, across tasks they no longer do;
+ *     (restore_parked), and an epoll registration of it made then (epoll.c leaves it out).
+ *     Each holding task gets its own description: descriptors of one task that shared one
+ *     share one again, across tasks they no longer do;
  *   - outside the tree: opened again if a process with that pid lives and is the same one
  *     (same inode), else restored as the pidfd of a dead process: a pidfd of a process that is
  *     gone comes back dead, never as one of whoever took its pid since;
@@ -281,6 +282,76 @@ static void pidfd_release(struct file_restore *fr)
 
 /* ---- restore, in the restoring process, with the tree parked ---- */
 
+bool pidfd_of_tree(const struct img *img, const struct img_task *t, int fd)
+{
+	for (uint32_t i = 0; i < t->nfds; i++) {
+		const struct img_file *f;
+
+		if (t->fds[i].fd != fd)
+			continue;
+		f = img_find_file(img, t->fds[i].file_id);
+		return f && f->type == FILE_PIDFD && f->params[0] && in_image(img, f->params[0]);
+	}
+	return false;
+}
+
+/* Whether fd i of t is the first descriptor of its description in the image (tasks in
+ * order), the one its epoll registrations are made from (epoll.c). */
+static bool first_holder(const struct img *img, const struct img_task *t, uint32_t i)
+{
+	uint32_t id = t->fds[i].file_id;
+
+	for (uint32_t k = 0; k < img->ntasks && &img->tasks[k] != t; k++)
+		for (uint32_t j = 0; j < img->tasks[k].nfds; j++)
+			if (img->tasks[k].fds[j].file_id == id)
+				return false;
+	for (uint32_t j = 0; j < i; j++)
+		if (t->fds[j].file_id == id)
+			return false;
+	return true;
+}
+
+/*
+ * The epoll registrations of t's pidfds of the tree, which epoll.c left out: made now that
+ * the pidfds are there, with the event written just below the parked thread's stack.
+ */
+static int pidfd_epoll(struct cryo_ctx *ctx, const struct img *img, const struct img_task *t,
+		       struct inject *inj)
+{
+	struct {
+		uint32_t events;
+		uint64_t data;
+	} __attribute__((packed)) ev;
+	uint64_t scratch = (inj->saved.rsp - 512) & ~15ULL;
+
+	for (uint32_t i = 0; i < t->nfds; i++) {
+		const struct img_file *f = img_find_file(img, t->fds[i].file_id);
+
+		if (!f || f->type != FILE_EPOLL || !first_holder(img, t, i))
+			continue;
+		for (uint32_t j = 0; j < f->nitems; j++) {
+			long ret;
+			int r;
+
+			if (!pidfd_of_tree(img, t, f->items[j].tfd))
+				continue;
+			ev.events = f->items[j].events;
+			ev.data = f->items[j].data;
+			r = inject_write(t->pid, scratch, &ev, sizeof(ev));
+			if (r >= 0)
+				r = inject_syscall(ctx, inj, &ret, SYS_epoll_ctl, t->fds[i].fd,
+						   1 /* EPOLL_CTL_ADD */, f->items[j].tfd, scratch,
+						   0, 0);
+			if (r >= 0 && ret < 0)
+				r = cryo_err(ctx, ret, "pid %d: epoll fd %d: watch pidfd %d",
+					     t->pid, t->fds[i].fd, f->items[j].tfd);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 /* Task t's descriptors of pidfds of the tree: opened inside it, at their numbers. */
 static int pidfd_parked(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
 			struct inject *inj)
@@ -335,7 +406,7 @@ static int pidfd_parked(struct cryo_ctx *ctx, const struct rst_shared *sh, const
 				return r;
 		}
 	}
-	return 0;
+	return pidfd_epoll(ctx, img, t, inj);
 }
 
 static const char *pidfd_describe(const struct img_file *f)

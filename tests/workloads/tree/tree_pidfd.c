@@ -14,12 +14,15 @@
  *   outside   a pidfd of argv[1]: the same process (same pidfs inode) after restore;
  *   gone      a pidfd of argv[2]: dead after restore;
  *   getfd     C's descriptor of a file, taken with pidfd_getfd(): one description with C's,
- *             whose offset both move after restore.
+ *             whose offset both move after restore;
+ *   epoll     an epoll instance watching the nonblocking pidfd of C and Z's: only Z's is
+ *             ready after restore, and C's too once C has exited.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kcmp.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -118,6 +121,20 @@ static void check_dead(int fd, const char *who, int status)
 		     (unsigned long long)info.mask, status);
 }
 
+/* The data of the ready events of epfd, or'ed (0x11 for C, 0x22 for Z). */
+static unsigned ready_events(int epfd)
+{
+	struct epoll_event evs[4];
+	unsigned got = 0;
+	int n = epoll_wait(epfd, evs, 4, 0);
+
+	if (n < 0)
+		fail("epoll_wait: %s", strerror(errno));
+	for (int i = 0; i < n; i++)
+		got |= evs[i].data.u32;
+	return got;
+}
+
 static pid_t thread_tid;
 
 static void *thread_fn(void *arg)
@@ -132,7 +149,7 @@ static void *thread_fn(void *arg)
 int main(int argc, char **argv)
 {
 	int child_fd, child_dup, child_nb, self_fd, thr_fd, dead_fd, dead_fd2, killed_fd, zomb_fd;
-	int out_fd, gone_fd, taken, cpipe[2], sync_pipe[2];
+	int out_fd, gone_fd, taken, ep, cpipe[2], sync_pipe[2];
 	pid_t child, dead, killed, zomb, outside, gone;
 	ino_t out_ino;
 	unsigned flags;
@@ -205,6 +222,15 @@ int main(int argc, char **argv)
 		if (poll(&p, 1, 5000) != 1)
 			fail("the zombie did not exit");
 	}
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, child_nb,
+		      &(struct epoll_event){.events = EPOLLIN, .data.u32 = 0x11}) ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, zomb_fd,
+		      &(struct epoll_event){.events = EPOLLIN, .data.u32 = 0x22}))
+		fail("epoll: %s", strerror(errno));
+	if (ready_events(ep) != 0x22)
+		fail("before the dump, epoll has %#x ready, want 0x22", ready_events(ep));
 	out_fd = pidfd_open(outside, 0);
 	gone_fd = pidfd_open(gone, 0);
 	if (out_fd < 0 || gone_fd < 0)
@@ -213,6 +239,10 @@ int main(int argc, char **argv)
 
 	test_ready();
 	test_wait(NULL);
+
+	/* epoll watches the new pidfds: the zombie's is ready, the live child's is not. */
+	if (ready_events(ep) != 0x22)
+		fail("after restore, epoll has %#x ready, want 0x22", ready_events(ep));
 
 	/* The child: the same pid, one description for the dup, a second one nonblocking. */
 	check_link(child_fd);
@@ -298,5 +328,7 @@ int main(int argc, char **argv)
 	if (pread(taken, buf, sizeof(buf) - 1, 0) != 5 || strcmp(buf, "abcXY"))
 		fail("getfd.txt holds \"%s\", want abcXY", buf);
 	check_dead(child_fd, "child once reaped", 0);
+	if (ready_events(ep) != 0x33)
+		fail("once the child exited, epoll has %#x ready, want 0x33", ready_events(ep));
 	pass();
 }
