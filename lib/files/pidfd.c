@@ -11,11 +11,11 @@
  *
  * Restore, by where the process is:
  *   - in the tree (a task, a thread, a zombie): it does not exist when descriptions are
- *     opened, so each holder gets a stand-in and, once every thread of the tree is parked,
- *     pidfd_open() is run inside the holder, whose descriptor takes the place of the stand-in
- *     (restore_parked), and an epoll registration of it made then (epoll.c leaves it out).
- *     Each holding task gets its own description: descriptors of one task that shared one
- *     share one again, across tasks they no longer do;
+ *     opened, so each holder gets a stand-in, which the real one replaces: a process's is
+ *     opened inside the first task holding the description once the process exists, and
+ *     taken from it by the other holders (pidfd_task); a thread's, once every thread of the
+ *     tree is parked, is opened inside each holder (pidfd_parked: tasks that shared one get
+ *     one each). An epoll registration of either is made last (epoll.c leaves it out);
  *   - outside the tree: opened again if a process with that pid lives and is the same one
  *     (same inode), else restored as the pidfd of a dead process: a pidfd of a process that is
  *     gone comes back dead, never as one of whoever took its pid since;
@@ -35,10 +35,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "base/fileio.h"
 #include "base/proc.h"
 #include "files.h"
 #include "inject/inject.h"
@@ -280,6 +282,115 @@ static void pidfd_release(struct file_restore *fr)
 	fr->state[FILE_PIDFD] = NULL;
 }
 
+/* ---- restore, in each task of the tree, once its descriptors are in place ---- */
+
+#define PIDFD_WAIT_MS 20000
+
+/* Whether pid is the tree's task now: the root (every task's ancestor), or a process whose
+ * parent is the one the image says (a helper's orphan is not, until the helper is gone). */
+static bool is_tree_task(const struct img *img, pid_t pid)
+{
+	_cleanup_free_ char *buf = NULL;
+	const struct img_task *x = img_find_task(img, pid);
+	char comm[16], *fields[4];
+
+	if (!x)
+		return false;
+	if (pid == img->root)
+		return true;
+	if (read_file_fmt(&buf, "/proc/%d/stat", pid) < 0 ||
+	    proc_stat_fields(buf, comm, fields, 4) < 2)
+		return false;
+	return atoi(fields[1]) == x->ppid;
+}
+
+/* A new pidfd of the tree's task pid, once that task exists. */
+static int open_tree_pidfd(struct cryo_ctx *ctx, const struct img_task *t,
+			   const struct rst_shared *sh, const struct img_file *f)
+{
+	for (int ms = 0; ms < PIDFD_WAIT_MS; ms++) {
+		int fd = syscall(SYS_pidfd_open, (pid_t)f->params[0], f->flags & PIDFD_OPEN_FLAGS);
+
+		if (fd >= 0 && is_tree_task(sh->img, f->params[0]))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+	}
+	return cryo_err(ctx, -ETIMEDOUT, "pid %d: pid %llu of its pidfd never came", t->pid,
+			(unsigned long long)f->params[0]);
+}
+
+/* The description task a (the first to hold it) made for its fd: taken from it with
+ * pidfd_getfd(2) once it is a pidfd of the target (its inode says so). */
+static int take_tree_pidfd(struct cryo_ctx *ctx, const struct img_task *t, pid_t a, int afd,
+			   const struct img_file *f)
+{
+	_cleanup_close_ int pa = syscall(SYS_pidfd_open, a, 0),
+			    px = syscall(SYS_pidfd_open, (pid_t)f->params[0], 0);
+	struct stat want, got;
+
+	if (pa < 0 || px < 0 || fstat(px, &want) < 0)
+		return cryo_err(ctx, -errno, "pid %d: pidfds of %d and %llu", t->pid, a,
+				(unsigned long long)f->params[0]);
+	for (int ms = 0; ms < PIDFD_WAIT_MS; ms++) {
+		int fd = syscall(SYS_pidfd_getfd, pa, afd, 0);
+
+		if (fd >= 0 && fstat(fd, &got) == 0 && got.st_ino == want.st_ino)
+			return fd;
+		if (fd >= 0)
+			close(fd);
+		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+	}
+	return cryo_err(ctx, -ETIMEDOUT, "pid %d: the pidfd of pid %d's fd %d never came", t->pid,
+			a, afd);
+}
+
+/*
+ * A task's pidfds of the tree's processes, in the task, once its descriptors are in place:
+ * still cryo's copy with its privileges, it opens them once their processes exist (every
+ * task forks all of its children before it gets here, so each comes), or takes the one the
+ * first task holding the description made, so that tasks that shared it share it again.
+ * Pidfds of threads wait for the restorer to make the threads (pidfd_parked).
+ */
+static int pidfd_task(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
+{
+	const struct img *img = sh->img;
+
+	for (uint32_t i = 0; i < t->nfds; i++) {
+		const struct img_fd *d = &t->fds[i];
+		const struct img_file *f = img_find_file(img, d->file_id);
+		const struct img_task *a = NULL;
+		int fd = -1, afd = -1;
+
+		if (!f || f->type != FILE_PIDFD || !f->params[0] || !in_image(img, f->params[0]) ||
+		    (f->flags & PIDFD_THREAD))
+			continue;
+		for (uint32_t k = 0; k < img->ntasks && !a; k++)
+			for (uint32_t j = 0; j < img->tasks[k].nfds && !a; j++)
+				if (img->tasks[k].fds[j].file_id == d->file_id) {
+					a = &img->tasks[k];
+					afd = img->tasks[k].fds[j].fd;
+				}
+		if (a == t && afd != d->fd)
+			fd = fcntl(afd, F_DUPFD_CLOEXEC, 0); /* made above, in this task */
+		else if (a == t)
+			fd = open_tree_pidfd(ctx, t, sh, f);
+		else
+			fd = take_tree_pidfd(ctx, t, a->pid, afd, f);
+		if (fd < 0)
+			return fd == -1 ? cryo_err(ctx, -errno, "pid %d: fd %d", t->pid, d->fd) : fd;
+		if (dup3(fd, d->fd, d->cloexec ? O_CLOEXEC : 0) < 0) {
+			int r = -errno;
+
+			close(fd);
+			return cryo_err(ctx, r, "pid %d: place its pidfd at fd %d", t->pid, d->fd);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 /* ---- restore, in the restoring process, with the tree parked ---- */
 
 bool pidfd_of_tree(const struct img *img, const struct img_task *t, int fd)
@@ -366,7 +477,9 @@ static int pidfd_parked(struct cryo_ctx *ctx, const struct rst_shared *sh, const
 		long ret;
 		int r;
 
-		if (!f || f->type != FILE_PIDFD || !f->params[0] || !in_image(img, f->params[0]))
+		/* Those of a process were opened in the task already (pidfd_task). */
+		if (!f || f->type != FILE_PIDFD || !f->params[0] || !in_image(img, f->params[0]) ||
+		    !(f->flags & PIDFD_THREAD))
 			continue;
 		/* Another descriptor of this task with the same description, opened already. */
 		for (uint32_t j = 0; j < i && first < 0; j++)
@@ -422,13 +535,14 @@ static const char *pidfd_describe(const struct img_file *f)
 }
 
 const struct file_kind file_kind_pidfd = {
-    .type = FILE_PIDFD,
-    .name = "pidfd",
-    .claim = pidfd_claim,
-    .dump = pidfd_dump,
-    .decode = pidfd_decode,
-    .restore_open = pidfd_open_desc,
-    .restore_release = pidfd_release,
-    .restore_parked = pidfd_parked,
-    .describe = pidfd_describe,
+	.type = FILE_PIDFD,
+	.name = "pidfd",
+	.claim = pidfd_claim,
+	.dump = pidfd_dump,
+	.decode = pidfd_decode,
+	.restore_open = pidfd_open_desc,
+	.restore_release = pidfd_release,
+	.restore_task = pidfd_task,
+	.restore_parked = pidfd_parked,
+	.describe = pidfd_describe,
 };

@@ -60,7 +60,8 @@ def test_pidfds_of_every_kind(env, tree_pidfds_outside):
     """pidfds of a child (with a dup and a nonblocking one), of the root itself, of a thread
     (PIDFD_THREAD), of processes dead and reaped (exit status kept), of a zombie, of a process
     outside the tree that lives on (the same process again) and of one that died meanwhile
-    (dead after restore), and a descriptor taken with pidfd_getfd()."""
+    (dead after restore), a pidfd inherited by another child (one description again), epoll
+    watching pidfds, and a descriptor taken with pidfd_getfd()."""
     outside, gone = tree_pidfds_outside
     run = env.start([workload("tree_pidfd"), str(outside.pid), str(gone.pid)])
     run.wait_for("ready")

@@ -16,7 +16,9 @@
  *   getfd     C's descriptor of a file, taken with pidfd_getfd(): one description with C's,
  *             whose offset both move after restore;
  *   epoll     an epoll instance watching the nonblocking pidfd of C and Z's: only Z's is
- *             ready after restore, and C's too once C has exited.
+ *             ready after restore, and C's too once C has exited;
+ *   shared    C's pidfd, inherited by a second child K that forked after it was opened: one
+ *             description in both (kcmp) after restore.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -150,7 +152,7 @@ int main(int argc, char **argv)
 {
 	int child_fd, child_dup, child_nb, self_fd, thr_fd, dead_fd, dead_fd2, killed_fd, zomb_fd;
 	int out_fd, gone_fd, taken, ep, cpipe[2], sync_pipe[2];
-	pid_t child, dead, killed, zomb, outside, gone;
+	pid_t child, dead, killed, zomb, outside, gone, k;
 	ino_t out_ino;
 	unsigned flags;
 	pthread_t thr;
@@ -188,6 +190,11 @@ int main(int argc, char **argv)
 	taken = syscall(SYS_pidfd_getfd, child_fd, 10, 0);
 	if (child_fd < 0 || child_dup < 0 || child_nb < 0 || self_fd < 0 || taken < 0)
 		fail("pidfds of the child and self: %s", strerror(errno));
+	k = fork();
+	if (k == 0) {
+		for (;;)
+			pause();
+	}
 	if (pthread_create(&thr, NULL, thread_fn, NULL))
 		fail("pthread_create");
 	while (!__atomic_load_n(&thread_tid, __ATOMIC_SEQ_CST))
@@ -314,6 +321,11 @@ int main(int argc, char **argv)
 	if (send0(out_fd) != 0)
 		fail("pidfd_send_signal to pid %d outside: %s", outside, strerror(errno));
 	check_dead(gone_fd, "gone outside", -1);
+	/* K inherited the child's pidfd: one description in both. */
+	if (syscall(SYS_kcmp, getpid(), k, KCMP_FILE, child_fd, child_fd) != 0)
+		fail("K's pidfd of the child is another description than the root's");
+	kill(k, SIGKILL);
+	waitpid(k, NULL, 0);
 	/* The taken descriptor: one description with the child's. */
 	if (syscall(SYS_kcmp, getpid(), child, KCMP_FILE, taken, 10) != 0)
 		fail("the descriptor taken with pidfd_getfd is not the child's description");
