@@ -62,22 +62,25 @@ static bool by_helper(const struct img *img, const struct img_task *p, const str
 	       (dead_session(img, c->sid, own_pidns) || zombie_session(img, p, c->sid));
 }
 
-/* The session task c must be born in, 0 if any will do (see the top of the file). */
-static pid_t need(const struct img *img, const struct img_task *c, bool own_pidns, int depth)
+/*
+ * The session each task must be born in, 0 if any will do (see the top of the file), into
+ * ret[i] for img->tasks[i]: from the last task up, since children come after their parents.
+ */
+static void plan_needs(const struct img *img, bool own_pidns, pid_t *ret)
 {
-	if (c->sid != c->pid || depth > IMG_MAX_TASKS)
-		return c->sid;
-	for (uint32_t i = 0; i < img->ntasks; i++) {
-		const struct img_task *k = &img->tasks[i];
-		pid_t b;
+	for (uint32_t n = img->ntasks; n-- > 0;) {
+		const struct img_task *c = &img->tasks[n];
 
-		if (k->ppid != c->pid || k->pid == img->root || by_helper(img, c, k, own_pidns))
-			continue;
-		b = need(img, k, own_pidns, depth + 1);
-		if (b && b != c->pid)
-			return b;
+		ret[n] = c->sid != c->pid ? c->sid : 0;
+		for (uint32_t i = n + 1; i < img->ntasks && c->sid == c->pid && !ret[n]; i++) {
+			const struct img_task *k = &img->tasks[i];
+
+			if (k->ppid != c->pid || k->pid == img->root || by_helper(img, c, k, own_pidns))
+				continue;
+			if (ret[i] && ret[i] != c->pid)
+				ret[n] = ret[i];
+		}
 	}
-	return 0;
 }
 
 /*
@@ -127,17 +130,19 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 {
 	uint8_t *how = calloc(img->ntasks + 1, 1);
 	pid_t *born = calloc(img->ntasks + 1, sizeof(*born));
-	const struct img_task *root = &img->tasks[0];
+	pid_t *needs = calloc(img->ntasks + 1, sizeof(*needs));
 	int r = 0;
 
-	if (!how || !born) {
+	if (!how || !born || !needs) {
 		free(how);
 		free(born);
+		free(needs);
 		return -ENOMEM;
 	}
+	plan_needs(img, own_pidns, needs);
 	/* The root's: the session it had (or its children born before its setsid() had), which
 	 * is cryo's after restore, standing for it. */
-	born[0] = need(img, root, own_pidns, 0);
+	born[0] = needs[0];
 	for (uint32_t i = 0; i < img->ntasks && r >= 0; i++) {
 		const struct img_task *p = &img->tasks[i];
 		pid_t got = p->sid == p->pid ? p->pid : born[i];
@@ -176,7 +181,7 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 			}
 			if (how[j] == RST_SESS_ZOMBIE)
 				continue;
-			b = need(img, c, own_pidns, 0);
+			b = needs[j];
 			if (p->sid == p->pid && b && b != p->pid) {
 				how[j] = RST_SESS_EARLY;
 				born[j] = born[i];
@@ -188,6 +193,7 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 	if (r >= 0)
 		r = plan_groups(ctx, img, own_pidns, born, how);
 	free(born);
+	free(needs);
 	if (r < 0 || !ret_how) {
 		free(how);
 		return r;
