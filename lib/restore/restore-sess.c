@@ -75,7 +75,8 @@ static void plan_needs(const struct img *img, bool own_pidns, pid_t *ret)
 		for (uint32_t i = n + 1; i < img->ntasks && c->sid == c->pid && !ret[n]; i++) {
 			const struct img_task *k = &img->tasks[i];
 
-			if (k->ppid != c->pid || k->pid == img->root || by_helper(img, c, k, own_pidns))
+			if (k->ppid != c->pid || k->pid == img->root ||
+			    by_helper(img, c, k, own_pidns))
 				continue;
 			if (ret[i] && ret[i] != c->pid)
 				ret[n] = ret[i];
@@ -166,11 +167,12 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 			if (by_helper(img, p, c, own_pidns)) {
 				/* Only a session's leader takes its terminal again. */
 				if (c->ctty >= 0) {
-					r = cryo_err(ctx, -EOPNOTSUPP,
-						     "pid %d: its session %d, whose leader is gone, "
-						     "has a controlling terminal, which cryo cannot "
-						     "give it again",
-						     c->pid, c->sid);
+					r = cryo_err(
+					    ctx, -EOPNOTSUPP,
+					    "pid %d: its session %d, whose leader is gone, "
+					    "has a controlling terminal, which cryo cannot "
+					    "give it again",
+					    c->pid, c->sid);
 					break;
 				}
 				how[j] = RST_SESS_HELPER;
