@@ -246,7 +246,7 @@ static json_t *encode_task(const struct img_task *t)
 		r |= set(o, "oom_score_adj", json_integer(t->oom_score_adj));
 	if (t->mlockall)
 		r |= set(o, "mlockall", json_integer(t->mlockall));
-	if (t->dumpable != 1)
+	if (t->dumpable >= 0)
 		r |= set(o, "dumpable", json_integer(t->dumpable));
 	if (t->loginuid != UINT32_MAX)
 		r |= set(o, "loginuid", json_integer(t->loginuid));
@@ -755,7 +755,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 			return bad(d, "mlockall", "is not MCL_FUTURE, with MCL_ONFAULT or not");
 		t->mlockall = m;
 	}
-	t->dumpable = 1;
+	t->dumpable = -1; /* images before it: left as the credentials make it */
 	if (json_object_get(o, "dumpable")) {
 		long long m;
 

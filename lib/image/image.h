@@ -288,7 +288,7 @@ struct img_task {
 	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER */
 	int32_t oom_score_adj; /* /proc/PID/oom_score_adj, -1000 ... 1000 */
 	uint32_t mlockall;    /* MCL_FUTURE, with MCL_ONFAULT or not: how new mappings are locked */
-	int32_t dumpable;     /* PR_GET_DUMPABLE: 0, 1 (the default) or 2 */
+	int32_t dumpable;     /* PR_GET_DUMPABLE: 0, 1 or 2; -1 unknown (an older image) */
 	uint32_t loginuid;    /* /proc/PID/loginuid; (uint32_t)-1 when unset */
 	uint32_t membarrier;  /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED* commands it made */
 	char *cwd, *root;

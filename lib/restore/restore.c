@@ -398,22 +398,23 @@ static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
 /*
  * Per-mm flags set from inside the parked task, once every thread has its credentials: a
  * change of credentials resets dumpable (to fs.suid_dumpable), and mlockall(MCL_FUTURE) would
- * lock the restorer's own mappings; membarrier registrations with them. Dumpable 2 (a core only root may read) is what the kernel
- * gives where fs.suid_dumpable is 2, never prctl(): it is left as the credentials made it.
+ * lock the restorer's own mappings; membarrier registrations with them. Dumpable 2 (a core
+ * only root may read) is what the kernel gives where fs.suid_dumpable is 2, never prctl(): it
+ * is left as the credentials made it, as is a dumpable the image does not know (-1).
  */
 static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct inject *inj)
 {
 	long ret;
 	int r;
 
-	if (t->dumpable != 2) {
+	if (t->dumpable == 0 || t->dumpable == 1) {
 		r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_SET_DUMPABLE, t->dumpable, 0, 0, 0,
 				   0);
 		if (r < 0)
 			return r;
 		if (ret < 0)
 			return cryo_err(ctx, ret, "pid %d: PR_SET_DUMPABLE %d", t->pid, t->dumpable);
-	} else {
+	} else if (t->dumpable == 2) {
 		r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0, 0);
 		if (r >= 0 && ret != 2)
 			log_warn(ctx, "pid %d: dumpable is %ld, not 2 (fs.suid_dumpable)", t->pid,
