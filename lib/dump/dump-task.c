@@ -190,7 +190,8 @@ static int dump_proc_misc(struct cryo_ctx *ctx, struct img_task *t)
 	free(buf);
 	buf = NULL;
 	t->loginuid = UINT32_MAX;
-	if (read_file_fmt(&buf, "/proc/%d/loginuid", t->pid) >= 0)
+	t->has_loginuid = read_file_fmt(&buf, "/proc/%d/loginuid", t->pid) >= 0;
+	if (t->has_loginuid)
 		t->loginuid = strtoul(buf, NULL, 10);
 	free(buf);
 	buf = NULL;

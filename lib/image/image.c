@@ -248,7 +248,7 @@ static json_t *encode_task(const struct img_task *t)
 		r |= set(o, "mlockall", json_integer(t->mlockall));
 	if (t->dumpable >= 0)
 		r |= set(o, "dumpable", json_integer(t->dumpable));
-	if (t->loginuid != UINT32_MAX)
+	if (t->has_loginuid)
 		r |= set(o, "loginuid", json_integer(t->loginuid));
 	if (t->membarrier)
 		r |= set(o, "membarrier", json_integer(t->membarrier));
@@ -763,10 +763,12 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		t->dumpable = m;
 	}
 	t->loginuid = UINT32_MAX;
-	if (json_object_get(o, "loginuid")) {
+	t->has_loginuid = json_object_get(o, "loginuid");
+	if (t->has_loginuid) {
 		long long m;
 
-		TRY(get_int(d, o, "loginuid", 0, UINT32_MAX - 1, &m));
+		/* UINT32_MAX: unset */
+		TRY(get_int(d, o, "loginuid", 0, UINT32_MAX, &m));
 		t->loginuid = m;
 	}
 	t->membarrier = 0;

@@ -290,6 +290,7 @@ struct img_task {
 	uint32_t mlockall;    /* MCL_FUTURE, with MCL_ONFAULT or not: how new mappings are locked */
 	int32_t dumpable;     /* PR_GET_DUMPABLE: 0, 1 or 2; -1 unknown (an older image) */
 	uint32_t loginuid;    /* /proc/PID/loginuid; (uint32_t)-1 when unset */
+	bool has_loginuid;    /* loginuid is known (older images: left as inherited) */
 	uint32_t membarrier;  /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED* commands it made */
 	char *cwd, *root;
 	struct {

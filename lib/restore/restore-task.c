@@ -203,8 +203,8 @@ static void set_loginuid(const struct img_task *t)
 	char val[16];
 	int fd, n;
 
-	if (read_file_fmt(&now, "/proc/self/loginuid") >= 0 &&
-	    strtoul(now, NULL, 10) == t->loginuid)
+	if (!t->has_loginuid || (read_file_fmt(&now, "/proc/self/loginuid") >= 0 &&
+				 strtoul(now, NULL, 10) == t->loginuid))
 		return;
 	n = snprintf(val, sizeof(val), "%u", t->loginuid);
 	fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);

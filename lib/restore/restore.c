@@ -445,7 +445,7 @@ static void check_loginuid(struct cryo_ctx *ctx, const struct img_task *t)
 {
 	_cleanup_free_ char *now = NULL;
 
-	if (read_file_fmt(&now, "/proc/%d/loginuid", t->pid) >= 0 &&
+	if (t->has_loginuid && read_file_fmt(&now, "/proc/%d/loginuid", t->pid) >= 0 &&
 	    strtoul(now, NULL, 10) != t->loginuid)
 		log_warn(ctx, "pid %d: loginuid is %lu, not %u (setting it needs "
 			 "CAP_AUDIT_CONTROL)", t->pid, strtoul(now, NULL, 10), t->loginuid);

@@ -167,6 +167,7 @@ void fixture_img(struct img *img)
 	t->mlockall = 2 | 4; /* MCL_FUTURE | MCL_ONFAULT */
 	t->dumpable = 0;
 	t->loginuid = 4242;
+	t->has_loginuid = true;
 	t->membarrier = 16 | 256;
 	t->nvmas = 8;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
@@ -360,6 +361,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->mlockall, b->mlockall);
 	assert_int_equal(a->dumpable, b->dumpable);
 	assert_int_equal(a->loginuid, b->loginuid);
+	assert_int_equal(a->has_loginuid, b->has_loginuid);
 	assert_int_equal(a->membarrier, b->membarrier);
 	assert_string_equal(a->cwd, b->cwd);
 	assert_string_equal(a->root, b->root);

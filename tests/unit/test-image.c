@@ -395,7 +395,7 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/mlockall", "4", "not MCL_FUTURE"},
     {"tasks/0/mlockall", "7", "out of range"},
     {"tasks/0/dumpable", "3", "out of range"},
-    {"tasks/0/loginuid", "4294967295", "out of range"},
+    {"tasks/0/loginuid", "4294967296", "out of range"},
     {"tasks/0/membarrier", "32", "private expedited"},
     {"tasks/3/exit_signal", "65", "out of range"},
     {"tasks/3/exit_signal", "-1", "out of range"},
