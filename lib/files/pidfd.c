@@ -372,14 +372,18 @@ static int pidfd_task(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 					a = &img->tasks[k];
 					afd = img->tasks[k].fds[j].fd;
 				}
-		if (a == t && afd != d->fd)
-			fd = fcntl(afd, F_DUPFD_CLOEXEC, 0); /* made above, in this task */
-		else if (a == t)
+		if (a == t && afd != d->fd) {
+			/* made above, in this task */
+			fd = fcntl(afd, F_DUPFD_CLOEXEC, 0);
+			if (fd < 0)
+				return cryo_err(ctx, -errno, "pid %d: dup fd %d", t->pid, afd);
+		} else if (a == t) {
 			fd = open_tree_pidfd(ctx, t, sh, f);
-		else
+		} else {
 			fd = take_tree_pidfd(ctx, t, a->pid, afd, f);
+		}
 		if (fd < 0)
-			return fd == -1 ? cryo_err(ctx, -errno, "pid %d: fd %d", t->pid, d->fd) : fd;
+			return fd;
 		if (dup3(fd, d->fd, d->cloexec ? O_CLOEXEC : 0) < 0) {
 			int r = -errno;
 
