@@ -14,12 +14,12 @@ static const char *const noop_why[] = {
 					    "saved in the image",
 	[CRIU_EXT_UNIX_SK - CRIU_OPT_BASE] = "unix sockets whose peer is outside the tree are "
 					     "always dumped (restored with their peer gone)",
+	[CRIU_SHELL_JOB - CRIU_OPT_BASE] = "a root in a session and group led outside the tree "
+					   "always comes back in those of cryo restore",
 };
 
 /* What cryo does not do yet, said instead of pretending. */
 static const char *const refused_why[] = {
-	[CRIU_SHELL_JOB - CRIU_OPT_BASE] = "a tree whose session or terminal is outside it "
-					   "is not restored yet",
 	[CRIU_MANAGE_CGROUPS - CRIU_OPT_BASE] = "cgroups are left alone: the tree is restored "
 						"into the restoring process's",
 	[CRIU_LEAVE_STOPPED - CRIU_OPT_BASE] = "the tree always runs afterwards",

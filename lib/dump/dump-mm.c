@@ -93,6 +93,8 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->advice |= VMA_ADV_GROWSDOWN;
 	if (proc_vmflag(m->vmflags, "lo"))
 		v->advice |= VMA_ADV_LOCKED;
+	if (proc_vmflag(m->vmflags, "lo") && proc_vmflag(m->vmflags, "lf"))
+		v->advice |= VMA_ADV_LOCKONFAULT;
 	if (proc_vmflag(m->vmflags, "nr"))
 		v->advice |= VMA_ADV_NORESERVE;
 	if (path && (!strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vvar_vclock]"))) {

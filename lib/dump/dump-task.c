@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -137,6 +138,7 @@ static int dump_stat(struct cryo_ctx *ctx, struct img_task *t)
 		return cryo_err(ctx, -EINVAL, "pid %d: short stat", t->pid);
 	t->pgid = atoi(f[2]);
 	t->sid = atoi(f[3]);
+	t->exit_signal = atoi(f[35]); /* field 38 */
 	{
 		/* tty_nr: a pty slave (majors 136-143) is kept as its index; dump_files() keeps
 		 * it only if the pty's master is in the image. */
@@ -185,6 +187,12 @@ static int dump_proc_misc(struct cryo_ctx *ctx, struct img_task *t)
 	buf = NULL;
 	if (read_file_fmt(&buf, "/proc/%d/oom_score_adj", t->pid) >= 0)
 		t->oom_score_adj = atoi(buf);
+	free(buf);
+	buf = NULL;
+	t->loginuid = UINT32_MAX;
+	t->has_loginuid = read_file_fmt(&buf, "/proc/%d/loginuid", t->pid) >= 0;
+	if (t->has_loginuid)
+		t->loginuid = strtoul(buf, NULL, 10);
 	free(buf);
 	buf = NULL;
 	len = read_file_fmt(&buf, "/proc/%d/auxv", t->pid);
@@ -254,6 +262,7 @@ static int dump_thread_sched(struct cryo_ctx *ctx, struct img_thread *th)
 	    sched_getaffinity(th->tid, sizeof(th->affinity), (cpu_set_t *)th->affinity) < 0)
 		return cryo_err(ctx, -errno, "read scheduling of thread %d", th->tid);
 	th->policy = policy & ~SCHED_RESET_ON_FORK;
+	th->reset_on_fork = policy & SCHED_RESET_ON_FORK;
 	th->rt_priority = sp.sched_priority;
 	return 0;
 }
@@ -399,6 +408,97 @@ static int dump_thread_injected(struct cryo_ctx *ctx, struct inject *inj, struct
 				   sizeof(th->pdeath_sig)) < 0)
 		return cryo_err(ctx, ret < 0 ? ret : -EFAULT, "thread %d: PR_GET_PDEATHSIG",
 				th->tid);
+	/* Per thread too; the default (50 us) is not recorded. */
+	r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_TIMERSLACK, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	if (ret < 0)
+		return cryo_err(ctx, ret, "thread %d: PR_GET_TIMERSLACK", th->tid);
+	th->timer_slack = ret == 50000 ? 0 : ret;
+	return 0;
+}
+
+/*
+ * membarrier(2) registrations of the mm, which nothing shows: a private expedited barrier
+ * fails with EPERM unless its registration was made, and otherwise only orders the task's
+ * own threads' memory, which the frozen tree cannot notice. Global expedited registrations
+ * cannot be told this way (a global barrier needs none): they are not kept.
+ */
+static int dump_membarrier(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
+{
+	static const struct {
+		int barrier, registration;
+	} cmds[] = {
+		{8 /* PRIVATE_EXPEDITED */, 16},
+		{32 /* PRIVATE_EXPEDITED_SYNC_CORE */, 64},
+		{128 /* PRIVATE_EXPEDITED_RSEQ */, 256},
+	};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		long ret;
+		int r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmds[i].barrier, 0, 0, 0, 0,
+				       0);
+
+		if (r < 0)
+			return r;
+		if (ret == 0)
+			t->membarrier |= cmds[i].registration;
+	}
+	return 0;
+}
+
+static long vm_locked_kb(pid_t pid)
+{
+	_cleanup_free_ char *status = NULL;
+	char buf[64];
+
+	if (read_file_fmt(&status, "/proc/%d/status", pid) < 0 ||
+	    proc_status_field(status, "VmLck", buf, sizeof(buf)) < 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * mlockall(MCL_FUTURE), with MCL_ONFAULT or not, is a flag of the mm that nothing shows:
+ * a page mapped in the task for a moment tells. A mapping locked by it counts in VmLck, and
+ * one locked without MCL_ONFAULT is populated at once (mincore()).
+ */
+static int dump_mlockall(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
+{
+	long before = vm_locked_kb(t->pid), after, addr;
+	uint8_t resident = 0;
+	long ret;
+	int r;
+
+	r = inject_syscall(ctx, inj, &addr, SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r < 0)
+		return r;
+	/* Only a locked mapping can fail for RLIMIT_MEMLOCK. */
+	if (addr == -EAGAIN) {
+		log_warn(ctx, "pid %d locks its future mappings (mlockall) up to its limit: "
+			 "restored with MCL_FUTURE, without MCL_ONFAULT", t->pid);
+		t->mlockall = MCL_FUTURE;
+		return 0;
+	}
+	/* (A seccomp filter the dump could not suspend, say.) */
+	if (addr < 0) {
+		log_warn(ctx, "pid %d: cannot tell whether it locks its future mappings "
+			 "(mlockall): mmap: %s", t->pid, strerror(-addr));
+		return 0;
+	}
+	after = vm_locked_kb(t->pid);
+	r = inject_syscall(ctx, inj, &ret, SYS_mincore, addr, 4096, inj->scratch, 0, 0, 0);
+	if (r >= 0 && ret == 0)
+		r = inject_read(inj->tid, inj->scratch, &resident, 1);
+	if (r >= 0)
+		r = inject_syscall(ctx, inj, &ret, SYS_munmap, addr, 4096, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	if (before < 0 || after < 0)
+		return cryo_err(ctx, -EINVAL, "pid %d: no VmLck in status", t->pid);
+	if (after > before)
+		t->mlockall = MCL_FUTURE | (resident & 1 ? 0 : MCL_ONFAULT);
 	return 0;
 }
 
@@ -492,6 +592,18 @@ static int dump_task_injected(struct cryo_ctx *ctx, struct inject *inj, struct i
 					"pid %d: PR_GET_CHILD_SUBREAPER", t->pid);
 		t->child_subreaper = sub;
 	}
+	r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	if (ret < 0 || ret > 2)
+		return cryo_err(ctx, ret < 0 ? ret : -EINVAL, "pid %d: PR_GET_DUMPABLE", t->pid);
+	t->dumpable = ret;
+	r = dump_membarrier(ctx, inj, t);
+	if (r < 0)
+		return r;
+	r = dump_mlockall(ctx, inj, t);
+	if (r < 0)
+		return r;
 	return dump_posix_timers(ctx, inj, t);
 }
 

@@ -35,6 +35,7 @@
 #include "ns/ns.h"
 #include "plan.h"
 #include "plugin/plugin.h"
+#include "restore/restore.h"
 #include "seize/seize.h"
 #include "storage/s3-image.h"
 #include "storage/s3.h"
@@ -46,18 +47,21 @@
 static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t)
 {
 	_cleanup_free_ char *buf = NULL;
-	char *f[8];
+	char *f[40];
 
 	t->pid = st->pid;
 	t->ppid = st->ppid;
 	t->zombie = true;
 	t->ctty = -1;
 	t->exit_code = st->exit_code;
+	t->dumpable = 1;
+	t->loginuid = UINT32_MAX;
 	if (read_file_fmt(&buf, "/proc/%d/stat", t->pid) < 0 ||
-	    proc_stat_fields(buf, t->comm, f, 8) < 4)
+	    proc_stat_fields(buf, t->comm, f, 40) < 36)
 		return cryo_err(ctx, -ESRCH, "read stat of zombie %d", t->pid);
 	t->pgid = atoi(f[2]);
 	t->sid = atoi(f[3]);
+	t->exit_signal = atoi(f[35]); /* field 38 */
 	if (!(t->cwd = strdup("")) || !(t->root = strdup("")) || !(t->mm.exe = strdup("")))
 		return -ENOMEM;
 	log_info(ctx, "pid %d is a zombie (status %#x)", t->pid, t->exit_code);
@@ -432,6 +436,13 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 
 	if (r >= 0)
 		r = dump_tree(ctx, &d->held.tree, d->dirfd, img, d->w, &d->chain, d->later);
+	/* A tree whose sessions a restore could not make again is refused now. */
+	if (r >= 0)
+		r = restore_sessions_plan(ctx, img, false, NULL);
+	if (r >= 0 && img->tasks[0].sid != img->tasks[0].pid)
+		log_info(ctx, "the root %d is in session %d and group %d, led outside the tree: it "
+			 "comes back in those of `cryo restore`", img->tasks[0].pid,
+			 img->tasks[0].sid, img->tasks[0].pgid);
 	if (r >= 0)
 		r = ns_dump(ctx, &d->held.tree, d->plan->ns_own,
 			    d->plan->container ? d->plan->container->runtime : NULL, img);

@@ -110,6 +110,8 @@ static int epoll_restore_task(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			struct epoll_event ev = {.events = f->items[j].events,
 						 .data.u64 = f->items[j].data};
 
+			if (pidfd_of_tree(sh->img, t, f->items[j].tfd))
+				continue;
 			if (epoll_ctl(t->fds[i].fd, EPOLL_CTL_ADD, f->items[j].tfd, &ev) < 0 &&
 			    errno != EEXIST)
 				return cryo_err(ctx, -errno, "pid %d: epoll fd %d: watch fd %d",

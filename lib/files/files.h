@@ -32,6 +32,7 @@
 #include "image/json-codec.h"
 
 struct cryo_ctx;
+struct inject;
 struct rst_shared;
 struct files_state;
 
@@ -120,6 +121,11 @@ struct file_kind {
 	 * (restore_files_install()): state keyed by descriptor numbers (epoll registrations). */
 	int (*restore_task)(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			    const struct img_task *t);
+	/* In the restoring process, once every thread of the tree exists and is parked, for
+	 * each task t: what needs the whole tree (a pidfd of one of its tasks or threads), done
+	 * inside t through system calls injected with inj (inject/inject.h). */
+	int (*restore_parked)(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			      const struct img_task *t, struct inject *inj);
 
 	/* ---- show ---- */
 
@@ -142,6 +148,11 @@ extern const unsigned file_kinds_count;
 extern const struct file_kind file_kind_reg, file_kind_pipe, file_kind_fifo, file_kind_memfd,
 	file_kind_eventfd, file_kind_timerfd, file_kind_signalfd, file_kind_epoll,
 	file_kind_inotify, file_kind_pty, file_kind_socket;
+extern const struct file_kind file_kind_pidfd;
+
+/* pidfd.c: whether fd of task t is a pidfd of the tree, which only exists once the tree is
+ * parked (an epoll registration of it is made then, by pidfd.c). */
+bool pidfd_of_tree(const struct img *img, const struct img_task *t, int fd);
 
 /* ---- services of the walks to the kinds ---- */
 

@@ -23,6 +23,7 @@ const struct file_kind *const file_kinds[] = {
 	&file_kind_signalfd,
 	&file_kind_epoll,
 	&file_kind_inotify,
+	&file_kind_pidfd,
 };
 
 const unsigned file_kinds_count = ARRAY_SIZE(file_kinds);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,10 @@ static json_t *encode_thread(const struct img_thread *th, bool cgroups)
 		r |= set(o, "pdeath_signal", json_integer(th->pdeath_sig));
 	if (cgroups)
 		r |= set(o, "cgroup", json_integer(th->cgroup_set));
+	if (th->reset_on_fork)
+		r |= set(o, "sched_reset_on_fork", json_true());
+	if (th->timer_slack)
+		r |= set(o, "timer_slack", json_integer(th->timer_slack));
 	{
 		json_t *filters = json_array();
 
@@ -227,6 +232,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 	r |= set(o, "sid", json_integer(t->sid));
 	r |= set(o, "zombie", json_boolean(t->zombie));
 	r |= set(o, "exit_code", json_integer(t->exit_code));
+	if (t->exit_signal != SIGCHLD)
+		r |= set(o, "exit_signal", json_integer(t->exit_signal));
 	r |= set(o, "stopped", json_boolean(t->stopped));
 	r |= set(o, "comm", json_string(t->comm));
 	r |= set(o, "uid", json_pack("[IIII]", (json_int_t)t->uid[0], (json_int_t)t->uid[1],
@@ -248,6 +255,14 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 		r |= set(o, "child_subreaper", json_true());
 	if (t->oom_score_adj)
 		r |= set(o, "oom_score_adj", json_integer(t->oom_score_adj));
+	if (t->mlockall)
+		r |= set(o, "mlockall", json_integer(t->mlockall));
+	if (t->dumpable >= 0)
+		r |= set(o, "dumpable", json_integer(t->dumpable));
+	if (t->has_loginuid)
+		r |= set(o, "loginuid", json_integer(t->loginuid));
+	if (t->membarrier)
+		r |= set(o, "membarrier", json_integer(t->membarrier));
 	r |= set(o, "cwd", json_string(t->cwd));
 	r |= set(o, "root", json_string(t->root));
 	a = json_array();
@@ -526,6 +541,15 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 		TRY(get_int(d, o, "cgroup", 0, CGROUP_MAX_SETS - 1, &v));
 		th->cgroup_set = v;
 	}
+	if (json_object_get(o, "sched_reset_on_fork")) {
+		if (!json_is_boolean(json_object_get(o, "sched_reset_on_fork")))
+			return bad(d, "sched_reset_on_fork", "is not a boolean");
+		th->reset_on_fork = json_is_true(json_object_get(o, "sched_reset_on_fork"));
+	}
+	if (json_object_get(o, "timer_slack")) {
+		TRY(get_int(d, o, "timer_slack", 1, 1LL << 62, &v));
+		th->timer_slack = v;
+	}
 	{
 		json_t *filters = get_arr(d, o, "seccomp", IMG_MAX_SECCOMP), *f;
 		size_t k;
@@ -591,8 +615,10 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	vma->shared = json_is_true(json_object_get(o, "shared"));
 	TRY(get_int(d, o, "kind", VMA_ANON, VMA_SYSV, &v));
 	vma->kind = v;
-	TRY(get_int(d, o, "advice", 0, 255, &v));
+	TRY(get_int(d, o, "advice", 0, 511, &v));
 	vma->advice = v;
+	if ((v & VMA_ADV_LOCKONFAULT) && !(v & VMA_ADV_LOCKED))
+		return bad(d, "advice", "locks on fault a mapping that is not locked");
 	if (vma->start % 4096 || vma->end % 4096 || vma->pgoff % 4096 || vma->start >= vma->end ||
 	    (vma->end > (1ULL << 47) && vma->kind != VMA_VSYSCALL))
 		return bad(d, "start", "does not give a page-aligned range in user space");
@@ -671,6 +697,11 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	t->stopped = json_is_true(json_object_get(o, "stopped"));
 	TRY(get_int(d, o, "exit_code", 0, 0xffff, &n));
 	t->exit_code = n;
+	t->exit_signal = SIGCHLD;
+	if (json_object_get(o, "exit_signal")) {
+		TRY(get_int(d, o, "exit_signal", 0, IMG_MAX_SIGNALS, &n));
+		t->exit_signal = n;
+	}
 	TRY(get_str(d, o, "comm", 15, &s));
 	snprintf(t->comm, sizeof(t->comm), "%s", s);
 	free(s);
@@ -731,6 +762,42 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 
 		TRY(get_int(d, o, "oom_score_adj", -1000, 1000, &adj));
 		t->oom_score_adj = adj;
+	}
+	t->mlockall = 0;
+	if (json_object_get(o, "mlockall")) {
+		long long m;
+
+		/* MCL_FUTURE (2), with MCL_ONFAULT (4) or not: nothing else is kept. */
+		TRY(get_int(d, o, "mlockall", 2, 6, &m));
+		if (m != 2 && m != 6)
+			return bad(d, "mlockall", "is not MCL_FUTURE, with MCL_ONFAULT or not");
+		t->mlockall = m;
+	}
+	t->dumpable = -1; /* images before it: left as the credentials make it */
+	if (json_object_get(o, "dumpable")) {
+		long long m;
+
+		TRY(get_int(d, o, "dumpable", 0, 2, &m));
+		t->dumpable = m;
+	}
+	t->loginuid = UINT32_MAX;
+	t->has_loginuid = json_object_get(o, "loginuid");
+	if (t->has_loginuid) {
+		long long m;
+
+		/* UINT32_MAX: unset */
+		TRY(get_int(d, o, "loginuid", 0, UINT32_MAX, &m));
+		t->loginuid = m;
+	}
+	t->membarrier = 0;
+	if (json_object_get(o, "membarrier")) {
+		long long m;
+
+		/* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16, _SYNC_CORE 64, _RSEQ 256. */
+		TRY(get_int(d, o, "membarrier", 1, 16 | 64 | 256, &m));
+		if (m & ~(16 | 64 | 256))
+			return bad(d, "membarrier", "holds other than private expedited registrations");
+		t->membarrier = m;
 	}
 	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));
 	TRY(get_str(d, o, "root", PATH_MAX, &t->root));

@@ -62,6 +62,8 @@ struct img_thread {
 	bool no_new_privs;
 	bool seccomp_strict; /* SECCOMP_MODE_STRICT, taken again last */
 	int32_t pdeath_sig;  /* PR_SET_PDEATHSIG, 0 for none */
+	bool reset_on_fork;  /* SCHED_RESET_ON_FORK with its policy */
+	uint64_t timer_slack; /* PR_GET_TIMERSLACK, ns; 0: not recorded (the default) */
 	struct img_seccomp *seccomp; /* filters, oldest first (installed in this order) */
 	uint32_t nseccomp;
 	uint8_t *pending; /* siginfo_t[] queued for this thread, IMG_SIGINFO_SIZE each */
@@ -88,6 +90,7 @@ enum {
 	VMA_ADV_GROWSDOWN = 1 << 5, /* not advice but a mapping flag: MAP_GROWSDOWN */
 	VMA_ADV_LOCKED = 1 << 6,
 	VMA_ADV_NORESERVE = 1 << 7, /* MAP_NORESERVE ("nr"): no commit charge */
+	VMA_ADV_LOCKONFAULT = 1 << 8, /* with LOCKED: MLOCK_ONFAULT ("lf") */
 };
 
 struct img_vma {
@@ -136,6 +139,7 @@ enum img_file_type {
 	FILE_PTY,      /* params: [0] 1 master (ptmx) / 0 slave, [1] pty index, [2] 1 if locked,
 			  [3] foreground process group; data: termios + winsize (master) */
 	FILE_INOTIFY,  /* watches: items (wd, mask) with watch_paths */
+	FILE_PIDFD,    /* params: pid (0: dead), pidfs inode, exit status, 1 if it is known */
 	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 
@@ -305,6 +309,7 @@ struct img_task {
 	pid_t pid, ppid, pgid, sid;
 	bool zombie;     /* dead, not yet reaped: only ids and exit_code are meaningful */
 	int exit_code;   /* a zombie's status, in waitpid() form */
+	int32_t exit_signal; /* what its parent gets when it dies (clone()'s), SIGCHLD mostly */
 	bool stopped;    /* was stopped by a signal (state T): stopped again after restore */
 	char comm[16];
 	uint32_t uid[4], gid[4]; /* real, effective, saved, fs */
@@ -316,6 +321,11 @@ struct img_task {
 	bool thp_disable;     /* PR_SET_THP_DISABLE */
 	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER */
 	int32_t oom_score_adj; /* /proc/PID/oom_score_adj, -1000 ... 1000 */
+	uint32_t mlockall;    /* MCL_FUTURE, with MCL_ONFAULT or not: how new mappings are locked */
+	int32_t dumpable;     /* PR_GET_DUMPABLE: 0, 1 or 2; -1 unknown (an older image) */
+	uint32_t loginuid;    /* /proc/PID/loginuid; (uint32_t)-1 when unset */
+	bool has_loginuid;    /* loginuid is known (older images: left as inherited) */
+	uint32_t membarrier;  /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED* commands it made */
 	char *cwd, *root;
 	struct {
 		uint64_t cur, max;

@@ -24,6 +24,24 @@
 #define ERESTARTNOHAND        514
 #define ERESTART_RESTARTBLOCK 516
 
+int regs_rerun_sleep(struct user_regs_struct *regs)
+{
+	if ((long)regs->rax != -ERESTART_RESTARTBLOCK)
+		return 0;
+	/* A relative sleep given a `rem` was told the time left there as it stopped
+	 * (do_nanosleep() copies it out before it asks for a restart): it runs again for that
+	 * time, its request pointed at `rem`. */
+	if (regs->orig_rax == SYS_nanosleep && regs->rsi)
+		regs->rdi = regs->rsi;
+	else if (regs->orig_rax == SYS_clock_nanosleep && regs->r10)
+		regs->rdx = regs->r10; /* (clock, flags 0, req, rem) */
+	else
+		return 0;
+	regs->rax = regs->orig_rax;
+	regs->rip -= 2;
+	return 1;
+}
+
 void regs_apply_restart(struct user_regs_struct *regs, int fresh)
 {
 	if ((long)regs->orig_rax < 0)
@@ -38,12 +56,15 @@ void regs_apply_restart(struct user_regs_struct *regs, int fresh)
 	case -ERESTART_RESTARTBLOCK:
 		/* The restart block lives in the kernel and does not survive a restore: the call
 		 * fails with EINTR, except poll(), which glibc does not retry and which can simply
-		 * run again with its arguments (still in rdi, rsi, rdx). A poll() with no timeout
+		 * run again with its arguments (still in rdi, rsi, rdx), and a relative sleep that
+		 * has a `rem` to resume from. A poll() with no timeout
 		 * runs again in a tree that goes on too: restart_syscall would lose what it was
 		 * to a later dump (seize_release() does the same). */
 		if (regs->orig_rax == SYS_poll && (fresh || (int)regs->rdx < 0)) {
 			regs->rax = regs->orig_rax;
 			regs->rip -= 2;
+		} else if (regs_rerun_sleep(regs)) {
+			/* runs again for the time left */
 		} else if (fresh) {
 			regs->rax = -EINTR;
 		} else {

@@ -286,6 +286,19 @@ int restore_files_task(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	return 0;
 }
 
+int restore_files_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			 const struct img_task *t, struct inject *inj)
+{
+	for (unsigned k = 0; k < file_kinds_count; k++)
+		if (file_kinds[k]->restore_parked) {
+			int r = file_kinds[k]->restore_parked(ctx, sh, t, inj);
+
+			if (r < 0)
+				return r;
+		}
+	return 0;
+}
+
 /* Takes the task's file locks again, from the task itself: POSIX locks belong to the process. */
 int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 {

@@ -70,12 +70,12 @@ static bool pid_will_free(pid_t pid)
 	return a > 0 && a == b && !memcmp(self, other, a);
 }
 
-pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags)
+pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags, int exit_signal)
 {
 	struct clone_args ca = {
 		.flags = flags,
 		/* With CLONE_PARENT the child takes our own exit signal: clone3 wants 0. */
-		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
+		.exit_signal = (flags & CLONE_PARENT) ? 0 : exit_signal,
 		.set_tid = (uint64_t)&pid,
 		.set_tid_size = 1,
 	};
@@ -85,12 +85,13 @@ pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags)
 	 * within a few seconds on these machines: wait for it, bounded. */
 	for (int tries = 0;; tries++) {
 		long r = syscall(SYS_clone3, &ca, sizeof(ca));
+		int err = errno;
 
 		if (r >= 0)
 			return r;
-		if (errno != EEXIST || tries >= 1000 || !pid_will_free(pid))
-			return cryo_err(ctx, -errno, "create pid %d%s", pid,
-					errno == EEXIST ? " (it is in use)" : "");
+		if (err != EEXIST || tries >= 1000 || !pid_will_free(pid))
+			return cryo_err(ctx, -err, "create pid %d%s", pid,
+					err == EEXIST ? " (it is in use)" : "");
 		if (!told) {
 			log_info(ctx, "pid %d is held by a zombie, waiting for it to be reaped", pid);
 			told = true;
@@ -123,6 +124,8 @@ __attribute__((noreturn, format(printf, 3, 4))) static void task_fail(struct cry
 	_exit(1);
 }
 
+/* A task of its own session setsid()s, once its children that stay in the one it was born
+ * in are forked (restore-sess.c); a group leader makes its group. */
 static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
 {
 	if (t->sid == t->pid) {
@@ -142,20 +145,34 @@ static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const
  */
 static void join_group(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
 {
+	const struct img_task *root = &sh->img->tasks[0];
 	bool led_here = false;
+	pid_t pgid = t->pgid;
 
 	if (t->sid == t->pid || t->pgid == t->pid || t->pid == sh->img->root ||
 	    getpgrp() == t->pgid)
 		return;
-	/* A group led from outside the tree (the root's, a shell's) is not there to join: the
-	 * task stays in the one it inherited, as the root does. */
 	for (uint32_t i = 0; i < sh->img->ntasks; i++)
 		led_here |= sh->img->tasks[i].pid == t->pgid;
+	/* The root's group led from outside the tree (a shell's): the root stays in the one it
+	 * was born in, `cryo restore`'s, and so do the tasks that were in the root's. */
+	if (!led_here && t->pgid == root->pgid && root->pgid != root->pid) {
+		pgid = getpgid(root->pid);
+		if (pgid < 0 || pgid == getpgrp())
+			return;
+		led_here = true;
+	}
+	/* A gone leader's group that a helper makes (restore-sess.c), of a group or of a
+	 * session: join it once it is there. */
+	for (uint32_t i = 0; !led_here && i < sh->img->ntasks; i++)
+		led_here = (sh->sess_how[i] == RST_GROUP_HELPER &&
+			    sh->img->tasks[i].pgid == pgid) ||
+			   (sh->sess_how[i] == RST_SESS_HELPER && sh->img->tasks[i].sid == pgid);
 	if (!led_here)
 		return;
-	for (int ms = 0; setpgid(0, t->pgid) < 0; ms++) {
+	for (int ms = 0; setpgid(0, pgid) < 0; ms++) {
 		if (errno != EPERM || ms >= 5000)
-			task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid, t->pgid,
+			task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid, pgid,
 				  strerror(errno));
 		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 	}
@@ -178,22 +195,143 @@ __attribute__((noreturn)) static void become_zombie(const struct img_task *t)
 	_exit(WEXITSTATUS(t->exit_code));
 }
 
+/* The audit login uid, which only the task itself may write (with CAP_AUDIT_CONTROL, which
+ * it still has as cryo's copy); the threads it makes inherit it. A failure shows to the
+ * restoring process, which warns (restore.c). */
+static void set_loginuid(const struct img_task *t)
+{
+	_cleanup_free_ char *now = NULL;
+	char val[16];
+	int fd, n;
+
+	if (!t->has_loginuid || (read_file_fmt(&now, "/proc/self/loginuid") >= 0 &&
+				 strtoul(now, NULL, 10) == t->loginuid))
+		return;
+	n = snprintf(val, sizeof(val), "%u", t->loginuid);
+	fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, val, n) != n) {
+			/* restore.c tells */
+		}
+		close(fd);
+	}
+}
+
+static void fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c)
+{
+	pid_t pid = restore_clone_pid(ctx, c->pid, 0, c->exit_signal);
+
+	if (pid < 0)
+		task_fail(ctx, sh, NULL);
+	if (pid == 0 && c->zombie) {
+		set_session(ctx, sh, c);
+		become_zombie(c);
+	}
+	if (pid == 0)
+		restore_task_run(ctx, sh, c);
+}
+
+/*
+ * The children of t made by a helper: one per gone session leader, with its pid, which makes
+ * the session, forks them and exits. They come back to t, a child subreaper meanwhile.
+ */
+static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			    const struct img_task *t)
+{
+	const struct img *img = sh->img;
+	bool any = false;
+
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *c = &img->tasks[i], *z;
+		bool first = true;
+		int status;
+		pid_t h;
+
+		if (c->ppid != t->pid || sh->sess_how[i] != RST_SESS_HELPER)
+			continue;
+		/* Made already, with an earlier child of the same session? */
+		for (uint32_t j = 0; j < i; j++)
+			first &= !(img->tasks[j].ppid == t->pid &&
+				   sh->sess_how[j] == RST_SESS_HELPER && img->tasks[j].sid == c->sid);
+		if (!first)
+			continue;
+		if (!any && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+			task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+				  strerror(errno));
+		any = true;
+		/* The zombie that led the session, if it is one: it stays for t to reap. */
+		z = NULL;
+		for (uint32_t j = 0; j < img->ntasks; j++)
+			if (img->tasks[j].pid == c->sid && sh->sess_how[j] == RST_SESS_ZOMBIE)
+				z = &img->tasks[j];
+		h = restore_clone_pid(ctx, c->sid, 0, z ? z->exit_signal : SIGCHLD);
+		if (h < 0)
+			task_fail(ctx, sh, NULL);
+		if (h == 0) {
+			if (setsid() < 0)
+				task_fail(ctx, sh, "helper %d of session %d: setsid: %s", c->sid,
+					  c->sid, strerror(errno));
+			for (uint32_t j = i; j < img->ntasks; j++)
+				if (img->tasks[j].ppid == t->pid &&
+				    sh->sess_how[j] == RST_SESS_HELPER && img->tasks[j].sid == c->sid)
+					fork_one(ctx, sh, &img->tasks[j]);
+			if (z)
+				become_zombie(z);
+			_exit(0);
+		}
+		/* Its children are t's once it has exited: a zombie is left for t to reap. */
+		if (z) {
+			siginfo_t si;
+
+			if (waitid(P_PID, h, &si, WEXITED | WNOWAIT | __WALL) < 0)
+				task_fail(ctx, sh, "pid %d: wait for zombie %d: %s", t->pid, h,
+					  strerror(errno));
+			continue;
+		}
+		if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status))
+			task_fail(ctx, sh, "pid %d: the helper of session %d failed", t->pid,
+				  c->sid);
+	}
+	/* Groups whose leader is gone: the helper makes the group in t's session. */
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *c = &img->tasks[i];
+		int status;
+		pid_t h;
+
+		if (c->ppid != t->pid || sh->sess_how[i] != RST_GROUP_HELPER)
+			continue;
+		if (!any && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+			task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+				  strerror(errno));
+		any = true;
+		h = restore_clone_pid(ctx, c->pgid, 0, SIGCHLD);
+		if (h < 0)
+			task_fail(ctx, sh, NULL);
+		if (h == 0) {
+			if (setpgid(0, 0) < 0)
+				task_fail(ctx, sh, "helper %d of group %d: setpgid: %s", c->pgid,
+					  c->pgid, strerror(errno));
+			fork_one(ctx, sh, c);
+			_exit(0);
+		}
+		if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status))
+			task_fail(ctx, sh, "pid %d: the helper of group %d failed", t->pid,
+				  c->pgid);
+	}
+	if (any && !t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) < 0)
+		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
+}
+
+/* t's children forked the way `how` says (RST_SESS_EARLY or RST_SESS_LATE). */
 static void fork_children(struct cryo_ctx *ctx, const struct rst_shared *sh,
-			  const struct img_task *t)
+			  const struct img_task *t, uint8_t how)
 {
 	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
 		const struct img_task *c = &sh->img->tasks[i];
-		pid_t pid;
 
-		if (c->ppid != t->pid || c->pid == sh->img->root)
+		if (c->ppid != t->pid || c->pid == sh->img->root || sh->sess_how[i] != how)
 			continue;
-		pid = restore_clone_pid(ctx, c->pid, 0);
-		if (pid < 0)
-			task_fail(ctx, sh, NULL);
-		if (pid == 0 && c->zombie)
-			become_zombie(c);
-		if (pid == 0)
-			restore_task_run(ctx, sh, c);
+		fork_one(ctx, sh, c);
 	}
 }
 
@@ -230,6 +368,33 @@ static void set_sigactions(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			task_fail(ctx, sh, "pid %d: rt_sigaction(%d): %s", t->pid, sig,
 				  strerror(errno));
 	}
+}
+
+/*
+ * Signals that came while the tree was made (its zombies' deaths, its helpers' exits) are
+ * none of the task's: the restorer queues its own pending signals again from the image. Its
+ * zombies must be dead first (the tracer sees them die before the task may).
+ */
+static void drain_signals(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			  const struct img_task *t)
+{
+	struct timespec zero = {0, 0};
+	sigset_t all;
+
+	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
+		const struct img_task *c = &sh->img->tasks[i];
+		siginfo_t si;
+
+		if (c->ppid != t->pid || !c->zombie)
+			continue;
+		while (waitid(P_PID, c->pid, &si, WEXITED | WNOWAIT | __WALL) < 0)
+			if (errno != EINTR)
+				task_fail(ctx, sh, "pid %d: wait for zombie %d: %s", t->pid,
+					  c->pid, strerror(errno));
+	}
+	sigfillset(&all);
+	while (sigtimedwait(&all, NULL, &zero) > 0)
+		;
 }
 
 static void fill_args(const struct img_task *t, const struct mm_plan *plan, int exe_fd, int err_fd,
@@ -273,6 +438,7 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 		/* Not the root's: its parent is now the restoring process, whose exit (at once,
 		 * with --detach) would fire it. */
 		th[i].pdeath_sig = is_root ? 0 : s->pdeath_sig;
+		th[i].timer_slack = s->timer_slack ? s->timer_slack : 50000;
 		th[i].seccomp = (uint64_t)sc;
 		th[i].nseccomp = s->nseccomp;
 		sc += s->nseccomp * sizeof(struct rst_seccomp);
@@ -364,12 +530,17 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 {
 	struct mm_plan plan = {0};
 	uint64_t entry;
+	sigset_t all;
 	int exe_fd;
 
 	/* Logging would write to descriptors that are about to become the target's: failures go
 	 * to the error pipe instead. */
 	ctx->log_fn = NULL;
 	ctx->log_fd = -1;
+	/* Every signal waits (its zombies' deaths may send any, see drain_signals()): until the
+	 * task's own handlers are in place, a default action could kill it. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
 	/* Only the receiver writes frames: a task holding a write end would never see the
 	 * pipe end if the receiver fails. */
 	for (uint32_t i = 0; sh->feed_wr && i < sh->img->ntasks; i++)
@@ -382,8 +553,10 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
 		task_fail(ctx, sh, NULL);
+	fork_children(ctx, sh, t, RST_SESS_EARLY);
 	set_session(ctx, sh, t);
-	fork_children(ctx, sh, t);
+	fork_children(ctx, sh, t, RST_SESS_LATE);
+	fork_by_helpers(ctx, sh, t);
 	/* Nor another task's read end: a task that fails must break its pipe at once. */
 	for (uint32_t i = 0; sh->feed_rd && i < sh->img->ntasks; i++)
 		if (sh->feed_rd[i] >= 0 && &sh->img->tasks[i] != t)
@@ -400,6 +573,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
 			  strerror(errno));
 	prctl(PR_SET_NAME, t->comm);
+	set_loginuid(t);
 	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
 	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid, strerror(errno));
@@ -408,6 +582,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (restore_files_install(ctx, sh, t) < 0 || restore_files_task(ctx, sh, t) < 0)
 		task_fail(ctx, sh, NULL);
 	set_sigactions(ctx, sh, t);
+	drain_signals(ctx, sh, t);
 	if (restore_ctty(ctx, sh, t) < 0)
 		task_fail(ctx, sh, NULL);
 	/* cryo's descriptors go, except the error pipe, which the restorer still needs. */

@@ -368,7 +368,8 @@ static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 	CPU_ZERO(&none);
 	if (setpriority(PRIO_PROCESS, th->tid, th->nice) < 0)
 		return cryo_err(ctx, -errno, "thread %d: set nice %d", th->tid, th->nice);
-	if (sched_setscheduler(th->tid, th->policy, &sp) < 0)
+	if (sched_setscheduler(th->tid, th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
+			       &sp) < 0)
 		return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid,
 				th->policy);
 	/* An image from a machine with other CPUs: keep ours rather than fail. */
@@ -397,8 +398,65 @@ static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
 	return set_thread_sched(ctx, th);
 }
 
-/* From inside the task: close the error pipe and unmap the blob region, whose first bytes
- * hold the syscall instruction used for it. The blob is the mapping holding the parked rip. */
+/*
+ * Per-mm flags set from inside the parked task, once every thread has its credentials: a
+ * change of credentials resets dumpable (to fs.suid_dumpable), and mlockall(MCL_FUTURE) would
+ * lock the restorer's own mappings; membarrier registrations with them. Dumpable 2 (a core
+ * only root may read) is what the kernel gives where fs.suid_dumpable is 2, never prctl(): it
+ * is left as the credentials made it, as is a dumpable the image does not know (-1).
+ */
+static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct inject *inj)
+{
+	long ret;
+	int r;
+
+	if (t->dumpable == 0 || t->dumpable == 1) {
+		r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_SET_DUMPABLE, t->dumpable, 0, 0, 0,
+				   0);
+		if (r < 0)
+			return r;
+		if (ret < 0)
+			return cryo_err(ctx, ret, "pid %d: PR_SET_DUMPABLE %d", t->pid, t->dumpable);
+	} else if (t->dumpable == 2) {
+		r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0, 0);
+		if (r >= 0 && ret != 2)
+			log_warn(ctx, "pid %d: dumpable is %ld, not 2 (fs.suid_dumpable)", t->pid,
+				 ret);
+	}
+	for (uint32_t cmd = 16; cmd <= 256; cmd <<= 2) {
+		if (!(t->membarrier & cmd))
+			continue;
+		r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmd, 0, 0, 0, 0, 0);
+		if (r < 0)
+			return r;
+		if (ret < 0)
+			return cryo_err(ctx, ret, "pid %d: membarrier registration %#x", t->pid,
+					cmd);
+	}
+	if (t->mlockall) {
+		r = inject_syscall(ctx, inj, &ret, SYS_mlockall, t->mlockall, 0, 0, 0, 0, 0);
+		if (r < 0)
+			return r;
+		if (ret < 0)
+			return cryo_err(ctx, ret, "pid %d: mlockall(%#x)", t->pid, t->mlockall);
+	}
+	return 0;
+}
+
+/* The login uid, which only the task could set: it tried (restore-task.c). */
+static void check_loginuid(struct cryo_ctx *ctx, const struct img_task *t)
+{
+	_cleanup_free_ char *now = NULL;
+
+	if (t->has_loginuid && read_file_fmt(&now, "/proc/%d/loginuid", t->pid) >= 0 &&
+	    strtoul(now, NULL, 10) != t->loginuid)
+		log_warn(ctx, "pid %d: loginuid is %lu, not %u (setting it needs "
+			 "CAP_AUDIT_CONTROL)", t->pid, strtoul(now, NULL, 10), t->loginuid);
+}
+
+/* From inside the task: what needs the whole tree parked (its pidfds of the tree), then close
+ * the error pipe and unmap the blob region, whose first bytes hold the syscall instruction
+ * used for it. The blob is the mapping holding the parked rip. */
 static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			   const struct img_task *t)
 {
@@ -436,6 +494,11 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		return cryo_err(ctx, -EFAULT, "pid %d: parked outside the restorer", t->pid);
 	inj.saved = regs;
 	inj.syscall_ip = start + RST_SYSCALL_OFF;
+	r = restore_files_parked(ctx, sh, t, &inj);
+	if (r >= 0)
+		r = set_mm_flags(ctx, t, &inj);
+	if (r < 0)
+		return r;
 	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
 	if (r < 0)
 		return r;
@@ -712,7 +775,7 @@ int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		free(tr.t);
 		return cryo_err(ctx, -errno, "pipe");
 	}
-	root = restore_clone_pid(ctx, root_task->pid, start->clone_flags);
+	root = restore_clone_pid(ctx, root_task->pid, start->clone_flags, SIGCHLD);
 	if (root == 0) {
 		close(go[1]);
 		/* Wait until the tracer holds us, so that no fork escapes it. */
@@ -778,6 +841,7 @@ made:
 		if (img->tasks[i].zombie)
 			continue;
 		set_oom_score_adj(ctx, &img->tasks[i]);
+		check_loginuid(ctx, &img->tasks[i]);
 		r = remove_restorer(ctx, sh, &img->tasks[i]);
 		if (r < 0)
 			goto fail;
@@ -883,6 +947,10 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	/* In a new pid namespace, its PIDs are free by construction. */
 	if (r >= 0 && !(img.ns.own & CLONE_NEWPID))
 		r = check_pids_free(ctx, &img);
+	/* Helpers take the pids of gone session leaders, which must be free too. */
+	if (r >= 0)
+		r = restore_sessions_plan(ctx, &img, (img.ns.own & CLONE_NEWPID) || sh.pidns_init,
+					  &sh.sess_how);
 	if (r < 0)
 		goto out;
 	for (unsigned i = 0; i < img.nplugins; i++)
@@ -982,6 +1050,7 @@ out:
 	if (sh.dirfd > 0)
 		close(sh.dirfd);
 	stream_index_free(sh.pages);
+	free(sh.sess_how);
 	chain_free(sh.chain);
 	progress_finish(ctx);
 	img_free(&img);

@@ -46,7 +46,24 @@ struct rst_shared {
 	/* The image's cgroups, opened (made where missing) before any task (lib/cgroup/);
 	 * NULL for an image without them, or a container's, which its runtime places. */
 	const struct cgroup_restore *cgroups;
+	/* Per img->tasks[i]: RST_SESS_*, how its parent forks it (restore-sess.c). */
+	uint8_t *sess_how;
 };
+
+enum {
+	RST_SESS_LATE = 0,   /* after its parent made its own session or group, if it does */
+	RST_SESS_EARLY = 1,  /* before its parent's setsid(): it stays in the session before */
+	RST_SESS_HELPER = 2, /* by a helper with the pid of its session's gone leader */
+	RST_SESS_ZOMBIE = 3, /* a zombie that leads such a session: the helper, then dies */
+	RST_GROUP_HELPER = 4, /* late, by a helper with the pid of its group's gone leader */
+};
+
+/* Plans how each task is forked so that it comes back in its session (restore-sess.c), or
+ * refuses, naming the first task that would not; own_pidns: the tree gets a new pid namespace,
+ * where every pid the image does not use is free. *ret_how (may be NULL: a check only) is per
+ * img->tasks[i], for the caller to free. */
+int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_pidns,
+			  uint8_t **ret_how);
 
 /* Matches opts->inherit_fds to the image's external descriptions (sh->inherit), checking each
  * descriptor and its access mode. */
@@ -146,6 +163,12 @@ void restore_files_close(struct rst_shared *sh);
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t);
 
+/* In the restoring process, with the tree parked: what each kind of file makes inside task t
+ * once the whole tree exists (pidfds of its tasks and threads), through inj. */
+struct inject;
+int restore_files_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			 const struct img_task *t, struct inject *inj);
+
 /* In a restored task, after restore_files_install(): file locks. */
 int restore_locks(struct cryo_ctx *ctx, const struct img_task *t);
 
@@ -184,9 +207,10 @@ int restore_mm_unmap_list(struct cryo_ctx *ctx, struct mm_plan *plan);
 __attribute__((noreturn)) void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh,
 						const struct img_task *t);
 
-/* clone3 with the given PID (a process, not a thread), retrying while a zombie still holds it.
+/* clone3 with the given PID (a process, not a thread) and exit signal, retrying while a zombie
+ * still holds it.
  * Returns 0 in the child, the pid in the parent, or a negative errno. */
-pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags);
+pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags, int exit_signal);
 
 extern const unsigned char restorer_blob[];
 extern const size_t restorer_blob_size;

@@ -16,6 +16,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "base/worker.h"
+#include "inject/inject.h"
 #include "seize.h"
 
 #define LOG_PREFIX "seize: "
@@ -93,6 +94,18 @@ static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig, uint8_t *
 	}
 }
 
+/* The pid tracing tid (TracerPid of its status), 0 if none, -1 if unknown. */
+static pid_t tracer_of(pid_t tid)
+{
+	_cleanup_free_ char *buf = NULL;
+	char val[32];
+
+	if (read_file_fmt(&buf, "/proc/%d/status", tid) < 0 ||
+	    proc_status_field(buf, "TracerPid", val, sizeof(val)) < 0)
+		return -1;
+	return atoi(val);
+}
+
 static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid, bool defer)
 {
 	struct seized_thread *nt;
@@ -111,9 +124,20 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid, 
 		sz = ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD);
 	}
 	if (sz < 0) {
-		if (errno == ESRCH)
+		int err = errno;
+		pid_t tracer = err == EPERM ? tracer_of(tid) : 0;
+
+		if (err == ESRCH)
 			return 0; /* exited meanwhile */
-		return cryo_err(ctx, -errno, "ptrace-seize thread %d of pid %d", tid, t->pid);
+		/* A task has one tracer: a debugger's or a sandbox's hold on it (its stops, its
+		 * options, its ptrace-stop state) is not something cryo can take over or make
+		 * again. */
+		if (tracer > 0)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"thread %d of pid %d is traced by pid %d (ptrace), which "
+					"cryo cannot checkpoint",
+					tid, t->pid, tracer);
+		return cryo_err(ctx, -err, "ptrace-seize thread %d of pid %d", tid, t->pid);
 	}
 	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0) {
 		r = -errno;
@@ -334,8 +358,16 @@ static void rerun_poll(pid_t tid)
 {
 	struct user_regs_struct regs;
 
-	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0 || (long)regs.orig_rax != SYS_poll ||
-	    (long)regs.rax != -ERESTART_RESTARTBLOCK || (int)regs.rdx >= 0)
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0)
+		return;
+	/* A relative sleep likewise: it runs again for the time left (inject.h). */
+	if (regs_rerun_sleep(&regs)) {
+		regs.orig_rax = -1;
+		ptrace(PTRACE_SETREGS, tid, 0, &regs);
+		return;
+	}
+	if ((long)regs.orig_rax != SYS_poll || (long)regs.rax != -ERESTART_RESTARTBLOCK ||
+	    (int)regs.rdx >= 0)
 		return;
 	regs.rax = regs.orig_rax;
 	regs.rip -= 2;

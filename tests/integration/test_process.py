@@ -135,3 +135,25 @@ def test_prctl_properties_and_oom_score_adj(env):
     """A child subreaper with THP disabled and oom_score_adj 500, and a child with a parent-
     death signal and oom_score_adj 300: each reads its own back after restore."""
     env.roundtrip([workload("proc_prctl")])
+
+
+def _loginuid_writable():
+    try:
+        with open("/proc/self/loginuid") as f:
+            now = f.read().strip()
+        with open("/proc/self/loginuid", "w") as f:
+            f.write(now)
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("loginuid", [False, True], ids=["plain", "loginuid"])
+def test_mlockall_dumpable_timer_slack_reset_on_fork(env, loginuid):
+    """mlockall(MCL_FUTURE | MCL_ONFAULT), a mapping locked on fault with only its touched
+    pages in, dumpable 0 (and 1 again in a child that dropped to nobody), timer slack per
+    thread, SCHED_RESET_ON_FORK on a thread, private expedited membarrier registrations (and
+    none in the child), and (where this process may write it) the audit login uid."""
+    if loginuid and not _loginuid_writable():
+        pytest.skip("/proc/self/loginuid is not writable here (needs CAP_AUDIT_CONTROL)")
+    env.roundtrip([workload("proc_mm_flags")] + (["loginuid"] if loginuid else []))

@@ -80,7 +80,7 @@ def test_robust_mutex_owner_dies_after_restore(env):
 
 
 @pytest.mark.parametrize("mode", ["pipe", "poll", "select",
-                                  "futex", "cond", "nanosleep", "absnanosleep"])
+                                  "futex", "cond", "nanosleep", "usleep", "absnanosleep"])
 def test_thread_blocked_in_syscall(env, mode):
     roundtrip(env, [workload("thr_blocked"), mode])
 

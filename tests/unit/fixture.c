@@ -73,6 +73,8 @@ static void fill_thread(struct img_thread *th, pid_t tid)
 	th->ss_flags =
 	    -2; /* negative ints must survive: SS_DISABLE is 2, but the field is signed */
 	snprintf(th->comm, sizeof(th->comm), "thr %d", tid);
+	th->reset_on_fork = tid % 2;
+	th->timer_slack = tid % 2 ? 123456 : 0;
 	th->npending = 1;
 	th->pending = siginfo_queue(th->npending, 10);
 }
@@ -150,6 +152,9 @@ static void fill_task(struct img_task *t, pid_t pid, pid_t ppid, uint32_t nthrea
 	t->cap_amb = 2;
 	t->umask = 022;
 	t->personality = 0x0400000; /* ADDR_NO_RANDOMIZE: above 16 bits */
+	t->dumpable = 1;
+	t->loginuid = UINT32_MAX;
+	t->exit_signal = 17; /* SIGCHLD: not written */
 	t->cwd = xstrdup("/home/user/work dir");
 	t->root = xstrdup("/");
 	for (int i = 0; i < IMG_NR_RLIMITS; i++) {
@@ -205,6 +210,11 @@ void fixture_img(struct img *img)
 	img->tasks = xcalloc(img->ntasks, sizeof(*img->tasks));
 	t = &img->tasks[0];
 	fill_task(t, FIX_ROOT, 1, 2);
+	t->mlockall = 2 | 4; /* MCL_FUTURE | MCL_ONFAULT */
+	t->dumpable = 0;
+	t->loginuid = 4242;
+	t->has_loginuid = true;
+	t->membarrier = 16 | 256;
 	t->nvmas = 8;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x400000, 0x402000, PROT_READ | PROT_EXEC, false, VMA_FILE, NULL,
@@ -214,7 +224,8 @@ void fixture_img(struct img *img)
 	t->vmas[1].pgoff = 0x2000;
 	set_vma(&t->vmas[2], 0x600000, 0x700000, PROT_READ | PROT_WRITE, false, VMA_ANON, "[heap]",
 		NULL);
-	t->vmas[2].advice = VMA_ADV_HUGEPAGE | VMA_ADV_DONTDUMP;
+	t->vmas[2].advice =
+	    VMA_ADV_HUGEPAGE | VMA_ADV_DONTDUMP | VMA_ADV_LOCKED | VMA_ADV_LOCKONFAULT;
 	set_vma(&t->vmas[3], 0x7f0000000000, 0x7f0000010000, PROT_READ | PROT_WRITE, true, VMA_FILE,
 		NULL, "/dev/shm/fixture");
 	set_vma(&t->vmas[4], 0x7ffd00000000, 0x7ffd00021000, PROT_READ | PROT_WRITE, false,
@@ -228,7 +239,7 @@ void fixture_img(struct img *img)
 	set_vma(&t->vmas[7], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false, VMA_VSYSCALL,
 		"[vsyscall]", NULL);
 	t->pages = 5;
-	t->nfds = 9;
+	t->nfds = 11;
 	t->fds = xcalloc(t->nfds, sizeof(*t->fds));
 	t->fds[0] = (struct img_fd){.fd = 0, .file_id = 1};
 	t->fds[1] = (struct img_fd){.fd = 1, .file_id = 4, .cloexec = true};
@@ -239,6 +250,8 @@ void fixture_img(struct img *img)
 	t->fds[6] = (struct img_fd){.fd = 11, .file_id = 7, .cloexec = true};
 	t->fds[7] = (struct img_fd){.fd = 12, .file_id = 8};
 	t->fds[8] = (struct img_fd){.fd = 13, .file_id = 9};
+	t->fds[9] = (struct img_fd){.fd = 14, .file_id = 10, .cloexec = true};
+	t->fds[10] = (struct img_fd){.fd = 15, .file_id = 11};
 
 	t = &img->tasks[1];
 	fill_task(t, FIX_CHILD, FIX_ROOT, 1);
@@ -263,8 +276,9 @@ void fixture_img(struct img *img)
 	fill_task(t, FIX_ZOMBIE, FIX_ROOT, 0);
 	t->zombie = true;
 	t->exit_code = 3 << 8;
+	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 10;
+	img->nfiles = 11;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -333,6 +347,11 @@ void fixture_img(struct img *img)
 	img->files[9].from[0] = (struct img_sk_from){.at = 0, .addr_len = 8};
 	img->files[9].from[0].addr = xcalloc(1, 8);
 	memcpy(img->files[9].from[0].addr, "\x01\0/s.so", 8);
+	img->files[10] = (struct img_file){.id = 11,
+					  .type = FILE_PIDFD,
+					  .path = xstrdup("anon_inode:[pidfd]"),
+					  .flags = O_RDWR | O_NONBLOCK,
+					  .params = {0, 473505, 42 << 8, 1}};
 
 	img->nshmems = 1;
 	img->shmems = xcalloc(img->nshmems, sizeof(*img->shmems));
@@ -378,6 +397,8 @@ static void assert_thread_equal(const struct img_thread *a, const struct img_thr
 	assert_int_equal(a->ss_size, b->ss_size);
 	assert_int_equal(a->ss_flags, b->ss_flags);
 	assert_string_equal(a->comm, b->comm);
+	assert_int_equal(a->reset_on_fork, b->reset_on_fork);
+	assert_int_equal(a->timer_slack, b->timer_slack);
 	assert_int_equal(a->npending, b->npending);
 	if (a->npending)
 		assert_memory_equal(a->pending, b->pending, a->npending * IMG_SIGINFO_SIZE);
@@ -392,6 +413,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->sid, b->sid);
 	assert_int_equal(a->zombie, b->zombie);
 	assert_int_equal(a->exit_code, b->exit_code);
+	assert_int_equal(a->exit_signal, b->exit_signal);
 	assert_int_equal(a->stopped, b->stopped);
 	assert_string_equal(a->comm, b->comm);
 	assert_memory_equal(a->uid, b->uid, sizeof(a->uid));
@@ -406,6 +428,11 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->cap_amb, b->cap_amb);
 	assert_int_equal(a->umask, b->umask);
 	assert_int_equal(a->personality, b->personality);
+	assert_int_equal(a->mlockall, b->mlockall);
+	assert_int_equal(a->dumpable, b->dumpable);
+	assert_int_equal(a->loginuid, b->loginuid);
+	assert_int_equal(a->has_loginuid, b->has_loginuid);
+	assert_int_equal(a->membarrier, b->membarrier);
 	assert_string_equal(a->cwd, b->cwd);
 	assert_string_equal(a->root, b->root);
 	assert_memory_equal(a->rlim, b->rlim, sizeof(a->rlim));

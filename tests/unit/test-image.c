@@ -392,6 +392,17 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/caps/eff", "\"0x10000000000000000\"", "not a hex number"},
     {"tasks/0/umask", "512", "out of range"},
     {"tasks/0/personality", "4294967296", "out of range"},
+    {"tasks/0/mlockall", "4", "not MCL_FUTURE"},
+    {"tasks/0/mlockall", "7", "out of range"},
+    {"tasks/0/dumpable", "3", "out of range"},
+    {"tasks/0/loginuid", "4294967296", "out of range"},
+    {"tasks/0/membarrier", "32", "private expedited"},
+    {"tasks/3/exit_signal", "65", "out of range"},
+    {"tasks/3/exit_signal", "-1", "out of range"},
+    {"tasks/0/membarrier", "512", "out of range"},
+    {"tasks/0/threads/1/timer_slack", "0", "out of range"},
+    {"tasks/0/threads/1/sched_reset_on_fork", "1", "not a boolean"},
+    {"tasks/0/vmas/4/advice", "288", "locks on fault"},
     {"tasks/0/cwd", "\"\\u0000\"", NULL},
     {"tasks/0/rlimits/15", NULL, "16 limits"},
     {"tasks/0/rlimits/0/0", "\"12\"", "bad limit"},
@@ -438,7 +449,7 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/vmas/0/prot", "8", "out of range"},
     {"tasks/0/vmas/0/kind", "6", "out of range"},
     {"tasks/0/vmas/0/kind", "-1", "out of range"},
-    {"tasks/0/vmas/0/advice", "256", "out of range"},
+    {"tasks/0/vmas/0/advice", "512", "out of range"},
     {"tasks/0/vmas/0/start", "\"0x400001\"", "page-aligned"},
     {"tasks/0/vmas/0/end", "\"0x401fff\"", "page-aligned"},
     {"tasks/0/vmas/0/pgoff", "\"0x1\"", "page-aligned"},
@@ -511,6 +522,11 @@ static const struct bad_value bad_values[] = {
     {"files/8/epoll/0", "[1, 4294967296, \"0x0\"]", "bad registration"},
     {"files/8/epoll/0", "[1, 1, \"1\"]", "bad registration"},
     {"files/8/epoll/0", "[1, 1]", "bad registration"},
+    {"files/10/params/0", "\"0x400001\"", "largest pid_max"},
+    {"files/10/params/2", "\"0x10000\"", "no wait status"},
+    {"files/10/params/3", "\"0x2\"", "no wait status"},
+    {"files/10/params/4", "\"0x1\"", "four values"},
+    {"files/10/flags", "1026", "flags a pidfd cannot have"},
     /* pipes */
     {"pipes/0/ino", "-1", "malformed"},
     {"pipes/0/size", "4095", "malformed"},
@@ -759,11 +775,19 @@ struct walk {
 	unsigned checked;
 };
 
-/* Members whose absence the decoder accepts: a VMA's name, a socket's files in flight. */
+/* Members whose absence the decoder accepts: a VMA's name is optional, and so are the
+ * fields written only when they differ from their default. */
 static bool optional(const char *path)
 {
+	static const char *const keys[] = {"/mlockall",    "/dumpable",
+					   "/loginuid",    "/membarrier",
+					   "/timer_slack", "/sched_reset_on_fork",
+					   "/exit_signal"};
 	const char *slash = strrchr(path, '/');
 
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(slash, keys[i]))
+			return true;
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
 	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from")));
 }

@@ -47,6 +47,7 @@
 #define ADV_NOHUGEPAGE (1 << 3)
 #define ADV_WIPEONFORK (1 << 4)
 #define ADV_LOCKED     (1 << 6)
+#define ADV_LOCKONFAULT (1 << 8)
 
 struct clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
@@ -234,6 +235,9 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 			fail(args, "rseq", r);
 	}
 	sys2(__NR_prctl, 15 /* PR_SET_NAME */, th->comm);
+	r = sys2(__NR_prctl, 29 /* PR_SET_TIMERSLACK */, th->timer_slack);
+	if (r < 0)
+		fail(args, "PR_SET_TIMERSLACK", r);
 	queue_signals(args, th->pending, th->npending, th->tid);
 	restore_seccomp(args, th);
 	set_creds(args);
@@ -328,7 +332,10 @@ static void advise(struct rst_args *args, const struct rst_vma *v)
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (v->advice & map[i].bit)
 			sys3(__NR_madvise, v->start, v->end - v->start, map[i].advice);
-	if (v->advice & ADV_LOCKED)
+	/* MLOCK_ONFAULT: the pages restored are locked, the others stay out until touched. */
+	if ((v->advice & ADV_LOCKED) && (v->advice & ADV_LOCKONFAULT))
+		sys3(__NR_mlock2, v->start, v->end - v->start, 1 /* MLOCK_ONFAULT */);
+	else if (v->advice & ADV_LOCKED)
 		sys2(__NR_mlock, v->start, v->end - v->start);
 }
 

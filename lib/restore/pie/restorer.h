@@ -59,6 +59,7 @@ struct rst_thread {
 	uint64_t pending;   /* siginfo records (128 bytes each) to queue to itself */
 	uint64_t npending;
 	char comm[16];
+	uint64_t timer_slack; /* ns: PR_SET_TIMERSLACK, its own (a thread inherits its maker's) */
 };
 
 /* The layout of struct prctl_mm_map (linux/prctl.h), spelled out for freestanding code. */

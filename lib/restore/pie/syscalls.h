@@ -35,6 +35,7 @@ static inline long sys6(long nr, long a1, long a2, long a3, long a4, long a5, lo
 #define __NR_mremap          25
 #define __NR_madvise         28
 #define __NR_mlock           149
+#define __NR_mlock2          325
 #define __NR_getpid          39
 #define __NR_exit            60
 #define __NR_setitimer       38

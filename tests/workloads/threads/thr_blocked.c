@@ -10,11 +10,13 @@
  *   cond         pthread_cond_wait; signalled after the restore
  *   sigwait      sigwaitinfo(2); gets the queued value sent after the restore
  *   sigsuspend   sigsuspend(2); the handler runs, and the old mask comes back after it
- *   nanosleep    relative nanosleep(2) of 1.5 s, resumed with the remaining time on EINTR
+ *   nanosleep    relative nanosleep(2) of 1.5 s with a `rem`: goes on for the time left
+ *   usleep       relative nanosleep(2) of 1.5 s without `rem`, resumed by the caller on EINTR
  *   absnanosleep clock_nanosleep(TIMER_ABSTIME) to a deadline; must not see EINTR
- * No blocking call may return EINTR except nanosleep (its kernel restart block cannot be
- * carried over; CRIU returns EINTR too) and sigwaitinfo, which the kernel itself fails with
- * EINTR after any stop, ptrace's included (signal(7), "Interruption ... by stop signals").
+ * No blocking call may return EINTR except a relative sleep without `rem` (its kernel restart
+ * block, which alone knows the time left, cannot be carried over; CRIU returns EINTR too) and
+ * sigwaitinfo, which the kernel itself fails with EINTR after any stop, ptrace's included
+ * (signal(7), "Interruption ... by stop signals").
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -132,6 +134,22 @@ static void *worker(void *arg)
 			eintr++;
 			req = rem;
 		}
+	} else if (is("usleep")) {
+		struct timespec req = {SLEEP_NS / 1000000000LL, SLEEP_NS % 1000000000LL}, now;
+
+		/* Without `rem`, the caller counts the time left itself. */
+		while ((result = nanosleep(&req, NULL)) < 0 && errno == EINTR) {
+			int64_t left;
+
+			eintr++;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = SLEEP_NS - (ns(&now) - ns(&t_start));
+			if (left <= 0) {
+				result = 0;
+				break;
+			}
+			req = (struct timespec){left / 1000000000LL, left % 1000000000LL};
+		}
 	} else if (is("absnanosleep")) {
 		while ((result = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline,
 						 NULL)) == EINTR)
@@ -206,7 +224,7 @@ static void wake(void)
 
 static void verify(void)
 {
-	if (eintr && !is("nanosleep") && !is("sigwait"))
+	if (eintr && !is("usleep") && !is("sigwait"))
 		fail("%s: returned EINTR %d times", mode, eintr);
 	if (is("pipe") || is("poll") || is("select")) {
 		if (result != DATA)
@@ -240,7 +258,7 @@ static void verify(void)
 				fail("sigsuspend: signal %d %sblocked after it returned", sig,
 				     want_blocked ? "not " : "");
 		}
-	} else if (is("nanosleep")) {
+	} else if (is("nanosleep") || is("usleep")) {
 		if (result != 0 || ns(&t_end) - ns(&t_start) < SLEEP_NS)
 			fail("nanosleep: returned %ld after %lld ns of %lld", result,
 			     (long long)(ns(&t_end) - ns(&t_start)), SLEEP_NS);
@@ -255,7 +273,7 @@ int main(int argc, char **argv)
 {
 	static const char *const modes[] = {"pipe",    "poll",       "select",    "futex",
 					    "cond",    "sigwait",    "sigsuspend", "nanosleep",
-					    "absnanosleep"};
+					    "usleep",  "absnanosleep"};
 	struct sigaction sa = {.sa_handler = on_usr2};
 	int known = 0;
 	long nr, nr2;
@@ -285,7 +303,7 @@ int main(int argc, char **argv)
 		fail("%s: the thread never blocked", mode);
 	test_ready();
 	test_wait(NULL);
-	if (is("nanosleep") || is("absnanosleep")) {
+	if (is("nanosleep") || is("usleep") || is("absnanosleep")) {
 		wait_done(10);
 	} else {
 		if (done)

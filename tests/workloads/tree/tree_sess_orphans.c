@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sessions that are neither a task's own nor its parent's, after zdtm's session01-03. The
+ * root R leads its session (the harness starts it so) and is a child subreaper.
+ *   A forks A1, then setsid()s, then forks A2: A1 stays in R's session (and group) under a
+ *     parent of another session; A2 is in A's.
+ *   B setsid()s, forks B1 (which forks B1a) and exits; R reaps B: B1 is an orphan, now R's
+ *     child, in the session (and group) of a leader that is gone.
+ *   C setsid()s, forks C1, which makes its own group; C exits and is reaped: C1 is an orphan
+ *     of a gone leader's session in a group of its own.
+ *   D setsid()s, forks D1 and exits, and stays a zombie (R does not reap it): D1 is an orphan
+ *     in the session of a zombie.
+ *   E makes a group of its own in R's session, forks E1 and exits, and is reaped; F, another
+ *     child of R, joined E's group before: E1 and F are in a group whose leader is gone.
+ * Every process records pid, ppid, sid and pgid before "ready" and checks them after restore;
+ * the root then reaps D (exit status 5) and passes SIGUSR1 down.
+ */
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "zdtm.h"
+
+struct ids {
+	pid_t pid, ppid, sid, pgid;
+};
+
+static int ready_wr;
+
+static struct ids get_ids(void)
+{
+	return (struct ids){getpid(), getppid(), getsid(0), getpgrp()};
+}
+
+static void check_ids(const struct ids *w, const char *who)
+{
+	struct ids n = get_ids();
+
+	if (n.pid != w->pid || n.ppid != w->ppid || n.sid != w->sid || n.pgid != w->pgid)
+		fail("%s: pid/ppid/sid/pgid %d/%d/%d/%d, want %d/%d/%d/%d", who, n.pid, n.ppid,
+		     n.sid, n.pgid, w->pid, w->ppid, w->sid, w->pgid);
+}
+
+static void say_ready(void)
+{
+	if (write(ready_wr, "x", 1) != 1)
+		_exit(1);
+}
+
+/* Checks its ids after SIGUSR1, passes it to its children, reaps them, exits. */
+static void live(const char *who, pid_t *kids, int nkids)
+{
+	struct ids w = get_ids();
+
+	say_ready();
+	test_wait(NULL);
+	check_ids(&w, who);
+	for (int i = 0; i < nkids; i++)
+		kill(kids[i], SIGUSR1);
+	for (int i = 0; i < nkids; i++) {
+		int status = 0;
+
+		if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			fail("%s: child %d status %#x", who, kids[i], status);
+	}
+	exit(0);
+}
+
+static pid_t spawn_leaf(const char *who, int own_group)
+{
+	pid_t p = fork();
+
+	if (p < 0)
+		fail("fork %s", who);
+	if (p == 0) {
+		if (own_group && setpgid(0, 0) < 0)
+			fail("%s: setpgid: %s", who, strerror(errno));
+		live(who, NULL, 0);
+	}
+	return p;
+}
+
+/* A forks A1 before its setsid(), A2 after. */
+static void proc_a(void)
+{
+	pid_t kids[2];
+
+	kids[0] = spawn_leaf("A1", 0);
+	if (setsid() < 0)
+		fail("A: setsid: %s", strerror(errno));
+	kids[1] = spawn_leaf("A2", 0);
+	live("A", kids, 2);
+}
+
+/* E: a group leader that leaves an orphan in its group and exits. */
+static void proc_e(void)
+{
+	pid_t k, leader = getpid();
+
+	if (setpgid(0, 0) < 0)
+		fail("E: setpgid: %s", strerror(errno));
+	k = fork();
+	if (k < 0)
+		fail("E: fork");
+	if (k == 0) {
+		while (getppid() == leader)
+			usleep(1000);
+		live("E1", NULL, 0);
+	}
+	_exit(0);
+}
+
+/* F joins the group E left behind (E1 keeps it alive). */
+static void proc_f(pid_t group)
+{
+	if (setpgid(0, group) < 0)
+		fail("F: setpgid(0, %d): %s", group, strerror(errno));
+	live("F", NULL, 0);
+}
+
+/* A session leader that leaves an orphan behind: its child (with a child of its own, or in a
+ * group of its own), then it exits with `code`. */
+static void leader_leaves(const char *who, int code, int grandchild, int own_group)
+{
+	pid_t k, leader = getpid();
+
+	if (setsid() < 0)
+		fail("%s: setsid: %s", who, strerror(errno));
+	k = fork();
+	if (k < 0)
+		fail("%s: fork", who);
+	if (k == 0) {
+		pid_t g = -1;
+
+		if (own_group && setpgid(0, 0) < 0)
+			fail("%s1: setpgid: %s", who, strerror(errno));
+		if (grandchild)
+			g = spawn_leaf("B1a", 0);
+		/* Wait until orphaned (the leader gone, R our parent), then say ready. */
+		while (getppid() == leader)
+			usleep(1000);
+		live(who[0] == 'B' ? "B1" : who[0] == 'C' ? "C1" : "D1", &g, grandchild);
+	}
+	_exit(code);
+}
+
+int main(void)
+{
+	pid_t kids[8], b, c, d, e;
+	int nkids = 0, want, rw[2], status;
+	struct ids w;
+	char ch;
+
+	test_init();
+	if (getsid(0) != getpid())
+		fail("the root does not lead its session");
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+		fail("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
+	if (pipe(rw))
+		fail("pipe");
+	ready_wr = rw[1];
+	kids[nkids] = fork();
+	if (kids[nkids] == 0)
+		proc_a();
+	nkids++;
+	want = 3;
+	if ((b = fork()) == 0)
+		leader_leaves("B", 0, 1, 0);
+	if ((c = fork()) == 0)
+		leader_leaves("C", 0, 0, 1);
+	if ((d = fork()) == 0)
+		leader_leaves("D", 5, 0, 0);
+	if ((e = fork()) == 0)
+		proc_e();
+	want += 2 + 1 + 1 + 1;
+	if (waitpid(b, &status, 0) != b || waitpid(c, &status, 0) != c ||
+	    waitpid(e, &status, 0) != e)
+		fail("reap B, C and E");
+	if (fork() == 0)
+		proc_f(e);
+	want++;
+	close(rw[1]);
+	for (int i = 0; i < want; i++)
+		if (read(rw[0], &ch, 1) != 1)
+			fail("a process died during setup");
+	close(rw[0]);
+	/* The orphans are ours now. */
+	{
+		FILE *f;
+		char path[64];
+		int k;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
+		f = fopen(path, "r");
+		if (!f)
+			fail("read %s", path);
+		nkids = 0;
+		while (nkids < 8 && fscanf(f, "%d", &k) == 1)
+			if (k != d)
+				kids[nkids++] = k;
+		fclose(f);
+		if (nkids != 6)
+			fail("the root has %d live children, want A, F and four orphans", nkids);
+	}
+	w = get_ids();
+	test_ready();
+	test_wait(NULL);
+	if (getpid() != w.pid || getsid(0) != w.sid || getpgrp() != w.pgid)
+		fail("root: pid/sid/pgid %d/%d/%d, want %d/%d/%d", getpid(), getsid(0), getpgrp(),
+		     w.pid, w.sid, w.pgid);
+	{
+		int sub = 0;
+
+		if (prctl(PR_GET_CHILD_SUBREAPER, &sub) || sub != 1)
+			fail("the root is no longer a child subreaper");
+	}
+	if (getsid(d) != d)
+		fail("zombie D: session %d, want its own %d", getsid(d), d);
+	if (waitpid(d, &status, WNOHANG) != d || !WIFEXITED(status) || WEXITSTATUS(status) != 5)
+		fail("zombie D: status %#x, want exit 5", status);
+	for (int i = 0; i < nkids; i++)
+		kill(kids[i], SIGUSR1);
+	for (int i = 0; i < nkids; i++)
+		if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			fail("root: child %d status %#x", kids[i], status);
+	pass();
+}
