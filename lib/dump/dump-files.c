@@ -166,6 +166,67 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 	return 0;
 }
 
+/*
+ * A cwd removed while in use ("PATH (deleted)") cannot be entered by name at restore: it is
+ * carried as a description of the removed directory (a ghost, lib/files/reg.c), the one a
+ * descriptor of the tree already holds where there is one, and the task enters it by fchdir.
+ * A removed root is refused: the restored task could not open its executable from inside.
+ */
+static int dump_removed_dir(struct cryo_ctx *ctx, struct img *img, struct files_state *fs,
+			    struct img_task *t, const char *which, uint32_t *ret_id)
+{
+	_cleanup_free_ char *link = NULL;
+	const struct file_kind *kind;
+	struct fd_dump fd_dump;
+	struct img_file f = {.flags = O_RDONLY | O_DIRECTORY};
+	char path[64];
+	struct stat st;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", t->pid, which);
+	r = readlink_malloc(path, &link);
+	if (r < 0)
+		return cryo_err(ctx, r, "read %s of pid %d", which, t->pid);
+	if (!file_link_deleted(link))
+		return 0;
+	if (!ret_id)
+		return cryo_err(ctx, -EOPNOTSUPP, "the %s of pid %d is %s, a removed directory, "
+				"which cryo cannot restore", which, t->pid, link);
+	if (stat(path, &st) < 0)
+		return cryo_err(ctx, -errno, "stat %s of pid %d (%s)", which, t->pid, link);
+	for (size_t i = 0; i < fs->nseen; i++)
+		if (fs->seen[i].dev == st.st_dev && fs->seen[i].ino == st.st_ino) {
+			*ret_id = fs->seen[i].file_id;
+			return 0;
+		}
+	fd_dump = (struct fd_dump){.ctx = ctx, .img = img, .dirfd = fs->dirfd, .pid = t->pid,
+				   .fd = -1, .proc_path = path, .link = link, .st = &st,
+				   .info = ""};
+	kind = file_kind_claim(&fd_dump);
+	if (!kind || kind->type != FILE_REG)
+		return cryo_err(ctx, -EOPNOTSUPP, "the %s of pid %d is %s, which cryo cannot "
+				"restore", which, t->pid, link);
+	f.type = kind->type;
+	r = kind->dump(&fd_dump, &f);
+	if (r >= 0)
+		r = add_file(img, &f);
+	if (r < 0) {
+		img_file_clear(&f);
+		return r;
+	}
+	*ret_id = r;
+	{
+		struct fd_seen *ns = realloc(fs->seen, (fs->nseen + 1) * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		fs->seen = ns;
+		fs->seen[fs->nseen++] = (struct fd_seen){t->pid, -1, r, st.st_dev, st.st_ino};
+	}
+	log_info(ctx, "pid %d: its %s %s is carried as a removed directory", t->pid, which, link);
+	return 0;
+}
+
 int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 {
 	struct files_state fs = {.dirfd = dirfd};
@@ -195,6 +256,10 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 			if (r >= 0)
 				t->nfds = j + 1;
 		}
+		if (r >= 0)
+			r = dump_removed_dir(ctx, img, &fs, t, "cwd", &t->cwd_file);
+		if (r >= 0)
+			r = dump_removed_dir(ctx, img, &fs, t, "root", NULL);
 	}
 	if (r >= 0) {
 		_cleanup_free_ uint64_t *inos = calloc(img->nfiles + 1, sizeof(*inos));

@@ -239,6 +239,8 @@ static json_t *encode_task(const struct img_task *t)
 		r |= set(o, "oom_score_adj", json_integer(t->oom_score_adj));
 	r |= set(o, "cwd", json_string(t->cwd));
 	r |= set(o, "root", json_string(t->root));
+	if (t->cwd_file)
+		r |= set(o, "cwd_file", json_integer(t->cwd_file));
 	a = json_array();
 	for (int i = 0; a && i < IMG_NR_RLIMITS; i++)
 		r |= add(a, json_pack("[oo]", u64_hex(t->rlim[i].cur), u64_hex(t->rlim[i].max)));
@@ -716,6 +718,12 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	}
 	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));
 	TRY(get_str(d, o, "root", PATH_MAX, &t->root));
+	if (json_object_get(o, "cwd_file")) {
+		long long id;
+
+		TRY(get_int(d, o, "cwd_file", 1, UINT32_MAX, &id));
+		t->cwd_file = id;
+	}
 	a = get_arr(d, o, "rlimits", IMG_NR_RLIMITS);
 	if (!a || json_array_size(a) != IMG_NR_RLIMITS)
 		return bad(d, "rlimits", "is not 16 limits");
@@ -1091,6 +1099,13 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		d->where = where;
 		img->ntasks = i + 1;
 		TRY(decode_task(d, v, t));
+		/* A removed cwd is held by a ghost directory (lib/files/reg.c). */
+		if (t->cwd_file) {
+			const struct img_file *g = img_find_file(img, t->cwd_file);
+
+			if (!g || g->type != FILE_REG || !g->params[GHOST_P_IS])
+				return bad(d, "cwd_file", "is not a removed directory of the image");
+		}
 		for (uint32_t j = 0; j < t->nfds; j++)
 			if (!img_find_file(img, t->fds[j].file_id))
 				return cryo_err(d->ctx, -EINVAL,

@@ -283,6 +283,9 @@ struct img_task {
 	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER */
 	int32_t oom_score_adj; /* /proc/PID/oom_score_adj, -1000 ... 1000 */
 	char *cwd, *root;
+	/* A cwd removed while in use: the ghost directory (a FILE_REG file of the image,
+	 * lib/files/reg.c) that stands for it at restore; 0 for none. */
+	uint32_t cwd_file;
 	struct {
 		uint64_t cur, max;
 	} rlim[IMG_NR_RLIMITS];

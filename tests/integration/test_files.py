@@ -171,3 +171,12 @@ def test_memfd_seals_names_and_content(env):
     """memfds sealed (shrink, grow, write, seal), open to sealing, and made without it: each
     has exactly its seals after restore, and they hold."""
     roundtrip(env, "memfd_seals")
+
+
+def test_ghost_fifos_and_removed_directories(env):
+    """FIFOs (both ends, or the read end alone) and directories removed while open, and a
+    removed cwd, come back as removed objects at their old paths with their bytes, modes and
+    owners; nothing is left in the directory they were made in."""
+    roundtrip(env, "file_ghosts")
+    left = sorted(p.name for p in env.tmp.iterdir() if p.name.startswith("g"))
+    assert left == [], left
