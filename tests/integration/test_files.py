@@ -180,3 +180,12 @@ def test_ghost_fifos_and_removed_directories(env):
     roundtrip(env, "file_ghosts")
     left = sorted(p.name for p in env.tmp.iterdir() if p.name.startswith("g"))
     assert left == [], left
+
+
+def test_symlinked_renamed_and_mode_zero_files(env):
+    """A file opened through a symlink, one renamed after it was opened, one whose directory
+    was renamed, and one of mode 0000 opened read-only: each comes back as the same file (its
+    link reads the resolved, current path), at its offset, with its mode."""
+    roundtrip(env, "file_paths")
+    assert (env.tmp / "new.dat").read_bytes() == b"Qbcdefghij"
+    assert (env.tmp / "zero.dat").stat().st_mode & 0o7777 == 0

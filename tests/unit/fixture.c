@@ -218,7 +218,7 @@ void fixture_img(struct img *img)
 	t->zombie = true;
 	t->exit_code = 3 << 8;
 
-	img->nfiles = 9;
+	img->nfiles = 10;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -263,6 +263,13 @@ void fixture_img(struct img *img)
 					  .path = xstrdup("anon_inode:[eventpoll]"),
 					  .flags = O_RDWR,
 					  .nitems = 2};
+	/* A ghost: a directory removed while it was the child's cwd (cwd_file below). */
+	img->files[9] = (struct img_file){.id = 10,
+					  .type = FILE_REG,
+					  .path = xstrdup("/tmp/gone"),
+					  .flags = O_RDONLY | O_DIRECTORY,
+					  .params = {1, 0751, 4321, 8765, 0x1a, 99}};
+	img->tasks[1].cwd_file = 10;
 	img->files[8].items = xcalloc(2, sizeof(struct img_epoll_item));
 	img->files[8].items[0] = (struct img_epoll_item){.tfd = 5, .events = 1, .data = 0xdead};
 	img->files[8].items[1] =
@@ -338,6 +345,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->umask, b->umask);
 	assert_int_equal(a->personality, b->personality);
 	assert_string_equal(a->cwd, b->cwd);
+	assert_int_equal(a->cwd_file, b->cwd_file);
 	assert_string_equal(a->root, b->root);
 	assert_memory_equal(a->rlim, b->rlim, sizeof(a->rlim));
 	assert_memory_equal(a->sigact, b->sigact, sizeof(a->sigact));

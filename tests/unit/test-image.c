@@ -393,6 +393,10 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/umask", "512", "out of range"},
     {"tasks/0/personality", "4294967296", "out of range"},
     {"tasks/0/cwd", "\"\\u0000\"", NULL},
+    {"tasks/1/cwd_file", "1", "not a removed directory"},
+    {"tasks/1/cwd_file", "0", "out of range"},
+    {"files/9/params/0", "\"0x2\"", "ghost mark"},
+    {"files/9/params/1", "\"0x1000\"", "mode above 07777"},
     {"tasks/0/rlimits/15", NULL, "16 limits"},
     {"tasks/0/rlimits/0/0", "\"12\"", "bad limit"},
     {"tasks/0/rlimits/0", "[\"0x1\"]", "bad limit"},
@@ -702,12 +706,12 @@ struct walk {
 	unsigned checked;
 };
 
-/* Members whose absence the decoder accepts: a VMA's name is optional. */
+/* Members whose absence the decoder accepts: a VMA's name, a task's cwd_file. */
 static bool optional(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
-	return strstr(path, "/vmas/") && !strcmp(slash, "/name");
+	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) || !strcmp(slash, "/cwd_file");
 }
 
 static json_t *other_type(json_t *v, int variant)
