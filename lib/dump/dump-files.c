@@ -37,6 +37,7 @@ struct files_state {
 	struct fd_seen *seen;
 	size_t nseen;
 	int dirfd; /* the image directory, for memory objects' content */
+	int pidfd; /* of the task whose descriptors are being dumped */
 };
 
 static int add_file(struct img *img, const struct img_file *f)
@@ -84,6 +85,54 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 		out->locks = nl;
 		out->locks[out->nlocks++] = l;
 	}
+	return 0;
+}
+
+static bool owner_in_tree(const struct img *img, int type, pid_t pid)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *t = &img->tasks[i];
+
+		if ((type == F_OWNER_PID && t->pid == pid && !t->zombie) ||
+		    (type == F_OWNER_PGRP && t->pgid == pid))
+			return true;
+		for (uint32_t j = 0; type == F_OWNER_TID && j < t->nthreads; j++)
+			if (t->threads[j].tid == pid)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Who gets the description's SIGIO (F_SETOWN, F_SETOWN_EX) and with which signal (F_SETSIG):
+ * fdinfo does not show them, so they are read from a copy of the descriptor itself
+ * (pidfd_getfd(2)), the same open file description. This worker lives in the tree's pid
+ * namespace: the pids are the tree's. An owner outside the tree could not be given back.
+ */
+static int dump_owner(struct cryo_ctx *ctx, const struct img *img, int pidfd, pid_t pid, int fd,
+		      struct img_file *f)
+{
+	struct f_owner_ex own = {0};
+	int copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0), sig = 0, r = 0;
+
+	if (copy < 0)
+		return cryo_err(ctx, -errno, "take a copy of fd %d of pid %d", fd, pid);
+	/* An O_PATH description has no owner: fcntl() says EBADF. */
+	if ((f->flags & O_PATH) == O_PATH)
+		;
+	else if (fcntl(copy, F_GETOWN_EX, &own) < 0 || (sig = fcntl(copy, F_GETSIG)) < 0)
+		r = cryo_err(ctx, -errno, "read the owner of fd %d of pid %d", fd, pid);
+	close(copy);
+	if (r < 0)
+		return r;
+	if (own.pid && !owner_in_tree(img, own.type, own.pid))
+		return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d sends SIGIO to %s %d, which is "
+				"outside the dumped tree", fd, pid,
+				own.type == F_OWNER_PGRP ? "process group"
+				: own.type == F_OWNER_TID ? "thread" : "process", own.pid);
+	f->own_type = own.pid ? own.type : 0;
+	f->own_pid = own.pid;
+	f->own_sig = sig;
 	return 0;
 }
 
@@ -142,6 +191,8 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 				link);
 	f.type = kind->type;
 	r = kind->dump(&fd_dump, &f);
+	if (r >= 0)
+		r = dump_owner(ctx, img, fs->pidfd, t->pid, fd, &f);
 	if (r < 0) {
 		img_file_clear(&f);
 		return r;
@@ -229,7 +280,7 @@ static int dump_removed_dir(struct cryo_ctx *ctx, struct img *img, struct files_
 
 int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 {
-	struct files_state fs = {.dirfd = dirfd};
+	struct files_state fs = {.dirfd = dirfd, .pidfd = -1};
 	int r = 0;
 
 	for (uint32_t i = 0; i < img->ntasks && r >= 0; i++) {
@@ -249,6 +300,13 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 		t->fds = calloc(n + 1, sizeof(*t->fds));
 		if (!t->fds) {
 			r = -ENOMEM;
+			break;
+		}
+		if (fs.pidfd >= 0)
+			close(fs.pidfd);
+		fs.pidfd = syscall(SYS_pidfd_open, t->pid, 0);
+		if (fs.pidfd < 0) {
+			r = cryo_err(ctx, -errno, "pidfd of pid %d", t->pid);
 			break;
 		}
 		for (size_t j = 0; j < n && r >= 0; j++) {
@@ -273,6 +331,8 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 			if (file_kinds[k]->dump_done)
 				r = file_kinds[k]->dump_done(ctx, img, inos);
 	}
+	if (fs.pidfd >= 0)
+		close(fs.pidfd);
 	free(fs.seen);
 	return r;
 }

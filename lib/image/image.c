@@ -402,6 +402,9 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 		r |= encode_file_extra(fo, f);
 		if (f->external)
 			r |= set(fo, "external", json_true());
+		if (f->own_pid || f->own_sig)
+			r |= set(fo, "owner", json_pack("[iii]", f->own_type, f->own_pid,
+							f->own_sig));
 		r |= add(a, fo);
 	}
 	r |= set(root, "files", a);
@@ -1039,6 +1042,19 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 						"image metadata: file %u: \"external\" is not a "
 						"boolean", f->id);
 			f->external = json_is_true(json_object_get(v, "external"));
+		}
+		if (json_object_get(v, "owner")) {
+			json_int_t ot, op, os;
+
+			if (json_unpack(json_object_get(v, "owner"), "[III!]", &ot, &op, &os) ||
+			    ot < 0 || ot > 2 || op < 0 || op > INT_MAX || os < 0 ||
+			    os > IMG_MAX_SIGNALS || (!op && !os))
+				return cryo_err(d->ctx, -EINVAL,
+						"image metadata: file %u: \"owner\" is not [type 0 … "
+						"2, pid, signal 0 … 64], not both 0", f->id);
+			f->own_type = ot;
+			f->own_pid = op;
+			f->own_sig = os;
 		}
 		if ((file_kind_of(f->type)->flags & FILE_KIND_BY_PATH) && f->path[0] != '/')
 			return cryo_err(d->ctx, -EINVAL,

@@ -209,6 +209,10 @@ struct img_file {
 	uint8_t *sendq;                   /* established TCP: the send queue */
 	uint32_t sendq_len;
 	struct img_tcp *tcp;              /* established TCP: what TCP_REPAIR restores */
+	/* Who gets its SIGIO (F_GETOWN_EX: F_OWNER_TID 0, PID 1, PGRP 2, and the pid, tid or
+	 * group in the tree's pid namespace; pid 0: none) and with which signal (F_GETSIG, 0:
+	 * SIGIO). */
+	int32_t own_type, own_pid, own_sig;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

@@ -433,6 +433,11 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		return cryo_err(ctx, -EFAULT, "pid %d: parked outside the restorer", t->pid);
 	inj.saved = regs;
 	inj.syscall_ip = start + RST_SYSCALL_OFF;
+	/* The bottom of the blob's main stack, which the restorer never reached, is scratch. */
+	r = restore_files_owners(ctx, sh, t, &inj,
+				 end - t->nthreads * RST_THREAD_STACK - RST_MAIN_STACK);
+	if (r < 0)
+		return r;
 	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
 	if (r < 0)
 		return r;

@@ -189,3 +189,10 @@ def test_symlinked_renamed_and_mode_zero_files(env):
     roundtrip(env, "file_paths")
     assert (env.tmp / "new.dat").read_bytes() == b"Qbcdefghij"
     assert (env.tmp / "zero.dat").stat().st_mode & 0o7777 == 0
+
+
+def test_sigio_owners_and_signals(env):
+    """F_SETOWN (a process, a process group), F_SETOWN_EX (a thread, a child) and F_SETSIG per
+    description, with O_ASYNC: each comes back, and data arriving after the restore sends the
+    signal to its owner, with si_fd."""
+    roundtrip(env, "file_fown")

@@ -396,6 +396,10 @@ static const struct bad_value bad_values[] = {
     {"tasks/1/cwd_file", "1", "not a removed directory"},
     {"tasks/1/cwd_file", "0", "out of range"},
     {"files/9/params/0", "\"0x2\"", "ghost mark"},
+    {"files/2/owner", "[3, 1, 0]", "\"owner\""},
+    {"files/2/owner", "[0, 0, 0]", "\"owner\""},
+    {"files/2/owner", "[0, 1, 65]", "\"owner\""},
+    {"files/2/owner", "[0, 1]", "\"owner\""},
     {"files/9/params/1", "\"0x1000\"", "mode above 07777"},
     {"tasks/0/rlimits/15", NULL, "16 limits"},
     {"tasks/0/rlimits/0/0", "\"12\"", "bad limit"},
@@ -706,12 +710,14 @@ struct walk {
 	unsigned checked;
 };
 
-/* Members whose absence the decoder accepts: a VMA's name, a task's cwd_file. */
+/* Members whose absence the decoder accepts: a VMA's name, a task's cwd_file, a file's
+ * owner. */
 static bool optional(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
-	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) || !strcmp(slash, "/cwd_file");
+	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) || !strcmp(slash, "/cwd_file") ||
+	       !strcmp(slash, "/owner");
 }
 
 static json_t *other_type(json_t *v, int variant)
