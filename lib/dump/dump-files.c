@@ -60,12 +60,12 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 		      struct img_fd *out)
 {
 	for (const char *p = strstr(info, "\nlock:"); p; p = strstr(p + 1, "\nlock:")) {
-		char kind[16], mode[16], end[32];
+		char kind[16], state[16], mode[16], end[32];
 		unsigned long long start;
 		struct img_lock *nl, l = {0};
 
-		if (sscanf(p + 6, " %*d: %15s %*s %15s %*s %*s %llu %31s", kind, mode, &start,
-			   end) != 4)
+		if (sscanf(p + 6, " %*d: %15s %15s %15s %*s %*s %llu %31s", kind, state, mode,
+			   &start, end) != 5)
 			continue; /* "->" waiters and leases do not parse as held locks */
 		if (!strcmp(kind, "POSIX"))
 			l.kind = LOCK_POSIX;
@@ -73,6 +73,12 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 			l.kind = LOCK_FLOCK;
 		else if (!strcmp(kind, "OFDLCK"))
 			l.kind = LOCK_OFD;
+		else if (!strcmp(kind, "LEASE") && strcmp(state, "ACTIVE"))
+			return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a lease that is "
+					"being broken (%s), which cryo cannot restore", fd, pid,
+					state);
+		else if (!strcmp(kind, "LEASE"))
+			l.kind = LOCK_LEASE;
 		else
 			return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a %s lock", fd, pid,
 					kind);

@@ -227,6 +227,7 @@ enum img_lock_kind {
 	LOCK_POSIX = 0, /* fcntl F_SETLK: owned by the process */
 	LOCK_FLOCK,     /* flock(): owned by the open description */
 	LOCK_OFD,       /* fcntl F_OFD_SETLK: owned by the open description */
+	LOCK_LEASE,     /* fcntl F_SETLEASE (write: F_WRLCK), held by the open description */
 };
 
 /* A file lock held through a descriptor, as its fdinfo "lock:" lines show it. */

@@ -372,7 +372,11 @@ int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 					   .l_len = l->len};
 			int r;
 
-			if (l->kind == LOCK_FLOCK)
+			/* A lease: taken by the task, which it makes the owner (its SIGIO owner
+			 * is set again later, restore_files_owners()). */
+			if (l->kind == LOCK_LEASE)
+				r = fcntl(t->fds[i].fd, F_SETLEASE, l->write ? F_WRLCK : F_RDLCK);
+			else if (l->kind == LOCK_FLOCK)
 				r = flock(t->fds[i].fd, (l->write ? LOCK_EX : LOCK_SH) | LOCK_NB);
 			else
 				r = fcntl(t->fds[i].fd, l->kind == LOCK_OFD ? F_OFD_SETLK : F_SETLK,

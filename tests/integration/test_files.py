@@ -196,3 +196,9 @@ def test_sigio_owners_and_signals(env):
     description, with O_ASYNC: each comes back, and data arriving after the restore sends the
     signal to its owner, with si_fd."""
     roundtrip(env, "file_fown")
+
+
+def test_file_leases(env):
+    """A read lease and a write lease (F_SETLEASE) come back on their descriptions and hold:
+    a writer's open breaks the read lease, with SIGIO to its holder."""
+    roundtrip(env, "file_lease")
