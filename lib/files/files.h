@@ -176,6 +176,10 @@ int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, 
 int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, const char *path,
 		      bool dir);
 
+/* reg.c: the pid of a task of img whose proc file path is ("/proc/PID/REST"), with REST in
+ * *ret_rest; 0 for any other path. */
+pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_rest);
+
 /* Flags F_SETFL can change on a description after it is open. */
 #define FILE_SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 

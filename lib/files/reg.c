@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -105,6 +106,47 @@ int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, co
 	return r < 0 ? r : fd;
 }
 
+/*
+ * /proc/PID/... of a task of the tree (/proc/self/... reads so): the restoring process cannot
+ * open it before the task exists, and a restore in a new pid namespace may give it another
+ * number in the proc the tasks see. Only its own task may hold one: it is opened there, as
+ * /proc/self/..., once the task exists (restore_files_install()).
+ */
+pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_rest)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(path, "/proc/", 6) || path[6] < '1' || path[6] > '9')
+		return 0;
+	pid = strtol(path + 6, &end, 10);
+	if ((*end != '/' && *end) || pid > INT_MAX || !img_find_task(img, pid))
+		return 0;
+	*ret_rest = end;
+	return pid;
+}
+
+/* Every holder of a task's proc file must be that task. */
+static int reg_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
+{
+	const char *rest;
+
+	(void)inos;
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nfds; j++) {
+			const struct img_fd *fd = &img->tasks[i].fds[j];
+			const struct img_file *f = img_find_file(img, fd->file_id);
+			pid_t p = f && f->type == FILE_REG ? file_proc_pid(img, f->path, &rest) : 0;
+
+			if (p && p != img->tasks[i].pid)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"fd %d of pid %d is %s, a proc file of another task "
+						"of the tree, which cryo cannot restore yet",
+						fd->fd, img->tasks[i].pid, f->path);
+		}
+	return 0;
+}
+
 static bool reg_claim(const struct fd_dump *d)
 {
 	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode));
@@ -189,12 +231,17 @@ static int open_ghost_dir(struct file_restore *fr, const struct img_file *f, int
 static int reg_open(struct file_restore *fr, const struct img_file *f)
 {
 	int oflags = (f->flags | O_CLOEXEC | O_NOCTTY) & ~(O_CREAT | O_TRUNC | O_EXCL);
+	const char *rest;
 	int fd;
 
 	if (!strcmp(f->path, "/dev/tty"))
 		return open_dev_tty(fr->ctx, fr->sh, f);
 	if (f->params[GHOST_P_IS])
 		return open_ghost_dir(fr, f, oflags);
+	/* A stand-in until the task opens its own proc file. */
+	if (file_proc_pid(fr->sh->img, f->path, &rest))
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	else
 	fd = open(f->path, oflags);
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "reopen %s", f->path);
@@ -210,6 +257,7 @@ const struct file_kind file_kind_reg = {
 	.flags = FILE_KIND_BY_PATH,
 	.claim = reg_claim,
 	.dump = reg_dump,
+	.dump_done = reg_dump_done,
 	.decode = reg_decode,
 	.restore_open = reg_open,
 };

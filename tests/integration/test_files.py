@@ -202,3 +202,9 @@ def test_file_leases(env):
     """A read lease and a write lease (F_SETLEASE) come back on their descriptions and hold:
     a writer's open breaks the read lease, with SIGIO to its holder."""
     roundtrip(env, "file_lease")
+
+
+def test_own_proc_files(env):
+    """/proc/self/status, /proc/self/maps (read in part) and /proc/PID/stat held open: each is
+    opened again by the restored task itself, and reads that task, at its offset."""
+    roundtrip(env, "file_proc")
