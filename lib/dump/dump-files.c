@@ -43,6 +43,7 @@ struct files_state {
 	int *inflight;
 	size_t ninflight;
 	unsigned depth; /* files in flight in the queue of a file in flight... */
+	int pidfd; /* of the task whose descriptors are being dumped */
 };
 
 /* A unix socket carrying a socket carrying a socket...: past this the dump refuses (a socket
@@ -69,12 +70,12 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 		      struct img_fd *out)
 {
 	for (const char *p = strstr(info, "\nlock:"); p; p = strstr(p + 1, "\nlock:")) {
-		char kind[16], mode[16], end[32];
+		char kind[16], state[16], mode[16], end[32];
 		unsigned long long start;
 		struct img_lock *nl, l = {0};
 
-		if (sscanf(p + 6, " %*d: %15s %*s %15s %*s %*s %llu %31s", kind, mode, &start,
-			   end) != 4)
+		if (sscanf(p + 6, " %*d: %15s %15s %15s %*s %*s %llu %31s", kind, state, mode,
+			   &start, end) != 5)
 			continue; /* "->" waiters and leases do not parse as held locks */
 		if (!strcmp(kind, "POSIX"))
 			l.kind = LOCK_POSIX;
@@ -82,6 +83,12 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 			l.kind = LOCK_FLOCK;
 		else if (!strcmp(kind, "OFDLCK"))
 			l.kind = LOCK_OFD;
+		else if (!strcmp(kind, "LEASE") && strcmp(state, "ACTIVE"))
+			return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a lease that is "
+					"being broken (%s), which cryo cannot restore", fd, pid,
+					state);
+		else if (!strcmp(kind, "LEASE"))
+			l.kind = LOCK_LEASE;
 		else
 			return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a %s lock", fd, pid,
 					kind);
@@ -94,6 +101,54 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 		out->locks = nl;
 		out->locks[out->nlocks++] = l;
 	}
+	return 0;
+}
+
+static bool owner_in_tree(const struct img *img, int type, pid_t pid)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *t = &img->tasks[i];
+
+		if ((type == F_OWNER_PID && t->pid == pid && !t->zombie) ||
+		    (type == F_OWNER_PGRP && t->pgid == pid))
+			return true;
+		for (uint32_t j = 0; type == F_OWNER_TID && j < t->nthreads; j++)
+			if (t->threads[j].tid == pid)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Who gets the description's SIGIO (F_SETOWN, F_SETOWN_EX) and with which signal (F_SETSIG):
+ * fdinfo does not show them, so they are read from a copy of the descriptor itself
+ * (pidfd_getfd(2)), the same open file description. This worker lives in the tree's pid
+ * namespace: the pids are the tree's. An owner outside the tree could not be given back.
+ */
+static int dump_owner(struct cryo_ctx *ctx, const struct img *img, int pidfd, pid_t pid, int fd,
+		      struct img_file *f)
+{
+	struct f_owner_ex own = {0};
+	int copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0), sig = 0, r = 0;
+
+	if (copy < 0)
+		return cryo_err(ctx, -errno, "take a copy of fd %d of pid %d", fd, pid);
+	/* An O_PATH description has no owner: fcntl() says EBADF. */
+	if ((f->flags & O_PATH) == O_PATH)
+		;
+	else if (fcntl(copy, F_GETOWN_EX, &own) < 0 || (sig = fcntl(copy, F_GETSIG)) < 0)
+		r = cryo_err(ctx, -errno, "read the owner of fd %d of pid %d", fd, pid);
+	close(copy);
+	if (r < 0)
+		return r;
+	if (own.pid && !owner_in_tree(img, own.type, own.pid))
+		return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d sends SIGIO to %s %d, which is "
+				"outside the dumped tree", fd, pid,
+				own.type == F_OWNER_PGRP ? "process group"
+				: own.type == F_OWNER_TID ? "thread" : "process", own.pid);
+	f->own_type = own.pid ? own.type : 0;
+	f->own_pid = own.pid;
+	f->own_sig = sig;
 	return 0;
 }
 
@@ -152,6 +207,9 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 				link);
 	f.type = kind->type;
 	r = kind->dump(&fd_dump, &f);
+	/* (A file in flight is one of ours here: its owner is not kept.) */
+	if (r >= 0 && pid != getpid())
+		r = dump_owner(ctx, img, fs->pidfd, pid, fd, &f);
 	if (r < 0) {
 		img_file_clear(&f);
 		return r;
@@ -258,9 +316,70 @@ static int check_held(struct cryo_ctx *ctx, const struct img *img)
 	return 0;
 }
 
+/*
+ * A cwd removed while in use ("PATH (deleted)") cannot be entered by name at restore: it is
+ * carried as a description of the removed directory (a ghost, lib/files/reg.c), the one a
+ * descriptor of the tree already holds where there is one, and the task enters it by fchdir.
+ * A removed root is refused: the restored task could not open its executable from inside.
+ */
+static int dump_removed_dir(struct cryo_ctx *ctx, struct img *img, struct files_state *fs,
+			    struct img_task *t, const char *which, uint32_t *ret_id)
+{
+	_cleanup_free_ char *link = NULL;
+	const struct file_kind *kind;
+	struct fd_dump fd_dump;
+	struct img_file f = {.flags = O_RDONLY | O_DIRECTORY};
+	char path[64];
+	struct stat st;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", t->pid, which);
+	r = readlink_malloc(path, &link);
+	if (r < 0)
+		return cryo_err(ctx, r, "read %s of pid %d", which, t->pid);
+	if (!file_link_deleted(link))
+		return 0;
+	if (!ret_id)
+		return cryo_err(ctx, -EOPNOTSUPP, "the %s of pid %d is %s, a removed directory, "
+				"which cryo cannot restore", which, t->pid, link);
+	if (stat(path, &st) < 0)
+		return cryo_err(ctx, -errno, "stat %s of pid %d (%s)", which, t->pid, link);
+	for (size_t i = 0; i < fs->nseen; i++)
+		if (fs->seen[i].dev == st.st_dev && fs->seen[i].ino == st.st_ino) {
+			*ret_id = fs->seen[i].file_id;
+			return 0;
+		}
+	fd_dump = (struct fd_dump){.ctx = ctx, .img = img, .dirfd = fs->dirfd, .pid = t->pid,
+				   .fd = -1, .proc_path = path, .link = link, .st = &st,
+				   .info = ""};
+	kind = file_kind_claim(&fd_dump);
+	if (!kind || kind->type != FILE_REG)
+		return cryo_err(ctx, -EOPNOTSUPP, "the %s of pid %d is %s, which cryo cannot "
+				"restore", which, t->pid, link);
+	f.type = kind->type;
+	r = kind->dump(&fd_dump, &f);
+	if (r >= 0)
+		r = add_file(img, &f);
+	if (r < 0) {
+		img_file_clear(&f);
+		return r;
+	}
+	*ret_id = r;
+	{
+		struct fd_seen *ns = realloc(fs->seen, (fs->nseen + 1) * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		fs->seen = ns;
+		fs->seen[fs->nseen++] = (struct fd_seen){t->pid, -1, r, st.st_dev, st.st_ino};
+	}
+	log_info(ctx, "pid %d: its %s %s is carried as a removed directory", t->pid, which, link);
+	return 0;
+}
+
 int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 {
-	struct files_state fs = {.dirfd = dirfd};
+	struct files_state fs = {.dirfd = dirfd, .pidfd = -1};
 	int r = 0;
 
 	for (uint32_t i = 0; i < img->ntasks && r >= 0; i++) {
@@ -282,11 +401,22 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 			r = -ENOMEM;
 			break;
 		}
+		if (fs.pidfd >= 0)
+			close(fs.pidfd);
+		fs.pidfd = syscall(SYS_pidfd_open, t->pid, 0);
+		if (fs.pidfd < 0) {
+			r = cryo_err(ctx, -errno, "pidfd of pid %d", t->pid);
+			break;
+		}
 		for (size_t j = 0; j < n && r >= 0; j++) {
 			r = dump_one_fd(ctx, img, &fs, t->pid, fds[j], &t->fds[j]);
 			if (r >= 0)
 				t->nfds = j + 1;
 		}
+		if (r >= 0)
+			r = dump_removed_dir(ctx, img, &fs, t, "cwd", &t->cwd_file);
+		if (r >= 0)
+			r = dump_removed_dir(ctx, img, &fs, t, "root", NULL);
 	}
 	if (r >= 0)
 		r = check_held(ctx, img);
@@ -302,6 +432,8 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 			if (file_kinds[k]->dump_done)
 				r = file_kinds[k]->dump_done(ctx, img, inos);
 	}
+	if (fs.pidfd >= 0)
+		close(fs.pidfd);
 	free(fs.seen);
 	for (size_t i = 0; i < fs.ninflight; i++)
 		close(fs.inflight[i]);

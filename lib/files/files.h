@@ -170,6 +170,35 @@ int restore_fd_high(struct rst_shared *sh, int fd);
  * where every task closes it (a pipe's unused end, a FIFO's keeper). */
 int restore_fd_extra(struct rst_shared *sh, int fd);
 
+/* ---- reg.c: ghosts, files removed while open that are recreated (a directory, a FIFO) ---- */
+
+/* params[] of a FILE_REG or FILE_FIFO that may be a ghost. */
+enum file_ghost_param {
+	GHOST_P_IS = 0, /* 1: removed while open, recreated at restore; 0: reopened by path */
+	GHOST_P_MODE,   /* its permission bits (07777) */
+	GHOST_P_UID,
+	GHOST_P_GID,
+	GHOST_P_DEV,    /* its identity at dump: descriptions of one ghost share one inode */
+	GHOST_P_INO,
+};
+
+/* Whether a link text is "PATH (deleted)". */
+bool file_link_deleted(const char *link);
+/* Dump: f is a ghost of d's removed file; its path without " (deleted)", mode, owner, id. */
+int file_ghost_note(const struct fd_dump *d, struct img_file *f);
+/* Decode: range checks of a ghost's params. */
+int file_ghost_decode(struct dec *d, const struct img_file *f);
+/* Restore: makes the ghost's directory or FIFO at its path (or beside it): ret_path, PATH_MAX
+ * bytes. Then file_ghost_finish() on the descriptor opened there: owner, mode, and the name
+ * removed again; returns fd, or closes it and returns a negative errno. */
+int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, char *ret_path);
+int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, const char *path,
+		      bool dir);
+
+/* reg.c: the pid of a task of img whose proc file path is ("/proc/PID/REST"), with REST in
+ * *ret_rest; 0 for any other path. */
+pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_rest);
+
 /* Flags F_SETFL can change on a description after it is open. */
 #define FILE_SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,21 @@ static bool pipe_claim(const struct fd_dump *d)
 
 static bool fifo_claim(const struct fd_dump *d)
 {
-	return d->link[0] == '/' && !strstr(d->link, " (deleted)") && S_ISFIFO(d->st->st_mode);
+	return d->link[0] == '/' && S_ISFIFO(d->st->st_mode);
+}
+
+/* A FIFO removed while open is a ghost (reg.c): recreated, opened and removed again. */
+static int fifo_dump(const struct fd_dump *d, struct img_file *f)
+{
+	int r = file_link_deleted(d->link) ? file_ghost_note(d, f) : 0;
+
+	return r < 0 ? r : pipe_dump(d, f);
+}
+
+static int fifo_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	(void)o;
+	return file_ghost_decode(d, f);
 }
 
 /*
@@ -274,17 +289,41 @@ static int pipe_open(struct file_restore *fr, const struct img_file *f)
 	return fd;
 }
 
+/* The keeper of a ghost FIFO: made at its path (or beside it), opened, removed again. */
+static int open_ghost_keeper(struct cryo_ctx *ctx, const struct img_file *f)
+{
+	char path[PATH_MAX];
+	int fd, r = file_ghost_create(ctx, f, false, path);
+
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		r = cryo_err(ctx, -errno, "open recreated FIFO %s", path);
+		unlink(path);
+		return r;
+	}
+	return file_ghost_finish(ctx, fd, f, path, false);
+}
+
 static int fifo_open(struct file_restore *fr, const struct img_file *f)
 {
 	const struct img_pipe *p = img_find_pipe(fr->sh->img, f->pipe_ino);
 	bool fresh;
 	struct pipe_objs *po = pipe_obj(fr, f, &fresh);
+	char proc[64];
+	const char *path = f->path;
 	int keeper, fd;
 
 	if (po->ino != p->ino) {
 		/* The keeper, opened read-write, lets the real opens below not block and holds
 		 * the buffered bytes until a task has the FIFO open. */
-		keeper = open(f->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (f->params[GHOST_P_IS])
+			keeper = open_ghost_keeper(fr->ctx, f);
+		else
+			keeper = open(f->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (keeper < 0 && f->params[GHOST_P_IS])
+			return keeper;
 		if (keeper < 0)
 			return cryo_err(fr->ctx, -errno, "open FIFO %s", f->path);
 		if (fcntl(keeper, F_SETPIPE_SZ, p->size) < 0)
@@ -297,9 +336,14 @@ static int fifo_open(struct file_restore *fr, const struct img_file *f)
 		if (keeper < 0 || restore_fd_extra(fr->sh, keeper) < 0)
 			return cryo_err(fr->ctx, -EMFILE, "keep FIFO %s", f->path);
 		po->ino = p->ino;
-		po->orig[0] = po->orig[1] = -1;
+		po->orig[0] = po->orig[1] = keeper;
 	}
-	fd = open(f->path, (f->flags | O_NONBLOCK | O_CLOEXEC) & ~(O_CREAT | O_TRUNC));
+	/* A ghost has no name any more: its descriptions are opened through the keeper. */
+	if (f->params[GHOST_P_IS]) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", po->orig[0]);
+		path = proc;
+	}
+	fd = open(path, (f->flags | O_NONBLOCK | O_CLOEXEC) & ~(O_CREAT | O_TRUNC));
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "open FIFO %s", f->path);
 	pipe_setfl(fr->ctx, fd, f);
@@ -324,6 +368,7 @@ const struct file_kind file_kind_fifo = {
 	.name = "fifo",
 	.flags = FILE_KIND_BY_PATH | FILE_KIND_PIPE,
 	.claim = fifo_claim,
-	.dump = pipe_dump,
+	.dump = fifo_dump,
+	.decode = fifo_decode,
 	.restore_open = fifo_open,
 };

@@ -3,10 +3,19 @@
  * Anything reopened by its path (FILE_REG): regular files, directories, character devices
  * (/dev/null, a terminal that is not a restored pty) and /dev/tty. The description is opened
  * again with its flags and put at its offset.
+ *
+ * A directory removed while open (its link reads "PATH (deleted)") is a ghost, as CRIU calls
+ * it: nothing can reopen it by name, but all it holds is its mode and owner (a removed
+ * directory is empty, and nothing can be created in it). It is recreated at its old path,
+ * opened, given its mode and owner and removed again, so that the new description is a
+ * removed directory that reads as "PATH (deleted)" too. Ghost FIFOs (pipe.c) use the same
+ * helpers. Descriptions of one ghost (params dev and ino) share the one recreated inode.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,9 +25,131 @@
 
 #define LOG_PREFIX "reg: "
 
+#define DELETED " (deleted)"
+
+bool file_link_deleted(const char *link)
+{
+	size_t n = strlen(link), k = strlen(DELETED);
+
+	return link[0] == '/' && n > k && !strcmp(link + n - k, DELETED);
+}
+
+int file_ghost_note(const struct fd_dump *d, struct img_file *f)
+{
+	f->path = strndup(d->link, strlen(d->link) - strlen(DELETED));
+	if (!f->path)
+		return -ENOMEM;
+	f->params[GHOST_P_IS] = 1;
+	f->params[GHOST_P_MODE] = d->st->st_mode & 07777;
+	f->params[GHOST_P_UID] = d->st->st_uid;
+	f->params[GHOST_P_GID] = d->st->st_gid;
+	f->params[GHOST_P_DEV] = d->st->st_dev;
+	f->params[GHOST_P_INO] = d->st->st_ino;
+	return 0;
+}
+
+int file_ghost_decode(struct dec *d, const struct img_file *f)
+{
+	if (f->params[GHOST_P_IS] > 1)
+		return bad(d, "params", "has a ghost mark other than 0 or 1");
+	if (f->params[GHOST_P_IS] &&
+	    (f->params[GHOST_P_MODE] > 07777 || f->params[GHOST_P_UID] > UINT32_MAX ||
+	     f->params[GHOST_P_GID] > UINT32_MAX))
+		return bad(d, "params", "hold a ghost's mode above 07777 or an owner above 2^32");
+	return 0;
+}
+
+/*
+ * Makes the ghost's inode (a directory, or a FIFO) at its old path, or beside it under a name
+ * of its own where that path is taken: its name in ret_path (PATH_MAX bytes).
+ */
+int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, char *ret_path)
+{
+	int r;
+
+	snprintf(ret_path, PATH_MAX, "%s", f->path);
+	for (int i = 0; i < 100; i++) {
+		r = dir ? mkdir(ret_path, 0700) : mkfifo(ret_path, 0600);
+		if (r == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+		if (snprintf(ret_path, PATH_MAX, "%s.cryo-ghost-%u-%d", f->path, f->id, i) >=
+		    PATH_MAX)
+			return cryo_err(ctx, -ENAMETOOLONG, "recreate removed %s %s",
+					dir ? "directory" : "FIFO", f->path);
+	}
+	return cryo_err(ctx, -errno, "recreate removed %s %s", dir ? "directory" : "FIFO",
+			ret_path);
+}
+
+/*
+ * The ghost made at path is open as fd: its owner and mode as they were (chown first: it
+ * clears set-id bits), then its name goes again. On failure fd is closed.
+ */
+int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, const char *path,
+		      bool dir)
+{
+	int r = 0;
+
+	if (fchown(fd, f->params[GHOST_P_UID], f->params[GHOST_P_GID]) < 0)
+		r = cryo_err(ctx, -errno, "give removed %s to %llu:%llu", f->path,
+			     (unsigned long long)f->params[GHOST_P_UID],
+			     (unsigned long long)f->params[GHOST_P_GID]);
+	else if (fchmod(fd, f->params[GHOST_P_MODE]) < 0)
+		r = cryo_err(ctx, -errno, "set mode %llo of removed %s",
+			     (unsigned long long)f->params[GHOST_P_MODE], f->path);
+	if ((dir ? rmdir(path) : unlink(path)) < 0 && r == 0)
+		r = cryo_err(ctx, -errno, "remove %s again", path);
+	if (r < 0)
+		close(fd);
+	return r < 0 ? r : fd;
+}
+
+/*
+ * /proc/PID/... of a task of the tree (/proc/self/... reads so): the restoring process cannot
+ * open it before the task exists, and a restore in a new pid namespace may give it another
+ * number in the proc the tasks see. Only its own task may hold one: it is opened there, as
+ * /proc/self/..., once the task exists (restore_files_install()).
+ */
+pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_rest)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(path, "/proc/", 6) || path[6] < '1' || path[6] > '9')
+		return 0;
+	pid = strtol(path + 6, &end, 10);
+	if ((*end != '/' && *end) || pid > INT_MAX || !img_find_task(img, pid))
+		return 0;
+	*ret_rest = end;
+	return pid;
+}
+
+/* Every holder of a task's proc file must be that task. */
+static int reg_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
+{
+	const char *rest;
+
+	(void)inos;
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nfds; j++) {
+			const struct img_fd *fd = &img->tasks[i].fds[j];
+			const struct img_file *f = img_find_file(img, fd->file_id);
+			pid_t p = f && f->type == FILE_REG ? file_proc_pid(img, f->path, &rest) : 0;
+
+			if (p && p != img->tasks[i].pid)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"fd %d of pid %d is %s, a proc file of another task "
+						"of the tree, which cryo cannot restore yet",
+						fd->fd, img->tasks[i].pid, f->path);
+		}
+	return 0;
+}
+
 static bool reg_claim(const struct fd_dump *d)
 {
-	return d->link[0] == '/' && !strstr(d->link, " (deleted)");
+	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode));
 }
 
 static int reg_dump(const struct fd_dump *d, struct img_file *f)
@@ -29,7 +160,19 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d (%s) is a kind of file cryo cannot restore yet",
 				d->fd, d->pid, d->link);
+	if (S_ISDIR(m) && file_link_deleted(d->link))
+		return file_ghost_note(d, f);
+	if (strstr(d->link, DELETED))
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d (%s) is a removed file of a kind cryo cannot "
+				"recreate", d->fd, d->pid, d->link);
 	return 0;
+}
+
+static int reg_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	(void)o;
+	return file_ghost_decode(d, f);
 }
 
 /*
@@ -53,13 +196,53 @@ static int open_dev_tty(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	return fd < 0 ? cryo_err(ctx, -errno, "open %s for /dev/tty", path) : fd;
 }
 
+/*
+ * A removed directory: another description of a ghost made already is opened through it; the
+ * first is made (file_ghost_create()), opened with its flags and removed again.
+ */
+static int open_ghost_dir(struct file_restore *fr, const struct img_file *f, int oflags)
+{
+	const struct img *img = fr->sh->img;
+	char path[PATH_MAX];
+	int fd, r;
+
+	for (const struct img_file *g = img->files; g < f; g++) {
+		if (g->type != FILE_REG || !g->params[GHOST_P_IS] ||
+		    g->params[GHOST_P_DEV] != f->params[GHOST_P_DEV] ||
+		    g->params[GHOST_P_INO] != f->params[GHOST_P_INO])
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fr->sh->file_fds[g - img->files]);
+		fd = open(path, oflags);
+		return fd < 0 ? cryo_err(fr->ctx, -errno, "reopen removed directory %s", f->path)
+			      : fd;
+	}
+	r = file_ghost_create(fr->ctx, f, true, path);
+	if (r < 0)
+		return r;
+	fd = open(path, oflags | O_DIRECTORY);
+	if (fd < 0) {
+		r = cryo_err(fr->ctx, -errno, "open recreated directory %s", path);
+		rmdir(path);
+		return r;
+	}
+	return file_ghost_finish(fr->ctx, fd, f, path, true);
+}
+
 static int reg_open(struct file_restore *fr, const struct img_file *f)
 {
+	int oflags = (f->flags | O_CLOEXEC | O_NOCTTY) & ~(O_CREAT | O_TRUNC | O_EXCL);
+	const char *rest;
 	int fd;
 
 	if (!strcmp(f->path, "/dev/tty"))
 		return open_dev_tty(fr->ctx, fr->sh, f);
-	fd = open(f->path, (f->flags | O_CLOEXEC | O_NOCTTY) & ~(O_CREAT | O_TRUNC | O_EXCL));
+	if (f->params[GHOST_P_IS])
+		return open_ghost_dir(fr, f, oflags);
+	/* A stand-in until the task opens its own proc file. */
+	if (file_proc_pid(fr->sh->img, f->path, &rest))
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	else
+	fd = open(f->path, oflags);
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "reopen %s", f->path);
 	if (lseek(fd, f->pos, SEEK_SET) < 0 && errno != ESPIPE && f->pos)
@@ -74,5 +257,7 @@ const struct file_kind file_kind_reg = {
 	.flags = FILE_KIND_BY_PATH,
 	.claim = reg_claim,
 	.dump = reg_dump,
+	.dump_done = reg_dump_done,
+	.decode = reg_decode,
 	.restore_open = reg_open,
 };

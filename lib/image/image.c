@@ -265,6 +265,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 		r |= set(o, "membarrier", json_integer(t->membarrier));
 	r |= set(o, "cwd", json_string(t->cwd));
 	r |= set(o, "root", json_string(t->root));
+	if (t->cwd_file)
+		r |= set(o, "cwd_file", json_integer(t->cwd_file));
 	a = json_array();
 	for (int i = 0; a && i < IMG_NR_RLIMITS; i++)
 		r |= add(a, json_pack("[oo]", u64_hex(t->rlim[i].cur), u64_hex(t->rlim[i].max)));
@@ -426,6 +428,9 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 		r |= encode_file_extra(fo, f);
 		if (f->external)
 			r |= set(fo, "external", json_true());
+		if (f->own_pid || f->own_sig)
+			r |= set(fo, "owner", json_pack("[iii]", f->own_type, f->own_pid,
+							f->own_sig));
 		r |= add(a, fo);
 	}
 	r |= set(root, "files", a);
@@ -801,6 +806,12 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	}
 	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));
 	TRY(get_str(d, o, "root", PATH_MAX, &t->root));
+	if (json_object_get(o, "cwd_file")) {
+		long long id;
+
+		TRY(get_int(d, o, "cwd_file", 1, UINT32_MAX, &id));
+		t->cwd_file = id;
+	}
 	a = get_arr(d, o, "rlimits", IMG_NR_RLIMITS);
 	if (!a || json_array_size(a) != IMG_NR_RLIMITS)
 		return bad(d, "rlimits", "is not 16 limits");
@@ -931,7 +942,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 			json_int_t kind, wr, start, len;
 
 			if (json_unpack(l, "[IIII]", &kind, &wr, &start, &len) || kind < LOCK_POSIX ||
-			    kind > LOCK_OFD || wr < 0 || wr > 1 || start < 0 || len < 0)
+			    kind > LOCK_LEASE || wr < 0 || wr > 1 || start < 0 || len < 0)
 				return bad(d, "locks", "holds a bad lock");
 			t->fds[i].locks[k] = (struct img_lock){kind, wr, start, len};
 			t->fds[i].nlocks = k + 1;
@@ -1118,6 +1129,19 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 						"boolean", f->id);
 			f->external = json_is_true(json_object_get(v, "external"));
 		}
+		if (json_object_get(v, "owner")) {
+			json_int_t ot, op, os;
+
+			if (json_unpack(json_object_get(v, "owner"), "[III!]", &ot, &op, &os) ||
+			    ot < 0 || ot > 2 || op < 0 || op > INT_MAX || os < 0 ||
+			    os > IMG_MAX_SIGNALS || (!op && !os))
+				return cryo_err(d->ctx, -EINVAL,
+						"image metadata: file %u: \"owner\" is not [type 0 … "
+						"2, pid, signal 0 … 64], not both 0", f->id);
+			f->own_type = ot;
+			f->own_pid = op;
+			f->own_sig = os;
+		}
 		if ((file_kind_of(f->type)->flags & FILE_KIND_BY_PATH) && f->path[0] != '/')
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: file %u has a relative path", f->id);
@@ -1177,6 +1201,13 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		d->where = where;
 		img->ntasks = i + 1;
 		TRY(decode_task(d, v, t));
+		/* A removed cwd is held by a ghost directory (lib/files/reg.c). */
+		if (t->cwd_file) {
+			const struct img_file *g = img_find_file(img, t->cwd_file);
+
+			if (!g || g->type != FILE_REG || !g->params[GHOST_P_IS])
+				return bad(d, "cwd_file", "is not a removed directory of the image");
+		}
 		for (uint32_t j = 0; j < t->nfds; j++)
 			if (!img_find_file(img, t->fds[j].file_id))
 				return cryo_err(d->ctx, -EINVAL,

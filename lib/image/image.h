@@ -247,6 +247,10 @@ struct img_file {
 	uint32_t nscm;
 	struct img_sk_from *from;         /* unix datagram socket: named senders, by `at` */
 	uint32_t nfrom;
+	/* Who gets its SIGIO (F_GETOWN_EX: F_OWNER_TID 0, PID 1, PGRP 2, and the pid, tid or
+	 * group in the tree's pid namespace; pid 0: none) and with which signal (F_GETSIG, 0:
+	 * SIGIO). */
+	int32_t own_type, own_pid, own_sig;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */
@@ -261,6 +265,7 @@ enum img_lock_kind {
 	LOCK_POSIX = 0, /* fcntl F_SETLK: owned by the process */
 	LOCK_FLOCK,     /* flock(): owned by the open description */
 	LOCK_OFD,       /* fcntl F_OFD_SETLK: owned by the open description */
+	LOCK_LEASE,     /* fcntl F_SETLEASE (write: F_WRLCK), held by the open description */
 };
 
 /* A file lock held through a descriptor, as its fdinfo "lock:" lines show it. */
@@ -327,6 +332,9 @@ struct img_task {
 	bool has_loginuid;    /* loginuid is known (older images: left as inherited) */
 	uint32_t membarrier;  /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED* commands it made */
 	char *cwd, *root;
+	/* A cwd removed while in use: the ghost directory (a FILE_REG file of the image,
+	 * lib/files/reg.c) that stands for it at restore; 0 for none. */
+	uint32_t cwd_file;
 	struct {
 		uint64_t cur, max;
 	} rlim[IMG_NR_RLIMITS];

@@ -17,12 +17,14 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "files/files.h"
+#include "inject/inject.h"
 #include "ns/ns.h"
 #include "restore.h"
 #include "image/image-dir.h"
@@ -299,6 +301,79 @@ int restore_files_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	return 0;
 }
 
+/* Whether task t's descriptor i is the first of the tree (in task order) to hold its file. */
+static bool first_holder(const struct img *img, const struct img_task *t, uint32_t i)
+{
+	uint32_t id = t->fds[i].file_id;
+
+	for (const struct img_task *o = img->tasks; o <= t; o++)
+		for (uint32_t j = 0; j < (o == t ? i : o->nfds); j++)
+			if (o->fds[j].file_id == id)
+				return false;
+	return true;
+}
+
+/*
+ * F_SETOWN_EX, F_SETSIG and O_ASYNC, run in the task itself once the whole tree exists: an owner may be
+ * any task, thread or group of it, and a thread exists only once its restorer made it. The
+ * pids are the tree's, in its pid namespace, as the task sees them; the owner's credentials
+ * (which decide whether the signal may be sent) are the task's own, restored by now. After any
+ * lease (restore_locks()), which makes its taker the owner.
+ */
+int restore_files_owners(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			 const struct img_task *t, struct inject *inj, uint64_t scratch)
+{
+	for (uint32_t i = 0; i < t->nfds; i++) {
+		const struct img_file *f = img_find_file(sh->img, t->fds[i].file_id);
+		struct f_owner_ex own;
+		long ret = 0;
+		int r;
+
+		if (!f || (!f->own_pid && !f->own_sig && !(f->flags & O_ASYNC)) ||
+		    !first_holder(sh->img, t, i))
+			continue;
+		own = (struct f_owner_ex){.type = f->own_type, .pid = f->own_pid};
+		if (f->own_pid) {
+			r = inject_write(t->pid, scratch, &own, sizeof(own));
+			if (r < 0)
+				return cryo_err(ctx, r, "pid %d: write the owner of fd %d", t->pid,
+						t->fds[i].fd);
+			r = inject_syscall(ctx, inj, &ret, SYS_fcntl, t->fds[i].fd, F_SETOWN_EX,
+					   scratch, 0, 0, 0);
+			if (r < 0)
+				return r;
+			if (ret < 0)
+				return cryo_err(ctx, ret, "pid %d: send fd %d's SIGIO to %s %d",
+						t->pid, t->fds[i].fd,
+						own.type == F_OWNER_PGRP ? "group"
+						: own.type == F_OWNER_TID ? "thread" : "pid", own.pid);
+		}
+		if (f->own_sig) {
+			r = inject_syscall(ctx, inj, &ret, SYS_fcntl, t->fds[i].fd, F_SETSIG,
+					   f->own_sig, 0, 0, 0);
+			if (r < 0)
+				return r;
+			if (ret < 0)
+				return cryo_err(ctx, ret, "pid %d: F_SETSIG %d on fd %d", t->pid,
+						f->own_sig, t->fds[i].fd);
+		}
+		/* O_ASYNC again, from here: the signal's si_fd is the number the descriptor had
+		 * when O_ASYNC was set, which in the restoring process was another. */
+		for (int k = 0; (f->flags & O_ASYNC) && k < 2; k++) {
+			uint64_t fl = f->flags & FILE_SETFL_MASK & (k ? ~0u : ~(unsigned)O_ASYNC);
+
+			r = inject_syscall(ctx, inj, &ret, SYS_fcntl, t->fds[i].fd, F_SETFL, fl, 0,
+					   0, 0);
+			if (r < 0)
+				return r;
+			if (ret < 0)
+				return cryo_err(ctx, ret, "pid %d: O_ASYNC on fd %d", t->pid,
+						t->fds[i].fd);
+		}
+	}
+	return 0;
+}
+
 /* Takes the task's file locks again, from the task itself: POSIX locks belong to the process. */
 int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 {
@@ -310,7 +385,11 @@ int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 					   .l_len = l->len};
 			int r;
 
-			if (l->kind == LOCK_FLOCK)
+			/* A lease: taken by the task, which it makes the owner (its SIGIO owner
+			 * is set again later, restore_files_owners()). */
+			if (l->kind == LOCK_LEASE)
+				r = fcntl(t->fds[i].fd, F_SETLEASE, l->write ? F_WRLCK : F_RDLCK);
+			else if (l->kind == LOCK_FLOCK)
 				r = flock(t->fds[i].fd, (l->write ? LOCK_EX : LOCK_SH) | LOCK_NB);
 			else
 				r = fcntl(t->fds[i].fd, l->kind == LOCK_OFD ? F_OFD_SETLK : F_SETLK,
@@ -322,10 +401,37 @@ int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 	return 0;
 }
 
+/* A task's own proc file (file_proc_pid()), opened by the task as /proc/self/... in place of
+ * its stand-in, at its offset. */
+static int reopen_own_proc_file(struct cryo_ctx *ctx, const struct rst_shared *sh,
+				const struct img_task *t, const struct img_fd *d,
+				const struct img_file *f)
+{
+	char path[PATH_MAX];
+	const char *rest;
+	int fd;
+
+	if (f->type != FILE_REG || file_proc_pid(sh->img, f->path, &rest) != t->pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self%s", rest);
+	fd = open(path, (f->flags | O_CLOEXEC) & ~(O_CREAT | O_TRUNC | O_EXCL));
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "pid %d: open %s for fd %d", t->pid, path, d->fd);
+	if (f->pos && lseek(fd, f->pos, SEEK_SET) < 0 && errno != ESPIPE)
+		log_warn(ctx, "seek %s to %llu: %s", path, (unsigned long long)f->pos,
+			 strerror(errno));
+	if (dup2(fd, d->fd) < 0) {
+		close(fd);
+		return cryo_err(ctx, -errno, "pid %d: install fd %d (%s)", t->pid, d->fd, path);
+	}
+	close(fd);
+	return 0;
+}
+
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t)
 {
-	int prev = -1;
+	int prev = -1, r;
 
 	for (uint32_t i = 0; i < t->nfds; i++) {
 		const struct img_fd *d = &t->fds[i];
@@ -338,6 +444,9 @@ int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		if (dup2(sh->file_fds[idx], d->fd) < 0)
 			return cryo_err(ctx, -errno, "pid %d: install fd %d (%s)", t->pid, d->fd,
 					sh->img->files[idx].path);
+		r = reopen_own_proc_file(ctx, sh, t, d, &sh->img->files[idx]);
+		if (r < 0)
+			return r;
 		if (d->cloexec && fcntl(d->fd, F_SETFD, FD_CLOEXEC) < 0)
 			return cryo_err(ctx, -errno, "pid %d: close-on-exec on fd %d", t->pid, d->fd);
 		prev = d->fd;

@@ -526,6 +526,22 @@ static void open_uffd(struct cryo_ctx *ctx, const struct rst_shared *sh)
 	}
 }
 
+/* cwd, then root (chroot() leaves the cwd alone). A cwd removed while in use is entered
+ * through the description of its recreated ghost directory (lib/files/reg.c). */
+static void restore_cwd_root(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			     const struct img_task *t)
+{
+	int fd = -1;
+
+	for (uint32_t i = 0; t->cwd_file && i < sh->img->nfiles; i++)
+		if (sh->img->files[i].id == t->cwd_file)
+			fd = sh->file_fds[i];
+	if (t->cwd_file ? fchdir(fd) < 0 : chdir(t->cwd) < 0)
+		task_fail(ctx, sh, "pid %d: chdir %s: %s", t->pid, t->cwd, strerror(errno));
+	if (strcmp(t->root, "/") && chroot(t->root) < 0)
+		task_fail(ctx, sh, "pid %d: chroot %s: %s", t->pid, t->root, strerror(errno));
+}
+
 void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
 {
 	struct mm_plan plan = {0};
@@ -564,10 +580,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (restore_mm_premap(ctx, sh, t, &plan) < 0)
 		task_fail(ctx, sh, NULL);
 	join_group(ctx, sh, t);
-	if (chdir(t->cwd) < 0)
-		task_fail(ctx, sh, "pid %d: chdir %s: %s", t->pid, t->cwd, strerror(errno));
-	if (strcmp(t->root, "/") && chroot(t->root) < 0)
-		task_fail(ctx, sh, "pid %d: chroot %s: %s", t->pid, t->root, strerror(errno));
+	restore_cwd_root(ctx, sh, t);
 	umask(t->umask);
 	if (personality(t->personality) < 0)
 		task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,

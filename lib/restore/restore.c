@@ -497,6 +497,10 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	r = restore_files_parked(ctx, sh, t, &inj);
 	if (r >= 0)
 		r = set_mm_flags(ctx, t, &inj);
+	/* The bottom of the blob's main stack, which the restorer never reached, is scratch. */
+	if (r >= 0)
+		r = restore_files_owners(ctx, sh, t, &inj,
+					 end - t->nthreads * RST_THREAD_STACK - RST_MAIN_STACK);
 	if (r < 0)
 		return r;
 	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);

@@ -172,6 +172,13 @@ int restore_files_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
 /* In a restored task, after restore_files_install(): file locks. */
 int restore_locks(struct cryo_ctx *ctx, const struct img_task *t);
 
+/* In the restoring process, once every task and thread of the tree exists and t is parked:
+ * who gets each of t's descriptions' SIGIO and with which signal (F_SETOWN_EX, F_SETSIG), run
+ * in t through inj; scratch is task memory free for the call's argument. */
+struct inject;
+int restore_files_owners(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			 const struct img_task *t, struct inject *inj, uint64_t scratch);
+
 /* In a restored task, after restore_files_install(): what each kind of file makes from
  * inside the task (epoll registrations). */
 int restore_files_task(struct cryo_ctx *ctx, const struct rst_shared *sh,

@@ -171,3 +171,40 @@ def test_memfd_seals_names_and_content(env):
     """memfds sealed (shrink, grow, write, seal), open to sealing, and made without it: each
     has exactly its seals after restore, and they hold."""
     roundtrip(env, "memfd_seals")
+
+
+def test_ghost_fifos_and_removed_directories(env):
+    """FIFOs (both ends, or the read end alone) and directories removed while open, and a
+    removed cwd, come back as removed objects at their old paths with their bytes, modes and
+    owners; nothing is left in the directory they were made in."""
+    roundtrip(env, "file_ghosts")
+    left = sorted(p.name for p in env.tmp.iterdir() if p.name.startswith("g"))
+    assert left == [], left
+
+
+def test_symlinked_renamed_and_mode_zero_files(env):
+    """A file opened through a symlink, one renamed after it was opened, one whose directory
+    was renamed, and one of mode 0000 opened read-only: each comes back as the same file (its
+    link reads the resolved, current path), at its offset, with its mode."""
+    roundtrip(env, "file_paths")
+    assert (env.tmp / "new.dat").read_bytes() == b"Qbcdefghij"
+    assert (env.tmp / "zero.dat").stat().st_mode & 0o7777 == 0
+
+
+def test_sigio_owners_and_signals(env):
+    """F_SETOWN (a process, a process group), F_SETOWN_EX (a thread, a child) and F_SETSIG per
+    description, with O_ASYNC: each comes back, and data arriving after the restore sends the
+    signal to its owner, with si_fd."""
+    roundtrip(env, "file_fown")
+
+
+def test_file_leases(env):
+    """A read lease and a write lease (F_SETLEASE) come back on their descriptions and hold:
+    a writer's open breaks the read lease, with SIGIO to its holder."""
+    roundtrip(env, "file_lease")
+
+
+def test_own_proc_files(env):
+    """/proc/self/status, /proc/self/maps (read in part) and /proc/PID/stat held open: each is
+    opened again by the restored task itself, and reads that task, at its offset."""
+    roundtrip(env, "file_proc")

@@ -323,6 +323,18 @@ void fixture_img(struct img *img)
 					  .path = xstrdup("anon_inode:[eventpoll]"),
 					  .flags = O_RDWR,
 					  .nitems = 2};
+	/* A ghost: a directory removed while it was the child's cwd (cwd_file below). */
+	img->files[9] = (struct img_file){.id = 10,
+					  .type = FILE_REG,
+					  .path = xstrdup("/tmp/gone"),
+					  .flags = O_RDONLY | O_DIRECTORY,
+					  .params = {1, 0751, 4321, 8765, 0x1a, 99}};
+	img->tasks[1].cwd_file = 10;
+	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
+	img->files[2].own_type = 0;
+	img->files[2].own_pid = FIX_CHILD;
+	img->files[2].own_sig = 35;
+	img->files[2].flags |= O_ASYNC;
 	img->files[8].items = xcalloc(2, sizeof(struct img_epoll_item));
 	img->files[8].items[0] = (struct img_epoll_item){.tfd = 5, .events = 1, .data = 0xdead};
 	img->files[8].items[1] =
@@ -434,6 +446,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->has_loginuid, b->has_loginuid);
 	assert_int_equal(a->membarrier, b->membarrier);
 	assert_string_equal(a->cwd, b->cwd);
+	assert_int_equal(a->cwd_file, b->cwd_file);
 	assert_string_equal(a->root, b->root);
 	assert_memory_equal(a->rlim, b->rlim, sizeof(a->rlim));
 	assert_memory_equal(a->sigact, b->sigact, sizeof(a->sigact));
@@ -510,6 +523,9 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_int_equal(x->pipe_ino, y->pipe_ino);
 		assert_int_equal(x->shmem_id, y->shmem_id);
 		assert_memory_equal(x->params, y->params, sizeof(x->params));
+		assert_int_equal(x->own_type, y->own_type);
+		assert_int_equal(x->own_pid, y->own_pid);
+		assert_int_equal(x->own_sig, y->own_sig);
 		assert_int_equal(x->nitems, y->nitems);
 		for (uint32_t j = 0; j < x->nitems; j++) {
 			assert_int_equal(x->items[j].tfd, y->items[j].tfd);

@@ -404,6 +404,14 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/threads/1/sched_reset_on_fork", "1", "not a boolean"},
     {"tasks/0/vmas/4/advice", "288", "locks on fault"},
     {"tasks/0/cwd", "\"\\u0000\"", NULL},
+    {"tasks/1/cwd_file", "1", "not a removed directory"},
+    {"tasks/1/cwd_file", "0", "out of range"},
+    {"files/9/params/0", "\"0x2\"", "ghost mark"},
+    {"files/2/owner", "[3, 1, 0]", "\"owner\""},
+    {"files/2/owner", "[0, 0, 0]", "\"owner\""},
+    {"files/2/owner", "[0, 1, 65]", "\"owner\""},
+    {"files/2/owner", "[0, 1]", "\"owner\""},
+    {"files/9/params/1", "\"0x1000\"", "mode above 07777"},
     {"tasks/0/rlimits/15", NULL, "16 limits"},
     {"tasks/0/rlimits/0/0", "\"12\"", "bad limit"},
     {"tasks/0/rlimits/0", "[\"0x1\"]", "bad limit"},
@@ -789,7 +797,8 @@ static bool optional(const char *path)
 		if (!strcmp(slash, keys[i]))
 			return true;
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
-	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from")));
+	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from"))) ||
+	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner");
 }
 
 static json_t *other_type(json_t *v, int variant)
