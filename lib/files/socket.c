@@ -38,6 +38,7 @@
 #include "base/fileio.h"
 #include "files.h"
 #include "restore/restore.h"
+#include "sockopt.h"
 #include "tcp.h"
 
 #define LOG_PREFIX "socket: "
@@ -182,6 +183,8 @@ static int dump_socket(struct cryo_ctx *ctx, pid_t pid, int fd, uint64_t ino,
 		(get_opt(sk, SOL_SOCKET, SO_REUSEPORT) ? IMG_SOCK_REUSEPORT : 0) |
 		(get_opt(sk, SOL_SOCKET, SO_KEEPALIVE) ? IMG_SOCK_KEEPALIVE : 0) |
 		(family == AF_UNIX && get_opt(sk, SOL_SOCKET, SO_PASSCRED) ? IMG_SOCK_PASSCRED : 0);
+	if (sockopt_dump(ctx, sk, pid, fd, f) < 0)
+		return -EIO;
 	if (getsockname(sk, (struct sockaddr *)&addr, &len) == 0 &&
 	    len > sizeof(sa_family_t)) {
 		f->addr = malloc(len);
@@ -298,6 +301,7 @@ static int socket_encode(json_t *o, const struct img_file *f)
 		r |= set(o, "sendq", hex_string(f->sendq, f->sendq_len));
 		r |= set(o, "tcp", hex_string((const uint8_t *)f->tcp, sizeof(*f->tcp)));
 	}
+	r |= sockopt_encode(o, f);
 	return r;
 }
 
@@ -318,6 +322,7 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 		if (f->tcp->unsent > f->sendq_len)
 			return bad(d, "tcp", "has more unsent bytes than queued");
 	}
+	TRY(sockopt_decode(d, o, f));
 	if (f->params[SOCK_P_STATE] > SOCK_PEER_GONE ||
 	    (f->params[SOCK_P_STATE] == SOCK_PEER_GONE && f->params[SOCK_P_FAMILY] != AF_UNIX))
 		return bad(d, "params", "holds a bad socket state");
@@ -441,6 +446,8 @@ static int restore_socket(struct cryo_ctx *ctx, struct rst_shared *sh,
 		return cryo_err(ctx, -errno, "create socket %u (family %d, type %d)", f->id, family,
 				type);
 	set_opts(sk, f);
+	if (sockopt_restore(ctx, sk, f) < 0)
+		goto fail;
 	if (f->tcp) {
 		if (tcp_restore(ctx, sk, f) < 0)
 			goto fail;
@@ -493,6 +500,14 @@ static int socket_open(struct file_restore *fr, const struct img_file *f)
 {
 	int fd = restore_socket(fr->ctx, fr->sh, f, fr->state[FILE_SOCKET]);
 
+	/* A socketpair's ends never went through socket(): their options go on here. */
+	if (fd >= 0 && f->params[SOCK_P_FAMILY] == AF_UNIX &&
+	    (f->params[SOCK_P_STATE] == SOCK_CONNECTED ||
+	     f->params[SOCK_P_STATE] == SOCK_PEER_GONE) &&
+	    sockopt_restore(fr->ctx, fd, f) < 0) {
+		close(fd);
+		return -EIO;
+	}
 	if (fd >= 0)
 		file_restore_setfl(fr->ctx, fd, f);
 	return fd;

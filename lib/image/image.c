@@ -93,6 +93,7 @@ void img_file_clear(struct img_file *f)
 	free(f->data);
 	free(f->sendq);
 	free(f->tcp);
+	free(f->sockopts);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -177,6 +177,13 @@ struct img_tcp {
 	uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
 };
 
+/* A socket option whose value differed from a new socket's at dump (lib/files/sockopt.c). */
+struct img_sockopt {
+	uint32_t level, name;
+	uint32_t len;
+	uint8_t val[16];
+};
+
 /* One registration of an epoll instance: the watched descriptor by its number in the task
  * that holds the epoll descriptor, with the events and the user data. */
 struct img_epoll_item {
@@ -209,6 +216,8 @@ struct img_file {
 	uint8_t *sendq;                   /* established TCP: the send queue */
 	uint32_t sendq_len;
 	struct img_tcp *tcp;              /* established TCP: what TCP_REPAIR restores */
+	struct img_sockopt *sockopts;     /* FILE_SOCKET: options unlike a new socket's */
+	uint32_t nsockopts;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

@@ -83,3 +83,9 @@ def test_unix_sockets_whose_peer_is_gone(env):
     """A server's end of a connection whose client hung up (stream and seqpacket): the
     queued bytes, then end-of-file, and EPIPE on write, after restore as before."""
     roundtrip(env, [workload("net_unix_peer_gone")])
+
+
+def test_socket_options(env):
+    """Buffer sizes, timeouts, linger, priority, mark, bound device, keepalive timers, TCP
+    and IP options of a listener, an established pair, a UDP and an IPv6 socket."""
+    roundtrip(env, [workload("net_sockopts"), str(free_port()), str(free_port())])
