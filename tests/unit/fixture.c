@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -218,7 +221,7 @@ void fixture_img(struct img *img)
 	t->zombie = true;
 	t->exit_code = 3 << 8;
 
-	img->nfiles = 9;
+	img->nfiles = 10;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -267,6 +270,25 @@ void fixture_img(struct img *img)
 	img->files[8].items[0] = (struct img_epoll_item){.tfd = 5, .events = 1, .data = 0xdead};
 	img->files[8].items[1] =
 	    (struct img_epoll_item){.tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL};
+	/* A listening TCP socket with options unlike a new socket's. */
+	img->files[9] = (struct img_file){.id = 10,
+					  .type = FILE_SOCKET,
+					  .path = xstrdup("socket:[4321]"),
+					  .flags = O_RDWR,
+					  .params = {AF_INET, SOCK_STREAM, 6, SOCK_LISTEN},
+					  .nsockopts = 3};
+	img->files[9].addr = xcalloc(16, 1);
+	img->files[9].addr_len = 16;
+	img->files[9].addr[0] = AF_INET;
+	img->files[9].sockopts = xcalloc(3, sizeof(struct img_sockopt));
+	img->files[9].sockopts[0] = (struct img_sockopt){.level = SOL_SOCKET,
+							 .name = SO_BINDTODEVICE,
+							 .len = 2,
+							 .val = "lo"};
+	img->files[9].sockopts[1] =
+	    (struct img_sockopt){.level = SOL_SOCKET, .name = SO_SNDBUF, .len = 4, .val = {1, 2}};
+	img->files[9].sockopts[2] = (struct img_sockopt){
+	    .level = SOL_TCP, .name = TCP_CONGESTION, .len = 4, .val = "reno"};
 
 	img->nshmems = 1;
 	img->shmems = xcalloc(img->nshmems, sizeof(*img->shmems));
@@ -419,6 +441,17 @@ void assert_img_equal(const struct img *a, const struct img *b)
 			assert_int_equal(x->items[j].tfd, y->items[j].tfd);
 			assert_int_equal(x->items[j].events, y->items[j].events);
 			assert_int_equal(x->items[j].data, y->items[j].data);
+		}
+		assert_int_equal(x->addr_len, y->addr_len);
+		if (x->addr_len)
+			assert_memory_equal(x->addr, y->addr, x->addr_len);
+		assert_int_equal(x->nsockopts, y->nsockopts);
+		for (uint32_t j = 0; j < x->nsockopts; j++) {
+			assert_int_equal(x->sockopts[j].level, y->sockopts[j].level);
+			assert_int_equal(x->sockopts[j].name, y->sockopts[j].name);
+			assert_int_equal(x->sockopts[j].len, y->sockopts[j].len);
+			assert_memory_equal(x->sockopts[j].val, y->sockopts[j].val,
+					    x->sockopts[j].len);
 		}
 	}
 	assert_int_equal(a->npipes, b->npipes);

@@ -466,6 +466,14 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/fds/2/fd", "0", "sorted and unique"},
     /* files */
     {"files/0/id", "-1", "malformed"},
+    {"files/9/sockopts/0/0", "99", "does not restore there"},
+    {"files/9/sockopts/2/0", "41", "does not restore there"},
+    {"files/9/sockopts/0/0", "-1", "does not restore there"},
+    {"files/9/sockopts/1/2", "\"0102\"", "wrong size"},
+    {"files/9/sockopts/0/2", "\"6c6f00\"", "wrong size"},
+    {"files/9/sockopts/2/2", "\"00112233445566778899aabbccddeeff00\"", "bad length"},
+    {"files/9/sockopts/1", "[1, 25, \"6c6f\"]", "twice"},
+    {"files/9/sockopts/1", "[1, 7]", "[level, name, value]"},
     {"files/0/id", "4294967296", "malformed"},
     {"files/0/type", "1000", "malformed"},
     {"files/0/type", "-1", "malformed"},
@@ -702,12 +710,14 @@ struct walk {
 	unsigned checked;
 };
 
-/* Members whose absence the decoder accepts: a VMA's name is optional. */
+/* Members whose absence the decoder accepts: a VMA's name and a socket's options (a socket
+ * with none) are optional. */
 static bool optional(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
-	return strstr(path, "/vmas/") && !strcmp(slash, "/name");
+	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
+	       (strstr(path, "/files/") && !strcmp(slash, "/sockopts"));
 }
 
 static json_t *other_type(json_t *v, int variant)
