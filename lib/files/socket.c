@@ -185,8 +185,12 @@ static int dump_socket(struct cryo_ctx *ctx, pid_t pid, int fd, uint64_t ino,
 		(family == AF_UNIX && get_opt(sk, SOL_SOCKET, SO_PASSCRED) ? IMG_SOCK_PASSCRED : 0);
 	if (sockopt_dump(ctx, sk, pid, fd, f) < 0)
 		return -EIO;
+	/* An inet socket never bound reads as port 0 (a bind() always takes a port): binding it
+	 * at restore would give it one, and the program's own bind() would then fail. */
 	if (getsockname(sk, (struct sockaddr *)&addr, &len) == 0 &&
-	    len > sizeof(sa_family_t)) {
+	    len > sizeof(sa_family_t) &&
+	    !((family == AF_INET || family == AF_INET6) &&
+	      ((struct sockaddr_in *)&addr)->sin_port == 0)) {
 		f->addr = malloc(len);
 		if (!f->addr)
 			return -ENOMEM;

@@ -89,3 +89,11 @@ def test_socket_options(env):
     """Buffer sizes, timeouts, linger, priority, mark, bound device, keepalive timers, TCP
     and IP options of a listener, an established pair, a UDP and an IPv6 socket."""
     roundtrip(env, [workload("net_sockopts"), str(free_port()), str(free_port())])
+
+
+def test_inet_bound_unbound_and_v4_mapped(env):
+    """A TCP socket bound but not listening, unbound TCP and UDP sockets (still unbound after
+    restore), and an IPv6 UDP socket on v4-mapped addresses talking to an IPv4 peer."""
+    udp = socket.SOCK_DGRAM
+    roundtrip(env, [workload("net_inet_bound"), str(free_port()), str(free_port()),
+                    str(free_port(udp)), str(free_port(udp))])
