@@ -31,6 +31,7 @@
 #include "base/fileio.h"
 #include "files.h"
 #include "restore/restore.h"
+#include "sockopt.h"
 #include "tcp.h"
 #include "unix.h"
 
@@ -75,8 +76,14 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 		(get_opt(sk, SOL_SOCKET, SO_REUSEPORT) ? IMG_SOCK_REUSEPORT : 0) |
 		(get_opt(sk, SOL_SOCKET, SO_KEEPALIVE) ? IMG_SOCK_KEEPALIVE : 0) |
 		(family == AF_UNIX && get_opt(sk, SOL_SOCKET, SO_PASSCRED) ? IMG_SOCK_PASSCRED : 0);
+	if (sockopt_dump(ctx, sk, pid, fd, f) < 0)
+		return -EIO;
+	/* An inet socket never bound reads as port 0 (a bind() always takes a port): binding it
+	 * at restore would give it one, and the program's own bind() would then fail. */
 	if (getsockname(sk, (struct sockaddr *)&addr, &len) == 0 &&
-	    len > sizeof(sa_family_t)) {
+	    len > sizeof(sa_family_t) &&
+	    !((family == AF_INET || family == AF_INET6) &&
+	      ((struct sockaddr_in *)&addr)->sin_port == 0)) {
 		f->addr = malloc(len);
 		if (!f->addr)
 			return -ENOMEM;
@@ -152,6 +159,7 @@ static int socket_encode(json_t *o, const struct img_file *f)
 	}
 	if (f->params[SOCK_P_FAMILY] == AF_UNIX)
 		r |= unix_encode(o, f);
+	r |= sockopt_encode(o, f);
 	return r;
 }
 
@@ -172,6 +180,7 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 		if (f->tcp->unsent > f->sendq_len)
 			return bad(d, "tcp", "has more unsent bytes than queued");
 	}
+	TRY(sockopt_decode(d, o, f));
 	if (f->params[SOCK_P_STATE] > SOCK_PEER_GONE ||
 	    (f->params[SOCK_P_STATE] == SOCK_PEER_GONE && f->params[SOCK_P_FAMILY] != AF_UNIX))
 		return bad(d, "params", "holds a bad socket state");
@@ -221,6 +230,8 @@ static int restore_socket(struct cryo_ctx *ctx, const struct img_file *f)
 		return cryo_err(ctx, -errno, "create socket %u (family %d, type %d)", f->id, family,
 				type);
 	socket_set_opts(sk, f);
+	if (sockopt_restore(ctx, sk, f) < 0)
+		goto fail;
 	if (f->tcp) {
 		if (tcp_restore(ctx, sk, f) < 0)
 			goto fail;
@@ -253,6 +264,14 @@ static int socket_open(struct file_restore *fr, const struct img_file *f)
 	int fd = f->params[SOCK_P_FAMILY] == AF_UNIX ? unix_restore_open(fr, f)
 						     : restore_socket(fr->ctx, f);
 
+	/* A socketpair's ends never went through socket(): their options go on here. */
+	if (fd >= 0 && f->params[SOCK_P_FAMILY] == AF_UNIX &&
+	    (f->params[SOCK_P_STATE] == SOCK_CONNECTED ||
+	     f->params[SOCK_P_STATE] == SOCK_PEER_GONE) &&
+	    sockopt_restore(fr->ctx, fd, f) < 0) {
+		close(fd);
+		return -EIO;
+	}
 	if (fd >= 0)
 		file_restore_setfl(fr->ctx, fd, f);
 	return fd;

@@ -74,6 +74,17 @@ static int tcp_queue(struct cryo_ctx *ctx, int sk, int queue, uint32_t len, uint
 	return 0;
 }
 
+/* The names of tcp_states (include/net/tcp_states.h), for messages. */
+static const char *tcp_state_name(unsigned state)
+{
+	static const char *const names[] = {
+		"?",        "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+		"TIME_WAIT", "CLOSE",      "CLOSE_WAIT", "LAST_ACK", "LISTEN",   "CLOSING",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
 int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, struct img_file *f)
 {
 	struct tcp_info ti;
@@ -84,17 +95,19 @@ int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, struct img_file *f
 
 	if (nrepaired == (int)ARRAY_SIZE(repaired))
 		return cryo_err(ctx, -E2BIG, "too many TCP connections");
-	if (setsockopt(sk, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) < 0)
-		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP repair mode", fd, pid);
-	repaired[nrepaired].pid = pid;
-	repaired[nrepaired++].fd = fd;
+	/* The state first: the kernel takes only established (or closed) sockets into repair
+	 * mode, so a closing one must be refused before, by name. */
 	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_INFO", fd, pid);
 	if (ti.tcpi_state != TCP_ESTABLISHED)
 		return cryo_err(ctx, -EOPNOTSUPP,
-				"fd %d of pid %d is a TCP connection in state %d (closing); only "
+				"fd %d of pid %d is a TCP connection in state %s; only "
 				"established ones can be restored yet",
-				fd, pid, ti.tcpi_state);
+				fd, pid, tcp_state_name(ti.tcpi_state));
+	if (setsockopt(sk, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP repair mode", fd, pid);
+	repaired[nrepaired].pid = pid;
+	repaired[nrepaired++].fd = fd;
 	if (ioctl(sk, SIOCINQ, &inq) < 0 || ioctl(sk, SIOCOUTQ, &outq) < 0 ||
 	    ioctl(sk, SIOCOUTQNSD, &unsent) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP queue sizes", fd, pid);

@@ -211,6 +211,13 @@ struct img_sk_from {
 	uint8_t *addr;
 };
 
+/* A socket option whose value differed from a new socket's at dump (lib/files/sockopt.c). */
+struct img_sockopt {
+	uint32_t level, name;
+	uint32_t len;
+	uint8_t val[16];
+};
+
 /* One registration of an epoll instance: the watched descriptor by its number in the task
  * that holds the epoll descriptor, with the events and the user data. */
 struct img_epoll_item {
@@ -251,6 +258,8 @@ struct img_file {
 	 * group in the tree's pid namespace; pid 0: none) and with which signal (F_GETSIG, 0:
 	 * SIGIO). */
 	int32_t own_type, own_pid, own_sig;
+	struct img_sockopt *sockopts;     /* FILE_SOCKET: options unlike a new socket's */
+	uint32_t nsockopts;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

@@ -151,3 +151,33 @@ def test_unix_sockets_connected_outside_the_tree(env):
     finally:
         for s in outs:
             s.close()
+
+
+def test_socket_options(env):
+    """Buffer sizes, timeouts, linger, priority, mark, bound device, keepalive timers, TCP
+    and IP options of a listener, an established pair, a UDP and an IPv6 socket."""
+    roundtrip(env, [workload("net_sockopts"), str(free_port()), str(free_port())])
+
+
+def test_inet_bound_unbound_and_v4_mapped(env):
+    """A TCP socket bound but not listening, unbound TCP and UDP sockets (still unbound after
+    restore), and an IPv6 UDP socket on v4-mapped addresses talking to an IPv4 peer."""
+    udp = socket.SOCK_DGRAM
+    roundtrip(env, [workload("net_inet_bound"), str(free_port()), str(free_port()),
+                    str(free_port(udp)), str(free_port(udp))])
+
+
+def test_tcp_closing_connection_refused_tree_unharmed(env):
+    """A half-closed connection (CLOSE_WAIT and FIN_WAIT2 ends) is refused, naming the pid,
+    the descriptor and the state; no image is left and the tree goes on: the queued bytes,
+    then end-of-file, and the open direction still carries data."""
+    run = env.start([workload("net_tcp_closing"), str(free_port())])
+    run.wait_for("ready")
+    fd = run.text().split("fd ", 1)[1].split()[0]
+    img = env.tmp / "img"
+    p = cryo("dump", "-t", run.pid, "-D", img, check=False)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert f"fd {fd} of pid {run.pid}" in p.stderr, p.stderr
+    assert "state FIN_WAIT2" in p.stderr or "state CLOSE_WAIT" in p.stderr, p.stderr
+    assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
+    env.check(run, run.pid)

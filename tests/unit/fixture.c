@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <fcntl.h>
 #include <sched.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -239,7 +242,7 @@ void fixture_img(struct img *img)
 	set_vma(&t->vmas[7], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false, VMA_VSYSCALL,
 		"[vsyscall]", NULL);
 	t->pages = 5;
-	t->nfds = 11;
+	t->nfds = 12;
 	t->fds = xcalloc(t->nfds, sizeof(*t->fds));
 	t->fds[0] = (struct img_fd){.fd = 0, .file_id = 1};
 	t->fds[1] = (struct img_fd){.fd = 1, .file_id = 4, .cloexec = true};
@@ -252,6 +255,7 @@ void fixture_img(struct img *img)
 	t->fds[8] = (struct img_fd){.fd = 13, .file_id = 9};
 	t->fds[9] = (struct img_fd){.fd = 14, .file_id = 10, .cloexec = true};
 	t->fds[10] = (struct img_fd){.fd = 15, .file_id = 11};
+	t->fds[11] = (struct img_fd){.fd = 16, .file_id = 12};
 
 	t = &img->tasks[1];
 	fill_task(t, FIX_CHILD, FIX_ROOT, 1);
@@ -278,7 +282,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 11;
+	img->nfiles = 13;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -324,12 +328,12 @@ void fixture_img(struct img *img)
 					  .flags = O_RDWR,
 					  .nitems = 2};
 	/* A ghost: a directory removed while it was the child's cwd (cwd_file below). */
-	img->files[9] = (struct img_file){.id = 10,
+	img->files[12] = (struct img_file){.id = 13,
 					  .type = FILE_REG,
 					  .path = xstrdup("/tmp/gone"),
 					  .flags = O_RDONLY | O_DIRECTORY,
 					  .params = {1, 0751, 4321, 8765, 0x1a, 99}};
-	img->tasks[1].cwd_file = 10;
+	img->tasks[1].cwd_file = 13;
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
@@ -364,6 +368,25 @@ void fixture_img(struct img *img)
 					  .path = xstrdup("anon_inode:[pidfd]"),
 					  .flags = O_RDWR | O_NONBLOCK,
 					  .params = {0, 473505, 42 << 8, 1}};
+	/* A listening TCP socket with options unlike a new socket's. */
+	img->files[11] = (struct img_file){.id = 12,
+					  .type = FILE_SOCKET,
+					  .path = xstrdup("socket:[4321]"),
+					  .flags = O_RDWR,
+					  .params = {AF_INET, SOCK_STREAM, 6, SOCK_LISTEN},
+					  .nsockopts = 3};
+	img->files[11].addr = xcalloc(16, 1);
+	img->files[11].addr_len = 16;
+	img->files[11].addr[0] = AF_INET;
+	img->files[11].sockopts = xcalloc(3, sizeof(struct img_sockopt));
+	img->files[11].sockopts[0] = (struct img_sockopt){.level = SOL_SOCKET,
+							 .name = SO_BINDTODEVICE,
+							 .len = 2,
+							 .val = "lo"};
+	img->files[11].sockopts[1] =
+	    (struct img_sockopt){.level = SOL_SOCKET, .name = SO_SNDBUF, .len = 4, .val = {1, 2}};
+	img->files[11].sockopts[2] = (struct img_sockopt){
+	    .level = SOL_TCP, .name = TCP_CONGESTION, .len = 4, .val = "reno"};
 
 	img->nshmems = 1;
 	img->shmems = xcalloc(img->nshmems, sizeof(*img->shmems));
@@ -550,6 +573,16 @@ void assert_img_equal(const struct img *a, const struct img *b)
 			assert_int_equal(x->scm[j].nids, y->scm[j].nids);
 			assert_memory_equal(x->scm[j].ids, y->scm[j].ids,
 					    x->scm[j].nids * sizeof(uint32_t));
+		}
+		if (x->addr_len)
+			assert_memory_equal(x->addr, y->addr, x->addr_len);
+		assert_int_equal(x->nsockopts, y->nsockopts);
+		for (uint32_t j = 0; j < x->nsockopts; j++) {
+			assert_int_equal(x->sockopts[j].level, y->sockopts[j].level);
+			assert_int_equal(x->sockopts[j].name, y->sockopts[j].name);
+			assert_int_equal(x->sockopts[j].len, y->sockopts[j].len);
+			assert_memory_equal(x->sockopts[j].val, y->sockopts[j].val,
+					    x->sockopts[j].len);
 		}
 	}
 	assert_int_equal(a->npipes, b->npipes);
