@@ -135,6 +135,7 @@ enum img_file_type {
 	FILE_PTY,      /* params: [0] 1 master (ptmx) / 0 slave, [1] pty index, [2] 1 if locked,
 			  [3] foreground process group; data: termios + winsize (master) */
 	FILE_INOTIFY,  /* watches: items (wd, mask) with watch_paths */
+	FILE_NETLINK,  /* lib/files/netlink.c: params, items (groups), data (filter) */
 	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 

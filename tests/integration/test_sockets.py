@@ -83,3 +83,7 @@ def test_unix_sockets_whose_peer_is_gone(env):
     """A server's end of a connection whose client hung up (stream and seqpacket): the
     queued bytes, then end-of-file, and EPIPE on write, after restore as before."""
     roundtrip(env, [workload("net_unix_peer_gone")])
+
+
+def test_netlink_sockets(env):
+    roundtrip(env, [workload("net_netlink")])

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "signalfd", "epoll",
- * "netlink", "inotify", "fanotify", "io_uring", "memfd-map"), printed as "fd N"; the tests use
- * the kinds cryo refuses (netlink, fanotify, io_uring). A dump must fail and leave it untouched: on SIGUSR1 it
+ * "netlink", "xdp", "inotify", "fanotify", "io_uring", "memfd-map"), printed as "fd N"; the
+ * tests use the kinds cryo refuses (xdp, fanotify, io_uring). A dump must fail and leave it untouched: on SIGUSR1 it
  * checks that the descriptor still works, that its memory and counter are intact, and that
  * it has kept counting (the test sends SIGUSR1 without any restore).
  */
@@ -54,6 +54,8 @@ int main(int argc, char **argv)
 		fd = signalfd(-1, &set, 0);
 	} else if (!strcmp(kind, "netlink")) {
 		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */);
+	} else if (!strcmp(kind, "xdp")) {
+		fd = socket(44 /* AF_XDP */, SOCK_RAW | SOCK_CLOEXEC, 0);
 	} else if (!strcmp(kind, "inotify")) {
 		fd = inotify_init1(0);
 		if (fd >= 0 && inotify_add_watch(fd, ".", IN_CREATE) < 0)
