@@ -69,7 +69,7 @@ def _hashes(d):
 
 # --- a refused dump leaves the process as it was ---------------------------------------------
 
-@pytest.mark.parametrize("kind", ["xdp", "fanotify", "io_uring"])
+@pytest.mark.parametrize("kind", ["xdp", "packet-ring", "fanotify", "io_uring"])
 def test_dump_refuses_unsupported_fd(env, kind):
     run = env.start([workload("fail_unsupported"), kind])
     run.wait_for("ready")

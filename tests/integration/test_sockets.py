@@ -87,3 +87,7 @@ def test_unix_sockets_whose_peer_is_gone(env):
 
 def test_netlink_sockets(env):
     roundtrip(env, [workload("net_netlink")])
+
+
+def test_packet_sockets(env):
+    roundtrip(env, [workload("net_packet"), str(free_port(socket.SOCK_DGRAM))])

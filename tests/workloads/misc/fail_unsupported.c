@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "signalfd", "epoll",
- * "netlink", "xdp", "inotify", "fanotify", "io_uring", "memfd-map"), printed as "fd N"; the
- * tests use the kinds cryo refuses (xdp, fanotify, io_uring). A dump must fail and leave it untouched: on SIGUSR1 it
+ * "netlink", "xdp", "packet-ring", "inotify", "fanotify", "io_uring", "memfd-map"), printed as "fd N"; the
+ * tests use the kinds cryo refuses (xdp, packet-ring, fanotify, io_uring). A dump must fail and leave it untouched: on SIGUSR1 it
  * checks that the descriptor still works, that its memory and counter are intact, and that
  * it has kept counting (the test sends SIGUSR1 without any restore).
  */
 #include <fcntl.h>
+#include <linux/if_packet.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -56,6 +57,14 @@ int main(int argc, char **argv)
 		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */);
 	} else if (!strcmp(kind, "xdp")) {
 		fd = socket(44 /* AF_XDP */, SOCK_RAW | SOCK_CLOEXEC, 0);
+	} else if (!strcmp(kind, "packet-ring")) {
+		struct tpacket_req req = {.tp_block_size = 4096, .tp_block_nr = 1,
+					  .tp_frame_size = 2048, .tp_frame_nr = 2};
+
+		/* Not mapped: the mapping of a socket is refused as a mapping first. */
+		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
+			fail("PACKET_RX_RING: %m");
 	} else if (!strcmp(kind, "inotify")) {
 		fd = inotify_init1(0);
 		if (fd >= 0 && inotify_add_watch(fd, ".", IN_CREATE) < 0)
