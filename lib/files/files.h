@@ -140,7 +140,7 @@ extern const unsigned file_kinds_count;
 extern const struct file_kind file_kind_reg, file_kind_pipe, file_kind_fifo, file_kind_memfd,
 	file_kind_eventfd, file_kind_timerfd, file_kind_signalfd, file_kind_epoll,
 	file_kind_inotify, file_kind_pty, file_kind_socket;
-extern const struct file_kind file_kind_netlink, file_kind_packet;
+extern const struct file_kind file_kind_netlink, file_kind_packet, file_kind_rawsk;
 
 /* ---- services of the walks to the kinds ---- */
 

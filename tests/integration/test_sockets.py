@@ -91,3 +91,29 @@ def test_netlink_sockets(env):
 
 def test_packet_sockets(env):
     roundtrip(env, [workload("net_packet"), str(free_port(socket.SOCK_DGRAM))])
+
+
+@pytest.fixture
+def ping_sockets_allowed():
+    """Lets gid 0 open ICMP datagram sockets (net.ipv4.ping_group_range, "1 0" here: nobody)
+    for the test, and puts the range back."""
+    path = "/proc/sys/net/ipv4/ping_group_range"
+    with open(path) as f:
+        old = f.read().split()
+    lo, hi = int(old[0]), int(old[1])
+    if not lo <= 0 <= hi:
+        with open(path, "w") as f:
+            f.write("0 0")
+    try:
+        yield
+    finally:
+        with open(path, "w") as f:
+            f.write(f"{lo} {hi}")
+
+
+def test_raw_sockets(env):
+    roundtrip(env, [workload("net_raw")])
+
+
+def test_raw_and_ping_sockets(env, ping_sockets_allowed):
+    roundtrip(env, [workload("net_raw"), "ping"])
