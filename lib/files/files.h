@@ -153,6 +153,7 @@ extern const struct file_kind file_kind_pidfd;
 /* pidfd.c: whether fd of task t is a pidfd of the tree, which only exists once the tree is
  * parked (an epoll registration of it is made then, by pidfd.c). */
 bool pidfd_of_tree(const struct img *img, const struct img_task *t, int fd);
+extern const struct file_kind file_kind_netlink, file_kind_packet, file_kind_rawsk;
 
 /* ---- services of the walks to the kinds ---- */
 

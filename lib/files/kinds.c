@@ -12,6 +12,9 @@
 #include "files.h"
 
 const struct file_kind *const file_kinds[] = {
+	&file_kind_netlink,
+	&file_kind_packet,
+	&file_kind_rawsk,
 	&file_kind_socket,
 	&file_kind_memfd,
 	&file_kind_pty,

@@ -140,6 +140,9 @@ enum img_file_type {
 			  [3] foreground process group; data: termios + winsize (master) */
 	FILE_INOTIFY,  /* watches: items (wd, mask) with watch_paths */
 	FILE_PIDFD,    /* params: pid (0: dead), pidfs inode, exit status, 1 if it is known */
+	FILE_NETLINK,  /* lib/files/netlink.c: params, items (groups), data (filter) */
+	FILE_PACKET,   /* lib/files/packet.c: params, addr, items (mclist), data (filter) */
+	FILE_RAWSK,    /* lib/files/rawsk.c: params, addr, peer, data (filter) */
 	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 

@@ -69,8 +69,8 @@ def _hashes(d):
 
 # --- a refused dump leaves the process as it was ---------------------------------------------
 
-@pytest.mark.parametrize("kind", ["netlink", "fanotify", "io_uring", "passcred", "scm-self",
-                                  "scm-epoll"])
+@pytest.mark.parametrize("kind", ["xdp", "packet-ring", "fanotify", "io_uring", "passcred",
+                                  "scm-self", "scm-epoll"])
 def test_dump_refuses_unsupported_fd(env, kind):
     run = env.start([workload("fail_unsupported"), kind])
     run.wait_for("ready")

@@ -134,7 +134,7 @@ def test_missing_or_damaged_object_fails_the_restore_naming_it(env, s3, tmp_path
 
 def test_a_dump_that_fails_or_is_killed_leaves_no_image(env, s3):
     # Refused (a descriptor cryo cannot restore): the uploads begun are aborted.
-    run = env.start([workload("fail_unsupported"), "netlink"])
+    run = env.start([workload("fail_unsupported"), "xdp"])
     run.wait_for("ready")
     p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"s3://{BUCKET}/jobs/refused", check=False)
     assert p.returncode == 1 and alive(run.pid), p.stderr

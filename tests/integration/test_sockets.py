@@ -181,3 +181,37 @@ def test_tcp_closing_connection_refused_tree_unharmed(env):
     assert "state FIN_WAIT2" in p.stderr or "state CLOSE_WAIT" in p.stderr, p.stderr
     assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
     env.check(run, run.pid)
+
+
+def test_netlink_sockets(env):
+    roundtrip(env, [workload("net_netlink")])
+
+
+def test_packet_sockets(env):
+    roundtrip(env, [workload("net_packet"), str(free_port(socket.SOCK_DGRAM))])
+
+
+@pytest.fixture
+def ping_sockets_allowed():
+    """Lets gid 0 open ICMP datagram sockets (net.ipv4.ping_group_range, "1 0" here: nobody)
+    for the test, and puts the range back."""
+    path = "/proc/sys/net/ipv4/ping_group_range"
+    with open(path) as f:
+        old = f.read().split()
+    lo, hi = int(old[0]), int(old[1])
+    if not lo <= 0 <= hi:
+        with open(path, "w") as f:
+            f.write("0 0")
+    try:
+        yield
+    finally:
+        with open(path, "w") as f:
+            f.write(f"{lo} {hi}")
+
+
+def test_raw_sockets(env):
+    roundtrip(env, [workload("net_raw")])
+
+
+def test_raw_and_ping_sockets(env, ping_sockets_allowed):
+    roundtrip(env, [workload("net_raw"), "ping"])

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "scm-self",
- * "scm-epoll", "signalfd", "epoll", "netlink", "inotify", "fanotify", "io_uring", "memfd-map"),
- * printed as "fd N"; the tests use the kinds cryo refuses (netlink, fanotify, io_uring, a unix
- * socket with SO_PASSCRED and bytes queued, a unix socket in flight in its own queue, an epoll
- * instance with a registration that only a unix socket's queue holds). A dump must fail and
- * leave it untouched: on SIGUSR1 it checks that the descriptor still works, that its memory
- * and counter are intact, and that it has kept counting (the test sends SIGUSR1 without any
- * restore).
+ * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-ring", "inotify", "fanotify",
+ * "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo refuses (xdp,
+ * packet-ring, fanotify, io_uring, a unix socket with SO_PASSCRED and bytes queued, a unix
+ * socket in flight in its own queue, an epoll instance with a registration that only a unix
+ * socket's queue holds). A dump must fail and leave it untouched: on SIGUSR1 it checks that
+ * the descriptor still works, that its memory and counter are intact, and that it has kept
+ * counting (the test sends SIGUSR1 without any restore).
  */
 #include <fcntl.h>
+#include <linux/if_packet.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -88,6 +89,16 @@ int main(int argc, char **argv)
 		fd = signalfd(-1, &set, 0);
 	} else if (!strcmp(kind, "netlink")) {
 		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */);
+	} else if (!strcmp(kind, "xdp")) {
+		fd = socket(44 /* AF_XDP */, SOCK_RAW | SOCK_CLOEXEC, 0);
+	} else if (!strcmp(kind, "packet-ring")) {
+		struct tpacket_req req = {.tp_block_size = 4096, .tp_block_nr = 1,
+					  .tp_frame_size = 2048, .tp_frame_nr = 2};
+
+		/* Not mapped: the mapping of a socket is refused as a mapping first. */
+		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
+			fail("PACKET_RX_RING: %m");
 	} else if (!strcmp(kind, "inotify")) {
 		fd = inotify_init1(0);
 		if (fd >= 0 && inotify_add_watch(fd, ".", IN_CREATE) < 0)

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Packet sockets (FILE_PACKET, man 7 packet): SOCK_RAW and SOCK_DGRAM sockets of AF_PACKET.
+ * getsockopt() tells most of what a program set (PACKET_VERSION, PACKET_AUXDATA,
+ * PACKET_FANOUT, SO_GET_FILTER...), getsockname() the interface and protocol it is bound to;
+ * the multicast list (PACKET_ADD_MEMBERSHIP) and whether it has an mmap()ed ring are known
+ * only to sock_diag (packet_diag, PACKET_SHOW_MCLIST and PACKET_SHOW_RING_CFG), as CRIU's
+ * sk-packet.c reads them.
+ *
+ * At restore the new socket is made with protocol 0, so that it receives nothing until it
+ * is set up as before (options, filter), then bound to the saved interface (0: all) and
+ * protocol, which is all the protocol given to socket() does (SO_PROTOCOL reads 0 on a packet
+ * socket whatever it was); then it gets its memberships (each as many times as it was added)
+ * and joins its fanout group. The packets queued at dump time are dropped: a packet socket is a tap, and the
+ * program sees the next ones.
+ *
+ * Refused, naming the descriptor: a socket with a PACKET_RX_RING/PACKET_TX_RING ring (its
+ * mapping in the task would have to be made again over the new ring), and a fanout group
+ * steered by a BPF program (PACKET_FANOUT_CBPF/EBPF: the program cannot be read back).
+ *
+ * params: [0] type, [1] protocol (network byte order, as getsockname() shows it), [2]
+ * PACKET_VERSION, [3] PKT_OPT_* bits, [4] PACKET_FANOUT (id | type and flags << 16; 0: none),
+ * [5] SO_RCVBUF, [6] SO_SNDBUF, [7] PACKET_RESERVE | PACKET_TIMESTAMP << 32; addr: the
+ * struct sockaddr_ll getsockname() gave; items: the multicast list, tfd the ifindex, events
+ * PACKET_MR_* type | address length << 8 | count << 16, data the address (8 bytes at most,
+ * as struct packet_mreq holds it); data: the socket filter.
+ */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/packet_diag.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "files.h"
+#include "sk-common.h"
+
+#define LOG_PREFIX "packet: "
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+
+enum {
+	PKT_OPT_FILTER_LOCKED = 1 << 0,
+};
+
+/* The boolean SOL_PACKET options, by their bit in params[3] (bit i + 1). */
+static const int pkt_opts[] = {
+	PACKET_AUXDATA, PACKET_ORIGDEV, PACKET_VNET_HDR, PACKET_LOSS, PACKET_QDISC_BYPASS,
+	PACKET_IGNORE_OUTGOING,
+};
+#define PKT_OPT_ALL ((1u << (ARRAY_SIZE(pkt_opts) + 1)) - 1)
+
+#define PKT_MAX_MCLIST 4096
+#define PKT_FANOUT_CBPF 6
+#define PKT_FANOUT_EBPF 7
+
+static bool packet_claim(const struct fd_dump *d)
+{
+	int type, proto;
+
+	return sk_claim_family(d, AF_PACKET, &type, &proto);
+}
+
+/* Adds one packet_diag_mclist to f->items. */
+static int add_mc(const struct fd_dump *d, struct img_file *f, const struct packet_diag_mclist *m)
+{
+	struct img_epoll_item *ni;
+	uint64_t a = 0;
+
+	if (m->pdmc_alen > sizeof(a) || m->pdmc_count > 0xffff || m->pdmc_type > 0xff)
+		return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: a packet socket membership "
+				"(type %u, %u-byte address, added %u times) that cryo cannot keep",
+				d->fd, d->pid, m->pdmc_type, m->pdmc_alen, m->pdmc_count);
+	if (f->nitems >= PKT_MAX_MCLIST)
+		return cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: more than %d packet socket "
+				"memberships", d->fd, d->pid, PKT_MAX_MCLIST);
+	ni = realloc(f->items, (f->nitems + 1) * sizeof(*ni));
+	if (!ni)
+		return -ENOMEM;
+	f->items = ni;
+	memcpy(&a, m->pdmc_addr, m->pdmc_alen);
+	f->items[f->nitems++] = (struct img_epoll_item){
+		.tfd = m->pdmc_index,
+		.events = m->pdmc_type | m->pdmc_alen << 8 | m->pdmc_count << 16,
+		.data = a,
+	};
+	return 0;
+}
+
+/* The answer of packet_diag about socket ino: its memberships into f, refusing a ring. */
+static int diag_msg(const struct fd_dump *d, struct img_file *f, struct nlmsghdr *h)
+{
+	struct packet_diag_msg *m = NLMSG_DATA(h);
+	int len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+
+	for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == PACKET_DIAG_RX_RING || a->rta_type == PACKET_DIAG_TX_RING)
+			return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d is a packet socket "
+					"with a %s ring (mmap()ed packets), which cryo cannot restore yet",
+					d->fd, d->pid,
+					a->rta_type == PACKET_DIAG_RX_RING ? "PACKET_RX_RING"
+									   : "PACKET_TX_RING");
+		if (a->rta_type != PACKET_DIAG_MCLIST)
+			continue;
+		for (size_t off = 0; off + sizeof(struct packet_diag_mclist) <= RTA_PAYLOAD(a);
+		     off += sizeof(struct packet_diag_mclist)) {
+			struct packet_diag_mclist mc;
+
+			memcpy(&mc, (char *)RTA_DATA(a) + off, sizeof(mc));
+			TRY(add_mc(d, f, &mc));
+		}
+	}
+	return 0;
+}
+
+static int diag(const struct fd_dump *d, struct img_file *f)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct packet_diag_req req;
+	} msg = {
+		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+		.req = {.sdiag_family = AF_PACKET, .pdiag_ino = d->st->st_ino,
+			.pdiag_show = PACKET_SHOW_MCLIST | PACKET_SHOW_RING_CFG},
+	};
+	_cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	_cleanup_free_ char *buf = malloc(65536);
+	bool found = false;
+
+	if (!buf)
+		return -ENOMEM;
+	if (nl < 0 || send(nl, &msg, sizeof(msg), 0) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: ask packet_diag", d->fd, d->pid);
+	for (;;) {
+		ssize_t n = recv(nl, buf, 65536, 0);
+
+		if (n < 0)
+			return cryo_err(d->ctx, -errno, "fd %d of pid %d: read packet_diag", d->fd,
+					d->pid);
+		if (n == 0)
+			break;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				goto done;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return cryo_err(d->ctx,
+						((struct nlmsgerr *)NLMSG_DATA(h))->error ?: -EIO,
+						"fd %d of pid %d: packet_diag", d->fd, d->pid);
+			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+			    ((struct packet_diag_msg *)NLMSG_DATA(h))->pdiag_ino != d->st->st_ino)
+				continue;
+			found = true;
+			TRY(diag_msg(d, f, h));
+		}
+	}
+done:
+	if (!found)
+		return cryo_err(d->ctx, -ENOENT, "fd %d of pid %d: packet_diag does not know the "
+				"socket (another network namespace?)", d->fd, d->pid);
+	return 0;
+}
+
+static int opt(int sk, int name, int *ret)
+{
+	socklen_t len = sizeof(*ret);
+
+	*ret = 0;
+	return getsockopt(sk, SOL_PACKET, name, ret, &len);
+}
+
+static int packet_dump(const struct fd_dump *d, struct img_file *f)
+{
+	_cleanup_close_ int sk = sk_fetch(d);
+	struct sockaddr_ll addr = {0};
+	socklen_t len = sizeof(addr);
+	int v, reserve, tstamp;
+	bool locked;
+
+	if (sk < 0)
+		return cryo_err(d->ctx, sk, "fetch socket fd %d of pid %d", d->fd, d->pid);
+	f->type = FILE_PACKET;
+	len = sizeof(v);
+	if (getsockopt(sk, SOL_SOCKET, SO_TYPE, &v, &len) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: SO_TYPE", d->fd, d->pid);
+	f->params[0] = v;
+	if (opt(sk, PACKET_VERSION, &v) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: PACKET_VERSION", d->fd, d->pid);
+	f->params[2] = v;
+	for (unsigned i = 0; i < ARRAY_SIZE(pkt_opts); i++)
+		if (opt(sk, pkt_opts[i], &v) == 0 && v)
+			f->params[3] |= 1u << (i + 1);
+	if (opt(sk, PACKET_FANOUT, &v) == 0 && v) {
+		int kind = (v >> 16) & 0xff;
+
+		if (kind == PKT_FANOUT_CBPF || kind == PKT_FANOUT_EBPF)
+			return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: a packet socket in a "
+					"fanout group steered by a BPF program, which cryo cannot "
+					"restore", d->fd, d->pid);
+		f->params[4] = (uint32_t)v;
+	}
+	f->params[5] = sk_buf_get(sk, SO_RCVBUF);
+	f->params[6] = sk_buf_get(sk, SO_SNDBUF);
+	opt(sk, PACKET_RESERVE, &reserve);
+	opt(sk, PACKET_TIMESTAMP, &tstamp);
+	f->params[7] = (uint32_t)reserve | (uint64_t)(uint32_t)tstamp << 32;
+	len = sizeof(addr);
+	if (getsockname(sk, (struct sockaddr *)&addr, &len) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: getsockname", d->fd, d->pid);
+	len = len > sizeof(addr) ? sizeof(addr) : len;
+	f->addr = malloc(len);
+	if (!f->addr)
+		return -ENOMEM;
+	memcpy(f->addr, &addr, len);
+	f->addr_len = len;
+	f->params[1] = addr.sll_protocol;
+	TRY(diag(d, f));
+	TRY(sk_filter_dump(d, sk, f, &locked));
+	if (locked)
+		f->params[3] |= PKT_OPT_FILTER_LOCKED;
+	return 0;
+}
+
+/* ---- codec ---- */
+
+static int packet_encode(json_t *o, const struct img_file *f)
+{
+	json_t *m = json_array();
+	int r = 0;
+
+	r |= set(o, "addr", hex_string(f->addr, f->addr_len));
+	for (uint32_t i = 0; m && i < f->nitems; i++) {
+		uint8_t a[8];
+
+		memcpy(a, &f->items[i].data, sizeof(a));
+		r |= add(m, json_pack("[IIIo]", (json_int_t)f->items[i].tfd,
+				      (json_int_t)(f->items[i].events & 0xff),
+				      (json_int_t)(f->items[i].events >> 16),
+				      hex_string(a, (f->items[i].events >> 8) & 0xff)));
+	}
+	r |= set(o, "mclist", m);
+	r |= set(o, "filter", hex_string(f->data, f->data_len));
+	return r;
+}
+
+static int packet_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *m, *v;
+	size_t i;
+
+	TRY(get_hexbytes(d, o, "addr", sizeof(struct sockaddr_ll), &f->addr, &f->addr_len));
+	if (f->addr_len < offsetof(struct sockaddr_ll, sll_hatype) ||
+	    ((struct sockaddr_ll *)f->addr)->sll_family != AF_PACKET ||
+	    ((struct sockaddr_ll *)f->addr)->sll_ifindex < 0 ||
+	    ((struct sockaddr_ll *)f->addr)->sll_protocol != f->params[1])
+		return bad(d, "addr", "is not a packet socket address of its protocol");
+	if ((f->params[0] != SOCK_RAW && f->params[0] != SOCK_DGRAM) ||
+	    f->params[1] > 0xffff || f->params[2] > TPACKET_V3 || f->params[3] > PKT_OPT_ALL ||
+	    f->params[4] > UINT32_MAX || ((f->params[4] >> 16) & 0xff) == PKT_FANOUT_CBPF ||
+	    ((f->params[4] >> 16) & 0xff) == PKT_FANOUT_EBPF || f->params[5] > SK_BUF_MAX ||
+	    f->params[6] > SK_BUF_MAX)
+		return bad(d, "params", "is not a valid packet socket");
+	m = get_arr(d, o, "mclist", PKT_MAX_MCLIST);
+	if (!m)
+		return -EINVAL;
+	f->items = calloc(json_array_size(m) + 1, sizeof(*f->items));
+	if (!f->items)
+		return -ENOMEM;
+	json_array_foreach(m, i, v) {
+		json_int_t ifindex, type, count;
+		json_t *hex;
+		uint8_t *a = NULL;
+		uint32_t alen = 0;
+		int r;
+
+		if (json_unpack(v, "[IIIo]", &ifindex, &type, &count, &hex) || ifindex < 1 ||
+		    ifindex > INT32_MAX || type < 0 || type > 0xff || count < 1 || count > 0xffff)
+			return bad(d, "mclist", "holds a bad membership");
+		r = hexbytes_of(d, hex, "mclist", 8, &a, &alen);
+		if (r < 0)
+			return r;
+		f->items[i] = (struct img_epoll_item){.tfd = ifindex,
+						      .events = type | alen << 8 | count << 16};
+		if (alen)
+			memcpy(&f->items[i].data, a, alen);
+		free(a);
+		f->nitems = i + 1;
+	}
+	return sk_filter_decode(d, o, f);
+}
+
+/* ---- restore ---- */
+
+static int packet_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	struct sockaddr_ll addr = {0};
+	int v;
+
+	memcpy(&addr, f->addr, f->addr_len);
+	/* The ring layout first: the kernel refuses to change it once the socket is bound. */
+	v = f->params[2];
+	if (v && setsockopt(sk, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
+		return cryo_err(ctx, -errno, "set PACKET_VERSION of packet socket %u", f->id);
+	v = (uint32_t)f->params[7];
+	if (v && setsockopt(sk, SOL_PACKET, PACKET_RESERVE, &v, sizeof(v)) < 0)
+		return cryo_err(ctx, -errno, "set PACKET_RESERVE of packet socket %u", f->id);
+	v = f->params[7] >> 32;
+	if (v && setsockopt(sk, SOL_PACKET, PACKET_TIMESTAMP, &v, sizeof(v)) < 0)
+		return cryo_err(ctx, -errno, "set PACKET_TIMESTAMP of packet socket %u", f->id);
+	for (unsigned i = 0; i < ARRAY_SIZE(pkt_opts); i++) {
+		int one = 1;
+
+		if ((f->params[3] & (1u << (i + 1))) &&
+		    setsockopt(sk, SOL_PACKET, pkt_opts[i], &one, sizeof(one)) < 0)
+			return cryo_err(ctx, -errno, "set option %d of packet socket %u",
+					pkt_opts[i], f->id);
+	}
+	TRY(sk_buf_set(ctx, sk, SO_RCVBUF, f->params[5], f->id));
+	TRY(sk_buf_set(ctx, sk, SO_SNDBUF, f->params[6], f->id));
+	TRY(sk_filter_restore(ctx, sk, f, f->params[3] & PKT_OPT_FILTER_LOCKED));
+	/* Now it may receive: on its interface (0: all), its protocol. */
+	if ((addr.sll_ifindex || addr.sll_protocol) &&
+	    bind(sk, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return cryo_err(ctx, -errno, "bind packet socket %u to interface %d again", f->id,
+				addr.sll_ifindex);
+	for (uint32_t i = 0; i < f->nitems; i++) {
+		const struct img_epoll_item *it = &f->items[i];
+		struct packet_mreq mr = {.mr_ifindex = it->tfd, .mr_type = it->events & 0xff,
+					 .mr_alen = (it->events >> 8) & 0xff};
+
+		memcpy(mr.mr_address, &it->data, sizeof(it->data));
+		for (uint32_t n = 0; n < it->events >> 16; n++)
+			if (setsockopt(sk, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+				return cryo_err(ctx, -errno, "add membership %u of packet socket %u "
+						"again (interface %d)", i, f->id, it->tfd);
+	}
+	v = f->params[4];
+	if (v && setsockopt(sk, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) < 0)
+		return cryo_err(ctx, -errno, "join packet socket %u to fanout group %u again",
+				f->id, v & 0xffff);
+	return 0;
+}
+
+static int packet_open(struct file_restore *fr, const struct img_file *f)
+{
+	int sk = socket(AF_PACKET, (int)f->params[0] | SOCK_CLOEXEC, 0), r;
+
+	if (sk < 0)
+		return cryo_err(fr->ctx, -errno, "create packet socket %u", f->id);
+	r = packet_restore(fr->ctx, sk, f);
+	if (r < 0) {
+		close(sk);
+		return r;
+	}
+	file_restore_setfl(fr->ctx, sk, f);
+	return sk;
+}
+
+const struct file_kind file_kind_packet = {
+	.type = FILE_PACKET,
+	.name = "packet",
+	.claim = packet_claim,
+	.dump = packet_dump,
+	.encode = packet_encode,
+	.decode = packet_decode,
+	.restore_open = packet_open,
+};

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers of the socket kinds netlink.c, packet.c and rawsk.c (sk-common.h). */
+#include <errno.h>
+#include <linux/filter.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "sk-common.h"
+
+#define LOG_PREFIX "socket: "
+
+int sk_fetch(const struct fd_dump *d)
+{
+	_cleanup_close_ int pidfd = syscall(SYS_pidfd_open, d->pid, 0);
+	int sk;
+
+	if (pidfd < 0)
+		return -errno;
+	sk = syscall(SYS_pidfd_getfd, pidfd, d->fd, 0);
+	return sk < 0 ? -errno : sk;
+}
+
+static int opt_int(int sk, int level, int name, int *ret)
+{
+	socklen_t len = sizeof(*ret);
+
+	*ret = 0;
+	return getsockopt(sk, level, name, ret, &len);
+}
+
+bool sk_claim_family(const struct fd_dump *d, int family, int *ret_type, int *ret_proto)
+{
+	_cleanup_close_ int sk = -1;
+	int v;
+
+	if (strncmp(d->link, "socket:[", 8))
+		return false;
+	sk = sk_fetch(d);
+	if (sk < 0 || opt_int(sk, SOL_SOCKET, SO_DOMAIN, &v) < 0 || v != family)
+		return false;
+	if (opt_int(sk, SOL_SOCKET, SO_TYPE, ret_type) < 0 ||
+	    opt_int(sk, SOL_SOCKET, SO_PROTOCOL, ret_proto) < 0)
+		return false;
+	return true;
+}
+
+int sk_filter_dump(const struct fd_dump *d, int sk, struct img_file *f, bool *ret_locked)
+{
+	socklen_t n = 0; /* SO_GET_FILTER counts instructions, not bytes */
+	int locked = 0;
+
+	*ret_locked = false;
+	if (getsockopt(sk, SOL_SOCKET, SO_GET_FILTER, NULL, &n) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: SO_GET_FILTER", d->fd, d->pid);
+	if (!n)
+		return 0;
+	if (n > BPF_MAXINSNS)
+		return cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: a socket filter of %u "
+				"instructions", d->fd, d->pid, (unsigned)n);
+	f->data = calloc(n, sizeof(struct sock_filter));
+	if (!f->data)
+		return -ENOMEM;
+	if (getsockopt(sk, SOL_SOCKET, SO_GET_FILTER, f->data, &n) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: SO_GET_FILTER", d->fd, d->pid);
+	f->data_len = n * sizeof(struct sock_filter);
+	opt_int(sk, SOL_SOCKET, SO_LOCK_FILTER, &locked);
+	*ret_locked = locked;
+	return 0;
+}
+
+int sk_filter_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f, bool locked)
+{
+	struct sock_fprog prog = {.len = f->data_len / sizeof(struct sock_filter),
+				  .filter = (struct sock_filter *)f->data};
+	int one = 1;
+
+	if (f->data_len && setsockopt(sk, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		return cryo_err(ctx, -errno, "attach the filter of socket %u again", f->id);
+	if (locked && setsockopt(sk, SOL_SOCKET, SO_LOCK_FILTER, &one, sizeof(one)) < 0)
+		return cryo_err(ctx, -errno, "lock the filter of socket %u again", f->id);
+	return 0;
+}
+
+int sk_filter_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	TRY(get_hexbytes(d, o, "filter", BPF_MAXINSNS * sizeof(struct sock_filter), &f->data,
+			 &f->data_len));
+	if (f->data_len % sizeof(struct sock_filter))
+		return bad(d, "filter", "is not whole BPF instructions");
+	return 0;
+}
+
+uint64_t sk_buf_get(int sk, int opt)
+{
+	int v;
+
+	return opt_int(sk, SOL_SOCKET, opt, &v) < 0 || v < 0 ? 0 : (uint64_t)v;
+}
+
+int sk_buf_set(struct cryo_ctx *ctx, int sk, int opt, uint64_t saved, uint32_t id)
+{
+	int half = saved / 2, force = opt == SO_RCVBUF ? SO_RCVBUFFORCE : SO_SNDBUFFORCE;
+
+	if (!saved || sk_buf_get(sk, opt) == saved)
+		return 0;
+	if (setsockopt(sk, SOL_SOCKET, opt, &half, sizeof(half)) < 0)
+		return cryo_err(ctx, -errno, "set the buffer size of socket %u", id);
+	if (sk_buf_get(sk, opt) != saved &&
+	    setsockopt(sk, SOL_SOCKET, force, &half, sizeof(half)) < 0)
+		log_warn(ctx, "socket %u: buffer size %llu not restored: %s", id,
+			 (unsigned long long)saved, strerror(errno));
+	return 0;
+}

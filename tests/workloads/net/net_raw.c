@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Raw inet sockets, and (argv[1] "ping") an ICMP datagram socket. A raw ICMP socket bound to
+ * 127.0.0.1 whose ICMP_FILTER lets only echo replies through; a raw UDP socket with
+ * IP_HDRINCL, connected to 127.0.0.2 and bound to lo (SO_BINDTOIFINDEX); an IPv6 raw socket
+ * of protocol 253 bound to ::1 with IPV6_CHECKSUM; a ping socket bound to 127.0.0.1 with its
+ * own ICMP id. After the restore each reads back the same, the raw ICMP socket sends an echo
+ * request and sees only the reply (its own request is filtered out), and the ping socket
+ * gets its reply with its id.
+ */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "zdtm.h"
+
+#ifndef ICMP_FILTER
+#define ICMP_FILTER 1
+#endif
+#ifndef SO_BINDTOIFINDEX
+#define SO_BINDTOIFINDEX 62
+#endif
+
+static int get_int(int sk, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(sk, level, name, &v, &len) < 0)
+		fail("getsockopt %d/%d: %m", level, name);
+	return v;
+}
+
+static uint16_t csum(const void *p, size_t len)
+{
+	const uint16_t *w = p;
+	uint32_t s = 0;
+
+	for (; len > 1; len -= 2)
+		s += *w++;
+	if (len)
+		s += *(const uint8_t *)w;
+	s = (s >> 16) + (s & 0xffff);
+	s += s >> 16;
+	return ~s;
+}
+
+static void send_echo(int sk, uint16_t id, uint16_t seq)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	unsigned char pkt[16] = {0};
+	struct icmphdr *h = (void *)pkt;
+
+	h->type = ICMP_ECHO;
+	h->un.echo.id = htons(id);
+	h->un.echo.sequence = htons(seq);
+	memcpy(pkt + 8, "cryoping", 8);
+	h->checksum = csum(pkt, sizeof(pkt));
+	if (sendto(sk, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) != sizeof(pkt))
+		fail("send echo request: %m");
+}
+
+/* The next ICMP message with sequence seq: its header (skip_ip: after the IP header). */
+static struct icmphdr wait_icmp(int sk, int skip_ip, uint16_t seq)
+{
+	unsigned char buf[2048];
+
+	for (;;) {
+		struct pollfd p = {.fd = sk, .events = POLLIN};
+		struct icmphdr h;
+		ssize_t n;
+		size_t off = 0;
+
+		if (poll(&p, 1, 5000) != 1)
+			fail("no ICMP answer");
+		n = recv(sk, buf, sizeof(buf), 0);
+		if (skip_ip)
+			off = (buf[0] & 0xf) * 4;
+		if (n < (ssize_t)(off + sizeof(h)))
+			fail("short ICMP message");
+		memcpy(&h, buf + off, sizeof(h));
+		if (ntohs(h.un.echo.sequence) == seq)
+			return h;
+	}
+}
+
+/* The remote address and state of socket sk in /proc/self/net/raw, as text. */
+static void proc_raw(int sk, char *ret_rem, size_t len, unsigned *ret_st)
+{
+	char path[64], line[512], rem[64];
+	unsigned long long ino;
+	unsigned st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", sk);
+	if (readlink(path, line, sizeof(line)) < 0 || sscanf(line, "socket:[%llu]", &ino) != 1)
+		fail("readlink %s", path);
+	f = fopen("/proc/self/net/raw", "r");
+	if (!f)
+		fail("open /proc/self/net/raw: %m");
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long i;
+
+		if (sscanf(line, " %*u: %*s %63s %x %*s %*s %*s %*s %*s %llu", rem, &st, &i) == 3 &&
+		    i == ino) {
+			snprintf(ret_rem, len, "%s", rem);
+			*ret_st = st;
+			fclose(f);
+			return;
+		}
+	}
+	fail("socket %llu is not in /proc/self/net/raw", ino);
+}
+
+static int same_addr(int sk, const void *want, socklen_t want_len)
+{
+	struct sockaddr_storage a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(sk, (struct sockaddr *)&a, &len) < 0)
+		return 0;
+	return len == want_len && !memcmp(&a, want, len);
+}
+
+int main(int argc, char **argv)
+{
+	int with_ping = argc > 1 && !strcmp(argv[1], "ping"), lo = if_nametoindex("lo");
+	struct sockaddr_in l4 = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in p4 = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000002)};
+	struct sockaddr_in6 l6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	struct sockaddr_storage a_icmp, a_hdr, a_v6, a_ping;
+	socklen_t la_icmp = sizeof(a_icmp), la_hdr = sizeof(a_hdr), la_v6 = sizeof(a_v6),
+		  la_ping = sizeof(a_ping);
+	char rem[64];
+	unsigned st;
+	uint32_t mask = ~(1u << ICMP_ECHOREPLY), back = 0;
+	socklen_t mlen = sizeof(back);
+	int icmp, hdr, v6, ping = -1, one = 1, two = 2;
+	uint16_t id = 0x5000 | (getpid() & 0xfff), seq = getpid() & 0xffff;
+	struct icmphdr h;
+
+	test_init();
+	icmp = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	hdr = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
+	v6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 253);
+	if (icmp < 0 || hdr < 0 || v6 < 0)
+		fail("socket: %m");
+	if (bind(icmp, (struct sockaddr *)&l4, sizeof(l4)) < 0 ||
+	    setsockopt(icmp, SOL_RAW, ICMP_FILTER, &mask, sizeof(mask)) < 0)
+		fail("set up the raw ICMP socket: %m");
+	if (setsockopt(hdr, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)) < 0 ||
+	    setsockopt(hdr, SOL_SOCKET, SO_BINDTOIFINDEX, &lo, sizeof(lo)) < 0 ||
+	    connect(hdr, (struct sockaddr *)&p4, sizeof(p4)) < 0)
+		fail("set up the raw UDP socket: %m");
+	if (bind(v6, (struct sockaddr *)&l6, sizeof(l6)) < 0 ||
+	    setsockopt(v6, IPPROTO_IPV6, IPV6_CHECKSUM, &two, sizeof(two)) < 0)
+		fail("set up the IPv6 raw socket: %m");
+	if (with_ping) {
+		struct sockaddr_in b = l4;
+
+		b.sin_port = htons(id);
+		ping = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
+		if (ping < 0 || bind(ping, (struct sockaddr *)&b, sizeof(b)) < 0)
+			fail("set up the ping socket: %m");
+		getsockname(ping, (struct sockaddr *)&a_ping, &la_ping);
+	}
+	getsockname(icmp, (struct sockaddr *)&a_icmp, &la_icmp);
+	getsockname(hdr, (struct sockaddr *)&a_hdr, &la_hdr);
+	proc_raw(hdr, rem, sizeof(rem), &st);
+	if (strcmp(rem, "0200007F:0000") || st != 1)
+		fail("the raw UDP socket is not connected to 127.0.0.2 (%s, %u)", rem, st);
+	getsockname(v6, (struct sockaddr *)&a_v6, &la_v6);
+	test_ready();
+	test_wait(NULL);
+
+	if (!same_addr(icmp, &a_icmp, la_icmp))
+		fail("the raw ICMP socket is bound elsewhere");
+	if (getsockopt(icmp, SOL_RAW, ICMP_FILTER, &back, &mlen) < 0 || back != mask)
+		fail("ICMP_FILTER %08x, was %08x", back, mask);
+	if (get_int(hdr, IPPROTO_IP, IP_HDRINCL) != 1)
+		fail("IP_HDRINCL lost");
+	if (get_int(hdr, SOL_SOCKET, SO_BINDTOIFINDEX) != lo)
+		fail("SO_BINDTOIFINDEX lost");
+	if (!same_addr(hdr, &a_hdr, la_hdr))
+		fail("the raw UDP socket's address changed");
+	proc_raw(hdr, rem, sizeof(rem), &st);
+	if (strcmp(rem, "0200007F:0000") || st != 1)
+		fail("the raw UDP socket is no longer connected to 127.0.0.2 (%s, %u)", rem, st);
+	if (get_int(hdr, SOL_SOCKET, SO_PROTOCOL) != IPPROTO_UDP ||
+	    get_int(v6, SOL_SOCKET, SO_PROTOCOL) != 253)
+		fail("protocols changed");
+	if (!same_addr(v6, &a_v6, la_v6))
+		fail("the IPv6 raw socket is bound elsewhere");
+	if (get_int(v6, IPPROTO_IPV6, IPV6_CHECKSUM) != 2)
+		fail("IPV6_CHECKSUM is %d", get_int(v6, IPPROTO_IPV6, IPV6_CHECKSUM));
+
+	send_echo(icmp, id, seq);
+	h = wait_icmp(icmp, 1, seq);
+	if (h.type != ICMP_ECHOREPLY || ntohs(h.un.echo.id) != id)
+		fail("the raw ICMP socket saw type %d id %x (its filter is gone?)", h.type,
+		     ntohs(h.un.echo.id));
+	if (with_ping) {
+		if (!same_addr(ping, &a_ping, la_ping))
+			fail("the ping socket lost its id or address");
+		send_echo(ping, 0, seq + 1);
+		h = wait_icmp(ping, 0, seq + 1);
+		if (h.type != ICMP_ECHOREPLY || ntohs(h.un.echo.id) != id)
+			fail("the ping socket got type %d id %x", h.type, ntohs(h.un.echo.id));
+	}
+	pass();
+}
