@@ -20,7 +20,6 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
-#include "base/proc.h"
 #include "runtime.h"
 
 #define LOG_PREFIX "crun: "
@@ -125,16 +124,7 @@ static int crun_load(struct cryo_ctx *ctx, const char *root, const char *id,
 static int crun_adopt(struct cryo_ctx *ctx, const char *root, const char *id,
 		      const struct container_state *st, pid_t pid)
 {
-	char comm[16];
-	uint64_t start;
-	int r = proc_start_time(pid, &start, comm);
-
-	if (r < 0)
-		return cryo_err(ctx, r, "the restored init %d", pid);
-	if (json_object_set_new(st->raw, "pid", json_integer(pid)) < 0 ||
-	    json_object_set_new(st->raw, "process-start-time", json_integer(start)) < 0)
-		return -ENOMEM;
-	return runtime_record_store(ctx, root, id, "status", st);
+	return runtime_adopt(ctx, root, id, "status", st, pid, "pid", "process-start-time");
 }
 
 const struct container_runtime runtime_crun = {

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "base/ctx.h"
-#include "base/proc.h"
 #include "runtime.h"
 
 #define LOG_PREFIX "runc: "
@@ -93,17 +92,10 @@ static int retarget_ns_paths(json_t *j, pid_t old, pid_t pid)
 static int runc_adopt(struct cryo_ctx *ctx, const char *root, const char *id,
 		      const struct container_state *st, pid_t pid)
 {
-	char comm[16];
-	uint64_t start;
-	int r = proc_start_time(pid, &start, comm);
-
-	if (r < 0)
-		return cryo_err(ctx, r, "the restored init %d", pid);
-	if (json_object_set_new(st->raw, "init_process_pid", json_integer(pid)) < 0 ||
-	    json_object_set_new(st->raw, "init_process_start", json_integer(start)) < 0 ||
-	    retarget_ns_paths(st->raw, st->pid, pid) < 0)
+	if (retarget_ns_paths(st->raw, st->pid, pid) < 0)
 		return -ENOMEM;
-	return runtime_record_store(ctx, root, id, "state.json", st);
+	return runtime_adopt(ctx, root, id, "state.json", st, pid, "init_process_pid",
+			     "init_process_start");
 }
 
 const struct container_runtime runtime_runc = {

@@ -15,6 +15,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/proc.h"
 #include "runtime.h"
 
 #define LOG_PREFIX "runtime: "
@@ -116,4 +117,20 @@ int runtime_record_store(struct cryo_ctx *ctx, const char *root, const char *id,
 	if (unlinkat(dirfd, "exec.fifo", 0) < 0 && errno != ENOENT)
 		return cryo_err(ctx, -errno, "remove %sexec.fifo", path);
 	return 0;
+}
+
+int runtime_adopt(struct cryo_ctx *ctx, const char *root, const char *id, const char *name,
+		  const struct container_state *st, pid_t pid, const char *pid_key,
+		  const char *start_key)
+{
+	char comm[16];
+	uint64_t start;
+	int r = proc_start_time(pid, &start, comm);
+
+	if (r < 0)
+		return cryo_err(ctx, r, "the restored init %d", pid);
+	if (json_object_set_new(st->raw, pid_key, json_integer(pid)) < 0 ||
+	    json_object_set_new(st->raw, start_key, json_integer(start)) < 0)
+		return -ENOMEM;
+	return runtime_record_store(ctx, root, id, name, st);
 }

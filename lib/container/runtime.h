@@ -62,4 +62,10 @@ int runtime_record_load(struct cryo_ctx *ctx, const char *runtime, const char *r
 int runtime_record_store(struct cryo_ctx *ctx, const char *root, const char *id,
 			 const char *name, const struct container_state *st);
 
+/* Sets the init's pid and start time (stat field 22) under those keys of st->raw, then
+ * runtime_record_store(): the runtime now knows pid as the container's init. */
+int runtime_adopt(struct cryo_ctx *ctx, const char *root, const char *id, const char *name,
+		  const struct container_state *st, pid_t pid, const char *pid_key,
+		  const char *start_key);
+
 #endif

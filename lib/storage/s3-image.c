@@ -335,6 +335,15 @@ static int download_pump(struct cryo_ctx *ctx, const struct s3_target *t, const 
 
 /* ---- the caller's side ---- */
 
+static void close_fds(int *fds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
 /* Forks the pump; the caller keeps ours[], the pump theirs[]. */
 static int pump_fork(struct cryo_ctx *ctx, struct s3_pump *p, const int *theirs, unsigned n,
 		     int (*run)(struct cryo_ctx *, const int *, unsigned, void *), void *arg)
@@ -364,6 +373,35 @@ static int pump_fork(struct cryo_ctx *ctx, struct s3_pump *p, const int *theirs,
 	return 0;
 }
 
+/* Makes n connected pairs (sockets: a dump's, which hear an answer; else pipes, the pump
+ * writing) and forks the pump with its ends; the caller keeps p->fds. */
+static int pump_start(struct cryo_ctx *ctx, struct s3_pump *p, unsigned n, bool sockets,
+		      int (*run)(struct cryo_ctx *, const int *, unsigned, void *), void *arg)
+{
+	int theirs[CRYO_STREAMS_MAX], r;
+
+	for (unsigned k = 0; k < n; k++) {
+		int pp[2];
+
+		r = sockets ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pp)
+			    : pipe2(pp, O_CLOEXEC);
+		if (r < 0) {
+			r = cryo_err(ctx, -errno, sockets ? "socketpair" : "pipe");
+			close_fds(p->fds, k);
+			close_fds(theirs, k);
+			return r;
+		}
+		p->fds[k] = pp[0];
+		theirs[k] = pp[1];
+	}
+	p->nfds = n;
+	r = pump_fork(ctx, p, theirs, n, run, arg);
+	close_fds(theirs, n);
+	if (r < 0)
+		close_fds(p->fds, n);
+	return r;
+}
+
 struct dump_arg {
 	const struct s3_target *t;
 };
@@ -373,20 +411,10 @@ static int run_upload(struct cryo_ctx *ctx, const int *fds, unsigned n, void *ar
 	return upload_pump(ctx, ((struct dump_arg *)arg)->t, fds, n);
 }
 
-static void close_fds(int *fds, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (fds[i] >= 0) {
-			close(fds[i]);
-			fds[i] = -1;
-		}
-}
-
 int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struct s3_pump *p)
 {
 	struct s3_target t;
 	struct s3 *s = NULL;
-	int theirs[CRYO_STREAMS_MAX];
 	struct dump_arg arg = {.t = &t};
 	unsigned n = opts->streams ? opts->streams : default_streams();
 	int r;
@@ -410,24 +438,7 @@ int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struc
 	s3_free(s);
 	if (r < 0)
 		return r;
-	for (unsigned k = 0; k < n; k++) {
-		int sv[2];
-
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-			r = cryo_err(ctx, -errno, "socketpair");
-			close_fds(p->fds, k);
-			close_fds(theirs, k);
-			return r;
-		}
-		p->fds[k] = sv[0];
-		theirs[k] = sv[1];
-	}
-	p->nfds = n;
-	r = pump_fork(ctx, p, theirs, n, run_upload, &arg);
-	close_fds(theirs, n);
-	if (r < 0)
-		close_fds(p->fds, n);
-	return r;
+	return pump_start(ctx, p, n, true, run_upload, &arg);
 }
 
 /* The image's metadata object: its streams and their sizes. */
@@ -491,7 +502,6 @@ int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 {
 	struct s3_target t;
 	uint64_t bytes[CRYO_STREAMS_MAX];
-	int theirs[CRYO_STREAMS_MAX];
 	struct restore_arg arg = {.t = &t, .bytes = bytes};
 	unsigned n = 0;
 	int r;
@@ -503,26 +513,9 @@ int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		r = get_meta(ctx, &t, opts->dir, bytes, &n);
 	if (r < 0)
 		return r;
-	for (unsigned k = 0; k < n; k++) {
-		int pp[2];
-
-		if (pipe2(pp, O_CLOEXEC) < 0) {
-			r = cryo_err(ctx, -errno, "pipe");
-			close_fds(p->fds, k);
-			close_fds(theirs, k);
-			return r;
-		}
-		p->fds[k] = pp[0];
-		theirs[k] = pp[1];
-	}
-	p->nfds = n;
 	p->restore = true;
 	snprintf(p->url, sizeof(p->url), "%s", opts->dir);
-	r = pump_fork(ctx, p, theirs, n, run_download, &arg);
-	close_fds(theirs, n);
-	if (r < 0)
-		close_fds(p->fds, n);
-	return r;
+	return pump_start(ctx, p, n, false, run_download, &arg);
 }
 
 int s3_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r)
