@@ -56,4 +56,7 @@ int proc_start_time(pid_t pid, uint64_t *ret_start, char ret_comm[16]);
 /* Lists the numeric entries of a /proc directory (tasks, fds), sorted ascending. */
 int proc_list_numeric(const char *dir, int **ret, size_t *ret_n);
 
+/* Undoes the octal escapes of /proc/self/mountinfo (\040 for a space) in place. */
+void proc_unescape(char *s);
+
 #endif

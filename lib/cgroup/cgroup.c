@@ -13,6 +13,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "base/proc.h"
 #include "base/fileio.h"
 #include "cgroup-image.h"
 #include "cgroup.h"
@@ -23,23 +24,6 @@
 static const char *hier_name(const char *controllers)
 {
 	return controllers[0] ? controllers : "unified";
-}
-
-/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++, o++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o = (s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0');
-			s += 3;
-		} else {
-			*o = *s;
-		}
-	}
-	*o = '\0';
 }
 
 /*
@@ -95,7 +79,7 @@ static int find_mount(const char *controllers, char **ret_point)
 		}
 		if (!match)
 			continue;
-		unescape(f[4]);
+		proc_unescape(f[4]);
 		*ret_point = strdup(f[4]);
 		return *ret_point ? 0 : -ENOMEM;
 	}

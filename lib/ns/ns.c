@@ -202,23 +202,6 @@ static void mounts_free(struct mnt *m, size_t n)
 	free(m);
 }
 
-/* Unescapes mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++, o++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o = (s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0');
-			s += 3;
-		} else {
-			*o = *s;
-		}
-	}
-	*o = '\0';
-}
-
 /* The mount points and types of PID/mountinfo (pid 0: ours) in the proc at procfd. */
 static int mounts_read_at(int procfd, pid_t pid, struct mnt **ret, size_t *ret_n)
 {
@@ -251,7 +234,7 @@ static int mounts_read_at(int procfd, pid_t pid, struct mnt **ret, size_t *ret_n
 			continue;
 		fstype = sep + 3;
 		fstype[strcspn(fstype, " ")] = '\0';
-		unescape(f[4]);
+		proc_unescape(f[4]);
 		nv = realloc(v, (n + 1) * sizeof(*v));
 		if (!nv) {
 			mounts_free(v, n);
