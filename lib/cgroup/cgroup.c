@@ -529,9 +529,14 @@ static int open_dir(struct cryo_ctx *ctx, struct cgroup_restore *cr, uint32_t i,
 	const char *name = strrchr(dir->path, '/') + 1;
 	int pfd = parent_fd(cr, i), fd;
 
-	if (pfd < 0)
-		return cryo_err(ctx, -ENOENT, "cgroup %s:%s: hierarchy %s is not mounted here",
-				dir_name(cr->cg, i), dir->path, dir_name(cr->cg, i));
+	/* A hierarchy this host (or this mount namespace: `ip netns exec` mounts a /sys of its
+	 * own) lacks: the tree stays in the restoring process's cgroups there, as CRIU's soft
+	 * mode leaves it. */
+	if (pfd < 0) {
+		log_warn(ctx, "cgroup %s:%s: hierarchy %s is not mounted here: the tree is left in "
+			 "ours", dir_name(cr->cg, i), dir->path, dir_name(cr->cg, i));
+		return 0;
+	}
 	fd = openat(pfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdirat(pfd, name, 0755) == 0)
