@@ -39,6 +39,7 @@
 #include "ns/ns.h"
 #include "restore/restore.h"
 #include "runtime.h"
+#include "storage/s3.h"
 
 #define LOG_PREFIX "container: "
 #define RECORD_NAME "container.json"
@@ -306,9 +307,10 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 	r = check_opts(ctx, c, &rt, &root);
 	if (r < 0)
 		return r;
-	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds || opts->parent)
+	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds || opts->parent ||
+	    s3_is_url(opts->dir))
 		return cryo_err(ctx, -EINVAL, "container dump: to an image directory (not a "
-				"stream, not incremental)");
+				"stream, not object storage yet, not incremental)");
 	r = load_running(ctx, rt, root, c->id, &st);
 	if (r < 0)
 		goto out;
@@ -430,8 +432,10 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 	r = check_opts(ctx, c, &rt, &root);
 	if (r < 0)
 		return r;
-	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds)
-		return cryo_err(ctx, -EINVAL, "container restore: from an image directory");
+	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds ||
+	    s3_is_url(opts->dir))
+		return cryo_err(ctx, -EINVAL, "container restore: from an image directory (not "
+				"object storage yet)");
 	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
 	if (r < 0)
 		return r;

@@ -421,6 +421,8 @@ int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struc
 
 	memset(p, 0, sizeof(*p));
 	p->errfd = -1;
+	if (n > CRYO_STREAMS_MAX)
+		return cryo_err(ctx, -EINVAL, "at most %d streams", CRYO_STREAMS_MAX);
 	if (opts->parent || (opts->compression && !strcmp(opts->compression, "tar")))
 		return cryo_err(ctx, -EINVAL, "an image in object storage is streams: not a tar "
 				"archive, and not incremental (--parent) yet");
@@ -532,8 +534,8 @@ int s3_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r)
 		r = cryo_err(ctx, r < 0 ? r : -EIO, "%s", why);
 	else if (r < 0 && p->restore)
 		/* The restore's own reason (a damaged frame) names the stream: say which object. */
-		r = cryo_err_wrap(ctx, r, "restore from %s (stream S is the object %s/stream-S)",
-				  p->url, p->url);
+		r = cryo_err_wrap(ctx, r, "restore from %s (stream S, read on descriptor S, is "
+				  "the object %s/stream-S)", p->url, p->url);
 	else if (r >= 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		r = cryo_err(ctx, -EIO, "the object storage pump failed (status %#x)", status);
 	close(p->errfd);

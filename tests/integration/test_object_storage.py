@@ -118,7 +118,10 @@ def test_missing_or_damaged_object_fails_the_restore_naming_it(env, s3, tmp_path
     s3api(s3, "PUT", "jobs/two/stream-1", "-T", str(tmp_path / "bad"))
     p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/two", "--detach", check=False)
     assert p.returncode == 1, p.stderr
-    assert "s3://cryo-test/jobs/two" in p.stderr and "stream 1" in p.stderr, p.stderr
+    # A frame's checksum names its stream, a record header the descriptor it came on: stream
+    # S on descriptor S, the object PREFIX/stream-S, as the message says.
+    assert "s3://cryo-test/jobs/two" in p.stderr, p.stderr
+    assert "stream 1" in p.stderr or "descriptor 1" in p.stderr, p.stderr
     assert not alive(run.pid), "a failed restore left a task behind"
 
     # The object gone.
@@ -161,6 +164,8 @@ def test_a_dump_that_fails_or_is_killed_leaves_no_image(env, s3):
 def test_bad_urls_and_credentials_are_refused_clearly(s3, tmp_path):
     p = s3cryo(s3, "dump", "-t", os.getpid(), "-D", "s3://No_Such/x", check=False)
     assert p.returncode == 1 and "not a valid bucket name" in p.stderr
+    p = s3cryo(s3, "dump", "--runc", "box", "-D", f"s3://{BUCKET}/c", check=False)
+    assert p.returncode == 1 and "not object storage yet" in p.stderr, p.stderr
     p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/a/../b", check=False)
     assert p.returncode == 1 and "a prefix takes" in p.stderr
     env = {k: v for k, v in s3["env"].items() if k != "AWS_SECRET_ACCESS_KEY"}
