@@ -262,3 +262,14 @@ void proc_unescape(char *s)
 	}
 	*o = '\0';
 }
+
+long proc_status_long(pid_t pid, const char *key)
+{
+	_cleanup_free_ char *status = NULL;
+	char buf[64];
+
+	if (read_file_fmt(&status, "/proc/%d/status", pid) < 0 ||
+	    proc_status_field(status, key, buf, sizeof(buf)) < 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}

@@ -45,6 +45,10 @@ bool proc_vmflag(const char *vmflags, const char *flag);
 /* Returns the value after "Key:" in /proc/PID/status (or the task's), copied to buf. */
 int proc_status_field(const char *status, const char *key, char *buf, size_t size);
 
+/* The number a field of /proc/PID/status starts with ("VmLck", "TracerPid"), read now; -1 if
+ * the task or the field is not there. */
+long proc_status_long(pid_t pid, const char *key);
+
 /* Splits /proc/PID/stat after the comm field: fields[0] is field 3 (state). Returns the count.
  * comm (without parentheses) is copied to ret_comm (16 bytes). */
 int proc_stat_fields(const char *stat, char ret_comm[16], char **fields, int max);

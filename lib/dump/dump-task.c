@@ -447,17 +447,6 @@ static int dump_membarrier(struct cryo_ctx *ctx, struct inject *inj, struct img_
 	return 0;
 }
 
-static long vm_locked_kb(pid_t pid)
-{
-	_cleanup_free_ char *status = NULL;
-	char buf[64];
-
-	if (read_file_fmt(&status, "/proc/%d/status", pid) < 0 ||
-	    proc_status_field(status, "VmLck", buf, sizeof(buf)) < 0)
-		return -1;
-	return strtol(buf, NULL, 10);
-}
-
 /*
  * mlockall(MCL_FUTURE), with MCL_ONFAULT or not, is a flag of the mm that nothing shows:
  * a page mapped in the task for a moment tells. A mapping locked by it counts in VmLck, and
@@ -465,7 +454,7 @@ static long vm_locked_kb(pid_t pid)
  */
 static int dump_mlockall(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
 {
-	long before = vm_locked_kb(t->pid), after, addr;
+	long before = proc_status_long(t->pid, "VmLck"), after, addr;
 	uint8_t resident = 0;
 	long ret;
 	int r;
@@ -487,7 +476,7 @@ static int dump_mlockall(struct cryo_ctx *ctx, struct inject *inj, struct img_ta
 			 "(mlockall): mmap: %s", t->pid, strerror(-addr));
 		return 0;
 	}
-	after = vm_locked_kb(t->pid);
+	after = proc_status_long(t->pid, "VmLck");
 	r = inject_syscall(ctx, inj, &ret, SYS_mincore, addr, 4096, inj->scratch, 0, 0, 0);
 	if (r >= 0 && ret == 0)
 		r = inject_read(inj->tid, inj->scratch, &resident, 1);

@@ -94,18 +94,6 @@ static int wait_stopped(struct cryo_ctx *ctx, pid_t tid, int *ret_sig, uint8_t *
 	}
 }
 
-/* The pid tracing tid (TracerPid of its status), 0 if none, -1 if unknown. */
-static pid_t tracer_of(pid_t tid)
-{
-	_cleanup_free_ char *buf = NULL;
-	char val[32];
-
-	if (read_file_fmt(&buf, "/proc/%d/status", tid) < 0 ||
-	    proc_status_field(buf, "TracerPid", val, sizeof(val)) < 0)
-		return -1;
-	return atoi(val);
-}
-
 static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid, bool defer)
 {
 	struct seized_thread *nt;
@@ -125,7 +113,7 @@ static int seize_thread(struct cryo_ctx *ctx, struct seized_task *t, pid_t tid, 
 	}
 	if (sz < 0) {
 		int err = errno;
-		pid_t tracer = err == EPERM ? tracer_of(tid) : 0;
+		pid_t tracer = err == EPERM ? (pid_t)proc_status_long(tid, "TracerPid") : 0;
 
 		if (err == ESRCH)
 			return 0; /* exited meanwhile */
