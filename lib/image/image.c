@@ -268,6 +268,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 	r |= set(o, "root", json_string(t->root));
 	if (t->cwd_file)
 		r |= set(o, "cwd_file", json_integer(t->cwd_file));
+	if (t->shares_files)
+		r |= set(o, "shares_files", json_true());
 	a = json_array();
 	for (int i = 0; a && i < IMG_NR_RLIMITS; i++)
 		r |= add(a, json_pack("[oo]", u64_hex(t->rlim[i].cur), u64_hex(t->rlim[i].max)));
@@ -813,6 +815,13 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		TRY(get_int(d, o, "cwd_file", 1, UINT32_MAX, &id));
 		t->cwd_file = id;
 	}
+	{
+		json_t *b = json_object_get(o, "shares_files");
+
+		if (b && !json_is_boolean(b))
+			return bad(d, "shares_files", "is not a boolean");
+		t->shares_files = json_is_true(b);
+	}
 	a = get_arr(d, o, "rlimits", IMG_NR_RLIMITS);
 	if (!a || json_array_size(a) != IMG_NR_RLIMITS)
 		return bad(d, "rlimits", "is not 16 limits");
@@ -1234,6 +1243,9 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: parent %d of pid %d is not before it",
 					t->ppid, t->pid);
+		/* A table shared with the parent: both alive, so that one of them holds it. */
+		if (t->shares_files && (i == 0 || t->zombie || img_find_task(img, t->ppid)->zombie))
+			return bad(d, "shares_files", "is set on the root, a zombie or a zombie's child");
 		for (uint32_t j = 0; j < i; j++)
 			for (uint32_t k = 0; k < img->tasks[j].nthreads; k++)
 				for (uint32_t l = 0; l < t->nthreads; l++)

@@ -347,6 +347,9 @@ struct img_task {
 	/* A cwd removed while in use: the ghost directory (a FILE_REG file of the image,
 	 * lib/files/reg.c) that stands for it at restore; 0 for none. */
 	uint32_t cwd_file;
+	/* Its descriptor table is its parent's (clone() with CLONE_FILES, no CLONE_VM): it is
+	 * made again that way, and the parent's descriptors are the table's. */
+	bool shares_files;
 	struct {
 		uint64_t cur, max;
 	} rlim[IMG_NR_RLIMITS];

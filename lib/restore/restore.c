@@ -955,6 +955,8 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	if (r >= 0)
 		r = restore_sessions_plan(ctx, &img, (img.ns.own & CLONE_NEWPID) || sh.pidns_init,
 					  &sh.sess_how);
+	if (r >= 0)
+		r = restore_shared_tables(ctx, &sh);
 	if (r < 0)
 		goto out;
 	for (unsigned i = 0; i < img.nplugins; i++)
@@ -1055,6 +1057,7 @@ out:
 		close(sh.dirfd);
 	stream_index_free(sh.pages);
 	free(sh.sess_how);
+	restore_shared_tables_free(&sh);
 	chain_free(sh.chain);
 	progress_finish(ctx);
 	img_free(&img);

@@ -48,7 +48,22 @@ struct rst_shared {
 	const struct cgroup_restore *cgroups;
 	/* Per img->tasks[i]: RST_SESS_*, how its parent forks it (restore-sess.c). */
 	uint8_t *sess_how;
+	/* Per img->tasks[i], in memory shared by the whole tree (futex words): how far a task
+	 * that shares its parent's descriptor table has come (RST_FDT_*); NULL if none does. */
+	uint32_t *fdt_sync;
 };
+
+enum {
+	RST_FDT_PREPARED = 1, /* the sharer is done with cryo's descriptors: the table is the
+			       * owner's to fill */
+	RST_FDT_FILLED = 2,   /* the owner has put the tree's descriptors at their numbers and
+			       * closed cryo's: the sharer goes on */
+};
+
+/* restore-task.c: checks that every task sharing its parent's descriptor table can be made
+ * so, and sets up sh->fdt_sync (freed by restore_shared_tables_free()). */
+int restore_shared_tables(struct cryo_ctx *ctx, struct rst_shared *sh);
+void restore_shared_tables_free(struct rst_shared *sh);
 
 enum {
 	RST_SESS_LATE = 0,   /* after its parent made its own session or group, if it does */

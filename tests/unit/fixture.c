@@ -271,6 +271,7 @@ void fixture_img(struct img *img)
 
 	t = &img->tasks[2];
 	fill_task(t, FIX_GRAND, FIX_CHILD, 1);
+	t->shares_files = true; /* the child's descriptor table (CLONE_FILES) */
 	t->nvmas = 1;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x10000, 0x11000, PROT_NONE, false, VMA_ANON, NULL, NULL);
@@ -470,6 +471,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->membarrier, b->membarrier);
 	assert_string_equal(a->cwd, b->cwd);
 	assert_int_equal(a->cwd_file, b->cwd_file);
+	assert_int_equal(a->shares_files, b->shares_files);
 	assert_string_equal(a->root, b->root);
 	assert_memory_equal(a->rlim, b->rlim, sizeof(a->rlim));
 	assert_memory_equal(a->sigact, b->sigact, sizeof(a->sigact));

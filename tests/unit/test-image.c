@@ -407,6 +407,8 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/cwd", "\"\\u0000\"", NULL},
     {"tasks/1/cwd_file", "1", "not a removed directory"},
     {"tasks/1/cwd_file", "0", "out of range"},
+    {"tasks/2/shares_files", "1", "not a boolean"},
+    {"tasks/0/shares_files", "true", "on the root"},
     {"files/12/params/0", "\"0x2\"", "ghost mark"},
     {"files/2/owner", "[3, 1, 0]", "\"owner\""},
     {"files/2/owner", "[0, 0, 0]", "\"owner\""},
@@ -808,6 +810,7 @@ static bool optional(const char *path)
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
 	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from"))) ||
 	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner") ||
+	       !strcmp(slash, "/shares_files") ||
 	       (strstr(path, "/files/") && !strcmp(slash, "/sockopts"));
 }
 

@@ -1,0 +1,14 @@
+"""Descriptor kinds restored since issue 15 (fidelity): a descriptor table shared between
+processes (CLONE_FILES), proc files of other tasks of the tree, fanotify."""
+from conftest import workload
+
+
+def roundtrip(env, name, *args):
+    return env.roundtrip([workload(name), *args])
+
+
+def test_shared_descriptor_table(env):
+    """A parent and a child made with CLONE_FILES (no CLONE_VM) share one table again: kcmp
+    says so, a descriptor one opens is the other's, one the other closes is gone; a plain
+    child beside them keeps its own."""
+    roundtrip(env, "fdt_shared")
