@@ -401,37 +401,10 @@ int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 	return 0;
 }
 
-/* A task's own proc file (file_proc_pid()), opened by the task as /proc/self/... in place of
- * its stand-in, at its offset. */
-static int reopen_own_proc_file(struct cryo_ctx *ctx, const struct rst_shared *sh,
-				const struct img_task *t, const struct img_fd *d,
-				const struct img_file *f)
-{
-	char path[PATH_MAX];
-	const char *rest;
-	int fd;
-
-	if (f->type != FILE_REG || file_proc_pid(sh->img, f->path, &rest) != t->pid)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/self%s", rest);
-	fd = open(path, (f->flags | O_CLOEXEC) & ~(O_CREAT | O_TRUNC | O_EXCL));
-	if (fd < 0)
-		return cryo_err(ctx, -errno, "pid %d: open %s for fd %d", t->pid, path, d->fd);
-	if (f->pos && lseek(fd, f->pos, SEEK_SET) < 0 && errno != ESPIPE)
-		log_warn(ctx, "seek %s to %llu: %s", path, (unsigned long long)f->pos,
-			 strerror(errno));
-	if (dup2(fd, d->fd) < 0) {
-		close(fd);
-		return cryo_err(ctx, -errno, "pid %d: install fd %d (%s)", t->pid, d->fd, path);
-	}
-	close(fd);
-	return 0;
-}
-
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t)
 {
-	int prev = -1, r;
+	int prev = -1;
 
 	for (uint32_t i = 0; i < t->nfds; i++) {
 		const struct img_fd *d = &t->fds[i];
@@ -444,9 +417,6 @@ int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		if (dup2(sh->file_fds[idx], d->fd) < 0)
 			return cryo_err(ctx, -errno, "pid %d: install fd %d (%s)", t->pid, d->fd,
 					sh->img->files[idx].path);
-		r = reopen_own_proc_file(ctx, sh, t, d, &sh->img->files[idx]);
-		if (r < 0)
-			return r;
 		if (d->cloexec && fcntl(d->fd, F_SETFD, FD_CLOEXEC) < 0)
 			return cryo_err(ctx, -errno, "pid %d: close-on-exec on fd %d", t->pid, d->fd);
 		prev = d->fd;

@@ -12,3 +12,11 @@ def test_shared_descriptor_table(env):
     says so, a descriptor one opens is the other's, one the other closes is gone; a plain
     child beside them keeps its own."""
     roundtrip(env, "fdt_shared")
+
+
+def test_proc_files_of_other_tasks(env):
+    """The parent's /proc/CHILD/stat (at an offset) and /proc/CHILD, the child's
+    /proc/PARENT/stat, and the parent's own /proc/self/status shared with the child: each
+    reads the restored task it names, and the shared one is one description again."""
+    roundtrip(env, "proc_other")
+
