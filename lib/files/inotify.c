@@ -24,9 +24,7 @@ static bool inotify_claim(const struct fd_dump *d)
 	return !strcmp(d->link, "anon_inode:inotify") || !strcmp(d->link, "anon_inode:[inotify]");
 }
 
-/* The path of a watched inode, from the file handle fdinfo shows, through its mount. */
-static int handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type,
-		       char **ret)
+int file_handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type, char **ret)
 {
 	unsigned maj = sdev >> 20, min = sdev & 0xfffff;
 	_cleanup_free_ char *mi = NULL;
@@ -70,7 +68,7 @@ static int handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int
 		if (mfd >= 0)
 			close(mfd);
 	}
-	return r < 0 ? cryo_err(ctx, r, "find the path of an inotify watch (device %u:%u)", maj,
+	return r < 0 ? cryo_err(ctx, r, "find the path of a watched inode (device %u:%u)", maj,
 				 min)
 		     : 0;
 }
@@ -99,7 +97,7 @@ static int inotify_dump(const struct fd_dump *d, struct img_file *f)
 		if (!ni || !np)
 			return -ENOMEM;
 		f->watch_paths[f->nitems] = NULL;
-		r = handle_path(d->ctx, sdev, hex, type, &f->watch_paths[f->nitems]);
+		r = file_handle_path(d->ctx, sdev, hex, type, &f->watch_paths[f->nitems]);
 		if (r < 0)
 			return r;
 		f->items[f->nitems++] = (struct img_epoll_item){.tfd = wd, .events = mask};

@@ -143,6 +143,7 @@ enum img_file_type {
 	FILE_NETLINK,  /* lib/files/netlink.c: params, items (groups), data (filter) */
 	FILE_PACKET,   /* lib/files/packet.c: params, addr, items (mclist), data (filter) */
 	FILE_RAWSK,    /* lib/files/rawsk.c: params, addr, peer, data (filter) */
+	FILE_FANOTIFY = 15, /* lib/files/fanotify.c: params, marks in items with watch_paths */
 	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 

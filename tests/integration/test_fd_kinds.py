@@ -20,3 +20,11 @@ def test_proc_files_of_other_tasks(env):
     reads the restored task it names, and the shared one is one description again."""
     roundtrip(env, "proc_other")
 
+
+
+def test_fanotify_marks_and_events(env):
+    """Two fanotify groups: inode marks (with an ignored mask that survives writes, an
+    evictable one, an ignore-only one), a mount mark and a filesystem mark come back exactly
+    (fdinfo), the queued event is dropped, a marked file reports FAN_OPEN and FAN_CLOSE_WRITE
+    and an unmarked one nothing."""
+    roundtrip(env, "fanotify")

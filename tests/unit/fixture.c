@@ -283,7 +283,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 13;
+	img->nfiles = 14;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -335,6 +335,23 @@ void fixture_img(struct img *img)
 					  .flags = O_RDONLY | O_DIRECTORY,
 					  .params = {1, 0751, 4321, 8765, 0x1a, 99}};
 	img->tasks[1].cwd_file = 13;
+	/* A fanotify group (FAN_CLASS_NOTIF | FAN_NONBLOCK | FAN_REPORT_FID, O_RDONLY |
+	 * O_LARGEFILE) with an inode mark ignoring writes, a mount mark, a filesystem mark. */
+	img->files[13] = (struct img_file){.id = 14,
+					   .type = FILE_FANOTIFY,
+					   .path = xstrdup("anon_inode:[fanotify]"),
+					   .flags = O_RDONLY | O_NONBLOCK,
+					   .params = {0x202, 0x8000},
+					   .nitems = 3};
+	img->files[13].items = xcalloc(3, sizeof(struct img_epoll_item));
+	img->files[13].watch_paths = xcalloc(3, sizeof(char *));
+	img->files[13].items[0] =
+	    (struct img_epoll_item){.tfd = 0, .events = 0x28, .data = 0x2 | 0x240ULL << 32};
+	img->files[13].items[1] = (struct img_epoll_item){.tfd = 1, .events = 0x1000};
+	img->files[13].items[2] = (struct img_epoll_item){.tfd = 2, .events = 0x400};
+	img->files[13].watch_paths[0] = xstrdup("/tmp/marked");
+	img->files[13].watch_paths[1] = xstrdup("/");
+	img->files[13].watch_paths[2] = xstrdup("/tmp");
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
@@ -556,6 +573,8 @@ void assert_img_equal(const struct img *a, const struct img *b)
 			assert_int_equal(x->items[j].tfd, y->items[j].tfd);
 			assert_int_equal(x->items[j].events, y->items[j].events);
 			assert_int_equal(x->items[j].data, y->items[j].data);
+			if (x->watch_paths)
+				assert_string_equal(x->watch_paths[j], y->watch_paths[j]);
 		}
 		assert_int_equal(x->addr_len, y->addr_len);
 		assert_int_equal(x->peer_len, y->peer_len);
