@@ -28,3 +28,9 @@ def test_fanotify_marks_and_events(env):
     (fdinfo), the queued event is dropped, a marked file reports FAN_OPEN and FAN_CLOSE_WRITE
     and an unmarked one nothing."""
     roundtrip(env, "fanotify")
+
+
+def test_timerfd_armed_at_a_time_of_its_clock(env):
+    """TFD_TIMER_ABSTIME timers (one with TFD_TIMER_CANCEL_ON_SET) keep their flags and expire
+    at the same time of their clock; a periodic one counts the periods since its expiry."""
+    roundtrip(env, "timerfd_abs")

@@ -317,7 +317,7 @@ void fixture_img(struct img *img)
 					  .type = FILE_TIMERFD,
 					  .path = xstrdup("anon_inode:[timerfd]"),
 					  .flags = O_RDWR,
-					  .params = {1, 1, 10, 500, 2, 999999999}};
+					  .params = {1, 1, 10, 500, 2, 999999999, 0, 1}};
 	img->files[7] = (struct img_file){.id = 8,
 					  .type = FILE_SIGNALFD,
 					  .path = xstrdup("anon_inode:[signalfd]"),
