@@ -228,6 +228,9 @@ struct img_epoll_item {
 	int32_t tfd;
 	uint32_t events;
 	uint64_t data;
+	/* FILE_EPOLL: 1 + the descriptor of the holding task that is the watched file now, where
+	 * tfd no longer is (closed after a dup, or given to another file); 0: tfd is. */
+	uint32_t holder;
 };
 
 /* One open file description, which any number of descriptors of any tasks may share. */

@@ -34,3 +34,10 @@ def test_timerfd_armed_at_a_time_of_its_clock(env):
     """TFD_TIMER_ABSTIME timers (one with TFD_TIMER_CANCEL_ON_SET) keep their flags and expire
     at the same time of their clock; a periodic one counts the periods since its expiry."""
     roundtrip(env, "timerfd_abs")
+
+
+def test_epoll_registrations_whose_numbers_moved(env):
+    """Registrations whose descriptor was dup()ed and closed, or whose number now holds another
+    file, are made again under their old numbers, on the right files; the numbers are left as
+    they were."""
+    roundtrip(env, "epoll_moved")

@@ -359,8 +359,9 @@ void fixture_img(struct img *img)
 	img->files[2].flags |= O_ASYNC;
 	img->files[8].items = xcalloc(2, sizeof(struct img_epoll_item));
 	img->files[8].items[0] = (struct img_epoll_item){.tfd = 5, .events = 1, .data = 0xdead};
-	img->files[8].items[1] =
-	    (struct img_epoll_item){.tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL};
+	/* Registered as fd 10, which is closed now: its file is at fd 13. */
+	img->files[8].items[1] = (struct img_epoll_item){
+	    .tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL, .holder = 13 + 1};
 	/* A unix datagram socket with two datagrams queued, the second carrying two files. */
 	img->files[9] = (struct img_file){.id = 10,
 					  .type = FILE_SOCKET,
@@ -573,6 +574,7 @@ void assert_img_equal(const struct img *a, const struct img *b)
 			assert_int_equal(x->items[j].tfd, y->items[j].tfd);
 			assert_int_equal(x->items[j].events, y->items[j].events);
 			assert_int_equal(x->items[j].data, y->items[j].data);
+			assert_int_equal(x->items[j].holder, y->items[j].holder);
 			if (x->watch_paths)
 				assert_string_equal(x->watch_paths[j], y->watch_paths[j]);
 		}
