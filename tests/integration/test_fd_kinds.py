@@ -41,3 +41,9 @@ def test_epoll_registrations_whose_numbers_moved(env):
     file, are made again under their old numbers, on the right files; the numbers are left as
     they were."""
     roundtrip(env, "epoll_moved")
+
+
+def test_inotify_watches_whose_names_were_removed(env):
+    """A watch on a file removed while held open comes back on the restored file (through its
+    memory object); one whose name was removed while another link stays, on that link."""
+    roundtrip(env, "inotify_removed")

@@ -283,7 +283,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 14;
+	img->nfiles = 15;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -352,6 +352,18 @@ void fixture_img(struct img *img)
 	img->files[13].watch_paths[0] = xstrdup("/tmp/marked");
 	img->files[13].watch_paths[1] = xstrdup("/");
 	img->files[13].watch_paths[2] = xstrdup("/tmp");
+	/* An inotify instance: a watch by path, one of a removed file that is memory object 7. */
+	img->files[14] = (struct img_file){.id = 15,
+					   .type = FILE_INOTIFY,
+					   .path = xstrdup("anon_inode:inotify"),
+					   .flags = O_RDONLY,
+					   .nitems = 2};
+	img->files[14].items = xcalloc(2, sizeof(struct img_epoll_item));
+	img->files[14].watch_paths = xcalloc(2, sizeof(char *));
+	img->files[14].items[0] = (struct img_epoll_item){.tfd = 1, .events = 2};
+	img->files[14].items[1] = (struct img_epoll_item){.tfd = 3, .events = 0x400, .data = 7};
+	img->files[14].watch_paths[0] = xstrdup("/tmp/watched");
+	img->files[14].watch_paths[1] = xstrdup("/tmp/held (deleted)");
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
