@@ -428,7 +428,7 @@ static const struct bad_value bad_values[] = {
     {"files/14/inotify/1/3", "0", "bad watch"},
     {"files/14/inotify/1/3", "4294967296", "bad watch"},
     {"files/14/inotify/0", "[1, 2, \"/a\", 7, 8]", "bad watch"},
-    {"files/14/inotify/1", "[2, 2, \"/a\"]", "bad watch"},
+    {"files/14/inotify/1", "[1, 2, \"/a\"]", "bad watch"},
     {"tasks/0/rlimits/15", NULL, "16 limits"},
     {"tasks/0/rlimits/0/0", "\"12\"", "bad limit"},
     {"tasks/0/rlimits/0", "[\"0x1\"]", "bad limit"},
