@@ -277,27 +277,37 @@ static int open_proc_file(struct cryo_ctx *ctx, const struct img_task *t, const 
 	return fd;
 }
 
-/* The description task a made for its fd afd: taken with pidfd_getfd(2) once it is no longer
- * the stand-in (/dev/null, a character device, which no proc file is). */
+/* The description task a made for its fd afd: taken with pidfd_getfd(2) once it is that proc
+ * file. Until a has placed it, its fd afd is the stand-in, or one of cryo's own descriptors
+ * that the task has not closed yet: the link text tells them apart. */
 static int take_proc_file(struct cryo_ctx *ctx, const struct img_task *t,
-			  const struct img_task *a, int afd)
+			  const struct img_task *a, int afd, pid_t pid, const char *rest)
 {
 	_cleanup_close_ int pa = syscall(SYS_pidfd_open, a->pid, 0);
-	struct stat st;
+	char want[PATH_MAX], link[64], got[PATH_MAX];
 
 	if (pa < 0)
 		return cryo_err(ctx, -errno, "pid %d: pidfd of %d", t->pid, a->pid);
+	snprintf(want, sizeof(want), "/proc/%d%s", pid, rest);
 	for (int ms = 0; ms < PROC_WAIT_MS; ms++) {
 		int fd = syscall(SYS_pidfd_getfd, pa, afd, 0);
+		ssize_t n = -1;
 
-		if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISCHR(st.st_mode))
-			return fd;
+		if (fd >= 0) {
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+			n = readlink(link, got, sizeof(got) - 1);
+		}
+		if (n >= 0) {
+			got[n] = '\0';
+			if (!strcmp(got, want))
+				return fd;
+		}
 		if (fd >= 0)
 			close(fd);
 		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 	}
-	return cryo_err(ctx, -ETIMEDOUT, "pid %d: the proc file at fd %d of pid %d never came",
-			t->pid, afd, a->pid);
+	return cryo_err(ctx, -ETIMEDOUT, "pid %d: %s at fd %d of pid %d never came", t->pid,
+			want, afd, a->pid);
 }
 
 /*
@@ -327,7 +337,7 @@ static int reg_task(struct cryo_ctx *ctx, const struct rst_shared *sh, const str
 		else if (a == t)
 			fd = open_proc_file(ctx, t, f, pid, rest);
 		else
-			fd = take_proc_file(ctx, t, a, afd);
+			fd = take_proc_file(ctx, t, a, afd, pid, rest);
 		if (fd == -1 && a == t && afd != d->fd)
 			fd = cryo_err(ctx, -errno, "pid %d: dup fd %d", t->pid, afd);
 		if (fd < 0)
