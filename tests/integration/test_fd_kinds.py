@@ -1,6 +1,6 @@
 """Descriptor kinds restored since issue 15 (fidelity): a descriptor table shared between
 processes (CLONE_FILES), proc files of other tasks of the tree, fanotify."""
-from conftest import workload
+from conftest import alive, cryo, image_pids, workload
 
 
 def roundtrip(env, name, *args):
@@ -12,6 +12,21 @@ def test_shared_descriptor_table(env):
     says so, a descriptor one opens is the other's, one the other closes is gone; a plain
     child beside them keeps its own."""
     roundtrip(env, "fdt_shared")
+
+
+def test_shared_descriptor_table_refused_by_a_lazy_restore(env):
+    """--lazy cannot make a shared table yet: it says so, naming the child, before any task
+    exists; the image then restores without it."""
+    run = env.start([workload("fdt_shared")])
+    run.wait_for("ready")
+    img = env.dump(run, suite_args=False)  # an image directory, whatever the suite's mode
+    p = cryo("restore", "-D", img, "--detach", "--lazy", check=False)
+    assert p.returncode == 1, p.stderr
+    assert "shares its parent's descriptor table" in p.stderr and "--lazy" in p.stderr
+    assert not any(alive(pid) for pid in image_pids(img)), "a refused restore left tasks"
+    pid = env.restore(img)
+    assert pid == run.pid
+    env.check(run, pid)
 
 
 def test_proc_files_of_other_tasks(env):
