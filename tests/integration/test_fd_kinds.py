@@ -1,5 +1,8 @@
 """Descriptor kinds restored since issue 15 (fidelity): a descriptor table shared between
-processes (CLONE_FILES), proc files of other tasks of the tree, fanotify."""
+processes (CLONE_FILES), proc files of other tasks of the tree, fanotify, timerfds armed at a time
+of their clock, epoll registrations and inotify watches that outlived their numbers or names."""
+import time
+
 from conftest import alive, cryo, image_pids, workload
 
 
@@ -12,6 +15,23 @@ def test_shared_descriptor_table(env):
     says so, a descriptor one opens is the other's, one the other closes is gone; a plain
     child beside them keeps its own."""
     roundtrip(env, "fdt_shared")
+
+
+def test_table_shared_by_siblings_refused_tree_unharmed(env):
+    """Two children sharing a table that is not their parent's (one cloned the other with
+    CLONE_PARENT): the dump refuses, naming both pids, and the tree runs on as it was."""
+    run = env.start([workload("fdt_shared"), "sibling"])
+    run.wait_for("ready")
+    a, b = run.text().split("pids ", 1)[1].split()[:2]
+    img = env.tmp / "img"
+    p = cryo("dump", "-t", run.pid, "-D", img, check=False)
+    assert p.returncode == 1, p.stderr
+    assert f"pids {a} and {b} share their descriptor table" in p.stderr, p.stderr
+    assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
+    deadline = time.time() + 5
+    while time.time() < deadline and "TracerPid:\t0" not in open(f"/proc/{run.pid}/status").read():
+        time.sleep(0.01)
+    env.check(run, run.pid)
 
 
 def test_shared_descriptor_table_refused_by_a_lazy_restore(env):

@@ -89,13 +89,46 @@ static void loner(void)
 	exit(0);
 }
 
-int main(void)
+/* The refused shape: a child and the sibling it cloned with CLONE_PARENT share a table. */
+static void siblings(void)
+{
+	pid_t a, b = 0;
+	int status;
+
+	if (pipe(up))
+		fail("pipe: %s", strerror(errno));
+	a = fork();
+	if (a == 0) {
+		b = syscall(SYS_clone, CLONE_FILES | CLONE_PARENT, NULL, NULL, NULL, NULL);
+		if (b == 0)
+			for (;;)
+				pause();
+		xwrite_int(up[1], b);
+		for (;;)
+			pause();
+	}
+	b = xread_int(up[0]);
+	printf("pids %d %d\n", a, b);
+	test_ready();
+	test_wait(NULL);
+	if (kcmp_files(a, b) != 0 || kcmp_files(getpid(), a) == 0)
+		fail("children %d and %d no longer share one table of their own", a, b);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	if (waitpid(a, &status, 0) != a || waitpid(b, &status, __WALL) != b)
+		fail("reap the children: %s", strerror(errno));
+	pass();
+}
+
+int main(int argc, char **argv)
 {
 	char cwd[PATH_MAX], want[PATH_MAX + 16];
 	pid_t child, plain;
 	int mine, theirs, status;
 
 	test_init();
+	if (argc > 1 && !strcmp(argv[1], "sibling"))
+		siblings();
 	if (!getcwd(cwd, sizeof(cwd)))
 		fail("getcwd");
 	snprintf(want, sizeof(want), "%s/shared.dat", cwd);
