@@ -102,10 +102,14 @@ static int mount_path(const struct fd_dump *d, long mnt, long dev, char **ret)
 		return *ret ? 0 : -ENOMEM;
 	}
 	if (dev < 0)
-		return cryo_err(d->ctx, -ENOENT, "fd %d of pid %d: a fanotify mark of mount %ld, "
-				"which pid %d does not see", d->fd, d->pid, mnt, d->pid);
-	return cryo_err(d->ctx, -ENOENT, "fd %d of pid %d: a fanotify mark of filesystem %s, "
-			"which no mount of pid %d shows", d->fd, d->pid, want, d->pid);
+		return cryo_err(d->ctx, -ENOENT,
+				"fd %d of pid %d: a fanotify mark of mount %ld, "
+				"which pid %d does not see",
+				d->fd, d->pid, mnt, d->pid);
+	return cryo_err(d->ctx, -ENOENT,
+			"fd %d of pid %d: a fanotify mark of filesystem %s, "
+			"which no mount of pid %d shows",
+			d->fd, d->pid, want, d->pid);
 }
 
 static int add_mark(struct img_file *f, unsigned kind, unsigned mflags, unsigned mask,
@@ -125,7 +129,7 @@ static int add_mark(struct img_file *f, unsigned kind, unsigned mflags, unsigned
 	}
 	f->watch_paths[f->nitems] = path;
 	f->items[f->nitems++] = (struct img_epoll_item){
-		.tfd = kind, .events = mask, .data = ignored | (uint64_t)mflags << 32};
+	    .tfd = kind, .events = mask, .data = ignored | (uint64_t)mflags << 32};
 	return 0;
 }
 
@@ -148,7 +152,8 @@ static int fanotify_dump(const struct fd_dump *d, struct img_file *f)
 		if (!strncmp(p, "\nfanotify flags:", 16))
 			continue;
 		if (!strncmp(p, "\nfanotify ino:", 14) &&
-		    sscanf(p, "\nfanotify ino:%*x sdev:%x mflags:%x mask:%x ignored_mask:%x "
+		    sscanf(p,
+			   "\nfanotify ino:%*x sdev:%x mflags:%x mask:%x ignored_mask:%x "
 			   "fhandle-bytes:%x fhandle-type:%x f_handle:%299s",
 			   &sdev, &mflags, &mask, &ignored, &bytes, &type, hex) == 7) {
 			kind = MARK_INODE;
@@ -157,30 +162,32 @@ static int fanotify_dump(const struct fd_dump *d, struct img_file *f)
 				r = cryo_err_wrap(d->ctx, -EOPNOTSUPP,
 						  "fd %d of pid %d: a fanotify mark of an inode "
 						  "that has no path (removed?), which cryo cannot "
-						  "mark again", d->fd, d->pid);
+						  "mark again",
+						  d->fd, d->pid);
 			else if (file_link_deleted(path))
 				r = cryo_err(d->ctx, -EOPNOTSUPP,
 					     "fd %d of pid %d: a fanotify mark of %s, a removed "
-					     "file, which cryo cannot mark again", d->fd, d->pid,
-					     path);
-		} else if (sscanf(p, "\nfanotify mnt_id:%x mflags:%x mask:%x ignored_mask:%x",
-				  &mnt, &mflags, &mask, &ignored) == 4) {
+					     "file, which cryo cannot mark again",
+					     d->fd, d->pid, path);
+		} else if (sscanf(p, "\nfanotify mnt_id:%x mflags:%x mask:%x ignored_mask:%x", &mnt,
+				  &mflags, &mask, &ignored) == 4) {
 			kind = MARK_MOUNT;
 			r = mount_path(d, mnt, -1, &path);
-		} else if (sscanf(p, "\nfanotify sdev:%x mflags:%x mask:%x ignored_mask:%x",
-				  &sdev, &mflags, &mask, &ignored) == 4) {
+		} else if (sscanf(p, "\nfanotify sdev:%x mflags:%x mask:%x ignored_mask:%x", &sdev,
+				  &mflags, &mask, &ignored) == 4) {
 			kind = MARK_FILESYSTEM;
 			r = mount_path(d, -1, sdev, &path);
 		} else {
 			return cryo_err(d->ctx, -EOPNOTSUPP,
 					"fd %d of pid %d is a fanotify group with a mark cryo "
-					"cannot restore yet (%.*s)", d->fd, d->pid,
-					eol ? (int)(eol - p - 1) : 80, p + 1);
+					"cannot restore yet (%.*s)",
+					d->fd, d->pid, eol ? (int)(eol - p - 1) : 80, p + 1);
 		}
 		if (r >= 0 && (mflags & ~MARK_MFLAGS))
-			r = cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: a fanotify mark of %s "
-				     "with flags %#x, which cryo cannot restore yet", d->fd,
-				     d->pid, path, mflags);
+			r = cryo_err(d->ctx, -EOPNOTSUPP,
+				     "fd %d of pid %d: a fanotify mark of %s "
+				     "with flags %#x, which cryo cannot restore yet",
+				     d->fd, d->pid, path, mflags);
 		if (r < 0) {
 			free(path);
 			return r;
@@ -221,7 +228,8 @@ static int fanotify_decode(struct dec *d, json_t *o, struct img_file *f)
 	f->watch_paths = calloc(json_array_size(w) + 1, sizeof(char *));
 	if (!f->items || !f->watch_paths)
 		return -ENOMEM;
-	json_array_foreach(w, i, v) {
+	json_array_foreach(w, i, v)
+	{
 		json_int_t kind, mflags, mask, ignored;
 		const char *path;
 
@@ -236,7 +244,7 @@ static int fanotify_decode(struct dec *d, json_t *o, struct img_file *f)
 		if (!f->watch_paths[i])
 			return -ENOMEM;
 		f->items[i] = (struct img_epoll_item){
-			.tfd = kind, .events = mask, .data = ignored | (uint64_t)mflags << 32};
+		    .tfd = kind, .events = mask, .data = ignored | (uint64_t)mflags << 32};
 		f->nitems = i + 1;
 	}
 	return 0;
@@ -248,8 +256,8 @@ static int add_marks(struct cryo_ctx *ctx, int fd, const struct img_file *f)
 {
 	for (uint32_t i = 0; i < f->nitems; i++) {
 		unsigned mflags = f->items[i].data >> 32, ignored = (uint32_t)f->items[i].data;
-		unsigned base = FAN_MARK_ADD | mark_flag[f->items[i].tfd] |
-				(mflags & FAN_MARK_EVICTABLE);
+		unsigned base =
+		    FAN_MARK_ADD | mark_flag[f->items[i].tfd] | (mflags & FAN_MARK_EVICTABLE);
 		const char *path = f->watch_paths[i];
 
 		if (f->items[i].events &&
@@ -333,13 +341,13 @@ static const char *fanotify_describe(const struct img_file *f)
 }
 
 const struct file_kind file_kind_fanotify = {
-	.type = FILE_FANOTIFY,
-	.name = "fanotify",
-	.claim = fanotify_claim,
-	.dump = fanotify_dump,
-	.encode = fanotify_encode,
-	.decode = fanotify_decode,
-	.restore_open = fanotify_open,
-	.restore_parked = fanotify_parked,
-	.describe = fanotify_describe,
+    .type = FILE_FANOTIFY,
+    .name = "fanotify",
+    .claim = fanotify_claim,
+    .dump = fanotify_dump,
+    .encode = fanotify_encode,
+    .decode = fanotify_decode,
+    .restore_open = fanotify_open,
+    .restore_parked = fanotify_parked,
+    .describe = fanotify_describe,
 };

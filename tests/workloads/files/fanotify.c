@@ -94,7 +94,8 @@ static uint64_t read_events(int fd, const char *want)
 			if (!want || !strstr(got, want))
 				fail("event %#llx on %s", (unsigned long long)m->mask, got);
 			if (m->pid != getpid())
-				fail("event %#llx from pid %d", (unsigned long long)m->mask, m->pid);
+				fail("event %#llx from pid %d", (unsigned long long)m->mask,
+				     m->pid);
 		}
 	}
 	if (n < 0 && errno != EAGAIN)

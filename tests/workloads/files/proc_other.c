@@ -75,7 +75,8 @@ int main(void)
 		check_link(status_fd, parent, "/status");
 		check_status(status_fd, parent);
 		if (syscall(SYS_kcmp, parent, getpid(), KCMP_FILE, status_fd, status_fd) != 0)
-			fail("child: /proc/%d/status is no longer its parent's description", parent);
+			fail("child: /proc/%d/status is no longer its parent's description",
+			     parent);
 		exit(0);
 	}
 	if (read(sync[0], &parent_stat, sizeof(int)) != sizeof(int))
