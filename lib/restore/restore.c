@@ -503,7 +503,8 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 					 end - t->nthreads * RST_THREAD_STACK - RST_MAIN_STACK);
 	if (r < 0)
 		return r;
-	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
+	/* A table shared with the parent (CLONE_FILES) is closed by the parent, first. */
+	r = t->shares_files ? 0 : inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
 	if (r < 0)
 		return r;
 	if (sh->lazy) {

@@ -7,6 +7,7 @@
  * seen by the other, one closes it and the other sees it gone; the offsets and paths are what
  * they were; the plain child's table is still its own, without the late descriptor.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -37,6 +38,22 @@ static void check_path(int fd, const char *want)
 	got[n] = '\0';
 	if (strcmp(got, want))
 		fail("pid %d: fd %d is %s, want %s", getpid(), fd, got, want);
+}
+
+/* The descriptors open in this table, as a bit set (all below 64 here). */
+static uint64_t open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	uint64_t set = 0;
+
+	if (!d)
+		fail("opendir: %s", strerror(errno));
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d) && atoi(e->d_name) < 64)
+			set |= 1ULL << atoi(e->d_name);
+	closedir(d);
+	return set;
 }
 
 static void xwrite_int(int fd, int v)
@@ -125,6 +142,7 @@ int main(int argc, char **argv)
 	char cwd[PATH_MAX], want[PATH_MAX + 16];
 	pid_t child, plain;
 	int mine, theirs, status;
+	uint64_t fds;
 
 	test_init();
 	if (argc > 1 && !strcmp(argv[1], "sibling"))
@@ -146,8 +164,13 @@ int main(int argc, char **argv)
 	late_fd = xread_int(up[0]);
 	if (kcmp_files(getpid(), child) != 0)
 		fail("setup: not one table");
+	fds = open_fds();
 	test_ready();
 	test_wait(NULL);
+
+	if (open_fds() != fds)
+		fail("descriptors %#llx open after restore, %#llx before",
+		     (unsigned long long)open_fds(), (unsigned long long)fds);
 
 	if (kcmp_files(getpid(), child) != 0)
 		fail("child %d does not share the table after restore", child);
