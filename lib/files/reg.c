@@ -135,9 +135,35 @@ static bool reg_claim(const struct fd_dump *d)
 	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode));
 }
 
+/* The thread of the tree, other than a leader, that a proc path names ("/proc/TID/..." or
+ * "/proc/PID/task/TID/..."); 0 for none. Threads exist only once the restorer made them. */
+static pid_t proc_thread(const struct img *img, const char *path)
+{
+	long id[2] = {0, 0};
+	int n = 0;
+	char *end;
+
+	if (strncmp(path, "/proc/", 6))
+		return 0;
+	id[n++] = strtol(path + 6, &end, 10);
+	if (end != path + 6 && !strncmp(end, "/task/", 6))
+		id[n++] = strtol(end + 6, NULL, 10);
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 1; j < img->tasks[i].nthreads; j++)
+			if (img->tasks[i].threads[j].tid == id[n - 1])
+				return id[n - 1];
+	return 0;
+}
+
 static int reg_dump(const struct fd_dump *d, struct img_file *f)
 {
 	mode_t m = d->st->st_mode;
+	pid_t tid = proc_thread(d->img, d->link);
+
+	if (tid)
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is %s, a proc file of thread %d of the tree, "
+				"which cryo cannot restore yet", d->fd, d->pid, d->link, tid);
 
 	if (!S_ISREG(m) && !S_ISDIR(m) && !S_ISCHR(m))
 		return cryo_err(d->ctx, -EOPNOTSUPP,

@@ -6,6 +6,13 @@ import time
 from conftest import alive, cryo, image_pids, workload
 
 
+def _untraced(pid):
+    """A refused dump lets go of the tree: wait for it to (a few seconds at most)."""
+    deadline = time.time() + 5
+    while time.time() < deadline and "TracerPid:\t0" not in open(f"/proc/{pid}/status").read():
+        time.sleep(0.01)
+
+
 def roundtrip(env, name, *args):
     return env.roundtrip([workload(name), *args])
 
@@ -28,9 +35,7 @@ def test_table_shared_by_siblings_refused_tree_unharmed(env):
     assert p.returncode == 1, p.stderr
     assert f"pids {a} and {b} share their descriptor table" in p.stderr, p.stderr
     assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
-    deadline = time.time() + 5
-    while time.time() < deadline and "TracerPid:\t0" not in open(f"/proc/{run.pid}/status").read():
-        time.sleep(0.01)
+    _untraced(run.pid)
     env.check(run, run.pid)
 
 
@@ -54,6 +59,21 @@ def test_proc_files_of_other_tasks(env):
     /proc/PARENT/stat, and the parent's own /proc/self/status shared with the child: each
     reads the restored task it names, and the shared one is one description again."""
     roundtrip(env, "proc_other")
+
+
+def test_proc_file_of_a_thread_refused_tree_unharmed(env):
+    """A thread's proc file (/proc/self/task/TID/stat) cannot be opened before the restorer
+    makes the thread: the dump refuses it, naming pid, fd and thread, and the tree runs on."""
+    run = env.start([workload("proc_other"), "thread"])
+    run.wait_for("ready")
+    fd, tid = run.text().split("fd ", 1)[1].split()[0::2][:2]
+    img = env.tmp / "img"
+    p = cryo("dump", "-t", run.pid, "-D", img, check=False)
+    assert p.returncode == 1, p.stderr
+    assert f"fd {fd} of pid {run.pid}" in p.stderr and f"thread {tid}" in p.stderr, p.stderr
+    assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
+    _untraced(run.pid)
+    env.check(run, run.pid)
 
 
 

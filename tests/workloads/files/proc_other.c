@@ -5,11 +5,16 @@
  * the parent's own /proc/self/status, opened before the fork, is shared by both (one
  * description). After restore each reads the restored task it names, at its offset, and the
  * shared one is still one description (kcmp KCMP_FILE).
+ *
+ * With argv[1] "thread", a shape cryo refuses: the proc file of a thread of its own
+ * (/proc/self/task/TID/stat), printed as "fd N tid T"; on SIGUSR1 (after the refused dump) it
+ * checks that the file still reads that thread.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/kcmp.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -53,13 +58,48 @@ static void check_status(int fd, pid_t pid)
 		fail("pid %d: fd %d does not say pid %d", getpid(), fd, pid);
 }
 
-int main(void)
+static volatile pid_t thread_tid;
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	thread_tid = gettid();
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void thread_file(void)
+{
+	char path[64];
+	pthread_t th;
+	int fd;
+
+	if (pthread_create(&th, NULL, thread_main, NULL))
+		fail("pthread_create");
+	while (!thread_tid)
+		usleep(1000);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", thread_tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		fail("open %s: %s", path, strerror(errno));
+	printf("fd %d tid %d\n", fd, thread_tid);
+	test_ready();
+	test_wait(NULL);
+	check_link(fd, getpid(), strchr(path + 6, '/'));
+	check_stat(fd, thread_tid);
+	pass();
+}
+
+int main(int argc, char **argv)
 {
 	int status_fd, child_stat, child_dir, parent_stat, sync[2], comm, st;
 	pid_t parent = getpid(), child;
 	char path[64];
 
 	test_init();
+	if (argc > 1 && !strcmp(argv[1], "thread"))
+		thread_file();
 	status_fd = open("/proc/self/status", O_RDONLY);
 	if (status_fd < 0 || pipe(sync))
 		fail("setup: %s", strerror(errno));
