@@ -579,13 +579,28 @@ static int dump_end(const struct cryo_hook_args *a, bool give_back)
 		return -ENOTSUP;
 	if (give_back && undo_all(a->ctx, why, sizeof(why)) < 0)
 		r = host->error(a->ctx, -EIO, "%s", why);
-	/* A failure is left to DUMP_FAILED, which tries again what is left. */
-	if (r == 0 || a->hook == CRYO_HOOK_DUMP_FAILED)
+	/* The set stays until DUMP_FAILED: a later failure (of another plugin's DUMP_DONE, or of
+	 * this give-back) tries again what is left to undo, and undoes nothing twice. */
+	if (a->hook == CRYO_HOOK_DUMP_FAILED)
 		set_reset(&cur);
 	return r;
 }
 
 /* ---- restore ---- */
+
+/* " (NAME, NAME)", or "" without GPUs. */
+static const char *gpu_list(const struct cuda_inventory *inv, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < inv->ngpus && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : " (",
+					inv->names[i]);
+	if (inv->ngpus && off < len)
+		snprintf(buf + off, len - off, ")");
+	return buf;
+}
 
 static int restore_before(const struct cryo_hook_args *a)
 {
@@ -623,12 +638,14 @@ static int restore_before(const struct cryo_hook_args *a)
 				cur.tasks[0].pid, why);
 	if (!r && (r = cuda_inventory_read(d, now, why, sizeof(why))) < 0)
 		r = host->error(a->ctx, r, "%s", why);
-	if (!r && now->ngpus != cur.inv.ngpus)
+	if (!r && now->ngpus != cur.inv.ngpus) {
+		char was[512], is[512];
+
 		r = host->error(a->ctx, -EOPNOTSUPP,
-				"the image was made with %u GPU(s)%s%s, this machine has %u%s%s", 
-				cur.inv.ngpus, cur.inv.ngpus ? " (" : "",
-				cur.inv.ngpus ? cur.inv.names[0] : "", now->ngpus,
-				now->ngpus ? " (" : "", now->ngpus ? now->names[0] : "");
+				"the image was made with %u GPU(s)%s, this machine has %u%s",
+				cur.inv.ngpus, gpu_list(&cur.inv, was, sizeof(was)), now->ngpus,
+				gpu_list(now, is, sizeof(is)));
+	}
 	for (unsigned i = 0; !r && i < now->ngpus; i++)
 		if (strcmp(now->names[i], cur.inv.names[i]))
 			r = host->error(a->ctx, -EOPNOTSUPP,
