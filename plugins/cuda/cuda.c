@@ -376,7 +376,7 @@ static int undo_all(struct cryo_ctx *ctx, char *why, size_t len)
 	const struct cuda_driver *d = cuda_driver_get(w, sizeof(w));
 	int ret = 0;
 
-	if (!d)
+	if (!d || cuda_driver_ready(d, w, sizeof(w)) < 0)
 		return cur.n ? (snprintf(why, len, "%s", w), -EIO) : 0;
 	for (size_t i = cur.n; i-- > 0;) {
 		int r = undo_task(ctx, d, &cur.tasks[i], w, sizeof(w));
@@ -434,7 +434,9 @@ static int dump_before_freeze(const struct cryo_hook_args *a)
 		if (!m.dev[0] && !m.lib)
 			continue;
 		any = true;
-		if (!d && !(d = cuda_driver_get(why, sizeof(why)))) {
+		if (!d && (!(d = cuda_driver_get(why, sizeof(why))) ||
+			   cuda_driver_ready(d, why, sizeof(why)) < 0)) {
+			d = NULL;
 			if (m.dev[0])
 				return dump_fail(a->ctx, -EOPNOTSUPP,
 						 "pid %d holds NVIDIA GPU state (it maps %s), and "
@@ -557,7 +559,8 @@ static int dump_after_freeze(const struct cryo_hook_args *a)
 					   "not checkpointed: it became a CUDA process during the "
 					   "dump",
 					   a->pids[i], m.dev);
-		if (!m.lib || !(d = d ? d : cuda_driver_get(why, sizeof(why))))
+		if (!m.lib || !(d = d ? d : cuda_driver_get(why, sizeof(why))) ||
+		    cuda_driver_ready(d, why, sizeof(why)) < 0)
 			continue;
 		r = d->get_state(a->pids[i], &st);
 		if (r == CUDA_SUCCESS && st != CU_PROCESS_STATE_CHECKPOINTED)
@@ -756,7 +759,7 @@ static int restore_after(const struct cryo_hook_args *a)
 	if (!cur.n)
 		return -ENOTSUP;
 	d = cuda_driver_get(why, sizeof(why));
-	if (!d)
+	if (!d || cuda_driver_ready(d, why, sizeof(why)) < 0)
 		r = host->error(a->ctx, -EIO, "%s", why);
 	for (size_t i = 0; !r && i < cur.n; i++)
 		r = restore_task(a, d, &cur.tasks[i]);

@@ -2,6 +2,10 @@
 /* libcuda.so.1 through dlopen(): see driver.h. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,7 +39,6 @@ const struct cuda_driver *cuda_driver_get(char *why, size_t len)
 {
 	struct cuda_driver d = {0};
 	bool missing = false;
-	int r;
 
 	pthread_mutex_lock(&lock);
 	if (loaded) {
@@ -62,12 +65,6 @@ const struct cuda_driver *cuda_driver_get(char *why, size_t len)
 	*(void **)&d.get_restore_tid = sym(d.lib, cuda_checkpoint_api[5], &missing, why, len);
 	*(void **)&d.device_mem = dlsym(d.lib, "cuDeviceTotalMem_v2");
 	*(void **)&d.error_name = dlsym(d.lib, "cuGetErrorName");
-	if (!missing && (r = d.init(0)) != CUDA_SUCCESS) {
-		char e[96];
-
-		missing = true;
-		snprintf(why, len, "cuInit: %s", cuda_strerror(&d, r, e, sizeof(e)));
-	}
 	if (missing) {
 		dlclose(d.lib);
 		pthread_mutex_unlock(&lock);
@@ -77,6 +74,24 @@ const struct cuda_driver *cuda_driver_get(char *why, size_t len)
 	loaded = true;
 	pthread_mutex_unlock(&lock);
 	return &driver;
+}
+
+/* The process that called cuInit: CUDA does not survive fork(), so a child initialises anew. */
+static pid_t init_pid;
+
+int cuda_driver_ready(const struct cuda_driver *d, char *why, size_t len)
+{
+	char e[96];
+	int r;
+
+	if (init_pid == getpid())
+		return 0;
+	if ((r = d->init(0)) != CUDA_SUCCESS) {
+		snprintf(why, len, "cuInit: %s", cuda_strerror(d, r, e, sizeof(e)));
+		return -EIO;
+	}
+	init_pid = getpid();
+	return 0;
 }
 
 const char *cuda_strerror(const struct cuda_driver *d, int r, char *buf, size_t len)
@@ -104,14 +119,16 @@ void cuda_module_release(char *buf, size_t len)
 	}
 }
 
-int cuda_inventory_read(const struct cuda_driver *d, struct cuda_inventory *inv, char *why,
-			size_t len)
+static int inventory_here(const struct cuda_driver *d, struct cuda_inventory *inv, char *why,
+			  size_t len)
 {
 	char e[96];
 	int n = 0, r;
 
 	memset(inv, 0, sizeof(*inv));
 	cuda_module_release(inv->module, sizeof(inv->module));
+	if ((r = cuda_driver_ready(d, why, len)) < 0)
+		return r;
 	if ((r = d->driver_version(&inv->driver)) != CUDA_SUCCESS) {
 		snprintf(why, len, "cuDriverGetVersion: %s", cuda_strerror(d, r, e, sizeof(e)));
 		return -EIO;
@@ -144,4 +161,71 @@ int cuda_inventory_read(const struct cuda_driver *d, struct cuda_inventory *inv,
 			inv->mem[i] = mem;
 	}
 	return 0;
+}
+
+/* What a child of ours sends back: the inventory, or why not. */
+struct inventory_msg {
+	int r;
+	char why[512];
+	struct cuda_inventory inv;
+};
+
+static bool read_all(int fd, void *buf, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		ssize_t n = read(fd, (char *)buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		off += (size_t)n;
+	}
+	return true;
+}
+
+int cuda_inventory_read(const struct cuda_driver *d, struct cuda_inventory *inv, char *why,
+			size_t len)
+{
+	struct inventory_msg *m;
+	int fds[2], status;
+	pid_t pid;
+	bool ok;
+
+	/* Where CUDA runs already (a dump's worker, after its first call), ask here. Elsewhere a
+	 * child asks, so that this process (cryod, or a restore that forks a tracer later) does
+	 * not initialise a driver that its own children could then not use. */
+	if (init_pid == getpid() || pipe2(fds, O_CLOEXEC) < 0)
+		return inventory_here(d, inv, why, len);
+	m = calloc(1, sizeof(*m));
+	pid = m ? fork() : -1;
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(m);
+		return inventory_here(d, inv, why, len);
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		m->r = inventory_here(d, &m->inv, m->why, sizeof(m->why));
+		ok = write(fds[1], m, sizeof(*m)) == (ssize_t)sizeof(*m);
+		_exit(ok ? 0 : 1);
+	}
+	close(fds[1]);
+	ok = read_all(fds[0], m, sizeof(*m));
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!ok) {
+		snprintf(why, len, "the driver query (child %d) died", pid);
+		free(m);
+		return -EIO;
+	}
+	if (m->r < 0)
+		snprintf(why, len, "%s", m->why);
+	else
+		*inv = m->inv;
+	status = m->r;
+	free(m);
+	return status;
 }

@@ -67,12 +67,20 @@ struct cuda_driver {
 extern const char *const cuda_checkpoint_api[6];
 
 /*
- * Loads libcuda.so.1 once per process and initialises it (cuInit(0)); what is missing is said
- * in why. Returns the driver, or NULL. Never unloaded: the driver leaves threads of its own.
+ * Loads libcuda.so.1 once per process (what is missing is said in why): the driver, or NULL.
+ * Never unloaded. It is not initialised yet: see cuda_driver_ready().
  */
 const struct cuda_driver *cuda_driver_get(char *why, size_t len);
 
-/* The driver's version and this machine's GPUs. Returns 0, or a negative errno with why. */
+/*
+ * cuInit(0) in this process, once (again in a child: CUDA does not survive fork()). The
+ * checkpoint API needs it, and the driver then keeps threads of its own in the process, so it
+ * is called only where the checkpoint calls are made: a dump's worker, the restore's tracer.
+ */
+int cuda_driver_ready(const struct cuda_driver *d, char *why, size_t len);
+
+/* The driver's version and this machine's GPUs (asked in a child unless this process has
+ * initialised the driver already). Returns 0, or a negative errno with why. */
 int cuda_inventory_read(const struct cuda_driver *d, struct cuda_inventory *inv, char *why,
 			size_t len);
 
