@@ -318,3 +318,57 @@ def test_check_reports_the_driver_and_its_checkpoint_api(gpu):
     p = run_cryo(gpu, "check", LD_LIBRARY_PATH="/nonexistent")
     line = next(x for x in p.stdout.splitlines() if x.strip().startswith("cuda "))
     assert "no NVIDIA driver" in line and "checkpoint API absent" in line, line
+
+
+@pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
+                    reason="runc (scripts/install-deps.sh) and root needed")
+def test_cuda_process_in_a_runc_container(gpu, tmp_path):
+    """A CUDA process as a runc container's init: the plugin runs for the container's tree
+    (in its pid namespace, where it is pid 1), and the new container from the same bundle
+    gets its GPU state back. The bundle binds in what nvidia-container-toolkit would: the
+    driver's library (here the fake, with the host's libraries) and its device (here the
+    fake's directory)."""
+    from test_containers import Box, runc, state
+    # The restore's tracer works in the container's mount namespace: the driver's log too.
+    gpu = dict(gpu, CRYO_FAKE_CUDA_LOG=str(Path(gpu["CRYO_FAKE_CUDA_DIR"]) / "driver.log"))
+    box = Box(tmp_path)
+    try:
+        b = box.bundle([workload("cuda_counter"), "8"])
+        cfg = json.loads((b / "config.json").read_text())
+        for src, mode in [("/usr/lib", "ro"), ("/lib", "ro"), ("/lib64", "ro"),
+                          (str(BUILD), "ro"), (gpu["CRYO_FAKE_CUDA_DIR"], "rw")]:
+            cfg["mounts"].append({"destination": src, "type": "bind", "source": src,
+                                  "options": ["rbind", mode]})
+        cfg["process"]["env"] += [f"LD_LIBRARY_PATH={FAKE}",
+                                  f"CRYO_FAKE_CUDA_DIR={gpu['CRYO_FAKE_CUDA_DIR']}"]
+        (b / "config.json").write_text(json.dumps(cfg))
+        cid = box.run(b)
+        out = tmp_path / f"{cid}.out"
+        deadline = time.time() + 20
+        while "ready" not in out.read_text() and time.time() < deadline:
+            time.sleep(0.05)
+        assert "ready" in out.read_text(), out.read_text()
+        img = tmp_path / "img"
+        p = run_cryo(gpu, "dump", "--runc", cid, "-D", img)
+        assert p.returncode == 0, p.stderr
+        assert state(cid) is None
+        seen = calls(gpu)
+        assert [(op, c["pid"], c["traced"]) for op, c in seen] == [
+            ("lock", "1", "0"), ("checkpoint", "1", "0")], seen
+        assert (img / "cuda.img").read_text().splitlines()[6].startswith("task 1 ")
+        new = box.id()
+        with open(tmp_path / f"{new}.restore", "wb") as f:
+            q = subprocess.run([CRYO, "restore", "--runc", new, "-D", img, "--detach", "-v",
+                                "--bundle", b], env=gpu, stdin=subprocess.DEVNULL, stdout=f,
+                               stderr=f, timeout=60)
+        text = (tmp_path / f"{new}.restore").read_text()
+        assert q.returncode == 0, text
+        assert [op for op, _ in calls(gpu)][2:] == ["restore", "unlock"], calls(gpu)
+        runc("kill", new, "USR1")
+        deadline = time.time() + 20
+        while "PASS" not in text and "FAIL" not in text and time.time() < deadline:
+            time.sleep(0.05)
+            text = (tmp_path / f"{new}.restore").read_text()
+        assert "PASS" in text, text
+    finally:
+        box.cleanup()
