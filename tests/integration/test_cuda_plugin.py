@@ -150,6 +150,41 @@ def test_cuda_process_keeps_device_memory_and_counter(env, gpu, tmp_path):
     check_passes(run, pid)
 
 
+@pytest.mark.parametrize("layout", ["stream", "tar"])
+def test_cuda_img_travels_in_a_stream_and_in_tar(env, gpu, tmp_path, layout):
+    """The plugin's file goes with the image whatever its layout: a stream read back from
+    stdin, a tar archive (which cryo show reads too)."""
+    run = start_cuda(env, gpu, 4)
+    img = tmp_path / "img"
+    img.mkdir()
+    env.images.append(img)
+    if layout == "stream":
+        with open(img / "image.stream", "wb") as out:
+            p = subprocess.run([CRYO, "dump", "-t", str(run.pid), "-D", "-"], env=gpu,
+                               stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    else:
+        p = run_cryo(gpu, "dump", "-t", run.pid, "-D", img, "--compression", "tar")
+    assert p.returncode == 0, p.stderr
+    run.finish()
+    reap_gone([run.pid])
+    assert [op for op, _ in calls(gpu)] == ["lock", "checkpoint"]
+    pidfile = tmp_path / "pid"
+    if layout == "stream":
+        with open(img / "image.stream", "rb") as src:
+            q = subprocess.run([CRYO, "restore", "-D", "-", "--detach", "--pidfile",
+                                str(pidfile)], env=gpu, stdin=src, capture_output=True,
+                               text=True, timeout=120)
+    else:
+        show = run_cryo(gpu, "show", img)
+        assert f"pid {run.pid}: CUDA restore thread" in show.stdout, show.stdout + show.stderr
+        q = run_cryo(gpu, "restore", "-D", img, "--detach", "--pidfile", pidfile)
+    assert q.returncode == 0, q.stderr
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    assert [op for op, _ in calls(gpu)][2:] == ["restore", "unlock"]
+    check_passes(run, pid)
+
+
 def test_leave_running_gives_the_gpu_back(env, gpu, tmp_path):
     run = start_cuda(env, gpu, MIB)
     dump(env, gpu, run, tmp_path / "img", "--leave-running")
