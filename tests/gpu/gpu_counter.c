@@ -278,6 +278,25 @@ int main(int argc, char **argv)
 		     host_sum);
 	printf("%s: %.2f GiB of device memory filled and checked in %.2f s, checksum %#" PRIx64
 	       "\n", name, nwords * 4.0 / (1 << 30), now() - t0, sum);
+	/* The yardstick of the driver's checkpoint and restore: the same memory copied to
+	 * (pageable) host memory and back by the program itself. */
+	{
+		void *host = malloc(nwords * 4);
+		double t1, t2;
+
+		if (!host)
+			fail("malloc %" PRIu64 " bytes for the yardstick", nwords * 4);
+		memset(host, 0, nwords * 4);
+		t0 = now();
+		check(cuMemcpyDtoH_v2(host, d_buf, nwords * 4), "yardstick DtoH");
+		t1 = now();
+		check(cuMemcpyHtoD_v2(d_buf, host, nwords * 4), "yardstick HtoD");
+		t2 = now();
+		free(host);
+		printf("yardstick: device to host %.3f s (%.1f GiB/s), host to device %.3f s (%.1f "
+		       "GiB/s)\n", t1 - t0, nwords * 4.0 / (1 << 30) / (t1 - t0), t2 - t1,
+		       nwords * 4.0 / (1 << 30) / (t2 - t1));
+	}
 	tick();
 	printf("ready\n");
 	while (!go) {

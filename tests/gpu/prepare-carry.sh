@@ -9,11 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f build/build.ninja ] || meson setup build >/dev/null
-ninja -C build cryo tests/gpu/gpu_counter >/dev/null
+ninja -C build cryo tests/gpu/gpu_counter bench/holder >/dev/null
 C=build/gpu-carry
 rm -rf "$C"
 mkdir -p "$C/lib"
-cp build/cryo build/tests/gpu/gpu_counter tests/gpu/run-on-device.sh "$C/"
+cp build/cryo build/tests/gpu/gpu_counter build/bench/holder tests/gpu/run-on-device.sh "$C/"
 # Every library cryo needs but the C library itself (that machine's is newer, and compatible).
 ldd build/cryo | awk '/=> \// {print $3}' | grep -v -E '/(libc|libm|libpthread|libdl|ld-linux[^/]*)\.so' |
 	while read -r lib; do cp -L "$lib" "$C/lib/"; done

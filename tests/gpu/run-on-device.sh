@@ -39,7 +39,7 @@ C="$ROOT/build/gpu-carry"
 # GPU_PROG: another program of the same shape (a dry run with the fake driver uses
 # tests/workloads/gpu/cuda_counter).
 if [ -x "$C/cryo" ]; then
-	CRYO="$C/cryo"; PROG="$C/gpu_counter"; LIBS="$C/lib"
+	CRYO="$C/cryo"; PROG="$C/gpu_counter"; LIBS="$C/lib"; HOLDER="$C/holder"
 elif [ -x "$ROOT/build/cryo" ] && [ -x "$ROOT/build/tests/gpu/gpu_counter" ]; then
 	CRYO="$ROOT/build/cryo"; PROG="$ROOT/build/tests/gpu/gpu_counter"; LIBS=
 else
@@ -47,6 +47,7 @@ else
 	(cd "$ROOT" && meson setup build-gpu >/dev/null && ninja -C build-gpu cryo tests/gpu/gpu_counter) ||
 		die "cannot build cryo here (no build/gpu-carry: run tests/gpu/prepare-carry.sh first)"
 	CRYO="$ROOT/build-gpu/cryo"; PROG="$ROOT/build-gpu/tests/gpu/gpu_counter"; LIBS=
+	HOLDER="$ROOT/build-gpu/bench/holder"
 fi
 # Our libraries for cryo only: the CUDA program and the driver keep the machine's.
 PROG=${GPU_PROG:-$PROG}
@@ -69,8 +70,8 @@ start() {
 	PID=$!
 	pids+=("$PID")
 	for _ in $(seq 1 600); do
-		grep -q '^ready' "$out" && return 0
-		grep -q '^FAIL' "$out" && break
+		grep -qs '^ready' "$out" && return 0
+		grep -qs '^FAIL' "$out" && break
 		kill -0 "$PID" 2>/dev/null || break
 		sleep 0.2
 	done
@@ -83,7 +84,7 @@ verify() {
 	kill -USR1 "$pid" || { say "FAIL: pid $pid is gone"; return 1; }
 	for _ in $(seq 1 600); do
 		grep -q '^PASS' "$out" && { grep -E '^counter' "$out"; return 0; }
-		grep -q '^FAIL' "$out" && break
+		grep -qs '^FAIL' "$out" && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.2
 	done
@@ -93,7 +94,7 @@ verify() {
 
 # --- dump, restore, check ---
 start "$W/out1.txt"
-grep -E 'GiB of device memory' "$W/out1.txt"
+grep -E 'GiB of device memory|^yardstick' "$W/out1.txt"
 T0=$(now)
 cryo dump -t "$PID" -D "$W/img" -v > "$W/dump.err" 2>&1 || {
 	cat "$W/dump.err"; cp "$W/img/dump.log" "$RES/" 2>/dev/null; die "dump failed"; }
@@ -128,6 +129,25 @@ say "dump --leave-running: $(secs "$T0" "$T1") s in all; $(grep -oE 'lock [0-9.]
 if verify "$PID" "$W/out2.txt"; then say "leave-running: PASS"; else fail=1; fi
 cp "$W/out2.txt" "$RES/program-2.txt"
 
+# --- yardstick: a CPU-only process of the same size, dumped on the same machine ---
+CPU_DUMP="not run"
+if [ -x "${HOLDER:-}" ]; then
+	setsid "$HOLDER" "$(awk -v g="$GIB" 'BEGIN { printf "%d", g * 1024 }')" random > "$W/out3.txt" 2>&1 < /dev/null &
+	HPID=$!
+	pids+=("$HPID")
+	for _ in $(seq 1 600); do grep -qs '^ready' "$W/out3.txt" && break; sleep 0.2; done
+	T0=$(now)
+	if cryo dump -t "$HPID" -D "$W/img3" > "$W/dump3.err" 2>&1; then
+		T1=$(now)
+		CPU_DUMP="$(secs "$T0" "$T1") s in all, $(grep -oE 'tree frozen for [0-9.]+ ms' "$W/img3/dump.log" | tail -1)"
+	else
+		CPU_DUMP="failed: $(tail -2 "$W/dump3.err")"
+	fi
+	say "yardstick: dump of a CPU-only process of ${GIB} GiB: $CPU_DUMP"
+	rm -rf "$W/img3"
+fi
+
+say "summary: $(grep -E '^yardstick' "$W/out1.txt"); CPU-only dump of the same size: $CPU_DUMP"
 say "summary: ${GIB} GiB on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1); dump $GPU_DUMP / $FROZEN; restore $GPU_RESTORE"
 [ $fail = 0 ] && say "ALL PASS" || say "SOME CHECKS FAILED"
 exit $fail
