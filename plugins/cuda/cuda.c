@@ -45,35 +45,14 @@
 #include "cryo/cryo.h"
 #include "cryo/plugin.h"
 #include "driver.h"
+#include "record.h"
 
-#define IMAGE_FILE   "cuda.img"
-#define IMAGE_MAGIC  "cryo-cuda 1"
-#define IMAGE_MAX    (1 << 20)
-#define TASKS_MAX    4096
-#define PID_LIMIT    4194304 /* PID_MAX_LIMIT */
-#define BYTES_LIMIT  (1ULL << 52)
 /* How long Lock waits for the CUDA work in flight to finish. */
 #define LOCK_TIMEOUT_MS 10000
 
-struct cuda_task {
-	pid_t pid, tid;  /* the process, its driver's restore thread */
-	int initial;     /* its CUprocessState before the dump */
-	bool locked;     /* this dump locked it */
-	bool checkpointed; /* this dump checkpointed it */
-	uint64_t host_bytes; /* host memory it grew by at Checkpoint: its device memory */
-};
-
-/* The CUDA processes of the dump or restore under way (hooks of one run one at a time). */
-struct cuda_set {
-	struct cuda_task *tasks;
-	size_t n;
-	struct cuda_inventory inv;
-};
-
 static const struct cryo_host *host;
+/* The CUDA processes of the dump or restore under way (hooks of one run one at a time). */
 static struct cuda_set cur;
-
-static const char *const state_names[] = {"running", "locked", "checkpointed", "failed"};
 
 static double ms_since(const struct timespec *t0)
 {
@@ -81,12 +60,6 @@ static double ms_since(const struct timespec *t0)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static void set_reset(struct cuda_set *s)
-{
-	free(s->tasks);
-	memset(s, 0, sizeof(*s));
 }
 
 static int cuda_init(const struct cryo_host *h, void **ret_state)
@@ -155,190 +128,6 @@ static bool thread_of(pid_t pid, pid_t tid)
 	return access(path, F_OK) == 0;
 }
 
-/* ---- cuda.img: the GPUs, the driver, each CUDA process ---- */
-
-static int image_write(struct cryo_ctx *ctx, int dirfd, const struct cuda_set *s)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int fd, r = 0;
-
-	if (!f)
-		return host->error(ctx, -ENOMEM, "out of memory");
-	fprintf(f, "%s\ndriver %d\nmodule %s\ngpus %u\n", IMAGE_MAGIC, s->inv.driver,
-		s->inv.module[0] ? s->inv.module : "-", s->inv.ngpus);
-	for (unsigned i = 0; i < s->inv.ngpus; i++)
-		fprintf(f, "gpu %u %" PRIu64 " %s\n", i, s->inv.mem[i], s->inv.names[i]);
-	fprintf(f, "tasks %zu\n", s->n);
-	for (size_t i = 0; i < s->n; i++)
-		fprintf(f, "task %d %d %s %" PRIu64 "\n", s->tasks[i].pid, s->tasks[i].tid,
-			state_names[s->tasks[i].initial], s->tasks[i].host_bytes);
-	if (fclose(f) != 0 || !text) {
-		free(text);
-		return host->error(ctx, -ENOMEM, "out of memory");
-	}
-	fd = openat(dirfd, IMAGE_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		r = host->error(ctx, -errno, "create %s in the image: %s", IMAGE_FILE,
-				strerror(errno));
-	else if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
-		r = host->error(ctx, -EIO, "write %s in the image: %s", IMAGE_FILE,
-				strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(text);
-	return r;
-}
-
-/* The next line of *p (NUL-terminated in place), or NULL at the end. */
-static char *next_line(char **p)
-{
-	char *line = *p, *nl;
-
-	if (!line || !*line)
-		return NULL;
-	nl = strchr(line, '\n');
-	if (nl) {
-		*nl = '\0';
-		*p = nl + 1;
-	} else {
-		*p = line + strlen(line);
-	}
-	return line;
-}
-
-static bool parse_u64(const char *s, uint64_t max, uint64_t *ret, const char **end)
-{
-	char *e;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &e, 10);
-	if (errno || v > max)
-		return false;
-	*ret = v;
-	*end = e;
-	return true;
-}
-
-/*
- * Reads cuda.img back: hostile input, each field range-checked, why naming the first bad one.
- * Returns 0, -ENOENT when the image has none, or -EINVAL.
- */
-static int image_read(int dirfd, struct cuda_set *s, char *why, size_t len)
-{
-	char *text = malloc(IMAGE_MAX + 1), *p, *line;
-	ssize_t n = 0, k;
-	uint64_t v, ntasks;
-	const char *e;
-	int fd = openat(dirfd, IMAGE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	int r = -EINVAL;
-
-	memset(s, 0, sizeof(*s));
-	if (fd < 0 || !text) {
-		r = fd < 0 && errno == ENOENT ? -ENOENT : fd < 0 ? -errno : -ENOMEM;
-		snprintf(why, len, "open %s: %s", IMAGE_FILE, strerror(-r));
-		goto out;
-	}
-	while ((k = read(fd, text + n, IMAGE_MAX + 1 - n)) > 0)
-		n += k;
-	if (n > IMAGE_MAX) {
-		snprintf(why, len, "%s is larger than %d bytes", IMAGE_FILE, IMAGE_MAX);
-		goto out;
-	}
-	text[n] = '\0';
-	if (memchr(text, '\0', n)) {
-		snprintf(why, len, "%s holds a NUL byte", IMAGE_FILE);
-		goto out;
-	}
-	p = text;
-#define BAD(field)                                                                \
-	do {                                                                      \
-		snprintf(why, len, "%s: bad %s", IMAGE_FILE, field);               \
-		goto out;                                                         \
-	} while (0)
-	if (!(line = next_line(&p)) || strcmp(line, IMAGE_MAGIC))
-		BAD("header (not a cuda.img of this version)");
-	if (!(line = next_line(&p)) || strncmp(line, "driver ", 7) ||
-	    !parse_u64(line + 7, 1000000, &v, &e) || *e || v == 0)
-		BAD("driver");
-	s->inv.driver = (int)v;
-	if (!(line = next_line(&p)) || strncmp(line, "module ", 7) ||
-	    strlen(line + 7) >= sizeof(s->inv.module) || !line[7] || strchr(line + 7, ' '))
-		BAD("module");
-	snprintf(s->inv.module, sizeof(s->inv.module), "%s", strcmp(line + 7, "-") ? line + 7 : "");
-	if (!(line = next_line(&p)) || strncmp(line, "gpus ", 5) ||
-	    !parse_u64(line + 5, CUDA_GPUS_MAX, &v, &e) || *e)
-		BAD("gpus");
-	s->inv.ngpus = (unsigned)v;
-	for (unsigned i = 0; i < s->inv.ngpus; i++) {
-		if (!(line = next_line(&p)) || strncmp(line, "gpu ", 4) ||
-		    !parse_u64(line + 4, CUDA_GPUS_MAX, &v, &e) || v != i || *e != ' ')
-			BAD("gpu (its index)");
-		if (!parse_u64(e + 1, BYTES_LIMIT, &s->inv.mem[i], &e) || *e != ' ')
-			BAD("gpu (its memory)");
-		if (!e[1] || strlen(e + 1) >= CUDA_NAME_MAX)
-			BAD("gpu (its name)");
-		for (const char *c = e + 1; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				BAD("gpu (its name)");
-		snprintf(s->inv.names[i], CUDA_NAME_MAX, "%s", e + 1);
-	}
-	if (!(line = next_line(&p)) || strncmp(line, "tasks ", 6) ||
-	    !parse_u64(line + 6, TASKS_MAX, &ntasks, &e) || *e || ntasks == 0)
-		BAD("tasks");
-	s->tasks = calloc(ntasks, sizeof(*s->tasks));
-	if (!s->tasks) {
-		r = -ENOMEM;
-		snprintf(why, len, "out of memory");
-		goto out;
-	}
-	for (uint64_t i = 0; i < ntasks; i++) {
-		struct cuda_task *t = &s->tasks[i];
-		int st = -1;
-
-		if (!(line = next_line(&p)) || strncmp(line, "task ", 5) ||
-		    !parse_u64(line + 5, PID_LIMIT, &v, &e) || v == 0 || *e != ' ')
-			BAD("task (its pid)");
-		t->pid = (pid_t)v;
-		if (!parse_u64(e + 1, PID_LIMIT, &v, &e) || v == 0 || *e != ' ')
-			BAD("task (its restore thread)");
-		t->tid = (pid_t)v;
-		for (int k2 = 0; k2 < CU_PROCESS_STATE_FAILED; k2++) {
-			size_t l = strlen(state_names[k2]);
-
-			if (!strncmp(e + 1, state_names[k2], l) && e[1 + l] == ' ') {
-				st = k2;
-				e += 1 + l;
-				break;
-			}
-		}
-		if (st < 0)
-			BAD("task (its state)");
-		t->initial = st;
-		if (!parse_u64(e + 1, BYTES_LIMIT, &t->host_bytes, &e) || *e)
-			BAD("task (its device memory)");
-		for (uint64_t j = 0; j < i; j++)
-			if (s->tasks[j].pid == t->pid)
-				BAD("task (a pid twice)");
-		s->n++;
-	}
-	if (next_line(&p))
-		BAD("end (more lines than it says)");
-#undef BAD
-	r = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(text);
-	if (r < 0)
-		set_reset(s);
-	return r;
-}
-
 /* ---- dump ---- */
 
 /* Undoes what this dump did to t: restore, then unlock. Returns 0 or a negative errno. */
@@ -365,7 +154,7 @@ static int undo_task(struct cryo_ctx *ctx, const struct cuda_driver *d, struct c
 		t->locked = false;
 	}
 	host->log(ctx, CRYO_LOG_INFO, "pid %d: GPU state given back by the driver (%s again)",
-		  t->pid, state_names[t->initial]);
+		  t->pid, cuda_state_name(t->initial));
 	return 0;
 }
 
@@ -403,7 +192,7 @@ static __attribute__((format(printf, 3, 4))) int dump_fail(struct cryo_ctx *ctx,
 	va_end(ap);
 	if (undo_all(ctx, why, sizeof(why)) < 0)
 		host->log(ctx, CRYO_LOG_ERROR, "undoing the GPU checkpoint failed: %s", why);
-	set_reset(&cur);
+	cuda_set_reset(&cur);
 	return host->error(ctx, r, "%s", msg);
 }
 
@@ -422,10 +211,9 @@ static int dump_before_freeze(const struct cryo_hook_args *a)
 {
 	const struct cuda_driver *d = NULL;
 	char why[512], e[96];
-	bool any = false;
 	int r;
 
-	set_reset(&cur);
+	cuda_set_reset(&cur);
 	for (size_t i = 0; i < a->npids; i++) {
 		struct mapped m;
 		int tid, st;
@@ -433,7 +221,6 @@ static int dump_before_freeze(const struct cryo_hook_args *a)
 		scan_maps(a->pids[i], &m);
 		if (!m.dev[0] && !m.lib)
 			continue;
-		any = true;
 		if (!d && (!(d = cuda_driver_get(why, sizeof(why))) ||
 			   cuda_driver_ready(d, why, sizeof(why)) < 0)) {
 			d = NULL;
@@ -474,7 +261,6 @@ static int dump_before_freeze(const struct cryo_hook_args *a)
 	}
 	if (!cur.n)
 		return -ENOTSUP;
-	(void)any;
 	if ((r = cuda_inventory_read(d, &cur.inv, why, sizeof(why))) < 0)
 		return dump_fail(a->ctx, r, "%s", why);
 	for (size_t i = 0; i < cur.n; i++) {
@@ -519,20 +305,15 @@ static int dump_before_freeze(const struct cryo_hook_args *a)
 		host->log(a->ctx, CRYO_LOG_INFO,
 			  "pid %d (restore thread %d, %s): lock %.1f ms, checkpoint %.1f ms, %.1f "
 			  "MiB of device memory now in host memory",
-			  t->pid, t->tid, state_names[t->initial], lock_ms, ckpt_ms,
+			  t->pid, t->tid, cuda_state_name(t->initial), lock_ms, ckpt_ms,
 			  t->host_bytes / 1048576.0);
 	}
 	if (a->image_dirfd < 0)
 		return dump_fail(a->ctx, -EOPNOTSUPP,
 				 "the tree holds GPU state, and an image sent as a stream has no "
 				 "room for it yet: dump it to a directory");
-	if ((r = image_write(a->ctx, a->image_dirfd, &cur)) < 0) {
-		char w[512];
-
-		undo_all(a->ctx, w, sizeof(w));
-		set_reset(&cur);
-		return r;
-	}
+	if ((r = cuda_record_write(a->image_dirfd, &cur, why, sizeof(why))) < 0)
+		return dump_fail(a->ctx, r, "%s", why);
 	return 1;
 }
 
@@ -540,7 +321,7 @@ static int dump_before_freeze(const struct cryo_hook_args *a)
  * between the checkpoint and the freeze. */
 static int dump_after_freeze(const struct cryo_hook_args *a)
 {
-	char why[512], e[96];
+	char why[512];
 	const struct cuda_driver *d = NULL;
 
 	for (size_t i = 0; i < a->npids; i++) {
@@ -567,8 +348,7 @@ static int dump_after_freeze(const struct cryo_hook_args *a)
 			return host->error(a->ctx, -EOPNOTSUPP,
 					   "pid %d holds CUDA state (%s) that was not checkpointed: "
 					   "it became a CUDA process during the dump",
-					   a->pids[i], st >= 0 && st <= 3 ? state_names[st] : "?");
-		(void)e;
+					   a->pids[i], cuda_state_name(st));
 	}
 	return cur.n ? 1 : -ENOTSUP;
 }
@@ -585,7 +365,7 @@ static int dump_end(const struct cryo_hook_args *a, bool give_back)
 	/* The set stays until DUMP_FAILED: a later failure (of another plugin's DUMP_DONE, or of
 	 * this give-back) tries again what is left to undo, and undoes nothing twice. */
 	if (a->hook == CRYO_HOOK_DUMP_FAILED)
-		set_reset(&cur);
+		cuda_set_reset(&cur);
 	return r;
 }
 
@@ -612,11 +392,11 @@ static int restore_before(const struct cryo_hook_args *a)
 	char why[512];
 	int r;
 
-	set_reset(&cur);
+	cuda_set_reset(&cur);
 	if (!now)
 		return host->error(a->ctx, -ENOMEM, "out of memory");
 	if (a->image_dirfd < 0 ||
-	    (r = image_read(a->image_dirfd, &cur, why, sizeof(why))) == -ENOENT) {
+	    (r = cuda_record_read(a->image_dirfd, &cur, why, sizeof(why))) == -ENOENT) {
 		free(now);
 		return -ENOTSUP;
 	}
@@ -662,7 +442,7 @@ static int restore_before(const struct cryo_hook_args *a)
 				cur.inv.driver % 1000 / 10);
 	free(now);
 	if (r < 0)
-		set_reset(&cur);
+		cuda_set_reset(&cur);
 	return r;
 }
 
@@ -746,7 +526,7 @@ static int restore_task(const struct cryo_hook_args *a, const struct cuda_driver
 	host->log(a->ctx, CRYO_LOG_INFO,
 		  "pid %d (restore thread %d): GPU state restored by the driver in %.1f ms (%s "
 		  "again)",
-		  t->pid, tid, ms_since(&t0), state_names[t->initial]);
+		  t->pid, tid, ms_since(&t0), cuda_state_name(t->initial));
 	return 0;
 }
 
@@ -763,7 +543,7 @@ static int restore_after(const struct cryo_hook_args *a)
 		r = host->error(a->ctx, -EIO, "%s", why);
 	for (size_t i = 0; !r && i < cur.n; i++)
 		r = restore_task(a, d, &cur.tasks[i]);
-	set_reset(&cur);
+	cuda_set_reset(&cur);
 	return r < 0 ? r : 1;
 }
 
@@ -824,7 +604,7 @@ static int cuda_describe(void *state, int image_dirfd, char *buf, size_t len)
 	int r;
 
 	(void)state;
-	r = image_read(image_dirfd, &s, why, sizeof(why));
+	r = cuda_record_read(image_dirfd, &s, why, sizeof(why));
 	if (r < 0) {
 		snprintf(buf, len, "%s", why);
 		return r == -ENOENT ? 0 : r;
@@ -839,9 +619,9 @@ static int cuda_describe(void *state, int image_dirfd, char *buf, size_t len)
 					"  pid %d: CUDA restore thread %d, %s at the dump, %.1f MiB "
 					"of device memory in its host memory\n",
 					s.tasks[i].pid, s.tasks[i].tid,
-					state_names[s.tasks[i].initial],
+					cuda_state_name(s.tasks[i].initial),
 					s.tasks[i].host_bytes / 1048576.0);
-	set_reset(&s);
+	cuda_set_reset(&s);
 	return 1;
 }
 
