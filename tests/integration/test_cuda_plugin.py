@@ -219,6 +219,43 @@ def test_a_failure_at_any_step_leaves_the_process_as_it_was(env, gpu, tmp_path, 
     check_passes(run, run.pid)
 
 
+def test_two_cuda_processes_in_one_tree(env, gpu, tmp_path):
+    """Two CUDA processes under a shell: both locked and checkpointed before the freeze; the
+    second's checkpoint failing gives both their GPU back, the last first; then a dump and
+    restore of both, each with its device memory and counter."""
+    w = workload("cuda_counter")
+    genv = dict(gpu, CRYO_FAKE_CUDA_FAIL="checkpoint@2")
+    run = env.start(["sh", "-c", f"{w} 4 & {w} 4 & wait"], env=genv)
+    deadline = time.time() + 20
+    while run.text().count("ready") < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    assert run.text().count("ready") == 2, run.text()
+    p = run_cryo(genv, "dump", "-t", run.pid, "-D", tmp_path / "bad")
+    assert p.returncode != 0 and "cuCheckpointProcessCheckpoint" in p.stderr, p.stderr
+    seen = [(op, c["pid"], c["rc"]) for op, c in calls(genv)]
+    a, b = seen[0][1], seen[2][1]
+    assert a != b and seen == [("lock", a, "0"), ("checkpoint", a, "0"), ("lock", b, "0"),
+                               ("checkpoint", b, "999"), ("unlock", b, "0"),
+                               ("restore", a, "0"), ("unlock", a, "0")], seen
+    assert all(driver_state(genv, int(x))[0] == 0 for x in (a, b))
+    Path(genv["CRYO_FAKE_CUDA_LOG"]).unlink()
+    img = tmp_path / "img"
+    dump(env, gpu, run, img)
+    tasks = [x.split() for x in (img / "cuda.img").read_text().splitlines()
+             if x.startswith("task ")]
+    assert sorted(t[1] for t in tasks) == sorted([a, b]), tasks
+    p = restore(env, gpu, img)
+    assert p.returncode == 0, p.stderr
+    assert sorted((op, c["pid"]) for op, c in calls(gpu)[4:]) == sorted(
+        [("restore", a), ("unlock", a), ("restore", b), ("unlock", b)])
+    for x in (a, b):
+        os.kill(int(x), signal.SIGUSR1)
+    deadline = time.time() + 20
+    while run.text().count("PASS") < 2 and "FAIL" not in run.text() and time.time() < deadline:
+        time.sleep(0.05)
+    assert run.text().count("PASS") == 2, run.text()
+
+
 def test_a_restore_that_fails_once_at_leave_running_is_tried_again(env, gpu, tmp_path):
     """The driver's restore fails after a --leave-running dump: the dump fails (its image is
     removed), and the failure path restores and unlocks the process after all."""

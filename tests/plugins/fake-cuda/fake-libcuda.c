@@ -23,8 +23,9 @@
  *   process.
  * The GPUs and the driver version are the environment's: CRYO_FAKE_CUDA_GPUS (names separated
  * by ',', default "Fake GPU"; empty: none), CRYO_FAKE_CUDA_VERSION (default 12080).
- * CRYO_FAKE_CUDA_FAIL="op[:n],..." makes the first n calls (all, without n) of op fail in the
- * calling process (init, lock, checkpoint, restore, unlock, get-state, get-tid).
+ * CRYO_FAKE_CUDA_FAIL="op[:n|@n],..." makes calls of op fail in the calling process: all of
+ * them, the first n (op:n), or the n-th alone (op@n); op is one of init, lock, checkpoint,
+ * restore, unlock, get-state, get-tid.
  * CRYO_FAKE_CUDA_LOG appends one line per checkpoint operation: "OP pid=P rc=R traced=0|1
  * stopped=K/N", whether P was traced (frozen by cryo) and how many of its threads were stopped.
  */
@@ -263,25 +264,22 @@ static void api_leave(void)
 
 /* ---- failure injection and the log, on the caller's side ---- */
 
-static int fail_counts[16];
+static int calls[16]; /* per operation, in this process */
 
 static bool inject(const char *op, int slot)
 {
 	const char *spec = getenv("CRYO_FAKE_CUDA_FAIL");
 	size_t len = strlen(op);
+	int call = ++calls[slot];
 
 	for (const char *p = spec; p && *p;) {
 		const char *end = p + strcspn(p, ",");
 
 		if ((size_t)(end - p) >= len && !strncmp(p, op, len) &&
-		    (p[len] == ',' || p[len] == ':' || p + len == end)) {
-			long n = p[len] == ':' ? strtol(p + len + 1, NULL, 10) : -1;
+		    (p[len] == ',' || p[len] == ':' || p[len] == '@' || p + len == end)) {
+			long n = p[len] == ':' || p[len] == '@' ? strtol(p + len + 1, NULL, 10) : -1;
 
-			if (n < 0 || fail_counts[slot] < n) {
-				fail_counts[slot]++;
-				return true;
-			}
-			return false;
+			return p[len] == '@' ? call == n : n < 0 || call <= n;
 		}
 		p = *end ? end + 1 : end;
 	}
