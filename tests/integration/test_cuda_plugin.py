@@ -150,10 +150,11 @@ def test_cuda_process_keeps_device_memory_and_counter(env, gpu, tmp_path):
     check_passes(run, pid)
 
 
-@pytest.mark.parametrize("layout", ["stream", "tar"])
+@pytest.mark.parametrize("layout", ["stream", "tar", "lazy"])
 def test_cuda_img_travels_in_a_stream_and_in_tar(env, gpu, tmp_path, layout):
     """The plugin's file goes with the image whatever its layout: a stream read back from
-    stdin, a tar archive (which cryo show reads too)."""
+    stdin, a tar archive (which cryo show reads too); and a lazy restore serves the pages the
+    driver reads back to the device."""
     run = start_cuda(env, gpu, 4)
     img = tmp_path / "img"
     img.mkdir()
@@ -163,7 +164,8 @@ def test_cuda_img_travels_in_a_stream_and_in_tar(env, gpu, tmp_path, layout):
             p = subprocess.run([CRYO, "dump", "-t", str(run.pid), "-D", "-"], env=gpu,
                                stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
     else:
-        p = run_cryo(gpu, "dump", "-t", run.pid, "-D", img, "--compression", "tar")
+        p = run_cryo(gpu, "dump", "-t", run.pid, "-D", img,
+                     *(["--compression", "tar"] if layout == "tar" else []))
     assert p.returncode == 0, p.stderr
     run.finish()
     reap_gone([run.pid])
@@ -177,7 +179,8 @@ def test_cuda_img_travels_in_a_stream_and_in_tar(env, gpu, tmp_path, layout):
     else:
         show = run_cryo(gpu, "show", img)
         assert f"pid {run.pid}: CUDA restore thread" in show.stdout, show.stdout + show.stderr
-        q = run_cryo(gpu, "restore", "-D", img, "--detach", "--pidfile", pidfile)
+        q = run_cryo(gpu, "restore", "-D", img, "--detach", "--pidfile", pidfile,
+                     *(["--lazy"] if layout == "lazy" else []))
     assert q.returncode == 0, q.stderr
     pid = int(pidfile.read_text())
     env.restored.append(pid)
