@@ -13,7 +13,8 @@
  *                       runs: the driver is done before anything freezes the tree, the cgroup
  *                       freezer of a container included. Their device memory is now host
  *                       memory, which the CPU dump carries. The GPUs and the driver version go
- *                       into the image's cuda.img, with each process's restore thread and state.
+ *                       into the image's cuda.img (record.c), with each process's restore
+ *                       thread and state.
  *   DUMP_AFTER_FREEZE   a task that holds GPU state the driver did not checkpoint (one that
  *                       became a CUDA process since) is refused.
  *   DUMP_DONE           with --leave-running, each process is restored and unlocked.
@@ -27,6 +28,9 @@
  *                       restores and unlocks it, and it is parked again; then the engine lets
  *                       the whole tree run. A process that was locked or checkpointed before
  *                       the dump is left so.
+ * cuInit() runs only in the process that makes the checkpoint calls (the dump's worker, the
+ * restore's tracer): CUDA does not survive fork(), and cryod or a restore forks after asking
+ * the driver what it has; those questions are asked in a child (driver.c).
  */
 #include <errno.h>
 #include <fcntl.h>
