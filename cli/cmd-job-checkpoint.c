@@ -14,6 +14,7 @@ enum {
 	OPT_PRE_DUMP,
 	OPT_PARENT,
 	OPT_BUNDLE,
+	OPT_FROM,
 };
 
 static const char dump_usage[] =
@@ -134,7 +135,13 @@ static const char restore_usage[] =
 	"      --id NEWID        the new job's id (default: the daemon picks one)\n"
 	"      --bundle DIR      a container job: the bundle of the new container (default:\n"
 	"                        the one the checkpoint records)\n"
-	"  -a, --attachable      make the new job attachable\n" CLI_JSON_USAGE CLI_CONN_USAGE;
+	"  -a, --attachable      make the new job attachable\n"
+	"      --from s3://BUCKET/PREFIX\n"
+	"                        restore from object storage a checkpoint any node's daemon\n"
+	"                        made there (the image itself, or under PREFIX the checkpoint\n"
+	"                        -c names, else job ID's newest), also of a job this daemon\n"
+	"                        never ran; the new job keeps the id ID where it is free\n"
+	CLI_JSON_USAGE CLI_CONN_USAGE;
 
 int job_restore(int argc, char **argv)
 {
@@ -143,6 +150,7 @@ int job_restore(int argc, char **argv)
 	    {"id", required_argument, NULL, OPT_ID},
 	    {"attachable", no_argument, NULL, 'a'},
 	    {"bundle", required_argument, NULL, OPT_BUNDLE},
+	    {"from", required_argument, NULL, OPT_FROM},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -167,6 +175,9 @@ int job_restore(int argc, char **argv)
 			break;
 		case OPT_BUNDLE:
 			o.bundle = optarg;
+			break;
+		case OPT_FROM:
+			o.from = optarg;
 			break;
 		case 'h':
 			fputs(restore_usage, stdout);

@@ -10,6 +10,7 @@
 #include <cryo/cryo.h>
 
 #include "api.h"
+#include "catalogue.h"
 #include "checkpoints.h"
 #include "cleanup.h"
 #include "jobs.h"
@@ -127,8 +128,39 @@ static void list_checkpoints(const char *job, struct api_response *rs)
 	if (store_ck_list(job, &v, &n) < 0)
 		return reply_err(rs, 500, "database error listing checkpoints");
 	arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, checkpoint_to_json(&v[i]));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = checkpoint_to_json(&v[i]);
+
+		json_object_set_new(o, "local", json_true());
+		json_array_append_new(arr, o);
+	}
+	/* db.remote: the store's checkpoints too, every node's; this node's own are the ones
+	 * its database holds (listed above, with their options and profile). */
+	if (cryod_cfg.db_remote) {
+		struct checkpoint *sv = NULL;
+		struct cryod_err e;
+		size_t sn = 0;
+		int r = catalogue_list(cryod_cfg.checkpoint_dir, job, &sv, &sn, &e);
+
+		if (r < 0) {
+			checkpoint_list_free(v, n);
+			json_decref(arr);
+			return reply_fail(rs, r == -ENOENT ? -EIO : r, &e);
+		}
+		for (size_t i = 0; i < sn; i++) {
+			bool mine = false;
+			json_t *o;
+
+			for (size_t k = 0; k < n && !mine; k++)
+				mine = !strcmp(v[k].id, sv[i].id);
+			if (mine)
+				continue;
+			o = checkpoint_to_json(&sv[i]);
+			json_object_set_new(o, "local", json_false());
+			json_array_append_new(arr, o);
+		}
+		checkpoint_list_free(sv, sn);
+	}
 	checkpoint_list_free(v, n);
 	reply(rs, 200, json_pack("{s:o}", "checkpoints", arr));
 }
@@ -178,11 +210,26 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 	json_t *obj, *image;
 	int r = store_ck_get(id, &ck);
 
+	if (r == -ENOENT && cryod_cfg.db_remote) {
+		_cleanup_(job_clear) struct job j = {0};
+		struct cryod_err e;
+
+		r = catalogue_find(cryod_cfg.checkpoint_dir, id, NULL, &ck, &j, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		obj = checkpoint_to_json(&ck);
+		json_object_set_new(obj, "local", json_false());
+		json_object_set_new(obj, "image", json_null());
+		return reply(rs, 200, obj);
+	}
 	if (r < 0)
 		return reply_err(rs, http_status(r), "checkpoint %s %s", id,
 				 r == -ENOENT ? "not found" : "could not be read (database error)");
 	obj = checkpoint_to_json(&ck);
-	if (!strcmp(ck.kind, CK_KIND_PRE_DUMP))
+	json_object_set_new(obj, "local", json_true());
+	if (catalogue_is_store(ck.path))
+		image = NULL; /* `cryo show` of object storage is not there yet */
+	else if (!strcmp(ck.kind, CK_KIND_PRE_DUMP))
 		image = predump_describe(ck.path, obj);
 	else
 		image = image_describe(ck.path, obj);

@@ -31,6 +31,7 @@
 
 #include <cryo/cryo.h>
 
+#include "catalogue.h"
 #include "checkpoints.h"
 #include "cleanup.h"
 #include "dump-dir.h"
@@ -431,9 +432,23 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 		if (!ck.parent)
 			return cryod_fail(e, -ENOMEM, "out of memory");
 	}
-	r = dump_dir_make(d.dir, ck.id, &ck.path, &created, e);
-	if (r < 0)
-		return r;
+	if (catalogue_is_store(cryod_cfg.checkpoint_dir)) {
+		/* In object storage there is no directory to make: the engine's upload refuses
+		 * a prefix that already holds an image. */
+		if (d.dir)
+			return cryod_fail(e, -EINVAL,
+					  "dir: checkpoint.dir is object storage (%s): a checkpoint "
+					  "goes to checkpoint.dir/ID; leave dir out",
+					  cryod_cfg.checkpoint_dir);
+		if (asprintf(&ck.path, "%s/%s", cryod_cfg.checkpoint_dir, ck.id) < 0) {
+			ck.path = NULL;
+			return cryod_fail(e, -ENOMEM, "out of memory");
+		}
+	} else {
+		r = dump_dir_make(d.dir, ck.id, &ck.path, &created, e);
+		if (r < 0)
+			return r;
+	}
 	undo = (struct dump_undo){.id = ck.id, .path = ck.path, .remove_dir = created};
 	/* Marked before the engine writes: a cryod killed from here on finds the directory at
 	 * its next start (checkpoints_recover()). */
@@ -459,7 +474,10 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 	if (r < 0)
 		return r;
 	t = now_seconds();
-	ck.size = dir_size(ck.path);
+	if (!catalogue_is_store(ck.path))
+		ck.size = dir_size(ck.path);
+	else if (catalogue_size(ck.path, &ck.size, e) < 0)
+		log_warn("checkpoint %s: %s", ck.id, e->msg);
 	profile_phase(profile, "size", now_seconds() - t);
 	json_object_set_new(profile, "bytes", json_integer(ck.size));
 	time_iso8601(ck.created);
@@ -474,6 +492,17 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 	ck.options = json_dumps(options, JSON_COMPACT);
 	profile_phase(profile, "total", now_seconds() - t0);
 	ck.profile = json_dumps(profile, JSON_COMPACT);
+	/* In object storage, the record that lets any node restore the job goes beside the
+	 * image. Without it only this node can: a warning, not a failure (the tree is gone). */
+	if (catalogue_is_store(ck.path)) {
+		struct cryod_err re;
+
+		t = now_seconds();
+		if (catalogue_record(&ck, &j, &re) < 0)
+			log_warn("checkpoint %s: its record for other nodes was not stored: %s",
+				 ck.id, re.msg);
+		profile_phase(profile, "record", now_seconds() - t);
+	}
 	if (store_ck_insert(&ck) < 0)
 		return cryod_fail(e, -EIO, "record checkpoint %s: database error", ck.id);
 	undo = (struct dump_undo){0}; /* recorded: the checkpoint stays */
@@ -499,7 +528,11 @@ int checkpoints_recover(char *err, size_t errlen)
 		/* Recorded, and killed before the mark went: the checkpoint is whole. (The
 		 * record and the mark's end share a transaction, so this is belt and braces.) */
 		if (store_ck_get(v[i].id, &ck) < 0) {
-			r = v[i].created_dir ? rm_rf(v[i].path) : rm_contents(v[i].path);
+			struct cryod_err e;
+
+			r = catalogue_is_store(v[i].path)  ? catalogue_delete(v[i].path, &e)
+			    : v[i].created_dir ? rm_rf(v[i].path)
+					       : rm_contents(v[i].path);
 			if (r < 0)
 				log_warn(
 				    "checkpoint %s: a dump of it was cut short, and its directory "
@@ -590,14 +623,148 @@ static int restore_source(const char *id, const struct job *orig, const char *wa
 		    "attachable: the image keeps the standard input the job had (%s); "
 		    "it cannot be changed by a restore",
 		    orig->attachable ? "a FIFO" : "/dev/null");
+	/* In object storage the engine names a missing object itself. */
 	snprintf(image, sizeof(image), "%s/cryo.json", ck.path);
-	if (access(image, R_OK) < 0)
+	if (!catalogue_is_store(ck.path) && access(image, R_OK) < 0)
 		snprintf(image, sizeof(image), "%s/image.tar", ck.path); /* --compression tar */
-	if (access(image, R_OK) < 0)
+	if (!catalogue_is_store(ck.path) && access(image, R_OK) < 0)
 		return cryod_fail(e, -ESTALE, "checkpoint %s: its image %s is gone", ck.id,
 				  ck.path);
 	*ret = TAKE_RECORD(ck);
 	return 0;
+}
+
+/*
+ * Records the tree that op_restore() restored (res, its release descriptor rel) from ck as
+ * job nj, taking what it inherits from orig, and lets the op process go.
+ */
+static int record_restored(struct job *nj, struct job *orig, const struct checkpoint *ck,
+			   const struct op_result *res, int rel, double t0, struct job *ret,
+			   json_t **ret_profile, struct cryod_err *e)
+{
+	json_t *profile;
+	double t;
+	int r, pidfd;
+
+	t = now_seconds();
+	nj->pid = res->root;
+	nj->command = TAKE_PTR(orig->command);
+	nj->env = TAKE_PTR(orig->env);
+	nj->cwd = TAKE_PTR(orig->cwd);
+	nj->uid = orig->uid;
+	nj->gid = orig->gid;
+	nj->log = TAKE_PTR(orig->log);
+	nj->stdin_path = TAKE_PTR(orig->stdin_path);
+	nj->attachable = orig->attachable;
+	nj->adopted = false;
+	nj->restored_from = strdup(ck->id);
+	time_iso8601(nj->created);
+	snprintf(nj->state, sizeof(nj->state), "running");
+
+	live_lock();
+	proc_start_time(res->root, &nj->starttime, NULL);
+	pidfd = (int)syscall(SYS_pidfd_open, res->root, 0);
+	r = store_job_insert(nj);
+	if (r == 0)
+		live_add(nj->id, res->root, pidfd, true);
+	else if (pidfd >= 0)
+		close(pidfd);
+	live_unlock();
+	/* Only now may the op process exit and hand the root to cryod. */
+	op_release(rel);
+	if (r < 0) {
+		kill(res->root, SIGKILL);
+		return cryod_fail(e, -EEXIST,
+				  "id: job %s could not be recorded (taken?); the restored tree "
+				  "was killed",
+				  nj->id);
+	}
+	log_info("job %s: restored from %s as pid %d in %.3f s", nj->id, ck->id, res->root,
+		 res->seconds);
+	profile = profile_new();
+	profile_phase(profile, "restore", res->seconds);
+	profile_phase(profile, "record", now_seconds() - t);
+	profile_phase(profile, "total", now_seconds() - t0);
+	json_object_set_new(profile, "bytes", json_integer(ck->size));
+	*ret_profile = profile;
+	*ret = TAKE_RECORD(*nj);
+	return 0;
+}
+
+/* Makes the log that a job restored from another node appends to (its path was checked by the
+ * catalogue to lie in this node's STATE_DIR/jobs). */
+static int remote_log(const char *log, struct cryod_err *e)
+{
+	char dir[PATH_MAX];
+	int fd, r;
+
+	snprintf(dir, sizeof(dir), "%s/jobs", cryod_cfg.state_dir);
+	r = mkdir_p_mode(dir, 0700);
+	if (r < 0)
+		return cryod_fail(e, -EIO, "create %s: %s", dir, strerror(-r));
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return cryod_fail(e, -EIO, "open log %s: %s", log, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/*
+ * A restore of a checkpoint in object storage that this node may never have seen (from
+ * another node, or after this one lost its database): the checkpoint and the job come from
+ * the store's record (catalogue.h). The new job takes the original's id where that is free
+ * here.
+ */
+static int restore_remote(const char *id, const char *from, json_t *req, struct job *ret,
+			  json_t **ret_profile, struct cryod_err *e)
+{
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
+	const char *want_id = json_string_value(json_object_get(req, "id"));
+	double t0 = now_seconds();
+	struct op_result res;
+	int r, rel;
+
+	r = catalogue_find(from, json_string_value(json_object_get(req, "checkpoint")), id, &ck,
+			   &orig, e);
+	if (r < 0)
+		return r;
+	if (is_pre_dump(&ck))
+		return cryod_fail(e, -EMEDIUMTYPE,
+				  "checkpoint: %s is a pre-dump: it holds only memory and cannot "
+				  "be restored",
+				  ck.id);
+	if (ck.parent)
+		return cryod_fail(e, -ENOTSUP,
+				  "checkpoint %s: incremental images are not in object storage yet",
+				  ck.id);
+	if (orig.attachable)
+		return cryod_fail(e, -ENOTSUP,
+				  "checkpoint %s: job %s is attachable; its standard input, a FIFO "
+				  "of the node that ran it, is not carried to another node yet",
+				  ck.id, id);
+	if (json_object_get(req, "bundle") || json_object_get(req, "attachable"))
+		return cryod_fail(e, -EINVAL, "%s: not for a restore from object storage",
+				  json_object_get(req, "bundle") ? "bundle" : "attachable");
+	r = jobs_pick_id(want_id ? want_id : id, nj.id, e);
+	if (r == -EEXIST && !want_id)
+		r = jobs_pick_id(NULL, nj.id, e);
+	if (r < 0)
+		return r;
+	if (orig.log) {
+		r = remote_log(orig.log, e);
+		if (r < 0)
+			return r;
+	}
+	r = op_restore(ck.path, NULL, -1, -1, &res, &rel);
+	if (r < 0) {
+		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s from %s failed: %s",
+			       ck.id, ck.path, res.msg);
+		log_warn("%s", e->msg);
+		return r;
+	}
+	log_info("job %s: checkpoint %s of job %s restored from %s", nj.id, ck.id, id, ck.path);
+	return record_restored(&nj, &orig, &ck, &res, rel, t0, ret, ret_profile, e);
 }
 
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
@@ -605,13 +772,18 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 {
 	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
 	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
-	double t0 = now_seconds(), t;
+	const char *from = json_string_value(json_object_get(req, "from"));
+	double t0 = now_seconds();
 	struct op_result res;
 	_cleanup_close_ int in_fd = -1, out_fd = -1;
-	json_t *profile;
-	int r, rel, pidfd;
+	int r, rel;
 
+	if (from)
+		return restore_remote(id, from, req, ret, ret_profile, e);
 	r = jobs_get(id, &orig, e);
+	/* A job this node does not know: with db.remote, any node's, from the store. */
+	if (r == -ENOENT && cryod_cfg.db_remote)
+		return restore_remote(id, cryod_cfg.checkpoint_dir, req, ret, ret_profile, e);
 	if (r < 0)
 		return r;
 	r = restore_source(id, &orig, json_string_value(json_object_get(req, "checkpoint")),
@@ -654,49 +826,7 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		log_warn("%s", e->msg);
 		return r;
 	}
-	t = now_seconds();
-	nj.pid = res.root;
-	nj.command = TAKE_PTR(orig.command);
-	nj.env = TAKE_PTR(orig.env);
-	nj.cwd = TAKE_PTR(orig.cwd);
-	nj.uid = orig.uid;
-	nj.gid = orig.gid;
-	nj.log = TAKE_PTR(orig.log);
-	nj.stdin_path = TAKE_PTR(orig.stdin_path);
-	nj.attachable = orig.attachable;
-	nj.adopted = false;
-	nj.restored_from = strdup(ck.id);
-	time_iso8601(nj.created);
-	snprintf(nj.state, sizeof(nj.state), "running");
-
-	live_lock();
-	proc_start_time(res.root, &nj.starttime, NULL);
-	pidfd = (int)syscall(SYS_pidfd_open, res.root, 0);
-	r = store_job_insert(&nj);
-	if (r == 0)
-		live_add(nj.id, res.root, pidfd, true);
-	else if (pidfd >= 0)
-		close(pidfd);
-	live_unlock();
-	/* Only now may the op process exit and hand the root to cryod. */
-	op_release(rel);
-	if (r < 0) {
-		kill(res.root, SIGKILL);
-		return cryod_fail(e, -EEXIST,
-				  "id: job %s could not be recorded (taken?); the restored tree "
-				  "was killed",
-				  nj.id);
-	}
-	log_info("job %s: restored from %s as pid %d in %.3f s", nj.id, ck.id, res.root,
-		 res.seconds);
-	profile = profile_new();
-	profile_phase(profile, "restore", res.seconds);
-	profile_phase(profile, "record", now_seconds() - t);
-	profile_phase(profile, "total", now_seconds() - t0);
-	json_object_set_new(profile, "bytes", json_integer(ck.size));
-	*ret_profile = profile;
-	*ret = TAKE_RECORD(nj);
-	return 0;
+	return record_restored(&nj, &orig, &ck, &res, rel, t0, ret, ret_profile, e);
 }
 
 /* parents_mu held: refuses (409) to delete a checkpoint that others build on. */
@@ -724,12 +854,49 @@ static int children_check_locked(const char *id, struct cryod_err *e)
 	return 0;
 }
 
+/* A checkpoint of the store (db.remote) that this node's database does not hold: refused
+ * while another checkpoint of the store names it as its parent, unless force. */
+static int delete_remote(const char *id, bool force, struct cryod_err *e)
+{
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	_cleanup_(job_clear) struct job j = {0};
+	struct checkpoint *v = NULL;
+	size_t n = 0;
+	int r = catalogue_find(cryod_cfg.checkpoint_dir, id, NULL, &ck, &j, e);
+
+	if (r < 0)
+		return r;
+	if (!force) {
+		r = catalogue_list(cryod_cfg.checkpoint_dir, NULL, &v, &n, e);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < n; i++)
+			if (v[i].parent && !strcmp(v[i].parent, id)) {
+				r = cryod_fail(e, -ENOTEMPTY,
+					       "checkpoint %s is the parent of %s; delete it first, "
+					       "or force (?force=1)",
+					       id, v[i].id);
+				break;
+			}
+		checkpoint_list_free(v, n);
+		if (r < 0)
+			return r;
+	}
+	r = catalogue_delete(ck.path, e);
+	if (r < 0)
+		return r;
+	log_info("checkpoint %s of job %s deleted from %s", id, ck.job, ck.path);
+	return 0;
+}
+
 /* parents_mu held. */
 static int delete_locked(const char *id, bool force, struct cryod_err *e)
 {
 	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
 	int r = store_ck_get(id, &ck);
 
+	if (r == -ENOENT && cryod_cfg.db_remote)
+		return delete_remote(id, force, e);
 	if (r == -ENOENT)
 		return cryod_fail(e, r, "checkpoint %s not found", id);
 	if (r < 0)
@@ -740,9 +907,15 @@ static int delete_locked(const char *id, bool force, struct cryod_err *e)
 	r = force ? 0 : children_check_locked(id, e);
 	if (r < 0)
 		return r;
-	r = rm_rf(ck.path);
-	if (r < 0)
-		return cryod_fail(e, -EIO, "remove %s: %s", ck.path, strerror(-r));
+	if (catalogue_is_store(ck.path)) {
+		r = catalogue_delete(ck.path, e);
+		if (r < 0)
+			return r;
+	} else {
+		r = rm_rf(ck.path);
+		if (r < 0)
+			return cryod_fail(e, -EIO, "remove %s: %s", ck.path, strerror(-r));
+	}
 	if (store_ck_delete(id) < 0)
 		return cryod_fail(e, -EIO, "database error deleting checkpoint %s", id);
 	log_info("checkpoint %s deleted%s", id, force ? " (forced)" : "");

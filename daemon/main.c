@@ -23,6 +23,7 @@
 #include <cryo/cryo.h>
 
 #include "api.h"
+#include "catalogue.h"
 #include "checkpoints.h"
 #include "cleanup.h"
 #include "config.h"
@@ -251,7 +252,13 @@ static int prepare_dirs(char *err, size_t errlen)
 	char dbdir[4096], *slash;
 	int r;
 
+	/* A checkpoint.dir in object storage is checked instead (its URL, its credentials). */
+	r = catalogue_check(err, errlen);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < 2; i++) {
+		if (catalogue_is_store(dirs[i]))
+			continue;
 		r = mkdir_p_mode(dirs[i], 0700);
 		if (r < 0)
 			return errf(err, errlen, r, "create %s: %s", dirs[i], strerror(-r));

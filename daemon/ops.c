@@ -10,6 +10,7 @@
 
 #include <cryo/cryo.h>
 
+#include "catalogue.h"
 #include "cleanup.h"
 #include "log.h"
 #include "ops.h"
@@ -167,6 +168,7 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		return -1;
 	if (pid == 0) {
 		struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
+		struct cryo_s3_config s3;
 		struct cryo_ctx *ctx;
 		double t0;
 
@@ -178,6 +180,8 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		o.compression = a->compression;
 		o.streams = (unsigned)a->streams;
 		o.parent = a->parent;
+		catalogue_s3_config(&s3);
+		o.s3 = &s3;
 		t0 = now_seconds();
 		if (a->container) {
 			struct cryo_container_opts co;
@@ -216,6 +220,7 @@ int op_restore(const char *dir, const struct op_container *c, int in_fd, int out
 		return -1;
 	if (pid == 0) {
 		struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
+		struct cryo_s3_config s3;
 		struct cryo_ctx *ctx;
 		double t0;
 		char byte;
@@ -223,6 +228,8 @@ int op_restore(const char *dir, const struct op_container *c, int in_fd, int out
 		op_child_setup(wr, rel_rd, in_fd, out_fd);
 		ctx = op_ctx();
 		o.dir = dir;
+		catalogue_s3_config(&s3);
+		o.s3 = &s3;
 		t0 = now_seconds();
 		if (c) {
 			struct cryo_container_opts co;

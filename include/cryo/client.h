@@ -227,6 +227,10 @@ struct cryo_job_restore_opts {
 	bool attachable;
 	const char *bundle;	/* a container job: the bundle of the new container; NULL: the
 				   one the checkpoint records */
+	/* s3://BUCKET/PREFIX: restore from object storage a checkpoint that any node's daemon
+	 * made there (the image at `from`, or under it `checkpoint`, else the job's newest),
+	 * also of a job this daemon never ran. NULL: the daemon's own checkpoints. */
+	const char *from;
 };
 #define CRYO_JOB_RESTORE_OPTS_INIT                                                                 \
 	{                                                                                          \

@@ -1,0 +1,271 @@
+"""Two nodes through their daemons (docs/object-storage.md, "Many nodes"): two cryods on this
+machine, each in a network and a mount namespace of its own, standing for two nodes, and an
+S3-compatible server (s3rver, scripts/s3-server.sh) in a third network namespace, the "cloud".
+
+    store netns: s3rver on 0.0.0.0:9000
+        10.S.1.1 <-veth-> 10.S.1.2  node A (netns + mntns)
+        10.S.2.1 <-veth-> 10.S.2.2  node B (netns + mntns)
+                 10.S.3.1 (A) <-veth-> 10.S.3.2 (B)   the nodes' own link, for migration
+
+Each node mounts a tmpfs of its own on the same path and keeps its state there (database,
+jobs' logs), as every node of a cluster has its own /var/lib/cryo: nothing one node writes is
+seen by the other but through the store or the migration link. The test talks to each cryod
+on its unix socket, which lies outside the tmpfs. PIDs are shared (one pid namespace), as
+they are not between real nodes: a tree restored on B takes the PIDs it had on A, which are
+free once A's tree is gone.
+"""
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from cryod_harness import SANITIZED, Cryod
+
+pytestmark = pytest.mark.skipif(SANITIZED, reason="the engine cannot restore from an ASan build")
+
+BUCKET = "cryo-nodes"
+S3RVER = Path(os.environ.get("CRYO_CACHE", "/var/cache/cryo")) / "s3rver" / "node_modules" / \
+    ".bin" / "s3rver"
+
+# A job with memory to check and a counter to continue: 48 MiB of pseudo-random bytes, and
+# each line "COUNTER DIGEST-OF-THE-MEMORY".
+WORKER = ("import hashlib, random, time\n"
+          "r = random.Random(7)\n"
+          "mem = bytearray(r.randbytes(48 << 20))\n"
+          "d = hashlib.sha256(mem).hexdigest()[:16]\n"
+          "i = 0\n"
+          "while True:\n"
+          "    print(i, hashlib.sha256(mem).hexdigest()[:16] if i % 50 == 0 else d, flush=True)\n"
+          "    i += 1\n"
+          "    time.sleep(0.01)\n")
+DIGEST = hashlib.sha256(random.Random(7).randbytes(48 << 20)).hexdigest()[:16]
+
+
+def sh(*argv, check=True, **kw):
+    p = subprocess.run(list(map(str, argv)), capture_output=True, text=True, timeout=60, **kw)
+    if check:
+        assert p.returncode == 0, f"{' '.join(map(str, argv))}: {p.stderr}"
+    return p
+
+
+class Netns:
+    """A process holding a network namespace (and, with mnt_path, a mount namespace with a
+    tmpfs of its own on mnt_path) until close()."""
+
+    def __init__(self, mnt_path=None):
+        script = "ip link set lo up"
+        flags = ["-n"]
+        if mnt_path:
+            flags += ["-m", "--propagation", "private"]
+            script += f" && mount -t tmpfs -o mode=0700 cryo-node {mnt_path}"
+        self.proc = subprocess.Popen(["unshare", *flags, "sh", "-c",
+                                      f"{script} && echo ok && exec sleep 1000000"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        assert line.strip() == "ok", self.proc.stderr.read()
+        self.pid = self.proc.pid
+        self.mnt = bool(mnt_path)
+
+    def enter(self):
+        return ["nsenter", "-t", str(self.pid), "-n", *(["-m"] if self.mnt else []), "--"]
+
+    def run(self, *argv, check=True):
+        return sh(*self.enter(), *argv, check=check)
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def veth(a, a_addr, b, b_addr):
+    """A veth pair from namespace a to namespace b, each end with its /24 address."""
+    tag = f"{os.getpid() % 10000}{random.randrange(1000)}"
+    ea, eb = f"cn{tag}a", f"cn{tag}b"
+    sh("ip", "link", "add", ea, "type", "veth", "peer", "name", eb)
+    try:
+        sh("ip", "link", "set", ea, "netns", a.pid)
+        sh("ip", "link", "set", eb, "netns", b.pid)
+    except AssertionError:
+        sh("ip", "link", "del", ea, check=False)
+        raise
+    a.run("ip", "addr", "add", f"{a_addr}/24", "dev", ea)
+    a.run("ip", "link", "set", ea, "up")
+    b.run("ip", "addr", "add", f"{b_addr}/24", "dev", eb)
+    b.run("ip", "link", "set", eb, "up")
+
+
+class Node(Cryod):
+    """A cryod run inside a node's namespaces (Netns)."""
+
+    def __init__(self, tmp, ns, state, **kw):
+        super().__init__(tmp, **kw)
+        self.ns = ns
+        self.state = state  # the same path on every node, on each node's own tmpfs
+        self.config["state_dir"] = str(state)
+
+    def spawn(self, args=None, env=None, config_text=None):
+        self.write_config(config_text)
+        e = dict(os.environ)
+        for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                  "AWS_REGION"):
+            e.pop(k, None)  # the config's storage.s3 keys, not the environment
+        e.update(env or {})
+        with open(self.log, "ab") as logf:
+            self.proc = subprocess.Popen([*self.ns.enter(), *self.cryod_argv(args)],
+                                         stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
+                                         env=e)
+        return self.proc
+
+    def cryod_argv(self, args):
+        from cryod_harness import CRYOD
+        return [CRYOD, "--config", str(self.config_path), *(self.args if args is None else args)]
+
+    def recorded_pids(self):
+        # The database lies on the node's tmpfs: seen through a process of its mount namespace.
+        saved = self.state
+        self.state = Path(f"/proc/{self.ns.pid}/root{saved}")
+        try:
+            return super().recorded_pids()
+        finally:
+            self.state = saved
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    if not S3RVER.exists() and shutil.which("npm") is None:
+        pytest.skip("s3rver (scripts/s3-server.sh --install) needed")
+    sh(ROOT / "scripts" / "s3-server.sh", "--install")
+    net = random.randrange(100, 250)  # 10.NET.x.y: private, and unlikely taken here
+    shared = tmp_path / "node"  # each node's own tmpfs, on the same path
+    shared.mkdir()
+    made, nodes = [], {}
+    store = Netns()
+    made.append(store)
+    s3rver = None
+    try:
+        a, b = Netns(shared), Netns(shared)
+        made += [a, b]
+        veth(store, f"10.{net}.1.1", a, f"10.{net}.1.2")
+        veth(store, f"10.{net}.2.1", b, f"10.{net}.2.2")
+        veth(a, f"10.{net}.3.1", b, f"10.{net}.3.2")
+        (tmp_path / "s3").mkdir()
+        s3rver = subprocess.Popen([*store.enter(), str(S3RVER), "-d", str(tmp_path / "s3"),
+                                   "-a", "0.0.0.0", "-p", "9000", "-s", "--configure-bucket",
+                                   BUCKET], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  start_new_session=True)
+        deadline = time.time() + 60
+        while a.run("bash", "-c", f"echo > /dev/tcp/10.{net}.1.1/9000", check=False).returncode:
+            assert s3rver.poll() is None, s3rver.stderr.read()
+            assert time.time() < deadline, "s3rver did not start"
+            time.sleep(0.2)
+        for name, ns, i in (("a", a, 1), ("b", b, 2)):
+            d = Node(tmp_path / name, ns, shared / "state", config={
+                "checkpoint": {"dir": f"s3://{BUCKET}/cluster", "streams": 2},
+                "db": {"remote": True},
+                "storage": {"s3": {"endpoint": f"http://10.{net}.{i}.1:9000",
+                                   "access_key_id": "S3RVER",
+                                   "secret_access_key": "S3RVER"}}})
+            d.tmp.mkdir()
+            nodes[name] = d
+        nodes["net"] = net
+        yield nodes
+    finally:
+        for name in ("a", "b"):
+            if name in nodes:
+                nodes[name].cleanup()
+        if s3rver:
+            os.killpg(s3rver.pid, signal.SIGKILL)
+            s3rver.wait()
+        for ns in made:
+            ns.close()  # its veth ends go with it
+
+
+def lines(d, job):
+    status, text = d.request("GET", f"/v1/jobs/{job}/logs")
+    assert status == 200, text
+    return [ln.split() for ln in (text or "").splitlines() if ln.strip()]
+
+
+def wait_lines(d, job, n, timeout=30.0):
+    deadline = time.time() + timeout
+    while True:
+        got = lines(d, job)
+        if len(got) >= n:
+            return got
+        assert time.time() < deadline, f"{job}: {len(got)} lines, {d.log_text()}"
+        time.sleep(0.05)
+
+
+def check_continues(before, after):
+    """One counter, continued exactly where it stopped (the new node's log holds what the job
+    printed there), and the memory's digest unchanged."""
+    counts = [int(c) for c, _ in after]
+    assert [int(c) for c, _ in before] == list(range(len(before)))
+    assert counts == list(range(len(before), len(before) + len(counts))), counts[:5]
+    assert {dg for _, dg in before + after} == {DIGEST}
+
+
+def test_checkpoint_on_a_restore_on_b_from_object_storage(cluster):
+    a, b = cluster["a"], cluster["b"]
+    a.start()
+    b.start()
+    a.ok("POST", "/v1/jobs", {"id": "work", "command": ["python3", "-c", WORKER]}, status=201)
+    before = wait_lines(a, "work", 30, timeout=60)
+    ck = a.ok("POST", "/v1/jobs/work/dump", {}, status=201)
+    assert ck["path"] == f"s3://{BUCKET}/cluster/{ck['id']}" and ck["size"] > 48 << 20
+    before = lines(a, "work")
+    assert a.wait_job("work", ("checkpointed",))
+
+    # B never ran the job: its catalogue is the store.
+    seen = b.ok("GET", "/v1/checkpoints")["checkpoints"]
+    mine = [c for c in seen if c["id"] == ck["id"]]
+    assert mine and mine[0]["job"] == "work" and mine[0]["local"] is False, seen
+    assert mine[0]["size"] == ck["size"] and mine[0]["created"] == ck["created"]
+    assert mine[0]["parent"] is None
+    assert b.ok("GET", f"/v1/checkpoints/{ck['id']}")["job"] == "work"
+    assert b.request("GET", "/v1/jobs/work")[0] == 404
+
+    job = b.ok("POST", "/v1/jobs/work/restore", {"from": f"s3://{BUCKET}/cluster"}, status=201)
+    assert job["id"] == "work" and job["restored_from"] == ck["id"]
+    b.pids.add(job["pid"])
+    # B's log holds only what the job printed after its restore: it continues A's.
+    after = wait_lines(b, "work", 20)
+    check_continues(before, after)
+    b.ok("POST", "/v1/jobs/work/kill", {"signal": 9})
+    b.wait_job("work", ("exited",))
+
+
+def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
+    a, b = cluster["a"], cluster["b"]
+    a.start()
+    b.start()
+    a.ok("POST", "/v1/jobs", {"id": "orphan", "command": ["python3", "-c", WORKER]},
+         status=201)
+    wait_lines(a, "orphan", 30, timeout=60)
+    ck = a.ok("POST", "/v1/jobs/orphan/dump", {}, status=201)
+    before = lines(a, "orphan")
+    # Node A is gone (its daemon killed, its state with it); B restores its checkpoint with
+    # db.remote, by the job's id alone.
+    a.kill9()
+    a.ns.run("sh", "-c", f"rm -rf {a.state}")
+    job = b.ok("POST", "/v1/jobs/orphan/restore", {}, status=201)
+    b.pids.add(job["pid"])
+    assert job["restored_from"] == ck["id"]
+    after = wait_lines(b, "orphan", 20)
+    check_continues(before, after)
+    b.ok("POST", "/v1/jobs/orphan/kill", {"signal": 9})
+    b.wait_job("orphan", ("exited",))
+
+    # B deletes what A made: the store forgets it.
+    assert b.request("DELETE", f"/v1/checkpoints/{ck['id']}")[0] == 204
+    assert ck["id"] not in [c["id"] for c in b.ok("GET", "/v1/checkpoints")["checkpoints"]]
+    status, err = b.request("POST", "/v1/jobs/orphan/restore",
+                            {"from": f"s3://{BUCKET}/cluster/{ck['id']}"})
+    assert status == 404, err
