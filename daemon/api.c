@@ -12,6 +12,7 @@
 #include "api.h"
 #include "catalogue.h"
 #include "checkpoints.h"
+#include "migrate.h"
 #include "cleanup.h"
 #include "jobs.h"
 #include "log.h"
@@ -335,6 +336,15 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		r = checkpoints_restore(id, req, &j, &profile, &e);
 		reply_job(rs, 201, r, &e, &j);
 		rs->profile = profile;
+	} else if (!strcmp(action, "migrate")) {
+		json_t *answer = NULL;
+
+		if (!(req = body_for(rq, REQ_MIGRATE, rs)))
+			return;
+		r = migrate_send(id, req, &answer, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		reply(rs, 200, answer);
 	} else if (!strcmp(action, "freeze") || !strcmp(action, "unfreeze")) {
 		if (!body_empty(rq, rs))
 			return;
@@ -443,6 +453,21 @@ static void route(const struct api_request *rq, char **seg, int n, struct api_re
 	}
 	if (!strcmp(seg[1], "jobs"))
 		return n == 2 ? jobs_root(rq, rs) : job_route(rq, seg, n, rs);
+	if (n == 2 && !strcmp(seg[1], "migrations")) {
+		json_auto_t *req = NULL;
+		json_t *answer = NULL;
+		struct cryod_err e = {0};
+		int r;
+
+		if (strcmp(rq->method, "POST"))
+			return reply_err(rs, 405, "migrations: use POST");
+		if (!(req = body_for(rq, REQ_OFFER, rs)))
+			return;
+		r = migrate_accept(req, &answer, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		return reply(rs, 201, answer);
+	}
 	if (!strcmp(seg[1], "checkpoints") && n <= 3)
 		return checkpoint_route(rq, seg, n, rs);
 	reply_err(rs, 404, "no endpoint %s %s", rq->method, rq->url);

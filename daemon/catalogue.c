@@ -110,29 +110,35 @@ int catalogue_size(const char *path, int64_t *ret, struct cryod_err *e)
 	return 0;
 }
 
+json_t *catalogue_job_json(const struct job *j)
+{
+	json_t *command = json_loads(j->command ? j->command : "null", 0, NULL);
+	json_t *env = json_loads(j->env ? j->env : "null", 0, NULL);
+
+	return json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:o, s:b}", "id", j->id, "command",
+			 command ? command : json_null(), "env", env ? env : json_null(), "cwd",
+			 j->cwd ? json_string(j->cwd) : json_null(), "uid", (json_int_t)j->uid,
+			 "gid", (json_int_t)j->gid, "log", j->log ? json_string(j->log) : json_null(),
+			 "attachable", j->attachable);
+}
+
 int catalogue_record(const struct checkpoint *ck, const struct job *j, struct cryod_err *e)
 {
 	_cleanup_(store_close_) struct store st = {0};
-	json_auto_t *command = json_loads(j->command ? j->command : "null", 0, NULL);
-	json_auto_t *env = json_loads(j->env ? j->env : "null", 0, NULL);
 	json_auto_t *rec = NULL;
 	_cleanup_free_ char *text = NULL;
 	char node[256] = "";
 	int r;
 
 	gethostname(node, sizeof(node) - 1);
-	rec = json_pack("{s:s, s:i, s:s, s:{s:s, s:s, s:s, s:o, s:s, s:I, s:s, s:i, s:b},"
-			" s:{s:s, s:O, s:O, s:o, s:I, s:I, s:o, s:b}}",
+	rec = json_pack("{s:s, s:i, s:s, s:{s:s, s:s, s:s, s:o, s:s, s:I, s:s, s:i, s:b}, s:o}",
 			"format", RECORD_FORMAT, "version", RECORD_VERSION, "node", node,
 			"checkpoint", "id", ck->id, "job", ck->job, "kind",
 			ck->kind[0] ? ck->kind : CK_KIND_DUMP, "parent",
 			ck->parent ? json_string(ck->parent) : json_null(), "created", ck->created,
 			"size", (json_int_t)ck->size, "compression", ck->compression, "streams",
-			ck->streams, "leave_running", ck->leave_running,
-			"job", "id", j->id, "command", command ? command : json_null(), "env",
-			env ? env : json_null(), "cwd", j->cwd ? json_string(j->cwd) : json_null(),
-			"uid", (json_int_t)j->uid, "gid", (json_int_t)j->gid, "log",
-			j->log ? json_string(j->log) : json_null(), "attachable", j->attachable);
+			ck->streams, "leave_running", ck->leave_running, "job",
+			catalogue_job_json(j));
 	if (!rec || !(text = json_dumps(rec, JSON_COMPACT)))
 		return cryod_fail(e, -ENOMEM, "out of memory");
 	r = store_open_(ck->path, &st, e);
@@ -170,6 +176,61 @@ static bool uid_ok(json_t *v)
 	       json_integer_value(v) < 0xffffffffLL;
 }
 
+int catalogue_job_decode(json_t *jb, const char *where, struct job *j, struct cryod_err *e)
+{
+	const char *bad = NULL;
+	char jobs_dir[PATH_MAX];
+	json_t *v;
+
+#define BAD(field)                                                                         \
+	do {                                                                               \
+		bad = field;                                                               \
+		goto fail;                                                                 \
+	} while (0)
+	if (!json_is_object(jb))
+		BAD("job");
+	v = json_object_get(jb, "id");
+	if (!str_fits(v, sizeof(j->id)) || !id_is_valid(json_string_value(v)))
+		BAD("job.id");
+	snprintf(j->id, sizeof(j->id), "%s", json_string_value(v));
+	if (!strings_text(json_object_get(jb, "command"), false, &j->command))
+		BAD("job.command");
+	v = json_object_get(jb, "env");
+	if (!json_is_null(v) && !strings_text(v, true, &j->env))
+		BAD("job.env");
+	v = json_object_get(jb, "cwd");
+	if (!json_is_null(v) && (!str_fits(v, PATH_MAX) || !path_is_normal(json_string_value(v))))
+		BAD("job.cwd");
+	if (json_is_string(v) && !(j->cwd = strdup(json_string_value(v))))
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	if (!uid_ok(json_object_get(jb, "uid")) || !uid_ok(json_object_get(jb, "gid")))
+		BAD("job.uid or job.gid");
+	j->uid = (uint32_t)json_integer_value(json_object_get(jb, "uid"));
+	j->gid = (uint32_t)json_integer_value(json_object_get(jb, "gid"));
+	/* The log is reopened by its path in the restored tree: only one where this node keeps
+	 * its jobs' logs is made for it. */
+	snprintf(jobs_dir, sizeof(jobs_dir), "%s/jobs", cryod_cfg.state_dir);
+	v = json_object_get(jb, "log");
+	if (!json_is_null(v) &&
+	    (!str_fits(v, PATH_MAX) || !path_is_normal(json_string_value(v))))
+		BAD("job.log");
+	if (json_is_string(v) && !(j->log = strdup(json_string_value(v))))
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	if (j->log && (!path_is_under(j->log, jobs_dir) || !strcmp(j->log, jobs_dir)))
+		return cryod_fail(e, -ENOTSUP,
+				  "%s: job %s wrote its log to %s, outside this node's %s: give "
+				  "every node the same state_dir",
+				  where, j->id, j->log, jobs_dir);
+	v = json_object_get(jb, "attachable");
+	if (!json_is_boolean(v))
+		BAD("job.attachable");
+	j->attachable = json_is_true(v);
+	return 0;
+fail:
+	return cryod_fail(e, -EBADMSG, "%s: %s is missing or not valid", where, bad);
+#undef BAD
+}
+
 /*
  * Decodes the record of the checkpoint `name` under url into *ck and *j. Every field is
  * checked; bad() names the first that is wrong.
@@ -180,7 +241,6 @@ static int record_decode(const char *url, const char *name, const char *text, si
 	json_auto_t *rec = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	json_t *c = json_object_get(rec, "checkpoint"), *jb = json_object_get(rec, "job"), *v;
 	const char *bad = NULL;
-	char jobs_dir[PATH_MAX];
 
 #define BAD(field)                                                                         \
 	do {                                                                               \
@@ -231,43 +291,15 @@ static int record_decode(const char *url, const char *name, const char *text, si
 	ck->streams = (int)json_integer_value(v);
 	ck->leave_running = json_is_true(json_object_get(c, "leave_running"));
 
-	v = json_object_get(jb, "id");
-	if (!str_fits(v, sizeof(j->id)) || strcmp(json_string_value(v), ck->job))
+	if (!json_is_string(json_object_get(jb, "id")) ||
+	    strcmp(json_string_value(json_object_get(jb, "id")), ck->job))
 		BAD("job.id (must be checkpoint.job)");
-	snprintf(j->id, sizeof(j->id), "%s", ck->job);
-	if (!strings_text(json_object_get(jb, "command"), false, &j->command))
-		BAD("job.command");
-	v = json_object_get(jb, "env");
-	if (!json_is_null(v) && !strings_text(v, true, &j->env))
-		BAD("job.env");
-	v = json_object_get(jb, "cwd");
-	if (!json_is_null(v) && (!str_fits(v, PATH_MAX) || !path_is_normal(json_string_value(v))))
-		BAD("job.cwd");
-	if (json_is_string(v) && !(j->cwd = strdup(json_string_value(v))))
-		return cryod_fail(e, -ENOMEM, "out of memory");
-	if (!uid_ok(json_object_get(jb, "uid")) || !uid_ok(json_object_get(jb, "gid")))
-		BAD("job.uid or job.gid");
-	j->uid = (uint32_t)json_integer_value(json_object_get(jb, "uid"));
-	j->gid = (uint32_t)json_integer_value(json_object_get(jb, "gid"));
-	/* The log is reopened by its path in the restored tree: only one where this node keeps
-	 * its jobs' logs is made for it. */
-	snprintf(jobs_dir, sizeof(jobs_dir), "%s/jobs", cryod_cfg.state_dir);
-	v = json_object_get(jb, "log");
-	if (!json_is_null(v) &&
-	    (!str_fits(v, PATH_MAX) || !path_is_normal(json_string_value(v))))
-		BAD("job.log");
-	if (json_is_string(v) && !(j->log = strdup(json_string_value(v))))
-		return cryod_fail(e, -ENOMEM, "out of memory");
-	if (j->log && (!path_is_under(j->log, jobs_dir) || !strcmp(j->log, jobs_dir)))
-		return cryod_fail(e, -ENOTSUP,
-				  "%s/%s: job %s wrote its log to %s, outside this node's %s: give "
-				  "every node the same state_dir",
-				  url, name, j->id, j->log, jobs_dir);
-	v = json_object_get(jb, "attachable");
-	if (!json_is_boolean(v))
-		BAD("job.attachable");
-	j->attachable = json_is_true(v);
-	return 0;
+	{
+		char where[PATH_MAX + 128];
+
+		snprintf(where, sizeof(where), "%s/%s/" CATALOGUE_RECORD, url, name);
+		return catalogue_job_decode(jb, where, j, e);
+	}
 fail:
 	return cryod_fail(e, -EBADMSG, "%s/%s/" CATALOGUE_RECORD ": %s is missing or not valid",
 			  url, name, bad);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 
 #include "error.h"
 #include "store.h"
@@ -54,6 +55,14 @@ int catalogue_list(const char *url, const char *job, struct checkpoint **ret, si
  */
 int catalogue_find(const char *from, const char *want, const char *job, struct checkpoint *ret_ck,
 		   struct job *ret_job, struct cryod_err *e);
+
+/* A job's record as the store keeps it (and a migration sends it): id, command, env, cwd,
+ * uid, gid, log, attachable. New reference. */
+json_t *catalogue_job_json(const struct job *j);
+
+/* Decodes such a record (hostile: each field checked, `where` naming it in messages) into
+ * *ret (pid 0, no state). The log must lie in this node's STATE_DIR/jobs. */
+int catalogue_job_decode(json_t *jb, const char *where, struct job *ret, struct cryod_err *e);
 
 /* Removes every object of the checkpoint at path. */
 int catalogue_delete(const char *path, struct cryod_err *e);

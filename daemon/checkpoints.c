@@ -634,13 +634,9 @@ static int restore_source(const char *id, const struct job *orig, const char *wa
 	return 0;
 }
 
-/*
- * Records the tree that op_restore() restored (res, its release descriptor rel) from ck as
- * job nj, taking what it inherits from orig, and lets the op process go.
- */
-static int record_restored(struct job *nj, struct job *orig, const struct checkpoint *ck,
-			   const struct op_result *res, int rel, double t0, struct job *ret,
-			   json_t **ret_profile, struct cryod_err *e)
+int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_t bytes,
+		      const struct op_result *res, int rel, double t0, struct job *ret,
+		      json_t **ret_profile, struct cryod_err *e)
 {
 	json_t *profile;
 	double t;
@@ -657,7 +653,7 @@ static int record_restored(struct job *nj, struct job *orig, const struct checkp
 	nj->stdin_path = TAKE_PTR(orig->stdin_path);
 	nj->attachable = orig->attachable;
 	nj->adopted = false;
-	nj->restored_from = strdup(ck->id);
+	nj->restored_from = strdup(from);
 	time_iso8601(nj->created);
 	snprintf(nj->state, sizeof(nj->state), "running");
 
@@ -679,21 +675,22 @@ static int record_restored(struct job *nj, struct job *orig, const struct checkp
 				  "was killed",
 				  nj->id);
 	}
-	log_info("job %s: restored from %s as pid %d in %.3f s", nj->id, ck->id, res->root,
+	log_info("job %s: restored from %s as pid %d in %.3f s", nj->id, from, res->root,
 		 res->seconds);
 	profile = profile_new();
 	profile_phase(profile, "restore", res->seconds);
 	profile_phase(profile, "record", now_seconds() - t);
 	profile_phase(profile, "total", now_seconds() - t0);
-	json_object_set_new(profile, "bytes", json_integer(ck->size));
-	*ret_profile = profile;
+	json_object_set_new(profile, "bytes", json_integer(bytes));
+	if (ret_profile)
+		*ret_profile = profile;
+	else
+		json_decref(profile);
 	*ret = TAKE_RECORD(*nj);
 	return 0;
 }
 
-/* Makes the log that a job restored from another node appends to (its path was checked by the
- * catalogue to lie in this node's STATE_DIR/jobs). */
-static int remote_log(const char *log, struct cryod_err *e)
+int checkpoints_make_log(const char *log, struct cryod_err *e)
 {
 	char dir[PATH_MAX];
 	int fd, r;
@@ -752,7 +749,7 @@ static int restore_remote(const char *id, const char *from, json_t *req, struct 
 	if (r < 0)
 		return r;
 	if (orig.log) {
-		r = remote_log(orig.log, e);
+		r = checkpoints_make_log(orig.log, e);
 		if (r < 0)
 			return r;
 	}
@@ -764,7 +761,7 @@ static int restore_remote(const char *id, const char *from, json_t *req, struct 
 		return r;
 	}
 	log_info("job %s: checkpoint %s of job %s restored from %s", nj.id, ck.id, id, ck.path);
-	return record_restored(&nj, &orig, &ck, &res, rel, t0, ret, ret_profile, e);
+	return checkpoints_adopt(&nj, &orig, ck.id, ck.size, &res, rel, t0, ret, ret_profile, e);
 }
 
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
@@ -826,7 +823,7 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		log_warn("%s", e->msg);
 		return r;
 	}
-	return record_restored(&nj, &orig, &ck, &res, rel, t0, ret, ret_profile, e);
+	return checkpoints_adopt(&nj, &orig, ck.id, ck.size, &res, rel, t0, ret, ret_profile, e);
 }
 
 /* parents_mu held: refuses (409) to delete a checkpoint that others build on. */
@@ -930,4 +927,37 @@ int checkpoints_delete(const char *id, bool force, struct cryod_err *e)
 	r = delete_locked(id, force, e);
 	pthread_mutex_unlock(&parents_mu);
 	return r;
+}
+
+int checkpoints_send(const char *id, const int *fds, unsigned n, const char *to,
+		     const char *new_id, struct cryod_err *e)
+{
+	_cleanup_(job_clear) struct job j = {0};
+	json_auto_t *profile = profile_new();
+	struct op_dump_args a;
+	int r;
+
+	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
+	a = (struct op_dump_args){.dir = to,
+				  .compression = cryod_cfg.checkpoint_compression,
+				  .streams = (int)n,
+				  .stream_fds = fds,
+				  .nstream_fds = n};
+	/* "tar" is a format of its own, not a codec of streams. */
+	if (!strcmp(a.compression, "tar"))
+		a.compression = "none";
+	r = dump_job(id, &j, &a, profile, e);
+	if (r < 0)
+		return r;
+	/* The tree ended once the other node said its copy was ready: the job lives there. */
+	if (store_job_get(id, &j) == 0) {
+		snprintf(j.state, sizeof(j.state), "migrated");
+		free(j.note);
+		if (asprintf(&j.note, "migrated to %s as job %s", to, new_id) < 0)
+			j.note = NULL;
+		store_job_update(&j);
+	}
+	return 0;
 }

@@ -14,8 +14,12 @@ on its unix socket, which lies outside the tmpfs. PIDs are shared (one pid names
 they are not between real nodes: a tree restored on B takes the PIDs it had on A, which are
 free once A's tree is gone.
 """
+import ctypes
 import hashlib
+import http.client
 import os
+import socket
+import threading
 import random
 import shutil
 import signal
@@ -101,14 +105,69 @@ def veth(a, a_addr, b, b_addr):
     b.run("ip", "link", "set", eb, "up")
 
 
+CLONE_NEWNET = 0x40000000
+
+
+def socket_in_netns(pid, addr, timeout):
+    """A TCP connection made from inside process pid's network namespace (a thread of ours
+    enters it: the socket keeps the namespace it was made in)."""
+    out = {}
+
+    def go():
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(f"/proc/{pid}/ns/net", os.O_RDONLY)
+        try:
+            if libc.setns(fd, CLONE_NEWNET) != 0:
+                out["err"] = OSError(ctypes.get_errno(), "setns")
+                return
+        finally:
+            os.close(fd)
+        try:
+            out["sock"] = socket.create_connection(addr, timeout=timeout)
+        except OSError as e:
+            out["err"] = e
+
+    t = threading.Thread(target=go)
+    t.start()
+    t.join()
+    if "err" in out:
+        raise out["err"]
+    return out["sock"]
+
+
+class NetnsHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, pid, host, port, timeout=60):
+        super().__init__(host, port, timeout=timeout)
+        self.pid = pid
+
+    def connect(self):
+        self.sock = socket_in_netns(self.pid, (self.host, self.port), self.timeout)
+
+
 class Node(Cryod):
-    """A cryod run inside a node's namespaces (Netns)."""
+    """A cryod run inside a node's namespaces (Netns); on tcp, reached from inside them."""
 
     def __init__(self, tmp, ns, state, **kw):
         super().__init__(tmp, **kw)
         self.ns = ns
         self.state = state  # the same path on every node, on each node's own tmpfs
         self.config["state_dir"] = str(state)
+
+    def listen_tcp(self, address, token):
+        self.config.update({"protocol": "tcp", "address": address})
+        self.config["connection"] = {"auth_token": token}
+        self.token = token
+
+    def connection(self, timeout=60):
+        if self.config["protocol"] != "tcp":
+            return super().connection(timeout)
+        host, port = self.config["address"].rsplit(":", 1)
+        return NetnsHTTPConnection(self.ns.pid, host, int(port), timeout)
+
+    def raw(self, method, path, body=None, headers=None, timeout=60):
+        if self.config["protocol"] == "tcp":
+            headers = {"Authorization": f"Bearer {self.token}", **(headers or {})}
+        return super().raw(method, path, body, headers, timeout)
 
     def spawn(self, args=None, env=None, config_text=None):
         self.write_config(config_text)
@@ -269,3 +328,57 @@ def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
     status, err = b.request("POST", "/v1/jobs/orphan/restore",
                             {"from": f"s3://{BUCKET}/cluster/{ck['id']}"})
     assert status == 404, err
+
+
+TOKEN = "nodes-share-this-token-0123456789"
+
+
+def test_migrate_a_to_b_directly(cluster):
+    a, b, net = cluster["a"], cluster["b"], cluster["net"]
+    b_api = f"10.{net}.3.2:8420"
+    a.config["connection"] = {"auth_token": TOKEN}  # what A presents to B
+    b.listen_tcp(b_api, TOKEN)
+    a.start()
+    b.start()
+    a.ok("POST", "/v1/jobs", {"id": "mover", "command": ["python3", "-c", WORKER]},
+         status=201)
+    wait_lines(a, "mover", 30, timeout=60)
+
+    # Through the CLI, as a user would: A streams the job to B.
+    p = subprocess.run([os.environ.get("CRYO", str(ROOT / "build" / "cryo")), "job", "migrate",
+                        "mover", "--to", b_api, "--socket", str(a.sock), "--json"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr + a.log_text() + b.log_text()
+    before = lines(a, "mover")
+    moved = __import__("json").loads(p.stdout)
+    assert moved["id"] == "mover" and moved["state"] == "running"
+    assert moved["restored_from"].startswith("migration from 10.")
+    b.pids.add(moved["pid"])
+    j = a.ok("GET", "/v1/jobs/mover")
+    assert j["state"] == "migrated" and b_api in j["note"], j
+    after = wait_lines(b, "mover", 20)
+    check_continues(before, after)
+    # Nothing went through the store.
+    assert not [c for c in b.ok("GET", "/v1/checkpoints")["checkpoints"] if c["job"] == "mover"]
+
+    # A migration offer without the token, or with another, is refused before anything.
+    for hdr in ({}, {"Authorization": "Bearer not-the-token-at-all-0000"}):
+        c = b.connection()
+        c.request("POST", "/v1/migrations", body="{}", headers=hdr)
+        assert c.getresponse().status == 401
+    # A job that is not running cannot be sent; one whose id B holds is refused by B, and
+    # runs on at A.
+    status, err = a.request("POST", "/v1/jobs/mover/migrate", {"to": b_api})
+    assert status == 409 and "not running" in err["error"], err
+    a.ok("POST", "/v1/jobs", {"id": "mover2", "command": ["python3", "-c", WORKER]},
+         status=201)
+    wait_lines(a, "mover2", 5, timeout=60)
+    b.ok("POST", "/v1/jobs", {"id": "mover2", "command": ["sleep", "60"]}, status=201)
+    status, err = a.request("POST", "/v1/jobs/mover2/migrate", {"to": b_api})
+    assert status >= 400 and "mover2" in err["error"], err
+    assert a.ok("GET", "/v1/jobs/mover2")["state"] == "running"
+    n = len(lines(a, "mover2"))
+    wait_lines(a, "mover2", n + 5)
+    b.ok("POST", "/v1/jobs/mover/kill", {"signal": 9})
+    b.ok("POST", "/v1/jobs/mover2/kill", {"signal": 9})
+    a.ok("POST", "/v1/jobs/mover2/kill", {"signal": 9})
