@@ -142,7 +142,9 @@ static int load_config(int argc, char **argv, char *err, size_t errlen)
 	r = apply_flags(argc, argv, &cryod_cfg, false, err, errlen);
 	if (r < 0)
 		return r;
-	return config_finish(&cryod_cfg, err, errlen);
+	r = config_finish(&cryod_cfg, err, errlen);
+	/* A checkpoint.dir in object storage: its URL and credentials are part of the config. */
+	return r < 0 ? r : catalogue_check(err, errlen);
 }
 
 /* The probe forks: run it now, while cryod has one thread. */
@@ -252,10 +254,6 @@ static int prepare_dirs(char *err, size_t errlen)
 	char dbdir[4096], *slash;
 	int r;
 
-	/* A checkpoint.dir in object storage is checked instead (its URL, its credentials). */
-	r = catalogue_check(err, errlen);
-	if (r < 0)
-		return r;
 	for (size_t i = 0; i < 2; i++) {
 		if (catalogue_is_store(dirs[i]))
 			continue;

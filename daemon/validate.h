@@ -19,9 +19,9 @@ enum req_kind {
 	REQ_KILL,    /* POST /v1/jobs/ID/kill */
 	REQ_DUMP,    /* POST /v1/jobs/ID/dump */
 	REQ_RESTORE, /* POST /v1/jobs/ID/restore */
+	REQ_NONE,    /* every other request: the body must be empty or {} */
 	REQ_MIGRATE, /* POST /v1/jobs/ID/migrate */
 	REQ_OFFER,   /* POST /v1/migrations (daemon to daemon; the job record checked there) */
-	REQ_NONE,    /* every other request: the body must be empty or {} */
 	REQ__COUNT,
 };
 

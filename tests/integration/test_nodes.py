@@ -382,3 +382,74 @@ def test_migrate_a_to_b_directly(cluster):
     b.ok("POST", "/v1/jobs/mover/kill", {"signal": 9})
     b.ok("POST", "/v1/jobs/mover2/kill", {"signal": 9})
     a.ok("POST", "/v1/jobs/mover2/kill", {"signal": 9})
+
+
+def test_cedana_config_as_users_write_it(cluster):
+    """Every key of Cedana's config file works, in a file as a user writes it, and each is
+    overridden by its environment variable and its flag (and the storage keys by AWS's)."""
+    a, net = cluster["a"], cluster["net"]
+    text = f"""# from a Cedana setup
+protocol: unix
+address: {a.sock}
+log_level: debug
+connection:
+  url: unix://{a.sock}
+  auth_token: {TOKEN}
+checkpoint:
+  dir: s3://{BUCKET}/cedana
+  compression: lz4
+  streams: 3
+db:
+  remote: true
+profiling:
+  enabled: true
+  precision: ns
+criu:
+  leave_running: true
+storage:
+  s3:
+    endpoint: http://10.{net}.1.1:1
+    region: us-east-1
+    access_key_id: S3RVER
+    secret_access_key: S3RVER
+state_dir: {a.state}
+"""
+    # The endpoint in the file is wrong; AWS_ENDPOINT_URL, as AWS tools read it, wins.
+    a.start(config_text=text, env={"AWS_ENDPOINT_URL": f"http://10.{net}.1.1:9000"})
+    a.ok("POST", "/v1/jobs", {"id": "ced", "command": ["python3", "-c", WORKER]}, status=201)
+    wait_lines(a, "ced", 5, timeout=60)
+    ck = a.ok("POST", "/v1/jobs/ced/dump", {}, status=201)
+    assert ck["path"].startswith(f"s3://{BUCKET}/cedana/")
+    assert ck["leave_running"] is True and ck["compression"] == "lz4" and ck["streams"] == 3
+    assert ck["profile"]["unit"] == "ns" and isinstance(ck["profile"]["phases"]["dump"], int)
+    assert a.ok("GET", "/v1/jobs/ced")["state"] == "running"
+    assert [c["id"] for c in a.ok("GET", "/v1/checkpoints")["checkpoints"]] == [ck["id"]]
+    a.stop()
+
+    # Environment over the file, flags over the environment.
+    a.start(config_text=text, env={"AWS_ENDPOINT_URL": f"http://10.{net}.1.1:9000",
+                                   "CRYO_PROFILING_PRECISION": "ms",
+                                   "CRYO_CRIU_LEAVE_RUNNING": "false",
+                                   "CRYO_CHECKPOINT_STREAMS": "1"},
+            args=["--checkpoint-streams", "2", "--checkpoint-compression", "zstd"])
+    ck2 = a.ok("POST", "/v1/jobs/ced/dump", {}, status=201)
+    assert ck2["leave_running"] is False and ck2["streams"] == 2
+    assert ck2["compression"] == "zstd" and ck2["profile"]["unit"] == "ms"
+    a.wait_job("ced", ("checkpointed",))
+    a.stop()
+
+    # The storage keys from the environment alone (no storage section), and db.remote off:
+    # only this node's database is listed.
+    bare = "\n".join(ln for ln in text.splitlines()
+                     if not ln.startswith(("storage:", "  s3:", "    ", "db:", "  remote")))
+    a.start(config_text=bare + "\n", env={
+        "AWS_ENDPOINT_URL": f"http://10.{net}.1.1:9000", "AWS_ACCESS_KEY_ID": "S3RVER",
+        "AWS_SECRET_ACCESS_KEY": "S3RVER", "AWS_REGION": "us-east-1"})
+    assert {c["id"] for c in a.ok("GET", "/v1/checkpoints")["checkpoints"]} == \
+        {ck["id"], ck2["id"]}
+    assert all(c["local"] for c in a.ok("GET", "/v1/checkpoints")["checkpoints"])
+    a.stop()
+    # No credentials at all: refused at start, naming what is missing.
+    a.log.write_text("")
+    p = a.spawn(config_text=bare + "\n")
+    assert p.wait(10) == 2 and "no S3 credentials" in a.log_text(), a.log_text()
