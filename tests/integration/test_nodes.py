@@ -1,4 +1,4 @@
-"""Two nodes through their daemons (docs/object-storage.md, "Many nodes"): two cryods on this
+"""Two nodes through their daemons (docs/object-storage.md, "The daemon"): two cryods on this
 machine, each in a network and a mount namespace of its own, standing for two nodes, and an
 S3-compatible server (s3rver, scripts/s3-server.sh) in a third network namespace, the "cloud".
 
