@@ -690,16 +690,21 @@ int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_
 	return 0;
 }
 
-int checkpoints_make_log(const char *log, struct cryod_err *e)
+int checkpoints_make_log(const char *log, bool *ret_created, struct cryod_err *e)
 {
 	char dir[PATH_MAX];
 	int fd, r;
 
+	*ret_created = false;
 	snprintf(dir, sizeof(dir), "%s/jobs", cryod_cfg.state_dir);
 	r = mkdir_p_mode(dir, 0700);
 	if (r < 0)
 		return cryod_fail(e, -EIO, "create %s: %s", dir, strerror(-r));
-	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0640);
+	fd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd >= 0)
+		*ret_created = true;
+	else if (errno == EEXIST)
+		fd = open(log, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return cryod_fail(e, -EIO, "open log %s: %s", log, strerror(errno));
 	close(fd);
@@ -719,6 +724,7 @@ static int restore_remote(const char *id, const char *from, json_t *req, struct 
 	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
 	const char *want_id = json_string_value(json_object_get(req, "id"));
 	double t0 = now_seconds();
+	bool made_log = false;
 	struct op_result res;
 	int r, rel;
 
@@ -749,12 +755,14 @@ static int restore_remote(const char *id, const char *from, json_t *req, struct 
 	if (r < 0)
 		return r;
 	if (orig.log) {
-		r = checkpoints_make_log(orig.log, e);
+		r = checkpoints_make_log(orig.log, &made_log, e);
 		if (r < 0)
 			return r;
 	}
 	r = op_restore(ck.path, NULL, -1, -1, &res, &rel);
 	if (r < 0) {
+		if (made_log)
+			unlink(orig.log);
 		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s from %s failed: %s",
 			       ck.id, ck.path, res.msg);
 		log_warn("%s", e->msg);

@@ -39,8 +39,9 @@ int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_
 		      json_t **ret_profile, struct cryod_err *e);
 
 /* Makes the log that a job from another node appends to (its path checked by
- * catalogue_job_decode() to lie in this node's STATE_DIR/jobs). */
-int checkpoints_make_log(const char *log, struct cryod_err *e);
+ * catalogue_job_decode() to lie in this node's STATE_DIR/jobs); *ret_created: whether it is
+ * new (a failed restore removes it again). */
+int checkpoints_make_log(const char *log, bool *ret_created, struct cryod_err *e);
 
 /*
  * Dumps running job `id` onto the n connected sockets fds (a migration to `to`, where it

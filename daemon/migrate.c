@@ -72,6 +72,7 @@ struct incoming {
 	char ticket[TICKET_LEN + 1];
 	struct job orig;
 	char id[CRYOD_ID_MAX + 1];
+	bool made_log; /* removed again if the migration fails */
 };
 
 static void incoming_free(struct incoming *in)
@@ -220,13 +221,13 @@ static void *receive_thread(void *arg)
 	close(in->lfd);
 	in->lfd = -1;
 	if (r < 0)
-		goto out;
+		goto fail;
 	snprintf(nj.id, sizeof(nj.id), "%s", in->id);
 	r = op_restore_streams(NULL, fds, in->n, NULL, -1, -1, &res, &rel);
 	close_all(fds, in->n);
 	if (r < 0) {
 		log_warn("migration of job %s from %s failed: %s", in->id, from, res.msg);
-		goto out;
+		goto fail;
 	}
 	snprintf(what, sizeof(what), "migration from %s", from);
 	r = checkpoints_adopt(&nj, &in->orig, what, 0, &res, rel, t0, &made, NULL, &e);
@@ -235,7 +236,11 @@ static void *receive_thread(void *arg)
 	else
 		log_info("job %s: migrated in from %s as pid %d in %.3f s", in->id, from, res.root,
 			 now_seconds() - t0);
-out:
+	incoming_free(in);
+	return NULL;
+fail:
+	if (in->made_log)
+		unlink(in->orig.log);
 	incoming_free(in);
 	return NULL;
 }
@@ -298,10 +303,12 @@ int migrate_accept(json_t *req, json_t **ret_answer, struct cryod_err *e)
 	if (r == 0)
 		r = jobs_pick_id(in->orig.id, in->id, e);
 	if (r == 0 && in->orig.log)
-		r = checkpoints_make_log(in->orig.log, e);
+		r = checkpoints_make_log(in->orig.log, &in->made_log, e);
 	if (r == 0)
 		r = in->lfd = listen_for_streams(&port, e);
 	if (r < 0) {
+		if (in->made_log)
+			unlink(in->orig.log);
 		incoming_free(in);
 		return r;
 	}
@@ -315,6 +322,8 @@ int migrate_accept(json_t *req, json_t **ret_answer, struct cryod_err *e)
 	r = pthread_create(&th, NULL, receive_thread, in);
 	if (r) {
 		json_decref(*ret_answer);
+		if (in->made_log)
+			unlink(in->orig.log);
 		incoming_free(in);
 		return cryod_fail(e, -r, "start the migration's thread: %s", strerror(r));
 	}

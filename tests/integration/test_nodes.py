@@ -17,6 +17,7 @@ free once A's tree is gone.
 import ctypes
 import hashlib
 import http.client
+import json
 import os
 import socket
 import threading
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import CRYO, ROOT
 from cryod_harness import SANITIZED, Cryod
 
 pytestmark = pytest.mark.skipif(SANITIZED, reason="the engine cannot restore from an ASan build")
@@ -234,6 +235,18 @@ def cluster(tmp_path):
             d.tmp.mkdir()
             nodes[name] = d
         nodes["net"] = net
+
+        def s3api(method, key, data=None):
+            """One signed request to the store, from its own namespace (curl's SigV4)."""
+            p = subprocess.run([*store.enter(), "curl", "-sS", "-f", "-X", method,
+                                "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "S3RVER:S3RVER",
+                                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+                                *(["--data-binary", "@-"] if data is not None else []),
+                                f"http://127.0.0.1:9000/{BUCKET}/{key}"],
+                               input=data, capture_output=True, timeout=60)
+            assert p.returncode == 0, p.stderr
+            return p.stdout
+        nodes["s3"] = s3api
         yield nodes
     finally:
         for name in ("a", "b"):
@@ -322,6 +335,27 @@ def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
     b.ok("POST", "/v1/jobs/orphan/kill", {"signal": 9})
     b.wait_job("orphan", ("exited",))
 
+    # Records in the store are hostile input: a damaged one hides its checkpoint from the list
+    # and refuses a restore naming the field; one whose log lies outside B's state_dir is
+    # refused too, and nothing is left behind.
+    key = f"cluster/{ck['id']}/cryod-checkpoint.json"
+    good = cluster["s3"]("GET", key)
+    rec = json.loads(good)
+    for field, value, status, word in (
+            ("checkpoint", {**rec["checkpoint"], "id": "someone-else"}, 500, "checkpoint.id"),
+            ("job", {**rec["job"], "uid": -1}, 500, "job.uid"),
+            ("job", {**rec["job"], "command": []}, 500, "job.command"),
+            ("job", {**rec["job"], "log": "/etc/passwd"}, 422, "outside this node")):
+        cluster["s3"]("PUT", key, json.dumps({**rec, field: value}).encode())
+        if status == 500:
+            assert ck["id"] not in [c["id"] for c in
+                                    b.ok("GET", "/v1/checkpoints")["checkpoints"]]
+        got, err = b.request("POST", "/v1/jobs/orphan/restore",
+                             {"from": f"s3://{BUCKET}/cluster/{ck['id']}", "id": "bad"})
+        assert got == status and word in err["error"], (field, err)
+        assert b.request("GET", "/v1/jobs/bad")[0] == 404
+    cluster["s3"]("PUT", key, good)
+
     # B deletes what A made: the store forgets it.
     assert b.request("DELETE", f"/v1/checkpoints/{ck['id']}")[0] == 204
     assert ck["id"] not in [c["id"] for c in b.ok("GET", "/v1/checkpoints")["checkpoints"]]
@@ -345,12 +379,12 @@ def test_migrate_a_to_b_directly(cluster):
     wait_lines(a, "mover", 30, timeout=60)
 
     # Through the CLI, as a user would: A streams the job to B.
-    p = subprocess.run([os.environ.get("CRYO", str(ROOT / "build" / "cryo")), "job", "migrate",
+    p = subprocess.run([CRYO, "job", "migrate",
                         "mover", "--to", b_api, "--socket", str(a.sock), "--json"],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr + a.log_text() + b.log_text()
     before = lines(a, "mover")
-    moved = __import__("json").loads(p.stdout)
+    moved = json.loads(p.stdout)
     assert moved["id"] == "mover" and moved["state"] == "running"
     assert moved["restored_from"].startswith("migration from 10.")
     b.pids.add(moved["pid"])
