@@ -9,10 +9,10 @@ S3-compatible server (s3rver, scripts/s3-server.sh) in a third network namespace
 
 Each node mounts a tmpfs of its own on the same path and keeps its state there (database,
 jobs' logs), as every node of a cluster has its own /var/lib/cryo: nothing one node writes is
-seen by the other but through the store or the migration link. The test talks to each cryod
-on its unix socket, which lies outside the tmpfs. PIDs are shared (one pid namespace), as
-they are not between real nodes: a tree restored on B takes the PIDs it had on A, which are
-free once A's tree is gone.
+seen by the other but through the store or the migration link, and a PID namespace of its
+own (A's PIDs from 3000 up, B's from 6000), so that a tree restored on B takes its PIDs there
+while A's may still run, as between machines. The test talks to each cryod on its unix
+socket, which lies outside the tmpfs, or on tcp from inside its network namespace.
 """
 import ctypes
 import hashlib
@@ -61,32 +61,43 @@ def sh(*argv, check=True, **kw):
 
 
 class Netns:
-    """A process holding a network namespace (and, with mnt_path, a mount namespace with a
-    tmpfs of its own on mnt_path) until close()."""
+    """A network namespace held by a process until close(). A node's (mnt_path given) also has
+    a mount namespace with a tmpfs of its own on mnt_path, and a PID namespace of its own whose
+    PIDs start above first_pid, so that two nodes' PIDs never meet, as on two machines."""
 
-    def __init__(self, mnt_path=None):
+    def __init__(self, mnt_path=None, first_pid=None):
         script = "ip link set lo up"
         flags = ["-n"]
         if mnt_path:
-            flags += ["-m", "--propagation", "private"]
-            script += f" && mount -t tmpfs -o mode=0700 cryo-node {mnt_path}"
+            flags += ["-m", "--propagation", "private", "-p", "--fork", "--mount-proc",
+                      "--kill-child"]
+            script += (f" && mount -t tmpfs -o mode=0700 cryo-node {mnt_path}"
+                       f" && echo {first_pid} > /proc/sys/kernel/ns_last_pid")
         self.proc = subprocess.Popen(["unshare", *flags, "sh", "-c",
                                       f"{script} && echo ok && exec sleep 1000000"],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         assert line.strip() == "ok", self.proc.stderr.read()
-        self.pid = self.proc.pid
-        self.mnt = bool(mnt_path)
+        # The holder itself: with a PID namespace, unshare's child, its init.
+        self.pid = children(self.proc.pid)[0] if mnt_path else self.proc.pid
+        self.node = bool(mnt_path)
 
     def enter(self):
-        return ["nsenter", "-t", str(self.pid), "-n", *(["-m"] if self.mnt else []), "--"]
+        return ["nsenter", "-t", str(self.pid), "-n",
+                *(["-m", "-p"] if self.node else []), "--"]
 
     def run(self, *argv, check=True):
         return sh(*self.enter(), *argv, check=check)
 
     def close(self):
+        # A node's init goes with unshare (--kill-child), and every process of the node with it.
         self.proc.kill()
         self.proc.wait()
+
+
+def children(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(x) for x in f.read().split()]
 
 
 def veth(a, a_addr, b, b_addr):
@@ -187,14 +198,31 @@ class Node(Cryod):
         from cryod_harness import CRYOD
         return [CRYOD, "--config", str(self.config_path), *(self.args if args is None else args)]
 
-    def recorded_pids(self):
-        # The database lies on the node's tmpfs: seen through a process of its mount namespace.
-        saved = self.state
-        self.state = Path(f"/proc/{self.ns.pid}/root{saved}")
-        try:
-            return super().recorded_pids()
-        finally:
-            self.state = saved
+    def daemon_pid(self):
+        """cryod itself: nsenter forks it into the node's PID namespace and waits for it."""
+        if self.proc and self.proc.poll() is None:
+            kids = children(self.proc.pid)
+            return kids[0] if kids else None
+        return None
+
+    def kill9(self):
+        pid = self.daemon_pid()
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+        if self.proc:
+            self.proc.wait(10)
+
+    def stop(self, timeout=10.0):
+        pid = self.daemon_pid()
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+        if self.proc:
+            self.proc.wait(timeout)
+        return self.proc.returncode if self.proc else None
+
+    def cleanup(self):
+        # Job PIDs are the node's, not ours: its jobs end with its PID namespace (Netns.close).
+        self.kill9()
 
 
 @pytest.fixture
@@ -210,7 +238,7 @@ def cluster(tmp_path):
     made.append(store)
     s3rver = None
     try:
-        a, b = Netns(shared), Netns(shared)
+        a, b = Netns(shared, 3000), Netns(shared, 6000)
         made += [a, b]
         veth(store, f"10.{net}.1.1", a, f"10.{net}.1.2")
         veth(store, f"10.{net}.2.1", b, f"10.{net}.2.2")
@@ -387,6 +415,8 @@ def test_migrate_a_to_b_directly(cluster):
     moved = json.loads(p.stdout)
     assert moved["id"] == "mover" and moved["state"] == "running"
     assert moved["restored_from"].startswith("migration from 10.")
+    # With A's PIDs, in B's PID namespace: restored as the image arrived, not via a copy.
+    assert 3000 < moved["pid"] < 6000 and "/dev/shm" not in b.log_text()
     b.pids.add(moved["pid"])
     j = a.ok("GET", "/v1/jobs/mover")
     assert j["state"] == "migrated" and b_api in j["note"], j
