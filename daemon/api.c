@@ -96,11 +96,15 @@ static void health(struct api_response *rs)
 
 	uname(&u);
 	reply(rs, 200,
-	      json_pack("{s:s, s:s, s:O, s:s, s:i, s:o, s:s}", "version", CRYOD_VERSION, "kernel",
-			u.release, "engine", engine_info ? engine_info : json_null(), "db",
-			store_health(db, sizeof(db)), "schema_version", store_schema_version(),
-			"plugins", plugins_info ? json_incref(plugins_info) : json_array(),
-			"protocol", cryod_cfg.protocol ? cryod_cfg.protocol : "unix"));
+	      json_pack("{s:s, s:s, s:O, s:s, s:i, s:o, s:s, s:o, s:b}", "version", CRYOD_VERSION,
+			"kernel", u.release, "engine", engine_info ? engine_info : json_null(),
+			"db", store_health(db, sizeof(db)), "schema_version",
+			store_schema_version(), "plugins",
+			plugins_info ? json_incref(plugins_info) : json_array(), "protocol",
+			cryod_cfg.protocol ? cryod_cfg.protocol : "unix", "url",
+			cryod_cfg.connection_url ? json_string(cryod_cfg.connection_url)
+						 : json_null(),
+			"db_remote", cryod_cfg.db_remote));
 }
 
 static void list_jobs(struct api_response *rs)

@@ -130,7 +130,11 @@ int catalogue_record(const struct checkpoint *ck, const struct job *j, struct cr
 	char node[256] = "";
 	int r;
 
-	gethostname(node, sizeof(node) - 1);
+	/* The node as others reach it (connection.url), else its host name. */
+	if (cryod_cfg.connection_url)
+		snprintf(node, sizeof(node), "%s", cryod_cfg.connection_url);
+	else
+		gethostname(node, sizeof(node) - 1);
 	rec = json_pack("{s:s, s:i, s:s, s:{s:s, s:s, s:s, s:o, s:s, s:I, s:s, s:i, s:b}, s:o}",
 			"format", RECORD_FORMAT, "version", RECORD_VERSION, "node", node,
 			"checkpoint", "id", ck->id, "job", ck->job, "kind",
@@ -514,6 +518,9 @@ int catalogue_find(const char *from, const char *want, const char *job, struct c
 		return store_fail(&st, r, e);
 	if (r > 0) {
 		r = find_at(from, &ck, &j, e);
+		if (r == 0 && want && strcmp(ck.id, want))
+			return cryod_fail(e, -EINVAL, "checkpoint: %s is the image of %s, not %s",
+					  from, ck.id, want);
 	} else {
 		r = list_store(&st, from, want ? NULL : job, &v, &n, e);
 		if (r < 0)

@@ -73,7 +73,7 @@ static const struct key_def keys[] = {
 	{{"log_level", "CRYO_LOG_LEVEL", "log-level", "one of"}, K_ENUM,
 	 OFF(log_level), levels, 0},
 	{{"connection.url", "CRYO_CONNECTION_URL", "connection-url",
-	  "where clients reach cryod (read by clients; accepted here)"},
+	  "where this daemon is reached: in /v1/health and as the node in its checkpoints' records"},
 	 K_STR, OFF(connection_url), NULL, 0},
 	{{"connection.auth_token", "CRYO_CONNECTION_AUTH_TOKEN", "auth-token",
 	  "bearer token; protocol tcp needs it or auth_token_file"},
@@ -552,6 +552,21 @@ int config_finish(struct cryod_config *c, char *err, size_t errlen)
 		      : !strcmp(c->log_level, "warn")  ? 4
 		      : !strcmp(c->log_level, "info")  ? 6
 						       : 7;
+	/* The token is also what this daemon presents to another one (a migration), whatever it
+	 * listens on: read and checked for every protocol. */
+	if (c->connection_auth_token_file) {
+		r = load_token_file(c, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	if (c->proto != CRYOD_PROTO_TCP && c->connection_auth_token) {
+		r = check_token(c->connection_auth_token,
+				c->connection_auth_token_file ? "connection.auth_token_file"
+							      : "connection.auth_token",
+				err, errlen);
+		if (r < 0)
+			return r;
+	}
 	if (c->proto != CRYOD_PROTO_TCP &&
 	    (c->connection_tls_cert_file || c->connection_tls_key_file))
 		return errf(err, errlen, -EINVAL,
@@ -571,11 +586,6 @@ int config_finish(struct cryod_config *c, char *err, size_t errlen)
 		if (!c->address)
 			return errf(err, errlen, -EINVAL,
 				    "address: protocol tcp needs HOST:PORT (e.g. 127.0.0.1:8420)");
-		if (c->connection_auth_token_file) {
-			r = load_token_file(c, err, errlen);
-			if (r < 0)
-				return r;
-		}
 		if (!c->connection_auth_token)
 			return errf(err, errlen, -EINVAL,
 				    "connection.auth_token: protocol tcp needs a bearer token of at "

@@ -369,6 +369,7 @@ def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
     key = f"cluster/{ck['id']}/cryod-checkpoint.json"
     good = cluster["s3"]("GET", key)
     rec = json.loads(good)
+    assert rec["node"] and rec["job"]["command"] == ["python3", "-c", WORKER]
     for field, value, status, word in (
             ("checkpoint", {**rec["checkpoint"], "id": "someone-else"}, 500, "checkpoint.id"),
             ("job", {**rec["job"], "uid": -1}, 500, "job.uid"),
@@ -480,6 +481,8 @@ state_dir: {a.state}
 """
     # The endpoint in the file is wrong; AWS_ENDPOINT_URL, as AWS tools read it, wins.
     a.start(config_text=text, env={"AWS_ENDPOINT_URL": f"http://10.{net}.1.1:9000"})
+    h = a.ok("GET", "/v1/health")
+    assert h["url"] == f"unix://{a.sock}" and h["db_remote"] is True
     a.ok("POST", "/v1/jobs", {"id": "ced", "command": ["python3", "-c", WORKER]}, status=201)
     wait_lines(a, "ced", 5, timeout=60)
     ck = a.ok("POST", "/v1/jobs/ced/dump", {}, status=201)
