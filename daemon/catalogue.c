@@ -72,7 +72,11 @@ static int store_open_(const char *url, struct store *st, struct cryod_err *e)
 /* A failure of the store: its message (which names the object) as e's. */
 static int store_fail(struct store *st, int r, struct cryod_err *e)
 {
-	return cryod_fail(e, r == -ENOENT ? -ENOENT : r == -ENOMEM ? r : -EIO, "%s",
+	return cryod_fail(e,
+			  r == -ENOENT	 ? -ENOENT
+			  : r == -ENOMEM ? r
+					 : -EIO,
+			  "%s",
 			  cryo_ctx_errmsg(st->ctx)[0] ? cryo_ctx_errmsg(st->ctx) : strerror(-r));
 }
 
@@ -118,8 +122,8 @@ json_t *catalogue_job_json(const struct job *j)
 	return json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:o, s:b}", "id", j->id, "command",
 			 command ? command : json_null(), "env", env ? env : json_null(), "cwd",
 			 j->cwd ? json_string(j->cwd) : json_null(), "uid", (json_int_t)j->uid,
-			 "gid", (json_int_t)j->gid, "log", j->log ? json_string(j->log) : json_null(),
-			 "attachable", j->attachable);
+			 "gid", (json_int_t)j->gid, "log",
+			 j->log ? json_string(j->log) : json_null(), "attachable", j->attachable);
 }
 
 int catalogue_record(const struct checkpoint *ck, const struct job *j, struct cryod_err *e)
@@ -135,14 +139,13 @@ int catalogue_record(const struct checkpoint *ck, const struct job *j, struct cr
 		snprintf(node, sizeof(node), "%s", cryod_cfg.connection_url);
 	else
 		gethostname(node, sizeof(node) - 1);
-	rec = json_pack("{s:s, s:i, s:s, s:{s:s, s:s, s:s, s:o, s:s, s:I, s:s, s:i, s:b}, s:o}",
-			"format", RECORD_FORMAT, "version", RECORD_VERSION, "node", node,
-			"checkpoint", "id", ck->id, "job", ck->job, "kind",
-			ck->kind[0] ? ck->kind : CK_KIND_DUMP, "parent",
-			ck->parent ? json_string(ck->parent) : json_null(), "created", ck->created,
-			"size", (json_int_t)ck->size, "compression", ck->compression, "streams",
-			ck->streams, "leave_running", ck->leave_running, "job",
-			catalogue_job_json(j));
+	rec = json_pack(
+	    "{s:s, s:i, s:s, s:{s:s, s:s, s:s, s:o, s:s, s:I, s:s, s:i, s:b}, s:o}", "format",
+	    RECORD_FORMAT, "version", RECORD_VERSION, "node", node, "checkpoint", "id", ck->id,
+	    "job", ck->job, "kind", ck->kind[0] ? ck->kind : CK_KIND_DUMP, "parent",
+	    ck->parent ? json_string(ck->parent) : json_null(), "created", ck->created, "size",
+	    (json_int_t)ck->size, "compression", ck->compression, "streams", ck->streams,
+	    "leave_running", ck->leave_running, "job", catalogue_job_json(j));
 	if (!rec || !(text = json_dumps(rec, JSON_COMPACT)))
 		return cryod_fail(e, -ENOMEM, "out of memory");
 	r = store_open_(ck->path, &st, e);
@@ -167,9 +170,7 @@ static bool strings_text(json_t *v, bool may_be_empty, char **ret)
 	if (!json_is_array(v) || (!may_be_empty && !json_array_size(v)) ||
 	    json_array_size(v) > 4096)
 		return false;
-	json_array_foreach(v, i, s)
-		if (!str_fits(s, 1 << 16))
-			return false;
+	json_array_foreach(v, i, s) if (!str_fits(s, 1 << 16)) return false;
 	*ret = json_dumps(v, JSON_COMPACT);
 	return *ret != NULL;
 }
@@ -186,10 +187,10 @@ int catalogue_job_decode(json_t *jb, const char *where, struct job *j, struct cr
 	char jobs_dir[PATH_MAX];
 	json_t *v;
 
-#define BAD(field)                                                                         \
-	do {                                                                               \
-		bad = field;                                                               \
-		goto fail;                                                                 \
+#define BAD(field)                                                                                 \
+	do {                                                                                       \
+		bad = field;                                                                       \
+		goto fail;                                                                         \
 	} while (0)
 	if (!json_is_object(jb))
 		BAD("job");
@@ -215,8 +216,7 @@ int catalogue_job_decode(json_t *jb, const char *where, struct job *j, struct cr
 	 * its jobs' logs is made for it. */
 	snprintf(jobs_dir, sizeof(jobs_dir), "%s/jobs", cryod_cfg.state_dir);
 	v = json_object_get(jb, "log");
-	if (!json_is_null(v) &&
-	    (!str_fits(v, PATH_MAX) || !path_is_normal(json_string_value(v))))
+	if (!json_is_null(v) && (!str_fits(v, PATH_MAX) || !path_is_normal(json_string_value(v))))
 		BAD("job.log");
 	if (json_is_string(v) && !(j->log = strdup(json_string_value(v))))
 		return cryod_fail(e, -ENOMEM, "out of memory");
@@ -246,10 +246,10 @@ static int record_decode(const char *url, const char *name, const char *text, si
 	json_t *c = json_object_get(rec, "checkpoint"), *jb = json_object_get(rec, "job"), *v;
 	const char *bad = NULL;
 
-#define BAD(field)                                                                         \
-	do {                                                                               \
-		bad = field;                                                               \
-		goto fail;                                                                 \
+#define BAD(field)                                                                                 \
+	do {                                                                                       \
+		bad = field;                                                                       \
+		goto fail;                                                                         \
 	} while (0)
 	if (!json_is_object(rec))
 		BAD("(not a JSON object)");
@@ -271,7 +271,7 @@ static int record_decode(const char *url, const char *name, const char *text, si
 	snprintf(ck->job, sizeof(ck->job), "%s", json_string_value(v));
 	v = json_object_get(c, "kind");
 	if (!str_fits(v, sizeof(ck->kind)) || (strcmp(json_string_value(v), CK_KIND_DUMP) &&
-					      strcmp(json_string_value(v), CK_KIND_PRE_DUMP)))
+					       strcmp(json_string_value(v), CK_KIND_PRE_DUMP)))
 		BAD("checkpoint.kind");
 	snprintf(ck->kind, sizeof(ck->kind), "%s", json_string_value(v));
 	v = json_object_get(c, "parent");
@@ -532,8 +532,8 @@ int catalogue_find(const char *from, const char *want, const char *job, struct c
 				break;
 		if (pick == (size_t)-1) {
 			checkpoint_list_free(v, n);
-			return want ? cryod_fail(e, -ENOENT, "checkpoint: %s not found under %s", want,
-						 from)
+			return want ? cryod_fail(e, -ENOENT, "checkpoint: %s not found under %s",
+						 want, from)
 				    : cryod_fail(e, -ENOENT, "job %s has no checkpoint under %s",
 						 job, from);
 		}

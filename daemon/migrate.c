@@ -29,11 +29,11 @@
 #include "ops.h"
 #include "time-util.h"
 
-#define TICKET_LEN      32
-#define ACCEPT_SECONDS  30 /* from the offer to the last stream's connection */
-#define LINE_SECONDS    5  /* for a connection to send its ticket line and first bytes */
+#define TICKET_LEN	32
+#define ACCEPT_SECONDS	30 /* from the offer to the last stream's connection */
+#define LINE_SECONDS	5  /* for a connection to send its ticket line and first bytes */
 #define DEFAULT_STREAMS 2
-#define ANSWER_SECONDS  10 /* for the receiver to record the job once the dump is done */
+#define ANSWER_SECONDS	10 /* for the receiver to record the job once the dump is done */
 
 /* HOST and PORT of "HOST:PORT" or "[V6]:PORT" (after an optional scheme://). */
 static int split_host_port(const char *addr, char *host, size_t hsize, char *port, size_t psize)
@@ -248,7 +248,8 @@ fail:
 /* A listening socket on the host of our API's address, on a port the kernel picks. */
 static int listen_for_streams(unsigned *ret_port, struct cryod_err *e)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
 				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
 	_cleanup_(freeaddrinfop) struct addrinfo *ai = NULL;
 	_cleanup_close_ int fd = -1;
@@ -313,8 +314,8 @@ int migrate_accept(json_t *req, json_t **ret_answer, struct cryod_err *e)
 		return r;
 	}
 	random_hex(in->ticket, TICKET_LEN);
-	*ret_answer = json_pack("{s:s, s:I, s:s}", "id", in->id, "port", (json_int_t)port,
-				"ticket", in->ticket);
+	*ret_answer = json_pack("{s:s, s:I, s:s}", "id", in->id, "port", (json_int_t)port, "ticket",
+				in->ticket);
 	if (!*ret_answer) {
 		incoming_free(in);
 		return cryod_fail(e, -ENOMEM, "out of memory");
@@ -344,8 +345,8 @@ static void client_freep(struct cryo_client **c)
 static int connect_streams(const char *host, unsigned port, const char *ticket, int *fds,
 			   unsigned n, struct cryod_err *e)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_NUMERICSERV};
+	struct addrinfo hints = {
+	    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
 	_cleanup_(freeaddrinfop) struct addrinfo *ai = NULL;
 	char sport[16], line[TICKET_LEN + 16];
 	int r, len;
@@ -380,8 +381,8 @@ int migrate_send(const char *id, json_t *req, json_t **ret_answer, struct cryod_
 	json_auto_t *off = NULL, *ans = NULL;
 	const char *to = json_string_value(json_object_get(req, "to"));
 	json_t *streams = json_object_get(req, "streams");
-	unsigned n = cryod_cfg.checkpoint_stream ? (unsigned)cryod_cfg.checkpoint_stream
-						 : DEFAULT_STREAMS;
+	unsigned n =
+	    cryod_cfg.checkpoint_stream ? (unsigned)cryod_cfg.checkpoint_stream : DEFAULT_STREAMS;
 	int fds[CRYO_STREAMS_MAX];
 	char host[256], port[16], new_id[CRYOD_ID_MAX + 1];
 	double deadline;
@@ -390,7 +391,8 @@ int migrate_send(const char *id, json_t *req, json_t **ret_answer, struct cryod_
 
 	if (!to || split_host_port(to, host, sizeof(host), port, sizeof(port)) < 0 ||
 	    (strstr(to, "://") && strncmp(to, "tcp://", 6) && strncmp(to, "https://", 8)))
-		return cryod_fail(e, -EINVAL, "to: expected HOST:PORT, tcp://HOST:PORT or "
+		return cryod_fail(e, -EINVAL,
+				  "to: expected HOST:PORT, tcp://HOST:PORT or "
 				  "https://HOST:PORT (the other node's daemon)");
 	if (streams && (!json_is_integer(streams) || json_integer_value(streams) < 1 ||
 			json_integer_value(streams) > CRYO_STREAMS_MAX))
@@ -407,23 +409,31 @@ int migrate_send(const char *id, json_t *req, json_t **ret_answer, struct cryod_
 	if (strcmp(j.state, "running") && strcmp(j.state, "frozen"))
 		return cryod_fail(e, -ESRCH, "job %s is not running (%s)", id, j.state);
 	if (j.runtime)
-		return cryod_fail(e, -ENOTSUP, "job %s is a container: migrated whole through "
-				  "object storage only, not yet directly", id);
+		return cryod_fail(e, -ENOTSUP,
+				  "job %s is a container: migrated whole through "
+				  "object storage only, not yet directly",
+				  id);
 	if (j.attachable)
-		return cryod_fail(e, -ENOTSUP, "job %s is attachable: its standard input, a FIFO "
-				  "of this node, is not carried to another node yet", id);
+		return cryod_fail(e, -ENOTSUP,
+				  "job %s is attachable: its standard input, a FIFO "
+				  "of this node, is not carried to another node yet",
+				  id);
 
 	if (asprintf(&address, "%s%s", strstr(to, "://") ? "" : "tcp://", to) < 0)
 		return cryod_fail(e, -ENOMEM, "out of memory");
 	if (cryo_client_new(&c) < 0 || cryo_client_set_address(c, address) < 0 ||
 	    cryo_client_set_token(c, cryod_cfg.connection_auth_token) < 0)
-		return cryod_fail(e, -EINVAL, "to: %s", c ? cryo_client_errmsg(c) : "out of memory");
+		return cryod_fail(e, -EINVAL, "to: %s",
+				  c ? cryo_client_errmsg(c) : "out of memory");
 	off = json_pack("{s:o, s:I}", "job", catalogue_job_json(&j), "streams", (json_int_t)n);
 	if (!off || !(offer = json_dumps(off, JSON_COMPACT)))
 		return cryod_fail(e, -ENOMEM, "out of memory");
 	r = cryo_client_migration_offer(c, offer, &answer);
 	if (r < 0)
-		return cryod_fail(e, r == -ECONNREFUSED || r == -EIO ? -EIO : r == -EEXIST ? r : -EIO,
+		return cryod_fail(e,
+				  r == -ECONNREFUSED || r == -EIO ? -EIO
+				  : r == -EEXIST		  ? r
+								  : -EIO,
 				  "migrate job %s to %s: the daemon there: %s", id, to,
 				  cryo_client_errmsg(c));
 	ans = json_loads(answer, 0, NULL);
@@ -433,8 +443,10 @@ int migrate_send(const char *id, json_t *req, json_t **ret_answer, struct cryod_
 	    strlen(json_string_value(json_object_get(ans, "ticket"))) != TICKET_LEN ||
 	    !json_is_string(json_object_get(ans, "id")) ||
 	    !id_is_valid(json_string_value(json_object_get(ans, "id"))))
-		return cryod_fail(e, -EIO, "migrate job %s to %s: the daemon there answered "
-				  "something else than {id, port, ticket}", id, to);
+		return cryod_fail(e, -EIO,
+				  "migrate job %s to %s: the daemon there answered "
+				  "something else than {id, port, ticket}",
+				  id, to);
 	snprintf(new_id, sizeof(new_id), "%s", json_string_value(json_object_get(ans, "id")));
 	r = connect_streams(host, (unsigned)json_integer_value(v),
 			    json_string_value(json_object_get(ans, "ticket")), fds, n, e);
@@ -449,13 +461,15 @@ int migrate_send(const char *id, json_t *req, json_t **ret_answer, struct cryod_
 	deadline = now_seconds() + ANSWER_SECONDS;
 	while (cryo_client_job_get(c, new_id, NULL) < 0 && now_seconds() < deadline)
 		usleep(20000);
-	*ret_answer = json_loads(cryo_client_last_json(c) ? cryo_client_last_json(c) : "null",
-				 0, NULL);
+	*ret_answer =
+	    json_loads(cryo_client_last_json(c) ? cryo_client_last_json(c) : "null", 0, NULL);
 	if (!json_is_object(*ret_answer)) {
 		json_decref(*ret_answer);
 		*ret_answer = NULL;
-		return cryod_fail(e, -EIO, "job %s left this node for %s, but the daemon there does "
-				  "not show job %s: %s", id, to, new_id, cryo_client_errmsg(c));
+		return cryod_fail(e, -EIO,
+				  "job %s left this node for %s, but the daemon there does "
+				  "not show job %s: %s",
+				  id, to, new_id, cryo_client_errmsg(c));
 	}
 	log_info("job %s: migrated to %s as job %s", id, to, new_id);
 	return 0;
