@@ -332,7 +332,12 @@ def test_checkpoint_on_a_restore_on_b_from_object_storage(cluster):
     assert b.ok("GET", f"/v1/checkpoints/{ck['id']}")["job"] == "work"
     assert b.request("GET", "/v1/jobs/work")[0] == 404
 
-    job = b.ok("POST", "/v1/jobs/work/restore", {"from": f"s3://{BUCKET}/cluster"}, status=201)
+    # Through the CLI, as a user would.
+    p = subprocess.run([CRYO, "job", "restore", "work", "--from", f"s3://{BUCKET}/cluster",
+                        "--socket", str(b.sock), "--json"], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr + b.log_text()
+    job = json.loads(p.stdout)
     assert job["id"] == "work" and job["restored_from"] == ck["id"]
     b.pids.add(job["pid"])
     # B's log holds only what the job printed after its restore: it continues A's.
@@ -441,6 +446,13 @@ def test_migrate_a_to_b_directly(cluster):
     b.ok("POST", "/v1/jobs", {"id": "mover2", "command": ["sleep", "60"]}, status=201)
     status, err = a.request("POST", "/v1/jobs/mover2/migrate", {"to": b_api})
     assert status >= 400 and "mover2" in err["error"], err
+    assert a.ok("GET", "/v1/jobs/mover2")["state"] == "running"
+    # No daemon there at all: refused, naming it, and the job runs on.
+    status, err = a.request("POST", "/v1/jobs/mover2/migrate", {"to": f"10.{net}.3.2:1"})
+    assert status == 500 and f"10.{net}.3.2:1" in err["error"], err
+    # Bad requests.
+    for body in ({}, {"to": "ftp://x:1"}, {"to": "nohost"}, {"to": b_api, "streams": 99}):
+        assert a.request("POST", "/v1/jobs/mover2/migrate", body)[0] == 400, body
     assert a.ok("GET", "/v1/jobs/mover2")["state"] == "running"
     n = len(lines(a, "mover2"))
     wait_lines(a, "mover2", n + 5)
