@@ -16,6 +16,7 @@ enum {
 	OPT_BUNDLE,
 	OPT_FROM,
 	OPT_TO,
+	OPT_LAZY,
 };
 
 static const char dump_usage[] =
@@ -142,6 +143,8 @@ static const char restore_usage[] =
 	"                        made there (the image itself, or under PREFIX the checkpoint\n"
 	"                        -c names, else job ID's newest), also of a job this daemon\n"
 	"                        never ran; the new job keeps the id ID where it is free\n"
+	"      --lazy            let the processes run before their memory is in (it arrives\n"
+	"                        on fault, the rest in the background)\n"
 	CLI_JSON_USAGE CLI_CONN_USAGE;
 
 int job_restore(int argc, char **argv)
@@ -152,6 +155,7 @@ int job_restore(int argc, char **argv)
 	    {"attachable", no_argument, NULL, 'a'},
 	    {"bundle", required_argument, NULL, OPT_BUNDLE},
 	    {"from", required_argument, NULL, OPT_FROM},
+	    {"lazy", no_argument, NULL, OPT_LAZY},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -179,6 +183,9 @@ int job_restore(int argc, char **argv)
 			break;
 		case OPT_FROM:
 			o.from = optarg;
+			break;
+		case OPT_LAZY:
+			o.lazy = true;
 			break;
 		case 'h':
 			fputs(restore_usage, stdout);

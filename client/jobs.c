@@ -275,6 +275,8 @@ CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
 		put(body, "bundle", json_string(o.bundle), &r);
 	if (o.from)
 		put(body, "from", json_string(o.from), &r);
+	if (o.lazy)
+		put(body, "lazy", json_true(), &r);
 	if (r < 0)
 		return client_err(c, r, "out of memory (or a string that is not UTF-8)");
 	r = http_path(c, "jobs", id, "/restore", &path);

@@ -759,7 +759,8 @@ static int restore_remote(const char *id, const char *from, json_t *req, struct 
 		if (r < 0)
 			return r;
 	}
-	r = op_restore(ck.path, NULL, -1, -1, &res, &rel);
+	r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1, &res,
+		       &rel);
 	if (r < 0) {
 		if (made_log)
 			unlink(orig.log);
@@ -816,14 +817,18 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		if (orig.attachable && in_fd < 0)
 			return cryod_fail(e, -EIO, "open %s: %s", orig.stdin_path ? orig.stdin_path
 					  : "the job's stdin", strerror(errno));
-		r = op_restore(ck.path, &c, in_fd, out_fd, &res, &rel);
+		if (json_object_get(req, "lazy"))
+			return cryod_fail(e, -EINVAL, "lazy: job %s is a container, restored eagerly",
+					  id);
+		r = op_restore(ck.path, false, &c, in_fd, out_fd, &res, &rel);
 		nj.runtime = strdup(orig.runtime);
 		nj.bundle = strdup(c.bundle ? c.bundle : orig.bundle ? orig.bundle : "");
 		nj.runtime_root = orig.runtime_root ? strdup(orig.runtime_root) : NULL;
 	} else if (json_object_get(req, "bundle")) {
 		return cryod_fail(e, -EINVAL, "bundle: job %s is not a container", id);
 	} else {
-		r = op_restore(ck.path, NULL, -1, -1, &res, &rel);
+		r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1, &res,
+			       &rel);
 	}
 	if (r < 0) {
 		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s failed: %s", ck.id,

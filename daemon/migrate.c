@@ -223,7 +223,7 @@ static void *receive_thread(void *arg)
 	if (r < 0)
 		goto fail;
 	snprintf(nj.id, sizeof(nj.id), "%s", in->id);
-	r = op_restore_streams(NULL, fds, in->n, NULL, -1, -1, &res, &rel);
+	r = op_restore_streams(fds, in->n, &res, &rel);
 	close_all(fds, in->n);
 	if (r < 0) {
 		log_warn("migration of job %s from %s failed: %s", in->id, from, res.msg);

@@ -234,16 +234,25 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 	return res->r < 0 ? -1 : 0;
 }
 
-int op_restore(const char *dir, const struct op_container *c, int in_fd, int out_fd,
-	       struct op_result *res,
-	       int *ret_release)
+static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned nstreams,
+			const struct op_container *c, int in_fd, int out_fd, struct op_result *res,
+			int *ret_release);
+
+int op_restore(const char *dir, bool lazy, const struct op_container *c, int in_fd, int out_fd,
+	       struct op_result *res, int *ret_release)
 {
-	return op_restore_streams(dir, NULL, 0, c, in_fd, out_fd, res, ret_release);
+	return restore_impl(dir, lazy, NULL, 0, c, in_fd, out_fd, res, ret_release);
 }
 
-int op_restore_streams(const char *dir, const int *streams, unsigned nstreams,
-		       const struct op_container *c, int in_fd, int out_fd, struct op_result *res,
+int op_restore_streams(const int *streams, unsigned nstreams, struct op_result *res,
 		       int *ret_release)
+{
+	return restore_impl(NULL, false, streams, nstreams, NULL, -1, -1, res, ret_release);
+}
+
+static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned nstreams,
+			const struct op_container *c, int in_fd, int out_fd, struct op_result *res,
+			int *ret_release)
 {
 	_cleanup_close_ int rd = -1, rel_rd = -1, rel_wr = -1;
 	int rel[2], wr;
@@ -267,6 +276,8 @@ int op_restore_streams(const char *dir, const int *streams, unsigned nstreams,
 		op_child_setup_streams(wr, rel_rd, in_fd, out_fd, streams, nstreams);
 		ctx = op_ctx();
 		o.dir = dir;
+		/* The engine's page server outlives us: reparented to cryod, which reaps it. */
+		o.lazy = lazy;
 		if (nstreams) {
 			/* The sender waits for our answers: the tree never runs twice. */
 			o.stream_fds = stream_slots(nstreams);
@@ -298,7 +309,7 @@ int op_restore_streams(const char *dir, const int *streams, unsigned nstreams,
 		_exit(0);
 	}
 	close(TAKE_FD(rel_rd));
-	log_debug("op %d: restore %s", pid, dir ? dir : "from streams");
+	log_debug("op %d: restore %s%s", pid, dir ? dir : "from streams", lazy ? " (lazy)" : "");
 	op_collect(rd, pid, res);
 	if (res->r < 0)
 		return -1;

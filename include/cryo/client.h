@@ -232,6 +232,8 @@ struct cryo_job_restore_opts {
 	 * made there (the image at `from`, or under it `checkpoint`, else the job's newest),
 	 * also of a job this daemon never ran. NULL: the daemon's own checkpoints. */
 	const char *from;
+	/* Let the tree run before its memory is in (cryo_restore_opts.lazy). */
+	bool lazy;
 };
 #define CRYO_JOB_RESTORE_OPTS_INIT                                                                 \
 	{                                                                                          \
