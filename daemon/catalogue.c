@@ -126,6 +126,29 @@ json_t *catalogue_job_json(const struct job *j)
 			 j->log ? json_string(j->log) : json_null(), "attachable", j->attachable);
 }
 
+static int count_one(void *arg, const char *name, uint64_t size)
+{
+	(void)name;
+	(void)size;
+	++*(unsigned *)arg;
+	return 0;
+}
+
+int catalogue_objects(const char *path, unsigned *ret_n, struct cryod_err *e)
+{
+	_cleanup_(store_close_) struct store st = {0};
+	unsigned n = 0;
+	int r = store_open_(path, &st, e);
+
+	if (r < 0)
+		return r;
+	r = s3_list(st.s, NULL, count_one, &n);
+	if (r < 0)
+		return store_fail(&st, r, e);
+	*ret_n = n;
+	return 0;
+}
+
 int catalogue_record(const struct checkpoint *ck, const struct job *j, struct cryod_err *e)
 {
 	_cleanup_(store_close_) struct store st = {0};

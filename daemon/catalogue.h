@@ -37,6 +37,9 @@ int catalogue_check(char *err, size_t errlen);
 /* The total size of the objects of the image at path (s3://BUCKET/PREFIX/ID). */
 int catalogue_size(const char *path, int64_t *ret, struct cryod_err *e);
 
+/* How many objects the checkpoint at path has (0: there is none). */
+int catalogue_objects(const char *path, unsigned *ret_n, struct cryod_err *e);
+
 /* After a complete dump to path: writes its record (ck, and j for the job). */
 int catalogue_record(const struct checkpoint *ck, const struct job *j, struct cryod_err *e);
 

@@ -864,18 +864,28 @@ static int children_check_locked(const char *id, struct cryod_err *e)
 	return 0;
 }
 
-/* A checkpoint of the store (db.remote) that this node's database does not hold: refused
- * while another checkpoint of the store names it as its parent, unless force. */
+/*
+ * A checkpoint of the store (db.remote) that this node's database does not hold: whatever
+ * objects PREFIX/ID has, also when its record is damaged or missing (an image `cryo dump`
+ * made); refused while another checkpoint of the store names it as its parent, unless force.
+ */
 static int delete_remote(const char *id, bool force, struct cryod_err *e)
 {
-	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
-	_cleanup_(job_clear) struct job j = {0};
+	_cleanup_free_ char *path = NULL;
 	struct checkpoint *v = NULL;
+	unsigned objects = 0;
 	size_t n = 0;
-	int r = catalogue_find(cryod_cfg.checkpoint_dir, id, NULL, &ck, &j, e);
+	int r;
 
+	if (asprintf(&path, "%s/%s", cryod_cfg.checkpoint_dir, id) < 0) {
+		path = NULL;
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	}
+	r = catalogue_objects(path, &objects, e);
 	if (r < 0)
 		return r;
+	if (!objects)
+		return cryod_fail(e, -ENOENT, "checkpoint %s not found (nor %s)", id, path);
 	if (!force) {
 		r = catalogue_list(cryod_cfg.checkpoint_dir, NULL, &v, &n, e);
 		if (r < 0)
@@ -892,10 +902,10 @@ static int delete_remote(const char *id, bool force, struct cryod_err *e)
 		if (r < 0)
 			return r;
 	}
-	r = catalogue_delete(ck.path, e);
+	r = catalogue_delete(path, e);
 	if (r < 0)
 		return r;
-	log_info("checkpoint %s of job %s deleted from %s", id, ck.job, ck.path);
+	log_info("checkpoint %s deleted from %s (%u objects)", id, path, objects);
 	return 0;
 }
 

@@ -33,7 +33,8 @@ import pytest
 from conftest import CRYO, ROOT
 from cryod_harness import SANITIZED, Cryod
 
-pytestmark = pytest.mark.skipif(SANITIZED, reason="the engine cannot restore from an ASan build")
+needs_restore = pytest.mark.skipif(SANITIZED,
+                                   reason="the engine cannot restore from an ASan build")
 
 BUCKET = "cryo-nodes"
 S3RVER = Path(os.environ.get("CRYO_CACHE", "/var/cache/cryo")) / "s3rver" / "node_modules" / \
@@ -312,6 +313,7 @@ def check_continues(before, after):
     assert {dg for _, dg in before + after} == {DIGEST}
 
 
+@needs_restore
 def test_checkpoint_on_a_restore_on_b_from_object_storage(cluster):
     a, b = cluster["a"], cluster["b"]
     a.start()
@@ -347,6 +349,7 @@ def test_checkpoint_on_a_restore_on_b_from_object_storage(cluster):
     b.wait_job("work", ("exited",))
 
 
+@needs_restore
 def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
     a, b = cluster["a"], cluster["b"]
     a.start()
@@ -388,10 +391,12 @@ def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
                              {"from": f"s3://{BUCKET}/cluster/{ck['id']}", "id": "bad"})
         assert got == status and word in err["error"], (field, err)
         assert b.request("GET", "/v1/jobs/bad")[0] == 404
-    cluster["s3"]("PUT", key, good)
+    cluster["s3"]("PUT", key, b"not JSON at all")
+    assert ck["id"] not in [c["id"] for c in b.ok("GET", "/v1/checkpoints")["checkpoints"]]
 
-    # B deletes what A made: the store forgets it.
+    # B deletes what A made, its record damaged or not: the store forgets it.
     assert b.request("DELETE", f"/v1/checkpoints/{ck['id']}")[0] == 204
+    assert b.request("DELETE", f"/v1/checkpoints/{ck['id']}")[0] == 404
     assert ck["id"] not in [c["id"] for c in b.ok("GET", "/v1/checkpoints")["checkpoints"]]
     status, err = b.request("POST", "/v1/jobs/orphan/restore",
                             {"from": f"s3://{BUCKET}/cluster/{ck['id']}"})
@@ -401,6 +406,7 @@ def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
 TOKEN = "nodes-share-this-token-0123456789"
 
 
+@needs_restore
 def test_migrate_a_to_b_directly(cluster):
     a, b, net = cluster["a"], cluster["b"], cluster["net"]
     b_api = f"10.{net}.3.2:8420"
