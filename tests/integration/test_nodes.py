@@ -230,6 +230,12 @@ class Node(Cryod):
 def cluster(tmp_path):
     if not S3RVER.exists() and shutil.which("npm") is None:
         pytest.skip("s3rver (scripts/s3-server.sh --install) needed")
+    yield from make_cluster(tmp_path)
+
+
+def make_cluster(tmp_path):
+    """The store, nodes A and B (not started): a generator that yields them once and tears
+    everything down when resumed (also for bench/nodes.py)."""
     sh(ROOT / "scripts" / "s3-server.sh", "--install")
     net = random.randrange(100, 250)  # 10.NET.x.y: private, and unlikely taken here
     shared = tmp_path / "node"  # each node's own tmpfs, on the same path
