@@ -11,7 +11,7 @@ Each node mounts a tmpfs of its own on the same path and keeps its state there (
 jobs' logs), as every node of a cluster has its own /var/lib/cryo: nothing one node writes is
 seen by the other but through the store or the migration link, and a PID namespace of its
 own (A's PIDs from 3000 up, B's from 6000), so that a tree restored on B takes its PIDs there
-while A's may still run, as between machines. The test talks to each cryod on its unix
+while A's may still run, as between machines; and a /dev/shm of its own. The test talks to each cryod on its unix
 socket, which lies outside the tmpfs, or on tcp from inside its network namespace.
 """
 import ctypes
@@ -72,7 +72,11 @@ class Netns:
         if mnt_path:
             flags += ["-m", "--propagation", "private", "-p", "--fork", "--mount-proc",
                       "--kill-child"]
+            # A /dev/shm of its own too, as on a machine of its own: the engine's scratch
+            # directories there are named by PIDs of this namespace, and another namespace's
+            # cryo would take them for left-overs of dead processes.
             script += (f" && mount -t tmpfs -o mode=0700 cryo-node {mnt_path}"
+                       f" && mount -t tmpfs -o mode=1777 cryo-shm /dev/shm"
                        f" && echo {first_pid} > /proc/sys/kernel/ns_last_pid")
         self.proc = subprocess.Popen(["unshare", *flags, "sh", "-c",
                                       f"{script} && echo ok && exec sleep 1000000"],
