@@ -334,10 +334,18 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		rs->profile = json_loads(ck.profile, 0, NULL);
 	} else if (!strcmp(action, "restore")) {
 		json_t *profile = NULL;
+		const char *from;
 
 		if (!(req = body_for(rq, REQ_RESTORE, rs)))
 			return;
-		r = checkpoints_restore(id, req, &j, &profile, &e);
+		from = json_string_value(json_object_get(req, "from"));
+		/* From the store: as asked, or, with db.remote, for a job this node does not
+		 * know (any node's). */
+		if (!from && cryod_cfg.db_remote && jobs_get(id, &j, &e) == -ENOENT)
+			from = cryod_cfg.checkpoint_dir;
+		job_clear(&j);
+		r = from ? migrate_restore(id, from, req, &j, &profile, &e)
+			 : checkpoints_restore(id, req, &j, &profile, &e);
 		reply_job(rs, 201, r, &e, &j);
 		rs->profile = profile;
 	} else if (!strcmp(action, "migrate")) {

@@ -589,3 +589,49 @@ int catalogue_delete(const char *path, struct cryod_err *e)
 	r = s3_delete_all(st.s, NULL, NULL);
 	return r < 0 ? store_fail(&st, r, e) : 0;
 }
+
+/*
+ * A checkpoint of the store (db.remote) that this node's database does not hold: whatever
+ * objects PREFIX/ID has, also when its record is damaged or missing (an image `cryo dump`
+ * made); refused while another checkpoint of the store names it as its parent, unless force.
+ */
+int catalogue_delete_checkpoint(const char *id, bool force, struct cryod_err *e)
+{
+	_cleanup_free_ char *path = NULL;
+	struct checkpoint *v = NULL;
+	unsigned objects = 0;
+	size_t n = 0;
+	int r;
+
+	if (asprintf(&path, "%s/%s", cryod_cfg.checkpoint_dir, id) < 0) {
+		path = NULL;
+		return cryod_fail(e, -ENOMEM, "out of memory");
+	}
+	r = catalogue_objects(path, &objects, e);
+	if (r < 0)
+		return r;
+	if (!objects)
+		return cryod_fail(e, -ENOENT, "checkpoint %s not found (nor %s)", id, path);
+	if (!force) {
+		r = catalogue_list(cryod_cfg.checkpoint_dir, NULL, &v, &n, e);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < n; i++)
+			if (v[i].parent && !strcmp(v[i].parent, id)) {
+				r = cryod_fail(
+				    e, -ENOTEMPTY,
+				    "checkpoint %s is the parent of %s; delete it first, "
+				    "or force (?force=1)",
+				    id, v[i].id);
+				break;
+			}
+		checkpoint_list_free(v, n);
+		if (r < 0)
+			return r;
+	}
+	r = catalogue_delete(path, e);
+	if (r < 0)
+		return r;
+	log_info("checkpoint %s deleted from %s (%u objects)", id, path, objects);
+	return 0;
+}

@@ -59,6 +59,13 @@ int catalogue_list(const char *url, const char *job, struct checkpoint **ret, si
 int catalogue_find(const char *from, const char *want, const char *job, struct checkpoint *ret_ck,
 		   struct job *ret_job, struct cryod_err *e);
 
+/*
+ * Deletes checkpoint `id` of the store (checkpoint.dir) that this node's database does not
+ * hold: whatever objects PREFIX/ID has, also when its record is damaged or missing; refused
+ * (-ENOTEMPTY) while another checkpoint of the store names it as its parent, unless force.
+ */
+int catalogue_delete_checkpoint(const char *id, bool force, struct cryod_err *e);
+
 /* A job's record as the store keeps it (and a migration sends it): id, command, env, cwd,
  * uid, gid, log, attachable. New reference. */
 json_t *catalogue_job_json(const struct job *j);

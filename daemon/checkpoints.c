@@ -87,7 +87,7 @@ static bool building_on_locked(const char *id)
 	return false;
 }
 
-static bool is_pre_dump(const struct checkpoint *ck)
+bool checkpoints_is_pre_dump(const struct checkpoint *ck)
 {
 	return !strcmp(ck->kind, CK_KIND_PRE_DUMP);
 }
@@ -118,7 +118,7 @@ static int parent_get_locked(const char *job, const char *id, struct checkpoint 
 	if (strcmp(ck.job, job))
 		return cryod_fail(e, -EINVAL, "parent: checkpoint %s belongs to job %s, not %s", id,
 				  ck.job, job);
-	if (!is_pre_dump(&ck))
+	if (!checkpoints_is_pre_dump(&ck))
 		return cryod_fail(e, -EMEDIUMTYPE,
 				  "parent: checkpoint %s is a %s, not a pre-dump: only a pre-dump "
 				  "can be built on",
@@ -160,11 +160,7 @@ static void new_checkpoint_id(char id[CRYOD_ID_MAX + 1])
 	snprintf(id, CRYOD_ID_MAX + 1, "ck-%s-%s", stamp, hex);
 }
 
-/*
- * The engine's errno, in the daemon's terms (error.h): whose fault a failure is. The engine's
- * EINVAL means "not this tree", not "not this request", so it is not passed on as it is.
- */
-static int engine_errno(int r)
+int checkpoints_engine_errno(int r)
 {
 	switch (-r) {
 	case EEXIST:
@@ -388,8 +384,8 @@ static int dump_job(const char *id, const struct job *j, struct op_dump_args *a,
 		return r;
 	}
 	if (!ok) {
-		r = cryod_fail(e, engine_errno(res.r), "%s of job %s failed: %s", what, id,
-			       res.msg);
+		r = cryod_fail(e, checkpoints_engine_errno(res.r), "%s of job %s failed: %s", what,
+			       id, res.msg);
 		log_warn("%s", e->msg);
 		return r;
 	}
@@ -609,7 +605,7 @@ static int restore_source(const char *id, const struct job *orig, const char *wa
 	if (strcmp(ck.job, id))
 		return cryod_fail(e, -EINVAL, "checkpoint: %s belongs to job %s, not %s", ck.id,
 				  ck.job, id);
-	if (is_pre_dump(&ck))
+	if (checkpoints_is_pre_dump(&ck))
 		return cryod_fail(e, -EMEDIUMTYPE,
 				  "checkpoint: %s is a pre-dump: it holds only memory and cannot "
 				  "be restored; restore a dump made with \"parent\": \"%s\"",
@@ -690,106 +686,18 @@ int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_
 	return 0;
 }
 
-int checkpoints_make_log(const char *log, bool *ret_created, struct cryod_err *e)
-{
-	char dir[PATH_MAX];
-	int fd, r;
-
-	*ret_created = false;
-	snprintf(dir, sizeof(dir), "%s/jobs", cryod_cfg.state_dir);
-	r = mkdir_p_mode(dir, 0700);
-	if (r < 0)
-		return cryod_fail(e, -EIO, "create %s: %s", dir, strerror(-r));
-	fd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd >= 0)
-		*ret_created = true;
-	else if (errno == EEXIST)
-		fd = open(log, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return cryod_fail(e, -EIO, "open log %s: %s", log, strerror(errno));
-	close(fd);
-	return 0;
-}
-
-/*
- * A restore of a checkpoint in object storage that this node may never have seen (from
- * another node, or after this one lost its database): the checkpoint and the job come from
- * the store's record (catalogue.h). The new job takes the original's id where that is free
- * here.
- */
-static int restore_remote(const char *id, const char *from, json_t *req, struct job *ret,
-			  json_t **ret_profile, struct cryod_err *e)
-{
-	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
-	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
-	const char *want_id = json_string_value(json_object_get(req, "id"));
-	double t0 = now_seconds();
-	bool made_log = false;
-	struct op_result res;
-	int r, rel;
-
-	r = catalogue_find(from, json_string_value(json_object_get(req, "checkpoint")), id, &ck,
-			   &orig, e);
-	if (r < 0)
-		return r;
-	if (is_pre_dump(&ck))
-		return cryod_fail(e, -EMEDIUMTYPE,
-				  "checkpoint: %s is a pre-dump: it holds only memory and cannot "
-				  "be restored",
-				  ck.id);
-	if (ck.parent)
-		return cryod_fail(e, -ENOTSUP,
-				  "checkpoint %s: incremental images are not in object storage yet",
-				  ck.id);
-	if (orig.attachable)
-		return cryod_fail(e, -ENOTSUP,
-				  "checkpoint %s: job %s is attachable; its standard input, a FIFO "
-				  "of the node that ran it, is not carried to another node yet",
-				  ck.id, id);
-	if (json_object_get(req, "bundle") || json_object_get(req, "attachable"))
-		return cryod_fail(e, -EINVAL, "%s: not for a restore from object storage",
-				  json_object_get(req, "bundle") ? "bundle" : "attachable");
-	r = jobs_pick_id(want_id ? want_id : id, nj.id, e);
-	if (r == -EEXIST && !want_id)
-		r = jobs_pick_id(NULL, nj.id, e);
-	if (r < 0)
-		return r;
-	if (orig.log) {
-		r = checkpoints_make_log(orig.log, &made_log, e);
-		if (r < 0)
-			return r;
-	}
-	r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1, &res,
-		       &rel);
-	if (r < 0) {
-		if (made_log)
-			unlink(orig.log);
-		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s from %s failed: %s",
-			       ck.id, ck.path, res.msg);
-		log_warn("%s", e->msg);
-		return r;
-	}
-	log_info("job %s: checkpoint %s of job %s restored from %s", nj.id, ck.id, id, ck.path);
-	return checkpoints_adopt(&nj, &orig, ck.id, ck.size, &res, rel, t0, ret, ret_profile, e);
-}
 
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
 			struct cryod_err *e)
 {
 	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
 	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
-	const char *from = json_string_value(json_object_get(req, "from"));
 	double t0 = now_seconds();
 	struct op_result res;
 	_cleanup_close_ int in_fd = -1, out_fd = -1;
 	int r, rel;
 
-	if (from)
-		return restore_remote(id, from, req, ret, ret_profile, e);
 	r = jobs_get(id, &orig, e);
-	/* A job this node does not know: with db.remote, any node's, from the store. */
-	if (r == -ENOENT && cryod_cfg.db_remote)
-		return restore_remote(id, cryod_cfg.checkpoint_dir, req, ret, ret_profile, e);
 	if (r < 0)
 		return r;
 	r = restore_source(id, &orig, json_string_value(json_object_get(req, "checkpoint")),
@@ -831,8 +739,8 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 			       &rel);
 	}
 	if (r < 0) {
-		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s failed: %s", ck.id,
-			       res.msg);
+		r = cryod_fail(e, checkpoints_engine_errno(res.r),
+			       "restore of checkpoint %s failed: %s", ck.id, res.msg);
 		log_warn("%s", e->msg);
 		return r;
 	}
@@ -864,51 +772,6 @@ static int children_check_locked(const char *id, struct cryod_err *e)
 	return 0;
 }
 
-/*
- * A checkpoint of the store (db.remote) that this node's database does not hold: whatever
- * objects PREFIX/ID has, also when its record is damaged or missing (an image `cryo dump`
- * made); refused while another checkpoint of the store names it as its parent, unless force.
- */
-static int delete_remote(const char *id, bool force, struct cryod_err *e)
-{
-	_cleanup_free_ char *path = NULL;
-	struct checkpoint *v = NULL;
-	unsigned objects = 0;
-	size_t n = 0;
-	int r;
-
-	if (asprintf(&path, "%s/%s", cryod_cfg.checkpoint_dir, id) < 0) {
-		path = NULL;
-		return cryod_fail(e, -ENOMEM, "out of memory");
-	}
-	r = catalogue_objects(path, &objects, e);
-	if (r < 0)
-		return r;
-	if (!objects)
-		return cryod_fail(e, -ENOENT, "checkpoint %s not found (nor %s)", id, path);
-	if (!force) {
-		r = catalogue_list(cryod_cfg.checkpoint_dir, NULL, &v, &n, e);
-		if (r < 0)
-			return r;
-		for (size_t i = 0; i < n; i++)
-			if (v[i].parent && !strcmp(v[i].parent, id)) {
-				r = cryod_fail(e, -ENOTEMPTY,
-					       "checkpoint %s is the parent of %s; delete it first, "
-					       "or force (?force=1)",
-					       id, v[i].id);
-				break;
-			}
-		checkpoint_list_free(v, n);
-		if (r < 0)
-			return r;
-	}
-	r = catalogue_delete(path, e);
-	if (r < 0)
-		return r;
-	log_info("checkpoint %s deleted from %s (%u objects)", id, path, objects);
-	return 0;
-}
-
 /* parents_mu held. */
 static int delete_locked(const char *id, bool force, struct cryod_err *e)
 {
@@ -916,7 +779,7 @@ static int delete_locked(const char *id, bool force, struct cryod_err *e)
 	int r = store_ck_get(id, &ck);
 
 	if (r == -ENOENT && cryod_cfg.db_remote)
-		return delete_remote(id, force, e);
+		return catalogue_delete_checkpoint(id, force, e);
 	if (r == -ENOENT)
 		return cryod_fail(e, r, "checkpoint %s not found", id);
 	if (r < 0)

@@ -30,6 +30,14 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 int checkpoints_delete(const char *id, bool force, struct cryod_err *e);
 
 /*
+ * The engine's errno, in the daemon's terms (error.h): whose fault a failure is. The engine's
+ * EINVAL means "not this tree", not "not this request", so it is not passed on as it is.
+ */
+int checkpoints_engine_errno(int r);
+
+bool checkpoints_is_pre_dump(const struct checkpoint *ck);
+
+/*
  * Records a tree that op_restore() or op_restore_streams() restored (res, its release
  * descriptor rel) as job nj (its id chosen), inheriting command, environment, log... from orig,
  * restored_from `from`; then lets the op process go. *ret_profile may be NULL.
@@ -37,11 +45,6 @@ int checkpoints_delete(const char *id, bool force, struct cryod_err *e);
 int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_t bytes,
 		      const struct op_result *res, int rel, double t0, struct job *ret,
 		      json_t **ret_profile, struct cryod_err *e);
-
-/* Makes the log that a job from another node appends to (its path checked by
- * catalogue_job_decode() to lie in this node's STATE_DIR/jobs); *ret_created: whether it is
- * new (a failed restore removes it again). */
-int checkpoints_make_log(const char *log, bool *ret_created, struct cryod_err *e);
 
 /*
  * Dumps running job `id` onto the n connected sockets fds (a migration to `to`, where it

@@ -6,6 +6,8 @@
  * then the stream's first bytes say which stream of how many it carries.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -22,6 +24,7 @@
 #include "checkpoints.h"
 #include "cleanup.h"
 #include "cryod.h"
+#include "fileio.h"
 #include "jobs.h"
 #include "log.h"
 #include "migrate.h"
@@ -62,6 +65,95 @@ static void freeaddrinfop(struct addrinfo **ai)
 {
 	if (*ai)
 		freeaddrinfo(*ai);
+}
+
+/* ---- from the store ---- */
+
+/* Makes the log that a job from another node appends to (its path checked by
+ * catalogue_job_decode() to lie in this node's STATE_DIR/jobs); *ret_created: whether it is
+ * new (a failed restore removes it again). */
+static int make_log(const char *log, bool *ret_created, struct cryod_err *e)
+{
+	char dir[PATH_MAX];
+	int fd, r;
+
+	*ret_created = false;
+	snprintf(dir, sizeof(dir), "%s/jobs", cryod_cfg.state_dir);
+	r = mkdir_p_mode(dir, 0700);
+	if (r < 0)
+		return cryod_fail(e, -EIO, "create %s: %s", dir, strerror(-r));
+	fd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd >= 0)
+		*ret_created = true;
+	else if (errno == EEXIST)
+		fd = open(log, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return cryod_fail(e, -EIO, "open log %s: %s", log, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/*
+ * A restore of a checkpoint in object storage that this node may never have seen (from
+ * another node, or after this one lost its database): the checkpoint and the job come from
+ * the store's record (catalogue.h). The new job takes the original's id where that is free
+ * here.
+ */
+int migrate_restore(const char *id, const char *from, json_t *req, struct job *ret,
+		    json_t **ret_profile, struct cryod_err *e)
+{
+	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
+	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
+	const char *want_id = json_string_value(json_object_get(req, "id"));
+	double t0 = now_seconds();
+	bool made_log = false;
+	struct op_result res;
+	int r, rel;
+
+	r = catalogue_find(from, json_string_value(json_object_get(req, "checkpoint")), id, &ck,
+			   &orig, e);
+	if (r < 0)
+		return r;
+	if (checkpoints_is_pre_dump(&ck))
+		return cryod_fail(e, -EMEDIUMTYPE,
+				  "checkpoint: %s is a pre-dump: it holds only memory and cannot "
+				  "be restored",
+				  ck.id);
+	if (ck.parent)
+		return cryod_fail(e, -ENOTSUP,
+				  "checkpoint %s: incremental images are not in object storage yet",
+				  ck.id);
+	if (orig.attachable)
+		return cryod_fail(e, -ENOTSUP,
+				  "checkpoint %s: job %s is attachable; its standard input, a FIFO "
+				  "of the node that ran it, is not carried to another node yet",
+				  ck.id, id);
+	if (json_object_get(req, "bundle") || json_object_get(req, "attachable"))
+		return cryod_fail(e, -EINVAL, "%s: not for a restore from object storage",
+				  json_object_get(req, "bundle") ? "bundle" : "attachable");
+	r = jobs_pick_id(want_id ? want_id : id, nj.id, e);
+	if (r == -EEXIST && !want_id)
+		r = jobs_pick_id(NULL, nj.id, e);
+	if (r < 0)
+		return r;
+	if (orig.log) {
+		r = make_log(orig.log, &made_log, e);
+		if (r < 0)
+			return r;
+	}
+	r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1, &res,
+		       &rel);
+	if (r < 0) {
+		if (made_log)
+			unlink(orig.log);
+		r = cryod_fail(e, checkpoints_engine_errno(res.r),
+			       "restore of checkpoint %s from %s failed: %s", ck.id, ck.path,
+			       res.msg);
+		log_warn("%s", e->msg);
+		return r;
+	}
+	log_info("job %s: checkpoint %s of job %s restored from %s", nj.id, ck.id, id, ck.path);
+	return checkpoints_adopt(&nj, &orig, ck.id, ck.size, &res, rel, t0, ret, ret_profile, e);
 }
 
 /* ---- node B: receiving ---- */
@@ -304,7 +396,7 @@ int migrate_accept(json_t *req, json_t **ret_answer, struct cryod_err *e)
 	if (r == 0)
 		r = jobs_pick_id(in->orig.id, in->id, e);
 	if (r == 0 && in->orig.log)
-		r = checkpoints_make_log(in->orig.log, &in->made_log, e);
+		r = make_log(in->orig.log, &in->made_log, e);
 	if (r == 0)
 		r = in->lfd = listen_for_streams(&port, e);
 	if (r < 0) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Migration of a running job from this daemon to the daemon of another node (docs/api.md,
- * "Migration"), with the engine's own streaming of an image (cryo_dump() to sockets, restored
- * as it arrives with the receiver's answers, as `cryo dump --to` and `cryo serve --restore`
- * do it): the tree never runs on both nodes.
+ * Jobs that move between nodes: restored from object storage on a node that may never have
+ * run them (migrate_restore()), or migrated while they run from this daemon to the daemon of
+ * another node (docs/api.md, **migrate**), with the engine's own streaming of an image (cryo_dump()
+ * to sockets, restored as it arrives with the receiver's answers, as `cryo dump --to` and `cryo
+ * serve --restore` do it): the tree never runs on both nodes.
  *
  *   1. node A -> node B, its API over TCP with the configured bearer token (the daemons share
  *      connection.auth_token): POST /v1/migrations {"job": RECORD, "streams": N}. B checks
@@ -22,6 +23,14 @@
 
 #include "error.h"
 #include "store.h"
+
+/*
+ * Restores job `id` from a checkpoint in object storage at `from` (s3://: the image, or a
+ * prefix holding checkpoints; a checked REQ_RESTORE body req), its job record read from the
+ * store, as a new job that keeps the id where it is free.
+ */
+int migrate_restore(const char *id, const char *from, json_t *req, struct job *ret,
+		    json_t **ret_profile, struct cryod_err *e);
 
 /* Node A: migrates job `id` to the daemon req.to; *ret_answer: B's record of the job (a new
  * reference). */
