@@ -106,7 +106,8 @@ def children(pid):
 
 
 def veth(a, a_addr, b, b_addr):
-    """A veth pair from namespace a to namespace b, each end with its /24 address."""
+    """A veth pair from namespace a to namespace b, each end with its /24 address; returns
+    the names of its ends."""
     tag = f"{os.getpid() % 10000}{random.randrange(1000)}"
     ea, eb = f"cn{tag}a", f"cn{tag}b"
     sh("ip", "link", "add", ea, "type", "veth", "peer", "name", eb)
@@ -120,6 +121,7 @@ def veth(a, a_addr, b, b_addr):
     a.run("ip", "link", "set", ea, "up")
     b.run("ip", "addr", "add", f"{b_addr}/24", "dev", eb)
     b.run("ip", "link", "set", eb, "up")
+    return ea, eb
 
 
 CLONE_NEWNET = 0x40000000
@@ -253,7 +255,7 @@ def make_cluster(tmp_path):
         made += [a, b]
         veth(store, f"10.{net}.1.1", a, f"10.{net}.1.2")
         veth(store, f"10.{net}.2.1", b, f"10.{net}.2.2")
-        veth(a, f"10.{net}.3.1", b, f"10.{net}.3.2")
+        nodes["link"] = veth(a, f"10.{net}.3.1", b, f"10.{net}.3.2")
         (tmp_path / "s3").mkdir()
         s3rver = subprocess.Popen([*store.enter(), str(S3RVER), "-d", str(tmp_path / "s3"),
                                    "-a", "0.0.0.0", "-p", "9000", "-s", "--configure-bucket",
@@ -548,3 +550,39 @@ state_dir: {a.state}
     a.log.write_text("")
     p = a.spawn(config_text=bare + "\n")
     assert p.wait(10) == 2 and "no S3 credentials" in a.log_text(), a.log_text()
+
+
+@needs_restore
+def test_a_migration_cut_short_leaves_the_job_running_on_a(cluster):
+    """B's daemon killed while the image is on its way (the nodes' link slowed to 40 Mbit/s so
+    that the 48 MiB take seconds): A's dump fails, its tree resumes, nothing was lost."""
+    a, b, net = cluster["a"], cluster["b"], cluster["net"]
+    b_api = f"10.{net}.3.2:8420"
+    a.config["connection"] = {"auth_token": TOKEN}
+    b.listen_tcp(b_api, TOKEN)
+    a.start()
+    b.start()
+    a.ns.run("tc", "qdisc", "add", "dev", cluster["link"][0], "root", "tbf", "rate", "40mbit",
+             "burst", "32kbit", "latency", "400ms")
+    a.ok("POST", "/v1/jobs", {"id": "cut", "command": ["python3", "-c", WORKER]}, status=201)
+    wait_lines(a, "cut", 10, timeout=60)
+    mig = subprocess.Popen([CRYO, "job", "migrate", "cut", "--to", b_api, "--socket",
+                            str(a.sock)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    deadline = time.time() + 30
+    while "waiting for" not in b.log_text():
+        assert time.time() < deadline and mig.poll() is None, b.log_text()
+        time.sleep(0.05)
+    time.sleep(1.5)
+    assert mig.poll() is None, "the migration ended before B was killed: link not slowed?"
+    b.kill9()
+    out, err = mig.communicate(timeout=120)
+    assert mig.returncode != 0 and "cut" in err, err
+    # A's tree runs on, its counter and memory intact.
+    j = a.ok("GET", "/v1/jobs/cut")
+    assert j["state"] == "running", j
+    n = len(lines(a, "cut"))
+    got = wait_lines(a, "cut", n + 60)
+    assert [int(c) for c, _ in got] == list(range(len(got)))
+    assert {dg for _, dg in got} == {DIGEST}
+    a.ok("POST", "/v1/jobs/cut/kill", {"signal": 9})
