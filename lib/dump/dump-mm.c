@@ -68,6 +68,62 @@ static int classify_shmem(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_
 	return dump_shmem_note(ctx, img, dirfd, open_path, kind, name, &v->shmem_id);
 }
 
+/*
+ * An aio context's ring (io_setup(2)): the kernel's struct aio_ring header (id, nr, head, tail,
+ * magic, compat and incompat features, header length), then nr struct io_event of 32 bytes.
+ * Restore makes a context with as many events and moves its ring here (mremap moves the
+ * context's ID with it), so only the header's positions and the completed events not reaped
+ * yet are saved, read through /proc/PID/mem. Requests still in flight are not visible from
+ * outside the kernel (nor to CRIU): they are lost, see docs/conformance.md.
+ */
+#define AIO_RING_MAGIC 0xa10a10a1
+
+static int classify_aio(struct cryo_ctx *ctx, pid_t pid, const struct proc_map *m,
+			struct img_vma *v)
+{
+	_cleanup_close_ int fd = -1;
+	uint32_t hdr[8], n;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "open %s", path);
+	r = pread_all(fd, hdr, sizeof(hdr), (off_t)m->start);
+	if (r < 0)
+		return cryo_err(ctx, r, "pid %d: read aio ring %#llx", pid,
+				(unsigned long long)m->start);
+	if (hdr[4] != AIO_RING_MAGIC || hdr[5] != 1 || hdr[6] != 0 || hdr[7] != 32 ||
+	    hdr[1] != (m->end - m->start - 32) / 32 || hdr[2] >= hdr[1] || hdr[3] >= hdr[1] ||
+	    !m->shared || m->pgoff)
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: aio context %#llx: its ring header is not one cryo knows "
+				"(nr %u head %u tail %u magic %#x)",
+				pid, (unsigned long long)m->start, hdr[1], hdr[2], hdr[3], hdr[4]);
+	v->kind = VMA_AIO;
+	v->aio.nr = hdr[1];
+	v->aio.head = hdr[2];
+	v->aio.tail = hdr[3];
+	n = (v->aio.tail + v->aio.nr - v->aio.head) % v->aio.nr;
+	v->aio.events_len = n * 32;
+	v->aio.events = malloc(v->aio.events_len + 1);
+	if (!v->aio.events)
+		return -ENOMEM;
+	/* The completed events, head first, wrapping at the end of the ring. */
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t at = m->start + 32 + (uint64_t)((v->aio.head + i) % v->aio.nr) * 32;
+
+		r = pread_all(fd, v->aio.events + i * 32, 32, (off_t)at);
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: read aio context %#llx", pid,
+					(unsigned long long)m->start);
+	}
+	log_info(ctx, "pid %d: aio context %#llx: %u events, head %u, tail %u", pid,
+		 (unsigned long long)m->start, v->aio.nr, v->aio.head, v->aio.tail);
+	return 0;
+}
+
 /* Mapping kinds cryo cannot bring back yet are refused here, naming the mapping. */
 static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		    const struct proc_map *m, struct img_vma *v)
@@ -123,10 +179,16 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx is sealed (mseal), not supported yet",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
-	if (proc_vmflag(m->vmflags, "dp"))
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d: mapping %#llx-%#llx is MAP_DROPPABLE, not supported yet",
-				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+	/* MAP_DROPPABLE is private anonymous memory the kernel may drop (to zeros) under
+	 * pressure: its pages are saved like any other, and it is mapped droppable again. */
+	if (proc_vmflag(m->vmflags, "dp")) {
+		if (path || m->shared)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is MAP_DROPPABLE and %s, not "
+					"supported", pid, (unsigned long long)m->start,
+					(unsigned long long)m->end, path ? path : "shared");
+		v->advice |= VMA_ADV_DROPPABLE;
+	}
 	if (m->pkey)
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx uses memory protection key %d, not "
@@ -155,6 +217,8 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->shmem_id = m->ino;
 		return (v->name = strndup(path, 13)) ? 0 : -ENOMEM;
 	}
+	if (!strcmp(path, "/[aio] (deleted)"))
+		return classify_aio(ctx, pid, m, v);
 	if (strlen(path) > 10 && !strcmp(path + strlen(path) - 10, " (deleted)"))
 		return classify_shmem(ctx, img, dirfd, pid, m, v);
 	if (strcmp(path, "/dev/zero") && is_device(path))
@@ -260,11 +324,9 @@ static int scan_ranges(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t star
 									      "scan pagemap of pid %d",
 									      pid);
 		for (long i = 0; i < n; i++) {
+			/* a guard region holds nothing: collect_guards() notes it */
 			if (regs[i].categories & PAGE_IS_GUARD)
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"pid %d: guard region (MADV_GUARD_INSTALL) at %#llx, "
-						"not supported yet",
-						pid, (unsigned long long)regs[i].start);
+				continue;
 			if (tracked && !(regs[i].categories & PAGE_IS_WRITTEN))
 				r = add_unchanged(lp, par, regs[i].start, regs[i].end);
 			else
@@ -306,10 +368,7 @@ static int read_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t sta
 			uint64_t e = ent[i];
 
 			if (e & PM_GUARD)
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"pid %d: guard region (MADV_GUARD_INSTALL) at %#llx, "
-						"not supported yet",
-						pid, (unsigned long long)a);
+				continue; /* see collect_guards() */
 			if (!(e & (PM_PRESENT | PM_SWAP)))
 				continue;
 			if (file && (e & PM_FILE))
@@ -320,6 +379,57 @@ static int read_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t sta
 		}
 	}
 	return 0;
+}
+
+/*
+ * Guard regions (MADV_GUARD_INSTALL, Linux 6.13+) live in the page tables, not in
+ * /proc/PID/maps: PAGEMAP_SCAN reports them as PAGE_IS_GUARD (6.14+). Restore installs them
+ * again over the same pages. A kernel without either has none to find.
+ */
+static int collect_guards(struct cryo_ctx *ctx, pid_t pid, int pm_fd, struct img_vma *v)
+{
+	static struct page_region regs[256];
+	struct pm_scan_arg a = {
+		.size = sizeof(a), .start = v->start, .end = v->end,
+		.vec = (uint64_t)regs, .vec_len = ARRAY_SIZE(regs),
+		.category_mask = PAGE_IS_GUARD, .return_mask = PAGE_IS_GUARD,
+	};
+
+	for (;;) {
+		long n = ioctl(pm_fd, PAGEMAP_SCAN, &a);
+		uint64_t next;
+
+		if (n < 0 && (errno == EINVAL || errno == ENOTTY))
+			return 0;
+		if (n < 0)
+			return cryo_err(ctx, -errno, "scan pagemap of pid %d for guard regions", pid);
+		for (long i = 0; i < n; i++) {
+			uint64_t(*g)[2];
+
+			if (v->nguards && v->guards[v->nguards - 1][1] == regs[i].start) {
+				v->guards[v->nguards - 1][1] = regs[i].end;
+				continue;
+			}
+			if (v->nguards == IMG_MAX_GUARDS)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: mapping %#llx-%#llx has more than %d guard "
+						"regions", pid, (unsigned long long)v->start,
+						(unsigned long long)v->end, IMG_MAX_GUARDS);
+			g = realloc(v->guards, (v->nguards + 1) * sizeof(*g));
+			if (!g)
+				return -ENOMEM;
+			v->guards = g;
+			v->guards[v->nguards][0] = regs[i].start;
+			v->guards[v->nguards++][1] = regs[i].end;
+		}
+		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= v->end)
+			return 0;
+		next = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
+		if (next <= a.start)
+			return cryo_err(ctx, -EIO, "pid %d: pagemap scan stuck at %#llx", pid,
+					(unsigned long long)a.start);
+		a.start = next;
+	}
 }
 
 int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64_t end, bool file,
@@ -442,8 +552,13 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 	if (pm_fd < 0)
 		return cryo_err(ctx, -errno, "open pagemap of pid %d", t->pid);
 	for (uint32_t i = 0; i < t->nvmas; i++) {
-		const struct img_vma *v = &t->vmas[i];
+		struct img_vma *v = &t->vmas[i];
 
+		if (v->kind == VMA_ANON || v->kind == VMA_FILE || v->kind == VMA_SHMEM) {
+			r = collect_guards(ctx, t->pid, pm_fd, v);
+			if (r < 0)
+				goto out;
+		}
 		if (v->kind == VMA_ANON ||
 		    ((v->kind == VMA_FILE || v->kind == VMA_SHMEM) && !v->shared)) {
 			r = mm_select(ctx, t->pid, pm_fd, v->start, v->end, v->kind != VMA_ANON,

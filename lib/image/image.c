@@ -55,6 +55,8 @@ void img_free(struct img *img)
 		for (uint32_t j = 0; j < t->nvmas; j++) {
 			free(t->vmas[j].name);
 			free(t->vmas[j].path);
+			free(t->vmas[j].guards);
+			free(t->vmas[j].aio.events);
 		}
 		for (uint32_t j = 0; j < t->nfds; j++)
 			free(t->fds[j].locks);
@@ -214,6 +216,21 @@ static json_t *encode_vma(const struct img_vma *v)
 	if (o && (v->kind == VMA_SHMEM || v->kind == VMA_SYSV) &&
 	    set(o, v->kind == VMA_SHMEM ? "shmem" : "shmid", json_integer(v->shmem_id)))
 		goto fail;
+	if (o && v->kind == VMA_AIO &&
+	    set(o, "aio", json_pack("{s:I,s:I,s:I,s:o}", "nr", (json_int_t)v->aio.nr, "head",
+				    (json_int_t)v->aio.head, "tail", (json_int_t)v->aio.tail,
+				    "events", hex_string(v->aio.events, v->aio.events_len))))
+		goto fail;
+	if (o && v->nguards) {
+		json_t *g = json_array();
+		int r = 0;
+
+		for (uint32_t i = 0; g && i < v->nguards; i++)
+			r |= add(g, json_pack("[oo]", u64_hex(v->guards[i][0]),
+					      u64_hex(v->guards[i][1])));
+		if (set(o, "guards", g) || r)
+			goto fail;
+	}
 	return o;
 fail:
 	json_decref(o);
@@ -605,6 +622,61 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 	return 0;
 }
 
+/* An aio ring: its size must be what the kernel makes for `nr` events (a 32-byte header and
+ * 32 bytes an event, rounded up to pages), and the events held those between head and tail. */
+static int decode_aio(struct dec *d, json_t *o, struct img_vma *vma)
+{
+	json_t *a = need(d, o, "aio", JSON_OBJECT);
+	struct img_aio *aio = &vma->aio;
+	long long v;
+
+	if (!a)
+		return -EINVAL;
+	if (!vma->shared || vma->pgoff)
+		return bad(d, "aio", "ring is not a shared mapping at offset 0");
+	TRY(get_int(d, a, "nr", 2, IMG_AIO_MAX_NR, &v));
+	aio->nr = v;
+	if ((vma->end - vma->start - 32) / 32 != aio->nr)
+		return bad(d, "nr", "does not fit the ring's size");
+	TRY(get_int(d, a, "head", 0, aio->nr - 1, &v));
+	aio->head = v;
+	TRY(get_int(d, a, "tail", 0, aio->nr - 1, &v));
+	aio->tail = v;
+	TRY(get_hexbytes(d, a, "events", (size_t)aio->nr * 32, &aio->events, &aio->events_len));
+	if (aio->events_len != (aio->tail + aio->nr - aio->head) % aio->nr * 32)
+		return bad(d, "events", "are not the (tail - head) events of the ring");
+	return 0;
+}
+
+/* Guard regions: sorted, disjoint, page-aligned, inside their mapping. */
+static int decode_guards(struct dec *d, json_t *o, struct img_vma *vma)
+{
+	json_t *a = get_arr(d, o, "guards", IMG_MAX_GUARDS), *g;
+	size_t i;
+
+	if (!a)
+		return -EINVAL;
+	vma->guards = calloc(json_array_size(a) + 1, sizeof(*vma->guards));
+	if (!vma->guards)
+		return -ENOMEM;
+	json_array_foreach(a, i, g) {
+		uint64_t s, e;
+
+		if (!json_is_array(g) || json_array_size(g) != 2 ||
+		    !json_is_string(json_array_get(g, 0)) || !json_is_string(json_array_get(g, 1)) ||
+		    parse_hex(json_string_value(json_array_get(g, 0)), &s) ||
+		    parse_hex(json_string_value(json_array_get(g, 1)), &e))
+			return bad(d, "guards", "holds something other than [start, end]");
+		if (s % 4096 || e % 4096 || s >= e || s < vma->start || e > vma->end ||
+		    (i && s < vma->guards[i - 1][1]))
+			return bad(d, "guards", "are not page-aligned, sorted ranges inside the mapping");
+		vma->guards[i][0] = s;
+		vma->guards[i][1] = e;
+		vma->nguards = i + 1;
+	}
+	return 0;
+}
+
 static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 {
 	long long v;
@@ -619,12 +691,14 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	if (!json_is_boolean(json_object_get(o, "shared")))
 		return bad(d, "shared", "is not a boolean");
 	vma->shared = json_is_true(json_object_get(o, "shared"));
-	TRY(get_int(d, o, "kind", VMA_ANON, VMA_SYSV, &v));
+	TRY(get_int(d, o, "kind", VMA_ANON, VMA_AIO, &v));
 	vma->kind = v;
-	TRY(get_int(d, o, "advice", 0, 511, &v));
+	TRY(get_int(d, o, "advice", 0, IMG_VMA_ADV_ALL, &v));
 	vma->advice = v;
 	if ((v & VMA_ADV_LOCKONFAULT) && !(v & VMA_ADV_LOCKED))
 		return bad(d, "advice", "locks on fault a mapping that is not locked");
+	if ((v & VMA_ADV_DROPPABLE) && (vma->kind != VMA_ANON || vma->shared))
+		return bad(d, "advice", "makes droppable a mapping that is not private anonymous");
 	if (vma->start % 4096 || vma->end % 4096 || vma->pgoff % 4096 || vma->start >= vma->end ||
 	    (vma->end > (1ULL << 47) && vma->kind != VMA_VSYSCALL))
 		return bad(d, "start", "does not give a page-aligned range in user space");
@@ -645,6 +719,10 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 		if (vma->path[0] != '/')
 			return bad(d, "path", "is not absolute");
 	}
+	if (vma->kind == VMA_AIO)
+		TRY(decode_aio(d, o, vma));
+	if (json_object_get(o, "guards"))
+		TRY(decode_guards(d, o, vma));
 	return 0;
 }
 

@@ -78,6 +78,7 @@ enum img_vma_kind {
 	VMA_VSYSCALL, /* [vsyscall]: fixed by the kernel, nothing to do */
 	VMA_SHMEM,    /* backed by a saved memory object (shared anonymous, memfd, deleted file) */
 	VMA_SYSV,     /* a System V shared memory segment, attached again by its ID */
+	VMA_AIO,      /* the ring of an aio context (io_setup): made again, moved to its place */
 };
 
 /* Advice that shows in smaps' VmFlags and that restore re-applies with madvise(). */
@@ -91,6 +92,20 @@ enum {
 	VMA_ADV_LOCKED = 1 << 6,
 	VMA_ADV_NORESERVE = 1 << 7, /* MAP_NORESERVE ("nr"): no commit charge */
 	VMA_ADV_LOCKONFAULT = 1 << 8, /* with LOCKED: MLOCK_ONFAULT ("lf") */
+	VMA_ADV_DROPPABLE = 1 << 9, /* MAP_DROPPABLE ("dp"), Linux 6.11+: private anonymous only */
+};
+
+#define IMG_VMA_ADV_ALL ((1 << 10) - 1)
+#define IMG_MAX_GUARDS  (1 << 16) /* guard regions (MADV_GUARD_INSTALL) in one mapping */
+#define IMG_AIO_MAX_NR  (1 << 24) /* io_events in one aio ring */
+
+/* An aio context's ring (VMA_AIO): the kernel's struct aio_ring header and the completed
+ * events not yet reaped, (tail - head) mod nr of them, 32 bytes each (struct io_event). */
+struct img_aio {
+	uint32_t nr;         /* io_events the ring holds (the ring's `nr`) */
+	uint32_t head, tail; /* both < nr */
+	uint8_t *events;
+	uint32_t events_len; /* bytes */
 };
 
 struct img_vma {
@@ -103,6 +118,9 @@ struct img_vma {
 	char *name;       /* [heap], [stack], [vdso]... or NULL */
 	char *path;       /* file of a VMA_FILE */
 	uint32_t shmem_id; /* object of a VMA_SHMEM; segment ID (shmid) of a VMA_SYSV */
+	uint64_t (*guards)[2]; /* guard regions in it (MADV_GUARD_INSTALL): [start, end) each */
+	uint32_t nguards;
+	struct img_aio aio; /* VMA_AIO only */
 };
 
 enum img_shmem_kind {

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/aio_abi.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -33,6 +35,13 @@
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
+#endif
+
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08
+#endif
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
 #endif
 
 #define HOLE_LOW  (1ULL << 32)
@@ -97,6 +106,8 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 
 	if (v->kind == VMA_ANON) {
 		flags |= MAP_ANONYMOUS;
+		if (v->advice & VMA_ADV_DROPPABLE)
+			flags = (flags & ~MAP_PRIVATE) | MAP_DROPPABLE;
 		if (v->advice & VMA_ADV_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
 	} else if (v->kind == VMA_SHMEM) {
@@ -134,6 +145,84 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 				v->path ? v->path : v->name ? v->name : "anonymous",
 				(unsigned long long)at);
 	}
+	return 0;
+}
+
+/*
+ * An aio context again (io_setup(2)), its ring moved to `at` (mremap moves the context's ID,
+ * which is the ring's address, with it). The kernel sizes a ring from the events asked for
+ * (twice the larger of those and 4 per possible CPU, plus 2, rounded up to pages): asking for
+ * (nr - 2) / 2 gives the saved ring back where the CPUs allow, else the restore is refused.
+ * The ring's positions come back as CRIU brings them: writes to /dev/null complete at once and
+ * move the kernel's own tail, and moving head reaps them; then the saved completed events go
+ * in between head and tail.
+ */
+static int restore_aio(struct cryo_ctx *ctx, const struct img_task *t, const struct img_vma *v,
+		       uint64_t at)
+{
+	const struct img_aio *a = &v->aio;
+	uint32_t count = a->tail >= a->head ? a->tail : a->nr + a->tail, done = 0;
+	uint64_t len = v->end - v->start;
+	_cleanup_close_ int null_fd = -1;
+	aio_context_t id = 0;
+	volatile uint32_t *ring;
+	struct iocb cbs[64], *cbp[64];
+	char byte = 0;
+	void *p;
+
+	if (syscall(SYS_io_setup, (a->nr - 2) / 2, &id) < 0)
+		return cryo_err(ctx, -errno, "pid %d: io_setup(%u) for aio context %#llx", t->pid,
+				(a->nr - 2) / 2, (unsigned long long)v->start);
+	ring = (volatile uint32_t *)id;
+	if (ring[1] != a->nr) {
+		uint32_t got = ring[1];
+
+		syscall(SYS_io_destroy, id);
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: aio context %#llx: this machine makes a ring of %u events "
+				"where the image has %u (more CPUs?)",
+				t->pid, (unsigned long long)v->start, got, a->nr);
+	}
+	p = mremap((void *)id, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)at);
+	if (p != (void *)at) {
+		int r = -errno;
+
+		syscall(SYS_io_destroy, id);
+		return cryo_err(ctx, r, "pid %d: move aio ring to %#llx", t->pid,
+				(unsigned long long)at);
+	}
+	id = at;
+	ring = (volatile uint32_t *)at;
+	if (count) {
+		null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null_fd < 0)
+			return cryo_err(ctx, -errno, "open /dev/null");
+	}
+	for (uint32_t i = 0; i < ARRAY_SIZE(cbs); i++) {
+		cbs[i] = (struct iocb){.aio_lio_opcode = IOCB_CMD_PWRITE,
+				       .aio_fildes = (uint32_t)null_fd, .aio_buf = (uint64_t)&byte,
+				       .aio_nbytes = 1};
+		cbp[i] = &cbs[i];
+	}
+	while (done < count) {
+		long n = count - done < ARRAY_SIZE(cbs) ? count - done : ARRAY_SIZE(cbs);
+
+		n = syscall(SYS_io_submit, id, n, cbp);
+		if (n <= 0)
+			return cryo_err(ctx, n < 0 ? -errno : -EIO,
+					"pid %d: aio context %#llx: move the ring to tail %u", t->pid,
+					(unsigned long long)v->start, a->tail);
+		done += n;
+		/* reaped up to where head must end */
+		ring[2] = done < a->head ? done : a->head;
+	}
+	ring[2] = a->head;
+	for (uint32_t i = 0; i * 32 < a->events_len; i++)
+		memcpy((uint8_t *)at + 32 + (uint64_t)((a->head + i) % a->nr) * 32,
+		       a->events + i * 32, 32);
+	if (ring[3] != a->tail)
+		return cryo_err(ctx, -EIO, "pid %d: aio context %#llx: tail is %u, not %u", t->pid,
+				(unsigned long long)v->start, ring[3], a->tail);
 	return 0;
 }
 
@@ -215,6 +304,38 @@ static int fill_parent_pages(struct cryo_ctx *ctx, const struct rst_shared *sh,
 					      rv[vi].cur + (runs[i].vaddr - rv[vi].start)};
 	}
 	return chain_fill(ctx, sh->chain, t->pid, want, nruns);
+}
+
+/*
+ * Guard regions go in once the pages are in (a guard page holds none), at the premapped
+ * place: mremap() carries them to the final one with the page tables.
+ */
+static int install_guards(struct cryo_ctx *ctx, const struct img_task *t,
+			  const struct rst_vma *rv, uint32_t nrv)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < t->nvmas; i++) {
+		const struct img_vma *v = &t->vmas[i];
+
+		if (!v->nguards)
+			continue;
+		while (k < nrv && rv[k].start < v->start)
+			k++;
+		if (k == nrv || rv[k].start != v->start)
+			return cryo_err(ctx, -EINVAL, "pid %d: guard regions in mapping %#llx, "
+					"which is not premapped", t->pid,
+					(unsigned long long)v->start);
+		for (uint32_t g = 0; g < v->nguards; g++) {
+			uint64_t s = rv[k].cur + (v->guards[g][0] - v->start);
+
+			if (madvise((void *)s, v->guards[g][1] - v->guards[g][0],
+				    MADV_GUARD_INSTALL) < 0)
+				return cryo_err(ctx, -errno, "pid %d: MADV_GUARD_INSTALL at %#llx",
+						t->pid, (unsigned long long)v->guards[g][0]);
+		}
+	}
+	return 0;
 }
 
 /* Room for every thread's seccomp filters: descriptors and programs. */
@@ -339,7 +460,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 							 (v->prot & PROT_EXEC ? SHM_EXEC : 0)};
 			continue;
 		}
-		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM)
+		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM &&
+		    v->kind != VMA_AIO)
 			continue;
 		for (size_t m = 0; m < nmaps; m++)
 			if (v->start < maps[m].end && maps[m].start < v->end)
@@ -360,8 +482,12 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			ri++;
 		while (pi < npruns && pruns[pi].vaddr < v->start)
 			pi++;
-		r = map_vma(ctx, sh, t, v, at, (ri < nruns && runs[ri].vaddr < v->end) ||
-					       (pi < npruns && pruns[pi].vaddr < v->end));
+		if (v->kind == VMA_AIO)
+			r = restore_aio(ctx, t, v, at);
+		else
+			r = map_vma(ctx, sh, t, v, at,
+				    (ri < nruns && runs[ri].vaddr < v->end) ||
+					    (pi < npruns && pruns[pi].vaddr < v->end));
 		if (r < 0)
 			goto out;
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
@@ -375,6 +501,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	r = fill_pages(ctx, sh, t, rv, nrv, runs, nruns);
 	if (r >= 0 && npruns)
 		r = fill_parent_pages(ctx, sh, t, rv, nrv, pruns, npruns);
+	if (r >= 0)
+		r = install_guards(ctx, t, rv, nrv);
 out:
 	free(busy.r);
 	proc_maps_free(maps, nmaps);
