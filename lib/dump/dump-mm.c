@@ -54,7 +54,7 @@ static int classify_shmem(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_
 	uint32_t kind;
 
 	snprintf(name, sizeof(name), "%.*s", (int)len, path);
-	if (!strcmp(name, "/dev/zero") && m->shared)
+	if ((!strcmp(name, "/dev/zero") || !strcmp(name, "/anon_hugepage")) && m->shared)
 		kind = SHM_ANON;
 	else if (!strncmp(name, "/memfd:", 7))
 		kind = SHM_MEMFD;
@@ -161,10 +161,27 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->kind = VMA_VSYSCALL;
 		return (v->name = strdup(path)) ? 0 : -ENOMEM;
 	}
-	if (proc_vmflag(m->vmflags, "ht"))
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d: mapping %#llx-%#llx is hugetlbfs, not supported yet", pid,
-				(unsigned long long)m->start, (unsigned long long)m->end);
+	/* hugetlb: mapped again with pages of the same size (MAP_HUGETLB, MFD_HUGETLB, or the
+	 * hugetlbfs file itself); its pages are saved like any other. */
+	if (proc_vmflag(m->vmflags, "ht")) {
+		if (m->page_kb != 2048 && m->page_kb != 1024 * 1024)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is hugetlb with %lu KiB pages, "
+					"not supported", pid, (unsigned long long)m->start,
+					(unsigned long long)m->end, m->page_kb);
+		v->page_shift = m->page_kb == 2048 ? 21 : 30;
+		if (path && !strcmp(path, "/anon_hugepage (deleted)") && !m->shared) {
+			v->kind = VMA_ANON;
+			return 0;
+		}
+		if (!path || path[0] != '/' ||
+		    (strcmp(path, "/anon_hugepage (deleted)") && strncmp(path, "/memfd:", 7) &&
+		     strlen(path) > 10 && !strcmp(path + strlen(path) - 10, " (deleted)")))
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is hugetlb of %s, not supported",
+					pid, (unsigned long long)m->start,
+					(unsigned long long)m->end, path ? path : "nothing known");
+	}
 	if (proc_vmflag(m->vmflags, "io") || proc_vmflag(m->vmflags, "pf"))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx maps device memory (%s)", pid,

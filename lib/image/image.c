@@ -221,6 +221,8 @@ static json_t *encode_vma(const struct img_vma *v)
 				    (json_int_t)v->aio.head, "tail", (json_int_t)v->aio.tail,
 				    "events", hex_string(v->aio.events, v->aio.events_len))))
 		goto fail;
+	if (o && v->page_shift && set(o, "page_shift", json_integer(v->page_shift)))
+		goto fail;
 	if (o && v->nguards) {
 		json_t *g = json_array();
 		int r = 0;
@@ -472,6 +474,8 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 
 		if (mo && m->has_seals)
 			r |= set(mo, "seals", json_integer(m->seals));
+		if (mo && m->page_shift)
+			r |= set(mo, "page_shift", json_integer(m->page_shift));
 		r |= add(a, mo);
 	}
 	r |= set(root, "shmems", a);
@@ -721,6 +725,17 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	}
 	if (vma->kind == VMA_AIO)
 		TRY(decode_aio(d, o, vma));
+	if (json_object_get(o, "page_shift")) {
+		TRY(get_int(d, o, "page_shift", 21, 30, &v));
+		vma->page_shift = v;
+		if ((v != 21 && v != 30) || (vma->kind != VMA_ANON && vma->kind != VMA_SHMEM &&
+					     vma->kind != VMA_FILE))
+			return bad(d, "page_shift", "is not a hugetlb page size of this mapping kind");
+		if ((vma->start | vma->end | vma->pgoff) & ((1ULL << v) - 1))
+			return bad(d, "page_shift", "does not divide the mapping's range and offset");
+		if (vma->advice & (VMA_ADV_DROPPABLE | VMA_ADV_GROWSDOWN))
+			return bad(d, "page_shift", "with droppable or grows-down advice");
+	}
 	if (json_object_get(o, "guards"))
 		TRY(decode_guards(d, o, vma));
 	return 0;
@@ -1172,6 +1187,17 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 						"%u: bad seals", m->id);
 			m->seals = json_integer_value(sv);
 			m->has_seals = true;
+		}
+		if (json_object_get(v, "page_shift")) {
+			json_t *pv = json_object_get(v, "page_shift");
+
+			/* hugetlb: 2 MiB or 1 GiB pages (x86-64), and a whole number of them */
+			if (!json_is_integer(pv) || (json_integer_value(pv) != 21 &&
+						     json_integer_value(pv) != 30) ||
+			    kind == SHM_DELETED || size % (1LL << json_integer_value(pv)))
+				return cryo_err(d->ctx, -EINVAL, "image metadata: memory object "
+						"%u: bad page_shift", m->id);
+			m->page_shift = json_integer_value(pv);
 		}
 		if (img_find_shmem(img, id) != m)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: memory object %u appears "

@@ -121,6 +121,7 @@ struct img_vma {
 	uint64_t (*guards)[2]; /* guard regions in it (MADV_GUARD_INSTALL): [start, end) each */
 	uint32_t nguards;
 	struct img_aio aio; /* VMA_AIO only */
+	uint32_t page_shift; /* hugetlb: log2 of its page size (21, 30); 0 for base pages */
 };
 
 enum img_shmem_kind {
@@ -142,6 +143,7 @@ struct img_shmem {
 	uint32_t seals;  /* a memfd's F_GET_SEALS (F_SEAL_SEAL alone: created without sealing) */
 	bool has_seals;  /* seals is known (images before it have none: restored unsealable) */
 	uint64_t dev, ino; /* identity at dump time */
+	uint32_t page_shift; /* hugetlb (MAP_HUGETLB, MFD_HUGETLB): log2 of its page size; or 0 */
 };
 
 enum img_file_type {

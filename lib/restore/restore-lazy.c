@@ -51,7 +51,8 @@
  * before a server exists. */
 bool restore_lazy_vma(const struct img_vma *v)
 {
-	return v->kind == VMA_ANON && !v->shared && !(v->advice & VMA_ADV_LOCKED);
+	return v->kind == VMA_ANON && !v->shared && !(v->advice & VMA_ADV_LOCKED) &&
+	       !v->page_shift; /* hugetlb pages are filled whole, not on fault */
 }
 
 static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,

@@ -70,7 +70,7 @@ static int busy_add(struct busy *b, uint64_t start, uint64_t end)
 
 /* A hole of len bytes that overlaps neither the target's layout nor anything mapped here,
  * with guard gaps so that nothing merges with it. */
-static uint64_t find_hole(const struct busy *b, uint64_t len)
+static uint64_t find_hole_aligned(const struct busy *b, uint64_t len, uint64_t align)
 {
 	uint64_t cand = HOLE_LOW;
 
@@ -83,9 +83,14 @@ static uint64_t find_hole(const struct busy *b, uint64_t len)
 				next = b->r[i].end + GUARD;
 		if (!next)
 			return cand;
-		cand = (next + PAGE_SZ - 1) & ~(PAGE_SZ - 1);
+		cand = (next + align - 1) & ~(align - 1);
 	}
 	return 0;
+}
+
+static uint64_t find_hole(const struct busy *b, uint64_t len)
+{
+	return find_hole_aligned(b, len, PAGE_SZ);
 }
 
 /*
@@ -108,6 +113,8 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 		flags |= MAP_ANONYMOUS;
 		if (v->advice & VMA_ADV_DROPPABLE)
 			flags = (flags & ~MAP_PRIVATE) | MAP_DROPPABLE;
+		if (v->page_shift)
+			flags |= MAP_HUGETLB | (int)v->page_shift << MAP_HUGE_SHIFT;
 		if (v->advice & VMA_ADV_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
 	} else if (v->kind == VMA_SHMEM) {
@@ -467,7 +474,9 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			if (v->start < maps[m].end && maps[m].start < v->end)
 				in_place = false;
 		if (!in_place) {
-			at = find_hole(&busy, v->end - v->start);
+			/* a hugetlb mapping goes at a multiple of its page size */
+			at = find_hole_aligned(&busy, v->end - v->start,
+					       v->page_shift ? 1ULL << v->page_shift : PAGE_SZ);
 			if (!at) {
 				r = cryo_err(ctx, -ENOMEM, "pid %d: no hole for %#llx-%#llx", t->pid,
 					     (unsigned long long)v->start,

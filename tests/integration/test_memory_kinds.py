@@ -1,5 +1,10 @@
 """Kinds of memory beyond plain private and shared mappings, each through a real dump and
 restore with default options: aio rings, guard regions, MAP_DROPPABLE, hugetlb."""
+import subprocess
+from pathlib import Path
+
+import pytest
+
 from conftest import workload
 
 
@@ -18,3 +23,45 @@ def test_guard_regions(env):
 def test_droppable_mapping(env):
     """A MAP_DROPPABLE mapping comes back droppable, same place, same pages."""
     env.roundtrip([workload("mem_droppable")])
+
+
+# --- hugetlb --------------------------------------------------------------------------------
+
+HUGEPAGES = Path("/proc/sys/vm/nr_hugepages")
+HUGEPAGES_NEEDED = 16  # what mem_hugetlb maps and reserves (12), and some room
+
+
+@pytest.fixture
+def hugetlbfs(tmp_path):
+    """Room for 2 MiB pages in the pool, and a hugetlbfs mount; both undone afterwards."""
+    old = int(HUGEPAGES.read_text())
+    free = int(_meminfo("HugePages_Free"))
+    mnt = tmp_path / "hugefs"
+    mnt.mkdir()
+    mounted = False
+    try:
+        if free < HUGEPAGES_NEEDED:
+            HUGEPAGES.write_text(str(old + HUGEPAGES_NEEDED - free))
+            if int(_meminfo("HugePages_Free")) < HUGEPAGES_NEEDED:
+                pytest.skip("the kernel cannot allocate 16 huge pages of 2 MiB")
+        subprocess.run(["mount", "-t", "hugetlbfs", "-o", "pagesize=2M", "none", str(mnt)],
+                       check=True)
+        mounted = True
+        yield mnt
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(mnt)], check=False)
+        HUGEPAGES.write_text(str(old))
+
+
+def _meminfo(key):
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return line.split()[1]
+    raise KeyError(key)
+
+
+def test_hugetlb_mappings(env, hugetlbfs):
+    """Private and shared MAP_HUGETLB memory, an MFD_HUGETLB memfd mapped shared and private,
+    a hugetlbfs file mapped shared: same page size, same content, still one object each."""
+    env.roundtrip([workload("mem_hugetlb"), hugetlbfs])
