@@ -153,6 +153,8 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->advice |= VMA_ADV_LOCKONFAULT;
 	if (proc_vmflag(m->vmflags, "nr"))
 		v->advice |= VMA_ADV_NORESERVE;
+	if (m->shared && proc_vmflag(m->vmflags, "mw"))
+		v->advice |= VMA_ADV_MAYWRITE;
 	if (path && (!strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vvar_vclock]"))) {
 		v->kind = VMA_VDSO;
 		return (v->name = strdup(path)) ? 0 : -ENOMEM;

@@ -93,9 +93,11 @@ enum {
 	VMA_ADV_NORESERVE = 1 << 7, /* MAP_NORESERVE ("nr"): no commit charge */
 	VMA_ADV_LOCKONFAULT = 1 << 8, /* with LOCKED: MLOCK_ONFAULT ("lf") */
 	VMA_ADV_DROPPABLE = 1 << 9, /* MAP_DROPPABLE ("dp"), Linux 6.11+: private anonymous only */
+	VMA_ADV_MAYWRITE = 1 << 10, /* a shared mapping that may become writable ("mw"): made
+				       from a descriptor open for writing */
 };
 
-#define IMG_VMA_ADV_ALL ((1 << 10) - 1)
+#define IMG_VMA_ADV_ALL ((1 << 11) - 1)
 #define IMG_MAX_GUARDS  (1 << 16) /* guard regions (MADV_GUARD_INSTALL) in one mapping */
 #define IMG_AIO_MAX_NR  (1 << 24) /* io_events in one aio ring */
 

@@ -127,12 +127,29 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 					v->shmem_id, (unsigned long long)v->start);
 		if (v->shared)
 			prot = v->prot;
+		/* A shared mapping made from a read-only descriptor can never become writable:
+		 * it is made from one again. */
+		if (v->shared && !(v->prot & PROT_WRITE) && !(v->advice & VMA_ADV_MAYWRITE)) {
+			char self[64];
+			int ro;
+
+			snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+			ro = open(self, O_RDONLY | O_CLOEXEC);
+			if (ro < 0)
+				return cryo_err(ctx, -errno, "pid %d: reopen memory object %u "
+						"read-only", t->pid, v->shmem_id);
+			close(fd);
+			fd = ro;
+		}
 	} else {
 		int oflags = O_RDONLY;
 
+		/* Open for writing where the mapping was made from a descriptor open for
+		 * writing ("mw"), so that it may become writable again (mprotect), and not
+		 * otherwise, so that it may not. */
 		if (v->shared) {
 			prot = v->prot;
-			if (v->prot & PROT_WRITE)
+			if ((v->prot & PROT_WRITE) || (v->advice & VMA_ADV_MAYWRITE))
 				oflags = O_RDWR;
 		}
 		fd = open(v->path, oflags | O_CLOEXEC);

@@ -65,3 +65,10 @@ def test_hugetlb_mappings(env, hugetlbfs):
     """Private and shared MAP_HUGETLB memory, an MFD_HUGETLB memfd mapped shared and private,
     a hugetlbfs file mapped shared: same page size, same content, still one object each."""
     env.roundtrip([workload("mem_hugetlb"), hugetlbfs])
+
+
+def test_file_mappings_whose_protection_differs_from_the_open_mode(env):
+    """Shared mappings that may or may not become writable (as the descriptor they were made
+    from allowed), a private writable mapping of a read-only file, a mapping whose descriptor
+    is closed, a read-only mapping of a memfd: each behaves as before."""
+    env.roundtrip([workload("mem_file_modes")])
