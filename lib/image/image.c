@@ -271,6 +271,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 	r |= set(o, "personality", json_integer(t->personality));
 	if (t->thp_disable)
 		r |= set(o, "thp_disable", json_true());
+	if (t->thp_except_advised)
+		r |= set(o, "thp_except_advised", json_true());
 	if (t->child_subreaper)
 		r |= set(o, "child_subreaper", json_true());
 	if (t->oom_score_adj)
@@ -855,6 +857,11 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		if (b && !json_is_boolean(b))
 			return bad(d, key, "is not a boolean");
 		*(k ? &t->child_subreaper : &t->thp_disable) = json_is_true(b);
+	}
+	if (json_object_get(o, "thp_except_advised")) {
+		if (!json_is_true(json_object_get(o, "thp_except_advised")) || !t->thp_disable)
+			return bad(d, "thp_except_advised", "is not true, or without thp_disable");
+		t->thp_except_advised = true;
 	}
 	if (json_object_get(o, "oom_score_adj")) {
 		long long adj;

@@ -358,6 +358,7 @@ struct img_task {
 	uint32_t umask;
 	uint32_t personality;
 	bool thp_disable;     /* PR_SET_THP_DISABLE */
+	bool thp_except_advised; /* with it, PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18+) */
 	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER */
 	int32_t oom_score_adj; /* /proc/PID/oom_score_adj, -1000 ... 1000 */
 	uint32_t mlockall;    /* MCL_FUTURE, with MCL_ONFAULT or not: how new mappings are locked */

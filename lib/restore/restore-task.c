@@ -588,7 +588,9 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	prctl(PR_SET_NAME, t->comm);
 	set_loginuid(t);
 	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
-	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1,
+				    t->thp_except_advised ? 1 << 1 /* EXCEPT_ADVISED */ : 0, 0,
+				    0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid, strerror(errno));
 	if (t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));

@@ -72,3 +72,9 @@ def test_file_mappings_whose_protection_differs_from_the_open_mode(env):
     from allowed), a private writable mapping of a read-only file, a mapping whose descriptor
     is closed, a read-only mapping of a memfd: each behaves as before."""
     env.roundtrip([workload("mem_file_modes")])
+
+
+@pytest.mark.parametrize("mode", ["all", "except"])
+def test_thp_disable(env, mode):
+    """PR_SET_THP_DISABLE, plain and with PR_THP_DISABLE_EXCEPT_ADVISED, reads back the same."""
+    env.roundtrip([workload("mem_thp"), mode])
