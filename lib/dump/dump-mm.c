@@ -491,6 +491,172 @@ int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64
 	return mm_select(ctx, pid, pm_fd, start, end, file, tracked, par, protect, l, lp);
 }
 
+/*
+ * Pages shared copy-on-write with the parent since a fork: the same physical page (pagemap's
+ * PFN, which root can read) at the same address of a private anonymous mapping that both have
+ * alike. Such a page is the parent's to save; restore forks the child from a parent whose
+ * memory is already in place, so that the child shares the page again instead of holding a
+ * copy (CRIU does the same). Only the parent's own mapping of that range can give it back.
+ */
+#define PM_PFN_MASK  ((1ULL << 55) - 1)
+#define PM_EXCLUSIVE (1ULL << 56)
+
+static const struct img_vma *cow_parent_vma(const struct img *img, const struct img_task *t,
+					    const struct img_vma *v)
+{
+	const struct img_task *p = NULL;
+
+	if (v->kind != VMA_ANON || v->shared || v->page_shift || (v->advice & VMA_ADV_DROPPABLE))
+		return NULL;
+	for (const struct img_task *q = img->tasks; q < t; q++)
+		if (q->pid == t->ppid && !q->zombie)
+			p = q;
+	for (uint32_t i = 0; p && i < p->nvmas; i++) {
+		const struct img_vma *pv = &p->vmas[i];
+
+		if (pv->start == v->start && pv->end == v->end && pv->kind == VMA_ANON &&
+		    !pv->shared && !pv->page_shift && !(pv->advice & VMA_ADV_DROPPABLE))
+			return pv;
+	}
+	return NULL;
+}
+
+/*
+ * Reading a page with process_vm_readv() pins it, and a read-only pin of an anonymous page
+ * that is shared copy-on-write makes the kernel give the pinned task a copy of its own
+ * (gup_must_unshare()): so once the parent's pages are saved, its PFNs are new. Its pagemap
+ * entries are therefore noted before, for each of its saved runs in private anonymous
+ * mappings, and its children compare theirs with the note.
+ */
+struct cow_note {
+	pid_t pid;
+	struct page_run *runs;
+	uint64_t nruns, *off, *ents; /* ents[off[i] + k]: page k of runs[i] */
+};
+
+static struct cow_note cow_notes[IMG_MAX_TASKS];
+static uint32_t ncow_notes;
+
+static void cow_notes_clear(void)
+{
+	for (uint32_t i = 0; i < ncow_notes; i++) {
+		free(cow_notes[i].runs);
+		free(cow_notes[i].off);
+		free(cow_notes[i].ents);
+	}
+	ncow_notes = 0;
+}
+
+/* Whether pid has children (in the tree or not: the dump takes them all). */
+static bool has_children(pid_t pid)
+{
+	_cleanup_free_ char *buf = NULL;
+
+	return read_file_fmt(&buf, "/proc/%d/task/%d/children", pid, pid) > 0 && buf[0];
+}
+
+/* Notes the pagemap entries of runs [first, l->n) of pid for its children. */
+static int cow_note_add(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct run_list *l,
+			uint64_t first)
+{
+	struct cow_note *c = NULL;
+	uint64_t total = 0, n = l->n - first, *off, *ents;
+	struct page_run *runs;
+	int r;
+
+	if (!n)
+		return 0;
+	for (uint32_t i = 0; i < ncow_notes; i++)
+		if (cow_notes[i].pid == pid)
+			c = &cow_notes[i];
+	if (!c) {
+		if (ncow_notes == ARRAY_SIZE(cow_notes))
+			return 0;
+		c = &cow_notes[ncow_notes++];
+		*c = (struct cow_note){.pid = pid};
+	}
+	for (uint64_t i = first; i < l->n; i++)
+		total += l->runs[i].npages;
+	runs = realloc(c->runs, (c->nruns + n) * sizeof(*runs));
+	if (runs)
+		c->runs = runs;
+	off = realloc(c->off, (c->nruns + n) * sizeof(*off));
+	if (off)
+		c->off = off;
+	if (!runs || !off)
+		return -ENOMEM;
+	total += c->nruns ? c->off[c->nruns - 1] + c->runs[c->nruns - 1].npages : 0;
+	ents = realloc(c->ents, total * sizeof(*ents) + 1);
+	if (!ents)
+		return -ENOMEM;
+	c->ents = ents;
+	for (uint64_t i = first; i < l->n; i++, c->nruns++) {
+		uint64_t at = c->nruns ? c->off[c->nruns - 1] + c->runs[c->nruns - 1].npages : 0;
+
+		c->runs[c->nruns] = l->runs[i];
+		c->off[c->nruns] = at;
+		r = pread_all(pm_fd, c->ents + at, l->runs[i].npages * 8,
+			      l->runs[i].vaddr / PAGE_SZ * 8);
+		if (r < 0)
+			return cryo_err(ctx, r, "read pagemap of pid %d", pid);
+	}
+	return 0;
+}
+
+/* The parent's noted entry for the page at a, or 0. */
+static uint64_t cow_note_get(const struct cow_note *c, uint64_t a)
+{
+	uint64_t i = runs_first_after(c->runs, c->nruns, a);
+
+	if (i == c->nruns || a < c->runs[i].vaddr)
+		return 0;
+	return c->ents[c->off[i] + (a - c->runs[i].vaddr) / PAGE_SZ];
+}
+
+/* Moves the pages of l's runs from index `first` on that the parent (its note) maps at the
+ * same PFN to lc. */
+static int split_cow(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct cow_note *note,
+		     uint64_t first, struct run_list *l, struct run_list *lc)
+{
+	static uint64_t own[4096];
+	_cleanup_free_ struct page_run *tail = NULL;
+	uint64_t ntail = l->n - first;
+	int r;
+
+	if (!ntail)
+		return 0;
+	tail = malloc(ntail * sizeof(*tail));
+	if (!tail)
+		return -ENOMEM;
+	memcpy(tail, l->runs + first, ntail * sizeof(*tail));
+	for (uint64_t i = 0; i < ntail; i++)
+		l->pages -= tail[i].npages;
+	l->n = first;
+	for (uint64_t i = 0; i < ntail; i++) {
+		for (uint64_t a = tail[i].vaddr, end = a + tail[i].npages * PAGE_SZ; a < end;) {
+			uint64_t n = (end - a) / PAGE_SZ;
+
+			if (n > ARRAY_SIZE(own))
+				n = ARRAY_SIZE(own);
+			r = pread_all(pm_fd, own, n * 8, a / PAGE_SZ * 8);
+			if (r < 0)
+				return cryo_err(ctx, r, "read pagemap of pid %d at %#llx", pid,
+						(unsigned long long)a);
+			for (uint64_t k = 0; k < n; k++, a += PAGE_SZ) {
+				uint64_t e = own[k] & ~PM_EXCLUSIVE;
+				bool shared = (e & PM_PRESENT) && !(e & PM_SWAP) &&
+					      (e & PM_PFN_MASK) &&
+					      e == (cow_note_get(note, a) & ~PM_EXCLUSIVE);
+
+				r = add_pages(shared ? lc : l, a, 1);
+				if (r < 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
 static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int dirfd, int out_fd,
 		      const struct xfer_seg *segs, const struct run_list *l, bool live)
 {
@@ -538,8 +704,10 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		 struct stream_writer *w, const struct mm_parent *par, struct run_list *ret_later)
 {
 	_cleanup_close_ int pm_fd = -1;
+	const struct cow_note *note = NULL;
+	bool children;
 	_cleanup_free_ bool *uw = NULL;
-	struct run_list l = {0}, lp = {0};
+	struct run_list l = {0}, lp = {0}, lc = {0};
 	struct proc_map *maps;
 	char path[64];
 	size_t n;
@@ -570,6 +738,13 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pm_fd < 0)
 		return cryo_err(ctx, -errno, "open pagemap of pid %d", t->pid);
+	/* Notes from another dump go; a chain's tracked tasks take no part (par). */
+	if (t == img->tasks)
+		cow_notes_clear();
+	children = !par && has_children(t->pid);
+	for (uint32_t i = 0; !par && i < ncow_notes; i++)
+		if (cow_notes[i].pid == t->ppid)
+			note = &cow_notes[i];
 	for (uint32_t i = 0; i < t->nvmas; i++) {
 		struct img_vma *v = &t->vmas[i];
 
@@ -580,10 +755,23 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		}
 		if (v->kind == VMA_ANON ||
 		    ((v->kind == VMA_FILE || v->kind == VMA_SHMEM) && !v->shared)) {
+			uint64_t first = l.n;
+
 			r = mm_select(ctx, t->pid, pm_fd, v->start, v->end, v->kind != VMA_ANON,
 				      uw[i] && par, par, false, &l, &lp);
 			if (r < 0)
 				goto out;
+			if (note && cow_parent_vma(img, t, v)) {
+				lc.vma_start = v->start;
+				r = split_cow(ctx, t->pid, pm_fd, note, first, &l, &lc);
+				if (r < 0)
+					goto out;
+			}
+			if (children && v->kind == VMA_ANON && !v->shared) {
+				r = cow_note_add(ctx, t->pid, pm_fd, &l, first);
+				if (r < 0)
+					goto out;
+			}
 		}
 	}
 	r = ret_later ? 0 : mm_save(ctx, t->pid, dirfd, w, &l, false);
@@ -591,12 +779,16 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		r = pagemap_write(ctx, dirfd, t->pid, l.runs, l.n);
 	if (r >= 0 && lp.n)
 		r = parentmap_write(ctx, dirfd, t->pid, lp.runs, lp.n);
+	if (r >= 0 && lc.n)
+		r = cowmap_write(ctx, dirfd, t->pid, lc.runs, lc.n);
 	t->pages = l.pages;
 	t->parent_pages = lp.pages;
+	t->cow_pages = lc.pages;
 	if (r >= 0)
-		log_info(ctx, "pid %d: %u mappings, %llu pages saved, %llu left to the parent",
-			 t->pid, t->nvmas, (unsigned long long)l.pages,
-			 (unsigned long long)lp.pages);
+		log_info(ctx, "pid %d: %u mappings, %llu pages saved, %llu left to the parent, "
+			 "%llu shared with its parent task", t->pid, t->nvmas,
+			 (unsigned long long)l.pages, (unsigned long long)lp.pages,
+			 (unsigned long long)lc.pages);
 	if (r >= 0 && ret_later) {
 		*ret_later = l;
 		l.runs = NULL;
@@ -604,5 +796,6 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 out:
 	free(l.runs);
 	free(lp.runs);
+	free(lc.runs);
 	return r;
 }

@@ -343,6 +343,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 	r |= set(o, "pages", json_integer(t->pages));
 	if (t->parent_pages)
 		r |= set(o, "parent_pages", json_integer(t->parent_pages));
+	if (t->cow_pages)
+		r |= set(o, "cow_pages", json_integer(t->cow_pages));
 	r |= set(o, "ctty", json_integer(t->ctty));
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->ntimers; i++) {
@@ -977,6 +979,10 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		TRY(get_int(d, o, "parent_pages", 0, 1LL << 36, &n));
 		t->parent_pages = n;
 	}
+	if (json_object_get(o, "cow_pages")) {
+		TRY(get_int(d, o, "cow_pages", 0, 1LL << 36, &n));
+		t->cow_pages = n;
+	}
 	/* Saved pages lie inside the task's mappings: so the tables sized by these counts
 	 * (pagemap-PID.img, pages-PID.sum) are bounded by what the image maps, not by whatever
 	 * a file of the image claims. */
@@ -985,7 +991,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 
 		for (uint32_t k = 0; k < t->nvmas; k++)
 			mapped += (t->vmas[k].end - t->vmas[k].start) / 4096;
-		if (t->pages + t->parent_pages > mapped)
+		if (t->pages + t->parent_pages + t->cow_pages > mapped)
 			return bad(d, "pages", "exceeds the pages the task maps");
 	}
 	TRY(get_int(d, o, "ctty", -1, INT_MAX, &n));

@@ -384,6 +384,7 @@ struct img_task {
 	uint32_t nthreads;
 	uint64_t pages; /* number of saved pages in pages-PID.img */
 	uint64_t parent_pages; /* pages taken from the parent chain (parentmap-PID.img) */
+	uint64_t cow_pages; /* pages shared copy-on-write with its parent task (cowmap-PID.img) */
 	int32_t ctty;   /* index of the pty in the image that is its controlling terminal, or -1 */
 	uint8_t *shared_pending; /* siginfo_t[] queued for the whole process */
 	uint32_t nshared_pending;

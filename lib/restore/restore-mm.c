@@ -362,6 +362,74 @@ static int install_guards(struct cryo_ctx *ctx, const struct img_task *t,
 	return 0;
 }
 
+/*
+ * Copy-on-write sharing with the parent. A parent that feeds children premaps before it
+ * forks and leaves here where its mappings are; a child, a copy of it, finds them at the same
+ * addresses. Set in the parent, read in its children (and their helpers) after the fork.
+ */
+static struct {
+	pid_t pid;
+	const struct rst_vma *rv;
+	uint32_t nrv;
+} cow_from;
+
+bool restore_mm_feeds_children(const struct rst_shared *sh, const struct img_task *t)
+{
+	for (uint32_t i = 0; i < sh->img->ntasks; i++)
+		if (sh->img->tasks[i].ppid == t->pid && sh->img->tasks[i].cow_pages &&
+		    &sh->img->tasks[i] != t)
+			return true;
+	return false;
+}
+
+/* The parent's premapped copy of v, which this task has by fork, or NULL. */
+static const struct rst_vma *cow_source(const struct img_task *t, const struct img_vma *v)
+{
+	if (cow_from.pid != t->ppid)
+		return NULL;
+	for (uint32_t i = 0; i < cow_from.nrv; i++)
+		if (cow_from.rv[i].start == v->start && cow_from.rv[i].end == v->end)
+			return &cow_from.rv[i];
+	return NULL;
+}
+
+/*
+ * Takes over the parent's copy of v at `at` (made writable until the restorer sets the final
+ * protection): its pages shared by fork stay; those this task saved are written over by
+ * fill_pages() (only they are copied); any other page was empty here, and is emptied.
+ */
+static int cow_take(struct cryo_ctx *ctx, const struct img_task *t, const struct img_vma *v,
+		    uint64_t at, const struct page_run *runs, uint64_t nruns,
+		    const struct page_run *cruns, uint64_t ncruns)
+{
+	uint64_t a = v->start, ri = runs_first_after(runs, nruns, a),
+		 ci = runs_first_after(cruns, ncruns, a);
+
+	if (mprotect((void *)at, v->end - v->start, PROT_READ | PROT_WRITE) < 0)
+		return cryo_err(ctx, -errno, "pid %d: take the parent's %#llx-%#llx", t->pid,
+				(unsigned long long)v->start, (unsigned long long)v->end);
+	while (a < v->end) {
+		uint64_t rs = ri < nruns ? runs[ri].vaddr : UINT64_MAX;
+		uint64_t cs = ci < ncruns ? cruns[ci].vaddr : UINT64_MAX;
+		uint64_t next = rs < cs ? rs : cs, b;
+
+		if (next > v->end)
+			next = v->end;
+		if (next > a && madvise((void *)(at + (a - v->start)), next - a, MADV_DONTNEED) < 0)
+			return cryo_err(ctx, -errno, "pid %d: empty %#llx", t->pid,
+					(unsigned long long)a);
+		if (next == v->end)
+			break;
+		if (rs == next) {
+			b = rs + runs[ri++].npages * PAGE_SZ;
+		} else {
+			b = cs + cruns[ci++].npages * PAGE_SZ;
+		}
+		a = b;
+	}
+	return 0;
+}
+
 /* Room for every thread's seccomp filters: descriptors and programs. */
 static size_t seccomp_bytes(const struct img_task *t)
 {
@@ -388,8 +456,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	struct rst_thread *rth;
 	struct rst_args *args;
 	uint32_t nrv = 0;
-	uint64_t region, nsig = t->nshared_pending, nruns, ri = 0, npruns, pi = 0;
-	_cleanup_free_ struct page_run *runs = NULL, *pruns = NULL;
+	uint64_t region, nsig = t->nshared_pending, nruns, ri = 0, npruns, pi = 0, ncruns, ci = 0;
+	_cleanup_free_ struct page_run *runs = NULL, *pruns = NULL, *cruns = NULL;
 	int r;
 
 	r = sh->pages || sh->rx ? pagemap_load(ctx, sh->dirfd, t, &runs, &nruns)
@@ -397,6 +465,9 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (r < 0)
 		return r;
 	r = parentmap_load(ctx, sh->dirfd, t, &pruns, &npruns);
+	if (r < 0)
+		return r;
+	r = cowmap_load(ctx, sh->dirfd, t, &cruns, &ncruns);
 	if (r < 0)
 		return r;
 	r = proc_maps_read(0, false, &maps, &nmaps);
@@ -487,6 +558,32 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM &&
 		    v->kind != VMA_AIO)
 			continue;
+		while (ri < nruns && runs[ri].vaddr < v->start)
+			ri++;
+		while (pi < npruns && pruns[pi].vaddr < v->start)
+			pi++;
+		while (ci < ncruns && cruns[ci].vaddr < v->start)
+			ci++;
+		if (ci < ncruns && cruns[ci].vaddr < v->end) {
+			const struct rst_vma *src = cow_source(t, v);
+
+			if (!src) {
+				r = cryo_err(ctx, -EINVAL, "pid %d: pages of %#llx-%#llx shared "
+					     "with its parent %d, which did not map them before "
+					     "forking it", t->pid, (unsigned long long)v->start,
+					     (unsigned long long)v->end, t->ppid);
+				goto out;
+			}
+			r = cow_take(ctx, t, v, src->cur, runs, nruns, cruns, ncruns);
+			if (r < 0)
+				goto out;
+			rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end,
+						     .cur = src->cur, .prot = v->prot,
+						     .advice = v->advice};
+			plan->keep[plan->nkeep++] = (struct rst_range){src->cur,
+								       src->cur + (v->end - v->start)};
+			continue;
+		}
 		for (size_t m = 0; m < nmaps; m++)
 			if (v->start < maps[m].end && maps[m].start < v->end)
 				in_place = false;
@@ -504,10 +601,6 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			if (r < 0)
 				goto out;
 		}
-		while (ri < nruns && runs[ri].vaddr < v->start)
-			ri++;
-		while (pi < npruns && pruns[pi].vaddr < v->start)
-			pi++;
 		if (v->kind == VMA_AIO)
 			r = restore_aio(ctx, t, v, at);
 		else
@@ -518,7 +611,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			goto out;
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
 					     .prot = v->prot, .advice = v->advice,
-					     .lazy = sh->lazy && restore_lazy_vma(v) && ri < nruns &&
+					     .lazy = sh->lazy && !plan->feeds_children &&
+						     restore_lazy_vma(v) && ri < nruns &&
 						     runs[ri].vaddr < v->end};
 		plan->lazy |= rv[nrv - 1].lazy;
 		plan->keep[plan->nkeep++] = (struct rst_range){at, at + (v->end - v->start)};
@@ -529,6 +623,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		r = fill_parent_pages(ctx, sh, t, rv, nrv, pruns, npruns);
 	if (r >= 0)
 		r = install_guards(ctx, t, rv, nrv);
+	if (r >= 0 && plan->feeds_children)
+		cow_from = (typeof(cow_from)){t->pid, rv, nrv};
 out:
 	free(busy.r);
 	proc_maps_free(maps, nmaps);

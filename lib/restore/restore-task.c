@@ -569,6 +569,10 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
 		task_fail(ctx, sh, NULL);
+	/* Memory before the forks where a child shares pages with t: it gets them by fork. */
+	plan.feeds_children = restore_mm_feeds_children(sh, t);
+	if (plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
+		task_fail(ctx, sh, NULL);
 	fork_children(ctx, sh, t, RST_SESS_EARLY);
 	set_session(ctx, sh, t);
 	fork_children(ctx, sh, t, RST_SESS_LATE);
@@ -577,7 +581,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	for (uint32_t i = 0; sh->feed_rd && i < sh->img->ntasks; i++)
 		if (sh->feed_rd[i] >= 0 && &sh->img->tasks[i] != t)
 			close(sh->feed_rd[i]);
-	if (restore_mm_premap(ctx, sh, t, &plan) < 0)
+	if (!plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
 		task_fail(ctx, sh, NULL);
 	join_group(ctx, sh, t);
 	restore_cwd_root(ctx, sh, t);
