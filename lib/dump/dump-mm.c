@@ -180,8 +180,8 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		    (strcmp(path, "/anon_hugepage (deleted)") && strncmp(path, "/memfd:", 7) &&
 		     strlen(path) > 10 && !strcmp(path + strlen(path) - 10, " (deleted)")))
 			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d: mapping %#llx-%#llx is hugetlb of %s, not supported",
-					pid, (unsigned long long)m->start,
+					"pid %d: mapping %#llx-%#llx is hugetlb of %s, not "
+					"supported", pid, (unsigned long long)m->start,
 					(unsigned long long)m->end, path ? path : "nothing known");
 	}
 	if (proc_vmflag(m->vmflags, "io") || proc_vmflag(m->vmflags, "pf"))
@@ -421,7 +421,8 @@ static int collect_guards(struct cryo_ctx *ctx, pid_t pid, int pm_fd, struct img
 		if (n < 0 && (errno == EINVAL || errno == ENOTTY))
 			return 0;
 		if (n < 0)
-			return cryo_err(ctx, -errno, "scan pagemap of pid %d for guard regions", pid);
+			return cryo_err(ctx, -errno, "scan pagemap of pid %d for guard regions",
+					pid);
 		for (long i = 0; i < n; i++) {
 			uint64_t(*g)[2];
 

@@ -677,7 +677,8 @@ static int decode_guards(struct dec *d, json_t *o, struct img_vma *vma)
 			return bad(d, "guards", "holds something other than [start, end]");
 		if (s % 4096 || e % 4096 || s >= e || s < vma->start || e > vma->end ||
 		    (i && s < vma->guards[i - 1][1]))
-			return bad(d, "guards", "are not page-aligned, sorted ranges inside the mapping");
+			return bad(d, "guards",
+				   "are not page-aligned, sorted ranges inside the mapping");
 		vma->guards[i][0] = s;
 		vma->guards[i][1] = e;
 		vma->nguards = i + 1;
@@ -734,9 +735,11 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 		vma->page_shift = v;
 		if ((v != 21 && v != 30) || (vma->kind != VMA_ANON && vma->kind != VMA_SHMEM &&
 					     vma->kind != VMA_FILE))
-			return bad(d, "page_shift", "is not a hugetlb page size of this mapping kind");
+			return bad(d, "page_shift",
+				   "is not a hugetlb page size of this mapping kind");
 		if ((vma->start | vma->end | vma->pgoff) & ((1ULL << v) - 1))
-			return bad(d, "page_shift", "does not divide the mapping's range and offset");
+			return bad(d, "page_shift",
+				   "does not divide the mapping's range and offset");
 		if (vma->advice & (VMA_ADV_DROPPABLE | VMA_ADV_GROWSDOWN))
 			return bad(d, "page_shift", "with droppable or grows-down advice");
 	}

@@ -67,6 +67,8 @@ int file_restore_created(struct cryo_ctx *ctx, int fd, const struct img_file *f)
 	return fd;
 }
 
+#define MFD_SHIFT 26 /* MFD_HUGE_SHIFT, which glibc's headers lack */
+
 /* hugetlbfs has no write(): a hugetlb object is filled through a shared mapping of it. */
 static int fill_hugetlb(int in, int fd, uint64_t size)
 {
@@ -117,14 +119,17 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (fd < 0)
 		fd = memfd_create(m->kind == SHM_ANON ? "cryo-shared-anon" : m->name,
 				  MFD_CLOEXEC | (m->has_seals ? MFD_ALLOW_SEALING : 0) |
-					  (m->page_shift ? MFD_HUGETLB | m->page_shift << 26 /* MFD_HUGE_SHIFT */
+					  (m->page_shift ? MFD_HUGETLB | m->page_shift << MFD_SHIFT
 							 : 0));
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "recreate memory object %u (%s)%s", m->id, m->name,
 				m->page_shift && errno == ENOMEM ? " with hugetlb pages" : "");
 	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
 	in = image_file_open(sh->dirfd, file);
-	r = in < 0 ? in : m->page_shift ? fill_hugetlb(in, fd, m->size) : copy_sparse(in, fd, m->size);
+	if (in < 0)
+		r = in;
+	else
+		r = m->page_shift ? fill_hugetlb(in, fd, m->size) : copy_sparse(in, fd, m->size);
 	if (r < 0) {
 		close(fd);
 		return cryo_err(ctx, r, "refill memory object %u (%s) from %s", m->id, m->name,

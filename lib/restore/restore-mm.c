@@ -234,8 +234,8 @@ static int restore_aio(struct cryo_ctx *ctx, const struct img_task *t, const str
 		n = syscall(SYS_io_submit, id, n, cbp);
 		if (n <= 0)
 			return cryo_err(ctx, n < 0 ? -errno : -EIO,
-					"pid %d: aio context %#llx: move the ring to tail %u", t->pid,
-					(unsigned long long)v->start, a->tail);
+					"pid %d: aio context %#llx: move the ring to tail %u",
+					t->pid, (unsigned long long)v->start, a->tail);
 		done += n;
 		/* reaped up to where head must end */
 		ring[2] = done < a->head ? done : a->head;
@@ -580,8 +580,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end,
 						     .cur = src->cur, .prot = v->prot,
 						     .advice = v->advice};
-			plan->keep[plan->nkeep++] = (struct rst_range){src->cur,
-								       src->cur + (v->end - v->start)};
+			plan->keep[plan->nkeep++] =
+				(struct rst_range){src->cur, src->cur + (v->end - v->start)};
 			continue;
 		}
 		for (size_t m = 0; m < nmaps; m++)

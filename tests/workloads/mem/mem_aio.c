@@ -139,8 +139,9 @@ int main(void)
 			fail("small: event %d is %llu (res %lld)", i, (unsigned long long)ev[i].data,
 			     (long long)ev[i].res);
 	for (int i = 0; i < 300; i++)
-		if (submit(small, small_buf, 1, i, 5000 + i) != 1 || getevents(small, 1, 1, ev) != 1 ||
-		    ev[0].data != (uint64_t)(5000 + i) || small_buf[0] != pattern(i))
+		if (submit(small, small_buf, 1, i, 5000 + i) != 1 ||
+		    getevents(small, 1, 1, ev) != 1 || ev[0].data != (uint64_t)(5000 + i) ||
+		    small_buf[0] != pattern(i))
 			fail("small: read %d after restore", i);
 	if (syscall(SYS_io_destroy, big) || syscall(SYS_io_destroy, small))
 		fail("io_destroy: %s", strerror(errno));
