@@ -567,6 +567,14 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		if (ci < ncruns && cruns[ci].vaddr < v->end) {
 			const struct rst_vma *src = cow_source(t, v);
 
+			if (v->kind != VMA_ANON || v->shared || v->page_shift ||
+			    (v->advice & VMA_ADV_DROPPABLE)) {
+				r = cryo_err(ctx, -EINVAL, "pid %d: pages of %#llx-%#llx shared "
+					     "with its parent, which is not private anonymous "
+					     "memory", t->pid, (unsigned long long)v->start,
+					     (unsigned long long)v->end);
+				goto out;
+			}
 			if (!src) {
 				r = cryo_err(ctx, -EINVAL, "pid %d: pages of %#llx-%#llx shared "
 					     "with its parent %d, which did not map them before "
