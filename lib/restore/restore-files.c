@@ -132,8 +132,10 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		r = m->page_shift ? fill_hugetlb(in, fd, m->size) : copy_sparse(in, fd, m->size);
 	if (r < 0) {
 		close(fd);
-		return cryo_err(ctx, r, "refill memory object %u (%s) from %s", m->id, m->name,
-				file);
+		return cryo_err(ctx, r, "refill memory object %u (%s) from %s%s", m->id, m->name,
+				file, m->page_shift && r == -ENOMEM
+					      ? " (hugetlb pages: too few free in vm.nr_hugepages?)"
+					      : "");
 	}
 	/* Before any task maps it: F_SEAL_WRITE needs no writable shared mapping, and the
 	 * original could have none. (F_SEAL_FUTURE_WRITE with a writable mapping made before
