@@ -43,6 +43,9 @@
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
 #endif
+#ifndef MADV_GUARD_REMOVE
+#define MADV_GUARD_REMOVE 103
+#endif
 
 #define HOLE_LOW  (1ULL << 32)
 #define HOLE_HIGH (1ULL << 46)
@@ -408,6 +411,9 @@ static int cow_take(struct cryo_ctx *ctx, const struct img_task *t, const struct
 	if (mprotect((void *)at, v->end - v->start, PROT_READ | PROT_WRITE) < 0)
 		return cryo_err(ctx, -errno, "pid %d: take the parent's %#llx-%#llx", t->pid,
 				(unsigned long long)v->start, (unsigned long long)v->end);
+	/* The parent's guard regions came with the fork, and outlive MADV_DONTNEED: this task's
+	 * own go in later (install_guards()). Without guard support there are none. */
+	madvise((void *)at, v->end - v->start, MADV_GUARD_REMOVE);
 	while (a < v->end) {
 		uint64_t rs = ri < nruns ? runs[ri].vaddr : UINT64_MAX;
 		uint64_t cs = ci < ncruns ? cruns[ci].vaddr : UINT64_MAX;
