@@ -201,7 +201,7 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 	/* MAP_DROPPABLE is private anonymous memory the kernel may drop (to zeros) under
 	 * pressure: its pages are saved like any other, and it is mapped droppable again. */
 	if (proc_vmflag(m->vmflags, "dp")) {
-		if (path || m->shared)
+		if ((path && strncmp(path, "[anon:", 6)) || m->shared)
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d: mapping %#llx-%#llx is MAP_DROPPABLE and %s, not "
 					"supported", pid, (unsigned long long)m->start,
@@ -233,6 +233,7 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 					"not supported yet",
 					pid, (unsigned long long)m->start, (unsigned long long)m->end);
 		v->kind = VMA_SYSV;
+		v->page_shift = 0; /* a SHM_HUGETLB segment is attached as it is */
 		v->shmem_id = m->ino;
 		return (v->name = strndup(path, 13)) ? 0 : -ENOMEM;
 	}
