@@ -26,6 +26,11 @@ static void child(int i)
 {
 	char c;
 
+	/* only the parent writes commands: a child sees the end of its pipe if the parent dies */
+	for (int j = 0; j <= i; j++)
+		close(cmd[j][1]);
+	close(res[0]);
+
 	for (;;) {
 		char ok = 'y';
 
