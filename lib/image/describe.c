@@ -24,7 +24,8 @@
 
 static const char *kind_name(uint32_t kind)
 {
-	static const char *const names[] = {"anon", "file", "vdso", "vsyscall", "shmem", "sysv"};
+	static const char *const names[] = {"anon", "file",  "vdso", "vsyscall",
+					    "shmem", "sysv", "aio"};
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }
@@ -128,6 +129,8 @@ static json_t *describe_json(const struct img *img)
 					 threads, "vmas", vmas, "fds", fds));
 		json_object_set_new(json_array_get(tasks, i), "parent_pages",
 				    json_integer(t->parent_pages));
+		json_object_set_new(json_array_get(tasks, i), "cow_pages",
+				    json_integer(t->cow_pages));
 		if (img->cgroups.nsets && !t->zombie) {
 			json_t *cgs = json_object();
 
@@ -197,6 +200,9 @@ static int describe_text(const struct img *img, FILE *out)
 			fprintf(out, ", %llu in the parent (%.1f MiB)",
 				(unsigned long long)t->parent_pages,
 				t->parent_pages * PAGE_SZ / 1048576.0);
+		if (t->cow_pages)
+			fprintf(out, ", %llu shared with its parent task (%.1f MiB)",
+				(unsigned long long)t->cow_pages, t->cow_pages * PAGE_SZ / 1048576.0);
 		fputc('\n', out);
 		for (uint32_t j = 0; j < t->nvmas; j++) {
 			const struct img_vma *v = &t->vmas[j];

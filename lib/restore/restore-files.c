@@ -67,6 +67,34 @@ int file_restore_created(struct cryo_ctx *ctx, int fd, const struct img_file *f)
 	return fd;
 }
 
+#define MFD_SHIFT 26 /* MFD_HUGE_SHIFT, which glibc's headers lack */
+
+/* hugetlbfs has no write(): a hugetlb object is filled through a shared mapping of it. */
+static int fill_hugetlb(int in, int fd, uint64_t size)
+{
+	uint8_t *p;
+	int r = 0;
+
+	if (ftruncate(fd, size) < 0)
+		return -errno;
+	if (!size)
+		return 0;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (uint64_t off = 0; off < size && r >= 0;) {
+		ssize_t n = pread(in, p + off, size - off, off);
+
+		if (n < 0)
+			r = -errno;
+		else if (n == 0)
+			r = -EIO;
+		off += n > 0 ? (uint64_t)n : 0;
+	}
+	munmap(p, size);
+	return r;
+}
+
 /*
  * Recreates a memory object: a memfd for shared anonymous memory and memfds, an unnamed
  * O_TMPFILE in the deleted file's directory for a deleted file (a memfd where that directory
@@ -90,16 +118,24 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* Sealing allowed where the object had seals; they are added once it is refilled. */
 	if (fd < 0)
 		fd = memfd_create(m->kind == SHM_ANON ? "cryo-shared-anon" : m->name,
-				  MFD_CLOEXEC | (m->has_seals ? MFD_ALLOW_SEALING : 0));
+				  MFD_CLOEXEC | (m->has_seals ? MFD_ALLOW_SEALING : 0) |
+					  (m->page_shift ? MFD_HUGETLB | m->page_shift << MFD_SHIFT
+							 : 0));
 	if (fd < 0)
-		return cryo_err(ctx, -errno, "recreate memory object %u (%s)", m->id, m->name);
+		return cryo_err(ctx, -errno, "recreate memory object %u (%s)%s", m->id, m->name,
+				m->page_shift && errno == ENOMEM ? " with hugetlb pages" : "");
 	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
 	in = image_file_open(sh->dirfd, file);
-	r = in < 0 ? in : copy_sparse(in, fd, m->size);
+	if (in < 0)
+		r = in;
+	else
+		r = m->page_shift ? fill_hugetlb(in, fd, m->size) : copy_sparse(in, fd, m->size);
 	if (r < 0) {
 		close(fd);
-		return cryo_err(ctx, r, "refill memory object %u (%s) from %s", m->id, m->name,
-				file);
+		return cryo_err(ctx, r, "refill memory object %u (%s) from %s%s", m->id, m->name,
+				file, m->page_shift && r == -ENOMEM
+					      ? " (hugetlb pages: too few free in vm.nr_hugepages?)"
+					      : "");
 	}
 	/* Before any task maps it: F_SEAL_WRITE needs no writable shared mapping, and the
 	 * original could have none. (F_SEAL_FUTURE_WRITE with a writable mapping made before

@@ -671,6 +671,10 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
 		task_fail(ctx, sh, NULL);
+	/* Memory before the forks where a child shares pages with t: it gets them by fork. */
+	plan.feeds_children = restore_mm_feeds_children(sh, t);
+	if (plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
+		task_fail(ctx, sh, NULL);
 	fork_children(ctx, sh, t, RST_SESS_EARLY);
 	set_session(ctx, sh, t);
 	fork_children(ctx, sh, t, RST_SESS_LATE);
@@ -682,7 +686,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	for (uint32_t i = 0; !t->shares_files && sh->feed_rd && i < sh->img->ntasks; i++)
 		if (sh->feed_rd[i] >= 0 && &sh->img->tasks[i] != t)
 			close(sh->feed_rd[i]);
-	if (restore_mm_premap(ctx, sh, t, &plan) < 0)
+	if (!plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
 		task_fail(ctx, sh, NULL);
 	join_group(ctx, sh, t);
 	restore_cwd_root(ctx, sh, t);
@@ -693,7 +697,9 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	prctl(PR_SET_NAME, t->comm);
 	set_loginuid(t);
 	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
-	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1,
+				    t->thp_except_advised ? 1 << 1 /* EXCEPT_ADVISED */ : 0, 0,
+				    0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid, strerror(errno));
 	if (t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));

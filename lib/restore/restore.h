@@ -214,7 +214,13 @@ struct mm_plan {
 	uint8_t *sigdata; /* room for every pending siginfo of the task */
 	uint8_t *seccomp; /* room for every thread's seccomp filters */
 	bool lazy;        /* some mapping is registered for lazy restore */
+	bool feeds_children; /* premapped before its children are forked: they share its pages
+				(restore_mm_feeds_children()), so nothing of it is lazy */
 };
+
+/* Whether a child of t shares pages with it copy-on-write (cowmap-PID.img): then t maps and
+ * fills its memory before it forks, and the child takes those pages by fork. */
+bool restore_mm_feeds_children(const struct rst_shared *sh, const struct img_task *t);
 
 /* In a restored task: maps and fills every private mapping, and lays out the blob region. */
 int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,

@@ -218,7 +218,9 @@ void fixture_img(struct img *img)
 	t->loginuid = 4242;
 	t->has_loginuid = true;
 	t->membarrier = 16 | 256;
-	t->nvmas = 8;
+	t->thp_disable = true;
+	t->thp_except_advised = true;
+	t->nvmas = 12;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x400000, 0x402000, PROT_READ | PROT_EXEC, false, VMA_FILE, NULL,
 		"/usr/bin/fixture");
@@ -229,8 +231,15 @@ void fixture_img(struct img *img)
 		NULL);
 	t->vmas[2].advice =
 	    VMA_ADV_HUGEPAGE | VMA_ADV_DONTDUMP | VMA_ADV_LOCKED | VMA_ADV_LOCKONFAULT;
+	t->vmas[2].nguards = 2;
+	t->vmas[2].guards = xcalloc(2, sizeof(*t->vmas[2].guards));
+	t->vmas[2].guards[0][0] = 0x600000;
+	t->vmas[2].guards[0][1] = 0x601000;
+	t->vmas[2].guards[1][0] = 0x603000;
+	t->vmas[2].guards[1][1] = 0x605000;
 	set_vma(&t->vmas[3], 0x7f0000000000, 0x7f0000010000, PROT_READ | PROT_WRITE, true, VMA_FILE,
 		NULL, "/dev/shm/fixture");
+	t->vmas[3].advice = VMA_ADV_MAYWRITE;
 	set_vma(&t->vmas[4], 0x7ffd00000000, 0x7ffd00021000, PROT_READ | PROT_WRITE, false,
 		VMA_ANON, "[stack]", NULL);
 	t->vmas[4].advice = VMA_ADV_GROWSDOWN;
@@ -239,8 +248,26 @@ void fixture_img(struct img *img)
 	set_vma(&t->vmas[6], 0x7ffd20000000, 0x7ffd20004000, PROT_READ | PROT_WRITE, true,
 		VMA_SHMEM, "/memfd:fixture (deleted)", NULL);
 	t->vmas[6].shmem_id = 7;
-	set_vma(&t->vmas[7], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false, VMA_VSYSCALL,
-		"[vsyscall]", NULL);
+	/* an aio ring of 3 pages, 383 events, one completed and not reaped */
+	set_vma(&t->vmas[7], 0x7ffd30000000, 0x7ffd30003000, PROT_READ | PROT_WRITE, true, VMA_AIO,
+		NULL, NULL);
+	t->vmas[7].aio = (struct img_aio){.nr = 383, .head = 1, .tail = 2, .events_len = 32};
+	t->vmas[7].aio.events = xcalloc(32, 1);
+	memcpy(t->vmas[7].aio.events, "\x02\0\0\0\0\0\0\0event", 13);
+	set_vma(&t->vmas[8], 0x7ffd40000000, 0x7ffd40001000, PROT_READ | PROT_WRITE, false,
+		VMA_ANON, NULL, NULL);
+	t->vmas[8].advice = VMA_ADV_DROPPABLE;
+	/* hugetlb, private anonymous and a shared object */
+	set_vma(&t->vmas[9], 0x7ffd40200000, 0x7ffd40400000, PROT_READ | PROT_WRITE, false,
+		VMA_ANON, NULL, NULL);
+	t->vmas[9].page_shift = 21;
+	set_vma(&t->vmas[10], 0x7ffd40400000, 0x7ffd40600000, PROT_READ | PROT_WRITE, true,
+		VMA_SHMEM, "/anon_hugepage (deleted)", NULL);
+	t->vmas[10].shmem_id = 9;
+	t->vmas[10].page_shift = 21;
+	t->vmas[10].advice = VMA_ADV_MAYWRITE;
+	set_vma(&t->vmas[11], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false,
+		VMA_VSYSCALL, "[vsyscall]", NULL);
 	t->pages = 5;
 	t->nfds = 12;
 	t->fds = xcalloc(t->nfds, sizeof(*t->fds));
@@ -264,6 +291,7 @@ void fixture_img(struct img *img)
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x10000, 0x20000, PROT_READ | PROT_WRITE, false, VMA_ANON, NULL, NULL);
 	t->pages = 1;
+	t->cow_pages = 2; /* shared with its parent since the fork */
 	t->nfds = 2;
 	t->fds = xcalloc(t->nfds, sizeof(*t->fds));
 	t->fds[0] = (struct img_fd){.fd = 0, .file_id = 3};
@@ -419,8 +447,15 @@ void fixture_img(struct img *img)
 	img->files[11].sockopts[2] = (struct img_sockopt){
 	    .level = SOL_TCP, .name = TCP_CONGESTION, .len = 4, .val = "reno"};
 
-	img->nshmems = 1;
+	img->nshmems = 2;
 	img->shmems = xcalloc(img->nshmems, sizeof(*img->shmems));
+	img->shmems[1] = (struct img_shmem){.id = 9,
+					    .kind = SHM_ANON,
+					    .size = 2 << 20,
+					    .name = xstrdup("/anon_hugepage"),
+					    .dev = 0x10,
+					    .ino = 77,
+					    .page_shift = 21};
 	img->shmems[0] = (struct img_shmem){.id = 7,
 					    .kind = SHM_MEMFD,
 					    .size = 16384,
@@ -540,7 +575,20 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 		assert_str_or_null_equal(x->name, y->name);
 		assert_str_or_null_equal(x->path, y->path);
 		assert_int_equal(x->shmem_id, y->shmem_id);
+		assert_int_equal(x->page_shift, y->page_shift);
+		assert_int_equal(x->nguards, y->nguards);
+		if (x->nguards)
+			assert_memory_equal(x->guards, y->guards, x->nguards * sizeof(*x->guards));
+		assert_int_equal(x->aio.nr, y->aio.nr);
+		assert_int_equal(x->aio.head, y->aio.head);
+		assert_int_equal(x->aio.tail, y->aio.tail);
+		assert_int_equal(x->aio.events_len, y->aio.events_len);
+		if (x->aio.events_len)
+			assert_memory_equal(x->aio.events, y->aio.events, x->aio.events_len);
 	}
+	assert_int_equal(a->cow_pages, b->cow_pages);
+	assert_int_equal(a->thp_disable, b->thp_disable);
+	assert_int_equal(a->thp_except_advised, b->thp_except_advised);
 	assert_int_equal(a->nfds, b->nfds);
 	for (uint32_t i = 0; i < a->nfds; i++) {
 		assert_int_equal(a->fds[i].fd, b->fds[i].fd);
@@ -640,6 +688,7 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_string_equal(x->name, y->name);
 		assert_int_equal(x->dev, y->dev);
 		assert_int_equal(x->ino, y->ino);
+		assert_int_equal(x->page_shift, y->page_shift);
 	}
 	assert_int_equal(a->cgroups.nhiers, b->cgroups.nhiers);
 	for (uint32_t i = 0; i < a->cgroups.nhiers; i++)

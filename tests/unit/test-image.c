@@ -472,9 +472,28 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/threads/1/pending", "\"0000\"", "whole number of siginfo"},
     /* vmas */
     {"tasks/0/vmas/0/prot", "8", "out of range"},
-    {"tasks/0/vmas/0/kind", "6", "out of range"},
+    {"tasks/0/vmas/0/kind", "7", "out of range"},
     {"tasks/0/vmas/0/kind", "-1", "out of range"},
-    {"tasks/0/vmas/0/advice", "512", "out of range"},
+    {"tasks/0/vmas/0/advice", "2048", "out of range"},
+    {"tasks/0/vmas/0/advice", "512", "not private anonymous"},
+    {"tasks/0/vmas/7/aio/nr", "384", "does not fit"},
+    {"tasks/0/vmas/7/aio/nr", "1", "out of range"},
+    {"tasks/0/vmas/7/aio/head", "383", "out of range"},
+    {"tasks/0/vmas/7/aio/tail", "1", "(tail - head) events"},
+    {"tasks/0/vmas/7/aio/events", "\"00\"", "(tail - head) events"},
+    {"tasks/0/vmas/7/shared", "false", "not a shared mapping"},
+    {"tasks/0/vmas/2/guards/0/1", "\"0x600001\"", "page-aligned, sorted"},
+    {"tasks/0/vmas/2/guards/1/0", "\"0x600000\"", "page-aligned, sorted"},
+    {"tasks/0/vmas/2/guards/1/1", "\"0x700001000\"", "page-aligned, sorted"},
+    {"tasks/0/vmas/2/guards/1", "[\"0x603000\"]", "[start, end]"},
+    {"tasks/0/vmas/9/page_shift", "22", "hugetlb page size"},
+    {"tasks/0/vmas/9/page_shift", "30", "does not divide"},
+    {"tasks/0/vmas/9/page_shift", "12", "out of range"},
+    {"tasks/0/vmas/8/page_shift", "21", "does not divide"},
+    {"tasks/0/vmas/4/page_shift", "21", "does not divide"},
+    {"tasks/1/cow_pages", "16", "exceeds the pages"},
+    {"tasks/1/cow_pages", "-1", "out of range"},
+    {"tasks/0/thp_except_advised", "false", "without thp_disable"},
     {"tasks/0/vmas/0/start", "\"0x400001\"", "page-aligned"},
     {"tasks/0/vmas/0/end", "\"0x401fff\"", "page-aligned"},
     {"tasks/0/vmas/0/pgoff", "\"0x1\"", "page-aligned"},
@@ -578,6 +597,9 @@ static const struct bad_value bad_values[] = {
     {"shmems/0/kind", "3", "malformed"},
     {"shmems/0/size", "-1", "malformed"},
     {"shmems/0/size", "70368744177665", "malformed"},
+    {"shmems/1/page_shift", "22", "bad page_shift"},
+    {"shmems/1/size", "4096", "bad page_shift"},
+    {"shmems/1/kind", "2", "bad page_shift"},
     /* cgroups */
     {"cgroups/hierarchies", "[]", "is empty"},
     {"cgroups/hierarchies/1", "\"cpu,cpuacct\"", "twice"},
@@ -822,7 +844,9 @@ static bool optional(const char *path)
 	static const char *const keys[] = {"/mlockall",    "/dumpable",
 					   "/loginuid",    "/membarrier",
 					   "/timer_slack", "/sched_reset_on_fork",
-					   "/exit_signal"};
+					   "/exit_signal", "/cow_pages",
+					   "/page_shift",  "/guards",
+					   "/thp_except_advised"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
