@@ -524,11 +524,11 @@ static const struct img_vma *cow_parent_vma(const struct img *img, const struct 
 }
 
 /*
- * Reading a page with process_vm_readv() pins it, and a read-only pin of an anonymous page
- * that is shared copy-on-write makes the kernel give the pinned task a copy of its own
- * (gup_must_unshare()): so once the parent's pages are saved, its PFNs are new. Its pagemap
- * entries are therefore noted before, for each of its saved runs in private anonymous
- * mappings, and its children compare theirs with the note.
+ * Pages are read through /proc/PID/mem, which leaves pages shared copy-on-write shared (a
+ * pinning read, process_vm_readv(), would give the parent copies of its own: see
+ * xfer_read_task()). The parent's pagemap entries are noted before its pages are saved all
+ * the same, for each of its saved runs in private anonymous mappings, so that its children
+ * compare theirs with the PFNs as they were at the freeze whatever touched the parent since.
  */
 struct cow_note {
 	pid_t pid;

@@ -31,7 +31,7 @@ struct xfer_job {
 	pid_t pid;
 	int fd;
 	uint64_t base; /* restore: where the pages start in fd */
-	int mem_fd; /* dump: /proc/PID/mem, for what process_vm_readv cannot read */
+	int mem_fd; /* dump: /proc/PID/mem, the pages are read through it */
 	bool live;  /* dump: the task runs (xfer_read_task()) */
 	const struct xfer_seg *segs;
 	size_t nsegs;
@@ -86,17 +86,15 @@ static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
 }
 
 
-int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
-		   uint64_t len, bool live)
+int xfer_read_task(int mem_fd, const struct iovec *iov, int n, void *buf, uint64_t len, bool live)
 {
-	struct iovec local = {buf, len};
-	ssize_t got = process_vm_readv(pid, &local, 1, iov, n, 0);
 	char *p = buf;
 
-	if (got == (ssize_t)len)
-		return 0;
-	/* process_vm_readv honours protections; /proc/PID/mem reads PROT_NONE pages too
-	 * (FOLL_FORCE), one range at a time. */
+	/* Through /proc/PID/mem, one range at a time, never process_vm_readv(): that pins each
+	 * page, and a read-only pin of an anonymous page shared copy-on-write with another task
+	 * gives the task a copy of its own (gup_must_unshare()): a dump of a forking server left
+	 * running would double its memory, and copying is 3x slower than reading. /proc/PID/mem
+	 * reads PROT_NONE pages too (FOLL_FORCE). */
 	for (int i = 0; i < n; p += iov[i++].iov_len)
 		for (uint64_t done = 0; done < iov[i].iov_len;) {
 			ssize_t r = pread(mem_fd, p + done, iov[i].iov_len - done,
@@ -200,7 +198,7 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	struct xfer_job *job = th->job;
 
 	if (job->dump) {
-		int r = xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len, job->live);
+		int r = xfer_read_task(job->mem_fd, iov, n, buf, len, job->live);
 
 		if (r < 0)
 			return r;

@@ -3,8 +3,8 @@
  * Moving page data between a process's memory and a pages file, the hot path of both dump and
  * restore. Segments are in file order, back to back; the bytes are cut into one contiguous
  * share per thread, and each thread moves its share in batches of up to 1024 segments and
- * XFER_BATCH bytes: one process_vm_readv + one pwrite per batch on dump, one preadv per batch
- * on restore, so fragmented memory costs few system calls. On restore, large segments are
+ * XFER_BATCH bytes: a pread of /proc/PID/mem per segment and one pwrite per batch on dump,
+ * one preadv per batch on restore. On restore, large segments are
  * first faulted in bulk with MADV_POPULATE_WRITE (page faults one by one cost ~15 µs each on
  * these VMs).
  *
@@ -59,10 +59,10 @@ void xfer_map_free(struct xfer_map *m);
 int xfer_map_iov(const struct xfer_map *m, uint64_t off, uint64_t len, struct iovec *iov,
 		 int max);
 
-/* Reads len bytes at iov from task pid into buf (PROT_NONE pages through mem_fd). A live task
- * (a pre-dump's, which runs meanwhile) may have unmapped some: those read as zeros. */
-int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
-		   uint64_t len, bool live);
+/* Reads len bytes at iov from a task into buf through its /proc/PID/mem (mem_fd), which
+ * leaves pages shared copy-on-write shared. A live task (a pre-dump's, which runs meanwhile)
+ * may have unmapped some: those read as zeros. */
+int xfer_read_task(int mem_fd, const struct iovec *iov, int n, void *buf, uint64_t len, bool live);
 
 /* Writes buf to iov in this process, faulting large ranges in bulk first. */
 int xfer_write_self(const struct iovec *iov, int n, const void *buf, uint64_t len);
