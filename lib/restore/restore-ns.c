@@ -74,7 +74,7 @@ int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 	if (rx)
 		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own is restored "
 				"from a directory, not as it arrives");
-	if (opts->lazy)
+	if (opts->lazy && !pidns_init)
 		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own cannot be "
 				"restored lazily yet");
 	return 0;
