@@ -1122,6 +1122,10 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	int r;
 
 	ctx->errmsg[0] = '\0';
+	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->copies > 1 &&
+	    (opts->nstream_fds || target))
+		return cryo_err(ctx, -EINVAL, "restore: copies are made of a host tree's image in "
+				"a directory, not of %s", target ? "a container" : "streams");
 	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->nstream_fds) {
 		if (target)
 			return cryo_err(ctx, -EINVAL, "restore: a container is restored from a "

@@ -216,3 +216,56 @@ def test_failed_copy_leaves_nothing_behind(env):
                 time.sleep(0.05)
     os.kill(run.pid, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
+
+
+def test_copies_follow_fork_mremap_dontneed_munmap(env):
+    """Three copies of a worker that forks, moves, drops and unmaps memory while its pages
+    still arrive (lz4 frames over two streams): the one server follows every copy's events,
+    each copy's child included, and every copy checks out exact."""
+    run = env.start([workload("mem_lazy_events"), "64"])
+    run.wait_for("ready")
+    img = env.dump(run, leave_running=True, suite_args=False,
+                   extra=["--compression", "lz4", "--streams", "2"])
+    pidfile = env.tmp / "pool.pid"
+    cryo("restore", "-D", img, "--copies", "3", "--detach", "--pidfile", pidfile)
+    inits = [int(x) for x in pidfile.read_text().split()]
+    env.restored.extend(inits)
+    for init in inits:
+        os.kill(init, signal.SIGUSR1)
+    codes = [reap(init, 60) for init in inits]
+    assert codes == [0, 0, 0], (codes, run.text())
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
+
+
+def test_damaged_frame_kills_the_copies_that_need_it(env):
+    """A frame whose pages fail their hash is found only when some copy faults on it: each
+    copy that needs it is killed (through its pidfd: its PID is another namespace's), none
+    runs on with wrong memory, and the server goes once the copies are gone."""
+    run = env.start([workload("mem_big"), "32"])
+    run.wait_for("ready")
+    img = env.dump(run, leave_running=True, suite_args=False,
+                   extra=["--compression", "none", "--streams", "1"])
+    stream = img / "pages-0.cryo"
+    data = bytearray(stream.read_bytes())
+    data[len(data) // 2] ^= 0x01  # inside some frame's payload
+    stream.write_bytes(bytes(data))
+    before = set(pool_procs())
+    pidfile = env.tmp / "pool.pid"
+    p = cryo("restore", "-D", img, "--copies", "2", "--detach", "--pidfile", pidfile,
+             check=False)
+    if p.returncode:  # the damage hit a header: refused up front, which is fine too
+        assert "damaged" in p.stderr
+        return
+    inits = [int(x) for x in pidfile.read_text().split()]
+    env.restored.extend(inits)
+    for init in inits:
+        os.kill(init, signal.SIGUSR1)  # mem_big checks every page: it meets the bad frame
+    codes = [reap(init, 30) for init in inits]
+    assert codes == [128 + signal.SIGKILL] * 2, (codes, run.text())
+    deadline = time.time() + 5
+    while time.time() < deadline and set(pool_procs()) - before:
+        time.sleep(0.05)
+    assert not set(pool_procs()) - before
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
