@@ -237,8 +237,8 @@ int cmd_restore(int argc, char **argv)
 			unsigned long n = strtoul(optarg, &end, 10);
 
 			if (!*optarg || *end || optarg[0] == '-' || n < 1 || n > CRYO_COPIES_MAX) {
-				fprintf(stderr, "cryo restore: --copies takes a number from 1 to %d, "
-					"not '%s'\n", CRYO_COPIES_MAX, optarg);
+				fprintf(stderr, "cryo restore: --copies takes a number from 1 "
+					"to %d, not '%s'\n", CRYO_COPIES_MAX, optarg);
 				return 2;
 			}
 			how.copies = (unsigned)n;

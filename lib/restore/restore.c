@@ -900,7 +900,8 @@ made:
 			goto fail;
 	}
 	if (uffds) {
-		r = sh->uffd_sink >= 0 ? send_uffds(ctx, sh, uffds) : start_lazy_server(ctx, sh, uffds);
+		r = sh->uffd_sink >= 0 ? send_uffds(ctx, sh, uffds)
+					 : start_lazy_server(ctx, sh, uffds);
 		if (r < 0)
 			goto fail;
 	}

@@ -70,7 +70,8 @@ int main(void)
 	madvise(drop, DROP, MADV_DONTNEED);
 	for (size_t i = 0; !why[0] && i < DROP; i++)
 		if (drop[i])
-			snprintf(why, sizeof(why), "byte %zu after MADV_DONTNEED is %d", i, drop[i]);
+			snprintf(why, sizeof(why), "byte %zu after MADV_DONTNEED is %d", i,
+				 drop[i]);
 	if (!why[0] && !anon_in_maps(big))
 		snprintf(why, sizeof(why), "big region is not anonymous in /proc/self/maps");
 	if (stat("/proc/self/ns/pid", &ns) < 0)
