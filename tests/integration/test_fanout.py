@@ -269,3 +269,46 @@ def test_damaged_frame_kills_the_copies_that_need_it(env):
     assert not set(pool_procs()) - before
     os.kill(run.pid, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
+
+
+def test_a_copy_dumped_again(env):
+    """A copy is a tree of its own pid namespace: once all its pages are in (--fill), a dump
+    of its init sees the copy's layout and its count, and restores into fresh namespaces,
+    exact. An on-demand copy still owes pages: its dump is refused, naming the mapping, and
+    the copy runs on."""
+    run = env.start([workload("mem_pool")])
+    run.wait_for("ready")
+    img = env.tmp / "img"
+    env.images.append(img)
+    cryo("dump", "-t", run.pid, "-D", img, "--leave-running")
+    pidfile = env.tmp / "pool.pid"
+    cryo("restore", "-D", img, "--copies", "1", "--detach", "--pidfile", pidfile)
+    lazy_init = int(pidfile.read_text())
+    env.restored.append(lazy_init)
+    p = cryo("dump", "-t", lazy_init, "-D", env.tmp / "refused", "--leave-running", check=False)
+    assert p.returncode != 0 and "still waits for pages of a lazy restore" in p.stderr, p.stderr
+    cryo("restore", "-D", img, "--copies", "1", "--fill", "--detach", "--pidfile", pidfile)
+    init = int(pidfile.read_text())
+    env.restored.append(init)
+    root = child_of(init)
+    deadline = time.time() + 20
+    while " um" in open(f"/proc/{root}/smaps").read() and time.time() < deadline:
+        time.sleep(0.05)
+    os.kill(root, BUMP)
+    time.sleep(0.1)
+    img2 = env.tmp / "img2"
+    cryo("dump", "-t", init, "-D", img2, "--leave-running")
+    again = env.tmp / "again.pid"
+    cryo("restore", "-D", img2, "--detach", "--pidfile", again)
+    init2 = int(again.read_text())
+    env.restored.append(init2)
+    assert nspid(child_of(init2))[-1] == str(run.pid)
+    os.kill(init2, signal.SIGUSR1)
+    assert reap(init2, 20) == 0, run.text()
+    got = wait_results(env.tmp, 1)
+    assert [t for t in got.values() if "count=1 PASS" in t], got
+    for i in (lazy_init, init):
+        os.kill(i, signal.SIGUSR1)
+    assert [reap(i, 20) for i in (lazy_init, init)] == [0, 0], run.text()
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
