@@ -14,6 +14,7 @@ enum {
 	OPT_PRE_DUMP,
 	OPT_PARENT,
 	OPT_BUNDLE,
+	OPT_COPIES,
 };
 
 static const char dump_usage[] =
@@ -134,7 +135,11 @@ static const char restore_usage[] =
 	"      --id NEWID        the new job's id (default: the daemon picks one)\n"
 	"      --bundle DIR      a container job: the bundle of the new container (default:\n"
 	"                        the one the checkpoint records)\n"
-	"  -a, --attachable      make the new job attachable\n" CLI_JSON_USAGE CLI_CONN_USAGE;
+	"  -a, --attachable      make the new job attachable\n"
+	"      --copies N        a warm pool (docs/fanout.md): N copies at once, each a job of\n"
+	"                        its own in a pid namespace of its own, lazy, one page server\n"
+	"                        for all; prints each job's id, one a line (the first is\n"
+	"                        NEWID's)\n" CLI_JSON_USAGE CLI_CONN_USAGE;
 
 int job_restore(int argc, char **argv)
 {
@@ -143,6 +148,7 @@ int job_restore(int argc, char **argv)
 	    {"id", required_argument, NULL, OPT_ID},
 	    {"attachable", no_argument, NULL, 'a'},
 	    {"bundle", required_argument, NULL, OPT_BUNDLE},
+	    {"copies", required_argument, NULL, OPT_COPIES},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -168,6 +174,16 @@ int job_restore(int argc, char **argv)
 		case OPT_BUNDLE:
 			o.bundle = optarg;
 			break;
+		case OPT_COPIES: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || optarg[0] == '-' || n < 1 || n > CRYO_COPIES_MAX)
+				return cli_usage_error("job restore", restore_usage,
+						       "--copies takes a number from 1 to 64");
+			o.copies = (unsigned)n;
+			break;
+		}
 		case 'h':
 			fputs(restore_usage, stdout);
 			return 0;
@@ -181,6 +197,22 @@ int job_restore(int argc, char **argv)
 	r = cli_client(&conn, "job restore", &c);
 	if (r)
 		return r;
+	if (o.copies) {
+		struct cryo_job **jobs = NULL;
+		size_t n = 0;
+
+		r = cryo_client_job_restore_copies(c, argv[optind], &o, &jobs, &n);
+		if (r < 0)
+			r = cli_client_fail(c, "job restore");
+		else if (conn.json)
+			cli_print_json(c);
+		else
+			for (size_t i = 0; i < n; i++)
+				printf("%s\n", jobs[i]->id);
+		cryo_job_list_free(jobs, n);
+		cryo_client_free(c);
+		return r;
+	}
 	r = cryo_client_job_restore(c, argv[optind], &o, &job);
 	if (r < 0)
 		r = cli_client_fail(c, "job restore");

@@ -281,12 +281,23 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		reply(rs, 201, checkpoint_to_json(&ck));
 		rs->profile = json_loads(ck.profile, 0, NULL);
 	} else if (!strcmp(action, "restore")) {
-		json_t *profile = NULL;
+		json_t *profile = NULL, *copies = NULL;
 
 		if (!(req = body_for(rq, REQ_RESTORE, rs)))
 			return;
-		r = checkpoints_restore(id, req, &j, &profile, &e);
-		reply_job(rs, 201, r, &e, &j);
+		r = checkpoints_restore(id, req, &j, &profile, &copies, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		/* A pool: the first copy's record, and every copy's under "copies". */
+		{
+			json_t *o = job_to_json(&j);
+
+			if (o && copies)
+				json_object_set_new(o, "copies", copies);
+			else
+				json_decref(copies);
+			reply(rs, 201, o);
+		}
 		rs->profile = profile;
 	} else if (!strcmp(action, "freeze") || !strcmp(action, "unfreeze")) {
 		if (!body_empty(rq, rs))

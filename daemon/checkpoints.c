@@ -600,17 +600,68 @@ static int restore_source(const char *id, const struct job *orig, const char *wa
 	return 0;
 }
 
+/* Copy k of a restore: a job record like the original's, with its own id and root. */
+static int copy_job(const struct job *orig, const char *id, pid_t root, const char *ck_id,
+		    struct job *ret)
+{
+	struct job nj = {0};
+
+	snprintf(nj.id, sizeof(nj.id), "%s", id);
+	nj.pid = root;
+	nj.command = orig->command ? strdup(orig->command) : NULL;
+	nj.env = orig->env ? strdup(orig->env) : NULL;
+	nj.cwd = orig->cwd ? strdup(orig->cwd) : NULL;
+	nj.uid = orig->uid;
+	nj.gid = orig->gid;
+	nj.log = orig->log ? strdup(orig->log) : NULL;
+	nj.stdin_path = orig->stdin_path ? strdup(orig->stdin_path) : NULL;
+	nj.attachable = orig->attachable;
+	nj.adopted = false;
+	nj.restored_from = strdup(ck_id);
+	time_iso8601(nj.created);
+	snprintf(nj.state, sizeof(nj.state), "running");
+	if ((orig->command && !nj.command) || (orig->env && !nj.env) ||
+	    (orig->cwd && !nj.cwd) || (orig->log && !nj.log) ||
+	    (orig->stdin_path && !nj.stdin_path) || !nj.restored_from) {
+		job_clear(&nj);
+		return -ENOMEM;
+	}
+	*ret = nj;
+	return 0;
+}
+
+/* Records and watches a restored job; the caller releases the op process after. */
+static int record_job(struct job *nj)
+{
+	int r, pidfd;
+
+	live_lock();
+	proc_start_time(nj->pid, &nj->starttime, NULL);
+	pidfd = (int)syscall(SYS_pidfd_open, nj->pid, 0);
+	r = store_job_insert(nj);
+	if (r == 0)
+		live_add(nj->id, nj->pid, pidfd, true);
+	else if (pidfd >= 0)
+		close(pidfd);
+	live_unlock();
+	return r;
+}
+
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
-			struct cryod_err *e)
+			json_t **ret_copies, struct cryod_err *e)
 {
 	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
 	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
 	double t0 = now_seconds(), t;
 	struct op_result res;
 	_cleanup_close_ int in_fd = -1, out_fd = -1;
-	json_t *profile;
-	int r, rel, pidfd;
+	json_t *v = json_object_get(req, "copies"), *profile, *all = NULL;
+	/* A warm pool (docs/fanout.md): each copy a job of its own, the first with the id. */
+	unsigned copies = v ? (unsigned)json_integer_value(v) : 0, n = copies ? copies : 1;
+	char ids[CRYO_COPIES_MAX][CRYOD_ID_MAX + 1];
+	int r, rel;
 
+	*ret_copies = NULL;
 	r = jobs_get(id, &orig, e);
 	if (r < 0)
 		return r;
@@ -618,9 +669,18 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 			   json_object_get(req, "attachable"), &ck, e);
 	if (r < 0)
 		return r;
+	if (copies && orig.runtime)
+		return cryod_fail(e, -EINVAL, "copies: job %s is a container, restored once per "
+				  "request", id);
 	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), nj.id, e);
 	if (r < 0)
 		return r;
+	snprintf(ids[0], sizeof(ids[0]), "%s", nj.id);
+	for (unsigned k = 1; k < n; k++) {
+		r = jobs_pick_id(NULL, ids[k], e);
+		if (r < 0)
+			return r;
+	}
 
 	/* A container job's checkpoint becomes a container again, under the new job's id, its
 	 * output appended to the job's log as the original's was. */
@@ -639,14 +699,14 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		if (orig.attachable && in_fd < 0)
 			return cryod_fail(e, -EIO, "open %s: %s", orig.stdin_path ? orig.stdin_path
 					  : "the job's stdin", strerror(errno));
-		r = op_restore(ck.path, &c, in_fd, out_fd, &res, &rel);
+		r = op_restore(ck.path, &c, in_fd, out_fd, 0, &res, &rel);
 		nj.runtime = strdup(orig.runtime);
 		nj.bundle = strdup(c.bundle ? c.bundle : orig.bundle ? orig.bundle : "");
 		nj.runtime_root = orig.runtime_root ? strdup(orig.runtime_root) : NULL;
 	} else if (json_object_get(req, "bundle")) {
 		return cryod_fail(e, -EINVAL, "bundle: job %s is not a container", id);
 	} else {
-		r = op_restore(ck.path, NULL, -1, -1, &res, &rel);
+		r = op_restore(ck.path, NULL, -1, -1, copies, &res, &rel);
 	}
 	if (r < 0) {
 		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s failed: %s", ck.id,
@@ -654,6 +714,8 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		log_warn("%s", e->msg);
 		return r;
 	}
+	if (!copies)
+		res.copies[0] = res.root;
 	t = now_seconds();
 	nj.pid = res.root;
 	nj.command = TAKE_PTR(orig.command);
@@ -669,32 +731,39 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 	time_iso8601(nj.created);
 	snprintf(nj.state, sizeof(nj.state), "running");
 
-	live_lock();
-	proc_start_time(res.root, &nj.starttime, NULL);
-	pidfd = (int)syscall(SYS_pidfd_open, res.root, 0);
-	r = store_job_insert(&nj);
-	if (r == 0)
-		live_add(nj.id, res.root, pidfd, true);
-	else if (pidfd >= 0)
-		close(pidfd);
-	live_unlock();
-	/* Only now may the op process exit and hand the root to cryod. */
+	r = record_job(&nj);
+	all = copies ? json_array() : NULL;
+	if (r == 0 && all)
+		json_array_append_new(all, job_to_json(&nj));
+	for (unsigned k = 1; r == 0 && k < n; k++) {
+		_cleanup_(job_clear) struct job cj = {0};
+
+		r = copy_job(&nj, ids[k], res.copies[k], ck.id, &cj);
+		if (r == 0)
+			r = record_job(&cj);
+		if (r == 0)
+			json_array_append_new(all, job_to_json(&cj));
+	}
+	/* Only now may the op process exit and hand the roots to cryod. */
 	op_release(rel);
 	if (r < 0) {
-		kill(res.root, SIGKILL);
+		for (unsigned k = 0; k < n; k++)
+			kill(res.copies[k], SIGKILL);
+		json_decref(all);
 		return cryod_fail(e, -EEXIST,
-				  "id: job %s could not be recorded (taken?); the restored tree "
-				  "was killed",
-				  nj.id);
+				  "id: job %s could not be recorded (taken?); the restored tree%s "
+				  "%s killed",
+				  nj.id, n > 1 ? "s" : "", n > 1 ? "were" : "was");
 	}
-	log_info("job %s: restored from %s as pid %d in %.3f s", nj.id, ck.id, res.root,
-		 res.seconds);
+	log_info("job %s: restored from %s as pid %d in %.3f s%s", nj.id, ck.id, res.root,
+		 res.seconds, n > 1 ? " (the first copy of a pool)" : "");
 	profile = profile_new();
 	profile_phase(profile, "restore", res.seconds);
 	profile_phase(profile, "record", now_seconds() - t);
 	profile_phase(profile, "total", now_seconds() - t0);
 	json_object_set_new(profile, "bytes", json_integer(ck.size));
 	*ret_profile = profile;
+	*ret_copies = all;
 	*ret = TAKE_RECORD(nj);
 	return 0;
 }

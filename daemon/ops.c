@@ -199,8 +199,7 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 }
 
 int op_restore(const char *dir, const struct op_container *c, int in_fd, int out_fd,
-	       struct op_result *res,
-	       int *ret_release)
+	       unsigned copies, struct op_result *res, int *ret_release)
 {
 	_cleanup_close_ int rd = -1, rel_rd = -1, rel_wr = -1;
 	int rel[2], wr;
@@ -223,6 +222,10 @@ int op_restore(const char *dir, const struct op_container *c, int in_fd, int out
 		op_child_setup(wr, rel_rd, in_fd, out_fd);
 		ctx = op_ctx();
 		o.dir = dir;
+		/* A warm pool (docs/fanout.md): every copy's init is our child until released. */
+		o.copies = copies;
+		o.ret_copies = res->copies;
+		o.lazy = o.pidns = copies > 0;
 		t0 = now_seconds();
 		if (c) {
 			struct cryo_container_opts co;

@@ -23,6 +23,7 @@ enum field_type {
 	F_COMPRESSION, /* one of the engine's cryo_compressions() */
 	F_STREAMS,     /* 0 .. CRYO_STREAMS_MAX */
 	F_RUNTIME,     /* a container runtime cryo knows: "runc" */
+	F_COPIES,      /* 1 .. CRYO_COPIES_MAX */
 };
 
 struct field {
@@ -58,7 +59,8 @@ static const struct field schema[REQ__COUNT][MAX_FIELDS] = {
 	[REQ_RESTORE] = {{"checkpoint", F_ID, false},
 			 {"id", F_ID, false},
 			 {"bundle", F_PATH, false},
-			 {"attachable", F_BOOL, false}},
+			 {"attachable", F_BOOL, false},
+			 {"copies", F_COPIES, false}},
 	[REQ_NONE] = {{NULL}},
 };
 
@@ -145,6 +147,8 @@ static int check_field(const struct field *f, json_t *v, char *err, size_t errle
 		return check_int(f->name, v, 1, 64, err, errlen);
 	case F_STREAMS:
 		return check_int(f->name, v, 0, CRYO_STREAMS_MAX, err, errlen);
+	case F_COPIES:
+		return check_int(f->name, v, 1, CRYO_COPIES_MAX, err, errlen);
 	case F_RUNTIME:
 		if (!s || strcmp(s, "runc"))
 			return errf(err, errlen, -EINVAL, "%s: the container runtimes are: runc",

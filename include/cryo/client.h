@@ -227,6 +227,8 @@ struct cryo_job_restore_opts {
 	bool attachable;
 	const char *bundle;	/* a container job: the bundle of the new container; NULL: the
 				   one the checkpoint records */
+	unsigned copies;	/* a warm pool of this many jobs (docs/fanout.md); 0: one job,
+				   restored eagerly */
 };
 #define CRYO_JOB_RESTORE_OPTS_INIT                                                                 \
 	{                                                                                          \
@@ -238,6 +240,12 @@ struct cryo_job_restore_opts {
 CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
 				     const struct cryo_job_restore_opts *opts,
 				     struct cryo_job **ret_job);
+
+/* The same with opts->copies (required): a warm pool, each copy a job of its own, in
+ * *ret_jobs (*ret_count of them, the first with opts->id); free with cryo_job_list_free(). */
+CRYO_API int cryo_client_job_restore_copies(struct cryo_client *c, const char *id,
+					    const struct cryo_job_restore_opts *opts,
+					    struct cryo_job ***ret_jobs, size_t *ret_count);
 
 /* POST /v1/jobs/{id}/freeze and /unfreeze. ret_job may be NULL. */
 CRYO_API int cryo_client_job_freeze(struct cryo_client *c, const char *id,

@@ -5,7 +5,10 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import CRYO, alive, cryo, reap, workload
+from cryod_harness import SANITIZED, daemon  # noqa: F401 (a fixture)
 
 BUMP = signal.SIGRTMIN + 1  # real-time: queued, so no bump is lost
 
@@ -312,3 +315,46 @@ def test_a_copy_dumped_again(env):
     assert [reap(i, 20) for i in (lazy_init, init)] == [0, 0], run.text()
     os.kill(run.pid, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
+
+
+@pytest.mark.skipif(SANITIZED, reason="the engine cannot restore from an ASan build")
+def test_pool_through_cryod(daemon):
+    """`job restore` with "copies": each copy a job of its own, running, in a pid namespace
+    of its own; each continues from the dump and checks out exact; `cryo job restore
+    --copies` prints every id; a container job or a bad count is refused."""
+    d = daemon()
+    work = d.tmp / "work"
+    work.mkdir()
+    j = d.ok("POST", "/v1/jobs", {"id": "w", "command": [workload("mem_pool")],
+                                  "cwd": str(work)})
+    deadline = time.time() + 10
+    while "ready" not in (d.request("GET", "/v1/jobs/w/logs")[1] or "") \
+            and time.time() < deadline:
+        time.sleep(0.05)
+    for _ in range(3):
+        os.kill(j["pid"], BUMP)
+    time.sleep(0.1)
+    d.ok("POST", "/v1/jobs/w/dump", {"leave_running": True}, status=201)
+    first = d.ok("POST", "/v1/jobs/w/restore", {"id": "w1", "copies": 3}, status=201)
+    jobs = first["copies"]
+    assert first["id"] == "w1" and [x["id"] for x in jobs][0] == "w1" and len(jobs) == 3
+    assert len({x["id"] for x in jobs}) == 3 and len({x["pid"] for x in jobs}) == 3
+    for x in jobs:
+        assert d.ok("GET", f"/v1/jobs/{x['id']}")["state"] == "running"
+        assert nspid(child_of(x["pid"]))[-1] == str(j["pid"])
+    for bad in (0, 65, "3"):
+        status, err = d.request("POST", "/v1/jobs/w/restore", {"copies": bad})
+        assert status == 400 and "copies" in err["error"], (status, err)
+    p = cryo("job", "restore", "--copies", "2", "--socket", d.sock, "w", check=False)
+    assert p.returncode == 0, p.stderr
+    more = p.stdout.split()
+    assert len(more) == 2 and all(d.ok("GET", f"/v1/jobs/{i}")["state"] == "running"
+                                  for i in more)
+    for i in [x["id"] for x in jobs] + more:
+        d.ok("POST", f"/v1/jobs/{i}/kill", {"signal": signal.SIGUSR1})
+    for i in [x["id"] for x in jobs] + more:
+        got = d.wait_job(i, ("exited",))
+        assert got["exit_code"] == 0, got
+    counts = sorted(int(t.split("count=")[1].split()[0]) for t in results(work).values())
+    assert counts == [3] * 5, results(work)
+    d.ok("POST", "/v1/jobs/w/kill", {"signal": 9})
