@@ -62,19 +62,34 @@ static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh, const 
 }
 
 /*
- * Pages the kernel writes while the restorer runs, before any server can answer a fault: each
- * thread's rseq area (registering it stores the CPU number there at once). Those in [vaddr,
- * vaddr + len), the k-th of which is at *ret_page: found per thread, not per page, so that
- * the time to the first instruction does not grow with the mapping's size.
+ * Pages loaded before the tree runs even in a lazy mapping, because the kernel touches them on
+ * the task's behalf where no userfaultfd can answer:
+ *   - each thread's rseq area: registering it stores the CPU number there at once, while the
+ *     restorer runs, before any server exists;
+ *   - the argument and environment strings: /proc/PID/cmdline and environ (ps, top, a later
+ *     dump) read them from outside, and a read from outside of a page still missing fails
+ *     instead of faulting it in; a copy of a pool that never touches them would show an
+ *     empty command line for ever.
+ * The k-th such page in [vaddr, vaddr + len), at *ret_page: found per area, not per page, so
+ * that the time to the first instruction does not grow with the mapping's size.
  */
 static bool hot_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
 		     uint64_t *ret_page)
 {
-	for (uint32_t i = 0; i < t->nthreads; i++) {
-		uint64_t a = t->threads[i].rseq_ptr,
-			 n = t->threads[i].rseq_len ? t->threads[i].rseq_len : 32;
+	for (uint32_t i = 0; i < t->nthreads + 2; i++) {
+		uint64_t a, n;
 
-		for (uint64_t pg = a & ~(PAGE_SZ - 1); a && pg < a + n; pg += PAGE_SZ)
+		if (i < t->nthreads) {
+			a = t->threads[i].rseq_ptr;
+			n = t->threads[i].rseq_len ? t->threads[i].rseq_len : 32;
+		} else if (i == t->nthreads) {
+			a = t->mm.arg_start;
+			n = t->mm.arg_end > t->mm.arg_start ? t->mm.arg_end - t->mm.arg_start : 0;
+		} else {
+			a = t->mm.env_start;
+			n = t->mm.env_end > t->mm.env_start ? t->mm.env_end - t->mm.env_start : 0;
+		}
+		for (uint64_t pg = a & ~(PAGE_SZ - 1); a && n && pg < a + n; pg += PAGE_SZ)
 			if (pg >= vaddr && pg < vaddr + len && k-- == 0) {
 				*ret_page = pg;
 				return true;

@@ -74,6 +74,10 @@ def test_three_copies_continue_independently_beside_the_original(env):
         assert nspid(init)[-1] == "1"
         root = child_of(init)
         assert nspid(root)[-1] == str(run.pid)
+        # Read from outside at once: loaded before the copy ran, not left to a fault.
+        for f in ("cmdline", "environ"):
+            assert open(f"/proc/{root}/{f}", "rb").read() == \
+                open(f"/proc/{run.pid}/{f}", "rb").read(), f
         roots.append(root)
     # Copy k is bumped k + 1 times: 6, 7 and 8.
     for k, root in enumerate(roots):
