@@ -190,14 +190,19 @@ static int pool_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 	}
 	close(sk[0]);
 	close(sk[1]);
-	if (r >= 0 && p->nm)
-		return start_server(ctx, p, copy_fds, n, o.fill);
-	/* Nothing to serve, or a failure: every copy made goes, and all it holds. */
+	if (r >= 0 && p->nm) {
+		/* The server owns copy_fds from here on, whatever happens. */
+		r = start_server(ctx, p, copy_fds, n, o.fill);
+		copy_fds = NULL;
+	}
+	/* Nothing to serve, or a failure: every copy made goes (each waiting for pages nobody
+	 * will serve), and all it holds. */
 	members_close(p);
 	for (unsigned k = 0; k < made; k++) {
 		if (r < 0)
 			kill(roots[k], SIGKILL);
-		close(copy_fds[k]);
+		if (copy_fds)
+			close(copy_fds[k]);
 	}
 	for (unsigned k = 0; r < 0 && k < made; k++)
 		waitpid(roots[k], NULL, __WALL);
