@@ -36,6 +36,18 @@ LAZY_DIFFERS = not test_protections_and_guards and not test_madvise_flags \
 	and not test_protections_exact_vmas
 # (The stream run leaves out the one test that reads its image with `cryo show`: a stream is
 # not a directory.)
+# A warm pool (docs/fanout.md): every restore is `--copies 2` (pid namespaces of their own,
+# lazy, one page server for both), and both copies must pass. Two live copies of one tree share
+# what lies outside it by nature: a file both write or append to, a FIFO, a lock or a lease, a
+# System V segment, inotify on a shared file, a counter file: those tests run as a pool of one
+# instead (FANOUT_SHARED; the bash loop, whose test kills a process group, not at all). A pid
+# namespace shows a session or a pidfd of a process outside it differently (FANOUT_PIDNS, as
+# with --pidns). And on-demand mappings keep the userfaultfd flag, as LAZY_DIFFERS says.
+FANOUT_SHARED = test_file_private_mappings or test_file_shared_mapping \
+	or test_regular_file_offsets_modes_append or test_fifo_buffered_bytes \
+	or (test_descriptor_and_object_kinds and (locks or sysv)) or test_inotify_watches \
+	or test_file_leases or test_sigio_owners_and_signals or test_bash_loop
+FANOUT_PIDNS = test_pidfds_of_every_kind or test_root_leading_neither_its_session_nor_group
 variants: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) \
 	CRYO_DUMP_ARGS="--compression lz4 --streams 2" CRYO_RESTORE_ARGS="--lazy" \
@@ -44,6 +56,11 @@ variants: all
 	$(PYTEST) -q $(VARIANT_TESTS)
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) CRYO_STREAM=1 \
 	$(PYTEST) -q $(VARIANT_TESTS) -k "not test_image_records_pipe_bytes"
+	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) CRYO_FANOUT=2 \
+	$(PYTEST) -q $(VARIANT_TESTS) \
+	-k "$(LAZY_DIFFERS) and not ($(FANOUT_SHARED)) and not ($(FANOUT_PIDNS))"
+	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) CRYO_FANOUT=1 \
+	$(PYTEST) -q $(VARIANT_TESTS) -k "($(FANOUT_SHARED)) and not test_bash_loop"
 
 integration: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) $(PYTEST) -v tests/integration

@@ -145,6 +145,8 @@ struct cli_restore_how {
 	const char *runc_root; /* --runc-root DIR */
 	const char *runtime;   /* --runtime NAME */
 	bool pidns;            /* --pidns: into a new pid namespace, under an init */
+	unsigned copies;       /* --copies N: a warm pool of N (docs/fanout.md) */
+	bool fill;             /* --fill: the pool's pages in the background too */
 };
 
 /* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is

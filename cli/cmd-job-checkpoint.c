@@ -17,6 +17,7 @@ enum {
 	OPT_FROM,
 	OPT_TO,
 	OPT_LAZY,
+	OPT_COPIES,
 };
 
 static const char dump_usage[] =
@@ -145,7 +146,10 @@ static const char restore_usage[] =
 	"                        never ran; the new job keeps the id ID where it is free\n"
 	"      --lazy            let the processes run before their memory is in (it arrives\n"
 	"                        on fault, the rest in the background)\n"
-	CLI_JSON_USAGE CLI_CONN_USAGE;
+	"      --copies N        a warm pool (docs/fanout.md): N copies at once, each a job of\n"
+	"                        its own in a pid namespace of its own, lazy, one page server\n"
+	"                        for all; prints each job's id, one a line (the first is\n"
+	"                        NEWID's)\n" CLI_JSON_USAGE CLI_CONN_USAGE;
 
 int job_restore(int argc, char **argv)
 {
@@ -156,6 +160,7 @@ int job_restore(int argc, char **argv)
 	    {"bundle", required_argument, NULL, OPT_BUNDLE},
 	    {"from", required_argument, NULL, OPT_FROM},
 	    {"lazy", no_argument, NULL, OPT_LAZY},
+	    {"copies", required_argument, NULL, OPT_COPIES},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -187,6 +192,16 @@ int job_restore(int argc, char **argv)
 		case OPT_LAZY:
 			o.lazy = true;
 			break;
+		case OPT_COPIES: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || optarg[0] == '-' || n < 1 || n > CRYO_COPIES_MAX)
+				return cli_usage_error("job restore", restore_usage,
+						       "--copies takes a number from 1 to 64");
+			o.copies = (unsigned)n;
+			break;
+		}
 		case 'h':
 			fputs(restore_usage, stdout);
 			return 0;
@@ -200,6 +215,22 @@ int job_restore(int argc, char **argv)
 	r = cli_client(&conn, "job restore", &c);
 	if (r)
 		return r;
+	if (o.copies) {
+		struct cryo_job **jobs = NULL;
+		size_t n = 0;
+
+		r = cryo_client_job_restore_copies(c, argv[optind], &o, &jobs, &n);
+		if (r < 0)
+			r = cli_client_fail(c, "job restore");
+		else if (conn.json)
+			cli_print_json(c);
+		else
+			for (size_t i = 0; i < n; i++)
+				printf("%s\n", jobs[i]->id);
+		cryo_job_list_free(jobs, n);
+		cryo_client_free(c);
+		return r;
+	}
 	r = cryo_client_job_restore(c, argv[optind], &o, &job);
 	if (r < 0)
 		r = cli_client_fail(c, "job restore");

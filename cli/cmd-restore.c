@@ -44,6 +44,15 @@ static const char usage[] =
 	"                        PID is the one --pidfile gets and that passes signals on\n"
 	"      --lazy            start the tree at once; its memory arrives on fault and in\n"
 	"                        the background (the image must stay until that is done)\n"
+	"      --copies N        a warm pool: restore the image N times at once (at most 64),\n"
+	"                        each copy in a pid namespace of its own as with --pidns,\n"
+	"                        lazily, one page server serving every copy; pages arrive\n"
+	"                        on fault only, so a copy's memory grows with what it\n"
+	"                        touches (docs/fanout.md). --pidfile gets each copy's init,\n"
+	"                        one a line; without --detach, waits for all of them and\n"
+	"                        exits with the first non-zero status\n"
+	"      --fill            with --copies: also copy the rest of the pages in the\n"
+	"                        background\n"
 	"      --inherit-fd fd[N]:KEY  give the restored tree this process's descriptor N in\n"
 	"                        place of the image's external descriptor KEY (a pipe whose\n"
 	"                        other end was outside the tree: `cryo show` lists them,\n"
@@ -59,12 +68,35 @@ static const char usage[] =
 	"  docs/cryo-dump.md says: done, already the default, or refused saying why.\n"
 	"  -h, --help            this help\n";
 
-static pid_t child;
+static pid_t children[CRYO_COPIES_MAX];
+static unsigned nchildren;
 
 static void forward(int sig)
 {
-	if (child > 0)
-		kill(child, sig);
+	for (unsigned i = 0; i < nchildren; i++)
+		if (children[i] > 0)
+			kill(children[i], sig);
+}
+
+/* Waits for every pid in children[]; the first non-zero status, as a shell would give it. */
+static int wait_children(void)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; i < nchildren; i++) {
+		int status, code;
+
+		while (waitpid(children[i], &status, 0) < 0)
+			if (errno != EINTR) {
+				fprintf(stderr, "cryo restore: wait for pid %d: %s\n", children[i],
+					strerror(errno));
+				return 1;
+			}
+		code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+		if (!ret)
+			ret = code;
+	}
+	return ret;
 }
 
 int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli_restore_how *how)
@@ -72,8 +104,10 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
 	struct cryo_ctx *ctx = cli_ctx(how->verbose);
 	static const int stdin_fd = STDIN_FILENO;
-	int r, status;
+	pid_t roots[CRYO_COPIES_MAX] = {0};
+	unsigned nroots = how->copies > 1 ? how->copies : 1;
 	pid_t root;
+	int r;
 
 	if (dir && !strcmp(dir, "-")) {
 		if (isatty(STDIN_FILENO)) {
@@ -95,6 +129,9 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.inherit_fds = how->inherit;
 	o.ninherit_fds = how->ninherit;
 	o.pidns = how->pidns;
+	o.copies = how->copies;
+	o.ret_copies = roots;
+	o.fill = how->fill;
 	cli_progress(ctx, how->as_json);
 	if (how->runc_id) {
 		struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
@@ -113,6 +150,7 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 		return 1;
 	}
 	cryo_ctx_free(ctx);
+	roots[0] = root;
 	if (how->pidfile) {
 		/* Never through a link someone left under that name (cryo runs as root). */
 		int fd = open(how->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
@@ -121,25 +159,22 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 
 		if (!f && fd >= 0)
 			close(fd);
-		if (!f || fprintf(f, "%d\n", root) < 0 || fclose(f) != 0) {
+		for (unsigned i = 0; f && i < nroots; i++)
+			if (fprintf(f, "%d\n", roots[i]) < 0)
+				break;
+		if (!f || ferror(f) || fclose(f) != 0) {
 			fprintf(stderr, "cryo restore: write %s: %s\n", how->pidfile, strerror(errno));
 			return 1;
 		}
 	}
 	if (how->detach)
 		return 0;
-	child = root;
+	memcpy(children, roots, nroots * sizeof(*roots));
+	nchildren = nroots;
 	signal(SIGINT, forward);
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
-	while (waitpid(root, &status, 0) < 0)
-		if (errno != EINTR) {
-			fprintf(stderr, "cryo restore: wait for pid %d: %s\n", root, strerror(errno));
-			return 1;
-		}
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return wait_children();
 }
 
 int cmd_restore(int argc, char **argv)
@@ -162,6 +197,8 @@ int cmd_restore(int argc, char **argv)
 		{"runtime", required_argument, NULL, 'Y'},
 		{"runtime-root", required_argument, NULL, 'W'},
 		{"pidns", no_argument, NULL, 'N'},
+		{"copies", required_argument, NULL, 'K'},
+		{"fill", no_argument, NULL, 'F'},
 		CRIU_LONG_OPTIONS,
 		{0},
 	};
@@ -194,6 +231,21 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'N':
 			how.pidns = true;
+			break;
+		case 'K': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || optarg[0] == '-' || n < 1 || n > CRYO_COPIES_MAX) {
+				fprintf(stderr, "cryo restore: --copies takes a number from 1 "
+					"to %d, not '%s'\n", CRYO_COPIES_MAX, optarg);
+				return 2;
+			}
+			how.copies = (unsigned)n;
+			break;
+		}
+		case 'F':
+			how.fill = true;
 			break;
 		case 'J':
 			how.as_json = true;
@@ -243,6 +295,20 @@ int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "cryo restore: --runc restores from a directory, not lazily, with "
 			"the container's stdio as ours (no --inherit-fd)\n");
 		return 2;
+	}
+	if (how.copies && (!strcmp(dir, "-") || how.runc_id || how.ninherit)) {
+		fprintf(stderr, "cryo restore: --copies restores a host tree from a directory "
+			"(not from stdin, not a container, no --inherit-fd)\n");
+		return 2;
+	}
+	if (how.fill && !how.copies) {
+		fprintf(stderr, "cryo restore: --fill goes with --copies N\n");
+		return 2;
+	}
+	/* A pool is lazy, each copy in a pid namespace of its own, even a pool of one. */
+	if (how.copies) {
+		how.lazy = true;
+		how.pidns = true;
 	}
 	return cli_restore(dir, NULL, 0, &how);
 }

@@ -254,16 +254,16 @@ CRYO_API int cryo_client_job_dump(struct cryo_client *c, const char *id,
 	return checkpoint_decode(c, ans, ret_ck);
 }
 
-CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
-				     const struct cryo_job_restore_opts *opts,
-				     struct cryo_job **ret_job)
+/* The body of POST /v1/jobs/{id}/restore, and its path. */
+static int restore_request(struct cryo_client *c, const char *id,
+			   const struct cryo_job_restore_opts *opts, json_t **ret_body,
+			   char **ret_path)
 {
 	struct cryo_job_restore_opts o = CRYO_JOB_RESTORE_OPTS_INIT;
 	_cleanup_json_ json_t *body = json_object();
 	_cleanup_free_ char *path = NULL;
 	int r = body ? 0 : -ENOMEM;
 
-	c->errmsg[0] = '\0';
 	OPTS_COPY(o, opts);
 	if (o.checkpoint)
 		put(body, "checkpoint", json_string(o.checkpoint), &r);
@@ -277,12 +277,75 @@ CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
 		put(body, "from", json_string(o.from), &r);
 	if (o.lazy)
 		put(body, "lazy", json_true(), &r);
+	if (o.copies)
+		put(body, "copies", json_integer(o.copies), &r);
 	if (r < 0)
 		return client_err(c, r, "out of memory (or a string that is not UTF-8)");
 	r = http_path(c, "jobs", id, "/restore", &path);
 	if (r < 0)
 		return r;
+	*ret_body = TAKE_PTR(body);
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
+CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
+				     const struct cryo_job_restore_opts *opts,
+				     struct cryo_job **ret_job)
+{
+	_cleanup_json_ json_t *body = NULL;
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	c->errmsg[0] = '\0';
+	r = restore_request(c, id, opts, &body, &path);
+	if (r < 0)
+		return r;
 	return job_call(c, "POST", path, body, ret_job);
+}
+
+CRYO_API int cryo_client_job_restore_copies(struct cryo_client *c, const char *id,
+					    const struct cryo_job_restore_opts *opts,
+					    struct cryo_job ***ret_jobs, size_t *ret_count)
+{
+	_cleanup_json_ json_t *body = NULL, *o = NULL;
+	_cleanup_free_ char *path = NULL;
+	struct cryo_job **jobs;
+	json_t *a;
+	size_t n;
+	int r;
+
+	c->errmsg[0] = '\0';
+	if (!opts || opts->size < sizeof(*opts) || !opts->copies)
+		return client_err(c, -EINVAL, "copies: how many is required");
+	r = restore_request(c, id, opts, &body, &path);
+	if (r < 0)
+		return r;
+	r = http_json(c, &(const struct http_req){.method = "POST", .path = path, .body = body},
+		      &o);
+	if (r < 0)
+		return r;
+	a = json_object_get(o, "copies");
+	if (!json_is_array(a) || json_array_size(a) != opts->copies)
+		return client_err(c, -EBADMSG, "cryod's answer has no \"copies\" array of %u",
+				  opts->copies);
+	n = json_array_size(a);
+	jobs = calloc(n + 1, sizeof(*jobs));
+	if (!jobs)
+		return client_err(c, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = json_array_get(a, i);
+
+		r = json_is_object(j) ? job_decode(c, j, &jobs[i])
+				      : client_err(c, -EBADMSG, "cryod's copies hold a non-object");
+		if (r < 0) {
+			cryo_job_list_free(jobs, i);
+			return r;
+		}
+	}
+	*ret_jobs = jobs;
+	*ret_count = n;
+	return 0;
 }
 
 static int job_post(struct cryo_client *c, const char *id, const char *suffix,

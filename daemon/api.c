@@ -333,20 +333,31 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		reply(rs, 201, checkpoint_to_json(&ck));
 		rs->profile = json_loads(ck.profile, 0, NULL);
 	} else if (!strcmp(action, "restore")) {
-		json_t *profile = NULL;
+		json_t *profile = NULL, *copies = NULL, *o;
 		const char *from;
 
 		if (!(req = body_for(rq, REQ_RESTORE, rs)))
 			return;
 		from = json_string_value(json_object_get(req, "from"));
+		if (from && json_object_get(req, "copies"))
+			return reply_err(rs, 400, "copies: a pool is made from this daemon's own "
+				      "checkpoints, not with from");
 		/* From the store: as asked, or, with db.remote, for a job this node does not
 		 * know (any node's). */
 		if (!from && cryod_cfg.db_remote && jobs_get(id, &j, &e) == -ENOENT)
 			from = cryod_cfg.checkpoint_dir;
 		job_clear(&j);
 		r = from ? migrate_restore(id, from, req, &j, &profile, &e)
-			 : checkpoints_restore(id, req, &j, &profile, &e);
-		reply_job(rs, 201, r, &e, &j);
+			 : checkpoints_restore(id, req, &j, &profile, &copies, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		/* A pool: the first copy's record, and every copy's under "copies". */
+		o = job_to_json(&j);
+		if (o && copies)
+			json_object_set_new(o, "copies", copies);
+		else
+			json_decref(copies);
+		reply(rs, 201, o);
 		rs->profile = profile;
 	} else if (!strcmp(action, "migrate")) {
 		json_t *answer = NULL;

@@ -630,13 +630,65 @@ static int restore_source(const char *id, const struct job *orig, const char *wa
 	return 0;
 }
 
-int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_t bytes,
-		      const struct op_result *res, int rel, double t0, struct job *ret,
-		      json_t **ret_profile, struct cryod_err *e)
+/* Records and watches a restored job; the caller releases the op process after. */
+static int record_job(struct job *nj)
 {
-	json_t *profile;
-	double t;
 	int r, pidfd;
+
+	live_lock();
+	proc_start_time(nj->pid, &nj->starttime, NULL);
+	pidfd = (int)syscall(SYS_pidfd_open, nj->pid, 0);
+	r = store_job_insert(nj);
+	if (r == 0)
+		live_add(nj->id, nj->pid, pidfd, true);
+	else if (pidfd >= 0)
+		close(pidfd);
+	live_unlock();
+	return r;
+}
+
+/* Copy k of a pool: a job record like the first copy's, with its own id and root. */
+static int copy_job(const struct job *first, const char *id, pid_t root, struct job *ret)
+{
+	struct job nj = {0};
+
+	snprintf(nj.id, sizeof(nj.id), "%s", id);
+	nj.pid = root;
+	nj.command = first->command ? strdup(first->command) : NULL;
+	nj.env = first->env ? strdup(first->env) : NULL;
+	nj.cwd = first->cwd ? strdup(first->cwd) : NULL;
+	nj.uid = first->uid;
+	nj.gid = first->gid;
+	nj.log = first->log ? strdup(first->log) : NULL;
+	nj.stdin_path = first->stdin_path ? strdup(first->stdin_path) : NULL;
+	nj.attachable = first->attachable;
+	nj.adopted = false;
+	nj.restored_from = strdup(first->restored_from);
+	memcpy(nj.created, first->created, sizeof(nj.created));
+	snprintf(nj.state, sizeof(nj.state), "running");
+	if ((first->command && !nj.command) || (first->env && !nj.env) ||
+	    (first->cwd && !nj.cwd) || (first->log && !nj.log) ||
+	    (first->stdin_path && !nj.stdin_path) || !nj.restored_from) {
+		job_clear(&nj);
+		return -ENOMEM;
+	}
+	*ret = nj;
+	return 0;
+}
+
+/*
+ * The restored tree (res->root; with n > 1 the pool's roots res->copies[], copy k taking
+ * ids[k]) becomes nj, a job like orig; then the op process may exit and hand the roots to
+ * cryod. *ret_copies (n > 1): every copy's record.
+ */
+static int adopt(struct job *nj, struct job *orig, const char *from, int64_t bytes,
+		 const struct op_result *res, unsigned n, char (*ids)[CRYOD_ID_MAX + 1], int rel,
+		 double t0, struct job *ret, json_t **ret_profile, json_t **ret_copies,
+		 struct cryod_err *e)
+{
+	json_t *profile, *all = n > 1 ? json_array() : NULL;
+	double t;
+	int r;
 
 	t = now_seconds();
 	nj->pid = res->root;
@@ -653,26 +705,32 @@ int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_
 	time_iso8601(nj->created);
 	snprintf(nj->state, sizeof(nj->state), "running");
 
-	live_lock();
-	proc_start_time(res->root, &nj->starttime, NULL);
-	pidfd = (int)syscall(SYS_pidfd_open, res->root, 0);
-	r = store_job_insert(nj);
-	if (r == 0)
-		live_add(nj->id, res->root, pidfd, true);
-	else if (pidfd >= 0)
-		close(pidfd);
-	live_unlock();
-	/* Only now may the op process exit and hand the root to cryod. */
+	r = nj->restored_from ? record_job(nj) : -ENOMEM;
+	if (r == 0 && all)
+		json_array_append_new(all, job_to_json(nj));
+	for (unsigned k = 1; r == 0 && k < n; k++) {
+		_cleanup_(job_clear) struct job cj = {0};
+
+		r = copy_job(nj, ids[k], res->copies[k], &cj);
+		if (r == 0)
+			r = record_job(&cj);
+		if (r == 0)
+			json_array_append_new(all, job_to_json(&cj));
+	}
+	/* Only now may the op process exit and hand the roots to cryod. */
 	op_release(rel);
 	if (r < 0) {
 		kill(res->root, SIGKILL);
+		for (unsigned k = 1; k < n; k++)
+			kill(res->copies[k], SIGKILL);
+		json_decref(all);
 		return cryod_fail(e, -EEXIST,
-				  "id: job %s could not be recorded (taken?); the restored tree "
-				  "was killed",
-				  nj->id);
+				  "id: job %s could not be recorded (taken?); the restored tree%s "
+				  "%s killed",
+				  nj->id, n > 1 ? "s" : "", n > 1 ? "were" : "was");
 	}
-	log_info("job %s: restored from %s as pid %d in %.3f s", nj->id, from, res->root,
-		 res->seconds);
+	log_info("job %s: restored from %s as pid %d in %.3f s%s", nj->id, from, res->root,
+		 res->seconds, n > 1 ? " (the first copy of a pool)" : "");
 	profile = profile_new();
 	profile_phase(profile, "restore", res->seconds);
 	profile_phase(profile, "record", now_seconds() - t);
@@ -682,21 +740,36 @@ int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_
 		*ret_profile = profile;
 	else
 		json_decref(profile);
+	if (ret_copies)
+		*ret_copies = all;
+	else
+		json_decref(all);
 	*ret = TAKE_RECORD(*nj);
 	return 0;
 }
 
+int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_t bytes,
+		      const struct op_result *res, int rel, double t0, struct job *ret,
+		      json_t **ret_profile, struct cryod_err *e)
+{
+	return adopt(nj, orig, from, bytes, res, 1, NULL, rel, t0, ret, ret_profile, NULL, e);
+}
 
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
-			struct cryod_err *e)
+			json_t **ret_copies, struct cryod_err *e)
 {
 	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
 	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
 	double t0 = now_seconds();
 	struct op_result res;
 	_cleanup_close_ int in_fd = -1, out_fd = -1;
+	json_t *v = json_object_get(req, "copies");
+	/* A warm pool (docs/fanout.md): each copy a job of its own, the first with the id. */
+	unsigned copies = v ? (unsigned)json_integer_value(v) : 0, n = copies ? copies : 1;
+	char ids[CRYO_COPIES_MAX][CRYOD_ID_MAX + 1];
 	int r, rel;
 
+	*ret_copies = NULL;
 	r = jobs_get(id, &orig, e);
 	if (r < 0)
 		return r;
@@ -704,9 +777,18 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 			   json_object_get(req, "attachable"), &ck, e);
 	if (r < 0)
 		return r;
+	if (copies && orig.runtime)
+		return cryod_fail(e, -EINVAL, "copies: job %s is a container, restored once per "
+				  "request", id);
 	r = jobs_pick_id(json_string_value(json_object_get(req, "id")), nj.id, e);
 	if (r < 0)
 		return r;
+	snprintf(ids[0], sizeof(ids[0]), "%s", nj.id);
+	for (unsigned k = 1; k < n; k++) {
+		r = jobs_pick_id(NULL, ids[k], e);
+		if (r < 0)
+			return r;
+	}
 
 	/* A container job's checkpoint becomes a container again, under the new job's id, its
 	 * output appended to the job's log as the original's was. */
@@ -728,15 +810,15 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		if (json_object_get(req, "lazy"))
 			return cryod_fail(e, -EINVAL, "lazy: job %s is a container, restored eagerly",
 					  id);
-		r = op_restore(ck.path, false, &c, in_fd, out_fd, &res, &rel);
+		r = op_restore(ck.path, false, &c, in_fd, out_fd, 0, &res, &rel);
 		nj.runtime = strdup(orig.runtime);
 		nj.bundle = strdup(c.bundle ? c.bundle : orig.bundle ? orig.bundle : "");
 		nj.runtime_root = orig.runtime_root ? strdup(orig.runtime_root) : NULL;
 	} else if (json_object_get(req, "bundle")) {
 		return cryod_fail(e, -EINVAL, "bundle: job %s is not a container", id);
 	} else {
-		r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1, &res,
-			       &rel);
+		r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1,
+			       copies, &res, &rel);
 	}
 	if (r < 0) {
 		r = cryod_fail(e, checkpoints_engine_errno(res.r),
@@ -744,7 +826,8 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		log_warn("%s", e->msg);
 		return r;
 	}
-	return checkpoints_adopt(&nj, &orig, ck.id, ck.size, &res, rel, t0, ret, ret_profile, e);
+	return adopt(&nj, &orig, ck.id, ck.size, &res, n, ids, rel, t0, ret, ret_profile,
+		     ret_copies, e);
 }
 
 /* parents_mu held: refuses (409) to delete a checkpoint that others build on. */

@@ -22,9 +22,11 @@
 int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct cryod_err *e);
 
 /* Restores a checkpoint of job `id` (a checked REQ_RESTORE body) as a new job;
- * *ret_profile: {"phases": {...}, "bytes": N}. */
+ * *ret_profile: {"phases": {...}, "bytes": N}. With "copies": N, a warm pool of N jobs
+ * (docs/fanout.md): *ret is the first, *ret_copies an array of every one's record (else
+ * NULL). */
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
-			struct cryod_err *e);
+			json_t **ret_copies, struct cryod_err *e);
 
 /* Refused (-ENOTEMPTY) while another checkpoint names it as parent, unless force. */
 int checkpoints_delete(const char *id, bool force, struct cryod_err *e);

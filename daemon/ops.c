@@ -235,24 +235,24 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 }
 
 static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned nstreams,
-			const struct op_container *c, int in_fd, int out_fd, struct op_result *res,
-			int *ret_release);
+			const struct op_container *c, int in_fd, int out_fd, unsigned copies,
+			struct op_result *res, int *ret_release);
 
 int op_restore(const char *dir, bool lazy, const struct op_container *c, int in_fd, int out_fd,
-	       struct op_result *res, int *ret_release)
+	       unsigned copies, struct op_result *res, int *ret_release)
 {
-	return restore_impl(dir, lazy, NULL, 0, c, in_fd, out_fd, res, ret_release);
+	return restore_impl(dir, lazy, NULL, 0, c, in_fd, out_fd, copies, res, ret_release);
 }
 
 int op_restore_streams(const int *streams, unsigned nstreams, struct op_result *res,
 		       int *ret_release)
 {
-	return restore_impl(NULL, false, streams, nstreams, NULL, -1, -1, res, ret_release);
+	return restore_impl(NULL, false, streams, nstreams, NULL, -1, -1, 0, res, ret_release);
 }
 
 static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned nstreams,
-			const struct op_container *c, int in_fd, int out_fd, struct op_result *res,
-			int *ret_release)
+			const struct op_container *c, int in_fd, int out_fd, unsigned copies,
+			struct op_result *res, int *ret_release)
 {
 	_cleanup_close_ int rd = -1, rel_rd = -1, rel_wr = -1;
 	int rel[2], wr;
@@ -277,7 +277,7 @@ static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned
 		ctx = op_ctx();
 		o.dir = dir;
 		/* The engine's page server outlives us: reparented to cryod, which reaps it. */
-		o.lazy = lazy;
+		o.lazy = lazy || copies > 0;
 		if (nstreams) {
 			/* The sender waits for our answers: the tree never runs twice. */
 			o.stream_fds = stream_slots(nstreams);
@@ -286,6 +286,10 @@ static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned
 		}
 		catalogue_s3_config(&s3);
 		o.s3 = &s3;
+		/* A warm pool (docs/fanout.md): every copy's init is our child until released. */
+		o.copies = copies;
+		o.ret_copies = res->copies;
+		o.pidns = copies > 0;
 		t0 = now_seconds();
 		if (c) {
 			struct cryo_container_opts co;

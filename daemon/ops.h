@@ -15,9 +15,12 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <cryo/cryo.h>
+
 struct op_result {
 	int r;          /* the engine's return: 0 or -errno */
 	pid_t root;     /* restore: the restored root */
+	pid_t copies[CRYO_COPIES_MAX]; /* restore of copies: each copy's init (copies[0] == root) */
 	double seconds; /* time spent in the engine call */
 	char msg[1024]; /* cryo_ctx_errmsg() on failure */
 };
@@ -56,7 +59,7 @@ int op_dump(const struct op_dump_args *a, struct op_result *res);
  * image is restored as the container c->id, its stdin in_fd (-1: /dev/null) and its stdout
  * and stderr out_fd. */
 int op_restore(const char *dir, bool lazy, const struct op_container *c, int in_fd, int out_fd,
-	       struct op_result *res, int *ret_release);
+	       unsigned copies, struct op_result *res, int *ret_release);
 
 /* Runs a container (res->root: its init; stdin in_fd, stdout and stderr out_fd), finds the init of a
  * running one, or deletes one, through the engine's runtime support. */

@@ -26,6 +26,7 @@ enum field_type {
 	F_COMPRESSION, /* one of the engine's cryo_compressions() */
 	F_STREAMS,     /* 0 .. CRYO_STREAMS_MAX */
 	F_RUNTIME,     /* a container runtime cryo knows: "runc" */
+	F_COPIES,      /* 1 .. CRYO_COPIES_MAX */
 };
 
 struct field {
@@ -63,7 +64,8 @@ static const struct field schema[REQ__COUNT][MAX_FIELDS] = {
 			 {"bundle", F_PATH, false},
 			 {"attachable", F_BOOL, false},
 			 {"from", F_STORE, false},
-			 {"lazy", F_BOOL, false}},
+			 {"lazy", F_BOOL, false},
+			 {"copies", F_COPIES, false}},
 	[REQ_MIGRATE] = {{"to", F_ADDRESS, true},
 			 {"streams", F_STREAMS, false}},
 	[REQ_OFFER] = {{"job", F_OBJECT, true},
@@ -179,6 +181,8 @@ static int check_field(const struct field *f, json_t *v, char *err, size_t errle
 		return check_int(f->name, v, 1, 64, err, errlen);
 	case F_STREAMS:
 		return check_int(f->name, v, 0, CRYO_STREAMS_MAX, err, errlen);
+	case F_COPIES:
+		return check_int(f->name, v, 1, CRYO_COPIES_MAX, err, errlen);
 	case F_RUNTIME:
 		if (!s || strcmp(s, "runc"))
 			return errf(err, errlen, -EINVAL, "%s: the container runtimes are: runc",

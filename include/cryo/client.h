@@ -234,6 +234,8 @@ struct cryo_job_restore_opts {
 	const char *from;
 	/* Let the tree run before its memory is in (cryo_restore_opts.lazy). */
 	bool lazy;
+	unsigned copies;	/* a warm pool of this many jobs (docs/fanout.md); 0: one job,
+				   restored eagerly */
 };
 #define CRYO_JOB_RESTORE_OPTS_INIT                                                                 \
 	{                                                                                          \
@@ -245,6 +247,12 @@ struct cryo_job_restore_opts {
 CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
 				     const struct cryo_job_restore_opts *opts,
 				     struct cryo_job **ret_job);
+
+/* The same with opts->copies (required): a warm pool, each copy a job of its own, in
+ * *ret_jobs (*ret_count of them, the first with opts->id); free with cryo_job_list_free(). */
+CRYO_API int cryo_client_job_restore_copies(struct cryo_client *c, const char *id,
+					    const struct cryo_job_restore_opts *opts,
+					    struct cryo_job ***ret_jobs, size_t *ret_count);
 
 struct cryo_job_migrate_opts {
 	size_t size;	/* sizeof(struct cryo_job_migrate_opts) */

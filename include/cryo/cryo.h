@@ -218,8 +218,24 @@ struct cryo_restore_opts {
 	bool pidns;
 	/* Where dir is s3://BUCKET/PREFIX: how to reach the store (NULL: the environment). */
 	const struct cryo_s3_config *s3;
+	/*
+	 * A warm pool (docs/fanout.md): restore the image this many times at once (0 or 1:
+	 * once), each copy in a pid namespace of its own as with pidns, lazily, every copy's
+	 * faults served by one page server from one cache of the image's pages. A copy's memory
+	 * grows only with what it touches. *ret_root is the first copy's init; ret_copies, when
+	 * set, gets every copy's init (copies of them). A failure kills every copy made.
+	 * At most CRYO_COPIES_MAX.
+	 */
+	unsigned copies;
+	pid_t *ret_copies;
+	/*
+	 * With copies (or lazy with pidns): also copy the pages nobody asked for in the
+	 * background, as a lazy restore does; without it the copies get pages on fault only.
+	 */
+	bool fill;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
+#define CRYO_COPIES_MAX 64
 
 /*
  * Restores the tree in opts->dir (or arriving on opts->stream_fds) with its original PIDs and

@@ -198,6 +198,15 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx is sealed (mseal), not supported yet",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+	/* Pages a lazy restore still owes (registered for missing pages with a userfaultfd):
+	 * not present, so not listed, and not readable from here (EIO): a dump would save
+	 * zeros in their place. */
+	if (proc_vmflag(m->vmflags, "um"))
+		return cryo_err(ctx, -EBUSY,
+				"pid %d: mapping %#llx-%#llx still waits for pages of a lazy "
+				"restore: dump it once its page server has them all in (a copy of "
+				"a pool made with --fill, docs/fanout.md)",
+				pid, (unsigned long long)m->start, (unsigned long long)m->end);
 	/* MAP_DROPPABLE is private anonymous memory the kernel may drop (to zeros) under
 	 * pressure: its pages are saved like any other, and it is mapped droppable again. */
 	if (proc_vmflag(m->vmflags, "dp")) {

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -64,19 +65,34 @@ static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh, const 
 }
 
 /*
- * Pages the kernel writes while the restorer runs, before any server can answer a fault: each
- * thread's rseq area (registering it stores the CPU number there at once). Those in [vaddr,
- * vaddr + len), the k-th of which is at *ret_page: found per thread, not per page, so that
- * the time to the first instruction does not grow with the mapping's size.
+ * Pages loaded before the tree runs even in a lazy mapping, because the kernel touches them on
+ * the task's behalf where no userfaultfd can answer:
+ *   - each thread's rseq area: registering it stores the CPU number there at once, while the
+ *     restorer runs, before any server exists;
+ *   - the argument and environment strings: /proc/PID/cmdline and environ (ps, top, a later
+ *     dump) read them from outside, and a read from outside of a page still missing fails
+ *     instead of faulting it in; a copy of a pool that never touches them would show an
+ *     empty command line for ever.
+ * The k-th such page in [vaddr, vaddr + len), at *ret_page: found per area, not per page, so
+ * that the time to the first instruction does not grow with the mapping's size.
  */
 static bool hot_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
 		     uint64_t *ret_page)
 {
-	for (uint32_t i = 0; i < t->nthreads; i++) {
-		uint64_t a = t->threads[i].rseq_ptr,
-			 n = t->threads[i].rseq_len ? t->threads[i].rseq_len : 32;
+	for (uint32_t i = 0; i < t->nthreads + 2; i++) {
+		uint64_t a, n;
 
-		for (uint64_t pg = a & ~(PAGE_SZ - 1); a && pg < a + n; pg += PAGE_SZ)
+		if (i < t->nthreads) {
+			a = t->threads[i].rseq_ptr;
+			n = t->threads[i].rseq_len ? t->threads[i].rseq_len : 32;
+		} else if (i == t->nthreads) {
+			a = t->mm.arg_start;
+			n = t->mm.arg_end > t->mm.arg_start ? t->mm.arg_end - t->mm.arg_start : 0;
+		} else {
+			a = t->mm.env_start;
+			n = t->mm.env_end > t->mm.env_start ? t->mm.env_end - t->mm.env_start : 0;
+		}
+		for (uint64_t pg = a & ~(PAGE_SZ - 1); a && n && pg < a + n; pg += PAGE_SZ)
 			if (pg >= vaddr && pg < vaddr + len && k-- == 0) {
 				*ret_page = pg;
 				return true;
@@ -121,6 +137,8 @@ struct lazy_run {
 struct lazy_task {
 	int uffd;
 	pid_t pid; /* of the task it was restored as (a forked child keeps its parent's) */
+	int pidfd; /* of that task, in a pool (its pid is of another pid namespace); else -1 */
+	int copy;  /* the copy of a pool it is of, or -1 */
 	struct page_source *src;
 	struct lazy_run *runs;
 	size_t nruns;
@@ -137,6 +155,11 @@ struct server {
 	struct lazy_task *tasks;
 	size_t n, cap;
 	uint64_t copied, zeroed, faults;
+	/* A pool: a pidfd per copy's init (-1 once it is gone); and whether pages nobody asked
+	 * for are copied in the background (always, outside a pool). */
+	int *copy_fds;
+	size_t ncopies;
+	bool fill;
 };
 
 static struct lazy_task *server_add(struct server *s)
@@ -151,6 +174,9 @@ static struct lazy_task *server_add(struct server *s)
 		s->cap = cap;
 	}
 	memset(&s->tasks[s->n], 0, sizeof(s->tasks[s->n]));
+	s->tasks[s->n].uffd = -1;
+	s->tasks[s->n].pidfd = -1;
+	s->tasks[s->n].copy = -1;
 	return &s->tasks[s->n++];
 }
 
@@ -165,6 +191,9 @@ static void task_drop(struct lazy_task *lt)
 	if (lt->uffd >= 0)
 		close(lt->uffd); /* wakes any fault still waiting: it gets an empty page */
 	lt->uffd = -1;
+	if (lt->pidfd >= 0)
+		close(lt->pidfd);
+	lt->pidfd = -1;
 	free(lt->pending);
 	lt->pending = NULL;
 	lt->npending = lt->pending_cap = 0;
@@ -372,6 +401,8 @@ static int on_fork(struct server *s, size_t parent, int uffd)
 	p = &s->tasks[parent];
 	lt->uffd = uffd;
 	lt->pid = p->pid;
+	lt->copy = p->copy;
+	lt->pidfd = p->pidfd >= 0 ? fcntl(p->pidfd, F_DUPFD_CLOEXEC, 3) : -1;
 	lt->src = p->src;
 	lt->left = p->left;
 	lt->runs = calloc(p->nruns + 1, sizeof(*lt->runs));
@@ -470,7 +501,10 @@ static void task_fail(struct server *s, struct lazy_task *lt, int r)
 	if (r != -ESRCH) {
 		log_error(s->ctx, "pid %d: cannot serve its pages: %s: killing it", lt->pid,
 			  cryo_ctx_errmsg(s->ctx)[0] ? cryo_ctx_errmsg(s->ctx) : strerror(-r));
-		kill(lt->pid, SIGKILL);
+		if (lt->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, lt->pidfd, SIGKILL, NULL, 0);
+		else if (lt->copy < 0)
+			kill(lt->pid, SIGKILL);
 	}
 	task_drop(lt);
 }
@@ -510,6 +544,7 @@ struct lazy_server *restore_lazy_prepare(struct cryo_ctx *ctx, const struct rst_
 	if (!sp)
 		return NULL;
 	sp->ctx = ctx;
+	sp->fill = true;
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		struct lazy_task *lt;
 
@@ -542,8 +577,96 @@ void restore_lazy_free(struct lazy_server *server)
 			page_source_close(s->tasks[i].src);
 		task_drop(&s->tasks[i]);
 	}
+	for (size_t c = 0; c < s->ncopies; c++)
+		if (s->copy_fds[c] >= 0)
+			close(s->copy_fds[c]);
+	free(s->copy_fds);
 	free(s->tasks);
 	free(s);
+}
+
+struct lazy_server *restore_lazy_prepare_pool(struct cryo_ctx *ctx, const struct rst_shared *sh,
+					      struct lazy_member *m, size_t n, int *copy_fds,
+					      size_t ncopies, bool fill)
+{
+	const struct img *img = sh->img;
+	struct server *sp = calloc(1, sizeof(*sp));
+	_cleanup_free_ struct page_source **src = calloc(img->ntasks + 1, sizeof(*src));
+	_cleanup_free_ int *first = calloc(img->ntasks + 1, sizeof(*first));
+	size_t k = 0, owned = 0; /* members m[0..owned) are the server's to close */
+	int r = sp && src && first ? 0 : -ENOMEM;
+
+	if (sp) {
+		sp->ctx = ctx;
+		sp->fill = fill;
+		sp->copy_fds = copy_fds;
+		sp->ncopies = ncopies;
+	}
+	for (uint32_t i = 0; !r && i < img->ntasks; i++)
+		first[i] = -1;
+	for (; !r && k < n; k++) {
+		struct lazy_task *lt = server_add(sp);
+
+		if (!lt) {
+			r = -ENOMEM;
+			break;
+		}
+		lt->uffd = m[k].uffd;
+		lt->pidfd = m[k].pidfd;
+		lt->copy = (int)m[k].copy;
+		owned = k + 1;
+		lt->pid = img->tasks[m[k].task].pid;
+		/* One source per task of the image, whichever copy faults: one cache. */
+		if (!src[m[k].task])
+			r = source_open(ctx, sh, &img->tasks[m[k].task], &src[m[k].task]);
+		lt->src = src[m[k].task];
+		if (r < 0)
+			break;
+		if (first[m[k].task] < 0) {
+			r = task_runs(ctx, sh, &img->tasks[m[k].task], lt);
+			first[m[k].task] = (int)(sp->n - 1);
+			continue;
+		}
+		/* The runs are the same for every copy of a task: read once, copied after. */
+		const struct lazy_task *f = &sp->tasks[first[m[k].task]];
+
+		lt->runs = calloc(f->nruns + 1, sizeof(*lt->runs));
+		r = lt->runs ? 0 : -ENOMEM;
+		for (size_t j = 0; !r && j < f->nruns; j++) {
+			lt->runs[j] = f->runs[j];
+			lt->runs[j].done = calloc(f->runs[j].len / PAGE_SZ + 1, 1);
+			r = lt->runs[j].done ? 0 : -ENOMEM;
+			lt->nruns = j + 1;
+			lt->left += f->runs[j].len / PAGE_SZ;
+		}
+	}
+	if (r < 0) {
+		for (k = owned; k < n; k++) {
+			close(m[k].uffd);
+			close(m[k].pidfd);
+		}
+		if (sp) {
+			cryo_err_wrap(ctx, r, "prepare the page server of the pool");
+			restore_lazy_free((struct lazy_server *)sp);
+		} else {
+			for (size_t c = 0; c < ncopies; c++)
+				close(copy_fds[c]);
+			free(copy_fds);
+		}
+		return NULL;
+	}
+	return (struct lazy_server *)sp;
+}
+
+/* A copy of a pool whose init is gone: its pid namespace went with it, and every task of it
+ * (forked children too, whose pids the server never learns). */
+static void copy_gone(struct server *s, size_t c)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->tasks[i].copy == (int)c && s->tasks[i].uffd >= 0)
+			task_drop(&s->tasks[i]);
+	close(s->copy_fds[c]);
+	s->copy_fds[c] = -1;
 }
 
 void restore_lazy_run(struct lazy_server *server)
@@ -553,7 +676,7 @@ void restore_lazy_run(struct lazy_server *server)
 	int r;
 
 	for (;;) {
-		_cleanup_free_ struct pollfd *pfd = calloc(s.n + 1, sizeof(*pfd));
+		_cleanup_free_ struct pollfd *pfd = calloc(s.n + s.ncopies + 1, sizeof(*pfd));
 		size_t live = 0;
 		bool work;
 
@@ -577,9 +700,14 @@ void restore_lazy_run(struct lazy_server *server)
 				if (r < 0)
 					task_fail(&s, lt, r);
 			}
-			work |= lt->uffd >= 0 && (lt->left || lt->npending);
+			work |= lt->uffd >= 0 && ((s.fill && lt->left) || lt->npending);
 		}
-		if (poll(pfd, s.n, work ? 0 : -1) > 0) {
+		for (size_t c = 0; c < s.ncopies; c++)
+			pfd[s.n + c] = (struct pollfd){s.copy_fds[c], POLLIN, 0};
+		if (poll(pfd, s.n + s.ncopies, work ? 0 : -1) > 0) {
+			for (size_t c = 0; c < s.ncopies; c++)
+				if (s.copy_fds[c] >= 0 && pfd[s.n + c].revents)
+					copy_gone(&s, c);
 			for (size_t i = 0; i < s.n; i++) {
 				if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ||
 				    s.tasks[i].uffd < 0)
@@ -590,7 +718,8 @@ void restore_lazy_run(struct lazy_server *server)
 			}
 			continue; /* events before any background copy */
 		}
-		background_step(&s);
+		if (s.fill)
+			background_step(&s);
 	}
 	log_info(ctx, "all pages in: %llu bytes copied, %llu zero pages, %llu faults",
 		 (unsigned long long)s.copied, (unsigned long long)s.zeroed,

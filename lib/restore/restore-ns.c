@@ -74,7 +74,7 @@ int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 	if (rx)
 		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own is restored "
 				"from a directory, not as it arrives");
-	if (opts->lazy)
+	if (opts->lazy && !pidns_init)
 		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own cannot be "
 				"restored lazily yet");
 	return 0;
@@ -178,7 +178,8 @@ static void init_forward(int sig)
  * namespace, reaps whatever is orphaned there, passes the signals a job manager sends (to
  * it, the process it knows) on to the tree's root, and exits as the root does.
  */
-static __attribute__((noreturn)) void init_run(struct cryo_ctx *ctx, const struct rst_shared *sh)
+static __attribute__((noreturn)) void init_run(struct cryo_ctx *ctx, const struct rst_shared *sh,
+					       int ready_wr)
 {
 	static const int forwarded[] = {SIGHUP, SIGINT,	 SIGQUIT, SIGUSR1, SIGUSR2,
 					SIGTERM, SIGCONT, SIGTSTP, SIGWINCH};
@@ -188,6 +189,10 @@ static __attribute__((noreturn)) void init_run(struct cryo_ctx *ctx, const struc
 
 	if (ns_root_setup(ctx, &sh->img->ns) < 0)
 		_exit(120);
+	/* The root joins our mount namespace: only once proc there is the namespace's. */
+	if (write(ready_wr, "", 1) != 1)
+		_exit(120);
+	close(ready_wr);
 	prctl(PR_SET_NAME, "cryo-init");
 	/* Nothing of the restoring process's: its output pipe would never see its end. */
 	int devnull = open("/dev/null", O_RDWR);
@@ -215,13 +220,30 @@ static __attribute__((noreturn)) void init_run(struct cryo_ctx *ctx, const struc
 
 static int fork_init(struct cryo_ctx *ctx, struct ns_run *run, pid_t *ret_init)
 {
-	long pid = clone_ns_init();
+	int ready[2];
+	long pid;
+	char c;
 
-	if (pid == 0)
-		init_run(ctx, run->sh);
-	if (pid < 0)
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return cryo_err(ctx, -errno, "pipe");
+	pid = clone_ns_init();
+	if (pid == 0) {
+		close(ready[0]);
+		init_run(ctx, run->sh, ready[1]);
+	}
+	close(ready[1]);
+	if (pid < 0) {
+		close(ready[0]);
 		return cryo_err(ctx, -errno, "make an init for the new pid namespace");
+	}
 	*ret_init = pid;
+	/* Proc of the namespace mounted first (or the init gone, which fails the restore). */
+	if (read(ready[0], &c, 1) != 1) {
+		close(ready[0]);
+		return cryo_err(ctx, -EIO, "the init of the new pid namespace could not mount "
+				"its proc");
+	}
+	close(ready[0]);
 	return 0;
 }
 
@@ -255,9 +277,11 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	}
 	sh->new_pidns = !sh->pidns_init;
 	r = sh->pidns_init ? fork_init(ctx, run, &root) : fork_root(ctx, run, &root);
+	/* Made, even if it failed since: our caller kills and reaps it. */
+	if (root > 0)
+		worker_set_value(root);
 	if (r < 0)
 		return r;
-	worker_set_value(root);
 	/* Not through /proc: ours may be a container's now, of another pid namespace. */
 	pidns = syscall(SYS_pidfd_open, root, 0);
 	if (pidns < 0)

@@ -93,7 +93,7 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 		r = can_feed(ctx, opts, scratch);
 	if (r > 0) {
 		log_info(ctx, "restoring the image as it arrives");
-		r = restore_image(ctx, &o, NULL, rx, ret_root);
+		r = restore_image(ctx, &o, NULL, rx, -1, ret_root);
 		if (r < 0) {
 			cryo_err_wrap(ctx, r, "restore as the image arrived");
 			stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
@@ -105,7 +105,7 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 stored:
 	stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
 	if (r >= 0)
-		r = restore_image(ctx, &o, NULL, NULL, ret_root);
+		r = restore_image(ctx, &o, NULL, NULL, -1, ret_root);
 out:
 	stream_rx_free(rx);
 	scratch_dir_remove(scratch);

@@ -671,6 +671,18 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
 		task_fail(ctx, sh, NULL);
+	/* Under an init of ours: the root, forked by the tracer (whose mount namespace holds
+	 * only its own proc), joins the init's, where proc is the tree's, so that the whole
+	 * namespace shares one mount namespace as a tree of its own would (and can be dumped
+	 * again from its init). The cwd and root are set after this. */
+	if (sh->pidns_init && t->pid == sh->img->root) {
+		int pidfd = (int)syscall(SYS_pidfd_open, 1, 0);
+
+		if (pidfd < 0 || setns(pidfd, CLONE_NEWNS) < 0)
+			task_fail(ctx, sh, "pid %d: join the mount namespace of its init: %s",
+				  t->pid, strerror(errno));
+		close(pidfd);
+	}
 	/* Memory before the forks where a child shares pages with t: it gets them by fork. */
 	plan.feeds_children = restore_mm_feeds_children(sh, t);
 	if (plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)

@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -615,6 +616,47 @@ static int start_lazy_server(struct cryo_ctx *ctx, const struct rst_shared *sh, 
 	return 0;
 }
 
+/*
+ * A copy of a warm pool: each task's userfaultfd, with a pidfd of it, goes to the process
+ * that makes the pool, which serves every copy from one server (restore-copies.c). The tree
+ * may run before that server exists: its faults wait for it.
+ */
+static int send_uffds(struct cryo_ctx *ctx, const struct rst_shared *sh, const int *uffds)
+{
+	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(2 * sizeof(int))];
+		} cm;
+		struct iovec iov = {&i, sizeof(i)};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf,
+				     .msg_controllen = sizeof(cm.buf)};
+		int fds[2], pidfd;
+
+		if (uffds[i] < 0)
+			continue;
+		pidfd = syscall(SYS_pidfd_open, sh->img->tasks[i].pid, 0);
+		if (pidfd < 0)
+			return cryo_err(ctx, -errno, "pid %d: pidfd", sh->img->tasks[i].pid);
+		fds[0] = uffds[i];
+		fds[1] = pidfd;
+		memset(&cm, 0, sizeof(cm));
+		cm.h.cmsg_level = SOL_SOCKET;
+		cm.h.cmsg_type = SCM_RIGHTS;
+		cm.h.cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(&cm.h), fds, sizeof(fds));
+		if (sendmsg(sh->uffd_sink, &msg, MSG_NOSIGNAL) < 0) {
+			int r = cryo_err(ctx, -errno, "pid %d: hand over its userfaultfd",
+					 sh->img->tasks[i].pid);
+
+			close(pidfd);
+			return r;
+		}
+		close(pidfd);
+	}
+	return 0;
+}
+
 static uint64_t image_bytes(const struct img *img)
 {
 	uint64_t n = 0;
@@ -859,7 +901,8 @@ made:
 			goto fail;
 	}
 	if (uffds) {
-		r = start_lazy_server(ctx, sh, uffds);
+		r = sh->uffd_sink >= 0 ? send_uffds(ctx, sh, uffds)
+					 : start_lazy_server(ctx, sh, uffds);
 		if (r < 0)
 			goto fail;
 	}
@@ -913,7 +956,8 @@ static int max_target_fd(const struct img *img)
 }
 
 int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		  const struct ns_target *target, struct stream_rx *rx, pid_t *ret_root)
+		  const struct ns_target *target, struct stream_rx *rx, int uffd_sink,
+		  pid_t *ret_root)
 {
 	struct rst_shared sh = {0};
 	struct cgroup_restore *cgroups = NULL;
@@ -936,6 +980,7 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		return r;
 	sh.img = &img;
 	sh.rx = rx;
+	sh.uffd_sink = -1;
 	sh.lazy = !rx && opts->size >= offsetof(struct cryo_restore_opts, lazy) + sizeof(opts->lazy) &&
 		  opts->lazy;
 	r = check_machine(ctx, &img);
@@ -949,6 +994,10 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	r = sh.pidns_init ? restore_ns_as_init(&img.ns) : 0;
 	if (r >= 0)
 		r = restore_ns_check(ctx, &img, opts, target, rx, sh.pidns_init);
+	/* A lazy tree in a pid namespace of its own is served from outside it. */
+	if (r >= 0 && sh.lazy && sh.pidns_init && uffd_sink < 0)
+		r = cryo_err(ctx, -EINVAL, "a lazy restore into a new pid namespace is a pool of "
+			     "one (restore_copies)");
 	/* In a new pid namespace, its PIDs are free by construction. */
 	if (r >= 0 && !(img.ns.own & CLONE_NEWPID))
 		r = check_pids_free(ctx, &img);
@@ -989,7 +1038,9 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	sh.err_fd = fcntl(err[1], F_DUPFD_CLOEXEC, sh.base_fd);
 	close(err[1]);
 	sh.dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, sh.base_fd);
-	if (sh.err_fd < 0 || sh.dirfd < 0) {
+	if (uffd_sink >= 0 && sh.dirfd >= 0)
+		sh.uffd_sink = fcntl(uffd_sink, F_DUPFD_CLOEXEC, sh.base_fd);
+	if (sh.err_fd < 0 || sh.dirfd < 0 || (uffd_sink >= 0 && sh.uffd_sink < 0)) {
 		r = cryo_err(ctx, -errno, "open image directory %s", opts->dir);
 		goto out;
 	}
@@ -1056,6 +1107,8 @@ out:
 		close(sh.err_fd);
 	if (sh.dirfd > 0)
 		close(sh.dirfd);
+	if (sh.uffd_sink >= 0)
+		close(sh.uffd_sink);
 	stream_index_free(sh.pages);
 	free(sh.sess_how);
 	restore_shared_tables_free(&sh);
@@ -1074,6 +1127,10 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	int r;
 
 	ctx->errmsg[0] = '\0';
+	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->copies > 1 &&
+	    (opts->nstream_fds || target))
+		return cryo_err(ctx, -EINVAL, "restore: copies are made of a host tree's image in "
+				"a directory, not of %s", target ? "a container" : "streams");
 	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->nstream_fds) {
 		if (target)
 			return cryo_err(ctx, -EINVAL, "restore: a container is restored from a "
@@ -1082,16 +1139,19 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	}
 	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
 		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
+	/* A warm pool, or a lazy tree in a pid namespace of its own (a pool of one). */
+	if (!target && (opts->copies > 1 || (opts->lazy && opts->pidns)))
+		return restore_copies(ctx, opts, ret_root);
 	/* A tar image is unpacked into memory, restored from there, and removed: a lazy
 	 * restore's server holds open what it needs. */
 	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
 	if (r >= 0)
 		r = tar_image_unpack(ctx, dirfd, opts->dir, &scratch);
 	if (r <= 0)
-		return r < 0 ? r : restore_image(ctx, opts, target, NULL, ret_root);
+		return r < 0 ? r : restore_image(ctx, opts, target, NULL, -1, ret_root);
 	o = *opts;
 	o.dir = scratch;
-	r = restore_image(ctx, &o, target, NULL, ret_root);
+	r = restore_image(ctx, &o, target, NULL, -1, ret_root);
 	scratch_dir_remove(scratch);
 	return r;
 }

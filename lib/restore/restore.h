@@ -51,6 +51,9 @@ struct rst_shared {
 	/* Per img->tasks[i], in memory shared by the whole tree (futex words): how far a task
 	 * that shares its parent's descriptor table has come (RST_FDT_*); NULL if none does. */
 	uint32_t *fdt_sync;
+	/* A copy of a warm pool (restore-copies.c): the tracer sends each task's userfaultfd
+	 * here instead of forking a page server of its own; -1 otherwise. */
+	int uffd_sink;
 };
 
 enum {
@@ -115,6 +118,27 @@ void restore_lazy_run(struct lazy_server *server);
  * userfaultfd left open here would hold the tree's faults with nobody to answer them). */
 void restore_lazy_free(struct lazy_server *server);
 
+/* One task of one copy of a warm pool, as its tracer handed it over (restore-copies.c). */
+struct lazy_member {
+	uint32_t task; /* index in img->tasks */
+	uint32_t copy;
+	int uffd;      /* taken by restore_lazy_prepare_pool() */
+	int pidfd;     /* of the task, for a kill when its pages cannot be served; taken too */
+};
+
+/* A server for every copy of a pool: one page source per task of the image, shared by every
+ * copy of it; copy_fds[c] a pidfd of copy c's init (taken): once it exits, the copy's whole
+ * pid namespace is gone, and so is every userfaultfd of it (and of the children its tasks
+ * forked since). fill: copy the rest in the background too. NULL if out of memory; a member
+ * whose pages cannot be found is killed. */
+struct lazy_server *restore_lazy_prepare_pool(struct cryo_ctx *ctx, const struct rst_shared *sh,
+					      struct lazy_member *m, size_t n, int *copy_fds,
+					      size_t ncopies, bool fill);
+
+/* The pool: restores opts->dir opts->copies times, each copy in a new pid namespace, lazily,
+ * under one page server forked at the end. */
+int restore_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, pid_t *ret_root);
+
 /* The index a restored pty got, for the index it had (lib/files/pty.c); -1 if none. */
 int restore_pty_index(const struct rst_shared *sh, uint64_t old_index);
 
@@ -127,7 +151,8 @@ struct cryo_ctx;
 /* Restores the image opts->dir (or, with rx set, the one arriving on rx, whose metadata is in
  * opts->dir already), as cryo_restore() says; into a container's namespaces with target. */
 int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		  const struct ns_target *target, struct stream_rx *rx, pid_t *ret_root);
+		  const struct ns_target *target, struct stream_rx *rx, int uffd_sink,
+		  pid_t *ret_root);
 
 /* cryo_restore(), into the namespaces and cgroups of target when set (lib/container/). */
 int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,

@@ -29,6 +29,11 @@ PREDUMP = os.environ.get("CRYO_PREDUMP") == "1"
 # restore reads that on stdin: the tree is restored as the image arrives.
 STREAM = os.environ.get("CRYO_STREAM") == "1"
 STREAM_NAME = "image.stream"
+# CRYO_FANOUT=N: every restore is a warm pool of N copies (`cryo restore --copies N`,
+# docs/fanout.md), each in a pid namespace of its own, lazy, one page server for all:
+# restore() returns the first copy's init (its root has the image's PID in there, see
+# image_pid()), and check() tells every copy to verify itself.
+FANOUT = int(os.environ.get("CRYO_FANOUT", "0"))
 
 PR_SET_CHILD_SUBREAPER = 36
 ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -123,6 +128,27 @@ class Run:
         self.outf.close()
 
 
+def root_of(pid):
+    """A restored root's PID here: pid itself, or in a fan-out run (CRYO_FANOUT), where pid
+    is a copy's init, the init's one child."""
+    if not FANOUT:
+        return pid
+    kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    assert len(kids) == 1, kids
+    return int(kids[0])
+
+
+def ns_pid(pid):
+    """The PID (or TID) a process has in its own pid namespace."""
+    with open(f"/proc/{pid}/status") as f:
+        return int([line.split()[-1] for line in f if line.startswith("NSpid:")][0])
+
+
+def image_pid(pid):
+    """The PID a restored root (as restore() returned it) has in its own pid namespace."""
+    return ns_pid(root_of(pid)) if FANOUT else pid
+
+
 def cryo(*args, check=True, timeout=120):
     p = subprocess.run([CRYO, *map(str, args)], capture_output=True, text=True,
                        timeout=timeout, stdin=subprocess.DEVNULL)
@@ -138,6 +164,7 @@ class Env:
         self.runs = []
         self.restored = []
         self.images = []
+        self.copies = {}  # CRYO_FANOUT: first copy's init -> the other copies' inits
 
     def start(self, argv, **kw):
         r = Run(self.tmp, argv, **kw)
@@ -187,10 +214,12 @@ class Env:
             assert p.returncode == 0, p.stderr
             assert "as it arrives" in p.stderr, p.stderr
         else:
-            cryo("restore", "-D", img, "--detach", "--pidfile", pidfile, *RESTORE_ARGS)
-        pid = int(pidfile.read_text())
-        self.restored.append(pid)
-        return pid
+            cryo("restore", "-D", img, "--detach", "--pidfile", pidfile, *RESTORE_ARGS,
+                 *(("--copies", FANOUT) if FANOUT else ()))
+        pids = [int(x) for x in pidfile.read_text().split()]
+        self.restored.extend(pids)
+        self.copies[pids[0]] = pids[1:]
+        return pids[0]
 
     def roundtrip(self, argv, timeout=20.0, **kw):
         """Starts a workload (kw as for start()), dumps it (killing it), restores it with its
@@ -199,16 +228,20 @@ class Env:
         run.wait_for("ready", timeout)
         self.dump(run)
         pid = self.restore()
-        assert pid == run.pid
+        assert image_pid(pid) == run.pid
         self.check(run, pid, timeout)
         return run
 
     def check(self, run, pid, timeout=20.0):
         """Tells the restored workload to verify itself; asserts it printed PASS."""
-        os.kill(pid, signal.SIGUSR1)
+        others = self.copies.get(pid, [])
+        for p in (pid, *others):
+            os.kill(p, signal.SIGUSR1)
         code = reap(pid, timeout)
+        codes = [reap(p, timeout) for p in others]
         text = run.text()
         assert "PASS" in text and code == 0, f"exit {code}; output: {text[-2000:]!r}"
+        assert codes == [0] * len(others), f"other copies: exit {codes}; output: {text[-2000:]!r}"
 
     def cleanup(self):
         for pid in self.restored:

@@ -8,7 +8,7 @@ import pytest
 
 import subprocess
 
-from conftest import CRYO, alive, cryo, reap, workload
+from conftest import CRYO, alive, cryo, image_pid, reap, workload
 
 
 def roundtrip(env, name, *args):
@@ -76,7 +76,7 @@ def test_leave_running_pipe_untouched(env):
     assert "PASS" in run.text()
     run.out.write_bytes(b"")
     pid = env.restore(img)
-    assert pid == run.pid
+    assert image_pid(pid) == run.pid
     env.check(run, pid)
 
 

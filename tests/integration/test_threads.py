@@ -10,24 +10,25 @@ import os
 
 import pytest
 
-from conftest import workload
+from conftest import ns_pid, root_of, workload
 
 
 def tids(pid):
-    return sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
+    """Its threads' TIDs as its own pid namespace numbers them (a fan-out copy's differ here)."""
+    return sorted(ns_pid(int(t)) for t in os.listdir(f"/proc/{pid}/task"))
 
 
 def thread_status(pid):
-    """Per-thread signal state as /proc shows it: {tid: {field: value}}."""
+    """Per-thread signal state as /proc shows it: {tid: {field: value}}, TIDs as in tids()."""
     out = {}
-    for tid in tids(pid):
+    for tid in sorted(int(t) for t in os.listdir(f"/proc/{pid}/task")):
         fields = {}
         with open(f"/proc/{pid}/task/{tid}/status") as f:
             for line in f:
                 key, _, val = line.partition(":")
                 if key in ("SigBlk", "SigIgn", "SigCgt", "SigPnd", "ShdPnd"):
                     fields[key] = val.strip()
-        out[tid] = fields
+        out[ns_pid(tid)] = fields
     return out
 
 
@@ -40,10 +41,11 @@ def roundtrip(env, argv, compare_proc=True):
     before_status = thread_status(run.pid) if compare_proc else None
     env.dump(run)
     pid = env.restore()
-    assert pid == run.pid
-    assert tids(pid) == before_tids
+    root = root_of(pid)
+    assert ns_pid(root) == run.pid
+    assert tids(root) == before_tids
     if compare_proc:
-        assert thread_status(pid) == before_status
+        assert thread_status(root) == before_status
     env.check(run, pid)
 
 
