@@ -58,29 +58,51 @@ static char ask(int i, char c)
 	return r;
 }
 
-/* Pages of [buf, buf + LEN) mapped at the parent's PFN in pid. */
+static void read_pagemap(int fd, uint64_t *ents)
+{
+	if (pread(fd, ents, LEN / PG * 8, (off_t)((uintptr_t)buf / PG * 8)) != (ssize_t)(LEN / PG * 8))
+		fail("read pagemaps");
+}
+
+/*
+ * Pages of [buf, buf + LEN) mapped at the parent's PFN in pid. The kernel may migrate a page
+ * (compaction) at any time: for that moment its entries are not present, and after it the PFN
+ * is another, in every task mapping it. So the parent's entries are read before and after
+ * the child's, and all again if they moved.
+ */
 static long same_pfns(pid_t pid)
 {
-	static uint64_t own[LEN / PG], other[LEN / PG];
+	static uint64_t own[LEN / PG], other[LEN / PG], again[LEN / PG];
 	char path[64];
-	long n = 0;
 	int a, b;
 
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	a = open("/proc/self/pagemap", O_RDONLY);
 	b = open(path, O_RDONLY);
-	if (a < 0 || b < 0 ||
-	    pread(a, own, sizeof(own), (off_t)((uintptr_t)buf / PG * 8)) != sizeof(own) ||
-	    pread(b, other, sizeof(other), (off_t)((uintptr_t)buf / PG * 8)) != sizeof(other))
-		fail("read pagemaps");
-	close(a);
-	close(b);
-	for (size_t i = 0; i < LEN / PG; i++) {
-		if (!(own[i] >> 63 & 1) || !(own[i] & ((1ULL << 55) - 1)))
-			fail("page %zu not present, or no PFN (not root?)", i);
-		n += own[i] == other[i];
+	if (a < 0 || b < 0)
+		fail("open pagemaps");
+	for (int tries = 0;; tries++) {
+		size_t bad = LEN / PG;
+		long n = 0;
+
+		read_pagemap(a, own);
+		read_pagemap(b, other);
+		read_pagemap(a, again);
+		for (size_t i = 0; i < LEN / PG && bad == LEN / PG; i++) {
+			if (!(own[i] >> 63 & 1) || !(own[i] & ((1ULL << 55) - 1)) ||
+			    own[i] != again[i])
+				bad = i;
+			n += own[i] == other[i];
+		}
+		if (bad == LEN / PG) {
+			close(a);
+			close(b);
+			return n;
+		}
+		if (tries == 50)
+			fail("page %zu not present, no PFN (not root?), or moving", bad);
+		usleep(10000);
 	}
-	return n;
 }
 
 static void check_pss(void)
