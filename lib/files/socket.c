@@ -116,7 +116,7 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 			return -ENOMEM;
 		memcpy(f->peer, &addr, len);
 		f->peer_len = len;
-		return tcp_dump(ctx, sk, pid, fd, f);
+		return tcp_dump(ctx, sk, pid, fd, d->img->root, f);
 	}
 	if (type != SOCK_DGRAM)
 		return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d: socket type %d is not supported",
@@ -174,11 +174,32 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 
 		TRY(get_hexbytes(d, o, "sendq", 64 << 20, &f->sendq, &f->sendq_len));
 		TRY(get_hexbytes(d, o, "tcp", sizeof(*f->tcp), &tcp, &len));
+		if (len == IMG_TCP_SIZE_V1) {
+			/* Written before the state was: an established connection. */
+			uint8_t *full = realloc(tcp, sizeof(*f->tcp));
+
+			if (!full) {
+				free(tcp);
+				return -ENOMEM;
+			}
+			tcp = full;
+			memset(tcp + len, 0, sizeof(*f->tcp) - len);
+			((struct img_tcp *)tcp)->state = TCP_ESTABLISHED;
+			len = sizeof(*f->tcp);
+		}
 		f->tcp = (struct img_tcp *)tcp;
 		if (len != sizeof(*f->tcp))
 			return bad(d, "tcp", "has the wrong size");
 		if (f->tcp->unsent > f->sendq_len)
 			return bad(d, "tcp", "has more unsent bytes than queued");
+		if (!tcp_state_restorable(f->tcp->state))
+			return bad(d, "tcp", "holds a TCP state cryo does not restore");
+		if (f->tcp->flags & ~IMG_TCP_FIN_UNSENT)
+			return bad(d, "tcp", "holds unknown flags");
+		if ((f->tcp->flags & IMG_TCP_FIN_UNSENT) && !tcp_state_fin_sent(f->tcp->state))
+			return bad(d, "tcp", "has an unsent FIN in a state without one");
+		if (!f->addr_len || !f->peer_len)
+			return bad(d, "tcp", "is a connection without both addresses");
 	}
 	TRY(sockopt_decode(d, o, f));
 	if (f->params[SOCK_P_STATE] > SOCK_PEER_GONE ||

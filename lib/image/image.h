@@ -183,7 +183,7 @@ enum {
 
 #define IMG_FILE_PARAMS 8
 
-/* An established TCP connection, as TCP_REPAIR reads and writes it. */
+/* A TCP connection (established or half-closed), as TCP_REPAIR reads and writes it. */
 struct img_tcp {
 	uint32_t inq_seq, outq_seq;   /* rcv_nxt, write_seq */
 	uint32_t unsent;              /* bytes of the send queue never sent (SIOCOUTQNSD) */
@@ -192,6 +192,19 @@ struct img_tcp {
 	uint32_t snd_wscale, rcv_wscale;
 	uint32_t timestamp;
 	uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
+	/* Added later (an image without them: established, IMG_TCP_FIN_UNSENT clear). */
+	uint32_t state;               /* tcpi_state: TCP_ESTABLISHED ... TCP_CLOSING */
+	uint32_t flags;               /* IMG_TCP_* */
+};
+
+/* Bytes of struct img_tcp in an image written before `state` and `flags`. */
+#define IMG_TCP_SIZE_V1 52
+
+enum {
+	/* The FIN is queued but was never sent (it waits behind unsent bytes, or for a
+	 * window): the connection is restored open that way, and shut down once the unsent
+	 * bytes are queued again. */
+	IMG_TCP_FIN_UNSENT = 1 << 0,
 };
 
 /* Descriptors in flight in a unix socket's receive queue (SCM_RIGHTS): the message of `data`
