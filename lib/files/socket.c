@@ -109,8 +109,10 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 				fd, pid, family);
 	if (type == SOCK_STREAM) {
 		len = sizeof(addr);
+		/* A connection on its way (SYN_SENT) has no peer name yet: tcp_dump() refuses it
+		 * by its state. A closed one is kept as the socket it now is. */
 		if (getpeername(sk, (struct sockaddr *)&addr, &len) < 0)
-			return 0;
+			return tcp_dump_unconnected(ctx, sk, pid, fd);
 		f->peer = malloc(len);
 		if (!f->peer)
 			return -ENOMEM;

@@ -103,6 +103,21 @@ static const char *tcp_state_name(unsigned state)
 #define FIN_RCVD (TCPF(TCP_CLOSE_WAIT) | TCPF(TCP_LAST_ACK) | TCPF(TCP_CLOSING))
 #define RESTORABLE (TCPF(TCP_ESTABLISHED) | FIN_SENT | FIN_RCVD)
 
+int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd)
+{
+	struct tcp_info ti;
+	socklen_t sl = sizeof(ti);
+
+	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_INFO", fd, pid);
+	if (ti.tcpi_state == TCP_CLOSE)
+		return 0;
+	return cryo_err(ctx, -EOPNOTSUPP,
+			"fd %d of pid %d is a TCP connection in state %s, which cryo cannot "
+			"restore yet",
+			fd, pid, tcp_state_name(ti.tcpi_state));
+}
+
 bool tcp_state_restorable(uint32_t state)
 {
 	return state < 32 && (TCPF(state) & RESTORABLE);

@@ -1,43 +1,10075 @@
-/* SPDX-License-Identifier: MIT */
 /*
  * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
- * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. cryo does not
- * restore closing connections yet: the test expects the dump to refuse, naming the server's
- * descriptor (printed with "ready"), and this program to go on unharmed: the server reads
- * the bytes, then end-of-file, and can still answer the client.
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+P/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+D/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+X/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+-/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+-/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+:/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+M/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
 
-#include "zdtm.h"
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
 
-int main(int argc, char **argv)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int l, c, s, one = 1;
-	char b[16];
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+C/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+P/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+-/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+:/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
 
-	test_init();
-	if (argc < 2)
-		fail("usage: net_tcp_closing PORT");
-	a.sin_port = htons(atoi(argv[1]));
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1))
-		fail("bind/listen");
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	if (connect(c, (struct sockaddr *)&a, sizeof(a)) || (s = accept(l, NULL, NULL)) < 0)
-		fail("connect");
-	if (write(c, "bye", 3) != 3 || shutdown(c, SHUT_WR))
-		fail("write/shutdown");
-	usleep(100000); /* the FIN is acked: CLOSE_WAIT here, FIN_WAIT2 there */
-	printf("fd %d\n", s < c ? s : c);
-	test_ready();
-	test_wait(NULL);
-	if (read(s, b, sizeof(b)) != 3 || memcmp(b, "bye", 3) || read(s, b, sizeof(b)) != 0)
-		fail("the server end lost its bytes or its end-of-file");
-	if (write(s, "ok", 2) != 2 || read(c, b, sizeof(b)) != 2 || memcmp(b, "ok", 2))
-		fail("the server can no longer answer");
-	pass();
-}
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+F/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+W/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+2/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+v/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+'/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+C/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+W/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+q/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+v/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+:/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+x/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+v/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+'/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+:/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+v/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+-/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+-/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+#/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+</*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+>/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+#/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+</*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+>/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+#/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+</*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+>/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+#/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+z/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+v/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+{/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+{/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+F/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+D/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+D/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+R/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+P/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+B/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+C/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+K/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+}/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+1/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+[/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+1/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+6/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+]/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+</*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+2/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+:/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+P/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+R/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+./*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+v/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+[/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+1/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+]/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+F/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+C/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+K/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+R/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+M/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+C/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+K/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+R/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+U/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+D/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+D/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+R/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+&/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+z/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+&/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+z/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+1/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+F/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+C/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+K/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+R/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+M/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+&/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+z/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+U/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+U/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+</*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+3/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+!/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+3/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+H/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+U/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+W/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+R/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+u/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+1/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+F/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+:/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+C/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+O/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+S/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+E/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+W/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+F/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+W/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+A/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+I/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+T/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+2/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+*/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+//*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+%/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+\/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+</*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+?/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+:/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+_/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+N/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+U/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+L/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+z/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+!/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+3/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+3/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+z/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+!/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+0/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+v/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+y/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+-/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+-/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+2/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+!/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+2/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+d/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+z/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+!/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+=/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+2/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+|/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+m/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+b/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+k/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+,/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+2/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+f/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+i/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+t/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+h/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+v/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+c/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+l/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+o/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+g/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+ /*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+n/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+w/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+e/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+r/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+"/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+	/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+p/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+a/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+s/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+(/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+)/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+;/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+}/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
+
+/*
+ * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore (or, where a dump refuses, on the tree left running) the server reads the bytes,
+ * then end-of-file, and can still answer the client.
+ */
