@@ -5,9 +5,9 @@
  * are unix.c's (peers, queues and the files in flight in them); established TCP connections
  * are tcp.c's. Listening and bound inet sockets are bound again to their addresses.
  *
- * Restored: unix pairs and connections, listening and bound unix sockets, listening and
- * established TCP, bound/connected UDP sockets. Refused, naming the descriptor: TCP
- * connections that are closing, other families.
+ * Restored: unix pairs and connections, listening and bound unix sockets, listening,
+ * established and half-closed TCP, bound/connected UDP sockets. Refused, naming the
+ * descriptor: TCP connections still connecting (SYN_SENT), other families.
  *
  * params: enum img_sock_param; addr, peer: sockaddrs; data: the receive queue (records of a
  * 4-byte length and the bytes for datagrams); sendq and tcp for an established TCP connection;

@@ -38,12 +38,12 @@
 /* ---- dump ---- */
 
 /*
- * Established TCP connections are read in repair mode (TCP_REPAIR, see tcp(7) and
- * Documentation/networking/tcp-repair... in CRIU's terms "soccr"): sequence numbers of both
- * queues, their bytes (peeked), negotiated options, window and timestamp. The socket stays in
- * repair mode after the dump, so that killing the tree closes it silently (no FIN, no RST) and
- * the peer keeps its side for the restore; if the dump fails or the tree runs on, repair mode
- * is switched off again (dump_sockets_release()).
+ * Connections are locked (lib/net/netlock.h), then read in repair mode (TCP_REPAIR, see
+ * tcp(7); in CRIU's terms "soccr"): state, sequence numbers of both queues, their bytes
+ * (peeked), negotiated options, window and timestamp. The socket stays in repair mode after
+ * the dump, so that killing the tree closes it silently (no FIN, no RST), and the lock keeps
+ * the peer's segments off until the restore; if the dump fails or the tree runs on, the lock
+ * goes and repair mode is switched off again (dump_sockets_release()).
  */
 #ifndef TCP_REPAIR_WINDOW
 #define TCP_REPAIR_WINDOW 29

@@ -487,6 +487,24 @@ static const struct bad_value bad_values[] = {
     /* files */
     {"files/0/id", "-1", "malformed"},
     {"files/11/sockopts/0/0", "99", "does not restore there"},
+    /* a half-closed TCP connection */
+    {"files/13/tcp",
+     "\"e8030000d107000003000000b405000007000000070000000700000005000000"
+     "e8030000000001000000010000000100e80300000700000001000000\"",
+     "TCP state cryo does not restore"},
+    {"files/13/tcp",
+     "\"e8030000d107000003000000b405000007000000070000000700000005000000"
+     "e8030000000001000000010000000100e80300000400000002000000\"",
+     "unknown flags"},
+    {"files/13/tcp",
+     "\"e8030000d107000003000000b405000007000000070000000700000005000000"
+     "e8030000000001000000010000000100e80300000800000001000000\"",
+     "unsent FIN in a state without one"},
+    {"files/13/tcp",
+     "\"e8030000d107000003000000b405000007000000070000000700000005000000"
+     "e8030000000001000000010000000100e803000004000000\"",
+     "wrong size"},
+    {"files/13/sendq", "\"6162\"", "more unsent bytes than queued"},
     {"files/11/sockopts/2/0", "41", "does not restore there"},
     {"files/11/sockopts/0/0", "-1", "does not restore there"},
     {"files/11/sockopts/1/2", "\"0102\"", "wrong size"},
