@@ -31,6 +31,7 @@
 #include "base/fileio.h"
 #include "files.h"
 #include "restore/restore.h"
+#include "sk-common.h"
 #include "sockopt.h"
 #include "tcp.h"
 #include "unix.h"
@@ -59,6 +60,7 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 	struct sockaddr_storage addr;
 	socklen_t len = sizeof(addr);
 	int family, type;
+	bool locked;
 
 	if (pidfd < 0)
 		return cryo_err(ctx, -errno, "pidfd of pid %d", pid);
@@ -78,6 +80,10 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 		(family == AF_UNIX && get_opt(sk, SOL_SOCKET, SO_PASSCRED) ? IMG_SOCK_PASSCRED : 0);
 	if (sockopt_dump(ctx, sk, pid, fd, f) < 0)
 		return -EIO;
+	if (sk_filter_read(ctx, sk, pid, fd, &f->filter, &f->filter_len, &locked) < 0)
+		return -EIO;
+	if (locked)
+		f->params[SOCK_P_OPTS] |= IMG_SOCK_FILTER_LOCKED;
 	/* An inet socket never bound reads as port 0 (a bind() always takes a port): binding it
 	 * at restore would give it one, and the program's own bind() would then fail. */
 	if (getsockname(sk, (struct sockaddr *)&addr, &len) == 0 &&
@@ -161,6 +167,8 @@ static int socket_encode(json_t *o, const struct img_file *f)
 	}
 	if (f->params[SOCK_P_FAMILY] == AF_UNIX)
 		r |= unix_encode(o, f);
+	if (f->filter_len)
+		r |= set(o, "filter", hex_string(f->filter, f->filter_len));
 	r |= sockopt_encode(o, f);
 	return r;
 }
@@ -204,6 +212,8 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 			return bad(d, "tcp", "is a connection without both addresses");
 	}
 	TRY(sockopt_decode(d, o, f));
+	if (json_object_get(o, "filter"))
+		TRY(sk_filter_decode_buf(d, o, &f->filter, &f->filter_len));
 	if (f->params[SOCK_P_STATE] > SOCK_PEER_GONE ||
 	    (f->params[SOCK_P_STATE] == SOCK_PEER_GONE && f->params[SOCK_P_FAMILY] != AF_UNIX))
 		return bad(d, "params", "holds a bad socket state");
@@ -300,11 +310,28 @@ static int socket_open(struct file_restore *fr, const struct img_file *f)
 	return fd;
 }
 
+/*
+ * Once every queue is full again and every TCP connection out of repair mode, the filters:
+ * bytes queued again and the segments tcp.c forges had passed them once already, and must
+ * not meet them a second time.
+ */
 static int socket_finish(struct file_restore *fr)
 {
+	const struct rst_shared *sh = fr->sh;
 	int r = unix_restore_finish(fr);
 
-	return r < 0 ? r : tcp_restore_finish(fr->ctx, fr->sh);
+	if (r >= 0)
+		r = tcp_restore_finish(fr->ctx, sh);
+	for (uint32_t i = 0; r >= 0 && i < sh->img->nfiles; i++) {
+		const struct img_file *f = &sh->img->files[i];
+
+		if (f->type != FILE_SOCKET || (sh->inherit && sh->inherit[i] >= 0) ||
+		    (!f->filter_len && !(f->params[SOCK_P_OPTS] & IMG_SOCK_FILTER_LOCKED)))
+			continue;
+		r = sk_filter_attach(fr->ctx, sh->file_fds[i], f->id, f->filter, f->filter_len,
+				     f->params[SOCK_P_OPTS] & IMG_SOCK_FILTER_LOCKED);
+	}
+	return r;
 }
 
 static void socket_release(struct file_restore *fr)

@@ -179,6 +179,7 @@ enum {
 	IMG_SOCK_KEEPALIVE = 1 << 2,
 	IMG_SOCK_NODELAY = 1 << 3,
 	IMG_SOCK_PASSCRED = 1 << 4,
+	IMG_SOCK_FILTER_LOCKED = 1 << 5, /* SO_LOCK_FILTER on the socket's filter */
 };
 
 #define IMG_FILE_PARAMS 8
@@ -276,6 +277,9 @@ struct img_file {
 	int32_t own_type, own_pid, own_sig;
 	struct img_sockopt *sockopts;     /* FILE_SOCKET: options unlike a new socket's */
 	uint32_t nsockopts;
+	uint8_t *filter;                  /* FILE_SOCKET: its classic BPF filter (struct
+					     sock_filter[], SO_ATTACH_FILTER), or NULL */
+	uint32_t filter_len;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

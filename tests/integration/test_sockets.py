@@ -206,3 +206,10 @@ def test_raw_sockets(env):
 
 def test_raw_and_ping_sockets(env, ping_sockets_allowed):
     roundtrip(env, [workload("net_raw"), "ping"])
+
+
+def test_socket_filters(env):
+    """SO_ATTACH_FILTER programs on UDP (locked), TCP and unix sockets come back exactly and
+    still decide; bytes queued before the dump are not filtered a second time."""
+    roundtrip(env, [workload("net_sock_filter"), str(free_port(socket.SOCK_DGRAM)),
+                    str(free_port())])

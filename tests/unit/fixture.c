@@ -357,6 +357,10 @@ void fixture_img(struct img *img)
 					      .snd_wnd = 65536, .max_window = 65536,
 					      .rcv_wnd = 65536, .rcv_wup = 1000,
 					      .state = TCP_FIN_WAIT1, .flags = IMG_TCP_FIN_UNSENT};
+	img->files[13].params[SOCK_P_OPTS] = IMG_SOCK_FILTER_LOCKED;
+	img->files[13].filter_len = 16;
+	img->files[13].filter = xcalloc(1, 16);
+	memcpy(img->files[13].filter, "\x28\0\0\0\0\0\0\0\x06\0\0\0\xff\xff\xff\xff", 16);
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
@@ -604,6 +608,9 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_int_equal(x->sendq_len, y->sendq_len);
 		if (x->sendq_len)
 			assert_memory_equal(x->sendq, y->sendq, x->sendq_len);
+		assert_int_equal(x->filter_len, y->filter_len);
+		if (x->filter_len)
+			assert_memory_equal(x->filter, y->filter, x->filter_len);
 		assert_int_equal(!x->tcp, !y->tcp);
 		if (x->tcp)
 			assert_memory_equal(x->tcp, y->tcp, sizeof(*x->tcp));

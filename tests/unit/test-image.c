@@ -505,6 +505,7 @@ static const struct bad_value bad_values[] = {
      "e8030000000001000000010000000100e803000004000000\"",
      "wrong size"},
     {"files/13/sendq", "\"6162\"", "more unsent bytes than queued"},
+    {"files/13/filter", "\"2800000000000000060000\"", "not whole BPF instructions"},
     {"files/11/sockopts/2/0", "41", "does not restore there"},
     {"files/11/sockopts/0/0", "-1", "does not restore there"},
     {"files/11/sockopts/1/2", "\"0102\"", "wrong size"},
