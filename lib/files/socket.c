@@ -211,6 +211,8 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 		if (!f->addr_len || !f->peer_len)
 			return bad(d, "tcp", "is a connection without both addresses");
 	}
+	if (!f->tcp && json_object_get(o, "sendq"))
+		return bad(d, "sendq", "is there without \"tcp\"");
 	TRY(sockopt_decode(d, o, f));
 	if (json_object_get(o, "filter"))
 		TRY(sk_filter_decode_buf(d, o, &f->filter, &f->filter_len));

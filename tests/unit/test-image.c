@@ -827,7 +827,8 @@ static bool optional(const char *path)
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
 	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from"))) ||
 	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner") ||
-	       (strstr(path, "/files/") && !strcmp(slash, "/sockopts"));
+	       (strstr(path, "/files/") &&
+		(!strcmp(slash, "/sockopts") || !strcmp(slash, "/filter")));
 }
 
 static json_t *other_type(json_t *v, int variant)
