@@ -98,6 +98,14 @@ class OutsidePeer:
                 s.close()
 
 
+def free_port6():
+    s = socket.socket(socket.AF_INET6)
+    s.bind(("::1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def counters(text):
     return int(text.split("counters ", 1)[1].split()[0])
 
@@ -114,17 +122,20 @@ def finish(env, run, pid, peer):
     peer.check_received()
 
 
-def test_tcp_half_closed_states(env, locks):
+@pytest.mark.parametrize("family", ["4", "6"])
+def test_tcp_half_closed_states(env, locks, family):
     """FIN_WAIT1 (bytes and FIN unsent), FIN_WAIT2, CLOSE_WAIT, LAST_ACK, CLOSING, both ends
-    in the tree: states, queues, end-of-file and EPIPE exactly where they were."""
-    run = env.start([workload("net_tcp_states"), str(free_port())])
+    in the tree, over IPv4 and IPv6: states, queues, end-of-file and EPIPE exactly where they
+    were."""
+    run = env.start([workload("net_tcp_states"), str(free_port6() if family == "6"
+                                                     else free_port()), family])
     locks.append(run.pid)
     run.wait_for("ready")
     env.dump(run)
     assert f"cryo-lock-{run.pid}" in lock_tables(), "the dumped connections are not locked"
     pid = env.restore()
     assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
-    env.check(run, pid)
+    env.check(run, pid, timeout=60)
 
 
 def test_tcp_half_closed_outside_peer_locked(env, locks):

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TCP connections beyond ESTABLISHED, both ends in this process (loopback), each state held
+ * TCP connections beyond ESTABLISHED, both ends in this process (127.0.0.1, or ::1 with a
+ * second argument "6"), each state held
  * still by a peer that does not read (a full receive buffer keeps bytes, and the FIN behind
  * them, unsent):
  *   A  a1 shut down after "a1-data": a1 FIN_WAIT2, a2 CLOSE_WAIT holding "a1-data" unread,
@@ -23,8 +24,9 @@
 
 #include "zdtm.h"
 
-static struct sockaddr_in a = {.sin_family = AF_INET};
-static int l;
+static struct sockaddr_storage a;
+static socklen_t alen;
+static int fam = AF_INET, l;
 
 static int tcp_state(int sk)
 {
@@ -60,13 +62,24 @@ static void await_state(const char *what, int sk, int state)
 	want_state(what, sk, state);
 }
 
-static void pair(int *x, int *y, int rcvbuf_y)
+/* A connected pair; a receive buffer of rcvbuf bytes on x or y (0: the default) is set
+ * before the handshake, so that the window never promises more than the buffer holds. */
+static void pair(int *x, int *y, int rcvbuf_x, int rcvbuf_y)
 {
-	*x = socket(AF_INET, SOCK_STREAM, 0);
-	if (connect(*x, (struct sockaddr *)&a, sizeof(a)) || (*y = accept(l, NULL, NULL)) < 0)
-		fail("connect: %m");
-	if (rcvbuf_y && setsockopt(*y, SOL_SOCKET, SO_RCVBUF, &rcvbuf_y, sizeof(rcvbuf_y)))
+	int dflt = 0;
+	socklen_t sl = sizeof(dflt);
+
+	*x = socket(fam, SOCK_STREAM, 0);
+	if (rcvbuf_x && setsockopt(*x, SOL_SOCKET, SO_RCVBUF, &rcvbuf_x, sizeof(rcvbuf_x)))
 		fail("SO_RCVBUF: %m");
+	getsockopt(l, SOL_SOCKET, SO_RCVBUF, &dflt, &sl);
+	dflt /= 2;
+	if (rcvbuf_y && setsockopt(l, SOL_SOCKET, SO_RCVBUF, &rcvbuf_y, sizeof(rcvbuf_y)))
+		fail("SO_RCVBUF: %m");
+	if (connect(*x, (struct sockaddr *)&a, alen) || (*y = accept(l, NULL, NULL)) < 0)
+		fail("connect: %m");
+	if (rcvbuf_y)
+		setsockopt(l, SOL_SOCKET, SO_RCVBUF, &dflt, sizeof(dflt));
 }
 
 /* Writes the byte pattern (i * 7 + seed) from x until y's window and x's buffer are full;
@@ -157,29 +170,43 @@ int main(int argc, char **argv)
 
 	test_init();
 	if (argc < 2)
-		fail("usage: net_tcp_states PORT");
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = htons(atoi(argv[1]));
-	l = socket(AF_INET, SOCK_STREAM, 0);
+		fail("usage: net_tcp_states PORT [6]");
+	if (argc > 2 && !strcmp(argv[2], "6")) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&a;
+
+		fam = AF_INET6;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_addr = in6addr_loopback;
+		a6->sin6_port = htons(atoi(argv[1]));
+		alen = sizeof(*a6);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&a;
+
+		a4->sin_family = AF_INET;
+		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a4->sin_port = htons(atoi(argv[1]));
+		alen = sizeof(*a4);
+	}
+	l = socket(fam, SOCK_STREAM, 0);
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 8))
+	if (bind(l, (struct sockaddr *)&a, alen) || listen(l, 8))
 		fail("bind/listen: %m");
 
-	pair(&a1, &a2, 0);
+	pair(&a1, &a2, 0, 0);
 	if (write(a1, "a1-data", 7) != 7 || write(a2, "a2-early", 8) != 8 || shutdown(a1, SHUT_WR))
 		fail("A: write/shutdown: %m");
-	pair(&b1, &b2, 4096);
+	pair(&b1, &b2, 0, 4096);
 	nb = fill(b1, 1);
 	if (shutdown(b1, SHUT_WR))
 		fail("B: shutdown: %m");
-	pair(&c1, &c2, 0);
-	if (setsockopt(c1, SOL_SOCKET, SO_RCVBUF, &(int){4096}, sizeof(int)) || shutdown(c1, SHUT_WR))
+	pair(&c1, &c2, 4096, 0);
+	if (shutdown(c1, SHUT_WR))
 		fail("C: shutdown: %m");
 	await_state("c2", c2, TCP_CLOSE_WAIT);
 	nc = fill(c2, 2);
 	if (shutdown(c2, SHUT_WR))
 		fail("C: shutdown: %m");
-	pair(&d1, &d2, 4096);
+	pair(&d1, &d2, 0, 4096);
 	nd = fill(d1, 3);
 	if (shutdown(d1, SHUT_WR) || shutdown(d2, SHUT_WR))
 		fail("D: shutdown: %m");
