@@ -198,3 +198,10 @@ void netlock_drop(struct cryo_ctx *ctx, pid_t key)
 	else
 		log_debug(ctx, "table inet cryo-lock-%d removed", key);
 }
+
+bool netlock_probe(void)
+{
+	char err[256];
+
+	return nft_run("list tables\n", err, sizeof(err)) == 0;
+}

@@ -23,6 +23,7 @@
 #ifndef CRYO_NET_NETLOCK_H
 #define CRYO_NET_NETLOCK_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -46,5 +47,9 @@ void netlock_keep(void);
 /* Restore complete: removes the table of key, if there is one (a failure is a warning: the
  * restored tree itself is whole). */
 void netlock_drop(struct cryo_ctx *ctx, pid_t key);
+
+/* Whether locks can be made here: libnftables loads and the kernel answers it (a read-only
+ * `list tables`), for `cryo check`. */
+bool netlock_probe(void);
 
 #endif
