@@ -21,11 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "net/netlock.h"
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "net/netlock.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23

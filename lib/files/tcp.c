@@ -30,8 +30,8 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
-#include "net/netlock.h"
 #include "dump/dump.h"
+#include "net/netlock.h"
 #include "restore/restore.h"
 #include "tcp.h"
 
@@ -99,8 +99,9 @@ static const char *tcp_state_name(unsigned state)
 
 /* States whose FIN (ours, the peer's) is part of the sequence numbers, as soccr names them. */
 #define TCPF(s) (1u << (s))
-#define FIN_SENT (TCPF(TCP_FIN_WAIT1) | TCPF(TCP_FIN_WAIT2) | TCPF(TCP_CLOSING) | TCPF(TCP_LAST_ACK))
-#define FIN_RCVD (TCPF(TCP_CLOSE_WAIT) | TCPF(TCP_LAST_ACK) | TCPF(TCP_CLOSING))
+#define FIN_SENT                                                                                   \
+	(TCPF(TCP_FIN_WAIT1) | TCPF(TCP_FIN_WAIT2) | TCPF(TCP_CLOSING) | TCPF(TCP_LAST_ACK))
+#define FIN_RCVD   (TCPF(TCP_CLOSE_WAIT) | TCPF(TCP_LAST_ACK) | TCPF(TCP_CLOSING))
 #define RESTORABLE (TCPF(TCP_ESTABLISHED) | FIN_SENT | FIN_RCVD)
 
 int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd)
@@ -128,8 +129,7 @@ bool tcp_state_fin_sent(uint32_t state)
 	return state < 32 && (TCPF(state) & FIN_SENT);
 }
 
-int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key,
-	     struct img_file *f)
+int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key, struct img_file *f)
 {
 	struct tcp_info ti;
 	struct tcp_repair_window win;
@@ -145,13 +145,14 @@ int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key,
 	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_INFO", fd, pid);
 	if (!tcp_state_restorable(ti.tcpi_state))
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"fd %d of pid %d is a TCP connection in state %s, which cryo cannot "
-				"restore yet",
-				fd, pid, tcp_state_name(ti.tcpi_state));
+		return cryo_err(
+		    ctx, -EOPNOTSUPP,
+		    "fd %d of pid %d is a TCP connection in state %s, which cryo cannot "
+		    "restore yet",
+		    fd, pid, tcp_state_name(ti.tcpi_state));
 	if (!f->addr_len || !f->peer_len)
-		return cryo_err(ctx, -EIO, "fd %d of pid %d: a TCP connection without addresses", fd,
-				pid);
+		return cryo_err(ctx, -EIO, "fd %d of pid %d: a TCP connection without addresses",
+				fd, pid);
 	/* Locked before repair mode: from now on, neither end hears of the other until the
 	 * restore (or until the tree runs on again). */
 	r = netlock_add(ctx, lock_key, (const struct sockaddr *)f->addr,
@@ -516,7 +517,8 @@ static int queue_unsent(struct cryo_ctx *ctx, int sk, const uint8_t *data, uint3
 	if (getsockopt(sk, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) < 0 ||
 	    set_int(sk, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf / 2 + 2 * len) < 0 ||
 	    set_int(sk, SOL_TCP, TCP_REPAIR, REPAIR_OFF_NO_WP) < 0)
-		return cryo_err(ctx, -errno, "socket %u: make room for %u unsent bytes", f->id, len);
+		return cryo_err(ctx, -errno, "socket %u: make room for %u unsent bytes", f->id,
+				len);
 	while (len) {
 		ssize_t n = send(sk, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
@@ -547,8 +549,8 @@ int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh)
 		if (f->type != FILE_SOCKET || !f->tcp)
 			continue;
 		unsent = f->tcp->unsent;
-		if (unsent && queue_unsent(ctx, sk, f->sendq + f->sendq_len - unsent, unsent,
-					   f) < 0)
+		if (unsent &&
+		    queue_unsent(ctx, sk, f->sendq + f->sendq_len - unsent, unsent, f) < 0)
 			return -EIO;
 		if (restore_fins(ctx, sk, f) < 0)
 			return -EIO;

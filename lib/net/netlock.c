@@ -47,14 +47,14 @@ static int nft_load(void)
 	nft.lib = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (!nft.lib)
 		return -ENOENT;
-	nft.ctx_new = (struct nft_ctx * (*)(unsigned))dlsym(nft.lib, "nft_ctx_new");
+	nft.ctx_new = (struct nft_ctx * (*)(unsigned)) dlsym(nft.lib, "nft_ctx_new");
 	nft.ctx_free = (void (*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_free");
 	nft.buffer_output = (int (*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_buffer_output");
 	nft.buffer_error = (int (*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_buffer_error");
 	nft.error_buffer =
-		(const char *(*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_get_error_buffer");
-	nft.run = (int (*)(struct nft_ctx *, const char *))dlsym(nft.lib,
-								 "nft_run_cmd_from_buffer");
+	    (const char *(*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_get_error_buffer");
+	nft.run =
+	    (int (*)(struct nft_ctx *, const char *))dlsym(nft.lib, "nft_run_cmd_from_buffer");
 	if (!nft.ctx_new || !nft.ctx_free || !nft.buffer_output || !nft.buffer_error ||
 	    !nft.error_buffer || !nft.run) {
 		dlclose(nft.lib);
@@ -163,8 +163,8 @@ static int drop_table(pid_t key, char *err, size_t errsize)
 
 	/* nft 1.0.6 has no "destroy": adding the table first makes the delete never fail for
 	 * want of it, in the same transaction. */
-	snprintf(cmds, sizeof(cmds), "add table inet cryo-lock-%d\ndelete table inet cryo-lock-%d\n",
-		 key, key);
+	snprintf(cmds, sizeof(cmds),
+		 "add table inet cryo-lock-%d\ndelete table inet cryo-lock-%d\n", key, key);
 	return nft_run(cmds, err, errsize);
 }
 
@@ -193,8 +193,10 @@ void netlock_drop(struct cryo_ctx *ctx, pid_t key)
 	if (nft_load() < 0)
 		return; /* no nftables: no lock was made here */
 	if (drop_table(key, err, sizeof(err)) < 0)
-		log_warn(ctx, "remove table inet cryo-lock-%d (remove it by hand, or the tree's "
-			 "connections hear nothing): %s", key, err);
+		log_warn(ctx,
+			 "remove table inet cryo-lock-%d (remove it by hand, or the tree's "
+			 "connections hear nothing): %s",
+			 key, err);
 	else
 		log_debug(ctx, "table inet cryo-lock-%d removed", key);
 }

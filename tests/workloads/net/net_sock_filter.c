@@ -21,23 +21,23 @@
 
 /* First payload byte == 'A' (or != 'B' with drop_b): off is where the payload starts. */
 static struct sock_filter only_a_udp[] = {
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 8), /* after the UDP header */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 'A', 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
-	BPF_STMT(BPF_RET | BPF_K, 0),
+    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 8), /* after the UDP header */
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 'A', 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+    BPF_STMT(BPF_RET | BPF_K, 0),
 };
 static struct sock_filter drop_b_unix[] = {
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 'B', 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, 0),
-	BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 'B', 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, 0),
+    BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
 };
 static struct sock_filter accept_all[] = {
-	BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
-	BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+    BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+    BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
 };
 static struct sock_filter accept_all2[] = {
-	BPF_STMT(BPF_RET | BPF_K, 0xfffffffe),
+    BPF_STMT(BPF_RET | BPF_K, 0xfffffffe),
 };
 
 static void attach(int sk, struct sock_filter *f, unsigned short n)

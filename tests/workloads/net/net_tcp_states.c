@@ -40,9 +40,9 @@ static int tcp_state(int sk)
 
 static const char *name(int s)
 {
-	static const char *const n[] = {"?",         "ESTABLISHED", "SYN_SENT", "SYN_RECV",
-					"FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
-					"CLOSE_WAIT", "LAST_ACK",   "LISTEN",   "CLOSING"};
+	static const char *const n[] = {"?",	      "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+					"FIN_WAIT1",  "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
+					"CLOSE_WAIT", "LAST_ACK",    "LISTEN",	  "CLOSING"};
 	return s >= 0 && s < 12 ? n[s] : "?";
 }
 
