@@ -661,6 +661,30 @@ static void test_pipe_data_over_size(void **state)
 	expect_reject(j, -EINVAL, "more than its size", "pipe data over its size");
 }
 
+/* An image written before a connection's state and flags were: its 52-byte img_tcp is an
+ * established connection, the rest of it read as before. */
+static void test_tcp_before_state(void **state)
+{
+	json_t *j = fixture_json();
+	char *s;
+	struct img img;
+
+	put(j, "files/13/tcp",
+	    json_string("e8030000d107000003000000b405000007000000070000000700000005000000"
+			"e8030000000001000000010000000100e8030000"));
+	s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	assert_non_null(s);
+	if (img_decode(ctx, s, strlen(s), &img) < 0)
+		fail_msg("an old img_tcp refused: %s", cryo_ctx_errmsg(ctx));
+	free(s);
+	assert_int_equal(img.files[13].tcp->state, 1); /* TCP_ESTABLISHED */
+	assert_int_equal(img.files[13].tcp->flags, 0);
+	assert_int_equal(img.files[13].tcp->unsent, 3);
+	assert_int_equal(img.files[13].tcp->rcv_wup, 1000);
+	img_free(&img);
+}
+
 static void test_too_many(void **state)
 {
 	json_t *j = fixture_json(), *auxv = at(j, "tasks/0/mm/auxv");
@@ -950,6 +974,7 @@ int main(void)
 	    cmocka_unit_test(test_lax_hex),
 	    cmocka_unit_test(test_pipe_data_over_size),
 	    cmocka_unit_test(test_too_many),
+	    cmocka_unit_test(test_tcp_before_state),
 	    cmocka_unit_test(test_vmas_order),
 	    cmocka_unit_test(test_dangling_references),
 	    cmocka_unit_test(test_duplicate_ids),
