@@ -159,20 +159,45 @@ def test_tcp_half_closed_outside_peer_locked(env, locks):
         peer.close()
 
 
+class DropSyns:
+    """An nftables table of the test's own that drops SYNs to 127.0.0.1:port, removed on
+    exit: a connect() there stays in SYN_SENT."""
+
+    def __init__(self, port):
+        self.table = f"cryo-test-syn-{os.getpid()}-{port}"
+        subprocess.run(["nft", "-f", "-"], check=True, text=True, input=(
+            f"add table inet {self.table}\n"
+            f"add chain inet {self.table} out {{ type filter hook output priority 0 ; }}\n"
+            f"add rule inet {self.table} out ip daddr 127.0.0.1 tcp dport {port} "
+            f"tcp flags & (syn | ack) == syn drop\n"))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["nft", "delete", "table", "inet", self.table], capture_output=True)
+
+
 def test_tcp_lock_gone_after_failed_dump(env, locks):
-    """A dump that fails after locking the connections (a fanotify descriptor comes after
-    them) leaves no table, and the tree's connections go on: every counter arrives."""
+    """A dump that fails after locking the connections (a connection still in SYN_SENT comes
+    after them) leaves no table, and the tree's connections go on: every counter arrives."""
     peer = OutsidePeer()
+    port = free_port()
     try:
-        run = env.start([workload("net_tcp_states_outside"), str(peer.port), "refuse"])
-        locks.append(run.pid)
-        run.wait_for("ready")
-        peer.start_sending()
-        time.sleep(0.3)
-        p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
-        assert p.returncode == 1, p.stdout + p.stderr
-        assert "fanotify" in p.stderr, p.stderr
-        assert f"cryo-lock-{run.pid}" not in lock_tables(), "a failed dump left its lock"
+        with DropSyns(port):
+            run = env.start([workload("net_tcp_states_outside"), str(peer.port), "refuse",
+                             str(port)])
+            locks.append(run.pid)
+            run.wait_for("ready")
+            peer.start_sending()
+            time.sleep(0.3)
+            p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", "-v", "-v", check=False)
+            assert p.returncode == 1, p.stdout + p.stderr
+            assert "state SYN_SENT" in p.stderr, p.stderr
+            # E and F were locked before the refusal, and the lock went with the failure.
+            assert p.stderr.count(f"in table inet cryo-lock-{run.pid}") == 2, p.stderr
+            assert f"table inet cryo-lock-{run.pid} removed" in p.stderr, p.stderr
+            assert f"cryo-lock-{run.pid}" not in lock_tables(), "a failed dump left its lock"
         finish(env, run, run.pid, peer)
     finally:
         peer.close()
@@ -231,13 +256,7 @@ def test_tcp_syn_sent_refused_tree_unharmed(env, locks):
     refused, naming pid, fd and state, before anything is locked; once the SYNs pass, the
     tree makes the connection and uses it."""
     port = free_port()
-    table = f"cryo-test-syn-{os.getpid()}"
-    subprocess.run(["nft", "-f", "-"], check=True, text=True, input=(
-        f"add table inet {table}\n"
-        f"add chain inet {table} out {{ type filter hook output priority 0 ; }}\n"
-        f"add rule inet {table} out ip daddr 127.0.0.1 tcp dport {port} "
-        f"tcp flags & (syn | ack) == syn drop\n"))
-    try:
+    with DropSyns(port):
         run = env.start([workload("net_tcp_syn_sent"), str(port)])
         locks.append(run.pid)
         run.wait_for("ready")
@@ -248,6 +267,4 @@ def test_tcp_syn_sent_refused_tree_unharmed(env, locks):
             p.stderr
         assert not (env.tmp / "img" / "cryo.json").exists()
         assert f"cryo-lock-{run.pid}" not in lock_tables()
-    finally:
-        subprocess.run(["nft", "delete", "table", "inet", table], capture_output=True)
     env.check(run, run.pid, timeout=40)
