@@ -39,6 +39,7 @@ int job_logs(int argc, char **argv);   /* cmd-job-io.c */
 int job_attach(int argc, char **argv); /* cmd-job-io.c */
 int job_dump(int argc, char **argv);   /* cmd-job-checkpoint.c */
 int job_restore(int argc, char **argv);
+int job_migrate(int argc, char **argv);
 int job_freeze(int argc, char **argv);
 int job_unfreeze(int argc, char **argv);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* `cryo job dump|restore|freeze|unfreeze`: what cryod does to a job's processes. */
+/* `cryo job dump|restore|migrate|freeze|unfreeze`: what cryod does to a job's processes. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -14,6 +14,9 @@ enum {
 	OPT_PRE_DUMP,
 	OPT_PARENT,
 	OPT_BUNDLE,
+	OPT_FROM,
+	OPT_TO,
+	OPT_LAZY,
 };
 
 static const char dump_usage[] =
@@ -134,7 +137,15 @@ static const char restore_usage[] =
 	"      --id NEWID        the new job's id (default: the daemon picks one)\n"
 	"      --bundle DIR      a container job: the bundle of the new container (default:\n"
 	"                        the one the checkpoint records)\n"
-	"  -a, --attachable      make the new job attachable\n" CLI_JSON_USAGE CLI_CONN_USAGE;
+	"  -a, --attachable      make the new job attachable\n"
+	"      --from s3://BUCKET/PREFIX\n"
+	"                        restore from object storage a checkpoint any node's daemon\n"
+	"                        made there (the image itself, or under PREFIX the checkpoint\n"
+	"                        -c names, else job ID's newest), also of a job this daemon\n"
+	"                        never ran; the new job keeps the id ID where it is free\n"
+	"      --lazy            let the processes run before their memory is in (it arrives\n"
+	"                        on fault, the rest in the background)\n"
+	CLI_JSON_USAGE CLI_CONN_USAGE;
 
 int job_restore(int argc, char **argv)
 {
@@ -143,6 +154,8 @@ int job_restore(int argc, char **argv)
 	    {"id", required_argument, NULL, OPT_ID},
 	    {"attachable", no_argument, NULL, 'a'},
 	    {"bundle", required_argument, NULL, OPT_BUNDLE},
+	    {"from", required_argument, NULL, OPT_FROM},
+	    {"lazy", no_argument, NULL, OPT_LAZY},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -167,6 +180,12 @@ int job_restore(int argc, char **argv)
 			break;
 		case OPT_BUNDLE:
 			o.bundle = optarg;
+			break;
+		case OPT_FROM:
+			o.from = optarg;
+			break;
+		case OPT_LAZY:
+			o.lazy = true;
 			break;
 		case 'h':
 			fputs(restore_usage, stdout);
@@ -241,4 +260,75 @@ int job_freeze(int argc, char **argv)
 int job_unfreeze(int argc, char **argv)
 {
 	return freeze_or_thaw(argc, argv, false);
+}
+
+static const char migrate_usage[] =
+	"usage: cryo job migrate --to NODE-ADDRESS [--streams N] ID\n"
+	"\n"
+	"Move running job ID to the daemon of another node: this daemon streams the job's\n"
+	"image to it over N connections, and it restores the tree as the image arrives, under\n"
+	"the same id. The tree never runs on both: the one here ends only once the copy there\n"
+	"is ready, and runs on untouched if anything fails before. The daemons authenticate\n"
+	"each other with the token they share (connection.auth_token); the other one must\n"
+	"listen on TCP. Prints the job as the other daemon now has it.\n"
+	"\n"
+	"      --to ADDR         the other node's daemon: HOST:PORT, tcp://HOST:PORT or\n"
+	"                        https://HOST:PORT\n"
+	"      --streams N       connections to send the image over (default: the daemon's\n"
+	"                        checkpoint.stream, else 2)\n" CLI_JSON_USAGE CLI_CONN_USAGE;
+
+int job_migrate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"to", required_argument, NULL, OPT_TO},
+	    {"streams", required_argument, NULL, OPT_STREAMS},
+	    CLI_JSON_OPTION,
+	    CLI_CONN_OPTIONS,
+	    {0},
+	};
+	struct cryo_job_migrate_opts o = CRYO_JOB_MIGRATE_OPTS_INIT;
+	struct cli_conn conn = {0};
+	struct cryo_job *job = NULL;
+	struct cryo_client *c;
+	char *end;
+	int ch, r;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_TO:
+			o.to = optarg;
+			break;
+		case OPT_STREAMS:
+			errno = 0;
+			o.streams = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || !*optarg || *end || !o.streams || o.streams > CRYO_STREAMS_MAX)
+				return cli_usage_error("job migrate", migrate_usage,
+						       "--streams takes 1 to 64");
+			break;
+		case 'h':
+			fputs(migrate_usage, stdout);
+			return 0;
+		default:
+			if (ch == '?' || ch == ':' || !cli_conn_option(&conn, ch))
+				return cli_bad_option("job migrate", migrate_usage, ch, argv);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("job migrate", migrate_usage, "one job id is required");
+	if (!o.to)
+		return cli_usage_error("job migrate", migrate_usage, "--to is required");
+	r = cli_client(&conn, "job migrate", &c);
+	if (r)
+		return r;
+	r = cryo_client_job_migrate(c, argv[optind], &o, &job);
+	if (r < 0)
+		r = cli_client_fail(c, "job migrate");
+	else if (conn.json)
+		cli_print_json(c);
+	else
+		printf("%s\n", job->id);
+	cryo_job_free(job);
+	cryo_client_free(c);
+	return r;
 }

@@ -30,7 +30,8 @@ static const char usage[] =
 	"  logs      print a job's output (-f: follow it)\n"
 	"  attach    connect the terminal to an attachable job's stdin and output\n"
 	"  dump      checkpoint a job (or pre-dump it: copy its memory while it runs)\n"
-	"  restore   restore a job's checkpoint as a new job\n"
+	"  restore   restore a job's checkpoint as a new job (--from s3://: any node's)\n"
+	"  migrate   move a running job to the daemon of another node\n"
 	"  freeze    stop a job's processes where they are\n"
 	"  unfreeze  let a frozen job run on\n"
 	"\n"
@@ -438,6 +439,7 @@ int cmd_job(int argc, char **argv)
 	    {"get", job_get},	      {"kill", job_kill},     {"delete", job_delete},
 	    {"logs", job_logs},	      {"attach", job_attach}, {"dump", job_dump},
 	    {"restore", job_restore}, {"freeze", job_freeze}, {"unfreeze", job_unfreeze},
+	    {"migrate", job_migrate},
 	};
 
 	return cli_dispatch(argc, argv, subs, ARRAY_SIZE(subs), usage);

@@ -273,6 +273,10 @@ CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
 		put(body, "attachable", json_true(), &r);
 	if (o.bundle)
 		put(body, "bundle", json_string(o.bundle), &r);
+	if (o.from)
+		put(body, "from", json_string(o.from), &r);
+	if (o.lazy)
+		put(body, "lazy", json_true(), &r);
 	if (r < 0)
 		return client_err(c, r, "out of memory (or a string that is not UTF-8)");
 	r = http_path(c, "jobs", id, "/restore", &path);
@@ -303,4 +307,46 @@ CRYO_API int cryo_client_job_unfreeze(struct cryo_client *c, const char *id,
 				      struct cryo_job **ret_job)
 {
 	return job_post(c, id, "/unfreeze", ret_job);
+}
+
+CRYO_API int cryo_client_job_migrate(struct cryo_client *c, const char *id,
+				     const struct cryo_job_migrate_opts *opts,
+				     struct cryo_job **ret_job)
+{
+	struct cryo_job_migrate_opts o = CRYO_JOB_MIGRATE_OPTS_INIT;
+	_cleanup_json_ json_t *body = json_object();
+	_cleanup_free_ char *path = NULL;
+	int r = body ? 0 : -ENOMEM;
+
+	c->errmsg[0] = '\0';
+	OPTS_COPY(o, opts);
+	if (!o.to)
+		return client_err(c, -EINVAL, "migrate: no daemon to migrate to");
+	put(body, "to", json_string(o.to), &r);
+	if (o.streams)
+		put(body, "streams", json_integer(o.streams), &r);
+	if (r < 0)
+		return client_err(c, r, "out of memory (or a string that is not UTF-8)");
+	r = http_path(c, "jobs", id, "/migrate", &path);
+	if (r < 0)
+		return r;
+	return job_call(c, "POST", path, body, ret_job);
+}
+
+CRYO_API int cryo_client_migration_offer(struct cryo_client *c, const char *offer,
+					 char **ret_answer)
+{
+	_cleanup_json_ json_t *body = json_loads(offer, 0, NULL), *ans = NULL;
+	int r;
+
+	c->errmsg[0] = '\0';
+	if (!json_is_object(body))
+		return client_err(c, -EINVAL, "migration offer: not a JSON object");
+	r = http_json(c, &(const struct http_req){.method = "POST", .path = "/v1/migrations",
+						  .body = body},
+		      &ans);
+	if (r < 0)
+		return r;
+	*ret_answer = json_dumps(ans, JSON_COMPACT);
+	return *ret_answer ? 0 : client_err(c, -ENOMEM, "out of memory");
 }

@@ -10,7 +10,9 @@
 #include <cryo/cryo.h>
 
 #include "api.h"
+#include "catalogue.h"
 #include "checkpoints.h"
+#include "migrate.h"
 #include "cleanup.h"
 #include "jobs.h"
 #include "log.h"
@@ -94,11 +96,15 @@ static void health(struct api_response *rs)
 
 	uname(&u);
 	reply(rs, 200,
-	      json_pack("{s:s, s:s, s:O, s:s, s:i, s:o, s:s}", "version", CRYOD_VERSION, "kernel",
-			u.release, "engine", engine_info ? engine_info : json_null(), "db",
-			store_health(db, sizeof(db)), "schema_version", store_schema_version(),
-			"plugins", plugins_info ? json_incref(plugins_info) : json_array(),
-			"protocol", cryod_cfg.protocol ? cryod_cfg.protocol : "unix"));
+	      json_pack("{s:s, s:s, s:O, s:s, s:i, s:o, s:s, s:o, s:b}", "version", CRYOD_VERSION,
+			"kernel", u.release, "engine", engine_info ? engine_info : json_null(),
+			"db", store_health(db, sizeof(db)), "schema_version",
+			store_schema_version(), "plugins",
+			plugins_info ? json_incref(plugins_info) : json_array(), "protocol",
+			cryod_cfg.protocol ? cryod_cfg.protocol : "unix", "url",
+			cryod_cfg.connection_url ? json_string(cryod_cfg.connection_url)
+						 : json_null(),
+			"db_remote", cryod_cfg.db_remote));
 }
 
 static void list_jobs(struct api_response *rs)
@@ -127,8 +133,39 @@ static void list_checkpoints(const char *job, struct api_response *rs)
 	if (store_ck_list(job, &v, &n) < 0)
 		return reply_err(rs, 500, "database error listing checkpoints");
 	arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, checkpoint_to_json(&v[i]));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = checkpoint_to_json(&v[i]);
+
+		json_object_set_new(o, "local", json_true());
+		json_array_append_new(arr, o);
+	}
+	/* db.remote: the store's checkpoints too, every node's; this node's own are the ones
+	 * its database holds (listed above, with their options and profile). */
+	if (cryod_cfg.db_remote) {
+		struct checkpoint *sv = NULL;
+		struct cryod_err e;
+		size_t sn = 0;
+		int r = catalogue_list(cryod_cfg.checkpoint_dir, job, &sv, &sn, &e);
+
+		if (r < 0) {
+			checkpoint_list_free(v, n);
+			json_decref(arr);
+			return reply_fail(rs, r == -ENOENT ? -EIO : r, &e);
+		}
+		for (size_t i = 0; i < sn; i++) {
+			bool mine = false;
+			json_t *o;
+
+			for (size_t k = 0; k < n && !mine; k++)
+				mine = !strcmp(v[k].id, sv[i].id);
+			if (mine)
+				continue;
+			o = checkpoint_to_json(&sv[i]);
+			json_object_set_new(o, "local", json_false());
+			json_array_append_new(arr, o);
+		}
+		checkpoint_list_free(sv, sn);
+	}
 	checkpoint_list_free(v, n);
 	reply(rs, 200, json_pack("{s:o}", "checkpoints", arr));
 }
@@ -178,11 +215,26 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 	json_t *obj, *image;
 	int r = store_ck_get(id, &ck);
 
+	if (r == -ENOENT && cryod_cfg.db_remote) {
+		_cleanup_(job_clear) struct job j = {0};
+		struct cryod_err e;
+
+		r = catalogue_find(cryod_cfg.checkpoint_dir, id, NULL, &ck, &j, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		obj = checkpoint_to_json(&ck);
+		json_object_set_new(obj, "local", json_false());
+		json_object_set_new(obj, "image", json_null());
+		return reply(rs, 200, obj);
+	}
 	if (r < 0)
 		return reply_err(rs, http_status(r), "checkpoint %s %s", id,
 				 r == -ENOENT ? "not found" : "could not be read (database error)");
 	obj = checkpoint_to_json(&ck);
-	if (!strcmp(ck.kind, CK_KIND_PRE_DUMP))
+	json_object_set_new(obj, "local", json_true());
+	if (catalogue_is_store(ck.path))
+		image = NULL; /* `cryo show` of object storage is not there yet */
+	else if (!strcmp(ck.kind, CK_KIND_PRE_DUMP))
 		image = predump_describe(ck.path, obj);
 	else
 		image = image_describe(ck.path, obj);
@@ -282,12 +334,29 @@ static void job_action(const struct api_request *rq, const char *id, const char 
 		rs->profile = json_loads(ck.profile, 0, NULL);
 	} else if (!strcmp(action, "restore")) {
 		json_t *profile = NULL;
+		const char *from;
 
 		if (!(req = body_for(rq, REQ_RESTORE, rs)))
 			return;
-		r = checkpoints_restore(id, req, &j, &profile, &e);
+		from = json_string_value(json_object_get(req, "from"));
+		/* From the store: as asked, or, with db.remote, for a job this node does not
+		 * know (any node's). */
+		if (!from && cryod_cfg.db_remote && jobs_get(id, &j, &e) == -ENOENT)
+			from = cryod_cfg.checkpoint_dir;
+		job_clear(&j);
+		r = from ? migrate_restore(id, from, req, &j, &profile, &e)
+			 : checkpoints_restore(id, req, &j, &profile, &e);
 		reply_job(rs, 201, r, &e, &j);
 		rs->profile = profile;
+	} else if (!strcmp(action, "migrate")) {
+		json_t *answer = NULL;
+
+		if (!(req = body_for(rq, REQ_MIGRATE, rs)))
+			return;
+		r = migrate_send(id, req, &answer, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		reply(rs, 200, answer);
 	} else if (!strcmp(action, "freeze") || !strcmp(action, "unfreeze")) {
 		if (!body_empty(rq, rs))
 			return;
@@ -396,6 +465,21 @@ static void route(const struct api_request *rq, char **seg, int n, struct api_re
 	}
 	if (!strcmp(seg[1], "jobs"))
 		return n == 2 ? jobs_root(rq, rs) : job_route(rq, seg, n, rs);
+	if (n == 2 && !strcmp(seg[1], "migrations")) {
+		json_auto_t *req = NULL;
+		json_t *answer = NULL;
+		struct cryod_err e = {0};
+		int r;
+
+		if (strcmp(rq->method, "POST"))
+			return reply_err(rs, 405, "migrations: use POST");
+		if (!(req = body_for(rq, REQ_OFFER, rs)))
+			return;
+		r = migrate_accept(req, &answer, &e);
+		if (r < 0)
+			return reply_fail(rs, r, &e);
+		return reply(rs, 201, answer);
+	}
 	if (!strcmp(seg[1], "checkpoints") && n <= 3)
 		return checkpoint_route(rq, seg, n, rs);
 	reply_err(rs, 404, "no endpoint %s %s", rq->method, rq->url);

@@ -31,6 +31,7 @@
 
 #include <cryo/cryo.h>
 
+#include "catalogue.h"
 #include "checkpoints.h"
 #include "cleanup.h"
 #include "dump-dir.h"
@@ -86,7 +87,7 @@ static bool building_on_locked(const char *id)
 	return false;
 }
 
-static bool is_pre_dump(const struct checkpoint *ck)
+bool checkpoints_is_pre_dump(const struct checkpoint *ck)
 {
 	return !strcmp(ck->kind, CK_KIND_PRE_DUMP);
 }
@@ -117,7 +118,7 @@ static int parent_get_locked(const char *job, const char *id, struct checkpoint 
 	if (strcmp(ck.job, job))
 		return cryod_fail(e, -EINVAL, "parent: checkpoint %s belongs to job %s, not %s", id,
 				  ck.job, job);
-	if (!is_pre_dump(&ck))
+	if (!checkpoints_is_pre_dump(&ck))
 		return cryod_fail(e, -EMEDIUMTYPE,
 				  "parent: checkpoint %s is a %s, not a pre-dump: only a pre-dump "
 				  "can be built on",
@@ -159,11 +160,7 @@ static void new_checkpoint_id(char id[CRYOD_ID_MAX + 1])
 	snprintf(id, CRYOD_ID_MAX + 1, "ck-%s-%s", stamp, hex);
 }
 
-/*
- * The engine's errno, in the daemon's terms (error.h): whose fault a failure is. The engine's
- * EINVAL means "not this tree", not "not this request", so it is not passed on as it is.
- */
-static int engine_errno(int r)
+int checkpoints_engine_errno(int r)
 {
 	switch (-r) {
 	case EEXIST:
@@ -387,8 +384,8 @@ static int dump_job(const char *id, const struct job *j, struct op_dump_args *a,
 		return r;
 	}
 	if (!ok) {
-		r = cryod_fail(e, engine_errno(res.r), "%s of job %s failed: %s", what, id,
-			       res.msg);
+		r = cryod_fail(e, checkpoints_engine_errno(res.r), "%s of job %s failed: %s", what,
+			       id, res.msg);
 		log_warn("%s", e->msg);
 		return r;
 	}
@@ -431,9 +428,23 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 		if (!ck.parent)
 			return cryod_fail(e, -ENOMEM, "out of memory");
 	}
-	r = dump_dir_make(d.dir, ck.id, &ck.path, &created, e);
-	if (r < 0)
-		return r;
+	if (catalogue_is_store(cryod_cfg.checkpoint_dir)) {
+		/* In object storage there is no directory to make: the engine's upload refuses
+		 * a prefix that already holds an image. */
+		if (d.dir)
+			return cryod_fail(e, -EINVAL,
+					  "dir: checkpoint.dir is object storage (%s): a checkpoint "
+					  "goes to checkpoint.dir/ID; leave dir out",
+					  cryod_cfg.checkpoint_dir);
+		if (asprintf(&ck.path, "%s/%s", cryod_cfg.checkpoint_dir, ck.id) < 0) {
+			ck.path = NULL;
+			return cryod_fail(e, -ENOMEM, "out of memory");
+		}
+	} else {
+		r = dump_dir_make(d.dir, ck.id, &ck.path, &created, e);
+		if (r < 0)
+			return r;
+	}
 	undo = (struct dump_undo){.id = ck.id, .path = ck.path, .remove_dir = created};
 	/* Marked before the engine writes: a cryod killed from here on finds the directory at
 	 * its next start (checkpoints_recover()). */
@@ -459,7 +470,10 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 	if (r < 0)
 		return r;
 	t = now_seconds();
-	ck.size = dir_size(ck.path);
+	if (!catalogue_is_store(ck.path))
+		ck.size = dir_size(ck.path);
+	else if (catalogue_size(ck.path, &ck.size, e) < 0)
+		log_warn("checkpoint %s: %s", ck.id, e->msg);
 	profile_phase(profile, "size", now_seconds() - t);
 	json_object_set_new(profile, "bytes", json_integer(ck.size));
 	time_iso8601(ck.created);
@@ -474,6 +488,17 @@ int checkpoints_dump(const char *id, json_t *req, struct checkpoint *ret, struct
 	ck.options = json_dumps(options, JSON_COMPACT);
 	profile_phase(profile, "total", now_seconds() - t0);
 	ck.profile = json_dumps(profile, JSON_COMPACT);
+	/* In object storage, the record that lets any node restore the job goes beside the
+	 * image. Without it only this node can: a warning, not a failure (the tree is gone). */
+	if (catalogue_is_store(ck.path)) {
+		struct cryod_err re;
+
+		t = now_seconds();
+		if (catalogue_record(&ck, &j, &re) < 0)
+			log_warn("checkpoint %s: its record for other nodes was not stored: %s",
+				 ck.id, re.msg);
+		profile_phase(profile, "record", now_seconds() - t);
+	}
 	if (store_ck_insert(&ck) < 0)
 		return cryod_fail(e, -EIO, "record checkpoint %s: database error", ck.id);
 	undo = (struct dump_undo){0}; /* recorded: the checkpoint stays */
@@ -499,7 +524,11 @@ int checkpoints_recover(char *err, size_t errlen)
 		/* Recorded, and killed before the mark went: the checkpoint is whole. (The
 		 * record and the mark's end share a transaction, so this is belt and braces.) */
 		if (store_ck_get(v[i].id, &ck) < 0) {
-			r = v[i].created_dir ? rm_rf(v[i].path) : rm_contents(v[i].path);
+			struct cryod_err e;
+
+			r = catalogue_is_store(v[i].path)  ? catalogue_delete(v[i].path, &e)
+			    : v[i].created_dir ? rm_rf(v[i].path)
+					       : rm_contents(v[i].path);
 			if (r < 0)
 				log_warn(
 				    "checkpoint %s: a dump of it was cut short, and its directory "
@@ -576,7 +605,7 @@ static int restore_source(const char *id, const struct job *orig, const char *wa
 	if (strcmp(ck.job, id))
 		return cryod_fail(e, -EINVAL, "checkpoint: %s belongs to job %s, not %s", ck.id,
 				  ck.job, id);
-	if (is_pre_dump(&ck))
+	if (checkpoints_is_pre_dump(&ck))
 		return cryod_fail(e, -EMEDIUMTYPE,
 				  "checkpoint: %s is a pre-dump: it holds only memory and cannot "
 				  "be restored; restore a dump made with \"parent\": \"%s\"",
@@ -590,26 +619,83 @@ static int restore_source(const char *id, const struct job *orig, const char *wa
 		    "attachable: the image keeps the standard input the job had (%s); "
 		    "it cannot be changed by a restore",
 		    orig->attachable ? "a FIFO" : "/dev/null");
+	/* In object storage the engine names a missing object itself. */
 	snprintf(image, sizeof(image), "%s/cryo.json", ck.path);
-	if (access(image, R_OK) < 0)
+	if (!catalogue_is_store(ck.path) && access(image, R_OK) < 0)
 		snprintf(image, sizeof(image), "%s/image.tar", ck.path); /* --compression tar */
-	if (access(image, R_OK) < 0)
+	if (!catalogue_is_store(ck.path) && access(image, R_OK) < 0)
 		return cryod_fail(e, -ESTALE, "checkpoint %s: its image %s is gone", ck.id,
 				  ck.path);
 	*ret = TAKE_RECORD(ck);
 	return 0;
 }
 
+int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_t bytes,
+		      const struct op_result *res, int rel, double t0, struct job *ret,
+		      json_t **ret_profile, struct cryod_err *e)
+{
+	json_t *profile;
+	double t;
+	int r, pidfd;
+
+	t = now_seconds();
+	nj->pid = res->root;
+	nj->command = TAKE_PTR(orig->command);
+	nj->env = TAKE_PTR(orig->env);
+	nj->cwd = TAKE_PTR(orig->cwd);
+	nj->uid = orig->uid;
+	nj->gid = orig->gid;
+	nj->log = TAKE_PTR(orig->log);
+	nj->stdin_path = TAKE_PTR(orig->stdin_path);
+	nj->attachable = orig->attachable;
+	nj->adopted = false;
+	nj->restored_from = strdup(from);
+	time_iso8601(nj->created);
+	snprintf(nj->state, sizeof(nj->state), "running");
+
+	live_lock();
+	proc_start_time(res->root, &nj->starttime, NULL);
+	pidfd = (int)syscall(SYS_pidfd_open, res->root, 0);
+	r = store_job_insert(nj);
+	if (r == 0)
+		live_add(nj->id, res->root, pidfd, true);
+	else if (pidfd >= 0)
+		close(pidfd);
+	live_unlock();
+	/* Only now may the op process exit and hand the root to cryod. */
+	op_release(rel);
+	if (r < 0) {
+		kill(res->root, SIGKILL);
+		return cryod_fail(e, -EEXIST,
+				  "id: job %s could not be recorded (taken?); the restored tree "
+				  "was killed",
+				  nj->id);
+	}
+	log_info("job %s: restored from %s as pid %d in %.3f s", nj->id, from, res->root,
+		 res->seconds);
+	profile = profile_new();
+	profile_phase(profile, "restore", res->seconds);
+	profile_phase(profile, "record", now_seconds() - t);
+	profile_phase(profile, "total", now_seconds() - t0);
+	json_object_set_new(profile, "bytes", json_integer(bytes));
+	if (ret_profile)
+		*ret_profile = profile;
+	else
+		json_decref(profile);
+	*ret = TAKE_RECORD(*nj);
+	return 0;
+}
+
+
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
 			struct cryod_err *e)
 {
 	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
 	_cleanup_(job_clear) struct job orig = {0}, nj = {0};
-	double t0 = now_seconds(), t;
+	double t0 = now_seconds();
 	struct op_result res;
 	_cleanup_close_ int in_fd = -1, out_fd = -1;
-	json_t *profile;
-	int r, rel, pidfd;
+	int r, rel;
 
 	r = jobs_get(id, &orig, e);
 	if (r < 0)
@@ -639,64 +725,26 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		if (orig.attachable && in_fd < 0)
 			return cryod_fail(e, -EIO, "open %s: %s", orig.stdin_path ? orig.stdin_path
 					  : "the job's stdin", strerror(errno));
-		r = op_restore(ck.path, &c, in_fd, out_fd, &res, &rel);
+		if (json_object_get(req, "lazy"))
+			return cryod_fail(e, -EINVAL, "lazy: job %s is a container, restored eagerly",
+					  id);
+		r = op_restore(ck.path, false, &c, in_fd, out_fd, &res, &rel);
 		nj.runtime = strdup(orig.runtime);
 		nj.bundle = strdup(c.bundle ? c.bundle : orig.bundle ? orig.bundle : "");
 		nj.runtime_root = orig.runtime_root ? strdup(orig.runtime_root) : NULL;
 	} else if (json_object_get(req, "bundle")) {
 		return cryod_fail(e, -EINVAL, "bundle: job %s is not a container", id);
 	} else {
-		r = op_restore(ck.path, NULL, -1, -1, &res, &rel);
+		r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1, &res,
+			       &rel);
 	}
 	if (r < 0) {
-		r = cryod_fail(e, engine_errno(res.r), "restore of checkpoint %s failed: %s", ck.id,
-			       res.msg);
+		r = cryod_fail(e, checkpoints_engine_errno(res.r),
+			       "restore of checkpoint %s failed: %s", ck.id, res.msg);
 		log_warn("%s", e->msg);
 		return r;
 	}
-	t = now_seconds();
-	nj.pid = res.root;
-	nj.command = TAKE_PTR(orig.command);
-	nj.env = TAKE_PTR(orig.env);
-	nj.cwd = TAKE_PTR(orig.cwd);
-	nj.uid = orig.uid;
-	nj.gid = orig.gid;
-	nj.log = TAKE_PTR(orig.log);
-	nj.stdin_path = TAKE_PTR(orig.stdin_path);
-	nj.attachable = orig.attachable;
-	nj.adopted = false;
-	nj.restored_from = strdup(ck.id);
-	time_iso8601(nj.created);
-	snprintf(nj.state, sizeof(nj.state), "running");
-
-	live_lock();
-	proc_start_time(res.root, &nj.starttime, NULL);
-	pidfd = (int)syscall(SYS_pidfd_open, res.root, 0);
-	r = store_job_insert(&nj);
-	if (r == 0)
-		live_add(nj.id, res.root, pidfd, true);
-	else if (pidfd >= 0)
-		close(pidfd);
-	live_unlock();
-	/* Only now may the op process exit and hand the root to cryod. */
-	op_release(rel);
-	if (r < 0) {
-		kill(res.root, SIGKILL);
-		return cryod_fail(e, -EEXIST,
-				  "id: job %s could not be recorded (taken?); the restored tree "
-				  "was killed",
-				  nj.id);
-	}
-	log_info("job %s: restored from %s as pid %d in %.3f s", nj.id, ck.id, res.root,
-		 res.seconds);
-	profile = profile_new();
-	profile_phase(profile, "restore", res.seconds);
-	profile_phase(profile, "record", now_seconds() - t);
-	profile_phase(profile, "total", now_seconds() - t0);
-	json_object_set_new(profile, "bytes", json_integer(ck.size));
-	*ret_profile = profile;
-	*ret = TAKE_RECORD(nj);
-	return 0;
+	return checkpoints_adopt(&nj, &orig, ck.id, ck.size, &res, rel, t0, ret, ret_profile, e);
 }
 
 /* parents_mu held: refuses (409) to delete a checkpoint that others build on. */
@@ -730,6 +778,8 @@ static int delete_locked(const char *id, bool force, struct cryod_err *e)
 	_cleanup_(checkpoint_clear) struct checkpoint ck = {0};
 	int r = store_ck_get(id, &ck);
 
+	if (r == -ENOENT && cryod_cfg.db_remote)
+		return catalogue_delete_checkpoint(id, force, e);
 	if (r == -ENOENT)
 		return cryod_fail(e, r, "checkpoint %s not found", id);
 	if (r < 0)
@@ -740,9 +790,15 @@ static int delete_locked(const char *id, bool force, struct cryod_err *e)
 	r = force ? 0 : children_check_locked(id, e);
 	if (r < 0)
 		return r;
-	r = rm_rf(ck.path);
-	if (r < 0)
-		return cryod_fail(e, -EIO, "remove %s: %s", ck.path, strerror(-r));
+	if (catalogue_is_store(ck.path)) {
+		r = catalogue_delete(ck.path, e);
+		if (r < 0)
+			return r;
+	} else {
+		r = rm_rf(ck.path);
+		if (r < 0)
+			return cryod_fail(e, -EIO, "remove %s: %s", ck.path, strerror(-r));
+	}
 	if (store_ck_delete(id) < 0)
 		return cryod_fail(e, -EIO, "database error deleting checkpoint %s", id);
 	log_info("checkpoint %s deleted%s", id, force ? " (forced)" : "");
@@ -757,4 +813,37 @@ int checkpoints_delete(const char *id, bool force, struct cryod_err *e)
 	r = delete_locked(id, force, e);
 	pthread_mutex_unlock(&parents_mu);
 	return r;
+}
+
+int checkpoints_send(const char *id, const int *fds, unsigned n, const char *to,
+		     const char *new_id, struct cryod_err *e)
+{
+	_cleanup_(job_clear) struct job j = {0};
+	json_auto_t *profile = profile_new();
+	struct op_dump_args a;
+	int r;
+
+	r = jobs_get(id, &j, e);
+	if (r < 0)
+		return r;
+	a = (struct op_dump_args){.dir = to,
+				  .compression = cryod_cfg.checkpoint_compression,
+				  .streams = (int)n,
+				  .stream_fds = fds,
+				  .nstream_fds = n};
+	/* "tar" is a format of its own, not a codec of streams. */
+	if (!strcmp(a.compression, "tar"))
+		a.compression = "none";
+	r = dump_job(id, &j, &a, profile, e);
+	if (r < 0)
+		return r;
+	/* The tree ended once the other node said its copy was ready: the job lives there. */
+	if (store_job_get(id, &j) == 0) {
+		snprintf(j.state, sizeof(j.state), "migrated");
+		free(j.note);
+		if (asprintf(&j.note, "migrated to %s as job %s", to, new_id) < 0)
+			j.note = NULL;
+		store_job_update(&j);
+	}
+	return 0;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "ops.h"
 #include "store.h"
 
 /* Dumps or pre-dumps job `id` (a checked REQ_DUMP body); the checkpoint carries its
@@ -27,6 +28,31 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 
 /* Refused (-ENOTEMPTY) while another checkpoint names it as parent, unless force. */
 int checkpoints_delete(const char *id, bool force, struct cryod_err *e);
+
+/*
+ * The engine's errno, in the daemon's terms (error.h): whose fault a failure is. The engine's
+ * EINVAL means "not this tree", not "not this request", so it is not passed on as it is.
+ */
+int checkpoints_engine_errno(int r);
+
+bool checkpoints_is_pre_dump(const struct checkpoint *ck);
+
+/*
+ * Records a tree that op_restore() or op_restore_streams() restored (res, its release
+ * descriptor rel) as job nj (its id chosen), inheriting command, environment, log... from orig,
+ * restored_from `from`; then lets the op process go. *ret_profile may be NULL.
+ */
+int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_t bytes,
+		      const struct op_result *res, int rel, double t0, struct job *ret,
+		      json_t **ret_profile, struct cryod_err *e);
+
+/*
+ * Dumps running job `id` onto the n connected sockets fds (a migration to `to`, where it
+ * becomes job new_id): the job is busy meanwhile, and its tree ends only once the receiver
+ * has its copy ready; the job is then "migrated".
+ */
+int checkpoints_send(const char *id, const int *fds, unsigned n, const char *to,
+		     const char *new_id, struct cryod_err *e);
 
 /*
  * At start, before the API serves: removes the directory of every dump that a killed cryod left

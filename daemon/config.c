@@ -22,11 +22,22 @@
 #include "fileio.h"
 #include "names.h"
 
-enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_ENUM };
+/*
+ * K_DIR: a path as K_PATH, or an s3://BUCKET/PREFIX URL (checked here for its shape; the
+ * engine's own parser checks the rest when cryod starts).
+ */
+enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_ENUM, K_DIR };
 
 static const char *const *protocols(void)
 {
 	static const char *const v[] = {"unix", "tcp", "vsock", NULL};
+
+	return v;
+}
+
+static const char *const *precisions(void)
+{
+	static const char *const v[] = {"auto", "ns", "us", "ms", NULL};
 
 	return v;
 }
@@ -62,7 +73,7 @@ static const struct key_def keys[] = {
 	{{"log_level", "CRYO_LOG_LEVEL", "log-level", "one of"}, K_ENUM,
 	 OFF(log_level), levels, 0},
 	{{"connection.url", "CRYO_CONNECTION_URL", "connection-url",
-	  "where clients reach cryod (read by clients; accepted here)"},
+	  "where this daemon is reached: in /v1/health and as the node in its checkpoints' records"},
 	 K_STR, OFF(connection_url), NULL, 0},
 	{{"connection.auth_token", "CRYO_CONNECTION_AUTH_TOKEN", "auth-token",
 	  "bearer token; protocol tcp needs it or auth_token_file"},
@@ -77,13 +88,16 @@ static const struct key_def keys[] = {
 	  "PEM private key of tls_cert_file (mode 0600)"},
 	 K_PATH, OFF(connection_tls_key_file), NULL, 0},
 	{{"checkpoint.dir", "CRYO_CHECKPOINT_DIR", "checkpoint-dir",
-	  "where checkpoints go (default STATE_DIR/checkpoints)"},
-	 K_PATH, OFF(checkpoint_dir), NULL, 0},
+	  "where checkpoints go: a directory (default STATE_DIR/checkpoints) or s3://BUCKET/PREFIX"},
+	 K_DIR, OFF(checkpoint_dir), NULL, 0},
 	{{"checkpoint.compression", "CRYO_CHECKPOINT_COMPRESSION", "checkpoint-compression",
 	  "default compression, one of"},
 	 K_ENUM, OFF(checkpoint_compression), cryo_compressions, 0},
 	{{"checkpoint.stream", "CRYO_CHECKPOINT_STREAM", "checkpoint-stream",
 	  "default number of parallel page streams (0: none)"},
+	 K_UINT, OFF(checkpoint_stream), NULL, CRYO_STREAMS_MAX},
+	{{"checkpoint.streams", "CRYO_CHECKPOINT_STREAMS", "checkpoint-streams",
+	  "checkpoint.stream under Cedana's current name (the same setting)"},
 	 K_UINT, OFF(checkpoint_stream), NULL, CRYO_STREAMS_MAX},
 	{{"checkpoint.allow_any_dir", "CRYO_CHECKPOINT_ALLOW_ANY_DIR", "checkpoint-allow-any-dir",
 	  "let requests name a dump dir outside checkpoint.dir"},
@@ -91,13 +105,20 @@ static const struct key_def keys[] = {
 	{{"db.path", "CRYO_DB_PATH", "db-path", "SQLite file (default STATE_DIR/cryod.db)"}, K_PATH,
 	 OFF(db_path), NULL, 0},
 	{{"db.remote", "CRYO_DB_REMOTE", "db-remote",
-	  "a shared database for many nodes: not supported yet, must be empty"},
-	 K_STR, OFF(db_remote), NULL, 0},
+	  "the checkpoint catalogue is the object store (checkpoint.dir s3://): list, restore "
+	  "and delete every checkpoint under the prefix, also other nodes'"},
+	 K_BOOL, OFF(db_remote), NULL, 0},
 	{{"profiling.enabled", "CRYO_PROFILING_ENABLED", "profiling",
 	  "add per-phase timings to every answer"},
 	 K_BOOL, OFF(profiling_enabled), NULL, 0},
+	{{"profiling.precision", "CRYO_PROFILING_PRECISION", "profiling-precision",
+	  "unit of the timings (auto: seconds as fractions), one of"},
+	 K_ENUM, OFF(profiling_precision), precisions, 0},
 	{{"leave_running", "CRYO_LEAVE_RUNNING", "leave-running",
 	  "default of a dump's leave_running"},
+	 K_BOOL, OFF(leave_running), NULL, 0},
+	{{"criu.leave_running", "CRYO_CRIU_LEAVE_RUNNING", "criu-leave-running",
+	  "leave_running under Cedana's section name (the same setting)"},
 	 K_BOOL, OFF(leave_running), NULL, 0},
 	{{"tcp_established", "CRYO_TCP_ESTABLISHED", "tcp-established",
 	  "criu-style default, recorded; the engine always saves established TCP"},
@@ -110,6 +131,18 @@ static const struct key_def keys[] = {
 	{{"containers.runc_root", "CRYO_CONTAINERS_RUNC_ROOT", "runc-root",
 	  "runc's state directory for container jobs (runc --root; default /run/runc)"},
 	 K_PATH, OFF(containers_runc_root), NULL, 0},
+	{{"storage.s3.endpoint", "CRYO_STORAGE_S3_ENDPOINT", "s3-endpoint",
+	  "S3 endpoint, http(s)://HOST[:PORT] (AWS_ENDPOINT_URL wins; default AWS's)"},
+	 K_STR, OFF(s3_endpoint), NULL, 0},
+	{{"storage.s3.region", "CRYO_STORAGE_S3_REGION", "s3-region",
+	  "S3 region (AWS_REGION wins; default us-east-1)"},
+	 K_STR, OFF(s3_region), NULL, 0},
+	{{"storage.s3.access_key_id", "CRYO_STORAGE_S3_ACCESS_KEY_ID", "s3-access-key-id",
+	  "S3 access key id (AWS_ACCESS_KEY_ID wins)"},
+	 K_STR, OFF(s3_access_key_id), NULL, 0},
+	{{"storage.s3.secret_access_key", "CRYO_STORAGE_S3_SECRET_ACCESS_KEY",
+	  "s3-secret-access-key", "S3 secret key (AWS_SECRET_ACCESS_KEY wins); never logged"},
+	 K_STR, OFF(s3_secret_access_key), NULL, 0},
 	{{"state_dir", "CRYO_STATE_DIR", "state-dir",
 	  "jobs' logs, the database, default checkpoints (default /var/lib/cryo)"},
 	 K_PATH, OFF(state_dir), NULL, 0},
@@ -157,9 +190,16 @@ void config_free(struct cryod_config *c)
 {
 	if (c->connection_auth_token)
 		explicit_bzero(c->connection_auth_token, strlen(c->connection_auth_token));
+	if (c->s3_secret_access_key)
+		explicit_bzero(c->s3_secret_access_key, strlen(c->s3_secret_access_key));
+	/* Aliases share a slot: each string is freed once. */
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (keys[i].type != K_BOOL && keys[i].type != K_UINT)
-			free(*(char **)((char *)c + keys[i].off));
+		if (keys[i].type != K_BOOL && keys[i].type != K_UINT) {
+			char **slot = (char **)((char *)c + keys[i].off);
+
+			free(*slot);
+			*slot = NULL;
+		}
 	memset(c, 0, sizeof(*c));
 }
 
@@ -226,6 +266,18 @@ int config_set(struct cryod_config *c, const char *key, const char *value, char 
 				    choices_text(v, ", ", list, sizeof(list)));
 		break;
 	}
+	case K_DIR:
+		if (!strncmp(value, "s3://", 5)) {
+			const char *b = value + 5;
+
+			if (!*b || *b == '/' || strstr(b, "//") || b[strlen(b) - 1] == '/')
+				return errf(err, errlen, -EINVAL,
+					    "%s: not s3://BUCKET/PREFIX (no empty part, no "
+					    "trailing '/')",
+					    key);
+			break;
+		}
+		/* fall through */
 	case K_PATH:
 		if (*value && !path_is_normal(value))
 			return errf(err, errlen, -EINVAL, "%s: not an absolute, normalised path", key);
@@ -477,10 +529,10 @@ int config_finish(struct cryod_config *c, char *err, size_t errlen)
 {
 	int r;
 
-	if (c->db_remote)
+	if (c->db_remote && (!c->checkpoint_dir || strncmp(c->checkpoint_dir, "s3://", 5)))
 		return errf(err, errlen, -EINVAL,
-			    "db.remote: a remote database is not supported yet (it comes with "
-			    "multi-node support, see the multi-node issue); leave it empty");
+			    "db.remote: the remote catalogue is the object store: set checkpoint.dir "
+			    "to s3://BUCKET/PREFIX, or db.remote to false");
 	if (!c->state_dir && !(c->state_dir = strdup(CRYOD_DEFAULT_STATE)))
 		return -ENOMEM;
 	if (default_path(&c->checkpoint_dir, c->state_dir, "checkpoints") < 0 ||
@@ -491,11 +543,30 @@ int config_finish(struct cryod_config *c, char *err, size_t errlen)
 	c->proto = !c->protocol || !strcmp(c->protocol, "unix") ? CRYOD_PROTO_UNIX
 		   : !strcmp(c->protocol, "tcp")		? CRYOD_PROTO_TCP
 								: CRYOD_PROTO_VSOCK;
+	c->profiling_unit = !c->profiling_precision || !strcmp(c->profiling_precision, "auto") ? 0
+			    : !strcmp(c->profiling_precision, "ns")			      ? 1e9
+			    : !strcmp(c->profiling_precision, "us")			      ? 1e6
+											      : 1e3;
 	c->log_prio = !c->log_level			? 6
 		      : !strcmp(c->log_level, "error") ? 3
 		      : !strcmp(c->log_level, "warn")  ? 4
 		      : !strcmp(c->log_level, "info")  ? 6
 						       : 7;
+	/* The token is also what this daemon presents to another one (a migration), whatever it
+	 * listens on: read and checked for every protocol. */
+	if (c->connection_auth_token_file) {
+		r = load_token_file(c, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	if (c->proto != CRYOD_PROTO_TCP && c->connection_auth_token) {
+		r = check_token(c->connection_auth_token,
+				c->connection_auth_token_file ? "connection.auth_token_file"
+							      : "connection.auth_token",
+				err, errlen);
+		if (r < 0)
+			return r;
+	}
 	if (c->proto != CRYOD_PROTO_TCP &&
 	    (c->connection_tls_cert_file || c->connection_tls_key_file))
 		return errf(err, errlen, -EINVAL,
@@ -515,11 +586,6 @@ int config_finish(struct cryod_config *c, char *err, size_t errlen)
 		if (!c->address)
 			return errf(err, errlen, -EINVAL,
 				    "address: protocol tcp needs HOST:PORT (e.g. 127.0.0.1:8420)");
-		if (c->connection_auth_token_file) {
-			r = load_token_file(c, err, errlen);
-			if (r < 0)
-				return r;
-		}
 		if (!c->connection_auth_token)
 			return errf(err, errlen, -EINVAL,
 				    "connection.auth_token: protocol tcp needs a bearer token of at "

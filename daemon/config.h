@@ -36,18 +36,24 @@ struct cryod_config {
 	long checkpoint_stream;
 	bool checkpoint_allow_any_dir;
 	char *db_path;
-	char *db_remote;
+	bool db_remote; /* the catalogue of checkpoints is the object store (catalogue.h) */
 	bool profiling_enabled;
+	char *profiling_precision; /* auto ns us ms */
 	bool leave_running;
 	bool tcp_established;
 	bool shell_job;
 	char *plugins_dir;
 	char *containers_runc_root;
 	char *state_dir;
+	char *s3_endpoint; /* storage.s3.*: the store of an s3:// checkpoint.dir */
+	char *s3_region;
+	char *s3_access_key_id;
+	char *s3_secret_access_key;
 
 	/* Derived by config_finish(). */
 	enum cryod_protocol proto;
 	int log_prio; /* syslog priority: 3 error .. 7 debug */
+	double profiling_unit; /* timings are multiplied by it and rounded; 0: seconds as they are */
 };
 
 struct config_key_info {

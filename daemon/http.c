@@ -117,12 +117,45 @@ struct log_stream {
 	struct MHD_Response *resp;
 };
 
+/*
+ * profiling.precision: timings in seconds as fractions ("auto"), or whole ns, us or ms, with
+ * the unit said in the profile ("unit"), as Cedana's profiling reports them.
+ */
+static const char *profile_unit(void)
+{
+	return cryod_cfg.profiling_precision ? cryod_cfg.profiling_precision : "auto";
+}
+
+static json_t *profile_time(double seconds)
+{
+	if (!cryod_cfg.profiling_unit)
+		return json_real(seconds);
+	return json_integer((json_int_t)(seconds * cryod_cfg.profiling_unit + 0.5));
+}
+
+static void profile_in_unit(json_t *p)
+{
+	json_t *phases = json_object_get(p, "phases"), *v;
+	const char *name;
+
+	json_object_foreach(phases, name, v)
+		if (json_is_real(v))
+			json_object_set_new(phases, name, profile_time(json_real_value(v)));
+	json_object_set_new(p, "unit", json_string(cryod_cfg.profiling_unit ? profile_unit()
+									   : "s"));
+}
+
 static void add_profile_trailer(struct log_stream *s)
 {
-	char text[256];
+	json_auto_t *p = json_pack("{s:{s:o}, s:I}", "phases", "stream",
+				   json_real(now_seconds() - s->t0), "bytes",
+				   (json_int_t)s->bytes);
+	_cleanup_free_ char *text = NULL;
 
-	snprintf(text, sizeof(text), "{\"phases\":{\"stream\":%.6f},\"bytes\":%llu}",
-		 now_seconds() - s->t0, (unsigned long long)s->bytes);
+	profile_in_unit(p);
+	text = json_dumps(p, JSON_COMPACT);
+	if (!text)
+		return;
 	MHD_add_response_footer(s->resp, "Cryo-Profile", text);
 }
 
@@ -519,6 +552,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 			json_object_set_new(json_object_get(p, "phases"), "request",
 					    json_real(now_seconds() - st->t0));
+			profile_in_unit(p);
 			json_object_set_new(rs.body, "profile", p);
 		}
 		ret = send_json(c, rs.status, rs.body, NULL, NULL);

@@ -23,6 +23,7 @@
 #include <cryo/cryo.h>
 
 #include "api.h"
+#include "catalogue.h"
 #include "checkpoints.h"
 #include "cleanup.h"
 #include "config.h"
@@ -141,7 +142,9 @@ static int load_config(int argc, char **argv, char *err, size_t errlen)
 	r = apply_flags(argc, argv, &cryod_cfg, false, err, errlen);
 	if (r < 0)
 		return r;
-	return config_finish(&cryod_cfg, err, errlen);
+	r = config_finish(&cryod_cfg, err, errlen);
+	/* A checkpoint.dir in object storage: its URL and credentials are part of the config. */
+	return r < 0 ? r : catalogue_check(err, errlen);
 }
 
 /* The probe forks: run it now, while cryod has one thread. */
@@ -252,6 +255,8 @@ static int prepare_dirs(char *err, size_t errlen)
 	int r;
 
 	for (size_t i = 0; i < 2; i++) {
+		if (catalogue_is_store(dirs[i]))
+			continue;
 		r = mkdir_p_mode(dirs[i], 0700);
 		if (r < 0)
 			return errf(err, errlen, r, "create %s: %s", dirs[i], strerror(-r));

@@ -10,6 +10,7 @@
 
 #include <cryo/cryo.h>
 
+#include "catalogue.h"
 #include "cleanup.h"
 #include "log.h"
 #include "ops.h"
@@ -19,6 +20,7 @@
 #define RELEASE_FD 4
 #define OUT_FD     5 /* a container's stdout and stderr, for the op that makes it */
 #define IN_FD      6 /* and its stdin */
+#define STREAM_FD0 7 /* the image's streams (a migration): STREAM_FD0 + i */
 
 /* The engine's messages go to cryod's stderr, one write(2) per line. */
 static void op_log(void *userdata, int level, const char *msg)
@@ -40,10 +42,17 @@ static void op_log(void *userdata, int level, const char *msg)
  * (blocked signals, ignored SIGPIPE) and drop every descriptor but the two pipes, so that
  * neither the engine nor a restored tree inherits cryod's sockets.
  */
-static void op_child_setup(int result_fd, int release_fd, int in_fd, int out_fd)
+static void op_child_setup_streams(int result_fd, int release_fd, int in_fd, int out_fd,
+				   const int *streams, unsigned nstreams)
 {
+	int high[CRYO_STREAMS_MAX];
 	sigset_t all;
 	int devnull;
+
+	/* Out of the way of the numbers below first, then each to its place. */
+	for (unsigned i = 0; i < nstreams; i++)
+		if ((high[i] = fcntl(streams[i], F_DUPFD_CLOEXEC, 1024)) < 0)
+			_exit(120);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (int s = 1; s < NSIG; s++)
@@ -59,9 +68,29 @@ static void op_child_setup(int result_fd, int release_fd, int in_fd, int out_fd)
 		_exit(121);
 	if ((out_fd >= 0 && dup2(out_fd, OUT_FD) < 0) || (in_fd >= 0 && dup2(in_fd, IN_FD) < 0))
 		_exit(120);
-	syscall(SYS_close_range, in_fd >= 0 ? IN_FD + 1 : out_fd >= 0 ? OUT_FD + 1 : RELEASE_FD + 1,
+	for (unsigned i = 0; i < nstreams; i++)
+		if (dup2(high[i], STREAM_FD0 + (int)i) < 0)
+			_exit(120);
+	syscall(SYS_close_range,
+		nstreams ? STREAM_FD0 + nstreams
+		: in_fd >= 0 ? IN_FD + 1 : out_fd >= 0 ? OUT_FD + 1 : RELEASE_FD + 1,
 		~0U, 0);
 	prctl(PR_SET_NAME, "cryod-op");
+}
+
+static void op_child_setup(int result_fd, int release_fd, int in_fd, int out_fd)
+{
+	op_child_setup_streams(result_fd, release_fd, in_fd, out_fd, NULL, 0);
+}
+
+/* STREAM_FD0.. in the op process. */
+static const int *stream_slots(unsigned n)
+{
+	static int v[CRYO_STREAMS_MAX];
+
+	for (unsigned i = 0; i < n; i++)
+		v[i] = STREAM_FD0 + (int)i;
+	return v;
 }
 
 static void op_send(struct op_result *res)
@@ -167,17 +196,24 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 		return -1;
 	if (pid == 0) {
 		struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
+		struct cryo_s3_config s3;
 		struct cryo_ctx *ctx;
 		double t0;
 
-		op_child_setup(wr, -1, -1, -1);
+		op_child_setup_streams(wr, -1, -1, -1, a->stream_fds, a->nstream_fds);
 		ctx = op_ctx();
 		o.pid = a->pid;
+		if (a->nstream_fds) {
+			o.stream_fds = stream_slots(a->nstream_fds);
+			o.nstream_fds = a->nstream_fds;
+		}
 		o.dir = a->dir;
 		o.leave_running = a->leave_running;
 		o.compression = a->compression;
 		o.streams = (unsigned)a->streams;
 		o.parent = a->parent;
+		catalogue_s3_config(&s3);
+		o.s3 = &s3;
 		t0 = now_seconds();
 		if (a->container) {
 			struct cryo_container_opts co;
@@ -198,9 +234,25 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 	return res->r < 0 ? -1 : 0;
 }
 
-int op_restore(const char *dir, const struct op_container *c, int in_fd, int out_fd,
-	       struct op_result *res,
-	       int *ret_release)
+static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned nstreams,
+			const struct op_container *c, int in_fd, int out_fd, struct op_result *res,
+			int *ret_release);
+
+int op_restore(const char *dir, bool lazy, const struct op_container *c, int in_fd, int out_fd,
+	       struct op_result *res, int *ret_release)
+{
+	return restore_impl(dir, lazy, NULL, 0, c, in_fd, out_fd, res, ret_release);
+}
+
+int op_restore_streams(const int *streams, unsigned nstreams, struct op_result *res,
+		       int *ret_release)
+{
+	return restore_impl(NULL, false, streams, nstreams, NULL, -1, -1, res, ret_release);
+}
+
+static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned nstreams,
+			const struct op_container *c, int in_fd, int out_fd, struct op_result *res,
+			int *ret_release)
 {
 	_cleanup_close_ int rd = -1, rel_rd = -1, rel_wr = -1;
 	int rel[2], wr;
@@ -216,13 +268,24 @@ int op_restore(const char *dir, const struct op_container *c, int in_fd, int out
 		return -1;
 	if (pid == 0) {
 		struct cryo_restore_opts o = CRYO_RESTORE_OPTS_INIT;
+		struct cryo_s3_config s3;
 		struct cryo_ctx *ctx;
 		double t0;
 		char byte;
 
-		op_child_setup(wr, rel_rd, in_fd, out_fd);
+		op_child_setup_streams(wr, rel_rd, in_fd, out_fd, streams, nstreams);
 		ctx = op_ctx();
 		o.dir = dir;
+		/* The engine's page server outlives us: reparented to cryod, which reaps it. */
+		o.lazy = lazy;
+		if (nstreams) {
+			/* The sender waits for our answers: the tree never runs twice. */
+			o.stream_fds = stream_slots(nstreams);
+			o.nstream_fds = nstreams;
+			o.stream_answers = true;
+		}
+		catalogue_s3_config(&s3);
+		o.s3 = &s3;
 		t0 = now_seconds();
 		if (c) {
 			struct cryo_container_opts co;
@@ -246,7 +309,7 @@ int op_restore(const char *dir, const struct op_container *c, int in_fd, int out
 		_exit(0);
 	}
 	close(TAKE_FD(rel_rd));
-	log_debug("op %d: restore %s", pid, dir);
+	log_debug("op %d: restore %s%s", pid, dir ? dir : "from streams", lazy ? " (lazy)" : "");
 	op_collect(rd, pid, res);
 	if (res->r < 0)
 		return -1;

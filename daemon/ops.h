@@ -39,6 +39,10 @@ struct op_dump_args {
 	int streams;             /* 0: the engine's default */
 	bool pre_dump;           /* cryo_pre_dump(): memory only, the tree runs on */
 	const char *parent;      /* directory of the pre-dump to build on, or NULL */
+	/* Instead of dir: send the image on these sockets (a migration), the receiver's
+	 * answers awaited before the tree is killed. */
+	const int *stream_fds;
+	unsigned nstream_fds;
 };
 
 /*
@@ -51,7 +55,7 @@ int op_dump(const struct op_dump_args *a, struct op_result *res);
 /* On success (res->r == 0) *ret_release is a descriptor to hand to op_release(). With c, the
  * image is restored as the container c->id, its stdin in_fd (-1: /dev/null) and its stdout
  * and stderr out_fd. */
-int op_restore(const char *dir, const struct op_container *c, int in_fd, int out_fd,
+int op_restore(const char *dir, bool lazy, const struct op_container *c, int in_fd, int out_fd,
 	       struct op_result *res, int *ret_release);
 
 /* Runs a container (res->root: its init; stdin in_fd, stdout and stderr out_fd), finds the init of a
@@ -60,5 +64,10 @@ enum op_container_kind { OP_CONTAINER_RUN, OP_CONTAINER_PID, OP_CONTAINER_DELETE
 int op_container(enum op_container_kind kind, const struct op_container *c, int in_fd,
 		 int out_fd, struct op_result *res);
 void op_release(int fd);
+
+/* op_restore() of an image arriving on `streams` (a process tree), the sender answered as
+ * `cryo serve` answers it: the tree runs only once the sender's is gone. */
+int op_restore_streams(const int *streams, unsigned nstreams, struct op_result *res,
+		       int *ret_release);
 
 #endif

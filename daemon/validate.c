@@ -16,6 +16,9 @@ enum field_type {
 	F_ARGV,      /* non-empty array of strings */
 	F_ENV,       /* array of "KEY=VALUE" strings */
 	F_PATH,      /* absolute, normalised path */
+	F_STORE,     /* s3://BUCKET/PREFIX (the engine checks the rest) */
+	F_ADDRESS,   /* HOST:PORT, tcp://HOST:PORT or https://HOST:PORT */
+	F_OBJECT,    /* a JSON object, checked field by field where it is used */
 	F_UINT32,    /* uid, gid */
 	F_PID,       /* 1 .. 2^22 */
 	F_SIGNAL,    /* 1 .. 64 */
@@ -58,7 +61,13 @@ static const struct field schema[REQ__COUNT][MAX_FIELDS] = {
 	[REQ_RESTORE] = {{"checkpoint", F_ID, false},
 			 {"id", F_ID, false},
 			 {"bundle", F_PATH, false},
-			 {"attachable", F_BOOL, false}},
+			 {"attachable", F_BOOL, false},
+			 {"from", F_STORE, false},
+			 {"lazy", F_BOOL, false}},
+	[REQ_MIGRATE] = {{"to", F_ADDRESS, true},
+			 {"streams", F_STREAMS, false}},
+	[REQ_OFFER] = {{"job", F_OBJECT, true},
+		       {"streams", F_STREAMS, true}},
 	[REQ_NONE] = {{NULL}},
 };
 
@@ -128,6 +137,31 @@ static int check_field(const struct field *f, json_t *v, char *err, size_t errle
 		return check_strings(f->name, v, false, err, errlen);
 	case F_ENV:
 		return check_strings(f->name, v, true, err, errlen);
+	case F_ADDRESS: {
+		const char *hp = s ? strstr(s, "://") : NULL;
+
+		hp = hp ? hp + 3 : s;
+		if (!s || strlen(s) != json_string_length(v) || strlen(s) > 300 ||
+		    (hp != s && strncmp(s, "tcp://", 6) && strncmp(s, "https://", 8)) ||
+		    !strrchr(hp, ':') || strrchr(hp, ':') == hp || !strrchr(hp, ':')[1] ||
+		    strspn(strrchr(hp, ':') + 1, "0123456789") != strlen(strrchr(hp, ':') + 1))
+			return errf(err, errlen, -EINVAL,
+				    "%s: expected HOST:PORT, tcp://HOST:PORT or https://HOST:PORT",
+				    f->name);
+		return 0;
+	}
+	case F_OBJECT:
+		if (!json_is_object(v))
+			return errf(err, errlen, -EINVAL, "%s: expected an object", f->name);
+		return 0;
+	case F_STORE:
+		if (!s || strlen(s) != json_string_length(v) || strncmp(s, "s3://", 5) ||
+		    strlen(s) > 1000 || strlen(s) < 6 || s[strlen(s) - 1] == '/')
+			return errf(err, errlen, -EINVAL,
+				    "%s: expected s3://BUCKET/PREFIX (no trailing '/', at most 1000 "
+				    "bytes)",
+				    f->name);
+		return 0;
 	case F_PATH:
 		if (!s)
 			return errf(err, errlen, -EINVAL, "%s: expected a string", f->name);

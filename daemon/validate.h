@@ -20,6 +20,8 @@ enum req_kind {
 	REQ_DUMP,    /* POST /v1/jobs/ID/dump */
 	REQ_RESTORE, /* POST /v1/jobs/ID/restore */
 	REQ_NONE,    /* every other request: the body must be empty or {} */
+	REQ_MIGRATE, /* POST /v1/jobs/ID/migrate */
+	REQ_OFFER,   /* POST /v1/migrations (daemon to daemon; the job record checked there) */
 	REQ__COUNT,
 };
 

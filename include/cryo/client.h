@@ -48,7 +48,8 @@ struct cryo_client;
 struct cryo_job {
 	char *id;
 	pid_t pid;	     /* 0 when the job has no process */
-	char *state;	     /* "running", "frozen", "exited", "checkpointed" or "lost" */
+	char *state;	     /* "running", "frozen", "exited", "checkpointed", "migrated"
+				or "lost" */
 	int exit_code;	     /* -1 unless the job exited */
 	int signal;	     /* 0 unless a signal ended the job */
 	char **command;	     /* NULL-terminated argv; never NULL itself */
@@ -227,6 +228,12 @@ struct cryo_job_restore_opts {
 	bool attachable;
 	const char *bundle;	/* a container job: the bundle of the new container; NULL: the
 				   one the checkpoint records */
+	/* s3://BUCKET/PREFIX: restore from object storage a checkpoint that any node's daemon
+	 * made there (the image at `from`, or under it `checkpoint`, else the job's newest),
+	 * also of a job this daemon never ran. NULL: the daemon's own checkpoints. */
+	const char *from;
+	/* Let the tree run before its memory is in (cryo_restore_opts.lazy). */
+	bool lazy;
 };
 #define CRYO_JOB_RESTORE_OPTS_INIT                                                                 \
 	{                                                                                          \
@@ -238,6 +245,34 @@ struct cryo_job_restore_opts {
 CRYO_API int cryo_client_job_restore(struct cryo_client *c, const char *id,
 				     const struct cryo_job_restore_opts *opts,
 				     struct cryo_job **ret_job);
+
+struct cryo_job_migrate_opts {
+	size_t size;	/* sizeof(struct cryo_job_migrate_opts) */
+	const char *to; /* the daemon of the other node: HOST:PORT, tcp:// or https://HOST:PORT */
+	unsigned streams; /* connections the image is sent over; 0: the daemon's default */
+};
+#define CRYO_JOB_MIGRATE_OPTS_INIT                                                                 \
+	{                                                                                          \
+		.size = sizeof(struct cryo_job_migrate_opts)                                       \
+	}
+
+/*
+ * POST /v1/jobs/{id}/migrate: the daemon streams the running job to the daemon at opts->to
+ * (which must listen on TCP and share this daemon's connection.auth_token), which restores it
+ * as it arrives under the same id; the tree never runs on both. *ret_job (may be NULL): the
+ * job as the other daemon now has it.
+ */
+CRYO_API int cryo_client_job_migrate(struct cryo_client *c, const char *id,
+				     const struct cryo_job_migrate_opts *opts,
+				     struct cryo_job **ret_job);
+
+/*
+ * POST /v1/migrations, daemon to daemon (cryod calls it on the receiving node during a
+ * migration): offer is the JSON text of the request body, *ret_answer (malloc'ed) the JSON
+ * text of the answer. See docs/api.md.
+ */
+CRYO_API int cryo_client_migration_offer(struct cryo_client *c, const char *offer,
+					 char **ret_answer);
 
 /* POST /v1/jobs/{id}/freeze and /unfreeze. ret_job may be NULL. */
 CRYO_API int cryo_client_job_freeze(struct cryo_client *c, const char *id,

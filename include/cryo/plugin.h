@@ -113,7 +113,17 @@ struct cryo_plugin {
 	/* Optional. What the plugin finds on this machine (a driver and its version), for `cryo
 	 * check`: writes one line into buf and returns 1 when what it needs is there, 0 when not. */
 	int (*probe)(void *state, char *buf, size_t len);
+	/* Optional, and only in descriptors at least CRYO_PLUGIN_SIZE_DESCRIBE bytes long (a
+	 * plugin built before it has none). What the plugin keeps in an image, for `cryo show`:
+	 * reads its files from image_dirfd, writes lines of text into buf and returns 1; 0 when
+	 * the image holds nothing of it; a negative errno (buf says why) when its files are bad. */
+	int (*describe)(void *state, int image_dirfd, char *buf, size_t len);
 };
+
+/* The smallest descriptor a plugin may have (one built before describe), and the size that
+ * has describe. */
+#define CRYO_PLUGIN_SIZE_MIN      offsetof(struct cryo_plugin, describe)
+#define CRYO_PLUGIN_SIZE_DESCRIBE (offsetof(struct cryo_plugin, describe) + sizeof(void *))
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <pthread.h>
+#include <sys/file.h>
 
 #include "cleanup.h"
 #include "fileio.h"
@@ -230,8 +231,19 @@ bool file_name_plain(const char *name)
 
 /*
  * Scratch directories left by a cryo process that was killed (SIGKILL leaves no chance to
- * clean up): cryo-WHAT-PID-XXXXXX whose PID no longer runs. Removed by the next one made.
+ * clean up) are removed by the next one made. Each live one is held by an flock() on the
+ * directory, which its maker keeps until scratch_dir_remove() or its death; the lock, not the
+ * PID in the name, says it is in use: a cryo in another pid namespace sharing /dev/shm
+ * cannot see the maker's PID, but it sees its lock.
  */
+#define SCRATCH_HELD_MAX 16
+
+static struct {
+	char *path;
+	int fd;
+} scratch_held[SCRATCH_HELD_MAX];
+static pthread_mutex_t scratch_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void scratch_dirs_reap(const char *base)
 {
 	DIR *d = opendir(base);
@@ -242,41 +254,91 @@ static void scratch_dirs_reap(const char *base)
 	while ((de = readdir(d))) {
 		char path[PATH_MAX];
 		struct stat st;
-		const char *p;
-		long pid;
+		int fd;
 
-		if (strncmp(de->d_name, "cryo-", 5) || !(p = strchr(de->d_name + 5, '-')))
-			continue;
-		pid = strtol(p + 1, NULL, 10);
-		if (pid <= 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+		if (strncmp(de->d_name, "cryo-", 5) || !strchr(de->d_name + 5, '-'))
 			continue;
 		/* /dev/shm is everyone's: only a directory of our own, never a link someone
 		 * named like one (scratch_dir_remove() would empty what it leads to). */
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
 			continue;
+		if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			close(fd);
+			continue;
+		}
 		snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
 		scratch_dir_remove(path);
+		close(fd);
 	}
 	closedir(d);
+}
+
+/* Takes the directory's lock and remembers it until scratch_dir_remove(). */
+static int scratch_dir_hold(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r = -ENOSPC;
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	pthread_mutex_lock(&scratch_lock);
+	for (size_t i = 0; i < SCRATCH_HELD_MAX; i++)
+		if (!scratch_held[i].path && (scratch_held[i].path = strdup(path))) {
+			scratch_held[i].fd = fd;
+			r = 0;
+			break;
+		}
+	pthread_mutex_unlock(&scratch_lock);
+	if (r < 0)
+		close(fd);
+	return r;
+}
+
+static void scratch_dir_release(const char *path)
+{
+	pthread_mutex_lock(&scratch_lock);
+	for (size_t i = 0; i < SCRATCH_HELD_MAX; i++)
+		if (scratch_held[i].path && !strcmp(scratch_held[i].path, path)) {
+			close(scratch_held[i].fd);
+			free(scratch_held[i].path);
+			scratch_held[i].path = NULL;
+			break;
+		}
+	pthread_mutex_unlock(&scratch_lock);
 }
 
 int scratch_dir_create(const char *what, char **ret_path)
 {
 	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	char *path;
+	int r;
 
 	scratch_dirs_reap(base);
-	if (asprintf(&path, "%s/cryo-%s-%d-XXXXXX", base, what, (int)getpid()) < 0)
-		return -ENOMEM;
-	if (!mkdtemp(path)) {
-		int r = -errno;
-
+	/* Between mkdtemp() and the lock another cryo's reaper can take the new, empty
+	 * directory for a dead one's: then the lock fails or the directory is gone; again. */
+	for (int tries = 0; tries < 3; tries++) {
+		if (asprintf(&path, "%s/cryo-%s-%d-XXXXXX", base, what, (int)getpid()) < 0)
+			return -ENOMEM;
+		if (!mkdtemp(path)) {
+			r = -errno;
+			free(path);
+			return r;
+		}
+		r = scratch_dir_hold(path);
+		if (r == 0) {
+			*ret_path = path;
+			return 0;
+		}
+		rmdir(path);
 		free(path);
-		return r;
 	}
-	*ret_path = path;
-	return 0;
+	return r;
 }
 
 void scratch_dir_remove(const char *path)
@@ -288,6 +350,7 @@ void scratch_dir_remove(const char *path)
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
+		scratch_dir_release(path);
 		return;
 	}
 	while ((de = readdir(d)))
@@ -295,6 +358,7 @@ void scratch_dir_remove(const char *path)
 			unlinkat(dirfd(d), de->d_name, 0);
 	closedir(d);
 	rmdir(path);
+	scratch_dir_release(path);
 }
 
 int path_relative(const char *from, const char *to, char **ret)

@@ -50,9 +50,9 @@ int mkdir_p(const char *dir);
 int mkdir_p_mode(const char *dir, mode_t mode);
 
 /* A fresh private directory for a scratch copy of an image's metadata or a received image:
- * in /dev/shm (memory) when there is one, else /tmp, named after what and this process's pid
- * (cryo-WHAT-PID-XXXXXX), so that the next one made removes those whose process was killed
- * before it could. The caller frees *ret_path. */
+ * in /dev/shm (memory) when there is one, else /tmp, named cryo-WHAT-PID-XXXXXX and held by
+ * an flock() until scratch_dir_remove(), so that the next one made removes those whose
+ * process was killed before it could (any pid namespace). The caller frees *ret_path. */
 int scratch_dir_create(const char *what, char **ret_path);
 
 /* Removes a scratch directory and the files in it (it holds no subdirectories). */

@@ -69,6 +69,11 @@ int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_
 				maps[n - 1].pkey = atoi(line + 14);
 			continue;
 		}
+		if (with_flags && !strncmp(line, "KernelPageSize:", 15)) {
+			if (n)
+				maps[n - 1].page_kb = strtoul(line + 15, NULL, 10);
+			continue;
+		}
 		if (with_flags && !strncmp(line, "VmFlags:", 8)) {
 			if (n)
 				snprintf(maps[n - 1].vmflags, sizeof(maps[n - 1].vmflags), "%s",

@@ -15,6 +15,7 @@ struct proc_map {
 	char *path;        /* the name column, or NULL: a path, [heap], "/x (deleted)"... */
 	char vmflags[128]; /* smaps' VmFlags, when read from smaps */
 	int pkey;          /* smaps' ProtectionKey (memory protection keys), 0 if none */
+	unsigned long page_kb; /* smaps' KernelPageSize: 2048 for a 2 MiB hugetlb mapping */
 };
 
 /* Parses /proc/PID/smaps (with_flags) or /proc/PID/maps. pid 0 means self. The caller frees

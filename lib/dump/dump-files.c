@@ -377,10 +377,62 @@ static int dump_removed_dir(struct cryo_ctx *ctx, struct img *img, struct files_
 	return 0;
 }
 
+/* The task whose parent made it share its descriptor table, up to the one that owns it. */
+static const struct img_task *table_owner(const struct img *img, const struct img_task *t)
+{
+	while (t->shares_files) {
+		const struct img_task *p = img_find_task(img, t->ppid);
+
+		if (!p)
+			break;
+		t = p;
+	}
+	return t;
+}
+
+/*
+ * Tasks sharing one descriptor table (clone() with CLONE_FILES and without CLONE_VM): a task
+ * whose table is its parent's is marked, and made again by that parent with CLONE_FILES
+ * (restore-task.c); the table's descriptors are dumped once per task, as the same
+ * descriptions. kcmp(KCMP_FILES) tells which tasks share; a table shared in another shape (two
+ * siblings, a task and its grandparent past a task that has its own) cannot be made by
+ * forking the tree, and is refused naming both.
+ */
+static int dump_shared_tables(struct cryo_ctx *ctx, struct img *img)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		struct img_task *t = &img->tasks[i];
+		const struct img_task *p = img_find_task(img, t->ppid);
+
+		t->shares_files = i > 0 && !t->zombie && p && !p->zombie &&
+				  syscall(SYS_kcmp, p->pid, t->pid, KCMP_FILES, 0, 0) == 0;
+		if (t->shares_files)
+			log_info(ctx, "pid %d shares its parent %d's descriptor table (CLONE_FILES)",
+				 t->pid, p->pid);
+	}
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < i; j++) {
+			const struct img_task *a = &img->tasks[j], *b = &img->tasks[i];
+
+			if (a->zombie || b->zombie || table_owner(img, a) == table_owner(img, b) ||
+			    syscall(SYS_kcmp, a->pid, b->pid, KCMP_FILES, 0, 0) != 0)
+				continue;
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pids %d and %d share their descriptor table (CLONE_FILES) "
+					"but neither is the other's parent (nor an ancestor through "
+					"tasks that share it): cryo cannot restore that yet",
+					a->pid, b->pid);
+		}
+	return 0;
+}
+
 int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 {
 	struct files_state fs = {.dirfd = dirfd, .pidfd = -1};
-	int r = 0;
+	int r = dump_shared_tables(ctx, img);
+
+	if (r < 0)
+		return r;
 
 	for (uint32_t i = 0; i < img->ntasks && r >= 0; i++) {
 		struct img_task *t = &img->tasks[i];

@@ -54,7 +54,7 @@ static int classify_shmem(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_
 	uint32_t kind;
 
 	snprintf(name, sizeof(name), "%.*s", (int)len, path);
-	if (!strcmp(name, "/dev/zero") && m->shared)
+	if ((!strcmp(name, "/dev/zero") || !strcmp(name, "/anon_hugepage")) && m->shared)
 		kind = SHM_ANON;
 	else if (!strncmp(name, "/memfd:", 7))
 		kind = SHM_MEMFD;
@@ -66,6 +66,62 @@ static int classify_shmem(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_
 		 (unsigned long long)m->start, (unsigned long long)m->end);
 	v->kind = VMA_SHMEM;
 	return dump_shmem_note(ctx, img, dirfd, open_path, kind, name, &v->shmem_id);
+}
+
+/*
+ * An aio context's ring (io_setup(2)): the kernel's struct aio_ring header (id, nr, head, tail,
+ * magic, compat and incompat features, header length), then nr struct io_event of 32 bytes.
+ * Restore makes a context with as many events and moves its ring here (mremap moves the
+ * context's ID with it), so only the header's positions and the completed events not reaped
+ * yet are saved, read through /proc/PID/mem. Requests still in flight are not visible from
+ * outside the kernel (nor to CRIU): they are lost, see docs/conformance.md.
+ */
+#define AIO_RING_MAGIC 0xa10a10a1
+
+static int classify_aio(struct cryo_ctx *ctx, pid_t pid, const struct proc_map *m,
+			struct img_vma *v)
+{
+	_cleanup_close_ int fd = -1;
+	uint32_t hdr[8], n;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "open %s", path);
+	r = pread_all(fd, hdr, sizeof(hdr), (off_t)m->start);
+	if (r < 0)
+		return cryo_err(ctx, r, "pid %d: read aio ring %#llx", pid,
+				(unsigned long long)m->start);
+	if (hdr[4] != AIO_RING_MAGIC || hdr[5] != 1 || hdr[6] != 0 || hdr[7] != 32 ||
+	    hdr[1] != (m->end - m->start - 32) / 32 || hdr[2] >= hdr[1] || hdr[3] >= hdr[1] ||
+	    !m->shared || m->pgoff)
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: aio context %#llx: its ring header is not one cryo knows "
+				"(nr %u head %u tail %u magic %#x)",
+				pid, (unsigned long long)m->start, hdr[1], hdr[2], hdr[3], hdr[4]);
+	v->kind = VMA_AIO;
+	v->aio.nr = hdr[1];
+	v->aio.head = hdr[2];
+	v->aio.tail = hdr[3];
+	n = (v->aio.tail + v->aio.nr - v->aio.head) % v->aio.nr;
+	v->aio.events_len = n * 32;
+	v->aio.events = malloc(v->aio.events_len + 1);
+	if (!v->aio.events)
+		return -ENOMEM;
+	/* The completed events, head first, wrapping at the end of the ring. */
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t at = m->start + 32 + (uint64_t)((v->aio.head + i) % v->aio.nr) * 32;
+
+		r = pread_all(fd, v->aio.events + i * 32, 32, (off_t)at);
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: read aio context %#llx", pid,
+					(unsigned long long)m->start);
+	}
+	log_info(ctx, "pid %d: aio context %#llx: %u events, head %u, tail %u", pid,
+		 (unsigned long long)m->start, v->aio.nr, v->aio.head, v->aio.tail);
+	return 0;
 }
 
 /* Mapping kinds cryo cannot bring back yet are refused here, naming the mapping. */
@@ -97,6 +153,8 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->advice |= VMA_ADV_LOCKONFAULT;
 	if (proc_vmflag(m->vmflags, "nr"))
 		v->advice |= VMA_ADV_NORESERVE;
+	if (m->shared && proc_vmflag(m->vmflags, "mw"))
+		v->advice |= VMA_ADV_MAYWRITE;
 	if (path && (!strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vvar_vclock]"))) {
 		v->kind = VMA_VDSO;
 		return (v->name = strdup(path)) ? 0 : -ENOMEM;
@@ -105,10 +163,27 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->kind = VMA_VSYSCALL;
 		return (v->name = strdup(path)) ? 0 : -ENOMEM;
 	}
-	if (proc_vmflag(m->vmflags, "ht"))
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d: mapping %#llx-%#llx is hugetlbfs, not supported yet", pid,
-				(unsigned long long)m->start, (unsigned long long)m->end);
+	/* hugetlb: mapped again with pages of the same size (MAP_HUGETLB, MFD_HUGETLB, or the
+	 * hugetlbfs file itself); its pages are saved like any other. */
+	if (proc_vmflag(m->vmflags, "ht")) {
+		if (m->page_kb != 2048 && m->page_kb != 1024 * 1024)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is hugetlb with %lu KiB pages, "
+					"not supported", pid, (unsigned long long)m->start,
+					(unsigned long long)m->end, m->page_kb);
+		v->page_shift = m->page_kb == 2048 ? 21 : 30;
+		if (path && !strcmp(path, "/anon_hugepage (deleted)") && !m->shared) {
+			v->kind = VMA_ANON;
+			return 0;
+		}
+		if (!path || path[0] != '/' ||
+		    (strcmp(path, "/anon_hugepage (deleted)") && strncmp(path, "/memfd:", 7) &&
+		     strlen(path) > 10 && !strcmp(path + strlen(path) - 10, " (deleted)")))
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is hugetlb of %s, not "
+					"supported", pid, (unsigned long long)m->start,
+					(unsigned long long)m->end, path ? path : "nothing known");
+	}
 	if (proc_vmflag(m->vmflags, "io") || proc_vmflag(m->vmflags, "pf"))
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx maps device memory (%s)", pid,
@@ -123,10 +198,16 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx is sealed (mseal), not supported yet",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
-	if (proc_vmflag(m->vmflags, "dp"))
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"pid %d: mapping %#llx-%#llx is MAP_DROPPABLE, not supported yet",
-				pid, (unsigned long long)m->start, (unsigned long long)m->end);
+	/* MAP_DROPPABLE is private anonymous memory the kernel may drop (to zeros) under
+	 * pressure: its pages are saved like any other, and it is mapped droppable again. */
+	if (proc_vmflag(m->vmflags, "dp")) {
+		if ((path && strncmp(path, "[anon:", 6)) || m->shared)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is MAP_DROPPABLE and %s, not "
+					"supported", pid, (unsigned long long)m->start,
+					(unsigned long long)m->end, path ? path : "shared");
+		v->advice |= VMA_ADV_DROPPABLE;
+	}
 	if (m->pkey)
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"pid %d: mapping %#llx-%#llx uses memory protection key %d, not "
@@ -152,9 +233,12 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 					"not supported yet",
 					pid, (unsigned long long)m->start, (unsigned long long)m->end);
 		v->kind = VMA_SYSV;
+		v->page_shift = 0; /* a SHM_HUGETLB segment is attached as it is */
 		v->shmem_id = m->ino;
 		return (v->name = strndup(path, 13)) ? 0 : -ENOMEM;
 	}
+	if (!strcmp(path, "/[aio] (deleted)"))
+		return classify_aio(ctx, pid, m, v);
 	if (strlen(path) > 10 && !strcmp(path + strlen(path) - 10, " (deleted)"))
 		return classify_shmem(ctx, img, dirfd, pid, m, v);
 	if (strcmp(path, "/dev/zero") && is_device(path))
@@ -260,11 +344,9 @@ static int scan_ranges(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t star
 									      "scan pagemap of pid %d",
 									      pid);
 		for (long i = 0; i < n; i++) {
+			/* a guard region holds nothing: collect_guards() notes it */
 			if (regs[i].categories & PAGE_IS_GUARD)
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"pid %d: guard region (MADV_GUARD_INSTALL) at %#llx, "
-						"not supported yet",
-						pid, (unsigned long long)regs[i].start);
+				continue;
 			if (tracked && !(regs[i].categories & PAGE_IS_WRITTEN))
 				r = add_unchanged(lp, par, regs[i].start, regs[i].end);
 			else
@@ -306,10 +388,7 @@ static int read_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t sta
 			uint64_t e = ent[i];
 
 			if (e & PM_GUARD)
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"pid %d: guard region (MADV_GUARD_INSTALL) at %#llx, "
-						"not supported yet",
-						pid, (unsigned long long)a);
+				continue; /* see collect_guards() */
 			if (!(e & (PM_PRESENT | PM_SWAP)))
 				continue;
 			if (file && (e & PM_FILE))
@@ -320,6 +399,58 @@ static int read_pagemap(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t sta
 		}
 	}
 	return 0;
+}
+
+/*
+ * Guard regions (MADV_GUARD_INSTALL, Linux 6.13+) live in the page tables, not in
+ * /proc/PID/maps: PAGEMAP_SCAN reports them as PAGE_IS_GUARD (6.14+). Restore installs them
+ * again over the same pages. A kernel without either has none to find.
+ */
+static int collect_guards(struct cryo_ctx *ctx, pid_t pid, int pm_fd, struct img_vma *v)
+{
+	static struct page_region regs[256];
+	struct pm_scan_arg a = {
+		.size = sizeof(a), .start = v->start, .end = v->end,
+		.vec = (uint64_t)regs, .vec_len = ARRAY_SIZE(regs),
+		.category_mask = PAGE_IS_GUARD, .return_mask = PAGE_IS_GUARD,
+	};
+
+	for (;;) {
+		long n = ioctl(pm_fd, PAGEMAP_SCAN, &a);
+		uint64_t next;
+
+		if (n < 0 && (errno == EINVAL || errno == ENOTTY))
+			return 0;
+		if (n < 0)
+			return cryo_err(ctx, -errno, "scan pagemap of pid %d for guard regions",
+					pid);
+		for (long i = 0; i < n; i++) {
+			uint64_t(*g)[2];
+
+			if (v->nguards && v->guards[v->nguards - 1][1] == regs[i].start) {
+				v->guards[v->nguards - 1][1] = regs[i].end;
+				continue;
+			}
+			if (v->nguards == IMG_MAX_GUARDS)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: mapping %#llx-%#llx has more than %d guard "
+						"regions", pid, (unsigned long long)v->start,
+						(unsigned long long)v->end, IMG_MAX_GUARDS);
+			g = realloc(v->guards, (v->nguards + 1) * sizeof(*g));
+			if (!g)
+				return -ENOMEM;
+			v->guards = g;
+			v->guards[v->nguards][0] = regs[i].start;
+			v->guards[v->nguards++][1] = regs[i].end;
+		}
+		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= v->end)
+			return 0;
+		next = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
+		if (next <= a.start)
+			return cryo_err(ctx, -EIO, "pid %d: pagemap scan stuck at %#llx", pid,
+					(unsigned long long)a.start);
+		a.start = next;
+	}
 }
 
 int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64_t end, bool file,
@@ -360,6 +491,172 @@ int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64
 		return r;
 	no_scan = true; /* an older kernel: read the pagemap entry by entry */
 	return mm_select(ctx, pid, pm_fd, start, end, file, tracked, par, protect, l, lp);
+}
+
+/*
+ * Pages shared copy-on-write with the parent since a fork: the same physical page (pagemap's
+ * PFN, which root can read) at the same address of a private anonymous mapping that both have
+ * alike. Such a page is the parent's to save; restore forks the child from a parent whose
+ * memory is already in place, so that the child shares the page again instead of holding a
+ * copy (CRIU does the same). Only the parent's own mapping of that range can give it back.
+ */
+#define PM_PFN_MASK  ((1ULL << 55) - 1)
+#define PM_EXCLUSIVE (1ULL << 56)
+
+static const struct img_vma *cow_parent_vma(const struct img *img, const struct img_task *t,
+					    const struct img_vma *v)
+{
+	const struct img_task *p = NULL;
+
+	if (v->kind != VMA_ANON || v->shared || v->page_shift || (v->advice & VMA_ADV_DROPPABLE))
+		return NULL;
+	for (const struct img_task *q = img->tasks; q < t; q++)
+		if (q->pid == t->ppid && !q->zombie)
+			p = q;
+	for (uint32_t i = 0; p && i < p->nvmas; i++) {
+		const struct img_vma *pv = &p->vmas[i];
+
+		if (pv->start == v->start && pv->end == v->end && pv->kind == VMA_ANON &&
+		    !pv->shared && !pv->page_shift && !(pv->advice & VMA_ADV_DROPPABLE))
+			return pv;
+	}
+	return NULL;
+}
+
+/*
+ * Reading a page with process_vm_readv() pins it, and a read-only pin of an anonymous page
+ * that is shared copy-on-write makes the kernel give the pinned task a copy of its own
+ * (gup_must_unshare()): so once the parent's pages are saved, its PFNs are new. Its pagemap
+ * entries are therefore noted before, for each of its saved runs in private anonymous
+ * mappings, and its children compare theirs with the note.
+ */
+struct cow_note {
+	pid_t pid;
+	struct page_run *runs;
+	uint64_t nruns, *off, *ents; /* ents[off[i] + k]: page k of runs[i] */
+};
+
+static struct cow_note cow_notes[IMG_MAX_TASKS];
+static uint32_t ncow_notes;
+
+static void cow_notes_clear(void)
+{
+	for (uint32_t i = 0; i < ncow_notes; i++) {
+		free(cow_notes[i].runs);
+		free(cow_notes[i].off);
+		free(cow_notes[i].ents);
+	}
+	ncow_notes = 0;
+}
+
+/* Whether pid has children (in the tree or not: the dump takes them all). */
+static bool has_children(pid_t pid)
+{
+	_cleanup_free_ char *buf = NULL;
+
+	return read_file_fmt(&buf, "/proc/%d/task/%d/children", pid, pid) > 0 && buf[0];
+}
+
+/* Notes the pagemap entries of runs [first, l->n) of pid for its children. */
+static int cow_note_add(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct run_list *l,
+			uint64_t first)
+{
+	struct cow_note *c = NULL;
+	uint64_t total = 0, n = l->n - first, *off, *ents;
+	struct page_run *runs;
+	int r;
+
+	if (!n)
+		return 0;
+	for (uint32_t i = 0; i < ncow_notes; i++)
+		if (cow_notes[i].pid == pid)
+			c = &cow_notes[i];
+	if (!c) {
+		if (ncow_notes == ARRAY_SIZE(cow_notes))
+			return 0;
+		c = &cow_notes[ncow_notes++];
+		*c = (struct cow_note){.pid = pid};
+	}
+	for (uint64_t i = first; i < l->n; i++)
+		total += l->runs[i].npages;
+	runs = realloc(c->runs, (c->nruns + n) * sizeof(*runs));
+	if (runs)
+		c->runs = runs;
+	off = realloc(c->off, (c->nruns + n) * sizeof(*off));
+	if (off)
+		c->off = off;
+	if (!runs || !off)
+		return -ENOMEM;
+	total += c->nruns ? c->off[c->nruns - 1] + c->runs[c->nruns - 1].npages : 0;
+	ents = realloc(c->ents, total * sizeof(*ents) + 1);
+	if (!ents)
+		return -ENOMEM;
+	c->ents = ents;
+	for (uint64_t i = first; i < l->n; i++, c->nruns++) {
+		uint64_t at = c->nruns ? c->off[c->nruns - 1] + c->runs[c->nruns - 1].npages : 0;
+
+		c->runs[c->nruns] = l->runs[i];
+		c->off[c->nruns] = at;
+		r = pread_all(pm_fd, c->ents + at, l->runs[i].npages * 8,
+			      l->runs[i].vaddr / PAGE_SZ * 8);
+		if (r < 0)
+			return cryo_err(ctx, r, "read pagemap of pid %d", pid);
+	}
+	return 0;
+}
+
+/* The parent's noted entry for the page at a, or 0. */
+static uint64_t cow_note_get(const struct cow_note *c, uint64_t a)
+{
+	uint64_t i = runs_first_after(c->runs, c->nruns, a);
+
+	if (i == c->nruns || a < c->runs[i].vaddr)
+		return 0;
+	return c->ents[c->off[i] + (a - c->runs[i].vaddr) / PAGE_SZ];
+}
+
+/* Moves the pages of l's runs from index `first` on that the parent (its note) maps at the
+ * same PFN to lc. */
+static int split_cow(struct cryo_ctx *ctx, pid_t pid, int pm_fd, const struct cow_note *note,
+		     uint64_t first, struct run_list *l, struct run_list *lc)
+{
+	static uint64_t own[4096];
+	_cleanup_free_ struct page_run *tail = NULL;
+	uint64_t ntail = l->n - first;
+	int r;
+
+	if (!ntail)
+		return 0;
+	tail = malloc(ntail * sizeof(*tail));
+	if (!tail)
+		return -ENOMEM;
+	memcpy(tail, l->runs + first, ntail * sizeof(*tail));
+	for (uint64_t i = 0; i < ntail; i++)
+		l->pages -= tail[i].npages;
+	l->n = first;
+	for (uint64_t i = 0; i < ntail; i++) {
+		for (uint64_t a = tail[i].vaddr, end = a + tail[i].npages * PAGE_SZ; a < end;) {
+			uint64_t n = (end - a) / PAGE_SZ;
+
+			if (n > ARRAY_SIZE(own))
+				n = ARRAY_SIZE(own);
+			r = pread_all(pm_fd, own, n * 8, a / PAGE_SZ * 8);
+			if (r < 0)
+				return cryo_err(ctx, r, "read pagemap of pid %d at %#llx", pid,
+						(unsigned long long)a);
+			for (uint64_t k = 0; k < n; k++, a += PAGE_SZ) {
+				uint64_t e = own[k] & ~PM_EXCLUSIVE;
+				bool shared = (e & PM_PRESENT) && !(e & PM_SWAP) &&
+					      (e & PM_PFN_MASK) &&
+					      e == (cow_note_get(note, a) & ~PM_EXCLUSIVE);
+
+				r = add_pages(shared ? lc : l, a, 1);
+				if (r < 0)
+					return r;
+			}
+		}
+	}
+	return 0;
 }
 
 static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int dirfd, int out_fd,
@@ -409,8 +706,10 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		 struct stream_writer *w, const struct mm_parent *par, struct run_list *ret_later)
 {
 	_cleanup_close_ int pm_fd = -1;
+	const struct cow_note *note = NULL;
+	bool children;
 	_cleanup_free_ bool *uw = NULL;
-	struct run_list l = {0}, lp = {0};
+	struct run_list l = {0}, lp = {0}, lc = {0};
 	struct proc_map *maps;
 	char path[64];
 	size_t n;
@@ -441,15 +740,40 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pm_fd < 0)
 		return cryo_err(ctx, -errno, "open pagemap of pid %d", t->pid);
+	/* Notes from another dump go; a chain's tracked tasks take no part (par). */
+	if (t == img->tasks)
+		cow_notes_clear();
+	children = !par && has_children(t->pid);
+	for (uint32_t i = 0; !par && i < ncow_notes; i++)
+		if (cow_notes[i].pid == t->ppid)
+			note = &cow_notes[i];
 	for (uint32_t i = 0; i < t->nvmas; i++) {
-		const struct img_vma *v = &t->vmas[i];
+		struct img_vma *v = &t->vmas[i];
 
+		if (v->kind == VMA_ANON || v->kind == VMA_FILE || v->kind == VMA_SHMEM) {
+			r = collect_guards(ctx, t->pid, pm_fd, v);
+			if (r < 0)
+				goto out;
+		}
 		if (v->kind == VMA_ANON ||
 		    ((v->kind == VMA_FILE || v->kind == VMA_SHMEM) && !v->shared)) {
+			uint64_t first = l.n;
+
 			r = mm_select(ctx, t->pid, pm_fd, v->start, v->end, v->kind != VMA_ANON,
 				      uw[i] && par, par, false, &l, &lp);
 			if (r < 0)
 				goto out;
+			if (note && cow_parent_vma(img, t, v)) {
+				lc.vma_start = v->start;
+				r = split_cow(ctx, t->pid, pm_fd, note, first, &l, &lc);
+				if (r < 0)
+					goto out;
+			}
+			if (children && v->kind == VMA_ANON && !v->shared) {
+				r = cow_note_add(ctx, t->pid, pm_fd, &l, first);
+				if (r < 0)
+					goto out;
+			}
 		}
 	}
 	r = ret_later ? 0 : mm_save(ctx, t->pid, dirfd, w, &l, false);
@@ -457,12 +781,16 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		r = pagemap_write(ctx, dirfd, t->pid, l.runs, l.n);
 	if (r >= 0 && lp.n)
 		r = parentmap_write(ctx, dirfd, t->pid, lp.runs, lp.n);
+	if (r >= 0 && lc.n)
+		r = cowmap_write(ctx, dirfd, t->pid, lc.runs, lc.n);
 	t->pages = l.pages;
 	t->parent_pages = lp.pages;
+	t->cow_pages = lc.pages;
 	if (r >= 0)
-		log_info(ctx, "pid %d: %u mappings, %llu pages saved, %llu left to the parent",
-			 t->pid, t->nvmas, (unsigned long long)l.pages,
-			 (unsigned long long)lp.pages);
+		log_info(ctx, "pid %d: %u mappings, %llu pages saved, %llu left to the parent, "
+			 "%llu shared with its parent task", t->pid, t->nvmas,
+			 (unsigned long long)l.pages, (unsigned long long)lp.pages,
+			 (unsigned long long)lc.pages);
 	if (r >= 0 && ret_later) {
 		*ret_later = l;
 		l.runs = NULL;
@@ -470,5 +798,6 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 out:
 	free(l.runs);
 	free(lp.runs);
+	free(lc.runs);
 	return r;
 }

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -27,6 +29,7 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 {
 	_cleanup_close_ int in = -1, out = -1;
 	struct img_shmem *m;
+	struct statfs sfs;
 	struct stat st;
 	char file[64];
 	int r;
@@ -51,6 +54,16 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 	if (!m->name)
 		return -ENOMEM;
 	img->nshmems++;
+	/* hugetlb (MFD_HUGETLB, MAP_HUGETLB shared): made again with pages of this size */
+	if (fstatfs(in, &sfs) == 0 && sfs.f_type == HUGETLBFS_MAGIC) {
+		if (st.st_blksize != 2 << 20 && st.st_blksize != 1 << 30)
+			return cryo_err(ctx, -EOPNOTSUPP, "%s: hugetlb pages of %ld bytes", name,
+					(long)st.st_blksize);
+		m->page_shift = st.st_blksize == 2 << 20 ? 21 : 30;
+		if (kind == SHM_DELETED)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"%s: a deleted hugetlbfs file, not supported", name);
+	}
 	/* A memfd's seals belong to the object; any descriptor of it reads them. */
 	if (kind == SHM_MEMFD) {
 		int seals = fcntl(in, F_GET_SEALS);

@@ -569,6 +569,7 @@ static int dump_task_injected(struct cryo_ctx *ctx, struct inject *inj, struct i
 	if (r < 0)
 		return r;
 	t->thp_disable = ret > 0;
+	t->thp_except_advised = ret > 0 && (ret & 2); /* PR_THP_DISABLE_EXCEPT_ADVISED << 1 */
 	r = inject_syscall(ctx, inj, &ret, SYS_prctl, PR_GET_CHILD_SUBREAPER, inj->scratch, 0, 0, 0,
 			   0);
 	if (r < 0)

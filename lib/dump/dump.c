@@ -69,8 +69,9 @@ static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struc
 }
 
 /*
- * Processes that share their memory (CLONE_VM without CLONE_THREAD: vfork, some runtimes) or
- * their descriptor table (CLONE_FILES) would come back as separate copies: refuse them by name.
+ * Processes that share their memory (CLONE_VM without CLONE_THREAD: vfork, some runtimes)
+ * would come back as separate copies: refuse them by name. (A shared descriptor table,
+ * CLONE_FILES, is dump_files()'s: dump-files.c.)
  */
 static int check_sharing(struct cryo_ctx *ctx, const struct seized_tree *tree)
 {
@@ -84,11 +85,6 @@ static int check_sharing(struct cryo_ctx *ctx, const struct seized_tree *tree)
 				return cryo_err(ctx, -EOPNOTSUPP,
 						"pids %d and %d share their memory (vfork or "
 						"CLONE_VM), which cryo cannot restore yet",
-						a, b);
-			if (syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0) == 0)
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"pids %d and %d share their descriptor table "
-						"(CLONE_FILES), which cryo cannot restore yet",
 						a, b);
 		}
 	return 0;

@@ -4,22 +4,72 @@
  * They are keyed by descriptor number in the task that holds the epoll descriptor, so the
  * instance is created empty in the restoring process and the registrations are made again from
  * inside a task, once its descriptors are at their numbers. They travel as the file's "epoll"
- * array: [tfd, events, data].
+ * array: [tfd, events, data], and a fourth number where needed (below).
+ *
+ * A registration outlives the descriptor number it was made with: the watched file may since
+ * have been dup()ed and that number closed, or given to another file. What epoll keys on is
+ * the file and that number, so the registration is made again with that number: dump finds
+ * which descriptor of the task is the watched file now (kcmp(KCMP_EPOLL_TFD), as CRIU does),
+ * and restore puts it at the old number for the moment of the epoll_ctl(), and puts back what
+ * was there (CRIU's eventpoll.c does the same with a dup of it).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/kcmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "base/cleanup.h"
 #include "base/ctx.h"
+#include "base/proc.h"
 #include "files.h"
 #include "restore/restore.h"
 
 static bool epoll_claim(const struct fd_dump *d)
 {
 	return !strcmp(d->link, "anon_inode:[eventpoll]");
+}
+
+/* Whether fd of d's task is the file of the toff-th registration with number tfd. */
+static bool is_target(const struct fd_dump *d, int fd, int tfd, unsigned toff)
+{
+	struct kcmp_epoll_slot slot = {.efd = d->fd, .tfd = tfd, .toff = toff};
+
+	return syscall(SYS_kcmp, d->pid, d->pid, KCMP_EPOLL_TFD, fd, &slot) == 0;
+}
+
+/* Item i's watched file, where its number tfd is no longer it: the task's descriptor that is. */
+static int find_holder(const struct fd_dump *d, struct img_file *f, uint32_t i)
+{
+	struct img_epoll_item *it = &f->items[i];
+	_cleanup_free_ int *fds = NULL;
+	unsigned toff = 0;
+	char dir[64];
+	size_t n;
+	int r;
+
+	for (uint32_t j = 0; j < i; j++)
+		toff += f->items[j].tfd == it->tfd;
+	if (is_target(d, it->tfd, it->tfd, toff))
+		return 0;
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", d->pid);
+	r = proc_list_numeric(dir, &fds, &n);
+	if (r < 0)
+		return cryo_err(d->ctx, r, "list descriptors of pid %d", d->pid);
+	for (size_t k = 0; k < n; k++)
+		if (fds[k] != it->tfd && is_target(d, fds[k], it->tfd, toff)) {
+			it->holder = fds[k] + 1;
+			return 0;
+		}
+	return cryo_err(d->ctx, -EOPNOTSUPP,
+			"fd %d of pid %d is an epoll instance watching a file registered as fd %d, "
+			"which pid %d no longer holds (closed, held by another task or only in "
+			"flight): cryo cannot restore that yet", d->fd, d->pid, it->tfd, d->pid);
 }
 
 static int epoll_dump(const struct fd_dump *d, struct img_file *f)
@@ -39,7 +89,15 @@ static int epoll_dump(const struct fd_dump *d, struct img_file *f)
 		if (!ni)
 			return -ENOMEM;
 		f->items = ni;
-		f->items[f->nitems++] = (struct img_epoll_item){tfd, ev, data};
+		f->items[f->nitems++] = (struct img_epoll_item){tfd, ev, data, 0};
+	}
+	/* (An epoll in flight in a socket's queue is the dumping process's own: its
+	 * registrations are refused elsewhere, dump-files.c check_held().) */
+	for (uint32_t i = 0; d->pid != getpid() && i < f->nitems; i++) {
+		int r = find_holder(d, f, i);
+
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -49,9 +107,14 @@ static int epoll_encode(json_t *o, const struct img_file *f)
 	json_t *items = json_object_get(o, "epoll");
 	int r = 0;
 
-	for (uint32_t i = 0; items && i < f->nitems; i++)
-		r |= add(items, json_pack("[IIo]", (json_int_t)f->items[i].tfd,
-					  (json_int_t)f->items[i].events, u64_hex(f->items[i].data)));
+	for (uint32_t i = 0; items && i < f->nitems; i++) {
+		json_t *v = json_pack("[IIo]", (json_int_t)f->items[i].tfd,
+				      (json_int_t)f->items[i].events, u64_hex(f->items[i].data));
+
+		if (v && f->items[i].holder)
+			r |= add(v, json_integer(f->items[i].holder - 1));
+		r |= add(items, v);
+	}
 	return items ? r : -ENOMEM;
 }
 
@@ -66,12 +129,17 @@ static int epoll_decode(struct dec *d, json_t *o, struct img_file *f)
 	if (!f->items)
 		return -ENOMEM;
 	json_array_foreach(items, i, v) {
-		json_int_t tfd, events;
+		json_int_t tfd, events, holder = -1;
 		const char *data;
 
-		if (json_unpack(v, "[IIs]", &tfd, &events, &data) || tfd < 0 || tfd > INT_MAX / 2 ||
-		    events < 0 || events > UINT32_MAX || parse_hex(data, &f->items[i].data))
+		if ((json_array_size(v) == 4
+			     ? json_unpack(v, "[IIsI!]", &tfd, &events, &data, &holder) ||
+				       holder < 0 || holder > INT_MAX / 2 || holder == tfd
+			     : json_unpack(v, "[IIs!]", &tfd, &events, &data)) ||
+		    tfd < 0 || tfd > INT_MAX / 2 || events < 0 || events > UINT32_MAX ||
+		    parse_hex(data, &f->items[i].data))
 			return bad(d, "epoll", "holds a bad registration");
+		f->items[i].holder = holder + 1;
 		f->items[i].tfd = tfd;
 		f->items[i].events = events;
 		f->nitems = i + 1;
@@ -82,6 +150,27 @@ static int epoll_decode(struct dec *d, json_t *o, struct img_file *f)
 static int epoll_open(struct file_restore *fr, const struct img_file *f)
 {
 	return file_restore_created(fr->ctx, epoll_create1(EPOLL_CLOEXEC), f);
+}
+
+/* Registers the file at holder as number tfd: it goes there for the moment, and what tfd was
+ * (another file, or nothing) comes back. */
+static int watch_through(int epfd, int tfd, int holder, struct epoll_event *ev)
+{
+	int fdflags = fcntl(tfd, F_GETFD), saved = -1, r, err;
+
+	if (fdflags >= 0 && (saved = fcntl(tfd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return -1;
+	r = dup2(holder, tfd) < 0 ? -1 : epoll_ctl(epfd, EPOLL_CTL_ADD, tfd, ev);
+	err = errno;
+	if (saved >= 0) {
+		if (dup3(saved, tfd, fdflags & FD_CLOEXEC ? O_CLOEXEC : 0) < 0)
+			r = -1, err = errno;
+		close(saved);
+	} else {
+		close(tfd);
+	}
+	errno = err;
+	return r;
 }
 
 /*
@@ -110,12 +199,18 @@ static int epoll_restore_task(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			struct epoll_event ev = {.events = f->items[j].events,
 						 .data.u64 = f->items[j].data};
 
+			int r;
+
 			if (pidfd_of_tree(sh->img, t, f->items[j].tfd))
 				continue;
-			if (epoll_ctl(t->fds[i].fd, EPOLL_CTL_ADD, f->items[j].tfd, &ev) < 0 &&
-			    errno != EEXIST)
-				return cryo_err(ctx, -errno, "pid %d: epoll fd %d: watch fd %d",
-						t->pid, t->fds[i].fd, f->items[j].tfd);
+			r = f->items[j].holder
+				    ? watch_through(t->fds[i].fd, f->items[j].tfd,
+						    f->items[j].holder - 1, &ev)
+				    : epoll_ctl(t->fds[i].fd, EPOLL_CTL_ADD, f->items[j].tfd, &ev);
+			if (r < 0 && errno != EEXIST)
+				return cryo_err(ctx, -errno, "pid %d: epoll fd %d: watch fd %d%s",
+						t->pid, t->fds[i].fd, f->items[j].tfd,
+						f->items[j].holder ? " (the file now at another)" : "");
 		}
 	}
 	return 0;

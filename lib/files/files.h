@@ -154,6 +154,11 @@ extern const struct file_kind file_kind_pidfd;
  * parked (an epoll registration of it is made then, by pidfd.c). */
 bool pidfd_of_tree(const struct img *img, const struct img_task *t, int fd);
 extern const struct file_kind file_kind_netlink, file_kind_packet, file_kind_rawsk;
+extern const struct file_kind file_kind_fanotify;
+
+/* inotify.c: the path of a watched inode (inotify, fanotify), from the file handle fdinfo
+ * shows (hex, type) through a mount of device sdev (the kernel's encoding), into *ret. */
+int file_handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type, char **ret);
 
 /* ---- services of the walks to the kinds ---- */
 

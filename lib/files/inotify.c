@@ -4,6 +4,13 @@
  * handle of the watched inode, whose path is found again through its mount
  * (open_by_handle_at(2)). Items hold (wd, mask), watch_paths the paths, by ascending wd; they
  * travel as the file's "inotify" array: [wd, mask, path].
+ *
+ * A watch outlives the name of its file: a file removed while the tree holds it open (or maps
+ * it) keeps its watches, and its handle leads to "PATH (deleted)". Such a file is a memory
+ * object of the image (restored as an unnamed file, restore-files.c): the watch names it by
+ * its id as a fourth element (items' data), and is made again on the restored object through
+ * /proc/self/fd, so it watches the file the tree holds again. A removed file the tree does not
+ * hold is refused.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,15 +25,14 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "files.h"
+#include "restore/restore.h"
 
 static bool inotify_claim(const struct fd_dump *d)
 {
 	return !strcmp(d->link, "anon_inode:inotify") || !strcmp(d->link, "anon_inode:[inotify]");
 }
 
-/* The path of a watched inode, from the file handle fdinfo shows, through its mount. */
-static int handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type,
-		       char **ret)
+int file_handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type, char **ret)
 {
 	unsigned maj = sdev >> 20, min = sdev & 0xfffff;
 	_cleanup_free_ char *mi = NULL;
@@ -70,7 +76,7 @@ static int handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int
 		if (mfd >= 0)
 			close(mfd);
 	}
-	return r < 0 ? cryo_err(ctx, r, "find the path of an inotify watch (device %u:%u)", maj,
+	return r < 0 ? cryo_err(ctx, r, "find the path of a watched inode (device %u:%u)", maj,
 				 min)
 		     : 0;
 }
@@ -80,14 +86,15 @@ static int inotify_dump(const struct fd_dump *d, struct img_file *f)
 {
 	for (const char *p = strstr(d->info, "inotify wd:"); p; p = strstr(p + 1, "inotify wd:")) {
 		unsigned wd, sdev, mask, bytes;
+		unsigned long long ino;
 		int type, r;
 		char hex[300];
 		struct img_epoll_item *ni;
 		char **np;
 
-		if (sscanf(p, "inotify wd:%x ino:%*x sdev:%x mask:%x ignored_mask:%*x "
+		if (sscanf(p, "inotify wd:%x ino:%llx sdev:%x mask:%x ignored_mask:%*x "
 			      "fhandle-bytes:%x fhandle-type:%x f_handle:%299s",
-			   &wd, &sdev, &mask, &bytes, &type, hex) != 6)
+			   &wd, &ino, &sdev, &mask, &bytes, &type, hex) != 7)
 			return cryo_err(d->ctx, -EINVAL, "fd %d of pid %d: cannot parse inotify",
 					d->fd, d->pid);
 		ni = realloc(f->items, (f->nitems + 1) * sizeof(*ni));
@@ -99,10 +106,15 @@ static int inotify_dump(const struct fd_dump *d, struct img_file *f)
 		if (!ni || !np)
 			return -ENOMEM;
 		f->watch_paths[f->nitems] = NULL;
-		r = handle_path(d->ctx, sdev, hex, type, &f->watch_paths[f->nitems]);
+		r = file_handle_path(d->ctx, sdev, hex, type, &f->watch_paths[f->nitems]);
 		if (r < 0)
 			return r;
-		f->items[f->nitems++] = (struct img_epoll_item){.tfd = wd, .events = mask};
+		/* A removed file's inode, for inotify_dump_done() to find its memory object. */
+		if (!file_link_deleted(f->watch_paths[f->nitems]))
+			ino = 0;
+		f->items[f->nitems] = (struct img_epoll_item){.tfd = wd, .events = mask,
+							      .data = ino};
+		f->nitems++;
 	}
 	/* fdinfo lists them newest first: the image keeps them by wd. */
 	for (uint32_t i = 1; i < f->nitems; i++)
@@ -118,14 +130,68 @@ static int inotify_dump(const struct fd_dump *d, struct img_file *f)
 	return 0;
 }
 
+/* A task's descriptor of file id, for messages. */
+static void holder_of(const struct img *img, uint32_t id, pid_t *ret_pid, int *ret_fd)
+{
+	for (uint32_t k = 0; k < img->ntasks; k++)
+		for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
+			if (img->tasks[k].fds[l].file_id == id) {
+				*ret_pid = img->tasks[k].pid;
+				*ret_fd = img->tasks[k].fds[l].fd;
+				return;
+			}
+}
+
+/* Watches of removed files: the memory object of the image that is the file (its inode, and
+ * the path it had), by id in data; one the tree does not hold is refused. */
+static int inotify_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
+{
+	(void)inos;
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		struct img_file *f = &img->files[i];
+
+		for (uint32_t j = 0; f->type == FILE_INOTIFY && j < f->nitems; j++) {
+			const char *path = f->watch_paths[j];
+			size_t len = strlen(path) - strlen(" (deleted)");
+			uint32_t id = 0;
+			pid_t pid = 0;
+			int fd = -1;
+
+			if (!file_link_deleted(path))
+				continue;
+			for (uint32_t k = 0; k < img->nshmems && !id; k++) {
+				const struct img_shmem *m = &img->shmems[k];
+
+				if (m->kind == SHM_DELETED && m->ino == f->items[j].data &&
+				    strlen(m->name) == len && !strncmp(m->name, path, len))
+					id = m->id;
+			}
+			if (!id) {
+				holder_of(img, f->id, &pid, &fd);
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"fd %d of pid %d: inotify watch %d is on %s, a removed "
+						"file no task of the tree holds open or maps: cryo "
+						"cannot restore that", fd, pid, f->items[j].tfd, path);
+			}
+			f->items[j].data = id;
+		}
+	}
+	return 0;
+}
+
 static int inotify_encode(json_t *o, const struct img_file *f)
 {
 	json_t *w = json_array();
 	int r = 0;
 
-	for (uint32_t i = 0; w && i < f->nitems; i++)
-		r |= add(w, json_pack("[IIs]", (json_int_t)f->items[i].tfd,
-				      (json_int_t)f->items[i].events, f->watch_paths[i]));
+	for (uint32_t i = 0; w && i < f->nitems; i++) {
+		json_t *v = json_pack("[IIs]", (json_int_t)f->items[i].tfd,
+				      (json_int_t)f->items[i].events, f->watch_paths[i]);
+
+		if (v && f->items[i].data)
+			r |= add(v, json_integer(f->items[i].data));
+		r |= add(w, v);
+	}
 	return r | set(o, "inotify", w);
 }
 
@@ -141,17 +207,20 @@ static int inotify_decode(struct dec *d, json_t *o, struct img_file *f)
 	if (!f->items || !f->watch_paths)
 		return -ENOMEM;
 	json_array_foreach(w, i, v) {
-		json_int_t wd, mask;
+		json_int_t wd, mask, id = 0;
 		const char *path;
 
-		if (json_unpack(v, "[IIs]", &wd, &mask, &path) || wd < 1 || wd > INT_MAX ||
-		    mask < 0 || mask > UINT32_MAX || path[0] != '/' || strlen(path) >= PATH_MAX ||
-		    (i && wd <= f->items[i - 1].tfd))
+		if ((json_array_size(v) == 4
+			     ? json_unpack(v, "[IIsI!]", &wd, &mask, &path, &id) || id < 1 ||
+				       id > UINT32_MAX
+			     : json_unpack(v, "[IIs!]", &wd, &mask, &path)) ||
+		    wd < 1 || wd > INT_MAX || mask < 0 || mask > UINT32_MAX || path[0] != '/' ||
+		    strlen(path) >= PATH_MAX || (i && wd <= f->items[i - 1].tfd))
 			return bad(d, "inotify", "holds a bad watch");
 		f->watch_paths[i] = strdup(path);
 		if (!f->watch_paths[i])
 			return -ENOMEM;
-		f->items[i] = (struct img_epoll_item){.tfd = wd, .events = mask};
+		f->items[i] = (struct img_epoll_item){.tfd = wd, .events = mask, .data = id};
 		f->nitems = i + 1;
 	}
 	return 0;
@@ -171,8 +240,25 @@ static int inotify_open(struct file_restore *fr, const struct img_file *f)
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "create an inotify instance");
 	for (uint32_t i = 0; i < f->nitems; i++) {
+		char path[PATH_MAX];
+		int obj = -1;
+
+		/* A removed file: the memory object that is the file now. */
+		for (uint32_t k = 0; f->items[i].data && k < fr->sh->img->nshmems; k++)
+			if (fr->sh->img->shmems[k].id == f->items[i].data)
+				obj = fr->sh->shmem_fds[k];
+		if (f->items[i].data && obj < 0) {
+			close(fd);
+			return cryo_err(fr->ctx, -EINVAL, "inotify watch %d of %s: the image has "
+					"no memory object %llu", f->items[i].tfd, f->watch_paths[i],
+					(unsigned long long)f->items[i].data);
+		}
+		if (obj >= 0)
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", obj);
+		else
+			snprintf(path, sizeof(path), "%s", f->watch_paths[i]);
 		for (;;) {
-			int wd = inotify_add_watch(fd, f->watch_paths[i], f->items[i].events);
+			int wd = inotify_add_watch(fd, path, f->items[i].events);
 
 			if (wd < 0 || wd > f->items[i].tfd) {
 				int r = wd < 0 ? -errno : -EEXIST;
@@ -197,6 +283,7 @@ const struct file_kind file_kind_inotify = {
 	.name = "inotify",
 	.claim = inotify_claim,
 	.dump = inotify_dump,
+	.dump_done = inotify_dump_done,
 	.encode = inotify_encode,
 	.decode = inotify_decode,
 	.restore_open = inotify_open,

@@ -26,6 +26,7 @@ const struct file_kind *const file_kinds[] = {
 	&file_kind_signalfd,
 	&file_kind_epoll,
 	&file_kind_inotify,
+	&file_kind_fanotify,
 	&file_kind_pidfd,
 };
 

@@ -17,8 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
 #include "base/ctx.h"
 #include "files.h"
 #include "restore/restore.h"
@@ -109,8 +113,8 @@ int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, co
 /*
  * /proc/PID/... of a task of the tree (/proc/self/... reads so): the restoring process cannot
  * open it before the task exists, and a restore in a new pid namespace may give it another
- * number in the proc the tasks see. Only its own task may hold one: it is opened there, as
- * /proc/self/..., once the task exists (restore_files_install()).
+ * number in the proc the tasks see. It is opened by the first task holding it, once the task
+ * it reads exists, and taken from that one by the others (reg_task()).
  */
 pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_rest)
 {
@@ -126,35 +130,40 @@ pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_re
 	return pid;
 }
 
-/* Every holder of a task's proc file must be that task. */
-static int reg_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
-{
-	const char *rest;
-
-	(void)inos;
-	for (uint32_t i = 0; i < img->ntasks; i++)
-		for (uint32_t j = 0; j < img->tasks[i].nfds; j++) {
-			const struct img_fd *fd = &img->tasks[i].fds[j];
-			const struct img_file *f = img_find_file(img, fd->file_id);
-			pid_t p = f && f->type == FILE_REG ? file_proc_pid(img, f->path, &rest) : 0;
-
-			if (p && p != img->tasks[i].pid)
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"fd %d of pid %d is %s, a proc file of another task "
-						"of the tree, which cryo cannot restore yet",
-						fd->fd, img->tasks[i].pid, f->path);
-		}
-	return 0;
-}
-
 static bool reg_claim(const struct fd_dump *d)
 {
 	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode));
 }
 
+/* The thread of the tree, other than a leader, that a proc path names ("/proc/TID/..." or
+ * "/proc/PID/task/TID/..."); 0 for none. Threads exist only once the restorer made them. */
+static pid_t proc_thread(const struct img *img, const char *path)
+{
+	long id[2] = {0, 0};
+	int n = 0;
+	char *end;
+
+	if (strncmp(path, "/proc/", 6))
+		return 0;
+	id[n++] = strtol(path + 6, &end, 10);
+	if (end != path + 6 && !strncmp(end, "/task/", 6))
+		id[n++] = strtol(end + 6, NULL, 10);
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 1; j < img->tasks[i].nthreads; j++)
+			if (img->tasks[i].threads[j].tid == id[n - 1])
+				return id[n - 1];
+	return 0;
+}
+
 static int reg_dump(const struct fd_dump *d, struct img_file *f)
 {
 	mode_t m = d->st->st_mode;
+	pid_t tid = proc_thread(d->img, d->link);
+
+	if (tid)
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is %s, a proc file of thread %d of the tree, "
+				"which cryo cannot restore yet", d->fd, d->pid, d->link, tid);
 
 	if (!S_ISREG(m) && !S_ISDIR(m) && !S_ISCHR(m))
 		return cryo_err(d->ctx, -EOPNOTSUPP,
@@ -251,13 +260,132 @@ static int reg_open(struct file_restore *fr, const struct img_file *f)
 	return fd;
 }
 
+/* How long a task waits for the task whose proc file it holds to exist, or for the first
+ * holder of the description to have opened it (each task forks all its children first). */
+#define PROC_WAIT_MS 20000
+
+/* The first holder (task order, then descriptor order) of file id: task and descriptor. */
+static const struct img_task *first_holder(const struct img *img, uint32_t id, int *ret_fd)
+{
+	for (uint32_t k = 0; k < img->ntasks; k++)
+		for (uint32_t j = 0; j < img->tasks[k].nfds; j++)
+			if (img->tasks[k].fds[j].file_id == id) {
+				*ret_fd = img->tasks[k].fds[j].fd;
+				return &img->tasks[k];
+			}
+	return NULL;
+}
+
+/* Opens proc file f of task pid, in the task that holds it first, once pid exists: its own as
+ * /proc/self/..., so that it reads itself in whatever proc this task sees. */
+static int open_proc_file(struct cryo_ctx *ctx, const struct img_task *t, const struct img_file *f,
+			  pid_t pid, const char *rest)
+{
+	int oflags = (f->flags | O_CLOEXEC | O_NOCTTY) & ~(O_CREAT | O_TRUNC | O_EXCL);
+	char path[PATH_MAX];
+	int fd = -1;
+
+	if (pid == t->pid)
+		snprintf(path, sizeof(path), "/proc/self%s", rest);
+	else
+		snprintf(path, sizeof(path), "/proc/%d%s", pid, rest);
+	for (int ms = 0; ms < PROC_WAIT_MS; ms++) {
+		fd = open(path, oflags);
+		if (fd >= 0 || errno != ENOENT)
+			break;
+		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+	}
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "pid %d: open %s", t->pid, path);
+	if (f->pos && lseek(fd, f->pos, SEEK_SET) < 0 && errno != ESPIPE)
+		log_warn(ctx, "seek %s to %llu: %s", path, (unsigned long long)f->pos,
+			 strerror(errno));
+	return fd;
+}
+
+/* The description task a made for its fd afd: taken with pidfd_getfd(2) once it is that proc
+ * file. Until a has placed it, its fd afd is the stand-in, or one of cryo's own descriptors
+ * that the task has not closed yet: the link text tells them apart. */
+static int take_proc_file(struct cryo_ctx *ctx, const struct img_task *t,
+			  const struct img_task *a, int afd, pid_t pid, const char *rest)
+{
+	_cleanup_close_ int pa = syscall(SYS_pidfd_open, a->pid, 0);
+	char want[PATH_MAX], link[64], got[PATH_MAX];
+
+	if (pa < 0)
+		return cryo_err(ctx, -errno, "pid %d: pidfd of %d", t->pid, a->pid);
+	snprintf(want, sizeof(want), "/proc/%d%s", pid, rest);
+	for (int ms = 0; ms < PROC_WAIT_MS; ms++) {
+		int fd = syscall(SYS_pidfd_getfd, pa, afd, 0);
+		ssize_t n = -1;
+
+		if (fd >= 0) {
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+			n = readlink(link, got, sizeof(got) - 1);
+		}
+		if (n >= 0) {
+			got[n] = '\0';
+			if (!strcmp(got, want))
+				return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+	}
+	return cryo_err(ctx, -ETIMEDOUT, "pid %d: %s at fd %d of pid %d never came", t->pid,
+			want, afd, a->pid);
+}
+
+/*
+ * A task's proc files of tasks of the tree, in the task, once its descriptors are at their
+ * numbers (the stand-in there): the first task holding a description opens it once the task
+ * it reads exists (its own, a child's, a parent's...), the others take that one, so that they
+ * share it again with its offset. A sharer of its parent's table (CLONE_FILES) has its
+ * parent's, which did this.
+ */
+static int reg_task(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
+{
+	const struct img *img = sh->img;
+
+	for (uint32_t i = 0; i < t->nfds; i++) {
+		const struct img_fd *d = &t->fds[i];
+		const struct img_file *f = img_find_file(img, d->file_id);
+		const struct img_task *a;
+		const char *rest;
+		pid_t pid;
+		int fd, afd = -1;
+
+		if (!f || f->type != FILE_REG || !(pid = file_proc_pid(img, f->path, &rest)))
+			continue;
+		a = first_holder(img, d->file_id, &afd);
+		if (a == t && afd != d->fd)
+			fd = fcntl(afd, F_DUPFD_CLOEXEC, 0); /* opened above, in this task */
+		else if (a == t)
+			fd = open_proc_file(ctx, t, f, pid, rest);
+		else
+			fd = take_proc_file(ctx, t, a, afd, pid, rest);
+		if (fd == -1 && a == t && afd != d->fd)
+			fd = cryo_err(ctx, -errno, "pid %d: dup fd %d", t->pid, afd);
+		if (fd < 0)
+			return fd;
+		if (dup3(fd, d->fd, d->cloexec ? O_CLOEXEC : 0) < 0) {
+			int r = -errno;
+
+			close(fd);
+			return cryo_err(ctx, r, "pid %d: place %s at fd %d", t->pid, f->path, d->fd);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 const struct file_kind file_kind_reg = {
 	.type = FILE_REG,
 	.name = "file",
 	.flags = FILE_KIND_BY_PATH,
 	.claim = reg_claim,
 	.dump = reg_dump,
-	.dump_done = reg_dump_done,
 	.decode = reg_decode,
 	.restore_open = reg_open,
+	.restore_task = reg_task,
 };

@@ -20,10 +20,12 @@
 #include "pagemap.h"
 #include "tar.h"
 #include "base/fileio.h"
+#include "plugin/plugin.h"
 
 static const char *kind_name(uint32_t kind)
 {
-	static const char *const names[] = {"anon", "file", "vdso", "vsyscall", "shmem", "sysv"};
+	static const char *const names[] = {"anon", "file",  "vdso", "vsyscall",
+					    "shmem", "sysv", "aio"};
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }
@@ -50,6 +52,40 @@ static void prot_str(uint32_t prot, bool shared, char out[5])
 	out[2] = prot & PROT_EXEC ? 'x' : '-';
 	out[3] = shared ? 's' : 'p';
 	out[4] = '\0';
+}
+
+/* What each plugin that holds state in the image keeps there, in its own words. */
+static json_t *plugins_json(const struct img *img, int dirfd)
+{
+	json_t *arr = json_array();
+
+	for (unsigned i = 0; arr && i < img->nplugins; i++) {
+		char buf[8192];
+		int r = plugin_describe(img->plugins[i], dirfd, buf, sizeof(buf));
+
+		json_array_append_new(arr, json_pack("{s:s,s:b,s:s}", "name", img->plugins[i],
+						     "loaded", r != -ENOENT, "state",
+						     r == -ENOENT ? "" : buf));
+	}
+	return arr;
+}
+
+static void plugins_text(const struct img *img, int dirfd, FILE *out)
+{
+	for (unsigned i = 0; i < img->nplugins; i++) {
+		char buf[8192];
+		int r = plugin_describe(img->plugins[i], dirfd, buf, sizeof(buf));
+
+		if (r == -ENOENT)
+			fprintf(out, "plugin %s: holds state here (not loaded: cannot say what)\n",
+				img->plugins[i]);
+		else if (r < 0)
+			fprintf(out, "plugin %s: its state is damaged: %s\n", img->plugins[i], buf);
+		else
+			fprintf(out, "plugin %s: %s%s", img->plugins[i],
+				buf[0] ? buf : "holds state here",
+				buf[0] && buf[strlen(buf) - 1] == '\n' ? "" : "\n");
+	}
 }
 
 static json_t *describe_json(const struct img *img)
@@ -93,6 +129,8 @@ static json_t *describe_json(const struct img *img)
 					 threads, "vmas", vmas, "fds", fds));
 		json_object_set_new(json_array_get(tasks, i), "parent_pages",
 				    json_integer(t->parent_pages));
+		json_object_set_new(json_array_get(tasks, i), "cow_pages",
+				    json_integer(t->cow_pages));
 		if (img->cgroups.nsets && !t->zombie) {
 			json_t *cgs = json_object();
 
@@ -162,6 +200,9 @@ static int describe_text(const struct img *img, FILE *out)
 			fprintf(out, ", %llu in the parent (%.1f MiB)",
 				(unsigned long long)t->parent_pages,
 				t->parent_pages * PAGE_SZ / 1048576.0);
+		if (t->cow_pages)
+			fprintf(out, ", %llu shared with its parent task (%.1f MiB)",
+				(unsigned long long)t->cow_pages, t->cow_pages * PAGE_SZ / 1048576.0);
 		fputc('\n', out);
 		for (uint32_t j = 0; j < t->nvmas; j++) {
 			const struct img_vma *v = &t->vmas[j];
@@ -239,7 +280,7 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 	_cleanup_close_ int dirfd = -1, scratch_fd = -1;
 	char *text = NULL;
 	size_t len = 0;
-	int r;
+	int r, plug_fd;
 
 	ctx->errmsg[0] = '\0';
 	/* Trusted: showing an image runs nothing of it, and its members are still never read
@@ -256,14 +297,21 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 		scratch_fd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		r = scratch_fd < 0 ? cryo_err(ctx, -errno, "open %s", scratch)
 				   : img_load(ctx, scratch_fd, dir, &img);
-		scratch_dir_remove(scratch);
 	} else {
 		r = img_load(ctx, dirfd, dir, &img);
 	}
-	if (r < 0)
+	/* Plugins read their own files, from the unpacked copy of a tar image. */
+	plug_fd = scratch ? scratch_fd : dirfd;
+	if (r < 0) {
+		if (scratch)
+			scratch_dir_remove(scratch);
 		return r;
+	}
 	if (json) {
 		json_t *j = describe_json(&img);
+
+		if (j && img.nplugins)
+			json_object_set_new(j, "plugins", plugins_json(&img, plug_fd));
 
 		text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(j);
@@ -272,10 +320,15 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 
 		if (f) {
 			describe_text(&img, f);
+			if (img.nplugins)
+				fputc('\n', f);
+			plugins_text(&img, plug_fd, f);
 			fclose(f);
 		}
 	}
 	img_free(&img);
+	if (scratch)
+		scratch_dir_remove(scratch);
 	if (!text)
 		return cryo_err(ctx, -ENOMEM, "describe image %s", dir);
 	*ret_text = text;

@@ -55,6 +55,8 @@ void img_free(struct img *img)
 		for (uint32_t j = 0; j < t->nvmas; j++) {
 			free(t->vmas[j].name);
 			free(t->vmas[j].path);
+			free(t->vmas[j].guards);
+			free(t->vmas[j].aio.events);
 		}
 		for (uint32_t j = 0; j < t->nfds; j++)
 			free(t->fds[j].locks);
@@ -215,6 +217,23 @@ static json_t *encode_vma(const struct img_vma *v)
 	if (o && (v->kind == VMA_SHMEM || v->kind == VMA_SYSV) &&
 	    set(o, v->kind == VMA_SHMEM ? "shmem" : "shmid", json_integer(v->shmem_id)))
 		goto fail;
+	if (o && v->kind == VMA_AIO &&
+	    set(o, "aio", json_pack("{s:I,s:I,s:I,s:o}", "nr", (json_int_t)v->aio.nr, "head",
+				    (json_int_t)v->aio.head, "tail", (json_int_t)v->aio.tail,
+				    "events", hex_string(v->aio.events, v->aio.events_len))))
+		goto fail;
+	if (o && v->page_shift && set(o, "page_shift", json_integer(v->page_shift)))
+		goto fail;
+	if (o && v->nguards) {
+		json_t *g = json_array();
+		int r = 0;
+
+		for (uint32_t i = 0; g && i < v->nguards; i++)
+			r |= add(g, json_pack("[oo]", u64_hex(v->guards[i][0]),
+					      u64_hex(v->guards[i][1])));
+		if (set(o, "guards", g) || r)
+			goto fail;
+	}
 	return o;
 fail:
 	json_decref(o);
@@ -253,6 +272,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 	r |= set(o, "personality", json_integer(t->personality));
 	if (t->thp_disable)
 		r |= set(o, "thp_disable", json_true());
+	if (t->thp_except_advised)
+		r |= set(o, "thp_except_advised", json_true());
 	if (t->child_subreaper)
 		r |= set(o, "child_subreaper", json_true());
 	if (t->oom_score_adj)
@@ -269,6 +290,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 	r |= set(o, "root", json_string(t->root));
 	if (t->cwd_file)
 		r |= set(o, "cwd_file", json_integer(t->cwd_file));
+	if (t->shares_files)
+		r |= set(o, "shares_files", json_true());
 	a = json_array();
 	for (int i = 0; a && i < IMG_NR_RLIMITS; i++)
 		r |= add(a, json_pack("[oo]", u64_hex(t->rlim[i].cur), u64_hex(t->rlim[i].max)));
@@ -323,6 +346,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 	r |= set(o, "pages", json_integer(t->pages));
 	if (t->parent_pages)
 		r |= set(o, "parent_pages", json_integer(t->parent_pages));
+	if (t->cow_pages)
+		r |= set(o, "cow_pages", json_integer(t->cow_pages));
 	r |= set(o, "ctty", json_integer(t->ctty));
 	a = json_array();
 	for (uint32_t i = 0; a && i < t->ntimers; i++) {
@@ -456,6 +481,8 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 
 		if (mo && m->has_seals)
 			r |= set(mo, "seals", json_integer(m->seals));
+		if (mo && m->page_shift)
+			r |= set(mo, "page_shift", json_integer(m->page_shift));
 		r |= add(a, mo);
 	}
 	r |= set(root, "shmems", a);
@@ -606,6 +633,62 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 	return 0;
 }
 
+/* An aio ring: its size must be what the kernel makes for `nr` events (a 32-byte header and
+ * 32 bytes an event, rounded up to pages), and the events held those between head and tail. */
+static int decode_aio(struct dec *d, json_t *o, struct img_vma *vma)
+{
+	json_t *a = need(d, o, "aio", JSON_OBJECT);
+	struct img_aio *aio = &vma->aio;
+	long long v;
+
+	if (!a)
+		return -EINVAL;
+	if (!vma->shared || vma->pgoff)
+		return bad(d, "aio", "ring is not a shared mapping at offset 0");
+	TRY(get_int(d, a, "nr", 2, IMG_AIO_MAX_NR, &v));
+	aio->nr = v;
+	if ((vma->end - vma->start - 32) / 32 != aio->nr)
+		return bad(d, "nr", "does not fit the ring's size");
+	TRY(get_int(d, a, "head", 0, aio->nr - 1, &v));
+	aio->head = v;
+	TRY(get_int(d, a, "tail", 0, aio->nr - 1, &v));
+	aio->tail = v;
+	TRY(get_hexbytes(d, a, "events", (size_t)aio->nr * 32, &aio->events, &aio->events_len));
+	if (aio->events_len != (aio->tail + aio->nr - aio->head) % aio->nr * 32)
+		return bad(d, "events", "are not the (tail - head) events of the ring");
+	return 0;
+}
+
+/* Guard regions: sorted, disjoint, page-aligned, inside their mapping. */
+static int decode_guards(struct dec *d, json_t *o, struct img_vma *vma)
+{
+	json_t *a = get_arr(d, o, "guards", IMG_MAX_GUARDS), *g;
+	size_t i;
+
+	if (!a)
+		return -EINVAL;
+	vma->guards = calloc(json_array_size(a) + 1, sizeof(*vma->guards));
+	if (!vma->guards)
+		return -ENOMEM;
+	json_array_foreach(a, i, g) {
+		uint64_t s, e;
+
+		if (!json_is_array(g) || json_array_size(g) != 2 ||
+		    !json_is_string(json_array_get(g, 0)) || !json_is_string(json_array_get(g, 1)) ||
+		    parse_hex(json_string_value(json_array_get(g, 0)), &s) ||
+		    parse_hex(json_string_value(json_array_get(g, 1)), &e))
+			return bad(d, "guards", "holds something other than [start, end]");
+		if (s % 4096 || e % 4096 || s >= e || s < vma->start || e > vma->end ||
+		    (i && s < vma->guards[i - 1][1]))
+			return bad(d, "guards",
+				   "are not page-aligned, sorted ranges inside the mapping");
+		vma->guards[i][0] = s;
+		vma->guards[i][1] = e;
+		vma->nguards = i + 1;
+	}
+	return 0;
+}
+
 static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 {
 	long long v;
@@ -620,12 +703,14 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	if (!json_is_boolean(json_object_get(o, "shared")))
 		return bad(d, "shared", "is not a boolean");
 	vma->shared = json_is_true(json_object_get(o, "shared"));
-	TRY(get_int(d, o, "kind", VMA_ANON, VMA_SYSV, &v));
+	TRY(get_int(d, o, "kind", VMA_ANON, VMA_AIO, &v));
 	vma->kind = v;
-	TRY(get_int(d, o, "advice", 0, 511, &v));
+	TRY(get_int(d, o, "advice", 0, IMG_VMA_ADV_ALL, &v));
 	vma->advice = v;
 	if ((v & VMA_ADV_LOCKONFAULT) && !(v & VMA_ADV_LOCKED))
 		return bad(d, "advice", "locks on fault a mapping that is not locked");
+	if ((v & VMA_ADV_DROPPABLE) && (vma->kind != VMA_ANON || vma->shared))
+		return bad(d, "advice", "makes droppable a mapping that is not private anonymous");
 	if (vma->start % 4096 || vma->end % 4096 || vma->pgoff % 4096 || vma->start >= vma->end ||
 	    (vma->end > (1ULL << 47) && vma->kind != VMA_VSYSCALL))
 		return bad(d, "start", "does not give a page-aligned range in user space");
@@ -646,6 +731,23 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 		if (vma->path[0] != '/')
 			return bad(d, "path", "is not absolute");
 	}
+	if (vma->kind == VMA_AIO)
+		TRY(decode_aio(d, o, vma));
+	if (json_object_get(o, "page_shift")) {
+		TRY(get_int(d, o, "page_shift", 21, 30, &v));
+		vma->page_shift = v;
+		if ((v != 21 && v != 30) || (vma->kind != VMA_ANON && vma->kind != VMA_SHMEM &&
+					     vma->kind != VMA_FILE))
+			return bad(d, "page_shift",
+				   "is not a hugetlb page size of this mapping kind");
+		if ((vma->start | vma->end | vma->pgoff) & ((1ULL << v) - 1))
+			return bad(d, "page_shift",
+				   "does not divide the mapping's range and offset");
+		if (vma->advice & (VMA_ADV_DROPPABLE | VMA_ADV_GROWSDOWN))
+			return bad(d, "page_shift", "with droppable or grows-down advice");
+	}
+	if (json_object_get(o, "guards"))
+		TRY(decode_guards(d, o, vma));
 	return 0;
 }
 
@@ -764,6 +866,11 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 			return bad(d, key, "is not a boolean");
 		*(k ? &t->child_subreaper : &t->thp_disable) = json_is_true(b);
 	}
+	if (json_object_get(o, "thp_except_advised")) {
+		if (!json_is_true(json_object_get(o, "thp_except_advised")) || !t->thp_disable)
+			return bad(d, "thp_except_advised", "is not true, or without thp_disable");
+		t->thp_except_advised = true;
+	}
 	if (json_object_get(o, "oom_score_adj")) {
 		long long adj;
 
@@ -813,6 +920,13 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 
 		TRY(get_int(d, o, "cwd_file", 1, UINT32_MAX, &id));
 		t->cwd_file = id;
+	}
+	{
+		json_t *b = json_object_get(o, "shares_files");
+
+		if (b && !json_is_boolean(b))
+			return bad(d, "shares_files", "is not a boolean");
+		t->shares_files = json_is_true(b);
 	}
 	a = get_arr(d, o, "rlimits", IMG_NR_RLIMITS);
 	if (!a || json_array_size(a) != IMG_NR_RLIMITS)
@@ -878,6 +992,10 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		TRY(get_int(d, o, "parent_pages", 0, 1LL << 36, &n));
 		t->parent_pages = n;
 	}
+	if (json_object_get(o, "cow_pages")) {
+		TRY(get_int(d, o, "cow_pages", 0, 1LL << 36, &n));
+		t->cow_pages = n;
+	}
 	/* Saved pages lie inside the task's mappings: so the tables sized by these counts
 	 * (pagemap-PID.img, pages-PID.sum) are bounded by what the image maps, not by whatever
 	 * a file of the image claims. */
@@ -886,7 +1004,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 
 		for (uint32_t k = 0; k < t->nvmas; k++)
 			mapped += (t->vmas[k].end - t->vmas[k].start) / 4096;
-		if (t->pages + t->parent_pages > mapped)
+		if (t->pages + t->parent_pages + t->cow_pages > mapped)
 			return bad(d, "pages", "exceeds the pages the task maps");
 	}
 	TRY(get_int(d, o, "ctty", -1, INT_MAX, &n));
@@ -1096,6 +1214,17 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 			m->seals = json_integer_value(sv);
 			m->has_seals = true;
 		}
+		if (json_object_get(v, "page_shift")) {
+			json_t *pv = json_object_get(v, "page_shift");
+
+			/* hugetlb: 2 MiB or 1 GiB pages (x86-64), and a whole number of them */
+			if (!json_is_integer(pv) || (json_integer_value(pv) != 21 &&
+						     json_integer_value(pv) != 30) ||
+			    kind == SHM_DELETED || size % (1LL << json_integer_value(pv)))
+				return cryo_err(d->ctx, -EINVAL, "image metadata: memory object "
+						"%u: bad page_shift", m->id);
+			m->page_shift = json_integer_value(pv);
+		}
 		if (img_find_shmem(img, id) != m)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: memory object %u appears "
 					"twice", m->id);
@@ -1235,6 +1364,9 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: parent %d of pid %d is not before it",
 					t->ppid, t->pid);
+		/* A table shared with the parent: both alive, so that one of them holds it. */
+		if (t->shares_files && (i == 0 || t->zombie || img_find_task(img, t->ppid)->zombie))
+			return bad(d, "shares_files", "is set on the root, a zombie or a zombie's child");
 		for (uint32_t j = 0; j < i; j++)
 			for (uint32_t k = 0; k < img->tasks[j].nthreads; k++)
 				for (uint32_t l = 0; l < t->nthreads; l++)

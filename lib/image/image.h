@@ -78,6 +78,7 @@ enum img_vma_kind {
 	VMA_VSYSCALL, /* [vsyscall]: fixed by the kernel, nothing to do */
 	VMA_SHMEM,    /* backed by a saved memory object (shared anonymous, memfd, deleted file) */
 	VMA_SYSV,     /* a System V shared memory segment, attached again by its ID */
+	VMA_AIO,      /* the ring of an aio context (io_setup): made again, moved to its place */
 };
 
 /* Advice that shows in smaps' VmFlags and that restore re-applies with madvise(). */
@@ -91,6 +92,22 @@ enum {
 	VMA_ADV_LOCKED = 1 << 6,
 	VMA_ADV_NORESERVE = 1 << 7, /* MAP_NORESERVE ("nr"): no commit charge */
 	VMA_ADV_LOCKONFAULT = 1 << 8, /* with LOCKED: MLOCK_ONFAULT ("lf") */
+	VMA_ADV_DROPPABLE = 1 << 9, /* MAP_DROPPABLE ("dp"), Linux 6.11+: private anonymous only */
+	VMA_ADV_MAYWRITE = 1 << 10, /* a shared mapping that may become writable ("mw"): made
+				       from a descriptor open for writing */
+};
+
+#define IMG_VMA_ADV_ALL ((1 << 11) - 1)
+#define IMG_MAX_GUARDS  (1 << 16) /* guard regions (MADV_GUARD_INSTALL) in one mapping */
+#define IMG_AIO_MAX_NR  (1 << 24) /* io_events in one aio ring */
+
+/* An aio context's ring (VMA_AIO): the kernel's struct aio_ring header and the completed
+ * events not yet reaped, (tail - head) mod nr of them, 32 bytes each (struct io_event). */
+struct img_aio {
+	uint32_t nr;         /* io_events the ring holds (the ring's `nr`) */
+	uint32_t head, tail; /* both < nr */
+	uint8_t *events;
+	uint32_t events_len; /* bytes */
 };
 
 struct img_vma {
@@ -103,6 +120,10 @@ struct img_vma {
 	char *name;       /* [heap], [stack], [vdso]... or NULL */
 	char *path;       /* file of a VMA_FILE */
 	uint32_t shmem_id; /* object of a VMA_SHMEM; segment ID (shmid) of a VMA_SYSV */
+	uint64_t (*guards)[2]; /* guard regions in it (MADV_GUARD_INSTALL): [start, end) each */
+	uint32_t nguards;
+	struct img_aio aio; /* VMA_AIO only */
+	uint32_t page_shift; /* hugetlb: log2 of its page size (21, 30); 0 for base pages */
 };
 
 enum img_shmem_kind {
@@ -124,6 +145,7 @@ struct img_shmem {
 	uint32_t seals;  /* a memfd's F_GET_SEALS (F_SEAL_SEAL alone: created without sealing) */
 	bool has_seals;  /* seals is known (images before it have none: restored unsealable) */
 	uint64_t dev, ino; /* identity at dump time */
+	uint32_t page_shift; /* hugetlb (MAP_HUGETLB, MFD_HUGETLB): log2 of its page size; or 0 */
 };
 
 enum img_file_type {
@@ -143,6 +165,7 @@ enum img_file_type {
 	FILE_NETLINK,  /* lib/files/netlink.c: params, items (groups), data (filter) */
 	FILE_PACKET,   /* lib/files/packet.c: params, addr, items (mclist), data (filter) */
 	FILE_RAWSK,    /* lib/files/rawsk.c: params, addr, peer, data (filter) */
+	FILE_FANOTIFY = 15, /* lib/files/fanotify.c: params, marks in items with watch_paths */
 	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 
@@ -241,6 +264,9 @@ struct img_epoll_item {
 	int32_t tfd;
 	uint32_t events;
 	uint64_t data;
+	/* FILE_EPOLL: 1 + the descriptor of the holding task that is the watched file now, where
+	 * tfd no longer is (closed after a dup, or given to another file); 0: tfd is. */
+	uint32_t holder;
 };
 
 /* One open file description, which any number of descriptors of any tasks may share. */
@@ -353,6 +379,7 @@ struct img_task {
 	uint32_t umask;
 	uint32_t personality;
 	bool thp_disable;     /* PR_SET_THP_DISABLE */
+	bool thp_except_advised; /* with it, PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18+) */
 	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER */
 	int32_t oom_score_adj; /* /proc/PID/oom_score_adj, -1000 ... 1000 */
 	uint32_t mlockall;    /* MCL_FUTURE, with MCL_ONFAULT or not: how new mappings are locked */
@@ -364,6 +391,9 @@ struct img_task {
 	/* A cwd removed while in use: the ghost directory (a FILE_REG file of the image,
 	 * lib/files/reg.c) that stands for it at restore; 0 for none. */
 	uint32_t cwd_file;
+	/* Its descriptor table is its parent's (clone() with CLONE_FILES, no CLONE_VM): it is
+	 * made again that way, and the parent's descriptors are the table's. */
+	bool shares_files;
 	struct {
 		uint64_t cur, max;
 	} rlim[IMG_NR_RLIMITS];
@@ -378,6 +408,7 @@ struct img_task {
 	uint32_t nthreads;
 	uint64_t pages; /* number of saved pages in pages-PID.img */
 	uint64_t parent_pages; /* pages taken from the parent chain (parentmap-PID.img) */
+	uint64_t cow_pages; /* pages shared copy-on-write with its parent task (cowmap-PID.img) */
 	int32_t ctty;   /* index of the pty in the image that is its controlling terminal, or -1 */
 	uint8_t *shared_pending; /* siginfo_t[] queued for the whole process */
 	uint32_t nshared_pending;

@@ -342,6 +342,22 @@ int parentmap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 			 task->parent_pages, task, ret_runs, ret_nruns);
 }
 
+int cowmap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
+		 uint64_t nruns)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "cowmap-%d.img", pid);
+	return runs_write(ctx, dirfd, name, COWMAP_MAGIC, runs, nruns);
+}
+
+int cowmap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		struct page_run **ret_runs, uint64_t *ret_nruns)
+{
+	return runs_load(ctx, dirfd, "cowmap", COWMAP_MAGIC, "cow map", task->pid,
+			 task->cow_pages, task, ret_runs, ret_nruns);
+}
+
 int pagemap_load_runs(struct cryo_ctx *ctx, int dirfd, pid_t pid, uint64_t npages,
 		      uint64_t parent_pages, struct page_run **ret_own, uint64_t *ret_nown,
 		      struct page_run **ret_parent, uint64_t *ret_nparent)

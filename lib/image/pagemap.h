@@ -12,6 +12,7 @@
 
 #define PAGEMAP_MAGIC   "CRYOPM1"
 #define PARENTMAP_MAGIC "CRYOPP1"
+#define COWMAP_MAGIC    "CRYOPC1"
 #define PAGE_SZ       4096UL
 
 struct pagemap_hdr {
@@ -47,6 +48,20 @@ int parentmap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct pag
  * and no file when it has no parent pages. */
 int parentmap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
 		   struct page_run **ret_runs, uint64_t *ret_nruns);
+
+/*
+ * cowmap-PID.img: the same layout (magic COWMAP_MAGIC), listing the pages the task shared
+ * copy-on-write with its parent (the same physical page at the same address, since a fork):
+ * they are in the parent's pages, not in the task's, and a restored task takes them from its
+ * parent by fork, shared again.
+ */
+int cowmap_write(struct cryo_ctx *ctx, int dirfd, pid_t pid, const struct page_run *runs,
+		 uint64_t nruns);
+
+/* Reads and validates a task's shared runs (inside its private mappings, adding up to
+ * cow_pages); none and no file when it has none. */
+int cowmap_load(struct cryo_ctx *ctx, int dirfd, const struct img_task *task,
+		struct page_run **ret_runs, uint64_t *ret_nruns);
 
 /* Both tables of a task in an image of a parent chain, which holds no mappings to check them
  * against: sorted, disjoint, and adding up to the counts given. */

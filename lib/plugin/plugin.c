@@ -111,9 +111,9 @@ static void start(struct loaded *l, const struct cryo_plugin *desc)
 	if (desc->abi != CRYO_PLUGIN_ABI)
 		snprintf(why, sizeof(why), "built for plugin ABI %u, this cryo has %u", desc->abi,
 			 CRYO_PLUGIN_ABI);
-	else if (desc->size < sizeof(struct cryo_plugin))
+	else if (desc->size < CRYO_PLUGIN_SIZE_MIN)
 		snprintf(why, sizeof(why), "its descriptor is %u bytes, at least %zu expected",
-			 desc->size, sizeof(struct cryo_plugin));
+			 desc->size, (size_t)CRYO_PLUGIN_SIZE_MIN);
 	else if (!name_ok(desc->name))
 		snprintf(why, sizeof(why), "its name is not letters, digits and '-'");
 	else if (find(desc->name))
@@ -373,6 +373,27 @@ void plugins_names_free(char **names, unsigned n)
 	for (unsigned i = 0; names && i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+int plugin_describe(const char *name, int image_dirfd, char *buf, size_t len)
+{
+	const struct loaded *l;
+	int r = -ENOENT;
+
+	buf[0] = '\0';
+	pthread_mutex_lock(&lock);
+	ensure_builtins();
+	l = find(name);
+	if (l) {
+		r = 0;
+		if (l->desc->size >= CRYO_PLUGIN_SIZE_DESCRIBE && l->desc->describe) {
+			current = l->desc->name;
+			r = l->desc->describe(l->state, image_dirfd, buf, len);
+			current = NULL;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	return r;
 }
 
 bool plugin_loaded(const char *name)

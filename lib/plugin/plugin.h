@@ -30,6 +30,11 @@ void plugins_unmark(void);
 int plugins_marked(char ***ret_names, unsigned *ret_n);
 void plugins_names_free(char **names, unsigned n);
 
+/* What plugin `name` keeps in the image at image_dirfd, as lines of text in buf (`cryo show`):
+ * 1 described, 0 nothing to say (or no describe), -ENOENT not loaded, another negative errno
+ * when its files are bad (buf says why). */
+int plugin_describe(const char *name, int image_dirfd, char *buf, size_t len);
+
 /* Whether a plugin of that name is loaded (for an image that needs it). */
 bool plugin_loaded(const char *name);
 

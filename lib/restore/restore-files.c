@@ -67,6 +67,34 @@ int file_restore_created(struct cryo_ctx *ctx, int fd, const struct img_file *f)
 	return fd;
 }
 
+#define MFD_SHIFT 26 /* MFD_HUGE_SHIFT, which glibc's headers lack */
+
+/* hugetlbfs has no write(): a hugetlb object is filled through a shared mapping of it. */
+static int fill_hugetlb(int in, int fd, uint64_t size)
+{
+	uint8_t *p;
+	int r = 0;
+
+	if (ftruncate(fd, size) < 0)
+		return -errno;
+	if (!size)
+		return 0;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (uint64_t off = 0; off < size && r >= 0;) {
+		ssize_t n = pread(in, p + off, size - off, off);
+
+		if (n < 0)
+			r = -errno;
+		else if (n == 0)
+			r = -EIO;
+		off += n > 0 ? (uint64_t)n : 0;
+	}
+	munmap(p, size);
+	return r;
+}
+
 /*
  * Recreates a memory object: a memfd for shared anonymous memory and memfds, an unnamed
  * O_TMPFILE in the deleted file's directory for a deleted file (a memfd where that directory
@@ -90,16 +118,24 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* Sealing allowed where the object had seals; they are added once it is refilled. */
 	if (fd < 0)
 		fd = memfd_create(m->kind == SHM_ANON ? "cryo-shared-anon" : m->name,
-				  MFD_CLOEXEC | (m->has_seals ? MFD_ALLOW_SEALING : 0));
+				  MFD_CLOEXEC | (m->has_seals ? MFD_ALLOW_SEALING : 0) |
+					  (m->page_shift ? MFD_HUGETLB | m->page_shift << MFD_SHIFT
+							 : 0));
 	if (fd < 0)
-		return cryo_err(ctx, -errno, "recreate memory object %u (%s)", m->id, m->name);
+		return cryo_err(ctx, -errno, "recreate memory object %u (%s)%s", m->id, m->name,
+				m->page_shift && errno == ENOMEM ? " with hugetlb pages" : "");
 	snprintf(file, sizeof(file), "shmem-%u.img", m->id);
 	in = image_file_open(sh->dirfd, file);
-	r = in < 0 ? in : copy_sparse(in, fd, m->size);
+	if (in < 0)
+		r = in;
+	else
+		r = m->page_shift ? fill_hugetlb(in, fd, m->size) : copy_sparse(in, fd, m->size);
 	if (r < 0) {
 		close(fd);
-		return cryo_err(ctx, r, "refill memory object %u (%s) from %s", m->id, m->name,
-				file);
+		return cryo_err(ctx, r, "refill memory object %u (%s) from %s%s", m->id, m->name,
+				file, m->page_shift && r == -ENOMEM
+					      ? " (hugetlb pages: too few free in vm.nr_hugepages?)"
+					      : "");
 	}
 	/* Before any task maps it: F_SEAL_WRITE needs no writable shared mapping, and the
 	 * original could have none. (F_SEAL_FUTURE_WRITE with a writable mapping made before
@@ -401,37 +437,10 @@ int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 	return 0;
 }
 
-/* A task's own proc file (file_proc_pid()), opened by the task as /proc/self/... in place of
- * its stand-in, at its offset. */
-static int reopen_own_proc_file(struct cryo_ctx *ctx, const struct rst_shared *sh,
-				const struct img_task *t, const struct img_fd *d,
-				const struct img_file *f)
-{
-	char path[PATH_MAX];
-	const char *rest;
-	int fd;
-
-	if (f->type != FILE_REG || file_proc_pid(sh->img, f->path, &rest) != t->pid)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/self%s", rest);
-	fd = open(path, (f->flags | O_CLOEXEC) & ~(O_CREAT | O_TRUNC | O_EXCL));
-	if (fd < 0)
-		return cryo_err(ctx, -errno, "pid %d: open %s for fd %d", t->pid, path, d->fd);
-	if (f->pos && lseek(fd, f->pos, SEEK_SET) < 0 && errno != ESPIPE)
-		log_warn(ctx, "seek %s to %llu: %s", path, (unsigned long long)f->pos,
-			 strerror(errno));
-	if (dup2(fd, d->fd) < 0) {
-		close(fd);
-		return cryo_err(ctx, -errno, "pid %d: install fd %d (%s)", t->pid, d->fd, path);
-	}
-	close(fd);
-	return 0;
-}
-
 int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			  const struct img_task *t)
 {
-	int prev = -1, r;
+	int prev = -1;
 
 	for (uint32_t i = 0; i < t->nfds; i++) {
 		const struct img_fd *d = &t->fds[i];
@@ -444,9 +453,6 @@ int restore_files_install(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		if (dup2(sh->file_fds[idx], d->fd) < 0)
 			return cryo_err(ctx, -errno, "pid %d: install fd %d (%s)", t->pid, d->fd,
 					sh->img->files[idx].path);
-		r = reopen_own_proc_file(ctx, sh, t, d, &sh->img->files[idx]);
-		if (r < 0)
-			return r;
 		if (d->cloexec && fcntl(d->fd, F_SETFD, FD_CLOEXEC) < 0)
 			return cryo_err(ctx, -errno, "pid %d: close-on-exec on fd %d", t->pid, d->fd);
 		prev = d->fd;

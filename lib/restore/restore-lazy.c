@@ -51,7 +51,10 @@
  * before a server exists. */
 bool restore_lazy_vma(const struct img_vma *v)
 {
-	return v->kind == VMA_ANON && !v->shared && !(v->advice & VMA_ADV_LOCKED);
+	return v->kind == VMA_ANON && !v->shared && !(v->advice & VMA_ADV_LOCKED) &&
+	       /* hugetlb pages are filled whole, not on fault; a droppable mapping cannot be
+		  registered with userfaultfd */
+	       !v->page_shift && !(v->advice & VMA_ADV_DROPPABLE);
 }
 
 static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,

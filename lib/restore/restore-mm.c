@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/aio_abi.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -33,6 +35,16 @@
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
+#endif
+
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08
+#endif
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+#ifndef MADV_GUARD_REMOVE
+#define MADV_GUARD_REMOVE 103
 #endif
 
 #define HOLE_LOW  (1ULL << 32)
@@ -61,7 +73,7 @@ static int busy_add(struct busy *b, uint64_t start, uint64_t end)
 
 /* A hole of len bytes that overlaps neither the target's layout nor anything mapped here,
  * with guard gaps so that nothing merges with it. */
-static uint64_t find_hole(const struct busy *b, uint64_t len)
+static uint64_t find_hole_aligned(const struct busy *b, uint64_t len, uint64_t align)
 {
 	uint64_t cand = HOLE_LOW;
 
@@ -74,9 +86,14 @@ static uint64_t find_hole(const struct busy *b, uint64_t len)
 				next = b->r[i].end + GUARD;
 		if (!next)
 			return cand;
-		cand = (next + PAGE_SZ - 1) & ~(PAGE_SZ - 1);
+		cand = (next + align - 1) & ~(align - 1);
 	}
 	return 0;
+}
+
+static uint64_t find_hole(const struct busy *b, uint64_t len)
+{
+	return find_hole_aligned(b, len, PAGE_SZ);
 }
 
 /*
@@ -97,6 +114,10 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 
 	if (v->kind == VMA_ANON) {
 		flags |= MAP_ANONYMOUS;
+		if (v->advice & VMA_ADV_DROPPABLE)
+			flags = (flags & ~MAP_PRIVATE) | MAP_DROPPABLE;
+		if (v->page_shift)
+			flags |= MAP_HUGETLB | (int)v->page_shift << MAP_HUGE_SHIFT;
 		if (v->advice & VMA_ADV_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
 	} else if (v->kind == VMA_SHMEM) {
@@ -109,12 +130,29 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 					v->shmem_id, (unsigned long long)v->start);
 		if (v->shared)
 			prot = v->prot;
+		/* A shared mapping made from a read-only descriptor can never become writable:
+		 * it is made from one again. */
+		if (v->shared && !(v->prot & PROT_WRITE) && !(v->advice & VMA_ADV_MAYWRITE)) {
+			char self[64];
+			int ro;
+
+			snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+			ro = open(self, O_RDONLY | O_CLOEXEC);
+			if (ro < 0)
+				return cryo_err(ctx, -errno, "pid %d: reopen memory object %u "
+						"read-only", t->pid, v->shmem_id);
+			close(fd);
+			fd = ro;
+		}
 	} else {
 		int oflags = O_RDONLY;
 
+		/* Open for writing where the mapping was made from a descriptor open for
+		 * writing ("mw"), so that it may become writable again (mprotect), and not
+		 * otherwise, so that it may not. */
 		if (v->shared) {
 			prot = v->prot;
-			if (v->prot & PROT_WRITE)
+			if ((v->prot & PROT_WRITE) || (v->advice & VMA_ADV_MAYWRITE))
 				oflags = O_RDWR;
 		}
 		fd = open(v->path, oflags | O_CLOEXEC);
@@ -134,6 +172,84 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 				v->path ? v->path : v->name ? v->name : "anonymous",
 				(unsigned long long)at);
 	}
+	return 0;
+}
+
+/*
+ * An aio context again (io_setup(2)), its ring moved to `at` (mremap moves the context's ID,
+ * which is the ring's address, with it). The kernel sizes a ring from the events asked for
+ * (twice the larger of those and 4 per possible CPU, plus 2, rounded up to pages): asking for
+ * (nr - 2) / 2 gives the saved ring back where the CPUs allow, else the restore is refused.
+ * The ring's positions come back as CRIU brings them: writes to /dev/null complete at once and
+ * move the kernel's own tail, and moving head reaps them; then the saved completed events go
+ * in between head and tail.
+ */
+static int restore_aio(struct cryo_ctx *ctx, const struct img_task *t, const struct img_vma *v,
+		       uint64_t at)
+{
+	const struct img_aio *a = &v->aio;
+	uint32_t count = a->tail >= a->head ? a->tail : a->nr + a->tail, done = 0;
+	uint64_t len = v->end - v->start;
+	_cleanup_close_ int null_fd = -1;
+	aio_context_t id = 0;
+	volatile uint32_t *ring;
+	struct iocb cbs[64], *cbp[64];
+	char byte = 0;
+	void *p;
+
+	if (syscall(SYS_io_setup, (a->nr - 2) / 2, &id) < 0)
+		return cryo_err(ctx, -errno, "pid %d: io_setup(%u) for aio context %#llx", t->pid,
+				(a->nr - 2) / 2, (unsigned long long)v->start);
+	ring = (volatile uint32_t *)id;
+	if (ring[1] != a->nr) {
+		uint32_t got = ring[1];
+
+		syscall(SYS_io_destroy, id);
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"pid %d: aio context %#llx: this machine makes a ring of %u events "
+				"where the image has %u (more CPUs?)",
+				t->pid, (unsigned long long)v->start, got, a->nr);
+	}
+	p = mremap((void *)id, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)at);
+	if (p != (void *)at) {
+		int r = -errno;
+
+		syscall(SYS_io_destroy, id);
+		return cryo_err(ctx, r, "pid %d: move aio ring to %#llx", t->pid,
+				(unsigned long long)at);
+	}
+	id = at;
+	ring = (volatile uint32_t *)at;
+	if (count) {
+		null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null_fd < 0)
+			return cryo_err(ctx, -errno, "open /dev/null");
+	}
+	for (uint32_t i = 0; i < ARRAY_SIZE(cbs); i++) {
+		cbs[i] = (struct iocb){.aio_lio_opcode = IOCB_CMD_PWRITE,
+				       .aio_fildes = (uint32_t)null_fd, .aio_buf = (uint64_t)&byte,
+				       .aio_nbytes = 1};
+		cbp[i] = &cbs[i];
+	}
+	while (done < count) {
+		long n = count - done < ARRAY_SIZE(cbs) ? count - done : ARRAY_SIZE(cbs);
+
+		n = syscall(SYS_io_submit, id, n, cbp);
+		if (n <= 0)
+			return cryo_err(ctx, n < 0 ? -errno : -EIO,
+					"pid %d: aio context %#llx: move the ring to tail %u",
+					t->pid, (unsigned long long)v->start, a->tail);
+		done += n;
+		/* reaped up to where head must end */
+		ring[2] = done < a->head ? done : a->head;
+	}
+	ring[2] = a->head;
+	for (uint32_t i = 0; i * 32 < a->events_len; i++)
+		memcpy((uint8_t *)at + 32 + (uint64_t)((a->head + i) % a->nr) * 32,
+		       a->events + i * 32, 32);
+	if (ring[3] != a->tail)
+		return cryo_err(ctx, -EIO, "pid %d: aio context %#llx: tail is %u, not %u", t->pid,
+				(unsigned long long)v->start, ring[3], a->tail);
 	return 0;
 }
 
@@ -217,6 +333,109 @@ static int fill_parent_pages(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	return chain_fill(ctx, sh->chain, t->pid, want, nruns);
 }
 
+/*
+ * Guard regions go in once the pages are in (a guard page holds none), at the premapped
+ * place: mremap() carries them to the final one with the page tables.
+ */
+static int install_guards(struct cryo_ctx *ctx, const struct img_task *t,
+			  const struct rst_vma *rv, uint32_t nrv)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < t->nvmas; i++) {
+		const struct img_vma *v = &t->vmas[i];
+
+		if (!v->nguards)
+			continue;
+		while (k < nrv && rv[k].start < v->start)
+			k++;
+		if (k == nrv || rv[k].start != v->start)
+			return cryo_err(ctx, -EINVAL, "pid %d: guard regions in mapping %#llx, "
+					"which is not premapped", t->pid,
+					(unsigned long long)v->start);
+		for (uint32_t g = 0; g < v->nguards; g++) {
+			uint64_t s = rv[k].cur + (v->guards[g][0] - v->start);
+
+			if (madvise((void *)s, v->guards[g][1] - v->guards[g][0],
+				    MADV_GUARD_INSTALL) < 0)
+				return cryo_err(ctx, -errno, "pid %d: MADV_GUARD_INSTALL at %#llx",
+						t->pid, (unsigned long long)v->guards[g][0]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Copy-on-write sharing with the parent. A parent that feeds children premaps before it
+ * forks and leaves here where its mappings are; a child, a copy of it, finds them at the same
+ * addresses. Set in the parent, read in its children (and their helpers) after the fork.
+ */
+static struct {
+	pid_t pid;
+	const struct rst_vma *rv;
+	uint32_t nrv;
+} cow_from;
+
+bool restore_mm_feeds_children(const struct rst_shared *sh, const struct img_task *t)
+{
+	for (uint32_t i = 0; i < sh->img->ntasks; i++)
+		if (sh->img->tasks[i].ppid == t->pid && sh->img->tasks[i].cow_pages &&
+		    &sh->img->tasks[i] != t)
+			return true;
+	return false;
+}
+
+/* The parent's premapped copy of v, which this task has by fork, or NULL. */
+static const struct rst_vma *cow_source(const struct img_task *t, const struct img_vma *v)
+{
+	if (cow_from.pid != t->ppid)
+		return NULL;
+	for (uint32_t i = 0; i < cow_from.nrv; i++)
+		if (cow_from.rv[i].start == v->start && cow_from.rv[i].end == v->end)
+			return &cow_from.rv[i];
+	return NULL;
+}
+
+/*
+ * Takes over the parent's copy of v at `at` (made writable until the restorer sets the final
+ * protection): its pages shared by fork stay; those this task saved are written over by
+ * fill_pages() (only they are copied); any other page was empty here, and is emptied.
+ */
+static int cow_take(struct cryo_ctx *ctx, const struct img_task *t, const struct img_vma *v,
+		    uint64_t at, const struct page_run *runs, uint64_t nruns,
+		    const struct page_run *cruns, uint64_t ncruns)
+{
+	uint64_t a = v->start, ri = runs_first_after(runs, nruns, a),
+		 ci = runs_first_after(cruns, ncruns, a);
+
+	if (mprotect((void *)at, v->end - v->start, PROT_READ | PROT_WRITE) < 0)
+		return cryo_err(ctx, -errno, "pid %d: take the parent's %#llx-%#llx", t->pid,
+				(unsigned long long)v->start, (unsigned long long)v->end);
+	/* The parent's guard regions came with the fork, and outlive MADV_DONTNEED: this task's
+	 * own go in later (install_guards()). Without guard support there are none. */
+	madvise((void *)at, v->end - v->start, MADV_GUARD_REMOVE);
+	while (a < v->end) {
+		uint64_t rs = ri < nruns ? runs[ri].vaddr : UINT64_MAX;
+		uint64_t cs = ci < ncruns ? cruns[ci].vaddr : UINT64_MAX;
+		uint64_t next = rs < cs ? rs : cs, b;
+
+		if (next > v->end)
+			next = v->end;
+		if (next > a && madvise((void *)(at + (a - v->start)), next - a, MADV_DONTNEED) < 0)
+			return cryo_err(ctx, -errno, "pid %d: empty %#llx", t->pid,
+					(unsigned long long)a);
+		if (next == v->end)
+			break;
+		if (rs == next) {
+			b = rs + runs[ri++].npages * PAGE_SZ;
+		} else {
+			b = cs + cruns[ci++].npages * PAGE_SZ;
+		}
+		a = b;
+	}
+	return 0;
+}
+
 /* Room for every thread's seccomp filters: descriptors and programs. */
 static size_t seccomp_bytes(const struct img_task *t)
 {
@@ -243,8 +462,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	struct rst_thread *rth;
 	struct rst_args *args;
 	uint32_t nrv = 0;
-	uint64_t region, nsig = t->nshared_pending, nruns, ri = 0, npruns, pi = 0;
-	_cleanup_free_ struct page_run *runs = NULL, *pruns = NULL;
+	uint64_t region, nsig = t->nshared_pending, nruns, ri = 0, npruns, pi = 0, ncruns, ci = 0;
+	_cleanup_free_ struct page_run *runs = NULL, *pruns = NULL, *cruns = NULL;
 	int r;
 
 	r = sh->pages || sh->rx ? pagemap_load(ctx, sh->dirfd, t, &runs, &nruns)
@@ -252,6 +471,9 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (r < 0)
 		return r;
 	r = parentmap_load(ctx, sh->dirfd, t, &pruns, &npruns);
+	if (r < 0)
+		return r;
+	r = cowmap_load(ctx, sh->dirfd, t, &cruns, &ncruns);
 	if (r < 0)
 		return r;
 	r = proc_maps_read(0, false, &maps, &nmaps);
@@ -339,13 +561,50 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 							 (v->prot & PROT_EXEC ? SHM_EXEC : 0)};
 			continue;
 		}
-		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM)
+		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM &&
+		    v->kind != VMA_AIO)
 			continue;
+		while (ri < nruns && runs[ri].vaddr < v->start)
+			ri++;
+		while (pi < npruns && pruns[pi].vaddr < v->start)
+			pi++;
+		while (ci < ncruns && cruns[ci].vaddr < v->start)
+			ci++;
+		if (ci < ncruns && cruns[ci].vaddr < v->end) {
+			const struct rst_vma *src = cow_source(t, v);
+
+			if (v->kind != VMA_ANON || v->shared || v->page_shift ||
+			    (v->advice & VMA_ADV_DROPPABLE)) {
+				r = cryo_err(ctx, -EINVAL, "pid %d: pages of %#llx-%#llx shared "
+					     "with its parent, which is not private anonymous "
+					     "memory", t->pid, (unsigned long long)v->start,
+					     (unsigned long long)v->end);
+				goto out;
+			}
+			if (!src) {
+				r = cryo_err(ctx, -EINVAL, "pid %d: pages of %#llx-%#llx shared "
+					     "with its parent %d, which did not map them before "
+					     "forking it", t->pid, (unsigned long long)v->start,
+					     (unsigned long long)v->end, t->ppid);
+				goto out;
+			}
+			r = cow_take(ctx, t, v, src->cur, runs, nruns, cruns, ncruns);
+			if (r < 0)
+				goto out;
+			rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end,
+						     .cur = src->cur, .prot = v->prot,
+						     .advice = v->advice};
+			plan->keep[plan->nkeep++] =
+				(struct rst_range){src->cur, src->cur + (v->end - v->start)};
+			continue;
+		}
 		for (size_t m = 0; m < nmaps; m++)
 			if (v->start < maps[m].end && maps[m].start < v->end)
 				in_place = false;
 		if (!in_place) {
-			at = find_hole(&busy, v->end - v->start);
+			/* a hugetlb mapping goes at a multiple of its page size */
+			at = find_hole_aligned(&busy, v->end - v->start,
+					       v->page_shift ? 1ULL << v->page_shift : PAGE_SZ);
 			if (!at) {
 				r = cryo_err(ctx, -ENOMEM, "pid %d: no hole for %#llx-%#llx", t->pid,
 					     (unsigned long long)v->start,
@@ -356,17 +615,18 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			if (r < 0)
 				goto out;
 		}
-		while (ri < nruns && runs[ri].vaddr < v->start)
-			ri++;
-		while (pi < npruns && pruns[pi].vaddr < v->start)
-			pi++;
-		r = map_vma(ctx, sh, t, v, at, (ri < nruns && runs[ri].vaddr < v->end) ||
-					       (pi < npruns && pruns[pi].vaddr < v->end));
+		if (v->kind == VMA_AIO)
+			r = restore_aio(ctx, t, v, at);
+		else
+			r = map_vma(ctx, sh, t, v, at,
+				    (ri < nruns && runs[ri].vaddr < v->end) ||
+					    (pi < npruns && pruns[pi].vaddr < v->end));
 		if (r < 0)
 			goto out;
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
 					     .prot = v->prot, .advice = v->advice,
-					     .lazy = sh->lazy && restore_lazy_vma(v) && ri < nruns &&
+					     .lazy = sh->lazy && !plan->feeds_children &&
+						     restore_lazy_vma(v) && ri < nruns &&
 						     runs[ri].vaddr < v->end};
 		plan->lazy |= rv[nrv - 1].lazy;
 		plan->keep[plan->nkeep++] = (struct rst_range){at, at + (v->end - v->start)};
@@ -375,6 +635,10 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	r = fill_pages(ctx, sh, t, rv, nrv, runs, nruns);
 	if (r >= 0 && npruns)
 		r = fill_parent_pages(ctx, sh, t, rv, nrv, pruns, npruns);
+	if (r >= 0)
+		r = install_guards(ctx, t, rv, nrv);
+	if (r >= 0 && plan->feeds_children)
+		cow_from = (typeof(cow_from)){t->pid, rv, nrv};
 out:
 	free(busy.r);
 	proc_maps_free(maps, nmaps);

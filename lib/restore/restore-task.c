@@ -23,7 +23,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -217,9 +219,109 @@ static void set_loginuid(const struct img_task *t)
 	}
 }
 
+/*
+ * A descriptor table shared between tasks (CLONE_FILES). The sharer is forked by its parent
+ * with CLONE_FILES, so from its birth every descriptor number either of them opens, dup2()s or
+ * closes is the other's too; and each task's steps put descriptors at fixed numbers and close
+ * ranges of them, which would close what the other has just opened. So they take turns, as
+ * CRIU lets only one task restore a shared table while the others wait on a futex (criu/
+ * files.c, struct fdt): the sharer does everything up to its descriptors (its children, its
+ * memory, which reads through cryo's descriptors) and says RST_FDT_PREPARED; the owner (the
+ * first task of the group that has a table of its own) waits for every sharer of its table,
+ * then does its own steps, puts the tree's descriptors at their numbers and closes cryo's, and
+ * says RST_FDT_FILLED; only then does the sharer open its executable and go on, leaving the
+ * table as it is. The words live in memory shared by the whole tree (MAP_SHARED, so each
+ * process sees the others' writes); a task that fails never says anything, and the restoring
+ * process, seeing it exit, kills the tree.
+ */
+int restore_shared_tables(struct cryo_ctx *ctx, struct rst_shared *sh)
+{
+	const struct img *img = sh->img;
+	bool any = false;
+	void *m;
+
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *t = &img->tasks[i];
+
+		if (!t->shares_files)
+			continue;
+		any = true;
+		if (sh->lazy)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d shares its parent's descriptor table, which a lazy "
+					"restore cannot make yet (each task's userfaultfd takes the "
+					"same number): restore without --lazy", t->pid);
+		if (sh->sess_how && sh->sess_how[i] != RST_SESS_EARLY &&
+		    sh->sess_how[i] != RST_SESS_LATE)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d shares its parent %d's descriptor table but must be "
+					"forked by a helper of its session or group: cryo cannot "
+					"restore that yet", t->pid, t->ppid);
+	}
+	if (!any)
+		return 0;
+	m = mmap(NULL, (img->ntasks + 1) * sizeof(uint32_t), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return cryo_err(ctx, -errno, "map the words of shared descriptor tables");
+	sh->fdt_sync = m;
+	return 0;
+}
+
+void restore_shared_tables_free(struct rst_shared *sh)
+{
+	if (sh->fdt_sync)
+		munmap(sh->fdt_sync, (sh->img->ntasks + 1) * sizeof(uint32_t));
+	sh->fdt_sync = NULL;
+}
+
+static void fdt_say(uint32_t *w, uint32_t v)
+{
+	__atomic_store_n(w, v, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+static void fdt_wait(uint32_t *w, uint32_t v)
+{
+	uint32_t cur;
+
+	while ((cur = __atomic_load_n(w, __ATOMIC_SEQ_CST)) < v)
+		syscall(SYS_futex, w, FUTEX_WAIT, cur, NULL, NULL, 0);
+}
+
+/* The task that owns t's descriptor table: t itself, or the first ancestor with its own. */
+static const struct img_task *fdt_owner(const struct img *img, const struct img_task *t)
+{
+	while (t->shares_files) {
+		const struct img_task *p = img_find_task(img, t->ppid);
+
+		if (!p)
+			break;
+		t = p;
+	}
+	return t;
+}
+
+/* The owner t: waits (step RST_FDT_PREPARED) or tells (RST_FDT_FILLED) every sharer of its
+ * table. */
+static void fdt_owner_step(const struct rst_shared *sh, const struct img_task *t, uint32_t step)
+{
+	for (uint32_t i = 0; sh->fdt_sync && i < sh->img->ntasks; i++) {
+		const struct img_task *c = &sh->img->tasks[i];
+
+		if (c == t || !c->shares_files || fdt_owner(sh->img, c) != t)
+			continue;
+		if (step == RST_FDT_PREPARED)
+			fdt_wait(&sh->fdt_sync[i], step);
+		else
+			fdt_say(&sh->fdt_sync[i], step);
+	}
+}
+
 static void fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c)
 {
-	pid_t pid = restore_clone_pid(ctx, c->pid, 0, c->exit_signal);
+	pid_t pid = restore_clone_pid(ctx, c->pid, c->shares_files ? CLONE_FILES : 0,
+				      c->exit_signal);
 
 	if (pid < 0)
 		task_fail(ctx, sh, NULL);
@@ -558,8 +660,8 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
 	/* Only the receiver writes frames: a task holding a write end would never see the
-	 * pipe end if the receiver fails. */
-	for (uint32_t i = 0; sh->feed_wr && i < sh->img->ntasks; i++)
+	 * pipe end if the receiver fails. (A sharer's table is its parent's, which did.) */
+	for (uint32_t i = 0; !t->shares_files && sh->feed_wr && i < sh->img->ntasks; i++)
 		if (sh->feed_wr[i] >= 0)
 			close(sh->feed_wr[i]);
 	/* Its cgroups first, before it forks (a child starts in its parent's), maps memory
@@ -569,15 +671,22 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
 		task_fail(ctx, sh, NULL);
+	/* Memory before the forks where a child shares pages with t: it gets them by fork. */
+	plan.feeds_children = restore_mm_feeds_children(sh, t);
+	if (plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
+		task_fail(ctx, sh, NULL);
 	fork_children(ctx, sh, t, RST_SESS_EARLY);
 	set_session(ctx, sh, t);
 	fork_children(ctx, sh, t, RST_SESS_LATE);
 	fork_by_helpers(ctx, sh, t);
+	/* The sharers of this task's table are done with cryo's descriptors before it touches
+	 * any number (see restore_shared_tables()). */
+	fdt_owner_step(sh, t, RST_FDT_PREPARED);
 	/* Nor another task's read end: a task that fails must break its pipe at once. */
-	for (uint32_t i = 0; sh->feed_rd && i < sh->img->ntasks; i++)
+	for (uint32_t i = 0; !t->shares_files && sh->feed_rd && i < sh->img->ntasks; i++)
 		if (sh->feed_rd[i] >= 0 && &sh->img->tasks[i] != t)
 			close(sh->feed_rd[i]);
-	if (restore_mm_premap(ctx, sh, t, &plan) < 0)
+	if (!plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
 		task_fail(ctx, sh, NULL);
 	join_group(ctx, sh, t);
 	restore_cwd_root(ctx, sh, t);
@@ -588,25 +697,35 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	prctl(PR_SET_NAME, t->comm);
 	set_loginuid(t);
 	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
-	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1,
+				    t->thp_except_advised ? 1 << 1 /* EXCEPT_ADVISED */ : 0, 0,
+				    0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid, strerror(errno));
 	if (t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
-	if (restore_files_install(ctx, sh, t) < 0 || restore_files_task(ctx, sh, t) < 0)
+	/* A sharer leaves the table to its owner, and waits until it is filled. */
+	if (t->shares_files) {
+		fdt_say(&sh->fdt_sync[t - sh->img->tasks], RST_FDT_PREPARED);
+		fdt_wait(&sh->fdt_sync[t - sh->img->tasks], RST_FDT_FILLED);
+	} else if (restore_files_install(ctx, sh, t) < 0 || restore_files_task(ctx, sh, t) < 0) {
 		task_fail(ctx, sh, NULL);
+	}
 	set_sigactions(ctx, sh, t);
 	drain_signals(ctx, sh, t);
 	if (restore_ctty(ctx, sh, t) < 0)
 		task_fail(ctx, sh, NULL);
 	/* cryo's descriptors go, except the error pipe, which the restorer still needs. */
-	if (sh->err_fd > sh->base_fd)
+	if (sh->err_fd > sh->base_fd && !t->shares_files)
 		close_range(sh->base_fd, sh->err_fd - 1, 0);
-	close_range(sh->err_fd + 1, ~0U, 0);
+	if (!t->shares_files)
+		close_range(sh->err_fd + 1, ~0U, 0);
 	if (plan.lazy)
 		open_uffd(ctx, sh);
-	/* Only now: closing any descriptor of a file drops the process's POSIX locks on it. */
-	if (restore_locks(ctx, t) < 0)
+	/* Only now: closing any descriptor of a file drops the process's POSIX locks on it.
+	 * (POSIX locks belong to the table: its owner takes them.) */
+	if (!t->shares_files && restore_locks(ctx, t) < 0)
 		task_fail(ctx, sh, NULL);
+	fdt_owner_step(sh, t, RST_FDT_FILLED);
 	exe_fd = open(t->mm.exe, O_RDONLY | O_CLOEXEC);
 	if (exe_fd < 0)
 		task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,

@@ -504,7 +504,8 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 					 end - t->nthreads * RST_THREAD_STACK - RST_MAIN_STACK);
 	if (r < 0)
 		return r;
-	r = inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
+	/* A table shared with the parent (CLONE_FILES) is closed by the parent, first. */
+	r = t->shares_files ? 0 : inject_syscall(ctx, &inj, &ret, SYS_close, err_fd, 0, 0, 0, 0, 0);
 	if (r < 0)
 		return r;
 	if (sh->lazy) {
@@ -968,6 +969,8 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	if (r >= 0)
 		r = restore_sessions_plan(ctx, &img, (img.ns.own & CLONE_NEWPID) || sh.pidns_init,
 					  &sh.sess_how);
+	if (r >= 0)
+		r = restore_shared_tables(ctx, &sh);
 	if (r < 0)
 		goto out;
 	for (unsigned i = 0; i < img.nplugins; i++)
@@ -1068,6 +1071,7 @@ out:
 		close(sh.dirfd);
 	stream_index_free(sh.pages);
 	free(sh.sess_how);
+	restore_shared_tables_free(&sh);
 	chain_free(sh.chain);
 	progress_finish(ctx);
 	img_free(&img);

@@ -48,7 +48,22 @@ struct rst_shared {
 	const struct cgroup_restore *cgroups;
 	/* Per img->tasks[i]: RST_SESS_*, how its parent forks it (restore-sess.c). */
 	uint8_t *sess_how;
+	/* Per img->tasks[i], in memory shared by the whole tree (futex words): how far a task
+	 * that shares its parent's descriptor table has come (RST_FDT_*); NULL if none does. */
+	uint32_t *fdt_sync;
 };
+
+enum {
+	RST_FDT_PREPARED = 1, /* the sharer is done with cryo's descriptors: the table is the
+			       * owner's to fill */
+	RST_FDT_FILLED = 2,   /* the owner has put the tree's descriptors at their numbers and
+			       * closed cryo's: the sharer goes on */
+};
+
+/* restore-task.c: checks that every task sharing its parent's descriptor table can be made
+ * so, and sets up sh->fdt_sync (freed by restore_shared_tables_free()). */
+int restore_shared_tables(struct cryo_ctx *ctx, struct rst_shared *sh);
+void restore_shared_tables_free(struct rst_shared *sh);
 
 enum {
 	RST_SESS_LATE = 0,   /* after its parent made its own session or group, if it does */
@@ -199,7 +214,13 @@ struct mm_plan {
 	uint8_t *sigdata; /* room for every pending siginfo of the task */
 	uint8_t *seccomp; /* room for every thread's seccomp filters */
 	bool lazy;        /* some mapping is registered for lazy restore */
+	bool feeds_children; /* premapped before its children are forked: they share its pages
+				(restore_mm_feeds_children()), so nothing of it is lazy */
 };
+
+/* Whether a child of t shares pages with it copy-on-write (cowmap-PID.img): then t maps and
+ * fills its memory before it forks, and the child takes those pages by fork. */
+bool restore_mm_feeds_children(const struct rst_shared *sh, const struct img_task *t);
 
 /* In a restored task: maps and fills every private mapping, and lays out the blob region. */
 int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,

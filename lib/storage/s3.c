@@ -615,3 +615,159 @@ void s3_upload_free(struct s3_upload *u)
 	free(u->etags);
 	free(u);
 }
+
+/* ---- listing (ListObjectsV2), for a catalogue of the images under a prefix ---- */
+
+#define LIST_RESP_MAX (8u << 20)
+
+/* Percent-encodes v as SigV4's canonical query wants it (all but A-Z a-z 0-9 - . _ ~). */
+static int query_encode(const char *v, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *v; v++) {
+		if (n + 4 > size)
+			return -ENAMETOOLONG;
+		if (isalnum((unsigned char)*v) || strchr("-._~", *v))
+			buf[n++] = *v;
+		else
+			n += (size_t)snprintf(buf + n, size - n, "%%%02X", (unsigned char)*v);
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/* XML's five entities, in place (S3 escapes keys in its listings). */
+static void xml_unescape(char *s)
+{
+	static const struct {
+		const char *ent;
+		char c;
+	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+	char *w = s;
+
+	while (*s) {
+		size_t i;
+
+		for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
+			if (!strncmp(s, ents[i].ent, strlen(ents[i].ent)))
+				break;
+		if (i < sizeof(ents) / sizeof(ents[0])) {
+			*w++ = ents[i].c;
+			s += strlen(ents[i].ent);
+		} else {
+			*w++ = *s++;
+		}
+	}
+	*w = '\0';
+}
+
+/* s3_list() with its answer buffer resp (LIST_RESP_MAX + 1 bytes). */
+static int list_pages(struct s3 *s, const char *sub, s3_list_fn fn, void *arg, char *resp)
+{
+	char want[S3_KEY_BUF], enc[3 * S3_KEY_BUF], token[1024] = "", enc_token[3 * 1024];
+	size_t plen = s->t->prefix[0] ? strlen(s->t->prefix) + 1 : 0;
+	char query[sizeof(enc) + sizeof(enc_token) + 64];
+	int r;
+
+	r = s3_key(s, sub ? sub : "", want, sizeof(want));
+	if (r < 0 || query_encode(want, enc, sizeof(enc)) < 0)
+		return cryo_err(s->ctx, -ENAMETOOLONG, "list: prefix too long");
+	do {
+		struct request rq = {.method = "GET", .out_fd = -1, .resp = resp,
+				     .resp_max = LIST_RESP_MAX};
+		char truncated[16];
+		const char *p;
+
+		/* Parameters in the canonical (sorted) order that SigV4 signs. */
+		if (query_encode(token, enc_token, sizeof(enc_token)) < 0)
+			return cryo_err(s->ctx, -EPROTO, "list: a continuation token too long");
+		snprintf(query, sizeof(query), "%s%s%slist-type=2&prefix=%s",
+			 token[0] ? "continuation-token=" : "", enc_token, token[0] ? "&" : "",
+			 enc);
+		rq.query = query;
+		r = perform(s, &rq, "list");
+		if (r < 0)
+			return r;
+		if (rq.resp_len == LIST_RESP_MAX)
+			return cryo_err(s->ctx, -EFBIG, "list s3://%s/%s: an answer larger than %u "
+					"bytes", s->t->bucket, want, LIST_RESP_MAX);
+		for (p = strstr(resp, "<Contents>"); p; p = strstr(p + 1, "<Contents>")) {
+			const char *end = strstr(p, "</Contents>");
+			char key[S3_KEY_BUF], size[32], *e;
+			unsigned long long n;
+			size_t len;
+
+			if (!end)
+				break;
+			len = (size_t)(end - p);
+			{
+				char one[S3_KEY_BUF + 512];
+
+				if (len >= sizeof(one))
+					continue; /* a key longer than ours can be */
+				memcpy(one, p, len);
+				one[len] = '\0';
+				xml_value(one, "Key", key, sizeof(key));
+				xml_value(one, "Size", size, sizeof(size));
+			}
+			xml_unescape(key);
+			errno = 0;
+			n = strtoull(size, &e, 10);
+			if (!key[0] || !size[0] || *e || errno || strlen(key) < plen ||
+			    strncmp(key, s->t->prefix, plen ? plen - 1 : 0))
+				return cryo_err(s->ctx, -EPROTO, "list s3://%s/%s: a malformed entry",
+						s->t->bucket, want);
+			r = fn(arg, key + plen, n);
+			if (r < 0)
+				return r;
+		}
+		xml_value(resp, "IsTruncated", truncated, sizeof(truncated));
+		xml_value(resp, "NextContinuationToken", token, sizeof(token));
+		xml_unescape(token);
+		if (!strcmp(truncated, "true") && !token[0])
+			return cryo_err(s->ctx, -EPROTO, "list s3://%s/%s: truncated without a "
+					"continuation token", s->t->bucket, want);
+	} while (token[0]);
+	return 0;
+}
+
+int s3_list(struct s3 *s, const char *sub, s3_list_fn fn, void *arg)
+{
+	char *resp = malloc(LIST_RESP_MAX + 1);
+	int r;
+
+	if (!resp)
+		return -ENOMEM;
+	r = list_pages(s, sub, fn, arg, resp);
+	free(resp);
+	return r;
+}
+
+struct delete_all {
+	struct s3 *s;
+	int r;
+	unsigned n;
+};
+
+static int delete_one(void *arg, const char *name, uint64_t size)
+{
+	struct delete_all *d = arg;
+	int r = s3_delete(d->s, name);
+
+	(void)size;
+	if (r < 0 && r != -ENOENT && !d->r)
+		d->r = r;
+	d->n++;
+	return 0;
+}
+
+int s3_delete_all(struct s3 *s, const char *sub, unsigned *ret_n)
+{
+	struct delete_all d = {.s = s};
+	int r = s3_list(s, sub, delete_one, &d);
+
+	if (ret_n)
+		*ret_n = d.n;
+	return r < 0 ? r : d.r;
+}

@@ -71,4 +71,14 @@ int s3_upload_complete(struct s3_upload *u);
 /* Aborts an upload not completed (its parts are dropped) and frees it; NULL is a no-op. */
 void s3_upload_free(struct s3_upload *u);
 
+/*
+ * Lists the objects whose keys begin with PREFIX/sub (sub NULL or "": everything under the
+ * prefix), following continuation tokens: fn gets each one's name under the prefix (as s3_get
+ * takes it) and size; a negative return from fn stops the listing with it.
+ */
+typedef int (*s3_list_fn)(void *arg, const char *name, uint64_t size);
+int s3_list(struct s3 *s, const char *sub, s3_list_fn fn, void *arg);
+/* Deletes every object s3_list(s, sub) finds; *ret_n (may be NULL): how many. */
+int s3_delete_all(struct s3 *s, const char *sub, unsigned *ret_n);
+
 #endif

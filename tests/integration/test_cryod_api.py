@@ -715,7 +715,10 @@ def test_config_errors(daemon):
         ("checkpoint:\n  stream: -1\n", "checkpoint.stream"),
         ("profiling:\n  enabled: maybe\n", "profiling.enabled"),
         ("state_dir: relative\n", "state_dir"),
-        ("db:\n  remote: postgres://x\n", "multi-node"),
+        ("db:\n  remote: postgres://x\n", "db.remote: not a boolean"),
+        ("db:\n  remote: true\n", "set checkpoint.dir to s3://"),
+        ("profiling:\n  precision: ps\n", "profiling.precision: not one of auto, ns, us, ms"),
+        ("checkpoint:\n  dir: s3://\n", "checkpoint.dir: not s3://BUCKET/PREFIX"),
         ("protocol: [unix]\n", "protocol"),
         ("protocol: unix\n  bad indent: x\n", "line"),
     ]

@@ -1,12 +1,16 @@
 """The image pipeline: page data compressed frame by frame over N streams, to a directory, to a
 pipe (stdout to stdin) or over TCP to `cryo serve`; each restored workload checks its memory
 itself (a checksum of every byte), so a frame put at the wrong place fails it."""
+import fcntl
 import json
 import os
+import pathlib
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -307,6 +311,31 @@ def test_stream_restore_killed_midway_leaves_nothing(env):
     assert p.returncode == 0 and FED in p.stderr, p.stderr
     assert not any(os.path.exists(f"/dev/shm/{d}") for d in left)
     env.check(run, p.pid)
+
+
+def test_scratch_of_a_live_cryo_in_another_pid_namespace_is_left_alone(env):
+    """A cryo in another pid namespace sharing /dev/shm names its scratch directory with a pid
+    this one cannot see: the directory's lock, not the pid, says it is in use."""
+    run = env.start([workload("mem_big"), "8"])
+    run.wait_for("ready")
+    stream = _stream_file(env, run, [])
+    gone_pid = 4194303  # above pid_max's default: no such process here
+    held = tempfile.mkdtemp(prefix=f"cryo-restore-{gone_pid}-", dir="/dev/shm")
+    dead = tempfile.mkdtemp(prefix=f"cryo-restore-{gone_pid}-", dir="/dev/shm")
+    for d in (held, dead):
+        pathlib.Path(d, "pagemap-1.img").write_bytes(b"x")
+    fd = os.open(held, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        p = _restore_stdin(env, stream)
+        assert p.returncode == 0 and FED in p.stderr, p.stderr
+        assert os.path.exists(f"{held}/pagemap-1.img"), "a held scratch directory was reaped"
+        assert not os.path.exists(dead), "an unheld one was left behind"
+        env.check(run, p.pid)
+    finally:
+        os.close(fd)
+        shutil.rmtree(held, ignore_errors=True)
+        shutil.rmtree(dead, ignore_errors=True)
 
 
 def test_show_a_stream_reads_only_its_metadata(env):

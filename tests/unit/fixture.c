@@ -218,7 +218,9 @@ void fixture_img(struct img *img)
 	t->loginuid = 4242;
 	t->has_loginuid = true;
 	t->membarrier = 16 | 256;
-	t->nvmas = 8;
+	t->thp_disable = true;
+	t->thp_except_advised = true;
+	t->nvmas = 12;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x400000, 0x402000, PROT_READ | PROT_EXEC, false, VMA_FILE, NULL,
 		"/usr/bin/fixture");
@@ -229,8 +231,15 @@ void fixture_img(struct img *img)
 		NULL);
 	t->vmas[2].advice =
 	    VMA_ADV_HUGEPAGE | VMA_ADV_DONTDUMP | VMA_ADV_LOCKED | VMA_ADV_LOCKONFAULT;
+	t->vmas[2].nguards = 2;
+	t->vmas[2].guards = xcalloc(2, sizeof(*t->vmas[2].guards));
+	t->vmas[2].guards[0][0] = 0x600000;
+	t->vmas[2].guards[0][1] = 0x601000;
+	t->vmas[2].guards[1][0] = 0x603000;
+	t->vmas[2].guards[1][1] = 0x605000;
 	set_vma(&t->vmas[3], 0x7f0000000000, 0x7f0000010000, PROT_READ | PROT_WRITE, true, VMA_FILE,
 		NULL, "/dev/shm/fixture");
+	t->vmas[3].advice = VMA_ADV_MAYWRITE;
 	set_vma(&t->vmas[4], 0x7ffd00000000, 0x7ffd00021000, PROT_READ | PROT_WRITE, false,
 		VMA_ANON, "[stack]", NULL);
 	t->vmas[4].advice = VMA_ADV_GROWSDOWN;
@@ -239,8 +248,26 @@ void fixture_img(struct img *img)
 	set_vma(&t->vmas[6], 0x7ffd20000000, 0x7ffd20004000, PROT_READ | PROT_WRITE, true,
 		VMA_SHMEM, "/memfd:fixture (deleted)", NULL);
 	t->vmas[6].shmem_id = 7;
-	set_vma(&t->vmas[7], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false, VMA_VSYSCALL,
-		"[vsyscall]", NULL);
+	/* an aio ring of 3 pages, 383 events, one completed and not reaped */
+	set_vma(&t->vmas[7], 0x7ffd30000000, 0x7ffd30003000, PROT_READ | PROT_WRITE, true, VMA_AIO,
+		NULL, NULL);
+	t->vmas[7].aio = (struct img_aio){.nr = 383, .head = 1, .tail = 2, .events_len = 32};
+	t->vmas[7].aio.events = xcalloc(32, 1);
+	memcpy(t->vmas[7].aio.events, "\x02\0\0\0\0\0\0\0event", 13);
+	set_vma(&t->vmas[8], 0x7ffd40000000, 0x7ffd40001000, PROT_READ | PROT_WRITE, false,
+		VMA_ANON, NULL, NULL);
+	t->vmas[8].advice = VMA_ADV_DROPPABLE;
+	/* hugetlb, private anonymous and a shared object */
+	set_vma(&t->vmas[9], 0x7ffd40200000, 0x7ffd40400000, PROT_READ | PROT_WRITE, false,
+		VMA_ANON, NULL, NULL);
+	t->vmas[9].page_shift = 21;
+	set_vma(&t->vmas[10], 0x7ffd40400000, 0x7ffd40600000, PROT_READ | PROT_WRITE, true,
+		VMA_SHMEM, "/anon_hugepage (deleted)", NULL);
+	t->vmas[10].shmem_id = 9;
+	t->vmas[10].page_shift = 21;
+	t->vmas[10].advice = VMA_ADV_MAYWRITE;
+	set_vma(&t->vmas[11], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false,
+		VMA_VSYSCALL, "[vsyscall]", NULL);
 	t->pages = 5;
 	t->nfds = 12;
 	t->fds = xcalloc(t->nfds, sizeof(*t->fds));
@@ -264,6 +291,7 @@ void fixture_img(struct img *img)
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x10000, 0x20000, PROT_READ | PROT_WRITE, false, VMA_ANON, NULL, NULL);
 	t->pages = 1;
+	t->cow_pages = 2; /* shared with its parent since the fork */
 	t->nfds = 2;
 	t->fds = xcalloc(t->nfds, sizeof(*t->fds));
 	t->fds[0] = (struct img_fd){.fd = 0, .file_id = 3};
@@ -271,6 +299,7 @@ void fixture_img(struct img *img)
 
 	t = &img->tasks[2];
 	fill_task(t, FIX_GRAND, FIX_CHILD, 1);
+	t->shares_files = true; /* the child's descriptor table (CLONE_FILES) */
 	t->nvmas = 1;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x10000, 0x11000, PROT_NONE, false, VMA_ANON, NULL, NULL);
@@ -282,7 +311,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 14;
+	img->nfiles = 16;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -316,7 +345,7 @@ void fixture_img(struct img *img)
 					  .type = FILE_TIMERFD,
 					  .path = xstrdup("anon_inode:[timerfd]"),
 					  .flags = O_RDWR,
-					  .params = {1, 1, 10, 500, 2, 999999999}};
+					  .params = {1, 1, 10, 500, 2, 999999999, 0, 1}};
 	img->files[7] = (struct img_file){.id = 8,
 					  .type = FILE_SIGNALFD,
 					  .path = xstrdup("anon_inode:[signalfd]"),
@@ -334,8 +363,37 @@ void fixture_img(struct img *img)
 					  .flags = O_RDONLY | O_DIRECTORY,
 					  .params = {1, 0751, 4321, 8765, 0x1a, 99}};
 	img->tasks[1].cwd_file = 13;
-	/* A TCP connection in FIN_WAIT1 whose FIN waits behind three unsent bytes. */
+	/* A fanotify group (FAN_CLASS_NOTIF | FAN_NONBLOCK | FAN_REPORT_FID, O_RDONLY |
+	 * O_LARGEFILE) with an inode mark ignoring writes, a mount mark, a filesystem mark. */
 	img->files[13] = (struct img_file){.id = 14,
+					   .type = FILE_FANOTIFY,
+					   .path = xstrdup("anon_inode:[fanotify]"),
+					   .flags = O_RDONLY | O_NONBLOCK,
+					   .params = {0x202, 0x8000},
+					   .nitems = 3};
+	img->files[13].items = xcalloc(3, sizeof(struct img_epoll_item));
+	img->files[13].watch_paths = xcalloc(3, sizeof(char *));
+	img->files[13].items[0] =
+	    (struct img_epoll_item){.tfd = 0, .events = 0x28, .data = 0x2 | 0x240ULL << 32};
+	img->files[13].items[1] = (struct img_epoll_item){.tfd = 1, .events = 0x1000};
+	img->files[13].items[2] = (struct img_epoll_item){.tfd = 2, .events = 0x400};
+	img->files[13].watch_paths[0] = xstrdup("/tmp/marked");
+	img->files[13].watch_paths[1] = xstrdup("/");
+	img->files[13].watch_paths[2] = xstrdup("/tmp");
+	/* An inotify instance: a watch by path, one of a removed file that is memory object 7. */
+	img->files[14] = (struct img_file){.id = 15,
+					   .type = FILE_INOTIFY,
+					   .path = xstrdup("anon_inode:inotify"),
+					   .flags = O_RDONLY,
+					   .nitems = 2};
+	img->files[14].items = xcalloc(2, sizeof(struct img_epoll_item));
+	img->files[14].watch_paths = xcalloc(2, sizeof(char *));
+	img->files[14].items[0] = (struct img_epoll_item){.tfd = 1, .events = 2};
+	img->files[14].items[1] = (struct img_epoll_item){.tfd = 3, .events = 0x400, .data = 7};
+	img->files[14].watch_paths[0] = xstrdup("/tmp/watched");
+	img->files[14].watch_paths[1] = xstrdup("/tmp/held (deleted)");
+	/* A TCP connection in FIN_WAIT1 whose FIN waits behind three unsent bytes. */
+	img->files[15] = (struct img_file){.id = 16,
 					  .type = FILE_SOCKET,
 					  .path = xstrdup("socket:[5150]"),
 					  .flags = O_RDWR,
@@ -343,24 +401,24 @@ void fixture_img(struct img *img)
 					  .addr_len = 16,
 					  .peer_len = 16,
 					  .sendq_len = 4};
-	img->files[13].addr = xcalloc(16, 1);
-	img->files[13].addr[0] = AF_INET;
-	img->files[13].peer = xcalloc(16, 1);
-	img->files[13].peer[0] = AF_INET;
-	img->files[13].peer[2] = 1;
-	img->files[13].sendq = xcalloc(1, 4);
-	memcpy(img->files[13].sendq, "abcd", 4);
-	img->files[13].tcp = xcalloc(1, sizeof(struct img_tcp));
-	*img->files[13].tcp = (struct img_tcp){.inq_seq = 1000, .outq_seq = 2001, .unsent = 3,
+	img->files[15].addr = xcalloc(16, 1);
+	img->files[15].addr[0] = AF_INET;
+	img->files[15].peer = xcalloc(16, 1);
+	img->files[15].peer[0] = AF_INET;
+	img->files[15].peer[2] = 1;
+	img->files[15].sendq = xcalloc(1, 4);
+	memcpy(img->files[15].sendq, "abcd", 4);
+	img->files[15].tcp = xcalloc(1, sizeof(struct img_tcp));
+	*img->files[15].tcp = (struct img_tcp){.inq_seq = 1000, .outq_seq = 2001, .unsent = 3,
 					      .mss = 1460, .options = 7, .snd_wscale = 7,
 					      .rcv_wscale = 7, .timestamp = 5, .snd_wl1 = 1000,
 					      .snd_wnd = 65536, .max_window = 65536,
 					      .rcv_wnd = 65536, .rcv_wup = 1000,
 					      .state = TCP_FIN_WAIT1, .flags = IMG_TCP_FIN_UNSENT};
-	img->files[13].params[SOCK_P_OPTS] = IMG_SOCK_FILTER_LOCKED;
-	img->files[13].filter_len = 16;
-	img->files[13].filter = xcalloc(1, 16);
-	memcpy(img->files[13].filter, "\x28\0\0\0\0\0\0\0\x06\0\0\0\xff\xff\xff\xff", 16);
+	img->files[15].params[SOCK_P_OPTS] = IMG_SOCK_FILTER_LOCKED;
+	img->files[15].filter_len = 16;
+	img->files[15].filter = xcalloc(1, 16);
+	memcpy(img->files[15].filter, "\x28\0\0\0\0\0\0\0\x06\0\0\0\xff\xff\xff\xff", 16);
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
@@ -368,8 +426,9 @@ void fixture_img(struct img *img)
 	img->files[2].flags |= O_ASYNC;
 	img->files[8].items = xcalloc(2, sizeof(struct img_epoll_item));
 	img->files[8].items[0] = (struct img_epoll_item){.tfd = 5, .events = 1, .data = 0xdead};
-	img->files[8].items[1] =
-	    (struct img_epoll_item){.tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL};
+	/* Registered as fd 10, which is closed now: its file is at fd 13. */
+	img->files[8].items[1] = (struct img_epoll_item){
+	    .tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL, .holder = 13 + 1};
 	/* A unix datagram socket with two datagrams queued, the second carrying two files. */
 	img->files[9] = (struct img_file){.id = 10,
 					  .type = FILE_SOCKET,
@@ -415,8 +474,15 @@ void fixture_img(struct img *img)
 	img->files[11].sockopts[2] = (struct img_sockopt){
 	    .level = SOL_TCP, .name = TCP_CONGESTION, .len = 4, .val = "reno"};
 
-	img->nshmems = 1;
+	img->nshmems = 2;
 	img->shmems = xcalloc(img->nshmems, sizeof(*img->shmems));
+	img->shmems[1] = (struct img_shmem){.id = 9,
+					    .kind = SHM_ANON,
+					    .size = 2 << 20,
+					    .name = xstrdup("/anon_hugepage"),
+					    .dev = 0x10,
+					    .ino = 77,
+					    .page_shift = 21};
 	img->shmems[0] = (struct img_shmem){.id = 7,
 					    .kind = SHM_MEMFD,
 					    .size = 16384,
@@ -497,6 +563,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->membarrier, b->membarrier);
 	assert_string_equal(a->cwd, b->cwd);
 	assert_int_equal(a->cwd_file, b->cwd_file);
+	assert_int_equal(a->shares_files, b->shares_files);
 	assert_string_equal(a->root, b->root);
 	assert_memory_equal(a->rlim, b->rlim, sizeof(a->rlim));
 	assert_memory_equal(a->sigact, b->sigact, sizeof(a->sigact));
@@ -535,7 +602,20 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 		assert_str_or_null_equal(x->name, y->name);
 		assert_str_or_null_equal(x->path, y->path);
 		assert_int_equal(x->shmem_id, y->shmem_id);
+		assert_int_equal(x->page_shift, y->page_shift);
+		assert_int_equal(x->nguards, y->nguards);
+		if (x->nguards)
+			assert_memory_equal(x->guards, y->guards, x->nguards * sizeof(*x->guards));
+		assert_int_equal(x->aio.nr, y->aio.nr);
+		assert_int_equal(x->aio.head, y->aio.head);
+		assert_int_equal(x->aio.tail, y->aio.tail);
+		assert_int_equal(x->aio.events_len, y->aio.events_len);
+		if (x->aio.events_len)
+			assert_memory_equal(x->aio.events, y->aio.events, x->aio.events_len);
 	}
+	assert_int_equal(a->cow_pages, b->cow_pages);
+	assert_int_equal(a->thp_disable, b->thp_disable);
+	assert_int_equal(a->thp_except_advised, b->thp_except_advised);
 	assert_int_equal(a->nfds, b->nfds);
 	for (uint32_t i = 0; i < a->nfds; i++) {
 		assert_int_equal(a->fds[i].fd, b->fds[i].fd);
@@ -581,6 +661,9 @@ void assert_img_equal(const struct img *a, const struct img *b)
 			assert_int_equal(x->items[j].tfd, y->items[j].tfd);
 			assert_int_equal(x->items[j].events, y->items[j].events);
 			assert_int_equal(x->items[j].data, y->items[j].data);
+			assert_int_equal(x->items[j].holder, y->items[j].holder);
+			if (x->watch_paths)
+				assert_string_equal(x->watch_paths[j], y->watch_paths[j]);
 		}
 		assert_int_equal(x->addr_len, y->addr_len);
 		assert_int_equal(x->peer_len, y->peer_len);
@@ -643,6 +726,7 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_string_equal(x->name, y->name);
 		assert_int_equal(x->dev, y->dev);
 		assert_int_equal(x->ino, y->ino);
+		assert_int_equal(x->page_shift, y->page_shift);
 	}
 	assert_int_equal(a->cgroups.nhiers, b->cgroups.nhiers);
 	for (uint32_t i = 0; i < a->cgroups.nhiers; i++)

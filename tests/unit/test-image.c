@@ -407,12 +407,28 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/cwd", "\"\\u0000\"", NULL},
     {"tasks/1/cwd_file", "1", "not a removed directory"},
     {"tasks/1/cwd_file", "0", "out of range"},
+    {"tasks/2/shares_files", "1", "not a boolean"},
+    {"tasks/0/shares_files", "true", "on the root"},
     {"files/12/params/0", "\"0x2\"", "ghost mark"},
     {"files/2/owner", "[3, 1, 0]", "\"owner\""},
     {"files/2/owner", "[0, 0, 0]", "\"owner\""},
     {"files/2/owner", "[0, 1, 65]", "\"owner\""},
     {"files/2/owner", "[0, 1]", "\"owner\""},
     {"files/12/params/1", "\"0x1000\"", "mode above 07777"},
+    {"files/13/params/0", "\"0x8000\"", "fanotify_init() flags"},
+    {"files/13/params/0", "\"0xc\"", "fanotify_init() flags"},
+    {"files/13/params/1", "\"0x100000000\"", "event file flags"},
+    {"files/13/fanotify/0/0", "3", "bad mark"},
+    {"files/13/fanotify/0/1", "1", "bad mark"},
+    {"files/13/fanotify/1/1", "512", "bad mark"},
+    {"files/13/fanotify/0/2", "4294967296", "bad mark"},
+    {"files/13/fanotify/0/3", "-1", "bad mark"},
+    {"files/13/fanotify/0/4", "\"tmp\"", "bad mark"},
+    {"files/13/fanotify/2", "[2, 0, 1]", "bad mark"},
+    {"files/14/inotify/1/3", "0", "bad watch"},
+    {"files/14/inotify/1/3", "4294967296", "bad watch"},
+    {"files/14/inotify/0", "[1, 2, \"/a\", 7, 8]", "bad watch"},
+    {"files/14/inotify/1", "[1, 2, \"/a\"]", "bad watch"},
     {"tasks/0/rlimits/15", NULL, "16 limits"},
     {"tasks/0/rlimits/0/0", "\"12\"", "bad limit"},
     {"tasks/0/rlimits/0", "[\"0x1\"]", "bad limit"},
@@ -456,9 +472,28 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/threads/1/pending", "\"0000\"", "whole number of siginfo"},
     /* vmas */
     {"tasks/0/vmas/0/prot", "8", "out of range"},
-    {"tasks/0/vmas/0/kind", "6", "out of range"},
+    {"tasks/0/vmas/0/kind", "7", "out of range"},
     {"tasks/0/vmas/0/kind", "-1", "out of range"},
-    {"tasks/0/vmas/0/advice", "512", "out of range"},
+    {"tasks/0/vmas/0/advice", "2048", "out of range"},
+    {"tasks/0/vmas/0/advice", "512", "not private anonymous"},
+    {"tasks/0/vmas/7/aio/nr", "384", "does not fit"},
+    {"tasks/0/vmas/7/aio/nr", "1", "out of range"},
+    {"tasks/0/vmas/7/aio/head", "383", "out of range"},
+    {"tasks/0/vmas/7/aio/tail", "1", "(tail - head) events"},
+    {"tasks/0/vmas/7/aio/events", "\"00\"", "(tail - head) events"},
+    {"tasks/0/vmas/7/shared", "false", "not a shared mapping"},
+    {"tasks/0/vmas/2/guards/0/1", "\"0x600001\"", "page-aligned, sorted"},
+    {"tasks/0/vmas/2/guards/1/0", "\"0x600000\"", "page-aligned, sorted"},
+    {"tasks/0/vmas/2/guards/1/1", "\"0x700001000\"", "page-aligned, sorted"},
+    {"tasks/0/vmas/2/guards/1", "[\"0x603000\"]", "[start, end]"},
+    {"tasks/0/vmas/9/page_shift", "22", "hugetlb page size"},
+    {"tasks/0/vmas/9/page_shift", "30", "does not divide"},
+    {"tasks/0/vmas/9/page_shift", "12", "out of range"},
+    {"tasks/0/vmas/8/page_shift", "21", "does not divide"},
+    {"tasks/0/vmas/4/page_shift", "21", "does not divide"},
+    {"tasks/1/cow_pages", "16", "exceeds the pages"},
+    {"tasks/1/cow_pages", "-1", "out of range"},
+    {"tasks/0/thp_except_advised", "false", "without thp_disable"},
     {"tasks/0/vmas/0/start", "\"0x400001\"", "page-aligned"},
     {"tasks/0/vmas/0/end", "\"0x401fff\"", "page-aligned"},
     {"tasks/0/vmas/0/pgoff", "\"0x1\"", "page-aligned"},
@@ -488,24 +523,24 @@ static const struct bad_value bad_values[] = {
     {"files/0/id", "-1", "malformed"},
     {"files/11/sockopts/0/0", "99", "does not restore there"},
     /* a half-closed TCP connection */
-    {"files/13/tcp",
+    {"files/15/tcp",
      "\"e8030000d107000003000000b405000007000000070000000700000005000000"
      "e8030000000001000000010000000100e80300000700000001000000\"",
      "TCP state cryo does not restore"},
-    {"files/13/tcp",
+    {"files/15/tcp",
      "\"e8030000d107000003000000b405000007000000070000000700000005000000"
      "e8030000000001000000010000000100e80300000400000002000000\"",
      "unknown flags"},
-    {"files/13/tcp",
+    {"files/15/tcp",
      "\"e8030000d107000003000000b405000007000000070000000700000005000000"
      "e8030000000001000000010000000100e80300000800000001000000\"",
      "unsent FIN in a state without one"},
-    {"files/13/tcp",
+    {"files/15/tcp",
      "\"e8030000d107000003000000b405000007000000070000000700000005000000"
      "e8030000000001000000010000000100e803000004000000\"",
      "wrong size"},
-    {"files/13/sendq", "\"6162\"", "more unsent bytes than queued"},
-    {"files/13/filter", "\"2800000000000000060000\"", "not whole BPF instructions"},
+    {"files/15/sendq", "\"6162\"", "more unsent bytes than queued"},
+    {"files/15/filter", "\"2800000000000000060000\"", "not whole BPF instructions"},
     {"files/11/sockopts/2/0", "41", "does not restore there"},
     {"files/11/sockopts/0/0", "-1", "does not restore there"},
     {"files/11/sockopts/1/2", "\"0102\"", "wrong size"},
@@ -550,6 +585,10 @@ static const struct bad_value bad_values[] = {
     {"files/6/params/0", "\"0xc\"", "not a valid timer"},
     {"files/6/params/3", "\"0x3b9aca00\"", "not a valid timer"},
     {"files/6/params/5", "\"0x3b9aca00\"", "not a valid timer"},
+    {"files/6/params/7", "\"0x2\"", "expiry on the clock"},
+    {"files/6/params/1", "\"0x0\"", "expiry on the clock"},
+    {"files/6/params/1", "\"0x5\"", "expiry on the clock"},
+    {"files/6/params/2", "\"0x8000000000000000\"", "not a valid timer"},
     {"files/5/params", "[\"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\", \"0x0\"]",
      "too many"},
     {"files/5/params/0", "\"5\"", "non-hex"},
@@ -558,6 +597,9 @@ static const struct bad_value bad_values[] = {
     {"files/8/epoll/0", "[1, 4294967296, \"0x0\"]", "bad registration"},
     {"files/8/epoll/0", "[1, 1, \"1\"]", "bad registration"},
     {"files/8/epoll/0", "[1, 1]", "bad registration"},
+    {"files/8/epoll/1/3", "10", "bad registration"},
+    {"files/8/epoll/1/3", "-1", "bad registration"},
+    {"files/8/epoll/0", "[1, 1, \"0x0\", 2, 3]", "bad registration"},
     {"files/10/params/0", "\"0x400001\"", "largest pid_max"},
     {"files/10/params/2", "\"0x10000\"", "no wait status"},
     {"files/10/params/3", "\"0x2\"", "no wait status"},
@@ -574,6 +616,9 @@ static const struct bad_value bad_values[] = {
     {"shmems/0/kind", "3", "malformed"},
     {"shmems/0/size", "-1", "malformed"},
     {"shmems/0/size", "70368744177665", "malformed"},
+    {"shmems/1/page_shift", "22", "bad page_shift"},
+    {"shmems/1/size", "4096", "bad page_shift"},
+    {"shmems/1/kind", "2", "bad page_shift"},
     /* cgroups */
     {"cgroups/hierarchies", "[]", "is empty"},
     {"cgroups/hierarchies/1", "\"cpu,cpuacct\"", "twice"},
@@ -669,7 +714,7 @@ static void test_tcp_before_state(void **state)
 	char *s;
 	struct img img;
 
-	put(j, "files/13/tcp",
+	put(j, "files/15/tcp",
 	    json_string("e8030000d107000003000000b405000007000000070000000700000005000000"
 			"e8030000000001000000010000000100e8030000"));
 	s = json_dumps(j, JSON_COMPACT);
@@ -678,10 +723,10 @@ static void test_tcp_before_state(void **state)
 	if (img_decode(ctx, s, strlen(s), &img) < 0)
 		fail_msg("an old img_tcp refused: %s", cryo_ctx_errmsg(ctx));
 	free(s);
-	assert_int_equal(img.files[13].tcp->state, 1); /* TCP_ESTABLISHED */
-	assert_int_equal(img.files[13].tcp->flags, 0);
-	assert_int_equal(img.files[13].tcp->unsent, 3);
-	assert_int_equal(img.files[13].tcp->rcv_wup, 1000);
+	assert_int_equal(img.files[15].tcp->state, 1); /* TCP_ESTABLISHED */
+	assert_int_equal(img.files[15].tcp->flags, 0);
+	assert_int_equal(img.files[15].tcp->unsent, 3);
+	assert_int_equal(img.files[15].tcp->rcv_wup, 1000);
 	img_free(&img);
 }
 
@@ -842,7 +887,9 @@ static bool optional(const char *path)
 	static const char *const keys[] = {"/mlockall",    "/dumpable",
 					   "/loginuid",    "/membarrier",
 					   "/timer_slack", "/sched_reset_on_fork",
-					   "/exit_signal"};
+					   "/exit_signal", "/cow_pages",
+					   "/page_shift",  "/guards",
+					   "/thp_except_advised"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -851,6 +898,7 @@ static bool optional(const char *path)
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
 	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from"))) ||
 	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner") ||
+	       !strcmp(slash, "/shares_files") ||
 	       (strstr(path, "/files/") &&
 		(!strcmp(slash, "/sockopts") || !strcmp(slash, "/filter")));
 }

@@ -232,6 +232,8 @@ static void test_outside_vmas(void **state)
 	    {{0x7f0000000000, 1}, "in a shared file mapping"},
 	    {{0x7ffd10000000, 1}, "in the vdso"},
 	    {{0x7ffd20000000, 1}, "in shared memory"},
+	    {{0x7ffd30000000, 1}, "in an aio ring"},
+	    {{0x7ffd40400000, 1}, "in shared hugetlb memory"},
 	    {{0xffffffffff600000, 1}, "in the vsyscall page"},
 	    {{0xffffffffff600000, 1ULL << 36}, "wrapping around the address space"},
 	    {{0, 1}, "at address 0"},

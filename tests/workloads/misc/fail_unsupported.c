@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "scm-self",
- * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-ring", "inotify", "fanotify",
- * "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo refuses (xdp,
- * packet-ring, fanotify, io_uring, a unix socket with SO_PASSCRED and bytes queued, a unix
+ * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-ring", "inotify",
+ * "userfaultfd", "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo
+ * refuses (xdp, packet-ring, userfaultfd, io_uring, a unix socket with SO_PASSCRED and bytes queued, a unix
  * socket in flight in its own queue, an epoll instance with a registration that only a unix
  * socket's queue holds). A dump must fail and leave it untouched: on SIGUSR1 it checks that
  * the descriptor still works, that its memory and counter are intact, and that it has kept
@@ -103,8 +103,8 @@ int main(int argc, char **argv)
 		fd = inotify_init1(0);
 		if (fd >= 0 && inotify_add_watch(fd, ".", IN_CREATE) < 0)
 			fail("inotify_add_watch: %m");
-	} else if (!strcmp(kind, "fanotify")) {
-		fd = (int)syscall(SYS_fanotify_init, 0 /* FAN_CLASS_NOTIF */, O_RDONLY);
+	} else if (!strcmp(kind, "userfaultfd")) {
+		fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
 	} else if (!strcmp(kind, "io_uring")) {
 		struct {
 			uint32_t sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle,
