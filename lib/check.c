@@ -25,6 +25,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "net/netlock.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -170,8 +171,10 @@ CRYO_API int cryo_check_features(struct cryo_ctx *ctx, struct cryo_feature **ret
 
 		ADD("tcp-repair",
 		    fd >= 0 && setsockopt(fd, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) == 0, false,
-		    "TCP_REPAIR, for established TCP connections (needs CAP_NET_ADMIN)");
+		    "TCP_REPAIR, for TCP connections (needs CAP_NET_ADMIN)");
 	}
+	ADD("network-lock", netlock_probe(), false,
+	    "nftables through libnftables.so.1, to hold TCP connections still from dump to restore");
 	if (fd >= 0)
 		close(fd);
 	fd = syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */);

@@ -11,6 +11,7 @@ pkgs=(
 	python3 python3-pytest
 	nginx-light postgresql-15 curl openssl
 	runc crun busybox-static
+	libnftables1 nftables
 )
 # The object storage tests' S3 server comes from the npm registry (scripts/s3-server.sh);
 # Debian's nodejs and npm, unless a node with its own npm is there already.

@@ -62,8 +62,9 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 /* Descriptors of every task, grouped into open file descriptions (img->files) and pipes. */
 int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd);
 
-/* Takes every TCP connection the dump put in repair mode out of it again (the dump failed, or
- * the tree runs on): lib/files/tcp.c. */
-void dump_sockets_release(void);
+/* The dump's TCP connections as the tree is let go (lib/files/tcp.c): killed, they stay in
+ * repair mode and locked (lib/net/netlock.h) for the restore; else (the dump failed, or the
+ * tree runs on) the lock goes and they leave repair mode. */
+void dump_sockets_release(struct cryo_ctx *ctx, bool killed);
 
 #endif

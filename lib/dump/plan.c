@@ -151,8 +151,7 @@ void tree_let_go(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held
 		 plan->predump ? "pre-dump" : "dump",
 		 (now.tv_sec - h->frozen.tv_sec) * 1e3 + (now.tv_nsec - h->frozen.tv_nsec) / 1e6);
 	/* Killed, connections stay in repair mode and close without a word to their peers. */
-	if (!kill)
-		dump_sockets_release();
+	dump_sockets_release(ctx, kill);
 	/* The init of a pid namespace takes no SIGKILL from inside it, where we are: it stays
 	 * stopped, traced by us, until our caller (outside) has our result and kills it, and
 	 * with it the namespace (and us). */

@@ -49,50 +49,73 @@ bool sk_claim_family(const struct fd_dump *d, int family, int *ret_type, int *re
 	return true;
 }
 
-int sk_filter_dump(const struct fd_dump *d, int sk, struct img_file *f, bool *ret_locked)
+int sk_filter_read(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, uint8_t **ret_buf,
+		   uint32_t *ret_len, bool *ret_locked)
 {
 	socklen_t n = 0; /* SO_GET_FILTER counts instructions, not bytes */
 	int locked = 0;
+	uint8_t *buf;
 
 	*ret_locked = false;
+	*ret_buf = NULL;
+	*ret_len = 0;
 	if (getsockopt(sk, SOL_SOCKET, SO_GET_FILTER, NULL, &n) < 0)
-		return cryo_err(d->ctx, -errno, "fd %d of pid %d: SO_GET_FILTER", d->fd, d->pid);
+		return cryo_err(ctx, -errno, "fd %d of pid %d: SO_GET_FILTER", fd, pid);
 	if (!n)
 		return 0;
 	if (n > BPF_MAXINSNS)
-		return cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: a socket filter of %u "
-				"instructions", d->fd, d->pid, (unsigned)n);
-	f->data = calloc(n, sizeof(struct sock_filter));
-	if (!f->data)
+		return cryo_err(ctx, -E2BIG, "fd %d of pid %d: a socket filter of %u instructions",
+				fd, pid, (unsigned)n);
+	buf = calloc(n, sizeof(struct sock_filter));
+	if (!buf)
 		return -ENOMEM;
-	if (getsockopt(sk, SOL_SOCKET, SO_GET_FILTER, f->data, &n) < 0)
-		return cryo_err(d->ctx, -errno, "fd %d of pid %d: SO_GET_FILTER", d->fd, d->pid);
-	f->data_len = n * sizeof(struct sock_filter);
+	if (getsockopt(sk, SOL_SOCKET, SO_GET_FILTER, buf, &n) < 0) {
+		free(buf);
+		return cryo_err(ctx, -errno, "fd %d of pid %d: SO_GET_FILTER", fd, pid);
+	}
+	*ret_buf = buf;
+	*ret_len = n * sizeof(struct sock_filter);
 	opt_int(sk, SOL_SOCKET, SO_LOCK_FILTER, &locked);
 	*ret_locked = locked;
 	return 0;
 }
 
-int sk_filter_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f, bool locked)
+int sk_filter_dump(const struct fd_dump *d, int sk, struct img_file *f, bool *ret_locked)
 {
-	struct sock_fprog prog = {.len = f->data_len / sizeof(struct sock_filter),
-				  .filter = (struct sock_filter *)f->data};
+	return sk_filter_read(d->ctx, sk, d->pid, d->fd, &f->data, &f->data_len, ret_locked);
+}
+
+int sk_filter_attach(struct cryo_ctx *ctx, int sk, uint32_t id, const uint8_t *buf, uint32_t len,
+		     bool locked)
+{
+	struct sock_fprog prog = {.len = len / sizeof(struct sock_filter),
+				  .filter = (struct sock_filter *)buf};
 	int one = 1;
 
-	if (f->data_len && setsockopt(sk, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
-		return cryo_err(ctx, -errno, "attach the filter of socket %u again", f->id);
+	if (len && setsockopt(sk, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		return cryo_err(ctx, -errno, "attach the filter of socket %u again", id);
 	if (locked && setsockopt(sk, SOL_SOCKET, SO_LOCK_FILTER, &one, sizeof(one)) < 0)
-		return cryo_err(ctx, -errno, "lock the filter of socket %u again", f->id);
+		return cryo_err(ctx, -errno, "lock the filter of socket %u again", id);
+	return 0;
+}
+
+int sk_filter_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f, bool locked)
+{
+	return sk_filter_attach(ctx, sk, f->id, f->data, f->data_len, locked);
+}
+
+int sk_filter_decode_buf(struct dec *d, json_t *o, uint8_t **ret_buf, uint32_t *ret_len)
+{
+	TRY(get_hexbytes(d, o, "filter", BPF_MAXINSNS * sizeof(struct sock_filter), ret_buf,
+			 ret_len));
+	if (*ret_len % sizeof(struct sock_filter))
+		return bad(d, "filter", "is not whole BPF instructions");
 	return 0;
 }
 
 int sk_filter_decode(struct dec *d, json_t *o, struct img_file *f)
 {
-	TRY(get_hexbytes(d, o, "filter", BPF_MAXINSNS * sizeof(struct sock_filter), &f->data,
-			 &f->data_len));
-	if (f->data_len % sizeof(struct sock_filter))
-		return bad(d, "filter", "is not whole BPF instructions");
-	return 0;
+	return sk_filter_decode_buf(d, o, &f->data, &f->data_len);
 }
 
 uint64_t sk_buf_get(int sk, int opt)

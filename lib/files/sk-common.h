@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "files.h"
 
@@ -22,6 +23,18 @@ bool sk_claim_family(const struct fd_dump *d, int family, int *ret_type, int *re
 /* The socket's classic BPF filter as struct sock_filter[] into f->data (none: data_len 0);
  * *ret_locked is set if SO_LOCK_FILTER is on. */
 int sk_filter_dump(const struct fd_dump *d, int sk, struct img_file *f, bool *ret_locked);
+
+/* The same for a socket of socket.c (whose data is its queue): the filter into *ret_buf,
+ * *ret_len bytes (none: NULL, 0). */
+int sk_filter_read(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, uint8_t **ret_buf,
+		   uint32_t *ret_len, bool *ret_locked);
+
+/* Attaches the filter buf of len bytes to sk (then locks it, if locked). */
+int sk_filter_attach(struct cryo_ctx *ctx, int sk, uint32_t id, const uint8_t *buf, uint32_t len,
+		     bool locked);
+
+/* The decoder's check of a filter under key "filter", into *ret_buf, *ret_len. */
+int sk_filter_decode_buf(struct dec *d, json_t *o, uint8_t **ret_buf, uint32_t *ret_len);
 
 /* Attaches f->data as the socket's filter again (then locks it, if locked). */
 int sk_filter_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f, bool locked);

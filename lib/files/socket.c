@@ -5,9 +5,9 @@
  * are unix.c's (peers, queues and the files in flight in them); established TCP connections
  * are tcp.c's. Listening and bound inet sockets are bound again to their addresses.
  *
- * Restored: unix pairs and connections, listening and bound unix sockets, listening and
- * established TCP, bound/connected UDP sockets. Refused, naming the descriptor: TCP
- * connections that are closing, other families.
+ * Restored: unix pairs and connections, listening and bound unix sockets, listening,
+ * established and half-closed TCP, bound/connected UDP sockets. Refused, naming the
+ * descriptor: TCP connections still connecting (SYN_SENT), other families.
  *
  * params: enum img_sock_param; addr, peer: sockaddrs; data: the receive queue (records of a
  * 4-byte length and the bytes for datagrams); sendq and tcp for an established TCP connection;
@@ -31,6 +31,7 @@
 #include "base/fileio.h"
 #include "files.h"
 #include "restore/restore.h"
+#include "sk-common.h"
 #include "sockopt.h"
 #include "tcp.h"
 #include "unix.h"
@@ -59,6 +60,7 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 	struct sockaddr_storage addr;
 	socklen_t len = sizeof(addr);
 	int family, type;
+	bool locked;
 
 	if (pidfd < 0)
 		return cryo_err(ctx, -errno, "pidfd of pid %d", pid);
@@ -78,6 +80,10 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 		(family == AF_UNIX && get_opt(sk, SOL_SOCKET, SO_PASSCRED) ? IMG_SOCK_PASSCRED : 0);
 	if (sockopt_dump(ctx, sk, pid, fd, f) < 0)
 		return -EIO;
+	if (sk_filter_read(ctx, sk, pid, fd, &f->filter, &f->filter_len, &locked) < 0)
+		return -EIO;
+	if (locked)
+		f->params[SOCK_P_OPTS] |= IMG_SOCK_FILTER_LOCKED;
 	/* An inet socket never bound reads as port 0 (a bind() always takes a port): binding it
 	 * at restore would give it one, and the program's own bind() would then fail. */
 	if (getsockname(sk, (struct sockaddr *)&addr, &len) == 0 &&
@@ -109,14 +115,16 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 				fd, pid, family);
 	if (type == SOCK_STREAM) {
 		len = sizeof(addr);
+		/* A connection on its way (SYN_SENT) has no peer name yet: tcp_dump() refuses it
+		 * by its state. A closed one is kept as the socket it now is. */
 		if (getpeername(sk, (struct sockaddr *)&addr, &len) < 0)
-			return 0;
+			return tcp_dump_unconnected(ctx, sk, pid, fd);
 		f->peer = malloc(len);
 		if (!f->peer)
 			return -ENOMEM;
 		memcpy(f->peer, &addr, len);
 		f->peer_len = len;
-		return tcp_dump(ctx, sk, pid, fd, f);
+		return tcp_dump(ctx, sk, pid, fd, d->img->root, f);
 	}
 	if (type != SOCK_DGRAM)
 		return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d: socket type %d is not supported",
@@ -159,6 +167,8 @@ static int socket_encode(json_t *o, const struct img_file *f)
 	}
 	if (f->params[SOCK_P_FAMILY] == AF_UNIX)
 		r |= unix_encode(o, f);
+	if (f->filter_len)
+		r |= set(o, "filter", hex_string(f->filter, f->filter_len));
 	r |= sockopt_encode(o, f);
 	return r;
 }
@@ -174,13 +184,38 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 
 		TRY(get_hexbytes(d, o, "sendq", 64 << 20, &f->sendq, &f->sendq_len));
 		TRY(get_hexbytes(d, o, "tcp", sizeof(*f->tcp), &tcp, &len));
+		if (len == IMG_TCP_SIZE_V1) {
+			/* Written before the state was: an established connection. */
+			uint8_t *full = realloc(tcp, sizeof(*f->tcp));
+
+			if (!full) {
+				free(tcp);
+				return -ENOMEM;
+			}
+			tcp = full;
+			memset(tcp + len, 0, sizeof(*f->tcp) - len);
+			((struct img_tcp *)tcp)->state = TCP_ESTABLISHED;
+			len = sizeof(*f->tcp);
+		}
 		f->tcp = (struct img_tcp *)tcp;
 		if (len != sizeof(*f->tcp))
 			return bad(d, "tcp", "has the wrong size");
 		if (f->tcp->unsent > f->sendq_len)
 			return bad(d, "tcp", "has more unsent bytes than queued");
+		if (!tcp_state_restorable(f->tcp->state))
+			return bad(d, "tcp", "holds a TCP state cryo does not restore");
+		if (f->tcp->flags & ~IMG_TCP_FIN_UNSENT)
+			return bad(d, "tcp", "holds unknown flags");
+		if ((f->tcp->flags & IMG_TCP_FIN_UNSENT) && !tcp_state_fin_sent(f->tcp->state))
+			return bad(d, "tcp", "has an unsent FIN in a state without one");
+		if (!f->addr_len || !f->peer_len)
+			return bad(d, "tcp", "is a connection without both addresses");
 	}
+	if (!f->tcp && json_object_get(o, "sendq"))
+		return bad(d, "sendq", "is there without \"tcp\"");
 	TRY(sockopt_decode(d, o, f));
+	if (json_object_get(o, "filter"))
+		TRY(sk_filter_decode_buf(d, o, &f->filter, &f->filter_len));
 	if (f->params[SOCK_P_STATE] > SOCK_PEER_GONE ||
 	    (f->params[SOCK_P_STATE] == SOCK_PEER_GONE && f->params[SOCK_P_FAMILY] != AF_UNIX))
 		return bad(d, "params", "holds a bad socket state");
@@ -277,11 +312,28 @@ static int socket_open(struct file_restore *fr, const struct img_file *f)
 	return fd;
 }
 
+/*
+ * Once every queue is full again and every TCP connection out of repair mode, the filters:
+ * bytes queued again and the segments tcp.c forges had passed them once already, and must
+ * not meet them a second time.
+ */
 static int socket_finish(struct file_restore *fr)
 {
+	const struct rst_shared *sh = fr->sh;
 	int r = unix_restore_finish(fr);
 
-	return r < 0 ? r : tcp_restore_finish(fr->ctx, fr->sh);
+	if (r >= 0)
+		r = tcp_restore_finish(fr->ctx, sh);
+	for (uint32_t i = 0; r >= 0 && i < sh->img->nfiles; i++) {
+		const struct img_file *f = &sh->img->files[i];
+
+		if (f->type != FILE_SOCKET || (sh->inherit && sh->inherit[i] >= 0) ||
+		    (!f->filter_len && !(f->params[SOCK_P_OPTS] & IMG_SOCK_FILTER_LOCKED)))
+			continue;
+		r = sk_filter_attach(fr->ctx, sh->file_fds[i], f->id, f->filter, f->filter_len,
+				     f->params[SOCK_P_OPTS] & IMG_SOCK_FILTER_LOCKED);
+	}
+	return r;
 }
 
 static void socket_release(struct file_restore *fr)

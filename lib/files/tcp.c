@@ -1,13 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Established TCP connections, both ways through TCP_REPAIR (tcp(7)); the rest of a TCP or
- * UDP socket is socket.c's. A connection's state is an img_tcp (sequence numbers, options,
+ * TCP connections, established or half-closed (FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, LAST_ACK,
+ * CLOSING), both ways through TCP_REPAIR (tcp(7)); the rest of a TCP or UDP socket is
+ * socket.c's. A connection's state is an img_tcp (TCP state, sequence numbers, options,
  * window, timestamp) and its two queues: the receive queue in the file's "data", the send
- * queue in "sendq".
+ * queue in "sendq". While a dumped connection is in repair mode, netlock (lib/net/) keeps
+ * every packet of it away from both ends.
+ *
+ * A FIN takes one sequence number but no byte of a queue. As CRIU's soccr does, the dump
+ * keeps the sequence numbers as the kernel gives them (with the FINs in them) and the queues
+ * without them; the restore makes the connection established one sequence number short
+ * where a FIN was sent or received, and puts each FIN back the way it came: ours with
+ * shutdown() in repair mode (marked sent, not sent again), the peer's as a forged FIN
+ * segment from the peer's address, and the peer's ACK of ours as a forged ACK (raw IP, with
+ * the lock's mark so that the lock lets them in).
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -20,18 +31,19 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "dump/dump.h"
+#include "net/netlock.h"
 #include "restore/restore.h"
 #include "tcp.h"
 
 /* ---- dump ---- */
 
 /*
- * Established TCP connections are read in repair mode (TCP_REPAIR, see tcp(7) and
- * Documentation/networking/tcp-repair... in CRIU's terms "soccr"): sequence numbers of both
- * queues, their bytes (peeked), negotiated options, window and timestamp. The socket stays in
- * repair mode after the dump, so that killing the tree closes it silently (no FIN, no RST) and
- * the peer keeps its side for the restore; if the dump fails or the tree runs on, repair mode
- * is switched off again (dump_sockets_release()).
+ * Connections are locked (lib/net/netlock.h), then read in repair mode (TCP_REPAIR, see
+ * tcp(7); in CRIU's terms "soccr"): state, sequence numbers of both queues, their bytes
+ * (peeked), negotiated options, window and timestamp. The socket stays in repair mode after
+ * the dump, so that killing the tree closes it silently (no FIN, no RST), and the lock keeps
+ * the peer's segments off until the restore; if the dump fails or the tree runs on, the lock
+ * goes and repair mode is switched off again (dump_sockets_release()).
  */
 #ifndef TCP_REPAIR_WINDOW
 #define TCP_REPAIR_WINDOW 29
@@ -85,35 +97,89 @@ static const char *tcp_state_name(unsigned state)
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
-int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, struct img_file *f)
+/* States whose FIN (ours, the peer's) is part of the sequence numbers, as soccr names them. */
+#define TCPF(s) (1u << (s))
+#define FIN_SENT                                                                                   \
+	(TCPF(TCP_FIN_WAIT1) | TCPF(TCP_FIN_WAIT2) | TCPF(TCP_CLOSING) | TCPF(TCP_LAST_ACK))
+#define FIN_RCVD   (TCPF(TCP_CLOSE_WAIT) | TCPF(TCP_LAST_ACK) | TCPF(TCP_CLOSING))
+#define RESTORABLE (TCPF(TCP_ESTABLISHED) | FIN_SENT | FIN_RCVD)
+
+int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd)
+{
+	struct tcp_info ti;
+	socklen_t sl = sizeof(ti);
+
+	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_INFO", fd, pid);
+	if (ti.tcpi_state == TCP_CLOSE)
+		return 0;
+	return cryo_err(ctx, -EOPNOTSUPP,
+			"fd %d of pid %d is a TCP connection in state %s, which cryo cannot "
+			"restore yet",
+			fd, pid, tcp_state_name(ti.tcpi_state));
+}
+
+bool tcp_state_restorable(uint32_t state)
+{
+	return state < 32 && (TCPF(state) & RESTORABLE);
+}
+
+bool tcp_state_fin_sent(uint32_t state)
+{
+	return state < 32 && (TCPF(state) & FIN_SENT);
+}
+
+int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key, struct img_file *f)
 {
 	struct tcp_info ti;
 	struct tcp_repair_window win;
 	socklen_t sl = sizeof(ti);
 	int on = 1, noq = TCP_NO_QUEUE, inq, outq, unsent, r;
+	bool fin_unsent = false;
 	struct img_tcp *tcp;
 
 	if (nrepaired == (int)ARRAY_SIZE(repaired))
 		return cryo_err(ctx, -E2BIG, "too many TCP connections");
-	/* The state first: the kernel takes only established (or closed) sockets into repair
-	 * mode, so a closing one must be refused before, by name. */
+	/* The state first: one that cannot be restored is refused before the connection is
+	 * locked or repaired, by name. */
 	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_INFO", fd, pid);
-	if (ti.tcpi_state != TCP_ESTABLISHED)
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"fd %d of pid %d is a TCP connection in state %s; only "
-				"established ones can be restored yet",
-				fd, pid, tcp_state_name(ti.tcpi_state));
+	if (!tcp_state_restorable(ti.tcpi_state))
+		return cryo_err(
+		    ctx, -EOPNOTSUPP,
+		    "fd %d of pid %d is a TCP connection in state %s, which cryo cannot "
+		    "restore yet",
+		    fd, pid, tcp_state_name(ti.tcpi_state));
+	if (!f->addr_len || !f->peer_len)
+		return cryo_err(ctx, -EIO, "fd %d of pid %d: a TCP connection without addresses",
+				fd, pid);
+	/* Locked before repair mode: from now on, neither end hears of the other until the
+	 * restore (or until the tree runs on again). */
+	r = netlock_add(ctx, lock_key, (const struct sockaddr *)f->addr,
+			(const struct sockaddr *)f->peer);
+	if (r < 0)
+		return r;
 	if (setsockopt(sk, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP repair mode", fd, pid);
 	repaired[nrepaired].pid = pid;
 	repaired[nrepaired++].fd = fd;
+	/* SIOCINQ leaves out a received FIN; SIOCOUTQ and SIOCOUTQNSD count ours, which the
+	 * queues saved here do not hold. */
 	if (ioctl(sk, SIOCINQ, &inq) < 0 || ioctl(sk, SIOCOUTQ, &outq) < 0 ||
 	    ioctl(sk, SIOCOUTQNSD, &unsent) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP queue sizes", fd, pid);
+	if (TCPF(ti.tcpi_state) & FIN_SENT) {
+		if (outq)
+			outq--;
+		fin_unsent = unsent > 0;
+		if (unsent)
+			unsent--;
+	}
 	tcp = f->tcp = calloc(1, sizeof(*tcp));
 	if (!tcp)
 		return -ENOMEM;
+	tcp->state = ti.tcpi_state;
+	tcp->flags = fin_unsent ? IMG_TCP_FIN_UNSENT : 0;
 	tcp->unsent = unsent;
 	tcp->options = ti.tcpi_options;
 	tcp->snd_wscale = ti.tcpi_snd_wscale;
@@ -145,9 +211,18 @@ int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, struct img_file *f
 	return 0;
 }
 
-void dump_sockets_release(void)
+void dump_sockets_release(struct cryo_ctx *ctx, bool killed)
 {
 	int off = REPAIR_OFF_NO_WP;
+
+	/* Killed: the connections stay locked for the restore (netlock.h). Running on: the
+	 * lock goes first, so that the peers hear from them as soon as they leave repair. */
+	if (killed) {
+		netlock_keep();
+		nrepaired = 0;
+		return;
+	}
+	netlock_release(ctx);
 
 	for (int i = 0; i < nrepaired; i++) {
 		int pidfd = syscall(SYS_pidfd_open, repaired[i].pid, 0);
@@ -187,10 +262,11 @@ static int repair_queue(int sk, int queue, const uint8_t *data, uint32_t len)
 }
 
 /*
- * An established connection, rebuilt in repair mode (see tcp_dump()): bound to its address,
- * both queues' sequence numbers set, "connected" to the peer without a handshake, options,
- * queued bytes and window put back. Repair mode is left by tcp_restore_finish(), once every
- * socket exists: a connection between two restored sockets must not see its peer missing.
+ * A connection, rebuilt in repair mode (see tcp_dump()): bound to its address, both queues'
+ * sequence numbers set (one short of each FIN, which the kernel counts), "connected" to the
+ * peer without a handshake, options, queued bytes and window put back. The FINs, repair mode
+ * and the bytes never sent wait for tcp_restore_finish(), once every socket exists: a
+ * connection between two restored sockets must not see its peer missing.
  */
 int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
@@ -199,6 +275,8 @@ int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	struct tcp_repair_window win = {t->snd_wl1, t->snd_wnd, t->max_window, t->rcv_wnd,
 					t->rcv_wup};
 	uint32_t sent = f->sendq_len - t->unsent;
+	uint32_t inq_seq = t->inq_seq - !!(TCPF(t->state) & FIN_RCVD);
+	uint32_t outq_seq = t->outq_seq - !!(TCPF(t->state) & FIN_SENT);
 	int n = 0;
 
 	if (set_int(sk, SOL_TCP, TCP_REPAIR, 1) < 0)
@@ -206,9 +284,9 @@ int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
 		return cryo_err(ctx, -errno, "socket %u: bind the connection again", f->id);
 	if (set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE) < 0 ||
-	    set_int(sk, SOL_TCP, TCP_QUEUE_SEQ, t->inq_seq - f->data_len) < 0 ||
+	    set_int(sk, SOL_TCP, TCP_QUEUE_SEQ, inq_seq - f->data_len) < 0 ||
 	    set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) < 0 ||
-	    set_int(sk, SOL_TCP, TCP_QUEUE_SEQ, t->outq_seq - f->sendq_len) < 0)
+	    set_int(sk, SOL_TCP, TCP_QUEUE_SEQ, outq_seq - f->sendq_len) < 0)
 		return cryo_err(ctx, -errno, "socket %u: TCP sequence numbers", f->id);
 	if (connect(sk, (const struct sockaddr *)f->peer, f->peer_len) < 0)
 		return cryo_err(ctx, -errno, "socket %u: reconnect in repair mode", f->id);
@@ -228,26 +306,256 @@ int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	if (repair_queue(sk, TCP_RECV_QUEUE, f->data, f->data_len) < 0 ||
 	    repair_queue(sk, TCP_SEND_QUEUE, f->sendq, sent) < 0)
 		return cryo_err(ctx, -errno, "socket %u: refill TCP queues", f->id);
+	/* The window was last moved past the peer's FIN, which is not received yet: the
+	 * kernel refuses a window beyond rcv_nxt. */
+	if ((TCPF(t->state) & FIN_RCVD) && win.rcv_wup == t->inq_seq) {
+		win.rcv_wup--;
+		win.rcv_wnd++;
+	}
 	if (setsockopt(sk, SOL_TCP, TCP_REPAIR_WINDOW, &win, sizeof(win)) < 0)
 		return cryo_err(ctx, -errno, "socket %u: TCP window", f->id);
 	set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
 	return 0;
 }
 
+/* The Internet checksum (RFC 1071) of len bytes, added to sum. */
+static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	for (; len > 1; p += 2, len -= 2)
+		sum += (p[0] << 8) | p[1];
+	if (len)
+		sum += p[0] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+/* The v4 address of a sockaddr_in or of a v4-mapped sockaddr_in6, or false. */
+static bool addr_v4(const struct sockaddr *a, struct in_addr *ret)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+
+	if (a->sa_family == AF_INET) {
+		*ret = ((const struct sockaddr_in *)a)->sin_addr;
+		return true;
+	}
+	if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {
+		memcpy(ret, &a6->sin6_addr.s6_addr[12], 4);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Sends sk's connection a segment as if from its peer: flags (TH_FIN | TH_ACK, or TH_ACK),
+ * sequence number seq and acknowledgement ack, no data, no options (the kernel checks a
+ * timestamp only where the segment has one). Raw IP with the header ours (IPPROTO_RAW), with
+ * the network lock's mark; the ports sit at the same place in both sockaddr kinds.
+ */
+static int forge_segment(struct cryo_ctx *ctx, const struct img_file *f, uint8_t flags,
+			 uint32_t seq, uint32_t ack)
+{
+	const struct img_tcp *t = f->tcp;
+	const struct sockaddr_in6 *me = (const struct sockaddr_in6 *)f->addr;
+	const struct sockaddr_in6 *peer = (const struct sockaddr_in6 *)f->peer;
+	uint32_t wnd = t->snd_wnd >> ((t->options & TCPI_OPT_WSCALE) ? t->snd_wscale : 0);
+	uint8_t pkt[60] = {0}, *th;
+	struct sockaddr_storage to = {0};
+	struct in_addr src4, dst4;
+	uint32_t sum, mark = NETLOCK_MARK;
+	size_t iplen;
+	int fam, raw;
+
+	if (addr_v4((const struct sockaddr *)f->peer, &src4) &&
+	    addr_v4((const struct sockaddr *)f->addr, &dst4)) {
+		struct sockaddr_in *to4 = (struct sockaddr_in *)&to;
+
+		fam = AF_INET;
+		iplen = 20;
+		pkt[0] = 0x45;
+		pkt[3] = 40; /* total length */
+		pkt[8] = 64; /* TTL */
+		pkt[9] = IPPROTO_TCP;
+		memcpy(pkt + 12, &src4, 4);
+		memcpy(pkt + 16, &dst4, 4);
+		to4->sin_family = AF_INET;
+		to4->sin_addr = dst4;
+		sum = csum_add(0, pkt + 12, 8);
+	} else {
+		struct sockaddr_in6 *to6 = (struct sockaddr_in6 *)&to;
+
+		fam = AF_INET6;
+		iplen = 40;
+		pkt[0] = 0x60;
+		pkt[5] = 20; /* payload length */
+		pkt[6] = IPPROTO_TCP;
+		pkt[7] = 64; /* hop limit */
+		memcpy(pkt + 8, &peer->sin6_addr, 16);
+		memcpy(pkt + 24, &me->sin6_addr, 16);
+		to6->sin6_family = AF_INET6;
+		to6->sin6_addr = me->sin6_addr;
+		to6->sin6_scope_id = me->sin6_scope_id;
+		sum = csum_add(0, pkt + 8, 32);
+	}
+	th = pkt + iplen;
+	memcpy(th, &peer->sin6_port, 2);
+	memcpy(th + 2, &me->sin6_port, 2);
+	seq = htonl(seq);
+	ack = htonl(ack);
+	memcpy(th + 4, &seq, 4);
+	memcpy(th + 8, &ack, 4);
+	th[12] = 5 << 4; /* header length in words */
+	th[13] = flags;
+	th[14] = (wnd > 0xffff ? 0xffff : wnd) >> 8;
+	th[15] = (wnd > 0xffff ? 0xffff : wnd) & 0xff;
+	/* pseudo header: addresses (summed above), protocol, TCP length */
+	sum += IPPROTO_TCP + 20;
+	sum = csum_add(sum, th, 20);
+	*(uint16_t *)(th + 16) = csum_fold(sum);
+
+	raw = socket(fam, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (raw < 0)
+		return cryo_err(ctx, -errno, "socket %u: raw socket to put its FIN back", f->id);
+	if (setsockopt(raw, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0 ||
+	    sendto(raw, pkt, iplen + 20, 0, (struct sockaddr *)&to,
+		   fam == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0) {
+		int e = -errno;
+
+		close(raw);
+		return cryo_err(ctx, e, "socket %u: send the peer's %s again", f->id,
+				flags & TH_FIN ? "FIN" : "ACK");
+	}
+	close(raw);
+	return 0;
+}
+
+/* Our FIN, queued by shutdown() in repair mode. With TCP_SEND_QUEUE selected the kernel
+ * marks it sent without sending it (as it does queued bytes), and the retransmission timer
+ * sends it again if the peer never acknowledged it; without, it stays queued behind the
+ * unsent bytes and goes out when the peer's window lets it, as it would have. */
+static int shutdown_in_repair(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	bool sent = !(f->tcp->flags & IMG_TCP_FIN_UNSENT);
+	int r = set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, sent ? TCP_SEND_QUEUE : TCP_NO_QUEUE);
+
+	if (r == 0)
+		r = shutdown(sk, SHUT_WR);
+	if (r < 0)
+		r = -errno;
+	set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_NO_QUEUE);
+	return r < 0 ? cryo_err(ctx, r, "socket %u: put its FIN back", f->id) : 0;
+}
+
+/* Waits (briefly: a forged segment goes through loopback at once) for sk to reach state. */
+static int await_state(struct cryo_ctx *ctx, int sk, const struct img_file *f, unsigned state)
+{
+	struct tcp_info ti;
+
+	for (int i = 0; i < 200; i++) {
+		socklen_t sl = sizeof(ti);
+
+		if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
+			return cryo_err(ctx, -errno, "socket %u: TCP_INFO", f->id);
+		if (ti.tcpi_state == state)
+			return 0;
+		usleep(1000);
+	}
+	return cryo_err(ctx, -ETIMEDOUT, "socket %u: stays in TCP state %s, not %s", f->id,
+			tcp_state_name(ti.tcpi_state), tcp_state_name(state));
+}
+
+/*
+ * The FINs of one half-closed connection, in the order the states follow each other
+ * (soccr's): ours where it was sent first (FIN_WAIT1, FIN_WAIT2, CLOSING), then the peer's,
+ * then ours where it came second (LAST_ACK), then the peer's ACK of ours (FIN_WAIT2).
+ */
+static int restore_fins(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	const struct img_tcp *t = f->tcp;
+	bool fin_sent = TCPF(t->state) & FIN_SENT;
+	uint32_t snd_una = t->outq_seq - fin_sent - f->sendq_len;
+	int r = 0;
+
+	if (fin_sent && t->state != TCP_LAST_ACK)
+		r = shutdown_in_repair(ctx, sk, f);
+	if (r >= 0 && (TCPF(t->state) & FIN_RCVD)) {
+		r = forge_segment(ctx, f, TH_FIN | TH_ACK, t->inq_seq - 1, snd_una);
+		if (r >= 0)
+			r = await_state(ctx, sk, f,
+					t->state == TCP_CLOSING ? TCP_CLOSING : TCP_CLOSE_WAIT);
+	}
+	if (r >= 0 && t->state == TCP_LAST_ACK)
+		r = shutdown_in_repair(ctx, sk, f);
+	if (r >= 0 && t->state == TCP_FIN_WAIT2) {
+		r = forge_segment(ctx, f, TH_ACK, t->inq_seq, t->outq_seq);
+		if (r >= 0)
+			r = await_state(ctx, sk, f, TCP_FIN_WAIT2);
+	}
+	return r;
+}
+
+/*
+ * Queues the bytes never sent, out of repair mode for a moment (without the window probe
+ * that leaving it sends). They may not fit the send buffer as the kernel counts them now
+ * (they sat in it as other segments), and a peer with a closed window (or one the network
+ * lock holds off) takes none: the buffer is grown for them, then set back to its size, and
+ * a send that would still block is an error rather than a restore that hangs.
+ */
+static int queue_unsent(struct cryo_ctx *ctx, int sk, const uint8_t *data, uint32_t len,
+			const struct img_file *f)
+{
+	int sndbuf = 0;
+	socklen_t sl = sizeof(sndbuf);
+
+	if (getsockopt(sk, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) < 0 ||
+	    set_int(sk, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf / 2 + 2 * len) < 0 ||
+	    set_int(sk, SOL_TCP, TCP_REPAIR, REPAIR_OFF_NO_WP) < 0)
+		return cryo_err(ctx, -errno, "socket %u: make room for %u unsent bytes", f->id,
+				len);
+	while (len) {
+		ssize_t n = send(sk, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return cryo_err(ctx, n < 0 ? -errno : -EIO,
+					"socket %u: queue %u unsent bytes", f->id, len);
+		data += n;
+		len -= n;
+	}
+	if (set_int(sk, SOL_TCP, TCP_REPAIR, 1) < 0 ||
+	    set_int(sk, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf / 2) < 0)
+		return cryo_err(ctx, -errno, "socket %u: back to repair mode", f->id);
+	return 0;
+}
+
+/*
+ * Bytes that were never sent go through the normal path, out of repair mode for a moment
+ * (without the window probe that leaving it sends): they are sent as the window allows, and
+ * a FIN never sent queues up behind them. Then the FINs, and repair mode is left.
+ */
 int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh)
 {
 	for (uint32_t i = 0; i < sh->img->nfiles; i++) {
 		const struct img_file *f = &sh->img->files[i];
-		uint32_t sent;
+		int sk = sh->file_fds[i];
+		uint32_t unsent;
 
 		if (f->type != FILE_SOCKET || !f->tcp)
 			continue;
-		if (set_int(sh->file_fds[i], SOL_TCP, TCP_REPAIR, 0) < 0)
+		unsent = f->tcp->unsent;
+		if (unsent &&
+		    queue_unsent(ctx, sk, f->sendq + f->sendq_len - unsent, unsent, f) < 0)
+			return -EIO;
+		if (restore_fins(ctx, sk, f) < 0)
+			return -EIO;
+		if (set_int(sk, SOL_TCP, TCP_REPAIR, 0) < 0)
 			return cryo_err(ctx, -errno, "socket %u: leave TCP repair mode", f->id);
-		/* Bytes that were never sent go through the normal path: they are sent. */
-		sent = f->sendq_len - f->tcp->unsent;
-		if (f->tcp->unsent && write_all(sh->file_fds[i], f->sendq + sent, f->tcp->unsent) < 0)
-			return cryo_err(ctx, -errno, "socket %u: queue unsent bytes", f->id);
 	}
 	return 0;
 }

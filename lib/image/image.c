@@ -99,6 +99,7 @@ void img_file_clear(struct img_file *f)
 	free(f->data);
 	free(f->sendq);
 	free(f->tcp);
+	free(f->filter);
 	for (uint32_t j = 0; f->scm && j < f->nscm; j++)
 		free(f->scm[j].ids);
 	free(f->scm);

@@ -202,11 +202,12 @@ enum {
 	IMG_SOCK_KEEPALIVE = 1 << 2,
 	IMG_SOCK_NODELAY = 1 << 3,
 	IMG_SOCK_PASSCRED = 1 << 4,
+	IMG_SOCK_FILTER_LOCKED = 1 << 5, /* SO_LOCK_FILTER on the socket's filter */
 };
 
 #define IMG_FILE_PARAMS 8
 
-/* An established TCP connection, as TCP_REPAIR reads and writes it. */
+/* A TCP connection (established or half-closed), as TCP_REPAIR reads and writes it. */
 struct img_tcp {
 	uint32_t inq_seq, outq_seq;   /* rcv_nxt, write_seq */
 	uint32_t unsent;              /* bytes of the send queue never sent (SIOCOUTQNSD) */
@@ -215,6 +216,19 @@ struct img_tcp {
 	uint32_t snd_wscale, rcv_wscale;
 	uint32_t timestamp;
 	uint32_t snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;
+	/* Added later (an image without them: established, IMG_TCP_FIN_UNSENT clear). */
+	uint32_t state;               /* tcpi_state: TCP_ESTABLISHED ... TCP_CLOSING */
+	uint32_t flags;               /* IMG_TCP_* */
+};
+
+/* Bytes of struct img_tcp in an image written before `state` and `flags`. */
+#define IMG_TCP_SIZE_V1 52
+
+enum {
+	/* The FIN is queued but was never sent (it waits behind unsent bytes, or for a
+	 * window): the connection is restored open that way, and shut down once the unsent
+	 * bytes are queued again. */
+	IMG_TCP_FIN_UNSENT = 1 << 0,
 };
 
 /* Descriptors in flight in a unix socket's receive queue (SCM_RIGHTS): the message of `data`
@@ -289,6 +303,9 @@ struct img_file {
 	int32_t own_type, own_pid, own_sig;
 	struct img_sockopt *sockopts;     /* FILE_SOCKET: options unlike a new socket's */
 	uint32_t nsockopts;
+	uint8_t *filter;                  /* FILE_SOCKET: its classic BPF filter (struct
+					     sock_filter[], SO_ATTACH_FILTER), or NULL */
+	uint32_t filter_len;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

@@ -39,6 +39,7 @@
 #include "image/chain.h"
 #include "image/image-dir.h"
 #include "image/tar.h"
+#include "net/netlock.h"
 #include "restore.h"
 #include "storage/s3-image.h"
 #include "storage/s3.h"
@@ -783,6 +784,14 @@ static int hook_args(const struct rst_shared *sh, struct cryo_hook_args *a, pid_
 	return 0;
 }
 
+static bool image_has_tcp(const struct img *img)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].type == FILE_SOCKET && img->files[i].tcp)
+			return true;
+	return false;
+}
+
 int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		 const struct root_start *start, pid_t *ret_root)
 {
@@ -920,6 +929,10 @@ made:
 		if (r < 0)
 			goto fail;
 	}
+	/* The TCP connections are whole again: their peers may reach them (lib/net/). A
+	 * failed restore leaves the lock, so that a retry finds the peers still waiting. */
+	if (image_has_tcp(img))
+		netlock_drop(ctx, img->root);
 	for (size_t i = 0; i < tr.n; i++)
 		if (!tr.t[i].zombie && ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
 			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));

@@ -167,20 +167,11 @@ def test_inet_bound_unbound_and_v4_mapped(env):
                     str(free_port(udp)), str(free_port(udp))])
 
 
-def test_tcp_closing_connection_refused_tree_unharmed(env):
-    """A half-closed connection (CLOSE_WAIT and FIN_WAIT2 ends) is refused, naming the pid,
-    the descriptor and the state; no image is left and the tree goes on: the queued bytes,
-    then end-of-file, and the open direction still carries data."""
-    run = env.start([workload("net_tcp_closing"), str(free_port())])
-    run.wait_for("ready")
-    fd = run.text().split("fd ", 1)[1].split()[0]
-    img = env.tmp / "img"
-    p = cryo("dump", "-t", run.pid, "-D", img, check=False)
-    assert p.returncode == 1, p.stdout + p.stderr
-    assert f"fd {fd} of pid {run.pid}" in p.stderr, p.stderr
-    assert "state FIN_WAIT2" in p.stderr or "state CLOSE_WAIT" in p.stderr, p.stderr
-    assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
-    env.check(run, run.pid)
+def test_tcp_closing_connection_restored(env):
+    """A half-closed connection (CLOSE_WAIT and FIN_WAIT2 ends) comes back as it was: the
+    queued bytes, then end-of-file, and the open direction still carries data (more states
+    in test_tcp_states.py)."""
+    roundtrip(env, [workload("net_tcp_closing"), str(free_port())])
 
 
 def test_netlink_sockets(env):
@@ -215,3 +206,10 @@ def test_raw_sockets(env):
 
 def test_raw_and_ping_sockets(env, ping_sockets_allowed):
     roundtrip(env, [workload("net_raw"), "ping"])
+
+
+def test_socket_filters(env):
+    """SO_ATTACH_FILTER programs on UDP (locked), TCP and unix sockets come back exactly and
+    still decide; bytes queued before the dump are not filtered a second time."""
+    roundtrip(env, [workload("net_sock_filter"), str(free_port(socket.SOCK_DGRAM)),
+                    str(free_port())])

@@ -311,7 +311,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 15;
+	img->nfiles = 16;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -392,6 +392,33 @@ void fixture_img(struct img *img)
 	img->files[14].items[1] = (struct img_epoll_item){.tfd = 3, .events = 0x400, .data = 7};
 	img->files[14].watch_paths[0] = xstrdup("/tmp/watched");
 	img->files[14].watch_paths[1] = xstrdup("/tmp/held (deleted)");
+	/* A TCP connection in FIN_WAIT1 whose FIN waits behind three unsent bytes. */
+	img->files[15] = (struct img_file){.id = 16,
+					  .type = FILE_SOCKET,
+					  .path = xstrdup("socket:[5150]"),
+					  .flags = O_RDWR,
+					  .params = {AF_INET, SOCK_STREAM, 6, SOCK_CONNECTED},
+					  .addr_len = 16,
+					  .peer_len = 16,
+					  .sendq_len = 4};
+	img->files[15].addr = xcalloc(16, 1);
+	img->files[15].addr[0] = AF_INET;
+	img->files[15].peer = xcalloc(16, 1);
+	img->files[15].peer[0] = AF_INET;
+	img->files[15].peer[2] = 1;
+	img->files[15].sendq = xcalloc(1, 4);
+	memcpy(img->files[15].sendq, "abcd", 4);
+	img->files[15].tcp = xcalloc(1, sizeof(struct img_tcp));
+	*img->files[15].tcp = (struct img_tcp){.inq_seq = 1000, .outq_seq = 2001, .unsent = 3,
+					      .mss = 1460, .options = 7, .snd_wscale = 7,
+					      .rcv_wscale = 7, .timestamp = 5, .snd_wl1 = 1000,
+					      .snd_wnd = 65536, .max_window = 65536,
+					      .rcv_wnd = 65536, .rcv_wup = 1000,
+					      .state = TCP_FIN_WAIT1, .flags = IMG_TCP_FIN_UNSENT};
+	img->files[15].params[SOCK_P_OPTS] = IMG_SOCK_FILTER_LOCKED;
+	img->files[15].filter_len = 16;
+	img->files[15].filter = xcalloc(1, 16);
+	memcpy(img->files[15].filter, "\x28\0\0\0\0\0\0\0\x06\0\0\0\xff\xff\xff\xff", 16);
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
@@ -659,6 +686,17 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		}
 		if (x->addr_len)
 			assert_memory_equal(x->addr, y->addr, x->addr_len);
+		if (x->peer_len)
+			assert_memory_equal(x->peer, y->peer, x->peer_len);
+		assert_int_equal(x->sendq_len, y->sendq_len);
+		if (x->sendq_len)
+			assert_memory_equal(x->sendq, y->sendq, x->sendq_len);
+		assert_int_equal(x->filter_len, y->filter_len);
+		if (x->filter_len)
+			assert_memory_equal(x->filter, y->filter, x->filter_len);
+		assert_int_equal(!x->tcp, !y->tcp);
+		if (x->tcp)
+			assert_memory_equal(x->tcp, y->tcp, sizeof(*x->tcp));
 		assert_int_equal(x->nsockopts, y->nsockopts);
 		for (uint32_t j = 0; j < x->nsockopts; j++) {
 			assert_int_equal(x->sockopts[j].level, y->sockopts[j].level);

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A loopback TCP connection half-closed: the client shut down its writing side, so its end is
- * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. cryo does not
- * restore closing connections yet: the test expects the dump to refuse, naming the server's
- * descriptor (printed with "ready"), and this program to go on unharmed: the server reads
- * the bytes, then end-of-file, and can still answer the client.
+ * in FIN_WAIT2 and the server's in CLOSE_WAIT, with bytes queued at the server. After the
+ * restore the server reads the bytes, then end-of-file, and can still answer the client.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>

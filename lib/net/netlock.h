@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Network locking: from the moment a dump takes a TCP connection into repair mode until the
+ * restore has made it again, no packet of that connection may reach either end, or the
+ * kernel answers the peer's next segment with an RST (its socket is gone) and the connection
+ * is lost. The peer then only retransmits, and finds the restored socket when the lock goes.
+ *
+ * A lock is an nftables table of cryo's own, `inet cryo-lock-KEY` (KEY: the root pid of the
+ * dumped tree, which the image keeps), with one drop rule per direction of each locked
+ * connection, its exact 4-tuple: nothing else on the machine is touched, and the whole lock
+ * goes with one `delete table`. Packets cryo itself sends at restore (the FIN and ACK that
+ * tcp.c forges to put a half-closed connection back in its state) carry the mark
+ * NETLOCK_MARK, which the rules let through. libnftables is loaded at run time
+ * (dlopen("libnftables.so.1")): without it (or without nf_tables in the kernel) a dump goes
+ * on unlocked, with a warning, as cryo did before it had locks.
+ *
+ * Who removes the table (docs/network-locking.md):
+ *   dump fails, or --leave-running:   netlock_release(), before repair mode is switched off;
+ *   dump succeeds and kills the tree: netlock_keep(): the table stays for the restore;
+ *   restore succeeds:                 netlock_drop(), once every connection left repair mode;
+ *   restore fails:                    nothing: the peers keep waiting for a retry.
+ */
+#ifndef CRYO_NET_NETLOCK_H
+#define CRYO_NET_NETLOCK_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+struct cryo_ctx;
+
+/* The fwmark of packets the lock lets through ("cryo"). */
+#define NETLOCK_MARK 0x6372796fu
+
+/* Dump: blocks the TCP connection local <-> peer (sockaddr_in or sockaddr_in6) in the table
+ * of key. Returns 0, or 1 where no lock could be made (the reason is logged once as a
+ * warning; the dump goes on), or a negative errno with a message. */
+int netlock_add(struct cryo_ctx *ctx, pid_t key, const struct sockaddr *local,
+		const struct sockaddr *peer);
+
+/* Dump failed or the tree runs on: removes the table this process made, if any. */
+void netlock_release(struct cryo_ctx *ctx);
+
+/* Dump complete, the tree killed: the table stays, this process forgets it. */
+void netlock_keep(void);
+
+/* Restore complete: removes the table of key, if there is one (a failure is a warning: the
+ * restored tree itself is whole). */
+void netlock_drop(struct cryo_ctx *ctx, pid_t key);
+
+/* Whether locks can be made here: libnftables loads and the kernel answers it (a read-only
+ * `list tables`), for `cryo check`. */
+bool netlock_probe(void);
+
+#endif
