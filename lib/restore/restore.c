@@ -911,8 +911,10 @@ static int max_target_fd(const struct img *img)
 	return max;
 }
 
-int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		  const struct ns_target *target, struct stream_rx *rx, pid_t *ret_root)
+/* remote: the image's frames are elsewhere (object storage), opts->dir holds the rest. */
+static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			    const struct ns_target *target, struct stream_rx *rx,
+			    const struct stream_remote *remote, pid_t *ret_root)
 {
 	struct rst_shared sh = {0};
 	struct cgroup_restore *cgroups = NULL;
@@ -997,7 +999,8 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		if (r < 0)
 			goto out;
 	} else if (img.page_streams) {
-		r = stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
+		r = remote ? stream_index_remote(ctx, &img, remote, &sh.pages)
+			   : stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
 		if (r < 0)
 			goto out;
 	}
@@ -1061,6 +1064,12 @@ out:
 	return r;
 }
 
+int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		  const struct ns_target *target, struct stream_rx *rx, pid_t *ret_root)
+{
+	return restore_image_at(ctx, opts, target, rx, NULL, ret_root);
+}
+
 int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		const struct ns_target *target, pid_t *ret_root)
 {
@@ -1101,6 +1110,20 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 
 	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
 		return restore_run(ctx, opts, NULL, ret_root);
+	if (opts->lazy) {
+		/* The metadata into a scratch directory; the pages by ranged GET on fault. */
+		struct s3_lazy *lazy;
+
+		r = s3_lazy_open(ctx, opts, &lazy);
+		if (r < 0)
+			return r;
+		o = *opts;
+		o.dir = s3_lazy_dir(lazy);
+		r = restore_image_at(ctx, &o, NULL, NULL, s3_lazy_remote(lazy), ret_root);
+		s3_lazy_log(ctx, lazy);
+		s3_lazy_free(lazy);
+		return r;
+	}
 	/* From object storage: the streams arrive from a pump that downloads them in
 	 * parallel, and the tree is restored as they arrive. */
 	r = s3_restore_start(ctx, opts, &pump);
