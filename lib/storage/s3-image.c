@@ -257,9 +257,20 @@ static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, un
 {
 	_cleanup_free_ char *text = NULL;
 	json_t *bytes = json_array(), *meta;
-	uint64_t ilen, ihash, nrecs;
+	uint64_t ilen, ihash, nrecs, lo = UINT64_MAX, hi = 0;
 	char hex[17];
 	int r;
+
+	/* Where the image's files are in stream 0: a lazy restore gets them with one GET. */
+	for (size_t i = 0; i < ups[0].nrecs; i++)
+		if (ups[0].recs[i].h.type == REC_FILE) {
+			uint64_t end = ups[0].recs[i].off + sizeof(struct rec_hdr) + ups[0].recs[i].h.len;
+
+			lo = ups[0].recs[i].off < lo ? ups[0].recs[i].off : lo;
+			hi = end > hi ? end : hi;
+		}
+	if (lo >= hi)
+		lo = hi = 0;
 
 	r = put_index(s, ups, n, &ilen, &ihash, &nrecs);
 	if (r < 0) {
@@ -270,10 +281,11 @@ static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, un
 	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)ihash);
 	for (unsigned k = 0; k < n; k++)
 		json_array_append_new(bytes, json_integer(ups[k].bytes));
-	meta = json_pack("{s:s,s:i,s:i,s:o,s:I,s:{s:s,s:I,s:I,s:s}}", "format", META_FORMAT,
-			 "version", 1, "streams", (int)n, "bytes", bytes, "created",
+	meta = json_pack("{s:s,s:i,s:i,s:o,s:I,s:{s:s,s:I,s:I,s:s,s:[I,I]}}", "format",
+			 META_FORMAT, "version", 1, "streams", (int)n, "bytes", bytes, "created",
 			 (json_int_t)time(NULL), "index", "object", INDEX_NAME, "bytes",
-			 (json_int_t)ilen, "records", (json_int_t)nrecs, "xxh3", hex);
+			 (json_int_t)ilen, "records", (json_int_t)nrecs, "xxh3", hex, "files",
+			 (json_int_t)lo, (json_int_t)hi);
 	text = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
 	json_decref(meta);
 	if (!text)
@@ -531,6 +543,7 @@ int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struc
 struct index_info {
 	bool present;
 	uint64_t bytes, records, hash;
+	uint64_t files_from, files_to; /* the image's files: this span of stream 0 */
 };
 
 static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char *url,
@@ -575,7 +588,10 @@ static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char 
 	v = json_object_get(meta, "index");
 	if (ix && v) {
 		json_t *ib = json_object_get(v, "bytes"), *ir = json_object_get(v, "records"),
-		       *ih = json_object_get(v, "xxh3"), *io = json_object_get(v, "object");
+		       *ih = json_object_get(v, "xxh3"), *io = json_object_get(v, "object"),
+		       *files = json_object_get(v, "files");
+		json_int_t from = json_integer_value(json_array_get(files, 0)),
+			   to = json_integer_value(json_array_get(files, 1));
 		const char *hex = json_string_value(ih);
 		char *end = NULL;
 
@@ -587,13 +603,16 @@ static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char 
 		    (uint64_t)json_integer_value(ib) !=
 			    sizeof(struct s3_index_hdr) +
 				    (uint64_t)json_integer_value(ir) * sizeof(struct s3_index_rec) ||
-		    (uint64_t)json_integer_value(ib) > INDEX_MAX) {
+		    (uint64_t)json_integer_value(ib) > INDEX_MAX || json_array_size(files) != 2 ||
+		    from < 0 || to <= from || (uint64_t)to > bytes[0] || to - from > UINT32_MAX) {
 			json_decref(meta);
 			return cryo_err(ctx, -EBADMSG, "%s/%s: bad \"index\"", url, META_NAME);
 		}
 		ix->present = true;
 		ix->bytes = json_integer_value(ib);
 		ix->records = json_integer_value(ir);
+		ix->files_from = from;
+		ix->files_to = to;
 	}
 	json_decref(meta);
 	return 0;
@@ -723,19 +742,11 @@ void s3_lazy_free(struct s3_lazy *l)
 
 /* The index object, checked against what the metadata says of it, and every record in it
  * against the stream objects' sizes. */
-static int lazy_index(struct cryo_ctx *ctx, struct s3_lazy *l, struct s3 *s,
+static int lazy_index(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf, size_t len,
 		      const struct index_info *ix)
 {
-	_cleanup_free_ char *buf = NULL;
 	struct s3_index_hdr hdr;
-	size_t len = 0;
-	int r = s3_get(s, INDEX_NAME, ix->bytes + 1, &buf, &len);
 
-	if (r == -ENOENT)
-		return cryo_err(ctx, -ENOENT, "%s/%s: no such object: the image is incomplete",
-				l->where, INDEX_NAME);
-	if (r < 0)
-		return r;
 	if (len != ix->bytes || XXH3_64bits(buf, len) != ix->hash)
 		return cryo_err(ctx, -EBADMSG, "%s/%s does not match its size and checksum in %s: "
 				"the image is damaged", l->where, INDEX_NAME, META_NAME);
@@ -768,30 +779,21 @@ static int lazy_index(struct cryo_ctx *ctx, struct s3_lazy *l, struct s3 *s,
 
 /* The image's files (REC_FILE records, at the start of stream 0), fetched by one ranged GET,
  * go to the scratch directory as a receive from a descriptor would write them. */
-static int lazy_files(struct cryo_ctx *ctx, struct s3_lazy *l, struct s3 *s)
+static int lazy_files(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf,
+		      const struct index_info *ix)
 {
-	uint64_t lo = UINT64_MAX, hi = 0;
-	_cleanup_free_ char *buf = NULL;
+	uint64_t lo = ix->files_from, hi = ix->files_to;
 	_cleanup_close_ int mfd = -1;
 	struct stream_rx *rx = NULL;
 	int r;
 
 	for (size_t i = 0; i < l->rem.nrecs; i++)
-		if (l->recs[i].h.type == REC_FILE) {
-			uint64_t end = l->recs[i].off + sizeof(struct rec_hdr) + l->recs[i].h.len;
-
-			lo = l->recs[i].off < lo ? l->recs[i].off : lo;
-			hi = end > hi ? end : hi;
-		}
-	if (lo >= hi || hi - lo > UINT32_MAX)
-		return cryo_err(ctx, -EBADMSG, "%s/%s: %s", l->where, INDEX_NAME,
-				lo >= hi ? "no metadata in the image" : "metadata too large");
-	buf = malloc(hi - lo);
-	if (!buf)
-		return -ENOMEM;
-	r = s3_get_range(s, "stream-0", lo, hi - lo, buf);
-	if (r < 0)
-		return r;
+		if (l->recs[i].h.type == REC_FILE &&
+		    (l->recs[i].off < lo ||
+		     hi - l->recs[i].off < sizeof(struct rec_hdr) + l->recs[i].h.len))
+			return cryo_err(ctx, -EBADMSG, "%s/%s: record %zu: a file record outside "
+					"the span %s gives: the image is damaged", l->where,
+					INDEX_NAME, i, META_NAME);
 	mfd = memfd_create("cryo-s3-metadata", MFD_CLOEXEC);
 	if (mfd < 0)
 		return cryo_err(ctx, -errno, "memfd_create");
@@ -821,12 +823,82 @@ static int lazy_files(struct cryo_ctx *ctx, struct s3_lazy *l, struct s3 *s)
 	return 0;
 }
 
+/* One request of those a lazy restore makes at once, on a connection of its own. */
+struct fetch {
+	const struct s3_target *t;
+	enum { FETCH_SIZE, FETCH_WHOLE, FETCH_RANGE } kind;
+	char name[32];
+	uint64_t off, len; /* FETCH_RANGE; FETCH_WHOLE: len is the most it may hold */
+	char *buf;
+	size_t got;
+	uint64_t size; /* FETCH_SIZE */
+	struct cryo_ctx *ctx;
+	int err;
+};
+
+static void *fetch_thread(void *arg)
+{
+	struct fetch *f = arg;
+	struct s3 *s = NULL;
+	int r = s3_new(f->ctx, f->t, &s);
+
+	if (r >= 0 && f->kind == FETCH_SIZE) {
+		r = s3_size(s, f->name, &f->size);
+	} else if (r >= 0 && f->kind == FETCH_WHOLE) {
+		r = s3_get(s, f->name, f->len, &f->buf, &f->got);
+	} else if (r >= 0) {
+		f->buf = malloc(f->len ? f->len : 1);
+		r = f->buf ? s3_get_range(s, f->name, f->off, f->len, f->buf) : -ENOMEM;
+		f->got = f->len;
+	}
+	if (r == -ENOENT && !cryo_ctx_errmsg(f->ctx)[0]) {
+		char key[S3_KEY_BUF] = "";
+
+		s3_key(s, f->name, key, sizeof(key));
+		r = cryo_err(f->ctx, -ENOENT, "get s3://%s/%s: no such object: the image is "
+			     "incomplete", f->t->bucket, key);
+	}
+	s3_free(s);
+	f->err = r;
+	return NULL;
+}
+
+/* Runs the n requests at once; 0, or the first failure in their order, its reason on ctx. */
+static int fetch_all(struct cryo_ctx *ctx, struct fetch *fs, unsigned n)
+{
+	pthread_t th[CRYO_STREAMS_MAX + 2];
+	bool started[CRYO_STREAMS_MAX + 2] = {false};
+	int r = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (cryo_ctx_new(&fs[i].ctx) < 0) {
+			fs[i].err = -ENOMEM;
+			continue;
+		}
+		started[i] = !pthread_create(&th[i], NULL, fetch_thread, &fs[i]);
+		if (!started[i])
+			fetch_thread(&fs[i]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		if (fs[i].err < 0 && r >= 0)
+			r = fs[i].ctx && cryo_ctx_errmsg(fs[i].ctx)[0]
+				    ? cryo_err(ctx, fs[i].err, "%s", cryo_ctx_errmsg(fs[i].ctx))
+				    : fs[i].err;
+		cryo_ctx_free(fs[i].ctx);
+		fs[i].ctx = NULL;
+	}
+	return r;
+}
+
 int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		 struct s3_lazy **ret)
 {
 	struct s3_lazy *l = calloc(1, sizeof(*l));
+	struct fetch fs[CRYO_STREAMS_MAX + 2] = {0};
 	struct index_info ix = {0};
-	struct s3 *s = NULL;
+	unsigned nf = 0;
 	int r;
 
 	if (!l)
@@ -843,31 +915,34 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	if (r >= 0 && !ix.present)
 		r = cryo_err(ctx, -EOPNOTSUPP, "%s was stored without an index of its frames (by an "
 			     "older cryo): restore it without --lazy", l->where);
-	if (r >= 0)
-		r = s3_new(ctx, &l->t, &s);
-	/* Every stream object there, at its size: a missing one fails now, not on a fault. */
-	for (unsigned k = 0; r >= 0 && k < l->n; k++) {
-		char name[32], key[S3_KEY_BUF];
-		uint64_t size;
-
-		stream_name(name, sizeof(name), k);
-		r = s3_size(s, name, &size);
-		if (r >= 0 && size != l->bytes[k]) {
-			s3_key(s, name, key, sizeof(key));
-			r = cryo_err(ctx, -EBADMSG, "s3://%s/%s holds %llu bytes, the image says %llu",
-				     l->t.bucket, key, (unsigned long long)size,
-				     (unsigned long long)l->bytes[k]);
-		}
+	if (r < 0)
+		goto out;
+	/* At once: every stream object's size (a missing one fails now, not on a fault), the
+	 * index, and the image's files. */
+	for (unsigned k = 0; k < l->n; k++) {
+		fs[nf] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
+		stream_name(fs[nf++].name, sizeof(fs[0].name), k);
 	}
+	fs[nf++] = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = INDEX_NAME,
+				  .len = ix.bytes + 1};
+	fs[nf++] = (struct fetch){.t = &l->t, .kind = FETCH_RANGE, .name = "stream-0",
+				  .off = ix.files_from, .len = ix.files_to - ix.files_from};
+	r = fetch_all(ctx, fs, nf);
+	for (unsigned k = 0; r >= 0 && k < l->n; k++)
+		if (fs[k].size != l->bytes[k])
+			r = cryo_err(ctx, -EBADMSG, "%s/%s holds %llu bytes, the image says %llu",
+				     l->where, fs[k].name, (unsigned long long)fs[k].size,
+				     (unsigned long long)l->bytes[k]);
 	if (r >= 0)
-		r = lazy_index(ctx, l, s, &ix);
+		r = lazy_index(ctx, l, fs[l->n].buf, fs[l->n].got, &ix);
 	l->rem.recs = l->recs;
 	if (r >= 0)
 		r = scratch_dir_create("s3", &l->dir);
 	if (r >= 0)
-		r = lazy_files(ctx, l, s);
-	/* No connection of ours outlives this: the tree is forked from us. */
-	s3_free(s);
+		r = lazy_files(ctx, l, fs[l->n + 1].buf, &ix);
+out:
+	for (unsigned i = 0; i < nf; i++)
+		free(fs[i].buf);
 	if (r < 0) {
 		s3_lazy_free(l);
 		return r;
