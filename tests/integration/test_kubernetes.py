@@ -2,7 +2,8 @@
 YAML (always); `kubectl kustomize` over them (where kubectl is installed); cryod started with the
 ConfigMap's config file; and, where podman and the image (deploy/kubernetes/build-image.sh)
 are here, the image run as the DaemonSet runs it (--privileged --pid=host, the node's /run/cryo
-and /var/lib/cryo) checkpointing a host process that the host then restores."""
+and /var/lib/cryo, the runc state) checkpointing a runc container of the host, which the host
+then restores."""
 import os
 import shutil
 import signal
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CRYO, ROOT, alive, reap_gone, workload
+from conftest import CRYO, ROOT
 from cryod_harness import CRYOD
 
 DEPLOY = ROOT / "deploy" / "kubernetes"
@@ -200,30 +201,60 @@ def _podman_image():
     return podman
 
 
-def test_image_under_podman_checkpoints_a_host_process(env, tmp_path):
+def test_image_under_podman_checkpoints_a_host_container(tmp_path):
     """The DaemonSet's pod, as close as one machine gets: the image's cryod, privileged, in the
-    host's PID namespace, with the host's /run/cryo and /var/lib/cryo (here: directories of
-    this test). The host's CLI adopts a host process as a job and checkpoints it through that
-    cryod; the host then restores the image (as another node would), memory and counter
-    exact."""
+    host's PID namespace, with the host's /run/cryo, /var/lib/cryo, /proc, cgroups and runc
+    state (here: a test's directories for the first two and runc's root, bind-mounted where the
+    DaemonSet mounts containerd's). The host's CLI adopts a runc container of the host (a pod's
+    container, to cryod) as a job through that cryod's socket and checkpoints it; the host then
+    restores the image the pod wrote as a new container (as another node would), its counter
+    going on from where it was."""
     podman = _podman_image()
-    run_dir, state = tmp_path / "run", tmp_path / "state"
+    if not shutil.which("runc"):
+        pytest.skip("runc is not installed")
+    run_dir, state, root = tmp_path / "run", tmp_path / "state", tmp_path / "runc"
     run_dir.mkdir()
     state.mkdir(mode=0o700)
+    root.mkdir(mode=0o700)
     _, cm = manifests()[("ConfigMap", "cryod-config")]
+    config = yaml.safe_load(cm["data"]["config.yaml"])
     (tmp_path / "config.yaml").write_text(cm["data"]["config.yaml"])
-    name = f"cryod-test-{os.getpid()}"
-    work = env.start([workload("mem_big"), "16"])
-    work.wait_for("ready")
-    # crun cannot make a container's cgroups on this cgroup v1/v2 hybrid host: runc can.
-    p = subprocess.run([podman, "run", "-d", "--name", name, "--runtime", "runc",
-                        "--privileged", "--pid=host", "--network=none",
-                        "-v", f"{run_dir}:/run/cryo", "-v", f"{state}:/var/lib/cryo",
-                        "-v", f"{tmp_path / 'config.yaml'}:/etc/cryo/config.yaml:ro",
-                        "-v", "/proc:/host/proc:ro", IMAGE],
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr
+    bundle = tmp_path / "bundle"
+    subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(bundle), "sh", "-c",
+                    "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.02; done"],
+                   check=True, capture_output=True, timeout=120)
+    tag = f"t{os.getpid()}"
+    box, box2, name = f"box-{tag}", f"box2-{tag}", f"cryod-{tag}"
+
+    def runc(*args, check=True):
+        p = subprocess.run(["runc", "--root", str(root), *args], capture_output=True,
+                           text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert not check or p.returncode == 0, f"runc {' '.join(args)}: {p.stderr}"
+        return p
+
+    def count(cid):
+        return int(runc("exec", cid, "cat", "/tmp/count").stdout)
+
+    logs = None
     try:
+        with open(tmp_path / "box.out", "wb") as out:  # not a pipe: the box keeps it
+            subprocess.run(["runc", "--root", str(root), "run", "-d", "--bundle", str(bundle),
+                            box], check=True, stdin=subprocess.DEVNULL, stdout=out,
+                           stderr=out, timeout=60)
+        # crun cannot make a container's cgroups on this cgroup v1/v2 hybrid host: runc can.
+        # runc may not raise rlimits here (no CAP_SYS_RESOURCE): podman's defaults are above
+        # ours.
+        p = subprocess.run(
+            [podman, "run", "-d", "--name", name, "--runtime", "runc",
+             "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096",
+             "--privileged", "--pid=host", "--network=none",
+             "-v", f"{run_dir}:/run/cryo", "-v", f"{state}:/var/lib/cryo",
+             "-v", f"{tmp_path / 'config.yaml'}:/etc/cryo/config.yaml:ro",
+             "-v", "/proc:/host/proc:ro", "-v", "/sys/fs/cgroup:/sys/fs/cgroup",
+             "-v", f"{root}:{config['containers']['runc_root']}",
+             "-v", f"{bundle}:{bundle}", IMAGE],
+            capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
         sock = run_dir / "cryod.sock"
         deadline = time.time() + 60
         while not sock.exists():
@@ -234,26 +265,30 @@ def test_image_under_podman_checkpoints_a_host_process(env, tmp_path):
 
         def job(*args):
             q = subprocess.run([CRYO, "job", *args], capture_output=True, text=True,
-                               timeout=120, env=cenv)
+                               timeout=120, env=cenv, stdin=subprocess.DEVNULL)
             assert q.returncode == 0, f"cryo job {' '.join(args)}: {q.stderr}"
             return q.stdout.strip()
 
-        jid = job("manage", str(work.pid))
+        time.sleep(0.3)
+        jid = job("manage", "--runc", box)
         ck = job("dump", jid)
-        work.finish()
-        reap_gone([work.pid])
-        assert not alive(work.pid)
+        at_dump = int((bundle / "rootfs" / "tmp" / "count").read_text())
+        assert runc("state", box, check=False).returncode != 0, "the container runs on"
         img = state / "checkpoints" / ck
-        assert (img / "cryo.json").exists(), sorted(state.rglob("*"))
-    finally:
+        assert (img / "cryo.json").exists() and (img / "container.json").exists()
         logs = subprocess.run([podman, "logs", name], capture_output=True, text=True)
+        assert "checkpoint " + ck in logs.stderr + logs.stdout
+
+        # The image the pod's cryod wrote, restored by the host's cryo: another node's restore.
+        with open(tmp_path / "restore.out", "wb") as out:  # the box keeps it: not a pipe
+            q = subprocess.run([CRYO, "restore", "--runc", box2, "--runc-root", str(root),
+                                "-D", str(img), "--detach"], stdout=out, stderr=out,
+                               timeout=120, stdin=subprocess.DEVNULL)
+        assert q.returncode == 0, (tmp_path / "restore.out").read_text()
+        first = count(box2)
+        time.sleep(0.3)
+        assert at_dump <= first < count(box2), (at_dump, first)
+    finally:
         subprocess.run([podman, "rm", "-f", "-t", "0", name], capture_output=True, timeout=120)
-    # The image the pod's cryod wrote, restored by the host's cryo: another node's restore.
-    pidfile = tmp_path / "pid"
-    q = subprocess.run([CRYO, "restore", "-D", str(img), "--detach", "--pidfile", str(pidfile)],
-                       capture_output=True, text=True, timeout=120)
-    assert q.returncode == 0, q.stderr + logs.stdout + logs.stderr
-    pid = int(pidfile.read_text())
-    env.restored.append(pid)
-    assert pid == work.pid
-    env.check(work, pid)
+        for cid in (box, box2):
+            runc("delete", "-f", cid, check=False)
