@@ -6,7 +6,11 @@
 # returns), at each size. `holder MIB random` (bench/holder.c) holds the memory; every dump is
 # --leave-running so that one holder serves every rep, and is killed before the restores.
 # Medians of REPS, seconds (lazy: milliseconds). The restored holder checks all its memory
-# (SIGUSR1, PASS) once per size and mode, after the timing.
+# (SIGUSR1, PASS) once per size and mode, after the timing. Yardstick of the store itself: one
+# signed PUT of a file of MIB MiB of random bytes by curl (`put s`), the fastest any client can
+# store that much in it; a multipart upload costs s3rver more (it writes each part, then reads
+# them all back into the object, hashing both times). `meta ms`: the part of the lazy restore
+# from S3 spent reading the image's metadata and index, as `cryo restore -v` says.
 #
 #   bench/s3.sh [--reps N] [--sizes "256 1024"] [--streams "1 2"] [--dir DIR]
 set -euo pipefail
@@ -78,6 +82,7 @@ lazy_restore() { # out-file image [verify]: times the lazy restore, then ends th
 	t1=$(now)
 	echo "($t1 - $t0) * 1000" | bc -l >> "$1"
 	root=$(cat "$work/pid")
+	sed -n 's/.*(metadata and index in \([0-9.]*\) ms).*/\1/p' "$work/lazy.err" >> "$work/l_meta"
 	server=$(sed -n 's/.*lazy page server: pid \([0-9]*\).*/\1/p' "$work/lazy.err")
 	pids+=("$root")
 	[ -n "$server" ] && pids+=("$server")
@@ -95,13 +100,17 @@ printf 'object storage: s3rver %s on 127.0.0.1, data in %s; medians of %d\n' \
 	"$(node -e 'console.log(require(process.argv[1]).version)' \
 		"${CRYO_CACHE:-/var/cache/cryo}/s3rver/node_modules/s3rver/package.json" 2>/dev/null || echo '?')" \
 	"$dir" "$reps"
-printf '%6s %4s | %10s %10s %6s | %11s %11s %6s\n' MiB str "dir s" "s3 s" "s3/dir" \
-	"lazy dir ms" "lazy s3 ms" "s3/dir"
+printf '%6s %4s | %8s %10s %10s %6s | %11s %11s %6s %8s\n' MiB str "put s" "dir s" "s3 s" \
+	"s3/dir" "lazy dir ms" "lazy s3 ms" "s3/dir" "meta ms"
 for mib in $sizes; do
+	head -c "$((mib << 20))" /dev/urandom > "$work/blob"
 	for n in $streams_list; do
-		: > "$work/d_dir"; : > "$work/d_s3"; : > "$work/l_dir"; : > "$work/l_s3"
+		: > "$work/d_dir"; : > "$work/d_s3"; : > "$work/l_dir"; : > "$work/l_s3"; : > "$work/put"; : > "$work/l_meta"
 		start_holder "$mib"
 		for rep in $(seq "$reps"); do
+			timed "$work/put" curl -sSf -T "$work/blob" --aws-sigv4 aws:amz:us-east-1:s3 \
+				--user S3RVER:S3RVER -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+				"http://127.0.0.1:$port/$bucket/blob-$mib-$n-$rep"
 			rm -rf "$work/img$rep"
 			timed "$work/d_dir" "$CRYO" dump -t "$hpid" -D "$work/img$rep" --leave-running \
 				--streams "$n" --compression none
@@ -115,10 +124,12 @@ for mib in $sizes; do
 			lazy_restore "$work/l_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
 			rm -rf "$work/img$rep"
 		done
-		dd=$(median < "$work/d_dir") ds=$(median < "$work/d_s3")
+		dd=$(median < "$work/d_dir") ds=$(median < "$work/d_s3") put=$(median < "$work/put")
 		ld=$(median < "$work/l_dir") ls=$(median < "$work/l_s3")
-		printf '%6d %4d | %10.3f %10.3f %6.2f | %11.1f %11.1f %6.2f\n' "$mib" "$n" "$dd" "$ds" \
-			"$(echo "$ds / $dd" | bc -l)" "$ld" "$ls" "$(echo "$ls / $ld" | bc -l)"
+		printf '%6d %4d | %8.3f %10.3f %10.3f %6.2f | %11.1f %11.1f %6.2f %8.1f\n' "$mib" "$n" \
+			"$put" "$dd" "$ds" "$(echo "$ds / $dd" | bc -l)" "$ld" "$ls" \
+			"$(echo "$ls / $ld" | bc -l)" "$(median < "$work/l_meta")"
 	done
+	rm -f "$work/blob"
 done
 echo "targets: dump to S3 speed >= 0.8x the dir's (s3/dir time <= 1.25); lazy s3/dir <= 2, flat in MiB"

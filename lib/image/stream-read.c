@@ -47,6 +47,12 @@ struct stream_index {
 	enum codec codec;
 	unsigned nstreams;
 	const struct stream_remote *remote; /* frames read through it, not from pages-S.cryo */
+	/* Remote frames fetched ahead (stream_index_prefetch()), decoded, in shared memory. */
+	struct prefetched {
+		const struct stream_frame *f;
+		void *data;
+	} *pre;
+	size_t npre;
 	struct task_frames *tasks; /* per img->tasks[i] */
 	uint32_t ntasks;
 };
@@ -57,6 +63,9 @@ void stream_index_free(struct stream_index *idx)
 		return;
 	for (uint32_t i = 0; i < idx->ntasks; i++)
 		free(idx->tasks[i].frames);
+	for (size_t i = 0; i < idx->npre; i++)
+		munmap(idx->pre[i].data, STREAM_FRAME);
+	free(idx->pre);
 	free(idx->tasks);
 	free(idx);
 }
@@ -488,6 +497,14 @@ int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **r
 	    off >= tf->frames[lo].raw_off + tf->frames[lo].raw_len)
 		return -ERANGE;
 	f = &tf->frames[lo];
+	for (size_t i = 0; i < r->idx->npre; i++)
+		if (r->idx->pre[i].f == f) {
+			r->cached = NULL; /* buf is not what it holds any more... */
+			*ret_data = r->idx->pre[i].data; /* ...nor what we hand out */
+			*ret_start = f->raw_off;
+			*ret_len = f->raw_len;
+			return 0;
+		}
 	if (r->cached != f) {
 		char where[STREAM_NAME_MAX + 64];
 
@@ -529,4 +546,96 @@ void stream_block_close(struct stream_block_reader *r)
 	free(r->buf);
 	free(r->cbuf);
 	free(r);
+}
+
+#define PREFETCH_MAX 32     /* frames: 64 MiB */
+#define PREFETCH_THREADS 8
+
+struct prefetch_job {
+	const struct stream_index *idx;
+	struct stream_index_prefetched {
+		const struct stream_frame *f;
+		void *data;
+		bool ok;
+	} *fr;
+	size_t n, next;
+};
+
+static void *prefetch_thread(void *arg)
+{
+	struct prefetch_job *job = arg;
+	const struct stream_remote *rem = job->idx->remote;
+	struct codec_state *cs = codec_state_new();
+	void *cbuf = malloc(codec_bound(job->idx->codec, STREAM_FRAME)), *reader = NULL;
+	struct cryo_ctx *ctx = NULL;
+
+	if (!cs || !cbuf || cryo_ctx_new(&ctx) < 0 || rem->open(ctx, rem, &reader) < 0)
+		goto out;
+	for (;;) {
+		size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+
+		if (i >= job->n)
+			break;
+		job->fr[i].ok = !decode_remote(rem, reader, job->idx->codec, cs, job->fr[i].f,
+					       job->fr[i].data, cbuf);
+	}
+out:
+	if (reader)
+		rem->close(reader);
+	cryo_ctx_free(ctx);
+	codec_state_free(cs);
+	free(cbuf);
+	return NULL;
+}
+
+void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t pid,
+			   const uint64_t (*ranges)[2], size_t n)
+{
+	const struct task_frames *tf = frames_of(idx, pid);
+	struct prefetch_job job = {.idx = idx};
+	pthread_t th[PREFETCH_THREADS];
+	int nth = 0;
+	struct prefetched *pre;
+
+	if (!idx->remote || !tf || !n)
+		return;
+	job.fr = calloc(PREFETCH_MAX, sizeof(*job.fr));
+	if (!job.fr)
+		return;
+	/* The frames the ranges touch, each once (frames are sorted by raw_off). */
+	for (size_t k = 0; k < tf->n && job.n < PREFETCH_MAX; k++) {
+		const struct stream_frame *f = &tf->frames[k];
+		bool want = false;
+
+		for (size_t i = 0; i < n && !want; i++)
+			want = ranges[i][0] < f->raw_off + f->raw_len && f->raw_off < ranges[i][1];
+		for (size_t i = 0; i < idx->npre && want; i++)
+			want = idx->pre[i].f != f;
+		if (!want)
+			continue;
+		job.fr[job.n].f = f;
+		job.fr[job.n].data = mmap(NULL, STREAM_FRAME, PROT_READ | PROT_WRITE,
+					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (job.fr[job.n].data == MAP_FAILED)
+			break;
+		job.n++;
+	}
+	while (nth < PREFETCH_THREADS && (size_t)nth < job.n &&
+	       !pthread_create(&th[nth], NULL, prefetch_thread, &job))
+		nth++;
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pre = realloc(idx->pre, (idx->npre + job.n + 1) * sizeof(*pre));
+	for (size_t i = 0; i < job.n; i++) {
+		if (pre && job.fr[i].ok) {
+			mprotect(job.fr[i].data, STREAM_FRAME, PROT_READ);
+			pre[idx->npre++] = (struct prefetched){job.fr[i].f, job.fr[i].data};
+		} else {
+			munmap(job.fr[i].data, STREAM_FRAME);
+		}
+	}
+	if (pre)
+		idx->pre = pre;
+	log_debug(ctx, "pid %d: %zu frame(s) fetched ahead", pid, job.n);
+	free(job.fr);
 }

@@ -149,6 +149,14 @@ struct stream_remote {
 int stream_index_remote(struct cryo_ctx *ctx, const struct img *img,
 			const struct stream_remote *rem, struct stream_index **ret);
 
+/* For an index of remote frames: fetches at once (a connection each) the frames of task pid
+ * that hold the byte ranges [ranges[i][0], ranges[i][1]) of its pages, decoded and checked,
+ * into memory that processes forked afterwards share; stream_block_get() then serves them from
+ * there. For what a lazy restore loads before the tree runs. Best effort: a frame that fails is
+ * read again, and its failure told, when it is wanted. */
+void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t pid,
+			   const uint64_t (*ranges)[2], size_t n);
+
 /* Fills the pages of task pid (segs in pagemap order, addresses in this process) from the
  * stream files, in parallel, checking each frame's hash before its pages are written. */
 int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,

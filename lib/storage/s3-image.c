@@ -685,7 +685,16 @@ struct s3_lazy {
 	uint64_t bytes[CRYO_STREAMS_MAX];
 	unsigned n;
 	uint64_t fetched0;
+	double open_ms; /* s3_lazy_open(), start to end */
 };
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static int lazy_reader_open(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret)
 {
@@ -724,8 +733,9 @@ void s3_lazy_log(struct cryo_ctx *ctx, const struct s3_lazy *l)
 	for (unsigned k = 0; k < l->n; k++)
 		total += l->bytes[k];
 	log_info(ctx, "lazy restore from %s: %llu bytes fetched before the tree ran, of %llu in "
-		 "its streams", l->where, (unsigned long long)(s3_fetched() - l->fetched0),
-		 (unsigned long long)total);
+		 "its streams (metadata and index in %.1f ms)", l->where,
+		 (unsigned long long)(s3_fetched() - l->fetched0), (unsigned long long)total,
+		 l->open_ms);
 }
 
 void s3_lazy_free(struct s3_lazy *l)
@@ -903,6 +913,7 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 
 	if (!l)
 		return -ENOMEM;
+	l->open_ms = now_ms();
 	l->fetched0 = s3_fetched();
 	l->rem = (struct stream_remote){.where = l->where, .open = lazy_reader_open,
 					.read = lazy_reader_read, .close = lazy_reader_close};
@@ -947,6 +958,7 @@ out:
 		s3_lazy_free(l);
 		return r;
 	}
+	l->open_ms = now_ms() - l->open_ms;
 	*ret = l;
 	return 0;
 }

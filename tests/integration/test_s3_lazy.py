@@ -83,11 +83,12 @@ def test_lazy_restore_from_object_storage(env, s3, args):
     m = re.search(r"(\d+) bytes fetched before the tree ran, of (\d+) in its streams", p.stderr)
     assert m, p.stderr
     fetched, total = int(m[1]), int(m[2])
-    # The restoring process took the metadata and the index only, not the pages (the streams
-    # hold the 64 MiB); and when it returned, with the tree running, the page server had
-    # read far less than the streams hold (it reads every frame, over a socket).
+    # The restoring process took the metadata, the index and the frames of the pages loaded
+    # before the tree runs (those of its binary's and libraries' data: a frame or two), not
+    # the 64 MiB; and when it returned, with the tree running, the page server had read far
+    # less than the streams hold (it reads every frame, over a socket).
     assert total > 64 * MIB * (0.9 if "lz4" not in args else 0.3), total
-    assert fetched < MIB, f"{fetched} bytes came before the tree ran"
+    assert fetched <= 3 * 2 * MIB, f"{fetched} bytes came before the tree ran"
     server = seen["server"]
     assert seen["rchar"] is not None, "the page server was done before the restore returned"
     assert seen["rchar"] < total / 2, (seen["rchar"], total)
