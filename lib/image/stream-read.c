@@ -32,6 +32,7 @@
 #define LOG_PREFIX "stream: "
 
 #define READ_THREADS 4
+#define WHERE_MAX 1300 /* stream_where(): an object's URL, or a file's name */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -111,8 +112,8 @@ static const char *stream_where(const struct stream_index *idx, unsigned s, char
 	return buf;
 }
 
-/* A record of stream s at offset off (its header h): the reason it is not a frame of this
- * image, or NULL, and *ret_tf its task. */
+/* A record of stream s (its header h): the reason it is not a frame of this image, or NULL,
+ * and *ret_tf its task. */
 static const char *frame_check(const struct stream_index *idx, const struct rec_hdr *h,
 			       unsigned s, struct task_frames **ret_tf)
 {
@@ -192,7 +193,7 @@ static int index_new(const struct img *img, struct stream_index **ret)
 static int index_finish(struct cryo_ctx *ctx, const struct img *img, struct stream_index *idx,
 			struct stream_index **ret)
 {
-	char where[STREAM_NAME_MAX + 64];
+	char where[WHERE_MAX];
 	int r = 0;
 
 	for (uint32_t i = 0; i < img->ntasks && !r; i++) {
@@ -246,7 +247,7 @@ int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 int stream_index_remote(struct cryo_ctx *ctx, const struct img *img,
 			const struct stream_remote *rem, struct stream_index **ret)
 {
-	char where[STREAM_NAME_MAX + 64];
+	char where[WHERE_MAX];
 	struct stream_index *idx;
 	int r = index_new(img, &idx);
 
@@ -506,7 +507,7 @@ int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **r
 			return 0;
 		}
 	if (r->cached != f) {
-		char where[STREAM_NAME_MAX + 64];
+		char where[WHERE_MAX];
 
 		r->cached = NULL;
 		if (r->idx->remote) {
