@@ -43,6 +43,11 @@
 #define INDEX_NAME "cryo-index"
 #define INDEX_MAGIC "CRYOIDX1"
 #define INDEX_MAX (256ULL << 20) /* 4.8 M records: 9 TiB of pages in 2 MiB frames */
+/* A lazy restore's first round of requests asks for these before it knows their sizes. */
+#define SPEC_INDEX (1u << 20)  /* of the index: 18 K records, 36 GiB of pages */
+#define SPEC_FILES (1u << 20)  /* of stream 0 */
+#define SPEC_STREAMS 4         /* stream sizes */
+#define FETCH_MAX (CRYO_STREAMS_MAX + 2)
 #define PART_SIZE (8u << 20)
 
 static unsigned default_streams(void)
@@ -546,24 +551,40 @@ struct index_info {
 	uint64_t files_from, files_to; /* the image's files: this span of stream 0 */
 };
 
+static int no_image(struct cryo_ctx *ctx, const char *url)
+{
+	return cryo_err(ctx, -ENOENT, "no image at %s (no %s: none was stored, or its dump did "
+			"not finish)", url, META_NAME);
+}
+
+static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
+		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix);
+
 static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char *url,
 		    uint64_t *bytes, unsigned *ret_n, struct index_info *ix)
 {
 	_cleanup_free_ char *text = NULL;
 	struct s3 *s = NULL;
-	json_t *meta, *v, *arr;
-	json_error_t jerr;
-	size_t len, i;
+	size_t len;
 	int r = s3_new(ctx, t, &s);
 
 	if (r >= 0)
 		r = s3_get(s, META_NAME, META_MAX, &text, &len);
 	s3_free(s);
 	if (r == -ENOENT)
-		return cryo_err(ctx, -ENOENT, "no image at %s (no %s: none was stored, or its dump "
-				"did not finish)", url, META_NAME);
+		return no_image(ctx, url);
 	if (r < 0)
 		return r;
+	return parse_meta(ctx, url, text, len, bytes, ret_n, ix);
+}
+
+static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
+		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix)
+{
+	json_t *meta, *v, *arr;
+	json_error_t jerr;
+	size_t i;
+
 	meta = json_loadb(text, len, 0, &jerr);
 	v = json_object_get(meta, "streams");
 	arr = json_object_get(meta, "bytes");
@@ -836,21 +857,23 @@ static int lazy_files(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf,
 /* One request of those a lazy restore makes at once, on a connection of its own. */
 struct fetch {
 	const struct s3_target *t;
-	enum { FETCH_SIZE, FETCH_WHOLE, FETCH_RANGE } kind;
+	enum { FETCH_SIZE, FETCH_WHOLE, FETCH_RANGE, FETCH_UPTO } kind;
 	char name[32];
-	uint64_t off, len; /* FETCH_RANGE; FETCH_WHOLE: len is the most it may hold */
+	uint64_t off, len; /* FETCH_RANGE, _UPTO; FETCH_WHOLE: len is the most it may hold */
 	char *buf;
 	size_t got;
 	uint64_t size; /* FETCH_SIZE */
-	struct cryo_ctx *ctx;
 	int err;
+	char why[512]; /* the reason of err, naming the object */
 };
 
 static void *fetch_thread(void *arg)
 {
 	struct fetch *f = arg;
+	struct cryo_ctx *ctx = NULL;
 	struct s3 *s = NULL;
-	int r = s3_new(f->ctx, f->t, &s);
+	uint32_t got = 0;
+	int r = cryo_ctx_new(&ctx) < 0 ? -ENOMEM : s3_new(ctx, f->t, &s);
 
 	if (r >= 0 && f->kind == FETCH_SIZE) {
 		r = s3_size(s, f->name, &f->size);
@@ -858,57 +881,58 @@ static void *fetch_thread(void *arg)
 		r = s3_get(s, f->name, f->len, &f->buf, &f->got);
 	} else if (r >= 0) {
 		f->buf = malloc(f->len ? f->len : 1);
-		r = f->buf ? s3_get_range(s, f->name, f->off, f->len, f->buf) : -ENOMEM;
-		f->got = f->len;
+		r = !f->buf ? -ENOMEM
+		    : f->kind == FETCH_RANGE ? s3_get_range(s, f->name, f->off, f->len, f->buf)
+					      : s3_get_range_some(s, f->name, f->off, f->len, f->buf,
+								  &got);
+		f->got = f->kind == FETCH_RANGE ? f->len : got;
 	}
-	if (r == -ENOENT && !cryo_ctx_errmsg(f->ctx)[0]) {
+	if (r == -ENOENT && ctx && !cryo_ctx_errmsg(ctx)[0]) {
 		char key[S3_KEY_BUF] = "";
 
 		s3_key(s, f->name, key, sizeof(key));
-		r = cryo_err(f->ctx, -ENOENT, "get s3://%s/%s: no such object: the image is "
+		r = cryo_err(ctx, -ENOENT, "get s3://%s/%s: no such object: the image is "
 			     "incomplete", f->t->bucket, key);
 	}
+	if (r < 0)
+		snprintf(f->why, sizeof(f->why), "%s", ctx ? cryo_ctx_errmsg(ctx) : "");
 	s3_free(s);
+	cryo_ctx_free(ctx);
 	f->err = r;
 	return NULL;
 }
 
-/* Runs the n requests at once; 0, or the first failure in their order, its reason on ctx. */
-static int fetch_all(struct cryo_ctx *ctx, struct fetch *fs, unsigned n)
+/* Runs the n requests at once; each says how it went. */
+static void fetch_all(struct fetch *fs, unsigned n)
 {
-	pthread_t th[CRYO_STREAMS_MAX + 2];
-	bool started[CRYO_STREAMS_MAX + 2] = {false};
-	int r = 0;
+	pthread_t th[FETCH_MAX];
+	bool started[FETCH_MAX] = {false};
 
 	for (unsigned i = 0; i < n; i++) {
-		if (cryo_ctx_new(&fs[i].ctx) < 0) {
-			fs[i].err = -ENOMEM;
-			continue;
-		}
 		started[i] = !pthread_create(&th[i], NULL, fetch_thread, &fs[i]);
 		if (!started[i])
 			fetch_thread(&fs[i]);
 	}
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
-		if (fs[i].err < 0 && r >= 0)
-			r = fs[i].ctx && cryo_ctx_errmsg(fs[i].ctx)[0]
-				    ? cryo_err(ctx, fs[i].err, "%s", cryo_ctx_errmsg(fs[i].ctx))
-				    : fs[i].err;
-		cryo_ctx_free(fs[i].ctx);
-		fs[i].ctx = NULL;
-	}
-	return r;
+}
+
+static int fetch_err(struct cryo_ctx *ctx, const struct fetch *f)
+{
+	return f->why[0] ? cryo_err(ctx, f->err, "%s", f->why) : f->err;
 }
 
 int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		 struct s3_lazy **ret)
 {
 	struct s3_lazy *l = calloc(1, sizeof(*l));
-	struct fetch fs[CRYO_STREAMS_MAX + 2] = {0};
+	/* fs: the first round; more: what it did not get */
+	struct fetch fs[3 + SPEC_STREAMS] = {0}, more[FETCH_MAX] = {0}, *size[CRYO_STREAMS_MAX];
+	struct fetch *index = &fs[1], *files = &fs[2];
 	struct index_info ix = {0};
-	unsigned nf = 0;
+	unsigned nmore = 0;
+	const char *files_buf = NULL;
 	int r;
 
 	if (!l)
@@ -918,42 +942,79 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	l->rem = (struct stream_remote){.where = l->where, .open = lazy_reader_open,
 					.read = lazy_reader_read, .close = lazy_reader_close};
 	r = s3_target_get(ctx, opts->dir, opts->s3, &l->t);
-	if (r >= 0) {
-		snprintf(l->where, sizeof(l->where), "s3://%s%s%s", l->t.bucket,
-			 l->t.prefix[0] ? "/" : "", l->t.prefix);
-		r = get_meta(ctx, &l->t, opts->dir, l->bytes, &l->n, &ix);
+	if (r < 0)
+		goto out;
+	snprintf(l->where, sizeof(l->where), "s3://%s%s%s", l->t.bucket, l->t.prefix[0] ? "/" : "",
+		 l->t.prefix);
+	/* One round for what most images need: the metadata and, before it says how large they
+	 * are, the index, the start of stream 0 (where the image's files are) and the sizes of
+	 * the first streams (a missing one fails now, not on a fault). */
+	fs[0] = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = META_NAME,
+			       .len = META_MAX};
+	*index = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = INDEX_NAME,
+				.len = SPEC_INDEX};
+	*files = (struct fetch){.t = &l->t, .kind = FETCH_UPTO, .name = "stream-0",
+				.len = SPEC_FILES};
+	for (unsigned k = 0; k < SPEC_STREAMS; k++) {
+		fs[3 + k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
+		stream_name(fs[3 + k].name, sizeof(fs[0].name), k);
 	}
+	fetch_all(fs, 3 + SPEC_STREAMS);
+	if (fs[0].err == -ENOENT)
+		r = no_image(ctx, opts->dir);
+	else if (fs[0].err < 0)
+		r = fetch_err(ctx, &fs[0]);
+	else
+		r = parse_meta(ctx, opts->dir, fs[0].buf, fs[0].got, l->bytes, &l->n, &ix);
 	if (r >= 0 && !ix.present)
 		r = cryo_err(ctx, -EOPNOTSUPP, "%s was stored without an index of its frames (by an "
 			     "older cryo): restore it without --lazy", l->where);
 	if (r < 0)
 		goto out;
-	/* At once: every stream object's size (a missing one fails now, not on a fault), the
-	 * index, and the image's files. */
+	/* Then what the first round could not know it needed. */
 	for (unsigned k = 0; k < l->n; k++) {
-		fs[nf] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
-		stream_name(fs[nf++].name, sizeof(fs[0].name), k);
+		size[k] = k < SPEC_STREAMS ? &fs[3 + k] : &more[nmore++];
+		if (k >= SPEC_STREAMS) {
+			*size[k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
+			stream_name(size[k]->name, sizeof(size[k]->name), k);
+		}
 	}
-	fs[nf++] = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = INDEX_NAME,
-				  .len = ix.bytes + 1};
-	fs[nf++] = (struct fetch){.t = &l->t, .kind = FETCH_RANGE, .name = "stream-0",
-				  .off = ix.files_from, .len = ix.files_to - ix.files_from};
-	r = fetch_all(ctx, fs, nf);
+	if (index->err == -EFBIG) {
+		index = &more[nmore++];
+		*index = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = INDEX_NAME,
+					.len = ix.bytes + 1};
+	}
+	if (files->err >= 0 && files->got >= ix.files_to) {
+		files_buf = files->buf + ix.files_from;
+	} else {
+		files = &more[nmore++];
+		*files = (struct fetch){.t = &l->t, .kind = FETCH_RANGE, .name = "stream-0",
+					.off = ix.files_from, .len = ix.files_to - ix.files_from};
+	}
+	fetch_all(more, nmore);
 	for (unsigned k = 0; r >= 0 && k < l->n; k++)
-		if (fs[k].size != l->bytes[k])
+		if (size[k]->err < 0)
+			r = fetch_err(ctx, size[k]);
+		else if (size[k]->size != l->bytes[k])
 			r = cryo_err(ctx, -EBADMSG, "%s/%s holds %llu bytes, the image says %llu",
-				     l->where, fs[k].name, (unsigned long long)fs[k].size,
+				     l->where, size[k]->name, (unsigned long long)size[k]->size,
 				     (unsigned long long)l->bytes[k]);
+	if (r >= 0 && index->err < 0)
+		r = fetch_err(ctx, index);
+	if (r >= 0 && files->err < 0)
+		r = fetch_err(ctx, files);
 	if (r >= 0)
-		r = lazy_index(ctx, l, fs[l->n].buf, fs[l->n].got, &ix);
+		r = lazy_index(ctx, l, index->buf, index->got, &ix);
 	l->rem.recs = l->recs;
 	if (r >= 0)
 		r = scratch_dir_create("s3", &l->dir);
 	if (r >= 0)
-		r = lazy_files(ctx, l, fs[l->n + 1].buf, &ix);
+		r = lazy_files(ctx, l, files_buf ? files_buf : files->buf, &ix);
 out:
-	for (unsigned i = 0; i < nf; i++)
+	for (unsigned i = 0; i < 3 + SPEC_STREAMS; i++)
 		free(fs[i].buf);
+	for (unsigned i = 0; i < nmore; i++)
+		free(more[i].buf);
 	if (r < 0) {
 		s3_lazy_free(l);
 		return r;

@@ -497,7 +497,22 @@ int s3_get_to_fd(struct s3 *s, const char *name, uint64_t off, uint64_t len, int
 	return r;
 }
 
+static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		     bool exact, uint32_t *ret_got);
+
 int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf)
+{
+	return get_range(s, name, off, len, buf, true, NULL);
+}
+
+int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		      uint32_t *ret_got)
+{
+	return get_range(s, name, off, len, buf, false, ret_got);
+}
+
+static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		     bool exact, uint32_t *ret_got)
 {
 	struct request rq = {.method = "GET", .name = name, .out_fd = -1, .out_buf = buf,
 			     .out_cap = len, .range_off = off, .range_len = len};
@@ -514,7 +529,9 @@ int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, voi
 	}
 	if (r < 0 && rq.status / 100 != 2)
 		return r;
-	if (rq.got != len || rq.status != 206) {
+	if (ret_got)
+		*ret_got = rq.got;
+	if ((exact ? rq.got != len : !rq.got) || rq.status != 206) {
 		s3_key(s, name, key, sizeof(key));
 		return cryo_err(s->ctx, -EBADMSG, "get s3://%s/%s bytes %llu-%llu: %llu bytes came "
 				"(HTTP %ld): the object is shorter than the image says, or the store "

@@ -165,3 +165,23 @@ def test_lazy_restore_refuses_a_missing_or_damaged_object(env, s3, tmp_path):
     put("lazy/bad/stream-1", stream1)
     lazy_restore(env, s3, url)
     env.check(run, env.restored[-1])
+
+
+def test_lazy_restore_of_many_streams(env, s3, tmp_path):
+    """Six streams: more than the first round of requests looks up at once (four); a missing
+    one past those is refused as well, and the image whole restores exactly."""
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    url = f"s3://{BUCKET}/lazy/six"
+    s3cryo(s3, "dump", "-t", run.pid, "-D", url, "--streams", "6", "--compression", "zstd")
+    run.finish()
+    reap_gone([run.pid])
+    stream5 = s3api(s3, "GET", "lazy/six/stream-5")
+    s3api(s3, "DELETE", "lazy/six/stream-5")
+    p = lazy_restore(env, s3, url, check=False)
+    assert p.returncode == 1 and "cryo-test/lazy/six/stream-5" in p.stderr, p.stderr
+    assert not alive(run.pid)
+    (tmp_path / "obj").write_bytes(stream5)
+    s3api(s3, "PUT", "lazy/six/stream-5", "-T", str(tmp_path / "obj"))
+    lazy_restore(env, s3, url)
+    env.check(run, env.restored[-1])
