@@ -1,5 +1,6 @@
 """Bytes buffered in pseudo-terminals (both directions, canonical and raw), a master whose
 slave was closed, locked ptys; credentials queued on unix sockets."""
+import json
 import os
 import signal
 
@@ -26,3 +27,29 @@ def test_pty_dump_leaves_queued_bytes(env):
     run.out.write_bytes(b"")
     pid = env.restore(img)
     env.check(run, pid)
+
+
+def test_unix_queued_credentials(env):
+    """Messages queued on unix sockets with SO_PASSCRED (stream, datagram, seqpacket) from
+    two tasks of the tree, some with another uid and gid, one sent before SO_PASSCRED was
+    set: each reads after restore with exactly its sender's pid, uid and gid."""
+    env.roundtrip([workload("net_unix_creds")])
+
+
+def test_unix_queued_credentials_image(env):
+    """The image keeps each message's credentials (`creds`), and a second restore of the same
+    image sends them again too."""
+    run = env.start([workload("net_unix_creds")])
+    run.wait_for("ready")
+    img = env.dump(run)
+    meta = json.loads((img / "cryo.json").read_text())
+    creds = sorted(f["creds"] for f in meta["files"] if "creds" in f)
+    kid = [t["pid"] for t in meta["tasks"] if t["pid"] != run.pid][0]
+    assert creds == sorted([
+        [[0, kid, 1234, 5678], [2, run.pid, 0, 0], [4, kid, 0, 0]],
+        [[0, kid, 0, 0], [6, run.pid, 0, 0], [12, kid, 77, 88]],
+        [[0, 0, 65534, 65534], [9, kid, 0, 0]],
+    ]), creds
+    for _ in range(2):
+        pid = env.restore(img)
+        env.check(run, pid)

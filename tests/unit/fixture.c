@@ -464,6 +464,11 @@ void fixture_img(struct img *img)
 	img->files[9].from[0] = (struct img_sk_from){.at = 0, .addr_len = 8};
 	img->files[9].from[0].addr = xcalloc(1, 8);
 	memcpy(img->files[9].from[0].addr, "\x01\0/s.so", 8);
+	/* SO_PASSCRED: the first datagram's sender, the second sent before it was set. */
+	img->files[9].ncreds = 2;
+	img->files[9].creds = xcalloc(2, sizeof(struct img_sk_cred));
+	img->files[9].creds[0] = (struct img_sk_cred){.at = 0, .pid = 4242, .uid = 1000, .gid = 100};
+	img->files[9].creds[1] = (struct img_sk_cred){.at = 7, .pid = 0, .uid = 65534, .gid = 65534};
 	img->files[10] = (struct img_file){.id = 11,
 					  .type = FILE_PIDFD,
 					  .path = xstrdup("anon_inode:[pidfd]"),

@@ -583,6 +583,17 @@ static const struct bad_value bad_values[] = {
     {"files/9/params/7", "\"0x80000001\"", "peek offset"},
     {"files/9/peer", "\"01002f73\"", "outside peer"},
     {"files/9/from", "[]", "is empty"},
+    {"files/9/creds", "[]", "is empty"},
+    {"files/9/creds/0", "[0, 1, 2]", "not [at, pid, uid, gid]"},
+    {"files/9/creds/0", "[1, 1, 2, 3]", "not one of the queue's"},
+    {"files/9/creds/0", "[13, 1, 2, 3]", "outside the queue"},
+    {"files/9/creds/0", "[-1, 1, 2, 3]", "outside the queue"},
+    {"files/9/creds/0", "[0, 4194305, 2, 3]", "pid over 2^22"},
+    {"files/9/creds/0", "[0, -1, 2, 3]", "pid over 2^22"},
+    {"files/9/creds/0", "[0, 1, 4294967295, 3]", "uid or gid"},
+    {"files/9/creds/0", "[0, 1, 2, 4294967295]", "uid or gid"},
+    {"files/9/creds", "[[7, 1, 2, 3], [0, 1, 2, 3]]", "out of order"},
+    {"files/9/params/5", "\"0x0\"", "without SO_PASSCRED"},
     {"files/9/from/0", "[0]", "not [at, addr]"},
     {"files/9/from/0", "[1, \"01002f73\"]", "not one of the queue's"},
     {"files/9/from/0", "[13, \"01002f73\"]", "outside the queue"},
@@ -904,7 +915,8 @@ static bool optional(const char *path)
 		if (!strcmp(slash, keys[i]))
 			return true;
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
-	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from"))) ||
+	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from") ||
+					!strcmp(slash, "/creds"))) ||
 	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner") ||
 	       !strcmp(slash, "/shares_files") ||
 	       (strstr(path, "/files/") &&
