@@ -1,10 +1,15 @@
 """Bytes buffered in pseudo-terminals (both directions, canonical and raw), a master whose
-slave was closed, locked ptys; credentials queued on unix sockets."""
+slave was closed, locked ptys; credentials queued on unix sockets; a closed TCP connection
+with bytes unread (refused); CRIU's --network-lock."""
 import json
 import os
 import signal
 
+import pytest
+
 from conftest import alive, cryo, workload
+from test_sockets import free_port
+from test_tcp_states import lock_tables, locks  # noqa: F401 (a fixture)
 
 
 def test_pty_queued_bytes_closed_slave_and_lock(env):
@@ -70,3 +75,35 @@ def test_tcp_closed_with_unread_bytes_refused(env):
     assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
     assert alive(run.pid)
     env.check(run, run.pid)
+
+
+@pytest.mark.parametrize("method", ["nftables", "iptables", "skip"])
+def test_criu_network_lock_option(env, locks, method):
+    """CRIU's --network-lock: nftables (cryo's lock) and iptables (taken as nftables, with a
+    note) lock the dumped connections until the restore; skip locks nothing. The tree comes
+    back with its connections either way."""
+    run = env.start([workload("net_tcp_states"), str(free_port()), "4"])
+    locks.append(run.pid)
+    run.wait_for("ready")
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", "--network-lock", method)
+    assert ("note: --network-lock iptables" in p.stderr) == (method == "iptables"), p.stderr
+    locked = f"cryo-lock-{run.pid}" in lock_tables()
+    assert locked == (method != "skip"), lock_tables()
+    run.finish(20)
+    pidfile = env.tmp / "restored.pid"
+    cryo("restore", "-D", env.tmp / "img", "--detach", "--pidfile", pidfile,
+         "--network-lock", method)
+    pid = int(pidfile.read_text().split()[0])
+    env.restored.append(pid)
+    assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
+    env.check(run, pid, timeout=60)
+
+
+@pytest.mark.parametrize("cmd", ["dump", "restore"])
+def test_criu_network_lock_bad_method(env, cmd):
+    """Another --network-lock method is a usage error, said before anything is touched."""
+    args = ["-t", "1"] if cmd == "dump" else []
+    p = cryo(cmd, *args, "-D", env.tmp / "img", "--network-lock", "ebpf", check=False)
+    assert p.returncode == 2, f"exit {p.returncode}: {p.stdout}{p.stderr}"
+    assert "--network-lock ebpf: unknown method" in p.stderr, p.stderr
+    assert not (env.tmp / "img").exists()
