@@ -5,7 +5,8 @@
  * slave (/dev/pts/N) is only its index, and stays a pty only if its master is in the image
  * too, else it is reopened by path. params: [0] 1 master / 0 slave, [1] index, [2] 1 if
  * locked, [3] foreground group, [4] how many output bytes data holds, [5] the slave's state
- * (PTY_SLAVE_*); data: termios and winsize (master), then the bytes the pty held.
+ * (PTY_SLAVE_*), [6] 1 in packet mode (TIOCPKT); data: termios and winsize (master), then
+ * the bytes the pty held.
  *
  * The bytes a pty holds are two queues: what the slave wrote that the master has not read
  * (output, already through the output processing: ONLCR made its \r\n) and what the master
@@ -153,31 +154,41 @@ static int pty_queue(int s, const struct termios *tio, const uint8_t *out,
 	return r;
 }
 
-/* Reads what is readable from fd now, appending to *buf. */
-static int read_now(int fd, uint8_t **buf, size_t *len, bool by_count)
+/*
+ * Reads what is readable from fd now, appending to *buf: a master FIONREAD bytes at a time (so
+ * that a blocking description never blocks); in packet mode (TIOCPKT) each read of it starts
+ * with a status byte, which is not the pty's data.
+ */
+static int read_now(int fd, uint8_t **buf, size_t *len, bool master)
 {
+	int pkt = 0;
+
+	if (master && ioctl(fd, TIOCGPKT, &pkt) < 0)
+		pkt = 0;
 	for (;;) {
-		int avail = 0;
+		int avail = 4096;
 		uint8_t *nb;
 		ssize_t n;
 
-		if (by_count && (ioctl(fd, FIONREAD, &avail) < 0 || avail <= 0))
+		if (master && (ioctl(fd, FIONREAD, &avail) < 0 || avail <= 0))
 			return 0;
-		if (!by_count)
-			avail = 4096;
-		if (*len + avail > PTY_DATA_MAX)
+		if (*len + avail + 1 > PTY_DATA_MAX)
 			return -EFBIG;
-		nb = realloc(*buf, *len + avail);
+		nb = realloc(*buf, *len + avail + 1);
 		if (!nb)
 			return -ENOMEM;
 		*buf = nb;
-		n = read(fd, *buf + *len, avail);
+		n = read(fd, *buf + *len, avail + (pkt ? 1 : 0));
 		if (n < 0 && (errno == EAGAIN || errno == EIO))
 			return 0;
 		if (n < 0)
 			return -errno;
 		if (n == 0)
 			return 0;
+		if (pkt) {
+			memmove(*buf + *len, *buf + *len + 1, n - 1);
+			n--;
+		}
 		*len += n;
 	}
 }
@@ -257,7 +268,7 @@ static int pty_dump(const struct fd_dump *d, struct img_file *f)
 	_cleanup_close_ int pidfd = -1, copy = -1;
 	struct termios tio;
 	struct winsize ws;
-	int index = 0, locked = 0;
+	int index = 0, locked = 0, pkt = 0;
 	pid_t fg = 0;
 
 	if (!is_master(d)) {
@@ -273,6 +284,8 @@ static int pty_dump(const struct fd_dump *d, struct img_file *f)
 		return cryo_err(d->ctx, -errno, "fd %d of pid %d: read the pty master", d->fd,
 				d->pid);
 	ioctl(copy, TIOCGPTLCK, &locked);
+	if (ioctl(copy, TIOCGPKT, &pkt) == 0 && pkt)
+		f->params[6] = 1;
 	if (ioctl(copy, TIOCGPGRP, &fg) < 0)
 		fg = 0;
 	f->params[1] = index;
@@ -326,11 +339,11 @@ static int pty_decode(struct dec *d, json_t *o, struct img_file *f)
 	TRY(get_hexbytes(d, o, "data", PTY_TERMIOS_LEN + 2 * PTY_DATA_MAX, &f->data,
 			 &f->data_len));
 	if (f->params[0] > 1 || f->params[1] > INT_MAX || f->params[2] > 1 ||
-	    f->params[3] > INT_MAX || f->params[5] > PTY_SLAVE_NEVER || f->params[6] ||
+	    f->params[3] > INT_MAX || f->params[5] > PTY_SLAVE_NEVER || f->params[6] > 1 ||
 	    f->params[7])
 		return bad(d, "params", "is not a valid pty");
 	if (!f->params[0] && (f->params[2] || f->params[3] || f->params[4] || f->params[5] ||
-			      f->data_len))
+			      f->params[6] || f->data_len))
 		return bad(d, "params", "of a pty slave must be 0 past the index");
 	if (f->params[0] && f->data_len < PTY_TERMIOS_LEN)
 		return bad(d, "data", "is too short for a pty master's termios and window size");
@@ -397,9 +410,12 @@ static int pty_masters_open(struct file_restore *fr)
 		if (tcsetattr(fd, TCSANOW, &tio) < 0 || ioctl(fd, TIOCSWINSZ, &ws) < 0)
 			log_warn(fr->ctx, "pty %d: termios: %s", index, strerror(errno));
 		r = pty_restore_queues(fd, f, &tio);
+		if (r >= 0 && f->params[6] && ioctl(fd, TIOCPKT, &(int){1}) < 0)
+			r = -errno;
 		if (r < 0) {
 			close(fd);
-			return cryo_err(fr->ctx, r, "queue pty %llu's bytes again on pty %d",
+			return cryo_err(fr->ctx, r, "queue pty %llu's bytes again (packet mode) on "
+					"pty %d",
 					(unsigned long long)f->params[1], index);
 		}
 		sh->pty_index[i] = index;

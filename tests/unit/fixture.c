@@ -424,13 +424,13 @@ void fixture_img(struct img *img)
 	/* files[16]: the bpf-maps helper's slot; a plain file until that lands. */
 	img->files[16] = (struct img_file){
 	    .id = 17, .type = FILE_REG, .path = xstrdup("/dev/zero"), .flags = O_RDONLY};
-	/* A locked pty master whose slave was closed: 3 output bytes and 2 input bytes queued
-	 * behind its termios and window size. */
+	/* A locked pty master in packet mode whose slave was closed: 3 output bytes and 2 input
+	 * bytes queued behind its termios and window size. */
 	img->files[17] = (struct img_file){.id = 18,
 					   .type = FILE_PTY,
 					   .path = xstrdup("/dev/ptmx"),
 					   .flags = O_RDWR,
-					   .params = {1, 4, 1, 0, 3, 1},
+					   .params = {1, 4, 1, 0, 3, 1, 1},
 					   .data_len = sizeof(struct termios) + sizeof(struct winsize) + 5};
 	img->files[17].data = xcalloc(1, img->files[17].data_len);
 	memcpy(img->files[17].data + sizeof(struct termios) + sizeof(struct winsize), "ok\nzz", 5);

@@ -551,7 +551,8 @@ static const struct bad_value bad_values[] = {
     /* a pty master's queued bytes and its slave's state */
     {"files/17/params/4", "\"0x6\"", "more output bytes than data holds"},
     {"files/17/params/5", "\"0x3\"", "not a valid pty"},
-    {"files/17/params/6", "\"0x1\"", "not a valid pty"},
+    {"files/17/params/6", "\"0x2\"", "not a valid pty"},
+    {"files/17/params/7", "\"0x1\"", "not a valid pty"},
     {"files/17/params/5", "\"0x2\"", "input for a pty whose slave was never opened"},
     {"files/17/params/2", "\"0x2\"", "not a valid pty"},
     {"files/17/params/0", "\"0x0\"", "must be 0 past the index"},

@@ -11,6 +11,8 @@
  *  D a locked pty (TIOCSPTLCK) whose slave wrote "locked\n": still locked (the slave cannot
  *    be opened), the master still reads the bytes.
  *  E a master never unlocked nor opened: still locked, reads nothing, and is not hung up.
+ *  F a master in packet mode (TIOCPKT) whose slave wrote "pk": still in packet mode, a read
+ *    gets the TIOCPKT_DATA byte, then "pk".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -79,7 +81,7 @@ int main(void)
 	struct termios tio;
 	struct pollfd p;
 	char buf[64], path[64];
-	int am, as, bm, bs, cm, cs, dm, ds, em, lock = 1, got = 0;
+	int am, as, bm, bs, cm, cs, dm, ds, em, fm, fs, lock = 1, got = 0;
 
 	test_init();
 	am = open_pair(&as, true);
@@ -110,6 +112,13 @@ int main(void)
 		fail("lock D");
 
 	em = open_pair(NULL, false);
+
+	fm = open_pair(&fs, true);
+	tcgetattr(fs, &tio);
+	cfmakeraw(&tio);
+	if (tcsetattr(fs, TCSANOW, &tio) || ioctl(fm, TIOCPKT, &lock))
+		fail("packet mode on F");
+	wr(fs, "pk", 2);
 	usleep(100 * 1000); /* the echo of A's input reaches its master */
 
 	test_ready();
@@ -158,5 +167,12 @@ int main(void)
 	p = (struct pollfd){.fd = em, .events = POLLIN};
 	if (poll(&p, 1, 0) != 0)
 		fail("E's master is ready (%x) though its slave was never opened", p.revents);
+
+	/* F: packet mode, and its bytes behind the status byte. */
+	got = 0;
+	if (ioctl(fm, TIOCGPKT, &got) || got != 1)
+		fail("F is no longer in packet mode");
+	if (read(fm, buf, sizeof(buf)) != 3 || memcmp(buf, "\0pk", 3))
+		fail("F's master does not read TIOCPKT_DATA then \"pk\"");
 	pass();
 }
