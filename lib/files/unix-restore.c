@@ -45,6 +45,7 @@ struct unix_restore {
 	int *pair;
 	int *tx;
 	bool *reconnect; /* a datagram socket to connect to its outside peer's name at finish */
+	bool later;      /* filled once the tree is parked: tx are extra descriptors */
 };
 
 /*
@@ -649,7 +650,24 @@ int unix_restore_finish(struct file_restore *fr)
 			later = true;
 	if (!later)
 		return unix_fill(fr->ctx, sh, st);
-	/* The pass's state is the parked step's now (its ends to close included). */
+	/* The pass's state is the parked step's now. The ends that send a queue whose peer is
+	 * gone become extra descriptors (closed by every task, and here with the others at the
+	 * end of the restore, whatever happens): unix_fill() only shuts them down. */
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		int r = 0;
+
+		if (st->pair[i] >= 0)
+			close(st->pair[i]);
+		st->pair[i] = -1;
+		if (st->tx[i] >= 0)
+			r = restore_fd_extra(fr->sh, st->tx[i]);
+		if (r < 0) {
+			/* Those before are the restore's to close now, this one is closed. */
+			for (uint32_t j = 0; j <= i; j++)
+				st->tx[j] = -1;
+			return r;
+		}
+	}
 	deferred_drop();
 	deferred.st = st;
 	deferred.file_fds = sh->file_fds;
@@ -666,10 +684,8 @@ int unix_restore_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	(void)inj;
 	if (!deferred.st || deferred.file_fds != sh->file_fds)
 		return 0;
+	deferred.st->later = true;
 	r = unix_fill(ctx, sh, deferred.st);
-	for (uint32_t i = 0; i < sh->img->nfiles; i++)
-		if (deferred.st->tx[i] >= 0)
-			close(deferred.st->tx[i]);
 	deferred_drop();
 	return r;
 }
@@ -699,10 +715,13 @@ static int unix_fill(struct cryo_ctx *ctx, const struct rst_shared *sh, struct u
 			if (r < 0)
 				return r;
 		}
-		if (st->tx[i] >= 0) {
-			close(st->tx[i]); /* a peer that is gone: end-of-file after the queue */
-			st->tx[i] = -1;
-		}
+		/* A peer that is gone: end-of-file after the queue (an extra descriptor goes at
+		 * the end of the restore, its peer hears of it now). */
+		if (st->tx[i] >= 0 && st->later)
+			shutdown(st->tx[i], SHUT_RDWR);
+		else if (st->tx[i] >= 0)
+			close(st->tx[i]);
+		st->tx[i] = -1;
 		/* A datagram socket whose peer was outside the tree: connected again to that
 		 * peer's name, which something has now (syslog's /dev/log...). */
 		if (st->reconnect[i] &&

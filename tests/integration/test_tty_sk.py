@@ -35,9 +35,10 @@ def test_pty_dump_leaves_queued_bytes(env):
 
 
 def test_unix_queued_credentials(env):
-    """Messages queued on unix sockets with SO_PASSCRED (stream, datagram, seqpacket) from
-    two tasks of the tree, some with another uid and gid, one sent before SO_PASSCRED was
-    set: each reads after restore with exactly its sender's pid, uid and gid."""
+    """Messages queued on unix sockets with SO_PASSCRED (stream, datagram, seqpacket, a
+    stream whose peer is gone) from two tasks of the tree, some with another uid and gid, one
+    sent before SO_PASSCRED was set: each reads after restore with exactly its sender's pid,
+    uid and gid (and end-of-file after the one whose peer is gone)."""
     env.roundtrip([workload("net_unix_creds")])
 
 
@@ -54,6 +55,7 @@ def test_unix_queued_credentials_image(env):
         [[0, kid, 1234, 5678], [2, run.pid, 0, 0], [4, kid, 0, 0]],
         [[0, kid, 0, 0], [6, run.pid, 0, 0], [12, kid, 77, 88]],
         [[0, 0, 65534, 65534], [9, kid, 0, 0]],
+        [[0, kid, 0, 0]],
     ]), creds
     for _ in range(2):
         pid = env.restore(img)

@@ -7,7 +7,9 @@
  *    reads get them, each with its sender's pid, uid and gid;
  *  - a datagram pair: the same from the child, the parent and the child with uid 77, gid 88;
  *  - a seqpacket pair: "early" sent before SO_PASSCRED was set (it comes with no pid and the
- *    overflow uid and gid), then the child's "late".
+ *    overflow uid and gid), then the child's "late";
+ *  - a stream whose peer is gone: the child's "gone", then its end closed everywhere: the
+ *    message, then end-of-file.
  * After restore (same pids) every message reads with exactly the credentials it had.
  */
 #include <errno.h>
@@ -75,16 +77,18 @@ static unsigned overflow_id(const char *path)
 
 int main(void)
 {
-	int st[2], dg[2], sq[2], go[2], back[2], one = 1, status;
+	int st[2], dg[2], sq[2], pg[2], go[2], back[2], one = 1, status;
 	pid_t me = getpid(), kid;
 	char c;
 
 	test_init();
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, st) || socketpair(AF_UNIX, SOCK_DGRAM, 0, dg) ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sq) || pipe(go) || pipe(back))
+	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sq) || pipe(go) || pipe(back) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, pg))
 		fail("sockets");
 	if (setsockopt(st[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
-	    setsockopt(dg[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+	    setsockopt(dg[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+	    setsockopt(pg[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
 		fail("SO_PASSCRED");
 	send_cred(sq[1], "early", 0, 0, 0, false);
 	if (setsockopt(sq[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
@@ -98,11 +102,14 @@ int main(void)
 		send_cred(st[1], "c2", getpid(), 0, 0, false);
 		send_cred(dg[1], "d3", getpid(), 77, 88, true);
 		send_cred(sq[1], "late", getpid(), 0, 0, false);
+		send_cred(pg[1], "gone", getpid(), 0, 0, false);
+		close(pg[1]);
 		if (write(back[1], "y", 1) != 1)
 			_exit(2);
 		for (;;)
 			pause();
 	}
+	close(pg[1]);
 	if (read(back[0], &c, 1) != 1)
 		fail("child");
 	send_cred(st[1], "p1", me, 0, 0, false);
@@ -124,6 +131,9 @@ int main(void)
 	expect(sq[0], "seqpacket 2", "late", kid, 0, 0);
 	if (recv(st[0], &c, 1, MSG_DONTWAIT) != -1 || errno != EAGAIN)
 		fail("more queued on the stream");
+	expect(pg[0], "peer gone", "gone", kid, 0, 0);
+	if (recv(pg[0], &c, 1, MSG_DONTWAIT) != 0)
+		fail("no end-of-file after the message whose sender is gone");
 	kill(kid, SIGKILL);
 	waitpid(kid, &status, 0);
 	pass();
