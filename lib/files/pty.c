@@ -125,8 +125,8 @@ static cc_t unused_byte(const uint8_t *data, size_t len, const struct termios *t
  * Queues out (to be read from the master) and in (to be read from the slave s) on the pty
  * whose termios is tio, as the module comment says; tio is set again at the end.
  */
-static int pty_queue(int s, const struct termios *tio, const uint8_t *out,
-		     size_t out_len, const uint8_t *in, size_t in_len)
+static int pty_queue(int s, const struct termios *tio, const uint8_t *out, size_t out_len,
+		     const uint8_t *in, size_t in_len)
 {
 	struct termios t = *tio;
 	int r = 0;
@@ -222,7 +222,8 @@ static int pty_dump_queues(const struct fd_dump *d, int m, struct img_file *f,
 		if (s < 0)
 			r = s;
 		raw.c_lflag &= ~ICANON;
-		if (!r && (tcsetattr(s, TCSANOW, &raw) < 0 || fcntl(s, F_SETFL, O_RDWR | O_NONBLOCK)))
+		if (!r &&
+		    (tcsetattr(s, TCSANOW, &raw) < 0 || fcntl(s, F_SETFL, O_RDWR | O_NONBLOCK)))
 			r = -errno;
 		if (!r)
 			r = read_now(s, &in, &in_len, false);

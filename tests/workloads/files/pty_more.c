@@ -77,7 +77,11 @@ static int pts_of(int m)
 
 int main(void)
 {
-	static const char raw_in[] = "a\rb\x7f" "c\x03" "d\x04" "e\x15" "f";
+	static const char raw_in[] = "a\rb\x7f"
+				     "c\x03"
+				     "d\x04"
+				     "e\x15"
+				     "f";
 	struct termios tio;
 	struct pollfd p;
 	char buf[64], path[64];

@@ -44,8 +44,8 @@ static void expect(int sk, const char *what, const char *want, pid_t pid, uid_t 
 {
 	char buf[64], ctl[CMSG_SPACE(sizeof(struct ucred))];
 	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			    .msg_controllen = sizeof(ctl)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
 	struct cmsghdr *c;
 	struct ucred u;
 	ssize_t n = recvmsg(sk, &mh, MSG_DONTWAIT);
