@@ -107,6 +107,12 @@ struct cryo_dump_opts {
 	const char *parent;
 	/* Where dir is s3://BUCKET/PREFIX: how to reach the store (NULL: the environment). */
 	const struct cryo_s3_config *s3;
+	/*
+	 * Copy-on-write (docs/cow-dump.md): the tree is resumed as soon as everything but its
+	 * pages is collected, and its pages are copied while it runs, each as it was at the
+	 * freeze. 0: the default, on with leave_running; 1: on (needs leave_running); -1: off.
+	 */
+	int cow;
 };
 #define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
 

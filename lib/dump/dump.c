@@ -26,6 +26,7 @@
 #include "base/worker.h"
 #include "cgroup/cgroup.h"
 #include "image/xfer.h"
+#include "cow.h"
 #include "dump.h"
 #include "image/chain.h"
 #include "image/image.h"
@@ -334,7 +335,8 @@ struct dump_run {
 	struct held_tree held;
 	struct img img;
 	struct dump_chain chain;
-	struct run_list *later; /* pages still to copy, per task, for tar and streams */
+	struct run_list *later; /* pages still to copy, per task: tar, streams, copy-on-write */
+	struct cow *cow;        /* the tree runs while its pages are copied (cow.h) */
 	struct cryo_hook_args hargs;
 	pid_t *pids;
 	bool hooked; /* plugins have been called: a failure is told to them */
@@ -422,7 +424,7 @@ static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 	d->hargs.npids = d->held.tree.ntasks;
 	if (progress_init(ctx, false) == 0)
 		progress_start(ctx, "dump", estimate_pages(&d->held.tree));
-	if ((d->plan->to_fds || d->plan->tar) &&
+	if ((d->plan->to_fds || d->plan->tar || d->plan->cow) &&
 	    !(d->later = calloc(d->held.tree.ntasks + 1, sizeof(*d->later))))
 		return -ENOMEM;
 	return plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_FREEZE, &d->hargs);
@@ -467,6 +469,55 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	return r;
 }
 
+/*
+ * Copy-on-write: every page the image needs write-protected, then the tree let go at once; its
+ * pages are copied by run_commit() while it runs. Where that cannot be done, nothing happens
+ * here and the pages are copied with the tree still frozen.
+ */
+static int run_cow(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	int r;
+
+	if (!d->plan->cow)
+		return 0;
+	/* A plugin's state (a GPU's) is only consistent with the tree held until it is done. */
+	if (d->img.nplugins) {
+		log_info(ctx, "no copy-on-write: plugin %s holds state of the tree",
+			 d->img.plugins[0]);
+		return 0;
+	}
+	/* A live pre-dump chain's tracker holds the mappings with userfaultfds of its own. Its
+	 * work is done (dump_tree() chose the pages written since), and it ends with this dump
+	 * anyway: it ends now, so that the mappings can be protected again. */
+	if (d->chain.live) {
+		r = track_stop(ctx, d->chain.meta.tracker_pid);
+		if (r < 0)
+			return r;
+		d->chain.live = false;
+	}
+	r = cow_setup(ctx, &d->img, d->later, &d->cow);
+	if (r < 0 || !d->cow)
+		return r;
+	r = cow_start(ctx, d->cow);
+	if (r < 0)
+		return r;
+	tree_let_go(ctx, d->plan, &d->held, false);
+	return 0;
+}
+
+/* The pages of each task, copied only now (their runs were chosen by dump_tree()), into
+ * DIR/pages-PID.img or the streams: for a copy-on-write dump to a directory. */
+static int save_later(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	int r = 0;
+
+	for (uint32_t i = 0; r >= 0 && i < d->img.ntasks; i++)
+		if (!d->img.tasks[i].zombie)
+			r = mm_save(ctx, d->img.tasks[i].pid, d->dirfd, d->w, &d->later[i], false);
+	progress_finish(ctx);
+	return r;
+}
+
 /* The image made complete: synced, its metadata written last; packed or sent with the pages
  * copied from the tree now; the receiver's answer awaited. */
 static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
@@ -479,6 +530,17 @@ static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
 	 * the image is synced and completed, which cannot harm it: syncing is most of a dump. */
 	if (plan->leave_running && !d->later)
 		tree_let_go(ctx, plan, &d->held, false);
+	/* A copy-on-write dump to a directory copies its pages now; the protections go as soon
+	 * as they are copied, before the image is synced. */
+	if (d->later && !plan->tar && !plan->to_fds) {
+		r = save_later(ctx, d);
+		cow_finish(ctx, d->cow);
+		d->cow = NULL;
+		if (r < 0)
+			return r;
+		if (plan->leave_running)
+			tree_let_go(ctx, plan, &d->held, false);
+	}
 	/* Stream files are synced before the metadata that makes them an image. */
 	if (d->w && !plan->to_fds)
 		r = stream_writer_finish(d->w);
@@ -493,11 +555,15 @@ static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
 			 d->opts->pid);
 		r = write_tar(ctx, d->opts, d->tar_dirfd, d->dirfd, &d->img, d->later);
 		progress_finish(ctx);
+		cow_finish(ctx, d->cow);
+		d->cow = NULL;
 	} else if (r >= 0 && plan->to_fds) {
 		log_info(ctx, "image of pid %d: sending its metadata, then its pages",
 			 d->opts->pid);
 		r = send_image(ctx, d->dirfd, &d->img, d->w, d->later);
 		progress_finish(ctx);
+		cow_finish(ctx, d->cow);
+		d->cow = NULL;
 	}
 	if (r >= 0 && plan->leave_running && d->later)
 		tree_let_go(ctx, plan, &d->held, false);
@@ -523,6 +589,9 @@ static int run_finish(struct cryo_ctx *ctx, struct dump_run *d, int r)
 	if (r < 0) {
 		log_error(ctx, "dump failed, %s pid %d", d->held.held ? "resuming" : "leaving running",
 			  d->opts->pid);
+		/* Protections first: the tree may run already, and must not wait on us. */
+		cow_finish(ctx, d->cow);
+		d->cow = NULL;
 		/* What a failed dump wrote to DIR is not an image, even where it got as far as
 		 * the file that makes it one. */
 		if (!plan->to_fds)
@@ -577,24 +646,46 @@ static void run_free(struct cryo_ctx *ctx, struct dump_run *d)
 	free(d->scratch);
 }
 
-static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
+static int dump_once(struct cryo_ctx *ctx, const struct dump_plan *plan, bool *ret_cow)
 {
-	const struct dump_plan *plan = arg;
 	struct dump_run d = {.plan = plan, .opts = plan->opts, .dir = plan->opts->dir,
 			     .dirfd = -1, .tar_dirfd = -1, .logfd = -1,
 			     .chain = {.fd = -1}};
-	int r = ns_worker_enter(ctx, plan->ns_own, plan->pidfd);
+	int r = run_open(ctx, &d);
 
-	if (r >= 0)
-		r = run_open(ctx, &d);
 	if (r >= 0)
 		r = run_freeze(ctx, &d);
 	if (r >= 0)
 		r = run_collect(ctx, &d);
 	if (r >= 0)
+		r = run_cow(ctx, &d);
+	*ret_cow = d.cow;
+	if (r >= 0)
 		r = run_commit(ctx, &d);
 	r = run_finish(ctx, &d, r);
 	run_free(ctx, &d);
+	return r;
+}
+
+static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
+{
+	const struct dump_plan *plan = arg;
+	struct dump_plan frozen;
+	bool cow = false;
+	int r = ns_worker_enter(ctx, plan->ns_own, plan->pidfd);
+
+	if (r >= 0)
+		r = dump_once(ctx, plan, &cow);
+	/* A task unmapped, moved or discarded memory (or exited) before its pages were copied:
+	 * this image cannot be of one moment. The tree ran on unharmed; a new dump, frozen for
+	 * its whole copy this time, can be. Not where part of the image went out already. */
+	if (r == -ESTALE && cow && !plan->to_fds) {
+		log_warn(ctx, "%s; dumping again with the tree frozen", cryo_ctx_errmsg(ctx));
+		ctx->errmsg[0] = '\0';
+		frozen = *plan;
+		frozen.cow = false;
+		r = dump_once(ctx, &frozen, &cow);
+	}
 	return r;
 }
 

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copy-on-write dump (docs/cow-dump.md): the tree runs on while its pages are copied, and the
+ * image still holds its memory as it was at the freeze.
+ *
+ * While the tree is frozen, cow_setup() gives each task a userfaultfd in synchronous
+ * write-protect mode (created inside the task, taken out with pidfd_getfd(2) and closed there
+ * again), registers its private anonymous mappings and write-protects every page the dump will
+ * save. cow_start() then starts a thread that serves write faults and makes every read of the
+ * dump (xfer_read_task()) go through it; the caller resumes the tree. A write to a page not
+ * yet copied waits in the kernel until that page's content is set aside; the copy of the dump
+ * takes each page either from what was set aside or, still protected, from the task.
+ *
+ * A page is only ever taken from the task while protected, and is checked to be protected
+ * still after it was read (the uffd-wp bit of /proc/PID/pagemap): a page the task unmapped,
+ * moved or discarded meanwhile cannot be read as it was, and the read fails with -ESTALE.
+ *
+ * cow_finish() (always called, after success or failure) closes the userfaultfds: the kernel
+ * then drops every registration and protection and wakes any thread waiting on a fault. The
+ * same happens if cryo is killed: nothing but this process holds them.
+ */
+#ifndef CRYO_DUMP_COW_H
+#define CRYO_DUMP_COW_H
+
+#include <stdbool.h>
+
+#include "dump.h"
+#include "image/image.h"
+#include "seize/seize.h"
+
+struct cryo_ctx;
+struct cow;
+
+/*
+ * While the tree is frozen and after every other step that runs code in the tasks: protects
+ * the pages later[i] lists for img->tasks[i]. *ret is NULL where a copy-on-write dump cannot
+ * be done here (a task may not create a userfaultfd, too much memory cannot be protected): the
+ * caller copies the pages before it resumes the tree, as a plain dump does. Pages of mappings
+ * that cannot be protected (private file mappings, a task's own userfaultfd's) are copied here.
+ */
+int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list *later,
+	      struct cow **ret);
+
+/* Starts serving faults and reads; the tree may be resumed once this returns 0. */
+int cow_start(struct cryo_ctx *ctx, struct cow *c);
+
+/* Every protection dropped, the fault thread stopped, everything freed. NULL is fine. */
+void cow_finish(struct cryo_ctx *ctx, struct cow *c);
+
+#endif
