@@ -436,6 +436,21 @@ int cow_start(struct cryo_ctx *ctx, struct cow *c)
 	return 0;
 }
 
+pid_t cow_gone(const struct cow *c)
+{
+	for (size_t i = 0; c && i < c->ntasks; i++) {
+		_cleanup_free_ char *stat = NULL;
+		const char *p;
+
+		if (read_file_fmt(&stat, "/proc/%d/stat", c->tasks[i].pid) < 0)
+			return c->tasks[i].pid;
+		p = strrchr(stat, ')');
+		if (p && (p[2] == 'Z' || p[2] == 'X'))
+			return c->tasks[i].pid;
+	}
+	return 0;
+}
+
 void cow_finish(struct cryo_ctx *ctx, struct cow *c)
 {
 	uint64_t left = 0;

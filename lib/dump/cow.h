@@ -44,6 +44,10 @@ int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list
 /* Starts serving faults and reads; the tree may be resumed once this returns 0. */
 int cow_start(struct cryo_ctx *ctx, struct cow *c);
 
+/* A task of c that has exited (or is a zombie) since the freeze, or 0: its memory went with it,
+ * so its pages not yet copied are lost. */
+pid_t cow_gone(const struct cow *c);
+
 /* Every protection dropped, the fault thread stopped, everything freed. NULL is fine. */
 void cow_finish(struct cryo_ctx *ctx, struct cow *c);
 

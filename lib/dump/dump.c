@@ -518,6 +518,20 @@ static int save_later(struct cryo_ctx *ctx, struct dump_run *d)
 	return r;
 }
 
+/* A copy-on-write dump that failed because a task exited before its pages were copied says so
+ * as -ESTALE: dumped again, frozen, it would not fail (dump_in_worker()). */
+static int cow_failed(struct cryo_ctx *ctx, struct dump_run *d, int r)
+{
+	pid_t gone = r < 0 && r != -ESTALE ? cow_gone(d->cow) : 0;
+
+	if (gone)
+		r = cryo_err(ctx, -ESTALE, "pid %d exited during the copy-on-write dump, before its "
+			     "pages were copied", gone);
+	cow_finish(ctx, d->cow);
+	d->cow = NULL;
+	return r;
+}
+
 /* The image made complete: synced, its metadata written last; packed or sent with the pages
  * copied from the tree now; the receiver's answer awaited. */
 static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
@@ -533,9 +547,7 @@ static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
 	/* A copy-on-write dump to a directory copies its pages now; the protections go as soon
 	 * as they are copied, before the image is synced. */
 	if (d->later && !plan->tar && !plan->to_fds) {
-		r = save_later(ctx, d);
-		cow_finish(ctx, d->cow);
-		d->cow = NULL;
+		r = cow_failed(ctx, d, save_later(ctx, d));
 		if (r < 0)
 			return r;
 		if (plan->leave_running)
@@ -555,15 +567,13 @@ static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
 			 d->opts->pid);
 		r = write_tar(ctx, d->opts, d->tar_dirfd, d->dirfd, &d->img, d->later);
 		progress_finish(ctx);
-		cow_finish(ctx, d->cow);
-		d->cow = NULL;
+		r = cow_failed(ctx, d, r);
 	} else if (r >= 0 && plan->to_fds) {
 		log_info(ctx, "image of pid %d: sending its metadata, then its pages",
 			 d->opts->pid);
 		r = send_image(ctx, d->dirfd, &d->img, d->w, d->later);
 		progress_finish(ctx);
-		cow_finish(ctx, d->cow);
-		d->cow = NULL;
+		r = cow_failed(ctx, d, r);
 	}
 	if (r >= 0 && plan->leave_running && d->later)
 		tree_let_go(ctx, plan, &d->held, false);
