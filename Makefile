@@ -24,8 +24,9 @@ unit:
 
 # The engine's state tests again over the other page paths: compressed frames over two streams
 # (dump) with memory arriving on fault (restore --lazy); every dump building on a pre-dump
-# taken just before it (only what the tree wrote since is copied); and every image sent to
-# stdout and restored from stdin as it arrives.
+# taken just before it (only what the tree wrote since is copied); every image sent to
+# stdout and restored from stdin as it arrives; and every dump a copy-on-write one (the tree
+# runs on while its pages are copied, then the harness kills it).
 VARIANT_TESTS = tests/integration/test_memory.py tests/integration/test_threads.py \
 	tests/integration/test_tree.py tests/integration/test_programs.py \
 	tests/integration/test_files.py tests/integration/test_signals.py
@@ -44,6 +45,8 @@ variants: all
 	$(PYTEST) -q $(VARIANT_TESTS)
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) CRYO_STREAM=1 \
 	$(PYTEST) -q $(VARIANT_TESTS) -k "not test_image_records_pipe_bytes"
+	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) CRYO_COW=1 \
+	$(PYTEST) -q $(VARIANT_TESTS)
 
 integration: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) $(PYTEST) -v tests/integration

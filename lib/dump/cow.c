@@ -67,6 +67,8 @@ struct cow {
 	bool running;
 	struct xfer_source src;
 	uint64_t faults, served; /* write faults seen, pages set aside for them */
+	pid_t stale_pid; /* the first page found changed before it was copied */
+	uint64_t stale_addr;
 };
 
 /* Index of the page at addr among t's runs, or -1. */
@@ -245,6 +247,10 @@ static int cow_read(void *arg, pid_t pid, int mem_fd, const struct iovec *iov, i
 			if (!m)
 				return -EBADSLT;
 			r = read_frozen(t, a, out, m * PAGE_SZ);
+			if (r == -ESTALE && !c->stale_pid) {
+				c->stale_addr = a;
+				c->stale_pid = pid;
+			}
 			pthread_mutex_lock(&t->lock);
 			for (uint64_t j = 0; j < m; j++)
 				t->state[i + j] = r < 0 ? PG_FROZEN : PG_TAKEN;
@@ -434,6 +440,14 @@ int cow_start(struct cryo_ctx *ctx, struct cow *c)
 	c->src = (struct xfer_source){cow_read, c};
 	xfer_set_source(&c->src);
 	return 0;
+}
+
+int cow_stale(const struct cow *c, uint64_t *ret_addr)
+{
+	if (!c || !c->stale_pid)
+		return 0;
+	*ret_addr = c->stale_addr;
+	return c->stale_pid;
 }
 
 pid_t cow_gone(const struct cow *c)

@@ -48,6 +48,10 @@ int cow_start(struct cryo_ctx *ctx, struct cow *c);
  * so its pages not yet copied are lost. */
 pid_t cow_gone(const struct cow *c);
 
+/* The task (and the address, within 2 MiB) of the first page that was found unmapped, moved or
+ * discarded before it was copied, or 0. */
+int cow_stale(const struct cow *c, uint64_t *ret_addr);
+
 /* Every protection dropped, the fault thread stopped, everything freed. NULL is fine. */
 void cow_finish(struct cryo_ctx *ctx, struct cow *c);
 

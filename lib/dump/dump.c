@@ -41,6 +41,7 @@
 #include "storage/s3-image.h"
 #include "storage/s3.h"
 #include "track.h"
+#include "vmflags.h"
 
 #define LOG_PREFIX "dump: "
 
@@ -411,6 +412,10 @@ static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 	r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_FREEZE, &d->hargs);
 	if (r < 0)
 		return r;
+	/* A copy-on-write dump reads the flags of the mappings before the freeze, which then
+	 * costs no walk of the memory; vmflags_check() makes sure they held (vmflags.h). */
+	if (d->plan->cow)
+		vmflags_prefetch(d->pids, npids);
 	r = tree_hold(ctx, d->plan, &d->held);
 	if (r < 0)
 		return r;
@@ -486,15 +491,9 @@ static int run_cow(struct cryo_ctx *ctx, struct dump_run *d)
 			 d->img.plugins[0]);
 		return 0;
 	}
-	/* A live pre-dump chain's tracker holds the mappings with userfaultfds of its own. Its
-	 * work is done (dump_tree() chose the pages written since), and it ends with this dump
-	 * anyway: it ends now, so that the mappings can be protected again. */
-	if (d->chain.live) {
-		r = track_stop(ctx, d->chain.meta.tracker_pid);
-		if (r < 0)
-			return r;
-		d->chain.live = false;
-	}
+	/* A live pre-dump chain's tracker keeps its mappings, registered with userfaultfds of
+	 * its own: their pages written since the pre-dump, few by design, are copied while
+	 * frozen (cow_setup()), and the chain lives on should this dump be redone frozen. */
 	r = cow_setup(ctx, &d->img, d->later, &d->cow);
 	if (r < 0 || !d->cow)
 		return r;
@@ -522,9 +521,14 @@ static int save_later(struct cryo_ctx *ctx, struct dump_run *d)
  * as -ESTALE: dumped again, frozen, it would not fail (dump_in_worker()). */
 static int cow_failed(struct cryo_ctx *ctx, struct dump_run *d, int r)
 {
-	pid_t gone = r < 0 && r != -ESTALE ? cow_gone(d->cow) : 0;
+	pid_t gone = r < 0 && r != -ESTALE ? cow_gone(d->cow) : 0, stale;
+	uint64_t addr;
 
-	if (gone)
+	if (r < 0 && (stale = cow_stale(d->cow, &addr)))
+		r = cryo_err(ctx, -ESTALE, "pid %d unmapped, moved or discarded memory near %#llx "
+			     "during the copy-on-write dump, before it was copied", stale,
+			     (unsigned long long)addr);
+	else if (gone)
 		r = cryo_err(ctx, -ESTALE, "pid %d exited during the copy-on-write dump, before its "
 			     "pages were copied", gone);
 	cow_finish(ctx, d->cow);
@@ -544,6 +548,10 @@ static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
 	 * the image is synced and completed, which cannot harm it: syncing is most of a dump. */
 	if (plan->leave_running && !d->later)
 		tree_let_go(ctx, plan, &d->held, false);
+	if (d->cow)
+		r = vmflags_check(ctx);
+	if (r < 0)
+		return r;
 	/* A copy-on-write dump to a directory copies its pages now; the protections go as soon
 	 * as they are copied, before the image is synced. */
 	if (d->later && !plan->tar && !plan->to_fds) {
@@ -643,6 +651,7 @@ static void run_free(struct cryo_ctx *ctx, struct dump_run *d)
 	free_later(d->later, d->held.tree.ntasks);
 	stream_writer_free(d->w);
 	img_free(&d->img);
+	vmflags_forget();
 	free(d->pids);
 	ctx->log_fd = -1;
 	if (d->logfd >= 0)

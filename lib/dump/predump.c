@@ -33,8 +33,10 @@
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "plan.h"
+#include "plugin/plugin.h"
 #include "seize/seize.h"
 #include "track.h"
+#include "vmflags.h"
 
 #define LOG_PREFIX "pre-dump: "
 
@@ -105,7 +107,7 @@ static int select_task(struct cryo_ctx *ctx, int parent_fd, struct pre_task *pt)
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pm_fd < 0)
 		return cryo_err(ctx, -errno, "open %s", path);
-	r = proc_maps_read(pt->pid, true, &maps, &n);
+	r = vmflags_maps_read(pt->pid, &maps, &n);
 	if (r < 0)
 		return cryo_err(ctx, r, "read smaps of pid %d", pt->pid);
 	for (size_t i = 0; i < n && r >= 0; i++) {
@@ -229,6 +231,14 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r < 0)
 		goto out;
 
+	/* Flags of the mappings read before the freeze, which then costs no walk of the
+	 * memory (vmflags.h). A pre-dump uses only flags a mapping is created with: one
+	 * whose layout did not change kept them. */
+	if (plugin_tree_pids(plan->pid, &pids, &n) == 0)
+		vmflags_prefetch(pids, n);
+	free(pids);
+	pids = NULL;
+	n = 0;
 	r = tree_hold(ctx, plan, &held);
 	if (r < 0)
 		goto out;
@@ -362,6 +372,7 @@ out:
 		free(tasks[i].tracked.runs);
 	}
 	stream_writer_free(w);
+	vmflags_forget();
 	predump_free(&meta);
 	predump_free(&parent);
 	ctx->log_fd = -1;
