@@ -388,7 +388,10 @@ int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list
 {
 	struct cow *c = calloc(1, sizeof(*c));
 	uint64_t stashed = 0;
+	struct timespec t0, t1;
 	int r = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	*ret = NULL;
 	if (!c)
@@ -420,8 +423,10 @@ int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list
 		cow_free(c);
 		return 0;
 	}
-	log_info(ctx, "copy-on-write: %zu tasks protected, %llu KiB copied while frozen",
-		 c->ntasks, (unsigned long long)(stashed >> 10));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info(ctx, "copy-on-write: %zu tasks protected in %.1f ms, %llu KiB copied while frozen",
+		 c->ntasks, (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6,
+		 (unsigned long long)(stashed >> 10));
 	*ret = c;
 	return 0;
 }
