@@ -353,18 +353,26 @@ static int setup_task(struct cryo_ctx *ctx, struct cow_task *t, const struct img
 					      .mode = UFFDIO_REGISTER_MODE_WP};
 		struct uffdio_writeprotect wp = {.range = {m->start, m->end - m->start},
 						 .mode = UFFDIO_WRITEPROTECT_MODE_WP};
-		int64_t first = -1;
+		uint64_t lo = 0, hi = l->n;
 
 		if (!(m->kind == VMA_ANON || ((m->kind == VMA_FILE || m->kind == VMA_SHMEM) &&
 					      !m->shared)))
 			continue;
-		/* does it hold a page this dump saves? */
-		for (uint64_t k = 0; k < l->n && first < 0; k++)
-			if (l->runs[k].vaddr >= m->start && l->runs[k].vaddr < m->end)
-				first = k;
-		if (first < 0)
+		/* does it hold a page this dump saves? (the first run at or past its start) */
+		while (lo < hi) {
+			uint64_t mid = (lo + hi) / 2;
+
+			if (l->runs[mid].vaddr < m->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == l->n || l->runs[lo].vaddr >= m->end)
 			continue;
-		/* Private file mappings (a library's data) cannot be registered for synchronous
+		/* Write-protecting is one walk of the page tables in the kernel, which marks each
+		 * present entry: tens of ms per GiB of 4 KiB pages on these VMs, one entry per
+		 * 2 MiB for a THP (bench/README.md). Two threads on slices did not do better here.
+		 * Private file mappings (a library's data) cannot be registered for synchronous
 		 * protection, nor a range the task's own userfaultfd has: their pages, few as a
 		 * rule, are taken now. */
 		if (m->kind != VMA_ANON || ioctl(t->uffd, UFFDIO_REGISTER, &reg) < 0 ||
