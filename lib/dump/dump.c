@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -44,6 +45,8 @@
 #include "vmflags.h"
 
 #define LOG_PREFIX "dump: "
+
+#define COW_COPY_NICE 10
 
 /* What is left of a zombie: its place in the tree and its exit status. */
 static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t)
@@ -508,11 +511,19 @@ static int run_cow(struct cryo_ctx *ctx, struct dump_run *d)
  * DIR/pages-PID.img or the streams: for a copy-on-write dump to a directory. */
 static int save_later(struct cryo_ctx *ctx, struct dump_run *d)
 {
-	int r = 0;
+	pid_t self = gettid();
+	int r = 0, nice = getpriority(PRIO_PROCESS, self);
 
+	/* While the tree runs, its CPU time goes first: the copy (the threads this one starts)
+	 * yields to it. The fault thread, started before, keeps its priority: it serves the
+	 * tree. */
+	if (d->cow)
+		setpriority(PRIO_PROCESS, self, COW_COPY_NICE);
 	for (uint32_t i = 0; r >= 0 && i < d->img.ntasks; i++)
 		if (!d->img.tasks[i].zombie)
 			r = mm_save(ctx, d->img.tasks[i].pid, d->dirfd, d->w, &d->later[i], false);
+	if (d->cow)
+		setpriority(PRIO_PROCESS, self, nice);
 	progress_finish(ctx);
 	return r;
 }
