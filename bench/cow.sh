@@ -21,6 +21,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CRYO=${CRYO:-$ROOT/build/cryo}
 CRYO_BUILD=${CRYO_BUILD:-$(dirname "$CRYO")}
 HOLDER=$CRYO_BUILD/bench/holder
+WPCOST=$CRYO_BUILD/bench/wpcost
 SIZES="1024 4096"
 REPS=3
 DIRTY_MIB=1024
@@ -69,6 +70,11 @@ dump() { # extra args...; prints the freeze in ms
 }
 
 echo "# cow.sh $(date -u '+%F %T') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "## the kernel's walks over that memory, in one process (bench/wpcost), before the dumps"
+for mib in $SIZES; do
+	[ -x "$WPCOST" ] && "$WPCOST" "$mib" && "$WPCOST" "$mib" thp
+done
+echo
 echo "## tree frozen during dump --leave-running (ms, median of $REPS)"
 echo "| size | copy-on-write | --no-cow (yardstick) | each COW run | each --no-cow run |"
 echo "|---|---|---|---|---|"
