@@ -3,7 +3,8 @@
 #
 # Copy-on-write dump (issue 17, docs/cow-dump.md): how long the tree is frozen during a
 # `cryo dump --leave-running` (copy-on-write, the default) against the same dump with --no-cow
-# (frozen for its whole copy: the yardstick), for each size; and, with the holder rewriting its
+# (frozen for its whole copy: the yardstick), for each size, in 4 KiB pages and in THPs
+# (holder thp); and, with the holder rewriting its
 # pages, the workload's own longest pause and its rewrite rate during each kind of dump, against
 # its rate just before. Every measured dump runs next to its yardstick, alternating, so both
 # see the same machine. Medians of --reps.
@@ -48,9 +49,9 @@ trap cleanup EXIT
 median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 now() { date +%s.%N; }
 
-start_holder() { # MIB DIRTY
+start_holder() { # MIB DIRTY [thp]
 	rm -f "$DIR/out.txt"
-	"$HOLDER" "$1" random 7 "dirty=$2" >"$DIR/out.txt" 2>&1 &
+	"$HOLDER" "$1" random 7 "dirty=$2" ${3:-} >"$DIR/out.txt" 2>&1 &
 	HPID=$!
 	while ! grep -q '^ready' "$DIR/out.txt" 2>/dev/null; do sleep 0.1; done
 }
@@ -78,15 +79,17 @@ echo
 echo "## tree frozen during dump --leave-running (ms, median of $REPS)"
 echo "| size | copy-on-write | --no-cow (yardstick) | each COW run | each --no-cow run |"
 echo "|---|---|---|---|---|"
-for mib in $SIZES; do
-	start_holder "$mib" 0
+for case in $SIZES $(for m in $SIZES; do echo "$m:thp"; done); do
+	mib=${case%:thp}
+	thp=; [ "$case" != "$mib" ] && thp=thp
+	start_holder "$mib" 0 $thp
 	cow=() plain=()
 	for _ in $(seq "$REPS"); do
 		cow+=("$(dump)")
 		plain+=("$(dump --no-cow)")
 	done
 	kill -9 "$HPID"; wait "$HPID" 2>/dev/null || true; HPID=
-	echo "| $mib MiB | $(printf '%s\n' "${cow[@]}" | median) | $(printf '%s\n' "${plain[@]}" | median) | ${cow[*]} | ${plain[*]} |"
+	echo "| $mib MiB ${thp:+(THP)} | $(printf '%s\n' "${cow[@]}" | median) | $(printf '%s\n' "${plain[@]}" | median) | ${cow[*]} | ${plain[*]} |"
 done
 
 echo
