@@ -51,8 +51,11 @@ int main(int argc, char **argv)
 	struct uffdio_register reg = {.range = {(uint64_t)p, len}, .mode = UFFDIO_REGISTER_MODE_WP};
 	struct uffdio_writeprotect wp = {.range = {(uint64_t)p, len},
 					 .mode = UFFDIO_WRITEPROTECT_MODE_WP};
-	struct pm_scan_arg a = {.size = sizeof(a), .start = (uint64_t)p, .end = (uint64_t)p + len,
-				.vec = (uint64_t)regs, .vec_len = 1024,
+	struct pm_scan_arg a = {.size = sizeof(a),
+				.start = (uint64_t)p,
+				.end = (uint64_t)p + len,
+				.vec = (uint64_t)regs,
+				.vec_len = 1024,
 				.category_anyof_mask = (1 << 3) | (1 << 4),
 				.return_mask = (1 << 3) | (1 << 4)};
 	double t0, t1, t2, t3, t4;
@@ -86,7 +89,7 @@ int main(int argc, char **argv)
 		fclose(f);
 	t4 = ms();
 	printf("%s %zu MiB: register %.2f ms, writeprotect %.2f ms, pagemap_scan %.2f ms, "
-	       "smaps %.2f ms\n", thp ? "thp" : "4k", len >> 20, t1 - t0, t2 - t1, t3 - t2,
-	       t4 - t3);
+	       "smaps %.2f ms\n",
+	       thp ? "thp" : "4k", len >> 20, t1 - t0, t2 - t1, t3 - t2, t4 - t3);
 	return 0;
 }

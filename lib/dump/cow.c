@@ -38,23 +38,23 @@
  * much, a copy-on-write dump would not shorten the freeze much, and costs the memory. */
 #define COW_STASH_MAX (256ULL << 20)
 
-#define PM_UFFD_WP  (1ULL << 57)
-#define PM_SWAP     (1ULL << 62)
-#define PM_PRESENT  (1ULL << 63)
+#define PM_UFFD_WP (1ULL << 57)
+#define PM_SWAP	   (1ULL << 62)
+#define PM_PRESENT (1ULL << 63)
 
 enum { PG_FROZEN = 0, PG_TAKING, PG_TAKEN };
 
 struct cow_task {
 	pid_t pid;
-	int uffd;     /* -1: no protection (every page taken while frozen) */
-	int pm_fd;    /* /proc/PID/pagemap, to check a page is still protected */
-	int mem_fd;   /* /proc/PID/mem */
+	int uffd;   /* -1: no protection (every page taken while frozen) */
+	int pm_fd;  /* /proc/PID/pagemap, to check a page is still protected */
+	int mem_fd; /* /proc/PID/mem */
 	const struct page_run *runs;
 	uint64_t nruns;
 	uint64_t *first; /* first[i]: index of the first page of runs[i] */
 	uint64_t npages;
 	uint8_t *state;
-	void **stash;  /* content at the freeze of pages TAKEN before the copy reached them */
+	void **stash;	  /* content at the freeze of pages TAKEN before the copy reached them */
 	uint64_t stashed; /* bytes in stash */
 	pthread_mutex_t lock;
 };
@@ -67,7 +67,7 @@ struct cow {
 	bool running;
 	struct xfer_source src;
 	uint64_t faults, served; /* write faults seen, pages set aside for them */
-	pid_t stale_pid; /* the first page found changed before it was copied */
+	pid_t stale_pid;	 /* the first page found changed before it was copied */
 	uint64_t stale_addr;
 };
 
@@ -355,8 +355,8 @@ static int setup_task(struct cryo_ctx *ctx, struct cow_task *t, const struct img
 						 .mode = UFFDIO_WRITEPROTECT_MODE_WP};
 		uint64_t lo = 0, hi = l->n;
 
-		if (!(m->kind == VMA_ANON || ((m->kind == VMA_FILE || m->kind == VMA_SHMEM) &&
-					      !m->shared)))
+		if (!(m->kind == VMA_ANON ||
+		      ((m->kind == VMA_FILE || m->kind == VMA_SHMEM) && !m->shared)))
 			continue;
 		/* does it hold a page this dump saves? (the first run at or past its start) */
 		while (lo < hi) {
@@ -379,9 +379,10 @@ static int setup_task(struct cryo_ctx *ctx, struct cow_task *t, const struct img
 		    ioctl(t->uffd, UFFDIO_WRITEPROTECT, &wp) < 0) {
 			r = stash_now(t, m->start, m->end, stashed);
 			if (r == -E2BIG)
-				return cryo_err(ctx, r, "pid %d: more than %llu MiB in mappings that "
-						"cannot be write-protected", t->pid,
-						COW_STASH_MAX >> 20);
+				return cryo_err(ctx, r,
+						"pid %d: more than %llu MiB in mappings that "
+						"cannot be write-protected",
+						t->pid, COW_STASH_MAX >> 20);
 			if (r < 0)
 				return cryo_err(ctx, r, "pid %d: copy %#llx-%#llx", t->pid,
 						(unsigned long long)m->start,
@@ -425,8 +426,10 @@ int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list
 	}
 	if (r < 0) {
 		/* Closing the userfaultfds drops every protection set so far. */
-		log_info(ctx, "no copy-on-write (%s): the tree stays frozen while its pages are "
-			 "copied", cryo_ctx_errmsg(ctx));
+		log_info(ctx,
+			 "no copy-on-write (%s): the tree stays frozen while its pages are "
+			 "copied",
+			 cryo_ctx_errmsg(ctx));
 		ctx->errmsg[0] = '\0';
 		cow_free(c);
 		return 0;
