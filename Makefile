@@ -35,6 +35,10 @@ VARIANT_TESTS = tests/integration/test_memory.py tests/integration/test_threads.
 # mappings exactly right after the restore are left to the eager run.
 LAZY_DIFFERS = not test_protections_and_guards and not test_madvise_flags \
 	and not test_protections_exact_vmas
+# A copy-on-write dump lets the tree run past the moment of its image until the harness kills
+# it: test_bash_loop, which checks that no number its loop wrote to a file comes twice, sees
+# the restored loop write again what the original wrote in that time. It is left to the others.
+COW_DIFFERS = not (test_bash_loop and not appending)
 # (The stream run leaves out the one test that reads its image with `cryo show`: a stream is
 # not a directory.)
 variants: all
@@ -46,7 +50,7 @@ variants: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) CRYO_STREAM=1 \
 	$(PYTEST) -q $(VARIANT_TESTS) -k "not test_image_records_pipe_bytes"
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) CRYO_COW=1 \
-	$(PYTEST) -q $(VARIANT_TESTS)
+	$(PYTEST) -q $(VARIANT_TESTS) -k "$(COW_DIFFERS)"
 
 integration: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) $(PYTEST) -v tests/integration

@@ -28,6 +28,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/proc.h"
 #include "cow.h"
 #include "image/xfer.h"
 #include "track.h"
@@ -314,9 +315,238 @@ static int stash_now(struct cow_task *t, uint64_t s, uint64_t e, uint64_t *total
 	return 0;
 }
 
+/*
+ * Protection before the freeze (cow.h): one task's userfaultfd and the ranges registered with
+ * it, all write-protected while the tree runs; a write meanwhile is let through at once by
+ * the pass-through thread, and found again at the freeze (PAGE_IS_WRITTEN).
+ */
+struct early_task {
+	pid_t pid;
+	int uffd;
+	struct page_run *ranges; /* registered, as (start, pages) */
+	size_t n;
+};
+
+struct cow_early {
+	struct early_task *tasks;
+	size_t ntasks;
+	int stop_fd;
+	pthread_t thread;
+	bool running;
+	uint64_t faults;
+};
+
+static void *pass_thread(void *arg)
+{
+	struct cow_early *e = arg;
+	_cleanup_free_ struct pollfd *p = calloc(e->ntasks + 1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < e->ntasks; i++)
+		p[i] = (struct pollfd){.fd = e->tasks[i].uffd, .events = POLLIN};
+	p[e->ntasks] = (struct pollfd){.fd = e->stop_fd, .events = POLLIN};
+	for (;;) {
+		if (poll(p, e->ntasks + 1, -1) < 0)
+			continue;
+		if (p[e->ntasks].revents)
+			return NULL;
+		for (size_t i = 0; i < e->ntasks; i++) {
+			struct uffd_msg msg[16];
+			ssize_t n;
+
+			if (!p[i].revents)
+				continue;
+			while ((n = read(p[i].fd, msg, sizeof(msg))) > 0)
+				for (ssize_t k = 0; k < n / (ssize_t)sizeof(msg[0]); k++) {
+					struct uffdio_writeprotect wp = {
+					    .range = {msg[k].arg.pagefault.address & ~(PAGE_SZ - 1),
+						      PAGE_SZ}};
+
+					if (msg[k].event != UFFD_EVENT_PAGEFAULT)
+						continue;
+					e->faults++;
+					ioctl(p[i].fd, UFFDIO_WRITEPROTECT, &wp);
+				}
+		}
+	}
+}
+
+static void early_stop(struct cow_early *e)
+{
+	uint64_t one = 1;
+
+	if (!e->running)
+		return;
+	if (write(e->stop_fd, &one, sizeof(one)) == sizeof(one))
+		pthread_join(e->thread, NULL);
+	e->running = false;
+}
+
+void cow_early_free(struct cow_early *e)
+{
+	if (!e)
+		return;
+	early_stop(e);
+	for (size_t i = 0; i < e->ntasks; i++) {
+		if (e->tasks[i].uffd >= 0)
+			close(e->tasks[i].uffd);
+		free(e->tasks[i].ranges);
+	}
+	if (e->stop_fd >= 0)
+		close(e->stop_fd);
+	free(e->tasks);
+	free(e);
+}
+
+/* Private anonymous memory as /proc/PID/maps shows it (no walk): what can be registered. */
+static bool early_kind(const struct proc_map *m)
+{
+	return !m->shared && (!m->path || !strcmp(m->path, "[heap]") ||
+			      !strncmp(m->path, "[stack", 6) || !strncmp(m->path, "[anon:", 6));
+}
+
+static int early_task(struct cryo_ctx *ctx, struct early_task *t)
+{
+	struct proc_map *maps;
+	size_t n;
+	int r = uffd_new_in(ctx, t->pid, false, 0, &t->uffd);
+
+	if (r < 0)
+		return r;
+	r = proc_maps_read(t->pid, false, &maps, &n);
+	if (r < 0)
+		return cryo_err(ctx, r, "read maps of pid %d", t->pid);
+	t->ranges = calloc(n + 1, sizeof(*t->ranges));
+	for (size_t i = 0; t->ranges && i < n; i++) {
+		struct uffdio_register reg = {.range = {maps[i].start, maps[i].end - maps[i].start},
+					      .mode = UFFDIO_REGISTER_MODE_WP};
+
+		/* one the task's own userfaultfd holds, or a pre-dump chain's: left to the freeze
+		 */
+		if (early_kind(&maps[i]) && ioctl(t->uffd, UFFDIO_REGISTER, &reg) == 0)
+			t->ranges[t->n++] = (struct page_run){
+			    maps[i].start, (maps[i].end - maps[i].start) / PAGE_SZ};
+	}
+	proc_maps_free(maps, n);
+	return t->ranges ? 0 : -ENOMEM;
+}
+
+int cow_early_begin(struct cryo_ctx *ctx, const struct seized_tree *tree, struct cow_early **ret)
+{
+	struct cow_early *e = calloc(1, sizeof(*e));
+	int r = 0;
+
+	*ret = NULL;
+	if (!e || !(e->tasks = calloc(tree->ntasks + 1, sizeof(*e->tasks)))) {
+		free(e);
+		return -ENOMEM;
+	}
+	e->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (e->stop_fd < 0)
+		r = cryo_err(ctx, -errno, "eventfd");
+	for (size_t i = 0; i < tree->ntasks && r >= 0; i++) {
+		if (tree->tasks[i].state == 'Z')
+			continue;
+		e->tasks[e->ntasks] = (struct early_task){.pid = tree->tasks[i].pid, .uffd = -1};
+		r = early_task(ctx, &e->tasks[e->ntasks++]);
+	}
+	if (r >= 0) {
+		r = -pthread_create(&e->thread, NULL, pass_thread, e);
+		e->running = r == 0;
+	}
+	if (r < 0) {
+		if (r != -ENOMEM) {
+			log_info(ctx, "no protection before the freeze (%s)", cryo_ctx_errmsg(ctx));
+			ctx->errmsg[0] = '\0';
+			r = 0;
+		}
+		cow_early_free(e);
+		return r;
+	}
+	*ret = e;
+	return 0;
+}
+
+void cow_early_protect(struct cryo_ctx *ctx, struct cow_early *e)
+{
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < e->ntasks; i++)
+		for (size_t k = 0; k < e->tasks[i].n; k++) {
+			struct uffdio_writeprotect wp = {
+			    .range = {e->tasks[i].ranges[k].vaddr,
+				      e->tasks[i].ranges[k].npages * PAGE_SZ},
+			    .mode = UFFDIO_WRITEPROTECT_MODE_WP};
+
+			ioctl(e->tasks[i].uffd, UFFDIO_WRITEPROTECT, &wp); /* else: at the freeze */
+		}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info(ctx, "copy-on-write: memory write-protected in %.1f ms while the tree runs",
+		 (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+}
+
+/* Whether [start, end) is inside one range of t that was protected before the freeze. */
+static bool early_covers(const struct early_task *t, uint64_t start, uint64_t end)
+{
+	for (size_t k = 0; t && k < t->n; k++)
+		if (t->ranges[k].vaddr <= start &&
+		    end <= t->ranges[k].vaddr + t->ranges[k].npages * PAGE_SZ)
+			return true;
+	return false;
+}
+
+#define PAGEMAP_SCAN	_IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_WRITTEN (1 << 1)
+#define PAGE_IS_PRESENT (1 << 3)
+#define PAGE_IS_SWAPPED (1 << 4)
+
+struct pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+struct page_region {
+	uint64_t start, end, categories;
+};
+
+/* At the freeze, in a range protected before it: protects again the pages that are not
+ * (written since, or mapped since), which PAGEMAP_SCAN finds in one walk. */
+static int protect_written(const struct cow_task *t, uint64_t start, uint64_t end)
+{
+	static struct page_region regs[512];
+	struct pm_scan_arg a = {.size = sizeof(a),
+				.start = start,
+				.end = end,
+				.vec = (uint64_t)regs,
+				.vec_len = ARRAY_SIZE(regs),
+				.category_mask = PAGE_IS_WRITTEN,
+				.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+				.return_mask = PAGE_IS_WRITTEN};
+
+	for (;;) {
+		long n = ioctl(t->pm_fd, PAGEMAP_SCAN, &a);
+
+		if (n < 0)
+			return -errno;
+		for (long i = 0; i < n; i++) {
+			struct uffdio_writeprotect wp = {
+			    .range = {regs[i].start, regs[i].end - regs[i].start},
+			    .mode = UFFDIO_WRITEPROTECT_MODE_WP};
+
+			if (ioctl(t->uffd, UFFDIO_WRITEPROTECT, &wp) < 0)
+				return -errno;
+		}
+		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= end)
+			return 0;
+		a.start = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
+	}
+}
+
 /* One task, while frozen: its userfaultfd, its mappings registered, its pages protected. */
 static int setup_task(struct cryo_ctx *ctx, struct cow_task *t, const struct img_task *it,
-		      const struct run_list *l, uint64_t *stashed)
+		      const struct run_list *l, struct early_task *et, uint64_t *stashed)
 {
 	char path[64];
 	int r;
@@ -343,10 +573,17 @@ static int setup_task(struct cryo_ctx *ctx, struct cow_task *t, const struct img
 	if (!l->pages)
 		return 0;
 	/* Synchronous write-protection: a write waits for us, in user mode or in a system
-	 * call (copy_to_user); no feature beyond the WP faults every kernel has. */
-	r = uffd_new_in(ctx, t->pid, false, 0, &t->uffd);
-	if (r < 0)
-		return r;
+	 * call (copy_to_user); no feature beyond the WP faults every kernel has. Made before
+	 * the freeze, or now. */
+	if (et && et->uffd >= 0) {
+		t->uffd = et->uffd;
+		et->uffd = -1;
+	} else {
+		et = NULL;
+		r = uffd_new_in(ctx, t->pid, false, 0, &t->uffd);
+		if (r < 0)
+			return r;
+	}
 	for (uint32_t v = 0; v < it->nvmas; v++) {
 		const struct img_vma *m = &it->vmas[v];
 		struct uffdio_register reg = {.range = {m->start, m->end - m->start},
@@ -376,7 +613,9 @@ static int setup_task(struct cryo_ctx *ctx, struct cow_task *t, const struct img
 		 * protection, nor a range the task's own userfaultfd has: their pages, few as a
 		 * rule, are taken now. */
 		if (m->kind != VMA_ANON || ioctl(t->uffd, UFFDIO_REGISTER, &reg) < 0 ||
-		    ioctl(t->uffd, UFFDIO_WRITEPROTECT, &wp) < 0) {
+		    (early_covers(et, m->start, m->end)
+			 ? protect_written(t, m->start, m->end)
+			 : ioctl(t->uffd, UFFDIO_WRITEPROTECT, &wp)) < 0) {
 			r = stash_now(t, m->start, m->end, stashed);
 			if (r == -E2BIG)
 				return cryo_err(ctx, r,
@@ -393,7 +632,7 @@ static int setup_task(struct cryo_ctx *ctx, struct cow_task *t, const struct img
 }
 
 int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list *later,
-	      struct cow **ret)
+	      struct cow_early *e, struct cow **ret)
 {
 	struct cow *c = calloc(1, sizeof(*c));
 	uint64_t stashed = 0;
@@ -401,7 +640,9 @@ int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list
 	int r = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-
+	/* Every write of ours to the tree's memory is done: nothing is let through any more. */
+	if (e)
+		early_stop(e);
 	*ret = NULL;
 	if (!c)
 		return -ENOMEM;
@@ -416,9 +657,14 @@ int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list
 
 		if (img->tasks[i].zombie)
 			continue;
+		struct early_task *et = NULL;
+
+		for (size_t k = 0; e && k < e->ntasks && !et; k++)
+			if (e->tasks[k].pid == img->tasks[i].pid)
+				et = &e->tasks[k];
 		*t = (struct cow_task){.uffd = -1, .pm_fd = -1, .mem_fd = -1};
 		c->ntasks++;
-		r = setup_task(ctx, t, &img->tasks[i], &later[i], &stashed);
+		r = setup_task(ctx, t, &img->tasks[i], &later[i], et, &stashed);
 	}
 	if (r == -ENOMEM) {
 		cow_free(c);

@@ -32,14 +32,32 @@ struct cryo_ctx;
 struct cow;
 
 /*
+ * Protection before the freeze: write-protecting is a walk of the page tables that costs tens
+ * of ms per GiB of 4 KiB pages, so it is done while the tree runs. cow_early_begin(), in a
+ * short freeze of its own before the dump's: each task's userfaultfd, its private anonymous
+ * mappings registered, and a thread that lets every write fault through at once (unprotects
+ * the page). cow_early_protect(), once that freeze is over: every registered range protected
+ * while the tree runs. The thread keeps serving through the dump's freeze (a thread faulting
+ * inside a system call cannot stop before it is served, and the dump's own writes into the
+ * tasks, the injected system calls', fault too) until cow_setup() takes the userfaultfds over:
+ * then only pages written or mapped since are protected again. *ret is NULL where it cannot
+ * be done (the dump's freeze then protects everything).
+ */
+struct cow_early;
+int cow_early_begin(struct cryo_ctx *ctx, const struct seized_tree *tree, struct cow_early **ret);
+void cow_early_protect(struct cryo_ctx *ctx, struct cow_early *e);
+void cow_early_free(struct cow_early *e);
+
+/*
  * While the tree is frozen and after every other step that runs code in the tasks: protects
- * the pages later[i] lists for img->tasks[i]. *ret is NULL where a copy-on-write dump cannot
- * be done here (a task may not create a userfaultfd, too much memory cannot be protected): the
- * caller copies the pages before it resumes the tree, as a plain dump does. Pages of mappings
- * that cannot be protected (private file mappings, a task's own userfaultfd's) are copied here.
+ * the pages later[i] lists for img->tasks[i], with the userfaultfds of e where it has them. *ret is
+ * NULL where a copy-on-write dump cannot be done here (a task may not create a userfaultfd, too
+ * much memory cannot be protected): the caller copies the pages before it resumes the tree, as a
+ * plain dump does. Pages of mappings that cannot be protected (private file mappings, a task's own
+ * userfaultfd's) are copied here.
  */
 int cow_setup(struct cryo_ctx *ctx, const struct img *img, const struct run_list *later,
-	      struct cow **ret);
+	      struct cow_early *e, struct cow **ret);
 
 /* Starts serving faults and reads; the tree may be resumed once this returns 0. */
 int cow_start(struct cryo_ctx *ctx, struct cow *c);

@@ -341,6 +341,7 @@ struct dump_run {
 	struct dump_chain chain;
 	struct run_list *later; /* pages still to copy, per task: tar, streams, copy-on-write */
 	struct cow *cow;        /* the tree runs while its pages are copied (cow.h) */
+	struct cow_early *early; /* its memory protected before the freeze (cow.h) */
 	struct cryo_hook_args hargs;
 	pid_t *pids;
 	bool hooked; /* plugins have been called: a failure is told to them */
@@ -381,6 +382,22 @@ static int run_open(struct cryo_ctx *ctx, struct dump_run *d)
 	return 0;
 }
 
+/* The short freeze of a copy-on-write dump before its own: the tasks' userfaultfds made and
+ * their memory registered; then, with the tree running, all of it write-protected. */
+static int run_early(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	struct held_tree h = {0};
+	int r = tree_hold(ctx, d->plan, &h);
+
+	if (r < 0)
+		return r;
+	r = cow_early_begin(ctx, &h.tree, &d->early);
+	tree_let_go(ctx, d->plan, &h, false);
+	if (r >= 0 && d->early)
+		cow_early_protect(ctx, d->early);
+	return r;
+}
+
 /* The pre-dump it builds on, the plugins before the freeze, the freeze, and after. */
 static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 {
@@ -415,10 +432,15 @@ static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 	r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_FREEZE, &d->hargs);
 	if (r < 0)
 		return r;
-	/* A copy-on-write dump reads the flags of the mappings before the freeze, which then
-	 * costs no walk of the memory; vmflags_check() makes sure they held (vmflags.h). */
-	if (d->plan->cow)
+	/* A copy-on-write dump protects the memory before the freeze, and reads the flags of
+	 * the mappings: the freeze then walks the memory only once, to list the pages to save
+	 * (cow.h, vmflags.h). */
+	if (d->plan->cow) {
+		r = run_early(ctx, d);
+		if (r < 0)
+			return r;
 		vmflags_prefetch(d->pids, npids);
+	}
 	r = tree_hold(ctx, d->plan, &d->held);
 	if (r < 0)
 		return r;
@@ -492,12 +514,16 @@ static int run_cow(struct cryo_ctx *ctx, struct dump_run *d)
 	if (d->img.nplugins) {
 		log_info(ctx, "no copy-on-write: plugin %s holds state of the tree",
 			 d->img.plugins[0]);
+		cow_early_free(d->early);
+		d->early = NULL;
 		return 0;
 	}
 	/* A live pre-dump chain's tracker keeps its mappings, registered with userfaultfds of
 	 * its own: their pages written since the pre-dump, few by design, are copied while
 	 * frozen (cow_setup()), and the chain lives on should this dump be redone frozen. */
-	r = cow_setup(ctx, &d->img, d->later, &d->cow);
+	r = cow_setup(ctx, &d->img, d->later, d->early, &d->cow);
+	cow_early_free(d->early);
+	d->early = NULL;
 	if (r < 0 || !d->cow)
 		return r;
 	r = cow_start(ctx, d->cow);
@@ -621,6 +647,8 @@ static int run_finish(struct cryo_ctx *ctx, struct dump_run *d, int r)
 		/* Protections first: the tree may run already, and must not wait on us. */
 		cow_finish(ctx, d->cow);
 		d->cow = NULL;
+		cow_early_free(d->early);
+		d->early = NULL;
 		/* What a failed dump wrote to DIR is not an image, even where it got as far as
 		 * the file that makes it one. */
 		if (!plan->to_fds)
@@ -662,6 +690,7 @@ static void run_free(struct cryo_ctx *ctx, struct dump_run *d)
 	free_later(d->later, d->held.tree.ntasks);
 	stream_writer_free(d->w);
 	img_free(&d->img);
+	cow_early_free(d->early);
 	vmflags_forget();
 	free(d->pids);
 	ctx->log_fd = -1;

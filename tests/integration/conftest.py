@@ -172,6 +172,9 @@ class Env:
         else:
             cryo(*args)
         if cow:
+            # the tree as it was at the dump, and as it is now (a shell forks on)
+            tree = [run.pid] + sorted(set(tree) | set(descendants(run.pid)) |
+                                      set(image_pids(img)))
             for pid in tree:
                 try:
                     os.kill(pid, signal.SIGKILL)
