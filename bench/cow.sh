@@ -13,7 +13,8 @@
 #                [--dir DIR]
 #
 # Freeze times are cryo's own log line ("dump: tree frozen for X ms", from the start of the
-# seize to the resume). The pause is the holder's ("stall max_ms": the longest time its
+# seize to the resume); a copy-on-write dump freezes the tree twice, briefly to make its
+# userfaultfds and then for its own collection, and both are added. The pause is the holder's ("stall max_ms": the longest time its
 # rewriting thread made no progress, freezes and scheduling delays included, bench/holder.c);
 # the throughput is its rewrites per second during the dump over those in the 2 s before.
 set -euo pipefail
@@ -64,10 +65,12 @@ stall() { # prints "max_ms steps" since the last call
 	sed -n 's/^stall max_ms=\([0-9.]*\) steps=\([0-9]*\).*/\1 \2/p' "$DIR/out.txt" | tail -n1
 }
 
-dump() { # extra args...; prints the freeze in ms
+dump() { # extra args...; prints the time frozen in ms, all freezes together
 	rm -rf "$DIR/img"
 	"$CRYO" dump -t "$HPID" -D "$DIR/img" --leave-running -v "$@" 2>"$DIR/dump.err"
-	sed -n 's/.* dump: tree frozen for \([0-9.]*\) ms.*/\1/p' "$DIR/dump.err" | tail -n1
+	sed -n 's/.* dump: tree frozen for \([0-9.]*\) ms.*/\1/p' "$DIR/dump.err" |
+		awk '{s += $1; d = d (NR > 1 ? "+" : "") $1} END {print s; print d > "/dev/stderr"}' \
+		2>>"$DIR/freezes"
 }
 
 echo "# cow.sh $(date -u '+%F %T') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -77,19 +80,20 @@ for mib in $SIZES; do
 done
 echo
 echo "## tree frozen during dump --leave-running (ms, median of $REPS)"
-echo "| size | copy-on-write | --no-cow (yardstick) | each COW run | each --no-cow run |"
+echo "| size | copy-on-write (both freezes) | --no-cow (yardstick) | each COW run: early + dump's freeze | each --no-cow run |"
 echo "|---|---|---|---|---|"
 for case in $SIZES $(for m in $SIZES; do echo "$m:thp"; done); do
 	mib=${case%:thp}
 	thp=; [ "$case" != "$mib" ] && thp=thp
 	start_holder "$mib" 0 $thp
 	cow=() plain=()
+	: >"$DIR/freezes"
 	for _ in $(seq "$REPS"); do
 		cow+=("$(dump)")
 		plain+=("$(dump --no-cow)")
 	done
 	kill -9 "$HPID"; wait "$HPID" 2>/dev/null || true; HPID=
-	echo "| $mib MiB ${thp:+(THP)} | $(printf '%s\n' "${cow[@]}" | median) | $(printf '%s\n' "${plain[@]}" | median) | ${cow[*]} | ${plain[*]} |"
+	echo "| $mib MiB ${thp:+(THP)} | $(printf '%s\n' "${cow[@]}" | median) | $(printf '%s\n' "${plain[@]}" | median) | $(grep '+' "$DIR/freezes" | tr '\n' ' ') | ${plain[*]} |"
 done
 
 echo
