@@ -3,10 +3,10 @@
  * Copy-on-write dump (docs/cow-dump.md): the tree runs on while its pages are copied, and the
  * image still holds its memory as it was at the freeze.
  *
- * While the tree is frozen, cow_setup() gives each task a userfaultfd in synchronous
- * write-protect mode (created inside the task, taken out with pidfd_getfd(2) and closed there
- * again), registers its private anonymous mappings and write-protects every page the dump will
- * save. cow_start() then starts a thread that serves write faults and makes every read of the
+ * Each task gets a userfaultfd in synchronous write-protect mode (created inside the task,
+ * taken out with pidfd_getfd(2) and closed there again), its private anonymous mappings
+ * registered and every page the dump will save write-protected: mostly before the freeze
+ * (cow_early_begin(), below), and what was written since while frozen, by cow_setup(). cow_start() then starts a thread that serves write faults and makes every read of the
  * dump (xfer_read_task()) go through it; the caller resumes the tree. A write to a page not
  * yet copied waits in the kernel until that page's content is set aside; the copy of the dump
  * takes each page either from what was set aside or, still protected, from the task.
