@@ -139,11 +139,13 @@ def test_cow_streams_and_lz4(env):
 
 
 @pytest.mark.parametrize("victims", ["cli", "all"])
-def test_kill9_during_cow_dump(env, victims):
-    """kill -9 of cryo while it copies: the workload is not left waiting on a fault. With only
-    the command killed, its worker notices and drops the protections; with the worker killed
-    too, the kernel does as the last descriptor of each userfaultfd goes. Either way the
-    workload keeps rewriting, its memory checks out, and no image is left."""
+@pytest.mark.parametrize("phase,freezes", [("protecting", 1), ("copying", 2)])
+def test_kill9_during_cow_dump(env, victims, phase, freezes):
+    """kill -9 of cryo while it write-protects the running tree (after its first, short
+    freeze) or while it copies (after its second): the workload is not left waiting on a
+    fault. With only the command killed, its worker notices and drops the protections; with
+    the worker killed too, the kernel does as the last descriptor of each userfaultfd goes.
+    Either way the workload keeps rewriting, its memory checks out, and no image is left."""
     run = _holder(env, 1024, 45)
     img = env.tmp / "img"
     env.images.append(img)
@@ -151,10 +153,11 @@ def test_kill9_during_cow_dump(env, victims):
                           "-v"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          start_new_session=True)
     try:
-        # The tree is let go (and its pages are being copied) once this line is logged.
+        # The tree is let go once a freeze is logged: after the first, its memory is being
+        # protected; after the second, its pages are being copied.
         deadline = time.time() + 60
         log = img / "dump.log"
-        while not (log.exists() and "tree frozen for" in log.read_text()):
+        while not (log.exists() and log.read_text().count("tree frozen for") >= freezes):
             assert p.poll() is None, p.stderr.read().decode()
             assert time.time() < deadline, "the dump never let the tree go"
             time.sleep(0.005)
