@@ -4,7 +4,7 @@
 # Copy-on-write dump (issue 17, docs/cow-dump.md): how long the tree is frozen during a
 # `cryo dump --leave-running` (copy-on-write, the default) against the same dump with --no-cow
 # (frozen for its whole copy: the yardstick), for each size, in 4 KiB pages and in THPs
-# (holder thp); and, with the holder rewriting its
+# (holder thp), and how long a pre-dump freezes it; and, with the holder rewriting its
 # pages, the workload's own longest pause and its rewrite rate during each kind of dump, against
 # its rate just before. Every measured dump runs next to its yardstick, alternating, so both
 # see the same machine. Medians of --reps.
@@ -73,6 +73,14 @@ dump() { # extra args...; prints the time frozen in ms, all freezes together
 		2>>"$DIR/freezes"
 }
 
+predump() { # prints the time a pre-dump froze the tree in ms, both freezes together
+	rm -rf "$DIR/pre"
+	"$CRYO" pre-dump -t "$HPID" -D "$DIR/pre" -v 2>"$DIR/pre.err"
+	sed -n 's/.* pre-dump: tree frozen for \([0-9.]*\) ms.*/\1/p' "$DIR/pre.err" |
+		awk '{s += $1; d = d (NR > 1 ? "+" : "") $1} END {print s " (" d ")"}'
+	rm -rf "$DIR/pre"
+}
+
 echo "# cow.sh $(date -u '+%F %T') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "## the kernel's walks over that memory, in one process (bench/wpcost), before the dumps"
 for mib in $SIZES; do
@@ -80,20 +88,21 @@ for mib in $SIZES; do
 done
 echo
 echo "## tree frozen during dump --leave-running (ms, median of $REPS)"
-echo "| size | copy-on-write (both freezes) | --no-cow (yardstick) | each COW run: early + dump's freeze | each --no-cow run |"
-echo "|---|---|---|---|---|"
+echo "| size | copy-on-write (both freezes) | --no-cow (yardstick) | each COW run: early + dump's freeze | each --no-cow run | each pre-dump: early + its freeze |"
+echo "|---|---|---|---|---|---|"
 for case in $SIZES $(for m in $SIZES; do echo "$m:thp"; done); do
 	mib=${case%:thp}
 	thp=; [ "$case" != "$mib" ] && thp=thp
 	start_holder "$mib" 0 $thp
-	cow=() plain=()
+	cow=() plain=() pre=()
 	: >"$DIR/freezes"
 	for _ in $(seq "$REPS"); do
 		cow+=("$(dump)")
 		plain+=("$(dump --no-cow)")
+		pre+=("$(predump)")
 	done
 	kill -9 "$HPID"; wait "$HPID" 2>/dev/null || true; HPID=
-	echo "| $mib MiB ${thp:+(THP)} | $(printf '%s\n' "${cow[@]}" | median) | $(printf '%s\n' "${plain[@]}" | median) | $(grep '+' "$DIR/freezes" | tr '\n' ' ') | ${plain[*]} |"
+	echo "| $mib MiB ${thp:+(THP)} | $(printf '%s\n' "${cow[@]}" | median) | $(printf '%s\n' "${plain[@]}" | median) | $(grep '+' "$DIR/freezes" | tr '\n' ' ') | ${plain[*]} | ${pre[*]} |"
 done
 
 echo
