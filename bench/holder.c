@@ -2,7 +2,7 @@
 /*
  * The benchmark's workload: a process that holds N MiB of private anonymous memory.
  *
- *   holder MIB random|text [SEED] [dirty=PCT]
+ *   holder MIB random|text [SEED] [dirty=PCT] [thp]
  *
  * It maps MIB MiB in one anonymous mapping, fills it, prints
  *
@@ -38,6 +38,10 @@
  * rewriting thread made no progress (between two of its rewrites or wake-ups; it naps 1 ms), i.e.
  * the longest pause the workload saw, freezes and scheduling delays included, and the rewrites
  * done since (less than asked for when the machine, or write tracking, slows them down).
+ *
+ * thp: the mapping is madvise(MADV_HUGEPAGE)d before it is filled, so that it is (mostly) made
+ * of transparent huge pages, which the kernel's page-table walks (write-protection,
+ * PAGEMAP_SCAN) cover an entry per 2 MiB (bench/cow.sh).
  *
  * It closes every descriptor above 2 at start, so a descriptor leaked by whatever started
  * it (a pipe from make or a shell) cannot make cryo refuse the dump.
@@ -231,10 +235,10 @@ int main(int argc, char **argv)
 	uint64_t *mem, sum, seed = 0x5eed;
 	size_t mib, bytes, first;
 	double t0, t1, dirty = 0;
-	int text, r;
+	int text, thp = 0, r;
 
 	if (argc < 3 || (strcmp(argv[2], "random") && strcmp(argv[2], "text"))) {
-		fprintf(stderr, "usage: holder MIB random|text [SEED] [dirty=PCT]\n");
+		fprintf(stderr, "usage: holder MIB random|text [SEED] [dirty=PCT] [thp]\n");
 		return 2;
 	}
 	mib = strtoul(argv[1], NULL, 0);
@@ -248,6 +252,8 @@ int main(int argc, char **argv)
 				fprintf(stderr, "holder: dirty=PCT wants 0..1000 (%%/s)\n");
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "thp")) {
+			thp = 1;
 		} else {
 			seed = strtoull(argv[i], NULL, 0);
 		}
@@ -270,6 +276,8 @@ int main(int argc, char **argv)
 		printf("FAIL: mmap %zu MiB: %s\n", mib, strerror(errno));
 		return 1;
 	}
+	if (thp)
+		madvise(mem, bytes, MADV_HUGEPAGE);
 	t0 = now();
 	madvise(mem, bytes, MADV_POPULATE_WRITE); /* fewer faults than touching (may fail: fine) */
 	fill(mem, bytes, text, seed, 0, &first);

@@ -15,7 +15,7 @@
 static const char usage[] =
 	"usage: cryo dump -t PID (-D DIR | -D - | --to tcp://HOST:PORT | --to tls://HOST:PORT)\n"
 	"                 [--auth-token-file FILE] [--tls-ca FILE] [--leave-running]\n"
-	"                 [--parent PRE-DIR] [--compression C] [--streams N] [-v]\n"
+	"                 [--cow | --no-cow] [--parent PRE-DIR] [--compression C] [--streams N] [-v]\n"
 	"       cryo dump --runc ID [--runc-root DIR] -D DIR [--leave-running] [-c C] [-s N]\n"
 	"       cryo dump --container ID --runtime crun [--runtime-root DIR] -D DIR ...\n"
 	"\n"
@@ -45,7 +45,14 @@ static const char usage[] =
 	"                         (else $CRYO_CA_FILE, else the system's)\n"
 	"      --auth-token-file FILE  with --to: the token `cryo serve` wants (else\n"
 	"                         $CRYO_SERVE_TOKEN or $CRYO_SERVE_TOKEN_FILE)\n"
-	"  -R, --leave-running    let the tree run on after the dump\n"
+	"  -R, --leave-running    let the tree run on after the dump; it is frozen only while\n"
+	"                         everything but its pages is collected, then runs while they\n"
+	"                         are copied as they were at the freeze (copy-on-write,\n"
+	"                         docs/cow-dump.md)\n"
+	"      --no-cow           with --leave-running: keep the tree frozen for the whole dump\n"
+	"      --cow              copy-on-write, where it could not be the default: refused\n"
+	"                         without --leave-running (a tree killed after the dump must\n"
+	"                         not run past the moment of its image)\n"
 	"      --parent DIR       an incremental image: pages not written since the pre-dump\n"
 	"                         in DIR are left to it (see cryo pre-dump)\n"
 	"  -c, --compression C    none (default), lz4, zstd, zlib or gzip, frame by frame;\n"
@@ -104,6 +111,8 @@ int cmd_dump(int argc, char **argv)
 		{"runtime", required_argument, NULL, 'Y'},
 		{"runtime-root", required_argument, NULL, 'W'},
 		{"with-rootfs", no_argument, NULL, 'F'},
+		{"cow", no_argument, NULL, 'K'},
+		{"no-cow", no_argument, NULL, 'N'},
 		CRIU_LONG_OPTIONS,
 		{0},
 	};
@@ -173,6 +182,12 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'J':
 			as_json = true;
+			break;
+		case 'K':
+			o.cow = 1;
+			break;
+		case 'N':
+			o.cow = -1;
 			break;
 		case 'v':
 			verbose = criu_verbosity(verbose, optarg);

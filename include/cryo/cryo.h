@@ -110,6 +110,12 @@ struct cryo_dump_opts {
 	/* CRIU's --network-lock skip: TCP connections are not locked from the dump to the
 	 * restore (docs/network-locking.md); the caller keeps their peers quiet meanwhile. */
 	bool no_network_lock;
+	/*
+	 * Copy-on-write (docs/cow-dump.md): the tree is resumed as soon as everything but its
+	 * pages is collected, and its pages are copied while it runs, each as it was at the
+	 * freeze. 0: the default, on with leave_running; 1: on (needs leave_running); -1: off.
+	 */
+	int cow;
 };
 #define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
 

@@ -26,6 +26,7 @@
 #include "image/pagemap.h"
 #include "image/stream.h"
 #include "image/image-dir.h"
+#include "vmflags.h"
 
 #define LOG_PREFIX "dump-mm: "
 
@@ -724,7 +725,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 	size_t n;
 	int r;
 
-	r = proc_maps_read(t->pid, true, &maps, &n);
+	r = vmflags_maps_read(t->pid, &maps, &n);
 	if (r < 0)
 		return cryo_err(ctx, r, "read smaps of pid %d", t->pid);
 	t->vmas = calloc(n + 1, sizeof(*t->vmas));

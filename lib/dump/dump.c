@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -26,6 +27,7 @@
 #include "base/worker.h"
 #include "cgroup/cgroup.h"
 #include "image/xfer.h"
+#include "cow.h"
 #include "dump.h"
 #include "image/chain.h"
 #include "image/image.h"
@@ -40,8 +42,11 @@
 #include "storage/s3-image.h"
 #include "storage/s3.h"
 #include "track.h"
+#include "vmflags.h"
 
 #define LOG_PREFIX "dump: "
+
+#define COW_COPY_NICE 10
 
 /* What is left of a zombie: its place in the tree and its exit status. */
 static int dump_zombie(struct cryo_ctx *ctx, const struct seized_task *st, struct img_task *t)
@@ -330,7 +335,9 @@ struct dump_run {
 	struct held_tree held;
 	struct img img;
 	struct dump_chain chain;
-	struct run_list *later; /* pages still to copy, per task, for tar and streams */
+	struct run_list *later; /* pages still to copy, per task: tar, streams, copy-on-write */
+	struct cow *cow;        /* the tree runs while its pages are copied (cow.h) */
+	struct cow_early *early; /* its memory protected before the freeze (cow.h) */
 	struct cryo_hook_args hargs;
 	pid_t *pids;
 	bool hooked; /* plugins have been called: a failure is told to them */
@@ -371,6 +378,22 @@ static int run_open(struct cryo_ctx *ctx, struct dump_run *d)
 	return 0;
 }
 
+/* The short freeze of a copy-on-write dump before its own: the tasks' userfaultfds made and
+ * their memory registered; then, with the tree running, all of it write-protected. */
+static int run_early(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	struct held_tree h = {0};
+	int r = tree_hold(ctx, d->plan, &h);
+
+	if (r < 0)
+		return r;
+	r = cow_early_begin(ctx, &h.tree, &d->early);
+	tree_let_go(ctx, d->plan, &h, false);
+	if (r >= 0 && d->early)
+		cow_early_protect(ctx, d->early);
+	return r;
+}
+
 /* The pre-dump it builds on, the plugins before the freeze, the freeze, and after. */
 static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 {
@@ -405,6 +428,15 @@ static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 	r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_FREEZE, &d->hargs);
 	if (r < 0)
 		return r;
+	/* A copy-on-write dump protects the memory before the freeze, and reads the flags of
+	 * the mappings: the freeze then walks the memory only once, to list the pages to save
+	 * (cow.h, vmflags.h). */
+	if (d->plan->cow) {
+		r = run_early(ctx, d);
+		if (r < 0)
+			return r;
+		vmflags_prefetch(d->pids, npids);
+	}
 	r = tree_hold(ctx, d->plan, &d->held);
 	if (r < 0)
 		return r;
@@ -418,7 +450,7 @@ static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 	d->hargs.npids = d->held.tree.ntasks;
 	if (progress_init(ctx, false) == 0)
 		progress_start(ctx, "dump", estimate_pages(&d->held.tree));
-	if ((d->plan->to_fds || d->plan->tar) &&
+	if ((d->plan->to_fds || d->plan->tar || d->plan->cow) &&
 	    !(d->later = calloc(d->held.tree.ntasks + 1, sizeof(*d->later))))
 		return -ENOMEM;
 	return plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_FREEZE, &d->hargs);
@@ -463,6 +495,80 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	return r;
 }
 
+/*
+ * Copy-on-write: every page the image needs write-protected, then the tree let go at once; its
+ * pages are copied by run_commit() while it runs. Where that cannot be done, nothing happens
+ * here and the pages are copied with the tree still frozen.
+ */
+static int run_cow(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	int r;
+
+	if (!d->plan->cow)
+		return 0;
+	/* A plugin's state (a GPU's) is only consistent with the tree held until it is done. */
+	if (d->img.nplugins) {
+		log_info(ctx, "no copy-on-write: plugin %s holds state of the tree",
+			 d->img.plugins[0]);
+		cow_early_free(d->early);
+		d->early = NULL;
+		return 0;
+	}
+	/* A live pre-dump chain's tracker keeps its mappings, registered with userfaultfds of
+	 * its own: their pages written since the pre-dump, few by design, are copied while
+	 * frozen (cow_setup()), and the chain lives on should this dump be redone frozen. */
+	r = cow_setup(ctx, &d->img, d->later, d->early, &d->cow);
+	cow_early_free(d->early);
+	d->early = NULL;
+	if (r < 0 || !d->cow)
+		return r;
+	r = cow_start(ctx, d->cow);
+	if (r < 0)
+		return r;
+	tree_let_go(ctx, d->plan, &d->held, false);
+	return 0;
+}
+
+/* The pages of each task, copied only now (their runs were chosen by dump_tree()), into
+ * DIR/pages-PID.img or the streams: for a copy-on-write dump to a directory. */
+static int save_later(struct cryo_ctx *ctx, struct dump_run *d)
+{
+	pid_t self = gettid();
+	int r = 0, nice = getpriority(PRIO_PROCESS, self);
+
+	/* While the tree runs, its CPU time goes first: the copy (the threads this one starts)
+	 * yields to it. The fault thread, started before, keeps its priority: it serves the
+	 * tree. */
+	if (d->cow)
+		setpriority(PRIO_PROCESS, self, COW_COPY_NICE);
+	for (uint32_t i = 0; r >= 0 && i < d->img.ntasks; i++)
+		if (!d->img.tasks[i].zombie)
+			r = mm_save(ctx, d->img.tasks[i].pid, d->dirfd, d->w, &d->later[i], false);
+	if (d->cow)
+		setpriority(PRIO_PROCESS, self, nice);
+	progress_finish(ctx);
+	return r;
+}
+
+/* A copy-on-write dump that failed because a task exited before its pages were copied says so
+ * as -ESTALE: dumped again, frozen, it would not fail (dump_in_worker()). */
+static int cow_failed(struct cryo_ctx *ctx, struct dump_run *d, int r)
+{
+	pid_t gone = r < 0 && r != -ESTALE ? cow_gone(d->cow) : 0, stale;
+	uint64_t addr;
+
+	if (r < 0 && (stale = cow_stale(d->cow, &addr)))
+		r = cryo_err(ctx, -ESTALE, "pid %d unmapped, moved or discarded memory near %#llx "
+			     "during the copy-on-write dump, before it was copied", stale,
+			     (unsigned long long)addr);
+	else if (gone)
+		r = cryo_err(ctx, -ESTALE, "pid %d exited during the copy-on-write dump, before its "
+			     "pages were copied", gone);
+	cow_finish(ctx, d->cow);
+	d->cow = NULL;
+	return r;
+}
+
 /* The image made complete: synced, its metadata written last; packed or sent with the pages
  * copied from the tree now; the receiver's answer awaited. */
 static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
@@ -475,6 +581,19 @@ static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
 	 * the image is synced and completed, which cannot harm it: syncing is most of a dump. */
 	if (plan->leave_running && !d->later)
 		tree_let_go(ctx, plan, &d->held, false);
+	if (d->cow)
+		r = vmflags_check(ctx);
+	if (r < 0)
+		return r;
+	/* A copy-on-write dump to a directory copies its pages now; the protections go as soon
+	 * as they are copied, before the image is synced. */
+	if (d->later && !plan->tar && !plan->to_fds) {
+		r = cow_failed(ctx, d, save_later(ctx, d));
+		if (r < 0)
+			return r;
+		if (plan->leave_running)
+			tree_let_go(ctx, plan, &d->held, false);
+	}
 	/* Stream files are synced before the metadata that makes them an image. */
 	if (d->w && !plan->to_fds)
 		r = stream_writer_finish(d->w);
@@ -489,11 +608,13 @@ static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
 			 d->opts->pid);
 		r = write_tar(ctx, d->opts, d->tar_dirfd, d->dirfd, &d->img, d->later);
 		progress_finish(ctx);
+		r = cow_failed(ctx, d, r);
 	} else if (r >= 0 && plan->to_fds) {
 		log_info(ctx, "image of pid %d: sending its metadata, then its pages",
 			 d->opts->pid);
 		r = send_image(ctx, d->dirfd, &d->img, d->w, d->later);
 		progress_finish(ctx);
+		r = cow_failed(ctx, d, r);
 	}
 	if (r >= 0 && plan->leave_running && d->later)
 		tree_let_go(ctx, plan, &d->held, false);
@@ -519,6 +640,11 @@ static int run_finish(struct cryo_ctx *ctx, struct dump_run *d, int r)
 	if (r < 0) {
 		log_error(ctx, "dump failed, %s pid %d", d->held.held ? "resuming" : "leaving running",
 			  d->opts->pid);
+		/* Protections first: the tree may run already, and must not wait on us. */
+		cow_finish(ctx, d->cow);
+		d->cow = NULL;
+		cow_early_free(d->early);
+		d->early = NULL;
 		/* What a failed dump wrote to DIR is not an image, even where it got as far as
 		 * the file that makes it one. */
 		if (!plan->to_fds)
@@ -560,6 +686,8 @@ static void run_free(struct cryo_ctx *ctx, struct dump_run *d)
 	free_later(d->later, d->held.tree.ntasks);
 	stream_writer_free(d->w);
 	img_free(&d->img);
+	cow_early_free(d->early);
+	vmflags_forget();
 	free(d->pids);
 	ctx->log_fd = -1;
 	if (d->logfd >= 0)
@@ -573,24 +701,46 @@ static void run_free(struct cryo_ctx *ctx, struct dump_run *d)
 	free(d->scratch);
 }
 
-static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
+static int dump_once(struct cryo_ctx *ctx, const struct dump_plan *plan, bool *ret_cow)
 {
-	const struct dump_plan *plan = arg;
 	struct dump_run d = {.plan = plan, .opts = plan->opts, .dir = plan->opts->dir,
 			     .dirfd = -1, .tar_dirfd = -1, .logfd = -1,
 			     .chain = {.fd = -1}};
-	int r = ns_worker_enter(ctx, plan->ns_own, plan->pidfd);
+	int r = run_open(ctx, &d);
 
-	if (r >= 0)
-		r = run_open(ctx, &d);
 	if (r >= 0)
 		r = run_freeze(ctx, &d);
 	if (r >= 0)
 		r = run_collect(ctx, &d);
 	if (r >= 0)
+		r = run_cow(ctx, &d);
+	*ret_cow = d.cow;
+	if (r >= 0)
 		r = run_commit(ctx, &d);
 	r = run_finish(ctx, &d, r);
 	run_free(ctx, &d);
+	return r;
+}
+
+static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
+{
+	const struct dump_plan *plan = arg;
+	struct dump_plan frozen;
+	bool cow = false;
+	int r = ns_worker_enter(ctx, plan->ns_own, plan->pidfd);
+
+	if (r >= 0)
+		r = dump_once(ctx, plan, &cow);
+	/* A task unmapped, moved or discarded memory (or exited) before its pages were copied:
+	 * this image cannot be of one moment. The tree ran on unharmed; a new dump, frozen for
+	 * its whole copy this time, can be. Not where part of the image went out already. */
+	if (r == -ESTALE && cow && !plan->to_fds) {
+		log_warn(ctx, "%s; dumping again with the tree frozen", cryo_ctx_errmsg(ctx));
+		ctx->errmsg[0] = '\0';
+		frozen = *plan;
+		frozen.cow = false;
+		r = dump_once(ctx, &frozen, &cow);
+	}
 	return r;
 }
 

@@ -69,6 +69,11 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 	p.streams = p.tar ? 0 : streams_for(opts, p.codec, predump);
 	p.to_fds = opts->nstream_fds > 0;
 	p.leave_running = predump || opts->leave_running;
+	/* A tree killed after its dump must not run past the moment its image holds. */
+	if (opts->cow > 0 && (predump || !opts->leave_running))
+		return cryo_err(ctx, -EINVAL, "%s: copy-on-write (--cow) is for a dump that "
+				"leaves the tree running (--leave-running)", what);
+	p.cow = !predump && opts->leave_running && opts->cow >= 0;
 	p.pid = opts->pid;
 	netlock_skip(opts->no_network_lock);
 	*ret = p;
@@ -118,6 +123,8 @@ int tree_hold(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held_tr
 	const struct dump_container *c = plan->container;
 	int r;
 
+	/* The freeze counts from its start: seizing a big tree takes time too. */
+	clock_gettime(CLOCK_MONOTONIC, &h->frozen);
 	/* A container stops at once through its cgroup: nothing forks or exits while every
 	 * thread is seized; the seized threads stop for good as it thaws. */
 	if (c && c->freezer) {
@@ -134,7 +141,6 @@ int tree_hold(struct cryo_ctx *ctx, const struct dump_plan *plan, struct held_tr
 	if (r < 0)
 		return r;
 	h->held = true;
-	clock_gettime(CLOCK_MONOTONIC, &h->frozen);
 	return 0;
 }
 

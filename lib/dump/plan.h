@@ -38,6 +38,7 @@ struct dump_plan {
 	unsigned streams;   /* page streams; 0: a raw pages-PID.img per task */
 	bool to_fds;        /* the image goes to opts->stream_fds */
 	bool leave_running; /* the tree runs on once the image is complete */
+	bool cow;           /* resumed before its pages are copied (cow.h) */
 };
 
 /* Checks opts (naming what is wrong) and fills *ret. */

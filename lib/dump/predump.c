@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,8 +34,10 @@
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "plan.h"
+#include "plugin/plugin.h"
 #include "seize/seize.h"
 #include "track.h"
+#include "vmflags.h"
 
 #define LOG_PREFIX "pre-dump: "
 
@@ -43,10 +46,10 @@ struct pre_task {
 	uint64_t start; /* start time, read while frozen */
 	int uffd;
 	const struct predump_task *parent; /* the same process in a live parent, or NULL */
-	bool gone; /* exited before its pages were copied */
+	const struct run_list *early;	   /* ranges protected before the freeze, or NULL */
+	bool gone;			   /* exited before its pages were copied */
 	struct run_list fresh, unchanged, tracked;
 };
-
 
 /* Private memory that a dump saves pages of: anonymous or a file's, not a device's nor the
  * kernel's (vDSO), nor hugetlb (which write-protection tracks differently). */
@@ -83,6 +86,60 @@ static int add_range(struct run_list *l, uint64_t start, uint64_t end)
 	return 0;
 }
 
+#define PAGEMAP_SCAN	    _IOWR('f', 16, struct pm_scan_arg)
+#define PM_SCAN_WP_MATCHING (1 << 0)
+#define PAGE_IS_WRITTEN	    (1 << 1)
+#define PAGE_IS_PRESENT	    (1 << 3)
+#define PAGE_IS_SWAPPED	    (1 << 4)
+
+struct pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+struct page_region {
+	uint64_t start, end, categories;
+};
+
+/*
+ * Write-protects the pages of [start, end) that hold something (only_written: only those whose
+ * protection is gone, written or mapped since they were protected) in one PAGEMAP_SCAN. Only
+ * pages that hold something: protecting a whole range would, with UFFD_FEATURE_WP_UNPOPULATED,
+ * fill the page tables of a sparse mapping with markers.
+ */
+static int scan_protect(int pm_fd, uint64_t start, uint64_t end, bool only_written)
+{
+	static struct page_region regs[512];
+	struct pm_scan_arg a = {.size = sizeof(a),
+				.flags = PM_SCAN_WP_MATCHING,
+				.start = start,
+				.end = end,
+				.vec = (uint64_t)regs,
+				.vec_len = ARRAY_SIZE(regs),
+				.category_mask = only_written ? PAGE_IS_WRITTEN : 0,
+				.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+				.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED};
+
+	for (;;) {
+		long n = ioctl(pm_fd, PAGEMAP_SCAN, &a);
+
+		if (n < 0)
+			return -errno;
+		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= end)
+			return 0;
+		a.start = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
+	}
+}
+
+static bool covered(const struct run_list *l, uint64_t start, uint64_t end)
+{
+	for (uint64_t i = 0; l && i < l->n; i++)
+		if (l->runs[i].vaddr <= start &&
+		    end <= l->runs[i].vaddr + l->runs[i].npages * PAGE_SZ)
+			return true;
+	return false;
+}
+
 /* While the tree is frozen: registers, lists and write-protects the pages of one task. */
 static int select_task(struct cryo_ctx *ctx, int parent_fd, struct pre_task *pt)
 {
@@ -105,7 +162,7 @@ static int select_task(struct cryo_ctx *ctx, int parent_fd, struct pre_task *pt)
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pm_fd < 0)
 		return cryo_err(ctx, -errno, "open %s", path);
-	r = proc_maps_read(pt->pid, true, &maps, &n);
+	r = vmflags_maps_read(pt->pid, &maps, &n);
 	if (r < 0)
 		return cryo_err(ctx, r, "read smaps of pid %d", pt->pid);
 	for (size_t i = 0; i < n && r >= 0; i++) {
@@ -122,13 +179,107 @@ static int select_task(struct cryo_ctx *ctx, int parent_fd, struct pre_task *pt)
 				 (unsigned long long)maps[i].end);
 			continue;
 		}
-		r = mm_select(ctx, pt->pid, pm_fd, maps[i].start, maps[i].end, file, was_tracked,
-			      pt->parent ? &par : NULL, true, &pt->fresh, &pt->unchanged);
+		if (covered(pt->early, maps[i].start, maps[i].end)) {
+			/* protected before the freeze: listed, and what was written since
+			 * protected again */
+			r = mm_select(ctx, pt->pid, pm_fd, maps[i].start, maps[i].end, file, false,
+				      NULL, false, &pt->fresh, &pt->unchanged);
+			if (r >= 0)
+				r = scan_protect(pm_fd, maps[i].start, maps[i].end, true);
+			if (r < 0)
+				r = cryo_err(ctx, r, "pid %d: protect %#llx-%#llx", pt->pid,
+					     (unsigned long long)maps[i].start,
+					     (unsigned long long)maps[i].end);
+		} else {
+			r = mm_select(ctx, pt->pid, pm_fd, maps[i].start, maps[i].end, file,
+				      was_tracked, pt->parent ? &par : NULL, true, &pt->fresh,
+				      &pt->unchanged);
+		}
 		if (r >= 0)
 			r = add_range(&pt->tracked, maps[i].start, maps[i].end);
 	}
 	proc_maps_free(maps, n);
 	return r;
+}
+
+/*
+ * Write-protecting is a walk of the page tables (tens of ms per GiB of 4 KiB pages here): a
+ * pre-dump that starts a chain does it before its freeze. A short freeze of its own gives each
+ * task its userfaultfd and registers its mappings; then, with the tree running, every page that
+ * holds something is protected (a write meanwhile just clears its protection: asynchronous
+ * mode). The pre-dump's freeze then lists the pages and protects again only those written (or
+ * mapped) since. ret[i].ranges: what was registered for ret[i].uffd.
+ */
+struct early {
+	pid_t pid;
+	uint64_t start;
+	int uffd;
+	struct run_list ranges;
+};
+
+static void early_free(struct early *e, size_t n)
+{
+	for (size_t i = 0; e && i < n; i++) {
+		if (e[i].uffd >= 0)
+			close(e[i].uffd);
+		free(e[i].ranges.runs);
+	}
+	free(e);
+}
+
+static int early_protect(struct cryo_ctx *ctx, const struct dump_plan *plan, struct early **ret,
+			 size_t *ret_n)
+{
+	struct held_tree h = {0};
+	struct early *e;
+	size_t n = 0;
+	int r = tree_hold(ctx, plan, &h);
+
+	if (r < 0)
+		return r;
+	e = calloc(h.tree.ntasks + 1, sizeof(*e));
+	for (size_t i = 0; e && i < h.tree.ntasks; i++) {
+		struct early *t = &e[n];
+		struct proc_map *maps;
+		size_t nm;
+
+		if (h.tree.tasks[i].state == 'Z')
+			continue;
+		*t = (struct early){.pid = h.tree.tasks[i].pid, .uffd = -1};
+		n++;
+		if (proc_start_time(t->pid, &t->start, NULL) < 0 ||
+		    track_uffd_new(ctx, t->pid, &t->uffd) < 0 ||
+		    vmflags_maps_read(t->pid, &maps, &nm) < 0)
+			continue; /* left to the freeze */
+		for (size_t k = 0; k < nm; k++) {
+			bool file;
+
+			if (trackable(&maps[k], &file) &&
+			    track_register(t->uffd, maps[k].start, maps[k].end) == 0 &&
+			    add_range(&t->ranges, maps[k].start, maps[k].end) < 0)
+				break;
+		}
+		proc_maps_free(maps, nm);
+	}
+	ctx->errmsg[0] = '\0';
+	tree_let_go(ctx, plan, &h, false);
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_close_ int pm_fd = -1;
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", e[i].pid);
+		pm_fd = open(path, O_RDONLY | O_CLOEXEC);
+		for (uint64_t k = 0; pm_fd >= 0 && k < e[i].ranges.n; k++)
+			scan_protect(pm_fd, e[i].ranges.runs[k].vaddr,
+				     e[i].ranges.runs[k].vaddr +
+					 e[i].ranges.runs[k].npages * PAGE_SZ,
+				     false);
+	}
+	*ret = e;
+	*ret_n = n;
+	return 0;
 }
 
 static int write_meta(struct cryo_ctx *ctx, int dirfd, const char *dir, struct predump *meta)
@@ -193,7 +344,8 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	bool chained = false;
 	struct held_tree held = {0};
 	struct seized_tree *tree = &held.tree;
-	size_t n = 0;
+	struct early *early = NULL;
+	size_t n = 0, nearly = 0;
 	int r;
 
 	r = image_dir_open_write(ctx, opts->dir, &dirfd);
@@ -229,6 +381,19 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	if (r < 0)
 		goto out;
 
+	/* Flags of the mappings read before the freeze, which then costs no walk of the
+	 * memory (vmflags.h). A pre-dump uses only flags a mapping is created with: one
+	 * whose layout did not change kept them. */
+	if (plugin_tree_pids(plan->pid, &pids, &n) == 0)
+		vmflags_prefetch(pids, n);
+	free(pids);
+	pids = NULL;
+	n = 0;
+	if (!chained) {
+		r = early_protect(ctx, plan, &early, &nearly);
+		if (r < 0)
+			goto out;
+	}
 	r = tree_hold(ctx, plan, &held);
 	if (r < 0)
 		goto out;
@@ -257,6 +422,13 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 				tasks[i].uffd = taken[k];
 				tasks[i].parent = &parent.tasks[k];
 				taken[k] = -1;
+			}
+		for (size_t k = 0; k < nearly; k++)
+			if (early[k].uffd >= 0 && early[k].pid == tasks[i].pid &&
+			    early[k].start == tasks[i].start) {
+				tasks[i].uffd = early[k].uffd;
+				tasks[i].early = &early[k].ranges;
+				early[k].uffd = -1;
 			}
 	}
 	for (size_t i = 0; i < n && r >= 0; i++) {
@@ -362,6 +534,8 @@ out:
 		free(tasks[i].tracked.runs);
 	}
 	stream_writer_free(w);
+	vmflags_forget();
+	early_free(early, nearly);
 	predump_free(&meta);
 	predump_free(&parent);
 	ctx->log_fd = -1;

@@ -35,10 +35,10 @@
 #define UFFD_FEATURE_WP_ASYNC (1 << 15)
 #endif
 
-int track_uffd_new(struct cryo_ctx *ctx, pid_t pid, int *ret_fd)
+int uffd_new_in(struct cryo_ctx *ctx, pid_t pid, bool user_only, uint64_t features,
+		int *ret_fd)
 {
-	struct uffdio_api api = {.api = UFFD_API,
-				 .features = UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED};
+	struct uffdio_api api = {.api = UFFD_API, .features = features};
 	_cleanup_close_ int pidfd = -1, fd = -1;
 	uint64_t syscall_ip;
 	struct inject inj;
@@ -51,16 +51,18 @@ int track_uffd_new(struct cryo_ctx *ctx, pid_t pid, int *ret_fd)
 	r = inject_begin(ctx, &inj, pid, syscall_ip);
 	if (r < 0)
 		return r;
-	/* User-mode faults only: no privilege needed, and asynchronous protection is resolved
-	 * by the kernel before any fault would reach the descriptor anyway. */
 	r = inject_syscall(ctx, &inj, &ret, SYS_userfaultfd,
-			   O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY, 0, 0, 0, 0, 0);
+			   O_CLOEXEC | O_NONBLOCK | (user_only ? UFFD_USER_MODE_ONLY : 0), 0, 0, 0,
+			   0, 0);
 	if (r >= 0 && ret >= 0) {
 		pidfd = syscall(SYS_pidfd_open, pid, 0);
 		if (pidfd >= 0)
 			fd = syscall(SYS_pidfd_getfd, pidfd, (int)ret, 0);
 		if (fd < 0)
 			r = cryo_err(ctx, -errno, "pid %d: take its new userfaultfd", pid);
+		/* Closed in the task at once, whatever happened: the descriptor must be ours
+		 * alone, so that the kernel drops its protections as soon as we let it go (or
+		 * die), and the task never sees it. */
 		if (inject_syscall(ctx, &inj, &closed, SYS_close, ret, 0, 0, 0, 0, 0) < 0 && r >= 0)
 			r = -EIO;
 	} else if (r >= 0) {
@@ -71,12 +73,25 @@ int track_uffd_new(struct cryo_ctx *ctx, pid_t pid, int *ret_fd)
 	if (r < 0)
 		return r;
 	if (ioctl(fd, UFFDIO_API, &api) < 0)
-		return cryo_err(ctx, -errno,
+		return cryo_err(ctx, -errno, "pid %d: userfaultfd features %#llx are not available",
+				pid, (unsigned long long)features);
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int track_uffd_new(struct cryo_ctx *ctx, pid_t pid, int *ret_fd)
+{
+	/* User-mode faults only: no privilege needed, and asynchronous protection is resolved
+	 * by the kernel before any fault would reach the descriptor anyway. */
+	int r = uffd_new_in(ctx, pid, true, UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED,
+			    ret_fd);
+
+	if (r == -EINVAL)
+		return cryo_err(ctx, r,
 				"pid %d: asynchronous write-protection (userfaultfd "
 				"WP_ASYNC, Linux 6.7+) is not available",
 				pid);
-	*ret_fd = TAKE_FD(fd);
-	return 0;
+	return r;
 }
 
 int track_register(int uffd, uint64_t start, uint64_t end)

@@ -22,6 +22,14 @@
 
 struct cryo_ctx;
 
+/* A new userfaultfd for the memory of stopped (seized) task pid, as a descriptor of this
+ * process only (the task's own is closed again): created by a system call injected into the
+ * task, since a userfaultfd belongs to the memory of the process that creates it. user_only:
+ * UFFD_USER_MODE_ONLY (needs no privilege; a fault in a system call of the task is then
+ * SIGBUS, not a message). features: given to UFFDIO_API. */
+int uffd_new_in(struct cryo_ctx *ctx, pid_t pid, bool user_only, uint64_t features,
+		int *ret_fd);
+
 /* A new userfaultfd for the memory of stopped (seized) task pid, set up for asynchronous
  * write-protection, as a descriptor of this process. */
 int track_uffd_new(struct cryo_ctx *ctx, pid_t pid, int *ret_fd);

@@ -192,7 +192,7 @@ static void *stream_thread(void *arg)
 		}
 		len = total - off < STREAM_FRAME ? total - off : STREAM_FRAME;
 		n = xfer_map_iov(&job->map, off, len, iov, STREAM_FRAME / 4096);
-		r = n < 0 ? n : xfer_read_task(job->mem_fd, iov, n, buf, len, job->live);
+		r = n < 0 ? n : xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len, job->live);
 		if (r < 0) {
 			job_fail(job, r, off);
 			break;

@@ -144,7 +144,7 @@ static int pack_task(struct cryo_ctx *ctx, struct archive *a, const struct tar_p
 		uint64_t len = total - off < XFER_CHUNK ? total - off : XFER_CHUNK;
 		int n = xfer_map_iov(&map, off, len, iov, XFER_CHUNK / 4096);
 
-		r = n < 0 ? n : xfer_read_task(mem_fd, iov, n, buf, len, false);
+		r = n < 0 ? n : xfer_read_task(tp->pid, mem_fd, iov, n, buf, len, false);
 		if (r < 0) {
 			r = cryo_err(ctx, r, "pid %d: read its pages at %llu", tp->pid,
 				     (unsigned long long)off);

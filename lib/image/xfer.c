@@ -86,7 +86,29 @@ static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
 }
 
 
-int xfer_read_task(int mem_fd, const struct iovec *iov, int n, void *buf, uint64_t len, bool live)
+static const struct xfer_source *source;
+
+void xfer_set_source(const struct xfer_source *src)
+{
+	__atomic_store_n(&source, src, __ATOMIC_RELEASE);
+}
+
+int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
+		   uint64_t len, bool live)
+{
+	const struct xfer_source *src = __atomic_load_n(&source, __ATOMIC_ACQUIRE);
+
+	if (src) {
+		int r = src->read(src->arg, pid, mem_fd, iov, n, buf, len);
+
+		if (r <= 0)
+			return r;
+	}
+	return xfer_read_direct(pid, mem_fd, iov, n, buf, len, live);
+}
+
+int xfer_read_direct(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
+		     uint64_t len, bool live)
 {
 	char *p = buf;
 
@@ -198,7 +220,7 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	struct xfer_job *job = th->job;
 
 	if (job->dump) {
-		int r = xfer_read_task(job->mem_fd, iov, n, buf, len, job->live);
+		int r = xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len, job->live);
 
 		if (r < 0)
 			return r;

@@ -62,7 +62,27 @@ int xfer_map_iov(const struct xfer_map *m, uint64_t off, uint64_t len, struct io
 /* Reads len bytes at iov from a task into buf through its /proc/PID/mem (mem_fd), which
  * leaves pages shared copy-on-write shared. A live task (a pre-dump's, which runs meanwhile)
  * may have unmapped some: those read as zeros. */
-int xfer_read_task(int mem_fd, const struct iovec *iov, int n, void *buf, uint64_t len, bool live);
+int xfer_read_task(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
+		   uint64_t len, bool live);
+
+/* The same, always from the task's memory as it is now (what xfer_read_task() does unless a
+ * source says otherwise). */
+int xfer_read_direct(pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
+		     uint64_t len, bool live);
+
+/*
+ * Where a dump reads a task's pages from, when not (only) from its memory as it is now: a
+ * copy-on-write dump (lib/dump/cow.c) serves the memory as it was at the freeze. read() fills
+ * buf as xfer_read_task() would and returns 0 (or -errno), or 1 for a task it does not hold.
+ * Called from several threads at once. One source at a time, for the whole process.
+ */
+struct xfer_source {
+	int (*read)(void *arg, pid_t pid, int mem_fd, const struct iovec *iov, int n, void *buf,
+		    uint64_t len);
+	void *arg;
+};
+
+void xfer_set_source(const struct xfer_source *src);
 
 /* Writes buf to iov in this process, faulting large ranges in bulk first. */
 int xfer_write_self(const struct iovec *iov, int n, const void *buf, uint64_t len);

@@ -34,6 +34,10 @@ STREAM_NAME = "image.stream"
 # restore() returns the first copy's init (its root has the image's PID in there, see
 # image_pid()), and check() tells every copy to verify itself.
 FANOUT = int(os.environ.get("CRYO_FANOUT", "0"))
+# CRYO_COW=1: every dump of the suite that kills the tree is instead a copy-on-write dump
+# (--leave-running, whose default that is: the tree runs on while its pages are copied),
+# after which the harness kills the tree: the image must hold it as it was at the freeze.
+COW = os.environ.get("CRYO_COW") == "1"
 
 PR_SET_CHILD_SUBREAPER = 36
 ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -181,8 +185,10 @@ class Env:
             pre = Path(f"{img}.pre")
             cryo("pre-dump", "-t", run.pid, "-D", pre)
             args += ["--parent", pre]
-        if leave_running:
+        cow = COW and suite_args and not leave_running
+        if leave_running or cow:
             args.append("--leave-running")
+        tree = descendants(run.pid) if cow else []
         if STREAM and suite_args:
             Path(img).mkdir(parents=True, exist_ok=True)
             args[args.index("-D") + 1] = "-"
@@ -192,6 +198,15 @@ class Env:
             assert p.returncode == 0, p.stderr
         else:
             cryo(*args)
+        if cow:
+            # the tree as it was at the dump, and as it is now (a shell forks on)
+            tree = [run.pid] + sorted(set(tree) | set(descendants(run.pid)) |
+                                      set(image_pids(img)))
+            for pid in tree:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         if not leave_running:
             run.finish()
             assert not alive(run.pid), "dump did not kill the tree"
