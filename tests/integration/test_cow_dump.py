@@ -126,6 +126,23 @@ def test_cow_needs_leave_running(env):
     _verify_in_place(run)
 
 
+def test_cow_refused_on_a_parent_and_off_by_default_there(env):
+    """An incremental dump (--parent) is not copy-on-write yet (docs/cow-dump.md): --cow with
+    it is refused before the tree is touched, and --leave-running alone copies frozen."""
+    run = _holder(env, 16, 43)
+    pre = env.tmp / "pre"
+    cryo("pre-dump", "-t", run.pid, "-D", pre)
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", "--leave-running", "--cow",
+             "--parent", pre, check=False)
+    assert p.returncode != 0 and "--parent" in p.stderr, p.stderr
+    assert not (env.tmp / "img" / "cryo.json").exists()
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", "--leave-running", "--parent", pre,
+             "-v")
+    assert "copy-on-write" not in p.stderr.lower(), p.stderr
+    assert alive(run.pid)
+    _verify_in_place(run)
+
+
 def test_cow_streams_and_lz4(env):
     """The pages of a copy-on-write dump go through the compressed streams as well."""
     run = _holder(env, 128, 44)
