@@ -107,6 +107,7 @@ void img_file_clear(struct img_file *f)
 		free(f->from[j].addr);
 	free(f->from);
 	free(f->sockopts);
+	free(f->name);
 	memset(f, 0, sizeof(*f));
 }
 
