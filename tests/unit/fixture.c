@@ -311,7 +311,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 16;
+	img->nfiles = 17;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -419,6 +419,17 @@ void fixture_img(struct img *img)
 	img->files[15].filter_len = 16;
 	img->files[15].filter = xcalloc(1, 16);
 	memcpy(img->files[15].filter, "\x28\0\0\0\0\0\0\0\x06\0\0\0\xff\xff\xff\xff", 16);
+	/* A frozen BPF array map (type 2, 4-byte keys, 8-byte values, 4 entries), map id 42 at
+	 * dump, named, with one entry not zero: index 1. */
+	img->files[16] = (struct img_file){.id = 17,
+					   .type = FILE_BPFMAP,
+					   .path = xstrdup("anon_inode:bpf-map"),
+					   .flags = O_RDWR,
+					   .params = {2, 4, 8, 4, 0, 1, 0, 42},
+					   .name = xstrdup("fix_map.1"),
+					   .data_len = 12};
+	img->files[16].data = xcalloc(1, 12);
+	memcpy(img->files[16].data, "\x01\0\0\0\xef\xbe\xad\xde\0\0\0\0", 12);
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
