@@ -563,6 +563,28 @@ static int bpfmap_open(struct file_restore *fr, const struct img_file *f)
 	return file_restore_created(fr->ctx, r, f);
 }
 
+/* ---- show ---- */
+
+static const char *bpfmap_describe(const struct img_file *f)
+{
+	static char buf[160];
+	uint64_t rec = f->params[BPFMAP_P_KEY] + bpfmap_value_bytes(f->params);
+
+	if (f->params[BPFMAP_P_BITS] & BPFMAP_SHARED)
+		snprintf(buf, sizeof(buf), "%s \"%s\" (map %llu of an earlier file)",
+			 bpfmap_type_name(f->params[BPFMAP_P_TYPE]), f->name ? f->name : "",
+			 (unsigned long long)f->params[BPFMAP_P_ID]);
+	else
+		snprintf(buf, sizeof(buf), "%s \"%s\" key %llu value %llu max %llu, %llu entries%s",
+			 bpfmap_type_name(f->params[BPFMAP_P_TYPE]), f->name ? f->name : "",
+			 (unsigned long long)f->params[BPFMAP_P_KEY],
+			 (unsigned long long)f->params[BPFMAP_P_VALUE],
+			 (unsigned long long)f->params[BPFMAP_P_MAX],
+			 (unsigned long long)(rec ? f->data_len / rec : 0),
+			 f->params[BPFMAP_P_BITS] & BPFMAP_FROZEN ? ", frozen" : "");
+	return buf;
+}
+
 const struct file_kind file_kind_bpfmap = {
 	.type = FILE_BPFMAP,
 	.name = "bpf-map",
@@ -573,4 +595,5 @@ const struct file_kind file_kind_bpfmap = {
 	.restore_prepare = bpfmap_prepare,
 	.restore_open = bpfmap_open,
 	.restore_release = bpfmap_release,
+	.describe = bpfmap_describe,
 };

@@ -40,6 +40,9 @@ def test_bpf_maps(env):
     assert [int(f["params"][5], 16) & 2 for f in hashes] == [0, 2]
     assert hashes[1]["entries"] == ""
     assert len(hashes[0]["entries"]) == 2 * 10 * (4 + 16)
+    shown = cryo("show", img).stdout
+    assert 'bpf-map hash "cryo_hash" key 4 value 16 max 64, 10 entries' in shown, shown
+    assert 'bpf-map array "cryo_frozen" key 4 value 8 max 4, 4 entries, frozen' in shown, shown
     pid = env.restore(img)
     assert image_pid(pid) == run.pid
     env.check(run, pid)
