@@ -30,7 +30,7 @@ def test_bpf_maps(env):
     maps = [f for f in meta["files"] if f["type"] == 16]
     names = sorted(f["map_name"] for f in maps)
     want = ["", "cryo.lru", "cryo_arr", "cryo_frozen", "cryo_hash", "cryo_hash",
-            "cryo_shared"]
+            "cryo_mmapable", "cryo_shared"]
     if "no per-CPU array" not in run.text():
         want.append("cryo_pcpu")
     assert names == sorted(want), names
@@ -48,13 +48,18 @@ def test_bpf_maps(env):
     env.check(run, pid)
 
 
-def test_bpf_map_unsupported_type_refused(env):
-    run = _start(env, "refuse")
+@pytest.mark.parametrize("kind", ["refuse", "mmap"])
+def test_bpf_map_unsupported_type_refused(env, kind):
+    """A program array (its state is references to programs), and a mapped BPF_F_MMAPABLE
+    array (its mapping is shared with the map)."""
+    run = _start(env, kind)
     fd = run.text().split("holding fd ", 1)[1].split()[0]
     img = env.tmp / "img"
     p = cryo("dump", "-t", run.pid, "-D", img, check=False)
     assert p.returncode == 1, f"exit {p.returncode}: {p.stderr}"
-    for w in (f"pid {run.pid}", f"fd {fd}", "BPF map of type prog_array"):
+    words = ((f"fd {fd}", "BPF map of type prog_array") if kind == "refuse" else
+             ("mapping", "of anon_inode:bpf-map is not supported"))
+    for w in (f"pid {run.pid}", *words):
         assert w in p.stderr, f"{w!r} not in {p.stderr!r}"
     assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
     # The tree runs on, untraced, and its map is intact.

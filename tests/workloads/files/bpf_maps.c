@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * BPF maps (man 2 bpf) survive: a named hash map (BPF_F_NO_PREALLOC), an array with some
- * entries zero, a frozen array, an LRU hash, an unnamed hash, a per-CPU array (where this
+ * entries zero, a frozen array, a BPF_F_MMAPABLE array that is not mapped, an LRU hash, an unnamed hash, a per-CPU array (where this
  * kernel lets us create one), a read-only descriptor of the hash opened again by its id (a
  * second description of the same map), and a hash map shared with a child (fork). After the
  * restore every attribute (BPF_OBJ_GET_INFO_BY_FD), the frozen state (fdinfo) and every entry
@@ -10,11 +10,14 @@
  * still shares its map with the parent.
  *
  * With the argument "refuse": holds a program array (BPF_MAP_TYPE_PROG_ARRAY), which cryo
- * refuses to dump; then it waits and passes if its map is intact.
+ * refuses to dump; with "mmap": maps an array made with BPF_F_MMAPABLE, whose mapping cryo
+ * refuses; then it waits and passes if its map is intact.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <stdbool.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -162,30 +165,49 @@ static int possible_cpus(void)
 	return n;
 }
 
-static int refuse(void)
+static int refuse(bool mapped)
 {
-	int fd = map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
+	int fd = mapped ? map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 512, BPF_F_MMAPABLE, "cryo_mmap") :
+			  map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
+	uint64_t *p = NULL;
 
 	if (fd < 0) {
-		printf("SKIP: cannot create a program array: %s\n", strerror(errno));
+		printf("SKIP: cannot create a %s: %s\n",
+		       mapped ? "BPF_F_MMAPABLE array" : "program array", strerror(errno));
 		return 0;
+	}
+	if (mapped) {
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			fail("mmap the array: %s", strerror(errno));
+		p[3] = 0xabcdef;
 	}
 	printf("holding fd %d\n", fd);
 	test_ready();
 	test_wait(NULL);
-	check_info(fd, "prog array", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
+	if (mapped) {
+		uint32_t k = 3;
+		uint64_t v;
+
+		check_info(fd, "mmapable array", BPF_MAP_TYPE_ARRAY, 4, 8, 512, BPF_F_MMAPABLE,
+			   "cryo_mmap");
+		if (map_lookup(fd, &k, &v) || v != 0xabcdef || p[3] != 0xabcdef)
+			fail("the mapped array lost its value");
+	} else {
+		check_info(fd, "prog array", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
+	}
 	pass();
 }
 
 int main(int argc, char **argv)
 {
-	int h, arr, fz, lru, un, pc = -1, ro, sh, ncpu = possible_cpus();
+	int h, arr, fz, lru, un, mm, pc = -1, ro, sh, ncpu = possible_cpus();
 	uint32_t k32;
 	pid_t child;
 
 	test_init();
-	if (argc > 1 && !strcmp(argv[1], "refuse"))
-		return refuse();
+	if (argc > 1 && (!strcmp(argv[1], "refuse") || !strcmp(argv[1], "mmap")))
+		return refuse(!strcmp(argv[1], "mmap"));
 
 	h = map_create(BPF_MAP_TYPE_HASH, 4, 16, 64, BPF_F_NO_PREALLOC, "cryo_hash");
 	arr = map_create(BPF_MAP_TYPE_ARRAY, 4, 24, 8, 0, "cryo_arr");
@@ -193,7 +215,8 @@ int main(int argc, char **argv)
 	lru = map_create(BPF_MAP_TYPE_LRU_HASH, 8, 4, 256, 0, "cryo.lru");
 	un = map_create(BPF_MAP_TYPE_HASH, 2, 1, 4, 0, "");
 	sh = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0, "cryo_shared");
-	if (h < 0 || arr < 0 || fz < 0 || lru < 0 || un < 0 || sh < 0) {
+	mm = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 16, BPF_F_MMAPABLE, "cryo_mmapable");
+	if (h < 0 || arr < 0 || fz < 0 || lru < 0 || un < 0 || sh < 0 || mm < 0) {
 		printf("SKIP: cannot create BPF maps: %s\n", strerror(errno));
 		return 0;
 	}
@@ -230,6 +253,9 @@ int main(int argc, char **argv)
 		if (sys_bpf(BPF_MAP_FREEZE, &a) < 0)
 			fail("BPF_MAP_FREEZE: %s", strerror(errno));
 	}
+	k32 = 2;
+	if (map_update(mm, &k32, &(uint64_t){0x1122334455667788ull}))
+		fail("fill mmapable array");
 	for (uint64_t i = 0; i < 20; i++) {
 		uint64_t k = 0x1000000000ull + i;
 		uint32_t v = 3 * i;
@@ -298,6 +324,14 @@ int main(int argc, char **argv)
 	check_info(ro, "read-only hash", BPF_MAP_TYPE_HASH, 4, 16, 64, BPF_F_NO_PREALLOC,
 		   "cryo_hash");
 	check_info(sh, "shared hash", BPF_MAP_TYPE_HASH, 4, 8, 16, 0, "cryo_shared");
+	check_info(mm, "mmapable array", BPF_MAP_TYPE_ARRAY, 4, 8, 16, BPF_F_MMAPABLE,
+		   "cryo_mmapable");
+	for (uint32_t i = 0; i < 16; i++) {
+		uint64_t v;
+
+		if (map_lookup(mm, &i, &v) || v != (i == 2 ? 0x1122334455667788ull : 0))
+			fail("mmapable array index %u", i);
+	}
 	if (map_info(ro, "ro").id != map_info(h, "hash").id)
 		fail("the read-only descriptor is of map %u, the hash is map %u",
 		     map_info(ro, "ro").id, map_info(h, "hash").id);
