@@ -10,15 +10,17 @@
  * same attributes and name, puts every entry back, then freezes it if it was frozen. The map
  * gets a new id: ids are the kernel's, as pids were before set_tid.
  *
- * Carried: hash, array, LRU hash and their per-CPU variants, whose state is the entries alone.
+ * Carried: hash, array, LRU hash and their per-CPU variants, whose state is the entries alone,
+ * with the map's BTF (the types of its key and value) where it has one.
  * An LRU map's recency order is not kept (the entries come back in the order of the walk), and
  * a per-CPU map's values are one slot per possible CPU (rounded up to 8 bytes each), so it is
  * restored only where the machine has as many possible CPUs. Arrays keep only the entries that
  * are not all zero: a new array is zero. Refused at dump, naming pid, fd and the type: every
  * other type (program arrays and map-in-map hold references to other objects; ring buffers,
- * queues, sockmaps, storage maps, arenas... state no lookup reads back), maps typed by BTF
- * (their values may hold timers, spin locks, kernel pointers that no copy carries: cryo does
- * not read BTF), and maps offloaded to a device.
+ * queues, sockmaps, storage maps, arenas... state no lookup reads back), maps whose BTF
+ * types their values with fields the kernel manages (timers, spin locks, kernel pointers...:
+ * see btf_special() below), maps typed by the kernel's BTF (struct_ops), and maps offloaded
+ * to a device.
  *
  * Descriptions of one map that are not one description (BPF_MAP_GET_FD_BY_ID or BPF_OBJ_GET
  * twice, a read-only one beside the read-write one) are told apart from copies of one
@@ -28,11 +30,14 @@
  *
  * params: [0] map type, [1] key size, [2] value size, [3] max entries, [4] map flags,
  * [5] BPFMAP_* bits, [6] possible CPUs (per-CPU types; 0 for the others), [7] the map's id at
- * dump; name: the map's name; data: the entries, each the key then the value, back to back.
+ * dump; name: the map's name; data: the entries, each the key then the value, back to back;
+ * btf, btf_key, btf_value: its BTF (raw, as BPF_BTF_LOAD takes it) and the key's and value's
+ * type ids in it, or NULL, 0, 0.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/btf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -68,6 +73,9 @@ enum {
 #define BPFMAP_MAX_KEY 512           /* MAX_BPF_STACK: the kernel's bound for a hash key */
 #define BPFMAP_MAX_VALUE (1u << 24)  /* above what any carried type accepts per slot */
 #define BPFMAP_MAX_CPUS 8192         /* NR_CPUS of distribution kernels */
+#define BPFMAP_MAX_BTF (16u << 20)   /* a map's BTF: a whole program's types, in the 100 KiBs */
+#define BTF_MAX_TYPES (1u << 20)
+#define BTF_MAX_DEPTH 32             /* nesting of a value's types the scan follows */
 
 static long sys_bpf(int cmd, union bpf_attr *attr)
 {
@@ -148,6 +156,265 @@ static int possible_cpus(void)
 		p = end + (*end == ',');
 	}
 	return count;
+}
+
+/* ---- BTF: what a map's value may hold that no copy carries ----
+ *
+ * A map typed by BTF (Documentation/bpf/btf.rst) is carried with its BTF, loaded again at
+ * restore (BPF_BTF_LOAD) and given to the new map, unless its value holds a field the kernel
+ * manages itself (kernel/bpf/btf.c, btf_parse_fields()): a spin lock, a timer, a workqueue,
+ * a list or tree head or node, a refcount (structs of those names), or a kernel pointer (a
+ * pointer tagged "kptr", "kptr_untrusted", "percpu_kptr"...). Lookups read those as zeros and
+ * updates leave them alone, so their state would be lost without a word. */
+
+struct btf_view {
+	const uint8_t *types, *strs;
+	uint32_t types_len, strs_len;
+	uint32_t *off; /* off[id]: offset of type id in types (id 0 is void) */
+	uint8_t *ok;   /* ok[id]: type id was scanned and holds no special field */
+	uint32_t n;    /* types, void included */
+};
+
+static const char *btf_str(const struct btf_view *b, uint32_t off)
+{
+	if (off >= b->strs_len || !memchr(b->strs + off, '\0', b->strs_len - off))
+		return NULL;
+	return (const char *)b->strs + off;
+}
+
+/* The bytes that follow a struct btf_type of this kind with vlen entries, or -1. */
+static int64_t btf_extra(uint32_t kind, uint32_t vlen)
+{
+	switch (kind) {
+	case BTF_KIND_INT:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		return 4;
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return (int64_t)vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return (int64_t)vlen * sizeof(struct btf_enum);
+	case BTF_KIND_FUNC_PROTO:
+		return (int64_t)vlen * sizeof(struct btf_param);
+	case BTF_KIND_DATASEC:
+		return (int64_t)vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_ENUM64:
+		return (int64_t)vlen * 12;
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Indexes raw BTF (struct btf_header, then types, then strings); -EINVAL if malformed. */
+static int btf_index(const uint8_t *raw, uint32_t len, struct btf_view *b)
+{
+	struct btf_header h;
+	uint32_t at = 0, cap = 64;
+
+	memset(b, 0, sizeof(*b));
+	if (len < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, raw, sizeof(h));
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > len ||
+	    (uint64_t)h.hdr_len + h.type_off + h.type_len > len ||
+	    (uint64_t)h.hdr_len + h.str_off + h.str_len > len)
+		return -EINVAL;
+	b->types = raw + h.hdr_len + h.type_off;
+	b->types_len = h.type_len;
+	b->strs = raw + h.hdr_len + h.str_off;
+	b->strs_len = h.str_len;
+	b->off = malloc(cap * sizeof(*b->off));
+	if (!b->off)
+		return -ENOMEM;
+	b->n = 1;
+	while (at < b->types_len) {
+		struct btf_type t;
+		int64_t extra;
+
+		if (b->types_len - at < sizeof(t) || b->n >= BTF_MAX_TYPES)
+			return -EINVAL;
+		memcpy(&t, b->types + at, sizeof(t));
+		extra = btf_extra(BTF_INFO_KIND(t.info), BTF_INFO_VLEN(t.info));
+		if (extra < 0 || (uint64_t)extra > b->types_len - at - sizeof(t))
+			return -EINVAL;
+		if (b->n == cap) {
+			uint32_t *p = realloc(b->off, 2 * cap * sizeof(*b->off));
+
+			if (!p)
+				return -ENOMEM;
+			b->off = p;
+			cap *= 2;
+		}
+		b->off[b->n++] = at;
+		at += sizeof(t) + extra;
+	}
+	b->ok = calloc(b->n, 1);
+	return b->ok ? 0 : -ENOMEM;
+}
+
+static const char *const btf_special_structs[] = {
+    "bpf_spin_lock", "bpf_res_spin_lock", "bpf_timer", "bpf_wq", "bpf_list_head",
+    "bpf_list_node", "bpf_rb_root", "bpf_rb_node", "bpf_refcount", "bpf_task_work",
+};
+
+static const char *btf_special_of(const struct btf_view *b, uint32_t id, int depth);
+
+/* The name of a field of type id that the kernel manages (see above), or NULL; "malformed"
+ * for an id or a type the value cannot have. A type found clean is not scanned again, so
+ * hostile BTF (a struct of 65535 members of a struct of 65535 members...) costs one pass. */
+static const char *btf_special(const struct btf_view *b, uint32_t id, int depth)
+{
+	const char *why;
+
+	if (id < b->n && b->ok[id])
+		return NULL;
+	why = btf_special_of(b, id, depth);
+	if (!why && id < b->n)
+		b->ok[id] = 1;
+	return why;
+}
+
+static const char *btf_special_of(const struct btf_view *b, uint32_t id, int depth)
+{
+	struct btf_type t;
+	const uint8_t *extra;
+	const char *name;
+
+	if (!id)
+		return NULL;
+	if (id >= b->n || depth > BTF_MAX_DEPTH)
+		return "malformed";
+	memcpy(&t, b->types + b->off[id], sizeof(t));
+	extra = b->types + b->off[id] + sizeof(t);
+	name = btf_str(b, t.name_off);
+	if (!name)
+		return "malformed";
+	switch (BTF_INFO_KIND(t.info)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_FWD:
+		return NULL;
+	case BTF_KIND_PTR:
+		/* A kernel pointer is a pointer to a type tagged kptr (a plain pointer in a map
+		 * value is a number to the kernel). */
+		if (t.type && t.type < b->n) {
+			struct btf_type to;
+
+			memcpy(&to, b->types + b->off[t.type], sizeof(to));
+			if (BTF_INFO_KIND(to.info) == BTF_KIND_TYPE_TAG)
+				return btf_str(b, to.name_off) ? btf_str(b, to.name_off) : "malformed";
+		}
+		return NULL;
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return btf_special(b, t.type, depth + 1);
+	case BTF_KIND_ARRAY: {
+		struct btf_array a;
+
+		memcpy(&a, extra, sizeof(a));
+		return btf_special(b, a.type, depth + 1);
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (size_t i = 0; i < ARRAY_SIZE(btf_special_structs); i++)
+			if (!strcmp(name, btf_special_structs[i]))
+				return btf_special_structs[i];
+		for (uint32_t i = 0; i < BTF_INFO_VLEN(t.info); i++) {
+			struct btf_member m;
+			const char *r;
+
+			memcpy(&m, extra + i * sizeof(m), sizeof(m));
+			r = btf_special(b, m.type, depth + 1);
+			if (r)
+				return r;
+		}
+		return NULL;
+	default:
+		return "malformed";
+	}
+}
+
+/* Why raw BTF with value type value cannot be carried ("bpf_timer", "kptr", "malformed"), or
+ * NULL if it can; -ENOMEM is "out of memory". */
+static const char *btf_check(const uint8_t *raw, uint32_t len, uint32_t key, uint32_t value)
+{
+	struct btf_view b;
+	const char *why;
+	int r = btf_index(raw, len, &b);
+
+	if (r < 0) {
+		free(b.off);
+		free(b.ok);
+		return r == -ENOMEM ? "out of memory" : "malformed";
+	}
+	why = key >= b.n || !value ? "malformed" : btf_special(&b, value, 0);
+	free(b.off);
+	free(b.ok);
+	return why;
+}
+
+/* The raw BTF of object btf_id into f->btf. */
+static int bpfmap_dump_btf(const struct fd_dump *d, uint32_t btf_id, struct img_file *f)
+{
+	struct bpf_btf_info info = {0};
+	union bpf_attr attr;
+	_cleanup_close_ int fd = -1;
+	uint32_t size;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.btf_id = btf_id;
+	fd = sys_bpf(BPF_BTF_GET_FD_BY_ID, &attr);
+	if (fd < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: open the BTF (%u) of its BPF map",
+				d->fd, d->pid, btf_id);
+	for (int pass = 0; pass < 2; pass++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.info.bpf_fd = fd;
+		attr.info.info_len = sizeof(info);
+		attr.info.info = (uintptr_t)&info;
+		if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0)
+			return cryo_err(d->ctx, -errno, "fd %d of pid %d: read the BTF of its BPF "
+					"map", d->fd, d->pid);
+		if (info.kernel_btf)
+			return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map typed by "
+					"the kernel's BTF, which cryo cannot carry", d->fd, d->pid);
+		if (pass)
+			break;
+		size = info.btf_size;
+		if (!size || size > BPFMAP_MAX_BTF)
+			return cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: the BTF of its BPF map is "
+					"%u bytes, cryo carries %u at most", d->fd, d->pid, size,
+					BPFMAP_MAX_BTF);
+		f->btf = malloc(size);
+		if (!f->btf)
+			return -ENOMEM;
+		memset(&info, 0, sizeof(info));
+		info.btf = (uintptr_t)f->btf;
+		info.btf_size = size;
+	}
+	if (info.btf_size != size)
+		return cryo_err(d->ctx, -EIO, "fd %d of pid %d: the BTF of its BPF map changed size",
+				d->fd, d->pid);
+	f->btf_len = size;
+	return 0;
 }
 
 static bool bpfmap_claim(const struct fd_dump *d)
@@ -316,16 +583,28 @@ static int bpfmap_dump(const struct fd_dump *d, struct img_file *f)
 	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0)
 		return cryo_err(d->ctx, -errno, "fd %d of pid %d: BPF_OBJ_GET_INFO_BY_FD of its BPF "
 				"map", d->fd, d->pid);
-	if (info.btf_id || info.btf_value_type_id || info.btf_vmlinux_value_type_id)
+	info.name[sizeof(info.name) - 1] = '\0';
+	if (info.btf_vmlinux_value_type_id)
 		return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map (%s, \"%s\") typed "
-				"by BTF: its values may hold timers, spin locks or kernel "
-				"pointers, which cryo cannot carry", d->fd, d->pid,
+				"by the kernel's BTF, which cryo cannot carry", d->fd, d->pid,
 				bpfmap_type_name(f->params[BPFMAP_P_TYPE]), info.name);
+	if (info.btf_id) {
+		const char *why;
+
+		TRY(bpfmap_dump_btf(d, info.btf_id, f));
+		f->btf_key = info.btf_key_type_id;
+		f->btf_value = info.btf_value_type_id;
+		why = btf_check(f->btf, f->btf_len, f->btf_key, f->btf_value);
+		if (why)
+			return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map (%s, \"%s\") "
+					"whose values hold a %s (BTF), which cryo cannot carry",
+					d->fd, d->pid, bpfmap_type_name(f->params[BPFMAP_P_TYPE]),
+					info.name, why);
+	}
 	if (info.ifindex)
 		return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map offloaded to "
 				"interface %u, which cryo cannot carry", d->fd, d->pid,
 				info.ifindex);
-	info.name[sizeof(info.name) - 1] = '\0';
 	f->name = strdup(info.name);
 	if (!f->name)
 		return -ENOMEM;
@@ -349,12 +628,16 @@ static int bpfmap_encode(json_t *o, const struct img_file *f)
 
 	r |= set(o, "map_name", json_string(f->name ? f->name : ""));
 	r |= set(o, "entries", hex_string(f->data, f->data_len));
+	r |= set(o, "btf", hex_string(f->btf, f->btf_len));
+	r |= set(o, "btf_types", json_pack("[II]", (json_int_t)f->btf_key,
+					   (json_int_t)f->btf_value));
 	return r;
 }
 
 static int bpfmap_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	const uint64_t *p = f->params;
+	json_int_t key, value;
 	uint64_t rec;
 
 	if (!bpfmap_carried(p[BPFMAP_P_TYPE]))
@@ -387,6 +670,17 @@ static int bpfmap_decode(struct dec *d, json_t *o, struct img_file *f)
 	    (f->data_len && (p[BPFMAP_P_BITS] & BPFMAP_SHARED)))
 		return bad(d, "entries", "is not whole entries, or more than max_entries, or set "
 			   "on a file that shares an earlier file's map");
+	TRY(get_hexbytes(d, o, "btf", BPFMAP_MAX_BTF, &f->btf, &f->btf_len));
+	if (json_unpack(json_object_get(o, "btf_types"), "[II!]", &key, &value) || key < 0 ||
+	    key > UINT32_MAX || value < 0 || value > UINT32_MAX ||
+	    (!f->btf_len && (key || value)))
+		return bad(d, "btf_types", "is not [key, value] type ids (0 … 2^32-1; 0, 0 without "
+			   "btf)");
+	f->btf_key = key;
+	f->btf_value = value;
+	if (f->btf_len && btf_check(f->btf, f->btf_len, f->btf_key, f->btf_value))
+		return bad(d, "btf", "is malformed, or types a value with a field cryo does not "
+			   "restore");
 	for (uint32_t at = 0; bpfmap_array(p[BPFMAP_P_TYPE]) && at < f->data_len; at += rec) {
 		uint32_t idx;
 
@@ -489,7 +783,9 @@ static int bpfmap_open_shared(struct file_restore *fr, const struct img_file *f)
 				"file of the image holds", f->id,
 				(unsigned long long)f->params[BPFMAP_P_ID]);
 	if (memcmp(o->params, f->params, BPFMAP_P_BITS * sizeof(f->params[0])) ||
-	    strcmp(o->name, f->name))
+	    strcmp(o->name, f->name) || o->btf_len != f->btf_len ||
+	    (f->btf_len && memcmp(o->btf, f->btf, f->btf_len)) || o->btf_key != f->btf_key ||
+	    o->btf_value != f->btf_value)
 		return cryo_err(fr->ctx, -EINVAL, "file %u shares BPF map %llu with file %u, but "
 				"not its attributes", f->id,
 				(unsigned long long)f->params[BPFMAP_P_ID], o->id);
@@ -502,7 +798,7 @@ static int bpfmap_open_shared(struct file_restore *fr, const struct img_file *f)
 static int bpfmap_open(struct file_restore *fr, const struct img_file *f)
 {
 	struct bpfmap_state *st = fr->state[FILE_BPFMAP];
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = -1, btf = -1;
 	union bpf_attr attr;
 	int acc = f->flags & O_ACCMODE, r;
 	uint32_t id;
@@ -529,6 +825,20 @@ static int bpfmap_open(struct file_restore *fr, const struct img_file *f)
 	 * map is created on any node. */
 	attr.map_flags = f->params[BPFMAP_P_FLAGS] & ~(uint64_t)BPF_F_NUMA_NODE;
 	memcpy(attr.map_name, f->name, strlen(f->name));
+	if (f->btf_len) {
+		union bpf_attr battr;
+
+		memset(&battr, 0, sizeof(battr));
+		battr.btf = (uintptr_t)f->btf;
+		battr.btf_size = f->btf_len;
+		btf = sys_bpf(BPF_BTF_LOAD, &battr);
+		if (btf < 0)
+			return cryo_err(fr->ctx, -errno, "load the BTF of BPF map \"%s\" (file %u)",
+					f->name, f->id);
+		attr.btf_fd = btf;
+		attr.btf_key_type_id = f->btf_key;
+		attr.btf_value_type_id = f->btf_value;
+	}
 	fd = sys_bpf(BPF_MAP_CREATE, &attr);
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "create BPF map \"%s\" of type %s (file %u)",

@@ -108,6 +108,7 @@ void img_file_clear(struct img_file *f)
 	free(f->from);
 	free(f->sockopts);
 	free(f->name);
+	free(f->btf);
 	memset(f, 0, sizeof(*f));
 }
 

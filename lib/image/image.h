@@ -308,6 +308,9 @@ struct img_file {
 					     sock_filter[], SO_ATTACH_FILTER), or NULL */
 	uint32_t filter_len;
 	char *name;                       /* FILE_BPFMAP: the map's name */
+	uint8_t *btf;                     /* FILE_BPFMAP: its BTF as BPF_BTF_LOAD takes it, or NULL */
+	uint32_t btf_len;
+	uint32_t btf_key, btf_value;      /* FILE_BPFMAP: the key's and value's type ids in btf */
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

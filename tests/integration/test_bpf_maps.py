@@ -30,7 +30,7 @@ def test_bpf_maps(env):
     maps = [f for f in meta["files"] if f["type"] == 16]
     names = sorted(f["map_name"] for f in maps)
     want = ["", "cryo.lru", "cryo_arr", "cryo_frozen", "cryo_hash", "cryo_hash",
-            "cryo_mmapable", "cryo_shared"]
+            "cryo_mmapable", "cryo_shared", "cryo_btf"]
     if "no per-CPU array" not in run.text():
         want.append("cryo_pcpu")
     assert names == sorted(want), names
@@ -43,22 +43,26 @@ def test_bpf_maps(env):
     shown = cryo("show", img).stdout
     assert 'bpf-map hash "cryo_hash" key 4 value 16 max 64, 10 entries' in shown, shown
     assert 'bpf-map array "cryo_frozen" key 4 value 8 max 4, 4 entries, frozen' in shown, shown
+    btf = [f for f in maps if f["map_name"] == "cryo_btf"][0]
+    assert btf["btf_types"] == [1, 2] and btf["btf"].startswith("9feb"), btf
+    assert all(f["btf"] == "" and f["btf_types"] == [0, 0] for f in maps if f is not btf)
     pid = env.restore(img)
     assert image_pid(pid) == run.pid
     env.check(run, pid)
 
 
-@pytest.mark.parametrize("kind", ["refuse", "mmap"])
+@pytest.mark.parametrize("kind", ["refuse", "mmap", "spinlock"])
 def test_bpf_map_unsupported_type_refused(env, kind):
-    """A program array (its state is references to programs), and a mapped BPF_F_MMAPABLE
-    array (its mapping is shared with the map)."""
+    """A program array (its state is references to programs), a mapped BPF_F_MMAPABLE array
+    (its mapping is shared with the map), a map whose BTF-typed value holds a spin lock."""
     run = _start(env, kind)
     fd = run.text().split("holding fd ", 1)[1].split()[0]
     img = env.tmp / "img"
     p = cryo("dump", "-t", run.pid, "-D", img, check=False)
     assert p.returncode == 1, f"exit {p.returncode}: {p.stderr}"
-    words = ((f"fd {fd}", "BPF map of type prog_array") if kind == "refuse" else
-             ("mapping", "of anon_inode:bpf-map is not supported"))
+    words = {"refuse": (f"fd {fd}", "BPF map of type prog_array"),
+             "mmap": ("mapping", "of anon_inode:bpf-map is not supported"),
+             "spinlock": (f"fd {fd}", '"cryo_locked"', "hold a bpf_spin_lock")}[kind]
     for w in (f"pid {run.pid}", *words):
         assert w in p.stderr, f"{w!r} not in {p.stderr!r}"
     assert not (img / "cryo.json").exists(), "a refused dump left an image behind"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * BPF maps (man 2 bpf) survive: a named hash map (BPF_F_NO_PREALLOC), an array with some
- * entries zero, a frozen array, a BPF_F_MMAPABLE array that is not mapped, an LRU hash, an unnamed hash, a per-CPU array (where this
+ * entries zero, a frozen array, a BPF_F_MMAPABLE array that is not mapped, a hash typed by BTF
+ * (a struct value), an LRU hash, an unnamed hash, a per-CPU array (where this
  * kernel lets us create one), a read-only descriptor of the hash opened again by its id (a
  * second description of the same map), and a hash map shared with a child (fork). After the
  * restore every attribute (BPF_OBJ_GET_INFO_BY_FD), the frozen state (fdinfo) and every entry
@@ -11,11 +12,13 @@
  *
  * With the argument "refuse": holds a program array (BPF_MAP_TYPE_PROG_ARRAY), which cryo
  * refuses to dump; with "mmap": maps an array made with BPF_F_MMAPABLE, whose mapping cryo
- * refuses; then it waits and passes if its map is intact.
+ * refuses; with "spinlock": a hash whose BTF-typed value holds a struct bpf_spin_lock; then it
+ * waits and passes if its map is intact.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/btf.h>
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -26,6 +29,60 @@
 static long sys_bpf(int cmd, union bpf_attr *attr)
 {
 	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* BTF (Documentation/bpf/btf.rst) made by hand: [1] int, [2] struct pair { int a, b; },
+ * [3] struct bpf_spin_lock { int val; }, [4] struct locked { struct bpf_spin_lock lock;
+ * int v; }. */
+static const char btf_strs[] = "\0int\0pair\0a\0b\0bpf_spin_lock\0val\0locked\0lock\0v";
+static const uint32_t btf_types[] = {
+    /* [1] */ 1, BTF_KIND_INT << 24, 4, BTF_INT_SIGNED << 24 | 32,
+    /* [2] */ 5, BTF_KIND_STRUCT << 24 | 2, 8, 10, 1, 0, 12, 1, 32,
+    /* [3] */ 14, BTF_KIND_STRUCT << 24 | 1, 4, 28, 1, 0,
+    /* [4] */ 32, BTF_KIND_STRUCT << 24 | 2, 8, 39, 3, 0, 44, 1, 32,
+};
+
+static int btf_load(void)
+{
+	static unsigned char raw[sizeof(struct btf_header) + sizeof(btf_types) + sizeof(btf_strs)];
+	struct btf_header h = {.magic = BTF_MAGIC,
+			       .version = BTF_VERSION,
+			       .hdr_len = sizeof(h),
+			       .type_off = 0,
+			       .type_len = sizeof(btf_types),
+			       .str_off = sizeof(btf_types),
+			       .str_len = sizeof(btf_strs)};
+	union bpf_attr a;
+
+	memcpy(raw, &h, sizeof(h));
+	memcpy(raw + sizeof(h), btf_types, sizeof(btf_types));
+	memcpy(raw + sizeof(h) + sizeof(btf_types), btf_strs, sizeof(btf_strs));
+	memset(&a, 0, sizeof(a));
+	a.btf = (uintptr_t)raw;
+	a.btf_size = sizeof(raw);
+	return sys_bpf(BPF_BTF_LOAD, &a);
+}
+
+/* A map typed by the hand-made BTF: key [1] int, value type value. */
+static int map_create_btf(uint32_t vsize, uint32_t value, const char *name)
+{
+	int btf = btf_load(), fd;
+	union bpf_attr a;
+
+	if (btf < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_HASH;
+	a.key_size = 4;
+	a.value_size = vsize;
+	a.max_entries = 8;
+	a.btf_fd = btf;
+	a.btf_key_type_id = 1;
+	a.btf_value_type_id = value;
+	strncpy(a.map_name, name, sizeof(a.map_name) - 1);
+	fd = sys_bpf(BPF_MAP_CREATE, &a);
+	close(btf);
+	return fd;
 }
 
 static int map_create(uint32_t type, uint32_t ksize, uint32_t vsize, uint32_t max,
@@ -100,18 +157,27 @@ static struct bpf_map_info map_info(int fd, const char *what)
 	return info;
 }
 
-static void check_info(int fd, const char *what, uint32_t type, uint32_t ksize, uint32_t vsize,
-		       uint32_t max, uint32_t flags, const char *name)
+/* Its attributes, and its BTF types (0, 0: no BTF). */
+static void check_info_btf(int fd, const char *what, uint32_t type, uint32_t ksize,
+			   uint32_t vsize, uint32_t max, uint32_t flags, const char *name,
+			   uint32_t bkey, uint32_t bvalue)
 {
 	struct bpf_map_info i = map_info(fd, what);
 
 	if (i.type != type || i.key_size != ksize || i.value_size != vsize ||
-	    i.max_entries != max || i.map_flags != flags || strcmp(i.name, name) || i.btf_id ||
+	    i.max_entries != max || i.map_flags != flags || strcmp(i.name, name) ||
+	    !i.btf_id != !bvalue || i.btf_key_type_id != bkey || i.btf_value_type_id != bvalue ||
 	    i.ifindex)
 		fail("%s: type %u key %u value %u max %u flags %#x name \"%s\" btf %u ifindex %u, "
 		     "wanted %u %u %u %u %#x \"%s\"", what, i.type, i.key_size, i.value_size,
 		     i.max_entries, i.map_flags, i.name, i.btf_id, i.ifindex, type, ksize, vsize,
 		     max, flags, name);
+}
+
+static void check_info(int fd, const char *what, uint32_t type, uint32_t ksize, uint32_t vsize,
+		       uint32_t max, uint32_t flags, const char *name)
+{
+	check_info_btf(fd, what, type, ksize, vsize, max, flags, name, 0, 0);
 }
 
 /* fdinfo's "frozen:" of fd. */
@@ -165,15 +231,18 @@ static int possible_cpus(void)
 	return n;
 }
 
-static int refuse(bool mapped)
+static int refuse(const char *kind)
 {
+	bool mapped = !strcmp(kind, "mmap"), locked = !strcmp(kind, "spinlock");
 	int fd = mapped ? map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 512, BPF_F_MMAPABLE, "cryo_mmap") :
+		 locked ? map_create_btf(8, 4, "cryo_locked") :
 			  map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
 	uint64_t *p = NULL;
 
 	if (fd < 0) {
 		printf("SKIP: cannot create a %s: %s\n",
-		       mapped ? "BPF_F_MMAPABLE array" : "program array", strerror(errno));
+		       mapped ? "BPF_F_MMAPABLE array" : locked ? "map with a BTF spin lock" :
+		       "program array", strerror(errno));
 		return 0;
 	}
 	if (mapped) {
@@ -193,6 +262,8 @@ static int refuse(bool mapped)
 			   "cryo_mmap");
 		if (map_lookup(fd, &k, &v) || v != 0xabcdef || p[3] != 0xabcdef)
 			fail("the mapped array lost its value");
+	} else if (locked) {
+		check_info_btf(fd, "locked hash", BPF_MAP_TYPE_HASH, 4, 8, 8, 0, "cryo_locked", 1, 4);
 	} else {
 		check_info(fd, "prog array", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
 	}
@@ -201,13 +272,13 @@ static int refuse(bool mapped)
 
 int main(int argc, char **argv)
 {
-	int h, arr, fz, lru, un, mm, pc = -1, ro, sh, ncpu = possible_cpus();
+	int h, arr, fz, lru, un, mm, bt, pc = -1, ro, sh, ncpu = possible_cpus();
 	uint32_t k32;
 	pid_t child;
 
 	test_init();
-	if (argc > 1 && (!strcmp(argv[1], "refuse") || !strcmp(argv[1], "mmap")))
-		return refuse(!strcmp(argv[1], "mmap"));
+	if (argc > 1)
+		return refuse(argv[1]);
 
 	h = map_create(BPF_MAP_TYPE_HASH, 4, 16, 64, BPF_F_NO_PREALLOC, "cryo_hash");
 	arr = map_create(BPF_MAP_TYPE_ARRAY, 4, 24, 8, 0, "cryo_arr");
@@ -216,7 +287,8 @@ int main(int argc, char **argv)
 	un = map_create(BPF_MAP_TYPE_HASH, 2, 1, 4, 0, "");
 	sh = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0, "cryo_shared");
 	mm = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 16, BPF_F_MMAPABLE, "cryo_mmapable");
-	if (h < 0 || arr < 0 || fz < 0 || lru < 0 || un < 0 || sh < 0 || mm < 0) {
+	bt = map_create_btf(8, 2, "cryo_btf");
+	if (h < 0 || arr < 0 || fz < 0 || lru < 0 || un < 0 || sh < 0 || mm < 0 || bt < 0) {
 		printf("SKIP: cannot create BPF maps: %s\n", strerror(errno));
 		return 0;
 	}
@@ -256,6 +328,12 @@ int main(int argc, char **argv)
 	k32 = 2;
 	if (map_update(mm, &k32, &(uint64_t){0x1122334455667788ull}))
 		fail("fill mmapable array");
+	for (uint32_t i = 0; i < 3; i++) {
+		int32_t v[2] = {-(int32_t)i, 1000 + i};
+
+		if (map_update(bt, &i, v))
+			fail("fill BTF hash");
+	}
 	for (uint64_t i = 0; i < 20; i++) {
 		uint64_t k = 0x1000000000ull + i;
 		uint32_t v = 3 * i;
@@ -326,6 +404,15 @@ int main(int argc, char **argv)
 	check_info(sh, "shared hash", BPF_MAP_TYPE_HASH, 4, 8, 16, 0, "cryo_shared");
 	check_info(mm, "mmapable array", BPF_MAP_TYPE_ARRAY, 4, 8, 16, BPF_F_MMAPABLE,
 		   "cryo_mmapable");
+	check_info_btf(bt, "BTF hash", BPF_MAP_TYPE_HASH, 4, 8, 8, 0, "cryo_btf", 1, 2);
+	if (map_count(bt, 4) != 3)
+		fail("BTF hash has %d entries, wanted 3", map_count(bt, 4));
+	for (uint32_t i = 0; i < 3; i++) {
+		int32_t v[2];
+
+		if (map_lookup(bt, &i, v) || v[0] != -(int32_t)i || v[1] != (int32_t)(1000 + i))
+			fail("BTF hash key %u", i);
+	}
 	for (uint32_t i = 0; i < 16; i++) {
 		uint64_t v;
 
