@@ -31,8 +31,8 @@ def test_bpf_maps(env):
     names = sorted(f["map_name"] for f in maps)
     want = ["", "cryo.lru", "cryo_arr", "cryo_frozen", "cryo_hash", "cryo_hash",
             "cryo_mmapable", "cryo_shared", "cryo_btf"]
-    if "no per-CPU array" not in run.text():
-        want.append("cryo_pcpu")
+    want += [n for n in ("cryo_pcpu", "cryo_pchash", "cryo_lrupc")
+             if f"no per-CPU map {n}" not in run.text()]
     assert names == sorted(want), names
     # The read-only descriptor of the hash is a second description of its map: it refers to
     # the first, which alone carries the entries.

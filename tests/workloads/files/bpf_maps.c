@@ -272,7 +272,17 @@ static int refuse(const char *kind)
 
 int main(int argc, char **argv)
 {
-	int h, arr, fz, lru, un, mm, bt, pc = -1, ro, sh, ncpu = possible_cpus();
+	int h, arr, fz, lru, un, mm, bt, ro, sh, ncpu = possible_cpus();
+	/* Per-CPU maps: values are one 8-byte slot per possible CPU. */
+	struct {
+		uint32_t type, vsize, max;
+		const char *name;
+		int fd;
+	} pcs[] = {
+	    {BPF_MAP_TYPE_PERCPU_ARRAY, 4, 2, "cryo_pcpu", -1},
+	    {BPF_MAP_TYPE_PERCPU_HASH, 8, 4, "cryo_pchash", -1},
+	    {BPF_MAP_TYPE_LRU_PERCPU_HASH, 4, 16, "cryo_lrupc", -1},
+	};
 	uint32_t k32;
 	pid_t child;
 
@@ -292,10 +302,13 @@ int main(int argc, char **argv)
 		printf("SKIP: cannot create BPF maps: %s\n", strerror(errno));
 		return 0;
 	}
-	if (ncpu > 0 && ncpu <= 1024)
-		pc = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 4, 2, 0, "cryo_pcpu");
-	if (pc < 0)
-		printf("no per-CPU array: %s\n", strerror(errno));
+	for (int m = 0; m < 3; m++) {
+		if (ncpu > 0 && ncpu <= 1024)
+			pcs[m].fd = map_create(pcs[m].type, 4, pcs[m].vsize, pcs[m].max, 0,
+					       pcs[m].name);
+		if (pcs[m].fd < 0)
+			printf("no per-CPU map %s: %s\n", pcs[m].name, strerror(errno));
+	}
 
 	for (uint32_t i = 0; i < 10; i++) {
 		struct hval v = {i, ~(uint64_t)i};
@@ -347,14 +360,14 @@ int main(int argc, char **argv)
 		if (map_update(un, &i, &v))
 			fail("fill unnamed hash");
 	}
-	if (pc >= 0) {
-		uint64_t v[1024]; /* 4-byte values: one 8-byte slot per possible CPU */
+	for (int m = 0; m < 3; m++) {
+		uint64_t v[1024];
 
-		for (uint32_t i = 0; i < 2; i++) {
+		for (uint32_t i = 0; pcs[m].fd >= 0 && i < 2; i++) {
 			for (int c = 0; c < ncpu; c++)
 				v[c] = 1000 * (i + 1) + c;
-			if (map_update(pc, &i, v))
-				fail("fill per-CPU array");
+			if (map_update(pcs[m].fd, &i, v))
+				fail("fill %s", pcs[m].name);
 		}
 	}
 	{
@@ -470,17 +483,21 @@ int main(int argc, char **argv)
 		if (map_lookup(un, &i, &v) || v != 0xa0 + i)
 			fail("unnamed hash key %u", i);
 	}
-	if (pc >= 0) {
+	for (int m = 0; m < 3; m++) {
 		uint64_t v[1024];
 
-		check_info(pc, "per-CPU array", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 4, 2, 0,
-			   "cryo_pcpu");
+		if (pcs[m].fd < 0)
+			continue;
+		check_info(pcs[m].fd, pcs[m].name, pcs[m].type, 4, pcs[m].vsize, pcs[m].max, 0,
+			   pcs[m].name);
+		if (map_count(pcs[m].fd, 4) != 2)
+			fail("%s has %d entries", pcs[m].name, map_count(pcs[m].fd, 4));
 		for (uint32_t i = 0; i < 2; i++) {
-			if (map_lookup(pc, &i, v))
-				fail("per-CPU array index %u", i);
+			if (map_lookup(pcs[m].fd, &i, v))
+				fail("%s key %u", pcs[m].name, i);
 			for (int c = 0; c < ncpu; c++)
 				if ((uint32_t)v[c] != 1000 * (i + 1) + c)
-					fail("per-CPU array index %u cpu %d: %u", i, c,
+					fail("%s key %u cpu %d: %u", pcs[m].name, i, c,
 					     (uint32_t)v[c]);
 		}
 	}
