@@ -546,6 +546,28 @@ static int bpfmap_fill(struct cryo_ctx *ctx, int fd, const struct img_file *f)
 			return cryo_err(ctx, -errno, "restore entry %llu of BPF map \"%s\" (file %u)",
 					(unsigned long long)(at / rec), f->name, f->id);
 	}
+	/* An LRU map may evict while it is filled, before it is full: its free entries sit in
+	 * per-CPU caches (kernel/bpf/bpf_lru_list.c). Lookups from user space do not touch its
+	 * order, so counting what is left costs nothing but time. */
+	if (f->params[BPFMAP_P_TYPE] == BPF_MAP_TYPE_LRU_HASH ||
+	    f->params[BPFMAP_P_TYPE] == BPF_MAP_TYPE_LRU_PERCPU_HASH) {
+		_cleanup_free_ uint8_t *v = malloc(bpfmap_value_bytes(f->params));
+		uint64_t lost = 0;
+
+		if (!v)
+			return -ENOMEM;
+		for (uint64_t at = 0; at < f->data_len; at += rec) {
+			memset(&attr, 0, sizeof(attr));
+			attr.map_fd = fd;
+			attr.key = (uintptr_t)(f->data + at);
+			attr.value = (uintptr_t)v;
+			lost += sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr) < 0;
+		}
+		if (lost)
+			log_warn(ctx, "LRU BPF map \"%s\" (file %u) evicted %llu of its %llu entries "
+				 "as they were restored", f->name, f->id, (unsigned long long)lost,
+				 (unsigned long long)(f->data_len / rec));
+	}
 	return 0;
 }
 
