@@ -423,6 +423,7 @@ static int bpfmap_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	const uint64_t *p = f->params;
 	json_int_t key, value;
+	const char *why;
 	uint64_t rec;
 
 	if (!bpfmap_carried(p[BPFMAP_P_TYPE]))
@@ -463,9 +464,14 @@ static int bpfmap_decode(struct dec *d, json_t *o, struct img_file *f)
 			   "btf)");
 	f->btf_key = key;
 	f->btf_value = value;
-	if (f->btf_len && bpfmap_btf_check(f->btf, f->btf_len, f->btf_key, f->btf_value))
-		return bad(d, "btf", "is malformed, or types a value with a field cryo does not "
-			   "restore");
+	why = f->btf_len ? bpfmap_btf_check(f->btf, f->btf_len, f->btf_key, f->btf_value) : NULL;
+	if (why && !strcmp(why, "out of memory"))
+		return -ENOMEM;
+	if (why && !strcmp(why, "malformed"))
+		return bad(d, "btf", "is malformed, or its btf_types are not types of it");
+	if (why)
+		return bad(d, "btf", "types the value with a field the kernel manages (a lock, a "
+			   "timer, a kernel pointer...), which cryo does not restore");
 	for (uint32_t at = 0; bpfmap_array(p[BPFMAP_P_TYPE]) && at < f->data_len; at += rec) {
 		uint32_t idx;
 
