@@ -180,6 +180,11 @@ int cmd_dump(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			return 0;
+		case CRIU_NETWORK_LOCK:
+			r = criu_network_lock(name, optarg, &o.no_network_lock);
+			if (r)
+				return r;
+			break;
 		default:
 			if (c == 'j' || c == 'o' || c >= CRIU_OPT_BASE) {
 				r = criu_option(name, c, optarg);

@@ -43,12 +43,41 @@ static const char *const names[] = {
 	[CRIU_EXTERNAL - CRIU_OPT_BASE] = "--external",
 };
 
+int criu_network_lock(const char *name, const char *arg, bool *ret_skip)
+{
+	if (!arg || !*arg) {
+		fprintf(stderr, "%s: --network-lock takes nftables, iptables or skip\n", name);
+		return 2;
+	}
+	if (!strcmp(arg, "skip")) {
+		*ret_skip = true;
+		return 0;
+	}
+	if (!strcmp(arg, "nftables"))
+		return 0;
+	if (!strcmp(arg, "iptables")) {
+		/* The same netfilter hooks either way: the lock only has to drop the packets. */
+		fprintf(stderr, "%s: note: --network-lock iptables: cryo locks with nftables (a "
+			"table of its own; Debian's iptables is iptables-nft, rules in nftables "
+			"too)\n", name);
+		return 0;
+	}
+	fprintf(stderr, "%s: --network-lock %s: unknown method (nftables, iptables or skip)\n",
+		name, arg);
+	return 2;
+}
+
 int criu_option(const char *name, int c, const char *arg)
 {
 	unsigned i;
+	bool skip = false;
 
 	if (c == 'o' || c == CRIU_LOG_FILE)
 		return cli_set_log_file(name, arg) < 0 ? 2 : 0;
+	/* Commands that can skip the lock (dump) ask criu_network_lock() themselves; restore
+	 * removes a lock if the dump made one, whichever method is named. */
+	if (c == CRIU_NETWORK_LOCK)
+		return criu_network_lock(name, arg, &skip);
 	if (c == 'j')
 		c = CRIU_SHELL_JOB;
 	i = c - CRIU_OPT_BASE;

@@ -10,6 +10,7 @@
 #define CRYO_CLI_CRIU_OPTS_H
 
 #include <getopt.h>
+#include <stdbool.h>
 
 #define CRIU_OPT_BASE 0x1000
 
@@ -25,6 +26,7 @@ enum {
 	CRIU_SKIP_IN_FLIGHT,
 	CRIU_EXTERNAL,
 	CRIU_LOG_FILE,
+	CRIU_NETWORK_LOCK,
 };
 
 #define CRIU_LONG_OPTIONS                                                                          \
@@ -38,7 +40,8 @@ enum {
 	{"tcp-close", no_argument, NULL, CRIU_TCP_CLOSE},                                         \
 	{"skip-in-flight", no_argument, NULL, CRIU_SKIP_IN_FLIGHT},                               \
 	{"external", required_argument, NULL, CRIU_EXTERNAL},                                     \
-	{"log-file", required_argument, NULL, CRIU_LOG_FILE}
+	{"log-file", required_argument, NULL, CRIU_LOG_FILE},                                     \
+	{"network-lock", required_argument, NULL, CRIU_NETWORK_LOCK}
 
 /* The short options CRIU has that cryo did not: -j (--shell-job), -o FILE (--log-file), and
  * -v with a level (-v0 ... -v4). */
@@ -47,6 +50,11 @@ enum {
 /* Handles option c (from CRIU_OPT_BASE up, or 'j', 'o') of command `name`: 0 when taken, 2
  * (a usage error, said on stderr) when refused. */
 int criu_option(const char *name, int c, const char *arg);
+
+/* --network-lock METHOD of command `name`: nftables (cryo's lock, the default), iptables
+ * (taken as nftables, with a note on stderr) or skip (no lock: *ret_skip set); 0, or 2 (a
+ * usage error, said on stderr) for another method. */
+int criu_network_lock(const char *name, const char *arg, bool *ret_skip);
 
 /* -v, -vv, or CRIU's -vN: the verbosity after this one (N >= 3 is info, 4 debug). */
 int criu_verbosity(int verbose, const char *arg);

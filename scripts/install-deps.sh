@@ -8,10 +8,12 @@ pkgs=(
 	libjansson-dev libcmocka-dev libclang-rt-14-dev
 	liblz4-dev libzstd-dev zlib1g-dev libxxhash-dev libarchive-dev
 	libmicrohttpd-dev libsqlite3-dev libyaml-dev libcurl4-openssl-dev libssl-dev
-	python3 python3-pytest
+	python3 python3-pytest python3-yaml
 	nginx-light postgresql-15 curl openssl
 	runc crun busybox-static
 	libnftables1 nftables
+	# deploy/kubernetes/build-image.sh and the image's test (tests/integration/test_kubernetes.py)
+	podman mmdebstrap
 )
 # The object storage tests' S3 server comes from the npm registry (scripts/s3-server.sh);
 # Debian's nodejs and npm, unless a node with its own npm is there already.

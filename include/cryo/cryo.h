@@ -107,6 +107,9 @@ struct cryo_dump_opts {
 	const char *parent;
 	/* Where dir is s3://BUCKET/PREFIX: how to reach the store (NULL: the environment). */
 	const struct cryo_s3_config *s3;
+	/* CRIU's --network-lock skip: TCP connections are not locked from the dump to the
+	 * restore (docs/network-locking.md); the caller keeps their peers quiet meanwhile. */
+	bool no_network_lock;
 };
 #define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
 

@@ -10,6 +10,7 @@
 #include "container/freezer.h"
 #include "dump.h"
 #include "image/stream.h"
+#include "net/netlock.h"
 #include "ns/ns.h"
 #include "plan.h"
 
@@ -69,6 +70,7 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 	p.to_fds = opts->nstream_fds > 0;
 	p.leave_running = predump || opts->leave_running;
 	p.pid = opts->pid;
+	netlock_skip(opts->no_network_lock);
 	*ret = p;
 	return 0;
 }

@@ -358,5 +358,6 @@ const struct file_kind file_kind_socket = {
 	.restore_open = socket_open,
 	.restore_finish = socket_finish,
 	.restore_release = socket_release,
+	.restore_parked = unix_restore_parked,
 	.describe = socket_describe,
 };

@@ -17,8 +17,9 @@ struct rst_shared;
 int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key,
 	     struct img_file *f);
 
-/* Dump: a TCP socket without a peer name: 0 where it is closed (kept as a plain socket),
- * else (SYN_SENT) a refusal naming fd, pid and the state. */
+/* Dump: a TCP socket without a peer name: 0 where it is closed with nothing unread (kept as
+ * a plain socket), else (SYN_SENT, CLOSE with bytes unread) a refusal naming fd, pid and the
+ * state. */
 int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd);
 
 /* Whether a tcpi_state is one cryo restores, and whether our FIN is in it (for the codec). */

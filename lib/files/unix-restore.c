@@ -15,6 +15,11 @@
  * whose peer was outside the tree is connected again to that peer's name if something is bound
  * there now (after its queue is refilled: connecting again empties it), else it is the end of
  * a pair whose other end is gone.
+ *
+ * Senders' credentials (SO_PASSCRED): a message is sent again with SCM_CREDENTIALS naming its
+ * sender's pid, uid and gid (root may give any, man 7 unix), and the kernel wants that pid to
+ * exist: when the image has any, every queue is sent once the tree's tasks exist and are
+ * parked (unix_restore_parked()), before any of them runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,10 +45,40 @@ struct unix_restore {
 	int *pair;
 	int *tx;
 	bool *reconnect; /* a datagram socket to connect to its outside peer's name at finish */
+	bool later;      /* filled once the tree is parked: tx are extra descriptors */
 };
+
+/*
+ * A queue with senders' credentials (SO_PASSCRED) can only be sent once their pids exist:
+ * unix_restore_finish() leaves every queue (and what must follow them: ends whose peer is gone
+ * closed, shutdowns, peek offsets) to unix_restore_parked(), which finds its state here. One
+ * restore at a time per process; a process forked since (the tracer of a new pid namespace)
+ * has its own copy, with the descriptions.
+ */
+static struct {
+	struct unix_restore *st;
+	const int *file_fds; /* whose pass it is */
+} deferred;
+
+static void deferred_drop(void)
+{
+	struct unix_restore *st = deferred.st;
+
+	deferred.st = NULL;
+	deferred.file_fds = NULL;
+	if (!st)
+		return;
+	free(st->pair);
+	free(st->tx);
+	free(st->reconnect);
+	free(st);
+}
+
+static int unix_fill(struct cryo_ctx *ctx, const struct rst_shared *sh, struct unix_restore *st);
 
 int unix_restore_prepare(struct file_restore *fr)
 {
+	deferred_drop(); /* of a restore that failed before its tree was parked */
 	uint32_t n = fr->sh->img->nfiles;
 	struct unix_restore *st = calloc(1, sizeof(*st));
 
@@ -395,12 +430,13 @@ fail:
 /* Sends one message of to's queue again: bytes, with the files it carried. */
 static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 		    const struct img_file *to, const uint8_t *p, uint32_t len,
-		    const struct img_scm *m, bool stream)
+		    const struct img_scm *m, const struct img_sk_cred *cred, bool stream)
 {
 	bool dgram = to->params[SOCK_P_TYPE] == SOCK_DGRAM;
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int) * IMG_MAX_SCM_FDS)];
+		char buf[CMSG_SPACE(sizeof(int) * IMG_MAX_SCM_FDS) +
+			 CMSG_SPACE(sizeof(struct ucred))];
 	} ctl;
 	struct iovec iov = {.iov_base = (void *)p, .iov_len = len};
 	/* A named datagram socket is sent to by name: its sender need not be its peer. */
@@ -428,11 +464,27 @@ static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 			memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(int));
 		}
 	}
+	/* Another process's pid, uid and gid: root may send any, if the pid exists. */
+	if (cred && cred->pid) {
+		struct ucred u = {.pid = cred->pid, .uid = cred->uid, .gid = cred->gid};
+		struct cmsghdr *c;
+
+		mh.msg_control = ctl.buf;
+		c = (struct cmsghdr *)(ctl.buf + mh.msg_controllen);
+		mh.msg_controllen += CMSG_SPACE(sizeof(u));
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_CREDENTIALS;
+		c->cmsg_len = CMSG_LEN(sizeof(u));
+		memcpy(CMSG_DATA(c), &u, sizeof(u));
+	}
 	do {
 		n = sendmsg(from, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == EAGAIN)
 			return cryo_err(ctx, -ENOBUFS, "refill queue of socket %u: it does not fit "
 					"again (net.unix.max_dgram_qlen?)", to->id);
+		if (n < 0 && errno == ESRCH && cred)
+			return cryo_err(ctx, -ESRCH, "refill queue of socket %u: a message came "
+					"from pid %u, which does not exist now", to->id, cred->pid);
 		if (n < 0)
 			return cryo_err(ctx, -errno, "refill queue of socket %u", to->id);
 		if (!stream && n != (ssize_t)len)
@@ -461,26 +513,67 @@ static int named_sender(const struct rst_shared *sh, const struct img_sk_from *w
 	return dflt;
 }
 
+/* The credentials of the message at off, if the image has them (*c: the next entry). */
+static const struct img_sk_cred *creds_at(const struct img_file *to, uint32_t *c, uint32_t off)
+{
+	while (*c < to->ncreds && to->creds[*c].at < off)
+		(*c)++;
+	return *c < to->ncreds && to->creds[*c].at == off ? &to->creds[(*c)++] : NULL;
+}
+
+static void set_passcred(int sk, int on)
+{
+	setsockopt(sk, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+}
+
+/* send_msg(); a message that came without credentials (pid 0: SO_PASSCRED was set after it
+ * was sent) is sent with SO_PASSCRED off on both ends for the moment, else the kernel would
+ * attach ours. */
+static int send_cred_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+			 const struct img_file *to, const uint8_t *p, uint32_t len,
+			 const struct img_scm *m, const struct img_sk_cred *cred, bool stream)
+{
+	int rx = sh->file_fds[to - sh->img->files], on_rx = 0, on_tx = 0, r;
+	socklen_t sl = sizeof(int);
+
+	if (!cred || cred->pid)
+		return send_msg(ctx, sh, from, to, p, len, m, cred, stream);
+	getsockopt(rx, SOL_SOCKET, SO_PASSCRED, &on_rx, &sl);
+	sl = sizeof(int);
+	getsockopt(from, SOL_SOCKET, SO_PASSCRED, &on_tx, &sl);
+	set_passcred(rx, 0);
+	set_passcred(from, 0);
+	r = send_msg(ctx, sh, from, to, p, len, m, NULL, stream);
+	set_passcred(rx, on_rx);
+	set_passcred(from, on_tx);
+	return r;
+}
+
 /* Refills to's receive queue by sending from `from`, message by message. */
 static int send_queue(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 		      const struct img_file *to)
 {
-	uint32_t off = 0, k = 0, j = 0;
+	uint32_t off = 0, k = 0, j = 0, c = 0;
 	int r = 0;
 
 	if (to->params[SOCK_P_TYPE] == SOCK_STREAM) {
 		while (off < to->data_len && r >= 0) {
 			const struct img_scm *m = k < to->nscm && to->scm[k].at == off
 							  ? &to->scm[k++] : NULL;
+			const struct img_sk_cred *cr = creds_at(to, &c, off);
 			uint32_t end = m ? off + m->len : k < to->nscm ? to->scm[k].at : to->data_len;
 
-			r = send_msg(ctx, sh, from, to, to->data + off, end - off, m, true);
+			/* A stream's messages end where their senders' credentials change too. */
+			if (c < to->ncreds && to->creds[c].at > off && to->creds[c].at < end)
+				end = to->creds[c].at;
+			r = send_cred_msg(ctx, sh, from, to, to->data + off, end - off, m, cr, true);
 			off = end;
 		}
 		return r;
 	}
 	while (off + 4 <= to->data_len && r >= 0) {
 		const struct img_scm *m = k < to->nscm && to->scm[k].at == off ? &to->scm[k++] : NULL;
+		const struct img_sk_cred *cr = creds_at(to, &c, off);
 		int sender = from;
 		uint32_t len;
 
@@ -491,7 +584,7 @@ static int send_queue(struct cryo_ctx *ctx, const struct rst_shared *sh, int fro
 		memcpy(&len, to->data + off, 4);
 		if (len > to->data_len - off - 4)
 			return cryo_err(ctx, -EINVAL, "socket %u: truncated queued datagram", to->id);
-		r = send_msg(ctx, sh, sender, to, to->data + off + 4, len, m, false);
+		r = send_cred_msg(ctx, sh, sender, to, to->data + off + 4, len, m, cr, false);
 		off += 4 + len;
 	}
 	return r;
@@ -528,11 +621,13 @@ static bool inherited(const struct rst_shared *sh, uint32_t i)
 	return sh->inherit && sh->inherit[i] >= 0;
 }
 
+
 int unix_restore_finish(struct file_restore *fr)
 {
 	struct unix_restore *st = fr->state[FILE_SOCKET];
 	const struct rst_shared *sh = fr->sh;
 	const struct img *img = sh->img;
+	bool later = false;
 
 	/* Datagram sockets connected by name, once every name is bound. */
 	for (uint32_t i = 0; i < img->nfiles; i++) {
@@ -550,6 +645,56 @@ int unix_restore_finish(struct file_restore *fr)
 			    peer->addr_len) < 0)
 			return cryo_err(fr->ctx, -errno, "connect socket %u again", f->id);
 	}
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].type == FILE_SOCKET && img->files[i].ncreds && !inherited(sh, i))
+			later = true;
+	if (!later)
+		return unix_fill(fr->ctx, sh, st);
+	/* The pass's state is the parked step's now. The ends that send a queue whose peer is
+	 * gone become extra descriptors (closed by every task, and here with the others at the
+	 * end of the restore, whatever happens): unix_fill() only shuts them down. */
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		int r = 0;
+
+		if (st->pair[i] >= 0)
+			close(st->pair[i]);
+		st->pair[i] = -1;
+		if (st->tx[i] >= 0)
+			r = restore_fd_extra(fr->sh, st->tx[i]);
+		if (r < 0) {
+			/* Those before are the restore's to close now, this one is closed. */
+			for (uint32_t j = 0; j <= i; j++)
+				st->tx[j] = -1;
+			return r;
+		}
+	}
+	deferred_drop();
+	deferred.st = st;
+	deferred.file_fds = sh->file_fds;
+	fr->state[FILE_SOCKET] = NULL;
+	return 0;
+}
+
+int unix_restore_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			const struct img_task *t, struct inject *inj)
+{
+	int r;
+
+	(void)t;
+	(void)inj;
+	if (!deferred.st || deferred.file_fds != sh->file_fds)
+		return 0;
+	deferred.st->later = true;
+	r = unix_fill(ctx, sh, deferred.st);
+	deferred_drop();
+	return r;
+}
+
+/* Every queue sent again, then ends whose peer is gone closed, shutdowns, peek offsets. */
+static int unix_fill(struct cryo_ctx *ctx, const struct rst_shared *sh, struct unix_restore *st)
+{
+	const struct img *img = sh->img;
+
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i];
 		int from = st->tx[i], r;
@@ -564,21 +709,24 @@ int unix_restore_finish(struct file_restore *fr)
 		}
 		if (f->data_len) {
 			if (from < 0)
-				return cryo_err(fr->ctx, -EINVAL, "socket %u: nobody to refill its "
+				return cryo_err(ctx, -EINVAL, "socket %u: nobody to refill its "
 						"queue", f->id);
-			r = refill(fr->ctx, sh, from, f);
+			r = refill(ctx, sh, from, f);
 			if (r < 0)
 				return r;
 		}
-		if (st->tx[i] >= 0) {
-			close(st->tx[i]); /* a peer that is gone: end-of-file after the queue */
-			st->tx[i] = -1;
-		}
+		/* A peer that is gone: end-of-file after the queue (an extra descriptor goes at
+		 * the end of the restore, its peer hears of it now). */
+		if (st->tx[i] >= 0 && st->later)
+			shutdown(st->tx[i], SHUT_RDWR);
+		else if (st->tx[i] >= 0)
+			close(st->tx[i]);
+		st->tx[i] = -1;
 		/* A datagram socket whose peer was outside the tree: connected again to that
 		 * peer's name, which something has now (syslog's /dev/log...). */
 		if (st->reconnect[i] &&
 		    connect(sh->file_fds[i], (const struct sockaddr *)f->peer, f->peer_len) < 0)
-			return cryo_err(fr->ctx, -errno, "connect socket %u to its peer outside the "
+			return cryo_err(ctx, -errno, "connect socket %u to its peer outside the "
 					"tree again", f->id);
 	}
 	/* Once every queue is full again: a shut down end takes no more. */
@@ -597,10 +745,10 @@ int unix_restore_finish(struct file_restore *fr)
 		else if (bits & IMG_UNIX_SHUT_WR)
 			how = SHUT_WR;
 		if (how >= 0 && shutdown(sh->file_fds[i], how) < 0)
-			return cryo_err(fr->ctx, -errno, "shut socket %u down again", f->id);
+			return cryo_err(ctx, -errno, "shut socket %u down again", f->id);
 		if (off >= 0 &&
 		    setsockopt(sh->file_fds[i], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
-			return cryo_err(fr->ctx, -errno, "set the peek offset of socket %u", f->id);
+			return cryo_err(ctx, -errno, "set the peek offset of socket %u", f->id);
 	}
 	return 0;
 }

@@ -20,9 +20,11 @@
  * A socket whose peer is outside the tree is recorded as its end of a connection whose peer
  * is gone (unix_dump_done()).
  *
- * Refused, naming the descriptor: credentials queued for a socket with SO_PASSCRED (a
- * message's sender pid must exist when it is sent again, and the tree does not yet); a queue
- * over 16 MiB.
+ * With SO_PASSCRED each message comes with its sender's credentials (pid, uid, gid, as this
+ * process sees them), kept by message (`creds`): a stream peek stops where they change, as a
+ * read does. unix-restore.c sends them again once the tree exists.
+ *
+ * Refused, naming the descriptor: a queue over 16 MiB.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -154,6 +156,7 @@ struct peeked {
 	int fds[IMG_MAX_SCM_FDS];
 	unsigned nfds; /* files in flight the message carried, now ours */
 	bool creds;    /* it carried the sender's credentials (SO_PASSCRED) */
+	struct ucred cred;
 };
 
 static void peeked_close(struct peeked *p)
@@ -181,8 +184,10 @@ static int peek_one(int sk, void *dst, size_t room, struct peeked *ret)
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 		if (c->cmsg_level != SOL_SOCKET)
 			continue;
-		if (c->cmsg_type == SCM_CREDENTIALS)
+		if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(ret->cred))) {
 			ret->creds = true;
+			memcpy(&ret->cred, CMSG_DATA(c), sizeof(ret->cred));
+		}
 		if (c->cmsg_type != SCM_RIGHTS)
 			continue;
 		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
@@ -249,6 +254,22 @@ static int add_from(struct img_file *f, uint32_t at, const struct peeked *p)
 	return 0;
 }
 
+/* Records the credentials the message at `at` came with. */
+static int add_cred(struct img_file *f, uint32_t at, const struct peeked *p)
+{
+	struct img_sk_cred *nc;
+
+	if (f->ncreds >= MAX_SCM)
+		return -E2BIG;
+	nc = realloc(f->creds, (f->ncreds + 1) * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	f->creds = nc;
+	nc[f->ncreds++] = (struct img_sk_cred){.at = at, .pid = p->cred.pid > 0 ? p->cred.pid : 0,
+					       .uid = p->cred.uid, .gid = p->cred.gid};
+	return 0;
+}
+
 /* Peeks at the receive queue without consuming it, with the files in flight in it. */
 static int peek_queue(const struct fd_dump *d, int sk, int type, struct img_file *f)
 {
@@ -282,14 +303,6 @@ static int peek_queue(const struct fd_dump *d, int sk, int type, struct img_file
 			r = cryo_err(d->ctx, r, "fd %d of pid %d: peek queue", d->fd, d->pid);
 			break;
 		}
-		if (p.creds) {
-			peeked_close(&p);
-			r = cryo_err(d->ctx, -EOPNOTSUPP,
-				     "fd %d of pid %d is a unix socket with SO_PASSCRED and messages "
-				     "queued: their senders' credentials (SCM_CREDENTIALS) cannot be "
-				     "sent again yet", d->fd, d->pid);
-			break;
-		}
 		/* End-of-file: a stream's, or a seqpacket's whose peer is gone (a zero-length
 		 * record there reads as EOF too, and is not kept). */
 		if (p.n == 0 && type != SOCK_DGRAM) {
@@ -308,6 +321,12 @@ static int peek_queue(const struct fd_dump *d, int sk, int type, struct img_file
 			memcpy(buf + f->data_len, &len, 4);
 		}
 		f->data_len += hdr + p.n;
+		if (p.creds && (r = add_cred(f, start, &p)) < 0) {
+			peeked_close(&p);
+			r = cryo_err(d->ctx, r, "fd %d of pid %d: keep the credentials of %u messages",
+				     d->fd, d->pid, f->ncreds);
+			break;
+		}
 		if (type == SOCK_DGRAM && p.from_len > sizeof(sa_family_t) &&
 		    p.from_len <= sizeof(p.from)) {
 			r = add_from(f, start, &p);
@@ -456,6 +475,15 @@ int unix_encode(json_t *o, const struct img_file *f)
 					      hex_string(f->from[i].addr, f->from[i].addr_len)));
 		r |= set(o, "from", a);
 	}
+	if (f->ncreds) {
+		a = json_array();
+		for (uint32_t i = 0; a && i < f->ncreds; i++)
+			r |= add(a, json_pack("[I,I,I,I]", (json_int_t)f->creds[i].at,
+					      (json_int_t)f->creds[i].pid,
+					      (json_int_t)f->creds[i].uid,
+					      (json_int_t)f->creds[i].gid));
+		r |= set(o, "creds", a);
+	}
 	if (!f->nscm)
 		return r;
 	a = json_array();
@@ -527,6 +555,48 @@ static int decode_from(struct dec *d, json_t *o, struct img_file *f)
 	return 0;
 }
 
+/* "creds": [[at, pid, uid, gid], ...], the senders' credentials of the queue's messages. */
+static int decode_creds(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *a = get_arr(d, o, "creds", MAX_SCM), *v;
+	bool stream = f->params[SOCK_P_TYPE] == SOCK_STREAM;
+	uint64_t next = 0;
+	size_t i;
+
+	if (!a)
+		return -EINVAL;
+	if (!json_array_size(a) || !(f->params[SOCK_P_OPTS] & IMG_SOCK_PASSCRED))
+		return bad(d, "creds", "is empty or of a socket without SO_PASSCRED");
+	f->creds = calloc(json_array_size(a), sizeof(*f->creds));
+	if (!f->creds)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_sk_cred *c = &f->creds[i];
+		json_int_t at, pid, uid, gid;
+		uint32_t rec = 0;
+
+		if (json_unpack(v, "[I,I,I,I]", &at, &pid, &uid, &gid))
+			return bad(d, "creds", "holds an entry that is not [at, pid, uid, gid]");
+		f->ncreds = i + 1;
+		if (at < 0 || (uint64_t)at < next || (uint64_t)at >= f->data_len)
+			return bad(d, "creds", "holds a message outside the queue or out of order");
+		if (!stream) {
+			if ((uint64_t)at + 4 > f->data_len)
+				return bad(d, "creds", "holds a message outside the queue");
+			memcpy(&rec, f->data + at, 4);
+			if (!is_record_start(f, at, rec))
+				return bad(d, "creds", "holds a message that is not one of the queue's");
+		}
+		next = stream ? (uint64_t)at + 1 : (uint64_t)at + 4 + rec;
+		/* pid_max is at most 2^22; (uid_t)-1 is no one's. */
+		if (pid < 0 || pid > (1 << 22) || uid < 0 || uid >= UINT32_MAX || gid < 0 ||
+		    gid >= UINT32_MAX)
+			return bad(d, "creds", "holds a pid over 2^22 or a uid or gid over 2^32-2");
+		*c = (struct img_sk_cred){.at = at, .pid = pid, .uid = uid, .gid = gid};
+	}
+	return 0;
+}
+
 int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	json_t *a = json_object_get(o, "scm"), *v;
@@ -551,6 +621,8 @@ int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 
 	if (json_object_get(o, "from"))
 		TRY(decode_from(d, o, f));
+	if (json_object_get(o, "creds"))
+		TRY(decode_creds(d, o, f));
 	if (!a)
 		return 0;
 	a = get_arr(d, o, "scm", MAX_SCM);

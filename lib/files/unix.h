@@ -27,6 +27,9 @@ int unix_restore_prepare(struct file_restore *fr);
 int unix_restore_open(struct file_restore *fr, const struct img_file *f);
 int unix_restore_finish(struct file_restore *fr);
 void unix_restore_release(struct file_restore *fr);
+/* Once the tree is parked: the queues unix_restore_finish() left for then (credentials). */
+int unix_restore_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			const struct img_task *t, struct inject *inj);
 
 /* socket.c: the options of f (SO_KEEPALIVE, SO_PASSCRED...) on the new socket sk. */
 void socket_set_opts(int sk, const struct img_file *f);

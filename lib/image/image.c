@@ -106,6 +106,7 @@ void img_file_clear(struct img_file *f)
 	for (uint32_t j = 0; f->from && j < f->nfrom; j++)
 		free(f->from[j].addr);
 	free(f->from);
+	free(f->creds);
 	free(f->sockopts);
 	free(f->name);
 	free(f->btf);

@@ -252,6 +252,14 @@ struct img_sk_from {
 	uint8_t *addr;
 };
 
+/* The sender's credentials (SCM_CREDENTIALS) of a message of a unix socket's queue that had
+ * SO_PASSCRED: the record of `data` at `at` (a stream: the bytes from `at` to the next entry's).
+ * pid 0: none were attached (SO_PASSCRED was set after it was sent). */
+struct img_sk_cred {
+	uint32_t at;
+	uint32_t pid, uid, gid;
+};
+
 /* A socket option whose value differed from a new socket's at dump (lib/files/sockopt.c). */
 struct img_sockopt {
 	uint32_t level, name;
@@ -298,6 +306,8 @@ struct img_file {
 	uint32_t nscm;
 	struct img_sk_from *from;         /* unix datagram socket: named senders, by `at` */
 	uint32_t nfrom;
+	struct img_sk_cred *creds;        /* unix socket with SO_PASSCRED: senders, by `at` */
+	uint32_t ncreds;
 	/* Who gets its SIGIO (F_GETOWN_EX: F_OWNER_TID 0, PID 1, PGRP 2, and the pid, tid or
 	 * group in the tree's pid namespace; pid 0: none) and with which signal (F_GETSIG, 0:
 	 * SIGIO). */

@@ -32,6 +32,7 @@
 #define LOG_PREFIX "stream: "
 
 #define READ_THREADS 4
+#define WHERE_MAX 1300 /* stream_where(): an object's URL, or a file's name */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -46,6 +47,13 @@ struct task_frames {
 struct stream_index {
 	enum codec codec;
 	unsigned nstreams;
+	const struct stream_remote *remote; /* frames read through it, not from pages-S.cryo */
+	/* Remote frames fetched ahead (stream_index_prefetch()), decoded, in shared memory. */
+	struct prefetched {
+		const struct stream_frame *f;
+		void *data;
+	} *pre;
+	size_t npre;
 	struct task_frames *tasks; /* per img->tasks[i] */
 	uint32_t ntasks;
 };
@@ -56,6 +64,9 @@ void stream_index_free(struct stream_index *idx)
 		return;
 	for (uint32_t i = 0; i < idx->ntasks; i++)
 		free(idx->tasks[i].frames);
+	for (size_t i = 0; i < idx->npre; i++)
+		munmap(idx->pre[i].data, STREAM_FRAME);
+	free(idx->pre);
 	free(idx->tasks);
 	free(idx);
 }
@@ -90,6 +101,32 @@ static int by_raw_off(const void *a, const void *b)
 	return x->raw_off < y->raw_off ? -1 : x->raw_off > y->raw_off;
 }
 
+/* Where frame records of stream s are, for messages: "pages-S.cryo" or "WHERE/stream-S". */
+static const char *stream_where(const struct stream_index *idx, unsigned s, char *buf,
+				size_t size)
+{
+	if (idx->remote)
+		snprintf(buf, size, "%s/stream-%u", idx->remote->where, s);
+	else
+		snprintf(buf, size, "pages-%u.cryo", s);
+	return buf;
+}
+
+/* A record of stream s (its header h): the reason it is not a frame of this image, or NULL,
+ * and *ret_tf its task. */
+static const char *frame_check(const struct stream_index *idx, const struct rec_hdr *h,
+			       unsigned s, struct task_frames **ret_tf)
+{
+	const char *why = rec_check(h);
+
+	if (!why && (h->type != REC_PAGES || h->stream != s || h->nstreams != idx->nstreams ||
+		     h->codec != idx->codec))
+		why = "record does not belong in this stream";
+	if (!why && !(*ret_tf = frames_of(idx, h->pid)))
+		why = "frame of a task not in the image";
+	return why;
+}
+
 static int index_stream(struct cryo_ctx *ctx, int dirfd, struct stream_index *idx, unsigned s)
 {
 	_cleanup_close_ int fd = -1;
@@ -116,12 +153,7 @@ static int index_stream(struct cryo_ctx *ctx, int dirfd, struct stream_index *id
 		if (r < 0)
 			return cryo_err(ctx, r, "read %s at offset %llu", name,
 					(unsigned long long)off);
-		why = rec_check(&h);
-		if (!why && (h.type != REC_PAGES || h.stream != s || h.nstreams != idx->nstreams ||
-			     h.codec != idx->codec))
-			why = "record does not belong in this stream";
-		if (!why && !(tf = frames_of(idx, h.pid)))
-			why = "frame of a task not in the image";
+		why = frame_check(idx, &h, s, &tf);
 		if (!why && (uint64_t)st.st_size - off - sizeof(h) < h.len)
 			why = "truncated frame";
 		if (why)
@@ -137,11 +169,9 @@ static int index_stream(struct cryo_ctx *ctx, int dirfd, struct stream_index *id
 	return 0;
 }
 
-int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
-		       struct stream_index **ret)
+static int index_new(const struct img *img, struct stream_index **ret)
 {
 	struct stream_index *idx = calloc(1, sizeof(*idx));
-	int r = 0;
 
 	if (!idx)
 		return -ENOMEM;
@@ -155,8 +185,17 @@ int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 	idx->ntasks = img->ntasks;
 	for (uint32_t i = 0; i < img->ntasks; i++)
 		idx->tasks[i].pid = img->tasks[i].pid;
-	for (unsigned s = 0; s < idx->nstreams && !r; s++)
-		r = index_stream(ctx, dirfd, idx, s);
+	*ret = idx;
+	return 0;
+}
+
+/* Sorts each task's frames and checks they cover its pages exactly once; frees idx if not. */
+static int index_finish(struct cryo_ctx *ctx, const struct img *img, struct stream_index *idx,
+			struct stream_index **ret)
+{
+	char where[WHERE_MAX];
+	int r = 0;
+
 	for (uint32_t i = 0; i < img->ntasks && !r; i++) {
 		struct task_frames *tf = &idx->tasks[i];
 		uint64_t at = 0;
@@ -165,10 +204,12 @@ int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 		for (size_t k = 0; k < tf->n && !r; k++) {
 			if (tf->frames[k].raw_off != at)
 				r = cryo_err(ctx, -EBADMSG,
-					     "pages of pid %d: %s frame at offset %llu (pages-%u.cryo "
-					     "at %llu): the image is damaged", tf->pid,
+					     "pages of pid %d: %s frame at offset %llu (%s at %llu): "
+					     "the image is damaged", tf->pid,
 					     tf->frames[k].raw_off < at ? "overlapping" : "missing",
-					     (unsigned long long)at, tf->frames[k].stream,
+					     (unsigned long long)at,
+					     stream_where(idx, tf->frames[k].stream, where,
+							  sizeof(where)),
 					     (unsigned long long)tf->frames[k].file_off);
 			at = tf->frames[k].raw_off + tf->frames[k].raw_len;
 		}
@@ -186,12 +227,81 @@ int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 	return 0;
 }
 
+int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
+		       struct stream_index **ret)
+{
+	struct stream_index *idx;
+	int r = index_new(img, &idx);
+
+	if (r < 0)
+		return r;
+	for (unsigned s = 0; s < idx->nstreams && !r; s++)
+		r = index_stream(ctx, dirfd, idx, s);
+	if (r < 0) {
+		stream_index_free(idx);
+		return r;
+	}
+	return index_finish(ctx, img, idx, ret);
+}
+
+int stream_index_remote(struct cryo_ctx *ctx, const struct img *img,
+			const struct stream_remote *rem, struct stream_index **ret)
+{
+	char where[WHERE_MAX];
+	struct stream_index *idx;
+	int r = index_new(img, &idx);
+
+	if (r < 0)
+		return r;
+	idx->remote = rem;
+	for (size_t i = 0; i < rem->nrecs && !r; i++) {
+		const struct rec_hdr *h = &rem->recs[i].h;
+		struct task_frames *tf = NULL;
+		const char *why;
+
+		if (rec_check(h) == NULL && h->type != REC_PAGES)
+			continue; /* the image's files, already read */
+		why = h->stream < idx->nstreams ? frame_check(idx, h, h->stream, &tf)
+						: "record of a stream not in the image";
+		if (why)
+			r = cryo_err(ctx, -EBADMSG, "%s at offset %llu: %s: the image is damaged",
+				     stream_where(idx, h->stream, where, sizeof(where)),
+				     (unsigned long long)rem->recs[i].off, why);
+		else
+			r = frames_add(tf, &(struct stream_frame){
+				.raw_off = h->raw_off, .file_off = rem->recs[i].off + sizeof(*h),
+				.raw_hash = h->raw_hash, .raw_len = h->raw_len, .len = h->len,
+				.stream = h->stream});
+	}
+	if (r < 0) {
+		stream_index_free(idx);
+		return r;
+	}
+	return index_finish(ctx, img, idx, ret);
+}
+
 /* Reads frame f from its stream file into buf (through cbuf when compressed), decoded and
  * checked against its hash: -EBADMSG if it does not decode to it. */
 static int decode_frame(int fd, enum codec codec, struct codec_state *cs,
 			const struct stream_frame *f, void *buf, void *cbuf)
 {
 	int r = pread_all(fd, codec == CODEC_NONE ? buf : cbuf, f->len, f->file_off);
+
+	if (!r && codec != CODEC_NONE)
+		r = codec_decompress(cs, codec, cbuf, f->len, buf, f->raw_len);
+	if (!r && XXH3_64bits(buf, f->raw_len) != f->raw_hash)
+		r = -EBADMSG;
+	return r;
+}
+
+/* The same, through a remote reader: -EIO (its reason set) if the read fails. */
+static int decode_remote(const struct stream_remote *rem, void *reader, enum codec codec,
+			 struct codec_state *cs, const struct stream_frame *f, void *buf, void *cbuf)
+{
+	int r = rem->read(reader, f->stream, f->file_off, codec == CODEC_NONE ? buf : cbuf, f->len);
+
+	if (r < 0)
+		return -EIO;
 
 	if (!r && codec != CODEC_NONE)
 		r = codec_decompress(cs, codec, cbuf, f->len, buf, f->raw_len);
@@ -269,6 +379,9 @@ int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int d
 
 	for (unsigned s = 0; s < STREAM_MAX; s++)
 		job.fds[s] = -1;
+	if (idx->remote) /* never asked for: a lazy restore reads a block at a time */
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: frames in %s are read a frame at a time",
+				pid, idx->remote->where);
 	if (!job.tf)
 		return cryo_err(ctx, -EINVAL, "no frames indexed for pid %d", pid);
 	r = xfer_map_init(&job.map, segs, nsegs);
@@ -317,6 +430,7 @@ struct stream_block_reader {
 	struct codec_state *cs;
 	void *buf, *cbuf;
 	const struct stream_frame *cached; /* the frame decoded in buf */
+	void *remote;                      /* the reader of idx->remote */
 };
 
 int stream_block_open(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,
@@ -340,7 +454,15 @@ int stream_block_open(struct cryo_ctx *ctx, const struct stream_index *idx, int 
 	/* Faulted in at once rather than page by page by the first frame read into them. */
 	madvise(r->buf, STREAM_FRAME, MADV_POPULATE_WRITE);
 	madvise(r->cbuf, codec_bound(idx->codec, STREAM_FRAME), MADV_POPULATE_WRITE);
-	for (unsigned s = 0; s < idx->nstreams; s++) {
+	if (idx->remote) {
+		int e = idx->remote->open(ctx, idx->remote, &r->remote);
+
+		if (e < 0) {
+			stream_block_close(r);
+			return e;
+		}
+	}
+	for (unsigned s = 0; s < idx->nstreams && !idx->remote; s++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "pages-%u.cryo", s);
@@ -376,13 +498,34 @@ int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **r
 	    off >= tf->frames[lo].raw_off + tf->frames[lo].raw_len)
 		return -ERANGE;
 	f = &tf->frames[lo];
+	for (size_t i = 0; i < r->idx->npre; i++)
+		if (r->idx->pre[i].f == f) {
+			r->cached = NULL; /* buf is not what it holds any more... */
+			*ret_data = r->idx->pre[i].data; /* ...nor what we hand out */
+			*ret_start = f->raw_off;
+			*ret_len = f->raw_len;
+			return 0;
+		}
 	if (r->cached != f) {
+		char where[WHERE_MAX];
+
 		r->cached = NULL;
-		e = decode_frame(r->fds[f->stream], r->idx->codec, r->cs, f, r->buf, r->cbuf);
+		if (r->idx->remote) {
+			e = decode_remote(r->idx->remote, r->remote, r->idx->codec, r->cs, f, r->buf,
+					  r->cbuf);
+			if (e == -EIO) /* the reader's reason names the object */
+				return cryo_err_wrap(r->ctx, e, "pid %d: frame at %llu of its pages",
+						     tf->pid, (unsigned long long)f->raw_off);
+		} else {
+			e = decode_frame(r->fds[f->stream], r->idx->codec, r->cs, f, r->buf,
+					 r->cbuf);
+		}
 		if (e)
-			return cryo_err(r->ctx, e, "pid %d: frame in pages-%u.cryo at offset %llu",
-					tf->pid, f->stream,
-					(unsigned long long)(f->file_off - sizeof(struct rec_hdr)));
+			return cryo_err(r->ctx, e, "pid %d: frame in %s at offset %llu%s", tf->pid,
+					stream_where(r->idx, f->stream, where, sizeof(where)),
+					(unsigned long long)(f->file_off - sizeof(struct rec_hdr)),
+					e == -EBADMSG ? ": does not decode to its checksum, the "
+							"image is damaged" : "");
 		r->cached = f;
 	}
 	*ret_data = r->buf;
@@ -395,6 +538,8 @@ void stream_block_close(struct stream_block_reader *r)
 {
 	if (!r)
 		return;
+	if (r->remote)
+		r->idx->remote->close(r->remote);
 	for (unsigned s = 0; s < STREAM_MAX; s++)
 		if (r->fds[s] >= 0)
 			close(r->fds[s]);
@@ -402,4 +547,96 @@ void stream_block_close(struct stream_block_reader *r)
 	free(r->buf);
 	free(r->cbuf);
 	free(r);
+}
+
+#define PREFETCH_MAX 32     /* frames: 64 MiB */
+#define PREFETCH_THREADS 8
+
+struct prefetch_job {
+	const struct stream_index *idx;
+	struct stream_index_prefetched {
+		const struct stream_frame *f;
+		void *data;
+		bool ok;
+	} *fr;
+	size_t n, next;
+};
+
+static void *prefetch_thread(void *arg)
+{
+	struct prefetch_job *job = arg;
+	const struct stream_remote *rem = job->idx->remote;
+	struct codec_state *cs = codec_state_new();
+	void *cbuf = malloc(codec_bound(job->idx->codec, STREAM_FRAME)), *reader = NULL;
+	struct cryo_ctx *ctx = NULL;
+
+	if (!cs || !cbuf || cryo_ctx_new(&ctx) < 0 || rem->open(ctx, rem, &reader) < 0)
+		goto out;
+	for (;;) {
+		size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+
+		if (i >= job->n)
+			break;
+		job->fr[i].ok = !decode_remote(rem, reader, job->idx->codec, cs, job->fr[i].f,
+					       job->fr[i].data, cbuf);
+	}
+out:
+	if (reader)
+		rem->close(reader);
+	cryo_ctx_free(ctx);
+	codec_state_free(cs);
+	free(cbuf);
+	return NULL;
+}
+
+void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t pid,
+			   const uint64_t (*ranges)[2], size_t n)
+{
+	const struct task_frames *tf = frames_of(idx, pid);
+	struct prefetch_job job = {.idx = idx};
+	pthread_t th[PREFETCH_THREADS];
+	int nth = 0;
+	struct prefetched *pre;
+
+	if (!idx->remote || !tf || !n)
+		return;
+	job.fr = calloc(PREFETCH_MAX, sizeof(*job.fr));
+	if (!job.fr)
+		return;
+	/* The frames the ranges touch, each once (frames are sorted by raw_off). */
+	for (size_t k = 0; k < tf->n && job.n < PREFETCH_MAX; k++) {
+		const struct stream_frame *f = &tf->frames[k];
+		bool want = false;
+
+		for (size_t i = 0; i < n && !want; i++)
+			want = ranges[i][0] < f->raw_off + f->raw_len && f->raw_off < ranges[i][1];
+		for (size_t i = 0; i < idx->npre && want; i++)
+			want = idx->pre[i].f != f;
+		if (!want)
+			continue;
+		job.fr[job.n].f = f;
+		job.fr[job.n].data = mmap(NULL, STREAM_FRAME, PROT_READ | PROT_WRITE,
+					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (job.fr[job.n].data == MAP_FAILED)
+			break;
+		job.n++;
+	}
+	while (nth < PREFETCH_THREADS && (size_t)nth < job.n &&
+	       !pthread_create(&th[nth], NULL, prefetch_thread, &job))
+		nth++;
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pre = realloc(idx->pre, (idx->npre + job.n + 1) * sizeof(*pre));
+	for (size_t i = 0; i < job.n; i++) {
+		if (pre && job.fr[i].ok) {
+			mprotect(job.fr[i].data, STREAM_FRAME, PROT_READ);
+			pre[idx->npre++] = (struct prefetched){job.fr[i].f, job.fr[i].data};
+		} else {
+			munmap(job.fr[i].data, STREAM_FRAME);
+		}
+	}
+	if (pre)
+		idx->pre = pre;
+	log_debug(ctx, "pid %d: %zu frame(s) fetched ahead", pid, job.n);
+	free(job.fr);
 }

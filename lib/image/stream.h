@@ -120,6 +120,43 @@ int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 		       struct stream_index **ret);
 void stream_index_free(struct stream_index *idx);
 
+/*
+ * Frames kept elsewhere than in pages-S.cryo: the streams of an image in object storage
+ * (lib/storage/s3-image.c), read a frame at a time by ranged reads. recs says where each record
+ * of each stream starts (off) and holds its header as the stream does (sealed); records other
+ * than frames are skipped. Each reader (one per process or thread that reads) comes from
+ * open(); read() fills buf with bytes [off, off + len) of stream S, or sets ctx's error naming
+ * the object. Such an index serves random access (stream_block_*) only: a lazy restore.
+ */
+struct stream_remote_rec {
+	uint64_t off;
+	struct rec_hdr h;
+};
+
+_Static_assert(sizeof(struct stream_remote_rec) == 56, "remote record layout");
+
+struct stream_remote {
+	const char *where; /* messages name stream S as WHERE/stream-S */
+	const struct stream_remote_rec *recs;
+	size_t nrecs;
+	int (*open)(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret_reader);
+	int (*read)(void *reader, unsigned stream, uint64_t off, void *buf, uint32_t len);
+	void (*close)(void *reader);
+};
+
+/* Indexes the frames of rem as stream_index_build() does those of an image directory, with
+ * the same checks: every header sound and of this image, each task's pages covered exactly. */
+int stream_index_remote(struct cryo_ctx *ctx, const struct img *img,
+			const struct stream_remote *rem, struct stream_index **ret);
+
+/* For an index of remote frames: fetches at once (a connection each) the frames of task pid
+ * that hold the byte ranges [ranges[i][0], ranges[i][1]) of its pages, decoded and checked,
+ * into memory that processes forked afterwards share; stream_block_get() then serves them from
+ * there. For what a lazy restore loads before the tree runs. Best effort: a frame that fails is
+ * read again, and its failure told, when it is wanted. */
+void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t pid,
+			   const uint64_t (*ranges)[2], size_t n);
+
 /* Fills the pages of task pid (segs in pagemap order, addresses in this process) from the
  * stream files, in parallel, checking each frame's hash before its pages are written. */
 int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,

@@ -38,6 +38,13 @@ static struct {
 /* The table this process made at dump (0: none), and whether locking was found impossible. */
 static pid_t locked_key;
 static bool unlockable;
+static bool skipped, skip_said; /* netlock_skip() */
+
+void netlock_skip(bool skip)
+{
+	skipped = skip;
+	skip_said = false;
+}
 
 static int nft_load(void)
 {
@@ -130,6 +137,12 @@ int netlock_add(struct cryo_ctx *ctx, pid_t key, const struct sockaddr *local,
 
 	if (unlockable)
 		return 1;
+	if (skipped) {
+		if (!skip_said)
+			log_info(ctx, "TCP connections are not locked (--network-lock skip)");
+		skip_said = true;
+		return 1;
+	}
 	if (locked_key && locked_key != key)
 		return cryo_err(ctx, -EINVAL, "network lock of %d while %d's is held", key,
 				locked_key);

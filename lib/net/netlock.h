@@ -38,6 +38,10 @@ struct cryo_ctx;
 int netlock_add(struct cryo_ctx *ctx, pid_t key, const struct sockaddr *local,
 		const struct sockaddr *peer);
 
+/* For the dump of this process from now on: skip (CRIU's --network-lock skip) makes
+ * netlock_add() lock nothing and return 1, saying so once in the log. */
+void netlock_skip(bool skip);
+
 /* Dump failed or the tree runs on: removes the table this process made, if any. */
 void netlock_release(struct cryo_ctx *ctx);
 

@@ -38,6 +38,7 @@
 #include "plugin/plugin.h"
 #include "image/chain.h"
 #include "image/image-dir.h"
+#include "image/pagemap.h"
 #include "image/tar.h"
 #include "net/netlock.h"
 #include "restore.h"
@@ -968,9 +969,60 @@ static int max_target_fd(const struct img *img)
 	return max;
 }
 
-int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		  const struct ns_target *target, struct stream_rx *rx, int uffd_sink,
-		  pid_t *ret_root)
+/* A lazy restore from remote frames: those the tasks load before they run (as
+ * restore_lazy_fill_eager() does: pages of mappings that are not lazy, and each thread's rseq
+ * area) fetched at once now, rather than one by one by each task. */
+static void prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh)
+{
+	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
+		const struct img_task *t = &sh->img->tasks[i];
+		_cleanup_free_ struct page_run *runs = NULL;
+		_cleanup_free_ uint64_t(*ranges)[2] = NULL;
+		uint64_t nruns = 0, off = 0;
+		size_t n = 0, cap = 0;
+		uint32_t vi = 0;
+
+		if (pagemap_load(ctx, sh->dirfd, t, &runs, &nruns) < 0) {
+			ctx->errmsg[0] = '\0'; /* the restore says it when it reads them */
+			continue;
+		}
+		for (uint64_t k = 0; k < nruns; off += runs[k++].npages * PAGE_SZ) {
+			uint64_t len = runs[k].npages * PAGE_SZ, a = runs[k].vaddr;
+
+			while (vi < t->nvmas && t->vmas[vi].end <= a)
+				vi++;
+			for (uint32_t th = 0; th <= t->nthreads; th++) {
+				uint64_t from = off, to = off + len, p;
+
+				if (th < t->nthreads) { /* the pages of its rseq area in this run */
+					p = t->threads[th].rseq_ptr & ~(PAGE_SZ - 1);
+					if (!t->threads[th].rseq_ptr || p < a || p >= a + len)
+						continue;
+					from = off + (p - a);
+					to = from + PAGE_SZ;
+				} else if (vi < t->nvmas && restore_lazy_vma(&t->vmas[vi])) {
+					continue;
+				}
+				if (n == cap) {
+					void *m = realloc(ranges, (cap = cap * 2 + 16) * sizeof(*ranges));
+
+					if (!m)
+						break;
+					ranges = m;
+				}
+				ranges[n][0] = from;
+				ranges[n++][1] = to;
+			}
+		}
+		stream_index_prefetch(ctx, sh->pages, t->pid, (const uint64_t(*)[2])ranges, n);
+	}
+}
+
+/* remote: the image's frames are elsewhere (object storage), opts->dir holds the rest.
+ * uffd_sink: see restore_image(). */
+static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			    const struct ns_target *target, struct stream_rx *rx,
+			    const struct stream_remote *remote, int uffd_sink, pid_t *ret_root)
 {
 	struct rst_shared sh = {0};
 	struct cgroup_restore *cgroups = NULL;
@@ -1064,7 +1116,10 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		if (r < 0)
 			goto out;
 	} else if (img.page_streams) {
-		r = stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
+		r = remote ? stream_index_remote(ctx, &img, remote, &sh.pages)
+			   : stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
+		if (r >= 0 && remote && sh.lazy)
+			prefetch_eager(ctx, &sh);
 		if (r < 0)
 			goto out;
 	}
@@ -1131,6 +1186,13 @@ out:
 	return r;
 }
 
+int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		  const struct ns_target *target, struct stream_rx *rx, int uffd_sink,
+		  pid_t *ret_root)
+{
+	return restore_image_at(ctx, opts, target, rx, NULL, uffd_sink, ret_root);
+}
+
 int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		const struct ns_target *target, pid_t *ret_root)
 {
@@ -1178,6 +1240,20 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 
 	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
 		return restore_run(ctx, opts, NULL, ret_root);
+	if (opts->lazy) {
+		/* The metadata into a scratch directory; the pages by ranged GET on fault. */
+		struct s3_lazy *lazy;
+
+		r = s3_lazy_open(ctx, opts, &lazy);
+		if (r < 0)
+			return r;
+		o = *opts;
+		o.dir = s3_lazy_dir(lazy);
+		r = restore_image_at(ctx, &o, NULL, NULL, s3_lazy_remote(lazy), -1, ret_root);
+		s3_lazy_log(ctx, lazy);
+		s3_lazy_free(lazy);
+		return r;
+	}
 	/* From object storage: the streams arrive from a pump that downloads them in
 	 * parallel, and the tree is restored as they arrive. */
 	r = s3_restore_start(ctx, opts, &pump);

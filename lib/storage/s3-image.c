@@ -21,10 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
@@ -37,6 +40,14 @@
 #define META_NAME "cryo-image.json"
 #define META_FORMAT "cryo-s3-image"
 #define META_MAX (64 << 10)
+#define INDEX_NAME "cryo-index"
+#define INDEX_MAGIC "CRYOIDX1"
+#define INDEX_MAX (256ULL << 20) /* 4.8 M records: 9 TiB of pages in 2 MiB frames */
+/* A lazy restore's first round of requests asks for these before it knows their sizes. */
+#define SPEC_INDEX (1u << 20)  /* of the index: 18 K records, 36 GiB of pages */
+#define SPEC_FILES (1u << 20)  /* of stream 0 */
+#define SPEC_STREAMS 4         /* stream sizes */
+#define FETCH_MAX (CRYO_STREAMS_MAX + 2)
 #define PART_SIZE (8u << 20)
 
 static unsigned default_streams(void)
@@ -83,6 +94,17 @@ static __attribute__((noreturn)) void pump_exit(struct cryo_ctx *ctx, int errfd,
 	_exit(r < 0 ? 1 : 0);
 }
 
+/* The index object: this header, then every record of every stream but their end records, in
+ * stream order: where it starts in its stream object and its header, sealed as there. */
+struct s3_index_hdr {
+	char magic[8];
+	uint32_t nstreams;
+	uint32_t zero;
+	uint64_t nrecs;
+};
+
+#define s3_index_rec stream_remote_rec
+
 /* ---- upload ---- */
 
 struct up {
@@ -95,8 +117,25 @@ struct up {
 	char *buf;
 	size_t fill;
 	uint64_t bytes;
+	struct s3_index_rec *recs; /* where each record of the stream is (the lazy restore's index) */
+	size_t nrecs, cap;
 	int err;
 };
+
+static int index_add(struct up *up, const struct rec_hdr *h, uint64_t off)
+{
+	if (up->nrecs == up->cap) {
+		size_t cap = up->cap ? up->cap * 2 : 256;
+		struct s3_index_rec *n = realloc(up->recs, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		up->recs = n;
+		up->cap = cap;
+	}
+	up->recs[up->nrecs++] = (struct s3_index_rec){.off = off, .h = *h};
+	return 0;
+}
 
 /* Reads n bytes of the stream into the part buffer, sending full parts on. 0 at a clean end
  * of the stream before the first byte is read (ret_eof). */
@@ -165,6 +204,11 @@ static int upload_stream(struct up *up)
 		if (why || h.stream != up->k || h.nstreams != up->nstreams)
 			return cryo_err(up->ctx, -EBADMSG, "stream %u: %s", up->k,
 					why ? why : "a record of another stream");
+		if (h.type != REC_END) {
+			r = index_add(up, &h, up->bytes - sizeof(h));
+			if (r < 0)
+				return r;
+		}
 		r = take(up, h.len, NULL);
 		if (r < 0)
 			return r;
@@ -184,16 +228,69 @@ static void *upload_thread(void *arg)
 	return NULL;
 }
 
-static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, unsigned n)
+/* The index of every record of every stream (s3-image.h), as one object. */
+static int put_index(struct s3 *s, const struct up *ups, unsigned n, uint64_t *ret_len,
+		     uint64_t *ret_hash, uint64_t *ret_nrecs)
 {
-	_cleanup_free_ char *text = NULL;
-	json_t *bytes = json_array(), *meta;
+	struct s3_index_hdr hdr = {.magic = INDEX_MAGIC, .nstreams = n};
+	_cleanup_free_ char *buf = NULL;
+	size_t len, at = sizeof(hdr);
 	int r;
 
 	for (unsigned k = 0; k < n; k++)
+		hdr.nrecs += ups[k].nrecs;
+	len = sizeof(hdr) + hdr.nrecs * sizeof(struct s3_index_rec);
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, &hdr, sizeof(hdr));
+	for (unsigned k = 0; k < n; k++) {
+		memcpy(buf + at, ups[k].recs, ups[k].nrecs * sizeof(struct s3_index_rec));
+		at += ups[k].nrecs * sizeof(struct s3_index_rec);
+	}
+	r = s3_put(s, INDEX_NAME, buf, len);
+	if (r < 0)
+		return r;
+	*ret_len = len;
+	*ret_hash = XXH3_64bits(buf, len);
+	*ret_nrecs = hdr.nrecs;
+	return 0;
+}
+
+static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, unsigned n,
+		    bool *ret_indexed)
+{
+	_cleanup_free_ char *text = NULL;
+	json_t *bytes = json_array(), *meta;
+	uint64_t ilen, ihash, nrecs, lo = UINT64_MAX, hi = 0;
+	char hex[17];
+	int r;
+
+	/* Where the image's files are in stream 0: a lazy restore gets them with one GET. */
+	for (size_t i = 0; i < ups[0].nrecs; i++)
+		if (ups[0].recs[i].h.type == REC_FILE) {
+			uint64_t end = ups[0].recs[i].off + sizeof(struct rec_hdr) + ups[0].recs[i].h.len;
+
+			lo = ups[0].recs[i].off < lo ? ups[0].recs[i].off : lo;
+			hi = end > hi ? end : hi;
+		}
+	if (lo >= hi)
+		lo = hi = 0;
+
+	r = put_index(s, ups, n, &ilen, &ihash, &nrecs);
+	if (r < 0) {
+		json_decref(bytes);
+		return r;
+	}
+	*ret_indexed = true;
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)ihash);
+	for (unsigned k = 0; k < n; k++)
 		json_array_append_new(bytes, json_integer(ups[k].bytes));
-	meta = json_pack("{s:s,s:i,s:i,s:o,s:I}", "format", META_FORMAT, "version", 1,
-			 "streams", (int)n, "bytes", bytes, "created", (json_int_t)time(NULL));
+	meta = json_pack("{s:s,s:i,s:i,s:o,s:I,s:{s:s,s:I,s:I,s:s,s:[I,I]}}", "format",
+			 META_FORMAT, "version", 1, "streams", (int)n, "bytes", bytes, "created",
+			 (json_int_t)time(NULL), "index", "object", INDEX_NAME, "bytes",
+			 (json_int_t)ilen, "records", (json_int_t)nrecs, "xxh3", hex, "files",
+			 (json_int_t)lo, (json_int_t)hi);
 	text = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
 	json_decref(meta);
 	if (!text)
@@ -209,6 +306,7 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t, const in
 	struct up ups[CRYO_STREAMS_MAX] = {0};
 	pthread_t th[CRYO_STREAMS_MAX];
 	unsigned started = 0, completed = 0;
+	bool indexed = false;
 	int r = 0;
 
 	for (unsigned k = 0; k < n; k++) {
@@ -235,7 +333,7 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t, const in
 			r = cryo_err(ctx, r, "%s", cryo_ctx_errmsg(ups[completed].ctx));
 	}
 	if (r >= 0) {
-		r = put_meta(ups[0].ctx, ups[0].s, ups, n);
+		r = put_meta(ups[0].ctx, ups[0].s, ups, n, &indexed);
 		if (r < 0)
 			r = cryo_err(ctx, r, "%s", cryo_ctx_errmsg(ups[0].ctx));
 	}
@@ -247,6 +345,9 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t, const in
 			stream_name(name, sizeof(name), k);
 			s3_delete(ups[k].s, name);
 		}
+		if (r < 0 && k == 0 && indexed)
+			s3_delete(ups[0].s, INDEX_NAME);
+		free(ups[k].recs);
 		s3_free(ups[k].s);
 		cryo_ctx_free(ups[k].ctx);
 	}
@@ -444,24 +545,46 @@ int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struc
 }
 
 /* The image's metadata object: its streams and their sizes. */
+struct index_info {
+	bool present;
+	uint64_t bytes, records, hash;
+	uint64_t files_from, files_to; /* the image's files: this span of stream 0 */
+};
+
+static int no_image(struct cryo_ctx *ctx, const char *url)
+{
+	return cryo_err(ctx, -ENOENT, "no image at %s (no %s: none was stored, or its dump did "
+			"not finish)", url, META_NAME);
+}
+
+static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
+		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix);
+
 static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char *url,
-		    uint64_t *bytes, unsigned *ret_n)
+		    uint64_t *bytes, unsigned *ret_n, struct index_info *ix)
 {
 	_cleanup_free_ char *text = NULL;
 	struct s3 *s = NULL;
-	json_t *meta, *v, *arr;
-	json_error_t jerr;
-	size_t len, i;
+	size_t len;
 	int r = s3_new(ctx, t, &s);
 
 	if (r >= 0)
 		r = s3_get(s, META_NAME, META_MAX, &text, &len);
 	s3_free(s);
 	if (r == -ENOENT)
-		return cryo_err(ctx, -ENOENT, "no image at %s (no %s: none was stored, or its dump "
-				"did not finish)", url, META_NAME);
+		return no_image(ctx, url);
 	if (r < 0)
 		return r;
+	return parse_meta(ctx, url, text, len, bytes, ret_n, ix);
+}
+
+static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
+		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix)
+{
+	json_t *meta, *v, *arr;
+	json_error_t jerr;
+	size_t i;
+
 	meta = json_loadb(text, len, 0, &jerr);
 	v = json_object_get(meta, "streams");
 	arr = json_object_get(meta, "bytes");
@@ -482,6 +605,35 @@ static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char 
 					i);
 		}
 		bytes[i] = json_integer_value(v);
+	}
+	v = json_object_get(meta, "index");
+	if (ix && v) {
+		json_t *ib = json_object_get(v, "bytes"), *ir = json_object_get(v, "records"),
+		       *ih = json_object_get(v, "xxh3"), *io = json_object_get(v, "object"),
+		       *files = json_object_get(v, "files");
+		json_int_t from = json_integer_value(json_array_get(files, 0)),
+			   to = json_integer_value(json_array_get(files, 1));
+		const char *hex = json_string_value(ih);
+		char *end = NULL;
+
+		if (hex)
+			ix->hash = strtoull(hex, &end, 16);
+		if (!json_is_integer(ib) || !json_is_integer(ir) || !hex || strlen(hex) != 16 ||
+		    !end || *end || !json_is_string(io) || strcmp(json_string_value(io), INDEX_NAME) ||
+		    json_integer_value(ir) < 0 ||
+		    (uint64_t)json_integer_value(ib) !=
+			    sizeof(struct s3_index_hdr) +
+				    (uint64_t)json_integer_value(ir) * sizeof(struct s3_index_rec) ||
+		    (uint64_t)json_integer_value(ib) > INDEX_MAX || json_array_size(files) != 2 ||
+		    from < 0 || to <= from || (uint64_t)to > bytes[0] || to - from > UINT32_MAX) {
+			json_decref(meta);
+			return cryo_err(ctx, -EBADMSG, "%s/%s: bad \"index\"", url, META_NAME);
+		}
+		ix->present = true;
+		ix->bytes = json_integer_value(ib);
+		ix->records = json_integer_value(ir);
+		ix->files_from = from;
+		ix->files_to = to;
 	}
 	json_decref(meta);
 	return 0;
@@ -512,7 +664,7 @@ int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	p->errfd = -1;
 	r = s3_target_get(ctx, opts->dir, opts->s3, &t);
 	if (r >= 0)
-		r = get_meta(ctx, &t, opts->dir, bytes, &n);
+		r = get_meta(ctx, &t, opts->dir, bytes, &n, NULL);
 	if (r < 0)
 		return r;
 	p->restore = true;
@@ -541,4 +693,333 @@ int s3_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r)
 	close(p->errfd);
 	p->pid = 0;
 	return r;
+}
+
+/* ---- lazy restore ---- */
+
+struct s3_lazy {
+	struct stream_remote rem; /* first: a reader finds us from it */
+	struct s3_target t;
+	char where[S3_URL_MAX];
+	char *dir;  /* scratch: the image's metadata files */
+	struct s3_index_rec *recs;
+	uint64_t bytes[CRYO_STREAMS_MAX];
+	unsigned n;
+	uint64_t fetched0;
+	double open_ms; /* s3_lazy_open(), start to end */
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int lazy_reader_open(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret)
+{
+	const struct s3_lazy *l = (const struct s3_lazy *)rem;
+
+	return s3_new(ctx, &l->t, (struct s3 **)ret);
+}
+
+static int lazy_reader_read(void *reader, unsigned stream, uint64_t off, void *buf, uint32_t len)
+{
+	char name[32];
+
+	stream_name(name, sizeof(name), stream);
+	return s3_get_range(reader, name, off, len, buf);
+}
+
+static void lazy_reader_close(void *reader)
+{
+	s3_free(reader);
+}
+
+const char *s3_lazy_dir(const struct s3_lazy *l)
+{
+	return l->dir;
+}
+
+const struct stream_remote *s3_lazy_remote(const struct s3_lazy *l)
+{
+	return &l->rem;
+}
+
+void s3_lazy_log(struct cryo_ctx *ctx, const struct s3_lazy *l)
+{
+	uint64_t total = 0;
+
+	for (unsigned k = 0; k < l->n; k++)
+		total += l->bytes[k];
+	log_info(ctx, "lazy restore from %s: %llu bytes fetched before the tree ran, of %llu in "
+		 "its streams (metadata and index in %.1f ms)", l->where,
+		 (unsigned long long)(s3_fetched() - l->fetched0), (unsigned long long)total,
+		 l->open_ms);
+}
+
+void s3_lazy_free(struct s3_lazy *l)
+{
+	if (!l)
+		return;
+	if (l->dir) {
+		scratch_dir_remove(l->dir);
+		free(l->dir);
+	}
+	free(l->recs);
+	free(l);
+}
+
+/* The index object, checked against what the metadata says of it, and every record in it
+ * against the stream objects' sizes. */
+static int lazy_index(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf, size_t len,
+		      const struct index_info *ix)
+{
+	struct s3_index_hdr hdr;
+
+	if (len != ix->bytes || XXH3_64bits(buf, len) != ix->hash)
+		return cryo_err(ctx, -EBADMSG, "%s/%s does not match its size and checksum in %s: "
+				"the image is damaged", l->where, INDEX_NAME, META_NAME);
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (memcmp(hdr.magic, INDEX_MAGIC, sizeof(hdr.magic)) || hdr.nstreams != l->n ||
+	    hdr.zero || hdr.nrecs != ix->records)
+		return cryo_err(ctx, -EBADMSG, "%s/%s: bad header", l->where, INDEX_NAME);
+	l->rem.nrecs = hdr.nrecs;
+	l->recs = malloc(hdr.nrecs * sizeof(*l->recs) + 1);
+	if (!l->recs)
+		return -ENOMEM;
+	memcpy(l->recs, buf + sizeof(hdr), hdr.nrecs * sizeof(*l->recs));
+	for (size_t i = 0; i < hdr.nrecs; i++) {
+		const struct rec_hdr *h = &l->recs[i].h;
+		const char *why = rec_check(h);
+
+		if (!why && (h->stream >= l->n || h->nstreams != l->n || h->type == REC_END))
+			why = "a record of no stream of the image";
+		else if (!why && (l->recs[i].off > l->bytes[h->stream] ||
+				  l->bytes[h->stream] - l->recs[i].off < sizeof(*h) + h->len))
+			why = "a record past the end of its stream";
+		else if (!why && h->type == REC_FILE && h->stream)
+			why = "a file record outside the first stream";
+		if (why)
+			return cryo_err(ctx, -EBADMSG, "%s/%s: record %zu: %s: the image is damaged",
+					l->where, INDEX_NAME, i, why);
+	}
+	return 0;
+}
+
+/* The image's files (REC_FILE records, at the start of stream 0), fetched by one ranged GET,
+ * go to the scratch directory as a receive from a descriptor would write them. */
+static int lazy_files(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf,
+		      const struct index_info *ix)
+{
+	uint64_t lo = ix->files_from, hi = ix->files_to;
+	_cleanup_close_ int mfd = -1;
+	struct stream_rx *rx = NULL;
+	int r;
+
+	for (size_t i = 0; i < l->rem.nrecs; i++)
+		if (l->recs[i].h.type == REC_FILE &&
+		    (l->recs[i].off < lo ||
+		     hi - l->recs[i].off < sizeof(struct rec_hdr) + l->recs[i].h.len))
+			return cryo_err(ctx, -EBADMSG, "%s/%s: record %zu: a file record outside "
+					"the span %s gives: the image is damaged", l->where,
+					INDEX_NAME, i, META_NAME);
+	mfd = memfd_create("cryo-s3-metadata", MFD_CLOEXEC);
+	if (mfd < 0)
+		return cryo_err(ctx, -errno, "memfd_create");
+	for (size_t i = 0; i < l->rem.nrecs; i++) {
+		const struct s3_index_rec *x = &l->recs[i];
+
+		if (x->h.type != REC_FILE)
+			continue;
+		if (memcmp(buf + (x->off - lo), &x->h, sizeof(x->h)))
+			return cryo_err(ctx, -EBADMSG, "%s/stream-0 at offset %llu: the record "
+					"is not the one %s names: the image is damaged", l->where,
+					(unsigned long long)x->off, INDEX_NAME);
+		r = write_all(mfd, buf + (x->off - lo), sizeof(x->h) + x->h.len);
+		if (r < 0)
+			return cryo_err(ctx, r, "write the image's metadata");
+	}
+	if (lseek(mfd, 0, SEEK_SET) < 0)
+		return cryo_err(ctx, -errno, "lseek");
+	r = stream_rx_new(ctx, &mfd, 1, l->dir, &rx);
+	if (r >= 0)
+		r = stream_rx_metadata(rx);
+	if (r == 0)
+		r = cryo_err(ctx, -EBADMSG, "the image's metadata is incomplete");
+	stream_rx_free(rx);
+	if (r < 0)
+		return cryo_err_wrap(ctx, r, "%s/stream-0", l->where);
+	return 0;
+}
+
+/* One request of those a lazy restore makes at once, on a connection of its own. */
+struct fetch {
+	const struct s3_target *t;
+	enum { FETCH_SIZE, FETCH_WHOLE, FETCH_RANGE, FETCH_UPTO } kind;
+	char name[32];
+	uint64_t off, len; /* FETCH_RANGE, _UPTO; FETCH_WHOLE: len is the most it may hold */
+	char *buf;
+	size_t got;
+	uint64_t size; /* FETCH_SIZE */
+	int err;
+	char why[512]; /* the reason of err, naming the object */
+};
+
+static void *fetch_thread(void *arg)
+{
+	struct fetch *f = arg;
+	struct cryo_ctx *ctx = NULL;
+	struct s3 *s = NULL;
+	uint32_t got = 0;
+	int r = cryo_ctx_new(&ctx) < 0 ? -ENOMEM : s3_new(ctx, f->t, &s);
+
+	if (r >= 0 && f->kind == FETCH_SIZE) {
+		r = s3_size(s, f->name, &f->size);
+	} else if (r >= 0 && f->kind == FETCH_WHOLE) {
+		r = s3_get(s, f->name, f->len, &f->buf, &f->got);
+	} else if (r >= 0) {
+		f->buf = malloc(f->len ? f->len : 1);
+		r = !f->buf ? -ENOMEM
+		    : f->kind == FETCH_RANGE ? s3_get_range(s, f->name, f->off, f->len, f->buf)
+					      : s3_get_range_some(s, f->name, f->off, f->len, f->buf,
+								  &got);
+		f->got = f->kind == FETCH_RANGE ? f->len : got;
+	}
+	if (r == -ENOENT && ctx && !cryo_ctx_errmsg(ctx)[0]) {
+		char key[S3_KEY_BUF] = "";
+
+		s3_key(s, f->name, key, sizeof(key));
+		r = cryo_err(ctx, -ENOENT, "get s3://%s/%s: no such object: the image is "
+			     "incomplete", f->t->bucket, key);
+	}
+	if (r < 0)
+		snprintf(f->why, sizeof(f->why), "%s", ctx ? cryo_ctx_errmsg(ctx) : "");
+	s3_free(s);
+	cryo_ctx_free(ctx);
+	f->err = r;
+	return NULL;
+}
+
+/* Runs the n requests at once; each says how it went. */
+static void fetch_all(struct fetch *fs, unsigned n)
+{
+	pthread_t th[FETCH_MAX];
+	bool started[FETCH_MAX] = {false};
+
+	for (unsigned i = 0; i < n; i++) {
+		started[i] = !pthread_create(&th[i], NULL, fetch_thread, &fs[i]);
+		if (!started[i])
+			fetch_thread(&fs[i]);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+}
+
+static int fetch_err(struct cryo_ctx *ctx, const struct fetch *f)
+{
+	return f->why[0] ? cryo_err(ctx, f->err, "%s", f->why) : f->err;
+}
+
+int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		 struct s3_lazy **ret)
+{
+	struct s3_lazy *l = calloc(1, sizeof(*l));
+	/* fs: the first round; more: what it did not get */
+	struct fetch fs[3 + SPEC_STREAMS] = {0}, more[FETCH_MAX] = {0}, *size[CRYO_STREAMS_MAX];
+	struct fetch *index = &fs[1], *files = &fs[2];
+	struct index_info ix = {0};
+	unsigned nmore = 0;
+	const char *files_buf = NULL;
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	l->open_ms = now_ms();
+	l->fetched0 = s3_fetched();
+	l->rem = (struct stream_remote){.where = l->where, .open = lazy_reader_open,
+					.read = lazy_reader_read, .close = lazy_reader_close};
+	r = s3_target_get(ctx, opts->dir, opts->s3, &l->t);
+	if (r < 0)
+		goto out;
+	snprintf(l->where, sizeof(l->where), "s3://%s%s%s", l->t.bucket, l->t.prefix[0] ? "/" : "",
+		 l->t.prefix);
+	/* One round for what most images need: the metadata and, before it says how large they
+	 * are, the index, the start of stream 0 (where the image's files are) and the sizes of
+	 * the first streams (a missing one fails now, not on a fault). */
+	fs[0] = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = META_NAME,
+			       .len = META_MAX};
+	*index = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = INDEX_NAME,
+				.len = SPEC_INDEX};
+	*files = (struct fetch){.t = &l->t, .kind = FETCH_UPTO, .name = "stream-0",
+				.len = SPEC_FILES};
+	for (unsigned k = 0; k < SPEC_STREAMS; k++) {
+		fs[3 + k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
+		stream_name(fs[3 + k].name, sizeof(fs[0].name), k);
+	}
+	fetch_all(fs, 3 + SPEC_STREAMS);
+	if (fs[0].err == -ENOENT)
+		r = no_image(ctx, opts->dir);
+	else if (fs[0].err < 0)
+		r = fetch_err(ctx, &fs[0]);
+	else
+		r = parse_meta(ctx, opts->dir, fs[0].buf, fs[0].got, l->bytes, &l->n, &ix);
+	if (r >= 0 && !ix.present)
+		r = cryo_err(ctx, -EOPNOTSUPP, "%s was stored without an index of its frames (by an "
+			     "older cryo): restore it without --lazy", l->where);
+	if (r < 0)
+		goto out;
+	/* Then what the first round could not know it needed. */
+	for (unsigned k = 0; k < l->n; k++) {
+		size[k] = k < SPEC_STREAMS ? &fs[3 + k] : &more[nmore++];
+		if (k >= SPEC_STREAMS) {
+			*size[k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
+			stream_name(size[k]->name, sizeof(size[k]->name), k);
+		}
+	}
+	if (index->err == -EFBIG) {
+		index = &more[nmore++];
+		*index = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = INDEX_NAME,
+					.len = ix.bytes + 1};
+	}
+	if (files->err >= 0 && files->got >= ix.files_to) {
+		files_buf = files->buf + ix.files_from;
+	} else {
+		files = &more[nmore++];
+		*files = (struct fetch){.t = &l->t, .kind = FETCH_RANGE, .name = "stream-0",
+					.off = ix.files_from, .len = ix.files_to - ix.files_from};
+	}
+	fetch_all(more, nmore);
+	for (unsigned k = 0; r >= 0 && k < l->n; k++)
+		if (size[k]->err < 0)
+			r = fetch_err(ctx, size[k]);
+		else if (size[k]->size != l->bytes[k])
+			r = cryo_err(ctx, -EBADMSG, "%s/%s holds %llu bytes, the image says %llu",
+				     l->where, size[k]->name, (unsigned long long)size[k]->size,
+				     (unsigned long long)l->bytes[k]);
+	if (r >= 0 && index->err < 0)
+		r = fetch_err(ctx, index);
+	if (r >= 0 && files->err < 0)
+		r = fetch_err(ctx, files);
+	if (r >= 0)
+		r = lazy_index(ctx, l, index->buf, index->got, &ix);
+	l->rem.recs = l->recs;
+	if (r >= 0)
+		r = scratch_dir_create("s3", &l->dir);
+	if (r >= 0)
+		r = lazy_files(ctx, l, files_buf ? files_buf : files->buf, &ix);
+out:
+	for (unsigned i = 0; i < 3 + SPEC_STREAMS; i++)
+		free(fs[i].buf);
+	for (unsigned i = 0; i < nmore; i++)
+		free(more[i].buf);
+	if (r < 0) {
+		s3_lazy_free(l);
+		return r;
+	}
+	l->open_ms = now_ms() - l->open_ms;
+	*ret = l;
+	return 0;
 }

@@ -38,6 +38,24 @@ int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struc
 int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		     struct s3_pump *p);
 
+/*
+ * A lazy restore from opts->dir (s3://...): the image's metadata files, read from its first
+ * stream by one ranged GET, go to a scratch directory; its frames are found through the index
+ * object the dump wrote (cryo-index) and read by ranged GET when a page is wanted. Every stream
+ * object is looked up first, so that a missing one fails before any task exists.
+ */
+struct s3_lazy;
+struct stream_remote;
+
+int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		 struct s3_lazy **ret);
+const char *s3_lazy_dir(const struct s3_lazy *l);
+const struct stream_remote *s3_lazy_remote(const struct s3_lazy *l);
+/* Says how many bytes came from the store before the tree ran, of how many in its streams. */
+void s3_lazy_log(struct cryo_ctx *ctx, const struct s3_lazy *l);
+/* Removes the scratch directory. */
+void s3_lazy_free(struct s3_lazy *l);
+
 /* Closes our ends, waits for the pump, and returns r, or the pump's reason where it failed
  * and r did not, or where a restore failed because the pump did (a missing object). */
 int s3_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r);

@@ -218,6 +218,13 @@ int s3_key(const struct s3 *s, const char *name, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+static uint64_t fetched; /* bytes of good answers' bodies, this process */
+
+uint64_t s3_fetched(void)
+{
+	return __atomic_load_n(&fetched, __ATOMIC_RELAXED);
+}
+
 struct request {
 	const char *method; /* GET PUT POST DELETE HEAD */
 	const char *name;   /* under the prefix; NULL: the bucket itself */
@@ -226,6 +233,8 @@ struct request {
 	size_t body_len;
 	size_t body_off;
 	int out_fd;         /* GET: the bytes go there; else -1 (kept in resp, bounded) */
+	char *out_buf;      /* GET: or there, out_cap bytes at most */
+	size_t out_cap;
 	uint64_t range_off, range_len;
 	/* out */
 	long status;
@@ -243,6 +252,15 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 
 	/* Error bodies are kept to read S3's reason; good ones go where they are asked to. */
+	if (rq->status / 100 == 2)
+		__atomic_add_fetch(&fetched, len, __ATOMIC_RELAXED);
+	if (rq->out_buf && rq->status / 100 == 2) {
+		if (len > rq->out_cap - rq->got)
+			return 0; /* more than asked for: a server that ignored the range */
+		memcpy(rq->out_buf + rq->got, data, len);
+		rq->got += len;
+		return len;
+	}
 	if (rq->out_fd >= 0 && rq->status / 100 == 2) {
 		int r = write_all(rq->out_fd, data, len);
 
@@ -477,6 +495,71 @@ int s3_get_to_fd(struct s3 *s, const char *name, uint64_t off, uint64_t len, int
 
 	*ret_got = rq.got;
 	return r;
+}
+
+static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		     bool exact, uint32_t *ret_got);
+
+int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf)
+{
+	return get_range(s, name, off, len, buf, true, NULL);
+}
+
+int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		      uint32_t *ret_got)
+{
+	return get_range(s, name, off, len, buf, false, ret_got);
+}
+
+static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		     bool exact, uint32_t *ret_got)
+{
+	struct request rq = {.method = "GET", .name = name, .out_fd = -1, .out_buf = buf,
+			     .out_cap = len, .range_off = off, .range_len = len};
+	char key[S3_KEY_BUF] = "";
+	int r;
+
+	if (!len)
+		return 0;
+	r = perform(s, &rq, "get");
+	if (r < 0 && !rq.write_err && rq.status / 100 == 2 && rq.got == len) {
+		/* on_body refused what came past len: the whole object instead of a range */
+		r = 0;
+		rq.status = 200;
+	}
+	if (r < 0 && rq.status / 100 != 2)
+		return r;
+	if (ret_got)
+		*ret_got = rq.got;
+	if ((exact ? rq.got != len : !rq.got) || rq.status != 206) {
+		s3_key(s, name, key, sizeof(key));
+		return cryo_err(s->ctx, -EBADMSG, "get s3://%s/%s bytes %llu-%llu: %llu bytes came "
+				"(HTTP %ld): the object is shorter than the image says, or the store "
+				"ignores ranges", s->t->bucket, key, (unsigned long long)off,
+				(unsigned long long)(off + len - 1), (unsigned long long)rq.got,
+				rq.status);
+	}
+	return 0;
+}
+
+int s3_size(struct s3 *s, const char *name, uint64_t *ret_size)
+{
+	struct request rq = {.method = "HEAD", .name = name, .out_fd = -1};
+	curl_off_t n = -1;
+	int r = perform(s, &rq, "look up");
+
+	if (r < 0)
+		return r;
+	cu.curl_easy_getinfo(s->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &n);
+	if (n < 0) {
+		char key[S3_KEY_BUF] = "";
+
+		s3_key(s, name, key, sizeof(key));
+		return cryo_err(s->ctx, -EIO, "look up s3://%s/%s: no Content-Length",
+				s->t->bucket, key);
+	}
+	*ret_size = n;
+	return 0;
 }
 
 int s3_exists(struct s3 *s, const char *name)

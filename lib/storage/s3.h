@@ -58,6 +58,16 @@ int s3_get(struct s3 *s, const char *name, size_t max, char **ret_buf, size_t *r
  * *ret_got counts them. */
 int s3_get_to_fd(struct s3 *s, const char *name, uint64_t off, uint64_t len, int fd,
 		 uint64_t *ret_got);
+/* Exactly bytes [off, off + len) of the object into buf: a shorter answer, or a whole object
+ * for a range, is -EBADMSG naming the object. */
+int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf);
+/* The same, but an object that ends before off + len gives what it has (*ret_got bytes). */
+int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		      uint32_t *ret_got);
+/* The object's size (HEAD); -ENOENT naming it if there is none. */
+int s3_size(struct s3 *s, const char *name, uint64_t *ret_size);
+/* Bytes of answers this process has received, all clients together. */
+uint64_t s3_fetched(void);
 /* 1 if the object exists, 0 if not. */
 int s3_exists(struct s3 *s, const char *name);
 int s3_delete(struct s3 *s, const char *name);

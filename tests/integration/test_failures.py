@@ -69,7 +69,7 @@ def _hashes(d):
 
 # --- a refused dump leaves the process as it was ---------------------------------------------
 
-@pytest.mark.parametrize("kind", ["xdp", "packet-ring", "userfaultfd", "io_uring", "passcred",
+@pytest.mark.parametrize("kind", ["xdp", "packet-ring", "userfaultfd", "io_uring",
                                   "scm-self", "scm-epoll"])
 def test_dump_refuses_unsupported_fd(env, kind):
     run = env.start([workload("fail_unsupported"), kind])

@@ -82,9 +82,10 @@ def test_dump_to_object_storage_and_restore_from_it(env, s3, tmp_path, monkeypat
     s3cryo(s3, "dump", "-t", run.pid, "-D", f"s3://{BUCKET}/jobs/one", "--streams", "2")
     run.finish()
     assert not alive(run.pid)
-    # Two stream objects of several 8 MiB parts each, the metadata last; nothing local.
-    assert keys(s3, "jobs/one") == ["jobs/one/cryo-image.json", "jobs/one/stream-0",
-                                    "jobs/one/stream-1"]
+    # Two stream objects of several 8 MiB parts each, the index of their records (for a lazy
+    # restore, test_s3_lazy.py), the metadata last; nothing local.
+    assert keys(s3, "jobs/one") == ["jobs/one/cryo-image.json", "jobs/one/cryo-index",
+                                    "jobs/one/stream-0", "jobs/one/stream-1"]
     assert not (tmp_path / "s3:").exists()
     sizes = [len(s3api(s3, "GET", f"jobs/one/stream-{k}")) for k in (0, 1)]
     assert sum(sizes) > 32 << 20, sizes

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 
@@ -311,7 +313,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 17;
+	img->nfiles = 18;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -446,6 +448,16 @@ void fixture_img(struct img *img)
 		img->files[16].btf_key = 1;
 		img->files[16].btf_value = 2;
 	}
+	/* A locked pty master in packet mode whose slave was closed: 3 output bytes and 2 input
+	 * bytes queued behind its termios and window size. */
+	img->files[17] = (struct img_file){.id = 18,
+					   .type = FILE_PTY,
+					   .path = xstrdup("/dev/ptmx"),
+					   .flags = O_RDWR,
+					   .params = {1, 4, 1, 0, 3, 1, 1},
+					   .data_len = sizeof(struct termios) + sizeof(struct winsize) + 5};
+	img->files[17].data = xcalloc(1, img->files[17].data_len);
+	memcpy(img->files[17].data + sizeof(struct termios) + sizeof(struct winsize), "ok\nzz", 5);
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
@@ -476,6 +488,11 @@ void fixture_img(struct img *img)
 	img->files[9].from[0] = (struct img_sk_from){.at = 0, .addr_len = 8};
 	img->files[9].from[0].addr = xcalloc(1, 8);
 	memcpy(img->files[9].from[0].addr, "\x01\0/s.so", 8);
+	/* SO_PASSCRED: the first datagram's sender, the second sent before it was set. */
+	img->files[9].ncreds = 2;
+	img->files[9].creds = xcalloc(2, sizeof(struct img_sk_cred));
+	img->files[9].creds[0] = (struct img_sk_cred){.at = 0, .pid = 4242, .uid = 1000, .gid = 100};
+	img->files[9].creds[1] = (struct img_sk_cred){.at = 7, .pid = 0, .uid = 65534, .gid = 65534};
 	img->files[10] = (struct img_file){.id = 11,
 					  .type = FILE_PIDFD,
 					  .path = xstrdup("anon_inode:[pidfd]"),

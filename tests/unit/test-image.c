@@ -577,6 +577,15 @@ static const struct bad_value bad_values[] = {
     {"files/11/sockopts/2/2", "\"00112233445566778899aabbccddeeff00\"", "bad length"},
     {"files/11/sockopts/1", "[1, 25, \"6c6f\"]", "twice"},
     {"files/11/sockopts/1", "[1, 7]", "[level, name, value]"},
+    /* a pty master's queued bytes and its slave's state */
+    {"files/17/params/4", "\"0x6\"", "more output bytes than data holds"},
+    {"files/17/params/5", "\"0x3\"", "not a valid pty"},
+    {"files/17/params/6", "\"0x2\"", "not a valid pty"},
+    {"files/17/params/7", "\"0x1\"", "not a valid pty"},
+    {"files/17/params/5", "\"0x2\"", "input for a pty whose slave was never opened"},
+    {"files/17/params/2", "\"0x2\"", "not a valid pty"},
+    {"files/17/params/0", "\"0x0\"", "must be 0 past the index"},
+    {"files/17/data", "\"00\"", "too short"},
     {"files/0/id", "4294967296", "malformed"},
     {"files/0/type", "1000", "malformed"},
     {"files/0/type", "-1", "malformed"},
@@ -604,6 +613,17 @@ static const struct bad_value bad_values[] = {
     {"files/9/params/7", "\"0x80000001\"", "peek offset"},
     {"files/9/peer", "\"01002f73\"", "outside peer"},
     {"files/9/from", "[]", "is empty"},
+    {"files/9/creds", "[]", "is empty"},
+    {"files/9/creds/0", "[0, 1, 2]", "not [at, pid, uid, gid]"},
+    {"files/9/creds/0", "[1, 1, 2, 3]", "not one of the queue's"},
+    {"files/9/creds/0", "[13, 1, 2, 3]", "outside the queue"},
+    {"files/9/creds/0", "[-1, 1, 2, 3]", "outside the queue"},
+    {"files/9/creds/0", "[0, 4194305, 2, 3]", "pid over 2^22"},
+    {"files/9/creds/0", "[0, -1, 2, 3]", "pid over 2^22"},
+    {"files/9/creds/0", "[0, 1, 4294967295, 3]", "uid or gid"},
+    {"files/9/creds/0", "[0, 1, 2, 4294967295]", "uid or gid"},
+    {"files/9/creds", "[[7, 1, 2, 3], [0, 1, 2, 3]]", "out of order"},
+    {"files/9/params/5", "\"0x0\"", "without SO_PASSCRED"},
     {"files/9/from/0", "[0]", "not [at, addr]"},
     {"files/9/from/0", "[1, \"01002f73\"]", "not one of the queue's"},
     {"files/9/from/0", "[13, \"01002f73\"]", "outside the queue"},
@@ -925,7 +945,8 @@ static bool optional(const char *path)
 		if (!strcmp(slash, keys[i]))
 			return true;
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
-	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from"))) ||
+	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from") ||
+					!strcmp(slash, "/creds"))) ||
 	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner") ||
 	       !strcmp(slash, "/shares_files") ||
 	       (strstr(path, "/files/") &&

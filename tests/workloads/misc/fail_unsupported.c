@@ -3,7 +3,7 @@
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "scm-self",
  * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-ring", "inotify",
  * "userfaultfd", "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo
- * refuses (xdp, packet-ring, userfaultfd, io_uring, a unix socket with SO_PASSCRED and bytes queued, a unix
+ * refuses (xdp, packet-ring, userfaultfd, io_uring, a unix
  * socket in flight in its own queue, an epoll instance with a registration that only a unix
  * socket's queue holds). A dump must fail and leave it untouched: on SIGUSR1 it checks that
  * the descriptor still works, that its memory and counter are intact, and that it has kept

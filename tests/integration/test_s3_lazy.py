@@ -1,0 +1,187 @@
+"""Lazy restore from object storage (docs/object-storage.md): `cryo restore -D s3://... --lazy`
+starts the tree once the image's metadata is in, and its pages come by ranged GET on fault,
+the rest in the background, from a real S3-compatible server (s3rver, scripts/s3-server.sh)."""
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CRYO, alive, reap, reap_gone, workload
+from test_object_storage import BUCKET, s3, s3api, s3cryo  # noqa: F401 (s3 is a fixture)
+
+MIB = 1 << 20
+
+
+def scratch_dirs():
+    return {p.name for base in ("/dev/shm", "/tmp") if Path(base).is_dir()
+            for p in Path(base).glob("cryo-s3-*")}
+
+
+class Restore:
+    def __init__(self, returncode, stderr_path):
+        self.returncode = returncode
+        self.path = stderr_path
+
+    @property
+    def stderr(self):
+        """What the restore said, and what its page server has said since."""
+        return self.path.read_text(errors="replace")
+
+
+def lazy_restore(env, s3, url, check=True, on_return=None):
+    """cryo restore --lazy --detach -v; its messages go to a file, not a pipe, so that it
+    returns when the tree runs, not when the page server (which keeps them) is done.
+    on_return(page server pid) runs the moment it returns."""
+    pidfile, err = env.tmp / "pid", env.tmp / "restore.err"
+    if pidfile.exists():
+        pidfile.unlink()
+    with open(err, "wb") as f:
+        rc = subprocess.run([CRYO, "restore", "-D", url, "--lazy", "--detach", "--pidfile",
+                             str(pidfile), "-v"], stdout=f, stderr=f, timeout=120,
+                            stdin=subprocess.DEVNULL, env=s3["env"]).returncode
+    p = Restore(rc, err)
+    if rc == 0 and on_return:
+        on_return(int(p.stderr.split("lazy page server: pid ")[1].split()[0]))
+    if check:
+        assert rc == 0, p.stderr
+    if rc == 0:
+        env.restored.append(int(pidfile.read_text()))
+    return p
+
+
+def rchar(pid):
+    """Bytes the process has read so far (sockets included), or None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/io").read_text()
+    except OSError:
+        return None
+    return int(re.search(r"^rchar: (\d+)", text, re.M)[1])
+
+
+@pytest.mark.parametrize("args", [["--streams", "2"], ["--streams", "2", "--compression", "lz4"]],
+                         ids=["raw", "lz4"])
+def test_lazy_restore_from_object_storage(env, s3, args):
+    """64 MiB of random bytes and a ticking counter: the tree runs after a few KiB have come
+    from the store, its memory checks out exactly, and the page server fetches the rest."""
+    run = env.start([workload("mem_big"), "64"])
+    run.wait_for("ready")
+    url = f"s3://{BUCKET}/lazy/{args[-1]}"
+    s3cryo(s3, "dump", "-t", run.pid, "-D", url, *args)
+    run.finish()
+    reap_gone([run.pid])
+    before = scratch_dirs()
+
+    seen = {}
+    p = lazy_restore(env, s3, url, on_return=lambda server: seen.update(
+        server=server, rchar=rchar(server)))
+    pid = env.restored[-1]
+    assert pid == run.pid
+    m = re.search(r"(\d+) bytes fetched before the tree ran, of (\d+) in its streams", p.stderr)
+    assert m, p.stderr
+    fetched, total = int(m[1]), int(m[2])
+    # The restoring process took the metadata, the index and the frames of the pages loaded
+    # before the tree runs (those of its binary's and libraries' data: a frame or two), not
+    # the 64 MiB; and when it returned, with the tree running, the page server had read far
+    # less than the streams hold (it reads every frame, over a socket).
+    assert total > 64 * MIB * (0.9 if "lz4" not in args else 0.3), total
+    assert fetched <= 3 * 2 * MIB, f"{fetched} bytes came before the tree ran"
+    server = seen["server"]
+    assert seen["rchar"] is not None, "the page server was done before the restore returned"
+    assert seen["rchar"] < total / 2, (seen["rchar"], total)
+    env.check(run, pid)  # the checksum of all 64 MiB, and the counter counted on
+    assert reap(server, 60) == 0, "the lazy page server did not finish"
+    assert scratch_dirs() <= before, "the scratch copy of the metadata was left behind"
+
+
+def test_lazy_restore_refuses_a_missing_or_damaged_object(env, s3, tmp_path):
+    """A missing stream, a damaged or missing index, an image without an index: refused
+    before any task exists, naming the object. A damaged frame is found when it is served:
+    the task is killed and the message names the stream object."""
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    url = f"s3://{BUCKET}/lazy/bad"
+    s3cryo(s3, "dump", "-t", run.pid, "-D", url, "--streams", "2", "--compression", "none")
+    run.finish()
+    reap_gone([run.pid])
+    before = scratch_dirs()
+    stream1 = s3api(s3, "GET", "lazy/bad/stream-1")
+    index = s3api(s3, "GET", "lazy/bad/cryo-index")
+    meta = s3api(s3, "GET", "lazy/bad/cryo-image.json")
+
+    def put(key, data):
+        (tmp_path / "obj").write_bytes(data)
+        s3api(s3, "PUT", key, "-T", str(tmp_path / "obj"))
+
+    def refused(*words):
+        p = lazy_restore(env, s3, url, check=False)
+        assert p.returncode == 1, p.stderr
+        for w in words:
+            assert w in p.stderr, p.stderr
+        assert not alive(run.pid), "a refused restore left a task behind"
+        assert scratch_dirs() <= before, "a refused restore left its scratch directory"
+
+    s3api(s3, "DELETE", "lazy/bad/stream-1")
+    refused("cryo-test/lazy/bad/stream-1")
+    put("lazy/bad/stream-1", stream1[:-4096])
+    refused("cryo-test/lazy/bad/stream-1", "holds")
+    put("lazy/bad/stream-1", stream1)
+
+    bad = bytearray(index)
+    bad[len(bad) // 2] ^= 0x01
+    put("lazy/bad/cryo-index", bytes(bad))
+    refused("s3://cryo-test/lazy/bad/cryo-index", "damaged")
+    s3api(s3, "DELETE", "lazy/bad/cryo-index")
+    refused("s3://cryo-test/lazy/bad/cryo-index")
+    put("lazy/bad/cryo-index", index)
+
+    old = json.loads(meta)
+    del old["index"]
+    put("lazy/bad/cryo-image.json", json.dumps(old).encode())
+    refused("without an index", "without --lazy")
+    put("lazy/bad/cryo-image.json", meta)
+
+    # One byte changed inside a frame (past the middle by a page: frames are 2 MiB and a
+    # header, which the restore takes from the index): the image looks whole; the frame fails
+    # its checksum when served, and the task is killed rather than run on wrong memory.
+    bad = bytearray(stream1)
+    bad[len(bad) // 2 + 4096] ^= 0x01
+    put("lazy/bad/stream-1", bytes(bad))
+    p = lazy_restore(env, s3, url)
+    pid = env.restored[-1]
+    deadline = time.time() + 30
+    while alive(pid) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid), f"the task runs on with a page that failed its check: {p.stderr}"
+    assert "PASS" not in run.text()
+    assert "s3://cryo-test/lazy/bad/stream-1" in p.stderr and "damaged" in p.stderr, p.stderr
+    assert scratch_dirs() <= before
+    reap_gone([pid])
+
+    # Whole again: the same image restores lazily and checks out.
+    put("lazy/bad/stream-1", stream1)
+    lazy_restore(env, s3, url)
+    env.check(run, env.restored[-1])
+
+
+def test_lazy_restore_of_many_streams(env, s3, tmp_path):
+    """Six streams: more than the first round of requests looks up at once (four); a missing
+    one past those is refused as well, and the image whole restores exactly."""
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    url = f"s3://{BUCKET}/lazy/six"
+    s3cryo(s3, "dump", "-t", run.pid, "-D", url, "--streams", "6", "--compression", "zstd")
+    run.finish()
+    reap_gone([run.pid])
+    stream5 = s3api(s3, "GET", "lazy/six/stream-5")
+    s3api(s3, "DELETE", "lazy/six/stream-5")
+    p = lazy_restore(env, s3, url, check=False)
+    assert p.returncode == 1 and "cryo-test/lazy/six/stream-5" in p.stderr, p.stderr
+    assert not alive(run.pid)
+    (tmp_path / "obj").write_bytes(stream5)
+    s3api(s3, "PUT", "lazy/six/stream-5", "-T", str(tmp_path / "obj"))
+    lazy_restore(env, s3, url)
+    env.check(run, env.restored[-1])
