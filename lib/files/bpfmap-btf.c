@@ -123,8 +123,8 @@ static int btf_index(const uint8_t *raw, uint32_t len, struct btf_view *b)
 }
 
 static const char *const btf_special_structs[] = {
-    "bpf_spin_lock", "bpf_res_spin_lock", "bpf_timer", "bpf_wq", "bpf_list_head",
-    "bpf_list_node", "bpf_rb_root", "bpf_rb_node", "bpf_refcount", "bpf_task_work",
+    "bpf_spin_lock", "bpf_res_spin_lock", "bpf_timer",	 "bpf_wq",	 "bpf_list_head",
+    "bpf_list_node", "bpf_rb_root",	  "bpf_rb_node", "bpf_refcount", "bpf_task_work",
 };
 
 static const char *btf_special_of(const struct btf_view *b, uint32_t id, int depth);
@@ -174,7 +174,8 @@ static const char *btf_special_of(const struct btf_view *b, uint32_t id, int dep
 
 			memcpy(&to, b->types + b->off[t.type], sizeof(to));
 			if (BTF_INFO_KIND(to.info) == BTF_KIND_TYPE_TAG)
-				return btf_str(b, to.name_off) ? btf_str(b, to.name_off) : "malformed";
+				return btf_str(b, to.name_off) ? btf_str(b, to.name_off)
+							       : "malformed";
 		}
 		return NULL;
 	case BTF_KIND_TYPEDEF:

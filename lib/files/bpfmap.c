@@ -69,11 +69,11 @@ enum {
 
 /* The most bytes of entries one map may carry: the image holds them as hex in cryo.json,
  * which may be 256 MiB in all. */
-#define BPFMAP_MAX_DATA (32u << 20)
-#define BPFMAP_MAX_KEY 512           /* MAX_BPF_STACK: the kernel's bound for a hash key */
+#define BPFMAP_MAX_DATA	 (32u << 20)
+#define BPFMAP_MAX_KEY	 512	     /* MAX_BPF_STACK: the kernel's bound for a hash key */
 #define BPFMAP_MAX_VALUE (1u << 24)  /* above what any carried type accepts per slot */
-#define BPFMAP_MAX_CPUS 8192         /* NR_CPUS of distribution kernels */
-#define BPFMAP_MAX_BTF (16u << 20)   /* a map's BTF: a whole program's types, in the 100 KiBs */
+#define BPFMAP_MAX_CPUS	 8192	     /* NR_CPUS of distribution kernels */
+#define BPFMAP_MAX_BTF	 (16u << 20) /* a map's BTF: a whole program's types, in the 100 KiBs */
 
 static long sys_bpf(int cmd, union bpf_attr *attr)
 {
@@ -101,15 +101,40 @@ static bool bpfmap_carried(uint64_t type)
 static const char *bpfmap_type_name(uint64_t type)
 {
 	static const char *const names[] = {
-	    "unspec",         "hash",          "array",          "prog_array",
-	    "perf_event_array", "percpu_hash", "percpu_array",   "stack_trace",
-	    "cgroup_array",   "lru_hash",      "lru_percpu_hash", "lpm_trie",
-	    "array_of_maps",  "hash_of_maps",  "devmap",         "sockmap",
-	    "cpumap",         "xskmap",        "sockhash",       "cgroup_storage",
-	    "reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack",
-	    "sk_storage",     "devmap_hash",   "struct_ops",     "ringbuf",
-	    "inode_storage",  "task_storage",  "bloom_filter",   "user_ringbuf",
-	    "cgrp_storage",   "arena",
+	    "unspec",
+	    "hash",
+	    "array",
+	    "prog_array",
+	    "perf_event_array",
+	    "percpu_hash",
+	    "percpu_array",
+	    "stack_trace",
+	    "cgroup_array",
+	    "lru_hash",
+	    "lru_percpu_hash",
+	    "lpm_trie",
+	    "array_of_maps",
+	    "hash_of_maps",
+	    "devmap",
+	    "sockmap",
+	    "cpumap",
+	    "xskmap",
+	    "sockhash",
+	    "cgroup_storage",
+	    "reuseport_sockarray",
+	    "percpu_cgroup_storage",
+	    "queue",
+	    "stack",
+	    "sk_storage",
+	    "devmap_hash",
+	    "struct_ops",
+	    "ringbuf",
+	    "inode_storage",
+	    "task_storage",
+	    "bloom_filter",
+	    "user_ringbuf",
+	    "cgrp_storage",
+	    "arena",
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "unknown";
@@ -176,18 +201,23 @@ static int bpfmap_dump_btf(const struct fd_dump *d, uint32_t btf_id, struct img_
 		attr.info.info_len = sizeof(info);
 		attr.info.info = (uintptr_t)&info;
 		if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0)
-			return cryo_err(d->ctx, -errno, "fd %d of pid %d: read the BTF of its BPF "
-					"map", d->fd, d->pid);
+			return cryo_err(d->ctx, -errno,
+					"fd %d of pid %d: read the BTF of its BPF "
+					"map",
+					d->fd, d->pid);
 		if (info.kernel_btf)
-			return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map typed by "
-					"the kernel's BTF, which cryo cannot carry", d->fd, d->pid);
+			return cryo_err(d->ctx, -ENOTSUP,
+					"fd %d of pid %d is a BPF map typed by "
+					"the kernel's BTF, which cryo cannot carry",
+					d->fd, d->pid);
 		if (pass)
 			break;
 		size = info.btf_size;
 		if (!size || size > BPFMAP_MAX_BTF)
-			return cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: the BTF of its BPF map is "
-					"%u bytes, cryo carries %u at most", d->fd, d->pid, size,
-					BPFMAP_MAX_BTF);
+			return cryo_err(d->ctx, -E2BIG,
+					"fd %d of pid %d: the BTF of its BPF map is "
+					"%u bytes, cryo carries %u at most",
+					d->fd, d->pid, size, BPFMAP_MAX_BTF);
 		f->btf = malloc(size);
 		if (!f->btf)
 			return -ENOMEM;
@@ -196,8 +226,9 @@ static int bpfmap_dump_btf(const struct fd_dump *d, uint32_t btf_id, struct img_
 		info.btf_size = size;
 	}
 	if (info.btf_size != size)
-		return cryo_err(d->ctx, -EIO, "fd %d of pid %d: the BTF of its BPF map changed size",
-				d->fd, d->pid);
+		return cryo_err(d->ctx, -EIO,
+				"fd %d of pid %d: the BTF of its BPF map changed size", d->fd,
+				d->pid);
 	f->btf_len = size;
 	return 0;
 }
@@ -268,16 +299,18 @@ static int bpfmap_dump_entries(const struct fd_dump *d, int fd, struct img_file 
 		if (sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr) < 0) {
 			if (errno == ENOENT)
 				break;
-			r = cryo_err(d->ctx, -errno, "fd %d of pid %d: walk the keys of its BPF map",
-				     d->fd, d->pid);
+			r = cryo_err(d->ctx, -errno,
+				     "fd %d of pid %d: walk the keys of its BPF map", d->fd,
+				     d->pid);
 			goto fail;
 		}
 		first = false;
 		memcpy(key, next, ksize);
 		if (++n > f->params[BPFMAP_P_MAX] || n * rec > BPFMAP_MAX_DATA) {
-			r = cryo_err(d->ctx, -E2BIG, "fd %d of pid %d: its BPF map holds more than "
-				     "%u bytes of entries, which cryo does not carry", d->fd, d->pid,
-				     BPFMAP_MAX_DATA);
+			r = cryo_err(d->ctx, -E2BIG,
+				     "fd %d of pid %d: its BPF map holds more than "
+				     "%u bytes of entries, which cryo does not carry",
+				     d->fd, d->pid, BPFMAP_MAX_DATA);
 			goto fail;
 		}
 		if (n * rec > cap) {
@@ -304,8 +337,9 @@ static int bpfmap_dump_entries(const struct fd_dump *d, int fd, struct img_file 
 				n--;
 				continue;
 			}
-			r = cryo_err(d->ctx, -errno, "fd %d of pid %d: read an entry of its BPF map",
-				     d->fd, d->pid);
+			r = cryo_err(d->ctx, -errno,
+				     "fd %d of pid %d: read an entry of its BPF map", d->fd,
+				     d->pid);
 			goto fail;
 		}
 		if (array && !memcmp(data + (n - 1) * rec + ksize, zero, vsize))
@@ -338,15 +372,17 @@ static int bpfmap_dump(const struct fd_dump *d, struct img_file *f)
 	TRY(fdinfo_u64(d, "frozen", 10, &v));
 	f->params[BPFMAP_P_BITS] = v ? BPFMAP_FROZEN : 0;
 	if (!bpfmap_carried(f->params[BPFMAP_P_TYPE]) || extra)
-		return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map of type %s (%llu), "
-				"whose state cryo cannot carry", d->fd, d->pid,
-				bpfmap_type_name(f->params[BPFMAP_P_TYPE]),
+		return cryo_err(d->ctx, -ENOTSUP,
+				"fd %d of pid %d is a BPF map of type %s (%llu), "
+				"whose state cryo cannot carry",
+				d->fd, d->pid, bpfmap_type_name(f->params[BPFMAP_P_TYPE]),
 				(unsigned long long)f->params[BPFMAP_P_TYPE]);
 	if (!f->params[BPFMAP_P_KEY] || f->params[BPFMAP_P_KEY] > BPFMAP_MAX_KEY ||
 	    !f->params[BPFMAP_P_VALUE] || f->params[BPFMAP_P_VALUE] > BPFMAP_MAX_VALUE)
-		return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d: BPF map with key size %llu and "
-				"value size %llu, which cryo does not carry", d->fd, d->pid,
-				(unsigned long long)f->params[BPFMAP_P_KEY],
+		return cryo_err(d->ctx, -ENOTSUP,
+				"fd %d of pid %d: BPF map with key size %llu and "
+				"value size %llu, which cryo does not carry",
+				d->fd, d->pid, (unsigned long long)f->params[BPFMAP_P_KEY],
 				(unsigned long long)f->params[BPFMAP_P_VALUE]);
 	if (bpfmap_percpu(f->params[BPFMAP_P_TYPE])) {
 		cpus = possible_cpus();
@@ -356,8 +392,10 @@ static int bpfmap_dump(const struct fd_dump *d, struct img_file *f)
 		f->params[BPFMAP_P_CPUS] = cpus;
 	}
 	if (f->params[BPFMAP_P_ID] > UINT32_MAX || f->params[BPFMAP_P_FLAGS] > UINT32_MAX)
-		return cryo_err(d->ctx, -EINVAL, "fd %d of pid %d: bad map_id or map_flags in its "
-				"fdinfo", d->fd, d->pid);
+		return cryo_err(d->ctx, -EINVAL,
+				"fd %d of pid %d: bad map_id or map_flags in its "
+				"fdinfo",
+				d->fd, d->pid);
 	fd = bpfmap_fetch(d, f->params[BPFMAP_P_ID]);
 	if (fd < 0)
 		return cryo_err(d->ctx, fd, "fetch BPF map fd %d of pid %d", d->fd, d->pid);
@@ -366,13 +404,17 @@ static int bpfmap_dump(const struct fd_dump *d, struct img_file *f)
 	attr.info.info_len = sizeof(info);
 	attr.info.info = (uintptr_t)&info;
 	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0)
-		return cryo_err(d->ctx, -errno, "fd %d of pid %d: BPF_OBJ_GET_INFO_BY_FD of its BPF "
-				"map", d->fd, d->pid);
+		return cryo_err(d->ctx, -errno,
+				"fd %d of pid %d: BPF_OBJ_GET_INFO_BY_FD of its BPF "
+				"map",
+				d->fd, d->pid);
 	info.name[sizeof(info.name) - 1] = '\0';
 	if (info.btf_vmlinux_value_type_id)
-		return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map (%s, \"%s\") typed "
-				"by the kernel's BTF, which cryo cannot carry", d->fd, d->pid,
-				bpfmap_type_name(f->params[BPFMAP_P_TYPE]), info.name);
+		return cryo_err(d->ctx, -ENOTSUP,
+				"fd %d of pid %d is a BPF map (%s, \"%s\") typed "
+				"by the kernel's BTF, which cryo cannot carry",
+				d->fd, d->pid, bpfmap_type_name(f->params[BPFMAP_P_TYPE]),
+				info.name);
 	if (info.btf_id) {
 		const char *why;
 
@@ -381,15 +423,17 @@ static int bpfmap_dump(const struct fd_dump *d, struct img_file *f)
 		f->btf_value = info.btf_value_type_id;
 		why = bpfmap_btf_check(f->btf, f->btf_len, f->btf_key, f->btf_value);
 		if (why)
-			return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map (%s, \"%s\") "
+			return cryo_err(d->ctx, -ENOTSUP,
+					"fd %d of pid %d is a BPF map (%s, \"%s\") "
 					"whose values hold a %s (BTF), which cryo cannot carry",
 					d->fd, d->pid, bpfmap_type_name(f->params[BPFMAP_P_TYPE]),
 					info.name, why);
 	}
 	if (info.ifindex)
-		return cryo_err(d->ctx, -ENOTSUP, "fd %d of pid %d is a BPF map offloaded to "
-				"interface %u, which cryo cannot carry", d->fd, d->pid,
-				info.ifindex);
+		return cryo_err(d->ctx, -ENOTSUP,
+				"fd %d of pid %d is a BPF map offloaded to "
+				"interface %u, which cryo cannot carry",
+				d->fd, d->pid, info.ifindex);
 	f->name = strdup(info.name);
 	if (!f->name)
 		return -ENOMEM;
@@ -414,8 +458,8 @@ static int bpfmap_encode(json_t *o, const struct img_file *f)
 	r |= set(o, "map_name", json_string(f->name ? f->name : ""));
 	r |= set(o, "entries", hex_string(f->data, f->data_len));
 	r |= set(o, "btf", hex_string(f->btf, f->btf_len));
-	r |= set(o, "btf_types", json_pack("[II]", (json_int_t)f->btf_key,
-					   (json_int_t)f->btf_value));
+	r |= set(o, "btf_types",
+		 json_pack("[II]", (json_int_t)f->btf_key, (json_int_t)f->btf_value));
 	return r;
 }
 
@@ -441,9 +485,9 @@ static int bpfmap_decode(struct dec *d, json_t *o, struct img_file *f)
 		return bad(d, "params", "holds unknown BPF map bits");
 	if (p[BPFMAP_P_ID] > UINT32_MAX)
 		return bad(d, "params", "holds a bad BPF map id");
-	if (bpfmap_percpu(p[BPFMAP_P_TYPE]) ?
-		    !p[BPFMAP_P_CPUS] || p[BPFMAP_P_CPUS] > BPFMAP_MAX_CPUS :
-		    p[BPFMAP_P_CPUS] != 0)
+	if (bpfmap_percpu(p[BPFMAP_P_TYPE])
+		? !p[BPFMAP_P_CPUS] || p[BPFMAP_P_CPUS] > BPFMAP_MAX_CPUS
+		: p[BPFMAP_P_CPUS] != 0)
 		return bad(d, "params", "holds a bad count of possible CPUs for its BPF map");
 	TRY(get_str(d, o, "map_name", BPF_OBJ_NAME_LEN - 1, &f->name));
 	for (const char *c = f->name; *c; c++)
@@ -454,13 +498,14 @@ static int bpfmap_decode(struct dec *d, json_t *o, struct img_file *f)
 	rec = p[BPFMAP_P_KEY] + bpfmap_value_bytes(p);
 	if (f->data_len % rec || f->data_len / rec > p[BPFMAP_P_MAX] ||
 	    (f->data_len && (p[BPFMAP_P_BITS] & BPFMAP_SHARED)))
-		return bad(d, "entries", "is not whole entries, or more than max_entries, or set "
+		return bad(d, "entries",
+			   "is not whole entries, or more than max_entries, or set "
 			   "on a file that shares an earlier file's map");
 	TRY(get_hexbytes(d, o, "btf", BPFMAP_MAX_BTF, &f->btf, &f->btf_len));
 	if (json_unpack(json_object_get(o, "btf_types"), "[II!]", &key, &value) || key < 0 ||
-	    key > UINT32_MAX || value < 0 || value > UINT32_MAX ||
-	    (!f->btf_len && (key || value)))
-		return bad(d, "btf_types", "is not [key, value] type ids (0 … 2^32-1; 0, 0 without "
+	    key > UINT32_MAX || value < 0 || value > UINT32_MAX || (!f->btf_len && (key || value)))
+		return bad(d, "btf_types",
+			   "is not [key, value] type ids (0 … 2^32-1; 0, 0 without "
 			   "btf)");
 	f->btf_key = key;
 	f->btf_value = value;
@@ -470,7 +515,8 @@ static int bpfmap_decode(struct dec *d, json_t *o, struct img_file *f)
 	if (why && !strcmp(why, "malformed"))
 		return bad(d, "btf", "is malformed, or its btf_types are not types of it");
 	if (why)
-		return bad(d, "btf", "types the value with a field the kernel manages (a lock, a "
+		return bad(d, "btf",
+			   "types the value with a field the kernel manages (a lock, a "
 			   "timer, a kernel pointer...), which cryo does not restore");
 	for (uint32_t at = 0; bpfmap_array(p[BPFMAP_P_TYPE]) && at < f->data_len; at += rec) {
 		uint32_t idx;
@@ -549,7 +595,8 @@ static int bpfmap_fill(struct cryo_ctx *ctx, int fd, const struct img_file *f)
 		attr.value = (uintptr_t)(f->data + at + f->params[BPFMAP_P_KEY]);
 		attr.flags = BPF_ANY;
 		if (sys_bpf(BPF_MAP_UPDATE_ELEM, &attr) < 0)
-			return cryo_err(ctx, -errno, "restore entry %llu of BPF map \"%s\" (file %u)",
+			return cryo_err(ctx, -errno,
+					"restore entry %llu of BPF map \"%s\" (file %u)",
 					(unsigned long long)(at / rec), f->name, f->id);
 	}
 	/* An LRU map may evict while it is filled, before it is full: its free entries sit in
@@ -570,8 +617,10 @@ static int bpfmap_fill(struct cryo_ctx *ctx, int fd, const struct img_file *f)
 			lost += sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr) < 0;
 		}
 		if (lost)
-			log_warn(ctx, "LRU BPF map \"%s\" (file %u) evicted %llu of its %llu entries "
-				 "as they were restored", f->name, f->id, (unsigned long long)lost,
+			log_warn(ctx,
+				 "LRU BPF map \"%s\" (file %u) evicted %llu of its %llu entries "
+				 "as they were restored",
+				 f->name, f->id, (unsigned long long)lost,
 				 (unsigned long long)(f->data_len / rec));
 	}
 	return 0;
@@ -592,16 +641,18 @@ static int bpfmap_open_shared(struct file_restore *fr, const struct img_file *f)
 			id = st->maps[i].new_id;
 		}
 	if (!o)
-		return cryo_err(fr->ctx, -EINVAL, "file %u shares BPF map %llu, which no earlier "
-				"file of the image holds", f->id,
-				(unsigned long long)f->params[BPFMAP_P_ID]);
+		return cryo_err(fr->ctx, -EINVAL,
+				"file %u shares BPF map %llu, which no earlier "
+				"file of the image holds",
+				f->id, (unsigned long long)f->params[BPFMAP_P_ID]);
 	if (memcmp(o->params, f->params, BPFMAP_P_BITS * sizeof(f->params[0])) ||
 	    strcmp(o->name, f->name) || o->btf_len != f->btf_len ||
 	    (f->btf_len && memcmp(o->btf, f->btf, f->btf_len)) || o->btf_key != f->btf_key ||
 	    o->btf_value != f->btf_value)
-		return cryo_err(fr->ctx, -EINVAL, "file %u shares BPF map %llu with file %u, but "
-				"not its attributes", f->id,
-				(unsigned long long)f->params[BPFMAP_P_ID], o->id);
+		return cryo_err(fr->ctx, -EINVAL,
+				"file %u shares BPF map %llu with file %u, but "
+				"not its attributes",
+				f->id, (unsigned long long)f->params[BPFMAP_P_ID], o->id);
 	fd = bpfmap_open_id(id, f->flags & O_ACCMODE);
 	if (fd < 0)
 		return cryo_err(fr->ctx, fd, "open BPF map \"%s\" (file %u) again", f->name, f->id);
@@ -624,7 +675,8 @@ static int bpfmap_open(struct file_restore *fr, const struct img_file *f)
 		if (cpus < 0)
 			return cryo_err(fr->ctx, cpus, "read /sys/devices/system/cpu/possible");
 		if ((uint64_t)cpus != f->params[BPFMAP_P_CPUS])
-			return cryo_err(fr->ctx, -EINVAL, "per-CPU BPF map \"%s\" (file %u) was "
+			return cryo_err(fr->ctx, -EINVAL,
+					"per-CPU BPF map \"%s\" (file %u) was "
 					"dumped with %llu possible CPUs, this machine has %d",
 					f->name, f->id,
 					(unsigned long long)f->params[BPFMAP_P_CPUS], cpus);
@@ -709,14 +761,14 @@ static const char *bpfmap_describe(const struct img_file *f)
 }
 
 const struct file_kind file_kind_bpfmap = {
-	.type = FILE_BPFMAP,
-	.name = "bpf-map",
-	.claim = bpfmap_claim,
-	.dump = bpfmap_dump,
-	.encode = bpfmap_encode,
-	.decode = bpfmap_decode,
-	.restore_prepare = bpfmap_prepare,
-	.restore_open = bpfmap_open,
-	.restore_release = bpfmap_release,
-	.describe = bpfmap_describe,
+    .type = FILE_BPFMAP,
+    .name = "bpf-map",
+    .claim = bpfmap_claim,
+    .dump = bpfmap_dump,
+    .encode = bpfmap_encode,
+    .decode = bpfmap_decode,
+    .restore_prepare = bpfmap_prepare,
+    .restore_open = bpfmap_open,
+    .restore_release = bpfmap_release,
+    .describe = bpfmap_describe,
 };

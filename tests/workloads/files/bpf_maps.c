@@ -36,10 +36,34 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
  * int v; }. */
 static const char btf_strs[] = "\0int\0pair\0a\0b\0bpf_spin_lock\0val\0locked\0lock\0v";
 static const uint32_t btf_types[] = {
-    /* [1] */ 1, BTF_KIND_INT << 24, 4, BTF_INT_SIGNED << 24 | 32,
-    /* [2] */ 5, BTF_KIND_STRUCT << 24 | 2, 8, 10, 1, 0, 12, 1, 32,
-    /* [3] */ 14, BTF_KIND_STRUCT << 24 | 1, 4, 28, 1, 0,
-    /* [4] */ 32, BTF_KIND_STRUCT << 24 | 2, 8, 39, 3, 0, 44, 1, 32,
+    /* [1] */ 1,
+    BTF_KIND_INT << 24,
+    4,
+    BTF_INT_SIGNED << 24 | 32,
+    /* [2] */ 5,
+    BTF_KIND_STRUCT << 24 | 2,
+    8,
+    10,
+    1,
+    0,
+    12,
+    1,
+    32,
+    /* [3] */ 14,
+    BTF_KIND_STRUCT << 24 | 1,
+    4,
+    28,
+    1,
+    0,
+    /* [4] */ 32,
+    BTF_KIND_STRUCT << 24 | 2,
+    8,
+    39,
+    3,
+    0,
+    44,
+    1,
+    32,
 };
 
 static int btf_load(void)
@@ -85,8 +109,8 @@ static int map_create_btf(uint32_t vsize, uint32_t value, const char *name)
 	return fd;
 }
 
-static int map_create(uint32_t type, uint32_t ksize, uint32_t vsize, uint32_t max,
-		      uint32_t flags, const char *name)
+static int map_create(uint32_t type, uint32_t ksize, uint32_t vsize, uint32_t max, uint32_t flags,
+		      const char *name)
 {
 	union bpf_attr a;
 
@@ -158,9 +182,9 @@ static struct bpf_map_info map_info(int fd, const char *what)
 }
 
 /* Its attributes, and its BTF types (0, 0: no BTF). */
-static void check_info_btf(int fd, const char *what, uint32_t type, uint32_t ksize,
-			   uint32_t vsize, uint32_t max, uint32_t flags, const char *name,
-			   uint32_t bkey, uint32_t bvalue)
+static void check_info_btf(int fd, const char *what, uint32_t type, uint32_t ksize, uint32_t vsize,
+			   uint32_t max, uint32_t flags, const char *name, uint32_t bkey,
+			   uint32_t bvalue)
 {
 	struct bpf_map_info i = map_info(fd, what);
 
@@ -169,9 +193,9 @@ static void check_info_btf(int fd, const char *what, uint32_t type, uint32_t ksi
 	    !i.btf_id != !bvalue || i.btf_key_type_id != bkey || i.btf_value_type_id != bvalue ||
 	    i.ifindex)
 		fail("%s: type %u key %u value %u max %u flags %#x name \"%s\" btf %u ifindex %u, "
-		     "wanted %u %u %u %u %#x \"%s\"", what, i.type, i.key_size, i.value_size,
-		     i.max_entries, i.map_flags, i.name, i.btf_id, i.ifindex, type, ksize, vsize,
-		     max, flags, name);
+		     "wanted %u %u %u %u %#x \"%s\"",
+		     what, i.type, i.key_size, i.value_size, i.max_entries, i.map_flags, i.name,
+		     i.btf_id, i.ifindex, type, ksize, vsize, max, flags, name);
 }
 
 static void check_info(int fd, const char *what, uint32_t type, uint32_t ksize, uint32_t vsize,
@@ -234,15 +258,17 @@ static int possible_cpus(void)
 static int refuse(const char *kind)
 {
 	bool mapped = !strcmp(kind, "mmap"), locked = !strcmp(kind, "spinlock");
-	int fd = mapped ? map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 512, BPF_F_MMAPABLE, "cryo_mmap") :
-		 locked ? map_create_btf(8, 4, "cryo_locked") :
-			  map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
+	int fd = mapped	  ? map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 512, BPF_F_MMAPABLE, "cryo_mmap")
+		 : locked ? map_create_btf(8, 4, "cryo_locked")
+			  : map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
 	uint64_t *p = NULL;
 
 	if (fd < 0) {
 		printf("SKIP: cannot create a %s: %s\n",
-		       mapped ? "BPF_F_MMAPABLE array" : locked ? "map with a BTF spin lock" :
-		       "program array", strerror(errno));
+		       mapped	? "BPF_F_MMAPABLE array"
+		       : locked ? "map with a BTF spin lock"
+				: "program array",
+		       strerror(errno));
 		return 0;
 	}
 	if (mapped) {
@@ -263,7 +289,8 @@ static int refuse(const char *kind)
 		if (map_lookup(fd, &k, &v) || v != 0xabcdef || p[3] != 0xabcdef)
 			fail("the mapped array lost its value");
 	} else if (locked) {
-		check_info_btf(fd, "locked hash", BPF_MAP_TYPE_HASH, 4, 8, 8, 0, "cryo_locked", 1, 4);
+		check_info_btf(fd, "locked hash", BPF_MAP_TYPE_HASH, 4, 8, 8, 0, "cryo_locked", 1,
+			       4);
 	} else {
 		check_info(fd, "prog array", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "cryo_progs");
 	}
@@ -304,8 +331,8 @@ int main(int argc, char **argv)
 	}
 	for (int m = 0; m < 3; m++) {
 		if (ncpu > 0 && ncpu <= 1024)
-			pcs[m].fd = map_create(pcs[m].type, 4, pcs[m].vsize, pcs[m].max, 0,
-					       pcs[m].name);
+			pcs[m].fd =
+			    map_create(pcs[m].type, 4, pcs[m].vsize, pcs[m].max, 0, pcs[m].name);
 		if (pcs[m].fd < 0)
 			printf("no per-CPU map %s: %s\n", pcs[m].name, strerror(errno));
 	}
