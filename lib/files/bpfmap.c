@@ -100,42 +100,16 @@ static bool bpfmap_carried(uint64_t type)
 /* A name for messages: the kernel's enum bpf_map_type, as bpftool spells it. */
 static const char *bpfmap_type_name(uint64_t type)
 {
+	/* clang-format off */
 	static const char *const names[] = {
-	    "unspec",
-	    "hash",
-	    "array",
-	    "prog_array",
-	    "perf_event_array",
-	    "percpu_hash",
-	    "percpu_array",
-	    "stack_trace",
-	    "cgroup_array",
-	    "lru_hash",
-	    "lru_percpu_hash",
-	    "lpm_trie",
-	    "array_of_maps",
-	    "hash_of_maps",
-	    "devmap",
-	    "sockmap",
-	    "cpumap",
-	    "xskmap",
-	    "sockhash",
-	    "cgroup_storage",
-	    "reuseport_sockarray",
-	    "percpu_cgroup_storage",
-	    "queue",
-	    "stack",
-	    "sk_storage",
-	    "devmap_hash",
-	    "struct_ops",
-	    "ringbuf",
-	    "inode_storage",
-	    "task_storage",
-	    "bloom_filter",
-	    "user_ringbuf",
-	    "cgrp_storage",
-	    "arena",
+	    "unspec", "hash", "array", "prog_array", "perf_event_array", "percpu_hash",
+	    "percpu_array", "stack_trace", "cgroup_array", "lru_hash", "lru_percpu_hash",
+	    "lpm_trie", "array_of_maps", "hash_of_maps", "devmap", "sockmap", "cpumap", "xskmap",
+	    "sockhash", "cgroup_storage", "reuseport_sockarray", "percpu_cgroup_storage", "queue",
+	    "stack", "sk_storage", "devmap_hash", "struct_ops", "ringbuf", "inode_storage",
+	    "task_storage", "bloom_filter", "user_ringbuf", "cgrp_storage", "arena",
 	};
+	/* clang-format on */
 
 	return type < ARRAY_SIZE(names) ? names[type] : "unknown";
 }

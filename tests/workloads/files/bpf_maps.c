@@ -35,36 +35,14 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
  * [3] struct bpf_spin_lock { int val; }, [4] struct locked { struct bpf_spin_lock lock;
  * int v; }. */
 static const char btf_strs[] = "\0int\0pair\0a\0b\0bpf_spin_lock\0val\0locked\0lock\0v";
+/* clang-format off */
 static const uint32_t btf_types[] = {
-    /* [1] */ 1,
-    BTF_KIND_INT << 24,
-    4,
-    BTF_INT_SIGNED << 24 | 32,
-    /* [2] */ 5,
-    BTF_KIND_STRUCT << 24 | 2,
-    8,
-    10,
-    1,
-    0,
-    12,
-    1,
-    32,
-    /* [3] */ 14,
-    BTF_KIND_STRUCT << 24 | 1,
-    4,
-    28,
-    1,
-    0,
-    /* [4] */ 32,
-    BTF_KIND_STRUCT << 24 | 2,
-    8,
-    39,
-    3,
-    0,
-    44,
-    1,
-    32,
+    /* [1] */ 1, BTF_KIND_INT << 24, 4, BTF_INT_SIGNED << 24 | 32,
+    /* [2] */ 5, BTF_KIND_STRUCT << 24 | 2, 8, 10, 1, 0, 12, 1, 32,
+    /* [3] */ 14, BTF_KIND_STRUCT << 24 | 1, 4, 28, 1, 0,
+    /* [4] */ 32, BTF_KIND_STRUCT << 24 | 2, 8, 39, 3, 0, 44, 1, 32,
 };
+/* clang-format on */
 
 static int btf_load(void)
 {
