@@ -28,6 +28,7 @@ const struct file_kind *const file_kinds[] = {
 	&file_kind_inotify,
 	&file_kind_fanotify,
 	&file_kind_pidfd,
+	&file_kind_bpfmap,
 };
 
 const unsigned file_kinds_count = ARRAY_SIZE(file_kinds);

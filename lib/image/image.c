@@ -108,6 +108,8 @@ void img_file_clear(struct img_file *f)
 	free(f->from);
 	free(f->creds);
 	free(f->sockopts);
+	free(f->name);
+	free(f->btf);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -166,6 +166,7 @@ enum img_file_type {
 	FILE_PACKET,   /* lib/files/packet.c: params, addr, items (mclist), data (filter) */
 	FILE_RAWSK,    /* lib/files/rawsk.c: params, addr, peer, data (filter) */
 	FILE_FANOTIFY = 15, /* lib/files/fanotify.c: params, marks in items with watch_paths */
+	FILE_BPFMAP = 16, /* lib/files/bpfmap.c: params, name, data (entries) */
 	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 
@@ -316,6 +317,10 @@ struct img_file {
 	uint8_t *filter;                  /* FILE_SOCKET: its classic BPF filter (struct
 					     sock_filter[], SO_ATTACH_FILTER), or NULL */
 	uint32_t filter_len;
+	char *name;                       /* FILE_BPFMAP: the map's name */
+	uint8_t *btf;                     /* FILE_BPFMAP: its BTF as BPF_BTF_LOAD takes it, or NULL */
+	uint32_t btf_len;
+	uint32_t btf_key, btf_value;      /* FILE_BPFMAP: the key's and value's type ids in btf */
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

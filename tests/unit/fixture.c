@@ -421,9 +421,33 @@ void fixture_img(struct img *img)
 	img->files[15].filter_len = 16;
 	img->files[15].filter = xcalloc(1, 16);
 	memcpy(img->files[15].filter, "\x28\0\0\0\0\0\0\0\x06\0\0\0\xff\xff\xff\xff", 16);
-	/* files[16]: the bpf-maps helper's slot; a plain file until that lands. */
-	img->files[16] = (struct img_file){
-	    .id = 17, .type = FILE_REG, .path = xstrdup("/dev/zero"), .flags = O_RDONLY};
+	/* A frozen BPF array map (type 2, 4-byte keys, 8-byte values, 4 entries), map id 42 at
+	 * dump, named, with one entry not zero: index 1; typed by BTF: key [1] int, value
+	 * [2] struct pair { int a, b; }. */
+	img->files[16] = (struct img_file){.id = 17,
+					   .type = FILE_BPFMAP,
+					   .path = xstrdup("anon_inode:bpf-map"),
+					   .flags = O_RDWR,
+					   .params = {2, 4, 8, 4, 0, 1, 0, 42},
+					   .name = xstrdup("fix_map.1"),
+					   .data_len = 12};
+	img->files[16].data = xcalloc(1, 12);
+	memcpy(img->files[16].data, "\x01\0\0\0\xef\xbe\xad\xde\0\0\0\0", 12);
+	{
+		static const uint32_t types[] = {1, 1u << 24, 4, 1u << 24 | 32,
+						 5, 4u << 24 | 2, 8, 10, 1, 0, 12, 1, 32};
+		static const char strs[] = "\0int\0pair\0a\0b";
+		uint32_t hdr[6] = {0x0001eb9f, 24, 0, sizeof(types), sizeof(types), sizeof(strs)};
+		uint8_t *b = xcalloc(1, 24 + sizeof(types) + sizeof(strs));
+
+		memcpy(b, hdr, 24);
+		memcpy(b + 24, types, sizeof(types));
+		memcpy(b + 24 + sizeof(types), strs, sizeof(strs));
+		img->files[16].btf = b;
+		img->files[16].btf_len = 24 + sizeof(types) + sizeof(strs);
+		img->files[16].btf_key = 1;
+		img->files[16].btf_value = 2;
+	}
 	/* A locked pty master in packet mode whose slave was closed: 3 output bytes and 2 input
 	 * bytes queued behind its termios and window size. */
 	img->files[17] = (struct img_file){.id = 18,
