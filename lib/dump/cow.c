@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/pagemap-scan.h"
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
@@ -496,20 +497,6 @@ static bool early_covers(const struct early_task *t, uint64_t start, uint64_t en
 			return true;
 	return false;
 }
-
-#define PAGEMAP_SCAN	_IOWR('f', 16, struct pm_scan_arg)
-#define PAGE_IS_WRITTEN (1 << 1)
-#define PAGE_IS_PRESENT (1 << 3)
-#define PAGE_IS_SWAPPED (1 << 4)
-
-struct pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-
-struct page_region {
-	uint64_t start, end, categories;
-};
 
 /* At the freeze, in a range protected before it: protects again the pages that are not
  * (written since, or mapped since), which PAGEMAP_SCAN finds in one walk. */

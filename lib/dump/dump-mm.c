@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/pagemap-scan.h"
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
@@ -300,29 +301,10 @@ static int add_unchanged(struct run_list *lp, const struct mm_parent *par, uint6
 }
 
 /*
- * PAGEMAP_SCAN (Linux 6.7+, see ioctl_pagemap_scan(2)) returns the matching pages as ranges,
- * so that a huge sparse mapping (a JVM heap reservation, a V8 cage) costs what it holds, not
- * 8 bytes of pagemap per page of address space. Returns -ENOTTY where the kernel lacks it.
- */
-#define PAGEMAP_SCAN        _IOWR('f', 16, struct pm_scan_arg)
-#define PM_SCAN_WP_MATCHING (1 << 0)
-#define PAGE_IS_WRITTEN     (1 << 1)
-#define PAGE_IS_FILE        (1 << 2)
-#define PAGE_IS_PRESENT     (1 << 3)
-#define PAGE_IS_SWAPPED     (1 << 4)
-#define PAGE_IS_GUARD       (1 << 8)
-
-struct pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-
-struct page_region {
-	uint64_t start, end, categories;
-};
-
-/*
- * Pages of [start, end) that hold something. With `tracked`, the range is write-protected for
+ * Pages of [start, end) that hold something, from PAGEMAP_SCAN, which returns the matching
+ * pages as ranges, so that a huge sparse mapping (a JVM heap reservation, a V8 cage) costs what
+ * it holds, not 8 bytes of pagemap per page of address space (-ENOTTY where the kernel lacks
+ * it). With `tracked`, the range is write-protected for
  * the chain par describes: written pages go to l, the others to lp (add_unchanged()); with
  * `protect`, every page found is write-protected as it is reported (PM_SCAN_WP_MATCHING).
  */

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/pagemap-scan.h"
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
@@ -85,21 +86,6 @@ static int add_range(struct run_list *l, uint64_t start, uint64_t end)
 	l->pages += (end - start) / PAGE_SZ;
 	return 0;
 }
-
-#define PAGEMAP_SCAN	    _IOWR('f', 16, struct pm_scan_arg)
-#define PM_SCAN_WP_MATCHING (1 << 0)
-#define PAGE_IS_WRITTEN	    (1 << 1)
-#define PAGE_IS_PRESENT	    (1 << 3)
-#define PAGE_IS_SWAPPED	    (1 << 4)
-
-struct pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-
-struct page_region {
-	uint64_t start, end, categories;
-};
 
 /*
  * Write-protects the pages of [start, end) that hold something (only_written: only those whose

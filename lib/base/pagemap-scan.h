@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PAGEMAP_SCAN (Linux 6.7+, ioctl_pagemap_scan(2)) on /proc/PID/pagemap: the pages of a range
+ * that match, as ranges. Debian bookworm's kernel headers (6.1) lack it, so its ABI is here.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+#define PAGEMAP_SCAN        _IOWR('f', 16, struct pm_scan_arg)
+#define PM_SCAN_WP_MATCHING (1 << 0) /* write-protect the pages reported */
+#define PAGE_IS_WRITTEN     (1 << 1)
+#define PAGE_IS_FILE        (1 << 2)
+#define PAGE_IS_PRESENT     (1 << 3)
+#define PAGE_IS_SWAPPED     (1 << 4)
+#define PAGE_IS_GUARD       (1 << 8)
+
+struct pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+struct page_region {
+	uint64_t start, end, categories;
+};
