@@ -47,6 +47,7 @@ int job_unfreeze(int argc, char **argv);
 struct cli_conn {
 	const char *address; /* --address, --socket, $CRYO_ADDRESS, $CRYO_SOCKET, the default */
 	const char *token;   /* --token, $CRYO_TOKEN */
+	const char *config;  /* --config: cryod's config file, read for the two above (conn.c) */
 	bool json;           /* --json, where the command takes it */
 };
 enum {
@@ -54,12 +55,14 @@ enum {
 	OPT_ADDRESS,
 	OPT_TOKEN,
 	OPT_JSON,
+	OPT_CONFIG,
 	OPT_FIRST_FREE, /* commands number their own long-only options from here */
 };
 #define CLI_CONN_OPTIONS                                                                           \
 	{"socket", required_argument, NULL, OPT_SOCKET},                                           \
 		{"address", required_argument, NULL, OPT_ADDRESS},                                 \
-		{"token", required_argument, NULL, OPT_TOKEN}, {"help", no_argument, NULL, 'h'}
+		{"token", required_argument, NULL, OPT_TOKEN},                                     \
+		{"config", required_argument, NULL, OPT_CONFIG}, {"help", no_argument, NULL, 'h'}
 #define CLI_JSON_OPTION {"json", no_argument, NULL, OPT_JSON}
 #define CLI_JSON_USAGE  "      --json            print the daemon's JSON answer as it came\n"
 #define CLI_CONN_USAGE                                                                             \
@@ -68,6 +71,11 @@ enum {
 	"      --address ADDR    unix:///PATH, tcp://HOST:PORT or vsock://CID:PORT\n"             \
 	"                        (default: $CRYO_ADDRESS)\n"                                       \
 	"      --token TOKEN     bearer token, needed on tcp (default: $CRYO_TOKEN)\n"             \
+	"      --config FILE     cryod's config, for what the options above leave open:\n"                 \
+	"                        connection.url (else protocol and address) and\n"                        \
+	"                        connection.auth_token (default: $CRYO_CONFIG, else\n"                    \
+	"                        /etc/cryo/config.yaml)\n"                                                \
+	                                                                                                   \
 	"  -h, --help            this help\n"
 
 /* Takes option `c` (with optarg) if it is one of the shared ones; false otherwise. */

@@ -4,15 +4,26 @@
  * usage errors (exit 2) and daemon errors (exit 1) are reported.
  *
  * Where the daemon is, first found wins: --address or --socket (the last given), then
- * $CRYO_ADDRESS, $CRYO_SOCKET, then /run/cryo/cryod.sock. For an https:// address,
- * $CRYO_CA_FILE names the CAs that sign cryod's certificate (else the system's).
+ * $CRYO_ADDRESS, $CRYO_SOCKET, then cryod's config file, then /run/cryo/cryod.sock. The token:
+ * --token, then $CRYO_TOKEN, then the config file. For an https:// address, $CRYO_CA_FILE
+ * names the CAs that sign cryod's certificate (else the system's).
+ *
+ * The config file is the one cryod reads (--config, else $CRYO_CONFIG, else
+ * /etc/cryo/config.yaml), parsed by cryod's own parser (daemon/config.c), so that the keys a
+ * user writes for the daemon (Cedana's `connection.url`, `connection.auth_token`, `protocol`,
+ * `address`) mean the same to both and a file one refuses the other refuses too. It is read
+ * only when it names something the flags and the environment left open, or was named itself:
+ * a user who passes --address and --token is not stopped by a config they cannot read.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 
 bool cli_conn_option(struct cli_conn *conn, int c)
 {
@@ -23,6 +34,9 @@ bool cli_conn_option(struct cli_conn *conn, int c)
 		return true;
 	case OPT_TOKEN:
 		conn->token = optarg;
+		return true;
+	case OPT_CONFIG:
+		conn->config = optarg;
 		return true;
 	case OPT_JSON:
 		conn->json = true;
@@ -39,9 +53,100 @@ static const char *env_nonempty(const char *name)
 	return v && *v ? v : NULL;
 }
 
+/*
+ * The daemon's address as a client spells it, from the config's keys: connection.url (where
+ * the daemon is reached, as Cedana's CLI reads it), else protocol and address as cryod
+ * listens on them (https:// when it serves TLS). Returns a string to free, or NULL for no memory.
+ */
+static char *config_address(const struct cryod_config *cfg)
+{
+	char *out = NULL;
+	int r;
+
+	if (cfg->connection_url)
+		return strdup(cfg->connection_url);
+	switch (cfg->proto) {
+	case CRYOD_PROTO_TCP:
+		r = asprintf(&out, "%s://%s", cfg->connection_tls_cert_file ? "https" : "tcp",
+			     cfg->address);
+		break;
+	case CRYOD_PROTO_VSOCK:
+		r = asprintf(&out, "vsock://%s", cfg->address);
+		break;
+	default:
+		r = asprintf(&out, "unix://%s", cfg->address);
+		break;
+	}
+	return r < 0 ? NULL : out;
+}
+
+/*
+ * Fills *ret_address and *ret_token (each to free) from the config file, for those the caller
+ * has not found. Returns 0 (nothing set if the default file is missing) or the exit status
+ * after printing why: the message of cryod's parser, which names the file, line and key and
+ * never a value.
+ */
+static int from_config(const struct cli_conn *conn, const char *cmd, const char *token_known,
+		       char **ret_address, char **ret_token)
+{
+	const char *path = conn->config ? conn->config : env_nonempty("CRYO_CONFIG");
+	bool named = path != NULL;
+	struct cryod_config cfg;
+	char err[640];
+	int r;
+
+	/* No config at all (a machine whose cryod runs on defaults): the client's defaults. */
+	if (!named && access(CRYOD_DEFAULT_CONFIG, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	config_init(&cfg);
+	r = config_load_file(&cfg, named ? path : CRYOD_DEFAULT_CONFIG, named, err, sizeof(err));
+	if (r >= 0) {
+		/* A token given to the CLI stands for one the daemon has in its own environment
+		 * or flags, and spares reading a token file this user may not be allowed to. */
+		if (token_known && !cfg.connection_auth_token && !cfg.connection_auth_token_file &&
+		    !(cfg.connection_auth_token = strdup(token_known)))
+			r = -ENOMEM;
+		if (token_known && cfg.connection_auth_token_file) {
+			free(cfg.connection_auth_token_file);
+			cfg.connection_auth_token_file = NULL;
+			if (!cfg.connection_auth_token &&
+			    !(cfg.connection_auth_token = strdup(token_known)))
+				r = -ENOMEM;
+		}
+		if (r >= 0)
+			r = config_finish(&cfg, err, sizeof(err));
+		if (r == -ENOMEM)
+			snprintf(err, sizeof(err), "out of memory");
+	}
+	if (r >= 0) {
+		*ret_address = config_address(&cfg);
+		if (!*ret_address)
+			r = -ENOMEM, snprintf(err, sizeof(err), "out of memory");
+		else if (cfg.connection_auth_token &&
+			 !(*ret_token = strdup(cfg.connection_auth_token)))
+			r = -ENOMEM, snprintf(err, sizeof(err), "out of memory");
+	}
+	config_free(&cfg);
+	if (r < 0) {
+		free(*ret_address);
+		*ret_address = NULL;
+		fprintf(stderr, "cryo %s: %s\n", cmd, err);
+		return r == -ENOMEM ? 1 : 2;
+	}
+	return 0;
+}
+
+static void free_secret(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 int cli_client(const struct cli_conn *conn, const char *cmd, struct cryo_client **ret)
 {
 	const char *address = conn->address, *token = conn->token;
+	char *cfg_address = NULL, *cfg_token = NULL;
 	struct cryo_client *c;
 	int r;
 
@@ -51,13 +156,26 @@ int cli_client(const struct cli_conn *conn, const char *cmd, struct cryo_client 
 		address = env_nonempty("CRYO_SOCKET");
 	if (!token)
 		token = env_nonempty("CRYO_TOKEN");
+	if (!address || !token || conn->config || env_nonempty("CRYO_CONFIG")) {
+		r = from_config(conn, cmd, token, &cfg_address, &cfg_token);
+		if (r)
+			return r;
+		if (!address)
+			address = cfg_address;
+		if (!token)
+			token = cfg_token;
+	}
 	if (cryo_client_new(&c) < 0) {
 		fprintf(stderr, "cryo %s: out of memory\n", cmd);
+		free(cfg_address);
+		free_secret(cfg_token);
 		return 1;
 	}
 	r = address ? cryo_client_set_address(c, address) : 0;
 	if (r >= 0 && token)
 		r = cryo_client_set_token(c, token);
+	free(cfg_address);
+	free_secret(cfg_token);
 	/* For https:// addresses: the CA of a cryod with its own (self-signed) certificate. */
 	if (r >= 0 && env_nonempty("CRYO_CA_FILE"))
 		r = cryo_client_set_ca_file(c, env_nonempty("CRYO_CA_FILE"));

@@ -27,7 +27,8 @@ static const char usage[] =
 	"  daemon      run cryod in the foreground\n"
 	"\n"
 	"Global options, before the command, for the daemon commands: --socket PATH,\n"
-	"--address ADDR (unix:///PATH, tcp://HOST:PORT, vsock://CID:PORT), --token TOKEN.\n"
+	"--address ADDR (unix:///PATH, tcp://HOST:PORT, vsock://CID:PORT), --token TOKEN,\n"
+	"--config FILE (cryod's config, read for what the others leave open).\n"
 	"\n"
 	"Run `cryo <command> --help` for a command's options.\n";
 
@@ -95,8 +96,11 @@ int main(int argc, char **argv)
 	/* Global options for the daemon commands, before the command: they stand for the
 	 * environment variables every daemon command reads. */
 	while (argc > 2 && (!strcmp(argv[1], "--socket") || !strcmp(argv[1], "--address") ||
-			    !strcmp(argv[1], "--token"))) {
-		setenv(strcmp(argv[1], "--token") ? "CRYO_ADDRESS" : "CRYO_TOKEN", argv[2], 1);
+			    !strcmp(argv[1], "--token") || !strcmp(argv[1], "--config"))) {
+		setenv(!strcmp(argv[1], "--token")    ? "CRYO_TOKEN"
+		       : !strcmp(argv[1], "--config") ? "CRYO_CONFIG"
+						      : "CRYO_ADDRESS",
+		       argv[2], 1);
 		argv[2] = argv[0];
 		argv += 2;
 		argc -= 2;
