@@ -13,7 +13,9 @@ static const char usage[] =
 	"\n"
 	"Describe the image in DIR: tasks and threads, memory mappings with sizes, files and\n"
 	"descriptors. DIR - reads an image stream (`cryo dump -D -`) from stdin: only as far\n"
-	"as its metadata, which comes first.\n"
+	"as its metadata, which comes first. DIR s3://BUCKET/PREFIX reads an image in object\n"
+	"storage from its metadata objects, no page (endpoint and keys: AWS_ENDPOINT_URL,\n"
+	"AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).\n"
 	"\n"
 	"  -j, --json  machine-readable output\n"
 	"  -h, --help  this help\n";

@@ -21,6 +21,8 @@
 #include "tar.h"
 #include "base/fileio.h"
 #include "plugin/plugin.h"
+#include "storage/s3-image.h"
+#include "storage/s3.h"
 
 static const char *kind_name(uint32_t kind)
 {
@@ -283,6 +285,23 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 	int r, plug_fd;
 
 	ctx->errmsg[0] = '\0';
+	/*
+	 * An image in object storage is described from what a lazy restore reads before the tree
+	 * runs: its metadata object, its index and the span of stream-0 that holds the image's
+	 * files (one ranged GET), into a scratch directory; no page is fetched. Each stream
+	 * object is looked up too, so that a damaged image is not shown as a sound one.
+	 */
+	if (s3_is_url(dir)) {
+		struct cryo_restore_opts o = {.size = sizeof(o), .dir = dir, .lazy = true};
+		struct s3_lazy *l;
+
+		r = s3_lazy_open(ctx, &o, &l);
+		if (r < 0)
+			return r;
+		r = cryo_image_describe(ctx, s3_lazy_dir(l), json, ret_text);
+		s3_lazy_free(l);
+		return r;
+	}
 	/* Trusted: showing an image runs nothing of it, and its members are still never read
 	 * through a link nor past their bounds. */
 	r = image_dir_open_read(ctx, dir, true, &dirfd);
