@@ -131,6 +131,9 @@ static const struct key_def keys[] = {
 	{{"containers.runc_root", "CRYO_CONTAINERS_RUNC_ROOT", "runc-root",
 	  "runc's state directory for container jobs (runc --root; default /run/runc)"},
 	 K_PATH, OFF(containers_runc_root), NULL, 0},
+	{{"containers.crun_root", "CRYO_CONTAINERS_CRUN_ROOT", "crun-root",
+	  "crun's state directory for container jobs (crun --root; default /run/crun)"},
+	 K_PATH, OFF(containers_crun_root), NULL, 0},
 	{{"storage.s3.endpoint", "CRYO_STORAGE_S3_ENDPOINT", "s3-endpoint",
 	  "S3 endpoint, http(s)://HOST[:PORT] (AWS_ENDPOINT_URL wins; default AWS's)"},
 	 K_STR, OFF(s3_endpoint), NULL, 0},
@@ -523,6 +526,17 @@ static int check_token(const char *token, const char *key, char *err, size_t err
 			    "%s: the token has %zu characters; at least %d are needed", key, n,
 			    TOKEN_MIN);
 	return 0;
+}
+
+const char *config_runtime_root(const struct cryod_config *c, const char *runtime)
+{
+	return runtime && !strcmp(runtime, "crun") ? c->containers_crun_root
+						   : c->containers_runc_root;
+}
+
+const char *config_runtime_default_root(const char *runtime)
+{
+	return runtime && !strcmp(runtime, "crun") ? "/run/crun" : "/run/runc";
 }
 
 int config_finish(struct cryod_config *c, char *err, size_t errlen)

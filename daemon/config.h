@@ -44,6 +44,7 @@ struct cryod_config {
 	bool shell_job;
 	char *plugins_dir;
 	char *containers_runc_root;
+	char *containers_crun_root;
 	char *state_dir;
 	char *s3_endpoint; /* storage.s3.*: the store of an s3:// checkpoint.dir */
 	char *s3_region;
@@ -88,6 +89,12 @@ int config_load_file(struct cryod_config *c, const char *path, bool must_exist, 
 
 /* Applies every CRYO_<KEY> variable that is set. */
 int config_load_env(struct cryod_config *c, char *err, size_t errlen);
+
+/* The state directory of a container runtime's jobs ("runc" or "crun"): its config key
+ * (containers.runc_root, containers.crun_root), NULL for the runtime's own default, which
+ * config_runtime_default_root() names. */
+const char *config_runtime_root(const struct cryod_config *c, const char *runtime);
+const char *config_runtime_default_root(const char *runtime);
 
 /* Fills derived defaults and checks the keys against each other (TCP needs a token…). */
 int config_finish(struct cryod_config *c, char *err, size_t errlen);

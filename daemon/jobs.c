@@ -446,10 +446,11 @@ static int run_container(json_t *req, struct job *ret, struct cryod_err *e)
 	j.runtime = strdup(json_string_value(json_object_get(req, "runtime")));
 	j.bundle = strdup(bundle);
 	j.cwd = strdup("/");
-	j.runtime_root = cryod_cfg.containers_runc_root ? strdup(cryod_cfg.containers_runc_root)
-							: NULL;
+	j.runtime_root = config_runtime_root(&cryod_cfg, j.runtime)
+				 ? strdup(config_runtime_root(&cryod_cfg, j.runtime))
+				 : NULL;
 	if (!j.runtime || !j.bundle || !j.cwd ||
-	    (cryod_cfg.containers_runc_root && !j.runtime_root))
+	    (config_runtime_root(&cryod_cfg, j.runtime) && !j.runtime_root))
 		return cryod_fail(e, -ENOMEM, "out of memory");
 	c = (struct op_container){.runtime = j.runtime, .id = j.id, .bundle = j.bundle,
 				  .root = j.runtime_root};
@@ -676,7 +677,7 @@ int jobs_manage(json_t *req, struct job *ret, struct cryod_err *e)
 		return cryod_fail(e, -EINVAL, "pid: required, or runtime and container (not both)");
 	if (container) {
 		struct op_container c = {.runtime = runtime, .id = container,
-					 .root = cryod_cfg.containers_runc_root};
+					 .root = config_runtime_root(&cryod_cfg, runtime)};
 
 		if (want && strcmp(want, container))
 			return cryod_fail(e, -EINVAL, "id: a container job's id is its "
@@ -847,7 +848,8 @@ int jobs_delete(const char *id, bool force, struct cryod_err *e)
 		struct op_result res;
 		char state[PATH_MAX];
 
-		snprintf(state, sizeof(state), "%s/%s", j.runtime_root ? j.runtime_root : "/run/runc",
+		snprintf(state, sizeof(state), "%s/%s",
+			 j.runtime_root ? j.runtime_root : config_runtime_default_root(j.runtime),
 			 j.id);
 		if (access(state, F_OK) == 0 && op_container(OP_CONTAINER_DELETE, &c, -1, -1, &res) < 0)
 			log_warn("job %s: delete its container: %s", id, res.msg);

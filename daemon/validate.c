@@ -25,7 +25,7 @@ enum field_type {
 	F_BOOL,
 	F_COMPRESSION, /* one of the engine's cryo_compressions() */
 	F_STREAMS,     /* 0 .. CRYO_STREAMS_MAX */
-	F_RUNTIME,     /* a container runtime cryo knows: "runc" */
+	F_RUNTIME,     /* a container runtime cryo knows: "runc" or "crun" */
 	F_COPIES,      /* 1 .. CRYO_COPIES_MAX */
 };
 
@@ -184,8 +184,9 @@ static int check_field(const struct field *f, json_t *v, char *err, size_t errle
 	case F_COPIES:
 		return check_int(f->name, v, 1, CRYO_COPIES_MAX, err, errlen);
 	case F_RUNTIME:
-		if (!s || strcmp(s, "runc"))
-			return errf(err, errlen, -EINVAL, "%s: the container runtimes are: runc",
+		if (!s || strlen(s) != json_string_length(v) ||
+		    (strcmp(s, "runc") && strcmp(s, "crun")))
+			return errf(err, errlen, -EINVAL, "%s: the container runtimes are: runc, crun",
 				    f->name);
 		return 0;
 	case F_BOOL:
