@@ -377,19 +377,6 @@ static int dump_removed_dir(struct cryo_ctx *ctx, struct img *img, struct files_
 	return 0;
 }
 
-/* The task whose parent made it share its descriptor table, up to the one that owns it. */
-static const struct img_task *table_owner(const struct img *img, const struct img_task *t)
-{
-	while (t->shares_files) {
-		const struct img_task *p = img_find_task(img, t->ppid);
-
-		if (!p)
-			break;
-		t = p;
-	}
-	return t;
-}
-
 /*
  * Tasks sharing one descriptor table (clone() with CLONE_FILES and without CLONE_VM): a task
  * whose table is its parent's is marked, and made again by that parent with CLONE_FILES
@@ -414,7 +401,7 @@ static int dump_shared_tables(struct cryo_ctx *ctx, struct img *img)
 		for (uint32_t j = 0; j < i; j++) {
 			const struct img_task *a = &img->tasks[j], *b = &img->tasks[i];
 
-			if (a->zombie || b->zombie || table_owner(img, a) == table_owner(img, b) ||
+			if (a->zombie || b->zombie || img_table_owner(img, a) == img_table_owner(img, b) ||
 			    syscall(SYS_kcmp, a->pid, b->pid, KCMP_FILES, 0, 0) != 0)
 				continue;
 			return cryo_err(ctx, -EOPNOTSUPP,

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/proc.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "files.h"
@@ -57,23 +58,6 @@ static bool fanotify_claim(const struct fd_dump *d)
 	return !strcmp(d->link, "anon_inode:[fanotify]");
 }
 
-/* A path of mountinfo's, with its octal escapes (\040 for a space) undone, in place. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++, o++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
-			s += 3;
-		} else {
-			*o = *s;
-		}
-	}
-	*o = '\0';
-}
-
 /* The mount point of mount id mnt (dev < 0), or of a mount of device dev (the kernel's
  * encoding, major << 20 | minor), in the holder's mountinfo. */
 static int mount_path(const struct fd_dump *d, long mnt, long dev, char **ret)
@@ -97,7 +81,7 @@ static int mount_path(const struct fd_dump *d, long mnt, long dev, char **ret)
 			continue;
 		if (dev < 0 ? id != mnt : strcmp(majmin, want))
 			continue;
-		unescape(point);
+		proc_unescape(point);
 		*ret = strdup(point);
 		return *ret ? 0 : -ENOMEM;
 	}

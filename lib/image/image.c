@@ -121,6 +121,18 @@ struct img_task *img_find_task(const struct img *img, pid_t pid)
 	return NULL;
 }
 
+const struct img_task *img_table_owner(const struct img *img, const struct img_task *t)
+{
+	while (t->shares_files) {
+		const struct img_task *p = img_find_task(img, t->ppid);
+
+		if (!p)
+			break;
+		t = p;
+	}
+	return t;
+}
+
 struct img_file *img_find_file(const struct img *img, uint32_t id)
 {
 	for (uint32_t i = 0; i < img->nfiles; i++)

@@ -540,6 +540,9 @@ struct json_error_t;
 int json_syntax_err(struct cryo_ctx *ctx, const char *file, const struct json_error_t *jerr);
 
 struct img_task *img_find_task(const struct img *img, pid_t pid);
+/* The task that owns t's descriptor table: t itself, or the first ancestor with a table of its
+ * own (a task with shares_files was made with CLONE_FILES by its parent). */
+const struct img_task *img_table_owner(const struct img *img, const struct img_task *t);
 struct img_file *img_find_file(const struct img *img, uint32_t id);
 struct img_pipe *img_find_pipe(const struct img *img, uint64_t ino);
 struct img_shmem *img_find_shmem(const struct img *img, uint32_t id);

@@ -289,18 +289,6 @@ static void fdt_wait(uint32_t *w, uint32_t v)
 		syscall(SYS_futex, w, FUTEX_WAIT, cur, NULL, NULL, 0);
 }
 
-/* The task that owns t's descriptor table: t itself, or the first ancestor with its own. */
-static const struct img_task *fdt_owner(const struct img *img, const struct img_task *t)
-{
-	while (t->shares_files) {
-		const struct img_task *p = img_find_task(img, t->ppid);
-
-		if (!p)
-			break;
-		t = p;
-	}
-	return t;
-}
 
 /* The owner t: waits (step RST_FDT_PREPARED) or tells (RST_FDT_FILLED) every sharer of its
  * table. */
@@ -309,7 +297,7 @@ static void fdt_owner_step(const struct rst_shared *sh, const struct img_task *t
 	for (uint32_t i = 0; sh->fdt_sync && i < sh->img->ntasks; i++) {
 		const struct img_task *c = &sh->img->tasks[i];
 
-		if (c == t || !c->shares_files || fdt_owner(sh->img, c) != t)
+		if (c == t || !c->shares_files || img_table_owner(sh->img, c) != t)
 			continue;
 		if (step == RST_FDT_PREPARED)
 			fdt_wait(&sh->fdt_sync[i], step);
