@@ -24,6 +24,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "base/sched-attr.h"
 #include "dump.h"
 #include "inject/inject.h"
 
@@ -264,6 +265,24 @@ static int dump_thread_sched(struct cryo_ctx *ctx, struct img_thread *th)
 	th->policy = policy & ~SCHED_RESET_ON_FORK;
 	th->reset_on_fork = policy & SCHED_RESET_ON_FORK;
 	th->rt_priority = sp.sched_priority;
+	if (th->policy == IMG_SCHED_DEADLINE) {
+		struct sched_attr_v1 a = {0};
+		uint64_t flags;
+
+		/* sched_getattr(2): the runtime, deadline and period only it gives */
+		if (syscall(SYS_sched_getattr, th->tid, &a, sizeof(a), 0) < 0)
+			return cryo_err(ctx, -errno, "thread %d: read SCHED_DEADLINE attributes",
+					th->tid);
+		flags = a.sched_flags & ~(uint64_t)SCHED_FLAG_RESET_ON_FORK;
+		if (flags & ~(uint64_t)IMG_DL_FLAGS)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"thread %d: SCHED_DEADLINE flags %#llx are not supported",
+					th->tid, (unsigned long long)flags);
+		th->dl_runtime = a.sched_runtime;
+		th->dl_deadline = a.sched_deadline;
+		th->dl_period = a.sched_period;
+		th->dl_flags = flags;
+	}
 	return 0;
 }
 

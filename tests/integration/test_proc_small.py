@@ -1,0 +1,51 @@
+"""Small per-process and per-thread properties that come back with the tree: SCHED_DEADLINE
+threads with their runtime, deadline, period and flags.
+
+Each test runs one workload from tests/workloads (the workload checks itself after SIGUSR1
+and prints PASS) through a dump and a restore with cryo's default options.
+"""
+import json
+import os
+
+import pytest
+
+from conftest import cryo, image_pids, reap_gone, workload
+
+
+def policies(pid):
+    """Each thread's scheduling policy, as /proc/PID/task/TID/sched shows it from outside."""
+    out = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/sched") as f:
+            out += [int(line.split(":")[1]) for line in f if line.startswith("policy ")]
+    return sorted(out)
+
+
+def test_sched_deadline_threads(env):
+    run = env.start([workload("thr_deadline")])
+    run.wait_for("ready")
+    assert policies(run.pid) == [0, 6, 6]
+    env.dump(run)
+    pid = env.restore()
+    assert policies(pid) == [0, 6, 6]
+    env.check(run, pid)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs 2 CPUs")
+def test_sched_deadline_refused_fails_cleanly(env):
+    """A deadline thread the kernel will not admit (here: its image pins it to one CPU, and
+    a deadline task's affinity must span its root domain) fails the restore naming the
+    thread, and leaves no task of the tree behind."""
+    run = env.start([workload("thr_deadline")])
+    run.wait_for("ready")
+    img = env.dump(run, suite_args=False)
+    meta = json.loads((img / "cryo.json").read_text())
+    threads = [th for th in meta["tasks"][0]["threads"] if "sched_deadline" in th]
+    assert len(threads) == 2
+    threads[1]["sched"][3] = "01"
+    (img / "cryo.json").write_text(json.dumps(meta))
+    p = cryo("restore", "-D", img, "--detach", check=False)
+    assert p.returncode != 0
+    assert f"thread {threads[1]['tid']}: set SCHED_DEADLINE" in p.stderr, p.stderr
+    assert "affinity must span" in p.stderr, p.stderr
+    reap_gone(image_pids(img))
