@@ -1,5 +1,5 @@
 """Small per-process and per-thread properties that come back with the tree: SCHED_DEADLINE
-threads with their runtime, deadline, period and flags.
+threads with their runtime, deadline, period and flags; a tree in a chroot.
 
 Each test runs one workload from tests/workloads (the workload checks itself after SIGUSR1
 and prints PASS) through a dump and a restore with cryo's default options.
@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import cryo, image_pids, reap_gone, workload
+from conftest import cryo, descendants, image_pid, image_pids, reap_gone, workload
 
 
 def policies(pid):
@@ -49,3 +49,30 @@ def test_sched_deadline_refused_fails_cleanly(env):
     assert f"thread {threads[1]['tid']}: set SCHED_DEADLINE" in p.stderr, p.stderr
     assert "affinity must span" in p.stderr, p.stderr
     reap_gone(image_pids(img))
+
+
+def test_tree_in_chroot(env, tmp_path):
+    """A parent and child chrooted into a directory come back with the same root (and cwd
+    under it): same dev/ino from outside through /proc/PID/root, and the workload reads its
+    files by relative and absolute paths inside."""
+    root = tmp_path / "jail"
+    (root / "sub").mkdir(parents=True)
+    (root / "data").write_text("outer")
+    (root / "sub" / "data").write_text("inner")
+    want = os.stat(root)
+
+    def roots(pid):
+        tree = descendants(pid)
+        assert len(tree) == 2, tree
+        return [(os.stat(f"/proc/{p}/root").st_dev, os.stat(f"/proc/{p}/root").st_ino,
+                 os.readlink(f"/proc/{p}/cwd")) for p in tree]
+
+    run = env.start([workload("proc_chroot"), str(root)])
+    run.wait_for("ready")
+    before = roots(run.pid)
+    assert before == [(want.st_dev, want.st_ino, str(root / "sub"))] * 2
+    env.dump(run)
+    pid = env.restore()
+    assert image_pid(pid) == run.pid
+    assert roots(pid) == before
+    env.check(run, pid)
