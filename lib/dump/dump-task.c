@@ -438,10 +438,12 @@ static int dump_thread_injected(struct cryo_ctx *ctx, struct inject *inj, struct
 }
 
 /*
- * membarrier(2) registrations of the mm, which nothing shows: a private expedited barrier
- * fails with EPERM unless its registration was made, and otherwise only orders the task's
- * own threads' memory, which the frozen tree cannot notice. Global expedited registrations
- * cannot be told this way (a global barrier needs none): they are not kept.
+ * membarrier(2) registrations of the mm, which /proc does not show. Since Linux 6.3 the task
+ * can ask: MEMBARRIER_CMD_GET_REGISTRATIONS (512) answers with the registration commands it
+ * made, global expedited (4) included. Before that, a private expedited barrier fails with
+ * EPERM unless its registration was made, and otherwise only orders the task's own threads'
+ * memory, which the frozen tree cannot notice; a global expedited registration cannot be told
+ * that way (a global barrier needs none), and is then not kept.
  */
 static int dump_membarrier(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
 {
@@ -452,11 +454,22 @@ static int dump_membarrier(struct cryo_ctx *ctx, struct inject *inj, struct img_
 		{32 /* PRIVATE_EXPEDITED_SYNC_CORE */, 64},
 		{128 /* PRIVATE_EXPEDITED_RSEQ */, 256},
 	};
+	long ret;
+	int r = inject_syscall(ctx, inj, &ret, SYS_membarrier, 512 /* GET_REGISTRATIONS */, 0, 0,
+			       0, 0, 0);
 
+	if (r < 0)
+		return r;
+	if (ret >= 0) {
+		if (ret & ~(long)(4 | 16 | 64 | 256))
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: membarrier registrations %#lx are not supported",
+					t->pid, ret);
+		t->membarrier = ret;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		long ret;
-		int r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmds[i].barrier, 0, 0, 0, 0,
-				       0);
+		r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmds[i].barrier, 0, 0, 0, 0, 0);
 
 		if (r < 0)
 			return r;

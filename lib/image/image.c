@@ -935,10 +935,11 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	if (json_object_get(o, "membarrier")) {
 		long long m;
 
-		/* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16, _SYNC_CORE 64, _RSEQ 256. */
-		TRY(get_int(d, o, "membarrier", 1, 16 | 64 | 256, &m));
-		if (m & ~(16 | 64 | 256))
-			return bad(d, "membarrier", "holds other than private expedited registrations");
+		/* MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 4, _PRIVATE_EXPEDITED 16, _SYNC_CORE 64,
+		 * _RSEQ 256. */
+		TRY(get_int(d, o, "membarrier", 1, 4 | 16 | 64 | 256, &m));
+		if (m & ~(4 | 16 | 64 | 256))
+			return bad(d, "membarrier", "holds other than expedited registrations");
 		t->membarrier = m;
 	}
 	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));

@@ -460,7 +460,7 @@ static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct i
 			log_warn(ctx, "pid %d: dumpable is %ld, not 2 (fs.suid_dumpable)", t->pid,
 				 ret);
 	}
-	for (uint32_t cmd = 16; cmd <= 256; cmd <<= 2) {
+	for (uint32_t cmd = 4; cmd <= 256; cmd <<= 2) {
 		if (!(t->membarrier & cmd))
 			continue;
 		r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmd, 0, 0, 0, 0, 0);

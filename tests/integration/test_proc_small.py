@@ -1,5 +1,6 @@
 """Small per-process and per-thread properties that come back with the tree: SCHED_DEADLINE
-threads with their runtime, deadline, period and flags; a tree in a chroot.
+threads with their runtime, deadline, period and flags; a tree in a chroot; membarrier
+global expedited registrations.
 
 Each test runs one workload from tests/workloads (the workload checks itself after SIGUSR1
 and prints PASS) through a dump and a restore with cryo's default options.
@@ -76,3 +77,10 @@ def test_tree_in_chroot(env, tmp_path):
     assert image_pid(pid) == run.pid
     assert roots(pid) == before
     env.check(run, pid)
+
+
+def test_membarrier_global_expedited(env):
+    """A global expedited membarrier registration (and a private one beside it) is found
+    with MEMBARRIER_CMD_GET_REGISTRATIONS at dump and made again; a child without any
+    stays without."""
+    env.roundtrip([workload("proc_membarrier")])

@@ -227,7 +227,7 @@ void fixture_img(struct img *img)
 	t->dumpable = 0;
 	t->loginuid = 4242;
 	t->has_loginuid = true;
-	t->membarrier = 16 | 256;
+	t->membarrier = 4 | 16 | 256;
 	t->thp_disable = true;
 	t->thp_except_advised = true;
 	t->nvmas = 12;
