@@ -1,6 +1,6 @@
 """Small per-process and per-thread properties that come back with the tree: SCHED_DEADLINE
 threads with their runtime, deadline, period and flags; a tree in a chroot; membarrier
-global expedited registrations.
+global expedited registrations; futex waits to an absolute time, resumed after the restore.
 
 Each test runs one workload from tests/workloads (the workload checks itself after SIGUSR1
 and prints PASS) through a dump and a restore with cryo's default options.
@@ -84,3 +84,30 @@ def test_membarrier_global_expedited(env):
     with MEMBARRIER_CMD_GET_REGISTRATIONS at dump and made again; a child without any
     stays without."""
     env.roundtrip([workload("proc_membarrier")])
+
+
+def in_syscall(pid, nr):
+    """How many of pid's threads are blocked in syscall nr (/proc/PID/task/TID/syscall)."""
+    n = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/syscall") as f:
+            n += f.read().split()[0] == str(nr)
+    return n
+
+
+@pytest.mark.parametrize("first", ["dump", "leave_running"])
+def test_absolute_futex_waits_resume(env, tmp_path, first):
+    """Threads in FUTEX_WAIT_BITSET (by hand, on CLOCK_MONOTONIC) and sem_timedwait() (on
+    CLOCK_REALTIME) across the dump: the kernel would resume them through restart_syscall,
+    whose block a restore cannot carry; they run again to the same absolute deadline and
+    time out there, without EINTR. [leave_running]: a tree that ran on after a dump is in the
+    same waits for the next dump (not in restart_syscall)."""
+    run = env.start([workload("thr_timedwait"), "6"])
+    run.wait_for("ready")
+    assert in_syscall(run.pid, 202) == 2  # futex
+    if first == "leave_running":
+        env.dump(run, img=tmp_path / "first", leave_running=True)
+        assert in_syscall(run.pid, 202) == 2
+    env.dump(run)
+    pid = env.restore()
+    env.check(run, pid)
