@@ -33,8 +33,8 @@ static void check(long want)
 
 int main(void)
 {
-	const long want = MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED |
-			  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+	const long want =
+	    MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
 	int status;
 	pid_t child;
 

@@ -17,7 +17,7 @@
 #define SCHED_DEADLINE 6
 #endif
 #define FLAG_RESET_ON_FORK 0x01
-#define FLAG_RECLAIM       0x02
+#define FLAG_RECLAIM	   0x02
 
 #define NWORKERS 2
 
@@ -32,11 +32,17 @@ struct sched_attr {
 };
 
 static const struct sched_attr want[NWORKERS] = {
-    {.size = sizeof(struct sched_attr), .sched_policy = SCHED_DEADLINE,
-     .sched_flags = FLAG_RECLAIM, .sched_runtime = 2000000, .sched_deadline = 20000000,
+    {.size = sizeof(struct sched_attr),
+     .sched_policy = SCHED_DEADLINE,
+     .sched_flags = FLAG_RECLAIM,
+     .sched_runtime = 2000000,
+     .sched_deadline = 20000000,
      .sched_period = 50000000},
-    {.size = sizeof(struct sched_attr), .sched_policy = SCHED_DEADLINE,
-     .sched_flags = FLAG_RESET_ON_FORK, .sched_runtime = 1000000, .sched_deadline = 30000000,
+    {.size = sizeof(struct sched_attr),
+     .sched_policy = SCHED_DEADLINE,
+     .sched_flags = FLAG_RESET_ON_FORK,
+     .sched_runtime = 1000000,
+     .sched_deadline = 30000000,
      .sched_period = 100000000},
 };
 static volatile int nready, stop;

@@ -24,7 +24,7 @@ struct waiter {
 	const char *name;
 	clockid_t clock;
 	struct timespec deadline;
-	int result; /* errno of the wait; 0 if it returned without error */
+	int result;	   /* errno of the wait; 0 if it returned without error */
 	long long late_ns; /* woke this long after the deadline (negative: before) */
 };
 
