@@ -24,6 +24,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "base/sched-attr.h"
 #include "dump.h"
 #include "inject/inject.h"
 
@@ -264,6 +265,24 @@ static int dump_thread_sched(struct cryo_ctx *ctx, struct img_thread *th)
 	th->policy = policy & ~SCHED_RESET_ON_FORK;
 	th->reset_on_fork = policy & SCHED_RESET_ON_FORK;
 	th->rt_priority = sp.sched_priority;
+	if (th->policy == IMG_SCHED_DEADLINE) {
+		struct sched_attr_v1 a = {0};
+		uint64_t flags;
+
+		/* sched_getattr(2): the runtime, deadline and period only it gives */
+		if (syscall(SYS_sched_getattr, th->tid, &a, sizeof(a), 0) < 0)
+			return cryo_err(ctx, -errno, "thread %d: read SCHED_DEADLINE attributes",
+					th->tid);
+		flags = a.sched_flags & ~(uint64_t)SCHED_FLAG_RESET_ON_FORK;
+		if (flags & ~(uint64_t)IMG_DL_FLAGS)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"thread %d: SCHED_DEADLINE flags %#llx are not supported",
+					th->tid, (unsigned long long)flags);
+		th->dl_runtime = a.sched_runtime;
+		th->dl_deadline = a.sched_deadline;
+		th->dl_period = a.sched_period;
+		th->dl_flags = flags;
+	}
 	return 0;
 }
 
@@ -419,10 +438,12 @@ static int dump_thread_injected(struct cryo_ctx *ctx, struct inject *inj, struct
 }
 
 /*
- * membarrier(2) registrations of the mm, which nothing shows: a private expedited barrier
- * fails with EPERM unless its registration was made, and otherwise only orders the task's
- * own threads' memory, which the frozen tree cannot notice. Global expedited registrations
- * cannot be told this way (a global barrier needs none): they are not kept.
+ * membarrier(2) registrations of the mm, which /proc does not show. Since Linux 6.3 the task
+ * can ask: MEMBARRIER_CMD_GET_REGISTRATIONS (512) answers with the registration commands it
+ * made, global expedited (4) included. Before that, a private expedited barrier fails with
+ * EPERM unless its registration was made, and otherwise only orders the task's own threads'
+ * memory, which the frozen tree cannot notice; a global expedited registration cannot be told
+ * that way (a global barrier needs none), and is then not kept.
  */
 static int dump_membarrier(struct cryo_ctx *ctx, struct inject *inj, struct img_task *t)
 {
@@ -433,11 +454,22 @@ static int dump_membarrier(struct cryo_ctx *ctx, struct inject *inj, struct img_
 		{32 /* PRIVATE_EXPEDITED_SYNC_CORE */, 64},
 		{128 /* PRIVATE_EXPEDITED_RSEQ */, 256},
 	};
+	long ret;
+	int r = inject_syscall(ctx, inj, &ret, SYS_membarrier, 512 /* GET_REGISTRATIONS */, 0, 0,
+			       0, 0, 0);
 
+	if (r < 0)
+		return r;
+	if (ret >= 0) {
+		if (ret & ~(long)(4 | 16 | 64 | 256))
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: membarrier registrations %#lx are not supported",
+					t->pid, ret);
+		t->membarrier = ret;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		long ret;
-		int r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmds[i].barrier, 0, 0, 0, 0,
-				       0);
+		r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmds[i].barrier, 0, 0, 0, 0, 0);
 
 		if (r < 0)
 			return r;

@@ -201,6 +201,10 @@ static json_t *encode_thread(const struct img_thread *th, bool cgroups)
 		r |= set(o, "sched_reset_on_fork", json_true());
 	if (th->timer_slack)
 		r |= set(o, "timer_slack", json_integer(th->timer_slack));
+	if (th->policy == IMG_SCHED_DEADLINE)
+		r |= set(o, "sched_deadline",
+			 json_pack("[IIII]", (json_int_t)th->dl_runtime, (json_int_t)th->dl_deadline,
+				   (json_int_t)th->dl_period, (json_int_t)th->dl_flags));
 	{
 		json_t *filters = json_array();
 
@@ -638,6 +642,27 @@ static int decode_thread(struct dec *d, json_t *o, struct img_thread *th)
 		memcpy(th->affinity, bytes, nbytes);
 		free(bytes);
 	}
+	/* As sched_setattr() would check them (__checkparam_dl()): runtime <= deadline <= period
+	 * (a period of 0 meaning the deadline's), runtime at least 1024 ns. */
+	if (th->policy == IMG_SCHED_DEADLINE) {
+		json_int_t rt, dl, per, fl;
+
+		if (json_unpack(json_object_get(o, "sched_deadline"), "[IIII]", &rt, &dl, &per,
+				&fl))
+			return bad(d, "sched_deadline",
+				   "is not [runtime, deadline, period, flags] (policy 6)");
+		if (rt < IMG_DL_MIN_RUNTIME || dl < rt || (per && per < dl) ||
+		    (uint64_t)per > IMG_DL_MAX_PERIOD_NS || (uint64_t)dl > IMG_DL_MAX_PERIOD_NS)
+			return bad(d, "sched_deadline", "is out of range");
+		if (fl & ~(json_int_t)IMG_DL_FLAGS)
+			return bad(d, "sched_deadline", "has flags other than RECLAIM and DL_OVERRUN");
+		th->dl_runtime = rt;
+		th->dl_deadline = dl;
+		th->dl_period = per;
+		th->dl_flags = fl;
+	} else if (json_object_get(o, "sched_deadline")) {
+		return bad(d, "sched_deadline", "is given for a policy other than SCHED_DEADLINE");
+	}
 	{
 		char *comm = NULL;
 
@@ -922,10 +947,11 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 	if (json_object_get(o, "membarrier")) {
 		long long m;
 
-		/* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16, _SYNC_CORE 64, _RSEQ 256. */
-		TRY(get_int(d, o, "membarrier", 1, 16 | 64 | 256, &m));
-		if (m & ~(16 | 64 | 256))
-			return bad(d, "membarrier", "holds other than private expedited registrations");
+		/* MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 4, _PRIVATE_EXPEDITED 16, _SYNC_CORE 64,
+		 * _RSEQ 256. */
+		TRY(get_int(d, o, "membarrier", 1, 4 | 16 | 64 | 256, &m));
+		if (m & ~(4 | 16 | 64 | 256))
+			return bad(d, "membarrier", "holds other than expedited registrations");
 		t->membarrier = m;
 	}
 	TRY(get_str(d, o, "cwd", PATH_MAX, &t->cwd));

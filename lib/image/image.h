@@ -43,6 +43,11 @@ struct img_seccomp {
 
 #define IMG_MAX_SECCOMP 512
 
+#define IMG_SCHED_DEADLINE   6             /* SCHED_DEADLINE, which glibc 2.36 does not name */
+#define IMG_DL_FLAGS         (0x02 | 0x04) /* SCHED_FLAG_RECLAIM | SCHED_FLAG_DL_OVERRUN */
+#define IMG_DL_MIN_RUNTIME   1024          /* ns: the kernel's floor (1 << DL_SCALE) */
+#define IMG_DL_MAX_PERIOD_NS (1ULL << 62)  /* the kernel's own ceiling is 4 s by default */
+
 struct img_thread {
 	pid_t tid;
 	struct user_regs_struct regs;
@@ -63,6 +68,9 @@ struct img_thread {
 	bool seccomp_strict; /* SECCOMP_MODE_STRICT, taken again last */
 	int32_t pdeath_sig;  /* PR_SET_PDEATHSIG, 0 for none */
 	bool reset_on_fork;  /* SCHED_RESET_ON_FORK with its policy */
+	/* SCHED_DEADLINE (policy 6) only: sched_getattr()'s, ns, and its SCHED_FLAG_RECLAIM /
+	 * SCHED_FLAG_DL_OVERRUN bits; all zero for any other policy */
+	uint64_t dl_runtime, dl_deadline, dl_period, dl_flags;
 	uint64_t timer_slack; /* PR_GET_TIMERSLACK, ns; 0: not recorded (the default) */
 	struct img_seccomp *seccomp; /* filters, oldest first (installed in this order) */
 	uint32_t nseccomp;

@@ -2,6 +2,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,18 @@
 #define ERESTARTNOHAND        514
 #define ERESTART_RESTARTBLOCK 516
 
+/*
+ * FUTEX_WAIT_BITSET (9) takes an absolute timeout (sem_timedwait(), pthread's timed waits):
+ * its restart block holds that same time, so the call itself, its arguments untouched, is the
+ * restart (the word is compared again either way). A plain FUTEX_WAIT's timeout is relative,
+ * and the time left is only in the kernel.
+ */
+static bool futex_wait_absolute(const struct user_regs_struct *regs)
+{
+	/* FUTEX_CMD_MASK: all but FUTEX_PRIVATE_FLAG (128) and FUTEX_CLOCK_REALTIME (256) */
+	return regs->orig_rax == SYS_futex && ((uint32_t)regs->rsi & ~384u) == 9;
+}
+
 int regs_rerun_sleep(struct user_regs_struct *regs)
 {
 	if ((long)regs->rax != -ERESTART_RESTARTBLOCK)
@@ -35,7 +48,7 @@ int regs_rerun_sleep(struct user_regs_struct *regs)
 		regs->rdi = regs->rsi;
 	else if (regs->orig_rax == SYS_clock_nanosleep && regs->r10)
 		regs->rdx = regs->r10; /* (clock, flags 0, req, rem) */
-	else
+	else if (!futex_wait_absolute(regs))
 		return 0;
 	regs->rax = regs->orig_rax;
 	regs->rip -= 2;
@@ -56,8 +69,9 @@ void regs_apply_restart(struct user_regs_struct *regs, int fresh)
 	case -ERESTART_RESTARTBLOCK:
 		/* The restart block lives in the kernel and does not survive a restore: the call
 		 * fails with EINTR, except poll(), which glibc does not retry and which can simply
-		 * run again with its arguments (still in rdi, rsi, rdx), and a relative sleep that
-		 * has a `rem` to resume from. A poll() with no timeout
+		 * run again with its arguments (still in rdi, rsi, rdx), a relative sleep that
+		 * has a `rem` to resume from, and a futex wait to an absolute time (see
+		 * regs_rerun_sleep()). A poll() with no timeout
 		 * runs again in a tree that goes on too: restart_syscall would lose what it was
 		 * to a later dump (seize_release() does the same). */
 		if (regs->orig_rax == SYS_poll && (fresh || (int)regs->rdx < 0)) {

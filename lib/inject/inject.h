@@ -57,7 +57,8 @@ void regs_apply_restart(struct user_regs_struct *regs, int fresh);
  * A thread stopped in a relative nanosleep() or clock_nanosleep() that was given a `rem`: set
  * to run the call again for the time left, which the kernel wrote to `rem` as it stopped,
  * rather than through restart_syscall(2), whose restart block a restore cannot carry (nor a
- * later dump tell apart). Returns 1 if regs were changed (orig_rax untouched), else 0.
+ * later dump tell apart). A futex FUTEX_WAIT_BITSET with its absolute timeout runs again as
+ * it was. Returns 1 if regs were changed (orig_rax untouched), else 0.
  */
 int regs_rerun_sleep(struct user_regs_struct *regs);
 

@@ -616,10 +616,10 @@ static void open_uffd(struct cryo_ctx *ctx, const struct rst_shared *sh)
 	}
 }
 
-/* cwd, then root (chroot() leaves the cwd alone). A cwd removed while in use is entered
- * through the description of its recreated ghost directory (lib/files/reg.c). */
-static void restore_cwd_root(struct cryo_ctx *ctx, const struct rst_shared *sh,
-			     const struct img_task *t)
+/* The cwd. A cwd removed while in use is entered through the description of its recreated
+ * ghost directory (lib/files/reg.c), one of cryo's descriptors, closed before the root is set. */
+static void restore_cwd(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			const struct img_task *t)
 {
 	int fd = -1;
 
@@ -628,6 +628,14 @@ static void restore_cwd_root(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			fd = sh->file_fds[i];
 	if (t->cwd_file ? fchdir(fd) < 0 : chdir(t->cwd) < 0)
 		task_fail(ctx, sh, "pid %d: chdir %s: %s", t->pid, t->cwd, strerror(errno));
+}
+
+/* The root, after all that opens a path: the image names files and the executable as seen
+ * from cryo's root, not the task's, and the unmap list reads /proc/self/maps. chroot()
+ * leaves the cwd alone. */
+static void restore_root(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			 const struct img_task *t)
+{
 	if (strcmp(t->root, "/") && chroot(t->root) < 0)
 		task_fail(ctx, sh, "pid %d: chroot %s: %s", t->pid, t->root, strerror(errno));
 }
@@ -689,7 +697,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (!plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
 		task_fail(ctx, sh, NULL);
 	join_group(ctx, sh, t);
-	restore_cwd_root(ctx, sh, t);
+	restore_cwd(ctx, sh, t);
 	umask(t->umask);
 	if (personality(t->personality) < 0)
 		task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
@@ -735,6 +743,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	plan.args->uffd = plan.lazy ? restore_uffd_slot(sh) : -1;
 	if (restore_mm_unmap_list(ctx, &plan) < 0)
 		task_fail(ctx, sh, NULL);
+	restore_root(ctx, sh, t);
 
 	unregister_own_rseq(ctx, sh);
 	entry = (uint64_t)plan.region + RST_ENTRY_OFF;

@@ -33,6 +33,7 @@
 #include "base/fileio.h"
 #include "base/progress.h"
 #include "base/proc.h"
+#include "base/sched-attr.h"
 #include "cgroup/cgroup.h"
 #include "inject/inject.h"
 #include "plugin/plugin.h"
@@ -362,6 +363,37 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 	return 0;
 }
 
+/*
+ * SCHED_DEADLINE goes through sched_setattr(2), the only call that takes a runtime, deadline
+ * and period. The kernel admits the thread only if its bandwidth fits what is left of
+ * kernel.sched_rt_runtime_us on its root domain (EBUSY otherwise), and only while its
+ * affinity spans that domain (EPERM otherwise; which is why the affinity is set first): a
+ * refusal fails the restore, which then kills the whole tree.
+ */
+static int set_thread_deadline(struct cryo_ctx *ctx, const struct img_thread *th)
+{
+	struct sched_attr_v1 a = {
+	    .size = sizeof(a),
+	    .sched_policy = IMG_SCHED_DEADLINE,
+	    .sched_flags = th->dl_flags | (th->reset_on_fork ? SCHED_FLAG_RESET_ON_FORK : 0),
+	    .sched_runtime = th->dl_runtime,
+	    .sched_deadline = th->dl_deadline,
+	    .sched_period = th->dl_period,
+	};
+
+	if (syscall(SYS_sched_setattr, th->tid, &a, 0) < 0)
+		return cryo_err(ctx, -errno,
+				"thread %d: set SCHED_DEADLINE runtime %llu ns, deadline %llu ns, "
+				"period %llu ns (%s)",
+				th->tid, (unsigned long long)th->dl_runtime,
+				(unsigned long long)th->dl_deadline,
+				(unsigned long long)th->dl_period,
+				errno == EBUSY	 ? "admission control: no bandwidth left for it"
+				: errno == EPERM ? "its CPU affinity must span its root domain"
+						 : strerror(errno));
+	return 0;
+}
+
 /* Scheduling is set from here, on the stopped thread: the restorer runs with our defaults. */
 static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 {
@@ -371,14 +403,16 @@ static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 	CPU_ZERO(&none);
 	if (setpriority(PRIO_PROCESS, th->tid, th->nice) < 0)
 		return cryo_err(ctx, -errno, "thread %d: set nice %d", th->tid, th->nice);
-	if (sched_setscheduler(th->tid, th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
-			       &sp) < 0)
-		return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid,
-				th->policy);
 	/* An image from a machine with other CPUs: keep ours rather than fail. */
 	if (memcmp(th->affinity, &none, sizeof(none)) &&
 	    sched_setaffinity(th->tid, sizeof(th->affinity), (const cpu_set_t *)th->affinity) < 0)
 		log_warn(ctx, "thread %d: CPU affinity: %s", th->tid, strerror(errno));
+	if (th->policy == IMG_SCHED_DEADLINE)
+		return set_thread_deadline(ctx, th);
+	if (sched_setscheduler(th->tid, th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
+			       &sp) < 0)
+		return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid,
+				th->policy);
 	return 0;
 }
 
@@ -426,7 +460,7 @@ static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct i
 			log_warn(ctx, "pid %d: dumpable is %ld, not 2 (fs.suid_dumpable)", t->pid,
 				 ret);
 	}
-	for (uint32_t cmd = 16; cmd <= 256; cmd <<= 2) {
+	for (uint32_t cmd = 4; cmd <= 256; cmd <<= 2) {
 		if (!(t->membarrier & cmd))
 			continue;
 		r = inject_syscall(ctx, inj, &ret, SYS_membarrier, cmd, 0, 0, 0, 0, 0);

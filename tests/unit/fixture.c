@@ -80,6 +80,14 @@ static void fill_thread(struct img_thread *th, pid_t tid)
 	snprintf(th->comm, sizeof(th->comm), "thr %d", tid);
 	th->reset_on_fork = tid % 2;
 	th->timer_slack = tid % 2 ? 123456 : 0;
+	th->nice = tid % 2 ? -3 : 5;
+	if (tid % 2) {
+		th->policy = IMG_SCHED_DEADLINE;
+		th->dl_runtime = 2000000 + tid;
+		th->dl_deadline = 20000000;
+		th->dl_period = 50000000;
+		th->dl_flags = 0x02;
+	}
 	th->npending = 1;
 	th->pending = siginfo_queue(th->npending, 10);
 }
@@ -219,7 +227,7 @@ void fixture_img(struct img *img)
 	t->dumpable = 0;
 	t->loginuid = 4242;
 	t->has_loginuid = true;
-	t->membarrier = 16 | 256;
+	t->membarrier = 4 | 16 | 256;
 	t->thp_disable = true;
 	t->thp_except_advised = true;
 	t->nvmas = 12;
@@ -571,6 +579,13 @@ static void assert_thread_equal(const struct img_thread *a, const struct img_thr
 	assert_string_equal(a->comm, b->comm);
 	assert_int_equal(a->reset_on_fork, b->reset_on_fork);
 	assert_int_equal(a->timer_slack, b->timer_slack);
+	assert_int_equal(a->nice, b->nice);
+	assert_int_equal(a->policy, b->policy);
+	assert_int_equal(a->rt_priority, b->rt_priority);
+	assert_int_equal(a->dl_runtime, b->dl_runtime);
+	assert_int_equal(a->dl_deadline, b->dl_deadline);
+	assert_int_equal(a->dl_period, b->dl_period);
+	assert_int_equal(a->dl_flags, b->dl_flags);
 	assert_int_equal(a->npending, b->npending);
 	if (a->npending)
 		assert_memory_equal(a->pending, b->pending, a->npending * IMG_SIGINFO_SIZE);
