@@ -11,6 +11,12 @@
  * asks for. The tree is restored into them, with a pid namespace of its own whose init is the
  * tree's, and the runtime is then told that this is the container's init; its placeholder is
  * killed. A failure deletes the new container: nothing is left.
+ *
+ * In object storage (-D s3://BUCKET/PREFIX): container.json and rootfs.tar are written to a
+ * scratch directory and stored as objects beside the image's streams, before the metadata
+ * object that makes it an image (s3_dump_start_files()). A restore fetches them, then the
+ * whole image into a scratch directory (a tree with namespaces of its own is restored from a
+ * directory, not as it arrives), and only then touches the bundle or the runtime.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,10 +41,12 @@
 #include "dump/plan.h"
 #include "freezer.h"
 #include "image/image-dir.h"
+#include "image/stream.h"
 #include "image/tar.h"
 #include "ns/ns.h"
 #include "restore/restore.h"
 #include "runtime.h"
+#include "storage/s3-image.h"
 #include "storage/s3.h"
 
 #define LOG_PREFIX "container: "
@@ -297,20 +305,24 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 				 const struct cryo_container_opts *c)
 {
 	const struct container_runtime *rt;
-	struct container_state st;
+	struct container_state st = {0};
 	struct cryo_dump_opts o;
 	struct dump_container dc;
-	const char *root;
+	struct s3_pump pump = {0};
+	_cleanup_free_ char *scratch = NULL;
+	const char *root, *dir;
+	bool s3, frozen = false;
 	int r;
 
 	ctx->errmsg[0] = '\0';
 	r = check_opts(ctx, c, &rt, &root);
 	if (r < 0)
 		return r;
-	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds || opts->parent ||
-	    s3_is_url(opts->dir))
-		return cryo_err(ctx, -EINVAL, "container dump: to an image directory (not a "
-				"stream, not object storage yet, not incremental)");
+	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds || opts->parent)
+		return cryo_err(ctx, -EINVAL, "container dump: to an image directory or object "
+				"storage (not a stream, not incremental)");
+	s3 = s3_is_url(opts->dir);
+	dir = opts->dir;
 	r = load_running(ctx, rt, root, c->id, &st);
 	if (r < 0)
 		goto out;
@@ -318,22 +330,45 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 		r = cryo_err(ctx, -EBUSY, "container %s is paused: resume it first", c->id);
 		goto out;
 	}
-	r = write_record(ctx, opts->dir, rt->name, c->id, &st);
-	if (r >= 0 && c->with_rootfs)
-		r = pack_rootfs(ctx, opts->dir, &st);
-	if (r < 0)
-		goto out;
+	/* For object storage, the files beside the image wait in scratch for the pump. */
+	if (s3) {
+		r = scratch_dir_create("container", &scratch);
+		if (r < 0) {
+			r = cryo_err(ctx, r, "create a scratch directory");
+			goto out;
+		}
+		dir = scratch;
+	}
+	r = write_record(ctx, dir, rt->name, c->id, &st);
+	if (r >= 0 && c->with_rootfs) {
+		r = pack_rootfs(ctx, dir, &st);
+		frozen = r >= 0;
+	}
 	o = *opts;
 	o.pid = st.pid;
-	dc = (struct dump_container){.runtime = rt->name, .freezer = st.freezer,
-				     .freezer_v2 = st.v2};
-	r = dump_run(ctx, &o, &dc);
+	if (r >= 0 && s3) {
+		struct s3_files files = {.dir = scratch, .names = {RECORD_NAME, ROOTFS_NAME},
+					 .n = c->with_rootfs ? 2 : 1};
+
+		r = s3_dump_start_files(ctx, opts, &files, &pump);
+		o.dir = NULL;
+		o.stream_fds = pump.fds;
+		o.nstream_fds = pump.nfds;
+		o.streams = pump.nfds;
+	}
+	if (r >= 0) {
+		dc = (struct dump_container){.runtime = rt->name, .freezer = st.freezer,
+					     .freezer_v2 = st.v2};
+		r = dump_run(ctx, &o, &dc);
+	}
+	if (s3 && pump.pid > 0)
+		r = s3_pump_finish(ctx, &pump, r);
 	/* Frozen for its rootfs, it was thawed by the dump, unless that failed before: a
 	 * container is never left frozen (thawing a thawed cgroup does nothing). */
-	if (r < 0 && c->with_rootfs)
+	if (r < 0 && frozen)
 		cgroup_freeze(ctx, st.freezer, st.v2, false);
 	if (r < 0) {
-		_cleanup_close_ int dirfd = open(opts->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 		if (dirfd >= 0) {
 			unlinkat(dirfd, RECORD_NAME, 0);
@@ -352,6 +387,8 @@ CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_op
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 	}
 out:
+	if (scratch)
+		scratch_dir_remove(scratch);
 	container_state_free(&st);
 	return r;
 }
@@ -414,13 +451,37 @@ static int unpack_rootfs(struct cryo_ctx *ctx, int dirfd, const char *dir, const
 	return r;
 }
 
-CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-				    const struct cryo_container_opts *c, pid_t *ret_root)
+/* The image's streams from object storage, stored whole in dir beside the files
+ * s3_get_files() put there: a failure names the object. */
+static int fetch_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			 const char *dir)
+{
+	struct stream_rx *rx = NULL;
+	struct s3_pump pump;
+	int r = s3_restore_start_with_files(ctx, opts, &pump);
+
+	if (r < 0)
+		return r;
+	r = stream_rx_new(ctx, pump.fds, pump.nfds, dir, &rx);
+	if (r >= 0) {
+		stream_rx_set_answers(rx, false);
+		r = stream_rx_is_tar(rx) ? stream_rx_unpack_tar(rx) : stream_rx_store(rx);
+	}
+	stream_rx_free(rx);
+	return s3_pump_finish(ctx, &pump, r);
+}
+
+/* cryo_container_restore() of the image at opts->dir; from object storage, with scratch the
+ * directory it is fetched into. */
+static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			     const struct cryo_container_opts *c, const char *scratch,
+			     pid_t *ret_root)
 {
 	_cleanup_free_ char *recorded = NULL, *statedir = NULL;
 	_cleanup_close_ int dirfd = -1;
 	const struct container_runtime *rt, *recorded_rt;
 	struct container_state st = {0};
+	struct cryo_restore_opts o = *opts;
 	struct ns_target target;
 	const char *root, *bundle;
 	bool created = false;
@@ -428,15 +489,22 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 	pid_t tree = 0;
 	int r;
 
-	ctx->errmsg[0] = '\0';
 	r = check_opts(ctx, c, &rt, &root);
 	if (r < 0)
 		return r;
-	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds ||
-	    s3_is_url(opts->dir))
-		return cryo_err(ctx, -EINVAL, "container restore: from an image directory (not "
-				"object storage yet)");
-	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
+	if (opts->lazy)
+		return cryo_err(ctx, -EOPNOTSUPP, "a container is not restored lazily (a tree with "
+				"namespaces of its own is restored from a directory)");
+	/* From object storage: container.json and rootfs.tar first, to refuse what must be
+	 * refused before the streams are fetched. */
+	if (scratch) {
+		r = s3_get_files(ctx, opts, scratch);
+		if (r < 0)
+			return r;
+		o.dir = scratch;
+		o.trust_dir = true; /* ours, made for this restore */
+	}
+	r = image_dir_open_read(ctx, o.dir, o.trust_dir, &dirfd);
 	if (r < 0)
 		return r;
 	r = read_record(ctx, dirfd, opts->dir, &recorded, &recorded_rt);
@@ -458,6 +526,12 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 		return -ENOMEM;
 	if (lstat(statedir, &sb) == 0)
 		return cryo_err(ctx, -EEXIST, "container %s already exists", c->id);
+	/* The rest of the image, before the bundle or the runtime is touched. */
+	if (scratch) {
+		r = fetch_streams(ctx, opts, scratch);
+		if (r < 0)
+			return r;
+	}
 	/* Only once nothing refuses the restore: the bundle's rootfs is not put back as it was. */
 	r = unpack_rootfs(ctx, dirfd, opts->dir, bundle);
 	if (r < 0)
@@ -472,7 +546,7 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 		goto fail;
 	target = (struct ns_target){.pid = st.pid, .cgroup_dirs = st.cgroup_dirs,
 				    .ncgroup_dirs = st.ncgroup_dirs, .stdio_from_caller = true};
-	r = restore_run(ctx, opts, &target, &tree);
+	r = restore_run(ctx, &o, &target, &tree);
 	if (r < 0)
 		goto fail;
 	r = rt->adopt(ctx, root, c->id, &st, tree);
@@ -497,6 +571,26 @@ fail:
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 	}
 	container_state_free(&st);
+	return r;
+}
+
+CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+				    const struct cryo_container_opts *c, pid_t *ret_root)
+{
+	_cleanup_free_ char *scratch = NULL;
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	if (!opts || opts->size < sizeof(*opts) || !opts->dir || opts->nstream_fds)
+		return cryo_err(ctx, -EINVAL, "container restore: from an image directory or object "
+				"storage (not from streams)");
+	if (!s3_is_url(opts->dir))
+		return restore_container(ctx, opts, c, NULL, ret_root);
+	r = scratch_dir_create("container", &scratch);
+	if (r < 0)
+		return cryo_err(ctx, r, "create a scratch directory for the image");
+	r = restore_container(ctx, opts, c, scratch, ret_root);
+	scratch_dir_remove(scratch);
 	return r;
 }
 

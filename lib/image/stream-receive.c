@@ -603,6 +603,20 @@ int stream_rx_store(struct stream_rx *rx)
 		return r;
 	if (!rx->meta || !meta_complete(rx))
 		return cryo_err(rx->ctx, -EBADMSG, "no whole %s arrived", IMG_META_NAME);
+	/* A stream that carried no pages (a small tree over several) is an empty file: the
+	 * reader indexes every stream's. */
+	for (unsigned s = 0; s < rx->nstreams; s++) {
+		char name[32];
+		int fd;
+
+		snprintf(name, sizeof(name), "pages-%u.cryo", s);
+		fd = openat(rx->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
+		if (fd < 0 && errno != EEXIST)
+			return cryo_err(rx->ctx, -errno, "create %s", name);
+		if (fd >= 0)
+			close(fd);
+	}
 	r = write_file_atomic(rx->dirfd, IMG_META_NAME, rx->meta, rx->meta_len);
 	if (r < 0 || fsync(rx->dirfd) < 0)
 		return cryo_err(rx->ctx, r < 0 ? r : -errno, "write the received %s",

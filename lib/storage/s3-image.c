@@ -32,6 +32,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "image/image-dir.h"
 #include "image/stream.h"
 #include "s3-image.h"
 #include "s3.h"
@@ -49,6 +50,8 @@
 #define SPEC_STREAMS 4         /* stream sizes */
 #define FETCH_MAX (CRYO_STREAMS_MAX + 2)
 #define PART_SIZE (8u << 20)
+#define FILE_NAME_MAX 64
+#define EXTRA_KEY "extra"
 
 static unsigned default_streams(void)
 {
@@ -60,6 +63,17 @@ static unsigned default_streams(void)
 static void stream_name(char *buf, size_t size, unsigned k)
 {
 	snprintf(buf, size, "stream-%u", k);
+}
+
+/* A file stored beside the image (s3_files): a plain name that is none of the image's own. */
+static bool file_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n >= FILE_NAME_MAX || name[0] == '.' || name[0] == '-' ||
+	    !strcmp(name, META_NAME) || !strcmp(name, INDEX_NAME) || !strncmp(name, "stream-", 7))
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
 /* In the pump: every descriptor but those in keep is closed. */
@@ -228,6 +242,83 @@ static void *upload_thread(void *arg)
 	return NULL;
 }
 
+/* A file stored beside the image, as uploaded. */
+struct file_up {
+	const char *name;
+	uint64_t bytes, hash;
+	bool stored;
+};
+
+/* Uploads dir/name as the object PREFIX/name: one PUT, or a multipart upload if it is longer
+ * than a part. Its size and checksum go into the metadata. */
+static int upload_file(struct cryo_ctx *ctx, struct s3 *s, int dirfd, const char *dir,
+		       struct file_up *f)
+{
+	_cleanup_close_ int fd = image_file_open(dirfd, f->name);
+	_cleanup_free_ char *buf = malloc(PART_SIZE);
+	XXH3_state_t *h = XXH3_createState();
+	struct s3_upload *u = NULL;
+	size_t fill = 0;
+	bool eof = false;
+	int r = 0;
+
+	if (fd < 0)
+		r = cryo_err(ctx, fd, "open %s/%s", dir, f->name);
+	else if (!buf || !h)
+		r = -ENOMEM;
+	else
+		XXH3_64bits_reset(h);
+	while (r >= 0 && !eof) {
+		ssize_t k = read(fd, buf + fill, PART_SIZE - fill);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			r = cryo_err(ctx, -errno, "read %s/%s", dir, f->name);
+			break;
+		}
+		eof = k == 0;
+		XXH3_64bits_update(h, buf + fill, k);
+		fill += k;
+		f->bytes += k;
+		if (fill < PART_SIZE && !eof)
+			continue;
+		if (eof && !u) {
+			r = s3_put(s, f->name, buf, fill);
+			break;
+		}
+		if (!u)
+			r = s3_upload_begin(s, f->name, &u);
+		if (r >= 0 && fill)
+			r = s3_upload_part(u, buf, fill);
+		fill = 0;
+	}
+	if (r >= 0 && u)
+		r = s3_upload_complete(u);
+	s3_upload_free(u);
+	f->stored = r >= 0;
+	if (h) {
+		f->hash = XXH3_64bits_digest(h);
+		XXH3_freeState(h);
+	}
+	return r;
+}
+
+static int upload_files(struct cryo_ctx *ctx, struct s3 *s, const struct s3_files *files,
+			struct file_up *fu)
+{
+	_cleanup_close_ int dirfd = open(files->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = 0;
+
+	if (dirfd < 0)
+		return cryo_err(ctx, -errno, "open %s", files->dir);
+	for (unsigned i = 0; r >= 0 && i < files->n; i++) {
+		fu[i].name = files->names[i];
+		r = upload_file(ctx, s, dirfd, files->dir, &fu[i]);
+	}
+	return r;
+}
+
 /* The index of every record of every stream (s3-image.h), as one object. */
 static int put_index(struct s3 *s, const struct up *ups, unsigned n, uint64_t *ret_len,
 		     uint64_t *ret_hash, uint64_t *ret_nrecs)
@@ -258,7 +349,7 @@ static int put_index(struct s3 *s, const struct up *ups, unsigned n, uint64_t *r
 }
 
 static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, unsigned n,
-		    bool *ret_indexed)
+		    const struct file_up *fu, unsigned nfiles, bool *ret_indexed)
 {
 	_cleanup_free_ char *text = NULL;
 	json_t *bytes = json_array(), *meta;
@@ -291,6 +382,18 @@ static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, un
 			 (json_int_t)time(NULL), "index", "object", INDEX_NAME, "bytes",
 			 (json_int_t)ilen, "records", (json_int_t)nrecs, "xxh3", hex, "files",
 			 (json_int_t)lo, (json_int_t)hi);
+	/* The files beside the image (s3_files), each with its size and checksum. */
+	if (meta && nfiles) {
+		json_t *extra = json_array();
+
+		for (unsigned i = 0; i < nfiles; i++) {
+			snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)fu[i].hash);
+			json_array_append_new(extra, json_pack("{s:s,s:I,s:s}", "name", fu[i].name,
+							       "bytes", (json_int_t)fu[i].bytes,
+							       "xxh3", hex));
+		}
+		json_object_set_new(meta, EXTRA_KEY, extra);
+	}
 	text = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
 	json_decref(meta);
 	if (!text)
@@ -299,15 +402,20 @@ static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, un
 	return r < 0 ? r : 0;
 }
 
-/* The pump of a dump: fds[k] carries stream k and fds[0] gets the answer. */
-static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t, const int *fds,
-		       unsigned n)
+/* The pump of a dump: fds[k] carries stream k and fds[0] gets the answer. The files beside
+ * the image go up from this thread while the streams do from theirs. */
+static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
+		       const struct s3_files *files, const int *fds, unsigned n)
 {
 	struct up ups[CRYO_STREAMS_MAX] = {0};
+	struct file_up fu[S3_FILES_MAX] = {0};
+	unsigned nfiles = files ? files->n : 0;
+	struct cryo_ctx *fctx = NULL;
+	struct s3 *fs = NULL;
 	pthread_t th[CRYO_STREAMS_MAX];
 	unsigned started = 0, completed = 0;
 	bool indexed = false;
-	int r = 0;
+	int r = 0, rf = 0;
 
 	for (unsigned k = 0; k < n; k++) {
 		ups[k] = (struct up){.t = t, .k = k, .nstreams = n, .fd = fds[k]};
@@ -321,11 +429,18 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t, const in
 		}
 		started++;
 	}
+	if (r >= 0 && nfiles) {
+		rf = cryo_ctx_new(&fctx) < 0 ? -ENOMEM : s3_new(fctx, t, &fs);
+		if (rf >= 0)
+			rf = upload_files(fctx, fs, files, fu);
+	}
 	for (unsigned k = 0; k < started; k++)
 		pthread_join(th[k], NULL);
 	for (unsigned k = 0; k < started && r >= 0; k++)
 		if (ups[k].err < 0)
 			r = cryo_err(ctx, ups[k].err, "%s", cryo_ctx_errmsg(ups[k].ctx));
+	if (r >= 0 && rf < 0)
+		r = cryo_err(ctx, rf, "%s", fctx ? cryo_ctx_errmsg(fctx) : "");
 	/* Every stream ended well: the objects, then the metadata that makes them an image. */
 	for (; r >= 0 && completed < n; completed++) {
 		r = s3_upload_complete(ups[completed].u);
@@ -333,7 +448,7 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t, const in
 			r = cryo_err(ctx, r, "%s", cryo_ctx_errmsg(ups[completed].ctx));
 	}
 	if (r >= 0) {
-		r = put_meta(ups[0].ctx, ups[0].s, ups, n, &indexed);
+		r = put_meta(ups[0].ctx, ups[0].s, ups, n, fu, nfiles, &indexed);
 		if (r < 0)
 			r = cryo_err(ctx, r, "%s", cryo_ctx_errmsg(ups[0].ctx));
 	}
@@ -351,6 +466,11 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t, const in
 		s3_free(ups[k].s);
 		cryo_ctx_free(ups[k].ctx);
 	}
+	for (unsigned i = 0; i < nfiles; i++)
+		if (r < 0 && fu[i].stored)
+			s3_delete(fs, fu[i].name);
+	s3_free(fs);
+	cryo_ctx_free(fctx);
 	if (r >= 0) {
 		log_info(ctx, "image stored at s3://%s/%s", t->bucket, t->prefix);
 		return send(fds[0], "OK\n", 3, MSG_NOSIGNAL) == 3 ? 0 : -EPIPE;
@@ -505,18 +625,27 @@ static int pump_start(struct cryo_ctx *ctx, struct s3_pump *p, unsigned n, bool 
 
 struct dump_arg {
 	const struct s3_target *t;
+	const struct s3_files *files;
 };
 
 static int run_upload(struct cryo_ctx *ctx, const int *fds, unsigned n, void *arg)
 {
-	return upload_pump(ctx, ((struct dump_arg *)arg)->t, fds, n);
+	struct dump_arg *a = arg;
+
+	return upload_pump(ctx, a->t, a->files, fds, n);
 }
 
 int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struct s3_pump *p)
 {
+	return s3_dump_start_files(ctx, opts, NULL, p);
+}
+
+int s3_dump_start_files(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+			const struct s3_files *files, struct s3_pump *p)
+{
 	struct s3_target t;
 	struct s3 *s = NULL;
-	struct dump_arg arg = {.t = &t};
+	struct dump_arg arg = {.t = &t, .files = files};
 	unsigned n = opts->streams ? opts->streams : default_streams();
 	int r;
 
@@ -524,6 +653,14 @@ int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struc
 	p->errfd = -1;
 	if (n > CRYO_STREAMS_MAX)
 		return cryo_err(ctx, -EINVAL, "at most %d streams", CRYO_STREAMS_MAX);
+	if (files && (files->n > S3_FILES_MAX || !files->dir))
+		return cryo_err(ctx, -EINVAL, "at most %d files beside an image", S3_FILES_MAX);
+	for (unsigned i = 0; files && i < files->n; i++)
+		for (unsigned j = 0; j <= i; j++)
+			if (!file_name_ok(files->names[i]) ||
+			    (j < i && !strcmp(files->names[i], files->names[j])))
+				return cryo_err(ctx, -EINVAL, "\"%s\" cannot be stored beside an "
+						"image", files->names[i]);
 	if (opts->parent || (opts->compression && !strcmp(opts->compression, "tar")))
 		return cryo_err(ctx, -EINVAL, "an image in object storage is streams: not a tar "
 				"archive, and not incremental (--parent) yet");
@@ -551,6 +688,13 @@ struct index_info {
 	uint64_t files_from, files_to; /* the image's files: this span of stream 0 */
 };
 
+/* The files stored beside the image, as its metadata names them. */
+struct extra_info {
+	unsigned n;
+	char names[S3_FILES_MAX][FILE_NAME_MAX];
+	uint64_t bytes[S3_FILES_MAX], hash[S3_FILES_MAX];
+};
+
 static int no_image(struct cryo_ctx *ctx, const char *url)
 {
 	return cryo_err(ctx, -ENOENT, "no image at %s (no %s: none was stored, or its dump did "
@@ -558,10 +702,11 @@ static int no_image(struct cryo_ctx *ctx, const char *url)
 }
 
 static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
-		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix);
+		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix,
+		      struct extra_info *ex);
 
 static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char *url,
-		    uint64_t *bytes, unsigned *ret_n, struct index_info *ix)
+		    uint64_t *bytes, unsigned *ret_n, struct index_info *ix, struct extra_info *ex)
 {
 	_cleanup_free_ char *text = NULL;
 	struct s3 *s = NULL;
@@ -575,15 +720,50 @@ static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char 
 		return no_image(ctx, url);
 	if (r < 0)
 		return r;
-	return parse_meta(ctx, url, text, len, bytes, ret_n, ix);
+	return parse_meta(ctx, url, text, len, bytes, ret_n, ix, ex);
+}
+
+/* The metadata's "extra": the files beside the image, each checked as hostile input. */
+static int parse_extra(struct cryo_ctx *ctx, const char *url, json_t *arr, struct extra_info *ex)
+{
+	json_t *v;
+	size_t i;
+
+	ex->n = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > S3_FILES_MAX)
+		return cryo_err(ctx, -EBADMSG, "%s/%s: bad \"%s\"", url, META_NAME, EXTRA_KEY);
+	json_array_foreach(arr, i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *hex = json_string_value(json_object_get(v, "xxh3"));
+		json_t *b = json_object_get(v, "bytes");
+		char *end = NULL;
+		bool ok = name && file_name_ok(name) && hex && strlen(hex) == 16 &&
+			  strspn(hex, "0123456789abcdef") == 16 && json_is_integer(b) &&
+			  json_integer_value(b) >= 0;
+
+		for (unsigned j = 0; ok && j < i; j++)
+			ok = strcmp(ex->names[j], name) != 0;
+		if (!ok)
+			return cryo_err(ctx, -EBADMSG, "%s/%s: bad \"%s\" entry %zu", url, META_NAME,
+					EXTRA_KEY, i);
+		snprintf(ex->names[i], sizeof(ex->names[i]), "%s", name);
+		ex->bytes[i] = json_integer_value(b);
+		ex->hash[i] = strtoull(hex, &end, 16);
+		ex->n = i + 1;
+	}
+	return 0;
 }
 
 static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
-		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix)
+		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix,
+		      struct extra_info *ex)
 {
 	json_t *meta, *v, *arr;
 	json_error_t jerr;
 	size_t i;
+	int r;
 
 	meta = json_loadb(text, len, 0, &jerr);
 	v = json_object_get(meta, "streams");
@@ -605,6 +785,13 @@ static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, s
 					i);
 		}
 		bytes[i] = json_integer_value(v);
+	}
+	if (ex) {
+		r = parse_extra(ctx, url, json_object_get(meta, EXTRA_KEY), ex);
+		if (r < 0) {
+			json_decref(meta);
+			return r;
+		}
 	}
 	v = json_object_get(meta, "index");
 	if (ix && v) {
@@ -651,12 +838,13 @@ static int run_download(struct cryo_ctx *ctx, const int *fds, unsigned n, void *
 	return download_pump(ctx, a->t, fds, a->bytes, n);
 }
 
-int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		     struct s3_pump *p)
+static int restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			 struct s3_pump *p, bool with_files)
 {
 	struct s3_target t;
 	uint64_t bytes[CRYO_STREAMS_MAX];
 	struct restore_arg arg = {.t = &t, .bytes = bytes};
+	struct extra_info ex = {0};
 	unsigned n = 0;
 	int r;
 
@@ -664,12 +852,106 @@ int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	p->errfd = -1;
 	r = s3_target_get(ctx, opts->dir, opts->s3, &t);
 	if (r >= 0)
-		r = get_meta(ctx, &t, opts->dir, bytes, &n, NULL);
+		r = get_meta(ctx, &t, opts->dir, bytes, &n, NULL, &ex);
+	if (r >= 0 && ex.n && !with_files)
+		r = cryo_err(ctx, -EINVAL, "%s carries %s beside its streams: it is a container's "
+			     "image, restored with --runc NEWID (--container NEWID)", opts->dir,
+			     ex.names[0]);
 	if (r < 0)
 		return r;
 	p->restore = true;
 	snprintf(p->url, sizeof(p->url), "%s", opts->dir);
 	return pump_start(ctx, p, n, false, run_download, &arg);
+}
+
+int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		     struct s3_pump *p)
+{
+	return restore_start(ctx, opts, p, false);
+}
+
+int s3_restore_start_with_files(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+				struct s3_pump *p)
+{
+	return restore_start(ctx, opts, p, true);
+}
+
+/* dirfd/name, as downloaded, against the checksum the metadata gives. */
+static int check_file(struct cryo_ctx *ctx, int fd, const char *where, uint64_t want)
+{
+	_cleanup_free_ char *buf = malloc(1 << 20);
+	XXH3_state_t *h = XXH3_createState();
+	uint64_t got;
+	ssize_t k;
+	int r = 0;
+
+	if (!buf || !h) {
+		XXH3_freeState(h);
+		return -ENOMEM;
+	}
+	XXH3_64bits_reset(h);
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		r = cryo_err(ctx, -errno, "lseek");
+	while (r >= 0 && (k = read(fd, buf, 1 << 20)) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			r = cryo_err(ctx, -errno, "read back %s", where);
+		else
+			XXH3_64bits_update(h, buf, k);
+	}
+	got = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	if (r >= 0 && got != want)
+		r = cryo_err(ctx, -EBADMSG, "%s does not match its checksum in %s: the image is "
+			     "damaged", where, META_NAME);
+	return r;
+}
+
+int s3_get_files(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, const char *dir)
+{
+	struct s3_target t;
+	uint64_t bytes[CRYO_STREAMS_MAX];
+	struct extra_info ex = {0};
+	_cleanup_close_ int dirfd = -1;
+	struct s3 *s = NULL;
+	unsigned n = 0;
+	int r = s3_target_get(ctx, opts->dir, opts->s3, &t);
+
+	if (r >= 0)
+		r = get_meta(ctx, &t, opts->dir, bytes, &n, NULL, &ex);
+	if (r >= 0 && ex.n)
+		r = image_dir_open_write(ctx, dir, &dirfd);
+	if (r >= 0 && ex.n)
+		r = s3_new(ctx, &t, &s);
+	for (unsigned i = 0; r >= 0 && i < ex.n; i++) {
+		char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8];
+		_cleanup_close_ int fd = image_file_create(dirfd, ex.names[i], O_RDWR);
+		uint64_t size = 0, got = 0;
+
+		s3_key(s, ex.names[i], key, sizeof(key));
+		snprintf(where, sizeof(where), "s3://%s/%s", t.bucket, key);
+		if (fd < 0) {
+			r = cryo_err(ctx, fd, "create %s/%s", dir, ex.names[i]);
+			break;
+		}
+		/* Its size first: a missing object is named, and never more than the image
+		 * says is read. */
+		r = s3_size(s, ex.names[i], &size);
+		if (r >= 0 && size != ex.bytes[i])
+			r = cryo_err(ctx, -EBADMSG, "%s holds %llu bytes, the image says %llu: the "
+				     "image is damaged", where, (unsigned long long)size,
+				     (unsigned long long)ex.bytes[i]);
+		if (r >= 0 && size)
+			r = s3_get_to_fd(s, ex.names[i], 0, size, fd, &got);
+		if (r >= 0 && got != size)
+			r = cryo_err(ctx, -EBADMSG, "%s: %llu bytes came of %llu", where,
+				     (unsigned long long)got, (unsigned long long)size);
+		if (r >= 0)
+			r = check_file(ctx, fd, where, ex.hash[i]);
+	}
+	s3_free(s);
+	return r < 0 ? r : (int)ex.n;
 }
 
 int s3_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r)
@@ -965,7 +1247,7 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	else if (fs[0].err < 0)
 		r = fetch_err(ctx, &fs[0]);
 	else
-		r = parse_meta(ctx, opts->dir, fs[0].buf, fs[0].got, l->bytes, &l->n, &ix);
+		r = parse_meta(ctx, opts->dir, fs[0].buf, fs[0].got, l->bytes, &l->n, &ix, NULL);
 	if (r >= 0 && !ix.present)
 		r = cryo_err(ctx, -EOPNOTSUPP, "%s was stored without an index of its frames (by an "
 			     "older cryo): restore it without --lazy", l->where);

@@ -33,10 +33,37 @@ struct s3_pump {
  * stream_fds = p->fds; then s3_pump_finish(). */
 int s3_dump_start(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, struct s3_pump *p);
 
+/*
+ * Files a caller writes beside the image (a container's container.json and rootfs.tar,
+ * lib/container/): each becomes the object PREFIX/NAME, uploaded by the pump while the dump
+ * runs and named, with its size and checksum, in cryo-image.json, which stays last. A name is
+ * [A-Za-z0-9_.-], starts with none of ".-", and is none of the image's own objects.
+ */
+#define S3_FILES_MAX 8
+struct s3_files {
+	const char *dir;                  /* where they are; must outlive the pump */
+	const char *names[S3_FILES_MAX];
+	unsigned n;
+};
+
+/* s3_dump_start(), and files uploaded beside the streams. */
+int s3_dump_start_files(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+			const struct s3_files *files, struct s3_pump *p);
+
 /* Finds the image at opts->dir (s3://...) and starts its download. On success the restore
  * runs with stream_fds = p->fds; then s3_pump_finish(). */
 int s3_restore_start(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		     struct s3_pump *p);
+
+/* Downloads the files stored beside the image at opts->dir (s3_files) into dir, each checked
+ * against the size and checksum cryo-image.json gives; returns how many. A missing or
+ * damaged one fails naming its key. */
+int s3_get_files(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, const char *dir);
+
+/* s3_restore_start() for a caller that took the image's files with s3_get_files() (a plain
+ * s3_restore_start() refuses an image that has any: it is a container's). */
+int s3_restore_start_with_files(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+				struct s3_pump *p);
 
 /*
  * A lazy restore from opts->dir (s3://...): the image's metadata files, read from its first

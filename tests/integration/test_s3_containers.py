@@ -1,0 +1,232 @@
+"""runc containers in object storage (docs/containers.md, docs/object-storage.md): `cryo dump
+--runc ID -D s3://BUCKET/PREFIX` stores container.json (and, with --with-rootfs, rootfs.tar) as
+objects beside the image's streams, before the metadata object; `cryo restore --runc NEWID -D
+s3://...` fetches them and the image, and makes the new container from a pristine bundle, as a
+node that never saw the container would. Against s3rver on 127.0.0.1 (test_object_storage.py's
+fixture) and real runc with a busybox bundle (test_containers.py's helpers)."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CRYO
+from test_containers import Box, assert_nothing_left, runc, state
+from test_object_storage import BUCKET, keys, s3, s3api  # noqa: F401 (s3: a fixture)
+
+pytestmark = pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
+                                reason="runc (scripts/install-deps.sh) and root needed")
+
+TOKEN = f"cryo-s3c-{os.getpid()}"
+# A counter (written whole: the dump kills the shell at any moment), and 200 KB of random text in the shell's memory whose md5 it writes at once to
+# /tmp/sum, and again to /tmp/sum2 whenever /tmp/check appears: the memory came across
+# exactly if the two agree in the restored container.
+CHECKED = ["sh", "-c", f": {TOKEN}; d=$(head -c 100000 /dev/urandom | od -An -tx1 | "
+           "tr -d ' \\n'); printf %s \"$d\" | md5sum > /tmp/sum; i=0; while true; do "
+           "i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; if [ -e /tmp/check ]; then printf %s \"$d\" | "
+           "md5sum > /tmp/sum2.new; mv /tmp/sum2.new /tmp/sum2; rm /tmp/check; fi; "
+           "sleep 0.02; done"]
+
+
+@pytest.fixture
+def box(tmp_path):
+    b = Box(tmp_path)
+    yield b
+    b.cleanup()
+
+
+def s3cryo(s3, *args, check=True, out=None):
+    """cryo with the store's environment; a restored container's stdio is a file."""
+    p = subprocess.run([CRYO, *map(str, args)], stdin=subprocess.DEVNULL, env=s3["env"],
+                       timeout=120, **({"stdout": out, "stderr": out} if out else
+                                       {"capture_output": True}))
+    text = Path(out.name).read_text() if out else p.stderr.decode()
+    if check:
+        assert p.returncode == 0, f"cryo {' '.join(map(str, args))}: {text}"
+    return p.returncode, text
+
+
+def restore(s3, box, url, bundle, cid=None, check=True):
+    cid = cid or box.id()
+    with open(box.tmp / f"{cid}.restore", "wb") as out:
+        code, text = s3cryo(s3, "restore", "--runc", cid, "-D", url, "--bundle", bundle,
+                            "--detach", check=check, out=out)
+    return cid, code, text
+
+
+def wait_text(path, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            text = path.read_text()
+            if text:
+                return text
+        except FileNotFoundError:
+            pass
+        time.sleep(0.02)
+    raise AssertionError(f"nothing in {path}")
+
+
+def ours_running():
+    """Processes of this module's workload still alive (by the token in their command line)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if TOKEN.encode() in (d / "cmdline").read_bytes():
+                    found.append(int(d.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_container_to_object_storage_goes_on_in_a_new_container_from_it(box, s3):
+    b = box.bundle(CHECKED)
+    cid = box.run(b)
+    box.count(b)
+    sum_before = wait_text(b / "rootfs" / "tmp" / "sum")
+    time.sleep(0.3)
+    url = f"s3://{BUCKET}/pods/web-0"
+    s3cryo(s3, "dump", "--runc", cid, "-D", url, "--streams", "2")
+    # Dumped without --leave-running: killed and deleted, as `runc checkpoint` does.
+    assert state(cid) is None
+    at_dump = box.count(b)
+    # container.json is an object beside the streams, named in the metadata with its size and
+    # checksum.
+    assert keys(s3, "pods/web-0") == ["pods/web-0/container.json", "pods/web-0/cryo-image.json",
+                                      "pods/web-0/cryo-index", "pods/web-0/stream-0",
+                                      "pods/web-0/stream-1"]
+    meta = json.loads(s3api(s3, "GET", "pods/web-0/cryo-image.json"))
+    record = s3api(s3, "GET", "pods/web-0/container.json")
+    assert [e["name"] for e in meta["extra"]] == ["container.json"]
+    assert meta["extra"][0]["bytes"] == len(record)
+    assert json.loads(record)["id"] == cid
+
+    # Another node: a pristine bundle, nothing local of the image.
+    fresh = box.bundle(CHECKED)
+    new, _, _ = restore(s3, box, url, fresh)
+    st = state(new)
+    assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
+    assert f"/{new}" in open(f"/proc/{st['pid']}/cgroup").read()
+    assert runc("exec", new, "cat", "/proc/1/cmdline").stdout.startswith("sh")
+    time.sleep(0.3)
+    now = box.count(fresh)
+    # The shell's counter lives in its memory: it goes on from where it was, not from 1.
+    assert at_dump < now < at_dump + 200, (at_dump, now)
+    # Its 200 KB of random text, exactly.
+    (fresh / "rootfs" / "tmp" / "check").write_text("")
+    assert wait_text(fresh / "rootfs" / "tmp" / "sum2") == sum_before
+    # The image is still there: restorable again, under another id.
+    runc("delete", "--force", new)
+    again, _, _ = restore(s3, box, url, box.bundle(CHECKED))
+    assert state(again)["status"] == "running"
+
+
+def test_with_rootfs_the_archive_is_an_object_too(box, s3):
+    writer = ["sh", "-c", "mkdir -p /data; echo made-inside > /data/note; i=0; while true; "
+              "do i=$((i+1)); echo $i > /tmp/count; sleep 0.02; done"]
+    b = box.bundle(writer)
+    cid = box.run(b)
+    box.count(b)
+    url = f"s3://{BUCKET}/pods/writer"
+    s3cryo(s3, "dump", "--runc", cid, "-D", url, "--with-rootfs")
+    at_dump = box.count(b)
+    assert "pods/writer/rootfs.tar" in keys(s3, "pods/writer")
+    meta = json.loads(s3api(s3, "GET", "pods/writer/cryo-image.json"))
+    assert [e["name"] for e in meta["extra"]] == ["container.json", "rootfs.tar"]
+    fresh = box.bundle(writer, name="pristine")
+    assert not (fresh / "rootfs" / "data").exists()
+    new, _, _ = restore(s3, box, url, fresh)
+    assert (fresh / "rootfs" / "data" / "note").read_text() == "made-inside\n"
+    assert runc("exec", new, "cat", "/data/note").stdout == "made-inside\n"
+    time.sleep(0.2)
+    assert box.count(fresh) > at_dump
+
+
+def test_damaged_or_missing_objects_fail_naming_the_key_and_leave_nothing(box, s3, tmp_path):
+    b = box.bundle(CHECKED)
+    cid = box.run(b)
+    box.count(b)
+    url, pre = f"s3://{BUCKET}/pods/bad", "pods/bad"
+    s3cryo(s3, "dump", "--runc", cid, "-D", url, "--streams", "2", "--with-rootfs")
+    assert state(cid) is None
+
+    def fails(*words):
+        fresh = box.bundle(CHECKED)
+        before = sorted(os.listdir(fresh / "rootfs"))
+        new, code, text = restore(s3, box, url, fresh, check=False)
+        assert code == 1, text
+        for w in words:
+            assert w in text, (w, text)
+        assert_nothing_left(new)
+        assert ours_running() == [], "a failed restore left a process"
+        # The bundle's rootfs was not touched: the archive is unpacked only after the image
+        # is all here.
+        assert sorted(os.listdir(fresh / "rootfs")) == before
+        return text
+
+    def put(key, data):
+        (tmp_path / "obj").write_bytes(data)
+        s3api(s3, "PUT", key, "-T", str(tmp_path / "obj"))
+
+    # A plain restore of a container's image is refused: it needs the runtime.
+    code, text = s3cryo(s3, "restore", "-D", url, "--detach", check=False)
+    assert code == 1 and "--runc" in text, text
+    assert ours_running() == []
+
+    # container.json with one byte changed: its checksum in the metadata catches it.
+    record = s3api(s3, "GET", f"{pre}/container.json")
+    bad = bytearray(record)
+    bad[record.index(b'"id"') + 6] ^= 0x01
+    put(f"{pre}/container.json", bytes(bad))
+    fails(f"s3://{BUCKET}/{pre}/container.json", "checksum")
+    put(f"{pre}/container.json", record)
+
+    # The rootfs archive gone.
+    archive = s3api(s3, "GET", f"{pre}/rootfs.tar")
+    s3api(s3, "DELETE", f"{pre}/rootfs.tar")
+    fails(f"{pre}/rootfs.tar")
+    put(f"{pre}/rootfs.tar", archive)
+
+    # A stream with one byte changed in the middle of a page frame: the frame's checksum.
+    stream1 = s3api(s3, "GET", f"{pre}/stream-1")
+    bad = bytearray(stream1)
+    bad[len(bad) // 2] ^= 0xff
+    put(f"{pre}/stream-1", bytes(bad))
+    text = fails(url)
+    assert re.search(r"stream 1|descriptor 1|stream-1", text), text
+
+    # The stream gone.
+    s3api(s3, "DELETE", f"{pre}/stream-1")
+    fails(f"{pre}/stream-1")
+
+    # Put back, the image restores.
+    put(f"{pre}/stream-1", stream1)
+    new, _, _ = restore(s3, box, url, box.bundle(CHECKED))
+    assert state(new)["status"] == "running"
+
+
+def test_a_container_dump_that_fails_leaves_no_image_and_the_container_running(box, s3):
+    b = box.bundle()
+    cid = box.run(b)
+    before = box.count(b)
+    # An image is there already: refused before the container is touched.
+    url = f"s3://{BUCKET}/pods/taken"
+    s3api(s3, "PUT", "pods/taken/cryo-image.json", "-d", "{}")
+    code, text = s3cryo(s3, "dump", "--runc", cid, "-D", url, "--with-rootfs", check=False)
+    assert code == 1 and "already holds an image" in text, text
+    assert keys(s3, "pods/taken") == ["pods/taken/cryo-image.json"]
+    # Refused inside the dump (a compression cryo does not know), after the files went up:
+    # the uploads are aborted and the files deleted.
+    url = f"s3://{BUCKET}/pods/failed"
+    code, text = s3cryo(s3, "dump", "--runc", cid, "-D", url, "--with-rootfs",
+                        "--compression", "bogus", check=False)
+    assert code == 1 and "bogus" in text, text
+    assert keys(s3, "pods/failed") == []
+    time.sleep(0.3)
+    assert state(cid)["status"] == "running"
+    assert box.count(b) > before, "the container was left frozen"
