@@ -204,6 +204,18 @@ def test_damaged_or_missing_objects_fail_naming_the_key_and_leave_nothing(box, s
     s3api(s3, "DELETE", f"{pre}/stream-1")
     fails(f"{pre}/stream-1")
 
+    # An image of a plain tree is no container's: refused, before runc is run.
+    sleeper = subprocess.Popen(["sleep", "600"], stdin=subprocess.DEVNULL)
+    try:
+        s3cryo(s3, "dump", "-t", sleeper.pid, "-D", f"s3://{BUCKET}/trees/sleep")
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    fresh = box.bundle(CHECKED)
+    new, code, text = restore(s3, box, f"s3://{BUCKET}/trees/sleep", fresh, check=False)
+    assert code == 1 and "holds no container" in text, text
+    assert_nothing_left(new)
+
     # Put back, the image restores.
     put(f"{pre}/stream-1", stream1)
     new, _, _ = restore(s3, box, url, box.bundle(CHECKED))
