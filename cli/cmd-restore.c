@@ -292,8 +292,8 @@ int cmd_restore(int argc, char **argv)
 		return 2;
 	}
 	if (how.runc_id && (!strcmp(dir, "-") || how.lazy || how.ninherit)) {
-		fprintf(stderr, "cryo restore: --runc restores from a directory, not lazily, with "
-			"the container's stdio as ours (no --inherit-fd)\n");
+		fprintf(stderr, "cryo restore: --runc restores from a directory or s3://, not "
+			"lazily, with the container's stdio as ours (no --inherit-fd)\n");
 		return 2;
 	}
 	if (how.copies && (!strcmp(dir, "-") || how.runc_id || how.ninherit)) {
