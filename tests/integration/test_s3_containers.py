@@ -242,3 +242,35 @@ def test_a_container_dump_that_fails_leaves_no_image_and_the_container_running(b
     time.sleep(0.3)
     assert state(cid)["status"] == "running"
     assert box.count(b) > before, "the container was left frozen"
+
+
+def test_container_job_through_cryod_into_object_storage(s3, tmp_path):
+    """cryod with checkpoint.dir in the store: a container job's checkpoint goes there, and
+    is restored from it as a new container."""
+    from cryod_harness import CRYOD, SANITIZED, Cryod
+    from test_cli_daemon import ok
+    if not os.access(CRYOD, os.X_OK) or SANITIZED:
+        pytest.skip("a built, unsanitized cryod needed")
+    d = Cryod(tmp_path, config={"checkpoint": {"dir": f"s3://{BUCKET}/cryod"}},
+              env=s3["env"])
+    box = Box(tmp_path)
+    a, b = box.id(), box.id()
+    try:
+        d.start()
+        bundle = box.bundle()
+        ok(d, "job", "run", "--runc", "--bundle", bundle, "--id", a)
+        box.count(bundle)
+        time.sleep(0.3)
+        ok(d, "job", "dump", "--no-leave-running", a)
+        assert state(a) is None
+        at_dump = box.count(bundle)
+        stored = keys(s3, "cryod")
+        assert any(k.endswith("/container.json") for k in stored), stored
+        fresh = box.bundle()
+        ok(d, "job", "restore", "--id", b, "--bundle", fresh, a)
+        assert state(b)["status"] == "running"
+        time.sleep(0.3)
+        assert at_dump < box.count(fresh) < at_dump + 200
+    finally:
+        d.cleanup()
+        box.cleanup()
