@@ -22,14 +22,15 @@ pytestmark = pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 
                                 reason="runc (scripts/install-deps.sh) and root needed")
 
 TOKEN = f"cryo-s3c-{os.getpid()}"
-# A counter (written whole: the dump kills the shell at any moment), and 200 KB of random text in the shell's memory whose md5 it writes at once to
-# /tmp/sum, and again to /tmp/sum2 whenever /tmp/check appears: the memory came across
-# exactly if the two agree in the restored container.
+# A counter (written whole: the dump kills the shell at any moment), and 200 KB of random
+# text in the shell's memory whose md5 it writes at once to /tmp/sum, and again to /tmp/sum2
+# whenever /tmp/check appears: the memory came across exactly if the two agree in the
+# restored container.
 CHECKED = ["sh", "-c", f": {TOKEN}; d=$(head -c 100000 /dev/urandom | od -An -tx1 | "
            "tr -d ' \\n'); printf %s \"$d\" | md5sum > /tmp/sum; i=0; while true; do "
-           "i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; if [ -e /tmp/check ]; then printf %s \"$d\" | "
-           "md5sum > /tmp/sum2.new; mv /tmp/sum2.new /tmp/sum2; rm /tmp/check; fi; "
-           "sleep 0.02; done"]
+           "i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; "
+           "if [ -e /tmp/check ]; then printf %s \"$d\" | md5sum > /tmp/sum2.new; "
+           "mv /tmp/sum2.new /tmp/sum2; rm /tmp/check; fi; sleep 0.02; done"]
 
 
 @pytest.fixture
