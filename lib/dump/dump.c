@@ -112,8 +112,8 @@ struct dump_chain {
  * chain's, pages written between the pre-dump and that protection were left to the parent
  * (an older copy, or zeros where it held none). Such a range is saved whole.
  */
-static int tracked_less(const struct page_run *t, uint64_t nt, const struct page_run *o,
-			size_t no, struct page_run **ret, uint64_t *ret_n)
+static int tracked_less(const struct page_run *t, uint64_t nt, const struct page_run *o, size_t no,
+			struct page_run **ret, uint64_t *ret_n)
 {
 	struct page_run *out = malloc((nt + no + 1) * sizeof(*out));
 	uint64_t n = 0;
@@ -170,8 +170,10 @@ static int chain_parent(struct cryo_ctx *ctx, const struct dump_chain *chain, pi
 	for (uint64_t i = 0; i < par->ntracked; i++)
 		after += par->tracked[i].npages;
 	if (after < before)
-		log_info(ctx, "pid %d: %llu pages of what the chain tracked are mapped anew since "
-			 "the pre-dump: saved whole", pid, (unsigned long long)(before - after));
+		log_info(ctx,
+			 "pid %d: %llu pages of what the chain tracked are mapped anew since "
+			 "the pre-dump: saved whole",
+			 pid, (unsigned long long)(before - after));
 	return 1;
 }
 
