@@ -400,6 +400,17 @@ void cow_early_free(struct cow_early *e)
 	free(e);
 }
 
+size_t cow_early_ranges(const struct cow_early *e, pid_t pid, const struct page_run **ret)
+{
+	for (size_t i = 0; e && i < e->ntasks; i++)
+		if (e->tasks[i].pid == pid) {
+			*ret = e->tasks[i].ranges;
+			return e->tasks[i].n;
+		}
+	*ret = NULL;
+	return 0;
+}
+
 /* Private anonymous memory as /proc/PID/maps shows it (no walk): what can be registered. */
 static bool early_kind(const struct proc_map *m)
 {

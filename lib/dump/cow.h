@@ -49,6 +49,13 @@ void cow_early_protect(struct cryo_ctx *ctx, struct cow_early *e);
 void cow_early_free(struct cow_early *e);
 
 /*
+ * The ranges of pid that e registered (sorted, as (start, pages)): their "uw" in smaps is
+ * ours, not a pre-dump chain's, and their write-protection says nothing about what was written
+ * since that pre-dump (dump.c's chain_parent()). 0 where e has none for pid.
+ */
+size_t cow_early_ranges(const struct cow_early *e, pid_t pid, const struct page_run **ret);
+
+/*
  * While the tree is frozen and after every other step that runs code in the tasks: protects
  * the pages later[i] lists for img->tasks[i], with the userfaultfds of e where it has them. *ret is
  * NULL where a copy-on-write dump cannot be done here (a task may not create a userfaultfd, too

@@ -100,26 +100,80 @@ struct dump_chain {
 	int fd; /* its directory */
 	struct predump meta;
 	bool live; /* its tracker still runs: pages not written since may be left to it */
+	const struct cow_early *early; /* a copy-on-write dump's registrations before its freeze */
 };
+
+/*
+ * The ranges the chain tracked in a task, less those a copy-on-write dump registered with a
+ * userfaultfd of its own before its freeze (cow_early_ranges()). A mapping there is no longer
+ * the one the pre-dump tracked (it was unmapped, or moved away, and something else mapped or
+ * moved there since: the chain's registration would have refused ours), yet smaps says "uw" of
+ * it all the same, and its write-protection is ours, from before the freeze: taken for the
+ * chain's, pages written between the pre-dump and that protection were left to the parent
+ * (an older copy, or zeros where it held none). Such a range is saved whole.
+ */
+static int tracked_less(const struct page_run *t, uint64_t nt, const struct page_run *o, size_t no,
+			struct page_run **ret, uint64_t *ret_n)
+{
+	struct page_run *out = malloc((nt + no + 1) * sizeof(*out));
+	uint64_t n = 0;
+
+	if (!out)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < nt; i++) {
+		uint64_t a = t[i].vaddr, end = a + t[i].npages * PAGE_SZ;
+
+		for (size_t k = 0; k < no && a < end; k++) {
+			uint64_t os = o[k].vaddr, oe = os + o[k].npages * PAGE_SZ;
+
+			if (oe <= a || os >= end)
+				continue;
+			if (os > a)
+				out[n++] = (struct page_run){a, (os - a) / PAGE_SZ};
+			a = oe;
+		}
+		if (a < end)
+			out[n++] = (struct page_run){a, (end - a) / PAGE_SZ};
+	}
+	*ret = out;
+	*ret_n = n;
+	return 0;
+}
 
 /* What the chain knows of task pid: nothing unless the same process was tracked. */
 static int chain_parent(struct cryo_ctx *ctx, const struct dump_chain *chain, pid_t pid,
-			struct mm_parent *par, struct page_run **ret_cover)
+			struct mm_parent *par, struct page_run **ret_cover,
+			struct page_run **ret_tracked)
 {
 	const struct predump_task *pt = chain && chain->live ? predump_find(&chain->meta, pid)
 							       : NULL;
-	uint64_t start;
+	const struct page_run *ours;
+	size_t nours;
+	uint64_t start, before = 0, after = 0;
 	int r;
 
 	*ret_cover = NULL;
+	*ret_tracked = NULL;
 	if (!pt || pt->track_fd < 0 || proc_start_time(pid, &start, NULL) < 0 || start != pt->start)
 		return 0;
 	r = chain_cover(ctx, chain->fd, pt, ret_cover, &par->ncover);
 	if (r < 0)
 		return r;
 	par->cover = *ret_cover;
-	par->tracked = pt->tracked;
-	par->ntracked = pt->ntracked;
+	nours = cow_early_ranges(chain->early, pid, &ours);
+	r = tracked_less(pt->tracked, pt->ntracked, ours, nours, ret_tracked, &par->ntracked);
+	if (r < 0)
+		return r;
+	par->tracked = *ret_tracked;
+	for (uint64_t i = 0; i < pt->ntracked; i++)
+		before += pt->tracked[i].npages;
+	for (uint64_t i = 0; i < par->ntracked; i++)
+		after += par->tracked[i].npages;
+	if (after < before)
+		log_info(ctx,
+			 "pid %d: %llu pages of what the chain tracked are mapped anew since "
+			 "the pre-dump: saved whole",
+			 pid, (unsigned long long)(before - after));
 	return 1;
 }
 
@@ -169,10 +223,10 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 		if (r < 0)
 			return r;
 		{
-			_cleanup_free_ struct page_run *cover = NULL;
+			_cleanup_free_ struct page_run *cover = NULL, *tracked = NULL;
 			struct mm_parent par = {0};
 
-			r = chain_parent(ctx, chain, t->pid, &par, &cover);
+			r = chain_parent(ctx, chain, t->pid, &par, &cover, &tracked);
 			if (r >= 0)
 				r = dump_task_mm(ctx, img, t, dirfd, w, r > 0 ? &par : NULL,
 						 later ? &later[i] : NULL);
@@ -462,6 +516,8 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	struct img *img = &d->img;
 	int r = plugins_run(ctx, CRYO_HOOK_DUMP_BEFORE_MEMORY, &d->hargs);
 
+	/* Our own registrations before the freeze are not the chain's (tracked_less()). */
+	d->chain.early = d->early;
 	if (r >= 0)
 		r = dump_tree(ctx, &d->held.tree, d->dirfd, img, d->w, &d->chain, d->later);
 	/* A tree whose sessions a restore could not make again is refused now. */

@@ -73,13 +73,7 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 	if (opts->cow > 0 && (predump || !opts->leave_running))
 		return cryo_err(ctx, -EINVAL, "%s: copy-on-write (--cow) is for a dump that "
 				"leaves the tree running (--leave-running)", what);
-	/* On top of a pre-dump (--parent) the copy races with the chain's write tracking: an
-	 * image now and then held a page older than the freeze (test_predump under load), so
-	 * an incremental dump copies while frozen until that is found. */
-	if (opts->cow > 0 && opts->parent)
-		return cryo_err(ctx, -EINVAL, "%s: copy-on-write (--cow) does not build on a "
-				"parent image (--parent) yet", what);
-	p.cow = !predump && opts->leave_running && opts->cow >= 0 && !opts->parent;
+	p.cow = !predump && opts->leave_running && opts->cow >= 0;
 	p.pid = opts->pid;
 	netlock_skip(opts->no_network_lock);
 	*ret = p;
