@@ -29,7 +29,7 @@
 #include "ns.h"
 
 #define LOG_PREFIX "time namespace: "
-#define NSEC 1000000000LL
+#define NSEC	   1000000000LL
 
 static void normalize(int64_t v[2])
 {
@@ -68,8 +68,10 @@ int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns)
 		long long s, n;
 
 		if (sscanf(line, "%15s %lld %lld", name, &s, &n) != 3 || n < 0 || n >= NSEC)
-			return cryo_err(ctx, -EIO, "pid %d: a line of timens_offsets I cannot "
-					"read: \"%s\"", root, line);
+			return cryo_err(ctx, -EIO,
+					"pid %d: a line of timens_offsets I cannot "
+					"read: \"%s\"",
+					root, line);
 		if (!strcmp(name, "monotonic") || !strcmp(name, "1")) {
 			ns->mono_off[0] = s;
 			ns->mono_off[1] = n;
@@ -93,10 +95,11 @@ int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns)
 	}
 	normalize(ns->mono);
 	normalize(ns->boot);
-	log_info(ctx, "pid %d: monotonic %lld.%09lld s (offset %lld s), boottime %lld.%09lld s "
-		 "(offset %lld s)", root, (long long)ns->mono[0], (long long)ns->mono[1],
-		 (long long)ns->mono_off[0], (long long)ns->boot[0], (long long)ns->boot[1],
-		 (long long)ns->boot_off[0]);
+	log_info(ctx,
+		 "pid %d: monotonic %lld.%09lld s (offset %lld s), boottime %lld.%09lld s "
+		 "(offset %lld s)",
+		 root, (long long)ns->mono[0], (long long)ns->mono[1], (long long)ns->mono_off[0],
+		 (long long)ns->boot[0], (long long)ns->boot[1], (long long)ns->boot_off[0]);
 	return 0;
 }
 
@@ -119,15 +122,17 @@ int timens_restore(struct cryo_ctx *ctx, const struct img_ns *ns)
 		return cryo_err(ctx, -errno, "make the tree's time namespace");
 	/* Before any process is born in it: the kernel refuses offsets after (EACCES). */
 	len = snprintf(buf, sizeof(buf), "%d %lld %lld\n%d %lld %lld\n", CLOCK_MONOTONIC,
-		       (long long)mono[0], (long long)mono[1], CLOCK_BOOTTIME,
-		       (long long)boot[0], (long long)boot[1]);
+		       (long long)mono[0], (long long)mono[1], CLOCK_BOOTTIME, (long long)boot[0],
+		       (long long)boot[1]);
 	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, buf, len) != len)
-		return cryo_err(ctx, -errno, "set the offsets of the tree's time namespace "
+		return cryo_err(ctx, -errno,
+				"set the offsets of the tree's time namespace "
 				"(monotonic %lld s, boottime %lld s) so that its clocks continue "
-				"from %lld s and %lld s", (long long)mono[0], (long long)boot[0],
-				(long long)ns->mono[0], (long long)ns->boot[0]);
-	log_info(ctx, "offsets monotonic %lld.%09lld s, boottime %lld.%09lld s",
-		 (long long)mono[0], (long long)mono[1], (long long)boot[0], (long long)boot[1]);
+				"from %lld s and %lld s",
+				(long long)mono[0], (long long)boot[0], (long long)ns->mono[0],
+				(long long)ns->boot[0]);
+	log_info(ctx, "offsets monotonic %lld.%09lld s, boottime %lld.%09lld s", (long long)mono[0],
+		 (long long)mono[1], (long long)boot[0], (long long)boot[1]);
 	return 0;
 }

@@ -27,7 +27,7 @@
 
 #include "zdtm.h"
 
-#define DAY 86400LL
+#define DAY  86400LL
 #define NSEC 1000000000LL
 
 static long long want_mono, want_boot;
