@@ -40,12 +40,17 @@ static int ns_ino(pid_t pid, const char *file, struct stat *st)
 	return stat(path, st) < 0 ? -errno : 0;
 }
 
-static bool same_ns(pid_t a, pid_t b, const char *file)
+static bool same_ns2(pid_t a, const char *file_a, pid_t b, const char *file_b)
 {
 	struct stat sa, sb;
 
-	return ns_ino(a, file, &sa) == 0 && ns_ino(b, file, &sb) == 0 &&
+	return ns_ino(a, file_a, &sa) == 0 && ns_ino(b, file_b, &sb) == 0 &&
 	       sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+static bool same_ns(pid_t a, pid_t b, const char *file)
+{
+	return same_ns2(a, file, b, file);
 }
 
 int ns_probe(struct cryo_ctx *ctx, pid_t pid, uint32_t *ret_own, pid_t *ret_nspid)
@@ -128,7 +133,7 @@ static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
 					"pid %d makes its children in a pid namespace of their "
 					"own: nested pid namespaces are not supported yet", pid);
 		/* unshare(CLONE_NEWTIME) with no child yet: its next ones would be elsewhere. */
-		if (!same_ns(pid, root, "time_for_children"))
+		if (!same_ns2(pid, "time_for_children", root, "time"))
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d makes its children in another time namespace than "
 					"its own (it called unshare(CLONE_NEWTIME)): nested time "

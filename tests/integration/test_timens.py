@@ -78,3 +78,15 @@ def test_tree_across_two_time_namespaces_refused_tree_unharmed(env):
     os.kill(run.pid, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
     assert run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_task_that_unshared_its_time_namespace_refused_tree_unharmed(env):
+    run, child = start(env, "pending")
+    assert child == run.pid
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
+    assert p.returncode != 0
+    assert "unshare(CLONE_NEWTIME)" in p.stderr and str(run.pid) in p.stderr, p.stderr
+    assert alive(run.pid)
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
+    assert run.text().rstrip().endswith("PASS"), run.text()

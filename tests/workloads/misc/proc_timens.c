@@ -17,6 +17,8 @@
  * `host`: no namespace of its own; the same checks with offsets 0 (a tree in ours).
  * `split`: the launcher is in ours and its child in the new one: a tree across two time
  * namespaces, which a dump of the launcher refuses.
+ * `pending`: the launcher alone, after unshare(CLONE_NEWTIME): its next children would be in
+ * another time namespace than its own, which a dump refuses too.
  */
 #include <fcntl.h>
 #include <sched.h>
@@ -157,6 +159,13 @@ int main(int argc, char **argv)
 		if (fd < 0 || write(fd, offs, n) != n)
 			fail("write /proc/self/timens_offsets");
 		close(fd);
+	}
+	if (!strcmp(mode, "pending")) {
+		/* Still in ours, its next children in the new one. */
+		printf("child %d\n", getpid());
+		test_ready();
+		test_wait(NULL);
+		pass();
 	}
 	c = fork();
 	if (c == 0)
