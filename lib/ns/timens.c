@@ -8,7 +8,8 @@
  * offsets). Restore makes a new namespace with offsets chosen so that those clocks continue
  * from the values they had at dump: the tree sees no time pass while it was not running, as
  * CRIU chooses too (criu/timens.c), so a monotonic clock never goes back, even on another
- * host with less uptime, and deadlines on it (timerfds, futex waits) keep their distance.
+ * host with less uptime, and waits the tree runs again (futex, clock_nanosleep) keep their
+ * distance (an absolute timerfd does not yet: docs/containers.md).
  * CLOCK_REALTIME is not namespaced and goes on as the host's.
  *
  * unshare(CLONE_NEWTIME) leaves the caller where it was: its children (not those made with
