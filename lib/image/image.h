@@ -450,6 +450,9 @@ struct img_ns {
 	bool lo_up;      /* its own net namespace had lo up */
 	char **proc;     /* where proc was mounted in its own mount namespace */
 	uint32_t nproc;
+	/* Its own time namespace: CLOCK_MONOTONIC and CLOCK_BOOTTIME as the tree read them at
+	 * dump, and the namespace's offsets then; each {seconds, nanoseconds}. */
+	int64_t mono[2], boot[2], mono_off[2], boot_off[2];
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

@@ -2,6 +2,7 @@
 /* The "namespaces" object of cryo.json (docs/image-format.md), for image.c. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,30 @@ static const struct {
 } names[] = {
 	{CLONE_NEWPID, "pid"}, {CLONE_NEWNS, "mnt"},	{CLONE_NEWNET, "net"},
 	{CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWCGROUP, "cgroup"},
+	{CLONE_NEWTIME, "time"},
 };
+
+#define NSEC 1000000000LL
+/* The kernel keeps a time namespace's clocks below KTIME_MAX / 2 and its offsets within
+ * KTIME_MAX (kernel/time/namespace.c), in seconds. */
+#define CLOCK_SEC_MAX 4611686018LL
+#define OFFSET_SEC_MAX 9223372036LL
+
+static const struct {
+	const char *key;
+	size_t off;
+	bool offset;
+} clocks[] = {
+	{"monotonic", offsetof(struct img_ns, mono), false},
+	{"boottime", offsetof(struct img_ns, boot), false},
+	{"monotonic_offset", offsetof(struct img_ns, mono_off), true},
+	{"boottime_offset", offsetof(struct img_ns, boot_off), true},
+};
+
+static int64_t *clock_of(struct img_ns *ns, size_t i)
+{
+	return (int64_t *)((char *)ns + clocks[i].off);
+}
 
 const char *ns_name(uint32_t flag)
 {
@@ -70,6 +94,17 @@ int ns_image_encode(const struct img_ns *ns, json_t *root)
 	}
 	if (ns->own & CLONE_NEWNET)
 		r |= set(o, "lo_up", json_boolean(ns->lo_up));
+	if (ns->own & CLONE_NEWTIME) {
+		json_t *t = json_object();
+
+		for (size_t i = 0; t && i < sizeof(clocks) / sizeof(clocks[0]); i++) {
+			const int64_t *v = clock_of((struct img_ns *)ns, i);
+
+			r |= set(t, clocks[i].key, json_pack("[II]", (json_int_t)v[0],
+							     (json_int_t)v[1]));
+		}
+		r |= set(o, "time", t);
+	}
 	r |= set(o, "proc", proc);
 	r |= set(root, "namespaces", o);
 	return r ? -ENOMEM : 0;
@@ -85,6 +120,35 @@ static int get_name(struct dec *d, json_t *o, const char *key, char *buf, size_t
 	return 0;
 }
 
+/* "time": each clock and offset as [seconds, nanoseconds], in the kernel's ranges. */
+static int get_time(struct dec *d, json_t *o, struct img_ns *ns)
+{
+	json_t *t = need(d, o, "time", JSON_OBJECT);
+
+	if (!t)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
+		json_t *a = get_arr(d, t, clocks[i].key, 2), *s, *n;
+		long long min = clocks[i].offset ? -OFFSET_SEC_MAX : 0;
+		long long max = clocks[i].offset ? OFFSET_SEC_MAX : CLOCK_SEC_MAX;
+		int64_t *v = clock_of(ns, i);
+
+		if (!a)
+			return -EINVAL;
+		s = json_array_get(a, 0);
+		n = json_array_get(a, 1);
+		if (json_array_size(a) != 2 || !json_is_integer(s) || !json_is_integer(n))
+			return bad(d, clocks[i].key, "is not [seconds, nanoseconds]");
+		if (json_integer_value(s) < min || json_integer_value(s) > max)
+			return bad(d, clocks[i].key, "has seconds out of the kernel's range");
+		if (json_integer_value(n) < 0 || json_integer_value(n) >= NSEC)
+			return bad(d, clocks[i].key, "has nanoseconds out of 0..999999999");
+		v[0] = json_integer_value(s);
+		v[1] = json_integer_value(n);
+	}
+	return 0;
+}
+
 int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 {
 	json_t *o = json_object_get(root, "namespaces"), *a, *v;
@@ -94,7 +158,7 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 		return 0;
 	if (!json_is_object(o))
 		return bad(d, "namespaces", "is not an object");
-	a = get_arr(d, o, "own", 6);
+	a = get_arr(d, o, "own", sizeof(names) / sizeof(names[0]));
 	if (!a)
 		return -EINVAL;
 	json_array_foreach(a, i, v) {
@@ -122,6 +186,8 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 			return bad(d, "lo_up", "is not true or false");
 		ns->lo_up = json_is_true(v);
 	}
+	if ((ns->own & CLONE_NEWTIME) && get_time(d, o, ns) < 0)
+		return -EINVAL;
 	a = get_arr(d, o, "proc", NS_MAX_PROC);
 	if (!a)
 		return -EINVAL;

@@ -26,8 +26,8 @@
 #define LOG_PREFIX "namespaces: "
 
 /* The kinds cryo knows; ns_name() is also each one's file under /proc/PID/ns. */
-static const uint32_t kinds[] = {CLONE_NEWPID, CLONE_NEWNS,  CLONE_NEWNET,
-				 CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP};
+static const uint32_t kinds[] = {CLONE_NEWPID, CLONE_NEWNS,	  CLONE_NEWNET, CLONE_NEWUTS,
+				 CLONE_NEWIPC, CLONE_NEWCGROUP, CLONE_NEWTIME};
 
 static int ns_ino(pid_t pid, const char *file, struct stat *st)
 {
@@ -40,17 +40,22 @@ static int ns_ino(pid_t pid, const char *file, struct stat *st)
 	return stat(path, st) < 0 ? -errno : 0;
 }
 
-static bool same_ns(pid_t a, pid_t b, const char *file)
+static bool same_ns2(pid_t a, const char *file_a, pid_t b, const char *file_b)
 {
 	struct stat sa, sb;
 
-	return ns_ino(a, file, &sa) == 0 && ns_ino(b, file, &sb) == 0 &&
+	return ns_ino(a, file_a, &sa) == 0 && ns_ino(b, file_b, &sb) == 0 &&
 	       sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+static bool same_ns(pid_t a, pid_t b, const char *file)
+{
+	return same_ns2(a, file, b, file);
 }
 
 int ns_probe(struct cryo_ctx *ctx, pid_t pid, uint32_t *ret_own, pid_t *ret_nspid)
 {
-	static const char *const refused[] = {"user", "time"};
+	static const char *const refused[] = {"user"};
 	_cleanup_free_ char *status = NULL;
 	char buf[256], *last;
 	uint32_t own = 0;
@@ -127,6 +132,12 @@ static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d makes its children in a pid namespace of their "
 					"own: nested pid namespaces are not supported yet", pid);
+		/* unshare(CLONE_NEWTIME) with no child yet: its next ones would be elsewhere. */
+		if (!same_ns2(pid, "time_for_children", root, "time"))
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d makes its children in another time namespace than "
+					"its own (it called unshare(CLONE_NEWTIME)): nested time "
+					"namespaces are not supported yet", pid);
 	}
 	return 0;
 }
@@ -356,6 +367,8 @@ int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
 		return r;
 	if ((own & CLONE_NEWNET) && (r = check_net(ctx, &ns->lo_up)) < 0 && !container)
 		return r;
+	if ((own & CLONE_NEWTIME) && (r = timens_dump(ctx, root, ns)) < 0)
+		return r;
 	if (own & CLONE_NEWNS)
 		return dump_mounts(ctx, root, !container, ns);
 	return 0;
@@ -404,6 +417,11 @@ int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 	uint32_t make = ns->own & (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC |
 				   CLONE_NEWCGROUP);
 
+	int r;
+
+	/* First: /proc/self is still ours, and nothing is forked yet (the root, the tracer). */
+	if ((ns->own & CLONE_NEWTIME) && (r = timens_restore(ctx, ns)) < 0)
+		return r;
 	if (t)
 		return join_target(ctx, t);
 	if (ns->container)

@@ -10,9 +10,11 @@
  *     that namespace mounted in a mount namespace of its own, and joins the tree's net, uts and
  *     ipc namespaces, where sock_diag, uname and SysV IPC answer for the tree; ns_dump() then
  *     checks that every task shares the root's namespaces and records what a restore needs;
- *   - restore: restore-ns.c makes the namespaces (ns_restore_enter()), the root as the init of
- *     a new pid namespace (which remounts proc there: ns_root_setup()), and a tracer inside
- *     that namespace (ns_tracer_enter()), so that every PID the engine handles is the image's.
+ *   - restore: restore-ns.c makes the namespaces (ns_restore_enter(); a time namespace
+ *     first, so that every process forked after it, the root and tracer included, is in it),
+ *     the root as the init of a new pid namespace (which remounts proc there:
+ *     ns_root_setup()), and a tracer inside that namespace (ns_tracer_enter()), so that every
+ *     PID the engine handles is the image's.
  */
 #ifndef CRYO_NS_H
 #define CRYO_NS_H
@@ -28,7 +30,7 @@ struct seized_tree;
 
 /* The namespace kinds cryo knows, as CLONE_NEW* flags. */
 #define NS_KNOWN (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | \
-		  CLONE_NEWCGROUP)
+		  CLONE_NEWCGROUP | CLONE_NEWTIME)
 
 /* The name of one CLONE_NEW* flag ("pid", "mnt", ...), NULL if unknown. */
 const char *ns_name(uint32_t flag);
@@ -37,7 +39,7 @@ const char *ns_name(uint32_t flag);
 uint32_t ns_flag(const char *name);
 
 /*
- * Which namespaces of pid are not the caller's (CLONE_NEW* flags in *ret_own). A user or time
+ * Which namespaces of pid are not the caller's (CLONE_NEW* flags in *ret_own). A user
  * namespace of its own is refused, naming it. *ret_nspid is pid as its own pid namespace sees
  * it (pid itself when it shares ours).
  */
@@ -76,6 +78,14 @@ struct ns_target {
  * made with the root (CLONE_NEWPID).
  */
 int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct ns_target *t);
+
+/* The tree's time namespace (lib/ns/timens.c). At dump, in the worker (the tree frozen): the
+ * offsets of root's time namespace and the clocks it sees. At restore, in the restore worker
+ * before it forks anything: unshare(CLONE_NEWTIME) with offsets that carry those clocks on
+ * from their values at dump (as CRIU does: the time between dump and restore is not
+ * counted), so that the processes it forks from then on are in it. */
+int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns);
+int timens_restore(struct cryo_ctx *ctx, const struct img_ns *ns);
 
 /* In the root, the init of its new pid namespace, before it forks anything: proc mounted
  * again where the tree had it, for this pid namespace, with what was mounted over its

@@ -548,7 +548,14 @@ void fixture_img(struct img *img)
 	img->pipes[0].data = xcalloc(4, 1);
 	memcpy(img->pipes[0].data, "h\0\xff\n", 4);
 	fill_cgroups(&img->cgroups);
-	img->ns.own = CLONE_NEWCGROUP;
+	img->ns.own = CLONE_NEWCGROUP | CLONE_NEWTIME;
+	img->ns.mono[0] = 86400000 + 17;
+	img->ns.mono[1] = 999999999;
+	img->ns.boot[0] = 172800000 + 19;
+	img->ns.boot[1] = 1;
+	img->ns.mono_off[0] = 86400000;
+	img->ns.boot_off[0] = -5;
+	img->ns.boot_off[1] = 250000000;
 }
 
 static void assert_str_or_null_equal(const char *a, const char *b)
@@ -804,6 +811,10 @@ void assert_img_equal(const struct img *a, const struct img *b)
 	}
 	assert_int_equal(a->cgroups.ns_set, b->cgroups.ns_set);
 	assert_int_equal(a->ns.own, b->ns.own);
+	assert_memory_equal(a->ns.mono, b->ns.mono, sizeof(a->ns.mono));
+	assert_memory_equal(a->ns.boot, b->ns.boot, sizeof(a->ns.boot));
+	assert_memory_equal(a->ns.mono_off, b->ns.mono_off, sizeof(a->ns.mono_off));
+	assert_memory_equal(a->ns.boot_off, b->ns.boot_off, sizeof(a->ns.boot_off));
 	assert_int_equal(a->cgroups.nsets, b->cgroups.nsets);
 	assert_memory_equal(a->cgroups.sets, b->cgroups.sets,
 			    a->cgroups.nsets * a->cgroups.nhiers * sizeof(int32_t));

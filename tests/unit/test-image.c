@@ -720,6 +720,17 @@ static const struct bad_value bad_values[] = {
     {"cgroups/ns", "2", "out of range"},
     {"cgroups/ns", "0", "not below"},
     {"namespaces/own", "[\"pid\"]", "without a cgroup namespace"},
+    {"namespaces/own", "[\"cgroup\", \"time\", \"time\"]", "twice"},
+    {"namespaces/time", NULL, "time"},
+    {"namespaces/time/monotonic", "[1]", "not [seconds, nanoseconds]"},
+    {"namespaces/time/monotonic", "[1, 2, 3]", "too many entries"},
+    {"namespaces/time/monotonic", "[-1, 0]", "seconds out of"},
+    {"namespaces/time/boottime", "[4611686019, 0]", "seconds out of"},
+    {"namespaces/time/monotonic/1", "1000000000", "nanoseconds out of"},
+    {"namespaces/time/boottime/1", "-1", "nanoseconds out of"},
+    {"namespaces/time/monotonic_offset", "[-9223372037, 0]", "seconds out of"},
+    {"namespaces/time/boottime_offset", "[9223372037, 0]", "seconds out of"},
+    {"namespaces/time/boottime_offset/1", "1000000000", "nanoseconds out of"},
 };
 
 static void test_bad_values(void **state)
