@@ -12,7 +12,9 @@
 # to ANSWER_FIFO (opened for each answer):
 #   "sum K"  -> "sum K <sum mod 2^64 of 1 MiB block K as uint64 words> <vocab entry> ns=<pid ns>"
 #   "all"    -> "all <sum mod 2^64 of every word of the state> <len(vocab)> ns=<pid ns>"
-# The pid namespace tells copies of a pool apart. The "ready" line carries the wall clock
+# Each answer ends with " took_ms=T": the time from the request's line being read to the answer
+# being ready (after a lazy restore, mostly page faults). The pid namespace tells copies of a pool
+# apart. The "ready" line carries the wall clock
 # (time.time()) at which the state was complete, so the script can take exec-to-ready.
 import os
 import sys
@@ -84,7 +86,9 @@ def main():
         pending += chunk
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
-            out = answer(line.decode(errors="replace").strip()) + "\n"
+            t = time.perf_counter()
+            out = answer(line.decode(errors="replace").strip())
+            out += f" took_ms={(time.perf_counter() - t) * 1000:.2f}\n"
             fd = os.open(ans_path, os.O_WRONLY)
             try:
                 os.write(fd, out.encode())

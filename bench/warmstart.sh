@@ -116,6 +116,8 @@ ask() { # request timeout_s: prints the answer line
 	echo "$a"
 }
 drop_ns() { sed 's/ ns=.*//'; }
+ns_of() { sed 's/.* ns=\([^ ]*\).*/\1/'; }
+took_of() { sed 's/.* took_ms=\([0-9.]*\).*/\1/'; }
 
 kill_tree() { # pids...: kill every one and wait until each and every page server is gone
 	local p
@@ -124,7 +126,9 @@ kill_tree() { # pids...: kill every one and wait until each and every page serve
 	for p in $(servers); do wait_gone "$p"; done
 }
 
-restore() { # mode (eager|lazy|copies): sets R_REST, R_ANS, R_ALL (seconds; all copies answered)
+restore() { # mode (eager|lazy|copies): sets R_REST, R_ANS, R_ALL (seconds; all copies answered),
+	# R_TOOK (ms: the worker's own time for the first answer, from its request to its answer),
+	# R_RSS (copies: MiB of anonymous memory the first copy holds after its first answer)
 	local args=() v=() t0 t1 t2 t3 a seen n pids
 	case $1 in
 	lazy) args=(--lazy) ;;
@@ -136,22 +140,29 @@ restore() { # mode (eager|lazy|copies): sets R_REST, R_ANS, R_ALL (seconds; all 
 	"$CRYO" restore -D "$work/img" "${args[@]}" --detach --pidfile "$work/pid" "${v[@]}" \
 		3>&- 4>&- 2>"$work/restore.log" || { cat "$work/restore.log" >&2; fail "$1 restore failed"; }
 	t1=$EPOCHREALTIME
-	a=$(ask "sum $k" 60) || fail "$1: no answer within 60 s"
+	echo "sum $k" >&3 # inline, not ask(): no fork in the timed part
+	read -r -t 60 -u 4 a || fail "$1: no answer within 60 s"
 	t2=$EPOCHREALTIME
 	mapfile -t pids <"$work/pid"
 	started+=("${pids[@]}")
+	R_RSS=-
+	if [ "$1" = copies ]; then # on demand only: what the first answer made it hold
+		R_RSS=$(awk '$1 == "RssAnon:" {printf "%.1f", $2 / 1024}' \
+			"/proc/$(cat "/proc/${pids[0]}/task/${pids[0]}/children" | cut -d' ' -f1)/status")
+	fi
 	[ "$keep_logs" = 1 ] && cp "$work/restore.log" "$logs/rep$rep-$1.log"
 	[ "$(echo "$a" | drop_ns)" = "$ref_sum" ] || fail "$1: answer '$a', expected '$ref_sum'"
+	R_TOOK=$(echo "$a" | took_of)
 	t3=$t2
 	if [ "$1" = copies ] && [ "$copies" -gt 1 ]; then
-		seen=$(echo "$a" | sed 's/.* ns=//')
+		seen=$(echo "$a" | ns_of)
 		n=0
 		while [ "$(echo "$seen" | sort -u | wc -l)" -lt "$copies" ]; do
 			n=$((n + 1))
 			[ "$n" -le $((20 * copies)) ] || fail "copies: only $(echo "$seen" | sort -u | wc -l) of $copies copies answered"
 			a=$(ask "sum $k" 60) || fail "copies: no answer within 60 s"
 			[ "$(echo "$a" | drop_ns)" = "$ref_sum" ] || fail "copies: answer '$a', expected '$ref_sum'"
-			seen+=$'\n'$(echo "$a" | sed 's/.* ns=//')
+			seen+=$'\n'$(echo "$a" | ns_of)
 		done
 		t3=$EPOCHREALTIME
 	fi
@@ -163,7 +174,7 @@ restore() { # mode (eager|lazy|copies): sets R_REST, R_ANS, R_ALL (seconds; all 
 
 echo "# warmstart.sh $(date -u '+%F %T') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)," \
 	"$mib MiB, --copies $copies, cryo $CRYO"
-echo "rep,load,cold_ready_s,cold_answer_s,import_s,build_s,dump_s,eager_restore_s,eager_answer_s,lazy_restore_s,lazy_answer_s,copies,copies_restore_s,copies_answer_s,copies_all_s,cold_over_eager,cold_over_lazy,cold_over_copies" >"$csv"
+echo "rep,load,cold_ready_s,cold_answer_s,import_s,build_s,dump_s,eager_restore_s,eager_answer_s,lazy_restore_s,lazy_answer_s,copies,copies_restore_s,copies_answer_s,copies_all_s,cold_over_eager,cold_over_lazy,cold_over_copies,cold_took_ms,eager_took_ms,lazy_took_ms,copies_took_ms,copy_rss_anon_mib" >"$csv"
 for rep in $(seq "$reps"); do
 	k=$((rep * 7919 % (mib - 1) + 1)) # a 1 MiB block, different in each repetition
 	load=$(cut -d' ' -f1 /proc/loadavg)
@@ -178,6 +189,7 @@ for rep in $(seq "$reps"); do
 	t1=$EPOCHREALTIME
 	ready=$(grep '^ready' "$work/out") || fail "no ready line: $(cat "$work/out")"
 	ref_sum=$(echo "$a" | drop_ns)
+	cold_took=$(echo "$a" | took_of)
 	case $ref_sum in "sum $k "*) ;; *) fail "cold answer '$a'" ;; esac
 	ref_all=$(ask all 300 | drop_ns) || fail "the cold worker did not answer 'all'"
 	t_ready=$(echo "$ready" | sed 's/.* t=\([0-9.]*\).*/\1/')
@@ -194,14 +206,15 @@ for rep in $(seq "$reps"); do
 	wait_gone "$wpid"
 
 	restore eager
-	e_rest=$R_REST e_ans=$R_ANS
+	e_rest=$R_REST e_ans=$R_ANS e_took=$R_TOOK
 	restore lazy
-	l_rest=$R_REST l_ans=$R_ANS
+	l_rest=$R_REST l_ans=$R_ANS l_took=$R_TOOK
 	restore copies
-	c_rest=$R_REST c_ans=$R_ANS c_all=$R_ALL
+	c_rest=$R_REST c_ans=$R_ANS c_all=$R_ALL c_took=$R_TOOK c_rss=$R_RSS
 	rm -rf "$work/img"
 	row="$rep,$load,$cold_ready,$cold_answer,$imp,$build,$(sub "$d1" "$d0"),$e_rest,$e_ans,$l_rest,$l_ans,$copies,$c_rest,$c_ans,$c_all"
 	row+=",$(sub "$cold_ready / $e_ans" 0),$(sub "$cold_ready / $l_ans" 0),$(sub "$cold_ready / $c_ans" 0)"
+	row+=",$cold_took,$e_took,$l_took,$c_took,$c_rss"
 	echo "$row" | tee -a "$csv"
 done
 
@@ -209,13 +222,14 @@ done
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 med = lambda k: statistics.median(float(r[k]) for r in rows)
-each = lambda k, f=1000: " ".join(f"{float(r[k]) * f:.0f}" for r in rows)
+each = lambda k, f=1000, d=0: " ".join(f"{float(r[k]) * f:.{d}f}" for r in rows)
 cold = med("cold_ready_s")
-print(f"\nmedians of {len(rows)} (load {each('load', 1)})")
+print(f"\nmedians of {len(rows)} (load {each('load', 1, 1)})")
 print("| step | median | each run | cold ready / median | target |")
 print("|---|---|---|---|---|")
 print(f"| cold start, exec to ready (yardstick) | {cold:.2f} s | {each('cold_ready_s')} ms | | |")
 print(f"| cold start, exec to first answer | {med('cold_answer_s'):.2f} s | {each('cold_answer_s')} ms | | |")
+print(f"| cold: the worker's own answer | {med('cold_took_ms'):.1f} ms | {each('cold_took_ms', 1, 1)} ms | | |")
 print(f"| dump (worker killed) | {med('dump_s'):.2f} s | {each('dump_s')} ms | | |")
 for mode, name in (("eager", "eager restore"), ("lazy", "lazy restore (--lazy)"),
                    ("copies", f"pool (--copies {rows[0]['copies']})")):
@@ -224,6 +238,10 @@ for mode, name in (("eager", "eager restore"), ("lazy", "lazy restore (--lazy)")
           f" | {each(f'{mode}_restore_s')} ms | | |")
     print(f"| {name}: first correct answer | {a * 1000:.0f} ms | {each(f'{mode}_answer_s')} ms"
           f" | {cold / a:.0f}x (per run median {med(f'cold_over_{mode}'):.0f}x) | >= 100x |")
+    print(f"| {name}: of which the worker's own answer (faults) | {med(f'{mode}_took_ms'):.1f} ms"
+          f" | {each(f'{mode}_took_ms', 1, 1)} ms | | |")
+print(f"| pool: anonymous memory a copy holds after its first answer | {med('copy_rss_anon_mib'):.1f} MiB"
+      f" | {each('copy_rss_anon_mib', 1, 1)} MiB | | |")
 if int(rows[0]["copies"]) > 1:
     print(f"| every copy answered | {med('copies_all_s') * 1000:.0f} ms | {each('copies_all_s')} ms | | |")
 PY
