@@ -148,7 +148,7 @@ restore() { # mode (eager|lazy|copies): sets R_REST, R_ANS, R_ALL (seconds; all 
 	R_RSS=-
 	if [ "$1" = copies ]; then # on demand only: what the first answer made it hold
 		R_RSS=$(awk '$1 == "RssAnon:" {printf "%.1f", $2 / 1024}' \
-			"/proc/$(cat "/proc/${pids[0]}/task/${pids[0]}/children" | cut -d' ' -f1)/status")
+			"/proc/$(cut -d' ' -f1 <"/proc/${pids[0]}/task/${pids[0]}/children")/status")
 	fi
 	[ "$keep_logs" = 1 ] && cp "$work/restore.log" "$logs/rep$rep-$1.log"
 	[ "$(echo "$a" | drop_ns)" = "$ref_sum" ] || fail "$1: answer '$a', expected '$ref_sum'"
