@@ -14,6 +14,7 @@ pkgs=(
 	libnftables1 nftables
 	# deploy/kubernetes/build-image.sh and the image's test (tests/integration/test_kubernetes.py)
 	podman mmdebstrap
+	python3-numpy # bench only: bench/warmstart.sh's worker
 )
 # The object storage tests' S3 server comes from the npm registry (scripts/s3-server.sh);
 # Debian's nodejs and npm, unless a node with its own npm is there already.
