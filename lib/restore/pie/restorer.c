@@ -24,6 +24,7 @@
 #include "restorer.h"
 #include "syscalls.h"
 
+#define EEXIST         17
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED   2
 #define PR_SET_MM      35
@@ -420,7 +421,19 @@ void restorer_main(struct rst_args *args)
 			.set_tid_size = 1,
 		};
 
-		r = clone3_thread(&ca, th);
+		/* A TID of the dumped tree may still be held for a moment by its thread, killed
+		 * while traced and released only as its tracer lets go (the processes' PIDs are
+		 * waited for in restore_clone_pid()): up to 5 s, as long as it stays EEXIST. */
+		for (int tries = 0;; tries++) {
+			struct {
+				long sec, nsec;
+			} pause = {0, 10 * 1000 * 1000};
+
+			r = clone3_thread(&ca, th);
+			if (r != -EEXIST || tries >= 500)
+				break;
+			sys2(__NR_nanosleep, &pause, 0);
+		}
 		if (r < 0)
 			fail(args, "clone3 of a thread", r);
 	}
