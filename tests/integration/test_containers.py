@@ -64,6 +64,11 @@ class Box:
         b = self.tmp / (name or f"bundle{self.n}")
         subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *args],
                        check=True, capture_output=True)
+        # The counter file is there from the start, as in the image the container came from:
+        # a dump that freezes the shell between its `> /tmp/count` and the close carries the
+        # open file, which a restore into a pristine bundle reopens by its path.
+        (b / "rootfs" / "tmp").mkdir(exist_ok=True)
+        (b / "rootfs" / "tmp" / "count").touch()
         if pids_limit:
             cfg = json.loads((b / "config.json").read_text())
             cfg["linux"].setdefault("resources", {})["pids"] = {"limit": pids_limit}
