@@ -65,6 +65,10 @@ class RuntimeNs:
         b = self.tmp / name
         subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *args],
                        check=True, capture_output=True)
+        # There from the start, so that a shell frozen while it holds it open restores into
+        # a pristine bundle (see test_containers.Box.bundle).
+        (b / "rootfs" / "tmp").mkdir(exist_ok=True)
+        (b / "rootfs" / "tmp" / "count").touch()
         return b
 
     def id(self):
