@@ -43,6 +43,18 @@ PR_SET_CHILD_SUBREAPER = 36
 ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
+def busybox_bundle(bundle, args):
+    """An OCI bundle of busybox running args (scripts/busybox-bundle.sh), its counter file
+    /tmp/count there from the start, as in the image a container came from: a dump that
+    freezes a shell between its `> /tmp/count` and the close carries the open file, which a
+    restore into a pristine bundle reopens by its path."""
+    subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(bundle), *args],
+                   check=True, capture_output=True, timeout=120)
+    (bundle / "rootfs" / "tmp").mkdir(exist_ok=True)
+    (bundle / "rootfs" / "tmp" / "count").touch()
+    return bundle
+
+
 def workload(name):
     """Path of a built workload program (tests/workloads/<area>/<name>.c)."""
     found = [p for p in WORKLOADS.rglob(name) if p.is_file() and os.access(p, os.X_OK)]

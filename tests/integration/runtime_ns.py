@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import CRYO, ROOT
+from conftest import CRYO, busybox_bundle
 
 # Hides the hybrid host's v2 tree: only the v1 controllers are left.
 LEGACY = "if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi"
@@ -63,13 +63,7 @@ class RuntimeNs:
 
     def bundle(self, name, args=COUNTER):
         b = self.tmp / name
-        subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *args],
-                       check=True, capture_output=True)
-        # There from the start, so that a shell frozen while it holds it open restores into
-        # a pristine bundle (see test_containers.Box.bundle).
-        (b / "rootfs" / "tmp").mkdir(exist_ok=True)
-        (b / "rootfs" / "tmp" / "count").touch()
-        return b
+        return busybox_bundle(b, args)
 
     def id(self):
         cid = f"cryo-{self.runtime}-{os.getpid()}-{len(self.ids)}"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CRYO, ROOT, alive
+from conftest import CRYO, alive, busybox_bundle
 
 pytestmark = pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
                                 reason="runc (scripts/install-deps.sh) and root needed")
@@ -62,13 +62,7 @@ class Box:
     def bundle(self, args=COUNTER, name=None, pids_limit=None):
         self.n += 1
         b = self.tmp / (name or f"bundle{self.n}")
-        subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *args],
-                       check=True, capture_output=True)
-        # The counter file is there from the start, as in the image the container came from:
-        # a dump that freezes the shell between its `> /tmp/count` and the close carries the
-        # open file, which a restore into a pristine bundle reopens by its path.
-        (b / "rootfs" / "tmp").mkdir(exist_ok=True)
-        (b / "rootfs" / "tmp" / "count").touch()
+        busybox_bundle(b, args)
         if pids_limit:
             cfg = json.loads((b / "config.json").read_text())
             cfg["linux"].setdefault("resources", {})["pids"] = {"limit": pids_limit}

@@ -14,16 +14,13 @@ import pytest
 from cryod_harness import CRYOD, SANITIZED, Cryod
 from runtime_ns import LEGACY, RuntimeNs, count
 from test_cli_daemon import ok
+from test_container_jobs import TICKER, ticks, wait_ticks
 
 pytestmark = [
     pytest.mark.skipif(not os.access(CRYOD, os.X_OK), reason=f"{CRYOD} is not built"),
     pytest.mark.skipif(shutil.which("crun") is None or os.geteuid() != 0,
                        reason="crun (scripts/install-deps.sh) and root needed"),
 ]
-
-TICKER = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; echo $i > /tmp/count; "
-          "sleep 0.05; done"]
-
 
 @pytest.fixture
 def crun_cryod(tmp_path):
@@ -53,21 +50,6 @@ def crun_cryod(tmp_path):
     finally:
         d.cleanup()
         ns.close()
-
-
-def ticks(d, job):
-    text = ok(d, "job", "logs", job).stdout
-    return [int(w.split()[1]) for w in text.splitlines() if w.startswith("tick ")]
-
-
-def wait_ticks(d, job, more_than=0, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        t = ticks(d, job)
-        if t and t[-1] > more_than:
-            return t
-        time.sleep(0.05)
-    raise AssertionError(f"job {job} does not tick past {more_than}: {ticks(d, job)[-5:]}")
 
 
 def test_crun_container_job_dumped_and_restored_as_a_new_container(crun_cryod):
