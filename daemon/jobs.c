@@ -631,8 +631,8 @@ static int proc_ppid_flags(pid_t pid, pid_t *ret_ppid, unsigned long *ret_flags)
  */
 static int manage_refused(pid_t pid, struct cryod_err *e)
 {
-	unsigned long flags;
-	pid_t ppid, a;
+	unsigned long flags = 0;
+	pid_t ppid = 0, a;
 	int r;
 
 	if (pid == 1)

@@ -304,13 +304,13 @@ static int write_record(struct cryo_ctx *ctx, const char *dir, const char *runti
 CRYO_API int cryo_container_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
 				 const struct cryo_container_opts *c)
 {
-	const struct container_runtime *rt;
+	const struct container_runtime *rt = NULL;
 	struct container_state st = {0};
 	struct cryo_dump_opts o;
 	struct dump_container dc;
 	struct s3_pump pump = {0};
 	_cleanup_free_ char *scratch = NULL;
-	const char *root, *dir;
+	const char *root = NULL, *dir;
 	bool s3, frozen = false;
 	int r;
 
@@ -479,11 +479,11 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 {
 	_cleanup_free_ char *recorded = NULL, *statedir = NULL;
 	_cleanup_close_ int dirfd = -1;
-	const struct container_runtime *rt, *recorded_rt;
+	const struct container_runtime *rt = NULL, *recorded_rt = NULL;
 	struct container_state st = {0};
 	struct cryo_restore_opts o = *opts;
 	struct ns_target target;
-	const char *root, *bundle;
+	const char *root = NULL, *bundle;
 	bool created = false;
 	struct stat sb;
 	pid_t tree = 0;
@@ -599,9 +599,9 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 CRYO_API int cryo_container_run(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
 				int in_fd, int out_fd, pid_t *ret_pid)
 {
-	const struct container_runtime *rt;
+	const struct container_runtime *rt = NULL;
 	struct container_state st;
-	const char *root;
+	const char *root = NULL;
 	struct stat sb;
 	char *statedir = NULL;
 	int r;
@@ -638,9 +638,9 @@ CRYO_API int cryo_container_run(struct cryo_ctx *ctx, const struct cryo_containe
 CRYO_API int cryo_container_pid(struct cryo_ctx *ctx, const struct cryo_container_opts *c,
 				pid_t *ret_pid)
 {
-	const struct container_runtime *rt;
+	const struct container_runtime *rt = NULL;
 	struct container_state st;
-	const char *root;
+	const char *root = NULL;
 	int r;
 
 	ctx->errmsg[0] = '\0';
@@ -656,8 +656,8 @@ CRYO_API int cryo_container_pid(struct cryo_ctx *ctx, const struct cryo_containe
 
 CRYO_API int cryo_container_delete(struct cryo_ctx *ctx, const struct cryo_container_opts *c)
 {
-	const struct container_runtime *rt;
-	const char *root;
+	const struct container_runtime *rt = NULL;
+	const char *root = NULL;
 	int r;
 
 	ctx->errmsg[0] = '\0';
