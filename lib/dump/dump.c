@@ -12,6 +12,8 @@
 #include <linux/kcmp.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -179,6 +181,19 @@ static int chain_parent(struct cryo_ctx *ctx, const struct dump_chain *chain, pi
 
 /* later: with an image sent to descriptors, each task's page runs, copied once the metadata
  * has gone out (see send_image()); NULL to copy them as each task is dumped. */
+/* The signal whose group stop holds a stopped task, as ptrace reports it to its tracer (as CRIU
+ * reads it); SIGSTOP where that says nothing more. */
+static int group_stop_signal(pid_t tid)
+{
+	siginfo_t si;
+
+	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0)
+		return SIGSTOP;
+	return si.si_signo == SIGTSTP || si.si_signo == SIGTTIN || si.si_signo == SIGTTOU
+		       ? si.si_signo
+		       : SIGSTOP;
+}
+
 static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int dirfd,
 		     struct img *img, struct stream_writer *w, const struct dump_chain *chain,
 		     struct run_list *later)
@@ -219,6 +234,8 @@ static int dump_tree(struct cryo_ctx *ctx, const struct seized_tree *tree, int d
 			continue;
 		}
 		t->stopped = tree->tasks[i].state == 'T';
+		t->stop_signal = t->stopped ? group_stop_signal(tree->tasks[i].threads[0].tid)
+					    : SIGSTOP;
 		r = dump_task_state(ctx, &tree->tasks[i], t);
 		if (r < 0)
 			return r;

@@ -275,6 +275,8 @@ static json_t *encode_task(const struct img_task *t, bool cgroups)
 	if (t->exit_signal != SIGCHLD)
 		r |= set(o, "exit_signal", json_integer(t->exit_signal));
 	r |= set(o, "stopped", json_boolean(t->stopped));
+	if (t->stopped && t->stop_signal != SIGSTOP)
+		r |= set(o, "stop_signal", json_integer(t->stop_signal));
 	r |= set(o, "comm", json_string(t->comm));
 	r |= set(o, "uid", json_pack("[IIII]", (json_int_t)t->uid[0], (json_int_t)t->uid[1],
 				     (json_int_t)t->uid[2], (json_int_t)t->uid[3]));
@@ -844,6 +846,14 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		return bad(d, "zombie", "or \"stopped\" is not a boolean");
 	t->zombie = json_is_true(json_object_get(o, "zombie"));
 	t->stopped = json_is_true(json_object_get(o, "stopped"));
+	t->stop_signal = SIGSTOP;
+	if (json_object_get(o, "stop_signal")) {
+		TRY(get_int(d, o, "stop_signal", 1, IMG_MAX_SIGNALS, &n));
+		if (!t->stopped || (n != SIGTSTP && n != SIGTTIN && n != SIGTTOU))
+			return bad(d, "stop_signal",
+				   "is not SIGTSTP, SIGTTIN or SIGTTOU of a stopped task");
+		t->stop_signal = n;
+	}
 	TRY(get_int(d, o, "exit_code", 0, 0xffff, &n));
 	t->exit_code = n;
 	t->exit_signal = SIGCHLD;

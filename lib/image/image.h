@@ -394,6 +394,7 @@ struct img_task {
 	int exit_code;   /* a zombie's status, in waitpid() form */
 	int32_t exit_signal; /* what its parent gets when it dies (clone()'s), SIGCHLD mostly */
 	bool stopped;    /* was stopped by a signal (state T): stopped again after restore */
+	int32_t stop_signal; /* the signal that stopped it: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
 	char comm[16];
 	uint32_t uid[4], gid[4]; /* real, effective, saved, fs */
 	uint32_t *groups;

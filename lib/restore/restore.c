@@ -693,6 +693,18 @@ static int send_uffds(struct cryo_ctx *ctx, const struct rst_shared *sh, const i
 	return 0;
 }
 
+/* The signal that stops a task again as it was stopped: its own stop signal where that would
+ * stop it (default action, not blocked by its leader), else SIGSTOP, which always does. */
+static int stop_signal_now(const struct img_task *t)
+{
+	int sig = t->stop_signal;
+
+	if (sig == SIGSTOP || t->sigact[sig - 1].handler != (uintptr_t)SIG_DFL ||
+	    (t->nthreads && (t->threads[0].sigmask & (1ULL << (sig - 1)))))
+		return SIGSTOP;
+	return sig;
+}
+
 static uint64_t image_bytes(const struct img *img)
 {
 	uint64_t n = 0;
@@ -974,7 +986,7 @@ made:
 	/* Tasks that were stopped by a signal stop again, as a job-control stop would. */
 	for (uint32_t i = 0; i < img->ntasks; i++)
 		if (img->tasks[i].stopped)
-			kill(img->tasks[i].pid, SIGSTOP);
+			kill(img->tasks[i].pid, stop_signal_now(&img->tasks[i]));
 	plugins_run(ctx, CRYO_HOOK_RESTORE_RESUMED, &hargs);
 	log_info(ctx, "restored %u task(s), %zu thread(s), root pid %d", img->ntasks, tr.n, root);
 	*ret_root = root;

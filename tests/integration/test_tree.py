@@ -121,9 +121,10 @@ def test_zombies_and_stopped_tasks(env, tree_pids):
     """Zombies that exited with a code, were killed by SIGTERM or SIGKILL, led a session of
     their own, or are a grandchild's: each still a zombie after restore, reaped by its parent
     with its status; a task stopped by SIGSTOP is stopped again and continues on SIGCONT;
+    one stopped by SIGTSTP is stopped again by SIGTSTP (its parent's stop report says so);
     clone children with another exit signal than SIGCHLD, a zombie and a live one, keep it,
     and no child's death is signalled again by the restore."""
-    roundtrip(env, tree_pids, [workload("tree_zombies")], 1 + 4 + 2 + 1 + 2)
+    roundtrip(env, tree_pids, [workload("tree_zombies")], 1 + 4 + 2 + 1 + 1 + 2)
 
 
 def test_traced_task_refused_tree_unharmed(env, tree_pids):

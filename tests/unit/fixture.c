@@ -168,6 +168,7 @@ static void fill_task(struct img_task *t, pid_t pid, pid_t ppid, uint32_t nthrea
 	t->dumpable = 1;
 	t->loginuid = UINT32_MAX;
 	t->exit_signal = 17; /* SIGCHLD: not written */
+	t->stop_signal = 19; /* SIGSTOP: not written */
 	t->cwd = xstrdup("/home/user/work dir");
 	t->root = xstrdup("/");
 	for (int i = 0; i < IMG_NR_RLIMITS; i++) {
@@ -297,6 +298,7 @@ void fixture_img(struct img *img)
 	t = &img->tasks[1];
 	fill_task(t, FIX_CHILD, FIX_ROOT, 1);
 	t->stopped = true;
+	t->stop_signal = 20; /* SIGTSTP */
 	t->nvmas = 1;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x10000, 0x20000, PROT_READ | PROT_WRITE, false, VMA_ANON, NULL, NULL);
@@ -609,6 +611,7 @@ static void assert_task_equal(const struct img_task *a, const struct img_task *b
 	assert_int_equal(a->exit_code, b->exit_code);
 	assert_int_equal(a->exit_signal, b->exit_signal);
 	assert_int_equal(a->stopped, b->stopped);
+	assert_int_equal(a->stop_signal, b->stop_signal);
 	assert_string_equal(a->comm, b->comm);
 	assert_memory_equal(a->uid, b->uid, sizeof(a->uid));
 	assert_memory_equal(a->gid, b->gid, sizeof(a->gid));

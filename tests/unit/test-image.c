@@ -400,6 +400,8 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/membarrier", "32", "expedited registrations"},
     {"tasks/0/membarrier", "8", "expedited registrations"},
     {"tasks/3/exit_signal", "65", "out of range"},
+    {"tasks/1/stop_signal", "19", "not SIGTSTP"},
+    {"tasks/1/stop_signal", "65", "out of range"},
     {"tasks/3/exit_signal", "-1", "out of range"},
     {"tasks/0/membarrier", "512", "out of range"},
     {"tasks/0/threads/1/timer_slack", "0", "out of range"},
@@ -966,7 +968,7 @@ static bool optional(const char *path)
 	static const char *const keys[] = {"/mlockall",    "/dumpable",
 					   "/loginuid",    "/membarrier",
 					   "/timer_slack", "/sched_reset_on_fork",
-					   "/exit_signal", "/cow_pages",
+					   "/exit_signal", "/cow_pages", "/stop_signal",
 					   "/page_shift",  "/guards",
 					   "/thp_except_advised"};
 	const char *slash = strrchr(path, '/');

@@ -3,13 +3,15 @@
  * Zombies and stopped tasks. The root R has, not reaped:
  *   Z1 exited with 3; Z2 killed by SIGTERM; Z3 killed by SIGKILL; Z4 exited with 0, in a
  *   session of its own; and a child C whose own child CZ exited with 9 and is C's zombie;
- * and S, stopped by SIGSTOP (R saw it stop); W, a clone child whose exit signal is SIGUSR2,
+ * and S, stopped by SIGSTOP (R saw it stop); T, in a process group of its own, stopped by
+ * SIGTSTP (so its stop reports say SIGTSTP, before and after restore); W, a clone child whose exit signal is SIGUSR2,
  * exited with 4: a zombie that only waitpid(__WCLONE) sees; and L, a live clone child with
  * exit signal SIGUSR2 too. R blocks SIGUSR2 and takes the ones its children's deaths sent
  * before "ready": none may be pending after restore (none is sent again), and L's death after
  * restore sends one.
  * After restore R checks that each zombie is still one (state Z, its session), reaps each
- * with its status, finds S stopped (state T), continues it (WCONTINUED) and lets it exit; C
+ * with its status, finds S stopped (state T), continues it (WCONTINUED) and lets it exit, gets
+ * T's stop report again, naming SIGTSTP, and lets it exit; C
  * reaps CZ and checks its status.
  */
 #include <errno.h>
@@ -77,7 +79,7 @@ static int exit_signal_of(pid_t pid)
 
 int main(void)
 {
-	pid_t z1, z2, z3, z4, c, s, w, l;
+	pid_t z1, z2, z3, z4, c, s, t, w, l;
 	struct timespec zero = {0, 0};
 	sigset_t usr2, pending;
 	int rw[2], status;
@@ -124,12 +126,22 @@ int main(void)
 		test_wait(NULL);
 		exit(0);
 	}
+	if ((t = fork()) == 0) {
+		setpgid(0, 0);
+		test_wait(NULL);
+		exit(0);
+	}
+	setpgid(t, t); /* before the stop: SIGTSTP stops no one in an orphaned group */
 	close(rw[1]);
 	kill(z2, SIGTERM);
 	kill(z3, SIGKILL);
 	kill(s, SIGSTOP);
 	if (waitpid(s, &status, WUNTRACED) != s || !WIFSTOPPED(status))
 		fail("S did not stop");
+	kill(t, SIGTSTP);
+	if (waitpid(t, &status, WUNTRACED) != t || !WIFSTOPPED(status) ||
+	    WSTOPSIG(status) != SIGTSTP)
+		fail("T did not stop by SIGTSTP (status %#x)", status);
 	wait_state(z1, 'Z', "Z1");
 	wait_state(z2, 'Z', "Z2");
 	wait_state(z3, 'Z', "Z3");
@@ -173,6 +185,15 @@ int main(void)
 	kill(s, SIGCONT);
 	if (waitpid(s, &status, WCONTINUED) != s || !WIFCONTINUED(status))
 		fail("S: no continue report (status %#x)", status);
+	wait_state(t, 'T', "T");
+	if (waitpid(t, &status, WUNTRACED) != t || !WIFSTOPPED(status) ||
+	    WSTOPSIG(status) != SIGTSTP)
+		fail("T: stop report %#x after restore, want a stop by SIGTSTP (%d)", status,
+		     SIGTSTP);
+	kill(t, SIGCONT);
+	kill(t, SIGUSR1);
+	if (waitpid(t, &status, 0) != t || !WIFEXITED(status) || WEXITSTATUS(status))
+		fail("T: status %#x", status);
 	kill(s, SIGUSR1);
 	kill(c, SIGUSR1);
 	if (waitpid(s, &status, 0) != s || !WIFEXITED(status) || WEXITSTATUS(status))
