@@ -331,10 +331,11 @@ def test_tcp_syn_sent_fastopen_refused_tree_unharmed(env, locks):
 
 def test_tcp_closed_with_unread_bytes_restored(env, locks):
     """Connections closed for good (state CLOSE) with bytes unread: closed by both FINs with
-    the peer in the tree, reset after data by the peer in the tree, closed by both FINs with
-    the peer outside (this test): each restored in state CLOSE with its addresses and poll()
-    events; the workload reads exactly its bytes, then end-of-file, or ECONNRESET then
-    end-of-file after the reset. The image says which had an error pending."""
+    the peer in the tree (the peer's first; ours first, our end through TIME_WAIT), reset
+    after data by the peer in the tree, closed by both FINs with the peer outside (this
+    test): each restored in state CLOSE with its addresses and poll() events; the workload
+    reads exactly its bytes, then end-of-file, or ECONNRESET then end-of-file after the
+    reset. The image says which had an error pending."""
     listener = socket.socket()
     peers = []
     try:

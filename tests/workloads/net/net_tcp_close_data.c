@@ -2,6 +2,8 @@
 /*
  * TCP connections closed for good (state CLOSE) with bytes still unread:
  *   F: the peer (in the tree) wrote "tail-fin" and shut down; we shut down too: both FINs;
+ *   W: we shut down first; the peer (in the tree) wrote "tail-tw" and closed: both FINs,
+ *      our end through TIME_WAIT, which stays on the 4-tuple;
  *   R: the peer (in the tree) wrote "tail-rst" and reset the connection (SO_LINGER 0);
  *   O: with PORT, the test's listener (outside the tree) wrote "outside" and shut down; we
  *      shut down too.
@@ -112,7 +114,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct linger lg = {.l_onoff = 1, .l_linger = 0};
 	struct conn f = {.name = "F", .bytes = "tail-fin"}, r = {.name = "R", .bytes = "tail-rst"},
-		    o = {.name = "O", .bytes = "outside"};
+		    o = {.name = "O", .bytes = "outside"}, w = {.name = "W", .bytes = "tail-tw"};
 	socklen_t al = sizeof(a);
 	int l, s, one = 1;
 
@@ -136,6 +138,18 @@ int main(int argc, char **argv)
 		fail("F: shutdown: %m");
 	record(&f);
 	/* s, F's peer end, stays open: CLOSE too (through TIME_WAIT), nothing unread. */
+
+	/* W: we shut down first, then the peer writes and shuts down: our end goes through
+	 * TIME_WAIT (which stays, on our 4-tuple) to CLOSE. */
+	w.sk = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(w.sk, (struct sockaddr *)&a, sizeof(a)) || (s = accept(l, NULL, NULL)) < 0)
+		fail("W: connect/accept: %m");
+	if (shutdown(w.sk, SHUT_WR))
+		fail("W: shutdown: %m");
+	await("W", w.sk, TCP_FIN_WAIT2);
+	if (write(s, w.bytes, strlen(w.bytes)) != (ssize_t)strlen(w.bytes) || close(s))
+		fail("W: peer write/close: %m");
+	record(&w);
 
 	r.sk = socket(AF_INET, SOCK_STREAM, 0);
 	r.err = ECONNRESET;
@@ -163,6 +177,7 @@ int main(int argc, char **argv)
 	test_wait(NULL);
 
 	check(&f);
+	check(&w);
 	check(&r);
 	if (argc > 1)
 		check(&o);
