@@ -80,7 +80,7 @@ struct tcp_repair_window {
 
 static struct {
 	pid_t pid;
-	int fd;
+	int fd, reuse; /* reuse: SO_REUSEADDR, which leaving repair mode clears */
 } repaired[1024];
 static int nrepaired;
 
@@ -272,6 +272,7 @@ int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key, st
 	if (setsockopt(sk, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP repair mode", fd, pid);
 	repaired[nrepaired].pid = pid;
+	repaired[nrepaired].reuse = !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR);
 	repaired[nrepaired++].fd = fd;
 	/* SIOCINQ leaves out a received FIN; SIOCOUTQ and SIOCOUTQNSD count ours, which the
 	 * queues saved here do not hold. */
@@ -370,6 +371,8 @@ void dump_sockets_release(struct cryo_ctx *ctx, bool killed)
 
 		if (sk >= 0) {
 			setsockopt(sk, SOL_TCP, TCP_REPAIR, &off, sizeof(off));
+			setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &repaired[i].reuse,
+				   sizeof(repaired[i].reuse));
 			close(sk);
 		}
 		if (pidfd >= 0)
@@ -725,7 +728,11 @@ int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh)
 			return -EIO;
 		if (restore_fins(ctx, sk, f) < 0)
 			return -EIO;
-		if (set_int(sk, SOL_TCP, TCP_REPAIR, 0) < 0)
+		/* Leaving repair mode clears SO_REUSEADDR (tcp(7) does not say so; soccr's
+		 * users set it again too). */
+		if (set_int(sk, SOL_TCP, TCP_REPAIR, 0) < 0 ||
+		    set_int(sk, SOL_SOCKET, SO_REUSEADDR,
+			    !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR)) < 0)
 			return cryo_err(ctx, -errno, "socket %u: leave TCP repair mode", f->id);
 	}
 	return 0;

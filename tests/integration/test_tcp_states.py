@@ -282,6 +282,26 @@ def test_tcp_syn_sent_restored(env, locks):
         rule.__exit__(None, None, None)
 
 
+def test_tcp_syn_sent_leave_running(env, locks):
+    """--leave-running with connections still connecting: the lock goes with the dump, they
+    leave repair mode still connecting (SO_REUSEADDR kept), and complete once the SYNs pass,
+    the thread's blocking connect() returning 0."""
+    port = free_port()
+    rule = DropSyns(port)
+    try:
+        run = env.start([workload("net_tcp_syn_sent"), str(port), "in"])
+        locks.append(run.pid)
+        run.wait_for("ready")
+        env.dump(run, leave_running=True)
+        assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the dump"
+        os.kill(run.pid, signal.SIGUSR1)
+        run.wait_for("connecting", timeout=20)
+        rule.__exit__(None, None, None)
+        assert run.finish(60) == 0 and "PASS" in run.text(), run.text()[-2000:]
+    finally:
+        rule.__exit__(None, None, None)
+
+
 def test_tcp_syn_sent_outside_peer_backlog_full(env, locks):
     """A connection still connecting to a listener outside the tree whose backlog is full (it
     drops the SYNs): restored still connecting; once the listener accepts the connection that

@@ -8,7 +8,7 @@
  * The connections' local addresses are printed ("local C B"). After SIGUSR1 (the restore
  * done, the SYNs still dropped): each is still in SYN_SENT, with the same local address and
  * port, SO_PEERNAME the listener's, getpeername() ENOTCONN, C still non-blocking and not
- * writable, B's thread still in connect(). Then "connecting": the test lets the SYNs through,
+ * writable and with its SO_REUSEADDR, B's thread still in connect(). Then "connecting": the test lets the SYNs through,
  * and: C polls POLLOUT, SO_ERROR 0, ESTABLISHED, getpeername() the listener; B's connect()
  * returns 0; in: our listener accepts both, each from the right port, and bytes go both ways;
  * out: C sends "syn" and reads the test's "ack".
@@ -189,7 +189,9 @@ int main(int argc, char **argv)
 		if (bind(l, (struct sockaddr *)&to, sizeof(to)) || listen(l, 4))
 			fail("bind/listen: %m");
 	}
+	/* SO_REUSEADDR on C: leaving repair mode clears it in the kernel, cryo sets it again. */
 	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (connect(c, (struct sockaddr *)&to, sizeof(to)) == 0 || errno != EINPROGRESS)
 		fail("connect did not stay in progress: %m");
 	await("C", c, TCP_SYN_SENT);
@@ -210,6 +212,10 @@ int main(int argc, char **argv)
 	check_connecting("C", c, &c_was);
 	if (!(fcntl(c, F_GETFL) & O_NONBLOCK))
 		fail("C is no longer non-blocking");
+	sl = sizeof(one);
+	if (getsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, &sl) || one != 1)
+		fail("C lost SO_REUSEADDR");
+	sl = sizeof(err);
 	p = (struct pollfd){.fd = c, .events = POLLOUT};
 	if (poll(&p, 1, 0) != 0)
 		fail("C is writable while its SYNs are dropped (revents %#x)", p.revents);
