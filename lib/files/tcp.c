@@ -2,9 +2,10 @@
 /*
  * TCP connections, established, half-closed (FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, LAST_ACK,
  * CLOSING), still connecting (SYN_SENT) or closed with bytes unread (CLOSE), both ways
- * through TCP_REPAIR (tcp(7)); the rest of a TCP or UDP socket is socket.c's. A connection's state is an img_tcp (TCP state, sequence numbers, options,
- * window, timestamp) and its two queues: the receive queue in the file's "data", the send
- * queue in "sendq". While a dumped connection is in repair mode, netlock (lib/net/) keeps
+ * through TCP_REPAIR (tcp(7)); the rest of a TCP or UDP socket is socket.c's. A
+ * connection's state is an img_tcp (TCP state, sequence numbers, options, window,
+ * timestamp) and its two queues: the receive queue in the file's "data", the send queue in
+ * "sendq". While a dumped connection is in repair mode, netlock (lib/net/) keeps
  * every packet of it away from both ends.
  *
  * A FIN takes one sequence number but no byte of a queue. As CRIU's soccr does, the dump
@@ -38,8 +39,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -405,13 +406,6 @@ static int repair_queue(int sk, int queue, const uint8_t *data, uint32_t len)
 }
 
 /*
- * A connection, rebuilt in repair mode (see tcp_dump()): bound to its address, both queues'
- * sequence numbers set (one short of each FIN, which the kernel counts), "connected" to the
- * peer without a handshake, options, queued bytes and window put back. The FINs, repair mode
- * and the bytes never sent wait for tcp_restore_finish(), once every socket exists: a
- * connection between two restored sockets must not see its peer missing.
- */
-/*
  * SYN_SENT: the SYN sent again by a connect() out of repair mode, with its old sequence
  * number (the send queue's, less the SYN's one); non-blocking, whatever the file's flags,
  * which are set after. Repair mode again until tcp_restore_finish().
@@ -435,6 +429,13 @@ static int restore_syn_sent(struct cryo_ctx *ctx, int sk, const struct img_file 
 	return 0;
 }
 
+/*
+ * A connection, rebuilt in repair mode (see tcp_dump()): bound to its address, both queues'
+ * sequence numbers set (one short of each FIN, which the kernel counts), "connected" to the
+ * peer without a handshake, options, queued bytes and window put back. The FINs, repair mode
+ * and the bytes never sent wait for tcp_restore_finish(), once every socket exists: a
+ * connection between two restored sockets must not see its peer missing.
+ */
 int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
 	const struct img_tcp *t = f->tcp;
@@ -649,7 +650,8 @@ static int await_state(struct cryo_ctx *ctx, int sk, const struct img_file *f, u
 static int restore_fins(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
 	const struct img_tcp *t = f->tcp;
-	bool fin_sent = img_fin_sent(t), second = t->state == TCP_LAST_ACK || t->state == TCP_CLOSE;
+	bool fin_sent = img_fin_sent(t);
+	bool second = t->state == TCP_LAST_ACK || t->state == TCP_CLOSE; /* our FIN came second */
 	uint32_t snd_una = t->outq_seq - fin_sent - f->sendq_len;
 	int r = 0;
 

@@ -130,8 +130,7 @@ int main(int argc, char **argv)
 	f.sk = socket(AF_INET, SOCK_STREAM, 0);
 	if (connect(f.sk, (struct sockaddr *)&a, sizeof(a)) || (s = accept(l, NULL, NULL)) < 0)
 		fail("F: connect/accept: %m");
-	if (write(s, f.bytes, strlen(f.bytes)) != (ssize_t)strlen(f.bytes) ||
-	    shutdown(s, SHUT_WR))
+	if (write(s, f.bytes, strlen(f.bytes)) != (ssize_t)strlen(f.bytes) || shutdown(s, SHUT_WR))
 		fail("F: peer write/shutdown: %m");
 	await("F", f.sk, TCP_CLOSE_WAIT);
 	if (shutdown(f.sk, SHUT_WR))

@@ -8,10 +8,10 @@
  * The connections' local addresses are printed ("local C B"). After SIGUSR1 (the restore
  * done, the SYNs still dropped): each is still in SYN_SENT, with the same local address and
  * port, SO_PEERNAME the listener's, getpeername() ENOTCONN, C still non-blocking and not
- * writable and with its SO_REUSEADDR, B's thread still in connect(). Then "connecting": the test lets the SYNs through,
- * and: C polls POLLOUT, SO_ERROR 0, ESTABLISHED, getpeername() the listener; B's connect()
- * returns 0; in: our listener accepts both, each from the right port, and bytes go both ways;
- * out: C sends "syn" and reads the test's "ack".
+ * writable and with its SO_REUSEADDR, B's thread still in connect(). Then "connecting": the test
+ * lets the SYNs through, and: C polls POLLOUT, SO_ERROR 0, ESTABLISHED, getpeername() the listener;
+ * B's connect() returns 0; in: our listener accepts both, each from the right port, and bytes go
+ * both ways; out: C sends "syn" and reads the test's "ack".
  */
 #include <arpa/inet.h>
 #include <errno.h>
