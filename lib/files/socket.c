@@ -6,8 +6,8 @@
  * are tcp.c's. Listening and bound inet sockets are bound again to their addresses.
  *
  * Restored: unix pairs and connections, listening and bound unix sockets, listening,
- * established and half-closed TCP, bound/connected UDP sockets. Refused, naming the
- * descriptor: TCP connections still connecting (SYN_SENT), other families.
+ * established, half-closed, connecting (SYN_SENT) and closed-with-bytes-unread TCP,
+ * bound/connected UDP sockets. Refused, naming the descriptor: other families.
  *
  * params: enum img_sock_param; addr, peer: sockaddrs; data: the receive queue (records of a
  * 4-byte length and the bytes for datagrams); sendq and tcp for an established TCP connection;
@@ -115,10 +115,10 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 				fd, pid, family);
 	if (type == SOCK_STREAM) {
 		len = sizeof(addr);
-		/* A connection on its way (SYN_SENT) has no peer name yet: tcp_dump() refuses it
-		 * by its state. A closed one is kept as the socket it now is. */
+		/* A connection on its way (SYN_SENT) or closed (CLOSE) has no peer name:
+		 * tcp_dump_unconnected() looks at its state. */
 		if (getpeername(sk, (struct sockaddr *)&addr, &len) < 0)
-			return tcp_dump_unconnected(ctx, sk, pid, fd);
+			return tcp_dump_unconnected(ctx, sk, pid, fd, d->img->root, f);
 		f->peer = malloc(len);
 		if (!f->peer)
 			return -ENOMEM;
@@ -202,12 +202,8 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 			return bad(d, "tcp", "has the wrong size");
 		if (f->tcp->unsent > f->sendq_len)
 			return bad(d, "tcp", "has more unsent bytes than queued");
-		if (!tcp_state_restorable(f->tcp->state))
-			return bad(d, "tcp", "holds a TCP state cryo does not restore");
-		if (f->tcp->flags & ~IMG_TCP_FIN_UNSENT)
-			return bad(d, "tcp", "holds unknown flags");
-		if ((f->tcp->flags & IMG_TCP_FIN_UNSENT) && !tcp_state_fin_sent(f->tcp->state))
-			return bad(d, "tcp", "has an unsent FIN in a state without one");
+		if (tcp_decode_check(f))
+			return bad(d, "tcp", tcp_decode_check(f));
 		if (!f->addr_len || !f->peer_len)
 			return bad(d, "tcp", "is a connection without both addresses");
 	}
@@ -245,12 +241,22 @@ void socket_set_opts(int sk, const struct img_file *f)
 
 static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
-	int one = 1, reuse = !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR);
+	int one = 1, off = -1 /* TCP_REPAIR_OFF_NO_WP */,
+	    reuse = !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR);
+	bool repair = f->params[SOCK_P_TYPE] == SOCK_STREAM &&
+		      f->params[SOCK_P_STATE] == SOCK_BOUND &&
+		      f->params[SOCK_P_FAMILY] != AF_UNIX;
 
-	/* TIME_WAIT connections of the dumped server must not block its port. */
+	/* TIME_WAIT connections of the dumped server must not block its port. A TCP socket
+	 * bound but not listening may share its port with a listener (the closed end of a
+	 * connection it accepted): bound in repair mode, which lets it (tcp(7)), as it was. */
 	setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (repair && setsockopt(sk, SOL_TCP, TCP_REPAIR, &one, sizeof(one)) < 0)
+		return cryo_err(ctx, -errno, "socket %u: TCP repair mode to bind", f->id);
 	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
 		return cryo_err(ctx, -errno, "bind socket %u again", f->id);
+	if (repair && setsockopt(sk, SOL_TCP, TCP_REPAIR, &off, sizeof(off)) < 0)
+		return cryo_err(ctx, -errno, "socket %u: leave TCP repair mode", f->id);
 	setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse));
 	return 0;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TCP connections, established or half-closed (FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, LAST_ACK,
- * CLOSING), both ways through TCP_REPAIR (tcp(7)); the rest of a TCP or UDP socket is
- * socket.c's. A connection's state is an img_tcp (TCP state, sequence numbers, options,
- * window, timestamp) and its two queues: the receive queue in the file's "data", the send
- * queue in "sendq". While a dumped connection is in repair mode, netlock (lib/net/) keeps
+ * TCP connections, established, half-closed (FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, LAST_ACK,
+ * CLOSING), still connecting (SYN_SENT) or closed with bytes unread (CLOSE), both ways
+ * through TCP_REPAIR (tcp(7)); the rest of a TCP or UDP socket is socket.c's. A
+ * connection's state is an img_tcp (TCP state, sequence numbers, options, window,
+ * timestamp) and its two queues: the receive queue in the file's "data", the send queue in
+ * "sendq". While a dumped connection is in repair mode, netlock (lib/net/) keeps
  * every packet of it away from both ends.
  *
  * A FIN takes one sequence number but no byte of a queue. As CRIU's soccr does, the dump
@@ -14,11 +15,34 @@
  * shutdown() in repair mode (marked sent, not sent again), the peer's as a forged FIN
  * segment from the peer's address, and the peer's ACK of ours as a forged ACK (raw IP, with
  * the lock's mark so that the lock lets them in).
+ *
+ * SYN_SENT (as soccr does): the send queue's sequence number is the SYN's plus one; the
+ * restore sets it one short, leaves repair mode for a non-blocking connect() that sends the
+ * SYN again with the same number (the lock drops it, as it dropped the retransmissions since
+ * the dump), and goes back into repair mode until the end. The kernel then retransmits the
+ * SYN on its own timer (1 s, 2 s, 4 s... after the restore), and the connection completes
+ * once the peer answers, with what a connect() in progress gives: POLLOUT, SO_ERROR 0, and a
+ * blocking connect() (restarted after the restore, as every interrupted call is) waits on
+ * and returns 0. Options are negotiated by that handshake, none are put back.
+ *
+ * CLOSE with bytes unread (soccr restores those too): the connection is made established,
+ * its receive queue filled, and closed again by segments. A connection closed by both FINs
+ * goes through CLOSE_WAIT (the peer's FIN forged) and LAST_ACK (ours by shutdown(), marked
+ * sent) to CLOSE (the peer's ACK forged): the bytes, then end-of-file. One that ended with an
+ * error pending (poll() shows POLLERR without taking it) cannot tell which: only SO_ERROR
+ * does, and it takes the error from the workload, which a dump that fails or leaves the tree
+ * running must not do. cryo restores it as the reset that a "reset after data" is: a forged
+ * RST at rcv_nxt gives the bytes, then ECONNRESET, then end-of-file. A timeout's ETIMEDOUT,
+ * or the EPIPE of a reset that came after the peer's FIN, come back as ECONNRESET (soccr
+ * restores every CLOSE as closed by FINs: the bytes, then end-of-file, the error lost).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -34,6 +58,8 @@
 #include "net/netlock.h"
 #include "restore/restore.h"
 #include "tcp.h"
+
+#define LOG_PREFIX "tcp: "
 
 /* ---- dump ---- */
 
@@ -55,7 +81,7 @@ struct tcp_repair_window {
 
 static struct {
 	pid_t pid;
-	int fd;
+	int fd, reuse; /* reuse: SO_REUSEADDR, which leaving repair mode clears */
 } repaired[1024];
 static int nrepaired;
 
@@ -102,34 +128,59 @@ static const char *tcp_state_name(unsigned state)
 #define FIN_SENT                                                                                   \
 	(TCPF(TCP_FIN_WAIT1) | TCPF(TCP_FIN_WAIT2) | TCPF(TCP_CLOSING) | TCPF(TCP_LAST_ACK))
 #define FIN_RCVD   (TCPF(TCP_CLOSE_WAIT) | TCPF(TCP_LAST_ACK) | TCPF(TCP_CLOSING))
-#define RESTORABLE (TCPF(TCP_ESTABLISHED) | FIN_SENT | FIN_RCVD)
+#define RESTORABLE                                                                                 \
+	(TCPF(TCP_ESTABLISHED) | FIN_SENT | FIN_RCVD | TCPF(TCP_SYN_SENT) | TCPF(TCP_CLOSE))
 
-int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd)
+/* Whether the restore puts our FIN, the peer's FIN back: a CLOSE holds both, unless it
+ * ended with an error (it is then restored by a reset, without them). */
+static bool img_fin_sent(const struct img_tcp *t)
 {
+	return (TCPF(t->state) & FIN_SENT) ||
+	       (t->state == TCP_CLOSE && !(t->flags & IMG_TCP_ERROR));
+}
+
+static bool img_fin_rcvd(const struct img_tcp *t)
+{
+	return (TCPF(t->state) & FIN_RCVD) ||
+	       (t->state == TCP_CLOSE && !(t->flags & IMG_TCP_ERROR));
+}
+
+int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key,
+			 struct img_file *f)
+{
+	struct sockaddr_storage peer;
 	struct tcp_info ti;
 	socklen_t sl = sizeof(ti);
-
-	int inq = 0;
+	int inq = 0, family = f->params[SOCK_P_FAMILY];
 
 	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_INFO", fd, pid);
-	/*
-	 * Closed for good (both FINs, a reset, a timeout). Bytes still unread cannot be kept:
-	 * whether a reset's error (ECONNRESET) waits behind them is only told by SO_ERROR,
-	 * which takes it from the workload. Refused, so nothing is lost unsaid; SIOCINQ
-	 * consumes nothing.
-	 */
-	if (ti.tcpi_state == TCP_CLOSE && ioctl(sk, SIOCINQ, &inq) == 0 && inq > 0)
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"fd %d of pid %d is a TCP connection in state CLOSE with %d bytes "
-				"unread, which cryo cannot restore yet",
-				fd, pid, inq);
-	if (ti.tcpi_state == TCP_CLOSE)
+	if (ti.tcpi_state == TCP_CLOSE && ioctl(sk, SIOCINQ, &inq) < 0)
+		return cryo_err(ctx, -errno, "fd %d of pid %d: SIOCINQ", fd, pid);
+	/* Closed with nothing to read: kept as the socket it now is. */
+	if (ti.tcpi_state == TCP_CLOSE && inq == 0)
 		return 0;
-	return cryo_err(ctx, -EOPNOTSUPP,
-			"fd %d of pid %d is a TCP connection in state %s, which cryo cannot "
-			"restore yet",
-			fd, pid, tcp_state_name(ti.tcpi_state));
+	if (ti.tcpi_state != TCP_CLOSE && ti.tcpi_state != TCP_SYN_SENT)
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a TCP connection in state %s, which cryo "
+				"cannot restore",
+				fd, pid, tcp_state_name(ti.tcpi_state));
+	/* getpeername() says ENOTCONN in both states; SO_PEERNAME gives the address (it takes
+	 * exactly the address's size), and ENOTCONN only where there never was a peer. */
+	sl = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	if (!f->addr_len || getsockopt(sk, SOL_SOCKET, SO_PEERNAME, &peer, &sl) < 0) {
+		if (ti.tcpi_state == TCP_CLOSE && (!f->addr_len || errno == ENOTCONN))
+			return 0; /* never connected: its bytes cannot exist */
+		return cryo_err(ctx, f->addr_len ? -errno : -EIO,
+				"fd %d of pid %d: the peer of a TCP connection in state %s", fd,
+				pid, tcp_state_name(ti.tcpi_state));
+	}
+	f->peer = malloc(sl);
+	if (!f->peer)
+		return -ENOMEM;
+	memcpy(f->peer, &peer, sl);
+	f->peer_len = sl;
+	return tcp_dump(ctx, sk, pid, fd, lock_key, f);
 }
 
 bool tcp_state_restorable(uint32_t state)
@@ -140,6 +191,47 @@ bool tcp_state_restorable(uint32_t state)
 bool tcp_state_fin_sent(uint32_t state)
 {
 	return state < 32 && (TCPF(state) & FIN_SENT);
+}
+
+const char *tcp_decode_check(const struct img_file *f)
+{
+	const struct img_tcp *t = f->tcp;
+
+	if (!tcp_state_restorable(t->state))
+		return "holds a TCP state cryo does not restore";
+	if (t->flags & ~(IMG_TCP_FIN_UNSENT | IMG_TCP_ERROR))
+		return "holds unknown flags";
+	if ((t->flags & IMG_TCP_FIN_UNSENT) && !tcp_state_fin_sent(t->state))
+		return "has an unsent FIN in a state without one";
+	if ((t->flags & IMG_TCP_ERROR) && t->state != TCP_CLOSE)
+		return "has an error pending in a state other than CLOSE";
+	if (t->state == TCP_SYN_SENT && (f->data_len || f->sendq_len))
+		return "is still connecting but has bytes queued";
+	if (t->state == TCP_CLOSE && f->sendq_len)
+		return "is closed but has bytes to send";
+	if (t->state == TCP_CLOSE && !f->data_len)
+		return "is closed with nothing to read";
+	return NULL;
+}
+
+/*
+ * A connect() that TCP_FASTOPEN_CONNECT deferred (a cookie known, or TCP_FASTOPEN_NO_COOKIE):
+ * SYN_SENT, but no segment sent yet (tcpi_segs_out, past glibc's struct tcp_info): the SYN
+ * goes with the first write, and carries it. A connect() again at restore would send it now
+ * and alone, and a non-blocking write would then say EAGAIN where it succeeded.
+ */
+static bool syn_deferred(int sk)
+{
+	struct {
+		struct tcp_info ti;
+		uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
+		uint32_t segs_out, segs_in;
+	} ti;
+	socklen_t sl = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	return getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) == 0 &&
+	       sl >= offsetof(typeof(ti), segs_in) && ti.segs_out == 0;
 }
 
 int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key, struct img_file *f)
@@ -161,8 +253,14 @@ int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key, st
 		return cryo_err(
 		    ctx, -EOPNOTSUPP,
 		    "fd %d of pid %d is a TCP connection in state %s, which cryo cannot "
-		    "restore yet",
+		    "restore",
 		    fd, pid, tcp_state_name(ti.tcpi_state));
+	if (ti.tcpi_state == TCP_SYN_SENT && syn_deferred(sk))
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a TCP connection in state SYN_SENT whose SYN "
+				"waits for the first write (TCP_FASTOPEN_CONNECT), which cryo cannot "
+				"restore",
+				fd, pid);
 	if (!f->addr_len || !f->peer_len)
 		return cryo_err(ctx, -EIO, "fd %d of pid %d: a TCP connection without addresses",
 				fd, pid);
@@ -175,6 +273,7 @@ int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key, st
 	if (setsockopt(sk, SOL_TCP, TCP_REPAIR, &on, sizeof(on)) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP repair mode", fd, pid);
 	repaired[nrepaired].pid = pid;
+	repaired[nrepaired].reuse = !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR);
 	repaired[nrepaired++].fd = fd;
 	/* SIOCINQ leaves out a received FIN; SIOCOUTQ and SIOCOUTQNSD count ours, which the
 	 * queues saved here do not hold. */
@@ -188,11 +287,41 @@ int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key, st
 		if (unsent)
 			unsent--;
 	}
+	/* Closed: what it still had to send is for nobody (a reset left it there). */
+	if (ti.tcpi_state == TCP_CLOSE)
+		outq = unsent = 0;
+	/* Connecting: nothing may sit behind the SYN (data sent with MSG_FASTOPEN). */
+	if (ti.tcpi_state == TCP_SYN_SENT) {
+		int sq = TCP_SEND_QUEUE;
+		char c;
+
+		if (setsockopt(sk, SOL_TCP, TCP_REPAIR_QUEUE, &sq, sizeof(sq)) < 0)
+			return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_REPAIR_QUEUE", fd, pid);
+		if (recv(sk, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"fd %d of pid %d is a TCP connection in state SYN_SENT with "
+					"data in its SYN (MSG_FASTOPEN), which cryo cannot restore",
+					fd, pid);
+	}
 	tcp = f->tcp = calloc(1, sizeof(*tcp));
 	if (!tcp)
 		return -ENOMEM;
 	tcp->state = ti.tcpi_state;
 	tcp->flags = fin_unsent ? IMG_TCP_FIN_UNSENT : 0;
+	if (ti.tcpi_state == TCP_CLOSE) {
+		/* POLLERR: sk_err is set (the error queue is not TCP's); poll takes nothing. */
+		struct pollfd p = {.fd = sk, .events = POLLIN};
+
+		if (poll(&p, 1, 0) < 0)
+			return cryo_err(ctx, -errno, "fd %d of pid %d: poll", fd, pid);
+		if (p.revents & POLLERR) {
+			tcp->flags |= IMG_TCP_ERROR;
+			log_info(ctx,
+				 "fd %d of pid %d: a closed TCP connection with %d bytes unread and "
+				 "an error pending, restored as reset (ECONNRESET after the bytes)",
+				 fd, pid, inq);
+		}
+	}
 	tcp->unsent = unsent;
 	tcp->options = ti.tcpi_options;
 	tcp->snd_wscale = ti.tcpi_snd_wscale;
@@ -243,6 +372,8 @@ void dump_sockets_release(struct cryo_ctx *ctx, bool killed)
 
 		if (sk >= 0) {
 			setsockopt(sk, SOL_TCP, TCP_REPAIR, &off, sizeof(off));
+			setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &repaired[i].reuse,
+				   sizeof(repaired[i].reuse));
 			close(sk);
 		}
 		if (pidfd >= 0)
@@ -275,6 +406,30 @@ static int repair_queue(int sk, int queue, const uint8_t *data, uint32_t len)
 }
 
 /*
+ * SYN_SENT: the SYN sent again by a connect() out of repair mode, with its old sequence
+ * number (the send queue's, less the SYN's one); non-blocking, whatever the file's flags,
+ * which are set after. Repair mode again until tcp_restore_finish().
+ */
+static int restore_syn_sent(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	int fl = fcntl(sk, F_GETFL);
+
+	if (set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) < 0 ||
+	    set_int(sk, SOL_TCP, TCP_QUEUE_SEQ, f->tcp->outq_seq - 1) < 0)
+		return cryo_err(ctx, -errno, "socket %u: the SYN's sequence number", f->id);
+	if (fl < 0 || set_int(sk, SOL_TCP, TCP_REPAIR, REPAIR_OFF_NO_WP) < 0 ||
+	    fcntl(sk, F_SETFL, fl | O_NONBLOCK) < 0)
+		return cryo_err(ctx, -errno, "socket %u: prepare to connect again", f->id);
+	if (connect(sk, (const struct sockaddr *)f->peer, f->peer_len) == 0 ||
+	    errno != EINPROGRESS)
+		return cryo_err(ctx, errno == EINPROGRESS ? -EIO : -errno,
+				"socket %u: connect again (SYN_SENT)", f->id);
+	if (fcntl(sk, F_SETFL, fl) < 0 || set_int(sk, SOL_TCP, TCP_REPAIR, 1) < 0)
+		return cryo_err(ctx, -errno, "socket %u: back to repair mode", f->id);
+	return 0;
+}
+
+/*
  * A connection, rebuilt in repair mode (see tcp_dump()): bound to its address, both queues'
  * sequence numbers set (one short of each FIN, which the kernel counts), "connected" to the
  * peer without a handshake, options, queued bytes and window put back. The FINs, repair mode
@@ -288,14 +443,16 @@ int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	struct tcp_repair_window win = {t->snd_wl1, t->snd_wnd, t->max_window, t->rcv_wnd,
 					t->rcv_wup};
 	uint32_t sent = f->sendq_len - t->unsent;
-	uint32_t inq_seq = t->inq_seq - !!(TCPF(t->state) & FIN_RCVD);
-	uint32_t outq_seq = t->outq_seq - !!(TCPF(t->state) & FIN_SENT);
+	uint32_t inq_seq = t->inq_seq - img_fin_rcvd(t);
+	uint32_t outq_seq = t->outq_seq - img_fin_sent(t);
 	int n = 0;
 
 	if (set_int(sk, SOL_TCP, TCP_REPAIR, 1) < 0)
 		return cryo_err(ctx, -errno, "socket %u: TCP repair mode", f->id);
 	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
 		return cryo_err(ctx, -errno, "socket %u: bind the connection again", f->id);
+	if (t->state == TCP_SYN_SENT)
+		return restore_syn_sent(ctx, sk, f);
 	if (set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE) < 0 ||
 	    set_int(sk, SOL_TCP, TCP_QUEUE_SEQ, inq_seq - f->data_len) < 0 ||
 	    set_int(sk, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE) < 0 ||
@@ -321,7 +478,7 @@ int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 		return cryo_err(ctx, -errno, "socket %u: refill TCP queues", f->id);
 	/* The window was last moved past the peer's FIN, which is not received yet: the
 	 * kernel refuses a window beyond rcv_nxt. */
-	if ((TCPF(t->state) & FIN_RCVD) && win.rcv_wup == t->inq_seq) {
+	if (img_fin_rcvd(t) && win.rcv_wup == t->inq_seq) {
 		win.rcv_wup--;
 		win.rcv_wnd++;
 	}
@@ -443,7 +600,7 @@ static int forge_segment(struct cryo_ctx *ctx, const struct img_file *f, uint8_t
 
 		close(raw);
 		return cryo_err(ctx, e, "socket %u: send the peer's %s again", f->id,
-				flags & TH_FIN ? "FIN" : "ACK");
+				flags & TH_FIN ? "FIN" : flags & TH_RST ? "RST" : "ACK");
 	}
 	close(raw);
 	return 0;
@@ -485,31 +642,37 @@ static int await_state(struct cryo_ctx *ctx, int sk, const struct img_file *f, u
 }
 
 /*
- * The FINs of one half-closed connection, in the order the states follow each other
- * (soccr's): ours where it was sent first (FIN_WAIT1, FIN_WAIT2, CLOSING), then the peer's,
- * then ours where it came second (LAST_ACK), then the peer's ACK of ours (FIN_WAIT2).
+ * The FINs of one half-closed or closed connection, in the order the states follow each
+ * other (soccr's): ours where it was sent first (FIN_WAIT1, FIN_WAIT2, CLOSING), then the
+ * peer's, then ours where it came second (LAST_ACK, CLOSE), then the peer's ACK of ours
+ * (FIN_WAIT2, CLOSE). A CLOSE that ended with an error: a reset at rcv_nxt instead.
  */
 static int restore_fins(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
 	const struct img_tcp *t = f->tcp;
-	bool fin_sent = TCPF(t->state) & FIN_SENT;
+	bool fin_sent = img_fin_sent(t);
+	bool second = t->state == TCP_LAST_ACK || t->state == TCP_CLOSE; /* our FIN came second */
 	uint32_t snd_una = t->outq_seq - fin_sent - f->sendq_len;
 	int r = 0;
 
-	if (fin_sent && t->state != TCP_LAST_ACK)
+	if (t->flags & IMG_TCP_ERROR) {
+		r = forge_segment(ctx, f, TH_RST | TH_ACK, t->inq_seq, snd_una);
+		return r < 0 ? r : await_state(ctx, sk, f, TCP_CLOSE);
+	}
+	if (fin_sent && !second)
 		r = shutdown_in_repair(ctx, sk, f);
-	if (r >= 0 && (TCPF(t->state) & FIN_RCVD)) {
+	if (r >= 0 && img_fin_rcvd(t)) {
 		r = forge_segment(ctx, f, TH_FIN | TH_ACK, t->inq_seq - 1, snd_una);
 		if (r >= 0)
 			r = await_state(ctx, sk, f,
 					t->state == TCP_CLOSING ? TCP_CLOSING : TCP_CLOSE_WAIT);
 	}
-	if (r >= 0 && t->state == TCP_LAST_ACK)
+	if (r >= 0 && fin_sent && second)
 		r = shutdown_in_repair(ctx, sk, f);
-	if (r >= 0 && t->state == TCP_FIN_WAIT2) {
+	if (r >= 0 && (t->state == TCP_FIN_WAIT2 || t->state == TCP_CLOSE)) {
 		r = forge_segment(ctx, f, TH_ACK, t->inq_seq, t->outq_seq);
 		if (r >= 0)
-			r = await_state(ctx, sk, f, TCP_FIN_WAIT2);
+			r = await_state(ctx, sk, f, t->state);
 	}
 	return r;
 }
@@ -567,7 +730,11 @@ int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh)
 			return -EIO;
 		if (restore_fins(ctx, sk, f) < 0)
 			return -EIO;
-		if (set_int(sk, SOL_TCP, TCP_REPAIR, 0) < 0)
+		/* Leaving repair mode clears SO_REUSEADDR (tcp(7) does not say so; soccr's
+		 * users set it again too). */
+		if (set_int(sk, SOL_TCP, TCP_REPAIR, 0) < 0 ||
+		    set_int(sk, SOL_SOCKET, SO_REUSEADDR,
+			    !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR)) < 0)
 			return cryo_err(ctx, -errno, "socket %u: leave TCP repair mode", f->id);
 	}
 	return 0;

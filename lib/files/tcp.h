@@ -17,14 +17,19 @@ struct rst_shared;
 int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key,
 	     struct img_file *f);
 
-/* Dump: a TCP socket without a peer name: 0 where it is closed with nothing unread (kept as
- * a plain socket), else (SYN_SENT, CLOSE with bytes unread) a refusal naming fd, pid and the
- * state. */
-int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd);
+/* Dump: a TCP socket without a peer name (getpeername() fails): 0 where it is closed with
+ * nothing unread (kept as a plain socket); a connection still connecting (SYN_SENT) or closed
+ * with bytes unread (CLOSE) is read as tcp_dump() does, its peer (SO_PEERNAME) put in f;
+ * other states are refused, naming fd, pid and the state. f->addr is set where bound. */
+int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key,
+			 struct img_file *f);
 
 /* Whether a tcpi_state is one cryo restores, and whether our FIN is in it (for the codec). */
 bool tcp_state_restorable(uint32_t state);
 bool tcp_state_fin_sent(uint32_t state);
+
+/* Decode: what is wrong with f->tcp given f's queues (a phrase for bad()), or NULL. */
+const char *tcp_decode_check(const struct img_file *f);
 
 /* Restore: rebuilds f's connection on the new socket sk, in repair mode. */
 int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f);

@@ -238,6 +238,9 @@ enum {
 	 * window): the connection is restored open that way, and shut down once the unsent
 	 * bytes are queued again. */
 	IMG_TCP_FIN_UNSENT = 1 << 0,
+	/* CLOSE only: an error was pending (a reset, a timeout), its value unknown (tcp.c):
+	 * restored as a reset behind the queued bytes, not as the FINs of both ends. */
+	IMG_TCP_ERROR = 1 << 1,
 };
 
 /* Descriptors in flight in a unix socket's receive queue (SCM_RIGHTS): the message of `data`

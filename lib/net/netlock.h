@@ -8,9 +8,9 @@
  * A lock is an nftables table of cryo's own, `inet cryo-lock-KEY` (KEY: the root pid of the
  * dumped tree, which the image keeps), with one drop rule per direction of each locked
  * connection, its exact 4-tuple: nothing else on the machine is touched, and the whole lock
- * goes with one `delete table`. Packets cryo itself sends at restore (the FIN and ACK that
- * tcp.c forges to put a half-closed connection back in its state) carry the mark
- * NETLOCK_MARK, which the rules let through. libnftables is loaded at run time
+ * goes with one `delete table`. Packets cryo itself sends at restore (the FIN, ACK or RST
+ * that tcp.c forges to put a half-closed or closed connection back in its state) carry the
+ * mark NETLOCK_MARK, which the rules let through. libnftables is loaded at run time
  * (dlopen("libnftables.so.1")): without it (or without nf_tables in the kernel) a dump goes
  * on unlocked, with a warning, as cryo did before it had locks.
  *

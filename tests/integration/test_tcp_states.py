@@ -1,5 +1,6 @@
 """TCP connections beyond ESTABLISHED, and the network lock that holds dumped connections
 still until their restore (docs/network-locking.md)."""
+import json
 import os
 import signal
 import socket
@@ -179,25 +180,22 @@ class DropSyns:
 
 
 def test_tcp_lock_gone_after_failed_dump(env, locks):
-    """A dump that fails after locking the connections (a connection still in SYN_SENT comes
-    after them) leaves no table, and the tree's connections go on: every counter arrives."""
+    """A dump that fails after locking the connections (an AF_XDP socket, refused, comes after
+    them) leaves no table, and the tree's connections go on: every counter arrives."""
     peer = OutsidePeer()
-    port = free_port()
     try:
-        with DropSyns(port):
-            run = env.start([workload("net_tcp_states_outside"), str(peer.port), "refuse",
-                             str(port)])
-            locks.append(run.pid)
-            run.wait_for("ready")
-            peer.start_sending()
-            time.sleep(0.3)
-            p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", "-v", "-v", check=False)
-            assert p.returncode == 1, p.stdout + p.stderr
-            assert "state SYN_SENT" in p.stderr, p.stderr
-            # E and F were locked before the refusal, and the lock went with the failure.
-            assert p.stderr.count(f"in table inet cryo-lock-{run.pid}") == 2, p.stderr
-            assert f"table inet cryo-lock-{run.pid} removed" in p.stderr, p.stderr
-            assert f"cryo-lock-{run.pid}" not in lock_tables(), "a failed dump left its lock"
+        run = env.start([workload("net_tcp_states_outside"), str(peer.port), "refuse"])
+        locks.append(run.pid)
+        run.wait_for("ready")
+        peer.start_sending()
+        time.sleep(0.3)
+        p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", "-v", "-v", check=False)
+        assert p.returncode == 1, p.stdout + p.stderr
+        assert "family 44" in p.stderr, p.stderr
+        # E and F were locked before the refusal, and the lock went with the failure.
+        assert p.stderr.count(f"in table inet cryo-lock-{run.pid}") == 2, p.stderr
+        assert f"table inet cryo-lock-{run.pid} removed" in p.stderr, p.stderr
+        assert f"cryo-lock-{run.pid}" not in lock_tables(), "a failed dump left its lock"
         finish(env, run, run.pid, peer)
     finally:
         peer.close()
@@ -251,20 +249,141 @@ def test_tcp_lock_kept_after_failed_restore(env, locks):
         peer.close()
 
 
-def test_tcp_syn_sent_refused_tree_unharmed(env, locks):
-    """A connection still in SYN_SENT (its SYNs dropped by a rule of this test's own) is
-    refused, naming pid, fd and state, before anything is locked; once the SYNs pass, the
-    tree makes the connection and uses it."""
+def syn_sent_dump_restore(env, locks, run, drop):
+    """Dumps run (its connections in SYN_SENT, their SYNs dropped by `drop`), restores it,
+    checks the lock's life, lets the workload check its connections still connecting, then
+    removes the drop; returns the restored pid."""
+    locks.append(run.pid)
+    run.wait_for("ready")
+    env.dump(run)
+    assert f"cryo-lock-{run.pid}" in lock_tables(), "the connecting sockets are not locked"
+    pid = env.restore()
+    assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
+    os.kill(pid, signal.SIGUSR1)
+    run.wait_for("connecting", timeout=20)
+    drop()
+    return pid
+
+
+def test_tcp_syn_sent_restored(env, locks):
+    """Connections still connecting (SYN_SENT, their SYNs dropped by a rule of this test's
+    own) to a listener in the tree, one by a non-blocking connect(), one by a blocking
+    connect() in a thread: restored still connecting, the same addresses and ports; once the
+    SYNs pass, the first polls POLLOUT with SO_ERROR 0, the thread's connect() returns 0, the
+    listener accepts both from the right ports, and bytes go both ways."""
     port = free_port()
-    with DropSyns(port):
-        run = env.start([workload("net_tcp_syn_sent"), str(port)])
+    rule = DropSyns(port)
+    try:
+        run = env.start([workload("net_tcp_syn_sent"), str(port), "in"])
+        pid = syn_sent_dump_restore(env, locks, run, lambda: rule.__exit__(None, None, None))
+        code = reap(pid, 60)
+        assert "PASS" in run.text() and code == 0, f"exit {code}; {run.text()[-2000:]!r}"
+    finally:
+        rule.__exit__(None, None, None)
+
+
+def test_tcp_syn_sent_leave_running(env, locks):
+    """--leave-running with connections still connecting: the lock goes with the dump, they
+    leave repair mode still connecting (SO_REUSEADDR kept), and complete once the SYNs pass,
+    the thread's blocking connect() returning 0."""
+    port = free_port()
+    rule = DropSyns(port)
+    try:
+        run = env.start([workload("net_tcp_syn_sent"), str(port), "in"])
         locks.append(run.pid)
         run.wait_for("ready")
-        fd = run.text().split("fd ", 1)[1].split()[0]
-        p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
-        assert p.returncode == 1, p.stdout + p.stderr
-        assert f"fd {fd} of pid {run.pid}" in p.stderr and "state SYN_SENT" in p.stderr, \
-            p.stderr
-        assert not (env.tmp / "img" / "cryo.json").exists()
-        assert f"cryo-lock-{run.pid}" not in lock_tables()
-    env.check(run, run.pid, timeout=40)
+        env.dump(run, leave_running=True)
+        assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the dump"
+        os.kill(run.pid, signal.SIGUSR1)
+        run.wait_for("connecting", timeout=20)
+        rule.__exit__(None, None, None)
+        assert run.finish(60) == 0 and "PASS" in run.text(), run.text()[-2000:]
+    finally:
+        rule.__exit__(None, None, None)
+
+
+def test_tcp_syn_sent_outside_peer_backlog_full(env, locks):
+    """A connection still connecting to a listener outside the tree whose backlog is full (it
+    drops the SYNs): restored still connecting; once the listener accepts the connection that
+    filled it, the next SYN gets through: the connection is made from the same port and
+    carries bytes both ways."""
+    listener = socket.socket()
+    filler = socket.socket()
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        filler.connect(listener.getsockname())
+        accepted = []
+        run = env.start([workload("net_tcp_syn_sent"), str(listener.getsockname()[1]),
+                         "out"])
+        pid = syn_sent_dump_restore(env, locks, run,
+                                    lambda: accepted.append(listener.accept()[0]))
+        local = int(run.text().split("local ", 1)[1].split()[0])
+        listener.settimeout(30)
+        conn, addr = listener.accept()
+        accepted.append(conn)
+        assert addr == ("127.0.0.1", local), (addr, local)
+        conn.settimeout(20)
+        assert conn.recv(8) == b"syn"
+        conn.sendall(b"ack")
+        code = reap(pid, 60)
+        assert "PASS" in run.text() and code == 0, f"exit {code}; {run.text()[-2000:]!r}"
+    finally:
+        for s in [listener, filler] + locals().get("accepted", []):
+            s.close()
+
+
+def test_tcp_syn_sent_fastopen_refused_tree_unharmed(env, locks):
+    """A connect() deferred by TCP_FASTOPEN_CONNECT (its SYN carries the first write) is
+    refused, naming pid, fd and the option, before anything is locked; the tree runs on."""
+    run = env.start([workload("net_tcp_syn_sent"), str(free_port()), "fastopen"])
+    locks.append(run.pid)
+    run.wait_for("ready")
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "state SYN_SENT whose SYN waits for the first write (TCP_FASTOPEN_CONNECT)" \
+        in p.stderr, p.stderr
+    assert f"of pid {run.pid}" in p.stderr, p.stderr
+    assert not (env.tmp / "img" / "cryo.json").exists()
+    assert f"cryo-lock-{run.pid}" not in lock_tables()
+    env.check(run, run.pid)
+
+
+def test_tcp_closed_with_unread_bytes_restored(env, locks):
+    """Connections closed for good (state CLOSE) with bytes unread: closed by both FINs with
+    the peer in the tree (the peer's first; ours first, our end through TIME_WAIT), reset
+    after data by the peer in the tree, closed by both FINs with the peer outside (this
+    test): each restored in state CLOSE with its addresses and poll() events; the workload
+    reads exactly its bytes, then end-of-file, or ECONNRESET then end-of-file after the
+    reset. The image says which had an error pending."""
+    listener = socket.socket()
+    peers = []
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        run = env.start([workload("net_tcp_close_data"), str(listener.getsockname()[1])])
+        listener.settimeout(10)
+        conn, _ = listener.accept()
+        peers.append(conn)
+        conn.sendall(b"outside")
+        conn.shutdown(socket.SHUT_WR)
+        locks.append(run.pid)
+        run.wait_for("ready")
+        fds = [int(x) for x in run.text().split("fd ", 1)[1].split()[:3]]
+        img = env.dump(run)
+        meta = json.loads((img / "cryo.json").read_text())
+        ids = {fd["fd"]: fd["file"] for t in meta["tasks"] for fd in t["fds"]}
+        files = {f["id"]: f for f in meta["files"]}
+        for fd, want, err in zip(fds, (b"tail-fin", b"tail-rst", b"outside"),
+                                 (False, True, False)):
+            f = files[ids[fd]]
+            tcp = bytes.fromhex(f["tcp"])
+            state, flags = struct.unpack_from("<II", tcp, 52)
+            assert bytes.fromhex(f["data"]) == want and state == 7, (fd, f)
+            assert bool(flags & 2) == err, (fd, flags)
+        pid = env.restore()
+        assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
+        env.check(run, pid)
+    finally:
+        for s in [listener] + peers:
+            s.close()

@@ -575,11 +575,23 @@ static const struct bad_value bad_values[] = {
     /* a half-closed TCP connection */
     {"files/15/tcp",
      "\"e8030000d107000003000000b405000007000000070000000700000005000000"
-     "e8030000000001000000010000000100e80300000700000001000000\"",
+     "e8030000000001000000010000000100e80300000600000000000000\"",
      "TCP state cryo does not restore"},
     {"files/15/tcp",
      "\"e8030000d107000003000000b405000007000000070000000700000005000000"
+     "e8030000000001000000010000000100e80300000700000000000000\"",
+     "closed but has bytes to send"},
+    {"files/15/tcp",
+     "\"e8030000d107000003000000b405000007000000070000000700000005000000"
+     "e8030000000001000000010000000100e80300000200000000000000\"",
+     "still connecting but has bytes queued"},
+    {"files/15/tcp",
+     "\"e8030000d107000003000000b405000007000000070000000700000005000000"
      "e8030000000001000000010000000100e80300000400000002000000\"",
+     "error pending in a state other than CLOSE"},
+    {"files/15/tcp",
+     "\"e8030000d107000003000000b405000007000000070000000700000005000000"
+     "e8030000000001000000010000000100e80300000400000004000000\"",
      "unknown flags"},
     {"files/15/tcp",
      "\"e8030000d107000003000000b405000007000000070000000700000005000000"
@@ -809,6 +821,45 @@ static void test_tcp_before_state(void **state)
 	assert_int_equal(img.files[15].tcp->unsent, 3);
 	assert_int_equal(img.files[15].tcp->rcv_wup, 1000);
 	img_free(&img);
+}
+
+/* A connection still connecting (SYN_SENT, no queues) and one closed with bytes unread and
+ * an error pending (CLOSE, IMG_TCP_ERROR) decode; a closed one with nothing to read is
+ * refused (it is saved as a plain socket). */
+static void test_tcp_syn_sent_and_closed(void **state)
+{
+	static const char *const head =
+	    "e8030000d107000000000000b405000007000000070000000700000005000000"
+	    "e8030000000001000000010000000100e8030000";
+	char hex[160];
+	json_t *j;
+	char *s;
+	struct img img;
+
+	for (int i = 0; i < 2; i++) {
+		j = fixture_json();
+		snprintf(hex, sizeof(hex), "%s%s", head,
+			 i ? "0700000002000000" : "0200000000000000");
+		put(j, "files/15/tcp", json_string(hex));
+		put(j, "files/15/sendq", json_string(""));
+		put(j, "files/15/data", json_string(i ? "7461696c" : ""));
+		s = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+		assert_non_null(s);
+		if (img_decode(ctx, s, strlen(s), &img) < 0)
+			fail_msg("img_tcp in state %d refused: %s", i ? 7 : 2,
+				 cryo_ctx_errmsg(ctx));
+		free(s);
+		assert_int_equal(img.files[15].tcp->state, i ? 7 : 2);
+		assert_int_equal(img.files[15].tcp->flags, i ? IMG_TCP_ERROR : 0);
+		assert_int_equal(img.files[15].data_len, i ? 4 : 0);
+		img_free(&img);
+	}
+	j = fixture_json();
+	snprintf(hex, sizeof(hex), "%s%s", head, "0700000000000000");
+	put(j, "files/15/tcp", json_string(hex));
+	put(j, "files/15/sendq", json_string(""));
+	expect_reject(j, -EINVAL, "closed with nothing to read", "a closed tcp without bytes");
 }
 
 static void test_too_many(void **state)
@@ -1105,6 +1156,7 @@ int main(void)
 	    cmocka_unit_test(test_pipe_data_over_size),
 	    cmocka_unit_test(test_too_many),
 	    cmocka_unit_test(test_tcp_before_state),
+	    cmocka_unit_test(test_tcp_syn_sent_and_closed),
 	    cmocka_unit_test(test_vmas_order),
 	    cmocka_unit_test(test_dangling_references),
 	    cmocka_unit_test(test_duplicate_ids),

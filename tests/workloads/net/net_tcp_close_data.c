@@ -1,57 +1,186 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A TCP connection closed for good (state CLOSE) with bytes still unread: the peer wrote
- * "tail" and reset the connection (SO_LINGER 0). cryo cannot restore that yet and must refuse
- * it by its state, without consuming anything: on SIGUSR1 (sent without any restore) the
- * reader still gets "tail", then ECONNRESET, then end-of-file.
+ * TCP connections closed for good (state CLOSE) with bytes still unread:
+ *   F: the peer (in the tree) wrote "tail-fin" and shut down; we shut down too: both FINs;
+ *   W: we shut down first; the peer (in the tree) wrote "tail-tw" and closed: both FINs,
+ *      our end through TIME_WAIT, which stays on the 4-tuple;
+ *   R: the peer (in the tree) wrote "tail-rst" and reset the connection (SO_LINGER 0);
+ *   O: with PORT, the test's listener (outside the tree) wrote "outside" and shut down; we
+ *      shut down too.
+ * After SIGUSR1: each is in state CLOSE with its local address and port and its peer's
+ * (SO_PEERNAME), poll() says what it said before (POLLERR for R only), and a reader gets the
+ * bytes exactly, then end-of-file (F, O) or ECONNRESET then end-of-file (R); a write to F
+ * fails with EPIPE.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include "zdtm.h"
 
-int main(void)
+struct conn {
+	const char *name, *bytes;
+	int sk, err;
+	struct sockaddr_in me, peer;
+	short revents;
+};
+
+static int state(int sk)
+{
+	struct tcp_info ti;
+	socklen_t sl = sizeof(ti);
+
+	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl))
+		fail("TCP_INFO: %m");
+	return ti.tcpi_state;
+}
+
+static void await(const char *what, int sk, int want)
+{
+	for (int i = 0; i < 300 && state(sk) != want; i++)
+		usleep(10000);
+	if (state(sk) != want)
+		fail("%s: state %d, not %d", what, state(sk), want);
+}
+
+static short revents(int sk)
+{
+	struct pollfd p = {.fd = sk, .events = POLLIN | POLLOUT | POLLRDHUP};
+
+	if (poll(&p, 1, 0) != 1)
+		fail("poll: %m");
+	return p.revents;
+}
+
+static int same(const struct sockaddr_in *x, const struct sockaddr_in *y)
+{
+	return x->sin_family == y->sin_family && x->sin_port == y->sin_port &&
+	       x->sin_addr.s_addr == y->sin_addr.s_addr;
+}
+
+static void addresses(int sk, struct sockaddr_in *me, struct sockaddr_in *peer)
+{
+	socklen_t l = sizeof(*me);
+
+	if (getsockname(sk, (struct sockaddr *)me, &l))
+		fail("getsockname: %m");
+	l = sizeof(*peer);
+	if (getsockopt(sk, SOL_SOCKET, SO_PEERNAME, peer, &l))
+		fail("SO_PEERNAME: %m");
+}
+
+static void record(struct conn *c)
+{
+	await(c->name, c->sk, TCP_CLOSE);
+	addresses(c->sk, &c->me, &c->peer);
+	if (ntohs(c->me.sin_port) == 0 || ntohs(c->peer.sin_port) == 0)
+		fail("%s: no addresses", c->name);
+	c->revents = revents(c->sk);
+	if (!!(c->revents & POLLERR) != !!c->err)
+		fail("%s: revents %#x before the dump", c->name, c->revents);
+}
+
+static void check(struct conn *c)
+{
+	struct sockaddr_in me, peer;
+	size_t n = strlen(c->bytes);
+	char buf[64];
+	short r;
+
+	if (state(c->sk) != TCP_CLOSE)
+		fail("%s: state %d, not CLOSE", c->name, state(c->sk));
+	addresses(c->sk, &me, &peer);
+	if (!same(&me, &c->me) || !same(&peer, &c->peer))
+		fail("%s: addresses %d -> %d, were %d -> %d", c->name, ntohs(me.sin_port),
+		     ntohs(peer.sin_port), ntohs(c->me.sin_port), ntohs(c->peer.sin_port));
+	r = revents(c->sk);
+	if (r != c->revents)
+		fail("%s: revents %#x, were %#x", c->name, r, c->revents);
+	if (read(c->sk, buf, sizeof(buf)) != (ssize_t)n || memcmp(buf, c->bytes, n))
+		fail("%s: the unread bytes are not \"%s\" (%m)", c->name, c->bytes);
+	if (c->err && (read(c->sk, buf, sizeof(buf)) != -1 || errno != c->err))
+		fail("%s: no %s after the bytes (%m)", c->name, strerror(c->err));
+	if (read(c->sk, buf, sizeof(buf)) != 0)
+		fail("%s: no end-of-file after the bytes (%m)", c->name);
+	if (read(c->sk, buf, sizeof(buf)) != 0)
+		fail("%s: a second read is not end-of-file (%m)", c->name);
+}
+
+int main(int argc, char **argv)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct linger lg = {.l_onoff = 1, .l_linger = 0};
-	socklen_t al = sizeof(a), sl;
-	struct tcp_info ti;
-	int l, c, s;
-	char b[8];
+	struct conn f = {.name = "F", .bytes = "tail-fin"}, r = {.name = "R", .bytes = "tail-rst"},
+		    o = {.name = "O", .bytes = "outside"}, w = {.name = "W", .bytes = "tail-tw"};
+	socklen_t al = sizeof(a);
+	int l, s, one = 1;
 
 	test_init();
+	/* SO_REUSEADDR, as servers set it: the TIME_WAIT that F's peer end leaves would block
+	 * the port of a listener without it, at restore as at any restart. */
 	l = socket(AF_INET, SOCK_STREAM, 0);
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
+	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 4) ||
 	    getsockname(l, (struct sockaddr *)&a, &al))
 		fail("listen: %m");
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	if (connect(c, (struct sockaddr *)&a, sizeof(a)))
-		fail("connect: %m");
-	s = accept(l, NULL, NULL);
-	if (s < 0 || write(s, "tail", 4) != 4)
-		fail("accept/write: %m");
-	usleep(50 * 1000); /* the bytes reach c before the reset */
+
+	f.sk = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(f.sk, (struct sockaddr *)&a, sizeof(a)) || (s = accept(l, NULL, NULL)) < 0)
+		fail("F: connect/accept: %m");
+	if (write(s, f.bytes, strlen(f.bytes)) != (ssize_t)strlen(f.bytes) || shutdown(s, SHUT_WR))
+		fail("F: peer write/shutdown: %m");
+	await("F", f.sk, TCP_CLOSE_WAIT);
+	if (shutdown(f.sk, SHUT_WR))
+		fail("F: shutdown: %m");
+	record(&f);
+	/* s, F's peer end, stays open: CLOSE too (through TIME_WAIT), nothing unread. */
+
+	/* W: we shut down first, then the peer writes and shuts down: our end goes through
+	 * TIME_WAIT (which stays, on our 4-tuple) to CLOSE. */
+	w.sk = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(w.sk, (struct sockaddr *)&a, sizeof(a)) || (s = accept(l, NULL, NULL)) < 0)
+		fail("W: connect/accept: %m");
+	if (shutdown(w.sk, SHUT_WR))
+		fail("W: shutdown: %m");
+	await("W", w.sk, TCP_FIN_WAIT2);
+	if (write(s, w.bytes, strlen(w.bytes)) != (ssize_t)strlen(w.bytes) || close(s))
+		fail("W: peer write/close: %m");
+	record(&w);
+
+	r.sk = socket(AF_INET, SOCK_STREAM, 0);
+	r.err = ECONNRESET;
+	if (connect(r.sk, (struct sockaddr *)&a, sizeof(a)) || (s = accept(l, NULL, NULL)) < 0)
+		fail("R: connect/accept: %m");
+	if (write(s, r.bytes, strlen(r.bytes)) != (ssize_t)strlen(r.bytes))
+		fail("R: peer write: %m");
+	usleep(50 * 1000); /* the bytes reach R before the reset */
 	if (setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) || close(s))
-		fail("reset: %m");
-	for (int i = 0; i < 200; i++) {
-		sl = sizeof(ti);
-		if (getsockopt(c, SOL_TCP, TCP_INFO, &ti, &sl) == 0 && ti.tcpi_state == TCP_CLOSE)
-			break;
-		usleep(10 * 1000);
+		fail("R: reset: %m");
+	record(&r);
+
+	if (argc > 1) {
+		a.sin_port = htons(atoi(argv[1]));
+		o.sk = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(o.sk, (struct sockaddr *)&a, sizeof(a)))
+			fail("O: connect: %m");
+		await("O", o.sk, TCP_CLOSE_WAIT);
+		if (shutdown(o.sk, SHUT_WR))
+			fail("O: shutdown: %m");
+		record(&o);
 	}
-	if (ti.tcpi_state != TCP_CLOSE)
-		fail("the connection is in state %u, not CLOSE", ti.tcpi_state);
-	printf("fd %d\n", c);
+	printf("fd %d %d %d\n", f.sk, r.sk, argc > 1 ? o.sk : -1);
 	test_ready();
 	test_wait(NULL);
-	if (read(c, b, sizeof(b)) != 4 || memcmp(b, "tail", 4))
-		fail("the unread bytes are gone");
-	if (read(c, b, sizeof(b)) != -1 || errno != ECONNRESET)
-		fail("no ECONNRESET after the bytes (%m)");
-	if (read(c, b, sizeof(b)) != 0)
-		fail("no end-of-file after the reset");
+
+	check(&f);
+	check(&w);
+	check(&r);
+	if (argc > 1)
+		check(&o);
+	if (send(f.sk, "x", 1, MSG_NOSIGNAL) != -1 || errno != EPIPE)
+		fail("F: a write did not fail with EPIPE (%m)");
 	pass();
 }
