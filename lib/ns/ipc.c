@@ -74,9 +74,10 @@ static void shm_file(char *buf, size_t size, int id)
 
 /* ---- sysctls ---- */
 
+/* Below proc: sys/kernel/shmmax for kernel.shmmax. */
 static int sysctl_path(char *buf, size_t size, const char *name)
 {
-	int n = snprintf(buf, size, "%s", name);
+	int n = snprintf(buf, size, "sys/%s", name);
 
 	for (char *p = buf; *p; p++)
 		if (*p == '.')
@@ -84,7 +85,7 @@ static int sysctl_path(char *buf, size_t size, const char *name)
 	return n < (int)size ? 0 : -ENAMETOOLONG;
 }
 
-static int sysctl_read(struct cryo_ctx *ctx, int procsys, unsigned i, int64_t *v)
+static int sysctl_read(struct cryo_ctx *ctx, int proc, unsigned i, int64_t *v)
 {
 	const struct ipc_sysctl_def *s = &ipc_sysctls[i];
 	_cleanup_free_ char *buf = NULL;
@@ -92,7 +93,7 @@ static int sysctl_read(struct cryo_ctx *ctx, int procsys, unsigned i, int64_t *v
 	int r = sysctl_path(path, sizeof(path), s->name);
 
 	if (r >= 0)
-		r = read_file_at(procsys, path, &buf);
+		r = read_file_at(proc, path, &buf);
 	if (r < 0)
 		return cryo_err(ctx, r, "read the tree's %s", s->name);
 	p = buf;
@@ -106,7 +107,7 @@ static int sysctl_read(struct cryo_ctx *ctx, int procsys, unsigned i, int64_t *v
 	return 0;
 }
 
-static int sysctl_write(struct cryo_ctx *ctx, int procsys, unsigned i, const int64_t *v)
+static int sysctl_write(struct cryo_ctx *ctx, int proc, unsigned i, const int64_t *v)
 {
 	const struct ipc_sysctl_def *s = &ipc_sysctls[i];
 	_cleanup_close_ int fd = -1;
@@ -119,7 +120,7 @@ static int sysctl_write(struct cryo_ctx *ctx, int procsys, unsigned i, const int
 			      : snprintf(buf + len, sizeof(buf) - len, "%lld%c", (long long)v[k],
 					 k + 1 < s->count ? ' ' : '\n');
 	if (r >= 0) {
-		fd = openat(procsys, path, O_WRONLY | O_CLOEXEC);
+		fd = openat(proc, path, O_WRONLY | O_CLOEXEC);
 		r = fd >= 0 && write(fd, buf, len) == len ? 0 : -errno;
 	}
 	if (r < 0)
@@ -130,16 +131,16 @@ static int sysctl_write(struct cryo_ctx *ctx, int procsys, unsigned i, const int
 
 /* Sets the sysctl to v unless it has that value already (kernel.auto_msgmni, for one, says in
  * the kernel log that writing it does nothing). */
-static int sysctl_put(struct cryo_ctx *ctx, int procsys, unsigned i, const int64_t *v)
+static int sysctl_put(struct cryo_ctx *ctx, int proc, unsigned i, const int64_t *v)
 {
 	int64_t now[4];
-	int r = sysctl_read(ctx, procsys, i, now);
+	int r = sysctl_read(ctx, proc, i, now);
 
 	if (r < 0)
 		return r;
 	if (!memcmp(now, v, ipc_sysctls[i].count * sizeof(*v)))
 		return 0;
-	return sysctl_write(ctx, procsys, i, v);
+	return sysctl_write(ctx, proc, i, v);
 }
 
 static unsigned sysctl_index(const char *name)
@@ -154,12 +155,12 @@ static unsigned sysctl_index(const char *name)
 
 static int dump_sysctls(struct cryo_ctx *ctx, struct img_ipc *ipc)
 {
-	_cleanup_close_ int procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (procsys < 0)
-		return cryo_err(ctx, -errno, "open /proc/sys");
+	if (proc < 0)
+		return cryo_err(ctx, -errno, "open /proc");
 	for (unsigned i = 0; i < IPC_NSYSCTL_DEFS; i++) {
-		int r = sysctl_read(ctx, procsys, i, &ipc->sysctl[ipc_sysctls[i].at]);
+		int r = sysctl_read(ctx, proc, i, &ipc->sysctl[ipc_sysctls[i].at]);
 
 		if (r < 0)
 			return r;
@@ -365,13 +366,13 @@ int ipc_dump(struct cryo_ctx *ctx, int dirfd, struct img_ns *ns)
 /* ---- restore ---- */
 
 /* Makes the next object of a kind (shm, msg, sem) take `id`. */
-static int next_id(struct cryo_ctx *ctx, int procsys, const char *kind, int id)
+static int next_id(struct cryo_ctx *ctx, int proc, const char *kind, int id)
 {
 	char name[32];
 	int64_t v = id;
 
 	snprintf(name, sizeof(name), "kernel.%s_next_id", kind);
-	return sysctl_write(ctx, procsys, sysctl_index(name), &v);
+	return sysctl_write(ctx, proc, sysctl_index(name), &v);
 }
 
 /* Runs with the creator's effective ids, which the kernel records as cuid and cgid. */
@@ -411,7 +412,7 @@ static int check_id(struct cryo_ctx *ctx, const char *what, int id, const struct
 	return 0;
 }
 
-static int fill_shm(struct cryo_ctx *ctx, int dirfd, const struct img_ipc_shm *s)
+static int fill_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_ipc_shm *s)
 {
 	_cleanup_close_ int in = -1, out = -1;
 	char path[96], file[64];
@@ -420,7 +421,7 @@ static int fill_shm(struct cryo_ctx *ctx, int dirfd, const struct img_ipc_shm *s
 
 	if (at == (void *)-1)
 		return cryo_err(ctx, -errno, "attach System V segment %d to fill it", s->perm.id);
-	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)at,
+	snprintf(path, sizeof(path), "self/map_files/%lx-%lx", (unsigned long)at,
 		 (unsigned long)at + (unsigned long)((s->size + 4095) & ~4095ULL));
 	shm_file(file, sizeof(file), s->perm.id);
 	in = image_file_open(dirfd, file);
@@ -428,7 +429,7 @@ static int fill_shm(struct cryo_ctx *ctx, int dirfd, const struct img_ipc_shm *s
 		r = image_file_err(ctx, in, file);
 		goto out;
 	}
-	out = open(path, O_RDWR | O_CLOEXEC);
+	out = openat(proc, path, O_RDWR | O_CLOEXEC);
 	r = out < 0 ? -errno : copy_sparse(in, out, s->size);
 	if (r < 0)
 		cryo_err(ctx, r, "fill System V segment %d from %s", s->perm.id, file);
@@ -437,12 +438,12 @@ out:
 	return r;
 }
 
-static int restore_shm(struct cryo_ctx *ctx, int dirfd, int procsys, const struct img_ipc_shm *s)
+static int restore_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_ipc_shm *s)
 {
 	struct shmid_ds ds = {0};
 	uid_t uid;
 	gid_t gid;
-	int id, r = next_id(ctx, procsys, "shm", s->perm.id);
+	int id, r = next_id(ctx, proc, "shm", s->perm.id);
 
 	if (r >= 0)
 		r = as_creator(ctx, &s->perm, &uid, &gid);
@@ -452,7 +453,7 @@ static int restore_shm(struct cryo_ctx *ctx, int dirfd, int procsys, const struc
 	r = check_id(ctx, "segment", id, &s->perm);
 	if (back_from_creator(ctx, uid, gid) < 0 || r < 0)
 		return r < 0 ? r : -EPERM;
-	r = fill_shm(ctx, dirfd, s);
+	r = fill_shm(ctx, dirfd, proc, s);
 	if (r < 0)
 		return r;
 	ds.shm_perm.uid = s->perm.uid;
@@ -465,12 +466,12 @@ static int restore_shm(struct cryo_ctx *ctx, int dirfd, int procsys, const struc
 	return 0;
 }
 
-static int restore_sem(struct cryo_ctx *ctx, int procsys, const struct img_ipc_sem *s)
+static int restore_sem(struct cryo_ctx *ctx, int proc, const struct img_ipc_sem *s)
 {
 	struct semid_ds ds = {0};
 	uid_t uid;
 	gid_t gid;
-	int id, r = next_id(ctx, procsys, "sem", s->perm.id);
+	int id, r = next_id(ctx, proc, "sem", s->perm.id);
 
 	if (r >= 0)
 		r = as_creator(ctx, &s->perm, &uid, &gid);
@@ -491,14 +492,14 @@ static int restore_sem(struct cryo_ctx *ctx, int procsys, const struct img_ipc_s
 	return 0;
 }
 
-static int restore_msq(struct cryo_ctx *ctx, int procsys, const struct img_ipc_msq *q)
+static int restore_msq(struct cryo_ctx *ctx, int proc, const struct img_ipc_msq *q)
 {
 	struct msqid_ds ds = {0};
 	_cleanup_free_ struct msgbuf *buf = NULL;
 	uint32_t most = 0;
 	uid_t uid;
 	gid_t gid;
-	int id, r = next_id(ctx, procsys, "msg", q->perm.id);
+	int id, r = next_id(ctx, proc, "msg", q->perm.id);
 
 	if (r >= 0)
 		r = as_creator(ctx, &q->perm, &uid, &gid);
@@ -541,7 +542,7 @@ static void raise_to(int64_t *v, uint64_t need)
 
 /* Limits the objects need while they are made (a namespace may have lowered its limits after
  * making them, and a fresh one has its defaults): the larger of now, the image's and the need. */
-static int raise_limits(struct cryo_ctx *ctx, const struct img_ipc *ipc, int procsys)
+static int raise_limits(struct cryo_ctx *ctx, const struct img_ipc *ipc, int proc)
 {
 	int64_t v[IPC_NSYSCTL];
 	uint64_t pages = 0, size = 0, sems = 0, semmsl = 0, msgmax = 0, msgmnb = 0;
@@ -574,7 +575,7 @@ static int raise_limits(struct cryo_ctx *ctx, const struct img_ipc *ipc, int pro
 	for (size_t k = 0; k < sizeof(raised) / sizeof(raised[0]); k++) {
 		unsigned i = sysctl_index(raised[k]);
 		const struct ipc_sysctl_def *s = &ipc_sysctls[i];
-		int r = sysctl_read(ctx, procsys, i, &v[s->at]);
+		int r = sysctl_read(ctx, proc, i, &v[s->at]);
 
 		if (r < 0)
 			return r;
@@ -598,7 +599,7 @@ static int raise_limits(struct cryo_ctx *ctx, const struct img_ipc *ipc, int pro
 	raise_to(&v[11], ipc->nsems + 1);
 	for (size_t k = 0; k < sizeof(raised) / sizeof(raised[0]); k++) {
 		unsigned i = sysctl_index(raised[k]);
-		int r = sysctl_put(ctx, procsys, i, &v[ipc_sysctls[i].at]);
+		int r = sysctl_put(ctx, proc, i, &v[ipc_sysctls[i].at]);
 
 		if (r < 0)
 			return r;
@@ -606,19 +607,19 @@ static int raise_limits(struct cryo_ctx *ctx, const struct img_ipc *ipc, int pro
 	return 0;
 }
 
-int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int procsys)
+int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int proc)
 {
-	int r = raise_limits(ctx, ipc, procsys);
+	int r = raise_limits(ctx, ipc, proc);
 
 	for (uint32_t i = 0; r >= 0 && i < ipc->nshms; i++)
-		r = restore_shm(ctx, dirfd, procsys, &ipc->shms[i]);
+		r = restore_shm(ctx, dirfd, proc, &ipc->shms[i]);
 	for (uint32_t i = 0; r >= 0 && i < ipc->nsems; i++)
-		r = restore_sem(ctx, procsys, &ipc->sems[i]);
+		r = restore_sem(ctx, proc, &ipc->sems[i]);
 	for (uint32_t i = 0; r >= 0 && i < ipc->nmsqs; i++)
-		r = restore_msq(ctx, procsys, &ipc->msqs[i]);
+		r = restore_msq(ctx, proc, &ipc->msqs[i]);
 	/* In table order: the *_next_id ones come after every object is made. */
 	for (unsigned i = 0; r >= 0 && i < IPC_NSYSCTL_DEFS; i++)
-		r = sysctl_put(ctx, procsys, i, &ipc->sysctl[ipc_sysctls[i].at]);
+		r = sysctl_put(ctx, proc, i, &ipc->sysctl[ipc_sysctls[i].at]);
 	if (r >= 0)
 		log_info(ctx, "%u segments, %u semaphore sets, %u message queues made again",
 			 ipc->nshms, ipc->nsems, ipc->nmsqs);

@@ -86,11 +86,12 @@ int ipc_dump(struct cryo_ctx *ctx, int dirfd, struct img_ns *ns);
 
 /*
  * In the restore worker, in the tree's new (or its container runtime's) ipc namespace, before
- * the tree is made: every object again, under its ID, then the sysctls. `procsys` is a
- * directory descriptor of some proc's sys/ (a container's own /proc/sys is read-only): the
- * kernel answers each open there for the opener's ipc namespace.
+ * the tree is made: every object again, under its ID, then the sysctls. `proc` is a directory
+ * descriptor of our proc, opened before joining a container's namespaces (whose /proc/sys is
+ * read-only, and whose /proc/self is not ours): the kernel answers each open of an ipc sysctl
+ * for the opener's ipc namespace.
  */
-int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int procsys);
+int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int proc);
 
 /* Once the tree is made (its tasks attached their segments): segments that had been removed
  * while attached are removed again. */

@@ -254,20 +254,20 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	struct ns_run *run = arg;
 	struct rst_shared *sh = run->sh;
 	const struct img_ipc *ipc = sh->img->ns.ipc;
-	_cleanup_close_ int pidns = -1, procsys = -1;
+	_cleanup_close_ int pidns = -1, proc = -1;
 	char msg[1024];
 	pid_t root = 0;
 	/* A cgroup namespace is rooted where its maker is when it is made. */
 	int r = cgroup_ns_enter(ctx, sh->cgroups);
 
-	/* Ours, writable: a container's /proc/sys is read-only. */
-	if (r >= 0 && ipc && (procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		r = cryo_err(ctx, -errno, "open /proc/sys");
+	/* Ours: a container's /proc/sys is read-only, and its /proc/self not us. */
+	if (r >= 0 && ipc && (proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		r = cryo_err(ctx, -errno, "open /proc");
 	if (r >= 0)
 		r = ns_restore_enter(ctx, &sh->img->ns, run->target);
 	/* The System V objects, before any task that attaches them is made. */
 	if (r >= 0 && ipc)
-		r = ipc_restore(ctx, ipc, sh->dirfd, procsys);
+		r = ipc_restore(ctx, ipc, sh->dirfd, proc);
 
 	if (r >= 0)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);

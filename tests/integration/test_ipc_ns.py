@@ -69,3 +69,64 @@ def test_unattached_segment_under_shm_rmid_forced_refused_tree_unharmed(env):
     os.kill(init, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
     assert run.text().rstrip().endswith("PASS"), run.text()
+
+
+# The bundle's ipc sysctls (runc sets them in the container's new ipc namespace): the restore's
+# bundle has none, so the values the container sees after restore come from the image.
+BUNDLE_SYSCTLS = {"kernel.shmmni": "1000", "kernel.msgmax": "9000", "kernel.msgmnb": "65536",
+                  "kernel.msgmni": "100", "kernel.sem": "250 64000 64 300",
+                  "fs.mqueue.queues_max": "77", "fs.mqueue.msg_max": "20"}
+
+
+def ipc_bundle(box, name, sysctls):
+    from conftest import busybox_bundle
+    b = busybox_bundle(box.tmp / name, ["/ns_ipc", "container"])
+    shutil.copy(workload("ns_ipc_static"), b / "rootfs" / "ns_ipc")
+    cfg = json.loads((b / "config.json").read_text())
+    if sysctls:
+        cfg["linux"]["sysctl"] = sysctls
+    # It makes objects as another creator, and reads and changes those of other owners.
+    for kind, caps in cfg["process"]["capabilities"].items():
+        caps += ["CAP_SETUID", "CAP_SETGID", "CAP_IPC_OWNER"]
+    (b / "config.json").write_text(json.dumps(cfg))
+    return b
+
+
+def sysctl_in(pid, name):
+    return subprocess.run(["nsenter", "-t", str(pid), "-i", "cat",
+                           "/proc/sys/" + name.replace(".", "/")],
+                          capture_output=True, text=True, check=True).stdout.split()
+
+
+@pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
+                    reason="runc (scripts/install-deps.sh) and root needed")
+def test_sysv_objects_of_a_runc_container_roundtrip(tmp_path):
+    from test_containers import Box, dump, runc, state
+    box = Box(tmp_path)
+    try:
+        b = ipc_bundle(box, "dumped", BUNDLE_SYSCTLS)
+        cid = box.run(b)
+        out = box.tmp / f"{cid}.out"
+        deadline = time.time() + 10
+        while "ready" not in out.read_text() and time.time() < deadline:
+            assert "FAIL" not in out.read_text(), out.read_text()
+            time.sleep(0.02)
+        assert "ready" in out.read_text(), out.read_text()
+        dump(cid, box.tmp / "img")
+        fresh = ipc_bundle(box, "fresh", None)
+        new, _, _ = box.restore(box.tmp / "img", bundle=fresh)
+        pid = state(new)["pid"]
+        meta = json.loads((box.tmp / "img" / "cryo.json").read_text())["namespaces"]["ipc"]
+        for what in ("shm", "sem", "msg"):
+            assert sorted(ipc_of(pid, what)) == sorted(o["id"] for o in meta[what])
+            assert len(meta[what]) == (3 if what == "shm" else 2)
+        for name, value in BUNDLE_SYSCTLS.items():
+            assert sysctl_in(pid, name) == value.split(), name
+        runc("kill", new, "USR1")
+        deadline = time.time() + 20
+        while state(new)["status"] != "stopped" and time.time() < deadline:
+            time.sleep(0.02)
+        text = (box.tmp / f"{new}.restore").read_text()
+        assert text.rstrip().endswith("PASS"), text
+    finally:
+        box.cleanup()
