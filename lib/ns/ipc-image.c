@@ -12,23 +12,23 @@
  * HARD_MSGMAX 65536, HARD_MSGSIZEMAX 16 MiB. */
 #define IPCMNI_MAX (1 << 24)
 const struct ipc_sysctl_def ipc_sysctls[IPC_NSYSCTL_DEFS] = {
-	{"kernel.shmmax", 0, 1, true, 0, 0},
-	{"kernel.shmall", 1, 1, true, 0, 0},
-	{"kernel.shmmni", 2, 1, false, 0, IPCMNI_MAX},
-	{"kernel.shm_rmid_forced", 3, 1, false, 0, 1},
-	{"kernel.msgmax", 4, 1, false, 0, INT_MAX},
-	{"kernel.msgmnb", 5, 1, false, 0, INT_MAX},
-	{"kernel.msgmni", 6, 1, false, 0, IPCMNI_MAX},
-	{"kernel.auto_msgmni", 7, 1, false, 0, 1},
-	{"kernel.sem", 8, 4, false, 0, INT_MAX}, /* semmsl semmns semopm semmni */
-	{"kernel.shm_next_id", 12, 1, false, -1, INT_MAX},
-	{"kernel.msg_next_id", 13, 1, false, -1, INT_MAX},
-	{"kernel.sem_next_id", 14, 1, false, -1, INT_MAX},
-	{"fs.mqueue.queues_max", 15, 1, false, 0, INT_MAX},
-	{"fs.mqueue.msg_max", 16, 1, false, 1, 65536},
-	{"fs.mqueue.msgsize_max", 17, 1, false, 128, 16 << 20},
-	{"fs.mqueue.msg_default", 18, 1, false, 1, 65536},
-	{"fs.mqueue.msgsize_default", 19, 1, false, 128, 16 << 20},
+    {"kernel.shmmax", 0, 1, true, 0, 0},
+    {"kernel.shmall", 1, 1, true, 0, 0},
+    {"kernel.shmmni", 2, 1, false, 0, IPCMNI_MAX},
+    {"kernel.shm_rmid_forced", 3, 1, false, 0, 1},
+    {"kernel.msgmax", 4, 1, false, 0, INT_MAX},
+    {"kernel.msgmnb", 5, 1, false, 0, INT_MAX},
+    {"kernel.msgmni", 6, 1, false, 0, IPCMNI_MAX},
+    {"kernel.auto_msgmni", 7, 1, false, 0, 1},
+    {"kernel.sem", 8, 4, false, 0, INT_MAX}, /* semmsl semmns semopm semmni */
+    {"kernel.shm_next_id", 12, 1, false, -1, INT_MAX},
+    {"kernel.msg_next_id", 13, 1, false, -1, INT_MAX},
+    {"kernel.sem_next_id", 14, 1, false, -1, INT_MAX},
+    {"fs.mqueue.queues_max", 15, 1, false, 0, INT_MAX},
+    {"fs.mqueue.msg_max", 16, 1, false, 1, 65536},
+    {"fs.mqueue.msgsize_max", 17, 1, false, 128, 16 << 20},
+    {"fs.mqueue.msg_default", 18, 1, false, 1, 65536},
+    {"fs.mqueue.msgsize_default", 19, 1, false, 128, 16 << 20},
 };
 
 #define IPC_MAX_OBJECTS 65536
@@ -184,10 +184,12 @@ static int get_sysctls(struct dec *d, json_t *o, struct img_ipc *ipc)
 				return -EINVAL;
 			if (json_array_size(a) != def->count)
 				return bad(d, def->name, "does not hold its four values");
-			json_array_foreach(a, k, e) {
+			json_array_foreach(a, k, e)
+			{
 				if (!json_is_integer(e) || json_integer_value(e) < def->min ||
 				    json_integer_value(e) > def->max)
-					return bad(d, def->name, "has a value out of the kernel's range");
+					return bad(d, def->name,
+						   "has a value out of the kernel's range");
 				ipc->sysctl[def->at + k] = json_integer_value(e);
 			}
 		} else {
@@ -256,7 +258,8 @@ static int get_shms(struct dec *d, json_t *o, struct img_ipc *ipc)
 	ipc->shms = calloc(json_array_size(a) + 1, sizeof(*ipc->shms));
 	if (!ipc->shms)
 		return -ENOMEM;
-	json_array_foreach(a, i, e) {
+	json_array_foreach(a, i, e)
+	{
 		struct img_ipc_shm *s = &ipc->shms[i];
 
 		if (!json_is_object(e))
@@ -285,7 +288,8 @@ static int get_sems(struct dec *d, json_t *o, struct img_ipc *ipc)
 	ipc->sems = calloc(json_array_size(a) + 1, sizeof(*ipc->sems));
 	if (!ipc->sems)
 		return -ENOMEM;
-	json_array_foreach(a, i, e) {
+	json_array_foreach(a, i, e)
+	{
 		struct img_ipc_sem *s = &ipc->sems[i];
 
 		if (!json_is_object(e))
@@ -300,7 +304,8 @@ static int get_sems(struct dec *d, json_t *o, struct img_ipc *ipc)
 		if (!s->values)
 			return -ENOMEM;
 		ipc->nsems = i + 1;
-		json_array_foreach(v, k, x) {
+		json_array_foreach(v, k, x)
+		{
 			if (!json_is_integer(x) || json_integer_value(x) < 0 ||
 			    json_integer_value(x) > IPC_SEMVMX)
 				return bad(d, "values", "hold a value out of 0 ... 32767");
@@ -322,7 +327,8 @@ static int get_msgs(struct dec *d, json_t *e, struct img_ipc_msq *q)
 	q->msgs = calloc(json_array_size(a) + 1, sizeof(*q->msgs));
 	if (!q->msgs)
 		return -ENOMEM;
-	json_array_foreach(a, k, m) {
+	json_array_foreach(a, k, m)
+	{
 		struct img_ipc_msg *g = &q->msgs[k];
 		long long t;
 
@@ -346,7 +352,8 @@ static int get_msqs(struct dec *d, json_t *o, struct img_ipc *ipc)
 	ipc->msqs = calloc(json_array_size(a) + 1, sizeof(*ipc->msqs));
 	if (!ipc->msqs)
 		return -ENOMEM;
-	json_array_foreach(a, i, e) {
+	json_array_foreach(a, i, e)
+	{
 		struct img_ipc_msq *q = &ipc->msqs[i];
 
 		if (!json_is_object(e))

@@ -63,8 +63,13 @@ union semun {
 
 static void perm_of(struct img_ipc_perm *p, int id, const struct ipc_perm *k)
 {
-	*p = (struct img_ipc_perm){.id = id, .key = k->__key, .uid = k->uid, .gid = k->gid,
-				   .cuid = k->cuid, .cgid = k->cgid, .mode = k->mode & 0777};
+	*p = (struct img_ipc_perm){.id = id,
+				   .key = k->__key,
+				   .uid = k->uid,
+				   .gid = k->gid,
+				   .cuid = k->cuid,
+				   .cgid = k->cgid,
+				   .mode = k->mode & 0777};
 }
 
 static void shm_file(char *buf, size_t size, int id)
@@ -188,9 +193,11 @@ static int dump_shm_pages(struct cryo_ctx *ctx, int dirfd, const struct img_ipc_
 		goto out;
 	}
 	if (fstatfs(in, &sfs) == 0 && sfs.f_type == HUGETLBFS_MAGIC) {
-		r = cryo_err(ctx, -EOPNOTSUPP, "System V segment %d (key %#x) has hugetlb pages "
+		r = cryo_err(ctx, -EOPNOTSUPP,
+			     "System V segment %d (key %#x) has hugetlb pages "
 			     "(SHM_HUGETLB), which cryo cannot make again in a new ipc namespace "
-			     "yet", s->perm.id, (unsigned)s->perm.key);
+			     "yet",
+			     s->perm.id, (unsigned)s->perm.key);
 		goto out;
 	}
 	shm_file(file, sizeof(file), s->perm.id);
@@ -229,10 +236,12 @@ static int dump_shms(struct cryo_ctx *ctx, int dirfd, struct img_ipc *ipc)
 		s->dest = ds.shm_perm.mode & SHM_DEST;
 		/* Our own attach and detach would destroy it (shm_may_destroy()). */
 		if (!ds.shm_nattch && ipc->sysctl[3])
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"System V segment %d (key %#x) is attached by no task while "
-					"kernel.shm_rmid_forced is 1: only its creator keeps it, "
-					"which cryo cannot make again", id, (unsigned)s->perm.key);
+			return cryo_err(
+			    ctx, -EOPNOTSUPP,
+			    "System V segment %d (key %#x) is attached by no task while "
+			    "kernel.shm_rmid_forced is 1: only its creator keeps it, "
+			    "which cryo cannot make again",
+			    id, (unsigned)s->perm.key);
 		r = dump_shm_pages(ctx, dirfd, s);
 		if (r < 0)
 			return r;
@@ -271,8 +280,8 @@ static int dump_sems(struct cryo_ctx *ctx, struct img_ipc *ipc)
 		if (semctl(id, 0, GETALL, (union semun){.array = s->values}) < 0)
 			return cryo_err(ctx, -errno, "read the values of System V semaphore set %d",
 					id);
-		log_info(ctx, "semaphore set %d key %#x: %u semaphores", id,
-			 (unsigned)s->perm.key, s->nsems);
+		log_info(ctx, "semaphore set %d key %#x: %u semaphores", id, (unsigned)s->perm.key,
+			 s->nsems);
 	}
 	return 0;
 }
@@ -303,8 +312,10 @@ static int dump_messages(struct cryo_ctx *ctx, int id, uint64_t qnum, struct img
 			continue;
 		}
 		if (n < 0)
-			return cryo_err(ctx, -errno, "read message %llu of System V queue %d "
-					"(MSG_COPY)", (unsigned long long)k, id);
+			return cryo_err(ctx, -errno,
+					"read message %llu of System V queue %d "
+					"(MSG_COPY)",
+					(unsigned long long)k, id);
 		m->type = buf->mtype;
 		m->len = n;
 		m->body = malloc(n + 1);
@@ -405,8 +416,8 @@ static int check_id(struct cryo_ctx *ctx, const char *what, int id, const struct
 		return cryo_err(ctx, -errno, "make System V %s %d (key %#x)%s", what, p->id,
 				(unsigned)p->key,
 				errno == EEXIST || errno == ENOSPC
-					? ": the ipc namespace has that key or ID already"
-					: "");
+				    ? ": the ipc namespace has that key or ID already"
+				    : "");
 	if (id != p->id)
 		return cryo_err(ctx, -EIO, "System V %s %d came back as %d", what, p->id, id);
 	return 0;
@@ -519,8 +530,10 @@ static int restore_msq(struct cryo_ctx *ctx, int proc, const struct img_ipc_msq 
 		buf->mtype = q->msgs[k].type;
 		memcpy(buf->mtext, q->msgs[k].body, q->msgs[k].len);
 		if (msgsnd(id, buf, q->msgs[k].len, IPC_NOWAIT) < 0)
-			return cryo_err(ctx, -errno, "put message %u (%u bytes) back on System V "
-					"queue %d", k, q->msgs[k].len, id);
+			return cryo_err(ctx, -errno,
+					"put message %u (%u bytes) back on System V "
+					"queue %d",
+					k, q->msgs[k].len, id);
 	}
 	/* Its own qbytes after: lowering it below what it holds is allowed, and raising it
 	 * above kernel.msgmnb is not (without CAP_SYS_RESOURCE) until that is set back. */
@@ -529,8 +542,10 @@ static int restore_msq(struct cryo_ctx *ctx, int proc, const struct img_ipc_msq 
 	ds.msg_perm.mode = q->perm.mode;
 	ds.msg_qbytes = q->qbytes;
 	if (msgctl(id, IPC_SET, &ds) < 0)
-		return cryo_err(ctx, -errno, "set the owner, mode and size (%llu bytes) of System "
-				"V queue %d", (unsigned long long)q->qbytes, id);
+		return cryo_err(ctx, -errno,
+				"set the owner, mode and size (%llu bytes) of System "
+				"V queue %d",
+				(unsigned long long)q->qbytes, id);
 	return 0;
 }
 
@@ -546,9 +561,9 @@ static int raise_limits(struct cryo_ctx *ctx, const struct img_ipc *ipc, int pro
 {
 	int64_t v[IPC_NSYSCTL];
 	uint64_t pages = 0, size = 0, sems = 0, semmsl = 0, msgmax = 0, msgmnb = 0;
-	static const char *const raised[] = {"kernel.shmmax", "kernel.shmall", "kernel.shmmni",
-					     "kernel.shm_rmid_forced", "kernel.msgmax",
-					     "kernel.msgmnb", "kernel.msgmni", "kernel.sem"};
+	static const char *const raised[] = {
+	    "kernel.shmmax", "kernel.shmall", "kernel.shmmni", "kernel.shm_rmid_forced",
+	    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem"};
 
 	for (uint32_t i = 0; i < ipc->nshms; i++) {
 		pages += (ipc->shms[i].size + 4095) / 4096;

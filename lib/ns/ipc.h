@@ -54,13 +54,13 @@ struct img_ipc_msq {
 
 /* The namespace's ipc sysctls: ipc_sysctls[i] is at sysctl[ipc_sysctls[i].at], kernel.sem
  * four values there. */
-#define IPC_NSYSCTL 20
+#define IPC_NSYSCTL	 20
 #define IPC_NSYSCTL_DEFS 17
 
 struct ipc_sysctl_def {
 	const char *name; /* "kernel.shmmax": under /proc/sys as kernel/shmmax */
 	unsigned at, count;
-	bool u64;         /* an unsigned long, written in the image as a "0x..." string */
+	bool u64;	  /* an unsigned long, written in the image as a "0x..." string */
 	int64_t min, max; /* the kernel's range (of each value), for int ones */
 };
 

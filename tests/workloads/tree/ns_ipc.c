@@ -64,12 +64,23 @@ union semun {
 };
 
 static const char *const sysctls[] = {
-	"kernel/shmmax",	"kernel/shmall",	 "kernel/shmmni",
-	"kernel/shm_rmid_forced", "kernel/msgmax",	 "kernel/msgmnb",
-	"kernel/msgmni",	"kernel/auto_msgmni",	 "kernel/sem",
-	"kernel/shm_next_id",	"kernel/msg_next_id",	 "kernel/sem_next_id",
-	"fs/mqueue/queues_max", "fs/mqueue/msg_max",	 "fs/mqueue/msgsize_max",
-	"fs/mqueue/msg_default", "fs/mqueue/msgsize_default",
+    "kernel/shmmax",
+    "kernel/shmall",
+    "kernel/shmmni",
+    "kernel/shm_rmid_forced",
+    "kernel/msgmax",
+    "kernel/msgmnb",
+    "kernel/msgmni",
+    "kernel/auto_msgmni",
+    "kernel/sem",
+    "kernel/shm_next_id",
+    "kernel/msg_next_id",
+    "kernel/sem_next_id",
+    "fs/mqueue/queues_max",
+    "fs/mqueue/msg_max",
+    "fs/mqueue/msgsize_max",
+    "fs/mqueue/msg_default",
+    "fs/mqueue/msgsize_default",
 };
 #define NSYSCTL (sizeof(sysctls) / sizeof(sysctls[0]))
 
@@ -267,14 +278,14 @@ static void child_main(void)
 	_exit(0);
 }
 
-static void check_perm(const char *what, const struct ipc_perm *p, key_t key, uid_t uid,
-		       gid_t gid, uid_t cuid, gid_t cgid, mode_t m)
+static void check_perm(const char *what, const struct ipc_perm *p, key_t key, uid_t uid, gid_t gid,
+		       uid_t cuid, gid_t cgid, mode_t m)
 {
 	if (p->__key != key || p->uid != uid || p->gid != gid || p->cuid != cuid ||
 	    p->cgid != cgid || (p->mode & 0777) != m)
 		fail("%s: key %#x uid %u gid %u cuid %u cgid %u mode %o, wanted %#x %u %u %u %u %o",
-		     what, p->__key, p->uid, p->gid, p->cuid, p->cgid, p->mode & 0777, key, uid, gid,
-		     cuid, cgid, m);
+		     what, p->__key, p->uid, p->gid, p->cuid, p->cgid, p->mode & 0777, key, uid,
+		     gid, cuid, cgid, m);
 }
 
 static void check_shm(void)
