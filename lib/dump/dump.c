@@ -36,6 +36,7 @@
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "image/tar.h"
+#include "ns/ipc.h"
 #include "ns/ns.h"
 #include "plan.h"
 #include "plugin/plugin.h"
@@ -547,6 +548,9 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	if (r >= 0)
 		r = ns_dump(ctx, &d->held.tree, d->plan->ns_own,
 			    d->plan->container ? d->plan->container->runtime : NULL, img);
+	/* The worker is in the tree's ipc namespace (ns_worker_enter()). */
+	if (r >= 0 && (d->plan->ns_own & CLONE_NEWIPC))
+		r = ipc_dump(ctx, d->dirfd, &img->ns);
 	/* A container's cgroups are its runtime's, made again from the bundle at restore. */
 	if (r >= 0 && !d->plan->container)
 		r = cgroup_dump(ctx, img);

@@ -457,6 +457,7 @@ struct img_ns {
 	/* Its own time namespace: CLOCK_MONOTONIC and CLOCK_BOOTTIME as the tree read them at
 	 * dump, and the namespace's offsets then; each {seconds, nanoseconds}. */
 	int64_t mono[2], boot[2], mono_off[2], boot_off[2];
+	struct img_ipc *ipc; /* its own ipc namespace's System V objects (lib/ns/ipc.h), or NULL */
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

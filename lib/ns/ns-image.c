@@ -9,6 +9,7 @@
 
 #include "image/image.h"
 #include "image/json-codec.h"
+#include "ipc.h"
 #include "ns.h"
 #include "ns-image.h"
 
@@ -67,6 +68,7 @@ void ns_image_free(struct img_ns *ns)
 		free(ns->proc[i]);
 	free(ns->proc);
 	free(ns->container);
+	ipc_image_free(ns->ipc);
 	memset(ns, 0, sizeof(*ns));
 }
 
@@ -106,6 +108,8 @@ int ns_image_encode(const struct img_ns *ns, json_t *root)
 		r |= set(o, "time", t);
 	}
 	r |= set(o, "proc", proc);
+	if (o && ipc_image_encode(ns->ipc, o) < 0)
+		r = -1;
 	r |= set(root, "namespaces", o);
 	return r ? -ENOMEM : 0;
 }
@@ -209,5 +213,8 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 	if (ns->nproc && !(ns->own & CLONE_NEWNS))
 		return bad(d, "namespaces", "remount proc in a mount namespace the tree does "
 			   "not have of its own");
+	TRY(ipc_image_decode(d, o, &ns->ipc));
+	if (ns->ipc && !(ns->own & CLONE_NEWIPC))
+		return bad(d, "ipc", "is there for a tree without an ipc namespace of its own");
 	return 0;
 }

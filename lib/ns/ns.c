@@ -142,28 +142,6 @@ static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
 	return 0;
 }
 
-/* SysV objects have no restore yet: refused rather than lost. */
-static int check_ipc(struct cryo_ctx *ctx)
-{
-	static const char *const what[][2] = {{"shm", "shared memory segment"},
-					      {"sem", "semaphore set"},
-					      {"msg", "message queue"}};
-
-	for (size_t i = 0; i < 3; i++) {
-		_cleanup_free_ char *buf = NULL;
-		char *nl;
-
-		if (read_file_fmt(&buf, "/proc/sysvipc/%s", what[i][0]) < 0)
-			continue;
-		nl = strchr(buf, '\n');
-		if (nl && nl[1])
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"the tree's ipc namespace holds a System V %s, which "
-					"cryo cannot restore yet", what[i][1]);
-	}
-	return 0;
-}
-
 /* lo's flags in our network namespace, on a socket made there (kept in *ret_sk). */
 static int lo_flags(struct cryo_ctx *ctx, int *ret_sk, struct ifreq *ifr)
 {
@@ -363,8 +341,6 @@ int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
 		snprintf(ns->hostname, sizeof(ns->hostname), "%s", u.nodename);
 		snprintf(ns->domainname, sizeof(ns->domainname), "%s", u.domainname);
 	}
-	if (!container && (own & CLONE_NEWIPC) && (r = check_ipc(ctx)) < 0)
-		return r;
 	if ((own & CLONE_NEWNET) && (r = check_net(ctx, &ns->lo_up)) < 0 && !container)
 		return r;
 	if ((own & CLONE_NEWTIME) && (r = timens_dump(ctx, root, ns)) < 0)

@@ -55,8 +55,8 @@ int ns_worker_enter(struct cryo_ctx *ctx, uint32_t own, int pidfd);
 /*
  * With the tree frozen, in the worker: every task must share the root's namespaces (and make
  * its children in the same pid namespace); records in img->ns what a restore needs (hostname,
- * proc mounts) and refuses what it could not bring back (SysV IPC objects, network interfaces
- * other than lo, mounts the host lacks), unless `container` says a runtime makes the mount,
+ * proc mounts) and refuses what it could not bring back (network interfaces other than lo,
+ * mounts the host lacks; SysV IPC objects are ipc_dump()'s, lib/ns/ipc.h), unless `container` says a runtime makes the mount,
  * net, uts, ipc and cgroup namespaces from the bundle at restore.
  */
 int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,

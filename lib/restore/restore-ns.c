@@ -31,6 +31,7 @@
 #include "base/progress.h"
 #include "base/worker.h"
 #include "cgroup/cgroup.h"
+#include "ns/ipc.h"
 #include "ns/ns.h"
 #include "restore.h"
 
@@ -252,14 +253,21 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 {
 	struct ns_run *run = arg;
 	struct rst_shared *sh = run->sh;
-	_cleanup_close_ int pidns = -1;
+	const struct img_ipc *ipc = sh->img->ns.ipc;
+	_cleanup_close_ int pidns = -1, proc = -1;
 	char msg[1024];
 	pid_t root = 0;
 	/* A cgroup namespace is rooted where its maker is when it is made. */
 	int r = cgroup_ns_enter(ctx, sh->cgroups);
 
+	/* Ours: a container's /proc/sys is read-only, and its /proc/self not us. */
+	if (r >= 0 && ipc && (proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		r = cryo_err(ctx, -errno, "open /proc");
 	if (r >= 0)
 		r = ns_restore_enter(ctx, &sh->img->ns, run->target);
+	/* The System V objects, before any task that attaches them is made. */
+	if (r >= 0 && ipc)
+		r = ipc_restore(ctx, ipc, sh->dirfd, proc);
 
 	if (r >= 0)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);
@@ -272,6 +280,8 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		if (r >= 0)
 			r = restore_tree(ctx, sh, run->err_rd,
 					 &(struct root_start){.clone_flags = CLONE_PARENT}, &root);
+		if (r >= 0)
+			r = ipc_restore_finish(ctx, ipc);
 		worker_set_value(root);
 		return r;
 	}
@@ -288,6 +298,8 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = cryo_err(ctx, -errno, "the new pid namespace");
 	else
 		r = worker_run_in(ctx, trace_in_ns, run, pidns, unused_pid(sh->img), -1, NULL);
+	if (r >= 0)
+		r = ipc_restore_finish(ctx, ipc);
 	if (run->go_wr >= 0)
 		close(run->go_wr);
 	if (r < 0) {

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "ns/ipc.h"
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -208,6 +209,95 @@ static void fill_task(struct img_task *t, pid_t pid, pid_t ppid, uint32_t nthrea
 	}
 	t->nshared_pending = 2;
 	t->shared_pending = siginfo_queue(t->nshared_pending, 34);
+}
+
+/* Every field of every kind of System V object, with values at the edges of their ranges. */
+static void fill_ipc(struct img_ns *ns)
+{
+	static const int64_t sysctl[IPC_NSYSCTL] = {
+		(int64_t)0xffffffffff000000ULL, 1LL << 40, 4096, 1, 8192, 16384, 32000, 0,
+		32000, 1024000000, 500, 32000, -1, 1234, 0x7fffffff, 256, 10, 8192, 10, 8192};
+	struct img_ipc *ipc = xcalloc(1, sizeof(*ipc));
+
+	memcpy(ipc->sysctl, sysctl, sizeof(sysctl));
+	ipc->nshms = 2;
+	ipc->shms = xcalloc(2, sizeof(*ipc->shms));
+	ipc->shms[0] = (struct img_ipc_shm){
+		.perm = {.id = 777, .key = 0x5eed0001, .uid = 1000, .gid = 1001, .cuid = 2000,
+			 .cgid = 2001, .mode = 0640},
+		.size = (1 << 20) + 100, .locked = true};
+	ipc->shms[1] = (struct img_ipc_shm){.perm = {.id = 32768, .key = 0, .mode = 0777},
+					    .size = 1, .dest = true};
+	ipc->nsems = 1;
+	ipc->sems = xcalloc(1, sizeof(*ipc->sems));
+	ipc->sems[0] = (struct img_ipc_sem){
+		.perm = {.id = 65541, .key = -2, .uid = 4294967294u, .gid = 3, .mode = 0604},
+		.nsems = 3};
+	ipc->sems[0].values = xcalloc(3, sizeof(uint16_t));
+	ipc->sems[0].values[1] = 32767;
+	ipc->sems[0].values[2] = 42;
+	ipc->nmsqs = 2;
+	ipc->msqs = xcalloc(2, sizeof(*ipc->msqs));
+	ipc->msqs[0] = (struct img_ipc_msq){
+		.perm = {.id = 0, .key = 0x5eed0201, .uid = 1004, .gid = 1005, .cuid = 2000,
+			 .cgid = 2001, .mode = 0620},
+		.qbytes = 50000, .nmsgs = 2};
+	ipc->msqs[0].msgs = xcalloc(2, sizeof(struct img_ipc_msg));
+	ipc->msqs[0].msgs[0] = (struct img_ipc_msg){.type = 3, .len = 4};
+	ipc->msqs[0].msgs[0].body = xcalloc(4, 1);
+	memcpy(ipc->msqs[0].msgs[0].body, "a\0\xff\n", 4);
+	ipc->msqs[0].msgs[1] = (struct img_ipc_msg){.type = 0x7fffffffffffffffLL};
+	ipc->msqs[1] = (struct img_ipc_msq){.perm = {.id = 1, .mode = 0600}};
+	ns->ipc = ipc;
+}
+
+static void assert_perm_equal(const struct img_ipc_perm *a, const struct img_ipc_perm *b)
+{
+	assert_int_equal(a->id, b->id);
+	assert_int_equal(a->key, b->key);
+	assert_int_equal(a->uid, b->uid);
+	assert_int_equal(a->gid, b->gid);
+	assert_int_equal(a->cuid, b->cuid);
+	assert_int_equal(a->cgid, b->cgid);
+	assert_int_equal(a->mode, b->mode);
+}
+
+static void assert_ipc_equal(const struct img_ipc *a, const struct img_ipc *b)
+{
+	if (!a || !b) {
+		assert_ptr_equal(a, b);
+		return;
+	}
+	assert_memory_equal(a->sysctl, b->sysctl, sizeof(a->sysctl));
+	assert_int_equal(a->nshms, b->nshms);
+	for (uint32_t i = 0; i < a->nshms; i++) {
+		assert_perm_equal(&a->shms[i].perm, &b->shms[i].perm);
+		assert_int_equal(a->shms[i].size, b->shms[i].size);
+		assert_int_equal(a->shms[i].locked, b->shms[i].locked);
+		assert_int_equal(a->shms[i].dest, b->shms[i].dest);
+	}
+	assert_int_equal(a->nsems, b->nsems);
+	for (uint32_t i = 0; i < a->nsems; i++) {
+		assert_perm_equal(&a->sems[i].perm, &b->sems[i].perm);
+		assert_int_equal(a->sems[i].nsems, b->sems[i].nsems);
+		assert_memory_equal(a->sems[i].values, b->sems[i].values,
+				    a->sems[i].nsems * sizeof(uint16_t));
+	}
+	assert_int_equal(a->nmsqs, b->nmsqs);
+	for (uint32_t i = 0; i < a->nmsqs; i++) {
+		const struct img_ipc_msq *x = &a->msqs[i], *y = &b->msqs[i];
+
+		assert_perm_equal(&x->perm, &y->perm);
+		assert_int_equal(x->qbytes, y->qbytes);
+		assert_int_equal(x->nmsgs, y->nmsgs);
+		for (uint32_t k = 0; k < x->nmsgs; k++) {
+			assert_int_equal(x->msgs[k].type, y->msgs[k].type);
+			assert_int_equal(x->msgs[k].len, y->msgs[k].len);
+			if (x->msgs[k].len)
+				assert_memory_equal(x->msgs[k].body, y->msgs[k].body,
+						    x->msgs[k].len);
+		}
+	}
 }
 
 void fixture_img(struct img *img)
@@ -550,7 +640,8 @@ void fixture_img(struct img *img)
 	img->pipes[0].data = xcalloc(4, 1);
 	memcpy(img->pipes[0].data, "h\0\xff\n", 4);
 	fill_cgroups(&img->cgroups);
-	img->ns.own = CLONE_NEWCGROUP | CLONE_NEWTIME;
+	img->ns.own = CLONE_NEWCGROUP | CLONE_NEWTIME | CLONE_NEWIPC;
+	fill_ipc(&img->ns);
 	img->ns.mono[0] = 86400000 + 17;
 	img->ns.mono[1] = 999999999;
 	img->ns.boot[0] = 172800000 + 19;
@@ -818,6 +909,7 @@ void assert_img_equal(const struct img *a, const struct img *b)
 	assert_memory_equal(a->ns.boot, b->ns.boot, sizeof(a->ns.boot));
 	assert_memory_equal(a->ns.mono_off, b->ns.mono_off, sizeof(a->ns.mono_off));
 	assert_memory_equal(a->ns.boot_off, b->ns.boot_off, sizeof(a->ns.boot_off));
+	assert_ipc_equal(a->ns.ipc, b->ns.ipc);
 	assert_int_equal(a->cgroups.nsets, b->cgroups.nsets);
 	assert_memory_equal(a->cgroups.sets, b->cgroups.sets,
 			    a->cgroups.nsets * a->cgroups.nhiers * sizeof(int32_t));
