@@ -105,9 +105,12 @@ bool cgroup_path_plain(const char *p)
 	return strcmp(p + len - 2, "/.") && (len < 3 || strcmp(p + len - 3, "/.."));
 }
 
+/* Controllers as /proc/PID/cgroup lists them: "cpu,cpuacct", or a named hierarchy's
+ * "name=NAME", whose NAME the kernel takes from [A-Za-z0-9_.-]. */
 static bool controllers_plain(const char *s)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz0123456789_,=";
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-,=";
 
 	return strlen(s) <= 128 && strspn(s, ok) == strlen(s) && s[0] != ',' && !strstr(s, ",,") &&
 	       (!s[0] || s[strlen(s) - 1] != ',');
