@@ -14,13 +14,32 @@
  * and joins its fanout group. The packets queued at dump time are dropped: a packet socket is a tap, and the
  * program sees the next ones.
  *
- * Refused, naming the descriptor: a socket with a PACKET_RX_RING/PACKET_TX_RING ring (its
- * mapping in the task would have to be made again over the new ring), and a fanout group
- * steered by a BPF program (PACKET_FANOUT_CBPF/EBPF: the program cannot be read back).
+ * Rings (PACKET_RX_RING, PACKET_TX_RING; TPACKET_V1, V2 and V3): packet_diag gives each
+ * ring's geometry (struct packet_diag_ring, what struct tpacket_req3 asked for), and the ring
+ * is set up again with it after the options that shape a frame (PACKET_VERSION,
+ * PACKET_RESERVE, PACKET_LOSS, PACKET_VNET_HDR, PACKET_TX_HAS_OFF: the kernel refuses them
+ * once a ring exists) and before the bind. A task's mapping of the rings ("socket:[INO]" in
+ * maps, VMA_PACKET) is made again from the restored socket at its address, size and
+ * protection (restore-mm.c), so that the program's pointers into it still work.
+ *
+ * What the frames held is not saved, as CRIU does not save it (the mapping is shared memory
+ * of the socket, not pages of the task): a restored ring is empty, every frame and block
+ * the kernel's (TP_STATUS_KERNEL, TP_STATUS_AVAILABLE), so a frame the program had not given
+ * back yet reads as free, never as a stale packet. The kernel's own place in each ring (the
+ * next frame it fills or sends) is shown by neither packet_diag nor getsockopt(): it starts
+ * again at frame (block) 0, as on a new socket. docs/conformance.md says what a program that
+ * keeps its own index sees.
+ *
+ * Refused, naming the descriptor: a fanout group steered by a BPF program
+ * (PACKET_FANOUT_CBPF/EBPF): the program comes in through PACKET_FANOUT_DATA, which neither
+ * getsockopt() nor packet_diag nor bpf(2) gives back. Refused, naming the mapping: a ring
+ * whose socket no descriptor of the tree holds any more (closed after mmap(), as CRIU
+ * refuses it), and a part of a ring's mapping (munmap()ed or split).
  *
  * params: [0] type, [1] protocol (network byte order, as getsockname() shows it), [2]
  * PACKET_VERSION, [3] PKT_OPT_* bits, [4] PACKET_FANOUT (id | type and flags << 16; 0: none),
- * [5] SO_RCVBUF, [6] SO_SNDBUF, [7] PACKET_RESERVE | PACKET_TIMESTAMP << 32; addr: the
+ * [5] SO_RCVBUF, [6] SO_SNDBUF, [7] PACKET_RESERVE | PACKET_TIMESTAMP << 32; pkt_ring,
+ * pkt_copy_thresh, pkt_vnet_hdr_sz: the rings, PACKET_COPY_THRESH, PACKET_VNET_HDR_SZ; addr: the
  * struct sockaddr_ll getsockname() gave; items: the multicast list, tfd the ifindex, events
  * PACKET_MR_* type | address length << 8 | count << 16, data the address (8 bytes at most,
  * as struct packet_mreq holds it); data: the socket filter.
@@ -231,12 +250,12 @@ static int packet_dump(const struct fd_dump *d, struct img_file *f)
 		 * answer, and neither packet_diag nor bpf(2) lists it: it cannot be read back. */
 		if (kind == PKT_FANOUT_CBPF || kind == PKT_FANOUT_EBPF)
 			return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: a packet socket in "
-					"fanout group %d of type %s, steered by a %s program set "
+					"fanout group %d of type %s, steered by %s program set "
 					"with PACKET_FANOUT_DATA, which the kernel gives no way to "
 					"read back: cannot be restored", d->fd, d->pid, v & 0xffff,
 					kind == PKT_FANOUT_CBPF ? "PACKET_FANOUT_CBPF"
 								: "PACKET_FANOUT_EBPF",
-					kind == PKT_FANOUT_CBPF ? "classic BPF" : "eBPF");
+					kind == PKT_FANOUT_CBPF ? "a classic BPF" : "an eBPF");
 		f->params[4] = (uint32_t)v;
 	}
 	f->params[5] = sk_buf_get(sk, SO_RCVBUF);
@@ -386,7 +405,7 @@ static int decode_rings(struct dec *d, json_t *o, struct img_file *f)
 		json_int_t x[7];
 		struct img_pkt_ring *g = &f->pkt_ring[i];
 
-		if (json_unpack(v, "[IIIIIII]", &x[0], &x[1], &x[2], &x[3], &x[4], &x[5], &x[6]))
+		if (json_unpack(v, "[IIIIIII!]", &x[0], &x[1], &x[2], &x[3], &x[4], &x[5], &x[6]))
 			return bad(d, "rings", "holds a ring that is not 7 integers");
 		for (int k = 0; k < 7; k++)
 			if (x[k] < 0 || x[k] > UINT32_MAX)
