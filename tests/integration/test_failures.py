@@ -86,14 +86,19 @@ def test_dump_refuses_unsupported_fd(env, kind):
     env.check(run, run.pid)
 
 
-def test_dump_refuses_ring_of_closed_socket(env):
-    """A packet ring still mapped after its socket was closed: no descriptor of the tree holds
-    the socket, so its ring cannot be made again (CRIU refuses it too)."""
-    run = env.start([workload("fail_unsupported"), "packet-ring-closed"])
+@pytest.mark.parametrize("kind,words", [
+    ("packet-ring-closed", "no descriptor of the tree holds that socket"),
+    ("packet-ring-part", "4096 bytes of rings of 8192"),
+])
+def test_dump_refuses_ring_of_closed_socket(env, kind, words):
+    """A packet ring still mapped after its socket was closed (no descriptor of the tree holds
+    the socket, so its ring cannot be made again; CRIU refuses it too), and a ring mapped in
+    part (mmap() of a packet socket takes its rings whole)."""
+    run = env.start([workload("fail_unsupported"), kind])
     run.wait_for("ready")
     img = env.tmp / "img"
     p = cryo("dump", "-t", run.pid, "-D", img, check=False)
-    _clean_fail(p, f"pid {run.pid}", "socket:[", "no descriptor of the tree holds that socket")
+    _clean_fail(p, f"pid {run.pid}", "socket:[", words)
     assert p.returncode == 1
     assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
     _assert_running_untouched(run.pid)

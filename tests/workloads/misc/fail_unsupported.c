@@ -2,7 +2,7 @@
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "scm-self",
  * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-fanout-cbpf", "packet-fanout-ebpf",
- * "packet-ring-closed", "inotify", "userfaultfd", "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo
+ * "packet-ring-closed", "packet-ring-part", "inotify", "userfaultfd", "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo
  * refuses (xdp, packet fanout groups steered by BPF, userfaultfd, io_uring, a unix
  * socket in flight in its own queue, an epoll instance with a registration that only a unix
  * socket's queue holds). A dump must fail and leave it untouched: on SIGUSR1 it checks that
@@ -141,6 +141,17 @@ int main(int argc, char **argv)
 			fail("a mapped ring: %m");
 		close(sk);
 		fd = 1000; /* only the mapping remains */
+	} else if (!strcmp(kind, "packet-ring-part")) {
+		/* A ring of two blocks whose mapping lost its second page. */
+		struct tpacket_req req = {.tp_block_size = 4096, .tp_block_nr = 2,
+					  .tp_frame_size = 2048, .tp_frame_nr = 4};
+		unsigned char *p;
+
+		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (fd < 0 || setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0 ||
+		    (p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED ||
+		    munmap(p + 4096, 4096) < 0)
+			fail("a ring mapped in part: %m");
 	} else if (!strcmp(kind, "inotify")) {
 		fd = inotify_init1(0);
 		if (fd >= 0 && inotify_add_watch(fd, ".", IN_CREATE) < 0)
