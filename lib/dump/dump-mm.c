@@ -239,10 +239,10 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 	if (!strncmp(path, "socket:[", 8)) {
 		if (!m->shared || m->pgoff)
 			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d: mapping %#llx-%#llx is a part of the rings of %s "
-					"(split by munmap or mprotect), which cryo cannot map again",
-					pid, (unsigned long long)m->start, (unsigned long long)m->end,
-					path);
+					"pid %d: mapping %#llx-%#llx is a part of the rings of "
+					"%s (split by munmap or mprotect), which cryo cannot map "
+					"again", pid, (unsigned long long)m->start,
+					(unsigned long long)m->end, path);
 		v->kind = VMA_PACKET;
 		return (v->name = strdup(path)) ? 0 : -ENOMEM;
 	}

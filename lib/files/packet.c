@@ -308,18 +308,19 @@ static int packet_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_
 					f = &img->files[k];
 			if (!f)
 				return cryo_err(ctx, -EOPNOTSUPP,
-						"pid %d: mapping %#llx-%#llx of %s: no descriptor of "
-						"the tree holds that socket any more (or it is not a "
-						"packet socket), so cryo cannot map its ring again",
-						t->pid, (unsigned long long)v->start,
+						"pid %d: mapping %#llx-%#llx of %s: no "
+						"descriptor of the tree holds that socket any "
+						"more (or it is not a packet socket), so cryo "
+						"cannot map its ring again", t->pid,
+						(unsigned long long)v->start,
 						(unsigned long long)v->end, v->name);
 			size = (uint64_t)f->pkt_ring[0].block_size * f->pkt_ring[0].block_nr +
 			       (uint64_t)f->pkt_ring[1].block_size * f->pkt_ring[1].block_nr;
 			if (v->end - v->start != size)
 				return cryo_err(ctx, -EOPNOTSUPP,
-						"pid %d: mapping %#llx-%#llx of %s is %llu bytes of "
-						"rings of %llu (a part left by munmap or mremap), which "
-						"cryo cannot map again",
+						"pid %d: mapping %#llx-%#llx of %s is %llu "
+						"bytes of rings of %llu (cut or split by munmap, "
+						"mremap or mprotect), which cryo cannot map again",
 						t->pid, (unsigned long long)v->start,
 						(unsigned long long)v->end, v->name,
 						(unsigned long long)(v->end - v->start),
@@ -355,11 +356,11 @@ static int packet_encode(json_t *o, const struct img_file *f)
 		for (int i = 0; rings && i < 2; i++) {
 			const struct img_pkt_ring *g = &f->pkt_ring[i];
 
-			r |= add(rings, json_pack("[IIIIIII]", (json_int_t)g->block_size,
-						  (json_int_t)g->block_nr, (json_int_t)g->frame_size,
-						  (json_int_t)g->frame_nr, (json_int_t)g->retire_tmo,
-						  (json_int_t)g->sizeof_priv,
-						  (json_int_t)g->features));
+			r |= add(rings,
+				 json_pack("[IIIIIII]", (json_int_t)g->block_size,
+					   (json_int_t)g->block_nr, (json_int_t)g->frame_size,
+					   (json_int_t)g->frame_nr, (json_int_t)g->retire_tmo,
+					   (json_int_t)g->sizeof_priv, (json_int_t)g->features));
 		}
 		r |= set(o, "rings", rings);
 	}

@@ -771,7 +771,8 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 		TRY(get_int(d, o, "packet", 1, UINT32_MAX, &v));
 		vma->shmem_id = v;
 		if (!vma->shared || vma->pgoff)
-			return bad(d, "packet", "is a ring mapping that is not shared from offset 0");
+			return bad(d, "packet",
+				   "is a ring mapping that is not shared from offset 0");
 	}
 	if (vma->kind == VMA_FILE) {
 		TRY(get_str(d, o, "path", PATH_MAX, &vma->path));
@@ -1407,7 +1408,8 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 			if (vm->kind == VMA_PACKET &&
 			    (!pf || pf->type != FILE_PACKET ||
 			     vm->end - vm->start !=
-				     (uint64_t)pf->pkt_ring[0].block_size * pf->pkt_ring[0].block_nr +
+				     (uint64_t)pf->pkt_ring[0].block_size *
+						     pf->pkt_ring[0].block_nr +
 					     (uint64_t)pf->pkt_ring[1].block_size *
 						     pf->pkt_ring[1].block_nr))
 				return cryo_err(d->ctx, -EINVAL,

@@ -151,8 +151,9 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 			if (sh->img->files[i].id == v->shmem_id)
 				fd = dup(sh->file_fds[i]);
 		if (fd < 0)
-			return cryo_err(ctx, -errno, "pid %d: packet socket %u for the ring mapping "
-					"%#llx", t->pid, v->shmem_id, (unsigned long long)v->start);
+			return cryo_err(ctx, -errno,
+					"pid %d: packet socket %u for the ring mapping %#llx",
+					t->pid, v->shmem_id, (unsigned long long)v->start);
 		prot = v->prot;
 	} else {
 		int oflags = O_RDONLY;

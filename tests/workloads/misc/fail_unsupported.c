@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "scm-self",
- * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-fanout-cbpf", "packet-fanout-ebpf",
- * "packet-ring-closed", "packet-ring-part", "inotify", "userfaultfd", "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo
- * refuses (xdp, packet fanout groups steered by BPF, userfaultfd, io_uring, a unix
- * socket in flight in its own queue, an epoll instance with a registration that only a unix
- * socket's queue holds). A dump must fail and leave it untouched: on SIGUSR1 it checks that
- * the descriptor still works, that its memory and counter are intact, and that it has kept
- * counting (the test sends SIGUSR1 without any restore).
+ * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-fanout-cbpf",
+ * "packet-fanout-ebpf", "packet-ring-closed", "packet-ring-part", "inotify", "userfaultfd",
+ * "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo refuses (xdp,
+ * packet fanout groups steered by BPF, packet rings mapped without their socket or in part,
+ * userfaultfd, io_uring, a unix socket in flight in its own queue, an epoll instance with a
+ * registration that only a unix socket's queue holds). A dump must fail and leave it
+ * untouched: on SIGUSR1 it checks that the descriptor still works, that its memory and counter
+ * are intact, and that it has kept counting (the test sends SIGUSR1 without any restore).
  */
 #include <fcntl.h>
 #include <arpa/inet.h>
@@ -104,9 +105,10 @@ int main(int argc, char **argv)
 		int f = (getpid() & 0xffff) | PACKET_FANOUT_CBPF << 16;
 
 		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-				setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &f, sizeof(f)) < 0 ||
-				setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof(prog)) < 0))
+		if (fd >= 0 &&
+		    (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		     setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &f, sizeof(f)) < 0 ||
+		     setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof(prog)) < 0))
 			fail("a CBPF fanout group: %m");
 	} else if (!strcmp(kind, "packet-fanout-ebpf")) {
 		/* The same with an eBPF program (BPF_PROG_TYPE_SOCKET_FILTER: return 0). */
@@ -125,9 +127,10 @@ int main(int argc, char **argv)
 		if (prog < 0)
 			fail("load an eBPF socket filter: %m");
 		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-				setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &f, sizeof(f)) < 0 ||
-				setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof(prog)) < 0))
+		if (fd >= 0 &&
+		    (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		     setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &f, sizeof(f)) < 0 ||
+		     setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof(prog)) < 0))
 			fail("an eBPF fanout group: %m");
 		close(prog);
 	} else if (!strcmp(kind, "packet-ring-closed")) {
@@ -149,7 +152,8 @@ int main(int argc, char **argv)
 
 		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 		if (fd < 0 || setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0 ||
-		    (p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED ||
+		    (p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) ==
+			    MAP_FAILED ||
 		    munmap(p + 4096, 4096) < 0)
 			fail("a ring mapped in part: %m");
 	} else if (!strcmp(kind, "inotify")) {

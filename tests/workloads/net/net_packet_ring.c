@@ -7,9 +7,10 @@
  *       transmit ring (2 blocks, 4 frames), PACKET_RESERVE 64, PACKET_LOSS,
  *       PACKET_QDISC_BYPASS, PACKET_TX_HAS_OFF, PACKET_TIMESTAMP; its rings mapped twice: once
  *       read-write, once read-only;
- *   v3: SOCK_RAW, TPACKET_V3, a receive ring of 4 blocks of 8192 (16 frames of 1024), block
- *       timeout 10 ms, 32 bytes of private area, PACKET_FANOUT (load balance, rollover and
- *       defrag flags) in a group of its own;
+ *   v3: SOCK_RAW, TPACKET_V3, a receive ring of 4 blocks of 8192 (32 frames of 1024), block
+ *       timeout 10 ms, 32 bytes of private area, rx hash, and a transmit ring (2 blocks, 4
+ *       frames), PACKET_FANOUT (load balance, rollover and defrag flags) in a group of its
+ *       own;
  *   v1: SOCK_RAW, TPACKET_V1, a receive ring of 4 blocks of 4096 (8 frames of 2048),
  *       PACKET_AUXDATA, PACKET_VNET_HDR_SZ 12, PACKET_COPY_THRESH (which only packet_diag
  *       reads back).
@@ -21,8 +22,9 @@
  * After the restore: every option reads back the same, each ring is mapped at the same
  * address, with the same size and protection, from the restored socket (maps names the
  * socket's inode), the rings are empty (every frame and block the kernel's: frames are not
- * saved), and new frames sent through the transmit ring and a plain socket arrive in every
- * ring's mapped memory, where the program finds them by walking its frames.
+ * saved), and new frames sent through both transmit rings (which start again at slot 0) and
+ * a plain socket arrive in every ring's mapped memory, where the program finds them by walking
+ * its frames.
  */
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -43,7 +45,7 @@
 #include "zdtm.h"
 
 #define PROTO 0x88b5
-#define TAG "cryo-ring"
+#define TAG   "cryo-ring"
 
 struct ring {
 	int sk, ver;
@@ -84,10 +86,10 @@ static void ring_make(struct ring *r, int ver)
 
 static void ring_map(struct ring *r)
 {
-	struct sockaddr_ll a = {.sll_family = AF_PACKET, .sll_ifindex = lo,
-				.sll_protocol = htons(PROTO)};
-	size_t req_len = r->ver == TPACKET_V3 ? sizeof(struct tpacket_req3)
-					      : sizeof(struct tpacket_req);
+	struct sockaddr_ll a = {
+	    .sll_family = AF_PACKET, .sll_ifindex = lo, .sll_protocol = htons(PROTO)};
+	size_t req_len =
+	    r->ver == TPACKET_V3 ? sizeof(struct tpacket_req3) : sizeof(struct tpacket_req);
 
 	if (setsockopt(r->sk, SOL_PACKET, PACKET_RX_RING, &r->rx, req_len) < 0)
 		fail("PACKET_RX_RING (v%d): %m", r->ver + 1);
@@ -120,28 +122,42 @@ static void send_plain(int n)
 		fail("send frame %d: %m", n);
 }
 
-/* Sends frame n through v2's transmit ring at frame slot i, at an offset of our choosing
- * (PACKET_TX_HAS_OFF), and waits until the kernel gives the slot back. */
-static void send_ring(int i, int n)
+/* Sends frame n through r's transmit ring at frame slot i and waits until the kernel gives
+ * the slot back: v2 puts it at an offset of its choosing (PACKET_TX_HAS_OFF), v3 where the
+ * kernel expects it, after the header. */
+static void send_ring(struct ring *r, int i, int n)
 {
-	uint8_t *slot = v2.map + (size_t)v2.rx.tp_block_size * v2.rx.tp_block_nr +
-			(size_t)i * v2.tx.tp_frame_size;
-	struct tpacket2_hdr *h = (struct tpacket2_hdr *)slot;
-	unsigned off = TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + 32;
+	uint8_t *slot = r->map + (size_t)r->rx.tp_block_size * r->rx.tp_block_nr +
+			(size_t)i * r->tx.tp_frame_size;
+	volatile uint32_t *status;
+	unsigned off;
 
-	if (h->tp_status != TP_STATUS_AVAILABLE)
-		fail("transmit slot %d is not free (status %#x)", i, h->tp_status);
-	h->tp_len = (unsigned)frame(slot + off, n);
-	h->tp_mac = off;
-	h->tp_net = off + 14;
-	__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
-	if (send(v2.sk, NULL, 0, 0) < 0)
-		fail("send through the transmit ring (slot %d): %m", i);
-	for (int t = 0; t < 500 && __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) !=
-					   TP_STATUS_AVAILABLE; t++)
+	if (r->ver == TPACKET_V2) {
+		struct tpacket2_hdr *h = (struct tpacket2_hdr *)slot;
+
+		off = TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + 32;
+		h->tp_len = (unsigned)frame(slot + off, n);
+		h->tp_mac = off;
+		h->tp_net = off + 14;
+		status = &h->tp_status;
+	} else {
+		struct tpacket3_hdr *h = (struct tpacket3_hdr *)slot;
+
+		off = TPACKET_ALIGN(sizeof(struct tpacket3_hdr));
+		h->tp_next_offset = 0;
+		h->tp_len = (unsigned)frame(slot + off, n);
+		status = &h->tp_status;
+	}
+	if (*status != TP_STATUS_AVAILABLE)
+		fail("v%d: transmit slot %d is not free (status %#x)", r->ver + 1, i, *status);
+	__atomic_store_n(status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+	if (send(r->sk, NULL, 0, 0) < 0)
+		fail("v%d: send through the transmit ring (slot %d): %m", r->ver + 1, i);
+	for (int t = 0; t < 500 && __atomic_load_n(status, __ATOMIC_ACQUIRE) != TP_STATUS_AVAILABLE;
+	     t++)
 		usleep(1000);
-	if (h->tp_status != TP_STATUS_AVAILABLE)
-		fail("transmit slot %d was not sent (status %#x)", i, h->tp_status);
+	if (*status != TP_STATUS_AVAILABLE)
+		fail("v%d: transmit slot %d was not sent (status %#x)", r->ver + 1, i, *status);
 }
 
 /* The frame number n of a packet of ours at p (its Ethernet header), or -1. */
@@ -278,9 +294,10 @@ static unsigned copy_thresh(int sk)
 		struct nlmsghdr nlh;
 		struct packet_diag_req req;
 	} msg = {
-		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
-		.req = {.sdiag_family = AF_PACKET, .pdiag_show = PACKET_SHOW_INFO},
+	    .nlh = {.nlmsg_len = sizeof(msg),
+		    .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		    .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+	    .req = {.sdiag_family = AF_PACKET, .pdiag_show = PACKET_SHOW_INFO},
 	};
 	static char buf[65536];
 	int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
@@ -298,14 +315,15 @@ static unsigned copy_thresh(int sk)
 			int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
 
 			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
-				fail("packet_diag does not know socket %lu", (unsigned long)st.st_ino);
+				fail("packet_diag does not know socket %lu",
+				     (unsigned long)st.st_ino);
 			if (m->pdiag_ino != st.st_ino)
 				continue;
 			for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len);
 			     a = RTA_NEXT(a, len))
 				if (a->rta_type == PACKET_DIAG_INFO) {
 					unsigned v = ((struct packet_diag_info *)RTA_DATA(a))
-							     ->pdi_copy_thresh;
+							 ->pdi_copy_thresh;
 
 					close(nl);
 					return v;
@@ -363,20 +381,25 @@ int main(void)
 	set_int(v2.sk, PACKET_QDISC_BYPASS, 1);
 	set_int(v2.sk, PACKET_TX_HAS_OFF, 1);
 	set_int(v2.sk, PACKET_TIMESTAMP, tstamp);
-	v2.rx = (struct tpacket_req3){.tp_block_size = 4096, .tp_block_nr = 4,
-				      .tp_frame_size = 2048, .tp_frame_nr = 8};
-	v2.tx = (struct tpacket_req3){.tp_block_size = 4096, .tp_block_nr = 2,
-				      .tp_frame_size = 2048, .tp_frame_nr = 4};
+	v2.rx = (struct tpacket_req3){
+	    .tp_block_size = 4096, .tp_block_nr = 4, .tp_frame_size = 2048, .tp_frame_nr = 8};
+	v2.tx = (struct tpacket_req3){
+	    .tp_block_size = 4096, .tp_block_nr = 2, .tp_frame_size = 2048, .tp_frame_nr = 4};
 	ring_map(&v2);
 	v2.ro = mmap(NULL, v2.len, PROT_READ, MAP_SHARED, v2.sk, 0);
 	if (v2.ro == MAP_FAILED)
 		fail("map v2's rings read-only: %m");
 
 	ring_make(&v3, TPACKET_V3);
-	v3.rx = (struct tpacket_req3){.tp_block_size = 8192, .tp_block_nr = 4,
-				      .tp_frame_size = 1024, .tp_frame_nr = 32,
-				      .tp_retire_blk_tov = 10, .tp_sizeof_priv = 32,
+	v3.rx = (struct tpacket_req3){.tp_block_size = 8192,
+				      .tp_block_nr = 4,
+				      .tp_frame_size = 1024,
+				      .tp_frame_nr = 32,
+				      .tp_retire_blk_tov = 10,
+				      .tp_sizeof_priv = 32,
 				      .tp_feature_req_word = TP_FT_REQ_FILL_RXHASH};
+	v3.tx = (struct tpacket_req3){
+	    .tp_block_size = 4096, .tp_block_nr = 2, .tp_frame_size = 2048, .tp_frame_nr = 4};
 	ring_map(&v3);
 	fanout = (getpid() & 0xffff) |
 		 (PACKET_FANOUT_LB | PACKET_FANOUT_FLAG_ROLLOVER | PACKET_FANOUT_FLAG_DEFRAG) << 16;
@@ -386,13 +409,13 @@ int main(void)
 	set_int(v1.sk, PACKET_AUXDATA, 1);
 	set_int(v1.sk, PACKET_COPY_THRESH, 1);
 	set_int(v1.sk, 24 /* PACKET_VNET_HDR_SZ, Linux 6.2 */, 12);
-	v1.rx = (struct tpacket_req3){.tp_block_size = 4096, .tp_block_nr = 4,
-				      .tp_frame_size = 2048, .tp_frame_nr = 8};
+	v1.rx = (struct tpacket_req3){
+	    .tp_block_size = 4096, .tp_block_nr = 4, .tp_frame_size = 2048, .tp_frame_nr = 8};
 	ring_map(&v1);
 
 	/* A lap of the transmit ring, then two plain frames: 6 frames in every ring. */
 	for (int n = 0; n < 4; n++)
-		send_ring(n, n);
+		send_ring(&v2, n, n);
 	send_plain(4);
 	send_plain(5);
 	for (int n = 0; n < 6; n++) {
@@ -404,8 +427,9 @@ int main(void)
 	test_wait(NULL);
 
 	/* The options, as set. */
-	if (get_int(v2.sk, PACKET_VERSION) != TPACKET_V2 || get_int(v3.sk, PACKET_VERSION) !=
-	    TPACKET_V3 || get_int(v1.sk, PACKET_VERSION) != TPACKET_V1)
+	if (get_int(v2.sk, PACKET_VERSION) != TPACKET_V2 ||
+	    get_int(v3.sk, PACKET_VERSION) != TPACKET_V3 ||
+	    get_int(v1.sk, PACKET_VERSION) != TPACKET_V1)
 		fail("versions %d %d %d", get_int(v1.sk, PACKET_VERSION),
 		     get_int(v2.sk, PACKET_VERSION), get_int(v3.sk, PACKET_VERSION));
 	if (get_int(v2.sk, PACKET_RESERVE) != 64 || get_int(v2.sk, PACKET_LOSS) != 1 ||
@@ -435,11 +459,12 @@ int main(void)
 
 	/* New frames through the restored transmit ring (which starts again at slot 0) and a
 	 * plain socket reach every receive ring's mapped memory. */
-	send_ring(0, 10);
-	send_ring(1, 11);
+	send_ring(&v2, 0, 10);
+	send_ring(&v2, 1, 11);
 	send_plain(12);
-	wait_all(&v2, 7u << 10, "after the restore", -1);
-	wait_all(&v1, 7u << 10, "after the restore", -1);
+	send_ring(&v3, 0, 13);
+	wait_all(&v2, 15u << 10, "after the restore", -1);
+	wait_all(&v1, 15u << 10, "after the restore", -1);
 	wait_all(NULL, 1u << 12, "after the restore", 12);
 	/* the read-only view is the same memory */
 	if (memcmp(v2.ro, v2.map, v2.len))
