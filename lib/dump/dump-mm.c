@@ -232,6 +232,20 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 			return -ENOMEM;
 		return 0;
 	}
+	/* A packet socket's rings (PACKET_RX_RING/TX_RING) are mapped whole, shared, from offset
+	 * 0: the socket is found among the tree's descriptors once they are dumped (packet.c's
+	 * dump_done), and the ring mapped again from the restored one. Its frames are not saved
+	 * (docs/conformance.md says what a restored ring holds). */
+	if (!strncmp(path, "socket:[", 8)) {
+		if (!m->shared || m->pgoff)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx is a part of the rings of "
+					"%s (split by munmap or mprotect), which cryo cannot map "
+					"again", pid, (unsigned long long)m->start,
+					(unsigned long long)m->end, path);
+		v->kind = VMA_PACKET;
+		return (v->name = strdup(path)) ? 0 : -ENOMEM;
+	}
 	if (path[0] != '/')
 		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: mapping %#llx-%#llx of %s is not supported",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end, path);

@@ -14,13 +14,32 @@
  * and joins its fanout group. The packets queued at dump time are dropped: a packet socket is a tap, and the
  * program sees the next ones.
  *
- * Refused, naming the descriptor: a socket with a PACKET_RX_RING/PACKET_TX_RING ring (its
- * mapping in the task would have to be made again over the new ring), and a fanout group
- * steered by a BPF program (PACKET_FANOUT_CBPF/EBPF: the program cannot be read back).
+ * Rings (PACKET_RX_RING, PACKET_TX_RING; TPACKET_V1, V2 and V3): packet_diag gives each
+ * ring's geometry (struct packet_diag_ring, what struct tpacket_req3 asked for), and the ring
+ * is set up again with it after the options that shape a frame (PACKET_VERSION,
+ * PACKET_RESERVE, PACKET_LOSS, PACKET_VNET_HDR, PACKET_TX_HAS_OFF: the kernel refuses them
+ * once a ring exists) and before the bind. A task's mapping of the rings ("socket:[INO]" in
+ * maps, VMA_PACKET) is made again from the restored socket at its address, size and
+ * protection (restore-mm.c), so that the program's pointers into it still work.
+ *
+ * What the frames held is not saved, as CRIU does not save it (the mapping is shared memory
+ * of the socket, not pages of the task): a restored ring is empty, every frame and block
+ * the kernel's (TP_STATUS_KERNEL, TP_STATUS_AVAILABLE), so a frame the program had not given
+ * back yet reads as free, never as a stale packet. The kernel's own place in each ring (the
+ * next frame it fills or sends) is shown by neither packet_diag nor getsockopt(): it starts
+ * again at frame (block) 0, as on a new socket. docs/conformance.md says what a program that
+ * keeps its own index sees.
+ *
+ * Refused, naming the descriptor: a fanout group steered by a BPF program
+ * (PACKET_FANOUT_CBPF/EBPF): the program comes in through PACKET_FANOUT_DATA, which neither
+ * getsockopt() nor packet_diag nor bpf(2) gives back. Refused, naming the mapping: a ring
+ * whose socket no descriptor of the tree holds any more (closed after mmap(), as CRIU
+ * refuses it), and a part of a ring's mapping (munmap()ed or split).
  *
  * params: [0] type, [1] protocol (network byte order, as getsockname() shows it), [2]
  * PACKET_VERSION, [3] PKT_OPT_* bits, [4] PACKET_FANOUT (id | type and flags << 16; 0: none),
- * [5] SO_RCVBUF, [6] SO_SNDBUF, [7] PACKET_RESERVE | PACKET_TIMESTAMP << 32; addr: the
+ * [5] SO_RCVBUF, [6] SO_SNDBUF, [7] PACKET_RESERVE | PACKET_TIMESTAMP << 32; pkt_ring,
+ * pkt_copy_thresh, pkt_vnet_hdr_sz: the rings, PACKET_COPY_THRESH, PACKET_VNET_HDR_SZ; addr: the
  * struct sockaddr_ll getsockname() gave; items: the multicast list, tfd the ifindex, events
  * PACKET_MR_* type | address length << 8 | count << 16, data the address (8 bytes at most,
  * as struct packet_mreq holds it); data: the socket filter.
@@ -47,21 +66,28 @@
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
 #endif
+#ifndef PACKET_VNET_HDR_SZ
+#define PACKET_VNET_HDR_SZ 24 /* Linux 6.2 */
+#endif
 
 enum {
 	PKT_OPT_FILTER_LOCKED = 1 << 0,
+	PKT_OPT_VNET_HDR = 1 << 3, /* PACKET_VNET_HDR's bit, pkt_opts[2] */
 };
 
 /* The boolean SOL_PACKET options, by their bit in params[3] (bit i + 1). */
 static const int pkt_opts[] = {
 	PACKET_AUXDATA, PACKET_ORIGDEV, PACKET_VNET_HDR, PACKET_LOSS, PACKET_QDISC_BYPASS,
-	PACKET_IGNORE_OUTGOING,
+	PACKET_IGNORE_OUTGOING, PACKET_TX_HAS_OFF,
 };
 #define PKT_OPT_ALL ((1u << (ARRAY_SIZE(pkt_opts) + 1)) - 1)
 
 #define PKT_MAX_MCLIST 4096
 #define PKT_FANOUT_CBPF 6
 #define PKT_FANOUT_EBPF 7
+#define PKT_RING_MAX (1ULL << 36) /* bytes of both rings of one socket, for the decoder */
+
+static const char *const ring_name[2] = {"PACKET_RX_RING", "PACKET_TX_RING"};
 
 static bool packet_claim(const struct fd_dump *d)
 {
@@ -96,19 +122,35 @@ static int add_mc(const struct fd_dump *d, struct img_file *f, const struct pack
 	return 0;
 }
 
-/* The answer of packet_diag about socket ino: its memberships into f, refusing a ring. */
+/* The answer of packet_diag about socket ino: its memberships, rings and copy threshold into
+ * f. */
 static int diag_msg(const struct fd_dump *d, struct img_file *f, struct nlmsghdr *h)
 {
 	struct packet_diag_msg *m = NLMSG_DATA(h);
 	int len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
 
 	for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		if (a->rta_type == PACKET_DIAG_RX_RING || a->rta_type == PACKET_DIAG_TX_RING)
-			return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d is a packet socket "
-					"with a %s ring (mmap()ed packets), which cryo cannot restore yet",
-					d->fd, d->pid,
-					a->rta_type == PACKET_DIAG_RX_RING ? "PACKET_RX_RING"
-									   : "PACKET_TX_RING");
+		if ((a->rta_type == PACKET_DIAG_RX_RING || a->rta_type == PACKET_DIAG_TX_RING) &&
+		    RTA_PAYLOAD(a) >= sizeof(struct packet_diag_ring)) {
+			struct img_pkt_ring *r = &f->pkt_ring[a->rta_type == PACKET_DIAG_TX_RING];
+			struct packet_diag_ring dr;
+
+			memcpy(&dr, RTA_DATA(a), sizeof(dr));
+			*r = (struct img_pkt_ring){
+				.block_size = dr.pdr_block_size, .block_nr = dr.pdr_block_nr,
+				.frame_size = dr.pdr_frame_size, .frame_nr = dr.pdr_frame_nr,
+				.retire_tmo = dr.pdr_retire_tmo, .sizeof_priv = dr.pdr_sizeof_priv,
+				.features = dr.pdr_features};
+			continue;
+		}
+		if (a->rta_type == PACKET_DIAG_INFO &&
+		    RTA_PAYLOAD(a) >= sizeof(struct packet_diag_info)) {
+			struct packet_diag_info in;
+
+			memcpy(&in, RTA_DATA(a), sizeof(in));
+			f->pkt_copy_thresh = in.pdi_copy_thresh;
+			continue;
+		}
 		if (a->rta_type != PACKET_DIAG_MCLIST)
 			continue;
 		for (size_t off = 0; off + sizeof(struct packet_diag_mclist) <= RTA_PAYLOAD(a);
@@ -131,7 +173,8 @@ static int diag(const struct fd_dump *d, struct img_file *f)
 		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
 		.req = {.sdiag_family = AF_PACKET, .pdiag_ino = d->st->st_ino,
-			.pdiag_show = PACKET_SHOW_MCLIST | PACKET_SHOW_RING_CFG},
+			.pdiag_show = PACKET_SHOW_INFO | PACKET_SHOW_MCLIST |
+				      PACKET_SHOW_RING_CFG},
 	};
 	_cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	_cleanup_free_ char *buf = malloc(65536);
@@ -203,16 +246,25 @@ static int packet_dump(const struct fd_dump *d, struct img_file *f)
 	if (opt(sk, PACKET_FANOUT, &v) == 0 && v) {
 		int kind = (v >> 16) & 0xff;
 
+		/* The program comes in with PACKET_FANOUT_DATA, which getsockopt() does not
+		 * answer, and neither packet_diag nor bpf(2) lists it: it cannot be read back. */
 		if (kind == PKT_FANOUT_CBPF || kind == PKT_FANOUT_EBPF)
-			return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: a packet socket in a "
-					"fanout group steered by a BPF program, which cryo cannot "
-					"restore", d->fd, d->pid);
+			return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: a packet socket in "
+					"fanout group %d of type %s, steered by %s program set "
+					"with PACKET_FANOUT_DATA, which the kernel gives no way to "
+					"read back: cannot be restored", d->fd, d->pid, v & 0xffff,
+					kind == PKT_FANOUT_CBPF ? "PACKET_FANOUT_CBPF"
+								: "PACKET_FANOUT_EBPF",
+					kind == PKT_FANOUT_CBPF ? "a classic BPF" : "an eBPF");
 		f->params[4] = (uint32_t)v;
 	}
 	f->params[5] = sk_buf_get(sk, SO_RCVBUF);
 	f->params[6] = sk_buf_get(sk, SO_SNDBUF);
 	opt(sk, PACKET_RESERVE, &reserve);
 	opt(sk, PACKET_TIMESTAMP, &tstamp);
+	/* 0, or 10 (PACKET_VNET_HDR), 12 or 20; a kernel before 6.2 knows only the bit */
+	if (opt(sk, PACKET_VNET_HDR_SZ, &v) == 0)
+		f->pkt_vnet_hdr_sz = v;
 	f->params[7] = (uint32_t)reserve | (uint64_t)(uint32_t)tstamp << 32;
 	len = sizeof(addr);
 	if (getsockname(sk, (struct sockaddr *)&addr, &len) < 0)
@@ -228,6 +280,54 @@ static int packet_dump(const struct fd_dump *d, struct img_file *f)
 	TRY(sk_filter_dump(d, sk, f, &locked));
 	if (locked)
 		f->params[3] |= PKT_OPT_FILTER_LOCKED;
+	return 0;
+}
+
+/*
+ * The mappings of rings ("socket:[INO]" in maps, dump-mm.c made them VMA_PACKET with that
+ * name): each is given the file id of its socket, which must be a packet socket of the image
+ * (a descriptor of the tree holds it: one closed after mmap() is known to the mapping alone,
+ * as CRIU also refuses), mapped whole.
+ */
+static int packet_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		struct img_task *t = &img->tasks[i];
+
+		for (uint32_t j = 0; j < t->nvmas; j++) {
+			struct img_vma *v = &t->vmas[j];
+			const struct img_file *f = NULL;
+			unsigned long long ino;
+			uint64_t size;
+
+			if (v->kind != VMA_PACKET)
+				continue;
+			ino = strtoull(v->name + 8, NULL, 10);
+			for (uint32_t k = 0; k < img->nfiles && !f; k++)
+				if (inos[k] == ino && img->files[k].type == FILE_PACKET)
+					f = &img->files[k];
+			if (!f)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: mapping %#llx-%#llx of %s: no "
+						"descriptor of the tree holds that socket any "
+						"more (or it is not a packet socket), so cryo "
+						"cannot map its ring again", t->pid,
+						(unsigned long long)v->start,
+						(unsigned long long)v->end, v->name);
+			size = (uint64_t)f->pkt_ring[0].block_size * f->pkt_ring[0].block_nr +
+			       (uint64_t)f->pkt_ring[1].block_size * f->pkt_ring[1].block_nr;
+			if (v->end - v->start != size)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: mapping %#llx-%#llx of %s is %llu "
+						"bytes of rings of %llu (cut or split by munmap, "
+						"mremap or mprotect), which cryo cannot map again",
+						t->pid, (unsigned long long)v->start,
+						(unsigned long long)v->end, v->name,
+						(unsigned long long)(v->end - v->start),
+						(unsigned long long)size);
+			v->shmem_id = f->id;
+		}
+	}
 	return 0;
 }
 
@@ -250,12 +350,84 @@ static int packet_encode(json_t *o, const struct img_file *f)
 	}
 	r |= set(o, "mclist", m);
 	r |= set(o, "filter", hex_string(f->data, f->data_len));
+	if (f->pkt_ring[0].block_nr || f->pkt_ring[1].block_nr) {
+		json_t *rings = json_array();
+
+		for (int i = 0; rings && i < 2; i++) {
+			const struct img_pkt_ring *g = &f->pkt_ring[i];
+
+			r |= add(rings,
+				 json_pack("[IIIIIII]", (json_int_t)g->block_size,
+					   (json_int_t)g->block_nr, (json_int_t)g->frame_size,
+					   (json_int_t)g->frame_nr, (json_int_t)g->retire_tmo,
+					   (json_int_t)g->sizeof_priv, (json_int_t)g->features));
+		}
+		r |= set(o, "rings", rings);
+	}
+	if (f->pkt_copy_thresh)
+		r |= set(o, "copy_thresh", json_integer(f->pkt_copy_thresh));
+	if (f->pkt_vnet_hdr_sz)
+		r |= set(o, "vnet_hdr_sz", json_integer(f->pkt_vnet_hdr_sz));
 	return r;
+}
+
+/* One ring of a socket of version ver (i: 0 receive, 1 transmit) as packet_set_ring() takes
+ * it: whole pages per block, frames of TPACKET_ALIGNMENT bytes that fill the blocks. */
+static bool ring_valid(const struct img_pkt_ring *g, int i, uint64_t ver)
+{
+	uint64_t per_block;
+
+	if (!g->block_nr)
+		return !g->block_size && !g->frame_size && !g->frame_nr && !g->retire_tmo &&
+		       !g->sizeof_priv && !g->features;
+	if (!g->block_size || g->block_size % 4096 || g->block_size > INT32_MAX ||
+	    g->frame_size < TPACKET_ALIGNMENT || g->frame_size % TPACKET_ALIGNMENT ||
+	    g->frame_size > g->block_size)
+		return false;
+	per_block = g->block_size / g->frame_size;
+	if (per_block * g->block_nr != g->frame_nr)
+		return false;
+	/* the block timeout, private area and features are of a TPACKET_V3 receive ring */
+	if (ver != TPACKET_V3 || i == 1)
+		return !g->retire_tmo && !g->sizeof_priv && !g->features;
+	return g->sizeof_priv < g->block_size && g->features <= TP_FT_REQ_FILL_RXHASH;
+}
+
+static int decode_rings(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *a = get_arr(d, o, "rings", 2), *v;
+	size_t i;
+
+	if (!a)
+		return -EINVAL;
+	if (json_array_size(a) != 2)
+		return bad(d, "rings", "is not [receive ring, transmit ring]");
+	json_array_foreach(a, i, v) {
+		json_int_t x[7];
+		struct img_pkt_ring *g = &f->pkt_ring[i];
+
+		if (json_unpack(v, "[IIIIIII!]", &x[0], &x[1], &x[2], &x[3], &x[4], &x[5], &x[6]))
+			return bad(d, "rings", "holds a ring that is not 7 integers");
+		for (int k = 0; k < 7; k++)
+			if (x[k] < 0 || x[k] > UINT32_MAX)
+				return bad(d, "rings", "holds a value out of range");
+		*g = (struct img_pkt_ring){x[0], x[1], x[2], x[3], x[4], x[5], x[6]};
+		if (!ring_valid(g, (int)i, f->params[2]))
+			return bad(d, "rings", "holds a ring the kernel would not make");
+	}
+	if (!f->pkt_ring[0].block_nr && !f->pkt_ring[1].block_nr)
+		return bad(d, "rings", "is present without a ring");
+	if ((uint64_t)f->pkt_ring[0].block_size * f->pkt_ring[0].block_nr +
+		    (uint64_t)f->pkt_ring[1].block_size * f->pkt_ring[1].block_nr >
+	    PKT_RING_MAX)
+		return bad(d, "rings", "are larger than 64 GiB");
+	return 0;
 }
 
 static int packet_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	json_t *m, *v;
+	long long n;
 	size_t i;
 
 	TRY(get_hexbytes(d, o, "addr", sizeof(struct sockaddr_ll), &f->addr, &f->addr_len));
@@ -296,6 +468,20 @@ static int packet_decode(struct dec *d, json_t *o, struct img_file *f)
 		free(a);
 		f->nitems = i + 1;
 	}
+	if (json_object_get(o, "rings"))
+		TRY(decode_rings(d, o, f));
+	if (json_object_get(o, "copy_thresh")) {
+		TRY(get_int(d, o, "copy_thresh", 1, INT32_MAX, &n));
+		f->pkt_copy_thresh = n;
+	}
+	if (json_object_get(o, "vnet_hdr_sz")) {
+		TRY(get_int(d, o, "vnet_hdr_sz", 10, 20, &n));
+		if (n != 10 && n != 12 && n != 20)
+			return bad(d, "vnet_hdr_sz", "is not 10, 12 or 20");
+		if (!(f->params[3] & PKT_OPT_VNET_HDR))
+			return bad(d, "vnet_hdr_sz", "without PACKET_VNET_HDR in params[3]");
+		f->pkt_vnet_hdr_sz = n;
+	}
 	return sk_filter_decode(d, o, f);
 }
 
@@ -324,6 +510,31 @@ static int packet_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f
 		    setsockopt(sk, SOL_PACKET, pkt_opts[i], &one, sizeof(one)) < 0)
 			return cryo_err(ctx, -errno, "set option %d of packet socket %u",
 					pkt_opts[i], f->id);
+	}
+	v = f->pkt_vnet_hdr_sz;
+	if (v && v != 10 && setsockopt(sk, SOL_PACKET, PACKET_VNET_HDR_SZ, &v, sizeof(v)) < 0)
+		return cryo_err(ctx, -errno, "set PACKET_VNET_HDR_SZ %d of packet socket %u", v,
+				f->id);
+	v = f->pkt_copy_thresh;
+	if (v && setsockopt(sk, SOL_PACKET, PACKET_COPY_THRESH, &v, sizeof(v)) < 0)
+		return cryo_err(ctx, -errno, "set PACKET_COPY_THRESH of packet socket %u", f->id);
+	/* The rings after the options that shape a frame (the kernel refuses those once a ring
+	 * exists), before the bind: a new ring is empty, every frame the kernel's. */
+	for (int i = 0; i < 2; i++) {
+		const struct img_pkt_ring *g = &f->pkt_ring[i];
+		struct tpacket_req3 req = {
+			.tp_block_size = g->block_size, .tp_block_nr = g->block_nr,
+			.tp_frame_size = g->frame_size, .tp_frame_nr = g->frame_nr,
+			.tp_retire_blk_tov = g->retire_tmo, .tp_sizeof_priv = g->sizeof_priv,
+			.tp_feature_req_word = g->features};
+
+		if (g->block_nr &&
+		    setsockopt(sk, SOL_PACKET, i ? PACKET_TX_RING : PACKET_RX_RING, &req,
+			       f->params[2] == TPACKET_V3 ? sizeof(struct tpacket_req3)
+							  : sizeof(struct tpacket_req)) < 0)
+			return cryo_err(ctx, -errno, "set up the %s of packet socket %u again (%u "
+					"blocks of %u bytes, %u frames of %u)", ring_name[i], f->id,
+					g->block_nr, g->block_size, g->frame_nr, g->frame_size);
 	}
 	TRY(sk_buf_set(ctx, sk, SO_RCVBUF, f->params[5], f->id));
 	TRY(sk_buf_set(ctx, sk, SO_SNDBUF, f->params[6], f->id));
@@ -371,6 +582,7 @@ const struct file_kind file_kind_packet = {
 	.name = "packet",
 	.claim = packet_claim,
 	.dump = packet_dump,
+	.dump_done = packet_dump_done,
 	.encode = packet_encode,
 	.decode = packet_decode,
 	.restore_open = packet_open,

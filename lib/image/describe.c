@@ -27,7 +27,7 @@
 static const char *kind_name(uint32_t kind)
 {
 	static const char *const names[] = {"anon", "file",  "vdso", "vsyscall",
-					    "shmem", "sysv", "aio"};
+					    "shmem", "sysv", "aio", "ring"};
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }

@@ -233,8 +233,9 @@ static json_t *encode_vma(const struct img_vma *v)
 		goto fail;
 	if (o && v->path && set(o, "path", json_string(v->path)))
 		goto fail;
-	if (o && (v->kind == VMA_SHMEM || v->kind == VMA_SYSV) &&
-	    set(o, v->kind == VMA_SHMEM ? "shmem" : "shmid", json_integer(v->shmem_id)))
+	if (o && (v->kind == VMA_SHMEM || v->kind == VMA_SYSV || v->kind == VMA_PACKET) &&
+	    set(o, v->kind == VMA_SHMEM ? "shmem" : v->kind == VMA_SYSV ? "shmid" : "packet",
+		json_integer(v->shmem_id)))
 		goto fail;
 	if (o && v->kind == VMA_AIO &&
 	    set(o, "aio", json_pack("{s:I,s:I,s:I,s:o}", "nr", (json_int_t)v->aio.nr, "head",
@@ -745,7 +746,7 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	if (!json_is_boolean(json_object_get(o, "shared")))
 		return bad(d, "shared", "is not a boolean");
 	vma->shared = json_is_true(json_object_get(o, "shared"));
-	TRY(get_int(d, o, "kind", VMA_ANON, VMA_AIO, &v));
+	TRY(get_int(d, o, "kind", VMA_ANON, VMA_PACKET, &v));
 	vma->kind = v;
 	TRY(get_int(d, o, "advice", 0, IMG_VMA_ADV_ALL, &v));
 	vma->advice = v;
@@ -767,6 +768,13 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	if (vma->kind == VMA_SHMEM) {
 		TRY(get_int(d, o, "shmem", 1, UINT32_MAX, &v));
 		vma->shmem_id = v;
+	}
+	if (vma->kind == VMA_PACKET) {
+		TRY(get_int(d, o, "packet", 1, UINT32_MAX, &v));
+		vma->shmem_id = v;
+		if (!vma->shared || vma->pgoff)
+			return bad(d, "packet",
+				   "is a ring mapping that is not shared from offset 0");
 	}
 	if (vma->kind == VMA_FILE) {
 		TRY(get_str(d, o, "path", PATH_MAX, &vma->path));
@@ -1396,12 +1404,30 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 						"image metadata: fd %d of pid %d refers to a "
 						"missing file",
 						t->fds[j].fd, t->pid);
-		for (uint32_t j = 0; j < t->nvmas; j++)
-			if (t->vmas[j].kind == VMA_SHMEM && !img_find_shmem(img, t->vmas[j].shmem_id))
+		for (uint32_t j = 0; j < t->nvmas; j++) {
+			const struct img_vma *vm = &t->vmas[j];
+			const struct img_file *pf;
+
+			if (vm->kind == VMA_SHMEM && !img_find_shmem(img, vm->shmem_id))
 				return cryo_err(d->ctx, -EINVAL,
 						"image metadata: a mapping of pid %d refers to a "
 						"missing memory object",
 						t->pid);
+			/* a ring's mapping covers exactly the socket's rings, as mmap() wants */
+			pf = vm->kind == VMA_PACKET ? img_find_file(img, vm->shmem_id) : NULL;
+			if (vm->kind == VMA_PACKET &&
+			    (!pf || pf->type != FILE_PACKET ||
+			     vm->end - vm->start !=
+				     (uint64_t)pf->pkt_ring[0].block_size *
+						     pf->pkt_ring[0].block_nr +
+					     (uint64_t)pf->pkt_ring[1].block_size *
+						     pf->pkt_ring[1].block_nr))
+				return cryo_err(d->ctx, -EINVAL,
+						"image metadata: a ring mapping of pid %d at %#llx "
+						"is not the size of the rings of a packet socket "
+						"of the image",
+						t->pid, (unsigned long long)vm->start);
+		}
 		if (i == 0 && t->pid != img->root)
 			return cryo_err(d->ctx, -EINVAL,
 					"image metadata: the first task is not the root");

@@ -87,6 +87,8 @@ enum img_vma_kind {
 	VMA_SHMEM,    /* backed by a saved memory object (shared anonymous, memfd, deleted file) */
 	VMA_SYSV,     /* a System V shared memory segment, attached again by its ID */
 	VMA_AIO,      /* the ring of an aio context (io_setup): made again, moved to its place */
+	VMA_PACKET,   /* a packet socket's rings (PACKET_RX_RING/TX_RING): mapped again from the
+			 restored socket, the file shmem_id */
 };
 
 /* Advice that shows in smaps' VmFlags and that restore re-applies with madvise(). */
@@ -127,7 +129,8 @@ struct img_vma {
 	uint32_t advice;  /* VMA_ADV_* */
 	char *name;       /* [heap], [stack], [vdso]... or NULL */
 	char *path;       /* file of a VMA_FILE */
-	uint32_t shmem_id; /* object of a VMA_SHMEM; segment ID (shmid) of a VMA_SYSV */
+	uint32_t shmem_id; /* object of a VMA_SHMEM; segment ID (shmid) of a VMA_SYSV; file id of
+			      a VMA_PACKET's socket */
 	uint64_t (*guards)[2]; /* guard regions in it (MADV_GUARD_INSTALL): [start, end) each */
 	uint32_t nguards;
 	struct img_aio aio; /* VMA_AIO only */
@@ -289,6 +292,13 @@ struct img_epoll_item {
 	uint32_t holder;
 };
 
+/* A packet socket's ring (FILE_PACKET), as packet_diag shows it and PACKET_RX_RING /
+ * PACKET_TX_RING take it (struct tpacket_req3); block_nr 0: no ring. */
+struct img_pkt_ring {
+	uint32_t block_size, block_nr, frame_size, frame_nr;
+	uint32_t retire_tmo, sizeof_priv, features; /* TPACKET_V3 receive ring only */
+};
+
 /* One open file description, which any number of descriptors of any tasks may share. */
 struct img_file {
 	uint32_t id;
@@ -332,6 +342,9 @@ struct img_file {
 	uint8_t *btf;                     /* FILE_BPFMAP: its BTF as BPF_BTF_LOAD takes it, or NULL */
 	uint32_t btf_len;
 	uint32_t btf_key, btf_value;      /* FILE_BPFMAP: the key's and value's type ids in btf */
+	struct img_pkt_ring pkt_ring[2];  /* FILE_PACKET: its receive and transmit rings */
+	uint32_t pkt_copy_thresh;         /* FILE_PACKET: PACKET_COPY_THRESH (packet_diag) */
+	uint32_t pkt_vnet_hdr_sz;         /* FILE_PACKET: PACKET_VNET_HDR_SZ (0, 10, 12, 20) */
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */

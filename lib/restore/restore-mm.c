@@ -144,6 +144,17 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 			close(fd);
 			fd = ro;
 		}
+	} else if (v->kind == VMA_PACKET) {
+		/* The rings of the packet socket restored before the tasks were forked
+		 * (lib/files/packet.c), mapped whole as mmap() of a packet socket must be. */
+		for (uint32_t i = 0; i < sh->img->nfiles; i++)
+			if (sh->img->files[i].id == v->shmem_id)
+				fd = dup(sh->file_fds[i]);
+		if (fd < 0)
+			return cryo_err(ctx, -errno,
+					"pid %d: packet socket %u for the ring mapping %#llx",
+					t->pid, v->shmem_id, (unsigned long long)v->start);
+		prot = v->prot;
 	} else {
 		int oflags = O_RDONLY;
 
@@ -562,7 +573,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			continue;
 		}
 		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM &&
-		    v->kind != VMA_AIO)
+		    v->kind != VMA_AIO && v->kind != VMA_PACKET)
 			continue;
 		while (ri < nruns && runs[ri].vaddr < v->start)
 			ri++;

@@ -69,7 +69,8 @@ def _hashes(d):
 
 # --- a refused dump leaves the process as it was ---------------------------------------------
 
-@pytest.mark.parametrize("kind", ["xdp", "packet-ring", "userfaultfd", "io_uring",
+@pytest.mark.parametrize("kind", ["xdp", "packet-fanout-cbpf", "packet-fanout-ebpf",
+                                  "userfaultfd", "io_uring",
                                   "scm-self", "scm-epoll"])
 def test_dump_refuses_unsupported_fd(env, kind):
     run = env.start([workload("fail_unsupported"), kind])
@@ -82,6 +83,26 @@ def test_dump_refuses_unsupported_fd(env, kind):
     assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
     _assert_running_untouched(run.pid)
     time.sleep(0.3)  # let it count some more
+    env.check(run, run.pid)
+
+
+@pytest.mark.parametrize("kind,words", [
+    ("packet-ring-closed", "no descriptor of the tree holds that socket"),
+    ("packet-ring-part", "4096 bytes of rings of 8192"),
+])
+def test_dump_refuses_ring_of_closed_socket(env, kind, words):
+    """A packet ring still mapped after its socket was closed (no descriptor of the tree holds
+    the socket, so its ring cannot be made again; CRIU refuses it too), and a ring mapped in
+    part (mmap() of a packet socket takes its rings whole)."""
+    run = env.start([workload("fail_unsupported"), kind])
+    run.wait_for("ready")
+    img = env.tmp / "img"
+    p = cryo("dump", "-t", run.pid, "-D", img, check=False)
+    _clean_fail(p, f"pid {run.pid}", "socket:[", words)
+    assert p.returncode == 1
+    assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
+    _assert_running_untouched(run.pid)
+    time.sleep(0.3)
     env.check(run, run.pid)
 
 

@@ -182,6 +182,14 @@ def test_packet_sockets(env):
     roundtrip(env, [workload("net_packet"), str(free_port(socket.SOCK_DGRAM))])
 
 
+def test_packet_rings(env):
+    """Packet sockets with mmap()ed rings (TPACKET_V1, V2 with a transmit ring, V3 in a
+    fanout group), each mapped where it was (one twice, read-only): options read back, the
+    rings come back empty and still receive into the mapped memory, and the transmit ring
+    sends."""
+    roundtrip(env, [workload("net_packet_ring")])
+
+
 @pytest.fixture
 def ping_sockets_allowed():
     """Lets gid 0 open ICMP datagram sockets (net.ipv4.ping_group_range, "1 0" here: nobody)

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <linux/if_packet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -321,7 +322,7 @@ void fixture_img(struct img *img)
 	t->membarrier = 4 | 16 | 256;
 	t->thp_disable = true;
 	t->thp_except_advised = true;
-	t->nvmas = 12;
+	t->nvmas = 13;
 	t->vmas = xcalloc(t->nvmas, sizeof(*t->vmas));
 	set_vma(&t->vmas[0], 0x400000, 0x402000, PROT_READ | PROT_EXEC, false, VMA_FILE, NULL,
 		"/usr/bin/fixture");
@@ -367,10 +368,15 @@ void fixture_img(struct img *img)
 	t->vmas[10].shmem_id = 9;
 	t->vmas[10].page_shift = 21;
 	t->vmas[10].advice = VMA_ADV_MAYWRITE;
-	set_vma(&t->vmas[11], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false,
+	/* the rings of packet socket 19 (32 KiB receive, 8 KiB transmit), mapped whole */
+	set_vma(&t->vmas[11], 0x7ffd40600000, 0x7ffd4060a000, PROT_READ | PROT_WRITE, true,
+		VMA_PACKET, "socket:[6000]", NULL);
+	t->vmas[11].shmem_id = 19;
+	t->vmas[11].advice = VMA_ADV_MAYWRITE;
+	set_vma(&t->vmas[12], 0xffffffffff600000, 0xffffffffff601000, PROT_EXEC, false,
 		VMA_VSYSCALL, "[vsyscall]", NULL);
 	t->pages = 5;
-	t->nfds = 12;
+	t->nfds = 13;
 	t->fds = xcalloc(t->nfds, sizeof(*t->fds));
 	t->fds[0] = (struct img_fd){.fd = 0, .file_id = 1};
 	t->fds[1] = (struct img_fd){.fd = 1, .file_id = 4, .cloexec = true};
@@ -384,6 +390,7 @@ void fixture_img(struct img *img)
 	t->fds[9] = (struct img_fd){.fd = 14, .file_id = 10, .cloexec = true};
 	t->fds[10] = (struct img_fd){.fd = 15, .file_id = 11};
 	t->fds[11] = (struct img_fd){.fd = 16, .file_id = 12};
+	t->fds[12] = (struct img_fd){.fd = 17, .file_id = 19, .cloexec = true};
 
 	t = &img->tasks[1];
 	fill_task(t, FIX_CHILD, FIX_ROOT, 1);
@@ -413,7 +420,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 18;
+	img->nfiles = 19;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -558,6 +565,24 @@ void fixture_img(struct img *img)
 					   .data_len = sizeof(struct termios) + sizeof(struct winsize) + 5};
 	img->files[17].data = xcalloc(1, img->files[17].data_len);
 	memcpy(img->files[17].data + sizeof(struct termios) + sizeof(struct winsize), "ok\nzz", 5);
+	/* A TPACKET_V3 packet socket bound to lo and ethertype 0x88b5 with PACKET_VNET_HDR_SZ
+	 * 12, PACKET_TX_HAS_OFF, PACKET_COPY_THRESH and a load-balancing fanout group 0x12, its
+	 * receive ring of 4 blocks of 8 KiB (10 ms block timeout, 32 bytes of private area,
+	 * rx hash) and transmit ring of 2 blocks of 4 KiB, mapped by the root (vmas[11]). */
+	img->files[18] = (struct img_file){.id = 19,
+					   .type = FILE_PACKET,
+					   .path = xstrdup("socket:[6000]"),
+					   .flags = O_RDWR,
+					   .params = {SOCK_RAW, 0xb588, TPACKET_V3, 8 | 128,
+						      0x10012, 212992, 212992, 64 | 1ULL << 32},
+					   .addr_len = sizeof(struct sockaddr_ll),
+					   .pkt_ring = {{8192, 4, 1024, 32, 10, 32, 1},
+							{4096, 2, 2048, 4, 0, 0, 0}},
+					   .pkt_copy_thresh = 1,
+					   .pkt_vnet_hdr_sz = 12};
+	img->files[18].addr = xcalloc(1, sizeof(struct sockaddr_ll));
+	*(struct sockaddr_ll *)img->files[18].addr =
+	    (struct sockaddr_ll){.sll_family = AF_PACKET, .sll_protocol = 0xb588, .sll_ifindex = 1};
 	/* SIGIO of the pipe's read end goes to the child's thread, as SIGRTMIN+1. */
 	img->files[2].own_type = 0;
 	img->files[2].own_pid = FIX_CHILD;
@@ -851,6 +876,9 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_int_equal(x->sendq_len, y->sendq_len);
 		if (x->sendq_len)
 			assert_memory_equal(x->sendq, y->sendq, x->sendq_len);
+		assert_memory_equal(x->pkt_ring, y->pkt_ring, sizeof(x->pkt_ring));
+		assert_int_equal(x->pkt_copy_thresh, y->pkt_copy_thresh);
+		assert_int_equal(x->pkt_vnet_hdr_sz, y->pkt_vnet_hdr_sz);
 		assert_int_equal(x->filter_len, y->filter_len);
 		if (x->filter_len)
 			assert_memory_equal(x->filter, y->filter, x->filter_len);

@@ -522,7 +522,7 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/threads/1/pending", "\"0000\"", "whole number of siginfo"},
     /* vmas */
     {"tasks/0/vmas/0/prot", "8", "out of range"},
-    {"tasks/0/vmas/0/kind", "7", "out of range"},
+    {"tasks/0/vmas/0/kind", "8", "out of range"},
     {"tasks/0/vmas/0/kind", "-1", "out of range"},
     {"tasks/0/vmas/0/advice", "2048", "out of range"},
     {"tasks/0/vmas/0/advice", "512", "not private anonymous"},
@@ -687,6 +687,30 @@ static const struct bad_value bad_values[] = {
     {"files/10/params/3", "\"0x2\"", "no wait status"},
     {"files/10/params/4", "\"0x1\"", "four values"},
     {"files/10/flags", "1026", "flags a pidfd cannot have"},
+    /* a packet socket's rings and their mapping */
+    {"files/18/rings/0/3", "31", "would not make"},
+    {"files/18/rings/0/0", "6000", "would not make"},
+    {"files/18/rings/0/2", "1000", "would not make"},
+    {"files/18/rings/1/4", "10", "would not make"},
+    {"files/18/rings/0/6", "2", "would not make"},
+    {"files/18/rings/0/5", "8192", "would not make"},
+    {"files/18/rings/0/1", "4294967296", "out of range"},
+    {"files/18/rings/0/1", "-1", "out of range"},
+    {"files/18/rings", "[[0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0]]", "without a ring"},
+    {"files/18/rings", "[[8192, 4, 1024, 32, 10, 32, 1]]", "not [receive ring"},
+    {"files/18/rings/0", "[8192, 4, 1024, 32, 10, 32]", "not 7 integers"},
+    {"files/18/rings/0", "[2147483648, 32, 1024, 67108864, 10, 32, 1]", "would not make"},
+    {"files/18/rings/0", "[1073741824, 128, 1048576, 131072, 10, 32, 1]", "64 GiB"},
+    {"files/18/vnet_hdr_sz", "11", "10, 12 or 20"},
+    {"files/18/vnet_hdr_sz", "21", "out of range"},
+    {"files/18/params/3", "\"0x80\"", "without PACKET_VNET_HDR"},
+    {"files/18/copy_thresh", "0", "out of range"},
+    {"files/18/params/2", "\"0x1\"", "would not make"},
+    {"tasks/0/vmas/11/packet", "0", "out of range"},
+    {"tasks/0/vmas/11/packet", "1", "not the size of the rings"},
+    {"tasks/0/vmas/11/pgoff", "\"0x1000\"", "not shared from offset 0"},
+    {"tasks/0/vmas/11/shared", "false", "not shared from offset 0"},
+    {"tasks/0/vmas/11/end", "\"0x7ffd40609000\"", "not the size of the rings"},
     /* pipes */
     {"pipes/0/ino", "-1", "malformed"},
     {"pipes/0/size", "4095", "malformed"},
@@ -1061,7 +1085,8 @@ static bool optional(const char *path)
 	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner") ||
 	       !strcmp(slash, "/shares_files") ||
 	       (strstr(path, "/files/") &&
-		(!strcmp(slash, "/sockopts") || !strcmp(slash, "/filter")));
+		(!strcmp(slash, "/sockopts") || !strcmp(slash, "/filter") ||
+		 !strcmp(slash, "/copy_thresh") || !strcmp(slash, "/vnet_hdr_sz")));
 }
 
 static json_t *other_type(json_t *v, int variant)

@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "scm-self",
- * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-ring", "inotify",
- * "userfaultfd", "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo
- * refuses (xdp, packet-ring, userfaultfd, io_uring, a unix
- * socket in flight in its own queue, an epoll instance with a registration that only a unix
- * socket's queue holds). A dump must fail and leave it untouched: on SIGUSR1 it checks that
- * the descriptor still works, that its memory and counter are intact, and that it has kept
- * counting (the test sends SIGUSR1 without any restore).
+ * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-fanout-cbpf",
+ * "packet-fanout-ebpf", "packet-ring-closed", "packet-ring-part", "inotify", "userfaultfd",
+ * "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo refuses (xdp,
+ * packet fanout groups steered by BPF, packet rings mapped without their socket or in part,
+ * userfaultfd, io_uring, a unix socket in flight in its own queue, an epoll instance with a
+ * registration that only a unix socket's queue holds). A dump must fail and leave it
+ * untouched: on SIGUSR1 it checks that the descriptor still works, that its memory and counter
+ * are intact, and that it has kept counting (the test sends SIGUSR1 without any restore).
  */
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -91,14 +95,67 @@ int main(int argc, char **argv)
 		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */);
 	} else if (!strcmp(kind, "xdp")) {
 		fd = socket(44 /* AF_XDP */, SOCK_RAW | SOCK_CLOEXEC, 0);
-	} else if (!strcmp(kind, "packet-ring")) {
+	} else if (!strcmp(kind, "packet-fanout-cbpf")) {
+		/* A fanout group steered by a classic BPF program (PACKET_FANOUT_DATA), which the
+		 * kernel gives no way to read back. */
+		struct sock_filter code[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+		struct sock_fprog prog = {.len = 1, .filter = code};
+		struct sockaddr_ll a = {.sll_family = AF_PACKET, .sll_ifindex = 1 /* lo */,
+					.sll_protocol = htons(0x88b5)};
+		int f = (getpid() & 0xffff) | PACKET_FANOUT_CBPF << 16;
+
+		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (fd >= 0 &&
+		    (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		     setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &f, sizeof(f)) < 0 ||
+		     setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof(prog)) < 0))
+			fail("a CBPF fanout group: %m");
+	} else if (!strcmp(kind, "packet-fanout-ebpf")) {
+		/* The same with an eBPF program (BPF_PROG_TYPE_SOCKET_FILTER: return 0). */
+		struct bpf_insn insns[] = {
+			{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+			{.code = BPF_JMP | BPF_EXIT},
+		};
+		union bpf_attr attr = {.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .insn_cnt = 2,
+				       .insns = (uint64_t)(uintptr_t)insns,
+				       .license = (uint64_t)(uintptr_t)"GPL"};
+		struct sockaddr_ll a = {.sll_family = AF_PACKET, .sll_ifindex = 1 /* lo */,
+					.sll_protocol = htons(0x88b5)};
+		int f = (getpid() & 0xffff) | PACKET_FANOUT_EBPF << 16;
+		int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+
+		if (prog < 0)
+			fail("load an eBPF socket filter: %m");
+		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (fd >= 0 &&
+		    (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		     setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &f, sizeof(f)) < 0 ||
+		     setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof(prog)) < 0))
+			fail("an eBPF fanout group: %m");
+		close(prog);
+	} else if (!strcmp(kind, "packet-ring-closed")) {
+		/* A ring mapped, its socket closed: only the mapping knows the socket. */
 		struct tpacket_req req = {.tp_block_size = 4096, .tp_block_nr = 1,
 					  .tp_frame_size = 2048, .tp_frame_nr = 2};
+		int sk = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 
-		/* Not mapped: the mapping of a socket is refused as a mapping first. */
+		if (sk < 0 || setsockopt(sk, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0 ||
+		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, sk, 0) == MAP_FAILED)
+			fail("a mapped ring: %m");
+		close(sk);
+		fd = 1000; /* only the mapping remains */
+	} else if (!strcmp(kind, "packet-ring-part")) {
+		/* A ring of two blocks whose mapping lost its second page. */
+		struct tpacket_req req = {.tp_block_size = 4096, .tp_block_nr = 2,
+					  .tp_frame_size = 2048, .tp_frame_nr = 4};
+		unsigned char *p;
+
 		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
-			fail("PACKET_RX_RING: %m");
+		if (fd < 0 || setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0 ||
+		    (p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) ==
+			    MAP_FAILED ||
+		    munmap(p + 4096, 4096) < 0)
+			fail("a ring mapped in part: %m");
 	} else if (!strcmp(kind, "inotify")) {
 		fd = inotify_init1(0);
 		if (fd >= 0 && inotify_add_watch(fd, ".", IN_CREATE) < 0)
