@@ -35,6 +35,7 @@
 #include "image/stream.h"
 #include "image/tar.h"
 #include "ns/ns.h"
+#include "ns/tmpfs.h"
 #include "plan.h"
 #include "plugin/plugin.h"
 #include "restore/restore.h"
@@ -530,6 +531,9 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	if (r >= 0)
 		r = ns_dump(ctx, &d->held.tree, d->plan->ns_own,
 			    d->plan->container ? d->plan->container->runtime : NULL, img);
+	if (r >= 0)
+		r = tmpfs_dump(ctx, d->held.tree.tasks[0].pid, d->plan->ns_own,
+			       d->plan->container != NULL, d->dirfd, img);
 	/* A container's cgroups are its runtime's, made again from the bundle at restore. */
 	if (r >= 0 && !d->plan->container)
 		r = cgroup_dump(ctx, img);

@@ -441,6 +441,15 @@ struct img_task {
 
 /* The namespaces a tree has of its own (lib/ns/): the image's PIDs are those its own pid
  * namespace showed, and a restore makes fresh namespaces, or joins a container runtime's. */
+/* A tmpfs mount of a tree's own mount namespace; N (1-based index) names tmpfs-N.tar. */
+struct img_tmpfs {
+	char *point;     /* absolute, in the tree's mount namespace */
+	char *options;   /* the superblock's, as mountinfo shows them, less rw/ro */
+	uint32_t flags;  /* the mount's MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, atime flags */
+	uint64_t size;   /* capacity in bytes (statvfs; 0: unlimited) */
+	uint64_t inodes; /* inodes allowed (statvfs; 0: unlimited) */
+};
+
 struct img_ns {
 	uint32_t own; /* CLONE_NEW* flags of the namespaces it does not share with cryo; 0: none */
 	/* "runc", "crun": its mount, net, uts, ipc and cgroup namespaces come from the bundle
@@ -453,6 +462,8 @@ struct img_ns {
 	/* Its own time namespace: CLOCK_MONOTONIC and CLOCK_BOOTTIME as the tree read them at
 	 * dump, and the namespace's offsets then; each {seconds, nanoseconds}. */
 	int64_t mono[2], boot[2], mono_off[2], boot_off[2];
+	struct img_tmpfs *tmpfs; /* its tmpfs mounts, contents in tmpfs-N.tar (lib/ns/tmpfs.c) */
+	uint32_t ntmpfs;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

@@ -11,6 +11,7 @@
 #include "image/json-codec.h"
 #include "ns.h"
 #include "ns-image.h"
+#include "tmpfs.h"
 
 #define NS_MAX_PROC 16
 
@@ -67,6 +68,7 @@ void ns_image_free(struct img_ns *ns)
 		free(ns->proc[i]);
 	free(ns->proc);
 	free(ns->container);
+	tmpfs_image_free(ns);
 	memset(ns, 0, sizeof(*ns));
 }
 
@@ -106,6 +108,8 @@ int ns_image_encode(const struct img_ns *ns, json_t *root)
 		r |= set(o, "time", t);
 	}
 	r |= set(o, "proc", proc);
+	if (o)
+		r |= tmpfs_image_encode(ns, o);
 	r |= set(root, "namespaces", o);
 	return r ? -ENOMEM : 0;
 }
@@ -209,5 +213,5 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 	if (ns->nproc && !(ns->own & CLONE_NEWNS))
 		return bad(d, "namespaces", "remount proc in a mount namespace the tree does "
 			   "not have of its own");
-	return 0;
+	return tmpfs_image_decode(d, o, ns);
 }

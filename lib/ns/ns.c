@@ -326,7 +326,8 @@ static int dump_mounts(struct cryo_ctx *ctx, pid_t root, bool copy, struct img_n
 				r = -ENOMEM;
 			continue;
 		}
-		if (copy && !has_mount(ours, no, &theirs[i]))
+		/* tmpfs mounts are tmpfs.c's: saved with their contents, or refused there. */
+		if (copy && strcmp(theirs[i].fstype, "tmpfs") && !has_mount(ours, no, &theirs[i]))
 			r = cryo_err(ctx, -EOPNOTSUPP,
 				     "the tree's mount namespace has a %s mount at %s that ours "
 				     "lacks: cryo restores a mount namespace as a copy of the host's "

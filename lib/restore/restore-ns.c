@@ -32,6 +32,7 @@
 #include "base/worker.h"
 #include "cgroup/cgroup.h"
 #include "ns/ns.h"
+#include "ns/tmpfs.h"
 #include "restore.h"
 
 #define LOG_PREFIX "restore: "
@@ -259,7 +260,12 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	int r = cgroup_ns_enter(ctx, sh->cgroups);
 
 	if (r >= 0)
+		r = tmpfs_restore_prepare(ctx, &sh->img->ns);
+	if (r >= 0)
 		r = ns_restore_enter(ctx, &sh->img->ns, run->target);
+	/* Before any file of the image is opened: its files in /dev/shm or /tmp are there. */
+	if (r >= 0)
+		r = tmpfs_restore(ctx, &sh->img->ns, sh->dirfd);
 
 	if (r >= 0)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);

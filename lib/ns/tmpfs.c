@@ -1,0 +1,1106 @@
+/* SPDX-License-Identifier: MIT */
+/* The contents of a tree's tmpfs mounts, saved and put back (tmpfs.h says who calls what). */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "image/image-dir.h"
+#include "image/image.h"
+#include "image/json-codec.h"
+#include "tmpfs.h"
+
+#define LOG_PREFIX "tmpfs: "
+
+#define TMPFS_MAX 64            /* mounts per image */
+#define OPTIONS_MAX 512
+#define XATTR_LIST_MAX_ 65536
+#define BLOCK (1UL << 20)
+
+/* The mount flags a tmpfs keeps, as MS_* (mountinfo's per-mount options). */
+#define TMPFS_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | \
+		     MS_RELATIME | MS_STRICTATIME)
+
+/*
+ * libarchive, loaded on first use as tar.c does (linked in, it would cost every cryo process
+ * its start-up); a table of our own keeps this file apart from the image's tar code.
+ */
+#define TF_FUNCS(X)                                                                               \
+	X(archive_error_string) X(archive_write_new) X(archive_write_set_format_pax)              \
+	X(archive_write_open_fd) X(archive_write_header) X(archive_write_data)                    \
+	X(archive_write_close) X(archive_write_free) X(archive_entry_new) X(archive_entry_free)   \
+	X(archive_entry_clear) X(archive_entry_copy_stat) X(archive_entry_set_pathname)           \
+	X(archive_entry_set_size) X(archive_entry_set_hardlink) X(archive_entry_set_symlink)      \
+	X(archive_entry_sparse_add_entry) X(archive_entry_xattr_add_entry) X(archive_read_new)   \
+	X(archive_read_support_format_tar) X(archive_read_open_fd) X(archive_read_next_header)   \
+	X(archive_read_data_block) X(archive_read_free) X(archive_entry_pathname)                 \
+	X(archive_entry_hardlink) X(archive_entry_symlink) X(archive_entry_filetype)              \
+	X(archive_entry_perm) X(archive_entry_uid) X(archive_entry_gid) X(archive_entry_rdev)     \
+	X(archive_entry_size) X(archive_entry_atime) X(archive_entry_atime_nsec)                  \
+	X(archive_entry_mtime) X(archive_entry_mtime_nsec) X(archive_entry_xattr_reset)           \
+	X(archive_entry_xattr_next)
+
+static struct {
+#define TF_MEMBER(fn) __typeof__(&fn) fn;
+	TF_FUNCS(TF_MEMBER)
+#undef TF_MEMBER
+	bool loaded;
+} la;
+
+#define LA(fn) (la.fn)
+
+static int la_load(struct cryo_ctx *ctx)
+{
+	void *h;
+
+	if (la.loaded)
+		return 0;
+	h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return cryo_err(ctx, -ENOPKG, "tmpfs contents need libarchive (libarchive13): %s",
+				dlerror());
+#define TF_SYM(fn)                                                                         \
+	if (!(la.fn = (__typeof__(&fn))dlsym(h, #fn)))                                      \
+		return cryo_err(ctx, -ENOPKG, "libarchive lacks %s", #fn);
+	TF_FUNCS(TF_SYM)
+#undef TF_SYM
+	la.loaded = true;
+	return 0;
+}
+
+static long openat2_(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how = {.flags = (uint64_t)flags | O_CLOEXEC, .resolve = resolve};
+
+	return syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+/* ---- mountinfo ---- */
+
+struct mi {
+	char *point, *root, *fstype, *mntopts, *superopts;
+	dev_t dev;
+};
+
+static void mi_free(struct mi *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].point);
+	free(v);
+}
+
+/* The tmpfs mounts of a mountinfo file, in its order (a mount after the one it is on). The
+ * strings point into *buf, which the caller frees; point is a copy (unescaped). */
+static int tmpfs_mounts(const char *file, char **buf, struct mi **ret, size_t *ret_n)
+{
+	struct mi *v = NULL;
+	size_t n = 0;
+	char *line, *save = NULL;
+	ssize_t len = read_file_fmt(buf, "%s", file);
+
+	if (len < 0)
+		return len;
+	for (line = strtok_r(*buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[6], *sep = strstr(line, " - "), *p = line, *rest[3], *q;
+		unsigned maj, min;
+		struct mi *nv;
+		int k;
+
+		if (!sep)
+			continue;
+		*sep = '\0';
+		for (k = 0; k < 6 && p; k++) {
+			f[k] = p;
+			p = strchr(p, ' ');
+			if (p)
+				*p++ = '\0';
+		}
+		q = sep + 3;
+		for (int j = 0; j < 3; j++) {
+			rest[j] = q;
+			q = q ? strchr(q, ' ') : NULL;
+			if (q)
+				*q++ = '\0';
+		}
+		if (k < 6 || !rest[2] || strcmp(rest[0], "tmpfs") ||
+		    sscanf(f[2], "%u:%u", &maj, &min) != 2)
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			mi_free(v, n);
+			return -ENOMEM;
+		}
+		v = nv;
+		proc_unescape(f[4]);
+		proc_unescape(f[3]);
+		v[n] = (struct mi){.point = strdup(f[4]), .root = f[3], .fstype = rest[0],
+				   .mntopts = f[5], .superopts = rest[2], .dev = makedev(maj, min)};
+		if (!v[n++].point) {
+			mi_free(v, n);
+			return -ENOMEM;
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static uint32_t mount_flags(const char *mntopts)
+{
+	static const struct {
+		const char *name;
+		uint32_t flag;
+	} map[] = {{"ro", MS_RDONLY},	    {"nosuid", MS_NOSUID},	   {"nodev", MS_NODEV},
+		   {"noexec", MS_NOEXEC},   {"noatime", MS_NOATIME},	   {"nodiratime", MS_NODIRATIME},
+		   {"relatime", MS_RELATIME}, {"strictatime", MS_STRICTATIME}};
+	_cleanup_free_ char *s = strdup(mntopts);
+	char *save = NULL;
+	uint32_t flags = 0;
+
+	for (char *t = s ? strtok_r(s, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+			if (!strcmp(t, map[i].name))
+				flags |= map[i].flag;
+	return flags;
+}
+
+/* The superblock's options less "rw" and "ro" (the mount's flag says which). */
+static char *tmpfs_options(const char *superopts)
+{
+	_cleanup_free_ char *s = strdup(superopts);
+	char *out = calloc(1, strlen(superopts) + 1), *save = NULL;
+
+	if (!s || !out) {
+		free(out);
+		return NULL;
+	}
+	for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "rw") || !strcmp(t, "ro"))
+			continue;
+		if (*out)
+			strcat(out, ",");
+		strcat(out, t);
+	}
+	return out;
+}
+
+/* ---- dump: one mount into a tar archive ---- */
+
+struct link_seen {
+	dev_t dev;
+	ino_t ino;
+	char *name;
+};
+
+struct packer {
+	struct cryo_ctx *ctx;
+	struct archive *a;
+	struct archive_entry *e;
+	const char *point;
+	dev_t dev;
+	char *buf;
+	struct link_seen *links;
+	size_t nlinks;
+	unsigned entries;
+};
+
+static int pack_err(struct packer *p, int r, const char *name, const char *what)
+{
+	return cryo_err(p->ctx, r, "tmpfs at %s: %s: %s", p->point, name, what);
+}
+
+/* The extended attributes tmpfs keeps (security.*, trusted.*, user.*), of an open file. */
+static int pack_xattrs(struct packer *p, int fd, const char *name)
+{
+	char list[XATTR_LIST_MAX_];
+	ssize_t n = flistxattr(fd, list, sizeof(list));
+
+	if (n < 0)
+		return errno == ENOTSUP ? 0 : pack_err(p, -errno, name, "list its xattrs");
+	for (char *k = list; k < list + n; k += strlen(k) + 1) {
+		ssize_t len = fgetxattr(fd, k, p->buf, BLOCK);
+
+		if (len < 0)
+			return pack_err(p, -errno, name, "read an xattr");
+		LA(archive_entry_xattr_add_entry)(p->e, k, p->buf, len);
+	}
+	return 0;
+}
+
+/* The data regions of a regular file (SEEK_DATA/SEEK_HOLE): a file with holes is archived
+ * sparse, its holes neither read nor stored. */
+static int pack_sparse(struct packer *p, int fd, off_t size, const char *name)
+{
+	off_t off = 0;
+
+	while (off < size) {
+		off_t data = lseek(fd, off, SEEK_DATA), hole;
+
+		if (data < 0 && errno == ENXIO)
+			break;
+		if (data < 0)
+			return pack_err(p, -errno, name, "find its data");
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0)
+			return pack_err(p, -errno, name, "find its holes");
+		if (data == 0 && hole >= size)
+			return 0; /* no hole: a plain member */
+		LA(archive_entry_sparse_add_entry)(p->e, data, hole - data);
+		off = hole;
+	}
+	/* All holes: one empty region at the end says so. */
+	if (off == 0)
+		LA(archive_entry_sparse_add_entry)(p->e, size, 0);
+	return 0;
+}
+
+/* The whole of a regular file, as the pax writer wants it: holes are passed as zeros, which it
+ * skips without writing (only the data regions are read). */
+static int pack_data(struct packer *p, int fd, off_t size, const char *name)
+{
+	static const char zeros[65536];
+	off_t off = 0;
+
+	while (off < size) {
+		off_t data = lseek(fd, off, SEEK_DATA), end;
+
+		if (data < 0 && errno != ENXIO)
+			return pack_err(p, -errno, name, "find its data");
+		if (data < 0)
+			data = size;
+		for (; off < data;) {
+			size_t n = data - off > (off_t)sizeof(zeros) ? sizeof(zeros) : (size_t)(data - off);
+
+			if (LA(archive_write_data)(p->a, zeros, n) != (la_ssize_t)n)
+				return pack_err(p, -EIO, name, LA(archive_error_string)(p->a));
+			off += n;
+		}
+		if (off >= size)
+			break;
+		end = lseek(fd, data, SEEK_HOLE);
+		if (end < 0)
+			return pack_err(p, -errno, name, "find its holes");
+		while (off < end) {
+			size_t want = end - off > (off_t)BLOCK ? BLOCK : (size_t)(end - off);
+			ssize_t n = pread(fd, p->buf, want, off);
+
+			if (n <= 0)
+				return pack_err(p, n < 0 ? -errno : -EIO, name, "read it");
+			if (LA(archive_write_data)(p->a, p->buf, n) != n)
+				return pack_err(p, -EIO, name, LA(archive_error_string)(p->a));
+			off += n;
+		}
+	}
+	return 0;
+}
+
+static int pack_dir(struct packer *p, int dfd, const char *path);
+
+/* One entry named `base` in directory dfd, `path` its name in the archive. */
+static int pack_entry(struct packer *p, int dfd, const char *base, const char *path)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return pack_err(p, -errno, path, "stat");
+	/* Another mount on it (runc's /dev/pts, /dev/shm in /dev): not this tmpfs's. */
+	if (st.st_dev != p->dev) {
+		log_debug(p->ctx, "%s: %s is a mount point, left to its own mount", p->point, path);
+		return 0;
+	}
+	if (S_ISSOCK(st.st_mode)) {
+		log_info(p->ctx, "%s: %s is a socket's file, not saved (a socket's restore binds "
+			 "it again)", p->point, path);
+		return 0;
+	}
+	LA(archive_entry_clear)(p->e);
+	LA(archive_entry_copy_stat)(p->e, &st);
+	LA(archive_entry_set_pathname)(p->e, path);
+	if (!S_ISREG(st.st_mode))
+		LA(archive_entry_set_size)(p->e, 0);
+	/* A second name of an inode already archived is a hard link to the first. */
+	if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
+		struct link_seen *l;
+
+		for (size_t i = 0; i < p->nlinks; i++)
+			if (p->links[i].ino == st.st_ino) {
+				LA(archive_entry_set_hardlink)(p->e, p->links[i].name);
+				LA(archive_entry_set_size)(p->e, 0);
+				if (LA(archive_write_header)(p->a, p->e) != ARCHIVE_OK)
+					return pack_err(p, -EIO, path,
+							LA(archive_error_string)(p->a));
+				p->entries++;
+				return 0;
+			}
+		l = realloc(p->links, (p->nlinks + 1) * sizeof(*l));
+		if (!l)
+			return -ENOMEM;
+		p->links = l;
+		l[p->nlinks] = (struct link_seen){.dev = st.st_dev, .ino = st.st_ino,
+						  .name = strdup(path)};
+		if (!l[p->nlinks++].name)
+			return -ENOMEM;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlinkat(dfd, base, p->buf, BLOCK - 1);
+
+		if (n < 0)
+			return pack_err(p, -errno, path, "read the link");
+		p->buf[n] = '\0';
+		LA(archive_entry_set_symlink)(p->e, p->buf);
+	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+		/* O_NOATIME: the save must not change the times it saves. */
+		fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |
+					       (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+		if (fd < 0)
+			return pack_err(p, -errno, path, "open");
+		r = pack_xattrs(p, fd, path);
+		if (r >= 0 && S_ISREG(st.st_mode))
+			r = pack_sparse(p, fd, st.st_size, path);
+		if (r < 0)
+			return r;
+	}
+	if (LA(archive_write_header)(p->a, p->e) != ARCHIVE_OK)
+		return pack_err(p, -EIO, path, LA(archive_error_string)(p->a));
+	p->entries++;
+	if (S_ISREG(st.st_mode))
+		return pack_data(p, fd, st.st_size, path);
+	if (S_ISDIR(st.st_mode))
+		return pack_dir(p, fd, path);
+	return 0;
+}
+
+/* Every entry of the open directory dfd, whose archive name is `path` ("." for the root). */
+static int pack_dir(struct packer *p, int dfd, const char *path)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	int fd = dup(dfd);
+	struct dirent *de;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return pack_err(p, -errno, path, "read the directory");
+	}
+	while ((errno = 0, de = readdir(d))) {
+		_cleanup_free_ char *child = NULL;
+		int r;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((strcmp(path, ".") ? asprintf(&child, "%s/%s", path, de->d_name)
+				       : asprintf(&child, "%s", de->d_name)) < 0)
+			return -ENOMEM;
+		if (strlen(child) >= PATH_MAX)
+			return pack_err(p, -ENAMETOOLONG, child, "its name is too long");
+		r = pack_entry(p, dfd, de->d_name, child);
+		if (r < 0)
+			return r;
+	}
+	return errno ? pack_err(p, -errno, path, "read the directory") : 0;
+}
+
+/* The tmpfs whose root is open at rootfd, into out_fd. */
+static int pack_mount(struct cryo_ctx *ctx, const char *point, int rootfd, dev_t dev, int out_fd)
+{
+	struct packer p = {.ctx = ctx, .point = point, .dev = dev};
+	int r = la_load(ctx);
+
+	if (r < 0)
+		return r;
+	p.buf = malloc(BLOCK);
+	p.a = LA(archive_write_new)();
+	p.e = LA(archive_entry_new)();
+	if (!p.buf || !p.a || !p.e) {
+		r = -ENOMEM;
+		goto out;
+	}
+	LA(archive_write_set_format_pax)(p.a);
+	if (LA(archive_write_open_fd)(p.a, out_fd) != ARCHIVE_OK) {
+		r = cryo_err(ctx, -EIO, "tmpfs at %s: %s", point, LA(archive_error_string)(p.a));
+		goto out;
+	}
+	r = pack_entry(&p, rootfd, ".", ".");
+	if (r >= 0 && LA(archive_write_close)(p.a) != ARCHIVE_OK)
+		r = cryo_err(ctx, -EIO, "tmpfs at %s: %s", point, LA(archive_error_string)(p.a));
+	if (r >= 0)
+		log_info(ctx, "%s: %u entries saved", point, p.entries);
+out:
+	for (size_t i = 0; i < p.nlinks; i++)
+		free(p.links[i].name);
+	free(p.links);
+	if (p.e)
+		LA(archive_entry_free)(p.e);
+	if (p.a)
+		LA(archive_write_free)(p.a);
+	free(p.buf);
+	return r;
+}
+
+/* ---- dump ---- */
+
+static bool dev_in(const struct mi *v, size_t n, dev_t dev, const char *point)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].dev == dev && (!point || !strcmp(v[i].point, point)))
+			return true;
+	return false;
+}
+
+static int note_mount(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *m, int fd)
+{
+	struct img_tmpfs *t;
+	struct statvfs sv;
+
+	if (ns->ntmpfs >= TMPFS_MAX)
+		return cryo_err(ctx, -EOPNOTSUPP, "the tree has more than %d tmpfs mounts",
+				TMPFS_MAX);
+	if (fstatvfs(fd, &sv) < 0)
+		return cryo_err(ctx, -errno, "statfs the tmpfs at %s", m->point);
+	t = realloc(ns->tmpfs, (ns->ntmpfs + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	ns->tmpfs = t;
+	t += ns->ntmpfs++;
+	*t = (struct img_tmpfs){.point = strdup(m->point), .options = tmpfs_options(m->superopts),
+				.flags = mount_flags(m->mntopts),
+				.size = (uint64_t)sv.f_blocks * sv.f_frsize, .inodes = sv.f_files};
+	if (!t->point || !t->options)
+		return -ENOMEM;
+	if (strlen(t->options) > OPTIONS_MAX || strlen(t->point) >= PATH_MAX)
+		return cryo_err(ctx, -EOPNOTSUPP, "the tmpfs at %s: its options or path are too "
+				"long", m->point);
+	return 0;
+}
+
+int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, int dirfd,
+	       struct img *img)
+{
+	_cleanup_free_ char *tbuf = NULL, *obuf = NULL;
+	_cleanup_close_ int rootfd = -1;
+	struct mi *theirs = NULL, *ours = NULL;
+	size_t nt = 0, no = 0;
+	char file[64];
+	int r;
+
+	if (!(own & CLONE_NEWNS))
+		return 0;
+	snprintf(file, sizeof(file), "/proc/%d/mountinfo", root);
+	r = tmpfs_mounts(file, &tbuf, &theirs, &nt);
+	if (r >= 0)
+		r = tmpfs_mounts("/proc/self/mountinfo", &obuf, &ours, &no);
+	if (r < 0) {
+		r = cryo_err(ctx, r, "read the mounts of pid %d", root);
+		goto out;
+	}
+	snprintf(file, sizeof(file), "/proc/%d/root", root);
+	rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		r = cryo_err(ctx, -errno, "open the root of pid %d", root);
+		goto out;
+	}
+	for (size_t i = 0; r >= 0 && i < nt; i++) {
+		const struct mi *m = &theirs[i];
+		_cleanup_close_ int fd = -1, out = -1;
+		struct stat st;
+
+		/* Ours, bound into the tree (the host's /dev/shm): live, not the tree's to keep.
+		 * A plain tree's restore copies our mounts: only at the same place. */
+		if (dev_in(ours, no, m->dev, NULL)) {
+			if (container || dev_in(ours, no, m->dev, m->point))
+				continue;
+			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount namespace binds a tmpfs of "
+				     "ours at %s: binds are not restored outside a container",
+				     m->point);
+			break;
+		}
+		/* A part of it or a second mount of it: a runtime's bind, made again from the
+		 * bundle; in a plain tree, a bind cryo cannot make again. */
+		if (strcmp(m->root, "/") || dev_in(theirs, i, m->dev, NULL)) {
+			if (container)
+				continue;
+			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount namespace binds its tmpfs "
+				     "again at %s: binds are not restored outside a container",
+				     m->point);
+			break;
+		}
+		/* Read-only in a container: as its runtime made it from the bundle (runc's
+		 * masked directories, /sys/fs/cgroup). */
+		if (container && (mount_flags(m->mntopts) & MS_RDONLY))
+			continue;
+		fd = openat2_(rootfd, m->point, O_RDONLY | O_DIRECTORY | O_NOATIME,
+			      RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+		if (fd < 0) {
+			r = cryo_err(ctx, -errno, "open the tmpfs at %s", m->point);
+			break;
+		}
+		if (fstat(fd, &st) < 0 || st.st_dev != m->dev) {
+			r = cryo_err(ctx, -EOPNOTSUPP, "the tmpfs at %s is hidden under another "
+				     "mount", m->point);
+			break;
+		}
+		r = note_mount(ctx, &img->ns, m, fd);
+		if (r < 0)
+			break;
+		snprintf(file, sizeof(file), "tmpfs-%u.tar", img->ns.ntmpfs);
+		out = image_file_create(dirfd, file, O_WRONLY);
+		if (out < 0) {
+			r = cryo_err(ctx, out, "create %s", file);
+			break;
+		}
+		r = pack_mount(ctx, m->point, fd, m->dev, out);
+		if (r >= 0 && fsync(out) < 0)
+			r = cryo_err(ctx, -errno, "write %s", file);
+	}
+out:
+	mi_free(theirs, nt);
+	mi_free(ours, no);
+	return r;
+}
+
+/* ---- restore: one archive into a tmpfs ---- */
+
+struct dir_time {
+	char *name;
+	struct timespec ts[2];
+};
+
+struct filler {
+	struct cryo_ctx *ctx;
+	const char *point;
+	int rootfd;
+	dev_t dev;
+	struct dir_time *dirs;
+	size_t ndirs;
+};
+
+/* A member name that stays in the mount: "." or relative, no "..", ".", or empty part. */
+static bool plain_name(const char *name, bool root_ok)
+{
+	if (!name || !*name || strlen(name) >= PATH_MAX)
+		return false;
+	if (!strcmp(name, "."))
+		return root_ok;
+	if (name[0] == '/')
+		return false;
+	for (const char *p = name;;) {
+		size_t len = strcspn(p, "/");
+
+		if (!len || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (!p[len])
+			return true;
+		p += len + 1;
+	}
+}
+
+static int fill_err(struct filler *f, int r, const char *name, const char *what)
+{
+	return cryo_err(f->ctx, r, "tmpfs at %s: member %s: %s", f->point, name, what);
+}
+
+/* The directory that holds `name`, opened beneath the mount's root: never through a link,
+ * never into another mount. *ret_base points into name. */
+static int open_parent(struct filler *f, const char *name, const char **ret_base)
+{
+	const char *slash = strrchr(name, '/');
+	char dir[PATH_MAX];
+	long fd;
+
+	if (!slash) {
+		*ret_base = name;
+		fd = fcntl(f->rootfd, F_DUPFD_CLOEXEC, 0);
+	} else {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - name), name);
+		*ret_base = slash + 1;
+		fd = openat2_(f->rootfd, dir, O_PATH | O_DIRECTORY,
+			      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
+				      RESOLVE_NO_MAGICLINKS);
+	}
+	return fd < 0 ? fill_err(f, -errno, name, "its directory is not in the mount, or "
+				 "is reached through a link") : (int)fd;
+}
+
+static int fill_xattrs(struct filler *f, struct archive_entry *e, int fd, const char *name)
+{
+	const char *key;
+	const void *val;
+	size_t len;
+
+	LA(archive_entry_xattr_reset)(e);
+	while (LA(archive_entry_xattr_next)(e, &key, &val, &len) == ARCHIVE_OK)
+		if (fsetxattr(fd, key, val, len, 0) < 0)
+			return fill_err(f, -errno, name, "set an xattr");
+	return 0;
+}
+
+static int fill_data(struct filler *f, struct archive *a, struct archive_entry *e, int fd,
+		     const char *name)
+{
+	const void *block;
+	size_t len;
+	la_int64_t off;
+	int got;
+
+	if (ftruncate(fd, LA(archive_entry_size)(e)) < 0)
+		return fill_err(f, -errno, name, "size it (is the new tmpfs smaller?)");
+	while ((got = LA(archive_read_data_block)(a, &block, &len, &off)) == ARCHIVE_OK)
+		for (size_t done = 0; done < len;) {
+			ssize_t n = pwrite(fd, (const char *)block + done, len - done, off + done);
+
+			if (n <= 0)
+				return fill_err(f, n < 0 ? -errno : -EIO, name,
+						"write it (is the new tmpfs smaller?)");
+			done += n;
+		}
+	if (got != ARCHIVE_EOF)
+		return fill_err(f, -EIO, name, LA(archive_error_string)(a));
+	return 0;
+}
+
+/* Whatever has the name already: kept when it is what the member makes (a directory, the same
+ * device node, as a runtime makes them in /dev), removed otherwise. 1: keep it. */
+static int fill_clear(struct filler *f, int pfd, const char *base, mode_t type, dev_t rdev,
+		      const char *name)
+{
+	struct stat st;
+
+	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : fill_err(f, -errno, name, "stat");
+	if (st.st_dev != f->dev)
+		return fill_err(f, -EBUSY, name, "is a mount point in the new mount");
+	if ((st.st_mode & S_IFMT) == type &&
+	    (type == S_IFDIR || ((type == S_IFCHR || type == S_IFBLK) && st.st_rdev == rdev)))
+		return 1;
+	if (unlinkat(pfd, base, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+		return fill_err(f, -errno, name, "remove what has its name");
+	return 0;
+}
+
+static int fill_entry(struct filler *f, struct archive *a, struct archive_entry *e)
+{
+	const char *given = LA(archive_entry_pathname)(e), *link = LA(archive_entry_hardlink)(e);
+	char name[PATH_MAX];
+	mode_t type = LA(archive_entry_filetype)(e);
+	struct timespec ts[2] = {{LA(archive_entry_atime)(e), LA(archive_entry_atime_nsec)(e)},
+				 {LA(archive_entry_mtime)(e), LA(archive_entry_mtime_nsec)(e)}};
+	_cleanup_close_ int pfd = -1, fd = -1;
+	const char *base;
+	size_t len = given ? strlen(given) : 0;
+	bool root;
+	int r, keep = 0;
+
+	/* pax names a directory with a trailing slash ("./", "d/"). */
+	while (len > 1 && given[len - 1] == '/')
+		len--;
+	if (!given || len >= sizeof(name))
+		return fill_err(f, -EINVAL, given ? "(too long)" : "(none)", "has no usable name");
+	snprintf(name, sizeof(name), "%.*s", (int)len, given);
+	root = !strcmp(name, ".");
+	if (!plain_name(name, true) || (link && !plain_name(link, false)))
+		return fill_err(f, -EINVAL, given, "leaves the mount");
+	if (root) {
+		if (type != AE_IFDIR)
+			return fill_err(f, -EINVAL, name, "the root is not a directory");
+		pfd = fcntl(f->rootfd, F_DUPFD_CLOEXEC, 0);
+		base = ".";
+	} else {
+		pfd = open_parent(f, name, &base);
+	}
+	if (pfd < 0)
+		return pfd;
+	if (link) {
+		_cleanup_close_ int tfd = -1;
+		const char *tbase;
+
+		r = fill_clear(f, pfd, base, 0, 0, name);
+		if (r < 0)
+			return r;
+		tfd = open_parent(f, link, &tbase);
+		if (tfd < 0)
+			return tfd;
+		if (linkat(tfd, tbase, pfd, base, 0) < 0)
+			return fill_err(f, -errno, name, "link it");
+		return 0;
+	}
+	if (!root) {
+		keep = fill_clear(f, pfd, base, type, LA(archive_entry_rdev)(e), name);
+		if (keep < 0)
+			return keep;
+	}
+	switch (type) {
+	case AE_IFDIR:
+		if (!keep && !root && mkdirat(pfd, base, 0700) < 0)
+			return fill_err(f, -errno, name, "make the directory");
+		fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		break;
+	case AE_IFREG:
+		fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		break;
+	case AE_IFLNK:
+		if (!LA(archive_entry_symlink)(e) ||
+		    symlinkat(LA(archive_entry_symlink)(e), pfd, base) < 0)
+			return fill_err(f, -errno, name, "make the link");
+		break;
+	case AE_IFIFO:
+	case AE_IFCHR:
+	case AE_IFBLK:
+		if (!keep && mknodat(pfd, base, type | 0600, LA(archive_entry_rdev)(e)) < 0)
+			return fill_err(f, -errno, name, "make the node");
+		break;
+	default:
+		return fill_err(f, -EINVAL, name, "is of a kind a tmpfs archive does not hold");
+	}
+	if ((type == AE_IFDIR || type == AE_IFREG) && fd < 0)
+		return fill_err(f, -errno, name, "create");
+	if (type == AE_IFREG && (r = fill_data(f, a, e, fd, name)) < 0)
+		return r;
+	if (fd >= 0 && (r = fill_xattrs(f, e, fd, name)) < 0)
+		return r;
+	/* Owner first: chown clears set-uid and set-gid bits, which the mode then sets. */
+	if (fchownat(pfd, base, LA(archive_entry_uid)(e), LA(archive_entry_gid)(e),
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return fill_err(f, -errno, name, "set its owner");
+	if (type != AE_IFLNK && fchmodat(pfd, base, LA(archive_entry_perm)(e) & 07777, 0) < 0)
+		return fill_err(f, -errno, name, "set its mode");
+	/* A directory's times once its entries are made, which change them. */
+	if (type == AE_IFDIR) {
+		struct dir_time *d = realloc(f->dirs, (f->ndirs + 1) * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		f->dirs = d;
+		d[f->ndirs] = (struct dir_time){.name = strdup(name), .ts = {ts[0], ts[1]}};
+		return d[f->ndirs++].name ? 0 : -ENOMEM;
+	}
+	if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return fill_err(f, -errno, name, "set its times");
+	return 0;
+}
+
+/* Fills the mount whose root is open at rootfd from the archive at in_fd. */
+static int fill_mount(struct cryo_ctx *ctx, const char *point, int rootfd, int in_fd)
+{
+	struct filler f = {.ctx = ctx, .point = point, .rootfd = rootfd};
+	struct archive *a = LA(archive_read_new)();
+	struct archive_entry *e;
+	struct stat st;
+	unsigned n = 0;
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	if (fstat(rootfd, &st) < 0) {
+		r = cryo_err(ctx, -errno, "tmpfs at %s", point);
+		goto out;
+	}
+	f.dev = st.st_dev;
+	LA(archive_read_support_format_tar)(a);
+	if (LA(archive_read_open_fd)(a, in_fd, BLOCK) != ARCHIVE_OK) {
+		r = cryo_err(ctx, -EIO, "tmpfs at %s: %s", point, LA(archive_error_string)(a));
+		goto out;
+	}
+	while ((r = LA(archive_read_next_header)(a, &e)) == ARCHIVE_OK) {
+		r = fill_entry(&f, a, e);
+		if (r < 0)
+			goto out;
+		n++;
+	}
+	if (r != ARCHIVE_EOF) {
+		r = cryo_err(ctx, -EIO, "tmpfs at %s: %s", point, LA(archive_error_string)(a));
+		goto out;
+	}
+	r = 0;
+	/* Deepest first (an archive names a directory before what it holds). */
+	for (size_t i = f.ndirs; r >= 0 && i-- > 0;) {
+		const char *name = f.dirs[i].name, *base = ".";
+		_cleanup_close_ int pfd = strcmp(name, ".") ? open_parent(&f, name, &base)
+							    : fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+
+		if (pfd < 0)
+			r = pfd;
+		else if (utimensat(pfd, base, f.dirs[i].ts, AT_SYMLINK_NOFOLLOW) < 0)
+			r = fill_err(&f, -errno, name, "set its times");
+	}
+	if (r >= 0)
+		log_info(ctx, "%s: %u entries put back", point, n);
+out:
+	for (size_t i = 0; i < f.ndirs; i++)
+		free(f.dirs[i].name);
+	free(f.dirs);
+	LA(archive_read_free)(a);
+	return r;
+}
+
+/* ---- restore ---- */
+
+int tmpfs_restore_prepare(struct cryo_ctx *ctx, const struct img_ns *ns)
+{
+	return ns->ntmpfs ? la_load(ctx) : 0;
+}
+
+/* What the new mount has against what the tree had: a different size or inode count is told,
+ * not refused (the bundle's to decide), unless the contents cannot fit. */
+static void compare(struct cryo_ctx *ctx, const struct img_tmpfs *t, int fd)
+{
+	struct statvfs sv;
+	uint64_t size;
+
+	if (fstatvfs(fd, &sv) < 0)
+		return;
+	size = (uint64_t)sv.f_blocks * sv.f_frsize;
+	if (size != t->size)
+		log_warn(ctx, "the tmpfs at %s holds %llu bytes; the tree's held %llu", t->point,
+			 (unsigned long long)size, (unsigned long long)t->size);
+	if (sv.f_files != t->inodes)
+		log_warn(ctx, "the tmpfs at %s holds %llu inodes; the tree's held %llu", t->point,
+			 (unsigned long long)sv.f_files, (unsigned long long)t->inodes);
+}
+
+/* A container's: the runtime made it from the bundle, at the same place. */
+static int open_made(struct cryo_ctx *ctx, const struct img_tmpfs *t)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statfs sf;
+	int fd;
+
+	if (root < 0)
+		return cryo_err(ctx, -errno, "open the container's root");
+	fd = openat2_(root, t->point, O_RDONLY | O_DIRECTORY,
+		      RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "the new container has no tmpfs at %s (its bundle "
+				"differs from the dumped one's?)", t->point);
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != TMPFS_MAGIC) {
+		close(fd);
+		return cryo_err(ctx, -EINVAL, "the new container's %s is not a tmpfs (its bundle "
+				"differs from the dumped one's?)", t->point);
+	}
+	return fd;
+}
+
+static const struct {
+	uint32_t ms, attr;
+} attrs[] = {
+	{MS_RDONLY, MOUNT_ATTR_RDONLY},	    {MS_NOSUID, MOUNT_ATTR_NOSUID},
+	{MS_NODEV, MOUNT_ATTR_NODEV},	    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+	{MS_NOATIME, MOUNT_ATTR_NOATIME},   {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+	{MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
+};
+
+/* A plain tree's: a new tmpfs with its options, not yet mounted anywhere. */
+static int make_mount(struct cryo_ctx *ctx, const struct img_tmpfs *t)
+{
+	_cleanup_close_ int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	_cleanup_free_ char *opts = strdup(t->options);
+	uint32_t attr = 0;
+	char *save = NULL;
+	int m;
+
+	if (fs < 0 || !opts)
+		return fs < 0 ? cryo_err(ctx, -errno, "make a tmpfs for %s", t->point) : -ENOMEM;
+	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+
+		if (eq)
+			*eq++ = '\0';
+		if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq,
+			    0) < 0)
+			return cryo_err(ctx, -errno, "the tmpfs at %s: option %s", t->point, o);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cryo_err(ctx, -errno, "make the tmpfs at %s", t->point);
+	/* Read-only only once it is filled. */
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if ((t->flags & attrs[i].ms) && attrs[i].ms != MS_RDONLY)
+			attr |= attrs[i].attr;
+	if (!(t->flags & (MS_NOATIME | MS_STRICTATIME)))
+		attr |= MOUNT_ATTR_RELATIME;
+	m = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr);
+	return m < 0 ? cryo_err(ctx, -errno, "mount the tmpfs for %s", t->point) : m;
+}
+
+/* Where a plain tree's tmpfs goes: its mount point, made only inside a tmpfs restored before
+ * it (never on a filesystem of ours). */
+static int open_point(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t upto,
+		      const struct img_tmpfs *t)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	uint64_t how = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	long fd = root < 0 ? -1 : openat2_(root, t->point, O_PATH | O_DIRECTORY, how);
+
+	if (fd < 0 && errno == ENOENT)
+		for (uint32_t i = 0; i < upto; i++) {
+			size_t len = strlen(ns->tmpfs[i].point);
+			char parent[PATH_MAX];
+			const char *slash = strrchr(t->point, '/');
+
+			if (strncmp(t->point, ns->tmpfs[i].point, len) || t->point[len] != '/')
+				continue;
+			snprintf(parent, sizeof(parent), "%.*s", (int)(slash - t->point),
+				 t->point);
+			{
+				_cleanup_close_ int pfd = openat2_(root, parent, O_PATH | O_DIRECTORY,
+								   how);
+
+				if (pfd >= 0 && mkdirat(pfd, slash + 1, 0755) == 0)
+					fd = openat2_(root, t->point, O_PATH | O_DIRECTORY, how);
+			}
+			break;
+		}
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "the tree's tmpfs mount point %s is not a directory "
+				"here", t->point);
+	return fd;
+}
+
+int tmpfs_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
+{
+	for (uint32_t i = 0; i < ns->ntmpfs; i++) {
+		const struct img_tmpfs *t = &ns->tmpfs[i];
+		_cleanup_close_ int in = -1, fd = -1, point = -1;
+		char file[64];
+		int r;
+
+		snprintf(file, sizeof(file), "tmpfs-%u.tar", i + 1);
+		in = image_file_open(dirfd, file);
+		if (in < 0)
+			return image_file_err(ctx, in, file);
+		if (ns->container) {
+			fd = open_made(ctx, t);
+		} else {
+			point = open_point(ctx, ns, i, t);
+			if (point < 0)
+				return point;
+			fd = make_mount(ctx, t);
+		}
+		if (fd < 0)
+			return fd;
+		compare(ctx, t, fd);
+		r = fill_mount(ctx, t->point, fd, in);
+		if (r < 0)
+			return r;
+		if (ns->container)
+			continue;
+		if ((t->flags & MS_RDONLY) &&
+		    syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH,
+			    &(struct mount_attr){.attr_set = MOUNT_ATTR_RDONLY},
+			    sizeof(struct mount_attr)) < 0)
+			return cryo_err(ctx, -errno, "make the tmpfs at %s read-only", t->point);
+		if (syscall(SYS_move_mount, fd, "", point, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return cryo_err(ctx, -errno, "mount the tmpfs at %s", t->point);
+	}
+	return 0;
+}
+
+/* ---- image ---- */
+
+void tmpfs_image_free(struct img_ns *ns)
+{
+	for (uint32_t i = 0; i < ns->ntmpfs; i++) {
+		free(ns->tmpfs[i].point);
+		free(ns->tmpfs[i].options);
+	}
+	free(ns->tmpfs);
+	ns->tmpfs = NULL;
+	ns->ntmpfs = 0;
+}
+
+int tmpfs_image_encode(const struct img_ns *ns, json_t *o)
+{
+	json_t *a;
+	int r = 0;
+
+	if (!ns->ntmpfs)
+		return 0;
+	a = json_array();
+	for (uint32_t i = 0; a && i < ns->ntmpfs; i++) {
+		const struct img_tmpfs *t = &ns->tmpfs[i];
+
+		r |= add(a, json_pack("{ss ss sI so so}", "point", t->point, "options", t->options,
+				      "flags", (json_int_t)t->flags, "size", u64_hex(t->size),
+				      "inodes", u64_hex(t->inodes)));
+	}
+	r |= set(o, "tmpfs", a);
+	return r ? -ENOMEM : 0;
+}
+
+static bool plain_point(const char *p)
+{
+	return p[0] == '/' && !strchr(p, '\n') && (!p[1] || plain_name(p + 1, false));
+}
+
+static bool plain_options(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr(",=_%.", *s) ||
+		      (*s >= 'A' && *s <= 'Z')))
+			return false;
+	return true;
+}
+
+int tmpfs_image_decode(struct dec *d, json_t *o, struct img_ns *ns)
+{
+	json_t *a, *v;
+	size_t i;
+
+	if (!json_object_get(o, "tmpfs"))
+		return 0;
+	a = get_arr(d, o, "tmpfs", TMPFS_MAX);
+	if (!a)
+		return -EINVAL;
+	if (!(ns->own & CLONE_NEWNS))
+		return bad(d, "tmpfs", "holds mounts of a mount namespace the tree does not have "
+			   "of its own");
+	ns->tmpfs = calloc(json_array_size(a) + 1, sizeof(*ns->tmpfs));
+	if (!ns->tmpfs)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		struct img_tmpfs *t = &ns->tmpfs[i];
+		long long flags;
+
+		if (!json_is_object(v))
+			return bad(d, "tmpfs", "holds an entry that is not an object");
+		ns->ntmpfs = i + 1;
+		TRY(get_str(d, v, "point", PATH_MAX - 1, &t->point));
+		TRY(get_str(d, v, "options", OPTIONS_MAX, &t->options));
+		TRY(get_int(d, v, "flags", 0, TMPFS_FLAGS, &flags));
+		TRY(get_u64(d, v, "size", &t->size));
+		TRY(get_u64(d, v, "inodes", &t->inodes));
+		if (!plain_point(t->point))
+			return bad(d, "point", "is not a plain absolute path");
+		if (!plain_options(t->options))
+			return bad(d, "options", "holds a character a tmpfs option does not");
+		if ((uint64_t)flags & ~(uint64_t)TMPFS_FLAGS)
+			return bad(d, "flags", "holds a flag a tmpfs mount does not keep");
+		t->flags = flags;
+		for (uint32_t k = 0; k < i; k++)
+			if (!strcmp(ns->tmpfs[k].point, t->point))
+				return bad(d, "point", "names a mount point twice");
+	}
+	return 0;
+}
