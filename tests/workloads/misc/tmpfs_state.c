@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What a tree keeps in tmpfs mounts (lib/ns/tmpfs.c): usage
- *   tmpfs_state [--shm] [--own-ns DIR] DIR...
+ *   tmpfs_state [--shm] [--ghost] [--own-ns DIR] DIR...
  * In each DIR (a tmpfs): a directory, a file with content, an odd mode, owner, nanosecond
  * times and a user xattr, a second name of it (hard link), a symlink with its own owner, a
  * FIFO, a set-uid file, a sparse file of 64 MiB with one byte written, and an empty file of
- * mode 0. In the first DIR also: a 1 MiB file mapped shared and held open (its checksum), and
- * a file removed while held open. With --shm: a POSIX shared memory object (shm_open, so in
+ * mode 0. In the first DIR also: a 1 MiB file mapped shared and held open (its checksum); with
+ * --ghost, a file removed while held open (a memory object of the image, not a tmpfs entry).
+ * With --shm: a POSIX shared memory object (shm_open, so in
  * /dev/shm) mapped shared and held open, with a known checksum. With --own-ns DIR: the process
  * first takes a mount namespace of its own and mounts a tmpfs at DIR (size=4m, nr_inodes=1000,
  * mode=0751) and inside it another at DIR/inner (size=1m), which holds a file and is then made
@@ -235,20 +236,22 @@ int main(int argc, char **argv)
 	unsigned char *map, *shm = NULL;
 	uint64_t map_sum, shm_sum = 0;
 	int ndirs = 0, mfd, gfd, sfd = -1;
-	bool want_shm = false;
+	bool want_shm = false, ghost = false;
 	char mpath[512], gpath[512], buf[32];
 
 	test_init();
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--shm"))
 			want_shm = true;
+		else if (!strcmp(argv[i], "--ghost"))
+			ghost = true;
 		else if (!strcmp(argv[i], "--own-ns") && i + 1 < argc)
 			own = dirs[ndirs++] = argv[++i];
 		else if (ndirs < 8)
 			dirs[ndirs++] = argv[i];
 	}
 	if (!ndirs)
-		fail("usage: tmpfs_state [--shm] [--own-ns DIR] DIR...");
+		fail("usage: tmpfs_state [--shm] [--ghost] [--own-ns DIR] DIR...");
 	if (own)
 		own_ns(own);
 	for (int i = 0; i < ndirs; i++)
@@ -264,8 +267,8 @@ int main(int argc, char **argv)
 		map[i] = (unsigned char)(i * 31 + (i >> 12));
 	map_sum = sum(map, MAP_LEN);
 	at(gpath, sizeof(gpath), dirs[0], "ghost");
-	gfd = open(gpath, O_CREAT | O_RDWR | O_EXCL, 0600);
-	if (gfd < 0 || write(gfd, "removed but open", 16) != 16 || unlink(gpath) < 0)
+	gfd = ghost ? open(gpath, O_CREAT | O_RDWR | O_EXCL, 0600) : 0;
+	if (ghost && (gfd < 0 || write(gfd, "removed but open", 16) != 16 || unlink(gpath) < 0))
 		fail("ghost %s", gpath);
 	if (want_shm) {
 		sfd = shm_open("/cryo-tmpfs", O_CREAT | O_RDWR | O_EXCL, 0640);
@@ -286,9 +289,9 @@ int main(int argc, char **argv)
 	if (own)
 		check_own_ns(own);
 	check_shared(mpath, mpath, map, MAP_LEN, map_sum, mfd);
-	if (pread(gfd, buf, 16, 0) != 16 || memcmp(buf, "removed but open", 16))
+	if (ghost && (pread(gfd, buf, 16, 0) != 16 || memcmp(buf, "removed but open", 16)))
 		fail("the removed file's contents");
-	if (access(gpath, F_OK) == 0)
+	if (ghost && access(gpath, F_OK) == 0)
 		fail("the removed file %s came back", gpath);
 	if (want_shm) {
 		unsigned char *again;

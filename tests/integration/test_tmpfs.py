@@ -1,0 +1,157 @@
+"""The contents of tmpfs mounts (lib/ns/tmpfs.c): a runc container's /dev/shm (a POSIX shared
+memory object mapped shared and held open) and a tmpfs /tmp from config.json, restored under a
+new id into a pristine bundle, where runc makes both empty; and a plain tree with a mount
+namespace of its own and a private tmpfs (with a read-only tmpfs inside it), mounted again
+with its options. The workload tmpfs_state checks every entry's kind, mode, owner, times,
+xattr, hard links, holes, and that its shared mappings are still the files'."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CRYO, alive, cryo, reap, workload
+from test_containers import Box, runc, state  # noqa: F401 (Box's containers)
+
+
+def wait_text(path, want, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = Path(path).read_text() if Path(path).exists() else ""
+        if want in text or "FAIL" in text:
+            return text
+        time.sleep(0.05)
+    return Path(path).read_text() if Path(path).exists() else ""
+
+
+def test_private_tmpfs_of_a_plain_tree_comes_back_with_its_contents(env):
+    priv = env.tmp / "priv"
+    priv.mkdir()
+    run = env.start([workload("tmpfs_state"), "--ghost", "--own-ns", str(priv)])
+    run.wait_for("ready")
+    img = env.dump(run)
+    if (img / "cryo.json").exists():
+        assert sorted(p.name for p in img.glob("tmpfs-*.tar")) == ["tmpfs-1.tar",
+                                                                   "tmpfs-2.tar"]
+        # The 64 MiB file with one byte is stored sparse.
+        assert (img / "tmpfs-1.tar").stat().st_size < 4 << 20
+    pid = env.restore()
+    # Mounted in the tree's new mount namespace only: our directory stays empty.
+    assert list(priv.iterdir()) == []
+    env.check(run, pid)
+
+
+def test_bind_in_a_plain_trees_namespace_is_refused_tree_unharmed(env):
+    priv = env.tmp / "priv"
+    priv.mkdir()
+    (env.tmp / "again").mkdir()
+    script = (f"mount -t tmpfs tmpfs {priv} && mount --bind {priv} {env.tmp / 'again'} && "
+              f"echo ready && exec sleep 60")
+    run = env.start(["unshare", "-m", "--propagation", "private", "sh", "-c", script])
+    run.wait_for("ready")
+    # unshare execs sh, which execs sleep: the tree is one process.
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
+    assert p.returncode != 0
+    assert "binds" in p.stderr and str(env.tmp / "again") in p.stderr, p.stderr
+    assert alive(run.pid)
+    os.kill(run.pid, signal.SIGKILL)
+    run.finish()
+
+
+def tmpfs_bundle(box):
+    """A busybox bundle running tmpfs_state, with a tmpfs /tmp and the capabilities it needs
+    to give files owners and modes."""
+    b = box.bundle(["/bin/tmpfs_state", "--shm", "/dev/shm", "/tmp"])
+    shutil.copy(workload("tmpfs_state"), b / "rootfs" / "bin" / "tmpfs_state")
+    cfg = json.loads((b / "config.json").read_text())
+    cfg["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+                          "options": ["nosuid", "nodev", "mode=1777", "size=16m"]})
+    caps = ["CAP_CHOWN", "CAP_FOWNER", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_KILL"]
+    for k in ("bounding", "effective", "permitted"):
+        cfg["process"]["capabilities"][k] = caps
+    cfg["process"]["capabilities"]["ambient"] = caps
+    (b / "config.json").write_text(json.dumps(cfg))
+    return b
+
+
+@pytest.fixture
+def box(tmp_path):
+    if shutil.which("runc") is None or os.geteuid() != 0:
+        pytest.skip("runc (scripts/install-deps.sh) and root needed")
+    b = Box(tmp_path)
+    yield b
+    b.cleanup()
+
+
+def test_shm_and_tmp_of_a_container_come_back_in_a_new_one(box):
+    b = tmpfs_bundle(box)
+    cid = box.run(b)
+    assert "ready" in wait_text(box.tmp / f"{cid}.out", "ready")
+    img = box.tmp / "img"
+    p = subprocess.run([CRYO, "dump", "--runc", cid, "-D", img], capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    # /dev (runc's, with its device nodes), /dev/shm and /tmp; not the read-only ones
+    # runc masks /proc's directories with.
+    points = [t["point"] for t in json.loads((img / "cryo.json").read_text())
+              ["namespaces"]["tmpfs"]]
+    assert "/dev" in points and "/dev/shm" in points and "/tmp" in points, points
+    assert not any(x.startswith("/proc") for x in points), points
+    fresh = tmpfs_bundle(box)
+    new, _, _ = box.restore(img, bundle=fresh)
+    assert state(new)["status"] == "running"
+    runc("kill", new, "USR1")
+    text = wait_text(box.tmp / f"{new}.restore", "PASS")
+    assert "PASS" in text, text
+
+
+def test_container_restore_into_a_bundle_without_the_tmpfs_fails_and_leaves_nothing(box):
+    b = tmpfs_bundle(box)
+    cid = box.run(b)
+    assert "ready" in wait_text(box.tmp / f"{cid}.out", "ready")
+    img = box.tmp / "img"
+    p = subprocess.run([CRYO, "dump", "--runc", cid, "-D", img, "--leave-running"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    plain = box.bundle(["/bin/tmpfs_state", "--shm", "/dev/shm", "/tmp"])
+    shutil.copy(workload("tmpfs_state"), plain / "rootfs" / "bin" / "tmpfs_state")
+    new = box.id()
+    _, code, text = box.restore(img, cid=new, bundle=plain, check=False)
+    assert code != 0 and "/tmp is not a tmpfs" in text, text
+    assert state(new) is None
+    assert not Path(f"/run/runc/{new}").exists()
+    # Nothing was written into the bundle's rootfs /tmp either.
+    assert sorted(x.name for x in (plain / "rootfs" / "tmp").iterdir()) == ["count"]
+    assert state(cid)["status"] == "running"
+
+
+def test_tmpfs_member_leaving_the_mount_is_refused(box):
+    b = tmpfs_bundle(box)
+    cid = box.run(b)
+    assert "ready" in wait_text(box.tmp / f"{cid}.out", "ready")
+    img = box.tmp / "img"
+    p = subprocess.run([CRYO, "dump", "--runc", cid, "-D", img, "--leave-running"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    points = [t["point"] for t in json.loads((img / "cryo.json").read_text())
+              ["namespaces"]["tmpfs"]]
+    n = points.index("/tmp") + 1
+    # A member "../escaped" appended: the archive now names a path above /tmp.
+    evil = box.tmp / "evil"
+    (evil / "x").mkdir(parents=True)
+    (evil / "escaped").write_text("out")
+    tar = img / f"tmpfs-{n}.tar"
+    os.chmod(tar, 0o600)
+    subprocess.run(["tar", "-P", "--format=pax", "-cf", tar, "-C", evil / "x", "../escaped"],
+                   check=True, capture_output=True)
+    fresh = tmpfs_bundle(box)
+    new = box.id()
+    _, code, text = box.restore(img, cid=new, bundle=fresh, check=False)
+    assert code != 0 and "leaves the mount" in text and "escaped" in text, text
+    assert state(new) is None
+    assert not (fresh / "rootfs" / "escaped").exists()
+    assert state(cid)["status"] == "running"
