@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CRYO, alive, cryo, reap, workload
+from conftest import CRYO, STREAM, alive, cryo, workload
 from test_containers import Box, runc, state  # noqa: F401 (Box's containers)
 
 
@@ -28,6 +28,8 @@ def wait_text(path, want, timeout=20):
     return Path(path).read_text() if Path(path).exists() else ""
 
 
+@pytest.mark.skipif(STREAM, reason="a tree with namespaces of its own is restored from a "
+                    "directory, not as it arrives (docs/containers.md)")
 def test_private_tmpfs_of_a_plain_tree_comes_back_with_its_contents(env):
     priv = env.tmp / "priv"
     priv.mkdir()

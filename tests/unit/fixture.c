@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -548,7 +549,13 @@ void fixture_img(struct img *img)
 	img->pipes[0].data = xcalloc(4, 1);
 	memcpy(img->pipes[0].data, "h\0\xff\n", 4);
 	fill_cgroups(&img->cgroups);
-	img->ns.own = CLONE_NEWCGROUP | CLONE_NEWTIME;
+	img->ns.own = CLONE_NEWCGROUP | CLONE_NEWTIME | CLONE_NEWNS;
+	img->ns.ntmpfs = 1;
+	img->ns.tmpfs = xcalloc(1, sizeof(*img->ns.tmpfs));
+	img->ns.tmpfs[0] = (struct img_tmpfs){.point = xstrdup("/dev/shm"),
+					      .options = xstrdup("size=65536k,mode=1777"),
+					      .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					      .size = 65536 * 1024, .inodes = 1000};
 	img->ns.mono[0] = 86400000 + 17;
 	img->ns.mono[1] = 999999999;
 	img->ns.boot[0] = 172800000 + 19;
@@ -815,6 +822,14 @@ void assert_img_equal(const struct img *a, const struct img *b)
 	assert_memory_equal(a->ns.boot, b->ns.boot, sizeof(a->ns.boot));
 	assert_memory_equal(a->ns.mono_off, b->ns.mono_off, sizeof(a->ns.mono_off));
 	assert_memory_equal(a->ns.boot_off, b->ns.boot_off, sizeof(a->ns.boot_off));
+	assert_int_equal(a->ns.ntmpfs, b->ns.ntmpfs);
+	for (uint32_t i = 0; i < a->ns.ntmpfs; i++) {
+		assert_string_equal(a->ns.tmpfs[i].point, b->ns.tmpfs[i].point);
+		assert_string_equal(a->ns.tmpfs[i].options, b->ns.tmpfs[i].options);
+		assert_int_equal(a->ns.tmpfs[i].flags, b->ns.tmpfs[i].flags);
+		assert_int_equal(a->ns.tmpfs[i].size, b->ns.tmpfs[i].size);
+		assert_int_equal(a->ns.tmpfs[i].inodes, b->ns.tmpfs[i].inodes);
+	}
 	assert_int_equal(a->cgroups.nsets, b->cgroups.nsets);
 	assert_memory_equal(a->cgroups.sets, b->cgroups.sets,
 			    a->cgroups.nsets * a->cgroups.nhiers * sizeof(int32_t));

@@ -719,9 +719,18 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/threads/1/cgroup", "-1", "out of range"},
     {"cgroups/ns", "2", "out of range"},
     {"cgroups/ns", "0", "not below"},
-    {"namespaces/own", "[\"pid\"]", "without a cgroup namespace"},
+    {"namespaces/own", "[\"pid\", \"mnt\"]", "without a cgroup namespace"},
     {"namespaces/own", "[\"cgroup\", \"time\", \"time\"]", "twice"},
     {"namespaces/time", NULL, "time"},
+    {"namespaces/own", "[\"cgroup\", \"time\"]", "mount namespace the tree does not have"},
+    {"namespaces/tmpfs/0/point", "\"dev/shm\"", "plain absolute path"},
+    {"namespaces/tmpfs/0/point", "\"/dev/../etc\"", "plain absolute path"},
+    {"namespaces/tmpfs/0/point", "\"/dev//shm\"", "plain absolute path"},
+    {"namespaces/tmpfs/0/options", "\"size=1k,mode=1777 x\"", "character"},
+    {"namespaces/tmpfs/0/flags", "16", "flag a tmpfs mount does not keep"},
+    {"namespaces/tmpfs/0/flags", "-1", "out of range"},
+    {"namespaces/tmpfs/0", "7", "not an object"},
+    {"namespaces/tmpfs/0/size", "\"12\"", "not a hex number"},
     {"namespaces/time/monotonic", "[1]", "not [seconds, nanoseconds]"},
     {"namespaces/time/monotonic", "[1, 2, 3]", "too many entries"},
     {"namespaces/time/monotonic", "[-1, 0]", "seconds out of"},
@@ -968,7 +977,7 @@ static bool optional(const char *path)
 					   "/timer_slack", "/sched_reset_on_fork",
 					   "/exit_signal", "/cow_pages",
 					   "/page_shift",  "/guards",
-					   "/thp_except_advised"};
+					   "/thp_except_advised", "/tmpfs"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
