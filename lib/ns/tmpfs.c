@@ -778,14 +778,15 @@ static int fill_entry(struct filler *f, struct archive *a, struct archive_entry 
 		return fill_err(f, -errno, name, "create");
 	if (type == AE_IFREG && (r = fill_data(f, a, e, fd, name)) < 0)
 		return r;
-	if (fd >= 0 && (r = fill_xattrs(f, e, fd, name)) < 0)
-		return r;
-	/* Owner first: chown clears set-uid and set-gid bits, which the mode then sets. */
+	/* Owner first: chown clears set-uid and set-gid bits, which the mode then sets, and
+	 * file capabilities (security.capability), which the xattrs then set. */
 	if (fchownat(pfd, base, LA(archive_entry_uid)(e), LA(archive_entry_gid)(e),
 		     AT_SYMLINK_NOFOLLOW) < 0)
 		return fill_err(f, -errno, name, "set its owner");
 	if (type != AE_IFLNK && fchmodat(pfd, base, LA(archive_entry_perm)(e) & 07777, 0) < 0)
 		return fill_err(f, -errno, name, "set its mode");
+	if (fd >= 0 && (r = fill_xattrs(f, e, fd, name)) < 0)
+		return r;
 	/* A directory's times once its entries are made, which change them. */
 	if (type == AE_IFDIR) {
 		struct dir_time *d = realloc(f->dirs, (f->ndirs + 1) * sizeof(*d));
