@@ -64,14 +64,18 @@ def test_bind_in_a_plain_trees_namespace_is_refused_tree_unharmed(env):
     run.finish()
 
 
-def tmpfs_bundle(box):
+def tmpfs_bundle(box, tmp_size="16m", shm_size="65536k"):
     """A busybox bundle running tmpfs_state, with a tmpfs /tmp and the capabilities it needs
     to give files owners and modes."""
     b = box.bundle(["/bin/tmpfs_state", "--shm", "/dev/shm", "/tmp"])
     shutil.copy(workload("tmpfs_state"), b / "rootfs" / "bin" / "tmpfs_state")
     cfg = json.loads((b / "config.json").read_text())
+    for m in cfg["mounts"]:
+        if m["destination"] == "/dev/shm":
+            m["options"] = [o for o in m["options"] if not o.startswith("size=")]
+            m["options"].append(f"size={shm_size}")
     cfg["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
-                          "options": ["nosuid", "nodev", "mode=1777", "size=16m"]})
+                          "options": ["nosuid", "nodev", "mode=1777", f"size={tmp_size}"]})
     caps = ["CAP_CHOWN", "CAP_FOWNER", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_KILL"]
     for k in ("bounding", "effective", "permitted"):
         cfg["process"]["capabilities"][k] = caps
@@ -156,4 +160,28 @@ def test_tmpfs_member_leaving_the_mount_is_refused(box):
     assert code != 0 and "leaves the mount" in text and "escaped" in text, text
     assert state(new) is None
     assert not (fresh / "rootfs" / "escaped").exists()
+    assert state(cid)["status"] == "running"
+
+
+def test_tmpfs_of_another_size_is_told_and_one_too_small_fails_naming_the_file(box):
+    b = tmpfs_bundle(box)
+    cid = box.run(b)
+    assert "ready" in wait_text(box.tmp / f"{cid}.out", "ready")
+    img = box.tmp / "img"
+    p = subprocess.run([CRYO, "dump", "--runc", cid, "-D", img, "--leave-running"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    # /dev/shm holds the 1 MiB mapped file and the 256 KiB object: 512 KiB is too small.
+    small = tmpfs_bundle(box, shm_size="512k")
+    new = box.id()
+    _, code, text = box.restore(img, cid=new, bundle=small, check=False)
+    assert code != 0 and "/dev/shm" in text and "smaller" in text, text
+    assert state(new) is None and not Path(f"/run/runc/{new}").exists()
+    # A /tmp of 8 MiB instead of 16: told, and the contents fit.
+    other = tmpfs_bundle(box, tmp_size="8m")
+    new, _, text = box.restore(img, bundle=other)
+    assert "the tmpfs at /tmp holds 8388608 bytes; the tree's held 16777216" in text, text
+    runc("kill", new, "USR1")
+    text = wait_text(box.tmp / f"{new}.restore", "PASS")
+    assert "PASS" in text, text
     assert state(cid)["status"] == "running"
