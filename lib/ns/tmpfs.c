@@ -33,19 +33,21 @@
 
 #define LOG_PREFIX "tmpfs: "
 
-#define TMPFS_MAX 64            /* mounts per image */
-#define OPTIONS_MAX 512
+#define TMPFS_MAX	64 /* mounts per image */
+#define OPTIONS_MAX	512
 #define XATTR_LIST_MAX_ 65536
-#define BLOCK (1UL << 20)
+#define BLOCK		(1UL << 20)
 
 /* The mount flags a tmpfs keeps, as MS_* (mountinfo's per-mount options). */
-#define TMPFS_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | \
-		     MS_RELATIME | MS_STRICTATIME)
+#define TMPFS_FLAGS                                                                                \
+	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | \
+	 MS_STRICTATIME)
 
 /*
  * libarchive, loaded on first use as tar.c does (linked in, it would cost every cryo process
  * its start-up); a table of our own keeps this file apart from the image's tar code.
  */
+/* clang-format off */
 #define TF_FUNCS(X)                                                                               \
 	X(archive_error_string) X(archive_write_new) X(archive_write_set_format_pax)              \
 	X(archive_write_open_fd) X(archive_write_header) X(archive_write_data)                    \
@@ -60,6 +62,7 @@
 	X(archive_entry_size) X(archive_entry_atime) X(archive_entry_atime_nsec)                  \
 	X(archive_entry_mtime) X(archive_entry_mtime_nsec) X(archive_entry_xattr_reset)           \
 	X(archive_entry_xattr_next)
+/* clang-format on */
 
 static struct {
 #define TF_MEMBER(fn) __typeof__(&fn) fn;
@@ -80,8 +83,8 @@ static int la_load(struct cryo_ctx *ctx)
 	if (!h)
 		return cryo_err(ctx, -ENOPKG, "tmpfs contents need libarchive (libarchive13): %s",
 				dlerror());
-#define TF_SYM(fn)                                                                         \
-	if (!(la.fn = (__typeof__(&fn))dlsym(h, #fn)))                                      \
+#define TF_SYM(fn)                                                                                 \
+	if (!(la.fn = (__typeof__(&fn))dlsym(h, #fn)))                                             \
 		return cryo_err(ctx, -ENOPKG, "libarchive lacks %s", #fn);
 	TF_FUNCS(TF_SYM)
 #undef TF_SYM
@@ -154,8 +157,12 @@ static int tmpfs_mounts(const char *file, char **buf, struct mi **ret, size_t *r
 		v = nv;
 		proc_unescape(f[4]);
 		proc_unescape(f[3]);
-		v[n] = (struct mi){.point = strdup(f[4]), .root = f[3], .fstype = rest[0],
-				   .mntopts = f[5], .superopts = rest[2], .dev = makedev(maj, min)};
+		v[n] = (struct mi){.point = strdup(f[4]),
+				   .root = f[3],
+				   .fstype = rest[0],
+				   .mntopts = f[5],
+				   .superopts = rest[2],
+				   .dev = makedev(maj, min)};
 		if (!v[n++].point) {
 			mi_free(v, n);
 			return -ENOMEM;
@@ -171,8 +178,9 @@ static uint32_t mount_flags(const char *mntopts)
 	static const struct {
 		const char *name;
 		uint32_t flag;
-	} map[] = {{"ro", MS_RDONLY},	    {"nosuid", MS_NOSUID},	   {"nodev", MS_NODEV},
-		   {"noexec", MS_NOEXEC},   {"noatime", MS_NOATIME},	   {"nodiratime", MS_NODIRATIME},
+	} map[] = {{"ro", MS_RDONLY},	      {"nosuid", MS_NOSUID},
+		   {"nodev", MS_NODEV},	      {"noexec", MS_NOEXEC},
+		   {"noatime", MS_NOATIME},   {"nodiratime", MS_NODIRATIME},
 		   {"relatime", MS_RELATIME}, {"strictatime", MS_STRICTATIME}};
 	_cleanup_free_ char *s = strdup(mntopts);
 	char *save = NULL;
@@ -290,7 +298,8 @@ static int pack_data(struct packer *p, int fd, off_t size, const char *name)
 		if (data < 0)
 			data = size;
 		for (; off < data;) {
-			size_t n = data - off > (off_t)sizeof(zeros) ? sizeof(zeros) : (size_t)(data - off);
+			size_t n = data - off > (off_t)sizeof(zeros) ? sizeof(zeros)
+								     : (size_t)(data - off);
 
 			if (LA(archive_write_data)(p->a, zeros, n) != (la_ssize_t)n)
 				return pack_err(p, -EIO, name, LA(archive_error_string)(p->a));
@@ -332,8 +341,10 @@ static int pack_entry(struct packer *p, int dfd, const char *base, const char *p
 		return 0;
 	}
 	if (S_ISSOCK(st.st_mode)) {
-		log_info(p->ctx, "%s: %s is a socket's file, not saved (a socket's restore binds "
-			 "it again)", p->point, path);
+		log_info(p->ctx,
+			 "%s: %s is a socket's file, not saved (a socket's restore binds "
+			 "it again)",
+			 p->point, path);
 		return 0;
 	}
 	LA(archive_entry_clear)(p->e);
@@ -359,8 +370,8 @@ static int pack_entry(struct packer *p, int dfd, const char *base, const char *p
 		if (!l)
 			return -ENOMEM;
 		p->links = l;
-		l[p->nlinks] = (struct link_seen){.dev = st.st_dev, .ino = st.st_ino,
-						  .name = strdup(path)};
+		l[p->nlinks] =
+		    (struct link_seen){.dev = st.st_dev, .ino = st.st_ino, .name = strdup(path)};
 		if (!l[p->nlinks++].name)
 			return -ENOMEM;
 	}
@@ -373,8 +384,9 @@ static int pack_entry(struct packer *p, int dfd, const char *base, const char *p
 		LA(archive_entry_set_symlink)(p->e, p->buf);
 	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
 		/* O_NOATIME: the save must not change the times it saves. */
-		fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |
-					       (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+		fd = openat(dfd, base,
+			    O_RDONLY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |
+				(S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
 		if (fd < 0)
 			return pack_err(p, -errno, path, "open");
 		r = pack_xattrs(p, fd, path);
@@ -485,14 +497,18 @@ static int note_mount(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *
 		return -ENOMEM;
 	ns->tmpfs = t;
 	t += ns->ntmpfs++;
-	*t = (struct img_tmpfs){.point = strdup(m->point), .options = tmpfs_options(m->superopts),
+	*t = (struct img_tmpfs){.point = strdup(m->point),
+				.options = tmpfs_options(m->superopts),
 				.flags = mount_flags(m->mntopts),
-				.size = (uint64_t)sv.f_blocks * sv.f_frsize, .inodes = sv.f_files};
+				.size = (uint64_t)sv.f_blocks * sv.f_frsize,
+				.inodes = sv.f_files};
 	if (!t->point || !t->options)
 		return -ENOMEM;
 	if (strlen(t->options) > OPTIONS_MAX || strlen(t->point) >= PATH_MAX)
-		return cryo_err(ctx, -EOPNOTSUPP, "the tmpfs at %s: its options or path are too "
-				"long", m->point);
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"the tmpfs at %s: its options or path are too "
+				"long",
+				m->point);
 	return 0;
 }
 
@@ -532,7 +548,8 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		if (dev_in(ours, no, m->dev, NULL)) {
 			if (container || dev_in(ours, no, m->dev, m->point))
 				continue;
-			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount namespace binds a tmpfs of "
+			r = cryo_err(ctx, -EOPNOTSUPP,
+				     "the tree's mount namespace binds a tmpfs of "
 				     "ours at %s: binds are not restored outside a container",
 				     m->point);
 			break;
@@ -542,7 +559,8 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		if (strcmp(m->root, "/") || dev_in(theirs, i, m->dev, NULL)) {
 			if (container)
 				continue;
-			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount namespace binds its tmpfs "
+			r = cryo_err(ctx, -EOPNOTSUPP,
+				     "the tree's mount namespace binds its tmpfs "
 				     "again at %s: binds are not restored outside a container",
 				     m->point);
 			break;
@@ -558,8 +576,10 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 			break;
 		}
 		if (fstat(fd, &st) < 0 || st.st_dev != m->dev) {
-			r = cryo_err(ctx, -EOPNOTSUPP, "the tmpfs at %s is hidden under another "
-				     "mount", m->point);
+			r = cryo_err(ctx, -EOPNOTSUPP,
+				     "the tmpfs at %s is hidden under another "
+				     "mount",
+				     m->point);
 			break;
 		}
 		r = note_mount(ctx, &img->ns, m, fd);
@@ -638,10 +658,12 @@ static int open_parent(struct filler *f, const char *name, const char **ret_base
 		*ret_base = slash + 1;
 		fd = openat2_(f->rootfd, dir, O_PATH | O_DIRECTORY,
 			      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
-				      RESOLVE_NO_MAGICLINKS);
+				  RESOLVE_NO_MAGICLINKS);
 	}
-	return fd < 0 ? fill_err(f, -errno, name, "its directory is not in the mount, or "
-				 "is reached through a link") : (int)fd;
+	return fd < 0 ? fill_err(f, -errno, name,
+				 "its directory is not in the mount, or "
+				 "is reached through a link")
+		      : (int)fd;
 }
 
 static int fill_xattrs(struct filler *f, struct archive_entry *e, int fd, const char *name)
@@ -893,12 +915,16 @@ static int open_made(struct cryo_ctx *ctx, const struct img_tmpfs *t)
 	fd = openat2_(root, t->point, O_RDONLY | O_DIRECTORY,
 		      RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0)
-		return cryo_err(ctx, -errno, "the new container has no tmpfs at %s (its bundle "
-				"differs from the dumped one's?)", t->point);
+		return cryo_err(ctx, -errno,
+				"the new container has no tmpfs at %s (its bundle "
+				"differs from the dumped one's?)",
+				t->point);
 	if (fstatfs(fd, &sf) < 0 || sf.f_type != TMPFS_MAGIC) {
 		close(fd);
-		return cryo_err(ctx, -EINVAL, "the new container's %s is not a tmpfs (its bundle "
-				"differs from the dumped one's?)", t->point);
+		return cryo_err(ctx, -EINVAL,
+				"the new container's %s is not a tmpfs (its bundle "
+				"differs from the dumped one's?)",
+				t->point);
 	}
 	return fd;
 }
@@ -906,10 +932,13 @@ static int open_made(struct cryo_ctx *ctx, const struct img_tmpfs *t)
 static const struct {
 	uint32_t ms, attr;
 } attrs[] = {
-	{MS_RDONLY, MOUNT_ATTR_RDONLY},	    {MS_NOSUID, MOUNT_ATTR_NOSUID},
-	{MS_NODEV, MOUNT_ATTR_NODEV},	    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
-	{MS_NOATIME, MOUNT_ATTR_NOATIME},   {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
-	{MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
+    {MS_RDONLY, MOUNT_ATTR_RDONLY},
+    {MS_NOSUID, MOUNT_ATTR_NOSUID},
+    {MS_NODEV, MOUNT_ATTR_NODEV},
+    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+    {MS_NOATIME, MOUNT_ATTR_NOATIME},
+    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+    {MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
 };
 
 /* A plain tree's: a new tmpfs with its options, not yet mounted anywhere. */
@@ -961,11 +990,10 @@ static int open_point(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t up
 
 			if (strncmp(t->point, ns->tmpfs[i].point, len) || t->point[len] != '/')
 				continue;
-			snprintf(parent, sizeof(parent), "%.*s", (int)(slash - t->point),
-				 t->point);
+			snprintf(parent, sizeof(parent), "%.*s", (int)(slash - t->point), t->point);
 			{
-				_cleanup_close_ int pfd = openat2_(root, parent, O_PATH | O_DIRECTORY,
-								   how);
+				_cleanup_close_ int pfd =
+				    openat2_(root, parent, O_PATH | O_DIRECTORY, how);
 
 				if (pfd >= 0 && mkdirat(pfd, slash + 1, 0755) == 0)
 					fd = openat2_(root, t->point, O_PATH | O_DIRECTORY, how);
@@ -973,8 +1001,10 @@ static int open_point(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t up
 			break;
 		}
 	if (fd < 0)
-		return cryo_err(ctx, -errno, "the tree's tmpfs mount point %s is not a directory "
-				"here", t->point);
+		return cryo_err(ctx, -errno,
+				"the tree's tmpfs mount point %s is not a directory "
+				"here",
+				t->point);
 	return fd;
 }
 
@@ -1075,12 +1105,14 @@ int tmpfs_image_decode(struct dec *d, json_t *o, struct img_ns *ns)
 	if (!a)
 		return -EINVAL;
 	if (!(ns->own & CLONE_NEWNS))
-		return bad(d, "tmpfs", "holds mounts of a mount namespace the tree does not have "
+		return bad(d, "tmpfs",
+			   "holds mounts of a mount namespace the tree does not have "
 			   "of its own");
 	ns->tmpfs = calloc(json_array_size(a) + 1, sizeof(*ns->tmpfs));
 	if (!ns->tmpfs)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		struct img_tmpfs *t = &ns->tmpfs[i];
 		long long flags;
 

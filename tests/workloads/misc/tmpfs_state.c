@@ -4,10 +4,10 @@
  *   tmpfs_state [--shm] [--ghost] [--own-ns DIR] DIR...
  * In each DIR (a tmpfs): a directory, a file with content, an odd mode, owner, nanosecond
  * times and a user xattr, a second name of it (hard link), a symlink with its own owner, a
- * FIFO, a set-uid file, a sparse file of 64 MiB with one byte written, and an empty file of
- * mode 0. In the first DIR also: a 1 MiB file mapped shared and held open (its checksum); with
- * --ghost, a file removed while held open (a memory object of the image, not a tmpfs entry).
- * With --shm: a POSIX shared memory object (shm_open, so in
+ * FIFO, a set-uid file, a sparse file of 64 MiB with one byte written, a file of 1 MiB that is
+ * all holes, and an empty file of mode 0. In the first DIR also: a 1 MiB file mapped shared
+ * and held open (its checksum); with --ghost, a file removed while held open (a memory object
+ * of the image, not a tmpfs entry). With --shm: a POSIX shared memory object (shm_open, so in
  * /dev/shm) mapped shared and held open, with a known checksum. With --own-ns DIR: the process
  * first takes a mount namespace of its own and mounts a tmpfs at DIR (size=4m, nr_inodes=1000,
  * mode=0751) and inside it another at DIR/inner (size=1m), which holds a file and is then made
@@ -28,8 +28,8 @@
 
 #include "zdtm.h"
 
-#define MAP_LEN (1 << 20)
-#define SHM_LEN (256 << 10)
+#define MAP_LEN	   (1 << 20)
+#define SHM_LEN	   (256 << 10)
 #define SPARSE_LEN (64 << 20)
 
 static const struct timespec T_FILE[2] = {{1500000000, 123456789}, {1600000000, 987654321}};
@@ -84,6 +84,11 @@ static void setup_dir(const char *dir)
 	fd = open(p, O_CREAT | O_WRONLY | O_EXCL, 0644);
 	if (fd < 0 || ftruncate(fd, SPARSE_LEN) < 0 || pwrite(fd, "x", 1, SPARSE_LEN / 2) != 1)
 		fail("sparse %s", p);
+	close(fd);
+	at(p, sizeof(p), dir, "holes");
+	fd = open(p, O_CREAT | O_WRONLY | O_EXCL, 0600);
+	if (fd < 0 || ftruncate(fd, MAP_LEN) < 0)
+		fail("all holes %s", p);
 	close(fd);
 	at(p, sizeof(p), dir, "zero");
 	fd = open(p, O_CREAT | O_WRONLY | O_EXCL, 0);
@@ -153,12 +158,16 @@ static void check_dir(const char *dir)
 	want_stat(p, S_IFREG, 0, 0, NULL);
 	at(p, sizeof(p), dir, "s");
 	if (stat64(p, &sp) < 0 || sp.st_size != SPARSE_LEN || sp.st_blocks > 64)
-		fail("%s: size %lld, %lld blocks: its hole was not kept", p,
-		     (long long)sp.st_size, (long long)sp.st_blocks);
+		fail("%s: size %lld, %lld blocks: its hole was not kept", p, (long long)sp.st_size,
+		     (long long)sp.st_blocks);
 	fd = open(p, O_RDONLY);
 	if (fd < 0 || pread(fd, buf, 2, SPARSE_LEN / 2 - 1) != 2 || buf[0] || buf[1] != 'x')
 		fail("%s: contents", p);
 	close(fd);
+	at(p, sizeof(p), dir, "holes");
+	if (stat64(p, &sp) < 0 || sp.st_size != MAP_LEN || sp.st_blocks != 0)
+		fail("%s: size %lld, %lld blocks: not all holes", p, (long long)sp.st_size,
+		     (long long)sp.st_blocks);
 }
 
 /* A file mapped shared: the mapping is still the file's after restore. */
@@ -186,8 +195,8 @@ static void own_ns(const char *dir)
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail("a mount namespace: %s", strerror(errno));
-	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=4m,nr_inodes=1000,mode=0751") < 0)
+	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,nr_inodes=1000,mode=0751") <
+	    0)
 		fail("mount a tmpfs at %s: %s", dir, strerror(errno));
 	at(p, sizeof(p), dir, "inner");
 	if (mkdir(p, 0700) < 0 || mount("tmpfs", p, "tmpfs", 0, "size=1m") < 0)
@@ -212,8 +221,8 @@ static void check_own_ns(const char *dir)
 	if (statvfs(dir, &sv) < 0 || (uint64_t)sv.f_blocks * sv.f_frsize != 4 << 20 ||
 	    sv.f_files != 1000 || !(sv.f_flag & ST_NOSUID) || !(sv.f_flag & ST_NODEV))
 		fail("%s: %llu bytes, %llu inodes, flags %#lx", dir,
-		     (unsigned long long)sv.f_blocks * sv.f_frsize,
-		     (unsigned long long)sv.f_files, sv.f_flag);
+		     (unsigned long long)sv.f_blocks * sv.f_frsize, (unsigned long long)sv.f_files,
+		     sv.f_flag);
 	if (stat(dir, &st) < 0 || (st.st_mode & 07777) != 0751)
 		fail("%s: mode %o", dir, st.st_mode);
 	at(p, sizeof(p), dir, "inner");
@@ -299,8 +308,7 @@ int main(int argc, char **argv)
 
 		check_shared("the shm object", "/dev/shm/cryo-tmpfs", shm, SHM_LEN, shm_sum, sfd);
 		fd2 = shm_open("/cryo-tmpfs", O_RDWR, 0);
-		again = fd2 < 0 ? MAP_FAILED
-				: mmap(NULL, SHM_LEN, PROT_READ, MAP_SHARED, fd2, 0);
+		again = fd2 < 0 ? MAP_FAILED : mmap(NULL, SHM_LEN, PROT_READ, MAP_SHARED, fd2, 0);
 		if (again == MAP_FAILED || again[7] != 'Z' || again[8] != shm[8])
 			fail("shm_open of the same name is not the same object");
 		want_stat("/dev/shm/cryo-tmpfs", S_IFREG | 0640, 0, 0, NULL);
