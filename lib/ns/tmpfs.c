@@ -113,9 +113,10 @@ static void mi_free(struct mi *v, size_t n)
 	free(v);
 }
 
-/* The tmpfs mounts of a mountinfo file, in its order (a mount after the one it is on). The
- * strings point into *buf, which the caller frees; point is a copy (unescaped). */
-static int tmpfs_mounts(const char *file, char **buf, struct mi **ret, size_t *ret_n)
+/* The mounts of a mountinfo file (only its tmpfs mounts unless `all`), in its order (a mount
+ * after the one it is on). The strings point into *buf, which the caller frees; point is a copy
+ * (unescaped). */
+static int read_mounts(const char *file, bool all, char **buf, struct mi **ret, size_t *ret_n)
 {
 	struct mi *v = NULL;
 	size_t n = 0;
@@ -146,7 +147,7 @@ static int tmpfs_mounts(const char *file, char **buf, struct mi **ret, size_t *r
 			if (q)
 				*q++ = '\0';
 		}
-		if (k < 6 || !rest[2] || strcmp(rest[0], "tmpfs") ||
+		if (k < 6 || !rest[2] || (!all && strcmp(rest[0], "tmpfs")) ||
 		    sscanf(f[2], "%u:%u", &maj, &min) != 2)
 			continue;
 		nv = realloc(v, (n + 1) * sizeof(*v));
@@ -512,6 +513,35 @@ static int note_mount(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *
 	return 0;
 }
 
+/*
+ * A plain tree's restore copies our mounts, which ns.c checks by mount point and type. A
+ * filesystem on a device mounted at a point where ours has one of the same type, but another
+ * part of it or another device (`mount --bind /srv/data /home`), would pass that check and
+ * come back as ours: refused here, naming it.
+ */
+static int check_binds(struct cryo_ctx *ctx, const struct mi *theirs, size_t nt,
+		       const struct mi *ours, size_t no)
+{
+	for (size_t i = 0; i < nt; i++) {
+		const struct mi *m = &theirs[i];
+		bool same = false;
+
+		if (!major(m->dev) || !strcmp(m->fstype, "tmpfs") || !strcmp(m->fstype, "proc"))
+			continue;
+		for (size_t k = 0; k < no && !same; k++)
+			same = ours[k].dev == m->dev && !strcmp(ours[k].point, m->point) &&
+			       !strcmp(ours[k].root, m->root);
+		if (!same)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"the tree's mount namespace has %s of device %u:%u at %s, "
+					"which ours does not: binds are not restored outside a "
+					"container",
+					strcmp(m->root, "/") ? m->root : "the root", major(m->dev),
+					minor(m->dev), m->point);
+	}
+	return 0;
+}
+
 int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, int dirfd,
 	       struct img *img)
 {
@@ -525,9 +555,11 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 	if (!(own & CLONE_NEWNS))
 		return 0;
 	snprintf(file, sizeof(file), "/proc/%d/mountinfo", root);
-	r = tmpfs_mounts(file, &tbuf, &theirs, &nt);
+	r = read_mounts(file, !container, &tbuf, &theirs, &nt);
 	if (r >= 0)
-		r = tmpfs_mounts("/proc/self/mountinfo", &obuf, &ours, &no);
+		r = read_mounts("/proc/self/mountinfo", !container, &obuf, &ours, &no);
+	if (r >= 0 && !container)
+		r = check_binds(ctx, theirs, nt, ours, no);
 	if (r < 0) {
 		r = cryo_err(ctx, r, "read the mounts of pid %d", root);
 		goto out;
@@ -542,6 +574,9 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		const struct mi *m = &theirs[i];
 		_cleanup_close_ int fd = -1, out = -1;
 		struct stat st;
+
+		if (strcmp(m->fstype, "tmpfs"))
+			continue;
 
 		/* Ours, bound into the tree (the host's /dev/shm): live, not the tree's to keep.
 		 * A plain tree's restore copies our mounts: only at the same place. */
