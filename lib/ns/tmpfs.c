@@ -558,12 +558,12 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 	r = read_mounts(file, !container, &tbuf, &theirs, &nt);
 	if (r >= 0)
 		r = read_mounts("/proc/self/mountinfo", !container, &obuf, &ours, &no);
-	if (r >= 0 && !container)
-		r = check_binds(ctx, theirs, nt, ours, no);
 	if (r < 0) {
 		r = cryo_err(ctx, r, "read the mounts of pid %d", root);
 		goto out;
 	}
+	if (!container && (r = check_binds(ctx, theirs, nt, ours, no)) < 0)
+		goto out;
 	snprintf(file, sizeof(file), "/proc/%d/root", root);
 	rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {

@@ -66,6 +66,34 @@ def test_bind_in_a_plain_trees_namespace_is_refused_tree_unharmed(env):
     run.finish()
 
 
+BIND_OVER_OURS = r"""
+set -e
+mount --bind "$D/A" "$D/P"
+unshare -m --propagation private sh -c \
+    'mount --bind "$D/B" "$D/P" && echo ready > "$D/ready" && exec sleep 60' &
+tree=$!
+trap 'kill -9 $tree 2>/dev/null' EXIT
+while [ ! -s "$D/ready" ]; do sleep 0.05; done
+sleep 0.1
+"$CRYO" dump -t $tree -D "$D/img" 2>&1 || echo "dump refused"
+kill -0 $tree && echo "tree alive"
+"""
+
+
+def test_bind_over_a_mount_point_of_ours_is_refused_tree_unharmed(env):
+    # In a mount namespace of the test's where A is bound at P, the tree binds B over it: the
+    # same mount point and type as ours, another part of the disk.
+    for d in ("A", "B", "P"):
+        (env.tmp / d).mkdir()
+    p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                        BIND_OVER_OURS], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "D": str(env.tmp), "CRYO": CRYO})
+    assert "dump refused" in p.stdout and "tree alive" in p.stdout, p.stdout + p.stderr
+    assert f"{env.tmp / 'B'} of device" in p.stdout and f"at {env.tmp / 'P'}" in p.stdout
+    assert "binds are not restored outside a container" in p.stdout, p.stdout
+    assert not (env.tmp / "img" / "cryo.json").exists()
+
+
 def tmpfs_bundle(box, tmp_size="16m", shm_size="65536k"):
     """A busybox bundle running tmpfs_state, with a tmpfs /tmp and the capabilities it needs
     to give files owners and modes."""
