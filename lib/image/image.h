@@ -441,13 +441,18 @@ struct img_task {
 
 /* The namespaces a tree has of its own (lib/ns/): the image's PIDs are those its own pid
  * namespace showed, and a restore makes fresh namespaces, or joins a container runtime's. */
-/* A tmpfs mount of a tree's own mount namespace; N (1-based index) names tmpfs-N.tar. */
+/* A mount of a plain tree's own mount namespace (or a container's tmpfs), in mount order: a
+ * tmpfs of its own, whose contents entry N (1-based index) has in tmpfs-N.tar, or a bind. */
 struct img_tmpfs {
 	char *point;     /* absolute, in the tree's mount namespace */
-	char *options;   /* the superblock's, as mountinfo shows them, less rw/ro */
+	char *options;   /* tmpfs: the superblock's, as mountinfo shows them, less rw/ro */
 	uint32_t flags;  /* the mount's MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, atime flags */
-	uint64_t size;   /* capacity in bytes (statvfs; 0: unlimited) */
-	uint64_t inodes; /* inodes allowed (statvfs; 0: unlimited) */
+	uint64_t size;   /* tmpfs: capacity in bytes (statvfs; 0: unlimited) */
+	uint64_t inodes; /* tmpfs: inodes allowed (statvfs; 0: unlimited) */
+	/* A bind: what it shows, a path in the restoring mount namespace (of == 0), or in the
+	 * tmpfs entry `of` (1-based, an earlier one); NULL for a tmpfs. */
+	char *source;
+	uint32_t of;
 };
 
 struct img_ns {

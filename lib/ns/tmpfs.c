@@ -483,69 +483,134 @@ static bool dev_in(const struct mi *v, size_t n, dev_t dev, const char *point)
 	return false;
 }
 
-static int note_mount(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *m, int fd)
+static int add_entry(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *m,
+		     struct img_tmpfs **ret)
 {
 	struct img_tmpfs *t;
-	struct statvfs sv;
 
 	if (ns->ntmpfs >= TMPFS_MAX)
-		return cryo_err(ctx, -EOPNOTSUPP, "the tree has more than %d tmpfs mounts",
+		return cryo_err(ctx, -EOPNOTSUPP, "the tree has more than %d mounts of its own",
 				TMPFS_MAX);
-	if (fstatvfs(fd, &sv) < 0)
-		return cryo_err(ctx, -errno, "statfs the tmpfs at %s", m->point);
+	if (strlen(m->point) >= PATH_MAX)
+		return cryo_err(ctx, -EOPNOTSUPP, "the mount at %s: its path is too long",
+				m->point);
+	for (uint32_t i = 0; i < ns->ntmpfs; i++)
+		if (!strcmp(ns->tmpfs[i].point, m->point))
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"the tree stacks two mounts of its own at "
+					"%s: not supported",
+					m->point);
 	t = realloc(ns->tmpfs, (ns->ntmpfs + 1) * sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	ns->tmpfs = t;
 	t += ns->ntmpfs++;
-	*t = (struct img_tmpfs){.point = strdup(m->point),
-				.options = tmpfs_options(m->superopts),
-				.flags = mount_flags(m->mntopts),
-				.size = (uint64_t)sv.f_blocks * sv.f_frsize,
-				.inodes = sv.f_files};
-	if (!t->point || !t->options)
+	*t = (struct img_tmpfs){.point = strdup(m->point), .flags = mount_flags(m->mntopts)};
+	*ret = t;
+	return t->point ? 0 : -ENOMEM;
+}
+
+/* A tmpfs of the tree's own, open at fd: recorded, its contents into dirfd/tmpfs-N.tar. */
+static int save_tmpfs(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *m, int fd,
+		      int dirfd)
+{
+	_cleanup_close_ int out = -1;
+	struct img_tmpfs *t;
+	struct statvfs sv;
+	char file[64];
+	int r = add_entry(ctx, ns, m, &t);
+
+	if (r < 0)
+		return r;
+	if (fstatvfs(fd, &sv) < 0)
+		return cryo_err(ctx, -errno, "statfs the tmpfs at %s", m->point);
+	t->size = (uint64_t)sv.f_blocks * sv.f_frsize;
+	t->inodes = sv.f_files;
+	t->options = tmpfs_options(m->superopts);
+	if (!t->options)
 		return -ENOMEM;
-	if (strlen(t->options) > OPTIONS_MAX || strlen(t->point) >= PATH_MAX)
-		return cryo_err(ctx, -EOPNOTSUPP,
-				"the tmpfs at %s: its options or path are too "
-				"long",
+	if (strlen(t->options) > OPTIONS_MAX)
+		return cryo_err(ctx, -EOPNOTSUPP, "the tmpfs at %s: its options are too long",
 				m->point);
-	return 0;
+	snprintf(file, sizeof(file), "tmpfs-%u.tar", ns->ntmpfs);
+	out = image_file_create(dirfd, file, O_WRONLY);
+	if (out < 0)
+		return cryo_err(ctx, out, "create %s", file);
+	r = pack_mount(ctx, m->point, fd, m->dev, out);
+	if (r >= 0 && fsync(out) < 0)
+		r = cryo_err(ctx, -errno, "write %s", file);
+	return r;
+}
+
+/* A path below a mount's root: `root` of the mount, `path` a root of a bind of it. */
+static const char *below(const char *root, const char *path)
+{
+	size_t len = strlen(root);
+
+	if (!strcmp(root, "/"))
+		return path;
+	if (strncmp(path, root, len) || (path[len] && path[len] != '/'))
+		return NULL;
+	return path[len] ? path + len : "/";
 }
 
 /*
- * A plain tree's restore copies our mounts, which ns.c checks by mount point and type. A
- * filesystem on a device mounted at a point where ours has one of the same type, but another
- * part of it or another device (`mount --bind /srv/data /home`), would pass that check and
- * come back as ours: refused here, naming it.
+ * A bind in a plain tree's namespace, of a part of a filesystem that one of our mounts or one
+ * of the tree's own tmpfs mounts (theirs[0..i)) shows: recorded with its source, or refused.
  */
-static int check_binds(struct cryo_ctx *ctx, const struct mi *theirs, size_t nt,
-		       const struct mi *ours, size_t no)
+static int note_bind(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *theirs, size_t i,
+		     const uint32_t *entry_of, const struct mi *ours, size_t no)
 {
-	for (size_t i = 0; i < nt; i++) {
-		const struct mi *m = &theirs[i];
-		bool same = false;
+	const struct mi *m = &theirs[i];
+	struct img_tmpfs *t;
+	const char *rest;
+	int r;
 
-		if (!major(m->dev) || !strcmp(m->fstype, "tmpfs") || !strcmp(m->fstype, "proc"))
+	for (size_t k = 0; k < i; k++)
+		if (entry_of[k] && theirs[k].dev == m->dev) {
+			r = add_entry(ctx, ns, m, &t);
+			if (r < 0)
+				return r;
+			t->of = entry_of[k];
+			t->source = strdup(m->root);
+			return t->source ? 0 : -ENOMEM;
+		}
+	for (size_t k = 0; k < no; k++) {
+		if (ours[k].dev != m->dev || !(rest = below(ours[k].root, m->root)))
 			continue;
-		for (size_t k = 0; k < no && !same; k++)
-			same = ours[k].dev == m->dev && !strcmp(ours[k].point, m->point) &&
-			       !strcmp(ours[k].root, m->root);
-		if (!same)
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"the tree's mount namespace has %s of device %u:%u at %s, "
-					"which ours does not: binds are not restored outside a "
-					"container",
-					strcmp(m->root, "/") ? m->root : "the root", major(m->dev),
-					minor(m->dev), m->point);
+		r = add_entry(ctx, ns, m, &t);
+		if (r < 0)
+			return r;
+		/* Our mount's point, and where the bind's root is below it. */
+		if (!strcmp(ours[k].point, "/"))
+			t->source = strdup(rest);
+		else if (asprintf(&t->source, "%s%s", ours[k].point,
+				  strcmp(rest, "/") ? rest : "") < 0)
+			t->source = NULL;
+		if (!t->source)
+			return -ENOMEM;
+		log_info(ctx, "%s: a bind of %s, made again at restore", m->point, t->source);
+		return 0;
 	}
-	return 0;
+	return cryo_err(
+	    ctx, -EOPNOTSUPP,
+	    "the tree's mount namespace has a %s mount at %s (%s of device %u:%u) that "
+	    "ours lacks and that is no bind of ours or of its own tmpfs: cryo restores "
+	    "a mount namespace as a copy of the host's with the tree's tmpfs mounts and "
+	    "binds, or a container's from its bundle",
+	    m->fstype, m->point, m->root, major(m->dev), minor(m->dev));
+}
+
+static bool same_mount(const struct mi *a, const struct mi *b)
+{
+	return a->dev == b->dev && !strcmp(a->point, b->point) && !strcmp(a->root, b->root);
 }
 
 int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, int dirfd,
 	       struct img *img)
 {
 	_cleanup_free_ char *tbuf = NULL, *obuf = NULL;
+	_cleanup_free_ uint32_t *entry_of = NULL;
 	_cleanup_close_ int rootfd = -1;
 	struct mi *theirs = NULL, *ours = NULL;
 	size_t nt = 0, no = 0;
@@ -562,48 +627,47 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		r = cryo_err(ctx, r, "read the mounts of pid %d", root);
 		goto out;
 	}
-	if (!container && (r = check_binds(ctx, theirs, nt, ours, no)) < 0)
-		goto out;
 	snprintf(file, sizeof(file), "/proc/%d/root", root);
 	rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		r = cryo_err(ctx, -errno, "open the root of pid %d", root);
+	/* Per theirs[i]: the (1-based) entry of the tmpfs of its own it is, 0 if none. */
+	entry_of = calloc(nt + 1, sizeof(*entry_of));
+	if (rootfd < 0 || !entry_of) {
+		r = rootfd < 0 ? cryo_err(ctx, -errno, "open the root of pid %d", root) : -ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; r >= 0 && i < nt; i++) {
 		const struct mi *m = &theirs[i];
-		_cleanup_close_ int fd = -1, out = -1;
+		bool tmpfs = !strcmp(m->fstype, "tmpfs"), copied = false, like = false;
+		_cleanup_close_ int fd = -1;
 		struct stat st;
 
-		if (strcmp(m->fstype, "tmpfs"))
+		/* proc is ns.c's, mounted again for the new pid namespace. */
+		if (!strcmp(m->fstype, "proc"))
 			continue;
-
-		/* Ours, bound into the tree (the host's /dev/shm): live, not the tree's to keep.
-		 * A plain tree's restore copies our mounts: only at the same place. */
-		if (dev_in(ours, no, m->dev, NULL)) {
-			if (container || dev_in(ours, no, m->dev, m->point))
-				continue;
-			r = cryo_err(ctx, -EOPNOTSUPP,
-				     "the tree's mount namespace binds a tmpfs of "
-				     "ours at %s: binds are not restored outside a container",
-				     m->point);
-			break;
+		for (size_t k = 0; k < no; k++) {
+			copied |= same_mount(m, &ours[k]);
+			like |=
+			    !strcmp(m->point, ours[k].point) && !strcmp(m->fstype, ours[k].fstype);
 		}
-		/* A part of it or a second mount of it: a runtime's bind, made again from the
-		 * bundle; in a plain tree, a bind cryo cannot make again. */
-		if (strcmp(m->root, "/") || dev_in(theirs, i, m->dev, NULL)) {
-			if (container)
-				continue;
-			r = cryo_err(ctx, -EOPNOTSUPP,
-				     "the tree's mount namespace binds its tmpfs "
-				     "again at %s: binds are not restored outside a container",
-				     m->point);
-			break;
-		}
-		/* Read-only in a container: as its runtime made it from the bundle (runc's
-		 * masked directories, /sys/fs/cgroup). */
-		if (container && (mount_flags(m->mntopts) & MS_RDONLY))
+		/* Ours (a copy of a plain tree's restore has it; a container's runtime binds
+		 * it again from the bundle, as the host's /dev/shm). */
+		if (copied || (container && (!tmpfs || dev_in(ours, no, m->dev, NULL))))
 			continue;
+		/* The tmpfs mounts of its own: a second mount of one (a runtime's bind) or a
+		 * read-only one (runc's masks of /proc directories) is the runtime's alone. */
+		if (container && (strcmp(m->root, "/") || dev_in(theirs, i, m->dev, NULL) ||
+				  (mount_flags(m->mntopts) & MS_RDONLY)))
+			continue;
+		if (!container &&
+		    (!tmpfs || strcmp(m->root, "/") || dev_in(ours, no, m->dev, NULL) ||
+		     dev_in(theirs, i, m->dev, NULL))) {
+			/* A new instance of a virtual filesystem where ours has one of its type
+			 * (sysfs, mqueue): restored as ours, as before. */
+			if (like && !major(m->dev) && !tmpfs)
+				continue;
+			r = note_bind(ctx, &img->ns, theirs, i, entry_of, ours, no);
+			continue;
+		}
 		fd = openat2_(rootfd, m->point, O_RDONLY | O_DIRECTORY | O_NOATIME,
 			      RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 		if (fd < 0) {
@@ -612,23 +676,11 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		}
 		if (fstat(fd, &st) < 0 || st.st_dev != m->dev) {
 			r = cryo_err(ctx, -EOPNOTSUPP,
-				     "the tmpfs at %s is hidden under another "
-				     "mount",
-				     m->point);
+				     "the tmpfs at %s is hidden under another mount", m->point);
 			break;
 		}
-		r = note_mount(ctx, &img->ns, m, fd);
-		if (r < 0)
-			break;
-		snprintf(file, sizeof(file), "tmpfs-%u.tar", img->ns.ntmpfs);
-		out = image_file_create(dirfd, file, O_WRONLY);
-		if (out < 0) {
-			r = cryo_err(ctx, out, "create %s", file);
-			break;
-		}
-		r = pack_mount(ctx, m->point, fd, m->dev, out);
-		if (r >= 0 && fsync(out) < 0)
-			r = cryo_err(ctx, -errno, "write %s", file);
+		r = save_tmpfs(ctx, &img->ns, m, fd, dirfd);
+		entry_of[i] = img->ns.ntmpfs;
 	}
 out:
 	mi_free(theirs, nt);
@@ -1008,38 +1060,74 @@ static int make_mount(struct cryo_ctx *ctx, const struct img_tmpfs *t)
 	return m < 0 ? cryo_err(ctx, -errno, "mount the tmpfs for %s", t->point) : m;
 }
 
-/* Where a plain tree's tmpfs goes: its mount point, made only inside a tmpfs restored before
- * it (never on a filesystem of ours). */
+/* Where a plain tree's mount goes: its mount point, a directory (or a file, for a bind of a
+ * file), made only inside a tmpfs restored before it (never on a filesystem of ours). */
 static int open_point(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t upto,
-		      const struct img_tmpfs *t)
+		      const struct img_tmpfs *t, bool dir)
 {
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	uint64_t how = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	long fd = root < 0 ? -1 : openat2_(root, t->point, O_PATH | O_DIRECTORY, how);
+	int flags = O_PATH | (dir ? O_DIRECTORY : 0);
+	long fd = root < 0 ? -1 : openat2_(root, t->point, flags, how);
 
 	if (fd < 0 && errno == ENOENT)
 		for (uint32_t i = 0; i < upto; i++) {
 			size_t len = strlen(ns->tmpfs[i].point);
 			char parent[PATH_MAX];
 			const char *slash = strrchr(t->point, '/');
+			_cleanup_close_ int pfd = -1, made = -1;
 
-			if (strncmp(t->point, ns->tmpfs[i].point, len) || t->point[len] != '/')
+			if (ns->tmpfs[i].source || strncmp(t->point, ns->tmpfs[i].point, len) ||
+			    t->point[len] != '/')
 				continue;
 			snprintf(parent, sizeof(parent), "%.*s", (int)(slash - t->point), t->point);
-			{
-				_cleanup_close_ int pfd =
-				    openat2_(root, parent, O_PATH | O_DIRECTORY, how);
-
-				if (pfd >= 0 && mkdirat(pfd, slash + 1, 0755) == 0)
-					fd = openat2_(root, t->point, O_PATH | O_DIRECTORY, how);
-			}
+			pfd = openat2_(root, parent, O_PATH | O_DIRECTORY, how);
+			if (pfd >= 0 && dir && mkdirat(pfd, slash + 1, 0755) == 0)
+				fd = openat2_(root, t->point, flags, how);
+			else if (pfd >= 0 && !dir &&
+				 (made =
+				      openat(pfd, slash + 1,
+					     O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+					     0644)) >= 0)
+				fd = openat2_(root, t->point, flags, how);
 			break;
 		}
 	if (fd < 0)
-		return cryo_err(ctx, -errno,
-				"the tree's tmpfs mount point %s is not a directory "
-				"here",
-				t->point);
+		return cryo_err(ctx, -errno, "the tree's mount point %s is not a %s here", t->point,
+				dir ? "directory" : "file");
+	return fd;
+}
+
+/* A bind of a plain tree's: a clone of its source (ours, or a part of the tree's own tmpfs
+ * mounted before it), with the tree's mount flags. Not yet mounted anywhere. */
+static int make_bind(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_tmpfs *t)
+{
+	struct mount_attr a = {.attr_clr = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+					   MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME};
+	char path[2 * PATH_MAX];
+	int fd;
+
+	if (t->of)
+		snprintf(path, sizeof(path), "%s%s", ns->tmpfs[t->of - 1].point,
+			 strcmp(t->source, "/") ? t->source : "");
+	else
+		snprintf(path, sizeof(path), "%s", t->source);
+	fd = syscall(SYS_open_tree, AT_FDCWD, path,
+		     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "the bind at %s: its source %s", t->point, path);
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if (t->flags & attrs[i].ms)
+			a.attr_set |= attrs[i].attr;
+	if (!(t->flags & (MS_NOATIME | MS_STRICTATIME)))
+		a.attr_set |= MOUNT_ATTR_RELATIME;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
+		int r = cryo_err(ctx, -errno, "the bind at %s: its flags", t->point);
+
+		close(fd);
+		return r;
+	}
 	return fd;
 }
 
@@ -1048,9 +1136,24 @@ int tmpfs_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
 	for (uint32_t i = 0; i < ns->ntmpfs; i++) {
 		const struct img_tmpfs *t = &ns->tmpfs[i];
 		_cleanup_close_ int in = -1, fd = -1, point = -1;
+		struct stat st;
 		char file[64];
 		int r;
 
+		if (t->source) {
+			fd = make_bind(ctx, ns, t);
+			if (fd < 0)
+				return fd;
+			if (fstat(fd, &st) < 0)
+				return cryo_err(ctx, -errno, "the bind at %s", t->point);
+			point = open_point(ctx, ns, i, t, S_ISDIR(st.st_mode));
+			if (point < 0)
+				return point;
+			if (syscall(SYS_move_mount, fd, "", point, "",
+				    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+				return cryo_err(ctx, -errno, "mount the bind at %s", t->point);
+			continue;
+		}
 		snprintf(file, sizeof(file), "tmpfs-%u.tar", i + 1);
 		in = image_file_open(dirfd, file);
 		if (in < 0)
@@ -1058,7 +1161,7 @@ int tmpfs_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
 		if (ns->container) {
 			fd = open_made(ctx, t);
 		} else {
-			point = open_point(ctx, ns, i, t);
+			point = open_point(ctx, ns, i, t, true);
 			if (point < 0)
 				return point;
 			fd = make_mount(ctx, t);
@@ -1090,6 +1193,7 @@ void tmpfs_image_free(struct img_ns *ns)
 	for (uint32_t i = 0; i < ns->ntmpfs; i++) {
 		free(ns->tmpfs[i].point);
 		free(ns->tmpfs[i].options);
+		free(ns->tmpfs[i].source);
 	}
 	free(ns->tmpfs);
 	ns->tmpfs = NULL;
@@ -1107,9 +1211,14 @@ int tmpfs_image_encode(const struct img_ns *ns, json_t *o)
 	for (uint32_t i = 0; a && i < ns->ntmpfs; i++) {
 		const struct img_tmpfs *t = &ns->tmpfs[i];
 
-		r |= add(a, json_pack("{ss ss sI so so}", "point", t->point, "options", t->options,
-				      "flags", (json_int_t)t->flags, "size", u64_hex(t->size),
-				      "inodes", u64_hex(t->inodes)));
+		if (t->source)
+			r |= add(a, json_pack("{ss sI ss sI}", "point", t->point, "flags",
+					      (json_int_t)t->flags, "source", t->source, "of",
+					      (json_int_t)t->of));
+		else
+			r |= add(a, json_pack("{ss ss sI so so}", "point", t->point, "options",
+					      t->options, "flags", (json_int_t)t->flags, "size",
+					      u64_hex(t->size), "inodes", u64_hex(t->inodes)));
 	}
 	r |= set(o, "tmpfs", a);
 	return r ? -ENOMEM : 0;
@@ -1149,20 +1258,36 @@ int tmpfs_image_decode(struct dec *d, json_t *o, struct img_ns *ns)
 	json_array_foreach(a, i, v)
 	{
 		struct img_tmpfs *t = &ns->tmpfs[i];
-		long long flags;
+		long long flags, of;
 
 		if (!json_is_object(v))
 			return bad(d, "tmpfs", "holds an entry that is not an object");
 		ns->ntmpfs = i + 1;
 		TRY(get_str(d, v, "point", PATH_MAX - 1, &t->point));
-		TRY(get_str(d, v, "options", OPTIONS_MAX, &t->options));
 		TRY(get_int(d, v, "flags", 0, TMPFS_FLAGS, &flags));
-		TRY(get_u64(d, v, "size", &t->size));
-		TRY(get_u64(d, v, "inodes", &t->inodes));
 		if (!plain_point(t->point))
 			return bad(d, "point", "is not a plain absolute path");
-		if (!plain_options(t->options))
-			return bad(d, "options", "holds a character a tmpfs option does not");
+		if (json_object_get(v, "source")) {
+			/* A bind: of a path of ours, or of a part of an earlier tmpfs entry. */
+			TRY(get_str(d, v, "source", PATH_MAX - 1, &t->source));
+			TRY(get_int(d, v, "of", 0, (long long)i, &of));
+			if (!plain_point(t->source))
+				return bad(d, "source", "is not a plain absolute path");
+			if (of && ns->tmpfs[of - 1].source)
+				return bad(d, "of", "names a bind, not a tmpfs");
+			if (ns->container)
+				return bad(d, "source",
+					   "is a bind in a container's image (its "
+					   "runtime makes its binds)");
+			t->of = of;
+		} else {
+			TRY(get_str(d, v, "options", OPTIONS_MAX, &t->options));
+			TRY(get_u64(d, v, "size", &t->size));
+			TRY(get_u64(d, v, "inodes", &t->inodes));
+			if (!plain_options(t->options))
+				return bad(d, "options",
+					   "holds a character a tmpfs option does not");
+		}
 		if ((uint64_t)flags & ~(uint64_t)TMPFS_FLAGS)
 			return bad(d, "flags", "holds a flag a tmpfs mount does not keep");
 		t->flags = flags;

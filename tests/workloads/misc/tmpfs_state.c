@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What a tree keeps in tmpfs mounts (lib/ns/tmpfs.c): usage
- *   tmpfs_state [--shm] [--ghost] [--own-ns DIR] DIR...
+ *   tmpfs_state [--shm] [--ghost] [--own-ns DIR [--bind SRC DST1 DST2]] DIR...
  * In each DIR (a tmpfs): a directory, a file with content, an odd mode, owner, nanosecond
  * times and a user xattr, a second name of it (hard link), a symlink with its own owner, a
  * FIFO, a set-uid file, a sparse file of 64 MiB with one byte written, a file of 1 MiB that is
@@ -11,7 +11,8 @@
  * /dev/shm) mapped shared and held open, with a known checksum. With --own-ns DIR: the process
  * first takes a mount namespace of its own and mounts a tmpfs at DIR (size=4m, nr_inodes=1000,
  * mode=0751) and inside it another at DIR/inner (size=1m), which holds a file and is then made
- * read-only: a private /tmp, as systemd's PrivateTmp gives one.
+ * read-only: a private /tmp, as systemd's PrivateTmp gives one. With --bind, it also binds SRC
+ * (a directory of ours) at DST1, and DIR/d (a part of its own tmpfs) at DST2, read-only.
  * After the restore, every detail is checked, the shared mappings are still the files' (a
  * write through one shows in a read by path), and the mounts have their sizes and flags.
  */
@@ -211,6 +212,52 @@ static void own_ns(const char *dir)
 		fail("make %s read-only: %s", p, strerror(errno));
 }
 
+static void binds(const char *dir, const char *src, const char *dst1, const char *dst2)
+{
+	char p[512];
+
+	at(p, sizeof(p), dir, "d");
+	if (mount(src, dst1, NULL, MS_BIND, NULL) < 0 || mount(p, dst2, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, dst2, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		fail("binds: %s", strerror(errno));
+}
+
+/* dst shows the same file as src/name (the same inode of the same filesystem). */
+static void same_file(const char *src, const char *dst, const char *name)
+{
+	char a[512], b[512];
+	struct stat sa, sb;
+
+	at(a, sizeof(a), src, name);
+	at(b, sizeof(b), dst, name);
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0 || sa.st_dev != sb.st_dev ||
+	    sa.st_ino != sb.st_ino)
+		fail("%s is not %s", b, a);
+}
+
+static void check_binds(const char *dir, const char *src, const char *dst1, const char *dst2)
+{
+	char p[512], buf[32];
+	struct statvfs sv;
+	int fd;
+
+	same_file(src, dst1, "kept");
+	at(p, sizeof(p), dir, "d");
+	same_file(p, dst2, "f");
+	if (statvfs(dst2, &sv) < 0 || !(sv.f_flag & ST_RDONLY))
+		fail("%s is not read-only", dst2);
+	at(p, sizeof(p), dir, "d/f");
+	fd = open(p, O_WRONLY);
+	if (fd < 0 || pwrite(fd, "T", 1, 0) != 1)
+		fail("write %s", p);
+	close(fd);
+	at(p, sizeof(p), dst2, "f");
+	fd = open(p, O_RDONLY);
+	if (fd < 0 || read(fd, buf, 1) != 1 || buf[0] != 'T')
+		fail("%s does not show a write to the tmpfs it binds", p);
+	close(fd);
+}
+
 static void check_own_ns(const char *dir)
 {
 	char p[512], buf[8];
@@ -241,7 +288,7 @@ static void check_own_ns(const char *dir)
 
 int main(int argc, char **argv)
 {
-	const char *own = NULL, *dirs[8];
+	const char *own = NULL, *dirs[8], *bind[3] = {NULL};
 	unsigned char *map, *shm = NULL;
 	uint64_t map_sum, shm_sum = 0;
 	int ndirs = 0, mfd, gfd, sfd = -1;
@@ -256,6 +303,9 @@ int main(int argc, char **argv)
 			ghost = true;
 		else if (!strcmp(argv[i], "--own-ns") && i + 1 < argc)
 			own = dirs[ndirs++] = argv[++i];
+		else if (!strcmp(argv[i], "--bind") && i + 3 < argc)
+			for (int k = 0; k < 3; k++)
+				bind[k] = argv[++i];
 		else if (ndirs < 8)
 			dirs[ndirs++] = argv[i];
 	}
@@ -265,6 +315,8 @@ int main(int argc, char **argv)
 		own_ns(own);
 	for (int i = 0; i < ndirs; i++)
 		setup_dir(dirs[i]);
+	if (own && bind[0])
+		binds(own, bind[0], bind[1], bind[2]);
 	at(mpath, sizeof(mpath), dirs[0], "mapped");
 	mfd = open(mpath, O_CREAT | O_RDWR | O_EXCL, 0600);
 	if (mfd < 0 || ftruncate(mfd, MAP_LEN) < 0)
@@ -297,6 +349,8 @@ int main(int argc, char **argv)
 		check_dir(dirs[i]);
 	if (own)
 		check_own_ns(own);
+	if (own && bind[0])
+		check_binds(own, bind[0], bind[1], bind[2]);
 	check_shared(mpath, mpath, map, MAP_LEN, map_sum, mfd);
 	if (ghost && (pread(gfd, buf, 16, 0) != 16 || memcmp(buf, "removed but open", 16)))
 		fail("the removed file's contents");
