@@ -22,6 +22,12 @@
  *     any file of the image is opened (restore_files_open()): descriptors and shared mappings
  *     of those files find them there.
  *
+ * A plain tree's restore copies our mount namespace, so its other mounts are checked here too:
+ * each must be ours (the same part of the same filesystem at the same place), or a bind of a
+ * part of ours or of its own tmpfs, which is recorded with its source and flags and made again
+ * in mount order (open_tree(OPEN_TREE_CLONE), mount_setattr, move_mount); anything else is
+ * refused at dump, naming it.
+ *
  * Filling never follows a link and never leaves the mount (openat2 RESOLVE_BENEATH |
  * RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV): a member that names a path outside fails the
  * restore, naming it. A failed restore leaves nothing, since the mounts die with the new mount
@@ -44,8 +50,9 @@ struct img_ns;
  * With the tree frozen, in the dump worker (which sees the tree's PIDs): when the tree has a
  * mount namespace of its own (own has CLONE_NEWNS), records each of its tmpfs mounts in
  * img->ns and archives its contents into dirfd/tmpfs-N.tar. `container`: its runtime makes the
- * mounts again from the bundle (read-only ones, which the tree cannot have written, are left
- * to it); otherwise a part of a tmpfs bound elsewhere is refused, naming it.
+ * mounts again from the bundle (read-only ones, which the tree cannot have written, and binds
+ * are left to it); otherwise its binds are recorded too, and a mount that is neither ours, a
+ * tmpfs of its own nor a bind is refused, naming it.
  */
 int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, int dirfd,
 	       struct img *img);
@@ -55,7 +62,8 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 int tmpfs_restore_prepare(struct cryo_ctx *ctx, const struct img_ns *ns);
 
 /* In the restore worker once it is in the tree's mount namespace (joined or made), before any
- * file of the image is opened: fills, or mounts and fills, each tmpfs of the image. */
+ * file of the image is opened: fills, or mounts and fills, each tmpfs of the image, and makes
+ * a plain tree's binds again. */
 int tmpfs_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd);
 
 /* The "tmpfs" array of cryo.json's "namespaces" object (docs/image-format.md). */
