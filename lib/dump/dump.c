@@ -38,6 +38,7 @@
 #include "image/tar.h"
 #include "ns/ipc.h"
 #include "ns/ns.h"
+#include "ns/tmpfs.h"
 #include "plan.h"
 #include "plugin/plugin.h"
 #include "restore/restore.h"
@@ -551,6 +552,9 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	/* The worker is in the tree's ipc namespace (ns_worker_enter()). */
 	if (r >= 0 && (d->plan->ns_own & CLONE_NEWIPC))
 		r = ipc_dump(ctx, d->dirfd, &img->ns);
+	if (r >= 0)
+		r = tmpfs_dump(ctx, d->held.tree.tasks[0].pid, d->plan->ns_own,
+			       d->plan->container != NULL, d->dirfd, img);
 	/* A container's cgroups are its runtime's, made again from the bundle at restore. */
 	if (r >= 0 && !d->plan->container)
 		r = cgroup_dump(ctx, img);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <sys/mount.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -160,6 +161,16 @@ static json_t *describe_json(const struct img *img)
 	json_object_set_new(root, "files", files);
 	if (img->parent)
 		json_object_set_new(root, "parent", json_string(img->parent));
+	if (img->ns.ntmpfs) {
+		json_t *t = json_array();
+
+		for (uint32_t i = 0; i < img->ns.ntmpfs; i++)
+			json_array_append_new(t, json_pack("{s:s,s:s,s:b}", "point",
+							   img->ns.tmpfs[i].point, "options",
+							   img->ns.tmpfs[i].options, "readonly",
+							   !!(img->ns.tmpfs[i].flags & MS_RDONLY)));
+		json_object_set_new(root, "tmpfs", t);
+	}
 	if (img->cgroups.nsets && img->cgroups.ns_set >= 0)
 		json_object_set_new(root, "cgroup_ns_roots",
 				    cgroup_image_set_json(&img->cgroups, img->cgroups.ns_set));
@@ -177,6 +188,10 @@ static int describe_text(const struct img *img, FILE *out)
 		cgroup_image_describe_set(&img->cgroups, img->cgroups.ns_set, out);
 		fputc('\n', out);
 	}
+	for (uint32_t i = 0; i < img->ns.ntmpfs; i++)
+		fprintf(out, "tmpfs at %s (%s%s), contents in tmpfs-%u.tar\n", img->ns.tmpfs[i].point,
+			img->ns.tmpfs[i].flags & MS_RDONLY ? "ro," : "", img->ns.tmpfs[i].options,
+			i + 1);
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		const struct img_task *t = &img->tasks[i];
 

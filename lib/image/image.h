@@ -458,6 +458,20 @@ struct img_task {
 
 /* The namespaces a tree has of its own (lib/ns/): the image's PIDs are those its own pid
  * namespace showed, and a restore makes fresh namespaces, or joins a container runtime's. */
+/* A mount of a plain tree's own mount namespace (or a container's tmpfs), in mount order: a
+ * tmpfs of its own, whose contents entry N (1-based index) has in tmpfs-N.tar, or a bind. */
+struct img_tmpfs {
+	char *point;     /* absolute, in the tree's mount namespace */
+	char *options;   /* tmpfs: the superblock's, as mountinfo shows them, less rw/ro */
+	uint32_t flags;  /* the mount's MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, atime flags */
+	uint64_t size;   /* tmpfs: capacity in bytes (statvfs; 0: unlimited) */
+	uint64_t inodes; /* tmpfs: inodes allowed (statvfs; 0: unlimited) */
+	/* A bind: what it shows, a path in the restoring mount namespace (of == 0), or in the
+	 * tmpfs entry `of` (1-based, an earlier one); NULL for a tmpfs. */
+	char *source;
+	uint32_t of;
+};
+
 struct img_ns {
 	uint32_t own; /* CLONE_NEW* flags of the namespaces it does not share with cryo; 0: none */
 	/* "runc", "crun": its mount, net, uts, ipc and cgroup namespaces come from the bundle
@@ -471,6 +485,8 @@ struct img_ns {
 	 * dump, and the namespace's offsets then; each {seconds, nanoseconds}. */
 	int64_t mono[2], boot[2], mono_off[2], boot_off[2];
 	struct img_ipc *ipc; /* its own ipc namespace's System V objects (lib/ns/ipc.h), or NULL */
+	struct img_tmpfs *tmpfs; /* its tmpfs mounts, contents in tmpfs-N.tar (lib/ns/tmpfs.c) */
+	uint32_t ntmpfs;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

@@ -12,6 +12,7 @@
 #include "ipc.h"
 #include "ns.h"
 #include "ns-image.h"
+#include "tmpfs.h"
 
 #define NS_MAX_PROC 16
 
@@ -69,6 +70,7 @@ void ns_image_free(struct img_ns *ns)
 	free(ns->proc);
 	free(ns->container);
 	ipc_image_free(ns->ipc);
+	tmpfs_image_free(ns);
 	memset(ns, 0, sizeof(*ns));
 }
 
@@ -110,6 +112,8 @@ int ns_image_encode(const struct img_ns *ns, json_t *root)
 	r |= set(o, "proc", proc);
 	if (o && ipc_image_encode(ns->ipc, o) < 0)
 		r = -1;
+	if (o)
+		r |= tmpfs_image_encode(ns, o);
 	r |= set(root, "namespaces", o);
 	return r ? -ENOMEM : 0;
 }
@@ -216,5 +220,5 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 	TRY(ipc_image_decode(d, o, &ns->ipc));
 	if (ns->ipc && !(ns->own & CLONE_NEWIPC))
 		return bad(d, "ipc", "is there for a tree without an ipc namespace of its own");
-	return 0;
+	return tmpfs_image_decode(d, o, ns);
 }

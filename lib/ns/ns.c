@@ -252,33 +252,20 @@ static int mounts_read(pid_t pid, struct mnt **ret, size_t *ret_n)
 	return mounts_read_at(procfd, pid, ret, ret_n);
 }
 
-static bool has_mount(const struct mnt *m, size_t n, const struct mnt *want)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(m[i].point, want->point) && !strcmp(m[i].fstype, want->fstype))
-			return true;
-	return false;
-}
-
 /*
  * The tree's proc mounts are recorded (a restore mounts proc again there, for the new pid
  * namespace). Without a runtime to make its mount namespace from a bundle, a restore copies
- * ours: every other mount of the tree must be one we have too.
+ * ours: every other mount of the tree is one we have too, or is saved (its tmpfs mounts, its
+ * binds) or refused by tmpfs.c.
  */
 static int dump_mounts(struct cryo_ctx *ctx, pid_t root, bool copy, struct img_ns *ns)
 {
-	struct mnt *theirs = NULL, *ours = NULL;
-	size_t nt = 0, no = 0;
+	struct mnt *theirs = NULL;
+	size_t nt = 0;
 	int r = mounts_read(root, &theirs, &nt);
 
 	if (r < 0)
 		return cryo_err(ctx, r, "read the mounts of pid %d", root);
-	if (copy)
-		r = mounts_read(0, &ours, &no);
-	if (r < 0) {
-		mounts_free(theirs, nt);
-		return cryo_err(ctx, r, "read our mounts");
-	}
 	ns->proc = calloc(nt + 1, sizeof(*ns->proc));
 	if (!ns->proc)
 		r = -ENOMEM;
@@ -304,15 +291,8 @@ static int dump_mounts(struct cryo_ctx *ctx, pid_t root, bool copy, struct img_n
 				r = -ENOMEM;
 			continue;
 		}
-		if (copy && !has_mount(ours, no, &theirs[i]))
-			r = cryo_err(ctx, -EOPNOTSUPP,
-				     "the tree's mount namespace has a %s mount at %s that ours "
-				     "lacks: cryo restores a mount namespace as a copy of the host's "
-				     "(with proc mounted again), or a container's from its bundle",
-				     theirs[i].fstype, theirs[i].point);
 	}
 	mounts_free(theirs, nt);
-	mounts_free(ours, no);
 	return r;
 }
 

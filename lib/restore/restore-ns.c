@@ -33,6 +33,7 @@
 #include "cgroup/cgroup.h"
 #include "ns/ipc.h"
 #include "ns/ns.h"
+#include "ns/tmpfs.h"
 #include "restore.h"
 
 #define LOG_PREFIX "restore: "
@@ -264,10 +265,15 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	if (r >= 0 && ipc && (proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		r = cryo_err(ctx, -errno, "open /proc");
 	if (r >= 0)
+		r = tmpfs_restore_prepare(ctx, &sh->img->ns);
+	if (r >= 0)
 		r = ns_restore_enter(ctx, &sh->img->ns, run->target);
 	/* The System V objects, before any task that attaches them is made. */
 	if (r >= 0 && ipc)
 		r = ipc_restore(ctx, ipc, sh->dirfd, proc);
+	/* Before any file of the image is opened: its files in /dev/shm or /tmp are there. */
+	if (r >= 0)
+		r = tmpfs_restore(ctx, &sh->img->ns, sh->dirfd);
 
 	if (r >= 0)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <linux/if_packet.h>
 #include <setjmp.h>
@@ -665,8 +666,18 @@ void fixture_img(struct img *img)
 	img->pipes[0].data = xcalloc(4, 1);
 	memcpy(img->pipes[0].data, "h\0\xff\n", 4);
 	fill_cgroups(&img->cgroups);
-	img->ns.own = CLONE_NEWCGROUP | CLONE_NEWTIME | CLONE_NEWIPC;
+	img->ns.own = CLONE_NEWCGROUP | CLONE_NEWTIME | CLONE_NEWIPC | CLONE_NEWNS;
 	fill_ipc(&img->ns);
+	img->ns.ntmpfs = 3;
+	img->ns.tmpfs = xcalloc(3, sizeof(*img->ns.tmpfs));
+	img->ns.tmpfs[0] = (struct img_tmpfs){.point = xstrdup("/dev/shm"),
+					      .options = xstrdup("size=65536k,mode=1777"),
+					      .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					      .size = 65536 * 1024, .inodes = 1000};
+	img->ns.tmpfs[1] = (struct img_tmpfs){.point = xstrdup("/srv/data"),
+					      .flags = MS_RDONLY, .source = xstrdup("/home/data")};
+	img->ns.tmpfs[2] = (struct img_tmpfs){.point = xstrdup("/run/shm-part"),
+					      .source = xstrdup("/sub"), .of = 1};
 	img->ns.mono[0] = 86400000 + 17;
 	img->ns.mono[1] = 999999999;
 	img->ns.boot[0] = 172800000 + 19;
@@ -938,6 +949,20 @@ void assert_img_equal(const struct img *a, const struct img *b)
 	assert_memory_equal(a->ns.mono_off, b->ns.mono_off, sizeof(a->ns.mono_off));
 	assert_memory_equal(a->ns.boot_off, b->ns.boot_off, sizeof(a->ns.boot_off));
 	assert_ipc_equal(a->ns.ipc, b->ns.ipc);
+	assert_int_equal(a->ns.ntmpfs, b->ns.ntmpfs);
+	for (uint32_t i = 0; i < a->ns.ntmpfs; i++) {
+		assert_string_equal(a->ns.tmpfs[i].point, b->ns.tmpfs[i].point);
+		assert_int_equal(!a->ns.tmpfs[i].options, !b->ns.tmpfs[i].options);
+		if (a->ns.tmpfs[i].options)
+			assert_string_equal(a->ns.tmpfs[i].options, b->ns.tmpfs[i].options);
+		assert_int_equal(a->ns.tmpfs[i].flags, b->ns.tmpfs[i].flags);
+		assert_int_equal(a->ns.tmpfs[i].size, b->ns.tmpfs[i].size);
+		assert_int_equal(a->ns.tmpfs[i].inodes, b->ns.tmpfs[i].inodes);
+		assert_int_equal(!a->ns.tmpfs[i].source, !b->ns.tmpfs[i].source);
+		if (a->ns.tmpfs[i].source)
+			assert_string_equal(a->ns.tmpfs[i].source, b->ns.tmpfs[i].source);
+		assert_int_equal(a->ns.tmpfs[i].of, b->ns.tmpfs[i].of);
+	}
 	assert_int_equal(a->cgroups.nsets, b->cgroups.nsets);
 	assert_memory_equal(a->cgroups.sets, b->cgroups.sets,
 			    a->cgroups.nsets * a->cgroups.nhiers * sizeof(int32_t));

@@ -757,8 +757,8 @@ static const struct bad_value bad_values[] = {
     {"tasks/0/threads/1/cgroup", "-1", "out of range"},
     {"cgroups/ns", "2", "out of range"},
     {"cgroups/ns", "0", "not below"},
-    {"namespaces/own", "[\"pid\", \"ipc\"]", "without a cgroup namespace"},
-    {"namespaces/own", "[\"cgroup\", \"time\"]", "without an ipc namespace"},
+    {"namespaces/own", "[\"pid\", \"ipc\", \"mnt\"]", "without a cgroup namespace"},
+    {"namespaces/own", "[\"cgroup\", \"time\", \"mnt\"]", "without an ipc namespace"},
     {"namespaces/ipc", "[]", "not an object"},
     {"namespaces/ipc/sysctl/kernel.shmmni", "16777217", "out of range"},
     {"namespaces/ipc/sysctl/kernel.shm_rmid_forced", "2", "out of range"},
@@ -788,6 +788,21 @@ static const struct bad_value bad_values[] = {
     {"namespaces/ipc/msg/1/id", "0", "one id"},
     {"namespaces/own", "[\"cgroup\", \"time\", \"time\"]", "twice"},
     {"namespaces/time", NULL, "time"},
+    {"namespaces/own", "[\"cgroup\", \"time\", \"ipc\"]", "mount namespace the tree does not have"},
+    {"namespaces/tmpfs/0/point", "\"dev/shm\"", "plain absolute path"},
+    {"namespaces/tmpfs/0/point", "\"/dev/../etc\"", "plain absolute path"},
+    {"namespaces/tmpfs/0/point", "\"/dev//shm\"", "plain absolute path"},
+    {"namespaces/tmpfs/0/options", "\"size=1k,mode=1777 x\"", "character"},
+    {"namespaces/tmpfs/0/flags", "16", "flag a tmpfs mount does not keep"},
+    {"namespaces/tmpfs/0/flags", "-1", "out of range"},
+    {"namespaces/tmpfs/0", "7", "not an object"},
+    {"namespaces/tmpfs/0/size", "\"12\"", "not a hex number"},
+    {"namespaces/tmpfs/1/source", "\"home/data\"", "plain absolute path"},
+    {"namespaces/tmpfs/1/point", "\"/dev/shm\"", "twice"},
+    {"namespaces/tmpfs/2/of", "3", "out of range"},
+    {"namespaces/tmpfs/2/of", "2", "names a bind"},
+    {"namespaces/tmpfs/2/of", "-1", "out of range"},
+    {"namespaces/container", "\"runc\"", "a bind in a container's image"},
     {"namespaces/time/monotonic", "[1]", "not [seconds, nanoseconds]"},
     {"namespaces/time/monotonic", "[1, 2, 3]", "too many entries"},
     {"namespaces/time/monotonic", "[-1, 0]", "seconds out of"},
@@ -1073,7 +1088,7 @@ static bool optional(const char *path)
 					   "/timer_slack", "/sched_reset_on_fork",
 					   "/exit_signal", "/cow_pages", "/stop_signal",
 					   "/page_shift",  "/guards",
-					   "/thp_except_advised", "/ipc"};
+					   "/thp_except_advised", "/ipc", "/tmpfs"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
