@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""Runs CRIU's own conformance tests (zdtm, the static ones, host flavour) through cryo with
+cryo's default options, and prints one line per test: PASS, or where it failed (DUMP, RESTORE,
+CHECK: the test's own verdict after restore; ERR: it did not start) and why; SKIP for a test
+that is not for the host flavour, not run by `zdtm.py run -a` (noauto), for another arch, or
+not built.
+
+CRIU's tests are not part of cryo (GPL, and fetched from outside): point --criu-src at a CRIU
+source tree whose tests are built (`make -C test/zdtm/lib && make -k -C test/zdtm/static`;
+Debian's libaio-dev, libcap-dev and libbpf-dev build a few more). Each test runs as zdtm.py
+runs it in the host flavour: started by its Makefile rule (`make NAME.pid`), as the zdtm user
+unless its .desc says suid, then dumped (the test is killed), restored with --detach, sent
+SIGTERM, and judged by the PASS its .out ends with.
+
+Tests that change the host beyond their own files (cgroup hierarchies they mount, firewall
+rules) are left out unless --all is given; run those on a machine nothing else uses.
+
+    scripts/criu-zdtm.py --criu-src ~/criu [--cryo build/cryo] [--results FILE] [NAME...]
+"""
+import argparse
+import ast
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HOST_CHANGING = re.compile(r"^(cgroup|net_lock|netns_lock|netns-nft|socket-tcp-.*nfconntrack)")
+SPECIAL = "env00 fifo-rowo-pair umask00 cmdlinenv00 shm-unaligned shm-hugetlb".split()
+ZDTM_USER = {"ZDTM_UID": "18943", "ZDTM_GID": "58467", "ZDTM_GROUPS": "27495 48244"}
+
+
+def test_names(static):
+    mk = open(os.path.join(static, "Makefile")).read().replace("\\\n", " ")
+    names = []
+    for var in ("TST_NOFILE", "TST_FILE", "TST_DIR", "TST_DIR_FILE"):
+        for m in re.finditer(rf"^{var}\s*\+?:?=(.*)$", mk, re.M):
+            names += [n for n in m.group(1).split() if not n.startswith("$")]
+    return names + SPECIAL
+
+
+def desc_of(static, name):
+    try:
+        return ast.literal_eval(open(os.path.join(static, name + ".desc")).read())
+    except (OSError, ValueError, SyntaxError):
+        return {}
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_gone(pid, seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def last_line(text):
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def remove_leftovers(static, name):
+    for suffix in (".pid", ".out", ".out.inprogress"):
+        try:
+            os.unlink(os.path.join(static, name + suffix))
+        except OSError:
+            pass
+    for suffix in (".test", ".dir.test"):
+        p = os.path.join(static, name + suffix)
+        if os.path.isdir(p) and not os.path.islink(p):
+            shutil.rmtree(p, ignore_errors=True)
+        elif os.path.lexists(p):
+            os.unlink(p)
+
+
+def skip_reason(static, name, run_all):
+    d = desc_of(static, name)
+    flavours = d.get("flavor", "h ns uns").split()
+    if "h" not in flavours:
+        return "flavour " + " ".join(flavours)
+    if "noauto" in d.get("flags", "").split():
+        return "noauto"
+    if d.get("arch") and d["arch"] != os.uname().machine:
+        return "arch " + d["arch"]
+    if not os.access(os.path.join(static, name), os.X_OK):
+        return "not built"
+    if not run_all and HOST_CHANGING.match(name):
+        return "changes the host (--all runs it)"
+    check = os.path.join(static, name + ".checkskip")
+    if os.path.exists(check) and subprocess.run([check], cwd=static,
+                                                capture_output=True).returncode:
+        return "its checkskip says so"
+    return None
+
+
+def run_test(static, cryo, name, img):
+    env = dict(os.environ, TMPDIR="/tmp")
+    if "suid" not in desc_of(static, name).get("flags", "").split():
+        env.update(ZDTM_USER)
+        os.chmod(static, 0o777)
+    remove_leftovers(static, name)
+    try:
+        s = subprocess.run(["make", "--no-print-directory", "-C", static, name + ".pid"],
+                           env=env, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "ERR", "did not start in 60 s"
+    if s.returncode:
+        return "ERR", "start: " + last_line(s.stdout + s.stderr)
+    pid = int(open(os.path.join(static, name + ".pid")).read().split()[0])
+    try:
+        shutil.rmtree(img, ignore_errors=True)
+        try:
+            d = subprocess.run([cryo, "dump", "-t", str(pid), "-D", img], capture_output=True,
+                               text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            return "DUMP", "timed out"
+        if d.returncode:
+            return "DUMP", last_line(d.stderr) or f"exit {d.returncode}"
+        if not wait_gone(pid, 10):
+            return "DUMP", "the test still runs after the dump"
+        try:
+            r = subprocess.run([cryo, "restore", "-D", img, "--detach"], capture_output=True,
+                               text=True, timeout=120, cwd=static)
+        except subprocess.TimeoutExpired:
+            return "RESTORE", "timed out"
+        if r.returncode:
+            return "RESTORE", last_line(r.stderr) or f"exit {r.returncode}"
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return "CHECK", "gone after restore"
+        if not wait_gone(pid, 30):
+            return "CHECK", "did not end within 30 s of SIGTERM"
+        try:
+            out = open(os.path.join(static, name + ".out"), errors="replace").read()
+        except OSError:
+            out = ""
+        if re.search(r"(^|: )PASS$", out, re.M):
+            return "PASS", ""
+        return "CHECK", " | ".join(out.strip().splitlines()[-2:])[:300]
+    finally:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        subprocess.run(["pkill", "-KILL", "-f", f"^{re.escape(os.path.join(static, name))} "],
+                       capture_output=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--criu-src", default=os.environ.get("CRIU_SRC"), required=not
+                    os.environ.get("CRIU_SRC"), help="a CRIU source tree with its tests built")
+    ap.add_argument("--cryo", default=os.path.join(os.path.dirname(__file__), "../build/cryo"))
+    ap.add_argument("--results", help="append each line to this file too")
+    ap.add_argument("--all", action="store_true", help="also the tests that change the host")
+    ap.add_argument("names", nargs="*")
+    a = ap.parse_args()
+    static = os.path.abspath(os.path.join(a.criu_src, "test/zdtm/static"))
+    cryo = os.path.abspath(a.cryo)
+    results = open(a.results, "a") if a.results else None
+    counts = {}
+    with tempfile.TemporaryDirectory(prefix="cryo-zdtm-") as tmp:
+        for name in a.names or test_names(static):
+            start = time.time()
+            why = skip_reason(static, name, a.all)
+            status = "SKIP"
+            if why is None:
+                try:
+                    status, why = run_test(static, cryo, name, os.path.join(tmp, "img"))
+                except Exception as e:  # a broken test must not stop the run
+                    status, why = "ERR", repr(e)
+            counts[status] = counts.get(status, 0) + 1
+            line = f"{status:8} {name:32} {time.time() - start:5.1f}s {why}"
+            print(line, flush=True)
+            if results:
+                results.write(line + "\n")
+                results.flush()
+    print(" ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
