@@ -28,7 +28,9 @@ import sys
 import tempfile
 import time
 
-HOST_CHANGING = re.compile(r"^(cgroup|net_lock|netns_lock|netns-nft|socket-tcp-.*nfconntrack)")
+# Mount cgroup hierarchies, or set firewall rules that stay when the test is killed.
+HOST_CHANGING = re.compile(r"^(cgroup|net_lock|netns_lock|netns-nft|socket-tcp-syn-sent|"
+                           r"socket-tcp-.*nfconntrack)")
 SPECIAL = "env00 fifo-rowo-pair umask00 cmdlinenv00 shm-unaligned shm-hugetlb".split()
 ZDTM_USER = {"ZDTM_UID": "18943", "ZDTM_GID": "58467", "ZDTM_GROUPS": "27495 48244"}
 
