@@ -12,10 +12,15 @@ runs it in the host flavour: started by its Makefile rule (`make NAME.pid`), as 
 unless its .desc says suid, then dumped (the test is killed), restored with --detach, sent
 SIGTERM, and judged by the PASS its .out ends with.
 
+With --criu PATH the same tests run through CRIU instead, the way CRIU's own zdtm.py runs them
+(each test's .desc options: opts and dopts at dump, opts and ropts at restore, which is
+restored detached): the yardstick of what CRIU passes on this machine.
+
 Tests that change the host beyond their own files (cgroup hierarchies they mount, firewall
 rules) are left out unless --all is given; run those on a machine nothing else uses.
 
-    scripts/criu-zdtm.py --criu-src ~/criu [--cryo build/cryo] [--results FILE] [NAME...]
+    scripts/criu-zdtm.py --criu-src ~/criu [--cryo build/cryo | --criu PATH] [--results FILE]
+                         [--all] [NAME...]
 """
 import argparse
 import ast
@@ -51,18 +56,19 @@ def desc_of(static, name):
         return {}
 
 
-def alive(pid):
+def alive(pid, zombie_too=False):
     try:
         with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+            return zombie_too or f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
 
 
-def wait_gone(pid, seconds):
+def wait_gone(pid, seconds, zombie_too=False):
+    """Until pid has ended (zombie_too: and is reaped, its PID free for the restore)."""
     end = time.time() + seconds
     while time.time() < end:
-        if not alive(pid):
+        if not alive(pid, zombie_too):
             return True
         time.sleep(0.05)
     return False
@@ -107,8 +113,22 @@ def skip_reason(static, name, run_all):
     return None
 
 
-def run_test(static, cryo, name, img):
+def commands(static, name, tool, img):
+    """The dump and the restore command lines: cryo's with no option, or CRIU's as zdtm.py."""
+    if tool["criu"] is None:
+        return ([tool["cryo"], "dump", "-t", "{pid}", "-D", img],
+                [tool["cryo"], "restore", "-D", img, "--detach"])
+    d = desc_of(static, name)
+    opts = d.get("opts", "").split()
+    return ([tool["criu"], "dump", "-v4", "-o", "dump.log", "-D", img, "-t", "{pid}"] + opts +
+            d.get("dopts", "").split(),
+            [tool["criu"], "restore", "-v4", "-o", "restore.log", "-D", img,
+             "--restore-detached"] + opts + d.get("ropts", "").split())
+
+
+def run_test(static, tool, name, img):
     env = dict(os.environ, TMPDIR="/tmp")
+    dump_cmd, restore_cmd = commands(static, name, tool, img)
     if "suid" not in desc_of(static, name).get("flags", "").split():
         env.update(ZDTM_USER)
         os.chmod(static, 0o777)
@@ -123,18 +143,19 @@ def run_test(static, cryo, name, img):
     pid = int(open(os.path.join(static, name + ".pid")).read().split()[0])
     try:
         shutil.rmtree(img, ignore_errors=True)
+        os.makedirs(img)
         try:
-            d = subprocess.run([cryo, "dump", "-t", str(pid), "-D", img], capture_output=True,
-                               text=True, timeout=120)
+            d = subprocess.run([str(pid) if a == "{pid}" else a for a in dump_cmd],
+                               capture_output=True, text=True, timeout=120)
         except subprocess.TimeoutExpired:
             return "DUMP", "timed out"
         if d.returncode:
             return "DUMP", last_line(d.stderr) or f"exit {d.returncode}"
-        if not wait_gone(pid, 10):
-            return "DUMP", "the test still runs after the dump"
+        if not wait_gone(pid, 10, zombie_too=True):
+            return "DUMP", "the test still runs (or is not reaped) after the dump"
         try:
-            r = subprocess.run([cryo, "restore", "-D", img, "--detach"], capture_output=True,
-                               text=True, timeout=120, cwd=static)
+            r = subprocess.run(restore_cmd, capture_output=True, text=True, timeout=120,
+                               cwd=static)
         except subprocess.TimeoutExpired:
             return "RESTORE", "timed out"
         if r.returncode:
@@ -164,12 +185,13 @@ def main():
     ap.add_argument("--criu-src", default=os.environ.get("CRIU_SRC"), required=not
                     os.environ.get("CRIU_SRC"), help="a CRIU source tree with its tests built")
     ap.add_argument("--cryo", default=os.path.join(os.path.dirname(__file__), "../build/cryo"))
+    ap.add_argument("--criu", help="run the tests through this criu instead, as zdtm.py does")
     ap.add_argument("--results", help="append each line to this file too")
     ap.add_argument("--all", action="store_true", help="also the tests that change the host")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     static = os.path.abspath(os.path.join(a.criu_src, "test/zdtm/static"))
-    cryo = os.path.abspath(a.cryo)
+    tool = {"cryo": os.path.abspath(a.cryo), "criu": a.criu and os.path.abspath(a.criu)}
     results = open(a.results, "a") if a.results else None
     counts = {}
     with tempfile.TemporaryDirectory(prefix="cryo-zdtm-") as tmp:
@@ -179,7 +201,7 @@ def main():
             status = "SKIP"
             if why is None:
                 try:
-                    status, why = run_test(static, cryo, name, os.path.join(tmp, "img"))
+                    status, why = run_test(static, tool, name, os.path.join(tmp, "img"))
                 except Exception as e:  # a broken test must not stop the run
                     status, why = "ERR", repr(e)
             counts[status] = counts.get(status, 0) + 1
