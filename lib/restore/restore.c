@@ -38,6 +38,7 @@
 #include "inject/inject.h"
 #include "plugin/plugin.h"
 #include "image/chain.h"
+#include "image/hotset.h"
 #include "image/image-dir.h"
 #include "image/pagemap.h"
 #include "image/tar.h"
@@ -1163,6 +1164,13 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		if (r < 0)
 			goto out;
 	}
+	/* The pages to load before a lazy tree runs: a hint, whose damage costs time, never
+	 * memory (each page still comes from the image's checked pages), so it is only warned
+	 * of. */
+	if (sh.lazy && hotset_read(ctx, sh.dirfd, &img, &sh.hot, &sh.nhot) < 0) {
+		log_warn(ctx, "%s: hot set ignored: %s", opts->dir, cryo_ctx_errmsg(ctx));
+		ctx->errmsg[0] = '\0';
+	}
 	{
 		struct cryo_hook_args hargs;
 		_cleanup_free_ pid_t *pids = NULL;
@@ -1212,6 +1220,7 @@ out:
 	if (sh.uffd_sink >= 0)
 		close(sh.uffd_sink);
 	stream_index_free(sh.pages);
+	free(sh.hot);
 	free(sh.sess_how);
 	restore_shared_tables_free(&sh);
 	chain_free(sh.chain);
