@@ -922,7 +922,10 @@ void restore_lazy_run(struct lazy_server *server)
 				if (r < 0)
 					task_fail(&s, lt, r);
 			}
-			work |= lt->uffd >= 0 && ((s.fill && lt->left) || lt->npending);
+			/* No background copy while recording: a page copied before the tree
+			 * touches it never faults, and would be missing from the hot set. */
+			work |= lt->uffd >= 0 && ((s.fill && s.rec_dirfd < 0 && lt->left) ||
+						  lt->npending);
 		}
 		for (size_t c = 0; c < s.ncopies; c++)
 			pfd[s.n + c] = (struct pollfd){s.copy_fds[c], POLLIN, 0};
@@ -940,7 +943,7 @@ void restore_lazy_run(struct lazy_server *server)
 			}
 			continue; /* events before any background copy */
 		}
-		if (s.fill)
+		if (s.fill && s.rec_dirfd < 0)
 			background_step(&s);
 	}
 	record_end(&s); /* every page is in before the window closed */
