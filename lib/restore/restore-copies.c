@@ -109,10 +109,10 @@ static int take_members(struct cryo_ctx *ctx, struct pool *p, int sk, uint32_t c
 /* The one server of the pool, its own session (a ^C for `cryo restore` must not take it and
  * leave the copies waiting on a page); it owns copy_fds from here on. */
 static int start_server(struct cryo_ctx *ctx, struct pool *p, int *copy_fds, size_t ncopies,
-			bool fill)
+			bool fill, bool no_hot_set)
 {
 	struct rst_shared sh = {.img = &p->img, .dirfd = p->dirfd, .pages = p->pages,
-				.uffd_sink = -1};
+				.uffd_sink = -1, .no_hot_set = no_hot_set};
 	struct lazy_server *server;
 	size_t nm = p->nm;
 	pid_t pid;
@@ -192,7 +192,7 @@ static int pool_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 	close(sk[1]);
 	if (r >= 0 && p->nm) {
 		/* The server owns copy_fds from here on, whatever happens. */
-		r = start_server(ctx, p, copy_fds, n, o.fill);
+		r = start_server(ctx, p, copy_fds, n, o.fill, o.no_hot_set);
 		copy_fds = NULL;
 	}
 	/* Nothing to serve, or a failure: every copy made goes (each waiting for pages nobody

@@ -731,7 +731,7 @@ static void background_step(struct server *s)
 static void record_prepare(struct server *s, const struct rst_shared *sh)
 {
 	s->rec_dirfd = -1;
-	if (faccessat(sh->dirfd, HOTSET_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+	if (sh->no_hot_set || faccessat(sh->dirfd, HOTSET_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
 		return;
 	s->rec_dirfd = fcntl(sh->dirfd, F_DUPFD_CLOEXEC, 3);
 	s->rec_key = hotset_key(sh->img);

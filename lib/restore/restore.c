@@ -1167,7 +1167,8 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	/* The pages to load before a lazy tree runs: a hint, whose damage costs time, never
 	 * memory (each page still comes from the image's checked pages), so it is only warned
 	 * of. */
-	if (sh.lazy && hotset_read(ctx, sh.dirfd, &img, &sh.hot, &sh.nhot) < 0) {
+	sh.no_hot_set = opts->no_hot_set;
+	if (sh.lazy && !sh.no_hot_set && hotset_read(ctx, sh.dirfd, &img, &sh.hot, &sh.nhot) < 0) {
 		log_warn(ctx, "%s: hot set ignored: %s", opts->dir, cryo_ctx_errmsg(ctx));
 		ctx->errmsg[0] = '\0';
 	}

@@ -42,6 +42,7 @@ struct rst_shared {
 	 * image has none, or a damaged one (ignored with a warning). */
 	struct hot_run *hot;
 	uint64_t nhot;
+	bool no_hot_set; /* cryo_restore_opts.no_hot_set: no hot set loaded or recorded */
 	bool new_pidns; /* the root is the init of a new pid namespace (restore-ns.c) */
 	bool pidns_init; /* a host tree in a new pid namespace, under an init of ours */
 	/* An image restored as it arrives (restore-stream.c): per img->tasks[i], the pipe its
