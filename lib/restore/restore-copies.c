@@ -261,6 +261,7 @@ int restore_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, p
 		return r < 0 ? r : pool_run(ctx, opts, ret_root);
 	o = *opts;
 	o.dir = scratch;
+	o.no_hot_set = true; /* recorded into a directory that goes at once: for nobody */
 	r = pool_run(ctx, &o, ret_root);
 	scratch_dir_remove(scratch);
 	return r;

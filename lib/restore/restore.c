@@ -1270,6 +1270,7 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		return r < 0 ? r : restore_image(ctx, opts, target, NULL, -1, ret_root);
 	o = *opts;
 	o.dir = scratch;
+	o.no_hot_set = true; /* recorded into a directory that goes at once: for nobody */
 	r = restore_image(ctx, &o, target, NULL, -1, ret_root);
 	scratch_dir_remove(scratch);
 	return r;
@@ -1293,6 +1294,7 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 			return r;
 		o = *opts;
 		o.dir = s3_lazy_dir(lazy);
+		o.no_hot_set = true; /* the metadata's scratch directory, not the image */
 		r = restore_image_at(ctx, &o, NULL, NULL, s3_lazy_remote(lazy), -1, ret_root);
 		s3_lazy_log(ctx, lazy);
 		s3_lazy_free(lazy);
