@@ -35,6 +35,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "image/hotset.h"
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "image/tar.h"
@@ -118,7 +119,12 @@ static int start_server(struct cryo_ctx *ctx, struct pool *p, int *copy_fds, siz
 	pid_t pid;
 
 	p->nm = 0; /* the server has them now, whatever happens */
+	/* The hot set every copy loaded (each has said if it ignored it): not to be copied
+	 * again in the background. */
+	if (!no_hot_set && hotset_read(ctx, p->dirfd, &p->img, &sh.hot, &sh.nhot) < 0)
+		ctx->errmsg[0] = '\0';
 	server = restore_lazy_prepare_pool(ctx, &sh, p->m, nm, copy_fds, ncopies, fill);
+	free(sh.hot);
 	if (!server)
 		return cryo_ctx_errmsg(ctx)[0] ? -ENOMEM
 					       : cryo_err(ctx, -ENOMEM, "prepare the page server");

@@ -220,8 +220,13 @@ struct lazy_run {
 	uint64_t vaddr; /* where it was at the dump (the hot set's addresses) */
 	uint64_t len;
 	uint64_t off;  /* of its first byte in the task's pages */
-	uint8_t *done; /* per page: in memory, or dropped by the task */
+	uint8_t *done; /* per page: 0, or PAGE_DONE or PAGE_HOT */
 };
+
+/* A page in memory or dropped by the task (a fault on it gets a zero page), or one of the hot
+ * set, loaded before the tree ran: never copied in the background, but served from the image
+ * if it faults all the same (a pool's copy that found no hot set where its server found one). */
+enum { PAGE_DONE = 1, PAGE_HOT = 2 };
 
 struct lazy_task {
 	int uffd;
@@ -298,8 +303,6 @@ static void task_drop(struct lazy_task *lt)
 	lt->npending = lt->pending_cap = 0;
 }
 
-static void mark(struct lazy_task *lt, struct lazy_run *lr, uint64_t first, uint64_t npages);
-
 /* The hot set was loaded before the tree ran (restore_lazy_fill_eager()): not to be copied
  * again. */
 static int mark_hot(const struct rst_shared *sh, const struct img_task *t, struct lazy_task *lt)
@@ -316,8 +319,14 @@ static int mark_hot(const struct rst_shared *sh, const struct img_task *t, struc
 		for (size_t j = k; j < nrg && rg[j][0] < lr->vaddr + lr->len; j++) {
 			uint64_t a, b;
 
-			if (hot_piece(rg, j, lr->vaddr, lr->len, &a, &b))
-				mark(lt, lr, (a - lr->vaddr) / PAGE_SZ, (b - a) / PAGE_SZ);
+			if (!hot_piece(rg, j, lr->vaddr, lr->len, &a, &b))
+				continue;
+			for (uint64_t p = (a - lr->vaddr) / PAGE_SZ; p < (b - lr->vaddr) / PAGE_SZ;
+			     p++)
+				if (!lr->done[p]) {
+					lr->done[p] = PAGE_HOT;
+					lt->left--;
+				}
 		}
 	}
 	return r;
@@ -369,7 +378,7 @@ static void mark(struct lazy_task *lt, struct lazy_run *lr, uint64_t first, uint
 {
 	for (uint64_t p = first; p < first + npages; p++)
 		if (!lr->done[p]) {
-			lr->done[p] = 1;
+			lr->done[p] = PAGE_DONE;
 			lt->left--;
 		}
 }
@@ -494,8 +503,8 @@ static int on_fault(struct server *s, struct lazy_task *lt, uint64_t addr)
 	addr &= ~(PAGE_SZ - 1);
 	lr = run_at(lt, addr);
 	page = lr ? (addr - lr->addr) / PAGE_SZ : 0;
-	if (lr && !lr->done[page]) {
-		uint64_t n = undone_span(lr, page);
+	if (lr && lr->done[page] != PAGE_DONE) {
+		uint64_t n = lr->done[page] == PAGE_HOT ? 1 : undone_span(lr, page);
 		int r;
 
 		/* While recording, small frames: what is recorded is what gets loaded before
@@ -528,8 +537,12 @@ static void on_drop(struct lazy_task *lt, uint64_t start, uint64_t end)
 		uint64_t a = start > lr->addr ? start : lr->addr;
 		uint64_t b = end < lr->addr + lr->len ? end : lr->addr + lr->len;
 
-		if (a < b)
-			mark(lt, lr, (a - lr->addr) / PAGE_SZ, (b - a + PAGE_SZ - 1) / PAGE_SZ);
+		if (a >= b)
+			continue;
+		mark(lt, lr, (a - lr->addr) / PAGE_SZ, (b - a + PAGE_SZ - 1) / PAGE_SZ);
+		for (uint64_t p = (a - lr->addr) / PAGE_SZ; p < (b - lr->addr + PAGE_SZ - 1) / PAGE_SZ;
+		     p++)
+			lr->done[p] = PAGE_DONE; /* a hot page dropped reads zeros too */
 	}
 }
 
