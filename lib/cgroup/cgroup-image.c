@@ -107,7 +107,10 @@ bool cgroup_path_plain(const char *p)
 
 static bool controllers_plain(const char *s)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz0123456789_,=";
+	/* A named hierarchy's name takes letters, digits, '_', '.' and '-' (the kernel's
+	 * cgroup1 "name=" option; CRIU's zdtm mounts name=zdtmtst.defaultroot). Names are
+	 * matched against mounts, never made into paths. */
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-,=";
 
 	return strlen(s) <= 128 && strspn(s, ok) == strlen(s) && s[0] != ',' && !strstr(s, ",,") &&
 	       (!s[0] || s[strlen(s) - 1] != ',');
