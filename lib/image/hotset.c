@@ -59,8 +59,10 @@ int hotset_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct
 		return cryo_err(ctx, -EBADMSG, "%s: sum does not match its runs: damaged",
 				HOTSET_NAME);
 	if (hdr.key != hotset_key(img))
-		return cryo_err(ctx, -EINVAL, "%s: key %#llx is not this image's: recorded for "
-				"another image", HOTSET_NAME, (unsigned long long)hdr.key);
+		return cryo_err(ctx, -EINVAL,
+				"%s: key %#llx is not this image's: recorded for "
+				"another image",
+				HOTSET_NAME, (unsigned long long)hdr.key);
 	runs = malloc(hdr.nruns ? hdr.nruns * sizeof(*runs) : 1);
 	if (!runs)
 		return -ENOMEM;
@@ -69,8 +71,9 @@ int hotset_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct
 		const struct hot_run *h = &runs[i];
 
 		if (!is_task(img, h->pid))
-			return cryo_err(ctx, -EINVAL, "%s: run %llu: pid %u is no task of the image",
-					HOTSET_NAME, (unsigned long long)i, h->pid);
+			return cryo_err(ctx, -EINVAL,
+					"%s: run %llu: pid %u is no task of the image", HOTSET_NAME,
+					(unsigned long long)i, h->pid);
 		if (h->zero)
 			return cryo_err(ctx, -EINVAL, "%s: run %llu: zero is %u", HOTSET_NAME,
 					(unsigned long long)i, h->zero);
@@ -85,7 +88,8 @@ int hotset_parse(struct cryo_ctx *ctx, const void *buf, size_t len, const struct
 	}
 	if (total != hdr.npages)
 		return cryo_err(ctx, -EINVAL, "%s: runs add up to %llu pages, npages is %llu",
-				HOTSET_NAME, (unsigned long long)total, (unsigned long long)hdr.npages);
+				HOTSET_NAME, (unsigned long long)total,
+				(unsigned long long)hdr.npages);
 	*ret_runs = TAKE_PTR(runs);
 	*ret_nruns = hdr.nruns;
 	return 0;
@@ -95,8 +99,9 @@ int hotset_read(struct cryo_ctx *ctx, int dirfd, const struct img *img, struct h
 		uint64_t *ret_nruns)
 {
 	_cleanup_free_ char *buf = NULL;
-	ssize_t len = image_file_read(dirfd, HOTSET_NAME, sizeof(struct hotset_hdr) +
-				      HOT_MAX_RUNS * sizeof(struct hot_run), &buf);
+	ssize_t len = image_file_read(
+	    dirfd, HOTSET_NAME, sizeof(struct hotset_hdr) + HOT_MAX_RUNS * sizeof(struct hot_run),
+	    &buf);
 
 	if (len == -ENOENT) {
 		*ret_runs = NULL;

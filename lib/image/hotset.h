@@ -25,11 +25,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define HOTSET_NAME      "hotset.img"
-#define HOTSET_MAGIC     "CRYOHS1"
-#define HOT_MAX_PAGES    16384 /* 64 MiB: what is loaded before the tree runs, at most */
-#define HOT_MAX_RUNS     HOT_MAX_PAGES
-#define HOT_WINDOW_MS    2000 /* faults recorded after the tree starts running */
+#define HOTSET_NAME   "hotset.img"
+#define HOTSET_MAGIC  "CRYOHS1"
+#define HOT_MAX_PAGES 16384 /* 64 MiB: what is loaded before the tree runs, at most */
+#define HOT_MAX_RUNS  HOT_MAX_PAGES
+#define HOT_WINDOW_MS 2000 /* faults recorded after the tree starts running */
 
 struct hotset_hdr {
 	char magic[8];

@@ -118,8 +118,8 @@ static int range_cmp(const void *a, const void *b)
 /*
  * The hot set of task t (docs/hot-set.md) as sorted, disjoint [start, end) ranges of its
  * image addresses: the runs of the image's hot set for its pid, and the pages around each
- * thread's stack pointer. Pages outside its saved runs are dropped later, by whoever walks
- * them together with the runs. *ret is the caller's.
+ * thread's stack pointer; none at all with no_hot_set. Pages outside its saved runs are
+ * dropped later, by whoever walks them together with the runs. *ret is the caller's.
  */
 static int hot_ranges(const struct rst_shared *sh, const struct img_task *t,
 		      uint64_t (**ret)[2], size_t *ret_n)
@@ -134,7 +134,7 @@ static int hot_ranges(const struct rst_shared *sh, const struct img_task *t,
 			rg[n][0] = sh->hot[i].vaddr;
 			rg[n++][1] = sh->hot[i].vaddr + sh->hot[i].npages * PAGE_SZ;
 		}
-	for (uint32_t i = 0; i < t->nthreads; i++) {
+	for (uint32_t i = 0; i < t->nthreads && !sh->no_hot_set; i++) {
 		uint64_t sp = t->threads[i].regs.rsp & ~(PAGE_SZ - 1);
 
 		if (sp < PAGE_SZ || sp > UINT64_MAX - 2 * STACK_HOT)
@@ -744,7 +744,8 @@ static void background_step(struct server *s)
 static void record_prepare(struct server *s, const struct rst_shared *sh)
 {
 	s->rec_dirfd = -1;
-	if (sh->no_hot_set || faccessat(sh->dirfd, HOTSET_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+	if (sh->no_hot_set || faccessat(sh->dirfd, HOTSET_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    errno != ENOENT)
 		return;
 	s->rec_dirfd = fcntl(sh->dirfd, F_DUPFD_CLOEXEC, 3);
 	s->rec_key = hotset_key(sh->img);
