@@ -756,6 +756,7 @@ struct lazy_server *restore_lazy_prepare(struct cryo_ctx *ctx, const struct rst_
 {
 	struct server *sp = calloc(1, sizeof(*sp));
 	const struct img *img = sh->img;
+	uint64_t left = 0;
 	int r = 0;
 
 	if (!sp)
@@ -778,6 +779,15 @@ struct lazy_server *restore_lazy_prepare(struct cryo_ctx *ctx, const struct rst_
 			r = source_open(ctx, sh, &img->tasks[i], &lt->src);
 		if (r < 0)
 			task_fail(sp, lt, r);
+	}
+	/* A tree with no more lazy memory than a hot set may hold records none: its background
+	 * copy brings it all in about as soon as a hot set would, and recording would hold that
+	 * copy back for HOT_WINDOW_MS (and this server, with the caller's stderr, as long). */
+	for (size_t i = 0; i < sp->n; i++)
+		left += sp->tasks[i].left;
+	if (sp->rec_dirfd >= 0 && left <= HOT_MAX_PAGES) {
+		close(sp->rec_dirfd);
+		sp->rec_dirfd = -1;
 	}
 	return (struct lazy_server *)sp;
 }

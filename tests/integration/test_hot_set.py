@@ -14,7 +14,7 @@ import pytest
 
 from conftest import CRYO, reap, workload
 
-SIZE, PIECE, STRIDE = 64 << 20, 64 << 10, 4 << 20
+SIZE, PIECE, STRIDE = 128 << 20, 64 << 10, 8 << 20
 
 
 def _restore(env, run, img, mode):
@@ -78,12 +78,12 @@ def _wait_hotset(img, timeout=10.0):
 
 
 def _hot_base(run):
-    """The address of the workload's 64 MiB (its only anonymous mapping of that size)."""
+    """The address of the workload's 128 MiB (its only anonymous mapping of that size)."""
     for line in open(f"/proc/{run.pid}/maps"):
         a, b = (int(x, 16) for x in line.split()[0].split("-"))
         if b - a == SIZE and len(line.split()) == 5:
             return a
-    raise AssertionError("the workload's 64 MiB are not in its maps")
+    raise AssertionError("the workload's 128 MiB are not in its maps")
 
 
 def _start(env):
@@ -160,4 +160,25 @@ def test_bad_hot_set_is_ignored_and_memory_stays_exact(env, damage):
     # Nothing of it was loaded: a fault per piece (2 MiB frames: no recording either, since
     # the image has a hot set, if a bad one, which only its owner should replace).
     assert first >= 16, first
+    _check(run, pid, 1)
+
+
+def test_small_lazy_tree_records_no_hot_set(env):
+    """A --lazy tree with less lazy memory than a hot set may hold (64 MiB) records none: its
+    background copy is not held back for the recording (and its server, which holds cryo's
+    stderr, is gone as soon as all is in)."""
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    img = env.dump(run, suite_args=False)
+    os.truncate(run.out, 0)
+    with open(env.tmp / "restore.log", "w") as f:
+        # stderr a pipe the server inherits: run() returns when the server has exited
+        p = subprocess.run([CRYO, "restore", "-D", str(img), "--detach", "--lazy", "-v",
+                            "--pidfile", str(env.tmp / "pid")], stdin=subprocess.DEVNULL,
+                           stdout=f, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    pid = int((env.tmp / "pid").read_text())
+    env.restored.append(pid)
+    assert "all pages in" in p.stderr and "hot set recorded" not in p.stderr, p.stderr
+    assert not (img / "hotset.img").exists()
     _check(run, pid, 1)
