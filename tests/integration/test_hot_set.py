@@ -86,22 +86,24 @@ def _hot_base(run):
     raise AssertionError("the workload's 128 MiB are not in its maps")
 
 
-def _start(env):
+def _start(env, extra=()):
     run = env.start([workload("mem_hot")])
     run.wait_for("ready")
     # Its own count before any restore: the pieces are present, no fault.
     assert _hot_faults(run, run.pid, 1) == 0
     base = _hot_base(run)
-    return run, base, env.dump(run, suite_args=False)
+    return run, base, env.dump(run, suite_args=False, extra=extra)
 
 
-@pytest.mark.parametrize("mode", ["pool", "lazy"])
-def test_hot_set_recorded_then_loaded_before_the_tree_runs(env, mode):
+@pytest.mark.parametrize("mode,layout", [("pool", "raw"), ("lazy", "raw"), ("pool", "lz4x2"),
+                                         ("lazy", "lz4x2")])
+def test_hot_set_recorded_then_loaded_before_the_tree_runs(env, mode, layout):
     """First restore: the pieces come on fault (16 pieces of 64 KiB: 2 faults each at the
     recording's 32 KiB frames, in a pool, which fills nothing) and are recorded in fault order;
     second restore: they are in before the tree runs and reading them costs no fault; every
-    byte exact both times."""
-    run, base, img = _start(env)
+    byte exact both times. Raw pages (checked 256 KiB chunks) and lz4 frames in 2 streams."""
+    run, base, img = _start(env, ["--compression", "lz4", "--streams", "2"]
+                            if layout == "lz4x2" else [])
     assert not (img / "hotset.img").exists()
     pid, root, err = _restore(env, run, img, mode)
     first = _hot_faults(run, root, 1)
