@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
 	--dir) base=$2; shift 2 ;;
 	--keep-logs) keep_logs=1; shift ;;
 	--same-block) same_block=1; shift ;;
-	-h|--help) sed -n '3,38p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,37p' "$0"; exit 0 ;;
 	*) echo "warmstart.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
