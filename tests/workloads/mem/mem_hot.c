@@ -2,11 +2,12 @@
 /*
  * The hot set (docs/hot-set.md): 128 MiB of random bytes (more than a hot set may hold: a
  * lazy restore of less records none) of which 16 pieces of 64 KiB, 8 MiB apart, are the
- * workload's "hot" pages. After "ready", each SIGUSR2 reads the hot pieces and checks them, and prints "hot faults=N ok" where N is the number of page faults the task
- * took meanwhile (minflt + majflt of /proc/self/stat): the pieces were written before the
- * dump, so in the original and in an eager restore they are present and cost none; after a
- * lazy restore each page served by the page server through userfaultfd costs one, and a page
- * loaded before the tree ran none. SIGUSR1 then checks every byte, and PASS.
+ * workload's "hot" pages. After "ready", each SIGUSR2 reads the hot pieces and checks them,
+ * and prints "hot faults=N ok" where N is the number of page faults the task took meanwhile
+ * (minflt + majflt of /proc/self/stat): the pieces were written before the dump, so in the
+ * original and in an eager restore they are present and cost none; after a lazy restore each
+ * page served by the page server through userfaultfd costs one, and a page loaded before the
+ * tree ran none. SIGUSR1 then checks every byte, and PASS.
  */
 #include <fcntl.h>
 #include <sys/mman.h>
