@@ -12,11 +12,14 @@
 # to ANSWER_FIFO (opened for each answer):
 #   "sum K"  -> "sum K <sum mod 2^64 of 1 MiB block K as uint64 words> <vocab entry> ns=<pid ns>"
 #   "all"    -> "all <sum mod 2^64 of every word of the state> <len(vocab)> ns=<pid ns>"
-# Each answer ends with " took_ms=T": the time from the request's line being read to the answer
-# being ready (after a lazy restore, mostly page faults). The pid namespace tells copies of a pool
+# Each answer ends with " took_ms=T faults=F": the time from the request's line being read to the
+# answer being ready (after a lazy restore, mostly page faults), and the page faults the worker
+# took meanwhile (getrusage: minor + major; a page served by a lazy restore's page server is one,
+# a page of the hot set, loaded before the tree ran, none). The pid namespace tells copies of a pool
 # apart. The "ready" line carries the wall clock
 # (time.time()) at which the state was complete, so the script can take exec-to-ready.
 import os
+import resource
 import sys
 import time
 
@@ -86,9 +89,13 @@ def main():
         pending += chunk
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
+            ru = resource.getrusage(resource.RUSAGE_SELF)
             t = time.perf_counter()
             out = answer(line.decode(errors="replace").strip())
-            out += f" took_ms={(time.perf_counter() - t) * 1000:.2f}\n"
+            took = time.perf_counter() - t
+            ru2 = resource.getrusage(resource.RUSAGE_SELF)
+            faults = ru2.ru_minflt + ru2.ru_majflt - ru.ru_minflt - ru.ru_majflt
+            out += f" took_ms={took * 1000:.2f} faults={faults}\n"
             fd = os.open(ans_path, os.O_WRONLY)
             try:
                 os.write(fd, out.encode())

@@ -10,15 +10,25 @@
 #      clock at the moment its state is complete) and to the answer; then "all" (a checksum of
 #      every word of its state) is asked, untimed: the references;
 #   2. `cryo dump -t PID -D IMG` (default options: the worker is killed), timed for the record;
-#   3. for each of eager (`cryo restore -D IMG --detach`), lazy (`--lazy`) and a pool
-#      (`--copies N`, docs/fanout.md): timed from the start of `cryo restore` to the answer to
-#      "sum K" (written as soon as `cryo restore` returns); the answer must equal the cold
-#      worker's, else the run fails. With N > 1 the same request is sent again until every copy
-#      (told apart by its pid namespace) has answered, and that time is reported too. Then "all"
-#      (untimed) must equal the reference; the restored tree is killed and gone before the next.
+#   3. restores, each timed from the start of `cryo restore` to the answer to its request
+#      (written as soon as `cryo restore` returns), which must equal the cold worker's, else the
+#      run fails; then "all" (a checksum of every word, untimed) must equal the reference and
+#      the restored tree is killed and gone before the next:
+#        eager     `cryo restore -D IMG --detach`, asked "sum K";
+#        lazy      the first `--lazy` restore: the image has no hot set yet, so its page
+#                  server records one (docs/hot-set.md): asked "sum K", then the script waits
+#                  for IMG/hotset.img (HOT_WINDOW_MS after the start) before asking "all";
+#        lazy-hot  `--lazy` again, the hot set loaded before the tree runs; asked "sum K2",
+#                  another block than the recording's request (--same-block: "sum K");
+#        pool-hot  `--copies N` (docs/fanout.md) with the hot set, asked as lazy-hot;
+#        pool      `--copies N --no-hot-set` (as before hot sets), asked as lazy-hot.
+#      With N > 1 the same request is sent again until every copy (told apart by its pid
+#      namespace) has answered, and that time is reported too. Each answer carries the
+#      worker's own time for it (took_ms) and the page faults it took (faults).
 #   The image is deleted at the end of each repetition.
 #
 #   bench/warmstart.sh [--reps 5] [--mib 1024] [--copies 1] [--dir /var/tmp] [--keep-logs]
+#                      [--same-block]
 #
 # Environment: CRYO (default REPO/build/cryo), PYTHON (default /usr/bin/python3: it needs numpy,
 # Debian's python3-numpy). --keep-logs runs each restore with -v and keeps its log in
@@ -33,6 +43,7 @@ mib=1024
 copies=1
 base=/var/tmp
 keep_logs=0
+same_block=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2 ;;
@@ -40,7 +51,8 @@ while [ $# -gt 0 ]; do
 	--copies) copies=$2; shift 2 ;;
 	--dir) base=$2; shift 2 ;;
 	--keep-logs) keep_logs=1; shift ;;
-	-h|--help) sed -n '3,28p' "$0"; exit 0 ;;
+	--same-block) same_block=1; shift ;;
+	-h|--help) sed -n '3,37p' "$0"; exit 0 ;;
 	*) echo "warmstart.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -118,6 +130,7 @@ ask() { # request timeout_s: prints the answer line
 drop_ns() { sed 's/ ns=.*//'; }
 ns_of() { sed 's/.* ns=\([^ ]*\).*/\1/'; }
 took_of() { sed 's/.* took_ms=\([0-9.]*\).*/\1/'; }
+faults_of() { sed 's/.* faults=\([0-9]*\).*/\1/'; }
 
 kill_tree() { # pids...: kill every one and wait until each and every page server is gone
 	local p
@@ -126,57 +139,69 @@ kill_tree() { # pids...: kill every one and wait until each and every page serve
 	for p in $(servers); do wait_gone "$p"; done
 }
 
-restore() { # mode (eager|lazy|copies): sets R_REST, R_ANS, R_ALL (seconds; all copies answered),
-	# R_TOOK (ms: the worker's own time for the first answer, from its request to its answer),
-	# R_RSS (copies: MiB of anonymous memory the first copy holds after its first answer)
-	local args=() v=() t0 t1 t2 t3 a seen n pids
+restore() { # mode (eager|lazy|lazy-hot|pool-hot|pool) block: sets R_REST, R_ANS, R_ALL
+	# (seconds; all copies answered), R_TOOK (ms: the worker's own time for the first answer),
+	# R_FLT (the page faults it took for it), R_RSS (copies: MiB of anonymous memory the first
+	# copy holds after its first answer)
+	local args=() v=() t0 t1 t2 t3 a seen n pids want=$ref_sum blk=$2
 	case $1 in
-	lazy) args=(--lazy) ;;
-	copies) args=(--copies "$copies") ;;
+	lazy|lazy-hot) args=(--lazy) ;;
+	pool) args=(--copies "$copies" --no-hot-set) ;;
+	pool-hot) args=(--copies "$copies") ;;
 	esac
+	[ "$blk" = "$k" ] || want=$ref_sum2
 	[ "$keep_logs" = 1 ] && v=(-v)
 	rm -f "$work/pid"
 	t0=$EPOCHREALTIME
 	"$CRYO" restore -D "$work/img" "${args[@]}" --detach --pidfile "$work/pid" "${v[@]}" \
 		3>&- 4>&- 2>"$work/restore.log" || { cat "$work/restore.log" >&2; fail "$1 restore failed"; }
 	t1=$EPOCHREALTIME
-	echo "sum $k" >&3 # inline, not ask(): no fork in the timed part
+	echo "sum $blk" >&3 # inline, not ask(): no fork in the timed part
 	read -r -t 60 -u 4 a || fail "$1: no answer within 60 s"
 	t2=$EPOCHREALTIME
 	mapfile -t pids <"$work/pid"
 	started+=("${pids[@]}")
 	R_RSS=-
-	if [ "$1" = copies ]; then # on demand only: what the first answer made it hold
+	case $1 in pool*) # on demand only: what the first answer made it hold
 		R_RSS=$(awk '$1 == "RssAnon:" {printf "%.1f", $2 / 1024}' \
 			"/proc/$(cut -d' ' -f1 <"/proc/${pids[0]}/task/${pids[0]}/children")/status")
-	fi
-	[ "$keep_logs" = 1 ] && cp "$work/restore.log" "$logs/rep$rep-$1.log"
-	[ "$(echo "$a" | drop_ns)" = "$ref_sum" ] || fail "$1: answer '$a', expected '$ref_sum'"
+	esac
+	[ "$(echo "$a" | drop_ns)" = "$want" ] || fail "$1: answer '$a', expected '$want'"
 	R_TOOK=$(echo "$a" | took_of)
+	R_FLT=$(echo "$a" | faults_of)
 	t3=$t2
-	if [ "$1" = copies ] && [ "$copies" -gt 1 ]; then
+	case $1 in pool*) if [ "$copies" -gt 1 ]; then
 		seen=$(echo "$a" | ns_of)
 		n=0
 		while [ "$(echo "$seen" | sort -u | wc -l)" -lt "$copies" ]; do
 			n=$((n + 1))
 			[ "$n" -le $((20 * copies)) ] || fail "copies: only $(echo "$seen" | sort -u | wc -l) of $copies copies answered"
-			a=$(ask "sum $k" 60) || fail "copies: no answer within 60 s"
-			[ "$(echo "$a" | drop_ns)" = "$ref_sum" ] || fail "copies: answer '$a', expected '$ref_sum'"
+			a=$(ask "sum $blk" 60) || fail "copies: no answer within 60 s"
+			[ "$(echo "$a" | drop_ns)" = "$want" ] || fail "copies: answer '$a', expected '$want'"
 			seen+=$'\n'$(echo "$a" | ns_of)
 		done
 		t3=$EPOCHREALTIME
+	fi ;; esac
+	if [ "$1" = lazy ]; then # the recording ends HOT_WINDOW_MS after the start: "all" after it
+		for _ in $(seq 500); do
+			[ -e "$work/img/hotset.img" ] && break
+			sleep 0.02
+		done
+		[ -e "$work/img/hotset.img" ] || fail "lazy: no hot set recorded within 10 s"
 	fi
 	a=$(ask all 300) || fail "$1: no answer to 'all' within 300 s"
 	[ "$(echo "$a" | drop_ns)" = "$ref_all" ] || fail "$1: 'all' answered '$a', expected '$ref_all'"
 	kill_tree "${pids[@]}"
+	[ "$keep_logs" = 1 ] && cp "$work/restore.log" "$logs/rep$rep-$1.log"
 	R_REST=$(sub "$t1" "$t0") R_ANS=$(sub "$t2" "$t0") R_ALL=$(sub "$t3" "$t0")
 }
 
 echo "# warmstart.sh $(date -u '+%F %T') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)," \
 	"$mib MiB, --copies $copies, cryo $CRYO"
-echo "rep,load,cold_ready_s,cold_answer_s,import_s,build_s,dump_s,eager_restore_s,eager_answer_s,lazy_restore_s,lazy_answer_s,copies,copies_restore_s,copies_answer_s,copies_all_s,cold_over_eager,cold_over_lazy,cold_over_copies,cold_took_ms,eager_took_ms,lazy_took_ms,copies_took_ms,copy_rss_anon_mib" >"$csv"
+echo "rep,load,cold_ready_s,cold_answer_s,import_s,build_s,dump_s,copies,hot_pages,hot_runs,eager_restore_s,eager_answer_s,eager_took_ms,eager_faults,cold_over_eager,lazy_restore_s,lazy_answer_s,lazy_took_ms,lazy_faults,cold_over_lazy,lazyhot_restore_s,lazyhot_answer_s,lazyhot_took_ms,lazyhot_faults,cold_over_lazyhot,poolhot_restore_s,poolhot_answer_s,poolhot_took_ms,poolhot_faults,cold_over_poolhot,pool_restore_s,pool_answer_s,pool_took_ms,pool_faults,cold_over_pool,poolhot_all_s,pool_all_s,poolhot_rss_anon_mib,pool_rss_anon_mib,cold_took_ms,cold_faults" >"$csv"
 for rep in $(seq "$reps"); do
 	k=$((rep * 7919 % (mib - 1) + 1)) # a 1 MiB block, different in each repetition
+	k2=$(((k + mib / 2) % mib))        # another, for the restores after the recording
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	: >"$work/out"
 	t0=$EPOCHREALTIME
@@ -190,7 +215,9 @@ for rep in $(seq "$reps"); do
 	ready=$(grep '^ready' "$work/out") || fail "no ready line: $(cat "$work/out")"
 	ref_sum=$(echo "$a" | drop_ns)
 	cold_took=$(echo "$a" | took_of)
+	cold_faults=$(echo "$a" | faults_of)
 	case $ref_sum in "sum $k "*) ;; *) fail "cold answer '$a'" ;; esac
+	ref_sum2=$(ask "sum $k2" 300 | drop_ns) || fail "the cold worker did not answer 'sum $k2'"
 	ref_all=$(ask all 300 | drop_ns) || fail "the cold worker did not answer 'all'"
 	t_ready=$(echo "$ready" | sed 's/.* t=\([0-9.]*\).*/\1/')
 	imp=$(echo "$ready" | sed 's/.* import_s=\([0-9.]*\).*/\1/')
@@ -205,16 +232,22 @@ for rep in $(seq "$reps"); do
 	wait "$wpid" 2>/dev/null || true
 	wait_gone "$wpid"
 
-	restore eager
-	e_rest=$R_REST e_ans=$R_ANS e_took=$R_TOOK
-	restore lazy
-	l_rest=$R_REST l_ans=$R_ANS l_took=$R_TOOK
-	restore copies
-	c_rest=$R_REST c_ans=$R_ANS c_all=$R_ALL c_took=$R_TOOK c_rss=$R_RSS
+	row="$rep,$load,$cold_ready,$cold_answer,$imp,$build,$(sub "$d1" "$d0"),$copies"
+	blk2=$k2
+	[ "$same_block" = 1 ] && blk2=$k
+	restore eager "$k"
+	e="$R_REST,$R_ANS,$R_TOOK,$R_FLT,$(sub "$cold_ready / $R_ANS" 0)"
+	restore lazy "$k"
+	l="$R_REST,$R_ANS,$R_TOOK,$R_FLT,$(sub "$cold_ready / $R_ANS" 0)"
+	hot_pages=$("$PYTHON" -c 'import struct,sys; print(*struct.unpack_from("<16xQQ", open(sys.argv[1], "rb").read())[::-1])' "$work/img/hotset.img")
+	restore lazy-hot "$blk2"
+	lh="$R_REST,$R_ANS,$R_TOOK,$R_FLT,$(sub "$cold_ready / $R_ANS" 0)"
+	restore pool-hot "$blk2"
+	ph="$R_REST,$R_ANS,$R_TOOK,$R_FLT,$(sub "$cold_ready / $R_ANS" 0)" ph_all=$R_ALL ph_rss=$R_RSS
+	restore pool "$blk2"
+	p="$R_REST,$R_ANS,$R_TOOK,$R_FLT,$(sub "$cold_ready / $R_ANS" 0)" p_all=$R_ALL p_rss=$R_RSS
 	rm -rf "$work/img"
-	row="$rep,$load,$cold_ready,$cold_answer,$imp,$build,$(sub "$d1" "$d0"),$e_rest,$e_ans,$l_rest,$l_ans,$copies,$c_rest,$c_ans,$c_all"
-	row+=",$(sub "$cold_ready / $e_ans" 0),$(sub "$cold_ready / $l_ans" 0),$(sub "$cold_ready / $c_ans" 0)"
-	row+=",$cold_took,$e_took,$l_took,$c_took,$c_rss"
+	row+=",${hot_pages% *},${hot_pages#* },$e,$l,$lh,$ph,$p,$ph_all,$p_all,$ph_rss,$p_rss,$cold_took,$cold_faults"
 	echo "$row" | tee -a "$csv"
 done
 
@@ -224,25 +257,34 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 med = lambda k: statistics.median(float(r[k]) for r in rows)
 each = lambda k, f=1000, d=0: " ".join(f"{float(r[k]) * f:.{d}f}" for r in rows)
 cold = med("cold_ready_s")
+n = rows[0]["copies"]
 print(f"\nmedians of {len(rows)} (load {each('load', 1, 1)})")
 print("| step | median | each run | cold ready / median | target |")
 print("|---|---|---|---|---|")
 print(f"| cold start, exec to ready (yardstick) | {cold:.2f} s | {each('cold_ready_s')} ms | | |")
 print(f"| cold start, exec to first answer | {med('cold_answer_s'):.2f} s | {each('cold_answer_s')} ms | | |")
-print(f"| cold: the worker's own answer | {med('cold_took_ms'):.1f} ms | {each('cold_took_ms', 1, 1)} ms | | |")
+print(f"| cold: the worker's own answer / its faults | {med('cold_took_ms'):.1f} ms / {med('cold_faults'):.0f}"
+      f" | {each('cold_took_ms', 1, 1)} ms | | |")
 print(f"| dump (worker killed) | {med('dump_s'):.2f} s | {each('dump_s')} ms | | |")
-for mode, name in (("eager", "eager restore"), ("lazy", "lazy restore (--lazy)"),
-                   ("copies", f"pool (--copies {rows[0]['copies']})")):
+print(f"| hot set recorded by the first lazy restore | {med('hot_pages') * 4 / 1024:.1f} MiB in"
+      f" {med('hot_runs'):.0f} runs | {each('hot_pages', 4 / 1024, 1)} MiB | | |")
+for mode, name in (("eager", "eager restore"), ("lazy", "lazy restore, recording the hot set"),
+                   ("lazyhot", "lazy restore with the hot set"),
+                   ("poolhot", f"pool (--copies {n}) with the hot set"),
+                   ("pool", f"pool (--copies {n} --no-hot-set)")):
     a = med(f"{mode}_answer_s")
     print(f"| {name}: `cryo restore` returns | {med(f'{mode}_restore_s') * 1000:.0f} ms"
           f" | {each(f'{mode}_restore_s')} ms | | |")
-    print(f"| {name}: first correct answer | {a * 1000:.0f} ms | {each(f'{mode}_answer_s')} ms"
-          f" | {cold / a:.0f}x (per run median {med(f'cold_over_{mode}'):.0f}x) | >= 100x |")
-    print(f"| {name}: of which the worker's own answer (faults) | {med(f'{mode}_took_ms'):.1f} ms"
-          f" | {each(f'{mode}_took_ms', 1, 1)} ms | | |")
-print(f"| pool: anonymous memory a copy holds after its first answer | {med('copy_rss_anon_mib'):.1f} MiB"
-      f" | {each('copy_rss_anon_mib', 1, 1)} MiB | | |")
-if int(rows[0]["copies"]) > 1:
-    print(f"| every copy answered | {med('copies_all_s') * 1000:.0f} ms | {each('copies_all_s')} ms | | |")
+    print(f"| {name}: first correct answer | **{a * 1000:.0f} ms** | {each(f'{mode}_answer_s')} ms"
+          f" | **{cold / a:.0f}x** (per run median {med(f'cold_over_{mode}'):.0f}x) | >= 100x |")
+    print(f"| {name}: the worker's own answer / its page faults | {med(f'{mode}_took_ms'):.1f} ms"
+          f" / {med(f'{mode}_faults'):.0f} | {each(f'{mode}_took_ms', 1, 1)} ms;"
+          f" {each(f'{mode}_faults', 1)} faults | | |")
+for mode in ("poolhot", "pool"):
+    print(f"| {mode}: anonymous memory a copy holds after its first answer"
+          f" | {med(f'{mode}_rss_anon_mib'):.1f} MiB | {each(f'{mode}_rss_anon_mib', 1, 1)} MiB | | |")
+    if int(n) > 1:
+        print(f"| {mode}: every copy answered | {med(f'{mode}_all_s') * 1000:.0f} ms"
+              f" | {each(f'{mode}_all_s')} ms | | |")
 PY
 echo "runs: $csv"

@@ -155,6 +155,7 @@ struct cli_restore_how {
 	bool pidns;            /* --pidns: into a new pid namespace, under an init */
 	unsigned copies;       /* --copies N: a warm pool of N (docs/fanout.md) */
 	bool fill;             /* --fill: the pool's pages in the background too */
+	bool no_hot_set;       /* --no-hot-set: neither load nor record the hot set */
 };
 
 /* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is

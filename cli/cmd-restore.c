@@ -20,7 +20,8 @@ static const char usage[] =
 	"\n"
 	"Restore the process tree saved in DIR with its original PIDs and TIDs. Without\n"
 	"--detach, wait for the restored root and exit with its exit status (128+N if a\n"
-	"signal N killed it). The image is never modified: it can be restored again.\n"
+	"signal N killed it). The image is never modified (but for the hot set a first lazy\n"
+	"restore adds, docs/hot-set.md): it can be restored again.\n"
 	"Compression and streams are found out from the image. An image arriving on stdin\n"
 	"is restored as it arrives: each task gets its pages straight from the pipe (where a\n"
 	"PID of the image is still in use here, it is received whole into memory first).\n"
@@ -53,6 +54,8 @@ static const char usage[] =
 	"                        exits with the first non-zero status\n"
 	"      --fill            with --copies: also copy the rest of the pages in the\n"
 	"                        background\n"
+	"      --no-hot-set      with --lazy or --copies: neither load the image's hot set\n"
+	"                        before the tree runs nor record one (docs/hot-set.md)\n"
 	"      --inherit-fd fd[N]:KEY  give the restored tree this process's descriptor N in\n"
 	"                        place of the image's external descriptor KEY (a pipe whose\n"
 	"                        other end was outside the tree: `cryo show` lists them,\n"
@@ -132,6 +135,7 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.copies = how->copies;
 	o.ret_copies = roots;
 	o.fill = how->fill;
+	o.no_hot_set = how->no_hot_set;
 	cli_progress(ctx, how->as_json);
 	if (how->runc_id) {
 		struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
@@ -199,6 +203,7 @@ int cmd_restore(int argc, char **argv)
 		{"pidns", no_argument, NULL, 'N'},
 		{"copies", required_argument, NULL, 'K'},
 		{"fill", no_argument, NULL, 'F'},
+		{"no-hot-set", no_argument, NULL, 'H'},
 		CRIU_LONG_OPTIONS,
 		{0},
 	};
@@ -246,6 +251,9 @@ int cmd_restore(int argc, char **argv)
 		}
 		case 'F':
 			how.fill = true;
+			break;
+		case 'H':
+			how.no_hot_set = true;
 			break;
 		case 'J':
 			how.as_json = true;

@@ -242,6 +242,12 @@ struct cryo_restore_opts {
 	 * background, as a lazy restore does; without it the copies get pages on fault only.
 	 */
 	bool fill;
+	/*
+	 * A lazy restore or a pool loads the image's hot set (the pages its first lazy restore
+	 * faulted, docs/hot-set.md) before the tree runs, and records one where there is none.
+	 * This turns both off.
+	 */
+	bool no_hot_set;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 #define CRYO_COPIES_MAX 64

@@ -35,6 +35,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "image/hotset.h"
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "image/tar.h"
@@ -109,16 +110,21 @@ static int take_members(struct cryo_ctx *ctx, struct pool *p, int sk, uint32_t c
 /* The one server of the pool, its own session (a ^C for `cryo restore` must not take it and
  * leave the copies waiting on a page); it owns copy_fds from here on. */
 static int start_server(struct cryo_ctx *ctx, struct pool *p, int *copy_fds, size_t ncopies,
-			bool fill)
+			bool fill, bool no_hot_set)
 {
 	struct rst_shared sh = {.img = &p->img, .dirfd = p->dirfd, .pages = p->pages,
-				.uffd_sink = -1};
+				.uffd_sink = -1, .no_hot_set = no_hot_set};
 	struct lazy_server *server;
 	size_t nm = p->nm;
 	pid_t pid;
 
 	p->nm = 0; /* the server has them now, whatever happens */
+	/* The hot set every copy loaded (each has said if it ignored it): not to be copied
+	 * again in the background. */
+	if (!no_hot_set && hotset_read(ctx, p->dirfd, &p->img, &sh.hot, &sh.nhot) < 0)
+		ctx->errmsg[0] = '\0';
 	server = restore_lazy_prepare_pool(ctx, &sh, p->m, nm, copy_fds, ncopies, fill);
+	free(sh.hot);
 	if (!server)
 		return cryo_ctx_errmsg(ctx)[0] ? -ENOMEM
 					       : cryo_err(ctx, -ENOMEM, "prepare the page server");
@@ -192,7 +198,7 @@ static int pool_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 	close(sk[1]);
 	if (r >= 0 && p->nm) {
 		/* The server owns copy_fds from here on, whatever happens. */
-		r = start_server(ctx, p, copy_fds, n, o.fill);
+		r = start_server(ctx, p, copy_fds, n, o.fill, o.no_hot_set);
 		copy_fds = NULL;
 	}
 	/* Nothing to serve, or a failure: every copy made goes (each waiting for pages nobody
@@ -261,6 +267,7 @@ int restore_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, p
 		return r < 0 ? r : pool_run(ctx, opts, ret_root);
 	o = *opts;
 	o.dir = scratch;
+	o.no_hot_set = true; /* recorded into a directory that goes at once: for nobody */
 	r = pool_run(ctx, &o, ret_root);
 	scratch_dir_remove(scratch);
 	return r;

@@ -29,11 +29,13 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "image/hotset.h"
 #include "image/xfer.h"
 #include "image/page-source.h"
 #include "image/pagemap.h"
@@ -43,6 +45,7 @@
 #define LOG_PREFIX "lazy: "
 
 #define COPY_MAX (2UL << 20) /* bytes per UFFDIO_COPY */
+#define REC_FRAME 8 /* pages per fault while the hot set is recorded */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -101,14 +104,80 @@ static bool hot_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uin
 	return false;
 }
 
+/* Bytes of stack above each thread's stack pointer (and one page below it, the red zone's)
+ * loaded before the tree runs: the frames it returns through first. */
+#define STACK_HOT (64UL << 10)
+
+static int range_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/*
+ * The hot set of task t (docs/hot-set.md) as sorted, disjoint [start, end) ranges of its
+ * image addresses: the runs of the image's hot set for its pid, and the pages around each
+ * thread's stack pointer; none at all with no_hot_set. Pages outside its saved runs are
+ * dropped later, by whoever walks them together with the runs. *ret is the caller's.
+ */
+static int hot_ranges(const struct rst_shared *sh, const struct img_task *t,
+		      uint64_t (**ret)[2], size_t *ret_n)
+{
+	uint64_t(*rg)[2] = malloc((sh->nhot + t->nthreads + 1) * sizeof(*rg));
+	size_t n = 0, m = 0;
+
+	if (!rg)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < sh->nhot; i++)
+		if (sh->hot[i].pid == (uint32_t)t->pid) {
+			rg[n][0] = sh->hot[i].vaddr;
+			rg[n++][1] = sh->hot[i].vaddr + sh->hot[i].npages * PAGE_SZ;
+		}
+	for (uint32_t i = 0; i < t->nthreads && !sh->no_hot_set; i++) {
+		uint64_t sp = t->threads[i].regs.rsp & ~(PAGE_SZ - 1);
+
+		if (sp < PAGE_SZ || sp > UINT64_MAX - 2 * STACK_HOT)
+			continue;
+		rg[n][0] = sp - PAGE_SZ;
+		rg[n++][1] = sp + STACK_HOT;
+	}
+	qsort(rg, n, sizeof(*rg), range_cmp);
+	for (size_t i = 0; i < n; i++) { /* merged */
+		if (m && rg[i][0] <= rg[m - 1][1]) {
+			if (rg[i][1] > rg[m - 1][1])
+				rg[m - 1][1] = rg[i][1];
+			continue;
+		}
+		rg[m][0] = rg[i][0];
+		rg[m++][1] = rg[i][1];
+	}
+	*ret = rg;
+	*ret_n = m;
+	return 0;
+}
+
+/* The part of range j inside [vaddr, vaddr + len), as [*ret_a, *ret_b): false if none. */
+static bool hot_piece(uint64_t (*rg)[2], size_t j, uint64_t vaddr, uint64_t len,
+		      uint64_t *ret_a, uint64_t *ret_b)
+{
+	*ret_a = rg[j][0] > vaddr ? rg[j][0] : vaddr;
+	*ret_b = rg[j][1] < vaddr + len ? rg[j][1] : vaddr + len;
+	return *ret_a < *ret_b;
+}
+
 int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			    const struct img_task *t, const struct xfer_seg *segs,
 			    const uint64_t *vaddrs, const bool *lazy, size_t n)
 {
 	struct page_source *src = NULL;
-	uint64_t off = 0, pg;
-	int r = source_open(ctx, sh, t, &src);
+	_cleanup_free_ uint64_t(*rg)[2] = NULL;
+	uint64_t off = 0, pg, hot = 0;
+	size_t nrg = 0, k = 0;
+	int r = hot_ranges(sh, t, &rg, &nrg);
 
+	if (r >= 0)
+		r = source_open(ctx, sh, t, &src);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n && r >= 0; off += segs[i++].len) {
@@ -116,12 +185,31 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			r = page_source_load(src, off, off + segs[i].len, segs[i].addr);
 			continue;
 		}
-		for (uint32_t k = 0; r >= 0 && hot_page(t, vaddrs[i], segs[i].len, k, &pg); k++)
+		for (uint32_t q = 0; r >= 0 && hot_page(t, vaddrs[i], segs[i].len, q, &pg); q++)
 			r = page_source_load(src, off + (pg - vaddrs[i]),
 					     off + (pg - vaddrs[i]) + PAGE_SZ,
 					     segs[i].addr + (pg - vaddrs[i]));
+		/* The hot set, in the order of the pages (runs and ranges are both sorted):
+		 * each checked block read once, the pieces of one block written by one system
+		 * call. */
+		while (k < nrg && rg[k][1] <= vaddrs[i])
+			k++;
+		for (size_t j = k; r >= 0 && j < nrg && rg[j][0] < vaddrs[i] + segs[i].len; j++) {
+			uint64_t a, b;
+
+			if (!hot_piece(rg, j, vaddrs[i], segs[i].len, &a, &b))
+				continue;
+			r = page_source_queue(src, off + (a - vaddrs[i]), off + (b - vaddrs[i]),
+					      segs[i].addr + (a - vaddrs[i]));
+			hot += b - a;
+		}
 	}
+	if (r >= 0)
+		r = page_source_flush(src);
 	page_source_close(src);
+	if (r >= 0 && hot)
+		log_debug(ctx, "pid %d: %llu KiB of its hot set loaded", t->pid,
+			  (unsigned long long)(hot >> 10));
 	return r < 0 ? cryo_err_wrap(ctx, r, "pid %d: load pages", t->pid) : 0;
 }
 
@@ -129,16 +217,23 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 
 struct lazy_run {
 	uint64_t addr; /* where the run is now */
+	uint64_t vaddr; /* where it was at the dump (the hot set's addresses) */
 	uint64_t len;
 	uint64_t off;  /* of its first byte in the task's pages */
-	uint8_t *done; /* per page: in memory, or dropped by the task */
+	uint8_t *done; /* per page: 0, or PAGE_DONE or PAGE_HOT */
 };
+
+/* A page in memory or dropped by the task (a fault on it gets a zero page), or one of the hot
+ * set, loaded before the tree ran: never copied in the background, but served from the image
+ * if it faults all the same (a pool's copy that found no hot set where its server found one). */
+enum { PAGE_DONE = 1, PAGE_HOT = 2 };
 
 struct lazy_task {
 	int uffd;
 	pid_t pid; /* of the task it was restored as (a forked child keeps its parent's) */
 	int pidfd; /* of that task, in a pool (its pid is of another pid namespace); else -1 */
 	int copy;  /* the copy of a pool it is of, or -1 */
+	bool forked; /* a child forked after the restore: its faults are not the image's tasks' */
 	struct page_source *src;
 	struct lazy_run *runs;
 	size_t nruns;
@@ -160,6 +255,15 @@ struct server {
 	int *copy_fds;
 	size_t ncopies;
 	bool fill;
+	/* Recording the hot set (image/hotset.h): the spans served on fault to the tasks of
+	 * the image (of the first copy, in a pool) until rec_until, in fault order; written to
+	 * rec_dirfd then. rec_dirfd is -1 when not recording (the image has a hot set). */
+	int rec_dirfd;
+	uint64_t rec_key;
+	struct timespec rec_until;
+	struct hot_run *rec;
+	size_t nrec, rec_cap;
+	uint64_t rec_pages;
 };
 
 static struct lazy_task *server_add(struct server *s)
@@ -199,6 +303,35 @@ static void task_drop(struct lazy_task *lt)
 	lt->npending = lt->pending_cap = 0;
 }
 
+/* The hot set was loaded before the tree ran (restore_lazy_fill_eager()): not to be copied
+ * again. */
+static int mark_hot(const struct rst_shared *sh, const struct img_task *t, struct lazy_task *lt)
+{
+	_cleanup_free_ uint64_t(*rg)[2] = NULL;
+	size_t nrg = 0, k = 0;
+	int r = hot_ranges(sh, t, &rg, &nrg);
+
+	for (size_t i = 0; r >= 0 && i < lt->nruns; i++) {
+		struct lazy_run *lr = &lt->runs[i];
+
+		while (k < nrg && rg[k][1] <= lr->vaddr)
+			k++;
+		for (size_t j = k; j < nrg && rg[j][0] < lr->vaddr + lr->len; j++) {
+			uint64_t a, b;
+
+			if (!hot_piece(rg, j, lr->vaddr, lr->len, &a, &b))
+				continue;
+			for (uint64_t p = (a - lr->vaddr) / PAGE_SZ; p < (b - lr->vaddr) / PAGE_SZ;
+			     p++)
+				if (!lr->done[p]) {
+					lr->done[p] = PAGE_HOT;
+					lt->left--;
+				}
+		}
+	}
+	return r;
+}
+
 /* The runs of a task that live in lazy mappings, each with its place in the task's pages. */
 static int task_runs(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
 		     struct lazy_task *lt)
@@ -224,13 +357,13 @@ static int task_runs(struct cryo_ctx *ctx, const struct rst_shared *sh, const st
 		if (!v || !restore_lazy_vma(v))
 			continue;
 		lr = &lt->runs[lt->nruns++];
-		*lr = (struct lazy_run){runs[i].vaddr, runs[i].npages * PAGE_SZ, off,
+		*lr = (struct lazy_run){runs[i].vaddr, runs[i].vaddr, runs[i].npages * PAGE_SZ, off,
 					calloc(runs[i].npages, 1)};
 		if (!lr->done)
 			return -ENOMEM;
 		lt->left += runs[i].npages;
 	}
-	return 0;
+	return mark_hot(sh, t, lt);
 }
 
 static struct lazy_run *run_at(struct lazy_task *lt, uint64_t addr)
@@ -245,7 +378,7 @@ static void mark(struct lazy_task *lt, struct lazy_run *lr, uint64_t first, uint
 {
 	for (uint64_t p = first; p < first + npages; p++)
 		if (!lr->done[p]) {
-			lr->done[p] = 1;
+			lr->done[p] = PAGE_DONE;
 			lt->left--;
 		}
 }
@@ -307,6 +440,61 @@ static uint64_t undone_span(const struct lazy_run *lr, uint64_t first)
 	return n;
 }
 
+/* A span served on fault, in the hot set being recorded: of the image's own tasks only (of
+ * the first copy, in a pool), HOT_MAX_PAGES in all at most. */
+static void record(struct server *s, const struct lazy_task *lt, const struct lazy_run *lr,
+		   uint64_t first, uint64_t npages)
+{
+	struct hot_run *h;
+
+	if (s->rec_dirfd < 0 || lt->forked || lt->copy > 0 || s->rec_pages >= HOT_MAX_PAGES)
+		return;
+	if (npages > HOT_MAX_PAGES - s->rec_pages)
+		npages = HOT_MAX_PAGES - s->rec_pages;
+	h = s->nrec ? &s->rec[s->nrec - 1] : NULL;
+	if (h && h->pid == (uint32_t)lt->pid && h->vaddr + h->npages * PAGE_SZ ==
+						    lr->vaddr + first * PAGE_SZ) {
+		h->npages += npages; /* the next span of the same run */
+		s->rec_pages += npages;
+		return;
+	}
+	if (s->nrec == s->rec_cap) {
+		size_t cap = s->rec_cap ? s->rec_cap * 2 : 256;
+		struct hot_run *nr = realloc(s->rec, cap * sizeof(*nr));
+
+		if (!nr)
+			return; /* a hint: what was recorded stays, the rest is not */
+		s->rec = nr;
+		s->rec_cap = cap;
+	}
+	s->rec[s->nrec++] = (struct hot_run){.pid = (uint32_t)lt->pid,
+					     .vaddr = lr->vaddr + first * PAGE_SZ,
+					     .npages = npages};
+	s->rec_pages += npages;
+}
+
+/* The recording ends: what it got is written beside the image, for the restores after. */
+static void record_end(struct server *s)
+{
+	if (s->rec_dirfd < 0)
+		return;
+	if (s->nrec && hotset_write(s->ctx, s->rec_dirfd, s->rec_key, s->rec, s->nrec) < 0)
+		log_warn(s->ctx, "hot set not kept: %s", cryo_ctx_errmsg(s->ctx));
+	else if (s->nrec)
+		log_info(s->ctx, "hot set recorded: %llu pages in %zu runs",
+			 (unsigned long long)s->rec_pages, s->nrec);
+	close(s->rec_dirfd);
+	s->rec_dirfd = -1;
+}
+
+static bool timespec_passed(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
 static int on_fault(struct server *s, struct lazy_task *lt, uint64_t addr)
 {
 	struct lazy_run *lr;
@@ -315,8 +503,21 @@ static int on_fault(struct server *s, struct lazy_task *lt, uint64_t addr)
 	addr &= ~(PAGE_SZ - 1);
 	lr = run_at(lt, addr);
 	page = lr ? (addr - lr->addr) / PAGE_SZ : 0;
-	if (lr && !lr->done[page])
-		return copy_pages(s, lt, lr, page, undone_span(lr, page));
+	if (lr && lr->done[page] != PAGE_DONE) {
+		uint64_t n = lr->done[page] == PAGE_HOT ? 1 : undone_span(lr, page);
+		int r;
+
+		/* While recording, small frames: what is recorded is what gets loaded before
+		 * the next restores run, and a 2 MiB frame around each page touched would load
+		 * far more than the tree uses. */
+		if (s->rec_dirfd >= 0 && n > REC_FRAME && !lt->forked && lt->copy <= 0)
+			n = REC_FRAME;
+		r = copy_pages(s, lt, lr, page, n);
+
+		if (r >= 0)
+			record(s, lt, lr, page, n);
+		return r;
+	}
 	/* Never saved, or dropped by the task since: a zero page. */
 	{
 		struct uffdio_zeropage z = {.range = {addr, PAGE_SZ}};
@@ -336,8 +537,12 @@ static void on_drop(struct lazy_task *lt, uint64_t start, uint64_t end)
 		uint64_t a = start > lr->addr ? start : lr->addr;
 		uint64_t b = end < lr->addr + lr->len ? end : lr->addr + lr->len;
 
-		if (a < b)
-			mark(lt, lr, (a - lr->addr) / PAGE_SZ, (b - a + PAGE_SZ - 1) / PAGE_SZ);
+		if (a >= b)
+			continue;
+		mark(lt, lr, (a - lr->addr) / PAGE_SZ, (b - a + PAGE_SZ - 1) / PAGE_SZ);
+		for (uint64_t p = (a - lr->addr) / PAGE_SZ; p < (b - lr->addr + PAGE_SZ - 1) / PAGE_SZ;
+		     p++)
+			lr->done[p] = PAGE_DONE; /* a hot page dropped reads zeros too */
 	}
 }
 
@@ -354,7 +559,7 @@ static int split_run(struct lazy_task *lt, size_t i, uint64_t at)
 	lt->nruns++;
 	a = &nr[i];
 	b = &nr[i + 1];
-	*b = (struct lazy_run){a->addr + at, a->len - at, a->off + at,
+	*b = (struct lazy_run){a->addr + at, a->vaddr + at, a->len - at, a->off + at,
 			       malloc((a->len - at) / PAGE_SZ)};
 	if (!b->done)
 		return -ENOMEM;
@@ -402,6 +607,7 @@ static int on_fork(struct server *s, size_t parent, int uffd)
 	lt->uffd = uffd;
 	lt->pid = p->pid;
 	lt->copy = p->copy;
+	lt->forked = true;
 	lt->pidfd = p->pidfd >= 0 ? fcntl(p->pidfd, F_DUPFD_CLOEXEC, 3) : -1;
 	lt->src = p->src;
 	lt->left = p->left;
@@ -534,17 +740,30 @@ static void background_step(struct server *s)
 	}
 }
 
+/* A server records the hot set when the image has none yet (docs/hot-set.md). */
+static void record_prepare(struct server *s, const struct rst_shared *sh)
+{
+	s->rec_dirfd = -1;
+	if (sh->no_hot_set || faccessat(sh->dirfd, HOTSET_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    errno != ENOENT)
+		return;
+	s->rec_dirfd = fcntl(sh->dirfd, F_DUPFD_CLOEXEC, 3);
+	s->rec_key = hotset_key(sh->img);
+}
+
 struct lazy_server *restore_lazy_prepare(struct cryo_ctx *ctx, const struct rst_shared *sh,
 					 const int *uffds)
 {
 	struct server *sp = calloc(1, sizeof(*sp));
 	const struct img *img = sh->img;
+	uint64_t left = 0;
 	int r = 0;
 
 	if (!sp)
 		return NULL;
 	sp->ctx = ctx;
 	sp->fill = true;
+	record_prepare(sp, sh);
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		struct lazy_task *lt;
 
@@ -560,6 +779,15 @@ struct lazy_server *restore_lazy_prepare(struct cryo_ctx *ctx, const struct rst_
 			r = source_open(ctx, sh, &img->tasks[i], &lt->src);
 		if (r < 0)
 			task_fail(sp, lt, r);
+	}
+	/* A tree with no more lazy memory than a hot set may hold records none: its background
+	 * copy brings it all in about as soon as a hot set would, and recording would hold that
+	 * copy back for HOT_WINDOW_MS (and this server, with the caller's stderr, as long). */
+	for (size_t i = 0; i < sp->n; i++)
+		left += sp->tasks[i].left;
+	if (sp->rec_dirfd >= 0 && left <= HOT_MAX_PAGES) {
+		close(sp->rec_dirfd);
+		sp->rec_dirfd = -1;
 	}
 	return (struct lazy_server *)sp;
 }
@@ -582,6 +810,9 @@ void restore_lazy_free(struct lazy_server *server)
 			close(s->copy_fds[c]);
 	free(s->copy_fds);
 	free(s->tasks);
+	if (s->rec_dirfd >= 0)
+		close(s->rec_dirfd);
+	free(s->rec);
 	free(s);
 }
 
@@ -601,6 +832,7 @@ struct lazy_server *restore_lazy_prepare_pool(struct cryo_ctx *ctx, const struct
 		sp->fill = fill;
 		sp->copy_fds = copy_fds;
 		sp->ncopies = ncopies;
+		record_prepare(sp, sh);
 	}
 	for (uint32_t i = 0; !r && i < img->ntasks; i++)
 		first[i] = -1;
@@ -675,10 +907,24 @@ void restore_lazy_run(struct lazy_server *server)
 	struct cryo_ctx *ctx = s.ctx;
 	int r;
 
+	/* The tree runs from about now: its first HOT_WINDOW_MS of faults are its hot set. */
+	clock_gettime(CLOCK_MONOTONIC, &s.rec_until);
+	s.rec_until.tv_sec += HOT_WINDOW_MS / 1000;
+	s.rec_until.tv_nsec += (HOT_WINDOW_MS % 1000) * 1000000L;
+	if (s.rec_until.tv_nsec >= 1000000000L) {
+		s.rec_until.tv_sec++;
+		s.rec_until.tv_nsec -= 1000000000L;
+	}
 	for (;;) {
 		_cleanup_free_ struct pollfd *pfd = calloc(s.n + s.ncopies + 1, sizeof(*pfd));
 		size_t live = 0;
+		int timeout = -1;
 		bool work;
+
+		if (s.rec_dirfd >= 0 && (s.rec_pages >= HOT_MAX_PAGES || timespec_passed(&s.rec_until)))
+			record_end(&s);
+		if (s.rec_dirfd >= 0)
+			timeout = 20; /* to end the recording on time while nothing faults */
 
 		if (!pfd)
 			break;
@@ -700,11 +946,14 @@ void restore_lazy_run(struct lazy_server *server)
 				if (r < 0)
 					task_fail(&s, lt, r);
 			}
-			work |= lt->uffd >= 0 && ((s.fill && lt->left) || lt->npending);
+			/* No background copy while recording: a page copied before the tree
+			 * touches it never faults, and would be missing from the hot set. */
+			work |= lt->uffd >= 0 && ((s.fill && s.rec_dirfd < 0 && lt->left) ||
+						  lt->npending);
 		}
 		for (size_t c = 0; c < s.ncopies; c++)
 			pfd[s.n + c] = (struct pollfd){s.copy_fds[c], POLLIN, 0};
-		if (poll(pfd, s.n + s.ncopies, work ? 0 : -1) > 0) {
+		if (poll(pfd, s.n + s.ncopies, work ? 0 : timeout) > 0) {
 			for (size_t c = 0; c < s.ncopies; c++)
 				if (s.copy_fds[c] >= 0 && pfd[s.n + c].revents)
 					copy_gone(&s, c);
@@ -718,9 +967,10 @@ void restore_lazy_run(struct lazy_server *server)
 			}
 			continue; /* events before any background copy */
 		}
-		if (s.fill)
+		if (s.fill && s.rec_dirfd < 0)
 			background_step(&s);
 	}
+	record_end(&s); /* every page is in before the window closed */
 	log_info(ctx, "all pages in: %llu bytes copied, %llu zero pages, %llu faults",
 		 (unsigned long long)s.copied, (unsigned long long)s.zeroed,
 		 (unsigned long long)s.faults);

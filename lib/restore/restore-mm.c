@@ -102,14 +102,24 @@ static uint64_t find_hole(const struct busy *b, uint64_t len)
  * once, so that it is not charged as committed memory it never was: a PROT_NONE reservation
  * larger than RAM must restore.
  */
+/* The file of the last file mapping made: a library's segments are consecutive mappings of
+ * one file, opened once for all of them (a python worker with numpy maps 33 files in 157
+ * mappings). */
+struct map_file {
+	const char *path;
+	int oflags;
+	int fd;
+};
+
 static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
-		   const struct img_vma *v, uint64_t at, bool has_pages)
+		   const struct img_vma *v, uint64_t at, bool has_pages, struct map_file *mf)
 {
 	size_t len = v->end - v->start;
 	int flags = MAP_FIXED_NOREPLACE | (v->shared ? MAP_SHARED : MAP_PRIVATE) |
 		    (v->advice & VMA_ADV_NORESERVE ? MAP_NORESERVE : 0);
 	int prot = has_pages ? PROT_READ | PROT_WRITE : (int)v->prot;
 	_cleanup_close_ int fd = -1;
+	int mfd = -1;
 	void *p;
 
 	if (v->kind == VMA_ANON) {
@@ -166,13 +176,22 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 			if ((v->prot & PROT_WRITE) || (v->advice & VMA_ADV_MAYWRITE))
 				oflags = O_RDWR;
 		}
-		fd = open(v->path, oflags | O_CLOEXEC);
-		if (fd < 0)
-			return cryo_err(ctx, -errno, "pid %d: open %s for mapping %#llx-%#llx", t->pid,
-					v->path, (unsigned long long)v->start,
-					(unsigned long long)v->end);
+		if (mf->fd < 0 || mf->oflags != oflags || strcmp(mf->path, v->path)) {
+			if (mf->fd >= 0)
+				close(mf->fd);
+			mf->fd = open(v->path, oflags | O_CLOEXEC);
+			if (mf->fd < 0)
+				return cryo_err(ctx, -errno, "pid %d: open %s for mapping %#llx-%#llx",
+						t->pid, v->path, (unsigned long long)v->start,
+						(unsigned long long)v->end);
+			mf->path = v->path;
+			mf->oflags = oflags;
+		}
+		mfd = mf->fd;
 	}
-	p = mmap((void *)at, len, prot, flags, fd, v->kind != VMA_ANON ? (off_t)v->pgoff : 0);
+	if (mfd < 0)
+		mfd = fd;
+	p = mmap((void *)at, len, prot, flags, mfd, v->kind != VMA_ANON ? (off_t)v->pgoff : 0);
 	if (p == MAP_FAILED || (uint64_t)p != at) {
 		int r = p == MAP_FAILED ? -errno : -EEXIST;
 
@@ -467,6 +486,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		      struct mm_plan *plan)
 {
 	struct busy busy = {0};
+	struct map_file mf = {.fd = -1};
 	struct proc_map *maps = NULL;
 	size_t nmaps = 0, off, region_len, unmap_cap;
 	struct rst_vma *rv;
@@ -631,7 +651,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		else
 			r = map_vma(ctx, sh, t, v, at,
 				    (ri < nruns && runs[ri].vaddr < v->end) ||
-					    (pi < npruns && pruns[pi].vaddr < v->end));
+					    (pi < npruns && pruns[pi].vaddr < v->end),
+				    &mf);
 		if (r < 0)
 			goto out;
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
@@ -651,6 +672,8 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (r >= 0 && plan->feeds_children)
 		cow_from = (typeof(cow_from)){t->pid, rv, nrv};
 out:
+	if (mf.fd >= 0)
+		close(mf.fd);
 	free(busy.r);
 	proc_maps_free(maps, nmaps);
 	return r;

@@ -82,6 +82,7 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 		goto out;
 	stream_rx_set_answers(rx, opts->stream_answers);
 	o.dir = scratch;
+	o.no_hot_set = true; /* a scratch directory, not the image */
 	o.stream_fds = NULL;
 	o.nstream_fds = 0;
 	if (stream_rx_is_tar(rx)) {

@@ -38,6 +38,7 @@
 #include "inject/inject.h"
 #include "plugin/plugin.h"
 #include "image/chain.h"
+#include "image/hotset.h"
 #include "image/image-dir.h"
 #include "image/pagemap.h"
 #include "image/tar.h"
@@ -1175,6 +1176,14 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		if (r < 0)
 			goto out;
 	}
+	/* The pages to load before a lazy tree runs: a hint, whose damage costs time, never
+	 * memory (each page still comes from the image's checked pages), so it is only warned
+	 * of. */
+	sh.no_hot_set = opts->no_hot_set;
+	if (sh.lazy && !sh.no_hot_set && hotset_read(ctx, sh.dirfd, &img, &sh.hot, &sh.nhot) < 0) {
+		log_warn(ctx, "%s: hot set ignored: %s", opts->dir, cryo_ctx_errmsg(ctx));
+		ctx->errmsg[0] = '\0';
+	}
 	{
 		struct cryo_hook_args hargs;
 		_cleanup_free_ pid_t *pids = NULL;
@@ -1224,6 +1233,7 @@ out:
 	if (sh.uffd_sink >= 0)
 		close(sh.uffd_sink);
 	stream_index_free(sh.pages);
+	free(sh.hot);
 	free(sh.sess_how);
 	restore_shared_tables_free(&sh);
 	chain_free(sh.chain);
@@ -1272,6 +1282,7 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		return r < 0 ? r : restore_image(ctx, opts, target, NULL, -1, ret_root);
 	o = *opts;
 	o.dir = scratch;
+	o.no_hot_set = true; /* recorded into a directory that goes at once: for nobody */
 	r = restore_image(ctx, &o, target, NULL, -1, ret_root);
 	scratch_dir_remove(scratch);
 	return r;
@@ -1295,6 +1306,7 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 			return r;
 		o = *opts;
 		o.dir = s3_lazy_dir(lazy);
+		o.no_hot_set = true; /* the metadata's scratch directory, not the image */
 		r = restore_image_at(ctx, &o, NULL, NULL, s3_lazy_remote(lazy), -1, ret_root);
 		s3_lazy_log(ctx, lazy);
 		s3_lazy_free(lazy);

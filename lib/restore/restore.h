@@ -21,6 +21,7 @@
 
 struct ns_target;
 struct cgroup_restore;
+struct hot_run;
 
 /* What every restored task inherits from the restoring process. */
 struct rst_shared {
@@ -37,6 +38,11 @@ struct rst_shared {
 	struct stream_index *pages; /* the frames of every task, if its pages are in streams */
 	struct chain *chain; /* the pre-dumps below an incremental image (image/chain.h) */
 	bool lazy; /* private anonymous memory arrives on fault (restore-lazy.c) */
+	/* A lazy restore's hot set (image/hotset.h), loaded before the tree runs; none if the
+	 * image has none, or a damaged one (ignored with a warning). */
+	struct hot_run *hot;
+	uint64_t nhot;
+	bool no_hot_set; /* cryo_restore_opts.no_hot_set: no hot set loaded or recorded */
 	bool new_pidns; /* the root is the init of a new pid namespace (restore-ns.c) */
 	bool pidns_init; /* a host tree in a new pid namespace, under an init of ours */
 	/* An image restored as it arrives (restore-stream.c): per img->tasks[i], the pipe its
