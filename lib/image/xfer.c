@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/ctx.h"
@@ -16,6 +18,8 @@
 #include "xfer.h"
 
 #include <xxhash.h>
+
+#define LOG_PREFIX "xfer: "
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -32,6 +36,7 @@ struct xfer_job {
 	int fd;
 	uint64_t base; /* restore: where the pages start in fd */
 	int mem_fd; /* dump: /proc/PID/mem, the pages are read through it */
+	bool map_out; /* dump: fd is a regular file, sized, that batches are read into mapped */
 	bool live;  /* dump: the task runs (xfer_read_task()) */
 	const struct xfer_seg *segs;
 	size_t nsegs;
@@ -56,7 +61,31 @@ struct xfer_thread {
 	uint64_t from, to; /* its share, as file offsets, starting on a chunk */
 	XXH3_state_t *hash; /* of the chunk being moved */
 	uint64_t hashed;    /* file offset the hash has reached */
+	uint64_t wall, cpu, runq; /* ns: its time, its CPU time, runnable but not running */
 };
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Nanoseconds this thread has waited on a run queue (0 when the kernel does not say): on a
+ * shared machine, what is not the transfer's own waiting. */
+static uint64_t runq_ns(void)
+{
+	unsigned long long run = 0, wait = 0;
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+
+	if (f) {
+		if (fscanf(f, "%llu %llu", &run, &wait) != 2)
+			wait = 0;
+		fclose(f);
+	}
+	return wait;
+}
 
 /* Feeds the bytes moved at file offset off into the chunk hash, closing chunks as they end. */
 static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
@@ -220,24 +249,46 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	struct xfer_job *job = th->job;
 
 	if (job->dump) {
-		int r = xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len, job->live);
+		void *dst = buf, *map = MAP_FAILED;
+		int r;
 
-		if (r < 0)
-			return r;
-		for (uint64_t done = 0; done < len;) {
+		/*
+		 * Each thread reads its batch from the task straight into the image file's page
+		 * cache, mapped shared: one copy instead of two, and no write(2), which holds the
+		 * file's inode lock while it copies, so that threads writing one file took turns
+		 * (rwsem_spin_on_owner in a profile) and the second thread bought nothing. The
+		 * pages are faulted in for writing first, in one call, so that the file system's
+		 * refusal (no space) is an error here and never a SIGBUS.
+		 */
+		if (job->map_out) {
+			map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, job->fd, off);
+			if (map != MAP_FAILED && madvise(map, len, MADV_POPULATE_WRITE) < 0) {
+				r = errno == EFAULT ? -ENOSPC : -errno;
+				munmap(map, len);
+				return r;
+			}
+			if (map != MAP_FAILED)
+				dst = map;
+		}
+		r = xfer_read_task(job->pid, job->mem_fd, iov, n, dst, len, job->live);
+		for (uint64_t done = 0; !r && map == MAP_FAILED && done < len;) {
 			ssize_t w = pwrite(job->fd, (char *)buf + done, len - done, off + done);
 
 			if (w < 0 && errno != EINTR)
-				return -errno;
+				r = -errno;
 			if (w > 0)
 				done += w;
 		}
-		/* Start writeback now, so that the final fsync finds little left to do, while the
-		 * pages stay in the page cache for a restore on this machine. */
-		sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
-		hash_feed(th, buf, len);
-		progress_add(len);
-		return 0;
+		if (!r) {
+			hash_feed(th, dst, len);
+			/* Start writeback now, so that the final fsync finds little left to do,
+			 * while the pages stay in the page cache for a restore on this machine. */
+			sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
+			progress_add(len);
+		}
+		if (map != MAP_FAILED)
+			munmap(map, len);
+		return r;
 	}
 	/*
 	 * The batch is read into our own (already touched) buffer, hashed there, then scattered
@@ -269,6 +320,8 @@ static void *xfer_thread(void *arg)
 	struct iovec iov[IOV_BATCH];
 	void *buf = NULL;
 	uint64_t seg_off = 0, batch_off = th->from, batch_len = 0;
+	uint64_t wall0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	uint64_t rq0 = runq_ns();
 	int n = 0, r;
 
 	th->hashed = th->from;
@@ -316,6 +369,9 @@ static void *xfer_thread(void *arg)
 	}
 	free(buf);
 	XXH3_freeState(th->hash);
+	th->wall = clock_ns(CLOCK_MONOTONIC) - wall0;
+	th->cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	th->runq = runq_ns() - rq0;
 	return NULL;
 }
 
@@ -351,6 +407,15 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 		else
 			xfer_thread(&th[i]);
 	}
+	for (int i = 0; i < n && job->dump; i++) {
+		const struct xfer_thread *t = &th[i];
+		uint64_t off = t->wall > t->cpu + t->runq ? t->wall - t->cpu - t->runq : 0;
+
+		log_info(ctx, "pid %d thread %d: %llu MiB in %.1f ms, cpu %.1f ms, runnable not "
+			 "running %.1f ms, blocked %.1f ms", job->pid, i,
+			 (unsigned long long)((t->to - t->from) >> 20), t->wall / 1e6,
+			 t->cpu / 1e6, t->runq / 1e6, off / 1e6);
+	}
 	if (job->err == -EBADMSG)
 		return cryo_err(ctx, -EBADMSG,
 				"page data at offset %llu does not match its checksum: the image "
@@ -367,6 +432,8 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 {
 	struct xfer_job job = {.dump = true, .pid = pid, .fd = fd, .segs = segs, .nsegs = n,
 			       .chunk = XFER_CHUNK, .sums = sums, .live = live};
+	uint64_t total = 0;
+	struct stat st;
 	char path[64];
 	int r;
 
@@ -374,6 +441,12 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 	job.mem_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (job.mem_fd < 0)
 		return cryo_err(ctx, -errno, "open %s", path);
+	for (size_t i = 0; i < n; i++)
+		total += segs[i].len;
+	/* A file opened for reading and writing is sized first, to be written through mappings
+	 * (move_batch()); anything else is written to. */
+	job.map_out = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		      (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR && ftruncate(fd, total) == 0;
 	r = xfer_run(ctx, &job);
 	close(job.mem_fd);
 	return r;
