@@ -202,6 +202,17 @@ def write_markdown(path, lib, summary, targets, predump):
                    f'{fmt(s["restore_vs_populate"], "{:.3f}")} | {fmt(s["dump_vs_lib"])} | '
                    f'{fmt(s["dump_speedup"])} | {fmt(s["restore_speedup"])} | '
                    f'{fmt(s["load_dump"], "{:.1f}")} |')
+    out += ["", "| size | data | pipeline | dump threads | CPU ms (sum) | busiest thread CPU ms |"
+            " runnable, not running ms | blocked ms | dump xN/x1 wall | dump xN/x1 by CPU |",
+            "|" + "---|" * 10]
+    for s in summary:
+        if s["mode"] != "dir" or s.get("dump_threads") is None:
+            continue
+        out.append(f'| {size_name(s["size_mib"])} | {s["kind"]} | {s["pipeline"]} | '
+                   f'{fmt(s["dump_threads"], "{:.0f}")} | {fmt(s["dump_cpu_ms"], "{:.0f}")} | '
+                   f'{fmt(s["dump_thread_cpu_max_ms"], "{:.0f}")} | '
+                   f'{fmt(s["dump_runq_ms"], "{:.0f}")} | {fmt(s["dump_blocked_ms"], "{:.0f}")} | '
+                   f'{fmt(s["dump_speedup"])} | {fmt(s.get("dump_cpu_speedup"))} |')
     out += ["", "| pipeline (1 GiB) | data | ok | dump s | dump GB/s | restore s | restore GB/s |"
             " dump\\|restore s | dump\\|restore GB/s | load |", "|" + "---|" * 10]
     for s in summary:
@@ -304,6 +315,11 @@ def main():
                             if s["dump_gbps"] and s["lib_comp_gbps"] else None)
         s["restore_vs_lib"] = (s["restore_gbps"] / s["lib_decomp_gbps"]
                                if s["restore_gbps"] and s["lib_decomp_gbps"] else None)
+        # The dump's page threads, from its log: CPU (summed, and the busiest thread's),
+        # time runnable but not running (the machine's other load), time blocked.
+        for k in ("dump_threads", "dump_cpu_ms", "dump_thread_cpu_max_ms", "dump_runq_ms",
+                  "dump_blocked_ms"):
+            s[k] = med(ok, k)
         ttfi = [num(r.get("ttfi_ms")) for r in ok if num(r.get("ttfi_ms")) is not None]
         s["ttfi_ms"] = round(statistics.median(ttfi), 1) if ttfi else NA
         summary.append(s)
@@ -316,8 +332,12 @@ def main():
             for k in ("dump", "restore"):
                 a, b = s.get(f"{k}_gbps"), one.get(f"{k}_gbps")
                 s[f"{k}_speedup"] = a / b if a and b else None
+            # What the CPU accounting predicts where each thread has a core of its own: the
+            # one-stream thread's CPU over the busiest thread's at N streams.
+            a, b = one.get("dump_thread_cpu_max_ms"), s.get("dump_thread_cpu_max_ms")
+            s["dump_cpu_speedup"] = a / b if a and b else None
         else:
-            s["dump_speedup"] = s["restore_speedup"] = None
+            s["dump_speedup"] = s["restore_speedup"] = s["dump_cpu_speedup"] = None
 
     # The targets, checked on what this run measured.
     targets = []
@@ -355,7 +375,9 @@ def main():
             "fill_gbps", "touch_gbps", "dump_vs_memcpy", "dump_vs_pagecache",
             "restore_vs_populate", "restore_vs_fill", "e2e_vs_memcpy", "lib_comp_gbps",
             "lib_decomp_gbps", "lib_ratio", "dump_vs_lib", "restore_vs_lib", "dump_speedup",
-            "restore_speedup", "fill_s", "verify_s", "load_dump", "load_restore", "ttfi_ms"]
+            "restore_speedup", "fill_s", "verify_s", "load_dump", "load_restore", "ttfi_ms",
+            "dump_threads", "dump_cpu_ms", "dump_thread_cpu_max_ms", "dump_runq_ms",
+            "dump_blocked_ms", "dump_cpu_speedup"]
     with open(res / "summary.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(keys)
