@@ -62,6 +62,7 @@ struct xfer_thread {
 	XXH3_state_t *hash; /* of the chunk being moved */
 	uint64_t hashed;    /* file offset the hash has reached */
 	uint64_t wall, cpu, runq; /* ns: its time, its CPU time, runnable but not running */
+	char *map; /* dump: its share of the image file, mapped shared (job->map_out), or NULL */
 };
 
 static uint64_t clock_ns(clockid_t id)
@@ -249,29 +250,22 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	struct xfer_job *job = th->job;
 
 	if (job->dump) {
-		void *dst = buf, *map = MAP_FAILED;
+		char *dst = th->map ? th->map + (off - th->from) : buf;
 		int r;
 
 		/*
-		 * Each thread reads its batch from the task straight into the image file's page
-		 * cache, mapped shared: one copy instead of two, and no write(2), which holds the
-		 * file's inode lock while it copies, so that threads writing one file took turns
-		 * (rwsem_spin_on_owner in a profile) and the second thread bought nothing. The
-		 * pages are faulted in for writing first, in one call, so that the file system's
-		 * refusal (no space) is an error here and never a SIGBUS.
+		 * Each thread reads its batches from the task straight into the image file's page
+		 * cache, its share of the file mapped shared once (xfer_thread()): one copy instead
+		 * of two, and no write(2), which holds the file's inode lock while it copies, so
+		 * that threads writing one file took turns (rwsem_spin_on_owner in a profile) and
+		 * the second thread bought nothing. A batch's pages are faulted in for writing
+		 * first, in one call, so that the file system's refusal (no space) is an error
+		 * here and never a SIGBUS.
 		 */
-		if (job->map_out) {
-			map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, job->fd, off);
-			if (map != MAP_FAILED && madvise(map, len, MADV_POPULATE_WRITE) < 0) {
-				r = errno == EFAULT ? -ENOSPC : -errno;
-				munmap(map, len);
-				return r;
-			}
-			if (map != MAP_FAILED)
-				dst = map;
-		}
+		if (th->map && madvise(dst, len, MADV_POPULATE_WRITE) < 0)
+			return errno == EFAULT ? -ENOSPC : -errno;
 		r = xfer_read_task(job->pid, job->mem_fd, iov, n, dst, len, job->live);
-		for (uint64_t done = 0; !r && map == MAP_FAILED && done < len;) {
+		for (uint64_t done = 0; !r && !th->map && done < len;) {
 			ssize_t w = pwrite(job->fd, (char *)buf + done, len - done, off + done);
 
 			if (w < 0 && errno != EINTR)
@@ -279,16 +273,14 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 			if (w > 0)
 				done += w;
 		}
-		if (!r) {
-			hash_feed(th, dst, len);
-			/* Start writeback now, so that the final fsync finds little left to do,
-			 * while the pages stay in the page cache for a restore on this machine. */
-			sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
-			progress_add(len);
-		}
-		if (map != MAP_FAILED)
-			munmap(map, len);
-		return r;
+		if (r)
+			return r;
+		hash_feed(th, dst, len);
+		/* Start writeback now, so that the final fsync finds little left to do, while the
+		 * pages stay in the page cache for a restore on this machine. */
+		sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
+		progress_add(len);
+		return 0;
 	}
 	/*
 	 * The batch is read into our own (already touched) buffer, hashed there, then scattered
@@ -332,6 +324,16 @@ static void *xfer_thread(void *arg)
 		XXH3_freeState(th->hash);
 		return NULL;
 	}
+	/* One mapping for the whole share: a mapping per batch made the threads take turns on
+	 * our own mmap lock (munmap() waits for the other thread's populate). Unmapped pages
+	 * are written through pwrite() instead. */
+	if (job->map_out && th->to > th->from) {
+		void *m = mmap(NULL, th->to - th->from, PROT_READ | PROT_WRITE, MAP_SHARED, job->fd,
+			       th->from);
+
+		if (m != MAP_FAILED)
+			th->map = m;
+	}
 	for (size_t i = 0; i < job->nsegs && !job->err; seg_off += job->segs[i++].len) {
 		uint64_t s = seg_off, e = seg_off + job->segs[i].len;
 
@@ -369,6 +371,8 @@ static void *xfer_thread(void *arg)
 	}
 	free(buf);
 	XXH3_freeState(th->hash);
+	if (th->map)
+		munmap(th->map, th->to - th->from);
 	th->wall = clock_ns(CLOCK_MONOTONIC) - wall0;
 	th->cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	th->runq = runq_ns() - rq0;
@@ -393,9 +397,11 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 	if (n < 1)
 		n = 1;
 	for (int i = 0; i < n; i++) {
-		th[i].job = job;
-		th[i].from = job->total / n * i / job->chunk * job->chunk;
-		th[i].to = i == n - 1 ? job->total : job->total / n * (i + 1) / job->chunk * job->chunk;
+		th[i] = (struct xfer_thread){
+			.job = job,
+			.from = job->total / n * i / job->chunk * job->chunk,
+			.to = i == n - 1 ? job->total
+					 : job->total / n * (i + 1) / job->chunk * job->chunk};
 	}
 	/* Share 0 runs here, the others on their own threads (or here too if none starts). */
 	for (int i = 1; i < n; i++)
