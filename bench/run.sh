@@ -125,6 +125,11 @@ cleanup() {
 		p=${e%%:*} a=${e#*:}
 		[ -n "$a" ] && [ "$(argv0 "$p" || true)" = "$a" ] && kill -KILL "$p" 2>/dev/null || true
 	done
+	# A restore interrupted after it wrote its pidfile leaves a restored holder not tracked yet.
+	if [ -n "$work" ] && [ -s "$work/pid" ]; then
+		p=$(cat "$work/pid")
+		[ "$(argv0 "$p" || true)" = "${HOLDER:-}" ] && kill -KILL "$p" 2>/dev/null || true
+	fi
 	[ -n "$work" ] && rm -rf "$work"
 }
 trap cleanup EXIT
