@@ -11,7 +11,8 @@
 #                [--codecs-4g "raw none lz4"] [--streams-4g "1 2"] [--reps-4g N]
 #                [--reps-slow N] [--stream-tests "pipe pipe-holdtail tcp1 tcp2 stream stream-cat"]
 #                [--reps-stream N] [--lazy-sizes "1024 4096"] [--predump-sizes "1024 4096"]
-#                [--predump-rates "1 10"] [--predump-only] [--scale] [--alternate] [--dir DIR]
+#                [--predump-rates "1 10"] [--predump-only] [--scale] [--alternate] [--one-cpu]
+#                [--dir DIR]
 #
 # "raw" is the default path (no flags: plain per-task page files); the others run
 # `cryo dump --compression C --streams N`. Sizes above 1 GiB run only --codecs-4g at
@@ -26,9 +27,10 @@
 # tcp1 stream", lazy and pre-dump at 1 GiB only (about 10 minutes).
 # --scale: the stream speed-up rows only (issue 17): 1 GiB random and text, raw and
 # none/lz4 at 1 and 2 streams, 5 reps (a later --reps changes it), alternating (--alternate:
-# rep 1 of every case, then rep 2...), with memcpy and the codecs' one-thread speed measured in
-# the same run; runs.csv also gets each dump's threads' CPU, run-queue and blocked time from
-# its log (about 10 minutes).
+# rep 1 of every case, then rep 2...), and each codec once more at 1 stream with dump and
+# restore pinned to one CPU (--one-cpu: `taskset -c 0`, sizes up to 1 GiB), with memcpy and the
+# codecs' one-thread speed measured in the same run; runs.csv also gets each dump's threads'
+# CPU, run-queue and blocked time from its log (about 15 minutes).
 #
 # Environment: CRYO (the cryo binary; unset: `make -C REPO` builds REPO/build/cryo),
 # CRYO_BUILD (the build dir holding bench/holder, yardstick, codecbench, holdtail; default:
@@ -61,6 +63,7 @@ base=${BENCH_DIR:-}
 add4g=${BENCH_4G:-0}
 predump_only=0
 alternate=0
+one_cpu=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -69,8 +72,9 @@ while [ $# -gt 0 ]; do
 		stream_tests="pipe-holdtail tcp1 stream"; lazy_sizes=1024 predump_sizes=1024 ;;
 	--scale)
 		reps=5 sizes=1024 kinds="random text" codecs="raw none lz4" streams="1 2" alternate=1
-		stream_tests="" lazy_sizes="" predump_sizes="" ;;
+		one_cpu=1 stream_tests="" lazy_sizes="" predump_sizes="" ;;
 	--alternate) alternate=1 ;;
+	--one-cpu) one_cpu=1 ;;
 	--4g) add4g=1 ;;
 	--reps) reps=$2; shift ;;
 	--sizes) sizes=$2; shift ;;
@@ -333,11 +337,13 @@ one_run() { # mib kind mode codec streams rep nreps
 	local bytes=$((mib << 20)) img=$work/img out=$work/holder.out
 	local result=PASS msg="" dump_s="" restore_s="" e2e_s="" verify="" touch="" img_b="" img_a=""
 	local d_y="" r_y="" load_d="" load_r="" hpid rpid="" spid="" port="" t0 t1 rc line
-	local flags=() extra=() label thr=",,,,"
+	local flags=() extra=() label thr=",,,," pin=()
 	if [ "$codec" = tar ]; then flags=(--compression tar)
 	elif [ "$codec" != raw ]; then flags=(--compression "$codec" --streams "$nstr"); fi
 	case $mode in
 	dir) label=$codec; [ "$codec" = raw ] || [ "$codec" = tar ] || label="$codec x$nstr" ;;
+	dir1) label=$codec; [ "$codec" = raw ] || [ "$codec" = tar ] || label="$codec x$nstr"
+	      label="$label, dump and restore on 1 CPU"; pin=(taskset -c 0) ;;
 	tcp) label="tcp x$nstr"; flags=(--streams "$nstr") ;;
 	lazy) label="lazy restore (raw image)"; flags=() ;;
 	*) label=$mode; flags=() ;;
@@ -426,7 +432,7 @@ one_run() { # mib kind mode codec streams rep nreps
 		elif [ "${mode%-cat}" = stream ]; then
 			"$CRYO" dump -t "$hpid" -D - "${flags[@]}" > "$img/image.stream" 2> "$work/dump.out"
 		else
-			"$CRYO" dump -t "$hpid" -D "$img" "${flags[@]}" > "$work/dump.out" 2>&1
+			"${pin[@]}" "$CRYO" dump -t "$hpid" -D "$img" "${flags[@]}" > "$work/dump.out" 2>&1
 		fi && rc=0 || rc=$?
 		t1=$(now)
 		if [ "$rc" = 0 ]; then
@@ -463,7 +469,7 @@ one_run() { # mib kind mode codec streams rep nreps
 					< "$img/image.stream" > "$work/restore.out" 2>&1 ;;
 			   stream-cat) cat "$img/image.stream" | "$CRYO" restore -D - --detach \
 					--pidfile "$work/pid" > "$work/restore.out" 2>&1 ;;
-			   *) "$CRYO" restore -D "$img" --detach --pidfile "$work/pid" "${rflags[@]}" \
+			   *) "${pin[@]}" "$CRYO" restore -D "$img" --detach --pidfile "$work/pid" "${rflags[@]}" \
 					> "$work/restore.out" 2>&1 ;;
 			   esac; then
 				t1=$(now)
@@ -740,9 +746,15 @@ matrix_case() { # mib kind codec rep n
 	local s
 	if [ "$3" = raw ] || [ "$3" = tar ]; then
 		one_run "$1" "$2" dir "$3" "" "$4" "$5"
-		return
+		[ "$one_cpu" = 1 ] && [ "$1" -le 1024 ] && one_run "$1" "$2" dir1 "$3" "" "$4" "$5"
+		return 0
 	fi
 	for s in $sl; do one_run "$1" "$2" dir "$3" "$s" "$4" "$5"; done
+	# The same at one stream with dump and restore pinned to one CPU: what a second core
+	# gives the raw path (no stream count) and a restore (which reads with min(CPUs, 4)
+	# threads whatever the stream count).
+	[ "$one_cpu" = 1 ] && [ "$1" -le 1024 ] && one_run "$1" "$2" dir1 "$3" "${sl%% *}" "$4" "$5"
+	return 0
 }
 for mib in $sizes; do
 	cl=$codecs sl=$streams
