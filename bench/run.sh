@@ -11,7 +11,8 @@
 #                [--codecs-4g "raw none lz4"] [--streams-4g "1 2"] [--reps-4g N]
 #                [--reps-slow N] [--stream-tests "pipe pipe-holdtail tcp1 tcp2 stream stream-cat"]
 #                [--reps-stream N] [--lazy-sizes "1024 4096"] [--predump-sizes "1024 4096"]
-#                [--predump-rates "1 10"] [--predump-only] [--dir DIR]
+#                [--predump-rates "1 10"] [--predump-only] [--scale] [--alternate] [--one-cpu]
+#                [--dir DIR]
 #
 # "raw" is the default path (no flags: plain per-task page files); the others run
 # `cryo dump --compression C --streams N`. Sizes above 1 GiB run only --codecs-4g at
@@ -24,6 +25,12 @@
 # (--reps-4g above 1 GiB), first kind only. --predump-only skips everything else.
 # --quick: 1 rep, 1 GiB, codecs "raw none lz4 zstd", streams "1 2", stream tests "pipe-holdtail
 # tcp1 stream", lazy and pre-dump at 1 GiB only (about 10 minutes).
+# --scale: the stream speed-up rows only (issue 17): 1 GiB random and text, raw and
+# none/lz4 at 1 and 2 streams, 5 reps (a later --reps changes it), alternating (--alternate:
+# rep 1 of every case, then rep 2...), and each codec once more at 1 stream with dump and
+# restore pinned to one CPU (--one-cpu: `taskset -c 0`, sizes up to 1 GiB), with memcpy and the
+# codecs' one-thread speed measured in the same run; runs.csv also gets each dump's threads'
+# CPU, run-queue and blocked time from its log (about 15 minutes).
 #
 # Environment: CRYO (the cryo binary; unset: `make -C REPO` builds REPO/build/cryo),
 # CRYO_BUILD (the build dir holding bench/holder, yardstick, codecbench, holdtail; default:
@@ -55,12 +62,19 @@ predump_rates="1 10"
 base=${BENCH_DIR:-}
 add4g=${BENCH_4G:-0}
 predump_only=0
+alternate=0
+one_cpu=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick)
 		reps=1 sizes=1024 codecs="raw none lz4 zstd" streams="1 2"
 		stream_tests="pipe-holdtail tcp1 stream"; lazy_sizes=1024 predump_sizes=1024 ;;
+	--scale)
+		reps=5 sizes=1024 kinds="random text" codecs="raw none lz4" streams="1 2" alternate=1
+		one_cpu=1 stream_tests="" lazy_sizes="" predump_sizes="" ;;
+	--alternate) alternate=1 ;;
+	--one-cpu) one_cpu=1 ;;
 	--4g) add4g=1 ;;
 	--reps) reps=$2; shift ;;
 	--sizes) sizes=$2; shift ;;
@@ -115,6 +129,11 @@ cleanup() {
 		p=${e%%:*} a=${e#*:}
 		[ -n "$a" ] && [ "$(argv0 "$p" || true)" = "$a" ] && kill -KILL "$p" 2>/dev/null || true
 	done
+	# A restore interrupted after it wrote its pidfile leaves a restored holder not tracked yet.
+	if [ -n "$work" ] && [ -s "$work/pid" ]; then
+		p=$(cat "$work/pid")
+		[ "$(argv0 "$p" || true)" = "${HOLDER:-}" ] && kill -KILL "$p" 2>/dev/null || true
+	fi
 	[ -n "$work" ] && rm -rf "$work"
 }
 trap cleanup EXIT
@@ -291,7 +310,20 @@ if [ -n "$lib_codecs" ]; then
 fi
 
 csv=$results/runs.csv
-echo "size_mib,kind,mode,codec,streams,rep,result,dump_s,dump_gbps,restore_s,restore_gbps,e2e_s,e2e_gbps,image_bytes,image_apparent_bytes,fill_s,verify_s,d_memcpy_gbps,d_pagecache_gbps,d_populate_gbps,d_fill_gbps,r_memcpy_gbps,r_populate_gbps,r_fill_gbps,r_pagecache_gbps,touch_gbps,load_dump,load_restore,ttfi_ms,message" > "$csv"
+echo "size_mib,kind,mode,codec,streams,rep,result,dump_s,dump_gbps,restore_s,restore_gbps,e2e_s,e2e_gbps,image_bytes,image_apparent_bytes,fill_s,verify_s,d_memcpy_gbps,d_pagecache_gbps,d_populate_gbps,d_fill_gbps,r_memcpy_gbps,r_populate_gbps,r_fill_gbps,r_pagecache_gbps,touch_gbps,load_dump,load_restore,ttfi_ms,dump_threads,dump_cpu_ms,dump_thread_cpu_max_ms,dump_runq_ms,dump_blocked_ms,message" > "$csv"
+
+# The dump's page threads as its log accounts them (lib/image/stream-write.c, xfer.c: one line
+# per thread with "cpu C ms, runnable not running Q ms, blocked B ms"): "threads, CPU ms summed,
+# the busiest thread's CPU ms, run-queue ms summed, blocked ms summed", comma-separated, or four
+# commas when the log has none.
+thread_cpu() { # dump.log
+	awk 'match($0, /cpu [0-9.]+ ms, runnable not running [0-9.]+ ms, blocked [0-9.]+ ms/) {
+		split(substr($0, RSTART, RLENGTH), f, " ")
+		n++; c += f[2]; q += f[7]; b += f[10]; if (f[2] > m) m = f[2]
+	}
+	END { if (n) printf "%d,%.1f,%.1f,%.1f,%.1f\n", n, c, m, q, b; else print ",,,," }' "$1" 2>/dev/null ||
+		echo ",,,,"
+}
 
 # --- one run -----------------------------------------------------------------------------
 # mode: dir (dump to $img, restore from it), pipe (dump -D - | restore -D -), pipe-holdtail
@@ -305,11 +337,13 @@ one_run() { # mib kind mode codec streams rep nreps
 	local bytes=$((mib << 20)) img=$work/img out=$work/holder.out
 	local result=PASS msg="" dump_s="" restore_s="" e2e_s="" verify="" touch="" img_b="" img_a=""
 	local d_y="" r_y="" load_d="" load_r="" hpid rpid="" spid="" port="" t0 t1 rc line
-	local flags=() extra=() label
+	local flags=() extra=() label thr=",,,," pin=()
 	if [ "$codec" = tar ]; then flags=(--compression tar)
 	elif [ "$codec" != raw ]; then flags=(--compression "$codec" --streams "$nstr"); fi
 	case $mode in
 	dir) label=$codec; [ "$codec" = raw ] || [ "$codec" = tar ] || label="$codec x$nstr" ;;
+	dir1) label=$codec; [ "$codec" = raw ] || [ "$codec" = tar ] || label="$codec x$nstr"
+	      label="$label, dump and restore on 1 CPU"; pin=(taskset -c 0) ;;
 	tcp) label="tcp x$nstr"; flags=(--streams "$nstr") ;;
 	lazy) label="lazy restore (raw image)"; flags=() ;;
 	*) label=$mode; flags=() ;;
@@ -398,7 +432,7 @@ one_run() { # mib kind mode codec streams rep nreps
 		elif [ "${mode%-cat}" = stream ]; then
 			"$CRYO" dump -t "$hpid" -D - "${flags[@]}" > "$img/image.stream" 2> "$work/dump.out"
 		else
-			"$CRYO" dump -t "$hpid" -D "$img" "${flags[@]}" > "$work/dump.out" 2>&1
+			"${pin[@]}" "$CRYO" dump -t "$hpid" -D "$img" "${flags[@]}" > "$work/dump.out" 2>&1
 		fi && rc=0 || rc=$?
 		t1=$(now)
 		if [ "$rc" = 0 ]; then
@@ -421,6 +455,7 @@ one_run() { # mib kind mode codec streams rep nreps
 			wait "$hpid" 2>/dev/null || true
 			wait_gone "$hpid" 10 || { result=FAIL-dump; msg="holder $hpid still alive after dump"; }
 		fi
+		thr=$(thread_cpu "$img/dump.log")
 		if [ "$result" = PASS ]; then
 			img_b=$(du -sB1 "$img" | cut -f1)
 			img_a=$(du -sb "$img" | cut -f1)
@@ -434,7 +469,7 @@ one_run() { # mib kind mode codec streams rep nreps
 					< "$img/image.stream" > "$work/restore.out" 2>&1 ;;
 			   stream-cat) cat "$img/image.stream" | "$CRYO" restore -D - --detach \
 					--pidfile "$work/pid" > "$work/restore.out" 2>&1 ;;
-			   *) "$CRYO" restore -D "$img" --detach --pidfile "$work/pid" "${rflags[@]}" \
+			   *) "${pin[@]}" "$CRYO" restore -D "$img" --detach --pidfile "$work/pid" "${rflags[@]}" \
 					> "$work/restore.out" 2>&1 ;;
 			   esac; then
 				t1=$(now)
@@ -475,7 +510,7 @@ one_run() { # mib kind mode codec streams rep nreps
 		"$(kv memcpy_gbps "$r_y")" "$(kv populate_gbps "$r_y")" "$(kv fill_gbps "$r_y")"
 		"$(kv pagecache_gbps "$r_y")" "$touch" "$load_d" "$load_r"
 		"$( [ "$mode" = lazy ] && [ -n "$restore_s" ] && awk -v s="$restore_s" 'BEGIN {printf "%.1f", s * 1000}' || echo n/a)" \
-		"$(csvq "$msg")")
+		"$thr" "$(csvq "$msg")")
 	(IFS=,; echo "${row[*]}") >> "$csv"
 	if [ "$result" = PASS ]; then
 		if [ -n "$e2e_s" ]; then
@@ -705,19 +740,40 @@ print(t.get("pid", ""), t.get("start", ""))' "$pre/predump.json")
 }
 
 # --- the matrix --------------------------------------------------------------------------
+# With --alternate (--scale), rep 1 of every case runs, then rep 2 of every case...: a busy
+# spell on a shared machine then spreads over all the cases instead of landing on one.
+matrix_case() { # mib kind codec rep n
+	local s
+	if [ "$3" = raw ] || [ "$3" = tar ]; then
+		one_run "$1" "$2" dir "$3" "" "$4" "$5"
+		[ "$one_cpu" = 1 ] && [ "$1" -le 1024 ] && one_run "$1" "$2" dir1 "$3" "" "$4" "$5"
+		return 0
+	fi
+	for s in $sl; do one_run "$1" "$2" dir "$3" "$s" "$4" "$5"; done
+	# The same at one stream with dump and restore pinned to one CPU: what a second core
+	# gives the raw path (no stream count) and a restore (which reads with min(CPUs, 4)
+	# threads whatever the stream count).
+	[ "$one_cpu" = 1 ] && [ "$1" -le 1024 ] && one_run "$1" "$2" dir1 "$3" "${sl%% *}" "$4" "$5"
+	return 0
+}
 for mib in $sizes; do
 	cl=$codecs sl=$streams
 	[ "$mib" -gt 1024 ] && cl=$codecs_4g sl=$streams_4g
+	if [ "$alternate" = 1 ]; then
+		for rep in $(seq 1 "$reps"); do
+			for kind in $kinds; do
+				for codec in $cl; do
+					n=$(reps_for "$mib" "$codec")
+					[ "$rep" -le "$n" ] && matrix_case "$mib" "$kind" "$codec" "$rep" "$n"
+				done
+			done
+		done
+		continue
+	fi
 	for kind in $kinds; do
 		for codec in $cl; do
 			n=$(reps_for "$mib" "$codec")
-			if [ "$codec" = raw ] || [ "$codec" = tar ]; then
-				for rep in $(seq 1 "$n"); do one_run "$mib" "$kind" dir "$codec" "" "$rep" "$n"; done
-				continue
-			fi
-			for s in $sl; do
-				for rep in $(seq 1 "$n"); do one_run "$mib" "$kind" dir "$codec" "$s" "$rep" "$n"; done
-			done
+			for rep in $(seq 1 "$n"); do matrix_case "$mib" "$kind" "$codec" "$rep" "$n"; done
 		done
 	done
 done

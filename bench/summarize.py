@@ -26,7 +26,7 @@ NCPU = os.cpu_count() or 1
 DIR_COLS = [  # (key, header, format)
     ("size_mib", "MiB", "{:>4}"),
     ("kind", "kind  ", "{:<6}"),
-    ("pipeline", "pipeline ", "{:<9}"),
+    ("pipeline", "pipeline       ", "{:<15}"),
     ("runs", "ok", "{:>2}"),
     ("dump_s", "dump s", "{:>6.2f}"),
     ("dump_gbps", "dump GB/s", "{:>9.2f}"),
@@ -39,6 +39,9 @@ DIR_COLS = [  # (key, header, format)
     ("dump_vs_lib", "dump/lib-comp", "{:>13.2f}"),
     ("dump_speedup", "dump xN/x1", "{:>10.2f}"),
     ("restore_speedup", "rest xN/x1", "{:>10.2f}"),
+    ("dump_cpus", "dump 2/1 CPU", "{:>12.2f}"),
+    ("restore_cpus", "rest 2/1 CPU", "{:>12.2f}"),
+    ("dump_cpu_speedup", "dump xN/x1 by CPU", "{:>17.2f}"),
     ("load_dump", "load", "{:>4.1f}"),
     ("ttfi_ms", "lazy TTFI ms", "{}"),
 ]
@@ -105,6 +108,8 @@ def ratio(rows, a, b):
 def pipeline_name(mode, codec, streams):
     if mode == "dir":
         return codec if codec in ("raw", "tar") else f"{codec} x{streams}"
+    if mode == "dir1":
+        return (codec if codec in ("raw", "tar") else f"{codec} x{streams}") + " 1 CPU"
     if mode == "tcp":
         return f"tcp x{streams} -> serve"
     return {"pipe": "-D - | -D -", "pipe-holdtail": "-D - | holdtail | -D -",
@@ -191,7 +196,7 @@ def write_markdown(path, lib, summary, targets, predump):
             " (ratio) | dump/memcpy | restore/POPULATE | dump/lib-comp | dump xN/x1 | restore xN/x1"
             " | load |", "|" + "---|" * 15]
     for s in summary:
-        if s["mode"] != "dir":
+        if s["mode"] not in ("dir", "dir1"):
             continue
         img = "-" if s["image_mib"] is None else f'{s["image_mib"]:.0f} ({s["image_ratio"]:.3f})'
         size = size_name(s["size_mib"])
@@ -202,10 +207,23 @@ def write_markdown(path, lib, summary, targets, predump):
                    f'{fmt(s["restore_vs_populate"], "{:.3f}")} | {fmt(s["dump_vs_lib"])} | '
                    f'{fmt(s["dump_speedup"])} | {fmt(s["restore_speedup"])} | '
                    f'{fmt(s["load_dump"], "{:.1f}")} |')
+    out += ["", "| size | data | pipeline | dump threads | CPU ms (sum) | busiest thread CPU ms |"
+            " runnable, not running ms | blocked ms | dump xN/x1 wall | dump xN/x1 by CPU |"
+            " dump 2 CPUs/1 | restore 2 CPUs/1 |",
+            "|" + "---|" * 12]
+    for s in summary:
+        if s["mode"] not in ("dir", "dir1") or s.get("dump_threads") is None:
+            continue
+        out.append(f'| {size_name(s["size_mib"])} | {s["kind"]} | {s["pipeline"]} | '
+                   f'{fmt(s["dump_threads"], "{:.0f}")} | {fmt(s["dump_cpu_ms"], "{:.0f}")} | '
+                   f'{fmt(s["dump_thread_cpu_max_ms"], "{:.0f}")} | '
+                   f'{fmt(s["dump_runq_ms"], "{:.0f}")} | {fmt(s["dump_blocked_ms"], "{:.0f}")} | '
+                   f'{fmt(s["dump_speedup"])} | {fmt(s.get("dump_cpu_speedup"))} | '
+                   f'{fmt(s.get("dump_cpus"))} | {fmt(s.get("restore_cpus"))} |')
     out += ["", "| pipeline (1 GiB) | data | ok | dump s | dump GB/s | restore s | restore GB/s |"
             " dump\\|restore s | dump\\|restore GB/s | load |", "|" + "---|" * 10]
     for s in summary:
-        if s["mode"] == "dir":
+        if s["mode"] in ("dir", "dir1"):
             continue
         pl = s["pipeline"].replace("|", "\\|")
         out.append(f'| {pl} | {s["kind"]} | {s["runs"]}'
@@ -261,7 +279,7 @@ def main():
         key = (int(r["size_mib"]), r["kind"], r["mode"], r["codec"], r["streams"])
         cases.setdefault(key, []).append(r)
 
-    order = {"dir": 0, "tcp": 1, "pipe": 2, "pipe-holdtail": 3}
+    order = {"dir": 0, "dir1": 0, "tcp": 1, "pipe": 2, "pipe-holdtail": 3}
     corder = {"raw": 0, "tar": 1, "none": 2, "lz4": 3, "zstd": 4, "gzip": 5, "zlib": 6}
     summary = []
     for key in sorted(cases, key=lambda k: (order.get(k[2], 9), k[0], k[1],
@@ -304,6 +322,11 @@ def main():
                             if s["dump_gbps"] and s["lib_comp_gbps"] else None)
         s["restore_vs_lib"] = (s["restore_gbps"] / s["lib_decomp_gbps"]
                                if s["restore_gbps"] and s["lib_decomp_gbps"] else None)
+        # The dump's page threads, from its log: CPU (summed, and the busiest thread's),
+        # time runnable but not running (the machine's other load), time blocked.
+        for k in ("dump_threads", "dump_cpu_ms", "dump_thread_cpu_max_ms", "dump_runq_ms",
+                  "dump_blocked_ms"):
+            s[k] = med(ok, k)
         ttfi = [num(r.get("ttfi_ms")) for r in ok if num(r.get("ttfi_ms")) is not None]
         s["ttfi_ms"] = round(statistics.median(ttfi), 1) if ttfi else NA
         summary.append(s)
@@ -316,8 +339,18 @@ def main():
             for k in ("dump", "restore"):
                 a, b = s.get(f"{k}_gbps"), one.get(f"{k}_gbps")
                 s[f"{k}_speedup"] = a / b if a and b else None
+            # What the CPU accounting predicts where each thread has a core of its own: the
+            # one-stream thread's CPU over the busiest thread's at N streams.
+            a, b = one.get("dump_thread_cpu_max_ms"), s.get("dump_thread_cpu_max_ms")
+            s["dump_cpu_speedup"] = a / b if a and b else None
         else:
-            s["dump_speedup"] = s["restore_speedup"] = None
+            s["dump_speedup"] = s["restore_speedup"] = s["dump_cpu_speedup"] = None
+        # Two CPUs against one (dir1: dump and restore pinned to one CPU), same codec and
+        # stream count: the raw path's and the restore's speed-up from the second core.
+        pinned = by.get((s["size_mib"], s["kind"], "dir1", s["codec"], s["streams"]))
+        for k in ("dump", "restore"):
+            a, b = s.get(f"{k}_gbps"), pinned and pinned.get(f"{k}_gbps")
+            s[f"{k}_cpus"] = a / b if s["mode"] == "dir" and a and b else None
 
     # The targets, checked on what this run measured.
     targets = []
@@ -355,7 +388,9 @@ def main():
             "fill_gbps", "touch_gbps", "dump_vs_memcpy", "dump_vs_pagecache",
             "restore_vs_populate", "restore_vs_fill", "e2e_vs_memcpy", "lib_comp_gbps",
             "lib_decomp_gbps", "lib_ratio", "dump_vs_lib", "restore_vs_lib", "dump_speedup",
-            "restore_speedup", "fill_s", "verify_s", "load_dump", "load_restore", "ttfi_ms"]
+            "restore_speedup", "fill_s", "verify_s", "load_dump", "load_restore", "ttfi_ms",
+            "dump_threads", "dump_cpu_ms", "dump_thread_cpu_max_ms", "dump_runq_ms",
+            "dump_blocked_ms", "dump_cpu_speedup", "dump_cpus", "restore_cpus"]
     with open(res / "summary.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(keys)
@@ -385,8 +420,8 @@ def main():
           " measured just before the dump, MAP_POPULATE just before the restore; lib-comp ="
           " the library's one-thread compress speed for that codec and data)")
     table("image directories (dump -D DIR, restore -D DIR --detach):", DIR_COLS,
-          [s for s in summary if s["mode"] == "dir"])
-    st = [s for s in summary if s["mode"] != "dir"]
+          [s for s in summary if s["mode"] in ("dir", "dir1")])
+    st = [s for s in summary if s["mode"] not in ("dir", "dir1")]
     if st:
         table("streams (tcp: dump --to to `cryo serve -D DIR`, then restore from DIR; pipe:"
               " dump|restore end to end):", STREAM_COLS, st)

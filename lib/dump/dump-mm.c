@@ -697,7 +697,7 @@ int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
 		return r < 0 ? r : worker_check(ctx);
 	}
 	snprintf(path, sizeof(path), "pages-%d.img", pid);
-	out_fd = image_file_create(dirfd, path, O_WRONLY);
+	out_fd = image_file_create(dirfd, path, O_RDWR); /* written through mappings */
 	if (out_fd < 0)
 		return cryo_err(ctx, out_fd, "create %s", path);
 	r = copy_pages(ctx, pid, dirfd, out_fd, segs, l, live);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xxhash.h>
@@ -93,30 +94,70 @@ struct task_job {
 	uint64_t err_off;
 };
 
+/* What one stream thread did for one task, in nanoseconds: logged, to show where time goes. */
+enum { T_READ, T_HASH, T_CODEC, T_LOCK, T_WRITE, T_SYNC, T_COUNT };
+
 struct stream_thread {
 	struct task_job *job;
 	unsigned stream;
+	uint64_t frames, bytes;
+	uint64_t wall, cpu, runq, t[T_COUNT];
 };
+
+/* Nanoseconds this thread has waited on a run queue, runnable but not running (0 when the
+ * kernel does not say): on a shared machine, what is not the dump's own waiting. */
+static uint64_t runq_ns(void)
+{
+	unsigned long long run = 0, wait = 0;
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+
+	if (f) {
+		if (fscanf(f, "%llu %llu", &run, &wait) != 2)
+			wait = 0;
+		fclose(f);
+	}
+	return wait;
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Adds the time since *last to *acc and moves *last to now. */
+static void lap(uint64_t *acc, uint64_t *last)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	*acc += now - *last;
+	*last = now;
+}
 
 static struct sink *sink_of(struct stream_writer *w, unsigned stream)
 {
 	return &w->sinks[stream % w->nsinks];
 }
 
-/* Appends a whole record: header and payload in one locked writev. */
+/* Appends a whole record: header and payload in one locked writev. Adds the time spent
+ * waiting for the sink, writing and starting writeback to t[] when t is not NULL. */
 static int put_record(struct stream_writer *w, struct rec_hdr *h, const void *a, size_t alen,
-		      const void *b, size_t blen)
+		      const void *b, size_t blen, uint64_t *t)
 {
 	struct sink *s = sink_of(w, h->stream);
 	struct iovec iov[3] = {{h, sizeof(*h)}, {(void *)a, alen}, {(void *)b, blen}};
 	size_t left = sizeof(*h) + alen + blen;
 	struct iovec *v = iov;
 	int cnt = 3, r = 0;
-	uint64_t at;
+	uint64_t at, last = t ? clock_ns(CLOCK_MONOTONIC) : 0;
 
 	h->nstreams = w->nstreams;
 	rec_seal(h);
 	pthread_mutex_lock(&s->lock);
+	if (t)
+		lap(&t[T_LOCK], &last);
 	at = s->off;
 	s->off += left;
 	while (left) {
@@ -140,6 +181,8 @@ static int put_record(struct stream_writer *w, struct rec_hdr *h, const void *a,
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
+	if (t)
+		lap(&t[T_WRITE], &last);
 	if (!r) {
 		__atomic_add_fetch(&w->out, sizeof(*h) + alen + blen, __ATOMIC_RELAXED);
 		/* Writeback of this record starts now, so that the final fsync finds little
@@ -147,6 +190,8 @@ static int put_record(struct stream_writer *w, struct rec_hdr *h, const void *a,
 		if (s->own)
 			sync_file_range(s->fd, at, sizeof(*h) + alen + blen,
 					SYNC_FILE_RANGE_WRITE);
+		if (t)
+			lap(&t[T_SYNC], &last);
 	}
 	return r;
 }
@@ -169,6 +214,8 @@ static void *stream_thread(void *arg)
 	size_t cap = codec_bound(w->codec, STREAM_FRAME);
 	void *buf = NULL, *cbuf = NULL;
 	struct iovec iov[STREAM_FRAME / 4096];
+	uint64_t wall0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	uint64_t last = wall0, rq0 = runq_ns();
 
 	if (!cs || posix_memalign(&buf, 4096, STREAM_FRAME) ||
 	    (w->codec != CODEC_NONE && !(cbuf = malloc(cap)))) {
@@ -197,8 +244,10 @@ static void *stream_thread(void *arg)
 			job_fail(job, r, off);
 			break;
 		}
+		lap(&th->t[T_READ], &last);
 		h.raw_len = len;
 		h.raw_hash = XXH3_64bits(buf, len);
+		lap(&th->t[T_HASH], &last);
 		clen = len;
 		if (w->codec != CODEC_NONE) {
 			clen = codec_compress(cs, w->codec, buf, len, cbuf, cap);
@@ -207,17 +256,24 @@ static void *stream_thread(void *arg)
 				break;
 			}
 			payload = cbuf;
+			lap(&th->t[T_CODEC], &last);
 		}
 		h.len = clen;
-		r = put_record(w, &h, payload, clen, NULL, 0);
+		r = put_record(w, &h, payload, clen, NULL, 0, th->t);
 		if (r < 0) {
 			job_fail(job, r, off);
 			break;
 		}
+		last = clock_ns(CLOCK_MONOTONIC);
+		th->frames++;
+		th->bytes += len;
 		__atomic_add_fetch(&w->raw, len, __ATOMIC_RELAXED);
 		progress_add(len);
 	}
 out:
+	th->wall = clock_ns(CLOCK_MONOTONIC) - wall0;
+	th->cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	th->runq = runq_ns() - rq0;
 	codec_state_free(cs);
 	free(buf);
 	free(cbuf);
@@ -293,7 +349,7 @@ int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg 
 	}
 	/* Stream 0 runs here; no more threads than frames. */
 	for (unsigned i = 0; i < w->nstreams; i++)
-		th[i] = (struct stream_thread){&job, i};
+		th[i] = (struct stream_thread){.job = &job, .stream = i};
 	for (unsigned i = 1; i < w->nstreams && i < job.nframes; i++)
 		started[i] = !pthread_create(&tids[i], NULL, stream_thread, &th[i]);
 	stream_thread(&th[0]);
@@ -302,6 +358,20 @@ int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg 
 			pthread_join(tids[i], NULL);
 	close(job.mem_fd);
 	xfer_map_free(&job.map);
+	for (unsigned i = 0; i < w->nstreams && i < job.nframes; i++) {
+		const struct stream_thread *t = &th[i];
+#define MS(ns) ((double)(ns) / 1e6)
+		if (i && !started[i])
+			continue;
+		log_info(w->ctx, "pid %d stream %u: %llu frames, %llu MiB in %.1f ms, cpu %.1f ms, "
+			 "runnable not running %.1f ms, blocked %.1f ms (read %.1f, hash %.1f, compress %.1f, wait for sink %.1f, write %.1f, "
+			 "writeback %.1f ms)", pid, i, (unsigned long long)t->frames,
+			 (unsigned long long)(t->bytes >> 20), MS(t->wall), MS(t->cpu),
+			 MS(t->runq), MS(t->wall > t->cpu + t->runq ? t->wall - t->cpu - t->runq : 0),
+			 MS(t->t[T_READ]), MS(t->t[T_HASH]), MS(t->t[T_CODEC]), MS(t->t[T_LOCK]),
+			 MS(t->t[T_WRITE]), MS(t->t[T_SYNC]));
+#undef MS
+	}
 	if (job.err)
 		return cryo_err(w->ctx, job.err, "pid %d: save pages at offset %llu", pid,
 				(unsigned long long)job.err_off);
@@ -324,7 +394,7 @@ int stream_write_file(struct stream_writer *w, int dirfd, const char *name)
 		return cryo_err(w->ctx, -EINVAL, "file name \"%s\" too long to send", name);
 	/* First its size (which also makes it exist), then its data ranges. */
 	h.raw_off = st.st_size;
-	r = put_record(w, &h, name, name_len, NULL, 0);
+	r = put_record(w, &h, name, name_len, NULL, 0, NULL);
 	if (r < 0)
 		return cryo_err(w->ctx, r, "send %s", name);
 	buf = malloc(STREAM_FRAME);
@@ -345,7 +415,7 @@ int stream_write_file(struct stream_writer *w, int dirfd, const char *name)
 			h = (struct rec_hdr){.type = REC_FILE, .name_len = name_len,
 					     .raw_len = len, .len = name_len + len,
 					     .raw_off = data, .raw_hash = XXH3_64bits(buf, len)};
-			r = put_record(w, &h, name, name_len, buf, len);
+			r = put_record(w, &h, name, name_len, buf, len, NULL);
 			if (r < 0)
 				return cryo_err(w->ctx, r, "send %s", name);
 			data += len;
@@ -361,11 +431,15 @@ int stream_writer_finish(struct stream_writer *w)
 		int r;
 
 		if (sink_of(w, s)->own) {
+			uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
+
 			if (fsync(sink_of(w, s)->fd) < 0)
 				return cryo_err(w->ctx, -errno, "sync pages-%u.cryo", s);
+			log_info(w->ctx, "pages-%u.cryo synced in %.1f ms", s,
+				 (double)(clock_ns(CLOCK_MONOTONIC) - t0) / 1e6);
 			continue;
 		}
-		r = put_record(w, &h, NULL, 0, NULL, 0);
+		r = put_record(w, &h, NULL, 0, NULL, 0, NULL);
 		if (r < 0)
 			return cryo_err(w->ctx, r, "end stream %u", s);
 	}

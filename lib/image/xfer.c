@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/ctx.h"
@@ -16,6 +18,8 @@
 #include "xfer.h"
 
 #include <xxhash.h>
+
+#define LOG_PREFIX "xfer: "
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -32,6 +36,7 @@ struct xfer_job {
 	int fd;
 	uint64_t base; /* restore: where the pages start in fd */
 	int mem_fd; /* dump: /proc/PID/mem, the pages are read through it */
+	bool map_out; /* dump: fd is a regular file, sized, that batches are read into mapped */
 	bool live;  /* dump: the task runs (xfer_read_task()) */
 	const struct xfer_seg *segs;
 	size_t nsegs;
@@ -56,7 +61,32 @@ struct xfer_thread {
 	uint64_t from, to; /* its share, as file offsets, starting on a chunk */
 	XXH3_state_t *hash; /* of the chunk being moved */
 	uint64_t hashed;    /* file offset the hash has reached */
+	uint64_t wall, cpu, runq; /* ns: its time, its CPU time, runnable but not running */
+	char *map; /* dump: its share of the image file, mapped shared (job->map_out), or NULL */
 };
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Nanoseconds this thread has waited on a run queue (0 when the kernel does not say): on a
+ * shared machine, what is not the transfer's own waiting. */
+static uint64_t runq_ns(void)
+{
+	unsigned long long run = 0, wait = 0;
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+
+	if (f) {
+		if (fscanf(f, "%llu %llu", &run, &wait) != 2)
+			wait = 0;
+		fclose(f);
+	}
+	return wait;
+}
 
 /* Feeds the bytes moved at file offset off into the chunk hash, closing chunks as they end. */
 static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
@@ -220,22 +250,35 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 	struct xfer_job *job = th->job;
 
 	if (job->dump) {
-		int r = xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len, job->live);
+		char *dst = th->map ? th->map + (off - th->from) : buf;
+		int r;
 
-		if (r < 0)
-			return r;
-		for (uint64_t done = 0; done < len;) {
+		/*
+		 * Each thread reads its batches from the task straight into the image file's page
+		 * cache, its share of the file mapped shared once (xfer_thread()): one copy instead
+		 * of two, and no write(2), which holds the file's inode lock while it copies, so
+		 * that threads writing one file took turns (rwsem_spin_on_owner in a profile) and
+		 * the second thread bought nothing. A batch's pages are faulted in for writing
+		 * first, in one call, so that the file system's refusal (no space) is an error
+		 * here and never a SIGBUS.
+		 */
+		if (th->map && madvise(dst, len, MADV_POPULATE_WRITE) < 0)
+			return errno == EFAULT ? -ENOSPC : -errno;
+		r = xfer_read_task(job->pid, job->mem_fd, iov, n, dst, len, job->live);
+		for (uint64_t done = 0; !r && !th->map && done < len;) {
 			ssize_t w = pwrite(job->fd, (char *)buf + done, len - done, off + done);
 
 			if (w < 0 && errno != EINTR)
-				return -errno;
+				r = -errno;
 			if (w > 0)
 				done += w;
 		}
+		if (r)
+			return r;
+		hash_feed(th, dst, len);
 		/* Start writeback now, so that the final fsync finds little left to do, while the
 		 * pages stay in the page cache for a restore on this machine. */
 		sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
-		hash_feed(th, buf, len);
 		progress_add(len);
 		return 0;
 	}
@@ -269,6 +312,8 @@ static void *xfer_thread(void *arg)
 	struct iovec iov[IOV_BATCH];
 	void *buf = NULL;
 	uint64_t seg_off = 0, batch_off = th->from, batch_len = 0;
+	uint64_t wall0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	uint64_t rq0 = runq_ns();
 	int n = 0, r;
 
 	th->hashed = th->from;
@@ -278,6 +323,16 @@ static void *xfer_thread(void *arg)
 		fail(job, -ENOMEM, th->from);
 		XXH3_freeState(th->hash);
 		return NULL;
+	}
+	/* One mapping for the whole share: a mapping per batch made the threads take turns on
+	 * our own mmap lock (munmap() waits for the other thread's populate). Unmapped pages
+	 * are written through pwrite() instead. */
+	if (job->map_out && th->to > th->from) {
+		void *m = mmap(NULL, th->to - th->from, PROT_READ | PROT_WRITE, MAP_SHARED, job->fd,
+			       th->from);
+
+		if (m != MAP_FAILED)
+			th->map = m;
 	}
 	for (size_t i = 0; i < job->nsegs && !job->err; seg_off += job->segs[i++].len) {
 		uint64_t s = seg_off, e = seg_off + job->segs[i].len;
@@ -316,6 +371,11 @@ static void *xfer_thread(void *arg)
 	}
 	free(buf);
 	XXH3_freeState(th->hash);
+	if (th->map)
+		munmap(th->map, th->to - th->from);
+	th->wall = clock_ns(CLOCK_MONOTONIC) - wall0;
+	th->cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	th->runq = runq_ns() - rq0;
 	return NULL;
 }
 
@@ -337,9 +397,11 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 	if (n < 1)
 		n = 1;
 	for (int i = 0; i < n; i++) {
-		th[i].job = job;
-		th[i].from = job->total / n * i / job->chunk * job->chunk;
-		th[i].to = i == n - 1 ? job->total : job->total / n * (i + 1) / job->chunk * job->chunk;
+		th[i] = (struct xfer_thread){
+			.job = job,
+			.from = job->total / n * i / job->chunk * job->chunk,
+			.to = i == n - 1 ? job->total
+					 : job->total / n * (i + 1) / job->chunk * job->chunk};
 	}
 	/* Share 0 runs here, the others on their own threads (or here too if none starts). */
 	for (int i = 1; i < n; i++)
@@ -350,6 +412,15 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 			pthread_join(tids[i], NULL);
 		else
 			xfer_thread(&th[i]);
+	}
+	for (int i = 0; i < n && job->dump; i++) {
+		const struct xfer_thread *t = &th[i];
+		uint64_t off = t->wall > t->cpu + t->runq ? t->wall - t->cpu - t->runq : 0;
+
+		log_info(ctx, "pid %d thread %d: %llu MiB in %.1f ms, cpu %.1f ms, runnable not "
+			 "running %.1f ms, blocked %.1f ms", job->pid, i,
+			 (unsigned long long)((t->to - t->from) >> 20), t->wall / 1e6,
+			 t->cpu / 1e6, t->runq / 1e6, off / 1e6);
 	}
 	if (job->err == -EBADMSG)
 		return cryo_err(ctx, -EBADMSG,
@@ -367,6 +438,8 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 {
 	struct xfer_job job = {.dump = true, .pid = pid, .fd = fd, .segs = segs, .nsegs = n,
 			       .chunk = XFER_CHUNK, .sums = sums, .live = live};
+	uint64_t total = 0;
+	struct stat st;
 	char path[64];
 	int r;
 
@@ -374,6 +447,12 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 	job.mem_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (job.mem_fd < 0)
 		return cryo_err(ctx, -errno, "open %s", path);
+	for (size_t i = 0; i < n; i++)
+		total += segs[i].len;
+	/* A file opened for reading and writing is sized first, to be written through mappings
+	 * (move_batch()); anything else is written to. */
+	job.map_out = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		      (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR && ftruncate(fd, total) == 0;
 	r = xfer_run(ctx, &job);
 	close(job.mem_fd);
 	return r;
