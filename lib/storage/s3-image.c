@@ -121,6 +121,17 @@ struct s3_index_hdr {
 
 /* ---- upload ---- */
 
+/*
+ * Each stream's parts go out PARTS_INFLIGHT at a time, each on a connection of its own
+ * (a sender thread with its own client), while the stream's thread reads the next part from the
+ * dump: reading, the dump's own work (compression included) and the store's answers overlap.
+ * The stream's thread fills one of PARTS_INFLIGHT + 1 buffers at a time and queues it; a sender
+ * takes it, uploads it and hands the buffer back. The bytes are read once into a buffer and sent
+ * from it (libcurl copies them through its upload buffer on the way to the socket).
+ */
+#define PARTS_INFLIGHT 4
+#define PART_BUFS (PARTS_INFLIGHT + 1)
+
 struct up {
 	const struct s3_target *t;
 	unsigned k, nstreams;
@@ -128,12 +139,29 @@ struct up {
 	struct cryo_ctx *ctx;
 	struct s3 *s;
 	struct s3_upload *u;
-	char *buf;
+	char *buf; /* the one being filled: bufs[cur] */
 	size_t fill;
 	uint64_t bytes;
 	struct s3_index_rec *recs; /* where each record of the stream is (the lazy restore's index) */
 	size_t nrecs, cap;
+	bool completed; /* its object exists */
 	int err;
+	/* the parts on their way */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *bufs[PART_BUFS];
+	size_t lens[PART_BUFS];
+	unsigned parts[PART_BUFS];
+	unsigned cur;
+	unsigned freeb[PART_BUFS], nfree;      /* buffers to fill */
+	unsigned queue[PART_BUFS], qhead, qlen; /* buffers to send, in order */
+	unsigned next_part;
+	pthread_t senders[PARTS_INFLIGHT];
+	unsigned nsenders;
+	bool closing; /* no more parts will come */
+	bool stop;    /* the stream failed: send nothing more */
+	int send_err; /* the first sender's failure, its message in send_msg */
+	char send_msg[600];
 };
 
 static int index_add(struct up *up, const struct rec_hdr *h, uint64_t off)
@@ -151,6 +179,101 @@ static int index_add(struct up *up, const struct rec_hdr *h, uint64_t off)
 	return 0;
 }
 
+static void *sender_thread(void *arg)
+{
+	struct up *up = arg;
+	struct cryo_ctx *ctx = NULL;
+	struct s3 *s = NULL;
+	int r = cryo_ctx_new(&ctx) < 0 ? -ENOMEM : s3_new(ctx, up->t, &s);
+
+	pthread_mutex_lock(&up->lock);
+	for (;;) {
+		unsigned b;
+
+		while (!up->qlen && !up->closing && !up->stop)
+			pthread_cond_wait(&up->cond, &up->lock);
+		if (!up->qlen)
+			break;
+		b = up->queue[up->qhead];
+		up->qhead = (up->qhead + 1) % PART_BUFS;
+		up->qlen--;
+		if (r >= 0 && !up->stop && !up->send_err) {
+			pthread_mutex_unlock(&up->lock);
+			r = s3_upload_part_at(up->u, s, up->parts[b], up->bufs[b], up->lens[b]);
+			pthread_mutex_lock(&up->lock);
+		}
+		if (r < 0 && !up->send_err) {
+			up->send_err = r;
+			snprintf(up->send_msg, sizeof(up->send_msg), "%s",
+				 ctx ? cryo_ctx_errmsg(ctx) : "out of memory");
+		}
+		up->freeb[up->nfree++] = b;
+		pthread_cond_broadcast(&up->cond);
+	}
+	if (r < 0 && !up->send_err) { /* no client: the reader must not wait for this one */
+		up->send_err = r;
+		snprintf(up->send_msg, sizeof(up->send_msg), "%s",
+			 ctx ? cryo_ctx_errmsg(ctx) : "out of memory");
+		pthread_cond_broadcast(&up->cond);
+	}
+	pthread_mutex_unlock(&up->lock);
+	s3_free(s);
+	cryo_ctx_free(ctx);
+	return NULL;
+}
+
+static int send_err(struct up *up)
+{
+	return cryo_err(up->ctx, up->send_err, "%s", up->send_msg);
+}
+
+/* Queues the part being filled and takes a free buffer (waiting for one). */
+static int hand_off(struct up *up, bool last)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&up->lock);
+	if (up->send_err) {
+		pthread_mutex_unlock(&up->lock);
+		return send_err(up);
+	}
+	up->lens[up->cur] = up->fill;
+	up->parts[up->cur] = ++up->next_part;
+	up->queue[(up->qhead + up->qlen++) % PART_BUFS] = up->cur;
+	pthread_cond_broadcast(&up->cond);
+	if (!last) {
+		while (!up->nfree && !up->send_err)
+			pthread_cond_wait(&up->cond, &up->lock);
+		if (up->send_err)
+			r = -1;
+		else
+			up->cur = up->freeb[--up->nfree];
+	}
+	pthread_mutex_unlock(&up->lock);
+	if (r < 0)
+		return send_err(up);
+	up->buf = up->bufs[up->cur];
+	up->fill = 0;
+	return 0;
+}
+
+/* Lets the senders finish what is queued (everything, or nothing if the stream failed) and
+ * waits for them. */
+static int senders_stop(struct up *up, bool failed)
+{
+	if (!up->nsenders)
+		return 0;
+	pthread_mutex_lock(&up->lock);
+	up->closing = true;
+	up->stop |= failed;
+	pthread_cond_broadcast(&up->cond);
+	pthread_mutex_unlock(&up->lock);
+	for (unsigned i = 0; i < up->nsenders; i++)
+		pthread_join(up->senders[i], NULL);
+	up->nsenders = 0;
+	return up->send_err && !failed ? send_err(up) : 0;
+}
+
 /* Reads n bytes of the stream into the part buffer, sending full parts on. 0 at a clean end
  * of the stream before the first byte is read (ret_eof). */
 static int take(struct up *up, size_t n, bool *ret_eof)
@@ -161,11 +284,10 @@ static int take(struct up *up, size_t n, bool *ret_eof)
 		ssize_t k;
 
 		if (up->fill == PART_SIZE) {
-			int r = s3_upload_part(up->u, up->buf, up->fill);
+			int r = hand_off(up, false);
 
 			if (r < 0)
 				return r;
-			up->fill = 0;
 		}
 		k = read(up->fd, up->buf + up->fill,
 			 n - got < PART_SIZE - up->fill ? n - got : PART_SIZE - up->fill);
@@ -196,12 +318,23 @@ static int upload_stream(struct up *up)
 	r = s3_new(up->ctx, up->t, &up->s);
 	if (r < 0)
 		return r;
-	up->buf = malloc(PART_SIZE);
-	if (!up->buf)
-		return -ENOMEM;
+	for (unsigned b = 0; b < PART_BUFS; b++) {
+		up->bufs[b] = malloc(PART_SIZE);
+		if (!up->bufs[b])
+			return -ENOMEM;
+		if (b)
+			up->freeb[up->nfree++] = b;
+	}
+	up->cur = 0;
+	up->buf = up->bufs[0];
 	r = s3_upload_begin(up->s, name, &up->u);
 	if (r < 0)
 		return r;
+	for (; up->nsenders < PARTS_INFLIGHT; up->nsenders++)
+		if (pthread_create(&up->senders[up->nsenders], NULL, sender_thread, up))
+			break; /* fewer in flight */
+	if (!up->nsenders)
+		return cryo_err(up->ctx, -EAGAIN, "start the upload of stream %u", up->k);
 	for (;;) {
 		struct rec_hdr h;
 		const char *why;
@@ -229,7 +362,21 @@ static int upload_stream(struct up *up)
 		if (h.type == REC_END)
 			break;
 	}
-	return s3_upload_part(up->u, up->buf, up->fill);
+	r = hand_off(up, true);
+	if (r < 0)
+		return r;
+	return senders_stop(up, false);
+}
+
+/* Once every stream has ended well: its object, all streams' at once (a store may take as
+ * long to assemble an object as to receive it). */
+static void *complete_thread(void *arg)
+{
+	struct up *up = arg;
+
+	up->err = s3_upload_complete(up->u);
+	up->completed = up->err >= 0;
+	return NULL;
 }
 
 static void *upload_thread(void *arg)
@@ -237,7 +384,11 @@ static void *upload_thread(void *arg)
 	struct up *up = arg;
 
 	up->err = upload_stream(up);
-	free(up->buf);
+	senders_stop(up, up->err < 0);
+	for (unsigned b = 0; b < PART_BUFS; b++) {
+		free(up->bufs[b]);
+		up->bufs[b] = NULL;
+	}
 	up->buf = NULL;
 	return NULL;
 }
@@ -413,12 +564,14 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 	struct cryo_ctx *fctx = NULL;
 	struct s3 *fs = NULL;
 	pthread_t th[CRYO_STREAMS_MAX];
-	unsigned started = 0, completed = 0;
+	unsigned started = 0;
 	bool indexed = false;
 	int r = 0, rf = 0;
 
 	for (unsigned k = 0; k < n; k++) {
 		ups[k] = (struct up){.t = t, .k = k, .nstreams = n, .fd = fds[k]};
+		pthread_mutex_init(&ups[k].lock, NULL);
+		pthread_cond_init(&ups[k].cond, NULL);
 		if (cryo_ctx_new(&ups[k].ctx) < 0) {
 			r = -ENOMEM;
 			break;
@@ -442,10 +595,18 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 	if (r >= 0 && rf < 0)
 		r = cryo_err(ctx, rf, "%s", fctx ? cryo_ctx_errmsg(fctx) : "");
 	/* Every stream ended well: the objects, then the metadata that makes them an image. */
-	for (; r >= 0 && completed < n; completed++) {
-		r = s3_upload_complete(ups[completed].u);
-		if (r < 0)
-			r = cryo_err(ctx, r, "%s", cryo_ctx_errmsg(ups[completed].ctx));
+	if (r >= 0) {
+		started = 0;
+		for (unsigned k = 0; k < n; k++, started++)
+			if (pthread_create(&th[k], NULL, complete_thread, &ups[k]))
+				break;
+		for (unsigned k = 0; k < started; k++)
+			pthread_join(th[k], NULL);
+		for (unsigned k = started; k < n; k++)
+			complete_thread(&ups[k]);
+		for (unsigned k = 0; k < n && r >= 0; k++)
+			if (ups[k].err < 0)
+				r = cryo_err(ctx, ups[k].err, "%s", cryo_ctx_errmsg(ups[k].ctx));
 	}
 	if (r >= 0) {
 		r = put_meta(ups[0].ctx, ups[0].s, ups, n, fu, nfiles, &indexed);
@@ -456,7 +617,7 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 		char name[32];
 
 		s3_upload_free(ups[k].u); /* aborts those not completed */
-		if (r < 0 && k < completed) {
+		if (r < 0 && ups[k].completed) {
 			stream_name(name, sizeof(name), k);
 			s3_delete(ups[k].s, name);
 		}
@@ -465,6 +626,8 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 		free(ups[k].recs);
 		s3_free(ups[k].s);
 		cryo_ctx_free(ups[k].ctx);
+		pthread_mutex_destroy(&ups[k].lock);
+		pthread_cond_destroy(&ups[k].cond);
 	}
 	for (unsigned i = 0; i < nfiles; i++)
 		if (r < 0 && fu[i].stored)

@@ -77,6 +77,11 @@ int s3_delete(struct s3 *s, const char *name);
 struct s3_upload;
 int s3_upload_begin(struct s3 *s, const char *name, struct s3_upload **ret);
 int s3_upload_part(struct s3_upload *u, const void *buf, size_t len);
+/* Part number `part` (1 to 10000) through client s, which may be another thread's than the
+ * one that began the upload: parts of one upload may be in flight at once, each on a client
+ * of its own. The upload completes with the parts 1 to the highest sent, each stored. */
+int s3_upload_part_at(struct s3_upload *u, struct s3 *s, unsigned part, const void *buf,
+		      size_t len);
 int s3_upload_complete(struct s3_upload *u);
 /* Aborts an upload not completed (its parts are dropped) and frees it; NULL is a no-op. */
 void s3_upload_free(struct s3_upload *u);
