@@ -655,6 +655,17 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 
 /* ---- download ---- */
 
+/*
+ * Each stream is fetched by ranged GETs, CHUNKS_INFLIGHT at a time on connections of their own,
+ * and written to the restore's pipe in order as each chunk is whole: the first chunk small, so
+ * that the restore starts at once, the others CHUNK_SIZE. The last asks for one byte more than
+ * the image says, so that an object longer than its image is caught as well as a shorter one.
+ */
+#define CHUNK_FIRST (1u << 20)
+#define CHUNK_SIZE (8u << 20)
+#define CHUNKS_INFLIGHT 4
+#define CHUNK_BUFS (CHUNKS_INFLIGHT + 1)
+
 struct down {
 	const struct s3_target *t;
 	unsigned k;
@@ -662,30 +673,155 @@ struct down {
 	int fd;
 	struct cryo_ctx *ctx;
 	int err;
+	/* the chunks on their way: chunk c lies in slot c % CHUNK_BUFS */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint64_t nchunks, next, written; /* chunks: all, the next to fetch, written to fd */
+	char *bufs[CHUNK_BUFS];
+	uint32_t lens[CHUNK_BUFS];
+	bool ready[CHUNK_BUFS];
+	bool stop;
+	int fetch_err;
+	char fetch_msg[600];
 };
+
+static uint64_t chunk_off(uint64_t c)
+{
+	return c ? CHUNK_FIRST + (c - 1) * CHUNK_SIZE : 0;
+}
+
+static void *chunk_thread(void *arg)
+{
+	struct down *dn = arg;
+	struct cryo_ctx *ctx = NULL;
+	struct s3 *s = NULL;
+	char name[32];
+	int r = cryo_ctx_new(&ctx) < 0 ? -ENOMEM : s3_new(ctx, dn->t, &s);
+
+	stream_name(name, sizeof(name), dn->k);
+	pthread_mutex_lock(&dn->lock);
+	while (r >= 0) {
+		uint64_t c, off, want;
+		unsigned b;
+		uint32_t got = 0;
+
+		while (!dn->stop && dn->next < dn->nchunks && dn->next >= dn->written + CHUNK_BUFS)
+			pthread_cond_wait(&dn->cond, &dn->lock);
+		if (dn->stop || dn->next == dn->nchunks)
+			break;
+		c = dn->next++;
+		b = c % CHUNK_BUFS;
+		off = chunk_off(c);
+		want = (c + 1 < dn->nchunks ? chunk_off(c + 1) : dn->bytes) - off;
+		pthread_mutex_unlock(&dn->lock);
+		if (c + 1 < dn->nchunks) {
+			r = s3_get_range(s, name, off, want, dn->bufs[b]);
+			got = want;
+		} else {
+			r = s3_get_range_some(s, name, off, want + 1, dn->bufs[b], &got);
+			if (r >= 0 && got != want) {
+				char key[S3_KEY_BUF];
+
+				s3_key(s, name, key, sizeof(key));
+				r = cryo_err(ctx, -EBADMSG, "s3://%s/%s holds %s bytes, the image says "
+					     "%llu", dn->t->bucket, key, got > want ? "more" : "fewer",
+					     (unsigned long long)dn->bytes);
+			}
+		}
+		pthread_mutex_lock(&dn->lock);
+		if (r >= 0) {
+			dn->lens[b] = got;
+			dn->ready[b] = true;
+			pthread_cond_broadcast(&dn->cond);
+		}
+	}
+	if (r < 0 && !dn->fetch_err) {
+		dn->fetch_err = r;
+		snprintf(dn->fetch_msg, sizeof(dn->fetch_msg), "%s",
+			 ctx ? cryo_ctx_errmsg(ctx) : "out of memory");
+		dn->stop = true;
+		pthread_cond_broadcast(&dn->cond);
+	}
+	pthread_mutex_unlock(&dn->lock);
+	s3_free(s);
+	cryo_ctx_free(ctx);
+	return NULL;
+}
+
+/* Writes the chunks to the restore's pipe in order as they come. */
+static int download_stream(struct down *dn, unsigned *ret_fetchers, pthread_t *th)
+{
+	dn->nchunks = dn->bytes <= CHUNK_FIRST ? 1 :
+		      2 + (dn->bytes - CHUNK_FIRST - 1) / CHUNK_SIZE;
+	for (unsigned b = 0; b < CHUNK_BUFS && b < dn->nchunks; b++) {
+		/* The last chunk's buffer holds the one byte more it asks for. */
+		dn->bufs[b] = malloc((b ? CHUNK_SIZE : CHUNK_FIRST) + 1);
+		if (!dn->bufs[b])
+			return -ENOMEM;
+	}
+	for (; *ret_fetchers < CHUNKS_INFLIGHT && *ret_fetchers < dn->nchunks; ++*ret_fetchers)
+		if (pthread_create(&th[*ret_fetchers], NULL, chunk_thread, dn))
+			break;
+	if (!*ret_fetchers)
+		return cryo_err(dn->ctx, -EAGAIN, "start the download of stream %u", dn->k);
+	pthread_mutex_lock(&dn->lock);
+	while (dn->written < dn->nchunks) {
+		unsigned b = dn->written % CHUNK_BUFS;
+		int r;
+
+		while (!dn->ready[b] && !dn->fetch_err)
+			pthread_cond_wait(&dn->cond, &dn->lock);
+		if (dn->fetch_err)
+			break;
+		pthread_mutex_unlock(&dn->lock);
+		r = write_all(dn->fd, dn->bufs[b], dn->lens[b]);
+		pthread_mutex_lock(&dn->lock);
+		if (r < 0) {
+			dn->stop = true;
+			pthread_cond_broadcast(&dn->cond);
+			pthread_mutex_unlock(&dn->lock);
+			return r == -EPIPE ? r : cryo_err(dn->ctx, r, "write stream %u", dn->k);
+		}
+		dn->ready[b] = false;
+		/* Chunk 0's small buffer is taken by no later chunk: slot 0 gets a full one. */
+		if (b == 0 && dn->written == 0 && dn->nchunks > CHUNK_BUFS) {
+			char *big = malloc(CHUNK_SIZE + 1);
+
+			if (!big) {
+				dn->stop = true;
+				pthread_cond_broadcast(&dn->cond);
+				pthread_mutex_unlock(&dn->lock);
+				return -ENOMEM;
+			}
+			free(dn->bufs[0]);
+			dn->bufs[0] = big;
+		}
+		dn->written++;
+		pthread_cond_broadcast(&dn->cond);
+	}
+	pthread_mutex_unlock(&dn->lock);
+	if (dn->fetch_err)
+		return cryo_err(dn->ctx, dn->fetch_err, "%s", dn->fetch_msg);
+	return 0;
+}
 
 static void *download_thread(void *arg)
 {
 	struct down *dn = arg;
-	struct s3 *s = NULL;
-	char name[32], key[S3_KEY_BUF];
-	uint64_t got = 0;
-	int r;
+	pthread_t th[CHUNKS_INFLIGHT];
+	unsigned nth = 0;
 
-	stream_name(name, sizeof(name), dn->k);
-	r = s3_new(dn->ctx, dn->t, &s);
-	if (r >= 0)
-		r = s3_get_to_fd(s, name, 0, 0, dn->fd, &got);
-	if (r >= 0 && got != dn->bytes) {
-		s3_key(s, name, key, sizeof(key));
-		r = cryo_err(dn->ctx, -EBADMSG, "s3://%s/%s holds %llu bytes, the image says %llu",
-			     dn->t->bucket, key, (unsigned long long)got,
-			     (unsigned long long)dn->bytes);
-	}
+	dn->err = download_stream(dn, &nth, th);
+	pthread_mutex_lock(&dn->lock);
+	dn->stop = true;
+	pthread_cond_broadcast(&dn->cond);
+	pthread_mutex_unlock(&dn->lock);
+	for (unsigned i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
 	/* The restore reads to the end of each stream. */
 	close(dn->fd);
-	s3_free(s);
-	dn->err = r;
+	for (unsigned b = 0; b < CHUNK_BUFS; b++)
+		free(dn->bufs[b]);
 	return NULL;
 }
 
@@ -699,6 +835,8 @@ static int download_pump(struct cryo_ctx *ctx, const struct s3_target *t, const 
 
 	for (unsigned k = 0; k < n; k++) {
 		dns[k] = (struct down){.t = t, .k = k, .bytes = bytes[k], .fd = fds[k]};
+		pthread_mutex_init(&dns[k].lock, NULL);
+		pthread_cond_init(&dns[k].cond, NULL);
 		if (cryo_ctx_new(&dns[k].ctx) < 0 ||
 		    pthread_create(&th[k], NULL, download_thread, &dns[k])) {
 			r = cryo_err(ctx, -EAGAIN, "start the download of stream %u", k);
@@ -713,6 +851,8 @@ static int download_pump(struct cryo_ctx *ctx, const struct s3_target *t, const 
 		if (dns[k].err < 0 && r >= 0 && dns[k].err != -EPIPE)
 			r = cryo_err(ctx, dns[k].err, "%s", cryo_ctx_errmsg(dns[k].ctx));
 		cryo_ctx_free(dns[k].ctx);
+		pthread_mutex_destroy(&dns[k].lock);
+		pthread_cond_destroy(&dns[k].cond);
 	}
 	return r;
 }
