@@ -121,6 +121,15 @@ struct s3_index_hdr {
 
 /* ---- upload ---- */
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+
 /*
  * Each stream's parts go out PARTS_INFLIGHT at a time, each on a connection of its own
  * (a sender thread with its own client), while the stream's thread reads the next part from the
@@ -162,6 +171,9 @@ struct up {
 	bool stop;    /* the stream failed: send nothing more */
 	int send_err; /* the first sender's failure, its message in send_msg */
 	char send_msg[600];
+	/* where the time went (ms), for -v: reading from the dump, waiting for a part to be sent
+	 * (all in flight), waiting for the last parts, completing the object */
+	double t_read, t_store, t_drain, t_complete;
 };
 
 static int index_add(struct up *up, const struct rec_hdr *h, uint64_t off)
@@ -242,8 +254,11 @@ static int hand_off(struct up *up, bool last)
 	up->queue[(up->qhead + up->qlen++) % PART_BUFS] = up->cur;
 	pthread_cond_broadcast(&up->cond);
 	if (!last) {
+		double t0 = now_ms();
+
 		while (!up->nfree && !up->send_err)
 			pthread_cond_wait(&up->cond, &up->lock);
+		up->t_store += now_ms() - t0;
 		if (up->send_err)
 			r = -1;
 		else
@@ -289,8 +304,11 @@ static int take(struct up *up, size_t n, bool *ret_eof)
 			if (r < 0)
 				return r;
 		}
+		double t0 = now_ms();
+
 		k = read(up->fd, up->buf + up->fill,
 			 n - got < PART_SIZE - up->fill ? n - got : PART_SIZE - up->fill);
+		up->t_read += now_ms() - t0;
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
@@ -365,7 +383,10 @@ static int upload_stream(struct up *up)
 	r = hand_off(up, true);
 	if (r < 0)
 		return r;
-	return senders_stop(up, false);
+	up->t_drain = now_ms();
+	r = senders_stop(up, false);
+	up->t_drain = now_ms() - up->t_drain;
+	return r;
 }
 
 /* Once every stream has ended well: its object, all streams' at once (a store may take as
@@ -373,9 +394,11 @@ static int upload_stream(struct up *up)
 static void *complete_thread(void *arg)
 {
 	struct up *up = arg;
+	double t0 = now_ms();
 
 	up->err = s3_upload_complete(up->u);
 	up->completed = up->err >= 0;
+	up->t_complete = now_ms() - t0;
 	return NULL;
 }
 
@@ -635,6 +658,12 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 	s3_free(fs);
 	cryo_ctx_free(fctx);
 	if (r >= 0) {
+		for (unsigned k = 0; k < n; k++)
+			log_info(ctx, "stream %u: %llu bytes in %u parts; %.0f ms reading from the "
+				 "dump, %.0f ms waiting for the store with %d parts in flight, %.0f ms "
+				 "for the last parts, %.0f ms to complete the object", k,
+				 (unsigned long long)ups[k].bytes, ups[k].next_part, ups[k].t_read,
+				 ups[k].t_store, PARTS_INFLIGHT, ups[k].t_drain, ups[k].t_complete);
 		log_info(ctx, "image stored at s3://%s/%s", t->bucket, t->prefix);
 		return send(fds[0], "OK\n", 3, MSG_NOSIGNAL) == 3 ? 0 : -EPIPE;
 	}
@@ -1293,14 +1322,6 @@ struct s3_lazy {
 	uint64_t fetched0;
 	double open_ms; /* s3_lazy_open(), start to end */
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int lazy_reader_open(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret)
 {
