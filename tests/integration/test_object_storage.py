@@ -3,6 +3,7 @@
 (scripts/s3-server.sh), on 127.0.0.1. Each stream of the image is one object uploaded in
 parts while the dump runs, the metadata object is written last, and a restore downloads the
 streams in parallel and restores as they arrive."""
+import json
 import os
 import re
 import shutil
@@ -219,6 +220,36 @@ def test_the_store_going_away_mid_dump_fails_it_and_the_tree_runs_on(env, s3, tm
         assert p.returncode == 1 and "no image at" in p.stderr, p.stderr
     finally:
         stop_server(server)
+
+
+def test_incremental_chains_are_refused_in_object_storage(env, s3, tmp_path, monkeypatch):
+    # Not yet (docs/object-storage.md): a pre-dump to s3:// once went to a local directory
+    # named "s3:"; now each link of a chain in the store is refused, and the tree runs on.
+    monkeypatch.chdir(tmp_path)
+    run = env.start([workload("mem_anon")])
+    run.wait_for("ready")
+    p = s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"s3://{BUCKET}/chain/pre", check=False)
+    assert p.returncode == 1 and "object storage holds complete images only" in p.stderr, \
+        p.stderr
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", tmp_path / "img", "--parent",
+               f"s3://{BUCKET}/chain/pre", check=False)
+    assert p.returncode == 1 and "not in object storage" in p.stderr, p.stderr
+    s3cryo(s3, "pre-dump", "-t", run.pid, "-D", tmp_path / "pre")
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"s3://{BUCKET}/chain/img", "--parent",
+               tmp_path / "pre", check=False)
+    assert p.returncode == 1 and "not incremental" in p.stderr, p.stderr
+    assert not (tmp_path / "s3:").exists() and keys(s3, "chain") == []
+    assert alive(run.pid)
+    env.check(run, run.pid)
+    # The local pre-dump's tracker goes with the tree.
+    tracker = json.loads((tmp_path / "pre" / "predump.json").read_text())["tracker"]["pid"]
+    run.kill()
+    run.finish()
+    deadline = time.time() + 10
+    while alive(tracker) and time.time() < deadline:
+        reap_gone([tracker])
+        time.sleep(0.05)
+    assert not alive(tracker)
 
 
 def test_bad_urls_and_credentials_are_refused_clearly(s3, tmp_path):
