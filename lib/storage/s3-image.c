@@ -710,6 +710,10 @@ struct down {
 	uint64_t nchunks, next, written; /* chunks: all, the next to fetch, written to fd */
 	char *bufs[CHUNK_BUFS];
 	uint32_t lens[CHUNK_BUFS];
+	uint32_t wants[CHUNK_BUFS]; /* what the chunk must hold */
+	uint32_t come[CHUNK_BUFS];  /* bytes of it come so far (atomic): the head is written as
+				     * it comes, so that a restore from a store that serves the
+				     * requests in flight together is not held up by the others */
 	bool ready[CHUNK_BUFS];
 	bool stop;
 	int fetch_err;
@@ -744,12 +748,16 @@ static void *chunk_thread(void *arg)
 		b = c % CHUNK_BUFS;
 		off = chunk_off(c);
 		want = (c + 1 < dn->nchunks ? chunk_off(c + 1) : dn->bytes) - off;
+		dn->wants[b] = want;
+		__atomic_store_n(&dn->come[b], 0, __ATOMIC_RELEASE);
 		pthread_mutex_unlock(&dn->lock);
 		if (c + 1 < dn->nchunks) {
-			r = s3_get_range(s, name, off, want, dn->bufs[b]);
+			r = s3_get_range_progress(s, name, off, want, dn->bufs[b], true, NULL,
+						  &dn->come[b]);
 			got = want;
 		} else {
-			r = s3_get_range_some(s, name, off, want + 1, dn->bufs[b], &got);
+			r = s3_get_range_progress(s, name, off, want + 1, dn->bufs[b], false, &got,
+						  &dn->come[b]);
 			if (r >= 0 && got != want) {
 				char key[S3_KEY_BUF];
 
@@ -798,15 +806,38 @@ static int download_stream(struct down *dn, unsigned *ret_fetchers, pthread_t *t
 	pthread_mutex_lock(&dn->lock);
 	while (dn->written < dn->nchunks) {
 		unsigned b = dn->written % CHUNK_BUFS;
-		int r;
+		uint32_t w = 0; /* of the chunk, written */
+		int r = 0;
 
-		while (!dn->ready[b] && !dn->fetch_err)
-			pthread_cond_wait(&dn->cond, &dn->lock);
-		if (dn->fetch_err)
+		/* What has come of the chunk goes on at once; the rest when it comes. */
+		while (!dn->fetch_err && r >= 0 && !(dn->ready[b] && w == dn->lens[b])) {
+			uint32_t have = dn->ready[b] ? dn->lens[b] :
+					dn->next > dn->written ?
+					__atomic_load_n(&dn->come[b], __ATOMIC_ACQUIRE) : 0;
+
+			if (have > dn->wants[b] && dn->next > dn->written)
+				have = dn->wants[b]; /* the last chunk's byte more is no data */
+			if (have > w) {
+				pthread_mutex_unlock(&dn->lock);
+				r = write_all(dn->fd, dn->bufs[b] + w, have - w);
+				pthread_mutex_lock(&dn->lock);
+				w = have;
+			} else if (dn->ready[b]) {
+				break;
+			} else {
+				struct timespec ts;
+
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ts.tv_nsec += 2000000;
+				if (ts.tv_nsec >= 1000000000) {
+					ts.tv_sec++;
+					ts.tv_nsec -= 1000000000;
+				}
+				pthread_cond_timedwait(&dn->cond, &dn->lock, &ts);
+			}
+		}
+		if (dn->fetch_err && r >= 0)
 			break;
-		pthread_mutex_unlock(&dn->lock);
-		r = write_all(dn->fd, dn->bufs[b], dn->lens[b]);
-		pthread_mutex_lock(&dn->lock);
 		if (r < 0) {
 			dn->stop = true;
 			pthread_cond_broadcast(&dn->cond);

@@ -241,6 +241,7 @@ struct request {
 	char *resp;
 	size_t resp_len, resp_max;
 	uint64_t got;
+	uint32_t *progress; /* out_buf: if set, rq->got as it grows (atomic), for another thread */
 	int write_err;      /* writing to out_fd failed with this errno */
 	bool missing_ok;    /* a 404 is an answer: -ENOENT, with no message */
 	char etag[128];
@@ -259,6 +260,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 			return 0; /* more than asked for: a server that ignored the range */
 		memcpy(rq->out_buf + rq->got, data, len);
 		rq->got += len;
+		if (rq->progress && rq->status == 206) /* a range, not a whole object */
+			__atomic_store_n(rq->progress, (uint32_t)rq->got, __ATOMIC_RELEASE);
 		return len;
 	}
 	if (rq->out_fd >= 0 && rq->status / 100 == 2) {
@@ -502,24 +505,31 @@ int s3_get_to_fd(struct s3 *s, const char *name, uint64_t off, uint64_t len, int
 }
 
 static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
-		     bool exact, uint32_t *ret_got);
+		     bool exact, uint32_t *ret_got, uint32_t *progress);
 
 int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf)
 {
-	return get_range(s, name, off, len, buf, true, NULL);
+	return get_range(s, name, off, len, buf, true, NULL, NULL);
 }
 
 int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
 		      uint32_t *ret_got)
 {
-	return get_range(s, name, off, len, buf, false, ret_got);
+	return get_range(s, name, off, len, buf, false, ret_got, NULL);
+}
+
+int s3_get_range_progress(struct s3 *s, const char *name, uint64_t off, uint32_t len,
+			  void *buf, bool exact, uint32_t *ret_got, uint32_t *progress)
+{
+	return get_range(s, name, off, len, buf, exact, ret_got, progress);
 }
 
 static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
-		     bool exact, uint32_t *ret_got)
+		     bool exact, uint32_t *ret_got, uint32_t *progress)
 {
 	struct request rq = {.method = "GET", .name = name, .out_fd = -1, .out_buf = buf,
-			     .out_cap = len, .range_off = off, .range_len = len};
+			     .out_cap = len, .range_off = off, .range_len = len,
+			     .progress = progress};
 	char key[S3_KEY_BUF] = "";
 	int r;
 

@@ -8,6 +8,7 @@
 #ifndef CRYO_STORAGE_S3_H
 #define CRYO_STORAGE_S3_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,10 @@ int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, voi
 /* The same, but an object that ends before off + len gives what it has (*ret_got bytes). */
 int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
 		      uint32_t *ret_got);
+/* s3_get_range() (exact) or s3_get_range_some(), which also stores in *progress (atomically)
+ * how many bytes of buf have come so far, for another thread to use them before the end. */
+int s3_get_range_progress(struct s3 *s, const char *name, uint64_t off, uint32_t len,
+			  void *buf, bool exact, uint32_t *ret_got, uint32_t *progress);
 /* The object's size (HEAD); -ENOENT naming it if there is none. */
 int s3_size(struct s3 *s, const char *name, uint64_t *ret_size);
 /* Bytes of answers this process has received, all clients together. */
