@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Object storage: a dump to s3rver on 127.0.0.1 (scripts/s3-server.sh) beside a dump of the same
 # process to a local directory (the yardstick, same run, same streams, same filesystem for the
-# store's data and the image), and a lazy restore from S3 to first instruction beside a lazy
-# restore of the local image (`cryo restore --lazy --detach` wall time: the tree runs when it
-# returns), at each size. `holder MIB random` (bench/holder.c) holds the memory; every dump is
-# --leave-running so that one holder serves every rep, and is killed before the restores.
-# Medians of REPS, seconds (lazy: milliseconds). The restored holder checks all its memory
-# (SIGUSR1, PASS) once per size and mode, after the timing. Yardstick of the store itself: one
-# signed PUT of a file of MIB MiB of random bytes by curl (`put s`), the fastest any client can
-# store that much in it; a multipart upload costs s3rver more (it writes each part, then reads
-# them all back into the object, hashing both times). `meta ms`: the part of the lazy restore
-# from S3 spent reading the image's metadata and index, as `cryo restore -v` says.
+# store's data and the image), then an eager restore (`cryo restore --detach`) and a lazy restore
+# to first instruction (`cryo restore --lazy --detach`: the tree runs when it returns) from S3
+# beside the same from the local image, at each size. `holder MIB random` (bench/holder.c) holds
+# the memory; every dump is --leave-running so that one holder serves every rep, and it is killed
+# before the restores. Each rep runs every kind once, one after the other (alternating), and the
+# table gives medians of REPS: seconds (lazy: milliseconds). The restored holder checks all its
+# memory (SIGUSR1, PASS) once per size and kind of restore, after the timing.
+# CPU time, medians too: `cryo cpu` is what the S3 dump's cryo and its upload pump used (user +
+# system, the dir dump's beside it), `srv cpu` what the server's process used meanwhile, `put cpu`
+# what it used for the yardstick PUT. Yardstick of the store itself: one signed PUT of a file of
+# MIB MiB of random bytes by curl (`put s`), the fastest any client can store that much in it; a
+# multipart upload costs s3rver more (it writes each part, then reads them all back into the
+# object, hashing both times). `meta ms`: the part of the lazy restore from S3 spent reading the
+# image's metadata and index, as `cryo restore -v` says.
 #
 #   bench/s3.sh [--reps N] [--sizes "256 1024"] [--streams "1 2"] [--dir DIR]
 set -euo pipefail
@@ -25,7 +29,7 @@ while [ $# -gt 0 ]; do
 	--sizes) sizes=$2; shift 2 ;;
 	--streams) streams_list=$2; shift 2 ;;
 	--dir) dir=$2; shift 2 ;;
-	-h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) echo "s3.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -48,6 +52,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 bucket=cryo-bench
 setsid "$root/scripts/s3-server.sh" "$work/store" "$port" "$bucket" >/dev/null 2>&1 &
 pids+=($!)
+server=$! # the script execs the server: its CPU time is in /proc/$server/stat
 for _ in $(seq 300); do
 	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 	sleep 0.1
@@ -62,20 +67,58 @@ timed() { # out-file command...: appends the wall time of the command
 	t0=$(now); "$@" </dev/null >/dev/null 2>"$work/err" || { cat "$work/err" >&2; return 1; }
 	t1=$(now); echo "$t1 - $t0" | bc -l >> "$out"
 }
+child_cpu() { # file: user + system seconds of this shell's waited-for children so far
+	times > "$work/times" # here, not in a subshell: a subshell's children are not ours
+	sed -n 2p "$work/times" | awk '{ for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] } print t }' > "$1"
+}
+server_cpu() { # seconds of CPU the server has used
+	awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$server/stat"
+}
+cpu_timed() { # wall-file cpu-file srv-file command...: timed, plus its CPU and the server's
+	local c0 c1 s0 s1 w=$1 c=$2 sv=$3; shift 3
+	child_cpu "$work/c0"; s0=$(server_cpu)
+	timed "$w" "$@"
+	child_cpu "$work/c1"; s1=$(server_cpu)
+	c0=$(cat "$work/c0") c1=$(cat "$work/c1")
+	echo "$c1 - $c0" | bc -l >> "$c"
+	echo "$s1 - $s0" | bc -l >> "$sv"
+}
 start_holder() { # mib: starts it, sets $hpid once it is ready
 	: > "$work/holder.out"
 	setsid "$HOLDER" "$1" random </dev/null >"$work/holder.out" 2>&1 &
 	hpid=$!
 	pids+=("$hpid")
-	for _ in $(seq 1200); do grep -q '^ready' "$work/holder.out" && return 0; sleep 0.1; done
+	for _ in $(seq 1200); do
+		grep -q '^ready' "$work/holder.out" && { hsize=$(stat -c %s "$work/holder.out"); return 0; }
+		sleep 0.1
+	done
 	echo "s3.sh: holder did not get ready" >&2; return 1
 }
 gone() { # pid: waits until it is gone (it may not be our child)
 	for _ in $(seq 600); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
 	return 1
 }
+check_holder() { # pid: the restored holder checks all its memory
+	kill -USR1 "$1"
+	for _ in $(seq 600); do grep -q '^PASS\|^FAIL' "$work/holder.out" && break; sleep 0.1; done
+	grep -q '^PASS' "$work/holder.out" || { echo "s3.sh: restored holder: $(tail -1 "$work/holder.out")" >&2; return 1; }
+}
+fresh_out() { # the holder's output as it was when it was dumped: a restored one writes after it
+	truncate -s "$hsize" "$work/holder.out"
+}
+eager_restore() { # out-file image [verify]: times the restore, then ends the tree
+	local root
+	fresh_out
+	timed "$1" "$CRYO" restore -D "$2" --detach --pidfile "$work/pid"
+	root=$(cat "$work/pid")
+	pids+=("$root")
+	[ -z "${3:-}" ] || check_holder "$root"
+	kill -9 "$root"
+	gone "$root"
+}
 lazy_restore() { # out-file image [verify]: times the lazy restore, then ends the tree
 	local t0 t1 root server
+	fresh_out
 	t0=$(now)
 	"$CRYO" restore -D "$2" --lazy --detach --pidfile "$work/pid" -v </dev/null \
 		>/dev/null 2>"$work/lazy.err" || { cat "$work/lazy.err" >&2; return 1; }
@@ -86,11 +129,7 @@ lazy_restore() { # out-file image [verify]: times the lazy restore, then ends th
 	server=$(sed -n 's/.*lazy page server: pid \([0-9]*\).*/\1/p' "$work/lazy.err")
 	pids+=("$root")
 	[ -n "$server" ] && pids+=("$server")
-	if [ -n "${3:-}" ]; then
-		kill -USR1 "$root"
-		for _ in $(seq 600); do grep -q '^PASS\|^FAIL' "$work/holder.out" && break; sleep 0.1; done
-		grep -q '^PASS' "$work/holder.out" || { echo "s3.sh: restored holder: $(tail -1 "$work/holder.out")" >&2; return 1; }
-	fi
+	[ -z "${3:-}" ] || check_holder "$root"
 	kill -9 "$root"
 	gone "$root"
 	[ -z "$server" ] || gone "$server"
@@ -100,36 +139,46 @@ printf 'object storage: s3rver %s on 127.0.0.1, data in %s; medians of %d\n' \
 	"$(node -e 'console.log(require(process.argv[1]).version)' \
 		"${CRYO_CACHE:-/var/cache/cryo}/s3rver/node_modules/s3rver/package.json" 2>/dev/null || echo '?')" \
 	"$dir" "$reps"
-printf '%6s %4s | %8s %10s %10s %6s | %11s %11s %6s %8s\n' MiB str "put s" "dir s" "s3 s" \
-	"s3/dir" "lazy dir ms" "lazy s3 ms" "s3/dir" "meta ms"
+printf '%5s %3s | %6s %6s | %6s %6s %5s | %6s %6s %6s | %6s %6s %5s | %7s %7s %5s %6s\n' \
+	MiB str "put s" "putcpu" "dir s" "s3 s" "s3/dr" "dircpu" "s3cpu" "srvcpu" \
+	"e.dir" "e.s3" "s3/dr" "l.dirms" "l.s3ms" "s3/dr" "metams"
 for mib in $sizes; do
 	head -c "$((mib << 20))" /dev/urandom > "$work/blob"
 	for n in $streams_list; do
-		: > "$work/d_dir"; : > "$work/d_s3"; : > "$work/l_dir"; : > "$work/l_s3"; : > "$work/put"; : > "$work/l_meta"
+		for f in d_dir d_s3 c_dir c_s3 v_dir v_s3 e_dir e_s3 l_dir l_s3 put c_put v_put l_meta; do
+			: > "$work/$f"
+		done
 		start_holder "$mib"
 		for rep in $(seq "$reps"); do
-			timed "$work/put" curl -sSf -T "$work/blob" --aws-sigv4 aws:amz:us-east-1:s3 \
-				--user S3RVER:S3RVER -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+			cpu_timed "$work/put" "$work/c_put" "$work/v_put" curl -sSf -T "$work/blob" \
+				--aws-sigv4 aws:amz:us-east-1:s3 --user S3RVER:S3RVER \
+				-H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
 				"http://127.0.0.1:$port/$bucket/blob-$mib-$n-$rep"
 			rm -rf "$work/img$rep"
-			timed "$work/d_dir" "$CRYO" dump -t "$hpid" -D "$work/img$rep" --leave-running \
-				--streams "$n" --compression none
-			timed "$work/d_s3" "$CRYO" dump -t "$hpid" -D "s3://$bucket/m$mib-s$n-r$rep" \
-				--leave-running --streams "$n"
+			cpu_timed "$work/d_dir" "$work/c_dir" "$work/v_dir" "$CRYO" dump -t "$hpid" \
+				-D "$work/img$rep" --leave-running --streams "$n" --compression none
+			cpu_timed "$work/d_s3" "$work/c_s3" "$work/v_s3" "$CRYO" dump -t "$hpid" \
+				-D "s3://$bucket/m$mib-s$n-r$rep" --leave-running --streams "$n"
 		done
 		kill -9 "$hpid"; wait "$hpid" 2>/dev/null || true
 		for rep in $(seq "$reps"); do
 			verify=; [ "$rep" = 1 ] && verify=1
+			eager_restore "$work/e_dir" "$work/img$rep" $verify
+			eager_restore "$work/e_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
 			lazy_restore "$work/l_dir" "$work/img$rep" $verify
 			lazy_restore "$work/l_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
 			rm -rf "$work/img$rep"
 		done
-		dd=$(median < "$work/d_dir") ds=$(median < "$work/d_s3") put=$(median < "$work/put")
-		ld=$(median < "$work/l_dir") ls=$(median < "$work/l_s3")
-		printf '%6d %4d | %8.3f %10.3f %10.3f %6.2f | %11.1f %11.1f %6.2f %8.1f\n' "$mib" "$n" \
-			"$put" "$dd" "$ds" "$(echo "$ds / $dd" | bc -l)" "$ld" "$ls" \
-			"$(echo "$ls / $ld" | bc -l)" "$(median < "$work/l_meta")"
+		for f in d_dir d_s3 c_dir c_s3 v_s3 e_dir e_s3 l_dir l_s3 put c_put v_put l_meta; do
+			eval "m_$f=\$(median < \"\$work/\$f\")"
+		done
+		printf '%5d %3d | %6.2f %6.2f | %6.2f %6.2f %5.2f | %6.2f %6.2f %6.2f | %6.2f %6.2f %5.2f | %7.1f %7.1f %5.2f %6.1f\n' \
+			"$mib" "$n" "$m_put" "$m_v_put" "$m_d_dir" "$m_d_s3" \
+			"$(echo "$m_d_s3 / $m_d_dir" | bc -l)" "$m_c_dir" "$m_c_s3" "$m_v_s3" \
+			"$m_e_dir" "$m_e_s3" "$(echo "$m_e_s3 / $m_e_dir" | bc -l)" \
+			"$m_l_dir" "$m_l_s3" "$(echo "$m_l_s3 / $m_l_dir" | bc -l)" "$m_l_meta"
 	done
 	rm -f "$work/blob"
 done
-echo "targets: dump to S3 speed >= 0.8x the dir's (s3/dir time <= 1.25); lazy s3/dir <= 2, flat in MiB"
+echo "put/putcpu: curl's one PUT (wall, server CPU); dir/s3: dump wall; dircpu/s3cpu: the dumps' own CPU (cryo + pump); srvcpu: the server's CPU during the S3 dump; e.*: eager restore wall; l.*: lazy restore to first instruction"
+echo "targets: dump to S3 speed >= 0.8x the dir's (s3/dr of the dump <= 1.25); lazy s3/dr <= 2, flat in MiB"

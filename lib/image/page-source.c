@@ -57,6 +57,12 @@ void page_source_close(struct page_source *src)
 	free(src);
 }
 
+void page_source_read_ahead(struct page_source *src)
+{
+	if (src->sr)
+		stream_block_read_ahead(src->sr);
+}
+
 int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
 		     uint64_t npages, struct page_source **ret)
 {

@@ -19,6 +19,8 @@ struct page_source;
 int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
 		     uint64_t npages, struct page_source **ret);
 void page_source_close(struct page_source *src);
+/* Remote frames fetched ahead (stream_block_read_ahead()); a no-op for any other source. */
+void page_source_read_ahead(struct page_source *src);
 
 /* The checked block holding byte off of the task's pages: *ret_len bytes from *ret_start,
  * valid until the next call. -ERANGE if off is past the end. */

@@ -422,6 +422,33 @@ int stream_read_task(struct cryo_ctx *ctx, const struct stream_index *idx, int d
 	return 0;
 }
 
+/*
+ * Read-ahead of remote frames: once frame i of a task is asked for, frames i + 1 to i + AHEAD
+ * (the order a background copy goes in) are fetched by AHEAD threads, each on a reader (a
+ * connection) of its own, as they come in, while the caller serves faults and copies; a frame
+ * asked for then is decoded and checked from what came. A fetch that failed is tried again by
+ * the caller, whose reader then says why.
+ */
+#define AHEAD 4
+
+enum ahead_state { AHEAD_EMPTY, AHEAD_QUEUED, AHEAD_FETCHING, AHEAD_READY, AHEAD_FAILED };
+
+struct ahead {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t th[AHEAD];
+	unsigned nth;
+	bool stop;
+	struct ahead_slot {
+		size_t frame; /* index in the task's frames */
+		enum ahead_state state;
+		void *data;   /* its bytes as stored (compressed or not) */
+	} slot[AHEAD];
+	const struct stream_index *idx;
+	const struct task_frames *tf;
+	uint64_t hits;
+};
+
 struct stream_block_reader {
 	struct cryo_ctx *ctx;
 	const struct stream_index *idx;
@@ -431,7 +458,171 @@ struct stream_block_reader {
 	void *buf, *cbuf;
 	const struct stream_frame *cached; /* the frame decoded in buf */
 	void *remote;                      /* the reader of idx->remote */
+	bool read_ahead;                   /* stream_block_read_ahead() */
+	struct ahead *ahead;               /* then, once the first frame is asked for */
 };
+
+void stream_block_read_ahead(struct stream_block_reader *r)
+{
+	r->read_ahead = r->idx->remote != NULL;
+}
+
+static void *ahead_thread(void *arg)
+{
+	struct ahead *a = arg;
+	const struct stream_remote *rem = a->idx->remote;
+	struct cryo_ctx *ctx = NULL;
+	void *reader = NULL;
+	bool ok = cryo_ctx_new(&ctx) >= 0 && rem->open(ctx, rem, &reader) >= 0;
+
+	pthread_mutex_lock(&a->lock);
+	for (;;) {
+		struct ahead_slot *sl = NULL;
+		const struct stream_frame *f;
+		int r;
+
+		for (unsigned i = 0; i < AHEAD && !sl; i++)
+			if (a->slot[i].state == AHEAD_QUEUED)
+				sl = &a->slot[i];
+		if (a->stop)
+			break;
+		if (!sl) {
+			pthread_cond_wait(&a->cond, &a->lock);
+			continue;
+		}
+		if (!ok) { /* no reader: the caller fetches it itself */
+			sl->state = AHEAD_FAILED;
+			pthread_cond_broadcast(&a->cond);
+			continue;
+		}
+		sl->state = AHEAD_FETCHING;
+		f = &a->tf->frames[sl->frame];
+		pthread_mutex_unlock(&a->lock);
+		r = rem->read(reader, f->stream, f->file_off, sl->data, f->len);
+		pthread_mutex_lock(&a->lock);
+		sl->state = r < 0 ? AHEAD_FAILED : AHEAD_READY;
+		pthread_cond_broadcast(&a->cond);
+	}
+	pthread_mutex_unlock(&a->lock);
+	if (reader)
+		rem->close(reader);
+	cryo_ctx_free(ctx);
+	return NULL;
+}
+
+static void ahead_free(struct ahead *a)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	for (unsigned i = 0; i < a->nth; i++)
+		pthread_join(a->th[i], NULL);
+	for (unsigned i = 0; i < AHEAD; i++)
+		free(a->slot[i].data);
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->cond);
+	free(a);
+}
+
+static struct ahead *ahead_new(const struct stream_index *idx, const struct task_frames *tf)
+{
+	struct ahead *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	a->idx = idx;
+	a->tf = tf;
+	for (unsigned i = 0; i < AHEAD; i++)
+		if (posix_memalign(&a->slot[i].data, 4096, codec_bound(idx->codec, STREAM_FRAME))) {
+			a->slot[i].data = NULL;
+			ahead_free(a);
+			return NULL;
+		}
+	while (a->nth < AHEAD && !pthread_create(&a->th[a->nth], NULL, ahead_thread, a))
+		a->nth++;
+	if (!a->nth) {
+		ahead_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static bool prefetched(const struct stream_index *idx, const struct stream_frame *f)
+{
+	for (size_t i = 0; i < idx->npre; i++)
+		if (idx->pre[i].f == f)
+			return true;
+	return false;
+}
+
+/* Frame i is wanted now: takes it from the read-ahead if it is there or on its way (waiting
+ * for it), into r->cbuf or r->buf as decode_remote() would have read it; 1 if so, 0 if the
+ * caller must fetch it. Then queues the frames after it. */
+static int ahead_take(struct stream_block_reader *r, size_t i)
+{
+	struct ahead *a = r->ahead;
+	bool got = false;
+
+	pthread_mutex_lock(&a->lock);
+	for (unsigned k = 0; k < AHEAD; k++) {
+		struct ahead_slot *sl = &a->slot[k];
+
+		if (sl->state == AHEAD_EMPTY || sl->frame != i)
+			continue;
+		while (sl->state == AHEAD_QUEUED || sl->state == AHEAD_FETCHING)
+			pthread_cond_wait(&a->cond, &a->lock);
+		if (sl->state == AHEAD_READY) {
+			/* The buffers trade places (each as large and aligned as the other):
+			 * no copy. */
+			void **mine = r->idx->codec == CODEC_NONE ? &r->buf : &r->cbuf;
+			void *t = *mine;
+
+			*mine = sl->data;
+			sl->data = t;
+			got = true;
+			a->hits++;
+		}
+		sl->state = AHEAD_EMPTY;
+	}
+	/* The next frames, each once, in free slots (those holding frames behind are let go). */
+	for (size_t j = i + 1; j <= i + AHEAD && j < r->tf->n; j++) {
+		bool have = prefetched(r->idx, &r->tf->frames[j]);
+
+		for (unsigned k = 0; k < AHEAD && !have; k++)
+			have = a->slot[k].state != AHEAD_EMPTY && a->slot[k].frame == j;
+		for (unsigned k = 0; k < AHEAD && !have; k++) {
+			struct ahead_slot *sl = &a->slot[k];
+
+			if (sl->state == AHEAD_QUEUED || sl->state == AHEAD_FETCHING)
+				continue;
+			if (sl->state != AHEAD_EMPTY && sl->frame > i && sl->frame <= i + AHEAD)
+				continue;
+			sl->frame = j;
+			sl->state = AHEAD_QUEUED;
+			have = true;
+		}
+	}
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	return got;
+}
+
+/* Decodes and checks what ahead_take() put in place, as decode_remote() does. */
+static int decode_taken(struct stream_block_reader *r, const struct stream_frame *f)
+{
+	int e = 0;
+
+	if (r->idx->codec != CODEC_NONE)
+		e = codec_decompress(r->cs, r->idx->codec, r->cbuf, f->len, r->buf, f->raw_len);
+	if (!e && XXH3_64bits(r->buf, f->raw_len) != f->raw_hash)
+		e = -EBADMSG;
+	return e;
+}
 
 int stream_block_open(struct cryo_ctx *ctx, const struct stream_index *idx, int dirfd, pid_t pid,
 		      struct stream_block_reader **ret)
@@ -510,7 +701,11 @@ int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **r
 		char where[WHERE_MAX];
 
 		r->cached = NULL;
-		if (r->idx->remote) {
+		if (r->read_ahead && !r->ahead)
+			r->ahead = ahead_new(r->idx, tf); /* none: each frame when it is asked for */
+		if (r->ahead && ahead_take(r, lo)) {
+			e = decode_taken(r, f);
+		} else if (r->idx->remote) {
 			e = decode_remote(r->idx->remote, r->remote, r->idx->codec, r->cs, f, r->buf,
 					  r->cbuf);
 			if (e == -EIO) /* the reader's reason names the object */
@@ -538,6 +733,10 @@ void stream_block_close(struct stream_block_reader *r)
 {
 	if (!r)
 		return;
+	if (r->ahead)
+		log_debug(r->ctx, "pid %d: %llu of its %zu frames came read ahead", r->tf->pid,
+			  (unsigned long long)r->ahead->hits, r->tf->n);
+	ahead_free(r->ahead);
 	if (r->remote)
 		r->idx->remote->close(r->remote);
 	for (unsigned s = 0; s < STREAM_MAX; s++)

@@ -173,6 +173,11 @@ int stream_block_open(struct cryo_ctx *ctx, const struct stream_index *idx, int 
 int stream_block_get(struct stream_block_reader *r, uint64_t off, const void **ret_data,
 		     uint64_t *ret_start, uint64_t *ret_len);
 void stream_block_close(struct stream_block_reader *r);
+/* For a reader of remote frames: from the first frame asked for on, the next few frames of the
+ * task are fetched ahead, by threads of this process each on a connection of its own (the lazy
+ * page server's background copy goes through them in order). Only in a process that forks no
+ * more and whose address space is not a restored task's. */
+void stream_block_read_ahead(struct stream_block_reader *r);
 
 /*
  * Receiving streams (stream-receive.c): from fds (stream S on fds[S % nfds]) into the

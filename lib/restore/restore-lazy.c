@@ -915,6 +915,10 @@ void restore_lazy_run(struct lazy_server *server)
 		s.rec_until.tv_sec++;
 		s.rec_until.tv_nsec -= 1000000000L;
 	}
+	/* This is the server's own process: frames from a store come ahead of the copy. */
+	for (size_t i = 0; i < s.n; i++)
+		if (s.tasks[i].src)
+			page_source_read_ahead(s.tasks[i].src);
 	for (;;) {
 		_cleanup_free_ struct pollfd *pfd = calloc(s.n + s.ncopies + 1, sizeof(*pfd));
 		size_t live = 0;

@@ -121,6 +121,26 @@ struct s3_index_hdr {
 
 /* ---- upload ---- */
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+
+/*
+ * Each stream's parts go out PARTS_INFLIGHT at a time, each on a connection of its own
+ * (a sender thread with its own client), while the stream's thread reads the next part from the
+ * dump: reading, the dump's own work (compression included) and the store's answers overlap.
+ * The stream's thread fills one of PARTS_INFLIGHT + 1 buffers at a time and queues it; a sender
+ * takes it, uploads it and hands the buffer back. The bytes are read once into a buffer and sent
+ * from it (libcurl copies them through its upload buffer on the way to the socket).
+ */
+#define PARTS_INFLIGHT 4
+#define PART_BUFS (PARTS_INFLIGHT + 1)
+
 struct up {
 	const struct s3_target *t;
 	unsigned k, nstreams;
@@ -128,12 +148,32 @@ struct up {
 	struct cryo_ctx *ctx;
 	struct s3 *s;
 	struct s3_upload *u;
-	char *buf;
+	char *buf; /* the one being filled: bufs[cur] */
 	size_t fill;
 	uint64_t bytes;
 	struct s3_index_rec *recs; /* where each record of the stream is (the lazy restore's index) */
 	size_t nrecs, cap;
+	bool completed; /* its object exists */
 	int err;
+	/* the parts on their way */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *bufs[PART_BUFS];
+	size_t lens[PART_BUFS];
+	unsigned parts[PART_BUFS];
+	unsigned cur;
+	unsigned freeb[PART_BUFS], nfree;      /* buffers to fill */
+	unsigned queue[PART_BUFS], qhead, qlen; /* buffers to send, in order */
+	unsigned next_part;
+	pthread_t senders[PARTS_INFLIGHT];
+	unsigned nsenders;
+	bool closing; /* no more parts will come */
+	bool stop;    /* the stream failed: send nothing more */
+	int send_err; /* the first sender's failure, its message in send_msg */
+	char send_msg[600];
+	/* where the time went (ms), for -v: reading from the dump, waiting for a part to be sent
+	 * (all in flight), waiting for the last parts, completing the object */
+	double t_read, t_store, t_drain, t_complete;
 };
 
 static int index_add(struct up *up, const struct rec_hdr *h, uint64_t off)
@@ -151,6 +191,104 @@ static int index_add(struct up *up, const struct rec_hdr *h, uint64_t off)
 	return 0;
 }
 
+static void *sender_thread(void *arg)
+{
+	struct up *up = arg;
+	struct cryo_ctx *ctx = NULL;
+	struct s3 *s = NULL;
+	int r = cryo_ctx_new(&ctx) < 0 ? -ENOMEM : s3_new(ctx, up->t, &s);
+
+	pthread_mutex_lock(&up->lock);
+	for (;;) {
+		unsigned b;
+
+		while (!up->qlen && !up->closing && !up->stop)
+			pthread_cond_wait(&up->cond, &up->lock);
+		if (!up->qlen)
+			break;
+		b = up->queue[up->qhead];
+		up->qhead = (up->qhead + 1) % PART_BUFS;
+		up->qlen--;
+		if (r >= 0 && !up->stop && !up->send_err) {
+			pthread_mutex_unlock(&up->lock);
+			r = s3_upload_part_at(up->u, s, up->parts[b], up->bufs[b], up->lens[b]);
+			pthread_mutex_lock(&up->lock);
+		}
+		if (r < 0 && !up->send_err) {
+			up->send_err = r;
+			snprintf(up->send_msg, sizeof(up->send_msg), "%s",
+				 ctx ? cryo_ctx_errmsg(ctx) : "out of memory");
+		}
+		up->freeb[up->nfree++] = b;
+		pthread_cond_broadcast(&up->cond);
+	}
+	if (r < 0 && !up->send_err) { /* no client: the reader must not wait for this one */
+		up->send_err = r;
+		snprintf(up->send_msg, sizeof(up->send_msg), "%s",
+			 ctx ? cryo_ctx_errmsg(ctx) : "out of memory");
+		pthread_cond_broadcast(&up->cond);
+	}
+	pthread_mutex_unlock(&up->lock);
+	s3_free(s);
+	cryo_ctx_free(ctx);
+	return NULL;
+}
+
+static int send_err(struct up *up)
+{
+	return cryo_err(up->ctx, up->send_err, "%s", up->send_msg);
+}
+
+/* Queues the part being filled and takes a free buffer (waiting for one). */
+static int hand_off(struct up *up, bool last)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&up->lock);
+	if (up->send_err) {
+		pthread_mutex_unlock(&up->lock);
+		return send_err(up);
+	}
+	up->lens[up->cur] = up->fill;
+	up->parts[up->cur] = ++up->next_part;
+	up->queue[(up->qhead + up->qlen++) % PART_BUFS] = up->cur;
+	pthread_cond_broadcast(&up->cond);
+	if (!last) {
+		double t0 = now_ms();
+
+		while (!up->nfree && !up->send_err)
+			pthread_cond_wait(&up->cond, &up->lock);
+		up->t_store += now_ms() - t0;
+		if (up->send_err)
+			r = -1;
+		else
+			up->cur = up->freeb[--up->nfree];
+	}
+	pthread_mutex_unlock(&up->lock);
+	if (r < 0)
+		return send_err(up);
+	up->buf = up->bufs[up->cur];
+	up->fill = 0;
+	return 0;
+}
+
+/* Lets the senders finish what is queued (everything, or nothing if the stream failed) and
+ * waits for them. */
+static int senders_stop(struct up *up, bool failed)
+{
+	if (!up->nsenders)
+		return 0;
+	pthread_mutex_lock(&up->lock);
+	up->closing = true;
+	up->stop |= failed;
+	pthread_cond_broadcast(&up->cond);
+	pthread_mutex_unlock(&up->lock);
+	for (unsigned i = 0; i < up->nsenders; i++)
+		pthread_join(up->senders[i], NULL);
+	up->nsenders = 0;
+	return up->send_err && !failed ? send_err(up) : 0;
+}
+
 /* Reads n bytes of the stream into the part buffer, sending full parts on. 0 at a clean end
  * of the stream before the first byte is read (ret_eof). */
 static int take(struct up *up, size_t n, bool *ret_eof)
@@ -161,14 +299,16 @@ static int take(struct up *up, size_t n, bool *ret_eof)
 		ssize_t k;
 
 		if (up->fill == PART_SIZE) {
-			int r = s3_upload_part(up->u, up->buf, up->fill);
+			int r = hand_off(up, false);
 
 			if (r < 0)
 				return r;
-			up->fill = 0;
 		}
+		double t0 = now_ms();
+
 		k = read(up->fd, up->buf + up->fill,
 			 n - got < PART_SIZE - up->fill ? n - got : PART_SIZE - up->fill);
+		up->t_read += now_ms() - t0;
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
@@ -196,12 +336,23 @@ static int upload_stream(struct up *up)
 	r = s3_new(up->ctx, up->t, &up->s);
 	if (r < 0)
 		return r;
-	up->buf = malloc(PART_SIZE);
-	if (!up->buf)
-		return -ENOMEM;
+	for (unsigned b = 0; b < PART_BUFS; b++) {
+		up->bufs[b] = malloc(PART_SIZE);
+		if (!up->bufs[b])
+			return -ENOMEM;
+		if (b)
+			up->freeb[up->nfree++] = b;
+	}
+	up->cur = 0;
+	up->buf = up->bufs[0];
 	r = s3_upload_begin(up->s, name, &up->u);
 	if (r < 0)
 		return r;
+	for (; up->nsenders < PARTS_INFLIGHT; up->nsenders++)
+		if (pthread_create(&up->senders[up->nsenders], NULL, sender_thread, up))
+			break; /* fewer in flight */
+	if (!up->nsenders)
+		return cryo_err(up->ctx, -EAGAIN, "start the upload of stream %u", up->k);
 	for (;;) {
 		struct rec_hdr h;
 		const char *why;
@@ -229,7 +380,26 @@ static int upload_stream(struct up *up)
 		if (h.type == REC_END)
 			break;
 	}
-	return s3_upload_part(up->u, up->buf, up->fill);
+	r = hand_off(up, true);
+	if (r < 0)
+		return r;
+	up->t_drain = now_ms();
+	r = senders_stop(up, false);
+	up->t_drain = now_ms() - up->t_drain;
+	return r;
+}
+
+/* Once every stream has ended well: its object, all streams' at once (a store may take as
+ * long to assemble an object as to receive it). */
+static void *complete_thread(void *arg)
+{
+	struct up *up = arg;
+	double t0 = now_ms();
+
+	up->err = s3_upload_complete(up->u);
+	up->completed = up->err >= 0;
+	up->t_complete = now_ms() - t0;
+	return NULL;
 }
 
 static void *upload_thread(void *arg)
@@ -237,7 +407,11 @@ static void *upload_thread(void *arg)
 	struct up *up = arg;
 
 	up->err = upload_stream(up);
-	free(up->buf);
+	senders_stop(up, up->err < 0);
+	for (unsigned b = 0; b < PART_BUFS; b++) {
+		free(up->bufs[b]);
+		up->bufs[b] = NULL;
+	}
 	up->buf = NULL;
 	return NULL;
 }
@@ -413,12 +587,14 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 	struct cryo_ctx *fctx = NULL;
 	struct s3 *fs = NULL;
 	pthread_t th[CRYO_STREAMS_MAX];
-	unsigned started = 0, completed = 0;
+	unsigned started = 0;
 	bool indexed = false;
 	int r = 0, rf = 0;
 
 	for (unsigned k = 0; k < n; k++) {
 		ups[k] = (struct up){.t = t, .k = k, .nstreams = n, .fd = fds[k]};
+		pthread_mutex_init(&ups[k].lock, NULL);
+		pthread_cond_init(&ups[k].cond, NULL);
 		if (cryo_ctx_new(&ups[k].ctx) < 0) {
 			r = -ENOMEM;
 			break;
@@ -442,10 +618,18 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 	if (r >= 0 && rf < 0)
 		r = cryo_err(ctx, rf, "%s", fctx ? cryo_ctx_errmsg(fctx) : "");
 	/* Every stream ended well: the objects, then the metadata that makes them an image. */
-	for (; r >= 0 && completed < n; completed++) {
-		r = s3_upload_complete(ups[completed].u);
-		if (r < 0)
-			r = cryo_err(ctx, r, "%s", cryo_ctx_errmsg(ups[completed].ctx));
+	if (r >= 0) {
+		started = 0;
+		for (unsigned k = 0; k < n; k++, started++)
+			if (pthread_create(&th[k], NULL, complete_thread, &ups[k]))
+				break;
+		for (unsigned k = 0; k < started; k++)
+			pthread_join(th[k], NULL);
+		for (unsigned k = started; k < n; k++)
+			complete_thread(&ups[k]);
+		for (unsigned k = 0; k < n && r >= 0; k++)
+			if (ups[k].err < 0)
+				r = cryo_err(ctx, ups[k].err, "%s", cryo_ctx_errmsg(ups[k].ctx));
 	}
 	if (r >= 0) {
 		r = put_meta(ups[0].ctx, ups[0].s, ups, n, fu, nfiles, &indexed);
@@ -456,7 +640,7 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 		char name[32];
 
 		s3_upload_free(ups[k].u); /* aborts those not completed */
-		if (r < 0 && k < completed) {
+		if (r < 0 && ups[k].completed) {
 			stream_name(name, sizeof(name), k);
 			s3_delete(ups[k].s, name);
 		}
@@ -465,6 +649,8 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 		free(ups[k].recs);
 		s3_free(ups[k].s);
 		cryo_ctx_free(ups[k].ctx);
+		pthread_mutex_destroy(&ups[k].lock);
+		pthread_cond_destroy(&ups[k].cond);
 	}
 	for (unsigned i = 0; i < nfiles; i++)
 		if (r < 0 && fu[i].stored)
@@ -472,6 +658,12 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 	s3_free(fs);
 	cryo_ctx_free(fctx);
 	if (r >= 0) {
+		for (unsigned k = 0; k < n; k++)
+			log_info(ctx, "stream %u: %llu bytes in %u parts; %.0f ms reading from the "
+				 "dump, %.0f ms waiting for the store with %d parts in flight, %.0f ms "
+				 "for the last parts, %.0f ms to complete the object", k,
+				 (unsigned long long)ups[k].bytes, ups[k].next_part, ups[k].t_read,
+				 ups[k].t_store, PARTS_INFLIGHT, ups[k].t_drain, ups[k].t_complete);
 		log_info(ctx, "image stored at s3://%s/%s", t->bucket, t->prefix);
 		return send(fds[0], "OK\n", 3, MSG_NOSIGNAL) == 3 ? 0 : -EPIPE;
 	}
@@ -492,6 +684,19 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 
 /* ---- download ---- */
 
+/*
+ * Each stream is fetched by ranged GETs, CHUNKS_INFLIGHT at a time on connections of their own,
+ * and written to the restore's pipe in order as each chunk is whole: the first chunk small, so
+ * that the restore starts at once, the others CHUNK_SIZE (16 MiB: s3rver spends a few ms of CPU
+ * on each request, and at 8 MiB a restore from it took more than one GET per stream did; AWS
+ * advises 8-16 MiB ranges). The last asks for one byte more than
+ * the image says, so that an object longer than its image is caught as well as a shorter one.
+ */
+#define CHUNK_FIRST (1u << 20)
+#define CHUNK_SIZE (16u << 20)
+#define CHUNKS_INFLIGHT 4
+#define CHUNK_BUFS (CHUNKS_INFLIGHT + 1)
+
 struct down {
 	const struct s3_target *t;
 	unsigned k;
@@ -499,30 +704,186 @@ struct down {
 	int fd;
 	struct cryo_ctx *ctx;
 	int err;
+	/* the chunks on their way: chunk c lies in slot c % CHUNK_BUFS */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint64_t nchunks, next, written; /* chunks: all, the next to fetch, written to fd */
+	char *bufs[CHUNK_BUFS];
+	uint32_t lens[CHUNK_BUFS];
+	uint32_t wants[CHUNK_BUFS]; /* what the chunk must hold */
+	uint32_t come[CHUNK_BUFS];  /* bytes of it come so far (atomic): the head is written as
+				     * it comes, so that a restore from a store that serves the
+				     * requests in flight together is not held up by the others */
+	bool ready[CHUNK_BUFS];
+	bool stop;
+	int fetch_err;
+	char fetch_msg[600];
 };
+
+static uint64_t chunk_off(uint64_t c)
+{
+	return c ? CHUNK_FIRST + (c - 1) * CHUNK_SIZE : 0;
+}
+
+static void *chunk_thread(void *arg)
+{
+	struct down *dn = arg;
+	struct cryo_ctx *ctx = NULL;
+	struct s3 *s = NULL;
+	char name[32];
+	int r = cryo_ctx_new(&ctx) < 0 ? -ENOMEM : s3_new(ctx, dn->t, &s);
+
+	stream_name(name, sizeof(name), dn->k);
+	pthread_mutex_lock(&dn->lock);
+	while (r >= 0) {
+		uint64_t c, off, want;
+		unsigned b;
+		uint32_t got = 0;
+
+		while (!dn->stop && dn->next < dn->nchunks && dn->next >= dn->written + CHUNK_BUFS)
+			pthread_cond_wait(&dn->cond, &dn->lock);
+		if (dn->stop || dn->next == dn->nchunks)
+			break;
+		c = dn->next++;
+		b = c % CHUNK_BUFS;
+		off = chunk_off(c);
+		want = (c + 1 < dn->nchunks ? chunk_off(c + 1) : dn->bytes) - off;
+		dn->wants[b] = want;
+		__atomic_store_n(&dn->come[b], 0, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&dn->lock);
+		if (c + 1 < dn->nchunks) {
+			r = s3_get_range_progress(s, name, off, want, dn->bufs[b], true, NULL,
+						  &dn->come[b]);
+			got = want;
+		} else {
+			r = s3_get_range_progress(s, name, off, want + 1, dn->bufs[b], false, &got,
+						  &dn->come[b]);
+			if (r >= 0 && got != want) {
+				char key[S3_KEY_BUF];
+
+				s3_key(s, name, key, sizeof(key));
+				r = cryo_err(ctx, -EBADMSG, "s3://%s/%s holds %s bytes, the image says "
+					     "%llu", dn->t->bucket, key, got > want ? "more" : "fewer",
+					     (unsigned long long)dn->bytes);
+			}
+		}
+		pthread_mutex_lock(&dn->lock);
+		if (r >= 0) {
+			dn->lens[b] = got;
+			dn->ready[b] = true;
+			pthread_cond_broadcast(&dn->cond);
+		}
+	}
+	if (r < 0 && !dn->fetch_err) {
+		dn->fetch_err = r;
+		snprintf(dn->fetch_msg, sizeof(dn->fetch_msg), "%s",
+			 ctx ? cryo_ctx_errmsg(ctx) : "out of memory");
+		dn->stop = true;
+		pthread_cond_broadcast(&dn->cond);
+	}
+	pthread_mutex_unlock(&dn->lock);
+	s3_free(s);
+	cryo_ctx_free(ctx);
+	return NULL;
+}
+
+/* Writes the chunks to the restore's pipe in order as they come. */
+static int download_stream(struct down *dn, unsigned *ret_fetchers, pthread_t *th)
+{
+	dn->nchunks = dn->bytes <= CHUNK_FIRST ? 1 :
+		      2 + (dn->bytes - CHUNK_FIRST - 1) / CHUNK_SIZE;
+	for (unsigned b = 0; b < CHUNK_BUFS && b < dn->nchunks; b++) {
+		/* The last chunk's buffer holds the one byte more it asks for. */
+		dn->bufs[b] = malloc((b ? CHUNK_SIZE : CHUNK_FIRST) + 1);
+		if (!dn->bufs[b])
+			return -ENOMEM;
+	}
+	for (; *ret_fetchers < CHUNKS_INFLIGHT && *ret_fetchers < dn->nchunks; ++*ret_fetchers)
+		if (pthread_create(&th[*ret_fetchers], NULL, chunk_thread, dn))
+			break;
+	if (!*ret_fetchers)
+		return cryo_err(dn->ctx, -EAGAIN, "start the download of stream %u", dn->k);
+	pthread_mutex_lock(&dn->lock);
+	while (dn->written < dn->nchunks) {
+		unsigned b = dn->written % CHUNK_BUFS;
+		uint32_t w = 0; /* of the chunk, written */
+		int r = 0;
+
+		/* What has come of the chunk goes on at once; the rest when it comes. */
+		while (!dn->fetch_err && r >= 0 && !(dn->ready[b] && w == dn->lens[b])) {
+			uint32_t have = dn->ready[b] ? dn->lens[b] :
+					dn->next > dn->written ?
+					__atomic_load_n(&dn->come[b], __ATOMIC_ACQUIRE) : 0;
+
+			if (have > dn->wants[b] && dn->next > dn->written)
+				have = dn->wants[b]; /* the last chunk's byte more is no data */
+			if (have > w) {
+				pthread_mutex_unlock(&dn->lock);
+				r = write_all(dn->fd, dn->bufs[b] + w, have - w);
+				pthread_mutex_lock(&dn->lock);
+				w = have;
+			} else if (dn->ready[b]) {
+				break;
+			} else {
+				struct timespec ts;
+
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ts.tv_nsec += 2000000;
+				if (ts.tv_nsec >= 1000000000) {
+					ts.tv_sec++;
+					ts.tv_nsec -= 1000000000;
+				}
+				pthread_cond_timedwait(&dn->cond, &dn->lock, &ts);
+			}
+		}
+		if (dn->fetch_err && r >= 0)
+			break;
+		if (r < 0) {
+			dn->stop = true;
+			pthread_cond_broadcast(&dn->cond);
+			pthread_mutex_unlock(&dn->lock);
+			return r == -EPIPE ? r : cryo_err(dn->ctx, r, "write stream %u", dn->k);
+		}
+		dn->ready[b] = false;
+		/* Chunk 0's small buffer is taken by no later chunk: slot 0 gets a full one. */
+		if (b == 0 && dn->written == 0 && dn->nchunks > CHUNK_BUFS) {
+			char *big = malloc(CHUNK_SIZE + 1);
+
+			if (!big) {
+				dn->stop = true;
+				pthread_cond_broadcast(&dn->cond);
+				pthread_mutex_unlock(&dn->lock);
+				return -ENOMEM;
+			}
+			free(dn->bufs[0]);
+			dn->bufs[0] = big;
+		}
+		dn->written++;
+		pthread_cond_broadcast(&dn->cond);
+	}
+	pthread_mutex_unlock(&dn->lock);
+	if (dn->fetch_err)
+		return cryo_err(dn->ctx, dn->fetch_err, "%s", dn->fetch_msg);
+	return 0;
+}
 
 static void *download_thread(void *arg)
 {
 	struct down *dn = arg;
-	struct s3 *s = NULL;
-	char name[32], key[S3_KEY_BUF];
-	uint64_t got = 0;
-	int r;
+	pthread_t th[CHUNKS_INFLIGHT];
+	unsigned nth = 0;
 
-	stream_name(name, sizeof(name), dn->k);
-	r = s3_new(dn->ctx, dn->t, &s);
-	if (r >= 0)
-		r = s3_get_to_fd(s, name, 0, 0, dn->fd, &got);
-	if (r >= 0 && got != dn->bytes) {
-		s3_key(s, name, key, sizeof(key));
-		r = cryo_err(dn->ctx, -EBADMSG, "s3://%s/%s holds %llu bytes, the image says %llu",
-			     dn->t->bucket, key, (unsigned long long)got,
-			     (unsigned long long)dn->bytes);
-	}
+	dn->err = download_stream(dn, &nth, th);
+	pthread_mutex_lock(&dn->lock);
+	dn->stop = true;
+	pthread_cond_broadcast(&dn->cond);
+	pthread_mutex_unlock(&dn->lock);
+	for (unsigned i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
 	/* The restore reads to the end of each stream. */
 	close(dn->fd);
-	s3_free(s);
-	dn->err = r;
+	for (unsigned b = 0; b < CHUNK_BUFS; b++)
+		free(dn->bufs[b]);
 	return NULL;
 }
 
@@ -536,6 +897,8 @@ static int download_pump(struct cryo_ctx *ctx, const struct s3_target *t, const 
 
 	for (unsigned k = 0; k < n; k++) {
 		dns[k] = (struct down){.t = t, .k = k, .bytes = bytes[k], .fd = fds[k]};
+		pthread_mutex_init(&dns[k].lock, NULL);
+		pthread_cond_init(&dns[k].cond, NULL);
 		if (cryo_ctx_new(&dns[k].ctx) < 0 ||
 		    pthread_create(&th[k], NULL, download_thread, &dns[k])) {
 			r = cryo_err(ctx, -EAGAIN, "start the download of stream %u", k);
@@ -550,6 +913,8 @@ static int download_pump(struct cryo_ctx *ctx, const struct s3_target *t, const 
 		if (dns[k].err < 0 && r >= 0 && dns[k].err != -EPIPE)
 			r = cryo_err(ctx, dns[k].err, "%s", cryo_ctx_errmsg(dns[k].ctx));
 		cryo_ctx_free(dns[k].ctx);
+		pthread_mutex_destroy(&dns[k].lock);
+		pthread_cond_destroy(&dns[k].cond);
 	}
 	return r;
 }
@@ -990,14 +1355,6 @@ struct s3_lazy {
 	uint64_t fetched0;
 	double open_ms; /* s3_lazy_open(), start to end */
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int lazy_reader_open(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret)
 {

@@ -241,6 +241,7 @@ struct request {
 	char *resp;
 	size_t resp_len, resp_max;
 	uint64_t got;
+	uint32_t *progress; /* out_buf: if set, rq->got as it grows (atomic), for another thread */
 	int write_err;      /* writing to out_fd failed with this errno */
 	bool missing_ok;    /* a 404 is an answer: -ENOENT, with no message */
 	char etag[128];
@@ -259,6 +260,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 			return 0; /* more than asked for: a server that ignored the range */
 		memcpy(rq->out_buf + rq->got, data, len);
 		rq->got += len;
+		if (rq->progress && rq->status == 206) /* a range, not a whole object */
+			__atomic_store_n(rq->progress, (uint32_t)rq->got, __ATOMIC_RELEASE);
 		return len;
 	}
 	if (rq->out_fd >= 0 && rq->status / 100 == 2) {
@@ -417,6 +420,10 @@ static int perform(struct s3 *s, struct request *rq, const char *what)
 			cu.curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		else
 			cu.curl_easy_setopt(c, CURLOPT_POST, 1L);
+		/* Large parts go out in fewer, larger writes (libcurl copies them through this
+		 * buffer: 64 KiB by default). */
+		if (rq->body_len > (1u << 20))
+			cu.curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 1L << 20);
 		cu.curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
 		cu.curl_easy_setopt(c, CURLOPT_READDATA, rq);
 		if (!strcmp(rq->method, "PUT"))
@@ -498,24 +505,31 @@ int s3_get_to_fd(struct s3 *s, const char *name, uint64_t off, uint64_t len, int
 }
 
 static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
-		     bool exact, uint32_t *ret_got);
+		     bool exact, uint32_t *ret_got, uint32_t *progress);
 
 int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf)
 {
-	return get_range(s, name, off, len, buf, true, NULL);
+	return get_range(s, name, off, len, buf, true, NULL, NULL);
 }
 
 int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
 		      uint32_t *ret_got)
 {
-	return get_range(s, name, off, len, buf, false, ret_got);
+	return get_range(s, name, off, len, buf, false, ret_got, NULL);
+}
+
+int s3_get_range_progress(struct s3 *s, const char *name, uint64_t off, uint32_t len,
+			  void *buf, bool exact, uint32_t *ret_got, uint32_t *progress)
+{
+	return get_range(s, name, off, len, buf, exact, ret_got, progress);
 }
 
 static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
-		     bool exact, uint32_t *ret_got)
+		     bool exact, uint32_t *ret_got, uint32_t *progress)
 {
 	struct request rq = {.method = "GET", .name = name, .out_fd = -1, .out_buf = buf,
-			     .out_cap = len, .range_off = off, .range_len = len};
+			     .out_cap = len, .range_off = off, .range_len = len,
+			     .progress = progress};
 	char key[S3_KEY_BUF] = "";
 	int r;
 
@@ -583,8 +597,9 @@ struct s3_upload {
 	struct s3 *s;
 	char name[256];
 	char id[512];
-	char (*etags)[128];
-	unsigned nparts;
+	char (*etags)[128]; /* PARTS_MAX of them, untouched until used; [i]: part i + 1 */
+	unsigned nparts;    /* the highest part number sent */
+	pthread_mutex_t lock;
 	bool done;
 };
 
@@ -598,12 +613,18 @@ int s3_upload_begin(struct s3 *s, const char *name, struct s3_upload **ret)
 
 	if (strlen(name) >= sizeof(u->name))
 		return -ENAMETOOLONG;
-	r = perform(s, &rq, "start the upload of");
-	if (r < 0)
-		return r;
 	u = calloc(1, sizeof(*u));
-	if (!u)
+	if (!u || !(u->etags = calloc(PARTS_MAX, sizeof(*u->etags)))) {
+		free(u);
 		return -ENOMEM;
+	}
+	r = perform(s, &rq, "start the upload of");
+	if (r < 0) {
+		free(u->etags);
+		free(u);
+		return r;
+	}
+	pthread_mutex_init(&u->lock, NULL);
 	u->s = s;
 	strcpy(u->name, name);
 	xml_value(resp, "UploadId", u->id, sizeof(u->id));
@@ -613,6 +634,8 @@ int s3_upload_begin(struct s3 *s, const char *name, struct s3_upload **ret)
 			break;
 		}
 	if (!u->id[0]) {
+		pthread_mutex_destroy(&u->lock);
+		free(u->etags);
 		free(u);
 		return cryo_err(s->ctx, -EIO, "start the upload of %s: no usable UploadId in the "
 				"answer", name);
@@ -621,30 +644,35 @@ int s3_upload_begin(struct s3 *s, const char *name, struct s3_upload **ret)
 	return 0;
 }
 
-int s3_upload_part(struct s3_upload *u, const void *buf, size_t len)
+int s3_upload_part_at(struct s3_upload *u, struct s3 *s, unsigned part, const void *buf,
+		      size_t len)
 {
 	struct request rq = {.method = "PUT", .name = u->name, .body = buf, .body_len = len,
 			     .out_fd = -1};
 	char query[600];
-	void *e;
 	int r;
 
-	if (u->nparts == PARTS_MAX)
-		return cryo_err(u->s->ctx, -EFBIG, "%s: more than %d parts", u->name, PARTS_MAX);
-	e = realloc(u->etags, (u->nparts + 1) * sizeof(*u->etags));
-	if (!e)
-		return -ENOMEM;
-	u->etags = e;
-	snprintf(query, sizeof(query), "partNumber=%u&uploadId=%s", u->nparts + 1, u->id);
+	if (!part || part > PARTS_MAX)
+		return cryo_err(s->ctx, -EFBIG, "%s: more than %d parts", u->name, PARTS_MAX);
+	snprintf(query, sizeof(query), "partNumber=%u&uploadId=%s", part, u->id);
 	rq.query = query;
-	r = perform(u->s, &rq, "upload a part of");
+	r = perform(s, &rq, "upload a part of");
 	if (r < 0)
 		return r;
 	if (!rq.etag[0])
-		return cryo_err(u->s->ctx, -EIO, "upload part %u of %s: no ETag in the answer",
-				u->nparts + 1, u->name);
-	strcpy(u->etags[u->nparts++], rq.etag);
+		return cryo_err(s->ctx, -EIO, "upload part %u of %s: no ETag in the answer", part,
+				u->name);
+	pthread_mutex_lock(&u->lock);
+	strcpy(u->etags[part - 1], rq.etag);
+	if (part > u->nparts)
+		u->nparts = part;
+	pthread_mutex_unlock(&u->lock);
 	return 0;
+}
+
+int s3_upload_part(struct s3_upload *u, const void *buf, size_t len)
+{
+	return s3_upload_part_at(u, u->s, u->nparts + 1, buf, len);
 }
 
 int s3_upload_complete(struct s3_upload *u)
@@ -658,6 +686,12 @@ int s3_upload_complete(struct s3_upload *u)
 
 	if (!xml)
 		return -ENOMEM;
+	for (unsigned i = 0; i < u->nparts; i++)
+		if (!u->etags[i][0]) {
+			free(xml);
+			return cryo_err(u->s->ctx, -EIO, "complete the upload of %s: part %u of %u "
+					"was never stored", u->name, i + 1, u->nparts);
+		}
 	len += snprintf(xml + len, size - len, "<CompleteMultipartUpload>");
 	for (unsigned i = 0; i < u->nparts; i++)
 		len += snprintf(xml + len, size - len,
@@ -695,6 +729,7 @@ void s3_upload_free(struct s3_upload *u)
 			cryo_log(u->s->ctx, CRYO_LOG_WARN, LOG_PREFIX "%s",
 				 cryo_ctx_errmsg(u->s->ctx));
 	}
+	pthread_mutex_destroy(&u->lock);
 	free(u->etags);
 	free(u);
 }

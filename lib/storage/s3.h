@@ -8,6 +8,7 @@
 #ifndef CRYO_STORAGE_S3_H
 #define CRYO_STORAGE_S3_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,10 @@ int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, voi
 /* The same, but an object that ends before off + len gives what it has (*ret_got bytes). */
 int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
 		      uint32_t *ret_got);
+/* s3_get_range() (exact) or s3_get_range_some(), which also stores in *progress (atomically)
+ * how many bytes of buf have come so far, for another thread to use them before the end. */
+int s3_get_range_progress(struct s3 *s, const char *name, uint64_t off, uint32_t len,
+			  void *buf, bool exact, uint32_t *ret_got, uint32_t *progress);
 /* The object's size (HEAD); -ENOENT naming it if there is none. */
 int s3_size(struct s3 *s, const char *name, uint64_t *ret_size);
 /* Bytes of answers this process has received, all clients together. */
@@ -77,6 +82,11 @@ int s3_delete(struct s3 *s, const char *name);
 struct s3_upload;
 int s3_upload_begin(struct s3 *s, const char *name, struct s3_upload **ret);
 int s3_upload_part(struct s3_upload *u, const void *buf, size_t len);
+/* Part number `part` (1 to 10000) through client s, which may be another thread's than the
+ * one that began the upload: parts of one upload may be in flight at once, each on a client
+ * of its own. The upload completes with the parts 1 to the highest sent, each stored. */
+int s3_upload_part_at(struct s3_upload *u, struct s3 *s, unsigned part, const void *buf,
+		      size_t len);
 int s3_upload_complete(struct s3_upload *u);
 /* Aborts an upload not completed (its parts are dropped) and frees it; NULL is a no-op. */
 void s3_upload_free(struct s3_upload *u);
