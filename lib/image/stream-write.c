@@ -20,6 +20,7 @@
 #include <xxhash.h>
 
 #include "base/cleanup.h"
+#include "base/clock.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/progress.h"
@@ -103,29 +104,6 @@ struct stream_thread {
 	uint64_t frames, bytes;
 	uint64_t wall, cpu, runq, t[T_COUNT];
 };
-
-/* Nanoseconds this thread has waited on a run queue, runnable but not running (0 when the
- * kernel does not say): on a shared machine, what is not the dump's own waiting. */
-static uint64_t runq_ns(void)
-{
-	unsigned long long run = 0, wait = 0;
-	FILE *f = fopen("/proc/thread-self/schedstat", "re");
-
-	if (f) {
-		if (fscanf(f, "%llu %llu", &run, &wait) != 2)
-			wait = 0;
-		fclose(f);
-	}
-	return wait;
-}
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Adds the time since *last to *acc and moves *last to now. */
 static void lap(uint64_t *acc, uint64_t *last)
@@ -215,7 +193,7 @@ static void *stream_thread(void *arg)
 	void *buf = NULL, *cbuf = NULL;
 	struct iovec iov[STREAM_FRAME / 4096];
 	uint64_t wall0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	uint64_t last = wall0, rq0 = runq_ns();
+	uint64_t last = wall0, rq0 = thread_runq_ns();
 
 	if (!cs || posix_memalign(&buf, 4096, STREAM_FRAME) ||
 	    (w->codec != CODEC_NONE && !(cbuf = malloc(cap)))) {
@@ -273,7 +251,7 @@ static void *stream_thread(void *arg)
 out:
 	th->wall = clock_ns(CLOCK_MONOTONIC) - wall0;
 	th->cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-	th->runq = runq_ns() - rq0;
+	th->runq = thread_runq_ns() - rq0;
 	codec_state_free(cs);
 	free(buf);
 	free(cbuf);

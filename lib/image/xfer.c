@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/ctx.h"
 #include "base/progress.h"
 #include "base/worker.h"
@@ -64,29 +65,6 @@ struct xfer_thread {
 	uint64_t wall, cpu, runq; /* ns: its time, its CPU time, runnable but not running */
 	char *map; /* dump: its share of the image file, mapped shared (job->map_out), or NULL */
 };
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* Nanoseconds this thread has waited on a run queue (0 when the kernel does not say): on a
- * shared machine, what is not the transfer's own waiting. */
-static uint64_t runq_ns(void)
-{
-	unsigned long long run = 0, wait = 0;
-	FILE *f = fopen("/proc/thread-self/schedstat", "re");
-
-	if (f) {
-		if (fscanf(f, "%llu %llu", &run, &wait) != 2)
-			wait = 0;
-		fclose(f);
-	}
-	return wait;
-}
 
 /* Feeds the bytes moved at file offset off into the chunk hash, closing chunks as they end. */
 static void hash_feed(struct xfer_thread *th, const void *p, uint64_t len)
@@ -313,7 +291,7 @@ static void *xfer_thread(void *arg)
 	void *buf = NULL;
 	uint64_t seg_off = 0, batch_off = th->from, batch_len = 0;
 	uint64_t wall0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	uint64_t rq0 = runq_ns();
+	uint64_t rq0 = thread_runq_ns();
 	int n = 0, r;
 
 	th->hashed = th->from;
@@ -375,7 +353,7 @@ static void *xfer_thread(void *arg)
 		munmap(th->map, th->to - th->from);
 	th->wall = clock_ns(CLOCK_MONOTONIC) - wall0;
 	th->cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-	th->runq = runq_ns() - rq0;
+	th->runq = thread_runq_ns() - rq0;
 	return NULL;
 }
 
