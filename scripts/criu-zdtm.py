@@ -79,6 +79,20 @@ def last_line(text):
     return lines[-1] if lines else ""
 
 
+def kill_test(static, name):
+    """Every process of the test: started as ./NAME in the tests' directory (its own copy of
+    the tests may be run by someone else meanwhile)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            argv0 = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")[0].decode()
+            if argv0 == "./" + name and os.readlink(f"/proc/{entry}/cwd") == static:
+                os.kill(int(entry), signal.SIGKILL)
+        except (OSError, UnicodeDecodeError):
+            pass
+
+
 def remove_leftovers(static, name):
     for suffix in (".pid", ".out", ".out.inprogress"):
         try:
@@ -137,8 +151,10 @@ def run_test(static, tool, name, img):
         s = subprocess.run(["make", "--no-print-directory", "-C", static, name + ".pid"],
                            env=env, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
+        kill_test(static, name)
         return "ERR", "did not start in 60 s"
     if s.returncode:
+        kill_test(static, name)
         return "ERR", "start: " + last_line(s.stdout + s.stderr)
     pid = int(open(os.path.join(static, name + ".pid")).read().split()[0])
     try:
@@ -174,10 +190,7 @@ def run_test(static, tool, name, img):
             return "PASS", ""
         return "CHECK", " | ".join(out.strip().splitlines()[-2:])[:300]
     finally:
-        if alive(pid):
-            os.kill(pid, signal.SIGKILL)
-        subprocess.run(["pkill", "-KILL", "-f", f"^{re.escape(os.path.join(static, name))} "],
-                       capture_output=True)
+        kill_test(static, name)
 
 
 def main():
