@@ -147,6 +147,12 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->advice |= VMA_ADV_NOHUGEPAGE;
 	if (proc_vmflag(m->vmflags, "wf"))
 		v->advice |= VMA_ADV_WIPEONFORK;
+	if (proc_vmflag(m->vmflags, "sr"))
+		v->advice |= VMA_ADV_SEQUENTIAL;
+	if (proc_vmflag(m->vmflags, "rr"))
+		v->advice |= VMA_ADV_RANDOM;
+	if (proc_vmflag(m->vmflags, "mg"))
+		v->advice |= VMA_ADV_MERGEABLE;
 	if (proc_vmflag(m->vmflags, "gd"))
 		v->advice |= VMA_ADV_GROWSDOWN;
 	if (proc_vmflag(m->vmflags, "lo"))

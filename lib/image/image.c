@@ -752,6 +752,8 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	vma->advice = v;
 	if ((v & VMA_ADV_LOCKONFAULT) && !(v & VMA_ADV_LOCKED))
 		return bad(d, "advice", "locks on fault a mapping that is not locked");
+	if ((v & VMA_ADV_SEQUENTIAL) && (v & VMA_ADV_RANDOM))
+		return bad(d, "advice", "reads a mapping both sequentially and at random");
 	if ((v & VMA_ADV_DROPPABLE) && (vma->kind != VMA_ANON || vma->shared))
 		return bad(d, "advice", "makes droppable a mapping that is not private anonymous");
 	if (vma->start % 4096 || vma->end % 4096 || vma->pgoff % 4096 || vma->start >= vma->end ||

@@ -49,6 +49,9 @@
 #define ADV_WIPEONFORK (1 << 4)
 #define ADV_LOCKED     (1 << 6)
 #define ADV_LOCKONFAULT (1 << 8)
+#define ADV_SEQUENTIAL (1 << 11)
+#define ADV_RANDOM     (1 << 12)
+#define ADV_MERGEABLE  (1 << 13)
 
 struct clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
@@ -327,7 +330,8 @@ static void advise(struct rst_args *args, const struct rst_vma *v)
 		int advice;
 	} map[] = {
 		{ADV_DONTFORK, 10}, {ADV_DONTDUMP, 16}, {ADV_HUGEPAGE, 14},
-		{ADV_NOHUGEPAGE, 15}, {ADV_WIPEONFORK, 18},
+		{ADV_NOHUGEPAGE, 15}, {ADV_WIPEONFORK, 18}, {ADV_SEQUENTIAL, 2},
+		{ADV_RANDOM, 1}, {ADV_MERGEABLE, 12},
 	};
 
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
