@@ -293,24 +293,31 @@ static long clone3_thread(struct clone_args *ca, struct rst_thread *th)
 /*
  * POSIX timers get their saved IDs back (PR_TIMER_CREATE_RESTORE_IDS, Linux 6.17+: the ID
  * passed in is used), after the threads exist, since a timer may signal one of them. They are
- * armed relative to now with the time they had left.
+ * armed relative to now with the time they had left. /proc/PID/timers lists the newest first
+ * (the kernel adds each at the head of its list), and so does the image: they are made again
+ * from the last to the first, so that the list reads as it did.
  */
 static void restore_posix_timers(struct rst_args *args)
 {
-	struct rst_posix_timer *pt = (struct rst_posix_timer *)args->timers;
+	struct rst_posix_timer *pt = (struct rst_posix_timer *)args->timers + args->ntimers;
 
 	if (!args->ntimers)
 		return;
 	if (sys2(__NR_prctl, 77 /* PR_TIMER_CREATE_RESTORE_IDS */, 1 /* ON */) < 0)
 		fail(args, "PR_TIMER_CREATE_RESTORE_IDS (POSIX timers need Linux 6.17)", -22);
-	for (uint64_t i = 0; i < args->ntimers; i++, pt++) {
+	for (uint64_t i = 0; i < args->ntimers; i++) {
 		struct {
 			uint64_t value;
 			int32_t signo, notify, tid;
 			int32_t pad[11];
-		} sev = {pt->sival, pt->signo, pt->notify, pt->tid, {0}};
-		int32_t id = pt->id;
-		long r = sys3(__NR_timer_create, pt->clock, &sev, &id);
+		} sev;
+		int32_t id;
+		long r;
+
+		pt--;
+		sev = (typeof(sev)){pt->sival, pt->signo, pt->notify, pt->tid, {0}};
+		id = pt->id;
+		r = sys3(__NR_timer_create, pt->clock, &sev, &id);
 
 		if (r < 0 || id != pt->id)
 			fail(args, "timer_create with the saved ID", r < 0 ? r : -17);
