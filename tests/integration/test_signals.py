@@ -33,6 +33,11 @@ def test_posix_timer(env):
     roundtrip(env, [workload("sig_posix_timer")], compare_proc=False)
 
 
+def test_sigtrap_handler_and_pending(env):
+    """A SIGTRAP handler survives, and a SIGTRAP pending while blocked is still pending."""
+    roundtrip(env, [workload("sig_trap")], compare_proc=False)
+
+
 def test_posix_timer_aimed_at_a_thread(env):
     """SIGEV_THREAD_ID and glibc SIGEV_THREAD timers still signal their one thread."""
     roundtrip(env, [workload("sig_posix_timer_thread")], compare_proc=False)

@@ -12,7 +12,7 @@
  *   5. set the mm fields (PR_SET_MM_MAP: brk, arg/env ranges, auxv, exe link);
  *   6. arm interval timers, create the other threads with their saved TIDs (clone3 set_tid);
  *   7. each thread registers its own clear-tid address, robust list, sigaltstack and rseq area,
- *      takes its credentials, and stops on int3.
+ *      takes its credentials, and stops on a SIGSTOP sent to itself.
  *
  * The tracer (the restoring cryo) then unmaps this blob from inside the task, loads each
  * thread's saved registers, FPU state and signal mask, and detaches. A failure writes a line
@@ -260,8 +260,14 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 			fail(args, "SECCOMP_SET_MODE_STRICT", r);
 	}
 	__atomic_fetch_add(&args->nr_parked, 1, __ATOMIC_SEQ_CST);
+	/* Park on a SIGSTOP sent to this thread, which the tracer sees and keeps (it is never
+	 * delivered). Not on int3: its SIGTRAP is forced, and a forced signal that is blocked
+	 * (all are, here) is unblocked and its handler reset to SIG_DFL, so a task's SIGTRAP
+	 * handler was lost, and a SIGTRAP it had pending was delivered in the tracer's hands.
+	 * int3 only where a seccomp filter (not suspended) refuses tgkill. */
 	for (;;)
-		__asm__ volatile("int3" ::: "memory");
+		if (sys3(__NR_tgkill, args->pid, th->tid, 19 /* SIGSTOP */) < 0)
+			__asm__ volatile("int3" ::: "memory");
 }
 
 static void thread_start(struct rst_thread *th) __attribute__((noreturn, used));
