@@ -190,13 +190,12 @@ static void queue_signals(struct rst_args *args, uint64_t ptr, uint64_t n, int32
  * and munmap() of the restorer) does not meet the filters: the tracer holds the tree with
  * PTRACE_O_SUSPEND_SECCOMP, and they take hold at the detach (restore.c).
  */
-static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
+static void install_filters(struct rst_args *args, const struct rst_thread *th, uint64_t from,
+			    uint64_t to)
 {
-	struct rst_seccomp *sc = (struct rst_seccomp *)th->seccomp;
+	const struct rst_seccomp *sc = (const struct rst_seccomp *)th->seccomp;
 
-	if (th->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
-		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
-	for (uint64_t i = 0; i < th->nseccomp; i++) {
+	for (uint64_t i = from; i < to; i++) {
 		struct {
 			uint16_t len;
 			uint16_t pad[3];
@@ -207,6 +206,61 @@ static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
 		if (r < 0)
 			fail(args, "install a seccomp filter", r);
 	}
+}
+
+/* Those it did not inherit from the main thread (share_seccomp). */
+static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
+{
+	if (th->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
+		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
+	install_filters(args, th, th->seccomp_done, th->nseccomp);
+}
+
+static int same_filter(const struct rst_seccomp *a, const struct rst_seccomp *b)
+{
+	const uint8_t *pa = (const uint8_t *)a->prog, *pb = (const uint8_t *)b->prog;
+
+	if (a->flags != b->flags || a->len != b->len)
+		return 0;
+	for (uint64_t i = 0; i < a->len * 8 /* struct sock_filter */; i++)
+		if (pa[i] != pb[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The filters that every thread has first, the same ones, the main thread installs before it
+ * makes the others, which so inherit them: threads then share those filters in the kernel as
+ * they did (a thread gets its maker's at clone), and SECCOMP_FILTER_FLAG_TSYNC, which needs
+ * every thread's filter to be an ancestor of the caller's, works again after the restore.
+ * Installed apart, each thread's copy is its own, and TSYNC fails. Not where a thread lacks
+ * no_new_privs that the main thread has: it would inherit it.
+ */
+static void share_seccomp(struct rst_args *args, struct rst_thread *threads)
+{
+	struct rst_thread *m = &threads[0];
+	const struct rst_seccomp *msc = (const struct rst_seccomp *)m->seccomp;
+	uint64_t common = m->nseccomp;
+
+	if (!common || m->seccomp_strict)
+		return;
+	for (uint64_t i = 1; i < args->nthreads && common; i++) {
+		const struct rst_seccomp *sc = (const struct rst_seccomp *)threads[i].seccomp;
+		uint64_t n = 0;
+
+		if (m->no_new_privs && !threads[i].no_new_privs)
+			return;
+		while (n < common && n < threads[i].nseccomp && same_filter(&msc[n], &sc[n]))
+			n++;
+		common = n;
+	}
+	if (!common)
+		return;
+	if (m->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
+		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
+	install_filters(args, m, 0, common);
+	for (uint64_t i = 0; i < args->nthreads; i++)
+		threads[i].seccomp_done = common;
 }
 
 /* Per-thread registrations only the thread itself can make; then park for the tracer. */
@@ -426,6 +480,7 @@ void restorer_main(struct rst_args *args)
 		if (r < 0)
 			fail(args, "setitimer", r);
 	}
+	share_seccomp(args, threads);
 	for (uint64_t i = 1; i < args->nthreads; i++) {
 		struct rst_thread *th = &threads[i];
 		int32_t tid = th->tid;
