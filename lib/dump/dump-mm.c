@@ -216,7 +216,7 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 				"a pool made with --fill, docs/fanout.md)",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
 	/* MAP_DROPPABLE is private anonymous memory the kernel may drop (to zeros) under
-	 * pressure: its pages are saved like any other, and it is mapped droppable again. */
+	 * pressure: it is mapped droppable again, empty (dump_task_mm() saves none of it). */
 	if (proc_vmflag(m->vmflags, "dp")) {
 		if ((path && strncmp(path, "[anon:", 6)) || m->shared)
 			return cryo_err(ctx, -EOPNOTSUPP,
@@ -771,6 +771,12 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 			if (r < 0)
 				goto out;
 		}
+		/* Droppable pages are dropped, as CRIU does: their owner must take zeros at any
+		 * time, and what it keeps there is meant never to be copied: glibc's vgetrandom()
+		 * keeps each thread's random generator state in MAP_DROPPABLE (and wipe-on-fork)
+		 * memory, which two restores of one image would otherwise both reuse. */
+		if (v->advice & VMA_ADV_DROPPABLE)
+			continue;
 		if (v->kind == VMA_ANON ||
 		    ((v->kind == VMA_FILE || v->kind == VMA_SHMEM) && !v->shared)) {
 			uint64_t first = l.n;

@@ -21,7 +21,8 @@ def test_guard_regions(env):
 
 
 def test_droppable_mapping(env):
-    """A MAP_DROPPABLE mapping comes back droppable, same place, same pages."""
+    """A MAP_DROPPABLE mapping comes back droppable, same place, its pages dropped (zeros):
+    what lives there (glibc's vgetrandom() state) must not be copied (zdtm's maps11)."""
     env.roundtrip([workload("mem_droppable")])
 
 
