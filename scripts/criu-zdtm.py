@@ -119,7 +119,16 @@ def run_test(static, cryo, name, img):
     except subprocess.TimeoutExpired:
         return "ERR", "did not start in 60 s"
     if s.returncode:
-        return "ERR", "start: " + last_line(s.stdout + s.stderr)
+        # The test's own first error says why (no hugepage pool, no AppArmor...), make's
+        # line only that it failed.
+        why = ""
+        try:
+            out = open(os.path.join(static, name + ".out"), errors="replace").read()
+            why = next((l for l in out.splitlines() if "ERR:" in l or "FAIL:" in l), "")
+        except OSError:
+            pass
+        return "ERR", "start: " + (why.split(": ", 2)[-1] if why else
+                                   last_line(s.stdout + s.stderr))
     pid = int(open(os.path.join(static, name + ".pid")).read().split()[0])
     try:
         shutil.rmtree(img, ignore_errors=True)
