@@ -147,6 +147,12 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		v->advice |= VMA_ADV_NOHUGEPAGE;
 	if (proc_vmflag(m->vmflags, "wf"))
 		v->advice |= VMA_ADV_WIPEONFORK;
+	if (proc_vmflag(m->vmflags, "sr"))
+		v->advice |= VMA_ADV_SEQUENTIAL;
+	if (proc_vmflag(m->vmflags, "rr"))
+		v->advice |= VMA_ADV_RANDOM;
+	if (proc_vmflag(m->vmflags, "mg"))
+		v->advice |= VMA_ADV_MERGEABLE;
 	if (proc_vmflag(m->vmflags, "gd"))
 		v->advice |= VMA_ADV_GROWSDOWN;
 	if (proc_vmflag(m->vmflags, "lo"))
@@ -210,7 +216,7 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 				"a pool made with --fill, docs/fanout.md)",
 				pid, (unsigned long long)m->start, (unsigned long long)m->end);
 	/* MAP_DROPPABLE is private anonymous memory the kernel may drop (to zeros) under
-	 * pressure: its pages are saved like any other, and it is mapped droppable again. */
+	 * pressure: it is mapped droppable again, empty (dump_task_mm() saves none of it). */
 	if (proc_vmflag(m->vmflags, "dp")) {
 		if ((path && strncmp(path, "[anon:", 6)) || m->shared)
 			return cryo_err(ctx, -EOPNOTSUPP,
@@ -501,8 +507,9 @@ int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64
 
 /*
  * Pages shared copy-on-write with the parent since a fork: the same physical page (pagemap's
- * PFN, which root can read) at the same address of a private anonymous mapping that both have
- * alike. Such a page is the parent's to save; restore forks the child from a parent whose
+ * PFN, which root can read) at the same address of a private mapping that both have alike,
+ * anonymous or of the same file at the same offset (there the pages written before the fork,
+ * which are anonymous; the others are the file's). Such a page is the parent's to save; restore forks the child from a parent whose
  * memory is already in place, so that the child shares the page again instead of holding a
  * copy (CRIU does the same). Only the parent's own mapping of that range can give it back.
  */
@@ -514,7 +521,8 @@ static const struct img_vma *cow_parent_vma(const struct img *img, const struct 
 {
 	const struct img_task *p = NULL;
 
-	if (v->kind != VMA_ANON || v->shared || v->page_shift || (v->advice & VMA_ADV_DROPPABLE))
+	if ((v->kind != VMA_ANON && v->kind != VMA_FILE) || v->shared || v->page_shift ||
+	    (v->advice & VMA_ADV_DROPPABLE))
 		return NULL;
 	for (const struct img_task *q = img->tasks; q < t; q++)
 		if (q->pid == t->ppid && !q->zombie)
@@ -522,8 +530,10 @@ static const struct img_vma *cow_parent_vma(const struct img *img, const struct 
 	for (uint32_t i = 0; p && i < p->nvmas; i++) {
 		const struct img_vma *pv = &p->vmas[i];
 
-		if (pv->start == v->start && pv->end == v->end && pv->kind == VMA_ANON &&
-		    !pv->shared && !pv->page_shift && !(pv->advice & VMA_ADV_DROPPABLE))
+		if (pv->start == v->start && pv->end == v->end && pv->kind == v->kind &&
+		    !pv->shared && !pv->page_shift && !(pv->advice & VMA_ADV_DROPPABLE) &&
+		    (v->kind == VMA_ANON ||
+		     (pv->pgoff == v->pgoff && pv->path && v->path && !strcmp(pv->path, v->path))))
 			return pv;
 	}
 	return NULL;
@@ -761,6 +771,12 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 			if (r < 0)
 				goto out;
 		}
+		/* Droppable pages are dropped, as CRIU does: their owner must take zeros at any
+		 * time, and what it keeps there is meant never to be copied: glibc's vgetrandom()
+		 * keeps each thread's random generator state in MAP_DROPPABLE (and wipe-on-fork)
+		 * memory, which two restores of one image would otherwise both reuse. */
+		if (v->advice & VMA_ADV_DROPPABLE)
+			continue;
 		if (v->kind == VMA_ANON ||
 		    ((v->kind == VMA_FILE || v->kind == VMA_SHMEM) && !v->shared)) {
 			uint64_t first = l.n;
@@ -775,7 +791,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 				if (r < 0)
 					goto out;
 			}
-			if (children && v->kind == VMA_ANON && !v->shared) {
+			if (children && (v->kind == VMA_ANON || v->kind == VMA_FILE) && !v->shared) {
 				r = cow_note_add(ctx, t->pid, pm_fd, &l, first);
 				if (r < 0)
 					goto out;

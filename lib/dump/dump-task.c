@@ -537,19 +537,25 @@ static int dump_posix_timers(struct cryo_ctx *ctx, struct inject *inj, struct im
 	for (char *p = strstr(buf, "ID:"); p; p = strstr(p + 1, "\nID:")) {
 		struct img_posix_timer pt = {0}, *nt;
 		unsigned long long sival;
-		char how[16];
+		char how[16], whom[4];
 		uint64_t its[4];
 		long ret;
 		int r;
 
 		if (*p == '\n')
 			p++;
-		if (sscanf(p, "ID: %d signal: %d/%llx notify: %15[a-z]/%*[a-z].%d ClockID: %d", &pt.id,
-			   &pt.signo, &sival, how, &pt.tid, &pt.clock) != 6)
+		/* "notify: HOW/WHOM.ID": HOW names sigev_notify without its SIGEV_THREAD_ID bit
+		 * (signal, none, thread), WHOM is "tid" where that bit is set (the signal goes to
+		 * the one thread ID, as glibc's SIGEV_THREAD timers send theirs to its helper
+		 * thread), "pid" where it goes to the process. */
+		if (sscanf(p, "ID: %d signal: %d/%llx notify: %15[a-z]/%3[a-z].%d ClockID: %d",
+			   &pt.id, &pt.signo, &sival, how, whom, &pt.tid, &pt.clock) != 7)
 			return cryo_err(ctx, -EINVAL, "pid %d: cannot parse /proc timers", t->pid);
 		pt.sival = sival;
-		pt.notify = !strcmp(how, "thread") ? 4 /* SIGEV_THREAD_ID */
+		pt.notify = !strcmp(how, "thread") ? 2 /* SIGEV_THREAD */
 			    : !strcmp(how, "none") ? 1 /* SIGEV_NONE */ : 0 /* SIGEV_SIGNAL */;
+		if (!strcmp(whom, "tid"))
+			pt.notify |= 4; /* SIGEV_THREAD_ID */
 		r = inject_syscall(ctx, inj, &ret, SYS_timer_gettime, pt.id, inj->scratch, 0, 0, 0, 0);
 		if (r < 0)
 			return r;

@@ -752,6 +752,8 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	vma->advice = v;
 	if ((v & VMA_ADV_LOCKONFAULT) && !(v & VMA_ADV_LOCKED))
 		return bad(d, "advice", "locks on fault a mapping that is not locked");
+	if ((v & VMA_ADV_SEQUENTIAL) && (v & VMA_ADV_RANDOM))
+		return bad(d, "advice", "reads a mapping both sequentially and at random");
 	if ((v & VMA_ADV_DROPPABLE) && (vma->kind != VMA_ANON || vma->shared))
 		return bad(d, "advice", "makes droppable a mapping that is not private anonymous");
 	if (vma->start % 4096 || vma->end % 4096 || vma->pgoff % 4096 || vma->start >= vma->end ||
@@ -1083,7 +1085,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		if (json_unpack(v, "[IIIIIsIIII]", &f[0], &f[1], &f[2], &f[3], &f[4], &sival, &f[5],
 				&f[6], &f[7], &f[8]) ||
 		    f[0] < 0 || f[0] > INT_MAX || f[1] < 0 || f[1] > 11 || f[2] < 0 || f[2] > 4 ||
-		    f[3] < 0 || f[3] > IMG_MAX_SIGNALS || f[4] < 0 || f[4] > INT_MAX || f[5] < 0 ||
+		    f[2] == 3 || f[3] < 0 || f[3] > IMG_MAX_SIGNALS || f[4] < 0 || f[4] > INT_MAX || f[5] < 0 ||
 		    f[6] < 0 || f[6] >= 1000000000 || f[7] < 0 || f[8] < 0 || f[8] >= 1000000000 ||
 		    parse_hex(sival, &pt->sival))
 			return bad(d, "posix_timers", "holds a bad timer");

@@ -105,9 +105,12 @@ enum {
 	VMA_ADV_DROPPABLE = 1 << 9, /* MAP_DROPPABLE ("dp"), Linux 6.11+: private anonymous only */
 	VMA_ADV_MAYWRITE = 1 << 10, /* a shared mapping that may become writable ("mw"): made
 				       from a descriptor open for writing */
+	VMA_ADV_SEQUENTIAL = 1 << 11, /* MADV_SEQUENTIAL ("sr") */
+	VMA_ADV_RANDOM = 1 << 12,     /* MADV_RANDOM ("rr") */
+	VMA_ADV_MERGEABLE = 1 << 13,  /* MADV_MERGEABLE ("mg"): KSM may merge its pages */
 };
 
-#define IMG_VMA_ADV_ALL ((1 << 11) - 1)
+#define IMG_VMA_ADV_ALL ((1 << 14) - 1)
 #define IMG_MAX_GUARDS  (1 << 16) /* guard regions (MADV_GUARD_INSTALL) in one mapping */
 #define IMG_AIO_MAX_NR  (1 << 24) /* io_events in one aio ring */
 

@@ -429,7 +429,8 @@ static const struct rst_vma *cow_source(const struct img_task *t, const struct i
 /*
  * Takes over the parent's copy of v at `at` (made writable until the restorer sets the final
  * protection): its pages shared by fork stay; those this task saved are written over by
- * fill_pages() (only they are copied); any other page was empty here, and is emptied.
+ * fill_pages() (only they are copied); any other page was empty here, and is emptied (in a
+ * private file mapping, MADV_DONTNEED gives back the file's page, which it was).
  */
 static int cow_take(struct cryo_ctx *ctx, const struct img_task *t, const struct img_vma *v,
 		    uint64_t at, const struct page_run *runs, uint64_t nruns,
@@ -604,11 +605,11 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		if (ci < ncruns && cruns[ci].vaddr < v->end) {
 			const struct rst_vma *src = cow_source(t, v);
 
-			if (v->kind != VMA_ANON || v->shared || v->page_shift ||
-			    (v->advice & VMA_ADV_DROPPABLE)) {
+			if ((v->kind != VMA_ANON && v->kind != VMA_FILE) || v->shared ||
+			    v->page_shift || (v->advice & VMA_ADV_DROPPABLE)) {
 				r = cryo_err(ctx, -EINVAL, "pid %d: pages of %#llx-%#llx shared "
 					     "with its parent, which is not private anonymous "
-					     "memory", t->pid, (unsigned long long)v->start,
+					     "or file memory", t->pid, (unsigned long long)v->start,
 					     (unsigned long long)v->end);
 				goto out;
 			}

@@ -112,7 +112,7 @@ static int plan_groups(struct cryo_ctx *ctx, const struct img *img, bool own_pid
 				(how[k] == RST_SESS_HELPER && img->tasks[k].sid == x);
 		if (made)
 			continue;
-		if (j > 0 && how[j] == RST_SESS_LATE && !c->zombie && born[j] == c->sid &&
+		if (j > 0 && how[j] == RST_SESS_LATE && born[j] == c->sid &&
 		    dead_session(img, x, own_pidns)) {
 			how[j] = RST_GROUP_HELPER;
 			continue;

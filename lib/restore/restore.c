@@ -2,7 +2,7 @@
 /*
  * cryo_restore(): the restoring process. It checks the image against this machine, opens the
  * file descriptions, forks the root with its saved PID and traces every task and thread the
- * tree creates (PTRACE_O_TRACEFORK/CLONE), until each thread has parked on the restorer's int3.
+ * tree creates (PTRACE_O_TRACEFORK/CLONE), until each thread has parked on the restorer's SIGSTOP.
  * Then, per task: the restorer blob and the error pipe are removed from inside the task, every
  * thread gets its saved registers, FPU state and signal mask, and all are detached at once.
  * Any failure before that kills every task created so far: nothing half-restored survives.
@@ -54,7 +54,7 @@
 struct tracked {
 	pid_t tid;
 	pid_t pid; /* its task */
-	bool parked; /* at the restorer's int3; for a zombie, exited */
+	bool parked; /* at the restorer's SIGSTOP; for a zombie, exited */
 	bool zombie;
 	const struct img_thread *th;
 };
@@ -349,7 +349,7 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 			ptrace(PTRACE_CONT, pid, 0, 0);
 			continue;
 		}
-		if (WSTOPSIG(status) == SIGTRAP) {
+		if (WSTOPSIG(status) == SIGSTOP || WSTOPSIG(status) == SIGTRAP) {
 			struct tracked *t = find_tracked(tr, pid);
 
 			if (t && !t->parked) {

@@ -63,7 +63,7 @@ def test_mm_fields(env):
 
 
 def test_madvise_flags(env):
-    """dc/hg/nh/dd/wf VmFlags identical on every mapping, and the advice still acts."""
+    """dc/hg/nh/dd/wf/sr/rr/mg VmFlags identical on every mapping, and the advice still acts."""
     _roundtrip(env, "mem_madvise")
 
 

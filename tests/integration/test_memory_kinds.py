@@ -21,7 +21,8 @@ def test_guard_regions(env):
 
 
 def test_droppable_mapping(env):
-    """A MAP_DROPPABLE mapping comes back droppable, same place, same pages."""
+    """A MAP_DROPPABLE mapping comes back droppable, same place, its pages dropped (zeros):
+    what lives there (glibc's vgetrandom() state) must not be copied (zdtm's maps11)."""
     env.roundtrip([workload("mem_droppable")])
 
 
@@ -88,6 +89,15 @@ def test_pages_shared_copy_on_write_with_children_stay_shared(env):
         # the pages one image saves: after the dump on top, the children's come back copies.
         pytest.skip("sharing is restored from the pages of one image, not of a chain")
     env.roundtrip([workload("mem_cow")], timeout=60)
+
+
+def test_private_file_pages_shared_copy_on_write_stay_shared(env):
+    """Written pages of a private file mapping, shared by a parent and its child since the
+    fork: after restore the child maps the parent's physical pages, the unwritten ones still
+    read the file, and a write by the child is its own (zdtm's cow01, file_tcs)."""
+    if PREDUMP:
+        pytest.skip("sharing is restored from the pages of one image, not of a chain")
+    env.roundtrip([workload("mem_cow_file")])
 
 
 def test_dump_left_running_keeps_pages_shared_copy_on_write(env):

@@ -118,6 +118,11 @@ def test_seccomp_filters_per_thread(env):
     env.roundtrip([workload("proc_seccomp")])
 
 
+def test_seccomp_filter_shared_by_threads_syncs(env):
+    """Threads that share a filter still share it: SECCOMP_FILTER_FLAG_TSYNC works after."""
+    env.roundtrip([workload("proc_seccomp_tsync")])
+
+
 def test_seccomp_filter_that_blocks_the_checkpointers_calls(env):
     """A filter that makes rt_sigaction, getitimer, brk, sigaltstack, prctl, munmap, close and
     the credential calls fail: dump and restore run them with the filter suspended

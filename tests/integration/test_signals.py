@@ -33,6 +33,16 @@ def test_posix_timer(env):
     roundtrip(env, [workload("sig_posix_timer")], compare_proc=False)
 
 
+def test_sigtrap_handler_and_pending(env):
+    """A SIGTRAP handler survives, and a SIGTRAP pending while blocked is still pending."""
+    roundtrip(env, [workload("sig_trap")], compare_proc=False)
+
+
+def test_posix_timer_aimed_at_a_thread(env):
+    """SIGEV_THREAD_ID and glibc SIGEV_THREAD timers still signal their one thread."""
+    roundtrip(env, [workload("sig_posix_timer_thread")], compare_proc=False)
+
+
 @pytest.mark.parametrize("mode", ["sigwait", "sigsuspend"])
 def test_thread_waiting_for_signal(env, mode):
     # Inside these calls the kernel swaps the thread's mask for a temporary one, so SigBlk in

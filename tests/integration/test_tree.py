@@ -89,8 +89,9 @@ def test_sessions_neither_own_nor_parents(env, tree_pids):
     after forking it; orphans of session leaders that are gone (made again by a helper with
     the leader's pid), one with a child, one in a group of its own; an orphan of a session
     leader that is a zombie; an orphan of a group leader that is gone, and a task that joined
-    that group; each with its pid, ppid, sid and pgid."""
-    roundtrip(env, tree_pids, [workload("tree_sess_orphans")], 1 + 3 + 2 + 1 + 2 + 2)
+    that group; a zombie in a group whose leader is gone (zdtm's zombie01); each with its
+    pid, ppid, sid and pgid."""
+    roundtrip(env, tree_pids, [workload("tree_sess_orphans")], 1 + 3 + 2 + 1 + 2 + 2 + 1)
 
 
 def test_root_leading_neither_its_session_nor_group(env, tree_pids):

@@ -333,7 +333,8 @@ void fixture_img(struct img *img)
 	set_vma(&t->vmas[2], 0x600000, 0x700000, PROT_READ | PROT_WRITE, false, VMA_ANON, "[heap]",
 		NULL);
 	t->vmas[2].advice =
-	    VMA_ADV_HUGEPAGE | VMA_ADV_DONTDUMP | VMA_ADV_LOCKED | VMA_ADV_LOCKONFAULT;
+	    VMA_ADV_HUGEPAGE | VMA_ADV_DONTDUMP | VMA_ADV_LOCKED | VMA_ADV_LOCKONFAULT |
+	    VMA_ADV_SEQUENTIAL | VMA_ADV_MERGEABLE;
 	t->vmas[2].nguards = 2;
 	t->vmas[2].guards = xcalloc(2, sizeof(*t->vmas[2].guards));
 	t->vmas[2].guards[0][0] = 0x600000;

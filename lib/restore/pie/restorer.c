@@ -12,7 +12,7 @@
  *   5. set the mm fields (PR_SET_MM_MAP: brk, arg/env ranges, auxv, exe link);
  *   6. arm interval timers, create the other threads with their saved TIDs (clone3 set_tid);
  *   7. each thread registers its own clear-tid address, robust list, sigaltstack and rseq area,
- *      takes its credentials, and stops on int3.
+ *      takes its credentials, and stops on a SIGSTOP sent to itself.
  *
  * The tracer (the restoring cryo) then unmaps this blob from inside the task, loads each
  * thread's saved registers, FPU state and signal mask, and detaches. A failure writes a line
@@ -49,6 +49,9 @@
 #define ADV_WIPEONFORK (1 << 4)
 #define ADV_LOCKED     (1 << 6)
 #define ADV_LOCKONFAULT (1 << 8)
+#define ADV_SEQUENTIAL (1 << 11)
+#define ADV_RANDOM     (1 << 12)
+#define ADV_MERGEABLE  (1 << 13)
 
 struct clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
@@ -187,13 +190,12 @@ static void queue_signals(struct rst_args *args, uint64_t ptr, uint64_t n, int32
  * and munmap() of the restorer) does not meet the filters: the tracer holds the tree with
  * PTRACE_O_SUSPEND_SECCOMP, and they take hold at the detach (restore.c).
  */
-static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
+static void install_filters(struct rst_args *args, const struct rst_thread *th, uint64_t from,
+			    uint64_t to)
 {
-	struct rst_seccomp *sc = (struct rst_seccomp *)th->seccomp;
+	const struct rst_seccomp *sc = (const struct rst_seccomp *)th->seccomp;
 
-	if (th->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
-		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
-	for (uint64_t i = 0; i < th->nseccomp; i++) {
+	for (uint64_t i = from; i < to; i++) {
 		struct {
 			uint16_t len;
 			uint16_t pad[3];
@@ -204,6 +206,61 @@ static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
 		if (r < 0)
 			fail(args, "install a seccomp filter", r);
 	}
+}
+
+/* Those it did not inherit from the main thread (share_seccomp). */
+static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
+{
+	if (th->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
+		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
+	install_filters(args, th, th->seccomp_done, th->nseccomp);
+}
+
+static int same_filter(const struct rst_seccomp *a, const struct rst_seccomp *b)
+{
+	const uint8_t *pa = (const uint8_t *)a->prog, *pb = (const uint8_t *)b->prog;
+
+	if (a->flags != b->flags || a->len != b->len)
+		return 0;
+	for (uint64_t i = 0; i < a->len * 8 /* struct sock_filter */; i++)
+		if (pa[i] != pb[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The filters that every thread has first, the same ones, the main thread installs before it
+ * makes the others, which so inherit them: threads then share those filters in the kernel as
+ * they did (a thread gets its maker's at clone), and SECCOMP_FILTER_FLAG_TSYNC, which needs
+ * every thread's filter to be an ancestor of the caller's, works again after the restore.
+ * Installed apart, each thread's copy is its own, and TSYNC fails. Not where a thread lacks
+ * no_new_privs that the main thread has: it would inherit it.
+ */
+static void share_seccomp(struct rst_args *args, struct rst_thread *threads)
+{
+	struct rst_thread *m = &threads[0];
+	const struct rst_seccomp *msc = (const struct rst_seccomp *)m->seccomp;
+	uint64_t common = m->nseccomp;
+
+	if (!common || m->seccomp_strict)
+		return;
+	for (uint64_t i = 1; i < args->nthreads && common; i++) {
+		const struct rst_seccomp *sc = (const struct rst_seccomp *)threads[i].seccomp;
+		uint64_t n = 0;
+
+		if (m->no_new_privs && !threads[i].no_new_privs)
+			return;
+		while (n < common && n < threads[i].nseccomp && same_filter(&msc[n], &sc[n]))
+			n++;
+		common = n;
+	}
+	if (!common)
+		return;
+	if (m->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
+		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
+	install_filters(args, m, 0, common);
+	for (uint64_t i = 0; i < args->nthreads; i++)
+		threads[i].seccomp_done = common;
 }
 
 /* Per-thread registrations only the thread itself can make; then park for the tracer. */
@@ -257,8 +314,14 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 			fail(args, "SECCOMP_SET_MODE_STRICT", r);
 	}
 	__atomic_fetch_add(&args->nr_parked, 1, __ATOMIC_SEQ_CST);
+	/* Park on a SIGSTOP sent to this thread, which the tracer sees and keeps (it is never
+	 * delivered). Not on int3: its SIGTRAP is forced, and a forced signal that is blocked
+	 * (all are, here) is unblocked and its handler reset to SIG_DFL, so a task's SIGTRAP
+	 * handler was lost, and a SIGTRAP it had pending was delivered in the tracer's hands.
+	 * int3 only where a seccomp filter (not suspended) refuses tgkill. */
 	for (;;)
-		__asm__ volatile("int3" ::: "memory");
+		if (sys3(__NR_tgkill, args->pid, th->tid, 19 /* SIGSTOP */) < 0)
+			__asm__ volatile("int3" ::: "memory");
 }
 
 static void thread_start(struct rst_thread *th) __attribute__((noreturn, used));
@@ -290,24 +353,31 @@ static long clone3_thread(struct clone_args *ca, struct rst_thread *th)
 /*
  * POSIX timers get their saved IDs back (PR_TIMER_CREATE_RESTORE_IDS, Linux 6.17+: the ID
  * passed in is used), after the threads exist, since a timer may signal one of them. They are
- * armed relative to now with the time they had left.
+ * armed relative to now with the time they had left. /proc/PID/timers lists the newest first
+ * (the kernel adds each at the head of its list), and so does the image: they are made again
+ * from the last to the first, so that the list reads as it did.
  */
 static void restore_posix_timers(struct rst_args *args)
 {
-	struct rst_posix_timer *pt = (struct rst_posix_timer *)args->timers;
+	struct rst_posix_timer *pt = (struct rst_posix_timer *)args->timers + args->ntimers;
 
 	if (!args->ntimers)
 		return;
 	if (sys2(__NR_prctl, 77 /* PR_TIMER_CREATE_RESTORE_IDS */, 1 /* ON */) < 0)
 		fail(args, "PR_TIMER_CREATE_RESTORE_IDS (POSIX timers need Linux 6.17)", -22);
-	for (uint64_t i = 0; i < args->ntimers; i++, pt++) {
+	for (uint64_t i = 0; i < args->ntimers; i++) {
 		struct {
 			uint64_t value;
 			int32_t signo, notify, tid;
 			int32_t pad[11];
-		} sev = {pt->sival, pt->signo, pt->notify, pt->tid, {0}};
-		int32_t id = pt->id;
-		long r = sys3(__NR_timer_create, pt->clock, &sev, &id);
+		} sev;
+		int32_t id;
+		long r;
+
+		pt--;
+		sev = (typeof(sev)){pt->sival, pt->signo, pt->notify, pt->tid, {0}};
+		id = pt->id;
+		r = sys3(__NR_timer_create, pt->clock, &sev, &id);
 
 		if (r < 0 || id != pt->id)
 			fail(args, "timer_create with the saved ID", r < 0 ? r : -17);
@@ -327,7 +397,8 @@ static void advise(struct rst_args *args, const struct rst_vma *v)
 		int advice;
 	} map[] = {
 		{ADV_DONTFORK, 10}, {ADV_DONTDUMP, 16}, {ADV_HUGEPAGE, 14},
-		{ADV_NOHUGEPAGE, 15}, {ADV_WIPEONFORK, 18},
+		{ADV_NOHUGEPAGE, 15}, {ADV_WIPEONFORK, 18}, {ADV_SEQUENTIAL, 2},
+		{ADV_RANDOM, 1}, {ADV_MERGEABLE, 12},
 	};
 
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -409,6 +480,7 @@ void restorer_main(struct rst_args *args)
 		if (r < 0)
 			fail(args, "setitimer", r);
 	}
+	share_seccomp(args, threads);
 	for (uint64_t i = 1; i < args->nthreads; i++) {
 		struct rst_thread *th = &threads[i];
 		int32_t tid = th->tid;

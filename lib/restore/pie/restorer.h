@@ -60,6 +60,7 @@ struct rst_thread {
 	uint64_t npending;
 	char comm[16];
 	uint64_t timer_slack; /* ns: PR_SET_TIMERSLACK, its own (a thread inherits its maker's) */
+	uint64_t seccomp_done; /* the restorer's own: leading filters it inherited at its clone */
 };
 
 /* The layout of struct prctl_mm_map (linux/prctl.h), spelled out for freestanding code. */

@@ -62,5 +62,6 @@ static inline long sys6(long nr, long a1, long a2, long a3, long a4, long a5, lo
 #define __NR_seccomp         317
 #define __NR_timer_settime   223
 #define __NR_nanosleep       35
+#define __NR_tgkill          234
 
 #endif

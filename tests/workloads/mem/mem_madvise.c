@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * madvise() flags, as /proc/self/smaps shows them in VmFlags: MADV_DONTFORK (dc),
- * MADV_HUGEPAGE (hg), MADV_NOHUGEPAGE (nh), MADV_DONTDUMP (dd), MADV_WIPEONFORK (wf) and a
- * mix, each on its own filled mapping. After restore every mapping of the process has exactly
+ * MADV_HUGEPAGE (hg), MADV_NOHUGEPAGE (nh), MADV_DONTDUMP (dd), MADV_WIPEONFORK (wf),
+ * MADV_SEQUENTIAL (sr), MADV_RANDOM (rr), MADV_MERGEABLE (mg) and a mix, each on its own
+ * filled mapping. After restore every mapping of the process has exactly
  * its old VmFlags, the contents are intact (advice is not a reason to lose data), and the
  * advice still works: a forked child gets zeros in the wipe-on-fork mapping and no
  * dont-fork mapping at all.
@@ -14,7 +15,7 @@
 #include "probe.h"
 
 #define PG 4096
-#define NR 6
+#define NR 9
 
 static const struct {
 	int adv[2];
@@ -26,6 +27,9 @@ static const struct {
 	{{MADV_DONTDUMP, -1}, {"dd", NULL}},
 	{{MADV_WIPEONFORK, -1}, {"wf", NULL}},
 	{{MADV_DONTFORK, MADV_DONTDUMP}, {"dc", "dd"}},
+	{{MADV_SEQUENTIAL, -1}, {"sr", NULL}},
+	{{MADV_RANDOM, MADV_DONTDUMP}, {"rr", "dd"}},
+	{{MADV_MERGEABLE, -1}, {"mg", NULL}},
 };
 
 static char smaps_a[1 << 18], smaps_b[1 << 18];

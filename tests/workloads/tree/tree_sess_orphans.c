@@ -12,8 +12,12 @@
  *     in the session of a zombie.
  *   E makes a group of its own in R's session, forks E1 and exits, and is reaped; F, another
  *     child of R, joined E's group before: E1 and F are in a group whose leader is gone.
+ *   G makes a group of its own, forks G1 and exits, and is reaped; G1, orphaned (R's child),
+ *     exits with 7 and stays a zombie: a zombie in a group whose leader is gone (zdtm's
+ *     zombie01).
  * Every process records pid, ppid, sid and pgid before "ready" and checks them after restore;
- * the root then reaps D (exit status 5) and passes SIGUSR1 down.
+ * the root then reaps D (exit status 5) and G1 (7, still in G's group) and passes SIGUSR1
+ * down.
  */
 #include <errno.h>
 #include <sys/prctl.h>
@@ -111,6 +115,26 @@ static void proc_e(void)
 	_exit(0);
 }
 
+/* G: a group leader whose child dies once orphaned, and stays a zombie in G's group. */
+static void proc_g(int tell)
+{
+	pid_t k, leader = getpid();
+
+	if (setpgid(0, 0) < 0)
+		fail("G: setpgid: %s", strerror(errno));
+	k = fork();
+	if (k < 0)
+		fail("G: fork");
+	if (k == 0) {
+		while (getppid() == leader)
+			usleep(1000);
+		_exit(7);
+	}
+	if (write(tell, &k, sizeof(k)) != sizeof(k))
+		_exit(1);
+	_exit(0);
+}
+
 /* F joins the group E left behind (E1 keeps it alive). */
 static void proc_f(pid_t group)
 {
@@ -147,8 +171,9 @@ static void leader_leaves(const char *who, int code, int grandchild, int own_gro
 
 int main(void)
 {
-	pid_t kids[8], b, c, d, e;
-	int nkids = 0, want, rw[2], status;
+	pid_t kids[8], b, c, d, e, g, g1;
+	int nkids = 0, want, rw[2], gp[2], status;
+	siginfo_t si;
 	struct ids w;
 	char ch;
 
@@ -173,10 +198,21 @@ int main(void)
 		leader_leaves("D", 5, 0, 0);
 	if ((e = fork()) == 0)
 		proc_e();
+	if (pipe(gp))
+		fail("pipe");
+	if ((g = fork()) == 0)
+		proc_g(gp[1]);
 	want += 2 + 1 + 1 + 1;
+	if (read(gp[0], &g1, sizeof(g1)) != sizeof(g1))
+		fail("read G1's pid");
+	close(gp[0]);
+	close(gp[1]);
 	if (waitpid(b, &status, 0) != b || waitpid(c, &status, 0) != c ||
-	    waitpid(e, &status, 0) != e)
-		fail("reap B, C and E");
+	    waitpid(e, &status, 0) != e || waitpid(g, &status, 0) != g)
+		fail("reap B, C, E and G");
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, g1, &si, WEXITED | WNOWAIT) || si.si_pid != g1 || getpgid(g1) != g)
+		fail("G1 is not a zombie in G's group (pgid %d, want %d)", getpgid(g1), g);
 	if (fork() == 0)
 		proc_f(e);
 	want++;
@@ -197,7 +233,7 @@ int main(void)
 			fail("read %s", path);
 		nkids = 0;
 		while (nkids < 8 && fscanf(f, "%d", &k) == 1)
-			if (k != d)
+			if (k != d && k != g1)
 				kids[nkids++] = k;
 		fclose(f);
 		if (nkids != 6)
@@ -219,6 +255,10 @@ int main(void)
 		fail("zombie D: session %d, want its own %d", getsid(d), d);
 	if (waitpid(d, &status, WNOHANG) != d || !WIFEXITED(status) || WEXITSTATUS(status) != 5)
 		fail("zombie D: status %#x, want exit 5", status);
+	if (getpgid(g1) != g)
+		fail("zombie G1: group %d, want %d, whose leader is gone", getpgid(g1), g);
+	if (waitpid(g1, &status, WNOHANG) != g1 || !WIFEXITED(status) || WEXITSTATUS(status) != 7)
+		fail("zombie G1: status %#x, want exit 7", status);
 	for (int i = 0; i < nkids; i++)
 		kill(kids[i], SIGUSR1);
 	for (int i = 0; i < nkids; i++)
