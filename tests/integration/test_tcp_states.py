@@ -387,3 +387,23 @@ def test_tcp_closed_with_unread_bytes_restored(env, locks):
     finally:
         for s in [listener] + peers:
             s.close()
+
+
+def test_tcp_closed_with_nothing_unread_restored(env, locks):
+    """Connections closed for good (state CLOSE) with nothing left to read, both ends in the
+    tree (closed by both FINs, one end through TIME_WAIT, the other through LAST_ACK; reset,
+    the ECONNRESET read): restored as closed connections, not as bound sockets. Each keeps
+    its addresses (SO_PEERNAME too) and poll() events; a read gives end-of-file, not
+    ENOTCONN, and a write EPIPE."""
+    run = env.start([workload("net_tcp_close_empty")])
+    locks.append(run.pid)
+    run.wait_for("ready")
+    img = env.dump(run)
+    meta = json.loads((img / "cryo.json").read_text())
+    closed = [f for f in meta["files"] if f.get("tcp")]
+    assert len(closed) == 3, closed
+    for f in closed:
+        assert struct.unpack_from("<I", bytes.fromhex(f["tcp"]), 52)[0] == 7, f
+    pid = env.restore()
+    assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
+    env.check(run, pid)
