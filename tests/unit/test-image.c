@@ -891,8 +891,8 @@ static void test_tcp_before_state(void **state)
 }
 
 /* A connection still connecting (SYN_SENT, no queues) and one closed with bytes unread and
- * an error pending (CLOSE, IMG_TCP_ERROR) decode; a closed one with nothing to read is
- * refused (it is saved as a plain socket). */
+ * an error pending (CLOSE, IMG_TCP_ERROR) decode, and one closed with nothing to read; a
+ * closed one with bytes to send is refused. */
 static void test_tcp_syn_sent_and_closed(void **state)
 {
 	static const char *const head =
@@ -926,7 +926,16 @@ static void test_tcp_syn_sent_and_closed(void **state)
 	snprintf(hex, sizeof(hex), "%s%s", head, "0700000000000000");
 	put(j, "files/15/tcp", json_string(hex));
 	put(j, "files/15/sendq", json_string(""));
-	expect_reject(j, -EINVAL, "closed with nothing to read", "a closed tcp without bytes");
+	put(j, "files/15/data", json_string(""));
+	s = json_dumps(j, JSON_COMPACT);
+	assert_non_null(s);
+	if (img_decode(ctx, s, strlen(s), &img) < 0)
+		fail_msg("a closed tcp without bytes refused: %s", cryo_ctx_errmsg(ctx));
+	free(s);
+	assert_int_equal(img.files[15].data_len, 0);
+	img_free(&img);
+	put(j, "files/15/sendq", json_string("61"));
+	expect_reject(j, -EINVAL, "closed but has bytes to send", "a closed tcp with bytes to send");
 }
 
 static void test_too_many(void **state)
