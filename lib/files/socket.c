@@ -241,7 +241,7 @@ void socket_set_opts(int sk, const struct img_file *f)
 
 static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
-	int one = 1, off = -1 /* TCP_REPAIR_OFF_NO_WP */,
+	int one = 1, off_int = 0, off = -1 /* TCP_REPAIR_OFF_NO_WP */,
 	    reuse = !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR);
 	bool repair = f->params[SOCK_P_TYPE] == SOCK_STREAM &&
 		      f->params[SOCK_P_STATE] == SOCK_BOUND &&
@@ -253,24 +253,65 @@ static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (repair && setsockopt(sk, SOL_TCP, TCP_REPAIR, &one, sizeof(one)) < 0)
 		return cryo_err(ctx, -errno, "socket %u: TCP repair mode to bind", f->id);
-	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
-		return cryo_err(ctx, -errno, "bind socket %u again", f->id);
+	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
+		/* An address not (or no longer) of this host, bound under IP_FREEBIND that the
+		 * program cleared since (the options set before say it is off now): bound the
+		 * way it was, then off again. */
+		if (errno != EADDRNOTAVAIL || f->params[SOCK_P_FAMILY] == AF_UNIX ||
+		    setsockopt(sk, SOL_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
+		    bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0 ||
+		    setsockopt(sk, SOL_IP, IP_FREEBIND, &off_int, sizeof(off_int)) < 0)
+			return cryo_err(ctx, -errno, "bind socket %u again", f->id);
+	}
 	if (repair && setsockopt(sk, SOL_TCP, TCP_REPAIR, &off, sizeof(off)) < 0)
 		return cryo_err(ctx, -errno, "socket %u: leave TCP repair mode", f->id);
 	setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse));
 	return 0;
 }
 
-static int restore_socket(struct cryo_ctx *ctx, const struct img_file *f)
+/*
+ * Whether f, bound or listening without SO_REUSEPORT, shares its address and port with a
+ * socket of the image that has it: then f had it too when the two were bound (the kernel
+ * lets a port be shared only between sockets that both have it), and cleared it since. It
+ * is bound with it again and cleared once every socket is bound (socket_finish()); others
+ * are not, so that a port shared with nobody stays closed to later SO_REUSEPORT binds.
+ */
+static bool reuseport_for_bind(const struct img *img, const struct img_file *f)
+{
+	int family = f->params[SOCK_P_FAMILY];
+
+	if ((family != AF_INET && family != AF_INET6) || f->tcp || !f->addr_len ||
+	    (f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEPORT) ||
+	    (f->params[SOCK_P_STATE] != SOCK_BOUND && f->params[SOCK_P_STATE] != SOCK_LISTEN))
+		return false;
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *o = &img->files[i];
+
+		if (o != f && o->type == FILE_SOCKET && !o->tcp &&
+		    o->params[SOCK_P_FAMILY] == (uint64_t)family &&
+		    o->params[SOCK_P_TYPE] == f->params[SOCK_P_TYPE] &&
+		    (o->params[SOCK_P_OPTS] & IMG_SOCK_REUSEPORT) && o->addr_len == f->addr_len &&
+		    !memcmp(o->addr, f->addr, f->addr_len))
+			return true;
+	}
+	return false;
+}
+
+static int restore_socket(struct cryo_ctx *ctx, const struct img *img, const struct img_file *f)
 {
 	int family = f->params[SOCK_P_FAMILY], type = f->params[SOCK_P_TYPE];
-	int state = f->params[SOCK_P_STATE], sk;
+	int state = f->params[SOCK_P_STATE], sk, one = 1;
 
 	sk = socket(family, type | SOCK_CLOEXEC, f->params[SOCK_P_PROTO]);
 	if (sk < 0)
 		return cryo_err(ctx, -errno, "create socket %u (family %d, type %d)", f->id, family,
 				type);
 	socket_set_opts(sk, f);
+	if (reuseport_for_bind(img, f) &&
+	    setsockopt(sk, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) {
+		cryo_err(ctx, -errno, "socket %u: SO_REUSEPORT to bind", f->id);
+		goto fail;
+	}
 	if (sockopt_restore(ctx, sk, f) < 0)
 		goto fail;
 	if (f->tcp) {
@@ -303,7 +344,7 @@ static int socket_prepare(struct file_restore *fr)
 static int socket_open(struct file_restore *fr, const struct img_file *f)
 {
 	int fd = f->params[SOCK_P_FAMILY] == AF_UNIX ? unix_restore_open(fr, f)
-						     : restore_socket(fr->ctx, f);
+						     : restore_socket(fr->ctx, fr->sh->img, f);
 
 	/* A socketpair's ends never went through socket(): their options go on here. */
 	if (fd >= 0 && f->params[SOCK_P_FAMILY] == AF_UNIX &&
@@ -330,6 +371,16 @@ static int socket_finish(struct file_restore *fr)
 
 	if (r >= 0)
 		r = tcp_restore_finish(fr->ctx, sh);
+	for (uint32_t i = 0; r >= 0 && i < sh->img->nfiles; i++) {
+		const struct img_file *f = &sh->img->files[i];
+		int off = 0;
+
+		if (f->type != FILE_SOCKET || (sh->inherit && sh->inherit[i] >= 0) ||
+		    !reuseport_for_bind(sh->img, f))
+			continue;
+		if (setsockopt(sh->file_fds[i], SOL_SOCKET, SO_REUSEPORT, &off, sizeof(off)) < 0)
+			r = cryo_err(fr->ctx, -errno, "socket %u: clear SO_REUSEPORT", f->id);
+	}
 	for (uint32_t i = 0; r >= 0 && i < sh->img->nfiles; i++) {
 		const struct img_file *f = &sh->img->files[i];
 

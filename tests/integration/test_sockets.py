@@ -167,6 +167,15 @@ def test_inet_bound_unbound_and_v4_mapped(env):
                     str(free_port(udp)), str(free_port(udp))])
 
 
+def test_bind_options_cleared_after_bind(env):
+    """Sockets bound under an option that only bind() looks at, cleared since: two TCP
+    listeners sharing a port through SO_REUSEPORT, the first one's cleared (zdtm
+    socket-tcp-reuseport), and a UDP socket bound to an address not of this host under
+    IP_FREEBIND, cleared (zdtm sk-freebind-false): bound again where they were, the options
+    read back as cleared, both still listening."""
+    roundtrip(env, [workload("net_bind_cleared")])
+
+
 def test_tcp_closing_connection_restored(env):
     """A half-closed connection (CLOSE_WAIT and FIN_WAIT2 ends) comes back as it was: the
     queued bytes, then end-of-file, and the open direction still carries data (more states
