@@ -221,6 +221,13 @@ def test_raw_sockets(env):
     roundtrip(env, [workload("net_raw")])
 
 
+def test_raw_socket_ip_options_and_buffer_locks(env):
+    """IP options of raw sockets (IP_TTL, IP_TOS, IP_FREEBIND, IP_PKTINFO; IPV6_FREEBIND,
+    IPV6_RECVPKTINFO, IPV6_UNICAST_HOPS; zdtm sock_ip_opts00/01) and SO_BUF_LOCK of TCP
+    sockets, set alone or by SO_SNDBUF (zdtm sock_opts02), read back as they were set."""
+    roundtrip(env, [workload("net_raw_opts")])
+
+
 def test_raw_and_ping_sockets(env, ping_sockets_allowed):
     roundtrip(env, [workload("net_raw"), "ping"])
 
