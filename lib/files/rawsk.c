@@ -99,7 +99,7 @@ static int copy_addr(uint8_t **ret, uint32_t *ret_len, const void *a, socklen_t 
  * line of the socket's inode (state 01, established, when connected). The kernel prints each
  * 32-bit word of the address as a number in host order: scanned back the same way.
  */
-static int proc_peer(const struct fd_dump *d, int family, int type, struct img_file *f)
+static int proc_peer(const struct fd_dump *d, int sk, int family, int type, struct img_file *f)
 {
 	_cleanup_fclose_ FILE *in = NULL;
 	char path[64], line[512];
@@ -135,6 +135,22 @@ static int proc_peer(const struct fd_dump *d, int family, int type, struct img_f
 			memcpy(&a.sin6_addr, w, sizeof(w));
 			return copy_addr(&f->peer, &f->peer_len, &a, sizeof(a));
 		}
+	}
+	/* A ping socket is listed only once it has an ICMP id (bound, or after its first
+	 * send). One without is not connected either where IP_MTU says ENOTCONN (the route
+	 * a connect() caches is what it reads); one that is cannot be read here. */
+	if (type == SOCK_DGRAM && !f->addr_len) {
+		int mtu;
+		socklen_t len = sizeof(mtu);
+
+		if (getsockopt(sk, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+			       family == AF_INET ? IP_MTU : IPV6_MTU, &mtu, &len) < 0 &&
+		    errno == ENOTCONN)
+			return 0;
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a ping socket connected but without an ICMP "
+				"id yet, whose peer cryo cannot read",
+				d->fd, d->pid);
 	}
 	return cryo_err(d->ctx, -ENOENT, "fd %d of pid %d: socket %llu is not in %s", d->fd,
 			d->pid, (unsigned long long)d->st->st_ino, path);
@@ -200,7 +216,7 @@ static int rawsk_dump(const struct fd_dump *d, struct img_file *f)
 	    (!addr_is_any(&a) ||
 	     (is_ping(family, type, proto) && ((struct sockaddr_in *)&a)->sin_port)))
 		TRY(copy_addr(&f->addr, &f->addr_len, &a, len));
-	TRY(proc_peer(d, family, type, f));
+	TRY(proc_peer(d, sk, family, type, f));
 	TRY(sockopt_dump(d->ctx, sk, d->pid, d->fd, f));
 	TRY(sk_filter_dump(d, sk, f, &locked));
 	if (locked)
