@@ -26,6 +26,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
@@ -37,6 +42,10 @@
 #include "unix.h"
 
 #define LOG_PREFIX "socket: "
+
+/* The kernel's sk_shutdown bits, as INET_DIAG_SHUTDOWN gives them. */
+#define RCV_SHUTDOWN_BIT  1
+#define SEND_SHUTDOWN_BIT 2
 
 /* ---- dump ---- */
 
@@ -51,6 +60,77 @@ static int get_opt(int sk, int level, int name)
 	socklen_t len = sizeof(v);
 
 	return getsockopt(sk, level, name, &v, &len) < 0 ? 0 : v;
+}
+
+/*
+ * Which ways a UDP socket was shut down: only sock_diag tells (INET_DIAG_SHUTDOWN; poll()
+ * shows a read shutdown, not a write one, and a send to try would send). The dump worker
+ * is in the tree's network namespace (lib/ns/ns.h). A socket never bound is in no table
+ * sock_diag lists: its shutdown, if any, is not kept. Where the kernel has no UDP diag
+ * (udp_diag not built), the dump says so in its log and goes on without.
+ */
+static int udp_shutdown(const struct fd_dump *d, int family, struct img_file *f)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg = {
+		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+		.req = {.sdiag_family = family, .sdiag_protocol = f->params[SOCK_P_PROTO],
+			.idiag_states = ~0u},
+	};
+	_cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	_cleanup_free_ char *buf = malloc(65536);
+
+	if (!f->addr_len)
+		return 0;
+	if (!buf)
+		return -ENOMEM;
+	if (nl < 0 || send(nl, &msg, sizeof(msg), 0) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: ask inet_diag", d->fd, d->pid);
+	for (;;) {
+		ssize_t n = recv(nl, buf, 65536, 0);
+
+		if (n < 0)
+			return cryo_err(d->ctx, -errno, "fd %d of pid %d: read inet_diag", d->fd,
+					d->pid);
+		if (n == 0)
+			break;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n);
+		     h = NLMSG_NEXT(h, n)) {
+			struct inet_diag_msg *m = NLMSG_DATA(h);
+			int alen;
+
+			if (h->nlmsg_type == NLMSG_DONE)
+				goto done;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				log_warn(d->ctx,
+					 "fd %d of pid %d: no UDP sock_diag (%s): a shutdown of the "
+					 "socket is not kept",
+					 d->fd, d->pid,
+					 strerror(-((struct nlmsgerr *)NLMSG_DATA(h))->error));
+				return 0;
+			}
+			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || m->idiag_inode != d->st->st_ino)
+				continue;
+			alen = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+			for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, alen);
+			     a = RTA_NEXT(a, alen))
+				if (a->rta_type == INET_DIAG_SHUTDOWN && RTA_PAYLOAD(a) >= 1) {
+					uint8_t how = *(uint8_t *)RTA_DATA(a);
+
+					if (how & RCV_SHUTDOWN_BIT)
+						f->params[SOCK_P_OPTS] |= IMG_SOCK_SHUT_RD;
+					if (how & SEND_SHUTDOWN_BIT)
+						f->params[SOCK_P_OPTS] |= IMG_SOCK_SHUT_WR;
+				}
+			return 0;
+		}
+	}
+done:
+	return cryo_err(d->ctx, -ENOENT, "fd %d of pid %d: inet_diag does not know the UDP socket",
+			d->fd, d->pid);
 }
 
 static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid, int fd,
@@ -138,7 +218,7 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 		f->peer_len = len;
 		f->params[SOCK_P_STATE] = SOCK_CONNECTED;
 	}
-	return 0;
+	return udp_shutdown(d, family, f);
 }
 
 /* After every descriptor: unix peers by file id. */
@@ -212,6 +292,11 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 	TRY(sockopt_decode(d, o, f));
 	if (json_object_get(o, "filter"))
 		TRY(sk_filter_decode_buf(d, o, &f->filter, &f->filter_len));
+	if ((f->params[SOCK_P_OPTS] & ~(uint64_t)IMG_SOCK_ALL) ||
+	    ((f->params[SOCK_P_OPTS] & (IMG_SOCK_SHUT_RD | IMG_SOCK_SHUT_WR)) &&
+	     (f->params[SOCK_P_TYPE] != SOCK_DGRAM || f->params[SOCK_P_FAMILY] == AF_UNIX)))
+		return bad(d, "params", "holds unknown socket option bits, or a shutdown "
+				       "on a socket other than UDP");
 	if (f->params[SOCK_P_STATE] > SOCK_PEER_GONE ||
 	    (f->params[SOCK_P_STATE] == SOCK_PEER_GONE && f->params[SOCK_P_FAMILY] != AF_UNIX))
 		return bad(d, "params", "holds a bad socket state");
@@ -328,6 +413,16 @@ static int restore_socket(struct cryo_ctx *ctx, const struct img *img, const str
 	if (state == SOCK_CONNECTED && f->peer_len &&
 	    connect(sk, (const struct sockaddr *)f->peer, f->peer_len) < 0) {
 		cryo_err(ctx, -errno, "connect socket %u again", f->id);
+		goto fail;
+	}
+	/* A UDP socket's shutdown: the kernel marks it also where it is not connected, and
+	 * says ENOTCONN then. */
+	if ((f->params[SOCK_P_OPTS] & (IMG_SOCK_SHUT_RD | IMG_SOCK_SHUT_WR)) &&
+	    shutdown(sk, (f->params[SOCK_P_OPTS] & IMG_SOCK_SHUT_RD)
+			     ? ((f->params[SOCK_P_OPTS] & IMG_SOCK_SHUT_WR) ? SHUT_RDWR : SHUT_RD)
+			     : SHUT_WR) < 0 &&
+	    errno != ENOTCONN) {
+		cryo_err(ctx, -errno, "shut socket %u down again", f->id);
 		goto fail;
 	}
 	return sk;

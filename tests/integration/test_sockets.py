@@ -176,6 +176,13 @@ def test_bind_options_cleared_after_bind(env):
     roundtrip(env, [workload("net_bind_cleared")])
 
 
+def test_udp_shutdown_restored(env):
+    """UDP sockets shut down for writing, for reading (connected to each other) and both
+    ways (bound, not connected): the shutdowns come back (sock_diag's INET_DIAG_SHUTDOWN),
+    the open way still carries a datagram (zdtm socket_udp_shutdown)."""
+    roundtrip(env, [workload("net_udp_shutdown")])
+
+
 def test_tcp_closing_connection_restored(env):
     """A half-closed connection (CLOSE_WAIT and FIN_WAIT2 ends) comes back as it was: the
     queued bytes, then end-of-file, and the open direction still carries data (more states

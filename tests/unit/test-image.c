@@ -427,6 +427,9 @@ static const struct bad_value bad_values[] = {
     {"files/2/owner", "[0, 1, 65]", "\"owner\""},
     {"files/2/owner", "[0, 1]", "\"owner\""},
     {"files/12/params/1", "\"0x1000\"", "mode above 07777"},
+    /* a TCP socket's option bits: a UDP shutdown, an unknown bit */
+    {"files/15/params/5", "\"0x60\"", "shutdown on a socket other than UDP"},
+    {"files/15/params/5", "\"0x120\"", "unknown socket option bits"},
     /* a BPF map */
     {"files/16/params/0", "\"0x3\"", "BPF map type"},
     {"files/16/params/1", "\"0x8\"", "key size"},
