@@ -198,6 +198,13 @@ def test_packet_sockets(env):
     roundtrip(env, [workload("net_packet"), str(free_port(socket.SOCK_DGRAM))])
 
 
+def test_sock_packet_sockets(env):
+    """SOCK_PACKET sockets, one bound to lo with ETH_P_ALL, one never bound: the interface
+    names read back, and the bound one still receives lo's frames (its protocol kept, from
+    packet_diag; zdtm packet_sock_spkt)."""
+    roundtrip(env, [workload("net_packet_spkt")])
+
+
 def test_packet_rings(env):
     """Packet sockets with mmap()ed rings (TPACKET_V1, V2 with a transmit ring, V3 in a
     fanout group), each mapped where it was (one twice, read-only): options read back, the
