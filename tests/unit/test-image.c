@@ -692,6 +692,8 @@ static const struct bad_value bad_values[] = {
     {"files/10/flags", "1026", "flags a pidfd cannot have"},
     /* a packet socket's rings and their mapping */
     {"files/18/rings/0/3", "31", "would not make"},
+    /* the TPACKET_V3 socket read as SOCK_PACKET, which has no version, ring or fanout */
+    {"files/18/params/0", "\"0xa\"", "not a valid SOCK_PACKET socket"},
     {"files/18/rings/0/0", "6000", "would not make"},
     {"files/18/rings/0/2", "1000", "would not make"},
     {"files/18/rings/1/4", "10", "would not make"},
