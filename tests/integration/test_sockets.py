@@ -198,6 +198,12 @@ def test_packet_sockets(env):
     roundtrip(env, [workload("net_packet"), str(free_port(socket.SOCK_DGRAM))])
 
 
+def test_packet_rings_mapped_private(env):
+    """A packet socket's rings mapped MAP_PRIVATE (zdtm packet_sock_mmap): mapped again
+    private, at the same address, from the restored socket."""
+    roundtrip(env, [workload("net_packet_ring_private")])
+
+
 def test_sock_packet_sockets(env):
     """SOCK_PACKET sockets, one bound to lo with ETH_P_ALL, one never bound: the interface
     names read back, and the bound one still receives lo's frames (its protocol kept, from

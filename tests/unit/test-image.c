@@ -713,8 +713,7 @@ static const struct bad_value bad_values[] = {
     {"files/18/params/2", "\"0x1\"", "would not make"},
     {"tasks/0/vmas/11/packet", "0", "out of range"},
     {"tasks/0/vmas/11/packet", "1", "not the size of the rings"},
-    {"tasks/0/vmas/11/pgoff", "\"0x1000\"", "not shared from offset 0"},
-    {"tasks/0/vmas/11/shared", "false", "not shared from offset 0"},
+    {"tasks/0/vmas/11/pgoff", "\"0x1000\"", "not from offset 0"},
     {"tasks/0/vmas/11/end", "\"0x7ffd40609000\"", "not the size of the rings"},
     /* pipes */
     {"pipes/0/ino", "-1", "malformed"},
