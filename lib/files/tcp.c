@@ -732,3 +732,28 @@ int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh)
 	}
 	return 0;
 }
+
+/*
+ * Once the lock is gone: each established connection leaves repair mode once more, with the
+ * window probe that leaving it sends (tcp(7)), which the lock dropped at
+ * tcp_restore_finish(). The peer answers it at once: with its window, or, where its end is
+ * gone (closed or reset while the tree was away), with a reset, which the program then sees
+ * from its first call on, as it would have once its own retransmission met it, not only
+ * after the restored connection's first retransmission timeout (1 s: the measured round
+ * trip is not restored).
+ */
+void tcp_restore_probe(struct cryo_ctx *ctx, const struct rst_shared *sh)
+{
+	for (uint32_t i = 0; i < sh->img->nfiles; i++) {
+		const struct img_file *f = &sh->img->files[i];
+		int sk = sh->file_fds[i];
+
+		if (f->type != FILE_SOCKET || !f->tcp || f->tcp->state != TCP_ESTABLISHED ||
+		    sk < 0 || (sh->inherit && sh->inherit[i] >= 0))
+			continue;
+		if (set_int(sk, SOL_TCP, TCP_REPAIR, 1) < 0 || set_int(sk, SOL_TCP, TCP_REPAIR, 0) < 0 ||
+		    set_int(sk, SOL_SOCKET, SO_REUSEADDR,
+			    !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR)) < 0)
+			log_warn(ctx, "socket %u: window probe: %s", f->id, strerror(errno));
+	}
+}

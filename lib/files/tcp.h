@@ -38,4 +38,8 @@ int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f);
  * mode, and bytes never sent are queued to be sent. */
 int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh);
 
+/* Restore, once the network lock is dropped: a window probe on each established
+ * connection, so that its peer answers now (a reset where its end is gone). */
+void tcp_restore_probe(struct cryo_ctx *ctx, const struct rst_shared *sh);
+
 #endif
