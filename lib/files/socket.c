@@ -6,8 +6,9 @@
  * are tcp.c's. Listening and bound inet sockets are bound again to their addresses.
  *
  * Restored: unix pairs and connections, listening and bound unix sockets, listening,
- * established, half-closed, connecting (SYN_SENT) and closed-with-bytes-unread TCP,
- * bound/connected UDP sockets. Refused, naming the descriptor: other families.
+ * established, half-closed, connecting (SYN_SENT) and closed (CLOSE) TCP connections,
+ * bound/connected UDP sockets (with their shutdown). Refused, naming the descriptor: other
+ * families.
  *
  * params: enum img_sock_param; addr, peer: sockaddrs; data: the receive queue (records of a
  * 4-byte length and the bytes for datagrams); sendq and tcp for an established TCP connection;
