@@ -238,12 +238,14 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 			return -ENOMEM;
 		return 0;
 	}
-	/* A packet socket's rings (PACKET_RX_RING/TX_RING) are mapped whole, shared, from offset
-	 * 0: the socket is found among the tree's descriptors once they are dumped (packet.c's
-	 * dump_done), and the ring mapped again from the restored one. Its frames are not saved
+	/* A packet socket's rings (PACKET_RX_RING/TX_RING) are mapped whole, from offset 0,
+	 * shared or private (mmap() of a packet socket takes both, as CRIU maps them again): the
+	 * socket is found among the tree's descriptors once they are dumped (packet.c's
+	 * dump_done), and the ring mapped again from the restored one, the same way. Its frames
+	 * are not saved, nor what a program wrote into a private mapping of them
 	 * (docs/conformance.md says what a restored ring holds). */
 	if (!strncmp(path, "socket:[", 8)) {
-		if (!m->shared || m->pgoff)
+		if (m->pgoff)
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d: mapping %#llx-%#llx is a part of the rings of "
 					"%s (split by munmap or mprotect), which cryo cannot map "

@@ -44,6 +44,7 @@
  * PACKET_MR_* type | address length << 8 | count << 16, data the address (8 bytes at most,
  * as struct packet_mreq holds it); data: the socket filter.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/if_packet.h>
@@ -128,6 +129,10 @@ static int diag_msg(const struct fd_dump *d, struct img_file *f, struct nlmsghdr
 {
 	struct packet_diag_msg *m = NLMSG_DATA(h);
 	int len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+
+	/* A SOCK_PACKET socket's protocol: its getsockname() does not carry it. */
+	if (f->params[0] == SOCK_PACKET)
+		f->params[1] = htons(m->pdiag_num);
 
 	for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 		if ((a->rta_type == PACKET_DIAG_RX_RING || a->rta_type == PACKET_DIAG_TX_RING) &&
@@ -222,6 +227,34 @@ static int opt(int sk, int name, int *ret)
 	return getsockopt(sk, SOL_PACKET, name, ret, &len);
 }
 
+/*
+ * A SOCK_PACKET socket (the obsolete interface packet(7) still keeps): no SOL_PACKET options
+ * (the kernel answers none for it), getsockname() gives a struct sockaddr with the name of
+ * the interface bound to (empty: all), packet_diag the protocol. Buffer sizes and a socket
+ * filter as for the others.
+ */
+static int spkt_dump(const struct fd_dump *d, int sk, struct img_file *f)
+{
+	struct sockaddr addr = {0};
+	socklen_t len = sizeof(addr);
+	bool locked;
+
+	if (getsockname(sk, &addr, &len) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: getsockname", d->fd, d->pid);
+	f->addr = malloc(sizeof(addr));
+	if (!f->addr)
+		return -ENOMEM;
+	memcpy(f->addr, &addr, sizeof(addr));
+	f->addr_len = sizeof(addr);
+	f->params[5] = sk_buf_get(sk, SO_RCVBUF);
+	f->params[6] = sk_buf_get(sk, SO_SNDBUF);
+	TRY(diag(d, f));
+	TRY(sk_filter_dump(d, sk, f, &locked));
+	if (locked)
+		f->params[3] |= PKT_OPT_FILTER_LOCKED;
+	return 0;
+}
+
 static int packet_dump(const struct fd_dump *d, struct img_file *f)
 {
 	_cleanup_close_ int sk = sk_fetch(d);
@@ -237,6 +270,8 @@ static int packet_dump(const struct fd_dump *d, struct img_file *f)
 	if (getsockopt(sk, SOL_SOCKET, SO_TYPE, &v, &len) < 0)
 		return cryo_err(d->ctx, -errno, "fd %d of pid %d: SO_TYPE", d->fd, d->pid);
 	f->params[0] = v;
+	if (v == SOCK_PACKET)
+		return spkt_dump(d, sk, f);
 	if (opt(sk, PACKET_VERSION, &v) < 0)
 		return cryo_err(d->ctx, -errno, "fd %d of pid %d: PACKET_VERSION", d->fd, d->pid);
 	f->params[2] = v;
@@ -424,12 +459,37 @@ static int decode_rings(struct dec *d, json_t *o, struct img_file *f)
 	return 0;
 }
 
+/* SOCK_PACKET: a struct sockaddr naming the interface (or none), its protocol, buffer sizes
+ * and a filter; nothing else. */
+static int spkt_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	const struct sockaddr *a;
+	json_t *m = json_object_get(o, "mclist");
+
+	if (f->params[1] > 0xffff || f->params[2] || (f->params[3] & ~PKT_OPT_FILTER_LOCKED) ||
+	    f->params[4] || f->params[5] > SK_BUF_MAX || f->params[6] > SK_BUF_MAX ||
+	    f->params[7])
+		return bad(d, "params", "is not a valid SOCK_PACKET socket");
+	TRY(get_hexbytes(d, o, "addr", sizeof(struct sockaddr), &f->addr, &f->addr_len));
+	a = (const struct sockaddr *)f->addr;
+	if (f->addr_len != sizeof(struct sockaddr) || a->sa_family != AF_PACKET ||
+	    !memchr(a->sa_data, 0, sizeof(a->sa_data)))
+		return bad(d, "addr", "is not a SOCK_PACKET address (an interface name)");
+	if ((m && (!json_is_array(m) || json_array_size(m))) || json_object_get(o, "rings") ||
+	    json_object_get(o, "copy_thresh") || json_object_get(o, "vnet_hdr_sz"))
+		return bad(d, "mclist", "or rings, copy_thresh, vnet_hdr_sz: on a SOCK_PACKET "
+					"socket, which has none");
+	return sk_filter_decode(d, o, f);
+}
+
 static int packet_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	json_t *m, *v;
 	long long n;
 	size_t i;
 
+	if (f->params[0] == SOCK_PACKET)
+		return spkt_decode(d, o, f);
 	TRY(get_hexbytes(d, o, "addr", sizeof(struct sockaddr_ll), &f->addr, &f->addr_len));
 	if (f->addr_len < offsetof(struct sockaddr_ll, sll_hatype) ||
 	    ((struct sockaddr_ll *)f->addr)->sll_family != AF_PACKET ||
@@ -562,13 +622,30 @@ static int packet_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f
 	return 0;
 }
 
+/* SOCK_PACKET: made with its protocol (its bind() keeps the one socket() got), its buffers
+ * and filter set, bound to its interface by name. */
+static int spkt_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
+{
+	const struct sockaddr *a = (const struct sockaddr *)f->addr;
+
+	TRY(sk_buf_set(ctx, sk, SO_RCVBUF, f->params[5], f->id));
+	TRY(sk_buf_set(ctx, sk, SO_SNDBUF, f->params[6], f->id));
+	TRY(sk_filter_restore(ctx, sk, f, f->params[3] & PKT_OPT_FILTER_LOCKED));
+	if (a->sa_data[0] && bind(sk, a, sizeof(*a)) < 0)
+		return cryo_err(ctx, -errno, "bind SOCK_PACKET socket %u to %.14s again", f->id,
+				a->sa_data);
+	return 0;
+}
+
 static int packet_open(struct file_restore *fr, const struct img_file *f)
 {
-	int sk = socket(AF_PACKET, (int)f->params[0] | SOCK_CLOEXEC, 0), r;
+	bool spkt = f->params[0] == SOCK_PACKET;
+	int sk = socket(AF_PACKET, (int)f->params[0] | SOCK_CLOEXEC, spkt ? (int)f->params[1] : 0),
+	    r;
 
 	if (sk < 0)
 		return cryo_err(fr->ctx, -errno, "create packet socket %u", f->id);
-	r = packet_restore(fr->ctx, sk, f);
+	r = spkt ? spkt_restore(fr->ctx, sk, f) : packet_restore(fr->ctx, sk, f);
 	if (r < 0) {
 		close(sk);
 		return r;

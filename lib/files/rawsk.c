@@ -7,7 +7,8 @@
  * the address bound to (a ping socket's port is its ICMP identifier, kept), the address
  * connected to, the interface bound to (SO_BINDTOIFINDEX), IP_HDRINCL, SO_BROADCAST, the
  * ICMP type filter of an ICMP socket (ICMP_FILTER), IPV6_CHECKSUM of an IPv6 raw socket,
- * buffer sizes and a socket filter. The datagrams queued are dropped, as for UDP.
+ * buffer sizes, a socket filter, and the options of sockopt.c's table that differ from a new
+ * socket's (IP_TTL, IP_TOS, IP_FREEBIND, IP_PKTINFO, IPV6_RECVPKTINFO...: "sockopts"). The datagrams queued are dropped, as for UDP.
  *
  * Refused, naming the descriptor: an ICMPv6 socket with an ICMP6_FILTER other than the
  * default (pass everything), which cryo does not keep.
@@ -31,6 +32,7 @@
 #include "base/ctx.h"
 #include "files.h"
 #include "sk-common.h"
+#include "sockopt.h"
 
 #define LOG_PREFIX "raw: "
 
@@ -97,7 +99,7 @@ static int copy_addr(uint8_t **ret, uint32_t *ret_len, const void *a, socklen_t 
  * line of the socket's inode (state 01, established, when connected). The kernel prints each
  * 32-bit word of the address as a number in host order: scanned back the same way.
  */
-static int proc_peer(const struct fd_dump *d, int family, int type, struct img_file *f)
+static int proc_peer(const struct fd_dump *d, int sk, int family, int type, struct img_file *f)
 {
 	_cleanup_fclose_ FILE *in = NULL;
 	char path[64], line[512];
@@ -133,6 +135,22 @@ static int proc_peer(const struct fd_dump *d, int family, int type, struct img_f
 			memcpy(&a.sin6_addr, w, sizeof(w));
 			return copy_addr(&f->peer, &f->peer_len, &a, sizeof(a));
 		}
+	}
+	/* A ping socket is listed only once it has an ICMP id (bound, or after its first
+	 * send). One without is not connected either where IP_MTU says ENOTCONN (the route
+	 * a connect() caches is what it reads); one that is cannot be read here. */
+	if (type == SOCK_DGRAM && !f->addr_len) {
+		int mtu;
+		socklen_t len = sizeof(mtu);
+
+		if (getsockopt(sk, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+			       family == AF_INET ? IP_MTU : IPV6_MTU, &mtu, &len) < 0 &&
+		    errno == ENOTCONN)
+			return 0;
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d is a ping socket connected but without an ICMP "
+				"id yet, whose peer cryo cannot read",
+				d->fd, d->pid);
 	}
 	return cryo_err(d->ctx, -ENOENT, "fd %d of pid %d: socket %llu is not in %s", d->fd,
 			d->pid, (unsigned long long)d->st->st_ino, path);
@@ -198,7 +216,8 @@ static int rawsk_dump(const struct fd_dump *d, struct img_file *f)
 	    (!addr_is_any(&a) ||
 	     (is_ping(family, type, proto) && ((struct sockaddr_in *)&a)->sin_port)))
 		TRY(copy_addr(&f->addr, &f->addr_len, &a, len));
-	TRY(proc_peer(d, family, type, f));
+	TRY(proc_peer(d, sk, family, type, f));
+	TRY(sockopt_dump(d->ctx, sk, d->pid, d->fd, f));
 	TRY(sk_filter_dump(d, sk, f, &locked));
 	if (locked)
 		f->params[3] |= RAW_OPT_FILTER_LOCKED;
@@ -214,6 +233,7 @@ static int rawsk_encode(json_t *o, const struct img_file *f)
 	r |= set(o, "addr", hex_string(f->addr, f->addr_len));
 	r |= set(o, "peer", hex_string(f->peer, f->peer_len));
 	r |= set(o, "filter", hex_string(f->data, f->data_len));
+	r |= sockopt_encode(o, f);
 	return r;
 }
 
@@ -246,6 +266,7 @@ static int rawsk_decode(struct dec *d, json_t *o, struct img_file *f)
 	TRY(check_addr(d, "addr", f->addr, f->addr_len, fam));
 	TRY(get_hexbytes(d, o, "peer", sizeof(struct sockaddr_in6), &f->peer, &f->peer_len));
 	TRY(check_addr(d, "peer", f->peer, f->peer_len, fam));
+	TRY(sockopt_decode(d, o, f));
 	return sk_filter_decode(d, o, f);
 }
 
@@ -281,6 +302,8 @@ static int rawsk_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	}
 	TRY(sk_buf_set(ctx, sk, SO_RCVBUF, f->params[5], f->id));
 	TRY(sk_buf_set(ctx, sk, SO_SNDBUF, f->params[6], f->id));
+	if (sockopt_restore(ctx, sk, f) < 0)
+		return -EIO;
 	TRY(sk_filter_restore(ctx, sk, f, f->params[3] & RAW_OPT_FILTER_LOCKED));
 	if (f->addr_len && bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
 		return cryo_err(ctx, -errno, "bind %s socket %u again",

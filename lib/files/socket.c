@@ -6,8 +6,9 @@
  * are tcp.c's. Listening and bound inet sockets are bound again to their addresses.
  *
  * Restored: unix pairs and connections, listening and bound unix sockets, listening,
- * established, half-closed, connecting (SYN_SENT) and closed-with-bytes-unread TCP,
- * bound/connected UDP sockets. Refused, naming the descriptor: other families.
+ * established, half-closed, connecting (SYN_SENT) and closed (CLOSE) TCP connections,
+ * bound/connected UDP sockets (with their shutdown). Refused, naming the descriptor: other
+ * families.
  *
  * params: enum img_sock_param; addr, peer: sockaddrs; data: the receive queue (records of a
  * 4-byte length and the bytes for datagrams); sendq and tcp for an established TCP connection;
@@ -26,6 +27,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
@@ -37,6 +43,10 @@
 #include "unix.h"
 
 #define LOG_PREFIX "socket: "
+
+/* The kernel's sk_shutdown bits, as INET_DIAG_SHUTDOWN gives them. */
+#define RCV_SHUTDOWN_BIT  1
+#define SEND_SHUTDOWN_BIT 2
 
 /* ---- dump ---- */
 
@@ -51,6 +61,77 @@ static int get_opt(int sk, int level, int name)
 	socklen_t len = sizeof(v);
 
 	return getsockopt(sk, level, name, &v, &len) < 0 ? 0 : v;
+}
+
+/*
+ * Which ways a UDP socket was shut down: only sock_diag tells (INET_DIAG_SHUTDOWN; poll()
+ * shows a read shutdown, not a write one, and a send to try would send). The dump worker
+ * is in the tree's network namespace (lib/ns/ns.h). A socket never bound is in no table
+ * sock_diag lists: its shutdown, if any, is not kept. Where the kernel has no UDP diag
+ * (udp_diag not built), the dump says so in its log and goes on without.
+ */
+static int udp_shutdown(const struct fd_dump *d, int family, struct img_file *f)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg = {
+		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+		.req = {.sdiag_family = family, .sdiag_protocol = f->params[SOCK_P_PROTO],
+			.idiag_states = ~0u},
+	};
+	_cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	_cleanup_free_ char *buf = malloc(65536);
+
+	if (!f->addr_len)
+		return 0;
+	if (!buf)
+		return -ENOMEM;
+	if (nl < 0 || send(nl, &msg, sizeof(msg), 0) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: ask inet_diag", d->fd, d->pid);
+	for (;;) {
+		ssize_t n = recv(nl, buf, 65536, 0);
+
+		if (n < 0)
+			return cryo_err(d->ctx, -errno, "fd %d of pid %d: read inet_diag", d->fd,
+					d->pid);
+		if (n == 0)
+			break;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n);
+		     h = NLMSG_NEXT(h, n)) {
+			struct inet_diag_msg *m = NLMSG_DATA(h);
+			int alen;
+
+			if (h->nlmsg_type == NLMSG_DONE)
+				goto done;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				log_warn(d->ctx,
+					 "fd %d of pid %d: no UDP sock_diag (%s): a shutdown of the "
+					 "socket is not kept",
+					 d->fd, d->pid,
+					 strerror(-((struct nlmsgerr *)NLMSG_DATA(h))->error));
+				return 0;
+			}
+			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || m->idiag_inode != d->st->st_ino)
+				continue;
+			alen = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+			for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, alen);
+			     a = RTA_NEXT(a, alen))
+				if (a->rta_type == INET_DIAG_SHUTDOWN && RTA_PAYLOAD(a) >= 1) {
+					uint8_t how = *(uint8_t *)RTA_DATA(a);
+
+					if (how & RCV_SHUTDOWN_BIT)
+						f->params[SOCK_P_OPTS] |= IMG_SOCK_SHUT_RD;
+					if (how & SEND_SHUTDOWN_BIT)
+						f->params[SOCK_P_OPTS] |= IMG_SOCK_SHUT_WR;
+				}
+			return 0;
+		}
+	}
+done:
+	return cryo_err(d->ctx, -ENOENT, "fd %d of pid %d: inet_diag does not know the UDP socket",
+			d->fd, d->pid);
 }
 
 static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid, int fd,
@@ -138,7 +219,7 @@ static int dump_socket(const struct fd_dump *d, struct cryo_ctx *ctx, pid_t pid,
 		f->peer_len = len;
 		f->params[SOCK_P_STATE] = SOCK_CONNECTED;
 	}
-	return 0;
+	return udp_shutdown(d, family, f);
 }
 
 /* After every descriptor: unix peers by file id. */
@@ -212,6 +293,11 @@ static int socket_decode(struct dec *d, json_t *o, struct img_file *f)
 	TRY(sockopt_decode(d, o, f));
 	if (json_object_get(o, "filter"))
 		TRY(sk_filter_decode_buf(d, o, &f->filter, &f->filter_len));
+	if ((f->params[SOCK_P_OPTS] & ~(uint64_t)IMG_SOCK_ALL) ||
+	    ((f->params[SOCK_P_OPTS] & (IMG_SOCK_SHUT_RD | IMG_SOCK_SHUT_WR)) &&
+	     (f->params[SOCK_P_TYPE] != SOCK_DGRAM || f->params[SOCK_P_FAMILY] == AF_UNIX)))
+		return bad(d, "params", "holds unknown socket option bits, or a shutdown "
+				       "on a socket other than UDP");
 	if (f->params[SOCK_P_STATE] > SOCK_PEER_GONE ||
 	    (f->params[SOCK_P_STATE] == SOCK_PEER_GONE && f->params[SOCK_P_FAMILY] != AF_UNIX))
 		return bad(d, "params", "holds a bad socket state");
@@ -241,7 +327,7 @@ void socket_set_opts(int sk, const struct img_file *f)
 
 static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
-	int one = 1, off = -1 /* TCP_REPAIR_OFF_NO_WP */,
+	int one = 1, off_int = 0, off = -1 /* TCP_REPAIR_OFF_NO_WP */,
 	    reuse = !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR);
 	bool repair = f->params[SOCK_P_TYPE] == SOCK_STREAM &&
 		      f->params[SOCK_P_STATE] == SOCK_BOUND &&
@@ -253,24 +339,65 @@ static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (repair && setsockopt(sk, SOL_TCP, TCP_REPAIR, &one, sizeof(one)) < 0)
 		return cryo_err(ctx, -errno, "socket %u: TCP repair mode to bind", f->id);
-	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
-		return cryo_err(ctx, -errno, "bind socket %u again", f->id);
+	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
+		/* An address not (or no longer) of this host, bound under IP_FREEBIND that the
+		 * program cleared since (the options set before say it is off now): bound the
+		 * way it was, then off again. */
+		if (errno != EADDRNOTAVAIL || f->params[SOCK_P_FAMILY] == AF_UNIX ||
+		    setsockopt(sk, SOL_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
+		    bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0 ||
+		    setsockopt(sk, SOL_IP, IP_FREEBIND, &off_int, sizeof(off_int)) < 0)
+			return cryo_err(ctx, -errno, "bind socket %u again", f->id);
+	}
 	if (repair && setsockopt(sk, SOL_TCP, TCP_REPAIR, &off, sizeof(off)) < 0)
 		return cryo_err(ctx, -errno, "socket %u: leave TCP repair mode", f->id);
 	setsockopt(sk, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse));
 	return 0;
 }
 
-static int restore_socket(struct cryo_ctx *ctx, const struct img_file *f)
+/*
+ * Whether f, bound or listening without SO_REUSEPORT, shares its address and port with a
+ * socket of the image that has it: then f had it too when the two were bound (the kernel
+ * lets a port be shared only between sockets that both have it), and cleared it since. It
+ * is bound with it again and cleared once every socket is bound (socket_finish()); others
+ * are not, so that a port shared with nobody stays closed to later SO_REUSEPORT binds.
+ */
+static bool reuseport_for_bind(const struct img *img, const struct img_file *f)
+{
+	int family = f->params[SOCK_P_FAMILY];
+
+	if ((family != AF_INET && family != AF_INET6) || f->tcp || !f->addr_len ||
+	    (f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEPORT) ||
+	    (f->params[SOCK_P_STATE] != SOCK_BOUND && f->params[SOCK_P_STATE] != SOCK_LISTEN))
+		return false;
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *o = &img->files[i];
+
+		if (o != f && o->type == FILE_SOCKET && !o->tcp &&
+		    o->params[SOCK_P_FAMILY] == (uint64_t)family &&
+		    o->params[SOCK_P_TYPE] == f->params[SOCK_P_TYPE] &&
+		    (o->params[SOCK_P_OPTS] & IMG_SOCK_REUSEPORT) && o->addr_len == f->addr_len &&
+		    !memcmp(o->addr, f->addr, f->addr_len))
+			return true;
+	}
+	return false;
+}
+
+static int restore_socket(struct cryo_ctx *ctx, const struct img *img, const struct img_file *f)
 {
 	int family = f->params[SOCK_P_FAMILY], type = f->params[SOCK_P_TYPE];
-	int state = f->params[SOCK_P_STATE], sk;
+	int state = f->params[SOCK_P_STATE], sk, one = 1;
 
 	sk = socket(family, type | SOCK_CLOEXEC, f->params[SOCK_P_PROTO]);
 	if (sk < 0)
 		return cryo_err(ctx, -errno, "create socket %u (family %d, type %d)", f->id, family,
 				type);
 	socket_set_opts(sk, f);
+	if (reuseport_for_bind(img, f) &&
+	    setsockopt(sk, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) {
+		cryo_err(ctx, -errno, "socket %u: SO_REUSEPORT to bind", f->id);
+		goto fail;
+	}
 	if (sockopt_restore(ctx, sk, f) < 0)
 		goto fail;
 	if (f->tcp) {
@@ -289,6 +416,16 @@ static int restore_socket(struct cryo_ctx *ctx, const struct img_file *f)
 		cryo_err(ctx, -errno, "connect socket %u again", f->id);
 		goto fail;
 	}
+	/* A UDP socket's shutdown: the kernel marks it also where it is not connected, and
+	 * says ENOTCONN then. */
+	if ((f->params[SOCK_P_OPTS] & (IMG_SOCK_SHUT_RD | IMG_SOCK_SHUT_WR)) &&
+	    shutdown(sk, (f->params[SOCK_P_OPTS] & IMG_SOCK_SHUT_RD)
+			     ? ((f->params[SOCK_P_OPTS] & IMG_SOCK_SHUT_WR) ? SHUT_RDWR : SHUT_RD)
+			     : SHUT_WR) < 0 &&
+	    errno != ENOTCONN) {
+		cryo_err(ctx, -errno, "shut socket %u down again", f->id);
+		goto fail;
+	}
 	return sk;
 fail:
 	close(sk);
@@ -303,7 +440,7 @@ static int socket_prepare(struct file_restore *fr)
 static int socket_open(struct file_restore *fr, const struct img_file *f)
 {
 	int fd = f->params[SOCK_P_FAMILY] == AF_UNIX ? unix_restore_open(fr, f)
-						     : restore_socket(fr->ctx, f);
+						     : restore_socket(fr->ctx, fr->sh->img, f);
 
 	/* A socketpair's ends never went through socket(): their options go on here. */
 	if (fd >= 0 && f->params[SOCK_P_FAMILY] == AF_UNIX &&
@@ -330,6 +467,16 @@ static int socket_finish(struct file_restore *fr)
 
 	if (r >= 0)
 		r = tcp_restore_finish(fr->ctx, sh);
+	for (uint32_t i = 0; r >= 0 && i < sh->img->nfiles; i++) {
+		const struct img_file *f = &sh->img->files[i];
+		int off = 0;
+
+		if (f->type != FILE_SOCKET || (sh->inherit && sh->inherit[i] >= 0) ||
+		    !reuseport_for_bind(sh->img, f))
+			continue;
+		if (setsockopt(sh->file_fds[i], SOL_SOCKET, SO_REUSEPORT, &off, sizeof(off)) < 0)
+			r = cryo_err(fr->ctx, -errno, "socket %u: clear SO_REUSEPORT", f->id);
+	}
 	for (uint32_t i = 0; r >= 0 && i < sh->img->nfiles; i++) {
 		const struct img_file *f = &sh->img->files[i];
 

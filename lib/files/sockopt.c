@@ -13,7 +13,15 @@
  * net.core.[rw]mem_max come back too. A TCP connection's sizes grown by autotuning differ
  * from a new socket's as well: they come back fixed at the size they had, as CRIU does.
  * SO_RCVLOWAT is set before the buffers: on TCP it may grow an unlocked receive buffer.
+ * SO_BUF_LOCK after them: setting a size locks it; the locks come back as they were read
+ * where they differ from a new socket's (a size set, then its lock cleared, comes back
+ * locked: the lock of 0 is a new socket's too).
+ *
+ * Used by socket.c (TCP, UDP) and rawsk.c (raw and ping sockets).
  */
+#ifndef SO_BUF_LOCK
+#define SO_BUF_LOCK 72
+#endif
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -65,6 +73,7 @@ static const struct sockopt_def defs[] = {
 	INT(SOL_SOCKET, SO_RCVLOWAT, ANY),
 	INT(SOL_SOCKET, SO_SNDBUF, ANY),
 	INT(SOL_SOCKET, SO_RCVBUF, ANY),
+	INT(SOL_SOCKET, SO_BUF_LOCK, ANY), /* after the sizes, which set it */
 	{SOL_SOCKET, SO_SNDTIMEO_OLD, "SO_SNDTIMEO", sizeof(struct timeval), ANY, false},
 	{SOL_SOCKET, SO_RCVTIMEO_OLD, "SO_RCVTIMEO", sizeof(struct timeval), ANY, false},
 	{SOL_SOCKET, SO_LINGER, "SO_LINGER", sizeof(struct linger), ANY, false},
@@ -121,9 +130,12 @@ int sockopt_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, struct img_fil
 
 		if (!applies(o, family, type))
 			continue;
-		if (getsockopt(sk, o->level, o->name, s->val, &len) < 0)
+		if (getsockopt(sk, o->level, o->name, s->val, &len) < 0) {
+			if (errno == ENOPROTOOPT)
+				continue; /* not known to this kernel (SO_BUF_LOCK before 5.14) */
 			return cryo_err(ctx, -errno, "fd %d of pid %d: getsockopt %s", fd, pid,
 					o->what);
+		}
 		if (getsockopt(fresh, o->level, o->name, def, &dlen) < 0)
 			dlen = 0;
 		if (o->is_str)

@@ -25,7 +25,7 @@
  * blocking connect() (restarted after the restore, as every interrupted call is) waits on
  * and returns 0. Options are negotiated by that handshake, none are put back.
  *
- * CLOSE with bytes unread (soccr restores those too): the connection is made established,
+ * CLOSE, with bytes unread or none (soccr restores those too): the connection is made established,
  * its receive queue filled, and closed again by segments. A connection closed by both FINs
  * goes through CLOSE_WAIT (the peer's FIN forged) and LAST_ACK (ours by shutdown(), marked
  * sent) to CLOSE (the peer's ACK forged): the bytes, then end-of-file. One that ended with an
@@ -151,15 +151,10 @@ int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t 
 	struct sockaddr_storage peer;
 	struct tcp_info ti;
 	socklen_t sl = sizeof(ti);
-	int inq = 0, family = f->params[SOCK_P_FAMILY];
+	int family = f->params[SOCK_P_FAMILY];
 
 	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl) < 0)
 		return cryo_err(ctx, -errno, "fd %d of pid %d: TCP_INFO", fd, pid);
-	if (ti.tcpi_state == TCP_CLOSE && ioctl(sk, SIOCINQ, &inq) < 0)
-		return cryo_err(ctx, -errno, "fd %d of pid %d: SIOCINQ", fd, pid);
-	/* Closed with nothing to read: kept as the socket it now is. */
-	if (ti.tcpi_state == TCP_CLOSE && inq == 0)
-		return 0;
 	if (ti.tcpi_state != TCP_CLOSE && ti.tcpi_state != TCP_SYN_SENT)
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"fd %d of pid %d is a TCP connection in state %s, which cryo "
@@ -170,7 +165,7 @@ int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t 
 	sl = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
 	if (!f->addr_len || getsockopt(sk, SOL_SOCKET, SO_PEERNAME, &peer, &sl) < 0) {
 		if (ti.tcpi_state == TCP_CLOSE && (!f->addr_len || errno == ENOTCONN))
-			return 0; /* never connected: its bytes cannot exist */
+			return 0; /* never connected: kept as the socket it is */
 		return cryo_err(ctx, f->addr_len ? -errno : -EIO,
 				"fd %d of pid %d: the peer of a TCP connection in state %s", fd,
 				pid, tcp_state_name(ti.tcpi_state));
@@ -209,8 +204,6 @@ const char *tcp_decode_check(const struct img_file *f)
 		return "is still connecting but has bytes queued";
 	if (t->state == TCP_CLOSE && f->sendq_len)
 		return "is closed but has bytes to send";
-	if (t->state == TCP_CLOSE && !f->data_len)
-		return "is closed with nothing to read";
 	return NULL;
 }
 
@@ -738,4 +731,29 @@ int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh)
 			return cryo_err(ctx, -errno, "socket %u: leave TCP repair mode", f->id);
 	}
 	return 0;
+}
+
+/*
+ * Once the lock is gone: each established connection leaves repair mode once more, with the
+ * window probe that leaving it sends (tcp(7)), which the lock dropped at
+ * tcp_restore_finish(). The peer answers it at once: with its window, or, where its end is
+ * gone (closed or reset while the tree was away), with a reset, which the program then sees
+ * from its first call on, as it would have once its own retransmission met it, not only
+ * after the restored connection's first retransmission timeout (1 s: the measured round
+ * trip is not restored).
+ */
+void tcp_restore_probe(struct cryo_ctx *ctx, const struct rst_shared *sh)
+{
+	for (uint32_t i = 0; i < sh->img->nfiles; i++) {
+		const struct img_file *f = &sh->img->files[i];
+		int sk = sh->file_fds[i];
+
+		if (f->type != FILE_SOCKET || !f->tcp || f->tcp->state != TCP_ESTABLISHED ||
+		    sk < 0 || (sh->inherit && sh->inherit[i] >= 0))
+			continue;
+		if (set_int(sk, SOL_TCP, TCP_REPAIR, 1) < 0 || set_int(sk, SOL_TCP, TCP_REPAIR, 0) < 0 ||
+		    set_int(sk, SOL_SOCKET, SO_REUSEADDR,
+			    !!(f->params[SOCK_P_OPTS] & IMG_SOCK_REUSEADDR)) < 0)
+			log_warn(ctx, "socket %u: window probe: %s", f->id, strerror(errno));
+	}
 }

@@ -17,9 +17,9 @@ struct rst_shared;
 int tcp_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key,
 	     struct img_file *f);
 
-/* Dump: a TCP socket without a peer name (getpeername() fails): 0 where it is closed with
- * nothing unread (kept as a plain socket); a connection still connecting (SYN_SENT) or closed
- * with bytes unread (CLOSE) is read as tcp_dump() does, its peer (SO_PEERNAME) put in f;
+/* Dump: a TCP socket without a peer name (getpeername() fails): 0 where it is closed and
+ * never had a peer (kept as a plain socket); a connection still connecting (SYN_SENT) or
+ * closed (CLOSE, with bytes unread or none) is read as tcp_dump() does, its peer (SO_PEERNAME) put in f;
  * other states are refused, naming fd, pid and the state. f->addr is set where bound. */
 int tcp_dump_unconnected(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, pid_t lock_key,
 			 struct img_file *f);
@@ -37,5 +37,9 @@ int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f);
 /* Restore, once every description is open: FINs are put back, connections leave repair
  * mode, and bytes never sent are queued to be sent. */
 int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh);
+
+/* Restore, once the network lock is dropped: a window probe on each established
+ * connection, so that its peer answers now (a reset where its end is gone). */
+void tcp_restore_probe(struct cryo_ctx *ctx, const struct rst_shared *sh);
 
 #endif

@@ -774,9 +774,8 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	if (vma->kind == VMA_PACKET) {
 		TRY(get_int(d, o, "packet", 1, UINT32_MAX, &v));
 		vma->shmem_id = v;
-		if (!vma->shared || vma->pgoff)
-			return bad(d, "packet",
-				   "is a ring mapping that is not shared from offset 0");
+		if (vma->pgoff)
+			return bad(d, "packet", "is a ring mapping that is not from offset 0");
 	}
 	if (vma->kind == VMA_FILE) {
 		TRY(get_str(d, o, "path", PATH_MAX, &vma->path));

@@ -218,6 +218,9 @@ enum {
 	IMG_SOCK_NODELAY = 1 << 3,
 	IMG_SOCK_PASSCRED = 1 << 4,
 	IMG_SOCK_FILTER_LOCKED = 1 << 5, /* SO_LOCK_FILTER on the socket's filter */
+	IMG_SOCK_SHUT_RD = 1 << 6,       /* UDP: shut down for reading */
+	IMG_SOCK_SHUT_WR = 1 << 7,       /* UDP: shut down for writing */
+	IMG_SOCK_ALL = (1 << 8) - 1,
 };
 
 #define IMG_FILE_PARAMS 8

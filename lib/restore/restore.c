@@ -42,6 +42,7 @@
 #include "image/image-dir.h"
 #include "image/pagemap.h"
 #include "image/tar.h"
+#include "files/tcp.h"
 #include "net/netlock.h"
 #include "restore.h"
 #include "storage/s3-image.h"
@@ -979,8 +980,10 @@ made:
 	}
 	/* The TCP connections are whole again: their peers may reach them (lib/net/). A
 	 * failed restore leaves the lock, so that a retry finds the peers still waiting. */
-	if (image_has_tcp(img))
+	if (image_has_tcp(img)) {
 		netlock_drop(ctx, img->root);
+		tcp_restore_probe(ctx, sh);
+	}
 	for (size_t i = 0; i < tr.n; i++)
 		if (!tr.t[i].zombie && ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
 			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));

@@ -167,6 +167,22 @@ def test_inet_bound_unbound_and_v4_mapped(env):
                     str(free_port(udp)), str(free_port(udp))])
 
 
+def test_bind_options_cleared_after_bind(env):
+    """Sockets bound under an option that only bind() looks at, cleared since: two TCP
+    listeners sharing a port through SO_REUSEPORT, the first one's cleared (zdtm
+    socket-tcp-reuseport), and a UDP socket bound to an address not of this host under
+    IP_FREEBIND, cleared (zdtm sk-freebind-false): bound again where they were, the options
+    read back as cleared, both still listening."""
+    roundtrip(env, [workload("net_bind_cleared")])
+
+
+def test_udp_shutdown_restored(env):
+    """UDP sockets shut down for writing, for reading (connected to each other) and both
+    ways (bound, not connected): the shutdowns come back (sock_diag's INET_DIAG_SHUTDOWN),
+    the open way still carries a datagram (zdtm socket_udp_shutdown)."""
+    roundtrip(env, [workload("net_udp_shutdown")])
+
+
 def test_tcp_closing_connection_restored(env):
     """A half-closed connection (CLOSE_WAIT and FIN_WAIT2 ends) comes back as it was: the
     queued bytes, then end-of-file, and the open direction still carries data (more states
@@ -180,6 +196,19 @@ def test_netlink_sockets(env):
 
 def test_packet_sockets(env):
     roundtrip(env, [workload("net_packet"), str(free_port(socket.SOCK_DGRAM))])
+
+
+def test_packet_rings_mapped_private(env):
+    """A packet socket's rings mapped MAP_PRIVATE (zdtm packet_sock_mmap): mapped again
+    private, at the same address, from the restored socket."""
+    roundtrip(env, [workload("net_packet_ring_private")])
+
+
+def test_sock_packet_sockets(env):
+    """SOCK_PACKET sockets, one bound to lo with ETH_P_ALL, one never bound: the interface
+    names read back, and the bound one still receives lo's frames (its protocol kept, from
+    packet_diag; zdtm packet_sock_spkt)."""
+    roundtrip(env, [workload("net_packet_spkt")])
 
 
 def test_packet_rings(env):
@@ -210,6 +239,13 @@ def ping_sockets_allowed():
 
 def test_raw_sockets(env):
     roundtrip(env, [workload("net_raw")])
+
+
+def test_raw_socket_ip_options_and_buffer_locks(env):
+    """IP options of raw sockets (IP_TTL, IP_TOS, IP_FREEBIND, IP_PKTINFO; IPV6_FREEBIND,
+    IPV6_RECVPKTINFO, IPV6_UNICAST_HOPS; zdtm sock_ip_opts00/01) and SO_BUF_LOCK of TCP
+    sockets, set alone or by SO_SNDBUF (zdtm sock_opts02), read back as they were set."""
+    roundtrip(env, [workload("net_raw_opts")])
 
 
 def test_raw_and_ping_sockets(env, ping_sockets_allowed):

@@ -387,3 +387,50 @@ def test_tcp_closed_with_unread_bytes_restored(env, locks):
     finally:
         for s in [listener] + peers:
             s.close()
+
+
+def test_tcp_closed_with_nothing_unread_restored(env, locks):
+    """Connections closed for good (state CLOSE) with nothing left to read, both ends in the
+    tree (closed by both FINs, one end through TIME_WAIT, the other through LAST_ACK; reset,
+    the ECONNRESET read): restored as closed connections, not as bound sockets. Each keeps
+    its addresses (SO_PEERNAME too) and poll() events; a read gives end-of-file, not
+    ENOTCONN, and a write EPIPE."""
+    run = env.start([workload("net_tcp_close_empty")])
+    locks.append(run.pid)
+    run.wait_for("ready")
+    img = env.dump(run)
+    meta = json.loads((img / "cryo.json").read_text())
+    closed = [f for f in meta["files"] if f.get("tcp")]
+    assert len(closed) == 3, closed
+    for f in closed:
+        assert struct.unpack_from("<I", bytes.fromhex(f["tcp"]), 52)[0] == 7, f
+    pid = env.restore()
+    assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
+    env.check(run, pid)
+
+
+def test_tcp_peer_gone_while_dumped_reset_at_once(env, locks):
+    """An established connection whose peer (outside the tree) reset its end while the tree
+    was dumped, the lock holding the reset off: right after the restore, with no wait, a
+    read says ECONNRESET. The window probe of leaving repair mode goes out once the lock is
+    gone, and the gone peer answers it with a reset (zdtm socket-tcp-reseted)."""
+    listener = socket.socket()
+    conn = None
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        run = env.start([workload("net_tcp_peer_gone"), str(listener.getsockname()[1])])
+        locks.append(run.pid)
+        listener.settimeout(10)
+        conn, _ = listener.accept()
+        run.wait_for("ready")
+        env.dump(run)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+        conn = None
+        pid = env.restore()
+        env.check(run, pid)
+    finally:
+        for s in (listener, conn):
+            if s:
+                s.close()

@@ -427,6 +427,9 @@ static const struct bad_value bad_values[] = {
     {"files/2/owner", "[0, 1, 65]", "\"owner\""},
     {"files/2/owner", "[0, 1]", "\"owner\""},
     {"files/12/params/1", "\"0x1000\"", "mode above 07777"},
+    /* a TCP socket's option bits: a UDP shutdown, an unknown bit */
+    {"files/15/params/5", "\"0x60\"", "shutdown on a socket other than UDP"},
+    {"files/15/params/5", "\"0x120\"", "unknown socket option bits"},
     /* a BPF map */
     {"files/16/params/0", "\"0x3\"", "BPF map type"},
     {"files/16/params/1", "\"0x8\"", "key size"},
@@ -690,6 +693,8 @@ static const struct bad_value bad_values[] = {
     {"files/10/flags", "1026", "flags a pidfd cannot have"},
     /* a packet socket's rings and their mapping */
     {"files/18/rings/0/3", "31", "would not make"},
+    /* the TPACKET_V3 socket read as SOCK_PACKET, which has no version, ring or fanout */
+    {"files/18/params/0", "\"0xa\"", "not a valid SOCK_PACKET socket"},
     {"files/18/rings/0/0", "6000", "would not make"},
     {"files/18/rings/0/2", "1000", "would not make"},
     {"files/18/rings/1/4", "10", "would not make"},
@@ -709,8 +714,7 @@ static const struct bad_value bad_values[] = {
     {"files/18/params/2", "\"0x1\"", "would not make"},
     {"tasks/0/vmas/11/packet", "0", "out of range"},
     {"tasks/0/vmas/11/packet", "1", "not the size of the rings"},
-    {"tasks/0/vmas/11/pgoff", "\"0x1000\"", "not shared from offset 0"},
-    {"tasks/0/vmas/11/shared", "false", "not shared from offset 0"},
+    {"tasks/0/vmas/11/pgoff", "\"0x1000\"", "not from offset 0"},
     {"tasks/0/vmas/11/end", "\"0x7ffd40609000\"", "not the size of the rings"},
     /* pipes */
     {"pipes/0/ino", "-1", "malformed"},
@@ -892,8 +896,8 @@ static void test_tcp_before_state(void **state)
 }
 
 /* A connection still connecting (SYN_SENT, no queues) and one closed with bytes unread and
- * an error pending (CLOSE, IMG_TCP_ERROR) decode; a closed one with nothing to read is
- * refused (it is saved as a plain socket). */
+ * an error pending (CLOSE, IMG_TCP_ERROR) decode, and one closed with nothing to read; a
+ * closed one with bytes to send is refused. */
 static void test_tcp_syn_sent_and_closed(void **state)
 {
 	static const char *const head =
@@ -927,7 +931,16 @@ static void test_tcp_syn_sent_and_closed(void **state)
 	snprintf(hex, sizeof(hex), "%s%s", head, "0700000000000000");
 	put(j, "files/15/tcp", json_string(hex));
 	put(j, "files/15/sendq", json_string(""));
-	expect_reject(j, -EINVAL, "closed with nothing to read", "a closed tcp without bytes");
+	put(j, "files/15/data", json_string(""));
+	s = json_dumps(j, JSON_COMPACT);
+	assert_non_null(s);
+	if (img_decode(ctx, s, strlen(s), &img) < 0)
+		fail_msg("a closed tcp without bytes refused: %s", cryo_ctx_errmsg(ctx));
+	free(s);
+	assert_int_equal(img.files[15].data_len, 0);
+	img_free(&img);
+	put(j, "files/15/sendq", json_string("61"));
+	expect_reject(j, -EINVAL, "closed but has bytes to send", "a closed tcp with bytes to send");
 }
 
 static void test_too_many(void **state)

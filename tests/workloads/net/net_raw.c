@@ -4,9 +4,10 @@
  * 127.0.0.1 whose ICMP_FILTER lets only echo replies through; a raw UDP socket with
  * IP_HDRINCL, connected to 127.0.0.2 and bound to lo (SO_BINDTOIFINDEX); an IPv6 raw socket
  * of protocol 253 bound to ::1 with IPV6_CHECKSUM; a ping socket bound to 127.0.0.1 with its
- * own ICMP id. After the restore each reads back the same, the raw ICMP socket sends an echo
- * request and sees only the reply (its own request is filtered out), and the ping socket
- * gets its reply with its id.
+ * own ICMP id, and one never bound nor used (no ICMP id yet: not in /proc/net/icmp). After the
+ * restore each reads back the same, the raw ICMP socket sends an echo request and sees only
+ * the reply (its own request is filtered out), the ping socket gets its reply with its id,
+ * and the fresh one is still without an id, then pings.
  */
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
 	unsigned st;
 	uint32_t mask = ~(1u << ICMP_ECHOREPLY), back = 0;
 	socklen_t mlen = sizeof(back);
-	int icmp, hdr, v6, ping = -1, one = 1, two = 2;
+	int icmp, hdr, v6, ping = -1, fresh = -1, one = 1, two = 2;
 	uint16_t id = 0x5000 | (getpid() & 0xfff), seq = getpid() & 0xffff;
 	struct icmphdr h;
 
@@ -167,6 +168,9 @@ int main(int argc, char **argv)
 		if (ping < 0 || bind(ping, (struct sockaddr *)&b, sizeof(b)) < 0)
 			fail("set up the ping socket: %m");
 		getsockname(ping, (struct sockaddr *)&a_ping, &la_ping);
+		fresh = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
+		if (fresh < 0)
+			fail("a second ping socket: %m");
 	}
 	getsockname(icmp, (struct sockaddr *)&a_icmp, &la_icmp);
 	getsockname(hdr, (struct sockaddr *)&a_hdr, &la_hdr);
@@ -210,6 +214,16 @@ int main(int argc, char **argv)
 		h = wait_icmp(ping, 0, seq + 1);
 		if (h.type != ICMP_ECHOREPLY || ntohs(h.un.echo.id) != id)
 			fail("the ping socket got type %d id %x", h.type, ntohs(h.un.echo.id));
+		struct sockaddr_in fa;
+		socklen_t fl = sizeof(fa);
+
+		if (getsockname(fresh, (struct sockaddr *)&fa, &fl) < 0 || fa.sin_port ||
+		    fa.sin_addr.s_addr)
+			fail("the fresh ping socket has an id or address (%m)");
+		send_echo(fresh, 0, seq + 2);
+		h = wait_icmp(fresh, 0, seq + 2);
+		if (h.type != ICMP_ECHOREPLY)
+			fail("the fresh ping socket got type %d", h.type);
 	}
 	pass();
 }
