@@ -94,7 +94,7 @@ def kill_test(static, name):
 
 
 def remove_leftovers(static, name):
-    for suffix in (".pid", ".out", ".out.inprogress"):
+    for suffix in (".pid", ".out", ".out.inprogress", ".out.external"):
         try:
             os.unlink(os.path.join(static, name + suffix))
         except OSError:
