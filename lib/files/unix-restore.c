@@ -187,10 +187,26 @@ static void bind_end(struct aside *a, bool remove)
 		rename(a->tmp, a->path);
 }
 
+/* bind_start(), its socket file then given the owner and mode it had: bind() made it with the
+ * umask and our ids, and connecting needs write permission on it. */
+static int bind_perms(struct cryo_ctx *ctx, int sk, const struct img_file *f, struct aside *a)
+{
+	int r = bind_start(ctx, sk, f, a);
+
+	if (r >= 0 && f->sk_file &&
+	    (chown(a->path, f->sk_uid, f->sk_gid) < 0 || chmod(a->path, f->sk_mode) < 0)) {
+		r = cryo_err(ctx, -errno, "give the socket file of socket %u its owner and mode",
+			     f->id);
+		unlink(a->path);
+		bind_end(a, false);
+	}
+	return r;
+}
+
 static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
 	struct aside a;
-	int r = bind_start(ctx, sk, f, &a);
+	int r = bind_perms(ctx, sk, f, &a);
 
 	if (r >= 0)
 		bind_end(&a, f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
@@ -234,6 +250,12 @@ static int named_pair(struct cryo_ctx *ctx, int type, const struct img_file *acc
 		return r;
 	sv[1] = TAKE_FD(c);
 	return 0;
+}
+
+/* Whether f waits to be accepted by the listener params[SOCK_P_PEER]. */
+static bool unaccepted(const struct img_file *f)
+{
+	return f->params[SOCK_P_UNIX] & IMG_UNIX_UNACCEPTED;
 }
 
 /* The end of f's connection that took its name from a listener, or NULL (a socketpair). */
@@ -328,7 +350,7 @@ static int pairs_named_like(struct file_restore *fr, const struct img_file *f)
 				return r;
 			continue;
 		}
-		if (x->params[SOCK_P_STATE] != SOCK_CONNECTED ||
+		if (x->params[SOCK_P_STATE] != SOCK_CONNECTED || unaccepted(x) ||
 		    acceptor(x, img_find_file(img, x->params[SOCK_P_PEER])) != x)
 			continue;
 		r = make_pair(fr, x);
@@ -361,6 +383,75 @@ static bool reachable(const struct img_file *f)
 	return probe >= 0 && connect(probe, (const struct sockaddr *)f->peer, f->peer_len) == 0;
 }
 
+/*
+ * Listener l bound and listening again, and each client of the image waiting in its accept
+ * queue connected to it again (while its socket file is there, also one that was removed
+ * since): they all wait in st->pair.
+ */
+static int make_listener(struct file_restore *fr, const struct img_file *l)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+	struct aside a = {.moved = false};
+	int sk, r = 0;
+
+	if (l->type != FILE_SOCKET || l->params[SOCK_P_FAMILY] != AF_UNIX ||
+	    l->params[SOCK_P_STATE] != SOCK_LISTEN || !named(l))
+		return cryo_err(fr->ctx, -EINVAL, "socket %u: a connection waits to be accepted "
+				"by a socket that is no unix listener with a name", l->id);
+	r = pairs_named_like(fr, l);
+	if (r < 0)
+		return r;
+	sk = socket(AF_UNIX, l->params[SOCK_P_TYPE] | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", l->id,
+				(int)l->params[SOCK_P_TYPE]);
+	socket_set_opts(sk, l);
+	if (bind_perms(fr->ctx, sk, l, &a) < 0) {
+		close(sk);
+		return -EIO;
+	}
+	if (listen(sk, SOMAXCONN) < 0)
+		r = cryo_err(fr->ctx, -errno, "listen on socket %u", l->id);
+	for (uint32_t i = 0; r >= 0 && i < img->nfiles; i++) {
+		const struct img_file *c = &img->files[i];
+		int csk;
+
+		if (c->type != FILE_SOCKET || c->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    !unaccepted(c) || c->params[SOCK_P_PEER] != l->id || st->pair[i] >= 0 ||
+		    fr->sh->file_fds[i] >= 0)
+			continue;
+		if (c->params[SOCK_P_TYPE] != l->params[SOCK_P_TYPE]) {
+			r = cryo_err(fr->ctx, -EINVAL, "socket %u waits to be accepted by a "
+				     "listener of another type", c->id);
+			break;
+		}
+		csk = socket(AF_UNIX, c->params[SOCK_P_TYPE] | SOCK_CLOEXEC, 0);
+		if (csk < 0) {
+			r = cryo_err(fr->ctx, -errno, "create socket %u", c->id);
+			break;
+		}
+		socket_set_opts(csk, c);
+		if (named(c) && bind_again(fr->ctx, csk, c) < 0)
+			r = -EIO;
+		else if (connect(csk, (const struct sockaddr *)l->addr, l->addr_len) < 0)
+			r = cryo_err(fr->ctx, -errno, "connect socket %u to its listener again",
+				     c->id);
+		if (r < 0) {
+			close(csk);
+			break;
+		}
+		st->pair[i] = csk;
+	}
+	bind_end(&a, l->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
+	if (r < 0) {
+		close(sk);
+		return r;
+	}
+	st->pair[l - img->files] = sk;
+	return 0;
+}
+
 int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 {
 	struct unix_restore *st = fr->state[FILE_SOCKET];
@@ -368,6 +459,25 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 	int type = f->params[SOCK_P_TYPE], state = f->params[SOCK_P_STATE];
 	int idx = f - img->files, sk, r;
 
+	if (unaccepted(f) || state == SOCK_LISTEN) {
+		const struct img_file *l = unaccepted(f) ? img_find_file(img, f->params[SOCK_P_PEER])
+							  : f;
+
+		if (!l)
+			return cryo_err(fr->ctx, -EINVAL, "socket %u waits to be accepted by a "
+					"listener that is not in the image", f->id);
+		if (st->pair[idx] < 0 && fr->sh->file_fds[l - img->files] >= 0)
+			return cryo_err(fr->ctx, -EINVAL, "socket %u waits to be accepted by "
+					"socket %u, opened without it", f->id, l->id);
+		if (st->pair[idx] < 0) {
+			r = make_listener(fr, l);
+			if (r < 0)
+				return r;
+		}
+		sk = st->pair[idx];
+		st->pair[idx] = -1;
+		return sk;
+	}
 	if (state == SOCK_CONNECTED && !dgram_later(img, f)) {
 		if (st->pair[idx] < 0) {
 			r = make_pair(fr, f);
@@ -406,10 +516,6 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 	socket_set_opts(sk, f);
 	if (state != SOCK_UNBOUND && named(f) && bind_again(fr->ctx, sk, f) < 0)
 		goto fail;
-	if (state == SOCK_LISTEN && listen(sk, SOMAXCONN) < 0) {
-		cryo_err(fr->ctx, -errno, "listen on socket %u", f->id);
-		goto fail;
-	}
 	if (f->data_len && state != SOCK_CONNECTED) {
 		/* Datagrams queued for it from senders not in the image come again from an
 		 * unnamed socket. */

@@ -198,6 +198,9 @@ enum {
 	IMG_UNIX_SHUT_RD = 1 << 0,  /* shut down for reading (shutdown(2), by it or its peer) */
 	IMG_UNIX_SHUT_WR = 1 << 1,  /* shut down for writing */
 	IMG_UNIX_UNLINKED = 1 << 2, /* bound to a path whose socket file was removed since */
+	/* Connected, its peer not accepted yet: waits in the accept queue of the listener
+	 * params[SOCK_P_PEER] */
+	IMG_UNIX_UNACCEPTED = 1 << 3,
 };
 
 enum img_sock_state {
@@ -338,6 +341,10 @@ struct img_file {
 	uint8_t *filter;                  /* FILE_SOCKET: its classic BPF filter (struct
 					     sock_filter[], SO_ATTACH_FILTER), or NULL */
 	uint32_t filter_len;
+	/* FILE_SOCKET, unix, bound to a path: its socket file's permission bits, owner and group
+	 * at dump time, if sk_file (the file was its own then). */
+	bool sk_file;
+	uint32_t sk_mode, sk_uid, sk_gid;
 	char *name;                       /* FILE_BPFMAP: the map's name */
 	uint8_t *btf;                     /* FILE_BPFMAP: its BTF as BPF_BTF_LOAD takes it, or NULL */
 	uint32_t btf_len;

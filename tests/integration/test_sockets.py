@@ -107,6 +107,40 @@ def test_unix_socket_states(env):
     assert (env.tmp / "taken.sock").exists() is False  # the workload removed it when done
 
 
+def test_unix_socket_files_keep_owner_and_mode(env):
+    """A listener's socket file and a datagram socket's keep their mode, owner and group, so
+    that another user may still connect and send."""
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix="cryo-unix-files-")
+    try:
+        os.chmod(d, 0o711)  # another user reaches the socket files, as under /tmp
+        roundtrip(env, [workload("net_unix_files"), d])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_unix_connections_not_yet_accepted(env):
+    """Clients waiting in a stream listener's accept queue (one bound to a name) and in a
+    seqpacket listener's whose socket file was removed: still connected after restore, each
+    accepted once more by its listener, bytes and records passing both ways."""
+    roundtrip(env, [workload("net_unix_unaccepted"), env.tmp])
+
+
+def test_unix_connection_not_yet_accepted_with_bytes_refused(env):
+    """A client's bytes waiting in a connection not yet accepted cannot be read without
+    accepting it: the dump is refused naming pid and fd, and the tree runs on."""
+    run = env.start([workload("net_unix_unaccepted"), env.tmp, "refuse"])
+    run.wait_for("ready", 10)
+    img = env.tmp / "img"
+    p = cryo("dump", "-t", run.pid, "-D", img, check=False)
+    assert p.returncode == 1, f"exit {p.returncode}: {p.stderr}"
+    for w in (f"pid {run.pid}", "fd ", "waits to be accepted"):
+        assert w in p.stderr, f"{w!r} not in {p.stderr!r}"
+    assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
+    os.kill(run.pid, 0)  # still there (env's cleanup ends it)
+
+
 def test_unix_sockets_connected_outside_the_tree(env):
     """Unix sockets whose peers are this test's, outside the dumped tree: dumped with default
     options and marked external; restored with their peers gone (queue, then end-of-file,

@@ -614,6 +614,14 @@ void fixture_img(struct img *img)
 	img->files[9].from[0] = (struct img_sk_from){.at = 0, .addr_len = 8};
 	img->files[9].from[0].addr = xcalloc(1, 8);
 	memcpy(img->files[9].from[0].addr, "\x01\0/s.so", 8);
+	/* Bound to a (relative) path, its socket file with its own mode and owner. */
+	img->files[9].addr_len = 8;
+	img->files[9].addr = xcalloc(1, 8);
+	memcpy(img->files[9].addr, "\x01\0me.so", 8);
+	img->files[9].sk_file = true;
+	img->files[9].sk_mode = 0640;
+	img->files[9].sk_uid = 18943;
+	img->files[9].sk_gid = 100;
 	/* SO_PASSCRED: the first datagram's sender, the second sent before it was set. */
 	img->files[9].ncreds = 2;
 	img->files[9].creds = xcalloc(2, sizeof(struct img_sk_cred));
