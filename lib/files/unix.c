@@ -434,18 +434,18 @@ int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
 			memcpy(f->peer, &addr, len);
 			f->peer_len = len;
 		}
-	} else if (type != SOCK_DGRAM) {
+	} else {
 		/* Connected once, its peer closed since: what is queued is still to be read,
-		 * then end-of-file; a write gets EPIPE. Or its peer waits in a listener's accept
-		 * queue (it has no inode yet): unix_dump_done() tells. What it sent there, still
-		 * charged to it (SIOCOUTQ), cannot be read without accepting it: refused, as
-		 * CRIU does. */
+		 * then end-of-file (a datagram socket: a send is refused); a write gets EPIPE. Or
+		 * its peer waits in a listener's accept queue (it has no inode yet):
+		 * unix_dump_done() tells. What it sent there, still charged to it (SIOCOUTQ),
+		 * cannot be read without accepting it: refused, as CRIU does. */
 		int outq = 0;
 
 		if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0)
 			f->params[SOCK_P_STATE] = SOCK_PEER_GONE;
-		if (f->params[SOCK_P_STATE] == SOCK_PEER_GONE && ioctl(sk, SIOCOUTQ, &outq) == 0 &&
-		    outq > 0)
+		if (type != SOCK_DGRAM && f->params[SOCK_P_STATE] == SOCK_PEER_GONE &&
+		    ioctl(sk, SIOCOUTQ, &outq) == 0 && outq > 0)
 			return cryo_err(d->ctx, -EOPNOTSUPP,
 					"fd %d of pid %d is a unix socket whose connection waits to "
 					"be accepted with what it sent unread (%d bytes charged): "

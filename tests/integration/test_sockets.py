@@ -81,7 +81,8 @@ def test_tcp_established_leave_running(env):
 
 def test_unix_sockets_whose_peer_is_gone(env):
     """A server's end of a connection whose client hung up (stream and seqpacket): the
-    queued bytes, then end-of-file, and EPIPE on write, after restore as before."""
+    queued bytes, then end-of-file, and EPIPE on write, after restore as before; a datagram
+    socketpair's end whose other end sent and closed: its datagrams, then ECONNREFUSED."""
     roundtrip(env, [workload("net_unix_peer_gone")])
 
 
