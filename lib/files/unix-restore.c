@@ -452,6 +452,106 @@ static int make_listener(struct file_restore *fr, const struct img_file *l)
 	return 0;
 }
 
+/* Replaced by a descriptor of the caller (--inherit-fd): not ours to fill or shut down. */
+static bool inherited(const struct rst_shared *sh, uint32_t i)
+{
+	return sh->inherit && sh->inherit[i] >= 0;
+}
+
+/* The datagram socket of the image f is connected to, if its socket file was removed since
+ * (its name cannot be connected to once bound again), else NULL. */
+static const struct img_file *ghost_peer(const struct img *img, const struct img_file *f)
+{
+	const struct img_file *p;
+
+	if (f->params[SOCK_P_TYPE] != SOCK_DGRAM || f->params[SOCK_P_STATE] != SOCK_CONNECTED ||
+	    !dgram_later(img, f))
+		return NULL;
+	p = img_find_file(img, f->params[SOCK_P_PEER]);
+	return p && p != f && p->type == FILE_SOCKET && p->params[SOCK_P_FAMILY] == AF_UNIX &&
+			       p->params[SOCK_P_TYPE] == SOCK_DGRAM && named(p) &&
+			       (p->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED)
+		   ? p
+		   : NULL;
+}
+
+/*
+ * f's socket, bound again if it was (state), with a socket to refill its queue from senders
+ * outside the image (st->tx). A datagram socket whose file was removed since is connected to
+ * while its name is bound for the moment: by its datagram clients in the image (not opened
+ * yet: they wait in st->pair) and by that socket, which then refills it.
+ */
+static int make_bound(struct file_restore *fr, const struct img_file *f, int state)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+	int type = f->params[SOCK_P_TYPE], idx = f - img->files, sk, tx = -1, r = 0;
+	bool ghost = type == SOCK_DGRAM && (f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
+	struct aside a;
+
+	sk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", f->id, type);
+	socket_set_opts(sk, f);
+	if (f->data_len && state != SOCK_CONNECTED) {
+		/* Datagrams queued for it from senders not in the image come again from an
+		 * unnamed socket. */
+		tx = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+		if (tx < 0) {
+			cryo_err(fr->ctx, -errno, "a socket to refill socket %u", f->id);
+			close(sk);
+			return -EIO;
+		}
+	}
+	if (state == SOCK_UNBOUND || !named(f))
+		goto done;
+	if (!ghost) {
+		if (bind_again(fr->ctx, sk, f) < 0)
+			r = -EIO;
+		goto done;
+	}
+	if (bind_perms(fr->ctx, sk, f, &a) < 0) {
+		r = -EIO;
+		goto done;
+	}
+	if (tx >= 0 && connect(tx, (const struct sockaddr *)f->addr, f->addr_len) < 0)
+		r = cryo_err(fr->ctx, -errno, "connect to socket %u to refill it", f->id);
+	for (uint32_t i = 0; r >= 0 && i < img->nfiles; i++) {
+		const struct img_file *c = &img->files[i];
+		int csk;
+
+		if (c->type != FILE_SOCKET || c->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    ghost_peer(img, c) != f || st->pair[i] >= 0 || fr->sh->file_fds[i] >= 0 ||
+		    inherited(fr->sh, i))
+			continue;
+		csk = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (csk < 0) {
+			r = cryo_err(fr->ctx, -errno, "create socket %u", c->id);
+			break;
+		}
+		socket_set_opts(csk, c);
+		if (named(c) && bind_again(fr->ctx, csk, c) < 0)
+			r = -EIO;
+		else if (connect(csk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
+			r = cryo_err(fr->ctx, -errno, "connect socket %u again", c->id);
+		if (r < 0) {
+			close(csk);
+			break;
+		}
+		st->pair[i] = csk;
+	}
+	bind_end(&a, true);
+done:
+	if (r < 0) {
+		if (tx >= 0)
+			close(tx);
+		close(sk);
+		return r;
+	}
+	st->tx[idx] = tx;
+	return sk;
+}
+
 int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 {
 	struct unix_restore *st = fr->state[FILE_SOCKET];
@@ -510,27 +610,34 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 		st->pair[idx] = -1;
 		return sk;
 	}
-	sk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", f->id, type);
-	socket_set_opts(sk, f);
-	if (state != SOCK_UNBOUND && named(f) && bind_again(fr->ctx, sk, f) < 0)
-		goto fail;
-	if (f->data_len && state != SOCK_CONNECTED) {
-		/* Datagrams queued for it from senders not in the image come again from an
-		 * unnamed socket. */
-		int tx = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-
-		if (tx < 0) {
-			cryo_err(fr->ctx, -errno, "a socket to refill socket %u", f->id);
-			goto fail;
-		}
-		st->tx[idx] = tx;
+	if (st->pair[idx] >= 0) {
+		sk = st->pair[idx]; /* made along with a datagram client (make_bound()) */
+		st->pair[idx] = -1;
+		return sk;
 	}
-	return sk;
-fail:
-	close(sk);
-	return -EIO;
+	/* A datagram client of a socket whose file was removed: connected now, while that
+	 * socket binds its name for a moment. */
+	if (state == SOCK_CONNECTED && type == SOCK_DGRAM && ghost_peer(img, f) &&
+	    fr->sh->file_fds[ghost_peer(img, f) - img->files] < 0) {
+		const struct img_file *p = ghost_peer(img, f);
+
+		if (named(p)) {
+			r = pairs_named_like(fr, p);
+			if (r < 0)
+				return r;
+		}
+		sk = make_bound(fr, p, p->params[SOCK_P_STATE]);
+		if (sk < 0)
+			return sk;
+		st->pair[p - img->files] = sk;
+		if (st->pair[idx] < 0)
+			return cryo_err(fr->ctx, -EIO, "socket %u: not connected to socket %u",
+					f->id, p->id);
+		sk = st->pair[idx];
+		st->pair[idx] = -1;
+		return sk;
+	}
+	return make_bound(fr, f, state);
 }
 
 /* Sends one message of to's queue again: bytes, with the files it carried. */
@@ -545,10 +652,12 @@ static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 			 CMSG_SPACE(sizeof(struct ucred))];
 	} ctl;
 	struct iovec iov = {.iov_base = (void *)p, .iov_len = len};
-	/* A named datagram socket is sent to by name: its sender need not be its peer. */
+	/* A named datagram socket is sent to by name: its sender need not be its peer. One
+	 * whose file was removed since is sent to by a socket connected to it (make_bound()). */
+	bool by_name = dgram && named(to) && !(to->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_name = dgram && named(to) ? to->addr : NULL,
-			    .msg_namelen = dgram && named(to) ? to->addr_len : 0};
+			    .msg_name = by_name ? to->addr : NULL,
+			    .msg_namelen = by_name ? to->addr_len : 0};
 	ssize_t n;
 
 	if (m) {
@@ -605,15 +714,21 @@ static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 	return 0;
 }
 
-/* The socket of the image bound to the name a datagram came from, to send it again, or dflt. */
-static int named_sender(const struct rst_shared *sh, const struct img_sk_from *w, int dflt)
+/* The socket of the image bound to the name a datagram came from, to send it again, or dflt.
+ * To a socket whose file was removed since, only one connected to it can send. */
+static int named_sender(const struct rst_shared *sh, const struct img_sk_from *w,
+			const struct img_file *to, int dflt)
 {
+	bool ghost = to->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED;
+
 	for (uint32_t i = 0; i < sh->img->nfiles; i++) {
 		const struct img_file *g = &sh->img->files[i];
 
 		if (g->type == FILE_SOCKET && g->params[SOCK_P_FAMILY] == AF_UNIX &&
 		    g->params[SOCK_P_TYPE] == SOCK_DGRAM && g->addr_len == w->addr_len &&
-		    !memcmp(g->addr, w->addr, w->addr_len) && sh->file_fds[i] >= 0)
+		    !memcmp(g->addr, w->addr, w->addr_len) && sh->file_fds[i] >= 0 &&
+		    (!ghost || (g->params[SOCK_P_STATE] == SOCK_CONNECTED &&
+				g->params[SOCK_P_PEER] == to->id)))
 			return sh->file_fds[i];
 	}
 	return dflt;
@@ -686,7 +801,7 @@ static int send_queue(struct cryo_ctx *ctx, const struct rst_shared *sh, int fro
 		while (j < to->nfrom && to->from[j].at < off)
 			j++;
 		if (j < to->nfrom && to->from[j].at == off && named(to))
-			sender = named_sender(sh, &to->from[j], from);
+			sender = named_sender(sh, &to->from[j], to, from);
 		memcpy(&len, to->data + off, 4);
 		if (len > to->data_len - off - 4)
 			return cryo_err(ctx, -EINVAL, "socket %u: truncated queued datagram", to->id);
@@ -721,11 +836,6 @@ static int refill(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 	return r;
 }
 
-/* Replaced by a descriptor of the caller (--inherit-fd): not ours to fill or shut down. */
-static bool inherited(const struct rst_shared *sh, uint32_t i)
-{
-	return sh->inherit && sh->inherit[i] >= 0;
-}
 
 
 int unix_restore_finish(struct file_restore *fr)
@@ -743,6 +853,8 @@ int unix_restore_finish(struct file_restore *fr)
 		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f) ||
 		    inherited(sh, i))
 			continue;
+		if (ghost_peer(img, f))
+			continue; /* connected when made (make_bound()) */
 		peer = img_find_file(img, f->params[SOCK_P_PEER]);
 		if (!peer || !named(peer))
 			return cryo_err(fr->ctx, -EINVAL, "socket %u: its peer has no name to "

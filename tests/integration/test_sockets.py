@@ -142,6 +142,13 @@ def test_unix_connection_not_yet_accepted_with_bytes_refused(env):
     os.kill(run.pid, 0)  # still there (env's cleanup ends it)
 
 
+def test_unix_datagram_server_whose_file_was_removed(env):
+    """A datagram server whose socket file was removed, with clients connected to it (one
+    opened before it, one bound to a name) and datagrams queued: still connected after
+    restore, the queue comes back, and new datagrams reach it."""
+    roundtrip(env, [workload("net_unix_dgram_ghost"), env.tmp])
+
+
 def test_unix_sockets_connected_outside_the_tree(env):
     """Unix sockets whose peers are this test's, outside the dumped tree: dumped with default
     options and marked external; restored with their peers gone (queue, then end-of-file,
