@@ -139,17 +139,76 @@ static void free_addr(const struct img_file *f)
 		unlink(path);
 }
 
-/* What had the path of a socket bound again while it steps aside (bind_start()). */
+/* What had the path of a socket bound again while it steps aside (bind_start()), and the
+ * directories made for it. */
 struct aside {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 	char tmp[sizeof(((struct sockaddr_un *)0)->sun_path) + 32];
 	bool moved;
+	unsigned made; /* levels of directories above path made for the moment */
 };
+
+/* Removes the directories made for a->path, deepest first. */
+static void unmake_dirs(struct aside *a)
+{
+	char dir[sizeof(a->path)];
+
+	memcpy(dir, a->path, sizeof(dir));
+	for (; a->made; a->made--) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+		rmdir(dir);
+	}
+	a->made = 0;
+}
+
+/* The directories above a->path, an absolute path, that are gone are made for the moment (a
+ * socket whose file and directory were both removed after it bound). */
+static int make_dirs(struct cryo_ctx *ctx, struct aside *a, uint32_t id)
+{
+	char dir[sizeof(a->path)];
+	unsigned missing = 0;
+	struct stat st;
+	char *slash;
+
+	memcpy(dir, a->path, sizeof(dir));
+	for (;;) {
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+		if (stat(dir, &st) == 0)
+			break;
+		if (errno != ENOENT)
+			return cryo_err(ctx, -errno, "socket %u: %s", id, dir);
+		missing++;
+	}
+	/* Down from the first one missing: each level is dir with one more component. */
+	while (missing) {
+		size_t len = strlen(dir);
+
+		dir[len] = '/';
+		if (mkdir(dir, 0700) < 0) {
+			int r = cryo_err(ctx, -errno, "socket %u: make directory %s for the "
+					 "moment", id, dir);
+
+			unmake_dirs(a);
+			return r;
+		}
+		a->made++;
+		missing--;
+	}
+	return 0;
+}
 
 /*
  * Binds sk to f's name again. A socket file left behind by the dumped tree is replaced. For a
  * socket whose file was removed after it bound (unlinked), whatever has its path now (another
- * socket's file, any file) steps aside under a temporary name until bind_end().
+ * socket's file, any file) steps aside under a temporary name until bind_end(), and the
+ * directories above it that are gone too are made until then.
  */
 static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, struct aside *a)
 {
@@ -161,6 +220,8 @@ static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, st
 		memcpy(a->path, un->sun_path, f->addr_len - sizeof(sa_family_t));
 	if (!(f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED)) {
 		free_addr(f);
+	} else if (a->path[0] == '/' && make_dirs(ctx, a, f->id) < 0) {
+		return -EIO;
 	} else if (lstat(a->path, &st) == 0) {
 		snprintf(a->tmp, sizeof(a->tmp), "%s.cryo-aside-%d", a->path, getpid());
 		if (rename(a->path, a->tmp) < 0)
@@ -173,6 +234,7 @@ static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, st
 
 		if (a->moved)
 			rename(a->tmp, a->path);
+		unmake_dirs(a);
 		return r;
 	}
 	return 0;
@@ -185,6 +247,7 @@ static void bind_end(struct aside *a, bool remove)
 		unlink(a->path);
 	if (a->moved)
 		rename(a->tmp, a->path);
+	unmake_dirs(a);
 }
 
 /* bind_start(), its socket file then given the owner and mode it had: bind() made it with the
@@ -487,7 +550,8 @@ static int make_bound(struct file_restore *fr, const struct img_file *f, int sta
 	const struct img *img = fr->sh->img;
 	int type = f->params[SOCK_P_TYPE], idx = f - img->files, sk, tx = -1, r = 0;
 	bool ghost = type == SOCK_DGRAM && (f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
-	struct aside a;
+	const struct img_file *back = NULL;
+	struct aside a, ca, back_aside;
 
 	sk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (sk < 0)
@@ -530,15 +594,36 @@ static int make_bound(struct file_restore *fr, const struct img_file *f, int sta
 			break;
 		}
 		socket_set_opts(csk, c);
-		if (named(c) && bind_again(fr->ctx, csk, c) < 0)
-			r = -EIO;
-		else if (connect(csk, (const struct sockaddr *)f->addr, f->addr_len) < 0)
+		/* Connected before it binds its own name, which may be the same. */
+		if (connect(csk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
 			r = cryo_err(fr->ctx, -errno, "connect socket %u again", c->id);
+			close(csk);
+			break;
+		}
+		if (named(c) && bind_perms(fr->ctx, csk, c, &ca) < 0) {
+			close(csk);
+			r = -EIO;
+			break;
+		}
+		/* A pair bound to names whose files are both gone: f connects back to c once
+		 * the others have connected to it (a connected socket takes no one else), c's
+		 * name bound until then. */
+		if (r >= 0 && named(c) && ghost_peer(img, f) == c && !back) {
+			back = c;
+			back_aside = ca;
+		} else if (named(c)) {
+			bind_end(&ca, c->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
+		}
 		if (r < 0) {
 			close(csk);
 			break;
 		}
 		st->pair[i] = csk;
+	}
+	if (back) {
+		if (r >= 0 && connect(sk, (const struct sockaddr *)back->addr, back->addr_len) < 0)
+			r = cryo_err(fr->ctx, -errno, "connect socket %u again", f->id);
+		bind_end(&back_aside, back->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
 	}
 	bind_end(&a, true);
 done:
@@ -853,8 +938,16 @@ int unix_restore_finish(struct file_restore *fr)
 		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f) ||
 		    inherited(sh, i))
 			continue;
-		if (ghost_peer(img, f))
-			continue; /* connected when made (make_bound()) */
+		if (ghost_peer(img, f)) {
+			struct sockaddr_un x;
+			socklen_t xl = sizeof(x);
+
+			/* Connected when made (make_bound()), or never. */
+			if (getpeername(sh->file_fds[i], (struct sockaddr *)&x, &xl) < 0)
+				return cryo_err(fr->ctx, -errno, "socket %u: its peer's socket file "
+						"was removed: it could not be connected again", f->id);
+			continue;
+		}
 		peer = img_find_file(img, f->params[SOCK_P_PEER]);
 		if (!peer || !named(peer))
 			return cryo_err(fr->ctx, -EINVAL, "socket %u: its peer has no name to "

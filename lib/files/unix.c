@@ -153,8 +153,8 @@ static bool is_own_file(const struct unix_diag *dg, const struct stat *st)
 /*
  * Whether f, bound to an absolute path, has lost its socket file since (unlinked, or another
  * file in its place): restore binds it again and removes the file. A relative path is taken
- * as there (it was relative to a directory the dump does not know). A path whose directory is
- * gone cannot be bound again: refused. A socket file still in place has its mode, owner and
+ * as there (it was relative to a directory the dump does not know). Its directory may be gone
+ * too: restore makes it for the moment. A socket file still in place has its mode, owner and
  * group kept (bind() makes the file with the umask and the binder's ids; connecting needs write
  * permission on it): a relative one is looked up from the task's working directory.
  */
@@ -162,7 +162,7 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 			  struct img_file *f)
 {
 	const struct sockaddr_un *un = (const void *)f->addr;
-	char path[sizeof(un->sun_path) + 1] = {0}, *slash;
+	char path[sizeof(un->sun_path) + 1] = {0};
 	char rel[sizeof(un->sun_path) + 64];
 	struct stat st;
 
@@ -178,14 +178,6 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 	if (stat(path, &st) == 0 && is_own_file(dg, &st))
 		goto own;
 	f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
-	slash = strrchr(path, '/');
-	*(slash == path ? slash + 1 : slash) = '\0';
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return cryo_err(d->ctx, -EOPNOTSUPP,
-				"fd %d of pid %d is a unix socket bound to %.*s, whose directory "
-				"is gone: it cannot be bound again",
-				d->fd, d->pid, (int)(f->addr_len - sizeof(sa_family_t)),
-				un->sun_path);
 	return 0;
 own:
 	if (S_ISSOCK(st.st_mode)) {

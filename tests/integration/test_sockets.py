@@ -145,7 +145,9 @@ def test_unix_connection_not_yet_accepted_with_bytes_refused(env):
 def test_unix_datagram_server_whose_file_was_removed(env):
     """A datagram server whose socket file was removed, with clients connected to it (one
     opened before it, one bound to a name) and datagrams queued: still connected after
-    restore, the queue comes back, and new datagrams reach it."""
+    restore, the queue comes back, and new datagrams reach it. And sockets in a directory
+    removed since (a datagram pair bound to one name, a server and client, a listener and
+    its accepted connection): the directory is made for the moment, and gone again."""
     roundtrip(env, [workload("net_unix_dgram_ghost"), env.tmp])
 
 

@@ -6,6 +6,10 @@
  * After restore the file is still absent, the clients still name the server as their peer,
  * the server gives back the two datagrams (the second from the named client's name), then one
  * sent now by each client, in order.
+ * And in DIR/gone, a directory removed since: a datagram socketpair whose ends were both bound
+ * to DIR/gone/pair.sock (the file removed after each bind), a datagram server bound to
+ * DIR/gone/srv.sock with a client, and a stream listener on DIR/gone/l.sock with a connection
+ * it accepted. After restore DIR/gone is still absent, and each pair still talks both ways.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +59,10 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_un sa, na;
 	socklen_t sl, nl;
-	int c1, srv, c2;
+	int c1, srv, c2, p[2], gs, gc, gl, ga, gcl;
+	struct sockaddr_un pa, ga_, la;
+	socklen_t pl, gsl, ll;
+	char gone[100], x;
 	struct stat st;
 
 	test_init();
@@ -73,6 +80,23 @@ int main(int argc, char **argv)
 	if (send(c1, "one", 3, 0) != 3 || send(c2, "two", 3, 0) != 3)
 		fail("send: %s", strerror(errno));
 	unlink(sa.sun_path);
+	snprintf(gone, sizeof(gone), "%s/gone", argv[1]);
+	pl = mk(&pa, gone, "pair.sock");
+	gsl = mk(&ga_, gone, "srv.sock");
+	ll = mk(&la, gone, "l.sock");
+	if (mkdir(gone, 0755) || socketpair(AF_UNIX, SOCK_DGRAM, 0, p) ||
+	    bind(p[0], (struct sockaddr *)&pa, pl) || unlink(pa.sun_path) ||
+	    bind(p[1], (struct sockaddr *)&pa, pl) || unlink(pa.sun_path))
+		fail("the pair in %s: %s", gone, strerror(errno));
+	gs = socket(AF_UNIX, SOCK_DGRAM, 0);
+	gc = socket(AF_UNIX, SOCK_DGRAM, 0);
+	gl = socket(AF_UNIX, SOCK_STREAM, 0);
+	gcl = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (bind(gs, (struct sockaddr *)&ga_, gsl) || connect(gc, (struct sockaddr *)&ga_, gsl) ||
+	    unlink(ga_.sun_path) || bind(gl, (struct sockaddr *)&la, ll) || listen(gl, 1) ||
+	    connect(gcl, (struct sockaddr *)&la, ll) || (ga = accept(gl, NULL, NULL)) < 0 ||
+	    unlink(la.sun_path) || rmdir(gone))
+		fail("the sockets in %s: %s", gone, strerror(errno));
 
 	test_ready();
 	test_wait(NULL);
@@ -89,6 +113,20 @@ int main(int argc, char **argv)
 	recv_is(srv, "four", &na, nl, "the named client's new datagram");
 	if (recv(srv, &st, 1, MSG_DONTWAIT) != -1 || errno != EAGAIN)
 		fail("more queued");
+	if (lstat(gone, &st) == 0 || errno != ENOENT)
+		fail("%s is there again", gone);
+	peer_is(p[0], &pa, pl, "pair end 0");
+	peer_is(p[1], &pa, pl, "pair end 1");
+	if (send(p[0], "a", 1, 0) != 1 || recv(p[1], &x, 1, MSG_DONTWAIT) != 1 || x != 'a' ||
+	    send(p[1], "b", 1, 0) != 1 || recv(p[0], &x, 1, MSG_DONTWAIT) != 1 || x != 'b')
+		fail("the pair in %s: %s", gone, strerror(errno));
+	peer_is(gc, &ga_, gsl, "client in the removed directory");
+	if (send(gc, "c", 1, 0) != 1 || recv(gs, &x, 1, MSG_DONTWAIT) != 1 || x != 'c')
+		fail("the server in %s: %s", gone, strerror(errno));
+	peer_is(gcl, &la, ll, "stream client in the removed directory");
+	if (write(gcl, "d", 1) != 1 || read(ga, &x, 1) != 1 || x != 'd' ||
+	    write(ga, "e", 1) != 1 || read(gcl, &x, 1) != 1 || x != 'e')
+		fail("the stream connection in %s: %s", gone, strerror(errno));
 	unlink(na.sun_path);
 	pass();
 }
