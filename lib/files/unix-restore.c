@@ -60,6 +60,9 @@ static struct {
 	const int *file_fds; /* whose pass it is */
 } deferred;
 
+/* The image of the restore under way, for the names relative to a task's working directory. */
+static const struct img *cur_img;
+
 static void deferred_drop(void)
 {
 	struct unix_restore *st = deferred.st;
@@ -85,6 +88,7 @@ int unix_restore_prepare(struct file_restore *fr)
 	if (!st)
 		return -ENOMEM;
 	fr->state[FILE_SOCKET] = st;
+	cur_img = fr->sh->img;
 	st->pair = malloc((n + 1) * sizeof(int));
 	st->tx = malloc((n + 1) * sizeof(int));
 	st->reconnect = calloc(n + 1, sizeof(bool));
@@ -112,6 +116,7 @@ void unix_restore_release(struct file_restore *fr)
 	}
 	free(st);
 	fr->state[FILE_SOCKET] = NULL;
+	cur_img = NULL;
 }
 
 static bool named(const struct img_file *f)
@@ -146,7 +151,59 @@ struct aside {
 	char tmp[sizeof(((struct sockaddr_un *)0)->sun_path) + 32];
 	bool moved;
 	unsigned made; /* levels of directories above path made for the moment */
+	int cwd;       /* our working directory while in the holder's (a relative name), or -1 */
 };
+
+/*
+ * A name relative to the working directory of the task that bound it is bound (and connected
+ * to) from the working directory of a task that holds the socket now (the dump checks its
+ * file there): ours goes there for that moment, and comes back with leave_dir(). Nothing to do
+ * for an absolute or abstract name, or where no task holds it, or one with another root.
+ */
+static int enter_dir(struct cryo_ctx *ctx, const struct img_file *f, int *saved)
+{
+	const struct sockaddr_un *un = (const void *)f->addr;
+
+	*saved = -1;
+	if (!cur_img || !named(f) || !un->sun_path[0] || un->sun_path[0] == '/')
+		return 0;
+	for (uint32_t k = 0; k < cur_img->ntasks; k++) {
+		const struct img_task *t = &cur_img->tasks[k];
+
+		for (uint32_t l = 0; l < t->nfds; l++) {
+			if (t->fds[l].file_id != f->id)
+				continue;
+			if (!t->cwd || t->cwd_file || (t->root && strcmp(t->root, "/")))
+				return 0;
+			*saved = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (*saved < 0)
+				return cryo_err(ctx, -errno, "socket %u: open our working directory",
+						f->id);
+			if (chdir(t->cwd) < 0) {
+				int r = cryo_err(ctx, -errno, "socket %u: its name is relative to "
+						 "%s, which is not there", f->id, t->cwd);
+
+				close(*saved);
+				*saved = -1;
+				return r;
+			}
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static void leave_dir(int *saved)
+{
+	if (*saved < 0)
+		return;
+	/* Our own directory, still open: going back to it does not fail. */
+	int r = fchdir(*saved);
+
+	(void)r;
+	close(*saved);
+	*saved = -1;
+}
 
 /* Removes the directories made for a->path, deepest first. */
 static void unmake_dirs(struct aside *a)
@@ -215,18 +272,25 @@ static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, st
 	const struct sockaddr_un *un = (const void *)f->addr;
 	struct stat st;
 
-	*a = (struct aside){.moved = false};
+	*a = (struct aside){.moved = false, .cwd = -1};
 	if (un->sun_path[0])
 		memcpy(a->path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+	if (enter_dir(ctx, f, &a->cwd) < 0)
+		return -EIO;
 	if (!(f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED)) {
 		free_addr(f);
 	} else if (a->path[0] == '/' && make_dirs(ctx, a, f->id) < 0) {
+		leave_dir(&a->cwd);
 		return -EIO;
 	} else if (lstat(a->path, &st) == 0) {
 		snprintf(a->tmp, sizeof(a->tmp), "%s.cryo-aside-%d", a->path, getpid());
-		if (rename(a->path, a->tmp) < 0)
-			return cryo_err(ctx, -errno, "move %s aside to bind socket %u again",
-					a->path, f->id);
+		if (rename(a->path, a->tmp) < 0) {
+			int r = cryo_err(ctx, -errno, "move %s aside to bind socket %u again",
+					 a->path, f->id);
+
+			leave_dir(&a->cwd);
+			return r;
+		}
 		a->moved = true;
 	}
 	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
@@ -235,6 +299,7 @@ static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, st
 		if (a->moved)
 			rename(a->tmp, a->path);
 		unmake_dirs(a);
+		leave_dir(&a->cwd);
 		return r;
 	}
 	return 0;
@@ -248,6 +313,7 @@ static void bind_end(struct aside *a, bool remove)
 	if (a->moved)
 		rename(a->tmp, a->path);
 	unmake_dirs(a);
+	leave_dir(&a->cwd);
 }
 
 /* bind_start(), its socket file then given the owner and mode it had: bind() made it with the
@@ -455,7 +521,7 @@ static int make_listener(struct file_restore *fr, const struct img_file *l)
 {
 	struct unix_restore *st = fr->state[FILE_SOCKET];
 	const struct img *img = fr->sh->img;
-	struct aside a = {.moved = false};
+	struct aside a;
 	int sk, r = 0;
 
 	if (l->type != FILE_SOCKET || l->params[SOCK_P_FAMILY] != AF_UNIX ||
@@ -725,10 +791,30 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 	return make_bound(fr, f, state);
 }
 
-/* Sends one message of to's queue again: bytes, with the files it carried. */
+static int send_msg_here(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+			 const struct img_file *to, const uint8_t *p, uint32_t len,
+			 const struct img_scm *m, const struct img_sk_cred *cred, bool stream);
+
+/* Sends one message of to's queue again: bytes, with the files it carried (to a datagram
+ * socket by its name, which may be relative to its task's working directory). */
 static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 		    const struct img_file *to, const uint8_t *p, uint32_t len,
 		    const struct img_scm *m, const struct img_sk_cred *cred, bool stream)
+{
+	int cwd, r;
+
+	if (to->params[SOCK_P_TYPE] != SOCK_DGRAM)
+		return send_msg_here(ctx, sh, from, to, p, len, m, cred, stream);
+	if (enter_dir(ctx, to, &cwd) < 0)
+		return -EIO;
+	r = send_msg_here(ctx, sh, from, to, p, len, m, cred, stream);
+	leave_dir(&cwd);
+	return r;
+}
+
+static int send_msg_here(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+			 const struct img_file *to, const uint8_t *p, uint32_t len,
+			 const struct img_scm *m, const struct img_sk_cred *cred, bool stream)
 {
 	bool dgram = to->params[SOCK_P_TYPE] == SOCK_DGRAM;
 	union {
@@ -933,6 +1019,7 @@ int unix_restore_finish(struct file_restore *fr)
 	/* Datagram sockets connected by name, once every name is bound. */
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i], *peer;
+		int cwd, r;
 
 		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
 		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f) ||
@@ -952,9 +1039,14 @@ int unix_restore_finish(struct file_restore *fr)
 		if (!peer || !named(peer))
 			return cryo_err(fr->ctx, -EINVAL, "socket %u: its peer has no name to "
 					"connect to", f->id);
-		if (connect(sh->file_fds[i], (const struct sockaddr *)peer->addr,
-			    peer->addr_len) < 0)
-			return cryo_err(fr->ctx, -errno, "connect socket %u again", f->id);
+		if (enter_dir(fr->ctx, peer, &cwd) < 0)
+			return -EIO;
+		r = connect(sh->file_fds[i], (const struct sockaddr *)peer->addr, peer->addr_len);
+		if (r < 0)
+			r = -errno;
+		leave_dir(&cwd);
+		if (r < 0)
+			return cryo_err(fr->ctx, r, "connect socket %u again", f->id);
 	}
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		if (img->files[i].type == FILE_SOCKET && img->files[i].ncreds && !inherited(sh, i))

@@ -151,12 +151,12 @@ static bool is_own_file(const struct unix_diag *dg, const struct stat *st)
 }
 
 /*
- * Whether f, bound to an absolute path, has lost its socket file since (unlinked, or another
- * file in its place): restore binds it again and removes the file. A relative path is taken
- * as there (it was relative to a directory the dump does not know). Its directory may be gone
- * too: restore makes it for the moment. A socket file still in place has its mode, owner and
- * group kept (bind() makes the file with the umask and the binder's ids; connecting needs write
- * permission on it): a relative one is looked up from the task's working directory.
+ * Whether f, bound to a path, has lost its socket file since (unlinked, or another file in its
+ * place): restore binds it again and removes the file. A relative path is looked up from the
+ * task's working directory (restore binds it from there). Its directory may be gone too:
+ * restore makes it for the moment. A socket file still in place has its mode, owner and group
+ * kept (bind() makes the file with the umask and the binder's ids; connecting needs write
+ * permission on it).
  */
 static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 			  struct img_file *f)
@@ -171,8 +171,9 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 	memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
 	if (path[0] != '/') {
 		snprintf(rel, sizeof(rel), "/proc/%d/cwd/%s", d->pid, path);
-		if (stat(rel, &st) == 0 && S_ISSOCK(st.st_mode) && is_own_file(dg, &st))
+		if (stat(rel, &st) == 0 && is_own_file(dg, &st))
 			goto own;
+		f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 		return 0;
 	}
 	if (stat(path, &st) == 0 && is_own_file(dg, &st))
@@ -763,8 +764,8 @@ int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 		return bad(d, "params", "says a socket not connected by stream or seqpacket waits "
 			   "to be accepted");
 	if ((f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED) &&
-	    (f->addr_len <= sizeof(sa_family_t) || f->addr[sizeof(sa_family_t)] != '/'))
-		return bad(d, "params", "says a socket without an absolute path lost its file");
+	    (f->addr_len <= sizeof(sa_family_t) || !f->addr[sizeof(sa_family_t)]))
+		return bad(d, "params", "says a socket without a path lost its file");
 	if (f->params[SOCK_P_PEEK_OFF] > (uint64_t)INT32_MAX + 1)
 		return bad(d, "params", "holds a peek offset over 2^31-1");
 	/* A unix peer by name: only that of a datagram socket whose peer was outside. */

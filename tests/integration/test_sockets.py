@@ -110,13 +110,17 @@ def test_unix_socket_states(env):
 
 def test_unix_socket_files_keep_owner_and_mode(env):
     """A listener's socket file and a datagram socket's keep their mode, owner and group, so
-    that another user may still connect and send."""
+    that another user may still connect and send; names relative to the task's working
+    directory (one whose file was replaced by a FIFO) are bound there again."""
     import shutil
     import tempfile
     d = tempfile.mkdtemp(prefix="cryo-unix-files-")
     try:
         os.chmod(d, 0o711)  # another user reaches the socket files, as under /tmp
+        before = set(os.listdir("."))
         roundtrip(env, [workload("net_unix_files"), d])
+        # Relative names were bound where their task was, not where cryo ran.
+        assert set(os.listdir(".")) == before
     finally:
         shutil.rmtree(d, ignore_errors=True)
 

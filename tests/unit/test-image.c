@@ -646,7 +646,7 @@ static const struct bad_value bad_values[] = {
     {"files/9/file", "[4096, 0, 0]", "mode over 07777"},
     {"files/9/file", "[384, 4294967295, 0]", "uid or gid"},
     {"files/9/file", "[384, 0]", "not [mode, uid, gid]"},
-    {"files/9/params/6", "\"0x4\"", "without an absolute path"},
+    {"files/9/params/6", "\"0x4\"", "a path it still has"},
     {"files/9/params/7", "\"0x80000001\"", "peek offset"},
     {"files/9/peer", "\"01002f73\"", "outside peer"},
     {"files/9/from", "[]", "is empty"},
