@@ -5,7 +5,10 @@
  * Restore. A connected pair of unnamed sockets becomes a socketpair(2). An accept()ed
  * connection has its listener's name (and its client sees that as its peer's): it is made
  * again by a connect() to a listener of our own bound to that name for the moment, before the
- * tree's own listener binds it. A socket whose peer is gone is the end of such a pair whose
+ * tree's own listener binds it. A listener's connections not yet accepted are made again by
+ * its clients connecting to it as soon as it listens (make_listener()), as are datagram
+ * clients of a socket whose file was removed, while its name is bound for that moment
+ * (make_bound()). A socket whose peer is gone is the end of such a pair whose
  * other end is closed once its queue is sent. Listening and bound sockets are bound again (a
  * socket file left behind by the dumped tree is replaced); datagram sockets connected by name
  * are connected once every name is bound. The queues are sent again only once every

@@ -24,7 +24,11 @@
  * process sees them), kept by message (`creds`): a stream peek stops where they change, as a
  * read does. unix-restore.c sends them again once the tree exists.
  *
- * Refused, naming the descriptor: a queue over 16 MiB.
+ * A listener's connections not yet accepted are known by their clients (UDIAG_SHOW_ICONS):
+ * each client of the tree is recorded as waiting on that listener (unix_dump_done()).
+ *
+ * Refused, naming the descriptor: a queue over 16 MiB; a connection not yet accepted whose
+ * client is not in the tree (closed, or outside), or whose client's bytes wait in it.
  */
 #include <errno.h>
 #include <fcntl.h>
