@@ -293,6 +293,9 @@ struct img_epoll_item {
 	/* FILE_EPOLL: 1 + the descriptor of the holding task that is the watched file now, where
 	 * tfd no longer is (closed after a dup, or given to another file); 0: tfd is. */
 	uint32_t holder;
+	/* FILE_EPOLL held by no task (only in flight in a unix socket's queue): the id of the
+	 * watched file's description in the image; 0 for an epoll a task holds. */
+	uint32_t target;
 };
 
 /* A packet socket's ring (FILE_PACKET), as packet_diag shows it and PACKET_RX_RING /

@@ -93,6 +93,13 @@ def test_unix_sockets_files_in_flight(env):
     roundtrip(env, [workload("net_unix_scm")])
 
 
+def test_unix_epoll_held_only_in_flight(env):
+    """An epoll instance held only by a unix socket's queue (sent twice, then closed): after
+    restore it still watches the socket and a pipe twice (once through a dup since closed),
+    each registration with its events and data."""
+    roundtrip(env, [workload("net_unix_scm_epoll")])
+
+
 def test_unix_socket_names(env):
     """Accepted connections keep their listener's name (path and abstract) and their clients'
     names, clients see it as their peer's, and queued datagrams come from the same senders."""

@@ -594,6 +594,9 @@ void fixture_img(struct img *img)
 	/* Registered as fd 10, which is closed now: its file is at fd 13. */
 	img->files[8].items[1] = (struct img_epoll_item){
 	    .tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL, .holder = 13 + 1};
+	/* As an epoll held only in flight has them: the watched descriptions' ids. */
+	img->files[8].items[0].target = 2;
+	img->files[8].items[1].target = 6;
 	/* A unix datagram socket with two datagrams queued, the second carrying two files. */
 	img->files[9] = (struct img_file){.id = 10,
 					  .type = FILE_SOCKET,

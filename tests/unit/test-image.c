@@ -643,6 +643,9 @@ static const struct bad_value bad_values[] = {
     {"files/9/scm", "[[0, 3, [2]], [0, 3, [2]]]", "out of order"},
     {"files/9/params/6", "\"0x10\"", "unknown unix socket bits"},
     {"files/9/params/6", "\"0x8\"", "waits to be accepted"},
+    {"files/8/targets", "[2]", "one file id per registration"},
+    {"files/8/targets", "[2, 9]", "or its own"},
+    {"files/8/targets", "[0, 6]", "not 1 ... 2^32-1"},
     {"files/9/file", "[4096, 0, 0]", "mode over 07777"},
     {"files/9/file", "[384, 4294967295, 0]", "uid or gid"},
     {"files/9/file", "[384, 0]", "not [mode, uid, gid]"},
@@ -1100,7 +1103,8 @@ static bool optional(const char *path)
 			return true;
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
 	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from") ||
-					!strcmp(slash, "/creds") || !strcmp(slash, "/file"))) ||
+					!strcmp(slash, "/creds") || !strcmp(slash, "/file") ||
+					!strcmp(slash, "/targets"))) ||
 	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner") ||
 	       !strcmp(slash, "/shares_files") ||
 	       (strstr(path, "/files/") &&
