@@ -284,16 +284,38 @@ static void carrier_fd(const struct img *img, uint32_t id, pid_t *ret_pid, int *
 			}
 }
 
-/* An epoll instance's registrations are restored by the descriptor numbers of the tasks that
- * hold it: one that only a unix socket's queue holds (in flight) would come back empty. */
-static int check_held(struct cryo_ctx *ctx, const struct img *img)
+/* The description (as seen) that registration i of the epoll at our fd efd watches: a
+ * descriptor of a task, or one in flight, that kcmp(KCMP_EPOLL_TFD) says is it. */
+static uint32_t epoll_target(const struct files_state *fs, int efd, const struct img_file *f,
+			     uint32_t i)
+{
+	struct kcmp_epoll_slot slot = {.efd = efd, .tfd = f->items[i].tfd};
+
+	for (uint32_t j = 0; j < i; j++)
+		slot.toff += f->items[j].tfd == f->items[i].tfd;
+	for (size_t k = 0; k < fs->nseen; k++)
+		if (fs->seen[k].file_id != f->id &&
+		    syscall(SYS_kcmp, fs->seen[k].pid, getpid(), KCMP_EPOLL_TFD, fs->seen[k].fd,
+			    &slot) == 0)
+			return fs->seen[k].file_id;
+	return 0;
+}
+
+/*
+ * An epoll instance that only a unix socket's queue holds (in flight) has no task to make its
+ * registrations from by number: each is kept by the id of the description it watches (found
+ * among every descriptor the walk saw), and restore registers those. One watching a file the
+ * image does not have is refused.
+ */
+static int check_held(struct cryo_ctx *ctx, struct img *img, const struct files_state *fs)
 {
 	pid_t pid = 0;
 	int fd = -1;
 
 	for (uint32_t i = 0; i < img->nfiles; i++) {
-		const struct img_file *f = &img->files[i];
+		struct img_file *f = &img->files[i];
 		bool held = false;
+		int efd = -1;
 
 		if (!(file_kind_of(f->type)->flags & FILE_KIND_EPOLL) || !f->nitems)
 			continue;
@@ -301,6 +323,16 @@ static int check_held(struct cryo_ctx *ctx, const struct img *img)
 			for (uint32_t l = 0; l < img->tasks[k].nfds && !held; l++)
 				held = img->tasks[k].fds[l].file_id == f->id;
 		if (held)
+			continue;
+		for (size_t k = 0; k < fs->nseen; k++)
+			if (fs->seen[k].file_id == f->id && fs->seen[k].pid == getpid())
+				efd = fs->seen[k].fd;
+		for (uint32_t j = 0; efd >= 0 && j < f->nitems; j++) {
+			f->items[j].target = epoll_target(fs, efd, f, j);
+			if (!f->items[j].target)
+				break;
+		}
+		if (efd >= 0 && f->items[f->nitems - 1].target)
 			continue;
 		/* Name the descriptor of a task whose socket carries it, if one does. */
 		for (uint32_t j = 0; j < img->nfiles; j++)
@@ -310,8 +342,8 @@ static int check_held(struct cryo_ctx *ctx, const struct img *img)
 						carrier_fd(img, img->files[j].id, &pid, &fd);
 		return cryo_err(ctx, -EOPNOTSUPP,
 				"fd %d of pid %d is a unix socket with an epoll instance in flight "
-				"in its queue (held by no task): cryo cannot restore that yet",
-				fd, pid);
+				"in its queue (held by no task) watching a file that is not in the "
+				"image: cryo cannot restore that", fd, pid);
 	}
 	return 0;
 }
@@ -458,7 +490,7 @@ int dump_files(struct cryo_ctx *ctx, struct img *img, int dirfd)
 			r = dump_removed_dir(ctx, img, &fs, t, "root", NULL);
 	}
 	if (r >= 0)
-		r = check_held(ctx, img);
+		r = check_held(ctx, img, &fs);
 	if (r >= 0) {
 		_cleanup_free_ uint64_t *inos = calloc(img->nfiles + 1, sizeof(*inos));
 

@@ -3,8 +3,10 @@
  * epoll instances (man 7 epoll): fdinfo lists every registration ("tfd: N events: X data: Y").
  * They are keyed by descriptor number in the task that holds the epoll descriptor, so the
  * instance is created empty in the restoring process and the registrations are made again from
- * inside a task, once its descriptors are at their numbers. They travel as the file's "epoll"
- * array: [tfd, events, data], and a fourth number where needed (below).
+ * inside a task, once its descriptors are at their numbers (one that no task holds, only a unix
+ * socket's queue: from the restoring process, by the watched descriptions' ids, "targets"). They
+ * travel as the file's "epoll" array: [tfd, events, data], and a fourth number where needed
+ * (below).
  *
  * A registration outlives the descriptor number it was made with: the watched file may since
  * have been dup()ed and that number closed, or given to another file. What epoll keys on is
@@ -115,7 +117,32 @@ static int epoll_encode(json_t *o, const struct img_file *f)
 			r |= add(v, json_integer(f->items[i].holder - 1));
 		r |= add(items, v);
 	}
+	if (f->nitems && f->items[0].target) {
+		json_t *t = json_array();
+
+		for (uint32_t i = 0; t && i < f->nitems; i++)
+			r |= add(t, json_integer(f->items[i].target));
+		r |= set(o, "targets", t);
+	}
 	return items ? r : -ENOMEM;
+}
+
+/* "targets": per registration, the watched description's id (an epoll held by no task). */
+static int decode_targets(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *t = json_object_get(o, "targets"), *v;
+	size_t i;
+
+	if (!json_is_array(t) || !f->nitems || json_array_size(t) != f->nitems)
+		return bad(d, "targets", "is not one file id per registration");
+	json_array_foreach(t, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > UINT32_MAX || json_integer_value(v) == f->id)
+			return bad(d, "targets", "holds a file id that is not 1 ... 2^32-1, or its "
+				   "own");
+		f->items[i].target = json_integer_value(v);
+	}
+	return 0;
 }
 
 static int epoll_decode(struct dec *d, json_t *o, struct img_file *f)
@@ -124,7 +151,8 @@ static int epoll_decode(struct dec *d, json_t *o, struct img_file *f)
 	size_t i;
 
 	if (!json_array_size(items))
-		return 0;
+		return json_object_get(o, "targets") ? bad(d, "targets", "without registrations")
+						     : 0;
 	f->items = calloc(json_array_size(items), sizeof(*f->items));
 	if (!f->items)
 		return -ENOMEM;
@@ -144,7 +172,7 @@ static int epoll_decode(struct dec *d, json_t *o, struct img_file *f)
 		f->items[i].events = events;
 		f->nitems = i + 1;
 	}
-	return 0;
+	return json_object_get(o, "targets") ? decode_targets(d, o, f) : 0;
 }
 
 static int epoll_open(struct file_restore *fr, const struct img_file *f)
@@ -216,6 +244,52 @@ static int epoll_restore_task(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	return 0;
 }
 
+/* An epoll instance held by no task (in flight only): registered here, once every description
+ * is open, with the watched descriptions' ids (the numbers are ours, not the tree's). */
+static int epoll_restore_finish(struct file_restore *fr)
+{
+	const struct rst_shared *sh = fr->sh;
+	const struct img *img = sh->img;
+
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+
+		if (f->type != FILE_EPOLL || !f->nitems || !f->items[0].target ||
+		    sh->file_fds[i] < 0)
+			continue;
+		for (uint32_t j = 0; j < f->nitems; j++) {
+			const struct img_file *t = img_find_file(img, f->items[j].target);
+			struct epoll_event ev = {.events = f->items[j].events,
+						 .data.u64 = f->items[j].data};
+			int tfd = t ? sh->file_fds[t - img->files] : -1;
+
+			if (tfd < 0)
+				return cryo_err(fr->ctx, -EINVAL, "epoll %u watches file %u, which "
+						"is not in the image", f->id, f->items[j].target);
+			int r = epoll_ctl(sh->file_fds[i], EPOLL_CTL_ADD, tfd, &ev);
+
+			/* The same file registered again (under another number, as a dup was):
+			 * through another number of ours, closed after (the registration stays
+			 * while the file is open). */
+			if (r < 0 && errno == EEXIST) {
+				int again = fcntl(tfd, F_DUPFD_CLOEXEC, 0);
+
+				r = again < 0 ? -1 : epoll_ctl(sh->file_fds[i], EPOLL_CTL_ADD, again, &ev);
+				if (again >= 0) {
+					int err = errno;
+
+					close(again);
+					errno = err;
+				}
+			}
+			if (r < 0)
+				return cryo_err(fr->ctx, -errno, "epoll %u: watch file %u", f->id,
+						t->id);
+		}
+	}
+	return 0;
+}
+
 const struct file_kind file_kind_epoll = {
 	.type = FILE_EPOLL,
 	.name = "epoll",
@@ -225,5 +299,6 @@ const struct file_kind file_kind_epoll = {
 	.encode = epoll_encode,
 	.decode = epoll_decode,
 	.restore_open = epoll_open,
+	.restore_finish = epoll_restore_finish,
 	.restore_task = epoll_restore_task,
 };

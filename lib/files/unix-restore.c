@@ -5,7 +5,10 @@
  * Restore. A connected pair of unnamed sockets becomes a socketpair(2). An accept()ed
  * connection has its listener's name (and its client sees that as its peer's): it is made
  * again by a connect() to a listener of our own bound to that name for the moment, before the
- * tree's own listener binds it. A socket whose peer is gone is the end of such a pair whose
+ * tree's own listener binds it. A listener's connections not yet accepted are made again by
+ * its clients connecting to it as soon as it listens (make_listener()), as are datagram
+ * clients of a socket whose file was removed, while its name is bound for that moment
+ * (make_bound()). A socket whose peer is gone is the end of such a pair whose
  * other end is closed once its queue is sent. Listening and bound sockets are bound again (a
  * socket file left behind by the dumped tree is replaced); datagram sockets connected by name
  * are connected once every name is bound. The queues are sent again only once every
@@ -60,6 +63,9 @@ static struct {
 	const int *file_fds; /* whose pass it is */
 } deferred;
 
+/* The image of the restore under way, for the names relative to a task's working directory. */
+static const struct img *cur_img;
+
 static void deferred_drop(void)
 {
 	struct unix_restore *st = deferred.st;
@@ -85,6 +91,7 @@ int unix_restore_prepare(struct file_restore *fr)
 	if (!st)
 		return -ENOMEM;
 	fr->state[FILE_SOCKET] = st;
+	cur_img = fr->sh->img;
 	st->pair = malloc((n + 1) * sizeof(int));
 	st->tx = malloc((n + 1) * sizeof(int));
 	st->reconnect = calloc(n + 1, sizeof(bool));
@@ -112,6 +119,7 @@ void unix_restore_release(struct file_restore *fr)
 	}
 	free(st);
 	fr->state[FILE_SOCKET] = NULL;
+	cur_img = NULL;
 }
 
 static bool named(const struct img_file *f)
@@ -139,33 +147,153 @@ static void free_addr(const struct img_file *f)
 		unlink(path);
 }
 
-/* What had the path of a socket bound again while it steps aside (bind_start()). */
+/* What had the path of a socket bound again while it steps aside (bind_start()), and the
+ * directories made for it. */
 struct aside {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 	char tmp[sizeof(((struct sockaddr_un *)0)->sun_path) + 32];
 	bool moved;
+	unsigned made; /* levels of directories above path made for the moment */
+	int cwd;       /* our working directory while in the holder's (a relative name), or -1 */
 };
+
+/*
+ * A name relative to the working directory of the task that bound it is bound (and connected
+ * to) from the working directory of a task that holds the socket now (the dump checks its
+ * file there): ours goes there for that moment, and comes back with leave_dir(). Nothing to do
+ * for an absolute or abstract name, or where no task holds it, or one with another root.
+ */
+static int enter_dir(struct cryo_ctx *ctx, const struct img_file *f, int *saved)
+{
+	const struct sockaddr_un *un = (const void *)f->addr;
+
+	*saved = -1;
+	if (!cur_img || !named(f) || !un->sun_path[0] || un->sun_path[0] == '/')
+		return 0;
+	for (uint32_t k = 0; k < cur_img->ntasks; k++) {
+		const struct img_task *t = &cur_img->tasks[k];
+
+		for (uint32_t l = 0; l < t->nfds; l++) {
+			if (t->fds[l].file_id != f->id)
+				continue;
+			if (!t->cwd || t->cwd_file || (t->root && strcmp(t->root, "/")))
+				return 0;
+			*saved = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (*saved < 0)
+				return cryo_err(ctx, -errno, "socket %u: open our working directory",
+						f->id);
+			if (chdir(t->cwd) < 0) {
+				int r = cryo_err(ctx, -errno, "socket %u: its name is relative to "
+						 "%s, which is not there", f->id, t->cwd);
+
+				close(*saved);
+				*saved = -1;
+				return r;
+			}
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static void leave_dir(int *saved)
+{
+	if (*saved < 0)
+		return;
+	/* Our own directory, still open: going back to it does not fail. */
+	int r = fchdir(*saved);
+
+	(void)r;
+	close(*saved);
+	*saved = -1;
+}
+
+/* Removes the directories made for a->path, deepest first. */
+static void unmake_dirs(struct aside *a)
+{
+	char dir[sizeof(a->path)];
+
+	memcpy(dir, a->path, sizeof(dir));
+	for (; a->made; a->made--) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+		rmdir(dir);
+	}
+	a->made = 0;
+}
+
+/* The directories above a->path, an absolute path, that are gone are made for the moment (a
+ * socket whose file and directory were both removed after it bound). */
+static int make_dirs(struct cryo_ctx *ctx, struct aside *a, uint32_t id)
+{
+	char dir[sizeof(a->path)];
+	unsigned missing = 0;
+	struct stat st;
+	char *slash;
+
+	memcpy(dir, a->path, sizeof(dir));
+	for (;;) {
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+		if (stat(dir, &st) == 0)
+			break;
+		if (errno != ENOENT)
+			return cryo_err(ctx, -errno, "socket %u: %s", id, dir);
+		missing++;
+	}
+	/* Down from the first one missing: each level is dir with one more component. */
+	while (missing) {
+		size_t len = strlen(dir);
+
+		dir[len] = '/';
+		if (mkdir(dir, 0700) < 0) {
+			int r = cryo_err(ctx, -errno, "socket %u: make directory %s for the "
+					 "moment", id, dir);
+
+			unmake_dirs(a);
+			return r;
+		}
+		a->made++;
+		missing--;
+	}
+	return 0;
+}
 
 /*
  * Binds sk to f's name again. A socket file left behind by the dumped tree is replaced. For a
  * socket whose file was removed after it bound (unlinked), whatever has its path now (another
- * socket's file, any file) steps aside under a temporary name until bind_end().
+ * socket's file, any file) steps aside under a temporary name until bind_end(), and the
+ * directories above it that are gone too are made until then.
  */
 static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, struct aside *a)
 {
 	const struct sockaddr_un *un = (const void *)f->addr;
 	struct stat st;
 
-	*a = (struct aside){.moved = false};
+	*a = (struct aside){.moved = false, .cwd = -1};
 	if (un->sun_path[0])
 		memcpy(a->path, un->sun_path, f->addr_len - sizeof(sa_family_t));
+	if (enter_dir(ctx, f, &a->cwd) < 0)
+		return -EIO;
 	if (!(f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED)) {
 		free_addr(f);
+	} else if (a->path[0] == '/' && make_dirs(ctx, a, f->id) < 0) {
+		leave_dir(&a->cwd);
+		return -EIO;
 	} else if (lstat(a->path, &st) == 0) {
 		snprintf(a->tmp, sizeof(a->tmp), "%s.cryo-aside-%d", a->path, getpid());
-		if (rename(a->path, a->tmp) < 0)
-			return cryo_err(ctx, -errno, "move %s aside to bind socket %u again",
-					a->path, f->id);
+		if (rename(a->path, a->tmp) < 0) {
+			int r = cryo_err(ctx, -errno, "move %s aside to bind socket %u again",
+					 a->path, f->id);
+
+			leave_dir(&a->cwd);
+			return r;
+		}
 		a->moved = true;
 	}
 	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
@@ -173,6 +301,8 @@ static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, st
 
 		if (a->moved)
 			rename(a->tmp, a->path);
+		unmake_dirs(a);
+		leave_dir(&a->cwd);
 		return r;
 	}
 	return 0;
@@ -185,12 +315,30 @@ static void bind_end(struct aside *a, bool remove)
 		unlink(a->path);
 	if (a->moved)
 		rename(a->tmp, a->path);
+	unmake_dirs(a);
+	leave_dir(&a->cwd);
+}
+
+/* bind_start(), its socket file then given the owner and mode it had: bind() made it with the
+ * umask and our ids, and connecting needs write permission on it. */
+static int bind_perms(struct cryo_ctx *ctx, int sk, const struct img_file *f, struct aside *a)
+{
+	int r = bind_start(ctx, sk, f, a);
+
+	if (r >= 0 && f->sk_file &&
+	    (chown(a->path, f->sk_uid, f->sk_gid) < 0 || chmod(a->path, f->sk_mode) < 0)) {
+		r = cryo_err(ctx, -errno, "give the socket file of socket %u its owner and mode",
+			     f->id);
+		unlink(a->path);
+		bind_end(a, false);
+	}
+	return r;
 }
 
 static int bind_again(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 {
 	struct aside a;
-	int r = bind_start(ctx, sk, f, &a);
+	int r = bind_perms(ctx, sk, f, &a);
 
 	if (r >= 0)
 		bind_end(&a, f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
@@ -234,6 +382,12 @@ static int named_pair(struct cryo_ctx *ctx, int type, const struct img_file *acc
 		return r;
 	sv[1] = TAKE_FD(c);
 	return 0;
+}
+
+/* Whether f waits to be accepted by the listener params[SOCK_P_PEER]. */
+static bool unaccepted(const struct img_file *f)
+{
+	return f->params[SOCK_P_UNIX] & IMG_UNIX_UNACCEPTED;
 }
 
 /* The end of f's connection that took its name from a listener, or NULL (a socketpair). */
@@ -328,7 +482,7 @@ static int pairs_named_like(struct file_restore *fr, const struct img_file *f)
 				return r;
 			continue;
 		}
-		if (x->params[SOCK_P_STATE] != SOCK_CONNECTED ||
+		if (x->params[SOCK_P_STATE] != SOCK_CONNECTED || unaccepted(x) ||
 		    acceptor(x, img_find_file(img, x->params[SOCK_P_PEER])) != x)
 			continue;
 		r = make_pair(fr, x);
@@ -361,6 +515,197 @@ static bool reachable(const struct img_file *f)
 	return probe >= 0 && connect(probe, (const struct sockaddr *)f->peer, f->peer_len) == 0;
 }
 
+/*
+ * Listener l bound and listening again, and each client of the image waiting in its accept
+ * queue connected to it again (while its socket file is there, also one that was removed
+ * since): they all wait in st->pair.
+ */
+static int make_listener(struct file_restore *fr, const struct img_file *l)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+	struct aside a;
+	int sk, r = 0;
+
+	if (l->type != FILE_SOCKET || l->params[SOCK_P_FAMILY] != AF_UNIX ||
+	    l->params[SOCK_P_STATE] != SOCK_LISTEN || !named(l))
+		return cryo_err(fr->ctx, -EINVAL, "socket %u: a connection waits to be accepted "
+				"by a socket that is no unix listener with a name", l->id);
+	r = pairs_named_like(fr, l);
+	if (r < 0)
+		return r;
+	sk = socket(AF_UNIX, l->params[SOCK_P_TYPE] | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", l->id,
+				(int)l->params[SOCK_P_TYPE]);
+	socket_set_opts(sk, l);
+	if (bind_perms(fr->ctx, sk, l, &a) < 0) {
+		close(sk);
+		return -EIO;
+	}
+	if (listen(sk, SOMAXCONN) < 0)
+		r = cryo_err(fr->ctx, -errno, "listen on socket %u", l->id);
+	for (uint32_t i = 0; r >= 0 && i < img->nfiles; i++) {
+		const struct img_file *c = &img->files[i];
+		int csk;
+
+		if (c->type != FILE_SOCKET || c->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    !unaccepted(c) || c->params[SOCK_P_PEER] != l->id || st->pair[i] >= 0 ||
+		    fr->sh->file_fds[i] >= 0)
+			continue;
+		if (c->params[SOCK_P_TYPE] != l->params[SOCK_P_TYPE]) {
+			r = cryo_err(fr->ctx, -EINVAL, "socket %u waits to be accepted by a "
+				     "listener of another type", c->id);
+			break;
+		}
+		csk = socket(AF_UNIX, c->params[SOCK_P_TYPE] | SOCK_CLOEXEC, 0);
+		if (csk < 0) {
+			r = cryo_err(fr->ctx, -errno, "create socket %u", c->id);
+			break;
+		}
+		socket_set_opts(csk, c);
+		if (named(c) && bind_again(fr->ctx, csk, c) < 0)
+			r = -EIO;
+		else if (connect(csk, (const struct sockaddr *)l->addr, l->addr_len) < 0)
+			r = cryo_err(fr->ctx, -errno, "connect socket %u to its listener again",
+				     c->id);
+		if (r < 0) {
+			close(csk);
+			break;
+		}
+		st->pair[i] = csk;
+	}
+	bind_end(&a, l->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
+	if (r < 0) {
+		close(sk);
+		return r;
+	}
+	st->pair[l - img->files] = sk;
+	return 0;
+}
+
+/* Replaced by a descriptor of the caller (--inherit-fd): not ours to fill or shut down. */
+static bool inherited(const struct rst_shared *sh, uint32_t i)
+{
+	return sh->inherit && sh->inherit[i] >= 0;
+}
+
+/* The datagram socket of the image f is connected to, if its socket file was removed since
+ * (its name cannot be connected to once bound again), else NULL. */
+static const struct img_file *ghost_peer(const struct img *img, const struct img_file *f)
+{
+	const struct img_file *p;
+
+	if (f->params[SOCK_P_TYPE] != SOCK_DGRAM || f->params[SOCK_P_STATE] != SOCK_CONNECTED ||
+	    !dgram_later(img, f))
+		return NULL;
+	p = img_find_file(img, f->params[SOCK_P_PEER]);
+	return p && p != f && p->type == FILE_SOCKET && p->params[SOCK_P_FAMILY] == AF_UNIX &&
+			       p->params[SOCK_P_TYPE] == SOCK_DGRAM && named(p) &&
+			       (p->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED)
+		   ? p
+		   : NULL;
+}
+
+/*
+ * f's socket, bound again if it was (state), with a socket to refill its queue from senders
+ * outside the image (st->tx). A datagram socket whose file was removed since is connected to
+ * while its name is bound for the moment: by its datagram clients in the image (not opened
+ * yet: they wait in st->pair) and by that socket, which then refills it.
+ */
+static int make_bound(struct file_restore *fr, const struct img_file *f, int state)
+{
+	struct unix_restore *st = fr->state[FILE_SOCKET];
+	const struct img *img = fr->sh->img;
+	int type = f->params[SOCK_P_TYPE], idx = f - img->files, sk, tx = -1, r = 0;
+	bool ghost = type == SOCK_DGRAM && (f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
+	const struct img_file *back = NULL;
+	struct aside a, ca, back_aside;
+
+	sk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (sk < 0)
+		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", f->id, type);
+	socket_set_opts(sk, f);
+	if (f->data_len && state != SOCK_CONNECTED) {
+		/* Datagrams queued for it from senders not in the image come again from an
+		 * unnamed socket. */
+		tx = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+		if (tx < 0) {
+			cryo_err(fr->ctx, -errno, "a socket to refill socket %u", f->id);
+			close(sk);
+			return -EIO;
+		}
+	}
+	if (state == SOCK_UNBOUND || !named(f))
+		goto done;
+	if (!ghost) {
+		if (bind_again(fr->ctx, sk, f) < 0)
+			r = -EIO;
+		goto done;
+	}
+	if (bind_perms(fr->ctx, sk, f, &a) < 0) {
+		r = -EIO;
+		goto done;
+	}
+	if (tx >= 0 && connect(tx, (const struct sockaddr *)f->addr, f->addr_len) < 0)
+		r = cryo_err(fr->ctx, -errno, "connect to socket %u to refill it", f->id);
+	for (uint32_t i = 0; r >= 0 && i < img->nfiles; i++) {
+		const struct img_file *c = &img->files[i];
+		int csk;
+
+		if (c->type != FILE_SOCKET || c->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    ghost_peer(img, c) != f || st->pair[i] >= 0 || fr->sh->file_fds[i] >= 0 ||
+		    inherited(fr->sh, i))
+			continue;
+		csk = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (csk < 0) {
+			r = cryo_err(fr->ctx, -errno, "create socket %u", c->id);
+			break;
+		}
+		socket_set_opts(csk, c);
+		/* Connected before it binds its own name, which may be the same. */
+		if (connect(csk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
+			r = cryo_err(fr->ctx, -errno, "connect socket %u again", c->id);
+			close(csk);
+			break;
+		}
+		if (named(c) && bind_perms(fr->ctx, csk, c, &ca) < 0) {
+			close(csk);
+			r = -EIO;
+			break;
+		}
+		/* A pair bound to names whose files are both gone: f connects back to c once
+		 * the others have connected to it (a connected socket takes no one else), c's
+		 * name bound until then. */
+		if (r >= 0 && named(c) && ghost_peer(img, f) == c && !back) {
+			back = c;
+			back_aside = ca;
+		} else if (named(c)) {
+			bind_end(&ca, c->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
+		}
+		if (r < 0) {
+			close(csk);
+			break;
+		}
+		st->pair[i] = csk;
+	}
+	if (back) {
+		if (r >= 0 && connect(sk, (const struct sockaddr *)back->addr, back->addr_len) < 0)
+			r = cryo_err(fr->ctx, -errno, "connect socket %u again", f->id);
+		bind_end(&back_aside, back->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
+	}
+	bind_end(&a, true);
+done:
+	if (r < 0) {
+		if (tx >= 0)
+			close(tx);
+		close(sk);
+		return r;
+	}
+	st->tx[idx] = tx;
+	return sk;
+}
+
 int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 {
 	struct unix_restore *st = fr->state[FILE_SOCKET];
@@ -368,6 +713,25 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 	int type = f->params[SOCK_P_TYPE], state = f->params[SOCK_P_STATE];
 	int idx = f - img->files, sk, r;
 
+	if (unaccepted(f) || state == SOCK_LISTEN) {
+		const struct img_file *l = unaccepted(f) ? img_find_file(img, f->params[SOCK_P_PEER])
+							  : f;
+
+		if (!l)
+			return cryo_err(fr->ctx, -EINVAL, "socket %u waits to be accepted by a "
+					"listener that is not in the image", f->id);
+		if (st->pair[idx] < 0 && fr->sh->file_fds[l - img->files] >= 0)
+			return cryo_err(fr->ctx, -EINVAL, "socket %u waits to be accepted by "
+					"socket %u, opened without it", f->id, l->id);
+		if (st->pair[idx] < 0) {
+			r = make_listener(fr, l);
+			if (r < 0)
+				return r;
+		}
+		sk = st->pair[idx];
+		st->pair[idx] = -1;
+		return sk;
+	}
 	if (state == SOCK_CONNECTED && !dgram_later(img, f)) {
 		if (st->pair[idx] < 0) {
 			r = make_pair(fr, f);
@@ -400,37 +764,60 @@ int unix_restore_open(struct file_restore *fr, const struct img_file *f)
 		st->pair[idx] = -1;
 		return sk;
 	}
-	sk = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-	if (sk < 0)
-		return cryo_err(fr->ctx, -errno, "create socket %u (unix, type %d)", f->id, type);
-	socket_set_opts(sk, f);
-	if (state != SOCK_UNBOUND && named(f) && bind_again(fr->ctx, sk, f) < 0)
-		goto fail;
-	if (state == SOCK_LISTEN && listen(sk, SOMAXCONN) < 0) {
-		cryo_err(fr->ctx, -errno, "listen on socket %u", f->id);
-		goto fail;
+	if (st->pair[idx] >= 0) {
+		sk = st->pair[idx]; /* made along with a datagram client (make_bound()) */
+		st->pair[idx] = -1;
+		return sk;
 	}
-	if (f->data_len && state != SOCK_CONNECTED) {
-		/* Datagrams queued for it from senders not in the image come again from an
-		 * unnamed socket. */
-		int tx = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	/* A datagram client of a socket whose file was removed: connected now, while that
+	 * socket binds its name for a moment. */
+	if (state == SOCK_CONNECTED && type == SOCK_DGRAM && ghost_peer(img, f) &&
+	    fr->sh->file_fds[ghost_peer(img, f) - img->files] < 0) {
+		const struct img_file *p = ghost_peer(img, f);
 
-		if (tx < 0) {
-			cryo_err(fr->ctx, -errno, "a socket to refill socket %u", f->id);
-			goto fail;
+		if (named(p)) {
+			r = pairs_named_like(fr, p);
+			if (r < 0)
+				return r;
 		}
-		st->tx[idx] = tx;
+		sk = make_bound(fr, p, p->params[SOCK_P_STATE]);
+		if (sk < 0)
+			return sk;
+		st->pair[p - img->files] = sk;
+		if (st->pair[idx] < 0)
+			return cryo_err(fr->ctx, -EIO, "socket %u: not connected to socket %u",
+					f->id, p->id);
+		sk = st->pair[idx];
+		st->pair[idx] = -1;
+		return sk;
 	}
-	return sk;
-fail:
-	close(sk);
-	return -EIO;
+	return make_bound(fr, f, state);
 }
 
-/* Sends one message of to's queue again: bytes, with the files it carried. */
+static int send_msg_here(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+			 const struct img_file *to, const uint8_t *p, uint32_t len,
+			 const struct img_scm *m, const struct img_sk_cred *cred, bool stream);
+
+/* Sends one message of to's queue again: bytes, with the files it carried (to a datagram
+ * socket by its name, which may be relative to its task's working directory). */
 static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 		    const struct img_file *to, const uint8_t *p, uint32_t len,
 		    const struct img_scm *m, const struct img_sk_cred *cred, bool stream)
+{
+	int cwd, r;
+
+	if (to->params[SOCK_P_TYPE] != SOCK_DGRAM)
+		return send_msg_here(ctx, sh, from, to, p, len, m, cred, stream);
+	if (enter_dir(ctx, to, &cwd) < 0)
+		return -EIO;
+	r = send_msg_here(ctx, sh, from, to, p, len, m, cred, stream);
+	leave_dir(&cwd);
+	return r;
+}
+
+static int send_msg_here(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
+			 const struct img_file *to, const uint8_t *p, uint32_t len,
+			 const struct img_scm *m, const struct img_sk_cred *cred, bool stream)
 {
 	bool dgram = to->params[SOCK_P_TYPE] == SOCK_DGRAM;
 	union {
@@ -439,10 +826,12 @@ static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 			 CMSG_SPACE(sizeof(struct ucred))];
 	} ctl;
 	struct iovec iov = {.iov_base = (void *)p, .iov_len = len};
-	/* A named datagram socket is sent to by name: its sender need not be its peer. */
+	/* A named datagram socket is sent to by name: its sender need not be its peer. One
+	 * whose file was removed since is sent to by a socket connected to it (make_bound()). */
+	bool by_name = dgram && named(to) && !(to->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_name = dgram && named(to) ? to->addr : NULL,
-			    .msg_namelen = dgram && named(to) ? to->addr_len : 0};
+			    .msg_name = by_name ? to->addr : NULL,
+			    .msg_namelen = by_name ? to->addr_len : 0};
 	ssize_t n;
 
 	if (m) {
@@ -499,15 +888,21 @@ static int send_msg(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 	return 0;
 }
 
-/* The socket of the image bound to the name a datagram came from, to send it again, or dflt. */
-static int named_sender(const struct rst_shared *sh, const struct img_sk_from *w, int dflt)
+/* The socket of the image bound to the name a datagram came from, to send it again, or dflt.
+ * To a socket whose file was removed since, only one connected to it can send. */
+static int named_sender(const struct rst_shared *sh, const struct img_sk_from *w,
+			const struct img_file *to, int dflt)
 {
+	bool ghost = to->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED;
+
 	for (uint32_t i = 0; i < sh->img->nfiles; i++) {
 		const struct img_file *g = &sh->img->files[i];
 
 		if (g->type == FILE_SOCKET && g->params[SOCK_P_FAMILY] == AF_UNIX &&
 		    g->params[SOCK_P_TYPE] == SOCK_DGRAM && g->addr_len == w->addr_len &&
-		    !memcmp(g->addr, w->addr, w->addr_len) && sh->file_fds[i] >= 0)
+		    !memcmp(g->addr, w->addr, w->addr_len) && sh->file_fds[i] >= 0 &&
+		    (!ghost || (g->params[SOCK_P_STATE] == SOCK_CONNECTED &&
+				g->params[SOCK_P_PEER] == to->id)))
 			return sh->file_fds[i];
 	}
 	return dflt;
@@ -580,7 +975,7 @@ static int send_queue(struct cryo_ctx *ctx, const struct rst_shared *sh, int fro
 		while (j < to->nfrom && to->from[j].at < off)
 			j++;
 		if (j < to->nfrom && to->from[j].at == off && named(to))
-			sender = named_sender(sh, &to->from[j], from);
+			sender = named_sender(sh, &to->from[j], to, from);
 		memcpy(&len, to->data + off, 4);
 		if (len > to->data_len - off - 4)
 			return cryo_err(ctx, -EINVAL, "socket %u: truncated queued datagram", to->id);
@@ -615,11 +1010,6 @@ static int refill(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 	return r;
 }
 
-/* Replaced by a descriptor of the caller (--inherit-fd): not ours to fill or shut down. */
-static bool inherited(const struct rst_shared *sh, uint32_t i)
-{
-	return sh->inherit && sh->inherit[i] >= 0;
-}
 
 
 int unix_restore_finish(struct file_restore *fr)
@@ -632,18 +1022,34 @@ int unix_restore_finish(struct file_restore *fr)
 	/* Datagram sockets connected by name, once every name is bound. */
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i], *peer;
+		int cwd, r;
 
 		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
 		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f) ||
 		    inherited(sh, i))
 			continue;
+		if (ghost_peer(img, f)) {
+			struct sockaddr_un x;
+			socklen_t xl = sizeof(x);
+
+			/* Connected when made (make_bound()), or never. */
+			if (getpeername(sh->file_fds[i], (struct sockaddr *)&x, &xl) < 0)
+				return cryo_err(fr->ctx, -errno, "socket %u: its peer's socket file "
+						"was removed: it could not be connected again", f->id);
+			continue;
+		}
 		peer = img_find_file(img, f->params[SOCK_P_PEER]);
 		if (!peer || !named(peer))
 			return cryo_err(fr->ctx, -EINVAL, "socket %u: its peer has no name to "
 					"connect to", f->id);
-		if (connect(sh->file_fds[i], (const struct sockaddr *)peer->addr,
-			    peer->addr_len) < 0)
-			return cryo_err(fr->ctx, -errno, "connect socket %u again", f->id);
+		if (enter_dir(fr->ctx, peer, &cwd) < 0)
+			return -EIO;
+		r = connect(sh->file_fds[i], (const struct sockaddr *)peer->addr, peer->addr_len);
+		if (r < 0)
+			r = -errno;
+		leave_dir(&cwd);
+		if (r < 0)
+			return cryo_err(fr->ctx, r, "connect socket %u again", f->id);
 	}
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		if (img->files[i].type == FILE_SOCKET && img->files[i].ncreds && !inherited(sh, i))

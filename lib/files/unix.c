@@ -24,7 +24,11 @@
  * process sees them), kept by message (`creds`): a stream peek stops where they change, as a
  * read does. unix-restore.c sends them again once the tree exists.
  *
- * Refused, naming the descriptor: a queue over 16 MiB.
+ * A listener's connections not yet accepted are known by their clients (UDIAG_SHOW_ICONS):
+ * each client of the tree is recorded as waiting on that listener (unix_dump_done()).
+ *
+ * Refused, naming the descriptor: a queue over 16 MiB; a connection not yet accepted whose
+ * client is not in the tree (closed, or outside), or whose client's bytes wait in it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +39,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
@@ -58,9 +64,23 @@ struct unix_diag {
 	bool vfs;                   /* bound to a path: its socket file's identity */
 	uint32_t vfs_ino, vfs_dev;  /* the kernel's dev_t: MAJOR << 20 | MINOR */
 	uint8_t shutdown;           /* RCV_SHUTDOWN 1, SEND_SHUTDOWN 2 */
+	uint32_t rqlen;             /* bytes queued for it (not a listener) */
+	uint32_t *icons;            /* a listener's connections not yet accepted (inodes), if
+				       asked for: the caller frees them */
+	uint32_t nicons;
 };
 
+static int unix_diag_icons(struct cryo_ctx *ctx, uint64_t ino, struct unix_diag *ret,
+			   bool icons);
+
 static int unix_diag(struct cryo_ctx *ctx, uint64_t ino, struct unix_diag *ret)
+{
+	return unix_diag_icons(ctx, ino, ret, false);
+}
+
+/* unix_diag(), with a listener's accept queue if `icons` (ret->icons, the caller's to free). */
+static int unix_diag_icons(struct cryo_ctx *ctx, uint64_t ino, struct unix_diag *ret,
+			   bool icons)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -69,18 +89,23 @@ static int unix_diag(struct cryo_ctx *ctx, uint64_t ino, struct unix_diag *ret)
 		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			.nlmsg_flags = NLM_F_REQUEST},
 		.req = {.sdiag_family = AF_UNIX, .udiag_states = ~0U, .udiag_ino = ino,
-			.udiag_show = UDIAG_SHOW_PEER | UDIAG_SHOW_VFS,
+			.udiag_show = UDIAG_SHOW_PEER | UDIAG_SHOW_VFS | UDIAG_SHOW_RQLEN |
+				      (icons ? UDIAG_SHOW_ICONS : 0),
 			.udiag_cookie = {~0U, ~0U}},
 	};
 	_cleanup_close_ int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	char buf[8192];
+	/* Room for a listener's whole backlog (somaxconn 4096 by default) */
+	const size_t room = 8192 + (icons ? 65536 * sizeof(uint32_t) : 0);
+	_cleanup_free_ char *buf = malloc(room);
 	ssize_t n;
 
 	*ret = (struct unix_diag){0};
+	if (!buf)
+		return -ENOMEM;
 	if (nl < 0 || send(nl, &msg, sizeof(msg), 0) < 0)
 		return cryo_err(ctx, -errno, "ask sock_diag about unix socket %llu",
 				(unsigned long long)ino);
-	n = recv(nl, buf, sizeof(buf), 0);
+	n = recv(nl, buf, room, 0);
 	if (n < 0)
 		return cryo_err(ctx, -errno, "read sock_diag answer");
 	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
@@ -97,6 +122,16 @@ static int unix_diag(struct cryo_ctx *ctx, uint64_t ino, struct unix_diag *ret)
 		for (a = (struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 			if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= 4)
 				ret->peer = *(uint32_t *)RTA_DATA(a);
+			if (a->rta_type == UNIX_DIAG_RQLEN &&
+			    RTA_PAYLOAD(a) >= sizeof(struct unix_diag_rqlen))
+				ret->rqlen = ((struct unix_diag_rqlen *)RTA_DATA(a))->udiag_rqueue;
+			if (a->rta_type == UNIX_DIAG_ICONS && icons && !ret->icons) {
+				ret->nicons = RTA_PAYLOAD(a) / sizeof(uint32_t);
+				ret->icons = malloc(ret->nicons * sizeof(uint32_t) + 1);
+				if (!ret->icons)
+					return -ENOMEM;
+				memcpy(ret->icons, RTA_DATA(a), ret->nicons * sizeof(uint32_t));
+			}
 			if (a->rta_type == UNIX_DIAG_SHUTDOWN && RTA_PAYLOAD(a) >= 1)
 				ret->shutdown = *(uint8_t *)RTA_DATA(a);
 			if (a->rta_type == UNIX_DIAG_VFS &&
@@ -112,34 +147,50 @@ static int unix_diag(struct cryo_ctx *ctx, uint64_t ino, struct unix_diag *ret)
 	return 0;
 }
 
+/* Whether st is the socket file sock_diag says f's socket is bound to. */
+static bool is_own_file(const struct unix_diag *dg, const struct stat *st)
+{
+	return st->st_ino == dg->vfs_ino && major(st->st_dev) == dg->vfs_dev >> 20 &&
+	       minor(st->st_dev) == (dg->vfs_dev & 0xfffff);
+}
+
 /*
- * Whether f, bound to an absolute path, has lost its socket file since (unlinked, or another
- * file in its place): restore binds it again and removes the file. A relative path is taken
- * as there (it was relative to a directory the dump does not know). A path whose directory is
- * gone cannot be bound again: refused.
+ * Whether f, bound to a path, has lost its socket file since (unlinked, or another file in its
+ * place): restore binds it again and removes the file. A relative path is looked up from the
+ * task's working directory (restore binds it from there). Its directory may be gone too:
+ * restore makes it for the moment. A socket file still in place has its mode, owner and group
+ * kept (bind() makes the file with the umask and the binder's ids; connecting needs write
+ * permission on it).
  */
 static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 			  struct img_file *f)
 {
 	const struct sockaddr_un *un = (const void *)f->addr;
-	char path[sizeof(un->sun_path) + 1] = {0}, *slash;
+	char path[sizeof(un->sun_path) + 1] = {0};
+	char rel[sizeof(un->sun_path) + 64];
 	struct stat st;
 
-	if (f->addr_len <= sizeof(sa_family_t) || un->sun_path[0] != '/' || !dg->vfs)
+	if (f->addr_len <= sizeof(sa_family_t) || !un->sun_path[0] || !dg->vfs)
 		return 0;
 	memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
-	if (stat(path, &st) == 0 && st.st_ino == dg->vfs_ino &&
-	    major(st.st_dev) == dg->vfs_dev >> 20 && minor(st.st_dev) == (dg->vfs_dev & 0xfffff))
+	if (path[0] != '/') {
+		snprintf(rel, sizeof(rel), "/proc/%d/cwd/%s", d->pid, path);
+		if (stat(rel, &st) == 0 && is_own_file(dg, &st))
+			goto own;
+		f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 		return 0;
+	}
+	if (stat(path, &st) == 0 && is_own_file(dg, &st))
+		goto own;
 	f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
-	slash = strrchr(path, '/');
-	*(slash == path ? slash + 1 : slash) = '\0';
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return cryo_err(d->ctx, -EOPNOTSUPP,
-				"fd %d of pid %d is a unix socket bound to %.*s, whose directory "
-				"is gone: it cannot be bound again",
-				d->fd, d->pid, (int)(f->addr_len - sizeof(sa_family_t)),
-				un->sun_path);
+	return 0;
+own:
+	if (S_ISSOCK(st.st_mode)) {
+		f->sk_mode = st.st_mode & 07777;
+		f->sk_uid = st.st_uid;
+		f->sk_gid = st.st_gid;
+		f->sk_file = true;
+	}
 	return 0;
 }
 
@@ -367,7 +418,7 @@ int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
 	f->params[SOCK_P_UNIX] |= (dg.shutdown & 1 ? IMG_UNIX_SHUT_RD : 0) |
 				  (dg.shutdown & 2 ? IMG_UNIX_SHUT_WR : 0);
 	if (f->params[SOCK_P_STATE] == SOCK_LISTEN)
-		return 0; /* connections not yet accepted are not saved */
+		return 0; /* its connections not yet accepted: unix_dump_done() */
 	if (dg.peer) {
 		f->params[SOCK_P_STATE] = SOCK_CONNECTED;
 		f->params[SOCK_P_PEER] = dg.peer; /* an inode until unix_dump_done() */
@@ -380,11 +431,23 @@ int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
 			memcpy(f->peer, &addr, len);
 			f->peer_len = len;
 		}
-	} else if (type != SOCK_DGRAM) {
+	} else {
 		/* Connected once, its peer closed since: what is queued is still to be read,
-		 * then end-of-file; a write gets EPIPE. */
+		 * then end-of-file (a datagram socket: a send is refused); a write gets EPIPE. Or
+		 * its peer waits in a listener's accept queue (it has no inode yet):
+		 * unix_dump_done() tells. What it sent there, still charged to it (SIOCOUTQ),
+		 * cannot be read without accepting it: refused, as CRIU does. */
+		int outq = 0;
+
 		if (getpeername(sk, (struct sockaddr *)&addr, &len) == 0)
 			f->params[SOCK_P_STATE] = SOCK_PEER_GONE;
+		if (type != SOCK_DGRAM && f->params[SOCK_P_STATE] == SOCK_PEER_GONE &&
+		    ioctl(sk, SIOCOUTQ, &outq) == 0 && outq > 0)
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"fd %d of pid %d is a unix socket whose connection waits to "
+					"be accepted with what it sent unread (%d bytes charged): "
+					"cryo cannot read that without accepting it",
+					d->fd, d->pid, outq);
 	}
 	len = sizeof(peek_off);
 	if (getsockopt(sk, SOL_SOCKET, SO_PEEK_OFF, &peek_off, &len) == 0 && peek_off >= 0)
@@ -403,8 +466,77 @@ int unix_dump(const struct fd_dump *d, int sk, struct img_file *f)
  * would have it cut: marked external, said in the log. A datagram socket keeps its peer's name,
  * to be connected to again at restore if something is bound there then.
  */
+/* A descriptor of the image's file f, for messages: fd of pid. */
+static void some_fd(const struct img *img, const struct img_file *f, int *fd, int *pid)
+{
+	*fd = -1;
+	*pid = 0;
+	for (uint32_t k = 0; k < img->ntasks && *fd < 0; k++)
+		for (uint32_t l = 0; l < img->tasks[k].nfds && *fd < 0; l++)
+			if (img->tasks[k].fds[l].file_id == f->id) {
+				*fd = img->tasks[k].fds[l].fd;
+				*pid = img->tasks[k].pid;
+			}
+}
+
+/*
+ * The connections waiting in the accept queues of the image's listeners: each client of the
+ * tree whose peer is one of them becomes connected to the listener itself, marked
+ * IMG_UNIX_UNACCEPTED (restore connects it to the listener again, and it waits to be accepted
+ * once more). Refused, as CRIU does: one whose client is gone or outside the tree (and
+ * unix_dump() refuses a client whose bytes wait in such a connection).
+ */
+static int unaccepted(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
+{
+	for (uint32_t j = 0; j < img->nfiles; j++) {
+		struct img_file *l = &img->files[j];
+		struct unix_diag dg;
+		int r, fd, pid;
+
+		if (l->type != FILE_SOCKET || l->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    l->params[SOCK_P_STATE] != SOCK_LISTEN)
+			continue;
+		r = unix_diag_icons(ctx, inos[j], &dg, true);
+		/* Each queued connection by its client's inode (0: closed). */
+		for (uint32_t c = 0; r >= 0 && c < dg.nicons; c++) {
+			uint32_t k;
+
+			/* Its client, seen as one whose peer is gone (the waiting end has no
+			 * inode: unix_dump() saw no peer). */
+			for (k = 0; k < img->nfiles; k++)
+				if (img->files[k].type == FILE_SOCKET &&
+				    img->files[k].params[SOCK_P_FAMILY] == AF_UNIX &&
+				    img->files[k].params[SOCK_P_STATE] == SOCK_PEER_GONE &&
+				    dg.icons[c] && inos[k] == dg.icons[c])
+					break;
+			if (k == img->nfiles) {
+				some_fd(img, l, &fd, &pid);
+				r = cryo_err(ctx, -EOPNOTSUPP,
+					     "fd %d of pid %d is a unix listener with a connection "
+					     "not yet accepted whose client is closed or outside the "
+					     "tree: cryo cannot make it again", fd, pid);
+				break;
+			}
+			img->files[k].params[SOCK_P_STATE] = SOCK_CONNECTED;
+			img->files[k].params[SOCK_P_PEER] = l->id;
+			img->files[k].params[SOCK_P_UNIX] |= IMG_UNIX_UNACCEPTED;
+			free(img->files[k].peer);
+			img->files[k].peer = NULL;
+			img->files[k].peer_len = 0;
+		}
+		free(dg.icons);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int unix_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
 {
+	int r = unaccepted(ctx, img, inos);
+
+	if (r < 0)
+		return r;
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		struct img_file *f = &img->files[i];
 		uint64_t peer = f->params[SOCK_P_PEER];
@@ -412,7 +544,8 @@ int unix_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos)
 		uint32_t id = 0;
 
 		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
-		    f->params[SOCK_P_STATE] != SOCK_CONNECTED)
+		    f->params[SOCK_P_STATE] != SOCK_CONNECTED ||
+		    (f->params[SOCK_P_UNIX] & IMG_UNIX_UNACCEPTED))
 			continue;
 		for (uint32_t j = 0; j < img->nfiles; j++)
 			if (img->files[j].type == FILE_SOCKET && inos[j] == peer)
@@ -468,6 +601,9 @@ int unix_encode(json_t *o, const struct img_file *f)
 	json_t *a;
 	int r = 0;
 
+	if (f->sk_file)
+		r |= set(o, "file", json_pack("[I,I,I]", (json_int_t)f->sk_mode,
+					      (json_int_t)f->sk_uid, (json_int_t)f->sk_gid));
 	if (f->nfrom) {
 		a = json_array();
 		for (uint32_t i = 0; a && i < f->nfrom; i++)
@@ -597,6 +733,27 @@ static int decode_creds(struct dec *d, json_t *o, struct img_file *f)
 	return 0;
 }
 
+/* "file": [mode, uid, gid], the permission bits, owner and group of its socket file. */
+static int decode_file(struct dec *d, json_t *o, struct img_file *f)
+{
+	json_t *a = json_object_get(o, "file");
+	json_int_t mode, uid, gid;
+
+	if (!json_is_array(a) || json_unpack(a, "[I,I,I]", &mode, &uid, &gid))
+		return bad(d, "file", "is not [mode, uid, gid]");
+	if (f->addr_len <= sizeof(sa_family_t) || !f->addr[sizeof(sa_family_t)] ||
+	    (f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED))
+		return bad(d, "file", "is of a socket not bound to a path it still has");
+	if (mode < 0 || mode > 07777 || uid < 0 || uid >= UINT32_MAX || gid < 0 ||
+	    gid >= UINT32_MAX)
+		return bad(d, "file", "holds a mode over 07777 or a uid or gid over 2^32-2");
+	f->sk_file = true;
+	f->sk_mode = mode;
+	f->sk_uid = uid;
+	f->sk_gid = gid;
+	return 0;
+}
+
 int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	json_t *a = json_object_get(o, "scm"), *v;
@@ -604,11 +761,15 @@ int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 	size_t i;
 
 	if (f->params[SOCK_P_UNIX] & ~(uint64_t)(IMG_UNIX_SHUT_RD | IMG_UNIX_SHUT_WR |
-						  IMG_UNIX_UNLINKED))
+						  IMG_UNIX_UNLINKED | IMG_UNIX_UNACCEPTED))
 		return bad(d, "params", "holds unknown unix socket bits");
+	if ((f->params[SOCK_P_UNIX] & IMG_UNIX_UNACCEPTED) &&
+	    (f->params[SOCK_P_STATE] != SOCK_CONNECTED || f->params[SOCK_P_TYPE] == SOCK_DGRAM))
+		return bad(d, "params", "says a socket not connected by stream or seqpacket waits "
+			   "to be accepted");
 	if ((f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED) &&
-	    (f->addr_len <= sizeof(sa_family_t) || f->addr[sizeof(sa_family_t)] != '/'))
-		return bad(d, "params", "says a socket without an absolute path lost its file");
+	    (f->addr_len <= sizeof(sa_family_t) || !f->addr[sizeof(sa_family_t)]))
+		return bad(d, "params", "says a socket without a path lost its file");
 	if (f->params[SOCK_P_PEEK_OFF] > (uint64_t)INT32_MAX + 1)
 		return bad(d, "params", "holds a peek offset over 2^31-1");
 	/* A unix peer by name: only that of a datagram socket whose peer was outside. */
@@ -619,6 +780,8 @@ int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 			    ((struct sockaddr_un *)f->peer)->sun_family != AF_UNIX))
 		return bad(d, "peer", "is not the name of a datagram socket's outside peer");
 
+	if (json_object_get(o, "file"))
+		TRY(decode_file(d, o, f));
 	if (json_object_get(o, "from"))
 		TRY(decode_from(d, o, f));
 	if (json_object_get(o, "creds"))

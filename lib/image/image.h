@@ -201,6 +201,9 @@ enum {
 	IMG_UNIX_SHUT_RD = 1 << 0,  /* shut down for reading (shutdown(2), by it or its peer) */
 	IMG_UNIX_SHUT_WR = 1 << 1,  /* shut down for writing */
 	IMG_UNIX_UNLINKED = 1 << 2, /* bound to a path whose socket file was removed since */
+	/* Connected, its peer not accepted yet: waits in the accept queue of the listener
+	 * params[SOCK_P_PEER] */
+	IMG_UNIX_UNACCEPTED = 1 << 3,
 };
 
 enum img_sock_state {
@@ -296,6 +299,9 @@ struct img_epoll_item {
 	/* FILE_EPOLL: 1 + the descriptor of the holding task that is the watched file now, where
 	 * tfd no longer is (closed after a dup, or given to another file); 0: tfd is. */
 	uint32_t holder;
+	/* FILE_EPOLL held by no task (only in flight in a unix socket's queue): the id of the
+	 * watched file's description in the image; 0 for an epoll a task holds. */
+	uint32_t target;
 };
 
 /* A packet socket's ring (FILE_PACKET), as packet_diag shows it and PACKET_RX_RING /
@@ -344,6 +350,10 @@ struct img_file {
 	uint8_t *filter;                  /* FILE_SOCKET: its classic BPF filter (struct
 					     sock_filter[], SO_ATTACH_FILTER), or NULL */
 	uint32_t filter_len;
+	/* FILE_SOCKET, unix, bound to a path: its socket file's permission bits, owner and group
+	 * at dump time, if sk_file (the file was its own then). */
+	bool sk_file;
+	uint32_t sk_mode, sk_uid, sk_gid;
 	char *name;                       /* FILE_BPFMAP: the map's name */
 	uint8_t *btf;                     /* FILE_BPFMAP: its BTF as BPF_BTF_LOAD takes it, or NULL */
 	uint32_t btf_len;

@@ -81,7 +81,8 @@ def test_tcp_established_leave_running(env):
 
 def test_unix_sockets_whose_peer_is_gone(env):
     """A server's end of a connection whose client hung up (stream and seqpacket): the
-    queued bytes, then end-of-file, and EPIPE on write, after restore as before."""
+    queued bytes, then end-of-file, and EPIPE on write, after restore as before; a datagram
+    socketpair's end whose other end sent and closed: its datagrams, then ECONNREFUSED."""
     roundtrip(env, [workload("net_unix_peer_gone")])
 
 
@@ -90,6 +91,13 @@ def test_unix_sockets_files_in_flight(env):
     pipe end and a socket that only the queue holds, an eventfd, a pipe end a task holds too):
     each read after restore gets the same bytes with the same files, and the files work."""
     roundtrip(env, [workload("net_unix_scm")])
+
+
+def test_unix_epoll_held_only_in_flight(env):
+    """An epoll instance held only by a unix socket's queue (sent twice, then closed): after
+    restore it still watches the socket and a pipe twice (once through a dup since closed),
+    each registration with its events and data."""
+    roundtrip(env, [workload("net_unix_scm_epoll")])
 
 
 def test_unix_socket_names(env):
@@ -105,6 +113,53 @@ def test_unix_socket_states(env):
     roundtrip(env, [workload("net_unix_states"), env.tmp])
     assert not (env.tmp / "gone.sock").exists()
     assert (env.tmp / "taken.sock").exists() is False  # the workload removed it when done
+
+
+def test_unix_socket_files_keep_owner_and_mode(env):
+    """A listener's socket file and a datagram socket's keep their mode, owner and group, so
+    that another user may still connect and send; names relative to the task's working
+    directory (one whose file was replaced by a FIFO) are bound there again."""
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix="cryo-unix-files-")
+    try:
+        os.chmod(d, 0o711)  # another user reaches the socket files, as under /tmp
+        before = set(os.listdir("."))
+        roundtrip(env, [workload("net_unix_files"), d])
+        # Relative names were bound where their task was, not where cryo ran.
+        assert set(os.listdir(".")) == before
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_unix_connections_not_yet_accepted(env):
+    """Clients waiting in a stream listener's accept queue (one bound to a name) and in a
+    seqpacket listener's whose socket file was removed: still connected after restore, each
+    accepted once more by its listener, bytes and records passing both ways."""
+    roundtrip(env, [workload("net_unix_unaccepted"), env.tmp])
+
+
+def test_unix_connection_not_yet_accepted_with_bytes_refused(env):
+    """A client's bytes waiting in a connection not yet accepted cannot be read without
+    accepting it: the dump is refused naming pid and fd, and the tree runs on."""
+    run = env.start([workload("net_unix_unaccepted"), env.tmp, "refuse"])
+    run.wait_for("ready", 10)
+    img = env.tmp / "img"
+    p = cryo("dump", "-t", run.pid, "-D", img, check=False)
+    assert p.returncode == 1, f"exit {p.returncode}: {p.stderr}"
+    for w in (f"pid {run.pid}", "fd ", "waits to be accepted"):
+        assert w in p.stderr, f"{w!r} not in {p.stderr!r}"
+    assert not (img / "cryo.json").exists(), "a refused dump left an image behind"
+    os.kill(run.pid, 0)  # still there (env's cleanup ends it)
+
+
+def test_unix_datagram_server_whose_file_was_removed(env):
+    """A datagram server whose socket file was removed, with clients connected to it (one
+    opened before it, one bound to a name) and datagrams queued: still connected after
+    restore, the queue comes back, and new datagrams reach it. And sockets in a directory
+    removed since (a datagram pair bound to one name, a server and client, a listener and
+    its accepted connection): the directory is made for the moment, and gone again."""
+    roundtrip(env, [workload("net_unix_dgram_ghost"), env.tmp])
 
 
 def test_unix_sockets_connected_outside_the_tree(env):

@@ -595,6 +595,9 @@ void fixture_img(struct img *img)
 	/* Registered as fd 10, which is closed now: its file is at fd 13. */
 	img->files[8].items[1] = (struct img_epoll_item){
 	    .tfd = 10, .events = 4u | 1u << 31, .data = ~0ULL, .holder = 13 + 1};
+	/* As an epoll held only in flight has them: the watched descriptions' ids. */
+	img->files[8].items[0].target = 2;
+	img->files[8].items[1].target = 6;
 	/* A unix datagram socket with two datagrams queued, the second carrying two files. */
 	img->files[9] = (struct img_file){.id = 10,
 					  .type = FILE_SOCKET,
@@ -615,6 +618,14 @@ void fixture_img(struct img *img)
 	img->files[9].from[0] = (struct img_sk_from){.at = 0, .addr_len = 8};
 	img->files[9].from[0].addr = xcalloc(1, 8);
 	memcpy(img->files[9].from[0].addr, "\x01\0/s.so", 8);
+	/* Bound to a (relative) path, its socket file with its own mode and owner. */
+	img->files[9].addr_len = 8;
+	img->files[9].addr = xcalloc(1, 8);
+	memcpy(img->files[9].addr, "\x01\0me.so", 8);
+	img->files[9].sk_file = true;
+	img->files[9].sk_mode = 0640;
+	img->files[9].sk_uid = 18943;
+	img->files[9].sk_gid = 100;
 	/* SO_PASSCRED: the first datagram's sender, the second sent before it was set. */
 	img->files[9].ncreds = 2;
 	img->files[9].creds = xcalloc(2, sizeof(struct img_sk_cred));

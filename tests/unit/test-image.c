@@ -645,8 +645,15 @@ static const struct bad_value bad_values[] = {
     {"files/9/scm/0", "[7, 2, [4294967296]]", "not 1 ... 2^32-1"},
     {"files/9/scm", "[[7, 2, [2]], [0, 3, [2]]]", "out of order"},
     {"files/9/scm", "[[0, 3, [2]], [0, 3, [2]]]", "out of order"},
-    {"files/9/params/6", "\"0x8\"", "unknown unix socket bits"},
-    {"files/9/params/6", "\"0x4\"", "without an absolute path"},
+    {"files/9/params/6", "\"0x10\"", "unknown unix socket bits"},
+    {"files/9/params/6", "\"0x8\"", "waits to be accepted"},
+    {"files/8/targets", "[2]", "one file id per registration"},
+    {"files/8/targets", "[2, 9]", "or its own"},
+    {"files/8/targets", "[0, 6]", "not 1 ... 2^32-1"},
+    {"files/9/file", "[4096, 0, 0]", "mode over 07777"},
+    {"files/9/file", "[384, 4294967295, 0]", "uid or gid"},
+    {"files/9/file", "[384, 0]", "not [mode, uid, gid]"},
+    {"files/9/params/6", "\"0x4\"", "a path it still has"},
     {"files/9/params/7", "\"0x80000001\"", "peek offset"},
     {"files/9/peer", "\"01002f73\"", "outside peer"},
     {"files/9/from", "[]", "is empty"},
@@ -1110,7 +1117,8 @@ static bool optional(const char *path)
 			return true;
 	return (strstr(path, "/vmas/") && !strcmp(slash, "/name")) ||
 	       (strstr(path, "/files/") && (!strcmp(slash, "/scm") || !strcmp(slash, "/from") ||
-					!strcmp(slash, "/creds"))) ||
+					!strcmp(slash, "/creds") || !strcmp(slash, "/file") ||
+					!strcmp(slash, "/targets"))) ||
 	       !strcmp(slash, "/cwd_file") || !strcmp(slash, "/owner") ||
 	       !strcmp(slash, "/shares_files") ||
 	       (strstr(path, "/files/") &&

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "scm-self",
- * "scm-epoll", "signalfd", "epoll", "netlink", "xdp", "packet-fanout-cbpf",
+ * "signalfd", "epoll", "netlink", "xdp", "packet-fanout-cbpf",
  * "packet-fanout-ebpf", "packet-ring-closed", "packet-ring-part", "inotify", "userfaultfd",
  * "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo refuses (xdp,
  * packet fanout groups steered by BPF, packet rings mapped without their socket or in part,
- * userfaultfd, io_uring, a unix socket in flight in its own queue, an epoll instance with a
- * registration that only a unix socket's queue holds). A dump must fail and leave it
+ * userfaultfd, io_uring, a unix socket in flight in its own queue). A dump must fail and leave it
  * untouched: on SIGUSR1 it checks that the descriptor still works, that its memory and counter
  * are intact, and that it has kept counting (the test sends SIGUSR1 without any restore).
  */
@@ -57,7 +56,7 @@ int main(int argc, char **argv)
 			if (write(peer, "hello", 5) != 5)
 				fail("write to socket");
 		}
-	} else if (!strcmp(kind, "scm-self") || !strcmp(kind, "scm-epoll")) {
+	} else if (!strcmp(kind, "scm-self")) {
 		int sv[2], carried = -1;
 		char ctl[CMSG_SPACE(sizeof(int))] = {0};
 		struct iovec iov = {.iov_base = "hello", .iov_len = 5};
@@ -66,22 +65,13 @@ int main(int argc, char **argv)
 		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
-			struct epoll_event ev = {.events = EPOLLIN};
-
 			carried = sv[0];
-			if (!strcmp(kind, "scm-epoll")) {
-				carried = epoll_create1(0);
-				if (carried < 0 || epoll_ctl(carried, EPOLL_CTL_ADD, sv[1], &ev))
-					fail("epoll: %m");
-			}
 			c->cmsg_level = SOL_SOCKET;
 			c->cmsg_type = SCM_RIGHTS;
 			c->cmsg_len = CMSG_LEN(sizeof(int));
 			memcpy(CMSG_DATA(c), &carried, sizeof(int));
 			if (sendmsg(sv[1], &mh, 0) != 5)
 				fail("send a descriptor into a socket's queue: %m");
-			if (carried != sv[0])
-				close(carried);
 			fd = sv[0];
 			peer = sv[1];
 		}
@@ -198,7 +188,7 @@ int main(int argc, char **argv)
 		if (read(fd, &v, 8) != 8 || v != 5)
 			fail("eventfd lost its value");
 	} else if (!strcmp(kind, "socket") || !strcmp(kind, "passcred") ||
-		   !strcmp(kind, "scm-self") || !strcmp(kind, "scm-epoll")) {
+		   !strcmp(kind, "scm-self")) {
 		char buf[8] = "";
 
 		if (read(fd, buf, sizeof(buf)) != 5 || memcmp(buf, "hello", 5))
