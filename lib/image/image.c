@@ -505,6 +505,11 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 			r |= set(mo, "seals", json_integer(m->seals));
 		if (mo && m->page_shift)
 			r |= set(mo, "page_shift", json_integer(m->page_shift));
+		if (mo && m->has_attrs)
+			r |= set(mo, "attrs",
+				 json_pack("{s:I,s:I,s:I,s:I}", "mode", (json_int_t)m->mode, "uid",
+					   (json_int_t)m->uid, "gid", (json_int_t)m->gid, "mtime_ns",
+					   (json_int_t)m->mtime_ns));
 		r |= add(a, mo);
 	}
 	r |= set(root, "shmems", a);
@@ -1283,6 +1288,23 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 				return cryo_err(d->ctx, -EINVAL, "image metadata: memory object "
 						"%u: bad page_shift", m->id);
 			m->page_shift = json_integer_value(pv);
+		}
+		if (json_object_get(v, "attrs")) {
+			json_t *av = json_object_get(v, "attrs");
+			json_int_t mode, uid, gid, mtime;
+
+			if (!json_is_object(av) ||
+			    json_unpack(av, "{s:I,s:I,s:I,s:I}", "mode", &mode, "uid", &uid, "gid",
+					&gid, "mtime_ns", &mtime) ||
+			    mode < 0 || mode > 07777 || uid < 0 || uid >= UINT32_MAX || gid < 0 ||
+			    gid >= UINT32_MAX || kind == SHM_ANON)
+				return cryo_err(d->ctx, -EINVAL, "image metadata: memory object "
+						"%u: bad attrs", m->id);
+			m->has_attrs = true;
+			m->mode = mode;
+			m->uid = uid;
+			m->gid = gid;
+			m->mtime_ns = mtime;
 		}
 		if (img_find_shmem(img, id) != m)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: memory object %u appears "

@@ -137,6 +137,31 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 					      ? " (hugetlb pages: too few free in vm.nr_hugepages?)"
 					      : "");
 	}
+	/* Owner first (fchown() clears set-id bits), then mode, then the time the refill
+	 * changed; all before the seals (F_SEAL_EXEC forbids changing the exec bits). */
+	if (m->has_attrs) {
+		struct timespec ts[2] = {{.tv_nsec = UTIME_OMIT},
+					 {.tv_sec = m->mtime_ns / 1000000000,
+					  .tv_nsec = m->mtime_ns % 1000000000}};
+
+		if (ts[1].tv_nsec < 0) {
+			ts[1].tv_sec--;
+			ts[1].tv_nsec += 1000000000;
+		}
+		if (fchown(fd, m->uid, m->gid) < 0)
+			r = cryo_err(ctx, -errno, "give memory object %u (%s) to %u:%u", m->id,
+				     m->name, m->uid, m->gid);
+		else if (fchmod(fd, m->mode) < 0)
+			r = cryo_err(ctx, -errno, "set mode %o of memory object %u (%s)", m->mode,
+				     m->id, m->name);
+		else if (futimens(fd, ts) < 0)
+			r = cryo_err(ctx, -errno, "set the time of memory object %u (%s)", m->id,
+				     m->name);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+	}
 	/* Before any task maps it: F_SEAL_WRITE needs no writable shared mapping, and the
 	 * original could have none. (F_SEAL_FUTURE_WRITE with a writable mapping made before
 	 * it fails the mapping's restore, naming it.) */

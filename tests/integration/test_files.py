@@ -173,6 +173,14 @@ def test_memfd_seals_names_and_content(env):
     roundtrip(env, "memfd_seals")
 
 
+def test_memfd_and_removed_file_attrs_and_exec(env):
+    """A memfd and a file removed while open keep their mode, owner and mtime, and a memfd
+    holding a script still runs through execveat() (zdtm memfd00, memfd04/05, file_attr,
+    unlink_fstat00)."""
+    roundtrip(env, "memfd_attrs")
+    assert not (env.tmp / "gone.dat").exists()
+
+
 def test_ghost_fifos_and_removed_directories(env):
     """FIFOs (both ends, or the read end alone) and directories removed while open, and a
     removed cwd, come back as removed objects at their old paths with their bytes, modes and

@@ -658,7 +658,12 @@ void fixture_img(struct img *img)
 					    .size = 16384,
 					    .name = xstrdup("fixture"),
 					    .dev = 0x1a,
-					    .ino = 4242};
+					    .ino = 4242,
+					    .has_attrs = true,
+					    .mode = 0642,
+					    .uid = 1234,
+					    .gid = 5678,
+					    .mtime_ns = 1000000000123456789LL};
 
 	img->npipes = 1;
 	img->pipes = xcalloc(img->npipes, sizeof(*img->pipes));
@@ -926,6 +931,11 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_int_equal(x->dev, y->dev);
 		assert_int_equal(x->ino, y->ino);
 		assert_int_equal(x->page_shift, y->page_shift);
+		assert_int_equal(x->has_attrs, y->has_attrs);
+		assert_int_equal(x->mode, y->mode);
+		assert_int_equal(x->uid, y->uid);
+		assert_int_equal(x->gid, y->gid);
+		assert_int_equal(x->mtime_ns, y->mtime_ns);
 	}
 	assert_int_equal(a->cgroups.nhiers, b->cgroups.nhiers);
 	for (uint32_t i = 0; i < a->cgroups.nhiers; i++)

@@ -725,6 +725,11 @@ static const struct bad_value bad_values[] = {
     {"shmems/1/page_shift", "22", "bad page_shift"},
     {"shmems/1/size", "4096", "bad page_shift"},
     {"shmems/1/kind", "2", "bad page_shift"},
+    {"shmems/0/attrs/mode", "4096", "bad attrs"},
+    {"shmems/0/attrs/mode", "-1", "bad attrs"},
+    {"shmems/0/attrs/uid", "4294967295", "bad attrs"},
+    {"shmems/0/attrs/gid", "-1", "bad attrs"},
+    {"shmems/0/kind", "0", "bad attrs"},
     /* cgroups */
     {"cgroups/hierarchies", "[]", "is empty"},
     {"cgroups/hierarchies/1", "\"cpu,cpuacct\"", "twice"},
@@ -1088,7 +1093,8 @@ static bool optional(const char *path)
 					   "/timer_slack", "/sched_reset_on_fork",
 					   "/exit_signal", "/cow_pages", "/stop_signal",
 					   "/page_shift",  "/guards",
-					   "/thp_except_advised", "/ipc", "/tmpfs"};
+					   "/thp_except_advised", "/ipc", "/tmpfs",
+					   "/attrs"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
