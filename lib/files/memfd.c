@@ -85,8 +85,10 @@ static int memfd_open(struct file_restore *fr, const struct img_file *f)
 	} else {
 		/* A description of its own, with its own flags and offset. */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fr->sh->shmem_fds[idx]);
-		/* Through a /proc magic link: O_NOFOLLOW (shm_open() sets it) would refuse it. */
-		fd = open(path, (f->flags | O_CLOEXEC) & ~(O_CREAT | O_TRUNC | O_EXCL | O_NOFOLLOW));
+		/* Through a /proc magic link: O_NOFOLLOW (shm_open() sets it) would refuse it, and
+		 * O_TMPFILE (tmpfile(3)'s) holds O_DIRECTORY, which a regular file refuses. */
+		fd = open(path, (f->flags | O_CLOEXEC) &
+					~(O_CREAT | O_TRUNC | O_EXCL | O_NOFOLLOW | O_TMPFILE));
 		if (fd < 0)
 			return cryo_err(fr->ctx, -errno, "reopen memory object %u", f->shmem_id);
 	}

@@ -4,6 +4,7 @@
  *   "attrs": a memfd given mode 0642 (fchmod), owner 1234:5678 and an old mtime;
  *   "gone.dat": a file in the cwd removed while open, mode 0645, owner 4321:8765, an old
  *   mtime, 3000 bytes;
+ *   an unnamed O_TMPFILE file opened write-only (its flags hold O_DIRECTORY), at offset 7;
  *   "script": a memfd holding "#!/bin/true", open read-write as memfd_create() made it, also
  *   reopened read-only through /proc and mapped private from that, and mapped shared.
  * After restore each has its mode, owner, mtime and bytes, and execveat() of the script's
@@ -75,14 +76,15 @@ int main(void)
 	int gone = open("gone.dat", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	char path[64];
 	char *priv, *shared;
-	int ro;
+	int ro, tmp = open(".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 
 	test_init();
-	if (attrs < 0 || exe < 0 || gone < 0)
+	if (attrs < 0 || exe < 0 || gone < 0 || tmp < 0)
 		fail("create: %s", strerror(errno));
 	fill_random(want, GONE_SZ, 3);
 	if (write(gone, want, GONE_SZ) != GONE_SZ || write(attrs, "hello", 5) != 5 ||
-	    write(exe, script, sizeof(script) - 1) != sizeof(script) - 1)
+	    write(exe, script, sizeof(script) - 1) != sizeof(script) - 1 ||
+	    write(tmp, "unnamed", 7) != 7)
 		fail("write: %s", strerror(errno));
 	set_attrs(attrs, "attrs", 0642, 1234, 5678);
 	set_attrs(gone, "gone.dat", 0645, 4321, 8765);
@@ -108,6 +110,9 @@ int main(void)
 		fail("the script's mappings differ");
 	if ((fcntl(exe, F_GETFL) & O_ACCMODE) != O_RDWR || (fcntl(ro, F_GETFL) & O_ACCMODE) != O_RDONLY)
 		fail("the script's descriptions lost their access modes");
+	if (lseek(tmp, 0, SEEK_CUR) != 7 || (fcntl(tmp, F_GETFL) & O_ACCMODE) != O_WRONLY ||
+	    write(tmp, "!", 1) != 1)
+		fail("the O_TMPFILE file lost its offset or access mode");
 	run_memfd(exe);
 	pass();
 }
