@@ -196,11 +196,14 @@ int file_ghost_note(const struct fd_dump *d, struct img_file *f);
 /* Decode: range checks of a ghost's params. */
 int file_ghost_decode(struct dec *d, const struct img_file *f);
 /* Restore: makes the ghost's directory or FIFO at its path (or beside it): ret_path, PATH_MAX
- * bytes. Then file_ghost_finish() on the descriptor opened there: owner, mode, and the name
- * removed again; returns fd, or closes it and returns a negative errno. */
+ * bytes; returns how many removed directories above it it made again (or a negative errno).
+ * Then file_ghost_finish() on the descriptor opened there: owner, mode, and the name and
+ * those parents removed again; returns fd, or closes it and returns a negative errno. Where
+ * the open fails, file_ghost_remove() takes the name and the parents away. */
 int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, char *ret_path);
 int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, const char *path,
-		      bool dir);
+		      bool dir, int parents);
+void file_ghost_remove(const char *path, bool dir, int parents);
 
 /* reg.c: the pid of a task of img whose proc file path is ("/proc/PID/REST"), with REST in
  * *ret_rest; 0 for any other path. */

@@ -63,36 +63,101 @@ int file_ghost_decode(struct dec *d, const struct img_file *f)
 	return 0;
 }
 
+/* Removes the parent directories above path that make_parents() made. */
+static void remove_parents(const char *path, int parents)
+{
+	char d[PATH_MAX];
+
+	snprintf(d, sizeof(d), "%s", path);
+	for (int i = 0; i < parents; i++) {
+		char *slash = strrchr(d, '/');
+
+		if (!slash || slash == d)
+			break;
+		*slash = '\0';
+		rmdir(d);
+	}
+}
+
+/*
+ * Makes the directories missing above path (removed too, as the ghost's own parent may be),
+ * mode 0700: how many it made, or a negative errno.
+ */
+static int make_parents(struct cryo_ctx *ctx, const char *path)
+{
+	char dir[PATH_MAX];
+	int made = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) == 0)
+			made++;
+		else if (errno != EEXIST || made) {
+			int r = cryo_err(ctx, -errno, "make directory %s for a removed file", dir);
+
+			remove_parents(dir, made);
+			return r;
+		}
+		*slash = '/';
+	}
+	return made;
+}
+
+void file_ghost_remove(const char *path, bool dir, int parents)
+{
+	if (dir)
+		rmdir(path);
+	else
+		unlink(path);
+	remove_parents(path, parents);
+}
+
 /*
  * Makes the ghost's inode (a directory, or a FIFO) at its old path, or beside it under a name
- * of its own where that path is taken: its name in ret_path (PATH_MAX bytes).
+ * of its own where that path is taken: its name in ret_path (PATH_MAX bytes). Directories
+ * above it that are gone too are made again: returns how many, for file_ghost_finish().
  */
 int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, char *ret_path)
 {
-	int r;
+	int r, parents = 0;
 
 	snprintf(ret_path, PATH_MAX, "%s", f->path);
 	for (int i = 0; i < 100; i++) {
 		r = dir ? mkdir(ret_path, 0700) : mkfifo(ret_path, 0600);
 		if (r == 0)
-			return 0;
+			return parents;
+		if (errno == ENOENT && !parents) {
+			parents = make_parents(ctx, ret_path);
+			if (parents < 0)
+				return parents;
+			if (parents > 0) {
+				i--;
+				continue;
+			}
+			errno = ENOENT;
+		}
 		if (errno != EEXIST)
 			break;
 		if (snprintf(ret_path, PATH_MAX, "%s.cryo-ghost-%u-%d", f->path, f->id, i) >=
-		    PATH_MAX)
+		    PATH_MAX) {
+			remove_parents(f->path, parents);
 			return cryo_err(ctx, -ENAMETOOLONG, "recreate removed %s %s",
 					dir ? "directory" : "FIFO", f->path);
+		}
 	}
-	return cryo_err(ctx, -errno, "recreate removed %s %s", dir ? "directory" : "FIFO",
-			ret_path);
+	r = cryo_err(ctx, -errno, "recreate removed %s %s", dir ? "directory" : "FIFO", ret_path);
+	remove_parents(ret_path, parents);
+	return r;
 }
 
 /*
  * The ghost made at path is open as fd: its owner and mode as they were (chown first: it
- * clears set-id bits), then its name goes again. On failure fd is closed.
+ * clears set-id bits), then its name goes again, with the parents file_ghost_create() made.
+ * On failure fd is closed.
  */
 int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, const char *path,
-		      bool dir)
+		      bool dir, int parents)
 {
 	int r = 0;
 
@@ -105,6 +170,7 @@ int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, co
 			     (unsigned long long)f->params[GHOST_P_MODE], f->path);
 	if ((dir ? rmdir(path) : unlink(path)) < 0 && r == 0)
 		r = cryo_err(ctx, -errno, "remove %s again", path);
+	remove_parents(path, parents);
 	if (r < 0)
 		close(fd);
 	return r < 0 ? r : fd;
@@ -213,7 +279,7 @@ static int open_ghost_dir(struct file_restore *fr, const struct img_file *f, int
 {
 	const struct img *img = fr->sh->img;
 	char path[PATH_MAX];
-	int fd, r;
+	int fd, r, parents;
 
 	for (const struct img_file *g = img->files; g < f; g++) {
 		if (g->type != FILE_REG || !g->params[GHOST_P_IS] ||
@@ -225,16 +291,16 @@ static int open_ghost_dir(struct file_restore *fr, const struct img_file *f, int
 		return fd < 0 ? cryo_err(fr->ctx, -errno, "reopen removed directory %s", f->path)
 			      : fd;
 	}
-	r = file_ghost_create(fr->ctx, f, true, path);
-	if (r < 0)
-		return r;
+	parents = file_ghost_create(fr->ctx, f, true, path);
+	if (parents < 0)
+		return parents;
 	fd = open(path, oflags | O_DIRECTORY);
 	if (fd < 0) {
 		r = cryo_err(fr->ctx, -errno, "open recreated directory %s", path);
-		rmdir(path);
+		file_ghost_remove(path, true, parents);
 		return r;
 	}
-	return file_ghost_finish(fr->ctx, fd, f, path, true);
+	return file_ghost_finish(fr->ctx, fd, f, path, true, parents);
 }
 
 static int reg_open(struct file_restore *fr, const struct img_file *f)
