@@ -6,7 +6,9 @@
  * too, else it is reopened by path. params: [0] 1 master / 0 slave, [1] index, [2] 1 if
  * locked, [3] foreground group, [4] how many output bytes data holds, [5] the slave's state
  * (PTY_SLAVE_*), [6] 1 in packet mode (TIOCPKT); data: termios and winsize (master), then
- * the bytes the pty held.
+ * the bytes the pty held. A slave's params[7] is 1 when [2], [3] and [4] hold the mode, owner
+ * and group of its /dev/pts node (fchown()/fchmod() of it, grantpt(3)), given again to the
+ * new pty's node (0: older images, left as the new pty made it).
  *
  * The bytes a pty holds are two queues: what the slave wrote that the master has not read
  * (output, already through the output processing: ONLCR made its \r\n) and what the master
@@ -275,6 +277,10 @@ static int pty_dump(const struct fd_dump *d, struct img_file *f)
 	if (!is_master(d)) {
 		f->params[0] = 0;
 		f->params[1] = (major(d->st->st_rdev) - 136) * 256 + minor(d->st->st_rdev);
+		f->params[2] = d->st->st_mode & 07777;
+		f->params[3] = d->st->st_uid;
+		f->params[4] = d->st->st_gid;
+		f->params[7] = 1;
 		return 0;
 	}
 	f->params[0] = 1;
@@ -315,7 +321,7 @@ static int pty_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *
 				img->files[j].params[1] == f->params[1];
 		if (!found) {
 			f->type = FILE_REG;
-			f->params[1] = 0;
+			memset(f->params, 0, sizeof(f->params));
 		}
 	}
 	for (uint32_t i = 0; i < img->ntasks; i++) {
@@ -339,13 +345,19 @@ static int pty_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	TRY(get_hexbytes(d, o, "data", PTY_TERMIOS_LEN + 2 * PTY_DATA_MAX, &f->data,
 			 &f->data_len));
-	if (f->params[0] > 1 || f->params[1] > INT_MAX || f->params[2] > 1 ||
-	    f->params[3] > INT_MAX || f->params[5] > PTY_SLAVE_NEVER || f->params[6] > 1 ||
-	    f->params[7])
+	if (f->params[0] > 1 || f->params[1] > INT_MAX ||
+	    (f->params[0] && (f->params[2] > 1 || f->params[3] > INT_MAX ||
+			      f->params[5] > PTY_SLAVE_NEVER || f->params[6] > 1 || f->params[7])))
 		return bad(d, "params", "is not a valid pty");
-	if (!f->params[0] && (f->params[2] || f->params[3] || f->params[4] || f->params[5] ||
-			      f->params[6] || f->data_len))
-		return bad(d, "params", "of a pty slave must be 0 past the index");
+	if (!f->params[0] && f->params[7] > 1)
+		return bad(d, "params", "of a pty slave has an owner mark other than 0 or 1");
+	if (!f->params[0] && f->params[7] &&
+	    (f->params[2] > 07777 || f->params[3] > UINT32_MAX || f->params[4] > UINT32_MAX))
+		return bad(d, "params", "of a pty slave hold a mode above 07777 or an owner above "
+			   "2^32");
+	if (!f->params[0] && ((!f->params[7] && (f->params[2] || f->params[3] || f->params[4])) ||
+			      f->params[5] || f->params[6] || f->data_len))
+		return bad(d, "params", "of a pty slave must be 0 past the index and owner");
 	if (f->params[0] && f->data_len < PTY_TERMIOS_LEN)
 		return bad(d, "data", "is too short for a pty master's termios and window size");
 	if (f->params[0] && (f->params[4] > PTY_DATA_MAX ||
@@ -437,6 +449,16 @@ static int pty_open(struct file_restore *fr, const struct img_file *f)
 	fd = idx < 0 ? -1 : open(path, (f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "open pty slave %s", path);
+	/* Owner first: fchown() clears set-id bits. */
+	if (f->params[7] && (fchown(fd, f->params[3], f->params[4]) < 0 ||
+			     fchmod(fd, f->params[2]) < 0)) {
+		int r = -errno;
+
+		close(fd);
+		return cryo_err(fr->ctx, r, "give pty slave %s mode %llo and owner %llu:%llu", path,
+				(unsigned long long)f->params[2], (unsigned long long)f->params[3],
+				(unsigned long long)f->params[4]);
+	}
 	return fd;
 }
 
