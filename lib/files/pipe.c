@@ -293,7 +293,7 @@ static int pipe_open(struct file_restore *fr, const struct img_file *f)
 static int open_ghost_keeper(struct cryo_ctx *ctx, const struct img_file *f)
 {
 	char path[PATH_MAX];
-	int fd, r, parents = file_ghost_create(ctx, f, false, path);
+	int fd, r, parents = file_ghost_create(ctx, f, S_IFIFO, path);
 
 	if (parents < 0)
 		return parents;

@@ -49,13 +49,19 @@ int file_ghost_note(const struct fd_dump *d, struct img_file *f)
 	f->params[GHOST_P_GID] = d->st->st_gid;
 	f->params[GHOST_P_DEV] = d->st->st_dev;
 	f->params[GHOST_P_INO] = d->st->st_ino;
+	if (S_ISCHR(d->st->st_mode)) {
+		f->params[GHOST_P_IS] = 2;
+		f->params[GHOST_P_RDEV] = d->st->st_rdev;
+	}
 	return 0;
 }
 
 int file_ghost_decode(struct dec *d, const struct img_file *f)
 {
-	if (f->params[GHOST_P_IS] > 1)
-		return bad(d, "params", "has a ghost mark other than 0 or 1");
+	if (f->params[GHOST_P_IS] > (f->type == FILE_REG ? 2 : 1))
+		return bad(d, "params", "has a ghost mark other than 0 or 1 (2: a device)");
+	if (f->params[GHOST_P_IS] != 2 && f->params[GHOST_P_RDEV])
+		return bad(d, "params", "hold a device number for what is not a removed device");
 	if (f->params[GHOST_P_IS] &&
 	    (f->params[GHOST_P_MODE] > 07777 || f->params[GHOST_P_UID] > UINT32_MAX ||
 	     f->params[GHOST_P_GID] > UINT32_MAX))
@@ -118,13 +124,15 @@ void file_ghost_remove(const char *path, bool dir, int parents)
  * of its own where that path is taken: its name in ret_path (PATH_MAX bytes). Directories
  * above it that are gone too are made again: returns how many, for file_ghost_finish().
  */
-int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, char *ret_path)
+int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, mode_t type, char *ret_path)
 {
+	const char *what = type == S_IFDIR ? "directory" : type == S_IFIFO ? "FIFO" : "device";
 	int r, parents = 0;
 
 	snprintf(ret_path, PATH_MAX, "%s", f->path);
 	for (int i = 0; i < 100; i++) {
-		r = dir ? mkdir(ret_path, 0700) : mkfifo(ret_path, 0600);
+		r = type == S_IFDIR ? mkdir(ret_path, 0700)
+				    : mknod(ret_path, type | 0600, f->params[GHOST_P_RDEV]);
 		if (r == 0)
 			return parents;
 		if (errno == ENOENT && !parents) {
@@ -142,11 +150,11 @@ int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, 
 		if (snprintf(ret_path, PATH_MAX, "%s.cryo-ghost-%u-%d", f->path, f->id, i) >=
 		    PATH_MAX) {
 			remove_parents(f->path, parents);
-			return cryo_err(ctx, -ENAMETOOLONG, "recreate removed %s %s",
-					dir ? "directory" : "FIFO", f->path);
+			return cryo_err(ctx, -ENAMETOOLONG, "recreate removed %s %s", what,
+					f->path);
 		}
 	}
-	r = cryo_err(ctx, -errno, "recreate removed %s %s", dir ? "directory" : "FIFO", ret_path);
+	r = cryo_err(ctx, -errno, "recreate removed %s %s", what, ret_path);
 	remove_parents(ret_path, parents);
 	return r;
 }
@@ -198,7 +206,8 @@ pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_re
 
 static bool reg_claim(const struct fd_dump *d)
 {
-	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode));
+	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode) ||
+				     S_ISCHR(d->st->st_mode));
 }
 
 /* The thread of the tree, other than a leader, that a proc path names ("/proc/TID/..." or
@@ -235,7 +244,7 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d (%s) is a kind of file cryo cannot restore yet",
 				d->fd, d->pid, d->link);
-	if (S_ISDIR(m) && file_link_deleted(d->link))
+	if ((S_ISDIR(m) || S_ISCHR(m)) && file_link_deleted(d->link))
 		return file_ghost_note(d, f);
 	if (strstr(d->link, DELETED))
 		return cryo_err(d->ctx, -EOPNOTSUPP,
@@ -272,12 +281,15 @@ static int open_dev_tty(struct cryo_ctx *ctx, const struct rst_shared *sh,
 }
 
 /*
- * A removed directory: another description of a ghost made already is opened through it; the
- * first is made (file_ghost_create()), opened with its flags and removed again.
+ * A removed directory or character device: another description of a ghost made already is
+ * opened through it; the first is made (file_ghost_create()), opened with its flags and
+ * removed again.
  */
-static int open_ghost_dir(struct file_restore *fr, const struct img_file *f, int oflags)
+static int open_ghost(struct file_restore *fr, const struct img_file *f, int oflags)
 {
 	const struct img *img = fr->sh->img;
+	bool dir = f->params[GHOST_P_IS] == 1;
+	const char *what = dir ? "directory" : "device";
 	char path[PATH_MAX];
 	int fd, r, parents;
 
@@ -288,19 +300,19 @@ static int open_ghost_dir(struct file_restore *fr, const struct img_file *f, int
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fr->sh->file_fds[g - img->files]);
 		fd = open(path, oflags);
-		return fd < 0 ? cryo_err(fr->ctx, -errno, "reopen removed directory %s", f->path)
+		return fd < 0 ? cryo_err(fr->ctx, -errno, "reopen removed %s %s", what, f->path)
 			      : fd;
 	}
-	parents = file_ghost_create(fr->ctx, f, true, path);
+	parents = file_ghost_create(fr->ctx, f, dir ? S_IFDIR : S_IFCHR, path);
 	if (parents < 0)
 		return parents;
-	fd = open(path, oflags | O_DIRECTORY);
+	fd = open(path, oflags | (dir ? O_DIRECTORY : 0));
 	if (fd < 0) {
-		r = cryo_err(fr->ctx, -errno, "open recreated directory %s", path);
-		file_ghost_remove(path, true, parents);
+		r = cryo_err(fr->ctx, -errno, "open recreated %s %s", what, path);
+		file_ghost_remove(path, dir, parents);
 		return r;
 	}
-	return file_ghost_finish(fr->ctx, fd, f, path, true, parents);
+	return file_ghost_finish(fr->ctx, fd, f, path, dir, parents);
 }
 
 static int reg_open(struct file_restore *fr, const struct img_file *f)
@@ -312,7 +324,7 @@ static int reg_open(struct file_restore *fr, const struct img_file *f)
 	if (!strcmp(f->path, "/dev/tty"))
 		return open_dev_tty(fr->ctx, fr->sh, f);
 	if (f->params[GHOST_P_IS])
-		return open_ghost_dir(fr, f, oflags);
+		return open_ghost(fr, f, oflags);
 	/* A stand-in until the task opens its own proc file. */
 	if (file_proc_pid(fr->sh->img, f->path, &rest))
 		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -1417,7 +1417,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (t->cwd_file) {
 			const struct img_file *g = img_find_file(img, t->cwd_file);
 
-			if (!g || g->type != FILE_REG || !g->params[GHOST_P_IS])
+			if (!g || g->type != FILE_REG || g->params[GHOST_P_IS] != 1)
 				return bad(d, "cwd_file", "is not a removed directory of the image");
 		}
 		for (uint32_t j = 0; j < t->nfds; j++)

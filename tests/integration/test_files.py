@@ -182,10 +182,11 @@ def test_memfd_and_removed_file_attrs_and_exec(env):
 
 
 def test_ghost_fifos_and_removed_directories(env):
-    """FIFOs (both ends, or the read end alone) and directories removed while open, and a
+    """FIFOs (both ends, or the read end alone), directories removed while open, and a
     removed cwd, come back as removed objects at their old paths with their bytes, modes and
-    owners, also where their directory was removed too (zdtm rmdir_open); nothing is left in
-    the directory they were made in."""
+    owners, also where their directory was removed too (zdtm rmdir_open), and so does a
+    removed character device node (zdtm deleted_dev); nothing is left in the directory they
+    were made in."""
     roundtrip(env, "file_ghosts")
     left = sorted(p.name for p in env.tmp.iterdir() if p.name.startswith("g"))
     assert left == [], left

@@ -5,7 +5,9 @@
  *   "gd": a directory held open, mode 0751, owner 4321:8765;
  *   "gcwd": the cwd, also held open, mode 0705;
  *   "gp/gsub" (a directory, mode 0750) and "gp/gf" (a FIFO, both ends, 10 bytes), whose
- *   directory "gp" was removed too: made again for them, and removed again.
+ *   directory "gp" was removed too: made again for them, and removed again;
+ *   "gnull": a character device node of /dev/null's number (1:3), mode 0640, owner 0:5678,
+ *   opened twice (read-write, read-only) and removed: both are that removed node, one inode.
  * After restore each descriptor is a removed object of the same kind at its old path
  * ("PATH (deleted)"), with its mode, owner and bytes; the cwd is that directory. */
 #include <dirent.h>
@@ -13,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "zdtm.h"
 
@@ -59,7 +62,7 @@ static int make_fifo(const char *name, mode_t mode, uid_t uid, gid_t gid)
 
 int main(void)
 {
-	int ard, awr, brd, bwr, d, cwd, sub, frd, fwr;
+	int ard, awr, brd, bwr, d, cwd, sub, frd, fwr, n1, n2;
 	struct stat a, b;
 	char got[PATH_MAX + 16], exp[PATH_MAX + 32];
 	ssize_t n;
@@ -92,6 +95,13 @@ int main(void)
 		fail("open in gp: %s", strerror(errno));
 	if (rmdir("gp/gsub") || unlink("gp/gf") || rmdir("gp"))
 		fail("remove gp: %s", strerror(errno));
+	if (mknod("gnull", S_IFCHR | 0600, makedev(1, 3)) || chown("gnull", 0, 5678) ||
+	    chmod("gnull", 0640))
+		fail("mknod gnull: %s", strerror(errno));
+	n1 = open("gnull", O_RDWR);
+	n2 = open("gnull", O_RDONLY);
+	if (n1 < 0 || n2 < 0 || unlink("gnull"))
+		fail("open and remove gnull: %s", strerror(errno));
 	d = open("gd", O_RDONLY | O_DIRECTORY);
 	cwd = open("gcwd", O_RDONLY | O_DIRECTORY);
 	if (d < 0 || cwd < 0 || chdir("gcwd"))
@@ -111,6 +121,13 @@ int main(void)
 	check_obj(fwr, "gp/gf", S_IFIFO, 0620, 0, 0);
 	if (drain(frd) != 10 || memcmp(buf, want, 10))
 		fail("gp/gf: bytes lost or changed");
+	check_obj(n1, "gnull", S_IFCHR, 0640, 0, 5678);
+	check_obj(n2, "gnull", S_IFCHR, 0640, 0, 5678);
+	if (fstat(n1, &a) || fstat(n2, &b) || a.st_ino != b.st_ino || a.st_rdev != makedev(1, 3))
+		fail("gnull: not one node of device 1:3");
+	if (write(n1, "x", 1) != 1 || read(n2, buf, 1) != 0 ||
+	    (fcntl(n1, F_GETFL) & O_ACCMODE) != O_RDWR || (fcntl(n2, F_GETFL) & O_ACCMODE) != O_RDONLY)
+		fail("gnull: does not work as /dev/null, or lost its access modes");
 	if (fstat(ard, &a) || fstat(awr, &b) || a.st_ino != b.st_ino)
 		fail("the two ends of ga are not one FIFO");
 	if ((fcntl(ard, F_GETFL) & (O_ACCMODE | O_NONBLOCK)) != (O_RDONLY | O_NONBLOCK) ||
