@@ -240,7 +240,8 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 				"fd %d of pid %d is %s, a proc file of thread %d of the tree, "
 				"which cryo cannot restore yet", d->fd, d->pid, d->link, tid);
 
-	if (!S_ISREG(m) && !S_ISDIR(m) && !S_ISCHR(m))
+	/* A symlink itself is only reached by O_PATH | O_NOFOLLOW: reopened so. */
+	if (!S_ISREG(m) && !S_ISDIR(m) && !S_ISCHR(m) && !(S_ISLNK(m) && (f->flags & O_PATH)))
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d (%s) is a kind of file cryo cannot restore yet",
 				d->fd, d->pid, d->link);

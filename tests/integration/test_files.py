@@ -195,7 +195,8 @@ def test_ghost_fifos_and_removed_directories(env):
 def test_symlinked_renamed_and_mode_zero_files(env):
     """A file opened through a symlink, one renamed after it was opened, one whose directory
     was renamed, and one of mode 0000 opened read-only: each comes back as the same file (its
-    link reads the resolved, current path), at its offset, with its mode."""
+    link reads the resolved, current path), at its offset, with its mode; an O_PATH |
+    O_NOFOLLOW descriptor of the symlink itself stays the symlink (zdtm symlink)."""
     roundtrip(env, "file_paths")
     assert (env.tmp / "new.dat").read_bytes() == b"Qbcdefghij"
     assert (env.tmp / "zero.dat").stat().st_mode & 0o7777 == 0
