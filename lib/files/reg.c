@@ -204,8 +204,51 @@ pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_re
 	return pid;
 }
 
+static const char *const ns_types[] = {"net", "uts", "ipc", "pid", "mnt", "user", "cgroup",
+				       "time", "pid_for_children", "time_for_children"};
+
+/* The type of a namespace file's link ("net:[INO]"), or NULL. */
+static const char *ns_link(const char *link)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ns_types); i++) {
+		size_t n = strlen(ns_types[i]);
+
+		if (!strncmp(link, ns_types[i], n) && !strncmp(link + n, ":[", 2))
+			return ns_types[i];
+	}
+	return NULL;
+}
+
+/*
+ * A namespace file (open("/proc/self/ns/net")): one of a task of the tree, which is
+ * /proc/PID/ns/TYPE of that task at restore too (a proc file of the tree, reg_task()); a
+ * namespace no task of the tree is in is refused.
+ */
+static int ns_dump(const struct fd_dump *d, struct img_file *f, const char *type)
+{
+	char path[64];
+	struct stat st;
+
+	/* "pid" names the namespace of the task itself, not of its children: that one first. */
+	for (uint32_t i = 0; i < d->img->ntasks; i++) {
+		if (d->img->tasks[i].zombie)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", d->img->tasks[i].pid, type);
+		if (stat(path, &st) == 0 && st.st_dev == d->st->st_dev &&
+		    st.st_ino == d->st->st_ino) {
+			f->path = strdup(path);
+			return f->path ? 0 : -ENOMEM;
+		}
+	}
+	return cryo_err(d->ctx, -EOPNOTSUPP,
+			"fd %d of pid %d is %s, a namespace no task of the tree is in, which cryo "
+			"cannot restore", d->fd, d->pid, d->link);
+}
+
 static bool reg_claim(const struct fd_dump *d)
 {
+	if (ns_link(d->link))
+		return true;
 	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode) ||
 				     S_ISCHR(d->st->st_mode));
 }
@@ -235,6 +278,8 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 	mode_t m = d->st->st_mode;
 	pid_t tid = proc_thread(d->img, d->link);
 
+	if (ns_link(d->link))
+		return ns_dump(d, f, ns_link(d->link));
 	if (tid)
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d is %s, a proc file of thread %d of the tree, "
@@ -397,6 +442,16 @@ static int take_proc_file(struct cryo_ctx *ctx, const struct img_task *t,
 	for (int ms = 0; ms < PROC_WAIT_MS; ms++) {
 		int fd = syscall(SYS_pidfd_getfd, pa, afd, 0);
 		ssize_t n = -1;
+
+		/* A namespace file's link reads what its /proc name links to: "net:[INO]". */
+		if (ms == 0 && !strncmp(rest, "/ns/", 4)) {
+			n = readlink(want, got, sizeof(got) - 1);
+			if (n >= 0) {
+				got[n] = '\0';
+				snprintf(want, sizeof(want), "%s", got);
+			}
+			n = -1;
+		}
 
 		if (fd >= 0) {
 			snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);

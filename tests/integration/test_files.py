@@ -217,5 +217,7 @@ def test_file_leases(env):
 
 def test_own_proc_files(env):
     """/proc/self/status, /proc/self/maps (read in part) and /proc/PID/stat held open: each is
-    opened again by the restored task itself, and reads that task, at its offset."""
+    opened again by the restored task itself, and reads that task, at its offset; so are its
+    namespace files (/proc/self/ns/net, shared with a child, and /proc/self/ns/uts: zdtm
+    proc-self)."""
     roundtrip(env, "file_proc")
