@@ -1126,7 +1126,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 			json_int_t kind, wr, start, len;
 
 			if (json_unpack(l, "[IIII]", &kind, &wr, &start, &len) || kind < LOCK_POSIX ||
-			    kind > LOCK_LEASE || wr < 0 || wr > 1 || start < 0 || len < 0)
+			    kind > LOCK_LEASE_BREAKING || wr < 0 || wr > 1 || start < 0 || len < 0)
 				return bad(d, "locks", "holds a bad lock");
 			t->fds[i].locks[k] = (struct img_lock){kind, wr, start, len};
 			t->fds[i].nlocks = k + 1;

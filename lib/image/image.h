@@ -366,6 +366,7 @@ enum img_lock_kind {
 	LOCK_FLOCK,     /* flock(): owned by the open description */
 	LOCK_OFD,       /* fcntl F_OFD_SETLK: owned by the open description */
 	LOCK_LEASE,     /* fcntl F_SETLEASE (write: F_WRLCK), held by the open description */
+	LOCK_LEASE_BREAKING, /* a lease being broken (write: to F_RDLCK, else to F_UNLCK) */
 };
 
 /* A file lock held through a descriptor, as its fdinfo "lock:" lines show it. */

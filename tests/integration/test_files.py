@@ -211,7 +211,9 @@ def test_sigio_owners_and_signals(env):
 
 def test_file_leases(env):
     """A read lease and a write lease (F_SETLEASE) come back on their descriptions and hold:
-    a writer's open breaks the read lease, with SIGIO to its holder."""
+    a writer's open breaks the read lease, with SIGIO to its holder. Leases being broken when
+    dumped are still being broken to what they were (zdtm file_lease02..04), with no second
+    signal."""
     roundtrip(env, "file_lease")
 
 
