@@ -182,13 +182,16 @@ int restore_fd_extra(struct rst_shared *sh, int fd);
 /* params[] of a FILE_REG or FILE_FIFO that may be a ghost. */
 enum file_ghost_param {
 	GHOST_P_IS = 0, /* 1: removed while open, recreated at restore (a FILE_REG: a directory);
-			 * 2 (FILE_REG): a character device removed while open; 0: by path */
+			 * 2 (FILE_REG): a character device removed while open; 3 (FILE_REG): a
+			 * regular file whose name was removed but which has another, reopened by
+			 * its file handle (data); 0: by path */
 	GHOST_P_MODE,   /* its permission bits (07777) */
 	GHOST_P_UID,
 	GHOST_P_GID,
 	GHOST_P_DEV,    /* its identity at dump: descriptions of one ghost share one inode */
 	GHOST_P_INO,
 	GHOST_P_RDEV,   /* a character device's st_rdev (GHOST_P_IS 2), else 0 */
+	GHOST_P_HANDLE, /* GHOST_P_IS 3: the handle's type (name_to_handle_at()), else 0 */
 };
 
 /* Whether a link text is "PATH (deleted)". */

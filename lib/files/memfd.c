@@ -26,7 +26,9 @@ static bool deleted(const char *link)
 
 static bool memfd_claim(const struct fd_dump *d)
 {
-	return S_ISREG(d->st->st_mode) && (!strncmp(d->link, "/memfd:", 7) || deleted(d->link));
+	/* A deleted name of a file that has another is the file still: reg.c reopens it. */
+	return S_ISREG(d->st->st_mode) &&
+	       (!strncmp(d->link, "/memfd:", 7) || (deleted(d->link) && d->st->st_nlink == 0));
 }
 
 static int memfd_dump(const struct fd_dump *d, struct img_file *f)

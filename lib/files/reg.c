@@ -58,8 +58,14 @@ int file_ghost_note(const struct fd_dump *d, struct img_file *f)
 
 int file_ghost_decode(struct dec *d, const struct img_file *f)
 {
-	if (f->params[GHOST_P_IS] > (f->type == FILE_REG ? 2 : 1))
-		return bad(d, "params", "has a ghost mark other than 0 or 1 (2: a device)");
+	if (f->params[GHOST_P_IS] > (f->type == FILE_REG ? 3 : 1))
+		return bad(d, "params", "has a ghost mark other than 0 or 1 (2: a device, 3: by "
+			   "handle)");
+	if ((f->params[GHOST_P_IS] == 3) != (f->data_len > 0) ||
+	    (f->params[GHOST_P_IS] != 3 && f->params[GHOST_P_HANDLE]) ||
+	    f->params[GHOST_P_HANDLE] > INT_MAX)
+		return bad(d, "params", "hold a file handle where there is none, or none where "
+			   "there is one");
 	if (f->params[GHOST_P_IS] != 2 && f->params[GHOST_P_RDEV])
 		return bad(d, "params", "hold a device number for what is not a removed device");
 	if (f->params[GHOST_P_IS] &&
@@ -250,7 +256,92 @@ static bool reg_claim(const struct fd_dump *d)
 	if (ns_link(d->link))
 		return true;
 	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode) ||
-				     S_ISCHR(d->st->st_mode));
+				     S_ISCHR(d->st->st_mode) ||
+				     (S_ISREG(d->st->st_mode) && d->st->st_nlink > 0));
+}
+
+/*
+ * A regular file opened by a name that was removed, while another name (a hard link) keeps it:
+ * the same inode, with what it holds on disk, is reopened at restore by its file handle
+ * (open_by_handle_at(2)), through the mount of its old directory. Its content is not saved.
+ */
+static int linked_dump(const struct fd_dump *d, struct img_file *f)
+{
+	struct file_handle *fh;
+	int mnt, r;
+
+	r = file_ghost_note(d, f);
+	if (r < 0)
+		return r;
+	fh = malloc(sizeof(*fh) + MAX_HANDLE_SZ);
+	if (!fh)
+		return -ENOMEM;
+	fh->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, d->proc_path, fh, &mnt, AT_SYMLINK_FOLLOW) < 0) {
+		r = cryo_err(d->ctx, errno == EOPNOTSUPP ? -EOPNOTSUPP : -errno,
+			     "fd %d of pid %d is %s, whose other name cryo cannot find, and its "
+			     "file system gives no file handle", d->fd, d->pid, d->link);
+		free(fh);
+		return r;
+	}
+	f->params[GHOST_P_IS] = 3;
+	f->params[GHOST_P_HANDLE] = fh->handle_type;
+	f->data = malloc(fh->handle_bytes);
+	if (!f->data) {
+		free(fh);
+		return -ENOMEM;
+	}
+	memcpy(f->data, fh->f_handle, fh->handle_bytes);
+	f->data_len = fh->handle_bytes;
+	free(fh);
+	return 0;
+}
+
+static int open_linked(struct file_restore *fr, const struct img_file *f, int oflags)
+{
+	_cleanup_close_ int mnt = -1;
+	char dir[PATH_MAX];
+	struct file_handle *fh;
+	struct stat st;
+	int fd, r;
+
+	/* The mount: the nearest directory above the old name that is still there. */
+	snprintf(dir, sizeof(dir), "%s", f->path);
+	while (mnt < 0) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash)
+			break;
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		mnt = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (slash == dir)
+			break;
+	}
+	if (mnt < 0)
+		return cryo_err(fr->ctx, -errno, "reopen %s: no directory above it", f->path);
+	fh = malloc(sizeof(*fh) + f->data_len);
+	if (!fh)
+		return -ENOMEM;
+	fh->handle_bytes = f->data_len;
+	fh->handle_type = f->params[GHOST_P_HANDLE];
+	memcpy(fh->f_handle, f->data, f->data_len);
+	fd = open_by_handle_at(mnt, fh, oflags & ~O_NOFOLLOW);
+	r = -errno;
+	free(fh);
+	if (fd < 0)
+		return cryo_err(fr->ctx, r, "reopen %s, removed but linked elsewhere, by its file "
+				"handle", f->path);
+	/* Where the handle leads elsewhere (another file system mounted there now). */
+	if (fstat(fd, &st) < 0 || st.st_ino != f->params[GHOST_P_INO] ||
+	    st.st_dev != f->params[GHOST_P_DEV]) {
+		close(fd);
+		return cryo_err(fr->ctx, -ESTALE, "reopen %s by its file handle: another file",
+				f->path);
+	}
+	if (lseek(fd, f->pos, SEEK_SET) < 0 && f->pos)
+		log_warn(fr->ctx, "seek %s to %llu: %s", f->path, (unsigned long long)f->pos,
+			 strerror(errno));
+	return fd;
 }
 
 /* The thread of the tree, other than a leader, that a proc path names ("/proc/TID/..." or
@@ -292,6 +383,8 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 				d->fd, d->pid, d->link);
 	if ((S_ISDIR(m) || S_ISCHR(m)) && file_link_deleted(d->link))
 		return file_ghost_note(d, f);
+	if (S_ISREG(m) && file_link_deleted(d->link))
+		return linked_dump(d, f);
 	if (strstr(d->link, DELETED))
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d (%s) is a removed file of a kind cryo cannot "
@@ -299,9 +392,15 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 	return 0;
 }
 
+static int reg_encode(json_t *o, const struct img_file *f)
+{
+	return f->data_len ? set(o, "data", hex_string(f->data, f->data_len)) : 0;
+}
+
 static int reg_decode(struct dec *d, json_t *o, struct img_file *f)
 {
-	(void)o;
+	if (json_object_get(o, "data"))
+		TRY(get_hexbytes(d, o, "data", MAX_HANDLE_SZ, &f->data, &f->data_len));
 	return file_ghost_decode(d, f);
 }
 
@@ -369,6 +468,8 @@ static int reg_open(struct file_restore *fr, const struct img_file *f)
 
 	if (!strcmp(f->path, "/dev/tty"))
 		return open_dev_tty(fr->ctx, fr->sh, f);
+	if (f->params[GHOST_P_IS] == 3)
+		return open_linked(fr, f, oflags);
 	if (f->params[GHOST_P_IS])
 		return open_ghost(fr, f, oflags);
 	/* A stand-in until the task opens its own proc file. */
@@ -519,6 +620,7 @@ const struct file_kind file_kind_reg = {
 	.flags = FILE_KIND_BY_PATH,
 	.claim = reg_claim,
 	.dump = reg_dump,
+	.encode = reg_encode,
 	.decode = reg_decode,
 	.restore_open = reg_open,
 	.restore_task = reg_task,

@@ -176,8 +176,10 @@ def test_memfd_seals_names_and_content(env):
 def test_memfd_and_removed_file_attrs_and_exec(env):
     """A memfd and a file removed while open keep their mode, owner and mtime, and a memfd
     holding a script still runs through execveat() (zdtm memfd00, memfd04/05, file_attr,
-    unlink_fstat00)."""
+    unlink_fstat00); a file whose open name was removed while another stays is that same
+    file again (zdtm unlink_fstat03)."""
     roundtrip(env, "memfd_attrs")
+    assert (env.tmp / "other.dat").read_bytes() == b"abcdXYgh"
     assert not (env.tmp / "gone.dat").exists()
 
 

@@ -421,7 +421,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 19;
+	img->nfiles = 20;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -473,6 +473,16 @@ void fixture_img(struct img *img)
 					  .flags = O_RDONLY | O_DIRECTORY,
 					  .params = {1, 0751, 4321, 8765, 0x1a, 99}};
 	img->tasks[1].cwd_file = 13;
+	/* A file opened by a name that was removed while another name keeps it: reopened by
+	 * its file handle (type 1, 8 bytes), ghost mark 3. */
+	img->files[19] = (struct img_file){.id = 20,
+					  .type = FILE_REG,
+					  .path = xstrdup("/tmp/linked"),
+					  .flags = O_RDWR,
+					  .pos = 4,
+					  .params = {3, 0644, 0, 0, 0x1a, 98, 0, 1},
+					  .data_len = 8};
+	img->files[19].data = (uint8_t *)xstrdup("handle!");
 	/* A fanotify group (FAN_CLASS_NOTIF | FAN_NONBLOCK | FAN_REPORT_FID, O_RDONLY |
 	 * O_LARGEFILE) with an inode mark ignoring writes, a mount mark, a filesystem mark. */
 	img->files[13] = (struct img_file){.id = 14,

@@ -7,8 +7,12 @@
  *   an unnamed O_TMPFILE file opened write-only (its flags hold O_DIRECTORY), at offset 7;
  *   "script": a memfd holding "#!/bin/true", open read-write as memfd_create() made it, also
  *   reopened read-only through /proc and mapped private from that, and mapped shared.
+ *   "linked.dat": opened read-write at offset 4, given a second name "other.dat", then
+ *   removed: its link reads "linked.dat (deleted)" but the file lives on as "other.dat".
  * After restore each has its mode, owner, mtime and bytes, and execveat() of the script's
- * memfd runs it (no writable description of it is left open: ETXTBSY otherwise).
+ * memfd runs it (no writable description of it is left open: ETXTBSY otherwise); the linked
+ * file's descriptor is "other.dat" itself (its inode: a write through it reads there), at
+ * its offset (zdtm unlink_fstat03).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,9 +81,12 @@ int main(void)
 	char path[64];
 	char *priv, *shared;
 	int ro, tmp = open(".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	int linked = open("linked.dat", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	struct stat ls, os;
+	char got8[8];
 
 	test_init();
-	if (attrs < 0 || exe < 0 || gone < 0 || tmp < 0)
+	if (attrs < 0 || exe < 0 || gone < 0 || tmp < 0 || linked < 0)
 		fail("create: %s", strerror(errno));
 	fill_random(want, GONE_SZ, 3);
 	if (write(gone, want, GONE_SZ) != GONE_SZ || write(attrs, "hello", 5) != 5 ||
@@ -88,6 +95,9 @@ int main(void)
 		fail("write: %s", strerror(errno));
 	set_attrs(attrs, "attrs", 0642, 1234, 5678);
 	set_attrs(gone, "gone.dat", 0645, 4321, 8765);
+	if (write(linked, "abcdefgh", 8) != 8 || lseek(linked, 4, SEEK_SET) != 4 ||
+	    link("linked.dat", "other.dat") || unlink("linked.dat"))
+		fail("linked.dat: %s", strerror(errno));
 	if (unlink("gone.dat"))
 		fail("unlink: %s", strerror(errno));
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", exe);
@@ -113,6 +123,17 @@ int main(void)
 	if (lseek(tmp, 0, SEEK_CUR) != 7 || (fcntl(tmp, F_GETFL) & O_ACCMODE) != O_WRONLY ||
 	    write(tmp, "!", 1) != 1)
 		fail("the O_TMPFILE file lost its offset or access mode");
+	if (fstat(linked, &ls) || stat("other.dat", &os) || ls.st_ino != os.st_ino ||
+	    ls.st_dev != os.st_dev || ls.st_nlink != 1 || lseek(linked, 0, SEEK_CUR) != 4)
+		fail("linked.dat's descriptor is not other.dat, at offset 4");
+	{
+		int o = open("other.dat", O_RDONLY);
+
+		if (write(linked, "XY", 2) != 2 || o < 0 || pread(o, got8, 8, 0) != 8 ||
+		    memcmp(got8, "abcdXYgh", 8))
+			fail("a write through linked.dat's descriptor is not in other.dat");
+		close(o);
+	}
 	run_memfd(exe);
 	pass();
 }
