@@ -184,7 +184,8 @@ enum file_ghost_param {
 	GHOST_P_IS = 0, /* 1: removed while open, recreated at restore (a FILE_REG: a directory);
 			 * 2 (FILE_REG): a character device removed while open; 3 (FILE_REG): a
 			 * regular file whose name was removed but which has another, reopened by
-			 * its file handle (data); 0: by path */
+			 * its file handle (data); 4 (FILE_REG): a symlink removed while held by
+			 * O_PATH, its target in data; 0: by path */
 	GHOST_P_MODE,   /* its permission bits (07777) */
 	GHOST_P_UID,
 	GHOST_P_GID,
@@ -200,8 +201,8 @@ bool file_link_deleted(const char *link);
 int file_ghost_note(const struct fd_dump *d, struct img_file *f);
 /* Decode: range checks of a ghost's params. */
 int file_ghost_decode(struct dec *d, const struct img_file *f);
-/* Restore: makes the ghost's directory, FIFO or device node at its path (or beside it): type
- * S_IFDIR, S_IFIFO or S_IFCHR; ret_path, PATH_MAX
+/* Restore: makes the ghost's directory, FIFO, device node or symlink at its path (or beside
+ * it): type S_IFDIR, S_IFIFO, S_IFCHR or S_IFLNK; ret_path, PATH_MAX
  * bytes; returns how many removed directories above it it made again (or a negative errno).
  * Then file_ghost_finish() on the descriptor opened there: owner, mode, and the name and
  * those parents removed again; returns fd, or closes it and returns a negative errno. Where

@@ -58,10 +58,13 @@ int file_ghost_note(const struct fd_dump *d, struct img_file *f)
 
 int file_ghost_decode(struct dec *d, const struct img_file *f)
 {
-	if (f->params[GHOST_P_IS] > (f->type == FILE_REG ? 3 : 1))
+	if (f->params[GHOST_P_IS] > (f->type == FILE_REG ? 4 : 1))
 		return bad(d, "params", "has a ghost mark other than 0 or 1 (2: a device, 3: by "
-			   "handle)");
-	if ((f->params[GHOST_P_IS] == 3) != (f->data_len > 0) ||
+			   "handle, 4: a symlink)");
+	if (f->params[GHOST_P_IS] == 4 &&
+	    (!f->data_len || f->data_len >= PATH_MAX || memchr(f->data, 0, f->data_len)))
+		return bad(d, "data", "is not a removed symlink's target");
+	if ((f->params[GHOST_P_IS] == 3) != (f->params[GHOST_P_IS] != 4 && f->data_len > 0) ||
 	    (f->params[GHOST_P_IS] != 3 && f->params[GHOST_P_HANDLE]) ||
 	    f->params[GHOST_P_HANDLE] > INT_MAX)
 		return bad(d, "params", "hold a file handle where there is none, or none where "
@@ -132,13 +135,21 @@ void file_ghost_remove(const char *path, bool dir, int parents)
  */
 int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, mode_t type, char *ret_path)
 {
-	const char *what = type == S_IFDIR ? "directory" : type == S_IFIFO ? "FIFO" : "device";
+	const char *what = type == S_IFDIR   ? "directory"
+			   : type == S_IFIFO ? "FIFO"
+			   : type == S_IFLNK ? "symlink"
+					     : "device";
 	int r, parents = 0;
 
 	snprintf(ret_path, PATH_MAX, "%s", f->path);
+	char target[PATH_MAX] = "";
+
+	if (type == S_IFLNK)
+		snprintf(target, sizeof(target), "%.*s", (int)f->data_len, (const char *)f->data);
 	for (int i = 0; i < 100; i++) {
-		r = type == S_IFDIR ? mkdir(ret_path, 0700)
-				    : mknod(ret_path, type | 0600, f->params[GHOST_P_RDEV]);
+		r = type == S_IFDIR   ? mkdir(ret_path, 0700)
+		    : type == S_IFLNK ? symlink(target, ret_path)
+				      : mknod(ret_path, type | 0600, f->params[GHOST_P_RDEV]);
 		if (r == 0)
 			return parents;
 		if (errno == ENOENT && !parents) {
@@ -175,7 +186,17 @@ int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, co
 {
 	int r = 0;
 
-	if (fchown(fd, f->params[GHOST_P_UID], f->params[GHOST_P_GID]) < 0)
+	bool link = f->type == FILE_REG && f->params[GHOST_P_IS] == 4;
+
+	/* A symlink (held by O_PATH) has no mode of its own; its owner is set through it. */
+	if (link && fchownat(fd, "", f->params[GHOST_P_UID], f->params[GHOST_P_GID],
+			     AT_EMPTY_PATH) < 0)
+		r = cryo_err(ctx, -errno, "give removed %s to %llu:%llu", f->path,
+			     (unsigned long long)f->params[GHOST_P_UID],
+			     (unsigned long long)f->params[GHOST_P_GID]);
+	else if (link)
+		;
+	else if (fchown(fd, f->params[GHOST_P_UID], f->params[GHOST_P_GID]) < 0)
 		r = cryo_err(ctx, -errno, "give removed %s to %llu:%llu", f->path,
 			     (unsigned long long)f->params[GHOST_P_UID],
 			     (unsigned long long)f->params[GHOST_P_GID]);
@@ -256,7 +277,7 @@ static bool reg_claim(const struct fd_dump *d)
 	if (ns_link(d->link))
 		return true;
 	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode) ||
-				     S_ISCHR(d->st->st_mode) ||
+				     S_ISCHR(d->st->st_mode) || S_ISLNK(d->st->st_mode) ||
 				     (S_ISREG(d->st->st_mode) && d->st->st_nlink > 0));
 }
 
@@ -294,6 +315,30 @@ static int linked_dump(const struct fd_dump *d, struct img_file *f)
 	memcpy(f->data, fh->f_handle, fh->handle_bytes);
 	f->data_len = fh->handle_bytes;
 	free(fh);
+	return 0;
+}
+
+/* A symlink removed while held by O_PATH: a ghost, made again with its target. */
+static int symlink_dump(const struct fd_dump *d, struct img_file *f)
+{
+	_cleanup_close_ int pidfd = syscall(SYS_pidfd_open, d->pid, 0);
+	_cleanup_close_ int copy = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, d->fd, 0);
+	char target[PATH_MAX];
+	ssize_t n = copy < 0 ? -1 : readlinkat(copy, "", target, sizeof(target));
+	int r;
+
+	if (n <= 0 || n >= (ssize_t)sizeof(target))
+		return cryo_err(d->ctx, n < 0 ? -errno : -ENAMETOOLONG,
+				"fd %d of pid %d: read removed symlink %s", d->fd, d->pid, d->link);
+	r = file_ghost_note(d, f);
+	if (r < 0)
+		return r;
+	f->params[GHOST_P_IS] = 4;
+	f->data = malloc(n);
+	if (!f->data)
+		return -ENOMEM;
+	memcpy(f->data, target, n);
+	f->data_len = n;
 	return 0;
 }
 
@@ -385,6 +430,8 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 		return file_ghost_note(d, f);
 	if (S_ISREG(m) && file_link_deleted(d->link))
 		return linked_dump(d, f);
+	if (S_ISLNK(m) && file_link_deleted(d->link))
+		return symlink_dump(d, f);
 	if (strstr(d->link, DELETED))
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d (%s) is a removed file of a kind cryo cannot "
@@ -400,7 +447,7 @@ static int reg_encode(json_t *o, const struct img_file *f)
 static int reg_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	if (json_object_get(o, "data"))
-		TRY(get_hexbytes(d, o, "data", MAX_HANDLE_SZ, &f->data, &f->data_len));
+		TRY(get_hexbytes(d, o, "data", PATH_MAX, &f->data, &f->data_len));
 	return file_ghost_decode(d, f);
 }
 
@@ -433,8 +480,8 @@ static int open_dev_tty(struct cryo_ctx *ctx, const struct rst_shared *sh,
 static int open_ghost(struct file_restore *fr, const struct img_file *f, int oflags)
 {
 	const struct img *img = fr->sh->img;
-	bool dir = f->params[GHOST_P_IS] == 1;
-	const char *what = dir ? "directory" : "device";
+	bool dir = f->params[GHOST_P_IS] == 1, link = f->params[GHOST_P_IS] == 4;
+	const char *what = dir ? "directory" : link ? "symlink" : "device";
 	char path[PATH_MAX];
 	int fd, r, parents;
 
@@ -448,7 +495,7 @@ static int open_ghost(struct file_restore *fr, const struct img_file *f, int ofl
 		return fd < 0 ? cryo_err(fr->ctx, -errno, "reopen removed %s %s", what, f->path)
 			      : fd;
 	}
-	parents = file_ghost_create(fr->ctx, f, dir ? S_IFDIR : S_IFCHR, path);
+	parents = file_ghost_create(fr->ctx, f, dir ? S_IFDIR : link ? S_IFLNK : S_IFCHR, path);
 	if (parents < 0)
 		return parents;
 	fd = open(path, oflags | (dir ? O_DIRECTORY : 0));

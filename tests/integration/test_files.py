@@ -198,8 +198,10 @@ def test_symlinked_renamed_and_mode_zero_files(env):
     """A file opened through a symlink, one renamed after it was opened, one whose directory
     was renamed, and one of mode 0000 opened read-only: each comes back as the same file (its
     link reads the resolved, current path), at its offset, with its mode; an O_PATH |
-    O_NOFOLLOW descriptor of the symlink itself stays the symlink (zdtm symlink)."""
+    O_NOFOLLOW descriptor of the symlink itself stays the symlink (zdtm symlink), also one
+    removed while held, which comes back removed (zdtm symlink01)."""
     roundtrip(env, "file_paths")
+    assert not os.path.lexists(env.tmp / "gone.lnk")
     assert (env.tmp / "new.dat").read_bytes() == b"Qbcdefghij"
     assert (env.tmp / "zero.dat").stat().st_mode & 0o7777 == 0
 
