@@ -194,6 +194,12 @@ def test_ghost_fifos_and_removed_directories(env):
     assert left == [], left
 
 
+def test_cwd_in_a_dead_process_proc_directory(env):
+    """A cwd in the proc directory of a child that died and was reaped comes back as such a
+    removed directory, of the same pid (zdtm unhashed_proc); no stand-in process is left."""
+    roundtrip(env, "proc_dead_cwd")
+
+
 def test_symlinked_renamed_and_mode_zero_files(env):
     """A file opened through a symlink, one renamed after it was opened, one whose directory
     was renamed, and one of mode 0000 opened read-only: each comes back as the same file (its
