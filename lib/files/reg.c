@@ -68,6 +68,8 @@ int file_ghost_decode(struct dec *d, const struct img_file *f)
 	if (f->params[GHOST_P_IS] == 4 &&
 	    (!f->data_len || f->data_len >= PATH_MAX || memchr(f->data, 0, f->data_len)))
 		return bad(d, "data", "is not a removed symlink's target");
+	if (f->params[GHOST_P_IS] == 3 && f->data_len > MAX_HANDLE_SZ)
+		return bad(d, "data", "is longer than a file handle");
 	if ((f->params[GHOST_P_IS] == 3) != (f->params[GHOST_P_IS] != 4 && f->data_len > 0) ||
 	    (f->params[GHOST_P_IS] != 3 && f->params[GHOST_P_HANDLE]) ||
 	    f->params[GHOST_P_HANDLE] > INT_MAX)

@@ -730,6 +730,7 @@ static const struct bad_value bad_values[] = {
     {"files/12/params/0", "\"0x4\"", "symlink's target"},
     {"files/19/params/0", "\"0x1\"", "file handle"},
     {"files/19/data", "\"\"", "file handle"},
+    {"files/19/data", "\"000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"", "longer than a file handle"},
     {"files/12/params/7", "\"0x1\"", "file handle"},
     {"files/12/params/6", "\"0x1\"", "device number"},
     {"shmems/0/attrs/mode", "4096", "bad attrs"},
