@@ -24,11 +24,23 @@ static bool deleted(const char *link)
 	return strlen(link) > 10 && !strcmp(link + strlen(link) - 10, " (deleted)");
 }
 
+/* Whether d's inode is a memory object already: mapped (the mappings are dumped first). */
+static bool shmem_known(const struct fd_dump *d)
+{
+	for (uint32_t i = 0; i < d->img->nshmems; i++)
+		if (d->img->shmems[i].dev == d->st->st_dev && d->img->shmems[i].ino == d->st->st_ino)
+			return true;
+	return false;
+}
+
 static bool memfd_claim(const struct fd_dump *d)
 {
-	/* A deleted name of a file that has another is the file still: reg.c reopens it. */
+	/* A deleted name of a file that has another is the file still: reg.c reopens it,
+	 * unless the tree maps it, whose mappings are of a copy (dump-mm.c), which its
+	 * descriptors then share. */
 	return S_ISREG(d->st->st_mode) &&
-	       (!strncmp(d->link, "/memfd:", 7) || (deleted(d->link) && d->st->st_nlink == 0));
+	       (!strncmp(d->link, "/memfd:", 7) ||
+		(deleted(d->link) && (d->st->st_nlink == 0 || shmem_known(d))));
 }
 
 static int memfd_dump(const struct fd_dump *d, struct img_file *f)
