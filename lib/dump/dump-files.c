@@ -83,16 +83,19 @@ static int dump_locks(struct cryo_ctx *ctx, pid_t pid, int fd, const char *info,
 			l.kind = LOCK_FLOCK;
 		else if (!strcmp(kind, "OFDLCK"))
 			l.kind = LOCK_OFD;
+		/* Being broken, a lease shows what it is broken to (READ or UNLCK). */
+		else if (!strcmp(kind, "LEASE") && !strcmp(state, "BREAKING"))
+			l.kind = LOCK_LEASE_BREAKING;
 		else if (!strcmp(kind, "LEASE") && strcmp(state, "ACTIVE"))
 			return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a lease that is "
-					"being broken (%s), which cryo cannot restore", fd, pid,
-					state);
+					"%s, which cryo cannot restore", fd, pid, state);
 		else if (!strcmp(kind, "LEASE"))
 			l.kind = LOCK_LEASE;
 		else
 			return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a %s lock", fd, pid,
 					kind);
-		l.write = !strcmp(mode, "WRITE");
+		l.write = l.kind == LOCK_LEASE_BREAKING ? !strcmp(mode, "READ")
+							: !strcmp(mode, "WRITE");
 		l.start = start;
 		l.len = strcmp(end, "EOF") ? strtoull(end, NULL, 10) - start + 1 : 0;
 		nl = realloc(out->locks, (out->nlocks + 1) * sizeof(*nl));

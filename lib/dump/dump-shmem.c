@@ -54,6 +54,15 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 	if (!m->name)
 		return -ENOMEM;
 	img->nshmems++;
+	/* Shared anonymous memory has no inode anyone sees; a memfd's or deleted file's mode,
+	 * owner and time are what fstat() shows through any descriptor of it. */
+	if (kind != SHM_ANON) {
+		m->has_attrs = true;
+		m->mode = st.st_mode & 07777;
+		m->uid = st.st_uid;
+		m->gid = st.st_gid;
+		m->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	}
 	/* hugetlb (MFD_HUGETLB, MAP_HUGETLB shared): made again with pages of this size */
 	if (fstatfs(in, &sfs) == 0 && sfs.f_type == HUGETLBFS_MAGIC) {
 		if (st.st_blksize != 2 << 20 && st.st_blksize != 1 << 30)

@@ -181,12 +181,18 @@ int restore_fd_extra(struct rst_shared *sh, int fd);
 
 /* params[] of a FILE_REG or FILE_FIFO that may be a ghost. */
 enum file_ghost_param {
-	GHOST_P_IS = 0, /* 1: removed while open, recreated at restore; 0: reopened by path */
+	GHOST_P_IS = 0, /* 1: removed while open, recreated at restore (a FILE_REG: a directory);
+			 * 2 (FILE_REG): a character device removed while open; 3 (FILE_REG): a
+			 * regular file whose name was removed but which has another, reopened by
+			 * its file handle (data); 4 (FILE_REG): a symlink removed while held by
+			 * O_PATH, its target in data; 0: by path */
 	GHOST_P_MODE,   /* its permission bits (07777) */
 	GHOST_P_UID,
 	GHOST_P_GID,
 	GHOST_P_DEV,    /* its identity at dump: descriptions of one ghost share one inode */
 	GHOST_P_INO,
+	GHOST_P_RDEV,   /* a character device's st_rdev (GHOST_P_IS 2), else 0 */
+	GHOST_P_HANDLE, /* GHOST_P_IS 3: the handle's type (name_to_handle_at()), else 0 */
 };
 
 /* Whether a link text is "PATH (deleted)". */
@@ -195,12 +201,17 @@ bool file_link_deleted(const char *link);
 int file_ghost_note(const struct fd_dump *d, struct img_file *f);
 /* Decode: range checks of a ghost's params. */
 int file_ghost_decode(struct dec *d, const struct img_file *f);
-/* Restore: makes the ghost's directory or FIFO at its path (or beside it): ret_path, PATH_MAX
- * bytes. Then file_ghost_finish() on the descriptor opened there: owner, mode, and the name
- * removed again; returns fd, or closes it and returns a negative errno. */
-int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, char *ret_path);
+/* Restore: makes the ghost's directory, FIFO, device node or symlink at its path (or beside
+ * it): type S_IFDIR, S_IFIFO, S_IFCHR or S_IFLNK; ret_path, PATH_MAX
+ * bytes; returns how many removed directories above it it made again (or a negative errno).
+ * Then file_ghost_finish() on the descriptor opened there: owner, mode, and the name and
+ * those parents removed again; returns fd, or closes it and returns a negative errno. Where
+ * the open fails, file_ghost_remove() takes the name and the parents away. */
+int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, mode_t type,
+		      char *ret_path);
 int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, const char *path,
-		      bool dir);
+		      bool dir, int parents);
+void file_ghost_remove(const char *path, bool dir, int parents);
 
 /* reg.c: the pid of a task of img whose proc file path is ("/proc/PID/REST"), with REST in
  * *ret_rest; 0 for any other path. */

@@ -293,17 +293,17 @@ static int pipe_open(struct file_restore *fr, const struct img_file *f)
 static int open_ghost_keeper(struct cryo_ctx *ctx, const struct img_file *f)
 {
 	char path[PATH_MAX];
-	int fd, r = file_ghost_create(ctx, f, false, path);
+	int fd, r, parents = file_ghost_create(ctx, f, S_IFIFO, path);
 
-	if (r < 0)
-		return r;
+	if (parents < 0)
+		return parents;
 	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		r = cryo_err(ctx, -errno, "open recreated FIFO %s", path);
-		unlink(path);
+		file_ghost_remove(path, false, parents);
 		return r;
 	}
-	return file_ghost_finish(ctx, fd, f, path, false);
+	return file_ghost_finish(ctx, fd, f, path, false, parents);
 }
 
 static int fifo_open(struct file_restore *fr, const struct img_file *f)

@@ -6,7 +6,11 @@
  * too, else it is reopened by path. params: [0] 1 master / 0 slave, [1] index, [2] 1 if
  * locked, [3] foreground group, [4] how many output bytes data holds, [5] the slave's state
  * (PTY_SLAVE_*), [6] 1 in packet mode (TIOCPKT); data: termios and winsize (master), then
- * the bytes the pty held.
+ * the bytes the pty held. A slave's params[6] is 1 when its master was closed (the link reads
+ * "/dev/pts/N (deleted)"): restore opens it on a new pty whose master it closes once every
+ * description is open, so the slave is hung up as it was. A slave's params[7] is 1 when [2], [3] and [4] hold the mode, owner
+ * and group of its /dev/pts node (fchown()/fchmod() of it, grantpt(3)), given again to the
+ * new pty's node (0: older images, left as the new pty made it).
  *
  * The bytes a pty holds are two queues: what the slave wrote that the master has not read
  * (output, already through the output processing: ONLCR made its \r\n) and what the master
@@ -275,6 +279,10 @@ static int pty_dump(const struct fd_dump *d, struct img_file *f)
 	if (!is_master(d)) {
 		f->params[0] = 0;
 		f->params[1] = (major(d->st->st_rdev) - 136) * 256 + minor(d->st->st_rdev);
+		f->params[2] = d->st->st_mode & 07777;
+		f->params[3] = d->st->st_uid;
+		f->params[4] = d->st->st_gid;
+		f->params[7] = 1;
 		return 0;
 	}
 	f->params[0] = 1;
@@ -313,9 +321,13 @@ static int pty_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *
 		for (uint32_t j = 0; j < img->nfiles && !found; j++)
 			found = img->files[j].type == FILE_PTY && img->files[j].params[0] &&
 				img->files[j].params[1] == f->params[1];
-		if (!found) {
+		/* A slave whose master was closed (its node is gone): a pty of its own at
+		 * restore, whose master is closed again. */
+		if (!found && file_link_deleted(f->path))
+			f->params[6] = 1;
+		else if (!found) {
 			f->type = FILE_REG;
-			f->params[1] = 0;
+			memset(f->params, 0, sizeof(f->params));
 		}
 	}
 	for (uint32_t i = 0; i < img->ntasks; i++) {
@@ -339,13 +351,19 @@ static int pty_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	TRY(get_hexbytes(d, o, "data", PTY_TERMIOS_LEN + 2 * PTY_DATA_MAX, &f->data,
 			 &f->data_len));
-	if (f->params[0] > 1 || f->params[1] > INT_MAX || f->params[2] > 1 ||
-	    f->params[3] > INT_MAX || f->params[5] > PTY_SLAVE_NEVER || f->params[6] > 1 ||
-	    f->params[7])
+	if (f->params[0] > 1 || f->params[1] > INT_MAX ||
+	    (f->params[0] && (f->params[2] > 1 || f->params[3] > INT_MAX ||
+			      f->params[5] > PTY_SLAVE_NEVER || f->params[6] > 1 || f->params[7])))
 		return bad(d, "params", "is not a valid pty");
-	if (!f->params[0] && (f->params[2] || f->params[3] || f->params[4] || f->params[5] ||
-			      f->params[6] || f->data_len))
-		return bad(d, "params", "of a pty slave must be 0 past the index");
+	if (!f->params[0] && f->params[7] > 1)
+		return bad(d, "params", "of a pty slave has an owner mark other than 0 or 1");
+	if (!f->params[0] && f->params[7] &&
+	    (f->params[2] > 07777 || f->params[3] > UINT32_MAX || f->params[4] > UINT32_MAX))
+		return bad(d, "params", "of a pty slave hold a mode above 07777 or an owner above "
+			   "2^32");
+	if (!f->params[0] && ((!f->params[7] && (f->params[2] || f->params[3] || f->params[4])) ||
+			      f->params[5] || f->params[6] > 1 || f->data_len))
+		return bad(d, "params", "of a pty slave must be 0 past the index and owner");
 	if (f->params[0] && f->data_len < PTY_TERMIOS_LEN)
 		return bad(d, "data", "is too short for a pty master's termios and window size");
 	if (f->params[0] && (f->params[4] > PTY_DATA_MAX ||
@@ -380,6 +398,64 @@ static int pty_restore_queues(int master, const struct img_file *f, const struct
  * Masters first, since their slaves are found by index: a new pty each (the old index may be
  * taken), with the termios, window size and lock the old one had.
  */
+/*
+ * Slaves whose master was closed: the slaves of one old pty share a new one, whose master
+ * (in fr->state[FILE_PTY], per file) is closed by pty_orphans_close() once every description
+ * is open.
+ */
+static int orphan_open(struct file_restore *fr, uint32_t i)
+{
+	const struct img *img = fr->sh->img;
+	int *masters = fr->state[FILE_PTY];
+	int fd, unlock = 0, index;
+
+	if (!masters) {
+		masters = malloc((img->nfiles + 1) * sizeof(int));
+		if (!masters)
+			return -ENOMEM;
+		for (uint32_t k = 0; k <= img->nfiles; k++)
+			masters[k] = -1;
+		fr->state[FILE_PTY] = masters;
+	}
+	for (uint32_t j = 0; j < i; j++)
+		if (img->files[j].type == FILE_PTY && !img->files[j].params[0] &&
+		    img->files[j].params[6] && img->files[j].params[1] == img->files[i].params[1]) {
+			fr->sh->pty_index[i] = fr->sh->pty_index[j];
+			return 0;
+		}
+	fd = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, TIOCSPTLCK, &unlock) < 0 || ioctl(fd, TIOCGPTN, &index) < 0) {
+		int r = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		return cryo_err(fr->ctx, r, "open a new pty for the slave of pty %llu, whose "
+				"master was closed", (unsigned long long)img->files[i].params[1]);
+	}
+	masters[i] = fd;
+	fr->sh->pty_index[i] = index;
+	return 0;
+}
+
+static int pty_orphans_close(struct file_restore *fr)
+{
+	int *masters = fr->state[FILE_PTY];
+
+	for (uint32_t i = 0; masters && i < fr->sh->img->nfiles; i++)
+		if (masters[i] >= 0) {
+			close(masters[i]);
+			masters[i] = -1;
+		}
+	return 0;
+}
+
+static void pty_release(struct file_restore *fr)
+{
+	pty_orphans_close(fr);
+	free(fr->state[FILE_PTY]);
+	fr->state[FILE_PTY] = NULL;
+}
+
 static int pty_masters_open(struct file_restore *fr)
 {
 	struct rst_shared *sh = fr->sh;
@@ -395,6 +471,12 @@ static int pty_masters_open(struct file_restore *fr)
 		int fd, unlock = 0, index, r;
 
 		sh->pty_index[i] = -1;
+		if (f->type == FILE_PTY && !f->params[0] && f->params[6]) {
+			r = orphan_open(fr, i);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (f->type != FILE_PTY || !f->params[0])
 			continue;
 		fd = open("/dev/ptmx", (f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
@@ -427,16 +509,28 @@ static int pty_masters_open(struct file_restore *fr)
 	return 0;
 }
 
-/* A slave (a master is open already): of the new pty its master got. */
+/* A slave (a master is open already): of the new pty its master, or orphan_open(), got. */
 static int pty_open(struct file_restore *fr, const struct img_file *f)
 {
 	char path[64];
-	int idx = restore_pty_index(fr->sh, f->params[1]), fd;
+	int idx = f->params[6] ? fr->sh->pty_index[f - fr->sh->img->files]
+			       : restore_pty_index(fr->sh, f->params[1]);
+	int fd;
 
 	snprintf(path, sizeof(path), "/dev/pts/%d", idx);
 	fd = idx < 0 ? -1 : open(path, (f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "open pty slave %s", path);
+	/* Owner first: fchown() clears set-id bits. */
+	if (f->params[7] && (fchown(fd, f->params[3], f->params[4]) < 0 ||
+			     fchmod(fd, f->params[2]) < 0)) {
+		int r = -errno;
+
+		close(fd);
+		return cryo_err(fr->ctx, r, "give pty slave %s mode %llo and owner %llu:%llu", path,
+				(unsigned long long)f->params[2], (unsigned long long)f->params[3],
+				(unsigned long long)f->params[4]);
+	}
 	return fd;
 }
 
@@ -490,4 +584,6 @@ const struct file_kind file_kind_pty = {
 	.decode = pty_decode,
 	.restore_prepare = pty_masters_open,
 	.restore_open = pty_open,
+	.restore_finish = pty_orphans_close,
+	.restore_release = pty_release,
 };

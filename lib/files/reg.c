@@ -17,9 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <linux/sched.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -49,13 +53,30 @@ int file_ghost_note(const struct fd_dump *d, struct img_file *f)
 	f->params[GHOST_P_GID] = d->st->st_gid;
 	f->params[GHOST_P_DEV] = d->st->st_dev;
 	f->params[GHOST_P_INO] = d->st->st_ino;
+	if (S_ISCHR(d->st->st_mode)) {
+		f->params[GHOST_P_IS] = 2;
+		f->params[GHOST_P_RDEV] = d->st->st_rdev;
+	}
 	return 0;
 }
 
 int file_ghost_decode(struct dec *d, const struct img_file *f)
 {
-	if (f->params[GHOST_P_IS] > 1)
-		return bad(d, "params", "has a ghost mark other than 0 or 1");
+	if (f->params[GHOST_P_IS] > (f->type == FILE_REG ? 4 : 1))
+		return bad(d, "params", "has a ghost mark other than 0 or 1 (2: a device, 3: by "
+			   "handle, 4: a symlink)");
+	if (f->params[GHOST_P_IS] == 4 &&
+	    (!f->data_len || f->data_len >= PATH_MAX || memchr(f->data, 0, f->data_len)))
+		return bad(d, "data", "is not a removed symlink's target");
+	if (f->params[GHOST_P_IS] == 3 && f->data_len > MAX_HANDLE_SZ)
+		return bad(d, "data", "is longer than a file handle");
+	if ((f->params[GHOST_P_IS] == 3) != (f->params[GHOST_P_IS] != 4 && f->data_len > 0) ||
+	    (f->params[GHOST_P_IS] != 3 && f->params[GHOST_P_HANDLE]) ||
+	    f->params[GHOST_P_HANDLE] > INT_MAX)
+		return bad(d, "params", "hold a file handle where there is none, or none where "
+			   "there is one");
+	if (f->params[GHOST_P_IS] != 2 && f->params[GHOST_P_RDEV])
+		return bad(d, "params", "hold a device number for what is not a removed device");
 	if (f->params[GHOST_P_IS] &&
 	    (f->params[GHOST_P_MODE] > 07777 || f->params[GHOST_P_UID] > UINT32_MAX ||
 	     f->params[GHOST_P_GID] > UINT32_MAX))
@@ -63,40 +84,125 @@ int file_ghost_decode(struct dec *d, const struct img_file *f)
 	return 0;
 }
 
+/* Removes the parent directories above path that make_parents() made. */
+static void remove_parents(const char *path, int parents)
+{
+	char d[PATH_MAX];
+
+	snprintf(d, sizeof(d), "%s", path);
+	for (int i = 0; i < parents; i++) {
+		char *slash = strrchr(d, '/');
+
+		if (!slash || slash == d)
+			break;
+		*slash = '\0';
+		rmdir(d);
+	}
+}
+
+/*
+ * Makes the directories missing above path (removed too, as the ghost's own parent may be),
+ * mode 0700: how many it made, or a negative errno.
+ */
+static int make_parents(struct cryo_ctx *ctx, const char *path)
+{
+	char dir[PATH_MAX];
+	int made = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) == 0)
+			made++;
+		else if (errno != EEXIST || made) {
+			int r = cryo_err(ctx, -errno, "make directory %s for a removed file", dir);
+
+			remove_parents(dir, made);
+			return r;
+		}
+		*slash = '/';
+	}
+	return made;
+}
+
+void file_ghost_remove(const char *path, bool dir, int parents)
+{
+	if (dir)
+		rmdir(path);
+	else
+		unlink(path);
+	remove_parents(path, parents);
+}
+
 /*
  * Makes the ghost's inode (a directory, or a FIFO) at its old path, or beside it under a name
- * of its own where that path is taken: its name in ret_path (PATH_MAX bytes).
+ * of its own where that path is taken: its name in ret_path (PATH_MAX bytes). Directories
+ * above it that are gone too are made again: returns how many, for file_ghost_finish().
  */
-int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, bool dir, char *ret_path)
+int file_ghost_create(struct cryo_ctx *ctx, const struct img_file *f, mode_t type, char *ret_path)
 {
-	int r;
+	const char *what = type == S_IFDIR   ? "directory"
+			   : type == S_IFIFO ? "FIFO"
+			   : type == S_IFLNK ? "symlink"
+					     : "device";
+	int r, parents = 0;
 
 	snprintf(ret_path, PATH_MAX, "%s", f->path);
+	char target[PATH_MAX] = "";
+
+	if (type == S_IFLNK)
+		snprintf(target, sizeof(target), "%.*s", (int)f->data_len, (const char *)f->data);
 	for (int i = 0; i < 100; i++) {
-		r = dir ? mkdir(ret_path, 0700) : mkfifo(ret_path, 0600);
+		r = type == S_IFDIR   ? mkdir(ret_path, 0700)
+		    : type == S_IFLNK ? symlink(target, ret_path)
+				      : mknod(ret_path, type | 0600, f->params[GHOST_P_RDEV]);
 		if (r == 0)
-			return 0;
+			return parents;
+		if (errno == ENOENT && !parents) {
+			parents = make_parents(ctx, ret_path);
+			if (parents < 0)
+				return parents;
+			if (parents > 0) {
+				i--;
+				continue;
+			}
+			errno = ENOENT;
+		}
 		if (errno != EEXIST)
 			break;
 		if (snprintf(ret_path, PATH_MAX, "%s.cryo-ghost-%u-%d", f->path, f->id, i) >=
-		    PATH_MAX)
-			return cryo_err(ctx, -ENAMETOOLONG, "recreate removed %s %s",
-					dir ? "directory" : "FIFO", f->path);
+		    PATH_MAX) {
+			remove_parents(f->path, parents);
+			return cryo_err(ctx, -ENAMETOOLONG, "recreate removed %s %s", what,
+					f->path);
+		}
 	}
-	return cryo_err(ctx, -errno, "recreate removed %s %s", dir ? "directory" : "FIFO",
-			ret_path);
+	r = cryo_err(ctx, -errno, "recreate removed %s %s", what, ret_path);
+	remove_parents(ret_path, parents);
+	return r;
 }
 
 /*
  * The ghost made at path is open as fd: its owner and mode as they were (chown first: it
- * clears set-id bits), then its name goes again. On failure fd is closed.
+ * clears set-id bits), then its name goes again, with the parents file_ghost_create() made.
+ * On failure fd is closed.
  */
 int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, const char *path,
-		      bool dir)
+		      bool dir, int parents)
 {
 	int r = 0;
 
-	if (fchown(fd, f->params[GHOST_P_UID], f->params[GHOST_P_GID]) < 0)
+	bool link = f->type == FILE_REG && f->params[GHOST_P_IS] == 4;
+
+	/* A symlink (held by O_PATH) has no mode of its own; its owner is set through it. */
+	if (link && fchownat(fd, "", f->params[GHOST_P_UID], f->params[GHOST_P_GID],
+			     AT_EMPTY_PATH) < 0)
+		r = cryo_err(ctx, -errno, "give removed %s to %llu:%llu", f->path,
+			     (unsigned long long)f->params[GHOST_P_UID],
+			     (unsigned long long)f->params[GHOST_P_GID]);
+	else if (link)
+		;
+	else if (fchown(fd, f->params[GHOST_P_UID], f->params[GHOST_P_GID]) < 0)
 		r = cryo_err(ctx, -errno, "give removed %s to %llu:%llu", f->path,
 			     (unsigned long long)f->params[GHOST_P_UID],
 			     (unsigned long long)f->params[GHOST_P_GID]);
@@ -105,6 +211,7 @@ int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, co
 			     (unsigned long long)f->params[GHOST_P_MODE], f->path);
 	if ((dir ? rmdir(path) : unlink(path)) < 0 && r == 0)
 		r = cryo_err(ctx, -errno, "remove %s again", path);
+	remove_parents(path, parents);
 	if (r < 0)
 		close(fd);
 	return r < 0 ? r : fd;
@@ -130,9 +237,162 @@ pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_re
 	return pid;
 }
 
+static const char *const ns_types[] = {"net", "uts", "ipc", "pid", "mnt", "user", "cgroup",
+				       "time", "pid_for_children", "time_for_children"};
+
+/* The type of a namespace file's link ("net:[INO]"), or NULL. */
+static const char *ns_link(const char *link)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ns_types); i++) {
+		size_t n = strlen(ns_types[i]);
+
+		if (!strncmp(link, ns_types[i], n) && !strncmp(link + n, ":[", 2))
+			return ns_types[i];
+	}
+	return NULL;
+}
+
+/*
+ * A namespace file (open("/proc/self/ns/net")): one of a task of the tree, which is
+ * /proc/PID/ns/TYPE of that task at restore too (a proc file of the tree, reg_task()); a
+ * namespace no task of the tree is in is refused.
+ */
+static int ns_dump(const struct fd_dump *d, struct img_file *f, const char *type)
+{
+	char path[64];
+	struct stat st;
+
+	/* "pid" names the namespace of the task itself, not of its children: that one first. */
+	for (uint32_t i = 0; i < d->img->ntasks; i++) {
+		if (d->img->tasks[i].zombie)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", d->img->tasks[i].pid, type);
+		if (stat(path, &st) == 0 && st.st_dev == d->st->st_dev &&
+		    st.st_ino == d->st->st_ino) {
+			f->path = strdup(path);
+			return f->path ? 0 : -ENOMEM;
+		}
+	}
+	return cryo_err(d->ctx, -EOPNOTSUPP,
+			"fd %d of pid %d is %s, a namespace no task of the tree is in, which cryo "
+			"cannot restore", d->fd, d->pid, d->link);
+}
+
 static bool reg_claim(const struct fd_dump *d)
 {
-	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode));
+	if (ns_link(d->link))
+		return true;
+	return d->link[0] == '/' && (!strstr(d->link, DELETED) || S_ISDIR(d->st->st_mode) ||
+				     S_ISCHR(d->st->st_mode) || S_ISLNK(d->st->st_mode) ||
+				     (S_ISREG(d->st->st_mode) && d->st->st_nlink > 0));
+}
+
+/*
+ * A regular file opened by a name that was removed, while another name (a hard link) keeps it:
+ * the same inode, with what it holds on disk, is reopened at restore by its file handle
+ * (open_by_handle_at(2)), through the mount of its old directory. Its content is not saved.
+ */
+static int linked_dump(const struct fd_dump *d, struct img_file *f)
+{
+	struct file_handle *fh;
+	int mnt, r;
+
+	r = file_ghost_note(d, f);
+	if (r < 0)
+		return r;
+	fh = malloc(sizeof(*fh) + MAX_HANDLE_SZ);
+	if (!fh)
+		return -ENOMEM;
+	fh->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, d->proc_path, fh, &mnt, AT_SYMLINK_FOLLOW) < 0) {
+		r = cryo_err(d->ctx, errno == EOPNOTSUPP ? -EOPNOTSUPP : -errno,
+			     "fd %d of pid %d is %s, whose other name cryo cannot find, and its "
+			     "file system gives no file handle", d->fd, d->pid, d->link);
+		free(fh);
+		return r;
+	}
+	f->params[GHOST_P_IS] = 3;
+	f->params[GHOST_P_HANDLE] = fh->handle_type;
+	f->data = malloc(fh->handle_bytes);
+	if (!f->data) {
+		free(fh);
+		return -ENOMEM;
+	}
+	memcpy(f->data, fh->f_handle, fh->handle_bytes);
+	f->data_len = fh->handle_bytes;
+	free(fh);
+	return 0;
+}
+
+/* A symlink removed while held by O_PATH: a ghost, made again with its target. */
+static int symlink_dump(const struct fd_dump *d, struct img_file *f)
+{
+	_cleanup_close_ int pidfd = syscall(SYS_pidfd_open, d->pid, 0);
+	_cleanup_close_ int copy = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, d->fd, 0);
+	char target[PATH_MAX];
+	ssize_t n = copy < 0 ? -1 : readlinkat(copy, "", target, sizeof(target));
+	int r;
+
+	if (n <= 0 || n >= (ssize_t)sizeof(target))
+		return cryo_err(d->ctx, n < 0 ? -errno : -ENAMETOOLONG,
+				"fd %d of pid %d: read removed symlink %s", d->fd, d->pid, d->link);
+	r = file_ghost_note(d, f);
+	if (r < 0)
+		return r;
+	f->params[GHOST_P_IS] = 4;
+	f->data = malloc(n);
+	if (!f->data)
+		return -ENOMEM;
+	memcpy(f->data, target, n);
+	f->data_len = n;
+	return 0;
+}
+
+static int open_linked(struct file_restore *fr, const struct img_file *f, int oflags)
+{
+	_cleanup_close_ int mnt = -1;
+	char dir[PATH_MAX];
+	struct file_handle *fh;
+	struct stat st;
+	int fd, r;
+
+	/* The mount: the nearest directory above the old name that is still there. */
+	snprintf(dir, sizeof(dir), "%s", f->path);
+	while (mnt < 0) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash)
+			break;
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		mnt = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (slash == dir)
+			break;
+	}
+	if (mnt < 0)
+		return cryo_err(fr->ctx, -errno, "reopen %s: no directory above it", f->path);
+	fh = malloc(sizeof(*fh) + f->data_len);
+	if (!fh)
+		return -ENOMEM;
+	fh->handle_bytes = f->data_len;
+	fh->handle_type = f->params[GHOST_P_HANDLE];
+	memcpy(fh->f_handle, f->data, f->data_len);
+	fd = open_by_handle_at(mnt, fh, oflags & ~O_NOFOLLOW);
+	r = -errno;
+	free(fh);
+	if (fd < 0)
+		return cryo_err(fr->ctx, r, "reopen %s, removed but linked elsewhere, by its file "
+				"handle", f->path);
+	/* Where the handle leads elsewhere (another file system mounted there now). */
+	if (fstat(fd, &st) < 0 || st.st_ino != f->params[GHOST_P_INO] ||
+	    st.st_dev != f->params[GHOST_P_DEV]) {
+		close(fd);
+		return cryo_err(fr->ctx, -ESTALE, "reopen %s by its file handle: another file",
+				f->path);
+	}
+	if (lseek(fd, f->pos, SEEK_SET) < 0 && f->pos)
+		log_warn(fr->ctx, "seek %s to %llu: %s", f->path, (unsigned long long)f->pos,
+			 strerror(errno));
+	return fd;
 }
 
 /* The thread of the tree, other than a leader, that a proc path names ("/proc/TID/..." or
@@ -160,17 +420,24 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 	mode_t m = d->st->st_mode;
 	pid_t tid = proc_thread(d->img, d->link);
 
+	if (ns_link(d->link))
+		return ns_dump(d, f, ns_link(d->link));
 	if (tid)
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d is %s, a proc file of thread %d of the tree, "
 				"which cryo cannot restore yet", d->fd, d->pid, d->link, tid);
 
-	if (!S_ISREG(m) && !S_ISDIR(m) && !S_ISCHR(m))
+	/* A symlink itself is only reached by O_PATH | O_NOFOLLOW: reopened so. */
+	if (!S_ISREG(m) && !S_ISDIR(m) && !S_ISCHR(m) && !(S_ISLNK(m) && (f->flags & O_PATH)))
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d (%s) is a kind of file cryo cannot restore yet",
 				d->fd, d->pid, d->link);
-	if (S_ISDIR(m) && file_link_deleted(d->link))
+	if ((S_ISDIR(m) || S_ISCHR(m)) && file_link_deleted(d->link))
 		return file_ghost_note(d, f);
+	if (S_ISREG(m) && file_link_deleted(d->link))
+		return linked_dump(d, f);
+	if (S_ISLNK(m) && file_link_deleted(d->link))
+		return symlink_dump(d, f);
 	if (strstr(d->link, DELETED))
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d (%s) is a removed file of a kind cryo cannot "
@@ -178,9 +445,15 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 	return 0;
 }
 
+static int reg_encode(json_t *o, const struct img_file *f)
+{
+	return f->data_len ? set(o, "data", hex_string(f->data, f->data_len)) : 0;
+}
+
 static int reg_decode(struct dec *d, json_t *o, struct img_file *f)
 {
-	(void)o;
+	if (json_object_get(o, "data"))
+		TRY(get_hexbytes(d, o, "data", PATH_MAX, &f->data, &f->data_len));
 	return file_ghost_decode(d, f);
 }
 
@@ -206,14 +479,85 @@ static int open_dev_tty(struct cryo_ctx *ctx, const struct rst_shared *sh,
 }
 
 /*
- * A removed directory: another description of a ghost made already is opened through it; the
- * first is made (file_ghost_create()), opened with its flags and removed again.
+ * The proc directory of a process that died, held open (a cwd there: zdtm unhashed_proc): a
+ * process of that pid is made again (clone3(set_tid); any pid where that one is taken) and
+ * its directory opened. It lives on until the tree is parked (reg_parked()), since a dead
+ * process's directory can be held but not entered; then it is killed and reaped, and its
+ * directory is removed as it was. It dies with the restoring thread that made it, whatever
+ * happens (PR_SET_PDEATHSIG).
  */
-static int open_ghost_dir(struct file_restore *fr, const struct img_file *f, int oflags)
+static pid_t dead_proc_pids[16];
+static unsigned dead_proc_n;
+
+static int open_dead_proc(struct file_restore *fr, const struct img_file *f, int oflags,
+			  pid_t pid)
+{
+	struct clone_args ca = {.exit_signal = SIGCHLD, .set_tid = (uint64_t)&pid,
+				.set_tid_size = 1};
+	pid_t parent = getpid(), child;
+	char path[64];
+	int fd, e;
+
+	if (dead_proc_n == ARRAY_SIZE(dead_proc_pids))
+		return cryo_err(fr->ctx, -EMFILE, "%s: too many removed proc directories", f->path);
+	child = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (child < 0) {
+		log_warn(fr->ctx, "%s: pid %d is taken (%s): a process of another pid stands for "
+			 "it", f->path, pid, strerror(errno));
+		child = fork();
+	}
+	if (child == 0) {
+		/* Holding none of the restore's descriptors. */
+		syscall(SYS_close_range, 0, ~0U, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	if (child < 0)
+		return cryo_err(fr->ctx, -errno, "make a process for %s", f->path);
+	snprintf(path, sizeof(path), "/proc/%d", child);
+	fd = open(path, oflags | O_DIRECTORY);
+	if (fd < 0) {
+		e = errno;
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return cryo_err(fr->ctx, -e, "open %s for %s", path, f->path);
+	}
+	dead_proc_pids[dead_proc_n++] = child;
+	return fd;
+}
+
+/* The tree is parked, every cwd entered: the stand-ins for dead processes die. */
+static int reg_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
+		      const struct img_task *t, struct inject *inj)
+{
+	(void)sh, (void)t, (void)inj;
+	while (dead_proc_n > 0) {
+		pid_t pid = dead_proc_pids[--dead_proc_n];
+
+		/* Reaped here: an orphan's reaper may never reap it (pid 1 of a container). */
+		kill(pid, SIGKILL);
+		if (waitpid(pid, NULL, __WALL) != pid)
+			log_warn(ctx, "reap stand-in %d for a removed proc directory: %s", pid,
+				 strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * A removed directory or character device: another description of a ghost made already is
+ * opened through it; the first is made (file_ghost_create()), opened with its flags and
+ * removed again.
+ */
+static int open_ghost(struct file_restore *fr, const struct img_file *f, int oflags)
 {
 	const struct img *img = fr->sh->img;
+	bool dir = f->params[GHOST_P_IS] == 1, link = f->params[GHOST_P_IS] == 4;
+	const char *what = dir ? "directory" : link ? "symlink" : "device";
 	char path[PATH_MAX];
-	int fd, r;
+	int fd, r, parents;
 
 	for (const struct img_file *g = img->files; g < f; g++) {
 		if (g->type != FILE_REG || !g->params[GHOST_P_IS] ||
@@ -222,19 +566,26 @@ static int open_ghost_dir(struct file_restore *fr, const struct img_file *f, int
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fr->sh->file_fds[g - img->files]);
 		fd = open(path, oflags);
-		return fd < 0 ? cryo_err(fr->ctx, -errno, "reopen removed directory %s", f->path)
+		return fd < 0 ? cryo_err(fr->ctx, -errno, "reopen removed %s %s", what, f->path)
 			      : fd;
 	}
-	r = file_ghost_create(fr->ctx, f, true, path);
-	if (r < 0)
-		return r;
-	fd = open(path, oflags | O_DIRECTORY);
+	if (dir && !strncmp(f->path, "/proc/", 6)) {
+		char *end;
+		long pid = strtol(f->path + 6, &end, 10);
+
+		if (!*end && pid > 0 && pid <= INT_MAX && f->path[6] >= '1' && f->path[6] <= '9')
+			return open_dead_proc(fr, f, oflags, pid);
+	}
+	parents = file_ghost_create(fr->ctx, f, dir ? S_IFDIR : link ? S_IFLNK : S_IFCHR, path);
+	if (parents < 0)
+		return parents;
+	fd = open(path, oflags | (dir ? O_DIRECTORY : 0));
 	if (fd < 0) {
-		r = cryo_err(fr->ctx, -errno, "open recreated directory %s", path);
-		rmdir(path);
+		r = cryo_err(fr->ctx, -errno, "open recreated %s %s", what, path);
+		file_ghost_remove(path, dir, parents);
 		return r;
 	}
-	return file_ghost_finish(fr->ctx, fd, f, path, true);
+	return file_ghost_finish(fr->ctx, fd, f, path, dir, parents);
 }
 
 static int reg_open(struct file_restore *fr, const struct img_file *f)
@@ -245,8 +596,10 @@ static int reg_open(struct file_restore *fr, const struct img_file *f)
 
 	if (!strcmp(f->path, "/dev/tty"))
 		return open_dev_tty(fr->ctx, fr->sh, f);
+	if (f->params[GHOST_P_IS] == 3)
+		return open_linked(fr, f, oflags);
 	if (f->params[GHOST_P_IS])
-		return open_ghost_dir(fr, f, oflags);
+		return open_ghost(fr, f, oflags);
 	/* A stand-in until the task opens its own proc file. */
 	if (file_proc_pid(fr->sh->img, f->path, &rest))
 		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -319,6 +672,16 @@ static int take_proc_file(struct cryo_ctx *ctx, const struct img_task *t,
 		int fd = syscall(SYS_pidfd_getfd, pa, afd, 0);
 		ssize_t n = -1;
 
+		/* A namespace file's link reads what its /proc name links to: "net:[INO]". */
+		if (ms == 0 && !strncmp(rest, "/ns/", 4)) {
+			n = readlink(want, got, sizeof(got) - 1);
+			if (n >= 0) {
+				got[n] = '\0';
+				snprintf(want, sizeof(want), "%s", got);
+			}
+			n = -1;
+		}
+
 		if (fd >= 0) {
 			snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 			n = readlink(link, got, sizeof(got) - 1);
@@ -385,7 +748,9 @@ const struct file_kind file_kind_reg = {
 	.flags = FILE_KIND_BY_PATH,
 	.claim = reg_claim,
 	.dump = reg_dump,
+	.encode = reg_encode,
 	.decode = reg_decode,
 	.restore_open = reg_open,
 	.restore_task = reg_task,
+	.restore_parked = reg_parked,
 };

@@ -505,6 +505,11 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 			r |= set(mo, "seals", json_integer(m->seals));
 		if (mo && m->page_shift)
 			r |= set(mo, "page_shift", json_integer(m->page_shift));
+		if (mo && m->has_attrs)
+			r |= set(mo, "attrs",
+				 json_pack("{s:I,s:I,s:I,s:I}", "mode", (json_int_t)m->mode, "uid",
+					   (json_int_t)m->uid, "gid", (json_int_t)m->gid, "mtime_ns",
+					   (json_int_t)m->mtime_ns));
 		r |= add(a, mo);
 	}
 	r |= set(root, "shmems", a);
@@ -1122,7 +1127,7 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 			json_int_t kind, wr, start, len;
 
 			if (json_unpack(l, "[IIII]", &kind, &wr, &start, &len) || kind < LOCK_POSIX ||
-			    kind > LOCK_LEASE || wr < 0 || wr > 1 || start < 0 || len < 0)
+			    kind > LOCK_LEASE_BREAKING || wr < 0 || wr > 1 || start < 0 || len < 0)
 				return bad(d, "locks", "holds a bad lock");
 			t->fds[i].locks[k] = (struct img_lock){kind, wr, start, len};
 			t->fds[i].nlocks = k + 1;
@@ -1285,6 +1290,23 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 						"%u: bad page_shift", m->id);
 			m->page_shift = json_integer_value(pv);
 		}
+		if (json_object_get(v, "attrs")) {
+			json_t *av = json_object_get(v, "attrs");
+			json_int_t mode, uid, gid, mtime;
+
+			if (!json_is_object(av) ||
+			    json_unpack(av, "{s:I,s:I,s:I,s:I}", "mode", &mode, "uid", &uid, "gid",
+					&gid, "mtime_ns", &mtime) ||
+			    mode < 0 || mode > 07777 || uid < 0 || uid >= UINT32_MAX || gid < 0 ||
+			    gid >= UINT32_MAX || kind == SHM_ANON)
+				return cryo_err(d->ctx, -EINVAL, "image metadata: memory object "
+						"%u: bad attrs", m->id);
+			m->has_attrs = true;
+			m->mode = mode;
+			m->uid = uid;
+			m->gid = gid;
+			m->mtime_ns = mtime;
+		}
 		if (img_find_shmem(img, id) != m)
 			return cryo_err(d->ctx, -EINVAL, "image metadata: memory object %u appears "
 					"twice", m->id);
@@ -1396,7 +1418,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 		if (t->cwd_file) {
 			const struct img_file *g = img_find_file(img, t->cwd_file);
 
-			if (!g || g->type != FILE_REG || !g->params[GHOST_P_IS])
+			if (!g || g->type != FILE_REG || g->params[GHOST_P_IS] != 1)
 				return bad(d, "cwd_file", "is not a removed directory of the image");
 		}
 		for (uint32_t j = 0; j < t->nfds; j++)

@@ -160,6 +160,12 @@ struct img_shmem {
 	bool has_seals;  /* seals is known (images before it have none: restored unsealable) */
 	uint64_t dev, ino; /* identity at dump time */
 	uint32_t page_shift; /* hugetlb (MAP_HUGETLB, MFD_HUGETLB): log2 of its page size; or 0 */
+	/* A memfd's or deleted file's inode attributes (fchmod, fchown, utime); has_attrs false
+	 * for shared anonymous memory and images before them (restored as created). */
+	bool has_attrs;
+	uint32_t mode;    /* permission bits (07777) */
+	uint32_t uid, gid;
+	int64_t mtime_ns; /* modification time, ns since the epoch */
 };
 
 enum img_file_type {
@@ -376,6 +382,7 @@ enum img_lock_kind {
 	LOCK_FLOCK,     /* flock(): owned by the open description */
 	LOCK_OFD,       /* fcntl F_OFD_SETLK: owned by the open description */
 	LOCK_LEASE,     /* fcntl F_SETLEASE (write: F_WRLCK), held by the open description */
+	LOCK_LEASE_BREAKING, /* a lease being broken (write: to F_RDLCK, else to F_UNLCK) */
 };
 
 /* A file lock held through a descriptor, as its fdinfo "lock:" lines show it. */

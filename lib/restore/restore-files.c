@@ -137,6 +137,31 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 					      ? " (hugetlb pages: too few free in vm.nr_hugepages?)"
 					      : "");
 	}
+	/* Owner first (fchown() clears set-id bits), then mode, then the time the refill
+	 * changed; all before the seals (F_SEAL_EXEC forbids changing the exec bits). */
+	if (m->has_attrs) {
+		struct timespec ts[2] = {{.tv_nsec = UTIME_OMIT},
+					 {.tv_sec = m->mtime_ns / 1000000000,
+					  .tv_nsec = m->mtime_ns % 1000000000}};
+
+		if (ts[1].tv_nsec < 0) {
+			ts[1].tv_sec--;
+			ts[1].tv_nsec += 1000000000;
+		}
+		if (fchown(fd, m->uid, m->gid) < 0)
+			r = cryo_err(ctx, -errno, "give memory object %u (%s) to %u:%u", m->id,
+				     m->name, m->uid, m->gid);
+		else if (fchmod(fd, m->mode) < 0)
+			r = cryo_err(ctx, -errno, "set mode %o of memory object %u (%s)", m->mode,
+				     m->id, m->name);
+		else if (futimens(fd, ts) < 0)
+			r = cryo_err(ctx, -errno, "set the time of memory object %u (%s)", m->id,
+				     m->name);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+	}
 	/* Before any task maps it: F_SEAL_WRITE needs no writable shared mapping, and the
 	 * original could have none. (F_SEAL_FUTURE_WRITE with a writable mapping made before
 	 * it fails the mapping's restore, naming it.) */
@@ -410,6 +435,38 @@ int restore_files_owners(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	return 0;
 }
 
+/*
+ * A lease being broken: taken again, then broken again the way it was, by an open of the file
+ * with O_NONBLOCK (which starts the break and fails with EWOULDBLOCK). Broken to a read lease,
+ * it was a write lease a reader broke; broken to nothing, a write lease where the descriptor
+ * may write (a read lease cannot be taken there), else a read lease, that a writer broke. The
+ * break would signal the lease's owner, which is nobody meanwhile: it was signalled before
+ * the dump (its owner is set again later, restore_files_owners()). The kernel's time for the
+ * break (lease-break-time) starts again.
+ */
+static int restore_breaking_lease(struct cryo_ctx *ctx, const struct img_task *t, int fd,
+				  bool to_read)
+{
+	int acc = fcntl(fd, F_GETFL) & O_ACCMODE;
+	int type = to_read || acc != O_RDONLY ? F_WRLCK : F_RDLCK;
+	char path[64];
+	int breaker;
+
+	if (fcntl(fd, F_SETLEASE, type) < 0 || fcntl(fd, F_SETOWN, 0) < 0)
+		return cryo_err(ctx, -errno, "pid %d: take fd %d's lease again", t->pid, fd);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	breaker = open(path, (to_read ? O_RDONLY : O_WRONLY) | O_NONBLOCK | O_CLOEXEC |
+				     O_NOCTTY);
+	if (breaker >= 0) {
+		close(breaker);
+		return cryo_err(ctx, -EINVAL, "pid %d: fd %d's lease did not break again", t->pid,
+				fd);
+	}
+	if (errno != EWOULDBLOCK)
+		return cryo_err(ctx, -errno, "pid %d: break fd %d's lease again", t->pid, fd);
+	return 0;
+}
+
 /* Takes the task's file locks again, from the task itself: POSIX locks belong to the process. */
 int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 {
@@ -423,6 +480,12 @@ int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 
 			/* A lease: taken by the task, which it makes the owner (its SIGIO owner
 			 * is set again later, restore_files_owners()). */
+			if (l->kind == LOCK_LEASE_BREAKING) {
+				r = restore_breaking_lease(ctx, t, t->fds[i].fd, l->write);
+				if (r < 0)
+					return r;
+				continue;
+			}
 			if (l->kind == LOCK_LEASE)
 				r = fcntl(t->fds[i].fd, F_SETLEASE, l->write ? F_WRLCK : F_RDLCK);
 			else if (l->kind == LOCK_FLOCK)

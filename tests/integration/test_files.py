@@ -173,20 +173,41 @@ def test_memfd_seals_names_and_content(env):
     roundtrip(env, "memfd_seals")
 
 
+def test_memfd_and_removed_file_attrs_and_exec(env):
+    """A memfd and a file removed while open keep their mode, owner and mtime, and a memfd
+    holding a script still runs through execveat() (zdtm memfd00, memfd04/05, file_attr,
+    unlink_fstat00); a file whose open name was removed while another stays is that same
+    file again (zdtm unlink_fstat03)."""
+    roundtrip(env, "memfd_attrs")
+    assert (env.tmp / "other.dat").read_bytes() == b"abcdXYgh"
+    assert not (env.tmp / "gone.dat").exists()
+
+
 def test_ghost_fifos_and_removed_directories(env):
-    """FIFOs (both ends, or the read end alone) and directories removed while open, and a
+    """FIFOs (both ends, or the read end alone), directories removed while open, and a
     removed cwd, come back as removed objects at their old paths with their bytes, modes and
-    owners; nothing is left in the directory they were made in."""
+    owners, also where their directory was removed too (zdtm rmdir_open), and so does a
+    removed character device node (zdtm deleted_dev); nothing is left in the directory they
+    were made in."""
     roundtrip(env, "file_ghosts")
     left = sorted(p.name for p in env.tmp.iterdir() if p.name.startswith("g"))
     assert left == [], left
 
 
+def test_cwd_in_a_dead_process_proc_directory(env):
+    """A cwd in the proc directory of a child that died and was reaped comes back as such a
+    removed directory, of the same pid (zdtm unhashed_proc); no stand-in process is left."""
+    roundtrip(env, "proc_dead_cwd")
+
+
 def test_symlinked_renamed_and_mode_zero_files(env):
     """A file opened through a symlink, one renamed after it was opened, one whose directory
     was renamed, and one of mode 0000 opened read-only: each comes back as the same file (its
-    link reads the resolved, current path), at its offset, with its mode."""
+    link reads the resolved, current path), at its offset, with its mode; an O_PATH |
+    O_NOFOLLOW descriptor of the symlink itself stays the symlink (zdtm symlink), also one
+    removed while held, which comes back removed (zdtm symlink01)."""
     roundtrip(env, "file_paths")
+    assert not os.path.lexists(env.tmp / "gone.lnk")
     assert (env.tmp / "new.dat").read_bytes() == b"Qbcdefghij"
     assert (env.tmp / "zero.dat").stat().st_mode & 0o7777 == 0
 
@@ -200,11 +221,15 @@ def test_sigio_owners_and_signals(env):
 
 def test_file_leases(env):
     """A read lease and a write lease (F_SETLEASE) come back on their descriptions and hold:
-    a writer's open breaks the read lease, with SIGIO to its holder."""
+    a writer's open breaks the read lease, with SIGIO to its holder. Leases being broken when
+    dumped are still being broken to what they were (zdtm file_lease02..04), with no second
+    signal."""
     roundtrip(env, "file_lease")
 
 
 def test_own_proc_files(env):
     """/proc/self/status, /proc/self/maps (read in part) and /proc/PID/stat held open: each is
-    opened again by the restored task itself, and reads that task, at its offset."""
+    opened again by the restored task itself, and reads that task, at its offset; so are its
+    namespace files (/proc/self/ns/net, shared with a child, and /proc/self/ns/uts: zdtm
+    proc-self)."""
     roundtrip(env, "file_proc")

@@ -14,7 +14,9 @@ from test_tcp_states import lock_tables, locks  # noqa: F401 (a fixture)
 def test_pty_queued_bytes_closed_slave_and_lock(env):
     """Bytes a pty holds in each direction come back exactly (canonical lines and an
     unfinished one, raw bytes the line discipline would act on, no second echo); a master
-    whose slave was closed still reads its bytes then EIO; locked ptys stay locked."""
+    whose slave was closed still reads its bytes then EIO; locked ptys stay locked; a slave's
+    node keeps its owner and mode (zdtm pty01); slaves of a pty whose master was closed stay
+    one removed, hung-up node (zdtm pty04)."""
     env.roundtrip([workload("pty_more")])
 
 

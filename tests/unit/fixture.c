@@ -422,7 +422,7 @@ void fixture_img(struct img *img)
 	t->exit_code = 3 << 8;
 	t->exit_signal = 12; /* a clone child's: SIGUSR2 */
 
-	img->nfiles = 19;
+	img->nfiles = 20;
 	img->files = xcalloc(img->nfiles, sizeof(*img->files));
 	img->files[0] = (struct img_file){
 	    .id = 1, .type = FILE_REG, .path = xstrdup("/dev/null"), .flags = O_RDWR | O_LARGEFILE};
@@ -474,6 +474,16 @@ void fixture_img(struct img *img)
 					  .flags = O_RDONLY | O_DIRECTORY,
 					  .params = {1, 0751, 4321, 8765, 0x1a, 99}};
 	img->tasks[1].cwd_file = 13;
+	/* A file opened by a name that was removed while another name keeps it: reopened by
+	 * its file handle (type 1, 8 bytes), ghost mark 3. */
+	img->files[19] = (struct img_file){.id = 20,
+					  .type = FILE_REG,
+					  .path = xstrdup("/tmp/linked"),
+					  .flags = O_RDWR,
+					  .pos = 4,
+					  .params = {3, 0644, 0, 0, 0x1a, 98, 0, 1},
+					  .data_len = 8};
+	img->files[19].data = (uint8_t *)xstrdup("handle!");
 	/* A fanotify group (FAN_CLASS_NOTIF | FAN_NONBLOCK | FAN_REPORT_FID, O_RDONLY |
 	 * O_LARGEFILE) with an inode mark ignoring writes, a mount mark, a filesystem mark. */
 	img->files[13] = (struct img_file){.id = 14,
@@ -670,7 +680,12 @@ void fixture_img(struct img *img)
 					    .size = 16384,
 					    .name = xstrdup("fixture"),
 					    .dev = 0x1a,
-					    .ino = 4242};
+					    .ino = 4242,
+					    .has_attrs = true,
+					    .mode = 0642,
+					    .uid = 1234,
+					    .gid = 5678,
+					    .mtime_ns = 1000000000123456789LL};
 
 	img->npipes = 1;
 	img->pipes = xcalloc(img->npipes, sizeof(*img->pipes));
@@ -938,6 +953,11 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_int_equal(x->dev, y->dev);
 		assert_int_equal(x->ino, y->ino);
 		assert_int_equal(x->page_shift, y->page_shift);
+		assert_int_equal(x->has_attrs, y->has_attrs);
+		assert_int_equal(x->mode, y->mode);
+		assert_int_equal(x->uid, y->uid);
+		assert_int_equal(x->gid, y->gid);
+		assert_int_equal(x->mtime_ns, y->mtime_ns);
 	}
 	assert_int_equal(a->cgroups.nhiers, b->cgroups.nhiers);
 	for (uint32_t i = 0; i < a->cgroups.nhiers; i++)

@@ -421,7 +421,7 @@ static const struct bad_value bad_values[] = {
     {"tasks/1/cwd_file", "0", "out of range"},
     {"tasks/2/shares_files", "1", "not a boolean"},
     {"tasks/0/shares_files", "true", "on the root"},
-    {"files/12/params/0", "\"0x2\"", "ghost mark"},
+    {"files/12/params/0", "\"0x2\"", "not a removed directory"},
     {"files/2/owner", "[3, 1, 0]", "\"owner\""},
     {"files/2/owner", "[0, 0, 0]", "\"owner\""},
     {"files/2/owner", "[0, 1, 65]", "\"owner\""},
@@ -737,6 +737,19 @@ static const struct bad_value bad_values[] = {
     {"shmems/1/page_shift", "22", "bad page_shift"},
     {"shmems/1/size", "4096", "bad page_shift"},
     {"shmems/1/kind", "2", "bad page_shift"},
+    {"files/19/params/0", "\"0x5\"", "ghost mark"},
+    {"files/19/params/0", "\"0x4\"", "symlink's target"},
+    {"files/12/params/0", "\"0x4\"", "symlink's target"},
+    {"files/19/params/0", "\"0x1\"", "file handle"},
+    {"files/19/data", "\"\"", "file handle"},
+    {"files/19/data", "\"000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"", "longer than a file handle"},
+    {"files/12/params/7", "\"0x1\"", "file handle"},
+    {"files/12/params/6", "\"0x1\"", "device number"},
+    {"shmems/0/attrs/mode", "4096", "bad attrs"},
+    {"shmems/0/attrs/mode", "-1", "bad attrs"},
+    {"shmems/0/attrs/uid", "4294967295", "bad attrs"},
+    {"shmems/0/attrs/gid", "-1", "bad attrs"},
+    {"shmems/0/kind", "0", "bad attrs"},
     /* cgroups */
     {"cgroups/hierarchies", "[]", "is empty"},
     {"cgroups/hierarchies/1", "\"cpu,cpuacct\"", "twice"},
@@ -1109,7 +1122,8 @@ static bool optional(const char *path)
 					   "/timer_slack", "/sched_reset_on_fork",
 					   "/exit_signal", "/cow_pages", "/stop_signal",
 					   "/page_shift",  "/guards",
-					   "/thp_except_advised", "/ipc", "/tmpfs"};
+					   "/thp_except_advised", "/ipc", "/tmpfs",
+					   "/attrs"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

@@ -3,7 +3,11 @@
  *   "ga": a FIFO held at both ends, 1000 bytes buffered, mode 0640, owner 1234:5678;
  *   "gb": a FIFO held by its read end alone, 500 bytes buffered (its writer gone), mode 0604;
  *   "gd": a directory held open, mode 0751, owner 4321:8765;
- *   "gcwd": the cwd, also held open, mode 0705.
+ *   "gcwd": the cwd, also held open, mode 0705;
+ *   "gp/gsub" (a directory, mode 0750) and "gp/gf" (a FIFO, both ends, 10 bytes), whose
+ *   directory "gp" was removed too: made again for them, and removed again;
+ *   "gnull": a character device node of /dev/null's number (1:3), mode 0640, owner 0:5678,
+ *   opened twice (read-write, read-only) and removed: both are that removed node, one inode.
  * After restore each descriptor is a removed object of the same kind at its old path
  * ("PATH (deleted)"), with its mode, owner and bytes; the cwd is that directory. */
 #include <dirent.h>
@@ -11,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "zdtm.h"
 
@@ -57,7 +62,7 @@ static int make_fifo(const char *name, mode_t mode, uid_t uid, gid_t gid)
 
 int main(void)
 {
-	int ard, awr, brd, bwr, d, cwd;
+	int ard, awr, brd, bwr, d, cwd, sub, frd, fwr, n1, n2;
 	struct stat a, b;
 	char got[PATH_MAX + 16], exp[PATH_MAX + 32];
 	ssize_t n;
@@ -80,6 +85,23 @@ int main(void)
 	if (mkdir("gd", 0700) || chown("gd", 4321, 8765) || chmod("gd", 0751) ||
 	    mkdir("gcwd", 0700) || chmod("gcwd", 0705))
 		fail("mkdir: %s", strerror(errno));
+	if (mkdir("gp", 0700) || mkdir("gp/gsub", 0700) || chmod("gp/gsub", 0750))
+		fail("mkdir gp: %s", strerror(errno));
+	make_fifo("gp/gf", 0620, 0, 0);
+	sub = open("gp/gsub", O_RDONLY | O_DIRECTORY);
+	frd = open("gp/gf", O_RDONLY | O_NONBLOCK);
+	fwr = open("gp/gf", O_WRONLY);
+	if (sub < 0 || frd < 0 || fwr < 0 || write(fwr, want, 10) != 10)
+		fail("open in gp: %s", strerror(errno));
+	if (rmdir("gp/gsub") || unlink("gp/gf") || rmdir("gp"))
+		fail("remove gp: %s", strerror(errno));
+	if (mknod("gnull", S_IFCHR | 0600, makedev(1, 3)) || chown("gnull", 0, 5678) ||
+	    chmod("gnull", 0640))
+		fail("mknod gnull: %s", strerror(errno));
+	n1 = open("gnull", O_RDWR);
+	n2 = open("gnull", O_RDONLY);
+	if (n1 < 0 || n2 < 0 || unlink("gnull"))
+		fail("open and remove gnull: %s", strerror(errno));
 	d = open("gd", O_RDONLY | O_DIRECTORY);
 	cwd = open("gcwd", O_RDONLY | O_DIRECTORY);
 	if (d < 0 || cwd < 0 || chdir("gcwd"))
@@ -94,6 +116,18 @@ int main(void)
 	check_obj(brd, "gb", S_IFIFO, 0604, 0, 0);
 	check_obj(d, "gd", S_IFDIR, 0751, 4321, 8765);
 	check_obj(cwd, "gcwd", S_IFDIR, 0705, 0, 0);
+	check_obj(sub, "gp/gsub", S_IFDIR, 0750, 0, 0);
+	check_obj(frd, "gp/gf", S_IFIFO, 0620, 0, 0);
+	check_obj(fwr, "gp/gf", S_IFIFO, 0620, 0, 0);
+	if (drain(frd) != 10 || memcmp(buf, want, 10))
+		fail("gp/gf: bytes lost or changed");
+	check_obj(n1, "gnull", S_IFCHR, 0640, 0, 5678);
+	check_obj(n2, "gnull", S_IFCHR, 0640, 0, 5678);
+	if (fstat(n1, &a) || fstat(n2, &b) || a.st_ino != b.st_ino || a.st_rdev != makedev(1, 3))
+		fail("gnull: not one node of device 1:3");
+	if (write(n1, "x", 1) != 1 || read(n2, buf, 1) != 0 ||
+	    (fcntl(n1, F_GETFL) & O_ACCMODE) != O_RDWR || (fcntl(n2, F_GETFL) & O_ACCMODE) != O_RDONLY)
+		fail("gnull: does not work as /dev/null, or lost its access modes");
 	if (fstat(ard, &a) || fstat(awr, &b) || a.st_ino != b.st_ino)
 		fail("the two ends of ga are not one FIFO");
 	if ((fcntl(ard, F_GETFL) & (O_ACCMODE | O_NONBLOCK)) != (O_RDONLY | O_NONBLOCK) ||

@@ -3,7 +3,11 @@
  *   "link.dat" -> "real.dat": opened through the symlink, at offset 3;
  *   "old.dat": opened read-write, then renamed "new.dat", at offset 5;
  *   "d1/f": opened, then its directory renamed "d2", at offset 1;
- *   "zero.dat": mode 0000, opened read-only (root may), at offset 2.
+ *   "zero.dat": mode 0000, opened read-only (root may), at offset 2;
+ *   "link.dat" itself, opened O_PATH | O_NOFOLLOW: after restore still the symlink (its
+ *   inode), reading "real.dat" through readlinkat(fd, "");
+ *   "gone.lnk" -> "d1/f", opened O_PATH | O_NOFOLLOW and then removed: after restore a
+ *   removed symlink (nlink 0, its link "gone.lnk (deleted)") still reading "d1/f".
  * After restore each descriptor is that same file (its inode, at its new name: the link reads
  * the resolved path), at its offset, with its access mode; the modes are unchanged. */
 #include <errno.h>
@@ -54,7 +58,10 @@ static void check(int fd, const char *name, int acc, off_t pos, const char *rest
 
 int main(void)
 {
-	int viasym, renamed, indir, zero;
+	int viasym, renamed, indir, zero, lnk, gone;
+	struct stat st, st2;
+	char target[64];
+	ssize_t n;
 
 	test_init();
 	if (!getcwd(base, sizeof(base)))
@@ -69,7 +76,13 @@ int main(void)
 	renamed = open("old.dat", O_RDWR);
 	indir = open("d1/f", O_RDONLY);
 	zero = open("zero.dat", O_RDONLY);
-	if (viasym < 0 || renamed < 0 || indir < 0 || zero < 0)
+	lnk = open("link.dat", O_PATH | O_NOFOLLOW);
+	if (symlink("d1/f", "gone.lnk"))
+		fail("symlink gone.lnk: %s", strerror(errno));
+	gone = open("gone.lnk", O_PATH | O_NOFOLLOW);
+	if (gone < 0 || unlink("gone.lnk"))
+		fail("open and remove gone.lnk: %s", strerror(errno));
+	if (viasym < 0 || renamed < 0 || indir < 0 || zero < 0 || lnk < 0 || fstat(lnk, &st))
 		fail("open: %s", strerror(errno));
 	if (lseek(viasym, 3, SEEK_SET) != 3 || lseek(renamed, 5, SEEK_SET) != 5 ||
 	    lseek(indir, 1, SEEK_SET) != 1 || lseek(zero, 2, SEEK_SET) != 2)
@@ -83,6 +96,27 @@ int main(void)
 	check(renamed, "new.dat", O_RDWR, 5, "fghij", 0600);
 	check(indir, "d2/f", O_RDONLY, 1, "yz", 0640);
 	check(zero, "zero.dat", O_RDONLY, 2, "ROMODE", 0);
+	n = readlinkat(lnk, "", target, sizeof(target) - 1);
+	target[n < 0 ? 0 : n] = '\0';
+	if (fstat(lnk, &st2) || !S_ISLNK(st2.st_mode) || st2.st_ino != st.st_ino ||
+	    strcmp(target, "real.dat") || (fcntl(lnk, F_GETFL) & (O_PATH | O_NOFOLLOW)) !=
+						 (O_PATH | O_NOFOLLOW))
+		fail("link.dat's O_PATH descriptor: not the symlink (reads \"%s\")", target);
+	n = readlinkat(gone, "", target, sizeof(target) - 1);
+	target[n < 0 ? 0 : n] = '\0';
+	if (fstat(gone, &st2) || !S_ISLNK(st2.st_mode) || st2.st_nlink != 0 ||
+	    strcmp(target, "d1/f"))
+		fail("gone.lnk's descriptor: not a removed symlink to d1/f (reads \"%s\")", target);
+	{
+		char lpath[64], got[PATH_MAX + 16], want[PATH_MAX + 32];
+
+		snprintf(lpath, sizeof(lpath), "/proc/self/fd/%d", gone);
+		n = readlink(lpath, got, sizeof(got) - 1);
+		got[n < 0 ? 0 : n] = '\0';
+		snprintf(want, sizeof(want), "%s/gone.lnk (deleted)", base);
+		if (strcmp(got, want))
+			fail("gone.lnk's descriptor reads %s, want %s", got, want);
+	}
 	if (pwrite(renamed, "Q", 1, 0) != 1)
 		fail("write to new.dat: %s", strerror(errno));
 	pass();

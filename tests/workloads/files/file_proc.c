@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Its own proc files held open: /proc/self/status, /proc/self/maps read in part, and
  * /proc/PID/stat by its number. After restore each still reads as /proc/PID/... of this
- * process (the restored one: its status says its pid, its maps go on from the offset read). */
+ * process (the restored one: its status says its pid, its maps go on from the offset read).
+ * Also /proc/self/ns/net and /proc/self/ns/uts held open, the net one shared with a child
+ * (zdtm proc-self): after restore each is the namespace the task is in. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "zdtm.h"
 
@@ -23,19 +28,44 @@ static void check_link(int fd, const char *rest)
 		fail("fd %d reads %s, want %s", fd, got, exp);
 }
 
+/* fd is the namespace of this type that this task is in. */
+static void ns_is(int fd, const char *type)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", type);
+	if (fstat(fd, &a) || stat(path, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+		fail("the %s namespace file is not this task's namespace", type);
+}
+
 int main(void)
 {
 	char path[64], want[64];
-	int status, maps, stat;
+	int status, maps, stat, net, uts;
 	ssize_t n;
+	pid_t child;
 
 	test_init();
 	snprintf(path, sizeof(path), "/proc/%d/stat", getpid());
 	status = open("/proc/self/status", O_RDONLY);
 	maps = open("/proc/self/maps", O_RDONLY);
 	stat = open(path, O_RDONLY);
-	if (status < 0 || maps < 0 || stat < 0)
+	net = open("/proc/self/ns/net", O_RDONLY);
+	uts = open("/proc/self/ns/uts", O_RDONLY);
+	if (status < 0 || maps < 0 || stat < 0 || net < 0 || uts < 0)
 		fail("open: %s", strerror(errno));
+	child = fork();
+	if (child < 0)
+		fail("fork: %s", strerror(errno));
+	if (child == 0) {
+		close(status);
+		close(maps);
+		close(stat);
+		close(uts);
+		for (;;)
+			pause();
+	}
 	if (read(maps, buf, 10) != 10)
 		fail("read maps");
 	test_ready();
@@ -56,5 +86,9 @@ int main(void)
 	snprintf(want, sizeof(want), "%d (", getpid());
 	if (strncmp(buf, want, strlen(want)))
 		fail("stat reads %.40s", buf);
+	ns_is(net, "net");
+	ns_is(uts, "uts");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 	pass();
 }

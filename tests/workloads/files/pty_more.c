@@ -13,12 +13,18 @@
  *  E a master never unlocked nor opened: still locked, reads nothing, and is not hung up.
  *  F a master in packet mode (TIOCPKT) whose slave wrote "pk": still in packet mode, a read
  *    gets the TIOCPKT_DATA byte, then "pk".
+ *  G a slave whose node was given to 13333:44444 with mode 0604 (fchown, fchmod), as a
+ *    program hands its terminal to another user: the new pty's node has them too.
+ *  H two slaves of one pty whose master was closed (its node is gone, the slaves hung up):
+ *    both still one removed pts node, reading end-of-file, refusing writes with EIO.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 
 #include "zdtm.h"
@@ -85,7 +91,9 @@ int main(void)
 	struct termios tio;
 	struct pollfd p;
 	char buf[64], path[64];
-	int am, as, bm, bs, cm, cs, dm, ds, em, fm, fs, lock = 1, got = 0;
+	int am, as, bm, bs, cm, cs, dm, ds, em, fm, fs, gm, gs, lock = 1, got = 0;
+	struct stat st, st2;
+	int hm, hs1, hs2;
 
 	test_init();
 	am = open_pair(&as, true);
@@ -123,6 +131,17 @@ int main(void)
 	if (tcsetattr(fs, TCSANOW, &tio) || ioctl(fm, TIOCPKT, &lock))
 		fail("packet mode on F");
 	wr(fs, "pk", 2);
+
+	gm = open_pair(&gs, true);
+	if (fchown(gs, 13333, 44444) || fchmod(gs, 0604))
+		fail("give G's slave away: %s", strerror(errno));
+
+	hm = open_pair(&hs1, true);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", hs1);
+	hs2 = open(path, O_RDWR | O_NOCTTY);
+	if (hs2 < 0)
+		fail("open H's slave twice: %s", strerror(errno));
+	close(hm);
 	usleep(100 * 1000); /* the echo of A's input reaches its master */
 
 	test_ready();
@@ -178,5 +197,25 @@ int main(void)
 		fail("F is no longer in packet mode");
 	if (read(fm, buf, sizeof(buf)) != 3 || memcmp(buf, "\0pk", 3))
 		fail("F's master does not read TIOCPKT_DATA then \"pk\"");
+
+	/* G: the owner and mode of the slave's node, which is G's master's. */
+	if (fstat(gs, &st) || st.st_uid != 13333 || st.st_gid != 44444 ||
+	    (st.st_mode & 07777) != 0604)
+		fail("G's slave is %u:%u mode %o, want 13333:44444 0604", st.st_uid, st.st_gid,
+		     st.st_mode & 07777);
+	if (pts_of(gm) != (int)minor(st.st_rdev) + 256 * ((int)major(st.st_rdev) - 136))
+		fail("G's slave is not its master's");
+
+	/* H: hung up, one node, removed. */
+	if (fstat(hs1, &st) || fstat(hs2, &st2) || st.st_rdev != st2.st_rdev ||
+	    major(st.st_rdev) < 136 || major(st.st_rdev) > 143)
+		fail("H's slaves are not one pts node");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", hs2);
+	got = readlink(path, buf, sizeof(buf) - 1);
+	buf[got < 0 ? 0 : got] = '\0';
+	if (got < 10 || strcmp(buf + got - 10, " (deleted)") || strncmp(buf, "/dev/pts/", 9))
+		fail("H's slave reads %s, not a removed /dev/pts node", buf);
+	if (read(hs1, buf, 1) != 0 || write(hs2, "x", 1) != -1 || errno != EIO)
+		fail("H's slaves are not hung up (%s)", strerror(errno));
 	pass();
 }

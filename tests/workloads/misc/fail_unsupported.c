@@ -3,13 +3,16 @@
  * A process holding a descriptor (argv[1]: "eventfd", "socket", "passcred", "scm-self",
  * "signalfd", "epoll", "netlink", "xdp", "packet-fanout-cbpf",
  * "packet-fanout-ebpf", "packet-ring-closed", "packet-ring-part", "inotify", "userfaultfd",
- * "io_uring", "memfd-map"), printed as "fd N"; the tests use the kinds cryo refuses (xdp,
+ * "io_uring", "memfd-map", "ns-gone": the uts namespace file of a child that made one and
+ * died), printed as "fd N"; the tests use the kinds cryo refuses (xdp,
  * packet fanout groups steered by BPF, packet rings mapped without their socket or in part,
- * userfaultfd, io_uring, a unix socket in flight in its own queue). A dump must fail and leave it
+ * userfaultfd, io_uring, a namespace file of a namespace no task of the tree is in, a unix
+ * socket in flight in its own queue). A dump must fail and leave it
  * untouched: on SIGUSR1 it checks that the descriptor still works, that its memory and counter
  * are intact, and that it has kept counting (the test sends SIGUSR1 without any restore).
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/filter.h>
@@ -21,6 +24,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "zdtm.h"
 
@@ -173,6 +177,28 @@ int main(int argc, char **argv)
 			close(mfd);
 			fd = 1000; /* only the mapping remains */
 		}
+	} else if (!strcmp(kind, "ns-gone")) {
+		int p[2];
+		char c, path[64];
+		pid_t child;
+
+		if (pipe(p))
+			fail("pipe: %m");
+		child = fork();
+		if (child == 0) {
+			if (unshare(CLONE_NEWUTS) || write(p[1], "x", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		if (child < 0 || read(p[0], &c, 1) != 1)
+			fail("a child in a uts namespace of its own: %m");
+		snprintf(path, sizeof(path), "/proc/%d/ns/uts", child);
+		fd = open(path, O_RDONLY);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		close(p[0]);
+		close(p[1]);
 	} else {
 		fail("unknown kind %s", kind);
 	}
