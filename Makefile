@@ -46,13 +46,15 @@ COW_DIFFERS = not (test_bash_loop and not appending)
 # what lies outside it by nature: a file both write or append to, a FIFO, a lock or a lease, a
 # System V segment, inotify on a shared file, a counter file: those tests run as a pool of one
 # instead (FANOUT_SHARED; the bash loop, whose test kills a process group, not at all). A pid
-# namespace shows a session or a pidfd of a process outside it differently (FANOUT_PIDNS, as
-# with --pidns). And on-demand mappings keep the userfaultfd flag, as LAZY_DIFFERS says.
+# namespace shows a session or a pidfd of a process outside it differently, and a dead
+# process's proc directory is not restored into one (FANOUT_PIDNS, as with --pidns). And
+# on-demand mappings keep the userfaultfd flag, as LAZY_DIFFERS says.
 FANOUT_SHARED = test_file_private_mappings or test_file_shared_mapping \
 	or test_regular_file_offsets_modes_append or test_fifo_buffered_bytes \
 	or (test_descriptor_and_object_kinds and (locks or sysv)) or test_inotify_watches \
 	or test_file_leases or test_sigio_owners_and_signals or test_bash_loop
-FANOUT_PIDNS = test_pidfds_of_every_kind or test_root_leading_neither_its_session_nor_group
+FANOUT_PIDNS = test_pidfds_of_every_kind or test_root_leading_neither_its_session_nor_group \
+	or test_cwd_in_a_dead_process_proc_directory
 variants: all
 	CRYO=$(CURDIR)/$(BUILD)/cryo CRYO_BUILD=$(CURDIR)/$(BUILD) \
 	CRYO_DUMP_ARGS="--compression lz4 --streams 2" CRYO_RESTORE_ARGS="--lazy" \

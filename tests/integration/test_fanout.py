@@ -167,6 +167,25 @@ def test_bad_copies_refused(env):
     assert p.returncode == 2 and "from a directory" in p.stderr
 
 
+def test_dead_process_proc_directory_refused_in_a_pool(env):
+    """A cwd in the proc directory of a dead process (restored by a stand-in of that pid in a
+    plain restore) is refused in a pool, whose copies are in pid namespaces of their own,
+    naming the directory; nothing of the pool is left."""
+    run = env.start([workload("proc_dead_cwd")])
+    run.wait_for("ready")
+    img = env.tmp / "img"
+    env.images.append(img)
+    cryo("dump", "-t", run.pid, "-D", img, "--leave-running")
+    before = set(pool_procs())
+    p = cryo("restore", "-D", img, "--copies", "2", "--detach", check=False)
+    assert p.returncode == 1, p.stderr
+    assert "the proc directory of a dead process is not restored into a new pid namespace" \
+        in p.stderr, p.stderr
+    time.sleep(0.2)
+    assert not set(pool_procs()) - before, p.stderr
+    assert alive(run.pid)
+
+
 def test_failed_copy_leaves_nothing_behind(env):
     """A pool whose third copy cannot be made (a pids cgroup lets cryo fork only so many
     processes) fails as a whole, naming the copy: the two made before it are killed, no
