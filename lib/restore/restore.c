@@ -984,13 +984,16 @@ made:
 		netlock_drop(ctx, img->root);
 		tcp_restore_probe(ctx, sh);
 	}
-	for (size_t i = 0; i < tr.n; i++)
-		if (!tr.t[i].zombie && ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
-			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));
-	/* Tasks that were stopped by a signal stop again, as a job-control stop would. */
+	/* Tasks that were stopped by a signal stop again, as a job-control stop would: sent
+	 * while they are still held, the signal is the first thing each takes once let go, so
+	 * none runs a step of its own before it stops (and a parent watching it never sees it
+	 * running). */
 	for (uint32_t i = 0; i < img->ntasks; i++)
 		if (img->tasks[i].stopped)
 			kill(img->tasks[i].pid, stop_signal_now(&img->tasks[i]));
+	for (size_t i = 0; i < tr.n; i++)
+		if (!tr.t[i].zombie && ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
+			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));
 	plugins_run(ctx, CRYO_HOOK_RESTORE_RESUMED, &hargs);
 	log_info(ctx, "restored %u task(s), %zu thread(s), root pid %d", img->ntasks, tr.n, root);
 	*ret_root = root;
