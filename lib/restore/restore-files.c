@@ -114,6 +114,19 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		if (slash)
 			*(slash == dir ? slash + 1 : slash) = '\0';
 		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		/* An O_TMPFILE description shows O_TMPFILE in F_GETFL, which the original's never
+		 * did, and its first read-write holder takes this one (memfd.c): a plain
+		 * description of the same file instead, where /proc lets us make it. */
+		if (fd >= 0) {
+			int plain;
+
+			snprintf(file, sizeof(file), "/proc/self/fd/%d", fd);
+			plain = open(file, O_RDWR | O_CLOEXEC);
+			if (plain >= 0) {
+				close(fd);
+				fd = plain;
+			}
+		}
 	}
 	/* Sealing allowed where the object had seals; they are added once it is refilled. */
 	if (fd < 0)

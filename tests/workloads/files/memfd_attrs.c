@@ -9,7 +9,8 @@
  *   reopened read-only through /proc and mapped private from that, and mapped shared.
  *   "linked.dat": opened read-write at offset 4, given a second name "other.dat", then
  *   removed: its link reads "linked.dat (deleted)" but the file lives on as "other.dat".
- * After restore each has its mode, owner, mtime and bytes, and execveat() of the script's
+ * After restore each has its mode, owner, mtime and bytes (and gone.dat's description its
+ * status flags exactly: no O_TMPFILE from the file made again), and execveat() of the script's
  * memfd runs it (no writable description of it is left open: ETXTBSY otherwise); the linked
  * file's descriptor is "other.dat" itself (its inode: a write through it reads there), at
  * its offset (zdtm unlink_fstat03).
@@ -84,6 +85,7 @@ int main(void)
 	int linked = open("linked.dat", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	struct stat ls, os;
 	char got8[8];
+	int gone_fl;
 
 	test_init();
 	if (attrs < 0 || exe < 0 || gone < 0 || tmp < 0 || linked < 0)
@@ -109,6 +111,7 @@ int main(void)
 	if (priv == MAP_FAILED || shared == MAP_FAILED)
 		fail("mmap: %s", strerror(errno));
 	run_memfd(exe);
+	gone_fl = fcntl(gone, F_GETFL);
 	test_ready();
 	test_wait(NULL);
 
@@ -116,6 +119,8 @@ int main(void)
 	attrs_are(gone, "gone.dat", 0645, 4321, 8765);
 	if (pread(gone, got, GONE_SZ, 0) != GONE_SZ || memcmp(got, want, GONE_SZ))
 		fail("gone.dat: content differs");
+	if (fcntl(gone, F_GETFL) != gone_fl)
+		fail("gone.dat: status flags %#x, want %#x", fcntl(gone, F_GETFL), gone_fl);
 	if (memcmp(priv, script, sizeof(script) - 1) || memcmp(shared, script, sizeof(script) - 1))
 		fail("the script's mappings differ");
 	if ((fcntl(exe, F_GETFL) & O_ACCMODE) != O_RDWR || (fcntl(ro, F_GETFL) & O_ACCMODE) != O_RDONLY)
