@@ -442,11 +442,9 @@ static int socket_open(struct file_restore *fr, const struct img_file *f)
 	int fd = f->params[SOCK_P_FAMILY] == AF_UNIX ? unix_restore_open(fr, f)
 						     : restore_socket(fr->ctx, fr->sh->img, f);
 
-	/* A socketpair's ends never went through socket(): their options go on here. */
-	if (fd >= 0 && f->params[SOCK_P_FAMILY] == AF_UNIX &&
-	    (f->params[SOCK_P_STATE] == SOCK_CONNECTED ||
-	     f->params[SOCK_P_STATE] == SOCK_PEER_GONE) &&
-	    sockopt_restore(fr->ctx, fd, f) < 0) {
+	/* A unix socket is made in many ways (unix-restore.c), a socketpair's ends without
+	 * socket(): its options go on here, whatever its state. */
+	if (fd >= 0 && f->params[SOCK_P_FAMILY] == AF_UNIX && sockopt_restore(fr->ctx, fd, f) < 0) {
 		close(fd);
 		return -EIO;
 	}

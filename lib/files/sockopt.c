@@ -36,13 +36,14 @@
 #include "base/ctx.h"
 #include "sockopt.h"
 
-enum { ANY = 0, INET4 = 1, INET6 = 2, STREAM = 4 }; /* where an option applies */
+enum { ANY = 0, INET4 = 1, INET6 = 2, STREAM = 4, UNIX = 8 }; /* where an option applies */
 
 struct sockopt_def {
 	int level, name;
 	const char *what;
 	unsigned len;   /* bytes; a string (is_str) holds at most len */
-	unsigned where; /* INET4, INET6 (either: both), STREAM: only SOCK_STREAM inet sockets */
+	unsigned where; /* INET4, INET6 (either: both), STREAM: only SOCK_STREAM inet sockets,
+			 * UNIX: only unix sockets */
 	bool is_str;
 };
 
@@ -69,6 +70,7 @@ static const struct sockopt_def defs[] = {
 	INT(SOL_SOCKET, SO_BROADCAST, ANY),
 	INT(SOL_SOCKET, SO_DONTROUTE, ANY),
 	INT(SOL_SOCKET, SO_OOBINLINE, ANY),
+	INT(SOL_SOCKET, SO_PASSSEC, UNIX), /* inet sockets refuse it */
 	INT(SOL_SOCKET, SO_NO_CHECK, ANY),
 	INT(SOL_SOCKET, SO_RCVLOWAT, ANY),
 	INT(SOL_SOCKET, SO_SNDBUF, ANY),
@@ -94,6 +96,8 @@ static bool applies(const struct sockopt_def *o, uint64_t family, uint64_t type)
 
 	if (o->where & STREAM)
 		return inet && type == SOCK_STREAM;
+	if (o->where & UNIX)
+		return family == AF_UNIX;
 	if (o->where & INET4)
 		return family == AF_INET;
 	if (o->where & INET6)

@@ -9,7 +9,8 @@
  *   stream pairs with one end shut down for reading, for writing, and both, bytes queued
  *   before;
  *   a seqpacket pair with records queued both ways;
- *   a stream socket with bytes queued and SO_PEEK_OFF moved into them.
+ *   a stream socket with bytes queued and SO_PEEK_OFF moved into them;
+ *   SO_PASSSEC on the unbound datagram socket.
  * After restore each has its type, its name (the removed files still absent, the regular file
  * untouched), its queue, its shutdown state and its peek offset, and works as before.
  */
@@ -161,9 +162,20 @@ int main(int argc, char **argv)
 	    setsockopt(pk[0], SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) ||
 	    recv(pk[0], buf, 1, MSG_PEEK) != 1 || buf[0] != 'c')
 		fail("peek offset: %s", strerror(errno));
+	off = 1;
+	if (setsockopt(ud, SOL_SOCKET, SO_PASSSEC, &off, sizeof(off)))
+		fail("SO_PASSSEC: %s", strerror(errno));
 
 	test_ready();
 	test_wait(NULL);
+
+	{
+		int v = 0;
+		socklen_t len = sizeof(v);
+
+		if (getsockopt(ud, SOL_SOCKET, SO_PASSSEC, &v, &len) || v != 1)
+			fail("SO_PASSSEC is %d, want 1", v);
+	}
 
 	type_is(us, SOCK_STREAM, "unbound stream");
 	type_is(ud, SOCK_DGRAM, "unbound datagram");
