@@ -24,6 +24,7 @@ rules) are left out unless --all is given; run those on a machine nothing else u
 """
 import argparse
 import ast
+import glob
 import os
 import re
 import shutil
@@ -45,7 +46,7 @@ def test_names(static):
     names = []
     for var in ("TST_NOFILE", "TST_FILE", "TST_DIR", "TST_DIR_FILE"):
         for m in re.finditer(rf"^{var}\s*\+?:?=(.*)$", mk, re.M):
-            names += [n for n in m.group(1).split() if not n.startswith("$")]
+            names += [n for n in m.group(1).split("#")[0].split() if not n.startswith("$")]
     return names + SPECIAL
 
 
@@ -99,8 +100,9 @@ def remove_leftovers(static, name):
             os.unlink(os.path.join(static, name + suffix))
         except OSError:
             pass
-    for suffix in (".test", ".dir.test"):
-        p = os.path.join(static, name + suffix)
+    # NAME.test, NAME.dir.test, and what a test makes beside them (NAME.test.link,
+    # NAME.master.test...), which a later start may refuse to find there.
+    for p in glob.glob(os.path.join(glob.escape(static), glob.escape(name) + ".*test*")):
         if os.path.isdir(p) and not os.path.islink(p):
             shutil.rmtree(p, ignore_errors=True)
         elif os.path.lexists(p):
@@ -114,7 +116,7 @@ def skip_reason(static, name, run_all):
         return "flavour " + " ".join(flavours)
     if "noauto" in d.get("flags", "").split():
         return "noauto"
-    if d.get("arch") and d["arch"] != os.uname().machine:
+    if d.get("arch") and os.uname().machine not in d["arch"].split():
         return "arch " + d["arch"]
     if not os.access(os.path.join(static, name), os.X_OK):
         return "not built"
