@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include "tcp-check.h"
 #include "zdtm.h"
 
 struct conn {
@@ -27,39 +28,6 @@ struct conn {
 	struct sockaddr_in me, peer;
 	short revents;
 };
-
-static int state(int sk)
-{
-	struct tcp_info ti;
-	socklen_t sl = sizeof(ti);
-
-	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl))
-		fail("TCP_INFO: %m");
-	return ti.tcpi_state;
-}
-
-static void await(const char *what, int sk, int want)
-{
-	for (int i = 0; i < 300 && state(sk) != want; i++)
-		usleep(10000);
-	if (state(sk) != want)
-		fail("%s: state %d, not %d", what, state(sk), want);
-}
-
-static short revents(int sk)
-{
-	struct pollfd p = {.fd = sk, .events = POLLIN | POLLOUT | POLLRDHUP};
-
-	if (poll(&p, 1, 0) != 1)
-		fail("poll: %m");
-	return p.revents;
-}
-
-static int same(const struct sockaddr_in *x, const struct sockaddr_in *y)
-{
-	return x->sin_family == y->sin_family && x->sin_port == y->sin_port &&
-	       x->sin_addr.s_addr == y->sin_addr.s_addr;
-}
 
 static void addresses(int sk, struct sockaddr_in *me, struct sockaddr_in *peer)
 {
@@ -74,11 +42,11 @@ static void addresses(int sk, struct sockaddr_in *me, struct sockaddr_in *peer)
 
 static void record(struct conn *c)
 {
-	await(c->name, c->sk, TCP_CLOSE);
+	tcp_await(c->name, c->sk, TCP_CLOSE);
 	addresses(c->sk, &c->me, &c->peer);
 	if (ntohs(c->me.sin_port) == 0 || ntohs(c->peer.sin_port) == 0)
 		fail("%s: no addresses", c->name);
-	c->revents = revents(c->sk);
+	c->revents = tcp_revents(c->sk);
 	if (!!(c->revents & POLLERR) != !!c->err)
 		fail("%s: revents %#x before the dump", c->name, c->revents);
 }
@@ -90,13 +58,13 @@ static void check(struct conn *c)
 	char buf[64];
 	short r;
 
-	if (state(c->sk) != TCP_CLOSE)
-		fail("%s: state %d, not CLOSE", c->name, state(c->sk));
+	if (tcp_state(c->sk) != TCP_CLOSE)
+		fail("%s: state %d, not CLOSE", c->name, tcp_state(c->sk));
 	addresses(c->sk, &me, &peer);
-	if (!same(&me, &c->me) || !same(&peer, &c->peer))
+	if (!same_addr4(&me, &c->me) || !same_addr4(&peer, &c->peer))
 		fail("%s: addresses %d -> %d, were %d -> %d", c->name, ntohs(me.sin_port),
 		     ntohs(peer.sin_port), ntohs(c->me.sin_port), ntohs(c->peer.sin_port));
-	r = revents(c->sk);
+	r = tcp_revents(c->sk);
 	if (r != c->revents)
 		fail("%s: revents %#x, were %#x", c->name, r, c->revents);
 	if (read(c->sk, buf, sizeof(buf)) != (ssize_t)n || memcmp(buf, c->bytes, n))
@@ -132,7 +100,7 @@ int main(int argc, char **argv)
 		fail("F: connect/accept: %m");
 	if (write(s, f.bytes, strlen(f.bytes)) != (ssize_t)strlen(f.bytes) || shutdown(s, SHUT_WR))
 		fail("F: peer write/shutdown: %m");
-	await("F", f.sk, TCP_CLOSE_WAIT);
+	tcp_await("F", f.sk, TCP_CLOSE_WAIT);
 	if (shutdown(f.sk, SHUT_WR))
 		fail("F: shutdown: %m");
 	record(&f);
@@ -145,7 +113,7 @@ int main(int argc, char **argv)
 		fail("W: connect/accept: %m");
 	if (shutdown(w.sk, SHUT_WR))
 		fail("W: shutdown: %m");
-	await("W", w.sk, TCP_FIN_WAIT2);
+	tcp_await("W", w.sk, TCP_FIN_WAIT2);
 	if (write(s, w.bytes, strlen(w.bytes)) != (ssize_t)strlen(w.bytes) || close(s))
 		fail("W: peer write/close: %m");
 	record(&w);
@@ -166,7 +134,7 @@ int main(int argc, char **argv)
 		o.sk = socket(AF_INET, SOCK_STREAM, 0);
 		if (connect(o.sk, (struct sockaddr *)&a, sizeof(a)))
 			fail("O: connect: %m");
-		await("O", o.sk, TCP_CLOSE_WAIT);
+		tcp_await("O", o.sk, TCP_CLOSE_WAIT);
 		if (shutdown(o.sk, SHUT_WR))
 			fail("O: shutdown: %m");
 		record(&o);

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include "tcp-check.h"
 #include "zdtm.h"
 
 struct conn {
@@ -24,33 +25,6 @@ struct conn {
 	struct sockaddr_in me, peer;
 	short revents;
 };
-
-static int state(int sk)
-{
-	struct tcp_info ti;
-	socklen_t sl = sizeof(ti);
-
-	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl))
-		fail("TCP_INFO: %m");
-	return ti.tcpi_state;
-}
-
-static void await(const char *what, int sk, int want)
-{
-	for (int i = 0; i < 300 && state(sk) != want; i++)
-		usleep(10000);
-	if (state(sk) != want)
-		fail("%s: state %d, not %d", what, state(sk), want);
-}
-
-static short revents(int sk)
-{
-	struct pollfd p = {.fd = sk, .events = POLLIN | POLLOUT | POLLRDHUP};
-
-	if (poll(&p, 1, 0) != 1)
-		fail("poll: %m");
-	return p.revents;
-}
 
 static void addresses(const char *name, int sk, struct sockaddr_in *me, struct sockaddr_in *peer)
 {
@@ -63,19 +37,13 @@ static void addresses(const char *name, int sk, struct sockaddr_in *me, struct s
 		fail("%s: SO_PEERNAME: %m", name);
 }
 
-static int same(const struct sockaddr_in *x, const struct sockaddr_in *y)
-{
-	return x->sin_family == y->sin_family && x->sin_port == y->sin_port &&
-	       x->sin_addr.s_addr == y->sin_addr.s_addr;
-}
-
 static void record(struct conn *c)
 {
-	await(c->name, c->sk, TCP_CLOSE);
+	tcp_await(c->name, c->sk, TCP_CLOSE);
 	addresses(c->name, c->sk, &c->me, &c->peer);
 	if (ntohs(c->me.sin_port) == 0 || ntohs(c->peer.sin_port) == 0)
 		fail("%s: no addresses", c->name);
-	c->revents = revents(c->sk);
+	c->revents = tcp_revents(c->sk);
 	if (c->revents & POLLERR)
 		fail("%s: an error pending before the dump (revents %#x)", c->name, c->revents);
 }
@@ -86,13 +54,13 @@ static void check(struct conn *c)
 	char buf[16];
 	short r;
 
-	if (state(c->sk) != TCP_CLOSE)
-		fail("%s: state %d, not CLOSE", c->name, state(c->sk));
+	if (tcp_state(c->sk) != TCP_CLOSE)
+		fail("%s: state %d, not CLOSE", c->name, tcp_state(c->sk));
 	addresses(c->name, c->sk, &me, &peer);
-	if (!same(&me, &c->me) || !same(&peer, &c->peer))
+	if (!same_addr4(&me, &c->me) || !same_addr4(&peer, &c->peer))
 		fail("%s: addresses %d -> %d, were %d -> %d", c->name, ntohs(me.sin_port),
 		     ntohs(peer.sin_port), ntohs(c->me.sin_port), ntohs(c->peer.sin_port));
-	r = revents(c->sk);
+	r = tcp_revents(c->sk);
 	if (r != c->revents)
 		fail("%s: revents %#x, were %#x", c->name, r, c->revents);
 	if (read(c->sk, buf, sizeof(buf)) != 0)
@@ -124,7 +92,7 @@ int main(void)
 		fail("C: connect/accept: %m");
 	if (shutdown(c.sk, SHUT_WR))
 		fail("C: shutdown: %m");
-	await("S", s.sk, TCP_CLOSE_WAIT);
+	tcp_await("S", s.sk, TCP_CLOSE_WAIT);
 	if (shutdown(s.sk, SHUT_WR))
 		fail("S: shutdown: %m");
 	record(&s);
@@ -135,7 +103,7 @@ int main(void)
 		fail("R: connect/accept: %m");
 	if (setsockopt(p, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) || close(p))
 		fail("R: reset: %m");
-	await("R", r.sk, TCP_CLOSE);
+	tcp_await("R", r.sk, TCP_CLOSE);
 	if (read(r.sk, buf, sizeof(buf)) != -1 || errno != ECONNRESET)
 		fail("R: the reset did not come as ECONNRESET (%m)");
 	record(&r);

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
+#include "tcp-check.h"
 #include "zdtm.h"
 
 static struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = 0};
@@ -38,24 +39,6 @@ static void *blocking_connect(void *arg)
 	return NULL;
 }
 
-static int state(int sk)
-{
-	struct tcp_info ti;
-	socklen_t sl = sizeof(ti);
-
-	if (getsockopt(sk, SOL_TCP, TCP_INFO, &ti, &sl))
-		fail("TCP_INFO: %m");
-	return ti.tcpi_state;
-}
-
-static void await(const char *what, int sk, int want)
-{
-	for (int i = 0; i < 200 && state(sk) != want; i++)
-		usleep(10000);
-	if (state(sk) != want)
-		fail("%s: state %d, not %d", what, state(sk), want);
-}
-
 static struct sockaddr_in local(int sk)
 {
 	struct sockaddr_in a;
@@ -66,24 +49,18 @@ static struct sockaddr_in local(int sk)
 	return a;
 }
 
-static int same(const struct sockaddr_in *x, const struct sockaddr_in *y)
-{
-	return x->sin_family == y->sin_family && x->sin_port == y->sin_port &&
-	       x->sin_addr.s_addr == y->sin_addr.s_addr;
-}
-
 /* Still connecting: state, both addresses, no peer name yet. */
 static void check_connecting(const char *what, int sk, const struct sockaddr_in *was)
 {
 	struct sockaddr_in a = local(sk), p;
 	socklen_t pl = sizeof(p);
 
-	if (state(sk) != TCP_SYN_SENT)
-		fail("%s: state %d after restore, not SYN_SENT", what, state(sk));
-	if (!same(&a, was))
+	if (tcp_state(sk) != TCP_SYN_SENT)
+		fail("%s: state %d after restore, not SYN_SENT", what, tcp_state(sk));
+	if (!same_addr4(&a, was))
 		fail("%s: local address %s:%d, was port %d", what, inet_ntoa(a.sin_addr),
 		     ntohs(a.sin_port), ntohs(was->sin_port));
-	if (getsockopt(sk, SOL_SOCKET, SO_PEERNAME, &p, &pl) || !same(&p, &to))
+	if (getsockopt(sk, SOL_SOCKET, SO_PEERNAME, &p, &pl) || !same_addr4(&p, &to))
 		fail("%s: SO_PEERNAME is not the listener's (%m)", what);
 	pl = sizeof(p);
 	if (getpeername(sk, (struct sockaddr *)&p, &pl) == 0 || errno != ENOTCONN)
@@ -95,12 +72,12 @@ static void check_connected(const char *what, int sk, const struct sockaddr_in *
 	struct sockaddr_in a = local(sk), p;
 	socklen_t pl = sizeof(p);
 
-	if (state(sk) != TCP_ESTABLISHED)
-		fail("%s: state %d once connected", what, state(sk));
-	if (!same(&a, was))
+	if (tcp_state(sk) != TCP_ESTABLISHED)
+		fail("%s: state %d once connected", what, tcp_state(sk));
+	if (!same_addr4(&a, was))
 		fail("%s: local port %d once connected, was %d", what, ntohs(a.sin_port),
 		     ntohs(was->sin_port));
-	if (getpeername(sk, (struct sockaddr *)&p, &pl) || !same(&p, &to))
+	if (getpeername(sk, (struct sockaddr *)&p, &pl) || !same_addr4(&p, &to))
 		fail("%s: getpeername() once connected: %m", what);
 }
 
@@ -114,9 +91,9 @@ static int accept_from(int l, const struct sockaddr_in *c_was, const struct sock
 
 	if (s < 0)
 		fail("accept: %m");
-	if (same(&p, c_was))
+	if (same_addr4(&p, c_was))
 		*ret_which = 0;
-	else if (same(&p, b_was))
+	else if (same_addr4(&p, b_was))
 		*ret_which = 1;
 	else
 		fail("accepted a connection from port %d, neither C's nor B's", ntohs(p.sin_port));
@@ -153,13 +130,13 @@ static int fastopen(int port)
 		fail("TCP_FASTOPEN_CONNECT: %m");
 	if (connect(c, (struct sockaddr *)&to, sizeof(to)))
 		fail("a deferred connect() failed: %m");
-	if (state(c) != TCP_SYN_SENT)
-		fail("the deferred connection is in state %d", state(c));
+	if (tcp_state(c) != TCP_SYN_SENT)
+		fail("the deferred connection is in state %d", tcp_state(c));
 	printf("fd %d\n", c);
 	test_ready();
 	test_wait(NULL);
-	if (state(c) != TCP_SYN_SENT)
-		fail("the deferred connection is in state %d after the dump", state(c));
+	if (tcp_state(c) != TCP_SYN_SENT)
+		fail("the deferred connection is in state %d after the dump", tcp_state(c));
 	if (write(c, "fo", 2) != 2 || (s = accept(l, NULL, NULL)) < 0 ||
 	    read(s, buf, sizeof(buf)) != 2 || memcmp(buf, "fo", 2))
 		fail("the first write did not go with the SYN: %m");
@@ -194,7 +171,7 @@ int main(int argc, char **argv)
 	setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (connect(c, (struct sockaddr *)&to, sizeof(to)) == 0 || errno != EINPROGRESS)
 		fail("connect did not stay in progress: %m");
-	await("C", c, TCP_SYN_SENT);
+	tcp_await("C", c, TCP_SYN_SENT);
 	c_was = local(c);
 	if (in) {
 		b = socket(AF_INET, SOCK_STREAM, 0);
@@ -202,7 +179,7 @@ int main(int argc, char **argv)
 			fail("pthread_create");
 		while (!b_started)
 			usleep(1000);
-		await("B", b, TCP_SYN_SENT);
+		tcp_await("B", b, TCP_SYN_SENT);
 		b_was = local(b);
 	}
 	printf("local %d %d\n", ntohs(c_was.sin_port), ntohs(b_was.sin_port));
