@@ -8,10 +8,8 @@
  * connected to, the interface bound to (SO_BINDTOIFINDEX), IP_HDRINCL, SO_BROADCAST, the
  * ICMP type filter of an ICMP socket (ICMP_FILTER), IPV6_CHECKSUM of an IPv6 raw socket,
  * buffer sizes, a socket filter, and the options of sockopt.c's table that differ from a new
- * socket's (IP_TTL, IP_TOS, IP_FREEBIND, IP_PKTINFO, IPV6_RECVPKTINFO...: "sockopts"). The datagrams queued are dropped, as for UDP.
- *
- * Refused, naming the descriptor: an ICMPv6 socket with an ICMP6_FILTER other than the
- * default (pass everything), which cryo does not keep.
+ * socket's (IP_TTL, IP_TOS, IP_FREEBIND, IP_PKTINFO, IPV6_RECVPKTINFO, an ICMPv6 socket's
+ * ICMP6_FILTER...: "sockopts"). The datagrams queued are dropped, as for UDP.
  *
  * params: [0] family, [1] type, [2] protocol, [3] RAW_OPT_* bits, [4] AF_INET: the
  * ICMP_FILTER mask (raw ICMP sockets); AF_INET6: IPV6_CHECKSUM offset + 1 (0: off),
@@ -186,26 +184,13 @@ static int rawsk_dump(const struct fd_dump *d, struct img_file *f)
 					d->pid);
 		f->params[4] = mask;
 	}
-	if (family == AF_INET6 && type == SOCK_RAW) {
-		struct icmp6_filter filt;
-		static const struct icmp6_filter pass_all;
+	/* (An ICMPv6 socket's checksum is the kernel's, and its ICMP6_FILTER in "sockopts".) */
+	if (family == AF_INET6 && type == SOCK_RAW && proto != IPPROTO_ICMPV6) {
+		int v = -1;
 
-		if (proto == IPPROTO_ICMPV6) {
-			len = sizeof(filt);
-			if (getsockopt(sk, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, &len) < 0)
-				return cryo_err(d->ctx, -errno, "fd %d of pid %d: ICMP6_FILTER",
-						d->fd, d->pid);
-			if (memcmp(&filt, &pass_all, sizeof(filt)))
-				return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d is a raw ICMPv6 "
-						"socket with an ICMP6_FILTER, which cryo cannot "
-						"restore yet", d->fd, d->pid);
-		} else {
-			int v = -1;
-
-			len = sizeof(v);
-			if (getsockopt(sk, IPPROTO_IPV6, IPV6_CHECKSUM, &v, &len) == 0 && v >= 0)
-				f->params[4] = (uint64_t)v + 1;
-		}
+		len = sizeof(v);
+		if (getsockopt(sk, IPPROTO_IPV6, IPV6_CHECKSUM, &v, &len) == 0 && v >= 0)
+			f->params[4] = (uint64_t)v + 1;
 	}
 	f->params[5] = sk_buf_get(sk, SO_RCVBUF);
 	f->params[6] = sk_buf_get(sk, SO_SNDBUF);

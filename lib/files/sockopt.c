@@ -24,6 +24,7 @@
 #endif
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -36,7 +37,8 @@
 #include "base/ctx.h"
 #include "sockopt.h"
 
-enum { ANY = 0, INET4 = 1, INET6 = 2, STREAM = 4, UNIX = 8 }; /* where an option applies */
+/* Where an option applies; ICMP6: raw ICMPv6 sockets only. */
+enum { ANY = 0, INET4 = 1, INET6 = 2, STREAM = 4, UNIX = 8, ICMP6 = 16 };
 
 struct sockopt_def {
 	int level, name;
@@ -65,6 +67,7 @@ static const struct sockopt_def defs[] = {
 	INT(SOL_IPV6, IPV6_FREEBIND, INET6),
 	INT(SOL_IPV6, IPV6_TRANSPARENT, INET6),
 	INT(SOL_IPV6, IPV6_RECVPKTINFO, INET6),
+	{IPPROTO_ICMPV6, ICMP6_FILTER, "ICMP6_FILTER", sizeof(struct icmp6_filter), ICMP6, false},
 	INT(SOL_SOCKET, SO_PRIORITY, ANY), /* after IP_TOS, which may set it too */
 	INT(SOL_SOCKET, SO_MARK, ANY),
 	INT(SOL_SOCKET, SO_BROADCAST, ANY),
@@ -90,7 +93,7 @@ static const struct sockopt_def defs[] = {
 	{SOL_TCP, TCP_CONGESTION, "TCP_CONGESTION", 16, STREAM, true},
 };
 
-static bool applies(const struct sockopt_def *o, uint64_t family, uint64_t type)
+static bool applies(const struct sockopt_def *o, uint64_t family, uint64_t type, uint64_t proto)
 {
 	bool inet = family == AF_INET || family == AF_INET6;
 
@@ -98,6 +101,8 @@ static bool applies(const struct sockopt_def *o, uint64_t family, uint64_t type)
 		return inet && type == SOCK_STREAM;
 	if (o->where & UNIX)
 		return family == AF_UNIX;
+	if (o->where & ICMP6)
+		return family == AF_INET6 && type == SOCK_RAW && proto == IPPROTO_ICMPV6;
 	if (o->where & INET4)
 		return family == AF_INET;
 	if (o->where & INET6)
@@ -129,10 +134,10 @@ int sockopt_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, struct img_fil
 	for (size_t i = 0; i < n; i++) {
 		const struct sockopt_def *o = &defs[i];
 		struct img_sockopt *s = &f->sockopts[f->nsockopts];
-		uint8_t def[16] = {0};
+		uint8_t def[sizeof(s->val)] = {0};
 		socklen_t len = o->len, dlen = o->len;
 
-		if (!applies(o, family, type))
+		if (!applies(o, family, type, f->params[SOCK_P_PROTO]))
 			continue;
 		if (getsockopt(sk, o->level, o->name, s->val, &len) < 0) {
 			if (errno == ENOPROTOOPT)
@@ -205,7 +210,8 @@ int sockopt_decode(struct dec *d, json_t *o, struct img_file *f)
 			   json_integer_value(json_array_get(v, 1)));
 		if (json_integer_value(json_array_get(v, 0)) < 0 ||
 		    json_integer_value(json_array_get(v, 1)) < 0 || !def ||
-		    !applies(def, f->params[SOCK_P_FAMILY], f->params[SOCK_P_TYPE]))
+		    !applies(def, f->params[SOCK_P_FAMILY], f->params[SOCK_P_TYPE],
+			     f->params[SOCK_P_PROTO]))
 			return bad(d, "sockopts", "names an option cryo does not restore there");
 		for (uint32_t j = 0; j < i; j++)
 			if (f->sockopts[j].level == (uint32_t)def->level &&

@@ -293,7 +293,7 @@ struct img_sk_cred {
 struct img_sockopt {
 	uint32_t level, name;
 	uint32_t len;
-	uint8_t val[16];
+	uint8_t val[32]; /* the longest: struct icmp6_filter */
 };
 
 /* One registration of an epoll instance: the watched descriptor by its number in the task

@@ -3,7 +3,8 @@
  * Raw inet sockets, and (argv[1] "ping") an ICMP datagram socket. A raw ICMP socket bound to
  * 127.0.0.1 whose ICMP_FILTER lets only echo replies through; a raw UDP socket with
  * IP_HDRINCL, connected to 127.0.0.2 and bound to lo (SO_BINDTOIFINDEX); an IPv6 raw socket
- * of protocol 253 bound to ::1 with IPV6_CHECKSUM; a ping socket bound to 127.0.0.1 with its
+ * of protocol 253 bound to ::1 with IPV6_CHECKSUM; a raw ICMPv6 socket whose ICMP6_FILTER
+ * blocks all but echo replies; a ping socket bound to 127.0.0.1 with its
  * own ICMP id, and one never bound nor used (no ICMP id yet: not in /proc/net/icmp). After the
  * restore each reads back the same, the raw ICMP socket sends an echo request and sees only
  * the reply (its own request is filtered out), the ping socket gets its reply with its id,
@@ -11,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -140,7 +142,9 @@ int main(int argc, char **argv)
 	unsigned st;
 	uint32_t mask = ~(1u << ICMP_ECHOREPLY), back = 0;
 	socklen_t mlen = sizeof(back);
-	int icmp, hdr, v6, ping = -1, fresh = -1, one = 1, two = 2;
+	int icmp, hdr, v6, icmp6, ping = -1, fresh = -1, one = 1, two = 2;
+	struct icmp6_filter f6, f6back;
+	socklen_t f6len = sizeof(f6back);
 	uint16_t id = 0x5000 | (getpid() & 0xfff), seq = getpid() & 0xffff;
 	struct icmphdr h;
 
@@ -148,8 +152,13 @@ int main(int argc, char **argv)
 	icmp = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 	hdr = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
 	v6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 253);
-	if (icmp < 0 || hdr < 0 || v6 < 0)
+	icmp6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (icmp < 0 || hdr < 0 || v6 < 0 || icmp6 < 0)
 		fail("socket: %m");
+	ICMP6_FILTER_SETBLOCKALL(&f6);
+	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f6);
+	if (setsockopt(icmp6, IPPROTO_ICMPV6, ICMP6_FILTER, &f6, sizeof(f6)) < 0)
+		fail("ICMP6_FILTER: %m");
 	if (bind(icmp, (struct sockaddr *)&l4, sizeof(l4)) < 0 ||
 	    setsockopt(icmp, SOL_RAW, ICMP_FILTER, &mask, sizeof(mask)) < 0)
 		fail("set up the raw ICMP socket: %m");
@@ -201,6 +210,9 @@ int main(int argc, char **argv)
 		fail("the IPv6 raw socket is bound elsewhere");
 	if (get_int(v6, IPPROTO_IPV6, IPV6_CHECKSUM) != 2)
 		fail("IPV6_CHECKSUM is %d", get_int(v6, IPPROTO_IPV6, IPV6_CHECKSUM));
+	if (getsockopt(icmp6, IPPROTO_ICMPV6, ICMP6_FILTER, &f6back, &f6len) < 0 ||
+	    f6len != sizeof(f6) || memcmp(&f6back, &f6, sizeof(f6)))
+		fail("the ICMPv6 socket's ICMP6_FILTER changed");
 
 	send_echo(icmp, id, seq);
 	h = wait_icmp(icmp, 1, seq);
