@@ -222,34 +222,81 @@ def test_the_store_going_away_mid_dump_fails_it_and_the_tree_runs_on(env, s3, tm
         stop_server(server)
 
 
-def test_incremental_chains_are_refused_in_object_storage(env, s3, tmp_path, monkeypatch):
-    # Not yet (docs/object-storage.md): a pre-dump to s3:// once went to a local directory
-    # named "s3:"; now each link of a chain in the store is refused, and the tree runs on.
-    monkeypatch.chdir(tmp_path)
-    run = env.start([workload("mem_anon")])
-    run.wait_for("ready")
-    p = s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"s3://{BUCKET}/chain/pre", check=False)
-    assert p.returncode == 1 and "object storage holds complete images only" in p.stderr, \
-        p.stderr
-    p = s3cryo(s3, "dump", "-t", run.pid, "-D", tmp_path / "img", "--parent",
-               f"s3://{BUCKET}/chain/pre", check=False)
-    assert p.returncode == 1 and "not in object storage" in p.stderr, p.stderr
-    s3cryo(s3, "pre-dump", "-t", run.pid, "-D", tmp_path / "pre")
-    p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"s3://{BUCKET}/chain/img", "--parent",
-               tmp_path / "pre", check=False)
-    assert p.returncode == 1 and "not incremental" in p.stderr, p.stderr
-    assert not (tmp_path / "s3:").exists() and keys(s3, "chain") == []
-    assert alive(run.pid)
-    env.check(run, run.pid)
-    # The local pre-dump's tracker goes with the tree.
-    tracker = json.loads((tmp_path / "pre" / "predump.json").read_text())["tracker"]["pid"]
-    run.kill()
-    run.finish()
+def _wait_gone(pid):
     deadline = time.time() + 10
-    while alive(tracker) and time.time() < deadline:
-        reap_gone([tracker])
+    while alive(pid) and time.time() < deadline:
+        reap_gone([pid])
         time.sleep(0.05)
-    assert not alive(tracker)
+    assert not alive(pid)
+
+
+def test_incremental_chain_in_object_storage(env, s3, tmp_path, monkeypatch):
+    # Two pre-dumps then a dump, each link in the store naming its parent; the restore reads
+    # the chain from the store. mem_dirty rewrites pages all the while: each page is checked
+    # against the version its snapshot says it had, from whichever link holds it.
+    monkeypatch.chdir(tmp_path)
+    url = f"s3://{BUCKET}/chain"
+    run = env.start([workload("mem_dirty"), "64"])
+    run.wait_for("ready")
+    s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/1")
+    tracker = json.loads(s3api(s3, "GET", "chain/1/predump.json"))["tracker"]["pid"]
+    time.sleep(0.2)
+    s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/2", "--parent", f"{url}/1")
+    # Refused before anything is done, the tree running on: a local parent, a complete
+    # image as parent, a prefix that holds an image already.
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"{url}/x", "--parent", tmp_path, check=False)
+    assert p.returncode == 1 and "not a directory" in p.stderr, p.stderr
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", tmp_path / "img", "--parent", f"{url}/2",
+               check=False)
+    assert p.returncode == 1 and "the image goes beside it" in p.stderr, p.stderr
+    p = s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/2", "--parent", f"{url}/1",
+               check=False)
+    assert p.returncode == 1 and "already holds an image" in p.stderr, p.stderr
+    p = s3cryo(s3, "restore", "-D", f"{url}/2", "--detach", check=False)
+    assert p.returncode == 1 and "is a pre-dump" in p.stderr, p.stderr
+    assert keys(s3, "chain/x") == [] and alive(run.pid)
+    time.sleep(0.2)
+    s3cryo(s3, "dump", "-t", run.pid, "-D", f"{url}/3", "--parent", f"{url}/2")
+    run.finish()
+    assert not alive(run.pid)
+    _wait_gone(tracker)  # the chain's write tracking ends with its last link
+    links = {k: json.loads(s3api(s3, "GET", f"chain/{k}/cryo-chain.json")) for k in "123"}
+    assert [(m["kind"], m["parent"]) for m in links.values()] == \
+        [("pre-dump", None), ("pre-dump", "../1"), ("dump", "../2")]
+    for k, m in links.items():
+        names = sorted(f["name"] for f in m["files"])
+        assert keys(s3, f"chain/{k}") == sorted([f"chain/{k}/{n}" for n in names] +
+                                                [f"chain/{k}/cryo-chain.json"])
+    # Each link after the first leaves pages to its parent.
+    [t] = json.loads(s3api(s3, "GET", "chain/3/cryo.json"))["tasks"]
+    assert t["parent_pages"] > 0, t
+    [t] = json.loads(s3api(s3, "GET", "chain/2/predump.json"))["tasks"]
+    assert t["parent_pages"] > 0, t
+
+    p = s3cryo(s3, "restore", "-D", f"{url}/3", "--lazy", "--detach", check=False)
+    assert p.returncode == 1 and "eagerly only" in p.stderr, p.stderr
+    pidfile = tmp_path / "pid"
+    s3cryo(s3, "restore", "-D", f"{url}/3", "--detach", "--pidfile", pidfile)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    assert pid == run.pid
+    env.check(run, pid)  # every page's version, and the counter that only grows
+    assert not list(Path("/dev/shm").glob("cryo-s3-chain-*"))
+
+    # A damaged object of a parent fails the restore naming its key; so does a missing parent.
+    pagemap = f"chain/1/pagemap-{run.pid}.img"
+    good = s3api(s3, "GET", pagemap)
+    (tmp_path / "bad").write_bytes(bytes([good[0] ^ 1]) + good[1:])
+    s3api(s3, "PUT", pagemap, "-T", str(tmp_path / "bad"))
+    p = s3cryo(s3, "restore", "-D", f"{url}/3", "--detach", check=False)
+    assert p.returncode == 1 and f"s3://{BUCKET}/{pagemap} does not match its checksum" \
+        in p.stderr, p.stderr
+    s3api(s3, "DELETE", "chain/1/cryo-chain.json")
+    p = s3cryo(s3, "restore", "-D", f"{url}/3", "--detach", check=False)
+    assert p.returncode == 1 and f"{url}/1, the parent of {url}/2, is missing" in p.stderr, \
+        p.stderr
+    assert not list(Path("/dev/shm").glob("cryo-s3-chain-*"))
+    assert not alive(run.pid)  # nothing restored half-way
 
 
 def test_bad_urls_and_credentials_are_refused_clearly(s3, tmp_path):
