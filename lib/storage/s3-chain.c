@@ -115,22 +115,35 @@ int s3_chain_check(struct cryo_ctx *ctx, const char *url, const char *parent,
 int s3_chain_local(struct cryo_ctx *ctx, const char *root, const char *url,
 		   const struct cryo_s3_config *cfg, char **ret)
 {
+	_cleanup_free_ char *path = NULL;
 	struct s3_target t;
-	char where[S3_BUCKET_MAX + S3_KEY_MAX + 2];
+	size_t len;
 	int r = target(ctx, url, cfg, &t);
 
 	if (r < 0)
 		return r;
-	snprintf(where, sizeof(where), "%s/%s", t.bucket, t.prefix);
-	if (asprintf(ret, "%s/%016llx", root, (unsigned long long)XXH3_64bits(where,
-									   strlen(where))) < 0)
+	/* ROOT/PREFIX, made a component at a time: none may climb out of ROOT. */
+	if (asprintf(&path, "%s/%s", root, t.prefix) < 0)
 		return -ENOMEM;
-	if (mkdir(*ret, 0700) < 0 && errno != EEXIST) {
-		r = cryo_err(ctx, -errno, "mkdir %s", *ret);
-		free(*ret);
-		*ret = NULL;
+	len = strlen(root);
+	for (char *c = path + len + 1, *end; *c; c = end + !!*end) {
+		char save;
+
+		end = strchrnul(c, '/');
+		if (end == c || end - c > 255 || (end - c == 1 && c[0] == '.') ||
+		    (end - c == 2 && c[0] == '.' && c[1] == '.'))
+			return cryo_err(ctx, -EINVAL, "%s: an incremental image's prefix is a "
+					"path of names (none empty, \".\" or \"..\", or past 255 "
+					"bytes)", url);
+		save = *end;
+		*end = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return cryo_err(ctx, -errno, "mkdir %s", path);
+		*end = save;
 	}
-	return r;
+	*ret = path;
+	path = NULL;
+	return 0;
 }
 
 /* The prefix that `rel` (relative to `prefix`) names, into out; -EINVAL if it leaves the

@@ -7,8 +7,8 @@
  * made in a local scratch directory and uploaded once it is whole; a restore downloads the
  * chain, each link checked against its metadata, and restores from the directories.
  *
- * Locally each link lives in ROOT/HEX, HEX the XXH3-64 of "BUCKET/PREFIX": an image's parent
- * path, relative to its directory ("../HEX"), then holds wherever the chain is fetched to.
+ * Locally each link lives in ROOT/PREFIX: the parent path an image holds, relative to its
+ * directory, is then the parent's key relative to its own prefix ("../1"), as in the store.
  */
 #ifndef CRYO_STORAGE_S3_CHAIN_H
 #define CRYO_STORAGE_S3_CHAIN_H

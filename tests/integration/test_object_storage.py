@@ -267,11 +267,13 @@ def test_incremental_chain_in_object_storage(env, s3, tmp_path, monkeypatch):
         names = sorted(f["name"] for f in m["files"])
         assert keys(s3, f"chain/{k}") == sorted([f"chain/{k}/{n}" for n in names] +
                                                 [f"chain/{k}/cryo-chain.json"])
-    # Each link after the first leaves pages to its parent.
-    [t] = json.loads(s3api(s3, "GET", "chain/3/cryo.json"))["tasks"]
-    assert t["parent_pages"] > 0, t
-    [t] = json.loads(s3api(s3, "GET", "chain/2/predump.json"))["tasks"]
-    assert t["parent_pages"] > 0, t
+    # Each link after the first leaves pages to its parent, which it names as the link does.
+    img = json.loads(s3api(s3, "GET", "chain/3/cryo.json"))
+    pre = json.loads(s3api(s3, "GET", "chain/2/predump.json"))
+    assert img["parent"] == "../2" and pre["parent"] == "../1"
+    assert img["tasks"][0]["parent_pages"] > 0 and pre["tasks"][0]["parent_pages"] > 0
+    shown = json.loads(s3cryo(s3, "show", f"{url}/3", "--json").stdout)
+    assert shown["parent"] == "../2", shown
 
     p = s3cryo(s3, "restore", "-D", f"{url}/3", "--lazy", "--detach", check=False)
     assert p.returncode == 1 and "eagerly only" in p.stderr, p.stderr
