@@ -912,6 +912,15 @@ int dump_chain_s3(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool 
 			r = s3_chain_store(ctx, opts->dir, opts->s3, local, true, opts->parent);
 	} else if (r >= 0) {
 		r = dump_run_with(ctx, &o, NULL, s3_commit, &c);
+		/* Failed after the image was stored (the worker stores it, then may still fail):
+		 * the tree was resumed, and the image goes. */
+		if (r < 0) {
+			char why[sizeof(ctx->errmsg)];
+
+			memcpy(why, ctx->errmsg, sizeof(why));
+			s3_chain_unstore(ctx, opts->dir, opts->s3); /* says why it could not */
+			memcpy(ctx->errmsg, why, sizeof(why));
+		}
 	}
 	scratch_dir_remove(root);
 	return r;

@@ -442,11 +442,44 @@ int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		json_decref(meta);
 		r = text ? s3_put(s, S3_CHAIN_META, text, strlen(text)) : -ENOMEM;
 	}
-	if (r < 0)
-		for (size_t i = 0; s && i < stored; i++)
+	if (r < 0 && s && stored) {
+		/* The reason stays the failure's, not the clean-up's. */
+		char why[sizeof(ctx->errmsg)];
+
+		memcpy(why, ctx->errmsg, sizeof(why));
+		for (size_t i = 0; i < stored; i++)
 			s3_delete(s, files[i].name);
+		memcpy(ctx->errmsg, why, sizeof(why));
+	}
 	if (d)
 		closedir(d);
 	s3_free(s);
 	return r;
+}
+
+int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg)
+{
+	_cleanup_free_ char *text = NULL;
+	char where[S3_URL_MAX + 32];
+	struct link l = {0};
+	struct s3_target t;
+	struct s3 *s = NULL;
+	size_t len;
+	int r = target(ctx, url, cfg, &t);
+
+	snprintf(where, sizeof(where), "%s/%s", url, S3_CHAIN_META);
+	if (r >= 0)
+		r = s3_new(ctx, &t, &s);
+	if (r >= 0)
+		r = s3_get(s, S3_CHAIN_META, CHAIN_META_MAX, &text, &len);
+	if (r >= 0)
+		r = parse_link(ctx, where, text, len, &l);
+	/* The metadata first: from then on what is left is no image. */
+	if (r >= 0)
+		r = s3_delete(s, S3_CHAIN_META);
+	for (size_t i = 0; r >= 0 && i < l.n; i++)
+		s3_delete(s, l.files[i].name);
+	link_free(&l);
+	s3_free(s);
+	return r == -ENOENT ? 0 : r;
 }

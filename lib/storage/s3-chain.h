@@ -46,4 +46,8 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
 		   const char *local, bool predump, const char *parent);
 
+/* Deletes the link stored at url, its metadata first (a dump that failed after it stored its
+ * image: the tree runs on, so the image must not). 0 if there is none. */
+int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg);
+
 #endif

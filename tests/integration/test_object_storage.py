@@ -301,6 +301,53 @@ def test_incremental_chain_in_object_storage(env, s3, tmp_path, monkeypatch):
     assert not alive(run.pid)  # nothing restored half-way
 
 
+def test_a_chain_dump_whose_store_fails_leaves_the_tree_running(env, s3, tmp_path):
+    # The final dump of a chain is made in scratch, then stored before the tree is killed:
+    # the store killed while it uploads, the dump fails, the tree runs on intact, and the
+    # prefix holds no image. The parent's tracker killed first, every page is copied again,
+    # so that the upload takes long enough to be cut.
+    port = free_port()
+    server = start_server(tmp_path / "store", port)
+    envs = dict(s3["env"], AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}")
+    url = f"s3://{BUCKET}/cut"
+    try:
+        big = env.start([workload("mem_big"), "256"])
+        big.wait_for("ready", 60)
+        subprocess.run([CRYO, "pre-dump", "-t", str(big.pid), "-D", f"{url}/1"], env=envs,
+                       check=True, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+        tracker = int(re.search(r'"pid":\s*(\d+)', subprocess.run(
+            ["curl", "-sS", f"http://127.0.0.1:{port}/{BUCKET}/cut/1/predump.json"],
+            capture_output=True, text=True, check=True).stdout.split('"tracker"')[1]).group(1))
+        os.kill(tracker, signal.SIGKILL)
+        _wait_gone(tracker)
+        before = set(Path("/dev/shm").glob("cryo-s3-chain-*"))
+        dump = subprocess.Popen([CRYO, "dump", "-t", str(big.pid), "-D", f"{url}/2",
+                                 "--parent", f"{url}/1"], env=envs,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while dump.poll() is None and not [
+                d for d in Path("/dev/shm").glob("cryo-s3-chain-*/cut/2/cryo.json")
+                if d.parents[2] not in before]:
+            assert time.time() < deadline, "the image was never complete in scratch"
+            time.sleep(0.005)
+        stop_server(server)
+        err = dump.communicate(timeout=120)[1]
+        assert dump.returncode == 1, err
+        last = err.strip().splitlines()[-1]
+        assert f"s3://{BUCKET}/cut/2/" in last and f"127.0.0.1:{port}" in last, err
+        assert alive(big.pid)
+        env.check(big, big.pid, 60)
+        assert not set(Path("/dev/shm").glob("cryo-s3-chain-*")) - before
+        server = start_server(tmp_path / "store", port)
+        p = subprocess.run([CRYO, "restore", "-D", f"{url}/2", "--detach"], env=envs,
+                           capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+        assert p.returncode == 1 and "no image at" in p.stderr, p.stderr
+    finally:
+        stop_server(server)
+
+
 def test_bad_urls_and_credentials_are_refused_clearly(s3, tmp_path):
     p = s3cryo(s3, "dump", "-t", os.getpid(), "-D", "s3://No_Such/x", check=False)
     assert p.returncode == 1 and "not a valid bucket name" in p.stderr
