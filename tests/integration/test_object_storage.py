@@ -285,6 +285,17 @@ def test_incremental_chain_in_object_storage(env, s3, tmp_path, monkeypatch):
     env.check(run, pid)  # every page's version, and the counter that only grows
     assert not list(Path("/dev/shm").glob("cryo-s3-chain-*"))
 
+    # Metadata is hostile input: a parent that leaves the bucket, a kind of its own.
+    good = s3api(s3, "GET", "chain/3/cryo-chain.json")
+    for field, value, says in (("parent", "../../../x", "leaves its bucket"),
+                               ("kind", "image", "kind is not sound")):
+        (tmp_path / "bad").write_text(json.dumps(dict(links["3"], **{field: value})))
+        s3api(s3, "PUT", "chain/3/cryo-chain.json", "-T", str(tmp_path / "bad"))
+        p = s3cryo(s3, "restore", "-D", f"{url}/3", "--detach", check=False)
+        assert p.returncode == 1 and f"{url}/3/cryo-chain.json" in p.stderr and \
+            says in p.stderr, p.stderr
+    (tmp_path / "bad").write_bytes(good)
+    s3api(s3, "PUT", "chain/3/cryo-chain.json", "-T", str(tmp_path / "bad"))
     # A damaged object of a parent fails the restore naming its key; so does a missing parent.
     pagemap = f"chain/1/pagemap-{run.pid}.img"
     good = s3api(s3, "GET", pagemap)
