@@ -21,10 +21,10 @@
 #include "s3-image.h"
 #include "s3.h"
 
-#define CHAIN_FORMAT    "cryo-s3-chain"
-#define CHAIN_META_MAX  (4u << 20)
+#define CHAIN_FORMAT	"cryo-s3-chain"
+#define CHAIN_META_MAX	(4u << 20)
 #define CHAIN_FILES_MAX 65536
-#define IMAGE_META      "cryo-image.json" /* the other shape of image (s3-image.c) */
+#define IMAGE_META	"cryo-image.json" /* the other shape of image (s3-image.c) */
 
 struct link_file {
 	char name[64];
@@ -61,8 +61,10 @@ static int target(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_co
 	int r = s3_target_get(ctx, url, cfg, t);
 
 	if (r >= 0 && !t->prefix[0])
-		r = cryo_err(ctx, -EINVAL, "%s: an incremental image needs a prefix in its bucket "
-			     "(s3://BUCKET/PREFIX): its parent is named relative to it", url);
+		r = cryo_err(ctx, -EINVAL,
+			     "%s: an incremental image needs a prefix in its bucket "
+			     "(s3://BUCKET/PREFIX): its parent is named relative to it",
+			     url);
 	return r;
 }
 
@@ -89,13 +91,14 @@ int s3_chain_check(struct cryo_ctx *ctx, const char *url, const char *parent,
 
 	if (r >= 0 && parent) {
 		if (!s3_is_url(parent))
-			return cryo_err(ctx, -EINVAL, "--parent %s: the parent of an image in object "
+			return cryo_err(ctx, -EINVAL,
+					"--parent %s: the parent of an image in object "
 					"storage is another image in the same bucket (s3://%s/...)",
 					parent, t.bucket);
 		r = target(ctx, parent, cfg, &pt);
 		if (r >= 0 && strcmp(pt.bucket, t.bucket))
-			return cryo_err(ctx, -EINVAL, "--parent %s: not in the bucket of %s", parent,
-					url);
+			return cryo_err(ctx, -EINVAL, "--parent %s: not in the bucket of %s",
+					parent, url);
 		if (r >= 0 && !strcmp(pt.prefix, t.prefix))
 			return cryo_err(ctx, -EINVAL, "--parent %s: an image is not its own parent",
 					parent);
@@ -132,9 +135,11 @@ int s3_chain_local(struct cryo_ctx *ctx, const char *root, const char *url,
 		end = strchrnul(c, '/');
 		if (end == c || end - c > 255 || (end - c == 1 && c[0] == '.') ||
 		    (end - c == 2 && c[0] == '.' && c[1] == '.'))
-			return cryo_err(ctx, -EINVAL, "%s: an incremental image's prefix is a "
+			return cryo_err(ctx, -EINVAL,
+					"%s: an incremental image's prefix is a "
 					"path of names (none empty, \".\" or \"..\", or past 255 "
-					"bytes)", url);
+					"bytes)",
+					url);
 		save = *end;
 		*end = '\0';
 		if (mkdir(path, 0700) < 0 && errno != EEXIST)
@@ -221,11 +226,11 @@ static int parse_link(struct cryo_ctx *ctx, const char *where, const char *text,
 
 	files = json_object_get(meta, "files");
 	parent = json_object_get(meta, "parent");
-#define BAD(field) \
-	do { \
-		r = cryo_err(ctx, -EBADMSG, "%s: %s is not sound: the image is damaged", where, \
-			     field); \
-		goto out; \
+#define BAD(field)                                                                                 \
+	do {                                                                                       \
+		r = cryo_err(ctx, -EBADMSG, "%s: %s is not sound: the image is damaged", where,    \
+			     field);                                                               \
+		goto out;                                                                          \
 	} while (0)
 	if (!json_is_object(meta) || !fmt || strcmp(fmt, CHAIN_FORMAT))
 		BAD("format");
@@ -246,7 +251,8 @@ static int parse_link(struct cryo_ctx *ctx, const char *where, const char *text,
 		r = -ENOMEM;
 		goto out;
 	}
-	json_array_foreach(files, i, v) {
+	json_array_foreach(files, i, v)
+	{
 		const char *name = json_string_value(json_object_get(v, "name"));
 		const char *hex = json_string_value(json_object_get(v, "xxh3"));
 		json_t *b = json_object_get(v, "bytes");
@@ -289,8 +295,10 @@ static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, in
 	/* Its size first: a missing object is named, and no more than the link says is read. */
 	r = s3_size(s, f->name, &size);
 	if (r >= 0 && size != f->bytes)
-		r = cryo_err(ctx, -EBADMSG, "%s holds %llu bytes, %s says %llu: the image is "
-			     "damaged", where, (unsigned long long)size, S3_CHAIN_META,
+		r = cryo_err(ctx, -EBADMSG,
+			     "%s holds %llu bytes, %s says %llu: the image is "
+			     "damaged",
+			     where, (unsigned long long)size, S3_CHAIN_META,
 			     (unsigned long long)f->bytes);
 	if (r >= 0 && size)
 		r = s3_get_to_fd(s, f->name, 0, size, fd, &got);
@@ -306,9 +314,10 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		   const char *root, bool whole, char **ret_local, bool *ret_predump)
 {
 	char cur[S3_URL_MAX], child[S3_URL_MAX] = "";
+	_cleanup_free_ char *first = NULL;
+	bool first_pre = false;
 	int r = 0;
 
-	*ret_local = NULL;
 	snprintf(cur, sizeof(cur), "%s", url);
 	for (unsigned depth = 0; r >= 0; depth++) {
 		_cleanup_free_ char *text = NULL, *local = NULL;
@@ -329,8 +338,10 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		if (r >= 0)
 			r = s3_get(s, S3_CHAIN_META, CHAIN_META_MAX, &text, &len);
 		if (r == -ENOENT && depth)
-			r = cryo_err(ctx, -ENOENT, "%s, the parent of %s, is missing (no %s): the "
-				     "chain is broken", cur, child, where);
+			r = cryo_err(ctx, -ENOENT,
+				     "%s, the parent of %s, is missing (no %s): the "
+				     "chain is broken",
+				     cur, child, where);
 		else if (r == -ENOENT)
 			r = cryo_err(ctx, -ENOENT, "no image at %s (no %s)", url, where);
 		if (r >= 0)
@@ -339,7 +350,7 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 			r = cryo_err(ctx, -EBADMSG, "%s, the parent of %s, is not a pre-dump", cur,
 				     child);
 		if (r >= 0 && !depth)
-			*ret_predump = l.predump;
+			first_pre = l.predump;
 		if (r >= 0)
 			r = s3_chain_local(ctx, root, cur, cfg, &local);
 		if (r >= 0) {
@@ -352,13 +363,15 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 				r = fetch_file(ctx, s, t.bucket, dirfd, local, &l.files[i]);
 		s3_free(s);
 		if (r >= 0 && !depth) {
-			*ret_local = local;
+			first = local;
 			local = NULL;
 		}
 		if (r >= 0 && whole && l.parent) {
 			if (key_resolve(t.prefix, l.parent, key, sizeof(key)) < 0)
-				r = cryo_err(ctx, -EBADMSG, "%s: parent \"%s\" leaves its bucket: the "
-					     "image is damaged", where, l.parent);
+				r = cryo_err(ctx, -EBADMSG,
+					     "%s: parent \"%s\" leaves its bucket: the "
+					     "image is damaged",
+					     where, l.parent);
 			snprintf(child, sizeof(child), "%s", cur);
 			snprintf(cur, sizeof(cur), "s3://%s/%s", t.bucket, key);
 		}
@@ -368,11 +381,12 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		}
 		link_free(&l);
 	}
-	if (r < 0) {
-		free(*ret_local);
-		*ret_local = NULL;
-	}
-	return r;
+	if (r < 0)
+		return r;
+	*ret_local = first;
+	first = NULL;
+	*ret_predump = first_pre;
+	return 0;
 }
 
 int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
@@ -402,11 +416,13 @@ int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		if (de->d_type != DT_REG)
 			continue;
 		if (!name_ok(de->d_name)) {
-			r = cryo_err(ctx, -EINVAL, "%s/%s: no name for an object", local, de->d_name);
+			r = cryo_err(ctx, -EINVAL, "%s/%s: no name for an object", local,
+				     de->d_name);
 			break;
 		}
 		if (n == cap) {
-			struct link_file *m = realloc(files, (cap = cap ? cap * 2 : 16) * sizeof(*m));
+			struct link_file *m =
+			    realloc(files, (cap = cap ? cap * 2 : 16) * sizeof(*m));
 
 			if (!m) {
 				r = -ENOMEM;
@@ -420,8 +436,7 @@ int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		dfd = dup(dirfd(d));
 	/* The files first; the metadata that makes them an image last. */
 	for (size_t i = 0; r >= 0 && i < n; i++) {
-		r = s3_file_put(ctx, s, dfd, local, files[i].name, &files[i].bytes,
-				&files[i].hash);
+		r = s3_file_put(ctx, s, dfd, local, files[i].name, &files[i].bytes, &files[i].hash);
 		stored = i + (r >= 0);
 	}
 	if (r >= 0) {
@@ -434,8 +449,8 @@ int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 							     "bytes", (json_int_t)files[i].bytes,
 							     "xxh3", hex));
 		}
-		meta = json_pack("{s:s,s:i,s:s,s:o,s:I,s:o}", "format", CHAIN_FORMAT, "version",
-				 1, "kind", predump ? "pre-dump" : "dump", "parent",
+		meta = json_pack("{s:s,s:i,s:s,s:o,s:I,s:o}", "format", CHAIN_FORMAT, "version", 1,
+				 "kind", predump ? "pre-dump" : "dump", "parent",
 				 rel ? json_string(rel) : json_null(), "created",
 				 (json_int_t)time(NULL), "files", arr);
 		text = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
