@@ -27,6 +27,7 @@
 #define RECORD_VERSION 1
 #define RECORD_MAX     (256 << 10)
 #define IMAGE_META     "cryo-image.json"
+#define CHAIN_META     "cryo-chain.json" /* a link of a chain (lib/storage/s3-chain.h) */
 
 bool catalogue_is_store(const char *path)
 {
@@ -345,8 +346,11 @@ static void image_created(struct store *st, const char *name, char buf[32])
 
 	buf[0] = '\0';
 	snprintf(key, sizeof(key), "%s/" IMAGE_META, name);
-	if (s3_get(st->s, key, 64 << 10, &text, &len) < 0)
-		return;
+	if (s3_get(st->s, key, 64 << 10, &text, &len) < 0) {
+		snprintf(key, sizeof(key), "%s/" CHAIN_META, name);
+		if (s3_get(st->s, key, 4 << 20, &text, &len) < 0)
+			return;
+	}
 	meta = json_loadb(text, len, 0, NULL);
 	t = (time_t)json_integer_value(json_object_get(meta, "created"));
 	if (t > 0 && gmtime_r(&t, &tm))
@@ -395,7 +399,7 @@ static int take_object(void *arg, const char *name, uint64_t size)
 	 * writing the record. */
 	if (strcmp(slash + 1, CATALOGUE_RECORD))
 		en->size += (int64_t)size;
-	en->image |= !strcmp(slash + 1, IMAGE_META);
+	en->image |= !strcmp(slash + 1, IMAGE_META) || !strcmp(slash + 1, CHAIN_META);
 	en->record |= !strcmp(slash + 1, CATALOGUE_RECORD);
 	return 0;
 }
@@ -537,6 +541,8 @@ int catalogue_find(const char *from, const char *want, const char *job, struct c
 	if (r < 0)
 		return r;
 	r = s3_exists(st.s, IMAGE_META);
+	if (r == 0)
+		r = s3_exists(st.s, CHAIN_META);
 	if (r < 0)
 		return store_fail(&st, r, e);
 	if (r > 0) {
@@ -584,6 +590,9 @@ int catalogue_delete(const char *path, struct cryod_err *e)
 		return r;
 	/* The metadata first: from then on no restore takes what remains for an image. */
 	r = s3_delete(st.s, IMAGE_META);
+	if (r < 0 && r != -ENOENT)
+		return store_fail(&st, r, e);
+	r = s3_delete(st.s, CHAIN_META);
 	if (r < 0 && r != -ENOENT)
 		return store_fail(&st, r, e);
 	r = s3_delete_all(st.s, NULL, NULL);
@@ -634,4 +643,17 @@ int catalogue_delete_checkpoint(const char *id, bool force, struct cryod_err *e)
 		return r;
 	log_info("checkpoint %s deleted from %s (%u objects)", id, path, objects);
 	return 0;
+}
+
+int catalogue_has_image(const char *path, struct cryod_err *e)
+{
+	_cleanup_(store_close_) struct store st = {0};
+	int r = store_open_(path, &st, e);
+
+	if (r < 0)
+		return r;
+	r = s3_exists(st.s, CHAIN_META);
+	if (r == 0)
+		r = s3_exists(st.s, IMAGE_META);
+	return r < 0 ? store_fail(&st, r, e) : r;
 }

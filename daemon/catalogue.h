@@ -40,6 +40,9 @@ int catalogue_size(const char *path, int64_t *ret, struct cryod_err *e);
 /* How many objects the checkpoint at path has (0: there is none). */
 int catalogue_objects(const char *path, unsigned *ret_n, struct cryod_err *e);
 
+/* 1 if path (s3://BUCKET/PREFIX/ID) holds a complete image (of streams, or a link of a
+ * chain, as a pre-dump is), 0 if not. */
+int catalogue_has_image(const char *path, struct cryod_err *e);
 /* After a complete dump to path: writes its record (ck, and j for the job). */
 int catalogue_record(const struct checkpoint *ck, const struct job *j, struct cryod_err *e);
 

@@ -97,6 +97,12 @@ static bool predump_present(const struct checkpoint *ck)
 {
 	char meta[PATH_MAX];
 
+	/* In object storage: its link's metadata, written last (lib/storage/s3-chain.h). */
+	if (catalogue_is_store(ck->path)) {
+		struct cryod_err e = {0};
+
+		return catalogue_has_image(ck->path, &e) > 0;
+	}
 	snprintf(meta, sizeof(meta), "%s/" PREDUMP_META, ck->path);
 	return access(meta, R_OK) == 0;
 }
@@ -283,6 +289,7 @@ static int dump_request_check(const struct dump_request *d, pid_t pid, json_t *r
 {
 	_cleanup_(cryo_ctx_freep) struct cryo_ctx *ctx = NULL;
 	struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
+	_cleanup_free_ char *parent = NULL;
 
 	if (cryo_ctx_new(&ctx) < 0)
 		return cryod_fail(e, -ENOMEM, "out of memory");
@@ -292,6 +299,14 @@ static int dump_request_check(const struct dump_request *d, pid_t pid, json_t *r
 	o.compression = d->compression;
 	o.streams = (unsigned)d->streams;
 	o.parent = d->parent;
+	/* In object storage a parent is an image there too: checkpoint.dir/ID. */
+	if (d->parent && catalogue_is_store(o.dir)) {
+		if (asprintf(&parent, "%s/%s", o.dir, d->parent) < 0) {
+			parent = NULL;
+			return cryod_fail(e, -ENOMEM, "out of memory");
+		}
+		o.parent = parent;
+	}
 	if (cryo_dump_check(ctx, &o, d->pre_dump) < 0)
 		/* The request's field it is about, when the request named it. */
 		return cryod_fail(e, -EINVAL, "%s%s",

@@ -119,10 +119,8 @@ int migrate_restore(const char *id, const char *from, json_t *req, struct job *r
 				  "checkpoint: %s is a pre-dump: it holds only memory and cannot "
 				  "be restored",
 				  ck.id);
-	if (ck.parent)
-		return cryod_fail(e, -ENOTSUP,
-				  "checkpoint %s: incremental images are not in object storage yet",
-				  ck.id);
+	/* An incremental image: the engine reads its chain from the store, each link naming
+	 * its parent (docs/object-storage.md, "Incremental images"), eagerly only. */
 	if (orig.attachable)
 		return cryod_fail(e, -ENOTSUP,
 				  "checkpoint %s: job %s is attachable; its standard input, a FIFO "

@@ -341,6 +341,27 @@ int scratch_dir_create(const char *what, char **ret_path)
 	return r;
 }
 
+/* A directory in a scratch directory, and what it holds (an image chain's links,
+ * lib/storage/s3-chain.h), to a depth of 32. */
+static void scratch_subdir_remove(int parentfd, const char *name, unsigned depth)
+{
+	int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno == EISDIR && depth < 32)
+			scratch_subdir_remove(dirfd(d), de->d_name, depth + 1);
+	closedir(d);
+	unlinkat(parentfd, name, AT_REMOVEDIR);
+}
+
 void scratch_dir_remove(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -354,8 +375,9 @@ void scratch_dir_remove(const char *path)
 		return;
 	}
 	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			unlinkat(dirfd(d), de->d_name, 0);
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno == EISDIR)
+			scratch_subdir_remove(dirfd(d), de->d_name, 1);
 	closedir(d);
 	rmdir(path);
 	scratch_dir_release(path);

@@ -55,7 +55,7 @@ int mkdir_p_mode(const char *dir, mode_t mode);
  * process was killed before it could (any pid namespace). The caller frees *ret_path. */
 int scratch_dir_create(const char *what, char **ret_path);
 
-/* Removes a scratch directory and the files in it (it holds no subdirectories). */
+/* Removes a scratch directory and what it holds (directories too, to a depth of 32). */
 void scratch_dir_remove(const char *path);
 
 /* The path of directory `to` relative to directory `from` (both existing), e.g. "../pre-1":

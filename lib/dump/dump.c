@@ -44,6 +44,7 @@
 #include "restore/restore.h"
 #include "seize/seize.h"
 #include "storage/s3-image.h"
+#include "storage/s3-chain.h"
 #include "storage/s3.h"
 #include "track.h"
 #include "vmflags.h"
@@ -684,6 +685,8 @@ static int run_commit(struct cryo_ctx *ctx, struct dump_run *d)
 		r = worker_check(ctx);
 	if (r >= 0)
 		r = img_write_meta(ctx, d->dirfd, d->dir, IMG_META_NAME, json);
+	if (r >= 0 && plan->commit && !plan->tar && !plan->to_fds)
+		r = plan->commit(ctx, plan->commit_arg);
 	if (r >= 0 && plan->tar) {
 		log_info(ctx, "image of pid %d: packing its metadata and its pages as tar",
 			 d->opts->pid);
@@ -828,6 +831,13 @@ static int dump_in_worker(struct cryo_ctx *ctx, void *arg)
 int dump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
 	     const struct dump_container *container)
 {
+	return dump_run_with(ctx, opts, container, NULL, NULL);
+}
+
+int dump_run_with(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+		  const struct dump_container *container,
+		  int (*commit)(struct cryo_ctx *ctx, void *arg), void *commit_arg)
+{
 	_cleanup_close_ int pidns = -1;
 	struct dump_plan plan;
 	char path[64];
@@ -838,6 +848,8 @@ int dump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
 	if (r < 0)
 		return r;
 	plan.container = container;
+	plan.commit = commit;
+	plan.commit_arg = commit_arg;
 	r = dump_plan_namespaces(ctx, &plan);
 	if (r >= 0 && (plan.ns_own & CLONE_NEWPID)) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/pid", opts->pid);
@@ -853,6 +865,67 @@ int dump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
 	return r;
 }
 
+struct s3_commit {
+	const struct cryo_dump_opts *opts; /* as given: s3:// dir and parent */
+	const char *local;
+};
+
+/* Stores the image made in scratch; only then is the tree killed. */
+static int s3_commit(struct cryo_ctx *ctx, void *arg)
+{
+	const struct s3_commit *c = arg;
+
+	log_info(ctx, "image of pid %d: storing it in %s", c->opts->pid, c->opts->dir);
+	return s3_chain_store(ctx, c->opts->dir, c->opts->s3, c->local, false, c->opts->parent);
+}
+
+int dump_chain_s3(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool predump)
+{
+	_cleanup_free_ char *root = NULL, *local = NULL, *plocal = NULL;
+	struct s3_commit c = {opts, NULL};
+	struct cryo_dump_opts o = *opts;
+	bool parent_pre = false;
+	int r;
+
+	ctx->errmsg[0] = '\0';
+	r = cryo_dump_check(ctx, opts, predump);
+	if (r >= 0)
+		r = s3_chain_check(ctx, opts->dir, opts->parent, opts->s3);
+	if (r >= 0)
+		r = scratch_dir_create("s3-chain", &root);
+	if (r < 0)
+		return r;
+	/* What the parent saved (not its pages), where the local dump finds it. */
+	if (opts->parent)
+		r = s3_chain_fetch(ctx, opts->parent, opts->s3, root, false, &plocal, &parent_pre);
+	if (r >= 0 && opts->parent && !parent_pre)
+		r = cryo_err(ctx, -EINVAL, "--parent %s: not a pre-dump (a complete image is no "
+			     "parent)", opts->parent);
+	if (r >= 0)
+		r = s3_chain_local(ctx, root, opts->dir, opts->s3, &local);
+	o.dir = local;
+	o.parent = plocal;
+	c.local = local;
+	if (r >= 0 && predump) {
+		r = predump_run(ctx, &o);
+		if (r >= 0)
+			r = s3_chain_store(ctx, opts->dir, opts->s3, local, true, opts->parent);
+	} else if (r >= 0) {
+		r = dump_run_with(ctx, &o, NULL, s3_commit, &c);
+		/* Failed after the image was stored (the worker stores it, then may still fail):
+		 * the tree was resumed, and the image goes. */
+		if (r < 0) {
+			char why[sizeof(ctx->errmsg)];
+
+			memcpy(why, ctx->errmsg, sizeof(why));
+			s3_chain_unstore(ctx, opts->dir, opts->s3); /* says why it could not */
+			memcpy(ctx->errmsg, why, sizeof(why));
+		}
+	}
+	scratch_dir_remove(root);
+	return r;
+}
+
 CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 {
 	struct cryo_dump_opts o;
@@ -861,6 +934,8 @@ CRYO_API int cryo_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 
 	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
 		return dump_run(ctx, opts, NULL);
+	if (opts->parent)
+		return dump_chain_s3(ctx, opts, false);
 	/* Into object storage: the image goes as streams to a pump that uploads them, and
 	 * answers (as `cryo serve` does) only once it is stored. */
 	r = s3_dump_start(ctx, opts, &pump);

@@ -55,13 +55,14 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 	if (opts->compression && !p.tar && codec_parse(opts->compression, &p.codec) < 0)
 		return cryo_err(ctx, -EINVAL, "%s: unknown compression \"%s\" (none, lz4, zstd, "
 				"zlib, gzip%s)", what, opts->compression, predump ? "" : ", tar");
-	/* Not yet (docs/object-storage.md): a chain's links are directories, read by path. */
-	if (predump && opts->dir && s3_is_url(opts->dir))
-		return cryo_err(ctx, -EOPNOTSUPP, "pre-dump: %s: a pre-dump goes to a directory; "
-				"object storage holds complete images only", opts->dir);
-	if (opts->parent && s3_is_url(opts->parent))
-		return cryo_err(ctx, -EOPNOTSUPP, "%s: --parent %s: a pre-dump is a directory, "
-				"not in object storage", what, opts->parent);
+	/* A chain lies in one store (docs/object-storage.md, "Incremental images"). */
+	if (opts->parent && s3_is_url(opts->parent) && !(opts->dir && s3_is_url(opts->dir)))
+		return cryo_err(ctx, -EINVAL, "%s: --parent %s is in object storage: the image "
+				"goes beside it, to s3://...", what, opts->parent);
+	if (opts->parent && opts->dir && s3_is_url(opts->dir) && !s3_is_url(opts->parent))
+		return cryo_err(ctx, -EINVAL, "%s: --parent %s: the parent of an image in object "
+				"storage is another image there (s3://...), not a directory", what,
+				opts->parent);
 	if (predump && (p.tar || opts->nstream_fds))
 		return cryo_err(ctx, -EINVAL, "pre-dump: to a directory only, not to a stream or "
 				"a tar archive");

@@ -39,6 +39,10 @@ struct dump_plan {
 	bool to_fds;        /* the image goes to opts->stream_fds */
 	bool leave_running; /* the tree runs on once the image is complete */
 	bool cow;           /* resumed before its pages are copied (cow.h) */
+	/* Called once an image in a directory is complete, before the tree is killed (an
+	 * image that goes on to object storage, s3-chain.h); its failure fails the dump. */
+	int (*commit)(struct cryo_ctx *ctx, void *arg);
+	void *commit_arg;
 };
 
 /* Checks opts (naming what is wrong) and fills *ret. */
@@ -48,6 +52,18 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 /* cryo_dump(), of a container's tree when `container` is set. */
 int dump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
 	     const struct dump_container *container);
+
+/* dump_run() with plan.commit set. */
+int dump_run_with(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
+		  const struct dump_container *container,
+		  int (*commit)(struct cryo_ctx *ctx, void *arg), void *commit_arg);
+
+/* The body of cryo_pre_dump() (predump.c). */
+int predump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts);
+
+/* A pre-dump to s3://..., or a dump there with a parent there: made in a scratch directory,
+ * the parent fetched beside it, then stored (s3-chain.h). */
+int dump_chain_s3(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool predump);
 
 /* Finds the namespaces of the tree (lib/ns/): the root's pid there, and a pidfd to join them
  * by. Refuses what a dump of it cannot do yet. dump_plan_done() closes what it opened. */

@@ -35,6 +35,7 @@
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "plan.h"
+#include "storage/s3.h"
 #include "plugin/plugin.h"
 #include "seize/seize.h"
 #include "track.h"
@@ -529,6 +530,13 @@ out:
 }
 
 CRYO_API int cryo_pre_dump(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
+{
+	if (opts && opts->size >= sizeof(*opts) && opts->dir && s3_is_url(opts->dir))
+		return dump_chain_s3(ctx, opts, true);
+	return predump_run(ctx, opts);
+}
+
+int predump_run(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts)
 {
 	struct dump_plan plan;
 	int r;

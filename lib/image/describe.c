@@ -22,6 +22,7 @@
 #include "tar.h"
 #include "base/fileio.h"
 #include "plugin/plugin.h"
+#include "storage/s3-chain.h"
 #include "storage/s3-image.h"
 #include "storage/s3.h"
 
@@ -310,6 +311,23 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 		struct cryo_restore_opts o = {.size = sizeof(o), .dir = dir, .lazy = true};
 		struct s3_lazy *l;
 
+		/* A link of a chain (s3-chain.h): its objects but its pages, into scratch. */
+		r = s3_chain_is_link(ctx, dir, NULL);
+		if (r < 0)
+			return r;
+		if (r > 0) {
+			_cleanup_free_ char *local = NULL;
+			bool predump;
+
+			r = scratch_dir_create("s3-chain", &scratch);
+			if (r < 0)
+				return r;
+			r = s3_chain_fetch(ctx, dir, NULL, scratch, false, &local, &predump);
+			if (r >= 0)
+				r = cryo_image_describe(ctx, local, json, ret_text);
+			scratch_dir_remove(scratch);
+			return r;
+		}
 		r = s3_lazy_open(ctx, &o, &l);
 		if (r < 0)
 			return r;

@@ -45,6 +45,7 @@
 #include "files/tcp.h"
 #include "net/netlock.h"
 #include "restore.h"
+#include "storage/s3-chain.h"
 #include "storage/s3-image.h"
 #include "storage/s3.h"
 
@@ -1294,6 +1295,35 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	return r;
 }
 
+/* An incremental image in object storage: its chain fetched whole into a scratch directory,
+ * each link checked against its metadata, then restored from there (s3-chain.h). */
+static int restore_chain_s3(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			    pid_t *ret_root)
+{
+	_cleanup_free_ char *root = NULL, *local = NULL;
+	struct cryo_restore_opts o = *opts;
+	bool predump = false;
+	int r;
+
+	if (opts->lazy)
+		return cryo_err(ctx, -EOPNOTSUPP, "%s is an incremental image: it restores "
+				"eagerly only, not --lazy (docs/object-storage.md)", opts->dir);
+	r = scratch_dir_create("s3-chain", &root);
+	if (r < 0)
+		return r;
+	r = s3_chain_fetch(ctx, opts->dir, opts->s3, root, true, &local, &predump);
+	if (r >= 0 && predump)
+		r = cryo_err(ctx, -EINVAL, "%s is a pre-dump: it holds memory only; a dump with "
+			     "--parent %s makes the image that restores", opts->dir, opts->dir);
+	if (r >= 0) {
+		o.dir = local;
+		o.no_hot_set = true; /* a scratch directory, not the image */
+		r = restore_run(ctx, &o, NULL, ret_root);
+	}
+	scratch_dir_remove(root);
+	return r;
+}
+
 CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 			  pid_t *ret_root)
 {
@@ -1303,6 +1333,11 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 
 	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
 		return restore_run(ctx, opts, NULL, ret_root);
+	r = s3_chain_is_link(ctx, opts->dir, opts->s3);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return restore_chain_s3(ctx, opts, ret_root);
 	if (opts->lazy) {
 		/* The metadata into a scratch directory; the pages by ranged GET on fault. */
 		struct s3_lazy *lazy;

@@ -478,6 +478,17 @@ static int upload_file(struct cryo_ctx *ctx, struct s3 *s, int dirfd, const char
 	return r;
 }
 
+int s3_file_put(struct cryo_ctx *ctx, struct s3 *s, int dirfd, const char *dir,
+		const char *name, uint64_t *ret_bytes, uint64_t *ret_hash)
+{
+	struct file_up f = {.name = name};
+	int r = upload_file(ctx, s, dirfd, dir, &f);
+
+	*ret_bytes = f.bytes;
+	*ret_hash = f.hash;
+	return r;
+}
+
 static int upload_files(struct cryo_ctx *ctx, struct s3 *s, const struct s3_files *files,
 			struct file_up *fu)
 {
@@ -1244,6 +1255,12 @@ int s3_restore_start_with_files(struct cryo_ctx *ctx, const struct cryo_restore_
 /* dirfd/name, as downloaded, against the checksum the metadata gives. */
 static int check_file(struct cryo_ctx *ctx, int fd, const char *where, uint64_t want)
 {
+	return s3_file_check(ctx, fd, where, want, META_NAME);
+}
+
+int s3_file_check(struct cryo_ctx *ctx, int fd, const char *where, uint64_t want,
+		  const char *meta)
+{
 	_cleanup_free_ char *buf = malloc(1 << 20);
 	XXH3_state_t *h = XXH3_createState();
 	uint64_t got;
@@ -1269,7 +1286,7 @@ static int check_file(struct cryo_ctx *ctx, int fd, const char *where, uint64_t 
 	XXH3_freeState(h);
 	if (r >= 0 && got != want)
 		r = cryo_err(ctx, -EBADMSG, "%s does not match its checksum in %s: the image is "
-			     "damaged", where, META_NAME);
+			     "damaged", where, meta);
 	return r;
 }
 

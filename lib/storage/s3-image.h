@@ -12,6 +12,7 @@
 #define CRYO_STORAGE_S3_IMAGE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cryo/cryo.h"
@@ -83,6 +84,15 @@ void s3_lazy_log(struct cryo_ctx *ctx, const struct s3_lazy *l);
 /* Removes the scratch directory. */
 void s3_lazy_free(struct s3_lazy *l);
 
+/* Uploads dir/name (dirfd) as the object PREFIX/name through s (one PUT, or a multipart
+ * upload past a part's size); its size and XXH3-64 in *ret_bytes, *ret_hash. */
+struct s3;
+int s3_file_put(struct cryo_ctx *ctx, struct s3 *s, int dirfd, const char *dir,
+		const char *name, uint64_t *ret_bytes, uint64_t *ret_hash);
+/* Whether fd's bytes have the XXH3-64 `want` that metadata object `meta` gives; -EBADMSG
+ * naming `where` if not. */
+int s3_file_check(struct cryo_ctx *ctx, int fd, const char *where, uint64_t want,
+		  const char *meta);
 /* Closes our ends, waits for the pump, and returns r, or the pump's reason where it failed
  * and r did not, or where a restore failed because the pump did (a missing object). */
 int s3_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r);

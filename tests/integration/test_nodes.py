@@ -362,6 +362,46 @@ def test_checkpoint_on_a_restore_on_b_from_object_storage(cluster):
 
 
 @needs_restore
+def test_a_pre_dump_chain_in_the_store_restored_on_b(cluster):
+    # Two pre-dumps and a dump of a job on A, each link of the chain in the store naming its
+    # parent (docs/object-storage.md, "Incremental images"); A gone, B lists the chain and
+    # restores the job by its id from the store: the counter and memory continue exactly.
+    a, b = cluster["a"], cluster["b"]
+    a.start()
+    b.start()
+    a.ok("POST", "/v1/jobs", {"id": "inc", "command": ["python3", "-c", WORKER]}, status=201)
+    wait_lines(a, "inc", 10, timeout=60)
+    pre1 = a.ok("POST", "/v1/jobs/inc/dump", {"pre_dump": True}, status=201)
+    wait_lines(a, "inc", 15)
+    pre2 = a.ok("POST", "/v1/jobs/inc/dump", {"pre_dump": True, "parent": pre1["id"]},
+                status=201)
+    ck = a.ok("POST", "/v1/jobs/inc/dump", {"parent": pre2["id"]}, status=201)
+    before = lines(a, "inc")
+    assert a.wait_job("inc", ("checkpointed",))
+    link = json.loads(cluster["s3"]("GET", f"cluster/{ck['id']}/cryo-chain.json"))
+    assert link["kind"] == "dump" and link["parent"] == f"../{pre2['id']}"
+    a.kill9()
+    a.ns.run("sh", "-c", f"rm -rf {a.state}")
+
+    seen = {c["id"]: c for c in b.ok("GET", "/v1/checkpoints")["checkpoints"]}
+    assert [(seen[c["id"]]["kind"], seen[c["id"]]["parent"], seen[c["id"]]["job"])
+            for c in (pre1, pre2, ck)] == [("pre-dump", None, "inc"),
+                                           ("pre-dump", pre1["id"], "inc"),
+                                           ("dump", pre2["id"], "inc")]
+    assert all(seen[c["id"]]["size"] > 0 for c in (pre1, pre2, ck))
+    # A chain restores eagerly only.
+    status, text = b.request("POST", "/v1/jobs/inc/restore", {"lazy": True})
+    assert status >= 400 and "eagerly only" in str(text), (status, text)
+    job = b.ok("POST", "/v1/jobs/inc/restore", {}, status=201)
+    b.pids.add(job["pid"])
+    assert job["restored_from"] == ck["id"]
+    after = wait_lines(b, "inc", 20)
+    check_continues(before, after)
+    b.ok("POST", "/v1/jobs/inc/kill", {"signal": 9})
+    b.wait_job("inc", ("exited",))
+
+
+@needs_restore
 def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
     a, b = cluster["a"], cluster["b"]
     a.start()

@@ -222,34 +222,141 @@ def test_the_store_going_away_mid_dump_fails_it_and_the_tree_runs_on(env, s3, tm
         stop_server(server)
 
 
-def test_incremental_chains_are_refused_in_object_storage(env, s3, tmp_path, monkeypatch):
-    # Not yet (docs/object-storage.md): a pre-dump to s3:// once went to a local directory
-    # named "s3:"; now each link of a chain in the store is refused, and the tree runs on.
-    monkeypatch.chdir(tmp_path)
-    run = env.start([workload("mem_anon")])
-    run.wait_for("ready")
-    p = s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"s3://{BUCKET}/chain/pre", check=False)
-    assert p.returncode == 1 and "object storage holds complete images only" in p.stderr, \
-        p.stderr
-    p = s3cryo(s3, "dump", "-t", run.pid, "-D", tmp_path / "img", "--parent",
-               f"s3://{BUCKET}/chain/pre", check=False)
-    assert p.returncode == 1 and "not in object storage" in p.stderr, p.stderr
-    s3cryo(s3, "pre-dump", "-t", run.pid, "-D", tmp_path / "pre")
-    p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"s3://{BUCKET}/chain/img", "--parent",
-               tmp_path / "pre", check=False)
-    assert p.returncode == 1 and "not incremental" in p.stderr, p.stderr
-    assert not (tmp_path / "s3:").exists() and keys(s3, "chain") == []
-    assert alive(run.pid)
-    env.check(run, run.pid)
-    # The local pre-dump's tracker goes with the tree.
-    tracker = json.loads((tmp_path / "pre" / "predump.json").read_text())["tracker"]["pid"]
-    run.kill()
-    run.finish()
+def _wait_gone(pid):
     deadline = time.time() + 10
-    while alive(tracker) and time.time() < deadline:
-        reap_gone([tracker])
+    while alive(pid) and time.time() < deadline:
+        reap_gone([pid])
         time.sleep(0.05)
-    assert not alive(tracker)
+    assert not alive(pid)
+
+
+def test_incremental_chain_in_object_storage(env, s3, tmp_path, monkeypatch):
+    # Two pre-dumps then a dump, each link in the store naming its parent; the restore reads
+    # the chain from the store. mem_dirty rewrites pages all the while: each page is checked
+    # against the version its snapshot says it had, from whichever link holds it.
+    monkeypatch.chdir(tmp_path)
+    url = f"s3://{BUCKET}/chain"
+    run = env.start([workload("mem_dirty"), "64"])
+    run.wait_for("ready")
+    s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/1")
+    tracker = json.loads(s3api(s3, "GET", "chain/1/predump.json"))["tracker"]["pid"]
+    time.sleep(0.2)
+    s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/2", "--parent", f"{url}/1")
+    # Refused before anything is done, the tree running on: a local parent, a complete
+    # image as parent, a prefix that holds an image already.
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"{url}/x", "--parent", tmp_path, check=False)
+    assert p.returncode == 1 and "not a directory" in p.stderr, p.stderr
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", tmp_path / "img", "--parent", f"{url}/2",
+               check=False)
+    assert p.returncode == 1 and "the image goes beside it" in p.stderr, p.stderr
+    p = s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/2", "--parent", f"{url}/1",
+               check=False)
+    assert p.returncode == 1 and "already holds an image" in p.stderr, p.stderr
+    p = s3cryo(s3, "restore", "-D", f"{url}/2", "--detach", check=False)
+    assert p.returncode == 1 and "is a pre-dump" in p.stderr, p.stderr
+    assert keys(s3, "chain/x") == [] and alive(run.pid)
+    time.sleep(0.2)
+    s3cryo(s3, "dump", "-t", run.pid, "-D", f"{url}/3", "--parent", f"{url}/2")
+    run.finish()
+    assert not alive(run.pid)
+    _wait_gone(tracker)  # the chain's write tracking ends with its last link
+    links = {k: json.loads(s3api(s3, "GET", f"chain/{k}/cryo-chain.json")) for k in "123"}
+    assert [(m["kind"], m["parent"]) for m in links.values()] == \
+        [("pre-dump", None), ("pre-dump", "../1"), ("dump", "../2")]
+    for k, m in links.items():
+        names = sorted(f["name"] for f in m["files"])
+        assert keys(s3, f"chain/{k}") == sorted([f"chain/{k}/{n}" for n in names] +
+                                                [f"chain/{k}/cryo-chain.json"])
+    # Each link after the first leaves pages to its parent, which it names as the link does.
+    img = json.loads(s3api(s3, "GET", "chain/3/cryo.json"))
+    pre = json.loads(s3api(s3, "GET", "chain/2/predump.json"))
+    assert img["parent"] == "../2" and pre["parent"] == "../1"
+    assert img["tasks"][0]["parent_pages"] > 0 and pre["tasks"][0]["parent_pages"] > 0
+    shown = json.loads(s3cryo(s3, "show", f"{url}/3", "--json").stdout)
+    assert shown["parent"] == "../2", shown
+
+    p = s3cryo(s3, "restore", "-D", f"{url}/3", "--lazy", "--detach", check=False)
+    assert p.returncode == 1 and "eagerly only" in p.stderr, p.stderr
+    pidfile = tmp_path / "pid"
+    s3cryo(s3, "restore", "-D", f"{url}/3", "--detach", "--pidfile", pidfile)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    assert pid == run.pid
+    env.check(run, pid)  # every page's version, and the counter that only grows
+    assert not list(Path("/dev/shm").glob("cryo-s3-chain-*"))
+
+    # Metadata is hostile input: a parent that leaves the bucket, a kind of its own.
+    good = s3api(s3, "GET", "chain/3/cryo-chain.json")
+    for field, value, says in (("parent", "../../../x", "leaves its bucket"),
+                               ("kind", "image", "kind is not sound")):
+        (tmp_path / "bad").write_text(json.dumps(dict(links["3"], **{field: value})))
+        s3api(s3, "PUT", "chain/3/cryo-chain.json", "-T", str(tmp_path / "bad"))
+        p = s3cryo(s3, "restore", "-D", f"{url}/3", "--detach", check=False)
+        assert p.returncode == 1 and f"{url}/3/cryo-chain.json" in p.stderr and \
+            says in p.stderr, p.stderr
+    (tmp_path / "bad").write_bytes(good)
+    s3api(s3, "PUT", "chain/3/cryo-chain.json", "-T", str(tmp_path / "bad"))
+    # A damaged object of a parent fails the restore naming its key; so does a missing parent.
+    pagemap = f"chain/1/pagemap-{run.pid}.img"
+    good = s3api(s3, "GET", pagemap)
+    (tmp_path / "bad").write_bytes(bytes([good[0] ^ 1]) + good[1:])
+    s3api(s3, "PUT", pagemap, "-T", str(tmp_path / "bad"))
+    p = s3cryo(s3, "restore", "-D", f"{url}/3", "--detach", check=False)
+    assert p.returncode == 1 and f"s3://{BUCKET}/{pagemap} does not match its checksum" \
+        in p.stderr, p.stderr
+    s3api(s3, "DELETE", "chain/1/cryo-chain.json")
+    p = s3cryo(s3, "restore", "-D", f"{url}/3", "--detach", check=False)
+    assert p.returncode == 1 and f"{url}/1, the parent of {url}/2, is missing" in p.stderr, \
+        p.stderr
+    assert not list(Path("/dev/shm").glob("cryo-s3-chain-*"))
+    assert not alive(run.pid)  # nothing restored half-way
+
+
+def test_a_chain_dump_whose_store_fails_leaves_the_tree_running(env, s3, tmp_path):
+    # The final dump of a chain is made in scratch, then stored before the tree is killed:
+    # the store killed while it uploads, the dump fails, the tree runs on intact, and the
+    # prefix holds no image. The parent's tracker killed first, every page is copied again,
+    # so that the upload takes long enough to be cut.
+    port = free_port()
+    server = start_server(tmp_path / "store", port)
+    envs = dict(s3["env"], AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}")
+    url = f"s3://{BUCKET}/cut"
+    try:
+        big = env.start([workload("mem_big"), "256"])
+        big.wait_for("ready", 60)
+        subprocess.run([CRYO, "pre-dump", "-t", str(big.pid), "-D", f"{url}/1"], env=envs,
+                       check=True, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+        tracker = int(re.search(r'"pid":\s*(\d+)', subprocess.run(
+            ["curl", "-sS", f"http://127.0.0.1:{port}/{BUCKET}/cut/1/predump.json"],
+            capture_output=True, text=True, check=True).stdout.split('"tracker"')[1]).group(1))
+        os.kill(tracker, signal.SIGKILL)
+        _wait_gone(tracker)
+        before = set(Path("/dev/shm").glob("cryo-s3-chain-*"))
+        dump = subprocess.Popen([CRYO, "dump", "-t", str(big.pid), "-D", f"{url}/2",
+                                 "--parent", f"{url}/1"], env=envs,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while dump.poll() is None and not [
+                d for d in Path("/dev/shm").glob("cryo-s3-chain-*/cut/2/cryo.json")
+                if d.parents[2] not in before]:
+            assert time.time() < deadline, "the image was never complete in scratch"
+            time.sleep(0.005)
+        stop_server(server)
+        err = dump.communicate(timeout=120)[1]
+        assert dump.returncode == 1, err
+        last = err.strip().splitlines()[-1]
+        assert f"s3://{BUCKET}/cut/2/" in last and f"127.0.0.1:{port}" in last, err
+        assert alive(big.pid)
+        env.check(big, big.pid, 60)
+        assert not set(Path("/dev/shm").glob("cryo-s3-chain-*")) - before
+        server = start_server(tmp_path / "store", port)
+        p = subprocess.run([CRYO, "restore", "-D", f"{url}/2", "--detach"], env=envs,
+                           capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+        assert p.returncode == 1 and "no image at" in p.stderr, p.stderr
+    finally:
+        stop_server(server)
 
 
 def test_bad_urls_and_credentials_are_refused_clearly(s3, tmp_path):

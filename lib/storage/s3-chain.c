@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: MIT */
+/* Incremental images in object storage: see s3-chain.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "image/chain.h"
+#include "image/image-dir.h"
+#include "s3-chain.h"
+#include "s3-image.h"
+#include "s3.h"
+
+#define CHAIN_FORMAT	"cryo-s3-chain"
+#define CHAIN_META_MAX	(4u << 20)
+#define CHAIN_FILES_MAX 65536
+#define IMAGE_META	"cryo-image.json" /* the other shape of image (s3-image.c) */
+
+struct link_file {
+	char name[64];
+	uint64_t bytes, hash;
+};
+
+struct link {
+	bool predump;
+	char *parent; /* relative to the link's prefix, or NULL */
+	struct link_file *files;
+	size_t n;
+};
+
+static void link_free(struct link *l)
+{
+	free(l->parent);
+	free(l->files);
+	*l = (struct link){0};
+}
+
+static bool name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n < 1 || n > 63 || name[0] == '.' || name[0] == '-' || !strcmp(name, S3_CHAIN_META))
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+	       n;
+}
+
+static int target(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+		  struct s3_target *t)
+{
+	int r = s3_target_get(ctx, url, cfg, t);
+
+	if (r >= 0 && !t->prefix[0])
+		r = cryo_err(ctx, -EINVAL,
+			     "%s: an incremental image needs a prefix in its bucket "
+			     "(s3://BUCKET/PREFIX): its parent is named relative to it",
+			     url);
+	return r;
+}
+
+int s3_chain_is_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg)
+{
+	struct s3_target t;
+	struct s3 *s = NULL;
+	int r = s3_target_get(ctx, url, cfg, &t);
+
+	if (r >= 0)
+		r = s3_new(ctx, &t, &s);
+	if (r >= 0)
+		r = s3_exists(s, S3_CHAIN_META);
+	s3_free(s);
+	return r;
+}
+
+int s3_chain_check(struct cryo_ctx *ctx, const char *url, const char *parent,
+		   const struct cryo_s3_config *cfg)
+{
+	struct s3_target t, pt;
+	struct s3 *s = NULL;
+	int r = target(ctx, url, cfg, &t);
+
+	if (r >= 0 && parent) {
+		if (!s3_is_url(parent))
+			return cryo_err(ctx, -EINVAL,
+					"--parent %s: the parent of an image in object "
+					"storage is another image in the same bucket (s3://%s/...)",
+					parent, t.bucket);
+		r = target(ctx, parent, cfg, &pt);
+		if (r >= 0 && strcmp(pt.bucket, t.bucket))
+			return cryo_err(ctx, -EINVAL, "--parent %s: not in the bucket of %s",
+					parent, url);
+		if (r >= 0 && !strcmp(pt.prefix, t.prefix))
+			return cryo_err(ctx, -EINVAL, "--parent %s: an image is not its own parent",
+					parent);
+	}
+	if (r >= 0)
+		r = s3_new(ctx, &t, &s);
+	if (r >= 0)
+		r = s3_exists(s, S3_CHAIN_META);
+	if (r == 0)
+		r = s3_exists(s, IMAGE_META);
+	s3_free(s);
+	if (r > 0)
+		return cryo_err(ctx, -EEXIST, "%s already holds an image", url);
+	return r;
+}
+
+int s3_chain_local(struct cryo_ctx *ctx, const char *root, const char *url,
+		   const struct cryo_s3_config *cfg, char **ret)
+{
+	_cleanup_free_ char *path = NULL;
+	struct s3_target t;
+	size_t len;
+	int r = target(ctx, url, cfg, &t);
+
+	if (r < 0)
+		return r;
+	/* ROOT/PREFIX, made a component at a time: none may climb out of ROOT. */
+	if (asprintf(&path, "%s/%s", root, t.prefix) < 0)
+		return -ENOMEM;
+	len = strlen(root);
+	for (char *c = path + len + 1, *end; *c; c = end + !!*end) {
+		char save;
+
+		end = strchrnul(c, '/');
+		if (end == c || end - c > 255 || (end - c == 1 && c[0] == '.') ||
+		    (end - c == 2 && c[0] == '.' && c[1] == '.'))
+			return cryo_err(ctx, -EINVAL,
+					"%s: an incremental image's prefix is a "
+					"path of names (none empty, \".\" or \"..\", or past 255 "
+					"bytes)",
+					url);
+		save = *end;
+		*end = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return cryo_err(ctx, -errno, "mkdir %s", path);
+		*end = save;
+	}
+	*ret = path;
+	path = NULL;
+	return 0;
+}
+
+/* The prefix that `rel` (relative to `prefix`) names, into out; -EINVAL if it leaves the
+ * bucket or is too long. */
+static int key_resolve(const char *prefix, const char *rel, char *out, size_t size)
+{
+	_cleanup_free_ char *copy = strdup(rel);
+	size_t len = strlen(prefix);
+	char *save = NULL;
+
+	if (!copy)
+		return -ENOMEM;
+	if (len >= size || rel[0] == '/' || !rel[0])
+		return -EINVAL;
+	memcpy(out, prefix, len + 1);
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			char *slash = strrchr(out, '/');
+
+			if (!len)
+				return -EINVAL;
+			len = slash ? (size_t)(slash - out) : 0;
+			out[len] = '\0';
+			continue;
+		}
+		if (len + !!len + strlen(c) >= size || len + !!len + strlen(c) > S3_KEY_MAX)
+			return -EINVAL;
+		if (len)
+			out[len++] = '/';
+		strcpy(out + len, c);
+		len += strlen(c);
+	}
+	return len ? 0 : -EINVAL;
+}
+
+/* `to` relative to `from`, both prefixes in one bucket. */
+static char *key_relative(const char *from, const char *to)
+{
+	size_t common = 0, ups = 0;
+	char *out;
+	FILE *f;
+	size_t n;
+
+	for (size_t i = 0;; i++) {
+		if ((from[i] == '/' || !from[i]) && (to[i] == '/' || !to[i]))
+			common = i;
+		if (!from[i] || !to[i] || from[i] != to[i])
+			break;
+	}
+	/* past the common part, from is "/a/b" (or "", or "a/b" if nothing is common) */
+	for (const char *p = from + common; *p; p++)
+		ups += *p == '/';
+	ups += common == 0;
+	f = open_memstream(&out, &n);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < ups; i++)
+		fputs("../", f);
+	fputs(to + common + (to[common] == '/'), f);
+	fclose(f);
+	return out;
+}
+
+static int parse_link(struct cryo_ctx *ctx, const char *where, const char *text, size_t len,
+		      struct link *l)
+{
+	json_error_t jerr;
+	json_t *meta = json_loadb(text, len, 0, &jerr), *files, *v, *parent;
+	const char *fmt = json_string_value(json_object_get(meta, "format"));
+	const char *kind = json_string_value(json_object_get(meta, "kind"));
+	size_t i;
+	int r = 0;
+
+	files = json_object_get(meta, "files");
+	parent = json_object_get(meta, "parent");
+#define BAD(field)                                                                                 \
+	do {                                                                                       \
+		r = cryo_err(ctx, -EBADMSG, "%s: %s is not sound: the image is damaged", where,    \
+			     field);                                                               \
+		goto out;                                                                          \
+	} while (0)
+	if (!json_is_object(meta) || !fmt || strcmp(fmt, CHAIN_FORMAT))
+		BAD("format");
+	if (json_integer_value(json_object_get(meta, "version")) != 1)
+		BAD("version");
+	if (!kind || (strcmp(kind, "pre-dump") && strcmp(kind, "dump")))
+		BAD("kind");
+	l->predump = !strcmp(kind, "pre-dump");
+	if (json_is_string(parent) && json_string_length(parent) > 0 &&
+	    json_string_length(parent) <= S3_KEY_MAX)
+		l->parent = strdup(json_string_value(parent));
+	else if (!json_is_null(parent))
+		BAD("parent");
+	if (!json_is_array(files) || json_array_size(files) > CHAIN_FILES_MAX)
+		BAD("files");
+	l->files = calloc(json_array_size(files) + 1, sizeof(*l->files));
+	if (!l->files) {
+		r = -ENOMEM;
+		goto out;
+	}
+	json_array_foreach(files, i, v)
+	{
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *hex = json_string_value(json_object_get(v, "xxh3"));
+		json_t *b = json_object_get(v, "bytes");
+		char *end = NULL;
+
+		if (!name || !name_ok(name))
+			BAD("files[].name");
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(l->files[k].name, name))
+				BAD("files[].name (twice)");
+		if (!json_is_integer(b) || json_integer_value(b) < 0)
+			BAD("files[].bytes");
+		if (!hex || strlen(hex) != 16 || strspn(hex, "0123456789abcdef") != 16)
+			BAD("files[].xxh3");
+		strcpy(l->files[i].name, name);
+		l->files[i].bytes = json_integer_value(b);
+		l->files[i].hash = strtoull(hex, &end, 16);
+	}
+	l->n = json_array_size(files);
+#undef BAD
+out:
+	json_decref(meta);
+	if (r < 0)
+		link_free(l);
+	return r;
+}
+
+static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, int dirfd,
+		      const char *dir, const struct link_file *f)
+{
+	char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8];
+	_cleanup_close_ int fd = image_file_create(dirfd, f->name, O_RDWR | O_EXCL);
+	uint64_t size = 0, got = 0;
+	int r;
+
+	s3_key(s, f->name, key, sizeof(key));
+	snprintf(where, sizeof(where), "s3://%s/%s", bucket, key);
+	if (fd < 0)
+		return cryo_err(ctx, fd, "create %s/%s", dir, f->name);
+	/* Its size first: a missing object is named, and no more than the link says is read. */
+	r = s3_size(s, f->name, &size);
+	if (r >= 0 && size != f->bytes)
+		r = cryo_err(ctx, -EBADMSG,
+			     "%s holds %llu bytes, %s says %llu: the image is "
+			     "damaged",
+			     where, (unsigned long long)size, S3_CHAIN_META,
+			     (unsigned long long)f->bytes);
+	if (r >= 0 && size)
+		r = s3_get_to_fd(s, f->name, 0, size, fd, &got);
+	if (r >= 0 && got != size)
+		r = cryo_err(ctx, -EBADMSG, "%s: %llu bytes came of %llu", where,
+			     (unsigned long long)got, (unsigned long long)size);
+	if (r >= 0)
+		r = s3_file_check(ctx, fd, where, f->hash, S3_CHAIN_META);
+	return r;
+}
+
+int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+		   const char *root, bool whole, char **ret_local, bool *ret_predump)
+{
+	char cur[S3_URL_MAX], child[S3_URL_MAX] = "";
+	_cleanup_free_ char *first = NULL;
+	bool first_pre = false;
+	int r = 0;
+
+	snprintf(cur, sizeof(cur), "%s", url);
+	for (unsigned depth = 0; r >= 0; depth++) {
+		_cleanup_free_ char *text = NULL, *local = NULL;
+		_cleanup_close_ int dirfd = -1;
+		char where[S3_URL_MAX + 32], key[S3_KEY_MAX + 1];
+		struct link l = {0};
+		struct s3_target t;
+		struct s3 *s = NULL;
+		size_t len;
+
+		if (depth >= CHAIN_MAX)
+			return cryo_err(ctx, -ELOOP, "%s: a chain of more than %d images", url,
+					CHAIN_MAX);
+		snprintf(where, sizeof(where), "%s/%s", cur, S3_CHAIN_META);
+		r = target(ctx, cur, cfg, &t);
+		if (r >= 0)
+			r = s3_new(ctx, &t, &s);
+		if (r >= 0)
+			r = s3_get(s, S3_CHAIN_META, CHAIN_META_MAX, &text, &len);
+		if (r == -ENOENT && depth)
+			r = cryo_err(ctx, -ENOENT,
+				     "%s, the parent of %s, is missing (no %s): the "
+				     "chain is broken",
+				     cur, child, where);
+		else if (r == -ENOENT)
+			r = cryo_err(ctx, -ENOENT, "no image at %s (no %s)", url, where);
+		if (r >= 0)
+			r = parse_link(ctx, where, text, len, &l);
+		if (r >= 0 && depth && !l.predump)
+			r = cryo_err(ctx, -EBADMSG, "%s, the parent of %s, is not a pre-dump", cur,
+				     child);
+		if (r >= 0 && !depth)
+			first_pre = l.predump;
+		if (r >= 0)
+			r = s3_chain_local(ctx, root, cur, cfg, &local);
+		if (r >= 0) {
+			dirfd = open(local, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dirfd < 0)
+				r = cryo_err(ctx, -errno, "open %s", local);
+		}
+		for (size_t i = 0; r >= 0 && i < l.n; i++)
+			if (whole || strncmp(l.files[i].name, "pages-", 6))
+				r = fetch_file(ctx, s, t.bucket, dirfd, local, &l.files[i]);
+		s3_free(s);
+		if (r >= 0 && !depth) {
+			first = local;
+			local = NULL;
+		}
+		if (r >= 0 && whole && l.parent) {
+			if (key_resolve(t.prefix, l.parent, key, sizeof(key)) < 0)
+				r = cryo_err(ctx, -EBADMSG,
+					     "%s: parent \"%s\" leaves its bucket: the "
+					     "image is damaged",
+					     where, l.parent);
+			snprintf(child, sizeof(child), "%s", cur);
+			snprintf(cur, sizeof(cur), "s3://%s/%s", t.bucket, key);
+		}
+		if (r >= 0 && !(whole && l.parent)) {
+			link_free(&l);
+			break;
+		}
+		link_free(&l);
+	}
+	if (r < 0)
+		return r;
+	*ret_local = first;
+	first = NULL;
+	*ret_predump = first_pre;
+	return 0;
+}
+
+int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+		   const char *local, bool predump, const char *parent)
+{
+	_cleanup_free_ char *rel = NULL, *text = NULL;
+	_cleanup_free_ struct link_file *files = NULL;
+	_cleanup_close_ int dfd = -1;
+	struct s3_target t, pt;
+	json_t *meta = NULL, *arr = NULL;
+	struct s3 *s = NULL;
+	struct dirent *de;
+	size_t n = 0, cap = 0, stored = 0;
+	DIR *d = NULL;
+	int r = target(ctx, url, cfg, &t);
+
+	if (r >= 0 && parent) {
+		r = target(ctx, parent, cfg, &pt);
+		if (r >= 0 && !(rel = key_relative(t.prefix, pt.prefix)))
+			r = -ENOMEM;
+	}
+	if (r >= 0)
+		r = s3_new(ctx, &t, &s);
+	if (r >= 0 && !(d = opendir(local)))
+		r = cryo_err(ctx, -errno, "open %s", local);
+	while (r >= 0 && (de = readdir(d))) {
+		if (de->d_type != DT_REG)
+			continue;
+		if (!name_ok(de->d_name)) {
+			r = cryo_err(ctx, -EINVAL, "%s/%s: no name for an object", local,
+				     de->d_name);
+			break;
+		}
+		if (n == cap) {
+			struct link_file *m =
+			    realloc(files, (cap = cap ? cap * 2 : 16) * sizeof(*m));
+
+			if (!m) {
+				r = -ENOMEM;
+				break;
+			}
+			files = m;
+		}
+		memcpy(files[n++].name, de->d_name, strlen(de->d_name) + 1); /* name_ok(): < 64 */
+	}
+	if (r >= 0)
+		dfd = dup(dirfd(d));
+	/* The files first; the metadata that makes them an image last. */
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		r = s3_file_put(ctx, s, dfd, local, files[i].name, &files[i].bytes, &files[i].hash);
+		stored = i + (r >= 0);
+	}
+	if (r >= 0) {
+		arr = json_array();
+		for (size_t i = 0; arr && i < n; i++) {
+			char hex[17];
+
+			snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)files[i].hash);
+			json_array_append_new(arr, json_pack("{s:s,s:I,s:s}", "name", files[i].name,
+							     "bytes", (json_int_t)files[i].bytes,
+							     "xxh3", hex));
+		}
+		meta = json_pack("{s:s,s:i,s:s,s:o,s:I,s:o}", "format", CHAIN_FORMAT, "version", 1,
+				 "kind", predump ? "pre-dump" : "dump", "parent",
+				 rel ? json_string(rel) : json_null(), "created",
+				 (json_int_t)time(NULL), "files", arr);
+		text = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
+		json_decref(meta);
+		r = text ? s3_put(s, S3_CHAIN_META, text, strlen(text)) : -ENOMEM;
+	}
+	if (r < 0 && s && stored) {
+		/* The reason stays the failure's, not the clean-up's. */
+		char why[sizeof(ctx->errmsg)];
+
+		memcpy(why, ctx->errmsg, sizeof(why));
+		for (size_t i = 0; i < stored; i++)
+			s3_delete(s, files[i].name);
+		memcpy(ctx->errmsg, why, sizeof(why));
+	}
+	if (d)
+		closedir(d);
+	s3_free(s);
+	return r;
+}
+
+int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg)
+{
+	_cleanup_free_ char *text = NULL;
+	char where[S3_URL_MAX + 32];
+	struct link l = {0};
+	struct s3_target t;
+	struct s3 *s = NULL;
+	size_t len;
+	int r = target(ctx, url, cfg, &t);
+
+	snprintf(where, sizeof(where), "%s/%s", url, S3_CHAIN_META);
+	if (r >= 0)
+		r = s3_new(ctx, &t, &s);
+	if (r >= 0)
+		r = s3_get(s, S3_CHAIN_META, CHAIN_META_MAX, &text, &len);
+	if (r >= 0)
+		r = parse_link(ctx, where, text, len, &l);
+	/* The metadata first: from then on what is left is no image. */
+	if (r >= 0)
+		r = s3_delete(s, S3_CHAIN_META);
+	for (size_t i = 0; r >= 0 && i < l.n; i++)
+		s3_delete(s, l.files[i].name);
+	link_free(&l);
+	s3_free(s);
+	return r == -ENOENT ? 0 : r;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Incremental images in object storage (docs/object-storage.md, "Incremental images"): each
+ * link of a chain (a pre-dump, or a final dump with a parent) is an image directory stored as
+ * objects, PREFIX/NAME for each of its files, and PREFIX/cryo-chain.json, written last, which
+ * names them (size, XXH3-64) and the link's parent by its key relative to PREFIX. A link is
+ * made in a local scratch directory and uploaded once it is whole; a restore downloads the
+ * chain, each link checked against its metadata, and restores from the directories.
+ *
+ * Locally each link lives in ROOT/PREFIX: the parent path an image holds, relative to its
+ * directory, is then the parent's key relative to its own prefix ("../1"), as in the store.
+ */
+#ifndef CRYO_STORAGE_S3_CHAIN_H
+#define CRYO_STORAGE_S3_CHAIN_H
+
+#include <stdbool.h>
+
+struct cryo_ctx;
+struct cryo_s3_config;
+
+#define S3_CHAIN_META "cryo-chain.json"
+
+/* 1 if url (s3://...) holds a link of a chain, 0 if not. */
+int s3_chain_is_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg);
+
+/* Refuses a url that already holds an image (of either shape), or a parent in another
+ * bucket or without a prefix. parent may be NULL. */
+int s3_chain_check(struct cryo_ctx *ctx, const char *url, const char *parent,
+		   const struct cryo_s3_config *cfg);
+
+/* Creates the local directory of url under root; *ret is the caller's. */
+int s3_chain_local(struct cryo_ctx *ctx, const char *root, const char *url,
+		   const struct cryo_s3_config *cfg, char **ret);
+
+/*
+ * Downloads the link at url into its local directory under root (s3_chain_local()), and,
+ * with `whole`, every link below it; without, its `pages-*` files are left out (a dump reads
+ * what its parent saved, not its pages). *ret_local (the caller's) is url's directory and
+ * *ret_predump its kind. A missing or damaged object fails naming its key.
+ */
+int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+		   const char *root, bool whole, char **ret_local, bool *ret_predump);
+
+/* Uploads every file of `local` to url, then url's cryo-chain.json, naming parent (an
+ * s3:// url in the same bucket, or NULL). A failure deletes what was stored. */
+int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+		   const char *local, bool predump, const char *parent);
+
+/* Deletes the link stored at url, its metadata first (a dump that failed after it stored its
+ * image: the tree runs on, so the image must not). 0 if there is none. */
+int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg);
+
+#endif
