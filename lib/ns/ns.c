@@ -26,8 +26,10 @@
 #define LOG_PREFIX "namespaces: "
 
 /* The kinds cryo knows; ns_name() is also each one's file under /proc/PID/ns. */
-static const uint32_t kinds[] = {CLONE_NEWPID, CLONE_NEWNS,	  CLONE_NEWNET, CLONE_NEWUTS,
-				 CLONE_NEWIPC, CLONE_NEWCGROUP, CLONE_NEWTIME, CLONE_NEWUSER};
+/* The user namespace first: a task in another one is named for that, not for the others it
+ * owns. */
+static const uint32_t kinds[] = {CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS,	  CLONE_NEWNET,
+				 CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP, CLONE_NEWTIME};
 
 static int ns_ino(pid_t pid, const char *file, struct stat *st)
 {
