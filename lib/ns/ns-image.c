@@ -282,8 +282,6 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 		return -EINVAL;
 	if (!(ns->own & CLONE_NEWUSER) && json_object_get(o, "user"))
 		return bad(d, "user", "is there for a tree without a user namespace of its own");
-	if ((ns->own & CLONE_NEWUSER) && ns->container)
-		return bad(d, "user", "is there for a container, which cryo restores without one");
 	a = get_arr(d, o, "proc", NS_MAX_PROC);
 	if (!a)
 		return -EINVAL;

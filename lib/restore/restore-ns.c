@@ -64,6 +64,9 @@ int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 					"container: restore it without --runc");
 		return 0;
 	}
+	if ((img->ns.own & CLONE_NEWUSER) && img->ns.container)
+		return cryo_err(ctx, -EOPNOTSUPP, "the image is of a container in a user namespace "
+				"of its own, which cryo cannot restore yet");
 	if (target && !img->ns.container)
 		return cryo_err(ctx, -EINVAL, "the image is of a tree with namespaces of its own, "
 				"not of a container: restore it without --runc");

@@ -822,7 +822,7 @@ static const struct bad_value bad_values[] = {
     {"namespaces/ipc/msg/1/id", "0", "one id"},
     {"namespaces/own", "[\"cgroup\", \"time\", \"time\"]", "twice"},
     {"namespaces/time", NULL, "time"},
-    {"namespaces/own", "[\"cgroup\", \"time\", \"ipc\"]", "mount namespace the tree does not have"},
+    {"namespaces/own", "[\"cgroup\", \"time\", \"ipc\", \"user\"]", "mount namespace the tree does not have"},
     {"namespaces/tmpfs/0/point", "\"dev/shm\"", "plain absolute path"},
     {"namespaces/tmpfs/0/point", "\"/dev/../etc\"", "plain absolute path"},
     {"namespaces/tmpfs/0/point", "\"/dev//shm\"", "plain absolute path"},
