@@ -158,3 +158,21 @@ def test_user_namespace_without_maps_refused_tree_unharmed(env):
     assert alive(root)
     os.kill(root, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
+
+
+def test_unshare_map_root_user_alone(env):
+    """As `unshare --user --map-root-user --fork` runs a program: no other namespace, its PID
+    here again, memory and a counter going on."""
+    run = env.start(["unshare", "--user", "--map-root-user", "--fork", workload("mem_anon")])
+    run.wait_for("ready")
+    root = child_of(run.pid)
+    pid = dump_and_restore(env, run, root)
+    assert pid == root
+    with open(f"/proc/{pid}/uid_map") as f:
+        assert [line.split() for line in f] == [["0", "0", "1"]]
+    with open(f"/proc/{pid}/setgroups") as f:
+        assert f.read().strip() == "deny"
+    assert os.readlink(f"/proc/{pid}/ns/user") != os.readlink("/proc/self/ns/user")
+    os.kill(pid, signal.SIGUSR1)
+    assert reap(pid, 20) == 0, run.text()
+    assert "\nPASS\n" in run.text(), run.text()
