@@ -556,6 +556,8 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	if (r >= 0)
 		r = tmpfs_dump(ctx, d->held.tree.tasks[0].pid, d->plan->ns_own,
 			       d->plan->container != NULL, d->dirfd, img);
+	if (r >= 0)
+		r = userns_dump_rest(ctx, img);
 	/* A container's cgroups are its runtime's, made again from the bundle at restore. */
 	if (r >= 0 && !d->plan->container)
 		r = cgroup_dump(ctx, img);

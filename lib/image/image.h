@@ -495,6 +495,12 @@ struct img_tmpfs {
 	uint32_t of;
 };
 
+/* One line of a user namespace's uid_map or gid_map: ids inside..inside+count-1 are
+ * outside..outside+count-1 on the host. */
+struct img_idmap {
+	uint32_t inside, outside, count;
+};
+
 struct img_ns {
 	uint32_t own; /* CLONE_NEW* flags of the namespaces it does not share with cryo; 0: none */
 	/* "runc", "crun": its mount, net, uts, ipc and cgroup namespaces come from the bundle
@@ -510,6 +516,11 @@ struct img_ns {
 	struct img_ipc *ipc; /* its own ipc namespace's System V objects (lib/ns/ipc.h), or NULL */
 	struct img_tmpfs *tmpfs; /* its tmpfs mounts, contents in tmpfs-N.tar (lib/ns/tmpfs.c) */
 	uint32_t ntmpfs;
+	/* Its own user namespace (lib/ns/userns.c): the lines of uid_map and gid_map as the
+	 * host reads them, and whether setgroups(2) is denied there. */
+	struct img_idmap *uid_map, *gid_map;
+	uint32_t nuid_map, ngid_map;
+	bool setgroups_deny;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

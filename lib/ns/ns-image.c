@@ -22,8 +22,11 @@ static const struct {
 } names[] = {
 	{CLONE_NEWPID, "pid"}, {CLONE_NEWNS, "mnt"},	{CLONE_NEWNET, "net"},
 	{CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWCGROUP, "cgroup"},
-	{CLONE_NEWTIME, "time"},
+	{CLONE_NEWTIME, "time"}, {CLONE_NEWUSER, "user"},
 };
+
+/* The kernel takes at most 340 lines in a uid_map or gid_map (user_namespaces(7)). */
+#define NS_MAX_IDMAP 340
 
 #define NSEC 1000000000LL
 /* The kernel keeps a time namespace's clocks below KTIME_MAX / 2 and its offsets within
@@ -71,7 +74,22 @@ void ns_image_free(struct img_ns *ns)
 	free(ns->container);
 	ipc_image_free(ns->ipc);
 	tmpfs_image_free(ns);
+	free(ns->uid_map);
+	free(ns->gid_map);
 	memset(ns, 0, sizeof(*ns));
+}
+
+static json_t *idmap_encode(const struct img_idmap *m, uint32_t n)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; a && i < n; i++)
+		if (add(a, json_pack("[III]", (json_int_t)m[i].inside, (json_int_t)m[i].outside,
+				     (json_int_t)m[i].count))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
 }
 
 int ns_image_encode(const struct img_ns *ns, json_t *root)
@@ -108,6 +126,14 @@ int ns_image_encode(const struct img_ns *ns, json_t *root)
 							     (json_int_t)v[1]));
 		}
 		r |= set(o, "time", t);
+	}
+	if (ns->own & CLONE_NEWUSER) {
+		json_t *u = json_object();
+
+		r |= set(u, "uid_map", idmap_encode(ns->uid_map, ns->nuid_map));
+		r |= set(u, "gid_map", idmap_encode(ns->gid_map, ns->ngid_map));
+		r |= set(u, "setgroups", json_string(ns->setgroups_deny ? "deny" : "allow"));
+		r |= set(o, "user", u);
 	}
 	r |= set(o, "proc", proc);
 	if (o && ipc_image_encode(ns->ipc, o) < 0)
@@ -157,6 +183,62 @@ static int get_time(struct dec *d, json_t *o, struct img_ns *ns)
 	return 0;
 }
 
+/* A uid_map or gid_map: 1 to 340 lines [inside, outside, count], each range within the 32-bit
+ * ids and the inside ranges apart, as the kernel takes them. */
+static int get_idmap(struct dec *d, json_t *u, const char *key, struct img_idmap **ret,
+		     uint32_t *ret_n)
+{
+	json_t *a = get_arr(d, u, key, NS_MAX_IDMAP), *v;
+	size_t i;
+
+	if (!a)
+		return -EINVAL;
+	if (!json_array_size(a))
+		return bad(d, key, "has no line");
+	*ret = calloc(json_array_size(a), sizeof(**ret));
+	if (!*ret)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		json_t *f[3];
+		long long x[3];
+
+		if (!json_is_array(v) || json_array_size(v) != 3)
+			return bad(d, key, "has a line that is not [inside, outside, count]");
+		for (int k = 0; k < 3; k++) {
+			f[k] = json_array_get(v, k);
+			if (!json_is_integer(f[k]) || json_integer_value(f[k]) < 0 ||
+			    json_integer_value(f[k]) > UINT32_MAX)
+				return bad(d, key, "has an id that is not a 32-bit one");
+			x[k] = json_integer_value(f[k]);
+		}
+		if (x[2] < 1 || x[0] + x[2] > 1LL + UINT32_MAX || x[1] + x[2] > 1LL + UINT32_MAX)
+			return bad(d, key, "has a range that is empty or past the 32-bit ids");
+		for (size_t k = 0; k < i; k++)
+			if ((*ret)[k].inside < x[0] + x[2] &&
+			    x[0] < (long long)(*ret)[k].inside + (*ret)[k].count)
+				return bad(d, key, "has inside ranges that overlap");
+		(*ret)[i] = (struct img_idmap){x[0], x[1], x[2]};
+		*ret_n = i + 1;
+	}
+	return 0;
+}
+
+static int get_user(struct dec *d, json_t *o, struct img_ns *ns)
+{
+	json_t *u = need(d, o, "user", JSON_OBJECT), *s;
+
+	if (!u)
+		return -EINVAL;
+	TRY(get_idmap(d, u, "uid_map", &ns->uid_map, &ns->nuid_map));
+	TRY(get_idmap(d, u, "gid_map", &ns->gid_map, &ns->ngid_map));
+	s = json_object_get(u, "setgroups");
+	if (!json_is_string(s) || (strcmp(json_string_value(s), "allow") &&
+				   strcmp(json_string_value(s), "deny")))
+		return bad(d, "setgroups", "is not \"allow\" or \"deny\"");
+	ns->setgroups_deny = !strcmp(json_string_value(s), "deny");
+	return 0;
+}
+
 int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 {
 	json_t *o = json_object_get(root, "namespaces"), *a, *v;
@@ -196,6 +278,10 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 	}
 	if ((ns->own & CLONE_NEWTIME) && get_time(d, o, ns) < 0)
 		return -EINVAL;
+	if ((ns->own & CLONE_NEWUSER) && get_user(d, o, ns) < 0)
+		return -EINVAL;
+	if (!(ns->own & CLONE_NEWUSER) && json_object_get(o, "user"))
+		return bad(d, "user", "is there for a tree without a user namespace of its own");
 	a = get_arr(d, o, "proc", NS_MAX_PROC);
 	if (!a)
 		return -EINVAL;

@@ -26,8 +26,10 @@
 #define LOG_PREFIX "namespaces: "
 
 /* The kinds cryo knows; ns_name() is also each one's file under /proc/PID/ns. */
-static const uint32_t kinds[] = {CLONE_NEWPID, CLONE_NEWNS,	  CLONE_NEWNET, CLONE_NEWUTS,
-				 CLONE_NEWIPC, CLONE_NEWCGROUP, CLONE_NEWTIME};
+/* The user namespace first: a task in another one is named for that, not for the others it
+ * owns. */
+static const uint32_t kinds[] = {CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS,	  CLONE_NEWNET,
+				 CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP, CLONE_NEWTIME};
 
 static int ns_ino(pid_t pid, const char *file, struct stat *st)
 {
@@ -55,17 +57,11 @@ static bool same_ns(pid_t a, pid_t b, const char *file)
 
 int ns_probe(struct cryo_ctx *ctx, pid_t pid, uint32_t *ret_own, pid_t *ret_nspid)
 {
-	static const char *const refused[] = {"user"};
 	_cleanup_free_ char *status = NULL;
 	char buf[256], *last;
 	uint32_t own = 0;
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		if (ns_ino(pid, refused[i], &st) == 0 && !same_ns(pid, 0, refused[i]))
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d has a %s namespace of its own, which cryo cannot "
-					"checkpoint yet", pid, refused[i]);
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		int r = ns_ino(pid, ns_name(kinds[i]), &st);
 
@@ -315,6 +311,8 @@ int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
 	ns->own = own;
 	if (container && !(ns->container = strdup(container)))
 		return -ENOMEM;
+	if ((own & CLONE_NEWUSER) && (r = userns_dump(ctx, img, own, container != NULL, ns)) < 0)
+		return r;
 	if (own & CLONE_NEWUTS) {
 		if (uname(&u) < 0)
 			return cryo_err(ctx, -errno, "uname in the tree's uts namespace");
@@ -443,7 +441,7 @@ static int new_proc(struct cryo_ctx *ctx)
  * be of another pid namespace, where we have no /proc/self: the mount table is read in the
  * new one before it is put in place.
  */
-static int remount_proc(struct cryo_ctx *ctx, const char *dir)
+static int remount_proc(struct cryo_ctx *ctx, const char *dir, bool stack)
 {
 	struct mnt *sub = NULL;
 	size_t n = 0, nfds = 0;
@@ -452,6 +450,14 @@ static int remount_proc(struct cryo_ctx *ctx, const char *dir)
 
 	if (proc < 0)
 		return proc;
+	/* In a user namespace of its own, the mounts copied from ours are locked together
+	 * (mount_namespaces(7)): the new proc goes over the old one, as `unshare --mount-proc`
+	 * put it. */
+	if (stack) {
+		if (syscall(SYS_move_mount, proc, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return cryo_err(ctx, -errno, "mount proc at %s", dir);
+		return 0;
+	}
 	r = submounts(proc, dir, &sub, &n);
 	if (r < 0)
 		return cryo_err(ctx, r, "read the mounts under %s", dir);
@@ -493,7 +499,7 @@ out:
 int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 {
 	for (uint32_t i = 0; i < ns->nproc; i++) {
-		int r = remount_proc(ctx, ns->proc[i]);
+		int r = remount_proc(ctx, ns->proc[i], ns->own & CLONE_NEWUSER);
 
 		if (r < 0)
 			return r;

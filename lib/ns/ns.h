@@ -30,7 +30,7 @@ struct seized_tree;
 
 /* The namespace kinds cryo knows, as CLONE_NEW* flags. */
 #define NS_KNOWN (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | \
-		  CLONE_NEWCGROUP | CLONE_NEWTIME)
+		  CLONE_NEWCGROUP | CLONE_NEWTIME | CLONE_NEWUSER)
 
 /* The name of one CLONE_NEW* flag ("pid", "mnt", ...), NULL if unknown. */
 const char *ns_name(uint32_t flag);
@@ -39,8 +39,8 @@ const char *ns_name(uint32_t flag);
 uint32_t ns_flag(const char *name);
 
 /*
- * Which namespaces of pid are not the caller's (CLONE_NEW* flags in *ret_own). A user
- * namespace of its own is refused, naming it. *ret_nspid is pid as its own pid namespace sees
+ * Which namespaces of pid are not the caller's (CLONE_NEW* flags in *ret_own), its user
+ * namespace among them. *ret_nspid is pid as its own pid namespace sees
  * it (pid itself when it shares ours).
  */
 int ns_probe(struct cryo_ctx *ctx, pid_t pid, uint32_t *ret_own, pid_t *ret_nspid);
@@ -86,6 +86,33 @@ int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
  * counted), so that the processes it forks from then on are in it. */
 int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns);
 int timens_restore(struct cryo_ctx *ctx, const struct img_ns *ns);
+
+/* A tree in a user namespace of its own (lib/ns/userns.c). At dump, in the worker with the
+ * tree's tasks in img: its maps and setgroups into ns, refusing (naming the pid) a nested
+ * user namespace, a namespace of the tree's it does not own, a container, and ids of a task
+ * that have no name in it; userns_dump_rest(), once ipc and tmpfs are dumped, refuses those in
+ * it. At restore, in the single-threaded worker before any other namespace is made:
+ * userns_restore() makes the namespace with the image's maps and joins it. */
+struct img_idmap;
+struct img_task;
+int userns_dump(struct cryo_ctx *ctx, const struct img *img, uint32_t own, bool container,
+		struct img_ns *ns);
+int userns_dump_rest(struct cryo_ctx *ctx, const struct img *img);
+int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_task *root);
+/* For a tree without a pid namespace of its own (its PIDs are made in ours, which only our
+ * user namespace may ask for): the namespace made and held by a maker process (*ret_pid),
+ * which each task joins with userns_join() once it has forked its children; the worker
+ * kills it with userns_made_free() once the tree is restored or failed. */
+int userns_make(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_task *root,
+		pid_t *ret_pid);
+int userns_join(pid_t maker_pid);
+void userns_made_free(pid_t maker_pid);
+/* host id -> the id inside, by a map: -ENOENT where it has none. */
+int userns_id_in(const struct img_idmap *m, uint32_t n, uint32_t host, uint32_t *ret);
+/* A task's ids as the namespace names them, for its restorer; *ret_ngroups UINT64_MAX: its
+ * groups are left as inherited (the root's). groups has room for t->ngroups. */
+int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t uid[4],
+		    uint32_t gid[4], uint32_t *groups, uint64_t *ret_ngroups);
 
 /* In the root, the init of its new pid namespace, before it forks anything: proc mounted
  * again where the tree had it, for this pid namespace, with what was mounted over its

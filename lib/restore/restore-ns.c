@@ -64,6 +64,9 @@ int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 					"container: restore it without --runc");
 		return 0;
 	}
+	if ((img->ns.own & CLONE_NEWUSER) && img->ns.container)
+		return cryo_err(ctx, -EOPNOTSUPP, "the image is of a container in a user namespace "
+				"of its own, which cryo cannot restore yet");
 	if (target && !img->ns.container)
 		return cryo_err(ctx, -EINVAL, "the image is of a tree with namespaces of its own, "
 				"not of a container: restore it without --runc");
@@ -266,6 +269,12 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = cryo_err(ctx, -errno, "open /proc");
 	if (r >= 0)
 		r = tmpfs_restore_prepare(ctx, &sh->img->ns);
+	/* First of the namespaces, so that it owns every other one made from here on. Without a
+	 * pid namespace of its own, PIDs are made in ours: each task joins it itself, later. */
+	if (r >= 0 && (sh->img->ns.own & CLONE_NEWUSER) && (sh->img->ns.own & CLONE_NEWPID))
+		r = userns_restore(ctx, &sh->img->ns, &sh->img->tasks[0]);
+	else if (r >= 0 && (sh->img->ns.own & CLONE_NEWUSER))
+		r = userns_make(ctx, &sh->img->ns, &sh->img->tasks[0], &sh->userns_maker);
 	if (r >= 0)
 		r = ns_restore_enter(ctx, &sh->img->ns, run->target);
 	/* The System V objects, before any task that attaches them is made. */
@@ -279,8 +288,10 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);
 	if (r >= 0)
 		r = restore_files_open(ctx, sh);
-	if (r < 0)
+	if (r < 0) {
+		userns_made_free(sh->userns_maker);
 		return r;
+	}
 	if (!(sh->img->ns.own & CLONE_NEWPID)) {
 		r = progress_init(ctx, true);
 		if (r >= 0)
@@ -288,6 +299,7 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 					 &(struct root_start){.clone_flags = CLONE_PARENT}, &root);
 		if (r >= 0)
 			r = ipc_restore_finish(ctx, ipc);
+		userns_made_free(sh->userns_maker);
 		worker_set_value(root);
 		return r;
 	}

@@ -487,8 +487,8 @@ static void drain_signals(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		;
 }
 
-static void fill_args(const struct img_task *t, const struct mm_plan *plan, int exe_fd, int err_fd,
-		      bool is_root)
+static void fill_args(const struct img_ns *ns, const struct img_task *t,
+		      const struct mm_plan *plan, int exe_fd, int err_fd, bool is_root)
 {
 	struct rst_args *a = plan->args;
 	struct rst_thread *th = (struct rst_thread *)a->threads;
@@ -562,6 +562,11 @@ static void fill_args(const struct img_task *t, const struct mm_plan *plan, int 
 	memcpy(a->gid, t->gid, sizeof(a->gid));
 	memcpy((void *)a->groups, t->groups, t->ngroups * sizeof(uint32_t));
 	a->ngroups = t->ngroups;
+	/* In a user namespace of its own: its ids as the namespace names them (userns_dump()
+	 * checked that each has one). */
+	a->userns = !!(ns->own & CLONE_NEWUSER);
+	if (a->userns)
+		userns_task_ids(ns, t, a->uid, a->gid, (uint32_t *)a->groups, &a->ngroups);
 	a->cap_inh = t->cap_inh;
 	a->cap_prm = t->cap_prm;
 	a->cap_eff = t->cap_eff;
@@ -687,6 +692,11 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	set_session(ctx, sh, t);
 	fork_children(ctx, sh, t, RST_SESS_LATE);
 	fork_by_helpers(ctx, sh, t);
+	/* Its children have their PIDs (only our user namespace may choose them): now it goes
+	 * into the tree's, where its restorer takes its ids. */
+	if (sh->userns_maker > 0 && userns_join(sh->userns_maker) < 0)
+		task_fail(ctx, sh, "pid %d: join the new user namespace: %s", t->pid,
+			  strerror(errno));
 	/* The sharers of this task's table are done with cryo's descriptors before it touches
 	 * any number (see restore_shared_tables()). */
 	fdt_owner_step(sh, t, RST_FDT_PREPARED);
@@ -739,7 +749,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,
 			  strerror(errno));
 	set_rlimits(ctx, sh, t);
-	fill_args(t, &plan, exe_fd, sh->err_fd, t == &sh->img->tasks[0]);
+	fill_args(&sh->img->ns, t, &plan, exe_fd, sh->err_fd, t == &sh->img->tasks[0]);
 	plan.args->uffd = plan.lazy ? restore_uffd_slot(sh) : -1;
 	if (restore_mm_unmap_list(ctx, &plan) < 0)
 		task_fail(ctx, sh, NULL);

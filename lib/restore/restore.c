@@ -400,7 +400,7 @@ static int set_thread_deadline(struct cryo_ctx *ctx, const struct img_thread *th
 /* Scheduling is set from here, on the stopped thread: the restorer runs with our defaults. */
 static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 {
-	struct sched_param sp = {.sched_priority = th->rt_priority};
+	struct sched_param sp = {.sched_priority = th->rt_priority}, cur;
 	cpu_set_t none;
 
 	CPU_ZERO(&none);
@@ -412,6 +412,13 @@ static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 		log_warn(ctx, "thread %d: CPU affinity: %s", th->tid, strerror(errno));
 	if (th->policy == IMG_SCHED_DEADLINE)
 		return set_thread_deadline(ctx, th);
+	/* Already so (as forked): nothing to ask. A thread in a user namespace of its own has
+	 * other ids than ours by now, and sched_setscheduler(2) on another owner's thread needs
+	 * CAP_SYS_NICE in the initial user namespace, where a tracer inside has none. */
+	if (sched_getscheduler(th->tid) == (int)(th->policy | (th->reset_on_fork ?
+							       SCHED_RESET_ON_FORK : 0)) &&
+	    sched_getparam(th->tid, &cur) == 0 && cur.sched_priority == (int)th->rt_priority)
+		return 0;
 	if (sched_setscheduler(th->tid, th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
 			       &sp) < 0)
 		return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid,

@@ -45,6 +45,7 @@ struct rst_shared {
 	bool no_hot_set; /* cryo_restore_opts.no_hot_set: no hot set loaded or recorded */
 	bool new_pidns; /* the root is the init of a new pid namespace (restore-ns.c) */
 	bool pidns_init; /* a host tree in a new pid namespace, under an init of ours */
+	pid_t userns_maker; /* > 0: each task joins this process's user namespace (userns_join) */
 	/* An image restored as it arrives (restore-stream.c): per img->tasks[i], the pipe its
 	 * frames come down (read end for the task, write end for the receiver), or -1. */
 	struct stream_rx *rx;

@@ -712,6 +712,15 @@ void fixture_img(struct img *img)
 	img->ns.mono_off[0] = 86400000;
 	img->ns.boot_off[0] = -5;
 	img->ns.boot_off[1] = 250000000;
+	img->ns.own |= CLONE_NEWUSER;
+	img->ns.nuid_map = 2;
+	img->ns.uid_map = xcalloc(2, sizeof(*img->ns.uid_map));
+	img->ns.uid_map[0] = (struct img_idmap){0, 100000, 65536};
+	img->ns.uid_map[1] = (struct img_idmap){65536, 0, 1};
+	img->ns.ngid_map = 1;
+	img->ns.gid_map = xcalloc(1, sizeof(*img->ns.gid_map));
+	img->ns.gid_map[0] = (struct img_idmap){0, 4294901760u, 65536};
+	img->ns.setgroups_deny = true;
 }
 
 static void assert_str_or_null_equal(const char *a, const char *b)
@@ -976,6 +985,11 @@ void assert_img_equal(const struct img *a, const struct img *b)
 	}
 	assert_int_equal(a->cgroups.ns_set, b->cgroups.ns_set);
 	assert_int_equal(a->ns.own, b->ns.own);
+	assert_int_equal(a->ns.nuid_map, b->ns.nuid_map);
+	assert_int_equal(a->ns.ngid_map, b->ns.ngid_map);
+	assert_memory_equal(a->ns.uid_map, b->ns.uid_map, a->ns.nuid_map * sizeof(*a->ns.uid_map));
+	assert_memory_equal(a->ns.gid_map, b->ns.gid_map, a->ns.ngid_map * sizeof(*a->ns.gid_map));
+	assert_int_equal(a->ns.setgroups_deny, b->ns.setgroups_deny);
 	assert_memory_equal(a->ns.mono, b->ns.mono, sizeof(a->ns.mono));
 	assert_memory_equal(a->ns.boot, b->ns.boot, sizeof(a->ns.boot));
 	assert_memory_equal(a->ns.mono_off, b->ns.mono_off, sizeof(a->ns.mono_off));

@@ -135,7 +135,8 @@ static void set_creds(struct rst_args *args)
 	};
 	long r;
 
-	r = sys2(__NR_setgroups, args->ngroups, args->groups);
+	/* ~0: the groups it inherited are its own (a user namespace that denies setgroups). */
+	r = args->ngroups == ~0ULL ? 0 : sys2(__NR_setgroups, args->ngroups, args->groups);
 	if (r < 0)
 		fail(args, "setgroups", r);
 	r = sys3(__NR_setresgid, args->gid[0], args->gid[1], args->gid[2]);
@@ -154,6 +155,8 @@ static void set_creds(struct rst_args *args)
 	if (r < 0)
 		fail(args, "capset", r);
 	sys2(__NR_prctl, PR_SET_KEEPCAPS, 0);
+	if (args->userns)
+		sys2(__NR_prctl, 4 /* PR_SET_DUMPABLE */, 1);
 	/* Ambient capabilities last: each must be permitted and inheritable already. */
 	for (int cap = 0; cap < 64; cap++)
 		if (args->cap_amb & (1ULL << cap)) {

@@ -106,6 +106,10 @@ struct rst_args {
 	uint64_t groups; /* uint32_t[] */
 	uint64_t ngroups;
 	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	/* In a user namespace of its own: dumpable again once the ids are set, so that the
+	 * tracer (with its capabilities there, not in the namespace the mm was made in) may
+	 * still read its /proc files; the image's dumpable is set at the end (restore.c). */
+	uint64_t userns;
 	uint64_t sysv; /* struct rst_sysv[] */
 	uint64_t nsysv;
 	uint64_t timers; /* struct rst_posix_timer[] */

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A tree in a user namespace of its own (as `unshare --user --map-root-user --fork` makes
+ * one), as CRIU's criu/namespaces.c carries one, in its first shape: one user namespace, a
+ * child of ours, that every task of the tree is in and that owns every other namespace the
+ * tree has of its own.
+ *
+ * Dump: the worker stays in our user namespace (its root has every capability in the tree's)
+ * and reads, through its proc, the namespace's uid_map and gid_map (the host's ids, as a
+ * reader in the parent namespace sees them) and setgroups; each task's ids are the host's
+ * (lib/dump/dump-task.c) and are carried into the namespace's through the maps at restore.
+ *
+ * Restore: before any other namespace is made (so that it owns them), a helper child
+ * unshares a user namespace; the worker, still in ours, writes its setgroups and maps (only
+ * a writer in the parent namespace with CAP_SETUID may write more than its own id), then
+ * joins it with setns(2). Joining changes no id: the worker is still the host's root, so it
+ * reads the image (owned by that root) as before, and holds every capability inside. Each
+ * task then takes its ids as the namespace names them, and its capabilities, in the
+ * restorer. Where setgroups is denied no task could have changed its groups there: they
+ * are the root's, set here in our namespace before the worker joins.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "image/image.h"
+#include "ipc.h"
+#include "ns.h"
+#include "seize/seize.h"
+
+#define LOG_PREFIX "userns: "
+
+/* Opens /proc/PID/FILE. */
+static int open_proc(pid_t pid, const char *file, int flags)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/* Writes buf to /proc/PID/FILE in one write(2), as the map files want: -errno. */
+static int write_proc(pid_t pid, const char *file, const char *buf, size_t len)
+{
+	_cleanup_close_ int fd = open_proc(pid, file, O_WRONLY);
+
+	if (fd < 0)
+		return -errno;
+	return write(fd, buf, len) == (ssize_t)len ? 0 : -errno;
+}
+
+int userns_id_in(const struct img_idmap *m, uint32_t n, uint32_t host, uint32_t *ret)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (host >= m[i].outside && host - m[i].outside < m[i].count) {
+			*ret = m[i].inside + (host - m[i].outside);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* The ns file of pid's namespace `file`, and the user namespace that owns it, as fstat. */
+static int owner_of(pid_t pid, const char *file, struct stat *ret)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1, owner = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	owner = ioctl(fd, NS_GET_USERNS);
+	if (owner < 0 || fstat(owner, ret) < 0)
+		return -errno;
+	return 0;
+}
+
+static int read_idmap(struct cryo_ctx *ctx, pid_t pid, const char *file,
+		      struct img_idmap **ret, uint32_t *ret_n)
+{
+	_cleanup_free_ char *buf = NULL;
+	char *line, *save = NULL;
+	uint32_t n = 0;
+	int r = read_file_fmt(&buf, "/proc/%d/%s", pid, file);
+
+	if (r < 0)
+		return cryo_err(ctx, r, "pid %d: read its %s", pid, file);
+	*ret = calloc(341, sizeof(**ret));
+	if (!*ret)
+		return -ENOMEM;
+	for (line = strtok_r(buf, "\n", &save); line && n < 340;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned in, out, count;
+
+		if (sscanf(line, "%u %u %u", &in, &out, &count) != 3)
+			return cryo_err(ctx, -EINVAL, "pid %d: a line of its %s: %s", pid, file,
+					line);
+		(*ret)[n++] = (struct img_idmap){in, out, count};
+	}
+	if (!n)
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: its user namespace has no %s "
+				"written yet", pid, file);
+	*ret_n = n;
+	return 0;
+}
+
+/* Each id of a task must have a name in the namespace (else it could not take it there);
+ * groups only where it may set them (setgroups allowed), else they must be the root's. */
+static int check_task(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_task *t,
+		      const struct img_task *root)
+{
+	uint32_t x;
+
+	for (int k = 0; k < 4; k++) {
+		if (userns_id_in(ns->uid_map, ns->nuid_map, t->uid[k], &x) < 0)
+			return cryo_err(ctx, -EOPNOTSUPP, "pid %d: its uid %u has no id in its "
+					"user namespace, which cryo cannot restore", t->pid,
+					t->uid[k]);
+		if (userns_id_in(ns->gid_map, ns->ngid_map, t->gid[k], &x) < 0)
+			return cryo_err(ctx, -EOPNOTSUPP, "pid %d: its gid %u has no id in its "
+					"user namespace, which cryo cannot restore", t->pid,
+					t->gid[k]);
+	}
+	if (t->ngroups == root->ngroups &&
+	    !memcmp(t->groups, root->groups, t->ngroups * sizeof(*t->groups)))
+		return 0;
+	for (uint32_t k = 0; k < t->ngroups; k++)
+		if (ns->setgroups_deny ||
+		    userns_id_in(ns->gid_map, ns->ngid_map, t->groups[k], &x) < 0)
+			return cryo_err(ctx, -EOPNOTSUPP, "pid %d: its groups are not those of "
+					"the root %d and group %u has no id in its user "
+					"namespace (or setgroups is denied there)", t->pid,
+					root->pid, t->groups[k]);
+	return 0;
+}
+
+int userns_dump(struct cryo_ctx *ctx, const struct img *img, uint32_t own, bool container,
+		struct img_ns *ns)
+{
+	pid_t root = img->tasks[0].pid;
+	_cleanup_free_ char *sg = NULL;
+	_cleanup_close_ int fd = -1, parent = -1;
+	struct stat user, ours, st;
+	int r;
+
+	if (container)
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: a container in a user namespace of "
+				"its own is not supported yet", root);
+	/* Nested: the tree's user namespace must be a child of ours, made from here. */
+	fd = open_proc(root, "ns/user", O_RDONLY);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "pid %d: its user namespace", root);
+	parent = ioctl(fd, NS_GET_PARENT);
+	if (parent < 0 || fstat(parent, &st) < 0 || stat("/proc/self/ns/user", &ours) < 0)
+		return cryo_err(ctx, -errno, "pid %d: the parent of its user namespace", root);
+	if (st.st_ino != ours.st_ino || st.st_dev != ours.st_dev)
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d is in a user namespace nested in "
+				"another one of its own: nested user namespaces are not "
+				"supported yet", root);
+	if (fstat(fd, &user) < 0)
+		return cryo_err(ctx, -errno, "pid %d: its user namespace", root);
+	/* Without a pid namespace of its own, each task joins the new user namespace itself at
+	 * restore, once its children have their PIDs (made in ours): the others would have to
+	 * be made from inside it. */
+	if (!(own & CLONE_NEWPID) && (own & ~CLONE_NEWUSER))
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d has namespaces of its own besides its "
+				"user namespace but no pid namespace of its own, which cryo cannot "
+				"restore yet", root);
+	/* Each namespace of its own is made from inside the new one at restore. */
+	for (uint32_t f = 1; f; f <<= 1) {
+		if (!(own & f) || f == CLONE_NEWUSER)
+			continue;
+		r = owner_of(root, ns_name(f), &st);
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: the owner of its %s namespace", root,
+					ns_name(f));
+		if (st.st_ino != user.st_ino || st.st_dev != user.st_dev)
+			return cryo_err(ctx, -EOPNOTSUPP, "pid %d: its %s namespace is not owned "
+					"by its user namespace, which cryo cannot restore yet",
+					root, ns_name(f));
+	}
+	r = read_file_fmt(&sg, "/proc/%d/setgroups", root);
+	if (r < 0)
+		return cryo_err(ctx, r, "pid %d: read its setgroups", root);
+	ns->setgroups_deny = !strncmp(sg, "deny", 4);
+	r = read_idmap(ctx, root, "uid_map", &ns->uid_map, &ns->nuid_map);
+	if (r >= 0)
+		r = read_idmap(ctx, root, "gid_map", &ns->gid_map, &ns->ngid_map);
+	for (uint32_t i = 0; r >= 0 && i < img->ntasks; i++)
+		if (!img->tasks[i].zombie)
+			r = check_task(ctx, ns, &img->tasks[i], &img->tasks[0]);
+	return r;
+}
+
+int userns_dump_rest(struct cryo_ctx *ctx, const struct img *img)
+{
+	const struct img_ipc *ipc = img->ns.ipc;
+
+	if (!(img->ns.own & CLONE_NEWUSER))
+		return 0;
+	/* Their owners are host ids, which a restore inside would misname. */
+	if (ipc && (ipc->nshms || ipc->nsems || ipc->nmsqs))
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: System V IPC objects in a user "
+				"namespace of its own are not supported yet", img->tasks[0].pid);
+	if (img->ns.ntmpfs)
+		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: tmpfs mount %s in a user namespace "
+				"of its own is not supported yet", img->tasks[0].pid,
+				img->ns.tmpfs[0].point);
+	return 0;
+}
+
+static int write_map(struct cryo_ctx *ctx, pid_t pid, const char *file,
+		     const struct img_idmap *m, uint32_t n)
+{
+	_cleanup_free_ char *buf = malloc((size_t)n * 36 + 1);
+	size_t len = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		len += sprintf(buf + len, "%u %u %u\n", m[i].inside, m[i].outside, m[i].count);
+	int r = write_proc(pid, file, buf, len);
+
+	return r < 0 ? cryo_err(ctx, r, "write the %s of the new user namespace", file) : 0;
+}
+
+/* The maker of the namespace: it waits there (for the worker to join, or for each task to)
+ * until it is killed, and dies with the worker. */
+static __attribute__((noreturn)) void maker(int ready_wr)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (unshare(CLONE_NEWUSER) < 0 || write(ready_wr, "", 1) != 1)
+		_exit(1);
+	close(ready_wr);
+	for (;;)
+		pause();
+}
+
+int userns_make(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_task *root,
+		pid_t *ret_pid)
+{
+	const char *sg = ns->setgroups_deny ? "deny\n" : "allow\n";
+	int ready[2], r;
+	pid_t h;
+	char c;
+
+	/* Denied inside, the groups are the root's from here on (see above). */
+	if (setgroups(root->ngroups, root->groups) < 0)
+		return cryo_err(ctx, -errno, "take the groups of pid %d", root->pid);
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return cryo_err(ctx, -errno, "pipe");
+	h = fork();
+	if (h == 0) {
+		close(ready[0]);
+		maker(ready[1]);
+	}
+	close(ready[1]);
+	r = h < 0 ? cryo_err(ctx, -errno, "fork a maker of the user namespace") : 0;
+	if (r >= 0 && read(ready[0], &c, 1) != 1)
+		r = cryo_err(ctx, -EIO, "the maker of the user namespace could not make it");
+	close(ready[0]);
+	/* setgroups first: once gid_map is written, it can no longer change. */
+	if (r >= 0 && (r = write_proc(h, "setgroups", sg, strlen(sg))) < 0)
+		r = cryo_err(ctx, r, "write setgroups of the new user namespace");
+	if (r >= 0)
+		r = write_map(ctx, h, "uid_map", ns->uid_map, ns->nuid_map);
+	if (r >= 0)
+		r = write_map(ctx, h, "gid_map", ns->gid_map, ns->ngid_map);
+	if (r < 0) {
+		userns_made_free(h);
+		return r;
+	}
+	*ret_pid = h;
+	return 0;
+}
+
+void userns_made_free(pid_t maker_pid)
+{
+	if (maker_pid > 0) {
+		kill(maker_pid, SIGKILL);
+		waitpid(maker_pid, NULL, 0);
+	}
+}
+
+int userns_join(pid_t maker_pid)
+{
+	_cleanup_close_ int fd = open_proc(maker_pid, "ns/user", O_RDONLY);
+
+	if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0)
+		return -errno;
+	return 0;
+}
+
+int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_task *root)
+{
+	pid_t h = 0;
+	int r = userns_make(ctx, ns, root, &h);
+
+	if (r < 0)
+		return r;
+	r = userns_join(h);
+	if (r < 0)
+		cryo_err(ctx, r, "join the new user namespace");
+	userns_made_free(h);
+	return r;
+}
+
+int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t uid[4],
+		    uint32_t gid[4], uint32_t *groups, uint64_t *ret_ngroups)
+{
+	bool all = !ns->setgroups_deny;
+
+	for (int k = 0; k < 4; k++)
+		if (userns_id_in(ns->uid_map, ns->nuid_map, t->uid[k], &uid[k]) < 0 ||
+		    userns_id_in(ns->gid_map, ns->ngid_map, t->gid[k], &gid[k]) < 0)
+			return -EINVAL;
+	for (uint32_t k = 0; all && k < t->ngroups; k++)
+		all = userns_id_in(ns->gid_map, ns->ngid_map, t->groups[k], &groups[k]) == 0;
+	/* Not all named there: the root's, which it has already (userns_dump() checked). */
+	*ret_ngroups = all ? t->ngroups : UINT64_MAX;
+	return 0;
+}

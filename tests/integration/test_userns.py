@@ -1,0 +1,178 @@
+"""A tree in a user namespace of its own is dumped with the namespace's uid_map, gid_map and
+setgroups and restored in a new user namespace made first, which owns the tree's other
+namespaces; each task has its ids and capabilities there again. The workload checks all that
+from inside (tests/workloads/tree/userns_tree.c); these tests check what the host sees. A
+nested user namespace, a tree across two and one with no maps yet are refused at dump, and
+the tree runs on."""
+import os
+import re
+import shutil
+import signal
+import tempfile
+import time
+
+import pytest
+
+from pathlib import Path
+
+from conftest import alive, cryo, image_pids, reap, reap_gone, workload
+
+MAP = ["0", "100000", "65536"]
+
+
+@pytest.fixture
+def share():
+    """A directory that root of the namespace (100000 here) may make its file in: not under
+    pytest's, which only our root may enter."""
+    d = tempfile.mkdtemp(prefix="cryo-userns-", dir="/tmp")
+    os.chmod(d, 0o777)
+    yield Path(d)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def start(env, share, mode, setgroups):
+    run = env.start([workload("userns_tree"), mode, setgroups, str(share)])
+    run.wait_for("ready")
+    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    return run, init
+
+
+def dump_and_restore(env, run, pid):
+    img = env.tmp / "img"
+    cryo("dump", "-t", pid, "-D", img)
+    deadline = time.time() + 5
+    while alive(pid) and time.time() < deadline:
+        time.sleep(0.01)
+    assert not alive(pid), "the dump did not kill the tree"
+    # The launcher reaps the dumped root and we (subreaper) its orphans, whose PIDs the
+    # restore takes again.
+    run.finish()
+    reap_gone(image_pids(img))
+    pidfile = env.tmp / "r.pid"
+    cryo("restore", "-D", img, "--detach", "--pidfile", pidfile)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    return pid
+
+
+def status_field(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        return [line.split()[1:] for line in f if line.startswith(key + ":")][0]
+
+
+def check_host_view(pid, setgroups):
+    for m in ("uid_map", "gid_map"):
+        with open(f"/proc/{pid}/{m}") as f:
+            assert [line.split() for line in f] == [MAP], m
+    with open(f"/proc/{pid}/setgroups") as f:
+        assert f.read().strip() == setgroups
+    assert status_field(pid, "Uid") == ["100000"] * 4
+    assert status_field(pid, "Gid") == ["100000"] * 4
+    assert os.readlink(f"/proc/{pid}/ns/user") != os.readlink("/proc/self/ns/user")
+
+
+def test_user_namespace_owning_pid_mnt_net_uts_ipc(env, share):
+    run, init = start(env, share, "full", "allow")
+    pid = dump_and_restore(env, run, init)
+    check_host_view(pid, "allow")
+    assert status_field(pid, "Groups") == ["100000", "100005"]
+    assert status_field(pid, "NSpid")[-1] == "1"
+    os.kill(pid, signal.SIGUSR1)
+    assert reap(pid, 20) == 0, run.text()
+    assert "\nPASS\n" in run.text(), run.text()
+    st = os.stat(share / "owned")
+    assert (st.st_uid, st.st_gid) == (100000, 100000)
+
+
+def test_user_namespace_alone_setgroups_denied(env, share):
+    run, init = start(env, share, "user", "deny")
+    groups = status_field(init, "Groups")
+    pid = dump_and_restore(env, run, init)
+    assert pid == init  # no pid namespace of its own: its PID here again
+    check_host_view(pid, "deny")
+    assert status_field(pid, "Groups") == groups
+    os.kill(pid, signal.SIGUSR1)
+    assert reap(pid, 20) == 0, run.text()
+    assert "\nPASS\n" in run.text(), run.text()
+    st = os.stat(share / "owned")
+    assert (st.st_uid, st.st_gid) == (100000, 100000)
+
+
+def child_of(pid, timeout=5.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
+        if kids:
+            return int(kids[0])
+        time.sleep(0.01)
+    raise AssertionError(f"pid {pid} has no child")
+
+
+def test_unshare_map_root_user_pid_mount_proc(env):
+    """As `unshare -U -r -p -m --fork --mount-proc` runs a program: memory and a counter go
+    on in the restored namespace, where root is the host's root (map "0 0 1")."""
+    run = env.start(["unshare", "-U", "-r", "-p", "-m", "--fork", "--mount-proc",
+                     workload("mem_anon")])
+    run.wait_for("ready")
+    root = child_of(run.pid)
+    pid = dump_and_restore(env, run, root)
+    with open(f"/proc/{pid}/uid_map") as f:
+        assert [line.split() for line in f] == [["0", "0", "1"]]
+    assert status_field(pid, "NSpid")[-1] == "1"
+    os.kill(pid, signal.SIGUSR1)
+    assert reap(pid, 20) == 0, run.text()
+    assert "\nPASS\n" in run.text(), run.text()
+
+
+def test_tree_across_two_user_namespaces_refused_tree_unharmed(env, share):
+    run, init = start(env, share, "full", "allow")
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
+    assert p.returncode != 0
+    assert "user namespace" in p.stderr and "nested" in p.stderr, p.stderr
+    assert f"pid {init}" in p.stderr, p.stderr
+    assert alive(run.pid) and alive(init)
+    os.kill(init, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
+
+
+def test_nested_user_namespace_refused_tree_unharmed(env):
+    run = env.start(["unshare", "-U", "-r", "unshare", "-U", "-r", "--fork",
+                     workload("mem_anon")])
+    run.wait_for("ready")
+    root = child_of(run.pid)
+    p = cryo("dump", "-t", root, "-D", env.tmp / "img", check=False)
+    assert p.returncode != 0
+    assert "nested user namespaces" in p.stderr and f"pid {root}" in p.stderr, p.stderr
+    assert alive(root)
+    os.kill(root, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
+
+
+def test_user_namespace_without_maps_refused_tree_unharmed(env):
+    run = env.start(["unshare", "-U", "--fork", workload("mem_anon")])
+    run.wait_for("ready")
+    root = child_of(run.pid)
+    p = cryo("dump", "-t", root, "-D", env.tmp / "img", check=False)
+    assert p.returncode != 0
+    assert "uid_map" in p.stderr and f"pid {root}" in p.stderr, p.stderr
+    assert alive(root)
+    os.kill(root, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
+
+
+def test_unshare_map_root_user_alone(env):
+    """As `unshare --user --map-root-user --fork` runs a program: no other namespace, its PID
+    here again, memory and a counter going on."""
+    run = env.start(["unshare", "--user", "--map-root-user", "--fork", workload("mem_anon")])
+    run.wait_for("ready")
+    root = child_of(run.pid)
+    pid = dump_and_restore(env, run, root)
+    assert pid == root
+    with open(f"/proc/{pid}/uid_map") as f:
+        assert [line.split() for line in f] == [["0", "0", "1"]]
+    with open(f"/proc/{pid}/setgroups") as f:
+        assert f.read().strip() == "deny"
+    assert os.readlink(f"/proc/{pid}/ns/user") != os.readlink("/proc/self/ns/user")
+    os.kill(pid, signal.SIGUSR1)
+    assert reap(pid, 20) == 0, run.text()
+    assert "\nPASS\n" in run.text(), run.text()
