@@ -236,13 +236,16 @@ static int check_addr(struct dec *d, const char *key, const uint8_t *a, uint32_t
 	return fam == family ? 0 : bad(d, key, "is not an address of the socket's family");
 }
 
+/* The kernel's IPPROTO_MAX is 263 since IPPROTO_MPTCP (262): raw sockets take any below. */
+#define RAW_PROTO_MAX 262
+
 static int rawsk_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	uint64_t fam = f->params[0], type = f->params[1], proto = f->params[2];
 
 	if ((fam != AF_INET && fam != AF_INET6) ||
 	    (type != SOCK_RAW && !(type == SOCK_DGRAM && is_ping(fam, type, proto))) ||
-	    proto > 255 || f->params[3] > RAW_OPT_ALL ||
+	    proto > RAW_PROTO_MAX || f->params[3] > RAW_OPT_ALL ||
 	    ((f->params[3] & RAW_OPT_HDRINCL) && fam != AF_INET) || f->params[4] > UINT32_MAX ||
 	    (fam == AF_INET6 && f->params[4] > 0x10000) || f->params[5] > SK_BUF_MAX ||
 	    f->params[6] > SK_BUF_MAX || f->params[7] > INT32_MAX)

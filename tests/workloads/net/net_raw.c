@@ -4,7 +4,8 @@
  * 127.0.0.1 whose ICMP_FILTER lets only echo replies through; a raw UDP socket with
  * IP_HDRINCL, connected to 127.0.0.2 and bound to lo (SO_BINDTOIFINDEX); an IPv6 raw socket
  * of protocol 253 bound to ::1 with IPV6_CHECKSUM; a raw ICMPv6 socket whose ICMP6_FILTER
- * blocks all but echo replies; a ping socket bound to 127.0.0.1 with its
+ * blocks all but echo replies; a raw socket of protocol 262, past 255; a ping socket bound to
+ * 127.0.0.1 with its
  * own ICMP id, and one never bound nor used (no ICMP id yet: not in /proc/net/icmp). After the
  * restore each reads back the same, the raw ICMP socket sends an echo request and sees only
  * the reply (its own request is filtered out), the ping socket gets its reply with its id,
@@ -142,7 +143,7 @@ int main(int argc, char **argv)
 	unsigned st;
 	uint32_t mask = ~(1u << ICMP_ECHOREPLY), back = 0;
 	socklen_t mlen = sizeof(back);
-	int icmp, hdr, v6, icmp6, ping = -1, fresh = -1, one = 1, two = 2;
+	int icmp, hdr, v6, icmp6, p262, ping = -1, fresh = -1, one = 1, two = 2;
 	struct icmp6_filter f6, f6back;
 	socklen_t f6len = sizeof(f6back);
 	uint16_t id = 0x5000 | (getpid() & 0xfff), seq = getpid() & 0xffff;
@@ -153,7 +154,8 @@ int main(int argc, char **argv)
 	hdr = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
 	v6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 253);
 	icmp6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	if (icmp < 0 || hdr < 0 || v6 < 0 || icmp6 < 0)
+	p262 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, 262);
+	if (icmp < 0 || hdr < 0 || v6 < 0 || icmp6 < 0 || p262 < 0)
 		fail("socket: %m");
 	ICMP6_FILTER_SETBLOCKALL(&f6);
 	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f6);
@@ -204,7 +206,8 @@ int main(int argc, char **argv)
 	if (strcmp(rem, "0200007F:0000") || st != 1)
 		fail("the raw UDP socket is no longer connected to 127.0.0.2 (%s, %u)", rem, st);
 	if (get_int(hdr, SOL_SOCKET, SO_PROTOCOL) != IPPROTO_UDP ||
-	    get_int(v6, SOL_SOCKET, SO_PROTOCOL) != 253)
+	    get_int(v6, SOL_SOCKET, SO_PROTOCOL) != 253 ||
+	    get_int(p262, SOL_SOCKET, SO_PROTOCOL) != 262)
 		fail("protocols changed");
 	if (!same_addr(v6, &a_v6, la_v6))
 		fail("the IPv6 raw socket is bound elsewhere");
