@@ -156,6 +156,7 @@ struct cli_restore_how {
 	unsigned copies;       /* --copies N: a warm pool of N (docs/fanout.md) */
 	bool fill;             /* --fill: the pool's pages in the background too */
 	bool no_hot_set;       /* --no-hot-set: neither load nor record the hot set */
+	bool tcp_close;        /* --tcp-close (CRIU's): connections restored closed */
 };
 
 /* Restores the image in dir ("-": arriving on stdin), or arriving on fds[0..nfds) if dir is

@@ -67,6 +67,8 @@ static const char usage[] =
 	"                        stderr is a terminal)\n"
 	"  -v, --verbose         more log output (repeat for debug)\n"
 	"  -o, --log-file FILE   log lines to FILE instead of stderr (errors still go there)\n"
+	"  --tcp-close           every established or half-closed TCP connection restored\n"
+	"                        closed: its bytes, then end-of-file (CRIU's option)\n"
 	"  CRIU's options (--tcp-established, --file-locks, -j, -v4, ...) are taken as\n"
 	"  docs/cryo-dump.md says: done, already the default, or refused saying why.\n"
 	"  -h, --help            this help\n";
@@ -136,6 +138,7 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.ret_copies = roots;
 	o.fill = how->fill;
 	o.no_hot_set = how->no_hot_set;
+	o.tcp_close = how->tcp_close;
 	cli_progress(ctx, how->as_json);
 	if (how->runc_id) {
 		struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
@@ -274,6 +277,9 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case 'v':
 			how.verbose = criu_verbosity(how.verbose, optarg);
+			break;
+		case CRIU_TCP_CLOSE:
+			how.tcp_close = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);

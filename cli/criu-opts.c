@@ -16,6 +16,8 @@ static const char *const noop_why[] = {
 					     "always dumped (restored with their peer gone)",
 	[CRIU_SHELL_JOB - CRIU_OPT_BASE] = "a root in a session and group led outside the tree "
 					   "always comes back in those of cryo restore",
+	/* cryo restore takes it (cmd-restore.c); a dump is the same either way. */
+	[CRIU_TCP_CLOSE - CRIU_OPT_BASE] = "a restore-time request (cryo restore --tcp-close)",
 };
 
 /* What cryo does not do yet, said instead of pretending. */
@@ -23,7 +25,6 @@ static const char *const refused_why[] = {
 	[CRIU_MANAGE_CGROUPS - CRIU_OPT_BASE] = "cgroups are left alone: the tree is restored "
 						"into the restoring process's",
 	[CRIU_LEAVE_STOPPED - CRIU_OPT_BASE] = "the tree always runs afterwards",
-	[CRIU_TCP_CLOSE - CRIU_OPT_BASE] = "connections are restored open",
 	[CRIU_SKIP_IN_FLIGHT - CRIU_OPT_BASE] = "connections not yet accepted are not handled "
 						"yet",
 	[CRIU_EXTERNAL - CRIU_OPT_BASE] = "external mounts, sockets and terminals are not "

@@ -248,6 +248,15 @@ struct cryo_restore_opts {
 	 * This turns both off.
 	 */
 	bool no_hot_set;
+	/*
+	 * CRIU's --tcp-close: every TCP connection of the image that was established or
+	 * half-closed comes back closed for good (state CLOSE), as if both ends had closed it
+	 * while the tree was away: the program reads what was queued to it, then end-of-file;
+	 * a write fails with EPIPE. What it had still to send is dropped. Its peer hears
+	 * nothing of it (no FIN, no RST). Listeners, unconnected sockets, connections still
+	 * connecting and those closed already are restored as always.
+	 */
+	bool tcp_close;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 #define CRYO_COPIES_MAX 64

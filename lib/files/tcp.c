@@ -481,6 +481,40 @@ int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 	return 0;
 }
 
+/*
+ * --tcp-close, as CRIU's: each established or half-closed connection becomes one that both
+ * ends closed while the tree was away, right after what it had received and what the peer
+ * had acknowledged. The peer's FIN follows the receive queue (one sequence number more,
+ * where it had not come yet), ours follows what the peer acknowledged (the bytes not
+ * acknowledged, or never sent, are dropped, as a closed connection's are at dump), and the
+ * CLOSE path above puts both FINs and the peer's ACK back in repair mode, by segments that
+ * go to our own address only: the peer is told nothing. A pending error or unsent FIN no
+ * longer applies; connecting (SYN_SENT) and closed ones stay as they are.
+ */
+void tcp_close_image(struct cryo_ctx *ctx, struct img *img)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		struct img_file *f = &img->files[i];
+		struct img_tcp *t = f->tcp;
+		uint32_t snd_una;
+
+		if (f->type != FILE_SOCKET || !t || t->state == TCP_SYN_SENT ||
+		    t->state == TCP_CLOSE)
+			continue;
+		snd_una = t->outq_seq - tcp_state_fin_sent(t->state) - f->sendq_len;
+		if (!(TCPF(t->state) & FIN_RCVD))
+			t->inq_seq++;
+		t->outq_seq = snd_una + 1;
+		log_info(ctx, "socket %u: TCP connection in state %s restored closed (--tcp-close): "
+			 "%u bytes to read, %u unsent dropped", f->id, tcp_state_name(t->state),
+			 f->data_len, f->sendq_len);
+		t->state = TCP_CLOSE;
+		t->flags = 0;
+		t->unsent = 0;
+		f->sendq_len = 0;
+	}
+}
+
 /* The Internet checksum (RFC 1071) of len bytes, added to sum. */
 static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 {

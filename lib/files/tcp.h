@@ -42,4 +42,9 @@ int tcp_restore_finish(struct cryo_ctx *ctx, const struct rst_shared *sh);
  * connection, so that its peer answers now (a reset where its end is gone). */
 void tcp_restore_probe(struct cryo_ctx *ctx, const struct rst_shared *sh);
 
+/* --tcp-close (cryo_restore_opts.tcp_close): turns every established or half-closed
+ * connection of img into one closed for good (CLOSE, by both FINs) with the same receive
+ * queue and no send queue, which the restore then brings back as it does such a one. */
+void tcp_close_image(struct cryo_ctx *ctx, struct img *img);
+
 #endif

@@ -1104,6 +1104,8 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	r = img_load(ctx, dirfd, opts->dir, &img);
 	if (r < 0)
 		return r;
+	if (opts->tcp_close)
+		tcp_close_image(ctx, &img);
 	sh.img = &img;
 	sh.rx = rx;
 	sh.uffd_sink = -1;

@@ -14,7 +14,7 @@ def test_criu_options_that_cryo_does_by_default_and_a_log_file(env):
     img = env.tmp / "img"
     log = env.tmp / "dump.criu.log"
     p = cryo("dump", "-t", run.pid, "-D", img, "--tcp-established", "--file-locks",
-             "--link-remap", "--ext-unix-sk", "-j", "-v4", "-o", log)
+             "--link-remap", "--ext-unix-sk", "-j", "--tcp-close", "-v4", "-o", log)
     assert "cryo: debug:" not in p.stderr  # the log went to the file
     assert "cryo: debug:" in log.read_text() and "tree frozen for" in log.read_text()
     assert oct(os.stat(log).st_mode & 0o777) == "0o600"
@@ -23,7 +23,7 @@ def test_criu_options_that_cryo_does_by_default_and_a_log_file(env):
     rlog = env.tmp / "restore.criu.log"
     pidfile = env.tmp / "pid"
     cryo("restore", "-D", img, "-d", "--tcp-established", "--ext-unix-sk", "--shell-job", "--pidfile", pidfile,
-         "--log-file", rlog, "-v3")
+         "--tcp-close", "--log-file", rlog, "-v3")
     pid = int(pidfile.read_text())
     env.restored.append(pid)
     assert "cryo: info:" in rlog.read_text() and "cryo: debug:" not in rlog.read_text()
@@ -31,7 +31,7 @@ def test_criu_options_that_cryo_does_by_default_and_a_log_file(env):
 
 
 @pytest.mark.parametrize("opt", [["--manage-cgroups"],
-                                 ["--leave-stopped"], ["--tcp-close"],
+                                 ["--leave-stopped"],
                                  ["--skip-in-flight"], ["--external", "mnt[]:x"]])
 def test_criu_options_cryo_does_not_do_are_refused_saying_why(env, opt):
     run = env.start([workload("mem_anon")])

@@ -1,11 +1,13 @@
 """TCP connections beyond ESTABLISHED, and the network lock that holds dumped connections
 still until their restore (docs/network-locking.md)."""
+import fcntl
 import json
 import os
 import signal
 import socket
 import struct
 import subprocess
+import termios
 import threading
 import time
 
@@ -430,6 +432,65 @@ def test_tcp_peer_gone_while_dumped_reset_at_once(env, locks):
         conn = None
         pid = env.restore()
         env.check(run, pid)
+    finally:
+        for s in (listener, conn):
+            if s:
+                s.close()
+
+
+def _tcp_info(sock):
+    """(state, segs_in, bytes to read) of a socket of this process (struct tcp_info: state at 0, tcpi_segs_in
+    at 140)."""
+    raw = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 144)
+    inq = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
+    return raw[0], struct.unpack_from("<I", raw, 140)[0], struct.unpack("<i", inq)[0]
+
+
+@pytest.mark.parametrize("how", ["restore", "dump-and-restore", "unlocked"])
+def test_tcp_close_option_restores_connections_closed(env, locks, how):
+    """CRIU's --tcp-close (zdtm socket-tcp-close0: on restore; socket-dump-tcp-close: on both):
+    established and half-closed connections, both ends in the tree or the peer outside
+    (this test, which never reads), come back in state CLOSE: the workload reads exactly the
+    bytes queued to each, then end-of-file, poll() says POLLHUP, writes fail with EPIPE; the
+    bytes the outside one had not sent yet are dropped; the listener is untouched. The peer
+    outside hears nothing, neither FIN nor RST nor data: its end stays established (no FIN:
+    not CLOSE_WAIT; no RST: not CLOSE) with no segment more than it had at the dump and no
+    byte more to read, also where the dump's network lock is gone before the restore
+    ("unlocked"): the restore sends the peer nothing, so needs no lock. (The peer's own next segment, such as the window update of a read,
+    meets no connection here and is answered with a reset, as after CRIU's --tcp-close.)"""
+    listener = socket.socket()
+    conn = None
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        run = env.start([workload("net_tcp_close_opt"), str(listener.getsockname()[1])])
+        listener.settimeout(10)
+        conn, _ = listener.accept()
+        conn.sendall(b"outside")
+        locks.append(run.pid)
+        run.wait_for("ready")
+        img = env.dump(run, extra=("--tcp-close",) if how == "dump-and-restore" else ())
+        if how == "unlocked":  # the restore needs no lock for them: none goes out
+            subprocess.run(["nft", "delete", "table", "inet", f"cryo-lock-{run.pid}"],
+                           check=True)
+        meta = json.loads((img / "cryo.json").read_text())
+        states = sorted(struct.unpack_from("<I", bytes.fromhex(f["tcp"]), 52)[0]
+                        for f in meta["files"] if f.get("tcp"))
+        assert states == [1, 1, 1, 5, 8], states  # the image is the same either way
+        assert any(f.get("sendq") for f in meta["files"] if f.get("tcp")), "O sent it all"
+        time.sleep(0.2)
+        before = _tcp_info(conn)
+        assert before[0] == 1, before
+        pidfile = env.tmp / "restored.pid"
+        p = cryo("restore", "-D", img, "--detach", "--pidfile", pidfile, "--tcp-close", "-v")
+        pid = int(pidfile.read_text().split()[0])
+        env.restored.append(pid)
+        assert "restored closed (--tcp-close)" in p.stderr, p.stderr
+        assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
+        env.check(run, pid)
+        time.sleep(0.5)  # anything the restored end sent would be here by now
+        assert _tcp_info(conn) == before, (before, _tcp_info(conn))
     finally:
         for s in (listener, conn):
             if s:
