@@ -14,13 +14,16 @@ SIGTERM, and judged by the PASS its .out ends with.
 
 With --criu PATH the same tests run through CRIU instead, the way CRIU's own zdtm.py runs them
 (each test's .desc options: opts and dopts at dump, opts and ropts at restore, which is
-restored detached): the yardstick of what CRIU passes on this machine.
+restored detached): the yardstick of what CRIU passes on this machine. With --opts-from-desc
+cryo gets those .desc options too (the ones CRIU's own tests ask for, such as --tcp-close;
+cryo takes or refuses each as docs/cryo-dump.md says): a run of what a test means, not of
+cryo's defaults.
 
 Tests that change the host beyond their own files (cgroup hierarchies they mount, firewall
 rules) are left out unless --all is given; run those on a machine nothing else uses.
 
     scripts/criu-zdtm.py --criu-src ~/criu [--cryo build/cryo | --criu PATH] [--results FILE]
-                         [--all] [NAME...]
+                         [--all] [--opts-from-desc] [NAME...]
 """
 import argparse
 import ast
@@ -130,12 +133,15 @@ def skip_reason(static, name, run_all):
 
 
 def commands(static, name, tool, img):
-    """The dump and the restore command lines: cryo's with no option, or CRIU's as zdtm.py."""
-    if tool["criu"] is None:
-        return ([tool["cryo"], "dump", "-t", "{pid}", "-D", img],
-                [tool["cryo"], "restore", "-D", img, "--detach"])
+    """The dump and the restore command lines: cryo's with no option (or with the .desc's,
+    --opts-from-desc), or CRIU's as zdtm.py."""
     d = desc_of(static, name)
     opts = d.get("opts", "").split()
+    if tool["criu"] is None:
+        dopts, ropts = ((opts + d.get("dopts", "").split(), opts + d.get("ropts", "").split())
+                        if tool["desc_opts"] else ([], []))
+        return ([tool["cryo"], "dump", "-t", "{pid}", "-D", img] + dopts,
+                [tool["cryo"], "restore", "-D", img, "--detach"] + ropts)
     return ([tool["criu"], "dump", "-v4", "-o", "dump.log", "-D", img, "-t", "{pid}"] + opts +
             d.get("dopts", "").split(),
             [tool["criu"], "restore", "-v4", "-o", "restore.log", "-D", img,
@@ -217,10 +223,13 @@ def main():
     ap.add_argument("--criu", help="run the tests through this criu instead, as zdtm.py does")
     ap.add_argument("--results", help="append each line to this file too")
     ap.add_argument("--all", action="store_true", help="also the tests that change the host")
+    ap.add_argument("--opts-from-desc", action="store_true",
+                    help="give cryo each test's .desc options (opts, dopts, ropts) as CRIU gets them")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     static = os.path.abspath(os.path.join(a.criu_src, "test/zdtm/static"))
-    tool = {"cryo": os.path.abspath(a.cryo), "criu": a.criu and os.path.abspath(a.criu)}
+    tool = {"cryo": os.path.abspath(a.cryo), "criu": a.criu and os.path.abspath(a.criu),
+            "desc_opts": a.opts_from_desc}
     results = open(a.results, "a") if a.results else None
     counts = {}
     with tempfile.TemporaryDirectory(prefix="cryo-zdtm-") as tmp:
