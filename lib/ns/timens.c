@@ -9,7 +9,9 @@
  * from the values they had at dump: the tree sees no time pass while it was not running, as
  * CRIU chooses too (criu/timens.c), so a monotonic clock never goes back, even on another
  * host with less uptime, and waits the tree runs again (futex, clock_nanosleep) keep their
- * distance (an absolute timerfd does not yet: docs/containers.md).
+ * distance: they run again in the tree's tasks, whose absolute times the kernel takes on the
+ * tree's clocks (timens_ktime_to_host()). A timerfd is armed in the restore worker, in our
+ * namespace, so lib/files/timerfd.c moves its expiry by timens_offset().
  * CLOCK_REALTIME is not namespaced and goes on as the host's.
  *
  * unshare(CLONE_NEWTIME) leaves the caller where it was: its children (not those made with
@@ -55,37 +57,68 @@ static int now(struct cryo_ctx *ctx, clockid_t clk, int64_t ret[2])
 	return 0;
 }
 
-int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns)
+/* Parse a timens_offsets file (buf, its text, consumed) into the two offsets. */
+static int parse_offsets(char *buf, int64_t mono[2], int64_t boot[2], const char **bad_line)
 {
-	_cleanup_free_ char *buf = NULL;
-	bool mono = false, boot = false;
+	bool have_mono = false, have_boot = false;
 	char *line, *save = NULL;
-	int r = read_file_fmt(&buf, "/proc/%d/timens_offsets", root);
 
-	if (r < 0)
-		return cryo_err(ctx, r, "read /proc/%d/timens_offsets", root);
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char name[16];
 		long long s, n;
 
-		if (sscanf(line, "%15s %lld %lld", name, &s, &n) != 3 || n < 0 || n >= NSEC)
-			return cryo_err(ctx, -EIO,
-					"pid %d: a line of timens_offsets I cannot "
-					"read: \"%s\"",
-					root, line);
+		if (sscanf(line, "%15s %lld %lld", name, &s, &n) != 3 || n < 0 || n >= NSEC) {
+			*bad_line = line;
+			return -EIO;
+		}
 		if (!strcmp(name, "monotonic") || !strcmp(name, "1")) {
-			ns->mono_off[0] = s;
-			ns->mono_off[1] = n;
-			mono = true;
+			mono[0] = s;
+			mono[1] = n;
+			have_mono = true;
 		} else if (!strcmp(name, "boottime") || !strcmp(name, "7")) {
-			ns->boot_off[0] = s;
-			ns->boot_off[1] = n;
-			boot = true;
+			boot[0] = s;
+			boot[1] = n;
+			have_boot = true;
 		}
 	}
-	if (!mono || !boot)
-		return cryo_err(ctx, -EIO, "pid %d: timens_offsets lacks the %s clock", root,
-				mono ? "boottime" : "monotonic");
+	*bad_line = have_mono ? "(no boottime line)" : "(no monotonic line)";
+	return have_mono && have_boot ? 0 : -EIO;
+}
+
+int timens_offset(struct cryo_ctx *ctx, const char *who, clockid_t clk, int64_t ret[2])
+{
+	_cleanup_free_ char *buf = NULL;
+	int64_t mono[2], boot[2];
+	const char *line = "";
+	int r;
+
+	ret[0] = ret[1] = 0;
+	if (clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME && clk != CLOCK_BOOTTIME_ALARM)
+		return 0;
+	r = read_file_fmt(&buf, "/proc/%s/timens_offsets", who);
+	if (r == -ENOENT)
+		return 0; /* a kernel without time namespaces */
+	if (r < 0)
+		return cryo_err(ctx, r, "read /proc/%s/timens_offsets", who);
+	if (parse_offsets(buf, mono, boot, &line) < 0)
+		return cryo_err(ctx, -EIO, "/proc/%s/timens_offsets: a line I cannot read: \"%s\"",
+				who, line);
+	ret[0] = clk == CLOCK_MONOTONIC ? mono[0] : boot[0];
+	ret[1] = clk == CLOCK_MONOTONIC ? mono[1] : boot[1];
+	return 0;
+}
+
+int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns)
+{
+	_cleanup_free_ char *buf = NULL;
+	const char *line = "";
+	int r = read_file_fmt(&buf, "/proc/%d/timens_offsets", root);
+
+	if (r < 0)
+		return cryo_err(ctx, r, "read /proc/%d/timens_offsets", root);
+	if (parse_offsets(buf, ns->mono_off, ns->boot_off, &line) < 0)
+		return cryo_err(ctx, -EIO, "pid %d: a line of timens_offsets I cannot read: \"%s\"",
+				root, line);
 	/* The worker is in our time namespace: the tree's clocks are ours plus its offsets. */
 	if ((r = now(ctx, CLOCK_MONOTONIC, ns->mono)) < 0 ||
 	    (r = now(ctx, CLOCK_BOOTTIME, ns->boot)) < 0)
