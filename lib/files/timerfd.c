@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,15 +58,6 @@ static void ts_add(int64_t t[2], const int64_t d[2], int sign)
 		t[1] -= NSEC;
 		t[0]++;
 	}
-}
-
-/* Are our children born in another time namespace than ours (unshare(CLONE_NEWTIME))? */
-static bool children_in_another_timens(void)
-{
-	struct stat a, b;
-
-	return stat("/proc/self/ns/time", &a) == 0 &&
-	       stat("/proc/self/ns/time_for_children", &b) == 0 && a.st_ino != b.st_ino;
 }
 
 static bool timerfd_claim(const struct fd_dump *d)
@@ -142,6 +132,7 @@ static int timerfd_open(struct file_restore *fr, const struct img_file *f)
 	};
 	uint64_t ticks = f->params[6];
 	int fd, flags = f->params[TFD_P_ABSOLUTE] ? f->params[TFD_P_FLAGS] & SETTIME_FLAGS : 0;
+	int64_t exp[2], off[2];
 
 	/* Expired with ticks unread, a periodic timer waits for the read to re-arm: it runs
 	 * again one period from now. */
@@ -149,12 +140,9 @@ static int timerfd_open(struct file_restore *fr, const struct img_file *f)
 		its.it_value = its.it_interval;
 	/* An expiry on the tree's clock, armed from here (see above). The offset of our own
 	 * namespace is taken to be 0, as timens_restore() takes it. */
-	if ((flags & TFD_TIMER_ABSTIME) && children_in_another_timens()) {
-		int64_t exp[2] = {its.it_value.tv_sec, its.it_value.tv_nsec}, off[2];
-		int r = timens_offset(fr->ctx, "self", f->params[TFD_P_CLOCK], off);
-
-		if (r < 0)
-			return r;
+	if ((flags & TFD_TIMER_ABSTIME) && timens_restored_offset(f->params[TFD_P_CLOCK], off)) {
+		exp[0] = its.it_value.tv_sec;
+		exp[1] = its.it_value.tv_nsec;
 		ts_add(exp, off, -1);
 		/* Past already (it fires at once): 0 would disarm it. */
 		its.it_value = exp[0] < 0 ? (struct timespec){0, 1}

@@ -11,7 +11,8 @@
  * host with less uptime, and waits the tree runs again (futex, clock_nanosleep) keep their
  * distance: they run again in the tree's tasks, whose absolute times the kernel takes on the
  * tree's clocks (timens_ktime_to_host()). A timerfd is armed in the restore worker, in our
- * namespace, so lib/files/timerfd.c moves its expiry by timens_offset().
+ * namespace, so lib/files/timerfd.c moves its expiry by the offsets (timens_offset() at
+ * dump, timens_restored_offset() at restore).
  * CLOCK_REALTIME is not namespaced and goes on as the host's.
  *
  * unshare(CLONE_NEWTIME) leaves the caller where it was: its children (not those made with
@@ -33,6 +34,13 @@
 
 #define LOG_PREFIX "time namespace: "
 #define NSEC	   1000000000LL
+
+/* The offsets timens_restore() gave the namespace this thread's children are born in (per
+ * thread, as unshare(CLONE_NEWTIME) is). */
+static __thread struct {
+	bool made;
+	int64_t mono[2], boot[2];
+} children;
 
 static void normalize(int64_t v[2])
 {
@@ -108,6 +116,18 @@ int timens_offset(struct cryo_ctx *ctx, const char *who, clockid_t clk, int64_t 
 	return 0;
 }
 
+bool timens_restored_offset(clockid_t clk, int64_t ret[2])
+{
+	const int64_t *off = clk == CLOCK_MONOTONIC ? children.mono : children.boot;
+
+	if (!children.made ||
+	    (clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME && clk != CLOCK_BOOTTIME_ALARM))
+		return false;
+	ret[0] = off[0];
+	ret[1] = off[1];
+	return true;
+}
+
 int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -166,6 +186,9 @@ int timens_restore(struct cryo_ctx *ctx, const struct img_ns *ns)
 				"from %lld s and %lld s",
 				(long long)mono[0], (long long)boot[0], (long long)ns->mono[0],
 				(long long)ns->boot[0]);
+	children.made = true;
+	memcpy(children.mono, mono, sizeof(mono));
+	memcpy(children.boot, boot, sizeof(boot));
 	log_info(ctx, "offsets monotonic %lld.%09lld s, boottime %lld.%09lld s", (long long)mono[0],
 		 (long long)mono[1], (long long)boot[0], (long long)boot[1]);
 	return 0;

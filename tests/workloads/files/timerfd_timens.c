@@ -76,7 +76,8 @@ static void check_fires(const char *name, int fd, clockid_t c, int64_t expiry)
 		fail("%s: did not fire within 5 s of its expiry", name);
 	at = now_ns(c);
 	if (at < expiry || at > expiry + 150 * MS)
-		fail("%s: fired at %+lld ms from its expiry", name, (long long)((at - expiry) / MS));
+		fail("%s: fired at %+lld ms from its expiry", name,
+		     (long long)((at - expiry) / MS));
 	if (read(fd, &ticks, sizeof(ticks)) != sizeof(ticks) || ticks != 1)
 		fail("%s: %llu expirations, want 1", name, (unsigned long long)ticks);
 }
