@@ -63,7 +63,7 @@ def test_absolute_timerfds_on_the_tree_clocks(env):
     """Absolute timerfds on CLOCK_MONOTONIC and CLOCK_BOOTTIME in a time namespace of the tree's
     own (+1 and +2 days) fire at their expiry on the tree's clocks, which do not count the 3 s
     between dump and restore, and a periodic one counts its periods on that clock too (the
-    workload checks each within 150 ms)."""
+    workload checks each within 150 ms); so does a POSIX timer armed with TIMER_ABSTIME."""
     run = env.start([workload("timerfd_timens")])
     run.wait_for("ready")
     child = int(re.search(r"child (\d+)", run.text()).group(1))

@@ -6,18 +6,21 @@
  * offsets, forks the child that is born in the namespace (the tree that is dumped), prints
  * "child <its pid>" and exits with the child's status. The child arms, on its own clocks:
  *   - a CLOCK_MONOTONIC one-shot 6 s ahead, and a CLOCK_BOOTTIME one-shot 7 s ahead;
- *   - a CLOCK_MONOTONIC periodic one (every 250 ms) whose first expiry is 2 s ahead.
+ *   - a CLOCK_MONOTONIC periodic one (every 250 ms) whose first expiry is 2 s ahead;
+ *   - and a POSIX timer (SIGEV_NONE) on CLOCK_BOOTTIME with TIMER_ABSTIME, 8 s ahead.
  * The test waits between dump and restore; the tree's clocks do not count that time. After
  * SIGUSR1 the child sleeps until 1.1 s past the periodic one's first expiry
  * (clock_nanosleep(TIMER_ABSTIME), on its clock too), then checks, on its own clocks:
  *   - each one-shot has, before it fires, the time left until its expiry (within 50 ms), has
  *     not fired yet, and then fires at its expiry, not before it nor more than 150 ms after;
+ *   - the POSIX timer has the time left until its expiry (within 50 ms);
  *   - the periodic one has counted exactly the periods from its first expiry until the read
  *     (1 + whole periods since), and nothing is left over after.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdint.h>
 #include <sys/timerfd.h>
@@ -102,12 +105,30 @@ static void check_periods(int fd, int64_t first)
 		     (unsigned long long)ticks, (long long)lo, (long long)((before - first) / MS));
 }
 
+/* The POSIX timer has the time left until expiry of CLOCK_BOOTTIME, within 50 ms. */
+static void check_posix_timer(timer_t t, int64_t expiry)
+{
+	struct itimerspec cur;
+	int64_t left = expiry - now_ns(CLOCK_BOOTTIME), got;
+
+	if (timer_gettime(t, &cur) < 0)
+		fail("timer_gettime: %s", strerror(errno));
+	got = (int64_t)cur.it_value.tv_sec * NSEC + cur.it_value.tv_nsec;
+	if (got > left + 50 * MS || got < left - 50 * MS)
+		fail("POSIX timer: %lld ms left, want %lld ms", (long long)(got / MS),
+		     (long long)(left / MS));
+}
+
 static void child_main(void)
 {
 	int64_t mono = now_ns(CLOCK_MONOTONIC), boot = now_ns(CLOCK_BOOTTIME);
 	int64_t mono_exp = mono + 6 * NSEC, boot_exp = boot + 7 * NSEC;
 	int64_t first = mono + 2 * NSEC, wake = first + 1100 * MS;
 	struct timespec until = {wake / NSEC, wake % NSEC};
+	int64_t posix_exp = boot + 8 * NSEC;
+	struct sigevent sev = {.sigev_notify = SIGEV_NONE};
+	struct itimerspec pits = {.it_value = {posix_exp / NSEC, posix_exp % NSEC}};
+	timer_t t;
 	int m, b, p, r;
 
 	if (mono < DAY * NSEC || boot < 2 * DAY * NSEC)
@@ -116,6 +137,9 @@ static void child_main(void)
 	m = arm(CLOCK_MONOTONIC, mono_exp, 0);
 	b = arm(CLOCK_BOOTTIME, boot_exp, 0);
 	p = arm(CLOCK_MONOTONIC, first, PERIOD);
+	if (timer_create(CLOCK_BOOTTIME, &sev, &t) < 0 ||
+	    timer_settime(t, TIMER_ABSTIME, &pits, NULL) < 0)
+		fail("arm a POSIX timer: %s", strerror(errno));
 	test_ready();
 	test_wait(NULL);
 	while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)) == EINTR)
@@ -126,6 +150,7 @@ static void child_main(void)
 		fail("clock_nanosleep(TIMER_ABSTIME) woke %lld ms late",
 		     (long long)((now_ns(CLOCK_MONOTONIC) - wake) / MS));
 	check_periods(p, first);
+	check_posix_timer(t, posix_exp);
 	check_fires("CLOCK_MONOTONIC one-shot", m, CLOCK_MONOTONIC, mono_exp);
 	check_fires("CLOCK_BOOTTIME one-shot", b, CLOCK_BOOTTIME, boot_exp);
 	/* Some seconds later still: the periods go on from the same first expiry. */
