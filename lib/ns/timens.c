@@ -65,8 +65,9 @@ static int now(struct cryo_ctx *ctx, clockid_t clk, int64_t ret[2])
 	return 0;
 }
 
-/* Parse a timens_offsets file (buf, its text, consumed) into the two offsets. */
-static int parse_offsets(char *buf, int64_t mono[2], int64_t boot[2], const char **bad_line)
+/* Parse a timens_offsets file (buf, its text, consumed) into the two offsets. -EIO: a line it
+ * cannot read, in *bad; -ENODATA: no line for the clock named in *bad. */
+static int parse_offsets(char *buf, int64_t mono[2], int64_t boot[2], const char **bad)
 {
 	bool have_mono = false, have_boot = false;
 	char *line, *save = NULL;
@@ -76,7 +77,7 @@ static int parse_offsets(char *buf, int64_t mono[2], int64_t boot[2], const char
 		long long s, n;
 
 		if (sscanf(line, "%15s %lld %lld", name, &s, &n) != 3 || n < 0 || n >= NSEC) {
-			*bad_line = line;
+			*bad = line;
 			return -EIO;
 		}
 		if (!strcmp(name, "monotonic") || !strcmp(name, "1")) {
@@ -89,8 +90,8 @@ static int parse_offsets(char *buf, int64_t mono[2], int64_t boot[2], const char
 			have_boot = true;
 		}
 	}
-	*bad_line = have_mono ? "(no boottime line)" : "(no monotonic line)";
-	return have_mono && have_boot ? 0 : -EIO;
+	*bad = have_mono ? "boottime" : "monotonic";
+	return have_mono && have_boot ? 0 : -ENODATA;
 }
 
 int timens_offset(struct cryo_ctx *ctx, const char *who, clockid_t clk, int64_t ret[2])
@@ -108,7 +109,9 @@ int timens_offset(struct cryo_ctx *ctx, const char *who, clockid_t clk, int64_t 
 		return 0; /* a kernel without time namespaces */
 	if (r < 0)
 		return cryo_err(ctx, r, "read /proc/%s/timens_offsets", who);
-	if (parse_offsets(buf, mono, boot, &line) < 0)
+	if ((r = parse_offsets(buf, mono, boot, &line)) == -ENODATA)
+		return cryo_err(ctx, -EIO, "/proc/%s/timens_offsets lacks the %s clock", who, line);
+	if (r < 0)
 		return cryo_err(ctx, -EIO, "/proc/%s/timens_offsets: a line I cannot read: \"%s\"",
 				who, line);
 	ret[0] = clk == CLOCK_MONOTONIC ? mono[0] : boot[0];
@@ -136,7 +139,9 @@ int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns)
 
 	if (r < 0)
 		return cryo_err(ctx, r, "read /proc/%d/timens_offsets", root);
-	if (parse_offsets(buf, ns->mono_off, ns->boot_off, &line) < 0)
+	if ((r = parse_offsets(buf, ns->mono_off, ns->boot_off, &line)) == -ENODATA)
+		return cryo_err(ctx, -EIO, "pid %d: timens_offsets lacks the %s clock", root, line);
+	if (r < 0)
 		return cryo_err(ctx, -EIO, "pid %d: a line of timens_offsets I cannot read: \"%s\"",
 				root, line);
 	/* The worker is in our time namespace: the tree's clocks are ours plus its offsets. */
