@@ -11,6 +11,15 @@
  * TFD_TIMER_CANCEL_ON_SET if it had it (a CLOCK_REALTIME timer that a change of the clock
  * cancels). So it fires when it would have, and a periodic one counts the periods that went
  * by meanwhile, as it would have. A relative timer's time left counts from the restore.
+ *
+ * The expiry is kept on the clock as the tree sees it: in a time namespace of the tree's own
+ * (lib/ns/timens.c), CLOCK_MONOTONIC and CLOCK_BOOTTIME are the host's plus its offsets, and
+ * the kernel takes an absolute time from a task in that namespace on its clocks
+ * (timens_ktime_to_host()). Dump reads the clock in our namespace, so it adds the tree's
+ * offset less ours; restore arms the timer in the restore worker, which is still in our
+ * namespace (unshare(CLONE_NEWTIME) only moved its children), so it takes off the offset of
+ * the tree's new namespace, whose clocks went on from their values at dump: the timer fires
+ * when the tree's clock reaches the same time, the time between dump and restore not counted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +33,7 @@
 #include "base/ctx.h"
 #include "base/proc.h"
 #include "files.h"
+#include "ns/ns.h"
 
 #ifndef TFD_IOC_SET_TICKS
 #define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
@@ -33,6 +43,22 @@ enum { TFD_P_CLOCK = 0, TFD_P_FLAGS, TFD_P_VALUE_S, TFD_P_VALUE_NS, TFD_P_INTERV
        TFD_P_INTERVAL_NS, TFD_P_TICKS, TFD_P_ABSOLUTE };
 
 #define SETTIME_FLAGS (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)
+#define NSEC	      1000000000LL
+
+/* t[2] (s, ns) += sign * d[2], in range again. */
+static void ts_add(int64_t t[2], const int64_t d[2], int sign)
+{
+	t[0] += sign * d[0];
+	t[1] += sign * d[1];
+	while (t[1] < 0) {
+		t[1] += NSEC;
+		t[0]--;
+	}
+	while (t[1] >= NSEC) {
+		t[1] -= NSEC;
+		t[0]++;
+	}
+}
 
 static bool timerfd_claim(const struct fd_dump *d)
 {
@@ -61,20 +87,24 @@ static int timerfd_dump(const struct fd_dump *d, struct img_file *f)
 		f->params[6] = strtoull(buf, NULL, 10);
 	/* An absolute timer still armed: its expiry on the clock (see above). */
 	if ((f->params[TFD_P_FLAGS] & TFD_TIMER_ABSTIME) && (vs || vn)) {
+		clockid_t clk = f->params[TFD_P_CLOCK];
+		int64_t exp[2] = {(int64_t)vs, (int64_t)vn}, theirs[2], ours[2];
+		char pid[16];
 		struct timespec now;
+		int r;
 
-		if (clock_gettime(f->params[TFD_P_CLOCK], &now) < 0)
-			return cryo_err(d->ctx, -errno, "fd %d of pid %d: read clock %llu of its "
-					"timerfd", d->fd, d->pid,
-					(unsigned long long)f->params[TFD_P_CLOCK]);
-		vs += now.tv_sec;
-		vn += now.tv_nsec;
-		if (vn >= 1000000000) {
-			vs++;
-			vn -= 1000000000;
-		}
-		f->params[TFD_P_VALUE_S] = vs;
-		f->params[TFD_P_VALUE_NS] = vn;
+		if (clock_gettime(clk, &now) < 0)
+			return cryo_err(d->ctx, -errno, "fd %d of pid %d: read clock %d of its "
+					"timerfd", d->fd, d->pid, clk);
+		snprintf(pid, sizeof(pid), "%d", d->pid);
+		if ((r = timens_offset(d->ctx, pid, clk, theirs)) < 0 ||
+		    (r = timens_offset(d->ctx, "self", clk, ours)) < 0)
+			return r;
+		ts_add(exp, (int64_t[2]){now.tv_sec, now.tv_nsec}, 1);
+		ts_add(exp, theirs, 1);
+		ts_add(exp, ours, -1);
+		f->params[TFD_P_VALUE_S] = exp[0] < 0 ? 0 : exp[0];
+		f->params[TFD_P_VALUE_NS] = exp[0] < 0 ? 1 : exp[1];
 		f->params[TFD_P_ABSOLUTE] = 1;
 	}
 	return 0;
@@ -102,11 +132,22 @@ static int timerfd_open(struct file_restore *fr, const struct img_file *f)
 	};
 	uint64_t ticks = f->params[6];
 	int fd, flags = f->params[TFD_P_ABSOLUTE] ? f->params[TFD_P_FLAGS] & SETTIME_FLAGS : 0;
+	int64_t exp[2], off[2];
 
 	/* Expired with ticks unread, a periodic timer waits for the read to re-arm: it runs
 	 * again one period from now. */
 	if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
 		its.it_value = its.it_interval;
+	/* An expiry on the tree's clock, armed from here (see above). The offset of our own
+	 * namespace is taken to be 0, as timens_restore() takes it. */
+	if ((flags & TFD_TIMER_ABSTIME) && timens_restored_offset(f->params[TFD_P_CLOCK], off)) {
+		exp[0] = its.it_value.tv_sec;
+		exp[1] = its.it_value.tv_nsec;
+		ts_add(exp, off, -1);
+		/* Past already (it fires at once): 0 would disarm it. */
+		its.it_value = exp[0] < 0 ? (struct timespec){0, 1}
+					  : (struct timespec){exp[0], exp[1]};
+	}
 	/* Non-blocking for now (file_restore_created() sets the flags it had). */
 	fd = timerfd_create(f->params[0], TFD_CLOEXEC | TFD_NONBLOCK);
 	if (fd >= 0 && (its.it_value.tv_sec || its.it_value.tv_nsec) &&

@@ -86,6 +86,14 @@ int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
  * counted), so that the processes it forks from then on are in it. */
 int timens_dump(struct cryo_ctx *ctx, pid_t root, struct img_ns *ns);
 int timens_restore(struct cryo_ctx *ctx, const struct img_ns *ns);
+/* The offset of clock clk (CLOCK_MONOTONIC, or CLOCK_BOOTTIME and its _ALARM; 0 for another
+ * clock or a kernel without time namespaces) in /proc/WHO/timens_offsets: that of the time
+ * namespace WHO's children are born in (WHO: a pid, or "self"). */
+int timens_offset(struct cryo_ctx *ctx, const char *who, clockid_t clk, int64_t ret[2]);
+/* After timens_restore() in this thread: the offset it gave clock clk (as timens_offset()) in
+ * ret, and true; false for a clock that is not namespaced, or without it. Read from memory,
+ * not /proc/self, which in a container's mount namespace is not us. */
+bool timens_restored_offset(clockid_t clk, int64_t ret[2]);
 
 /* A tree in a user namespace of its own (lib/ns/userns.c). At dump, in the worker with the
  * tree's tasks in img: its maps and setgroups into ns, refusing (naming the pid) a nested

@@ -2,7 +2,8 @@
 new one whose CLOCK_MONOTONIC and CLOCK_BOOTTIME go on from their values at dump, as CRIU does:
 the offsets (+1000 and +2000 days here) come back less the host time between dump and restore,
 no clock goes back, and a child forked after the restore is in the namespace too. A tree in
-ours stays in ours; a tree across two time namespaces is refused, and runs on."""
+ours stays in ours; a tree across two time namespaces is refused, and runs on. A timerfd armed
+at a time of the tree's clock fires when the tree's clock gets there."""
 import json
 import os
 import re
@@ -55,6 +56,21 @@ def test_time_namespace_clocks_continue(env):
     assert 2000 * 86400 - 60 < int(offs["boottime"]) <= 2000 * 86400 - 3, offs
     os.kill(pid, signal.SIGUSR1)
     assert reap(pid, 20) == 0, run.text()
+    assert run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_absolute_timerfds_on_the_tree_clocks(env):
+    """Absolute timerfds on CLOCK_MONOTONIC and CLOCK_BOOTTIME in a time namespace of the tree's
+    own (+1 and +2 days) fire at their expiry on the tree's clocks, which do not count the 3 s
+    between dump and restore, and a periodic one counts its periods on that clock too (the
+    workload checks each within 150 ms); so does a POSIX timer armed with TIMER_ABSTIME."""
+    run = env.start([workload("timerfd_timens")])
+    run.wait_for("ready")
+    child = int(re.search(r"child (\d+)", run.text()).group(1))
+    pid = dump_and_restore(env, child, env.tmp / "img", pause=3)
+    assert pid == child
+    os.kill(pid, signal.SIGUSR1)
+    assert reap(pid, 40) == 0, run.text()
     assert run.text().rstrip().endswith("PASS"), run.text()
 
 
