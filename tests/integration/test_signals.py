@@ -39,8 +39,10 @@ def test_sigtrap_handler_and_pending(env):
 
 
 def test_posix_timer_aimed_at_a_thread(env):
-    """SIGEV_THREAD_ID and glibc SIGEV_THREAD timers still signal their one thread."""
-    roundtrip(env, [workload("sig_posix_timer_thread")], compare_proc=False)
+    """SIGEV_THREAD_ID and glibc SIGEV_THREAD timers still signal their one thread. glibc
+    runs each SIGEV_THREAD expiry in a thread of its own, so the thread list changes as the
+    tree runs: not compared."""
+    roundtrip(env, [workload("sig_posix_timer_thread")], compare_proc=False, compare_tids=False)
 
 
 @pytest.mark.parametrize("mode", ["sigwait", "sigsuspend"])
