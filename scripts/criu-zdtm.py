@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs CRIU's own conformance tests (zdtm, the static ones, host flavour) through cryo with
+"""Runs CRIU's own conformance tests (zdtm, the static ones) through cryo with
 cryo's default options, and prints one line per test: PASS, or where it failed (DUMP, RESTORE,
 CHECK: the test's own verdict after restore; ERR: it did not start) and why; SKIP for a test
 that is not for the host flavour, not run by `zdtm.py run -a` (noauto), for another arch, or
@@ -19,11 +19,16 @@ cryo gets those .desc options too (the ones CRIU's own tests ask for, such as --
 cryo takes or refuses each as docs/cryo-dump.md says): a run of what a test means, not of
 cryo's defaults.
 
+--flavour ns runs them as zdtm.py's ns flavour does: the test makes new pid, mount, net, uts
+and ipc namespaces and pivot_roots into CRIU's test directory bound at a root of its own, with
+/dev bound from a tmpfs the harness mounted on the host (CRIU gets `--root` and `--external
+mnt[/dev]:ZDTM_DEV` for them, cryo nothing); --flavour uns adds a user namespace.
+
 Tests that change the host beyond their own files (cgroup hierarchies they mount, firewall
 rules) are left out unless --all is given; run those on a machine nothing else uses.
 
     scripts/criu-zdtm.py --criu-src ~/criu [--cryo build/cryo | --criu PATH] [--results FILE]
-                         [--all] [--opts-from-desc] [NAME...]
+                         [--all] [--opts-from-desc] [--flavour h|ns|uns] [NAME...]
 """
 import argparse
 import ast
@@ -32,6 +37,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -83,9 +89,15 @@ def last_line(text):
     return lines[-1] if lines else ""
 
 
-def kill_test(static, name):
+def kill_test(static, name, pids=()):
     """Every process of the test: started as ./NAME in the tests' directory (its own copy of
-    the tests may be run by someone else meanwhile)."""
+    the tests may be run by someone else meanwhile), and the pids given (the init of its pid
+    namespace in the ns flavours, whose cwd in a root of its own reads differently)."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -95,6 +107,89 @@ def kill_test(static, name):
                 os.kill(int(entry), signal.SIGKILL)
         except (OSError, UnicodeDecodeError):
             pass
+
+
+class NsRoot:
+    """zdtm.py's ns flavour: CRIU's test directory bound at a root of its own (the test
+    pivot_roots into it), with /bin, /lib... made in it and the libraries each test needs
+    copied there, and a tmpfs for its /dev mounted on the host, which the test binds in."""
+    DIRS = ["/bin", "/sbin", "/etc", "/lib", "/lib64", "/dev", "/tmp", "/usr", "/proc", "/run"]
+
+    def __init__(self, testdir, userns):
+        self.testdir, self.userns = testdir, userns
+        self.top = tempfile.mkdtemp(prefix="criu-root-")
+        self.root = os.path.join(self.top, "root", "root")
+        self.dev = os.path.join(self.top, "dev")
+        os.makedirs(self.root)
+        os.mkdir(self.dev)
+        subprocess.run(["mount", "-t", "tmpfs", "criu-test-dev", self.dev], check=True)
+        os.chmod(self.dev, 0o777)
+        for d in (self.top, os.path.dirname(self.root), self.root):
+            os.chmod(d, 0o755)
+        for d in ("pts", "net"):
+            os.mkdir(os.path.join(self.dev, d), 0o755)
+        for name, rdev in (("tty", os.makedev(5, 0)), ("null", os.makedev(1, 3)),
+                           ("net/tun", None), ("rtc", None), ("autofs", os.makedev(10, 235))):
+            if rdev is None:
+                try:
+                    rdev = os.stat("/dev/" + name).st_rdev
+                except OSError:
+                    continue
+            os.mknod(os.path.join(self.dev, name), 0o666 | stat.S_IFCHR, rdev)
+            os.chmod(os.path.join(self.dev, name), 0o666)
+        if not os.path.exists(os.path.join(testdir, ".constructed")):
+            for d in self.DIRS:
+                os.makedirs(testdir + d, exist_ok=True)
+                os.chmod(testdir + d, 0o777)
+            for d in ("/bin", "/sbin", "/lib", "/lib64"):
+                if not os.path.lexists(testdir + "/usr" + d):
+                    os.symlink(".." + d, testdir + "/usr" + d)
+            open(os.path.join(testdir, ".constructed"), "w").close()
+        self.mounted = False
+
+    def copy_in(self, path):
+        dst = self.testdir + path
+        if not os.path.exists(dst):
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(path, dst)
+
+    def copy_libs(self, binary):
+        out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            f = line.split()
+            lib = f[2] if len(f) > 2 and f[1] == "=>" else f[0] if f else ""
+            if lib.startswith("/"):
+                self.copy_in(lib)
+
+    def start(self, binary, deps):
+        if self.userns:
+            os.chmod(self.testdir, os.stat(self.testdir).st_mode | 0o077)
+        subprocess.run(["mount", "--make-private", "--bind", self.testdir, self.root], check=True)
+        self.mounted = True
+        self.copy_libs(binary)
+        for alternatives in deps:
+            for d in alternatives.split("|"):
+                if os.access(d, os.F_OK):
+                    self.copy_in(d)
+                    self.copy_libs(d)
+                    break
+
+    def env(self):
+        e = {"ZDTM_NEWNS": "1", "ZDTM_ROOT": self.root, "ZDTM_DEV": self.dev,
+             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+        if self.userns:
+            e["ZDTM_USERNS"] = "1"
+        return e
+
+    def stop(self):
+        if self.mounted:
+            subprocess.run(["umount", "-l", self.root])
+            self.mounted = False
+
+    def close(self):
+        self.stop()
+        subprocess.run(["umount", "-l", self.dev])
+        shutil.rmtree(self.top, ignore_errors=True)
 
 
 def remove_leftovers(static, name):
@@ -112,10 +207,10 @@ def remove_leftovers(static, name):
             os.unlink(p)
 
 
-def skip_reason(static, name, run_all):
+def skip_reason(static, name, run_all, flavour):
     d = desc_of(static, name)
     flavours = d.get("flavor", "h ns uns").split()
-    if "h" not in flavours:
+    if flavour not in flavours:
         return "flavour " + " ".join(flavours)
     if "noauto" in d.get("flags", "").split():
         return "noauto"
@@ -132,37 +227,61 @@ def skip_reason(static, name, run_all):
     return None
 
 
-def commands(static, name, tool, img):
+def commands(static, name, tool, img, pidfile, ns):
     """The dump and the restore command lines: cryo's with no option (or with the .desc's,
-    --opts-from-desc), or CRIU's as zdtm.py."""
+    --opts-from-desc), or CRIU's as zdtm.py (in the ns flavours with the root and the /dev
+    zdtm.py names to it)."""
     d = desc_of(static, name)
     opts = d.get("opts", "").split()
     if tool["criu"] is None:
         dopts, ropts = ((opts + d.get("dopts", "").split(), opts + d.get("ropts", "").split())
                         if tool["desc_opts"] else ([], []))
         return ([tool["cryo"], "dump", "-t", "{pid}", "-D", img] + dopts,
-                [tool["cryo"], "restore", "-D", img, "--detach"] + ropts)
+                [tool["cryo"], "restore", "-D", img, "--detach", "--pidfile", pidfile] + ropts)
+    nsd = nsr = []
+    if ns:
+        nsd = ["--root", ns.root, "--external", "mnt[/dev]:ZDTM_DEV"]
+        nsr = ["--root", ns.root, "--external", f"mnt[ZDTM_DEV]:{ns.dev}"]
     return ([tool["criu"], "dump", "-v4", "-o", "dump.log", "-D", img, "-t", "{pid}"] + opts +
-            d.get("dopts", "").split(),
+            d.get("dopts", "").split() + nsd,
             [tool["criu"], "restore", "-v4", "-o", "restore.log", "-D", img,
-             "--restore-detached"] + opts + d.get("ropts", "").split())
+             "--restore-detached", "--pidfile", pidfile] + opts + d.get("ropts", "").split() +
+            nsr)
 
 
-def run_test(static, tool, name, img):
+def run_test(static, tool, name, img, ns=None):
+    pids = []
+    try:
+        return run_started(static, tool, name, img, ns, pids)
+    finally:
+        kill_test(static, name, pids)
+        if ns:
+            ns.stop()
+
+
+def run_started(static, tool, name, img, ns, pids):
     env = dict(os.environ, TMPDIR="/tmp")
-    dump_cmd, restore_cmd = commands(static, name, tool, img)
+    rpidfile = os.path.join(os.path.dirname(img), "restored.pid")
+    dump_cmd, restore_cmd = commands(static, name, tool, img, rpidfile, ns)
     if "suid" not in desc_of(static, name).get("flags", "").split():
         env.update(ZDTM_USER)
         os.chmod(static, 0o777)
     remove_leftovers(static, name)
+    cwd = None
+    if ns:
+        ns.start(os.path.join(static, name), desc_of(static, name).get("deps", []))
+        env.update(ns.env())
+        # make runs in the bound root, as zdtm.py's does, so that the test's cwd is in it.
+        cwd = ns.root
+        static_in = os.path.join(ns.root, os.path.relpath(static, ns.testdir))
+    else:
+        static_in = static
     try:
-        s = subprocess.run(["make", "--no-print-directory", "-C", static, name + ".pid"],
-                           env=env, capture_output=True, text=True, timeout=60)
+        s = subprocess.run(["make", "--no-print-directory", "-C", static_in, name + ".pid"],
+                           env=env, capture_output=True, text=True, timeout=60, cwd=cwd)
     except subprocess.TimeoutExpired:
-        kill_test(static, name)
         return "ERR", "did not start in 60 s"
     if s.returncode:
-        kill_test(static, name)
         # The test's own first error says why (no hugepage pool, no AppArmor...), make's
         # line only that it failed.
         why = ""
@@ -174,45 +293,54 @@ def run_test(static, tool, name, img):
         return "ERR", "start: " + (why.split(": ", 2)[-1] if why else
                                    last_line(s.stdout + s.stderr))
     pid = int(open(os.path.join(static, name + ".pid")).read().split()[0])
+    pids.append(pid)
+    shutil.rmtree(img, ignore_errors=True)
     try:
-        shutil.rmtree(img, ignore_errors=True)
-        os.makedirs(img)
-        try:
-            d = subprocess.run([str(pid) if a == "{pid}" else a for a in dump_cmd],
-                               capture_output=True, text=True, timeout=120)
-        except subprocess.TimeoutExpired:
-            return "DUMP", "timed out"
-        if d.returncode:
-            # crfail: CRIU refuses this state at dump too, and zdtm.py counts the refusal
-            # as the test's pass (timens_for_kids, ptrace_sig).
-            if "crfail" in desc_of(static, name).get("flags", "").split():
-                return "PASS", "refused at dump, as its crfail flag expects: " + \
-                    last_line(d.stderr)
-            return "DUMP", last_line(d.stderr) or f"exit {d.returncode}"
-        if not wait_gone(pid, 10, zombie_too=True):
-            return "DUMP", "the test still runs (or is not reaped) after the dump"
-        try:
-            r = subprocess.run(restore_cmd, capture_output=True, text=True, timeout=120,
-                               cwd=static)
-        except subprocess.TimeoutExpired:
-            return "RESTORE", "timed out"
-        if r.returncode:
-            return "RESTORE", last_line(r.stderr) or f"exit {r.returncode}"
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return "CHECK", "gone after restore"
-        if not wait_gone(pid, 30):
-            return "CHECK", "did not end within 30 s of SIGTERM"
-        try:
-            out = open(os.path.join(static, name + ".out"), errors="replace").read()
-        except OSError:
-            out = ""
-        if re.search(r"(^|: )PASS$", out, re.M):
-            return "PASS", ""
-        return "CHECK", " | ".join(out.strip().splitlines()[-2:])[:300]
-    finally:
-        kill_test(static, name)
+        os.unlink(rpidfile)
+    except OSError:
+        pass
+    os.makedirs(img)
+    try:
+        d = subprocess.run([str(pid) if a == "{pid}" else a for a in dump_cmd],
+                           capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return "DUMP", "timed out"
+    if d.returncode:
+        # crfail: CRIU refuses this state at dump too, and zdtm.py counts the refusal
+        # as the test's pass (timens_for_kids, ptrace_sig).
+        if "crfail" in desc_of(static, name).get("flags", "").split():
+            return "PASS", "refused at dump, as its crfail flag expects: " + \
+                last_line(d.stderr)
+        return "DUMP", last_line(d.stderr) or f"exit {d.returncode}"
+    if not wait_gone(pid, 10, zombie_too=True):
+        return "DUMP", "the test still runs (or is not reaped) after the dump"
+    try:
+        r = subprocess.run(restore_cmd, capture_output=True, text=True, timeout=120,
+                           cwd=static)
+    except subprocess.TimeoutExpired:
+        return "RESTORE", "timed out"
+    if r.returncode:
+        return "RESTORE", last_line(r.stderr) or f"exit {r.returncode}"
+    try:
+        # The restored root: the same pid in the host flavour, the init of a new pid
+        # namespace (a pid of its own here) in the others.
+        pid = int(open(rpidfile).read().split()[0])
+        pids.append(pid)
+    except (OSError, ValueError, IndexError):
+        return "RESTORE", "no pid in the --pidfile"
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return "CHECK", "gone after restore"
+    if not wait_gone(pid, 30):
+        return "CHECK", "did not end within 30 s of SIGTERM"
+    try:
+        out = open(os.path.join(static, name + ".out"), errors="replace").read()
+    except OSError:
+        out = ""
+    if re.search(r"(^|: )PASS$", out, re.M):
+        return "PASS", ""
+    return "CHECK", " | ".join(out.strip().splitlines()[-2:])[:300]
 
 
 def main():
@@ -225,6 +353,9 @@ def main():
     ap.add_argument("--all", action="store_true", help="also the tests that change the host")
     ap.add_argument("--opts-from-desc", action="store_true",
                     help="give cryo each test's .desc options (opts, dopts, ropts) as CRIU gets them")
+    ap.add_argument("--flavour", choices=("h", "ns", "uns"), default="h",
+                    help="h: the test on the host; ns: in namespaces and a root of its own; "
+                    "uns: and a user namespace (zdtm.py's flavours)")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     static = os.path.abspath(os.path.join(a.criu_src, "test/zdtm/static"))
@@ -232,14 +363,17 @@ def main():
             "desc_opts": a.opts_from_desc}
     results = open(a.results, "a") if a.results else None
     counts = {}
+    ns = None
+    if a.flavour != "h":
+        ns = NsRoot(os.path.dirname(os.path.dirname(static)), a.flavour == "uns")
     with tempfile.TemporaryDirectory(prefix="cryo-zdtm-") as tmp:
         for name in a.names or test_names(static):
             start = time.time()
-            why = skip_reason(static, name, a.all)
+            why = skip_reason(static, name, a.all, a.flavour)
             status = "SKIP"
             if why is None:
                 try:
-                    status, why = run_test(static, tool, name, os.path.join(tmp, "img"))
+                    status, why = run_test(static, tool, name, os.path.join(tmp, "img"), ns)
                 except Exception as e:  # a broken test must not stop the run
                     status, why = "ERR", repr(e)
             counts[status] = counts.get(status, 0) + 1
@@ -248,6 +382,8 @@ def main():
             if results:
                 results.write(line + "\n")
                 results.flush()
+    if ns:
+        ns.close()
     print(" ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0
 
