@@ -194,6 +194,17 @@ static json_t *predump_describe(const char *dir, json_t *obj)
 	return image;
 }
 
+/* The same for a pre-dump in object storage: its predump.json object. */
+static json_t *predump_describe_store(const char *path, json_t *obj)
+{
+	struct cryod_err e;
+	json_t *image = NULL;
+
+	if (catalogue_predump_json(path, &image, &e) < 0)
+		json_object_set_new(obj, "image_error", json_string(e.msg));
+	return image;
+}
+
 /* The engine's description of the image in dir, or NULL with obj's "image_error" set. */
 static json_t *image_describe(const char *dir, json_t *obj)
 {
@@ -224,7 +235,9 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 			return reply_fail(rs, r, &e);
 		obj = checkpoint_to_json(&ck);
 		json_object_set_new(obj, "local", json_false());
-		json_object_set_new(obj, "image", json_null());
+		image = !strcmp(ck.kind, CK_KIND_PRE_DUMP) ? predump_describe_store(ck.path, obj)
+							   : NULL;
+		json_object_set_new(obj, "image", image ? image : json_null());
 		return reply(rs, 200, obj);
 	}
 	if (r < 0)
@@ -232,8 +245,11 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 				 r == -ENOENT ? "not found" : "could not be read (database error)");
 	obj = checkpoint_to_json(&ck);
 	json_object_set_new(obj, "local", json_true());
-	if (catalogue_is_store(ck.path))
-		image = NULL; /* `cryo show` of object storage is not there yet */
+	if (catalogue_is_store(ck.path) && !strcmp(ck.kind, CK_KIND_PRE_DUMP))
+		image = predump_describe_store(ck.path, obj);
+	else if (catalogue_is_store(ck.path))
+		image = NULL; /* the engine's description reads the store from the environment
+			       * only, not cryod's s3 settings */
 	else if (!strcmp(ck.kind, CK_KIND_PRE_DUMP))
 		image = predump_describe(ck.path, obj);
 	else
