@@ -185,8 +185,8 @@ void netlock_image(const char *dir)
 }
 
 /*
- * What the table records of the dump that made it, in its comment (at most 255 bytes, nft's
- * NFT_USERDATA_MAXLEN): the root's start time (stat field 22), which tells the dumped tree
+ * What the table records of the dump that made it, in its comment (NETLOCK_COMMENT_MAX): the
+ * root's start time (stat field 22), which tells the dumped tree
  * from a later process with its pid, and the image's directory, without which no restore
  * can come. netlock_sweep() reads them back.
  */

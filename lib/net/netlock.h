@@ -45,8 +45,9 @@ int netlock_add(struct cryo_ctx *ctx, pid_t key, const struct sockaddr *local,
  * netlock_add() lock nothing and return 1, saying so once in the log. */
 void netlock_skip(bool skip);
 
-/* A table's comment, at most (nft's NFT_USERDATA_MAXLEN, with its NUL). */
-#define NETLOCK_COMMENT_MAX 256
+/* A table's comment, at most, with its NUL: nft 1.0.6 refuses one of more than 128
+ * characters ("comment too long"), and with it the whole transaction. */
+#define NETLOCK_COMMENT_MAX 128
 
 /* The dump's image directory (NULL, "-" or s3://: none), recorded in the table it makes so
  * that a sweep can tell an image that can still be restored from one that is gone. */

@@ -565,3 +565,20 @@ def test_stale_lock_tables_swept_by_dump_and_restore(env, locks, tmp_path):
         for s in sleepers:
             s.kill()
             s.wait()
+
+
+def test_lock_of_an_image_with_a_long_path_records_no_directory(env, locks):
+    """nft takes a comment of 127 characters at most, and refuses the whole lock beyond: an
+    image directory too long for the table's record is left out of it, and the dump and
+    restore go on as ever."""
+    run = env.start([workload("net_tcp_states"), str(free_port()), "4"])
+    locks.append(run.pid)
+    run.wait_for("ready")
+    img = env.tmp / ("i" * 120)
+    env.dump(run, img=img)
+    listing = subprocess.run(["nft", "list", "table", "inet", f"cryo-lock-{run.pid}"],
+                             capture_output=True, text=True, check=True).stdout
+    assert f'comment "cryo root={run.pid} start=' in listing and " dir=" not in listing
+    pid = env.restore(img)
+    assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
+    env.check(run, pid, timeout=60)
