@@ -205,15 +205,18 @@ static json_t *predump_describe_store(const char *path, json_t *obj)
 	return image;
 }
 
-/* The engine's description of the image in dir, or NULL with obj's "image_error" set. */
+/* The engine's description of the image in dir (in object storage too, reached with cryod's
+ * settings), or NULL with obj's "image_error" set. */
 static json_t *image_describe(const char *dir, json_t *obj)
 {
 	_cleanup_(cryo_ctx_freep) struct cryo_ctx *ctx = NULL;
 	_cleanup_free_ char *text = NULL;
+	struct cryo_s3_config s3;
 
 	if (cryo_ctx_new(&ctx) < 0)
 		return NULL;
-	if (cryo_image_describe(ctx, dir, true, &text) < 0) {
+	catalogue_s3_config(&s3);
+	if (cryo_image_describe_s3(ctx, dir, &s3, true, &text) < 0) {
 		json_object_set_new(obj, "image_error", json_string(cryo_ctx_errmsg(ctx)));
 		return NULL;
 	}
@@ -236,7 +239,7 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 		obj = checkpoint_to_json(&ck);
 		json_object_set_new(obj, "local", json_false());
 		image = !strcmp(ck.kind, CK_KIND_PRE_DUMP) ? predump_describe_store(ck.path, obj)
-							   : NULL;
+							   : image_describe(ck.path, obj);
 		json_object_set_new(obj, "image", image ? image : json_null());
 		return reply(rs, 200, obj);
 	}
@@ -247,9 +250,6 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 	json_object_set_new(obj, "local", json_true());
 	if (catalogue_is_store(ck.path) && !strcmp(ck.kind, CK_KIND_PRE_DUMP))
 		image = predump_describe_store(ck.path, obj);
-	else if (catalogue_is_store(ck.path))
-		image = NULL; /* the engine's description reads the store from the environment
-			       * only, not cryod's s3 settings */
 	else if (!strcmp(ck.kind, CK_KIND_PRE_DUMP))
 		image = predump_describe(ck.path, obj);
 	else
