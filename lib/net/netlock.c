@@ -46,6 +46,7 @@ static pid_t locked_key;
 static bool unlockable;
 static bool skipped, skip_said;		    /* netlock_skip() */
 static char image_dir[NETLOCK_COMMENT_MAX]; /* netlock_image(): recorded in the table */
+static ino_t home_pidns; /* netlock_image(): the pid namespace whose pids the tables name */
 
 void netlock_skip(bool skip)
 {
@@ -167,8 +168,10 @@ static int drop_table(pid_t key, char *err, size_t errsize)
 void netlock_image(const char *dir)
 {
 	char cwd[NETLOCK_COMMENT_MAX];
+	struct stat st;
 	int n;
 
+	home_pidns = stat("/proc/self/ns/pid", &st) == 0 ? st.st_ino : 0;
 	image_dir[0] = '\0';
 	/* A stream or object storage leaves no directory here to look for later. */
 	if (!dir || !strcmp(dir, "-") || strstr(dir, "://"))
@@ -186,9 +189,9 @@ void netlock_image(const char *dir)
 
 /*
  * What the table records of the dump that made it, in its comment (NETLOCK_COMMENT_MAX): the
- * root's start time (stat field 22), which tells the dumped tree
- * from a later process with its pid, and the image's directory, without which no restore
- * can come. netlock_sweep() reads them back.
+ * root's start time (stat field 22), which tells the dumped tree from a later process with
+ * its pid, and the image's directory, without which no restore can come. netlock_sweep()
+ * reads them back.
  */
 static void table_comment(pid_t key, char *buf, size_t size)
 {
@@ -257,7 +260,12 @@ void netlock_sweep(struct cryo_ctx *ctx, pid_t keep)
 	_cleanup_free_ char *tables = NULL;
 	char err[512];
 	const char *p;
+	struct stat st;
 
+	/* A dump of a tree with a pid namespace of its own runs in it, with its proc
+	 * (ns_worker_enter()): the pids there are not those the tables name. */
+	if (home_pidns && (stat("/proc/self/ns/pid", &st) < 0 || st.st_ino != home_pidns))
+		return;
 	if (nft_load() < 0 || nft_run_out("list tables inet\n", &tables, err, sizeof(err)) < 0)
 		return; /* no nftables here, or none readable: nothing of ours to remove */
 	for (p = tables; (p = strstr(p, "table inet cryo-lock-"));) {
