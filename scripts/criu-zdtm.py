@@ -193,7 +193,7 @@ class NsRoot:
 
 
 def remove_leftovers(static, name):
-    for suffix in (".pid", ".out", ".out.inprogress", ".out.external"):
+    for suffix in (".pid", ".out", ".out.inprogress", ".out.external", ".pidns", ".outns"):
         try:
             os.unlink(os.path.join(static, name + suffix))
         except OSError:
