@@ -514,6 +514,7 @@ struct img_ns {
 	 * dump, and the namespace's offsets then; each {seconds, nanoseconds}. */
 	int64_t mono[2], boot[2], mono_off[2], boot_off[2];
 	struct img_ipc *ipc; /* its own ipc namespace's System V objects (lib/ns/ipc.h), or NULL */
+	struct img_netns *net; /* its own net namespace's devices... (lib/net/netns.h), or NULL */
 	struct img_tmpfs *tmpfs; /* its tmpfs mounts, contents in tmpfs-N.tar (lib/ns/tmpfs.c) */
 	uint32_t ntmpfs;
 	/* Its own user namespace (lib/ns/userns.c): the lines of uid_map and gid_map as the

@@ -32,6 +32,8 @@ static struct {
 	int (*buffer_error)(struct nft_ctx *nft);
 	const char *(*error_buffer)(struct nft_ctx *nft);
 	int (*run)(struct nft_ctx *nft, const char *buf);
+	const char *(*output_buffer)(struct nft_ctx *nft);
+	void (*set_dry_run)(struct nft_ctx *nft, bool dry);
 	bool tried;
 } nft;
 
@@ -62,8 +64,11 @@ static int nft_load(void)
 	    (const char *(*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_get_error_buffer");
 	nft.run =
 	    (int (*)(struct nft_ctx *, const char *))dlsym(nft.lib, "nft_run_cmd_from_buffer");
+	nft.output_buffer =
+	    (const char *(*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_get_output_buffer");
+	nft.set_dry_run = (void (*)(struct nft_ctx *, bool))dlsym(nft.lib, "nft_ctx_set_dry_run");
 	if (!nft.ctx_new || !nft.ctx_free || !nft.buffer_output || !nft.buffer_error ||
-	    !nft.error_buffer || !nft.run) {
+	    !nft.error_buffer || !nft.run || !nft.output_buffer || !nft.set_dry_run) {
 		dlclose(nft.lib);
 		nft.lib = NULL;
 		return -ENOENT;
@@ -71,8 +76,10 @@ static int nft_load(void)
 	return 0;
 }
 
-/* Runs cmds as one nft transaction. On failure, nft's own message goes to err. */
-static int nft_run(const char *cmds, char *err, size_t errsize)
+/* Runs cmds as one nft transaction (only checked, with dry_run). On failure, nft's own
+ * message goes to err; its output, if ret_out, to a new string. */
+static int nft_run_full(const char *cmds, bool dry_run, char **ret_out, char *err,
+			size_t errsize)
 {
 	struct nft_ctx *c;
 	int r;
@@ -88,7 +95,18 @@ static int nft_run(const char *cmds, char *err, size_t errsize)
 	}
 	nft.buffer_output(c);
 	nft.buffer_error(c);
+	nft.set_dry_run(c, dry_run);
 	r = nft.run(c, cmds);
+	if (!r && ret_out) {
+		const char *o = nft.output_buffer(c);
+
+		*ret_out = strdup(o ? o : "");
+		if (!*ret_out) {
+			nft.ctx_free(c);
+			snprintf(err, errsize, "out of memory");
+			return -ENOMEM;
+		}
+	}
 	if (r) {
 		const char *e = nft.error_buffer(c);
 		size_t n;
@@ -100,6 +118,16 @@ static int nft_run(const char *cmds, char *err, size_t errsize)
 	}
 	nft.ctx_free(c);
 	return r ? -EIO : 0;
+}
+
+static int nft_run(const char *cmds, char *err, size_t errsize)
+{
+	return nft_run_full(cmds, false, NULL, err, errsize);
+}
+
+int netlock_nft(const char *cmds, bool dry_run, char **ret_out, char *err, size_t errsize)
+{
+	return nft_run_full(cmds, dry_run, ret_out, err, errsize);
 }
 
 /* "ip saddr 127.0.0.1 tcp sport 80" for the address a, as source ("s") or destination ("d"). */
