@@ -76,6 +76,57 @@ int netns_attr_kind(enum netns_rec rec, uint16_t type)
 	return -1;
 }
 
+/* The payload size the kernel's policy wants for an attribute (0: any, up to
+ * NETNS_MAX_ATTR; -n: at most n), an address one the family's. */
+static int attr_size(enum netns_rec rec, uint8_t family, uint16_t type)
+{
+	int ip = family == AF_INET ? 4 : 16;
+
+	switch (rec) {
+	case NETNS_ADDR:
+		switch (type) {
+		case IFA_ADDRESS: case IFA_LOCAL: case IFA_BROADCAST: case IFA_ANYCAST:
+			return ip;
+		case IFA_CACHEINFO:
+			return sizeof(struct ifa_cacheinfo);
+		case IFA_FLAGS: case IFA_RT_PRIORITY:
+			return 4;
+		case IFA_LABEL:
+			return -IFNAMSIZ;
+		}
+		return 0;
+	case NETNS_ROUTE:
+		switch (type) {
+		case RTA_DST: case RTA_SRC: case RTA_GATEWAY: case RTA_PREFSRC:
+			return ip;
+		case RTA_IIF: case RTA_OIF: case RTA_PRIORITY: case RTA_FLOW: case RTA_TABLE:
+		case RTA_MARK: case RTA_EXPIRES:
+			return 4;
+		case RTA_PREF:
+			return 1;
+		}
+		return 0;
+	case NETNS_RULE:
+		switch (type) {
+		case FRA_DST: case FRA_SRC:
+			return ip;
+		case FRA_GOTO: case FRA_PRIORITY: case FRA_FWMARK: case FRA_FLOW:
+		case FRA_SUPPRESS_IFGROUP: case FRA_SUPPRESS_PREFIXLEN: case FRA_TABLE:
+		case FRA_FWMASK: case FRA_SPORT_RANGE: case FRA_DPORT_RANGE:
+			return 4;
+		case FRA_TUN_ID: case FRA_UID_RANGE:
+			return 8;
+		case FRA_L3MDEV: case FRA_PROTOCOL: case FRA_IP_PROTO:
+			return 1;
+		case FRA_IIFNAME: case FRA_OIFNAME:
+			return -IFNAMSIZ;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 static const size_t rec_hdrlen[] = {
 	[NETNS_ADDR] = sizeof(struct ifaddrmsg),
 	[NETNS_ROUTE] = sizeof(struct rtmsg),
@@ -287,6 +338,12 @@ static int msg_decode(struct dec *d, json_t *o, enum netns_rec rec, const char *
 	family = m->hdr[0];
 	if (family != AF_INET && family != AF_INET6)
 		return bad(d, key, "has a record of a family other than IPv4 and IPv6");
+	for (uint32_t i = 0; i < m->nattrs; i++) {
+		int want = attr_size(rec, family, m->attrs[i].type);
+
+		if ((want > 0 && m->attrs[i].len != want) || (want < 0 && m->attrs[i].len > -want))
+			return bad(d, key, "has an attribute of the wrong size for its type");
+	}
 	if (rec == NETNS_ADDR && links_of) {
 		const struct ifaddrmsg *ifa = (const struct ifaddrmsg *)m->hdr;
 
