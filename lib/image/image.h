@@ -187,6 +187,7 @@ enum img_file_type {
 	FILE_RAWSK,    /* lib/files/rawsk.c: params, addr, peer, data (filter) */
 	FILE_FANOTIFY = 15, /* lib/files/fanotify.c: params, marks in items with watch_paths */
 	FILE_BPFMAP = 16, /* lib/files/bpfmap.c: params, name, data (entries) */
+	FILE_TUN = 17,    /* lib/files/tun.c: params, iff (the device it is attached to) */
 	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 

@@ -23,6 +23,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "image/image.h"
 #include "netlock.h"
 #include "netns.h"
 #include "nl.h"
@@ -46,6 +47,7 @@ int netns_dump_prepare(struct cryo_ctx *ctx)
 
 struct walk {
 	struct cryo_ctx *ctx;
+	const struct img *img; /* the image so far: its tun descriptors */
 	struct img_netns *n;
 	int fd;            /* the tree's namespace */
 	int32_t host_nsid; /* the host's namespace as the tree's names it, -1: none */
@@ -320,6 +322,15 @@ static const struct rtattr *data_attr(const struct linkinfo *li, uint16_t type)
 	return tb[type];
 }
 
+static bool tun_held(const struct img *img, const char *name)
+{
+	for (uint32_t i = 0; img && i < img->nfiles; i++)
+		if (img->files[i].type == FILE_TUN && img->files[i].params[0] &&
+		    img->files[i].name && !strcmp(img->files[i].name, name))
+			return true;
+	return false;
+}
+
 static int on_link(const struct nlmsghdr *h, void *arg)
 {
 	struct walk *w = arg;
@@ -341,13 +352,12 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 		return WERR(w, -EOPNOTSUPP, "device %s of the tree's network namespace "
 				"is a port of a %s, which cryo cannot make again", li.name,
 				(char *)RTA_DATA(li.info[IFLA_INFO_SLAVE_KIND]));
-	if (!strcmp(li.kind, "tun") && nl_u8(data_attr(&li, IFLA_TUN_PERSIST))) {
-		/* persistent: made again by cryo, as `ip tuntap add` made it */
-	} else if (!strcmp(li.kind, "tun")) {
-		return WERR(w, -EOPNOTSUPP, "the tree's network namespace has tun/tap "
-				"device %s held only by a descriptor (not persistent), which cryo "
-				"cannot carry yet", li.name);
-	}
+	/* A tun/tap device that is not persistent lives as long as a descriptor attached to
+	 * it: one of the tree's (lib/files/tun.c attaches it again), or it goes. */
+	if (!strcmp(li.kind, "tun") && !nl_u8(data_attr(&li, IFLA_TUN_PERSIST)) &&
+	    !tun_held(w->img, li.name))
+		return WERR(w, -EOPNOTSUPP, "the tree's network namespace has tun/tap device %s, "
+			    "held by a descriptor outside the tree (it is not persistent)", li.name);
 	r = grow((void **)&w->n->links, w->n->nlinks, sizeof(*w->n->links), NETNS_MAX_LINKS);
 	if (r < 0)
 		return WERR(w, r, "the tree's network namespace has too many links");
@@ -398,6 +408,36 @@ static int host_nsid_get(int fd, int32_t *ret)
 	if (nl_put_u32(&q, NETNSA_FD, host_ns) < 0)
 		return -E2BIG;
 	return nl_ask(fd, &q, on_nsid, ret);
+}
+
+static int on_tun_pi(const struct nlmsghdr *h, void *arg)
+{
+	struct linkinfo li;
+
+	if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(*li.ifi)))
+		return 0;
+	link_parse(h, &li);
+	if (strcmp(li.kind, "tun") || !data_attr(&li, IFLA_TUN_PI))
+		return -ENODATA;
+	*(int *)arg = nl_u8(data_attr(&li, IFLA_TUN_PI)) != 0;
+	return 0;
+}
+
+int netns_tun_pi(const char *name)
+{
+	_cleanup_close_ int fd = nl_open();
+	struct nl_req q;
+	int pi = -1, r;
+
+	if (fd < 0)
+		return fd;
+	nl_req_init(&q, RTM_GETLINK, 0, &(struct ifinfomsg){0}, sizeof(struct ifinfomsg));
+	r = nl_put_str(&q, IFLA_IFNAME, name);
+	if (r >= 0)
+		r = nl_ask(fd, &q, on_tun_pi, &pi);
+	if (r < 0)
+		return r;
+	return pi < 0 ? -ENODATA : pi;
 }
 
 /* ---- sysctls ---- */
@@ -490,12 +530,21 @@ static int sysctl_walk(struct sysctl_walk *sw, int dfd, const char *rel, int dep
 	return 0;
 }
 
+/* A stage's stable_secret first: writing one sets its device's (or, for default, every
+ * device's) addr_gen_mode to stable privacy (addrconf_sysctl_stable_secret()), which the
+ * device's own addr_gen_mode, written after, puts back. A device in random mode keeps the
+ * secret it is given instead of drawing one, so its link-local address is the same. */
 static int sysctl_cmp(const void *a, const void *b)
 {
 	const struct netns_sysctl *x = a, *y = b;
 	int sx = netns_sysctl_stage(x->path), sy = netns_sysctl_stage(y->path);
+	bool kx = strstr(x->path, "/stable_secret"), ky = strstr(y->path, "/stable_secret");
 
-	return sx != sy ? sx - sy : strcmp(x->path, y->path);
+	if (sx != sy)
+		return sx - sy;
+	if (kx != ky)
+		return kx ? -1 : 1;
+	return strcmp(x->path, y->path);
 }
 
 static int sysctls_dump(struct cryo_ctx *ctx, struct img_netns *n)
@@ -644,10 +693,10 @@ static int legacy_dump(struct cryo_ctx *ctx, const char *names, const char *prog
 
 /* ---- the whole ---- */
 
-int netns_dump(struct cryo_ctx *ctx, struct img_netns **ret)
+int netns_dump(struct cryo_ctx *ctx, const struct img *img, struct img_netns **ret)
 {
 	struct img_netns *n = calloc(1, sizeof(*n));
-	struct walk w = {.ctx = ctx, .n = n, .host_nsid = -1};
+	struct walk w = {.ctx = ctx, .img = img, .n = n, .host_nsid = -1};
 	_cleanup_close_ int fd = nl_open();
 	int r;
 

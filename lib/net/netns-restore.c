@@ -260,12 +260,34 @@ static int link_set(struct cryo_ctx *ctx, int fd, const struct netns_link *l)
 	return r < 0 ? cryo_err(ctx, r, "set the MTU, MAC and queue of %s", l->name) : 0;
 }
 
-/* A persistent tun/tap device, as `ip tuntap add` makes it: TUNSETIFF on /dev/net/tun, its
- * index, owner and group, then TUNSETPERSIST so it outlives the descriptor
- * (Documentation/networking/tuntap.rst). */
+/* The tun/tap devices that live by a descriptor of the tree: the one each was made with,
+ * until lib/files/tun.c takes it for that descriptor (netns_tun_take()). Kept open all
+ * along, the device has its carrier from the start, as it had. */
+static struct {
+	char name[IFNAMSIZ];
+	int fd;
+} held[64];
+static unsigned nheld;
+
+int netns_tun_take(const char *name)
+{
+	for (unsigned i = 0; i < nheld; i++)
+		if (held[i].fd >= 0 && !strcmp(held[i].name, name)) {
+			int fd = held[i].fd;
+
+			held[i].fd = -1;
+			return fd;
+		}
+	return -1;
+}
+
+/* A tun/tap device, as `ip tuntap add` or a program's TUNSETIFF made it: on /dev/net/tun,
+ * its index, owner and group; then TUNSETPERSIST if it was persistent, or its descriptor
+ * kept for the tree's (Documentation/networking/tuntap.rst). */
 static int tun_make(struct cryo_ctx *ctx, const struct netns_link *l)
 {
 	_cleanup_close_ int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	bool persist = attr_u8(attr_of(l->data, l->ndata, IFLA_TUN_PERSIST), 0);
 	uint8_t type = attr_u8(attr_of(l->data, l->ndata, IFLA_TUN_TYPE), IFF_TUN);
 	uint32_t owner = attr_u32(attr_of(l->data, l->ndata, IFLA_TUN_OWNER), (uint32_t)-1);
 	uint32_t group = attr_u32(attr_of(l->data, l->ndata, IFLA_TUN_GROUP), (uint32_t)-1);
@@ -286,8 +308,16 @@ static int tun_make(struct cryo_ctx *ctx, const struct netns_link *l)
 		return cryo_err(ctx, -errno, "make tun/tap device %s (index %u)", l->name, index);
 	if ((owner != (uint32_t)-1 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0) ||
 	    (group != (uint32_t)-1 && ioctl(fd, TUNSETGROUP, (unsigned long)group) < 0) ||
-	    ioctl(fd, TUNSETPERSIST, 1UL) < 0)
+	    (persist && ioctl(fd, TUNSETPERSIST, 1UL) < 0))
 		return cryo_err(ctx, -errno, "set the owner, group and persistence of %s", l->name);
+	if (persist)
+		return 0;
+	if (nheld >= sizeof(held) / sizeof(held[0]))
+		return cryo_err(ctx, -E2BIG, "more than %zu tun/tap devices held by descriptors",
+				sizeof(held) / sizeof(held[0]));
+	snprintf(held[nheld].name, IFNAMSIZ, "%s", l->name);
+	held[nheld++].fd = fd;
+	fd = -1;
 	return 0;
 }
 

@@ -30,6 +30,7 @@
 
 struct cryo_ctx;
 struct dec;
+struct img;
 struct img_ns;
 
 #define NETNS_MAX_LINKS   1024
@@ -105,8 +106,9 @@ int netns_dump_prepare(struct cryo_ctx *ctx);
 
 /* At dump, in the worker that joined the tree's network namespace, the tree frozen: reads
  * the namespace into *ret (allocated), or refuses what it cannot make again, naming it.
- * cryo's own lock tables (netlock.h) are left out. */
-int netns_dump(struct cryo_ctx *ctx, struct img_netns **ret);
+ * cryo's own lock tables (netlock.h) are left out. img: the tree's files, dumped already (a
+ * tun device that is not persistent must be held by one of them). */
+int netns_dump(struct cryo_ctx *ctx, const struct img *img, struct img_netns **ret);
 
 /* At restore, in the single-threaded worker, just before it unshares the tree's network
  * namespace: keeps a handle on ours, where an outside veth end goes. */
@@ -117,6 +119,14 @@ int netns_restore_prepare(struct cryo_ctx *ctx, const struct img_netns *n);
  * outside veth end made here goes with its pair once this namespace is gone, and is removed
  * at once besides). */
 int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n);
+
+/* For lib/files/tun.c at dump: whether tun/tap device `name` of the caller's network namespace
+ * carries packet information (IFLA_TUN_PI): 1 or 0, or -errno. */
+int netns_tun_pi(const char *name);
+
+/* After netns_restore(), for lib/files/tun.c: the descriptor a tun/tap device that is not
+ * persistent was made with (the caller owns it), once; -1 if there is none. */
+int netns_tun_take(const char *name);
 
 /* What an attribute of a record kind is to cryo: carried (1), dropped at dump as the
  * kernel's own bookkeeping (0: a route's cache info), or unknown (-1: refused at dump, and

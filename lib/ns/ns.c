@@ -313,7 +313,7 @@ int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
 	}
 	/* A container's network comes from its bundle; a tree's own is carried
 	 * (lib/net/netns-dump.c). */
-	if ((own & CLONE_NEWNET) && !container && (r = netns_dump(ctx, &ns->net)) < 0)
+	if ((own & CLONE_NEWNET) && !container && (r = netns_dump(ctx, img, &ns->net)) < 0)
 		return r;
 	if ((own & CLONE_NEWNET) && (r = lo_state(ctx, &ns->lo_up)) < 0 && !container)
 		return r;

@@ -61,8 +61,11 @@ def test_netns_roundtrip(env):
     dump_killed(run, init, img)
     net = json.loads((img / "cryo.json").read_text())["namespaces"]["net"]
     kinds = sorted((link["name"], link["kind"]) for link in net["links"])
-    assert kinds == [("br0", "bridge"), ("lo", ""), ("tun7", "tun"), ("va", "veth"),
-                     ("vb", "veth"), ("veth0", "veth")], kinds
+    assert kinds == [("br0", "bridge"), ("lo", ""), ("tap9", "tun"), ("tun7", "tun"),
+                     ("tun8", "tun"), ("va", "veth"), ("vb", "veth"), ("veth0", "veth")], kinds
+    tuns = sorted(f.get("iff", "") for f in json.loads((img / "cryo.json").read_text())["files"]
+                  if f["type"] == 17)
+    assert tuns == ["", "tap9", "tun8"], tuns
     outside = [link["outside"]["name"] for link in net["links"] if "outside" in link]
     assert outside == [host_end(run)]
     # cryo's own lock tables are never part of the tree's ruleset.

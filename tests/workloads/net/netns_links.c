@@ -12,7 +12,9 @@
  *     per-device ones (veth0 proxy_arp, va's IPv6 hop_limit);
  *   - a veth pair va/vb at indexes 40/41 with their MTU and MAC, va promisc; vb a port of
  *     bridge br0 (index 50, stp off, forward delay, ageing time, its MAC);
- *   - a persistent tun device tun7 (MTU 1280);
+ *   - a persistent tun device tun7 (MTU 1280); tun8 and tap9, which live by descriptors
+ *     the init holds (tap9's with a virtio-net header size and send buffer of its own),
+ *     and a descriptor of /dev/net/tun never attached;
  *   - IPv4/IPv6 addresses (one with lifetimes), routes in the main table and table 100,
  *     IPv6 routes, policy rules of both families;
  *   - an nftables table with a set and a counter, an iptables-nft rule, an
@@ -22,11 +24,14 @@
  *   - every snapshot is the same, to the byte (lifetimes' seconds and the host end's
  *     ifindex aside: they move on);
  *   - a UDP datagram goes out of veth0 to the launcher in the host and comes back;
- *   - a new descriptor attached to tun7 reads the packet the kernel routes to it.
+ *   - a new descriptor attached to tun7 reads the packet the kernel routes to it; the held
+ *     ones are attached as they were, tun8's reads what is routed to it, and tun8 goes
+ *     when its descriptor is closed (it was not made persistent).
  * The launcher echoes UDP on 10.251.N.1 until the init says "stop" (or SIGTERM, or two
  * minutes), then exits with the init's status if the init is still its child.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
@@ -34,6 +39,7 @@
 #include <netinet/ip.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -44,7 +50,7 @@ static char stack[1 << 16] __attribute__((aligned(16)));
 static int go[2];
 static unsigned net_n;
 
-#define NSNAP 9
+#define NSNAP 10
 static const char *snap_cmd[NSNAP] = {
 	"ip -o link | sed -E 's/@if[0-9]+/@ifN/'",
 	/* The order of one device's addresses, and of routes of one prefix, follows the order
@@ -59,11 +65,31 @@ static const char *snap_cmd[NSNAP] = {
 	"iptables-legacy-save -c | grep -v '^#' | sed -E 's/^(:(INPUT|OUTPUT) ACCEPT) .*/\\1/'",
 	"ip -d link show br0 | grep -o 'forward_delay [0-9]* .*max_age [0-9]* "
 	"stp_state [0-9]*'; ip -d link show br0 | grep -o 'ageing_time [0-9]*'",
+	/* The tun/tap devices' own flags (TUNGETIFF cannot tell IFF_NO_PI from IFF_NOFILTER,
+	 * one bit), and their address generation mode. */
+	"for d in tun7 tun8 tap9; do ip -d link show $d | grep -o 'tun type .*persist [a-z]*'; "
+	"ip -d link show $d | grep -o 'addrgenmode [a-z_-]*'; done",
 	/* Every writable sysctl of the namespace, its value. */
 	"find /proc/sys/net -type f -perm -200 | sort | while read f; do "
 	"v=$(cat $f 2>/dev/null) && echo \"$f=$v\"; done",
 };
 static char *snap[NSNAP];
+/* Descriptors of /dev/net/tun the init holds: tun8 (not persistent: it lives by this one),
+ * tap9 (likewise, with a virtio-net header and a send buffer of its own), and one never
+ * attached. */
+static int tun8 = -1, tap9 = -1, tun_none = -1;
+
+static int tun_attach(const char *name, int flags)
+{
+	struct ifreq ifr = {0};
+	int fd = open("/dev/net/tun", O_RDWR);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_flags = flags;
+	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0)
+		fail("attach to %s: %m", name);
+	return fd;
+}
 
 static char *capture(const char *cmd)
 {
@@ -141,6 +167,18 @@ static void setup(void)
 	   "    ip daddr @blocked drop\n  }\n"
 	   "}\nEOF");
 	sh("iptables -A FORWARD -p tcp --dport 7777 -j REJECT");
+	tun8 = tun_attach("tun8", IFF_TUN | IFF_NO_PI);
+	tap9 = tun_attach("tap9", IFF_TAP | IFF_VNET_HDR);
+	{
+		int hdr = 12, sndbuf = 123456;
+
+		if (ioctl(tap9, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(tap9, TUNSETSNDBUF, &sndbuf) < 0)
+			fail("tap9's header size and send buffer: %m");
+	}
+	tun_none = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
+	if (tun_none < 0)
+		fail("open /dev/net/tun");
+	sh("ip addr add 10.10.0.1/24 dev tun8 && ip link set tun8 up");
 	sh("iptables-legacy -A FORWARD -s 10.55.0.0/16 -j DROP -c 3 180");
 }
 
@@ -170,6 +208,73 @@ static void check_veth_traffic(void)
 	close(sk);
 }
 
+/* The descriptors the init holds are attached as they were, and tun8's reads what the
+ * kernel routes to it. */
+static void check_tun_fds(void)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
+	struct ifreq ifr = {0};
+	unsigned char pkt[2048];
+	const struct iphdr *ip = (const struct iphdr *)pkt;
+	int hdr = 0, sndbuf = 0, sk;
+
+	/* IFF_NO_PI is checked through ip -d link: TUNGETIFF sets the same bit for
+	 * IFF_NOFILTER. */
+	if (ioctl(tun8, TUNGETIFF, &ifr) < 0 || strcmp(ifr.ifr_name, "tun8") ||
+	    (ifr.ifr_flags & (IFF_TUN | IFF_TAP | IFF_VNET_HDR | IFF_PERSIST)) != IFF_TUN)
+		fail("the tun8 descriptor: %s, flags 0x%x", ifr.ifr_name, ifr.ifr_flags);
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(tap9, TUNGETIFF, &ifr) < 0 || strcmp(ifr.ifr_name, "tap9") ||
+	    (ifr.ifr_flags & (IFF_TUN | IFF_TAP | IFF_VNET_HDR | IFF_PERSIST)) !=
+		(IFF_TAP | IFF_VNET_HDR))
+		fail("the tap9 descriptor: %s, flags 0x%x", ifr.ifr_name, ifr.ifr_flags);
+	if (ioctl(tap9, TUNGETVNETHDRSZ, &hdr) < 0 || hdr != 12 ||
+	    ioctl(tap9, TUNGETSNDBUF, &sndbuf) < 0 || sndbuf != 123456)
+		fail("tap9's header size %d, send buffer %d", hdr, sndbuf);
+	if (ioctl(tun_none, TUNGETIFF, &ifr) == 0 || errno != EBADFD ||
+	    !(fcntl(tun_none, F_GETFL) & O_NONBLOCK))
+		fail("the unattached /dev/net/tun descriptor is attached, or blocking");
+	sk = socket(AF_INET, SOCK_DGRAM, 0);
+	to.sin_addr.s_addr = inet_addr("10.10.0.2");
+	if (sendto(sk, "tun8", 4, 0, (struct sockaddr *)&to, sizeof(to)) != 4)
+		fail("send through tun8: %m");
+	for (;;) {
+		struct pollfd p = {.fd = tun8, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&p, 1, 5000) != 1)
+			fail("nothing to read from tun8");
+		n = read(tun8, pkt, sizeof(pkt));
+		if (n < (ssize_t)sizeof(*ip))
+			fail("read from tun8: %zd", n);
+		if (ip->version == 4 && ip->protocol == IPPROTO_UDP &&
+		    ip->daddr == to.sin_addr.s_addr && !memcmp(pkt + n - 4, "tun8", 4))
+			break;
+	}
+	close(sk);
+	/* Not persistent: the device goes with its last descriptor, as it did. */
+	close(tun8);
+	usleep(100000);
+	if (if_nametoindex("tun8"))
+		fail("tun8 outlives its descriptor: it was made persistent");
+}
+
+/* Waits (3 s at most) for name to be running: a device that just got its carrier sends
+ * nothing until linkwatch, up to a second later, gives it back its qdisc. */
+static void wait_running(const char *name)
+{
+	struct ifreq ifr = {0};
+	int sk = socket(AF_INET, SOCK_DGRAM, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	for (int i = 0; i < 300; i++) {
+		if (ioctl(sk, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_RUNNING))
+			break;
+		usleep(10000);
+	}
+	close(sk);
+}
+
 /* A descriptor attached to tun7 again reads the datagram the kernel routes there. */
 static void check_tun(void)
 {
@@ -183,13 +288,18 @@ static void check_tun(void)
 	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
 	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0)
 		fail("attach to tun7: %m");
+	wait_running("tun7");
 	sk = socket(AF_INET, SOCK_DGRAM, 0);
 	to.sin_addr.s_addr = inet_addr("10.9.0.2");
 	if (sendto(sk, "tun!", 4, 0, (struct sockaddr *)&to, sizeof(to)) != 4)
 		fail("send through tun7: %m");
 	for (;;) {
-		ssize_t n = read(fd, pkt, sizeof(pkt));
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t n;
 
+		if (poll(&p, 1, 5000) != 1)
+			fail("nothing to read from tun7");
+		n = read(fd, pkt, sizeof(pkt));
 		if (n < (ssize_t)sizeof(*ip))
 			fail("read from tun7: %zd", n);
 		/* IPv6 router solicitations and the like may come first. */
@@ -248,6 +358,7 @@ static int init_main(void *arg)
 	}
 	check_veth_traffic();
 	check_tun();
+	check_tun_fds();
 	stop_echo();
 	pass();
 }

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A descriptor of /dev/net/tun (Documentation/networking/tuntap.rst): attached with TUNSETIFF
+ * to a tun or tap device, or not yet. fdinfo names the device ("iff:"); the rest is asked of
+ * a copy of the descriptor (pidfd_getfd(2)): TUNGETIFF gives the device's flags (IFF_TUN or
+ * IFF_TAP, IFF_VNET_HDR, IFF_MULTI_QUEUE, IFF_PERSIST), TUNGETVNETHDRSZ and TUNGETSNDBUF the
+ * descriptor's own. IFF_NO_PI comes from the device's IFLA_TUN_PI (netns_tun_pi()): TUNGETIFF
+ * sets the same bit, 0x1000, for IFF_NOFILTER (a descriptor without a filter).
+ *
+ *   params[0]  1: attached to the device "iff" (the file's own field), 0: not
+ *   params[1]  the device's flags, as TUNGETIFF gives them
+ *   params[2]  the virtio-net header size (TUNGETVNETHDRSZ)
+ *   params[3]  the send buffer (TUNGETSNDBUF)
+ *
+ * At restore the device is there already when the tree has its own network namespace: the
+ * namespace's restore (lib/net/netns-restore.c) made it, with its addresses, before any file
+ * is opened, and a device that lives by a descriptor with that descriptor, which the first
+ * description attached to it takes over (netns_tun_take()); another (a queue of a
+ * multi-queue device) attaches with TUNSETIFF. Without a namespace of its own, TUNSETIFF
+ * finds a persistent device of ours, or makes a bare one.
+ */
+#include <errno.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/proc.h"
+#include "files.h"
+#include "net/netns.h"
+
+/* The misc device /dev/net/tun (Documentation/admin-guide/devices.txt: 10, 200). */
+#define TUN_MAJOR 10
+#define TUN_MINOR 200
+
+/* TUNSETVNETHDRSZ takes no less than a struct virtio_net_hdr. */
+#define TUN_HDR_MIN 10
+
+/* The flags TUNSETIFF takes back, and IFF_PERSIST. */
+#define TUN_FLAGS (IFF_TUN | IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE | IFF_PERSIST)
+
+static bool tun_claim(const struct fd_dump *d)
+{
+	return S_ISCHR(d->st->st_mode) && major(d->st->st_rdev) == TUN_MAJOR &&
+	       minor(d->st->st_rdev) == TUN_MINOR;
+}
+
+static int tun_dump(const struct fd_dump *d, struct img_file *f)
+{
+	_cleanup_close_ int pidfd = -1, copy = -1;
+	struct ifreq ifr = {0};
+	char iff[64];
+	int hdr = 0, sndbuf = 0, pi;
+
+	f->path = strdup("/dev/net/tun");
+	if (!f->path)
+		return -ENOMEM;
+	if (proc_status_field(d->info, "iff", iff, sizeof(iff)) < 0)
+		iff[0] = '\0';
+	iff[strcspn(iff, "\n")] = '\0';
+	/* Opened, never attached: fdinfo says "iff:" with no name. */
+	if (!iff[0])
+		return 0;
+	pidfd = syscall(SYS_pidfd_open, d->pid, 0);
+	copy = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, d->fd, 0);
+	if (copy < 0 || ioctl(copy, TUNGETIFF, &ifr) < 0 ||
+	    ioctl(copy, TUNGETVNETHDRSZ, &hdr) < 0 || ioctl(copy, TUNGETSNDBUF, &sndbuf) < 0)
+		return cryo_err(d->ctx, -errno, "fd %d of pid %d: the tun/tap device %s it is "
+				"attached to", d->fd, d->pid, iff);
+	if (strcmp(ifr.ifr_name, iff))
+		return cryo_err(d->ctx, -EINVAL, "fd %d of pid %d: attached to %s, or to %s?", d->fd,
+				d->pid, iff, ifr.ifr_name);
+	f->name = strdup(iff);
+	if (!f->name)
+		return -ENOMEM;
+	f->params[0] = 1;
+	f->params[1] = (uint16_t)ifr.ifr_flags & (TUN_FLAGS & ~IFF_NO_PI);
+	pi = netns_tun_pi(iff);
+	if (pi < 0)
+		return cryo_err(d->ctx, pi, "fd %d of pid %d: read tun/tap device %s over "
+				"rtnetlink", d->fd, d->pid, iff);
+	if (!pi)
+		f->params[1] |= IFF_NO_PI;
+	f->params[2] = hdr;
+	f->params[3] = (uint32_t)sndbuf;
+	return 0;
+}
+
+static int tun_encode(json_t *o, const struct img_file *f)
+{
+	if (f->params[0] && set(o, "iff", json_string(f->name)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int tun_decode(struct dec *d, json_t *o, struct img_file *f)
+{
+	const char *n;
+
+	if (f->params[0] > 1)
+		return bad(d, "params", "hold an attachment mark other than 0 or 1");
+	if (!f->params[0]) {
+		if (f->params[1] || f->params[2] || f->params[3] || json_object_get(o, "iff"))
+			return bad(d, "params", "hold a device's state for a tun descriptor "
+				   "attached to none");
+		return 0;
+	}
+	if ((f->params[1] & ~(uint64_t)TUN_FLAGS) ||
+	    !(f->params[1] & IFF_TUN) == !(f->params[1] & IFF_TAP))
+		return bad(d, "params", "hold tun flags TUNSETIFF does not take, or not one of "
+			   "IFF_TUN and IFF_TAP");
+	if (f->params[2] < TUN_HDR_MIN || f->params[2] > INT32_MAX ||
+	    f->params[3] < 1 || f->params[3] > INT32_MAX)
+		return bad(d, "params", "hold a header size or send buffer out of range");
+	TRY(get_str(d, o, "iff", IFNAMSIZ - 1, &f->name));
+	n = f->name;
+	if (!*n || strchr(n, '/') || strchr(n, ':') || strchr(n, ' ') || !strcmp(n, ".") ||
+	    !strcmp(n, ".."))
+		return bad(d, "iff", "is not a device name the kernel takes");
+	return 0;
+}
+
+static int tun_open(struct file_restore *fr, const struct img_file *f)
+{
+	int mode = f->flags & O_ACCMODE;
+	int fd = f->params[0] && mode == O_RDWR ? netns_tun_take(f->name) : -1;
+	struct ifreq ifr = {0};
+	int hdr = f->params[2], sndbuf = f->params[3];
+
+	if (fd >= 0)
+		goto attached;
+	fd = open("/dev/net/tun", (f->flags & ~(O_CREAT | O_TRUNC | O_EXCL)) | O_CLOEXEC);
+	if (fd < 0 || !f->params[0])
+		return file_restore_created(fr->ctx, fd, f);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", f->name);
+	ifr.ifr_flags = f->params[1] & (TUN_FLAGS & ~IFF_PERSIST);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		goto fail;
+attached:
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(fd, TUNSETSNDBUF, &sndbuf) < 0) {
+fail:
+		int r = -errno;
+
+		close(fd);
+		return cryo_err(fr->ctx, r, "attach a /dev/net/tun descriptor to %s (flags 0x%llx)",
+				f->name, (unsigned long long)f->params[1]);
+	}
+	return file_restore_created(fr->ctx, fd, f);
+}
+
+static const char *tun_describe(const struct img_file *f)
+{
+	return f->params[0] ? f->name : "/dev/net/tun (not attached)";
+}
+
+const struct file_kind file_kind_tun = {
+	.type = FILE_TUN,
+	.name = "tun",
+	.claim = tun_claim,
+	.dump = tun_dump,
+	.encode = tun_encode,
+	.decode = tun_decode,
+	.restore_open = tun_open,
+	.describe = tun_describe,
+};
