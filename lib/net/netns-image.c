@@ -10,6 +10,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -262,6 +263,46 @@ int netns_image_encode(const struct img_netns *n, json_t *ns_obj)
 		r |= set(o, "ip6tables_legacy", json_string(n->ip6tables_legacy));
 	r |= set(ns_obj, "net", o);
 	return r ? -ENOMEM : 0;
+}
+
+/* ---- show ---- */
+
+void netns_image_describe(const struct img_netns *n, FILE *out)
+{
+	if (!n)
+		return;
+	fprintf(out, "network namespace of its own: %u devices, %u addresses, %u routes, %u rules, "
+		"%u sysctls%s%s\n", n->nlinks, n->naddrs, n->nroutes, n->nrules, n->nsysctls,
+		n->nft ? ", an nftables ruleset" : "",
+		n->iptables_legacy || n->ip6tables_legacy ? ", iptables-legacy tables" : "");
+	for (uint32_t i = 0; i < n->nlinks; i++) {
+		const struct netns_link *l = &n->links[i];
+
+		fprintf(out, "  device %u %s (%s, mtu %u%s)", l->index, l->name,
+			*l->kind ? l->kind : "loopback", l->mtu, l->flags & 1 ? ", up" : "");
+		if (l->peer)
+			fprintf(out, ", peer %u", l->peer);
+		if (l->outside)
+			fprintf(out, ", peer %s in the host's namespace", l->outside->name);
+		if (l->master)
+			fprintf(out, ", port of %u", l->master);
+		fputc('\n', out);
+	}
+}
+
+json_t *netns_image_describe_json(const struct img_netns *n)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; a && n && i < n->nlinks; i++) {
+		const struct netns_link *l = &n->links[i];
+
+		json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:I,s:s?}", "index",
+						   (json_int_t)l->index, "name", l->name, "kind",
+						   l->kind, "mtu", (json_int_t)l->mtu, "outside",
+						   l->outside ? l->outside->name : NULL));
+	}
+	return a;
 }
 
 /* ---- decode ---- */

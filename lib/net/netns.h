@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct cryo_ctx;
 struct dec;
@@ -143,5 +144,8 @@ struct json_t;
 int netns_image_encode(const struct img_netns *n, struct json_t *ns_obj);
 int netns_image_decode(struct dec *d, struct json_t *ns_obj, struct img_netns **ret);
 void netns_image_free(struct img_netns *n);
+/* `cryo show`: a line for the namespace and one per device; for --json, the devices. */
+void netns_image_describe(const struct img_netns *n, FILE *out);
+struct json_t *netns_image_describe_json(const struct img_netns *n);
 
 #endif
