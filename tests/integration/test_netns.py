@@ -10,11 +10,13 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from conftest import alive, cryo, reap, workload
 
 
-def start(env, name="netns_links"):
-    run = env.start([workload(name)])
+def start(env, *args, name="netns_links"):
+    run = env.start([workload(name), *args])
     run.wait_for("ready", 30)
     init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
     return run, init
@@ -55,8 +57,10 @@ def restore(env, img, name="r", check=True):
     return None, p
 
 
-def test_netns_roundtrip(env):
-    run, init = start(env)
+@pytest.mark.parametrize("flavour", ["with-pidns", "net-only"])
+def test_netns_roundtrip(env, flavour):
+    """net-only: the tree has a network (and mount) namespace alone, its PIDs the host's."""
+    run, init = start(env, *([] if flavour == "with-pidns" else ["net-only"]))
     img = env.tmp / "img"
     dump_killed(run, init, img)
     net = json.loads((img / "cryo.json").read_text())["namespaces"]["net"]

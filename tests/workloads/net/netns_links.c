@@ -2,7 +2,8 @@
 /*
  * A tree with a network namespace of its own, full of state (CRIU's zdtm netns, netns-dev,
  * cr_veth, bridge, tun, netns-nf, netns-nft in one). The launcher clones an init into new
- * pid, mount, net, uts and ipc namespaces and prints "nsinit <its pid here>"; it makes a
+ * pid, mount, net, uts and ipc namespaces (with "net-only": net and mount alone) and prints
+ * "nsinit <its pid here>"; it makes a
  * veth pair whose end "cryoh<launcher pid>" (10.251.N.1/24) stays in the host's namespace
  * and whose other end, veth0 (10.251.N.2/24), it moves into the tree's. The init then sets
  * up, with ip(8), nft(8) and iptables(8):
@@ -38,6 +39,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 #include <poll.h>
 #include <sys/mount.h>
@@ -363,11 +365,13 @@ static int init_main(void *arg)
 	pass();
 }
 
-/* The host's end: echoes datagrams until told to stop, or for two minutes at most. */
-static void echo_host(void)
+/* The host's end: echoes datagrams until told to stop, or for two minutes at most. It reaps
+ * the init as soon as it dies (a dump kills it): a zombie would hold its PID against the
+ * restore where the init's PID is the host's. */
+static void echo_host(pid_t init, int *ret_status, bool *ret_reaped)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(7171)};
-	struct timeval tv = {1, 0};
+	struct timeval tv = {0, 200000};
 	int sk = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
 
 	a.sin_addr.s_addr = htonl(0x0afb0001 | net_n << 8);
@@ -376,12 +380,15 @@ static void echo_host(void)
 	setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (sk < 0 || bind(sk, (struct sockaddr *)&a, sizeof(a)) < 0)
 		fail("bind the echo at the host's end: %m");
-	for (int i = 0; i < 120 && !zdtm_go; i++) {
+	for (int i = 0; i < 600 && !zdtm_go; i++) {
 		char buf[64];
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(sk, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		ssize_t n;
 
+		if (!*ret_reaped && waitpid(init, ret_status, WNOHANG) == init)
+			*ret_reaped = true;
+		n = recvfrom(sk, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 		if (n == 4 && !memcmp(buf, "stop", 4))
 			break;
 		if (n > 0)
@@ -395,11 +402,17 @@ static void on_term(int sig)
 	zdtm_go = 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* "net-only": the init makes a network (and mount, for its proc) namespace alone, as
+	 * `unshare -n` would; its PIDs are the host's. */
+	bool net_only = argc > 1 && !strcmp(argv[1], "net-only");
+	int flags = net_only ? CLONE_NEWNET | CLONE_NEWNS
+			     : CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC;
 	pid_t init;
 	char cmd[512];
-	int st;
+	bool reaped = false;
+	int st = 0;
 
 	test_init();
 	pid_t launcher = getpid();
@@ -407,9 +420,7 @@ int main(void)
 	net_n = (unsigned)getpid() % 250 + 1;
 	if (pipe(go) < 0)
 		fail("pipe");
-	init = clone(init_main, stack + sizeof(stack),
-		     CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD,
-		     NULL);
+	init = clone(init_main, stack + sizeof(stack), flags | SIGCHLD, NULL);
 	if (init < 0)
 		fail("clone into new namespaces");
 	close(go[0]);
@@ -429,10 +440,10 @@ int main(void)
 	/* SIGUSR1 is for the init; the launcher stops on SIGTERM. */
 	signal(SIGUSR1, SIG_IGN);
 	signal(SIGTERM, on_term);
-	echo_host();
+	echo_host(init, &st, &reaped);
 	/* The init may be gone (dumped) and back (restored, another process's child): only
 	 * one still ours is waited for. */
-	if (waitpid(init, &st, 0) == init)
+	if (reaped || waitpid(init, &st, 0) == init)
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return 0;
 }
