@@ -127,31 +127,46 @@ static int tun_decode(struct dec *d, json_t *o, struct img_file *f)
 	return 0;
 }
 
-static int tun_open(struct file_restore *fr, const struct img_file *f)
+/* A new descriptor of /dev/net/tun attached to f's device, or the one the namespace's
+ * restore made that device with; -errno. */
+static int tun_attach(const struct img_file *f)
 {
-	int mode = f->flags & O_ACCMODE;
-	int fd = f->params[0] && mode == O_RDWR ? netns_tun_take(f->name) : -1;
+	int fd = (f->flags & O_ACCMODE) == O_RDWR ? netns_tun_take(f->name) : -1;
 	struct ifreq ifr = {0};
-	int hdr = f->params[2], sndbuf = f->params[3];
 
 	if (fd >= 0)
-		goto attached;
+		return fd;
 	fd = open("/dev/net/tun", (f->flags & ~(O_CREAT | O_TRUNC | O_EXCL)) | O_CLOEXEC);
-	if (fd < 0 || !f->params[0])
-		return file_restore_created(fr->ctx, fd, f);
+	if (fd < 0)
+		return -errno;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", f->name);
 	ifr.ifr_flags = f->params[1] & (TUN_FLAGS & ~IFF_PERSIST);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-		goto fail;
-attached:
-	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(fd, TUNSETSNDBUF, &sndbuf) < 0) {
-fail:
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		int r = -errno;
 
 		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int tun_open(struct file_restore *fr, const struct img_file *f)
+{
+	int hdr = f->params[2], sndbuf = f->params[3], fd, r;
+
+	if (!f->params[0]) {
+		fd = open("/dev/net/tun", (f->flags & ~(O_CREAT | O_TRUNC | O_EXCL)) | O_CLOEXEC);
+		return file_restore_created(fr->ctx, fd, f);
+	}
+	fd = tun_attach(f);
+	r = fd < 0 ? fd : 0;
+	if (r >= 0 && (ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(fd, TUNSETSNDBUF, &sndbuf) < 0)) {
+		r = -errno;
+		close(fd);
+	}
+	if (r < 0)
 		return cryo_err(fr->ctx, r, "attach a /dev/net/tun descriptor to %s (flags 0x%llx)",
 				f->name, (unsigned long long)f->params[1]);
-	}
 	return file_restore_created(fr->ctx, fd, f);
 }
 

@@ -112,7 +112,7 @@ static char *capture(const char *cmd)
 	return buf;
 }
 
-static void sh(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
 {
 	char cmd[4096];
 	va_list ap;
