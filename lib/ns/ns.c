@@ -100,10 +100,11 @@ static int own_proc(struct cryo_ctx *ctx)
 int ns_worker_enter(struct cryo_ctx *ctx, uint32_t own, int pidfd)
 {
 	uint32_t join = own & (CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC);
+	int r;
 
 	/* The host's network namespace stays in reach, for a veth end there. */
-	if ((join & CLONE_NEWNET) && netns_dump_prepare(ctx) < 0)
-		return -EIO;
+	if ((join & CLONE_NEWNET) && (r = netns_dump_prepare(ctx)) < 0)
+		return r;
 	if (join && setns(pidfd, join) < 0)
 		return cryo_err(ctx, -errno, "join the tree's net, uts and ipc namespaces");
 	if (own & CLONE_NEWPID)
