@@ -52,6 +52,19 @@ static bool tun_claim(const struct fd_dump *d)
 	       minor(d->st->st_rdev) == TUN_MINOR;
 }
 
+/* Whether the device of the tun descriptor fd is in the caller's network namespace (the
+ * tree's, which the dump worker joined): TUNGETDEVNETNS (Linux 5.2) gives its namespace. */
+static bool tun_in_our_netns(int fd)
+{
+	_cleanup_close_ int ns = ioctl(fd, TUNGETDEVNETNS);
+	struct stat a, b;
+
+	if (ns < 0)
+		return true; /* an older kernel: the rtnetlink lookup below tells */
+	return fstat(ns, &a) == 0 && stat("/proc/thread-self/ns/net", &b) == 0 &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 static int tun_dump(const struct fd_dump *d, struct img_file *f)
 {
 	_cleanup_close_ int pidfd = -1, copy = -1;
@@ -77,6 +90,11 @@ static int tun_dump(const struct fd_dump *d, struct img_file *f)
 	if (strcmp(ifr.ifr_name, iff))
 		return cryo_err(d->ctx, -EINVAL, "fd %d of pid %d: attached to %s, or to %s?", d->fd,
 				d->pid, iff, ifr.ifr_name);
+	if (!tun_in_our_netns(copy))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: its tun/tap device %s is in "
+				"another network namespace than the tree's (one a task made for "
+				"itself: nested network namespaces are not supported yet)", d->fd,
+				d->pid, iff);
 	f->name = strdup(iff);
 	if (!f->name)
 		return -ENOMEM;
