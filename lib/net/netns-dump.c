@@ -12,6 +12,7 @@
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
 #include <linux/fib_rules.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,6 +379,11 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 			return WERR(w, -EOPNOTSUPP, "the other end of veth %s is in a "
 					"network namespace that is neither the tree's nor the "
 					"host's, which cryo cannot make again", l->name);
+		/* Made again from the tree's user namespace, which has no rights in ours. */
+		if (w->img && (w->img->ns.own & CLONE_NEWUSER))
+			return WERR(w, -EOPNOTSUPP, "the other end of veth %s is in the host's "
+				    "network namespace, where the tree's own user namespace cannot "
+				    "make it again", l->name);
 		return outside_dump(w, l, peer);
 	}
 	return link_data(w, &li, !strcmp(li.kind, "bridge") ? NETNS_BRIDGE : NETNS_TUN, l);
