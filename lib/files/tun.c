@@ -8,7 +8,8 @@
  * sets the same bit, 0x1000, for IFF_NOFILTER (a descriptor without a filter).
  *
  *   params[0]  1: attached to the device "iff" (the file's own field), 0: not
- *   params[1]  the device's flags, as TUNGETIFF gives them
+ *   params[1]  the device's flags, as TUNGETIFF gives them, and IFF_DETACH_QUEUE for a queue
+ *              of a multi-queue device that was detached (TUNSETQUEUE)
  *   params[2]  the virtio-net header size (TUNGETVNETHDRSZ)
  *   params[3]  the send buffer (TUNGETSNDBUF)
  *
@@ -44,7 +45,8 @@
 #define TUN_HDR_MIN 10
 
 /* The flags TUNSETIFF takes back, and IFF_PERSIST. */
-#define TUN_FLAGS (IFF_TUN | IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE | IFF_PERSIST)
+#define TUN_FLAGS (IFF_TUN | IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE | IFF_NAPI | \
+		   IFF_NAPI_FRAGS | IFF_PERSIST)
 
 static bool tun_claim(const struct fd_dump *d)
 {
@@ -99,7 +101,13 @@ static int tun_dump(const struct fd_dump *d, struct img_file *f)
 	if (!f->name)
 		return -ENOMEM;
 	f->params[0] = 1;
-	f->params[1] = (uint16_t)ifr.ifr_flags & (TUN_FLAGS & ~IFF_NO_PI);
+	/* TUNGETIFF's IFF_NOFILTER says no socket filter is attached (TUNATTACHFILTER), which
+	 * cryo does not read back. */
+	if (!(ifr.ifr_flags & IFF_NOFILTER))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: a socket filter is attached "
+				"to its tun/tap queue on %s (TUNATTACHFILTER), which cryo cannot "
+				"carry", d->fd, d->pid, iff);
+	f->params[1] = (uint16_t)ifr.ifr_flags & ((TUN_FLAGS & ~IFF_NO_PI) | IFF_DETACH_QUEUE);
 	pi = netns_tun_pi(iff);
 	if (pi < 0)
 		return cryo_err(d->ctx, pi, "fd %d of pid %d: read tun/tap device %s over "
@@ -130,10 +138,11 @@ static int tun_decode(struct dec *d, json_t *o, struct img_file *f)
 				   "attached to none");
 		return 0;
 	}
-	if ((f->params[1] & ~(uint64_t)TUN_FLAGS) ||
-	    !(f->params[1] & IFF_TUN) == !(f->params[1] & IFF_TAP))
+	if ((f->params[1] & ~(uint64_t)(TUN_FLAGS | IFF_DETACH_QUEUE)) ||
+	    !(f->params[1] & IFF_TUN) == !(f->params[1] & IFF_TAP) ||
+	    ((f->params[1] & IFF_DETACH_QUEUE) && !(f->params[1] & IFF_MULTI_QUEUE)))
 		return bad(d, "params", "hold tun flags TUNSETIFF does not take, or not one of "
-			   "IFF_TUN and IFF_TAP");
+			   "IFF_TUN and IFF_TAP, or a detached queue of a device with one");
 	if (f->params[2] < TUN_HDR_MIN || f->params[2] > INT32_MAX ||
 	    f->params[3] < 1 || f->params[3] > INT32_MAX)
 		return bad(d, "params", "hold a header size or send buffer out of range");
@@ -178,7 +187,9 @@ static int tun_open(struct file_restore *fr, const struct img_file *f)
 	}
 	fd = tun_attach(f);
 	r = fd < 0 ? fd : 0;
-	if (r >= 0 && (ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(fd, TUNSETSNDBUF, &sndbuf) < 0)) {
+	if (r >= 0 && (ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(fd, TUNSETSNDBUF, &sndbuf) < 0 ||
+		       ((f->params[1] & IFF_DETACH_QUEUE) &&
+			ioctl(fd, TUNSETQUEUE, &(struct ifreq){.ifr_flags = IFF_DETACH_QUEUE}) < 0))) {
 		r = -errno;
 		close(fd);
 	}

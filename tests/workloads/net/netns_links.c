@@ -15,7 +15,8 @@
  *     bridge br0 (index 50, stp off, forward delay, ageing time, its MAC);
  *   - a persistent tun device tun7 (MTU 1280); tun8 and tap9, which live by descriptors
  *     the init holds (tap9's with a virtio-net header size and send buffer of its own),
- *     and a descriptor of /dev/net/tun never attached;
+ *     two queues of the multi-queue tunmq (the second detached), and a descriptor of
+ *     /dev/net/tun never attached;
  *   - IPv4/IPv6 addresses (one with lifetimes), routes in the main table and table 100,
  *     IPv6 routes, policy rules of both families;
  *   - an nftables table with a set and a counter, an iptables-nft rule, an
@@ -69,7 +70,7 @@ static const char *snap_cmd[NSNAP] = {
 	"stp_state [0-9]*'; ip -d link show br0 | grep -o 'ageing_time [0-9]*'",
 	/* The tun/tap devices' own flags (TUNGETIFF cannot tell IFF_NO_PI from IFF_NOFILTER,
 	 * one bit), and their address generation mode. */
-	"for d in tun7 tun8 tap9; do ip -d link show $d | grep -o 'tun type .*persist [a-z]*'; "
+	"for d in tun7 tun8 tap9 tunmq; do ip -d link show $d | grep -o 'tun type .*persist [a-z]*'; "
 	"ip -d link show $d | grep -o 'addrgenmode [a-z_-]*'; done",
 	/* Every writable sysctl of the namespace, its value. */
 	"find /proc/sys/net -type f -perm -200 | sort | while read f; do "
@@ -80,6 +81,8 @@ static char *snap[NSNAP];
  * tap9 (likewise, with a virtio-net header and a send buffer of its own), and one never
  * attached. */
 static int tun8 = -1, tap9 = -1, tun_none = -1;
+/* Two queues of the multi-queue tunmq, the second detached (TUNSETQUEUE). */
+static int mq0 = -1, mq1 = -1;
 
 static int tun_attach(const char *name, int flags)
 {
@@ -177,6 +180,10 @@ static void setup(void)
 		if (ioctl(tap9, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(tap9, TUNSETSNDBUF, &sndbuf) < 0)
 			fail("tap9's header size and send buffer: %m");
 	}
+	mq0 = tun_attach("tunmq", IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE);
+	mq1 = tun_attach("tunmq", IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE);
+	if (ioctl(mq1, TUNSETQUEUE, &(struct ifreq){.ifr_flags = IFF_DETACH_QUEUE}) < 0)
+		fail("detach tunmq's second queue: %m");
 	tun_none = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
 	if (tun_none < 0)
 		fail("open /dev/net/tun");
@@ -233,6 +240,12 @@ static void check_tun_fds(void)
 	if (ioctl(tap9, TUNGETVNETHDRSZ, &hdr) < 0 || hdr != 12 ||
 	    ioctl(tap9, TUNGETSNDBUF, &sndbuf) < 0 || sndbuf != 123456)
 		fail("tap9's header size %d, send buffer %d", hdr, sndbuf);
+	for (int i = 0; i < 2; i++) {
+		memset(&ifr, 0, sizeof(ifr));
+		if (ioctl(i ? mq1 : mq0, TUNGETIFF, &ifr) < 0 || strcmp(ifr.ifr_name, "tunmq") ||
+		    !(ifr.ifr_flags & IFF_MULTI_QUEUE) || !(ifr.ifr_flags & IFF_DETACH_QUEUE) != !i)
+			fail("tunmq's queue %d: %s, flags 0x%x", i, ifr.ifr_name, ifr.ifr_flags);
+	}
 	if (ioctl(tun_none, TUNGETIFF, &ifr) == 0 || errno != EBADFD ||
 	    !(fcntl(tun_none, F_GETFL) & O_NONBLOCK))
 		fail("the unattached /dev/net/tun descriptor is attached, or blocking");
