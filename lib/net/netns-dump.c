@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/clock.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "image/image.h"
@@ -704,6 +705,7 @@ int netns_dump(struct cryo_ctx *ctx, const struct img *img, struct img_netns **r
 	struct img_netns *n = calloc(1, sizeof(*n));
 	struct walk w = {.ctx = ctx, .img = img, .n = n, .host_nsid = -1};
 	_cleanup_close_ int fd = nl_open();
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
 	int r;
 
 	if (!n)
@@ -748,8 +750,9 @@ int netns_dump(struct cryo_ctx *ctx, const struct img *img, struct img_netns **r
 				&n->ip6tables_legacy);
 	if (r < 0)
 		goto fail;
-	log_debug(ctx, "network namespace: %u links, %u addresses, %u routes, %u rules, %u "
-		  "sysctls", n->nlinks, n->naddrs, n->nroutes, n->nrules, n->nsysctls);
+	log_debug(ctx, "network namespace read in %.1f ms: %u links, %u addresses, %u routes, "
+		  "%u rules, %u sysctls", (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6, n->nlinks,
+		  n->naddrs, n->nroutes, n->nrules, n->nsysctls);
 	*ret = n;
 	return 0;
 fail:

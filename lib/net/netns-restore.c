@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/clock.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "netlock.h"
@@ -634,11 +635,13 @@ static void outside_remove(const struct img_netns *n)
 int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n)
 {
 	_cleanup_close_ int fd = nl_open();
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), t1, t2 = 0;
 	int r;
 
 	if (fd < 0)
 		return cryo_err(ctx, fd, "a netlink socket in the new network namespace");
 	r = sysctls_write(ctx, n, false);
+	t1 = clock_ns(CLOCK_MONOTONIC);
 	if (r >= 0)
 		r = links_make(ctx, fd, n);
 	if (r >= 0)
@@ -651,9 +654,17 @@ int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n)
 		r = rules_set(ctx, fd, n);
 	if (r >= 0)
 		r = routes_add(ctx, fd, n);
-	if (r >= 0)
+	if (r >= 0) {
+		t2 = clock_ns(CLOCK_MONOTONIC);
 		r = firewall_load(ctx, n);
-	if (r < 0)
+	}
+	if (r < 0) {
 		outside_remove(n);
-	return r;
+		return r;
+	}
+	log_debug(ctx, "network namespace made in %.1f ms: %u links, %u addresses, %u routes, "
+		  "%u sysctls (the namespace's own %.1f ms), firewall %.1f ms", (clock_ns(
+		  CLOCK_MONOTONIC) - t0) / 1e6, n->nlinks, n->naddrs, n->nroutes, n->nsysctls,
+		  (t1 - t0) / 1e6, (clock_ns(CLOCK_MONOTONIC) - t2) / 1e6);
+	return 0;
 }
