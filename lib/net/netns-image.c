@@ -618,6 +618,19 @@ static int text_decode(struct dec *d, json_t *o, const char *key, char **ret)
 	return get_str(d, o, key, NETNS_MAX_TEXT, ret);
 }
 
+/* nft reads an `include` from the restoring host's files: a ruleset from an image never
+ * names one (`nft list table` writes none). */
+static bool nft_has_include(const char *t)
+{
+	for (const char *l = t; l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (!strncmp(l, "include", 7))
+			return true;
+	}
+	return false;
+}
+
 static int decode(struct dec *d, json_t *o, struct img_netns *n)
 {
 	json_t *a = get_arr(d, o, "links", NETNS_MAX_LINKS), *v;
@@ -639,6 +652,8 @@ static int decode(struct dec *d, json_t *o, struct img_netns *n)
 	TRY(msgs_decode(d, o, "rules", NETNS_RULE, NETNS_MAX_RULES, n, &n->rules, &n->nrules));
 	TRY(sysctls_decode(d, o, n));
 	TRY(text_decode(d, o, "nft", &n->nft));
+	if (n->nft && nft_has_include(n->nft))
+		return bad(d, "nft", "includes a file (a ruleset nft listed never does)");
 	TRY(text_decode(d, o, "iptables_legacy", &n->iptables_legacy));
 	return text_decode(d, o, "ip6tables_legacy", &n->ip6tables_legacy);
 }

@@ -267,6 +267,8 @@ static const struct bad_value bad_values[] = {
     {"net/sysctls/0", "[\"ipv4/ip_forward\", 1]", "not [path, value]"},
     {"net/sysctls/0/1", "\"1\\u00002\"", "NUL"},
     {"net/nft", "7", "wrong type"},
+    {"net/nft", "\"table inet t {\\n}\\n  include \\\"/etc/shadow\\\"\\n\"", "includes a file"},
+    {"net/nft", "\"include \\\"/etc/x\\\"\"", "includes a file"},
     {"net/iptables_legacy", "\"a\\u0000b\"", "NUL"},
 };
 
