@@ -369,6 +369,12 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 	link_basics(&li, l->name, l->mac, &l->maclen, &l->mtu, &l->txqlen);
 	l->flags = li.ifi->ifi_flags;
 	l->master = nl_u32(li.tb[IFLA_MASTER]);
+	l->group = nl_u32(li.tb[IFLA_GROUP]);
+	if (li.tb[IFLA_IFALIAS] && RTA_PAYLOAD(li.tb[IFLA_IFALIAS]) > 1) {
+		l->alias = strndup(RTA_DATA(li.tb[IFLA_IFALIAS]), RTA_PAYLOAD(li.tb[IFLA_IFALIAS]));
+		if (!l->alias)
+			return -ENOMEM;
+	}
 	if (!strcmp(li.kind, "veth")) {
 		uint32_t peer = nl_u32(li.tb[IFLA_LINK]);
 

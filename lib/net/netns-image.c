@@ -156,6 +156,7 @@ void netns_image_free(struct img_netns *n)
 		return;
 	for (uint32_t i = 0; n->links && i < n->nlinks; i++) {
 		attrs_free(n->links[i].data, n->links[i].ndata);
+		free(n->links[i].alias);
 		if (n->links[i].outside)
 			msgs_free(n->links[i].outside->addrs, n->links[i].outside->naddrs);
 		free(n->links[i].outside);
@@ -216,6 +217,10 @@ static json_t *link_encode(const struct netns_link *l)
 	r |= set(o, "txqlen", json_integer(l->txqlen));
 	r |= set(o, "mac", hex_string(l->mac, l->maclen));
 	r |= set(o, "master", json_integer(l->master));
+	if (l->group)
+		r |= set(o, "group", json_integer(l->group));
+	if (l->alias)
+		r |= set(o, "alias", json_string(l->alias));
 	if (!strcmp(l->kind, "veth"))
 		r |= set(o, "peer", json_integer(l->peer));
 	if (l->outside) {
@@ -515,6 +520,13 @@ static int link_decode(struct dec *d, json_t *o, struct netns_link *l)
 	TRY(get_u32(d, o, "txqlen", 0, &l->txqlen));
 	TRY(get_mac(d, o, l->mac, &l->maclen));
 	TRY(get_u32(d, o, "master", 0, &l->master));
+	if (json_object_get(o, "group"))
+		TRY(get_u32(d, o, "group", 0, &l->group));
+	if (json_object_get(o, "alias")) {
+		TRY(get_str(d, o, "alias", NETNS_MAX_ALIAS, &l->alias));
+		if (!*l->alias)
+			return bad(d, "alias", "is empty (a device without one has none)");
+	}
 	if (!strcmp(l->kind, "veth")) {
 		TRY(get_u32(d, o, "peer", 0, &l->peer));
 		if (!l->peer)

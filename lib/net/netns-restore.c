@@ -374,11 +374,32 @@ static int links_make(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 	return r;
 }
 
+/* A device's group and alias (ip link set DEV group N alias TEXT). */
+static int link_group_alias(int fd, const struct netns_link *l)
+{
+	struct nl_req q;
+	int r = 0;
+
+	if (!l->group && !l->alias)
+		return 0;
+	nl_req_init(&q, RTM_NEWLINK, 0, &(struct ifinfomsg){.ifi_index = l->index},
+		    sizeof(struct ifinfomsg));
+	if (l->group)
+		r = nl_put_u32(&q, IFLA_GROUP, l->group);
+	if (r >= 0 && l->alias)
+		r = nl_put(&q, IFLA_IFALIAS, l->alias, strlen(l->alias));
+	return r < 0 ? r : nl_talk(fd, &q);
+}
+
 static int links_up(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 {
 	for (uint32_t i = 0; i < n->nlinks; i++) {
 		const struct netns_link *l = &n->links[i];
-		int r = link_flags(fd, l->index, l->name, l->flags);
+		int r = link_group_alias(fd, l);
+
+		if (r < 0)
+			return cryo_err(ctx, r, "set the group and alias of %s", l->name);
+		r = link_flags(fd, l->index, l->name, l->flags);
 
 		if (r < 0)
 			return cryo_err(ctx, r, "set the flags 0x%x of %s", l->flags, l->name);

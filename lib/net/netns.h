@@ -43,6 +43,7 @@ struct img_ns;
 #define NETNS_MAX_ATTR    1024          /* bytes in one attribute */
 #define NETNS_MAX_TEXT    (4 << 20)     /* an nft ruleset, an iptables-save text */
 #define NETNS_MAX_SYSCTL_VALUE 4096
+#define NETNS_MAX_ALIAS   255           /* IFALIASZ less its NUL */
 
 /* One netlink attribute: its type and payload. */
 struct netns_attr {
@@ -79,6 +80,8 @@ struct netns_link {
 	uint32_t maclen;
 	uint32_t master;          /* the index of its bridge, 0: none */
 	uint32_t peer;            /* veth: the other end's index here; 0: it is outside */
+	uint32_t group;           /* IFLA_GROUP, 0: the default */
+	char *alias;              /* IFLA_IFALIAS, or NULL */
 	struct netns_outside *outside; /* veth: the other end, in the host's namespace */
 	struct netns_attr *data;  /* IFLA_INFO_DATA of its kind, those a restore sets */
 	uint32_t ndata;

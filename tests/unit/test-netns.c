@@ -88,7 +88,8 @@ static struct img_netns *fixture(void)
 	n->links[1].outside->addrs = calloc(1, sizeof(struct netns_msg));
 	n->links[1].outside->addrs[0] = addr4(7);
 	n->links[2] = (struct netns_link){.index = 40, .name = "va", .kind = "veth", .mtu = 1300,
-					  .peer = 41, .maclen = 6};
+					  .peer = 41, .maclen = 6, .group = 7,
+					  .alias = strdup("uplink A")};
 	n->links[3] = (struct netns_link){.index = 41, .name = "vb", .kind = "veth", .mtu = 1500,
 					  .peer = 40, .master = 50, .maclen = 6};
 	n->links[4] = (struct netns_link){.index = 50, .name = "br0", .kind = "bridge",
@@ -161,6 +162,8 @@ static void test_round_trip(void **state)
 	assert_string_equal(n->links[1].outside->name, "cryoh1");
 	assert_int_equal(n->links[3].master, 50);
 	assert_int_equal(n->links[2].peer, 41);
+	assert_int_equal(n->links[2].group, 7);
+	assert_string_equal(n->links[2].alias, "uplink A");
 	assert_string_equal(n->sysctls[0].value, "20000\t30000");
 	assert_int_equal(netns_image_encode(n, again), 0);
 	a = json_dumps(o, JSON_SORT_KEYS);
@@ -267,6 +270,8 @@ static const struct bad_value bad_values[] = {
     {"net/sysctls/0", "[\"ipv4/ip_forward\", 1]", "not [path, value]"},
     {"net/sysctls/0/1", "\"1\\u00002\"", "NUL"},
     {"net/nft", "7", "wrong type"},
+    {"net/links/2/alias", "\"\"", "is empty"},
+    {"net/links/2/group", "-1", "out of range"},
     {"net/nft", "\"table inet t {\\n}\\n  include \\\"/etc/shadow\\\"\\n\"", "includes a file"},
     {"net/nft", "\"include \\\"/etc/x\\\"\"", "includes a file"},
     {"net/iptables_legacy", "\"a\\u0000b\"", "NUL"},

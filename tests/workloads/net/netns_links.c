@@ -11,7 +11,8 @@
  *     ipv4.conf.default.arp_ignore, ipv4 ip_forward, ip_local_port_range,
  *     ping_group_range, unix.max_dgram_qlen, core.somaxconn, tcp_keepalive_time, and
  *     per-device ones (veth0 proxy_arp, va's IPv6 hop_limit);
- *   - a veth pair va/vb at indexes 40/41 with their MTU and MAC, va promisc; vb a port of
+ *   - a veth pair va/vb at indexes 40/41 with their MTU and MAC, va promisc, in group 7
+ *     with an alias; vb a port of
  *     bridge br0 (index 50, stp off, forward delay, ageing time, its MAC);
  *   - a persistent tun device tun7 (MTU 1280); tun8 and tap9, which live by descriptors
  *     the init holds (tap9's with a virtio-net header size and send buffer of its own),
@@ -153,6 +154,7 @@ static void setup(void)
 	   "forward_delay 400 ageing_time 12345");
 	sh("ip link set vb master br0 && ip link set vb up && ip link set br0 up");
 	sh("ip link set va up promisc on");
+	sh("ip link set va group 7 alias 'uplink A'");
 	sh("ip addr add 10.7.0.1/24 dev br0 && ip -6 addr add fd00:7::1/64 dev br0");
 	sh("ip addr add 10.8.0.1/24 dev va valid_lft 1000 preferred_lft 500");
 	sh("ip -6 addr add fd00:8::1/64 dev va");
