@@ -60,7 +60,10 @@ static int nl_recv(int fd, uint32_t seq, bool dump,
 			return -errno;
 		if (n == 0)
 			return -EPIPE;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+		/* An int length: NLMSG_OK() stops on one that went negative. */
+		int left = (int)n;
+
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
 			if (h->nlmsg_seq != seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_DONE)
