@@ -235,6 +235,7 @@ struct link_one {
 	struct netns_outside *x;
 	uint32_t index;
 	bool found;
+	uint32_t master; /* the end's master's index in the host's namespace */
 };
 
 static int on_one(const struct nlmsghdr *h, void *arg)
@@ -250,7 +251,26 @@ static int on_one(const struct nlmsghdr *h, void *arg)
 	link_basics(&li, one->x->name, one->x->mac, &one->x->maclen, &one->x->mtu,
 		    &one->x->txqlen);
 	one->x->flags = li.ifi->ifi_flags;
+	one->master = nl_u32(li.tb[IFLA_MASTER]);
 	one->found = true;
+	return 0;
+}
+
+struct link_name {
+	char *name;
+	const char *kind;
+};
+
+static int on_name(const struct nlmsghdr *h, void *arg)
+{
+	struct link_name *ln = arg;
+	struct linkinfo li;
+
+	if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(*li.ifi)))
+		return 0;
+	link_parse(h, &li);
+	snprintf(ln->name, IFNAMSIZ, "%s", li.name);
+	ln->kind = strcmp(li.kind, "bridge") ? "other" : "bridge";
 	return 0;
 }
 
@@ -275,6 +295,18 @@ static int outside_dump(struct walk *w, struct netns_link *l, uint32_t peer)
 	if (!one.found)
 		return WERR(w, -ENOENT, "the other end of veth %s (index %u of the "
 				"host's network namespace) is not a veth there", l->name, peer);
+	/* A port of a host bridge (docker0, a CNI bridge) is made one again, by name. */
+	if (one.master) {
+		struct link_name ln = {x->master, NULL};
+
+		nl_req_init(&q, RTM_GETLINK, 0, &(struct ifinfomsg){.ifi_index = one.master},
+			    sizeof(struct ifinfomsg));
+		r = nl_ask(host_nl, &q, on_name, &ln);
+		if (r < 0 || !ln.kind || strcmp(ln.kind, "bridge"))
+			return WERR(w, r < 0 ? r : -EOPNOTSUPP, "the other end of veth %s, %s, is "
+				    "a port of a host device that is not a bridge", l->name,
+				    x->name);
+	}
 	aw.x = x;
 	aw.want_index = peer;
 	r = nl_dump(host_nl, RTM_GETADDR, &(struct ifaddrmsg){.ifa_family = AF_UNSPEC},

@@ -232,6 +232,8 @@ static json_t *link_encode(const struct netns_link *l)
 						 "flags", (json_int_t)x->flags,
 						 "txqlen", (json_int_t)x->txqlen,
 						 "addrs", msgs_encode(x->addrs, x->naddrs)));
+		if (*x->master)
+			r |= set(json_object_get(o, "outside"), "master", json_string(x->master));
 	}
 	r |= set(o, "data", attrs_encode(l->data, l->ndata));
 	if (r) {
@@ -492,6 +494,8 @@ static int outside_decode(struct dec *d, json_t *o, struct netns_link *l)
 	TRY(get_u32(d, o, "mtu", 1, &x->mtu));
 	TRY(get_u32(d, o, "flags", 0, &x->flags));
 	TRY(get_u32(d, o, "txqlen", 0, &x->txqlen));
+	if (json_object_get(o, "master"))
+		TRY(get_ifname(d, o, "master", x->master));
 	return msgs_decode(d, o, "addrs", NETNS_ADDR, NETNS_MAX_ADDRS, NULL, &x->addrs,
 			   &x->naddrs);
 }

@@ -149,6 +149,8 @@ static int sysctls_write(struct cryo_ctx *ctx, const struct img_netns *n, bool d
 
 /* ---- links ---- */
 
+static int on_index(const struct nlmsghdr *h, void *arg);
+
 static int put_basics(struct nl_req *q, const char *name, const uint8_t *mac, uint32_t maclen,
 		      uint32_t mtu, uint32_t txqlen)
 {
@@ -391,6 +393,33 @@ static int link_group_alias(int fd, const struct netns_link *l)
 	return r < 0 ? r : nl_talk(fd, &q);
 }
 
+/* The host's end of a veth back in the host bridge it was a port of. */
+static int outside_master(struct cryo_ctx *ctx, const struct netns_outside *x)
+{
+	uint32_t master = 0;
+	struct nl_req q;
+	int r;
+
+	if (!*x->master)
+		return 0;
+	nl_req_init(&q, RTM_GETLINK, 0, &(struct ifinfomsg){0}, sizeof(struct ifinfomsg));
+	r = nl_put_str(&q, IFLA_IFNAME, x->master);
+	if (r >= 0)
+		r = nl_ask(host_nl, &q, on_index, &master);
+	if (r == -ENODEV || (r >= 0 && !master))
+		return cryo_err(ctx, -ENODEV, "the host has no bridge %s, which %s (the host's end "
+				"of the tree's veth) was a port of", x->master, x->name);
+	nl_req_init(&q, RTM_NEWLINK, 0, &(struct ifinfomsg){0}, sizeof(struct ifinfomsg));
+	if (r >= 0)
+		r = nl_put_str(&q, IFLA_IFNAME, x->name);
+	if (r >= 0)
+		r = nl_put_u32(&q, IFLA_MASTER, master);
+	if (r >= 0)
+		r = nl_talk(host_nl, &q);
+	return r < 0 ? cryo_err(ctx, r, "make %s a port of the host's bridge %s", x->name,
+				x->master) : 0;
+}
+
 static int links_up(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 {
 	for (uint32_t i = 0; i < n->nlinks; i++) {
@@ -403,6 +432,8 @@ static int links_up(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 
 		if (r < 0)
 			return cryo_err(ctx, r, "set the flags 0x%x of %s", l->flags, l->name);
+		if (l->outside && (r = outside_master(ctx, l->outside)) < 0)
+			return r;
 		if (l->outside && (r = link_flags(host_nl, 0, l->outside->name,
 						   l->outside->flags)) < 0)
 			return cryo_err(ctx, r, "set the flags of %s in the host's namespace",

@@ -67,6 +67,7 @@ struct netns_outside {
 	char name[IFNAMSIZ];
 	uint8_t mac[32];
 	uint32_t maclen, mtu, flags, txqlen;
+	char master[IFNAMSIZ];   /* the host's bridge it was a port of, "": none */
 	struct netns_msg *addrs; /* its addresses (ifa_index: the end's index at dump) */
 	uint32_t naddrs;
 };

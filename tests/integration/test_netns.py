@@ -57,10 +57,18 @@ def restore(env, img, name="r", check=True):
     return None, p
 
 
-@pytest.mark.parametrize("flavour", ["with-pidns", "net-only"])
+@pytest.mark.parametrize("flavour", ["with-pidns", "net-only", "bridged"])
 def test_netns_roundtrip(env, flavour):
-    """net-only: the tree has a network (and mount) namespace alone, its PIDs the host's."""
-    run, init = start(env, *([] if flavour == "with-pidns" else ["net-only"]))
+    """net-only: the tree has a network (and mount) namespace alone, its PIDs the host's.
+    bridged: the host's end of its veth is a port of a host bridge (as docker0's are)."""
+    run, init = start(env, *([] if flavour == "with-pidns" else [flavour]))
+    try:
+        roundtrip(env, run, init, flavour)
+    finally:
+        subprocess.run(["ip", "link", "del", f"cryob{run.pid}"], capture_output=True)
+
+
+def roundtrip(env, run, init, flavour):
     img = env.tmp / "img"
     dump_killed(run, init, img)
     net = json.loads((img / "cryo.json").read_text())["namespaces"]["net"]
@@ -77,6 +85,9 @@ def test_netns_roundtrip(env, flavour):
     assert "cryo-lock" not in net.get("nft", "")
     pid, _ = restore(env, img)
     assert f"{host_end(run)}@" in host_links(), "the host's end of the veth is not back"
+    if flavour == "bridged":
+        end = [line for line in host_links().splitlines() if f"{host_end(run)}@" in line][0]
+        assert f"master cryob{run.pid} " in end, end
     os.kill(pid, signal.SIGUSR1)
     assert reap(pid, 60) == 0, run.text()[-4000:]
     assert run.text().rstrip().endswith("PASS"), run.text()[-4000:]

@@ -82,6 +82,7 @@ static struct img_netns *fixture(void)
 					  .mac = {2, 0, 0, 0, 0, 0x10}};
 	n->links[1].outside = calloc(1, sizeof(*n->links[1].outside));
 	strcpy(n->links[1].outside->name, "cryoh1");
+	strcpy(n->links[1].outside->master, "docker0");
 	n->links[1].outside->mtu = 1400;
 	n->links[1].outside->maclen = 6;
 	n->links[1].outside->naddrs = 1;
@@ -160,6 +161,7 @@ static void test_round_trip(void **state)
 		fail_msg("the fixture does not decode: %s", cryo_ctx_errmsg(ctx));
 	assert_int_equal(n->nlinks, 6);
 	assert_string_equal(n->links[1].outside->name, "cryoh1");
+	assert_string_equal(n->links[1].outside->master, "docker0");
 	assert_int_equal(n->links[3].master, 50);
 	assert_int_equal(n->links[2].peer, 41);
 	assert_int_equal(n->links[2].group, 7);
@@ -240,6 +242,8 @@ static const struct bad_value bad_values[] = {
     {"net/links/2/peer", "50", "not the veth whose peer"},
     {"net/links/1/outside", NULL, "outside"},
     {"net/links/1/outside/name", "\"a/b\"", "device name"},
+    {"net/links/1/outside/master", "\"\"", "device name"},
+    {"net/links/1/outside/master", "\"br 0\"", "device name"},
     {"net/links/1/outside/addrs/0/hdr", "\"0218\"", "header of the wrong size"},
     {"net/links/4/data/0", "[99, \"00\"]", "does not carry"},
     {"net/links/4/data/0", "[65536, \"00\"]", "not [type"},

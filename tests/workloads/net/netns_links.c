@@ -420,8 +420,15 @@ static void on_term(int sig)
 int main(int argc, char **argv)
 {
 	/* "net-only": the init makes a network (and mount, for its proc) namespace alone, as
-	 * `unshare -n` would; its PIDs are the host's. */
-	bool net_only = argc > 1 && !strcmp(argv[1], "net-only");
+	 * `unshare -n` would; its PIDs are the host's. "bridged": the host's end of the veth
+	 * is a port of a host bridge cryob<launcher pid>, which has the address (as docker0
+	 * and CNI bridges are); the launcher removes the bridge when it ends. */
+	bool net_only = false, bridged = false;
+
+	for (int i = 1; i < argc; i++) {
+		net_only |= !strcmp(argv[i], "net-only");
+		bridged |= !strcmp(argv[i], "bridged");
+	}
 	int flags = net_only ? CLONE_NEWNET | CLONE_NEWNS
 			     : CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC;
 	pid_t init;
@@ -439,11 +446,20 @@ int main(int argc, char **argv)
 	if (init < 0)
 		fail("clone into new namespaces");
 	close(go[0]);
-	snprintf(cmd, sizeof(cmd),
-		 "ip link add cryoh%d mtu 1400 type veth peer name veth0 netns %d && "
-		 "ip link set cryoh%d address 02:00:00:00:%02x:01 && "
-		 "ip addr add 10.251.%u.1/24 dev cryoh%d && ip link set cryoh%d up",
-		 launcher, init, launcher, net_n, net_n, launcher, launcher);
+	if (bridged)
+		snprintf(cmd, sizeof(cmd),
+			 "ip link add cryob%d type bridge && "
+			 "ip addr add 10.251.%u.1/24 dev cryob%d && ip link set cryob%d up && "
+			 "ip link add cryoh%d mtu 1400 type veth peer name veth0 netns %d && "
+			 "ip link set cryoh%d address 02:00:00:00:%02x:01 master cryob%d up",
+			 launcher, net_n, launcher, launcher, launcher, init, launcher, net_n,
+			 launcher);
+	else
+		snprintf(cmd, sizeof(cmd),
+			 "ip link add cryoh%d mtu 1400 type veth peer name veth0 netns %d && "
+			 "ip link set cryoh%d address 02:00:00:00:%02x:01 && "
+			 "ip addr add 10.251.%u.1/24 dev cryoh%d && ip link set cryoh%d up",
+			 launcher, init, launcher, net_n, net_n, launcher, launcher);
 	if (system(cmd) != 0) {
 		kill(init, SIGKILL);
 		fail("make the veth pair: %s", cmd);
@@ -456,6 +472,11 @@ int main(int argc, char **argv)
 	signal(SIGUSR1, SIG_IGN);
 	signal(SIGTERM, on_term);
 	echo_host(init, &st, &reaped);
+	if (bridged) {
+		snprintf(cmd, sizeof(cmd), "ip link del cryob%d", launcher);
+		if (system(cmd) != 0)
+			printf("the launcher could not remove its bridge cryob%d\n", launcher);
+	}
 	/* The init may be gone (dumped) and back (restored, another process's child): only
 	 * one still ours is waited for. */
 	if (reaped || waitpid(init, &st, 0) == init)
