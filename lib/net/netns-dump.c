@@ -12,6 +12,7 @@
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
 #include <linux/fib_rules.h>
+#include <linux/neighbour.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -193,6 +194,30 @@ static int on_rule(const struct nlmsghdr *h, void *arg)
 		return WERR(w, r, "the tree's network namespace has a routing rule with "
 				"attribute %u, which cryo cannot carry", unknown);
 	return r < 0 ? WERR(w, r, "copy a routing rule") : 0;
+}
+
+/* The entries an administrator made (NUD_PERMANENT); the others the kernel learns again. */
+static int on_neigh(const struct nlmsghdr *h, void *arg)
+{
+	struct walk *w = arg;
+	const struct ndmsg *nd = NLMSG_DATA(h);
+	uint16_t unknown = 0;
+	int r;
+
+	if (h->nlmsg_type != RTM_NEWNEIGH || h->nlmsg_len < NLMSG_LENGTH(sizeof(*nd)))
+		return 0;
+	if ((nd->ndm_family != AF_INET && nd->ndm_family != AF_INET6) ||
+	    !(nd->ndm_state & NUD_PERMANENT) || (nd->ndm_flags & NTF_PROXY))
+		return 0;
+	r = grow((void **)&w->n->neighs, w->n->nneighs, sizeof(*w->n->neighs),
+		 NETNS_MAX_NEIGHS);
+	if (r < 0)
+		return WERR(w, r, "the tree's network namespace has too many neighbour entries");
+	r = msg_copy(h, sizeof(*nd), NETNS_NEIGH, &w->n->neighs[w->n->nneighs++], &unknown);
+	if (r == -EOPNOTSUPP)
+		return WERR(w, r, "a permanent neighbour entry on device %d has attribute %u, "
+			    "which cryo cannot carry", nd->ndm_ifindex, unknown);
+	return r < 0 ? WERR(w, r, "copy a neighbour entry") : 0;
 }
 
 /* ---- links ---- */
@@ -771,6 +796,9 @@ int netns_dump(struct cryo_ctx *ctx, const struct img *img, struct img_netns **r
 		if (r >= 0)
 			r = nl_dump(fd, RTM_GETRULE, &(struct fib_rule_hdr){.family = fam},
 				    sizeof(struct fib_rule_hdr), on_rule, &w);
+		if (r >= 0)
+			r = nl_dump(fd, RTM_GETNEIGH, &(struct ndmsg){.ndm_family = fam},
+				    sizeof(struct ndmsg), on_neigh, &w);
 	}
 	if (r < 0) {
 		if (!w.said)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -52,6 +53,14 @@ int netns_attr_kind(enum netns_rec rec, uint16_t type)
 		case FRA_SPORT_RANGE: case FRA_DPORT_RANGE:
 			return 1;
 		case FRA_PAD:
+			return 0;
+		}
+		return -1;
+	case NETNS_NEIGH:
+		switch (type) {
+		case NDA_DST: case NDA_LLADDR: case NDA_PROTOCOL:
+			return 1;
+		case NDA_CACHEINFO: case NDA_PROBES:
 			return 0;
 		}
 		return -1;
@@ -123,6 +132,16 @@ static int attr_size(enum netns_rec rec, uint8_t family, uint16_t type)
 			return -IFNAMSIZ;
 		}
 		return 0;
+	case NETNS_NEIGH:
+		switch (type) {
+		case NDA_DST:
+			return ip;
+		case NDA_LLADDR:
+			return -32;
+		case NDA_PROTOCOL:
+			return 1;
+		}
+		return 0;
 	default:
 		return 0;
 	}
@@ -132,6 +151,7 @@ static const size_t rec_hdrlen[] = {
 	[NETNS_ADDR] = sizeof(struct ifaddrmsg),
 	[NETNS_ROUTE] = sizeof(struct rtmsg),
 	[NETNS_RULE] = sizeof(struct fib_rule_hdr),
+	[NETNS_NEIGH] = sizeof(struct ndmsg),
 };
 
 /* ---- free ---- */
@@ -165,6 +185,7 @@ void netns_image_free(struct img_netns *n)
 	msgs_free(n->addrs, n->naddrs);
 	msgs_free(n->routes, n->nroutes);
 	msgs_free(n->rules, n->nrules);
+	msgs_free(n->neighs, n->nneighs);
 	for (uint32_t i = 0; n->sysctls && i < n->nsysctls; i++) {
 		free(n->sysctls[i].path);
 		free(n->sysctls[i].value);
@@ -261,6 +282,8 @@ int netns_image_encode(const struct img_netns *n, json_t *ns_obj)
 	r |= set(o, "addrs", msgs_encode(n->addrs, n->naddrs));
 	r |= set(o, "routes", msgs_encode(n->routes, n->nroutes));
 	r |= set(o, "rules", msgs_encode(n->rules, n->nrules));
+	if (n->nneighs)
+		r |= set(o, "neighs", msgs_encode(n->neighs, n->nneighs));
 	r |= set(o, "sysctls", sysctls);
 	if (n->nft)
 		r |= set(o, "nft", json_string(n->nft));
@@ -391,6 +414,15 @@ static int msg_decode(struct dec *d, json_t *o, enum netns_rec rec, const char *
 
 		if ((want > 0 && m->attrs[i].len != want) || (want < 0 && m->attrs[i].len > -want))
 			return bad(d, key, "has an attribute of the wrong size for its type");
+	}
+	if (rec == NETNS_NEIGH) {
+		const struct ndmsg *nd = (const struct ndmsg *)m->hdr;
+
+		if (nd->ndm_ifindex <= 0 || !link_known(links_of, nd->ndm_ifindex))
+			return bad(d, key, "has a neighbour on a link the image does not have");
+		if (!(nd->ndm_state & NUD_PERMANENT) || !attr_find(m, NDA_DST))
+			return bad(d, key, "has a neighbour entry that is not a permanent one of "
+				   "an address");
 	}
 	if (rec == NETNS_ADDR && links_of) {
 		const struct ifaddrmsg *ifa = (const struct ifaddrmsg *)m->hdr;
@@ -666,6 +698,9 @@ static int decode(struct dec *d, json_t *o, struct img_netns *n)
 	TRY(msgs_decode(d, o, "routes", NETNS_ROUTE, NETNS_MAX_ROUTES, n, &n->routes,
 			&n->nroutes));
 	TRY(msgs_decode(d, o, "rules", NETNS_RULE, NETNS_MAX_RULES, n, &n->rules, &n->nrules));
+	if (json_object_get(o, "neighs"))
+		TRY(msgs_decode(d, o, "neighs", NETNS_NEIGH, NETNS_MAX_NEIGHS, n, &n->neighs,
+				&n->nneighs));
 	TRY(sysctls_decode(d, o, n));
 	TRY(text_decode(d, o, "nft", &n->nft));
 	if (n->nft && nft_has_include(n->nft))

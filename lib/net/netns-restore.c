@@ -10,7 +10,7 @@
  *      host's namespace (IFLA_NET_NS_FD) under its name;
  *   3. the devices' own sysctls, then their flags (up, promisc, ...);
  *   4. addresses (their state flags, tentative and the like, cleared: the kernel sets them
- *      again), the routing rules in place of the new namespace's, routes (those through a
+ *      again), permanent neighbour entries, the routing rules in place of the new namespace's, routes (those through a
  *      gateway may need another first: a few passes);
  *   5. the nftables ruleset and iptables-legacy tables.
  * A sysctl is written only where it differs from the fresh namespace's value, so that one
@@ -572,6 +572,21 @@ static int rules_set(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 	return 0;
 }
 
+static int neighs_add(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
+{
+	for (uint32_t i = 0; i < n->nneighs; i++) {
+		struct nl_req q;
+		int r = msg_req(&q, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &n->neighs[i]);
+
+		if (r >= 0)
+			r = nl_talk(fd, &q);
+		if (r < 0)
+			return cryo_err(ctx, r, "add permanent neighbour entry %u (on device %d)", i,
+					((const struct ndmsg *)n->neighs[i].hdr)->ndm_ifindex);
+	}
+	return 0;
+}
+
 static int routes_add(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 {
 	_cleanup_free_ bool *done = calloc(n->nroutes + 1, sizeof(*done));
@@ -702,6 +717,8 @@ int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n)
 		r = links_up(ctx, fd, n);
 	if (r >= 0)
 		r = addrs_add(ctx, fd, n);
+	if (r >= 0)
+		r = neighs_add(ctx, fd, n);
 	if (r >= 0)
 		r = rules_set(ctx, fd, n);
 	if (r >= 0)

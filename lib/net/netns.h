@@ -12,6 +12,7 @@
  *              scope, flags, label, lifetimes), replayed with the state flags cleared;
  *   routes     every table, those the kernel made itself (proto kernel) left to it;
  *   rules      the policy routing rules of both families, in place of the new ones';
+ *   neighbours the permanent (static) ARP and NDP entries;
  *   sysctls    every writable file under /proc/sys/net that the namespace can read, in an
  *              order that writes net.*.conf.all and .default before the devices are made;
  *   firewall   the nftables ruleset (iptables-nft's tables among it) as `nft list table`
@@ -38,6 +39,7 @@ struct img_ns;
 #define NETNS_MAX_ADDRS   4096
 #define NETNS_MAX_ROUTES  16384
 #define NETNS_MAX_RULES   1024
+#define NETNS_MAX_NEIGHS  4096
 #define NETNS_MAX_SYSCTLS 16384
 #define NETNS_MAX_ATTRS   64
 #define NETNS_MAX_ATTR    1024          /* bytes in one attribute */
@@ -98,6 +100,8 @@ struct img_netns {
 	uint32_t nlinks;
 	struct netns_msg *addrs, *routes, *rules;
 	uint32_t naddrs, nroutes, nrules;
+	struct netns_msg *neighs;  /* permanent neighbour entries (ip neigh ... nud permanent) */
+	uint32_t nneighs;
 	struct netns_sysctl *sysctls;
 	uint32_t nsysctls;
 	char *nft;                /* `nft list table` of each table, NULL: none */
@@ -136,7 +140,7 @@ int netns_tun_take(const char *name);
 /* What an attribute of a record kind is to cryo: carried (1), dropped at dump as the
  * kernel's own bookkeeping (0: a route's cache info), or unknown (-1: refused at dump, and
  * in an image). */
-enum netns_rec { NETNS_ADDR, NETNS_ROUTE, NETNS_RULE, NETNS_BRIDGE, NETNS_TUN };
+enum netns_rec { NETNS_ADDR, NETNS_ROUTE, NETNS_RULE, NETNS_BRIDGE, NETNS_TUN, NETNS_NEIGH };
 int netns_attr_kind(enum netns_rec rec, uint16_t type);
 
 /* When a restore writes sysctl path (below /proc/sys/net): 0 first, 1 conf.all, 2 conf.default

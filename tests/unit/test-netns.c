@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -122,6 +123,20 @@ static struct img_netns *fixture(void)
 	n->rules[0].attrs = calloc(2, sizeof(struct netns_attr));
 	n->rules[0].attrs[0] = attr(FRA_SRC, src4, 4);
 	n->rules[0].attrs[1] = attr(FRA_PRIORITY, &prio, 4);
+	{
+		struct ndmsg nd = {.ndm_family = AF_INET, .ndm_ifindex = 40,
+				   .ndm_state = NUD_PERMANENT};
+		uint8_t ip4[4] = {10, 8, 0, 77}, mac[6] = {2, 0, 0, 0, 0, 0x77};
+
+		n->nneighs = 1;
+		n->neighs = calloc(1, sizeof(*n->neighs));
+		memcpy(n->neighs[0].hdr, &nd, sizeof(nd));
+		n->neighs[0].hdrlen = sizeof(nd);
+		n->neighs[0].nattrs = 2;
+		n->neighs[0].attrs = calloc(2, sizeof(struct netns_attr));
+		n->neighs[0].attrs[0] = attr(NDA_DST, ip4, 4);
+		n->neighs[0].attrs[1] = attr(NDA_LLADDR, mac, 6);
+	}
 	n->nsysctls = 2;
 	n->sysctls = calloc(2, sizeof(*n->sysctls));
 	n->sysctls[0] = (struct netns_sysctl){strdup("ipv4/ip_local_port_range"),
@@ -160,6 +175,7 @@ static void test_round_trip(void **state)
 	if (decode(o, &n) != 0)
 		fail_msg("the fixture does not decode: %s", cryo_ctx_errmsg(ctx));
 	assert_int_equal(n->nlinks, 6);
+	assert_int_equal(n->nneighs, 1);
 	assert_string_equal(n->links[1].outside->name, "cryoh1");
 	assert_string_equal(n->links[1].outside->master, "docker0");
 	assert_int_equal(n->links[3].master, 50);
@@ -263,6 +279,11 @@ static const struct bad_value bad_values[] = {
     {"net/routes/0/attrs/0", "[22, \"00\"]", "does not carry"},
     {"net/routes/0/hdr", "\"0a40\"", "wrong size"},
     {"net/rules/0/attrs/0", "[25, \"00\"]", "does not carry"},
+    {"net/neighs/0/hdr", "\"020000000700000080000000\"", "neighbour on a link the image does not have"},
+    {"net/neighs/0/hdr", "\"020000002800000002000000\"", "not a permanent one"},
+    {"net/neighs/0/attrs/0", "[5, \"0000\"]", "does not carry"},
+    {"net/neighs/0/attrs/0/1", "\"0a08004d00\"", "wrong size"},
+    {"net/neighs/0/attrs/0", "[2, \"020000000077\"]", "not a permanent one"},
     {"net/rules/0/hdr", "\"1118000000000000000000\"", "wrong size"},
     {"net/sysctls/0", "[\"ipv4/../../kernel/x\", \"1\"]", "plain one below"},
     {"net/sysctls/0", "[\"/ipv4/ip_forward\", \"1\"]", "plain one below"},

@@ -19,7 +19,7 @@
  *     two queues of the multi-queue tunmq (the second detached), and a descriptor of
  *     /dev/net/tun never attached;
  *   - IPv4/IPv6 addresses (one with lifetimes), routes in the main table and table 100,
- *     IPv6 routes, policy rules of both families;
+ *     IPv6 routes, policy rules of both families, permanent ARP and NDP entries;
  *   - an nftables table with a set and a counter, an iptables-nft rule, an
  *     iptables-legacy rule.
  * It snapshots what the tools print of all that (and every writable sysctl of
@@ -54,7 +54,7 @@ static char stack[1 << 16] __attribute__((aligned(16)));
 static int go[2];
 static unsigned net_n;
 
-#define NSNAP 10
+#define NSNAP 11
 static const char *snap_cmd[NSNAP] = {
 	"ip -o link | sed -E 's/@if[0-9]+/@ifN/'",
 	/* The order of one device's addresses, and of routes of one prefix, follows the order
@@ -63,6 +63,7 @@ static const char *snap_cmd[NSNAP] = {
 	"ip route show table all | sort",
 	"ip -6 route show table all | sort",
 	"ip rule; ip -6 rule",
+	"ip neigh show nud permanent; ip -6 neigh show nud permanent",
 	"nft list ruleset",
 	/* With the counters (rules' too), but those of INPUT and OUTPUT, which the restored
 	 * devices' own IPv6 packets move on. */
@@ -158,6 +159,8 @@ static void setup(void)
 	sh("ip addr add 10.7.0.1/24 dev br0 && ip -6 addr add fd00:7::1/64 dev br0");
 	sh("ip addr add 10.8.0.1/24 dev va valid_lft 1000 preferred_lft 500");
 	sh("ip -6 addr add fd00:8::1/64 dev va");
+	sh("ip neigh add 10.8.0.77 lladdr 02:00:00:00:00:77 dev va nud permanent");
+	sh("ip -6 neigh add fd00:8::77 lladdr 02:00:00:00:00:78 dev va nud permanent");
 	sh("ip tuntap add dev tun7 mode tun && ip link set tun7 mtu 1280 up");
 	sh("ip addr add 10.9.0.1/24 dev tun7");
 	sh("ip route add 10.20.0.0/16 via 10.7.0.254");
