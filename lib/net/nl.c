@@ -40,6 +40,21 @@ static int nl_send(int fd, struct nlmsghdr *h)
 	return 0;
 }
 
+/* NLMSG_OK() and NLMSG_NEXT() on a size_t that never goes below 0: a message whose aligned
+ * length passes the end ends the walk. */
+static bool msg_ok(const struct nlmsghdr *h, size_t left)
+{
+	return left >= sizeof(*h) && h->nlmsg_len >= sizeof(*h) && h->nlmsg_len <= left;
+}
+
+static struct nlmsghdr *msg_next(struct nlmsghdr *h, size_t *left)
+{
+	size_t step = NLMSG_ALIGN(h->nlmsg_len);
+
+	*left = step < *left ? *left - step : 0;
+	return (struct nlmsghdr *)((char *)h + step);
+}
+
 /* Reads answers to seq until NLMSG_DONE (dump) or the ACK/error (request). A buffer of its
  * own: cb may ask another socket something meanwhile. */
 static int nl_recv(int fd, uint32_t seq, bool dump,
@@ -60,10 +75,9 @@ static int nl_recv(int fd, uint32_t seq, bool dump,
 			return -errno;
 		if (n == 0)
 			return -EPIPE;
-		/* An int length: NLMSG_OK() stops on one that went negative. */
-		int left = (int)n;
+		size_t left = n;
 
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		for (h = (struct nlmsghdr *)buf; msg_ok(h, left); h = msg_next(h, &left)) {
 			if (h->nlmsg_seq != seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_DONE)
