@@ -26,7 +26,8 @@
  * /proc/sys/net), says ready, and after the restore checks:
  *   - every snapshot is the same, to the byte (lifetimes' seconds and the host end's
  *     ifindex aside: they move on);
- *   - a UDP datagram goes out of veth0 to the launcher in the host and comes back;
+ *   - a UDP datagram goes out of veth0 to the launcher in the host and comes back; a frame
+ *     sent out of va arrives at vb;
  *   - a new descriptor attached to tun7 reads the packet the kernel routes to it; the held
  *     ones are attached as they were, tun8's reads what is routed to it, and tun8 goes
  *     when its descriptor is closed (it was not made persistent).
@@ -36,6 +37,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -279,6 +282,43 @@ static void check_tun_fds(void)
 		fail("tun8 outlives its descriptor: it was made persistent");
 }
 
+/* A frame sent out of va arrives at vb, the other end of the pair inside the namespace
+ * (AF_PACKET: an address of the namespace would be delivered locally, never through the
+ * pair). vb is a bridge port: only an ETH_P_ALL tap sees a frame before the bridge takes it. */
+static void check_veth_pair(void)
+{
+	struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_protocol = htons(0x88b5),
+				 .sll_ifindex = 40, .sll_halen = 6,
+				 .sll_addr = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+	struct sockaddr_ll at = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+				 .sll_ifindex = 41};
+	unsigned char frame[64] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 0xa1,
+				   0x88, 0xb5, 'v', 'e', 't', 'h', '!'};
+	int tx = socket(AF_PACKET, SOCK_RAW, 0), rx = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	unsigned char buf[2048];
+
+	if (tx < 0 || rx < 0 || bind(rx, (struct sockaddr *)&at, sizeof(at)) < 0)
+		fail("packet sockets on va and vb: %m");
+	for (int i = 0; i < 5; i++) {
+		if (sendto(tx, frame, sizeof(frame), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+			fail("send a frame out of va: %m");
+		for (;;) {
+			struct pollfd p = {.fd = rx, .events = POLLIN};
+			ssize_t n;
+
+			if (poll(&p, 1, 500) != 1)
+				break;
+			n = recv(rx, buf, sizeof(buf), 0);
+			if (n >= 19 && buf[12] == 0x88 && buf[13] == 0xb5 && !memcmp(buf + 14, "veth!", 5)) {
+				close(tx);
+				close(rx);
+				return;
+			}
+		}
+	}
+	fail("no frame from va arrived at vb");
+}
+
 /* Waits (3 s at most) for name to be running: a device that just got its carrier sends
  * nothing until linkwatch, up to a second later, gives it back its qdisc. */
 static void wait_running(const char *name)
@@ -377,6 +417,7 @@ static int init_main(void *arg)
 		free(now);
 	}
 	check_veth_traffic();
+	check_veth_pair();
 	check_tun();
 	check_tun_fds();
 	stop_echo();
