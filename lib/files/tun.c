@@ -45,8 +45,9 @@
 #define TUN_HDR_MIN 10
 
 /* The flags TUNSETIFF takes back, and IFF_PERSIST. */
-#define TUN_FLAGS (IFF_TUN | IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE | IFF_NAPI | \
-		   IFF_NAPI_FRAGS | IFF_PERSIST)
+#define TUN_FLAGS                                                                                  \
+	(IFF_TUN | IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE | IFF_NAPI |               \
+	 IFF_NAPI_FRAGS | IFF_PERSIST)
 
 static bool tun_claim(const struct fd_dump *d)
 {
@@ -87,16 +88,19 @@ static int tun_dump(const struct fd_dump *d, struct img_file *f)
 	copy = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, d->fd, 0);
 	if (copy < 0 || ioctl(copy, TUNGETIFF, &ifr) < 0 ||
 	    ioctl(copy, TUNGETVNETHDRSZ, &hdr) < 0 || ioctl(copy, TUNGETSNDBUF, &sndbuf) < 0)
-		return cryo_err(d->ctx, -errno, "fd %d of pid %d: the tun/tap device %s it is "
-				"attached to", d->fd, d->pid, iff);
+		return cryo_err(d->ctx, -errno,
+				"fd %d of pid %d: the tun/tap device %s it is "
+				"attached to",
+				d->fd, d->pid, iff);
 	if (strcmp(ifr.ifr_name, iff))
-		return cryo_err(d->ctx, -EINVAL, "fd %d of pid %d: attached to %s, or to %s?", d->fd,
-				d->pid, iff, ifr.ifr_name);
+		return cryo_err(d->ctx, -EINVAL, "fd %d of pid %d: attached to %s, or to %s?",
+				d->fd, d->pid, iff, ifr.ifr_name);
 	if (!tun_in_our_netns(copy))
-		return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: its tun/tap device %s is in "
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d: its tun/tap device %s is in "
 				"another network namespace than the tree's (one a task made for "
-				"itself: nested network namespaces are not supported yet)", d->fd,
-				d->pid, iff);
+				"itself: nested network namespaces are not supported yet)",
+				d->fd, d->pid, iff);
 	f->name = strdup(iff);
 	if (!f->name)
 		return -ENOMEM;
@@ -104,14 +108,18 @@ static int tun_dump(const struct fd_dump *d, struct img_file *f)
 	/* TUNGETIFF's IFF_NOFILTER says no socket filter is attached (TUNATTACHFILTER), which
 	 * cryo does not read back. */
 	if (!(ifr.ifr_flags & IFF_NOFILTER))
-		return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d: a socket filter is attached "
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"fd %d of pid %d: a socket filter is attached "
 				"to its tun/tap queue on %s (TUNATTACHFILTER), which cryo cannot "
-				"carry", d->fd, d->pid, iff);
+				"carry",
+				d->fd, d->pid, iff);
 	f->params[1] = (uint16_t)ifr.ifr_flags & ((TUN_FLAGS & ~IFF_NO_PI) | IFF_DETACH_QUEUE);
 	pi = netns_tun_pi(iff);
 	if (pi < 0)
-		return cryo_err(d->ctx, pi, "fd %d of pid %d: read tun/tap device %s over "
-				"rtnetlink", d->fd, d->pid, iff);
+		return cryo_err(d->ctx, pi,
+				"fd %d of pid %d: read tun/tap device %s over "
+				"rtnetlink",
+				d->fd, d->pid, iff);
 	if (!pi)
 		f->params[1] |= IFF_NO_PI;
 	f->params[2] = hdr;
@@ -134,17 +142,19 @@ static int tun_decode(struct dec *d, json_t *o, struct img_file *f)
 		return bad(d, "params", "hold an attachment mark other than 0 or 1");
 	if (!f->params[0]) {
 		if (f->params[1] || f->params[2] || f->params[3] || json_object_get(o, "iff"))
-			return bad(d, "params", "hold a device's state for a tun descriptor "
+			return bad(d, "params",
+				   "hold a device's state for a tun descriptor "
 				   "attached to none");
 		return 0;
 	}
 	if ((f->params[1] & ~(uint64_t)(TUN_FLAGS | IFF_DETACH_QUEUE)) ||
 	    !(f->params[1] & IFF_TUN) == !(f->params[1] & IFF_TAP) ||
 	    ((f->params[1] & IFF_DETACH_QUEUE) && !(f->params[1] & IFF_MULTI_QUEUE)))
-		return bad(d, "params", "hold tun flags TUNSETIFF does not take, or not one of "
+		return bad(d, "params",
+			   "hold tun flags TUNSETIFF does not take, or not one of "
 			   "IFF_TUN and IFF_TAP, or a detached queue of a device with one");
-	if (f->params[2] < TUN_HDR_MIN || f->params[2] > INT32_MAX ||
-	    f->params[3] < 1 || f->params[3] > INT32_MAX)
+	if (f->params[2] < TUN_HDR_MIN || f->params[2] > INT32_MAX || f->params[3] < 1 ||
+	    f->params[3] > INT32_MAX)
 		return bad(d, "params", "hold a header size or send buffer out of range");
 	TRY(get_str(d, o, "iff", IFNAMSIZ - 1, &f->name));
 	n = f->name;
@@ -187,9 +197,10 @@ static int tun_open(struct file_restore *fr, const struct img_file *f)
 	}
 	fd = tun_attach(f);
 	r = fd < 0 ? fd : 0;
-	if (r >= 0 && (ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(fd, TUNSETSNDBUF, &sndbuf) < 0 ||
-		       ((f->params[1] & IFF_DETACH_QUEUE) &&
-			ioctl(fd, TUNSETQUEUE, &(struct ifreq){.ifr_flags = IFF_DETACH_QUEUE}) < 0))) {
+	if (r >= 0 &&
+	    (ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(fd, TUNSETSNDBUF, &sndbuf) < 0 ||
+	     ((f->params[1] & IFF_DETACH_QUEUE) &&
+	      ioctl(fd, TUNSETQUEUE, &(struct ifreq){.ifr_flags = IFF_DETACH_QUEUE}) < 0))) {
 		r = -errno;
 		close(fd);
 	}
@@ -205,12 +216,12 @@ static const char *tun_describe(const struct img_file *f)
 }
 
 const struct file_kind file_kind_tun = {
-	.type = FILE_TUN,
-	.name = "tun",
-	.claim = tun_claim,
-	.dump = tun_dump,
-	.encode = tun_encode,
-	.decode = tun_decode,
-	.restore_open = tun_open,
-	.describe = tun_describe,
+    .type = FILE_TUN,
+    .name = "tun",
+    .claim = tun_claim,
+    .dump = tun_dump,
+    .encode = tun_encode,
+    .decode = tun_decode,
+    .restore_open = tun_open,
+    .describe = tun_describe,
 };

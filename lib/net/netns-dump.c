@@ -52,7 +52,7 @@ struct walk {
 	struct cryo_ctx *ctx;
 	const struct img *img; /* the image so far: its tun descriptors */
 	struct img_netns *n;
-	int fd;            /* the tree's namespace */
+	int fd;		   /* the tree's namespace */
 	int32_t host_nsid; /* the host's namespace as the tree's names it, -1: none */
 	/* outside end's addresses: */
 	uint32_t want_index;
@@ -138,8 +138,10 @@ static int on_addr(const struct nlmsghdr *h, void *arg)
 		return WERR(w, r, "the tree's network namespace has too many addresses");
 	r = msg_copy(h, sizeof(*ifa), NETNS_ADDR, &(*v)[(*nv)++], &unknown);
 	if (r == -EOPNOTSUPP)
-		return WERR(w, r, "an address on device %u has attribute %u, which cryo "
-				"does not know", ifa->ifa_index, unknown);
+		return WERR(w, r,
+			    "an address on device %u has attribute %u, which cryo "
+			    "does not know",
+			    ifa->ifa_index, unknown);
 	return r < 0 ? WERR(w, r, "copy an address of device %u", ifa->ifa_index) : 0;
 }
 
@@ -168,10 +170,11 @@ static int on_route(const struct nlmsghdr *h, void *arg)
 		return WERR(w, r, "the tree's network namespace has too many routes");
 	r = msg_copy(h, sizeof(*rt), NETNS_ROUTE, &w->n->routes[w->n->nroutes++], &unknown);
 	if (r == -EOPNOTSUPP)
-		return WERR(w, r, "the tree's network namespace has a route (table %u, "
-				"protocol %u) with attribute %u (an encapsulation, a nexthop "
-				"object?), which cryo cannot carry", rt->rtm_table,
-				rt->rtm_protocol, unknown);
+		return WERR(w, r,
+			    "the tree's network namespace has a route (table %u, "
+			    "protocol %u) with attribute %u (an encapsulation, a nexthop "
+			    "object?), which cryo cannot carry",
+			    rt->rtm_table, rt->rtm_protocol, unknown);
 	return r < 0 ? WERR(w, r, "copy a route") : 0;
 }
 
@@ -191,8 +194,10 @@ static int on_rule(const struct nlmsghdr *h, void *arg)
 		return WERR(w, r, "the tree's network namespace has too many rules");
 	r = msg_copy(h, sizeof(*fr), NETNS_RULE, &w->n->rules[w->n->nrules++], &unknown);
 	if (r == -EOPNOTSUPP)
-		return WERR(w, r, "the tree's network namespace has a routing rule with "
-				"attribute %u, which cryo cannot carry", unknown);
+		return WERR(w, r,
+			    "the tree's network namespace has a routing rule with "
+			    "attribute %u, which cryo cannot carry",
+			    unknown);
 	return r < 0 ? WERR(w, r, "copy a routing rule") : 0;
 }
 
@@ -209,14 +214,15 @@ static int on_neigh(const struct nlmsghdr *h, void *arg)
 	if ((nd->ndm_family != AF_INET && nd->ndm_family != AF_INET6) ||
 	    !(nd->ndm_state & NUD_PERMANENT) || (nd->ndm_flags & NTF_PROXY))
 		return 0;
-	r = grow((void **)&w->n->neighs, w->n->nneighs, sizeof(*w->n->neighs),
-		 NETNS_MAX_NEIGHS);
+	r = grow((void **)&w->n->neighs, w->n->nneighs, sizeof(*w->n->neighs), NETNS_MAX_NEIGHS);
 	if (r < 0)
 		return WERR(w, r, "the tree's network namespace has too many neighbour entries");
 	r = msg_copy(h, sizeof(*nd), NETNS_NEIGH, &w->n->neighs[w->n->nneighs++], &unknown);
 	if (r == -EOPNOTSUPP)
-		return WERR(w, r, "a permanent neighbour entry on device %d has attribute %u, "
-			    "which cryo cannot carry", nd->ndm_ifindex, unknown);
+		return WERR(w, r,
+			    "a permanent neighbour entry on device %d has attribute %u, "
+			    "which cryo cannot carry",
+			    nd->ndm_ifindex, unknown);
 	return r < 0 ? WERR(w, r, "copy a neighbour entry") : 0;
 }
 
@@ -273,8 +279,7 @@ static int on_one(const struct nlmsghdr *h, void *arg)
 	link_parse(h, &li);
 	if ((uint32_t)li.ifi->ifi_index != one->index || strcmp(li.kind, "veth"))
 		return 0;
-	link_basics(&li, one->x->name, one->x->mac, &one->x->maclen, &one->x->mtu,
-		    &one->x->txqlen);
+	link_basics(&li, one->x->name, one->x->mac, &one->x->maclen, &one->x->mtu, &one->x->txqlen);
 	one->x->flags = li.ifi->ifi_flags;
 	one->master = nl_u32(li.tb[IFLA_MASTER]);
 	one->found = true;
@@ -318,8 +323,10 @@ static int outside_dump(struct walk *w, struct netns_link *l, uint32_t peer)
 	if (r < 0 && r != -ENODEV)
 		return WERR(w, r, "read link %u of the host's network namespace", peer);
 	if (!one.found)
-		return WERR(w, -ENOENT, "the other end of veth %s (index %u of the "
-				"host's network namespace) is not a veth there", l->name, peer);
+		return WERR(w, -ENOENT,
+			    "the other end of veth %s (index %u of the "
+			    "host's network namespace) is not a veth there",
+			    l->name, peer);
 	/* A port of a host bridge (docker0, a CNI bridge) is made one again, by name. */
 	if (one.master) {
 		struct link_name ln = {x->master, NULL};
@@ -328,9 +335,10 @@ static int outside_dump(struct walk *w, struct netns_link *l, uint32_t peer)
 			    sizeof(struct ifinfomsg));
 		r = nl_ask(host_nl, &q, on_name, &ln);
 		if (r < 0 || !ln.kind || strcmp(ln.kind, "bridge"))
-			return WERR(w, r < 0 ? r : -EOPNOTSUPP, "the other end of veth %s, %s, is "
-				    "a port of a host device that is not a bridge", l->name,
-				    x->name);
+			return WERR(w, r < 0 ? r : -EOPNOTSUPP,
+				    "the other end of veth %s, %s, is "
+				    "a port of a host device that is not a bridge",
+				    l->name, x->name);
 	}
 	aw.x = x;
 	aw.want_index = peer;
@@ -402,21 +410,25 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 	link_parse(h, &li);
 	if (!(li.ifi->ifi_type == ARPHRD_LOOPBACK && !*li.kind) && strcmp(li.kind, "veth") &&
 	    strcmp(li.kind, "bridge") && strcmp(li.kind, "tun"))
-		return WERR(w, -EOPNOTSUPP, "the tree's network namespace has device "
-				"%s of kind %s, which cryo cannot make again (it makes lo, veth, "
-				"bridge and tun/tap devices)", li.name, *li.kind ? li.kind :
-				"(none: a tunnel's fallback device?)");
+		return WERR(w, -EOPNOTSUPP,
+			    "the tree's network namespace has device "
+			    "%s of kind %s, which cryo cannot make again (it makes lo, veth, "
+			    "bridge and tun/tap devices)",
+			    li.name, *li.kind ? li.kind : "(none: a tunnel's fallback device?)");
 	if (li.info[IFLA_INFO_SLAVE_KIND] &&
 	    strcmp(RTA_DATA(li.info[IFLA_INFO_SLAVE_KIND]), "bridge"))
-		return WERR(w, -EOPNOTSUPP, "device %s of the tree's network namespace "
-				"is a port of a %s, which cryo cannot make again", li.name,
-				(char *)RTA_DATA(li.info[IFLA_INFO_SLAVE_KIND]));
+		return WERR(w, -EOPNOTSUPP,
+			    "device %s of the tree's network namespace "
+			    "is a port of a %s, which cryo cannot make again",
+			    li.name, (char *)RTA_DATA(li.info[IFLA_INFO_SLAVE_KIND]));
 	/* A tun/tap device that is not persistent lives as long as a descriptor attached to
 	 * it: one of the tree's (lib/files/tun.c attaches it again), or it goes. */
 	if (!strcmp(li.kind, "tun") && !nl_u8(data_attr(&li, IFLA_TUN_PERSIST)) &&
 	    !tun_held(w->img, li.name))
-		return WERR(w, -EOPNOTSUPP, "the tree's network namespace has tun/tap device %s, "
-			    "held by a descriptor outside the tree (it is not persistent)", li.name);
+		return WERR(w, -EOPNOTSUPP,
+			    "the tree's network namespace has tun/tap device %s, "
+			    "held by a descriptor outside the tree (it is not persistent)",
+			    li.name);
 	r = grow((void **)&w->n->links, w->n->nlinks, sizeof(*w->n->links), NETNS_MAX_LINKS);
 	if (r < 0)
 		return WERR(w, r, "the tree's network namespace has too many links");
@@ -440,14 +452,18 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 			return 0;
 		}
 		if ((int32_t)nl_u32(li.tb[IFLA_LINK_NETNSID]) != w->host_nsid || w->host_nsid < 0)
-			return WERR(w, -EOPNOTSUPP, "the other end of veth %s is in a "
-					"network namespace that is neither the tree's nor the "
-					"host's, which cryo cannot make again", l->name);
+			return WERR(w, -EOPNOTSUPP,
+				    "the other end of veth %s is in a "
+				    "network namespace that is neither the tree's nor the "
+				    "host's, which cryo cannot make again",
+				    l->name);
 		/* Made again from the tree's user namespace, which has no rights in ours. */
 		if (w->img && (w->img->ns.own & CLONE_NEWUSER))
-			return WERR(w, -EOPNOTSUPP, "the other end of veth %s is in the host's "
+			return WERR(w, -EOPNOTSUPP,
+				    "the other end of veth %s is in the host's "
 				    "network namespace, where the tree's own user namespace cannot "
-				    "make it again", l->name);
+				    "make it again",
+				    l->name);
 		return outside_dump(w, l, peer);
 	}
 	return link_data(w, &li, !strcmp(li.kind, "bridge") ? NETNS_BRIDGE : NETNS_TUN, l);
@@ -650,7 +666,8 @@ static int nft_dump(struct cryo_ctx *ctx, struct img_netns *n)
 		return 0;
 	}
 	if (r < 0)
-		return cryo_err(ctx, r, "list the nftables tables of the tree's namespace: %s", err);
+		return cryo_err(ctx, r, "list the nftables tables of the tree's namespace: %s",
+				err);
 	for (line = strtok_r(tables, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char family[16], name[256], cmd[320];
 		_cleanup_free_ char *one = NULL;
@@ -678,8 +695,10 @@ static int nft_dump(struct cryo_ctx *ctx, struct img_netns *n)
 		return 0;
 	r = netlock_nft(all, true, NULL, err, sizeof(err));
 	if (r < 0)
-		return cryo_err(ctx, -EOPNOTSUPP, "the tree's nftables ruleset cannot be read back "
-				"by nft (iptables-nft matches nft cannot express?): %s", err);
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"the tree's nftables ruleset cannot be read back "
+				"by nft (iptables-nft matches nft cannot express?): %s",
+				err);
 	n->nft = all;
 	all = NULL;
 	return 0;
@@ -711,8 +730,8 @@ static int run_capture(const char *const argv[], char **ret)
 		ssize_t n;
 
 		if (len + 4096 + 1 > cap) {
-			char *g = cap + 65536 > NETNS_MAX_TEXT + 65536 ? NULL
-								     : realloc(buf, cap + 65536);
+			char *g =
+			    cap + 65536 > NETNS_MAX_TEXT + 65536 ? NULL : realloc(buf, cap + 65536);
 
 			if (!g) {
 				r = -E2BIG;
@@ -744,8 +763,7 @@ static int run_capture(const char *const argv[], char **ret)
 
 /* iptables-legacy's tables, where the namespace has any (/proc/net/ip_tables_names lists
  * those loaded in it). */
-static int legacy_dump(struct cryo_ctx *ctx, const char *names, const char *prog,
-		       char **ret)
+static int legacy_dump(struct cryo_ctx *ctx, const char *names, const char *prog, char **ret)
 {
 	_cleanup_free_ char *loaded = NULL;
 	/* -c: the counters of rules and chains too, as iptables-legacy-restore takes them. */
@@ -756,8 +774,10 @@ static int legacy_dump(struct cryo_ctx *ctx, const char *names, const char *prog
 		return 0;
 	r = run_capture(argv, ret);
 	if (r < 0)
-		return cryo_err(ctx, r, "run %s in the tree's network namespace (it has legacy "
-				"tables: %s)", prog, names);
+		return cryo_err(ctx, r,
+				"run %s in the tree's network namespace (it has legacy "
+				"tables: %s)",
+				prog, names);
 	return 0;
 }
 
@@ -816,9 +836,11 @@ int netns_dump(struct cryo_ctx *ctx, const struct img *img, struct img_netns **r
 				&n->ip6tables_legacy);
 	if (r < 0)
 		goto fail;
-	log_debug(ctx, "network namespace read in %.1f ms: %u links, %u addresses, %u routes, "
-		  "%u rules, %u sysctls", (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6, n->nlinks,
-		  n->naddrs, n->nroutes, n->nrules, n->nsysctls);
+	log_debug(ctx,
+		  "network namespace read in %.1f ms: %u links, %u addresses, %u routes, "
+		  "%u rules, %u sysctls",
+		  (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6, n->nlinks, n->naddrs, n->nroutes,
+		  n->nrules, n->nsysctls);
 	*ret = n;
 	return 0;
 fail:

@@ -26,31 +26,66 @@ int netns_attr_kind(enum netns_rec rec, uint16_t type)
 	switch (rec) {
 	case NETNS_ADDR:
 		switch (type) {
-		case IFA_ADDRESS: case IFA_LOCAL: case IFA_LABEL: case IFA_BROADCAST:
-		case IFA_ANYCAST: case IFA_CACHEINFO: case IFA_FLAGS: case IFA_RT_PRIORITY:
+		case IFA_ADDRESS:
+		case IFA_LOCAL:
+		case IFA_LABEL:
+		case IFA_BROADCAST:
+		case IFA_ANYCAST:
+		case IFA_CACHEINFO:
+		case IFA_FLAGS:
+		case IFA_RT_PRIORITY:
 			return 1;
-		case IFA_MULTICAST: case 10 /* IFA_TARGET_NETNSID */: case 11 /* IFA_PROTO */:
+		case IFA_MULTICAST:
+		case 10 /* IFA_TARGET_NETNSID */:
+		case 11 /* IFA_PROTO */:
 			return 0;
 		}
 		return -1;
 	case NETNS_ROUTE:
 		switch (type) {
-		case RTA_DST: case RTA_SRC: case RTA_IIF: case RTA_OIF: case RTA_GATEWAY:
-		case RTA_PRIORITY: case RTA_PREFSRC: case RTA_METRICS: case RTA_MULTIPATH:
-		case RTA_FLOW: case RTA_TABLE: case RTA_MARK: case RTA_VIA: case RTA_PREF:
+		case RTA_DST:
+		case RTA_SRC:
+		case RTA_IIF:
+		case RTA_OIF:
+		case RTA_GATEWAY:
+		case RTA_PRIORITY:
+		case RTA_PREFSRC:
+		case RTA_METRICS:
+		case RTA_MULTIPATH:
+		case RTA_FLOW:
+		case RTA_TABLE:
+		case RTA_MARK:
+		case RTA_VIA:
+		case RTA_PREF:
 		case RTA_EXPIRES:
 			return 1;
-		case RTA_CACHEINFO: case RTA_PAD: case RTA_UID:
+		case RTA_CACHEINFO:
+		case RTA_PAD:
+		case RTA_UID:
 			return 0;
 		}
 		return -1;
 	case NETNS_RULE:
 		switch (type) {
-		case FRA_DST: case FRA_SRC: case FRA_IIFNAME: case FRA_GOTO: case FRA_PRIORITY:
-		case FRA_FWMARK: case FRA_FLOW: case FRA_TUN_ID: case FRA_SUPPRESS_IFGROUP:
-		case FRA_SUPPRESS_PREFIXLEN: case FRA_TABLE: case FRA_FWMASK: case FRA_OIFNAME:
-		case FRA_L3MDEV: case FRA_UID_RANGE: case FRA_PROTOCOL: case FRA_IP_PROTO:
-		case FRA_SPORT_RANGE: case FRA_DPORT_RANGE:
+		case FRA_DST:
+		case FRA_SRC:
+		case FRA_IIFNAME:
+		case FRA_GOTO:
+		case FRA_PRIORITY:
+		case FRA_FWMARK:
+		case FRA_FLOW:
+		case FRA_TUN_ID:
+		case FRA_SUPPRESS_IFGROUP:
+		case FRA_SUPPRESS_PREFIXLEN:
+		case FRA_TABLE:
+		case FRA_FWMASK:
+		case FRA_OIFNAME:
+		case FRA_L3MDEV:
+		case FRA_UID_RANGE:
+		case FRA_PROTOCOL:
+		case FRA_IP_PROTO:
+		case FRA_SPORT_RANGE:
+		case FRA_DPORT_RANGE:
 			return 1;
 		case FRA_PAD:
 			return 0;
@@ -58,9 +93,12 @@ int netns_attr_kind(enum netns_rec rec, uint16_t type)
 		return -1;
 	case NETNS_NEIGH:
 		switch (type) {
-		case NDA_DST: case NDA_LLADDR: case NDA_PROTOCOL:
+		case NDA_DST:
+		case NDA_LLADDR:
+		case NDA_PROTOCOL:
 			return 1;
-		case NDA_CACHEINFO: case NDA_PROBES:
+		case NDA_CACHEINFO:
+		case NDA_PROBES:
 			return 0;
 		}
 		return -1;
@@ -68,17 +106,28 @@ int netns_attr_kind(enum netns_rec rec, uint16_t type)
 		/* What `ip link add type bridge` sets; the rest are timers and ids the bridge
 		 * keeps itself, and its multicast tuning, which stays the default. */
 		switch (type) {
-		case IFLA_BR_FORWARD_DELAY: case IFLA_BR_HELLO_TIME: case IFLA_BR_MAX_AGE:
-		case IFLA_BR_AGEING_TIME: case IFLA_BR_STP_STATE: case IFLA_BR_PRIORITY:
-		case IFLA_BR_VLAN_FILTERING: case IFLA_BR_VLAN_PROTOCOL:
-		case IFLA_BR_GROUP_FWD_MASK: case IFLA_BR_VLAN_DEFAULT_PVID:
+		case IFLA_BR_FORWARD_DELAY:
+		case IFLA_BR_HELLO_TIME:
+		case IFLA_BR_MAX_AGE:
+		case IFLA_BR_AGEING_TIME:
+		case IFLA_BR_STP_STATE:
+		case IFLA_BR_PRIORITY:
+		case IFLA_BR_VLAN_FILTERING:
+		case IFLA_BR_VLAN_PROTOCOL:
+		case IFLA_BR_GROUP_FWD_MASK:
+		case IFLA_BR_VLAN_DEFAULT_PVID:
 			return 1;
 		}
 		return 0;
 	case NETNS_TUN:
 		switch (type) {
-		case IFLA_TUN_OWNER: case IFLA_TUN_GROUP: case IFLA_TUN_TYPE: case IFLA_TUN_PI:
-		case IFLA_TUN_VNET_HDR: case IFLA_TUN_PERSIST: case IFLA_TUN_MULTI_QUEUE:
+		case IFLA_TUN_OWNER:
+		case IFLA_TUN_GROUP:
+		case IFLA_TUN_TYPE:
+		case IFLA_TUN_PI:
+		case IFLA_TUN_VNET_HDR:
+		case IFLA_TUN_PERSIST:
+		case IFLA_TUN_MULTI_QUEUE:
 			return 1;
 		}
 		return 0;
@@ -95,11 +144,15 @@ static int attr_size(enum netns_rec rec, uint8_t family, uint16_t type)
 	switch (rec) {
 	case NETNS_ADDR:
 		switch (type) {
-		case IFA_ADDRESS: case IFA_LOCAL: case IFA_BROADCAST: case IFA_ANYCAST:
+		case IFA_ADDRESS:
+		case IFA_LOCAL:
+		case IFA_BROADCAST:
+		case IFA_ANYCAST:
 			return ip;
 		case IFA_CACHEINFO:
 			return sizeof(struct ifa_cacheinfo);
-		case IFA_FLAGS: case IFA_RT_PRIORITY:
+		case IFA_FLAGS:
+		case IFA_RT_PRIORITY:
 			return 4;
 		case IFA_LABEL:
 			return -IFNAMSIZ;
@@ -107,10 +160,18 @@ static int attr_size(enum netns_rec rec, uint8_t family, uint16_t type)
 		return 0;
 	case NETNS_ROUTE:
 		switch (type) {
-		case RTA_DST: case RTA_SRC: case RTA_GATEWAY: case RTA_PREFSRC:
+		case RTA_DST:
+		case RTA_SRC:
+		case RTA_GATEWAY:
+		case RTA_PREFSRC:
 			return ip;
-		case RTA_IIF: case RTA_OIF: case RTA_PRIORITY: case RTA_FLOW: case RTA_TABLE:
-		case RTA_MARK: case RTA_EXPIRES:
+		case RTA_IIF:
+		case RTA_OIF:
+		case RTA_PRIORITY:
+		case RTA_FLOW:
+		case RTA_TABLE:
+		case RTA_MARK:
+		case RTA_EXPIRES:
 			return 4;
 		case RTA_PREF:
 			return 1;
@@ -118,17 +179,29 @@ static int attr_size(enum netns_rec rec, uint8_t family, uint16_t type)
 		return 0;
 	case NETNS_RULE:
 		switch (type) {
-		case FRA_DST: case FRA_SRC:
+		case FRA_DST:
+		case FRA_SRC:
 			return ip;
-		case FRA_GOTO: case FRA_PRIORITY: case FRA_FWMARK: case FRA_FLOW:
-		case FRA_SUPPRESS_IFGROUP: case FRA_SUPPRESS_PREFIXLEN: case FRA_TABLE:
-		case FRA_FWMASK: case FRA_SPORT_RANGE: case FRA_DPORT_RANGE:
+		case FRA_GOTO:
+		case FRA_PRIORITY:
+		case FRA_FWMARK:
+		case FRA_FLOW:
+		case FRA_SUPPRESS_IFGROUP:
+		case FRA_SUPPRESS_PREFIXLEN:
+		case FRA_TABLE:
+		case FRA_FWMASK:
+		case FRA_SPORT_RANGE:
+		case FRA_DPORT_RANGE:
 			return 4;
-		case FRA_TUN_ID: case FRA_UID_RANGE:
+		case FRA_TUN_ID:
+		case FRA_UID_RANGE:
 			return 8;
-		case FRA_L3MDEV: case FRA_PROTOCOL: case FRA_IP_PROTO:
+		case FRA_L3MDEV:
+		case FRA_PROTOCOL:
+		case FRA_IP_PROTO:
 			return 1;
-		case FRA_IIFNAME: case FRA_OIFNAME:
+		case FRA_IIFNAME:
+		case FRA_OIFNAME:
 			return -IFNAMSIZ;
 		}
 		return 0;
@@ -148,10 +221,10 @@ static int attr_size(enum netns_rec rec, uint8_t family, uint16_t type)
 }
 
 static const size_t rec_hdrlen[] = {
-	[NETNS_ADDR] = sizeof(struct ifaddrmsg),
-	[NETNS_ROUTE] = sizeof(struct rtmsg),
-	[NETNS_RULE] = sizeof(struct fib_rule_hdr),
-	[NETNS_NEIGH] = sizeof(struct ndmsg),
+    [NETNS_ADDR] = sizeof(struct ifaddrmsg),
+    [NETNS_ROUTE] = sizeof(struct rtmsg),
+    [NETNS_RULE] = sizeof(struct fib_rule_hdr),
+    [NETNS_NEIGH] = sizeof(struct ndmsg),
 };
 
 /* ---- free ---- */
@@ -217,8 +290,8 @@ static json_t *msgs_encode(const struct netns_msg *m, uint32_t n)
 	json_t *arr = json_array();
 
 	for (uint32_t i = 0; arr && i < n; i++)
-		if (add(arr, json_pack("{soso}", "hdr", hex_string(m[i].hdr, m[i].hdrlen),
-				       "attrs", attrs_encode(m[i].attrs, m[i].nattrs)))) {
+		if (add(arr, json_pack("{soso}", "hdr", hex_string(m[i].hdr, m[i].hdrlen), "attrs",
+				       attrs_encode(m[i].attrs, m[i].nattrs)))) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -247,12 +320,11 @@ static json_t *link_encode(const struct netns_link *l)
 	if (l->outside) {
 		const struct netns_outside *x = l->outside;
 
-		r |= set(o, "outside", json_pack("{sssosIsIsIso}", "name", x->name,
-						 "mac", hex_string(x->mac, x->maclen),
-						 "mtu", (json_int_t)x->mtu,
-						 "flags", (json_int_t)x->flags,
-						 "txqlen", (json_int_t)x->txqlen,
-						 "addrs", msgs_encode(x->addrs, x->naddrs)));
+		r |= set(o, "outside",
+			 json_pack("{sssosIsIsIso}", "name", x->name, "mac",
+				   hex_string(x->mac, x->maclen), "mtu", (json_int_t)x->mtu,
+				   "flags", (json_int_t)x->flags, "txqlen", (json_int_t)x->txqlen,
+				   "addrs", msgs_encode(x->addrs, x->naddrs)));
 		if (*x->master)
 			r |= set(json_object_get(o, "outside"), "master", json_string(x->master));
 	}
@@ -301,8 +373,10 @@ void netns_image_describe(const struct img_netns *n, FILE *out)
 {
 	if (!n)
 		return;
-	fprintf(out, "network namespace of its own: %u devices, %u addresses, %u routes, %u rules, "
-		"%u sysctls%s%s\n", n->nlinks, n->naddrs, n->nroutes, n->nrules, n->nsysctls,
+	fprintf(out,
+		"network namespace of its own: %u devices, %u addresses, %u routes, %u rules, "
+		"%u sysctls%s%s\n",
+		n->nlinks, n->naddrs, n->nroutes, n->nrules, n->nsysctls,
 		n->nft ? ", an nftables ruleset" : "",
 		n->iptables_legacy || n->ip6tables_legacy ? ", iptables-legacy tables" : "");
 	for (uint32_t i = 0; i < n->nlinks; i++) {
@@ -348,7 +422,8 @@ static int attrs_decode(struct dec *d, json_t *a, enum netns_rec rec, const char
 	*ret = calloc(json_array_size(a) + 1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		json_t *t = json_array_get(v, 0);
 		uint32_t len;
 
@@ -421,7 +496,8 @@ static int msg_decode(struct dec *d, json_t *o, enum netns_rec rec, const char *
 		if (nd->ndm_ifindex <= 0 || !link_known(links_of, nd->ndm_ifindex))
 			return bad(d, key, "has a neighbour on a link the image does not have");
 		if (!(nd->ndm_state & NUD_PERMANENT) || !attr_find(m, NDA_DST))
-			return bad(d, key, "has a neighbour entry that is not a permanent one of "
+			return bad(d, key,
+				   "has a neighbour entry that is not a permanent one of "
 				   "an address");
 	}
 	if (rec == NETNS_ADDR && links_of) {
@@ -439,16 +515,16 @@ static int msg_decode(struct dec *d, json_t *o, enum netns_rec rec, const char *
 		if (a) {
 			memcpy(&oif, a->data, 4);
 			if (!links_of || !link_known(links_of, oif))
-				return bad(d, key, "has a route through a link the image does "
+				return bad(d, key,
+					   "has a route through a link the image does "
 					   "not have");
 		}
 	}
 	return 0;
 }
 
-static int msgs_decode(struct dec *d, json_t *o, const char *key, enum netns_rec rec,
-		       size_t max, const struct img_netns *links_of, struct netns_msg **ret,
-		       uint32_t *ret_n)
+static int msgs_decode(struct dec *d, json_t *o, const char *key, enum netns_rec rec, size_t max,
+		       const struct img_netns *links_of, struct netns_msg **ret, uint32_t *ret_n)
 {
 	json_t *a = get_arr(d, o, key, max), *v;
 	size_t i;
@@ -458,7 +534,8 @@ static int msgs_decode(struct dec *d, json_t *o, const char *key, enum netns_rec
 	*ret = calloc(json_array_size(a) + 1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		*ret_n = i + 1;
 		TRY(msg_decode(d, v, rec, key, links_of, &(*ret)[i]));
 	}
@@ -528,8 +605,7 @@ static int outside_decode(struct dec *d, json_t *o, struct netns_link *l)
 	TRY(get_u32(d, o, "txqlen", 0, &x->txqlen));
 	if (json_object_get(o, "master"))
 		TRY(get_ifname(d, o, "master", x->master));
-	return msgs_decode(d, o, "addrs", NETNS_ADDR, NETNS_MAX_ADDRS, NULL, &x->addrs,
-			   &x->naddrs);
+	return msgs_decode(d, o, "addrs", NETNS_ADDR, NETNS_MAX_ADDRS, NULL, &x->addrs, &x->naddrs);
 }
 
 static int link_decode(struct dec *d, json_t *o, struct netns_link *l)
@@ -593,8 +669,8 @@ static int links_check(struct dec *d, const struct img_netns *n)
 		for (uint32_t k = 0; k < i; k++)
 			if (n->links[k].index == l->index || !strcmp(n->links[k].name, l->name))
 				return bad(d, "links", "has two links of one index or name");
-		if (l->master && (!(m = link_of(n, l->master)) || strcmp(m->kind, "bridge") ||
-				  m == l))
+		if (l->master &&
+		    (!(m = link_of(n, l->master)) || strcmp(m->kind, "bridge") || m == l))
 			return bad(d, "master", "is not a bridge of the image");
 		if (l->peer && (!(m = link_of(n, l->peer)) || strcmp(m->kind, "veth") ||
 				m->peer != l->index || m == l))
@@ -637,15 +713,18 @@ static int sysctls_decode(struct dec *d, json_t *o, struct img_netns *n)
 	n->sysctls = calloc(json_array_size(a) + 1, sizeof(*n->sysctls));
 	if (!n->sysctls)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		json_t *p = json_array_get(v, 0), *val = json_array_get(v, 1);
 
 		if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_string(p) ||
 		    !json_is_string(val))
 			return bad(d, "sysctls", "has an entry that is not [path, value]");
-		if (json_string_length(p) > 255 || strlen(json_string_value(p)) !=
-		    json_string_length(p) || !sysctl_path_ok(json_string_value(p)))
-			return bad(d, "sysctls", "has a path that is not a plain one below "
+		if (json_string_length(p) > 255 ||
+		    strlen(json_string_value(p)) != json_string_length(p) ||
+		    !sysctl_path_ok(json_string_value(p)))
+			return bad(d, "sysctls",
+				   "has a path that is not a plain one below "
 				   "/proc/sys/net");
 		if (json_string_length(val) > NETNS_MAX_SYSCTL_VALUE ||
 		    strlen(json_string_value(val)) != json_string_length(val))
@@ -689,14 +768,14 @@ static int decode(struct dec *d, json_t *o, struct img_netns *n)
 	n->links = calloc(json_array_size(a) + 1, sizeof(*n->links));
 	if (!n->links)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		n->nlinks = i + 1;
 		TRY(link_decode(d, v, &n->links[i]));
 	}
 	TRY(links_check(d, n));
 	TRY(msgs_decode(d, o, "addrs", NETNS_ADDR, NETNS_MAX_ADDRS, n, &n->addrs, &n->naddrs));
-	TRY(msgs_decode(d, o, "routes", NETNS_ROUTE, NETNS_MAX_ROUTES, n, &n->routes,
-			&n->nroutes));
+	TRY(msgs_decode(d, o, "routes", NETNS_ROUTE, NETNS_MAX_ROUTES, n, &n->routes, &n->nroutes));
 	TRY(msgs_decode(d, o, "rules", NETNS_RULE, NETNS_MAX_RULES, n, &n->rules, &n->nrules));
 	if (json_object_get(o, "neighs"))
 		TRY(msgs_decode(d, o, "neighs", NETNS_NEIGH, NETNS_MAX_NEIGHS, n, &n->neighs,

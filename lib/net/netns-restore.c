@@ -10,8 +10,8 @@
  *      host's namespace (IFLA_NET_NS_FD) under its name;
  *   3. the devices' own sysctls, then their flags (up, promisc, ...);
  *   4. addresses (their state flags, tentative and the like, cleared: the kernel sets them
- *      again), permanent neighbour entries, the routing rules in place of the new namespace's, routes (those through a
- *      gateway may need another first: a few passes);
+ *      again), permanent neighbour entries, the routing rules in place of the new
+ *      namespace's, routes (those through a gateway may need another first: a few passes);
  *   5. the nftables ruleset and iptables-legacy tables.
  * A sysctl is written only where it differs from the fresh namespace's value, so that one
  * the kernel ties to another (ip_forward and conf.all.forwarding) is not written twice over.
@@ -84,8 +84,10 @@ static int host_name_free(struct cryo_ctx *ctx, const char *name)
 			return cryo_err(ctx, r, "look for device %s in the host's namespace", name);
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}
-	return cryo_err(ctx, -EEXIST, "the host's network namespace has a device %s already "
-			"(the dumped tree's veth end: does the tree still run?)", name);
+	return cryo_err(ctx, -EEXIST,
+			"the host's network namespace has a device %s already "
+			"(the dumped tree's veth end: does the tree still run?)",
+			name);
 }
 
 int netns_restore_prepare(struct cryo_ctx *ctx, const struct img_netns *n)
@@ -131,8 +133,10 @@ static int sysctls_write(struct cryo_ctx *ctx, const struct img_netns *n, bool d
 		 * and proc has no symlinks there). */
 		fd = openat(dfd, s->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0)
-			return cryo_err(ctx, -errno, "open sysctl net/%s in the new namespace (this "
-					"kernel lacks it?)", s->path);
+			return cryo_err(ctx, -errno,
+					"open sysctl net/%s in the new namespace (this "
+					"kernel lacks it?)",
+					s->path);
 		len = read(fd, now, sizeof(now) - 1);
 		if (len >= 0) {
 			now[len] = '\0';
@@ -338,8 +342,8 @@ static int link_master(struct cryo_ctx *ctx, int fd, const struct netns_link *l)
 }
 
 /* The flags a program sets (netdevice(7), SIOCSIFFLAGS): the others are the kernel's. */
-#define LINK_SETTABLE (IFF_UP | IFF_PROMISC | IFF_ALLMULTI | IFF_NOARP | IFF_DEBUG | \
-		       IFF_MULTICAST | IFF_DYNAMIC)
+#define LINK_SETTABLE                                                                              \
+	(IFF_UP | IFF_PROMISC | IFF_ALLMULTI | IFF_NOARP | IFF_DEBUG | IFF_MULTICAST | IFF_DYNAMIC)
 
 static int link_flags(int fd, uint32_t index, const char *name, uint32_t flags)
 {
@@ -407,8 +411,10 @@ static int outside_master(struct cryo_ctx *ctx, const struct netns_outside *x)
 	if (r >= 0)
 		r = nl_ask(host_nl, &q, on_index, &master);
 	if (r == -ENODEV || (r >= 0 && !master))
-		return cryo_err(ctx, -ENODEV, "the host has no bridge %s, which %s (the host's end "
-				"of the tree's veth) was a port of", x->master, x->name);
+		return cryo_err(ctx, -ENODEV,
+				"the host has no bridge %s, which %s (the host's end "
+				"of the tree's veth) was a port of",
+				x->master, x->name);
 	nl_req_init(&q, RTM_NEWLINK, 0, &(struct ifinfomsg){0}, sizeof(struct ifinfomsg));
 	if (r >= 0)
 		r = nl_put_str(&q, IFLA_IFNAME, x->name);
@@ -416,8 +422,9 @@ static int outside_master(struct cryo_ctx *ctx, const struct netns_outside *x)
 		r = nl_put_u32(&q, IFLA_MASTER, master);
 	if (r >= 0)
 		r = nl_talk(host_nl, &q);
-	return r < 0 ? cryo_err(ctx, r, "make %s a port of the host's bridge %s", x->name,
-				x->master) : 0;
+	return r < 0
+		   ? cryo_err(ctx, r, "make %s a port of the host's bridge %s", x->name, x->master)
+		   : 0;
 }
 
 static int links_up(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
@@ -434,8 +441,8 @@ static int links_up(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 			return cryo_err(ctx, r, "set the flags 0x%x of %s", l->flags, l->name);
 		if (l->outside && (r = outside_master(ctx, l->outside)) < 0)
 			return r;
-		if (l->outside && (r = link_flags(host_nl, 0, l->outside->name,
-						   l->outside->flags)) < 0)
+		if (l->outside &&
+		    (r = link_flags(host_nl, 0, l->outside->name, l->outside->flags)) < 0)
 			return cryo_err(ctx, r, "set the flags of %s in the host's namespace",
 					l->outside->name);
 	}
@@ -471,8 +478,8 @@ static int addr_add(int fd, const struct netns_msg *m, uint32_t index)
 		ifa->ifa_index = index;
 	/* IFA_FLAGS, the 32-bit flags, likewise. */
 	for (struct rtattr *a = (struct rtattr *)((char *)ifa + NLMSG_ALIGN(sizeof(*ifa)));
-	     (char *)a < (char *)q.h + q.h->nlmsg_len; a = (struct rtattr *)((char *)a +
-									     RTA_ALIGN(a->rta_len)))
+	     (char *)a < (char *)q.h + q.h->nlmsg_len;
+	     a = (struct rtattr *)((char *)a + RTA_ALIGN(a->rta_len)))
 		if (a->rta_type == IFA_FLAGS && RTA_PAYLOAD(a) == 4)
 			*(uint32_t *)RTA_DATA(a) &= ~IFA_STATE;
 	r = nl_talk(fd, &q);
@@ -581,8 +588,8 @@ static int neighs_add(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 		if (r >= 0)
 			r = nl_talk(fd, &q);
 		if (r < 0)
-			return cryo_err(ctx, r, "add permanent neighbour entry %u (on device %d)", i,
-					((const struct ndmsg *)n->neighs[i].hdr)->ndm_ifindex);
+			return cryo_err(ctx, r, "add permanent neighbour entry %u (on device %d)",
+					i, ((const struct ndmsg *)n->neighs[i].hdr)->ndm_ifindex);
 	}
 	return 0;
 }
@@ -615,15 +622,18 @@ static int routes_add(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 			} else {
 				last = r;
 				if (r != -ENETUNREACH && r != -ESRCH && r != -EHOSTUNREACH)
-					return cryo_err(ctx, r, "add route %u of the namespace "
-							"(table %u)", i,
-							((const struct rtmsg *)n->routes[i].hdr)
-							    ->rtm_table);
+					return cryo_err(
+					    ctx, r,
+					    "add route %u of the namespace "
+					    "(table %u)",
+					    i, ((const struct rtmsg *)n->routes[i].hdr)->rtm_table);
 			}
 		}
 		if (left == before)
-			return cryo_err(ctx, last, "add %u routes of the namespace: their "
-					"gateways are unreachable", left);
+			return cryo_err(ctx, last,
+					"add %u routes of the namespace: their "
+					"gateways are unreachable",
+					left);
 	}
 	return 0;
 }
@@ -731,9 +741,10 @@ int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n)
 		outside_remove(n);
 		return r;
 	}
-	log_debug(ctx, "network namespace made in %.1f ms: %u links, %u addresses, %u routes, "
-		  "%u sysctls (the namespace's own %.1f ms), firewall %.1f ms", (clock_ns(
-		  CLOCK_MONOTONIC) - t0) / 1e6, n->nlinks, n->naddrs, n->nroutes, n->nsysctls,
-		  (t1 - t0) / 1e6, (clock_ns(CLOCK_MONOTONIC) - t2) / 1e6);
+	log_debug(ctx,
+		  "network namespace made in %.1f ms: %u links, %u addresses, %u routes, "
+		  "%u sysctls (the namespace's own %.1f ms), firewall %.1f ms",
+		  (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6, n->nlinks, n->naddrs, n->nroutes,
+		  n->nsysctls, (t1 - t0) / 1e6, (clock_ns(CLOCK_MONOTONIC) - t2) / 1e6);
 	return 0;
 }

@@ -35,17 +35,17 @@ struct dec;
 struct img;
 struct img_ns;
 
-#define NETNS_MAX_LINKS   1024
-#define NETNS_MAX_ADDRS   4096
-#define NETNS_MAX_ROUTES  16384
-#define NETNS_MAX_RULES   1024
-#define NETNS_MAX_NEIGHS  4096
-#define NETNS_MAX_SYSCTLS 16384
-#define NETNS_MAX_ATTRS   64
-#define NETNS_MAX_ATTR    1024          /* bytes in one attribute */
-#define NETNS_MAX_TEXT    (4 << 20)     /* an nft ruleset, an iptables-save text */
+#define NETNS_MAX_LINKS	       1024
+#define NETNS_MAX_ADDRS	       4096
+#define NETNS_MAX_ROUTES       16384
+#define NETNS_MAX_RULES	       1024
+#define NETNS_MAX_NEIGHS       4096
+#define NETNS_MAX_SYSCTLS      16384
+#define NETNS_MAX_ATTRS	       64
+#define NETNS_MAX_ATTR	       1024	 /* bytes in one attribute */
+#define NETNS_MAX_TEXT	       (4 << 20) /* an nft ruleset, an iptables-save text */
 #define NETNS_MAX_SYSCTL_VALUE 4096
-#define NETNS_MAX_ALIAS   255           /* IFALIASZ less its NUL */
+#define NETNS_MAX_ALIAS	       255 /* IFALIASZ less its NUL */
 
 /* One netlink attribute: its type and payload. */
 struct netns_attr {
@@ -69,7 +69,7 @@ struct netns_outside {
 	char name[IFNAMSIZ];
 	uint8_t mac[32];
 	uint32_t maclen, mtu, flags, txqlen;
-	char master[IFNAMSIZ];   /* the host's bridge it was a port of, "": none */
+	char master[IFNAMSIZ];	 /* the host's bridge it was a port of, "": none */
 	struct netns_msg *addrs; /* its addresses (ifa_index: the end's index at dump) */
 	uint32_t naddrs;
 };
@@ -77,16 +77,16 @@ struct netns_outside {
 struct netns_link {
 	uint32_t index;
 	char name[IFNAMSIZ];
-	char kind[16];            /* "" for lo; "veth", "bridge", "tun" */
+	char kind[16];		     /* "" for lo; "veth", "bridge", "tun" */
 	uint32_t mtu, flags, txqlen; /* flags: IFF_* as RTM_GETLINK's ifi_flags */
 	uint8_t mac[32];
 	uint32_t maclen;
-	uint32_t master;          /* the index of its bridge, 0: none */
-	uint32_t peer;            /* veth: the other end's index here; 0: it is outside */
-	uint32_t group;           /* IFLA_GROUP, 0: the default */
-	char *alias;              /* IFLA_IFALIAS, or NULL */
+	uint32_t master;	       /* the index of its bridge, 0: none */
+	uint32_t peer;		       /* veth: the other end's index here, 0: outside */
+	uint32_t group;		       /* IFLA_GROUP, 0: the default */
+	char *alias;		       /* IFLA_IFALIAS, or NULL */
 	struct netns_outside *outside; /* veth: the other end, in the host's namespace */
-	struct netns_attr *data;  /* IFLA_INFO_DATA of its kind, those a restore sets */
+	struct netns_attr *data;       /* IFLA_INFO_DATA of its kind, those a restore sets */
 	uint32_t ndata;
 };
 
@@ -100,13 +100,13 @@ struct img_netns {
 	uint32_t nlinks;
 	struct netns_msg *addrs, *routes, *rules;
 	uint32_t naddrs, nroutes, nrules;
-	struct netns_msg *neighs;  /* permanent neighbour entries (ip neigh ... nud permanent) */
+	struct netns_msg *neighs; /* permanent neighbour entries (ip neigh ... nud permanent) */
 	uint32_t nneighs;
 	struct netns_sysctl *sysctls;
 	uint32_t nsysctls;
-	char *nft;                /* `nft list table` of each table, NULL: none */
-	char *iptables_legacy;    /* iptables-legacy-save, NULL: no legacy table */
-	char *ip6tables_legacy;   /* ip6tables-legacy-save */
+	char *nft;		/* `nft list table` of each table, NULL: none */
+	char *iptables_legacy;	/* iptables-legacy-save, NULL: no legacy table */
+	char *ip6tables_legacy; /* ip6tables-legacy-save */
 };
 
 /* At dump, in the worker, before it joins the tree's network namespace: keeps a handle on

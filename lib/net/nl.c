@@ -57,8 +57,8 @@ static struct nlmsghdr *msg_next(struct nlmsghdr *h, size_t *left)
 
 /* Reads answers to seq until NLMSG_DONE (dump) or the ACK/error (request). A buffer of its
  * own: cb may ask another socket something meanwhile. */
-static int nl_recv(int fd, uint32_t seq, bool dump,
-		   int (*cb)(const struct nlmsghdr *h, void *arg), void *arg)
+static int nl_recv(int fd, uint32_t seq, bool dump, int (*cb)(const struct nlmsghdr *h, void *arg),
+		   void *arg)
 {
 	_cleanup_free_ char *buf = malloc(NL_BUF);
 	int err = 0;
@@ -115,8 +115,7 @@ int nl_dump(int fd, uint16_t type, const void *hdr, size_t hdrlen,
 	return nl_recv(fd, q.h->nlmsg_seq, true, cb, arg);
 }
 
-void nl_req_init(struct nl_req *q, uint16_t type, uint16_t flags, const void *hdr,
-		 size_t hdrlen)
+void nl_req_init(struct nl_req *q, uint16_t type, uint16_t flags, const void *hdr, size_t hdrlen)
 {
 	memset(q->buf, 0, NLMSG_SPACE(hdrlen));
 	q->cap = sizeof(q->buf);
@@ -176,8 +175,7 @@ void nl_nest_end(struct nl_req *q, struct rtattr *nest)
 	nest->rta_len = (char *)q->h + q->h->nlmsg_len - (char *)nest;
 }
 
-int nl_ask(int fd, struct nl_req *q, int (*cb)(const struct nlmsghdr *h, void *arg),
-	   void *arg)
+int nl_ask(int fd, struct nl_req *q, int (*cb)(const struct nlmsghdr *h, void *arg), void *arg)
 {
 	int r;
 

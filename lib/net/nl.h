@@ -28,8 +28,7 @@ struct nl_req {
 	_Alignas(NLMSG_ALIGNTO) char buf[16384];
 };
 
-void nl_req_init(struct nl_req *q, uint16_t type, uint16_t flags, const void *hdr,
-		 size_t hdrlen);
+void nl_req_init(struct nl_req *q, uint16_t type, uint16_t flags, const void *hdr, size_t hdrlen);
 /* The fixed part, to fill in after nl_req_init(). */
 void *nl_req_hdr(struct nl_req *q);
 /* Appends an attribute (data NULL: len zero bytes); -E2BIG when it does not fit. */
@@ -44,8 +43,7 @@ void nl_nest_end(struct nl_req *q, struct rtattr *nest);
 int nl_talk(int fd, struct nl_req *q);
 
 /* As nl_talk(), with cb called on each answer that comes before the ACK (a GET's). */
-int nl_ask(int fd, struct nl_req *q, int (*cb)(const struct nlmsghdr *h, void *arg),
-	   void *arg);
+int nl_ask(int fd, struct nl_req *q, int (*cb)(const struct nlmsghdr *h, void *arg), void *arg);
 
 /* tb[0..max] = the attributes in [rta, rta + len) by type (the last one of a type wins);
  * those above max are left out. */

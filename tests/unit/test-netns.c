@@ -65,10 +65,13 @@ static struct netns_msg addr4(uint32_t index)
 static struct img_netns *fixture(void)
 {
 	struct img_netns *n = calloc(1, sizeof(*n));
-	struct rtmsg rt = {.rtm_family = AF_INET6, .rtm_dst_len = 64, .rtm_table = RT_TABLE_MAIN,
-			   .rtm_protocol = RTPROT_BOOT, .rtm_type = RTN_UNICAST};
-	struct fib_rule_hdr fr = {.family = AF_INET, .src_len = 24, .table = 100,
-				  .action = FR_ACT_TO_TBL};
+	struct rtmsg rt = {.rtm_family = AF_INET6,
+			   .rtm_dst_len = 64,
+			   .rtm_table = RT_TABLE_MAIN,
+			   .rtm_protocol = RTPROT_BOOT,
+			   .rtm_type = RTN_UNICAST};
+	struct fib_rule_hdr fr = {
+	    .family = AF_INET, .src_len = 24, .table = 100, .action = FR_ACT_TO_TBL};
 	uint8_t dst6[16] = {0xfd, 0, 0, 0x99}, src4[4] = {10, 8, 0, 0};
 	uint32_t oif = 50, prio = 100, fwd = 400;
 	uint8_t stp = 0, tuntype = 1, persist = 1;
@@ -76,10 +79,15 @@ static struct img_netns *fixture(void)
 	assert_non_null(n);
 	n->nlinks = 6;
 	n->links = calloc(6, sizeof(*n->links));
-	n->links[0] = (struct netns_link){.index = 1, .name = "lo", .mtu = 65536, .flags = 0x49,
-					  .txqlen = 1000, .maclen = 6};
-	n->links[1] = (struct netns_link){.index = 2, .name = "veth0", .kind = "veth", .mtu = 1400,
-					  .flags = 0x1003, .txqlen = 1000, .maclen = 6,
+	n->links[0] = (struct netns_link){
+	    .index = 1, .name = "lo", .mtu = 65536, .flags = 0x49, .txqlen = 1000, .maclen = 6};
+	n->links[1] = (struct netns_link){.index = 2,
+					  .name = "veth0",
+					  .kind = "veth",
+					  .mtu = 1400,
+					  .flags = 0x1003,
+					  .txqlen = 1000,
+					  .maclen = 6,
 					  .mac = {2, 0, 0, 0, 0, 0x10}};
 	n->links[1].outside = calloc(1, sizeof(*n->links[1].outside));
 	strcpy(n->links[1].outside->name, "cryoh1");
@@ -89,18 +97,28 @@ static struct img_netns *fixture(void)
 	n->links[1].outside->naddrs = 1;
 	n->links[1].outside->addrs = calloc(1, sizeof(struct netns_msg));
 	n->links[1].outside->addrs[0] = addr4(7);
-	n->links[2] = (struct netns_link){.index = 40, .name = "va", .kind = "veth", .mtu = 1300,
-					  .peer = 41, .maclen = 6, .group = 7,
+	n->links[2] = (struct netns_link){.index = 40,
+					  .name = "va",
+					  .kind = "veth",
+					  .mtu = 1300,
+					  .peer = 41,
+					  .maclen = 6,
+					  .group = 7,
 					  .alias = strdup("uplink A")};
-	n->links[3] = (struct netns_link){.index = 41, .name = "vb", .kind = "veth", .mtu = 1500,
-					  .peer = 40, .master = 50, .maclen = 6};
-	n->links[4] = (struct netns_link){.index = 50, .name = "br0", .kind = "bridge",
-					  .mtu = 1500, .maclen = 6, .ndata = 2};
+	n->links[3] = (struct netns_link){.index = 41,
+					  .name = "vb",
+					  .kind = "veth",
+					  .mtu = 1500,
+					  .peer = 40,
+					  .master = 50,
+					  .maclen = 6};
+	n->links[4] = (struct netns_link){
+	    .index = 50, .name = "br0", .kind = "bridge", .mtu = 1500, .maclen = 6, .ndata = 2};
 	n->links[4].data = calloc(2, sizeof(struct netns_attr));
 	n->links[4].data[0] = attr(IFLA_BR_FORWARD_DELAY, &fwd, 4);
 	n->links[4].data[1] = attr(IFLA_BR_STP_STATE, &stp, 1);
-	n->links[5] = (struct netns_link){.index = 3, .name = "tun7", .kind = "tun", .mtu = 1280,
-					  .ndata = 2};
+	n->links[5] =
+	    (struct netns_link){.index = 3, .name = "tun7", .kind = "tun", .mtu = 1280, .ndata = 2};
 	n->links[5].data = calloc(2, sizeof(struct netns_attr));
 	n->links[5].data[0] = attr(IFLA_TUN_TYPE, &tuntype, 1);
 	n->links[5].data[1] = attr(IFLA_TUN_PERSIST, &persist, 1);
@@ -124,8 +142,8 @@ static struct img_netns *fixture(void)
 	n->rules[0].attrs[0] = attr(FRA_SRC, src4, 4);
 	n->rules[0].attrs[1] = attr(FRA_PRIORITY, &prio, 4);
 	{
-		struct ndmsg nd = {.ndm_family = AF_INET, .ndm_ifindex = 40,
-				   .ndm_state = NUD_PERMANENT};
+		struct ndmsg nd = {
+		    .ndm_family = AF_INET, .ndm_ifindex = 40, .ndm_state = NUD_PERMANENT};
 		uint8_t ip4[4] = {10, 8, 0, 77}, mac[6] = {2, 0, 0, 0, 0, 0x77};
 
 		n->nneighs = 1;
@@ -139,8 +157,8 @@ static struct img_netns *fixture(void)
 	}
 	n->nsysctls = 2;
 	n->sysctls = calloc(2, sizeof(*n->sysctls));
-	n->sysctls[0] = (struct netns_sysctl){strdup("ipv4/ip_local_port_range"),
-					      strdup("20000\t30000")};
+	n->sysctls[0] =
+	    (struct netns_sysctl){strdup("ipv4/ip_local_port_range"), strdup("20000\t30000")};
 	n->sysctls[1] = (struct netns_sysctl){strdup("ipv4/conf/va/proxy_arp"), strdup("1")};
 	n->nft = strdup("table inet t {\n}\n");
 	n->iptables_legacy = strdup("*filter\nCOMMIT\n");
@@ -201,7 +219,8 @@ static json_t *at(json_t *root, const char *path)
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (char *k = strtok_r(buf, "/", &save); k; k = strtok_r(NULL, "/", &save)) {
-		p = json_is_array(p) ? json_array_get(p, strtoul(k, NULL, 10)) : json_object_get(p, k);
+		p = json_is_array(p) ? json_array_get(p, strtoul(k, NULL, 10))
+				     : json_object_get(p, k);
 		if (!p)
 			fail_msg("no %s in the fixture", path);
 	}
@@ -219,7 +238,8 @@ static void put(json_t *root, const char *path, json_t *v)
 	p = parent[0] ? at(root, parent) : root;
 	if (json_is_array(p))
 		assert_int_equal(v ? json_array_set_new(p, strtoul(key, NULL, 10), v)
-				   : json_array_remove(p, strtoul(key, NULL, 10)), 0);
+				   : json_array_remove(p, strtoul(key, NULL, 10)),
+				 0);
 	else
 		assert_int_equal(v ? json_object_set_new(p, key, v) : json_object_del(p, key), 0);
 }
@@ -247,8 +267,8 @@ static const struct bad_value bad_values[] = {
     {"net/links/0/kind", "\"veth\"", "peer"},
     {"net/links/2/mtu", "0", "out of range"},
     {"net/links/2/mtu", "4294967296", "out of range"},
-    {"net/links/2/mac", "\"0011223344556677889900112233445566778899001122334455667788990011223344\"",
-     "bad length"},
+    {"net/links/2/mac",
+     "\"0011223344556677889900112233445566778899001122334455667788990011223344\"", "bad length"},
     {"net/links/2/mac", "\"zz\"", "hex"},
     {"net/links/3/master", "40", "not a bridge"},
     {"net/links/3/master", "99", "not a bridge"},
@@ -279,7 +299,8 @@ static const struct bad_value bad_values[] = {
     {"net/routes/0/attrs/0", "[22, \"00\"]", "does not carry"},
     {"net/routes/0/hdr", "\"0a40\"", "wrong size"},
     {"net/rules/0/attrs/0", "[25, \"00\"]", "does not carry"},
-    {"net/neighs/0/hdr", "\"020000000700000080000000\"", "neighbour on a link the image does not have"},
+    {"net/neighs/0/hdr", "\"020000000700000080000000\"",
+     "neighbour on a link the image does not have"},
     {"net/neighs/0/hdr", "\"020000002800000002000000\"", "not a permanent one"},
     {"net/neighs/0/attrs/0", "[5, \"0000\"]", "does not carry"},
     {"net/neighs/0/attrs/0/1", "\"0a08004d00\"", "wrong size"},

@@ -59,27 +59,27 @@ static unsigned net_n;
 
 #define NSNAP 11
 static const char *snap_cmd[NSNAP] = {
-	"ip -o link | sed -E 's/@if[0-9]+/@ifN/'",
-	/* The order of one device's addresses, and of routes of one prefix, follows the order
-	 * devices came up in, which the kernel does not keep. */
-	"ip -o addr | sed -E 's/(valid|preferred)_lft [0-9]+sec/\\1_lft N/g' | sort",
-	"ip route show table all | sort",
-	"ip -6 route show table all | sort",
-	"ip rule; ip -6 rule",
-	"ip neigh show nud permanent; ip -6 neigh show nud permanent",
-	"nft list ruleset",
-	/* With the counters (rules' too), but those of INPUT and OUTPUT, which the restored
-	 * devices' own IPv6 packets move on. */
-	"iptables-legacy-save -c | grep -v '^#' | sed -E 's/^(:(INPUT|OUTPUT) ACCEPT) .*/\\1/'",
-	"ip -d link show br0 | grep -o 'forward_delay [0-9]* .*max_age [0-9]* "
-	"stp_state [0-9]*'; ip -d link show br0 | grep -o 'ageing_time [0-9]*'",
-	/* The tun/tap devices' own flags (TUNGETIFF cannot tell IFF_NO_PI from IFF_NOFILTER,
-	 * one bit), and their address generation mode. */
-	"for d in tun7 tun8 tap9 tunmq; do ip -d link show $d | grep -o 'tun type .*persist [a-z]*'; "
-	"ip -d link show $d | grep -o 'addrgenmode [a-z_-]*'; done",
-	/* Every writable sysctl of the namespace, its value. */
-	"find /proc/sys/net -type f -perm -200 | sort | while read f; do "
-	"v=$(cat $f 2>/dev/null) && echo \"$f=$v\"; done",
+    "ip -o link | sed -E 's/@if[0-9]+/@ifN/'",
+    /* The order of one device's addresses, and of routes of one prefix, follows the order
+     * devices came up in, which the kernel does not keep. */
+    "ip -o addr | sed -E 's/(valid|preferred)_lft [0-9]+sec/\\1_lft N/g' | sort",
+    "ip route show table all | sort",
+    "ip -6 route show table all | sort",
+    "ip rule; ip -6 rule",
+    "ip neigh show nud permanent; ip -6 neigh show nud permanent",
+    "nft list ruleset",
+    /* With the counters (rules' too), but those of INPUT and OUTPUT, which the restored
+     * devices' own IPv6 packets move on. */
+    "iptables-legacy-save -c | grep -v '^#' | sed -E 's/^(:(INPUT|OUTPUT) ACCEPT) .*/\\1/'",
+    "ip -d link show br0 | grep -o 'forward_delay [0-9]* .*max_age [0-9]* "
+    "stp_state [0-9]*'; ip -d link show br0 | grep -o 'ageing_time [0-9]*'",
+    /* The tun/tap devices' own flags (TUNGETIFF cannot tell IFF_NO_PI from IFF_NOFILTER,
+     * one bit), and their address generation mode. */
+    "for d in tun7 tun8 tap9 tunmq; do ip -d link show $d | grep -o 'tun type .*persist [a-z]*'; "
+    "ip -d link show $d | grep -o 'addrgenmode [a-z_-]*'; done",
+    /* Every writable sysctl of the namespace, its value. */
+    "find /proc/sys/net -type f -perm -200 | sort | while read f; do "
+    "v=$(cat $f 2>/dev/null) && echo \"$f=$v\"; done",
 };
 static char *snap[NSNAP];
 /* Descriptors of /dev/net/tun the init holds: tun8 (not persistent: it lives by this one),
@@ -185,7 +185,8 @@ static void setup(void)
 	{
 		int hdr = 12, sndbuf = 123456;
 
-		if (ioctl(tap9, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(tap9, TUNSETSNDBUF, &sndbuf) < 0)
+		if (ioctl(tap9, TUNSETVNETHDRSZ, &hdr) < 0 ||
+		    ioctl(tap9, TUNSETSNDBUF, &sndbuf) < 0)
 			fail("tap9's header size and send buffer: %m");
 	}
 	mq0 = tun_attach("tunmq", IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE);
@@ -287,13 +288,15 @@ static void check_tun_fds(void)
  * pair). vb is a bridge port: only an ETH_P_ALL tap sees a frame before the bridge takes it. */
 static void check_veth_pair(void)
 {
-	struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_protocol = htons(0x88b5),
-				 .sll_ifindex = 40, .sll_halen = 6,
+	struct sockaddr_ll to = {.sll_family = AF_PACKET,
+				 .sll_protocol = htons(0x88b5),
+				 .sll_ifindex = 40,
+				 .sll_halen = 6,
 				 .sll_addr = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
-	struct sockaddr_ll at = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
-				 .sll_ifindex = 41};
-	unsigned char frame[64] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 0xa1,
-				   0x88, 0xb5, 'v', 'e', 't', 'h', '!'};
+	struct sockaddr_ll at = {
+	    .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = 41};
+	unsigned char frame[64] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2,   0,	 0,  0,
+				   0,	 0xa1, 0x88, 0xb5, 'v',	 'e',  't', 'h', '!'};
 	int tx = socket(AF_PACKET, SOCK_RAW, 0), rx = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
 	unsigned char buf[2048];
 
@@ -309,7 +312,8 @@ static void check_veth_pair(void)
 			if (poll(&p, 1, 500) != 1)
 				break;
 			n = recv(rx, buf, sizeof(buf), 0);
-			if (n >= 19 && buf[12] == 0x88 && buf[13] == 0xb5 && !memcmp(buf + 14, "veth!", 5)) {
+			if (n >= 19 && buf[12] == 0x88 && buf[13] == 0xb5 &&
+			    !memcmp(buf + 14, "veth!", 5)) {
 				close(tx);
 				close(rx);
 				return;
@@ -473,8 +477,9 @@ int main(int argc, char **argv)
 		net_only |= !strcmp(argv[i], "net-only");
 		bridged |= !strcmp(argv[i], "bridged");
 	}
-	int flags = net_only ? CLONE_NEWNET | CLONE_NEWNS
-			     : CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC;
+	int flags = net_only
+			? CLONE_NEWNET | CLONE_NEWNS
+			: CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC;
 	pid_t init;
 	char cmd[512];
 	bool reaped = false;
