@@ -156,3 +156,27 @@ def test_restore_beside_its_running_original_refused(env):
     while "PASS" not in run.text() and "FAIL" not in run.text() and time.time() < deadline:
         time.sleep(0.05)
     assert run.text().rstrip().endswith("PASS"), run.text()[-4000:]
+
+
+def test_network_lock_table_is_not_the_trees(env):
+    """A TCP connection inside the tree's namespace is locked by a table of cryo's own there
+    (inet cryo-lock-1) while it is dumped: that table is not part of the tree's ruleset, and
+    the restored namespace has none."""
+    run = env.start([workload("ns_tree")])
+    run.wait_for("ready")
+    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    img = env.tmp / "img"
+    p = cryo("dump", "-vv", "-t", init, "-D", img)
+    assert "table inet cryo-lock-1" in p.stderr, p.stderr[-2000:]
+    net = json.loads((img / "cryo.json").read_text())["namespaces"]["net"]
+    assert "nft" not in net, net.get("nft")
+    deadline = time.time() + 5
+    while alive(init) and time.time() < deadline:
+        time.sleep(0.01)
+    pid, _ = restore(env, img)
+    tables = subprocess.run(["nsenter", "-t", str(pid), "-n", "nft", "list", "tables"],
+                            capture_output=True, text=True, check=True).stdout
+    assert tables == "", tables
+    os.kill(pid, signal.SIGUSR1)
+    assert reap(pid, 20) == 0, run.text()
+    assert run.text().rstrip().endswith("PASS"), run.text()
