@@ -18,6 +18,7 @@
 #include "files/files.h"
 #include "image.h"
 #include "image-dir.h"
+#include "net/netns.h"
 #include "pagemap.h"
 #include "tar.h"
 #include "base/fileio.h"
@@ -172,6 +173,8 @@ static json_t *describe_json(const struct img *img)
 							   !!(img->ns.tmpfs[i].flags & MS_RDONLY)));
 		json_object_set_new(root, "tmpfs", t);
 	}
+	if (img->ns.net)
+		json_object_set_new(root, "net_devices", netns_image_describe_json(img->ns.net));
 	if (img->cgroups.nsets && img->cgroups.ns_set >= 0)
 		json_object_set_new(root, "cgroup_ns_roots",
 				    cgroup_image_set_json(&img->cgroups, img->cgroups.ns_set));
@@ -189,6 +192,7 @@ static int describe_text(const struct img *img, FILE *out)
 		cgroup_image_describe_set(&img->cgroups, img->cgroups.ns_set, out);
 		fputc('\n', out);
 	}
+	netns_image_describe(img->ns.net, out);
 	for (uint32_t i = 0; i < img->ns.ntmpfs; i++)
 		fprintf(out, "tmpfs at %s (%s%s), contents in tmpfs-%u.tar\n", img->ns.tmpfs[i].point,
 			img->ns.tmpfs[i].flags & MS_RDONLY ? "ro," : "", img->ns.tmpfs[i].options,

@@ -36,8 +36,9 @@ static struct {
 	int (*buffer_output)(struct nft_ctx *nft);
 	int (*buffer_error)(struct nft_ctx *nft);
 	const char *(*error_buffer)(struct nft_ctx *nft);
-	const char *(*output_buffer)(struct nft_ctx *nft);
 	int (*run)(struct nft_ctx *nft, const char *buf);
+	const char *(*output_buffer)(struct nft_ctx *nft);
+	void (*set_dry_run)(struct nft_ctx *nft, bool dry);
 	bool tried;
 } nft;
 
@@ -68,12 +69,13 @@ static int nft_load(void)
 	nft.buffer_error = (int (*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_buffer_error");
 	nft.error_buffer =
 	    (const char *(*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_get_error_buffer");
-	nft.output_buffer =
-	    (const char *(*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_get_output_buffer");
 	nft.run =
 	    (int (*)(struct nft_ctx *, const char *))dlsym(nft.lib, "nft_run_cmd_from_buffer");
+	nft.output_buffer =
+	    (const char *(*)(struct nft_ctx *))dlsym(nft.lib, "nft_ctx_get_output_buffer");
+	nft.set_dry_run = (void (*)(struct nft_ctx *, bool))dlsym(nft.lib, "nft_ctx_set_dry_run");
 	if (!nft.ctx_new || !nft.ctx_free || !nft.buffer_output || !nft.buffer_error ||
-	    !nft.error_buffer || !nft.output_buffer || !nft.run) {
+	    !nft.error_buffer || !nft.run || !nft.output_buffer || !nft.set_dry_run) {
 		dlclose(nft.lib);
 		nft.lib = NULL;
 		return -ENOENT;
@@ -81,9 +83,10 @@ static int nft_load(void)
 	return 0;
 }
 
-/* Runs cmds as one nft transaction. On failure, nft's own message goes to err; what nft
- * prints (a listing) to *ret_out, the caller's, where ret_out is given. */
-static int nft_run_out(const char *cmds, char **ret_out, char *err, size_t errsize)
+/* Runs cmds as one nft transaction (only checked, with dry_run). On failure, nft's own
+ * message goes to err; its output, if ret_out, to a new string. */
+static int nft_run_full(const char *cmds, bool dry_run, char **ret_out, char *err,
+			size_t errsize)
 {
 	struct nft_ctx *c;
 	int r;
@@ -99,6 +102,7 @@ static int nft_run_out(const char *cmds, char **ret_out, char *err, size_t errsi
 	}
 	nft.buffer_output(c);
 	nft.buffer_error(c);
+	nft.set_dry_run(c, dry_run);
 	r = nft.run(c, cmds);
 	if (r) {
 		const char *e = nft.error_buffer(c);
@@ -124,7 +128,12 @@ static int nft_run_out(const char *cmds, char **ret_out, char *err, size_t errsi
 
 static int nft_run(const char *cmds, char *err, size_t errsize)
 {
-	return nft_run_out(cmds, NULL, err, errsize);
+	return nft_run_full(cmds, false, NULL, err, errsize);
+}
+
+int netlock_nft(const char *cmds, bool dry_run, char **ret_out, char *err, size_t errsize)
+{
+	return nft_run_full(cmds, dry_run, ret_out, err, errsize);
 }
 
 /* "ip saddr 127.0.0.1 tcp sport 80" for the address a, as source ("s") or destination ("d"). */
@@ -266,7 +275,7 @@ void netlock_sweep(struct cryo_ctx *ctx, pid_t keep)
 	 * (ns_worker_enter()): the pids there are not those the tables name. */
 	if (home_pidns && (stat("/proc/self/ns/pid", &st) < 0 || st.st_ino != home_pidns))
 		return;
-	if (nft_load() < 0 || nft_run_out("list tables inet\n", &tables, err, sizeof(err)) < 0)
+	if (nft_load() < 0 || nft_run_full("list tables inet\n", false, &tables, err, sizeof(err)) < 0)
 		return; /* no nftables here, or none readable: nothing of ours to remove */
 	for (p = tables; (p = strstr(p, "table inet cryo-lock-"));) {
 		_cleanup_free_ char *listing = NULL;
@@ -278,7 +287,7 @@ void netlock_sweep(struct cryo_ctx *ctx, pid_t keep)
 		if (key <= 0 || key > INT32_MAX || (*end != '\n' && *end != '\0') || key == keep)
 			continue;
 		snprintf(cmds, sizeof(cmds), "list table inet cryo-lock-%ld\n", key);
-		if (nft_run_out(cmds, &listing, err, sizeof(err)) < 0)
+		if (nft_run_full(cmds, false, &listing, err, sizeof(err)) < 0)
 			continue;
 		why = stale_why((pid_t)key, listing);
 		if (!why)

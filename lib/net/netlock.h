@@ -71,4 +71,10 @@ void netlock_drop(struct cryo_ctx *ctx, pid_t key);
  * `list tables`), for `cryo check`. */
 bool netlock_probe(void);
 
+/* For the tree's own ruleset (netns-dump.c, netns-restore.c): runs nft commands through the
+ * same libnftables, in the caller's network namespace; with dry_run they are only checked.
+ * The output, when ret_out, in a new string. -ENOENT without libnftables; nft's message in
+ * err on failure. */
+int netlock_nft(const char *cmds, bool dry_run, char **ret_out, char *err, size_t errsize);
+
 #endif
