@@ -501,7 +501,8 @@ static int open_dead_proc(struct file_restore *fr, const struct img_file *f, int
 	if (dead_proc_n == ARRAY_SIZE(dead_proc_pids))
 		return cryo_err(fr->ctx, -EMFILE, "%s: too many removed proc directories", f->path);
 	/* Its stand-in would be made, and later killed, by pid across two pid namespaces. */
-	if (fr->sh->new_pidns || fr->sh->pidns_init || fr->sh->uffd_sink >= 0)
+	if (fr->sh->new_pidns || fr->sh->pidns_init || fr->sh->uffd_sink >= 0 ||
+	    (fr->sh->img->ns.own & CLONE_NEWPID))
 		return cryo_err(fr->ctx, -EOPNOTSUPP, "%s: the proc directory of a dead process "
 				"is not restored into a new pid namespace (a pool copy, a container)",
 				f->path);

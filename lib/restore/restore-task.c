@@ -169,7 +169,9 @@ static void join_group(struct cryo_ctx *ctx, const struct rst_shared *sh, const 
 	for (uint32_t i = 0; !led_here && i < sh->img->ntasks; i++)
 		led_here = (sh->sess_how[i] == RST_GROUP_HELPER &&
 			    sh->img->tasks[i].pgid == pgid) ||
-			   (sh->sess_how[i] == RST_SESS_HELPER && sh->img->tasks[i].sid == pgid);
+			   (sh->sess_how[i] == RST_SESS_HELPER && sh->img->tasks[i].sid == pgid) ||
+			   (sh->sess_how[i] == RST_SESS_ADOPTED_GROUP &&
+			    sh->img->tasks[i].pgid == pgid);
 	if (!led_here)
 		return;
 	for (int ms = 0; setpgid(0, pgid) < 0; ms++) {
@@ -306,6 +308,9 @@ static void fdt_owner_step(const struct rst_shared *sh, const struct img_task *t
 	}
 }
 
+static void fork_adopted(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			 const struct img_task *t);
+
 static void fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c)
 {
 	pid_t pid = restore_clone_pid(ctx, c->pid, c->shares_files ? CLONE_FILES : 0,
@@ -315,6 +320,7 @@ static void fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const st
 		task_fail(ctx, sh, NULL);
 	if (pid == 0 && c->zombie) {
 		set_session(ctx, sh, c);
+		fork_adopted(ctx, sh, c);
 		become_zombie(c);
 	}
 	if (pid == 0)
@@ -410,6 +416,67 @@ static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	}
 	if (any && !t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) < 0)
 		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
+}
+
+/* A pid for a helper of an adopted orphan: above every pid and tid of the image, one per
+ * orphan (the pid namespace is the tree's own: nothing else takes pids there meanwhile). */
+static pid_t adopter_pid(const struct img *img, const struct img_task *c)
+{
+	pid_t max = 1;
+
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		if (img->tasks[i].pid > max)
+			max = img->tasks[i].pid;
+		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++)
+			if (img->tasks[i].threads[j].tid > max)
+				max = img->tasks[i].threads[j].tid;
+	}
+	return max + 1 + (pid_t)(c - img->tasks);
+}
+
+/*
+ * The root's children in t's session, where t leads it (restore-sess.c, RST_SESS_ADOPTED): a
+ * helper in t's session forks each and exits, and the orphan goes to the root (the init of the
+ * pid namespace, or a child subreaper). t is no child subreaper yet (that comes last in
+ * restore_task_run()), and none is between it and the root (the plan says).
+ * The helper of a group whose leader is gone takes that leader's pid and makes the group.
+ */
+static void fork_adopted(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			 const struct img_task *t)
+{
+	const struct img *img = sh->img;
+
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct img_task *c = &img->tasks[i];
+		bool group = sh->sess_how[i] == RST_SESS_ADOPTED_GROUP;
+		int status;
+		pid_t h;
+
+		if (c->sid != t->pid || c == t ||
+		    (sh->sess_how[i] != RST_SESS_ADOPTED && !group))
+			continue;
+		/* Any pid will do on the host; in a new pid namespace one of the image's may
+		 * not be taken yet, so the helper's is chosen above them. */
+		if (group || sh->new_pidns || sh->pidns_init)
+			h = restore_clone_pid(ctx, group ? c->pgid : adopter_pid(img, c), 0,
+					      SIGCHLD);
+		else
+			h = fork();
+		if (h < 0 && !group && !sh->new_pidns && !sh->pidns_init)
+			task_fail(ctx, sh, "pid %d: fork a helper: %s", t->pid, strerror(errno));
+		if (h < 0)
+			task_fail(ctx, sh, NULL);
+		if (h == 0) {
+			if (group && setpgid(0, 0) < 0)
+				task_fail(ctx, sh, "helper %d of group %d: setpgid: %s", c->pgid,
+					  c->pgid, strerror(errno));
+			fork_one(ctx, sh, c);
+			_exit(0);
+		}
+		if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status))
+			task_fail(ctx, sh, "pid %d: the helper that forks pid %d for the root failed",
+				  t->pid, c->pid);
+	}
 }
 
 /* t's children forked the way `how` says (RST_SESS_EARLY or RST_SESS_LATE). */
@@ -688,8 +755,14 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	plan.feeds_children = restore_mm_feeds_children(sh, t);
 	if (plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
 		task_fail(ctx, sh, NULL);
+	/* A root that is a child subreaper is one before anything below it forks: the orphans
+	 * of the helpers of fork_adopted() come to it (restore-sess.c). */
+	if (t == &sh->img->tasks[0] && t->child_subreaper &&
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
 	fork_children(ctx, sh, t, RST_SESS_EARLY);
 	set_session(ctx, sh, t);
+	fork_adopted(ctx, sh, t);
 	fork_children(ctx, sh, t, RST_SESS_LATE);
 	fork_by_helpers(ctx, sh, t);
 	/* Its children have their PIDs (only our user namespace may choose them): now it goes

@@ -81,6 +81,11 @@ enum {
 	RST_SESS_HELPER = 2, /* by a helper with the pid of its session's gone leader */
 	RST_SESS_ZOMBIE = 3, /* a zombie that leads such a session: the helper, then dies */
 	RST_GROUP_HELPER = 4, /* late, by a helper with the pid of its group's gone leader */
+	RST_SESS_ADOPTED = 5, /* an orphan of the root (a pid namespace's init or a subreaper) in
+			       * another task's session: forked by a helper of that session's
+			       * leader, then the root's */
+	RST_SESS_ADOPTED_GROUP = 6, /* the same, its helper with the pid of its group's gone
+				     * leader, which makes that group first */
 };
 
 /* Plans how each task is forked so that it comes back in its session (restore-sess.c), or
