@@ -20,6 +20,9 @@ def start(env, prog, *args, join=False, noreap=False):
                      *map(str, args)])
     run.wait_for("ready")
     init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    # Killing a pid namespace's init kills all of it: the cleanup's SIGKILL leaves nothing,
+    # whatever the test did (the init left the launcher's group with setsid()).
+    env.restored.append(init)
     return run, init
 
 
