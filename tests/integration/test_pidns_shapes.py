@@ -68,11 +68,13 @@ def roundtrip(env, prog, *args, join=False, noreap=False):
     ("fd_kinds", ("sysv",)),
     ("net_unix_scm", ()),
     ("file_proc", ()),
+    ("file_ghost_large", ()),
 ])
 def test_tree_workloads_in_a_pid_namespace(env, prog, args):
     """Workloads of the host's tests, each as the child of the init of its own namespaces:
     sessions, groups and zombies; a deleted file; a System V segment of the namespace; files
-    in flight in unix sockets; its own proc files."""
+    in flight in unix sockets; its own proc files; large removed files with holes and a removed
+    file that another name keeps (zdtm unlink_multiple_largefiles, unlink_regular00)."""
     roundtrip(env, prog, *args)
 
 
@@ -118,3 +120,8 @@ def test_cwd_in_a_dead_process_proc_directory_refused(env):
     directory of a dead child is not made again through the namespace's proc (yet): refused
     at dump, naming the directory; the tree runs on."""
     refused_tree_unharmed(env, "proc_dead_cwd", (), ["/proc/", "removed proc directory"])
+
+
+def test_large_removed_files_on_the_host(env):
+    """file_ghost_large where the tree shares our namespaces."""
+    env.roundtrip([workload("file_ghost_large")])
