@@ -31,7 +31,6 @@
 #include "image/xfer.h"
 #include "cow.h"
 #include "dump.h"
-#include "files/files.h"
 #include "image/chain.h"
 #include "image/image.h"
 #include "image/image-dir.h"
@@ -531,30 +530,6 @@ static int run_freeze(struct cryo_ctx *ctx, struct dump_run *d)
 	return plugins_run(ctx, CRYO_HOOK_DUMP_AFTER_FREEZE, &d->hargs);
 }
 
-/*
- * The removed proc directory of a dead process (a cwd or descriptor there) is restored by a
- * stand-in of that pid whose directory cryo opens (lib/files/reg.c); in the tree's own pid
- * namespace that would have to be made and opened through the namespace's proc, which cryo
- * does not do yet: refused now rather than restored as some other directory.
- */
-static int refuse_dead_proc_in_pidns(struct cryo_ctx *ctx, const struct img *img, uint32_t own)
-{
-	if (!(own & CLONE_NEWPID))
-		return 0;
-	for (uint32_t i = 0; i < img->nfiles; i++) {
-		const struct img_file *f = &img->files[i];
-
-		if (f->type == FILE_REG && f->params[GHOST_P_IS] == 1 && f->path &&
-		    !strncmp(f->path, "/proc/", 6) && f->path[6] >= '1' && f->path[6] <= '9')
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"%s, the removed proc directory of a dead process, is held "
-					"(a cwd or descriptor) in a tree with its own pid namespace: "
-					"cryo cannot make it again there",
-					f->path);
-	}
-	return 0;
-}
-
 /* Every task's state and memory (or, for tar and streams, which pages to copy later). */
 static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 {
@@ -568,8 +543,6 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	/* A tree whose sessions a restore could not make again is refused now. */
 	if (r >= 0)
 		r = restore_sessions_plan(ctx, img, d->plan->ns_own & CLONE_NEWPID, NULL);
-	if (r >= 0)
-		r = refuse_dead_proc_in_pidns(ctx, img, d->plan->ns_own);
 	if (r >= 0 && img->tasks[0].sid != img->tasks[0].pid)
 		log_info(ctx, "the root %d is in session %d and group %d, led outside the tree: it "
 			 "comes back in those of `cryo restore`", img->tasks[0].pid,

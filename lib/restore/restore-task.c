@@ -41,6 +41,7 @@
 #include "base/proc.h"
 #include "cgroup/cgroup.h"
 #include "ns/ns.h"
+#include "files/files.h"
 #include "restore.h"
 
 #define LOG_PREFIX "restore: "
@@ -418,9 +419,7 @@ static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
 }
 
-/* A pid for a helper of an adopted orphan: above every pid and tid of the image, one per
- * orphan (the pid namespace is the tree's own: nothing else takes pids there meanwhile). */
-static pid_t adopter_pid(const struct img *img, const struct img_task *c)
+pid_t restore_max_pid(const struct img *img)
 {
 	pid_t max = 1;
 
@@ -431,7 +430,18 @@ static pid_t adopter_pid(const struct img *img, const struct img_task *c)
 			if (img->tasks[i].threads[j].tid > max)
 				max = img->tasks[i].threads[j].tid;
 	}
-	return max + 1 + (pid_t)(c - img->tasks);
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (dead_proc_pid(&img->files[i]) > max)
+			max = dead_proc_pid(&img->files[i]);
+	return max;
+}
+
+/* A pid for a helper of an adopted orphan: above every pid the image makes, one per orphan
+ * (the pid namespace is the tree's own: nothing else takes pids there meanwhile), and above
+ * the tracer's (restore-ns.c: the first one after them). */
+static pid_t adopter_pid(const struct img *img, const struct img_task *c)
+{
+	return restore_max_pid(img) + 1 + (pid_t)(c - img->tasks);
 }
 
 /*
@@ -738,6 +748,10 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		task_fail(ctx, sh, NULL);
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
+		task_fail(ctx, sh, NULL);
+	/* Its stand-ins for dead processes whose proc directories the tree holds, before
+	 * anything forks (lib/files/proc-dead.c). */
+	if (sh->new_pidns && t->pid == sh->img->root && dead_proc_in_init(ctx, sh) < 0)
 		task_fail(ctx, sh, NULL);
 	/* Under an init of ours: the root, forked by the tracer (whose mount namespace holds
 	 * only its own proc), joins the init's, where proc is the tree's, so that the whole

@@ -88,6 +88,10 @@ enum {
 				     * leader, which makes that group first */
 };
 
+/* restore-task.c: the highest pid the restore of img makes with its number in a pid namespace
+ * of its own (tasks, threads, stand-ins of dead processes, lib/files/proc-dead.c). */
+pid_t restore_max_pid(const struct img *img);
+
 /* Plans how each task is forked so that it comes back in its session (restore-sess.c), or
  * refuses, naming the first task that would not; own_pidns: the tree gets a new pid namespace,
  * where every pid the image does not use is free. *ret_how (may be NULL: a check only) is per

@@ -69,12 +69,16 @@ def roundtrip(env, prog, *args, join=False, noreap=False):
     ("net_unix_scm", ()),
     ("file_proc", ()),
     ("file_ghost_large", ()),
+    ("proc_dead_cwd", ()),
+    ("proc_dead_cwd", ("fd",)),
 ])
 def test_tree_workloads_in_a_pid_namespace(env, prog, args):
     """Workloads of the host's tests, each as the child of the init of its own namespaces:
     sessions, groups and zombies; a deleted file; a System V segment of the namespace; files
     in flight in unix sockets; its own proc files; large removed files with holes and a removed
-    file that another name keeps (zdtm unlink_multiple_largefiles, unlink_regular00)."""
+    file that another name keeps (zdtm unlink_multiple_largefiles, unlink_regular00); a cwd and
+    directory descriptors in the removed /proc directories of dead children, of the namespace's
+    proc (zdtm unhashed_proc, remap_dead_pid_root)."""
     roundtrip(env, prog, *args)
 
 
@@ -115,13 +119,11 @@ def test_orphan_of_a_nested_subreaper_in_another_session_refused(env):
                           ["session", "cannot make again"])
 
 
-def test_cwd_in_a_dead_process_proc_directory_refused(env):
-    """zdtm remap_dead_pid / unhashed_proc in a pid namespace: a cwd in the removed /proc
-    directory of a dead child is not made again through the namespace's proc (yet): refused
-    at dump, naming the directory; the tree runs on."""
-    refused_tree_unharmed(env, "proc_dead_cwd", (), ["/proc/", "removed proc directory"])
-
-
 def test_large_removed_files_on_the_host(env):
     """file_ghost_large where the tree shares our namespaces."""
     env.roundtrip([workload("file_ghost_large")])
+
+
+def test_dead_process_proc_directories_on_the_host(env):
+    """proc_dead_cwd with descriptors too, where the tree shares our namespaces."""
+    env.roundtrip([workload("proc_dead_cwd"), "fd"])
