@@ -127,3 +127,33 @@ def test_large_removed_files_on_the_host(env):
 def test_dead_process_proc_directories_on_the_host(env):
     """proc_dead_cwd with descriptors too, where the tree shares our namespaces."""
     env.roundtrip([workload("proc_dead_cwd"), "fd"])
+
+
+def test_sysv_attachment_split_by_mprotect_on_the_host(env):
+    """zdtm shm-mp: one attachment of a segment in three mappings of three protections comes
+    back as one attachment with those protections, beside a second whole one. (On the host a
+    segment removed while attached dies with the tree a dump kills: this one is kept, and
+    removed here whatever happens.)"""
+    import subprocess
+    run = env.start([workload("mem_sysv_split"), "host"])
+    try:
+        run.wait_for("ready")
+        env.dump(run)
+        pid = env.restore()
+        env.check(run, pid)
+    finally:
+        m = re.search(r"shmid (\d+)", run.text())
+        if m:
+            subprocess.run(["ipcrm", "-m", m.group(1)], capture_output=True)
+
+
+def test_sysv_attachment_split_by_mprotect_in_a_pid_namespace(env):
+    """The same, the segment in the tree's own ipc namespace."""
+    roundtrip(env, "mem_sysv_split")
+
+
+def test_part_of_a_sysv_segment_refused_tree_unharmed(env):
+    """A segment whose attachment lost a page to munmap(): refused at dump, naming the
+    mapping and the segment; the tree runs on."""
+    refused_tree_unharmed(env, "mem_sysv_split", ("partial",),
+                          ["holds only part of System V segment"])
