@@ -67,6 +67,7 @@ def roundtrip(env, prog, *args, join=False, noreap=False):
     ("fd_kinds", ("deleted",)),
     ("fd_kinds", ("sysv",)),
     ("net_unix_scm", ()),
+    ("net_unix_scm_loop", ()),
     ("file_proc", ()),
     ("file_ghost_large", ()),
     ("proc_dead_cwd", ()),
@@ -157,3 +158,9 @@ def test_part_of_a_sysv_segment_refused_tree_unharmed(env):
     mapping and the segment; the tree runs on."""
     refused_tree_unharmed(env, "mem_sysv_split", ("partial",),
                           ["holds only part of System V segment"])
+
+
+def test_unix_sockets_in_flight_in_their_own_queues_on_the_host(env):
+    """zdtm scm06: datagram sockets each in flight in its own queue and its peer's, a stream
+    socket in flight in its peer's queue that no task holds any more."""
+    env.roundtrip([workload("net_unix_scm_loop")])
