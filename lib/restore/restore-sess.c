@@ -84,7 +84,7 @@ static bool adoptable(const struct img *img, const struct img_task *c, const cha
 	if (!l || l->sid != l->pid)
 		return false;
 	if (c->cow_pages || c->shares_files) {
-		*ret_why = "it shares its memory or descriptor table with the init, which its "
+		*ret_why = "it shares its memory or descriptor table with the root, which its "
 			   "session's leader cannot give it";
 		return false;
 	}
@@ -280,19 +280,17 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 			if (adopted(img, adopts, p, c)) {
 				const char *why;
 
-				if (!adoptable(img, c, &why)) {
-					if (why)
-						r = cryo_err(ctx, -EOPNOTSUPP,
-							     "pid %d, an orphan of the root in "
-							     "session %d: %s, so cryo cannot make "
-							     "it again",
-							     c->pid, c->sid, why);
-					if (why)
-						break;
-				} else {
+				if (adoptable(img, c, &why)) {
 					how[j] = RST_SESS_ADOPTED;
 					born[j] = c->sid;
 					continue;
+				}
+				if (why) {
+					r = cryo_err(ctx, -EOPNOTSUPP,
+						     "pid %d, an orphan of the root in session %d: "
+						     "%s, so cryo cannot make it again",
+						     c->pid, c->sid, why);
+					break;
 				}
 			}
 			b = needs[j];

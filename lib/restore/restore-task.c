@@ -372,8 +372,10 @@ static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
 				if (img->tasks[j].ppid == t->pid &&
 				    sh->sess_how[j] == RST_SESS_HELPER && img->tasks[j].sid == c->sid)
 					fork_one(ctx, sh, &img->tasks[j]);
-			if (z)
+			if (z) {
+				fork_adopted(ctx, sh, z);
 				become_zombie(z);
+			}
 			_exit(0);
 		}
 		/* Its children are t's once it has exited: a zombie is left for t to reap. */

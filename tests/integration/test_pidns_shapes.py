@@ -164,3 +164,11 @@ def test_unix_sockets_in_flight_in_their_own_queues_on_the_host(env):
     """zdtm scm06: datagram sockets each in flight in its own queue and its peer's, a stream
     socket in flight in its peer's queue that no task holds any more."""
     env.roundtrip([workload("net_unix_scm_loop")])
+
+
+def test_orphan_of_the_init_under_a_later_subreaper_refused(env):
+    """The subreaper shape where the test's main process, above the orphan's session leader,
+    became a child subreaper after the orphan went to the init: a helper's orphan would go to
+    it, not to the init. Refused at dump naming the orphan and why; the tree runs on."""
+    refused_tree_unharmed(env, "tree_shapes", ("subreaper", "late_reaper"),
+                          ["an orphan of the root", "child subreaper stands between"])

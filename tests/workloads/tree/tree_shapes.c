@@ -2,9 +2,10 @@
 /*
  * Tree shapes of zdtm's ns-flavour tests, for a tree in a pid namespace of its own
  * (tests/workloads/tree/pidns_run.c runs it as the child of that namespace's init) or on the
- * host (with "reaper": the root M is a child subreaper, so orphans stay in the tree).
+ * host (with "reaper": the root M is a child subreaper, so orphans stay in the tree; with
+ * "late_reaper" M becomes one only once the orphans went to the namespace's init).
  *
- *   tree_shapes MODE [reaper]
+ *   tree_shapes MODE [reaper|late_reaper]
  *
  * "session00" (zdtm session00's six cases, each a child of M):
  *   P0 stays in M's session; P1 setsid()s;
@@ -480,6 +481,10 @@ int main(int argc, char **argv)
 	else
 		fail("usage: tree_shapes session00|zombie_leader|helper_zombie|subreaper [reaper]");
 	wait_n(1 + n);
+	/* "late_reaper": M becomes a child subreaper once the orphans went where they go. */
+	if (argc > 2 && !strcmp(argv[2], "late_reaper") &&
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		fail("PR_SET_CHILD_SUBREAPER");
 	test_ready();
 	test_wait(NULL);
 
