@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -261,7 +260,7 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 				pid, (unsigned long long)m->start, (unsigned long long)m->end, path);
 	/* The segment lives on in the kernel after the tree is killed: restore on this host
 	 * attaches it again by its ID (the inode number), which the program may have stored. */
-	/* One attachment split by mprotect() is several mappings: check_sysv_pieces() checks
+	/* One attachment split by mprotect() is several mappings: dump_sysv_pieces() checks
 	 * that they make the whole segment, each after the one before. */
 	if (!strncmp(path, "/SYSV", 5)) {
 		v->kind = VMA_SYSV;
@@ -279,49 +278,6 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 				(unsigned long long)m->start, (unsigned long long)m->end, path);
 	v->kind = VMA_FILE;
 	return (v->path = strdup(path)) ? 0 : -ENOMEM;
-}
-
-/*
- * The mappings of System V segments: an attachment (shmat(2)) is one mapping from the
- * segment's start, or several where mprotect() split it (zdtm shm-mp), each going on where
- * the one before ends. Restore attaches the segment whole at the first and gives each piece
- * its protection: so the pieces must make the whole segment (shmctl(IPC_STAT), from the
- * tree's ipc namespace, which the dumping process is in). A part unmapped is refused.
- */
-static int check_sysv_pieces(struct cryo_ctx *ctx, const struct img_task *t)
-{
-	for (uint32_t i = 0; i < t->nvmas; i++) {
-		const struct img_vma *v = &t->vmas[i], *p = i ? &t->vmas[i - 1] : NULL;
-		struct shmid_ds ds;
-		uint64_t size;
-
-		if (v->kind != VMA_SYSV)
-			continue;
-		if (v->pgoff && !(p && p->kind == VMA_SYSV && p->shmem_id == v->shmem_id &&
-				  p->end == v->start && p->pgoff + (p->end - p->start) == v->pgoff))
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d: mapping %#llx-%#llx is part of System V segment %u "
-					"whose start is not mapped before it, which cryo cannot "
-					"attach again",
-					t->pid, (unsigned long long)v->start,
-					(unsigned long long)v->end, v->shmem_id);
-		/* The last piece of an attachment: the segment must end there. */
-		if (i + 1 < t->nvmas && t->vmas[i + 1].kind == VMA_SYSV && t->vmas[i + 1].pgoff &&
-		    t->vmas[i + 1].shmem_id == v->shmem_id)
-			continue;
-		if (shmctl((int)v->shmem_id, IPC_STAT, &ds) < 0)
-			return cryo_err(ctx, -errno, "pid %d: the size of System V segment %u",
-					t->pid, v->shmem_id);
-		size = ((uint64_t)ds.shm_segsz + PAGE_SZ - 1) / PAGE_SZ * PAGE_SZ;
-		if (v->pgoff + (v->end - v->start) != size)
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d: mapping %#llx-%#llx holds only part of System V "
-					"segment %u (%llu bytes), which cryo cannot attach again",
-					t->pid, (unsigned long long)v->start,
-					(unsigned long long)v->end, v->shmem_id,
-					(unsigned long long)size);
-	}
-	return 0;
 }
 
 static int add_pages(struct run_list *l, uint64_t addr, uint64_t npages)
@@ -808,7 +764,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		}
 	}
 	proc_maps_free(maps, n);
-	r = check_sysv_pieces(ctx, t);
+	r = dump_sysv_pieces(ctx, t);
 	if (r < 0)
 		return r;
 
