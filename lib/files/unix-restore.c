@@ -269,8 +269,8 @@ static int make_dirs(struct cryo_ctx *ctx, struct aside *a, uint32_t id)
  * bind(2) to f's name; -1 with errno. An abstract name may still be held by the dumped tree's
  * sockets that were in flight in their own queues (zdtm scm06): unreachable once the tree is
  * killed, they go when the kernel's unix garbage collector runs, which their close schedules
- * (net/unix/garbage.c, asynchronously). That is waited for, bounded, as a pid held by a zombie
- * is.
+ * (net/unix/garbage.c, asynchronously; after a copy-on-write dump, once its copier is done
+ * with the tree). That is waited for, bounded (10 s), as a pid held by a zombie is.
  */
 static int bind_name(int sk, const struct img_file *f)
 {
@@ -279,7 +279,7 @@ static int bind_name(int sk, const struct img_file *f)
 	for (int ms = 0;; ms += 10) {
 		if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) == 0)
 			return 0;
-		if (errno != EADDRINUSE || un->sun_path[0] || ms >= 2000)
+		if (errno != EADDRINUSE || un->sun_path[0] || ms >= 10000)
 			return -1;
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}
