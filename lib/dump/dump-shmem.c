@@ -114,12 +114,13 @@ int dump_sysv_pieces(struct cryo_ctx *ctx, const struct img_task *t)
 			continue;
 		if (v->pgoff && !(p && p->kind == VMA_SYSV && p->shmem_id == v->shmem_id &&
 				  p->end == v->start && p->pgoff + (p->end - p->start) == v->pgoff))
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d: mapping %#llx-%#llx is part of System V segment %u "
-					"whose start is not mapped before it, which cryo cannot "
-					"attach again",
-					t->pid, (unsigned long long)v->start,
-					(unsigned long long)v->end, v->shmem_id);
+			return cryo_err(
+			    ctx, -EOPNOTSUPP,
+			    "pid %d: mapping %#llx-%#llx is part of System V segment %u "
+			    "whose start is not mapped before it, which cryo cannot "
+			    "attach again",
+			    t->pid, (unsigned long long)v->start, (unsigned long long)v->end,
+			    v->shmem_id);
 		/* The last piece of an attachment: the segment must end there. */
 		if (i + 1 < t->nvmas && t->vmas[i + 1].kind == VMA_SYSV && t->vmas[i + 1].pgoff &&
 		    t->vmas[i + 1].shmem_id == v->shmem_id)

@@ -70,16 +70,16 @@ static __attribute__((noreturn)) void stand_in(pid_t parent)
 
 int dead_proc_open(struct file_restore *fr, const struct img_file *f, int oflags, pid_t pid)
 {
-	struct clone_args ca = {.exit_signal = SIGCHLD, .set_tid = (uint64_t)&pid,
-				.set_tid_size = 1};
+	struct clone_args ca = {
+	    .exit_signal = SIGCHLD, .set_tid = (uint64_t)&pid, .set_tid_size = 1};
 	pid_t parent = getpid(), child;
 	char path[64];
 	int fd, e;
 
 	if (fr->sh->pidns_init || fr->sh->uffd_sink >= 0)
-		return cryo_err(fr->ctx, -EOPNOTSUPP, "%s: the proc directory of a dead process "
-				"is not restored into a new pid namespace under an init of cryo's "
-				"(a pool copy, --pidns)",
+		return cryo_err(fr->ctx, -EOPNOTSUPP,
+				"%s: the proc directory of a dead process is not restored into a "
+				"new pid namespace under an init of cryo's (a pool copy, --pidns)",
 				f->path);
 	/* The init makes it (dead_proc_in_init()); the number is kept meanwhile. */
 	if (made_in_init(fr->sh)) {
@@ -90,8 +90,8 @@ int dead_proc_open(struct file_restore *fr, const struct img_file *f, int oflags
 		return cryo_err(fr->ctx, -EMFILE, "%s: too many removed proc directories", f->path);
 	child = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (child < 0) {
-		log_warn(fr->ctx, "%s: pid %d is taken (%s): a process of another pid stands for "
-			 "it", f->path, pid, strerror(errno));
+		log_warn(fr->ctx, "%s: pid %d is taken (%s): another pid stands for it", f->path,
+			 pid, strerror(errno));
 		child = fork();
 	}
 	if (child == 0)

@@ -1056,7 +1056,8 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		      t->vmas[i - 1].end == t->vmas[i].start &&
 		      t->vmas[i - 1].pgoff + (t->vmas[i - 1].end - t->vmas[i - 1].start) ==
 			  t->vmas[i].pgoff))
-			return bad(d, "pgoff", "of a System V segment does not go on from the "
+			return bad(d, "pgoff",
+				   "of a System V segment does not go on from the "
 				   "mapping before it");
 	}
 	TRY(get_int(d, o, "pages", 0, 1LL << 36, &n));

@@ -591,13 +591,15 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 
 			/* The attachment's flags allow what any of its pieces does (the image
 			 * says the pieces follow each other, image.c). */
-			for (uint32_t k = i; k < t->nvmas && t->vmas[k].kind == VMA_SYSV &&
-					     t->vmas[k].shmem_id == v->shmem_id &&
-					     (k == i || t->vmas[k].pgoff);
+			for (uint32_t k = i;
+			     k < t->nvmas && t->vmas[k].kind == VMA_SYSV &&
+			     t->vmas[k].shmem_id == v->shmem_id && (k == i || t->vmas[k].pgoff);
 			     k++)
 				prot |= t->vmas[k].prot;
-			*s = (struct rst_sysv){.addr = v->start, .len = v->end - v->start,
-					       .shmid = v->shmem_id, .prot = v->prot,
+			*s = (struct rst_sysv){.addr = v->start,
+					       .len = v->end - v->start,
+					       .shmid = v->shmem_id,
+					       .prot = v->prot,
 					       .attach = v->pgoff == 0,
 					       .shmflg = (prot & PROT_WRITE ? 0 : SHM_RDONLY) |
 							 (prot & PROT_EXEC ? SHM_EXEC : 0)};

@@ -101,9 +101,8 @@ static bool adoptable(const struct img *img, const struct img_task *c, const cha
  * subreaper (which the root becomes again before it forks anything). */
 static bool root_adopts(const struct img *img, bool own_pidns)
 {
-	return img->ntasks &&
-	       ((own_pidns && img->tasks[0].pid == 1 && img->root == 1) ||
-		img->tasks[0].child_subreaper);
+	return img->ntasks && ((own_pidns && img->tasks[0].pid == 1 && img->root == 1) ||
+			       img->tasks[0].child_subreaper);
 }
 
 /* Whether c, p's child, is an orphan the root adopted from another task's session. */
@@ -216,8 +215,7 @@ int restore_sessions_plan(struct cryo_ctx *ctx, const struct img *img, bool own_
 			  uint8_t **ret_how)
 {
 	/* The root is the init of the tree's own pid namespace, where orphans went. */
-	bool init_root = own_pidns && img->ntasks && img->tasks[0].pid == 1 &&
-			 img->root == 1;
+	bool init_root = own_pidns && img->ntasks && img->tasks[0].pid == 1 && img->root == 1;
 	bool adopts = root_adopts(img, own_pidns);
 	uint8_t *how = calloc(img->ntasks + 1, 1);
 	pid_t *born = calloc(img->ntasks + 1, sizeof(*born));

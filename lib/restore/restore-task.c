@@ -103,9 +103,8 @@ pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags, int exi
 	}
 }
 
-__attribute__((noreturn, format(printf, 3, 4))) void restore_task_fail(struct cryo_ctx *ctx,
-								      const struct rst_shared *sh,
-								      const char *fmt, ...)
+__attribute__((noreturn, format(printf, 3, 4))) void
+restore_task_fail(struct cryo_ctx *ctx, const struct rst_shared *sh, const char *fmt, ...)
 {
 	char msg[1200];
 	va_list ap;
@@ -168,17 +167,16 @@ static void join_group(struct cryo_ctx *ctx, const struct rst_shared *sh, const 
 	/* A gone leader's group that a helper makes (restore-sess.c), of a group or of a
 	 * session: join it once it is there. */
 	for (uint32_t i = 0; !led_here && i < sh->img->ntasks; i++)
-		led_here = (sh->sess_how[i] == RST_GROUP_HELPER &&
-			    sh->img->tasks[i].pgid == pgid) ||
-			   (sh->sess_how[i] == RST_SESS_HELPER && sh->img->tasks[i].sid == pgid) ||
-			   (sh->sess_how[i] == RST_SESS_ADOPTED_GROUP &&
-			    sh->img->tasks[i].pgid == pgid);
+		led_here =
+		    (sh->sess_how[i] == RST_GROUP_HELPER && sh->img->tasks[i].pgid == pgid) ||
+		    (sh->sess_how[i] == RST_SESS_HELPER && sh->img->tasks[i].sid == pgid) ||
+		    (sh->sess_how[i] == RST_SESS_ADOPTED_GROUP && sh->img->tasks[i].pgid == pgid);
 	if (!led_here)
 		return;
 	for (int ms = 0; setpgid(0, pgid) < 0; ms++) {
 		if (errno != EPERM || ms >= 5000)
-			restore_task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid, pgid,
-				  strerror(errno));
+			restore_task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid,
+					  pgid, strerror(errno));
 		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 	}
 }
@@ -351,7 +349,8 @@ static void set_rlimits(struct cryo_ctx *ctx, const struct rst_shared *sh, const
 		if (rl.rlim_cur > rl.rlim_max)
 			rl.rlim_cur = rl.rlim_max;
 		if (setrlimit(i, &rl) < 0)
-			restore_task_fail(ctx, sh, "pid %d: setrlimit(%d): %s", t->pid, i, strerror(errno));
+			restore_task_fail(ctx, sh, "pid %d: setrlimit(%d): %s", t->pid, i,
+					  strerror(errno));
 		log_warn(ctx, "pid %d: rlimit %d: hard limit %llu kept below the saved %llu", t->pid,
 			 i, (unsigned long long)rl.rlim_max, (unsigned long long)t->rlim[i].max);
 	}
@@ -369,7 +368,7 @@ static void set_sigactions(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			continue;
 		if (syscall(SYS_rt_sigaction, sig, &t->sigact[sig - 1], NULL, 8) < 0)
 			restore_task_fail(ctx, sh, "pid %d: rt_sigaction(%d): %s", t->pid, sig,
-				  strerror(errno));
+					  strerror(errno));
 	}
 }
 
@@ -393,7 +392,7 @@ static void drain_signals(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		while (waitid(P_PID, c->pid, &si, WEXITED | WNOWAIT | __WALL) < 0)
 			if (errno != EINTR)
 				restore_task_fail(ctx, sh, "pid %d: wait for zombie %d: %s", t->pid,
-					  c->pid, strerror(errno));
+						  c->pid, strerror(errno));
 	}
 	sigfillset(&all);
 	while (sigtimedwait(&all, NULL, &zero) > 0)
@@ -526,7 +525,8 @@ static void open_uffd(struct cryo_ctx *ctx, const struct rst_shared *sh)
 	if (fd < 0)
 		restore_task_fail(ctx, sh, "userfaultfd for a lazy restore: %s", strerror(errno));
 	if (ioctl(fd, UFFDIO_API, &api) < 0)
-		restore_task_fail(ctx, sh, "userfaultfd features for a lazy restore: %s", strerror(errno));
+		restore_task_fail(ctx, sh, "userfaultfd features for a lazy restore: %s",
+				  strerror(errno));
 	if (fd != restore_uffd_slot(sh)) {
 		if (dup3(fd, restore_uffd_slot(sh), O_CLOEXEC) < 0)
 			restore_task_fail(ctx, sh, "userfaultfd: dup3: %s", strerror(errno));
@@ -555,7 +555,8 @@ static void restore_root(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			 const struct img_task *t)
 {
 	if (strcmp(t->root, "/") && chroot(t->root) < 0)
-		restore_task_fail(ctx, sh, "pid %d: chroot %s: %s", t->pid, t->root, strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: chroot %s: %s", t->pid, t->root,
+				  strerror(errno));
 }
 
 void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
@@ -597,8 +598,9 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		int pidfd = (int)syscall(SYS_pidfd_open, 1, 0);
 
 		if (pidfd < 0 || setns(pidfd, CLONE_NEWNS) < 0)
-			restore_task_fail(ctx, sh, "pid %d: join the mount namespace of its init: %s",
-				  t->pid, strerror(errno));
+			restore_task_fail(ctx, sh,
+					  "pid %d: join the mount namespace of its init: %s",
+					  t->pid, strerror(errno));
 		close(pidfd);
 	}
 	/* Memory before the forks where a child shares pages with t: it gets them by fork. */
@@ -609,7 +611,8 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	 * of the helpers of restore_fork_adopted() come to it (restore-sess.c). */
 	if (t == &sh->img->tasks[0] && t->child_subreaper &&
 	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-		restore_task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+				  strerror(errno));
 	fork_children(ctx, sh, t, RST_SESS_EARLY);
 	set_session(ctx, sh, t);
 	restore_fork_adopted(ctx, sh, t);
@@ -619,7 +622,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	 * into the tree's, where its restorer takes its ids. */
 	if (sh->userns_maker > 0 && userns_join(sh->userns_maker) < 0)
 		restore_task_fail(ctx, sh, "pid %d: join the new user namespace: %s", t->pid,
-			  strerror(errno));
+				  strerror(errno));
 	/* The sharers of this task's table are done with cryo's descriptors before it touches
 	 * any number (see restore_shared_tables()). */
 	fdt_owner_step(sh, t, RST_FDT_PREPARED);
@@ -634,16 +637,18 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	umask(t->umask);
 	if (personality(t->personality) < 0)
 		restore_task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
-			  strerror(errno));
+				  strerror(errno));
 	prctl(PR_SET_NAME, t->comm);
 	set_loginuid(t);
 	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
 	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1,
 				    t->thp_except_advised ? 1 << 1 /* EXCEPT_ADVISED */ : 0, 0,
 				    0) < 0)
-		restore_task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid, strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid,
+				  strerror(errno));
 	if (t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-		restore_task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+				  strerror(errno));
 	/* A sharer leaves the table to its owner, and waits until it is filled. */
 	if (t->shares_files) {
 		fdt_say(&sh->fdt_sync[t - sh->img->tasks], RST_FDT_PREPARED);
@@ -670,7 +675,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	exe_fd = open(t->mm.exe, O_RDONLY | O_CLOEXEC);
 	if (exe_fd < 0)
 		restore_task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,
-			  strerror(errno));
+				  strerror(errno));
 	set_rlimits(ctx, sh, t);
 	fill_args(&sh->img->ns, t, &plan, exe_fd, sh->err_fd, t == &sh->img->tasks[0]);
 	plan.args->uffd = plan.lazy ? restore_uffd_slot(sh) : -1;

@@ -76,10 +76,10 @@ int restore_shared_tables(struct cryo_ctx *ctx, struct rst_shared *sh);
 void restore_shared_tables_free(struct rst_shared *sh);
 
 enum {
-	RST_SESS_LATE = 0,   /* after its parent made its own session or group, if it does */
-	RST_SESS_EARLY = 1,  /* before its parent's setsid(): it stays in the session before */
-	RST_SESS_HELPER = 2, /* by a helper with the pid of its session's gone leader */
-	RST_SESS_ZOMBIE = 3, /* a zombie that leads such a session: the helper, then dies */
+	RST_SESS_LATE = 0,    /* after its parent made its own session or group, if it does */
+	RST_SESS_EARLY = 1,   /* before its parent's setsid(): it stays in the session before */
+	RST_SESS_HELPER = 2,  /* by a helper with the pid of its session's gone leader */
+	RST_SESS_ZOMBIE = 3,  /* a zombie that leads such a session: the helper, then dies */
 	RST_GROUP_HELPER = 4, /* late, by a helper with the pid of its group's gone leader */
 	RST_SESS_ADOPTED = 5, /* an orphan of the root (a pid namespace's init or a subreaper) in
 			       * another task's session: forked by a helper of that session's

@@ -1281,7 +1281,8 @@ static void test_sysv_pieces(void **state)
 	/* The second piece after a file mapping, not after its segment's start. */
 	j = fixture_json();
 	put(j, "tasks/0/vmas/1", parse(piece1));
-	expect_reject(j, -EINVAL, "does not go on from the mapping before it", "piece after a file");
+	expect_reject(j, -EINVAL, "does not go on from the mapping before it",
+		      "piece after a file");
 	for (size_t i = 0; i < sizeof(bad1) / sizeof(bad1[0]); i++) {
 		j = fixture_json();
 		put(j, "tasks/0/vmas/0", parse(piece0));

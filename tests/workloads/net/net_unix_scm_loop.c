@@ -20,7 +20,9 @@ static void send_fds(int sk, char byte, const int *fds, int n)
 {
 	char ctl[CMSG_SPACE(sizeof(int) * 2)] = {0};
 	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl,
 			    .msg_controllen = CMSG_SPACE(sizeof(int) * n)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 
@@ -37,8 +39,8 @@ static char recv_fds(int sk, int *fds, int *n, char *text, size_t tlen)
 {
 	char ctl[CMSG_SPACE(sizeof(int) * 2)], buf[16] = "";
 	struct iovec iov = {.iov_base = text ? text : buf, .iov_len = text ? tlen : sizeof(buf)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			    .msg_controllen = sizeof(ctl)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
 	struct cmsghdr *c;
 	ssize_t got = recvmsg(sk, &mh, MSG_DONTWAIT);
 
@@ -89,7 +91,9 @@ int main(void)
 	{
 		char ctl[CMSG_SPACE(sizeof(int) * 2)] = {0};
 		struct iovec iov = {.iov_base = "self", .iov_len = 4};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = ctl,
 				    .msg_controllen = sizeof(ctl)};
 		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 

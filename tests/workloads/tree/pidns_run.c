@@ -10,9 +10,11 @@
  * pid namespace on /proc (no pivot_root: the files stay those of the host), names its host,
  * brings lo up, setsid()s, and forks PROG (pid 2 there), which setsid()s too unless -j (then it
  * stays in the init's session and group, zdtm's shape). The init reaps every orphan that comes
- * to it (unless -n, zdtm's ZDTM_NOREAP: then only PROG, and orphaned zombies stay), passes SIGUSR1 on to PROG, and when PROG exits, checks that it is still pid 1 with
- * /proc of its own namespace, its host and domain names and lo up, kills what is left of the
- * namespace and exits with PROG's status (1 if its own checks failed).
+ * to it (unless -n, zdtm's ZDTM_NOREAP: then only PROG, and orphaned zombies stay), passes
+ * SIGUSR1 on to PROG after checking that it is still pid 1 and session and group leader, with
+ * /proc of its own namespace, its host and domain names and lo's flags as they were; when PROG
+ * exits it kills what is left of the namespace and exits with PROG's status (1 if its own
+ * checks failed).
  *
  * With -z, PROG starts one of CRIU's zdtm tests (`make NAME.pid`), which daemonizes and writes
  * its pid (of this namespace) to PIDFILE, as zdtm's ns_init (test/zdtm/lib/ns.c) has it: once
@@ -31,7 +33,7 @@
 
 #include "zdtm.h"
 
-#define HOST "cryo-shapes"
+#define HOST   "cryo-shapes"
 #define DOMAIN "shapes.test"
 
 static char stack[1 << 16] __attribute__((aligned(16)));
@@ -211,9 +213,10 @@ int main(int argc, char **argv)
 	prog = argv + a;
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	init = clone(init_main, stack + sizeof(stack),
-		     CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD,
-		     NULL);
+	init =
+	    clone(init_main, stack + sizeof(stack),
+		  CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD,
+		  NULL);
 	if (init < 0)
 		fail("clone into new namespaces: %s", strerror(errno));
 	printf("nsinit %d\n", init);

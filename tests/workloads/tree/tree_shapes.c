@@ -56,7 +56,7 @@ static pid_t forked_by;
 static struct shared {
 	volatile int n, go, stop;
 	struct rec r[MAX];
-} *sh;
+} * sh;
 
 static int reg(const char *name, bool zombie)
 {
@@ -270,7 +270,8 @@ static bool gc_check(int i)
 	char c = 'x';
 	int sk;
 
-	if (getsockname(gc_listen, (struct sockaddr *)&a, &len) < 0 || strcmp(a.sun_path, sock_path)) {
+	if (getsockname(gc_listen, (struct sockaddr *)&a, &len) < 0 ||
+	    strcmp(a.sun_path, sock_path)) {
 		report(i, "GC: the listener's name is not %s", sock_path);
 		return false;
 	}
@@ -364,8 +365,7 @@ static int helper_zombie(void)
 	/* HZ is the reaper's now: that is the parent it must have after restore. */
 	wait_n(2);
 	for (int ms = 0; ms < 5000; ms += 5) {
-		if (zombie_stat(sh->r[1].pid, &st, &ppid, &pgrp, &sid) &&
-		    ppid != sh->r[1].ppid) {
+		if (zombie_stat(sh->r[1].pid, &st, &ppid, &pgrp, &sid) && ppid != sh->r[1].ppid) {
 			sh->r[1].ppid = ppid;
 			return 1;
 		}
@@ -504,8 +504,8 @@ int main(int argc, char **argv)
 		}
 	}
 	/* Zombies that are M's: their status too. */
-	if (zombie_z && (waitpid(zombie_z, &st, 0) != zombie_z || !WIFEXITED(st) ||
-			 WEXITSTATUS(st) != 4))
+	if (zombie_z &&
+	    (waitpid(zombie_z, &st, 0) != zombie_z || !WIFEXITED(st) || WEXITSTATUS(st) != 4))
 		fail("Z: status %#x, want exit 4", st);
 	sh->stop = 1;
 	pass();
