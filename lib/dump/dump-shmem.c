@@ -139,3 +139,27 @@ int dump_sysv_pieces(struct cryo_ctx *ctx, const struct img_task *t)
 	}
 	return 0;
 }
+
+int dump_sysv_removed(struct cryo_ctx *ctx, const struct img *img)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nvmas; j++) {
+			const struct img_vma *v = &img->tasks[i].vmas[j];
+			struct shmid_ds ds;
+
+			if (v->kind != VMA_SYSV || v->pgoff)
+				continue;
+			if (shmctl((int)v->shmem_id, IPC_STAT, &ds) < 0)
+				return cryo_err(ctx, -errno, "pid %d: System V segment %u",
+						img->tasks[i].pid, v->shmem_id);
+			if (ds.shm_perm.mode & SHM_DEST)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: System V segment %u (key %#x) is removed "
+						"(IPC_RMID) and lives only while attached: killing "
+						"the tree destroys it, and a restore could not "
+						"attach it again (--leave-running keeps it)",
+						img->tasks[i].pid, v->shmem_id,
+						(unsigned)ds.shm_perm.__key);
+		}
+	return 0;
+}

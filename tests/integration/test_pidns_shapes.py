@@ -172,3 +172,21 @@ def test_orphan_of_the_init_under_a_later_subreaper_refused(env):
     it, not to the init. Refused at dump naming the orphan and why; the tree runs on."""
     refused_tree_unharmed(env, "tree_shapes", ("subreaper", "late_reaper"),
                           ["an orphan of the root", "child subreaper stands between"])
+
+
+def test_removed_sysv_segment_of_the_host_refused_tree_unharmed(env):
+    """On the host a segment removed while attached (IPC_RMID, SHM_DEST) dies with the tree a
+    dump kills, and a restore could not attach it again: refused at dump, naming it; the tree
+    runs on. With --leave-running it lives on with the tree, and the dump is taken."""
+    from conftest import cryo as run_cryo
+    run = env.start([workload("mem_sysv_split")])
+    run.wait_for("ready")
+    p = run_cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
+    assert p.returncode != 0
+    assert "System V segment" in p.stderr and "IPC_RMID" in p.stderr, p.stderr
+    assert alive(run.pid)
+    run_cryo("dump", "-t", run.pid, "-D", env.tmp / "img2", "--leave-running")
+    assert alive(run.pid)
+    run.signal(signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
+    assert run.text().rstrip().endswith("PASS"), run.text()
