@@ -155,6 +155,19 @@ static int dump_owner(struct cryo_ctx *ctx, const struct img *img, int pidfd, pi
 	return 0;
 }
 
+/* Description file_id is what pid's fd holds: later descriptors are compared with it. */
+static int note_seen(struct files_state *fs, pid_t pid, int fd, uint32_t file_id,
+		     const struct stat *st)
+{
+	struct fd_seen *ns = realloc(fs->seen, (fs->nseen + 1) * sizeof(*ns));
+
+	if (!ns)
+		return -ENOMEM;
+	fs->seen = ns;
+	fs->seen[fs->nseen++] = (struct fd_seen){pid, fd, file_id, st->st_dev, st->st_ino};
+	return 0;
+}
+
 static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state *fs,
 		       pid_t pid, int fd, struct img_fd *out)
 {
@@ -209,6 +222,21 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 				"fd %d of pid %d is %s, which cryo cannot restore yet", fd, pid,
 				link);
 	f.type = kind->type;
+	/* A socket's id is taken, and the socket seen, before its queue is read: a socket in
+	 * flight in its own queue, or in that of a socket in flight in its queue (zdtm scm06),
+	 * is then this description again, not one more level down. Until it is filled in, its
+	 * entry is of no kind (IMG_FILE_NTYPES), which every walk of the files passes by. */
+	if (S_ISSOCK(st.st_mode)) {
+		struct img_file held = {.type = IMG_FILE_NTYPES};
+
+		r = add_file(img, &held);
+		if (r < 0)
+			return r;
+		out->file_id = r;
+		r = note_seen(fs, pid, fd, out->file_id, &st);
+		if (r < 0)
+			return r;
+	}
 	r = kind->dump(&fd_dump, &f);
 	/* (A file in flight is one of ours here: its owner is not kept.) */
 	if (r >= 0 && pid != getpid())
@@ -219,22 +247,18 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 	}
 	if (!f.path)
 		f.path = TAKE_PTR(link);
+	if (S_ISSOCK(st.st_mode)) {
+		f.id = out->file_id;
+		img->files[out->file_id - 1] = f;
+		return 0;
+	}
 	r = add_file(img, &f);
 	if (r < 0) {
 		img_file_clear(&f);
 		return r;
 	}
 	out->file_id = r;
-	{
-		struct fd_seen *ns = realloc(fs->seen, (fs->nseen + 1) * sizeof(*ns));
-
-		if (!ns)
-			return -ENOMEM;
-		fs->seen = ns;
-		fs->seen[fs->nseen++] = (struct fd_seen){pid, fd, out->file_id, st.st_dev,
-							 st.st_ino};
-	}
-	return 0;
+	return note_seen(fs, pid, fd, out->file_id, &st);
 }
 
 int dump_file_in_flight(const struct fd_dump *d, int fd, uint32_t *ret_id)

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,12 +260,9 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 				pid, (unsigned long long)m->start, (unsigned long long)m->end, path);
 	/* The segment lives on in the kernel after the tree is killed: restore on this host
 	 * attaches it again by its ID (the inode number), which the program may have stored. */
+	/* One attachment split by mprotect() is several mappings: dump_sysv_pieces() checks
+	 * that they make the whole segment, each after the one before. */
 	if (!strncmp(path, "/SYSV", 5)) {
-		if (m->pgoff)
-			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d: mapping %#llx-%#llx is part of a System V segment, "
-					"not supported yet",
-					pid, (unsigned long long)m->start, (unsigned long long)m->end);
 		v->kind = VMA_SYSV;
 		v->page_shift = 0; /* a SHM_HUGETLB segment is attached as it is */
 		v->shmem_id = m->ino;
@@ -518,6 +516,19 @@ int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64
 #define PM_PFN_MASK  ((1ULL << 55) - 1)
 #define PM_EXCLUSIVE (1ULL << 56)
 
+/*
+ * An orphan that went to the root, in the session of a task that still leads it (alive or a
+ * zombie), is forked at restore by a helper of that leader, not by the root (restore-sess.c,
+ * RST_SESS_ADOPTED): the root's memory cannot give it pages, so it keeps all of its own.
+ */
+static bool adopted_orphan(const struct img *img, const struct img_task *t)
+{
+	const struct img_task *root = &img->tasks[0];
+
+	return t != root && t->ppid == root->pid && t->sid > 0 && t->sid != t->pid &&
+	       t->sid != root->sid && kill(t->sid, 0) == 0;
+}
+
 static const struct img_vma *cow_parent_vma(const struct img *img, const struct img_task *t,
 					    const struct img_vma *v)
 {
@@ -753,6 +764,9 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 		}
 	}
 	proc_maps_free(maps, n);
+	r = dump_sysv_pieces(ctx, t);
+	if (r < 0)
+		return r;
 
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", t->pid);
 	pm_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -762,7 +776,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 	if (t == img->tasks)
 		cow_notes_clear();
 	children = !par && has_children(t->pid);
-	for (uint32_t i = 0; !par && i < ncow_notes; i++)
+	for (uint32_t i = 0; !par && !adopted_orphan(img, t) && i < ncow_notes; i++)
 		if (cow_notes[i].pid == t->ppid)
 			note = &cow_notes[i];
 	for (uint32_t i = 0; i < t->nvmas; i++) {

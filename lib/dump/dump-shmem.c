@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -92,5 +93,73 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
 	log_debug(ctx, "memory object %u (%s): %llu bytes", m->id, name,
 		  (unsigned long long)m->size);
 	*ret_id = m->id;
+	return 0;
+}
+
+/*
+ * The mappings of System V segments: an attachment (shmat(2)) is one mapping from the
+ * segment's start, or several where mprotect() split it (zdtm shm-mp), each going on where
+ * the one before ends. Restore attaches the segment whole at the first and gives each piece
+ * its protection: so the pieces must make the whole segment (shmctl(IPC_STAT), from the
+ * tree's ipc namespace, which the dumping process is in). A part unmapped is refused.
+ */
+int dump_sysv_pieces(struct cryo_ctx *ctx, const struct img_task *t)
+{
+	for (uint32_t i = 0; i < t->nvmas; i++) {
+		const struct img_vma *v = &t->vmas[i], *p = i ? &t->vmas[i - 1] : NULL;
+		struct shmid_ds ds;
+		uint64_t size;
+
+		if (v->kind != VMA_SYSV)
+			continue;
+		if (v->pgoff && !(p && p->kind == VMA_SYSV && p->shmem_id == v->shmem_id &&
+				  p->end == v->start && p->pgoff + (p->end - p->start) == v->pgoff))
+			return cryo_err(
+			    ctx, -EOPNOTSUPP,
+			    "pid %d: mapping %#llx-%#llx is part of System V segment %u "
+			    "whose start is not mapped before it, which cryo cannot "
+			    "attach again",
+			    t->pid, (unsigned long long)v->start, (unsigned long long)v->end,
+			    v->shmem_id);
+		/* The last piece of an attachment: the segment must end there. */
+		if (i + 1 < t->nvmas && t->vmas[i + 1].kind == VMA_SYSV && t->vmas[i + 1].pgoff &&
+		    t->vmas[i + 1].shmem_id == v->shmem_id)
+			continue;
+		if (shmctl((int)v->shmem_id, IPC_STAT, &ds) < 0)
+			return cryo_err(ctx, -errno, "pid %d: the size of System V segment %u",
+					t->pid, v->shmem_id);
+		size = ((uint64_t)ds.shm_segsz + 4096 - 1) / 4096 * 4096;
+		if (v->pgoff + (v->end - v->start) != size)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#llx-%#llx holds only part of System V "
+					"segment %u (%llu bytes), which cryo cannot attach again",
+					t->pid, (unsigned long long)v->start,
+					(unsigned long long)v->end, v->shmem_id,
+					(unsigned long long)size);
+	}
+	return 0;
+}
+
+int dump_sysv_removed(struct cryo_ctx *ctx, const struct img *img)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++)
+		for (uint32_t j = 0; j < img->tasks[i].nvmas; j++) {
+			const struct img_vma *v = &img->tasks[i].vmas[j];
+			struct shmid_ds ds;
+
+			if (v->kind != VMA_SYSV || v->pgoff)
+				continue;
+			if (shmctl((int)v->shmem_id, IPC_STAT, &ds) < 0)
+				return cryo_err(ctx, -errno, "pid %d: System V segment %u",
+						img->tasks[i].pid, v->shmem_id);
+			if (ds.shm_perm.mode & SHM_DEST)
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: System V segment %u (key %#x) is removed "
+						"(IPC_RMID) and lives only while attached: killing "
+						"the tree destroys it, and a restore could not "
+						"attach it again (--leave-running keeps it)",
+						img->tasks[i].pid, v->shmem_id,
+						(unsigned)ds.shm_perm.__key);
+		}
 	return 0;
 }

@@ -542,7 +542,7 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 		r = dump_tree(ctx, &d->held.tree, d->dirfd, img, d->w, &d->chain, d->later);
 	/* A tree whose sessions a restore could not make again is refused now. */
 	if (r >= 0)
-		r = restore_sessions_plan(ctx, img, false, NULL);
+		r = restore_sessions_plan(ctx, img, d->plan->ns_own & CLONE_NEWPID, NULL);
 	if (r >= 0 && img->tasks[0].sid != img->tasks[0].pid)
 		log_info(ctx, "the root %d is in session %d and group %d, led outside the tree: it "
 			 "comes back in those of `cryo restore`", img->tasks[0].pid,
@@ -553,6 +553,9 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	/* The worker is in the tree's ipc namespace (ns_worker_enter()). */
 	if (r >= 0 && (d->plan->ns_own & CLONE_NEWIPC))
 		r = ipc_dump(ctx, d->dirfd, &img->ns);
+	/* Segments of the host's: attached again by ID, so they must outlive the tree. */
+	if (r >= 0 && !(d->plan->ns_own & CLONE_NEWIPC) && !d->plan->leave_running)
+		r = dump_sysv_removed(ctx, img);
 	if (r >= 0)
 		r = tmpfs_dump(ctx, d->held.tree.tasks[0].pid, d->plan->ns_own,
 			       d->plan->container != NULL, d->dirfd, img);

@@ -54,6 +54,14 @@ int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
 int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int dirfd,
 		 struct stream_writer *w, const struct mm_parent *par, struct run_list *ret_later);
 
+/* dump-shmem.c: the System V mappings of t make whole attachments (one mapping from a
+ * segment's start, or pieces an mprotect() split it into, each after the one before), or
+ * -EOPNOTSUPP naming the mapping. */
+int dump_sysv_pieces(struct cryo_ctx *ctx, const struct img_task *t);
+/* dump-shmem.c: on the host (no ipc namespace of the tree's own), a segment the tree attaches
+ * that was removed (SHM_DEST) dies with the tree a dump kills: -EOPNOTSUPP naming it. */
+int dump_sysv_removed(struct cryo_ctx *ctx, const struct img *img);
+
 /* Finds or adds the memory object reachable at open_path (a /proc map_files or fd link),
  * copying its content to dirfd/shmem-ID.img the first time. */
 int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char *open_path,

@@ -214,6 +214,19 @@ int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, co
 		      bool dir, int parents);
 void file_ghost_remove(const char *path, bool dir, int parents);
 
+/* ---- proc-dead.c: the removed proc directory of a dead process, held by the tree ---- */
+
+/* Restoring process: a description of f, the directory of dead pid (/proc/PID), opened in
+ * a stand-in of that pid; in a pid namespace of the tree's own, a number kept for
+ * dead_proc_in_init(), which the init calls once its proc is mounted, before it forks. */
+int dead_proc_open(struct file_restore *fr, const struct img_file *f, int oflags, pid_t pid);
+/* The pid of f if it is a removed proc directory of the image ("/proc/PID"), else 0. */
+pid_t dead_proc_pid(const struct img_file *f);
+int dead_proc_in_init(struct cryo_ctx *ctx, const struct rst_shared *sh);
+/* Tree parked (restore_parked of FILE_REG): the stand-ins are killed and reaped. */
+int dead_proc_parked(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+		     struct inject *inj);
+
 /* reg.c: the pid of a task of img whose proc file path is ("/proc/PID/REST"), with REST in
  * *ret_rest; 0 for any other path. */
 pid_t file_proc_pid(const struct img *img, const char *path, const char **ret_rest);

@@ -479,79 +479,6 @@ static int open_dev_tty(struct cryo_ctx *ctx, const struct rst_shared *sh,
 }
 
 /*
- * The proc directory of a process that died, held open (a cwd there: zdtm unhashed_proc): a
- * process of that pid is made again (clone3(set_tid); any pid where that one is taken) and
- * its directory opened. It lives on until the tree is parked (reg_parked()), since a dead
- * process's directory can be held but not entered; then it is killed and reaped, and its
- * directory is removed as it was. It dies with the restoring thread that made it, whatever
- * happens (PR_SET_PDEATHSIG).
- */
-static pid_t dead_proc_pids[16];
-static unsigned dead_proc_n;
-
-static int open_dead_proc(struct file_restore *fr, const struct img_file *f, int oflags,
-			  pid_t pid)
-{
-	struct clone_args ca = {.exit_signal = SIGCHLD, .set_tid = (uint64_t)&pid,
-				.set_tid_size = 1};
-	pid_t parent = getpid(), child;
-	char path[64];
-	int fd, e;
-
-	if (dead_proc_n == ARRAY_SIZE(dead_proc_pids))
-		return cryo_err(fr->ctx, -EMFILE, "%s: too many removed proc directories", f->path);
-	/* Its stand-in would be made, and later killed, by pid across two pid namespaces. */
-	if (fr->sh->new_pidns || fr->sh->pidns_init || fr->sh->uffd_sink >= 0)
-		return cryo_err(fr->ctx, -EOPNOTSUPP, "%s: the proc directory of a dead process "
-				"is not restored into a new pid namespace (a pool copy, a container)",
-				f->path);
-	child = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (child < 0) {
-		log_warn(fr->ctx, "%s: pid %d is taken (%s): a process of another pid stands for "
-			 "it", f->path, pid, strerror(errno));
-		child = fork();
-	}
-	if (child == 0) {
-		/* Holding none of the restore's descriptors. */
-		syscall(SYS_close_range, 0, ~0U, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(0);
-		for (;;)
-			pause();
-	}
-	if (child < 0)
-		return cryo_err(fr->ctx, -errno, "make a process for %s", f->path);
-	snprintf(path, sizeof(path), "/proc/%d", child);
-	fd = open(path, oflags | O_DIRECTORY);
-	if (fd < 0) {
-		e = errno;
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-		return cryo_err(fr->ctx, -e, "open %s for %s", path, f->path);
-	}
-	dead_proc_pids[dead_proc_n++] = child;
-	return fd;
-}
-
-/* The tree is parked, every cwd entered: the stand-ins for dead processes die. */
-static int reg_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
-		      const struct img_task *t, struct inject *inj)
-{
-	(void)sh, (void)t, (void)inj;
-	while (dead_proc_n > 0) {
-		pid_t pid = dead_proc_pids[--dead_proc_n];
-
-		/* Reaped here: an orphan's reaper may never reap it (pid 1 of a container). */
-		kill(pid, SIGKILL);
-		if (waitpid(pid, NULL, __WALL) != pid)
-			log_warn(ctx, "reap stand-in %d for a removed proc directory: %s", pid,
-				 strerror(errno));
-	}
-	return 0;
-}
-
-/*
  * A removed directory or character device: another description of a ghost made already is
  * opened through it; the first is made (file_ghost_create()), opened with its flags and
  * removed again.
@@ -579,7 +506,7 @@ static int open_ghost(struct file_restore *fr, const struct img_file *f, int ofl
 		long pid = strtol(f->path + 6, &end, 10);
 
 		if (!*end && pid > 0 && pid <= INT_MAX && f->path[6] >= '1' && f->path[6] <= '9')
-			return open_dead_proc(fr, f, oflags, pid);
+			return dead_proc_open(fr, f, oflags, pid);
 	}
 	parents = file_ghost_create(fr->ctx, f, dir ? S_IFDIR : link ? S_IFLNK : S_IFCHR, path);
 	if (parents < 0)
@@ -757,5 +684,5 @@ const struct file_kind file_kind_reg = {
 	.decode = reg_decode,
 	.restore_open = reg_open,
 	.restore_task = reg_task,
-	.restore_parked = reg_parked,
+	.restore_parked = dead_proc_parked,
 };

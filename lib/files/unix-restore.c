@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -265,6 +266,35 @@ static int make_dirs(struct cryo_ctx *ctx, struct aside *a, uint32_t id)
 }
 
 /*
+ * bind(2) to f's name; -1 with errno. An abstract name may still be held by the dumped tree's
+ * sockets that were in flight in their own queues (zdtm scm06): unreachable once the tree is
+ * killed, they go when the kernel's unix garbage collector runs, which their close schedules
+ * (net/unix/garbage.c, asynchronously). That is waited for, bounded (10 s), as a pid held by a
+ * zombie is.
+ */
+static int bind_name(int sk, const struct img_file *f)
+{
+	const struct sockaddr_un *un = (const void *)f->addr;
+
+	for (int ms = 0;; ms += 10) {
+		int poke[2];
+
+		if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) == 0)
+			return 0;
+		if (errno != EADDRINUSE || un->sun_path[0] || ms >= 10000)
+			return -1;
+		/* A collection asked for while one runs is dropped (unix_schedule_gc()), and
+		 * nothing else may ask on an idle machine: the release of any unix socket, while
+		 * some are in flight, asks again. */
+		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, poke) == 0) {
+			close(poke[0]);
+			close(poke[1]);
+		}
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
+}
+
+/*
  * Binds sk to f's name again. A socket file left behind by the dumped tree is replaced. For a
  * socket whose file was removed after it bound (unlinked), whatever has its path now (another
  * socket's file, any file) steps aside under a temporary name until bind_end(), and the
@@ -296,7 +326,7 @@ static int bind_start(struct cryo_ctx *ctx, int sk, const struct img_file *f, st
 		}
 		a->moved = true;
 	}
-	if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) < 0) {
+	if (bind_name(sk, f) < 0) {
 		int r = cryo_err(ctx, -errno, "bind socket %u again", f->id);
 
 		if (a->moved)

@@ -769,8 +769,6 @@ static int decode_vma(struct dec *d, json_t *o, struct img_vma *vma)
 	if (vma->kind == VMA_SYSV) {
 		TRY(get_int(d, o, "shmid", 0, INT_MAX, &v));
 		vma->shmem_id = v;
-		if (vma->pgoff)
-			return bad(d, "pgoff", "of a System V segment must be 0");
 	}
 	if (vma->kind == VMA_SHMEM) {
 		TRY(get_int(d, o, "shmem", 1, UINT32_MAX, &v));
@@ -1050,6 +1048,17 @@ static int decode_task(struct dec *d, json_t *o, struct img_task *t)
 		TRY(decode_vma(d, v, &t->vmas[i]));
 		if (i && t->vmas[i].start < t->vmas[i - 1].end)
 			return bad(d, "vmas", "are not sorted and disjoint");
+		/* A System V attachment split by mprotect(): a piece past the segment's start
+		 * goes on right after the piece before it, of the same segment. */
+		if (t->vmas[i].kind == VMA_SYSV && t->vmas[i].pgoff &&
+		    !(i && t->vmas[i - 1].kind == VMA_SYSV &&
+		      t->vmas[i - 1].shmem_id == t->vmas[i].shmem_id &&
+		      t->vmas[i - 1].end == t->vmas[i].start &&
+		      t->vmas[i - 1].pgoff + (t->vmas[i - 1].end - t->vmas[i - 1].start) ==
+			  t->vmas[i].pgoff))
+			return bad(d, "pgoff",
+				   "of a System V segment does not go on from the "
+				   "mapping before it");
 	}
 	TRY(get_int(d, o, "pages", 0, 1LL << 36, &n));
 	t->pages = n;

@@ -96,6 +96,38 @@ static int fill_hugetlb(int in, int fd, uint64_t size)
 }
 
 /*
+ * A deleted file's descriptions read "PATH (deleted)" in /proc/PID/fd, PATH its last name
+ * (zdtm unlink_multiple_largefiles compares them): the refilled O_TMPFILE file is given that
+ * name (linkat(2) of /proc/self/fd/N, AT_SYMLINK_FOLLOW), opened by it, and the name removed
+ * again, so the description's path is that name's. Where the name is taken now (or the file is
+ * a memfd), the unnamed file stays ("/DIR/#INODE (deleted)"). Returns the descriptor to use;
+ * fd is closed if it is not that one.
+ */
+static int name_deleted(int fd, const char *name)
+{
+	struct stat a, b;
+	char self[64];
+	int named;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, self, AT_FDCWD, name, AT_SYMLINK_FOLLOW) < 0)
+		return fd;
+	/* No O_NOFOLLOW: the description's flags are the original's (memfd.c); the inode is
+	 * checked instead. */
+	named = open(name, O_RDWR | O_CLOEXEC);
+	if (named >= 0 && (fstat(named, &a) < 0 || fstat(fd, &b) < 0 || a.st_ino != b.st_ino ||
+			   a.st_dev != b.st_dev)) {
+		close(named);
+		return fd;
+	}
+	unlink(name);
+	if (named < 0)
+		return fd;
+	close(fd);
+	return named;
+}
+
+/*
  * Recreates a memory object: a memfd for shared anonymous memory and memfds, an unnamed
  * O_TMPFILE in the deleted file's directory for a deleted file (a memfd where that directory
  * is gone), filled from shmem-ID.img with its holes kept.
@@ -150,6 +182,8 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 					      ? " (hugetlb pages: too few free in vm.nr_hugepages?)"
 					      : "");
 	}
+	if (m->kind == SHM_DELETED)
+		fd = name_deleted(fd, m->name);
 	/* Owner first (fchown() clears set-id bits), then mode, then the time the refill
 	 * changed; all before the seals (F_SEAL_EXEC forbids changing the exec bits). */
 	if (m->has_attrs) {

@@ -587,10 +587,22 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		}
 		if (v->kind == VMA_SYSV) {
 			struct rst_sysv *s = (struct rst_sysv *)args->sysv + args->nsysv++;
+			int prot = 0;
 
-			*s = (struct rst_sysv){.addr = v->start, .shmid = v->shmem_id,
-					       .shmflg = (v->prot & PROT_WRITE ? 0 : SHM_RDONLY) |
-							 (v->prot & PROT_EXEC ? SHM_EXEC : 0)};
+			/* The attachment's flags allow what any of its pieces does (the image
+			 * says the pieces follow each other, image.c). */
+			for (uint32_t k = i;
+			     k < t->nvmas && t->vmas[k].kind == VMA_SYSV &&
+			     t->vmas[k].shmem_id == v->shmem_id && (k == i || t->vmas[k].pgoff);
+			     k++)
+				prot |= t->vmas[k].prot;
+			*s = (struct rst_sysv){.addr = v->start,
+					       .len = v->end - v->start,
+					       .shmid = v->shmem_id,
+					       .prot = v->prot,
+					       .attach = v->pgoff == 0,
+					       .shmflg = (prot & PROT_WRITE ? 0 : SHM_RDONLY) |
+							 (prot & PROT_EXEC ? SHM_EXEC : 0)};
 			continue;
 		}
 		if (v->kind != VMA_ANON && v->kind != VMA_FILE && v->kind != VMA_SHMEM &&

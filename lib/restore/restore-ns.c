@@ -96,16 +96,7 @@ struct ns_run {
 /* A PID for the tracer that no task or thread of the image has. */
 static pid_t unused_pid(const struct img *img)
 {
-	pid_t max = 1;
-
-	for (uint32_t i = 0; i < img->ntasks; i++) {
-		if (img->tasks[i].pid > max)
-			max = img->tasks[i].pid;
-		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++)
-			if (img->tasks[i].threads[j].tid > max)
-				max = img->tasks[i].threads[j].tid;
-	}
-	return max + 1;
+	return restore_max_pid(img) + 1;
 }
 
 /* R: the tracer, in the tree's pid namespace. */

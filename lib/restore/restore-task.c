@@ -41,6 +41,7 @@
 #include "base/proc.h"
 #include "cgroup/cgroup.h"
 #include "ns/ns.h"
+#include "files/files.h"
 #include "restore.h"
 
 #define LOG_PREFIX "restore: "
@@ -102,9 +103,8 @@ pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags, int exi
 	}
 }
 
-__attribute__((noreturn, format(printf, 3, 4))) static void task_fail(struct cryo_ctx *ctx,
-								      const struct rst_shared *sh,
-								      const char *fmt, ...)
+__attribute__((noreturn, format(printf, 3, 4))) void
+restore_task_fail(struct cryo_ctx *ctx, const struct rst_shared *sh, const char *fmt, ...)
 {
 	char msg[1200];
 	va_list ap;
@@ -132,10 +132,10 @@ static void set_session(struct cryo_ctx *ctx, const struct rst_shared *sh, const
 {
 	if (t->sid == t->pid) {
 		if (setsid() < 0)
-			task_fail(ctx, sh, "pid %d: setsid: %s", t->pid, strerror(errno));
+			restore_task_fail(ctx, sh, "pid %d: setsid: %s", t->pid, strerror(errno));
 	} else if (t->pgid == t->pid) {
 		if (setpgid(0, 0) < 0)
-			task_fail(ctx, sh, "pid %d: setpgid: %s", t->pid, strerror(errno));
+			restore_task_fail(ctx, sh, "pid %d: setpgid: %s", t->pid, strerror(errno));
 	}
 	/* Joining another group waits for join_group(): its leader may not exist yet. */
 }
@@ -167,21 +167,22 @@ static void join_group(struct cryo_ctx *ctx, const struct rst_shared *sh, const 
 	/* A gone leader's group that a helper makes (restore-sess.c), of a group or of a
 	 * session: join it once it is there. */
 	for (uint32_t i = 0; !led_here && i < sh->img->ntasks; i++)
-		led_here = (sh->sess_how[i] == RST_GROUP_HELPER &&
-			    sh->img->tasks[i].pgid == pgid) ||
-			   (sh->sess_how[i] == RST_SESS_HELPER && sh->img->tasks[i].sid == pgid);
+		led_here =
+		    (sh->sess_how[i] == RST_GROUP_HELPER && sh->img->tasks[i].pgid == pgid) ||
+		    (sh->sess_how[i] == RST_SESS_HELPER && sh->img->tasks[i].sid == pgid) ||
+		    (sh->sess_how[i] == RST_SESS_ADOPTED_GROUP && sh->img->tasks[i].pgid == pgid);
 	if (!led_here)
 		return;
 	for (int ms = 0; setpgid(0, pgid) < 0; ms++) {
 		if (errno != EPERM || ms >= 5000)
-			task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid, pgid,
-				  strerror(errno));
+			restore_task_fail(ctx, sh, "pid %d: join process group %d: %s", t->pid,
+					  pgid, strerror(errno));
 		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 	}
 }
 
 /* A zombie is restored by dying the way it died; its parent reaps it when it wants to. */
-__attribute__((noreturn)) static void become_zombie(const struct img_task *t)
+__attribute__((noreturn)) void restore_become_zombie(const struct img_task *t)
 {
 	prctl(PR_SET_NAME, t->comm);
 	if (WIFSIGNALED(t->exit_code)) {
@@ -306,110 +307,20 @@ static void fdt_owner_step(const struct rst_shared *sh, const struct img_task *t
 	}
 }
 
-static void fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c)
+void restore_fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c)
 {
 	pid_t pid = restore_clone_pid(ctx, c->pid, c->shares_files ? CLONE_FILES : 0,
 				      c->exit_signal);
 
 	if (pid < 0)
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
 	if (pid == 0 && c->zombie) {
 		set_session(ctx, sh, c);
-		become_zombie(c);
+		restore_fork_adopted(ctx, sh, c);
+		restore_become_zombie(c);
 	}
 	if (pid == 0)
 		restore_task_run(ctx, sh, c);
-}
-
-/*
- * The children of t made by a helper: one per gone session leader, with its pid, which makes
- * the session, forks them and exits. They come back to t, a child subreaper meanwhile.
- */
-static void fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
-			    const struct img_task *t)
-{
-	const struct img *img = sh->img;
-	bool any = false;
-
-	for (uint32_t i = 0; i < img->ntasks; i++) {
-		const struct img_task *c = &img->tasks[i], *z;
-		bool first = true;
-		int status;
-		pid_t h;
-
-		if (c->ppid != t->pid || sh->sess_how[i] != RST_SESS_HELPER)
-			continue;
-		/* Made already, with an earlier child of the same session? */
-		for (uint32_t j = 0; j < i; j++)
-			first &= !(img->tasks[j].ppid == t->pid &&
-				   sh->sess_how[j] == RST_SESS_HELPER && img->tasks[j].sid == c->sid);
-		if (!first)
-			continue;
-		if (!any && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-			task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
-				  strerror(errno));
-		any = true;
-		/* The zombie that led the session, if it is one: it stays for t to reap. */
-		z = NULL;
-		for (uint32_t j = 0; j < img->ntasks; j++)
-			if (img->tasks[j].pid == c->sid && sh->sess_how[j] == RST_SESS_ZOMBIE)
-				z = &img->tasks[j];
-		h = restore_clone_pid(ctx, c->sid, 0, z ? z->exit_signal : SIGCHLD);
-		if (h < 0)
-			task_fail(ctx, sh, NULL);
-		if (h == 0) {
-			if (setsid() < 0)
-				task_fail(ctx, sh, "helper %d of session %d: setsid: %s", c->sid,
-					  c->sid, strerror(errno));
-			for (uint32_t j = i; j < img->ntasks; j++)
-				if (img->tasks[j].ppid == t->pid &&
-				    sh->sess_how[j] == RST_SESS_HELPER && img->tasks[j].sid == c->sid)
-					fork_one(ctx, sh, &img->tasks[j]);
-			if (z)
-				become_zombie(z);
-			_exit(0);
-		}
-		/* Its children are t's once it has exited: a zombie is left for t to reap. */
-		if (z) {
-			siginfo_t si;
-
-			if (waitid(P_PID, h, &si, WEXITED | WNOWAIT | __WALL) < 0)
-				task_fail(ctx, sh, "pid %d: wait for zombie %d: %s", t->pid, h,
-					  strerror(errno));
-			continue;
-		}
-		if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status))
-			task_fail(ctx, sh, "pid %d: the helper of session %d failed", t->pid,
-				  c->sid);
-	}
-	/* Groups whose leader is gone: the helper makes the group in t's session. */
-	for (uint32_t i = 0; i < img->ntasks; i++) {
-		const struct img_task *c = &img->tasks[i];
-		int status;
-		pid_t h;
-
-		if (c->ppid != t->pid || sh->sess_how[i] != RST_GROUP_HELPER)
-			continue;
-		if (!any && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-			task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
-				  strerror(errno));
-		any = true;
-		h = restore_clone_pid(ctx, c->pgid, 0, SIGCHLD);
-		if (h < 0)
-			task_fail(ctx, sh, NULL);
-		if (h == 0) {
-			if (setpgid(0, 0) < 0)
-				task_fail(ctx, sh, "helper %d of group %d: setpgid: %s", c->pgid,
-					  c->pgid, strerror(errno));
-			fork_one(ctx, sh, c);
-			_exit(0);
-		}
-		if (waitpid(h, &status, __WALL) != h || !WIFEXITED(status) || WEXITSTATUS(status))
-			task_fail(ctx, sh, "pid %d: the helper of group %d failed", t->pid,
-				  c->pgid);
-	}
-	if (any && !t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) < 0)
-		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
 }
 
 /* t's children forked the way `how` says (RST_SESS_EARLY or RST_SESS_LATE). */
@@ -421,7 +332,7 @@ static void fork_children(struct cryo_ctx *ctx, const struct rst_shared *sh,
 
 		if (c->ppid != t->pid || c->pid == sh->img->root || sh->sess_how[i] != how)
 			continue;
-		fork_one(ctx, sh, c);
+		restore_fork_one(ctx, sh, c);
 	}
 }
 
@@ -438,7 +349,8 @@ static void set_rlimits(struct cryo_ctx *ctx, const struct rst_shared *sh, const
 		if (rl.rlim_cur > rl.rlim_max)
 			rl.rlim_cur = rl.rlim_max;
 		if (setrlimit(i, &rl) < 0)
-			task_fail(ctx, sh, "pid %d: setrlimit(%d): %s", t->pid, i, strerror(errno));
+			restore_task_fail(ctx, sh, "pid %d: setrlimit(%d): %s", t->pid, i,
+					  strerror(errno));
 		log_warn(ctx, "pid %d: rlimit %d: hard limit %llu kept below the saved %llu", t->pid,
 			 i, (unsigned long long)rl.rlim_max, (unsigned long long)t->rlim[i].max);
 	}
@@ -455,8 +367,8 @@ static void set_sigactions(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
 		if (syscall(SYS_rt_sigaction, sig, &t->sigact[sig - 1], NULL, 8) < 0)
-			task_fail(ctx, sh, "pid %d: rt_sigaction(%d): %s", t->pid, sig,
-				  strerror(errno));
+			restore_task_fail(ctx, sh, "pid %d: rt_sigaction(%d): %s", t->pid, sig,
+					  strerror(errno));
 	}
 }
 
@@ -479,8 +391,8 @@ static void drain_signals(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			continue;
 		while (waitid(P_PID, c->pid, &si, WEXITED | WNOWAIT | __WALL) < 0)
 			if (errno != EINTR)
-				task_fail(ctx, sh, "pid %d: wait for zombie %d: %s", t->pid,
-					  c->pid, strerror(errno));
+				restore_task_fail(ctx, sh, "pid %d: wait for zombie %d: %s", t->pid,
+						  c->pid, strerror(errno));
 	}
 	sigfillset(&all);
 	while (sigtimedwait(&all, NULL, &zero) > 0)
@@ -595,7 +507,7 @@ static void unregister_own_rseq(struct cryo_ctx *ctx, const struct rst_shared *s
 	if (syscall(SYS_rseq, area, __rseq_size, 1 /* RSEQ_FLAG_UNREGISTER */,
 		    0x53053053 /* RSEQ_SIG */) < 0 &&
 	    syscall(SYS_rseq, area, 32, 1, 0x53053053) < 0)
-		task_fail(ctx, sh, "unregister cryo's rseq area: %s", strerror(errno));
+		restore_task_fail(ctx, sh, "unregister cryo's rseq area: %s", strerror(errno));
 }
 
 /*
@@ -611,12 +523,13 @@ static void open_uffd(struct cryo_ctx *ctx, const struct rst_shared *sh)
 	int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
-		task_fail(ctx, sh, "userfaultfd for a lazy restore: %s", strerror(errno));
+		restore_task_fail(ctx, sh, "userfaultfd for a lazy restore: %s", strerror(errno));
 	if (ioctl(fd, UFFDIO_API, &api) < 0)
-		task_fail(ctx, sh, "userfaultfd features for a lazy restore: %s", strerror(errno));
+		restore_task_fail(ctx, sh, "userfaultfd features for a lazy restore: %s",
+				  strerror(errno));
 	if (fd != restore_uffd_slot(sh)) {
 		if (dup3(fd, restore_uffd_slot(sh), O_CLOEXEC) < 0)
-			task_fail(ctx, sh, "userfaultfd: dup3: %s", strerror(errno));
+			restore_task_fail(ctx, sh, "userfaultfd: dup3: %s", strerror(errno));
 		close(fd);
 	}
 }
@@ -632,7 +545,7 @@ static void restore_cwd(struct cryo_ctx *ctx, const struct rst_shared *sh,
 		if (sh->img->files[i].id == t->cwd_file)
 			fd = sh->file_fds[i];
 	if (t->cwd_file ? fchdir(fd) < 0 : chdir(t->cwd) < 0)
-		task_fail(ctx, sh, "pid %d: chdir %s: %s", t->pid, t->cwd, strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: chdir %s: %s", t->pid, t->cwd, strerror(errno));
 }
 
 /* The root, after all that opens a path: the image names files and the executable as seen
@@ -642,7 +555,8 @@ static void restore_root(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			 const struct img_task *t)
 {
 	if (strcmp(t->root, "/") && chroot(t->root) < 0)
-		task_fail(ctx, sh, "pid %d: chroot %s: %s", t->pid, t->root, strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: chroot %s: %s", t->pid, t->root,
+				  strerror(errno));
 }
 
 void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t)
@@ -668,10 +582,14 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* Its cgroups first, before it forks (a child starts in its parent's), maps memory
 	 * (charged to the cgroup it is in) or runs anything of the target. */
 	if (cgroup_task_enter(ctx, sh->cgroups, t->threads[0].cgroup_set, t->pid) < 0)
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
 	/* The init of a new pid namespace: proc of it where the tree had proc. */
 	if (sh->new_pidns && t->pid == sh->img->root && ns_root_setup(ctx, &sh->img->ns) < 0)
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
+	/* Its stand-ins for dead processes whose proc directories the tree holds, before
+	 * anything forks (lib/files/proc-dead.c). */
+	if (sh->new_pidns && t->pid == sh->img->root && dead_proc_in_init(ctx, sh) < 0)
+		restore_task_fail(ctx, sh, NULL);
 	/* Under an init of ours: the root, forked by the tracer (whose mount namespace holds
 	 * only its own proc), joins the init's, where proc is the tree's, so that the whole
 	 * namespace shares one mount namespace as a tree of its own would (and can be dumped
@@ -680,23 +598,31 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		int pidfd = (int)syscall(SYS_pidfd_open, 1, 0);
 
 		if (pidfd < 0 || setns(pidfd, CLONE_NEWNS) < 0)
-			task_fail(ctx, sh, "pid %d: join the mount namespace of its init: %s",
-				  t->pid, strerror(errno));
+			restore_task_fail(ctx, sh,
+					  "pid %d: join the mount namespace of its init: %s",
+					  t->pid, strerror(errno));
 		close(pidfd);
 	}
 	/* Memory before the forks where a child shares pages with t: it gets them by fork. */
 	plan.feeds_children = restore_mm_feeds_children(sh, t);
 	if (plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
+	/* A root that is a child subreaper is one before anything below it forks: the orphans
+	 * of the helpers of restore_fork_adopted() come to it (restore-sess.c). */
+	if (t == &sh->img->tasks[0] && t->child_subreaper &&
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		restore_task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+				  strerror(errno));
 	fork_children(ctx, sh, t, RST_SESS_EARLY);
 	set_session(ctx, sh, t);
+	restore_fork_adopted(ctx, sh, t);
 	fork_children(ctx, sh, t, RST_SESS_LATE);
-	fork_by_helpers(ctx, sh, t);
+	restore_fork_by_helpers(ctx, sh, t);
 	/* Its children have their PIDs (only our user namespace may choose them): now it goes
 	 * into the tree's, where its restorer takes its ids. */
 	if (sh->userns_maker > 0 && userns_join(sh->userns_maker) < 0)
-		task_fail(ctx, sh, "pid %d: join the new user namespace: %s", t->pid,
-			  strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: join the new user namespace: %s", t->pid,
+				  strerror(errno));
 	/* The sharers of this task's table are done with cryo's descriptors before it touches
 	 * any number (see restore_shared_tables()). */
 	fdt_owner_step(sh, t, RST_FDT_PREPARED);
@@ -705,33 +631,35 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		if (sh->feed_rd[i] >= 0 && &sh->img->tasks[i] != t)
 			close(sh->feed_rd[i]);
 	if (!plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
 	join_group(ctx, sh, t);
 	restore_cwd(ctx, sh, t);
 	umask(t->umask);
 	if (personality(t->personality) < 0)
-		task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
-			  strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
+				  strerror(errno));
 	prctl(PR_SET_NAME, t->comm);
 	set_loginuid(t);
 	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
 	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1,
 				    t->thp_except_advised ? 1 << 1 /* EXCEPT_ADVISED */ : 0, 0,
 				    0) < 0)
-		task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid, strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: PR_SET_THP_DISABLE: %s", t->pid,
+				  strerror(errno));
 	if (t->child_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-		task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid, strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: PR_SET_CHILD_SUBREAPER: %s", t->pid,
+				  strerror(errno));
 	/* A sharer leaves the table to its owner, and waits until it is filled. */
 	if (t->shares_files) {
 		fdt_say(&sh->fdt_sync[t - sh->img->tasks], RST_FDT_PREPARED);
 		fdt_wait(&sh->fdt_sync[t - sh->img->tasks], RST_FDT_FILLED);
 	} else if (restore_files_install(ctx, sh, t) < 0 || restore_files_task(ctx, sh, t) < 0) {
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
 	}
 	set_sigactions(ctx, sh, t);
 	drain_signals(ctx, sh, t);
 	if (restore_ctty(ctx, sh, t) < 0)
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
 	/* cryo's descriptors go, except the error pipe, which the restorer still needs. */
 	if (sh->err_fd > sh->base_fd && !t->shares_files)
 		close_range(sh->base_fd, sh->err_fd - 1, 0);
@@ -742,17 +670,17 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	/* Only now: closing any descriptor of a file drops the process's POSIX locks on it.
 	 * (POSIX locks belong to the table: its owner takes them.) */
 	if (!t->shares_files && restore_locks(ctx, t) < 0)
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
 	fdt_owner_step(sh, t, RST_FDT_FILLED);
 	exe_fd = open(t->mm.exe, O_RDONLY | O_CLOEXEC);
 	if (exe_fd < 0)
-		task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,
-			  strerror(errno));
+		restore_task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,
+				  strerror(errno));
 	set_rlimits(ctx, sh, t);
 	fill_args(&sh->img->ns, t, &plan, exe_fd, sh->err_fd, t == &sh->img->tasks[0]);
 	plan.args->uffd = plan.lazy ? restore_uffd_slot(sh) : -1;
 	if (restore_mm_unmap_list(ctx, &plan) < 0)
-		task_fail(ctx, sh, NULL);
+		restore_task_fail(ctx, sh, NULL);
 	restore_root(ctx, sh, t);
 
 	unregister_own_rseq(ctx, sh);

@@ -76,12 +76,21 @@ int restore_shared_tables(struct cryo_ctx *ctx, struct rst_shared *sh);
 void restore_shared_tables_free(struct rst_shared *sh);
 
 enum {
-	RST_SESS_LATE = 0,   /* after its parent made its own session or group, if it does */
-	RST_SESS_EARLY = 1,  /* before its parent's setsid(): it stays in the session before */
-	RST_SESS_HELPER = 2, /* by a helper with the pid of its session's gone leader */
-	RST_SESS_ZOMBIE = 3, /* a zombie that leads such a session: the helper, then dies */
+	RST_SESS_LATE = 0,    /* after its parent made its own session or group, if it does */
+	RST_SESS_EARLY = 1,   /* before its parent's setsid(): it stays in the session before */
+	RST_SESS_HELPER = 2,  /* by a helper with the pid of its session's gone leader */
+	RST_SESS_ZOMBIE = 3,  /* a zombie that leads such a session: the helper, then dies */
 	RST_GROUP_HELPER = 4, /* late, by a helper with the pid of its group's gone leader */
+	RST_SESS_ADOPTED = 5, /* an orphan of the root (a pid namespace's init or a subreaper) in
+			       * another task's session: forked by a helper of that session's
+			       * leader, then the root's */
+	RST_SESS_ADOPTED_GROUP = 6, /* the same, its helper with the pid of its group's gone
+				     * leader, which makes that group first */
 };
+
+/* restore-helpers.c: the highest pid the restore of img makes with its number in a pid namespace
+ * of its own (tasks, threads, stand-ins of dead processes, lib/files/proc-dead.c). */
+pid_t restore_max_pid(const struct img *img);
 
 /* Plans how each task is forked so that it comes back in its session (restore-sess.c), or
  * refuses, naming the first task that would not; own_pidns: the tree gets a new pid namespace,
@@ -271,6 +280,22 @@ __attribute__((noreturn)) void restore_task_run(struct cryo_ctx *ctx, const stru
  * still holds it.
  * Returns 0 in the child, the pid in the parent, or a negative errno. */
 pid_t restore_clone_pid(struct cryo_ctx *ctx, pid_t pid, uint64_t flags, int exit_signal);
+
+/* restore-task.c, for restore-helpers.c: in a restored task (or a helper), the reason to the
+ * error pipe (fmt NULL: the context's message) and exit; fork child c, which restores itself
+ * (a zombie dies the way it died); die the way t died. */
+__attribute__((noreturn, format(printf, 3, 4))) void
+restore_task_fail(struct cryo_ctx *ctx, const struct rst_shared *sh, const char *fmt, ...);
+void restore_fork_one(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *c);
+__attribute__((noreturn)) void restore_become_zombie(const struct img_task *t);
+
+/* restore-helpers.c: t's children that helpers make (restore-sess.c's plan): those of gone
+ * session and group leaders' (RST_SESS_HELPER, RST_GROUP_HELPER), after t's own setsid(); and,
+ * where t leads a session, the root's orphans in it (RST_SESS_ADOPTED*). */
+void restore_fork_by_helpers(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			     const struct img_task *t);
+void restore_fork_adopted(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			  const struct img_task *t);
 
 extern const unsigned char restorer_blob[];
 extern const size_t restorer_blob_size;

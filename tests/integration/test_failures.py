@@ -71,7 +71,7 @@ def _hashes(d):
 
 @pytest.mark.parametrize("kind", ["xdp", "packet-fanout-cbpf", "packet-fanout-ebpf",
                                   "userfaultfd", "io_uring",
-                                  "scm-self", "ns-gone"])
+                                  "ns-gone"])
 def test_dump_refuses_unsupported_fd(env, kind):
     run = env.start([workload("fail_unsupported"), kind])
     run.wait_for("ready")

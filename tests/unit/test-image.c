@@ -1252,6 +1252,45 @@ static void test_every_field(void **state)
 	json_decref(w.root);
 }
 
+/* A System V attachment split by mprotect(): pieces that go on from the one before decode;
+ * a piece past the segment's start after anything else, or with a gap in the segment, does
+ * not. */
+static void test_sysv_pieces(void **state)
+{
+	static const char *const piece0 =
+	    "{\"start\": \"0x400000\", \"end\": \"0x402000\", \"pgoff\": \"0x0\", \"prot\": 1, "
+	    "\"shared\": true, \"kind\": 5, \"advice\": 0, \"shmid\": 7}";
+	static const char *const piece1 =
+	    "{\"start\": \"0x402000\", \"end\": \"0x404000\", \"pgoff\": \"0x2000\", \"prot\": 3, "
+	    "\"shared\": true, \"kind\": 5, \"advice\": 0, \"shmid\": 7}";
+	static const char *const bad1[] = {
+	    /* a gap in the segment */
+	    "{\"start\": \"0x402000\", \"end\": \"0x404000\", \"pgoff\": \"0x3000\", \"prot\": 3, "
+	    "\"shared\": true, \"kind\": 5, \"advice\": 0, \"shmid\": 7}",
+	    /* another segment */
+	    "{\"start\": \"0x402000\", \"end\": \"0x404000\", \"pgoff\": \"0x2000\", \"prot\": 3, "
+	    "\"shared\": true, \"kind\": 5, \"advice\": 0, \"shmid\": 8}",
+	};
+	json_t *j = fixture_json();
+
+	(void)state;
+	put(j, "tasks/0/vmas/0", parse(piece0));
+	put(j, "tasks/0/vmas/1", parse(piece1));
+	assert_int_equal(decode_json(j), 0);
+	json_decref(j);
+	/* The second piece after a file mapping, not after its segment's start. */
+	j = fixture_json();
+	put(j, "tasks/0/vmas/1", parse(piece1));
+	expect_reject(j, -EINVAL, "does not go on from the mapping before it",
+		      "piece after a file");
+	for (size_t i = 0; i < sizeof(bad1) / sizeof(bad1[0]); i++) {
+		j = fixture_json();
+		put(j, "tasks/0/vmas/0", parse(piece0));
+		put(j, "tasks/0/vmas/1", parse(bad1[i]));
+		expect_reject(j, -EINVAL, "does not go on from the mapping before it", bad1[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1277,6 +1316,7 @@ int main(void)
 	    cmocka_unit_test(test_duplicate_tids),
 	    cmocka_unit_test(test_pending_signal),
 	    cmocka_unit_test(test_every_field),
+	    cmocka_unit_test(test_sysv_pieces),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -450,10 +450,15 @@ void restorer_main(struct rst_args *args)
 	for (uint64_t i = 0; i < args->nsysv; i++) {
 		struct rst_sysv *s = (struct rst_sysv *)args->sysv + i;
 
-		r = sys3(__NR_shmat, s->shmid, s->addr, s->shmflg);
-		if (r != (long)s->addr)
-			fail(args, "shmat of a System V segment (is it still there?)",
-			     r < 0 ? r : -14);
+		if (s->attach) {
+			r = sys3(__NR_shmat, s->shmid, s->addr, s->shmflg);
+			if (r != (long)s->addr)
+				fail(args, "shmat of a System V segment (is it still there?)",
+				     r < 0 ? r : -14);
+		}
+		r = sys3(__NR_mprotect, s->addr, s->len, s->prot);
+		if (r < 0)
+			fail(args, "mprotect a piece of a System V segment", r);
 	}
 	if (args->vdso_start) {
 		r = sys2(__NR_arch_prctl, ARCH_MAP_VDSO_64, args->vdso_start);

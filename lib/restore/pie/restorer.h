@@ -80,10 +80,14 @@ struct rst_posix_timer {
 };
 
 /* A System V segment to attach again (shmat) once cryo's mappings are gone. */
+/* A piece of a System V attachment: the first (attach) attaches the whole segment there,
+ * every piece gets its protection. */
 struct rst_sysv {
-	uint64_t addr;
+	uint64_t addr, len;
 	int32_t shmid;
 	int32_t shmflg; /* SHM_RDONLY, SHM_EXEC */
+	int32_t prot;
+	int32_t attach;
 };
 
 struct rst_itimer {
