@@ -495,6 +495,38 @@ struct img_tmpfs {
 	uint32_t of;
 };
 
+/* One mount of a tree's own mount namespace rebuilt whole at restore (lib/ns/mnt.h): a tree
+ * that pivot_root'ed into a root of its own. In the order a restore makes them: a parent
+ * before its children, an overmount after what it covers. */
+enum img_mount_kind {
+	MNT_EXTERNAL = 0, /* a bind of a host path: `source`, renamed by --external mnt[KEY] */
+	MNT_BIND,         /* a bind of a part (`source`, below its root) of the earlier mount `of` */
+	MNT_TMPFS,        /* a tmpfs of its own, contents in mnt-N.tar (N: its index + 1) */
+	MNT_PROC,         /* made again: proc, sysfs, devpts, mqueue with `options` */
+	MNT_SYSFS,
+	MNT_DEVPTS,
+	MNT_MQUEUE,
+	MNT_NKINDS,
+};
+
+struct img_mount {
+	uint32_t id;       /* the kernel's mount id at dump, for messages */
+	uint32_t parent;   /* index + 1 of the mount it is on; 0 for the root mount only */
+	uint32_t kind;     /* enum img_mount_kind */
+	char *point;       /* absolute, in the tree's root */
+	char *fstype;      /* as mountinfo named it */
+	char *source;      /* MNT_EXTERNAL: the host path; MNT_BIND: a path below `of`'s root */
+	char *key;         /* MNT_EXTERNAL: its name, the mount point unless --external named it */
+	uint32_t of;       /* MNT_BIND: index + 1 of an earlier mount of the same filesystem */
+	char *options;     /* made again: the superblock's options, less rw/ro */
+	char *device;      /* made again: its source as mountinfo shows it ("proc", "tmpfs") */
+	uint32_t flags;    /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, atime flags */
+	uint32_t shared;   /* its peer group as the kernel numbered it at dump; 0: none */
+	uint32_t master;   /* the peer group it is a slave of; 0: none */
+	bool unbindable;
+	uint64_t size, inodes; /* MNT_TMPFS: capacity in bytes and inodes (statvfs) */
+};
+
 /* One line of a user namespace's uid_map or gid_map: ids inside..inside+count-1 are
  * outside..outside+count-1 on the host. */
 struct img_idmap {
@@ -521,6 +553,13 @@ struct img_ns {
 	struct img_idmap *uid_map, *gid_map;
 	uint32_t nuid_map, ngid_map;
 	bool setgroups_deny;
+	/* Its whole mount namespace, when its root is not ours (lib/ns/mnt.h); then ntmpfs is 0.
+	 * outside: the ids of the files it held on mounts not in it (opened before it
+	 * pivot_root'ed), reopened at restore through our root. */
+	struct img_mount *mounts;
+	uint32_t nmounts;
+	uint32_t *outside;
+	uint32_t noutside;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

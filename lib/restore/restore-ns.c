@@ -32,6 +32,7 @@
 #include "base/worker.h"
 #include "cgroup/cgroup.h"
 #include "ns/ipc.h"
+#include "ns/mnt.h"
 #include "ns/ns.h"
 #include "ns/tmpfs.h"
 #include "restore.h"
@@ -288,6 +289,9 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);
 	if (r >= 0)
 		r = restore_files_open(ctx, sh);
+	/* Our old root, which the files above needed, must not reach the tree. */
+	if (mnt_restore_done(ctx) < 0 && r >= 0)
+		r = -EIO;
 	if (r < 0) {
 		userns_made_free(sh->userns_maker);
 		return r;

@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: MIT */
+/* The dump of a tree's whole mount namespace (mnt.h): its mountinfo read, each mount
+ * classified (a bind of ours, a bind of an earlier mount of its own, a tmpfs of its own saved
+ * with its contents, a filesystem made again), or refused naming it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "base/proc.h"
+#include "image/image-dir.h"
+#include "image/image.h"
+#include "mnt.h"
+#include "tmpfs-tar.h"
+
+#define LOG_PREFIX "mounts: "
+
+#define RESOLVE_TREE (RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+/* One line of a mountinfo file (proc_pid_mountinfo(5)); the strings point into the buffer
+ * it was read into, point and root unescaped. */
+struct mline {
+	int id, parent;
+	dev_t dev;
+	char *root, *point, *mntopts, *fstype, *source, *superopts;
+	uint32_t shared, master;
+	bool unbindable;
+};
+
+struct minfo {
+	char *buf;
+	struct mline *v;
+	size_t n;
+};
+
+static void minfo_free(struct minfo *mi)
+{
+	free(mi->buf);
+	free(mi->v);
+	*mi = (struct minfo){0};
+}
+
+static char *next_field(char **p)
+{
+	char *f = *p;
+
+	if (!f)
+		return NULL;
+	*p = strchr(f, ' ');
+	if (*p)
+		*(*p)++ = '\0';
+	return f;
+}
+
+static int parse_line(char *line, struct mline *m)
+{
+	char *p = line, *f[6], *opt;
+	unsigned maj, min;
+
+	*m = (struct mline){0};
+	for (int k = 0; k < 6; k++)
+		if (!(f[k] = next_field(&p)))
+			return -EINVAL;
+	/* The optional fields, up to "-". */
+	while ((opt = next_field(&p)) && strcmp(opt, "-")) {
+		if (!strncmp(opt, "shared:", 7))
+			m->shared = strtoul(opt + 7, NULL, 10);
+		else if (!strncmp(opt, "master:", 7))
+			m->master = strtoul(opt + 7, NULL, 10);
+		else if (!strcmp(opt, "unbindable"))
+			m->unbindable = true;
+	}
+	m->fstype = next_field(&p);
+	m->source = next_field(&p);
+	m->superopts = next_field(&p);
+	if (!opt || !m->superopts || sscanf(f[2], "%u:%u", &maj, &min) != 2)
+		return -EINVAL;
+	m->id = atoi(f[0]);
+	m->parent = atoi(f[1]);
+	m->dev = makedev(maj, min);
+	m->root = f[3];
+	m->point = f[4];
+	m->mntopts = f[5];
+	proc_unescape(m->root);
+	proc_unescape(m->point);
+	return 0;
+}
+
+static int minfo_read(const char *file, struct minfo *mi)
+{
+	char *line, *save = NULL;
+	ssize_t len = read_file_fmt(&mi->buf, "%s", file);
+
+	if (len < 0)
+		return len;
+	for (line = strtok_r(mi->buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct mline *nv = realloc(mi->v, (mi->n + 1) * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		mi->v = nv;
+		if (parse_line(line, &mi->v[mi->n]) == 0)
+			mi->n++;
+	}
+	return 0;
+}
+
+/* The root mount of a mountinfo: at "/", on a parent it does not list. NULL if none (a
+ * chroot below a mount's root shows no "/"). */
+static const struct mline *root_of(const struct minfo *mi)
+{
+	for (size_t i = 0; i < mi->n; i++) {
+		bool listed = false;
+
+		if (strcmp(mi->v[i].point, "/"))
+			continue;
+		for (size_t k = 0; k < mi->n; k++)
+			listed |= k != i && mi->v[k].id == mi->v[i].parent;
+		if (!listed)
+			return &mi->v[i];
+	}
+	return NULL;
+}
+
+/* A path below a mount's root: `root` of a mount, `path` the root of a bind of a part of it. */
+static const char *below(const char *root, const char *path)
+{
+	size_t len = strlen(root);
+
+	if (!strcmp(root, "/"))
+		return path;
+	if (strncmp(path, root, len) || (path[len] && path[len] != '/'))
+		return NULL;
+	return path[len] ? path + len : "/";
+}
+
+static char *join(const char *dir, const char *rest)
+{
+	char *s;
+
+	if (!strcmp(rest, "/"))
+		return strdup(dir);
+	if (asprintf(&s, "%s%s", strcmp(dir, "/") ? dir : "", rest) < 0)
+		return NULL;
+	return s;
+}
+
+struct dumper {
+	struct cryo_ctx *ctx;
+	struct img_ns *ns;
+	struct minfo tree, ours;
+	size_t *order;   /* tree lines in the order a restore makes them */
+	int rootfd;      /* the tree's root, /proc/PID/root */
+	int dirfd;
+	const struct mnt_external *ext;
+	unsigned next;
+};
+
+/* The tree's mount, reached through its root (for its contents and to check a host path
+ * is the same directory): a descriptor, or -errno (hidden under another mount: -EXDEV). */
+static int open_tree_mount(struct dumper *d, const struct mline *m, int flags)
+{
+	struct stat st;
+	int fd = tmpfs_openat2(d->rootfd, m->point, flags, RESOLVE_TREE);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_dev != m->dev) {
+		close(fd);
+		return -EXDEV;
+	}
+	return fd;
+}
+
+/* A mount of ours that shows the same directory as the tree's m: its path, or NULL. */
+static char *host_path(struct dumper *d, const struct mline *m)
+{
+	_cleanup_close_ int theirs = open_tree_mount(d, m, O_PATH);
+	struct stat ts, hs;
+
+	if (theirs >= 0 && fstat(theirs, &ts) < 0)
+		return NULL;
+	for (size_t k = 0; k < d->ours.n; k++) {
+		const struct mline *h = &d->ours.v[k];
+		const char *rest = h->dev == m->dev ? below(h->root, m->root) : NULL;
+		_cleanup_close_ int fd = -1;
+		char *path;
+
+		if (!rest || !(path = join(h->point, rest)))
+			continue;
+		/* Not hidden under another of our mounts, and (where the tree's mount is not
+		 * itself hidden) the very directory or file. */
+		fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, &hs) == 0 && hs.st_dev == m->dev &&
+		    (theirs < 0 || hs.st_ino == ts.st_ino))
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+/* The restore order: a parent before its children, the older first (a mount over another at
+ * the same place has the covered one as its parent, so this keeps overmounts on top). */
+static int make_order(struct dumper *d, const struct mline *root)
+{
+	size_t n = d->tree.n, done = 0;
+	bool *placed = calloc(n + 1, sizeof(*placed));
+
+	d->order = calloc(n + 1, sizeof(*d->order));
+	if (!placed || !d->order) {
+		free(placed);
+		return -ENOMEM;
+	}
+	d->order[done++] = root - d->tree.v;
+	placed[root - d->tree.v] = true;
+	while (done < n) {
+		size_t best = n;
+
+		for (size_t i = 0; i < n; i++) {
+			bool parent_placed = false;
+
+			if (placed[i])
+				continue;
+			for (size_t k = 0; k < done; k++)
+				parent_placed |= d->tree.v[d->order[k]].id == d->tree.v[i].parent;
+			if (parent_placed && (best == n || d->tree.v[i].id < d->tree.v[best].id))
+				best = i;
+		}
+		if (best == n) {
+			free(placed);
+			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mounts do not hang from "
+					"its root mount");
+		}
+		placed[best] = true;
+		d->order[done++] = best;
+	}
+	free(placed);
+	return 0;
+}
+
+/* The superblock's options less rw and ro (the mount's flag says which). */
+static char *super_options(const char *superopts)
+{
+	char *out = calloc(1, strlen(superopts) + 1);
+	const char *p = superopts;
+
+	while (out && *p) {
+		size_t len = strcspn(p, ",");
+
+		if (!(len == 2 && (!strncmp(p, "rw", 2) || !strncmp(p, "ro", 2)))) {
+			if (*out)
+				strcat(out, ",");
+			strncat(out, p, len);
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	return out;
+}
+
+static uint32_t made_kind(const char *fstype)
+{
+	static const struct {
+		const char *name;
+		uint32_t kind;
+	} made[] = {{"tmpfs", MNT_TMPFS},   {"proc", MNT_PROC},	    {"sysfs", MNT_SYSFS},
+		    {"devpts", MNT_DEVPTS}, {"mqueue", MNT_MQUEUE}};
+
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		if (!strcmp(fstype, made[i].name))
+			return made[i].kind;
+	return MNT_NKINDS;
+}
+
+/* The name --external gave our mount at point, or the point itself. */
+static char *external_key(struct dumper *d, const char *point)
+{
+	for (unsigned i = 0; i < d->next; i++)
+		if (!strcmp(d->ext[i].a, point))
+			return strdup(d->ext[i].b);
+	return strdup(point);
+}
+
+/* A tmpfs of the tree's own: its size, and its contents into mnt-N.tar. */
+static int save_tmpfs(struct dumper *d, const struct mline *l, struct img_mount *m,
+		      uint32_t index)
+{
+	_cleanup_close_ int fd = open_tree_mount(d, l, O_RDONLY | O_DIRECTORY | O_NOATIME);
+	_cleanup_close_ int out = -1;
+	struct statvfs sv;
+	char file[32];
+	int r;
+
+	if (fd == -EXDEV)
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tmpfs at %s is hidden under another "
+				"mount: cryo cannot read it to save it", l->point);
+	if (fd < 0)
+		return cryo_err(d->ctx, fd, "open the tmpfs at %s", l->point);
+	if (fstatvfs(fd, &sv) < 0)
+		return cryo_err(d->ctx, -errno, "statfs the tmpfs at %s", l->point);
+	m->size = (uint64_t)sv.f_blocks * sv.f_frsize;
+	m->inodes = sv.f_files;
+	snprintf(file, sizeof(file), "mnt-%u.tar", index + 1);
+	out = image_file_create(d->dirfd, file, O_WRONLY);
+	if (out < 0)
+		return cryo_err(d->ctx, out, "create %s", file);
+	r = tmpfs_tar_pack(d->ctx, l->point, fd, l->dev, out);
+	if (r >= 0 && fsync(out) < 0)
+		r = cryo_err(d->ctx, -errno, "write %s", file);
+	return r;
+}
+
+static int classify(struct dumper *d, uint32_t i)
+{
+	const struct mline *l = &d->tree.v[d->order[i]];
+	struct img_mount *m = &d->ns->mounts[i];
+	uint32_t made = made_kind(l->fstype);
+	const char *rest;
+
+	m->id = l->id;
+	m->flags = mnt_flags_of(l->mntopts);
+	m->shared = l->shared;
+	m->master = l->master;
+	m->unbindable = l->unbindable;
+	m->point = strdup(l->point);
+	m->fstype = strdup(l->fstype);
+	if (!m->point || !m->fstype)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < i; k++)
+		if (d->tree.v[d->order[k]].id == l->parent)
+			m->parent = k + 1;
+	if (strlen(l->point) > 10 && !strcmp(l->point + strlen(l->point) - 10, " (deleted)"))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s is on a "
+				"removed directory: cryo cannot restore it yet", l->fstype,
+				l->point);
+	/* proc is mounted again by the tree's new init, for its pid namespace: a bind of a
+	 * part of it would show the old one. */
+	if (made == MNT_PROC && strcmp(l->root, "/"))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of a part "
+				"of proc (%s): cryo cannot restore it yet", l->point, l->root);
+	/* A filesystem of the tree's own mounted before (a bind of a part of its tmpfs, of its
+	 * devpts's ptmx): bound again from there. */
+	for (uint32_t k = 0; k < i; k++) {
+		const struct img_mount *e = &d->ns->mounts[k];
+		const struct mline *el = &d->tree.v[d->order[k]];
+
+		if (el->dev != l->dev || e->kind == MNT_EXTERNAL || e->kind == MNT_BIND ||
+		    !(rest = below(el->root, l->root)))
+			continue;
+		m->kind = MNT_BIND;
+		m->of = k + 1;
+		m->source = strdup(rest);
+		return m->source ? 0 : -ENOMEM;
+	}
+	/* A filesystem we have too (the host's disk, a tmpfs of ours). */
+	m->source = host_path(d, l);
+	if (m->source) {
+		m->kind = MNT_EXTERNAL;
+		m->key = external_key(d, l->point);
+		if (!m->key)
+			return -ENOMEM;
+		log_info(d->ctx, "%s: a bind of our %s (%s), made again at restore", l->point,
+			 m->source, l->fstype);
+		return 0;
+	}
+	for (uint32_t k = 0; k < d->ours.n; k++)
+		if (d->ours.v[k].dev == l->dev)
+			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s shows "
+					"%s of device %u:%u, which no path of ours reaches (hidden "
+					"under another mount?)", l->fstype, l->point, l->root,
+					major(l->dev), minor(l->dev));
+	if (made == MNT_NKINDS || strcmp(l->root, "/"))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount namespace has a %s mount at "
+				"%s (%s of %s, device %u:%u) that is no bind of ours, and a "
+				"filesystem cryo neither saves nor makes again", l->fstype,
+				l->point, l->root, l->source, major(l->dev), minor(l->dev));
+	m->kind = made;
+	m->options = super_options(l->superopts);
+	m->device = strdup(l->source);
+	if (!m->options || !m->device)
+		return -ENOMEM;
+	if (strlen(m->options) > 512)
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the %s at %s: its options are too long",
+				l->fstype, l->point);
+	return made == MNT_TMPFS ? save_tmpfs(d, l, m, i) : 0;
+}
+
+/*
+ * Peer groups are made again with MOVE_MOUNT_SET_GROUP (move_mount(2)), which takes the group
+ * from a mount of the same filesystem whose root holds the other's: one member of each group
+ * must hold every other member's root, and a slave's root must lie within that member's.
+ */
+static int check_groups(struct dumper *d)
+{
+	struct img_ns *ns = d->ns;
+
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		const struct mline *li = &d->tree.v[d->order[i]];
+		uint32_t g = ns->mounts[i].shared ? ns->mounts[i].shared : ns->mounts[i].master;
+		bool wide = true, in_tree = false;
+
+		if (!g)
+			continue;
+		for (uint32_t k = 0; k < ns->nmounts; k++) {
+			const struct mline *lk = &d->tree.v[d->order[k]];
+
+			if (ns->mounts[k].shared != g)
+				continue;
+			in_tree = true;
+			if (lk->dev != li->dev || !below(li->root, lk->root))
+				wide = false;
+		}
+		if (ns->mounts[i].shared == g && !wide) {
+			/* Not the widest: another member must be. */
+			bool any = false;
+
+			for (uint32_t k = 0; k < ns->nmounts && !any; k++) {
+				const struct mline *lk = &d->tree.v[d->order[k]];
+				bool all = ns->mounts[k].shared == g;
+
+				for (uint32_t j = 0; all && j < ns->nmounts; j++)
+					if (ns->mounts[j].shared == g &&
+					    !below(lk->root, d->tree.v[d->order[j]].root))
+						all = false;
+				any = all;
+			}
+			if (!any)
+				return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is in "
+						"peer group %u, none of whose mounts shows all that "
+						"the others do: cryo cannot join them again",
+						li->point, g);
+		}
+		if (!ns->mounts[i].shared && in_tree) {
+			bool ok = false;
+
+			for (uint32_t k = 0; k < ns->nmounts; k++)
+				ok |= ns->mounts[k].shared == g &&
+				      d->tree.v[d->order[k]].dev == li->dev &&
+				      below(d->tree.v[d->order[k]].root, li->root);
+			if (!ok)
+				return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a "
+						"slave of peer group %u, none of whose mounts shows "
+						"all it does: cryo cannot make it a slave again",
+						li->point, g);
+		}
+	}
+	return 0;
+}
+
+/* The files the tree holds on mounts not in its namespace (opened before it pivoted): their
+ * paths are ours, and a restore opens them through our root. */
+static int note_outside(struct dumper *d, const struct img *img)
+{
+	struct img_ns *ns = d->ns;
+
+	for (uint32_t t = 0; t < img->ntasks; t++) {
+		const struct img_task *task = &img->tasks[t];
+
+		for (uint32_t j = 0; !task->zombie && j < task->nfds; j++) {
+			const struct img_fd *fd = &task->fds[j];
+			const struct img_file *f = NULL;
+			_cleanup_free_ char *info = NULL;
+			char *p;
+			bool in = false, seen = false;
+			int mnt;
+
+			for (uint32_t k = 0; k < img->nfiles && !f; k++)
+				if (img->files[k].id == fd->file_id)
+					f = &img->files[k];
+			if (!f || f->type != FILE_REG || !f->path || f->path[0] != '/')
+				continue;
+			for (uint32_t k = 0; k < ns->noutside; k++)
+				seen |= ns->outside[k] == f->id;
+			if (seen || read_file_fmt(&info, "/proc/%d/fdinfo/%d", task->pid,
+						  fd->fd) < 0 ||
+			    !(p = strstr(info, "mnt_id:")))
+				continue;
+			mnt = atoi(p + 7);
+			for (size_t k = 0; k < d->tree.n; k++)
+				in |= d->tree.v[k].id == mnt;
+			if (in)
+				continue;
+			uint32_t *nv = realloc(ns->outside, (ns->noutside + 1) * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			ns->outside = nv;
+			ns->outside[ns->noutside++] = f->id;
+			log_info(d->ctx, "fd %d of pid %d (%s) is on a mount outside the tree's "
+				 "namespace: reopened through our root", fd->fd, task->pid, f->path);
+		}
+	}
+	return 0;
+}
+
+int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, const struct mnt_external *ext,
+	     unsigned next, struct img *img)
+{
+	struct dumper d = {.ctx = ctx, .ns = &img->ns, .rootfd = -1, .dirfd = dirfd,
+			   .ext = ext, .next = next};
+	const struct mline *theirs, *ours;
+	char file[64];
+	int r;
+
+	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
+	r = minfo_read(file, &d.tree);
+	if (r >= 0)
+		r = minfo_read("/proc/self/mountinfo", &d.ours);
+	if (r < 0) {
+		r = cryo_err(ctx, r, "read the mounts of pid %d", pid);
+		goto out;
+	}
+	theirs = root_of(&d.tree);
+	ours = root_of(&d.ours);
+	/* Its root is ours (or a chroot below one of our mounts): a copy of our namespace
+	 * with its own mounts added is its world (tmpfs.c). */
+	r = 0;
+	if (!theirs || (ours && theirs->dev == ours->dev && !strcmp(theirs->root, ours->root)))
+		goto out;
+	if (d.tree.n > MNT_MAX) {
+		r = cryo_err(ctx, -EOPNOTSUPP, "the tree has %zu mounts, more than the %d cryo "
+			     "carries", d.tree.n, MNT_MAX);
+		goto out;
+	}
+	snprintf(file, sizeof(file), "/proc/%d/root", pid);
+	d.rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d.rootfd < 0) {
+		r = cryo_err(ctx, -errno, "open the root of pid %d", pid);
+		goto out;
+	}
+	r = make_order(&d, theirs);
+	if (r >= 0 && !(d.ns->mounts = calloc(d.tree.n + 1, sizeof(*d.ns->mounts))))
+		r = -ENOMEM;
+	for (uint32_t i = 0; r >= 0 && i < d.tree.n; i++) {
+		d.ns->nmounts = i + 1;
+		r = classify(&d, i);
+	}
+	if (r >= 0 && d.ns->mounts[0].kind != MNT_EXTERNAL && d.ns->mounts[0].kind != MNT_TMPFS)
+		r = cryo_err(ctx, -EOPNOTSUPP, "the tree's root is a %s mount, neither a bind of "
+			     "ours nor a tmpfs", d.ns->mounts[0].fstype);
+	if (r >= 0)
+		r = check_groups(&d);
+	if (r >= 0)
+		r = note_outside(&d, img);
+	if (r >= 0)
+		r = 1;
+out:
+	if (d.rootfd >= 0)
+		close(d.rootfd);
+	free(d.order);
+	minfo_free(&d.tree);
+	minfo_free(&d.ours);
+	return r;
+}

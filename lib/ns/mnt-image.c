@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/* The "mounts" and "outside" arrays of cryo.json's "namespaces" object (docs/image-format.md),
+ * for a tree whose whole mount namespace is in the image (mnt.h). Decoded as untrusted input:
+ * a mount's parent and source are earlier entries, its point lies under its parent's, its
+ * paths are plain, each kind has exactly the fields it needs. */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "image/image.h"
+#include "image/json-codec.h"
+#include "mnt.h"
+#include "tmpfs-tar.h"
+
+#define OPTIONS_MAX 512
+#define FSTYPE_MAX  64
+#define KEY_MAX     256
+#define OUTSIDE_MAX 65536
+
+static const char *const kind_names[MNT_NKINDS] = {
+	[MNT_EXTERNAL] = "external", [MNT_BIND] = "bind",     [MNT_TMPFS] = "tmpfs",
+	[MNT_PROC] = "proc",	     [MNT_SYSFS] = "sysfs",   [MNT_DEVPTS] = "devpts",
+	[MNT_MQUEUE] = "mqueue",
+};
+
+const char *mnt_kind_name(uint32_t kind)
+{
+	return kind < MNT_NKINDS ? kind_names[kind] : NULL;
+}
+
+uint32_t mnt_flags_of(const char *mntopts)
+{
+	static const struct {
+		const char *name;
+		uint32_t flag;
+	} map[] = {{"ro", MS_RDONLY},	      {"nosuid", MS_NOSUID},
+		   {"nodev", MS_NODEV},	      {"noexec", MS_NOEXEC},
+		   {"noatime", MS_NOATIME},   {"nodiratime", MS_NODIRATIME},
+		   {"relatime", MS_RELATIME}, {"strictatime", MS_STRICTATIME}};
+	uint32_t flags = 0;
+	const char *p = mntopts;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+			if (strlen(map[i].name) == n && !strncmp(p, map[i].name, n))
+				flags |= map[i].flag;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return flags;
+}
+
+void mnt_image_free(struct img_ns *ns)
+{
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		struct img_mount *m = &ns->mounts[i];
+
+		free(m->point);
+		free(m->fstype);
+		free(m->source);
+		free(m->key);
+		free(m->options);
+		free(m->device);
+	}
+	free(ns->mounts);
+	free(ns->outside);
+	ns->mounts = NULL;
+	ns->outside = NULL;
+	ns->nmounts = ns->noutside = 0;
+}
+
+int mnt_image_encode(const struct img_ns *ns, json_t *o)
+{
+	json_t *a, *out;
+	int r = 0;
+
+	if (!ns->nmounts)
+		return 0;
+	a = json_array();
+	out = json_array();
+	for (uint32_t i = 0; a && i < ns->nmounts; i++) {
+		const struct img_mount *m = &ns->mounts[i];
+		json_t *e = json_pack("{sI sI ss ss ss sI sI sI sb}", "id", (json_int_t)m->id,
+				      "parent", (json_int_t)m->parent, "kind",
+				      mnt_kind_name(m->kind), "point", m->point, "fstype",
+				      m->fstype, "flags", (json_int_t)m->flags, "shared",
+				      (json_int_t)m->shared, "master", (json_int_t)m->master,
+				      "unbindable", m->unbindable);
+
+		if (e && m->source)
+			r |= set(e, "source", json_string(m->source));
+		if (e && m->key)
+			r |= set(e, "key", json_string(m->key));
+		if (e && m->kind == MNT_BIND)
+			r |= set(e, "of", json_integer(m->of));
+		if (e && m->options)
+			r |= set(e, "options", json_string(m->options));
+		if (e && m->device)
+			r |= set(e, "device", json_string(m->device));
+		if (e && m->kind == MNT_TMPFS) {
+			r |= set(e, "size", u64_hex(m->size));
+			r |= set(e, "inodes", u64_hex(m->inodes));
+		}
+		r |= add(a, e);
+	}
+	for (uint32_t i = 0; out && i < ns->noutside; i++)
+		r |= add(out, json_integer(ns->outside[i]));
+	r |= set(o, "mounts", a);
+	if (ns->noutside)
+		r |= set(o, "outside", out);
+	else
+		json_decref(out);
+	return r ? -ENOMEM : 0;
+}
+
+static bool plain_path(const char *p)
+{
+	return p[0] == '/' && !strchr(p, '\n') && (!p[1] || tmpfs_plain_name(p + 1, false));
+}
+
+static bool plain_text(const char *s, const char *extra)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr(extra, *s)))
+			return false;
+	return true;
+}
+
+/* child lies at or below parent. */
+static bool under(const char *parent, const char *child)
+{
+	size_t n = strlen(parent);
+
+	if (!strcmp(parent, "/"))
+		return true;
+	return !strncmp(parent, child, n) && (child[n] == '/' || !child[n]);
+}
+
+static int decode_one(struct dec *d, json_t *v, struct img_ns *ns, uint32_t i)
+{
+	struct img_mount *m = &ns->mounts[i];
+	long long id, parent, flags, shared, master, of;
+	_cleanup_free_ char *kind = NULL;
+	json_t *ub;
+	bool made;
+
+	if (!json_is_object(v))
+		return bad(d, "mounts", "holds an entry that is not an object");
+	TRY(get_int(d, v, "id", 0, INT32_MAX, &id));
+	TRY(get_int(d, v, "parent", 0, i, &parent));
+	TRY(get_str(d, v, "kind", 16, &kind));
+	TRY(get_str(d, v, "point", PATH_MAX - 1, &m->point));
+	TRY(get_str(d, v, "fstype", FSTYPE_MAX, &m->fstype));
+	TRY(get_int(d, v, "flags", 0, MNT_FLAGS, &flags));
+	TRY(get_int(d, v, "shared", 0, UINT32_MAX, &shared));
+	TRY(get_int(d, v, "master", 0, UINT32_MAX, &master));
+	ub = json_object_get(v, "unbindable");
+	if (!json_is_boolean(ub))
+		return bad(d, "unbindable", "is not true or false");
+	m->id = id;
+	m->parent = parent;
+	m->flags = flags;
+	m->shared = shared;
+	m->master = master;
+	m->unbindable = json_is_true(ub);
+	m->kind = MNT_NKINDS;
+	for (uint32_t k = 0; k < MNT_NKINDS; k++)
+		if (!strcmp(kind, kind_names[k]))
+			m->kind = k;
+	if (m->kind == MNT_NKINDS)
+		return bad(d, "kind", "names no kind of mount cryo makes");
+	if (((uint64_t)flags & ~(uint64_t)MNT_FLAGS))
+		return bad(d, "flags", "holds a flag a mount does not keep");
+	if (!plain_path(m->point))
+		return bad(d, "point", "is not a plain absolute path");
+	if (!plain_text(m->fstype, "._-"))
+		return bad(d, "fstype", "holds a character a filesystem type does not");
+	if ((i == 0) != (parent == 0))
+		return bad(d, "parent", "is 0 for another mount than the first, the root");
+	if (i == 0 && strcmp(m->point, "/"))
+		return bad(d, "point", "of the root mount is not /");
+	if (i == 0 && m->kind != MNT_EXTERNAL && m->kind != MNT_TMPFS)
+		return bad(d, "kind", "of the root mount is neither a bind of ours nor a tmpfs");
+	if (i > 0 && !under(ns->mounts[parent - 1].point, m->point))
+		return bad(d, "point", "does not lie under its parent's");
+	if (shared && shared == master)
+		return bad(d, "master", "is its own peer group");
+	made = m->kind != MNT_EXTERNAL && m->kind != MNT_BIND;
+	if (made) {
+		TRY(get_str(d, v, "options", OPTIONS_MAX, &m->options));
+		if (!plain_text(m->options, ",=_%.:-"))
+			return bad(d, "options", "holds a character a mount option does not");
+		TRY(get_str(d, v, "device", 255, &m->device));
+		if (!m->device[0] || strpbrk(m->device, "\n "))
+			return bad(d, "device", "is empty or holds a blank or a newline");
+		if (json_object_get(v, "source") || json_object_get(v, "key") ||
+		    json_object_get(v, "of"))
+			return bad(d, "source", "is there for a filesystem made again");
+	} else {
+		TRY(get_str(d, v, "source", PATH_MAX - 1, &m->source));
+		if (!plain_path(m->source))
+			return bad(d, "source", "is not a plain absolute path");
+		if (json_object_get(v, "options") || json_object_get(v, "device"))
+			return bad(d, "options", "are there for a bind");
+	}
+	if (m->kind == MNT_EXTERNAL) {
+		TRY(get_str(d, v, "key", KEY_MAX, &m->key));
+		if (!m->key[0] || strpbrk(m->key, "\n[]"))
+			return bad(d, "key", "is empty or holds a newline or a bracket");
+	} else if (json_object_get(v, "key")) {
+		return bad(d, "key", "is there for a mount that is no bind of ours");
+	}
+	if (m->kind == MNT_BIND) {
+		TRY(get_int(d, v, "of", 1, i, &of));
+		m->of = of;
+	}
+	if (m->kind == MNT_TMPFS) {
+		TRY(get_u64(d, v, "size", &m->size));
+		TRY(get_u64(d, v, "inodes", &m->inodes));
+	} else if (json_object_get(v, "size") || json_object_get(v, "inodes")) {
+		return bad(d, "size", "is there for a mount that is no tmpfs of its own");
+	}
+	return 0;
+}
+
+int mnt_image_decode(struct dec *d, json_t *o, struct img_ns *ns)
+{
+	json_t *a, *v;
+	size_t i;
+
+	if (!json_object_get(o, "mounts")) {
+		if (json_object_get(o, "outside"))
+			return bad(d, "outside", "is there without the tree's mounts");
+		return 0;
+	}
+	a = get_arr(d, o, "mounts", MNT_MAX);
+	if (!a)
+		return -EINVAL;
+	if (!(ns->own & CLONE_NEWNS) || ns->container)
+		return bad(d, "mounts", "are there for a tree without a mount namespace of its "
+			   "own, or for a container's");
+	if (ns->ntmpfs)
+		return bad(d, "mounts", "are there beside \"tmpfs\" (the two ways exclude each "
+			   "other)");
+	if (!json_array_size(a))
+		return bad(d, "mounts", "is empty");
+	ns->mounts = calloc(json_array_size(a) + 1, sizeof(*ns->mounts));
+	if (!ns->mounts)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		ns->nmounts = i + 1;
+		TRY(decode_one(d, v, ns, i));
+	}
+	if (!json_object_get(o, "outside"))
+		return 0;
+	a = get_arr(d, o, "outside", OUTSIDE_MAX);
+	if (!a)
+		return -EINVAL;
+	ns->outside = calloc(json_array_size(a) + 1, sizeof(*ns->outside));
+	if (!ns->outside)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > UINT32_MAX)
+			return bad(d, "outside", "holds what is not a file id");
+		ns->outside[ns->noutside++] = json_integer_value(v);
+	}
+	return 0;
+}

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The restore of a tree's whole mount namespace (mnt.h), in the restore worker, in the new
+ * mount namespace ns_restore_enter() made (a copy of ours, its propagation cut):
+ *
+ *   1. each mount, in the image's order (a parent before its children), is made detached:
+ *      open_tree(OPEN_TREE_CLONE) of our path or of a part of an earlier mount, or
+ *      fsopen/fsconfig/fsmount of a new filesystem (a tmpfs filled from its archive before it
+ *      is attached); mount_setattr(2) gives it its flags, and it is attached with move_mount(2)
+ *      on the descriptor of its mount point, found beneath its parent's descriptor without
+ *      crossing another mount (openat2 RESOLVE_BENEATH | RESOLVE_NO_XDEV), so that an
+ *      overmount cannot send it elsewhere. The root one goes on a directory of ours (/tmp),
+ *      in this namespace only;
+ *   2. pivot_root(".", ".") in it (pivot_root(2)); our old root, left on top of the tree's,
+ *      is detached by mnt_restore_done() once the files the tree held outside its namespace
+ *      are open: then only the tree's mounts are left;
+ *   3. propagation last, once nothing else is mounted (a shared mount would copy what is
+ *      mounted under it to its peers): every mount private, then each peer group made again
+ *      (MS_SHARED on a first member, MOVE_MOUNT_SET_GROUP from it for the others), each slave
+ *      made a member of its master's group and then a slave (MS_SLAVE), unbindable last.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "image/image-dir.h"
+#include "image/image.h"
+#include "mnt.h"
+#include "tmpfs-tar.h"
+
+#define LOG_PREFIX "mounts: "
+
+#define RESOLVE_PART (RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+/* Our old root, open while the worker opens the image's files (mnt_outside_root()). The
+ * worker is single-threaded and restores one tree. */
+static int outside_root = -1;
+static const struct mnt_external *restore_ext;
+static unsigned restore_next;
+
+void mnt_restore_externals(const struct mnt_external *ext, unsigned next)
+{
+	restore_ext = ext;
+	restore_next = next;
+}
+
+int mnt_outside_root(void)
+{
+	return outside_root;
+}
+
+bool mnt_file_outside(const struct img_ns *ns, uint32_t id)
+{
+	for (uint32_t i = 0; i < ns->noutside; i++)
+		if (ns->outside[i] == id)
+			return outside_root >= 0;
+	return false;
+}
+
+int mnt_restore_done(struct cryo_ctx *ctx)
+{
+	int r = 0;
+
+	if (outside_root < 0)
+		return 0;
+	/* Ours lies over the tree's root (pivot()): detached through a descriptor of it. */
+	if (fchdir(outside_root) < 0 || umount2(".", MNT_DETACH) < 0)
+		r = cryo_err(ctx, -errno, "detach our root from the tree's namespace");
+	if (chdir("/") < 0 && r == 0)
+		r = cryo_err(ctx, -errno, "chdir to the tree's root");
+	close(outside_root);
+	outside_root = -1;
+	return r;
+}
+
+static const struct {
+	uint32_t ms, attr;
+} attrs[] = {
+	{MS_RDONLY, MOUNT_ATTR_RDONLY},	  {MS_NOSUID, MOUNT_ATTR_NOSUID},
+	{MS_NODEV, MOUNT_ATTR_NODEV},	  {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+	{MS_NOATIME, MOUNT_ATTR_NOATIME}, {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+	{MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
+};
+
+uint64_t mnt_attr_of(uint32_t ms)
+{
+	uint64_t attr = 0;
+
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if (ms & attrs[i].ms)
+			attr |= attrs[i].attr;
+	if (!(ms & (MS_NOATIME | MS_STRICTATIME)))
+		attr |= MOUNT_ATTR_RELATIME;
+	return attr;
+}
+
+static int set_attr(int fd, struct mount_attr *a)
+{
+	return syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, a, sizeof(*a)) < 0 ? -errno : 0;
+}
+
+/* The mount's flags (all but read-only where `rw` says so: a tmpfs is filled first). */
+static int set_flags(struct cryo_ctx *ctx, const struct img_mount *m, int fd, bool rw)
+{
+	struct mount_attr a = {.attr_clr = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+					   MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME};
+	int r;
+
+	a.attr_set = mnt_attr_of(rw ? m->flags & ~MS_RDONLY : m->flags);
+	r = set_attr(fd, &a);
+	return r < 0 ? cryo_err(ctx, r, "the %s mount at %s: its flags", m->fstype, m->point) : 0;
+}
+
+static bool master_in_image(const struct img_ns *ns, uint32_t group)
+{
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		if (ns->mounts[i].shared == group)
+			return true;
+	return false;
+}
+
+/* A bind of one of our paths. Private at once (ours may be shared with the host's, which
+ * would send its mounts here while we build), unless it was a slave of a group of ours. */
+static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m)
+{
+	const char *path = m->source;
+	struct mount_attr priv = {.propagation = MS_PRIVATE};
+	int fd;
+
+	for (unsigned i = 0; i < restore_next; i++)
+		if (!strcmp(restore_ext[i].a, m->key))
+			path = restore_ext[i].b;
+	fd = syscall(SYS_open_tree, AT_FDCWD, path,
+		     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT)
+		return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s (external "
+				"mount \"%s\"), which is not here: give another path with "
+				"--external 'mnt[%s]:PATH'", m->point, path, m->key, m->key);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point, path);
+	if ((!m->master || master_in_image(ns, m->master)) && set_attr(fd, &priv) < 0) {
+		int r = cryo_err(ctx, -errno, "the bind of %s: make it private", path);
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* A bind of a part of an earlier mount of the tree, open at src. */
+static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
+{
+	_cleanup_close_ int part = -1;
+	int fd;
+
+	if (strcmp(m->source, "/")) {
+		part = tmpfs_openat2(src, m->source + 1, O_PATH | O_NOFOLLOW, RESOLVE_PART);
+		if (part < 0)
+			return cryo_err(ctx, -errno, "the tree's mount at %s: its source %s",
+					m->point, m->source);
+		src = part;
+	}
+	fd = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	return fd < 0 ? cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point,
+				 m->source)
+		      : fd;
+}
+
+/* A new filesystem of m's type with its options, not yet mounted anywhere. */
+static int make_new(struct cryo_ctx *ctx, const struct img_mount *m)
+{
+	static const char *const types[MNT_NKINDS] = {[MNT_TMPFS] = "tmpfs", [MNT_PROC] = "proc",
+						      [MNT_SYSFS] = "sysfs",
+						      [MNT_DEVPTS] = "devpts",
+						      [MNT_MQUEUE] = "mqueue"};
+	_cleanup_close_ int fs = syscall(SYS_fsopen, types[m->kind], FSOPEN_CLOEXEC);
+	_cleanup_free_ char *opts = strdup(m->options);
+	char *save = NULL;
+	int fd;
+
+	if (fs < 0 || !opts)
+		return fs < 0 ? cryo_err(ctx, -errno, "make a %s for %s", types[m->kind], m->point)
+			      : -ENOMEM;
+	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+
+		if (eq)
+			*eq++ = '\0';
+		if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq,
+			    0) < 0)
+			return cryo_err(ctx, -errno, "the %s at %s: option %s", types[m->kind],
+					m->point, o);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", m->device, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cryo_err(ctx, -errno, "make the %s at %s", types[m->kind], m->point);
+	fd = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	return fd < 0 ? cryo_err(ctx, -errno, "mount the %s for %s", types[m->kind], m->point)
+		      : fd;
+}
+
+static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_mount *m, uint32_t i, int fd,
+		      int dirfd)
+{
+	_cleanup_close_ int in = -1;
+	struct statvfs sv;
+	char file[32];
+
+	snprintf(file, sizeof(file), "mnt-%u.tar", i + 1);
+	in = image_file_open(dirfd, file);
+	if (in < 0)
+		return image_file_err(ctx, in, file);
+	if (fstatvfs(fd, &sv) == 0 && (uint64_t)sv.f_blocks * sv.f_frsize != m->size)
+		log_warn(ctx, "the tmpfs at %s holds %llu bytes; the tree's held %llu", m->point,
+			 (unsigned long long)sv.f_blocks * sv.f_frsize,
+			 (unsigned long long)m->size);
+	return tmpfs_tar_fill(ctx, m->point, fd, in);
+}
+
+/*
+ * Where mount i goes: its point beneath its parent's root, not crossing another mount. A
+ * point the tree's own tmpfs lacks (an archive holds no mount points: what is under a mount
+ * is hidden) is made, a directory or a file as the mount's root is.
+ */
+static int open_point(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int parent,
+		      int mfd)
+{
+	const struct img_mount *m = &ns->mounts[i], *p = &ns->mounts[m->parent - 1];
+	const char *rel = m->point + (strcmp(p->point, "/") ? strlen(p->point) : 0);
+	char dir[PATH_MAX];
+	const char *base;
+	struct stat st;
+	int fd;
+
+	while (*rel == '/')
+		rel++;
+	if (!*rel)
+		return fcntl(parent, F_DUPFD_CLOEXEC, 0);
+	fd = tmpfs_openat2(parent, rel, O_PATH | O_NOFOLLOW, RESOLVE_PART);
+	if (fd >= 0 || errno != ENOENT || p->kind != MNT_TMPFS || fstat(mfd, &st) < 0)
+		return fd >= 0 ? fd
+			       : cryo_err(ctx, -errno, "the tree's mount point %s (in the %s at %s)",
+					  m->point, p->fstype, p->point);
+	snprintf(dir, sizeof(dir), "%s", rel);
+	base = strrchr(dir, '/');
+	_cleanup_close_ int dfd = -1;
+
+	if (base) {
+		dir[base - dir] = '\0';
+		base++;
+		dfd = tmpfs_openat2(parent, dir, O_PATH | O_DIRECTORY, RESOLVE_PART);
+	} else {
+		base = rel;
+		dfd = fcntl(parent, F_DUPFD_CLOEXEC, 0);
+	}
+	if (dfd < 0 ||
+	    (S_ISDIR(st.st_mode) ? mkdirat(dfd, base, 0755)
+				 : mknodat(dfd, base, S_IFREG | 0644, 0)) < 0)
+		return cryo_err(ctx, -errno, "make the tree's mount point %s", m->point);
+	fd = tmpfs_openat2(parent, rel, O_PATH | O_NOFOLLOW, RESOLVE_PART);
+	return fd < 0 ? cryo_err(ctx, -errno, "the tree's mount point %s", m->point) : fd;
+}
+
+static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, const int *fds,
+		    int dirfd)
+{
+	const struct img_mount *m = &ns->mounts[i];
+	int fd, r;
+
+	if (m->kind == MNT_EXTERNAL)
+		fd = make_external(ctx, ns, m);
+	else if (m->kind == MNT_BIND)
+		fd = make_bind(ctx, m, fds[m->of - 1]);
+	else
+		fd = make_new(ctx, m);
+	if (fd < 0)
+		return fd;
+	r = set_flags(ctx, m, fd, m->kind == MNT_TMPFS);
+	if (r >= 0 && m->kind == MNT_TMPFS) {
+		r = fill_tmpfs(ctx, m, i, fd, dirfd);
+		if (r >= 0 && (m->flags & MS_RDONLY))
+			r = set_flags(ctx, m, fd, false);
+	}
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* A peer group's first member made, or -1. */
+static int group_rep(const struct img_ns *ns, const int *done, uint32_t upto, uint32_t group,
+		     const struct img_mount *wider_than)
+{
+	for (uint32_t k = 0; k < upto; k++)
+		if (done[k] && ns->mounts[k].shared == group) {
+			const char *root = ns->mounts[k].kind == MNT_BIND ? ns->mounts[k].source
+									  : "/";
+			const char *want = wider_than->kind == MNT_BIND ? wider_than->source : "/";
+			size_t n = strlen(root);
+
+			/* SET_GROUP takes the group from a mount whose root holds the other's. */
+			if (!strcmp(root, "/") ||
+			    (!strncmp(want, root, n) && (!want[n] || want[n] == '/')))
+				return (int)k;
+		}
+	return -1;
+}
+
+static int set_group(int from, int to)
+{
+	return syscall(SYS_move_mount, from, "", to, "",
+		       MOVE_MOUNT_SET_GROUP | MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+		       ? -errno
+		       : 0;
+}
+
+/* Step 3 (see the top): propagation, the mounts open at fds. */
+static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const int *fds)
+{
+	_cleanup_free_ int *done = calloc(ns->nmounts + 1, sizeof(int));
+	uint32_t left = ns->nmounts;
+	struct mount_attr a = {0};
+	int r;
+
+	if (!done)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		const struct img_mount *m = &ns->mounts[i];
+
+		/* A slave of a group of ours stays the slave its clone is. */
+		if (m->master && !master_in_image(ns, m->master))
+			continue;
+		a.propagation = MS_PRIVATE;
+		if ((r = set_attr(fds[i], &a)) < 0)
+			return cryo_err(ctx, r, "make the mount at %s private", m->point);
+	}
+	/* Until every group's first member is made: a slave needs its master's. */
+	while (left) {
+		uint32_t before = left;
+
+		for (uint32_t i = 0; i < ns->nmounts; i++) {
+			const struct img_mount *m = &ns->mounts[i];
+			bool own_master = m->master && master_in_image(ns, m->master);
+			int peer = m->shared ? group_rep(ns, done, ns->nmounts, m->shared, m) : -1;
+			int master = own_master ? group_rep(ns, done, ns->nmounts, m->master, m) : -1;
+
+			if (done[i] || (own_master && master < 0 && peer < 0))
+				continue;
+			r = 0;
+			if (peer >= 0) {
+				/* Its group's master comes with the group. */
+				r = set_group(fds[peer], fds[i]);
+			} else if (master >= 0) {
+				r = set_group(fds[master], fds[i]);
+				a.propagation = MS_SLAVE;
+				if (r >= 0)
+					r = set_attr(fds[i], &a);
+			}
+			if (r >= 0 && peer < 0 && m->shared) {
+				a.propagation = MS_SHARED;
+				r = set_attr(fds[i], &a);
+			}
+			if (r < 0)
+				return cryo_err(ctx, r, "the mount at %s: its peer group %u and "
+						"master %u", m->point, m->shared, m->master);
+			done[i] = 1;
+			left--;
+		}
+		if (left == before)
+			return cryo_err(ctx, -EINVAL, "the image's peer groups cannot be made "
+					"again (a master that no mount holds the root of)");
+	}
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		if (!ns->mounts[i].unbindable)
+			continue;
+		a.propagation = MS_UNBINDABLE;
+		if ((r = set_attr(fds[i], &a)) < 0)
+			return cryo_err(ctx, r, "make the mount at %s unbindable",
+					ns->mounts[i].point);
+	}
+	return 0;
+}
+
+/*
+ * Step 2: into the tree's root, open at rootfd. Ours stays on top of it (pivot_root(2): "new_root
+ * and put_old may be the same directory"), with its mounts, until mnt_restore_done(): a file
+ * the tree held outside its namespace is opened through it (a detached tree of mounts would
+ * be cut from its submounts, /dev among them). A path from our new root does not enter it.
+ */
+static int pivot(struct cryo_ctx *ctx, int rootfd)
+{
+	outside_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (outside_root < 0)
+		return cryo_err(ctx, -errno, "open our root");
+	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return cryo_err(ctx, -errno, "pivot_root into the tree's root");
+	if (chdir("/") < 0)
+		return cryo_err(ctx, -errno, "chdir to the tree's root");
+	return 0;
+}
+
+int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
+{
+	static const char *const stages[] = {"/tmp", "/mnt", "/run"};
+	_cleanup_free_ int *fds = calloc(ns->nmounts + 1, sizeof(int));
+	uint32_t made = 0;
+	int r = 0;
+
+	if (!fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		fds[i] = -1;
+	/* Our paths first, while none is hidden by the tree's root on the stage. */
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		fds[i] = ns->mounts[i].kind == MNT_EXTERNAL ? make_one(ctx, ns, i, fds, dirfd) : -1;
+		if (fds[i] < 0 && ns->mounts[i].kind == MNT_EXTERNAL) {
+			r = fds[i];
+			goto out;
+		}
+	}
+	for (; made < ns->nmounts; made++) {
+		const struct img_mount *m = &ns->mounts[made];
+		_cleanup_close_ int point = -1;
+		int fd = fds[made] >= 0 ? fds[made] : make_one(ctx, ns, made, fds, dirfd);
+
+		if (fd < 0) {
+			r = fd;
+			break;
+		}
+		fds[made] = fd;
+		if (made == 0) {
+			/* Somewhere in this namespace only, to pivot into. */
+			r = -ENOENT;
+			for (size_t s = 0; s < sizeof(stages) / sizeof(stages[0]) && r < 0; s++)
+				r = syscall(SYS_move_mount, fd, "", AT_FDCWD, stages[s],
+					    MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+			if (r < 0) {
+				cryo_err(ctx, r, "attach the tree's root mount in our namespace");
+				break;
+			}
+			continue;
+		}
+		point = open_point(ctx, ns, made, fds[m->parent - 1], fd);
+		if (point < 0) {
+			r = point;
+			break;
+		}
+		if (syscall(SYS_move_mount, fd, "", point, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+			r = cryo_err(ctx, -errno, "mount the tree's %s at %s", m->fstype, m->point);
+			break;
+		}
+	}
+	if (r >= 0)
+		r = pivot(ctx, fds[0]);
+	if (r >= 0)
+		r = set_propagation(ctx, ns, fds);
+out:
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (r < 0)
+		mnt_restore_done(ctx);
+	return r;
+}

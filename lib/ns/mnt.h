@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A tree's whole mount namespace, for a tree that lives in a root of its own: it
+ * pivot_root'ed into a directory (`unshare --root`, systemd-nspawn, bwrap, CRIU's zdtm "ns"
+ * flavour), so a copy of our mounts (what tmpfs.c restores a plain tree's namespace as) is not
+ * its world. docs/mount-namespaces.md tells the whole story; in short:
+ *
+ *   - dump (mnt-dump.c, in the dump worker, the tree frozen): every mount of the root's
+ *     mountinfo is recorded with its place, its per-mount flags and its propagation, as one of:
+ *     a bind of a path of ours (found by its superblock and its root within it among our
+ *     mounts: the host's filesystems and the tmpfs mounts the host has too), a bind of a part
+ *     of an earlier mount of the tree, a tmpfs of its own (contents in mnt-N.tar, tmpfs-tar.c),
+ *     or a filesystem made again (proc, sysfs, devpts, mqueue). Anything else is refused,
+ *     naming its mount point and type. The files the tree holds on mounts that are not in its
+ *     namespace (its output, opened before it pivoted) are listed: a restore reopens them
+ *     through our root;
+ *   - restore (mnt-restore.c, in the restore worker, in its new mount namespace, before any
+ *     file of the image is opened): each mount is made detached (fsmount, open_tree), given
+ *     its flags, filled, and attached under its parent through descriptors (move_mount), the
+ *     root one on a directory of ours that only this namespace sees; then pivot_root into it,
+ *     the old root detached, and the propagation set last (peer groups again with
+ *     MOVE_MOUNT_SET_GROUP, masters, unbindable). A failure leaves nothing: every mount is in
+ *     the worker's new namespace, which dies with it.
+ */
+#ifndef CRYO_NS_MNT_H
+#define CRYO_NS_MNT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct cryo_ctx;
+struct dec;
+struct img;
+struct img_ns;
+
+/* At most this many mounts in a tree's namespace. */
+#define MNT_MAX 256
+
+/* A name given to a mount of ours at dump (--external mnt[POINT]:KEY) or a path given to a
+ * name at restore (--external mnt[KEY]:PATH). */
+struct mnt_external {
+	char *a, *b;
+};
+
+/*
+ * In the dump worker with the tree frozen, for a plain tree (no container) with a mount
+ * namespace of its own: when its root is not ours, records every mount of it in img->ns and
+ * archives its tmpfs mounts into dirfd/mnt-N.tar: 1. 0 when its root is ours (tmpfs_dump()
+ * then carries its namespace as a copy of ours). ext: the names --external gave mounts.
+ */
+int mnt_dump(struct cryo_ctx *ctx, pid_t root, int dirfd, const struct mnt_external *ext,
+	     unsigned next, struct img *img);
+
+/* The mount names --external gives a restore (or NULL, 0): they replace the image's paths. */
+void mnt_restore_externals(const struct mnt_external *ext, unsigned next);
+
+/*
+ * In the restore worker, in the tree's new mount namespace, before any file of the image is
+ * opened: builds the tree's mounts and pivots into them, keeping our root (for the files
+ * listed as outside, mnt_outside_root()) until mnt_restore_done() detaches it.
+ */
+int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd);
+
+/* Our old root while a restore opens the image's files (-1 when there is none), and whether
+ * file `id` is one opened through it. */
+int mnt_outside_root(void);
+bool mnt_file_outside(const struct img_ns *ns, uint32_t id);
+
+/* Once the image's files are open (or the restore failed): our old root is detached from the
+ * tree's namespace (it must not reach the tree). */
+int mnt_restore_done(struct cryo_ctx *ctx);
+
+/* The "mounts" and "outside" arrays of cryo.json's "namespaces" object. */
+int mnt_image_encode(const struct img_ns *ns, json_t *o);
+int mnt_image_decode(struct dec *d, json_t *o, struct img_ns *ns);
+void mnt_image_free(struct img_ns *ns);
+
+/* The name of a kind (enum img_mount_kind), NULL if none. */
+const char *mnt_kind_name(uint32_t kind);
+
+/* The MS_* per-mount flags of mountinfo's mount options field. */
+uint32_t mnt_flags_of(const char *mntopts);
+
+/* MS_* per-mount flags as MOUNT_ATTR_* (relatime where no other atime flag is). */
+uint64_t mnt_attr_of(uint32_t ms);
+
+/* The MS_* flags a mount keeps in the image. */
+#define MNT_FLAGS                                                                                  \
+	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | \
+	 MS_STRICTATIME)
+
+#endif

@@ -1,0 +1,108 @@
+"""A tree in a root of its own (lib/ns/mnt.h, docs/mount-namespaces.md): the init of new pid,
+mount, net, uts and ipc namespaces that pivot_root'ed into a directory, in the shape of CRIU's
+zdtm "ns" flavour (its root a private bind of a directory of ours, /dev a bind of a tmpfs of
+ours with device nodes). Its whole mount namespace is dumped and built again at restore:
+binds of our paths, a tmpfs of its own with its files, proc, a new devpts with an open pty,
+per-mount flags and propagation. The workloads compare their mountinfo (ids and peer group
+numbers renumbered) before and after."""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from conftest import STREAM, alive, cryo, reap, workload
+
+pytestmark = pytest.mark.skipif(STREAM, reason="a tree with namespaces of its own is "
+                                "restored from a directory, not as it arrives")
+
+
+def sh(*args):
+    subprocess.run(args, check=True, capture_output=True)
+
+
+def mounted(path):
+    with open("/proc/self/mountinfo") as f:
+        return any(line.split()[4] == str(path) for line in f)
+
+
+@contextmanager
+def ns_root(tmp):
+    """ROOT: a private bind of a directory of ours; DEV: a tmpfs of ours with device nodes,
+    as zdtm's harness makes them on the host. Unmounted whatever happens."""
+    testdir, root, dev = tmp / "testdir", tmp / "root", tmp / "dev"
+    for d in (testdir, root, dev):
+        d.mkdir()
+    for d in ("dev", "usr", "old", "proc", "run"):
+        (testdir / d).mkdir()
+    os.symlink("usr/lib", testdir / "lib")
+    os.symlink("usr/lib64", testdir / "lib64")
+    (testdir / "root-mark").write_text("the test's root\n")
+    try:
+        sh("mount", "--make-private", "--bind", testdir, root)
+        sh("mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "criu-test-dev", dev)
+        sh("mount", "--make-private", dev)
+        for name, major, minor in (("null", 1, 3), ("zero", 1, 5), ("urandom", 1, 9)):
+            os.mknod(dev / name, 0o666 | 0o020000, os.makedev(major, minor))
+            os.chmod(dev / name, 0o666)
+        (dev / "pts").mkdir()
+        os.symlink("pts/ptmx", dev / "ptmx")
+        yield root, dev
+    finally:
+        for d in (root, dev):
+            subprocess.run(["umount", "-l", d], capture_output=True)
+
+
+def start(env, name, root, dev):
+    run = env.start([workload(name), root, dev])
+    run.wait_for("ready")
+    return run, int(re.search(r"nsinit (\d+)", run.text()).group(1))
+
+
+def dump(env, init, img=None, extra=()):
+    img = img or env.tmp / "img"
+    env.images.append(img)
+    cryo("dump", "-t", init, "-D", img, *extra)
+    deadline = time.time() + 5
+    while alive(init) and time.time() < deadline:
+        time.sleep(0.01)
+    assert not alive(init), "the dump did not kill the tree"
+    return img
+
+
+def restore(env, img, extra=(), check=True):
+    pidfile = env.tmp / "r.pid"
+    p = cryo("restore", "-D", img, "--detach", "--pidfile", pidfile, *extra, check=check)
+    if p.returncode == 0:
+        env.restored.append(int(pidfile.read_text()))
+        return int(pidfile.read_text()), p
+    return None, p
+
+
+def finish(run, pid):
+    os.kill(pid, signal.SIGUSR1)
+    code = reap(pid, 20)
+    assert code == 0 and run.text().rstrip().endswith("PASS"), run.text()[-4000:]
+
+
+def test_ns_root_comes_back_in_its_own_root(env):
+    with ns_root(env.tmp) as (root, dev):
+        run, init = start(env, "ns_root", root, dev)
+        img = dump(env, init)
+        ns = json.loads((img / "cryo.json").read_text())["namespaces"]
+        kinds = {m["point"]: (m["kind"], m.get("source")) for m in ns["mounts"]}
+        assert kinds["/"] == ("external", str(env.tmp / "testdir")), kinds
+        assert kinds["/dev"] == ("external", str(dev)), kinds
+        assert kinds["/usr"] == ("external", "/usr"), kinds
+        assert kinds["/run"][0] == "tmpfs" and kinds["/proc"][0] == "proc", kinds
+        assert kinds["/dev/pts"][0] == "devpts", kinds
+        assert ns["outside"], ns  # its output, a file of ours
+        pid, _ = restore(env, img)
+        # Nothing of the tree's is mounted in our namespace.
+        assert not mounted(env.tmp / "testdir" / "run") and not mounted("/tmp/run")
+        (dev / "from-host").write_text("after restore\n")
+        finish(run, pid)
