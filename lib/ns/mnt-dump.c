@@ -14,12 +14,14 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "cryo/cryo.h"
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
@@ -294,36 +296,111 @@ static char *external_key(struct dumper *d, const char *point)
 	return strdup(point);
 }
 
-/* A tmpfs of the tree's own: its size, and its contents into mnt-N.tar. */
-static int save_tmpfs(struct dumper *d, const struct mline *l, struct img_mount *m,
-		      uint32_t index)
+static int pack(struct dumper *d, const struct mline *l, struct img_mount *m, int fd, int out)
 {
-	_cleanup_close_ int fd = open_tree_mount(d, l, O_RDONLY | O_DIRECTORY | O_NOATIME);
-	_cleanup_close_ int out = -1;
 	struct statvfs sv;
-	char file[32];
-	int r;
 
-	if (fd == -EXDEV)
-		return cryo_err(d->ctx, -EOPNOTSUPP, "the tmpfs at %s is hidden under another "
-				"mount: cryo cannot read it to save it", l->point);
-	if (fd < 0)
-		return cryo_err(d->ctx, fd, "open the tmpfs at %s", l->point);
 	if (fstatvfs(fd, &sv) < 0)
 		return cryo_err(d->ctx, -errno, "statfs the tmpfs at %s", l->point);
 	m->size = (uint64_t)sv.f_blocks * sv.f_frsize;
 	m->inodes = sv.f_files;
+	return tmpfs_tar_pack(d->ctx, l->point, fd, l->dev, out);
+}
+
+/*
+ * A tmpfs hidden under another mount at the same place (zdtm tempfs_overmounted): packed by
+ * a child in a private copy of the tree's namespace (setns(2), then unshare(CLONE_NEWNS)),
+ * where what covers it is unmounted; the tree's own namespace is not touched. The child says
+ * why it failed through a pipe.
+ */
+static int pack_hidden(struct dumper *d, pid_t pid, const struct mline *l, struct img_mount *m,
+		       int out)
+{
+	char path[64], msg[512] = "";
+	int err[2], status, r;
+	ssize_t n;
+	pid_t child;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	if (pipe2(err, O_CLOEXEC) < 0)
+		return cryo_err(d->ctx, -errno, "pipe");
+	child = fork();
+	if (child == 0) {
+		int ns = open(path, O_RDONLY | O_CLOEXEC), fd = -1;
+		struct stat st;
+
+		close(err[0]);
+		r = ns < 0 || setns(ns, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0 ||
+				    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
+			? cryo_err(d->ctx, -errno, "a copy of the tree's mount namespace")
+			: 0;
+		for (int i = 0; r >= 0 && i < MNT_MAX; i++) {
+			fd = open(l->point, O_RDONLY | O_DIRECTORY | O_NOATIME | O_CLOEXEC);
+			if (fd < 0 || fstat(fd, &st) < 0) {
+				r = cryo_err(d->ctx, -errno, "open the tmpfs at %s", l->point);
+				break;
+			}
+			if (st.st_dev == l->dev)
+				break;
+			close(fd);
+			fd = -1;
+			/* What covers it is not at the same place: not reached this way. */
+			if (umount2(l->point, MNT_DETACH) < 0)
+				r = cryo_err(d->ctx, -EOPNOTSUPP, "the tmpfs at %s is hidden under "
+					     "another mount: cryo cannot read it to save it",
+					     l->point);
+		}
+		if (r >= 0)
+			r = pack(d, l, m, fd, out);
+		if (r < 0 && write(err[1], cryo_ctx_errmsg(d->ctx),
+				   strlen(cryo_ctx_errmsg(d->ctx))) < 0)
+			_exit(2);
+		/* Its size, which the image needs, goes back too. */
+		uint64_t sizes[2] = {m->size, m->inodes};
+
+		if (r >= 0 && write(err[1], sizes, sizeof(sizes)) < 0)
+			_exit(2);
+		_exit(r < 0 ? 1 : 0);
+	}
+	close(err[1]);
+	if (child < 0) {
+		close(err[0]);
+		return cryo_err(d->ctx, -errno, "fork to read the tmpfs at %s", l->point);
+	}
+	n = read(err[0], msg, sizeof(msg) - 1);
+	close(err[0]);
+	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "%s", n > 0 && msg[0] ? msg :
+				"the child reading a hidden tmpfs failed");
+	if (n != 2 * sizeof(uint64_t))
+		return cryo_err(d->ctx, -EIO, "the child reading the tmpfs at %s", l->point);
+	memcpy(&m->size, msg, sizeof(uint64_t));
+	memcpy(&m->inodes, msg + sizeof(uint64_t), sizeof(uint64_t));
+	return 0;
+}
+
+/* A tmpfs of the tree's own: its size, and its contents into mnt-N.tar. */
+static int save_tmpfs(struct dumper *d, pid_t pid, const struct mline *l, struct img_mount *m,
+		      uint32_t index)
+{
+	_cleanup_close_ int fd = open_tree_mount(d, l, O_RDONLY | O_DIRECTORY | O_NOATIME);
+	_cleanup_close_ int out = -1;
+	char file[32];
+	int r;
+
+	if (fd < 0 && fd != -EXDEV)
+		return cryo_err(d->ctx, fd, "open the tmpfs at %s", l->point);
 	snprintf(file, sizeof(file), "mnt-%u.tar", index + 1);
 	out = image_file_create(d->dirfd, file, O_WRONLY);
 	if (out < 0)
 		return cryo_err(d->ctx, out, "create %s", file);
-	r = tmpfs_tar_pack(d->ctx, l->point, fd, l->dev, out);
+	r = fd == -EXDEV ? pack_hidden(d, pid, l, m, out) : pack(d, l, m, fd, out);
 	if (r >= 0 && fsync(out) < 0)
 		r = cryo_err(d->ctx, -errno, "write %s", file);
 	return r;
 }
 
-static int classify(struct dumper *d, uint32_t i)
+static int classify(struct dumper *d, pid_t pid, uint32_t i)
 {
 	const struct mline *l = &d->tree.v[d->order[i]];
 	struct img_mount *m = &d->ns->mounts[i];
@@ -395,7 +472,7 @@ static int classify(struct dumper *d, uint32_t i)
 	if (strlen(m->options) > 512)
 		return cryo_err(d->ctx, -EOPNOTSUPP, "the %s at %s: its options are too long",
 				l->fstype, l->point);
-	return made == MNT_TMPFS ? save_tmpfs(d, l, m, i) : 0;
+	return made == MNT_TMPFS ? save_tmpfs(d, pid, l, m, i) : 0;
 }
 
 /*
@@ -546,7 +623,7 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, const struct mnt_extern
 		r = -ENOMEM;
 	for (uint32_t i = 0; r >= 0 && i < d.tree.n; i++) {
 		d.ns->nmounts = i + 1;
-		r = classify(&d, i);
+		r = classify(&d, pid, i);
 	}
 	if (r >= 0 && d.ns->mounts[0].kind != MNT_EXTERNAL && d.ns->mounts[0].kind != MNT_TMPFS)
 		r = cryo_err(ctx, -EOPNOTSUPP, "the tree's root is a %s mount, neither a bind of "

@@ -106,3 +106,32 @@ def test_ns_root_comes_back_in_its_own_root(env):
         assert not mounted(env.tmp / "testdir" / "run") and not mounted("/tmp/run")
         (dev / "from-host").write_text("after restore\n")
         finish(run, pid)
+
+
+def roundtrip(env, name):
+    with ns_root(env.tmp) as (root, dev):
+        run, init = start(env, name, root, dev)
+        img = dump(env, init)
+        pid, _ = restore(env, img)
+        finish(run, pid)
+        return json.loads((img / "cryo.json").read_text())["namespaces"]["mounts"]
+
+
+def test_binds_ro_binds_file_binds_and_an_overmounted_tmpfs_come_back(env):
+    mounts = roundtrip(env, "mnt_binds")
+    kinds = {}
+    for m in mounts:
+        kinds.setdefault(m["point"], []).append((m["kind"], m.get("source")))
+    testdir = str(env.tmp / "testdir")
+    assert kinds["/data/dst"] == [("external", f"{testdir}/data/src")], kinds
+    assert kinds["/data/file_bind"] == [("external", f"{testdir}/data/file")], kinds
+    assert kinds["/t1b"] == [("bind", "/sub")] and kinds["/data/fbind"] == [("bind", "/f")]
+    assert kinds["/over"] == [("tmpfs", None), ("tmpfs", None)], kinds
+
+
+def test_peer_groups_slaves_private_and_unbindable_mounts_propagate_as_before(env):
+    mounts = roundtrip(env, "mnt_propagation")
+    by = {m["point"]: m for m in mounts}
+    assert by["/p/a"]["shared"] and by["/p/a"]["shared"] == by["/p/b"]["shared"]
+    assert by["/p/c"]["master"] == by["/p/a"]["shared"] and not by["/p/c"]["shared"]
+    assert by["/p/u"]["unbindable"]

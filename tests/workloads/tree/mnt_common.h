@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -32,18 +33,18 @@ struct mnt_launch {
 	const char *root, *dev, *self;
 };
 
-static void mnt_must(int r, const char *what)
+static inline void mnt_must(int r, const char *what)
 {
 	if (r < 0)
 		fail("%s: %s", what, strerror(errno));
 }
 
-static void mnt_path(char *buf, size_t n, const char *a, const char *b)
+static inline void mnt_path(char *buf, size_t n, const char *a, const char *b)
 {
 	snprintf(buf, n, "%s%s", a, b);
 }
 
-static int mnt_init(void *arg)
+static inline int mnt_init(void *arg)
 {
 	const struct mnt_launch *l = arg;
 	char p[4096];
@@ -71,7 +72,7 @@ static int mnt_init(void *arg)
 }
 
 /* The launcher: argv ROOT DEV. Prints "nsinit PID" and waits for the init. */
-static int mnt_launch(int argc, char **argv)
+static inline int mnt_launch(int argc, char **argv)
 {
 	struct mnt_launch l = {.root = argv[1], .dev = argv[2]};
 	char dst[4096], buf[1 << 16];
@@ -111,7 +112,7 @@ struct mnt_line {
 	unsigned shared, master;
 };
 
-static int mnt_cmp(const void *a, const void *b)
+static inline int mnt_cmp(const void *a, const void *b)
 {
 	const struct mnt_line *x = a, *y = b;
 	int c = strcmp(x->point, y->point);
@@ -122,7 +123,7 @@ static int mnt_cmp(const void *a, const void *b)
 /* Our mountinfo as text whose mount ids, peer group numbers and device numbers are gone:
  * each line "POINT ROOT OPTS PROPAGATION - TYPE SOURCE SUPEROPTS", sorted by mount point
  * (a mount under one at the same place after it), peer groups numbered in that order. */
-static char *mnt_normalized(void)
+static inline char *mnt_normalized(void)
 {
 	static struct mnt_line v[256];
 	FILE *f = fopen("/proc/self/mountinfo", "r");
@@ -186,7 +187,7 @@ static char *mnt_normalized(void)
 }
 
 /* Compares our mountinfo with `before`, naming the first line that differs. */
-static void mnt_compare(const char *before)
+static inline void mnt_compare(const char *before)
 {
 	char *now = mnt_normalized();
 	const char *a = before, *b = now;
@@ -205,7 +206,7 @@ static void mnt_compare(const char *before)
 	free(now);
 }
 
-static void mnt_write(const char *path, const char *text)
+static inline void mnt_write(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
@@ -214,7 +215,7 @@ static void mnt_write(const char *path, const char *text)
 	close(fd);
 }
 
-static void mnt_expect(const char *path, const char *text)
+static inline void mnt_expect(const char *path, const char *text)
 {
 	char buf[4096] = "";
 	int fd = open(path, O_RDONLY);

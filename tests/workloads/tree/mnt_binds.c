@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A tree in a root of its own (mnt_common.h, the zdtm "ns" shape) with binds and tmpfs mounts
+ * of every shape CRIU's zdtm bind-mount, mnt_ro_bind, tempfs_overmounted and mount_paths tests
+ * make:
+ *   - /data/dst: a bind of a directory of its root (a disk of ours), /data/ro the same bind
+ *     read-only, nosuid, nodev, noexec; /data/file_bind a bind of a file;
+ *   - /t1: a tmpfs of its own (size=2m) with a nested one at /t1/inner (noexec, noatime),
+ *     /t1b a read-only bind of its directory /t1/sub, /data/fbind a bind of its file /t1/f;
+ *   - /over: a tmpfs ("lower") overmounted by another ("upper") at the same place.
+ * After the restore it checks the mountinfo is the same, each bind shows its source (and
+ * writes go through to it), the read-only ones refuse writes, the overmount is on top and,
+ * once it is unmounted, the lower tmpfs shows its own files.
+ */
+#include "mnt_common.h"
+
+static void mk(const char *dir)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		fail("mkdir %s: %s", dir, strerror(errno));
+}
+
+static void setup(void)
+{
+	mk("/data");
+	mk("/data/src");
+	mk("/data/dst");
+	mk("/data/ro");
+	mnt_write("/data/src/a", "from the disk\n");
+	mnt_write("/data/file", "a file of the disk\n");
+	mnt_write("/data/file_bind", "");
+	mnt_write("/data/fbind", "");
+	mnt_must(mount("/data/src", "/data/dst", NULL, MS_BIND, NULL), "bind /data/dst");
+	mnt_must(mount("/data/src", "/data/ro", NULL, MS_BIND, NULL), "bind /data/ro");
+	mnt_must(mount(NULL, "/data/ro", NULL,
+		       MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
+		 "/data/ro read-only");
+	mnt_must(mount("/data/file", "/data/file_bind", NULL, MS_BIND, NULL), "bind a file");
+	mk("/t1");
+	mnt_must(mount("t1", "/t1", "tmpfs", 0, "size=2m,mode=751"), "tmpfs /t1");
+	mk("/t1/sub");
+	mk("/t1/inner");
+	mnt_write("/t1/sub/x", "x of t1\n");
+	mnt_write("/t1/f", "f of t1\n");
+	mnt_must(mount("inner", "/t1/inner", "tmpfs", MS_NOEXEC | MS_NOATIME, "size=1m"),
+		 "tmpfs /t1/inner");
+	mnt_write("/t1/inner/i", "inner\n");
+	mk("/t1b");
+	mnt_must(mount("/t1/sub", "/t1b", NULL, MS_BIND, NULL), "bind /t1b");
+	mnt_must(mount(NULL, "/t1b", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL),
+		 "/t1b read-only");
+	mnt_must(mount("/t1/f", "/data/fbind", NULL, MS_BIND, NULL), "bind a file of t1");
+	mk("/over");
+	mnt_must(mount("lower", "/over", "tmpfs", 0, "size=1m"), "tmpfs lower");
+	mnt_write("/over/which", "lower\n");
+	mnt_must(mount("upper", "/over", "tmpfs", 0, "size=1m"), "tmpfs upper");
+	mnt_write("/over/which", "upper\n");
+}
+
+static void check_rofs(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT, 0644);
+
+	if (fd >= 0 || errno != EROFS)
+		fail("%s can be written: %s", path, fd >= 0 ? "opened" : strerror(errno));
+}
+
+static int inside(void)
+{
+	char *before;
+
+	setup();
+	before = mnt_normalized();
+	test_ready();
+	test_wait(NULL);
+
+	mnt_compare(before);
+	mnt_expect("/data/dst/a", "from the disk\n");
+	mnt_write("/data/dst/b", "through the bind\n");
+	mnt_expect("/data/src/b", "through the bind\n");
+	mnt_expect("/data/ro/a", "from the disk\n");
+	check_rofs("/data/ro/c");
+	mnt_expect("/data/file_bind", "a file of the disk\n");
+	mnt_expect("/t1/sub/x", "x of t1\n");
+	mnt_expect("/t1/inner/i", "inner\n");
+	mnt_expect("/t1b/x", "x of t1\n");
+	check_rofs("/t1b/y");
+	mnt_expect("/data/fbind", "f of t1\n");
+	mnt_write("/data/fbind", "f written through its bind\n");
+	mnt_expect("/t1/f", "f written through its bind\n");
+	mnt_expect("/over/which", "upper\n");
+	mnt_must(umount2("/over", 0), "unmount the upper tmpfs");
+	mnt_expect("/over/which", "lower\n");
+	pass();
+}
+
+int main(int argc, char **argv)
+{
+	test_init();
+	if (argc > 1 && !strcmp(argv[1], "--inside"))
+		return inside();
+	return mnt_launch(argc, argv);
+}
