@@ -166,8 +166,6 @@ struct dumper {
 	size_t *order;   /* tree lines in the order a restore makes them */
 	int rootfd;      /* the tree's root, /proc/PID/root */
 	int dirfd;
-	const struct mnt_external *ext;
-	unsigned next;
 };
 
 /* The tree's mount, reached through its root (for its contents and to check a host path
@@ -288,12 +286,34 @@ static uint32_t made_kind(const char *fstype)
 }
 
 /* The name --external gave our mount at point, or the point itself. */
-static char *external_key(struct dumper *d, const char *point)
+static char *external_key(const char *point)
 {
-	for (unsigned i = 0; i < d->next; i++)
-		if (!strcmp(d->ext[i].a, point))
-			return strdup(d->ext[i].b);
+	unsigned n;
+	const struct mnt_external *ext = mnt_externals(&n);
+
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(ext[i].a, point))
+			return strdup(ext[i].b);
 	return strdup(point);
+}
+
+/* Each --external names a bind of ours of the tree's. */
+static int check_externals(struct dumper *d)
+{
+	unsigned n;
+	const struct mnt_external *ext = mnt_externals(&n);
+
+	for (unsigned i = 0; i < n; i++) {
+		bool found = false;
+
+		for (uint32_t k = 0; k < d->ns->nmounts; k++)
+			found |= d->ns->mounts[k].kind == MNT_EXTERNAL &&
+				 !strcmp(d->ns->mounts[k].point, ext[i].a);
+		if (!found)
+			return cryo_err(d->ctx, -EINVAL, "--external mnt[%s]: the tree has no bind "
+					"of a path of ours at %s", ext[i].a, ext[i].a);
+	}
+	return 0;
 }
 
 static int pack(struct dumper *d, const struct mline *l, struct img_mount *m, int fd, int out)
@@ -446,7 +466,7 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 	m->source = host_path(d, l);
 	if (m->source) {
 		m->kind = MNT_EXTERNAL;
-		m->key = external_key(d, l->point);
+		m->key = external_key(l->point);
 		if (!m->key)
 			return -ENOMEM;
 		log_info(d->ctx, "%s: a bind of our %s (%s), made again at restore", l->point,
@@ -583,11 +603,10 @@ static int note_outside(struct dumper *d, const struct img *img)
 	return 0;
 }
 
-int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, const struct mnt_external *ext,
-	     unsigned next, struct img *img)
+int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 {
-	struct dumper d = {.ctx = ctx, .ns = &img->ns, .rootfd = -1, .dirfd = dirfd,
-			   .ext = ext, .next = next};
+	struct dumper d = {.ctx = ctx, .ns = &img->ns, .rootfd = -1, .dirfd = dirfd};
+	unsigned next;
 	const struct mline *theirs, *ours;
 	char file[64];
 	int r;
@@ -605,8 +624,13 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, const struct mnt_extern
 	/* Its root is ours (or a chroot below one of our mounts): a copy of our namespace
 	 * with its own mounts added is its world (tmpfs.c). */
 	r = 0;
-	if (!theirs || (ours && theirs->dev == ours->dev && !strcmp(theirs->root, ours->root)))
+	if (!theirs || (ours && theirs->dev == ours->dev && !strcmp(theirs->root, ours->root))) {
+		if (mnt_externals(&next) && next)
+			r = cryo_err(ctx, -EINVAL, "--external mnt[...]: the tree's root is ours: "
+				     "its mounts are restored as a copy of ours, with no external "
+				     "ones to name");
 		goto out;
+	}
 	if (d.tree.n > MNT_MAX) {
 		r = cryo_err(ctx, -EOPNOTSUPP, "the tree has %zu mounts, more than the %d cryo "
 			     "carries", d.tree.n, MNT_MAX);
@@ -630,6 +654,8 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, const struct mnt_extern
 			     "ours nor a tmpfs", d.ns->mounts[0].fstype);
 	if (r >= 0)
 		r = check_groups(&d);
+	if (r >= 0)
+		r = check_externals(&d);
 	if (r >= 0)
 		r = note_outside(&d, img);
 	if (r >= 0)

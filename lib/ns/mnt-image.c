@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "base/ctx.h"
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "mnt.h"
@@ -19,12 +20,64 @@
 #define FSTYPE_MAX  64
 #define KEY_MAX     256
 #define OUTSIDE_MAX 65536
+#define EXTERNALS_MAX 64
 
 static const char *const kind_names[MNT_NKINDS] = {
 	[MNT_EXTERNAL] = "external", [MNT_BIND] = "bind",     [MNT_TMPFS] = "tmpfs",
 	[MNT_PROC] = "proc",	     [MNT_SYSFS] = "sysfs",   [MNT_DEVPTS] = "devpts",
 	[MNT_MQUEUE] = "mqueue",
 };
+
+static struct mnt_external externals[EXTERNALS_MAX];
+static unsigned nexternals;
+
+int mnt_externals_set(struct cryo_ctx *ctx, const char *const *v, unsigned n)
+{
+	for (unsigned i = 0; i < nexternals; i++) {
+		free(externals[i].a);
+		free(externals[i].b);
+	}
+	nexternals = 0;
+	if (n > EXTERNALS_MAX)
+		return cryo_err(ctx, -EINVAL, "at most %d --external", EXTERNALS_MAX);
+	for (unsigned i = 0; i < n; i++) {
+		const char *end = v[i] ? strstr(v[i], "]:") : NULL;
+
+		if (!v[i] || strncmp(v[i], "mnt[", 4) || !end || end == v[i] + 4 || !end[2] ||
+		    memchr(v[i] + 4, '\n', end - v[i] - 4))
+			return cryo_err(ctx, -EINVAL, "--external %s: cryo takes mounts only, as "
+					"mnt[A]:B (external sockets and terminals are not handled "
+					"yet; a pipe: cryo restore --inherit-fd)", v[i] ? v[i] : "");
+		externals[i].a = strndup(v[i] + 4, end - v[i] - 4);
+		externals[i].b = strdup(end + 2);
+		nexternals = i + 1;
+		if (!externals[i].a || !externals[i].b)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+const struct mnt_external *mnt_externals(unsigned *ret_n)
+{
+	*ret_n = nexternals;
+	return externals;
+}
+
+int mnt_externals_check(struct cryo_ctx *ctx, const struct img_ns *ns)
+{
+	for (unsigned i = 0; i < nexternals; i++) {
+		bool found = false;
+
+		for (uint32_t k = 0; k < ns->nmounts; k++)
+			found |= ns->mounts[k].kind == MNT_EXTERNAL &&
+				 !strcmp(ns->mounts[k].key, externals[i].a);
+		if (!found)
+			return cryo_err(ctx, -EINVAL, "--external mnt[%s]: the image has no bind of "
+					"a path of ours named %s (cryo show lists them)",
+					externals[i].a, externals[i].a);
+	}
+	return 0;
+}
 
 const char *mnt_kind_name(uint32_t kind)
 {

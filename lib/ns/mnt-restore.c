@@ -35,6 +35,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "base/fileio.h"
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
@@ -47,15 +48,6 @@
 /* Our old root, open while the worker opens the image's files (mnt_outside_root()). The
  * worker is single-threaded and restores one tree. */
 static int outside_root = -1;
-static const struct mnt_external *restore_ext;
-static unsigned restore_next;
-
-void mnt_restore_externals(const struct mnt_external *ext, unsigned next)
-{
-	restore_ext = ext;
-	restore_next = next;
-}
-
 int mnt_outside_root(void)
 {
 	return outside_root;
@@ -132,6 +124,25 @@ static bool master_in_image(const struct img_ns *ns, uint32_t group)
 	return false;
 }
 
+/* The type of the filesystem our path (open at fd) is on, from our mountinfo: in buf, or "". */
+static void fstype_of(int fd, char *buf, size_t n)
+{
+	_cleanup_free_ char *info = NULL, *table = NULL;
+	char want[32], *p;
+	int id;
+
+	buf[0] = '\0';
+	if (read_file_fmt(&info, "/proc/self/fdinfo/%d", fd) < 0 || !(p = strstr(info, "mnt_id:")))
+		return;
+	id = atoi(p + 7);
+	if (read_file_fmt(&table, "/proc/self/mountinfo") < 0)
+		return;
+	snprintf(want, sizeof(want), "\n%d ", id);
+	p = table[0] && atoi(table) == id ? table : strstr(table, want);
+	if (p && (p = strstr(p, " - ")))
+		snprintf(buf, n, "%.*s", (int)strcspn(p + 3, " \n"), p + 3);
+}
+
 /* A bind of one of our paths. Private at once (ours may be shared with the host's, which
  * would send its mounts here while we build), unless it was a slave of a group of ours. */
 static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m)
@@ -140,15 +151,30 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 	struct mount_attr priv = {.propagation = MS_PRIVATE};
 	int fd;
 
-	for (unsigned i = 0; i < restore_next; i++)
-		if (!strcmp(restore_ext[i].a, m->key))
-			path = restore_ext[i].b;
-	fd = syscall(SYS_open_tree, AT_FDCWD, path,
-		     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT)
+	unsigned n;
+	const struct mnt_external *ext = mnt_externals(&n);
+
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(ext[i].a, m->key))
+			path = ext[i].b;
+	_cleanup_close_ int probe = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	char type[64];
+
+	if (probe < 0 && errno == ENOENT)
 		return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s (external "
 				"mount \"%s\"), which is not here: give another path with "
 				"--external 'mnt[%s]:PATH'", m->point, path, m->key, m->key);
+	/* Not the same filesystem for sure: another kind of one (an unmounted tmpfs's empty
+	 * directory on the disk). */
+	fstype_of(probe, type, sizeof(type));
+	if (probe >= 0 && type[0] && strcmp(type, m->fstype))
+		return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s (external "
+				"mount \"%s\"), a %s, which here is on a %s: give another path "
+				"with --external 'mnt[%s]:PATH'", m->point, path, m->key,
+				m->fstype, type, m->key);
+	fd = probe < 0 ? -1
+		       : syscall(SYS_open_tree, probe, "",
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point, path);
 	if ((!m->master || master_in_image(ns, m->master)) && set_attr(fd, &priv) < 0) {

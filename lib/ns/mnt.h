@@ -38,23 +38,31 @@ struct img_ns;
 /* At most this many mounts in a tree's namespace. */
 #define MNT_MAX 256
 
-/* A name given to a mount of ours at dump (--external mnt[POINT]:KEY) or a path given to a
- * name at restore (--external mnt[KEY]:PATH). */
-struct mnt_external {
-	char *a, *b;
-};
+/*
+ * CRIU's --external for mounts, checked and kept for the dump or restore this process runs
+ * (a worker forked after inherits them): at dump "mnt[POINT]:KEY" names the tree's bind of
+ * our path at POINT KEY in the image; at restore "mnt[KEY]:PATH" makes the mount named KEY
+ * a bind of PATH instead of the image's path. Another kind of external (a socket, a
+ * terminal) is refused: -EINVAL with the reason in ctx.
+ */
+int mnt_externals_set(struct cryo_ctx *ctx, const char *const *v, unsigned n);
 
 /*
  * In the dump worker with the tree frozen, for a plain tree (no container) with a mount
  * namespace of its own: when its root is not ours, records every mount of it in img->ns and
  * archives its tmpfs mounts into dirfd/mnt-N.tar: 1. 0 when its root is ours (tmpfs_dump()
- * then carries its namespace as a copy of ours). ext: the names --external gave mounts.
+ * then carries its namespace as a copy of ours).
  */
-int mnt_dump(struct cryo_ctx *ctx, pid_t root, int dirfd, const struct mnt_external *ext,
-	     unsigned next, struct img *img);
+int mnt_dump(struct cryo_ctx *ctx, pid_t root, int dirfd, struct img *img);
 
-/* The mount names --external gives a restore (or NULL, 0): they replace the image's paths. */
-void mnt_restore_externals(const struct mnt_external *ext, unsigned next);
+/* What mnt_externals_set() kept: a and b of each, as that names them. */
+struct mnt_external {
+	char *a, *b;
+};
+const struct mnt_external *mnt_externals(unsigned *ret_n);
+
+/* Before a restore: each --external names a mount of the image. */
+int mnt_externals_check(struct cryo_ctx *ctx, const struct img_ns *ns);
 
 /*
  * In the restore worker, in the tree's new mount namespace, before any file of the image is

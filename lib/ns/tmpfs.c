@@ -299,11 +299,16 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 	char file[64];
 	int r;
 
+	unsigned next;
+
+	if (!(own & CLONE_NEWNS) && mnt_externals(&next) && next)
+		return cryo_err(ctx, -EINVAL, "--external mnt[...]: the tree has no mount namespace "
+				"of its own");
 	if (!(own & CLONE_NEWNS))
 		return 0;
 	/* A tree in a root of its own: its whole namespace is carried (mnt.h). */
 	if (!container) {
-		r = mnt_dump(ctx, root, dirfd, NULL, 0, img);
+		r = mnt_dump(ctx, root, dirfd, img);
 		if (r != 0)
 			return r < 0 ? r : 0;
 	}

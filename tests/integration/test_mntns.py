@@ -135,3 +135,79 @@ def test_peer_groups_slaves_private_and_unbindable_mounts_propagate_as_before(en
     assert by["/p/a"]["shared"] and by["/p/a"]["shared"] == by["/p/b"]["shared"]
     assert by["/p/c"]["master"] == by["/p/a"]["shared"] and not by["/p/c"]["shared"]
     assert by["/p/u"]["unbindable"]
+
+
+def our_mounts():
+    with open("/proc/self/mountinfo") as f:
+        return sorted(" ".join(line.split()[3:]) for line in f)
+
+
+def tree_processes():
+    """PIDs of processes running the workload's copy inside a root (mnt_prog)."""
+    found = []
+    for d in os.listdir("/proc"):
+        try:
+            if d.isdigit() and open(f"/proc/{d}/comm").read().strip() == "mnt_prog":
+                found.append(int(d))
+        except OSError:
+            pass
+    return found
+
+
+def test_a_mount_cryo_cannot_carry_is_refused_naming_it_and_the_tree_runs_on(env):
+    with ns_root(env.tmp) as (root, dev):
+        run = env.start([workload("ns_root"), root, dev],
+                        env={**os.environ, "CRYO_MNT_RAMFS": "1"})
+        run.wait_for("ready")
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
+        assert p.returncode != 0
+        assert "ramfs mount at /run/ram" in p.stderr, p.stderr
+        assert alive(init)
+        (dev / "from-host").write_text("after restore\n")
+        os.kill(init, signal.SIGUSR1)
+        assert run.finish() == 0 and run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_external_mount_named_at_dump_missing_at_restore_fails_naming_it_then_given_a_path(env):
+    with ns_root(env.tmp) as (root, dev):
+        run, init = start(env, "ns_root", root, dev)
+        img = dump(env, init, extra=("--external", "mnt[/dev]:dev-tmpfs"))
+        mounts = json.loads((img / "cryo.json").read_text())["namespaces"]["mounts"]
+        assert [m["key"] for m in mounts if m["point"] == "/dev"] == ["dev-tmpfs"], mounts
+        # Our tmpfs is gone: the restore fails, naming it, and leaves nothing behind.
+        sh("umount", dev)
+        before = our_mounts()
+        _, p = restore(env, img, check=False)
+        assert p.returncode != 0
+        assert str(dev) in p.stderr and "dev-tmpfs" in p.stderr, p.stderr
+        assert our_mounts() == before
+        assert tree_processes() == []
+        # Given another tmpfs with the same nodes, it comes back on it.
+        new = env.tmp / "newdev"
+        new.mkdir()
+        try:
+            sh("mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "criu-test-dev", new)
+            sh("mount", "--make-private", new)
+            for name, major, minor in (("null", 1, 3), ("zero", 1, 5), ("urandom", 1, 9)):
+                os.mknod(new / name, 0o666 | 0o020000, os.makedev(major, minor))
+                os.chmod(new / name, 0o666)
+            (new / "pts").mkdir()
+            os.symlink("pts/ptmx", new / "ptmx")
+            (new / "from-host").write_text("after restore\n")
+            pid, _ = restore(env, img, extra=("--external", f"mnt[dev-tmpfs]:{new}"))
+            finish(run, pid)
+        finally:
+            subprocess.run(["umount", "-l", new], capture_output=True)
+
+
+@pytest.mark.parametrize("spec", ["unix[123]", "mnt[]:x", "mnt[/nowhere]:key"])
+def test_external_that_is_no_bind_of_the_tree_is_refused_and_the_tree_runs_on(env, spec):
+    with ns_root(env.tmp) as (root, dev):
+        run, init = start(env, "ns_root", root, dev)
+        p = cryo("dump", "-t", init, "-D", env.tmp / "img", "--external", spec, check=False)
+        assert p.returncode != 0 and "--external" in p.stderr, p.stderr
+        assert alive(init)
+        (dev / "from-host").write_text("after restore\n")
+        os.kill(init, signal.SIGUSR1)
+        assert run.finish() == 0 and run.text().rstrip().endswith("PASS"), run.text()

@@ -12,7 +12,8 @@
  *   - it is pid 1, and /proc is of its pid namespace;
  *   - /dev/null of the tmpfs of ours works, and what the test writes into that tmpfs
  *     after the restore shows in /dev (a bind, not a copy).
- * Usage: ns_root ROOT DEV (the launcher), ns_root --inside (the init, after its exec).
+ * Usage: ns_root ROOT DEV (the launcher), ns_root --inside (the init, after its exec). With
+ * CRYO_MNT_RAMFS set it also mounts a ramfs at /run/ram, which a dump must refuse.
  */
 #include <termios.h>
 
@@ -64,6 +65,12 @@ static int inside(void)
 	if (chdir("/run/sub") < 0 || stat("/", &root_before) < 0)
 		fail("chdir");
 	pty_pair(&m, &s);
+	/* For the test of a refusal: a filesystem cryo neither saves nor makes again. */
+	if (getenv("CRYO_MNT_RAMFS")) {
+		mkdir("/run/ram", 0755);
+		if (mount("ram", "/run/ram", "ramfs", 0, NULL) < 0)
+			fail("mount a ramfs: %s", strerror(errno));
+	}
 	before = mnt_normalized();
 	test_ready();
 	test_wait(NULL);
