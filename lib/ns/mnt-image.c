@@ -253,8 +253,7 @@ static int decode_one(struct dec *d, json_t *v, struct img_ns *ns, uint32_t i)
 		TRY(get_str(d, v, "device", 255, &m->device));
 		if (!m->device[0] || strpbrk(m->device, "\n "))
 			return bad(d, "device", "is empty or holds a blank or a newline");
-		if (json_object_get(v, "source") || json_object_get(v, "key") ||
-		    json_object_get(v, "of"))
+		if (json_object_get(v, "source") || json_object_get(v, "of"))
 			return bad(d, "source", "is there for a filesystem made again");
 	} else {
 		TRY(get_str(d, v, "source", PATH_MAX - 1, &m->source));
