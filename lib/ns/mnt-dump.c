@@ -250,7 +250,8 @@ static int make_order(struct dumper *d, const struct mline *root)
 	return 0;
 }
 
-/* The superblock's options less rw and ro (the mount's flag says which). */
+/* The superblock's options less rw (ro stays: a filesystem read-only as a whole, which the
+ * mount's flag does not say). */
 static char *super_options(const char *superopts)
 {
 	char *out = calloc(1, strlen(superopts) + 1);
@@ -259,7 +260,7 @@ static char *super_options(const char *superopts)
 	while (out && *p) {
 		size_t len = strcspn(p, ",");
 
-		if (!(len == 2 && (!strncmp(p, "rw", 2) || !strncmp(p, "ro", 2)))) {
+		if (!(len == 2 && !strncmp(p, "rw", 2))) {
 			if (*out)
 				strcat(out, ",");
 			strncat(out, p, len);
@@ -603,6 +604,61 @@ static int note_outside(struct dumper *d, const struct img *img)
 	return 0;
 }
 
+static bool tree_mount(const struct dumper *d, uint64_t id)
+{
+	for (size_t k = 0; k < d->tree.n; k++)
+		if ((uint64_t)d->tree.v[k].id == id)
+			return true;
+	return false;
+}
+
+/* The mount of a file (through a magic link of proc), or 0 where it cannot tell. */
+static uint64_t mount_of(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+/*
+ * What a restore reopens by path in the tree's root must be on one of its mounts: a file
+ * mapped from ours (a program that pivoted without exec'ing one of its own root) or a cwd
+ * left on our side would not be found there. Refused now, naming it.
+ */
+static int check_paths(struct dumper *d, const struct img *img)
+{
+	char link[96];
+	uint64_t id;
+
+	for (uint32_t t = 0; t < img->ntasks; t++) {
+		const struct img_task *task = &img->tasks[t];
+
+		if (task->zombie)
+			continue;
+		snprintf(link, sizeof(link), "/proc/%d/cwd", task->pid);
+		if ((id = mount_of(link)) && !tree_mount(d, id))
+			return cryo_err(d->ctx, -EOPNOTSUPP, "pid %d: its working directory %s is "
+					"on a mount outside its mount namespace, which a restore in "
+					"its root cannot reach", task->pid, task->cwd);
+		for (uint32_t v = 0; v < task->nvmas; v++) {
+			const struct img_vma *vma = &task->vmas[v];
+
+			if (vma->kind != VMA_FILE || !vma->path)
+				continue;
+			snprintf(link, sizeof(link), "/proc/%d/map_files/%llx-%llx", task->pid,
+				 (unsigned long long)vma->start, (unsigned long long)vma->end);
+			if ((id = mount_of(link)) && !tree_mount(d, id))
+				return cryo_err(d->ctx, -EOPNOTSUPP, "pid %d maps %s from a mount "
+						"outside its mount namespace (it pivoted into its root "
+						"without exec'ing a program of it): a restore in its "
+						"root cannot map it", task->pid, vma->path);
+		}
+	}
+	return 0;
+}
+
 int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 {
 	struct dumper d = {.ctx = ctx, .ns = &img->ns, .rootfd = -1, .dirfd = dirfd};
@@ -656,6 +712,8 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 		r = check_groups(&d);
 	if (r >= 0)
 		r = check_externals(&d);
+	if (r >= 0)
+		r = check_paths(&d, img);
 	if (r >= 0)
 		r = note_outside(&d, img);
 	if (r >= 0)

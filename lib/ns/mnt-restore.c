@@ -223,6 +223,9 @@ static int make_new(struct cryo_ctx *ctx, const struct img_mount *m)
 	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(o, '=');
 
+		/* A tmpfs is made read-only once it is filled (sb_read_only()). */
+		if (m->kind == MNT_TMPFS && !strcmp(o, "ro"))
+			continue;
 		if (eq)
 			*eq++ = '\0';
 		if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq,
@@ -236,6 +239,28 @@ static int make_new(struct cryo_ctx *ctx, const struct img_mount *m)
 	fd = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
 	return fd < 0 ? cryo_err(ctx, -errno, "mount the %s for %s", types[m->kind], m->point)
 		      : fd;
+}
+
+/* A tmpfs that was read-only as a whole (its superblock's "ro"), once filled. */
+static int sb_read_only(struct cryo_ctx *ctx, const struct img_mount *m, int fd)
+{
+	_cleanup_close_ int fs = -1;
+	const char *p = m->options;
+	bool ro = false;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		ro |= n == 2 && !strncmp(p, "ro", 2);
+		p += n + (p[n] == ',');
+	}
+	if (!ro)
+		return 0;
+	fs = syscall(SYS_fspick, fd, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
+		return cryo_err(ctx, -errno, "make the tmpfs at %s read-only", m->point);
+	return 0;
 }
 
 static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_mount *m, uint32_t i, int fd,
@@ -317,6 +342,8 @@ static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, c
 	r = set_flags(ctx, m, fd, m->kind == MNT_TMPFS);
 	if (r >= 0 && m->kind == MNT_TMPFS) {
 		r = fill_tmpfs(ctx, m, i, fd, dirfd);
+		if (r >= 0)
+			r = sb_read_only(ctx, m, fd);
 		if (r >= 0 && (m->flags & MS_RDONLY))
 			r = set_flags(ctx, m, fd, false);
 	}

@@ -37,7 +37,7 @@ def ns_root(tmp):
     testdir, root, dev = tmp / "testdir", tmp / "root", tmp / "dev"
     for d in (testdir, root, dev):
         d.mkdir()
-    for d in ("dev", "usr", "old", "proc", "run"):
+    for d in ("dev", "usr", "old", "proc", "run", "sys"):
         (testdir / d).mkdir()
     os.symlink("usr/lib", testdir / "lib")
     os.symlink("usr/lib64", testdir / "lib64")
@@ -50,6 +50,7 @@ def ns_root(tmp):
             os.mknod(dev / name, 0o666 | 0o020000, os.makedev(major, minor))
             os.chmod(dev / name, 0o666)
         (dev / "pts").mkdir()
+        (dev / "mqueue").mkdir()
         os.symlink("pts/ptmx", dev / "ptmx")
         yield root, dev
     finally:
@@ -100,6 +101,7 @@ def test_ns_root_comes_back_in_its_own_root(env):
         assert kinds["/usr"] == ("external", "/usr"), kinds
         assert kinds["/run"][0] == "tmpfs" and kinds["/proc"][0] == "proc", kinds
         assert kinds["/dev/pts"][0] == "devpts", kinds
+        assert kinds["/sys"][0] == "sysfs" and kinds["/dev/mqueue"][0] == "mqueue", kinds
         assert ns["outside"], ns  # its output, a file of ours
         pid, _ = restore(env, img)
         # Nothing of the tree's is mounted in our namespace.
@@ -193,6 +195,7 @@ def test_external_mount_named_at_dump_missing_at_restore_fails_naming_it_then_gi
                 os.mknod(new / name, 0o666 | 0o020000, os.makedev(major, minor))
                 os.chmod(new / name, 0o666)
             (new / "pts").mkdir()
+            (new / "mqueue").mkdir()
             os.symlink("pts/ptmx", new / "ptmx")
             (new / "from-host").write_text("after restore\n")
             pid, _ = restore(env, img, extra=("--external", f"mnt[dev-tmpfs]:{new}"))
@@ -207,6 +210,36 @@ def test_external_that_is_no_bind_of_the_tree_is_refused_and_the_tree_runs_on(en
         run, init = start(env, "ns_root", root, dev)
         p = cryo("dump", "-t", init, "-D", env.tmp / "img", "--external", spec, check=False)
         assert p.returncode != 0 and "--external" in p.stderr, p.stderr
+        assert alive(init)
+        (dev / "from-host").write_text("after restore\n")
+        os.kill(init, signal.SIGUSR1)
+        assert run.finish() == 0 and run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_a_mount_namespace_alone_in_our_pid_namespace(env):
+    with ns_root(env.tmp) as (root, dev):
+        run = env.start([workload("ns_root"), root, dev],
+                        env={**os.environ, "CRYO_MNT_ONLY": "1"})
+        run.wait_for("ready")
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        img = dump(env, init)
+        ns = json.loads((img / "cryo.json").read_text())["namespaces"]
+        assert ns["own"] == ["mnt"] and ns["mounts"][0]["point"] == "/", ns
+        pid, _ = restore(env, img)
+        assert pid == init
+        (dev / "from-host").write_text("after restore\n")
+        finish(run, pid)
+
+
+def test_a_program_of_our_root_mapped_after_pivot_root_is_refused_and_runs_on(env):
+    with ns_root(env.tmp) as (root, dev):
+        run = env.start([workload("ns_root"), root, dev],
+                        env={**os.environ, "CRYO_MNT_NOEXEC": "1"})
+        run.wait_for("ready")
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
+        assert p.returncode != 0
+        assert "ns_root from a mount outside its mount namespace" in p.stderr, p.stderr
         assert alive(init)
         (dev / "from-host").write_text("after restore\n")
         os.kill(init, signal.SIGUSR1)

@@ -7,6 +7,7 @@
  *     read-only, nosuid, nodev, noexec; /data/file_bind a bind of a file;
  *   - /t1: a tmpfs of its own (size=2m) with a nested one at /t1/inner (noexec, noatime),
  *     /t1b a read-only bind of its directory /t1/sub, /data/fbind a bind of its file /t1/f;
+ *   - /rosb: a tmpfs read-only as a whole (remounted ro: its superblock's "ro");
  *   - /over: a tmpfs ("lower") overmounted by another ("upper") at the same place.
  * After the restore it checks the mountinfo is the same, each bind shows its source (and
  * writes go through to it), the read-only ones refuse writes, the overmount is on top and,
@@ -50,6 +51,10 @@ static void setup(void)
 	mnt_must(mount(NULL, "/t1b", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL),
 		 "/t1b read-only");
 	mnt_must(mount("/t1/f", "/data/fbind", NULL, MS_BIND, NULL), "bind a file of t1");
+	mk("/rosb");
+	mnt_must(mount("rosb", "/rosb", "tmpfs", 0, "size=1m"), "tmpfs /rosb");
+	mnt_write("/rosb/kept", "kept read-only\n");
+	mnt_must(mount(NULL, "/rosb", NULL, MS_REMOUNT | MS_RDONLY, NULL), "/rosb read-only");
 	mk("/over");
 	mnt_must(mount("lower", "/over", "tmpfs", 0, "size=1m"), "tmpfs lower");
 	mnt_write("/over/which", "lower\n");
@@ -88,6 +93,8 @@ static int inside(void)
 	mnt_expect("/data/fbind", "f of t1\n");
 	mnt_write("/data/fbind", "f written through its bind\n");
 	mnt_expect("/t1/f", "f written through its bind\n");
+	mnt_expect("/rosb/kept", "kept read-only\n");
+	check_rofs("/rosb/new");
 	mnt_expect("/over/which", "upper\n");
 	mnt_must(umount2("/over", 0), "unmount the upper tmpfs");
 	mnt_expect("/over/which", "lower\n");

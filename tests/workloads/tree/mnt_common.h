@@ -10,7 +10,9 @@
  * itself, binds DEV (a tmpfs the test mounted, with device nodes and a ptmx link) at
  * ROOT/dev privately, binds our /usr read-only at ROOT/usr (the program's libraries),
  * pivot_root(ROOT, ROOT/old), mounts proc at /proc and a tmpfs at /run, detaches /old, mounts
- * a new devpts instance at /dev/pts (mode=666,ptmxmode=666) and execs the copy as "--inside".
+ * a new devpts instance at /dev/pts (mode=666,ptmxmode=666), a sysfs (read-only) at /sys and
+ * an mqueue at /dev/mqueue, and execs the copy as "--inside". With CRYO_MNT_ONLY the init has
+ * a mount namespace of its own only; with CRYO_MNT_NOEXEC it runs on without the exec.
  * Its output stays the launcher's (a file of ours, outside its namespace).
  */
 #ifndef CRYO_MNT_COMMON_H
@@ -28,6 +30,9 @@
 #include "zdtm.h"
 
 static char mnt_stack[1 << 16] __attribute__((aligned(16)));
+
+/* The workload's checks, run by the init after its exec (or without one: CRYO_MNT_NOEXEC). */
+static int inside(void);
 
 struct mnt_launch {
 	const char *root, *dev, *self;
@@ -67,6 +72,14 @@ static inline int mnt_init(void *arg)
 	mnt_must(umount2("/old", MNT_DETACH), "detach /old");
 	mnt_must(mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		       "newinstance,ptmxmode=0666,mode=666"), "devpts");
+	/* Its own network's sysfs and its own ipc namespace's mqueue. */
+	mnt_must(mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+		       NULL), "sysfs");
+	mnt_must(mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
+		 "mqueue");
+	/* For the test of a refusal: still the program of our root, mapped from there. */
+	if (getenv("CRYO_MNT_NOEXEC"))
+		return inside();
 	execl("/mnt_prog", "mnt_prog", "--inside", (char *)NULL);
 	fail("exec /mnt_prog inside the root: %s", strerror(errno));
 }
@@ -93,9 +106,11 @@ static inline int mnt_launch(int argc, char **argv)
 			fail("copy the program into ROOT");
 	close(in);
 	close(out);
+	/* CRYO_MNT_ONLY: a mount namespace alone, in our pid namespace. */
 	init = clone(mnt_init, mnt_stack + sizeof(mnt_stack),
-		     CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC |
-			     SIGCHLD,
+		     (getenv("CRYO_MNT_ONLY") ? 0 : CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS |
+							 CLONE_NEWIPC) |
+			     CLONE_NEWNS | SIGCHLD,
 		     &l);
 	if (init < 0)
 		fail("clone into new namespaces");
