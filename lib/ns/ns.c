@@ -429,15 +429,30 @@ static int new_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const char *d
 	_cleanup_close_ int fs = syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
 	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	const char *source = "proc";
+	_cleanup_free_ char *opts = NULL;
+	char *save = NULL;
 	int m;
 
 	for (uint32_t i = 0; i < ns->nmounts; i++)
 		if (ns->mounts[i].kind == MNT_PROC && !strcmp(ns->mounts[i].point, dir)) {
 			source = ns->mounts[i].device;
 			attr = mnt_attr_of(ns->mounts[i].flags);
+			if (!(opts = strdup(ns->mounts[i].options)))
+				return -ENOMEM;
 		}
-	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", source, 0) < 0 ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", source, 0) < 0)
+		return cryo_err(ctx, -errno, "make a proc of the new pid namespace");
+	/* Its options (hidepid=, subset=), as the tree had them. */
+	for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+
+		if (eq)
+			*eq++ = '\0';
+		if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq,
+			    0) < 0)
+			return cryo_err(ctx, -errno, "proc at %s: option %s", dir, o);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return cryo_err(ctx, -errno, "make a proc of the new pid namespace");
 	m = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr);
 	return m < 0 ? cryo_err(ctx, -errno, "mount a proc of the new pid namespace") : m;

@@ -66,7 +66,8 @@ static inline int mnt_init(void *arg)
 	mnt_must(syscall(SYS_pivot_root, l->root, p), "pivot_root");
 	mnt_must(chdir("/"), "chdir /");
 	mnt_must(mount(NULL, "/old", NULL, MS_SLAVE | MS_REC, NULL), "make /old a slave");
-	mnt_must(mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL), "proc");
+	mnt_must(mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, "hidepid=1"),
+		 "proc");
 	mnt_must(mount("zdtm_run", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=8m"),
 		 "tmpfs /run");
 	mnt_must(umount2("/old", MNT_DETACH), "detach /old");
