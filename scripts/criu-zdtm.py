@@ -19,6 +19,14 @@ cryo gets those .desc options too (the ones CRIU's own tests ask for, such as --
 cryo takes or refuses each as docs/cryo-dump.md says): a run of what a test means, not of
 cryo's defaults.
 
+With --ns the tests run in CRIU's "ns" flavour, as zdtm.py's ns_flavor runs them: ROOT (a
+private bind of test/, with the libraries each test needs copied in) and DEV (a tmpfs with
+device nodes) made once; each test started with ZDTM_NEWNS=1, so that it is the init of new
+pid, mount, net, uts, ipc and time namespaces pivoted into ROOT with DEV bound at /dev;
+dumped with `--external mnt[/dev]:ZDTM_DEV` and restored with `--external
+mnt[ZDTM_DEV]:DEV` (as zdtm.py gives CRIU), with --pidfile for the new init's PID. Only the
+tests whose flavours include ns run (the others SKIP); ROOT and DEV are unmounted at the end.
+
 Tests that change the host beyond their own files (cgroup hierarchies they mount, firewall
 rules) are left out unless --all is given; run those on a machine nothing else uses.
 
@@ -91,7 +99,9 @@ def kill_test(static, name):
             continue
         try:
             argv0 = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")[0].decode()
-            if argv0 == "./" + name and os.readlink(f"/proc/{entry}/cwd") == static:
+            # In the ns flavour its cwd reads from inside its root: /zdtm/static.
+            if argv0 == "./" + name and os.readlink(f"/proc/{entry}/cwd") in (
+                    static, "/zdtm/static"):
                 os.kill(int(entry), signal.SIGKILL)
         except (OSError, UnicodeDecodeError):
             pass
@@ -112,10 +122,10 @@ def remove_leftovers(static, name):
             os.unlink(p)
 
 
-def skip_reason(static, name, run_all):
+def skip_reason(static, name, run_all, ns=None):
     d = desc_of(static, name)
     flavours = d.get("flavor", "h ns uns").split()
-    if "h" not in flavours:
+    if ("ns" if ns else "h") not in flavours:
         return "flavour " + " ".join(flavours)
     if "noauto" in d.get("flags", "").split():
         return "noauto"
@@ -148,16 +158,95 @@ def commands(static, name, tool, img):
              "--restore-detached"] + opts + d.get("ropts", "").split())
 
 
-def run_test(static, tool, name, img):
+class NsRoot:
+    """zdtm.py's ns flavour: ROOT, a private bind of test/ with the dirs and libraries a test
+    needs, and DEV, a tmpfs with device nodes, made once for the run."""
+
+    DIRS = ["/bin", "/sbin", "/etc", "/lib", "/lib64", "/dev", "/tmp", "/usr", "/proc", "/run"]
+
+    def __init__(self, test_dir):
+        self.tmp = tempfile.mkdtemp(prefix="cryo-zdtm-ns-")
+        os.chmod(self.tmp, 0o755)
+        self.root = os.path.join(self.tmp, "root", "root")
+        self.dev = os.path.join(self.tmp, "dev")
+        os.makedirs(self.root)
+        os.chmod(os.path.dirname(self.root), 0o755)
+        os.mkdir(self.dev)
+        subprocess.check_call(["mount", "-t", "tmpfs", "criu-test-dev", self.dev])
+        os.chmod(self.dev, 0o777)
+        subprocess.check_call(["mount", "--make-private", "--bind", test_dir, self.root])
+        for d in self.DIRS:
+            os.makedirs(self.root + d, exist_ok=True)
+            os.chmod(self.root + d, 0o777)
+        for d in ("/bin", "/sbin", "/lib", "/lib64"):
+            if not os.path.lexists(self.root + "/usr" + d):
+                os.symlink(".." + d, self.root + "/usr" + d)
+        for d in ("pts", "net"):
+            os.mkdir(os.path.join(self.dev, d), 0o755)
+        for name, rdev in (("tty", os.makedev(5, 0)), ("null", os.makedev(1, 3)),
+                           ("net/tun", None), ("rtc", None),
+                           ("autofs", os.makedev(10, 235))):
+            if rdev is None:
+                try:
+                    rdev = os.stat("/dev/" + name).st_rdev
+                except OSError:
+                    continue
+            os.mknod(os.path.join(self.dev, name), 0o666 | 0o020000, rdev)
+            os.chmod(os.path.join(self.dev, name), 0o666)
+        for tool in ("/bin/sh", "/usr/sbin/ip", "/usr/bin/ip", "/sbin/ip"):
+            if os.path.exists(tool):
+                self.copy(tool)
+
+    def copy_one(self, f):
+        dst = self.root + f
+        if not os.path.exists(dst):
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(f, dst)
+
+    def copy(self, binary):
+        """The binary (when outside test/) and the libraries it needs, as zdtm.py copies
+        them."""
+        out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            f = line.split()
+            lib = f[2] if len(f) > 2 and f[1] == "=>" else (f[0] if f else "")
+            if lib.startswith("/"):
+                self.copy_one(lib)
+        if not binary.startswith(self.root):
+            self.copy_one(binary)
+
+    def close(self):
+        subprocess.run(["umount", "-l", self.root], capture_output=True)
+        subprocess.run(["umount", "-l", self.dev], capture_output=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def run_test(static, tool, name, img, ns=None):
     env = dict(os.environ, TMPDIR="/tmp")
     dump_cmd, restore_cmd = commands(static, name, tool, img)
+    cwd, make_dir = None, static
+    if ns:
+        ns.copy(os.path.join(static, name))
+        env.update(ZDTM_NEWNS="1", ZDTM_ROOT=ns.root, ZDTM_DEV=ns.dev,
+                   PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        if desc_of(static, name).get("bind"):
+            env["ZDTM_BIND"] = desc_of(static, name)["bind"]
+        cwd, make_dir = ns.root, "zdtm/static"
+        dump_cmd += ["--external", "mnt[/dev]:ZDTM_DEV"]
+        restore_cmd += ["--external", f"mnt[ZDTM_DEV]:{ns.dev}", "--pidfile",
+                        os.path.join(img, "..", "restored.pid")]
     if "suid" not in desc_of(static, name).get("flags", "").split():
         env.update(ZDTM_USER)
         os.chmod(static, 0o777)
     remove_leftovers(static, name)
     try:
-        s = subprocess.run(["make", "--no-print-directory", "-C", static, name + ".pid"],
-                           env=env, capture_output=True, text=True, timeout=60)
+        # Into a file, not a pipe: the ns flavour's init keeps make's output open.
+        with tempfile.TemporaryFile("w+") as log:
+            s = subprocess.run(["make", "--no-print-directory", "-C", make_dir, name + ".pid"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+                               timeout=60, cwd=cwd)
+            log.seek(0)
+            s.stdout, s.stderr = log.read(), ""
     except subprocess.TimeoutExpired:
         kill_test(static, name)
         return "ERR", "did not start in 60 s"
@@ -198,6 +287,9 @@ def run_test(static, tool, name, img):
             return "RESTORE", "timed out"
         if r.returncode:
             return "RESTORE", last_line(r.stderr) or f"exit {r.returncode}"
+        if ns:
+            # The new init of the tree's pid namespace: another PID here.
+            pid = int(open(os.path.join(img, "..", "restored.pid")).read().split()[0])
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
@@ -225,9 +317,12 @@ def main():
     ap.add_argument("--all", action="store_true", help="also the tests that change the host")
     ap.add_argument("--opts-from-desc", action="store_true",
                     help="give cryo each test's .desc options (opts, dopts, ropts) as CRIU gets them")
+    ap.add_argument("--ns", action="store_true",
+                    help="run the tests in CRIU's ns flavour (a root of their own)")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     static = os.path.abspath(os.path.join(a.criu_src, "test/zdtm/static"))
+    ns = NsRoot(os.path.abspath(os.path.join(a.criu_src, "test"))) if a.ns else None
     tool = {"cryo": os.path.abspath(a.cryo), "criu": a.criu and os.path.abspath(a.criu),
             "desc_opts": a.opts_from_desc}
     results = open(a.results, "a") if a.results else None
@@ -235,11 +330,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix="cryo-zdtm-") as tmp:
         for name in a.names or test_names(static):
             start = time.time()
-            why = skip_reason(static, name, a.all)
+            why = skip_reason(static, name, a.all, ns)
             status = "SKIP"
             if why is None:
                 try:
-                    status, why = run_test(static, tool, name, os.path.join(tmp, "img"))
+                    status, why = run_test(static, tool, name, os.path.join(tmp, "img"), ns)
                 except Exception as e:  # a broken test must not stop the run
                     status, why = "ERR", repr(e)
             counts[status] = counts.get(status, 0) + 1
@@ -248,6 +343,8 @@ def main():
             if results:
                 results.write(line + "\n")
                 results.flush()
+    if ns:
+        ns.close()
     print(" ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0
 

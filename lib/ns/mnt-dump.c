@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,13 @@ static void minfo_free(struct minfo *mi)
 	free(mi->buf);
 	free(mi->v);
 	*mi = (struct minfo){0};
+}
+
+static int minfo_read_at(int dirfd, const char *file, struct minfo *mi);
+
+static int minfo_read(const char *file, struct minfo *mi)
+{
+	return minfo_read_at(AT_FDCWD, file, mi);
 }
 
 static char *next_field(char **p)
@@ -100,10 +108,11 @@ static int parse_line(char *line, struct mline *m)
 	return 0;
 }
 
-static int minfo_read(const char *file, struct minfo *mi)
+/* A mountinfo file (at dirfd, AT_FDCWD for an absolute path) into mi. */
+static int minfo_read_at(int dirfd, const char *file, struct minfo *mi)
 {
 	char *line, *save = NULL;
-	ssize_t len = read_file_fmt(&mi->buf, "%s", file);
+	ssize_t len = read_file_at(dirfd, file, &mi->buf);
 
 	if (len < 0)
 		return len;
@@ -328,57 +337,145 @@ static int pack(struct dumper *d, const struct mline *l, struct img_mount *m, in
 	return tmpfs_tar_pack(d->ctx, l->point, fd, l->dev, out);
 }
 
+static int mount_id_of(int fd, uint64_t *ret)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
+		return -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return -EOPNOTSUPP;
+	*ret = stx.stx_mnt_id;
+	return 0;
+}
+
 /*
- * A tmpfs hidden under another mount at the same place (zdtm tempfs_overmounted): packed by
- * a child in a private copy of the tree's namespace (setns(2), then unshare(CLONE_NEWNS)),
- * where what covers it is unmounted; the tree's own namespace is not touched. The child says
- * why it failed through a pipe.
+ * In the child's copy of the tree's namespace (its mountinfo read through procfd, a proc where
+ * it has a pid): the copy of the tree's mount l found by place, root and device (the same
+ * one among equals), then every mount that hides it peeled off (the one the path of its
+ * mount point lands in, unmounted where it is mounted) until that path lands in it. Its
+ * directory open O_PATH in *ret_fd.
  */
-static int pack_hidden(struct dumper *d, pid_t pid, const struct mline *l, struct img_mount *m,
-		       int out)
+static int uncover(struct dumper *d, const struct mline *l, int procfd, int *ret_fd)
+{
+	uint64_t want = 0, at = 0;
+	size_t nth = 0, seen = 0;
+	struct minfo copy = {0};
+	int r, fd = -1;
+
+	for (size_t k = 0; k < d->tree.n && &d->tree.v[k] != l; k++)
+		nth += d->tree.v[k].dev == l->dev && !strcmp(d->tree.v[k].point, l->point) &&
+		       !strcmp(d->tree.v[k].root, l->root);
+	r = minfo_read_at(procfd, "self/mountinfo", &copy);
+	for (size_t k = 0; r >= 0 && k < copy.n && !want; k++)
+		if (copy.v[k].dev == l->dev && !strcmp(copy.v[k].point, l->point) &&
+		    !strcmp(copy.v[k].root, l->root) && seen++ == nth)
+			want = copy.v[k].id;
+	minfo_free(&copy);
+	if (r < 0 || !want)
+		return cryo_err(d->ctx, r < 0 ? r : -ENOENT, "the tmpfs at %s in a copy of the "
+				"tree's mount namespace", l->point);
+	for (int i = 0; i < MNT_MAX; i++) {
+		char path[PATH_MAX];
+		const char *cover = NULL;
+		bool ancestor = false;
+
+		/* Where the path lands: its deepest part there is (a mount over an ancestor
+		 * directory may not have the rest). */
+		snprintf(path, sizeof(path), "%s", l->point);
+		while ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 && errno == ENOENT &&
+		       strrchr(path, '/') && strcmp(path, "/"))
+			*(strrchr(path, '/') == path ? path + 1 : strrchr(path, '/')) = '\0';
+		if (fd < 0 || (r = mount_id_of(fd, &at)) < 0)
+			return cryo_err(d->ctx, fd < 0 ? -errno : r, "open the tmpfs at %s",
+					l->point);
+		if (at == want && !strcmp(path, l->point)) {
+			*ret_fd = fd;
+			return 0;
+		}
+		close(fd);
+		r = minfo_read_at(procfd, "self/mountinfo", &copy);
+		/* Never one the tmpfs itself hangs from. */
+		for (uint64_t id = want; r >= 0 && id && !ancestor;) {
+			uint64_t up = 0;
+
+			for (size_t k = 0; k < copy.n; k++)
+				if ((uint64_t)copy.v[k].id == id && copy.v[k].parent != (int)id)
+					up = copy.v[k].parent;
+			ancestor |= up == at;
+			id = up;
+		}
+		for (size_t k = 0; r >= 0 && k < copy.n; k++)
+			if ((uint64_t)copy.v[k].id == at)
+				cover = copy.v[k].point;
+		if (!cover || ancestor || at == want || umount2(cover, MNT_DETACH) < 0) {
+			minfo_free(&copy);
+			return cryo_err(d->ctx, -EOPNOTSUPP, "the tmpfs at %s is hidden under "
+					"another mount cryo cannot lift: it cannot be read to be "
+					"saved", l->point);
+		}
+		minfo_free(&copy);
+	}
+	return cryo_err(d->ctx, -ELOOP, "the tmpfs at %s: too many mounts over it", l->point);
+}
+
+/*
+ * A tmpfs of the tree's own is packed by a child in a private copy of the tree's namespace
+ * (setns(2), then unshare(CLONE_NEWNS)), from a clone of the mount alone
+ * (open_tree(OPEN_TREE_CLONE) without AT_RECURSIVE): what the tree mounted over its
+ * directories (zdtm tempfs) hides nothing there, and one hidden under another mount at the same
+ * place (zdtm tempfs_overmounted) is uncovered first by unmounting what covers it, in the copy
+ * only. The tree's own namespace is not touched. The child says why it failed through a pipe,
+ * and sends the sizes back.
+ */
+static int pack_in_copy(struct dumper *d, pid_t pid, const struct mline *l, struct img_mount *m,
+			int out)
 {
 	char path[64], msg[512] = "";
 	int err[2], status, r;
 	ssize_t n;
 	pid_t child;
 
+	/* The child's root is the tree's: libarchive is loaded from ours first. */
+	r = tmpfs_tar_load(d->ctx);
+	if (r < 0)
+		return r;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	/* Our proc, where the child has a pid, for the mountinfo of its copy. */
+	_cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (procfd < 0)
+		return cryo_err(d->ctx, -errno, "open /proc");
 	if (pipe2(err, O_CLOEXEC) < 0)
 		return cryo_err(d->ctx, -errno, "pipe");
 	child = fork();
 	if (child == 0) {
-		int ns = open(path, O_RDONLY | O_CLOEXEC), fd = -1;
-		struct stat st;
+		int ns = open(path, O_RDONLY | O_CLOEXEC), fd = -1, clone = -1, root = -1;
+		uint64_t sizes[2];
 
 		close(err[0]);
 		r = ns < 0 || setns(ns, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0 ||
 				    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
 			? cryo_err(d->ctx, -errno, "a copy of the tree's mount namespace")
 			: 0;
-		for (int i = 0; r >= 0 && i < MNT_MAX; i++) {
-			fd = open(l->point, O_RDONLY | O_DIRECTORY | O_NOATIME | O_CLOEXEC);
-			if (fd < 0 || fstat(fd, &st) < 0) {
-				r = cryo_err(d->ctx, -errno, "open the tmpfs at %s", l->point);
-				break;
-			}
-			if (st.st_dev == l->dev)
-				break;
-			close(fd);
-			fd = -1;
-			/* What covers it is not at the same place: not reached this way. */
-			if (umount2(l->point, MNT_DETACH) < 0)
-				r = cryo_err(d->ctx, -EOPNOTSUPP, "the tmpfs at %s is hidden under "
-					     "another mount: cryo cannot read it to save it",
-					     l->point);
+		if (r >= 0)
+			r = uncover(d, l, procfd, &fd);
+		if (r >= 0) {
+			clone = syscall(SYS_open_tree, fd, "",
+					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+			root = clone < 0 ? -1
+					 : openat(clone, ".", O_RDONLY | O_DIRECTORY | O_NOATIME |
+								  O_CLOEXEC);
+			if (root < 0)
+				r = cryo_err(d->ctx, -errno, "a clone of the tmpfs at %s", l->point);
 		}
 		if (r >= 0)
-			r = pack(d, l, m, fd, out);
+			r = pack(d, l, m, root, out);
 		if (r < 0 && write(err[1], cryo_ctx_errmsg(d->ctx),
 				   strlen(cryo_ctx_errmsg(d->ctx))) < 0)
 			_exit(2);
-		/* Its size, which the image needs, goes back too. */
-		uint64_t sizes[2] = {m->size, m->inodes};
-
+		sizes[0] = m->size;
+		sizes[1] = m->inodes;
 		if (r >= 0 && write(err[1], sizes, sizeof(sizes)) < 0)
 			_exit(2);
 		_exit(r < 0 ? 1 : 0);
@@ -392,7 +489,7 @@ static int pack_hidden(struct dumper *d, pid_t pid, const struct mline *l, struc
 	close(err[0]);
 	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		return cryo_err(d->ctx, -EOPNOTSUPP, "%s", n > 0 && msg[0] ? msg :
-				"the child reading a hidden tmpfs failed");
+				"the child reading a tmpfs of the tree failed");
 	if (n != 2 * sizeof(uint64_t))
 		return cryo_err(d->ctx, -EIO, "the child reading the tmpfs at %s", l->point);
 	memcpy(&m->size, msg, sizeof(uint64_t));
@@ -404,18 +501,15 @@ static int pack_hidden(struct dumper *d, pid_t pid, const struct mline *l, struc
 static int save_tmpfs(struct dumper *d, pid_t pid, const struct mline *l, struct img_mount *m,
 		      uint32_t index)
 {
-	_cleanup_close_ int fd = open_tree_mount(d, l, O_RDONLY | O_DIRECTORY | O_NOATIME);
 	_cleanup_close_ int out = -1;
 	char file[32];
 	int r;
 
-	if (fd < 0 && fd != -EXDEV)
-		return cryo_err(d->ctx, fd, "open the tmpfs at %s", l->point);
 	snprintf(file, sizeof(file), "mnt-%u.tar", index + 1);
 	out = image_file_create(d->dirfd, file, O_WRONLY);
 	if (out < 0)
 		return cryo_err(d->ctx, out, "create %s", file);
-	r = fd == -EXDEV ? pack_hidden(d, pid, l, m, out) : pack(d, l, m, fd, out);
+	r = pack_in_copy(d, pid, l, m, out);
 	if (r >= 0 && fsync(out) < 0)
 		r = cryo_err(d->ctx, -errno, "write %s", file);
 	return r;

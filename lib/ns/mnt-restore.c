@@ -466,9 +466,35 @@ static int pivot(struct cryo_ctx *ctx, int rootfd)
 	return 0;
 }
 
-int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
+/* The root mount, somewhere in this namespace only, to pivot into. */
+static int stage(struct cryo_ctx *ctx, int fd)
 {
 	static const char *const stages[] = {"/tmp", "/mnt", "/run"};
+	int r = -ENOENT;
+
+	for (size_t s = 0; s < sizeof(stages) / sizeof(stages[0]) && r < 0; s++)
+		r = syscall(SYS_move_mount, fd, "", AT_FDCWD, stages[s], MOVE_MOUNT_F_EMPTY_PATH) < 0
+			? -errno
+			: 0;
+	return r < 0 ? cryo_err(ctx, r, "attach the tree's root mount in our namespace") : 0;
+}
+
+/* Mount i (made, at fds[i]) on its mount point. */
+static int attach(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, const int *fds)
+{
+	const struct img_mount *m = &ns->mounts[i];
+	_cleanup_close_ int point = open_point(ctx, ns, i, fds[m->parent - 1], fds[i]);
+
+	if (point < 0)
+		return point;
+	if (syscall(SYS_move_mount, fds[i], "", point, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cryo_err(ctx, -errno, "mount the tree's %s at %s", m->fstype, m->point);
+	return 0;
+}
+
+int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
+{
 	_cleanup_free_ int *fds = calloc(ns->nmounts + 1, sizeof(int));
 	uint32_t made = 0;
 	int r = 0;
@@ -486,8 +512,6 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
 		}
 	}
 	for (; made < ns->nmounts; made++) {
-		const struct img_mount *m = &ns->mounts[made];
-		_cleanup_close_ int point = -1;
 		int fd = fds[made] >= 0 ? fds[made] : make_one(ctx, ns, made, fds, dirfd);
 
 		if (fd < 0) {
@@ -495,28 +519,18 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
 			break;
 		}
 		fds[made] = fd;
-		if (made == 0) {
-			/* Somewhere in this namespace only, to pivot into. */
-			r = -ENOENT;
-			for (size_t s = 0; s < sizeof(stages) / sizeof(stages[0]) && r < 0; s++)
-				r = syscall(SYS_move_mount, fd, "", AT_FDCWD, stages[s],
-					    MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
-			if (r < 0) {
-				cryo_err(ctx, r, "attach the tree's root mount in our namespace");
-				break;
+		r = made ? attach(ctx, ns, made, fds) : stage(ctx, fd);
+		if (r < 0)
+			break;
+		/* Its binds now, while nothing is mounted on it: their sources are found beneath
+		 * its root without crossing a mount (one of them may go on the other's). */
+		for (uint32_t j = made + 1; j < ns->nmounts && r >= 0; j++)
+			if (ns->mounts[j].kind == MNT_BIND && ns->mounts[j].of == made + 1) {
+				fds[j] = make_one(ctx, ns, j, fds, dirfd);
+				r = fds[j] < 0 ? fds[j] : 0;
 			}
-			continue;
-		}
-		point = open_point(ctx, ns, made, fds[m->parent - 1], fd);
-		if (point < 0) {
-			r = point;
+		if (r < 0)
 			break;
-		}
-		if (syscall(SYS_move_mount, fd, "", point, "",
-			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
-			r = cryo_err(ctx, -errno, "mount the tree's %s at %s", m->fstype, m->point);
-			break;
-		}
 	}
 	if (r >= 0)
 		r = pivot(ctx, fds[0]);
