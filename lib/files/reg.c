@@ -609,11 +609,10 @@ static int reg_open(struct file_restore *fr, const struct img_file *f)
 	/* A stand-in until the task opens its own proc file. */
 	if (file_proc_pid(fr->sh->img, f->path, &rest))
 		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	/* Held on a mount outside the tree's namespace, which pivot_root'ed away from ours. */
-	else if (mnt_file_outside(&fr->sh->img->ns, f->id))
-		fd = openat(mnt_outside_root(), f->path + 1, oflags);
+	/* By path, or where that does not reach it (held on a mount outside the tree's
+	 * namespace, which pivot_root'ed away from ours, or on one hidden under another). */
 	else
-		fd = open(f->path, oflags);
+		fd = mnt_open(&fr->sh->img->ns, f, oflags);
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "reopen %s", f->path);
 	if (lseek(fd, f->pos, SEEK_SET) < 0 && errno != ESPIPE && f->pos)

@@ -554,12 +554,14 @@ struct img_ns {
 	uint32_t nuid_map, ngid_map;
 	bool setgroups_deny;
 	/* Its whole mount namespace, when its root is not ours (lib/ns/mnt.h); then ntmpfs is 0.
-	 * outside: the ids of the files it held on mounts not in it (opened before it
-	 * pivot_root'ed), reopened at restore through our root. */
+	 * file_mounts: the files a path from its root does not reach, {file id, mount}: mount 0
+	 * for one held on a mount not in it (opened before it pivot_root'ed), reopened at
+	 * restore through our root; else the 1-based index of its mount, hidden under another
+	 * (zdtm overmount_file), reopened beneath that mount. */
 	struct img_mount *mounts;
 	uint32_t nmounts;
-	uint32_t *outside;
-	uint32_t noutside;
+	uint32_t (*file_mounts)[2];
+	uint32_t nfile_mounts;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

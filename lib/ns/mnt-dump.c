@@ -105,6 +105,7 @@ static int parse_line(char *line, struct mline *m)
 	m->mntopts = f[5];
 	proc_unescape(m->root);
 	proc_unescape(m->point);
+	proc_unescape(m->source);
 	return 0;
 }
 
@@ -538,11 +539,16 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s is on a "
 				"removed directory: cryo cannot restore it yet", l->fstype,
 				l->point);
-	/* proc is mounted again by the tree's new init, for its pid namespace: a bind of a
-	 * part of it would show the old one. */
-	if (made == MNT_PROC && strcmp(l->root, "/"))
-		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of a part "
-				"of proc (%s): cryo cannot restore it yet", l->point, l->root);
+	/* proc is mounted again by the tree's new init, for its pid namespace, and what is
+	 * mounted on it (a read-only /proc/sys) moved over: a bind of a part of the old one
+	 * that is no process's (sysctls answer for the namespaces of who reads them) shows
+	 * the same, a process's directory would not. */
+	if (made == MNT_PROC && strcmp(l->root, "/") &&
+	    (strspn(l->root + 1, "0123456789") || !strncmp(l->root, "/self", 5) ||
+	     !strncmp(l->root, "/thread-self", 12)))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of a "
+				"process's part of proc (%s): cryo cannot restore it yet",
+				l->point, l->root);
 	/* A filesystem of the tree's own mounted before (a bind of a part of its tmpfs, of its
 	 * devpts's ptmx): bound again from there. */
 	for (uint32_t k = 0; k < i; k++) {
@@ -652,9 +658,14 @@ static int check_groups(struct dumper *d)
 	return 0;
 }
 
-/* The files the tree holds on mounts not in its namespace (opened before it pivoted): their
- * paths are ours, and a restore opens them through our root. */
-static int note_outside(struct dumper *d, const struct img *img)
+/*
+ * The files a path from the tree's root does not reach: those it holds on mounts not in its
+ * namespace (opened before it pivoted, its output: their paths are ours, and a restore opens
+ * them through our root), and those on a mount of its own that something now hides (zdtm
+ * overmount_file: a restore opens them beneath that mount). Regular files and FIFOs, which
+ * are reopened by path.
+ */
+static int note_file_mounts(struct dumper *d, const struct img *img)
 {
 	struct img_ns *ns = d->ns;
 
@@ -665,34 +676,51 @@ static int note_outside(struct dumper *d, const struct img *img)
 			const struct img_fd *fd = &task->fds[j];
 			const struct img_file *f = NULL;
 			_cleanup_free_ char *info = NULL;
+			_cleanup_close_ int there = -1;
+			uint64_t at = 0;
+			uint32_t mnt = 0;
+			bool seen = false;
 			char *p;
-			bool in = false, seen = false;
-			int mnt;
+			int id;
 
 			for (uint32_t k = 0; k < img->nfiles && !f; k++)
 				if (img->files[k].id == fd->file_id)
 					f = &img->files[k];
-			if (!f || f->type != FILE_REG || !f->path || f->path[0] != '/')
+			if (!f || (f->type != FILE_REG && f->type != FILE_FIFO) || !f->path ||
+			    f->path[0] != '/')
 				continue;
-			for (uint32_t k = 0; k < ns->noutside; k++)
-				seen |= ns->outside[k] == f->id;
+			for (uint32_t k = 0; k < ns->nfile_mounts; k++)
+				seen |= ns->file_mounts[k][0] == f->id;
 			if (seen || read_file_fmt(&info, "/proc/%d/fdinfo/%d", task->pid,
 						  fd->fd) < 0 ||
 			    !(p = strstr(info, "mnt_id:")))
 				continue;
-			mnt = atoi(p + 7);
-			for (size_t k = 0; k < d->tree.n; k++)
-				in |= d->tree.v[k].id == mnt;
-			if (in)
+			id = atoi(p + 7);
+			for (uint32_t k = 0; k < ns->nmounts; k++)
+				if (ns->mounts[k].id == (uint32_t)id)
+					mnt = k + 1;
+			/* Reached by its path from the tree's root: nothing to note. */
+			there = tmpfs_openat2(d->rootfd, f->path, O_PATH | O_NOFOLLOW, RESOLVE_TREE);
+			if (mnt && there >= 0 && mount_id_of(there, &at) == 0 && at == (uint64_t)id)
 				continue;
-			uint32_t *nv = realloc(ns->outside, (ns->noutside + 1) * sizeof(*nv));
+			if (mnt && strncmp(f->path, ns->mounts[mnt - 1].point,
+					   strlen(ns->mounts[mnt - 1].point)))
+				return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d (%s) is on the "
+						"mount at %s, hidden, and its path is not below it",
+						fd->fd, task->pid, f->path,
+						ns->mounts[mnt - 1].point);
+			uint32_t(*nv)[2] = realloc(ns->file_mounts,
+						   (ns->nfile_mounts + 1) * sizeof(*nv));
 
 			if (!nv)
 				return -ENOMEM;
-			ns->outside = nv;
-			ns->outside[ns->noutside++] = f->id;
-			log_info(d->ctx, "fd %d of pid %d (%s) is on a mount outside the tree's "
-				 "namespace: reopened through our root", fd->fd, task->pid, f->path);
+			ns->file_mounts = nv;
+			ns->file_mounts[ns->nfile_mounts][0] = f->id;
+			ns->file_mounts[ns->nfile_mounts++][1] = mnt;
+			log_info(d->ctx, "fd %d of pid %d (%s) is %s: reopened %s", fd->fd,
+				 task->pid, f->path, mnt ? "on a mount hidden under another" :
+				 "on a mount outside the tree's namespace",
+				 mnt ? "beneath that mount" : "through our root");
 		}
 	}
 	return 0;
@@ -809,7 +837,7 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 	if (r >= 0)
 		r = check_paths(&d, img);
 	if (r >= 0)
-		r = note_outside(&d, img);
+		r = note_file_mounts(&d, img);
 	if (r >= 0)
 		r = 1;
 out:

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The "mounts" and "outside" arrays of cryo.json's "namespaces" object (docs/image-format.md),
+/* The "mounts" and "file_mounts" arrays of cryo.json's "namespaces" object (docs/image-format.md),
  * for a tree whose whole mount namespace is in the image (mnt.h). Decoded as untrusted input:
  * a mount's parent and source are earlier entries, its point lies under its parent's, its
  * paths are plain, each kind has exactly the fields it needs. */
@@ -19,7 +19,7 @@
 #define OPTIONS_MAX 512
 #define FSTYPE_MAX  64
 #define KEY_MAX     256
-#define OUTSIDE_MAX 65536
+#define FILE_MOUNTS_MAX 65536
 #define EXTERNALS_MAX 64
 
 static const char *const kind_names[MNT_NKINDS] = {
@@ -122,10 +122,10 @@ void mnt_image_free(struct img_ns *ns)
 		free(m->device);
 	}
 	free(ns->mounts);
-	free(ns->outside);
+	free(ns->file_mounts);
 	ns->mounts = NULL;
-	ns->outside = NULL;
-	ns->nmounts = ns->noutside = 0;
+	ns->file_mounts = NULL;
+	ns->nmounts = ns->nfile_mounts = 0;
 }
 
 int mnt_image_encode(const struct img_ns *ns, json_t *o)
@@ -162,11 +162,12 @@ int mnt_image_encode(const struct img_ns *ns, json_t *o)
 		}
 		r |= add(a, e);
 	}
-	for (uint32_t i = 0; out && i < ns->noutside; i++)
-		r |= add(out, json_integer(ns->outside[i]));
+	for (uint32_t i = 0; out && i < ns->nfile_mounts; i++)
+		r |= add(out, json_pack("[II]", (json_int_t)ns->file_mounts[i][0],
+					(json_int_t)ns->file_mounts[i][1]));
 	r |= set(o, "mounts", a);
-	if (ns->noutside)
-		r |= set(o, "outside", out);
+	if (ns->nfile_mounts)
+		r |= set(o, "file_mounts", out);
 	else
 		json_decref(out);
 	return r ? -ENOMEM : 0;
@@ -251,8 +252,8 @@ static int decode_one(struct dec *d, json_t *v, struct img_ns *ns, uint32_t i)
 		if (!plain_text(m->options, ",=_%.:-"))
 			return bad(d, "options", "holds a character a mount option does not");
 		TRY(get_str(d, v, "device", 255, &m->device));
-		if (!m->device[0] || strpbrk(m->device, "\n "))
-			return bad(d, "device", "is empty or holds a blank or a newline");
+		if (strchr(m->device, '\n'))
+			return bad(d, "device", "holds a newline");
 		if (json_object_get(v, "source") || json_object_get(v, "of"))
 			return bad(d, "source", "is there for a filesystem made again");
 	} else {
@@ -288,8 +289,8 @@ int mnt_image_decode(struct dec *d, json_t *o, struct img_ns *ns)
 	size_t i;
 
 	if (!json_object_get(o, "mounts")) {
-		if (json_object_get(o, "outside"))
-			return bad(d, "outside", "is there without the tree's mounts");
+		if (json_object_get(o, "file_mounts"))
+			return bad(d, "file_mounts", "are there without the tree's mounts");
 		return 0;
 	}
 	a = get_arr(d, o, "mounts", MNT_MAX);
@@ -310,19 +311,26 @@ int mnt_image_decode(struct dec *d, json_t *o, struct img_ns *ns)
 		ns->nmounts = i + 1;
 		TRY(decode_one(d, v, ns, i));
 	}
-	if (!json_object_get(o, "outside"))
+	if (!json_object_get(o, "file_mounts"))
 		return 0;
-	a = get_arr(d, o, "outside", OUTSIDE_MAX);
+	a = get_arr(d, o, "file_mounts", FILE_MOUNTS_MAX);
 	if (!a)
 		return -EINVAL;
-	ns->outside = calloc(json_array_size(a) + 1, sizeof(*ns->outside));
-	if (!ns->outside)
+	ns->file_mounts = calloc(json_array_size(a) + 1, sizeof(*ns->file_mounts));
+	if (!ns->file_mounts)
 		return -ENOMEM;
 	json_array_foreach(a, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > UINT32_MAX)
-			return bad(d, "outside", "holds what is not a file id");
-		ns->outside[ns->noutside++] = json_integer_value(v);
+		json_t *id = json_array_get(v, 0), *mnt = json_array_get(v, 1);
+
+		if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_integer(id) ||
+		    !json_is_integer(mnt) || json_integer_value(id) < 0 ||
+		    json_integer_value(id) > UINT32_MAX || json_integer_value(mnt) < 0 ||
+		    json_integer_value(mnt) > ns->nmounts)
+			return bad(d, "file_mounts", "holds what is not [file id, 0 or a mount's "
+				   "index]");
+		ns->file_mounts[i][0] = json_integer_value(id);
+		ns->file_mounts[i][1] = json_integer_value(mnt);
+		ns->nfile_mounts = i + 1;
 	}
 	return 0;
 }

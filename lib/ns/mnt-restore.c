@@ -11,9 +11,10 @@
  *      crossing another mount (openat2 RESOLVE_BENEATH | RESOLVE_NO_XDEV), so that an
  *      overmount cannot send it elsewhere. The root one goes on a directory of ours (/tmp),
  *      in this namespace only;
- *   2. pivot_root(".", ".") in it (pivot_root(2)); our old root, left on top of the tree's,
- *      is detached by mnt_restore_done() once the files the tree held outside its namespace
- *      are open: then only the tree's mounts are left;
+ *   2. pivot_root(".", ".") in it (pivot_root(2)) and our old root detached: only the tree's
+ *      mounts are left. The files the tree held where a path from its root does not reach
+ *      (outside its namespace, or hidden under a mount) were opened O_PATH on the way, and
+ *      mnt_open() reopens them through our proc;
  *   3. propagation last, once nothing else is mounted (a shared mount would copy what is
  *      mounted under it to its peers): every mount private, then each peer group made again
  *      (MS_SHARED on a first member, MOVE_MOUNT_SET_GROUP from it for the others), each slave
@@ -45,36 +46,95 @@
 
 #define RESOLVE_PART (RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
-/* Our old root, open while the worker opens the image's files (mnt_outside_root()). The
- * worker is single-threaded and restores one tree. */
-static int outside_root = -1;
-int mnt_outside_root(void)
-{
-	return outside_root;
-}
+/*
+ * The files a path from the tree's root does not reach (namespaces.file_mounts), each opened
+ * O_PATH while it can be reached (one outside the tree's namespace before anything is built,
+ * one on a mount of the tree's as soon as that mount is attached, before anything goes on
+ * it), and reopened with its flags through our proc (/proc/self/fd/N) by mnt_open(). The
+ * worker is single-threaded and restores one tree.
+ */
+struct kept {
+	uint32_t id;
+	int fd;
+};
+static struct kept *kept;
+static uint32_t nkept;
+static int kept_proc = -1;
 
-bool mnt_file_outside(const struct img_ns *ns, uint32_t id)
+int mnt_open(const struct img_ns *ns, const struct img_file *f, int flags)
 {
-	for (uint32_t i = 0; i < ns->noutside; i++)
-		if (ns->outside[i] == id)
-			return outside_root >= 0;
-	return false;
+	char link[32];
+
+	(void)ns;
+	for (uint32_t i = 0; i < nkept; i++)
+		if (kept[i].id == f->id && kept[i].fd >= 0 && kept_proc >= 0) {
+			snprintf(link, sizeof(link), "self/fd/%d", kept[i].fd);
+			return openat(kept_proc, link, flags);
+		}
+	return open(f->path, flags);
 }
 
 int mnt_restore_done(struct cryo_ctx *ctx)
 {
-	int r = 0;
+	(void)ctx;
+	for (uint32_t i = 0; i < nkept; i++)
+		if (kept[i].fd >= 0)
+			close(kept[i].fd);
+	free(kept);
+	kept = NULL;
+	nkept = 0;
+	if (kept_proc >= 0)
+		close(kept_proc);
+	kept_proc = -1;
+	return 0;
+}
 
-	if (outside_root < 0)
-		return 0;
-	/* Ours lies over the tree's root (pivot()): detached through a descriptor of it. */
-	if (fchdir(outside_root) < 0 || umount2(".", MNT_DETACH) < 0)
-		r = cryo_err(ctx, -errno, "detach our root from the tree's namespace");
-	if (chdir("/") < 0 && r == 0)
-		r = cryo_err(ctx, -errno, "chdir to the tree's root");
-	close(outside_root);
-	outside_root = -1;
-	return r;
+static const struct img_file *file_of(const struct img *img, uint32_t id)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].id == id)
+			return &img->files[i];
+	return NULL;
+}
+
+/* Keeps, O_PATH, each file of mount `mnt` (0: outside the tree's namespace, from our root;
+ * else beneath that mount, open at fd). */
+static int keep_files(struct cryo_ctx *ctx, const struct img *img, uint32_t mnt, int fd)
+{
+	const struct img_ns *ns = &img->ns;
+
+	for (uint32_t i = 0; i < ns->nfile_mounts; i++) {
+		const struct img_file *f = file_of(img, ns->file_mounts[i][0]);
+		const char *rel;
+		int pfd;
+
+		if (ns->file_mounts[i][1] != mnt)
+			continue;
+		if (!f || !f->path || f->path[0] != '/')
+			return cryo_err(ctx, -EINVAL, "namespaces.file_mounts names file %u, which "
+					"has no absolute path", ns->file_mounts[i][0]);
+		if (!mnt) {
+			pfd = open(f->path, O_PATH | O_CLOEXEC);
+		} else {
+			const char *point = ns->mounts[mnt - 1].point;
+
+			rel = f->path + (strcmp(point, "/") ? strlen(point) : 0);
+			if (strcmp(point, "/") && strncmp(f->path, point, strlen(point)))
+				return cryo_err(ctx, -EINVAL, "file %s is not below the mount at "
+						"%s it is on", f->path, point);
+			while (*rel == '/')
+				rel++;
+			pfd = tmpfs_openat2(fd, *rel ? rel : ".", O_PATH,
+					    RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+						    RESOLVE_NO_MAGICLINKS);
+		}
+		if (pfd < 0)
+			return cryo_err(ctx, -errno, "reopen %s (%s)", f->path,
+					mnt ? "on a mount hidden under another"
+					    : "outside the tree's mount namespace");
+		kept[nkept++] = (struct kept){.id = f->id, .fd = pfd};
+	}
+	return 0;
 }
 
 static const struct {
@@ -448,19 +508,14 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 	return 0;
 }
 
-/*
- * Step 2: into the tree's root, open at rootfd. Ours stays on top of it (pivot_root(2): "new_root
- * and put_old may be the same directory"), with its mounts, until mnt_restore_done(): a file
- * the tree held outside its namespace is opened through it (a detached tree of mounts would
- * be cut from its submounts, /dev among them). A path from our new root does not enter it.
- */
+/* Step 2: into the tree's root, open at rootfd; ours, on top of it after pivot_root(2) ("new_root
+ * and put_old may be the same directory"), detached at once. */
 static int pivot(struct cryo_ctx *ctx, int rootfd)
 {
-	outside_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (outside_root < 0)
-		return cryo_err(ctx, -errno, "open our root");
 	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
 		return cryo_err(ctx, -errno, "pivot_root into the tree's root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return cryo_err(ctx, -errno, "detach our root from the tree's namespace");
 	if (chdir("/") < 0)
 		return cryo_err(ctx, -errno, "chdir to the tree's root");
 	return 0;
@@ -493,16 +548,26 @@ static int attach(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, con
 	return 0;
 }
 
-int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
+int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 {
+	const struct img_ns *ns = &img->ns;
 	_cleanup_free_ int *fds = calloc(ns->nmounts + 1, sizeof(int));
 	uint32_t made = 0;
 	int r = 0;
 
-	if (!fds)
+	kept = calloc(ns->nfile_mounts + 1, sizeof(*kept));
+	if (!fds || !kept)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < ns->nmounts; i++)
 		fds[i] = -1;
+	/* Ours: the tree's may be missing, and we have no pid in its pid namespace. */
+	kept_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (kept_proc < 0 && ns->nfile_mounts)
+		r = cryo_err(ctx, -errno, "open /proc");
+	if (r >= 0)
+		r = keep_files(ctx, img, 0, -1);
+	if (r < 0)
+		goto out;
 	/* Our paths first, while none is hidden by the tree's root on the stage. */
 	for (uint32_t i = 0; i < ns->nmounts; i++) {
 		fds[i] = ns->mounts[i].kind == MNT_EXTERNAL ? make_one(ctx, ns, i, fds, dirfd) : -1;
@@ -520,6 +585,9 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
 		}
 		fds[made] = fd;
 		r = made ? attach(ctx, ns, made, fds) : stage(ctx, fd);
+		/* Its files hidden later, while nothing is on it yet. */
+		if (r >= 0)
+			r = keep_files(ctx, img, made + 1, fd);
 		if (r < 0)
 			break;
 		/* Its binds now, while nothing is mounted on it: their sources are found beneath

@@ -66,21 +66,22 @@ int mnt_externals_check(struct cryo_ctx *ctx, const struct img_ns *ns);
 
 /*
  * In the restore worker, in the tree's new mount namespace, before any file of the image is
- * opened: builds the tree's mounts and pivots into them, keeping our root (for the files
- * listed as outside, mnt_outside_root()) until mnt_restore_done() detaches it.
+ * opened: builds the tree's mounts (img->ns.mounts) and pivots into them; the files a path
+ * from its root does not reach are kept open for mnt_open() until mnt_restore_done().
  */
-int mnt_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd);
+int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd);
 
-/* Our old root while a restore opens the image's files (-1 when there is none), and whether
- * file `id` is one opened through it. */
-int mnt_outside_root(void);
-bool mnt_file_outside(const struct img_ns *ns, uint32_t id);
+/* Opens file f of the image with flags (open(2)'s) as the restore worker must: by its path,
+ * or, for one a path from the tree's root does not reach (namespaces.file_mounts), through
+ * what mnt_restore() kept of it. */
+struct img_file;
+int mnt_open(const struct img_ns *ns, const struct img_file *f, int flags);
 
-/* Once the image's files are open (or the restore failed): our old root is detached from the
- * tree's namespace (it must not reach the tree). */
+/* Once the image's files are open (or the restore failed): what mnt_restore() kept is
+ * closed (none of it must reach the tree). */
 int mnt_restore_done(struct cryo_ctx *ctx);
 
-/* The "mounts" and "outside" arrays of cryo.json's "namespaces" object. */
+/* The "mounts" and "file_mounts" arrays of cryo.json's "namespaces" object. */
 int mnt_image_encode(const struct img_ns *ns, json_t *o);
 int mnt_image_decode(struct dec *d, json_t *o, struct img_ns *ns);
 void mnt_image_free(struct img_ns *ns);

@@ -553,8 +553,9 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 
 int tmpfs_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
 {
+	/* A tree in a root of its own: mnt_restore(), called instead. */
 	if (ns->nmounts)
-		return mnt_restore(ctx, ns, dirfd);
+		return 0;
 	for (uint32_t i = 0; i < ns->ntmpfs; i++) {
 		const struct img_tmpfs *t = &ns->tmpfs[i];
 		_cleanup_close_ int in = -1, fd = -1, point = -1;

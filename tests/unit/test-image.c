@@ -886,7 +886,7 @@ static json_t *mounts_json(void)
 		  " \"unbindable\": true, \"options\": \"mode=666,ptmxmode=666\","
 		  " \"device\": \"devpts\"}"
 		  "]"));
-	put(j, "namespaces/outside", parse("[7]"));
+	put(j, "namespaces/file_mounts", parse("[[7, 0], [8, 2]]"));
 	return j;
 }
 
@@ -907,7 +907,7 @@ static const struct bad_value bad_mounts[] = {
     {"namespaces/mounts/1/flags", "16", "flag a mount does not keep"},
     {"namespaces/mounts/1/flags", "-1", "out of range"},
     {"namespaces/mounts/1/options", "\"size=1k x\"", "character"},
-    {"namespaces/mounts/1/device", "\"\"", "empty"},
+    {"namespaces/mounts/1/device", "\"a\\nb\"", "newline"},
     {"namespaces/mounts/1/device", NULL, "device"},
     {"namespaces/mounts/1/key", "\"k\"", "no bind of ours"},
     {"namespaces/mounts/1/size", "\"12\"", "not a hex number"},
@@ -921,8 +921,11 @@ static const struct bad_value bad_mounts[] = {
     {"namespaces/mounts/2/size", "\"0x1\"", "no tmpfs of its own"},
     {"namespaces/mounts/3/unbindable", "1", "true or false"},
     {"namespaces/mounts/3/source", "\"/x\"", "made again"},
-    {"namespaces/outside/0", "-1", "not a file id"},
-    {"namespaces/outside", "{}", "wrong type"},
+    {"namespaces/file_mounts/0", "[-1, 0]", "not [file id"},
+    {"namespaces/file_mounts/1", "[8, 5]", "not [file id"},
+    {"namespaces/file_mounts/1", "[8]", "not [file id"},
+    {"namespaces/file_mounts/1", "8", "not [file id"},
+    {"namespaces/file_mounts", "{}", "wrong type"},
     {"namespaces/container", "\"runc\"", "container's"},
     {"namespaces/own", "[\"cgroup\", \"time\", \"ipc\", \"user\"]", "mount namespace"},
 };
@@ -939,11 +942,13 @@ static void test_mounts(void **state)
 	assert_int_equal(got.ns.mounts[1].kind, MNT_TMPFS);
 	assert_int_equal(got.ns.mounts[2].of, 2);
 	assert_string_equal(got.ns.mounts[1].device, "zdtm_run");
-	assert_int_equal(got.ns.noutside, 1);
+	assert_int_equal(got.ns.nfile_mounts, 2);
+	assert_int_equal(got.ns.file_mounts[1][1], 2);
 	assert_int_equal(img_encode(ctx, &got, &s2), 0);
 	again = parse(s2);
 	assert_true(json_equal(at(again, "namespaces/mounts"), at(j, "namespaces/mounts")));
-	assert_true(json_equal(at(again, "namespaces/outside"), at(j, "namespaces/outside")));
+	assert_true(json_equal(at(again, "namespaces/file_mounts"),
+			       at(j, "namespaces/file_mounts")));
 	json_decref(again);
 	free(s2);
 	img_free(&got);

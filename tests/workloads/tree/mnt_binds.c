@@ -8,10 +8,11 @@
  *   - /t1: a tmpfs of its own (size=2m) with a nested one at /t1/inner (noexec, noatime),
  *     /t1b a read-only bind of its directory /t1/sub, /data/fbind a bind of its file /t1/f;
  *   - /rosb: a tmpfs read-only as a whole (remounted ro: its superblock's "ro");
- *   - /over: a tmpfs ("lower") overmounted by another ("upper") at the same place.
+ *   - /over: a tmpfs ("lower") overmounted by another ("upper") at the same place, with a
+ *     file of the lower held open.
  * After the restore it checks the mountinfo is the same, each bind shows its source (and
- * writes go through to it), the read-only ones refuse writes, the overmount is on top and,
- * once it is unmounted, the lower tmpfs shows its own files.
+ * writes go through to it), the read-only ones refuse writes, the overmount is on top, the
+ * held file is the lower's and, once the upper is unmounted, the lower shows its files.
  */
 #include "mnt_common.h"
 
@@ -20,6 +21,8 @@ static void mk(const char *dir)
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		fail("mkdir %s: %s", dir, strerror(errno));
 }
+
+static int hidden_fd = -1;
 
 static void setup(void)
 {
@@ -58,6 +61,10 @@ static void setup(void)
 	mk("/over");
 	mnt_must(mount("lower", "/over", "tmpfs", 0, "size=1m"), "tmpfs lower");
 	mnt_write("/over/which", "lower\n");
+	/* Held open, then hidden by the upper tmpfs (zdtm overmount_file). */
+	hidden_fd = open("/over/which", O_RDWR);
+	if (hidden_fd < 0)
+		fail("open /over/which: %s", strerror(errno));
 	mnt_must(mount("upper", "/over", "tmpfs", 0, "size=1m"), "tmpfs upper");
 	mnt_write("/over/which", "upper\n");
 }
@@ -96,8 +103,16 @@ static int inside(void)
 	mnt_expect("/rosb/kept", "kept read-only\n");
 	check_rofs("/rosb/new");
 	mnt_expect("/over/which", "upper\n");
+	{
+		char buf[16] = "";
+
+		if (pread(hidden_fd, buf, sizeof(buf) - 1, 0) != 6 || strcmp(buf, "lower\n"))
+			fail("the file held under the upper tmpfs reads \"%s\"", buf);
+		if (pwrite(hidden_fd, "LOWER\n", 6, 0) != 6)
+			fail("write the file held under the upper tmpfs");
+	}
 	mnt_must(umount2("/over", 0), "unmount the upper tmpfs");
-	mnt_expect("/over/which", "lower\n");
+	mnt_expect("/over/which", "LOWER\n");
 	pass();
 }
 
