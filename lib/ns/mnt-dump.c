@@ -253,6 +253,21 @@ static int make_order(struct dumper *d, const struct mline *root)
 			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mounts do not hang from "
 					"its root mount");
 		}
+		/* A sibling below it (a copy propagated there after it covered the place,
+		 * zdtm overmount_with_shared_parent) first: it is reached only while
+		 * nothing covers it, and is hidden the same either way. */
+		for (bool moved = true; moved;) {
+			moved = false;
+			for (size_t i = 0; i < n; i++) {
+				const struct mline *c = &d->tree.v[i], *b = &d->tree.v[best];
+
+				if (!placed[i] && i != best && c->parent == b->parent &&
+				    strcmp(c->point, b->point) && below(b->point, c->point)) {
+					best = i;
+					moved = true;
+				}
+			}
+		}
 		placed[best] = true;
 		d->order[done++] = best;
 	}
@@ -686,8 +701,9 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 			for (uint32_t k = 0; k < img->nfiles && !f; k++)
 				if (img->files[k].id == fd->file_id)
 					f = &img->files[k];
+			/* A removed one (a ghost) has a way back of its own (lib/files/reg.c). */
 			if (!f || (f->type != FILE_REG && f->type != FILE_FIFO) || !f->path ||
-			    f->path[0] != '/')
+			    f->path[0] != '/' || f->params[0])
 				continue;
 			for (uint32_t k = 0; k < ns->nfile_mounts; k++)
 				seen |= ns->file_mounts[k][0] == f->id;
