@@ -525,6 +525,9 @@ struct img_mount {
 	uint32_t master;   /* the peer group it is a slave of; 0: none */
 	bool unbindable;
 	uint64_t size, inodes; /* MNT_TMPFS: capacity in bytes and inodes (statvfs) */
+	/* MNT_EXTERNAL, MNT_BIND: its source was removed since (mountinfo's "//deleted"): the
+	 * S_IFDIR or S_IFREG (empty) and mode it is made again with, bound and removed; else 0 */
+	uint32_t deleted;
 };
 
 /* One line of a user namespace's uid_map or gid_map: ids inside..inside+count-1 are

@@ -40,6 +40,7 @@ struct mline {
 	char *root, *point, *mntopts, *fstype, *source, *superopts;
 	uint32_t shared, master;
 	bool unbindable;
+	bool deleted; /* its root was removed: root is the path it had */
 };
 
 struct minfo {
@@ -106,6 +107,11 @@ static int parse_line(char *line, struct mline *m)
 	proc_unescape(m->root);
 	proc_unescape(m->point);
 	proc_unescape(m->source);
+	/* A bind of what was removed since shows "PATH//deleted" (d_path()'s mark). */
+	if (strlen(m->root) > 9 && !strcmp(m->root + strlen(m->root) - 9, "//deleted")) {
+		m->root[strlen(m->root) - 9] = '\0';
+		m->deleted = true;
+	}
 	return 0;
 }
 
@@ -210,6 +216,9 @@ static char *host_path(struct dumper *d, const struct mline *m)
 
 		if (!rest || !(path = join(h->point, rest)))
 			continue;
+		/* Removed: nothing there to check (a restore makes it again for a moment). */
+		if (m->deleted)
+			return path;
 		/* Not hidden under another of our mounts, and (where the tree's mount is not
 		 * itself hidden) the very directory or file. */
 		fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -531,6 +540,25 @@ static int save_tmpfs(struct dumper *d, pid_t pid, const struct mline *l, struct
 	return r;
 }
 
+/* A bind of what was removed since: a directory (removed, hence empty) or an empty file is
+ * made again at restore for a moment; one with contents is refused. */
+static int note_deleted(struct dumper *d, const struct mline *l, struct img_mount *m)
+{
+	_cleanup_close_ int fd = open_tree_mount(d, l, O_PATH);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of %s, "
+				"removed since, which cryo cannot reach to see what it was",
+				l->point, l->root);
+	if (!S_ISDIR(st.st_mode) && !(S_ISREG(st.st_mode) && st.st_size == 0))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of %s, "
+				"removed since, a file with contents cryo does not save",
+				l->point, l->root);
+	m->deleted = st.st_mode & (S_IFMT | 07777);
+	return 0;
+}
+
 static int classify(struct dumper *d, pid_t pid, uint32_t i)
 {
 	const struct mline *l = &d->tree.v[d->order[i]];
@@ -576,7 +604,9 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 		m->kind = MNT_BIND;
 		m->of = k + 1;
 		m->source = strdup(rest);
-		return m->source ? 0 : -ENOMEM;
+		if (!m->source)
+			return -ENOMEM;
+		return l->deleted ? note_deleted(d, l, m) : 0;
 	}
 	/* A filesystem we have too (the host's disk, a tmpfs of ours). */
 	m->source = host_path(d, l);
@@ -587,7 +617,7 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 			return -ENOMEM;
 		log_info(d->ctx, "%s: a bind of our %s (%s), made again at restore", l->point,
 			 m->source, l->fstype);
-		return 0;
+		return l->deleted ? note_deleted(d, l, m) : 0;
 	}
 	for (uint32_t k = 0; k < d->ours.n; k++)
 		if (d->ours.v[k].dev == l->dev)

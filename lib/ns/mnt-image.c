@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "base/ctx.h"
 #include "image/image.h"
@@ -152,6 +153,8 @@ int mnt_image_encode(const struct img_ns *ns, json_t *o)
 			r |= set(e, "key", json_string(m->key));
 		if (e && m->kind == MNT_BIND)
 			r |= set(e, "of", json_integer(m->of));
+		if (e && m->deleted)
+			r |= set(e, "deleted", json_integer(m->deleted));
 		if (e && m->options)
 			r |= set(e, "options", json_string(m->options));
 		if (e && m->device)
@@ -273,6 +276,16 @@ static int decode_one(struct dec *d, json_t *v, struct img_ns *ns, uint32_t i)
 	if (m->kind == MNT_BIND) {
 		TRY(get_int(d, v, "of", 1, i, &of));
 		m->of = of;
+	}
+	if (json_object_get(v, "deleted")) {
+		long long del;
+
+		TRY(get_int(d, v, "deleted", 0, S_IFREG | 07777, &del));
+		if (made || ((del & S_IFMT) != S_IFDIR && (del & S_IFMT) != S_IFREG) ||
+		    (del & ~(S_IFMT | 07777)) || !strcmp(m->source, "/"))
+			return bad(d, "deleted", "is not the type (a directory or a file) and mode "
+				   "of a bind's removed source");
+		m->deleted = del;
 	}
 	if (m->kind == MNT_TMPFS) {
 		TRY(get_u64(d, v, "size", &m->size));

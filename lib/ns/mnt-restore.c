@@ -203,6 +203,91 @@ static void fstype_of(int fd, char *buf, size_t n)
 		snprintf(buf, n, "%.*s", (int)strcspn(p + 3, " \n"), p + 3);
 }
 
+/*
+ * A bind's removed source (img_mount.deleted): made again at `name` in dirfd (a directory, or
+ * an empty file, with its mode) for the bind to be cloned and attached, then removed
+ * (unmake_deleted(), remove_remade()), so the bind shows a removed source again. One there
+ * already is not ours to take: refused.
+ */
+static int make_deleted(struct cryo_ctx *ctx, const struct img_mount *m, int dirfd,
+			const char *name)
+{
+	int fd;
+
+	if (S_ISDIR(m->deleted)) {
+		if (mkdirat(dirfd, name, 0700) < 0)
+			goto fail;
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
+	if (fd < 0)
+		goto fail;
+	if (fchmod(fd, m->deleted & 07777) < 0) {
+		close(fd);
+		goto fail;
+	}
+	close(fd);
+	return 0;
+fail:
+	return cryo_err(ctx, -errno, "the tree's mount at %s is a bind of %s, removed since: "
+			"make it again for a moment", m->point, m->source);
+}
+
+/* The removed sources made again, removed once every mount is attached: a mount whose root
+ * is removed can no longer be attached (cant_mount(), ENOENT). */
+struct remake {
+	int dir;
+	char *name;
+	bool isdir;
+};
+static struct remake *remade;
+static uint32_t nremade;
+
+static void unmake_deleted(const struct img_mount *m, int dirfd, const char *name)
+{
+	struct remake *v = realloc(remade, (nremade + 1) * sizeof(*v));
+	int dir = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	char *copy = strdup(name);
+
+	if (!v || dir < 0 || !copy) {
+		/* Removed now, then: its bind cannot be attached, and the restore fails. */
+		unlinkat(dirfd, name, S_ISDIR(m->deleted) ? AT_REMOVEDIR : 0);
+		remade = v ? v : remade;
+		if (dir >= 0)
+			close(dir);
+		free(copy);
+		return;
+	}
+	remade = v;
+	remade[nremade++] = (struct remake){.dir = dir, .name = copy,
+					    .isdir = S_ISDIR(m->deleted)};
+}
+
+static void remove_remade(void)
+{
+	for (uint32_t i = 0; i < nremade; i++) {
+		unlinkat(remade[i].dir, remade[i].name, remade[i].isdir ? AT_REMOVEDIR : 0);
+		close(remade[i].dir);
+		free(remade[i].name);
+	}
+	free(remade);
+	remade = NULL;
+	nremade = 0;
+}
+
+/* The directory and last name of path, into dir (PATH_MAX); *ret_name points into path. */
+static int split_path(const char *path, char *dir, const char **ret_name)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || !slash[1])
+		return -EINVAL;
+	snprintf(dir, PATH_MAX, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	*ret_name = slash + 1;
+	return 0;
+}
+
 /* A bind of one of our paths. Private at once (ours may be shared with the host's, which
  * would send its mounts here while we build), unless it was a slave of a group of ours. */
 static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m)
@@ -217,8 +302,23 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 	for (unsigned i = 0; i < n; i++)
 		if (!strcmp(ext[i].a, m->key))
 			path = ext[i].b;
-	_cleanup_close_ int probe = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	char type[64];
+	_cleanup_close_ int probe = -1, dir = -1;
+	char type[64], parent[PATH_MAX];
+	const char *name = NULL;
+	int e;
+
+	if (m->deleted) {
+		if (split_path(path, parent, &name) < 0 ||
+		    (dir = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s "
+					"(external mount \"%s\", removed since), whose directory "
+					"is not here: give another path with --external "
+					"'mnt[%s]:PATH'", m->point, path, m->key, m->key);
+		fd = make_deleted(ctx, m, dir, name);
+		if (fd < 0)
+			return fd;
+	}
+	probe = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
 	if (probe < 0 && errno == ENOENT)
 		return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s (external "
@@ -227,6 +327,8 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 	/* Not the same filesystem for sure: another kind of one (an unmounted tmpfs's empty
 	 * directory on the disk). */
 	fstype_of(probe, type, sizeof(type));
+	if (probe >= 0 && type[0] && strcmp(type, m->fstype) && m->deleted)
+		unmake_deleted(m, dir, name);
 	if (probe >= 0 && type[0] && strcmp(type, m->fstype))
 		return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s (external "
 				"mount \"%s\"), a %s, which here is on a %s: give another path "
@@ -235,6 +337,10 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 	fd = probe < 0 ? -1
 		       : syscall(SYS_open_tree, probe, "",
 				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	e = errno;
+	if (m->deleted)
+		unmake_deleted(m, dir, name);
+	errno = e;
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point, path);
 	if ((!m->master || master_in_image(ns, m->master)) && set_attr(fd, &priv) < 0) {
@@ -249,17 +355,41 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 /* A bind of a part of an earlier mount of the tree, open at src. */
 static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
 {
-	_cleanup_close_ int part = -1;
-	int fd;
+	_cleanup_close_ int part = -1, dir = -1;
+	char parent[PATH_MAX];
+	const char *name = NULL;
+	int fd, e;
 
+	if (m->deleted) {
+		if (split_path(m->source, parent, &name) < 0)
+			return -EINVAL;
+		dir = strcmp(parent, "/") ? tmpfs_openat2(src, parent + 1, O_PATH | O_DIRECTORY,
+							  RESOLVE_PART)
+					  : fcntl(src, F_DUPFD_CLOEXEC, 0);
+		if (dir < 0)
+			return cryo_err(ctx, -errno, "the tree's mount at %s: the directory of its "
+					"removed source %s", m->point, m->source);
+		fd = make_deleted(ctx, m, dir, name);
+		if (fd < 0)
+			return fd;
+	}
 	if (strcmp(m->source, "/")) {
 		part = tmpfs_openat2(src, m->source + 1, O_PATH | O_NOFOLLOW, RESOLVE_PART);
-		if (part < 0)
-			return cryo_err(ctx, -errno, "the tree's mount at %s: its source %s",
-					m->point, m->source);
+		if (part < 0) {
+			int r = cryo_err(ctx, -errno, "the tree's mount at %s: its source %s",
+					 m->point, m->source);
+
+			if (m->deleted)
+				unmake_deleted(m, dir, name);
+			return r;
+		}
 		src = part;
 	}
 	fd = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	e = errno;
+	if (m->deleted)
+		unmake_deleted(m, dir, name);
+	errno = e;
 	return fd < 0 ? cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point,
 				 m->source)
 		      : fd;
@@ -600,11 +730,14 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 		if (r < 0)
 			break;
 	}
+	/* Every bind attached: their removed sources go again (on failure too). */
+	remove_remade();
 	if (r >= 0)
 		r = pivot(ctx, fds[0]);
 	if (r >= 0)
 		r = set_propagation(ctx, ns, fds);
 out:
+	remove_remade();
 	for (uint32_t i = 0; i < ns->nmounts; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

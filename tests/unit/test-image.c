@@ -880,7 +880,8 @@ static json_t *mounts_json(void)
 		  " \"device\": \"zdtm_run\", \"size\": \"0x800000\", \"inodes\": \"0x1000\"},"
 		  "{\"id\": 25, \"parent\": 1, \"kind\": \"bind\", \"point\": \"/run2\","
 		  " \"fstype\": \"tmpfs\", \"flags\": 1, \"shared\": 0, \"master\": 4,"
-		  " \"unbindable\": false, \"source\": \"/sub\", \"of\": 2},"
+		  " \"unbindable\": false, \"source\": \"/sub\", \"of\": 2,"
+		  " \"deleted\": 16877},"
 		  "{\"id\": 30, \"parent\": 1, \"kind\": \"devpts\", \"point\": \"/dev/pts\","
 		  " \"fstype\": \"devpts\", \"flags\": 10, \"shared\": 0, \"master\": 0,"
 		  " \"unbindable\": true, \"options\": \"mode=666,ptmxmode=666\","
@@ -921,6 +922,10 @@ static const struct bad_value bad_mounts[] = {
     {"namespaces/mounts/2/size", "\"0x1\"", "no tmpfs of its own"},
     {"namespaces/mounts/3/unbindable", "1", "true or false"},
     {"namespaces/mounts/3/source", "\"/x\"", "made again"},
+    {"namespaces/mounts/2/deleted", "4095", "removed source"},
+    {"namespaces/mounts/2/deleted", "8192", "removed source"},
+    {"namespaces/mounts/2/deleted", "-1", "out of range"},
+    {"namespaces/mounts/3/deleted", "16877", "removed source"},
     {"namespaces/file_mounts/0", "[-1, 0]", "not [file id"},
     {"namespaces/file_mounts/1", "[8, 5]", "not [file id"},
     {"namespaces/file_mounts/1", "[8]", "not [file id"},

@@ -7,6 +7,7 @@
  *     read-only, nosuid, nodev, noexec; /data/file_bind a bind of a file;
  *   - /t1: a tmpfs of its own (size=2m) with a nested one at /t1/inner (noexec, noatime),
  *     /t1b a read-only bind of its directory /t1/sub, /data/fbind a bind of its file /t1/f;
+ *   - /data/gonebind, /t1/gonebind: binds of directories removed since (of the disk, of t1);
  *   - /rosb: a tmpfs read-only as a whole (remounted ro: its superblock's "ro");
  *   - /over: a tmpfs ("lower") overmounted by another ("upper") at the same place, with a
  *     file of the lower held open.
@@ -54,6 +55,15 @@ static void setup(void)
 	mnt_must(mount(NULL, "/t1b", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL),
 		 "/t1b read-only");
 	mnt_must(mount("/t1/f", "/data/fbind", NULL, MS_BIND, NULL), "bind a file of t1");
+	/* Binds of directories removed since (zdtm mntns_deleted): of the disk, of t1. */
+	mk("/data/gone");
+	mk("/data/gonebind");
+	mnt_must(mount("/data/gone", "/data/gonebind", NULL, MS_BIND, NULL), "bind /data/gone");
+	mnt_must(rmdir("/data/gone"), "remove /data/gone");
+	mk("/t1/gone");
+	mk("/t1/gonebind");
+	mnt_must(mount("/t1/gone", "/t1/gonebind", NULL, MS_BIND, NULL), "bind /t1/gone");
+	mnt_must(rmdir("/t1/gone"), "remove /t1/gone");
 	mk("/rosb");
 	mnt_must(mount("rosb", "/rosb", "tmpfs", 0, "size=1m"), "tmpfs /rosb");
 	mnt_write("/rosb/kept", "kept read-only\n");
@@ -100,6 +110,8 @@ static int inside(void)
 	mnt_expect("/data/fbind", "f of t1\n");
 	mnt_write("/data/fbind", "f written through its bind\n");
 	mnt_expect("/t1/f", "f written through its bind\n");
+	if (access("/data/gone", F_OK) == 0 || access("/t1/gone", F_OK) == 0)
+		fail("a removed bind source is there again");
 	mnt_expect("/rosb/kept", "kept read-only\n");
 	check_rofs("/rosb/new");
 	mnt_expect("/over/which", "upper\n");
