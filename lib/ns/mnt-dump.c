@@ -26,154 +26,12 @@
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
+#include "mountinfo.h"
 #include "tmpfs-tar.h"
 
 #define LOG_PREFIX "mounts: "
 
 #define RESOLVE_TREE (RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
-
-/* One line of a mountinfo file (proc_pid_mountinfo(5)); the strings point into the buffer
- * it was read into, point and root unescaped. */
-struct mline {
-	int id, parent;
-	dev_t dev;
-	char *root, *point, *mntopts, *fstype, *source, *superopts;
-	uint32_t shared, master;
-	bool unbindable;
-	bool deleted; /* its root was removed: root is the path it had */
-};
-
-struct minfo {
-	char *buf;
-	struct mline *v;
-	size_t n;
-};
-
-static void minfo_free(struct minfo *mi)
-{
-	free(mi->buf);
-	free(mi->v);
-	*mi = (struct minfo){0};
-}
-
-static int minfo_read_at(int dirfd, const char *file, struct minfo *mi);
-
-static int minfo_read(const char *file, struct minfo *mi)
-{
-	return minfo_read_at(AT_FDCWD, file, mi);
-}
-
-static char *next_field(char **p)
-{
-	char *f = *p;
-
-	if (!f)
-		return NULL;
-	*p = strchr(f, ' ');
-	if (*p)
-		*(*p)++ = '\0';
-	return f;
-}
-
-static int parse_line(char *line, struct mline *m)
-{
-	char *p = line, *f[6], *opt;
-	unsigned maj, min;
-
-	*m = (struct mline){0};
-	for (int k = 0; k < 6; k++)
-		if (!(f[k] = next_field(&p)))
-			return -EINVAL;
-	/* The optional fields, up to "-". */
-	while ((opt = next_field(&p)) && strcmp(opt, "-")) {
-		if (!strncmp(opt, "shared:", 7))
-			m->shared = strtoul(opt + 7, NULL, 10);
-		else if (!strncmp(opt, "master:", 7))
-			m->master = strtoul(opt + 7, NULL, 10);
-		else if (!strcmp(opt, "unbindable"))
-			m->unbindable = true;
-	}
-	m->fstype = next_field(&p);
-	m->source = next_field(&p);
-	m->superopts = next_field(&p);
-	if (!opt || !m->superopts || sscanf(f[2], "%u:%u", &maj, &min) != 2)
-		return -EINVAL;
-	m->id = atoi(f[0]);
-	m->parent = atoi(f[1]);
-	m->dev = makedev(maj, min);
-	m->root = f[3];
-	m->point = f[4];
-	m->mntopts = f[5];
-	proc_unescape(m->root);
-	proc_unescape(m->point);
-	proc_unescape(m->source);
-	/* A bind of what was removed since shows "PATH//deleted" (d_path()'s mark). */
-	if (strlen(m->root) > 9 && !strcmp(m->root + strlen(m->root) - 9, "//deleted")) {
-		m->root[strlen(m->root) - 9] = '\0';
-		m->deleted = true;
-	}
-	return 0;
-}
-
-/* A mountinfo file (at dirfd, AT_FDCWD for an absolute path) into mi. */
-static int minfo_read_at(int dirfd, const char *file, struct minfo *mi)
-{
-	char *line, *save = NULL;
-	ssize_t len = read_file_at(dirfd, file, &mi->buf);
-
-	if (len < 0)
-		return len;
-	for (line = strtok_r(mi->buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct mline *nv = realloc(mi->v, (mi->n + 1) * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		mi->v = nv;
-		if (parse_line(line, &mi->v[mi->n]) == 0)
-			mi->n++;
-	}
-	return 0;
-}
-
-/* The root mount of a mountinfo: at "/", on a parent it does not list. NULL if none (a
- * chroot below a mount's root shows no "/"). */
-static const struct mline *root_of(const struct minfo *mi)
-{
-	for (size_t i = 0; i < mi->n; i++) {
-		bool listed = false;
-
-		if (strcmp(mi->v[i].point, "/"))
-			continue;
-		for (size_t k = 0; k < mi->n; k++)
-			listed |= k != i && mi->v[k].id == mi->v[i].parent;
-		if (!listed)
-			return &mi->v[i];
-	}
-	return NULL;
-}
-
-/* A path below a mount's root: `root` of a mount, `path` the root of a bind of a part of it. */
-static const char *below(const char *root, const char *path)
-{
-	size_t len = strlen(root);
-
-	if (!strcmp(root, "/"))
-		return path;
-	if (strncmp(path, root, len) || (path[len] && path[len] != '/'))
-		return NULL;
-	return path[len] ? path + len : "/";
-}
-
-static char *join(const char *dir, const char *rest)
-{
-	char *s;
-
-	if (!strcmp(rest, "/"))
-		return strdup(dir);
-	if (asprintf(&s, "%s%s", strcmp(dir, "/") ? dir : "", rest) < 0)
-		return NULL;
-	return s;
-}
 
 struct dumper {
 	struct cryo_ctx *ctx;
@@ -210,11 +68,11 @@ static char *host_path(struct dumper *d, const struct mline *m)
 		return NULL;
 	for (size_t k = 0; k < d->ours.n; k++) {
 		const struct mline *h = &d->ours.v[k];
-		const char *rest = h->dev == m->dev ? below(h->root, m->root) : NULL;
+		const char *rest = h->dev == m->dev ? mnt_path_below(h->root, m->root) : NULL;
 		_cleanup_close_ int fd = -1;
 		char *path;
 
-		if (!rest || !(path = join(h->point, rest)))
+		if (!rest || !(path = mnt_path_join(h->point, rest)))
 			continue;
 		/* Removed: nothing there to check (a restore makes it again for a moment). */
 		if (m->deleted)
@@ -271,7 +129,7 @@ static int make_order(struct dumper *d, const struct mline *root)
 				const struct mline *c = &d->tree.v[i], *b = &d->tree.v[best];
 
 				if (!placed[i] && i != best && c->parent == b->parent &&
-				    strcmp(c->point, b->point) && below(b->point, c->point)) {
+				    strcmp(c->point, b->point) && mnt_path_below(b->point, c->point)) {
 					best = i;
 					moved = true;
 				}
@@ -362,18 +220,6 @@ static int pack(struct dumper *d, const struct mline *l, struct img_mount *m, in
 	return tmpfs_tar_pack(d->ctx, l->point, fd, l->dev, out);
 }
 
-static int mount_id_of(int fd, uint64_t *ret)
-{
-	struct statx stx;
-
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
-		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID))
-		return -EOPNOTSUPP;
-	*ret = stx.stx_mnt_id;
-	return 0;
-}
-
 /*
  * In the child's copy of the tree's namespace (its mountinfo read through procfd, a proc where
  * it has a pid): the copy of the tree's mount l found by place, root and device (the same
@@ -411,7 +257,7 @@ static int uncover(struct dumper *d, const struct mline *l, int procfd, int *ret
 		while ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 && errno == ENOENT &&
 		       strrchr(path, '/') && strcmp(path, "/"))
 			*(strrchr(path, '/') == path ? path + 1 : strrchr(path, '/')) = '\0';
-		if (fd < 0 || (r = mount_id_of(fd, &at)) < 0)
+		if (fd < 0 || (r = mnt_id_of(fd, &at)) < 0)
 			return cryo_err(d->ctx, fd < 0 ? -errno : r, "open the tmpfs at %s",
 					l->point);
 		if (at == want && !strcmp(path, l->point)) {
@@ -599,7 +445,7 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 		const struct mline *el = &d->tree.v[d->order[k]];
 
 		if (el->dev != l->dev || e->kind == MNT_EXTERNAL || e->kind == MNT_BIND ||
-		    !(rest = below(el->root, l->root)))
+		    !(rest = mnt_path_below(el->root, l->root)))
 			continue;
 		m->kind = MNT_BIND;
 		m->of = k + 1;
@@ -663,7 +509,7 @@ static int check_groups(struct dumper *d)
 			if (ns->mounts[k].shared != g)
 				continue;
 			in_tree = true;
-			if (lk->dev != li->dev || !below(li->root, lk->root))
+			if (lk->dev != li->dev || !mnt_path_below(li->root, lk->root))
 				wide = false;
 		}
 		if (ns->mounts[i].shared == g && !wide) {
@@ -676,7 +522,7 @@ static int check_groups(struct dumper *d)
 
 				for (uint32_t j = 0; all && j < ns->nmounts; j++)
 					if (ns->mounts[j].shared == g &&
-					    !below(lk->root, d->tree.v[d->order[j]].root))
+					    !mnt_path_below(lk->root, d->tree.v[d->order[j]].root))
 						all = false;
 				any = all;
 			}
@@ -692,7 +538,7 @@ static int check_groups(struct dumper *d)
 			for (uint32_t k = 0; k < ns->nmounts; k++)
 				ok |= ns->mounts[k].shared == g &&
 				      d->tree.v[d->order[k]].dev == li->dev &&
-				      below(d->tree.v[d->order[k]].root, li->root);
+				      mnt_path_below(d->tree.v[d->order[k]].root, li->root);
 			if (!ok)
 				return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a "
 						"slave of peer group %u, none of whose mounts shows "
@@ -747,7 +593,7 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 					mnt = k + 1;
 			/* Reached by its path from the tree's root: nothing to note. */
 			there = tmpfs_openat2(d->rootfd, f->path, O_PATH | O_NOFOLLOW, RESOLVE_TREE);
-			if (mnt && there >= 0 && mount_id_of(there, &at) == 0 && at == (uint64_t)id)
+			if (mnt && there >= 0 && mnt_id_of(there, &at) == 0 && at == (uint64_t)id)
 				continue;
 			if (mnt && strncmp(f->path, ns->mounts[mnt - 1].point,
 					   strlen(ns->mounts[mnt - 1].point)))
@@ -843,8 +689,8 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 		r = cryo_err(ctx, r, "read the mounts of pid %d", pid);
 		goto out;
 	}
-	theirs = root_of(&d.tree);
-	ours = root_of(&d.ours);
+	theirs = minfo_root(&d.tree);
+	ours = minfo_root(&d.ours);
 	/* Its root is ours (or a chroot below one of our mounts): a copy of our namespace
 	 * with its own mounts added is its world (tmpfs.c). */
 	r = 0;

@@ -44,7 +44,8 @@
 
 #define LOG_PREFIX "mounts: "
 
-#define RESOLVE_PART (RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+#define RESOLVE_PART                                                                               \
+	(RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
 /*
  * The files a path from the tree's root does not reach (namespaces.file_mounts), each opened
