@@ -37,8 +37,8 @@ struct dumper {
 	struct cryo_ctx *ctx;
 	struct img_ns *ns;
 	struct minfo tree, ours;
-	size_t *order;   /* tree lines in the order a restore makes them */
-	int rootfd;      /* the tree's root, /proc/PID/root */
+	size_t *order; /* tree lines in the order a restore makes them */
+	int rootfd;    /* the tree's root, /proc/PID/root */
 	int dirfd;
 };
 
@@ -117,7 +117,8 @@ static int make_order(struct dumper *d, const struct mline *root)
 		}
 		if (best == n) {
 			free(placed);
-			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mounts do not hang from "
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"the tree's mounts do not hang from "
 					"its root mount");
 		}
 		/* A sibling below it (a copy propagated there after it covered the place,
@@ -129,7 +130,8 @@ static int make_order(struct dumper *d, const struct mline *root)
 				const struct mline *c = &d->tree.v[i], *b = &d->tree.v[best];
 
 				if (!placed[i] && i != best && c->parent == b->parent &&
-				    strcmp(c->point, b->point) && mnt_path_below(b->point, c->point)) {
+				    strcmp(c->point, b->point) &&
+				    mnt_path_below(b->point, c->point)) {
 					best = i;
 					moved = true;
 				}
@@ -169,8 +171,11 @@ static uint32_t made_kind(const char *fstype)
 	static const struct {
 		const char *name;
 		uint32_t kind;
-	} made[] = {{"tmpfs", MNT_TMPFS},   {"proc", MNT_PROC},	    {"sysfs", MNT_SYSFS},
-		    {"devpts", MNT_DEVPTS}, {"mqueue", MNT_MQUEUE}};
+	} made[] = {{"tmpfs", MNT_TMPFS},
+		    {"proc", MNT_PROC},
+		    {"sysfs", MNT_SYSFS},
+		    {"devpts", MNT_DEVPTS},
+		    {"mqueue", MNT_MQUEUE}};
 
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
 		if (!strcmp(fstype, made[i].name))
@@ -203,8 +208,10 @@ static int check_externals(struct dumper *d)
 			found |= d->ns->mounts[k].kind == MNT_EXTERNAL &&
 				 !strcmp(d->ns->mounts[k].point, ext[i].a);
 		if (!found)
-			return cryo_err(d->ctx, -EINVAL, "--external mnt[%s]: the tree has no bind "
-					"of a path of ours at %s", ext[i].a, ext[i].a);
+			return cryo_err(d->ctx, -EINVAL,
+					"--external mnt[%s]: the tree has no bind "
+					"of a path of ours at %s",
+					ext[i].a, ext[i].a);
 	}
 	return 0;
 }
@@ -244,8 +251,10 @@ static int uncover(struct dumper *d, const struct mline *l, int procfd, int *ret
 			want = copy.v[k].id;
 	minfo_free(&copy);
 	if (r < 0 || !want)
-		return cryo_err(d->ctx, r < 0 ? r : -ENOENT, "the tmpfs at %s in a copy of the "
-				"tree's mount namespace", l->point);
+		return cryo_err(d->ctx, r < 0 ? r : -ENOENT,
+				"the tmpfs at %s in a copy of the "
+				"tree's mount namespace",
+				l->point);
 	for (int i = 0; i < MNT_MAX; i++) {
 		char path[PATH_MAX];
 		const char *cover = NULL;
@@ -281,9 +290,11 @@ static int uncover(struct dumper *d, const struct mline *l, int procfd, int *ret
 				cover = copy.v[k].point;
 		if (!cover || ancestor || at == want || umount2(cover, MNT_DETACH) < 0) {
 			minfo_free(&copy);
-			return cryo_err(d->ctx, -EOPNOTSUPP, "the tmpfs at %s is hidden under "
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"the tmpfs at %s is hidden under "
 					"another mount cryo cannot lift: it cannot be read to be "
-					"saved", l->point);
+					"saved",
+					l->point);
 		}
 		minfo_free(&copy);
 	}
@@ -326,7 +337,7 @@ static int pack_in_copy(struct dumper *d, pid_t pid, const struct mline *l, stru
 
 		close(err[0]);
 		r = ns < 0 || setns(ns, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0 ||
-				    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
+			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
 			? cryo_err(d->ctx, -errno, "a copy of the tree's mount namespace")
 			: 0;
 		if (r >= 0)
@@ -335,15 +346,16 @@ static int pack_in_copy(struct dumper *d, pid_t pid, const struct mline *l, stru
 			clone = syscall(SYS_open_tree, fd, "",
 					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 			root = clone < 0 ? -1
-					 : openat(clone, ".", O_RDONLY | O_DIRECTORY | O_NOATIME |
-								  O_CLOEXEC);
+					 : openat(clone, ".",
+						  O_RDONLY | O_DIRECTORY | O_NOATIME | O_CLOEXEC);
 			if (root < 0)
-				r = cryo_err(d->ctx, -errno, "a clone of the tmpfs at %s", l->point);
+				r = cryo_err(d->ctx, -errno, "a clone of the tmpfs at %s",
+					     l->point);
 		}
 		if (r >= 0)
 			r = pack(d, l, m, root, out);
-		if (r < 0 && write(err[1], cryo_ctx_errmsg(d->ctx),
-				   strlen(cryo_ctx_errmsg(d->ctx))) < 0)
+		if (r < 0 &&
+		    write(err[1], cryo_ctx_errmsg(d->ctx), strlen(cryo_ctx_errmsg(d->ctx))) < 0)
 			_exit(2);
 		sizes[0] = m->size;
 		sizes[1] = m->inodes;
@@ -359,8 +371,9 @@ static int pack_in_copy(struct dumper *d, pid_t pid, const struct mline *l, stru
 	n = read(err[0], msg, sizeof(msg) - 1);
 	close(err[0]);
 	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-		return cryo_err(d->ctx, -EOPNOTSUPP, "%s", n > 0 && msg[0] ? msg :
-				"the child reading a tmpfs of the tree failed");
+		return cryo_err(d->ctx, -EOPNOTSUPP, "%s",
+				n > 0 && msg[0] ? msg
+						: "the child reading a tmpfs of the tree failed");
 	if (n != 2 * sizeof(uint64_t))
 		return cryo_err(d->ctx, -EIO, "the child reading the tmpfs at %s", l->point);
 	memcpy(&m->size, msg, sizeof(uint64_t));
@@ -394,11 +407,13 @@ static int note_deleted(struct dumper *d, const struct mline *l, struct img_moun
 	struct stat st;
 
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of %s, "
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"the tree's mount at %s is a bind of %s, "
 				"removed since, which cryo cannot reach to see what it was",
 				l->point, l->root);
 	if (!S_ISDIR(st.st_mode) && !(S_ISREG(st.st_mode) && st.st_size == 0))
-		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of %s, "
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"the tree's mount at %s is a bind of %s, "
 				"removed since, a file with contents cryo does not save",
 				l->point, l->root);
 	m->deleted = st.st_mode & (S_IFMT | 07777);
@@ -425,9 +440,10 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 		if (d->tree.v[d->order[k]].id == l->parent)
 			m->parent = k + 1;
 	if (strlen(l->point) > 10 && !strcmp(l->point + strlen(l->point) - 10, " (deleted)"))
-		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s is on a "
-				"removed directory: cryo cannot restore it yet", l->fstype,
-				l->point);
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"the tree's %s mount at %s is on a "
+				"removed directory: cryo cannot restore it yet",
+				l->fstype, l->point);
 	/* proc is mounted again by the tree's new init, for its pid namespace, and what is
 	 * mounted on it (a read-only /proc/sys) moved over: a bind of a part of the old one
 	 * that is no process's (sysctls answer for the namespaces of who reads them) shows
@@ -435,7 +451,8 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 	if (made == MNT_PROC && strcmp(l->root, "/") &&
 	    (strspn(l->root + 1, "0123456789") || !strncmp(l->root, "/self", 5) ||
 	     !strncmp(l->root, "/thread-self", 12)))
-		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of a "
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"the tree's mount at %s is a bind of a "
 				"process's part of proc (%s): cryo cannot restore it yet",
 				l->point, l->root);
 	/* A filesystem of the tree's own mounted before (a bind of a part of its tmpfs, of its
@@ -467,15 +484,18 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 	}
 	for (uint32_t k = 0; k < d->ours.n; k++)
 		if (d->ours.v[k].dev == l->dev)
-			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s shows "
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"the tree's %s mount at %s shows "
 					"%s of device %u:%u, which no path of ours reaches (hidden "
-					"under another mount?)", l->fstype, l->point, l->root,
-					major(l->dev), minor(l->dev));
+					"under another mount?)",
+					l->fstype, l->point, l->root, major(l->dev), minor(l->dev));
 	if (made == MNT_NKINDS || strcmp(l->root, "/"))
-		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount namespace has a %s mount at "
+		return cryo_err(d->ctx, -EOPNOTSUPP,
+				"the tree's mount namespace has a %s mount at "
 				"%s (%s of %s, device %u:%u) that is no bind of ours, and a "
-				"filesystem cryo neither saves nor makes again", l->fstype,
-				l->point, l->root, l->source, major(l->dev), minor(l->dev));
+				"filesystem cryo neither saves nor makes again",
+				l->fstype, l->point, l->root, l->source, major(l->dev),
+				minor(l->dev));
 	m->kind = made;
 	m->options = super_options(l->superopts);
 	m->device = strdup(l->source);
@@ -527,10 +547,12 @@ static int check_groups(struct dumper *d)
 				any = all;
 			}
 			if (!any)
-				return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is in "
-						"peer group %u, none of whose mounts shows all that "
-						"the others do: cryo cannot join them again",
-						li->point, g);
+				return cryo_err(
+				    d->ctx, -EOPNOTSUPP,
+				    "the tree's mount at %s is in "
+				    "peer group %u, none of whose mounts shows all that "
+				    "the others do: cryo cannot join them again",
+				    li->point, g);
 		}
 		if (!ns->mounts[i].shared && in_tree) {
 			bool ok = false;
@@ -540,10 +562,12 @@ static int check_groups(struct dumper *d)
 				      d->tree.v[d->order[k]].dev == li->dev &&
 				      mnt_path_below(d->tree.v[d->order[k]].root, li->root);
 			if (!ok)
-				return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's mount at %s is a "
-						"slave of peer group %u, none of whose mounts shows "
-						"all it does: cryo cannot make it a slave again",
-						li->point, g);
+				return cryo_err(
+				    d->ctx, -EOPNOTSUPP,
+				    "the tree's mount at %s is a "
+				    "slave of peer group %u, none of whose mounts shows "
+				    "all it does: cryo cannot make it a slave again",
+				    li->point, g);
 		}
 	}
 	return 0;
@@ -583,8 +607,8 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 				continue;
 			for (uint32_t k = 0; k < ns->nfile_mounts; k++)
 				seen |= ns->file_mounts[k][0] == f->id;
-			if (seen || read_file_fmt(&info, "/proc/%d/fdinfo/%d", task->pid,
-						  fd->fd) < 0 ||
+			if (seen ||
+			    read_file_fmt(&info, "/proc/%d/fdinfo/%d", task->pid, fd->fd) < 0 ||
 			    !(p = strstr(info, "mnt_id:")))
 				continue;
 			id = atoi(p + 7);
@@ -592,17 +616,19 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 				if (ns->mounts[k].id == (uint32_t)id)
 					mnt = k + 1;
 			/* Reached by its path from the tree's root: nothing to note. */
-			there = tmpfs_openat2(d->rootfd, f->path, O_PATH | O_NOFOLLOW, RESOLVE_TREE);
+			there =
+			    tmpfs_openat2(d->rootfd, f->path, O_PATH | O_NOFOLLOW, RESOLVE_TREE);
 			if (mnt && there >= 0 && mnt_id_of(there, &at) == 0 && at == (uint64_t)id)
 				continue;
 			if (mnt && strncmp(f->path, ns->mounts[mnt - 1].point,
 					   strlen(ns->mounts[mnt - 1].point)))
-				return cryo_err(d->ctx, -EOPNOTSUPP, "fd %d of pid %d (%s) is on the "
+				return cryo_err(d->ctx, -EOPNOTSUPP,
+						"fd %d of pid %d (%s) is on the "
 						"mount at %s, hidden, and its path is not below it",
 						fd->fd, task->pid, f->path,
 						ns->mounts[mnt - 1].point);
-			uint32_t(*nv)[2] = realloc(ns->file_mounts,
-						   (ns->nfile_mounts + 1) * sizeof(*nv));
+			uint32_t(*nv)[2] =
+			    realloc(ns->file_mounts, (ns->nfile_mounts + 1) * sizeof(*nv));
 
 			if (!nv)
 				return -ENOMEM;
@@ -610,8 +636,9 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 			ns->file_mounts[ns->nfile_mounts][0] = f->id;
 			ns->file_mounts[ns->nfile_mounts++][1] = mnt;
 			log_info(d->ctx, "fd %d of pid %d (%s) is %s: reopened %s", fd->fd,
-				 task->pid, f->path, mnt ? "on a mount hidden under another" :
-				 "on a mount outside the tree's namespace",
+				 task->pid, f->path,
+				 mnt ? "on a mount hidden under another"
+				     : "on a mount outside the tree's namespace",
 				 mnt ? "beneath that mount" : "through our root");
 		}
 	}
@@ -653,9 +680,12 @@ static int check_paths(struct dumper *d, const struct img *img)
 			continue;
 		snprintf(link, sizeof(link), "/proc/%d/cwd", task->pid);
 		if ((id = mount_of(link)) && !tree_mount(d, id))
-			return cryo_err(d->ctx, -EOPNOTSUPP, "pid %d: its working directory %s is "
-					"on a mount outside its mount namespace, which a restore in "
-					"its root cannot reach", task->pid, task->cwd);
+			return cryo_err(
+			    d->ctx, -EOPNOTSUPP,
+			    "pid %d: its working directory %s is "
+			    "on a mount outside its mount namespace, which a restore in "
+			    "its root cannot reach",
+			    task->pid, task->cwd);
 		for (uint32_t v = 0; v < task->nvmas; v++) {
 			const struct img_vma *vma = &task->vmas[v];
 
@@ -664,10 +694,13 @@ static int check_paths(struct dumper *d, const struct img *img)
 			snprintf(link, sizeof(link), "/proc/%d/map_files/%llx-%llx", task->pid,
 				 (unsigned long long)vma->start, (unsigned long long)vma->end);
 			if ((id = mount_of(link)) && !tree_mount(d, id))
-				return cryo_err(d->ctx, -EOPNOTSUPP, "pid %d maps %s from a mount "
-						"outside its mount namespace (it pivoted into its root "
-						"without exec'ing a program of it): a restore in its "
-						"root cannot map it", task->pid, vma->path);
+				return cryo_err(
+				    d->ctx, -EOPNOTSUPP,
+				    "pid %d maps %s from a mount "
+				    "outside its mount namespace (it pivoted into its root "
+				    "without exec'ing a program of it): a restore in its "
+				    "root cannot map it",
+				    task->pid, vma->path);
 		}
 	}
 	return 0;
@@ -696,14 +729,17 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 	r = 0;
 	if (!theirs || (ours && theirs->dev == ours->dev && !strcmp(theirs->root, ours->root))) {
 		if (mnt_externals(&next) && next)
-			r = cryo_err(ctx, -EINVAL, "--external mnt[...]: the tree's root is ours: "
+			r = cryo_err(ctx, -EINVAL,
+				     "--external mnt[...]: the tree's root is ours: "
 				     "its mounts are restored as a copy of ours, with no external "
 				     "ones to name");
 		goto out;
 	}
 	if (d.tree.n > MNT_MAX) {
-		r = cryo_err(ctx, -EOPNOTSUPP, "the tree has %zu mounts, more than the %d cryo "
-			     "carries", d.tree.n, MNT_MAX);
+		r = cryo_err(ctx, -EOPNOTSUPP,
+			     "the tree has %zu mounts, more than the %d cryo "
+			     "carries",
+			     d.tree.n, MNT_MAX);
 		goto out;
 	}
 	snprintf(file, sizeof(file), "/proc/%d/root", pid);
@@ -720,8 +756,10 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 		r = classify(&d, pid, i);
 	}
 	if (r >= 0 && d.ns->mounts[0].kind != MNT_EXTERNAL && d.ns->mounts[0].kind != MNT_TMPFS)
-		r = cryo_err(ctx, -EOPNOTSUPP, "the tree's root is a %s mount, neither a bind of "
-			     "ours nor a tmpfs", d.ns->mounts[0].fstype);
+		r = cryo_err(ctx, -EOPNOTSUPP,
+			     "the tree's root is a %s mount, neither a bind of "
+			     "ours nor a tmpfs",
+			     d.ns->mounts[0].fstype);
 	if (r >= 0)
 		r = check_groups(&d);
 	if (r >= 0)

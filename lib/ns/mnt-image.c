@@ -17,16 +17,16 @@
 #include "mnt.h"
 #include "tmpfs-tar.h"
 
-#define OPTIONS_MAX 512
-#define FSTYPE_MAX  64
-#define KEY_MAX     256
+#define OPTIONS_MAX	512
+#define FSTYPE_MAX	64
+#define KEY_MAX		256
 #define FILE_MOUNTS_MAX 65536
-#define EXTERNALS_MAX 64
+#define EXTERNALS_MAX	64
 
 static const char *const kind_names[MNT_NKINDS] = {
-	[MNT_EXTERNAL] = "external", [MNT_BIND] = "bind",     [MNT_TMPFS] = "tmpfs",
-	[MNT_PROC] = "proc",	     [MNT_SYSFS] = "sysfs",   [MNT_DEVPTS] = "devpts",
-	[MNT_MQUEUE] = "mqueue",
+    [MNT_EXTERNAL] = "external", [MNT_BIND] = "bind",	[MNT_TMPFS] = "tmpfs",
+    [MNT_PROC] = "proc",	 [MNT_SYSFS] = "sysfs", [MNT_DEVPTS] = "devpts",
+    [MNT_MQUEUE] = "mqueue",
 };
 
 static struct mnt_external externals[EXTERNALS_MAX];
@@ -46,9 +46,11 @@ int mnt_externals_set(struct cryo_ctx *ctx, const char *const *v, unsigned n)
 
 		if (!v[i] || strncmp(v[i], "mnt[", 4) || !end || end == v[i] + 4 || !end[2] ||
 		    memchr(v[i] + 4, '\n', end - v[i] - 4))
-			return cryo_err(ctx, -EINVAL, "--external %s: cryo takes mounts only, as "
+			return cryo_err(ctx, -EINVAL,
+					"--external %s: cryo takes mounts only, as "
 					"mnt[A]:B (external sockets and terminals are not handled "
-					"yet; a pipe: cryo restore --inherit-fd)", v[i] ? v[i] : "");
+					"yet; a pipe: cryo restore --inherit-fd)",
+					v[i] ? v[i] : "");
 		externals[i].a = strndup(v[i] + 4, end - v[i] - 4);
 		externals[i].b = strdup(end + 2);
 		nexternals = i + 1;
@@ -73,7 +75,8 @@ int mnt_externals_check(struct cryo_ctx *ctx, const struct img_ns *ns)
 			found |= ns->mounts[k].kind == MNT_EXTERNAL &&
 				 !strcmp(ns->mounts[k].key, externals[i].a);
 		if (!found)
-			return cryo_err(ctx, -EINVAL, "--external mnt[%s]: the image has no bind of "
+			return cryo_err(ctx, -EINVAL,
+					"--external mnt[%s]: the image has no bind of "
 					"a path of ours named %s (cryo show lists them)",
 					externals[i].a, externals[i].a);
 	}
@@ -140,12 +143,12 @@ int mnt_image_encode(const struct img_ns *ns, json_t *o)
 	out = json_array();
 	for (uint32_t i = 0; a && i < ns->nmounts; i++) {
 		const struct img_mount *m = &ns->mounts[i];
-		json_t *e = json_pack("{sI sI ss ss ss sI sI sI sb}", "id", (json_int_t)m->id,
-				      "parent", (json_int_t)m->parent, "kind",
-				      mnt_kind_name(m->kind), "point", m->point, "fstype",
-				      m->fstype, "flags", (json_int_t)m->flags, "shared",
-				      (json_int_t)m->shared, "master", (json_int_t)m->master,
-				      "unbindable", m->unbindable);
+		json_t *e =
+		    json_pack("{sI sI ss ss ss sI sI sI sb}", "id", (json_int_t)m->id, "parent",
+			      (json_int_t)m->parent, "kind", mnt_kind_name(m->kind), "point",
+			      m->point, "fstype", m->fstype, "flags", (json_int_t)m->flags,
+			      "shared", (json_int_t)m->shared, "master", (json_int_t)m->master,
+			      "unbindable", m->unbindable);
 
 		if (e && m->source)
 			r |= set(e, "source", json_string(m->source));
@@ -283,7 +286,8 @@ static int decode_one(struct dec *d, json_t *v, struct img_ns *ns, uint32_t i)
 		TRY(get_int(d, v, "deleted", 0, S_IFREG | 07777, &del));
 		if (made || ((del & S_IFMT) != S_IFDIR && (del & S_IFMT) != S_IFREG) ||
 		    (del & ~(S_IFMT | 07777)) || !strcmp(m->source, "/"))
-			return bad(d, "deleted", "is not the type (a directory or a file) and mode "
+			return bad(d, "deleted",
+				   "is not the type (a directory or a file) and mode "
 				   "of a bind's removed source");
 		m->deleted = del;
 	}
@@ -310,17 +314,20 @@ int mnt_image_decode(struct dec *d, json_t *o, struct img_ns *ns)
 	if (!a)
 		return -EINVAL;
 	if (!(ns->own & CLONE_NEWNS) || ns->container)
-		return bad(d, "mounts", "are there for a tree without a mount namespace of its "
+		return bad(d, "mounts",
+			   "are there for a tree without a mount namespace of its "
 			   "own, or for a container's");
 	if (ns->ntmpfs)
-		return bad(d, "mounts", "are there beside \"tmpfs\" (the two ways exclude each "
+		return bad(d, "mounts",
+			   "are there beside \"tmpfs\" (the two ways exclude each "
 			   "other)");
 	if (!json_array_size(a))
 		return bad(d, "mounts", "is empty");
 	ns->mounts = calloc(json_array_size(a) + 1, sizeof(*ns->mounts));
 	if (!ns->mounts)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		ns->nmounts = i + 1;
 		TRY(decode_one(d, v, ns, i));
 	}
@@ -332,14 +339,16 @@ int mnt_image_decode(struct dec *d, json_t *o, struct img_ns *ns)
 	ns->file_mounts = calloc(json_array_size(a) + 1, sizeof(*ns->file_mounts));
 	if (!ns->file_mounts)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		json_t *id = json_array_get(v, 0), *mnt = json_array_get(v, 1);
 
 		if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_integer(id) ||
 		    !json_is_integer(mnt) || json_integer_value(id) < 0 ||
 		    json_integer_value(id) > UINT32_MAX || json_integer_value(mnt) < 0 ||
 		    json_integer_value(mnt) > ns->nmounts)
-			return bad(d, "file_mounts", "holds what is not [file id, 0 or a mount's "
+			return bad(d, "file_mounts",
+				   "holds what is not [file id, 0 or a mount's "
 				   "index]");
 		ns->file_mounts[i][0] = json_integer_value(id);
 		ns->file_mounts[i][1] = json_integer_value(mnt);

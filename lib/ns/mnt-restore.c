@@ -112,8 +112,10 @@ static int keep_files(struct cryo_ctx *ctx, const struct img *img, uint32_t mnt,
 		if (ns->file_mounts[i][1] != mnt)
 			continue;
 		if (!f || !f->path || f->path[0] != '/')
-			return cryo_err(ctx, -EINVAL, "namespaces.file_mounts names file %u, which "
-					"has no absolute path", ns->file_mounts[i][0]);
+			return cryo_err(ctx, -EINVAL,
+					"namespaces.file_mounts names file %u, which "
+					"has no absolute path",
+					ns->file_mounts[i][0]);
 		if (!mnt) {
 			pfd = open(f->path, O_PATH | O_CLOEXEC);
 		} else {
@@ -121,13 +123,15 @@ static int keep_files(struct cryo_ctx *ctx, const struct img *img, uint32_t mnt,
 
 			rel = f->path + (strcmp(point, "/") ? strlen(point) : 0);
 			if (strcmp(point, "/") && strncmp(f->path, point, strlen(point)))
-				return cryo_err(ctx, -EINVAL, "file %s is not below the mount at "
-						"%s it is on", f->path, point);
+				return cryo_err(ctx, -EINVAL,
+						"file %s is not below the mount at "
+						"%s it is on",
+						f->path, point);
 			while (*rel == '/')
 				rel++;
 			pfd = tmpfs_openat2(fd, *rel ? rel : ".", O_PATH,
 					    RESOLVE_BENEATH | RESOLVE_NO_XDEV |
-						    RESOLVE_NO_MAGICLINKS);
+						RESOLVE_NO_MAGICLINKS);
 		}
 		if (pfd < 0)
 			return cryo_err(ctx, -errno, "reopen %s (%s)", f->path,
@@ -141,10 +145,13 @@ static int keep_files(struct cryo_ctx *ctx, const struct img *img, uint32_t mnt,
 static const struct {
 	uint32_t ms, attr;
 } attrs[] = {
-	{MS_RDONLY, MOUNT_ATTR_RDONLY},	  {MS_NOSUID, MOUNT_ATTR_NOSUID},
-	{MS_NODEV, MOUNT_ATTR_NODEV},	  {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
-	{MS_NOATIME, MOUNT_ATTR_NOATIME}, {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
-	{MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
+    {MS_RDONLY, MOUNT_ATTR_RDONLY},
+    {MS_NOSUID, MOUNT_ATTR_NOSUID},
+    {MS_NODEV, MOUNT_ATTR_NODEV},
+    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+    {MS_NOATIME, MOUNT_ATTR_NOATIME},
+    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+    {MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
 };
 
 uint64_t mnt_attr_of(uint32_t ms)
@@ -220,7 +227,8 @@ static int make_deleted(struct cryo_ctx *ctx, const struct img_mount *m, int dir
 			goto fail;
 		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	} else {
-		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd =
+		    openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	if (fd < 0)
 		goto fail;
@@ -231,8 +239,10 @@ static int make_deleted(struct cryo_ctx *ctx, const struct img_mount *m, int dir
 	close(fd);
 	return 0;
 fail:
-	return cryo_err(ctx, -errno, "the tree's mount at %s is a bind of %s, removed since: "
-			"make it again for a moment", m->point, m->source);
+	return cryo_err(ctx, -errno,
+			"the tree's mount at %s is a bind of %s, removed since: "
+			"make it again for a moment",
+			m->point, m->source);
 }
 
 /* The removed sources made again, removed once every mount is attached: a mount whose root
@@ -261,8 +271,7 @@ static void unmake_deleted(const struct img_mount *m, int dirfd, const char *nam
 		return;
 	}
 	remade = v;
-	remade[nremade++] = (struct remake){.dir = dir, .name = copy,
-					    .isdir = S_ISDIR(m->deleted)};
+	remade[nremade++] = (struct remake){.dir = dir, .name = copy, .isdir = S_ISDIR(m->deleted)};
 }
 
 static void remove_remade(void)
@@ -311,10 +320,12 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 	if (m->deleted) {
 		if (split_path(path, parent, &name) < 0 ||
 		    (dir = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s "
+			return cryo_err(ctx, -ENOENT,
+					"the tree's mount at %s is a bind of %s "
 					"(external mount \"%s\", removed since), whose directory "
 					"is not here: give another path with --external "
-					"'mnt[%s]:PATH'", m->point, path, m->key, m->key);
+					"'mnt[%s]:PATH'",
+					m->point, path, m->key, m->key);
 		fd = make_deleted(ctx, m, dir, name);
 		if (fd < 0)
 			return fd;
@@ -322,19 +333,22 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 	probe = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
 	if (probe < 0 && errno == ENOENT)
-		return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s (external "
+		return cryo_err(ctx, -ENOENT,
+				"the tree's mount at %s is a bind of %s (external "
 				"mount \"%s\"), which is not here: give another path with "
-				"--external 'mnt[%s]:PATH'", m->point, path, m->key, m->key);
+				"--external 'mnt[%s]:PATH'",
+				m->point, path, m->key, m->key);
 	/* Not the same filesystem for sure: another kind of one (an unmounted tmpfs's empty
 	 * directory on the disk). */
 	fstype_of(probe, type, sizeof(type));
 	if (probe >= 0 && type[0] && strcmp(type, m->fstype) && m->deleted)
 		unmake_deleted(m, dir, name);
 	if (probe >= 0 && type[0] && strcmp(type, m->fstype))
-		return cryo_err(ctx, -ENOENT, "the tree's mount at %s is a bind of %s (external "
+		return cryo_err(ctx, -ENOENT,
+				"the tree's mount at %s is a bind of %s (external "
 				"mount \"%s\"), a %s, which here is on a %s: give another path "
-				"with --external 'mnt[%s]:PATH'", m->point, path, m->key,
-				m->fstype, type, m->key);
+				"with --external 'mnt[%s]:PATH'",
+				m->point, path, m->key, m->fstype, type, m->key);
 	fd = probe < 0 ? -1
 		       : syscall(SYS_open_tree, probe, "",
 				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
@@ -364,12 +378,14 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
 	if (m->deleted) {
 		if (split_path(m->source, parent, &name) < 0)
 			return -EINVAL;
-		dir = strcmp(parent, "/") ? tmpfs_openat2(src, parent + 1, O_PATH | O_DIRECTORY,
-							  RESOLVE_PART)
-					  : fcntl(src, F_DUPFD_CLOEXEC, 0);
+		dir = strcmp(parent, "/")
+			  ? tmpfs_openat2(src, parent + 1, O_PATH | O_DIRECTORY, RESOLVE_PART)
+			  : fcntl(src, F_DUPFD_CLOEXEC, 0);
 		if (dir < 0)
-			return cryo_err(ctx, -errno, "the tree's mount at %s: the directory of its "
-					"removed source %s", m->point, m->source);
+			return cryo_err(ctx, -errno,
+					"the tree's mount at %s: the directory of its "
+					"removed source %s",
+					m->point, m->source);
 		fd = make_deleted(ctx, m, dir, name);
 		if (fd < 0)
 			return fd;
@@ -391,15 +407,16 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
 	if (m->deleted)
 		unmake_deleted(m, dir, name);
 	errno = e;
-	return fd < 0 ? cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point,
-				 m->source)
-		      : fd;
+	return fd < 0
+		   ? cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point, m->source)
+		   : fd;
 }
 
 /* A new filesystem of m's type with its options, not yet mounted anywhere. */
 static int make_new(struct cryo_ctx *ctx, const struct img_mount *m)
 {
-	static const char *const types[MNT_NKINDS] = {[MNT_TMPFS] = "tmpfs", [MNT_PROC] = "proc",
+	static const char *const types[MNT_NKINDS] = {[MNT_TMPFS] = "tmpfs",
+						      [MNT_PROC] = "proc",
 						      [MNT_SYSFS] = "sysfs",
 						      [MNT_DEVPTS] = "devpts",
 						      [MNT_MQUEUE] = "mqueue"};
@@ -428,8 +445,7 @@ static int make_new(struct cryo_ctx *ctx, const struct img_mount *m)
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return cryo_err(ctx, -errno, "make the %s at %s", types[m->kind], m->point);
 	fd = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
-	return fd < 0 ? cryo_err(ctx, -errno, "mount the %s for %s", types[m->kind], m->point)
-		      : fd;
+	return fd < 0 ? cryo_err(ctx, -errno, "mount the %s for %s", types[m->kind], m->point) : fd;
 }
 
 /* A tmpfs that was read-only as a whole (its superblock's "ro"), once filled. */
@@ -493,9 +509,10 @@ static int open_point(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i,
 		return fcntl(parent, F_DUPFD_CLOEXEC, 0);
 	fd = tmpfs_openat2(parent, rel, O_PATH | O_NOFOLLOW, RESOLVE_PART);
 	if (fd >= 0 || errno != ENOENT || p->kind != MNT_TMPFS || fstat(mfd, &st) < 0)
-		return fd >= 0 ? fd
-			       : cryo_err(ctx, -errno, "the tree's mount point %s (in the %s at %s)",
-					  m->point, p->fstype, p->point);
+		return fd >= 0
+			   ? fd
+			   : cryo_err(ctx, -errno, "the tree's mount point %s (in the %s at %s)",
+				      m->point, p->fstype, p->point);
 	snprintf(dir, sizeof(dir), "%s", rel);
 	base = strrchr(dir, '/');
 	_cleanup_close_ int dfd = -1;
@@ -508,9 +525,8 @@ static int open_point(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i,
 		base = rel;
 		dfd = fcntl(parent, F_DUPFD_CLOEXEC, 0);
 	}
-	if (dfd < 0 ||
-	    (S_ISDIR(st.st_mode) ? mkdirat(dfd, base, 0755)
-				 : mknodat(dfd, base, S_IFREG | 0644, 0)) < 0)
+	if (dfd < 0 || (S_ISDIR(st.st_mode) ? mkdirat(dfd, base, 0755)
+					    : mknodat(dfd, base, S_IFREG | 0644, 0)) < 0)
 		return cryo_err(ctx, -errno, "make the tree's mount point %s", m->point);
 	fd = tmpfs_openat2(parent, rel, O_PATH | O_NOFOLLOW, RESOLVE_PART);
 	return fd < 0 ? cryo_err(ctx, -errno, "the tree's mount point %s", m->point) : fd;
@@ -551,8 +567,8 @@ static int group_rep(const struct img_ns *ns, const int *done, uint32_t upto, ui
 {
 	for (uint32_t k = 0; k < upto; k++)
 		if (done[k] && ns->mounts[k].shared == group) {
-			const char *root = ns->mounts[k].kind == MNT_BIND ? ns->mounts[k].source
-									  : "/";
+			const char *root =
+			    ns->mounts[k].kind == MNT_BIND ? ns->mounts[k].source : "/";
 			const char *want = wider_than->kind == MNT_BIND ? wider_than->source : "/";
 			size_t n = strlen(root);
 
@@ -568,8 +584,8 @@ static int set_group(int from, int to)
 {
 	return syscall(SYS_move_mount, from, "", to, "",
 		       MOVE_MOUNT_SET_GROUP | MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
-		       ? -errno
-		       : 0;
+		   ? -errno
+		   : 0;
 }
 
 /* Step 3 (see the top): propagation, the mounts open at fds. */
@@ -600,7 +616,8 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 			const struct img_mount *m = &ns->mounts[i];
 			bool own_master = m->master && master_in_image(ns, m->master);
 			int peer = m->shared ? group_rep(ns, done, ns->nmounts, m->shared, m) : -1;
-			int master = own_master ? group_rep(ns, done, ns->nmounts, m->master, m) : -1;
+			int master =
+			    own_master ? group_rep(ns, done, ns->nmounts, m->master, m) : -1;
 
 			if (done[i] || (own_master && master < 0 && peer < 0))
 				continue;
@@ -619,13 +636,16 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 				r = set_attr(fds[i], &a);
 			}
 			if (r < 0)
-				return cryo_err(ctx, r, "the mount at %s: its peer group %u and "
-						"master %u", m->point, m->shared, m->master);
+				return cryo_err(ctx, r,
+						"the mount at %s: its peer group %u and "
+						"master %u",
+						m->point, m->shared, m->master);
 			done[i] = 1;
 			left--;
 		}
 		if (left == before)
-			return cryo_err(ctx, -EINVAL, "the image's peer groups cannot be made "
+			return cryo_err(ctx, -EINVAL,
+					"the image's peer groups cannot be made "
 					"again (a master that no mount holds the root of)");
 	}
 	for (uint32_t i = 0; i < ns->nmounts; i++) {
@@ -659,7 +679,8 @@ static int stage(struct cryo_ctx *ctx, int fd)
 	int r = -ENOENT;
 
 	for (size_t s = 0; s < sizeof(stages) / sizeof(stages[0]) && r < 0; s++)
-		r = syscall(SYS_move_mount, fd, "", AT_FDCWD, stages[s], MOVE_MOUNT_F_EMPTY_PATH) < 0
+		r = syscall(SYS_move_mount, fd, "", AT_FDCWD, stages[s], MOVE_MOUNT_F_EMPTY_PATH) <
+			    0
 			? -errno
 			: 0;
 	return r < 0 ? cryo_err(ctx, r, "attach the tree's root mount in our namespace") : 0;

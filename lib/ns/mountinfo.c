@@ -147,4 +147,3 @@ int mnt_id_of(int fd, uint64_t *ret)
 	*ret = stx.stx_mnt_id;
 	return 0;
 }
-

@@ -72,10 +72,12 @@ static inline int mnt_init(void *arg)
 		 "tmpfs /run");
 	mnt_must(umount2("/old", MNT_DETACH), "detach /old");
 	mnt_must(mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		       "newinstance,ptmxmode=0666,mode=666"), "devpts");
+		       "newinstance,ptmxmode=0666,mode=666"),
+		 "devpts");
 	/* Its own network's sysfs and its own ipc namespace's mqueue. */
-	mnt_must(mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
-		       NULL), "sysfs");
+	mnt_must(
+	    mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL),
+	    "sysfs");
 	mnt_must(mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
 		 "mqueue");
 	/* For the test of a refusal: still the program of our root, mapped from there. */
@@ -109,9 +111,10 @@ static inline int mnt_launch(int argc, char **argv)
 	close(out);
 	/* CRYO_MNT_ONLY: a mount namespace alone, in our pid namespace. */
 	init = clone(mnt_init, mnt_stack + sizeof(mnt_stack),
-		     (getenv("CRYO_MNT_ONLY") ? 0 : CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS |
-							 CLONE_NEWIPC) |
-			     CLONE_NEWNS | SIGCHLD,
+		     (getenv("CRYO_MNT_ONLY")
+			  ? 0
+			  : CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC) |
+			 CLONE_NEWNS | SIGCHLD,
 		     &l);
 	if (init < 0)
 		fail("clone into new namespaces");
@@ -212,8 +215,9 @@ static inline void mnt_compare(const char *before)
 		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
 
 		if (la != lb || strncmp(a, b, la))
-			fail("mountinfo differs: was \"%.*s\", is \"%.*s\"\nbefore:\n%s\nafter:\n%s",
-			     (int)la, a, (int)lb, b, before, now);
+			fail(
+			    "mountinfo differs: was \"%.*s\", is \"%.*s\"\nbefore:\n%s\nafter:\n%s",
+			    (int)la, a, (int)lb, b, before, now);
 		a += la + (a[la] == '\n');
 		b += lb + (b[lb] == '\n');
 	}

@@ -17,7 +17,6 @@
 
 #include "mnt_common.h"
 
-
 static void mk(const char *dir)
 {
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
@@ -81,8 +80,9 @@ static int inside(void)
 	if (!shows("/p/b/new/m") || !shows("/p/c/new/m") || !shows("/p/e/new/m") ||
 	    !shows("/p/f/new/m"))
 		fail("a mount at /p/a/new does not show at its peer /p/b and slaves /p/c, /p/e, "
-		     "/p/f: %d %d %d %d", shows("/p/b/new/m"), shows("/p/c/new/m"),
-		     shows("/p/e/new/m"), shows("/p/f/new/m"));
+		     "/p/f: %d %d %d %d",
+		     shows("/p/b/new/m"), shows("/p/c/new/m"), shows("/p/e/new/m"),
+		     shows("/p/f/new/m"));
 	if (shows("/p/d/new/m") || shows("/p/u/new/m"))
 		fail("a mount at /p/a/new shows at the private /p/d or the unbindable /p/u");
 	mount_mark("/p/c/own");
