@@ -245,3 +245,19 @@ def test_a_program_of_our_root_mapped_after_pivot_root_is_refused_and_runs_on(en
         (dev / "from-host").write_text("after restore\n")
         os.kill(init, signal.SIGUSR1)
         assert run.finish() == 0 and run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_restore_failing_inside_the_built_namespace_leaves_nothing(env):
+    with ns_root(env.tmp) as (root, dev):
+        run, init = start(env, "ns_root", root, dev)
+        img = dump(env, init)
+        mounts = json.loads((img / "cryo.json").read_text())["namespaces"]["mounts"]
+        run_tar = [i + 1 for i, m in enumerate(mounts) if m["point"] == "/run"][0]
+        # The archive of its /run is gone: the restore fails once the mounts before it are
+        # made, naming it, and leaves no process and no mount anywhere.
+        (img / f"mnt-{run_tar}.tar").unlink()
+        before = our_mounts()
+        _, p = restore(env, img, check=False)
+        assert p.returncode != 0 and f"mnt-{run_tar}.tar" in p.stderr, p.stderr
+        assert our_mounts() == before
+        assert tree_processes() == []
