@@ -178,6 +178,11 @@ def test_external_mount_named_at_dump_missing_at_restore_fails_naming_it_then_gi
         img = dump(env, init, extra=("--external", "mnt[/dev]:dev-tmpfs"))
         mounts = json.loads((img / "cryo.json").read_text())["namespaces"]["mounts"]
         assert [m["key"] for m in mounts if m["point"] == "/dev"] == ["dev-tmpfs"], mounts
+        # cryo show names it, for whoever restores it elsewhere.
+        shown = json.loads(cryo("show", img, "--json").stdout)["mounts"]
+        assert {"point": "/dev", "kind": "external", "fstype": "tmpfs", "source": str(dev),
+                "key": "dev-tmpfs"} in shown, shown
+        assert 'external mount "dev-tmpfs"' in cryo("show", img).stdout
         # Our tmpfs is gone: the restore fails, naming it, and leaves nothing behind.
         sh("umount", dev)
         before = our_mounts()
