@@ -297,9 +297,8 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 	struct mi *theirs = NULL, *ours = NULL;
 	size_t nt = 0, no = 0;
 	char file[64];
-	int r;
-
 	unsigned next;
+	int r;
 
 	if (!(own & CLONE_NEWNS) && mnt_externals(&next) && next)
 		return cryo_err(ctx, -EINVAL, "--external mnt[...]: the tree has no mount namespace "
