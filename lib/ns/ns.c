@@ -437,6 +437,7 @@ static int new_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const char *d
 		if (ns->mounts[i].kind == MNT_PROC && !strcmp(ns->mounts[i].point, dir)) {
 			source = ns->mounts[i].device;
 			attr = mnt_attr_of(ns->mounts[i].flags);
+			free(opts);
 			if (!(opts = strdup(ns->mounts[i].options)))
 				return -ENOMEM;
 		}
