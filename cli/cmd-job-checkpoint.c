@@ -18,6 +18,8 @@ enum {
 	OPT_TO,
 	OPT_LAZY,
 	OPT_COPIES,
+	OPT_TCP_CLOSE,
+	OPT_NO_HOT_SET,
 };
 
 static const char dump_usage[] =
@@ -149,7 +151,12 @@ static const char restore_usage[] =
 	"      --copies N        a warm pool (docs/fanout.md): N copies at once, each a job of\n"
 	"                        its own in a pid namespace of its own, lazy, one page server\n"
 	"                        for all; prints each job's id, one a line (the first is\n"
-	"                        NEWID's)\n" CLI_JSON_USAGE CLI_CONN_USAGE;
+	"                        NEWID's)\n"
+	"      --no-hot-set      with --lazy or --copies: neither load the image's hot set\n"
+	"                        before the processes run nor record one (docs/hot-set.md)\n"
+	"      --tcp-close       every established or half-closed TCP connection restored\n"
+	"                        closed: its bytes, then end-of-file (CRIU's option)\n"
+	CLI_JSON_USAGE CLI_CONN_USAGE;
 
 int job_restore(int argc, char **argv)
 {
@@ -161,6 +168,8 @@ int job_restore(int argc, char **argv)
 	    {"from", required_argument, NULL, OPT_FROM},
 	    {"lazy", no_argument, NULL, OPT_LAZY},
 	    {"copies", required_argument, NULL, OPT_COPIES},
+	    {"tcp-close", no_argument, NULL, OPT_TCP_CLOSE},
+	    {"no-hot-set", no_argument, NULL, OPT_NO_HOT_SET},
 	    CLI_JSON_OPTION,
 	    CLI_CONN_OPTIONS,
 	    {0},
@@ -191,6 +200,12 @@ int job_restore(int argc, char **argv)
 			break;
 		case OPT_LAZY:
 			o.lazy = true;
+			break;
+		case OPT_TCP_CLOSE:
+			o.tcp_close = true;
+			break;
+		case OPT_NO_HOT_SET:
+			o.no_hot_set = true;
 			break;
 		case OPT_COPIES: {
 			char *end;

@@ -279,6 +279,10 @@ static int restore_request(struct cryo_client *c, const char *id,
 		put(body, "lazy", json_true(), &r);
 	if (o.copies)
 		put(body, "copies", json_integer(o.copies), &r);
+	if (o.tcp_close)
+		put(body, "tcp_close", json_true(), &r);
+	if (o.no_hot_set)
+		put(body, "no_hot_set", json_true(), &r);
 	if (r < 0)
 		return client_err(c, r, "out of memory (or a string that is not UTF-8)");
 	r = http_path(c, "jobs", id, "/restore", &path);

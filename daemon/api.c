@@ -194,15 +194,29 @@ static json_t *predump_describe(const char *dir, json_t *obj)
 	return image;
 }
 
-/* The engine's description of the image in dir, or NULL with obj's "image_error" set. */
+/* The same for a pre-dump in object storage: its predump.json object. */
+static json_t *predump_describe_store(const char *path, json_t *obj)
+{
+	struct cryod_err e;
+	json_t *image = NULL;
+
+	if (catalogue_predump_json(path, &image, &e) < 0)
+		json_object_set_new(obj, "image_error", json_string(e.msg));
+	return image;
+}
+
+/* The engine's description of the image in dir (in object storage too, reached with cryod's
+ * settings), or NULL with obj's "image_error" set. */
 static json_t *image_describe(const char *dir, json_t *obj)
 {
 	_cleanup_(cryo_ctx_freep) struct cryo_ctx *ctx = NULL;
 	_cleanup_free_ char *text = NULL;
+	struct cryo_s3_config s3;
 
 	if (cryo_ctx_new(&ctx) < 0)
 		return NULL;
-	if (cryo_image_describe(ctx, dir, true, &text) < 0) {
+	catalogue_s3_config(&s3);
+	if (cryo_image_describe_s3(ctx, dir, &s3, true, &text) < 0) {
 		json_object_set_new(obj, "image_error", json_string(cryo_ctx_errmsg(ctx)));
 		return NULL;
 	}
@@ -224,7 +238,9 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 			return reply_fail(rs, r, &e);
 		obj = checkpoint_to_json(&ck);
 		json_object_set_new(obj, "local", json_false());
-		json_object_set_new(obj, "image", json_null());
+		image = !strcmp(ck.kind, CK_KIND_PRE_DUMP) ? predump_describe_store(ck.path, obj)
+							   : image_describe(ck.path, obj);
+		json_object_set_new(obj, "image", image ? image : json_null());
 		return reply(rs, 200, obj);
 	}
 	if (r < 0)
@@ -232,8 +248,8 @@ static void get_checkpoint(const char *id, struct api_response *rs)
 				 r == -ENOENT ? "not found" : "could not be read (database error)");
 	obj = checkpoint_to_json(&ck);
 	json_object_set_new(obj, "local", json_true());
-	if (catalogue_is_store(ck.path))
-		image = NULL; /* `cryo show` of object storage is not there yet */
+	if (catalogue_is_store(ck.path) && !strcmp(ck.kind, CK_KIND_PRE_DUMP))
+		image = predump_describe_store(ck.path, obj);
 	else if (!strcmp(ck.kind, CK_KIND_PRE_DUMP))
 		image = predump_describe(ck.path, obj);
 	else

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "names.h"
 #include "storage/s3.h"
+#include "validate.h"
 
 #define RECORD_FORMAT  "cryod-checkpoint"
 #define RECORD_VERSION 1
@@ -642,6 +643,33 @@ int catalogue_delete_checkpoint(const char *id, bool force, struct cryod_err *e)
 	if (r < 0)
 		return r;
 	log_info("checkpoint %s deleted from %s (%u objects)", id, path, objects);
+	return 0;
+}
+
+#define PREDUMP_META     "predump.json"
+#define PREDUMP_META_MAX (16 << 20) /* a record per task: far more than any tree's */
+
+int catalogue_predump_json(const char *path, json_t **ret, struct cryod_err *e)
+{
+	_cleanup_(store_close_) struct store st = {0};
+	_cleanup_free_ char *text = NULL;
+	json_error_t jerr;
+	size_t len;
+	json_t *j;
+	int r = store_open_(path, &st, e);
+
+	if (r < 0)
+		return r;
+	r = s3_get(st.s, PREDUMP_META, PREDUMP_META_MAX, &text, &len);
+	if (r == -ENOENT)
+		return cryod_fail(e, r, "%s/" PREDUMP_META ": no such object", path);
+	if (r < 0)
+		return store_fail(&st, r, e);
+	j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j)
+		return cryod_fail(e, -EBADMSG, "%s/" PREDUMP_META ": invalid JSON at line %d column "
+				  "%d: %s", path, jerr.line, jerr.column, json_problem(&jerr));
+	*ret = j;
 	return 0;
 }
 

@@ -43,6 +43,11 @@ int catalogue_objects(const char *path, unsigned *ret_n, struct cryod_err *e);
 /* 1 if path (s3://BUCKET/PREFIX/ID) holds a complete image (of streams, or a link of a
  * chain, as a pre-dump is), 0 if not. */
 int catalogue_has_image(const char *path, struct cryod_err *e);
+
+/* The predump.json of the pre-dump at path (s3://BUCKET/PREFIX/ID), as a local pre-dump's
+ * directory holds it: *ret is the caller's. -ENOENT if there is none, -EBADMSG if it is not
+ * JSON, naming the object. */
+int catalogue_predump_json(const char *path, json_t **ret, struct cryod_err *e);
 /* After a complete dump to path: writes its record (ck, and j for the job). */
 int catalogue_record(const struct checkpoint *ck, const struct job *j, struct cryod_err *e);
 

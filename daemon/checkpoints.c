@@ -694,14 +694,14 @@ static int copy_job(const struct job *first, const char *id, pid_t root, struct 
 /*
  * The restored tree (res->root; with n > 1 the pool's roots res->copies[], copy k taking
  * ids[k]) becomes nj, a job like orig; then the op process may exit and hand the roots to
- * cryod. *ret_copies (n > 1): every copy's record.
+ * cryod. *ret_copies: every copy's record, where ids is given (a pool, of one too); else NULL.
  */
 static int adopt(struct job *nj, struct job *orig, const char *from, int64_t bytes,
 		 const struct op_result *res, unsigned n, char (*ids)[CRYOD_ID_MAX + 1], int rel,
 		 double t0, struct job *ret, json_t **ret_profile, json_t **ret_copies,
 		 struct cryod_err *e)
 {
-	json_t *profile, *all = n > 1 ? json_array() : NULL;
+	json_t *profile, *all = ids ? json_array() : NULL;
 	double t;
 	int r;
 
@@ -770,6 +770,13 @@ int checkpoints_adopt(struct job *nj, struct job *orig, const char *from, int64_
 	return adopt(nj, orig, from, bytes, res, 1, NULL, rel, t0, ret, ret_profile, NULL, e);
 }
 
+unsigned checkpoints_restore_how(json_t *req)
+{
+	return (json_is_true(json_object_get(req, "lazy")) ? OP_RESTORE_LAZY : 0) |
+	       (json_is_true(json_object_get(req, "tcp_close")) ? OP_RESTORE_TCP_CLOSE : 0) |
+	       (json_is_true(json_object_get(req, "no_hot_set")) ? OP_RESTORE_NO_HOT_SET : 0);
+}
+
 int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **ret_profile,
 			json_t **ret_copies, struct cryod_err *e)
 {
@@ -825,15 +832,16 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		if (json_object_get(req, "lazy"))
 			return cryod_fail(e, -EINVAL, "lazy: job %s is a container, restored eagerly",
 					  id);
-		r = op_restore(ck.path, false, &c, in_fd, out_fd, 0, &res, &rel);
+		r = op_restore(ck.path, checkpoints_restore_how(req) & ~OP_RESTORE_LAZY, &c, in_fd,
+			       out_fd, 0, &res, &rel);
 		nj.runtime = strdup(orig.runtime);
 		nj.bundle = strdup(c.bundle ? c.bundle : orig.bundle ? orig.bundle : "");
 		nj.runtime_root = orig.runtime_root ? strdup(orig.runtime_root) : NULL;
 	} else if (json_object_get(req, "bundle")) {
 		return cryod_fail(e, -EINVAL, "bundle: job %s is not a container", id);
 	} else {
-		r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1,
-			       copies, &res, &rel);
+		r = op_restore(ck.path, checkpoints_restore_how(req), NULL, -1, -1, copies, &res,
+			       &rel);
 	}
 	if (r < 0) {
 		r = cryod_fail(e, checkpoints_engine_errno(res.r),
@@ -841,8 +849,8 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		log_warn("%s", e->msg);
 		return r;
 	}
-	return adopt(&nj, &orig, ck.id, ck.size, &res, n, ids, rel, t0, ret, ret_profile,
-		     ret_copies, e);
+	return adopt(&nj, &orig, ck.id, ck.size, &res, n, copies ? ids : NULL, rel, t0, ret,
+		     ret_profile, ret_copies, e);
 }
 
 /* parents_mu held: refuses (409) to delete a checkpoint that others build on. */

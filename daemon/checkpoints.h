@@ -39,6 +39,10 @@ int checkpoints_engine_errno(int r);
 
 bool checkpoints_is_pre_dump(const struct checkpoint *ck);
 
+/* The OP_RESTORE_* flags a restore request (validated) asks for: lazy, tcp_close,
+ * no_hot_set. */
+unsigned checkpoints_restore_how(json_t *req);
+
 /*
  * Records a tree that op_restore() or op_restore_streams() restored (res, its release
  * descriptor rel) as job nj (its id chosen), inheriting command, environment, log... from orig,

@@ -139,8 +139,7 @@ int migrate_restore(const char *id, const char *from, json_t *req, struct job *r
 		if (r < 0)
 			return r;
 	}
-	r = op_restore(ck.path, json_is_true(json_object_get(req, "lazy")), NULL, -1, -1, 0,
-		       &res, &rel);
+	r = op_restore(ck.path, checkpoints_restore_how(req), NULL, -1, -1, 0, &res, &rel);
 	if (r < 0) {
 		if (made_log)
 			unlink(orig.log);

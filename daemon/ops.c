@@ -234,23 +234,23 @@ int op_dump(const struct op_dump_args *a, struct op_result *res)
 	return res->r < 0 ? -1 : 0;
 }
 
-static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned nstreams,
+static int restore_impl(const char *dir, unsigned how, const int *streams, unsigned nstreams,
 			const struct op_container *c, int in_fd, int out_fd, unsigned copies,
 			struct op_result *res, int *ret_release);
 
-int op_restore(const char *dir, bool lazy, const struct op_container *c, int in_fd, int out_fd,
+int op_restore(const char *dir, unsigned how, const struct op_container *c, int in_fd, int out_fd,
 	       unsigned copies, struct op_result *res, int *ret_release)
 {
-	return restore_impl(dir, lazy, NULL, 0, c, in_fd, out_fd, copies, res, ret_release);
+	return restore_impl(dir, how, NULL, 0, c, in_fd, out_fd, copies, res, ret_release);
 }
 
 int op_restore_streams(const int *streams, unsigned nstreams, struct op_result *res,
 		       int *ret_release)
 {
-	return restore_impl(NULL, false, streams, nstreams, NULL, -1, -1, 0, res, ret_release);
+	return restore_impl(NULL, 0, streams, nstreams, NULL, -1, -1, 0, res, ret_release);
 }
 
-static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned nstreams,
+static int restore_impl(const char *dir, unsigned how, const int *streams, unsigned nstreams,
 			const struct op_container *c, int in_fd, int out_fd, unsigned copies,
 			struct op_result *res, int *ret_release)
 {
@@ -277,7 +277,9 @@ static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned
 		ctx = op_ctx();
 		o.dir = dir;
 		/* The engine's page server outlives us: reparented to cryod, which reaps it. */
-		o.lazy = lazy || copies > 0;
+		o.lazy = (how & OP_RESTORE_LAZY) || copies > 0;
+		o.tcp_close = how & OP_RESTORE_TCP_CLOSE;
+		o.no_hot_set = how & OP_RESTORE_NO_HOT_SET;
 		if (nstreams) {
 			/* The sender waits for our answers: the tree never runs twice. */
 			o.stream_fds = stream_slots(nstreams);
@@ -313,7 +315,10 @@ static int restore_impl(const char *dir, bool lazy, const int *streams, unsigned
 		_exit(0);
 	}
 	close(TAKE_FD(rel_rd));
-	log_debug("op %d: restore %s%s", pid, dir ? dir : "from streams", lazy ? " (lazy)" : "");
+	log_debug("op %d: restore %s%s%s%s", pid, dir ? dir : "from streams",
+		  how & OP_RESTORE_LAZY ? " (lazy)" : "",
+		  how & OP_RESTORE_TCP_CLOSE ? " (tcp-close)" : "",
+		  how & OP_RESTORE_NO_HOT_SET ? " (no hot set)" : "");
 	op_collect(rd, pid, res);
 	if (res->r < 0)
 		return -1;

@@ -55,10 +55,18 @@ struct op_dump_args {
  */
 int op_dump(const struct op_dump_args *a, struct op_result *res);
 
+/* How a restore is made, from the request (POST /v1/jobs/{id}/restore): the engine's
+ * cryo_restore_opts of the same names. */
+enum {
+	OP_RESTORE_LAZY = 1 << 0,
+	OP_RESTORE_TCP_CLOSE = 1 << 1,  /* CRIU's --tcp-close */
+	OP_RESTORE_NO_HOT_SET = 1 << 2, /* neither load nor record the image's hot set */
+};
+
 /* On success (res->r == 0) *ret_release is a descriptor to hand to op_release(). With c, the
  * image is restored as the container c->id, its stdin in_fd (-1: /dev/null) and its stdout
- * and stderr out_fd. */
-int op_restore(const char *dir, bool lazy, const struct op_container *c, int in_fd, int out_fd,
+ * and stderr out_fd. how: OP_RESTORE_* flags. */
+int op_restore(const char *dir, unsigned how, const struct op_container *c, int in_fd, int out_fd,
 	       unsigned copies, struct op_result *res, int *ret_release);
 
 /* Runs a container (res->root: its init; stdin in_fd, stdout and stderr out_fd), finds the init of a

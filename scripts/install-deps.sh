@@ -12,6 +12,7 @@ pkgs=(
 	nginx-light postgresql-15 curl openssl
 	runc crun busybox-static
 	libnftables1 nftables
+	iproute2 iptables # a tree's own network namespace: iptables-legacy-save/-restore; its tests use ip(8)
 	# deploy/kubernetes/build-image.sh and the image's test (tests/integration/test_kubernetes.py)
 	podman mmdebstrap
 	python3-numpy # bench only: bench/warmstart.sh's worker

@@ -236,6 +236,12 @@ struct cryo_job_restore_opts {
 	bool lazy;
 	unsigned copies;	/* a warm pool of this many jobs (docs/fanout.md); 0: one job,
 				   restored eagerly */
+	/* Established and half-closed TCP connections restored closed (CRIU's --tcp-close,
+	 * cryo_restore_opts.tcp_close). */
+	bool tcp_close;
+	/* With lazy or copies: neither load the image's hot set nor record one
+	 * (cryo_restore_opts.no_hot_set, docs/hot-set.md). */
+	bool no_hot_set;
 };
 #define CRYO_JOB_RESTORE_OPTS_INIT                                                                 \
 	{                                                                                          \

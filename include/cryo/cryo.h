@@ -338,6 +338,11 @@ CRYO_API int cryo_container_delete(struct cryo_ctx *ctx, const struct cryo_conta
 CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool json,
 				 char **ret_text);
 
+/* The same, reaching an image in object storage (dir s3://BUCKET/PREFIX) with s3 (NULL: the
+ * environment, as cryo_image_describe() does). */
+CRYO_API int cryo_image_describe_s3(struct cryo_ctx *ctx, const char *dir,
+				    const struct cryo_s3_config *s3, bool json, char **ret_text);
+
 /*
  * Loads the plugins in `dir` (docs/plugins.md): every NAME.so there that exports a struct
  * cryo_plugin as "cryo_plugin_desc", in name order, after the plugins built into libcryo. NULL

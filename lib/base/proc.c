@@ -2,11 +2,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <xxhash.h>
 
@@ -21,31 +23,132 @@ void proc_maps_free(struct proc_map *maps, size_t n)
 	free(maps);
 }
 
-static int parse_map_line(char *line, struct proc_map *m)
+static const char *parse_hex(const char *p, uint64_t *ret)
 {
-	unsigned long long start, end, pgoff, ino;
-	unsigned maj, min;
-	char perms[5];
-	int pos = 0;
+	uint64_t v = 0;
+	const char *start = p;
 
-	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &pgoff, &maj,
-		   &min, &ino, &pos) < 7)
+	for (; isxdigit((unsigned char)*p) && p - start < 16; p++) {
+		int c = tolower((unsigned char)*p);
+
+		v = v << 4 | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	*ret = v;
+	return p > start && !isxdigit((unsigned char)*p) ? p : NULL;
+}
+
+/*
+ * One line of /proc/PID/maps (man 5 proc_pid_maps): "start-end perms offset major:minor inode
+ * [path]", the path padded to a column. By hand rather than sscanf(), which showed in restore
+ * profiles, and with no allocation: *ret_path points into line (NULL without one).
+ */
+static int parse_map_fields(const char *line, struct proc_map *m, const char **ret_path)
+{
+	uint64_t start, end, pgoff, maj, min, ino = 0;
+	const char *p = parse_hex(line, &start), *perms;
+
+	if (!p || *p++ != '-' || !(p = parse_hex(p, &end)) || *p++ != ' ')
 		return -EINVAL;
+	perms = p;
+	if (strnlen(perms, 5) < 5 || perms[4] != ' ')
+		return -EINVAL;
+	p = parse_hex(perms + 5, &pgoff);
+	if (!p || *p++ != ' ' || !(p = parse_hex(p, &maj)) || *p++ != ':' ||
+	    !(p = parse_hex(p, &min)) || *p++ != ' ' || !isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++)
+		ino = ino * 10 + (uint64_t)(*p - '0');
+	if (*p && *p != ' ')
+		return -EINVAL;
+	while (*p == ' ')
+		p++;
 	memset(m, 0, sizeof(*m));
 	m->start = start;
 	m->end = end;
 	m->pgoff = pgoff;
-	m->dev = makedev(maj, min);
+	m->dev = makedev((unsigned)maj, (unsigned)min);
 	m->ino = ino;
 	m->prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
 		  (perms[2] == 'x' ? PROT_EXEC : 0);
 	m->shared = perms[3] == 's';
-	if (pos && line[pos]) {
-		m->path = strdup(line + pos);
+	*ret_path = *p ? p : NULL;
+	return 0;
+}
+
+static int parse_map_line(char *line, struct proc_map *m)
+{
+	const char *path;
+	int r = parse_map_fields(line, m, &path);
+
+	if (r < 0)
+		return r;
+	if (path) {
+		m->path = strdup(path);
 		if (!m->path)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+int proc_maps_walk_fd(int fd, int (*fn)(const struct proc_map *m, void *opaque), void *opaque)
+{
+	char buf[PROC_MAPS_LINE_MAX];
+	size_t have = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		char *p = buf, *end;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		have += (size_t)n;
+		end = buf + have;
+		*end = '\0';
+		/* seq_file may end a read inside a line: the rest waits for the next read */
+		while (p < end) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			struct proc_map m;
+			const char *path;
+			int r;
+
+			if (!nl && n)
+				break;
+			if (nl)
+				*nl = '\0';
+			if (parse_map_fields(p, &m, &path) == 0) {
+				m.path = (char *)path;
+				r = fn(&m, opaque);
+				if (r)
+					return r;
+			}
+			p = nl ? nl + 1 : end;
+		}
+		if (!n)
+			return 0;
+		have = (size_t)(end - p);
+		memmove(buf, p, have);
+		if (have == sizeof(buf) - 1)
+			return -E2BIG; /* a line longer than any path can make it */
+	}
+}
+
+int proc_maps_walk(pid_t pid, int (*fn)(const struct proc_map *m, void *opaque), void *opaque)
+{
+	char path[32];
+	int fd, r;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/maps");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = proc_maps_walk_fd(fd, fn, opaque);
+	close(fd);
+	return r;
 }
 
 int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_t *ret_n)

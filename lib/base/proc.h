@@ -22,6 +22,15 @@ struct proc_map {
  * with proc_maps_free(). */
 int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_t *ret_n);
 
+/* Calls fn for each mapping of /proc/PID/maps (pid 0: self), or of fd, an open maps file, as it
+ * is read, allocating nothing: a walk of our own mappings that cannot grow the heap it is
+ * listing, so one read is a complete snapshot. m->path points into the walk's buffer (valid
+ * during the call only; vmflags, pkey and page_kb are not filled). A nonzero return of fn
+ * ends the walk and is returned; -E2BIG for a line of PROC_MAPS_LINE_MAX bytes or more. */
+#define PROC_MAPS_LINE_MAX 8192 /* on the stack: a path is at most PATH_MAX, plus " (deleted)" */
+int proc_maps_walk(pid_t pid, int (*fn)(const struct proc_map *m, void *opaque), void *opaque);
+int proc_maps_walk_fd(int fd, int (*fn)(const struct proc_map *m, void *opaque), void *opaque);
+
 /* XXH3 of this kernel's vDSO, found in maps as proc_maps_read(0, ...) gave them: the same
  * code in every process of one kernel build. -ENOENT without a [vdso]. */
 int proc_vdso_hash(const struct proc_map *maps, size_t n, uint64_t *ret);

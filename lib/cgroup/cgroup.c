@@ -425,6 +425,8 @@ struct cgroup_restore {
 	int *root_fds; /* per hierarchy: its mount's root, -1 where it is not mounted */
 	int *dir_fds;  /* per dir */
 	bool *created; /* per dir: made by this restore */
+	struct stat cgns; /* our cgroup namespace, where /proc/X/cgroup paths match root_fds */
+	bool have_cgns;
 };
 
 unsigned cgroup_restore_nfds(const struct img_cgroups *cg)
@@ -581,6 +583,7 @@ int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, i
 		cr->root_fds[h] = -1;
 	for (uint32_t i = 0; i < cg->ndirs; i++)
 		cr->dir_fds[i] = -1;
+	cr->have_cgns = stat("/proc/self/ns/cgroup", &cr->cgns) == 0;
 	for (uint32_t h = 0; r >= 0 && h < cg->nhiers; h++) {
 		_cleanup_free_ char *point = NULL;
 
@@ -619,13 +622,64 @@ static const char *set_path(const struct cgroup_restore *cr, uint32_t set, uint3
 	return d < 0 ? "/" : cr->cg->dirs[d].path;
 }
 
+/*
+ * Whether the task or thread whose proc directory is `proc` ("self", "PID", "PID/task/TID") is
+ * in the cgroup of `set` in hierarchy h already. A move into the cgroup a task is in changes
+ * nothing, yet costs as much as any: the kernel takes cgroup_threadgroup_rwsem for writing,
+ * which waits for an RCU grace period (10-20 ms here, most of a warm start), and a restored
+ * task is usually born where it belongs (in its restorer's cgroups, as the workload was in its
+ * launcher's). Its /proc/X/cgroup paths are read against our mount of the hierarchy only when
+ * it is in our cgroup namespace, where both are relative to the same root; anything unclear
+ * answers false, and the task is moved as before.
+ */
+static bool already_in(const struct cgroup_restore *cr, uint32_t set, uint32_t h,
+		       const char *proc)
+{
+	_cleanup_free_ char *buf = NULL;
+	char path[64], *line, *save = NULL;
+	struct stat ns, cur, want;
+
+	if (!cr->have_cgns || snprintf(path, sizeof(path), "/proc/%s/ns/cgroup", proc) >=
+	    (int)sizeof(path) || stat(path, &ns) < 0 || ns.st_ino != cr->cgns.st_ino ||
+	    ns.st_dev != cr->cgns.st_dev || fstat(set_fd(cr, set, h), &want) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%s/cgroup", proc);
+	if (read_file_fmt(&buf, "%s", path) < 0)
+		return false;
+	/* "ID:CONTROLLERS:PATH", CONTROLLERS empty for v2, as the image's hierarchy names. */
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctl = strchr(line, ':'), *cg;
+
+		if (!ctl || !(cg = strchr(++ctl, ':')))
+			continue;
+		*cg++ = '\0';
+		if (strcmp(ctl, cr->cg->hiers[h]) || cg[0] != '/')
+			continue;
+		if (!cg[1])
+			return fstat(cr->root_fds[h], &cur) == 0 && cur.st_ino == want.st_ino &&
+			       cur.st_dev == want.st_dev;
+		return fstatat(cr->root_fds[h], cg + 1, &cur, AT_SYMLINK_NOFOLLOW) == 0 &&
+		       cur.st_ino == want.st_ino && cur.st_dev == want.st_dev;
+	}
+	return false;
+}
+
 static int write_id(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t set, uint32_t h,
 		    const char *file, pid_t id, pid_t shown)
 {
-	_cleanup_close_ int fd = openat(set_fd(cr, set, h), file, O_WRONLY | O_CLOEXEC);
-	char buf[16];
+	_cleanup_close_ int fd = -1;
+	char buf[16], proc[48];
 	int n = snprintf(buf, sizeof(buf), "%d", id);
 
+	if (!id)
+		snprintf(proc, sizeof(proc), "self");
+	else if (!strcmp(file, "cgroup.procs"))
+		snprintf(proc, sizeof(proc), "%d", id);
+	else
+		snprintf(proc, sizeof(proc), "%d/task/%d", shown, id);
+	if (already_in(cr, set, h, proc))
+		return 0;
+	fd = openat(set_fd(cr, set, h), file, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, buf, n) != n)
 		return cryo_err(ctx, -errno, "%s %d: enter cgroup %s:%s",
 				strcmp(file, "cgroup.procs") ? "thread" : "pid", shown,

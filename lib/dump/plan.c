@@ -89,6 +89,7 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 	p.cow = !predump && opts->leave_running && opts->cow >= 0;
 	p.pid = opts->pid;
 	netlock_skip(opts->no_network_lock);
+	netlock_image(opts->dir);
 	*ret = p;
 	return 0;
 }

@@ -60,10 +60,12 @@ int uffd_new_in(struct cryo_ctx *ctx, pid_t pid, bool user_only, uint64_t featur
 			fd = syscall(SYS_pidfd_getfd, pidfd, (int)ret, 0);
 		if (fd < 0)
 			r = cryo_err(ctx, -errno, "pid %d: take its new userfaultfd", pid);
-		/* Closed in the task at once, whatever happened: the descriptor must be ours
-		 * alone, so that the kernel drops its protections as soon as we let it go (or
-		 * die), and the task never sees it. */
-		if (inject_syscall(ctx, &inj, &closed, SYS_close, ret, 0, 0, 0, 0, 0) < 0 && r >= 0)
+		/* Closed in the task at once, whatever happened, even where the caller was
+		 * killed meanwhile (an abandoned worker refuses new injections, not this one):
+		 * the descriptor must be ours alone, so that the kernel drops its protections as
+		 * soon as we let it go (or die), and the task never sees it. */
+		if (inject_syscall_undo(ctx, &inj, &closed, SYS_close, ret, 0, 0, 0, 0, 0) < 0 &&
+		    r >= 0)
 			r = -EIO;
 	} else if (r >= 0) {
 		r = cryo_err(ctx, ret, "pid %d: userfaultfd() in the task", pid);

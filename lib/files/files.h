@@ -156,6 +156,7 @@ bool pidfd_of_tree(const struct img *img, const struct img_task *t, int fd);
 extern const struct file_kind file_kind_netlink, file_kind_packet, file_kind_rawsk;
 extern const struct file_kind file_kind_fanotify;
 extern const struct file_kind file_kind_bpfmap;
+extern const struct file_kind file_kind_tun;
 
 /* inotify.c: the path of a watched inode (inotify, fanotify), from the file handle fdinfo
  * shows (hex, type) through a mount of device sdev (the kernel's encoding), into *ret. */

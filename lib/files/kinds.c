@@ -19,6 +19,7 @@ const struct file_kind *const file_kinds[] = {
 	&file_kind_memfd,
 	&file_kind_pty,
 	&file_kind_fifo,
+	&file_kind_tun, /* a character device before reg.c takes it as one */
 	&file_kind_reg,
 	&file_kind_pipe,
 	&file_kind_eventfd,

@@ -19,6 +19,7 @@
 #include "image.h"
 #include "ns/mnt.h"
 #include "image-dir.h"
+#include "net/netns.h"
 #include "pagemap.h"
 #include "tar.h"
 #include "base/fileio.h"
@@ -191,6 +192,8 @@ static json_t *describe_json(const struct img *img)
 		}
 		json_object_set_new(root, "mounts", t);
 	}
+	if (img->ns.net)
+		json_object_set_new(root, "net_devices", netns_image_describe_json(img->ns.net));
 	if (img->cgroups.nsets && img->cgroups.ns_set >= 0)
 		json_object_set_new(root, "cgroup_ns_roots",
 				    cgroup_image_set_json(&img->cgroups, img->cgroups.ns_set));
@@ -208,6 +211,7 @@ static int describe_text(const struct img *img, FILE *out)
 		cgroup_image_describe_set(&img->cgroups, img->cgroups.ns_set, out);
 		fputc('\n', out);
 	}
+	netns_image_describe(img->ns.net, out);
 	for (uint32_t i = 0; i < img->ns.ntmpfs; i++)
 		fprintf(out, "tmpfs at %s (%s%s), contents in tmpfs-%u.tar\n", img->ns.tmpfs[i].point,
 			img->ns.tmpfs[i].flags & MS_RDONLY ? "ro," : "", img->ns.tmpfs[i].options,
@@ -325,6 +329,12 @@ static int describe_predump(struct cryo_ctx *ctx, int dirfd, const char *dir, bo
 CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool json,
 				 char **ret_text)
 {
+	return cryo_image_describe_s3(ctx, dir, NULL, json, ret_text);
+}
+
+CRYO_API int cryo_image_describe_s3(struct cryo_ctx *ctx, const char *dir,
+				    const struct cryo_s3_config *s3, bool json, char **ret_text)
+{
 	struct img img = {0};
 	_cleanup_free_ char *scratch = NULL;
 	_cleanup_close_ int dirfd = -1, scratch_fd = -1;
@@ -340,11 +350,11 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 	 * object is looked up too, so that a damaged image is not shown as a sound one.
 	 */
 	if (s3_is_url(dir)) {
-		struct cryo_restore_opts o = {.size = sizeof(o), .dir = dir, .lazy = true};
+		struct cryo_restore_opts o = {.size = sizeof(o), .dir = dir, .lazy = true, .s3 = s3};
 		struct s3_lazy *l;
 
 		/* A link of a chain (s3-chain.h): its objects but its pages, into scratch. */
-		r = s3_chain_is_link(ctx, dir, NULL);
+		r = s3_chain_is_link(ctx, dir, s3);
 		if (r < 0)
 			return r;
 		if (r > 0) {
@@ -354,7 +364,7 @@ CRYO_API int cryo_image_describe(struct cryo_ctx *ctx, const char *dir, bool jso
 			r = scratch_dir_create("s3-chain", &scratch);
 			if (r < 0)
 				return r;
-			r = s3_chain_fetch(ctx, dir, NULL, scratch, false, &local, &predump);
+			r = s3_chain_fetch(ctx, dir, s3, scratch, false, &local, &predump);
 			if (r >= 0)
 				r = cryo_image_describe(ctx, local, json, ret_text);
 			scratch_dir_remove(scratch);

@@ -187,6 +187,7 @@ enum img_file_type {
 	FILE_RAWSK,    /* lib/files/rawsk.c: params, addr, peer, data (filter) */
 	FILE_FANOTIFY = 15, /* lib/files/fanotify.c: params, marks in items with watch_paths */
 	FILE_BPFMAP = 16, /* lib/files/bpfmap.c: params, name, data (entries) */
+	FILE_TUN = 17,    /* lib/files/tun.c: params, iff (the device it is attached to) */
 	IMG_FILE_NTYPES, /* one past the last type; each type is a kind in lib/files/kinds.c */
 };
 
@@ -549,6 +550,7 @@ struct img_ns {
 	 * dump, and the namespace's offsets then; each {seconds, nanoseconds}. */
 	int64_t mono[2], boot[2], mono_off[2], boot_off[2];
 	struct img_ipc *ipc; /* its own ipc namespace's System V objects (lib/ns/ipc.h), or NULL */
+	struct img_netns *net; /* its own net namespace's devices... (lib/net/netns.h), or NULL */
 	struct img_tmpfs *tmpfs; /* its tmpfs mounts, contents in tmpfs-N.tar (lib/ns/tmpfs.c) */
 	uint32_t ntmpfs;
 	/* Its own user namespace (lib/ns/userns.c): the lines of uid_map and gid_map as the

@@ -217,11 +217,18 @@ static int wait_syscall_stop(struct cryo_ctx *ctx, pid_t tid)
 int inject_syscall(struct cryo_ctx *ctx, struct inject *inj, long *ret, long nr, uint64_t a1,
 		   uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
-	struct user_regs_struct regs = inj->saved;
 	int r = worker_check(ctx);
 
-	if (r < 0)
-		return r;
+	return r < 0 ? r : inject_syscall_undo(ctx, inj, ret, nr, a1, a2, a3, a4, a5, a6);
+}
+
+int inject_syscall_undo(struct cryo_ctx *ctx, struct inject *inj, long *ret, long nr,
+			uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+			uint64_t a6)
+{
+	struct user_regs_struct regs = inj->saved;
+	int r;
+
 	regs.rax = nr;
 	regs.orig_rax = -1; /* no restart fix-ups on the way back to user mode */
 	regs.rdi = a1;

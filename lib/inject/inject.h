@@ -34,9 +34,18 @@ int inject_find_syscall(struct cryo_ctx *ctx, pid_t pid, uint64_t *ret_ip);
 
 int inject_begin(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t syscall_ip);
 
-/* Runs syscall nr with up to six arguments; *ret is its raw return value (-errno on error). */
+/* Runs syscall nr with up to six arguments; *ret is its raw return value (-errno on error).
+ * Refused (-EINTR) once the worker is abandoned (worker_check()): nothing new is started in a
+ * task for a caller that is gone. */
 int inject_syscall(struct cryo_ctx *ctx, struct inject *inj, long *ret, long nr, uint64_t a1,
 		   uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+
+/* The same, also for an abandoned worker: for the steps that undo what an injection did to
+ * the task (closing a descriptor it made there), which must happen whoever is still waiting
+ * for the result. */
+int inject_syscall_undo(struct cryo_ctx *ctx, struct inject *inj, long *ret, long nr,
+			uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+			uint64_t a6);
 
 /* Reads and writes task memory (the scratch area, typically). */
 int inject_read(pid_t pid, uint64_t addr, void *buf, size_t len);

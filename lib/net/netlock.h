@@ -18,7 +18,10 @@
  *   dump fails, or --leave-running:   netlock_release(), before repair mode is switched off;
  *   dump succeeds and kills the tree: netlock_keep(): the table stays for the restore;
  *   restore succeeds:                 netlock_drop(), once every connection left repair mode;
- *   restore fails:                    nothing: the peers keep waiting for a retry.
+ *   restore fails:                    nothing: the peers keep waiting for a retry;
+ *   a dump or restore that died:      netlock_sweep() at the next one that locks, where the
+ *                                     table is stale (the tree runs on untraced, or its
+ *                                     image is gone): tables record their dump for it.
  */
 #ifndef CRYO_NET_NETLOCK_H
 #define CRYO_NET_NETLOCK_H
@@ -42,6 +45,18 @@ int netlock_add(struct cryo_ctx *ctx, pid_t key, const struct sockaddr *local,
  * netlock_add() lock nothing and return 1, saying so once in the log. */
 void netlock_skip(bool skip);
 
+/* A table's comment, at most, with its NUL: nft 1.0.6 refuses one of more than 128
+ * characters ("comment too long"), and with it the whole transaction. */
+#define NETLOCK_COMMENT_MAX 128
+
+/* The dump's image directory (NULL, "-" or s3://: none), recorded in the table it makes so
+ * that a sweep can tell an image that can still be restored from one that is gone. */
+void netlock_image(const char *dir);
+
+/* Removes the cryo-lock tables (but key's) that no dump or restore will remove: see
+ * netlock.c, stale_why(). Each removal is logged; a failure is not an error. */
+void netlock_sweep(struct cryo_ctx *ctx, pid_t key);
+
 /* Dump failed or the tree runs on: removes the table this process made, if any. */
 void netlock_release(struct cryo_ctx *ctx);
 
@@ -55,5 +70,11 @@ void netlock_drop(struct cryo_ctx *ctx, pid_t key);
 /* Whether locks can be made here: libnftables loads and the kernel answers it (a read-only
  * `list tables`), for `cryo check`. */
 bool netlock_probe(void);
+
+/* For the tree's own ruleset (netns-dump.c, netns-restore.c): runs nft commands through the
+ * same libnftables, in the caller's network namespace; with dry_run they are only checked.
+ * The output, when ret_out, in a new string. -ENOENT without libnftables; nft's message in
+ * err on failure. */
+int netlock_nft(const char *cmds, bool dry_run, char **ret_out, char *err, size_t errsize);
 
 #endif

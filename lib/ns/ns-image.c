@@ -11,6 +11,7 @@
 #include "image/json-codec.h"
 #include "ipc.h"
 #include "mnt.h"
+#include "net/netns.h"
 #include "ns.h"
 #include "ns-image.h"
 #include "tmpfs.h"
@@ -74,6 +75,7 @@ void ns_image_free(struct img_ns *ns)
 	free(ns->proc);
 	free(ns->container);
 	ipc_image_free(ns->ipc);
+	netns_image_free(ns->net);
 	tmpfs_image_free(ns);
 	mnt_image_free(ns);
 	free(ns->uid_map);
@@ -144,6 +146,8 @@ int ns_image_encode(const struct img_ns *ns, json_t *root)
 		r |= tmpfs_image_encode(ns, o);
 	if (o)
 		r |= mnt_image_encode(ns, o);
+	if (o && netns_image_encode(ns->net, o) < 0)
+		r = -1;
 	r |= set(root, "namespaces", o);
 	return r ? -ENOMEM : 0;
 }
@@ -307,6 +311,9 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 	if (ns->nproc && !(ns->own & CLONE_NEWNS))
 		return bad(d, "namespaces", "remount proc in a mount namespace the tree does "
 			   "not have of its own");
+	TRY(netns_image_decode(d, o, &ns->net));
+	if (ns->net && (!(ns->own & CLONE_NEWNET) || ns->container))
+		return bad(d, "net", "is there for a tree without a network namespace of its own");
 	TRY(ipc_image_decode(d, o, &ns->ipc));
 	if (ns->ipc && !(ns->own & CLONE_NEWIPC))
 		return bad(d, "ipc", "is there for a tree without an ipc namespace of its own");

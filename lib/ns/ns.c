@@ -21,6 +21,7 @@
 #include "base/proc.h"
 #include "image/image.h"
 #include "mnt.h"
+#include "net/netns.h"
 #include "ns.h"
 #include "seize/seize.h"
 
@@ -100,7 +101,11 @@ static int own_proc(struct cryo_ctx *ctx)
 int ns_worker_enter(struct cryo_ctx *ctx, uint32_t own, int pidfd)
 {
 	uint32_t join = own & (CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC);
+	int r;
 
+	/* The host's network namespace stays in reach, for a veth end there. */
+	if ((join & CLONE_NEWNET) && (r = netns_dump_prepare(ctx)) < 0)
+		return r;
 	if (join && setns(pidfd, join) < 0)
 		return cryo_err(ctx, -errno, "join the tree's net, uts and ipc namespaces");
 	if (own & CLONE_NEWPID)
@@ -150,25 +155,13 @@ static int lo_flags(struct cryo_ctx *ctx, int *ret_sk, struct ifreq *ifr)
 	return 0;
 }
 
-static int check_net(struct cryo_ctx *ctx, bool *ret_lo_up)
+static int lo_state(struct cryo_ctx *ctx, bool *ret_lo_up)
 {
-	struct if_nameindex *ifs = if_nameindex(), *p;
 	_cleanup_close_ int sk = -1;
 	struct ifreq ifr;
-	int r = 0;
+	int r = lo_flags(ctx, &sk, &ifr);
 
-	if (!ifs)
-		return cryo_err(ctx, -errno, "list the tree's network interfaces");
-	for (p = ifs; p->if_index; p++)
-		if (strcmp(p->if_name, "lo")) {
-			r = cryo_err(ctx, -EOPNOTSUPP,
-				     "the tree's network namespace has interface %s, which cryo "
-				     "cannot recreate (a container's comes from its bundle: "
-				     "dump it with --runc)", p->if_name);
-			break;
-		}
-	if_freenameindex(ifs);
-	if (r < 0 || (r = lo_flags(ctx, &sk, &ifr)) < 0)
+	if (r < 0)
 		return r;
 	*ret_lo_up = ifr.ifr_flags & IFF_UP;
 	return 0;
@@ -320,7 +313,11 @@ int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
 		snprintf(ns->hostname, sizeof(ns->hostname), "%s", u.nodename);
 		snprintf(ns->domainname, sizeof(ns->domainname), "%s", u.domainname);
 	}
-	if ((own & CLONE_NEWNET) && (r = check_net(ctx, &ns->lo_up)) < 0 && !container)
+	/* A container's network comes from its bundle; a tree's own is carried
+	 * (lib/net/netns-dump.c). */
+	if ((own & CLONE_NEWNET) && !container && (r = netns_dump(ctx, img, &ns->net)) < 0)
+		return r;
+	if ((own & CLONE_NEWNET) && (r = lo_state(ctx, &ns->lo_up)) < 0 && !container)
 		return r;
 	if ((own & CLONE_NEWTIME) && (r = timens_dump(ctx, root, ns)) < 0)
 		return r;
@@ -382,6 +379,8 @@ int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 	if (ns->container)
 		return cryo_err(ctx, -EINVAL, "the image is of a %s container: restore it as one "
 				"(cryo restore --%s NEWID)", ns->container, ns->container);
+	if ((make & CLONE_NEWNET) && (r = netns_restore_prepare(ctx, ns->net)) < 0)
+		return r;
 	if (make && unshare(make) < 0)
 		return cryo_err(ctx, -errno, "make the tree's namespaces");
 	/* What we mount for the tree (proc) must not show in ours. */
@@ -392,6 +391,10 @@ int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 		    setdomainname(ns->domainname, strlen(ns->domainname)) < 0)
 			return cryo_err(ctx, -errno, "set the hostname %s", ns->hostname);
 	}
+	/* Its devices, addresses, routes, sysctls and firewall, before any socket of the tree
+	 * is opened (lib/net/netns-restore.c); an image without them had only lo. */
+	if ((make & CLONE_NEWNET) && ns->net)
+		return netns_restore(ctx, ns->net);
 	if ((make & CLONE_NEWNET) && ns->lo_up)
 		return lo_up(ctx);
 	return 0;

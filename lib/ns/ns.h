@@ -55,8 +55,8 @@ int ns_worker_enter(struct cryo_ctx *ctx, uint32_t own, int pidfd);
 /*
  * With the tree frozen, in the worker: every task must share the root's namespaces (and make
  * its children in the same pid namespace); records in img->ns what a restore needs (hostname,
- * proc mounts) and refuses what it could not bring back (network interfaces other than lo,
- * mounts the host lacks; SysV IPC objects are ipc_dump()'s, lib/ns/ipc.h), unless `container` says a runtime makes the mount,
+ * proc mounts, the network namespace: lib/net/netns.h) and refuses what it could not bring
+ * back (network devices cryo cannot make, mounts the host lacks; SysV IPC objects are ipc_dump()'s, lib/ns/ipc.h), unless `container` says a runtime makes the mount,
  * net, uts, ipc and cgroup namespaces from the bundle at restore.
  */
 int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
@@ -74,7 +74,8 @@ struct ns_target {
 /*
  * In the single-threaded restore worker, before any file of the image is opened: joins the
  * target's cgroups and namespaces, or makes fresh ones (the mount namespace a copy of ours,
- * its propagation cut; lo up in a new net namespace; the hostname). The pid namespace is
+ * its propagation cut; a new net namespace filled as the image says, lib/net/netns.h; the
+ * hostname). The pid namespace is
  * made with the root (CLONE_NEWPID).
  */
 int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct ns_target *t);

@@ -690,59 +690,68 @@ static bool in_keep(const struct mm_plan *plan, uint64_t addr, uint64_t *ret_end
 	return false;
 }
 
+struct unmap_walk {
+	struct mm_plan *plan;
+	size_t n;
+	uint64_t heap_end;
+};
+
+/* Each mapping minus the kept ranges: premapped VMAs may have merged with neighbours. */
+static int unmap_add(const struct proc_map *m, void *opaque)
+{
+	struct unmap_walk *w = opaque;
+	struct mm_plan *plan = w->plan;
+	uint64_t a = m->start, end = m->end;
+
+	if (m->path && !strcmp(m->path, "[vsyscall]"))
+		return 0;
+	if (m->path && !strcmp(m->path, "[heap]"))
+		w->heap_end = end;
+	while (a < end) {
+		uint64_t kend, b = a;
+
+		if (in_keep(plan, a, &kend)) {
+			a = kend;
+			continue;
+		}
+		while (b < end && !in_keep(plan, b, &kend))
+			b += PAGE_SZ;
+		/* Adjacent mappings (a library's segments) go in one munmap: each call costs tens
+		 * of microseconds on these VMs, on the path to the first instruction. */
+		if (w->n && plan->unmap[w->n - 1].end == a) {
+			plan->unmap[w->n - 1].end = b;
+			a = b;
+			continue;
+		}
+		if (w->n == plan->unmap_cap)
+			return -E2BIG;
+		plan->unmap[w->n++] = (struct rst_range){a, b};
+		a = b;
+	}
+	return 0;
+}
+
 /*
- * The snapshot of our own mappings must hold all of them: parsing it allocates, and a heap that
- * grew past the snapshot (brk) would survive into the target (seen once cryo linked more
- * libraries). So a first read grows the heap to what parsing needs, the second is the snapshot,
- * and whatever the break moved by afterwards is added to the list too.
+ * The snapshot of our own mappings must hold all of them: a heap that grew past the snapshot
+ * (brk) would survive into the target (seen once cryo linked more libraries). So the list is
+ * made while /proc/self/maps is read, by a walk that allocates nothing (proc_maps_walk()):
+ * one read, where a parsed copy needed a first read only to grow the heap to what parsing
+ * takes. Whatever the break moved by afterwards is added to the list too.
  */
 int restore_mm_unmap_list(struct cryo_ctx *ctx, struct mm_plan *plan)
 {
-	struct proc_map *maps;
-	size_t nmaps, n = 0;
-	uint64_t heap_end = 0, brk_now, keep_end;
-	int r = proc_maps_read(0, false, &maps, &nmaps);
+	struct unmap_walk w = {.plan = plan};
+	uint64_t brk_now, keep_end;
+	size_t n;
+	uint64_t heap_end;
+	int r = proc_maps_walk(0, unmap_add, &w);
 
-	if (r >= 0) {
-		proc_maps_free(maps, nmaps);
-		r = proc_maps_read(0, false, &maps, &nmaps);
-	}
+	if (r == -E2BIG && w.n == plan->unmap_cap)
+		return cryo_err(ctx, r, "too many mappings to unmap");
 	if (r < 0)
 		return cryo_err(ctx, r, "read own maps");
-	/* Each mapping minus the kept ranges: premapped VMAs may have merged with neighbours. */
-	for (size_t i = 0; i < nmaps; i++) {
-		uint64_t a = maps[i].start, end = maps[i].end;
-
-		if (maps[i].path && !strcmp(maps[i].path, "[vsyscall]"))
-			continue;
-		if (maps[i].path && !strcmp(maps[i].path, "[heap]"))
-			heap_end = end;
-		while (a < end) {
-			uint64_t kend, b = a;
-
-			if (in_keep(plan, a, &kend)) {
-				a = kend;
-				continue;
-			}
-			while (b < end && !in_keep(plan, b, &kend))
-				b += PAGE_SZ;
-			/* Adjacent mappings (a library's segments) go in one munmap: each call
-			 * costs tens of microseconds on these VMs, on the path to the first
-			 * instruction. */
-			if (n && plan->unmap[n - 1].end == a) {
-				plan->unmap[n - 1].end = b;
-				a = b;
-				continue;
-			}
-			if (n == plan->unmap_cap) {
-				proc_maps_free(maps, nmaps);
-				return cryo_err(ctx, -E2BIG, "too many mappings to unmap");
-			}
-			plan->unmap[n++] = (struct rst_range){a, b};
-			a = b;
-		}
-	}
-	proc_maps_free(maps, nmaps);
+	n = w.n;
+	heap_end = w.heap_end;
 	brk_now = (uint64_t)sbrk(0);
 	if (heap_end && brk_now > heap_end && !in_keep(plan, heap_end, &keep_end)) {
 		if (n == plan->unmap_cap)

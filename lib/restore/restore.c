@@ -1115,6 +1115,10 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	r = check_machine(ctx, &img);
 	if (r < 0)
 		goto out;
+	/* Tables that dumps and restores which died left behind go before this one's peers
+	 * are let through (lib/net/netlock.h). */
+	if (image_has_tcp(&img))
+		netlock_sweep(ctx, img.root);
 	/* A host tree restored into a pid namespace of its own gets one, and a mount namespace
 	 * for its proc, as if it had had them (restore-ns.c adds the init). */
 	sh.pidns_init = !(img.ns.own & CLONE_NEWPID) && !target &&

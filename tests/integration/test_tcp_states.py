@@ -497,3 +497,88 @@ def test_tcp_close_option_restores_connections_closed(env, locks, how):
         for s in (listener, conn):
             if s:
                 s.close()
+
+
+def _dead_pid():
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def _start_time(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[19])
+
+
+def _lock_table(pid, comment=None):
+    body = f" {{ comment \"{comment}\" ; }}" if comment else ""
+    subprocess.run(["nft", f"add table inet cryo-lock-{pid}{body}"], check=True)
+
+
+def test_stale_lock_tables_swept_by_dump_and_restore(env, locks, tmp_path):
+    """Tables that a dump or restore which died left behind (docs/network-locking.md) go at
+    the next dump or restore that locks: one whose pid is dead and that records nothing,
+    one whose recorded image directory is gone, one whose tree runs on untraced with the
+    start time it recorded. Kept: a live process's that records nothing, one whose image is
+    still there (a restore may come), one whose pid now belongs to another process. The
+    dump's own table records its root's start time and its image directory."""
+    sleepers = [subprocess.Popen(["sleep", "60"]) for _ in range(3)]
+    try:
+        before_dump = _dead_pid()
+        _lock_table(before_dump)
+        locks.append(before_dump)
+        run = env.start([workload("net_tcp_states"), str(free_port()), "4"])
+        locks.append(run.pid)
+        run.wait_for("ready")
+        start = _start_time(run.pid)
+        env.dump(run)
+        assert f"cryo-lock-{before_dump}" not in lock_tables(), "the dump swept nothing"
+        listing = subprocess.run(["nft", "list", "table", "inet", f"cryo-lock-{run.pid}"],
+                                 capture_output=True, text=True, check=True).stdout
+        assert (f'comment "cryo root={run.pid} start={start} '
+                f'dir={env.tmp / "img"}"') in listing, listing
+
+        kept_dir = tmp_path / "still-here"
+        kept_dir.mkdir()
+        live, runs_on, reused = (s.pid for s in sleepers)
+        dead, gone_img, waiting = _dead_pid(), _dead_pid(), _dead_pid()
+        _lock_table(dead)
+        _lock_table(live)
+        _lock_table(gone_img, f"cryo root={gone_img} start=5 dir={tmp_path}/gone")
+        _lock_table(waiting, f"cryo root={waiting} start=5 dir={kept_dir}")
+        _lock_table(runs_on, f"cryo root={runs_on} start={_start_time(runs_on)} dir={kept_dir}")
+        _lock_table(reused, f"cryo root={reused} start=5 dir={kept_dir}")
+        locks.extend([dead, live, gone_img, waiting, runs_on, reused])
+        p = cryo("restore", "-D", env.tmp / "img", "--detach", "--pidfile",
+                 env.tmp / "restored.pid", "-v")
+        pid = int((env.tmp / "restored.pid").read_text())
+        env.restored.append(pid)
+        tables = lock_tables()
+        for gone in (dead, gone_img, runs_on):
+            assert f"cryo-lock-{gone}" not in tables, (gone, p.stderr)
+            assert f"removed stale table inet cryo-lock-{gone}" in p.stderr, p.stderr
+        for kept in (live, waiting, reused):
+            assert f"cryo-lock-{kept}" in tables, (kept, p.stderr)
+        assert f"cryo-lock-{run.pid}" not in tables, "the lock outlived the restore"
+        env.check(run, pid, timeout=60)
+    finally:
+        for s in sleepers:
+            s.kill()
+            s.wait()
+
+
+def test_lock_of_an_image_with_a_long_path_records_no_directory(env, locks):
+    """nft takes a comment of 127 characters at most, and refuses the whole lock beyond: an
+    image directory too long for the table's record is left out of it, and the dump and
+    restore go on as ever."""
+    run = env.start([workload("net_tcp_states"), str(free_port()), "4"])
+    locks.append(run.pid)
+    run.wait_for("ready")
+    img = env.tmp / ("i" * 120)
+    env.dump(run, img=img)
+    listing = subprocess.run(["nft", "list", "table", "inet", f"cryo-lock-{run.pid}"],
+                             capture_output=True, text=True, check=True).stdout
+    assert f'comment "cryo root={run.pid} start=' in listing and " dir=" not in listing
+    pid = env.restore(img)
+    assert f"cryo-lock-{run.pid}" not in lock_tables(), "the lock outlived the restore"
+    env.check(run, pid, timeout=60)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -238,6 +239,127 @@ static void test_maps_missing_pid(void **state)
 	assert_true(proc_maps_read(4194305, false, &maps, &n) < 0);
 }
 
+struct walked {
+	struct proc_map m[4096]; /* ASan maps many */
+	char *path[4096];
+	size_t n;
+	size_t stop_at; /* fn returns 7 at this entry, 0: never */
+};
+
+static int walk_fn(const struct proc_map *m, void *opaque)
+{
+	struct walked *w = opaque;
+
+	assert_true(w->n < 4096);
+	w->m[w->n] = *m;
+	w->path[w->n] = strdup(m->path ? m->path : "");
+	w->m[w->n].path = NULL;
+	return ++w->n == w->stop_at ? 7 : 0;
+}
+
+static void walked_free(struct walked *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->path[i]);
+	w->n = 0;
+}
+
+/* The walk gives what proc_maps_read() gives, mapping for mapping. */
+static void test_maps_walk_self(void **state)
+{
+	static struct walked w;
+	struct proc_map *maps = NULL;
+	size_t n = 0;
+
+	w.n = 0;
+	assert_int_equal(proc_maps_walk(0, walk_fn, &w), 0);
+	assert_int_equal(proc_maps_read(0, false, &maps, &n), 0);
+	assert_int_equal(w.n, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(w.m[i].start, maps[i].start);
+		assert_int_equal(w.m[i].end, maps[i].end);
+		assert_int_equal(w.m[i].pgoff, maps[i].pgoff);
+		assert_int_equal(w.m[i].prot, maps[i].prot);
+		assert_int_equal(w.m[i].shared, maps[i].shared);
+		assert_int_equal(w.m[i].dev, maps[i].dev);
+		assert_int_equal(w.m[i].ino, maps[i].ino);
+		assert_string_equal(w.path[i], maps[i].path ? maps[i].path : "");
+	}
+	proc_maps_free(maps, n);
+	walked_free(&w);
+}
+
+static int memfd_of(const char *text)
+{
+	int fd = memfd_create("maps", MFD_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+/* Lines longer than half the walk's buffer, so that reads end inside lines; bad lines skipped;
+ * a last line without a newline; a line longer than the buffer refused. */
+static void test_maps_walk_cut_lines(void **state)
+{
+	static struct walked w;
+	static char text[3 * PROC_MAPS_LINE_MAX], longpath[4100];
+	int fd;
+
+	memset(longpath, 'p', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	snprintf(
+	    text, sizeof(text),
+	    "00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/a%s\n"
+	    "00651000-00652000 rw-s 00051000 fd:1f 18446744073709551615 /x (deleted)\n"
+	    "garbage line\n"
+	    "1-2 rwxp 0 0:0 0\n"
+	    "7ffd0000-7ffd1000 rwxp 00000000 00:00 0 \n"
+	    "0000000000001000-0000000000002000 ---p 00000000 00:00 0 %s\n"
+	    "10000000000000000-2 r--p 0 0:0 0\n"
+	    "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]",
+	    longpath, longpath);
+	w = (struct walked){0};
+	fd = memfd_of(text);
+	assert_int_equal(proc_maps_walk_fd(fd, walk_fn, &w), 0);
+	close(fd);
+	assert_int_equal(w.n, 6);
+	assert_int_equal(w.m[0].start, 0x400000);
+	assert_int_equal(w.m[0].end, 0x452000);
+	assert_int_equal(w.m[0].prot, PROT_READ | PROT_EXEC);
+	assert_int_equal(w.m[0].ino, 173521);
+	assert_int_equal(strlen(w.path[0]), strlen("/usr/bin/a") + strlen(longpath));
+	assert_true(w.m[1].shared);
+	assert_int_equal(w.m[1].pgoff, 0x51000);
+	assert_int_equal(w.m[1].dev, makedev(0xfd, 0x1f));
+	assert_int_equal(w.m[1].ino, UINT64_MAX);
+	assert_string_equal(w.path[1], "/x (deleted)");
+	assert_int_equal(w.m[2].end, 2);
+	assert_string_equal(w.path[3], "");
+	assert_int_equal(w.m[4].prot, PROT_NONE);
+	assert_string_equal(w.path[4], longpath);
+	assert_string_equal(w.path[5], "[vsyscall]");
+	assert_int_equal(w.m[5].start, 0xffffffffff600000ULL);
+	walked_free(&w);
+
+	/* the walk ends at the first nonzero return, with it */
+	w = (struct walked){.stop_at = 2};
+	fd = memfd_of(text);
+	assert_int_equal(proc_maps_walk_fd(fd, walk_fn, &w), 7);
+	close(fd);
+	assert_int_equal(w.n, 2);
+	walked_free(&w);
+
+	/* a line the buffer cannot hold */
+	memset(text, 'a', PROC_MAPS_LINE_MAX + 10);
+	text[PROC_MAPS_LINE_MAX + 10] = '\0';
+	w = (struct walked){0};
+	fd = memfd_of(text);
+	assert_int_equal(proc_maps_walk_fd(fd, walk_fn, &w), -E2BIG);
+	close(fd);
+}
+
 static void test_list_numeric(void **state)
 {
 	static const char *const names[] = {"10", "3", "2", "abc", ".hidden", "100"};
@@ -277,6 +399,7 @@ int main(void)
 	    cmocka_unit_test(test_stat_hostile_comm), cmocka_unit_test(test_stat_malformed),
 	    cmocka_unit_test(test_maps_self),	      cmocka_unit_test(test_smaps_self),
 	    cmocka_unit_test(test_maps_missing_pid),  cmocka_unit_test(test_list_numeric),
+	    cmocka_unit_test(test_maps_walk_self),    cmocka_unit_test(test_maps_walk_cut_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

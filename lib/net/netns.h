@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A tree's own network namespace (docs/network-namespaces.md): what is in it, carried as the
+ * kernel shows it over rtnetlink and /proc/sys/net, and made again in the fresh namespace a
+ * restore unshares, before any socket of the tree is opened there.
+ *
+ *   links      lo, veth pairs (both ends in the namespace, or one end in the host's: that
+ *              end is made again there, by name), bridges and their ports, persistent
+ *              tun/tap devices; name, ifindex, MTU, MAC, txqueuelen, flags (up, promisc,
+ *              ...). Any other kind is refused at dump, naming the device and its kind.
+ *   addresses  IPv4 and IPv6, each the kernel's RTM_NEWADDR message as it dumped it (prefix,
+ *              scope, flags, label, lifetimes), replayed with the state flags cleared;
+ *   routes     every table, those the kernel made itself (proto kernel) left to it;
+ *   rules      the policy routing rules of both families, in place of the new ones';
+ *   neighbours the permanent (static) ARP and NDP entries;
+ *   sysctls    every writable file under /proc/sys/net that the namespace can read, in an
+ *              order that writes net.*.conf.all and .default before the devices are made;
+ *   firewall   the nftables ruleset (iptables-nft's tables among it) as `nft list table`
+ *              text, less cryo's own lock tables, and iptables-legacy's tables as
+ *              iptables-legacy-save wrote them.
+ *
+ * Attributes are kept as the kernel gave them, each type from a list the decoder checks
+ * (netns-image.c): the image holds nothing a restore would send that cryo does not know.
+ */
+#ifndef CRYO_NET_NETNS_H
+#define CRYO_NET_NETNS_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct cryo_ctx;
+struct dec;
+struct img;
+struct img_ns;
+
+#define NETNS_MAX_LINKS	       1024
+#define NETNS_MAX_ADDRS	       4096
+#define NETNS_MAX_ROUTES       16384
+#define NETNS_MAX_RULES	       1024
+#define NETNS_MAX_NEIGHS       4096
+#define NETNS_MAX_SYSCTLS      16384
+#define NETNS_MAX_ATTRS	       64
+#define NETNS_MAX_ATTR	       1024	 /* bytes in one attribute */
+#define NETNS_MAX_TEXT	       (4 << 20) /* an nft ruleset, an iptables-save text */
+#define NETNS_MAX_SYSCTL_VALUE 4096
+#define NETNS_MAX_ALIAS	       255 /* IFALIASZ less its NUL */
+
+/* One netlink attribute: its type and payload. */
+struct netns_attr {
+	uint16_t type;
+	uint16_t len;
+	uint8_t *data;
+};
+
+/* An address, route or rule: its fixed header (ifaddrmsg, rtmsg, fib_rule_hdr) and
+ * attributes, as RTM_GET* gave them. */
+struct netns_msg {
+	uint8_t hdr[16];
+	uint32_t hdrlen;
+	struct netns_attr *attrs;
+	uint32_t nattrs;
+};
+
+/* The end of a veth pair that was in the host's network namespace (the one cryo runs in),
+ * not the tree's. */
+struct netns_outside {
+	char name[IFNAMSIZ];
+	uint8_t mac[32];
+	uint32_t maclen, mtu, flags, txqlen;
+	char master[IFNAMSIZ];	 /* the host's bridge it was a port of, "": none */
+	struct netns_msg *addrs; /* its addresses (ifa_index: the end's index at dump) */
+	uint32_t naddrs;
+};
+
+struct netns_link {
+	uint32_t index;
+	char name[IFNAMSIZ];
+	char kind[16];		     /* "" for lo; "veth", "bridge", "tun" */
+	uint32_t mtu, flags, txqlen; /* flags: IFF_* as RTM_GETLINK's ifi_flags */
+	uint8_t mac[32];
+	uint32_t maclen;
+	uint32_t master;	       /* the index of its bridge, 0: none */
+	uint32_t peer;		       /* veth: the other end's index here, 0: outside */
+	uint32_t group;		       /* IFLA_GROUP, 0: the default */
+	char *alias;		       /* IFLA_IFALIAS, or NULL */
+	struct netns_outside *outside; /* veth: the other end, in the host's namespace */
+	struct netns_attr *data;       /* IFLA_INFO_DATA of its kind, those a restore sets */
+	uint32_t ndata;
+};
+
+struct netns_sysctl {
+	char *path;  /* below /proc/sys/net, e.g. "ipv4/conf/all/forwarding" */
+	char *value; /* as read, less its last newline */
+};
+
+struct img_netns {
+	struct netns_link *links;
+	uint32_t nlinks;
+	struct netns_msg *addrs, *routes, *rules;
+	uint32_t naddrs, nroutes, nrules;
+	struct netns_msg *neighs; /* permanent neighbour entries (ip neigh ... nud permanent) */
+	uint32_t nneighs;
+	struct netns_sysctl *sysctls;
+	uint32_t nsysctls;
+	char *nft;		/* `nft list table` of each table, NULL: none */
+	char *iptables_legacy;	/* iptables-legacy-save, NULL: no legacy table */
+	char *ip6tables_legacy; /* ip6tables-legacy-save */
+};
+
+/* At dump, in the worker, before it joins the tree's network namespace: keeps a handle on
+ * ours (the host's), where the outside end of a veth pair is looked for. */
+int netns_dump_prepare(struct cryo_ctx *ctx);
+
+/* At dump, in the worker that joined the tree's network namespace, the tree frozen: reads
+ * the namespace into *ret (allocated), or refuses what it cannot make again, naming it.
+ * cryo's own lock tables (netlock.h) are left out. img: the tree's files, dumped already (a
+ * tun device that is not persistent must be held by one of them). */
+int netns_dump(struct cryo_ctx *ctx, const struct img *img, struct img_netns **ret);
+
+/* At restore, in the single-threaded worker, just before it unshares the tree's network
+ * namespace: keeps a handle on ours, where an outside veth end goes. */
+int netns_restore_prepare(struct cryo_ctx *ctx, const struct img_netns *n);
+
+/* Just after the unshare, before any socket of the tree: sysctls, links, addresses, rules,
+ * routes and firewall, in that order. A failure leaves nothing in the host's namespace (an
+ * outside veth end made here goes with its pair once this namespace is gone, and is removed
+ * at once besides). */
+int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n);
+
+/* For lib/files/tun.c at dump: whether tun/tap device `name` of the caller's network namespace
+ * carries packet information (IFLA_TUN_PI): 1 or 0, or -errno. */
+int netns_tun_pi(const char *name);
+
+/* After netns_restore(), for lib/files/tun.c: the descriptor a tun/tap device that is not
+ * persistent was made with (the caller owns it), once; -1 if there is none. */
+int netns_tun_take(const char *name);
+
+/* What an attribute of a record kind is to cryo: carried (1), dropped at dump as the
+ * kernel's own bookkeeping (0: a route's cache info), or unknown (-1: refused at dump, and
+ * in an image). */
+enum netns_rec { NETNS_ADDR, NETNS_ROUTE, NETNS_RULE, NETNS_BRIDGE, NETNS_TUN, NETNS_NEIGH };
+int netns_attr_kind(enum netns_rec rec, uint16_t type);
+
+/* When a restore writes sysctl path (below /proc/sys/net): 0 first, 1 conf.all, 2 conf.default
+ * and neigh.default, all before the links are made; 3 a device's, once they are. */
+int netns_sysctl_stage(const char *path);
+
+/* cryo.json's namespaces.net (netns-image.c). */
+struct json_t;
+int netns_image_encode(const struct img_netns *n, struct json_t *ns_obj);
+int netns_image_decode(struct dec *d, struct json_t *ns_obj, struct img_netns **ret);
+void netns_image_free(struct img_netns *n);
+/* `cryo show`: a line for the namespace and one per device; for --json, the devices. */
+void netns_image_describe(const struct img_netns *n, FILE *out);
+struct json_t *netns_image_describe_json(const struct img_netns *n);
+
+#endif
