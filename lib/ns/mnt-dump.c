@@ -345,6 +345,10 @@ static int pack_in_copy(struct dumper *d, pid_t pid, const struct mline *l, stru
 		if (r >= 0) {
 			clone = syscall(SYS_open_tree, fd, "",
 					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+			/* Mounts locked on it (the tree's user namespace is not ours) cannot
+			 * be left out of a clone: read it as it is, what they hide unseen. */
+			if (clone < 0 && errno == EINVAL)
+				clone = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 			root = clone < 0 ? -1
 					 : openat(clone, ".",
 						  O_RDONLY | O_DIRECTORY | O_NOATIME | O_CLOEXEC);

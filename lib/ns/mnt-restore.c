@@ -40,6 +40,7 @@
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
+#include "ns.h"
 #include "tmpfs-tar.h"
 
 #define LOG_PREFIX "mounts: "
@@ -413,8 +414,33 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
 }
 
 /* A new filesystem of m's type with its options, not yet mounted anywhere. */
-static int make_new(struct cryo_ctx *ctx, const struct img_mount *m)
+/* In a user namespace of the tree's own (where the worker is now), a tmpfs's or devpts's
+ * uid= and gid= as it names them: mountinfo showed ours. */
+static int option_in_userns(struct cryo_ctx *ctx, const struct img_ns *ns,
+			    const struct img_mount *m, const char *name, char **value, char *buf,
+			    size_t n)
 {
+	bool uid = !strcmp(name, "uid");
+	uint32_t in;
+	char *end;
+	unsigned long host;
+
+	if (!(ns->own & CLONE_NEWUSER) || (!uid && strcmp(name, "gid")) || !*value)
+		return 0;
+	host = strtoul(*value, &end, 10);
+	if (*end || host > UINT32_MAX ||
+	    userns_id_in(uid ? ns->uid_map : ns->gid_map, uid ? ns->nuid_map : ns->ngid_map,
+			 host, &in) < 0)
+		return cryo_err(ctx, -EINVAL, "the %s at %s: its %s %s has no name in the tree's "
+				"user namespace", m->fstype, m->point, name, *value);
+	snprintf(buf, n, "%u", in);
+	*value = buf;
+	return 0;
+}
+
+static int make_new(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m)
+{
+	char idbuf[16];
 	static const char *const types[MNT_NKINDS] = {[MNT_TMPFS] = "tmpfs",
 						      [MNT_PROC] = "proc",
 						      [MNT_SYSFS] = "sysfs",
@@ -436,6 +462,8 @@ static int make_new(struct cryo_ctx *ctx, const struct img_mount *m)
 			continue;
 		if (eq)
 			*eq++ = '\0';
+		if (eq && option_in_userns(ctx, ns, m, o, &eq, idbuf, sizeof(idbuf)) < 0)
+			return -EINVAL;
 		if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq,
 			    0) < 0)
 			return cryo_err(ctx, -errno, "the %s at %s: option %s", types[m->kind],
@@ -540,10 +568,14 @@ static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, c
 
 	if (m->kind == MNT_EXTERNAL)
 		fd = make_external(ctx, ns, m);
+	else if (m->kind == MNT_BIND && fds[m->of - 1] < 0)
+		fd = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of a part of %s, "
+			      "in a user namespace of its own: cryo cannot restore it yet",
+			      m->point, ns->mounts[m->of - 1].point);
 	else if (m->kind == MNT_BIND)
 		fd = make_bind(ctx, m, fds[m->of - 1]);
 	else
-		fd = make_new(ctx, m);
+		fd = make_new(ctx, ns, m);
 	if (fd < 0)
 		return fd;
 	r = set_flags(ctx, m, fd, m->kind == MNT_TMPFS);
@@ -566,7 +598,7 @@ static int group_rep(const struct img_ns *ns, const int *done, uint32_t upto, ui
 		     const struct img_mount *wider_than)
 {
 	for (uint32_t k = 0; k < upto; k++)
-		if (done[k] && ns->mounts[k].shared == group) {
+		if (done[k] == 1 && ns->mounts[k].shared == group) {
 			const char *root =
 			    ns->mounts[k].kind == MNT_BIND ? ns->mounts[k].source : "/";
 			const char *want = wider_than->kind == MNT_BIND ? wider_than->source : "/";
@@ -601,8 +633,9 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 	for (uint32_t i = 0; i < ns->nmounts; i++) {
 		const struct img_mount *m = &ns->mounts[i];
 
-		/* A slave of a group of ours stays the slave its clone is. */
-		if (m->master && !master_in_image(ns, m->master))
+		/* A slave of a group of ours stays the slave its clone is; a proc left to the
+		 * init is not there yet. */
+		if ((m->master && !master_in_image(ns, m->master)) || fds[i] < 0)
 			continue;
 		a.propagation = MS_PRIVATE;
 		if ((r = set_attr(fds[i], &a)) < 0)
@@ -619,6 +652,11 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 			int master =
 			    own_master ? group_rep(ns, done, ns->nmounts, m->master, m) : -1;
 
+			if (!done[i] && fds[i] < 0) {
+				done[i] = 2; /* not there: no group's first member */
+				left--;
+				continue;
+			}
 			if (done[i] || (own_master && master < 0 && peer < 0))
 				continue;
 			r = 0;
@@ -649,7 +687,7 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 					"again (a master that no mount holds the root of)");
 	}
 	for (uint32_t i = 0; i < ns->nmounts; i++) {
-		if (!ns->mounts[i].unbindable)
+		if (!ns->mounts[i].unbindable || fds[i] < 0)
 			continue;
 		a.propagation = MS_UNBINDABLE;
 		if ((r = set_attr(fds[i], &a)) < 0)
@@ -670,6 +708,11 @@ static int pivot(struct cryo_ctx *ctx, int rootfd)
 	if (chdir("/") < 0)
 		return cryo_err(ctx, -errno, "chdir to the tree's root");
 	return 0;
+}
+
+static bool proc_left_to_init(const struct img_ns *ns, const struct img_mount *m)
+{
+	return m->kind == MNT_PROC && (ns->own & CLONE_NEWUSER) && (ns->own & CLONE_NEWPID);
 }
 
 /* The root mount, somewhere in this namespace only, to pivot into. */
@@ -729,7 +772,20 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 		}
 	}
 	for (; made < ns->nmounts; made++) {
-		int fd = fds[made] >= 0 ? fds[made] : make_one(ctx, ns, made, fds, dirfd);
+		const struct img_mount *m = &ns->mounts[made];
+		int fd;
+
+		/* In a user namespace of its own, only its init can mount proc (of its pid
+		 * namespace): ns_root_setup() puts it there, on the empty directory. */
+		if (proc_left_to_init(ns, m))
+			continue;
+		if (m->parent && fds[m->parent - 1] < 0) {
+			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s is on its proc, in a "
+				     "user namespace of its own: cryo cannot restore it yet",
+				     m->point);
+			break;
+		}
+		fd = fds[made] >= 0 ? fds[made] : make_one(ctx, ns, made, fds, dirfd);
 
 		if (fd < 0) {
 			r = fd;
