@@ -739,6 +739,13 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 				     "ones to name");
 		goto out;
 	}
+	/* Its mounts would be built inside its user namespace, where proc cannot be made before
+	 * its init is and its tmpfs files cannot be given our ids (zdtm's uns flavour). */
+	if (img->ns.own & CLONE_NEWUSER) {
+		r = cryo_err(ctx, -EOPNOTSUPP, "the tree pivoted into a root of its own inside a "
+			     "user namespace of its own: cryo cannot restore its mounts there yet");
+		goto out;
+	}
 	if (d.tree.n > MNT_MAX) {
 		r = cryo_err(ctx, -EOPNOTSUPP,
 			     "the tree has %zu mounts, more than the %d cryo "
