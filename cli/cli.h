@@ -148,6 +148,8 @@ struct cli_restore_how {
 	bool trust_dir; /* read an image from a directory others own or may write */
 	const char *inherit[64]; /* --inherit-fd fd[N]:KEY */
 	unsigned ninherit;
+	const char *external[64]; /* --external mnt[KEY]:PATH */
+	unsigned nexternal;
 	const char *runc_id;   /* --runc NEWID: restore as this runc container */
 	const char *bundle;    /* --bundle DIR */
 	const char *runc_root; /* --runc-root DIR */

@@ -53,6 +53,9 @@ static const char usage[] =
 	"      --cow              copy-on-write, where it could not be the default: refused\n"
 	"                         without --leave-running (a tree killed after the dump must\n"
 	"                         not run past the moment of its image)\n"
+	"      --external mnt[POINT]:KEY  the tree (in a root of its own) has at POINT a bind\n"
+	"                         of a path of ours: name it KEY in the image (a restore\n"
+	"                         elsewhere gives KEY a path); repeatable, as CRIU's\n"
 	"      --parent DIR       an incremental image: pages not written since the pre-dump\n"
 	"                         in DIR are left to it (see cryo pre-dump)\n"
 	"  -c, --compression C    none (default), lz4, zstd, zlib or gzip, frame by frame;\n"
@@ -117,6 +120,7 @@ int cmd_dump(int argc, char **argv)
 		{0},
 	};
 	struct cryo_dump_opts o = CRYO_DUMP_OPTS_INIT;
+	const char *externals[64];
 	struct cryo_container_opts co = CRYO_CONTAINER_OPTS_INIT;
 	int fds[CRYO_STREAMS_MAX];
 	const char *to = NULL, *tls_ca = NULL;
@@ -195,6 +199,15 @@ int cmd_dump(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			return 0;
+		case CRIU_EXTERNAL:
+			if (o.nexternals == sizeof(externals) / sizeof(externals[0])) {
+				fprintf(stderr, "%s: at most %zu --external\n", name,
+					sizeof(externals) / sizeof(externals[0]));
+				return 2;
+			}
+			externals[o.nexternals++] = optarg;
+			o.externals = externals;
+			break;
 		case CRIU_NETWORK_LOCK:
 			r = criu_network_lock(name, optarg, &o.no_network_lock);
 			if (r)

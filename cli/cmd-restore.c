@@ -60,6 +60,9 @@ static const char usage[] =
 	"                        place of the image's external descriptor KEY (a pipe whose\n"
 	"                        other end was outside the tree: `cryo show` lists them,\n"
 	"                        e.g. pipe:[12345]); repeatable, as CRIU's --inherit-fd\n"
+	"      --external mnt[KEY]:PATH  the tree's bind of a path of ours named KEY (the\n"
+	"                        mount point unless the dump named it; `cryo show` lists\n"
+	"                        them) is made of PATH here; repeatable, as CRIU's\n"
 	"      --trust-dir       restore even from a directory that someone other than root\n"
 	"                        or you owns or may write (refused by default: whoever can\n"
 	"                        write it decides what runs, as which user)\n"
@@ -133,6 +136,8 @@ int cli_restore(const char *dir, const int *fds, unsigned nfds, const struct cli
 	o.trust_dir = how->trust_dir;
 	o.inherit_fds = how->inherit;
 	o.ninherit_fds = how->ninherit;
+	o.externals = how->external;
+	o.nexternals = how->nexternal;
 	o.pidns = how->pidns;
 	o.copies = how->copies;
 	o.ret_copies = roots;
@@ -280,6 +285,14 @@ int cmd_restore(int argc, char **argv)
 			break;
 		case CRIU_TCP_CLOSE:
 			how.tcp_close = true;
+			break;
+		case CRIU_EXTERNAL:
+			if (how.nexternal == sizeof(how.external) / sizeof(how.external[0])) {
+				fprintf(stderr, "cryo restore: at most %zu --external\n",
+					sizeof(how.external) / sizeof(how.external[0]));
+				return 2;
+			}
+			how.external[how.nexternal++] = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -27,7 +27,8 @@ static const char *const refused_why[] = {
 	[CRIU_LEAVE_STOPPED - CRIU_OPT_BASE] = "the tree always runs afterwards",
 	[CRIU_SKIP_IN_FLIGHT - CRIU_OPT_BASE] = "connections not yet accepted are not handled "
 						"yet",
-	[CRIU_EXTERNAL - CRIU_OPT_BASE] = "external mounts, sockets and terminals are not "
+	[CRIU_EXTERNAL - CRIU_OPT_BASE] = "cryo dump and cryo restore take it for mounts "
+					  "(mnt[...]); external sockets and terminals are not "
 					  "handled yet (pipes: cryo restore --inherit-fd)",
 };
 

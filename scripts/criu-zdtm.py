@@ -271,6 +271,9 @@ def run_started(static, tool, name, img, ns, pids):
     if ns:
         ns.start(os.path.join(static, name), desc_of(static, name).get("deps", []))
         env.update(ns.env())
+        # A directory the test binds over itself (mnt_ro_root: writable under a read-only /).
+        if desc_of(static, name).get("bind"):
+            env["ZDTM_BIND"] = desc_of(static, name)["bind"]
         # make runs in the bound root, as zdtm.py's does, so that the test's cwd is in it.
         cwd = ns.root
         static_in = os.path.join(ns.root, os.path.relpath(static, ns.testdir))

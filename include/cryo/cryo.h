@@ -116,6 +116,14 @@ struct cryo_dump_opts {
 	 * freeze. 0: the default, on with leave_running; 1: on (needs leave_running); -1: off.
 	 */
 	int cow;
+	/*
+	 * CRIU's --external for mounts, each "mnt[MOUNTPOINT]:KEY": the tree (in a root of its
+	 * own, docs/mount-namespaces.md) has at MOUNTPOINT a bind of a path of ours, which the
+	 * image names KEY instead of MOUNTPOINT (a restore elsewhere gives KEY a path). Other
+	 * kinds (sockets, terminals) are refused.
+	 */
+	const char *const *externals;
+	unsigned nexternals;
 };
 #define CRYO_DUMP_OPTS_INIT {.size = sizeof(struct cryo_dump_opts)}
 
@@ -257,6 +265,13 @@ struct cryo_restore_opts {
 	 * connecting and those closed already are restored as always.
 	 */
 	bool tcp_close;
+	/*
+	 * CRIU's --external for mounts, each "mnt[KEY]:PATH": the bind of a path of ours that
+	 * the image names KEY (`cryo show` lists them; the mount point unless the dump named it)
+	 * is made of PATH here instead (docs/mount-namespaces.md).
+	 */
+	const char *const *externals;
+	unsigned nexternals;
 };
 #define CRYO_RESTORE_OPTS_INIT {.size = sizeof(struct cryo_restore_opts)}
 #define CRYO_COPIES_MAX 64

@@ -11,6 +11,7 @@
 #include "dump.h"
 #include "image/stream.h"
 #include "net/netlock.h"
+#include "ns/mnt.h"
 #include "ns/ns.h"
 #include "plan.h"
 #include "storage/s3.h"
@@ -51,6 +52,9 @@ int dump_plan_make(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool
 	if (!opts || opts->size < sizeof(struct cryo_dump_opts) || opts->pid <= 0 ||
 	    (!opts->dir && !opts->nstream_fds))
 		return cryo_err(ctx, -EINVAL, "%s: a pid and an image directory are required", what);
+	/* Kept for the worker, which is forked after. */
+	if (mnt_externals_set(ctx, opts->externals, opts->nexternals) < 0)
+		return -EINVAL;
 	p.tar = opts->compression && !strcmp(opts->compression, "tar");
 	if (opts->compression && !p.tar && codec_parse(opts->compression, &p.codec) < 0)
 		return cryo_err(ctx, -EINVAL, "%s: unknown compression \"%s\" (none, lz4, zstd, "

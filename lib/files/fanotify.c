@@ -141,7 +141,7 @@ static int fanotify_dump(const struct fd_dump *d, struct img_file *f)
 			   "fhandle-bytes:%x fhandle-type:%x f_handle:%299s",
 			   &sdev, &mflags, &mask, &ignored, &bytes, &type, hex) == 7) {
 			kind = MARK_INODE;
-			r = file_handle_path(d->ctx, sdev, hex, type, &path);
+			r = file_handle_path(d->ctx, d->pid, sdev, hex, type, &path);
 			if (r < 0)
 				r = cryo_err_wrap(d->ctx, -EOPNOTSUPP,
 						  "fd %d of pid %d: a fanotify mark of an inode "

@@ -160,7 +160,8 @@ extern const struct file_kind file_kind_tun;
 
 /* inotify.c: the path of a watched inode (inotify, fanotify), from the file handle fdinfo
  * shows (hex, type) through a mount of device sdev (the kernel's encoding), into *ret. */
-int file_handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type, char **ret);
+int file_handle_path(struct cryo_ctx *ctx, pid_t pid, unsigned sdev, const char *hex, int type,
+		     char **ret);
 
 /* ---- services of the walks to the kinds ---- */
 

@@ -18,12 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/proc.h"
 #include "files.h"
 #include "restore/restore.h"
 
@@ -32,7 +35,33 @@ static bool inotify_claim(const struct fd_dump *d)
 	return !strcmp(d->link, "anon_inode:inotify") || !strcmp(d->link, "anon_inode:[inotify]");
 }
 
-int file_handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int type, char **ret)
+/* The path of the inode of handle fh through the mount whose mountinfo line goes on at `at`
+ * (after its device field), opened from the root at rootfd. */
+static int path_through(int rootfd, char *at, struct file_handle *fh, char **ret)
+{
+	struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	char mnt[4096], path[64];
+	int mfd, fd, r = -ENOENT;
+
+	if (sscanf(at, "%*s %4095s", mnt) != 1)
+		return -ENOENT;
+	proc_unescape(mnt);
+	/* open_by_handle_at() wants a real descriptor of the mount, not O_PATH */
+	mfd = syscall(SYS_openat2, rootfd, mnt, &how, sizeof(how));
+	fd = mfd < 0 ? -1 : open_by_handle_at(mfd, fh, O_PATH | O_CLOEXEC);
+	if (fd >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		r = readlink_malloc(path, ret);
+		close(fd);
+	}
+	if (mfd >= 0)
+		close(mfd);
+	return r;
+}
+
+int file_handle_path(struct cryo_ctx *ctx, pid_t pid, unsigned sdev, const char *hex, int type,
+		     char **ret)
 {
 	unsigned maj = sdev >> 20, min = sdev & 0xfffff;
 	_cleanup_free_ char *mi = NULL;
@@ -56,25 +85,27 @@ int file_handle_path(struct cryo_ctx *ctx, unsigned sdev, const char *hex, int t
 	h.fh.handle_bytes = n;
 	h.fh.handle_type = type;
 	snprintf(want, sizeof(want), " %u:%u ", maj, min);
-	for (char *line = mi; line && *line && r < 0;
-	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		char mnt[4096];
-		int mfd, fd;
+	/* Through our mounts, else (a tree in a root of its own: lib/ns/mnt.h) through the
+	 * holder's, from its root. */
+	for (int pass = 0; pass < 2 && r < 0; pass++) {
+		_cleanup_close_ int rootfd = -1;
 
-		if (!strstr(line, want) || strstr(line, want) > strchr(line, '\n'))
-			continue;
-		if (sscanf(strstr(line, want) + strlen(want), "%*s %4095s", mnt) != 1)
-			continue;
-		/* open_by_handle_at() wants a real descriptor of the mount, not O_PATH */
-		mfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		fd = mfd < 0 ? -1 : open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
-		if (fd >= 0) {
-			snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-			r = readlink_malloc(path, ret);
-			close(fd);
+		if (pass) {
+			free(mi);
+			mi = NULL;
+			snprintf(path, sizeof(path), "/proc/%d/root", pid);
+			rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (rootfd < 0 || read_file_fmt(&mi, "/proc/%d/mountinfo", pid) < 0)
+				break;
+		} else {
+			rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		}
-		if (mfd >= 0)
-			close(mfd);
+		for (char *line = mi; line && *line && r < 0;
+		     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+			if (!strstr(line, want) || strstr(line, want) > strchr(line, '\n'))
+				continue;
+			r = path_through(rootfd, strstr(line, want) + strlen(want), &h.fh, ret);
+		}
 	}
 	return r < 0 ? cryo_err(ctx, r, "find the path of a watched inode (device %u:%u)", maj,
 				 min)
@@ -106,7 +137,7 @@ static int inotify_dump(const struct fd_dump *d, struct img_file *f)
 		if (!ni || !np)
 			return -ENOMEM;
 		f->watch_paths[f->nitems] = NULL;
-		r = file_handle_path(d->ctx, sdev, hex, type, &f->watch_paths[f->nitems]);
+		r = file_handle_path(d->ctx, d->pid, sdev, hex, type, &f->watch_paths[f->nitems]);
 		if (r < 0)
 			return r;
 		/* A removed file's inode, for inotify_dump_done() to find its memory object. */

@@ -19,6 +19,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "files.h"
+#include "ns/mnt.h"
 #include "restore/restore.h"
 
 #define LOG_PREFIX "pipe: "
@@ -321,7 +322,7 @@ static int fifo_open(struct file_restore *fr, const struct img_file *f)
 		if (f->params[GHOST_P_IS])
 			keeper = open_ghost_keeper(fr->ctx, f);
 		else
-			keeper = open(f->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+			keeper = mnt_open(&fr->sh->img->ns, f, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		if (keeper < 0 && f->params[GHOST_P_IS])
 			return keeper;
 		if (keeper < 0)
@@ -343,7 +344,10 @@ static int fifo_open(struct file_restore *fr, const struct img_file *f)
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", po->orig[0]);
 		path = proc;
 	}
-	fd = open(path, (f->flags | O_NONBLOCK | O_CLOEXEC) & ~(O_CREAT | O_TRUNC));
+	fd = path == f->path
+		     ? mnt_open(&fr->sh->img->ns, f,
+				(f->flags | O_NONBLOCK | O_CLOEXEC) & ~(O_CREAT | O_TRUNC))
+		     : open(path, (f->flags | O_NONBLOCK | O_CLOEXEC) & ~(O_CREAT | O_TRUNC));
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "open FIFO %s", f->path);
 	pipe_setfl(fr->ctx, fd, f);

@@ -29,6 +29,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "files.h"
+#include "ns/mnt.h"
 #include "restore/restore.h"
 
 #define LOG_PREFIX "reg: "
@@ -535,8 +536,10 @@ static int reg_open(struct file_restore *fr, const struct img_file *f)
 	/* A stand-in until the task opens its own proc file. */
 	if (file_proc_pid(fr->sh->img, f->path, &rest))
 		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* By path, or where that does not reach it (held on a mount outside the tree's
+	 * namespace, which pivot_root'ed away from ours, or on one hidden under another). */
 	else
-	fd = open(f->path, oflags);
+		fd = mnt_open(&fr->sh->img->ns, f, oflags);
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "reopen %s", f->path);
 	if (lseek(fd, f->pos, SEEK_SET) < 0 && errno != ESPIPE && f->pos)

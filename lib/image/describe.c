@@ -17,6 +17,7 @@
 #include "chain.h"
 #include "files/files.h"
 #include "image.h"
+#include "ns/mnt.h"
 #include "image-dir.h"
 #include "net/netns.h"
 #include "pagemap.h"
@@ -173,6 +174,24 @@ static json_t *describe_json(const struct img *img)
 							   !!(img->ns.tmpfs[i].flags & MS_RDONLY)));
 		json_object_set_new(root, "tmpfs", t);
 	}
+	if (img->ns.nmounts) {
+		json_t *t = json_array();
+
+		/* Its whole mount namespace (lib/ns/mnt.h): what a restore makes, and the names
+		 * --external mnt[KEY]:PATH takes. */
+		for (uint32_t i = 0; i < img->ns.nmounts; i++) {
+			const struct img_mount *m = &img->ns.mounts[i];
+			json_t *e = json_pack("{s:s,s:s,s:s}", "point", m->point, "kind",
+					      mnt_kind_name(m->kind), "fstype", m->fstype);
+
+			if (m->source)
+				json_object_set_new(e, "source", json_string(m->source));
+			if (m->key)
+				json_object_set_new(e, "key", json_string(m->key));
+			json_array_append_new(t, e);
+		}
+		json_object_set_new(root, "mounts", t);
+	}
 	if (img->ns.net)
 		json_object_set_new(root, "net_devices", netns_image_describe_json(img->ns.net));
 	if (img->cgroups.nsets && img->cgroups.ns_set >= 0)
@@ -197,6 +216,19 @@ static int describe_text(const struct img *img, FILE *out)
 		fprintf(out, "tmpfs at %s (%s%s), contents in tmpfs-%u.tar\n", img->ns.tmpfs[i].point,
 			img->ns.tmpfs[i].flags & MS_RDONLY ? "ro," : "", img->ns.tmpfs[i].options,
 			i + 1);
+	for (uint32_t i = 0; i < img->ns.nmounts; i++) {
+		const struct img_mount *m = &img->ns.mounts[i];
+
+		if (m->kind == MNT_EXTERNAL)
+			fprintf(out, "mount at %s: a bind of our %s (%s), external mount \"%s\"\n",
+				m->point, m->source, m->fstype, m->key);
+		else if (m->kind == MNT_BIND)
+			fprintf(out, "mount at %s: a bind of %s of the mount at %s\n", m->point,
+				m->source, img->ns.mounts[m->of - 1].point);
+		else
+			fprintf(out, "mount at %s: %s (%s)%s\n", m->point, m->fstype, m->options,
+				m->kind == MNT_TMPFS ? ", contents saved" : "");
+	}
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		const struct img_task *t = &img->tasks[i];
 

@@ -496,6 +496,41 @@ struct img_tmpfs {
 	uint32_t of;
 };
 
+/* One mount of a tree's own mount namespace rebuilt whole at restore (lib/ns/mnt.h): a tree
+ * that pivot_root'ed into a root of its own. In the order a restore makes them: a parent
+ * before its children, an overmount after what it covers. */
+enum img_mount_kind {
+	MNT_EXTERNAL = 0, /* a bind of a host path: `source`, renamed by --external mnt[KEY] */
+	MNT_BIND,         /* a bind of a part (`source`, below its root) of the earlier mount `of` */
+	MNT_TMPFS,        /* a tmpfs of its own, contents in mnt-N.tar (N: its index + 1) */
+	MNT_PROC,         /* made again: proc, sysfs, devpts, mqueue with `options` */
+	MNT_SYSFS,
+	MNT_DEVPTS,
+	MNT_MQUEUE,
+	MNT_NKINDS,
+};
+
+struct img_mount {
+	uint32_t id;       /* the kernel's mount id at dump, for messages */
+	uint32_t parent;   /* index + 1 of the mount it is on; 0 for the root mount only */
+	uint32_t kind;     /* enum img_mount_kind */
+	char *point;       /* absolute, in the tree's root */
+	char *fstype;      /* as mountinfo named it */
+	char *source;      /* MNT_EXTERNAL: the host path; MNT_BIND: a path below `of`'s root */
+	char *key;         /* MNT_EXTERNAL: its name, the mount point unless --external named it */
+	uint32_t of;       /* MNT_BIND: index + 1 of an earlier mount of the same filesystem */
+	char *options;     /* made again: the superblock's options, less rw/ro */
+	char *device;      /* made again: its source as mountinfo shows it ("proc", "tmpfs") */
+	uint32_t flags;    /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, atime flags */
+	uint32_t shared;   /* its peer group as the kernel numbered it at dump; 0: none */
+	uint32_t master;   /* the peer group it is a slave of; 0: none */
+	bool unbindable;
+	uint64_t size, inodes; /* MNT_TMPFS: capacity in bytes and inodes (statvfs) */
+	/* MNT_EXTERNAL, MNT_BIND: its source was removed since (mountinfo's "//deleted"): the
+	 * S_IFDIR or S_IFREG (empty) and mode it is made again with, bound and removed; else 0 */
+	uint32_t deleted;
+};
+
 /* One line of a user namespace's uid_map or gid_map: ids inside..inside+count-1 are
  * outside..outside+count-1 on the host. */
 struct img_idmap {
@@ -523,6 +558,15 @@ struct img_ns {
 	struct img_idmap *uid_map, *gid_map;
 	uint32_t nuid_map, ngid_map;
 	bool setgroups_deny;
+	/* Its whole mount namespace, when its root is not ours (lib/ns/mnt.h); then ntmpfs is 0.
+	 * file_mounts: the files a path from its root does not reach, {file id, mount}: mount 0
+	 * for one held on a mount not in it (opened before it pivot_root'ed), reopened at
+	 * restore through our root; else the 1-based index of its mount, hidden under another
+	 * (zdtm overmount_file), reopened beneath that mount. */
+	struct img_mount *mounts;
+	uint32_t nmounts;
+	uint32_t (*file_mounts)[2];
+	uint32_t nfile_mounts;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

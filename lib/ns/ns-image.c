@@ -10,6 +10,7 @@
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "ipc.h"
+#include "mnt.h"
 #include "net/netns.h"
 #include "ns.h"
 #include "ns-image.h"
@@ -76,6 +77,7 @@ void ns_image_free(struct img_ns *ns)
 	ipc_image_free(ns->ipc);
 	netns_image_free(ns->net);
 	tmpfs_image_free(ns);
+	mnt_image_free(ns);
 	free(ns->uid_map);
 	free(ns->gid_map);
 	memset(ns, 0, sizeof(*ns));
@@ -142,6 +144,8 @@ int ns_image_encode(const struct img_ns *ns, json_t *root)
 		r = -1;
 	if (o)
 		r |= tmpfs_image_encode(ns, o);
+	if (o)
+		r |= mnt_image_encode(ns, o);
 	if (o && netns_image_encode(ns->net, o) < 0)
 		r = -1;
 	r |= set(root, "namespaces", o);
@@ -313,5 +317,6 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 	TRY(ipc_image_decode(d, o, &ns->ipc));
 	if (ns->ipc && !(ns->own & CLONE_NEWIPC))
 		return bad(d, "ipc", "is there for a tree without an ipc namespace of its own");
-	return tmpfs_image_decode(d, o, ns);
+	TRY(tmpfs_image_decode(d, o, ns));
+	return mnt_image_decode(d, o, ns);
 }

@@ -20,6 +20,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "image/image.h"
+#include "mnt.h"
 #include "net/netns.h"
 #include "ns.h"
 #include "seize/seize.h"
@@ -424,16 +425,40 @@ static int submounts(int procfd, const char *dir, struct mnt **ret, size_t *ret_
 	return 0;
 }
 
-/* A new proc of our pid namespace, not yet mounted anywhere. */
-static int new_proc(struct cryo_ctx *ctx)
+/* A new proc of our pid namespace, not yet mounted anywhere: with the source name and flags
+ * the tree's had where its whole mount namespace is in the image (mnt.h). */
+static int new_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const char *dir)
 {
 	_cleanup_close_ int fs = syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	const char *source = "proc";
+	_cleanup_free_ char *opts = NULL;
+	char *save = NULL;
 	int m;
 
-	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		if (ns->mounts[i].kind == MNT_PROC && !strcmp(ns->mounts[i].point, dir)) {
+			source = ns->mounts[i].device;
+			attr = mnt_attr_of(ns->mounts[i].flags);
+			free(opts);
+			if (!(opts = strdup(ns->mounts[i].options)))
+				return -ENOMEM;
+		}
+	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", source, 0) < 0)
 		return cryo_err(ctx, -errno, "make a proc of the new pid namespace");
-	m = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	/* Its options (hidepid=, subset=), as the tree had them. */
+	for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+
+		if (eq)
+			*eq++ = '\0';
+		if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq,
+			    0) < 0)
+			return cryo_err(ctx, -errno, "proc at %s: option %s", dir, o);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cryo_err(ctx, -errno, "make a proc of the new pid namespace");
+	m = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr);
 	return m < 0 ? cryo_err(ctx, -errno, "mount a proc of the new pid namespace") : m;
 }
 
@@ -444,11 +469,12 @@ static int new_proc(struct cryo_ctx *ctx)
  * be of another pid namespace, where we have no /proc/self: the mount table is read in the
  * new one before it is put in place.
  */
-static int remount_proc(struct cryo_ctx *ctx, const char *dir, bool stack)
+static int remount_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const char *dir,
+			bool stack)
 {
 	struct mnt *sub = NULL;
 	size_t n = 0, nfds = 0;
-	_cleanup_close_ int proc = new_proc(ctx);
+	_cleanup_close_ int proc = new_proc(ctx, ns, dir);
 	int *fds, r;
 
 	if (proc < 0)
@@ -502,7 +528,7 @@ out:
 int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 {
 	for (uint32_t i = 0; i < ns->nproc; i++) {
-		int r = remount_proc(ctx, ns->proc[i], ns->own & CLONE_NEWUSER);
+		int r = remount_proc(ctx, ns, ns->proc[i], ns->own & CLONE_NEWUSER);
 
 		if (r < 0)
 			return r;

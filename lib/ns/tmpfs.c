@@ -26,6 +26,7 @@
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "image/json-codec.h"
+#include "mnt.h"
 #include "tmpfs-tar.h"
 #include "tmpfs.h"
 
@@ -296,10 +297,20 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 	struct mi *theirs = NULL, *ours = NULL;
 	size_t nt = 0, no = 0;
 	char file[64];
+	unsigned next;
 	int r;
 
+	if (!(own & CLONE_NEWNS) && mnt_externals(&next) && next)
+		return cryo_err(ctx, -EINVAL, "--external mnt[...]: the tree has no mount namespace "
+				"of its own");
 	if (!(own & CLONE_NEWNS))
 		return 0;
+	/* A tree in a root of its own: its whole namespace is carried (mnt.h). */
+	if (!container) {
+		r = mnt_dump(ctx, root, dirfd, img);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
 	snprintf(file, sizeof(file), "/proc/%d/mountinfo", root);
 	r = read_mounts(file, !container, &tbuf, &theirs, &nt);
 	if (r >= 0)
@@ -373,7 +384,11 @@ out:
 
 int tmpfs_restore_prepare(struct cryo_ctx *ctx, const struct img_ns *ns)
 {
-	return ns->ntmpfs ? tmpfs_tar_load(ctx) : 0;
+	bool any = ns->ntmpfs > 0;
+
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		any |= ns->mounts[i].kind == MNT_TMPFS;
+	return any ? tmpfs_tar_load(ctx) : 0;
 }
 
 /* What the new mount has against what the tree had: a different size or inode count is told,
@@ -537,6 +552,9 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 
 int tmpfs_restore(struct cryo_ctx *ctx, const struct img_ns *ns, int dirfd)
 {
+	/* A tree in a root of its own: mnt_restore(), called instead. */
+	if (ns->nmounts)
+		return 0;
 	for (uint32_t i = 0; i < ns->ntmpfs; i++) {
 		const struct img_tmpfs *t = &ns->tmpfs[i];
 		_cleanup_close_ int in = -1, fd = -1, point = -1;

@@ -32,6 +32,7 @@
 #include "base/worker.h"
 #include "cgroup/cgroup.h"
 #include "ns/ipc.h"
+#include "ns/mnt.h"
 #include "ns/ns.h"
 #include "ns/tmpfs.h"
 #include "restore.h"
@@ -274,11 +275,16 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	/* Before any file of the image is opened: its files in /dev/shm or /tmp are there. */
 	if (r >= 0)
 		r = tmpfs_restore(ctx, &sh->img->ns, sh->dirfd);
+	/* A tree in a root of its own: its whole mount namespace, then its root. */
+	if (r >= 0 && sh->img->ns.nmounts)
+		r = mnt_restore(ctx, sh->img, sh->dirfd);
 
 	if (r >= 0)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);
 	if (r >= 0)
 		r = restore_files_open(ctx, sh);
+	/* What the files above needed of ours must not reach the tree. */
+	mnt_restore_done(ctx);
 	if (r < 0) {
 		userns_made_free(sh->userns_maker);
 		return r;

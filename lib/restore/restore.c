@@ -43,6 +43,7 @@
 #include "image/pagemap.h"
 #include "image/tar.h"
 #include "files/tcp.h"
+#include "ns/mnt.h"
 #include "net/netlock.h"
 #include "restore.h"
 #include "storage/s3-chain.h"
@@ -1126,6 +1127,11 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	r = sh.pidns_init ? restore_ns_as_init(&img.ns) : 0;
 	if (r >= 0)
 		r = restore_ns_check(ctx, &img, opts, target, rx, sh.pidns_init);
+	/* Kept for the worker that builds the tree's mounts (lib/ns/mnt-restore.c). */
+	if (r >= 0)
+		r = mnt_externals_set(ctx, opts->externals, opts->nexternals);
+	if (r >= 0)
+		r = mnt_externals_check(ctx, &img.ns);
 	/* A lazy tree in a pid namespace of its own is served from outside it. */
 	if (r >= 0 && sh.lazy && sh.pidns_init && uffd_sink < 0)
 		r = cryo_err(ctx, -EINVAL, "a lazy restore into a new pid namespace is a pool of "

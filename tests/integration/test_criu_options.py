@@ -32,7 +32,7 @@ def test_criu_options_that_cryo_does_by_default_and_a_log_file(env):
 
 @pytest.mark.parametrize("opt", [["--manage-cgroups"],
                                  ["--leave-stopped"],
-                                 ["--skip-in-flight"], ["--external", "mnt[]:x"]])
+                                 ["--skip-in-flight"]])
 def test_criu_options_cryo_does_not_do_are_refused_saying_why(env, opt):
     run = env.start([workload("mem_anon")])
     run.wait_for("ready")

@@ -861,6 +861,121 @@ static void test_bad_values(void **state)
 	}
 }
 
+/* ---- a tree's whole mount namespace (lib/ns/mnt.h) ---- */
+
+/* The fixture with "mounts" in place of its "tmpfs" (the two exclude each other). */
+static json_t *mounts_json(void)
+{
+	json_t *j = fixture_json();
+
+	put(j, "namespaces/tmpfs", NULL);
+	put(j, "namespaces/mounts",
+	    parse("["
+		  "{\"id\": 20, \"parent\": 0, \"kind\": \"external\", \"point\": \"/\","
+		  " \"fstype\": \"ext4\", \"flags\": 0, \"shared\": 0, \"master\": 0,"
+		  " \"unbindable\": false, \"source\": \"/srv/root\", \"key\": \"/\"},"
+		  "{\"id\": 21, \"parent\": 1, \"kind\": \"tmpfs\", \"point\": \"/run\","
+		  " \"fstype\": \"tmpfs\", \"flags\": 6, \"shared\": 4, \"master\": 0,"
+		  " \"unbindable\": false, \"options\": \"size=8192k,mode=755\","
+		  " \"device\": \"zdtm_run\", \"size\": \"0x800000\", \"inodes\": \"0x1000\"},"
+		  "{\"id\": 25, \"parent\": 1, \"kind\": \"bind\", \"point\": \"/run2\","
+		  " \"fstype\": \"tmpfs\", \"flags\": 1, \"shared\": 0, \"master\": 4,"
+		  " \"unbindable\": false, \"source\": \"/sub\", \"of\": 2,"
+		  " \"deleted\": 16877},"
+		  "{\"id\": 30, \"parent\": 1, \"kind\": \"devpts\", \"point\": \"/dev/pts\","
+		  " \"fstype\": \"devpts\", \"flags\": 10, \"shared\": 0, \"master\": 0,"
+		  " \"unbindable\": true, \"options\": \"mode=666,ptmxmode=666\","
+		  " \"device\": \"devpts\"}"
+		  "]"));
+	put(j, "namespaces/file_mounts", parse("[[7, 0], [8, 2]]"));
+	return j;
+}
+
+static const struct bad_value bad_mounts[] = {
+    {"namespaces/mounts", "[]", "is empty"},
+    {"namespaces/mounts/0", "3", "not an object"},
+    {"namespaces/mounts/0/point", "\"/x\"", "root mount is not /"},
+    {"namespaces/mounts/0/kind", "\"proc\"", "root mount is neither"},
+    {"namespaces/mounts/0/source", "\"srv/root\"", "plain absolute path"},
+    {"namespaces/mounts/0/source", NULL, "source"},
+    {"namespaces/mounts/0/key", "\"a]b\"", "bracket"},
+    {"namespaces/mounts/0/key", "\"\"", "empty"},
+    {"namespaces/mounts/0/id", "-1", "out of range"},
+    {"namespaces/mounts/1/parent", "0", "is 0 for another mount"},
+    {"namespaces/mounts/1/parent", "2", "out of range"},
+    {"namespaces/mounts/1/kind", "\"nfs\"", "names no kind"},
+    {"namespaces/mounts/1/point", "\"/run/../etc\"", "plain absolute path"},
+    {"namespaces/mounts/1/flags", "16", "flag a mount does not keep"},
+    {"namespaces/mounts/1/flags", "-1", "out of range"},
+    {"namespaces/mounts/1/options", "\"size=1k x\"", "character"},
+    {"namespaces/mounts/1/device", "\"a\\nb\"", "newline"},
+    {"namespaces/mounts/1/device", NULL, "device"},
+    {"namespaces/mounts/1/key", "\"k\"", "no bind of ours"},
+    {"namespaces/mounts/1/size", "\"12\"", "not a hex number"},
+    {"namespaces/mounts/1/master", "4", "its own peer group"},
+    {"namespaces/mounts/1/shared", "4294967296", "out of range"},
+    {"namespaces/mounts/1/fstype", "\"tmp fs\"", "character"},
+    {"namespaces/mounts/2/parent", "2", "does not lie under"},
+    {"namespaces/mounts/2/of", "3", "out of range"},
+    {"namespaces/mounts/2/of", "0", "out of range"},
+    {"namespaces/mounts/2/options", "\"x\"", "there for a bind"},
+    {"namespaces/mounts/2/size", "\"0x1\"", "no tmpfs of its own"},
+    {"namespaces/mounts/3/unbindable", "1", "true or false"},
+    {"namespaces/mounts/3/source", "\"/x\"", "made again"},
+    {"namespaces/mounts/2/deleted", "4095", "removed source"},
+    {"namespaces/mounts/2/deleted", "8192", "removed source"},
+    {"namespaces/mounts/2/deleted", "-1", "out of range"},
+    {"namespaces/mounts/3/deleted", "16877", "removed source"},
+    {"namespaces/file_mounts/0", "[-1, 0]", "not [file id"},
+    {"namespaces/file_mounts/1", "[8, 5]", "not [file id"},
+    {"namespaces/file_mounts/1", "[8]", "not [file id"},
+    {"namespaces/file_mounts/1", "8", "not [file id"},
+    {"namespaces/file_mounts", "{}", "wrong type"},
+    {"namespaces/container", "\"runc\"", "container's"},
+    {"namespaces/own", "[\"cgroup\", \"time\", \"ipc\", \"user\"]", "mount namespace"},
+};
+
+static void test_mounts(void **state)
+{
+	struct img got;
+	json_t *j = mounts_json(), *again;
+	char *s = json_dumps(j, 0), *s2;
+
+	/* The good one decodes, and encodes to the same. */
+	assert_int_equal(img_decode(ctx, s, strlen(s), &got), 0);
+	assert_int_equal(got.ns.nmounts, 4);
+	assert_int_equal(got.ns.mounts[1].kind, MNT_TMPFS);
+	assert_int_equal(got.ns.mounts[2].of, 2);
+	assert_string_equal(got.ns.mounts[1].device, "zdtm_run");
+	assert_int_equal(got.ns.nfile_mounts, 2);
+	assert_int_equal(got.ns.file_mounts[1][1], 2);
+	assert_int_equal(img_encode(ctx, &got, &s2), 0);
+	again = parse(s2);
+	assert_true(json_equal(at(again, "namespaces/mounts"), at(j, "namespaces/mounts")));
+	assert_true(json_equal(at(again, "namespaces/file_mounts"),
+			       at(j, "namespaces/file_mounts")));
+	json_decref(again);
+	free(s2);
+	img_free(&got);
+	free(s);
+	json_decref(j);
+	for (size_t i = 0; i < sizeof(bad_mounts) / sizeof(bad_mounts[0]); i++) {
+		const struct bad_value *b = &bad_mounts[i];
+		char what[512];
+
+		j = mounts_json();
+		put(j, b->path, b->json ? parse(b->json) : NULL);
+		snprintf(what, sizeof(what), "%s = %s", b->path, b->json ? b->json : "(removed)");
+		expect_reject(j, -EINVAL, b->msg, what);
+	}
+	/* Beside "tmpfs": one way or the other. */
+	again = mounts_json();
+	j = fixture_json();
+	put(j, "namespaces/mounts", json_incref(at(again, "namespaces/mounts")));
+	json_decref(again);
+	expect_reject(j, -EINVAL, "beside", "mounts beside tmpfs");
+}
+
 /*
  * Hex strings must be hex digits and nothing else: strtoull() and sscanf("%x") alone also take
  * signs, blanks and a second "0x", which would let two different texts mean one image.
@@ -1304,6 +1419,7 @@ int main(void)
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_version),
 	    cmocka_unit_test(test_bad_values),
+	    cmocka_unit_test(test_mounts),
 	    cmocka_unit_test(test_lax_hex),
 	    cmocka_unit_test(test_pipe_data_over_size),
 	    cmocka_unit_test(test_too_many),

@@ -1,0 +1,825 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The restore of a tree's whole mount namespace (mnt.h), in the restore worker, in the new
+ * mount namespace ns_restore_enter() made (a copy of ours, its propagation cut):
+ *
+ *   1. each mount, in the image's order (a parent before its children), is made detached:
+ *      open_tree(OPEN_TREE_CLONE) of our path or of a part of an earlier mount, or
+ *      fsopen/fsconfig/fsmount of a new filesystem (a tmpfs filled from its archive before it
+ *      is attached); mount_setattr(2) gives it its flags, and it is attached with move_mount(2)
+ *      on the descriptor of its mount point, found beneath its parent's descriptor without
+ *      crossing another mount (openat2 RESOLVE_BENEATH | RESOLVE_NO_XDEV), so that an
+ *      overmount cannot send it elsewhere. The root one goes on a directory of ours (/tmp),
+ *      in this namespace only;
+ *   2. pivot_root(".", ".") in it (pivot_root(2)) and our old root detached: only the tree's
+ *      mounts are left. The files the tree held where a path from its root does not reach
+ *      (outside its namespace, or hidden under a mount) were opened O_PATH on the way, and
+ *      mnt_open() reopens them through our proc;
+ *   3. propagation last, once nothing else is mounted (a shared mount would copy what is
+ *      mounted under it to its peers): every mount private, then each peer group made again
+ *      (MS_SHARED on a first member, MOVE_MOUNT_SET_GROUP from it for the others), each slave
+ *      made a member of its master's group and then a slave (MS_SLAVE), unbindable last.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "base/fileio.h"
+#include "image/image-dir.h"
+#include "image/image.h"
+#include "mnt.h"
+#include "ns.h"
+#include "tmpfs-tar.h"
+
+#define LOG_PREFIX "mounts: "
+
+#define RESOLVE_PART                                                                               \
+	(RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+/*
+ * The files a path from the tree's root does not reach (namespaces.file_mounts), each opened
+ * O_PATH while it can be reached (one outside the tree's namespace before anything is built,
+ * one on a mount of the tree's as soon as that mount is attached, before anything goes on
+ * it), and reopened with its flags through our proc (/proc/self/fd/N) by mnt_open(). The
+ * worker is single-threaded and restores one tree.
+ */
+struct kept {
+	uint32_t id;
+	int fd;
+};
+static struct kept *kept;
+static uint32_t nkept;
+static int kept_proc = -1;
+
+int mnt_open(const struct img_ns *ns, const struct img_file *f, int flags)
+{
+	char link[32];
+
+	(void)ns;
+	for (uint32_t i = 0; i < nkept; i++)
+		if (kept[i].id == f->id && kept[i].fd >= 0 && kept_proc >= 0) {
+			snprintf(link, sizeof(link), "self/fd/%d", kept[i].fd);
+			return openat(kept_proc, link, flags);
+		}
+	return open(f->path, flags);
+}
+
+int mnt_restore_done(struct cryo_ctx *ctx)
+{
+	(void)ctx;
+	for (uint32_t i = 0; i < nkept; i++)
+		if (kept[i].fd >= 0)
+			close(kept[i].fd);
+	free(kept);
+	kept = NULL;
+	nkept = 0;
+	if (kept_proc >= 0)
+		close(kept_proc);
+	kept_proc = -1;
+	return 0;
+}
+
+static const struct img_file *file_of(const struct img *img, uint32_t id)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].id == id)
+			return &img->files[i];
+	return NULL;
+}
+
+/* Keeps, O_PATH, each file of mount `mnt` (0: outside the tree's namespace, from our root;
+ * else beneath that mount, open at fd). */
+static int keep_files(struct cryo_ctx *ctx, const struct img *img, uint32_t mnt, int fd)
+{
+	const struct img_ns *ns = &img->ns;
+
+	for (uint32_t i = 0; i < ns->nfile_mounts; i++) {
+		const struct img_file *f = file_of(img, ns->file_mounts[i][0]);
+		const char *rel;
+		int pfd;
+
+		if (ns->file_mounts[i][1] != mnt)
+			continue;
+		if (!f || !f->path || f->path[0] != '/')
+			return cryo_err(ctx, -EINVAL,
+					"namespaces.file_mounts names file %u, which "
+					"has no absolute path",
+					ns->file_mounts[i][0]);
+		if (!mnt) {
+			pfd = open(f->path, O_PATH | O_CLOEXEC);
+		} else {
+			const char *point = ns->mounts[mnt - 1].point;
+
+			rel = f->path + (strcmp(point, "/") ? strlen(point) : 0);
+			if (strcmp(point, "/") && strncmp(f->path, point, strlen(point)))
+				return cryo_err(ctx, -EINVAL,
+						"file %s is not below the mount at "
+						"%s it is on",
+						f->path, point);
+			while (*rel == '/')
+				rel++;
+			pfd = tmpfs_openat2(fd, *rel ? rel : ".", O_PATH,
+					    RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+						RESOLVE_NO_MAGICLINKS);
+		}
+		if (pfd < 0)
+			return cryo_err(ctx, -errno, "reopen %s (%s)", f->path,
+					mnt ? "on a mount hidden under another"
+					    : "outside the tree's mount namespace");
+		kept[nkept++] = (struct kept){.id = f->id, .fd = pfd};
+	}
+	return 0;
+}
+
+static const struct {
+	uint32_t ms, attr;
+} attrs[] = {
+    {MS_RDONLY, MOUNT_ATTR_RDONLY},
+    {MS_NOSUID, MOUNT_ATTR_NOSUID},
+    {MS_NODEV, MOUNT_ATTR_NODEV},
+    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+    {MS_NOATIME, MOUNT_ATTR_NOATIME},
+    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+    {MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
+};
+
+uint64_t mnt_attr_of(uint32_t ms)
+{
+	uint64_t attr = 0;
+
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if (ms & attrs[i].ms)
+			attr |= attrs[i].attr;
+	if (!(ms & (MS_NOATIME | MS_STRICTATIME)))
+		attr |= MOUNT_ATTR_RELATIME;
+	return attr;
+}
+
+static int set_attr(int fd, struct mount_attr *a)
+{
+	return syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, a, sizeof(*a)) < 0 ? -errno : 0;
+}
+
+/* The mount's flags (all but read-only where `rw` says so: a tmpfs is filled first). */
+static int set_flags(struct cryo_ctx *ctx, const struct img_mount *m, int fd, bool rw)
+{
+	struct mount_attr a = {.attr_clr = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+					   MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME};
+	int r;
+
+	a.attr_set = mnt_attr_of(rw ? m->flags & ~MS_RDONLY : m->flags);
+	r = set_attr(fd, &a);
+	return r < 0 ? cryo_err(ctx, r, "the %s mount at %s: its flags", m->fstype, m->point) : 0;
+}
+
+static bool master_in_image(const struct img_ns *ns, uint32_t group)
+{
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		if (ns->mounts[i].shared == group)
+			return true;
+	return false;
+}
+
+/* The type of the filesystem our path (open at fd) is on, from our mountinfo: in buf, or "". */
+static void fstype_of(int fd, char *buf, size_t n)
+{
+	_cleanup_free_ char *info = NULL, *table = NULL;
+	char want[32], *p;
+	int id;
+
+	buf[0] = '\0';
+	if (read_file_fmt(&info, "/proc/self/fdinfo/%d", fd) < 0 || !(p = strstr(info, "mnt_id:")))
+		return;
+	id = atoi(p + 7);
+	if (read_file_fmt(&table, "/proc/self/mountinfo") < 0)
+		return;
+	snprintf(want, sizeof(want), "\n%d ", id);
+	p = table[0] && atoi(table) == id ? table : strstr(table, want);
+	if (p && (p = strstr(p, " - ")))
+		snprintf(buf, n, "%.*s", (int)strcspn(p + 3, " \n"), p + 3);
+}
+
+/*
+ * A bind's removed source (img_mount.deleted): made again at `name` in dirfd (a directory, or
+ * an empty file, with its mode) for the bind to be cloned and attached, then removed
+ * (unmake_deleted(), remove_remade()), so the bind shows a removed source again. One there
+ * already is not ours to take: refused.
+ */
+static int make_deleted(struct cryo_ctx *ctx, const struct img_mount *m, int dirfd,
+			const char *name)
+{
+	int fd;
+
+	if (S_ISDIR(m->deleted)) {
+		if (mkdirat(dirfd, name, 0700) < 0)
+			goto fail;
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		fd =
+		    openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
+	if (fd < 0)
+		goto fail;
+	if (fchmod(fd, m->deleted & 07777) < 0) {
+		close(fd);
+		goto fail;
+	}
+	close(fd);
+	return 0;
+fail:
+	return cryo_err(ctx, -errno,
+			"the tree's mount at %s is a bind of %s, removed since: "
+			"make it again for a moment",
+			m->point, m->source);
+}
+
+/* The removed sources made again, removed once every mount is attached: a mount whose root
+ * is removed can no longer be attached (cant_mount(), ENOENT). */
+struct remake {
+	int dir;
+	char *name;
+	bool isdir;
+};
+static struct remake *remade;
+static uint32_t nremade;
+
+static void unmake_deleted(const struct img_mount *m, int dirfd, const char *name)
+{
+	struct remake *v = realloc(remade, (nremade + 1) * sizeof(*v));
+	int dir = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	char *copy = strdup(name);
+
+	if (!v || dir < 0 || !copy) {
+		/* Removed now, then: its bind cannot be attached, and the restore fails. */
+		unlinkat(dirfd, name, S_ISDIR(m->deleted) ? AT_REMOVEDIR : 0);
+		remade = v ? v : remade;
+		if (dir >= 0)
+			close(dir);
+		free(copy);
+		return;
+	}
+	remade = v;
+	remade[nremade++] = (struct remake){.dir = dir, .name = copy, .isdir = S_ISDIR(m->deleted)};
+}
+
+static void remove_remade(void)
+{
+	for (uint32_t i = 0; i < nremade; i++) {
+		unlinkat(remade[i].dir, remade[i].name, remade[i].isdir ? AT_REMOVEDIR : 0);
+		close(remade[i].dir);
+		free(remade[i].name);
+	}
+	free(remade);
+	remade = NULL;
+	nremade = 0;
+}
+
+/* The directory and last name of path, into dir (PATH_MAX); *ret_name points into path. */
+static int split_path(const char *path, char *dir, const char **ret_name)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || !slash[1])
+		return -EINVAL;
+	snprintf(dir, PATH_MAX, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	*ret_name = slash + 1;
+	return 0;
+}
+
+/* A bind of one of our paths. Private at once (ours may be shared with the host's, which
+ * would send its mounts here while we build), unless it was a slave of a group of ours. */
+static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m)
+{
+	const char *path = m->source;
+	struct mount_attr priv = {.propagation = MS_PRIVATE};
+	int fd;
+
+	unsigned n;
+	const struct mnt_external *ext = mnt_externals(&n);
+
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(ext[i].a, m->key))
+			path = ext[i].b;
+	_cleanup_close_ int probe = -1, dir = -1;
+	char type[64], parent[PATH_MAX];
+	const char *name = NULL;
+	int e;
+
+	if (m->deleted) {
+		if (split_path(path, parent, &name) < 0 ||
+		    (dir = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return cryo_err(ctx, -ENOENT,
+					"the tree's mount at %s is a bind of %s "
+					"(external mount \"%s\", removed since), whose directory "
+					"is not here: give another path with --external "
+					"'mnt[%s]:PATH'",
+					m->point, path, m->key, m->key);
+		fd = make_deleted(ctx, m, dir, name);
+		if (fd < 0)
+			return fd;
+	}
+	probe = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (probe < 0 && errno == ENOENT)
+		return cryo_err(ctx, -ENOENT,
+				"the tree's mount at %s is a bind of %s (external "
+				"mount \"%s\"), which is not here: give another path with "
+				"--external 'mnt[%s]:PATH'",
+				m->point, path, m->key, m->key);
+	/* Not the same filesystem for sure: another kind of one (an unmounted tmpfs's empty
+	 * directory on the disk). */
+	fstype_of(probe, type, sizeof(type));
+	if (probe >= 0 && type[0] && strcmp(type, m->fstype) && m->deleted)
+		unmake_deleted(m, dir, name);
+	if (probe >= 0 && type[0] && strcmp(type, m->fstype))
+		return cryo_err(ctx, -ENOENT,
+				"the tree's mount at %s is a bind of %s (external "
+				"mount \"%s\"), a %s, which here is on a %s: give another path "
+				"with --external 'mnt[%s]:PATH'",
+				m->point, path, m->key, m->fstype, type, m->key);
+	fd = probe < 0 ? -1
+		       : syscall(SYS_open_tree, probe, "",
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	e = errno;
+	if (m->deleted)
+		unmake_deleted(m, dir, name);
+	errno = e;
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point, path);
+	if ((!m->master || master_in_image(ns, m->master)) && set_attr(fd, &priv) < 0) {
+		int r = cryo_err(ctx, -errno, "the bind of %s: make it private", path);
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* A bind of a part of an earlier mount of the tree, open at src. */
+static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
+{
+	_cleanup_close_ int part = -1, dir = -1;
+	char parent[PATH_MAX];
+	const char *name = NULL;
+	int fd, e;
+
+	if (m->deleted) {
+		if (split_path(m->source, parent, &name) < 0)
+			return -EINVAL;
+		dir = strcmp(parent, "/")
+			  ? tmpfs_openat2(src, parent + 1, O_PATH | O_DIRECTORY, RESOLVE_PART)
+			  : fcntl(src, F_DUPFD_CLOEXEC, 0);
+		if (dir < 0)
+			return cryo_err(ctx, -errno,
+					"the tree's mount at %s: the directory of its "
+					"removed source %s",
+					m->point, m->source);
+		fd = make_deleted(ctx, m, dir, name);
+		if (fd < 0)
+			return fd;
+	}
+	if (strcmp(m->source, "/")) {
+		part = tmpfs_openat2(src, m->source + 1, O_PATH | O_NOFOLLOW, RESOLVE_PART);
+		if (part < 0) {
+			int r = cryo_err(ctx, -errno, "the tree's mount at %s: its source %s",
+					 m->point, m->source);
+
+			if (m->deleted)
+				unmake_deleted(m, dir, name);
+			return r;
+		}
+		src = part;
+	}
+	fd = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	e = errno;
+	if (m->deleted)
+		unmake_deleted(m, dir, name);
+	errno = e;
+	return fd < 0
+		   ? cryo_err(ctx, -errno, "the tree's mount at %s: bind %s", m->point, m->source)
+		   : fd;
+}
+
+/* A new filesystem of m's type with its options, not yet mounted anywhere. */
+/* In a user namespace of the tree's own (where the worker is now), a tmpfs's or devpts's
+ * uid= and gid= as it names them: mountinfo showed ours. */
+static int option_in_userns(struct cryo_ctx *ctx, const struct img_ns *ns,
+			    const struct img_mount *m, const char *name, char **value, char *buf,
+			    size_t n)
+{
+	bool uid = !strcmp(name, "uid");
+	uint32_t in;
+	char *end;
+	unsigned long host;
+
+	if (!(ns->own & CLONE_NEWUSER) || (!uid && strcmp(name, "gid")) || !*value)
+		return 0;
+	host = strtoul(*value, &end, 10);
+	if (*end || host > UINT32_MAX ||
+	    userns_id_in(uid ? ns->uid_map : ns->gid_map, uid ? ns->nuid_map : ns->ngid_map,
+			 host, &in) < 0)
+		return cryo_err(ctx, -EINVAL, "the %s at %s: its %s %s has no name in the tree's "
+				"user namespace", m->fstype, m->point, name, *value);
+	snprintf(buf, n, "%u", in);
+	*value = buf;
+	return 0;
+}
+
+static int make_new(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m)
+{
+	char idbuf[16];
+	static const char *const types[MNT_NKINDS] = {[MNT_TMPFS] = "tmpfs",
+						      [MNT_PROC] = "proc",
+						      [MNT_SYSFS] = "sysfs",
+						      [MNT_DEVPTS] = "devpts",
+						      [MNT_MQUEUE] = "mqueue"};
+	_cleanup_close_ int fs = syscall(SYS_fsopen, types[m->kind], FSOPEN_CLOEXEC);
+	_cleanup_free_ char *opts = strdup(m->options);
+	char *save = NULL;
+	int fd;
+
+	if (fs < 0 || !opts)
+		return fs < 0 ? cryo_err(ctx, -errno, "make a %s for %s", types[m->kind], m->point)
+			      : -ENOMEM;
+	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+
+		/* A tmpfs is made read-only once it is filled (sb_read_only()). */
+		if (m->kind == MNT_TMPFS && !strcmp(o, "ro"))
+			continue;
+		if (eq)
+			*eq++ = '\0';
+		if (eq && option_in_userns(ctx, ns, m, o, &eq, idbuf, sizeof(idbuf)) < 0)
+			return -EINVAL;
+		if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq,
+			    0) < 0)
+			return cryo_err(ctx, -errno, "the %s at %s: option %s", types[m->kind],
+					m->point, o);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", m->device, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cryo_err(ctx, -errno, "make the %s at %s", types[m->kind], m->point);
+	fd = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	return fd < 0 ? cryo_err(ctx, -errno, "mount the %s for %s", types[m->kind], m->point) : fd;
+}
+
+/* A tmpfs that was read-only as a whole (its superblock's "ro"), once filled. */
+static int sb_read_only(struct cryo_ctx *ctx, const struct img_mount *m, int fd)
+{
+	_cleanup_close_ int fs = -1;
+	const char *p = m->options;
+	bool ro = false;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		ro |= n == 2 && !strncmp(p, "ro", 2);
+		p += n + (p[n] == ',');
+	}
+	if (!ro)
+		return 0;
+	fs = syscall(SYS_fspick, fd, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
+		return cryo_err(ctx, -errno, "make the tmpfs at %s read-only", m->point);
+	return 0;
+}
+
+static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_mount *m, uint32_t i, int fd,
+		      int dirfd)
+{
+	_cleanup_close_ int in = -1;
+	struct statvfs sv;
+	char file[32];
+
+	snprintf(file, sizeof(file), "mnt-%u.tar", i + 1);
+	in = image_file_open(dirfd, file);
+	if (in < 0)
+		return image_file_err(ctx, in, file);
+	if (fstatvfs(fd, &sv) == 0 && (uint64_t)sv.f_blocks * sv.f_frsize != m->size)
+		log_warn(ctx, "the tmpfs at %s holds %llu bytes; the tree's held %llu", m->point,
+			 (unsigned long long)sv.f_blocks * sv.f_frsize,
+			 (unsigned long long)m->size);
+	return tmpfs_tar_fill(ctx, m->point, fd, in);
+}
+
+/*
+ * Where mount i goes: its point beneath its parent's root, not crossing another mount. A
+ * point the tree's own tmpfs lacks (an archive holds no mount points: what is under a mount
+ * is hidden) is made, a directory or a file as the mount's root is.
+ */
+static int open_point(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int parent,
+		      int mfd)
+{
+	const struct img_mount *m = &ns->mounts[i], *p = &ns->mounts[m->parent - 1];
+	const char *rel = m->point + (strcmp(p->point, "/") ? strlen(p->point) : 0);
+	char dir[PATH_MAX];
+	const char *base;
+	struct stat st;
+	int fd;
+
+	while (*rel == '/')
+		rel++;
+	if (!*rel)
+		return fcntl(parent, F_DUPFD_CLOEXEC, 0);
+	fd = tmpfs_openat2(parent, rel, O_PATH | O_NOFOLLOW, RESOLVE_PART);
+	if (fd >= 0 || errno != ENOENT || p->kind != MNT_TMPFS || fstat(mfd, &st) < 0)
+		return fd >= 0
+			   ? fd
+			   : cryo_err(ctx, -errno, "the tree's mount point %s (in the %s at %s)",
+				      m->point, p->fstype, p->point);
+	snprintf(dir, sizeof(dir), "%s", rel);
+	base = strrchr(dir, '/');
+	_cleanup_close_ int dfd = -1;
+
+	if (base) {
+		dir[base - dir] = '\0';
+		base++;
+		dfd = tmpfs_openat2(parent, dir, O_PATH | O_DIRECTORY, RESOLVE_PART);
+	} else {
+		base = rel;
+		dfd = fcntl(parent, F_DUPFD_CLOEXEC, 0);
+	}
+	if (dfd < 0 || (S_ISDIR(st.st_mode) ? mkdirat(dfd, base, 0755)
+					    : mknodat(dfd, base, S_IFREG | 0644, 0)) < 0)
+		return cryo_err(ctx, -errno, "make the tree's mount point %s", m->point);
+	fd = tmpfs_openat2(parent, rel, O_PATH | O_NOFOLLOW, RESOLVE_PART);
+	return fd < 0 ? cryo_err(ctx, -errno, "the tree's mount point %s", m->point) : fd;
+}
+
+static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, const int *fds,
+		    int dirfd)
+{
+	const struct img_mount *m = &ns->mounts[i];
+	int fd, r;
+
+	if (m->kind == MNT_EXTERNAL)
+		fd = make_external(ctx, ns, m);
+	else if (m->kind == MNT_BIND && fds[m->of - 1] < 0)
+		fd = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s is a bind of a part of %s, "
+			      "in a user namespace of its own: cryo cannot restore it yet",
+			      m->point, ns->mounts[m->of - 1].point);
+	else if (m->kind == MNT_BIND)
+		fd = make_bind(ctx, m, fds[m->of - 1]);
+	else
+		fd = make_new(ctx, ns, m);
+	if (fd < 0)
+		return fd;
+	r = set_flags(ctx, m, fd, m->kind == MNT_TMPFS);
+	if (r >= 0 && m->kind == MNT_TMPFS) {
+		r = fill_tmpfs(ctx, m, i, fd, dirfd);
+		if (r >= 0)
+			r = sb_read_only(ctx, m, fd);
+		if (r >= 0 && (m->flags & MS_RDONLY))
+			r = set_flags(ctx, m, fd, false);
+	}
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* A peer group's first member made, or -1. */
+static int group_rep(const struct img_ns *ns, const int *done, uint32_t upto, uint32_t group,
+		     const struct img_mount *wider_than)
+{
+	for (uint32_t k = 0; k < upto; k++)
+		if (done[k] == 1 && ns->mounts[k].shared == group) {
+			const char *root =
+			    ns->mounts[k].kind == MNT_BIND ? ns->mounts[k].source : "/";
+			const char *want = wider_than->kind == MNT_BIND ? wider_than->source : "/";
+			size_t n = strlen(root);
+
+			/* SET_GROUP takes the group from a mount whose root holds the other's. */
+			if (!strcmp(root, "/") ||
+			    (!strncmp(want, root, n) && (!want[n] || want[n] == '/')))
+				return (int)k;
+		}
+	return -1;
+}
+
+static int set_group(int from, int to)
+{
+	return syscall(SYS_move_mount, from, "", to, "",
+		       MOVE_MOUNT_SET_GROUP | MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+		   ? -errno
+		   : 0;
+}
+
+/* Step 3 (see the top): propagation, the mounts open at fds. */
+static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const int *fds)
+{
+	_cleanup_free_ int *done = calloc(ns->nmounts + 1, sizeof(int));
+	uint32_t left = ns->nmounts;
+	struct mount_attr a = {0};
+	int r;
+
+	if (!done)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		const struct img_mount *m = &ns->mounts[i];
+
+		/* A slave of a group of ours stays the slave its clone is; a proc left to the
+		 * init is not there yet. */
+		if ((m->master && !master_in_image(ns, m->master)) || fds[i] < 0)
+			continue;
+		a.propagation = MS_PRIVATE;
+		if ((r = set_attr(fds[i], &a)) < 0)
+			return cryo_err(ctx, r, "make the mount at %s private", m->point);
+	}
+	/* Until every group's first member is made: a slave needs its master's. */
+	while (left) {
+		uint32_t before = left;
+
+		for (uint32_t i = 0; i < ns->nmounts; i++) {
+			const struct img_mount *m = &ns->mounts[i];
+			bool own_master = m->master && master_in_image(ns, m->master);
+			int peer = m->shared ? group_rep(ns, done, ns->nmounts, m->shared, m) : -1;
+			int master =
+			    own_master ? group_rep(ns, done, ns->nmounts, m->master, m) : -1;
+
+			if (!done[i] && fds[i] < 0) {
+				done[i] = 2; /* not there: no group's first member */
+				left--;
+				continue;
+			}
+			if (done[i] || (own_master && master < 0 && peer < 0))
+				continue;
+			r = 0;
+			if (peer >= 0) {
+				/* Its group's master comes with the group. */
+				r = set_group(fds[peer], fds[i]);
+			} else if (master >= 0) {
+				r = set_group(fds[master], fds[i]);
+				a.propagation = MS_SLAVE;
+				if (r >= 0)
+					r = set_attr(fds[i], &a);
+			}
+			if (r >= 0 && peer < 0 && m->shared) {
+				a.propagation = MS_SHARED;
+				r = set_attr(fds[i], &a);
+			}
+			if (r < 0)
+				return cryo_err(ctx, r,
+						"the mount at %s: its peer group %u and "
+						"master %u",
+						m->point, m->shared, m->master);
+			done[i] = 1;
+			left--;
+		}
+		if (left == before)
+			return cryo_err(ctx, -EINVAL,
+					"the image's peer groups cannot be made "
+					"again (a master that no mount holds the root of)");
+	}
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		if (!ns->mounts[i].unbindable || fds[i] < 0)
+			continue;
+		a.propagation = MS_UNBINDABLE;
+		if ((r = set_attr(fds[i], &a)) < 0)
+			return cryo_err(ctx, r, "make the mount at %s unbindable",
+					ns->mounts[i].point);
+	}
+	return 0;
+}
+
+/* Step 2: into the tree's root, open at rootfd; ours, on top of it after pivot_root(2) ("new_root
+ * and put_old may be the same directory"), detached at once. */
+static int pivot(struct cryo_ctx *ctx, int rootfd)
+{
+	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return cryo_err(ctx, -errno, "pivot_root into the tree's root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return cryo_err(ctx, -errno, "detach our root from the tree's namespace");
+	if (chdir("/") < 0)
+		return cryo_err(ctx, -errno, "chdir to the tree's root");
+	return 0;
+}
+
+static bool proc_left_to_init(const struct img_ns *ns, const struct img_mount *m)
+{
+	return m->kind == MNT_PROC && (ns->own & CLONE_NEWUSER) && (ns->own & CLONE_NEWPID);
+}
+
+/* The root mount, somewhere in this namespace only, to pivot into. */
+static int stage(struct cryo_ctx *ctx, int fd)
+{
+	static const char *const stages[] = {"/tmp", "/mnt", "/run"};
+	int r = -ENOENT;
+
+	for (size_t s = 0; s < sizeof(stages) / sizeof(stages[0]) && r < 0; s++)
+		r = syscall(SYS_move_mount, fd, "", AT_FDCWD, stages[s], MOVE_MOUNT_F_EMPTY_PATH) <
+			    0
+			? -errno
+			: 0;
+	return r < 0 ? cryo_err(ctx, r, "attach the tree's root mount in our namespace") : 0;
+}
+
+/* Mount i (made, at fds[i]) on its mount point. */
+static int attach(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, const int *fds)
+{
+	const struct img_mount *m = &ns->mounts[i];
+	_cleanup_close_ int point = open_point(ctx, ns, i, fds[m->parent - 1], fds[i]);
+
+	if (point < 0)
+		return point;
+	if (syscall(SYS_move_mount, fds[i], "", point, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cryo_err(ctx, -errno, "mount the tree's %s at %s", m->fstype, m->point);
+	return 0;
+}
+
+int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
+{
+	const struct img_ns *ns = &img->ns;
+	_cleanup_free_ int *fds = calloc(ns->nmounts + 1, sizeof(int));
+	uint32_t made = 0;
+	int r = 0;
+
+	kept = calloc(ns->nfile_mounts + 1, sizeof(*kept));
+	if (!fds || !kept)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		fds[i] = -1;
+	/* Ours: the tree's may be missing, and we have no pid in its pid namespace. */
+	kept_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (kept_proc < 0 && ns->nfile_mounts)
+		r = cryo_err(ctx, -errno, "open /proc");
+	if (r >= 0)
+		r = keep_files(ctx, img, 0, -1);
+	if (r < 0)
+		goto out;
+	/* Our paths first, while none is hidden by the tree's root on the stage. */
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		fds[i] = ns->mounts[i].kind == MNT_EXTERNAL ? make_one(ctx, ns, i, fds, dirfd) : -1;
+		if (fds[i] < 0 && ns->mounts[i].kind == MNT_EXTERNAL) {
+			r = fds[i];
+			goto out;
+		}
+	}
+	for (; made < ns->nmounts; made++) {
+		const struct img_mount *m = &ns->mounts[made];
+		int fd;
+
+		/* In a user namespace of its own, only its init can mount proc (of its pid
+		 * namespace): ns_root_setup() puts it there, on the empty directory. */
+		if (proc_left_to_init(ns, m))
+			continue;
+		if (m->parent && fds[m->parent - 1] < 0) {
+			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s is on its proc, in a "
+				     "user namespace of its own: cryo cannot restore it yet",
+				     m->point);
+			break;
+		}
+		fd = fds[made] >= 0 ? fds[made] : make_one(ctx, ns, made, fds, dirfd);
+
+		if (fd < 0) {
+			r = fd;
+			break;
+		}
+		fds[made] = fd;
+		r = made ? attach(ctx, ns, made, fds) : stage(ctx, fd);
+		/* Its files hidden later, while nothing is on it yet. */
+		if (r >= 0)
+			r = keep_files(ctx, img, made + 1, fd);
+		if (r < 0)
+			break;
+		/* Its binds now, while nothing is mounted on it: their sources are found beneath
+		 * its root without crossing a mount (one of them may go on the other's). */
+		for (uint32_t j = made + 1; j < ns->nmounts && r >= 0; j++)
+			if (ns->mounts[j].kind == MNT_BIND && ns->mounts[j].of == made + 1) {
+				fds[j] = make_one(ctx, ns, j, fds, dirfd);
+				r = fds[j] < 0 ? fds[j] : 0;
+			}
+		if (r < 0)
+			break;
+	}
+	/* Every bind attached: their removed sources go again (on failure too). */
+	remove_remade();
+	if (r >= 0)
+		r = pivot(ctx, fds[0]);
+	if (r >= 0)
+		r = set_propagation(ctx, ns, fds);
+out:
+	remove_remade();
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (r < 0)
+		mnt_restore_done(ctx);
+	return r;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A tree in a root of its own, in the shape of CRIU's zdtm "ns" flavour (mnt_common.h): the
+ * init of new pid, mount, net, uts and ipc namespaces, pivot_root'ed into a directory bound
+ * privately, /dev a bind of a tmpfs of ours with its device nodes, /usr a read-only bind of
+ * ours, proc at /proc, a tmpfs /run holding files, a new devpts at /dev/pts with an open pty
+ * pair. After the restore it checks:
+ *   - the mountinfo is the same (points, roots, options, propagation, types, sources);
+ *   - the files in /run (contents, a link, a directory's mode), and a write to /run;
+ *   - the pty carries bytes both ways, and is /dev/pts/0 of its own devpts;
+ *   - its cwd (/run/sub) and root (the same directory of ROOT: a file the test put there);
+ *   - it is pid 1, and /proc is of its pid namespace;
+ *   - /dev/null of the tmpfs of ours works, and what the test writes into that tmpfs
+ *     after the restore shows in /dev (a bind, not a copy).
+ * Usage: ns_root ROOT DEV (the launcher), ns_root --inside (the init, after its exec). With
+ * CRYO_MNT_RAMFS set it also mounts a ramfs at /run/ram, which a dump must refuse.
+ */
+#include <termios.h>
+
+#include "mnt_common.h"
+
+static void pty_pair(int *ret_m, int *ret_s)
+{
+	struct termios t;
+	char name[64];
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
+
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)))
+		fail("open a pty: %s", strerror(errno));
+	if (strcmp(name, "/dev/pts/0"))
+		fail("the first pty of a new devpts is %s", name);
+	s = open(name, O_RDWR | O_NOCTTY);
+	if (s < 0 || tcgetattr(s, &t) < 0)
+		fail("open %s", name);
+	cfmakeraw(&t);
+	if (tcsetattr(s, TCSANOW, &t) < 0)
+		fail("raw mode");
+	*ret_m = m;
+	*ret_s = s;
+}
+
+static void pty_check(int m, int s)
+{
+	char buf[8] = "";
+
+	if (write(m, "ping", 4) != 4 || read(s, buf, 4) != 4 || memcmp(buf, "ping", 4))
+		fail("the pty master to slave: \"%.4s\"", buf);
+	if (write(s, "pong", 4) != 4 || read(m, buf, 4) != 4 || memcmp(buf, "pong", 4))
+		fail("the pty slave to master: \"%.4s\"", buf);
+}
+
+static int inside(void)
+{
+	char *before, cwd[256], self[32] = "", buf[64] = "";
+	struct stat root_before, root_after, st;
+	int m, s, fd;
+
+	bool pidns = !getenv("CRYO_MNT_ONLY");
+	pid_t me = getpid();
+	char want[32];
+
+	if (pidns && me != 1)
+		fail("the init is pid %d", me);
+	snprintf(want, sizeof(want), "%d", me);
+	mkdir("/run/sub", 0700);
+	mnt_write("/run/sub/data", "in the tree's own tmpfs\n");
+	mnt_write("/run/top", "top\n");
+	if (symlink("sub/data", "/run/link") < 0)
+		fail("symlink");
+	if (chdir("/run/sub") < 0 || stat("/", &root_before) < 0)
+		fail("chdir");
+	pty_pair(&m, &s);
+	/* For the test of a refusal: a filesystem cryo neither saves nor makes again. */
+	if (getenv("CRYO_MNT_RAMFS")) {
+		mkdir("/run/ram", 0755);
+		if (mount("ram", "/run/ram", "ramfs", 0, NULL) < 0)
+			fail("mount a ramfs: %s", strerror(errno));
+	}
+	before = mnt_normalized();
+	test_ready();
+	test_wait(NULL);
+
+	if (getpid() != me)
+		fail("the init is pid %d, not %d", getpid(), me);
+	if (readlink("/proc/self", self, sizeof(self) - 1) < 0 || strcmp(self, want))
+		fail("/proc/self is \"%s\", not %s: proc is not of our pid namespace", self, want);
+	if (access("/sys/kernel", F_OK) < 0 || access("/dev/mqueue", F_OK) < 0)
+		fail("/sys or /dev/mqueue is empty");
+	mnt_compare(before);
+	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/run/sub"))
+		fail("cwd is %s", cwd);
+	if (stat("/", &root_after) < 0 || root_after.st_ino != root_before.st_ino ||
+	    root_after.st_dev != root_before.st_dev)
+		fail("the root is another directory");
+	mnt_expect("/root-mark", "the test's root\n");
+	mnt_expect("data", "in the tree's own tmpfs\n");
+	mnt_expect("/run/top", "top\n");
+	mnt_expect("/run/link", "in the tree's own tmpfs\n");
+	if (stat("/run/sub", &st) < 0 || (st.st_mode & 07777) != 0700)
+		fail("/run/sub has mode %o", st.st_mode & 07777);
+	mnt_write("/run/after", "written after\n");
+	mnt_expect("/run/after", "written after\n");
+	pty_check(m, s);
+	fd = open("/dev/null", O_WRONLY);
+	if (fd < 0 || write(fd, "x", 1) != 1)
+		fail("/dev/null: %s", strerror(errno));
+	close(fd);
+	/* The test wrote this into its tmpfs once we were restored. */
+	mnt_expect("/dev/from-host", "after restore\n");
+	if (access("/usr/bin", X_OK) < 0 || mkdir("/usr/cryo-should-fail", 0700) == 0 ||
+	    errno != EROFS)
+		fail("/usr is not our read-only /usr");
+	(void)buf;
+	pass();
+}
+
+int main(int argc, char **argv)
+{
+	test_init();
+	if (argc > 1 && !strcmp(argv[1], "--inside"))
+		return inside();
+	return mnt_launch(argc, argv);
+}
