@@ -42,12 +42,21 @@ struct page_source {
 	uint64_t qstart, qlen;
 	struct iovec qlocal[QUEUE_MAX], qremote[QUEUE_MAX];
 	int nq;
+	/* page_source_open_parts(): pieces of others */
+	struct page_source **subs;
+	uint32_t nsubs;
+	struct page_source_part *parts;
+	size_t nparts;
 };
 
 void page_source_close(struct page_source *src)
 {
 	if (!src)
 		return;
+	for (uint32_t i = 0; i < src->nsubs; i++)
+		page_source_close(src->subs[i]);
+	free(src->subs);
+	free(src->parts);
 	stream_block_close(src->sr);
 	if (src->fd >= 0)
 		close(src->fd);
@@ -61,6 +70,70 @@ void page_source_read_ahead(struct page_source *src)
 {
 	if (src->sr)
 		stream_block_read_ahead(src->sr);
+	for (uint32_t i = 0; i < src->nsubs; i++)
+		if (src->subs[i])
+			page_source_read_ahead(src->subs[i]);
+}
+
+int page_source_open_parts(struct cryo_ctx *ctx, pid_t pid, struct page_source **subs,
+			   uint32_t nsubs, struct page_source_part *parts, size_t nparts,
+			   struct page_source **ret)
+{
+	struct page_source *src = calloc(1, sizeof(*src));
+	uint64_t at = 0;
+
+	if (!src) {
+		for (uint32_t i = 0; i < nsubs; i++)
+			page_source_close(subs[i]);
+		free(subs);
+		free(parts);
+		return -ENOMEM;
+	}
+	*src = (struct page_source){.ctx = ctx, .pid = pid, .fd = -1, .sum_fd = -1,
+				    .cached = UINT64_MAX, .subs = subs, .nsubs = nsubs,
+				    .parts = parts, .nparts = nparts};
+	for (size_t i = 0; i < nparts; at += parts[i++].len)
+		if (parts[i].off != at || !parts[i].len || parts[i].sub >= nsubs ||
+		    !subs[parts[i].sub]) {
+			page_source_close(src);
+			return cryo_err(ctx, -EINVAL, "pid %d: page sources do not line up at %llu",
+					pid, (unsigned long long)at);
+		}
+	src->total = at;
+	*ret = src;
+	return 0;
+}
+
+/* The block of the part holding off: the sub's block around it, cut to the part. */
+static int parts_get(struct page_source *src, uint64_t off, const char **ret_data,
+		     uint64_t *ret_start, uint64_t *ret_len)
+{
+	size_t lo = 0, hi = src->nparts;
+	const struct page_source_part *p;
+	const char *data;
+	uint64_t start, len, a, b;
+	int r;
+
+	if (off >= src->total)
+		return -ERANGE;
+	while (hi - lo > 1) { /* the last part that starts at or before off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (src->parts[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	p = &src->parts[lo];
+	r = page_source_get(src->subs[p->sub], p->sub_off + (off - p->off), &data, &start, &len);
+	if (r < 0)
+		return r;
+	a = start > p->sub_off ? start : p->sub_off;
+	b = start + len < p->sub_off + p->len ? start + len : p->sub_off + p->len;
+	*ret_data = data + (a - start);
+	*ret_start = p->off + (a - p->sub_off);
+	*ret_len = b - a;
+	return 0;
 }
 
 int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
@@ -104,6 +177,8 @@ int page_source_get(struct page_source *src, uint64_t off, const char **ret_data
 
 	if (src->sr)
 		return stream_block_get(src->sr, off, (const void **)ret_data, ret_start, ret_len);
+	if (src->parts)
+		return parts_get(src, off, ret_data, ret_start, ret_len);
 	if (off >= src->total)
 		return -ERANGE;
 	start = off / src->chunk * src->chunk;

@@ -19,6 +19,22 @@ struct page_source;
 int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
 		     uint64_t npages, struct page_source **ret);
 void page_source_close(struct page_source *src);
+
+/* A piece of a source made of others: bytes [off, off + len) of it are bytes [sub_off,
+ * sub_off + len) of subs[sub]. */
+struct page_source_part {
+	uint64_t off, len;
+	uint32_t sub;
+	uint64_t sub_off;
+};
+
+/* A source whose pages are pieces of others' (an incremental image's pages with those it
+ * takes from its chain: chain_source_open()): parts sorted by off, back to back from 0, each
+ * naming one of subs[0..nsubs) that is not NULL. Takes subs (closing each) and parts, whether
+ * it succeeds or not. A block it gives is the part of a sub's block inside one part. */
+int page_source_open_parts(struct cryo_ctx *ctx, pid_t pid, struct page_source **subs,
+			   uint32_t nsubs, struct page_source_part *parts, size_t nparts,
+			   struct page_source **ret);
 /* Remote frames fetched ahead (stream_block_read_ahead()); a no-op for any other source. */
 void page_source_read_ahead(struct page_source *src);
 
