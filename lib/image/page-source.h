@@ -20,6 +20,28 @@ int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index 
 		     uint64_t npages, struct page_source **ret);
 void page_source_close(struct page_source *src);
 
+/*
+ * pages-PID.img kept elsewhere than in the image directory (a pre-dump of a chain in object
+ * storage, lib/storage/s3-chain.c): the directory holds pages-PID.img.remote instead, a marker
+ * whose bytes only these operations read, and pages-PID.sum as always. open() makes a reader
+ * for the object it names (in the process that reads: it is called at the first read, so after
+ * any fork) and checks that the object holds at least `bytes`; read() fills buf with its bytes
+ * [off, off + len) or fails with ctx's error naming it. Each block read is checked against its
+ * hash as a local one is. Set by the caller that made such a directory, NULL again after.
+ */
+#define PAGES_REMOTE_SUFFIX ".remote"
+#define PAGES_REMOTE_MAX    4096 /* bytes of a marker */
+
+struct page_remote_ops {
+	int (*open)(struct cryo_ctx *ctx, const char *marker, size_t len, uint64_t bytes,
+		    void **ret_reader);
+	int (*read)(void *reader, uint64_t off, void *buf, uint64_t len);
+	void (*close)(void *reader);
+	const char *(*where)(void *reader); /* the object, for messages */
+};
+
+void page_source_set_remote(const struct page_remote_ops *ops);
+
 /* A piece of a source made of others: bytes [off, off + len) of it are bytes [sub_off,
  * sub_off + len) of subs[sub]. */
 struct page_source_part {
