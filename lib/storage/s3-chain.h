@@ -5,7 +5,8 @@
  * objects, PREFIX/NAME for each of its files, and PREFIX/cryo-chain.json, written last, which
  * names them (size, XXH3-64) and the link's parent by its key relative to PREFIX. A link is
  * made in a local scratch directory and uploaded once it is whole; a restore downloads the
- * chain, each link checked against its metadata, and restores from the directories.
+ * chain's metadata, each link checked against its own, and restores from the directories,
+ * the pre-dumps' pages files read in the store by ranged GET as they are wanted.
  *
  * Locally each link lives in ROOT/PREFIX: the parent path an image holds, relative to its
  * directory, is then the parent's key relative to its own prefix ("../1"), as in the store.
