@@ -193,7 +193,8 @@ for mib in $sizes; do
 	rm -f "$work/blob"
 done
 shm_watch() { # out-file: from now until shm_stop, the peak of cryo's scratch in /dev/shm
-	( peak=0
+	( set +e +o pipefail # du finds no scratch directory most of the time
+	  peak=0
 	  while [ ! -e "$work/shm.stop" ]; do
 		cur=$(du -sbc /dev/shm/cryo-s3-* 2>/dev/null |
 			awk 'END {print $1 + 0}')
@@ -266,7 +267,7 @@ for mib in $chain_sizes; do
 		eval "m_$f=\$(median < \"\$work/\$f\")"
 		eval "[ -n \"\$m_$f\" ] || m_$f=0"
 	done
-	printf '%5d | %6.2f %6.2f %6.2f %6.2f | %6.0f %6.0f | %7.1f %7.1f %7.1f %7.2f | %6.0f %6s\n' \
+	printf '%5d | %6.2f %6.2f %6.2f %6.2f | %6.1f %6.1f | %7.1f %7.1f %7.1f %7.2f | %6.1f %6s\n' \
 		"$mib" "$m_e_dir" "$m_e_dbef" "$m_e_s3" "$m_e_s3bef" "$m_s_e" "$m_s_eb" \
 		"$m_l_dir" "$m_l_dbef" "$m_l_s3" "$(echo "$m_l_s3 / $m_l_dir" | bc -l)" "$m_s_l" "refused"
 	rm -rf "$work"/ch*

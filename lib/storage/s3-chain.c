@@ -337,7 +337,7 @@ static int mark_remote(struct cryo_ctx *ctx, struct s3 *s, const char *url, cons
 	if (r < 0)
 		return r;
 	log_info(ctx, "%s: %llu bytes left in the store, read as they are wanted", where,
-		  (unsigned long long)size);
+		 (unsigned long long)size);
 	len = asprintf(&text, "%s\n%s\n", url, f->name);
 	if (len < 0)
 		return -ENOMEM;
@@ -625,7 +625,7 @@ static int remote_read(void *reader, uint64_t off, void *buf, uint64_t len)
 }
 
 static const struct page_remote_ops remote_ops = {remote_open, remote_read, remote_close,
-						       remote_where};
+						  remote_where};
 
 void s3_chain_remote_pages(const struct cryo_s3_config *cfg, bool on)
 {

@@ -26,11 +26,11 @@
 #include "image/pagemap.h"
 #include "image/xfer.h"
 
-#define PG	 4096UL
-#define NPAGES	 160 /* 640 KiB: three checksum chunks, the last one short */
-#define PID_A	 100
-#define PID_B	 101
-#define PID_REM	 102
+#define PG	4096UL
+#define NPAGES	160 /* 640 KiB: three checksum chunks, the last one short */
+#define PID_A	100
+#define PID_B	101
+#define PID_REM 102
 
 static struct cryo_ctx *ctx;
 static char dir[64];
@@ -50,8 +50,9 @@ static void write_task(pid_t pid, const uint8_t *data, bool skip_img)
 	char name[64];
 
 	for (size_t i = 0; i < sizeof(sums) / sizeof(*sums); i++) {
-		size_t len = NPAGES * PG - i * XFER_CHUNK < XFER_CHUNK ? NPAGES * PG - i * XFER_CHUNK
-								      : XFER_CHUNK;
+		size_t len = NPAGES * PG - i * XFER_CHUNK < XFER_CHUNK
+				 ? NPAGES * PG - i * XFER_CHUNK
+				 : XFER_CHUNK;
 
 		sums[i] = XXH3_64bits(data + i * XFER_CHUNK, len);
 	}
@@ -141,8 +142,8 @@ static void test_parts(void **state)
 	for (size_t i = 0; i < n; off += map[i++].n * PG) {
 		const uint8_t *from = map[i].sub ? pages_b : pages_a;
 
-		parts[i] = (struct page_source_part){off, map[i].n * PG, map[i].sub,
-						     map[i].first * PG};
+		parts[i] =
+		    (struct page_source_part){off, map[i].n * PG, map[i].sub, map[i].first * PG};
 		memcpy(want + off, from + map[i].first * PG, map[i].n * PG);
 	}
 	subs[0] = open_task(PID_A);
@@ -162,11 +163,11 @@ static void test_parts(void **state)
 static void test_parts_refused(void **state)
 {
 	static const struct page_source_part bad[][2] = {
-	    {{0, PG, 0, 0}, {2 * PG, PG, 1, 0}}, /* a gap */
-	    {{0, PG, 0, 0}, {0, PG, 1, 0}},	 /* overlapping */
-	    {{0, PG, 0, 0}, {PG, 0, 1, 0}},	 /* empty */
-	    {{0, PG, 0, 0}, {PG, PG, 2, 0}},	 /* a sub that is not there */
-	    {{0, PG, 0, 0}, {PG, PG, 7, 0}},	 /* past the subs */
+	    {{0, PG, 0, 0}, {2 * PG, PG, 1, 0}},  /* a gap */
+	    {{0, PG, 0, 0}, {0, PG, 1, 0}},	  /* overlapping */
+	    {{0, PG, 0, 0}, {PG, 0, 1, 0}},	  /* empty */
+	    {{0, PG, 0, 0}, {PG, PG, 2, 0}},	  /* a sub that is not there */
+	    {{0, PG, 0, 0}, {PG, PG, 7, 0}},	  /* past the subs */
 	    {{PG, PG, 0, 0}, {2 * PG, PG, 1, 0}}, /* not from 0 */
 	};
 
@@ -190,8 +191,7 @@ static void test_parts_refused(void **state)
 /* The remote side: the marker names one buffer here. */
 static int opened, reads;
 
-static int rem_open(struct cryo_ctx *c, const char *marker, size_t len, uint64_t bytes,
-		    void **ret)
+static int rem_open(struct cryo_ctx *c, const char *marker, size_t len, uint64_t bytes, void **ret)
 {
 	if (len != 6 || memcmp(marker, "buffer", 6) || bytes != NPAGES * PG)
 		return cryo_err(c, -EINVAL, "bad marker");
