@@ -50,6 +50,7 @@ struct page_source {
 	 * the span of checked chunks in buf, from `cached` on */
 	char *marker;
 	size_t marker_len;
+	const struct page_remote_ops *ops; /* as they were at the open: this source's */
 	void *reader;
 	uint64_t span, span_max;
 	/* page_source_queue(): pieces of the current block waiting to be written, all at once */
@@ -73,7 +74,7 @@ void page_source_close(struct page_source *src)
 	free(src->subs);
 	free(src->parts);
 	if (src->reader)
-		remote_ops->close(src->reader);
+		src->ops->close(src->reader);
 	free(src->marker);
 	stream_block_close(src->sr);
 	if (src->fd >= 0)
@@ -169,6 +170,7 @@ static int remote_open(struct cryo_ctx *ctx, int dirfd, struct page_source *src)
 	if (len < 0)
 		return image_file_err(ctx, len, name);
 	src->marker_len = len;
+	src->ops = remote_ops;
 	return 1;
 }
 
@@ -179,8 +181,8 @@ static int remote_fill(struct page_source *src, uint64_t start, uint64_t idx)
 	int r = 0;
 
 	if (!src->reader)
-		r = remote_ops->open(src->ctx, src->marker, src->marker_len, src->total,
-				     &src->reader);
+		r = src->ops->open(src->ctx, src->marker, src->marker_len, src->total,
+				   &src->reader);
 	if (r < 0)
 		return r;
 	/* as many chunks as the span holds, and the hashes read at once */
@@ -190,7 +192,7 @@ static int remote_fill(struct page_source *src, uint64_t start, uint64_t idx)
 	if (n > nsums - idx)
 		n = nsums - idx;
 	len = src->total - start < n * src->chunk ? src->total - start : n * src->chunk;
-	r = remote_ops->read(src->reader, start, src->buf, len);
+	r = src->ops->read(src->reader, start, src->buf, len);
 	if (r < 0)
 		return r;
 	for (uint64_t i = 0; i < n; i++) {
@@ -200,7 +202,7 @@ static int remote_fill(struct page_source *src, uint64_t start, uint64_t idx)
 			return cryo_err(src->ctx, -EBADMSG,
 					"%s: pid %d: page data at offset %llu does not match its "
 					"checksum: the image is damaged",
-					remote_ops->where(src->reader), src->pid,
+					src->ops->where(src->reader), src->pid,
 					(unsigned long long)(start + a));
 	}
 	src->cached = start;
