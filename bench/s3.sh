@@ -16,20 +16,32 @@
 # object, hashing both times). `meta ms`: the part of the lazy restore from S3 spent reading the
 # image's metadata and index, as `cryo restore -v` says.
 #
+# Chain case (issue 16), at each --chain-sizes MiB (none: ""): a pre-dump then a dump --parent
+# of the holder, once to a local directory and once to the store, and their restores, eager
+# (`e.*`, seconds) and lazy to first instruction (`l.*`, ms), with `--before CRYO` (a build of
+# the engine before the change) run on the same images beside this one (`*.bef`); `shm` is the
+# peak of /dev/shm held by the restore's scratch directories (cryo-s3-*), sampled every
+# 20 ms, in MiB. The holder does not write between the links, so the pre-dump holds all the
+# memory and the final link none of it: the case of a job checkpointed by pre-dumps.
+#
 #   bench/s3.sh [--reps N] [--sizes "256 1024"] [--streams "1 2"] [--dir DIR]
+#               [--chain-sizes "1024"] [--before CRYO]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 CRYO=${CRYO:-$root/build/cryo}
 build=${CRYO_BUILD:-$root/build}
 reps=3 sizes="256 1024" streams_list="1 2" dir=${BENCH_DIR:-/var/tmp}
+chain_sizes=1024 BEFORE=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2 ;;
 	--sizes) sizes=$2; shift 2 ;;
 	--streams) streams_list=$2; shift 2 ;;
 	--dir) dir=$2; shift 2 ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	--chain-sizes) chain_sizes=$2; shift 2 ;;
+	--before) BEFORE=$2; shift 2 ;;
+	-h|--help) sed -n '2,28p' "$0"; exit 0 ;;
 	*) echo "s3.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -180,5 +192,86 @@ for mib in $sizes; do
 	done
 	rm -f "$work/blob"
 done
+shm_watch() { # out-file: from now until shm_stop, the peak of cryo's scratch in /dev/shm
+	( set +e +o pipefail # du finds no scratch directory most of the time
+	  peak=0
+	  while [ ! -e "$work/shm.stop" ]; do
+		cur=$(du -sbc /dev/shm/cryo-s3-* 2>/dev/null |
+			awk 'END {print $1 + 0}')
+		[ "$cur" -gt "$peak" ] && peak=$cur
+		sleep 0.02
+	  done
+	  echo "$peak / 1048576" | bc -l >> "$1" ) &
+	shm_pid=$!
+}
+shm_stop() { touch "$work/shm.stop"; wait "$shm_pid"; rm -f "$work/shm.stop"; }
+chain_restore() { # cryo lazy(0/1) time-file shm-file image [verify]: one restore of a chain
+	local bin=$1 lazy=$2 t0 t1 root server=
+	fresh_out
+	rm -f "$work/pid"
+	shm_watch "$4"
+	t0=$(now)
+	if [ "$lazy" = 1 ]; then
+		"$bin" restore -D "$5" --lazy --detach --pidfile "$work/pid" -v </dev/null \
+			>/dev/null 2>"$work/lazy.err" &
+	else
+		"$bin" restore -D "$5" --detach --pidfile "$work/pid" </dev/null \
+			>/dev/null 2>"$work/lazy.err" &
+	fi
+	wait $! || { shm_stop; cat "$work/lazy.err" >&2; return 1; }
+	t1=$(now)
+	shm_stop
+	if [ "$lazy" = 1 ]; then echo "($t1 - $t0) * 1000" | bc -l >> "$3"; else echo "$t1 - $t0" | bc -l >> "$3"; fi
+	root=$(cat "$work/pid")
+	server=$(sed -n 's/.*lazy page server: pid \([0-9]*\).*/\1/p' "$work/lazy.err")
+	pids+=("$root")
+	[ -n "$server" ] && pids+=("$server")
+	[ -z "${6:-}" ] || check_holder "$root"
+	kill -9 "$root"
+	gone "$root"
+	[ -z "$server" ] || gone "$server"
+}
+
+if [ -n "$chain_sizes" ]; then
+	printf '\nchain (pre-dump + dump --parent), %s; medians of %d\n' \
+		"${BEFORE:+before: $BEFORE}" "$reps"
+	printf '%5s | %6s %6s %6s %6s | %6s %6s | %7s %7s %7s %7s | %6s %6s\n' MiB \
+		e.dir e.dbef e.s3 e.s3bef shm.e shm.eb l.dirms l.dbefms l.s3ms "l.s3/dr" shm.l shm.lb
+fi
+for mib in $chain_sizes; do
+	for f in e_dir e_dbef e_s3 e_s3bef s_e s_eb l_dir l_dbef l_s3 s_l s_lb s_x; do : > "$work/$f"; done
+	start_holder "$mib"
+	for rep in $(seq "$reps"); do
+		rm -rf "$work/ch$rep"; mkdir -p "$work/ch$rep"
+		"$CRYO" pre-dump -t "$hpid" -D "$work/ch$rep/1" >/dev/null 2>&1
+		"$CRYO" dump -t "$hpid" -D "$work/ch$rep/2" --parent "$work/ch$rep/1" --leave-running >/dev/null 2>&1
+		"$CRYO" pre-dump -t "$hpid" -D "s3://$bucket/ch$mib-r$rep/1" >/dev/null 2>&1
+		"$CRYO" dump -t "$hpid" -D "s3://$bucket/ch$mib-r$rep/2" --parent "s3://$bucket/ch$mib-r$rep/1" \
+			--leave-running >/dev/null 2>&1
+	done
+	kill -9 "$hpid"; wait "$hpid" 2>/dev/null || true
+	for rep in $(seq "$reps"); do
+		verify=; [ "$rep" = 1 ] && verify=1
+		s3img="s3://$bucket/ch$mib-r$rep/2"
+		chain_restore "$CRYO" 0 "$work/e_dir" "$work/s_x" "$work/ch$rep/2" $verify
+		chain_restore "$CRYO" 0 "$work/e_s3" "$work/s_e" "$s3img" $verify
+		chain_restore "$CRYO" 1 "$work/l_dir" "$work/s_x" "$work/ch$rep/2" $verify
+		chain_restore "$CRYO" 1 "$work/l_s3" "$work/s_l" "$s3img" $verify
+		if [ -n "$BEFORE" ]; then
+			chain_restore "$BEFORE" 0 "$work/e_dbef" "$work/s_x" "$work/ch$rep/2"
+			chain_restore "$BEFORE" 0 "$work/e_s3bef" "$work/s_eb" "$s3img"
+			chain_restore "$BEFORE" 1 "$work/l_dbef" "$work/s_x" "$work/ch$rep/2"
+		fi
+	done
+	for f in e_dir e_dbef e_s3 e_s3bef s_e s_eb l_dir l_dbef l_s3 s_l; do
+		eval "m_$f=\$(median < \"\$work/\$f\")"
+		eval "[ -n \"\$m_$f\" ] || m_$f=0"
+	done
+	printf '%5d | %6.2f %6.2f %6.2f %6.2f | %6.1f %6.1f | %7.1f %7.1f %7.1f %7.2f | %6.1f %6s\n' \
+		"$mib" "$m_e_dir" "$m_e_dbef" "$m_e_s3" "$m_e_s3bef" "$m_s_e" "$m_s_eb" \
+		"$m_l_dir" "$m_l_dbef" "$m_l_s3" "$(echo "$m_l_s3 / $m_l_dir" | bc -l)" "$m_s_l" "refused"
+	rm -rf "$work"/ch*
+done
+[ -z "$chain_sizes" ] || echo "chain: e.*: eager restore wall (s); l.*: lazy restore to first instruction (ms); *bef: --before's cryo on the same images (0: not run); shm.*: peak MiB of scratch in /dev/shm (e: eager from S3, l: lazy from S3; before, lazy from S3 was refused)"
 echo "put/putcpu: curl's one PUT (wall, server CPU); dir/s3: dump wall; dircpu/s3cpu: the dumps' own CPU (cryo + pump); srvcpu: the server's CPU during the S3 dump; e.*: eager restore wall; l.*: lazy restore to first instruction"
 echo "targets: dump to S3 speed >= 0.8x the dir's (s3/dr of the dump <= 1.25); lazy s3/dr <= 2, flat in MiB"

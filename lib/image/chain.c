@@ -405,15 +405,48 @@ static bool covered(const struct page_run *runs, uint64_t n, uint64_t a, uint64_
 	return true;
 }
 
-static int fill_level(struct cryo_ctx *ctx, const struct chain *c, size_t l, pid_t pid,
-		      const struct chain_want *want, size_t n)
+/* A piece of what a caller wants, found in level `level` of the chain at byte `off` of its
+ * task's pages. */
+struct chain_piece {
+	uint64_t dest;
+	uint64_t len;
+	uint64_t off;
+	uint32_t level;
+};
+
+struct piece_list {
+	struct chain_piece *p;
+	size_t n, cap;
+};
+
+static int piece_add(struct piece_list *pl, struct chain_piece pc)
+{
+	if (pl->n == pl->cap) {
+		size_t cap = pl->cap ? pl->cap * 2 : 64;
+		struct chain_piece *np = realloc(pl->p, cap * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		pl->p = np;
+		pl->cap = cap;
+	}
+	pl->p[pl->n++] = pc;
+	return 0;
+}
+
+/*
+ * Where level l and those below it hold want (sorted, disjoint): appended to pl, the pieces of
+ * level l first (in the order of want), then those of the levels below. Reads only pagemaps:
+ * no page is read here.
+ */
+static int resolve_level(struct cryo_ctx *ctx, const struct chain *c, size_t l, pid_t pid,
+			 const struct chain_want *want, size_t n, struct piece_list *pl)
 {
 	const struct chain_level *lv = &c->lv[l];
 	const struct predump_task *t = predump_find(&lv->meta, pid);
 	_cleanup_free_ struct page_run *own = NULL, *par = NULL;
 	_cleanup_free_ uint64_t *offs = NULL;
 	_cleanup_free_ struct chain_want *next = NULL;
-	struct page_source *src = NULL;
 	uint64_t nown, npar, off = 0;
 	size_t nnext = 0, cap = 0;
 	int r;
@@ -443,13 +476,9 @@ static int fill_level(struct cryo_ctx *ctx, const struct chain *c, size_t l, pid
 				/* In this image: up to the end of the run. */
 				b = own[i].vaddr + own[i].npages * PAGE_SZ;
 				b = b < end ? b : end;
-				if (!src)
-					r = page_source_open(ctx, lv->dirfd, lv->idx, pid, t->pages,
-							     &src);
-				if (r >= 0)
-					r = page_source_queue(src, offs[i] + (a - own[i].vaddr),
-							      offs[i] + (b - own[i].vaddr),
-							      want[w].dest + (a - want[w].vaddr));
+				r = piece_add(pl, (struct chain_piece){
+						      want[w].dest + (a - want[w].vaddr), b - a,
+						      offs[i] + (a - own[i].vaddr), (uint32_t)l});
 				a = b;
 				continue;
 			}
@@ -478,30 +507,127 @@ static int fill_level(struct cryo_ctx *ctx, const struct chain *c, size_t l, pid
 			a = b;
 		}
 	}
-	if (src && r >= 0)
-		r = page_source_flush(src);
-	page_source_close(src);
-	if (r < 0)
-		return cryo_err_wrap(ctx, r, "parent image %s", lv->name);
-	if (!nnext)
-		return 0;
+	if (r < 0 || !nnext)
+		return r;
 	if (l + 1 == c->n)
 		return cryo_err(ctx, -EINVAL,
 				"pid %d: pages at %#llx are left to the parent of %s, "
 				"which has none",
 				pid, (unsigned long long)next[0].vaddr, lv->name);
-	return fill_level(ctx, c, l + 1, pid, next, nnext);
+	return resolve_level(ctx, c, l + 1, pid, next, nnext, pl);
 }
 
-int chain_fill(struct cryo_ctx *ctx, const struct chain *c, pid_t pid,
-	       const struct chain_want *want, size_t n)
+static int chain_resolve(struct cryo_ctx *ctx, const struct chain *c, pid_t pid,
+			 const struct chain_want *want, size_t n, struct piece_list *pl)
 {
-	if (!n)
-		return 0;
 	if (!c || !c->n)
 		return cryo_err(ctx, -EINVAL,
 				"pid %d: pages left to a parent, but the image has "
 				"none",
 				pid);
-	return fill_level(ctx, c, 0, pid, want, n);
+	return resolve_level(ctx, c, 0, pid, want, n, pl);
+}
+
+static int level_source_open(struct cryo_ctx *ctx, const struct chain *c, size_t l, pid_t pid,
+			     struct page_source **ret)
+{
+	const struct chain_level *lv = &c->lv[l];
+	const struct predump_task *t = predump_find(&lv->meta, pid);
+	return t ? page_source_open(ctx, lv->dirfd, lv->idx, pid, t->pages, ret) : -ENOENT;
+}
+
+int chain_fill(struct cryo_ctx *ctx, const struct chain *c, pid_t pid,
+	       const struct chain_want *want, size_t n)
+{
+	struct piece_list pl = {0};
+	struct page_source *src = NULL;
+	uint32_t level = 0;
+	int r;
+
+	if (!n)
+		return 0;
+	r = chain_resolve(ctx, c, pid, want, n, &pl);
+	if (r < 0) {
+		free(pl.p);
+		return r;
+	}
+	/* The pieces of one level come together, each level's in order: each source is read
+	 * forward, a checked block at a time. */
+	for (size_t i = 0; i < pl.n && r >= 0; i++) {
+		const struct chain_piece *pc = &pl.p[i];
+
+		if (src && pc->level != level) {
+			r = page_source_flush(src);
+			page_source_close(src);
+			src = NULL;
+			if (r < 0)
+				break;
+		}
+		level = pc->level;
+		if (!src)
+			r = level_source_open(ctx, c, level, pid, &src);
+		if (r >= 0)
+			r = page_source_queue(src, pc->off, pc->off + pc->len, pc->dest);
+	}
+	if (src && r >= 0)
+		r = page_source_flush(src);
+	page_source_close(src);
+	free(pl.p);
+	return r < 0 ? cryo_err_wrap(ctx, r, "parent image %s", c->lv[level].name) : 0;
+}
+
+static int part_cmp(const void *a, const void *b)
+{
+	const struct page_source_part *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+int chain_source_open(struct cryo_ctx *ctx, const struct chain *c, int dirfd,
+		      const struct stream_index *idx, pid_t pid, uint64_t npages,
+		      const struct page_run *par, uint64_t npar, struct page_source **ret)
+{
+	_cleanup_free_ struct chain_want *want = malloc((npar + 1) * sizeof(*want));
+	struct page_source **subs = calloc(CHAIN_MAX + 2, sizeof(*subs));
+	struct piece_list pl = {0};
+	struct page_source_part *parts = NULL;
+	uint64_t voff = npages * PAGE_SZ;
+	size_t nparts = 0;
+	int r = want && subs ? 0 : -ENOMEM;
+
+	for (uint64_t i = 0; r >= 0 && i < npar; voff += par[i++].npages * PAGE_SZ)
+		want[i] = (struct chain_want){par[i].vaddr, par[i].npages * PAGE_SZ, voff};
+	if (r >= 0 && npar)
+		r = chain_resolve(ctx, c, pid, want, npar, &pl);
+	if (r >= 0) {
+		parts = calloc(pl.n + 2, sizeof(*parts));
+		r = parts ? 0 : -ENOMEM;
+	}
+	if (r >= 0 && npages) {
+		parts[nparts++] = (struct page_source_part){0, npages * PAGE_SZ, 0, 0};
+		r = page_source_open(ctx, dirfd, idx, pid, npages, &subs[0]);
+	}
+	for (size_t i = 0; r >= 0 && i < pl.n; i++) {
+		const struct chain_piece *pc = &pl.p[i];
+
+		parts[nparts++] =
+		    (struct page_source_part){pc->dest, pc->len, pc->level + 1, pc->off};
+		if (!subs[pc->level + 1]) {
+			r = level_source_open(ctx, c, pc->level, pid, &subs[pc->level + 1]);
+			if (r < 0)
+				cryo_err_wrap(ctx, r, "parent image %s", c->lv[pc->level].name);
+		}
+	}
+	free(pl.p);
+	if (r >= 0)
+		qsort(parts, nparts, sizeof(*parts), part_cmp);
+	if (r < 0) {
+		for (size_t i = 0; subs && i < CHAIN_MAX + 2; i++)
+			page_source_close(subs[i]);
+		free(subs);
+		free(parts);
+		return r;
+	}
+	/* Takes subs and parts, whatever it returns. */
+	return page_source_open_parts(ctx, pid, subs, CHAIN_MAX + 1, parts, nparts, ret);
 }

@@ -88,4 +88,19 @@ struct chain_want {
 int chain_fill(struct cryo_ctx *ctx, const struct chain *c, pid_t pid,
 	       const struct chain_want *want, size_t n);
 
+struct page_source;
+struct stream_index;
+
+/*
+ * A page source (page-source.h) over task pid's pages in an incremental image and its chain,
+ * for the lazy page server: bytes [0, npages * 4096) are its own pages in the image at dirfd
+ * (in streams when idx is given), and its parent runs `par` (sorted, as parentmap_load() gives
+ * them) follow back to back, in their order, each byte served from the link of the chain that
+ * holds it (resolved here once, from the pagemaps; the pages are read on demand, each checked
+ * block against its hash). *ret is the caller's.
+ */
+int chain_source_open(struct cryo_ctx *ctx, const struct chain *c, int dirfd,
+		      const struct stream_index *idx, pid_t pid, uint64_t npages,
+		      const struct page_run *par, uint64_t npar, struct page_source **ret);
+
 #endif

@@ -12,6 +12,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "image/xfer.h"
+#include "image-dir.h"
 #include "image.h"
 #include "page-source.h"
 #include "pagemap.h"
@@ -23,6 +24,14 @@
 
 #define QUEUE_MAX 1024 /* iovecs per process_vm_writev */
 #define SUMS_READ 512  /* hashes read at once (4 KiB): 128 MiB of pages at 256 KiB a chunk */
+#define REMOTE_SPAN (8UL << 20) /* bytes of a remote pages file asked for at once, at most */
+
+static const struct page_remote_ops *remote_ops;
+
+void page_source_set_remote(const struct page_remote_ops *ops)
+{
+	remote_ops = ops;
+}
 
 struct page_source {
 	struct cryo_ctx *ctx;
@@ -37,17 +46,36 @@ struct page_source {
 	uint64_t chunk; /* bytes per checksum */
 	void *buf;
 	uint64_t cached; /* start of the chunk in buf, or UINT64_MAX */
+	/* pages-PID.img elsewhere (page_remote_ops): its marker, the reader once opened, and
+	 * the span of checked chunks in buf, from `cached` on */
+	char *marker;
+	size_t marker_len;
+	const struct page_remote_ops *ops; /* as they were at the open: this source's */
+	void *reader;
+	uint64_t span, span_max;
 	/* page_source_queue(): pieces of the current block waiting to be written, all at once */
 	const char *qdata;
 	uint64_t qstart, qlen;
 	struct iovec qlocal[QUEUE_MAX], qremote[QUEUE_MAX];
 	int nq;
+	/* page_source_open_parts(): pieces of others */
+	struct page_source **subs;
+	uint32_t nsubs;
+	struct page_source_part *parts;
+	size_t nparts;
 };
 
 void page_source_close(struct page_source *src)
 {
 	if (!src)
 		return;
+	for (uint32_t i = 0; i < src->nsubs; i++)
+		page_source_close(src->subs[i]);
+	free(src->subs);
+	free(src->parts);
+	if (src->reader)
+		src->ops->close(src->reader);
+	free(src->marker);
 	stream_block_close(src->sr);
 	if (src->fd >= 0)
 		close(src->fd);
@@ -61,6 +89,125 @@ void page_source_read_ahead(struct page_source *src)
 {
 	if (src->sr)
 		stream_block_read_ahead(src->sr);
+	for (uint32_t i = 0; i < src->nsubs; i++)
+		if (src->subs[i])
+			page_source_read_ahead(src->subs[i]);
+}
+
+int page_source_open_parts(struct cryo_ctx *ctx, pid_t pid, struct page_source **subs,
+			   uint32_t nsubs, struct page_source_part *parts, size_t nparts,
+			   struct page_source **ret)
+{
+	struct page_source *src = calloc(1, sizeof(*src));
+	uint64_t at = 0;
+
+	if (!src) {
+		for (uint32_t i = 0; i < nsubs; i++)
+			page_source_close(subs[i]);
+		free(subs);
+		free(parts);
+		return -ENOMEM;
+	}
+	*src = (struct page_source){.ctx = ctx, .pid = pid, .fd = -1, .sum_fd = -1,
+				    .cached = UINT64_MAX, .subs = subs, .nsubs = nsubs,
+				    .parts = parts, .nparts = nparts};
+	for (size_t i = 0; i < nparts; at += parts[i++].len)
+		if (parts[i].off != at || !parts[i].len || parts[i].sub >= nsubs ||
+		    !subs[parts[i].sub]) {
+			page_source_close(src);
+			return cryo_err(ctx, -EINVAL, "pid %d: page sources do not line up at %llu",
+					pid, (unsigned long long)at);
+		}
+	src->total = at;
+	*ret = src;
+	return 0;
+}
+
+/* The block of the part holding off: the sub's block around it, cut to the part. */
+static int parts_get(struct page_source *src, uint64_t off, const char **ret_data,
+		     uint64_t *ret_start, uint64_t *ret_len)
+{
+	size_t lo = 0, hi = src->nparts;
+	const struct page_source_part *p;
+	const char *data;
+	uint64_t start, len, a, b;
+	int r;
+
+	if (off >= src->total)
+		return -ERANGE;
+	while (hi - lo > 1) { /* the last part that starts at or before off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (src->parts[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	p = &src->parts[lo];
+	r = page_source_get(src->subs[p->sub], p->sub_off + (off - p->off), &data, &start, &len);
+	if (r < 0)
+		return r;
+	a = start > p->sub_off ? start : p->sub_off;
+	b = start + len < p->sub_off + p->len ? start + len : p->sub_off + p->len;
+	*ret_data = data + (a - start);
+	*ret_start = p->off + (a - p->sub_off);
+	*ret_len = b - a;
+	return 0;
+}
+
+/* 1 if the task's pages file is elsewhere (its marker read into src), 0 if not. */
+static int remote_open(struct cryo_ctx *ctx, int dirfd, struct page_source *src)
+{
+	char name[64];
+	ssize_t len;
+
+	if (!remote_ops)
+		return 0;
+	snprintf(name, sizeof(name), "pages-%d.img" PAGES_REMOTE_SUFFIX, src->pid);
+	len = image_file_read(dirfd, name, PAGES_REMOTE_MAX, &src->marker);
+	if (len == -ENOENT)
+		return 0;
+	if (len < 0)
+		return image_file_err(ctx, len, name);
+	src->marker_len = len;
+	src->ops = remote_ops;
+	return 1;
+}
+
+/* Chunks [idx, idx + n) of a remote pages file into buf, each checked against its hash. */
+static int remote_fill(struct page_source *src, uint64_t start, uint64_t idx)
+{
+	uint64_t nsums = (src->total + src->chunk - 1) / src->chunk, len, n;
+	int r = 0;
+
+	if (!src->reader)
+		r = src->ops->open(src->ctx, src->marker, src->marker_len, src->total,
+				   &src->reader);
+	if (r < 0)
+		return r;
+	/* as many chunks as the span holds, and the hashes read at once */
+	n = src->span_max / src->chunk;
+	if (n > src->sums_first + src->sums_n - idx)
+		n = src->sums_first + src->sums_n - idx;
+	if (n > nsums - idx)
+		n = nsums - idx;
+	len = src->total - start < n * src->chunk ? src->total - start : n * src->chunk;
+	r = src->ops->read(src->reader, start, src->buf, len);
+	if (r < 0)
+		return r;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t a = i * src->chunk, l = len - a < src->chunk ? len - a : src->chunk;
+
+		if (XXH3_64bits((char *)src->buf + a, l) != src->sums[idx + i - src->sums_first])
+			return cryo_err(src->ctx, -EBADMSG,
+					"%s: pid %d: page data at offset %llu does not match its "
+					"checksum: the image is damaged",
+					src->ops->where(src->reader), src->pid,
+					(unsigned long long)(start + a));
+	}
+	src->cached = start;
+	src->span = len;
+	return 0;
 }
 
 int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
@@ -78,14 +225,23 @@ int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index 
 	if (idx) {
 		r = stream_block_open(ctx, idx, dirfd, pid, &src->sr);
 	} else {
-		r = pages_file_open(ctx, dirfd, &t, &src->fd, &src->base);
+		r = remote_open(ctx, dirfd, src);
+		if (r == 0)
+			r = pages_file_open(ctx, dirfd, &t, &src->fd, &src->base);
+		else if (r > 0)
+			r = 0;
 		if (!r)
 			r = pagesum_open(ctx, dirfd, &t, &src->sum_fd, &src->chunk);
-		if (!r && posix_memalign(&src->buf, 4096, src->chunk))
+		/* remote: up to REMOTE_SPAN at once, whole chunks */
+		if (!r && src->marker)
+			src->span_max = src->chunk < REMOTE_SPAN
+					    ? REMOTE_SPAN / src->chunk * src->chunk
+					    : src->chunk;
+		if (!r && posix_memalign(&src->buf, 4096, src->marker ? src->span_max : src->chunk))
 			r = -ENOMEM;
 		/* Faulted in at once: page by page, a first read into it costs much more here,
 		 * on the path to a lazy tree's first instruction. */
-		if (!r)
+		if (!r && !src->marker)
 			madvise(src->buf, src->chunk, MADV_POPULATE_WRITE);
 	}
 	if (r < 0) {
@@ -104,15 +260,24 @@ int page_source_get(struct page_source *src, uint64_t off, const char **ret_data
 
 	if (src->sr)
 		return stream_block_get(src->sr, off, (const void **)ret_data, ret_start, ret_len);
+	if (src->parts)
+		return parts_get(src, off, ret_data, ret_start, ret_len);
 	if (off >= src->total)
 		return -ERANGE;
 	start = off / src->chunk * src->chunk;
 	len = src->total - start < src->chunk ? src->total - start : src->chunk;
+	if (src->marker && src->cached != UINT64_MAX && start >= src->cached &&
+	    start < src->cached + src->span) {
+		*ret_data = (const char *)src->buf + (start - src->cached);
+		*ret_start = start;
+		*ret_len = len;
+		return 0;
+	}
 	if (src->cached != start) {
 		uint64_t idx = start / src->chunk;
 
 		src->cached = UINT64_MAX;
-		r = pread_all(src->fd, src->buf, len, src->base + start);
+		r = src->marker ? 0 : pread_all(src->fd, src->buf, len, src->base + start);
 		if (r >= 0 && (idx < src->sums_first || idx >= src->sums_first + src->sums_n)) {
 			uint64_t nsums = (src->total + src->chunk - 1) / src->chunk;
 
@@ -122,6 +287,16 @@ int page_source_get(struct page_source *src, uint64_t off, const char **ret_data
 				      sizeof(struct pagesum_hdr) + idx * sizeof(*src->sums));
 			if (r < 0)
 				src->sums_n = 0;
+		}
+		if (r >= 0 && src->marker) {
+			r = remote_fill(src, start, idx);
+			if (r < 0)
+				return cryo_err_wrap(src->ctx, r, "pid %d: read pages at %llu",
+						     src->pid, (unsigned long long)start);
+			*ret_data = src->buf;
+			*ret_start = start;
+			*ret_len = len;
+			return 0;
 		}
 		if (r < 0)
 			return cryo_err(src->ctx, r, "pid %d: read pages at %llu", src->pid,

@@ -19,6 +19,44 @@ struct page_source;
 int page_source_open(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
 		     uint64_t npages, struct page_source **ret);
 void page_source_close(struct page_source *src);
+
+/*
+ * pages-PID.img kept elsewhere than in the image directory (a pre-dump of a chain in object
+ * storage, lib/storage/s3-chain.c): the directory holds pages-PID.img.remote instead, a marker
+ * whose bytes only these operations read, and pages-PID.sum as always. open() makes a reader
+ * for the object it names (in the process that reads: it is called at the first read, so after
+ * any fork) and checks that the object holds at least `bytes`; read() fills buf with its bytes
+ * [off, off + len) or fails with ctx's error naming it. Each block read is checked against its
+ * hash as a local one is. Set by the caller that made such a directory, NULL again after.
+ */
+#define PAGES_REMOTE_SUFFIX ".remote"
+#define PAGES_REMOTE_MAX    4096 /* bytes of a marker */
+
+struct page_remote_ops {
+	int (*open)(struct cryo_ctx *ctx, const char *marker, size_t len, uint64_t bytes,
+		    void **ret_reader);
+	int (*read)(void *reader, uint64_t off, void *buf, uint64_t len);
+	void (*close)(void *reader);
+	const char *(*where)(void *reader); /* the object, for messages */
+};
+
+void page_source_set_remote(const struct page_remote_ops *ops);
+
+/* A piece of a source made of others: bytes [off, off + len) of it are bytes [sub_off,
+ * sub_off + len) of subs[sub]. */
+struct page_source_part {
+	uint64_t off, len;
+	uint32_t sub;
+	uint64_t sub_off;
+};
+
+/* A source whose pages are pieces of others' (an incremental image's pages with those it
+ * takes from its chain: chain_source_open()): parts sorted by off, back to back from 0, each
+ * naming one of subs[0..nsubs) that is not NULL. Takes subs (closing each) and parts, whether
+ * it succeeds or not. A block it gives is the part of a sub's block inside one part. */
+int page_source_open_parts(struct cryo_ctx *ctx, pid_t pid, struct page_source **subs,
+			   uint32_t nsubs, struct page_source_part *parts, size_t nparts,
+			   struct page_source **ret);
 /* Remote frames fetched ahead (stream_block_read_ahead()); a no-op for any other source. */
 void page_source_read_ahead(struct page_source *src);
 

@@ -35,6 +35,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "image/chain.h"
 #include "image/hotset.h"
 #include "image/xfer.h"
 #include "image/page-source.h"
@@ -65,6 +66,32 @@ static int source_open(struct cryo_ctx *ctx, const struct rst_shared *sh, const 
 		       struct page_source **ret)
 {
 	return page_source_open(ctx, sh->dirfd, sh->pages, t->pid, t->pages, ret);
+}
+
+/* The runs a task of an incremental image takes from its chain (none for another image). */
+static int parent_runs(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+		       struct page_run **ret, uint64_t *ret_n)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	return sh->chain && t->parent_pages ? parentmap_load(ctx, sh->dirfd, t, ret, ret_n) : 0;
+}
+
+/* The server's source of a task's pages: of an incremental image, its own pages followed by
+ * its parent runs', each served from the link of the chain that holds it (chain_source_open();
+ * task_runs() gives each parent run its offset there). */
+static int server_source_open(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			      const struct img_task *t, struct page_source **ret)
+{
+	_cleanup_free_ struct page_run *par = NULL;
+	uint64_t npar;
+	int r = parent_runs(ctx, sh, t, &par, &npar);
+
+	if (r < 0 || !npar)
+		return r < 0 ? r : source_open(ctx, sh, t, ret);
+	r = chain_source_open(ctx, sh->chain, sh->dirfd, sh->pages, t->pid, t->pages, par, npar,
+			      ret);
+	return r < 0 ? cryo_err_wrap(ctx, r, "pid %d: pages of its parent chain", t->pid) : 0;
 }
 
 /*
@@ -213,6 +240,85 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	return r < 0 ? cryo_err_wrap(ctx, r, "pid %d: load pages", t->pid) : 0;
 }
 
+/* Appends [a, b) to a growing list of ranges. */
+static int range_add(uint64_t (**rg)[2], size_t *n, size_t *cap, uint64_t a, uint64_t b)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		uint64_t(*nr)[2] = realloc(*rg, c * sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		*rg = nr;
+		*cap = c;
+	}
+	(*rg)[*n][0] = a;
+	(*rg)[(*n)++][1] = b;
+	return 0;
+}
+
+int restore_lazy_fill_parent(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			     const struct img_task *t, const struct chain_want *want,
+			     const bool *lazy, size_t n)
+{
+	_cleanup_free_ uint64_t(*rg)[2] = NULL;
+	_cleanup_free_ uint64_t(*pc)[2] = NULL;
+	_cleanup_free_ struct chain_want *out = NULL;
+	size_t nrg = 0, k = 0, nout = 0, cap_out = 0, npc, cap_pc = 0;
+	uint64_t pg;
+	int r = hot_ranges(sh, t, &rg, &nrg);
+
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		uint64_t va = want[i].vaddr, len = want[i].len;
+
+		npc = 0;
+		if (!lazy[i]) {
+			r = range_add(&pc, &npc, &cap_pc, va, va + len);
+		} else {
+			/* What restore_lazy_fill_eager() loads of the image's own runs. */
+			for (uint32_t q = 0; r >= 0 && hot_page(t, va, len, q, &pg); q++)
+				r = range_add(&pc, &npc, &cap_pc, pg, pg + PAGE_SZ);
+			while (k < nrg && rg[k][1] <= va)
+				k++;
+			for (size_t j = k; r >= 0 && j < nrg && rg[j][0] < va + len; j++) {
+				uint64_t a, b;
+
+				if (hot_piece(rg, j, va, len, &a, &b))
+					r = range_add(&pc, &npc, &cap_pc, a, b);
+			}
+			if (npc > 1)
+				qsort(pc, npc, sizeof(*pc), range_cmp);
+		}
+		/* Sorted; merged where they overlap (a thread's rseq page in its stack's). */
+		for (size_t j = 0; r >= 0 && j < npc; j++) {
+			if (nout && out[nout - 1].vaddr >= va &&
+			    out[nout - 1].vaddr + out[nout - 1].len >= pc[j][0]) {
+				uint64_t end = out[nout - 1].vaddr + out[nout - 1].len;
+
+				if (pc[j][1] > end)
+					out[nout - 1].len = pc[j][1] - out[nout - 1].vaddr;
+				continue;
+			}
+			if (nout == cap_out) {
+				size_t c = cap_out ? cap_out * 2 : 16;
+				struct chain_want *nw = realloc(out, c * sizeof(*nw));
+
+				if (!nw) {
+					r = -ENOMEM;
+					break;
+				}
+				out = nw;
+				cap_out = c;
+			}
+			out[nout++] = (struct chain_want){pc[j][0], pc[j][1] - pc[j][0],
+							  want[i].dest + (pc[j][0] - va)};
+		}
+	}
+	if (r >= 0)
+		r = chain_fill(ctx, sh->chain, t->pid, out, nout);
+	return r;
+}
+
 /* --- the server ------------------------------------------------------------------------- */
 
 struct lazy_run {
@@ -332,38 +438,57 @@ static int mark_hot(const struct rst_shared *sh, const struct img_task *t, struc
 	return r;
 }
 
-/* The runs of a task that live in lazy mappings, each with its place in the task's pages. */
+/* Adds run (vaddr, npages), at offset off of the server's source, if it lies in a lazy
+ * mapping. */
+static int add_run(const struct img_task *t, struct lazy_task *lt, const struct page_run *run,
+		   uint64_t off)
+{
+	const struct img_vma *v = NULL;
+	struct lazy_run *lr;
+
+	for (uint32_t k = 0; k < t->nvmas; k++)
+		if (run->vaddr >= t->vmas[k].start && run->vaddr < t->vmas[k].end)
+			v = &t->vmas[k];
+	if (!v || !restore_lazy_vma(v))
+		return 0;
+	lr = &lt->runs[lt->nruns++];
+	*lr = (struct lazy_run){run->vaddr, run->vaddr, run->npages * PAGE_SZ, off,
+				calloc(run->npages, 1)};
+	if (!lr->done)
+		return -ENOMEM;
+	lt->left += run->npages;
+	return 0;
+}
+
+/* The runs of a task that live in lazy mappings, each with its place in the task's pages: its
+ * own, and those it takes from its parent chain after them (server_source_open()), merged in
+ * address order. */
 static int task_runs(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
 		     struct lazy_task *lt)
 {
-	_cleanup_free_ struct page_run *runs = NULL;
-	uint64_t nruns, off = 0;
+	_cleanup_free_ struct page_run *runs = NULL, *par = NULL;
+	uint64_t nruns, npar, off = 0, poff = t->pages * PAGE_SZ, i = 0, j = 0;
 	int r;
 
 	r = sh->pages ? pagemap_load(ctx, sh->dirfd, t, &runs, &nruns)
 		      : pagemap_read(ctx, sh->dirfd, t, &runs, &nruns);
+	if (r >= 0)
+		r = parent_runs(ctx, sh, t, &par, &npar);
 	if (r < 0)
 		return r;
-	lt->runs = calloc(nruns + 1, sizeof(*lt->runs));
+	lt->runs = calloc(nruns + npar + 1, sizeof(*lt->runs));
 	if (!lt->runs)
 		return -ENOMEM;
-	for (uint64_t i = 0; i < nruns; off += runs[i++].npages * PAGE_SZ) {
-		const struct img_vma *v = NULL;
-		struct lazy_run *lr;
-
-		for (uint32_t k = 0; k < t->nvmas; k++)
-			if (runs[i].vaddr >= t->vmas[k].start && runs[i].vaddr < t->vmas[k].end)
-				v = &t->vmas[k];
-		if (!v || !restore_lazy_vma(v))
-			continue;
-		lr = &lt->runs[lt->nruns++];
-		*lr = (struct lazy_run){runs[i].vaddr, runs[i].vaddr, runs[i].npages * PAGE_SZ, off,
-					calloc(runs[i].npages, 1)};
-		if (!lr->done)
-			return -ENOMEM;
-		lt->left += runs[i].npages;
+	while (r >= 0 && (i < nruns || j < npar)) {
+		if (j == npar || (i < nruns && runs[i].vaddr < par[j].vaddr)) {
+			r = add_run(t, lt, &runs[i], off);
+			off += runs[i++].npages * PAGE_SZ;
+		} else {
+			r = add_run(t, lt, &par[j], poff);
+			poff += par[j++].npages * PAGE_SZ;
+		}
 	}
-	return mark_hot(sh, t, lt);
+	return r < 0 ? r : mark_hot(sh, t, lt);
 }
 
 static struct lazy_run *run_at(struct lazy_task *lt, uint64_t addr)
@@ -408,8 +533,11 @@ static int copy_pages(struct server *s, struct lazy_task *lt, struct lazy_run *l
 				return -EAGAIN;
 			if (errno == ESRCH)
 				return -ESRCH;
-			if (errno == EEXIST && take > PAGE_SZ) {
-				/* Some are in already: one page at a time. */
+			/* Some are in already, or the range now spans two mappings (the tree
+			 * split one with mprotect since: UFFDIO_COPY fills inside one VMA, else
+			 * ENOENT, mm/userfaultfd.c): one page at a time, where a page whose
+			 * mapping is gone gets ENOENT and stays dropped. */
+			if ((errno == EEXIST || errno == ENOENT) && take > PAGE_SZ) {
 				for (uint64_t q = 0; q < take; q += PAGE_SZ) {
 					c = (struct uffdio_copy){
 					    .dst = lr->addr + (pos - lr->off) + q,
@@ -776,7 +904,7 @@ struct lazy_server *restore_lazy_prepare(struct cryo_ctx *ctx, const struct rst_
 		lt->pid = img->tasks[i].pid;
 		r = lt->uffd < 0 ? -errno : task_runs(ctx, sh, &img->tasks[i], lt);
 		if (!r)
-			r = source_open(ctx, sh, &img->tasks[i], &lt->src);
+			r = server_source_open(ctx, sh, &img->tasks[i], &lt->src);
 		if (r < 0)
 			task_fail(sp, lt, r);
 	}
@@ -850,7 +978,8 @@ struct lazy_server *restore_lazy_prepare_pool(struct cryo_ctx *ctx, const struct
 		lt->pid = img->tasks[m[k].task].pid;
 		/* One source per task of the image, whichever copy faults: one cache. */
 		if (!src[m[k].task])
-			r = source_open(ctx, sh, &img->tasks[m[k].task], &src[m[k].task]);
+			r = server_source_open(ctx, sh, &img->tasks[m[k].task],
+					       &src[m[k].task]);
 		lt->src = src[m[k].task];
 		if (r < 0)
 			break;

@@ -347,9 +347,10 @@ static int fill_parent_pages(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			     const struct page_run *runs, uint64_t nruns)
 {
 	_cleanup_free_ struct chain_want *want = malloc((nruns + 1) * sizeof(*want));
+	_cleanup_free_ bool *lazy = sh->lazy ? calloc(nruns + 1, sizeof(*lazy)) : NULL;
 	uint32_t vi = 0;
 
-	if (!want)
+	if (!want || (sh->lazy && !lazy))
 		return -ENOMEM;
 	for (uint64_t i = 0; i < nruns; i++) {
 		while (vi < nrv && rv[vi].end <= runs[i].vaddr)
@@ -359,7 +360,12 @@ static int fill_parent_pages(struct cryo_ctx *ctx, const struct rst_shared *sh,
 					"mapping", t->pid, (unsigned long long)runs[i].vaddr);
 		want[i] = (struct chain_want){runs[i].vaddr, runs[i].npages * PAGE_SZ,
 					      rv[vi].cur + (runs[i].vaddr - rv[vi].start)};
+		if (lazy)
+			lazy[i] = rv[vi].lazy;
 	}
+	/* Lazily: the server serves them on fault, from the link that holds each. */
+	if (sh->lazy)
+		return restore_lazy_fill_parent(ctx, sh, t, want, lazy, nruns);
 	return chain_fill(ctx, sh->chain, t->pid, want, nruns);
 }
 
@@ -671,8 +677,9 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
 					     .prot = v->prot, .advice = v->advice,
 					     .lazy = sh->lazy && !plan->feeds_children &&
-						     restore_lazy_vma(v) && ri < nruns &&
-						     runs[ri].vaddr < v->end};
+						     restore_lazy_vma(v) &&
+						     ((ri < nruns && runs[ri].vaddr < v->end) ||
+						      (pi < npruns && pruns[pi].vaddr < v->end))};
 		plan->lazy |= rv[nrv - 1].lazy;
 		plan->keep[plan->nkeep++] = (struct rst_range){at, at + (v->end - v->start)};
 	}

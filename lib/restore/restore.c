@@ -1314,8 +1314,10 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	return r;
 }
 
-/* An incremental image in object storage: its chain fetched whole into a scratch directory,
- * each link checked against its metadata, then restored from there (s3-chain.h). */
+/* An incremental image in object storage: its chain's metadata fetched into a scratch
+ * directory, each link checked against its metadata, and the final link's own pages (what was
+ * written since the last pre-dump); the pre-dumps' pages stay in the store and are read by
+ * ranged GET as the restore (eager) or the page server (--lazy) wants them (s3-chain.h). */
 static int restore_chain_s3(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 			    pid_t *ret_root)
 {
@@ -1324,20 +1326,19 @@ static int restore_chain_s3(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	bool predump = false;
 	int r;
 
-	if (opts->lazy)
-		return cryo_err(ctx, -EOPNOTSUPP, "%s is an incremental image: it restores "
-				"eagerly only, not --lazy (docs/object-storage.md)", opts->dir);
 	r = scratch_dir_create("s3-chain", &root);
 	if (r < 0)
 		return r;
-	r = s3_chain_fetch(ctx, opts->dir, opts->s3, root, true, &local, &predump);
+	r = s3_chain_fetch(ctx, opts->dir, opts->s3, root, true, true, &local, &predump);
 	if (r >= 0 && predump)
 		r = cryo_err(ctx, -EINVAL, "%s is a pre-dump: it holds memory only; a dump with "
 			     "--parent %s makes the image that restores", opts->dir, opts->dir);
 	if (r >= 0) {
 		o.dir = local;
 		o.no_hot_set = true; /* a scratch directory, not the image */
+		s3_chain_remote_pages(opts->s3, true);
 		r = restore_run(ctx, &o, NULL, ret_root);
+		s3_chain_remote_pages(NULL, false);
 	}
 	scratch_dir_remove(root);
 	return r;

@@ -120,6 +120,16 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			    const struct img_task *t, const struct xfer_seg *segs,
 			    const uint64_t *vaddrs, const bool *lazy, size_t n);
 
+struct chain_want;
+
+/* In a lazy-restored task of an incremental image: loads, of the pages it takes from its
+ * chain (want, sorted), those of mappings not marked lazy and, in lazy ones, the pages
+ * restore_lazy_fill_eager() loads of its own runs (rseq areas, arguments, hot set); the
+ * server serves the rest from the chain. */
+int restore_lazy_fill_parent(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			     const struct img_task *t, const struct chain_want *want,
+			     const bool *lazy, size_t n);
+
 /* In the restoring process once the tree is parked: everything the server needs (its own
  * copies of the userfaultfds in uffds[i], per img->tasks[i] or -1; the pagemaps; open image
  * files), so that it owes nothing to the image directory's names. NULL if out of memory. */

@@ -17,9 +17,12 @@
 #include "base/ctx.h"
 #include "image/chain.h"
 #include "image/image-dir.h"
+#include "image/page-source.h"
 #include "s3-chain.h"
 #include "s3-image.h"
 #include "s3.h"
+
+#define LOG_PREFIX "s3: "
 
 #define CHAIN_FORMAT	"cryo-s3-chain"
 #define CHAIN_META_MAX	(4u << 20)
@@ -310,8 +313,55 @@ static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, in
 	return r;
 }
 
+/* pages-PID.img of a pre-dump, left in the store: its size checked (HEAD), and a marker in
+ * its place that names it (page-source.h), "URL\nNAME\n", for the pages to be read from it
+ * by ranged GET as they are wanted. */
+static int mark_remote(struct cryo_ctx *ctx, struct s3 *s, const char *url, const char *bucket,
+		       int dirfd, const char *dir, const struct link_file *f)
+{
+	char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8], name[96];
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = -1;
+	uint64_t size = 0;
+	int r, len;
+
+	s3_key(s, f->name, key, sizeof(key));
+	snprintf(where, sizeof(where), "s3://%s/%s", bucket, key);
+	r = s3_size(s, f->name, &size);
+	if (r >= 0 && size != f->bytes)
+		r = cryo_err(ctx, -EBADMSG,
+			     "%s holds %llu bytes, %s says %llu: the image is "
+			     "damaged",
+			     where, (unsigned long long)size, S3_CHAIN_META,
+			     (unsigned long long)f->bytes);
+	if (r < 0)
+		return r;
+	log_info(ctx, "%s: %llu bytes left in the store, read as they are wanted", where,
+		 (unsigned long long)size);
+	len = asprintf(&text, "%s\n%s\n", url, f->name);
+	if (len < 0)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "%s" PAGES_REMOTE_SUFFIX, f->name);
+	fd = image_file_create(dirfd, name, O_RDWR | O_EXCL);
+	if (fd < 0)
+		return cryo_err(ctx, fd, "create %s/%s", dir, name);
+	if (write(fd, text, len) != len)
+		return cryo_err(ctx, -EIO, "write %s/%s", dir, name);
+	return 0;
+}
+
+/* A pre-dump's own pages file (pages-PID.img), which a restore may read where it lies. */
+static bool is_pages_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(name, "pages-", 6) && n > 10 && !strcmp(name + n - 4, ".img") &&
+	       strspn(name + 6, "0123456789") == n - 10;
+}
+
 int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
-		   const char *root, bool whole, char **ret_local, bool *ret_predump)
+		   const char *root, bool whole, bool remote_pages, char **ret_local,
+		   bool *ret_predump)
 {
 	char cur[S3_URL_MAX], child[S3_URL_MAX] = "";
 	_cleanup_free_ char *first = NULL;
@@ -358,9 +408,14 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 			if (dirfd < 0)
 				r = cryo_err(ctx, -errno, "open %s", local);
 		}
-		for (size_t i = 0; r >= 0 && i < l.n; i++)
-			if (whole || strncmp(l.files[i].name, "pages-", 6))
+		for (size_t i = 0; r >= 0 && i < l.n; i++) {
+			if (!whole && !strncmp(l.files[i].name, "pages-", 6))
+				continue;
+			if (remote_pages && depth && is_pages_file(l.files[i].name))
+				r = mark_remote(ctx, s, cur, t.bucket, dirfd, local, &l.files[i]);
+			else
 				r = fetch_file(ctx, s, t.bucket, dirfd, local, &l.files[i]);
+		}
 		s3_free(s);
 		if (r >= 0 && !depth) {
 			first = local;
@@ -497,4 +552,83 @@ int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3
 	link_free(&l);
 	s3_free(s);
 	return r == -ENOENT ? 0 : r;
+}
+
+/* ---- pages read where they lie (page-source.h) ---- */
+
+static const struct cryo_s3_config *remote_cfg;
+
+struct remote_reader {
+	struct s3_target t; /* outlives s */
+	struct s3 *s;
+	char name[64];
+	char where[S3_URL_MAX + 80];
+};
+
+static const char *remote_where(void *reader)
+{
+	return ((struct remote_reader *)reader)->where;
+}
+
+static void remote_close(void *reader)
+{
+	struct remote_reader *rr = reader;
+
+	s3_free(rr->s);
+	free(rr);
+}
+
+static int remote_open(struct cryo_ctx *ctx, const char *marker, size_t len, uint64_t bytes,
+		       void **ret)
+{
+	_cleanup_free_ char *text = strndup(marker, len);
+	struct remote_reader *rr = calloc(1, sizeof(*rr));
+	char *nl = text ? strchr(text, '\n') : NULL, *name = nl ? nl + 1 : NULL, *end;
+	uint64_t size = 0;
+	int r = 0;
+
+	if (!rr || !text) {
+		free(rr);
+		return -ENOMEM;
+	}
+	end = name ? strchr(name, '\n') : NULL;
+	if (!end || !is_pages_file((*nl = '\0', *end = '\0', name)) ||
+	    strlen(name) >= sizeof(rr->name))
+		r = cryo_err(ctx, -EINVAL, "a marker of pages left in the store is malformed");
+	if (r >= 0) {
+		strcpy(rr->name, name);
+		snprintf(rr->where, sizeof(rr->where), "%s/%s", text, name);
+		r = target(ctx, text, remote_cfg, &rr->t);
+	}
+	if (r >= 0)
+		r = s3_new(ctx, &rr->t, &rr->s);
+	if (r >= 0)
+		r = s3_size(rr->s, rr->name, &size);
+	if (r >= 0 && size < bytes)
+		r = cryo_err(ctx, -EBADMSG,
+			     "%s holds %llu bytes, fewer than its %llu bytes of pages: the "
+			     "image is damaged",
+			     rr->where, (unsigned long long)size, (unsigned long long)bytes);
+	if (r < 0) {
+		remote_close(rr);
+		return r;
+	}
+	*ret = rr;
+	return 0;
+}
+
+static int remote_read(void *reader, uint64_t off, void *buf, uint64_t len)
+{
+	struct remote_reader *rr = reader;
+
+	return len > UINT32_MAX ? -EINVAL : s3_get_range(rr->s, rr->name, off, len, buf);
+}
+
+static const struct page_remote_ops remote_ops = {remote_open, remote_read, remote_close,
+						  remote_where};
+
+void s3_chain_remote_pages(const struct cryo_s3_config *cfg, bool on)
+{
+	remote_cfg = on ? cfg : NULL;
+	page_source_set_remote(on ? &remote_ops : NULL);
 }

@@ -5,7 +5,8 @@
  * objects, PREFIX/NAME for each of its files, and PREFIX/cryo-chain.json, written last, which
  * names them (size, XXH3-64) and the link's parent by its key relative to PREFIX. A link is
  * made in a local scratch directory and uploaded once it is whole; a restore downloads the
- * chain, each link checked against its metadata, and restores from the directories.
+ * chain's metadata, each link checked against its own, and restores from the directories,
+ * the pre-dumps' pages files read in the store by ranged GET as they are wanted.
  *
  * Locally each link lives in ROOT/PREFIX: the parent path an image holds, relative to its
  * directory, is then the parent's key relative to its own prefix ("../1"), as in the store.
@@ -35,11 +36,19 @@ int s3_chain_local(struct cryo_ctx *ctx, const char *root, const char *url,
 /*
  * Downloads the link at url into its local directory under root (s3_chain_local()), and,
  * with `whole`, every link below it; without, its `pages-*` files are left out (a dump reads
- * what its parent saved, not its pages). *ret_local (the caller's) is url's directory and
+ * what its parent saved, not its pages). With `remote_pages`, the pages files of the links
+ * below url (pages-PID.img of each pre-dump) stay in the store: each one's size is checked
+ * (HEAD) and a marker takes its place, for its pages to be read by ranged GET as they are
+ * wanted (s3_chain_remote_pages()). *ret_local (the caller's) is url's directory and
  * *ret_predump its kind. A missing or damaged object fails naming its key.
  */
 int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
-		   const char *root, bool whole, char **ret_local, bool *ret_predump);
+		   const char *root, bool whole, bool remote_pages, char **ret_local,
+		   bool *ret_predump);
+
+/* While on, page sources (image/page-source.h) read the pages files that s3_chain_fetch()
+ * left in the store by ranged GET, with cfg's settings (which must outlive it). */
+void s3_chain_remote_pages(const struct cryo_s3_config *cfg, bool on);
 
 /* Uploads every file of `local` to url, then url's cryo-chain.json, naming parent (an
  * s3:// url in the same bucket, or NULL). A failure deletes what was stored. */

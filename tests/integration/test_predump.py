@@ -485,3 +485,76 @@ def test_lazy_restore_of_an_incremental_image(env, predump):
         if alive(server) and _comm(server) == "cryo-lazy":
             os.kill(server, signal.SIGKILL)
             reap(server, 2)
+
+
+def _lazy_restore_logged(env, img, *extra):
+    """`cryo restore --lazy -v` of img, detached, its stderr a pipe the page server inherits:
+    returns (root pid, the Popen, whose stderr ends once the server has exited)."""
+    pidfile = env.tmp / "lazy.pid"
+    pidfile.unlink(missing_ok=True)
+    p = subprocess.Popen([CRYO, "restore", "-D", str(img), "--detach", "--lazy", "-v",
+                          "--pidfile", str(pidfile), *extra], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not (pidfile.exists() and pidfile.read_text().strip()):
+        assert p.poll() is None or pidfile.exists(), p.stderr.read()
+        assert time.time() < deadline, "no pidfile"
+        time.sleep(0.01)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    return pid, p
+
+
+def _server_copied(p):
+    """Bytes the page server copied in all, from its last line (it has exited)."""
+    err = p.communicate(timeout=60)[1]
+    assert p.returncode == 0, err
+    assert "all pages in: " in err, err
+    return int(err.split("all pages in: ")[1].split()[0]), err
+
+
+@pytest.mark.parametrize("layout", [[], ["-c", "lz4", "-s", "2"]], ids=["raw", "lz4-streams"])
+def test_lazy_restore_serves_the_chains_pages_on_fault(env, predump, layout):
+    """pre1 <- pre2 <- image, mem_dirty rewriting its pages all the while: restored --lazy, the
+    pages each link holds are not loaded before the tree runs but served by the page server,
+    on fault or in its background copy, each from the link that holds it (an older link's
+    version would fail mem_dirty's check of every page, made while the server still runs).
+    The server copies the parents' pages too: more than the image's own pages."""
+    run = _mem_dirty(env, MIB)
+    pre1, m1 = predump(run, "pre1", extra=layout, suite_args=False)
+    time.sleep(0.2)
+    pre2, m2 = predump(run, "pre2", parent=pre1, extra=layout, suite_args=False)
+    [t2] = m2["tasks"]
+    assert t2["parent_pages"] > 0, t2
+    img, meta = _incremental(env, run, pre2, extra=layout, suite_args=False)
+    [t] = meta["tasks"]
+    assert t.get("parent_pages", 0) > PAGES / 2, t
+    predump.all_gone()
+    pid, p = _lazy_restore_logged(env, img, "--no-hot-set")
+    assert pid == run.pid
+    env.check(run, pid)
+    copied, err = _server_copied(p)
+    # Nearly all of main is lazy: the parent pages of it (all but those of the few pages
+    # around the stack, loaded before) came through the server.
+    assert copied >= (t["parent_pages"] - PAGES // 16) * 4096, (copied, t, err)
+
+
+def test_lazy_restore_of_a_chain_with_a_hot_set(env, predump):
+    """A first lazy restore of an incremental image records its hot set; the second loads it
+    before the tree runs, from the links of the chain that hold its pages, and the server
+    serves the rest: both pass mem_dirty's check of every page."""
+    run = _mem_dirty(env, MIB)
+    pre, _ = predump(run, "pre", suite_args=False)
+    img, meta = _incremental(env, run, pre, suite_args=False)
+    predump.all_gone()
+    pid, p = _lazy_restore_logged(env, img)
+    time.sleep(2.5)  # the faults of the tree's first seconds are recorded
+    env.check(run, pid)
+    _, err = _server_copied(p)
+    assert "hot set recorded" in err, err
+    assert (img / "hotset.img").exists()
+    os.truncate(run.out, 0)
+    pid, p = _lazy_restore_logged(env, img)
+    env.check(run, pid)
+    _, err = _server_copied(p)
+    assert "hot set ignored" not in err, err
