@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -381,3 +382,33 @@ long proc_status_long(pid_t pid, const char *key)
 		return -1;
 	return strtol(buf, NULL, 10);
 }
+
+/* <linux/fs.h> of Linux 6.11, which the build host's headers may predate. */
+struct procmap_query_v1 {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define PROCMAP_QUERY_V1 _IOWR('f', 17, struct procmap_query_v1)
+
+int proc_maps_query(int fd, uint64_t addr, uint64_t *ret_start, uint64_t *ret_end, char *name,
+		    uint32_t name_size)
+{
+	struct procmap_query_v1 q = {.size = sizeof(q), .query_addr = addr};
+
+	if (name && name_size) {
+		name[0] = '\0';
+		q.vma_name_size = name_size;
+		q.vma_name_addr = (uint64_t)(uintptr_t)name;
+	}
+	if (ioctl(fd, PROCMAP_QUERY_V1, &q) < 0)
+		return -errno;
+	/* The name is NUL-terminated by the kernel; a mapping without one leaves it empty. */
+	if (name && name_size && !q.vma_name_size)
+		name[0] = '\0';
+	*ret_start = q.vma_start;
+	*ret_end = q.vma_end;
+	return 0;
+}
+

@@ -31,6 +31,13 @@ int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_
 int proc_maps_walk(pid_t pid, int (*fn)(const struct proc_map *m, void *opaque), void *opaque);
 int proc_maps_walk_fd(int fd, int (*fn)(const struct proc_map *m, void *opaque), void *opaque);
 
+/* The mapping of fd (an open /proc/PID/maps) that holds addr, asked of the kernel with
+ * PROCMAP_QUERY (Linux 6.11), which lists nothing else: *ret_start and *ret_end, and its name
+ * into name (name_size bytes, "" for none) unless name is NULL. -ENOENT where no mapping holds
+ * addr; -ENOTTY (or -EINVAL) on a kernel without the query: read maps instead. */
+int proc_maps_query(int fd, uint64_t addr, uint64_t *ret_start, uint64_t *ret_end, char *name,
+		    uint32_t name_size);
+
 /* XXH3 of this kernel's vDSO, found in maps as proc_maps_read(0, ...) gave them: the same
  * code in every process of one kernel build. -ENOENT without a [vdso]. */
 int proc_vdso_hash(const struct proc_map *maps, size_t n, uint64_t *ret);

@@ -40,6 +40,7 @@
 #include "image/stream.h"
 #include "image/tar.h"
 #include "restore.h"
+#include "restore-timeline.h"
 
 #define LOG_PREFIX "pool: "
 
@@ -147,6 +148,7 @@ static int start_server(struct cryo_ctx *ctx, struct pool *p, int *copy_fds, siz
 		restore_lazy_run(server);
 		_exit(0);
 	}
+	rst_time_mark("pool's page server forked");
 	/* Our copies of the userfaultfds go: the server's are the only ones left. */
 	restore_lazy_free(server);
 	log_info(ctx, "page server of %zu cop%s: pid %d", ncopies, ncopies == 1 ? "y" : "ies",
@@ -193,6 +195,7 @@ static int pool_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 			break;
 		}
 		log_info(ctx, "copy %u: init %d", made + 1, roots[made]);
+		rst_time_mark("copy %u made", made + 1);
 	}
 	close(sk[0]);
 	close(sk[1]);
@@ -234,6 +237,8 @@ static int pool_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, 
 			     "dump that, and make copies of the full image");
 	if (r >= 0 && p.img.page_streams)
 		r = stream_index_build(ctx, p.dirfd, &p.img, &p.pages);
+	if (r >= 0)
+		rst_time_mark("pool: image read");
 	if (r >= 0)
 		r = pool_copies(ctx, opts, &p, roots, n);
 	if (r >= 0) {

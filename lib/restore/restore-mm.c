@@ -30,6 +30,7 @@
 #include "image/pagemap.h"
 #include "image/stream.h"
 #include "restore.h"
+#include "restore-timeline.h"
 
 #define LOG_PREFIX "restore-mm: "
 
@@ -684,6 +685,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		plan->keep[plan->nkeep++] = (struct rst_range){at, at + (v->end - v->start)};
 	}
 	args->nvmas = nrv;
+	rst_time_mark("%u mappings made", nrv);
 	r = fill_pages(ctx, sh, t, rv, nrv, runs, nruns);
 	if (r >= 0 && npruns)
 		r = fill_parent_pages(ctx, sh, t, rv, nrv, pruns, npruns);

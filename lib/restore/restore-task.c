@@ -43,6 +43,7 @@
 #include "ns/ns.h"
 #include "files/files.h"
 #include "restore.h"
+#include "restore-timeline.h"
 
 #define LOG_PREFIX "restore: "
 
@@ -570,6 +571,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	 * to the error pipe instead. */
 	ctx->log_fn = NULL;
 	ctx->log_fd = -1;
+	rst_time_mark("task of pid %d starts", t->pid);
 	/* Every signal waits (its zombies' deaths may send any, see drain_signals()): until the
 	 * task's own handlers are in place, a default action could kill it. */
 	sigfillset(&all);
@@ -632,6 +634,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			close(sh->feed_rd[i]);
 	if (!plan.feeds_children && restore_mm_premap(ctx, sh, t, &plan) < 0)
 		restore_task_fail(ctx, sh, NULL);
+	rst_time_mark("memory premapped and filled");
 	join_group(ctx, sh, t);
 	restore_cwd(ctx, sh, t);
 	umask(t->umask);
@@ -672,6 +675,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	if (!t->shares_files && restore_locks(ctx, t) < 0)
 		restore_task_fail(ctx, sh, NULL);
 	fdt_owner_step(sh, t, RST_FDT_FILLED);
+	rst_time_mark("descriptors installed");
 	exe_fd = open(t->mm.exe, O_RDONLY | O_CLOEXEC);
 	if (exe_fd < 0)
 		restore_task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,
@@ -684,6 +688,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	restore_root(ctx, sh, t);
 
 	unregister_own_rseq(ctx, sh);
+	rst_time_mark("restorer jump");
 	entry = (uint64_t)plan.region + RST_ENTRY_OFF;
 	__asm__ volatile("mov %0, %%rsp\n\t"
 			 "mov %1, %%rdi\n\t"

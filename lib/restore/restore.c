@@ -46,6 +46,7 @@
 #include "ns/mnt.h"
 #include "net/netlock.h"
 #include "restore.h"
+#include "restore-timeline.h"
 #include "storage/s3-chain.h"
 #include "storage/s3-image.h"
 #include "storage/s3.h"
@@ -349,6 +350,9 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 			if ((ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_CLONE) &&
 			    ptrace(PTRACE_GETEVENTMSG, pid, 0, &child) == 0 && ev == PTRACE_EVENT_FORK)
 				note_created(tr, child);
+			if (ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_CLONE)
+				rst_time_mark("%s of %lu seen", ev == PTRACE_EVENT_FORK ? "fork" : "clone",
+					      child);
 			ptrace(PTRACE_CONT, pid, 0, 0);
 			continue;
 		}
@@ -358,6 +362,7 @@ static int trace_until_parked(struct cryo_ctx *ctx, struct tracer *tr, int err_r
 			if (t && !t->parked) {
 				t->parked = true;
 				tr->parked++;
+				rst_time_mark("thread %d parked (%zu of %zu)", pid, tr->parked, tr->n);
 				continue;
 			}
 		}
@@ -502,6 +507,67 @@ static void check_loginuid(struct cryo_ctx *ctx, const struct img_task *t)
 			 "CAP_AUDIT_CONTROL)", t->pid, strtoul(now, NULL, 10), t->loginuid);
 }
 
+/*
+ * Where the parked task's restorer blob is (the mapping holding its rip: [*ret_start,
+ * *ret_end)), after checking that its vDSO is where the image had it. Two PROCMAP_QUERY calls
+ * where the kernel has them: the whole of /proc/PID/maps of a task with hundreds of mappings
+ * (a python with numpy: 193) took 1-1.5 ms to read here, on the path to the first instruction.
+ */
+static int find_restorer(struct cryo_ctx *ctx, const struct img_task *t, uint64_t rip,
+			 uint64_t *ret_start, uint64_t *ret_end)
+{
+	uint64_t start = 0, end = 0, vdso = 0, want_vdso = 0, vs, ve;
+	struct proc_map *maps;
+	char path[64], name[16];
+	int fd, r;
+	size_t n;
+
+	for (uint32_t i = 0; i < t->nvmas; i++)
+		if (t->vmas[i].name && !strcmp(t->vmas[i].name, "[vdso]"))
+			want_vdso = t->vmas[i].start;
+	snprintf(path, sizeof(path), "/proc/%d/maps", t->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "open %s", path);
+	/* Without a vDSO in the image, its absence in the task would need the whole list. */
+	r = want_vdso ? proc_maps_query(fd, rip, &start, &end, NULL, 0) : -ENOTTY;
+	if (r >= 0) {
+		r = proc_maps_query(fd, want_vdso, &vs, &ve, name, sizeof(name));
+		if (r >= 0 && vs == want_vdso && !strcmp(name, "[vdso]"))
+			vdso = want_vdso;
+		else if (r == -ENOENT || r >= 0)
+			r = 0; /* not there: vdso stays 0 */
+	} else if (r == -ENOENT) {
+		r = 0; /* rip in no mapping: start stays 0 */
+	}
+	close(fd);
+	if (r == -ENOTTY || r == -EINVAL) {
+		start = end = 0;
+		r = proc_maps_read(t->pid, false, &maps, &n);
+		if (r < 0)
+			return cryo_err(ctx, r, "read maps of restored pid %d", t->pid);
+		for (size_t i = 0; i < n; i++) {
+			if (rip >= maps[i].start && rip < maps[i].end) {
+				start = maps[i].start;
+				end = maps[i].end;
+			}
+			if (maps[i].path && !strcmp(maps[i].path, "[vdso]"))
+				vdso = maps[i].start;
+		}
+		proc_maps_free(maps, n);
+	} else if (r < 0) {
+		return cryo_err(ctx, r, "query maps of restored pid %d", t->pid);
+	}
+	if (vdso != want_vdso)
+		return cryo_err(ctx, -EFAULT, "pid %d: vDSO landed at %#llx, not at %#llx", t->pid,
+				(unsigned long long)vdso, (unsigned long long)want_vdso);
+	if (!start)
+		return cryo_err(ctx, -EFAULT, "pid %d: parked outside the restorer", t->pid);
+	*ret_start = start;
+	*ret_end = end;
+	return 0;
+}
+
 /* From inside the task: what needs the whole tree parked (its pidfds of the tree), then close
  * the error pipe and unmap the blob region, whose first bytes hold the syscall instruction
  * used for it. The blob is the mapping holding the parked rip. */
@@ -511,35 +577,16 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	int err_fd = sh->err_fd;
 	struct user_regs_struct regs;
 	struct iovec iov = {&regs, sizeof(regs)};
-	struct proc_map *maps;
 	struct inject inj = {.tid = t->pid};
-	uint64_t start = 0, end = 0, vdso = 0, want_vdso = 0;
-	size_t n;
+	uint64_t start = 0, end = 0;
 	long ret;
 	int r;
 
 	if (ptrace(PTRACE_GETREGSET, t->pid, NT_PRSTATUS, &iov) < 0)
 		return cryo_err(ctx, -errno, "pid %d: read registers", t->pid);
-	r = proc_maps_read(t->pid, false, &maps, &n);
+	r = find_restorer(ctx, t, regs.rip, &start, &end);
 	if (r < 0)
-		return cryo_err(ctx, r, "read maps of restored pid %d", t->pid);
-	for (size_t i = 0; i < n; i++) {
-		if (regs.rip >= maps[i].start && regs.rip < maps[i].end) {
-			start = maps[i].start;
-			end = maps[i].end;
-		}
-		if (maps[i].path && !strcmp(maps[i].path, "[vdso]"))
-			vdso = maps[i].start;
-	}
-	proc_maps_free(maps, n);
-	for (uint32_t i = 0; i < t->nvmas; i++)
-		if (t->vmas[i].name && !strcmp(t->vmas[i].name, "[vdso]"))
-			want_vdso = t->vmas[i].start;
-	if (vdso != want_vdso)
-		return cryo_err(ctx, -EFAULT, "pid %d: vDSO landed at %#llx, not at %#llx", t->pid,
-				(unsigned long long)vdso, (unsigned long long)want_vdso);
-	if (!start)
-		return cryo_err(ctx, -EFAULT, "pid %d: parked outside the restorer", t->pid);
+		return r;
 	inj.saved = regs;
 	inj.syscall_ip = start + RST_SYSCALL_OFF;
 	r = restore_files_parked(ctx, sh, t, &inj);
@@ -905,6 +952,7 @@ int restore_tree(struct cryo_ctx *ctx, struct rst_shared *sh, int err_rd,
 		return root;
 	}
 made:
+	rst_time_mark("root %d forked", root);
 	note_created(&tr, root);
 	/* Seccomp suspended while traced (inherited by every task and thread the tree makes):
 	 * the restorer installs each thread's filters and then still sets its credentials and
@@ -945,6 +993,7 @@ made:
 	progress_finish(ctx);
 	if (r >= 0 && sh->lazy)
 		r = take_uffds(ctx, sh, &uffds);
+	rst_time_mark("tree parked%s", uffds ? ", userfaultfds taken" : "");
 	/* Threads whose cgroups are not their leader's move now, parked; then the properties
 	 * that could have refused building the tree (pids.max) are set. */
 	if (r >= 0)
@@ -967,11 +1016,14 @@ made:
 		if (r < 0)
 			goto fail;
 	}
+	rst_time_mark("restorers removed, registers set");
 	if (uffds) {
 		r = sh->uffd_sink >= 0 ? send_uffds(ctx, sh, uffds)
 					 : start_lazy_server(ctx, sh, uffds);
 		if (r < 0)
 			goto fail;
+		rst_time_mark(sh->uffd_sink >= 0 ? "userfaultfds sent to the pool"
+						 : "page server forked");
 	}
 	/* Every task exists, parked: plugins bring back what they keep (a GPU's state) now,
 	 * before anything runs; a failure kills the tree like any other. */
@@ -1003,6 +1055,7 @@ made:
 	for (size_t i = 0; i < tr.n; i++)
 		if (!tr.t[i].zombie && ptrace(PTRACE_DETACH, tr.t[i].tid, 0, 0) < 0)
 			log_warn(ctx, "detach thread %d: %s", tr.t[i].tid, strerror(errno));
+	rst_time_mark("detached: the tree runs");
 	plugins_run(ctx, CRYO_HOOK_RESTORE_RESUMED, &hargs);
 	log_info(ctx, "restored %u task(s), %zu thread(s), root pid %d", img->ntasks, tr.n, root);
 	*ret_root = root;
@@ -1105,6 +1158,7 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	r = img_load(ctx, dirfd, opts->dir, &img);
 	if (r < 0)
 		return r;
+	rst_time_mark("image read: %u task(s), %u file(s)", img.ntasks, img.nfiles);
 	if (opts->tcp_close)
 		tcp_close_image(ctx, &img);
 	sh.img = &img;
@@ -1147,6 +1201,7 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		r = restore_shared_tables(ctx, &sh);
 	if (r < 0)
 		goto out;
+	rst_time_mark("machine, pids and sessions checked");
 	for (unsigned i = 0; i < img.nplugins; i++)
 		if (!plugin_loaded(img.plugins[i])) {
 			r = cryo_err(ctx, -EOPNOTSUPP,
@@ -1196,6 +1251,8 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		if (r < 0)
 			goto out;
 	}
+	if (img.page_streams)
+		rst_time_mark("page frames indexed");
 	/* And those of every pre-dump it builds on. */
 	if (img.parent) {
 		r = chain_open(ctx, sh.dirfd, img.parent, opts->trust_dir, &sh.chain);
@@ -1210,6 +1267,8 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		log_warn(ctx, "%s: hot set ignored: %s", opts->dir, cryo_ctx_errmsg(ctx));
 		ctx->errmsg[0] = '\0';
 	}
+	if (sh.lazy)
+		rst_time_mark("hot set read: %llu run(s)", (unsigned long long)sh.nhot);
 	{
 		struct cryo_hook_args hargs;
 		_cleanup_free_ pid_t *pids = NULL;
@@ -1226,6 +1285,7 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		if (r < 0)
 			goto out;
 		sh.cgroups = cgroups;
+		rst_time_mark("cgroups opened");
 	}
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -1237,6 +1297,8 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		r = restore_inherit_fds(ctx, &sh, opts, NULL);
 		if (r >= 0)
 			r = restore_files_open(ctx, &sh);
+		if (r >= 0)
+			rst_time_mark("files opened");
 		if (r >= 0)
 			r = progress_init(ctx, true);
 		if (r >= 0)
@@ -1275,8 +1337,8 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	return restore_image_at(ctx, opts, target, rx, NULL, uffd_sink, ret_root);
 }
 
-int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		const struct ns_target *target, pid_t *ret_root)
+static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		       const struct ns_target *target, pid_t *ret_root)
 {
 	struct cryo_restore_opts o;
 	_cleanup_free_ char *scratch = NULL;
@@ -1314,6 +1376,18 @@ int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	return r;
 }
 
+int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		const struct ns_target *target, pid_t *ret_root)
+{
+	int r;
+
+	rst_time_begin(ctx);
+	r = run_restore(ctx, opts, target, ret_root);
+	rst_time_mark("restore %s", r < 0 ? "failed" : "done");
+	rst_time_end(ctx);
+	return r;
+}
+
 /* An incremental image in object storage: its chain's metadata fetched into a scratch
  * directory, each link checked against its metadata, and the final link's own pages (what was
  * written since the last pre-dump); the pre-dumps' pages stay in the store and are read by
@@ -1344,7 +1418,7 @@ static int restore_chain_s3(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	return r;
 }
 
-CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+static int restore_public(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 			  pid_t *ret_root)
 {
 	struct cryo_restore_opts o;
@@ -1384,4 +1458,15 @@ CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	o.nstream_fds = pump.nfds;
 	r = restore_run(ctx, &o, NULL, ret_root);
 	return s3_pump_finish(ctx, &pump, r);
+}
+
+CRYO_API int cryo_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			  pid_t *ret_root)
+{
+	int r;
+
+	rst_time_begin(ctx);
+	r = restore_public(ctx, opts, ret_root);
+	rst_time_end(ctx);
+	return r;
 }
