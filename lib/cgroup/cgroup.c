@@ -31,13 +31,13 @@ static const char *hier_name(const char *controllers)
  * mount's root) in our mount namespace: a v1 mount whose super options hold every one of
  * them, or the cgroup2 mount. 0 and *ret_point (caller frees), or -ENOENT.
  */
-static int find_mount(const char *controllers, char **ret_point)
+static int find_mount_in(const char *mountinfo, const char *controllers, char **ret_point)
 {
-	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ char *buf = strdup(mountinfo);
 	char *line, *save = NULL;
 
-	if (read_file_fmt(&buf, "/proc/self/mountinfo") < 0)
-		return -errno;
+	if (!buf)
+		return -ENOMEM;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[6], *p = line, *sep = strstr(line, " - "), *fstype, *opts;
 		bool match = true;
@@ -84,6 +84,15 @@ static int find_mount(const char *controllers, char **ret_point)
 		return *ret_point ? 0 : -ENOMEM;
 	}
 	return -ENOENT;
+}
+
+static int find_mount(const char *controllers, char **ret_point)
+{
+	_cleanup_free_ char *buf = NULL;
+
+	if (read_file_fmt(&buf, "/proc/self/mountinfo") < 0)
+		return -errno;
+	return find_mount_in(buf, controllers, ret_point);
 }
 
 /* ---- dump ---- */
@@ -559,6 +568,7 @@ static int open_dir(struct cryo_ctx *ctx, struct cgroup_restore *cr, uint32_t i,
 int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, int base_fd,
 			   struct cgroup_restore **ret)
 {
+	_cleanup_free_ char *mountinfo = NULL;
 	struct cgroup_restore *cr;
 	int r = 0;
 
@@ -584,11 +594,14 @@ int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, i
 	for (uint32_t i = 0; i < cg->ndirs; i++)
 		cr->dir_fds[i] = -1;
 	cr->have_cgns = stat("/proc/self/ns/cgroup", &cr->cgns) == 0;
+	/* Read once for every hierarchy (a dozen on cgroup v1), on the path to a warm start. */
+	if (read_file_fmt(&mountinfo, "/proc/self/mountinfo") < 0)
+		mountinfo = NULL; /* as if none were mounted, as each failed read did */
 	for (uint32_t h = 0; r >= 0 && h < cg->nhiers; h++) {
 		_cleanup_free_ char *point = NULL;
 
 		/* Not mounted: a hierarchy whose cgroups are all its root is left as it is. */
-		if (find_mount(cg->hiers[h], &point) < 0) {
+		if (!mountinfo || find_mount_in(mountinfo, cg->hiers[h], &point) < 0) {
 			log_info(ctx, "hierarchy %s is not mounted here", hier_name(cg->hiers[h]));
 			continue;
 		}
