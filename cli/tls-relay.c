@@ -45,12 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include "cryo/cryo.h"
+#include "tls-dl.h"
 #include "tls-relay.h"
 
 
@@ -135,9 +131,12 @@ static EVP_PKEY *key_read(const char *cmd, const char *path)
 
 struct tls_ctx *tls_server_new(const char *cmd, const char *cert, const char *key)
 {
-	struct tls_ctx *tls = calloc(1, sizeof(*tls));
+	struct tls_ctx *tls;
 	EVP_PKEY *pkey = NULL;
 
+	if (tls_dl_load(cmd) < 0)
+		return NULL;
+	tls = calloc(1, sizeof(*tls));
 	if (!tls || !(tls->ssl_ctx = SSL_CTX_new(TLS_server_method()))) {
 		fprintf(stderr, "%s: out of memory\n", cmd);
 		free(tls);
@@ -172,8 +171,11 @@ fail:
 
 struct tls_ctx *tls_client_new(const char *cmd, const char *ca_file)
 {
-	struct tls_ctx *tls = calloc(1, sizeof(*tls));
+	struct tls_ctx *tls;
 
+	if (tls_dl_load(cmd) < 0)
+		return NULL;
+	tls = calloc(1, sizeof(*tls));
 	if (!tls || !(tls->ssl_ctx = SSL_CTX_new(TLS_client_method()))) {
 		fprintf(stderr, "%s: out of memory\n", cmd);
 		free(tls);
