@@ -20,6 +20,7 @@
 #include <string.h>
 #include <linux/openat2.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -71,9 +72,10 @@ int file_handle_path(struct cryo_ctx *ctx, pid_t pid, unsigned sdev, const char 
 	} h = {0};
 	size_t n = strlen(hex) / 2;
 	char want[32], path[64];
+	struct stat st, our;
 	int r = -ENOENT;
 
-	if (n > sizeof(h.bytes) || read_file_fmt(&mi, "/proc/self/mountinfo") < 0)
+	if (n > sizeof(h.bytes))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		unsigned v;
@@ -86,9 +88,18 @@ int file_handle_path(struct cryo_ctx *ctx, pid_t pid, unsigned sdev, const char 
 	h.fh.handle_type = type;
 	snprintf(want, sizeof(want), " %u:%u ", maj, min);
 	/* Through our mounts, else (a tree in a root of its own: lib/ns/mnt.h) through the
-	 * holder's, from its root. */
-	for (int pass = 0; pass < 2 && r < 0; pass++) {
+	 * holder's, from its root. A holder whose root is not ours goes through its own first:
+	 * the inode is often on a filesystem we mount too (its root a bind of a directory of
+	 * ours), and the path through our mounts would be ours, which a restore in its root
+	 * does not reach; the path of a descriptor on one of its mounts, which are not in our
+	 * namespace, reads from its root (d_path(), stopping at its namespace's root). */
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	bool theirs_first = stat(path, &st) == 0 && stat("/", &our) == 0 &&
+			    (st.st_dev != our.st_dev || st.st_ino != our.st_ino);
+
+	for (int k = 0; k < 2 && r < 0; k++) {
 		_cleanup_close_ int rootfd = -1;
+		int pass = theirs_first ? !k : k;
 
 		if (pass) {
 			free(mi);
@@ -96,9 +107,13 @@ int file_handle_path(struct cryo_ctx *ctx, pid_t pid, unsigned sdev, const char 
 			snprintf(path, sizeof(path), "/proc/%d/root", pid);
 			rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 			if (rootfd < 0 || read_file_fmt(&mi, "/proc/%d/mountinfo", pid) < 0)
-				break;
+				continue;
 		} else {
+			free(mi);
+			mi = NULL;
 			rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (rootfd < 0 || read_file_fmt(&mi, "/proc/self/mountinfo") < 0)
+				continue;
 		}
 		for (char *line = mi; line && *line && r < 0;
 		     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
