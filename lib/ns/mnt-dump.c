@@ -23,6 +23,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "cryo/cryo.h"
+#include "files/files.h"
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
@@ -597,6 +598,7 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 			_cleanup_free_ char *info = NULL;
 			_cleanup_close_ int there = -1;
 			uint64_t at = 0;
+			const char *rest;
 			uint32_t mnt = 0;
 			bool seen = false;
 			char *p;
@@ -605,9 +607,13 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 			for (uint32_t k = 0; k < img->nfiles && !f; k++)
 				if (img->files[k].id == fd->file_id)
 					f = &img->files[k];
-			/* A removed one (a ghost) has a way back of its own (lib/files/reg.c). */
+			/* A removed one (a ghost) has a way back of its own (lib/files/reg.c), and
+			 * so has a proc file of a task of the tree: the task opens it in its own
+			 * proc (reg_task()). A namespace file (/proc/PID/ns/net) is on nsfs, a
+			 * mount in no namespace, and would be taken for one outside the tree's
+			 * and reopened through our proc: another task's, or none. */
 			if (!f || (f->type != FILE_REG && f->type != FILE_FIFO) || !f->path ||
-			    f->path[0] != '/' || f->params[0])
+			    f->path[0] != '/' || f->params[0] || file_proc_pid(img, f->path, &rest))
 				continue;
 			for (uint32_t k = 0; k < ns->nfile_mounts; k++)
 				seen |= ns->file_mounts[k][0] == f->id;
