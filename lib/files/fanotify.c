@@ -36,6 +36,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "files.h"
+#include "inject/inject.h"
 #include "restore/restore.h"
 
 #define LOG_PREFIX "fanotify: "
@@ -235,22 +236,34 @@ static int fanotify_decode(struct dec *d, json_t *o, struct img_file *f)
 }
 
 /* The marks of f, on the group fd: a mark's events, then what it ignores, with the flags the
- * mark had (an evictable one stays evictable: both calls say so). */
-static int add_marks(struct cryo_ctx *ctx, int fd, const struct img_file *f)
+ * mark had (an evictable one stays evictable: both calls say so). A mount mark is on a mount,
+ * not on what it shows: where rootfd is a holder's root (/proc/TID/root, its mount namespace,
+ * which is not the restoring process's where the tree has one of its own), its path is looked
+ * up from there, so that the mark is on the holder's mount (fanotify_mark(2): a pathname
+ * relative to dirfd; "." for its root itself, as a NULL pathname wants dirfd not O_PATH). */
+static int add_marks(struct cryo_ctx *ctx, int fd, const struct img_file *f, int rootfd)
 {
 	for (uint32_t i = 0; i < f->nitems; i++) {
 		unsigned mflags = f->items[i].data >> 32, ignored = (uint32_t)f->items[i].data;
 		unsigned base =
 		    FAN_MARK_ADD | mark_flag[f->items[i].tfd] | (mflags & FAN_MARK_EVICTABLE);
-		const char *path = f->watch_paths[i];
+		const char *path = f->watch_paths[i], *at = path;
+		int dirfd = AT_FDCWD;
 
+		if (f->items[i].tfd == MARK_MOUNT && rootfd >= 0) {
+			dirfd = rootfd;
+			while (*at == '/')
+				at++;
+			if (!*at)
+				at = ".";
+		}
 		if (f->items[i].events &&
-		    fanotify_mark(fd, base, f->items[i].events, AT_FDCWD, path) < 0)
+		    fanotify_mark(fd, base, f->items[i].events, dirfd, at) < 0)
 			return cryo_err(ctx, -errno, "fanotify: mark %s again with mask %#x", path,
 					f->items[i].events);
 		base |= (mflags & FAN_MARK_IGNORE) ? FAN_MARK_IGNORE : FAN_MARK_IGNORED_MASK;
 		base |= mflags & FAN_MARK_IGNORED_SURV_MODIFY;
-		if (ignored && fanotify_mark(fd, base, ignored, AT_FDCWD, path) < 0)
+		if (ignored && fanotify_mark(fd, base, ignored, dirfd, at) < 0)
 			return cryo_err(ctx, -errno, "fanotify: mark %s again ignoring %#x", path,
 					ignored);
 	}
@@ -278,7 +291,7 @@ static int fanotify_open(struct file_restore *fr, const struct img_file *f)
 				(unsigned long long)f->params[FAN_P_EVENT_FLAGS]);
 	/* Only in flight in a socket's queue: no task's turn will come to mark it. */
 	if (!held_by_a_task(fr->sh->img, f->id)) {
-		r = add_marks(fr->ctx, fd, f);
+		r = add_marks(fr->ctx, fd, f, -1);
 		if (r < 0) {
 			close(fd);
 			return r;
@@ -294,8 +307,9 @@ static int fanotify_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			   const struct img_task *t, struct inject *inj)
 {
 	const struct img *img = sh->img;
+	_cleanup_close_ int rootfd = -1;
+	char root[64];
 
-	(void)inj;
 	for (uint32_t i = 0; i < t->nfds; i++) {
 		const struct img_file *f = img_find_file(img, t->fds[i].file_id);
 		bool first = true;
@@ -308,7 +322,16 @@ static int fanotify_parked(struct cryo_ctx *ctx, const struct rst_shared *sh,
 				first &= o->fds[j].file_id != f->id;
 		if (!first)
 			continue;
-		r = add_marks(ctx, sh->file_fds[f - img->files], f);
+		for (uint32_t k = 0; k < f->nitems && rootfd < 0; k++) {
+			if (f->items[k].tfd != MARK_MOUNT)
+				continue;
+			snprintf(root, sizeof(root), "/proc/%d/root", inj->tid);
+			rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (rootfd < 0)
+				return cryo_err(ctx, -errno, "pid %d: open its root (%s)", t->pid,
+						root);
+		}
+		r = add_marks(ctx, sh->file_fds[f - img->files], f, rootfd);
 		if (r < 0)
 			return cryo_err_wrap(ctx, r, "pid %d: fd %d", t->pid, t->fds[i].fd);
 	}
