@@ -102,8 +102,14 @@ def test_ns_root_comes_back_in_its_own_root(env):
         assert kinds["/run"][0] == "tmpfs" and kinds["/proc"][0] == "proc", kinds
         assert kinds["/dev/pts"][0] == "devpts", kinds
         assert kinds["/sys"][0] == "sysfs" and kinds["/dev/mqueue"][0] == "mqueue", kinds
-        # Its output and its stdin (/dev/null), files of ours, reopened from our root.
+        # Its output and its stdin (/dev/null), files of ours, reopened from our root; not
+        # its /proc/self/ns/net descriptor (nsfs), which it opens again in its own proc.
         assert [m for _, m in ns["file_mounts"]] == [0, 0], ns
+        # The paths of its inotify watch and fanotify marks are its own, from its root.
+        files = json.loads((img / "cryo.json").read_text())["files"]
+        assert [w[2] for f in files for w in f.get("inotify", [])] == ["/watched"], files
+        assert sorted(m[4] for f in files for m in f.get("fanotify", [])) == \
+            ["/run", "/watched"], files
         pid, _ = restore(env, img)
         # Nothing of the tree's is mounted in our namespace.
         assert not mounted(env.tmp / "testdir" / "run") and not mounted("/tmp/run")

@@ -11,10 +11,17 @@
  *   - its cwd (/run/sub) and root (the same directory of ROOT: a file the test put there);
  *   - it is pid 1, and /proc is of its pid namespace;
  *   - /dev/null of the tmpfs of ours works, and what the test writes into that tmpfs
- *     after the restore shows in /dev (a bind, not a copy).
+ *     after the restore shows in /dev (a bind, not a copy);
+ *   - an inotify watch and a fanotify inode mark on /watched (a file of its root, a bind of
+ *     a directory of ours: their paths are the tree's, not ours), and a fanotify mount mark
+ *     on its own tmpfs /run: a write to /watched and an open in /run after the restore are
+ *     reported, each by the watch or mark it belongs to;
+ *   - a descriptor of /proc/self/ns/net is still its network namespace.
  * Usage: ns_root ROOT DEV (the launcher), ns_root --inside (the init, after its exec). With
  * CRYO_MNT_RAMFS set it also mounts a ramfs at /run/ram, which a dump must refuse.
  */
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
 #include <termios.h>
 
 #include "mnt_common.h"
@@ -49,6 +56,88 @@ static void pty_check(int m, int s)
 		fail("the pty slave to master: \"%.4s\"", buf);
 }
 
+/* The watch and marks, set last before the dump (nothing of the setup is in their queues). */
+struct notify {
+	int in, wd, fan, nsfd;
+};
+
+static void notify_set(struct notify *n)
+{
+	mnt_write("/watched", "watched\n");
+	n->in = inotify_init1(IN_NONBLOCK);
+	n->wd = n->in < 0 ? -1 : inotify_add_watch(n->in, "/watched", IN_MODIFY);
+	if (n->wd < 0)
+		fail("inotify watch of /watched: %s", strerror(errno));
+	n->fan = fanotify_init(FAN_CLASS_NOTIF | FAN_NONBLOCK, O_RDONLY);
+	if (n->fan < 0 ||
+	    fanotify_mark(n->fan, FAN_MARK_ADD, FAN_MODIFY, AT_FDCWD, "/watched") < 0 ||
+	    fanotify_mark(n->fan, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN, AT_FDCWD, "/run") < 0)
+		fail("fanotify marks: %s", strerror(errno));
+	n->nsfd = open("/proc/self/ns/net", O_RDONLY);
+	if (n->nsfd < 0)
+		fail("open /proc/self/ns/net: %s", strerror(errno));
+}
+
+/* Each fanotify event in the queue: its mask and the path of its descriptor in *ret. */
+static void fan_events(int fan, bool *ret_modify, bool *ret_open)
+{
+	char buf[4096] __attribute__((aligned(8))), link[64], path[256];
+	ssize_t len;
+
+	while ((len = read(fan, buf, sizeof(buf))) > 0) {
+		for (struct fanotify_event_metadata *e = (void *)buf; FAN_EVENT_OK(e, len);
+		     e = FAN_EVENT_NEXT(e, len)) {
+			ssize_t k = -1;
+
+			if (e->fd >= 0) {
+				snprintf(link, sizeof(link), "/proc/self/fd/%d", e->fd);
+				k = readlink(link, path, sizeof(path) - 1);
+				close(e->fd);
+			}
+			path[k < 0 ? 0 : k] = '\0';
+			*ret_modify |= (e->mask & FAN_MODIFY) && !strcmp(path, "/watched");
+			*ret_open |= (e->mask & FAN_OPEN) && !strcmp(path, "/run/top");
+		}
+	}
+}
+
+static void notify_check(struct notify *n)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct stat a, b;
+	bool in_modify = false, modify = false, open_run = false;
+	ssize_t len;
+	int fd;
+
+	if (fstat(n->nsfd, &a) < 0 || stat("/proc/self/ns/net", &b) < 0 || a.st_ino != b.st_ino ||
+	    a.st_dev != b.st_dev)
+		fail(
+		    "the descriptor of /proc/self/ns/net is another namespace (inode %lu, not %lu)",
+		    (unsigned long)a.st_ino, (unsigned long)b.st_ino);
+	fd = open("/watched", O_WRONLY | O_APPEND);
+	if (fd < 0 || write(fd, "more\n", 5) != 5)
+		fail("write /watched: %s", strerror(errno));
+	close(fd);
+	fd = open("/run/top", O_RDONLY);
+	if (fd < 0)
+		fail("open /run/top: %s", strerror(errno));
+	close(fd);
+	while ((len = read(n->in, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + len;) {
+			struct inotify_event *e = (void *)p;
+
+			in_modify |= e->wd == n->wd && (e->mask & IN_MODIFY);
+			p += sizeof(*e) + e->len;
+		}
+	if (!in_modify)
+		fail("no IN_MODIFY of /watched on wd %d after the restore", n->wd);
+	fan_events(n->fan, &modify, &open_run);
+	if (!modify)
+		fail("no FAN_MODIFY of /watched (the inode mark) after the restore");
+	if (!open_run)
+		fail("no FAN_OPEN of /run/top (the mount mark on /run) after the restore");
+}
+
 static int inside(void)
 {
 	char *before, cwd[256], self[32] = "", buf[64] = "";
@@ -58,6 +147,7 @@ static int inside(void)
 	bool pidns = !getenv("CRYO_MNT_ONLY");
 	pid_t me = getpid();
 	char want[32];
+	struct notify n;
 
 	if (pidns && me != 1)
 		fail("the init is pid %d", me);
@@ -77,6 +167,7 @@ static int inside(void)
 			fail("mount a ramfs: %s", strerror(errno));
 	}
 	before = mnt_normalized();
+	notify_set(&n);
 	test_ready();
 	test_wait(NULL);
 
@@ -87,6 +178,7 @@ static int inside(void)
 	if (access("/sys/kernel", F_OK) < 0 || access("/dev/mqueue", F_OK) < 0)
 		fail("/sys or /dev/mqueue is empty");
 	mnt_compare(before);
+	notify_check(&n);
 	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/run/sub"))
 		fail("cwd is %s", cwd);
 	if (stat("/", &root_after) < 0 || root_after.st_ino != root_before.st_ino ||
