@@ -72,6 +72,7 @@ def roundtrip(env, prog, *args, join=False, noreap=False):
     ("file_ghost_large", ()),
     ("proc_dead_cwd", ()),
     ("proc_dead_cwd", ("fd",)),
+    ("fanotify", ()),
 ])
 def test_tree_workloads_in_a_pid_namespace(env, prog, args):
     """Workloads of the host's tests, each as the child of the init of its own namespaces:
@@ -79,7 +80,8 @@ def test_tree_workloads_in_a_pid_namespace(env, prog, args):
     in flight in unix sockets; its own proc files; large removed files with holes and a removed
     file that another name keeps (zdtm unlink_multiple_largefiles, unlink_regular00); a cwd and
     directory descriptors in the removed /proc directories of dead children, of the namespace's
-    proc (zdtm unhashed_proc, remap_dead_pid_root)."""
+    proc (zdtm unhashed_proc, remap_dead_pid_root); fanotify marks, a mount mark made again on
+    the tree's own copy of the mount, not on the restoring process's."""
     roundtrip(env, prog, *args)
 
 
