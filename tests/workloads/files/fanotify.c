@@ -31,6 +31,39 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A mount mark's line with its mount's point in place of its id ("mnt_id:HEX" becomes
+ * "mount:POINT"): the id is another after a restore into a mount namespace of the tree's own,
+ * where each mount is a new one; the point is what must be the same. */
+static char *by_point(const char *line)
+{
+	char point[PATH_MAX], mi[PATH_MAX + 256], *out;
+	unsigned id, mid;
+	const char *rest;
+	FILE *f;
+	int n = 0;
+
+	if (sscanf(line, "fanotify mnt_id:%x %n", &id, &n) != 1 || !n)
+		return strdup(line);
+	rest = line + n;
+	f = fopen("/proc/self/mountinfo", "r");
+	if (!f)
+		fail("open /proc/self/mountinfo: %s", strerror(errno));
+	point[0] = '\0';
+	while (fgets(mi, sizeof(mi), f))
+		if (sscanf(mi, "%u %*u %*s %*s %4095s", &mid, point) == 2 && mid == id)
+			break;
+		else
+			point[0] = '\0';
+	fclose(f);
+	if (!point[0])
+		fail("a fanotify mark of mount %u, which mountinfo does not show", id);
+	out = malloc(strlen(point) + strlen(rest) + 32);
+	if (!out)
+		fail("out of memory");
+	sprintf(out, "fanotify mount:%s %s", point, rest);
+	return out;
+}
+
 /* The "fanotify ..." lines of fd's fdinfo, sorted. */
 static void marks_of(int fd, struct lines *out)
 {
@@ -44,7 +77,7 @@ static void marks_of(int fd, struct lines *out)
 	out->n = 0;
 	while (fgets(line, sizeof(line), f))
 		if (!strncmp(line, "fanotify ", 9) && out->n < MAX_LINES)
-			out->v[out->n++] = strdup(line);
+			out->v[out->n++] = by_point(line);
 	fclose(f);
 	qsort(out->v, out->n, sizeof(char *), cmp);
 }
