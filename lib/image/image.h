@@ -502,6 +502,16 @@ struct img_idmap {
 	uint32_t inside, outside, count;
 };
 
+/* A uts namespace that some tasks of the tree are in, not the root's: its names and its
+ * tasks (lib/ns/nested.c). */
+struct img_nested_ns {
+	uint32_t kind;  /* CLONE_NEWUTS */
+	uint64_t ino;   /* its inode at dump, naming it in messages */
+	char hostname[65], domainname[65];
+	int32_t *pids;  /* the tasks in it, each once in all the namespaces of its kind */
+	uint32_t npids;
+};
+
 struct img_ns {
 	uint32_t own; /* CLONE_NEW* flags of the namespaces it does not share with cryo; 0: none */
 	/* "runc", "crun": its mount, net, uts, ipc and cgroup namespaces come from the bundle
@@ -523,6 +533,9 @@ struct img_ns {
 	struct img_idmap *uid_map, *gid_map;
 	uint32_t nuid_map, ngid_map;
 	bool setgroups_deny;
+	/* Namespaces of tasks of the tree other than the root's (lib/ns/nested.c). */
+	struct img_nested_ns *nested;
+	uint32_t nnested;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

@@ -11,6 +11,7 @@
 #include "image/json-codec.h"
 #include "ipc.h"
 #include "net/netns.h"
+#include "nested.h"
 #include "ns.h"
 #include "ns-image.h"
 #include "tmpfs.h"
@@ -78,6 +79,7 @@ void ns_image_free(struct img_ns *ns)
 	tmpfs_image_free(ns);
 	free(ns->uid_map);
 	free(ns->gid_map);
+	nested_image_free(ns);
 	memset(ns, 0, sizeof(*ns));
 }
 

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/* A tree across namespaces: see nested.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/ctx.h"
+#include "image/image.h"
+#include "image/json-codec.h"
+#include "nested.h"
+#include "ns.h"
+#include "seize/seize.h"
+
+#define LOG_PREFIX "namespaces: "
+
+/* No more distinct namespaces than that in one tree: each costs a descriptor at restore. */
+#define NESTED_MAX 64
+
+static int ns_stat(pid_t pid, const char *name, struct stat *st)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, name);
+	return stat(path, st) < 0 ? -errno : 0;
+}
+
+/* ---- dump ---- */
+
+/* The names of pid's uts namespace: the worker joins it for the uname(2), then goes back
+ * to its own (setns(2) on the descriptor of ours opened first). */
+static int read_uts(struct cryo_ctx *ctx, pid_t pid, struct img_nested_ns *n)
+{
+	_cleanup_close_ int ours = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int theirs = -1;
+	char path[64];
+	struct utsname u;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
+	theirs = open(path, O_RDONLY | O_CLOEXEC);
+	if (ours < 0 || theirs < 0)
+		return cryo_err(ctx, -errno, "pid %d: open its uts namespace", pid);
+	if (setns(theirs, CLONE_NEWUTS) < 0)
+		return cryo_err(ctx, -errno, "pid %d: join its uts namespace", pid);
+	if (uname(&u) < 0)
+		r = cryo_err(ctx, -errno, "pid %d: uname in its uts namespace", pid);
+	/* Not where we were, the dump goes no further: the root's names would be wrong. */
+	if (setns(ours, CLONE_NEWUTS) < 0)
+		return cryo_err(ctx, -errno, "go back to the dump's uts namespace");
+	snprintf(n->hostname, sizeof(n->hostname), "%s", u.nodename);
+	snprintf(n->domainname, sizeof(n->domainname), "%s", u.domainname);
+	return r;
+}
+
+static int add_pid(struct img_nested_ns *n, pid_t pid)
+{
+	int32_t *v = realloc(n->pids, (n->npids + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	n->pids = v;
+	n->pids[n->npids++] = pid;
+	return 0;
+}
+
+static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
+		     bool container, struct img *img, uint32_t kind)
+{
+	struct img_ns *ns = &img->ns;
+	const char *name = ns_name(kind);
+	pid_t root = tree->tasks[0].pid;
+	struct stat rst, st;
+	int r = ns_stat(root, name, &rst);
+
+	if (r < 0)
+		return cryo_err(ctx, r, "pid %d: its %s namespace", root, name);
+	for (size_t i = 1; i < tree->ntasks; i++) {
+		pid_t pid = tree->tasks[i].pid;
+		struct img_nested_ns *n = NULL, *v;
+
+		if (tree->tasks[i].state == 'Z')
+			continue;
+		r = ns_stat(pid, name, &st);
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: its %s namespace", pid, name);
+		if (st.st_ino == rst.st_ino && st.st_dev == rst.st_dev)
+			continue;
+		if ((own & CLONE_NEWUSER) || container)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d is in another %s namespace than pid %d, in a %s: "
+					"nested namespaces are not supported yet there",
+					pid, name, root, container ? "container" :
+					"tree with a user namespace of its own");
+		for (uint32_t k = 0; k < ns->nnested; k++)
+			if (ns->nested[k].kind == kind && ns->nested[k].ino == st.st_ino)
+				n = &ns->nested[k];
+		if (!n) {
+			if (ns->nnested >= NESTED_MAX)
+				return cryo_err(ctx, -EOPNOTSUPP, "the tree's tasks are in more "
+						"than %d namespaces", NESTED_MAX);
+			v = realloc(ns->nested, (ns->nnested + 1) * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			ns->nested = v;
+			n = &v[ns->nnested++];
+			*n = (struct img_nested_ns){.kind = kind, .ino = st.st_ino};
+			r = read_uts(ctx, pid, n);
+			if (r < 0)
+				return r;
+			log_info(ctx, "pid %d is in a %s namespace of its own "
+				 "(inode %llu)", pid, name, (unsigned long long)st.st_ino);
+		}
+		if (add_pid(n, pid) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
+		bool container, struct img *img)
+{
+	return dump_kind(ctx, tree, own, container, img, CLONE_NEWUTS);
+}
+
+/* ---- image ---- */
+
+int nested_image_encode(const struct img *img, json_t *root)
+{
+	const struct img_ns *ns = &img->ns;
+	json_t *a;
+	int r = 0;
+
+	if (!ns->nnested)
+		return 0;
+	a = json_array();
+	for (uint32_t i = 0; a && i < ns->nnested; i++) {
+		const struct img_nested_ns *n = &ns->nested[i];
+		json_t *o = json_object(), *p = json_array();
+
+		for (uint32_t k = 0; p && k < n->npids; k++)
+			r |= add(p, json_integer(n->pids[k]));
+		r |= set(o, "kind", json_string(ns_name(n->kind)));
+		r |= set(o, "ino", u64_hex(n->ino));
+		r |= set(o, "hostname", json_string(n->hostname));
+		r |= set(o, "domainname", json_string(n->domainname));
+		r |= set(o, "pids", p);
+		r |= add(a, o);
+	}
+	r |= set(root, "nested_namespaces", a);
+	return r ? -ENOMEM : 0;
+}
+
+static int get_name(struct dec *d, json_t *o, const char *key, char *buf, size_t size)
+{
+	char *s = NULL;
+
+	TRY(get_str(d, o, key, size - 1, &s));
+	snprintf(buf, size, "%s", s);
+	free(s);
+	return 0;
+}
+
+/* pid is in another namespace of n's kind than n, before it in the list. */
+static bool named_before(const struct img_ns *ns, const struct img_nested_ns *n, pid_t pid)
+{
+	for (const struct img_nested_ns *m = ns->nested; m <= n; m++)
+		for (uint32_t k = 0; m->kind == n->kind && k < (m == n ? n->npids : m->npids); k++)
+			if (m->pids[k] == pid)
+				return true;
+	return false;
+}
+
+static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nested_ns *n)
+{
+	char *kind = NULL;
+	json_t *a, *v;
+	size_t i;
+
+	if (!json_is_object(o))
+		return bad(d, "nested_namespaces", "holds a non-object");
+	TRY(get_str(d, o, "kind", 16, &kind));
+	n->kind = ns_flag(kind);
+	free(kind);
+	if (!(n->kind & NESTED_KINDS))
+		return bad(d, "kind", "is not a namespace kind cryo carries nested (uts)");
+	TRY(get_u64(d, o, "ino", &n->ino));
+	TRY(get_name(d, o, "hostname", n->hostname, sizeof(n->hostname)));
+	TRY(get_name(d, o, "domainname", n->domainname, sizeof(n->domainname)));
+	a = get_arr(d, o, "pids", IMG_MAX_TASKS);
+	if (!a)
+		return -EINVAL;
+	if (!json_array_size(a))
+		return bad(d, "pids", "is empty: a namespace no task is in");
+	n->pids = calloc(json_array_size(a), sizeof(*n->pids));
+	if (!n->pids)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		json_int_t pid = json_is_integer(v) ? json_integer_value(v) : 0;
+		const struct img_task *t = pid > 0 && pid <= INT_MAX ? img_find_task(img, pid)
+								     : NULL;
+
+		if (!t || t->zombie)
+			return bad(d, "pids", "names a pid that is no live task of the image");
+		if (pid == img->tasks[0].pid)
+			return bad(d, "pids", "names the root, whose namespaces are the tree's");
+		if (named_before(&img->ns, n, pid))
+			return bad(d, "pids", "names a task twice in namespaces of one kind");
+		n->pids[n->npids++] = pid;
+	}
+	return 0;
+}
+
+int nested_image_decode(struct dec *d, json_t *root, struct img *img)
+{
+	struct img_ns *ns = &img->ns;
+	json_t *a, *v;
+	size_t i;
+
+	if (!json_object_get(root, "nested_namespaces"))
+		return 0;
+	d->where = "nested_namespaces";
+	a = get_arr(d, root, "nested_namespaces", NESTED_MAX);
+	if (!a)
+		return -EINVAL;
+	ns->nested = calloc(json_array_size(a) + 1, sizeof(*ns->nested));
+	if (!ns->nested)
+		return -ENOMEM;
+	json_array_foreach(a, i, v) {
+		ns->nnested = i + 1;
+		TRY(decode_one(d, v, img, &ns->nested[i]));
+	}
+	return 0;
+}
+
+void nested_image_free(struct img_ns *ns)
+{
+	for (uint32_t i = 0; i < ns->nnested; i++)
+		free(ns->nested[i].pids);
+	free(ns->nested);
+	ns->nested = NULL;
+	ns->nnested = 0;
+}
+
+/* ---- restore ---- */
+
+/* Held in the process that forks the tree, and so in each task's copy of its memory: per
+ * image namespace its descriptor, and ours (the root's) per kind, all at base_fd and up. */
+static int *made_fds;
+static uint32_t nmade;
+static int root_uts = -1;
+
+void nested_restore_close(void)
+{
+	for (uint32_t i = 0; i < nmade; i++)
+		if (made_fds[i] >= 0)
+			close(made_fds[i]);
+	free(made_fds);
+	made_fds = NULL;
+	nmade = 0;
+	if (root_uts >= 0)
+		close(root_uts);
+	root_uts = -1;
+}
+
+static int keep_fd(int fd, int base_fd)
+{
+	int high = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, base_fd);
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return high;
+}
+
+static int make_uts(struct cryo_ctx *ctx, const struct img_nested_ns *n, int base_fd, int *ret)
+{
+	if (unshare(CLONE_NEWUTS) < 0)
+		return cryo_err(ctx, -errno, "make the uts namespace of pid %d", n->pids[0]);
+	if (sethostname(n->hostname, strlen(n->hostname)) < 0 ||
+	    setdomainname(n->domainname, strlen(n->domainname)) < 0)
+		return cryo_err(ctx, -errno, "set the hostname %s in the uts namespace of pid %d",
+				n->hostname, n->pids[0]);
+	*ret = keep_fd(open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC), base_fd);
+	if (*ret < 0)
+		return cryo_err(ctx, -errno, "hold the uts namespace of pid %d", n->pids[0]);
+	if (setns(root_uts, CLONE_NEWUTS) < 0)
+		return cryo_err(ctx, -errno, "go back to the tree's uts namespace");
+	return 0;
+}
+
+int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int base_fd)
+{
+	const struct img_ns *ns = &img->ns;
+	int r = 0;
+
+	if (!ns->nnested)
+		return 0;
+	/* The dump refuses them there (nested_dump()). */
+	if ((ns->own & CLONE_NEWUSER) || ns->container)
+		return cryo_err(ctx, -EOPNOTSUPP, "the image has tasks in namespaces of their own "
+				"in a container or a user namespace of the tree's, which cryo does "
+				"not restore");
+	made_fds = calloc(ns->nnested, sizeof(*made_fds));
+	if (!made_fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < ns->nnested; i++)
+		made_fds[i] = -1;
+	nmade = ns->nnested;
+	root_uts = keep_fd(open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC), base_fd);
+	if (root_uts < 0)
+		r = cryo_err(ctx, -errno, "hold the tree's uts namespace");
+	for (uint32_t i = 0; r >= 0 && i < ns->nnested; i++)
+		r = make_uts(ctx, &ns->nested[i], base_fd, &made_fds[i]);
+	if (r < 0)
+		nested_restore_close();
+	else
+		log_debug(ctx, "%u namespaces of tasks made", ns->nnested);
+	return r;
+}
+
+int nested_task_enter(const struct img *img, pid_t pid)
+{
+	const struct img_ns *ns = &img->ns;
+	int fd = root_uts;
+
+	if (!ns->nnested)
+		return 0;
+	for (uint32_t i = 0; i < ns->nnested && i < nmade; i++)
+		for (uint32_t k = 0; k < ns->nested[i].npids; k++)
+			if (ns->nested[i].kind == CLONE_NEWUTS && ns->nested[i].pids[k] == pid)
+				fd = made_fds[i];
+	if (fd < 0) {
+		errno = EBADF;
+		return -EBADF;
+	}
+	return setns(fd, CLONE_NEWUTS) < 0 ? -errno : 0;
+}

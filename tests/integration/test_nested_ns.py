@@ -1,0 +1,62 @@
+"""A tree across namespaces: tasks in uts namespaces other than the root's come back each in
+a fresh one with its names (tests/workloads/tree/ns_uts_nested.c), the root in the caller's;
+a task in a nested namespace of a kind cryo does not carry nested yet is refused at dump,
+naming the pid and the kind, and the tree runs on."""
+import json
+import os
+import signal
+
+from conftest import alive, cryo, reap, workload
+
+
+def test_uts_nested_roundtrip(env):
+    run = env.roundtrip([workload("ns_uts_nested")])
+    assert run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_uts_nested_image_names_each_namespace(env):
+    run = env.start([workload("ns_uts_nested")])
+    run.wait_for("ready")
+    img = env.dump(run, leave_running=True)
+    meta = json.loads((img / "cryo.json").read_text())
+    nested = meta["nested_namespaces"]
+    assert sorted(n["hostname"] for n in nested) == ["cryo-nest-a", "cryo-nest-b"], nested
+    assert all(n["kind"] == "uts" for n in nested)
+    # A and its child in the first, B alone in the second (its child went back).
+    by_name = {n["hostname"]: n["pids"] for n in nested}
+    assert len(by_name["cryo-nest-a"]) == 2 and len(by_name["cryo-nest-b"]) == 1, by_name
+    assert "namespaces" not in meta  # the root's stay ours: no record of its own
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
+
+
+def test_uts_nested_restored_in_a_new_pid_namespace(env):
+    """--pidns: the init and tracer between the worker and the tree pass the namespaces
+    on."""
+    run = env.start([workload("ns_uts_nested")])
+    run.wait_for("ready")
+    img = env.dump(run, leave_running=True)
+    pidfile = env.tmp / "init.pid"
+    cryo("restore", "-D", img, "--detach", "--pidns", "--pidfile", pidfile)
+    init = int(pidfile.read_text())
+    env.restored.append(init)
+    os.kill(init, signal.SIGUSR1)
+    assert reap(init, 20) == 0, run.text()
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
+
+
+
+
+def test_nested_kinds_not_carried_refused_naming_them(env):
+    for flag, kind in (("-n", "net"), ("-i", "ipc")):
+        run = env.start(["sh", "-c", f"unshare {flag} {workload('mem_anon')}; exit $?"])
+        run.wait_for("ready")
+        p = cryo("dump", "-t", run.pid, "-D", env.tmp / f"img{kind}", check=False)
+        assert p.returncode != 0
+        assert f"another {kind} namespace" in p.stderr and "nested" in p.stderr, p.stderr
+        kids = open(f"/proc/{run.pid}/task/{run.pid}/children").read().split()
+        assert f"pid {kids[0]}" in p.stderr, p.stderr
+        assert alive(run.pid) and alive(int(kids[0]))
+        os.kill(int(kids[0]), signal.SIGUSR1)
+        assert run.finish() == 0, run.text()
