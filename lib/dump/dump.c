@@ -37,6 +37,7 @@
 #include "image/stream.h"
 #include "image/tar.h"
 #include "ns/ipc.h"
+#include "ns/nested.h"
 #include "ns/ns.h"
 #include "ns/tmpfs.h"
 #include "plan.h"
@@ -553,6 +554,10 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	/* The worker is in the tree's ipc namespace (ns_worker_enter()). */
 	if (r >= 0 && (d->plan->ns_own & CLONE_NEWIPC))
 		r = ipc_dump(ctx, d->dirfd, &img->ns);
+	/* Tasks in uts or ipc namespaces other than the root's (lib/ns/nested.h). */
+	if (r >= 0)
+		r = nested_dump(ctx, &d->held.tree, d->plan->ns_own, d->plan->container != NULL,
+				d->dirfd, img);
 	if (r >= 0)
 		r = tmpfs_dump(ctx, d->held.tree.tasks[0].pid, d->plan->ns_own,
 			       d->plan->container != NULL, d->dirfd, img);

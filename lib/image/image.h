@@ -502,12 +502,14 @@ struct img_idmap {
 	uint32_t inside, outside, count;
 };
 
-/* A uts namespace that some tasks of the tree are in, not the root's: its names and its
- * tasks (lib/ns/nested.c). */
+/* A uts or ipc namespace that some tasks of the tree are in, not the root's: what is in it
+ * and its tasks (lib/ns/nested.c). */
 struct img_nested_ns {
-	uint32_t kind;  /* CLONE_NEWUTS */
+	uint32_t kind;  /* CLONE_NEWUTS or CLONE_NEWIPC */
 	uint64_t ino;   /* its inode at dump, naming it in messages */
-	char hostname[65], domainname[65];
+	char hostname[65], domainname[65]; /* of a uts namespace */
+	struct img_ipc *ipc; /* of an ipc namespace: its objects and sysctls (lib/ns/ipc.h) */
+	uint32_t ipc_tag;    /* not in cryo.json: its index + 1, in its segments' file names */
 	int32_t *pids;  /* the tasks in it, each once in all the namespaces of its kind */
 	uint32_t npids;
 };

@@ -15,6 +15,7 @@
 #include "base/ctx.h"
 #include "image/image.h"
 #include "image/json-codec.h"
+#include "ipc.h"
 #include "nested.h"
 #include "ns.h"
 #include "seize/seize.h"
@@ -34,30 +35,60 @@ static int ns_stat(pid_t pid, const char *name, struct stat *st)
 
 /* ---- dump ---- */
 
-/* The names of pid's uts namespace: the worker joins it for the uname(2), then goes back
- * to its own (setns(2) on the descriptor of ours opened first). */
-static int read_uts(struct cryo_ctx *ctx, pid_t pid, struct img_nested_ns *n)
+/* Runs fn in pid's namespace of kind: the worker joins it for a moment, then goes back to
+ * its own (setns(2) on a descriptor of ours opened first). */
+static int in_ns_of(struct cryo_ctx *ctx, pid_t pid, uint32_t kind,
+		    int (*fn)(struct cryo_ctx *, pid_t, struct img_nested_ns *, int),
+		    struct img_nested_ns *n, int dirfd)
 {
-	_cleanup_close_ int ours = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int theirs = -1;
+	const char *name = ns_name(kind);
+	_cleanup_close_ int ours = -1, theirs = -1;
 	char path[64];
-	struct utsname u;
-	int r = 0;
+	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
+	snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", name);
+	ours = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, name);
 	theirs = open(path, O_RDONLY | O_CLOEXEC);
 	if (ours < 0 || theirs < 0)
-		return cryo_err(ctx, -errno, "pid %d: open its uts namespace", pid);
-	if (setns(theirs, CLONE_NEWUTS) < 0)
-		return cryo_err(ctx, -errno, "pid %d: join its uts namespace", pid);
+		return cryo_err(ctx, -errno, "pid %d: open its %s namespace", pid, name);
+	if (setns(theirs, kind) < 0)
+		return cryo_err(ctx, -errno, "pid %d: join its %s namespace", pid, name);
+	r = fn(ctx, pid, n, dirfd);
+	/* Not where we were, the dump goes no further: the root's would be read wrong. */
+	if (setns(ours, kind) < 0)
+		return cryo_err(ctx, -errno, "go back to the dump's %s namespace", name);
+	return r;
+}
+
+static int read_uts(struct cryo_ctx *ctx, pid_t pid, struct img_nested_ns *n, int dirfd)
+{
+	struct utsname u;
+
+	(void)dirfd;
 	if (uname(&u) < 0)
-		r = cryo_err(ctx, -errno, "pid %d: uname in its uts namespace", pid);
-	/* Not where we were, the dump goes no further: the root's names would be wrong. */
-	if (setns(ours, CLONE_NEWUTS) < 0)
-		return cryo_err(ctx, -errno, "go back to the dump's uts namespace");
+		return cryo_err(ctx, -errno, "pid %d: uname in its uts namespace", pid);
 	snprintf(n->hostname, sizeof(n->hostname), "%s", u.nodename);
 	snprintf(n->domainname, sizeof(n->domainname), "%s", u.domainname);
-	return r;
+	return 0;
+}
+
+static int read_ipc(struct cryo_ctx *ctx, pid_t pid, struct img_nested_ns *n, int dirfd)
+{
+	int r = ipc_dump_tagged(ctx, dirfd, n->ipc_tag, &n->ipc);
+
+	if (r < 0)
+		return r;
+	/* Removed again after the tree attached it: ipc_restore_finish() runs in the tree's
+	 * namespace only. */
+	for (uint32_t i = 0; i < n->ipc->nshms; i++)
+		if (n->ipc->shms[i].dest)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d: System V segment %d of its ipc namespace is "
+					"removed (IPC_RMID) while attached, which cryo does not "
+					"carry in a nested ipc namespace yet",
+					pid, n->ipc->shms[i].perm.id);
+	return 0;
 }
 
 static int add_pid(struct img_nested_ns *n, pid_t pid)
@@ -72,7 +103,7 @@ static int add_pid(struct img_nested_ns *n, pid_t pid)
 }
 
 static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
-		     bool container, struct img *img, uint32_t kind)
+		     bool container, int dirfd, struct img *img, uint32_t kind)
 {
 	struct img_ns *ns = &img->ns;
 	const char *name = ns_name(kind);
@@ -111,8 +142,10 @@ static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint3
 				return -ENOMEM;
 			ns->nested = v;
 			n = &v[ns->nnested++];
-			*n = (struct img_nested_ns){.kind = kind, .ino = st.st_ino};
-			r = read_uts(ctx, pid, n);
+			*n = (struct img_nested_ns){.kind = kind, .ino = st.st_ino,
+						    .ipc_tag = ns->nnested};
+			r = in_ns_of(ctx, pid, kind, kind == CLONE_NEWUTS ? read_uts : read_ipc, n,
+				     dirfd);
 			if (r < 0)
 				return r;
 			log_info(ctx, "pid %d is in a %s namespace of its own "
@@ -125,9 +158,11 @@ static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint3
 }
 
 int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
-		bool container, struct img *img)
+		bool container, int dirfd, struct img *img)
 {
-	return dump_kind(ctx, tree, own, container, img, CLONE_NEWUTS);
+	int r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWUTS);
+
+	return r < 0 ? r : dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWIPC);
 }
 
 /* ---- image ---- */
@@ -149,8 +184,12 @@ int nested_image_encode(const struct img *img, json_t *root)
 			r |= add(p, json_integer(n->pids[k]));
 		r |= set(o, "kind", json_string(ns_name(n->kind)));
 		r |= set(o, "ino", u64_hex(n->ino));
-		r |= set(o, "hostname", json_string(n->hostname));
-		r |= set(o, "domainname", json_string(n->domainname));
+		if (n->kind == CLONE_NEWUTS) {
+			r |= set(o, "hostname", json_string(n->hostname));
+			r |= set(o, "domainname", json_string(n->domainname));
+		} else if (o && ipc_image_encode(n->ipc, o) < 0) {
+			r = -1;
+		}
 		r |= set(o, "pids", p);
 		r |= add(a, o);
 	}
@@ -178,7 +217,8 @@ static bool named_before(const struct img_ns *ns, const struct img_nested_ns *n,
 	return false;
 }
 
-static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nested_ns *n)
+static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nested_ns *n,
+		      uint32_t tag)
 {
 	char *kind = NULL;
 	json_t *a, *v;
@@ -190,10 +230,20 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nest
 	n->kind = ns_flag(kind);
 	free(kind);
 	if (!(n->kind & NESTED_KINDS))
-		return bad(d, "kind", "is not a namespace kind cryo carries nested (uts)");
+		return bad(d, "kind", "is not a namespace kind cryo carries nested (uts, ipc)");
 	TRY(get_u64(d, o, "ino", &n->ino));
-	TRY(get_name(d, o, "hostname", n->hostname, sizeof(n->hostname)));
-	TRY(get_name(d, o, "domainname", n->domainname, sizeof(n->domainname)));
+	if (n->kind == CLONE_NEWUTS) {
+		TRY(get_name(d, o, "hostname", n->hostname, sizeof(n->hostname)));
+		TRY(get_name(d, o, "domainname", n->domainname, sizeof(n->domainname)));
+	} else {
+		TRY(ipc_image_decode(d, o, &n->ipc));
+		if (!n->ipc)
+			return bad(d, "ipc", "is missing for an ipc namespace");
+		n->ipc->tag = n->ipc_tag = tag;
+		for (uint32_t k = 0; k < n->ipc->nshms; k++)
+			if (n->ipc->shms[k].dest)
+				return bad(d, "dest", "is set on a segment of a nested ipc namespace");
+	}
 	a = get_arr(d, o, "pids", IMG_MAX_TASKS);
 	if (!a)
 		return -EINVAL;
@@ -235,15 +285,17 @@ int nested_image_decode(struct dec *d, json_t *root, struct img *img)
 		return -ENOMEM;
 	json_array_foreach(a, i, v) {
 		ns->nnested = i + 1;
-		TRY(decode_one(d, v, img, &ns->nested[i]));
+		TRY(decode_one(d, v, img, &ns->nested[i], i + 1));
 	}
 	return 0;
 }
 
 void nested_image_free(struct img_ns *ns)
 {
-	for (uint32_t i = 0; i < ns->nnested; i++)
+	for (uint32_t i = 0; i < ns->nnested; i++) {
 		free(ns->nested[i].pids);
+		ipc_image_free(ns->nested[i].ipc);
+	}
 	free(ns->nested);
 	ns->nested = NULL;
 	ns->nnested = 0;
@@ -255,7 +307,12 @@ void nested_image_free(struct img_ns *ns)
  * image namespace its descriptor, and ours (the root's) per kind, all at base_fd and up. */
 static int *made_fds;
 static uint32_t nmade;
-static int root_uts = -1;
+static int root_fds[2] = {-1, -1}; /* uts, ipc */
+
+static int kind_index(uint32_t kind)
+{
+	return kind == CLONE_NEWUTS ? 0 : 1;
+}
 
 void nested_restore_close(void)
 {
@@ -265,9 +322,11 @@ void nested_restore_close(void)
 	free(made_fds);
 	made_fds = NULL;
 	nmade = 0;
-	if (root_uts >= 0)
-		close(root_uts);
-	root_uts = -1;
+	for (int k = 0; k < 2; k++) {
+		if (root_fds[k] >= 0)
+			close(root_fds[k]);
+		root_fds[k] = -1;
+	}
 }
 
 static int keep_fd(int fd, int base_fd)
@@ -281,25 +340,42 @@ static int keep_fd(int fd, int base_fd)
 	return high;
 }
 
-static int make_uts(struct cryo_ctx *ctx, const struct img_nested_ns *n, int base_fd, int *ret)
+/* Ours, of kind, at base_fd or up. */
+static int hold(uint32_t kind, int base_fd)
 {
-	if (unshare(CLONE_NEWUTS) < 0)
-		return cryo_err(ctx, -errno, "make the uts namespace of pid %d", n->pids[0]);
-	if (sethostname(n->hostname, strlen(n->hostname)) < 0 ||
-	    setdomainname(n->domainname, strlen(n->domainname)) < 0)
-		return cryo_err(ctx, -errno, "set the hostname %s in the uts namespace of pid %d",
-				n->hostname, n->pids[0]);
-	*ret = keep_fd(open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC), base_fd);
-	if (*ret < 0)
-		return cryo_err(ctx, -errno, "hold the uts namespace of pid %d", n->pids[0]);
-	if (setns(root_uts, CLONE_NEWUTS) < 0)
-		return cryo_err(ctx, -errno, "go back to the tree's uts namespace");
-	return 0;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", ns_name(kind));
+	return keep_fd(open(path, O_RDONLY | O_CLOEXEC), base_fd);
 }
 
-int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int base_fd)
+/* One namespace made, filled while we are in it, held, and left. */
+static int make_one(struct cryo_ctx *ctx, const struct img_nested_ns *n, int dirfd, int proc,
+		    int base_fd, int *ret)
+{
+	const char *name = ns_name(n->kind);
+	int r = 0;
+
+	if (unshare(n->kind) < 0)
+		return cryo_err(ctx, -errno, "make the %s namespace of pid %d", name, n->pids[0]);
+	if (n->kind == CLONE_NEWUTS && (sethostname(n->hostname, strlen(n->hostname)) < 0 ||
+					setdomainname(n->domainname, strlen(n->domainname)) < 0))
+		r = cryo_err(ctx, -errno, "set the hostname %s in the uts namespace of pid %d",
+			     n->hostname, n->pids[0]);
+	/* Its System V objects under their IDs, before any task attaches them. */
+	if (r >= 0 && n->kind == CLONE_NEWIPC)
+		r = ipc_restore(ctx, n->ipc, dirfd, proc);
+	if (r >= 0 && (*ret = hold(n->kind, base_fd)) < 0)
+		r = cryo_err(ctx, -errno, "hold the %s namespace of pid %d", name, n->pids[0]);
+	if (setns(root_fds[kind_index(n->kind)], n->kind) < 0)
+		return cryo_err(ctx, -errno, "go back to the tree's %s namespace", name);
+	return r;
+}
+
+int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, int base_fd)
 {
 	const struct img_ns *ns = &img->ns;
+	_cleanup_close_ int proc = -1;
 	int r = 0;
 
 	if (!ns->nnested)
@@ -309,17 +385,22 @@ int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int base_fd
 		return cryo_err(ctx, -EOPNOTSUPP, "the image has tasks in namespaces of their own "
 				"in a container or a user namespace of the tree's, which cryo does "
 				"not restore");
+	/* The kernel answers an open of an ipc sysctl for the opener's ipc namespace. */
+	proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0)
+		return cryo_err(ctx, -errno, "open /proc");
 	made_fds = calloc(ns->nnested, sizeof(*made_fds));
 	if (!made_fds)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < ns->nnested; i++)
 		made_fds[i] = -1;
 	nmade = ns->nnested;
-	root_uts = keep_fd(open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC), base_fd);
-	if (root_uts < 0)
-		r = cryo_err(ctx, -errno, "hold the tree's uts namespace");
+	root_fds[0] = hold(CLONE_NEWUTS, base_fd);
+	root_fds[1] = hold(CLONE_NEWIPC, base_fd);
+	if (root_fds[0] < 0 || root_fds[1] < 0)
+		r = cryo_err(ctx, -errno, "hold the tree's uts and ipc namespaces");
 	for (uint32_t i = 0; r >= 0 && i < ns->nnested; i++)
-		r = make_uts(ctx, &ns->nested[i], base_fd, &made_fds[i]);
+		r = make_one(ctx, &ns->nested[i], dirfd, proc, base_fd, &made_fds[i]);
 	if (r < 0)
 		nested_restore_close();
 	else
@@ -330,17 +411,23 @@ int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int base_fd
 int nested_task_enter(const struct img *img, pid_t pid)
 {
 	const struct img_ns *ns = &img->ns;
-	int fd = root_uts;
+	static const uint32_t kinds[] = {CLONE_NEWUTS, CLONE_NEWIPC};
 
 	if (!ns->nnested)
 		return 0;
-	for (uint32_t i = 0; i < ns->nnested && i < nmade; i++)
-		for (uint32_t k = 0; k < ns->nested[i].npids; k++)
-			if (ns->nested[i].kind == CLONE_NEWUTS && ns->nested[i].pids[k] == pid)
-				fd = made_fds[i];
-	if (fd < 0) {
-		errno = EBADF;
-		return -EBADF;
+	for (int k = 0; k < 2; k++) {
+		int fd = root_fds[k];
+
+		for (uint32_t i = 0; i < ns->nnested && i < nmade; i++)
+			for (uint32_t j = 0; j < ns->nested[i].npids; j++)
+				if (ns->nested[i].kind == kinds[k] && ns->nested[i].pids[j] == pid)
+					fd = made_fds[i];
+		if (fd < 0) {
+			errno = EBADF;
+			return -EBADF;
+		}
+		if (setns(fd, kinds[k]) < 0)
+			return -errno;
 	}
-	return setns(fd, CLONE_NEWUTS) < 0 ? -errno : 0;
+	return 0;
 }

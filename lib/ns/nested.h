@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A tree across namespaces (lib/ns/nested.c): tasks in a uts namespace other than the
- * root's, as `unshare -u` in a child makes. At dump each such namespace is read from the
- * worker, which joins it for a moment (setns(2) on /proc/PID/ns/uts) and records its names
- * and which tasks are in it. At restore the process that opens the tree's files makes each
- * one first (unshare(2), its names set, a descriptor of it kept above the tree's descriptor
- * numbers), and each task joins its own (setns(2)) before anything of it is restored; the
- * descriptors go with cryo's others before the task runs.
+ * A tree across namespaces (lib/ns/nested.c): tasks in a uts or ipc namespace other than
+ * the root's, as `unshare -ui` in a child makes. At dump each such namespace is read from
+ * the worker, which joins it for a moment (setns(2) on /proc/PID/ns/uts or ipc) and records
+ * its names, or its System V objects and ipc sysctls (lib/ns/ipc.c, segments' contents in
+ * ipcshm-N-ID.img), and which tasks are in it. At restore the process that opens the tree's
+ * files makes each one first (unshare(2), filled, a descriptor of it kept above the tree's
+ * descriptor numbers), and each task joins its own (setns(2)) before anything of it is
+ * restored (its segments are attached in its namespace); the descriptors go with cryo's
+ * others before the task runs.
  */
 #ifndef CRYO_NS_NESTED_H
 #define CRYO_NS_NESTED_H
@@ -23,13 +25,13 @@ struct json_t;
 struct seized_tree;
 
 /* The kinds a namespace of a task may differ from the root's in (CLONE_NEW* flags). */
-#define NESTED_KINDS CLONE_NEWUTS
+#define NESTED_KINDS (CLONE_NEWUTS | CLONE_NEWIPC)
 
 /* In the dump worker, the tree frozen: each namespace of a kind in NESTED_KINDS that a live
  * task is in and the root is not, into img->ns.nested. Refuses them in a tree with a user
  * namespace of its own or a container's (not carried yet), naming the pid. */
 int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
-		bool container, struct img *img);
+		bool container, int dirfd, struct img *img);
 
 /* cryo.json's "nested_namespaces" (docs/image-format.md); the decoder runs after the tasks
  * are decoded, and refuses a pid that is not a task of the image, the root, or a task named
@@ -41,7 +43,7 @@ void nested_image_free(struct img_ns *ns);
 /* In the process that forks the tree, before the first fork: each namespace made, with
  * descriptors of it and of ours at base_fd and above. Nothing is made for an image
  * without any; nested_restore_close() closes them (the namespaces go with the last one). */
-int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int base_fd);
+int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, int base_fd);
 void nested_restore_close(void);
 
 /* In restored task pid, before it forks or restores anything: into its namespaces (the

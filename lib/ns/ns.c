@@ -124,6 +124,7 @@ static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
 
 		if (tree->tasks[i].state == 'Z')
 			continue;
+		/* Those of NESTED_KINDS are nested_dump()'s, called after ipc_dump(). */
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 			if (!(kinds[k] & NESTED_KINDS) && !same_ns(pid, root, ns_name(kinds[k])))
 				return cryo_err(ctx, -EOPNOTSUPP,
@@ -296,9 +297,6 @@ int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
 
 	/* Any tree: one whose task made namespaces of its own is refused, not cut in two. */
 	r = check_shared(ctx, tree);
-	/* Tasks in uts namespaces of their own are carried in theirs (nested.c). */
-	if (r >= 0)
-		r = nested_dump(ctx, tree, own, container != NULL, img);
 	if (r < 0 || !own)
 		return r;
 	if ((own & CLONE_NEWPID) && root != 1)

@@ -193,7 +193,7 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	const struct img *img = sh->img;
 	struct file_restore fr = {.ctx = ctx, .sh = sh};
 	/* The namespaces of tasks that are not the root's, made before any task (nested.h). */
-	int r = nested_restore_make(ctx, img, sh->base_fd);
+	int r = nested_restore_make(ctx, img, sh->dirfd, sh->base_fd);
 
 	sh->file_fds = calloc(img->nfiles + 1, sizeof(int));
 	sh->shmem_fds = calloc(img->nshmems + 1, sizeof(int));

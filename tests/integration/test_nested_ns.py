@@ -1,7 +1,9 @@
 """A tree across namespaces: tasks in uts namespaces other than the root's come back each in
 a fresh one with its names (tests/workloads/tree/ns_uts_nested.c), the root in the caller's;
-a task in a nested namespace of a kind cryo does not carry nested yet is refused at dump,
-naming the pid and the kind, and the tree runs on."""
+a child in uts and ipc namespaces of its own comes back with its System V objects and ipc
+sysctls in a fresh ipc namespace, its segment attached there (ns_ipc_nested.c); a task in a
+nested namespace of a kind cryo does not carry nested yet is refused at dump, naming the pid
+and the kind, and the tree runs on."""
 import json
 import os
 import signal
@@ -12,6 +14,19 @@ from conftest import alive, cryo, reap, workload
 def test_uts_nested_roundtrip(env):
     run = env.roundtrip([workload("ns_uts_nested")])
     assert run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_ipc_nested_roundtrip(env):
+    run = env.roundtrip([workload("ns_ipc_nested")])
+    assert run.text().rstrip().endswith("PASS"), run.text()
+    img = env.tmp / "img"
+    meta = json.loads((img / "cryo.json").read_text())
+    kinds = sorted(n["kind"] for n in meta["nested_namespaces"])
+    assert kinds == ["ipc", "uts"], meta["nested_namespaces"]
+    ipc = [n for n in meta["nested_namespaces"] if n["kind"] == "ipc"][0]
+    shmid = ipc["ipc"]["shm"][0]["id"]
+    # Its segment's contents apart from the tree's own namespace's (ipcshm-ID.img).
+    assert (img / f"ipcshm-2-{shmid}.img").exists(), sorted(p.name for p in img.iterdir())
 
 
 def test_uts_nested_image_names_each_namespace(env):
@@ -49,7 +64,7 @@ def test_uts_nested_restored_in_a_new_pid_namespace(env):
 
 
 def test_nested_kinds_not_carried_refused_naming_them(env):
-    for flag, kind in (("-n", "net"), ("-i", "ipc")):
+    for flag, kind in (("-n", "net"), ("-m", "mnt")):
         run = env.start(["sh", "-c", f"unshare {flag} {workload('mem_anon')}; exit $?"])
         run.wait_for("ready")
         p = cryo("dump", "-t", run.pid, "-D", env.tmp / f"img{kind}", check=False)

@@ -721,9 +721,10 @@ void fixture_img(struct img *img)
 	img->ns.gid_map = xcalloc(1, sizeof(*img->ns.gid_map));
 	img->ns.gid_map[0] = (struct img_idmap){0, 4294901760u, 65536};
 	img->ns.setgroups_deny = true;
-	/* The child and the grandchild each in a uts namespace of its own (lib/ns/nested.c). */
-	img->ns.nnested = 2;
-	img->ns.nested = xcalloc(2, sizeof(*img->ns.nested));
+	/* The child and the grandchild each in a uts namespace of its own, the child in an ipc
+	 * namespace of its own too (lib/ns/nested.c). */
+	img->ns.nnested = 3;
+	img->ns.nested = xcalloc(3, sizeof(*img->ns.nested));
 	for (uint32_t i = 0; i < 2; i++) {
 		struct img_nested_ns *n = &img->ns.nested[i];
 
@@ -732,6 +733,18 @@ void fixture_img(struct img *img)
 		snprintf(n->domainname, sizeof(n->domainname), "d%u.test", i);
 		n->pids = xcalloc(1, sizeof(*n->pids));
 		n->pids[0] = i ? FIX_GRAND : FIX_CHILD;
+	}
+	{
+		struct img_nested_ns *n = &img->ns.nested[2];
+		struct img_ns tmp = {0};
+
+		fill_ipc(&tmp);
+		tmp.ipc->shms[1].dest = false; /* not carried in a nested one */
+		tmp.ipc->tag = 3;
+		*n = (struct img_nested_ns){.kind = CLONE_NEWIPC, .ino = 4026532100u, .npids = 1,
+					    .ipc = tmp.ipc, .ipc_tag = 3};
+		n->pids = xcalloc(1, sizeof(*n->pids));
+		n->pids[0] = FIX_CHILD;
 	}
 }
 
@@ -1009,6 +1022,10 @@ void assert_img_equal(const struct img *a, const struct img *b)
 		assert_string_equal(a->ns.nested[i].hostname, b->ns.nested[i].hostname);
 		assert_string_equal(a->ns.nested[i].domainname, b->ns.nested[i].domainname);
 		assert_int_equal(a->ns.nested[i].npids, b->ns.nested[i].npids);
+		assert_int_equal(a->ns.nested[i].ipc_tag, b->ns.nested[i].ipc_tag);
+		assert_int_equal(!a->ns.nested[i].ipc, !b->ns.nested[i].ipc);
+		if (a->ns.nested[i].ipc)
+			assert_ipc_equal(a->ns.nested[i].ipc, b->ns.nested[i].ipc);
 		assert_memory_equal(a->ns.nested[i].pids, b->ns.nested[i].pids,
 				    a->ns.nested[i].npids * sizeof(*a->ns.nested[i].pids));
 	}
