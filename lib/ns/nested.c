@@ -431,3 +431,23 @@ int nested_task_enter(const struct img *img, pid_t pid)
 	}
 	return 0;
 }
+
+bool nested_ns_file_ready(const struct img *img, pid_t pid, const char *type, int fd)
+{
+	const struct img_ns *ns = &img->ns;
+	uint32_t kind = ns_flag(type);
+	struct stat want, got;
+	int k, at;
+
+	if (!ns->nnested || !nmade || !(kind & NESTED_KINDS))
+		return true;
+	k = kind_index(kind);
+	at = root_fds[k];
+	for (uint32_t i = 0; i < ns->nnested && i < nmade; i++)
+		for (uint32_t j = 0; j < ns->nested[i].npids; j++)
+			if (ns->nested[i].kind == kind && ns->nested[i].pids[j] == pid)
+				at = made_fds[i];
+	if (at < 0 || fstat(at, &want) < 0 || fstat(fd, &got) < 0)
+		return true;
+	return want.st_ino == got.st_ino && want.st_dev == got.st_dev;
+}

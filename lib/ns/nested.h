@@ -50,4 +50,9 @@ void nested_restore_close(void);
  * root's for a task named in none). -errno. */
 int nested_task_enter(const struct img *img, pid_t pid);
 
+/* In a restored task that opened fd, /proc/PID/ns/TYPE of task pid: false while it is not
+ * yet the namespace the restore made for pid (the task exists, but has not joined it yet:
+ * open it again); true for one that is, or a kind nested.c does not make. */
+bool nested_ns_file_ready(const struct img *img, pid_t pid, const char *type, int fd);
+
 #endif

@@ -7,7 +7,9 @@
  *     the root's namespace (setns(2) on /proc/ROOT/ns/uts).
  * After the restore, the root checks that its own names and namespace are what they were,
  * that A and A1 share one namespace, B another, B1 the root's, each other distinct (by the
- * inodes of /proc/PID/ns/uts), then sends each child SIGUSR1: each checks its names (and A,
+ * inodes of /proc/PID/ns/uts), that the descriptors it holds of A's and of B1's namespace
+ * (opened from /proc/PID/ns/uts) are of those (a child that joins A's through it reads A's
+ * names), then sends each child SIGUSR1: each checks its names (and A,
  * B their children's) and exits 0, or prints why and exits 1.
  */
 #include <errno.h>
@@ -102,6 +104,7 @@ int main(void)
 {
 	int ready[2];
 	pid_t a, b, a1 = 0, b1 = 0;
+	int fd_a, fd_b1;
 	ino_t root_ino;
 	char c;
 
@@ -135,6 +138,16 @@ int main(void)
 	}
 	if (!a1 || !b1)
 		fail("the grandchildren's pids");
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/uts", a);
+		fd_a = open(path, O_RDONLY);
+		snprintf(path, sizeof(path), "/proc/%d/ns/uts", b1);
+		fd_b1 = open(path, O_RDONLY);
+		if (fd_a < 0 || fd_b1 < 0)
+			fail("open the namespace files of A and B1");
+	}
 	test_ready();
 	test_wait(NULL);
 
@@ -147,6 +160,23 @@ int main(void)
 		fail("A1 is not in A's uts namespace");
 	if (uts_ino(b1) != root_ino)
 		fail("B1 is not back in the root's uts namespace");
+	{
+		struct stat sa, sb;
+		pid_t probe;
+
+		if (fstat(fd_a, &sa) < 0 || sa.st_ino != uts_ino(a))
+			fail("the descriptor of A's uts namespace is of another one");
+		if (fstat(fd_b1, &sb) < 0 || sb.st_ino != root_ino)
+			fail("the descriptor of B1's uts namespace is not of the root's");
+		probe = fork();
+		if (probe == 0) {
+			if (setns(fd_a, CLONE_NEWUTS) < 0)
+				fail("setns through the descriptor of A's: %s", strerror(errno));
+			check_names("a child joining A's", "cryo-nest-a", "a.test");
+			_exit(0);
+		}
+		reap(probe, "the child that joined A's namespace");
+	}
 	kill(a, SIGUSR1);
 	kill(b, SIGUSR1);
 	reap(a, "A");
