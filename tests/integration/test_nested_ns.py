@@ -7,8 +7,9 @@ and the kind, and the tree runs on."""
 import json
 import os
 import signal
+import time
 
-from conftest import alive, cryo, reap, workload
+from conftest import alive, cryo, image_pids, reap, workload
 
 
 def test_uts_nested_roundtrip(env):
@@ -61,6 +62,49 @@ def test_uts_nested_restored_in_a_new_pid_namespace(env):
     assert run.finish() == 0, run.text()
 
 
+
+
+def child_of(pid):
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
+        if kids:
+            return int(kids[0])
+        time.sleep(0.01)
+    raise AssertionError(f"pid {pid} has no child")
+
+
+def test_nested_in_a_tree_with_namespaces_of_its_own(env):
+    """The root the init of its own pid, mount, uts and ipc namespaces (`unshare -pmui`), its
+    children in uts namespaces nested in its own: made in the restore's new ones."""
+    run = env.start(["unshare", "-p", "-m", "-u", "-i", "--fork", "--mount-proc",
+                     workload("ns_uts_nested")])
+    run.wait_for("ready")
+    init = child_of(run.pid)
+    img = env.tmp / "img"
+    cryo("dump", "-t", init, "-D", img)
+    assert json.loads((img / "cryo.json").read_text())["nested_namespaces"]
+    pidfile = env.tmp / "r.pid"
+    cryo("restore", "-D", img, "--detach", "--pidfile", pidfile)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    os.kill(pid, signal.SIGUSR1)
+    assert reap(pid, 20) == 0, run.text()
+    # (unshare, whose child the dump killed, says so after.)
+    assert "\nPASS\n" in run.text() and "FAIL" not in run.text(), run.text()
+
+
+def test_failed_restore_of_nested_ipc_leaves_nothing(env):
+    run = env.start([workload("ns_ipc_nested")])
+    run.wait_for("ready")
+    img = env.dump(run)
+    pids = image_pids(img)
+    for f in img.glob("ipcshm-*-*.img"):
+        f.unlink()
+    p = cryo("restore", "-D", img, "--detach", check=False)
+    assert p.returncode != 0 and "ipcshm-" in p.stderr, p.stderr
+    time.sleep(0.2)
+    assert not [q for q in pids if alive(q)], pids
 
 
 def test_nested_kinds_not_carried_refused_naming_them(env):
