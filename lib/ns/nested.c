@@ -128,28 +128,30 @@ static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint3
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d is in another %s namespace than pid %d, in a %s: "
 					"nested namespaces are not supported yet there",
-					pid, name, root, container ? "container" :
-					"tree with a user namespace of its own");
+					pid, name, root,
+					container ? "container"
+						  : "tree with a user namespace of its own");
 		for (uint32_t k = 0; k < ns->nnested; k++)
 			if (ns->nested[k].kind == kind && ns->nested[k].ino == st.st_ino)
 				n = &ns->nested[k];
 		if (!n) {
 			if (ns->nnested >= NESTED_MAX)
-				return cryo_err(ctx, -EOPNOTSUPP, "the tree's tasks are in more "
-						"than %d namespaces", NESTED_MAX);
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"the tree's tasks are in more than %d namespaces",
+						NESTED_MAX);
 			v = realloc(ns->nested, (ns->nnested + 1) * sizeof(*v));
 			if (!v)
 				return -ENOMEM;
 			ns->nested = v;
 			n = &v[ns->nnested++];
-			*n = (struct img_nested_ns){.kind = kind, .ino = st.st_ino,
-						    .ipc_tag = ns->nnested};
+			*n = (struct img_nested_ns){
+			    .kind = kind, .ino = st.st_ino, .ipc_tag = ns->nnested};
 			r = in_ns_of(ctx, pid, kind, kind == CLONE_NEWUTS ? read_uts : read_ipc, n,
 				     dirfd);
 			if (r < 0)
 				return r;
-			log_info(ctx, "pid %d is in a %s namespace of its own "
-				 "(inode %llu)", pid, name, (unsigned long long)st.st_ino);
+			log_info(ctx, "pid %d is in a %s namespace of its own (inode %llu)", pid,
+				 name, (unsigned long long)st.st_ino);
 		}
 		if (add_pid(n, pid) < 0)
 			return -ENOMEM;
@@ -157,8 +159,8 @@ static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint3
 	return 0;
 }
 
-int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
-		bool container, int dirfd, struct img *img)
+int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own, bool container,
+		int dirfd, struct img *img)
 {
 	int r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWUTS);
 
@@ -242,7 +244,8 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nest
 		n->ipc->tag = n->ipc_tag = tag;
 		for (uint32_t k = 0; k < n->ipc->nshms; k++)
 			if (n->ipc->shms[k].dest)
-				return bad(d, "dest", "is set on a segment of a nested ipc namespace");
+				return bad(d, "dest",
+					   "is set on a segment of a nested ipc namespace");
 	}
 	a = get_arr(d, o, "pids", IMG_MAX_TASKS);
 	if (!a)
@@ -252,10 +255,11 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nest
 	n->pids = calloc(json_array_size(a), sizeof(*n->pids));
 	if (!n->pids)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		json_int_t pid = json_is_integer(v) ? json_integer_value(v) : 0;
-		const struct img_task *t = pid > 0 && pid <= INT_MAX ? img_find_task(img, pid)
-								     : NULL;
+		const struct img_task *t =
+		    pid > 0 && pid <= INT_MAX ? img_find_task(img, pid) : NULL;
 
 		if (!t || t->zombie)
 			return bad(d, "pids", "names a pid that is no live task of the image");
@@ -283,7 +287,8 @@ int nested_image_decode(struct dec *d, json_t *root, struct img *img)
 	ns->nested = calloc(json_array_size(a) + 1, sizeof(*ns->nested));
 	if (!ns->nested)
 		return -ENOMEM;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		ns->nnested = i + 1;
 		TRY(decode_one(d, v, img, &ns->nested[i], i + 1));
 	}
@@ -382,7 +387,8 @@ int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, 
 		return 0;
 	/* The dump refuses them there (nested_dump()). */
 	if ((ns->own & CLONE_NEWUSER) || ns->container)
-		return cryo_err(ctx, -EOPNOTSUPP, "the image has tasks in namespaces of their own "
+		return cryo_err(ctx, -EOPNOTSUPP,
+				"the image has tasks in namespaces of their own "
 				"in a container or a user namespace of the tree's, which cryo does "
 				"not restore");
 	/* The kernel answers an open of an ipc sysctl for the opener's ipc namespace. */

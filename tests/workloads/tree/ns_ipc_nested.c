@@ -107,8 +107,8 @@ static void child(int ready_wr)
 	p = shmid < 0 ? (void *)-1 : shmat(shmid, NULL, 0);
 	semid = semget(KEY, 3, IPC_CREAT | IPC_EXCL | 0600);
 	msqid = msgget(KEY, IPC_CREAT | IPC_EXCL | 0600);
-	if (p == (void *)-1 || semid < 0 || msqid < 0 ||
-	    semctl(semid, 0, SETALL, vals) < 0 || msgsnd(msqid, &m, sizeof(m.text), 0) < 0)
+	if (p == (void *)-1 || semid < 0 || msqid < 0 || semctl(semid, 0, SETALL, vals) < 0 ||
+	    msgsnd(msqid, &m, sizeof(m.text), 0) < 0)
 		fail("C: System V objects: %s", strerror(errno));
 	fill(p);
 	g = fork();
