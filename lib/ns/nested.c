@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/clock.h"
 #include "base/ctx.h"
 #include "image/image.h"
 #include "image/json-codec.h"
@@ -162,9 +163,15 @@ static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint3
 int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own, bool container,
 		int dirfd, struct img *img)
 {
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
 	int r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWUTS);
 
-	return r < 0 ? r : dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWIPC);
+	if (r >= 0)
+		r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWIPC);
+	if (r >= 0 && img->ns.nnested)
+		log_debug(ctx, "%u namespaces of tasks read in %.2f ms", img->ns.nnested,
+			  (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+	return r;
 }
 
 /* ---- image ---- */
@@ -380,6 +387,7 @@ static int make_one(struct cryo_ctx *ctx, const struct img_nested_ns *n, int dir
 int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, int base_fd)
 {
 	const struct img_ns *ns = &img->ns;
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
 	_cleanup_close_ int proc = -1;
 	int r = 0;
 
@@ -410,7 +418,8 @@ int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, 
 	if (r < 0)
 		nested_restore_close();
 	else
-		log_debug(ctx, "%u namespaces of tasks made", ns->nnested);
+		log_debug(ctx, "%u namespaces of tasks made in %.2f ms", ns->nnested,
+			  (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6);
 	return r;
 }
 
