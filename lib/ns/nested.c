@@ -160,11 +160,43 @@ static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint3
 	return 0;
 }
 
+/* Namespaces are each thread's: one that called unshare() or setns() alone is in others than
+ * its process's, which a restore (one set per process) would not give it back. */
+static int check_threads(struct cryo_ctx *ctx, const struct seized_tree *tree)
+{
+	static const char *const names[] = {"net", "uts", "ipc", "mnt", "cgroup", "user"};
+
+	for (size_t i = 0; i < tree->ntasks; i++) {
+		const struct seized_task *t = &tree->tasks[i];
+
+		for (size_t j = 1; t->state != 'Z' && j < t->nthreads; j++)
+			for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+				char path[96];
+				struct stat a, b;
+
+				snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/%s", t->pid,
+					 t->threads[j].tid, names[k]);
+				if (ns_stat(t->pid, names[k], &a) < 0 || stat(path, &b) < 0)
+					continue; /* gone since: its process is what counts */
+				if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+					return cryo_err(ctx, -EOPNOTSUPP,
+							"thread %d of pid %d is in another %s "
+							"namespace than its process, which cryo "
+							"cannot restore",
+							t->threads[j].tid, t->pid, names[k]);
+			}
+	}
+	return 0;
+}
+
 int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own, bool container,
 		int dirfd, struct img *img)
 {
 	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
-	int r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWUTS);
+	int r = check_threads(ctx, tree);
+
+	if (r >= 0)
+		r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWUTS);
 
 	if (r >= 0)
 		r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWIPC);

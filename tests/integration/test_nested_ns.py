@@ -126,3 +126,33 @@ def test_nested_kinds_not_carried_refused_naming_them(env):
         assert alive(run.pid) and alive(int(kids[0]))
         os.kill(int(kids[0]), signal.SIGUSR1)
         assert run.finish() == 0, run.text()
+
+
+THREAD_UNSHARES = r"""
+import ctypes, signal, sys, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+def run():
+    if libc.unshare(0x04000000) != 0:  # CLONE_NEWUTS, this thread alone
+        print("FAIL: unshare", ctypes.get_errno(), flush=True)
+        return
+    libc.sethostname(b"cryo-thread", 11)
+    print("ready", flush=True)
+    time.sleep(3600)
+threading.Thread(target=run, daemon=True).start()
+signal.sigwait([signal.SIGUSR1])
+print("PASS", flush=True)
+"""
+
+
+def test_thread_in_another_namespace_refused_naming_it(env):
+    run = env.start(["/usr/bin/python3", "-c", THREAD_UNSHARES])
+    run.wait_for("ready")
+    tids = sorted(int(t) for t in os.listdir(f"/proc/{run.pid}/task"))
+    p = cryo("dump", "-t", run.pid, "-D", env.tmp / "img", check=False)
+    assert p.returncode != 0
+    assert f"of pid {run.pid} is in another uts namespace than its process" in p.stderr, p.stderr
+    assert any(f"thread {t} " in p.stderr for t in tids if t != run.pid), p.stderr
+    assert alive(run.pid)
+    os.kill(run.pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
