@@ -195,6 +195,8 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	/* The namespaces of tasks that are not the root's, made before any task (nested.h). */
 	int r = nested_restore_make(ctx, img, sh->dirfd, sh->base_fd);
 
+	if (r < 0)
+		return r;
 	sh->file_fds = calloc(img->nfiles + 1, sizeof(int));
 	sh->shmem_fds = calloc(img->nshmems + 1, sizeof(int));
 	if (!sh->file_fds || !sh->shmem_fds)

@@ -666,7 +666,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	for (uint32_t i = 0; !t->shares_files && sh->feed_wr && i < sh->img->ntasks; i++)
 		if (sh->feed_wr[i] >= 0)
 			close(sh->feed_wr[i]);
-	/* Its uts namespace, if not its parent's, before it forks (nested.h). */
+	/* Its uts and ipc namespaces, if not its parent's, before it forks (nested.h). */
 	if (nested_task_enter(sh->img, t->pid) < 0)
 		task_fail(ctx, sh, "pid %d: join its namespaces: %s", t->pid, strerror(errno));
 	/* Its cgroups first, before it forks (a child starts in its parent's), maps memory
