@@ -48,6 +48,8 @@ def test_uts_nested_image_names_each_namespace(env):
     by_name = {n["hostname"]: n["pids"] for n in nested}
     assert len(by_name["cryo-nest-a"]) == 2 and len(by_name["cryo-nest-b"]) == 1, by_name
     assert "namespaces" not in meta  # the root's stay ours: no record of its own
+    shown = cryo("show", img).stdout
+    assert "uts namespace of pid" in shown and "hostname cryo-nest-b" in shown, shown
     os.kill(run.pid, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
 
