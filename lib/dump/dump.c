@@ -37,6 +37,7 @@
 #include "image/stream.h"
 #include "image/tar.h"
 #include "ns/ipc.h"
+#include "ns/nested.h"
 #include "ns/ns.h"
 #include "ns/tmpfs.h"
 #include "plan.h"
@@ -556,6 +557,10 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 	/* Segments of the host's: attached again by ID, so they must outlive the tree. */
 	if (r >= 0 && !(d->plan->ns_own & CLONE_NEWIPC) && !d->plan->leave_running)
 		r = dump_sysv_removed(ctx, img);
+	/* Tasks in uts or ipc namespaces other than the root's (lib/ns/nested.h). */
+	if (r >= 0)
+		r = nested_dump(ctx, &d->held.tree, d->plan->ns_own, d->plan->container != NULL,
+				d->dirfd, img);
 	if (r >= 0)
 		r = tmpfs_dump(ctx, d->held.tree.tasks[0].pid, d->plan->ns_own,
 			       d->plan->container != NULL, d->dirfd, img);

@@ -30,6 +30,7 @@
 #include "base/ctx.h"
 #include "files.h"
 #include "ns/mnt.h"
+#include "ns/nested.h"
 #include "restore/restore.h"
 
 #define LOG_PREFIX "reg: "
@@ -566,8 +567,8 @@ static const struct img_task *first_holder(const struct img *img, uint32_t id, i
 
 /* Opens proc file f of task pid, in the task that holds it first, once pid exists: its own as
  * /proc/self/..., so that it reads itself in whatever proc this task sees. */
-static int open_proc_file(struct cryo_ctx *ctx, const struct img_task *t, const struct img_file *f,
-			  pid_t pid, const char *rest)
+static int open_proc_file(struct cryo_ctx *ctx, const struct img *img, const struct img_task *t,
+			  const struct img_file *f, pid_t pid, const char *rest)
 {
 	int oflags = (f->flags | O_CLOEXEC | O_NOCTTY) & ~(O_CREAT | O_TRUNC | O_EXCL);
 	char path[PATH_MAX];
@@ -579,6 +580,13 @@ static int open_proc_file(struct cryo_ctx *ctx, const struct img_task *t, const 
 		snprintf(path, sizeof(path), "/proc/%d%s", pid, rest);
 	for (int ms = 0; ms < PROC_WAIT_MS; ms++) {
 		fd = open(path, oflags);
+		/* pid exists, but may not have joined its uts or ipc namespace yet (nested.h). */
+		if (fd >= 0 && !strncmp(rest, "/ns/", 4) &&
+		    !nested_ns_file_ready(img, pid, rest + 4, fd)) {
+			close(fd);
+			fd = -1;
+			errno = ENOENT;
+		}
 		if (fd >= 0 || errno != ENOENT)
 			break;
 		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
@@ -607,8 +615,10 @@ static int take_proc_file(struct cryo_ctx *ctx, const struct img_task *t,
 		int fd = syscall(SYS_pidfd_getfd, pa, afd, 0);
 		ssize_t n = -1;
 
-		/* A namespace file's link reads what its /proc name links to: "net:[INO]". */
-		if (ms == 0 && !strncmp(rest, "/ns/", 4)) {
+		/* A namespace file's link reads what its /proc name links to: "net:[INO]", read
+		 * again until pid has joined its namespace (nested.h). */
+		if (!strncmp(rest, "/ns/", 4)) {
+			snprintf(want, sizeof(want), "/proc/%d%s", pid, rest);
 			n = readlink(want, got, sizeof(got) - 1);
 			if (n >= 0) {
 				got[n] = '\0';
@@ -659,7 +669,7 @@ static int reg_task(struct cryo_ctx *ctx, const struct rst_shared *sh, const str
 		if (a == t && afd != d->fd)
 			fd = fcntl(afd, F_DUPFD_CLOEXEC, 0); /* opened above, in this task */
 		else if (a == t)
-			fd = open_proc_file(ctx, t, f, pid, rest);
+			fd = open_proc_file(ctx, img, t, f, pid, rest);
 		else
 			fd = take_proc_file(ctx, t, a, afd, pid, rest);
 		if (fd == -1 && a == t && afd != d->fd)

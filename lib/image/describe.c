@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <limits.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "ns/mnt.h"
 #include "image-dir.h"
 #include "net/netns.h"
+#include "ns/ipc.h"
 #include "pagemap.h"
 #include "tar.h"
 #include "base/fileio.h"
@@ -228,6 +230,18 @@ static int describe_text(const struct img *img, FILE *out)
 		else
 			fprintf(out, "mount at %s: %s (%s)%s\n", m->point, m->fstype, m->options,
 				m->kind == MNT_TMPFS ? ", contents saved" : "");
+	}
+	for (uint32_t i = 0; i < img->ns.nnested; i++) {
+		const struct img_nested_ns *n = &img->ns.nested[i];
+
+		fprintf(out, "%s namespace of pid", n->kind == CLONE_NEWUTS ? "uts" : "ipc");
+		for (uint32_t k = 0; k < n->npids; k++)
+			fprintf(out, " %d", n->pids[k]);
+		if (n->kind == CLONE_NEWUTS)
+			fprintf(out, ", not the root's: hostname %s\n", n->hostname);
+		else
+			fprintf(out, ", not the root's: %u segments, %u semaphore sets, %u queues\n",
+				n->ipc->nshms, n->ipc->nsems, n->ipc->nmsqs);
 	}
 	for (uint32_t i = 0; i < img->ntasks; i++) {
 		const struct img_task *t = &img->tasks[i];

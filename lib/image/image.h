@@ -537,6 +537,18 @@ struct img_idmap {
 	uint32_t inside, outside, count;
 };
 
+/* A uts or ipc namespace that some tasks of the tree are in, not the root's: what is in it
+ * and its tasks (lib/ns/nested.c). */
+struct img_nested_ns {
+	uint32_t kind;  /* CLONE_NEWUTS or CLONE_NEWIPC */
+	uint64_t ino;   /* its inode at dump, naming it in messages */
+	char hostname[65], domainname[65]; /* of a uts namespace */
+	struct img_ipc *ipc; /* of an ipc namespace: its objects and sysctls (lib/ns/ipc.h) */
+	uint32_t ipc_tag;    /* not in cryo.json: its index + 1, in its segments' file names */
+	int32_t *pids;  /* the tasks in it, each once in all the namespaces of its kind */
+	uint32_t npids;
+};
+
 struct img_ns {
 	uint32_t own; /* CLONE_NEW* flags of the namespaces it does not share with cryo; 0: none */
 	/* "runc", "crun": its mount, net, uts, ipc and cgroup namespaces come from the bundle
@@ -567,6 +579,9 @@ struct img_ns {
 	uint32_t nmounts;
 	uint32_t (*file_mounts)[2];
 	uint32_t nfile_mounts;
+	/* Namespaces of tasks of the tree other than the root's (lib/ns/nested.c). */
+	struct img_nested_ns *nested;
+	uint32_t nnested;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

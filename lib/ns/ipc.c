@@ -72,9 +72,12 @@ static void perm_of(struct img_ipc_perm *p, int id, const struct ipc_perm *k)
 				   .mode = k->mode & 0777};
 }
 
-static void shm_file(char *buf, size_t size, int id)
+static void shm_file(char *buf, size_t size, const struct img_ipc *ipc, int id)
 {
-	snprintf(buf, size, "ipcshm-%d.img", id);
+	if (ipc->tag)
+		snprintf(buf, size, "ipcshm-%u-%d.img", ipc->tag, id);
+	else
+		snprintf(buf, size, "ipcshm-%d.img", id);
 }
 
 /* ---- sysctls ---- */
@@ -174,7 +177,8 @@ static int dump_sysctls(struct cryo_ctx *ctx, struct img_ipc *ipc)
 }
 
 /* Copies a segment's contents, holes kept, through a read-only attach of ours. */
-static int dump_shm_pages(struct cryo_ctx *ctx, int dirfd, const struct img_ipc_shm *s)
+static int dump_shm_pages(struct cryo_ctx *ctx, int dirfd, const struct img_ipc *ipc,
+			  const struct img_ipc_shm *s)
 {
 	_cleanup_close_ int in = -1, out = -1;
 	char path[96], file[64];
@@ -200,7 +204,7 @@ static int dump_shm_pages(struct cryo_ctx *ctx, int dirfd, const struct img_ipc_
 			     s->perm.id, (unsigned)s->perm.key);
 		goto out;
 	}
-	shm_file(file, sizeof(file), s->perm.id);
+	shm_file(file, sizeof(file), ipc, s->perm.id);
 	out = image_file_create(dirfd, file, O_WRONLY);
 	r = out < 0 ? out : copy_sparse(in, out, s->size);
 	if (r >= 0 && fsync(out) < 0)
@@ -242,7 +246,7 @@ static int dump_shms(struct cryo_ctx *ctx, int dirfd, struct img_ipc *ipc)
 			    "kernel.shm_rmid_forced is 1: only its creator keeps it, "
 			    "which cryo cannot make again",
 			    id, (unsigned)s->perm.key);
-		r = dump_shm_pages(ctx, dirfd, s);
+		r = dump_shm_pages(ctx, dirfd, ipc, s);
 		if (r < 0)
 			return r;
 		ipc->nshms++;
@@ -358,12 +362,18 @@ static int dump_msqs(struct cryo_ctx *ctx, struct img_ipc *ipc)
 
 int ipc_dump(struct cryo_ctx *ctx, int dirfd, struct img_ns *ns)
 {
+	return ipc_dump_tagged(ctx, dirfd, 0, &ns->ipc);
+}
+
+int ipc_dump_tagged(struct cryo_ctx *ctx, int dirfd, uint32_t tag, struct img_ipc **ret)
+{
 	struct img_ipc *ipc = calloc(1, sizeof(*ipc));
 	int r;
 
 	if (!ipc)
 		return -ENOMEM;
-	ns->ipc = ipc;
+	*ret = ipc;
+	ipc->tag = tag;
 	r = dump_sysctls(ctx, ipc);
 	if (r >= 0)
 		r = dump_shms(ctx, dirfd, ipc);
@@ -423,7 +433,8 @@ static int check_id(struct cryo_ctx *ctx, const char *what, int id, const struct
 	return 0;
 }
 
-static int fill_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_ipc_shm *s)
+static int fill_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_ipc *ipc,
+		    const struct img_ipc_shm *s)
 {
 	_cleanup_close_ int in = -1, out = -1;
 	char path[96], file[64];
@@ -434,7 +445,7 @@ static int fill_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_
 		return cryo_err(ctx, -errno, "attach System V segment %d to fill it", s->perm.id);
 	snprintf(path, sizeof(path), "self/map_files/%lx-%lx", (unsigned long)at,
 		 (unsigned long)at + (unsigned long)((s->size + 4095) & ~4095ULL));
-	shm_file(file, sizeof(file), s->perm.id);
+	shm_file(file, sizeof(file), ipc, s->perm.id);
 	in = image_file_open(dirfd, file);
 	if (in < 0) {
 		r = image_file_err(ctx, in, file);
@@ -449,7 +460,8 @@ out:
 	return r;
 }
 
-static int restore_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_ipc_shm *s)
+static int restore_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_ipc *ipc,
+		       const struct img_ipc_shm *s)
 {
 	struct shmid_ds ds = {0};
 	uid_t uid;
@@ -464,7 +476,7 @@ static int restore_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct i
 	r = check_id(ctx, "segment", id, &s->perm);
 	if (back_from_creator(ctx, uid, gid) < 0 || r < 0)
 		return r < 0 ? r : -EPERM;
-	r = fill_shm(ctx, dirfd, proc, s);
+	r = fill_shm(ctx, dirfd, proc, ipc, s);
 	if (r < 0)
 		return r;
 	ds.shm_perm.uid = s->perm.uid;
@@ -627,7 +639,7 @@ int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int 
 	int r = raise_limits(ctx, ipc, proc);
 
 	for (uint32_t i = 0; r >= 0 && i < ipc->nshms; i++)
-		r = restore_shm(ctx, dirfd, proc, &ipc->shms[i]);
+		r = restore_shm(ctx, dirfd, proc, ipc, &ipc->shms[i]);
 	for (uint32_t i = 0; r >= 0 && i < ipc->nsems; i++)
 		r = restore_sem(ctx, proc, &ipc->sems[i]);
 	for (uint32_t i = 0; r >= 0 && i < ipc->nmsqs; i++)

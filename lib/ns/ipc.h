@@ -74,6 +74,9 @@ struct img_ipc {
 	struct img_ipc_msq *msqs;
 	uint32_t nmsqs;
 	int64_t sysctl[IPC_NSYSCTL];
+	/* Not in cryo.json: 0 for the tree's namespace, whose segments' contents are
+	 * ipcshm-ID.img; N for the Nth of nested_namespaces (lib/ns/nested.c), ipcshm-N-ID.img. */
+	uint32_t tag;
 };
 
 /*
@@ -83,6 +86,8 @@ struct img_ipc {
  * destroy) is refused, naming it.
  */
 int ipc_dump(struct cryo_ctx *ctx, int dirfd, struct img_ns *ns);
+/* The same into *ret, its files named by tag (struct img_ipc). */
+int ipc_dump_tagged(struct cryo_ctx *ctx, int dirfd, uint32_t tag, struct img_ipc **ret);
 
 /*
  * In the restore worker, in the tree's new (or its container runtime's) ipc namespace, before

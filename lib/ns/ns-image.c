@@ -12,6 +12,7 @@
 #include "ipc.h"
 #include "mnt.h"
 #include "net/netns.h"
+#include "nested.h"
 #include "ns.h"
 #include "ns-image.h"
 #include "tmpfs.h"
@@ -80,6 +81,7 @@ void ns_image_free(struct img_ns *ns)
 	mnt_image_free(ns);
 	free(ns->uid_map);
 	free(ns->gid_map);
+	nested_image_free(ns);
 	memset(ns, 0, sizeof(*ns));
 }
 

@@ -22,6 +22,7 @@
 #include "image/image.h"
 #include "mnt.h"
 #include "net/netns.h"
+#include "nested.h"
 #include "ns.h"
 #include "seize/seize.h"
 
@@ -124,8 +125,9 @@ static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
 
 		if (tree->tasks[i].state == 'Z')
 			continue;
+		/* Those of NESTED_KINDS are nested_dump()'s, called after ipc_dump(). */
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-			if (!same_ns(pid, root, ns_name(kinds[k])))
+			if (!(kinds[k] & NESTED_KINDS) && !same_ns(pid, root, ns_name(kinds[k])))
 				return cryo_err(ctx, -EOPNOTSUPP,
 						"pid %d is in another %s namespace than pid %d: "
 						"nested namespaces are not supported yet",

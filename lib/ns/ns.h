@@ -53,8 +53,9 @@ int ns_probe(struct cryo_ctx *ctx, pid_t pid, uint32_t *ret_own, pid_t *ret_nspi
 int ns_worker_enter(struct cryo_ctx *ctx, uint32_t own, int pidfd);
 
 /*
- * With the tree frozen, in the worker: every task must share the root's namespaces (and make
- * its children in the same pid namespace); records in img->ns what a restore needs (hostname,
+ * With the tree frozen, in the worker: every task must share the root's namespaces, but for
+ * uts and ipc ones, which nested_dump() carries (lib/ns/nested.h), and make its children in
+ * the same pid namespace; records in img->ns what a restore needs (hostname,
  * proc mounts, the network namespace: lib/net/netns.h) and refuses what it could not bring
  * back (network devices cryo cannot make, mounts the host lacks; SysV IPC objects are ipc_dump()'s, lib/ns/ipc.h), unless `container` says a runtime makes the mount,
  * net, uts, ipc and cgroup namespaces from the bundle at restore.

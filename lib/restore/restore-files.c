@@ -25,6 +25,7 @@
 #include "base/fileio.h"
 #include "files/files.h"
 #include "inject/inject.h"
+#include "ns/nested.h"
 #include "ns/ns.h"
 #include "restore.h"
 #include "image/image-dir.h"
@@ -225,8 +226,11 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 {
 	const struct img *img = sh->img;
 	struct file_restore fr = {.ctx = ctx, .sh = sh};
-	int r = 0;
+	/* The namespaces of tasks that are not the root's, made before any task (nested.h). */
+	int r = nested_restore_make(ctx, img, sh->dirfd, sh->base_fd);
 
+	if (r < 0)
+		return r;
 	sh->file_fds = calloc(img->nfiles + 1, sizeof(int));
 	sh->shmem_fds = calloc(img->nshmems + 1, sizeof(int));
 	if (!sh->file_fds || !sh->shmem_fds)
@@ -353,6 +357,7 @@ int restore_inherit_fds(struct cryo_ctx *ctx, struct rst_shared *sh,
 
 void restore_files_close(struct rst_shared *sh)
 {
+	nested_restore_close();
 	for (uint32_t i = 0; sh->file_fds && i < sh->img->nfiles; i++)
 		if (sh->file_fds[i] >= 0)
 			close(sh->file_fds[i]);

@@ -40,6 +40,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "cgroup/cgroup.h"
+#include "ns/nested.h"
 #include "ns/ns.h"
 #include "files/files.h"
 #include "restore.h"
@@ -581,6 +582,10 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	for (uint32_t i = 0; !t->shares_files && sh->feed_wr && i < sh->img->ntasks; i++)
 		if (sh->feed_wr[i] >= 0)
 			close(sh->feed_wr[i]);
+	/* Its uts and ipc namespaces, if not its parent's, before it forks (nested.h). */
+	if (nested_task_enter(sh->img, t->pid) < 0)
+		restore_task_fail(ctx, sh, "pid %d: join its namespaces: %s", t->pid,
+				  strerror(errno));
 	/* Its cgroups first, before it forks (a child starts in its parent's), maps memory
 	 * (charged to the cgroup it is in) or runs anything of the target. */
 	if (cgroup_task_enter(ctx, sh->cgroups, t->threads[0].cgroup_set, t->pid) < 0)

@@ -721,6 +721,31 @@ void fixture_img(struct img *img)
 	img->ns.gid_map = xcalloc(1, sizeof(*img->ns.gid_map));
 	img->ns.gid_map[0] = (struct img_idmap){0, 4294901760u, 65536};
 	img->ns.setgroups_deny = true;
+	/* The child and the grandchild each in a uts namespace of its own, the child in an ipc
+	 * namespace of its own too (lib/ns/nested.c). */
+	img->ns.nnested = 3;
+	img->ns.nested = xcalloc(3, sizeof(*img->ns.nested));
+	for (uint32_t i = 0; i < 2; i++) {
+		struct img_nested_ns *n = &img->ns.nested[i];
+
+		*n = (struct img_nested_ns){.kind = CLONE_NEWUTS, .ino = 4026532000u + i, .npids = 1};
+		snprintf(n->hostname, sizeof(n->hostname), "nest-%u", i);
+		snprintf(n->domainname, sizeof(n->domainname), "d%u.test", i);
+		n->pids = xcalloc(1, sizeof(*n->pids));
+		n->pids[0] = i ? FIX_GRAND : FIX_CHILD;
+	}
+	{
+		struct img_nested_ns *n = &img->ns.nested[2];
+		struct img_ns tmp = {0};
+
+		fill_ipc(&tmp);
+		tmp.ipc->shms[1].dest = false; /* not carried in a nested one */
+		tmp.ipc->tag = 3;
+		*n = (struct img_nested_ns){.kind = CLONE_NEWIPC, .ino = 4026532100u, .npids = 1,
+					    .ipc = tmp.ipc, .ipc_tag = 3};
+		n->pids = xcalloc(1, sizeof(*n->pids));
+		n->pids[0] = FIX_CHILD;
+	}
 }
 
 static void assert_str_or_null_equal(const char *a, const char *b)
@@ -990,6 +1015,20 @@ void assert_img_equal(const struct img *a, const struct img *b)
 	assert_memory_equal(a->ns.uid_map, b->ns.uid_map, a->ns.nuid_map * sizeof(*a->ns.uid_map));
 	assert_memory_equal(a->ns.gid_map, b->ns.gid_map, a->ns.ngid_map * sizeof(*a->ns.gid_map));
 	assert_int_equal(a->ns.setgroups_deny, b->ns.setgroups_deny);
+	assert_int_equal(a->ns.nnested, b->ns.nnested);
+	for (uint32_t i = 0; i < a->ns.nnested; i++) {
+		assert_int_equal(a->ns.nested[i].kind, b->ns.nested[i].kind);
+		assert_int_equal(a->ns.nested[i].ino, b->ns.nested[i].ino);
+		assert_string_equal(a->ns.nested[i].hostname, b->ns.nested[i].hostname);
+		assert_string_equal(a->ns.nested[i].domainname, b->ns.nested[i].domainname);
+		assert_int_equal(a->ns.nested[i].npids, b->ns.nested[i].npids);
+		assert_int_equal(a->ns.nested[i].ipc_tag, b->ns.nested[i].ipc_tag);
+		assert_int_equal(!a->ns.nested[i].ipc, !b->ns.nested[i].ipc);
+		if (a->ns.nested[i].ipc)
+			assert_ipc_equal(a->ns.nested[i].ipc, b->ns.nested[i].ipc);
+		assert_memory_equal(a->ns.nested[i].pids, b->ns.nested[i].pids,
+				    a->ns.nested[i].npids * sizeof(*a->ns.nested[i].pids));
+	}
 	assert_memory_equal(a->ns.mono, b->ns.mono, sizeof(a->ns.mono));
 	assert_memory_equal(a->ns.boot, b->ns.boot, sizeof(a->ns.boot));
 	assert_memory_equal(a->ns.mono_off, b->ns.mono_off, sizeof(a->ns.mono_off));

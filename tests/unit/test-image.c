@@ -191,6 +191,7 @@ static void test_minimal(void **state)
 	json_array_clear(at(j, "files"));
 	json_array_clear(at(j, "pipes"));
 	json_array_clear(at(j, "shmems"));
+	json_object_del(j, "nested_namespaces"); /* of the tasks just removed */
 	json_array_clear(at(t0, "fds"));
 	json_array_clear(at(t0, "vmas"));
 	json_array_clear(at(t0, "sigactions"));
@@ -846,6 +847,24 @@ static const struct bad_value bad_values[] = {
     {"namespaces/time/monotonic_offset", "[-9223372037, 0]", "seconds out of"},
     {"namespaces/time/boottime_offset", "[9223372037, 0]", "seconds out of"},
     {"namespaces/time/boottime_offset/1", "1000000000", "nanoseconds out of"},
+    {"nested_namespaces", "{}", "wrong type"},
+    {"nested_namespaces/0", "1", "non-object"},
+    {"nested_namespaces/0/kind", "\"pid\"", "cryo carries nested"},
+    {"nested_namespaces/0/kind", "\"bogus\"", "cryo carries nested"},
+    {"nested_namespaces/0/ino", "12", "wrong type"},
+    {"nested_namespaces/0/hostname", "\"0123456789012345678901234567890123456789012345678901234567890123x\"", ""},
+    {"nested_namespaces/0/pids", "[]", "is empty"},
+    {"nested_namespaces/0/pids/0", "100", "names the root"},
+    {"nested_namespaces/0/pids/0", "104", "no live task"},
+    {"nested_namespaces/0/pids/0", "99999", "no live task"},
+    {"nested_namespaces/0/pids/0", "\"102\"", "no live task"},
+    {"nested_namespaces/1/pids/0", "102", "twice"},
+    {"nested_namespaces/0/kind", "\"net\"", "cryo carries nested"},
+    {"nested_namespaces/0/kind", "\"ipc\"", "is missing for an ipc namespace"},
+    {"nested_namespaces/2/kind", "\"uts\"", "missing"},
+    {"nested_namespaces/2/ipc", NULL, "is missing for an ipc namespace"},
+    {"nested_namespaces/2/ipc/shm/1/dest", "true", "nested ipc namespace"},
+    {"nested_namespaces/2/ipc/sysctl/kernel.shmmni", "16777217", "out of range"},
 };
 
 static void test_bad_values(void **state)
@@ -1247,7 +1266,7 @@ static bool optional(const char *path)
 					   "/exit_signal", "/cow_pages", "/stop_signal",
 					   "/page_shift",  "/guards",
 					   "/thp_except_advised", "/ipc", "/tmpfs",
-					   "/attrs"};
+					   "/attrs", "/nested_namespaces"};
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
