@@ -7,6 +7,7 @@
  * (SEEK_HOLE) stay holes, so a large sparse object costs only what it holds.
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,12 +104,49 @@ int dump_shmem_note(struct cryo_ctx *ctx, struct img *img, int dirfd, const char
  * its protection: so the pieces must make the whole segment (shmctl(IPC_STAT), from the
  * tree's ipc namespace, which the dumping process is in). A part unmapped is refused.
  */
+/* Whether pid is in another ipc namespace than the calling thread (1), the same (0). */
+static int ipc_ns_other(pid_t pid)
+{
+	struct stat theirs, ours;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", pid);
+	if (stat(path, &theirs) < 0 || stat("/proc/thread-self/ns/ipc", &ours) < 0)
+		return -errno;
+	return theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev;
+}
+
+/*
+ * shmctl(IPC_STAT) of segment id as pid sees it: in pid's ipc namespace, which is ours but for
+ * a task of the tree in an ipc namespace of its own (lib/ns/nested.h), whose segment ids are
+ * its namespace's. The calling thread joins that namespace for the call and comes back.
+ */
+static int shm_stat_as(pid_t pid, int id, struct shmid_ds *ds)
+{
+	_cleanup_close_ int ours = -1, theirs = -1;
+	char path[64];
+	int r = ipc_ns_other(pid);
+
+	if (r <= 0)
+		return r < 0 ? r : shmctl(id, IPC_STAT, ds) < 0 ? -errno : 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", pid);
+	ours = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
+	theirs = open(path, O_RDONLY | O_CLOEXEC);
+	if (ours < 0 || theirs < 0 || setns(theirs, CLONE_NEWIPC) < 0)
+		return -errno;
+	r = shmctl(id, IPC_STAT, ds) < 0 ? -errno : 0;
+	if (setns(ours, CLONE_NEWIPC) < 0)
+		return -errno;
+	return r;
+}
+
 int dump_sysv_pieces(struct cryo_ctx *ctx, const struct img_task *t)
 {
 	for (uint32_t i = 0; i < t->nvmas; i++) {
 		const struct img_vma *v = &t->vmas[i], *p = i ? &t->vmas[i - 1] : NULL;
 		struct shmid_ds ds;
 		uint64_t size;
+		int r;
 
 		if (v->kind != VMA_SYSV)
 			continue;
@@ -125,9 +163,10 @@ int dump_sysv_pieces(struct cryo_ctx *ctx, const struct img_task *t)
 		if (i + 1 < t->nvmas && t->vmas[i + 1].kind == VMA_SYSV && t->vmas[i + 1].pgoff &&
 		    t->vmas[i + 1].shmem_id == v->shmem_id)
 			continue;
-		if (shmctl((int)v->shmem_id, IPC_STAT, &ds) < 0)
-			return cryo_err(ctx, -errno, "pid %d: the size of System V segment %u",
-					t->pid, v->shmem_id);
+		r = shm_stat_as(t->pid, (int)v->shmem_id, &ds);
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: the size of System V segment %u", t->pid,
+					v->shmem_id);
 		size = ((uint64_t)ds.shm_segsz + 4096 - 1) / 4096 * 4096;
 		if (v->pgoff + (v->end - v->start) != size)
 			return cryo_err(ctx, -EOPNOTSUPP,
@@ -147,7 +186,8 @@ int dump_sysv_removed(struct cryo_ctx *ctx, const struct img *img)
 			const struct img_vma *v = &img->tasks[i].vmas[j];
 			struct shmid_ds ds;
 
-			if (v->kind != VMA_SYSV || v->pgoff)
+			/* A nested ipc namespace's segments are nested.c's, which refuses these. */
+			if (v->kind != VMA_SYSV || v->pgoff || ipc_ns_other(img->tasks[i].pid) != 0)
 				continue;
 			if (shmctl((int)v->shmem_id, IPC_STAT, &ds) < 0)
 				return cryo_err(ctx, -errno, "pid %d: System V segment %u",
