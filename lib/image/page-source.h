@@ -74,4 +74,20 @@ int page_source_load(struct page_source *src, uint64_t from, uint64_t to, uint64
 int page_source_queue(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr);
 int page_source_flush(struct page_source *src);
 
+/* A piece of a task's pages to load: bytes [from, to) of them go to addr in this process. */
+struct page_piece {
+	uint64_t from, to, addr;
+};
+
+/* Loads every piece (sorted here by from) from src, as page_source_queue() would, flushed.
+ * *ret_blocks (may be NULL): how many chunks of pages files (src's or its subs', local or
+ * remote) it read and checked; stream frames are not counted. */
+int page_source_fill_from(struct page_source *src, struct page_piece *pieces, size_t n,
+			  uint64_t *ret_blocks);
+
+/* The same from the pages of task pid (npages of them) in the image at dirfd (in its streams
+ * when idx is given; a local pages-PID.img's chunks mapped from the page cache, not copied). */
+int page_source_fill(struct cryo_ctx *ctx, int dirfd, const struct stream_index *idx, pid_t pid,
+		     uint64_t npages, struct page_piece *pieces, size_t n, uint64_t *ret_blocks);
+
 #endif

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/clock.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "image/chain.h"
@@ -42,6 +43,7 @@
 #include "image/pagemap.h"
 #include "image/stream.h"
 #include "restore.h"
+#include "restore-timeline.h"
 
 #define LOG_PREFIX "lazy: "
 
@@ -193,32 +195,48 @@ static bool hot_piece(uint64_t (*rg)[2], size_t j, uint64_t vaddr, uint64_t len,
 	return *ret_a < *ret_b;
 }
 
+static int piece_add(struct page_piece **p, size_t *n, size_t *cap, uint64_t from, uint64_t to,
+		     uint64_t addr)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		struct page_piece *np = realloc(*p, c * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		*p = np;
+		*cap = c;
+	}
+	(*p)[(*n)++] = (struct page_piece){from, to, addr};
+	return 0;
+}
+
+/* The pieces are gathered first and loaded together in the order of the pages
+ * (page_source_fill()): each block read and checked once, the pieces in it written by one call,
+ * eager runs included (each was written on its own before). */
 int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			    const struct img_task *t, const struct xfer_seg *segs,
 			    const uint64_t *vaddrs, const bool *lazy, size_t n)
 {
-	struct page_source *src = NULL;
 	_cleanup_free_ uint64_t(*rg)[2] = NULL;
-	uint64_t off = 0, pg, hot = 0;
-	size_t nrg = 0, k = 0;
+	_cleanup_free_ struct page_piece *pc = NULL;
+	uint64_t off = 0, pg, hot = 0, eager = 0, blocks = 0, cpu;
+	size_t nrg = 0, k = 0, npc = 0, cap = 0;
 	int r = hot_ranges(sh, t, &rg, &nrg);
 
-	if (r >= 0)
-		r = source_open(ctx, sh, t, &src);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n && r >= 0; off += segs[i++].len) {
 		if (!lazy[i]) {
-			r = page_source_load(src, off, off + segs[i].len, segs[i].addr);
+			r = piece_add(&pc, &npc, &cap, off, off + segs[i].len, segs[i].addr);
+			eager += segs[i].len;
 			continue;
 		}
 		for (uint32_t q = 0; r >= 0 && hot_page(t, vaddrs[i], segs[i].len, q, &pg); q++)
-			r = page_source_load(src, off + (pg - vaddrs[i]),
-					     off + (pg - vaddrs[i]) + PAGE_SZ,
-					     segs[i].addr + (pg - vaddrs[i]));
-		/* The hot set, in the order of the pages (runs and ranges are both sorted):
-		 * each checked block read once, the pieces of one block written by one system
-		 * call. */
+			r = piece_add(&pc, &npc, &cap, off + (pg - vaddrs[i]),
+				      off + (pg - vaddrs[i]) + PAGE_SZ,
+				      segs[i].addr + (pg - vaddrs[i]));
+		/* The hot set, in the order of the pages (runs and ranges are both sorted). */
 		while (k < nrg && rg[k][1] <= vaddrs[i])
 			k++;
 		for (size_t j = k; r >= 0 && j < nrg && rg[j][0] < vaddrs[i] + segs[i].len; j++) {
@@ -226,14 +244,19 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 
 			if (!hot_piece(rg, j, vaddrs[i], segs[i].len, &a, &b))
 				continue;
-			r = page_source_queue(src, off + (a - vaddrs[i]), off + (b - vaddrs[i]),
-					      segs[i].addr + (a - vaddrs[i]));
+			r = piece_add(&pc, &npc, &cap, off + (a - vaddrs[i]), off + (b - vaddrs[i]),
+				      segs[i].addr + (a - vaddrs[i]));
 			hot += b - a;
 		}
 	}
+	cpu = rst_time_on() ? clock_ns(CLOCK_THREAD_CPUTIME_ID) : 0;
 	if (r >= 0)
-		r = page_source_flush(src);
-	page_source_close(src);
+		r = page_source_fill(ctx, sh->dirfd, sh->pages, t->pid, t->pages, pc, npc, &blocks);
+	if (cpu)
+		cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu;
+	rst_time_mark("eager %llu+hot %llu KiB, %llu chunks, cpu %.1f ms",
+		      (unsigned long long)(eager >> 10), (unsigned long long)(hot >> 10),
+		      (unsigned long long)blocks, cpu / 1e6);
 	if (r >= 0 && hot)
 		log_debug(ctx, "pid %d: %llu KiB of its hot set loaded", t->pid,
 			  (unsigned long long)(hot >> 10));
@@ -809,6 +832,9 @@ static int drain(struct server *s, size_t i)
 				r = on_fault(s, lt, m->arg.pagefault.address);
 				if (r == -EAGAIN)
 					r = defer(lt, m->arg.pagefault.address);
+				if (s->faults <= 3)
+					rst_time_mark("fault %llu of pid %d served",
+						      (unsigned long long)s->faults, lt->pid);
 				break;
 			case UFFD_EVENT_FORK:
 				r = on_fork(s, i, m->arg.fork.ufd);
@@ -1048,6 +1074,7 @@ void restore_lazy_run(struct lazy_server *server)
 	for (size_t i = 0; i < s.n; i++)
 		if (s.tasks[i].src)
 			page_source_read_ahead(s.tasks[i].src);
+	rst_time_mark("page server up");
 	for (;;) {
 		_cleanup_free_ struct pollfd *pfd = calloc(s.n + s.ncopies + 1, sizeof(*pfd));
 		size_t live = 0;

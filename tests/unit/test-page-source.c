@@ -5,16 +5,24 @@
  * block cut to its piece, and parts that do not line up refused), and pages-PID.img left
  * elsewhere behind a marker (page_remote_ops: each chunk read is checked against pages-PID.sum,
  * a damaged one refused naming the object; a marker past its size limit refused).
+ *
+ * page_source_fill(): the pages a lazy task loads before it runs. Every piece must land whole
+ * and exact (pieces that share a block, overlap, span blocks, come unsorted), each block be
+ * read once where the pieces are disjoint, and a damaged block fail the whole fill with the
+ * checksum's message; the same through a source of parts (each sub's chunk read once) and a
+ * remote one (never mapped: its checked span).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -22,6 +30,7 @@
 
 #include "base/ctx.h"
 #include "image/image-dir.h"
+#include "image/image.h"
 #include "image/page-source.h"
 #include "image/pagemap.h"
 #include "image/xfer.h"
@@ -31,11 +40,16 @@
 #define PID_A	100
 #define PID_B	101
 #define PID_REM 102
+/* page_source_fill() */
+#define FILL_PID    4242
+#define FILL_CHUNKS 24 /* 6 MiB */
+#define FILL_NPAGES (FILL_CHUNKS * XFER_CHUNK / PAGE_SZ)
 
 static struct cryo_ctx *ctx;
 static char dir[64];
 static int dirfd = -1;
 static uint8_t pages_a[NPAGES * PG], pages_b[NPAGES * PG], remote[NPAGES * PG];
+static uint8_t *fill_pages; /* page_source_fill(): FILL_NPAGES */
 
 static void fill(uint8_t *p, uint8_t seed)
 {
@@ -80,6 +94,8 @@ static int setup(void **state)
 	write_task(PID_A, pages_a, false);
 	write_task(PID_B, pages_b, false);
 	write_task(PID_REM, remote, true);
+	fill_pages = malloc(FILL_NPAGES * PAGE_SZ);
+	assert_non_null(fill_pages);
 	return 0;
 }
 
@@ -91,6 +107,7 @@ static int teardown(void **state)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 	cryo_ctx_free(ctx);
+	free(fill_pages);
 	return 0;
 }
 
@@ -274,12 +291,234 @@ static void test_remote(void **state)
 	page_source_set_remote(NULL);
 }
 
+static void write_image(void)
+{
+	uint64_t sums[FILL_CHUNKS];
+	char name[64];
+	int fd;
+
+	for (size_t i = 0; i < FILL_NPAGES * PAGE_SZ; i++)
+		fill_pages[i] = (uint8_t)(i * 2654435761u >> 13);
+	for (int c = 0; c < FILL_CHUNKS; c++)
+		sums[c] = XXH3_64bits(fill_pages + (size_t)c * XFER_CHUNK, XFER_CHUNK);
+	snprintf(name, sizeof(name), "pages-%d.img", FILL_PID);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, fill_pages, FILL_NPAGES * PAGE_SZ),
+			 (ssize_t)(FILL_NPAGES * PAGE_SZ));
+	close(fd);
+	assert_int_equal(pagesum_write(ctx, dirfd, FILL_PID, sums, FILL_CHUNKS), 0);
+}
+
+/* Pieces of every shape, in a scrambled order; each goes to the same offset of `to`. With
+ * overlap, some lie inside others (a hot page inside a hot range), for which a block may be read
+ * again; without, *ret_blocks is the count of distinct blocks they touch. */
+static size_t make_pieces(struct page_piece *p, uint8_t *to, bool overlap, uint64_t *ret_blocks)
+{
+	bool touched[FILL_CHUNKS] = {false};
+	size_t n = 0;
+
+	for (uint64_t pg = 0; pg < FILL_NPAGES; pg += 37) /* single fill_pages, some blocks apart */
+		if (overlap || ((pg * PAGE_SZ < 4 * XFER_CHUNK || pg * PAGE_SZ >= 9 * XFER_CHUNK) &&
+				(pg * PAGE_SZ + 3 * PAGE_SZ) % XFER_CHUNK >= 8 * PAGE_SZ))
+			p[n++] = (struct page_piece){pg * PAGE_SZ, (pg + 1) * PAGE_SZ, 0};
+	for (uint64_t c = 1; c < FILL_CHUNKS; c += 3) /* across a block boundary */
+		if (overlap || c < 3 || c > 9)
+			p[n++] = (struct page_piece){c * XFER_CHUNK - 3 * PAGE_SZ,
+						     c * XFER_CHUNK + 5 * PAGE_SZ, 0};
+	p[n++] = (struct page_piece){4 * XFER_CHUNK, 9 * XFER_CHUNK, 0}; /* five whole blocks */
+	if (overlap)
+		p[n++] =
+		    (struct page_piece){6 * XFER_CHUNK + PAGE_SZ, 6 * XFER_CHUNK + 4 * PAGE_SZ, 0};
+	/* the last page */
+	p[n++] = (struct page_piece){(FILL_NPAGES - 1) * PAGE_SZ, FILL_NPAGES * PAGE_SZ, 0};
+	*ret_blocks = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct page_piece t;
+		size_t j = (i * 7919) % n;
+
+		for (uint64_t b = p[i].from / XFER_CHUNK; b <= (p[i].to - 1) / XFER_CHUNK; b++)
+			if (!touched[b]) {
+				touched[b] = true;
+				++*ret_blocks;
+			}
+		p[i].addr = (uint64_t)(uintptr_t)(to + p[i].from);
+		if (j < i) {
+			t = p[i];
+			p[i] = p[j];
+			p[j] = t;
+		}
+	}
+	return n;
+}
+
+static void fill_exact(bool overlap)
+{
+	struct page_piece p[256];
+	uint8_t *to, *want;
+	uint64_t blocks = 0, distinct;
+	size_t n;
+
+	write_image();
+	to = mmap(NULL, FILL_NPAGES * PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	assert_true(to != MAP_FAILED);
+	want = calloc(1, FILL_NPAGES * PAGE_SZ);
+	assert_non_null(want);
+	n = make_pieces(p, to, overlap, &distinct);
+	for (size_t i = 0; i < n; i++)
+		memcpy(want + p[i].from, fill_pages + p[i].from, p[i].to - p[i].from);
+	assert_int_equal(page_source_fill(ctx, dirfd, NULL, FILL_PID, FILL_NPAGES, p, n, &blocks),
+			 0);
+	assert_memory_equal(to, want, FILL_NPAGES * PAGE_SZ);
+	/* no block read twice, where no piece lies in another */
+	if (overlap)
+		assert_true(blocks >= distinct);
+	else
+		assert_int_equal(blocks, distinct);
+	free(want);
+	munmap(to, FILL_NPAGES * PAGE_SZ);
+}
+
+static void test_fill_exact(void **state)
+{
+	(void)state;
+	fill_exact(false);
+}
+
+static void test_fill_overlapping(void **state)
+{
+	(void)state;
+	fill_exact(true);
+}
+
+static void test_fill_damaged(void **state)
+{
+	struct page_piece p[256];
+	char name[64];
+	uint8_t *to, bad = 0x5a;
+	size_t n;
+	int fd;
+
+	(void)state;
+	write_image();
+	snprintf(name, sizeof(name), "pages-%d.img", FILL_PID);
+	fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, &bad, 1, 17 * XFER_CHUNK + 100), 1);
+	close(fd);
+	to = mmap(NULL, FILL_NPAGES * PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	assert_true(to != MAP_FAILED);
+	n = make_pieces(p, to, true, &(uint64_t){0});
+	ctx->errmsg[0] = '\0';
+	assert_int_equal(page_source_fill(ctx, dirfd, NULL, FILL_PID, FILL_NPAGES, p, n, NULL),
+			 -EBADMSG);
+	assert_non_null(strstr(cryo_ctx_errmsg(ctx), "does not match its checksum"));
+	munmap(to, FILL_NPAGES * PAGE_SZ);
+}
+
+/* page_source_fill_from() through a source of parts: each piece from the sub that holds it,
+ * exact, and each sub's chunk read once (pieces unsorted, across parts, one inside another). */
+static void test_fill_parts(void **state)
+{
+	static const struct {
+		uint32_t sub;
+		uint64_t first, n;
+	} map[] = {{0, 10, 10}, {1, 0, 100}, {0, 150, 10}, {1, 120, 10}};
+	size_t n = sizeof(map) / sizeof(*map);
+	struct page_source_part *parts = calloc(n, sizeof(*parts));
+	struct page_source **subs = calloc(2, sizeof(*subs));
+	static uint8_t want[130 * PG], got[130 * PG], exp[130 * PG];
+	struct page_piece p[] = {
+	    {125 * PG, 130 * PG, 0}, {5 * PG, 25 * PG, 0},    {0, PG, 0},
+	    {60 * PG, 61 * PG, 0},   {110 * PG, 122 * PG, 0}, {8 * PG, 9 * PG, 0}};
+	struct page_source *src = NULL;
+	uint64_t off = 0, blocks = 0;
+
+	assert_non_null(parts);
+	assert_non_null(subs);
+	for (size_t i = 0; i < n; off += map[i++].n * PG) {
+		const uint8_t *from = map[i].sub ? pages_b : pages_a;
+
+		parts[i] =
+		    (struct page_source_part){off, map[i].n * PG, map[i].sub, map[i].first * PG};
+		memcpy(want + off, from + map[i].first * PG, map[i].n * PG);
+	}
+	for (size_t i = 0; i < sizeof(p) / sizeof(*p); i++) {
+		p[i].addr = (uint64_t)(uintptr_t)(got + p[i].from);
+		memcpy(exp + p[i].from, want + p[i].from, p[i].to - p[i].from);
+	}
+	subs[0] = open_task(PID_A);
+	subs[1] = open_task(PID_B);
+	assert_int_equal(page_source_open_parts(ctx, PID_A, subs, 2, parts, n, &src), 0);
+	assert_int_equal(page_source_fill_from(src, p, sizeof(p) / sizeof(*p), &blocks), 0);
+	assert_memory_equal(got, exp, sizeof(got));
+	/* A's chunks 0 and 2 (pages 10-19, 150-159), B's 0, 1 and 2 (pages 0-63, 64-127 for
+	 * 120-127, 128-159 for 128-129): each once, though pieces of A come back after B's */
+	assert_int_equal(blocks, 5);
+	page_source_close(src);
+}
+
+/* page_source_fill() of a local pages file whose last chunk is short (mapped as it is), every
+ * page of it, in pieces that share chunks: exact, each chunk read once. */
+static void test_fill_short_chunk(void **state)
+{
+	static uint8_t got[NPAGES * PG];
+	struct page_piece p[] = {
+	    {100 * PG, NPAGES * PG, 0}, {0, 50 * PG, 0}, {50 * PG, 100 * PG, 0}};
+	uint64_t blocks = 0;
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(*p); i++)
+		p[i].addr = (uint64_t)(uintptr_t)(got + p[i].from);
+	assert_int_equal(page_source_fill(ctx, dirfd, NULL, PID_A, NPAGES, p, 3, &blocks), 0);
+	assert_memory_equal(got, pages_a, sizeof(got));
+	assert_int_equal(blocks, 3);
+}
+
+/* page_source_fill() of a remote pages file: read (one ranged read for its 640 KiB), checked,
+ * exact; a damaged chunk fails the fill naming the object. */
+static void test_fill_remote(void **state)
+{
+	static uint8_t got[NPAGES * PG], exp[NPAGES * PG];
+	struct page_piece p[] = {{150 * PG, 160 * PG, 0}, {3 * PG, 70 * PG, 0}, {0, PG, 0}};
+	size_t n = sizeof(p) / sizeof(*p);
+	uint64_t blocks = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		p[i].addr = (uint64_t)(uintptr_t)(got + p[i].from);
+		memcpy(exp + p[i].from, remote + p[i].from, p[i].to - p[i].from);
+	}
+	write_marker("buffer", 6);
+	page_source_set_remote(&ops);
+	reads = 0;
+	assert_int_equal(page_source_fill(ctx, dirfd, NULL, PID_REM, NPAGES, p, n, &blocks), 0);
+	assert_memory_equal(got, exp, sizeof(got));
+	assert_int_equal(reads, 1);
+	assert_int_equal(blocks, 3);
+	assert_int_equal(opened, 0);
+
+	remote[100 * PG] ^= 1;
+	assert_int_equal(page_source_fill(ctx, dirfd, NULL, PID_REM, NPAGES, p, n, NULL), -EBADMSG);
+	assert_non_null(strstr(cryo_ctx_errmsg(ctx), "mem://buffer"));
+	assert_non_null(strstr(cryo_ctx_errmsg(ctx), "does not match its checksum"));
+	remote[100 * PG] ^= 1;
+	assert_int_equal(opened, 0);
+	page_source_set_remote(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parts),
 	    cmocka_unit_test(test_parts_refused),
 	    cmocka_unit_test(test_remote),
+	    cmocka_unit_test(test_fill_exact),
+	    cmocka_unit_test(test_fill_overlapping),
+	    cmocka_unit_test(test_fill_damaged),
+	    cmocka_unit_test(test_fill_parts),
+	    cmocka_unit_test(test_fill_short_chunk),
+	    cmocka_unit_test(test_fill_remote),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
