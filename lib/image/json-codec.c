@@ -129,6 +129,18 @@ int get_str(struct dec *d, json_t *o, const char *key, size_t maxlen, char **ret
 	return *ret ? 0 : -ENOMEM;
 }
 
+int get_str_into(struct dec *d, json_t *o, const char *key, char *buf, size_t size)
+{
+	char *s = NULL;
+	int r = get_str(d, o, key, size - 1, &s);
+
+	if (r < 0)
+		return r;
+	snprintf(buf, size, "%s", s);
+	free(s);
+	return 0;
+}
+
 /* Decodes the hex string v (the value of `key`, for messages) into a new buffer. */
 int hexbytes_of(struct dec *d, json_t *v, const char *key, size_t maxlen, uint8_t **ret,
 		uint32_t *ret_len)

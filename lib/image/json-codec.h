@@ -61,6 +61,9 @@ int get_u64(struct dec *d, json_t *o, const char *key, uint64_t *ret);
 /* o[key], a string of at most maxlen bytes without a NUL, as a new string (caller frees). */
 int get_str(struct dec *d, json_t *o, const char *key, size_t maxlen, char **ret);
 
+/* o[key], a string shorter than size, into buf (a fixed field: a hostname...). */
+int get_str_into(struct dec *d, json_t *o, const char *key, char *buf, size_t size);
+
 /* The hex string v (the value of `key`, for messages) as a new buffer of at most maxlen bytes
  * (caller frees *ret). */
 int hexbytes_of(struct dec *d, json_t *v, const char *key, size_t maxlen, uint8_t **ret,

@@ -238,16 +238,6 @@ int nested_image_encode(const struct img *img, json_t *root)
 	return r ? -ENOMEM : 0;
 }
 
-static int get_name(struct dec *d, json_t *o, const char *key, char *buf, size_t size)
-{
-	char *s = NULL;
-
-	TRY(get_str(d, o, key, size - 1, &s));
-	snprintf(buf, size, "%s", s);
-	free(s);
-	return 0;
-}
-
 /* pid is in another namespace of n's kind than n, before it in the list. */
 static bool named_before(const struct img_ns *ns, const struct img_nested_ns *n, pid_t pid)
 {
@@ -274,8 +264,8 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nest
 		return bad(d, "kind", "is not a namespace kind cryo carries nested (uts, ipc)");
 	TRY(get_u64(d, o, "ino", &n->ino));
 	if (n->kind == CLONE_NEWUTS) {
-		TRY(get_name(d, o, "hostname", n->hostname, sizeof(n->hostname)));
-		TRY(get_name(d, o, "domainname", n->domainname, sizeof(n->domainname)));
+		TRY(get_str_into(d, o, "hostname", n->hostname, sizeof(n->hostname)));
+		TRY(get_str_into(d, o, "domainname", n->domainname, sizeof(n->domainname)));
 	} else {
 		TRY(ipc_image_decode(d, o, &n->ipc));
 		if (!n->ipc)

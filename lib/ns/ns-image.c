@@ -154,16 +154,6 @@ int ns_image_encode(const struct img_ns *ns, json_t *root)
 	return r ? -ENOMEM : 0;
 }
 
-static int get_name(struct dec *d, json_t *o, const char *key, char *buf, size_t size)
-{
-	char *s = NULL;
-
-	TRY(get_str(d, o, key, size - 1, &s));
-	snprintf(buf, size, "%s", s);
-	free(s);
-	return 0;
-}
-
 /* "time": each clock and offset as [seconds, nanoseconds], in the kernel's ranges. */
 static int get_time(struct dec *d, json_t *o, struct img_ns *ns)
 {
@@ -277,8 +267,8 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 			return bad(d, "container", "is not a runtime cryo knows (runc, crun)");
 	}
 	if (ns->own & CLONE_NEWUTS) {
-		TRY(get_name(d, o, "hostname", ns->hostname, sizeof(ns->hostname)));
-		TRY(get_name(d, o, "domainname", ns->domainname, sizeof(ns->domainname)));
+		TRY(get_str_into(d, o, "hostname", ns->hostname, sizeof(ns->hostname)));
+		TRY(get_str_into(d, o, "domainname", ns->domainname, sizeof(ns->domainname)));
 	}
 	if (ns->own & CLONE_NEWNET) {
 		v = json_object_get(o, "lo_up");

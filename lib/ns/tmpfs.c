@@ -435,24 +435,12 @@ static int open_made(struct cryo_ctx *ctx, const struct img_tmpfs *t)
 	return fd;
 }
 
-static const struct {
-	uint32_t ms, attr;
-} attrs[] = {
-    {MS_RDONLY, MOUNT_ATTR_RDONLY},
-    {MS_NOSUID, MOUNT_ATTR_NOSUID},
-    {MS_NODEV, MOUNT_ATTR_NODEV},
-    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
-    {MS_NOATIME, MOUNT_ATTR_NOATIME},
-    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
-    {MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
-};
-
 /* A plain tree's: a new tmpfs with its options, not yet mounted anywhere. */
 static int make_mount(struct cryo_ctx *ctx, const struct img_tmpfs *t)
 {
 	_cleanup_close_ int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
 	_cleanup_free_ char *opts = strdup(t->options);
-	uint32_t attr = 0;
+	uint32_t attr;
 	char *save = NULL;
 	int m;
 
@@ -470,11 +458,7 @@ static int make_mount(struct cryo_ctx *ctx, const struct img_tmpfs *t)
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return cryo_err(ctx, -errno, "make the tmpfs at %s", t->point);
 	/* Read-only only once it is filled. */
-	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
-		if ((t->flags & attrs[i].ms) && attrs[i].ms != MS_RDONLY)
-			attr |= attrs[i].attr;
-	if (!(t->flags & (MS_NOATIME | MS_STRICTATIME)))
-		attr |= MOUNT_ATTR_RELATIME;
+	attr = mnt_attr_of(t->flags & ~MS_RDONLY);
 	m = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr);
 	return m < 0 ? cryo_err(ctx, -errno, "mount the tmpfs for %s", t->point) : m;
 }
@@ -536,11 +520,7 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 		     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
 	if (fd < 0)
 		return cryo_err(ctx, -errno, "the bind at %s: its source %s", t->point, path);
-	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
-		if (t->flags & attrs[i].ms)
-			a.attr_set |= attrs[i].attr;
-	if (!(t->flags & (MS_NOATIME | MS_STRICTATIME)))
-		a.attr_set |= MOUNT_ATTR_RELATIME;
+	a.attr_set = mnt_attr_of(t->flags);
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
 		int r = cryo_err(ctx, -errno, "the bind at %s: its flags", t->point);
 
