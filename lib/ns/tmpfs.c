@@ -27,6 +27,7 @@
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "mnt.h"
+#include "mountinfo.h"
 #include "tmpfs-tar.h"
 #include "tmpfs.h"
 
@@ -42,97 +43,20 @@
 
 /* ---- mountinfo ---- */
 
-struct mi {
-	char *point, *root, *fstype, *mntopts, *superopts;
-	dev_t dev;
-};
-
-static void mi_free(struct mi *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].point);
-	free(v);
-}
-
 /* The mounts of a mountinfo file (only its tmpfs mounts unless `all`), in its order (a mount
- * after the one it is on). The strings point into *buf, which the caller frees; point is a copy
- * (unescaped). */
-static int read_mounts(const char *file, bool all, char **buf, struct mi **ret, size_t *ret_n)
+ * after the one it is on). */
+static int read_mounts(const char *file, bool all, struct minfo *mi)
 {
-	struct mi *v = NULL;
-	size_t n = 0;
-	char *line, *save = NULL;
-	ssize_t len = read_file_fmt(buf, "%s", file);
+	size_t k = 0;
+	int r = minfo_read(file, mi);
 
-	if (len < 0)
-		return len;
-	for (line = strtok_r(*buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[6], *sep = strstr(line, " - "), *p = line, *rest[3], *q;
-		unsigned maj, min;
-		struct mi *nv;
-		int k;
-
-		if (!sep)
-			continue;
-		*sep = '\0';
-		for (k = 0; k < 6 && p; k++) {
-			f[k] = p;
-			p = strchr(p, ' ');
-			if (p)
-				*p++ = '\0';
-		}
-		q = sep + 3;
-		for (int j = 0; j < 3; j++) {
-			rest[j] = q;
-			q = q ? strchr(q, ' ') : NULL;
-			if (q)
-				*q++ = '\0';
-		}
-		if (k < 6 || !rest[2] || (!all && strcmp(rest[0], "tmpfs")) ||
-		    sscanf(f[2], "%u:%u", &maj, &min) != 2)
-			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv) {
-			mi_free(v, n);
-			return -ENOMEM;
-		}
-		v = nv;
-		proc_unescape(f[4]);
-		proc_unescape(f[3]);
-		v[n] = (struct mi){.point = strdup(f[4]),
-				   .root = f[3],
-				   .fstype = rest[0],
-				   .mntopts = f[5],
-				   .superopts = rest[2],
-				   .dev = makedev(maj, min)};
-		if (!v[n++].point) {
-			mi_free(v, n);
-			return -ENOMEM;
-		}
-	}
-	*ret = v;
-	*ret_n = n;
+	if (r < 0 || all)
+		return r;
+	for (size_t i = 0; i < mi->n; i++)
+		if (!strcmp(mi->v[i].fstype, "tmpfs"))
+			mi->v[k++] = mi->v[i];
+	mi->n = k;
 	return 0;
-}
-
-static uint32_t mount_flags(const char *mntopts)
-{
-	static const struct {
-		const char *name;
-		uint32_t flag;
-	} map[] = {{"ro", MS_RDONLY},	      {"nosuid", MS_NOSUID},
-		   {"nodev", MS_NODEV},	      {"noexec", MS_NOEXEC},
-		   {"noatime", MS_NOATIME},   {"nodiratime", MS_NODIRATIME},
-		   {"relatime", MS_RELATIME}, {"strictatime", MS_STRICTATIME}};
-	_cleanup_free_ char *s = strdup(mntopts);
-	char *save = NULL;
-	uint32_t flags = 0;
-
-	for (char *t = s ? strtok_r(s, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
-		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-			if (!strcmp(t, map[i].name))
-				flags |= map[i].flag;
-	return flags;
 }
 
 /* The superblock's options less "rw" and "ro" (the mount's flag says which). */
@@ -157,7 +81,7 @@ static char *tmpfs_options(const char *superopts)
 
 /* ---- dump ---- */
 
-static bool dev_in(const struct mi *v, size_t n, dev_t dev, const char *point)
+static bool dev_in(const struct mline *v, size_t n, dev_t dev, const char *point)
 {
 	for (size_t i = 0; i < n; i++)
 		if (v[i].dev == dev && (!point || !strcmp(v[i].point, point)))
@@ -165,7 +89,7 @@ static bool dev_in(const struct mi *v, size_t n, dev_t dev, const char *point)
 	return false;
 }
 
-static int add_entry(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *m,
+static int add_entry(struct cryo_ctx *ctx, struct img_ns *ns, const struct mline *m,
 		     struct img_tmpfs **ret)
 {
 	struct img_tmpfs *t;
@@ -187,13 +111,13 @@ static int add_entry(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *m
 		return -ENOMEM;
 	ns->tmpfs = t;
 	t += ns->ntmpfs++;
-	*t = (struct img_tmpfs){.point = strdup(m->point), .flags = mount_flags(m->mntopts)};
+	*t = (struct img_tmpfs){.point = strdup(m->point), .flags = mnt_flags_of(m->mntopts)};
 	*ret = t;
 	return t->point ? 0 : -ENOMEM;
 }
 
 /* A tmpfs of the tree's own, open at fd: recorded, its contents into dirfd/tmpfs-N.tar. */
-static int save_tmpfs(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *m, int fd,
+static int save_tmpfs(struct cryo_ctx *ctx, struct img_ns *ns, const struct mline *m, int fd,
 		      int dirfd)
 {
 	_cleanup_close_ int out = -1;
@@ -224,26 +148,14 @@ static int save_tmpfs(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *
 	return r;
 }
 
-/* A path below a mount's root: `root` of the mount, `path` a root of a bind of it. */
-static const char *below(const char *root, const char *path)
-{
-	size_t len = strlen(root);
-
-	if (!strcmp(root, "/"))
-		return path;
-	if (strncmp(path, root, len) || (path[len] && path[len] != '/'))
-		return NULL;
-	return path[len] ? path + len : "/";
-}
-
 /*
  * A bind in a plain tree's namespace, of a part of a filesystem that one of our mounts or one
  * of the tree's own tmpfs mounts (theirs[0..i)) shows: recorded with its source, or refused.
  */
-static int note_bind(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *theirs, size_t i,
-		     const uint32_t *entry_of, const struct mi *ours, size_t no)
+static int note_bind(struct cryo_ctx *ctx, struct img_ns *ns, const struct mline *theirs, size_t i,
+		     const uint32_t *entry_of, const struct mline *ours, size_t no)
 {
-	const struct mi *m = &theirs[i];
+	const struct mline *m = &theirs[i];
 	struct img_tmpfs *t;
 	const char *rest;
 	int r;
@@ -258,7 +170,7 @@ static int note_bind(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *t
 			return t->source ? 0 : -ENOMEM;
 		}
 	for (size_t k = 0; k < no; k++) {
-		if (ours[k].dev != m->dev || !(rest = below(ours[k].root, m->root)))
+		if (ours[k].dev != m->dev || !(rest = mnt_path_below(ours[k].root, m->root)))
 			continue;
 		r = add_entry(ctx, ns, m, &t);
 		if (r < 0)
@@ -283,7 +195,7 @@ static int note_bind(struct cryo_ctx *ctx, struct img_ns *ns, const struct mi *t
 	    m->fstype, m->point, m->root, major(m->dev), minor(m->dev));
 }
 
-static bool same_mount(const struct mi *a, const struct mi *b)
+static bool same_mount(const struct mline *a, const struct mline *b)
 {
 	return a->dev == b->dev && !strcmp(a->point, b->point) && !strcmp(a->root, b->root);
 }
@@ -291,11 +203,11 @@ static bool same_mount(const struct mi *a, const struct mi *b)
 int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, int dirfd,
 	       struct img *img)
 {
-	_cleanup_free_ char *tbuf = NULL, *obuf = NULL;
 	_cleanup_free_ uint32_t *entry_of = NULL;
 	_cleanup_close_ int rootfd = -1;
-	struct mi *theirs = NULL, *ours = NULL;
-	size_t nt = 0, no = 0;
+	struct minfo tmi = {0}, omi = {0};
+	struct mline *theirs, *ours;
+	size_t nt, no;
 	char file[64];
 	unsigned next;
 	int r;
@@ -312,13 +224,14 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 			return r < 0 ? r : 0;
 	}
 	snprintf(file, sizeof(file), "/proc/%d/mountinfo", root);
-	r = read_mounts(file, !container, &tbuf, &theirs, &nt);
+	r = read_mounts(file, !container, &tmi);
 	if (r >= 0)
-		r = read_mounts("/proc/self/mountinfo", !container, &obuf, &ours, &no);
+		r = read_mounts("/proc/self/mountinfo", !container, &omi);
 	if (r < 0) {
 		r = cryo_err(ctx, r, "read the mounts of pid %d", root);
 		goto out;
 	}
+	theirs = tmi.v, nt = tmi.n, ours = omi.v, no = omi.n;
 	snprintf(file, sizeof(file), "/proc/%d/root", root);
 	rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* Per theirs[i]: the (1-based) entry of the tmpfs of its own it is, 0 if none. */
@@ -328,7 +241,7 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		goto out;
 	}
 	for (size_t i = 0; r >= 0 && i < nt; i++) {
-		const struct mi *m = &theirs[i];
+		const struct mline *m = &theirs[i];
 		bool tmpfs = !strcmp(m->fstype, "tmpfs"), copied = false, like = false;
 		_cleanup_close_ int fd = -1;
 		struct stat st;
@@ -348,7 +261,7 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		/* The tmpfs mounts of its own: a second mount of one (a runtime's bind) or a
 		 * read-only one (runc's masks of /proc directories) is the runtime's alone. */
 		if (container && (strcmp(m->root, "/") || dev_in(theirs, i, m->dev, NULL) ||
-				  (mount_flags(m->mntopts) & MS_RDONLY)))
+				  (mnt_flags_of(m->mntopts) & MS_RDONLY)))
 			continue;
 		if (!container &&
 		    (!tmpfs || strcmp(m->root, "/") || dev_in(ours, no, m->dev, NULL) ||
@@ -375,8 +288,8 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		entry_of[i] = img->ns.ntmpfs;
 	}
 out:
-	mi_free(theirs, nt);
-	mi_free(ours, no);
+	minfo_free(&tmi);
+	minfo_free(&omi);
 	return r;
 }
 
