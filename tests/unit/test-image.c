@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "json-path.h"
+
 #include "base/ctx.h"
 #include "fixture.h"
 #include "image/image.h"
@@ -85,40 +87,6 @@ static int decode_json(json_t *root)
 	return r;
 }
 
-/* Finds the node at a path such as "tasks/0/threads/1/tid" (numbers index arrays). */
-static json_t *at(json_t *root, const char *path)
-{
-	char buf[256], *save = NULL;
-	json_t *n = root;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *c = strtok_r(buf, "/", &save); c && n; c = strtok_r(NULL, "/", &save))
-		n = json_is_array(n) ? json_array_get(n, strtoul(c, NULL, 10))
-				     : json_object_get(n, c);
-	if (!n)
-		fail_msg("no node at %s", path);
-	return n;
-}
-
-/* Replaces the node at `path` with `v` (stolen), or removes it when v is NULL. */
-static void put(json_t *root, const char *path, json_t *v)
-{
-	char parent[256];
-	const char *slash = strrchr(path, '/');
-	const char *key = slash ? slash + 1 : path;
-	json_t *p;
-
-	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - path) : 0, path);
-	p = parent[0] ? at(root, parent) : root;
-	if (json_is_array(p)) {
-		size_t i = strtoul(key, NULL, 10);
-
-		assert_int_equal(v ? json_array_set_new(p, i, v) : json_array_remove(p, i), 0);
-	} else {
-		assert_int_equal(v ? json_object_set_new(p, key, v) : json_object_del(p, key), 0);
-	}
-}
-
 static json_t *parse(const char *text)
 {
 	json_error_t err;
@@ -182,26 +150,26 @@ static void test_round_trip(void **state)
 static void test_minimal(void **state)
 {
 	json_t *j = fixture_json();
-	json_t *t0 = json_incref(at(j, "tasks/0"));
+	json_t *t0 = json_incref(json_path_at(j, "tasks/0"));
 	struct img img;
 	char *s;
 
-	json_array_clear(at(j, "tasks"));
-	json_array_append_new(at(j, "tasks"), t0);
-	json_array_clear(at(j, "files"));
-	json_array_clear(at(j, "pipes"));
-	json_array_clear(at(j, "shmems"));
+	json_array_clear(json_path_at(j, "tasks"));
+	json_array_append_new(json_path_at(j, "tasks"), t0);
+	json_array_clear(json_path_at(j, "files"));
+	json_array_clear(json_path_at(j, "pipes"));
+	json_array_clear(json_path_at(j, "shmems"));
 	json_object_del(j, "nested_namespaces"); /* of the tasks just removed */
-	json_array_clear(at(t0, "fds"));
-	json_array_clear(at(t0, "vmas"));
-	json_array_clear(at(t0, "sigactions"));
-	json_array_clear(at(t0, "groups"));
-	json_array_clear(at(t0, "mm/auxv"));
-	json_array_remove(at(t0, "threads"), 1);
-	put(t0, "threads/0/xstate", json_string(""));
-	put(t0, "threads/0/pending", json_string(""));
-	put(t0, "shared_pending", json_string(""));
-	put(t0, "pages", json_integer(0));
+	json_array_clear(json_path_at(t0, "fds"));
+	json_array_clear(json_path_at(t0, "vmas"));
+	json_array_clear(json_path_at(t0, "sigactions"));
+	json_array_clear(json_path_at(t0, "groups"));
+	json_array_clear(json_path_at(t0, "mm/auxv"));
+	json_array_remove(json_path_at(t0, "threads"), 1);
+	json_path_put(t0, "threads/0/xstate", json_string(""));
+	json_path_put(t0, "threads/0/pending", json_string(""));
+	json_path_put(t0, "shared_pending", json_string(""));
+	json_path_put(t0, "pages", json_integer(0));
 	s = json_dumps(j, 0);
 
 	assert_int_equal(img_decode(ctx, s, strlen(s), &img), 0);
@@ -324,16 +292,16 @@ static void test_format(void **state)
 	json_t *j;
 
 	j = fixture_json();
-	put(j, "format", json_string("criu"));
+	json_path_put(j, "format", json_string("criu"));
 	expect_reject(j, -EINVAL, "not a cryo image", "format criu");
 	j = fixture_json();
-	put(j, "format", json_integer(1));
+	json_path_put(j, "format", json_integer(1));
 	expect_reject(j, -EINVAL, "not a cryo image", "format number");
 	j = fixture_json();
-	put(j, "format", NULL);
+	json_path_put(j, "format", NULL);
 	expect_reject(j, -EINVAL, "not a cryo image", "format missing");
 	j = fixture_json();
-	put(j, "format", json_stringn("cryo-image\0x", 12));
+	json_path_put(j, "format", json_stringn("cryo-image\0x", 12));
 	expect_reject(j, -EINVAL, NULL, "format with NUL");
 }
 
@@ -342,19 +310,19 @@ static void test_version(void **state)
 	json_t *j;
 
 	j = fixture_json();
-	put(j, "version", json_integer(IMG_VERSION + 1));
+	json_path_put(j, "version", json_integer(IMG_VERSION + 1));
 	expect_reject(j, -EPROTONOSUPPORT, "version 2", "newer version");
 	j = fixture_json();
-	put(j, "version", json_integer(0));
+	json_path_put(j, "version", json_integer(0));
 	expect_reject(j, -EPROTONOSUPPORT, NULL, "version 0");
 	j = fixture_json();
-	put(j, "version", json_integer(-1));
+	json_path_put(j, "version", json_integer(-1));
 	expect_reject(j, -EINVAL, "out of range", "version -1");
 	j = fixture_json();
-	put(j, "version", json_string("1"));
+	json_path_put(j, "version", json_string("1"));
 	expect_reject(j, -EINVAL, "wrong type", "version as string");
 	j = fixture_json();
-	put(j, "version", json_real(1.0));
+	json_path_put(j, "version", json_real(1.0));
 	expect_reject(j, -EINVAL, "wrong type", "version as real");
 }
 
@@ -874,7 +842,7 @@ static void test_bad_values(void **state)
 		json_t *j = fixture_json();
 		char what[512];
 
-		put(j, b->path, b->json ? parse(b->json) : NULL);
+		json_path_put(j, b->path, b->json ? parse(b->json) : NULL);
 		snprintf(what, sizeof(what), "%s = %s", b->path, b->json ? b->json : "(removed)");
 		expect_reject(j, -EINVAL, b->msg, what);
 	}
@@ -887,8 +855,8 @@ static json_t *mounts_json(void)
 {
 	json_t *j = fixture_json();
 
-	put(j, "namespaces/tmpfs", NULL);
-	put(j, "namespaces/mounts",
+	json_path_put(j, "namespaces/tmpfs", NULL);
+	json_path_put(j, "namespaces/mounts",
 	    parse("["
 		  "{\"id\": 20, \"parent\": 0, \"kind\": \"external\", \"point\": \"/\","
 		  " \"fstype\": \"ext4\", \"flags\": 0, \"shared\": 0, \"master\": 0,"
@@ -906,7 +874,7 @@ static json_t *mounts_json(void)
 		  " \"unbindable\": true, \"options\": \"mode=666,ptmxmode=666\","
 		  " \"device\": \"devpts\"}"
 		  "]"));
-	put(j, "namespaces/file_mounts", parse("[[7, 0], [8, 2]]"));
+	json_path_put(j, "namespaces/file_mounts", parse("[[7, 0], [8, 2]]"));
 	return j;
 }
 
@@ -970,9 +938,9 @@ static void test_mounts(void **state)
 	assert_int_equal(got.ns.file_mounts[1][1], 2);
 	assert_int_equal(img_encode(ctx, &got, &s2), 0);
 	again = parse(s2);
-	assert_true(json_equal(at(again, "namespaces/mounts"), at(j, "namespaces/mounts")));
-	assert_true(json_equal(at(again, "namespaces/file_mounts"),
-			       at(j, "namespaces/file_mounts")));
+	assert_true(json_equal(json_path_at(again, "namespaces/mounts"), json_path_at(j, "namespaces/mounts")));
+	assert_true(json_equal(json_path_at(again, "namespaces/file_mounts"),
+			       json_path_at(j, "namespaces/file_mounts")));
 	json_decref(again);
 	free(s2);
 	img_free(&got);
@@ -983,14 +951,14 @@ static void test_mounts(void **state)
 		char what[512];
 
 		j = mounts_json();
-		put(j, b->path, b->json ? parse(b->json) : NULL);
+		json_path_put(j, b->path, b->json ? parse(b->json) : NULL);
 		snprintf(what, sizeof(what), "%s = %s", b->path, b->json ? b->json : "(removed)");
 		expect_reject(j, -EINVAL, b->msg, what);
 	}
 	/* Beside "tmpfs": one way or the other. */
 	again = mounts_json();
 	j = fixture_json();
-	put(j, "namespaces/mounts", json_incref(at(again, "namespaces/mounts")));
+	json_path_put(j, "namespaces/mounts", json_incref(json_path_at(again, "namespaces/mounts")));
 	json_decref(again);
 	expect_reject(j, -EINVAL, "beside", "mounts beside tmpfs");
 }
@@ -1009,13 +977,13 @@ static void test_lax_hex(void **state)
 	for (size_t i = 0; i < sizeof(u64s) / sizeof(u64s[0]); i++) {
 		json_t *j = fixture_json();
 
-		put(j, "tasks/0/threads/0/regs/rax", parse(u64s[i]));
+		json_path_put(j, "tasks/0/threads/0/regs/rax", parse(u64s[i]));
 		expect_reject(j, -EINVAL, "not a hex number", u64s[i]);
 	}
 	for (size_t i = 0; i < sizeof(bytes) / sizeof(bytes[0]); i++) {
 		json_t *j = fixture_json();
 
-		put(j, "pipes/0/data", parse(bytes[i]));
+		json_path_put(j, "pipes/0/data", parse(bytes[i]));
 		expect_reject(j, -EINVAL, "not hex", bytes[i]);
 	}
 }
@@ -1028,8 +996,8 @@ static void test_pipe_data_over_size(void **state)
 	assert_non_null(hex);
 	memset(hex, 'a', 2 * 4097);
 	hex[2 * 4097] = '\0';
-	put(j, "pipes/0/size", json_integer(4096));
-	put(j, "pipes/0/data", json_string(hex));
+	json_path_put(j, "pipes/0/size", json_integer(4096));
+	json_path_put(j, "pipes/0/data", json_string(hex));
 	free(hex);
 	expect_reject(j, -EINVAL, "more than its size", "pipe data over its size");
 }
@@ -1042,7 +1010,7 @@ static void test_tcp_before_state(void **state)
 	char *s;
 	struct img img;
 
-	put(j, "files/15/tcp",
+	json_path_put(j, "files/15/tcp",
 	    json_string("e8030000d107000003000000b405000007000000070000000700000005000000"
 			"e8030000000001000000010000000100e8030000"));
 	s = json_dumps(j, JSON_COMPACT);
@@ -1075,9 +1043,9 @@ static void test_tcp_syn_sent_and_closed(void **state)
 		j = fixture_json();
 		snprintf(hex, sizeof(hex), "%s%s", head,
 			 i ? "0700000002000000" : "0200000000000000");
-		put(j, "files/15/tcp", json_string(hex));
-		put(j, "files/15/sendq", json_string(""));
-		put(j, "files/15/data", json_string(i ? "7461696c" : ""));
+		json_path_put(j, "files/15/tcp", json_string(hex));
+		json_path_put(j, "files/15/sendq", json_string(""));
+		json_path_put(j, "files/15/data", json_string(i ? "7461696c" : ""));
 		s = json_dumps(j, JSON_COMPACT);
 		json_decref(j);
 		assert_non_null(s);
@@ -1092,9 +1060,9 @@ static void test_tcp_syn_sent_and_closed(void **state)
 	}
 	j = fixture_json();
 	snprintf(hex, sizeof(hex), "%s%s", head, "0700000000000000");
-	put(j, "files/15/tcp", json_string(hex));
-	put(j, "files/15/sendq", json_string(""));
-	put(j, "files/15/data", json_string(""));
+	json_path_put(j, "files/15/tcp", json_string(hex));
+	json_path_put(j, "files/15/sendq", json_string(""));
+	json_path_put(j, "files/15/data", json_string(""));
 	s = json_dumps(j, JSON_COMPACT);
 	assert_non_null(s);
 	if (img_decode(ctx, s, strlen(s), &img) < 0)
@@ -1102,13 +1070,13 @@ static void test_tcp_syn_sent_and_closed(void **state)
 	free(s);
 	assert_int_equal(img.files[15].data_len, 0);
 	img_free(&img);
-	put(j, "files/15/sendq", json_string("61"));
+	json_path_put(j, "files/15/sendq", json_string("61"));
 	expect_reject(j, -EINVAL, "closed but has bytes to send", "a closed tcp with bytes to send");
 }
 
 static void test_too_many(void **state)
 {
-	json_t *j = fixture_json(), *auxv = at(j, "tasks/0/mm/auxv");
+	json_t *j = fixture_json(), *auxv = json_path_at(j, "tasks/0/mm/auxv");
 
 	while (json_array_size(auxv) <= IMG_AUXV_WORDS)
 		json_array_append_new(auxv, json_string("0x0"));
@@ -1121,17 +1089,17 @@ static void test_vmas_order(void **state)
 
 	/* swapped */
 	j = fixture_json();
-	v = json_incref(at(j, "tasks/0/vmas/2"));
-	put(j, "tasks/0/vmas/2", json_incref(at(j, "tasks/0/vmas/3")));
-	put(j, "tasks/0/vmas/3", v);
+	v = json_incref(json_path_at(j, "tasks/0/vmas/2"));
+	json_path_put(j, "tasks/0/vmas/2", json_incref(json_path_at(j, "tasks/0/vmas/3")));
+	json_path_put(j, "tasks/0/vmas/3", v);
 	expect_reject(j, -EINVAL, "sorted and disjoint", "swapped vmas");
 	/* overlapping by one page */
 	j = fixture_json();
-	put(j, "tasks/0/vmas/1/start", json_string("0x401000"));
+	json_path_put(j, "tasks/0/vmas/1/start", json_string("0x401000"));
 	expect_reject(j, -EINVAL, "sorted and disjoint", "overlapping vmas");
 	/* the same one twice */
 	j = fixture_json();
-	json_array_insert(at(j, "tasks/1/vmas"), 0, at(j, "tasks/1/vmas/0"));
+	json_array_insert(json_path_at(j, "tasks/1/vmas"), 0, json_path_at(j, "tasks/1/vmas/0"));
 	expect_reject(j, -EINVAL, "sorted and disjoint", "duplicate vma");
 }
 
@@ -1140,19 +1108,19 @@ static void test_dangling_references(void **state)
 	json_t *j;
 
 	j = fixture_json();
-	put(j, "tasks/1/fds/0/file", json_integer(99));
+	json_path_put(j, "tasks/1/fds/0/file", json_integer(99));
 	expect_reject(j, -EINVAL, "missing file", "fd to a missing file");
 	j = fixture_json();
-	put(j, "files/1/pipe", json_integer(FIX_PIPE_INO + 1));
+	json_path_put(j, "files/1/pipe", json_integer(FIX_PIPE_INO + 1));
 	expect_reject(j, -EINVAL, "missing pipe", "file to a missing pipe");
 	j = fixture_json();
-	json_array_clear(at(j, "pipes"));
+	json_array_clear(json_path_at(j, "pipes"));
 	expect_reject(j, -EINVAL, "missing pipe", "no pipes at all");
 	j = fixture_json();
-	put(j, "files/4/shmem", json_integer(8));
+	json_path_put(j, "files/4/shmem", json_integer(8));
 	expect_reject(j, -EINVAL, NULL, "file to a missing memory object");
 	j = fixture_json();
-	put(j, "shmems/0/id", json_integer(8));
+	json_path_put(j, "shmems/0/id", json_integer(8));
 	expect_reject(j, -EINVAL, NULL, "renumbered memory object");
 }
 
@@ -1161,13 +1129,13 @@ static void test_duplicate_ids(void **state)
 	json_t *j;
 
 	j = fixture_json();
-	json_array_append(at(j, "pipes"), at(j, "pipes/0"));
+	json_array_append(json_path_at(j, "pipes"), json_path_at(j, "pipes/0"));
 	expect_reject(j, -EINVAL, "appears twice", "pipe twice");
 	j = fixture_json();
-	json_array_append(at(j, "shmems"), at(j, "shmems/0"));
+	json_array_append(json_path_at(j, "shmems"), json_path_at(j, "shmems/0"));
 	expect_reject(j, -EINVAL, "appears twice", "memory object twice");
 	j = fixture_json();
-	json_array_append(at(j, "files"), at(j, "files/2"));
+	json_array_append(json_path_at(j, "files"), json_path_at(j, "files/2"));
 	expect_reject(j, -EINVAL, "appears twice", "file twice");
 }
 
@@ -1176,34 +1144,34 @@ static void test_tree_order(void **state)
 	json_t *j, *v;
 
 	j = fixture_json();
-	put(j, "root", json_integer(FIX_CHILD));
+	json_path_put(j, "root", json_integer(FIX_CHILD));
 	expect_reject(j, -EINVAL, "first task is not the root", "root names the child");
 
 	/* child first */
 	j = fixture_json();
-	v = json_incref(at(j, "tasks/0"));
-	put(j, "tasks/0", json_incref(at(j, "tasks/1")));
-	put(j, "tasks/1", v);
+	v = json_incref(json_path_at(j, "tasks/0"));
+	json_path_put(j, "tasks/0", json_incref(json_path_at(j, "tasks/1")));
+	json_path_put(j, "tasks/1", v);
 	expect_reject(j, -EINVAL, "first task is not the root", "child before the root");
 
 	/* grandchild before its parent */
 	j = fixture_json();
-	v = json_incref(at(j, "tasks/1"));
-	put(j, "tasks/1", json_incref(at(j, "tasks/2")));
-	put(j, "tasks/2", v);
+	v = json_incref(json_path_at(j, "tasks/1"));
+	json_path_put(j, "tasks/1", json_incref(json_path_at(j, "tasks/2")));
+	json_path_put(j, "tasks/2", v);
 	expect_reject(j, -EINVAL, "is not before it", "grandchild before its parent");
 
 	j = fixture_json();
-	put(j, "tasks/2/ppid", json_integer(555));
+	json_path_put(j, "tasks/2/ppid", json_integer(555));
 	expect_reject(j, -EINVAL, "is not before it", "parent not in the image");
 
 	j = fixture_json();
-	put(j, "tasks/2/ppid", json_integer(0));
+	json_path_put(j, "tasks/2/ppid", json_integer(0));
 	expect_reject(j, -EINVAL, "is not before it", "non-root without a parent");
 
 	/* A task is not its own parent: restore could never fork it. */
 	j = fixture_json();
-	put(j, "tasks/2/ppid", json_integer(FIX_GRAND));
+	json_path_put(j, "tasks/2/ppid", json_integer(FIX_GRAND));
 	expect_reject(j, -EINVAL, "is not before it", "own parent");
 }
 
@@ -1213,24 +1181,24 @@ static void test_duplicate_tids(void **state)
 
 	/* a thread of the root appears again in the grandchild */
 	j = fixture_json();
-	json_array_append(at(j, "tasks/2/threads"), at(j, "tasks/0/threads/1"));
+	json_array_append(json_path_at(j, "tasks/2/threads"), json_path_at(j, "tasks/0/threads/1"));
 	expect_reject(j, -EINVAL, "tid 101 appears twice", "tid in two tasks");
 
 	/* a zombie (no threads) with the pid of a live task */
 	j = fixture_json();
-	put(j, "tasks/3/pid", json_integer(FIX_GRAND));
+	json_path_put(j, "tasks/3/pid", json_integer(FIX_GRAND));
 	expect_reject(j, -EINVAL, "appears twice", "zombie with a live pid");
 
 	/* two tasks with one pid */
 	j = fixture_json();
-	put(j, "tasks/2/pid", json_integer(FIX_CHILD));
-	put(j, "tasks/2/ppid", json_integer(FIX_ROOT));
-	put(j, "tasks/2/threads/0/tid", json_integer(FIX_CHILD));
+	json_path_put(j, "tasks/2/pid", json_integer(FIX_CHILD));
+	json_path_put(j, "tasks/2/ppid", json_integer(FIX_ROOT));
+	json_path_put(j, "tasks/2/threads/0/tid", json_integer(FIX_CHILD));
 	expect_reject(j, -EINVAL, "appears twice", "pid twice");
 
 	/* one tid twice in one task */
 	j = fixture_json();
-	put(j, "tasks/0/threads/1/tid", json_integer(FIX_ROOT));
+	json_path_put(j, "tasks/0/threads/1/tid", json_integer(FIX_ROOT));
 	expect_reject(j, -EINVAL, "appears twice", "tid twice in a task");
 }
 
@@ -1244,7 +1212,7 @@ static void test_pending_signal(void **state)
 	hex[sizeof(hex) - 1] = '\0';
 	hex[0] = '4';
 	hex[1] = '1';
-	put(j, "tasks/0/threads/0/pending", json_string(hex));
+	json_path_put(j, "tasks/0/threads/0/pending", json_string(hex));
 	expect_reject(j, -EINVAL, "bad signal number", "signal 65 pending");
 }
 
@@ -1408,19 +1376,19 @@ static void test_sysv_pieces(void **state)
 	json_t *j = fixture_json();
 
 	(void)state;
-	put(j, "tasks/0/vmas/0", parse(piece0));
-	put(j, "tasks/0/vmas/1", parse(piece1));
+	json_path_put(j, "tasks/0/vmas/0", parse(piece0));
+	json_path_put(j, "tasks/0/vmas/1", parse(piece1));
 	assert_int_equal(decode_json(j), 0);
 	json_decref(j);
 	/* The second piece after a file mapping, not after its segment's start. */
 	j = fixture_json();
-	put(j, "tasks/0/vmas/1", parse(piece1));
+	json_path_put(j, "tasks/0/vmas/1", parse(piece1));
 	expect_reject(j, -EINVAL, "does not go on from the mapping before it",
 		      "piece after a file");
 	for (size_t i = 0; i < sizeof(bad1) / sizeof(bad1[0]); i++) {
 		j = fixture_json();
-		put(j, "tasks/0/vmas/0", parse(piece0));
-		put(j, "tasks/0/vmas/1", parse(bad1[i]));
+		json_path_put(j, "tasks/0/vmas/0", parse(piece0));
+		json_path_put(j, "tasks/0/vmas/1", parse(bad1[i]));
 		expect_reject(j, -EINVAL, "does not go on from the mapping before it", bad1[i]);
 	}
 }

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "json-path.h"
+
 #include "base/ctx.h"
 #include "image/json-codec.h"
 #include "net/netns.h"
@@ -212,38 +214,6 @@ static void test_round_trip(void **state)
 	json_decref(again);
 }
 
-static json_t *at(json_t *root, const char *path)
-{
-	char buf[256], *save = NULL;
-	json_t *p = root;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *k = strtok_r(buf, "/", &save); k; k = strtok_r(NULL, "/", &save)) {
-		p = json_is_array(p) ? json_array_get(p, strtoul(k, NULL, 10))
-				     : json_object_get(p, k);
-		if (!p)
-			fail_msg("no %s in the fixture", path);
-	}
-	return p;
-}
-
-static void put(json_t *root, const char *path, json_t *v)
-{
-	char parent[256];
-	const char *slash = strrchr(path, '/');
-	const char *key = slash ? slash + 1 : path;
-	json_t *p;
-
-	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - path) : 0, path);
-	p = parent[0] ? at(root, parent) : root;
-	if (json_is_array(p))
-		assert_int_equal(v ? json_array_set_new(p, strtoul(key, NULL, 10), v)
-				   : json_array_remove(p, strtoul(key, NULL, 10)),
-				 0);
-	else
-		assert_int_equal(v ? json_object_set_new(p, key, v) : json_object_del(p, key), 0);
-}
-
 struct bad_value {
 	const char *path;
 	const char *json; /* NULL: remove the node */
@@ -334,7 +304,7 @@ static void test_bad_values(void **state)
 
 		if (b->json && !(v = json_loads(b->json, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err)))
 			fail_msg("bad JSON in test: %s: %s", b->json, err.text);
-		put(o, b->path, v);
+		json_path_put(o, b->path, v);
 		r = decode(o, &n);
 		json_decref(o);
 		if (r != -EINVAL)
