@@ -283,6 +283,19 @@ out:
 	return r;
 }
 
+/* The size of a link's object (`where`, for messages), which must be what the link says. */
+static int stored_size(struct cryo_ctx *ctx, struct s3 *s, const struct link_file *f,
+		       const char *where, uint64_t *ret_size)
+{
+	int r = s3_size(s, f->name, ret_size);
+
+	if (r >= 0 && *ret_size != f->bytes)
+		r = cryo_err(ctx, -EBADMSG, "%s holds %llu bytes, %s says %llu: the image is damaged",
+			     where, (unsigned long long)*ret_size, S3_CHAIN_META,
+			     (unsigned long long)f->bytes);
+	return r;
+}
+
 static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, int dirfd,
 		      const char *dir, const struct link_file *f)
 {
@@ -296,13 +309,7 @@ static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, in
 	if (fd < 0)
 		return cryo_err(ctx, fd, "create %s/%s", dir, f->name);
 	/* Its size first: a missing object is named, and no more than the link says is read. */
-	r = s3_size(s, f->name, &size);
-	if (r >= 0 && size != f->bytes)
-		r = cryo_err(ctx, -EBADMSG,
-			     "%s holds %llu bytes, %s says %llu: the image is "
-			     "damaged",
-			     where, (unsigned long long)size, S3_CHAIN_META,
-			     (unsigned long long)f->bytes);
+	r = stored_size(ctx, s, f, where, &size);
 	if (r >= 0 && size)
 		r = s3_get_to_fd(s, f->name, 0, size, fd, &got);
 	if (r >= 0 && got != size)
@@ -327,13 +334,7 @@ static int mark_remote(struct cryo_ctx *ctx, struct s3 *s, const char *url, cons
 
 	s3_key(s, f->name, key, sizeof(key));
 	snprintf(where, sizeof(where), "s3://%s/%s", bucket, key);
-	r = s3_size(s, f->name, &size);
-	if (r >= 0 && size != f->bytes)
-		r = cryo_err(ctx, -EBADMSG,
-			     "%s holds %llu bytes, %s says %llu: the image is "
-			     "damaged",
-			     where, (unsigned long long)size, S3_CHAIN_META,
-			     (unsigned long long)f->bytes);
+	r = stored_size(ctx, s, f, where, &size);
 	if (r < 0)
 		return r;
 	log_info(ctx, "%s: %llu bytes left in the store, read as they are wanted", where,
