@@ -21,6 +21,7 @@
 #include "base/proc.h"
 #include "image/image.h"
 #include "mnt.h"
+#include "mntns.h"
 #include "net/netns.h"
 #include "nested.h"
 #include "ns.h"
@@ -125,9 +126,11 @@ static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
 
 		if (tree->tasks[i].state == 'Z')
 			continue;
-		/* Those of NESTED_KINDS are nested_dump()'s, called after ipc_dump(). */
+		/* Those of NESTED_KINDS are nested_dump()'s, called after ipc_dump(); mount
+		 * namespaces mnt_dump()'s (mntns.h). */
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-			if (!(kinds[k] & NESTED_KINDS) && !same_ns(pid, root, ns_name(kinds[k])))
+			if (!(kinds[k] & (NESTED_KINDS | CLONE_NEWNS)) &&
+			    !same_ns(pid, root, ns_name(kinds[k])))
 				return cryo_err(ctx, -EOPNOTSUPP,
 						"pid %d is in another %s namespace than pid %d: "
 						"nested namespaces are not supported yet",
@@ -535,7 +538,8 @@ int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	/* The nested mount namespaces' proc too (mntns.h). */
+	return mntns_root_setup(ctx, ns);
 }
 
 int ns_tracer_enter(struct cryo_ctx *ctx)
