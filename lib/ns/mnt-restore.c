@@ -911,6 +911,32 @@ out:
 	return r;
 }
 
+/* A bind of a part of the tree's mount at src: from a clone of that mount alone first, where
+ * what the tree mounted over the part hides nothing (open_tree(2) clones from a detached
+ * mount the caller made, Linux 6.15 and later), else from the mount itself. */
+static int tree_clone(struct cryo_ctx *ctx, const struct img_mount *m, int src)
+{
+	_cleanup_close_ int alone = -1;
+	int fd;
+
+	if (!strcmp(m->source, "/"))
+		return make_bind(ctx, m, src);
+	alone = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (alone >= 0) {
+		_cleanup_close_ int part = tmpfs_openat2(alone, m->source + 1, O_PATH | O_NOFOLLOW,
+							 RESOLVE_PART);
+
+		fd = part < 0 ? -1
+			      : syscall(SYS_open_tree, part, "",
+					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (fd >= 0 && !m->deleted)
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return make_bind(ctx, m, src);
+}
+
 /*
  * A nested namespace's mounts (mntns.h), from the tree's namespace, whole and pivoted into:
  * its mounts that are binds of the tree's are cloned first, there (open_tree(2) clones only a
@@ -942,7 +968,7 @@ int mnt_restore_nested(struct cryo_ctx *ctx, const struct img_ns *tree, const in
 				     m->point, m->of);
 			break;
 		}
-		fds[i] = make_bind(ctx, m, tree_fds[m->of - 1]);
+		fds[i] = tree_clone(ctx, m, tree_fds[m->of - 1]);
 		if (fds[i] < 0) {
 			r = fds[i];
 			break;
