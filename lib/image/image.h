@@ -601,6 +601,8 @@ struct img_mntns {
 	uint32_t npids;
 	uint32_t *files; /* ids of the image's files */
 	uint32_t nfiles;
+	uint32_t *shmems; /* ids of the image's memory objects of removed files opened in it */
+	uint32_t nshmems;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

@@ -822,6 +822,32 @@ static int check_paths(struct dumper *d, const struct img *img)
 	return 0;
 }
 
+/* A description of memory object shm (a removed file) on a mount that is not d's: its mount
+ * id, or 0. */
+static int other_mount(const struct dumper *d, const struct img *img, uint32_t shm)
+{
+	for (uint32_t t = 0; t < img->ntasks; t++)
+		for (uint32_t j = 0; !img->tasks[t].zombie && j < img->tasks[t].nfds; j++) {
+			const struct img_file *f = img_find_file(img, img->tasks[t].fds[j].file_id);
+			_cleanup_free_ char *info = NULL;
+			bool here = false;
+			const char *p;
+			int id;
+
+			if (!f || f->type != FILE_SHMEM || f->shmem_id != shm ||
+			    read_file_fmt(&info, "/proc/%d/fdinfo/%d", img->tasks[t].pid,
+					  img->tasks[t].fds[j].fd) < 0 ||
+			    !(p = strstr(info, "mnt_id:")))
+				continue;
+			id = atoi(p + 7);
+			for (size_t k = 0; k < d->tree.n; k++)
+				here |= d->tree.v[k].id == id;
+			if (!here)
+				return id;
+		}
+	return 0;
+}
+
 /*
  * Nested (mntns.h): the files opened in this namespace (their mount one of its), listed to be
  * reopened in it at restore. Each must be reached by its path from the namespace's root (one
@@ -860,8 +886,33 @@ static int note_nested_files(struct dumper *d, const struct img *img, struct img
 			seen |= mn->files[k] == file->id;
 		if (seen)
 			continue;
-		/* A removed file, a proc file of a task, a socket: those kinds find theirs in
-		 * the tree's namespace. */
+		/* A removed file with its contents: made again in its directory there, once for
+		 * all its descriptions, so all of them must be of this namespace's mounts. */
+		if (file->type == FILE_SHMEM) {
+			const struct img_shmem *sm = img_find_shmem(img, file->shmem_id);
+			int other = sm ? other_mount(d, img, file->shmem_id) : 0;
+
+			if (other)
+				return cryo_err(d->ctx, -EOPNOTSUPP,
+						"fd %d of pid %d (%s) is a removed file opened in a "
+						"nested mount namespace and also through mount %d of "
+						"another one: cryo makes it again in one only",
+						fd->fd, task->pid, sm->name, other);
+
+			for (uint32_t k = 0; k < mn->nshmems; k++)
+				seen |= mn->shmems[k] == file->shmem_id;
+			if (sm && sm->kind == SHM_DELETED && !seen) {
+				uint32_t *v = realloc(mn->shmems, (mn->nshmems + 1) * sizeof(*v));
+
+				if (!v)
+					return -ENOMEM;
+				mn->shmems = v;
+				mn->shmems[mn->nshmems++] = file->shmem_id;
+			}
+			continue;
+		}
+		/* A proc file of a task, a socket, a terminal: those kinds find theirs in the
+		 * tree's namespace. */
 		if ((file->type != FILE_REG && file->type != FILE_FIFO) || !file->path ||
 		    file->path[0] != '/' || file_proc_pid(img, file->path, &rest))
 			return cryo_err(d->ctx, -EOPNOTSUPP,
@@ -869,13 +920,12 @@ static int note_nested_files(struct dumper *d, const struct img *img, struct img
 					"namespace and is no file reopened by path: cryo does not "
 					"carry it there yet",
 					fd->fd, task->pid, file->path ? file->path : "?");
-		if (file->params[0])
-			return cryo_err(d->ctx, -EOPNOTSUPP,
-					"fd %d of pid %d (%s) is a removed file in a nested mount "
-					"namespace: cryo does not carry it there yet",
-					fd->fd, task->pid, file->path);
-		there = tmpfs_openat2(d->rootfd, file->path, O_PATH | O_NOFOLLOW, RESOLVE_TREE);
-		if (there < 0 || mnt_id_of(there, &at) < 0 || at != (uint64_t)id)
+		/* A removed one (a ghost, lib/files/reg.c) is made again there by its path. */
+		if (!file->params[GHOST_P_IS])
+			there = tmpfs_openat2(d->rootfd, file->path, O_PATH | O_NOFOLLOW,
+					      RESOLVE_TREE);
+		if (!file->params[GHOST_P_IS] &&
+		    (there < 0 || mnt_id_of(there, &at) < 0 || at != (uint64_t)id))
 			return cryo_err(d->ctx, -EOPNOTSUPP,
 					"fd %d of pid %d (%s) is on a mount of a nested mount "
 					"namespace that its path there does not reach (hidden "

@@ -60,15 +60,18 @@ int mntns_image_encode(const struct img *img, json_t *root)
 	a = json_array();
 	for (uint32_t i = 0; a && i < ns->nmntns; i++) {
 		const struct img_mntns *mn = &ns->mntns[i];
-		json_t *o = json_object(), *p = json_array(), *f = json_array();
+		json_t *o = json_object(), *p = json_array(), *f = json_array(), *m = json_array();
 
 		for (uint32_t k = 0; p && k < mn->npids; k++)
 			r |= add(p, json_integer(mn->pids[k]));
 		for (uint32_t k = 0; f && k < mn->nfiles; k++)
 			r |= add(f, json_integer(mn->files[k]));
+		for (uint32_t k = 0; m && k < mn->nshmems; k++)
+			r |= add(m, json_integer(mn->shmems[k]));
 		r |= set(o, "ino", u64_hex(mn->ino));
 		r |= set(o, "pids", p);
 		r |= set(o, "files", f);
+		r |= set(o, "shmems", m);
 		if (o && mnt_image_encode(&mn->mnts, o) < 0)
 			r = -1;
 		r |= add(a, o);
@@ -158,6 +161,22 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, uint32_t i)
 			return bad(d, "files", "names no file of the image");
 		mn->files[mn->nfiles++] = id;
 	}
+	a = get_arr(d, o, "shmems", 1 << 20);
+	if (!a)
+		return -EINVAL;
+	mn->shmems = calloc(json_array_size(a) + 1, sizeof(*mn->shmems));
+	if (!mn->shmems)
+		return -ENOMEM;
+	json_array_foreach(a, k, v)
+	{
+		json_int_t id = json_is_integer(v) ? json_integer_value(v) : -1;
+		const struct img_shmem *sm =
+		    id >= 0 && id <= UINT32_MAX ? img_find_shmem(img, id) : NULL;
+
+		if (!sm || sm->kind != SHM_DELETED)
+			return bad(d, "shmems", "names no memory object of a removed file");
+		mn->shmems[mn->nshmems++] = id;
+	}
 	return 0;
 }
 
@@ -197,6 +216,7 @@ void mntns_image_free(struct img_ns *ns)
 		free(mn->mnts.proc);
 		free(mn->pids);
 		free(mn->files);
+		free(mn->shmems);
 	}
 	free(ns->mntns);
 	ns->mntns = NULL;
@@ -297,33 +317,72 @@ int mntns_task_enter(const struct img *img, pid_t pid)
 	return setns(fd, CLONE_NEWNS) < 0 ? -errno : 0;
 }
 
+/* The worker is in nested namespace `entered` (mntns_enter()), or -1: the tree's. */
+static int entered = -1;
+
+/* The nested namespace file id (or, with file false, memory object id) was opened in: its
+ * index, or -1. */
+static int opened_in(const struct img_ns *ns, uint32_t id, bool file)
+{
+	for (uint32_t i = 0; i < ns->nmntns && i < nheld; i++) {
+		const struct img_mntns *mn = &ns->mntns[i];
+
+		for (uint32_t k = 0; k < (file ? mn->nfiles : mn->nshmems); k++)
+			if ((file ? mn->files[k] : mn->shmems[k]) == id)
+				return (int)i;
+	}
+	return -1;
+}
+
+static int go(int i)
+{
+	int fd = i < 0 ? tree_fd : held[i];
+
+	if (i == entered)
+		return 0;
+	if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+		return fd < 0 ? -EBADF : -errno;
+	entered = i;
+	return 0;
+}
+
+int mntns_enter(const struct img_ns *ns, uint32_t id, bool file)
+{
+	int i = ns->nmntns ? opened_in(ns, id, file) : -1;
+	int r = i < 0 ? 0 : go(i);
+
+	return r < 0 ? r : i >= 0;
+}
+
+int mntns_leave(void)
+{
+	return go(-1);
+}
+
 bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, int *ret_fd)
 {
-	int fd, e;
+	int i = ns->nmntns ? opened_in(ns, f->id, true) : -1;
+	int was = entered, fd, e;
 
-	for (uint32_t i = 0; i < ns->nmntns && i < nheld; i++)
-		for (uint32_t k = 0; k < ns->mntns[i].nfiles; k++) {
-			if (ns->mntns[i].files[k] != f->id)
-				continue;
-			if (held[i] < 0 || tree_fd < 0 || setns(held[i], CLONE_NEWNS) < 0) {
-				*ret_fd = -1;
-				errno = errno ? errno : EBADF;
-				return true;
-			}
-			fd = open(f->path, flags);
-			e = errno;
-			/* Not back where it was, the worker must open nothing more. */
-			if (setns(tree_fd, CLONE_NEWNS) < 0) {
-				if (fd >= 0)
-					close(fd);
-				fd = -1;
-				e = errno;
-			}
-			errno = e;
-			*ret_fd = fd;
-			return true;
-		}
-	return false;
+	if (i < 0)
+		return false;
+	if ((e = go(i)) < 0) {
+		errno = -e;
+		*ret_fd = -1;
+		return true;
+	}
+	fd = open(f->path, flags);
+	e = errno;
+	/* Not back where it was, the worker must open nothing more. */
+	if (go(was) < 0) {
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+		e = EIO;
+	}
+	errno = e;
+	*ret_fd = fd;
+	return true;
 }
 
 /* proc at point shows another pid namespace than ours (its self is not our pid). */

@@ -65,6 +65,12 @@ int mntns_task_enter(const struct img *img, pid_t pid);
  * opened there with flags; false for one of the tree's. */
 bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, int *ret_fd);
 
+/* In the restore worker, before it opens file id (file true) or memory object id of the image:
+ * into the nested namespace it was opened in (a removed file is made again by its path there):
+ * 1, and mntns_leave() brings the worker back to the tree's; 0 for one of the tree's; -errno. */
+int mntns_enter(const struct img_ns *ns, uint32_t id, bool file);
+int mntns_leave(void);
+
 /* In the tree's init, once proc of its pid namespace is on the tree's: the same on each
  * nested namespace's proc mounts that still show another pid namespace's. */
 int mntns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns);
