@@ -822,32 +822,6 @@ static int check_paths(struct dumper *d, const struct img *img)
 	return 0;
 }
 
-/* A description of memory object shm (a removed file) on a mount that is not d's: its mount
- * id, or 0. */
-static int other_mount(const struct dumper *d, const struct img *img, uint32_t shm)
-{
-	for (uint32_t t = 0; t < img->ntasks; t++)
-		for (uint32_t j = 0; !img->tasks[t].zombie && j < img->tasks[t].nfds; j++) {
-			const struct img_file *f = img_find_file(img, img->tasks[t].fds[j].file_id);
-			_cleanup_free_ char *info = NULL;
-			bool here = false;
-			const char *p;
-			int id;
-
-			if (!f || f->type != FILE_SHMEM || f->shmem_id != shm ||
-			    read_file_fmt(&info, "/proc/%d/fdinfo/%d", img->tasks[t].pid,
-					  img->tasks[t].fds[j].fd) < 0 ||
-			    !(p = strstr(info, "mnt_id:")))
-				continue;
-			id = atoi(p + 7);
-			for (size_t k = 0; k < d->tree.n; k++)
-				here |= d->tree.v[k].id == id;
-			if (!here)
-				return id;
-		}
-	return 0;
-}
-
 /*
  * Nested (mntns.h): the files opened in this namespace (their mount one of its), listed to be
  * reopened in it at restore. Each must be reached by its path from the namespace's root (one
@@ -886,30 +860,30 @@ static int note_nested_files(struct dumper *d, const struct img *img, struct img
 			seen |= mn->files[k] == file->id;
 		if (seen)
 			continue;
-		/* A removed file with its contents: made again in its directory there, once for
-		 * all its descriptions, so all of them must be of this namespace's mounts. */
+		/* A removed file with its contents: the object is made again in its directory
+		 * in the namespace of its first description; a description in another one is
+		 * reopened on its own mount there (lib/files/memfd.c). */
 		if (file->type == FILE_SHMEM) {
 			const struct img_shmem *sm = img_find_shmem(img, file->shmem_id);
-			int other = sm ? other_mount(d, img, file->shmem_id) : 0;
+			const struct img_file *first = file;
 
-			if (other)
+			if (!sm || sm->kind != SHM_DELETED)
 				return cryo_err(d->ctx, -EOPNOTSUPP,
-						"fd %d of pid %d (%s) is a removed file opened in a "
-						"nested mount namespace and also through mount %d of "
-						"another one: cryo makes it again in one only",
-						fd->fd, task->pid, sm->name, other);
+						"fd %d of pid %d is a memory object opened in a "
+						"nested mount namespace that is no removed file",
+						fd->fd, task->pid);
+			for (uint32_t k = 0; k < img->nfiles && first == file; k++)
+				if (img->files[k].type == FILE_SHMEM &&
+				    img->files[k].shmem_id == file->shmem_id)
+					first = &img->files[k];
+			uint32_t *v = realloc(mn->shmems, (mn->nshmems + 1) * sizeof(*v));
 
-			for (uint32_t k = 0; k < mn->nshmems; k++)
-				seen |= mn->shmems[k] == file->shmem_id;
-			if (sm && sm->kind == SHM_DELETED && !seen) {
-				uint32_t *v = realloc(mn->shmems, (mn->nshmems + 1) * sizeof(*v));
-
-				if (!v)
-					return -ENOMEM;
-				mn->shmems = v;
+			if (!v)
+				return -ENOMEM;
+			mn->shmems = v;
+			if (first == file)
 				mn->shmems[mn->nshmems++] = file->shmem_id;
-			}
-			continue;
+			goto add;
 		}
 		/* A proc file of a task, a socket, a terminal: those kinds find theirs in the
 		 * tree's namespace. */
@@ -931,6 +905,7 @@ static int note_nested_files(struct dumper *d, const struct img *img, struct img
 					"namespace that its path there does not reach (hidden "
 					"under another mount): cryo does not carry it yet",
 					fd->fd, task->pid, file->path);
+add:;
 		uint32_t *v = realloc(mn->files, (mn->nfiles + 1) * sizeof(*v));
 
 		if (!v)

@@ -385,6 +385,38 @@ bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, in
 	return true;
 }
 
+bool mntns_same(const struct img_ns *ns, uint32_t file_id, uint32_t shm)
+{
+	return !ns->nmntns || opened_in(ns, file_id, true) == opened_in(ns, shm, false);
+}
+
+int mntns_reopen(struct cryo_ctx *ctx, int objfd, const char *name, int flags)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} h = {.fh.handle_bytes = MAX_HANDLE_SZ};
+	_cleanup_close_ int dir = -1;
+	char path[PATH_MAX], *slash;
+	int mnt, fd;
+
+	snprintf(path, sizeof(path), "%s", name);
+	slash = strrchr(path, '/');
+	if (!slash)
+		return cryo_err(ctx, -EINVAL, "the removed file %s has no directory", name);
+	*(slash == path ? slash + 1 : slash) = '\0';
+	/* Not O_PATH: open_by_handle_at(2) takes no such descriptor. */
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || name_to_handle_at(objfd, "", &h.fh, &mnt, AT_EMPTY_PATH) < 0)
+		return cryo_err(ctx, -errno, "reopen the removed file %s in its mount namespace "
+				"(its directory %s, its handle)", name, path);
+	fd = open_by_handle_at(dir, &h.fh, flags);
+	if (fd < 0)
+		return cryo_err(ctx, -errno, "reopen the removed file %s on the mount of %s by "
+				"its handle", name, path);
+	return fd;
+}
+
 /* proc at point shows another pid namespace than ours (its self is not our pid). */
 static bool stale_proc(const char *point)
 {

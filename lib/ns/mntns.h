@@ -27,6 +27,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct cryo_ctx;
@@ -70,6 +71,15 @@ bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, in
  * 1, and mntns_leave() brings the worker back to the tree's; 0 for one of the tree's; -errno. */
 int mntns_enter(const struct img_ns *ns, uint32_t id, bool file);
 int mntns_leave(void);
+
+/* Whether file file_id (a description of memory object shm) was opened in the mount
+ * namespace the object is made in. */
+bool mntns_same(const struct img_ns *ns, uint32_t file_id, uint32_t shm);
+
+/* A description of the removed file open at objfd, with flags, on the mount that holds the
+ * directory of name (the description's own path) in the worker's mount namespace now (open_by_handle_at(2) of its
+ * handle there): a descriptor, or -errno with the reason in ctx. */
+int mntns_reopen(struct cryo_ctx *ctx, int objfd, const char *name, int flags);
 
 /* In the tree's init, once proc of its pid namespace is on the tree's: the same on each
  * nested namespace's proc mounts that still show another pid namespace's. */
