@@ -31,8 +31,11 @@ def test_a_child_in_a_mount_namespace_of_its_own_comes_back_in_it(env):
         assert (img / "mnt-1-{}.tar".format(
             [m["point"] for m in nested[0]["mounts"]].index("/own") + 1)).exists()
         files = {f["id"]: f.get("path") for f in meta["files"]}
+        # Its removed files: /own/gone made again there, /sb/ghost (the init's /shr/ghost
+        # too) reopened there by its handle.
         assert sorted(files[i] for i in nested[0]["files"]) == \
-            ["/own/held", "/sb/parent-file"], nested[0]["files"]
+            ["/own/gone", "/own/held", "/sb/ghost", "/sb/parent-file"], nested[0]["files"]
+        assert len(nested[0]["shmems"]) == 1, nested[0]
         pid, _ = restore(env, img)
         finish(run, pid)
 

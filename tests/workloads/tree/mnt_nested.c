@@ -9,7 +9,9 @@
  *   - binds /shr at /sb (a peer of the init's /shr, a bind only it has) and holds
  *     /sb/parent-file open for reading;
  *   - holds the file /shr/parent-file the init opened before the fork (on the init's mount,
- *     which the init holds too).
+ *     which the init holds too);
+ *   - holds /own/gone, removed since, and /sb/ghost, which the init removes once the child
+ *     is ready: one removed file held through the init's /shr and the child's /sb.
  * After the restore, each compares its mountinfo with what it was; the child checks its files,
  * cwd and mapping, that each descriptor is on the mount it was (mnt_id, as zdtm mntns_open),
  * that its proc is of its pid namespace and that it holds no namespace descriptor of cryo's;
@@ -107,11 +109,27 @@ static void no_ns_fds(void)
 	closedir(d);
 }
 
-static void child(int ready_wr, int go_rd, int inherited)
+/* fd is a removed file holding text, on the mount fresh (open) is on. */
+static void removed(int fd, const char *text, int on)
+{
+	char buf[64] = "";
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || st.st_nlink != 0)
+		fail("fd %d is no removed file (%lu links)", fd, (unsigned long)st.st_nlink);
+	if (pread(fd, buf, sizeof(buf) - 1, 0) != (ssize_t)strlen(text) || strcmp(buf, text))
+		fail("the removed file at fd %d holds \"%s\", not \"%s\"", fd, buf, text);
+	if (mnt_id(fd) != mnt_id(on))
+		fail("the removed file at fd %d is on mount %d, not %d", fd, mnt_id(fd),
+		     mnt_id(on));
+}
+
+static void child(int ready_wr, int go_rd, int inherited, int ghost)
 {
 	static const char data[] = "the child's own tmpfs\n";
 	char *before, cwd[256], self[32], want[32];
-	int held, bound;
+	int held, bound, gone, ghost2;
+	struct stat s1, s2;
 	ssize_t n;
 	char *map;
 	char buf[64];
@@ -126,6 +144,10 @@ static void child(int ready_wr, int go_rd, int inherited)
 	bound = open("/sb/parent-file", O_RDONLY);
 	if (bound < 0)
 		fail("open /sb/parent-file: %s", strerror(errno));
+	gone = open("/own/gone", O_RDWR | O_CREAT, 0600);
+	ghost2 = open("/sb/ghost", O_RDONLY);
+	if (gone < 0 || write(gone, "gone\n", 5) != 5 || unlink("/own/gone") < 0 || ghost2 < 0)
+		fail("/own/gone, /sb/ghost: %s", strerror(errno));
 	n = open("/own/data", O_RDWR);
 	map = n < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, n, 0);
 	if (map == MAP_FAILED)
@@ -167,6 +189,12 @@ static void child(int ready_wr, int go_rd, int inherited)
 	if (n <= 0 || (self[n] = '\0', strcmp(self, want)))
 		fail("the child's /proc/self is %s, not %s: a proc of another pid namespace",
 		     n > 0 ? self : "missing", want);
+	removed(gone, "gone\n", held);
+	removed(ghost, "ghost\n", inherited);
+	removed(ghost2, "ghost\n", bound);
+	if (fstat(ghost, &s1) < 0 || fstat(ghost2, &s2) < 0 || s1.st_ino != s2.st_ino ||
+	    s1.st_dev != s2.st_dev)
+		fail("/sb/ghost and the init's /shr/ghost are two files");
 	no_ns_fds();
 	/* Checked: the init mounts /shr/new, then says so. */
 	if (write(ready_wr, "c", 1) != 1 || read(go_rd, buf, 1) != 1)
@@ -182,7 +210,7 @@ static void child(int ready_wr, int go_rd, int inherited)
 static int inside(void)
 {
 	char *before, c;
-	int ready[2], go[2], inherited, st;
+	int ready[2], go[2], inherited, ghost, st;
 	pid_t pid;
 
 	mk("/shr");
@@ -192,6 +220,9 @@ static int inside(void)
 	mnt_must(mount(NULL, "/shr", NULL, MS_SHARED, NULL), "make /shr shared");
 	mnt_write("/shr/parent-file", "the init's\n");
 	inherited = open("/shr/parent-file", O_RDONLY);
+	ghost = open("/shr/ghost", O_RDWR | O_CREAT, 0600);
+	if (ghost < 0 || write(ghost, "ghost\n", 6) != 6)
+		fail("/shr/ghost: %s", strerror(errno));
 	if (inherited < 0 || pipe(ready) < 0 || pipe(go) < 0)
 		fail("open /shr/parent-file: %s", strerror(errno));
 	pid = fork();
@@ -200,12 +231,14 @@ static int inside(void)
 	if (pid == 0) {
 		close(ready[0]);
 		close(go[1]);
-		child(ready[1], go[0], inherited);
+		child(ready[1], go[0], inherited, ghost);
 	}
 	close(ready[1]);
 	close(go[0]);
 	if (read(ready[0], &c, 1) != 1)
 		fail("the child did not get ready");
+	if (unlink("/shr/ghost") < 0)
+		fail("remove /shr/ghost: %s", strerror(errno));
 	before = mnt_normalized();
 	test_ready();
 	test_wait(NULL);
