@@ -848,6 +848,22 @@ static int note_nested_files(struct dumper *d, const struct img *img, struct img
 					fd = &task->fds[j];
 					break;
 				}
+		/* An inotify descriptor whose watches are on this namespace's mounts (found
+		 * there, mntns_watch_path()): made again there, all of them. */
+		if (fd && file->type == FILE_INOTIFY) {
+			uint64_t ns = 0;
+			uint32_t found = mntns_watch_ns(task->pid, fd->fd, &ns);
+
+			if (!found || ns != d->nsst.st_ino)
+				continue;
+			if (found != file->nitems)
+				return cryo_err(d->ctx, -EOPNOTSUPP,
+						"fd %d of pid %d, an inotify descriptor, watches "
+						"inodes of two mount namespaces: cryo restores its "
+						"watches in one",
+						fd->fd, task->pid);
+			goto add;
+		}
 		if (!fd || read_file_fmt(&info, "/proc/%d/fdinfo/%d", task->pid, fd->fd) < 0 ||
 		    !(p = strstr(info, "mnt_id:")))
 			continue;

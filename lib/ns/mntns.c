@@ -3,6 +3,7 @@
  * mnt-dump.c's and mnt-restore.c's (a nested namespace is read and made as the tree's is);
  * here: the refusal where they are not carried, the image, and the restore's held
  * namespaces (tasks join them, files are opened in them). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +16,8 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "base/fileio.h"
+#include "files/files.h"
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "mnt.h"
@@ -44,6 +47,126 @@ int mntns_refuse(struct cryo_ctx *ctx, const struct img *img, pid_t root, const 
 					"its own (%s)",
 					t->pid, root, why);
 	}
+	return 0;
+}
+
+/* The watches mntns_watch_path() found: per descriptor, how many, and the namespace. */
+struct watch_note {
+	pid_t pid;
+	int fd;
+	uint64_t ns;
+	uint32_t n;
+};
+static struct watch_note *notes;
+static uint32_t nnotes;
+
+static int ns_ino(pid_t pid, uint64_t *ret)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	if (stat(path, &st) < 0)
+		return -errno;
+	*ret = st.st_ino;
+	return 0;
+}
+
+/* The children of pid (of every thread of it) into *v (n of cap), appended. */
+static int children(pid_t pid, pid_t **v, size_t *n, size_t *cap)
+{
+	char path[64];
+	DIR *dir;
+	struct dirent *e;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir))) {
+		_cleanup_free_ char *text = NULL;
+		char *p, *end;
+
+		if (e->d_name[0] == '.' ||
+		    read_file_fmt(&text, "/proc/%d/task/%s/children", pid, e->d_name) < 0)
+			continue;
+		for (p = text; *p; p = end) {
+			long c = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (*n >= *cap) {
+				pid_t *nv = realloc(*v, (*cap * 2 + 16) * sizeof(*nv));
+
+				if (!nv) {
+					closedir(dir);
+					return -ENOMEM;
+				}
+				*v = nv;
+				*cap = *cap * 2 + 16;
+			}
+			(*v)[(*n)++] = c;
+		}
+	}
+	closedir(dir);
+	return 0;
+}
+
+int mntns_watch_path(struct cryo_ctx *ctx, pid_t root, pid_t pid, int fd, unsigned sdev,
+		     const char *hex, int type, char **ret)
+{
+	_cleanup_free_ pid_t *v = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t own = 0, ns = 0, seen[MNTNS_MAX];
+	uint32_t nseen = 0;
+	int r = ns_ino(pid, &own);
+
+	if (r < 0)
+		return r;
+	if ((r = children(root, &v, &n, &cap)) < 0)
+		return r;
+	/* Breadth first over the tree's tasks, each namespace tried once. */
+	for (size_t i = 0; i < n && i < IMG_MAX_TASKS; i++) {
+		bool tried = false;
+
+		if ((r = children(v[i], &v, &n, &cap)) < 0)
+			return r;
+		if (ns_ino(v[i], &ns) < 0 || ns == own)
+			continue;
+		for (uint32_t k = 0; k < nseen; k++)
+			tried |= seen[k] == ns;
+		if (tried)
+			continue;
+		if (nseen < MNTNS_MAX)
+			seen[nseen++] = ns;
+		if (file_handle_path(ctx, v[i], sdev, hex, type, ret) < 0)
+			continue;
+		for (uint32_t k = 0; k < nnotes; k++)
+			if (notes[k].pid == pid && notes[k].fd == fd && notes[k].ns == ns) {
+				notes[k].n++;
+				return 0;
+			}
+		struct watch_note *nv = realloc(notes, (nnotes + 1) * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		notes = nv;
+		notes[nnotes++] = (struct watch_note){.pid = pid, .fd = fd, .ns = ns, .n = 1};
+		return 0;
+	}
+	return cryo_err(ctx, -ENOENT,
+			"fd %d of pid %d: find the path of a watched inode "
+			"(device %u:%u) in the tree's mount namespaces",
+			fd, pid, sdev >> 20, sdev & 0xfffff);
+}
+
+uint32_t mntns_watch_ns(pid_t pid, int fd, uint64_t *ret_ns)
+{
+	for (uint32_t k = 0; k < nnotes; k++)
+		if (notes[k].pid == pid && notes[k].fd == fd) {
+			*ret_ns = notes[k].ns;
+			return notes[k].n;
+		}
 	return 0;
 }
 
@@ -277,7 +400,8 @@ int mntns_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd, const 
 
 		r = mnt_restore_nested(ctx, ns, tree_fds, &mn->mnts, dirfd);
 		if (r >= 0 && (held[i] = hold(dirfd)) < 0)
-			r = cryo_err(ctx, -errno, "hold the mount namespace of pid %d", mn->pids[0]);
+			r = cryo_err(ctx, -errno, "hold the mount namespace of pid %d",
+				     mn->pids[0]);
 		/* Back, made or not: what comes next is the tree's. */
 		if (tree_fd >= 0 && setns(tree_fd, CLONE_NEWNS) < 0)
 			r = cryo_err(ctx, -errno, "go back to the tree's mount namespace");
@@ -408,12 +532,16 @@ int mntns_reopen(struct cryo_ctx *ctx, int objfd, const char *name, int flags)
 	/* Not O_PATH: open_by_handle_at(2) takes no such descriptor. */
 	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0 || name_to_handle_at(objfd, "", &h.fh, &mnt, AT_EMPTY_PATH) < 0)
-		return cryo_err(ctx, -errno, "reopen the removed file %s in its mount namespace "
-				"(its directory %s, its handle)", name, path);
+		return cryo_err(ctx, -errno,
+				"reopen the removed file %s in its mount namespace "
+				"(its directory %s, its handle)",
+				name, path);
 	fd = open_by_handle_at(dir, &h.fh, flags);
 	if (fd < 0)
-		return cryo_err(ctx, -errno, "reopen the removed file %s on the mount of %s by "
-				"its handle", name, path);
+		return cryo_err(ctx, -errno,
+				"reopen the removed file %s on the mount of %s by "
+				"its handle",
+				name, path);
 	return fd;
 }
 

@@ -43,6 +43,18 @@ struct img_ns;
  * the root (pid `root`) and `why` nested ones are not carried there; 0 if none is. */
 int mntns_refuse(struct cryo_ctx *ctx, const struct img *img, pid_t root, const char *why);
 
+/*
+ * In the dump worker, for fd of pid, an inotify descriptor: the path of a watched inode (device
+ * sdev, handle hex of type) that no mount of the holder's namespace shows, looked for through
+ * each nested mount namespace of the tree's tasks (descendants of `root`): 0 and *ret (the path
+ * there) noted for mntns_watch_ns(), or -errno.
+ */
+int mntns_watch_path(struct cryo_ctx *ctx, pid_t root, pid_t pid, int fd, unsigned sdev,
+		     const char *hex, int type, char **ret);
+/* How many watches of fd of pid mntns_watch_path() found, through the mount namespace of a
+ * task of which *ret_ns is the inode. */
+uint32_t mntns_watch_ns(pid_t pid, int fd, uint64_t *ret_ns);
+
 /* cryo.json's "mount_namespaces" (docs/image-format.md): decoded after the tasks and the
  * tree's mounts, refusing a pid that is no live task, the root, or one named twice. */
 int mntns_image_encode(const struct img *img, json_t *root);
@@ -77,8 +89,8 @@ int mntns_leave(void);
 bool mntns_same(const struct img_ns *ns, uint32_t file_id, uint32_t shm);
 
 /* A description of the removed file open at objfd, with flags, on the mount that holds the
- * directory of name (the description's own path) in the worker's mount namespace now (open_by_handle_at(2) of its
- * handle there): a descriptor, or -errno with the reason in ctx. */
+ * directory of name (the description's own path) in the worker's mount namespace now
+ * (open_by_handle_at(2) of its handle there): a descriptor, or -errno with the reason in ctx. */
 int mntns_reopen(struct cryo_ctx *ctx, int objfd, const char *name, int flags);
 
 /* In the tree's init, once proc of its pid namespace is on the tree's: the same on each

@@ -32,9 +32,13 @@ def test_a_child_in_a_mount_namespace_of_its_own_comes_back_in_it(env):
             [m["point"] for m in nested[0]["mounts"]].index("/own") + 1)).exists()
         files = {f["id"]: f.get("path") for f in meta["files"]}
         # Its removed files: /own/gone made again there, /sb/ghost (the init's /shr/ghost
-        # too) reopened there by its handle.
+        # too) reopened there by its handle; the init's inotify descriptor, whose watch is
+        # on /own (found from the child's root), made again there.
         assert sorted(files[i] for i in nested[0]["files"]) == \
-            ["/own/gone", "/own/held", "/sb/ghost", "/sb/parent-file"], nested[0]["files"]
+            ["/own/gone", "/own/held", "/sb/ghost", "/sb/parent-file",
+             "anon_inode:inotify"], nested[0]["files"]
+        watches = [w[2] for f in meta["files"] for w in f.get("inotify", [])]
+        assert "/own" in watches, watches
         assert len(nested[0]["shmems"]) == 1, nested[0]
         pid, _ = restore(env, img)
         finish(run, pid)

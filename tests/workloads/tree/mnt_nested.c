@@ -11,7 +11,10 @@
  *   - holds the file /shr/parent-file the init opened before the fork (on the init's mount,
  *     which the init holds too);
  *   - holds /own/gone, removed since, and /sb/ghost, which the init removes once the child
- *     is ready: one removed file held through the init's /shr and the child's /sb.
+ *     is ready: one removed file held through the init's /shr and the child's /sb;
+ * and the init watches the child's /own with inotify (through /proc/PID/root, as zdtm
+ * inotify01 does through /proc/PID/fd): the child's /own/evt made after the restore raises
+ * IN_CREATE there.
  * After the restore, each compares its mountinfo with what it was; the child checks its files,
  * cwd and mapping, that each descriptor is on the mount it was (mnt_id, as zdtm mntns_open),
  * that its proc is of its pid namespace and that it holds no namespace descriptor of cryo's;
@@ -21,6 +24,7 @@
  * refuses in a nested namespace).
  */
 #include <dirent.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -196,6 +200,7 @@ static void child(int ready_wr, int go_rd, int inherited, int ghost)
 	    s1.st_dev != s2.st_dev)
 		fail("/sb/ghost and the init's /shr/ghost are two files");
 	no_ns_fds();
+	mnt_write("/own/evt", "event\n");
 	/* Checked: the init mounts /shr/new, then says so. */
 	if (write(ready_wr, "c", 1) != 1 || read(go_rd, buf, 1) != 1)
 		fail("the init did not mount /shr/new");
@@ -210,7 +215,9 @@ static void child(int ready_wr, int go_rd, int inherited, int ghost)
 static int inside(void)
 {
 	char *before, c;
-	int ready[2], go[2], inherited, ghost, st;
+	int ready[2], go[2], inherited, ghost, st, in;
+	char watch[64], ev[512];
+	ssize_t n;
 	pid_t pid;
 
 	mk("/shr");
@@ -239,6 +246,10 @@ static int inside(void)
 		fail("the child did not get ready");
 	if (unlink("/shr/ghost") < 0)
 		fail("remove /shr/ghost: %s", strerror(errno));
+	snprintf(watch, sizeof(watch), "/proc/%d/root/own", (int)pid);
+	in = inotify_init1(IN_NONBLOCK);
+	if (in < 0 || inotify_add_watch(in, watch, IN_CREATE) < 0)
+		fail("watch %s: %s", watch, strerror(errno));
 	before = mnt_normalized();
 	test_ready();
 	test_wait(NULL);
@@ -250,6 +261,11 @@ static int inside(void)
 	kill(pid, SIGUSR1);
 	if (read(ready[0], &c, 1) != 1)
 		fail("the child failed its checks");
+	n = read(in, ev, sizeof(ev));
+	if (n < (ssize_t)sizeof(struct inotify_event) ||
+	    !(((struct inotify_event *)ev)->mask & IN_CREATE) ||
+	    strcmp(((struct inotify_event *)ev)->name, "evt"))
+		fail("no IN_CREATE of evt on the watch of the child's /own (%zd)", n);
 	mount_mark("/shr/new");
 	if (write(go[1], "g", 1) != 1)
 		fail("tell the child");
