@@ -508,6 +508,7 @@ enum img_mount_kind {
 	MNT_DEVPTS,
 	MNT_MQUEUE,
 	MNT_TREE,         /* in a nested namespace: a bind of a part (`source`) of the tree's mount `of` */
+	MNT_BINFMT,       /* made again: binfmt_misc (its registrations are the user namespace's) */
 	MNT_NKINDS,
 };
 

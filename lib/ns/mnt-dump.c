@@ -184,7 +184,8 @@ static uint32_t made_kind(const char *fstype)
 		    {"proc", MNT_PROC},
 		    {"sysfs", MNT_SYSFS},
 		    {"devpts", MNT_DEVPTS},
-		    {"mqueue", MNT_MQUEUE}};
+		    {"mqueue", MNT_MQUEUE},
+		    {"binfmt_misc", MNT_BINFMT}};
 
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
 		if (!strcmp(fstype, made[i].name))

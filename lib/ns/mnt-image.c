@@ -26,7 +26,7 @@
 static const char *const kind_names[MNT_NKINDS] = {
     [MNT_EXTERNAL] = "external", [MNT_BIND] = "bind",	[MNT_TMPFS] = "tmpfs",
     [MNT_PROC] = "proc",	 [MNT_SYSFS] = "sysfs", [MNT_DEVPTS] = "devpts",
-    [MNT_MQUEUE] = "mqueue",	 [MNT_TREE] = "tree",
+    [MNT_MQUEUE] = "mqueue",	 [MNT_TREE] = "tree",	[MNT_BINFMT] = "binfmt_misc",
 };
 
 static struct mnt_external externals[EXTERNALS_MAX];

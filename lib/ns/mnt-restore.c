@@ -460,7 +460,8 @@ static int make_new(struct cryo_ctx *ctx, const struct img_ns *ns, const struct 
 						      [MNT_PROC] = "proc",
 						      [MNT_SYSFS] = "sysfs",
 						      [MNT_DEVPTS] = "devpts",
-						      [MNT_MQUEUE] = "mqueue"};
+						      [MNT_MQUEUE] = "mqueue",
+						      [MNT_BINFMT] = "binfmt_misc"};
 	_cleanup_close_ int fs = syscall(SYS_fsopen, types[m->kind], FSOPEN_CLOEXEC);
 	_cleanup_free_ char *opts = strdup(m->options);
 	char *save = NULL;
