@@ -28,6 +28,8 @@ def test_a_child_in_a_mount_namespace_of_its_own_comes_back_in_it(env):
         # Its own tmpfs saved; the rest binds of the tree's mounts.
         assert kinds["/own"] == "tmpfs" and kinds["/"] == "tree", kinds
         assert kinds["/shr"] == "tree" and kinds["/sb"] == "tree", kinds
+        tree = {m["point"]: m["kind"] for m in meta["namespaces"]["mounts"]}
+        assert tree["/proc/sys/fs/binfmt_misc"] == "binfmt_misc", tree
         assert (img / "mnt-1-{}.tar".format(
             [m["point"] for m in nested[0]["mounts"]].index("/own") + 1)).exists()
         files = {f["id"]: f.get("path") for f in meta["files"]}

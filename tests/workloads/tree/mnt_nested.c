@@ -12,7 +12,8 @@
  *     which the init holds too);
  *   - holds /own/gone, removed since, and /sb/ghost, which the init removes once the child
  *     is ready: one removed file held through the init's /shr and the child's /sb;
- * and the init watches the child's /own with inotify (through /proc/PID/root, as zdtm
+ * binfmt_misc is mounted on the init's proc before the fork (so on both); and the init watches
+ * the child's /own with inotify (through /proc/PID/root, as zdtm
  * inotify01 does through /proc/PID/fd): the child's /own/evt made after the restore raises
  * IN_CREATE there.
  * After the restore, each compares its mountinfo with what it was; the child checks its files,
@@ -225,6 +226,9 @@ static int inside(void)
 	mk("/sb");
 	mnt_must(mount("shr", "/shr", "tmpfs", 0, "size=1m"), "tmpfs /shr");
 	mnt_must(mount(NULL, "/shr", NULL, MS_SHARED, NULL), "make /shr shared");
+	/* On its proc, in both namespaces (zdtm mountpoints). */
+	mnt_must(mount("binfmt_misc", "/proc/sys/fs/binfmt_misc", "binfmt_misc", 0, NULL),
+		 "binfmt_misc");
 	mnt_write("/shr/parent-file", "the init's\n");
 	inherited = open("/shr/parent-file", O_RDONLY);
 	ghost = open("/shr/ghost", O_RDWR | O_CREAT, 0600);
