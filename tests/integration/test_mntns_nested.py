@@ -11,7 +11,7 @@ import signal
 import pytest
 
 from conftest import STREAM, alive, cryo, workload
-from test_mntns import dump, finish, ns_root, restore, start
+from test_mntns import dump, finish, ns_root, our_mounts, restore, start, tree_processes
 
 pytestmark = pytest.mark.skipif(STREAM, reason="a tree with namespaces of its own is "
                                 "restored from a directory, not as it arrives")
@@ -61,3 +61,20 @@ def test_a_unix_socket_named_in_a_nested_mount_namespace_is_refused_naming_it(en
         assert alive(init)
         os.kill(init, signal.SIGUSR1)
         assert run.finish() == 0 and run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_a_restore_failing_in_a_nested_mount_namespace_leaves_nothing(env):
+    """The archive of the child's own tmpfs is gone: the restore fails naming it once the
+    tree's namespace is built, and leaves no process, no mount and no namespace."""
+    with ns_root(env.tmp) as (root, dev):
+        run, init = start(env, "mnt_nested", root, dev)
+        img = dump(env, init)
+        nested = json.loads((img / "cryo.json").read_text())["mount_namespaces"][0]
+        own = [m["point"] for m in nested["mounts"]].index("/own") + 1
+        (img / f"mnt-1-{own}.tar").unlink()
+        before = our_mounts()
+        _, p = restore(env, img, check=False)
+        assert p.returncode != 0 and f"mnt-1-{own}.tar" in p.stderr, p.stderr
+        assert our_mounts() == before
+        assert tree_processes() == []
+        run.finish()
