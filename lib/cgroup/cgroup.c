@@ -18,6 +18,7 @@
 #include "cgroup-image.h"
 #include "cgroup.h"
 #include "image/image.h"
+#include "ns/mountinfo.h"
 
 #define LOG_PREFIX "cgroup: "
 
@@ -28,46 +29,27 @@ static const char *hier_name(const char *controllers)
 
 /*
  * Where the hierarchy with these controllers ("" for v2) is mounted whole (its root at the
- * mount's root) in our mount namespace: a v1 mount whose super options hold every one of
+ * mount's root) in a mountinfo of ours: a v1 mount whose super options hold every one of
  * them, or the cgroup2 mount. 0 and *ret_point (caller frees), or -ENOENT.
  */
-static int find_mount_in(const char *mountinfo, const char *controllers, char **ret_point)
+static int find_mount_in(const struct minfo *mi, const char *controllers, char **ret_point)
 {
-	_cleanup_free_ char *buf = strdup(mountinfo);
-	char *line, *save = NULL;
-
-	if (!buf)
-		return -ENOMEM;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[6], *p = line, *sep = strstr(line, " - "), *fstype, *opts;
+	for (size_t i = 0; i < mi->n; i++) {
+		const struct mline *m = &mi->v[i];
 		bool match = true;
-		int k;
 
-		for (k = 0; k < 6 && p; k++) {
-			f[k] = p;
-			p = strchr(p, ' ');
-			if (p)
-				*p++ = '\0';
-		}
-		if (k < 6 || !sep || strcmp(f[3], "/"))
+		if (strcmp(m->root, "/"))
 			continue;
-		fstype = sep + 3;
-		opts = strchr(fstype, ' ');
-		opts = opts ? strchr(opts + 1, ' ') : NULL;
-		if (!opts)
-			continue;
-		*strchr(fstype, ' ') = '\0';
-		opts++;
 		if (!controllers[0]) {
-			match = !strcmp(fstype, "cgroup2");
-		} else if (strcmp(fstype, "cgroup")) {
+			match = !strcmp(m->fstype, "cgroup2");
+		} else if (strcmp(m->fstype, "cgroup")) {
 			match = false;
 		} else {
 			/* ",opts," holds ",c," for each controller c */
 			_cleanup_free_ char *wrapped = NULL, *list = strdup(controllers);
 			char *c, *csave = NULL;
 
-			if (!list || asprintf(&wrapped, ",%s,", opts) < 0)
+			if (!list || asprintf(&wrapped, ",%s,", m->superopts) < 0)
 				return -ENOMEM;
 			for (c = strtok_r(list, ",", &csave); c && match;
 			     c = strtok_r(NULL, ",", &csave)) {
@@ -77,22 +59,23 @@ static int find_mount_in(const char *mountinfo, const char *controllers, char **
 				match = strstr(wrapped, item) != NULL;
 			}
 		}
-		if (!match)
-			continue;
-		proc_unescape(f[4]);
-		*ret_point = strdup(f[4]);
-		return *ret_point ? 0 : -ENOMEM;
+		if (match) {
+			*ret_point = strdup(m->point);
+			return *ret_point ? 0 : -ENOMEM;
+		}
 	}
 	return -ENOENT;
 }
 
 static int find_mount(const char *controllers, char **ret_point)
 {
-	_cleanup_free_ char *buf = NULL;
+	struct minfo mi = {0};
+	int r = minfo_read("/proc/self/mountinfo", &mi);
 
-	if (read_file_fmt(&buf, "/proc/self/mountinfo") < 0)
-		return -errno;
-	return find_mount_in(buf, controllers, ret_point);
+	if (r == 0)
+		r = find_mount_in(&mi, controllers, ret_point);
+	minfo_free(&mi);
+	return r;
 }
 
 /* ---- dump ---- */
@@ -568,7 +551,7 @@ static int open_dir(struct cryo_ctx *ctx, struct cgroup_restore *cr, uint32_t i,
 int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, int base_fd,
 			   struct cgroup_restore **ret)
 {
-	_cleanup_free_ char *mountinfo = NULL;
+	struct minfo mountinfo = {0};
 	struct cgroup_restore *cr;
 	int r = 0;
 
@@ -595,13 +578,13 @@ int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, i
 		cr->dir_fds[i] = -1;
 	cr->have_cgns = stat("/proc/self/ns/cgroup", &cr->cgns) == 0;
 	/* Read once for every hierarchy (a dozen on cgroup v1), on the path to a warm start. */
-	if (read_file_fmt(&mountinfo, "/proc/self/mountinfo") < 0)
-		mountinfo = NULL; /* as if none were mounted, as each failed read did */
+	if (minfo_read("/proc/self/mountinfo", &mountinfo) < 0)
+		minfo_free(&mountinfo); /* as if none were mounted, as each failed read did */
 	for (uint32_t h = 0; r >= 0 && h < cg->nhiers; h++) {
 		_cleanup_free_ char *point = NULL;
 
 		/* Not mounted: a hierarchy whose cgroups are all its root is left as it is. */
-		if (!mountinfo || find_mount_in(mountinfo, cg->hiers[h], &point) < 0) {
+		if (find_mount_in(&mountinfo, cg->hiers[h], &point) < 0) {
 			log_info(ctx, "hierarchy %s is not mounted here", hier_name(cg->hiers[h]));
 			continue;
 		}
@@ -610,6 +593,7 @@ int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, i
 			r = cryo_err(ctx, -errno, "open cgroup hierarchy %s at %s",
 				     hier_name(cg->hiers[h]), point);
 	}
+	minfo_free(&mountinfo);
 	for (uint32_t i = 0; r >= 0 && i < cg->ndirs; i++)
 		r = open_dir(ctx, cr, i, base_fd);
 	if (r < 0) {
