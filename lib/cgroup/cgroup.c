@@ -229,13 +229,22 @@ static int dump_thread(struct cryo_ctx *ctx, struct img_cgroups *cg, pid_t pid, 
 	return 0;
 }
 
-/* A property's saved form: memory.oom_control's oom_kill_disable value; the rest as read. */
+/* A property's saved form: memory.oom_control's oom_kill_disable value; devices.list's lines
+ * joined by commas; the rest as read. */
 static void prop_value(const char *name, char *buf)
 {
 	char *p;
 
 	if (!strcmp(name, "memory.oom_control") && (p = strstr(buf, "oom_kill_disable ")))
 		memmove(buf, p + 17, strlen(p + 17) + 1);
+	if (!strcmp(name, "devices.list")) {
+		size_t n = strlen(buf);
+
+		while (n && buf[n - 1] == '\n')
+			buf[--n] = '\0';
+		for (p = buf; (p = strchr(p, '\n'));)
+			*p = ',';
+	}
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
@@ -455,6 +464,39 @@ static int parent_fd(const struct cgroup_restore *cr, uint32_t i)
 	return cr->root_fds[dir->hier];
 }
 
+/* Writes s into the file name of the directory at dirfd in one write(2); -1 and errno. */
+static int write_str_at(int dirfd, const char *name, const char *s)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t)strlen(s);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, s, len) != len)
+		return errno ? -1 : (errno = EIO, -1);
+	return 0;
+}
+
+/* A v1 devices cgroup's allow list made again: everything denied, then each line allowed
+ * ("a *:* rwm", all of it, is what a new cgroup has under a parent that allows all). */
+static int set_devices(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t i,
+		       const char *list)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	char *line, *save = NULL;
+
+	if (!copy)
+		return -ENOMEM;
+	if (write_str_at(cr->dir_fds[i], "devices.deny", "a") < 0)
+		return cryo_err(ctx, -errno, "cgroup %s:%s: deny every device", dir_name(cr->cg, i),
+				cr->cg->dirs[i].path);
+	for (line = strtok_r(copy, ",", &save); line; line = strtok_r(NULL, ",", &save))
+		if (write_str_at(cr->dir_fds[i], "devices.allow", line) < 0)
+			return cryo_err(ctx, -errno, "cgroup %s:%s: allow devices \"%s\"",
+					dir_name(cr->cg, i), cr->cg->dirs[i].path, line);
+	return 0;
+}
+
 /* Writes one saved property of a cgroup this restore made, unless it holds that already. */
 static int set_prop(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t i,
 		    const struct img_cgroup_prop *p)
@@ -470,6 +512,8 @@ static int set_prop(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
 		if (!strcmp(now, p->value))
 			return 0;
 	}
+	if (!strcmp(p->name, "devices.list"))
+		return set_devices(ctx, cr, i, p->value);
 	/* A cgroup is made a domain; "threaded" is the one type that can be asked for. */
 	if (!strcmp(p->name, "cgroup.type") && strcmp(p->value, "threaded"))
 		return 0;
@@ -690,13 +734,15 @@ static int write_id(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
  * in cgroups that at dump time held fewer tasks than that (a parent's, the leader's). The v2
  * hierarchy, which may hold pids.max too, is entered at birth: there memory is charged to the
  * cgroup a task was in when it touched the memory, and stays charged there after a move.
+ * A v1 devices hierarchy too: its allow list is checked at open, and the restore opens the
+ * device files the tree holds, which it may have opened before the list was narrowed.
  */
 static bool enters_late(const struct cgroup_restore *cr, uint32_t h)
 {
 	char wrapped[160];
 
 	snprintf(wrapped, sizeof(wrapped), ",%s,", cr->cg->hiers[h]);
-	return strstr(wrapped, ",pids,") != NULL;
+	return strstr(wrapped, ",pids,") || strstr(wrapped, ",devices,");
 }
 
 int cgroup_task_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t set,
