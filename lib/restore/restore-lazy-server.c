@@ -274,6 +274,8 @@ void restore_lazy_free(struct lazy_server *server)
 	if (s->rec_dirfd >= 0)
 		close(s->rec_dirfd);
 	free(s->rec);
+	free(s->rec_src);
+	free(s->rec_off);
 	free(s);
 }
 

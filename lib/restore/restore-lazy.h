@@ -73,6 +73,10 @@ struct lazy_server {
 	uint64_t rec_key;
 	struct timespec rec_until;
 	struct hot_run *rec;
+	/* Where each recorded run's pages are: its task's source and their offset there, from
+	 * which lazy_record_end() takes each page's sum. */
+	struct page_source **rec_src;
+	uint64_t *rec_off;
 	size_t nrec, rec_cap;
 	uint64_t rec_pages;
 };
