@@ -151,22 +151,30 @@ import csv, re, statistics, sys, pathlib
 rows = list(csv.DictReader(open(sys.argv[1])))
 logs = pathlib.Path(sys.argv[2])
 med = statistics.median
-cold = med(float(r["cold_ready_s"]) for r in rows if r["which"] == "after")
-print(f"\n{len(rows) // 2} restores each; load {min(float(r['load']) for r in rows):.1f}-{max(float(r['load']) for r in rows):.1f}")
-print(f"cold start, exec to ready (yardstick): median {cold:.2f} s")
+
+
+def step(path):
+    """The page load before the tree runs, from the -vv timeline: (wall ms since the mappings
+    were made, its thread's cpu ms, chunks read and checked)."""
+    t = path.read_text()
+    made = re.search(r"\+([\d.]+) ms pid \d+: \d+ mappings made", t)
+    m = re.search(r"\+([\d.]+) ms pid \d+: eager \d+\+hot \d+ KiB.*?(\d+) chunks, cpu ([\d.]+) ms", t)
+    return float(m.group(1)) - float(made.group(1)), float(m.group(3)), int(m.group(2))
+
+
+cold = [float(r["cold_ready_s"]) for r in rows if r["which"] == "after"]
+loads = [float(r["load"]) for r in rows]
+print(f"\n{len(rows) // 2} restores each; load {min(loads):.1f}-{max(loads):.1f}")
+print(f"cold start, exec to ready (yardstick): median {med(cold):.2f} s")
+print("| cryo | first answer | cold / answer (per run) | load step wall | its cpu | chunks |")
+print("|---|---|---|---|---|---|")
 for w in ("before", "after"):
-    a = [float(r["answer_s"]) for r in rows if r["which"] == w]
-    step = []
-    for r in rows:
-        if r["which"] != w:
-            continue
-        t = (logs / f"rep{r['rep']}-{w}-{r['round']}.log").read_text()
-        m = re.findall(r"^\s*([\d.]+)\s.*eager (\d+)\+hot (\d+) KiB.*?(\d+) chunks, cpu ([\d.]+) ms", t, re.M)
-        if m:
-            step.append((float(m[0][4]), int(m[0][3])))
-    print(f"{w}: first answer median {med(a) * 1000:.1f} ms ({' '.join(f'{x * 1000:.0f}' for x in a)}),"
-          f" cold/median {cold / med(a):.0f}x; load step cpu median"
-          f" {med(s[0] for s in step) if step else float('nan'):.2f} ms,"
-          f" chunks {med(s[1] for s in step) if step else float('nan'):.0f}")
+    rs = [r for r in rows if r["which"] == w]
+    a = [float(r["answer_s"]) * 1000 for r in rs]
+    s = [step(logs / f"rep{r['rep']}-{w}-{r['round']}.log") for r in rs]
+    ratio = med(float(r["cold_ready_s"]) / float(r["answer_s"]) for r in rs)
+    print(f"| {w} | {med(a):.0f} ms ({min(a):.0f}-{max(a):.0f}) | {ratio:.0f}x"
+          f" | {med(x[0] for x in s):.1f} ms | {med(x[1] for x in s):.1f} ms"
+          f" ({min(x[1] for x in s):.1f}-{max(x[1] for x in s):.1f}) | {med(x[2] for x in s):.0f} |")
 PY
 echo "runs: $csv"
