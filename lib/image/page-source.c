@@ -53,6 +53,10 @@ struct page_source {
 	void *map;
 	uint64_t map_len;
 	uint64_t reads; /* chunks read and checked */
+	/* Pieces with page sums (struct page_piece): the whole local pages file, mapped once
+	 * when the first such piece comes, its pages checked one by one; MAP_FAILED where it
+	 * cannot be mapped (then their chunks are checked as for any piece). */
+	void *whole;
 	/* pages-PID.img elsewhere (page_remote_ops): its marker, the reader once opened, and
 	 * the span of checked chunks in buf, from `cached` on */
 	char *marker;
@@ -90,6 +94,8 @@ void page_source_close(struct page_source *src)
 		close(src->sum_fd);
 	if (src->map)
 		munmap(src->map, src->map_len);
+	if (src->whole && src->whole != MAP_FAILED)
+		munmap(src->whole, src->total);
 	free(src->buf);
 	free(src);
 }
@@ -447,6 +453,44 @@ static int piece_cmp(const void *a, const void *b)
 	return x->from < y->from ? -1 : x->from > y->from;
 }
 
+/*
+ * A piece with page sums from a local pages file that is mapped: each page checked against its
+ * own sum, not its chunk, so a warm start hashes only what it loads (docs/hot-set.md), then
+ * queued to be written from the mapping, which stays until the source is closed. 1 if done,
+ * 0 if the piece is to go the usual way (no sums, or the file cannot be mapped whole).
+ */
+static int summed_queue(struct page_source *src, const struct page_piece *p)
+{
+	int r;
+
+	if (!p->sums || !src->mapped || p->from % PAGE_SZ || p->to % PAGE_SZ ||
+	    p->to > src->total || p->from >= p->to)
+		return 0;
+	/* Not populated: only the pieces' pages are touched, each faulted from the page cache
+	 * (with the pages around it, fault-around) as it is hashed. */
+	if (!src->whole)
+		src->whole = mmap(NULL, src->total, PROT_READ, MAP_SHARED, src->fd, src->base);
+	if (src->whole == MAP_FAILED)
+		return 0;
+	for (uint64_t pos = p->from; pos < p->to; pos += PAGE_SZ)
+		if (XXH3_64bits((const char *)src->whole + pos, PAGE_SZ) !=
+		    p->sums[(pos - p->from) / PAGE_SZ])
+			return cryo_err(src->ctx, -EBADMSG,
+					"pid %d: page data at offset %llu does not match its page "
+					"sum in hotset.img: the image is damaged",
+					src->pid, (unsigned long long)pos);
+	if (src->nq == QUEUE_MAX) {
+		r = page_source_flush(src);
+		if (r < 0)
+			return r;
+	}
+	if (p->to - p->from >= 16 * PAGE_SZ)
+		madvise((void *)p->addr, p->to - p->from, MADV_POPULATE_WRITE);
+	src->qlocal[src->nq] = (struct iovec){(char *)src->whole + p->from, p->to - p->from};
+	src->qremote[src->nq++] = (struct iovec){(void *)p->addr, p->to - p->from};
+	return 1;
+}
+
 /* Chunks read and checked by src and the sources it is made of. */
 static uint64_t source_reads(const struct page_source *src)
 {
@@ -472,8 +516,11 @@ int page_source_fill_from(struct page_source *src, struct page_piece *pieces, si
 	int r = 0;
 
 	qsort(pieces, n, sizeof(*pieces), piece_cmp);
-	for (size_t i = 0; r >= 0 && i < n; i++)
-		r = page_source_queue(src, pieces[i].from, pieces[i].to, pieces[i].addr);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		r = summed_queue(src, &pieces[i]);
+		if (r == 0)
+			r = page_source_queue(src, pieces[i].from, pieces[i].to, pieces[i].addr);
+	}
 	if (r >= 0)
 		r = page_source_flush(src);
 	/* nothing left queued, nor pointing into a block, whether it failed or not */

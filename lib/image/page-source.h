@@ -74,14 +74,20 @@ int page_source_load(struct page_source *src, uint64_t from, uint64_t to, uint64
 int page_source_queue(struct page_source *src, uint64_t from, uint64_t to, uint64_t addr);
 int page_source_flush(struct page_source *src);
 
-/* A piece of a task's pages to load: bytes [from, to) of them go to addr in this process. */
+/* A piece of a task's pages to load: bytes [from, to) of them go to addr in this process.
+ * sums, if not NULL: the XXH3-64 of each of its pages (from and to page-aligned), as
+ * hotset.img keeps them (image/hotset.h); page_source_fill() then checks only those pages
+ * where it can read them alone (a local pages file it maps), and the piece's whole blocks
+ * against their hashes otherwise, as for a piece without sums. */
 struct page_piece {
 	uint64_t from, to, addr;
+	const uint64_t *sums;
 };
 
 /* Loads every piece (sorted here by from) from src, as page_source_queue() would, flushed.
  * *ret_blocks (may be NULL): how many chunks of pages files (src's or its subs', local or
- * remote) it read and checked; stream frames are not counted. */
+ * remote) it read and checked; stream frames are not counted, nor pages checked by their own
+ * sums. */
 int page_source_fill_from(struct page_source *src, struct page_piece *pieces, size_t n,
 			  uint64_t *ret_blocks);
 

@@ -122,7 +122,7 @@ static int start_server(struct cryo_ctx *ctx, struct pool *p, int *copy_fds, siz
 	p->nm = 0; /* the server has them now, whatever happens */
 	/* The hot set every copy loaded (each has said if it ignored it): not to be copied
 	 * again in the background. */
-	if (!no_hot_set && hotset_read(ctx, p->dirfd, &p->img, &sh.hot, &sh.nhot) < 0)
+	if (!no_hot_set && hotset_read(ctx, p->dirfd, &p->img, &sh.hot, &sh.nhot, NULL) < 0)
 		ctx->errmsg[0] = '\0';
 	server = restore_lazy_prepare_pool(ctx, &sh, p->m, nm, copy_fds, ncopies, fill);
 	free(sh.hot);

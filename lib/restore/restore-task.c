@@ -515,7 +515,7 @@ static void unregister_own_rseq(struct cryo_ctx *ctx, const struct rst_shared *s
 /*
  * Lazy restore: the userfaultfd the restorer registers the lazy mappings with, at the slot the
  * tracer takes it from. Its events let the server follow the tree: forks, mremap, munmap and
- * MADV_DONTNEED (see restore-lazy.c).
+ * MADV_DONTNEED (see restore-lazy-fault.c).
  */
 static void open_uffd(struct cryo_ctx *ctx, const struct rst_shared *sh)
 {

@@ -15,7 +15,7 @@
 
 #define LOG_PREFIX "restore: "
 
-#define TL_TEXT 48
+#define TL_TEXT 80 /* a mark's text, cut there (the page load's is about 70) */
 #define TL_BYTES (256 << 10)
 
 struct tl_mark {

@@ -1277,7 +1277,8 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	 * memory (each page still comes from the image's checked pages), so it is only warned
 	 * of. */
 	sh.no_hot_set = opts->no_hot_set;
-	if (sh.lazy && !sh.no_hot_set && hotset_read(ctx, sh.dirfd, &img, &sh.hot, &sh.nhot) < 0) {
+	if (sh.lazy && !sh.no_hot_set &&
+	    hotset_read(ctx, sh.dirfd, &img, &sh.hot, &sh.nhot, &sh.hot_sums) < 0) {
 		log_warn(ctx, "%s: hot set ignored: %s", opts->dir, cryo_ctx_errmsg(ctx));
 		ctx->errmsg[0] = '\0';
 	}
@@ -1336,6 +1337,7 @@ out:
 		close(sh.uffd_sink);
 	stream_index_free(sh.pages);
 	free(sh.hot);
+	free(sh.hot_sums);
 	free(sh.sess_how);
 	restore_shared_tables_free(&sh);
 	chain_free(sh.chain);

@@ -37,11 +37,12 @@ struct rst_shared {
 	int *inherit;   /* per img->files[i]: the caller's descriptor that takes its place, or -1 */
 	struct stream_index *pages; /* the frames of every task, if its pages are in streams */
 	struct chain *chain; /* the pre-dumps below an incremental image (image/chain.h) */
-	bool lazy; /* private anonymous memory arrives on fault (restore-lazy.c) */
+	bool lazy; /* private anonymous memory arrives on fault (restore-lazy-*.c) */
 	/* A lazy restore's hot set (image/hotset.h), loaded before the tree runs; none if the
 	 * image has none, or a damaged one (ignored with a warning). */
 	struct hot_run *hot;
 	uint64_t nhot;
+	uint64_t *hot_sums; /* a sum per page of the runs, in order; NULL (a CRYOHS1 file): none */
 	bool no_hot_set; /* cryo_restore_opts.no_hot_set: no hot set loaded or recorded */
 	bool new_pidns; /* the root is the init of a new pid namespace (restore-ns.c) */
 	bool pidns_init; /* a host tree in a new pid namespace, under an init of ours */

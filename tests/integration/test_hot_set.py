@@ -62,12 +62,27 @@ def _check(run, pid, n):
 
 
 def _runs(img):
+    """The runs of img's hot set; a page sum follows them for each of their pages."""
     data = (img / "hotset.img").read_bytes()
     magic, _key, nruns, npages, _sum = struct.unpack_from("<8sQQQQ", data)
-    assert magic == b"CRYOHS1\0"
+    assert magic == b"CRYOHS2\0"
     runs = [struct.unpack_from("<IIQQ", data, 40 + 24 * i) for i in range(nruns)]
     assert sum(r[3] for r in runs) == npages
+    assert len(data) == 40 + 24 * nruns + 8 * npages
     return runs
+
+
+def _page_offset(img, pid, vaddr):
+    """Where the page at vaddr of task pid sits in pages-PID.img (docs/image-format.md)."""
+    data = (img / f"pagemap-{pid}.img").read_bytes()
+    _magic, nruns, _npages = struct.unpack_from("<8sQQ", data)
+    off = 0
+    for i in range(nruns):
+        va, n = struct.unpack_from("<QQ", data, 24 + 16 * i)
+        if va <= vaddr < va + n * 4096:
+            return off + (vaddr - va)
+        off += n * 4096
+    raise AssertionError(f"{vaddr:#x} was not saved")
 
 
 def _wait_hotset(img, timeout=10.0):
@@ -140,11 +155,11 @@ def test_bad_hot_set_is_ignored_and_memory_stays_exact(env, damage):
     hot = img / "hotset.img"
     data = bytearray(hot.read_bytes())
     if damage == "byte":
-        data[-9] ^= 0x40  # in the last run's vaddr: the sum no longer matches
+        data[-9] ^= 0x40  # in the last page sum: the file's sum no longer matches
         want = "sum does not match"
     elif damage == "truncated":
         data = data[:-7]
-        want = "does not fit"
+        want = "do not fit"
     else:
         # Another dump of another workload: same format, valid sum, another image's key.
         other = env.start([workload("mem_hot")], name="other")
@@ -184,3 +199,78 @@ def test_small_lazy_tree_records_no_hot_set(env):
     assert "all pages in" in p.stderr and "hot set recorded" not in p.stderr, p.stderr
     assert not (img / "hotset.img").exists()
     _check(run, pid, 1)
+
+
+def _flip(path, off):
+    with open(path, "r+b") as f:
+        f.seek(off)
+        b = f.read(1)
+        f.seek(off)
+        f.write(bytes([b[0] ^ 0x01]))
+
+
+def test_hot_pages_checked_by_their_own_sums_and_damage_found(env):
+    """A warm start checks the hot set's pages against hotset.img's page sums, not the 256 KiB
+    chunks around them (the -vv timeline says how much); a byte changed in a hot page of
+    pages-PID.img refuses the restore, naming pages-PID's offset, and leaves nothing behind;
+    a byte changed in a cold page (never loaded early) is still found by its chunk's checksum
+    when the page server reaches it, and the task is killed, the log naming the damage."""
+    run, base, img = _start(env)
+    pid, root, _ = _restore(env, run, img, "pool")
+    _hot_faults(run, root, 1)
+    _wait_hotset(img)
+    _check(run, pid, 1)
+    runs = _runs(img)
+    pages = img / f"pages-{run.pid}.img"
+
+    def restore_vv():
+        os.truncate(run.out, 0)
+        pidfile = env.tmp / "pid"
+        if pidfile.exists():
+            pidfile.unlink()
+        log = env.tmp / "restore.log"
+        with open(log, "w") as f:
+            p = subprocess.run([CRYO, "restore", "-D", str(img), "--detach", "--lazy",
+                                "--pidfile", str(pidfile), "-vv"], stdin=subprocess.DEVNULL,
+                               stdout=f, stderr=f, timeout=60)
+        return p.returncode, log, pidfile
+
+    # Good image: the hot set goes by page sum, and the restore is exact.
+    rc, log, pidfile = restore_vv()
+    assert rc == 0, log.read_text()
+    by_sum = [int(m) for m in re.findall(r"\((\d+) KiB by page sum\)", log.read_text())]
+    assert sum(by_sum) >= 16 * 64, log.read_text()  # the 16 pieces of 64 KiB at least
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    assert _hot_faults(run, pid, 1) == 0
+    _check(run, pid, 1)
+
+    # A hot page damaged: refused before the tree runs, naming where.
+    hot_va = base + 5 * STRIDE + (1 << 20) + 3 * 4096  # in piece 5
+    assert any(r[2] <= hot_va < r[2] + r[3] * 4096 for r in runs)
+    hot_off = _page_offset(img, run.pid, hot_va)
+    _flip(pages, hot_off + 100)
+    rc, log, pidfile = restore_vv()
+    err = log.read_text()
+    assert rc != 0, err
+    assert f"pid {run.pid}: page data at offset {hot_off} does not match its page sum" in err, err
+    assert "the image is damaged" in err, err
+    assert not pidfile.exists() and not os.path.exists(f"/proc/{run.pid}"), err
+    _flip(pages, hot_off + 100)
+
+    # A cold page damaged: the tree starts; the background fill finds it and kills the task.
+    cold_va = base + 11 * STRIDE + (5 << 20)  # far from every piece
+    assert not any(r[2] <= cold_va < r[2] + r[3] * 4096 for r in runs)
+    cold_off = _page_offset(img, run.pid, cold_va)
+    _flip(pages, cold_off + 7)
+    rc, log, pidfile = restore_vv()
+    assert rc == 0, log.read_text()
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    status = reap(pid, 30)
+    err = log.read_text()
+    chunk = cold_off // (256 << 10) * (256 << 10)
+    assert status == -signal.SIGKILL or status == 128 + signal.SIGKILL, (status, err)
+    assert f"page data at offset {chunk} does not match its checksum" in err, err
+    assert f"pid {run.pid}: cannot serve its pages" in err, err
+    _flip(pages, cold_off + 7)

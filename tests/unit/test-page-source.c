@@ -392,6 +392,67 @@ static void test_fill_overlapping(void **state)
 	fill_exact(true);
 }
 
+/* Pieces with page sums (a hot set's, hotset.img CRYOHS2): loaded exactly, no chunk read for
+ * them (chunks only for the piece without sums); a page whose bytes differ from its sum (the
+ * pages file damaged there) is refused naming its offset, before anything is written; a wrong
+ * sum for good bytes is refused too. */
+static void test_fill_summed(void **state)
+{
+	static uint64_t sums[FILL_NPAGES];
+	struct page_piece p[3];
+	uint8_t *to, bad = 0x5a;
+	uint64_t blocks = 99;
+	char name[64];
+	int fd;
+
+	(void)state;
+	write_image();
+	for (uint64_t pg = 0; pg < FILL_NPAGES; pg++)
+		sums[pg] = XXH3_64bits(fill_pages + pg * PAGE_SZ, PAGE_SZ);
+	to = mmap(NULL, FILL_NPAGES * PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	assert_true(to != MAP_FAILED);
+#define SUMMED(a, b) {(a)*PAGE_SZ, (b)*PAGE_SZ, (uint64_t)(uintptr_t)(to + (a)*PAGE_SZ), sums + (a)}
+	/* Two summed pieces in chunks 3 and 10..11, and one without sums in chunk 17. */
+	p[0] = (struct page_piece)SUMMED(10 * XFER_CHUNK / PAGE_SZ - 3,
+					 10 * XFER_CHUNK / PAGE_SZ + 20);
+	p[1] =
+	    (struct page_piece)SUMMED(3 * XFER_CHUNK / PAGE_SZ + 5, 3 * XFER_CHUNK / PAGE_SZ + 6);
+	p[2] = (struct page_piece){17 * XFER_CHUNK, 17 * XFER_CHUNK + PAGE_SZ,
+				   (uint64_t)(uintptr_t)(to + 17 * XFER_CHUNK), NULL};
+	assert_int_equal(page_source_fill(ctx, dirfd, NULL, FILL_PID, FILL_NPAGES, p, 3, &blocks),
+			 0);
+	assert_int_equal(blocks, 1);
+	for (int i = 0; i < 3; i++)
+		assert_memory_equal(to + p[i].from, fill_pages + p[i].from, p[i].to - p[i].from);
+	/* Damage one byte of a summed page: refused, naming that page's offset. */
+	snprintf(name, sizeof(name), "pages-%d.img", FILL_PID);
+	fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, &bad, 1, 10 * XFER_CHUNK + 2 * PAGE_SZ + 7), 1);
+	close(fd);
+	memset(to, 0, FILL_NPAGES * PAGE_SZ);
+	p[0] = (struct page_piece)SUMMED(10 * XFER_CHUNK / PAGE_SZ - 3,
+					 10 * XFER_CHUNK / PAGE_SZ + 20);
+	ctx->errmsg[0] = '\0';
+	assert_int_equal(page_source_fill(ctx, dirfd, NULL, FILL_PID, FILL_NPAGES, p, 1, NULL),
+			 -EBADMSG);
+	snprintf(name, sizeof(name), "offset %llu does not match its page sum",
+		 (unsigned long long)(10 * XFER_CHUNK + 2 * PAGE_SZ));
+	if (!strstr(cryo_ctx_errmsg(ctx), name))
+		fail_msg("\"%s\" lacks \"%s\"", cryo_ctx_errmsg(ctx), name);
+	assert_int_equal(to[10 * XFER_CHUNK - 3 * PAGE_SZ], 0); /* nothing written */
+	/* Good bytes, a wrong sum: refused as well. */
+	write_image();
+	sums[3 * XFER_CHUNK / PAGE_SZ + 5] ^= 1;
+	p[1] =
+	    (struct page_piece)SUMMED(3 * XFER_CHUNK / PAGE_SZ + 5, 3 * XFER_CHUNK / PAGE_SZ + 6);
+	assert_int_equal(page_source_fill(ctx, dirfd, NULL, FILL_PID, FILL_NPAGES, &p[1], 1, NULL),
+			 -EBADMSG);
+#undef SUMMED
+	munmap(to, FILL_NPAGES * PAGE_SZ);
+}
+
 static void test_fill_damaged(void **state)
 {
 	struct page_piece p[256];
@@ -516,6 +577,7 @@ int main(void)
 	    cmocka_unit_test(test_fill_exact),
 	    cmocka_unit_test(test_fill_overlapping),
 	    cmocka_unit_test(test_fill_damaged),
+	    cmocka_unit_test(test_fill_summed),
 	    cmocka_unit_test(test_fill_parts),
 	    cmocka_unit_test(test_fill_short_chunk),
 	    cmocka_unit_test(test_fill_remote),
