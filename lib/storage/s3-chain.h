@@ -55,6 +55,19 @@ void s3_chain_remote_pages(const struct cryo_s3_config *cfg, bool on);
 int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
 		   const char *local, bool predump, const char *parent);
 
+/*
+ * A link stored as it is written (s3-chain.c): starts the pump that uploads each pages file the
+ * dump writes (through image_sink_open(), which this sets) as it comes, while the rest goes to
+ * `local`. s3_chain_pump_commit() (from the dump or its caller, once the link in `local` is
+ * complete) has the pump store the rest and cryo-chain.json last, and says how that went;
+ * s3_chain_pump_finish() ends it, every upload aborted if nothing was committed.
+ */
+struct s3_pump;
+int s3_chain_pump_start(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+			const char *local, bool predump, const char *parent, struct s3_pump *p);
+int s3_chain_pump_commit(struct cryo_ctx *ctx, struct s3_pump *p);
+int s3_chain_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r);
+
 /* Deletes the link stored at url, its metadata first (a dump that failed after it stored its
  * image: the tree runs on, so the image must not). 0 if there is none. */
 int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg);
