@@ -3,8 +3,9 @@
  * Incremental images in object storage (docs/object-storage.md, "Incremental images"): each
  * link of a chain (a pre-dump, or a final dump with a parent) is an image directory stored as
  * objects, PREFIX/NAME for each of its files, and PREFIX/cryo-chain.json, written last, which
- * names them (size, XXH3-64) and the link's parent by its key relative to PREFIX. A link is
- * made in a local scratch directory and uploaded once it is whole; a restore downloads the
+ * names them (size, XXH3-64) and the link's parent by its key relative to PREFIX. A link's
+ * pages files go up as they are written (a pump, s3_chain_pump_start()), its small files are
+ * made in a local scratch directory and stored once the link is whole; a restore downloads the
  * chain's metadata, each link checked against its own, and restores from the directories,
  * the pre-dumps' pages files read in the store by ranged GET as they are wanted.
  *
