@@ -7,9 +7,9 @@
 #   pre: `cryo pre-dump` of the holder (a link holding all MIB);
 #   dump: its write tracker killed first, so that every page goes again, `cryo dump --parent
 #         PRE --leave-running` (a final link holding all MIB).
-# Each is timed (wall, s), and sampled every 20 ms meanwhile: the peak of /dev/shm held by
-# cryo's scratch directories (cryo-s3-chain-*, MiB) and the peak of the summed RSS of every
-# process whose command line names the link (cryo, its worker and its pump; MiB). The table
+# Each is timed (wall, s), with the peak RSS of the largest of its processes (cryo, its worker,
+# its pump: getrusage of the waited-for descendants, MiB), and the peak of /dev/shm held by
+# cryo's scratch directories (cryo-s3-chain-*, MiB) sampled every 20 ms meanwhile. The table
 # gives medians of REPS; `s3/dir` is the S3 link's time over the directory's (the target: the
 # dump to S3 at >= 0.8x the speed of the dump to a directory, s3/dir <= 1.25). The restored
 # chain is not timed here (bench/s3.sh --chain-sizes does); the first rep's S3 chain is restored
@@ -69,48 +69,53 @@ for _ in $(seq 1200); do grep -q '^ready' "$work/holder.out" && break; sleep 0.1
 grep -q '^ready' "$work/holder.out" || { echo "s3-chain-dump.sh: holder not ready" >&2; exit 1; }
 hsize=$(stat -c %s "$work/holder.out")
 
-watch_start() { # word: samples /dev/shm's scratch and the RSS of processes naming word
+watch_start() { # samples the /dev/shm held by cryo's scratch directories
 	rm -f "$work/watch.stop"
-	( shm=0 rss=0
+	( shm=0
 	  while [ ! -e "$work/watch.stop" ]; do
-		s=$(du -sk /dev/shm/cryo-s3-chain-* 2>/dev/null | awk '{t += $1} END {print t + 0}')
-		r=0
-		for p in /proc/[0-9]*; do
-			grep -qaF -- "$1" "$p/cmdline" 2>/dev/null || continue
-			r=$((r + $(awk '/^VmRSS/ {print $2}' "$p/status" 2>/dev/null || echo 0)))
-		done
-		[ "$s" -gt "$shm" ] && shm=$s
-		[ "$r" -gt "$rss" ] && rss=$r
+		s=$( (du -sk /dev/shm/cryo-s3-chain-* 2>/dev/null || true) |
+			awk '{t += $1} END {print t + 0}')
+		[ "$s" -le "$shm" ] || shm=$s
 		sleep 0.02
 	  done
-	  echo "$shm $rss" > "$work/watch.out" ) &
+	  echo "$shm" > "$work/watch.out" ) &
 	watch_pid=$!
 }
-watch_stop() { # shm-file rss-file
+watch_stop() { # shm-file
 	touch "$work/watch.stop"
 	wait "$watch_pid"
 	awk '{print $1 / 1024}' "$work/watch.out" >> "$1"
-	awk '{print $2 / 1024}' "$work/watch.out" >> "$2"
 }
-link() { # name cryo target [parent]: a pre-dump then a final dump, each timed and watched
-	local name=$1 bin=$2 t=$3 t0 t1 tracker
-	watch_start "$t/1"
-	t0=$(now)
-	"$bin" pre-dump -t "$hpid" -D "$t/1" -v </dev/null >/dev/null 2>"$work/err" ||
-		{ watch_stop /dev/null /dev/null; cat "$work/err" >&2; return 1; }
-	t1=$(now)
-	watch_stop "$work/shm_pre_$name" "$work/rss_pre_$name"
-	echo "$t1 - $t0" | bc -l >> "$work/t_pre_$name"
+# time-file rss-file command...: its wall time (s), and the peak RSS of the largest of its
+# processes (cryo, its worker, its pump: every descendant waited for), MiB
+timed() {
+	local tf=$1 rf=$2; shift 2
+	python3 - "$@" >"$work/timed" 2>"$work/err" <<'PY' || { cat "$work/err" >&2; return 1; }
+import resource, subprocess, sys, time
+t0 = time.monotonic()
+p = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE, text=True)
+t1 = time.monotonic()
+sys.stderr.write(p.stderr)
+print(t1 - t0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+sys.exit(p.returncode)
+PY
+	awk '{print $1}' "$work/timed" >> "$tf"
+	awk '{print $2}' "$work/timed" >> "$rf"
+}
+link() { # name cryo target: a pre-dump then a final dump, each timed and watched
+	local name=$1 bin=$2 t=$3 tracker
+	watch_start
+	timed "$work/t_pre_$name" "$work/rss_pre_$name" "$bin" pre-dump -t "$hpid" -D "$t/1" -v ||
+		{ watch_stop /dev/null; return 1; }
+	watch_stop "$work/shm_pre_$name"
 	tracker=$(sed -n 's/.*tracker \([0-9]*\) holds.*/\1/p' "$work/err" | head -1)
 	[ -z "$tracker" ] || { kill -9 "$tracker" 2>/dev/null || true; }
 	while [ -n "$tracker" ] && kill -0 "$tracker" 2>/dev/null; do sleep 0.02; done
-	watch_start "$t/2"
-	t0=$(now)
-	"$bin" dump -t "$hpid" -D "$t/2" --parent "$t/1" --leave-running </dev/null >/dev/null \
-		2>"$work/err" || { watch_stop /dev/null /dev/null; cat "$work/err" >&2; return 1; }
-	t1=$(now)
-	watch_stop "$work/shm_dump_$name" "$work/rss_dump_$name"
-	echo "$t1 - $t0" | bc -l >> "$work/t_dump_$name"
+	watch_start
+	timed "$work/t_dump_$name" "$work/rss_dump_$name" "$bin" dump -t "$hpid" -D "$t/2" \
+		--parent "$t/1" --leave-running || { watch_stop /dev/null; return 1; }
+	watch_stop "$work/shm_dump_$name"
 }
 
 kinds="dir s3"

@@ -420,6 +420,37 @@ def test_a_chain_dump_whose_store_fails_leaves_the_tree_running(env, s3, tmp_pat
         stop_server(server)
 
 
+def test_a_chain_in_streams_goes_up_as_it_is_written(env, s3, tmp_path):
+    # Links whose pages are in streams (lz4 frames over two streams, pages-S.cryo): each stream
+    # file goes up as the dump writes it, as a pages file does, and the chain restores with
+    # every page's version and the counter exact.
+    url = f"s3://{BUCKET}/streamed"
+    before = set(Path("/dev/shm").glob("cryo-s3-chain-*"))
+    run = env.start([workload("mem_dirty"), "64"])
+    run.wait_for("ready")
+    p = s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/1", "--streams", "2",
+               "--compression", "lz4", "-v")
+    for k in (0, 1):
+        assert re.search(rf"pages-{k}\.cryo: \d+ bytes in \d+ parts", p.stderr), p.stderr
+    tracker = json.loads(s3api(s3, "GET", "streamed/1/predump.json"))["tracker"]["pid"]
+    time.sleep(0.2)
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"{url}/2", "--parent", f"{url}/1",
+               "--streams", "2", "--compression", "lz4", "-v")
+    assert re.search(r"pages-0\.cryo: \d+ bytes in \d+ parts", p.stderr), p.stderr
+    run.finish()
+    _wait_gone(tracker)
+    link = json.loads(s3api(s3, "GET", "streamed/2/cryo-chain.json"))
+    names = sorted(f["name"] for f in link["files"])
+    assert "pages-0.cryo" in names and "pages-1.cryo" in names, names
+    pidfile = tmp_path / "pid"
+    s3cryo(s3, "restore", "-D", f"{url}/2", "--detach", "--pidfile", pidfile)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    assert pid == run.pid
+    env.check(run, pid)
+    assert not set(Path("/dev/shm").glob("cryo-s3-chain-*")) - before
+
+
 def _cryo_procs(word):
     """Pids of the processes whose command line holds word."""
     found = []
