@@ -720,14 +720,16 @@ int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
 		return r < 0 ? r : worker_check(ctx);
 	}
 	snprintf(path, sizeof(path), "pages-%d.img", pid);
-	out_fd = image_file_create(dirfd, path, O_RDWR); /* written through mappings */
+	/* written through mappings, or in order to a sink (image-dir.h) */
+	out_fd = image_sink_open(dirfd, path, O_RDWR);
 	if (out_fd < 0)
 		return cryo_err(ctx, out_fd, "create %s", path);
 	r = copy_pages(ctx, pid, dirfd, out_fd, segs, l, live);
 	if (r < 0)
 		return r;
-	if (fsync(out_fd) < 0)
-		return cryo_err(ctx, -errno, "fsync %s", path);
+	r = image_sink_close(dirfd, path, &out_fd, l->pages * PAGE_SZ);
+	if (r < 0)
+		return cryo_err(ctx, r, "sync %s", path);
 	return worker_check(ctx);
 }
 

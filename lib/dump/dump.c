@@ -877,22 +877,24 @@ int dump_run_with(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
 
 struct s3_commit {
 	const struct cryo_dump_opts *opts; /* as given: s3:// dir and parent */
-	const char *local;
+	struct s3_pump *pump;
 };
 
-/* Stores the image made in scratch; only then is the tree killed. */
+/* Completes the image in the store (its pages went up as they were written, the rest goes
+ * now, its metadata last); only then is the tree killed. */
 static int s3_commit(struct cryo_ctx *ctx, void *arg)
 {
 	const struct s3_commit *c = arg;
 
-	log_info(ctx, "image of pid %d: storing it in %s", c->opts->pid, c->opts->dir);
-	return s3_chain_store(ctx, c->opts->dir, c->opts->s3, c->local, false, c->opts->parent);
+	log_info(ctx, "image of pid %d: completing it in %s", c->opts->pid, c->opts->dir);
+	return s3_chain_pump_commit(ctx, c->pump);
 }
 
 int dump_chain_s3(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool predump)
 {
 	_cleanup_free_ char *root = NULL, *local = NULL, *plocal = NULL;
-	struct s3_commit c = {opts, NULL};
+	struct s3_pump pump = {.errfd = -1};
+	struct s3_commit c = {opts, &pump};
 	struct cryo_dump_opts o = *opts;
 	bool parent_pre = false;
 	int r;
@@ -916,13 +918,18 @@ int dump_chain_s3(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool 
 		r = s3_chain_local(ctx, root, opts->dir, opts->s3, &local);
 	o.dir = local;
 	o.parent = plocal;
-	c.local = local;
+	/* The pages go up as they are written; the rest, and the metadata, once it is whole. */
+	if (r >= 0)
+		r = s3_chain_pump_start(ctx, opts->dir, opts->s3, local, predump, opts->parent,
+					&pump);
 	if (r >= 0 && predump) {
 		r = predump_run(ctx, &o);
 		if (r >= 0)
-			r = s3_chain_store(ctx, opts->dir, opts->s3, local, true, opts->parent);
+			r = s3_chain_pump_commit(ctx, &pump);
+		r = s3_chain_pump_finish(ctx, &pump, r);
 	} else if (r >= 0) {
 		r = dump_run_with(ctx, &o, NULL, s3_commit, &c);
+		r = s3_chain_pump_finish(ctx, &pump, r);
 		/* Failed after the image was stored (the worker stores it, then may still fail):
 		 * the tree was resumed, and the image goes. */
 		if (r < 0) {

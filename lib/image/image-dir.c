@@ -197,3 +197,46 @@ int image_file_err(struct cryo_ctx *ctx, int r, const char *name)
 		return cryo_err(ctx, r, "read %s", name);
 	}
 }
+
+static image_sink_fn sink;
+
+void image_sink_set(image_sink_fn fn)
+{
+	sink = fn;
+}
+
+int image_sink_open(int dirfd, const char *name, int flags)
+{
+	int fd = image_file_create(dirfd, name, flags);
+
+	if (fd < 0 || !sink)
+		return fd;
+	close(fd);
+	return sink(name);
+}
+
+bool image_sink_is(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+int image_sink_close(int dirfd, const char *name, int *fd, uint64_t bytes)
+{
+	char text[32];
+	int r, len, pfd;
+
+	if (!image_sink_is(*fd))
+		return fsync(*fd) < 0 ? -errno : 0;
+	close(*fd);
+	*fd = -1;
+	/* The placeholder says the file is whole: how many bytes went. */
+	pfd = openat(dirfd, name, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	len = snprintf(text, sizeof(text), "%llu\n", (unsigned long long)bytes);
+	r = write_all(pfd, text, len);
+	close(pfd);
+	return r;
+}

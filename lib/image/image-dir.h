@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct cryo_ctx;
@@ -45,6 +46,23 @@ int image_file_open(int dirfd, const char *name);
  * caller frees: -EFBIG when it is longer than `max` bytes (nothing is read then). Returns
  * its length or a negative errno. */
 ssize_t image_file_read(int dirfd, const char *name, size_t max, char **ret_buf);
+
+/*
+ * A file written once, in order, from its first byte to its last (a task's pages-PID.img),
+ * may go elsewhere than the directory while it is written: to an upload that stores it as it
+ * comes (an incremental image in object storage, lib/storage/s3-chain.c). With a sink set,
+ * image_sink_open() leaves an empty placeholder dirfd/name and returns the sink's descriptor
+ * (a pipe: written in order, never seeked or mapped); image_sink_close() then closes it and
+ * writes into the placeholder how many bytes went, which says the file is whole. Without a
+ * sink they are image_file_create() and fsync(). A placeholder removed (a file left out)
+ * leaves its bytes out of the image.
+ */
+typedef int (*image_sink_fn)(const char *name);
+void image_sink_set(image_sink_fn fn);
+int image_sink_open(int dirfd, const char *name, int flags);
+int image_sink_close(int dirfd, const char *name, int *fd, uint64_t bytes);
+/* Whether fd is a sink's (written in order only). */
+bool image_sink_is(int fd);
 
 /* A message for what image_file_open() and image_file_read() return, naming `name`. */
 int image_file_err(struct cryo_ctx *ctx, int r, const char *name);

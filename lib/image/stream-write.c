@@ -70,6 +70,7 @@ const char *rec_check(const struct rec_hdr *h)
 struct sink {
 	int fd;
 	bool own; /* a stream file we opened */
+	bool sunk; /* ... that goes to a sink, not the directory (image-dir.h) */
 	uint64_t off; /* bytes written to it */
 	pthread_mutex_t lock;
 };
@@ -79,6 +80,7 @@ struct stream_writer {
 	enum codec codec;
 	unsigned nstreams, nsinks;
 	struct sink *sinks; /* stream S writes to sinks[S % nsinks] */
+	int dirfd;          /* where the stream files are (their placeholders, if sunk) */
 	uint64_t raw, out;  /* bytes framed, bytes written */
 };
 
@@ -165,7 +167,7 @@ static int put_record(struct stream_writer *w, struct rec_hdr *h, const void *a,
 		__atomic_add_fetch(&w->out, sizeof(*h) + alen + blen, __ATOMIC_RELAXED);
 		/* Writeback of this record starts now, so that the final fsync finds little
 		 * left to do. */
-		if (s->own)
+		if (s->own && !s->sunk)
 			sync_file_range(s->fd, at, sizeof(*h) + alen + blen,
 					SYNC_FILE_RANGE_WRITE);
 		if (t)
@@ -269,6 +271,7 @@ int stream_writer_new(struct cryo_ctx *ctx, enum codec codec, unsigned nstreams,
 	if (!w)
 		return -ENOMEM;
 	w->ctx = ctx;
+	w->dirfd = dirfd;
 	w->codec = codec;
 	w->nstreams = nstreams;
 	w->nsinks = nfds ? nfds : nstreams;
@@ -289,8 +292,9 @@ int stream_writer_new(struct cryo_ctx *ctx, enum codec codec, unsigned nstreams,
 			continue;
 		}
 		snprintf(name, sizeof(name), "pages-%u.cryo", i);
-		w->sinks[i].fd = image_file_create(dirfd, name, O_WRONLY);
+		w->sinks[i].fd = image_sink_open(dirfd, name, O_WRONLY);
 		w->sinks[i].own = true;
+		w->sinks[i].sunk = w->sinks[i].fd >= 0 && image_sink_is(w->sinks[i].fd);
 		if (w->sinks[i].fd < 0) {
 			int r = cryo_err(ctx, w->sinks[i].fd, "create %s", name);
 
@@ -410,9 +414,13 @@ int stream_writer_finish(struct stream_writer *w)
 
 		if (sink_of(w, s)->own) {
 			uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
+			char name[32];
 
-			if (fsync(sink_of(w, s)->fd) < 0)
-				return cryo_err(w->ctx, -errno, "sync pages-%u.cryo", s);
+			snprintf(name, sizeof(name), "pages-%u.cryo", s);
+			/* synced, or its sink told it is whole (image-dir.h) */
+			r = image_sink_close(w->dirfd, name, &sink_of(w, s)->fd, sink_of(w, s)->off);
+			if (r < 0)
+				return cryo_err(w->ctx, r, "sync pages-%u.cryo", s);
 			log_info(w->ctx, "pages-%u.cryo synced in %.1f ms", s,
 				 (double)(clock_ns(CLOCK_MONOTONIC) - t0) / 1e6);
 			continue;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -38,6 +39,8 @@ struct xfer_job {
 	uint64_t base; /* restore: where the pages start in fd */
 	int mem_fd; /* dump: /proc/PID/mem, the pages are read through it */
 	bool map_out; /* dump: fd is a regular file, sized, that batches are read into mapped */
+	bool seq;     /* dump: fd is a pipe or socket (a sink, image-dir.h): one thread, in order */
+	bool sock;    /* dump: ... a socket, written without SIGPIPE */
 	bool live;  /* dump: the task runs (xfer_read_task()) */
 	const struct xfer_seg *segs;
 	size_t nsegs;
@@ -244,7 +247,10 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 			return errno == EFAULT ? -ENOSPC : -errno;
 		r = xfer_read_task(job->pid, job->mem_fd, iov, n, dst, len, job->live);
 		for (uint64_t done = 0; !r && !th->map && done < len;) {
-			ssize_t w = pwrite(job->fd, (char *)buf + done, len - done, off + done);
+			ssize_t w =
+			    job->sock ? send(job->fd, (char *)buf + done, len - done, MSG_NOSIGNAL)
+			    : job->seq ? write(job->fd, (char *)buf + done, len - done)
+				       : pwrite(job->fd, (char *)buf + done, len - done, off + done);
 
 			if (w < 0 && errno != EINTR)
 				r = -errno;
@@ -256,7 +262,8 @@ static int move_batch(struct xfer_thread *th, struct iovec *iov, int n, uint64_t
 		hash_feed(th, dst, len);
 		/* Start writeback now, so that the final fsync finds little left to do, while the
 		 * pages stay in the page cache for a restore on this machine. */
-		sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
+		if (!job->seq)
+			sync_file_range(job->fd, off, len, SYNC_FILE_RANGE_WRITE);
 		progress_add(len);
 		return 0;
 	}
@@ -372,7 +379,7 @@ static int xfer_run(struct cryo_ctx *ctx, struct xfer_job *job)
 		n = cpus;
 	if (n > MAX_THREADS)
 		n = MAX_THREADS;
-	if (n < 1)
+	if (n < 1 || job->seq)
 		n = 1;
 	for (int i = 0; i < n; i++) {
 		th[i] = (struct xfer_thread){
@@ -417,7 +424,7 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 	struct xfer_job job = {.dump = true, .pid = pid, .fd = fd, .segs = segs, .nsegs = n,
 			       .chunk = XFER_CHUNK, .sums = sums, .live = live};
 	uint64_t total = 0;
-	struct stat st;
+	struct stat st = {0};
 	char path[64];
 	int r;
 
@@ -431,6 +438,8 @@ int xfer_dump(struct cryo_ctx *ctx, pid_t pid, int fd, const struct xfer_seg *se
 	 * (move_batch()); anything else is written to. */
 	job.map_out = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		      (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR && ftruncate(fd, total) == 0;
+	job.seq = !job.map_out && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	job.sock = job.seq && S_ISSOCK(st.st_mode);
 	r = xfer_run(ctx, &job);
 	close(job.mem_fd);
 	return r;

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "base/fileio.h"
 #include "image/chain.h"
 #include "image/image-dir.h"
 #include "image/page-source.h"
@@ -445,8 +448,51 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 	return 0;
 }
 
-int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
-		   const char *local, bool predump, const char *parent)
+/* A file of the link that went up as it was written (image-dir.h, "sink"), by the pump. */
+struct sink {
+	char name[64];
+	struct s3_raw *raw;
+	int fd;
+	bool used; /* named in the link */
+};
+
+static struct sink *sink_find(struct sink *sinks, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sinks[i].raw && !strcmp(sinks[i].name, name))
+			return &sinks[i];
+	return NULL;
+}
+
+/* The placeholder of a sink in the link's directory says how many bytes went into it, once
+ * the file was whole; the upload must hold exactly those. */
+static int sink_take(struct cryo_ctx *ctx, int dfd, const char *local, struct sink *k,
+		     struct link_file *f)
+{
+	_cleanup_free_ char *text = NULL;
+	unsigned long long want;
+	char *end = NULL;
+	ssize_t len = image_file_read(dfd, k->name, 32, &text);
+	int r;
+
+	if (len < 0)
+		return cryo_err(ctx, (int)len, "read %s/%s", local, k->name);
+	errno = 0;
+	want = len ? strtoull(text, &end, 10) : 0;
+	if (!len || errno || !end || *end != '\n')
+		return cryo_err(ctx, -EIO, "%s was not written whole: the dump did not finish it",
+				k->name);
+	r = s3_raw_wait(ctx, k->raw, &f->bytes, &f->hash);
+	if (r >= 0 && f->bytes != want)
+		r = cryo_err(ctx, -EIO, "%s: %llu bytes written, %llu uploaded", k->name, want,
+			     (unsigned long long)f->bytes);
+	k->used = r >= 0;
+	return r;
+}
+
+static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+		      const char *local, bool predump, const char *parent, struct sink *sinks,
+		      size_t nsinks)
 {
 	_cleanup_free_ char *rel = NULL, *text = NULL;
 	_cleanup_free_ struct link_file *files = NULL;
@@ -490,9 +536,21 @@ int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 	}
 	if (r >= 0)
 		dfd = dup(dirfd(d));
-	/* The files first; the metadata that makes them an image last. */
+	/* The files uploaded as they were written first (each one's bytes as its placeholder
+	 * says), then the others; the metadata that makes them an image last. */
 	for (size_t i = 0; r >= 0 && i < n; i++) {
-		r = s3_file_put(ctx, s, dfd, local, files[i].name, &files[i].bytes, &files[i].hash);
+		struct sink *k = sink_find(sinks, nsinks, files[i].name);
+
+		if (k)
+			r = sink_take(ctx, dfd, local, k, &files[i]);
+	}
+	for (size_t i = 0; r >= 0 && i < nsinks; i++)
+		if (sinks[i].used)
+			r = s3_raw_complete(ctx, sinks[i].raw);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		if (!sink_find(sinks, nsinks, files[i].name))
+			r = s3_file_put(ctx, s, dfd, local, files[i].name, &files[i].bytes,
+					&files[i].hash);
 		stored = i + (r >= 0);
 	}
 	if (r >= 0) {
@@ -519,13 +577,20 @@ int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 
 		memcpy(why, ctx->errmsg, sizeof(why));
 		for (size_t i = 0; i < stored; i++)
-			s3_delete(s, files[i].name);
+			if (!sink_find(sinks, nsinks, files[i].name))
+				s3_delete(s, files[i].name);
 		memcpy(ctx->errmsg, why, sizeof(why));
 	}
 	if (d)
 		closedir(d);
 	s3_free(s);
 	return r;
+}
+
+int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+		   const char *local, bool predump, const char *parent)
+{
+	return store_link(ctx, url, cfg, local, predump, parent, NULL, 0);
 }
 
 int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg)
@@ -632,4 +697,245 @@ void s3_chain_remote_pages(const struct cryo_s3_config *cfg, bool on)
 {
 	remote_cfg = on ? cfg : NULL;
 	page_source_set_remote(on ? &remote_ops : NULL);
+}
+
+/* ---- a link stored as it is written ---- */
+
+/*
+ * The dump writes the link's small files into its directory as ever; each pages file goes
+ * instead to a socket (image_sink_open()), whose other end is handed to the pump with its name
+ * over the control socket ("P" NAME, the descriptor attached). The pump uploads it as it comes
+ * (s3_raw_start()). "C" on the control socket asks the pump to store the link: the directory's
+ * other files, the uploads completed, cryo-chain.json last; it answers "OK" or "ERR WHY". An
+ * end of the control socket before that (the dump failed, or was killed) aborts every upload.
+ */
+#define CTL_MAX 128
+#define SINK_SNDBUF (4 << 20)
+
+static int sink_ctl = -1; /* in the dump: our end of the control socket */
+
+static int sink_open(const char *name)
+{
+	char msg[CTL_MAX], cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov;
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	int sv[2], size = SINK_SNDBUF, len;
+	ssize_t sent;
+
+	len = snprintf(msg, sizeof(msg), "P%s", name);
+	if (sink_ctl < 0 || len >= (int)sizeof(msg))
+		return -EINVAL;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	/* Room for a few batches on their way (the pump reads them into parts). */
+	if (setsockopt(sv[1], SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	shutdown(sv[1], SHUT_RD);
+	iov = (struct iovec){msg, len};
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &sv[0], sizeof(int));
+	do
+		sent = sendmsg(sink_ctl, &mh, MSG_NOSIGNAL);
+	while (sent < 0 && errno == EINTR);
+	close(sv[0]);
+	if (sent != len) {
+		close(sv[1]);
+		return sent < 0 ? -errno : -EIO;
+	}
+	return sv[1];
+}
+
+struct link_pump {
+	struct s3_target t;
+	const struct cryo_s3_config *cfg;
+	const char *url, *local, *parent;
+	bool predump;
+};
+
+/* One message of the control socket, and the descriptor it carries (or -1). 0 at its end. */
+static ssize_t ctl_recv(int ctl, char *buf, size_t size, int *ret_fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {buf, size - 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	do
+		n = recvmsg(ctl, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	*ret_fd = -1;
+	for (c = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+static void sink_drop(struct sink *k)
+{
+	s3_raw_free(k->raw, false);
+	if (k->fd >= 0)
+		close(k->fd);
+	k->raw = NULL;
+	k->fd = -1;
+}
+
+static int link_pump(struct cryo_ctx *ctx, const int *fds, unsigned n, void *arg)
+{
+	struct link_pump *a = arg;
+	struct sink *sinks = NULL;
+	size_t nsinks = 0;
+	int ctl = fds[0], r = 0;
+
+	(void)n;
+	for (;;) {
+		char msg[CTL_MAX];
+		int fd;
+		ssize_t len = ctl_recv(ctl, msg, sizeof(msg), &fd);
+
+		if (len <= 0) {
+			/* The dump failed (or was killed): its reason is its own, unless an
+			 * upload failed first (the store gone), which is then the reason. */
+			uint64_t bytes, hash;
+
+			r = len < 0 ? (int)len : -EPIPE;
+			ctx->errmsg[0] = '\0';
+			for (size_t i = 0; i < nsinks; i++)
+				if (sinks[i].raw &&
+				    s3_raw_wait(ctx, sinks[i].raw, &bytes, &hash) < 0)
+					break;
+			break;
+		}
+		if (msg[0] == 'P' && fd >= 0 && name_ok(msg + 1) && strlen(msg + 1) < 64) {
+			struct sink *k = sink_find(sinks, nsinks, msg + 1), *m;
+
+			if (k) /* written again (a dump redone): the earlier one goes */
+				sink_drop(k);
+			m = realloc(sinks, (nsinks + 1) * sizeof(*m));
+			if (!m) {
+				close(fd);
+				r = -ENOMEM;
+				break;
+			}
+			sinks = m;
+			k = &sinks[nsinks++];
+			*k = (struct sink){.fd = fd};
+			strcpy(k->name, msg + 1);
+			r = s3_raw_start(ctx, &a->t, k->name, fd, &k->raw);
+			if (r < 0)
+				break;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (msg[0] == 'C') {
+			char line[600];
+			int ll;
+
+			r = store_link(ctx, a->url, a->cfg, a->local, a->predump, a->parent, sinks,
+				       nsinks);
+			if (r >= 0)
+				ll = snprintf(line, sizeof(line), "OK\n");
+			else
+				ll = snprintf(line, sizeof(line), "ERR %s", cryo_ctx_errmsg(ctx));
+			if (ll >= (int)sizeof(line))
+				ll = sizeof(line) - 1;
+			send(ctl, line, ll, MSG_NOSIGNAL);
+			break;
+		}
+		r = cryo_err(ctx, -EPROTO, "%s: a request the pump does not know", a->url);
+		break;
+	}
+	/* What is not in the link goes: all of it if it failed, else the files left out. */
+	for (size_t i = 0; i < nsinks; i++) {
+		s3_raw_free(sinks[i].raw, r < 0 || !sinks[i].used);
+		if (sinks[i].fd >= 0)
+			close(sinks[i].fd);
+	}
+	free(sinks);
+	if (r >= 0)
+		log_info(ctx, "image stored at %s", a->url);
+	return r;
+}
+
+int s3_chain_pump_start(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+			const char *local, bool predump, const char *parent,
+			struct s3_pump *p)
+{
+	struct link_pump a = {.cfg = cfg, .url = url, .local = local, .parent = parent,
+			      .predump = predump};
+	int sv[2], r = target(ctx, url, cfg, &a.t);
+
+	memset(p, 0, sizeof(*p));
+	p->errfd = -1;
+	if (r < 0)
+		return r;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cryo_err(ctx, -errno, "socketpair");
+	snprintf(p->url, sizeof(p->url), "%s", url);
+	r = s3_pump_fork(ctx, p, &sv[1], 1, link_pump, &a);
+	close(sv[1]);
+	if (r < 0) {
+		close(sv[0]);
+		return r;
+	}
+	p->fds[0] = sv[0];
+	p->nfds = 1;
+	sink_ctl = sv[0];
+	image_sink_set(sink_open);
+	return 0;
+}
+
+int s3_chain_pump_commit(struct cryo_ctx *ctx, struct s3_pump *p)
+{
+	char line[600];
+	ssize_t n;
+
+	if (send(p->fds[0], "C", 1, MSG_NOSIGNAL) != 1)
+		return cryo_err(ctx, -EPIPE, "%s: the object storage pump is gone", p->url);
+	do
+		n = recv(p->fds[0], line, sizeof(line) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n >= 2 && !strncmp(line, "OK", 2))
+		return 0;
+	if (n > 4 && !strncmp(line, "ERR ", 4)) {
+		line[n] = '\0';
+		return cryo_err(ctx, -EIO, "%s", line + 4);
+	}
+	return cryo_err(ctx, -EPIPE, "%s: the object storage pump did not answer", p->url);
+}
+
+int s3_chain_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r)
+{
+	_cleanup_free_ char *why = NULL;
+	int status = 0;
+
+	image_sink_set(NULL);
+	sink_ctl = -1;
+	if (p->nfds)
+		close(p->fds[0]);
+	p->nfds = 0;
+	if (p->pid <= 0)
+		return r;
+	while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	p->pid = 0;
+	/* The pump's reason (an upload that failed) over the dump's (its pages went nowhere). */
+	if (read_fd_max(p->errfd, 4096, &why) > 0)
+		r = cryo_err(ctx, r < 0 ? r : -EIO, "%s", why);
+	else if (r >= 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		r = cryo_err(ctx, -EIO, "the object storage pump failed (status %#x)", status);
+	close(p->errfd);
+	p->errfd = -1;
+	return r;
 }

@@ -3,8 +3,9 @@
  * Incremental images in object storage (docs/object-storage.md, "Incremental images"): each
  * link of a chain (a pre-dump, or a final dump with a parent) is an image directory stored as
  * objects, PREFIX/NAME for each of its files, and PREFIX/cryo-chain.json, written last, which
- * names them (size, XXH3-64) and the link's parent by its key relative to PREFIX. A link is
- * made in a local scratch directory and uploaded once it is whole; a restore downloads the
+ * names them (size, XXH3-64) and the link's parent by its key relative to PREFIX. A link's
+ * pages files go up as they are written (a pump, s3_chain_pump_start()), its small files are
+ * made in a local scratch directory and stored once the link is whole; a restore downloads the
  * chain's metadata, each link checked against its own, and restores from the directories,
  * the pre-dumps' pages files read in the store by ranged GET as they are wanted.
  *
@@ -54,6 +55,19 @@ void s3_chain_remote_pages(const struct cryo_s3_config *cfg, bool on);
  * s3:// url in the same bucket, or NULL). A failure deletes what was stored. */
 int s3_chain_store(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
 		   const char *local, bool predump, const char *parent);
+
+/*
+ * A link stored as it is written (s3-chain.c): starts the pump that uploads each pages file the
+ * dump writes (through image_sink_open(), which this sets) as it comes, while the rest goes to
+ * `local`. s3_chain_pump_commit() (from the dump or its caller, once the link in `local` is
+ * complete) has the pump store the rest and cryo-chain.json last, and says how that went;
+ * s3_chain_pump_finish() ends it, every upload aborted if nothing was committed.
+ */
+struct s3_pump;
+int s3_chain_pump_start(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
+			const char *local, bool predump, const char *parent, struct s3_pump *p);
+int s3_chain_pump_commit(struct cryo_ctx *ctx, struct s3_pump *p);
+int s3_chain_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r);
 
 /* Deletes the link stored at url, its metadata first (a dump that failed after it stored its
  * image: the tree runs on, so the image must not). 0 if there is none. */

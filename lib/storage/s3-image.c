@@ -155,6 +155,10 @@ struct up {
 	size_t nrecs, cap;
 	bool completed; /* its object exists */
 	int err;
+	/* a file as it is read, to its end (s3_raw_start()): its name, and the hash of its bytes */
+	char name[64];
+	XXH3_state_t *hash;
+	bool cancel; /* its writer is not done with it: its end is no end of the file */
 	/* the parts on their way */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -389,6 +393,78 @@ static int upload_stream(struct up *up)
 	return r;
 }
 
+/* A file read from up->fd to its end, hashed as it goes: one PUT if it ends within a part,
+ * else a multipart upload begun with its first full part. */
+static int upload_raw(struct up *up)
+{
+	int r = s3_new(up->ctx, up->t, &up->s);
+
+	if (r < 0)
+		return r;
+	up->hash = XXH3_createState();
+	if (!up->hash)
+		return -ENOMEM;
+	XXH3_64bits_reset(up->hash);
+	for (unsigned b = 0; b < PART_BUFS; b++) {
+		up->bufs[b] = malloc(PART_SIZE);
+		if (!up->bufs[b])
+			return -ENOMEM;
+		if (b)
+			up->freeb[up->nfree++] = b;
+	}
+	up->cur = 0;
+	up->buf = up->bufs[0];
+	for (;;) {
+		double t0;
+		ssize_t k;
+
+		if (up->fill == PART_SIZE) {
+			if (!up->u) {
+				r = s3_upload_begin(up->s, up->name, &up->u);
+				for (; r >= 0 && up->nsenders < PARTS_INFLIGHT; up->nsenders++)
+					if (pthread_create(&up->senders[up->nsenders], NULL,
+							   sender_thread, up))
+						break; /* fewer in flight */
+				if (r >= 0 && !up->nsenders)
+					r = cryo_err(up->ctx, -EAGAIN, "start the upload of %s",
+						     up->name);
+			}
+			if (r >= 0)
+				r = hand_off(up, false);
+			if (r < 0)
+				return r;
+		}
+		t0 = now_ms();
+		k = read(up->fd, up->buf + up->fill, PART_SIZE - up->fill);
+		up->t_read += now_ms() - t0;
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return cryo_err(up->ctx, -errno, "read %s", up->name);
+		if (k == 0 && __atomic_load_n(&up->cancel, __ATOMIC_ACQUIRE))
+			return cryo_err(up->ctx, -ECANCELED, "%s: given up", up->name);
+		if (k == 0)
+			break;
+		XXH3_64bits_update(up->hash, up->buf + up->fill, k);
+		up->fill += k;
+		up->bytes += k;
+	}
+	if (!up->u) {
+		r = s3_put(up->s, up->name, up->buf, up->fill);
+		up->completed = r >= 0;
+		return r;
+	}
+	if (up->fill) {
+		r = hand_off(up, true);
+		if (r < 0)
+			return r;
+	}
+	up->t_drain = now_ms();
+	r = senders_stop(up, false);
+	up->t_drain = now_ms() - up->t_drain;
+	return r;
+}
+
 /* Once every stream has ended well: its object, all streams' at once (a store may take as
  * long to assemble an object as to receive it). */
 static void *complete_thread(void *arg)
@@ -406,7 +482,11 @@ static void *upload_thread(void *arg)
 {
 	struct up *up = arg;
 
-	up->err = upload_stream(up);
+	up->err = up->name[0] ? upload_raw(up) : upload_stream(up);
+	/* A file's writer is told at once that its bytes go nowhere (it would wait on a full
+	 * socket). */
+	if (up->name[0] && up->err < 0)
+		shutdown(up->fd, SHUT_RDWR);
 	senders_stop(up, up->err < 0);
 	for (unsigned b = 0; b < PART_BUFS; b++) {
 		free(up->bufs[b]);
@@ -693,6 +773,87 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 	return r;
 }
 
+struct s3_raw {
+	struct up up;
+	pthread_t th;
+	bool running;
+};
+
+int s3_raw_start(struct cryo_ctx *ctx, const struct s3_target *t, const char *name, int fd,
+		 struct s3_raw **ret)
+{
+	struct s3_raw *raw = calloc(1, sizeof(*raw));
+
+	if (!raw)
+		return -ENOMEM;
+	raw->up = (struct up){.t = t, .fd = fd};
+	snprintf(raw->up.name, sizeof(raw->up.name), "%s", name);
+	pthread_mutex_init(&raw->up.lock, NULL);
+	pthread_cond_init(&raw->up.cond, NULL);
+	if (cryo_ctx_new(&raw->up.ctx) < 0) {
+		free(raw);
+		return -ENOMEM;
+	}
+	if (pthread_create(&raw->th, NULL, upload_thread, &raw->up)) {
+		cryo_ctx_free(raw->up.ctx);
+		free(raw);
+		return cryo_err(ctx, -EAGAIN, "start the upload of %s", name);
+	}
+	raw->running = true;
+	*ret = raw;
+	return 0;
+}
+
+int s3_raw_wait(struct cryo_ctx *ctx, struct s3_raw *raw, uint64_t *ret_bytes,
+		uint64_t *ret_hash)
+{
+	if (raw->running) {
+		pthread_join(raw->th, NULL);
+		raw->running = false;
+	}
+	if (raw->up.err < 0)
+		return cryo_err(ctx, raw->up.err, "%s", cryo_ctx_errmsg(raw->up.ctx));
+	log_info(ctx, "%s: %llu bytes in %u parts; %.0f ms reading from the dump, %.0f ms "
+		 "waiting for the store with %d parts in flight, %.0f ms for the last parts",
+		 raw->up.name, (unsigned long long)raw->up.bytes, raw->up.next_part,
+		 raw->up.t_read, raw->up.t_store, PARTS_INFLIGHT, raw->up.t_drain);
+	*ret_bytes = raw->up.bytes;
+	*ret_hash = XXH3_64bits_digest(raw->up.hash);
+	return 0;
+}
+
+int s3_raw_complete(struct cryo_ctx *ctx, struct s3_raw *raw)
+{
+	int r = raw->up.completed ? 0 : s3_upload_complete(raw->up.u);
+
+	if (r < 0)
+		return cryo_err(ctx, r, "%s", cryo_ctx_errmsg(raw->up.ctx));
+	raw->up.completed = true;
+	return 0;
+}
+
+void s3_raw_free(struct s3_raw *raw, bool remove)
+{
+	if (!raw)
+		return;
+	/* Its writer may be gone without closing (a descriptor inherited somewhere): the reader
+	 * is woken here, and what it read is no file. */
+	if (raw->running) {
+		__atomic_store_n(&raw->up.cancel, true, __ATOMIC_RELEASE);
+		shutdown(raw->up.fd, SHUT_RDWR);
+		pthread_join(raw->th, NULL);
+	}
+	s3_upload_free(raw->up.u); /* aborts it if not completed */
+	if (remove && raw->up.completed)
+		s3_delete(raw->up.s, raw->up.name);
+	XXH3_freeState(raw->up.hash);
+	s3_free(raw->up.s);
+	cryo_ctx_free(raw->up.ctx);
+	pthread_mutex_destroy(&raw->up.lock);
+	pthread_cond_destroy(&raw->up.cond);
+	free(raw);
+}
+
 /* ---- download ---- */
 
 /*
@@ -942,8 +1103,8 @@ static void close_fds(int *fds, unsigned n)
 }
 
 /* Forks the pump; the caller keeps ours[], the pump theirs[]. */
-static int pump_fork(struct cryo_ctx *ctx, struct s3_pump *p, const int *theirs, unsigned n,
-		     int (*run)(struct cryo_ctx *, const int *, unsigned, void *), void *arg)
+int s3_pump_fork(struct cryo_ctx *ctx, struct s3_pump *p, const int *theirs, unsigned n,
+		 int (*run)(struct cryo_ctx *, const int *, unsigned, void *), void *arg)
 {
 	int err[2], keep[CRYO_STREAMS_MAX + 1];
 	pid_t pid;
@@ -975,7 +1136,7 @@ static int pump_fork(struct cryo_ctx *ctx, struct s3_pump *p, const int *theirs,
 static int pump_start(struct cryo_ctx *ctx, struct s3_pump *p, unsigned n, bool sockets,
 		      int (*run)(struct cryo_ctx *, const int *, unsigned, void *), void *arg)
 {
-	int theirs[CRYO_STREAMS_MAX], r;
+	int theirs[CRYO_STREAMS_MAX] = {0}, r;
 
 	for (unsigned k = 0; k < n; k++) {
 		int pp[2];
@@ -992,7 +1153,7 @@ static int pump_start(struct cryo_ctx *ctx, struct s3_pump *p, unsigned n, bool 
 		theirs[k] = pp[1];
 	}
 	p->nfds = n;
-	r = pump_fork(ctx, p, theirs, n, run, arg);
+	r = s3_pump_fork(ctx, p, theirs, n, run, arg);
 	close_fds(theirs, n);
 	if (r < 0)
 		close_fds(p->fds, n);

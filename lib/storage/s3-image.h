@@ -93,6 +93,27 @@ int s3_file_put(struct cryo_ctx *ctx, struct s3 *s, int dirfd, const char *dir,
  * naming `where` if not. */
 int s3_file_check(struct cryo_ctx *ctx, int fd, const char *where, uint64_t want,
 		  const char *meta);
+/*
+ * A file uploaded as it is read from fd, to its end (a sink of an incremental image,
+ * s3-chain.c), by a thread of its own: PREFIX/name, one PUT if it ends within a part, else a
+ * multipart upload with parts in flight as a stream's. t must outlive it.
+ */
+struct s3_target;
+struct s3_raw;
+int s3_raw_start(struct cryo_ctx *ctx, const struct s3_target *t, const char *name, int fd,
+		 struct s3_raw **ret);
+/* Waits for its end: its size and XXH3-64. Its object is not complete yet. */
+int s3_raw_wait(struct cryo_ctx *ctx, struct s3_raw *raw, uint64_t *ret_bytes,
+		uint64_t *ret_hash);
+int s3_raw_complete(struct cryo_ctx *ctx, struct s3_raw *raw);
+/* Aborts its upload if it was not completed; deletes its object if `remove` and it was. */
+void s3_raw_free(struct s3_raw *raw, bool remove);
+
+/* Forks a pump that runs run(ctx, theirs, n, arg) with only theirs[] open (and the pipe its
+ * reason goes to, p->errfd); p->pid and p->errfd are set, the rest is the caller's. */
+int s3_pump_fork(struct cryo_ctx *ctx, struct s3_pump *p, const int *theirs, unsigned n,
+		 int (*run)(struct cryo_ctx *, const int *, unsigned, void *), void *arg);
+
 /* Closes our ends, waits for the pump, and returns r, or the pump's reason where it failed
  * and r did not, or where a restore failed because the pump did (a missing object). */
 int s3_pump_finish(struct cryo_ctx *ctx, struct s3_pump *p, int r);

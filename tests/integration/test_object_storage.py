@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CRYO, ROOT, alive, cryo, image_pids, reap_gone, workload
+from conftest import BUILD, CRYO, ROOT, alive, cryo, image_pids, reap, reap_gone, workload
 
 BUCKET = "cryo-test"
 
@@ -136,7 +136,7 @@ def test_missing_or_damaged_object_fails_the_restore_naming_it(env, s3, tmp_path
     # S on descriptor S, the object PREFIX/stream-S, as the message says.
     assert "s3://cryo-test/jobs/two" in p.stderr, p.stderr
     assert "stream 1" in p.stderr or "descriptor 1" in p.stderr, p.stderr
-    assert not alive(run.pid), "a failed restore left a task behind"
+    _wait_gone(run.pid, "a failed restore left a task behind")
 
     # Shorter or longer than the image says (the stream is fetched in ranges: the last one
     # asks for a byte more): refused naming the object, before the tree runs.
@@ -145,13 +145,13 @@ def test_missing_or_damaged_object_fails_the_restore_naming_it(env, s3, tmp_path
         s3api(s3, "PUT", "jobs/two/stream-1", "-T", str(tmp_path / "bad"))
         p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/two", "--detach", check=False)
         assert p.returncode == 1 and "jobs/two/stream-1" in p.stderr, p.stderr
-        assert not alive(run.pid), "a failed restore left a task behind"
+        _wait_gone(run.pid, "a failed restore left a task behind")
 
     # The object gone.
     s3api(s3, "DELETE", "jobs/two/stream-1")
     p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/two", "--detach", check=False)
     assert p.returncode == 1 and "jobs/two/stream-1" in p.stderr, p.stderr
-    assert not alive(run.pid)
+    _wait_gone(run.pid, "a failed restore left a task behind")
 
     # No metadata: no image at all.
     p = s3cryo(s3, "restore", "-D", f"s3://{BUCKET}/jobs/nothing", "--detach", check=False)
@@ -222,12 +222,27 @@ def test_the_store_going_away_mid_dump_fails_it_and_the_tree_runs_on(env, s3, tm
         stop_server(server)
 
 
-def _wait_gone(pid):
-    deadline = time.time() + 10
-    while alive(pid) and time.time() < deadline:
-        reap_gone([pid])
+def _ours(pid):
+    """pid is alive and one of our built programs (a workload, or cryo): a PID freed by our
+    tree may be taken by anyone's process on this shared machine."""
+    try:
+        exe = os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return False
+    return alive(pid) and exe.startswith(str(BUILD) + "/")
+
+
+def _wait_gone(pid, why="still there"):
+    """pid gone within a deadline (reaped if it is ours to reap): a task a failed restore
+    killed may still be exiting."""
+    deadline = time.time() + 20
+    while _ours(pid) and time.time() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
         time.sleep(0.05)
-    assert not alive(pid)
+    assert not _ours(pid), why
 
 
 def test_incremental_chain_in_object_storage(env, s3, tmp_path, monkeypatch):
@@ -293,19 +308,20 @@ def test_incremental_chain_in_object_storage(env, s3, tmp_path, monkeypatch):
     # every page while it runs.
     os.truncate(run.out, 0)
     pidfile.unlink()
-    lazy = subprocess.Popen([CRYO, "restore", "-D", f"{url}/3", "--detach", "--lazy", "-v",
+    # Its messages go to a file, not a pipe: it returns once the tree runs (the tree is ours
+    # then), not when the page server, which keeps them, is done.
+    with open(tmp_path / "lazy.err", "wb") as f:
+        rc = subprocess.run([CRYO, "restore", "-D", f"{url}/3", "--detach", "--lazy", "-v",
                              "--pidfile", pidfile], env=s3["env"], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while not (pidfile.exists() and pidfile.read_text().strip() and
-               int(pidfile.read_text()) == run.pid and alive(run.pid)):
-        assert lazy.poll() is None or lazy.returncode == 0, lazy.stderr.read()
-        assert time.time() < deadline, "no lazy restore"
-        time.sleep(0.02)
+                            stdout=f, stderr=f, timeout=120).returncode
+    err = (tmp_path / "lazy.err").read_text()
+    assert rc == 0 and int(pidfile.read_text()) == run.pid, err
     env.restored.append(run.pid)
     env.check(run, run.pid)
-    err = lazy.communicate(timeout=120)[1]  # the page server holds it until all is in
-    assert lazy.returncode == 0 and "all pages in" in err, err
+    server = int(err.split("lazy page server: pid ")[1].split()[0])
+    assert reap(server, 120) == 0, "the lazy page server did not finish"
+    err = (tmp_path / "lazy.err").read_text()
+    assert "all pages in" in err, err
     copied = int(err.split("all pages in: ")[1].split()[0])
     assert copied >= img["tasks"][0]["parent_pages"] * 4096 // 2, err
     assert not list(Path("/dev/shm").glob("cryo-s3-chain-*"))
@@ -354,10 +370,11 @@ def test_incremental_chain_in_object_storage(env, s3, tmp_path, monkeypatch):
 
 
 def test_a_chain_dump_whose_store_fails_leaves_the_tree_running(env, s3, tmp_path):
-    # The final dump of a chain is made in scratch, then stored before the tree is killed:
-    # the store killed while it uploads, the dump fails, the tree runs on intact, and the
-    # prefix holds no image. The parent's tracker killed first, every page is copied again,
-    # so that the upload takes long enough to be cut.
+    # The final dump of a chain goes to the store as it is written, its pages as multipart
+    # uploads, and is complete there before the tree is killed: the store killed while the
+    # pages go up, the dump fails, the tree runs on intact, and the prefix holds no image. The
+    # parent's tracker killed first, every page is copied again, so that the upload takes long
+    # enough to be cut.
     port = free_port()
     server = start_server(tmp_path / "store", port)
     envs = dict(s3["env"], AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}")
@@ -377,11 +394,12 @@ def test_a_chain_dump_whose_store_fails_leaves_the_tree_running(env, s3, tmp_pat
                                  "--parent", f"{url}/1"], env=envs,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
+        # The pages' placeholder (the pages themselves go to the store, not to scratch).
         deadline = time.time() + 60
         while dump.poll() is None and not [
-                d for d in Path("/dev/shm").glob("cryo-s3-chain-*/cut/2/cryo.json")
+                d for d in Path("/dev/shm").glob(f"cryo-s3-chain-*/cut/2/pages-{big.pid}.img")
                 if d.parents[2] not in before]:
-            assert time.time() < deadline, "the image was never complete in scratch"
+            assert time.time() < deadline, "the pages were never on their way"
             time.sleep(0.005)
         stop_server(server)
         err = dump.communicate(timeout=120)[1]
@@ -398,6 +416,86 @@ def test_a_chain_dump_whose_store_fails_leaves_the_tree_running(env, s3, tmp_pat
         assert p.returncode == 1 and "no image at" in p.stderr, p.stderr
     finally:
         stop_server(server)
+
+
+def test_a_chain_in_streams_goes_up_as_it_is_written(env, s3, tmp_path):
+    # Links whose pages are in streams (lz4 frames over two streams, pages-S.cryo): each stream
+    # file goes up as the dump writes it, as a pages file does, and the chain restores with
+    # every page's version and the counter exact.
+    url = f"s3://{BUCKET}/streamed"
+    before = set(Path("/dev/shm").glob("cryo-s3-chain-*"))
+    run = env.start([workload("mem_dirty"), "64"])
+    run.wait_for("ready")
+    p = s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/1", "--streams", "2",
+               "--compression", "lz4", "-v")
+    for k in (0, 1):
+        assert re.search(rf"pages-{k}\.cryo: \d+ bytes in \d+ parts", p.stderr), p.stderr
+    tracker = json.loads(s3api(s3, "GET", "streamed/1/predump.json"))["tracker"]["pid"]
+    time.sleep(0.2)
+    p = s3cryo(s3, "dump", "-t", run.pid, "-D", f"{url}/2", "--parent", f"{url}/1",
+               "--streams", "2", "--compression", "lz4", "-v")
+    assert re.search(r"pages-0\.cryo: \d+ bytes in \d+ parts", p.stderr), p.stderr
+    run.finish()
+    _wait_gone(tracker)
+    link = json.loads(s3api(s3, "GET", "streamed/2/cryo-chain.json"))
+    names = sorted(f["name"] for f in link["files"])
+    assert "pages-0.cryo" in names and "pages-1.cryo" in names, names
+    pidfile = tmp_path / "pid"
+    s3cryo(s3, "restore", "-D", f"{url}/2", "--detach", "--pidfile", pidfile)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    assert pid == run.pid
+    env.check(run, pid)
+    assert not set(Path("/dev/shm").glob("cryo-s3-chain-*")) - before
+
+
+def _cryo_procs(word):
+    """Pids of the processes whose command line holds word."""
+    found = []
+    for d in Path("/proc").iterdir():
+        try:
+            if d.name.isdigit() and word in (d / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(d.name))
+        except OSError:
+            pass
+    return found
+
+
+def test_a_chain_link_killed_while_its_pages_go_up_leaves_no_image(env, s3):
+    # A link's pages go up as they are written: the pre-dump killed then (cryo's own process,
+    # SIGKILL), its pump sees the dump end before the link was complete and aborts its upload
+    # (s3rver answers the abort 405: its parts stay in its own directory, never an object); no
+    # object is left under the prefix, and the tree runs on intact.
+    big = env.start([workload("mem_big"), "512"])
+    big.wait_for("ready", 60)
+    url = f"s3://{BUCKET}/killed-chain/1"
+    before = set(Path("/dev/shm").glob("cryo-s3-chain-*"))
+    dump = subprocess.Popen([CRYO, "pre-dump", "-t", str(big.pid), "-D", url], env=s3["env"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while dump.poll() is None and not [
+            d for d in Path("/dev/shm").glob(f"cryo-s3-chain-*/killed-chain/1/pages-{big.pid}.img")
+            if d.parents[2] not in before]:
+        assert time.time() < deadline, "the pages were never on their way"
+        time.sleep(0.005)
+    time.sleep(0.3)
+    assert dump.poll() is None, dump.communicate()[1]
+    dump.kill()
+    dump.communicate()
+    # The worker and the pump end; the pre-dump's write tracker, started before the copy,
+    # runs on (until the tree exits).
+    deadline = time.time() + 30
+    while len(_cryo_procs(url)) > 1:
+        assert time.time() < deadline, "the pump did not end"
+        time.sleep(0.05)
+    assert keys(s3, "killed-chain") == []
+    p = s3cryo(s3, "restore", "-D", url, "--detach", check=False)
+    assert p.returncode == 1 and "no image at" in p.stderr, p.stderr
+    assert alive(big.pid)
+    env.check(big, big.pid, 60)
+    for d in set(Path("/dev/shm").glob("cryo-s3-chain-*")) - before:
+        shutil.rmtree(d)  # a process killed with SIGKILL removes nothing
 
 
 def test_bad_urls_and_credentials_are_refused_clearly(s3, tmp_path):
