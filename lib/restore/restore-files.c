@@ -25,6 +25,7 @@
 #include "base/fileio.h"
 #include "files/files.h"
 #include "inject/inject.h"
+#include "net/netns.h"
 #include "ns/nested.h"
 #include "ns/ns.h"
 #include "restore.h"
@@ -260,8 +261,18 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 		/* Given by the caller (--inherit-fd): its own description, shared with it. */
 		if (sh->inherit && sh->inherit[i] >= 0)
 			fd = fcntl(sh->inherit[i], F_DUPFD_CLOEXEC, 0);
-		else
+		/* A socket is made in its maker's network namespace (lib/net/netns.h). */
+		else if ((r = netns_file_restore_enter(ctx, img->files[i].netns)) < 0)
+			break;
+		else {
 			fd = file_kind_of(img->files[i].type)->restore_open(&fr, &img->files[i]);
+			if (netns_file_restore_leave(ctx, img->files[i].netns) < 0) {
+				if (fd >= 0)
+					close(fd);
+				r = -EIO;
+				break;
+			}
+		}
 		if (fd == -1 && sh->inherit && sh->inherit[i] >= 0)
 			fd = cryo_err(ctx, -errno, "take inherited descriptor %d", sh->inherit[i]);
 		if (fd < 0) {
