@@ -39,6 +39,9 @@ def test_nested_netns_roundtrip(env):
     # The child's listener, its accepted end of A and its end of B: 3 sockets of its own (the
     # one it made before unshare() is the root namespace's).
     assert len(net["files"]) == 3, net
+    shown = cryo("show", img).stdout
+    assert "net namespace of pid" in shown and " vc " in shown, shown
+    assert "in the tree's network namespace 1" in shown, shown
     pid = env.restore()
     kid = child_of(pid)
     ours = os.readlink("/proc/self/ns/net")
