@@ -36,9 +36,9 @@ def test_nested_netns_roundtrip(env):
     assert links["vc"]["peer_ns"] == 0, links["vc"]
     vp = [link for link in meta["namespaces"]["net"]["links"] if link["name"] == "vp"][0]
     assert vp["peer_ns"] == 1 and vp["peer"] == links["vc"]["index"], vp
-    # The child's listener, its accepted end of A and its end of B: 3 sockets of its own (the
-    # one it made before unshare() is the root namespace's).
-    assert len(net["files"]) == 3, net
+    # The child's listener, its accepted ends of A and D, its end of B, E's three: 7 sockets of
+    # its own (the one it made before unshare() is the root namespace's).
+    assert len(net["files"]) == 7, net
     shown = cryo("show", img).stdout
     assert "net namespace of pid" in shown and " vc " in shown, shown
     assert "in the tree's network namespace 1" in shown, shown

@@ -7,7 +7,9 @@
  * the child's); the child routes 10.88.0.0/24 through 10.77.0.1, where the root has
  * 10.88.0.1 on lo. The child listens on 10.77.0.2:7102 and the root on 10.88.0.1:7103; the
  * root connects to the child (pair A, "queued" left unread in the child's end) and the child
- * to the root through its route (pair B).
+ * to the root through its route (pair B); a third connection to the child (D) the root shuts
+ * down for writing, its FIN read by the child (CLOSE_WAIT, whose FIN a restore forges in the
+ * child's namespace); and E, the same on the child's own loopback.
  *
  * "orphan": the child makes one more socket in a namespace it makes for it and leaves again
  * (setns() back to its own), so that no task is in that namespace: a dump refuses it.
@@ -16,7 +18,7 @@
  * the kernel hands out), IPv4 addresses and routes with what it said before; checks that
  * each of its sockets is in the namespace it was made in (SIOCGSKNS: the child's socket made
  * before its unshare in the root's); and data flows: pair A's queued bytes and a message each
- * way, the same on B, a new connection to the child's listener across the veth, a datagram
+ * way, the same on B, D still at its end of file and "bye" back through it, a new connection to the child's listener across the veth, a datagram
  * from the root to the child's socket of the root's namespace.
  */
 #include <stdbool.h>
@@ -162,7 +164,7 @@ static void say(int sk, const char *what, const char *who)
 __attribute__((noreturn)) static void child(int to_root, int from_root, bool orphan)
 {
 	struct sockaddr_in pre_addr = addr("127.0.0.1", 7101);
-	int pre = socket(AF_INET, SOCK_DGRAM, 0), lsk, a, b, c, lost = -1;
+	int pre = socket(AF_INET, SOCK_DGRAM, 0), lsk, a, b, c, d, el, ec, ea, lost = -1;
 	uint64_t root_ns = ns_of(getppid());
 	char ch;
 
@@ -178,9 +180,31 @@ __attribute__((noreturn)) static void child(int to_root, int from_root, bool orp
 	if (write(to_root, "l", 1) != 1)
 		fail("child: sync");
 	a = accept(lsk, NULL, NULL);
-	if (a < 0)
+	d = accept(lsk, NULL, NULL);
+	if (a < 0 || d < 0)
 		fail("child: accept: %s", strerror(errno));
+	/* D: the root's end shut down for writing, its FIN received here (CLOSE_WAIT). */
+	{
+		char x;
+		struct pollfd p = {.fd = d, .events = POLLIN};
+
+		if (poll(&p, 1, 5000) != 1 || recv(d, &x, 1, 0) != 0)
+			fail("child: no end of file on D");
+	}
 	b = tcp_connect("10.88.0.1", 7103);
+	/* E: a connection on the child's own loopback, half-closed likewise. */
+	el = tcp_listen("127.0.0.1", 7104);
+	ec = tcp_connect("127.0.0.1", 7104);
+	ea = accept(el, NULL, NULL);
+	if (ea < 0 || shutdown(ec, SHUT_WR) < 0)
+		fail("child: E: %s", strerror(errno));
+	{
+		char x;
+		struct pollfd p = {.fd = ea, .events = POLLIN};
+
+		if (poll(&p, 1, 5000) != 1 || recv(ea, &x, 1, 0) != 0)
+			fail("child: no end of file on E");
+	}
 	snapshot(snap);
 	if (orphan) {
 		int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -218,6 +242,17 @@ __attribute__((noreturn)) static void child(int to_root, int from_root, bool orp
 		fail("child: accept a new connection: %s", strerror(errno));
 	expect(c, "new", "child C");
 	{
+		char x;
+
+		if (recv(d, &x, 1, MSG_DONTWAIT) != 0)
+			fail("child: D is no longer at its end of file");
+		say(d, "bye", "child D");
+		if (recv(ea, &x, 1, MSG_DONTWAIT) != 0)
+			fail("child: E is no longer at its end of file");
+		say(ea, "bye-e", "child E");
+		expect(ec, "bye-e", "child E");
+	}
+	{
 		char buf[16] = {0};
 		struct pollfd p = {.fd = pre, .events = POLLIN};
 
@@ -231,7 +266,7 @@ __attribute__((noreturn)) static void child(int to_root, int from_root, bool orp
 int main(int argc, char **argv)
 {
 	bool orphan = argc > 1 && !strcmp(argv[1], "orphan");
-	int up[2], down[2], la, a, lb, b, status, u;
+	int up[2], down[2], la, a, lb, b, d, status, u;
 	struct sockaddr_in to = addr("127.0.0.1", 7101);
 	char cmd[256], ch;
 	pid_t pid;
@@ -263,6 +298,9 @@ int main(int argc, char **argv)
 	if (write(down[1], "v", 1) != 1 || read(up[0], &ch, 1) != 1)
 		fail("sync: the child died");
 	a = tcp_connect("10.77.0.2", 7102);
+	d = tcp_connect("10.77.0.2", 7102);
+	if (shutdown(d, SHUT_WR) < 0)
+		fail("shutdown D: %s", strerror(errno));
 	la = accept(lb, NULL, NULL);
 	if (la < 0)
 		fail("accept: %s", strerror(errno));
@@ -293,6 +331,7 @@ int main(int argc, char **argv)
 
 		say(c, "new", "root C");
 	}
+	expect(d, "bye", "root D");
 	if (sendto(u, "dgram", 5, 0, (struct sockaddr *)&to, sizeof(to)) != 5)
 		fail("root: sendto 127.0.0.1:7101: %s", strerror(errno));
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
