@@ -42,6 +42,7 @@ DIR_COLS = [  # (key, header, format)
     ("dump_cpus", "dump 2/1 CPU", "{:>12.2f}"),
     ("restore_cpus", "rest 2/1 CPU", "{:>12.2f}"),
     ("dump_cpu_speedup", "dump xN/x1 by CPU", "{:>17.2f}"),
+    ("sink_x2_x1", "sink x2/x1", "{:>10.2f}"),
     ("load_dump", "load", "{:>4.1f}"),
     ("ttfi_ms", "lazy TTFI ms", "{}"),
 ]
@@ -307,6 +308,8 @@ def main():
         s["populate_gbps"] = med(ok, "r_populate_gbps")
         s["fill_gbps"] = med(ok, "r_fill_gbps")
         s["touch_gbps"] = med(rows, "touch_gbps")
+        # The machine's own x2/x1 for storing an uncompressed image (yardstick `sink`).
+        s["sink_x2_x1"] = med(ok, "d_sink_x2_x1")
         s["load_dump"] = med(rows, "load_dump")
         s["load_restore"] = med(rows, "load_restore")
         s["dump_vs_memcpy"] = ratio(ok, "dump_gbps", "d_memcpy_gbps")

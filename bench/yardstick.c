@@ -5,7 +5,7 @@
  *   yardstick [-m MIB] [-c COPY_MIB] [-f FILL_MIB] [-r REPS] [-d DIR]
  *             [memcpy] [populate] [fill] [touch] [pagecache]
  *
- * With no test named, runs all of them (pagecache only with -d). Each prints one machine-readable line per test:
+ * With no test named, runs all of them but sink (pagecache only with -d). Each prints one machine-readable line per test:
  *
  *   memcpy_gbps=X mib=N reps=R          memcpy between two pre-faulted, written buffers of
  *                                       COPY_MIB (default 256); GB/s = bytes copied / time
@@ -28,11 +28,22 @@
  *                                       DIR (no fsync: into the page cache, as an image dump
  *                                       without sync would), then unlink it; GB/s = bytes /
  *                                       time of the writes; median.
+ *   sink_gbps=X sink2_gbps=Y sink_x2_x1=Z mib=N reps=R
+ *                                       what storing an uncompressed image costs, with no
+ *                                       dump around it: MIB written to new files in DIR as
+ *                                       cryo writes a stream (8 MiB write(2) calls,
+ *                                       writeback started after each with sync_file_range,
+ *                                       fsync at the end), by one thread into one file (X),
+ *                                       and by two threads each writing half into a file of
+ *                                       its own (Y), alternating; Z = median of the per-rep
+ *                                       ratios of the two times: the most two streams can
+ *                                       gain on this machine's page cache and disk.
  *
  * GB is 1e9 bytes throughout. MIB defaults to 1024, REPS to 3.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,11 +204,99 @@ static void bench_pagecache(const char *dir, size_t bytes, int reps)
 	printf("pagecache_gbps=%.2f mib=%zu reps=%d\n", median(gbps, reps), bytes >> 20, reps);
 }
 
+struct sink_job {
+	char path[4096];
+	const char *buf;
+	size_t bytes, chunk;
+	int err;
+};
+
+static void *sink_write(void *arg)
+{
+	struct sink_job *j = arg;
+	int fd = open(j->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		j->err = errno;
+		return NULL;
+	}
+	for (size_t o = 0; o < j->bytes && !j->err; o += j->chunk) {
+		size_t n = j->bytes - o < j->chunk ? j->bytes - o : j->chunk, done = 0;
+
+		while (done < n) {
+			ssize_t w = write(fd, j->buf + done, n - done);
+
+			if (w <= 0) {
+				j->err = w < 0 ? errno : EIO;
+				break;
+			}
+			done += (size_t)w;
+		}
+		sync_file_range(fd, (off_t)o, (off_t)n, SYNC_FILE_RANGE_WRITE);
+	}
+	if (!j->err && fsync(fd) < 0)
+		j->err = errno;
+	close(fd);
+	return NULL;
+}
+
+/* Seconds for `threads` threads to store `bytes` between them, each into a file of its own. */
+static double sink_once(const char *dir, const char *buf, size_t chunk, size_t bytes,
+			int threads)
+{
+	struct sink_job jobs[2];
+	pthread_t tids[2];
+	double t0 = now(), t;
+
+	for (int i = 0; i < threads; i++) {
+		jobs[i] = (struct sink_job){ .buf = buf, .bytes = bytes / threads, .chunk = chunk };
+		snprintf(jobs[i].path, sizeof(jobs[i].path), "%s/yardstick-sink.%d.%d", dir,
+			 (int)getpid(), i);
+		if (i && pthread_create(&tids[i], NULL, sink_write, &jobs[i])) {
+			fprintf(stderr, "yardstick: sink: no second thread\n");
+			exit(1);
+		}
+	}
+	sink_write(&jobs[0]);
+	for (int i = 1; i < threads; i++)
+		pthread_join(tids[i], NULL);
+	t = now() - t0;
+	for (int i = 0; i < threads; i++) {
+		unlink(jobs[i].path);
+		if (jobs[i].err) {
+			fprintf(stderr, "yardstick: sink %s: %s\n", jobs[i].path,
+				strerror(jobs[i].err));
+			exit(1);
+		}
+	}
+	return t;
+}
+
+static void bench_sink(const char *dir, size_t bytes, int reps)
+{
+	const size_t chunk = 8UL << 20;
+	double one[MAX_REPS], two[MAX_REPS], ratio[MAX_REPS];
+	char *buf = map(chunk, MAP_POPULATE);
+
+	memset(buf, 0x3c, chunk);
+	for (int i = 0; i < reps; i++) {
+		double t1 = sink_once(dir, buf, chunk, bytes, 1);
+		double t2 = sink_once(dir, buf, chunk, bytes, 2);
+
+		one[i] = (double)bytes / t1 / 1e9;
+		two[i] = (double)bytes / t2 / 1e9;
+		ratio[i] = t1 / t2;
+	}
+	munmap(buf, chunk);
+	printf("sink_gbps=%.2f sink2_gbps=%.2f sink_x2_x1=%.2f mib=%zu reps=%d\n",
+	       median(one, reps), median(two, reps), median(ratio, reps), bytes >> 20, reps);
+}
+
 int main(int argc, char **argv)
 {
 	size_t mib = 1024, copy_mib = 256, fill_mib = 0;
 	int reps = 3, c, any = 0, do_memcpy = 0, do_populate = 0, do_fill = 0, do_touch = 0;
-	int do_pagecache = 0;
+	int do_pagecache = 0, do_sink = 0;
 	const char *dir = NULL;
 
 	while ((c = getopt(argc, argv, "m:c:f:r:d:h")) != -1) {
@@ -220,7 +319,8 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: yardstick [-m MIB] [-c COPY_MIB] [-f FILL_MIB] "
 					"[-r REPS] [-d DIR]\n"
-					"                 [memcpy] [populate] [fill] [touch] [pagecache]\n");
+					"                 [memcpy] [populate] [fill] [touch] [pagecache] "
+					"[sink]\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -240,6 +340,8 @@ int main(int argc, char **argv)
 			do_fill = any = 1;
 		else if (!strcmp(argv[i], "pagecache"))
 			do_pagecache = any = 1;
+		else if (!strcmp(argv[i], "sink"))
+			do_sink = any = 1;
 		else if (!strcmp(argv[i], "touch"))
 			do_touch = any = 1;
 		else {
@@ -249,9 +351,9 @@ int main(int argc, char **argv)
 	}
 	if (!any)
 		do_memcpy = do_populate = do_fill = do_touch = do_pagecache = 1;
-	if (do_pagecache && !dir) {
+	if ((do_pagecache || do_sink) && !dir) {
 		if (any) {
-			fprintf(stderr, "yardstick: pagecache needs -d DIR\n");
+			fprintf(stderr, "yardstick: pagecache and sink need -d DIR\n");
 			return 2;
 		}
 		do_pagecache = 0;
@@ -266,5 +368,7 @@ int main(int argc, char **argv)
 		bench_touch(fill_mib << 20, reps);
 	if (do_pagecache)
 		bench_pagecache(dir, fill_mib << 20, reps);
+	if (do_sink)
+		bench_sink(dir, mib << 20, reps);
 	return 0;
 }

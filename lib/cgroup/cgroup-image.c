@@ -10,8 +10,7 @@
 #include "image/json-codec.h"
 
 /* CRIU's criu/cgroup-props.c lists the same v1 properties; what it also has and cryo leaves
- * out: devices.list (an allow list is rebuilt by denying all and allowing each line),
- * net_prio.ifpriomap (per interface of a namespace that may not exist yet), the kmem limits
+ * out: net_prio.ifpriomap (per interface of a namespace that may not exist yet), the kmem limits
  * (gone from cgroup v1 on current kernels), memory.use_hierarchy (always 1 now). */
 /* clang-format off */
 const struct cgroup_prop_def cgroup_props[] = {
@@ -40,6 +39,8 @@ const struct cgroup_prop_def cgroup_props[] = {
 	{"pids.max", false, false},
 	{"blkio.weight", false, false},
 	{"net_cls.classid", false, false},
+	/* Its lines joined by commas; made again by denying all, then allowing each line. */
+	{"devices.list", false, false},
 	/* v2: the type and which controllers the children get come first. */
 	{"cgroup.type", true, true}, /* written only when "threaded" */
 	{"cgroup.subtree_control", true, true},
@@ -87,7 +88,7 @@ bool cgroup_prop_applies(const struct cgroup_prop_def *p, const char *controller
 bool cgroup_value_plain(const char *v)
 {
 	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				 "0123456789 ,.:_+-";
+				 "0123456789 ,.:_+-*";
 
 	return strlen(v) <= CGROUP_MAX_VALUE && strspn(v, ok) == strlen(v);
 }

@@ -16,7 +16,7 @@ struct img_cgroups;
 #define CGROUP_MAX_HIERS 32
 #define CGROUP_MAX_DIRS	 4096
 #define CGROUP_MAX_SETS	 (1 << 16)
-#define CGROUP_MAX_VALUE 256
+#define CGROUP_MAX_VALUE 1024
 
 /* A property cryo restores. Set in table order (cpu.cfs_period_us before cfs_quota_us,
  * memory.limit_in_bytes before memory.memsw.limit_in_bytes, which may not be below it). */
@@ -32,7 +32,7 @@ extern const unsigned cgroup_nprops;
 /* Whether a hierarchy with these controllers ("" for v2) has property p. */
 bool cgroup_prop_applies(const struct cgroup_prop_def *p, const char *controllers);
 
-/* Whether a saved value is one cryo writes back: short, of [A-Za-z0-9 ,.:_+-]. */
+/* Whether a saved value is one cryo writes back: short, of [A-Za-z0-9 ,.:_+-*]. */
 bool cgroup_value_plain(const char *v);
 
 /* Whether a path is absolute and plain: no "//", ".", "..", trailing slash or newline. */

@@ -18,6 +18,7 @@
 #include "cgroup-image.h"
 #include "cgroup.h"
 #include "image/image.h"
+#include "ns/mountinfo.h"
 
 #define LOG_PREFIX "cgroup: "
 
@@ -28,46 +29,27 @@ static const char *hier_name(const char *controllers)
 
 /*
  * Where the hierarchy with these controllers ("" for v2) is mounted whole (its root at the
- * mount's root) in our mount namespace: a v1 mount whose super options hold every one of
+ * mount's root) in a mountinfo of ours: a v1 mount whose super options hold every one of
  * them, or the cgroup2 mount. 0 and *ret_point (caller frees), or -ENOENT.
  */
-static int find_mount_in(const char *mountinfo, const char *controllers, char **ret_point)
+static int find_mount_in(const struct minfo *mi, const char *controllers, char **ret_point)
 {
-	_cleanup_free_ char *buf = strdup(mountinfo);
-	char *line, *save = NULL;
-
-	if (!buf)
-		return -ENOMEM;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[6], *p = line, *sep = strstr(line, " - "), *fstype, *opts;
+	for (size_t i = 0; i < mi->n; i++) {
+		const struct mline *m = &mi->v[i];
 		bool match = true;
-		int k;
 
-		for (k = 0; k < 6 && p; k++) {
-			f[k] = p;
-			p = strchr(p, ' ');
-			if (p)
-				*p++ = '\0';
-		}
-		if (k < 6 || !sep || strcmp(f[3], "/"))
+		if (strcmp(m->root, "/"))
 			continue;
-		fstype = sep + 3;
-		opts = strchr(fstype, ' ');
-		opts = opts ? strchr(opts + 1, ' ') : NULL;
-		if (!opts)
-			continue;
-		*strchr(fstype, ' ') = '\0';
-		opts++;
 		if (!controllers[0]) {
-			match = !strcmp(fstype, "cgroup2");
-		} else if (strcmp(fstype, "cgroup")) {
+			match = !strcmp(m->fstype, "cgroup2");
+		} else if (strcmp(m->fstype, "cgroup")) {
 			match = false;
 		} else {
 			/* ",opts," holds ",c," for each controller c */
 			_cleanup_free_ char *wrapped = NULL, *list = strdup(controllers);
 			char *c, *csave = NULL;
 
-			if (!list || asprintf(&wrapped, ",%s,", opts) < 0)
+			if (!list || asprintf(&wrapped, ",%s,", m->superopts) < 0)
 				return -ENOMEM;
 			for (c = strtok_r(list, ",", &csave); c && match;
 			     c = strtok_r(NULL, ",", &csave)) {
@@ -77,22 +59,23 @@ static int find_mount_in(const char *mountinfo, const char *controllers, char **
 				match = strstr(wrapped, item) != NULL;
 			}
 		}
-		if (!match)
-			continue;
-		proc_unescape(f[4]);
-		*ret_point = strdup(f[4]);
-		return *ret_point ? 0 : -ENOMEM;
+		if (match) {
+			*ret_point = strdup(m->point);
+			return *ret_point ? 0 : -ENOMEM;
+		}
 	}
 	return -ENOENT;
 }
 
 static int find_mount(const char *controllers, char **ret_point)
 {
-	_cleanup_free_ char *buf = NULL;
+	struct minfo mi = {0};
+	int r = minfo_read("/proc/self/mountinfo", &mi);
 
-	if (read_file_fmt(&buf, "/proc/self/mountinfo") < 0)
-		return -errno;
-	return find_mount_in(buf, controllers, ret_point);
+	if (r == 0)
+		r = find_mount_in(&mi, controllers, ret_point);
+	minfo_free(&mi);
+	return r;
 }
 
 /* ---- dump ---- */
@@ -246,13 +229,22 @@ static int dump_thread(struct cryo_ctx *ctx, struct img_cgroups *cg, pid_t pid, 
 	return 0;
 }
 
-/* A property's saved form: memory.oom_control's oom_kill_disable value; the rest as read. */
+/* A property's saved form: memory.oom_control's oom_kill_disable value; devices.list's lines
+ * joined by commas; the rest as read. */
 static void prop_value(const char *name, char *buf)
 {
 	char *p;
 
 	if (!strcmp(name, "memory.oom_control") && (p = strstr(buf, "oom_kill_disable ")))
 		memmove(buf, p + 17, strlen(p + 17) + 1);
+	if (!strcmp(name, "devices.list")) {
+		size_t n = strlen(buf);
+
+		while (n && buf[n - 1] == '\n')
+			buf[--n] = '\0';
+		for (p = buf; (p = strchr(p, '\n'));)
+			*p = ',';
+	}
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
@@ -472,6 +464,39 @@ static int parent_fd(const struct cgroup_restore *cr, uint32_t i)
 	return cr->root_fds[dir->hier];
 }
 
+/* Writes s into the file name of the directory at dirfd in one write(2); -1 and errno. */
+static int write_str_at(int dirfd, const char *name, const char *s)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t)strlen(s);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, s, len) != len)
+		return errno ? -1 : (errno = EIO, -1);
+	return 0;
+}
+
+/* A v1 devices cgroup's allow list made again: everything denied, then each line allowed
+ * ("a *:* rwm", all of it, is what a new cgroup has under a parent that allows all). */
+static int set_devices(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t i,
+		       const char *list)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	char *line, *save = NULL;
+
+	if (!copy)
+		return -ENOMEM;
+	if (write_str_at(cr->dir_fds[i], "devices.deny", "a") < 0)
+		return cryo_err(ctx, -errno, "cgroup %s:%s: deny every device", dir_name(cr->cg, i),
+				cr->cg->dirs[i].path);
+	for (line = strtok_r(copy, ",", &save); line; line = strtok_r(NULL, ",", &save))
+		if (write_str_at(cr->dir_fds[i], "devices.allow", line) < 0)
+			return cryo_err(ctx, -errno, "cgroup %s:%s: allow devices \"%s\"",
+					dir_name(cr->cg, i), cr->cg->dirs[i].path, line);
+	return 0;
+}
+
 /* Writes one saved property of a cgroup this restore made, unless it holds that already. */
 static int set_prop(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t i,
 		    const struct img_cgroup_prop *p)
@@ -487,6 +512,8 @@ static int set_prop(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
 		if (!strcmp(now, p->value))
 			return 0;
 	}
+	if (!strcmp(p->name, "devices.list"))
+		return set_devices(ctx, cr, i, p->value);
 	/* A cgroup is made a domain; "threaded" is the one type that can be asked for. */
 	if (!strcmp(p->name, "cgroup.type") && strcmp(p->value, "threaded"))
 		return 0;
@@ -568,7 +595,7 @@ static int open_dir(struct cryo_ctx *ctx, struct cgroup_restore *cr, uint32_t i,
 int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, int base_fd,
 			   struct cgroup_restore **ret)
 {
-	_cleanup_free_ char *mountinfo = NULL;
+	struct minfo mountinfo = {0};
 	struct cgroup_restore *cr;
 	int r = 0;
 
@@ -595,13 +622,13 @@ int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, i
 		cr->dir_fds[i] = -1;
 	cr->have_cgns = stat("/proc/self/ns/cgroup", &cr->cgns) == 0;
 	/* Read once for every hierarchy (a dozen on cgroup v1), on the path to a warm start. */
-	if (read_file_fmt(&mountinfo, "/proc/self/mountinfo") < 0)
-		mountinfo = NULL; /* as if none were mounted, as each failed read did */
+	if (minfo_read("/proc/self/mountinfo", &mountinfo) < 0)
+		minfo_free(&mountinfo); /* as if none were mounted, as each failed read did */
 	for (uint32_t h = 0; r >= 0 && h < cg->nhiers; h++) {
 		_cleanup_free_ char *point = NULL;
 
 		/* Not mounted: a hierarchy whose cgroups are all its root is left as it is. */
-		if (!mountinfo || find_mount_in(mountinfo, cg->hiers[h], &point) < 0) {
+		if (find_mount_in(&mountinfo, cg->hiers[h], &point) < 0) {
 			log_info(ctx, "hierarchy %s is not mounted here", hier_name(cg->hiers[h]));
 			continue;
 		}
@@ -610,6 +637,7 @@ int cgroup_restore_prepare(struct cryo_ctx *ctx, const struct img_cgroups *cg, i
 			r = cryo_err(ctx, -errno, "open cgroup hierarchy %s at %s",
 				     hier_name(cg->hiers[h]), point);
 	}
+	minfo_free(&mountinfo);
 	for (uint32_t i = 0; r >= 0 && i < cg->ndirs; i++)
 		r = open_dir(ctx, cr, i, base_fd);
 	if (r < 0) {
@@ -706,13 +734,15 @@ static int write_id(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
  * in cgroups that at dump time held fewer tasks than that (a parent's, the leader's). The v2
  * hierarchy, which may hold pids.max too, is entered at birth: there memory is charged to the
  * cgroup a task was in when it touched the memory, and stays charged there after a move.
+ * A v1 devices hierarchy too: its allow list is checked at open, and the restore opens the
+ * device files the tree holds, which it may have opened before the list was narrowed.
  */
 static bool enters_late(const struct cgroup_restore *cr, uint32_t h)
 {
 	char wrapped[160];
 
 	snprintf(wrapped, sizeof(wrapped), ",%s,", cr->cg->hiers[h]);
-	return strstr(wrapped, ",pids,") != NULL;
+	return strstr(wrapped, ",pids,") || strstr(wrapped, ",devices,");
 }
 
 int cgroup_task_enter(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint32_t set,

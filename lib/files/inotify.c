@@ -29,6 +29,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "files.h"
+#include "ns/mntns.h"
 #include "restore/restore.h"
 
 static bool inotify_claim(const struct fd_dump *d)
@@ -153,6 +154,10 @@ static int inotify_dump(const struct fd_dump *d, struct img_file *f)
 			return -ENOMEM;
 		f->watch_paths[f->nitems] = NULL;
 		r = file_handle_path(d->ctx, d->pid, sdev, hex, type, &f->watch_paths[f->nitems]);
+		/* On a mount of a nested mount namespace of the tree's only (lib/ns/mntns.h). */
+		if (r < 0 && d->img->ntasks)
+			r = mntns_watch_path(d->ctx, d->img->tasks[0].pid, d->pid, d->fd, sdev, hex,
+					     type, &f->watch_paths[f->nitems]);
 		if (r < 0)
 			return r;
 		/* A removed file's inode, for inotify_dump_done() to find its memory object. */

@@ -15,6 +15,7 @@
 #include "base/ctx.h"
 #include "dump/dump.h"
 #include "files.h"
+#include "ns/mntns.h"
 #include "restore/restore.h"
 
 #define LOG_PREFIX "memfd: "
@@ -90,7 +91,15 @@ static int memfd_open(struct file_restore *fr, const struct img_file *f)
 	 * (execveat() fails with ETXTBSY while a writable description of it is open), as the
 	 * original was. Its mappings share it too, which its flags and offset do not touch.
 	 */
-	if ((f->flags & O_ACCMODE) == O_RDWR && !taken[idx]) {
+	/* Opened in another mount namespace than the object was made in (a removed file held
+	 * through mounts of two): on its own mount there (lib/ns/mntns.h). */
+	if (!mntns_same(&img->ns, f->id, f->shmem_id)) {
+		fd = mntns_reopen(fr->ctx, fr->sh->shmem_fds[idx], f->path,
+				  (f->flags | O_CLOEXEC) &
+				      ~(O_CREAT | O_TRUNC | O_EXCL | O_NOFOLLOW | O_TMPFILE));
+		if (fd < 0)
+			return fd;
+	} else if ((f->flags & O_ACCMODE) == O_RDWR && !taken[idx]) {
 		fd = fcntl(fr->sh->shmem_fds[idx], F_DUPFD_CLOEXEC, 0);
 		if (fd < 0)
 			return cryo_err(fr->ctx, -errno, "take memory object %u", f->shmem_id);

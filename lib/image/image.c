@@ -25,6 +25,7 @@
 #include "json-codec.h"
 #include "cgroup/cgroup-image.h"
 #include "ns/ns-image.h"
+#include "ns/mntns.h"
 #include "ns/nested.h"
 #include "stream.h"
 
@@ -516,6 +517,7 @@ int img_encode(struct cryo_ctx *ctx, const struct img *img, char **ret_json)
 	r |= set(root, "shmems", a);
 	r |= ns_image_encode(&img->ns, root);
 	r |= nested_image_encode(img, root);
+	r |= mntns_image_encode(img, root);
 	r |= cgroup_image_encode(&img->cgroups, root);
 	if (r)
 		return cryo_err(ctx, -ENOMEM, "encode image metadata");
@@ -1488,6 +1490,7 @@ static int decode_root(struct dec *d, json_t *root, struct img *img)
 								t->threads[l].tid);
 	}
 	TRY(nested_image_decode(d, root, img));
+	TRY(mntns_image_decode(d, root, img));
 	return cgroup_image_check_tasks(d, img);
 }
 

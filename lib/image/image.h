@@ -512,6 +512,8 @@ enum img_mount_kind {
 	MNT_SYSFS,
 	MNT_DEVPTS,
 	MNT_MQUEUE,
+	MNT_TREE,         /* in a nested namespace: a bind of a part (`source`) of the tree's mount `of` */
+	MNT_BINFMT,       /* made again: binfmt_misc (its registrations are the user namespace's) */
 	MNT_NKINDS,
 };
 
@@ -588,6 +590,26 @@ struct img_ns {
 	/* Namespaces of tasks of the tree other than the root's (lib/ns/nested.c). */
 	struct img_nested_ns *nested;
 	uint32_t nnested;
+	/* Mount namespaces of tasks other than the root's, where the root's is carried whole
+	 * (lib/ns/mntns.h). In one of them (not in cryo.json): its index + 1, in its archives'
+	 * names, and how many mounts of the tree's a MNT_TREE mount may name. */
+	struct img_mntns *mntns;
+	uint32_t nmntns;
+	uint32_t mntns_tag, tree_mounts;
+};
+
+/* A mount namespace some tasks of the tree are in, not the root's (lib/ns/mntns.h): its mounts
+ * (mnts.mounts, mnts.file_mounts, mnts.proc as the root's are), its tasks, and the files
+ * opened in it (reopened in it at restore). */
+struct img_mntns {
+	uint64_t ino; /* its inode at dump, naming it in messages */
+	struct img_ns mnts;
+	int32_t *pids;
+	uint32_t npids;
+	uint32_t *files; /* ids of the image's files */
+	uint32_t nfiles;
+	uint32_t *shmems; /* ids of the image's memory objects of removed files opened in it */
+	uint32_t nshmems;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
@@ -13,7 +14,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +30,7 @@
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
+#include "mntns.h"
 #include "mountinfo.h"
 #include "tmpfs-tar.h"
 
@@ -41,6 +45,10 @@ struct dumper {
 	size_t *order; /* tree lines in the order a restore makes them */
 	int rootfd;    /* the tree's root, /proc/PID/root */
 	int dirfd;
+	/* A nested namespace's (mntns.h): the tree's, whose mounts its own may be binds of;
+	 * NULL for the tree's. */
+	const struct dumper *up;
+	struct stat nsst; /* the namespace, /proc/PID/ns/mnt */
 };
 
 /* The tree's mount, reached through its root (for its contents and to check a host path
@@ -176,7 +184,8 @@ static uint32_t made_kind(const char *fstype)
 		    {"proc", MNT_PROC},
 		    {"sysfs", MNT_SYSFS},
 		    {"devpts", MNT_DEVPTS},
-		    {"mqueue", MNT_MQUEUE}};
+		    {"mqueue", MNT_MQUEUE},
+		    {"binfmt_misc", MNT_BINFMT}};
 
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
 		if (!strcmp(fstype, made[i].name))
@@ -394,7 +403,10 @@ static int save_tmpfs(struct dumper *d, pid_t pid, const struct mline *l, struct
 	char file[32];
 	int r;
 
-	snprintf(file, sizeof(file), "mnt-%u.tar", index + 1);
+	if (d->ns->mntns_tag)
+		snprintf(file, sizeof(file), "mnt-%u-%u.tar", d->ns->mntns_tag, index + 1);
+	else
+		snprintf(file, sizeof(file), "mnt-%u.tar", index + 1);
 	out = image_file_create(d->dirfd, file, O_WRONLY);
 	if (out < 0)
 		return cryo_err(d->ctx, out, "create %s", file);
@@ -422,6 +434,26 @@ static int note_deleted(struct dumper *d, const struct mline *l, struct img_moun
 				"removed since, a file with contents cryo does not save",
 				l->point, l->root);
 	m->deleted = st.st_mode & (S_IFMT | 07777);
+	return 0;
+}
+
+/* Nested (d->up): l as a bind of a part of one of the tree's mounts, the first that holds its
+ * root: 1, or 0 if none does. */
+static int tree_bind(struct dumper *d, const struct mline *l, struct img_mount *m)
+{
+	const struct dumper *up = d->up;
+	const char *rest;
+
+	for (uint32_t k = 0; k < up->ns->nmounts; k++) {
+		const struct mline *ul = &up->tree.v[up->order[k]];
+
+		if (ul->dev != l->dev || !(rest = mnt_path_below(ul->root, l->root)))
+			continue;
+		m->kind = MNT_TREE;
+		m->of = k + 1;
+		m->source = strdup(rest);
+		return m->source ? 1 : -ENOMEM;
+	}
 	return 0;
 }
 
@@ -467,7 +499,7 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 		const struct mline *el = &d->tree.v[d->order[k]];
 
 		if (el->dev != l->dev || e->kind == MNT_EXTERNAL || e->kind == MNT_BIND ||
-		    !(rest = mnt_path_below(el->root, l->root)))
+		    e->kind == MNT_TREE || !(rest = mnt_path_below(el->root, l->root)))
 			continue;
 		m->kind = MNT_BIND;
 		m->of = k + 1;
@@ -476,8 +508,17 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 			return -ENOMEM;
 		return l->deleted ? note_deleted(d, l, m) : 0;
 	}
+	/* In a nested namespace, a filesystem the tree's namespace shows too: a bind of the
+	 * tree's mount, cloned from it at restore (the same superblock, so both see one
+	 * tmpfs). */
+	if (d->up) {
+		int r = tree_bind(d, l, m);
+
+		if (r != 0)
+			return r < 0 ? r : (l->deleted ? note_deleted(d, l, m) : 0);
+	}
 	/* A filesystem we have too (the host's disk, a tmpfs of ours). */
-	m->source = host_path(d, l);
+	m->source = d->up ? NULL : host_path(d, l);
 	if (m->source) {
 		m->kind = MNT_EXTERNAL;
 		m->key = external_key(l->point);
@@ -487,6 +528,13 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 			 m->source, l->fstype);
 		return l->deleted ? note_deleted(d, l, m) : 0;
 	}
+	for (uint32_t k = 0; d->up && k < d->ours.n; k++)
+		if (d->ours.v[k].dev == l->dev)
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"pid %d: its mount namespace has a %s mount at %s, a bind "
+					"of %s of ours that the tree's namespace does not show: "
+					"cryo cannot restore it in a nested mount namespace yet",
+					pid, l->fstype, l->point, l->root);
 	for (uint32_t k = 0; k < d->ours.n; k++)
 		if (d->ours.v[k].dev == l->dev)
 			return cryo_err(d->ctx, -EOPNOTSUPP,
@@ -512,6 +560,19 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 	return made == MNT_TMPFS ? save_tmpfs(d, pid, l, m, i) : 0;
 }
 
+/* A mount of the tree's in peer group g, of li's filesystem, whose root holds li's. */
+static bool tree_holds(const struct dumper *up, uint32_t g, const struct mline *li)
+{
+	for (uint32_t k = 0; k < up->ns->nmounts; k++) {
+		const struct mline *lk = &up->tree.v[up->order[k]];
+
+		if (up->ns->mounts[k].shared == g && lk->dev == li->dev &&
+		    mnt_path_below(lk->root, li->root))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Peer groups are made again with MOVE_MOUNT_SET_GROUP (move_mount(2)), which takes the group
  * from a mount of the same filesystem whose root holds the other's: one member of each group
@@ -527,6 +588,10 @@ static int check_groups(struct dumper *d)
 		bool wide = true, in_tree = false;
 
 		if (!g)
+			continue;
+		/* Nested: a group the tree's namespace has a member of that holds this one's
+		 * root is joined from there. */
+		if (d->up && tree_holds(d->up, g, li))
 			continue;
 		for (uint32_t k = 0; k < ns->nmounts; k++) {
 			const struct mline *lk = &d->tree.v[d->order[k]];
@@ -585,6 +650,16 @@ static int check_groups(struct dumper *d)
  * overmount_file: a restore opens them beneath that mount). Regular files and FIFOs, which
  * are reopened by path.
  */
+/* Mount id is one of a nested namespace's. */
+static bool in_nested(const struct img *img, int id)
+{
+	for (uint32_t n = 0; n < img->ns.nmntns; n++)
+		for (uint32_t k = 0; k < img->ns.mntns[n].mnts.nmounts; k++)
+			if (img->ns.mntns[n].mnts.mounts[k].id == (uint32_t)id)
+				return true;
+	return false;
+}
+
 static int note_file_mounts(struct dumper *d, const struct img *img)
 {
 	struct img_ns *ns = d->ns;
@@ -622,6 +697,9 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 			    !(p = strstr(info, "mnt_id:")))
 				continue;
 			id = atoi(p + 7);
+			/* Opened in a nested namespace: its own (mntns_note_files()). */
+			if (in_nested(img, id))
+				continue;
 			for (uint32_t k = 0; k < ns->nmounts; k++)
 				if (ns->mounts[k].id == (uint32_t)id)
 					mnt = k + 1;
@@ -673,6 +751,35 @@ static uint64_t mount_of(const char *path)
 	return stx.stx_mnt_id;
 }
 
+/* Task pid is in d's namespace (a task that is in another is that one's). */
+static bool task_here(const struct dumper *d, pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	return stat(path, &st) < 0 || (st.st_ino == d->nsst.st_ino && st.st_dev == d->nsst.st_dev);
+}
+
+/*
+ * The file at link (a magic link of proc), on mount id, is reached by path in d's namespace: on
+ * one of its mounts, or, in a nested namespace, on one of the tree's (a program mapped before
+ * the task unshared its mounts) where the path leads there to the same file.
+ */
+static bool reached(const struct dumper *d, uint64_t id, const char *link, const char *path)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat a, b;
+
+	if (tree_mount(d, id))
+		return true;
+	if (!d->up || !tree_mount(d->up, id) || !path || path[0] != '/')
+		return false;
+	fd = tmpfs_openat2(d->rootfd, path, O_PATH, RESOLVE_TREE);
+	return fd >= 0 && fstat(fd, &a) == 0 && stat(link, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 /*
  * What a restore reopens by path in the tree's root must be on one of its mounts: a file
  * mapped from ours (a program that pivoted without exec'ing one of its own root) or a cwd
@@ -686,10 +793,10 @@ static int check_paths(struct dumper *d, const struct img *img)
 	for (uint32_t t = 0; t < img->ntasks; t++) {
 		const struct img_task *task = &img->tasks[t];
 
-		if (task->zombie)
+		if (task->zombie || !task_here(d, task->pid))
 			continue;
 		snprintf(link, sizeof(link), "/proc/%d/cwd", task->pid);
-		if ((id = mount_of(link)) && !tree_mount(d, id))
+		if ((id = mount_of(link)) && !reached(d, id, link, task->cwd))
 			return cryo_err(
 			    d->ctx, -EOPNOTSUPP,
 			    "pid %d: its working directory %s is "
@@ -703,7 +810,7 @@ static int check_paths(struct dumper *d, const struct img *img)
 				continue;
 			snprintf(link, sizeof(link), "/proc/%d/map_files/%llx-%llx", task->pid,
 				 (unsigned long long)vma->start, (unsigned long long)vma->end);
-			if ((id = mount_of(link)) && !tree_mount(d, id))
+			if ((id = mount_of(link)) && !reached(d, id, link, vma->path))
 				return cryo_err(
 				    d->ctx, -EOPNOTSUPP,
 				    "pid %d maps %s from a mount "
@@ -712,6 +819,260 @@ static int check_paths(struct dumper *d, const struct img *img)
 				    "root cannot map it",
 				    task->pid, vma->path);
 		}
+	}
+	return 0;
+}
+
+/*
+ * Nested (mntns.h): the files opened in this namespace (their mount one of its), listed to be
+ * reopened in it at restore. Each must be reached by its path from the namespace's root (one
+ * hidden under another mount there is not carried yet).
+ */
+static int note_nested_files(struct dumper *d, const struct img *img, struct img_mntns *mn)
+{
+	for (uint32_t f = 0; f < img->nfiles; f++) {
+		const struct img_file *file = &img->files[f];
+		bool here = false, seen = false;
+		const struct img_task *task = NULL;
+		const struct img_fd *fd = NULL;
+		_cleanup_free_ char *info = NULL;
+		_cleanup_close_ int there = -1;
+		const char *rest, *p;
+		uint64_t at = 0;
+		int id = -1;
+
+		/* Its first holder's fdinfo says which mount it is on. */
+		for (uint32_t t = 0; t < img->ntasks && !fd; t++)
+			for (uint32_t j = 0; !img->tasks[t].zombie && j < img->tasks[t].nfds; j++)
+				if (img->tasks[t].fds[j].file_id == file->id) {
+					task = &img->tasks[t];
+					fd = &task->fds[j];
+					break;
+				}
+		/* An inotify descriptor whose watches are on this namespace's mounts (found
+		 * there, mntns_watch_path()): made again there, all of them. */
+		if (fd && file->type == FILE_INOTIFY) {
+			uint64_t ns = 0;
+			uint32_t found = mntns_watch_ns(task->pid, fd->fd, &ns);
+
+			if (!found || ns != d->nsst.st_ino)
+				continue;
+			if (found != file->nitems)
+				return cryo_err(d->ctx, -EOPNOTSUPP,
+						"fd %d of pid %d, an inotify descriptor, watches "
+						"inodes of two mount namespaces: cryo restores its "
+						"watches in one",
+						fd->fd, task->pid);
+			goto add;
+		}
+		if (!fd || read_file_fmt(&info, "/proc/%d/fdinfo/%d", task->pid, fd->fd) < 0 ||
+		    !(p = strstr(info, "mnt_id:")))
+			continue;
+		id = atoi(p + 7);
+		for (size_t k = 0; k < d->tree.n; k++)
+			here |= d->tree.v[k].id == id;
+		if (!here)
+			continue;
+		for (uint32_t k = 0; k < mn->nfiles; k++)
+			seen |= mn->files[k] == file->id;
+		if (seen)
+			continue;
+		/* A removed file with its contents: the object is made again in its directory
+		 * in the namespace of its first description; a description in another one is
+		 * reopened on its own mount there (lib/files/memfd.c). */
+		if (file->type == FILE_SHMEM) {
+			const struct img_shmem *sm = img_find_shmem(img, file->shmem_id);
+			const struct img_file *first = file;
+
+			if (!sm || sm->kind != SHM_DELETED)
+				return cryo_err(d->ctx, -EOPNOTSUPP,
+						"fd %d of pid %d is a memory object opened in a "
+						"nested mount namespace that is no removed file",
+						fd->fd, task->pid);
+			for (uint32_t k = 0; k < img->nfiles && first == file; k++)
+				if (img->files[k].type == FILE_SHMEM &&
+				    img->files[k].shmem_id == file->shmem_id)
+					first = &img->files[k];
+			uint32_t *v = realloc(mn->shmems, (mn->nshmems + 1) * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			mn->shmems = v;
+			if (first == file)
+				mn->shmems[mn->nshmems++] = file->shmem_id;
+			goto add;
+		}
+		/* A proc file of a task, a socket, a terminal: those kinds find theirs in the
+		 * tree's namespace. */
+		if ((file->type != FILE_REG && file->type != FILE_FIFO) || !file->path ||
+		    file->path[0] != '/' || file_proc_pid(img, file->path, &rest))
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"fd %d of pid %d (%s) was opened in a nested mount "
+					"namespace and is no file reopened by path: cryo does not "
+					"carry it there yet",
+					fd->fd, task->pid, file->path ? file->path : "?");
+		/* A removed one (a ghost, lib/files/reg.c) is made again there by its path. */
+		if (!file->params[GHOST_P_IS])
+			there = tmpfs_openat2(d->rootfd, file->path, O_PATH | O_NOFOLLOW,
+					      RESOLVE_TREE);
+		if (!file->params[GHOST_P_IS] &&
+		    (there < 0 || mnt_id_of(there, &at) < 0 || at != (uint64_t)id))
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"fd %d of pid %d (%s) is on a mount of a nested mount "
+					"namespace that its path there does not reach (hidden "
+					"under another mount): cryo does not carry it yet",
+					fd->fd, task->pid, file->path);
+add:;
+		uint32_t *v = realloc(mn->files, (mn->nfiles + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		mn->files = v;
+		mn->files[mn->nfiles++] = file->id;
+	}
+	return 0;
+}
+
+/* A unix socket address that is a path (not unnamed, not abstract). */
+static bool unix_path(const uint8_t *addr, uint32_t len)
+{
+	const struct sockaddr_un *un = (const void *)addr;
+
+	return addr && len > offsetof(struct sockaddr_un, sun_path) && un->sun_family == AF_UNIX &&
+	       un->sun_path[0];
+}
+
+/* What a task in a nested namespace holds that a restore would find through the tree's
+ * namespace (inotify and fanotify marks and unix socket names are looked up by path from
+ * the tree's root): refused, naming it. */
+static int check_nested_task(struct cryo_ctx *ctx, const struct img *img,
+			     const struct img_task *task)
+{
+	for (uint32_t j = 0; j < task->nfds; j++) {
+		const struct img_file *f = img_find_file(img, task->fds[j].file_id);
+		const char *what = NULL;
+
+		if (!f)
+			continue;
+		if (f->type == FILE_INOTIFY && f->nitems)
+			what = "an inotify watch";
+		else if (f->type == FILE_FANOTIFY && f->nitems)
+			what = "a fanotify mark";
+		else if (f->type == FILE_SOCKET &&
+			 (unix_path(f->addr, f->addr_len) || unix_path(f->peer, f->peer_len)))
+			what = "a unix socket named by a path";
+		if (what)
+			return cryo_err(ctx, -EOPNOTSUPP,
+					"pid %d is in a nested mount namespace and fd %d is %s, "
+					"which cryo resolves in the tree's mount namespace only: "
+					"not carried yet",
+					task->pid, task->fds[j].fd, what);
+	}
+	return 0;
+}
+
+/* The nested namespace of task pid (inode st): its mounts into mn->mnts, as the tree's. */
+static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, struct img *img,
+			   struct img_mntns *mn)
+{
+	struct dumper d = {.ctx = up->ctx, .ns = &mn->mnts, .rootfd = -1, .dirfd = up->dirfd,
+			   .up = up, .nsst = *st};
+	const struct mline *theirs;
+	char file[64];
+	int r;
+
+	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
+	r = minfo_read(file, &d.tree);
+	if (r >= 0)
+		r = minfo_read("/proc/self/mountinfo", &d.ours);
+	if (r < 0) {
+		r = cryo_err(d.ctx, r, "read the mounts of pid %d", pid);
+		goto out;
+	}
+	theirs = minfo_root(&d.tree);
+	snprintf(file, sizeof(file), "/proc/%d/root", pid);
+	d.rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!theirs || d.rootfd < 0 || d.tree.n > MNT_MAX) {
+		r = cryo_err(d.ctx, d.rootfd < 0 ? -errno : -EOPNOTSUPP,
+			     "pid %d: its mount namespace (no root mount, more than %d mounts, or "
+			     "its root cannot be opened)", pid, MNT_MAX);
+		goto out;
+	}
+	r = make_order(&d, theirs);
+	if (r >= 0 && !(d.ns->mounts = calloc(d.tree.n + 1, sizeof(*d.ns->mounts))))
+		r = -ENOMEM;
+	for (uint32_t i = 0; r >= 0 && i < d.tree.n; i++) {
+		d.ns->nmounts = i + 1;
+		r = classify(&d, pid, i);
+	}
+	if (r >= 0 && d.ns->mounts[0].kind != MNT_TREE && d.ns->mounts[0].kind != MNT_TMPFS)
+		r = cryo_err(d.ctx, -EOPNOTSUPP,
+			     "pid %d: the root of its mount namespace is a %s mount, neither one "
+			     "of the tree's nor a tmpfs", pid, d.ns->mounts[0].fstype);
+	if (r >= 0)
+		r = check_groups(&d);
+	if (r >= 0)
+		r = check_paths(&d, img);
+	if (r >= 0)
+		r = note_nested_files(&d, img, mn);
+	if (r >= 0)
+		log_info(d.ctx, "pid %d is in a mount namespace of its own (inode %llu): %u mounts",
+			 pid, (unsigned long long)st->st_ino, d.ns->nmounts);
+out:
+	if (d.rootfd >= 0)
+		close(d.rootfd);
+	free(d.order);
+	minfo_free(&d.tree);
+	minfo_free(&d.ours);
+	return r;
+}
+
+/* Each mount namespace a live task is in other than the root's (mntns.h). */
+static int dump_nested(struct dumper *up, struct img *img)
+{
+	struct img_ns *ns = up->ns;
+
+	for (uint32_t t = 1; t < img->ntasks; t++) {
+		const struct img_task *task = &img->tasks[t];
+		struct img_mntns *mn = NULL, *v;
+		char path[64];
+		struct stat st;
+		int r;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", task->pid);
+		if (task->zombie || stat(path, &st) < 0 ||
+		    (st.st_ino == up->nsst.st_ino && st.st_dev == up->nsst.st_dev))
+			continue;
+		for (uint32_t k = 0; k < ns->nmntns; k++)
+			if (ns->mntns[k].ino == st.st_ino)
+				mn = &ns->mntns[k];
+		if (!mn) {
+			if (ns->nmntns >= MNTNS_MAX)
+				return cryo_err(up->ctx, -EOPNOTSUPP,
+						"the tree's tasks are in more than %d mount "
+						"namespaces", MNTNS_MAX + 1);
+			v = realloc(ns->mntns, (ns->nmntns + 1) * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			ns->mntns = v;
+			mn = &v[ns->nmntns++];
+			*mn = (struct img_mntns){.ino = st.st_ino};
+			mn->mnts.own = CLONE_NEWNS;
+			mn->mnts.mntns_tag = ns->nmntns;
+			mn->mnts.tree_mounts = ns->nmounts;
+			r = dump_nested_one(up, task->pid, &st, img, mn);
+			if (r < 0)
+				return r;
+		}
+		r = check_nested_task(up->ctx, img, task);
+		if (r < 0)
+			return r;
+		int32_t *p = realloc(mn->pids, (mn->npids + 1) * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		mn->pids = p;
+		mn->pids[mn->npids++] = task->pid;
 	}
 	return 0;
 }
@@ -761,7 +1122,8 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 	}
 	snprintf(file, sizeof(file), "/proc/%d/root", pid);
 	d.rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (d.rootfd < 0) {
+	snprintf(file, sizeof(file), "/proc/%d/ns/mnt", pid);
+	if (d.rootfd < 0 || stat(file, &d.nsst) < 0) {
 		r = cryo_err(ctx, -errno, "open the root of pid %d", pid);
 		goto out;
 	}
@@ -781,6 +1143,9 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 		r = check_groups(&d);
 	if (r >= 0)
 		r = check_externals(&d);
+	/* Before the tree's files are sorted: those opened in a nested namespace are its. */
+	if (r >= 0)
+		r = dump_nested(&d, img);
 	if (r >= 0)
 		r = check_paths(&d, img);
 	if (r >= 0)

@@ -26,7 +26,7 @@
 static const char *const kind_names[MNT_NKINDS] = {
     [MNT_EXTERNAL] = "external", [MNT_BIND] = "bind",	[MNT_TMPFS] = "tmpfs",
     [MNT_PROC] = "proc",	 [MNT_SYSFS] = "sysfs", [MNT_DEVPTS] = "devpts",
-    [MNT_MQUEUE] = "mqueue",
+    [MNT_MQUEUE] = "mqueue",	 [MNT_TREE] = "tree",	[MNT_BINFMT] = "binfmt_misc",
 };
 
 static struct mnt_external externals[EXTERNALS_MAX];
@@ -154,7 +154,7 @@ int mnt_image_encode(const struct img_ns *ns, json_t *o)
 			r |= set(e, "source", json_string(m->source));
 		if (e && m->key)
 			r |= set(e, "key", json_string(m->key));
-		if (e && m->kind == MNT_BIND)
+		if (e && (m->kind == MNT_BIND || m->kind == MNT_TREE))
 			r |= set(e, "of", json_integer(m->of));
 		if (e && m->deleted)
 			r |= set(e, "deleted", json_integer(m->deleted));
@@ -246,13 +246,17 @@ static int decode_one(struct dec *d, json_t *v, struct img_ns *ns, uint32_t i)
 		return bad(d, "parent", "is 0 for another mount than the first, the root");
 	if (i == 0 && strcmp(m->point, "/"))
 		return bad(d, "point", "of the root mount is not /");
-	if (i == 0 && m->kind != MNT_EXTERNAL && m->kind != MNT_TMPFS)
+	if (i == 0 && m->kind != MNT_EXTERNAL && m->kind != MNT_TMPFS &&
+	    !(m->kind == MNT_TREE && ns->tree_mounts))
 		return bad(d, "kind", "of the root mount is neither a bind of ours nor a tmpfs");
+	/* Only a nested namespace's mounts are binds of the tree's (mntns.c). */
+	if (m->kind == MNT_TREE && !ns->tree_mounts)
+		return bad(d, "kind", "is \"tree\" for a mount of the tree's own namespace");
 	if (i > 0 && !under(ns->mounts[parent - 1].point, m->point))
 		return bad(d, "point", "does not lie under its parent's");
 	if (shared && shared == master)
 		return bad(d, "master", "is its own peer group");
-	made = m->kind != MNT_EXTERNAL && m->kind != MNT_BIND;
+	made = m->kind != MNT_EXTERNAL && m->kind != MNT_BIND && m->kind != MNT_TREE;
 	if (made) {
 		TRY(get_str(d, v, "options", OPTIONS_MAX, &m->options));
 		if (!plain_text(m->options, ",=_%.:-"))
@@ -278,6 +282,10 @@ static int decode_one(struct dec *d, json_t *v, struct img_ns *ns, uint32_t i)
 	}
 	if (m->kind == MNT_BIND) {
 		TRY(get_int(d, v, "of", 1, i, &of));
+		m->of = of;
+	}
+	if (m->kind == MNT_TREE) {
+		TRY(get_int(d, v, "of", 1, ns->tree_mounts, &of));
 		m->of = of;
 	}
 	if (json_object_get(v, "deleted")) {

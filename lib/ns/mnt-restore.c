@@ -40,6 +40,7 @@
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
+#include "mntns.h"
 #include "ns.h"
 #include "tmpfs-tar.h"
 
@@ -66,8 +67,11 @@ static int kept_proc = -1;
 int mnt_open(const struct img_ns *ns, const struct img_file *f, int flags)
 {
 	char link[32];
+	int fd;
 
-	(void)ns;
+	/* Opened in a nested mount namespace: reopened there (mntns.h). */
+	if (mntns_open(ns, f, flags, &fd))
+		return fd;
 	for (uint32_t i = 0; i < nkept; i++)
 		if (kept[i].id == f->id && kept[i].fd >= 0 && kept_proc >= 0) {
 			snprintf(link, sizeof(link), "self/fd/%d", kept[i].fd);
@@ -191,6 +195,17 @@ static bool master_in_image(const struct img_ns *ns, uint32_t group)
 		if (ns->mounts[i].shared == group)
 			return true;
 	return false;
+}
+
+/* A nested namespace's restore: the tree's namespace, and its mounts open (tree_fds). */
+struct tree_ref {
+	const struct img_ns *ns;
+	const int *fds;
+};
+
+static bool master_known(const struct img_ns *ns, const struct tree_ref *tree, uint32_t group)
+{
+	return master_in_image(ns, group) || (tree && master_in_image(tree->ns, group));
 }
 
 /* The type of the filesystem our path (open at fd) is on, from our mountinfo: in buf, or "". */
@@ -445,7 +460,8 @@ static int make_new(struct cryo_ctx *ctx, const struct img_ns *ns, const struct 
 						      [MNT_PROC] = "proc",
 						      [MNT_SYSFS] = "sysfs",
 						      [MNT_DEVPTS] = "devpts",
-						      [MNT_MQUEUE] = "mqueue"};
+						      [MNT_MQUEUE] = "mqueue",
+						      [MNT_BINFMT] = "binfmt_misc"};
 	_cleanup_close_ int fs = syscall(SYS_fsopen, types[m->kind], FSOPEN_CLOEXEC);
 	_cleanup_free_ char *opts = strdup(m->options);
 	char *save = NULL;
@@ -498,14 +514,18 @@ static int sb_read_only(struct cryo_ctx *ctx, const struct img_mount *m, int fd)
 	return 0;
 }
 
-static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_mount *m, uint32_t i, int fd,
-		      int dirfd)
+static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m,
+		      uint32_t i, int fd, int dirfd)
 {
 	_cleanup_close_ int in = -1;
 	struct statvfs sv;
 	char file[32];
 
-	snprintf(file, sizeof(file), "mnt-%u.tar", i + 1);
+	/* A nested namespace's are named by its index too (mntns.h). */
+	if (ns->mntns_tag)
+		snprintf(file, sizeof(file), "mnt-%u-%u.tar", ns->mntns_tag, i + 1);
+	else
+		snprintf(file, sizeof(file), "mnt-%u.tar", i + 1);
 	in = image_file_open(dirfd, file);
 	if (in < 0)
 		return image_file_err(ctx, in, file);
@@ -574,13 +594,15 @@ static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, c
 			      m->point, ns->mounts[m->of - 1].point);
 	else if (m->kind == MNT_BIND)
 		fd = make_bind(ctx, m, fds[m->of - 1]);
+	else if (m->kind == MNT_TREE)
+		fd = cryo_err(ctx, -EINVAL, "the mount at %s names the tree's namespace", m->point);
 	else
 		fd = make_new(ctx, ns, m);
 	if (fd < 0)
 		return fd;
 	r = set_flags(ctx, m, fd, m->kind == MNT_TMPFS);
 	if (r >= 0 && m->kind == MNT_TMPFS) {
-		r = fill_tmpfs(ctx, m, i, fd, dirfd);
+		r = fill_tmpfs(ctx, ns, m, i, fd, dirfd);
 		if (r >= 0)
 			r = sb_read_only(ctx, m, fd);
 		if (r >= 0 && (m->flags & MS_RDONLY))
@@ -612,6 +634,11 @@ static int group_rep(const struct img_ns *ns, const int *done, uint32_t upto, ui
 	return -1;
 }
 
+static bool peer_in(const struct img_ns *ns, uint32_t group)
+{
+	return group && master_in_image(ns, group);
+}
+
 static int set_group(int from, int to)
 {
 	return syscall(SYS_move_mount, from, "", to, "",
@@ -620,8 +647,27 @@ static int set_group(int from, int to)
 		   : 0;
 }
 
-/* Step 3 (see the top): propagation, the mounts open at fds. */
-static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const int *fds)
+/* Nested: fd made a member of the tree's peer group `group` (with its master), from the first
+ * of its mounts there MOVE_MOUNT_SET_GROUP takes it from (one whose root holds fd's): 1, 0
+ * where the tree has no such group, or -errno. */
+static int tree_join(const struct tree_ref *tree, uint32_t group, int fd)
+{
+	int r = 0;
+
+	for (uint32_t k = 0; tree && group && k < tree->ns->nmounts; k++) {
+		if (tree->ns->mounts[k].shared != group || tree->fds[k] < 0)
+			continue;
+		r = set_group(tree->fds[k], fd);
+		if (r >= 0)
+			return 1;
+	}
+	return r;
+}
+
+/* Step 3 (see the top): propagation, the mounts open at fds; tree: the tree's mounts, for a
+ * nested namespace's, whose groups may be the tree's (NULL for the tree's own). */
+static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const int *fds,
+			   const struct tree_ref *tree)
 {
 	_cleanup_free_ int *done = calloc(ns->nmounts + 1, sizeof(int));
 	uint32_t left = ns->nmounts;
@@ -635,7 +681,7 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 
 		/* A slave of a group of ours stays the slave its clone is; a proc left to the
 		 * init is not there yet. */
-		if ((m->master && !master_in_image(ns, m->master)) || fds[i] < 0)
+		if ((m->master && !master_known(ns, tree, m->master)) || fds[i] < 0)
 			continue;
 		a.propagation = MS_PRIVATE;
 		if ((r = set_attr(fds[i], &a)) < 0)
@@ -651,6 +697,33 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 			int peer = m->shared ? group_rep(ns, done, ns->nmounts, m->shared, m) : -1;
 			int master =
 			    own_master ? group_rep(ns, done, ns->nmounts, m->master, m) : -1;
+			/* A group of the tree's: joined from its mount there (MOVE_MOUNT_SET_GROUP
+			 * works across namespaces). */
+			int tpeer = 0, tmaster = 0;
+
+			if (!done[i] && fds[i] >= 0 && tree) {
+				tpeer = tree_join(tree, m->shared, fds[i]);
+				if (tpeer == 0 && !peer_in(ns, m->master))
+					tmaster = tree_join(tree, m->master, fds[i]);
+			}
+			if (tpeer < 0 || tmaster < 0 || tpeer || tmaster) {
+				r = tpeer < 0 ? tpeer : tmaster < 0 ? tmaster : 0;
+				a.propagation = MS_SLAVE;
+				if (r >= 0 && tmaster > 0)
+					r = set_attr(fds[i], &a);
+				if (r >= 0 && tmaster > 0 && m->shared) {
+					a.propagation = MS_SHARED;
+					r = set_attr(fds[i], &a);
+				}
+				if (r < 0)
+					return cryo_err(ctx, r,
+							"the mount at %s: join the tree's peer "
+							"group %u (master %u)",
+							m->point, m->shared, m->master);
+				done[i] = 1;
+				left--;
+				continue;
+			}
 
 			if (!done[i] && fds[i] < 0) {
 				done[i] = 2; /* not there: no group's first member */
@@ -743,34 +816,15 @@ static int attach(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, con
 	return 0;
 }
 
-int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
+/* Step 1 for every mount of ns not made yet (our binds, a nested namespace's of the tree's are),
+ * each attached as soon as it is made; img: the tree's files kept on the way (NULL for a
+ * nested namespace). */
+static int build(struct cryo_ctx *ctx, const struct img *img, const struct img_ns *ns, int *fds,
+		 int dirfd)
 {
-	const struct img_ns *ns = &img->ns;
-	_cleanup_free_ int *fds = calloc(ns->nmounts + 1, sizeof(int));
 	uint32_t made = 0;
 	int r = 0;
 
-	kept = calloc(ns->nfile_mounts + 1, sizeof(*kept));
-	if (!fds || !kept)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < ns->nmounts; i++)
-		fds[i] = -1;
-	/* Ours: the tree's may be missing, and we have no pid in its pid namespace. */
-	kept_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (kept_proc < 0 && ns->nfile_mounts)
-		r = cryo_err(ctx, -errno, "open /proc");
-	if (r >= 0)
-		r = keep_files(ctx, img, 0, -1);
-	if (r < 0)
-		goto out;
-	/* Our paths first, while none is hidden by the tree's root on the stage. */
-	for (uint32_t i = 0; i < ns->nmounts; i++) {
-		fds[i] = ns->mounts[i].kind == MNT_EXTERNAL ? make_one(ctx, ns, i, fds, dirfd) : -1;
-		if (fds[i] < 0 && ns->mounts[i].kind == MNT_EXTERNAL) {
-			r = fds[i];
-			goto out;
-		}
-	}
 	for (; made < ns->nmounts; made++) {
 		const struct img_mount *m = &ns->mounts[made];
 		int fd;
@@ -795,7 +849,7 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 		r = made ? attach(ctx, ns, made, fds) : stage(ctx, fd);
 		/* Its files hidden later, while nothing is on it yet. */
 		if (r >= 0)
-			r = keep_files(ctx, img, made + 1, fd);
+			r = img ? keep_files(ctx, img, made + 1, fd) : 0;
 		if (r < 0)
 			break;
 		/* Its binds now, while nothing is mounted on it: their sources are found beneath
@@ -808,12 +862,46 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 		if (r < 0)
 			break;
 	}
+	return r;
+}
+
+int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
+{
+	const struct img_ns *ns = &img->ns;
+	_cleanup_free_ int *fds = calloc(ns->nmounts + 1, sizeof(int));
+	int r = 0;
+
+	kept = calloc(ns->nfile_mounts + 1, sizeof(*kept));
+	if (!fds || !kept)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		fds[i] = -1;
+	/* Ours: the tree's may be missing, and we have no pid in its pid namespace. */
+	kept_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (kept_proc < 0 && ns->nfile_mounts)
+		r = cryo_err(ctx, -errno, "open /proc");
+	if (r >= 0)
+		r = keep_files(ctx, img, 0, -1);
+	if (r < 0)
+		goto out;
+	/* Our paths first, while none is hidden by the tree's root on the stage. */
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		fds[i] = ns->mounts[i].kind == MNT_EXTERNAL ? make_one(ctx, ns, i, fds, dirfd) : -1;
+		if (fds[i] < 0 && ns->mounts[i].kind == MNT_EXTERNAL) {
+			r = fds[i];
+			goto out;
+		}
+	}
+	r = build(ctx, img, ns, fds, dirfd);
 	/* Every bind attached: their removed sources go again (on failure too). */
 	remove_remade();
 	if (r >= 0)
 		r = pivot(ctx, fds[0]);
 	if (r >= 0)
-		r = set_propagation(ctx, ns, fds);
+		r = set_propagation(ctx, ns, fds, NULL);
+	/* The nested mount namespaces, from the tree's now whole (mntns.h). */
+	if (r >= 0 && ns->nmntns)
+		r = mntns_restore(ctx, img, dirfd, fds);
 out:
 	remove_remade();
 	for (uint32_t i = 0; i < ns->nmounts; i++)
@@ -821,5 +909,92 @@ out:
 			close(fds[i]);
 	if (r < 0)
 		mnt_restore_done(ctx);
+	return r;
+}
+
+/* A bind of a part of the tree's mount at src: from a clone of that mount alone first, where
+ * what the tree mounted over the part hides nothing (open_tree(2) clones from a detached
+ * mount the caller made, Linux 6.15 and later), else from the mount itself. */
+static int tree_clone(struct cryo_ctx *ctx, const struct img_mount *m, int src)
+{
+	_cleanup_close_ int alone = -1;
+	int fd;
+
+	if (!strcmp(m->source, "/"))
+		return make_bind(ctx, m, src);
+	alone = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (alone >= 0) {
+		_cleanup_close_ int part = tmpfs_openat2(alone, m->source + 1, O_PATH | O_NOFOLLOW,
+							 RESOLVE_PART);
+
+		fd = part < 0 ? -1
+			      : syscall(SYS_open_tree, part, "",
+					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (fd >= 0 && !m->deleted)
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return make_bind(ctx, m, src);
+}
+
+/*
+ * A nested namespace's mounts (mntns.h), from the tree's namespace, whole and pivoted into:
+ * its mounts that are binds of the tree's are cloned first, there (open_tree(2) clones only a
+ * mount of the caller's namespace), made private (the tree's may be shared: what is mounted
+ * on them must not go back there) and given their flags; then a copy of the tree's namespace,
+ * private, in which the rest is built as the tree's was, pivoted into, the copy of the tree's
+ * mounts detached, and the propagation set, joining the tree's groups where it shares them.
+ * The caller holds the new namespace and goes back to the tree's.
+ */
+int mnt_restore_nested(struct cryo_ctx *ctx, const struct img_ns *tree, const int *tree_fds,
+		       const struct img_ns *sub, int dirfd)
+{
+	_cleanup_free_ int *fds = calloc(sub->nmounts + 1, sizeof(int));
+	struct tree_ref ref = {.ns = tree, .fds = tree_fds};
+	int r = 0;
+
+	if (!fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < sub->nmounts; i++)
+		fds[i] = -1;
+	for (uint32_t i = 0; i < sub->nmounts && r >= 0; i++) {
+		const struct img_mount *m = &sub->mounts[i];
+		struct mount_attr a = {.propagation = MS_PRIVATE};
+
+		if (m->kind != MNT_TREE)
+			continue;
+		if (m->of < 1 || m->of > tree->nmounts || tree_fds[m->of - 1] < 0) {
+			r = cryo_err(ctx, -EINVAL, "the nested mount at %s: no mount %u of the tree's",
+				     m->point, m->of);
+			break;
+		}
+		fds[i] = tree_clone(ctx, m, tree_fds[m->of - 1]);
+		if (fds[i] < 0) {
+			r = fds[i];
+			break;
+		}
+		/* A slave of a group of ours stays the slave its clone is. */
+		if (m->master && !master_known(sub, &ref, m->master))
+			a.propagation = MS_SLAVE;
+		r = set_attr(fds[i], &a);
+		if (r < 0)
+			r = cryo_err(ctx, r, "the nested mount at %s: make it private", m->point);
+		if (r >= 0)
+			r = set_flags(ctx, m, fds[i], false);
+	}
+	if (r >= 0 && (unshare(CLONE_NEWNS) < 0 ||
+		       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0))
+		r = cryo_err(ctx, -errno, "a mount namespace for the nested one");
+	if (r >= 0)
+		r = build(ctx, NULL, sub, fds, dirfd);
+	remove_remade();
+	if (r >= 0)
+		r = pivot(ctx, fds[0]);
+	if (r >= 0)
+		r = set_propagation(ctx, sub, fds, &ref);
+	for (uint32_t i = 0; i < sub->nmounts; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 	return r;
 }

@@ -17,6 +17,7 @@
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "ipc.h"
+#include "mntns.h"
 #include "net/netns.h"
 #include "nested.h"
 #include "ns.h"
@@ -364,6 +365,7 @@ static int kind_index(uint32_t kind)
 
 void nested_restore_close(void)
 {
+	mntns_restore_close();
 	for (uint32_t i = 0; i < nmade; i++)
 		if (made_fds[i] >= 0)
 			close(made_fds[i]);
@@ -468,6 +470,9 @@ int nested_task_enter(const struct img *img, pid_t pid)
 	const struct img_ns *ns = &img->ns;
 	static const uint32_t kinds[] = {CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET};
 
+	/* Its mount namespace, where the tree has nested ones (mntns.h). */
+	if (mntns_task_enter(img, pid) < 0)
+		return -errno;
 	if (!ns->nnested)
 		return 0;
 	for (int k = 0; k < 3; k++) {

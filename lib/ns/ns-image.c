@@ -12,6 +12,7 @@
 #include "ipc.h"
 #include "mnt.h"
 #include "net/netns.h"
+#include "mntns.h"
 #include "nested.h"
 #include "ns.h"
 #include "ns-image.h"
@@ -78,6 +79,7 @@ void ns_image_free(struct img_ns *ns)
 	ipc_image_free(ns->ipc);
 	netns_image_free(ns->net);
 	tmpfs_image_free(ns);
+	mntns_image_free(ns);
 	mnt_image_free(ns);
 	free(ns->uid_map);
 	free(ns->gid_map);

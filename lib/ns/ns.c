@@ -21,6 +21,8 @@
 #include "base/proc.h"
 #include "image/image.h"
 #include "mnt.h"
+#include "mntns.h"
+#include "mountinfo.h"
 #include "net/netns.h"
 #include "nested.h"
 #include "ns.h"
@@ -125,9 +127,11 @@ static int check_shared(struct cryo_ctx *ctx, const struct seized_tree *tree)
 
 		if (tree->tasks[i].state == 'Z')
 			continue;
-		/* Those of NESTED_KINDS are nested_dump()'s, called after ipc_dump(). */
+		/* Those of NESTED_KINDS are nested_dump()'s, called after ipc_dump(); mount
+		 * namespaces mnt_dump()'s (mntns.h). */
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-			if (!(kinds[k] & NESTED_KINDS) && !same_ns(pid, root, ns_name(kinds[k])))
+			if (!(kinds[k] & (NESTED_KINDS | CLONE_NEWNS)) &&
+			    !same_ns(pid, root, ns_name(kinds[k])))
 				return cryo_err(ctx, -EOPNOTSUPP,
 						"pid %d is in another %s namespace than pid %d: "
 						"nested namespaces are not supported yet",
@@ -169,81 +173,6 @@ static int lo_state(struct cryo_ctx *ctx, bool *ret_lo_up)
 	return 0;
 }
 
-struct mnt {
-	char *point, *fstype;
-	bool whole; /* the root of its filesystem, not a bind of a part of it */
-};
-
-static void mounts_free(struct mnt *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(m[i].point);
-		free(m[i].fstype);
-	}
-	free(m);
-}
-
-/* The mount points and types of PID/mountinfo (pid 0: ours) in the proc at procfd. */
-static int mounts_read_at(int procfd, pid_t pid, struct mnt **ret, size_t *ret_n)
-{
-	_cleanup_free_ char *buf = NULL;
-	struct mnt *v = NULL;
-	size_t n = 0;
-	char *line, *save = NULL, path[64];
-	ssize_t len;
-
-	if (pid)
-		snprintf(path, sizeof(path), "%d/mountinfo", pid);
-	else
-		snprintf(path, sizeof(path), "self/mountinfo");
-	len = read_file_at(procfd, path, &buf);
-
-	if (len < 0)
-		return len;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[6], *sep = strstr(line, " - "), *p = line, *fstype;
-		struct mnt *nv;
-		int k;
-
-		for (k = 0; k < 6 && p; k++) {
-			f[k] = p;
-			p = strchr(p, ' ');
-			if (p)
-				*p++ = '\0';
-		}
-		if (k < 6 || !sep)
-			continue;
-		fstype = sep + 3;
-		fstype[strcspn(fstype, " ")] = '\0';
-		proc_unescape(f[4]);
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv) {
-			mounts_free(v, n);
-			return -ENOMEM;
-		}
-		v = nv;
-		v[n].point = strdup(f[4]);
-		v[n].fstype = strdup(fstype);
-		v[n].whole = !strcmp(f[3], "/");
-		if (!v[n++].point || !v[n - 1].fstype) {
-			mounts_free(v, n);
-			return -ENOMEM;
-		}
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
-static int mounts_read(pid_t pid, struct mnt **ret, size_t *ret_n)
-{
-	_cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	if (procfd < 0)
-		return -errno;
-	return mounts_read_at(procfd, pid, ret, ret_n);
-}
-
 /*
  * The tree's proc mounts are recorded (a restore mounts proc again there, for the new pid
  * namespace). Without a runtime to make its mount namespace from a bundle, a restore copies
@@ -252,40 +181,36 @@ static int mounts_read(pid_t pid, struct mnt **ret, size_t *ret_n)
  */
 static int dump_mounts(struct cryo_ctx *ctx, pid_t root, bool copy, struct img_ns *ns)
 {
-	struct mnt *theirs = NULL;
-	size_t nt = 0;
-	int r = mounts_read(root, &theirs, &nt);
+	_cleanup_(minfo_free) struct minfo theirs = {0};
+	char path[64];
+	int r;
 
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", root);
+	r = minfo_read(path, &theirs);
 	if (r < 0)
 		return cryo_err(ctx, r, "read the mounts of pid %d", root);
-	ns->proc = calloc(nt + 1, sizeof(*ns->proc));
+	ns->proc = calloc(theirs.n + 1, sizeof(*ns->proc));
 	if (!ns->proc)
-		r = -ENOMEM;
-	for (size_t i = 0; r >= 0 && i < nt; i++) {
-		/* A part of proc bound over itself (read-only /proc/sys) moves with it. */
-		if (!strcmp(theirs[i].fstype, "proc") && !theirs[i].whole)
-			continue;
-		if (!strcmp(theirs[i].fstype, "proc")) {
-			bool seen = false;
+		return -ENOMEM;
+	for (size_t i = 0; i < theirs.n; i++) {
+		const struct mline *m = &theirs.v[i];
+		bool seen = false;
 
-			/* Stacked (proc mounted over the host's): mounted again once. */
-			for (uint32_t k = 0; k < ns->nproc; k++)
-				seen |= !strcmp(ns->proc[k], theirs[i].point);
-			if (!(ns->own & CLONE_NEWPID) || seen)
-				continue;
-			if (ns->nproc >= 16) {
-				r = cryo_err(ctx, -EOPNOTSUPP, "the tree mounts proc more than 16 "
-					     "times");
-				break;
-			}
-			ns->proc[ns->nproc] = strdup(theirs[i].point);
-			if (!ns->proc[ns->nproc++])
-				r = -ENOMEM;
+		/* A part of proc bound over itself (read-only /proc/sys) moves with it. */
+		if (strcmp(m->fstype, "proc") || strcmp(m->root, "/"))
 			continue;
-		}
+		/* Stacked (proc mounted over the host's): mounted again once. */
+		for (uint32_t k = 0; k < ns->nproc; k++)
+			seen |= !strcmp(ns->proc[k], m->point);
+		if (!(ns->own & CLONE_NEWPID) || seen)
+			continue;
+		if (ns->nproc >= 16)
+			return cryo_err(ctx, -EOPNOTSUPP, "the tree mounts proc more than 16 times");
+		ns->proc[ns->nproc] = strdup(m->point);
+		if (!ns->proc[ns->nproc++])
+			return -ENOMEM;
 	}
-	mounts_free(theirs, nt);
-	return r;
+	return 0;
 }
 
 int ns_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
@@ -405,28 +330,19 @@ int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 	return 0;
 }
 
-/* The mounts strictly under `dir` in our mount table (read in the proc at procfd). */
-static int submounts(int procfd, const char *dir, struct mnt **ret, size_t *ret_n)
+/* The mounts strictly under `dir` in our mount table (read in the proc at procfd): mi keeps
+ * only those. */
+static int submounts(int procfd, const char *dir, struct minfo *mi)
 {
-	struct mnt *all = NULL, *sub;
-	size_t n = 0, k = 0, len = strlen(dir);
-	int r = mounts_read_at(procfd, 0, &all, &n);
+	size_t len = strlen(dir), k = 0;
+	int r = minfo_read_at(procfd, "self/mountinfo", mi);
 
 	if (r < 0)
 		return r;
-	sub = calloc(n + 1, sizeof(*sub));
-	if (!sub) {
-		mounts_free(all, n);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!strncmp(all[i].point, dir, len) && all[i].point[len] == '/') {
-			sub[k++] = all[i];
-			all[i].point = all[i].fstype = NULL;
-		}
-	mounts_free(all, n);
-	*ret = sub;
-	*ret_n = k;
+	for (size_t i = 0; i < mi->n; i++)
+		if (!strncmp(mi->v[i].point, dir, len) && mi->v[i].point[len] == '/')
+			mi->v[k++] = mi->v[i];
+	mi->n = k;
 	return 0;
 }
 
@@ -477,8 +393,8 @@ static int new_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const char *d
 static int remount_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const char *dir,
 			bool stack)
 {
-	struct mnt *sub = NULL;
-	size_t n = 0, nfds = 0;
+	_cleanup_(minfo_free) struct minfo sub = {0};
+	size_t nfds = 0;
 	_cleanup_close_ int proc = new_proc(ctx, ns, dir);
 	int *fds, r;
 
@@ -492,19 +408,17 @@ static int remount_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const cha
 			return cryo_err(ctx, -errno, "mount proc at %s", dir);
 		return 0;
 	}
-	r = submounts(proc, dir, &sub, &n);
+	r = submounts(proc, dir, &sub);
 	if (r < 0)
 		return cryo_err(ctx, r, "read the mounts under %s", dir);
-	fds = calloc(n + 1, sizeof(*fds));
-	if (!fds) {
-		mounts_free(sub, n);
+	fds = calloc(sub.n + 1, sizeof(*fds));
+	if (!fds)
 		return -ENOMEM;
-	}
-	for (; nfds < n; nfds++) {
-		fds[nfds] = syscall(SYS_open_tree, AT_FDCWD, sub[nfds].point,
+	for (; nfds < sub.n; nfds++) {
+		fds[nfds] = syscall(SYS_open_tree, AT_FDCWD, sub.v[nfds].point,
 				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (fds[nfds] < 0) {
-			r = cryo_err(ctx, -errno, "clone the mount at %s", sub[nfds].point);
+			r = cryo_err(ctx, -errno, "clone the mount at %s", sub.v[nfds].point);
 			goto out;
 		}
 	}
@@ -516,17 +430,16 @@ static int remount_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const cha
 		r = cryo_err(ctx, -errno, "mount proc at %s", dir);
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (syscall(SYS_move_mount, fds[i], "", AT_FDCWD, sub[i].point,
+	for (size_t i = 0; i < sub.n; i++)
+		if (syscall(SYS_move_mount, fds[i], "", AT_FDCWD, sub.v[i].point,
 			    MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-			r = cryo_err(ctx, -errno, "put the mount at %s back", sub[i].point);
+			r = cryo_err(ctx, -errno, "put the mount at %s back", sub.v[i].point);
 			goto out;
 		}
 out:
 	for (size_t i = 0; i < nfds; i++)
 		close(fds[i]);
 	free(fds);
-	mounts_free(sub, n);
 	return r;
 }
 
@@ -538,7 +451,8 @@ int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	/* The nested mount namespaces' proc too (mntns.h). */
+	return mntns_root_setup(ctx, ns);
 }
 
 int ns_tracer_enter(struct cryo_ctx *ctx)

@@ -27,6 +27,7 @@
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "mnt.h"
+#include "mntns.h"
 #include "mountinfo.h"
 #include "tmpfs-tar.h"
 #include "tmpfs.h"
@@ -216,13 +217,18 @@ int tmpfs_dump(struct cryo_ctx *ctx, pid_t root, uint32_t own, bool container, i
 		return cryo_err(ctx, -EINVAL, "--external mnt[...]: the tree has no mount namespace "
 				"of its own");
 	if (!(own & CLONE_NEWNS))
-		return 0;
-	/* A tree in a root of its own: its whole namespace is carried (mnt.h). */
+		return mntns_refuse(ctx, img, root, "this one shares ours");
+	/* A tree in a root of its own: its whole namespace is carried (mnt.h), with the nested
+	 * ones (mntns.h). */
 	if (!container) {
 		r = mnt_dump(ctx, root, dirfd, img);
 		if (r != 0)
 			return r < 0 ? r : 0;
 	}
+	r = mntns_refuse(ctx, img, root,
+			 container ? "this one is a container's" : "this one's root is ours");
+	if (r < 0)
+		return r;
 	snprintf(file, sizeof(file), "/proc/%d/mountinfo", root);
 	r = read_mounts(file, !container, &tmi);
 	if (r >= 0)

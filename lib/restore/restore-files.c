@@ -26,6 +26,7 @@
 #include "files/files.h"
 #include "inject/inject.h"
 #include "net/netns.h"
+#include "ns/mntns.h"
 #include "ns/nested.h"
 #include "ns/ns.h"
 #include "restore.h"
@@ -239,8 +240,17 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	for (uint32_t i = 0; i < img->nshmems; i++)
 		sh->shmem_fds[i] = -1;
 	for (uint32_t i = 0; i < img->nshmems; i++) {
-		int fd = open_shmem(ctx, sh, &img->shmems[i]);
+		/* A removed file opened in a nested mount namespace is made again there. */
+		int in = mntns_enter(&img->ns, img->shmems[i].id, false);
+		int fd = in < 0 ? cryo_err(ctx, in, "join the mount namespace of memory object %u",
+					   img->shmems[i].id)
+				: open_shmem(ctx, sh, &img->shmems[i]);
 
+		if (in > 0 && (r = mntns_leave()) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return cryo_err(ctx, r, "go back to the tree's mount namespace");
+		}
 		if (fd < 0)
 			return fd;
 		fd = restore_fd_high(sh, fd);
@@ -259,13 +269,24 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 		if (sh->file_fds[i] >= 0)
 			continue; /* placed by its kind's restore_prepare (pty masters) */
 		/* Given by the caller (--inherit-fd): its own description, shared with it. */
-		if (sh->inherit && sh->inherit[i] >= 0)
+		if (sh->inherit && sh->inherit[i] >= 0) {
 			fd = fcntl(sh->inherit[i], F_DUPFD_CLOEXEC, 0);
-		/* A socket is made in its maker's network namespace (lib/net/netns.h). */
-		else if ((r = netns_file_restore_enter(ctx, img->files[i].netns)) < 0)
+		} else if ((r = netns_file_restore_enter(ctx, img->files[i].netns)) < 0) {
+			/* A socket is made in its maker's network namespace (lib/net/netns.h). */
 			break;
-		else {
-			fd = file_kind_of(img->files[i].type)->restore_open(&fr, &img->files[i]);
+		} else {
+			/* Opened in a nested mount namespace: opened there (lib/ns/mntns.h). */
+			int in = mntns_enter(&img->ns, img->files[i].id, true);
+
+			fd = in < 0 ? cryo_err(ctx, in, "join the mount namespace of %s",
+					       img->files[i].path)
+				    : file_kind_of(img->files[i].type)->restore_open(&fr,
+										&img->files[i]);
+			if (in > 0 && (r = mntns_leave()) < 0) {
+				if (fd >= 0)
+					close(fd);
+				fd = cryo_err(ctx, r, "go back to the tree's mount namespace");
+			}
 			if (netns_file_restore_leave(ctx, img->files[i].netns) < 0) {
 				if (fd >= 0)
 					close(fd);

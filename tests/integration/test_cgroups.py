@@ -232,3 +232,50 @@ def test_cgroup_namespace_keeps_its_roots(env, cg, how):
     assert cgroups_of(child[0])["cpu"] == f"{base}/ns/kid"
     assert read_prop(base, "pids", "ns", "pids.max") == "5"
     env.check(run, pid)
+
+
+DEVICES = ["c 1:3 rwm", "c 1:5 r"]  # /dev/null read-write, /dev/zero read-only
+
+
+@pytest.mark.skipif(not (CG / "devices" / "devices.list").exists(),
+                    reason="needs the v1 devices hierarchy")
+@pytest.mark.parametrize("how", ["removed", "kept"])
+def test_devices_cgroup_allow_list(env, how):
+    """A task in a v1 devices cgroup narrowed to /dev/null and a read-only /dev/zero, holding
+    /dev/full open from before: removed after the dump, the cgroup is made again with the same
+    allow list; kept, it is joined as it is, once the held /dev/full is open again (the list
+    would refuse that open)."""
+    base = CG / "devices" / f"cryo-test-{os.getpid()}-{time.monotonic_ns()}"
+    leaf = base / "leaf"
+    pids = set()
+    try:
+        leaf.mkdir(parents=True)
+        run = env.start([workload("cgroup_devices"), "/" + base.name])
+        run.wait_for("ready")
+        (leaf / "devices.deny").write_text("a")
+        for line in DEVICES:
+            (leaf / "devices.allow").write_text(line)
+        assert (leaf / "devices.list").read_text().split("\n")[:-1] == DEVICES
+        pids.add(run.pid)
+        img = env.tmp / "img"
+        env.dump(run, img)
+        if how == "removed":
+            reap_gone(image_pids(img))
+            leaf.rmdir()
+        pid = env.restore(img)
+        pids.add(pid)
+        assert (leaf / "devices.list").read_text().split("\n")[:-1] == DEVICES
+        assert cgroups_of(pid)["devices"] == f"/{base.name}/leaf"
+        env.check(run, pid)
+    finally:
+        kill_pids(pids)
+        env.cleanup()
+        for d in (leaf, base):
+            for _ in range(200):
+                try:
+                    d.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.01)

@@ -37,6 +37,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/if_tun.h>
@@ -49,6 +50,7 @@
 #include <poll.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "zdtm.h"
@@ -58,6 +60,7 @@ static int go[2];
 static unsigned net_n;
 
 #define NSNAP 11
+#define SYSCTLS "sysctls"
 static const char *snap_cmd[NSNAP] = {
     "ip -o link | sed -E 's/@if[0-9]+/@ifN/'",
     /* The order of one device's addresses, and of routes of one prefix, follows the order
@@ -77,9 +80,9 @@ static const char *snap_cmd[NSNAP] = {
      * one bit), and their address generation mode. */
     "for d in tun7 tun8 tap9 tunmq; do ip -d link show $d | grep -o 'tun type .*persist [a-z]*'; "
     "ip -d link show $d | grep -o 'addrgenmode [a-z_-]*'; done",
-    /* Every writable sysctl of the namespace, its value. */
-    "find /proc/sys/net -type f -perm -200 | sort | while read f; do "
-    "v=$(cat $f 2>/dev/null) && echo \"$f=$v\"; done",
+    /* Every writable sysctl of the namespace, its value (read here, not by a shell: a
+     * process per file took half a minute on a loaded machine). */
+    SYSCTLS,
 };
 static char *snap[NSNAP];
 /* Descriptors of /dev/net/tun the init holds: tun8 (not persistent: it lives by this one),
@@ -101,12 +104,73 @@ static int tun_attach(const char *name, int flags)
 	return fd;
 }
 
+static char **sysctl_lines;
+static size_t sysctl_n;
+
+static int sysctl_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	char val[4096], *line;
+	ssize_t n;
+	int fd;
+
+	(void)ftw;
+	if (type != FTW_F || !(st->st_mode & S_IWUSR))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, val, sizeof(val) - 1);
+	close(fd);
+	if (n < 0)
+		return 0;
+	val[n] = '\0';
+	val[strcspn(val, "\n")] = '\0';
+	if (asprintf(&line, "%s=%s\n", path, val) < 0 ||
+	    !(sysctl_lines = realloc(sysctl_lines, (sysctl_n + 1) * sizeof(*sysctl_lines))))
+		fail("memory");
+	sysctl_lines[sysctl_n++] = line;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every writable file under /proc/sys/net as "PATH=VALUE" lines, sorted by path. */
+static char *sysctls(void)
+{
+	size_t len = 1, off = 0;
+	char *buf;
+
+	sysctl_n = 0;
+	if (nftw("/proc/sys/net", sysctl_one, 16, FTW_PHYS) < 0)
+		fail("walk /proc/sys/net: %m");
+	qsort(sysctl_lines, sysctl_n, sizeof(*sysctl_lines), cmp_str);
+	for (size_t i = 0; i < sysctl_n; i++)
+		len += strlen(sysctl_lines[i]);
+	if (!(buf = malloc(len)))
+		fail("memory");
+	buf[0] = '\0';
+	for (size_t i = 0; i < sysctl_n; i++) {
+		memcpy(buf + off, sysctl_lines[i], strlen(sysctl_lines[i]) + 1);
+		off += strlen(sysctl_lines[i]);
+		free(sysctl_lines[i]);
+	}
+	return buf;
+}
+
 static char *capture(const char *cmd)
 {
-	FILE *p = popen(cmd, "r");
+	FILE *p;
 	size_t len = 0, cap = 1 << 16;
-	char *buf = malloc(cap);
+	char *buf;
 	size_t n;
+
+	if (!strcmp(cmd, SYSCTLS))
+		return sysctls();
+	p = popen(cmd, "r");
+	buf = malloc(cap);
 
 	if (!p || !buf)
 		fail("run %s", cmd);
