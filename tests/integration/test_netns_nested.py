@@ -89,3 +89,22 @@ def test_nested_netns_runs_on_after_leave_running(env):
     os.kill(run.pid, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
     assert run.text().rstrip().endswith("PASS"), run.text()
+
+
+def test_failed_restore_in_a_nested_namespace_leaves_nothing(env):
+    """A sysctl this kernel lacks in the child's namespace: the restore fails there, after the
+    root's namespace and the veth across them are made, and leaves no process behind."""
+    run = env.start([workload("netns_nested")])
+    run.wait_for("ready", 30)
+    img = env.dump(run)
+    pids = image_pids(img)
+    meta = json.loads((img / "cryo.json").read_text())
+    net = [n for n in meta["nested_namespaces"] if n["kind"] == "net"][0]
+    net["net"]["sysctls"].append(["ipv4/conf/vc/cryo_no_such_sysctl", "1"])
+    (img / "cryo.json").write_text(json.dumps(meta))
+    p = cryo("restore", "-D", img, "--detach", check=False)
+    assert p.returncode != 0 and "cryo_no_such_sysctl" in p.stderr, p.stderr
+    time.sleep(0.2)
+    assert not [q for q in pids if alive(q)], pids
+    links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    assert " vp@" not in links and " vc@" not in links, links
