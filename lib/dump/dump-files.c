@@ -23,6 +23,7 @@
 #include "base/proc.h"
 #include "dump.h"
 #include "files/files.h"
+#include "net/netns.h"
 
 #define LOG_PREFIX "dump-files: "
 
@@ -175,6 +176,7 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 	const struct file_kind *kind;
 	struct fd_dump fd_dump;
 	struct img_file f = {0};
+	struct netns_at at;
 	char path[64], buf[64];
 	struct stat st;
 	ssize_t len;
@@ -237,7 +239,12 @@ static int dump_one_fd(struct cryo_ctx *ctx, struct img *img, struct files_state
 		if (r < 0)
 			return r;
 	}
-	r = kind->dump(&fd_dump, &f);
+	/* A socket or tun descriptor of another network namespace: dumped from inside it. */
+	r = netns_file_enter(ctx, &fd_dump, &f, &at);
+	if (r >= 0)
+		r = kind->dump(&fd_dump, &f);
+	if (netns_file_leave(ctx, &at) < 0 && r >= 0)
+		r = -EIO;
 	/* (A file in flight is one of ours here: its owner is not kept.) */
 	if (r >= 0 && pid != getpid())
 		r = dump_owner(ctx, img, fs->pidfd, pid, fd, &f);

@@ -56,6 +56,7 @@
 #include "base/fileio.h"
 #include "dump/dump.h"
 #include "net/netlock.h"
+#include "net/netns.h"
 #include "restore/restore.h"
 #include "tcp.h"
 
@@ -617,7 +618,15 @@ static int forge_segment(struct cryo_ctx *ctx, const struct img_file *f, uint8_t
 	sum = csum_add(sum, th, 20);
 	*(uint16_t *)(th + 16) = csum_fold(sum);
 
+	/* Made in the connection's network namespace (lib/net/netns.h), where it is sent. */
+	if (netns_file_restore_enter(ctx, f->netns) < 0)
+		return -EIO;
 	raw = socket(fam, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (netns_file_restore_leave(ctx, f->netns) < 0) {
+		if (raw >= 0)
+			close(raw);
+		return -EIO;
+	}
 	if (raw < 0)
 		return cryo_err(ctx, -errno, "socket %u: raw socket to put its FIN back", f->id);
 	if (setsockopt(raw, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0 ||

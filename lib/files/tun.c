@@ -56,7 +56,8 @@ static bool tun_claim(const struct fd_dump *d)
 }
 
 /* Whether the device of the tun descriptor fd is in the caller's network namespace (the
- * tree's, which the dump worker joined): TUNGETDEVNETNS (Linux 5.2) gives its namespace. */
+ * device's, which the dump worker joined: netns_file_enter()): TUNGETDEVNETNS (Linux 5.2)
+ * gives its namespace. */
 static bool tun_in_our_netns(int fd)
 {
 	_cleanup_close_ int ns = ioctl(fd, TUNGETDEVNETNS);
@@ -98,8 +99,8 @@ static int tun_dump(const struct fd_dump *d, struct img_file *f)
 	if (!tun_in_our_netns(copy))
 		return cryo_err(d->ctx, -EOPNOTSUPP,
 				"fd %d of pid %d: its tun/tap device %s is in "
-				"another network namespace than the tree's (one a task made for "
-				"itself: nested network namespaces are not supported yet)",
+				"another network namespace than the one the dump joined for it "
+				"(lib/net/netns-nested.c)",
 				d->fd, d->pid, iff);
 	f->name = strdup(iff);
 	if (!f->name)

@@ -234,10 +234,14 @@ static int describe_text(const struct img *img, FILE *out)
 	for (uint32_t i = 0; i < img->ns.nnested; i++) {
 		const struct img_nested_ns *n = &img->ns.nested[i];
 
-		fprintf(out, "%s namespace of pid", n->kind == CLONE_NEWUTS ? "uts" : "ipc");
+		fprintf(out, "%s namespace of pid",
+			n->kind == CLONE_NEWUTS ? "uts" : n->kind == CLONE_NEWNET ? "net" : "ipc");
 		for (uint32_t k = 0; k < n->npids; k++)
 			fprintf(out, " %d", n->pids[k]);
-		if (n->kind == CLONE_NEWUTS)
+		if (n->kind == CLONE_NEWNET) {
+			fprintf(out, ", not the root's (number %u): ", i + 1);
+			netns_image_describe(n->net, out);
+		} else if (n->kind == CLONE_NEWUTS)
 			fprintf(out, ", not the root's: hostname %s\n", n->hostname);
 		else
 			fprintf(out, ", not the root's: %u segments, %u semaphore sets, %u queues\n",

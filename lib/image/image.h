@@ -368,6 +368,11 @@ struct img_file {
 	struct img_pkt_ring pkt_ring[2];  /* FILE_PACKET: its receive and transmit rings */
 	uint32_t pkt_copy_thresh;         /* FILE_PACKET: PACKET_COPY_THRESH (packet_diag) */
 	uint32_t pkt_vnet_hdr_sz;         /* FILE_PACKET: PACKET_VNET_HDR_SZ (0, 10, 12, 20) */
+	/* A socket or tun descriptor of a network namespace other than the root's: i + 1 for
+	 * the image's nested namespace i (in cryo.json as that namespace's "files"), 0: the
+	 * root's. netns_ino: its namespace's inode at dump, 0: the dump worker's. */
+	uint32_t netns;
+	uint64_t netns_ino;
 };
 
 /* A pipe (or FIFO) object: its capacity and the bytes buffered in it at dump time. */
@@ -542,11 +547,12 @@ struct img_idmap {
 /* A uts or ipc namespace that some tasks of the tree are in, not the root's: what is in it
  * and its tasks (lib/ns/nested.c). */
 struct img_nested_ns {
-	uint32_t kind;  /* CLONE_NEWUTS or CLONE_NEWIPC */
+	uint32_t kind;  /* CLONE_NEWUTS, CLONE_NEWIPC or CLONE_NEWNET */
 	uint64_t ino;   /* its inode at dump, naming it in messages */
 	char hostname[65], domainname[65]; /* of a uts namespace */
 	struct img_ipc *ipc; /* of an ipc namespace: its objects and sysctls (lib/ns/ipc.h) */
 	uint32_t ipc_tag;    /* not in cryo.json: its index + 1, in its segments' file names */
+	struct img_netns *net; /* of a network namespace: lib/net/netns.h */
 	int32_t *pids;  /* the tasks in it, each once in all the namespaces of its kind */
 	uint32_t npids;
 };

@@ -13,7 +13,9 @@
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +302,51 @@ void netlock_sweep(struct cryo_ctx *ctx, pid_t keep)
 	}
 }
 
+/*
+ * A connection of a nested network namespace is locked in that namespace (the dump worker
+ * is in it while it dumps the socket, lib/net/netns-nested.c): each other namespace a table
+ * was made in is held here, so that netlock_release() removes that table too.
+ */
+#define LOCK_NS_MAX 64
+static int lock_ns[LOCK_NS_MAX];
+static unsigned nlock_ns;
+
+static void note_ns(void)
+{
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct stat a, b;
+
+	for (unsigned i = 0; fd >= 0 && i < nlock_ns; i++)
+		if (fstat(lock_ns[i], &a) == 0 && fstat(fd, &b) == 0 && a.st_ino == b.st_ino) {
+			close(fd);
+			return;
+		}
+	if (fd >= 0 && nlock_ns < LOCK_NS_MAX)
+		lock_ns[nlock_ns++] = fd;
+	else if (fd >= 0)
+		close(fd);
+}
+
+/* The tables of the namespaces held, removed (drop) or forgotten; the handles closed. */
+static void other_ns_done(struct cryo_ctx *ctx, pid_t key, bool drop)
+{
+	int back = drop && nlock_ns ? open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC) : -1;
+	char err[512];
+
+	for (unsigned i = 0; i < nlock_ns; i++) {
+		if (back >= 0 && setns(lock_ns[i], CLONE_NEWNET) == 0 &&
+		    drop_table(key, err, sizeof(err)) < 0)
+			log_error(ctx, "remove table inet cryo-lock-%d of a nested namespace: %s",
+				  key, err);
+		close(lock_ns[i]);
+	}
+	if (back >= 0 && setns(back, CLONE_NEWNET) < 0)
+		log_error(ctx, "go back to the dump's network namespace: %s", strerror(errno));
+	if (back >= 0)
+		close(back);
+	nlock_ns = 0;
+}
+
 int netlock_add(struct cryo_ctx *ctx, pid_t key, const struct sockaddr *local,
 		const struct sockaddr *peer)
 {
@@ -342,6 +389,7 @@ int netlock_add(struct cryo_ctx *ctx, pid_t key, const struct sockaddr *local,
 	if (r < 0)
 		return cryo_err(ctx, r, "lock TCP connection (%s, %s): %s", ls, pd, err);
 	locked_key = key;
+	note_ns();
 	log_debug(ctx, "locked %s -> %s in table inet cryo-lock-%d", ls, pd, key);
 	return 0;
 }
@@ -352,6 +400,8 @@ void netlock_release(struct cryo_ctx *ctx)
 
 	if (!locked_key)
 		return;
+	/* Ours among them: removed twice, the second time a no-op (drop_table()). */
+	other_ns_done(ctx, locked_key, true);
 	if (drop_table(locked_key, err, sizeof(err)) < 0)
 		log_error(ctx, "remove table inet cryo-lock-%d: %s", locked_key, err);
 	else
@@ -361,6 +411,7 @@ void netlock_release(struct cryo_ctx *ctx)
 
 void netlock_keep(void)
 {
+	other_ns_done(NULL, locked_key, false);
 	locked_key = 0;
 }
 

@@ -48,6 +48,14 @@ int netns_dump_prepare(struct cryo_ctx *ctx)
 	return 0;
 }
 
+bool netns_dump_is_host(int fd)
+{
+	struct stat a, b;
+
+	return host_ns >= 0 && fstat(host_ns, &a) == 0 && fstat(fd, &b) == 0 &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 struct walk {
 	struct cryo_ctx *ctx;
 	const struct img *img; /* the image so far: its tun descriptors */
@@ -433,6 +441,7 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 	if (r < 0)
 		return WERR(w, r, "the tree's network namespace has too many links");
 	l = &w->n->links[w->n->nlinks++];
+	l->link_nsid = -1;
 	l->index = li.ifi->ifi_index;
 	snprintf(l->kind, sizeof(l->kind), "%s", li.kind);
 	link_basics(&li, l->name, l->mac, &l->maclen, &l->mtu, &l->txqlen);
@@ -451,12 +460,12 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 			l->peer = peer;
 			return 0;
 		}
-		if ((int32_t)nl_u32(li.tb[IFLA_LINK_NETNSID]) != w->host_nsid || w->host_nsid < 0)
-			return WERR(w, -EOPNOTSUPP,
-				    "the other end of veth %s is in a "
-				    "network namespace that is neither the tree's nor the "
-				    "host's, which cryo cannot make again",
-				    l->name);
+		/* Another namespace of the tree's, or none: netns_nested_finish() tells. */
+		if ((int32_t)nl_u32(li.tb[IFLA_LINK_NETNSID]) != w->host_nsid || w->host_nsid < 0) {
+			l->peer = peer;
+			l->link_nsid = (int32_t)nl_u32(li.tb[IFLA_LINK_NETNSID]);
+			return 0;
+		}
 		/* Made again from the tree's user namespace, which has no rights in ours. */
 		if (w->img && (w->img->ns.own & CLONE_NEWUSER))
 			return WERR(w, -EOPNOTSUPP,

@@ -317,6 +317,8 @@ static json_t *link_encode(const struct netns_link *l)
 		r |= set(o, "alias", json_string(l->alias));
 	if (!strcmp(l->kind, "veth"))
 		r |= set(o, "peer", json_integer(l->peer));
+	if (l->peer_far)
+		r |= set(o, "peer_ns", json_integer(l->peer_ns));
 	if (l->outside) {
 		const struct netns_outside *x = l->outside;
 
@@ -386,6 +388,8 @@ void netns_image_describe(const struct img_netns *n, FILE *out)
 			*l->kind ? l->kind : "loopback", l->mtu, l->flags & 1 ? ", up" : "");
 		if (l->peer)
 			fprintf(out, ", peer %u", l->peer);
+		if (l->peer_far)
+			fprintf(out, " in the tree's network namespace %u", l->peer_ns);
 		if (l->outside)
 			fprintf(out, ", peer %s in the host's namespace", l->outside->name);
 		if (l->master)
@@ -641,8 +645,15 @@ static int link_decode(struct dec *d, json_t *o, struct netns_link *l)
 	}
 	if (!strcmp(l->kind, "veth")) {
 		TRY(get_u32(d, o, "peer", 0, &l->peer));
-		if (!l->peer)
+		/* In another namespace of the tree: checked with them (netns_nested_check()). */
+		if (json_object_get(o, "peer_ns")) {
+			TRY(get_u32(d, o, "peer_ns", 0, &l->peer_ns));
+			l->peer_far = true;
+			if (!l->peer)
+				return bad(d, "peer", "is 0 for a veth whose peer_ns is set");
+		} else if (!l->peer) {
 			TRY(outside_decode(d, json_object_get(o, "outside"), l));
+		}
 	}
 	if (!strcmp(l->kind, "bridge"))
 		rec = NETNS_BRIDGE;
@@ -672,7 +683,7 @@ static int links_check(struct dec *d, const struct img_netns *n)
 		if (l->master &&
 		    (!(m = link_of(n, l->master)) || strcmp(m->kind, "bridge") || m == l))
 			return bad(d, "master", "is not a bridge of the image");
-		if (l->peer && (!(m = link_of(n, l->peer)) || strcmp(m->kind, "veth") ||
+		if (l->peer && !l->peer_far && (!(m = link_of(n, l->peer)) || strcmp(m->kind, "veth") ||
 				m->peer != l->index || m == l))
 			return bad(d, "peer", "is not the veth whose peer this one is");
 	}

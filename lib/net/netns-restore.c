@@ -92,17 +92,11 @@ static int host_name_free(struct cryo_ctx *ctx, const char *name)
 
 int netns_restore_prepare(struct cryo_ctx *ctx, const struct img_netns *n)
 {
-	bool outside = false;
-
-	for (uint32_t i = 0; n && i < n->nlinks; i++)
-		outside |= n->links[i].outside != NULL;
-	if (!outside)
-		return 0;
-	host_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (host_ns < 0)
+	/* Opened once, in the host's: a nested namespace made later has its outside ends
+	 * there too (netns-nested.c). */
+	if (host_ns < 0 && (host_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
 		return cryo_err(ctx, -errno, "a handle on the host's network namespace");
-	host_nl = nl_open();
-	if (host_nl < 0)
+	if (host_nl < 0 && (host_nl = nl_open()) < 0)
 		return cryo_err(ctx, host_nl, "a netlink socket in the host's network namespace");
 	for (uint32_t i = 0; i < n->nlinks; i++) {
 		int r = n->links[i].outside ? host_name_free(ctx, n->links[i].outside->name) : 0;
@@ -177,12 +171,15 @@ static const struct netns_link *link_of(const struct img_netns *n, uint32_t inde
 	return NULL;
 }
 
-/* A veth pair: both ends here, or the peer in the host's namespace. */
+/* A veth pair: both ends here, the peer in the host's namespace, or in another namespace of
+ * the tree's (made already, empty: netns_nested_premake()). */
 static int veth_make(struct cryo_ctx *ctx, int fd, const struct img_netns *n,
 		     const struct netns_link *l)
 {
-	const struct netns_link *p = l->peer ? link_of(n, l->peer) : NULL;
+	const struct img_netns *pn = l->peer_far ? netns_tree_img(l->peer_ns) : n;
+	const struct netns_link *p = l->peer && pn ? link_of(pn, l->peer) : NULL;
 	const struct netns_outside *x = l->outside;
+	int pfd = l->peer_far ? netns_tree_fd(l->peer_ns) : -1;
 	struct rtattr *info, *data, *peer;
 	struct ifinfomsg *pifi;
 	struct nl_req q;
@@ -200,9 +197,14 @@ static int veth_make(struct cryo_ctx *ctx, int fd, const struct img_netns *n,
 	if (nl_put(&q, 0, NULL, sizeof(*pifi) - RTA_LENGTH(0)) < 0)
 		return -E2BIG;
 	memset(pifi, 0, sizeof(*pifi));
+	if (l->peer_far && (!p || pfd < 0))
+		return cryo_err(ctx, -ENOENT, "veth %s: its peer's namespace %u is not made",
+				l->name, l->peer_ns);
 	if (p) {
 		pifi->ifi_index = p->index;
 		r = put_basics(&q, p->name, p->mac, p->maclen, p->mtu, p->txqlen);
+		if (r >= 0 && l->peer_far)
+			r = nl_put_u32(&q, IFLA_NET_NS_FD, pfd);
 	} else {
 		r = put_basics(&q, x->name, x->mac, x->maclen, x->mtu, x->txqlen);
 		if (r >= 0)
@@ -216,7 +218,9 @@ static int veth_make(struct cryo_ctx *ctx, int fd, const struct img_netns *n,
 	r = nl_talk(fd, &q);
 	if (r < 0)
 		return cryo_err(ctx, r, "make veth %s (peer %s%s)", l->name, p ? p->name : x->name,
-				p ? "" : " in the host's namespace");
+				l->peer_far ? " in another namespace of the tree"
+				: p	    ? ""
+					    : " in the host's namespace");
 	return 0;
 }
 
@@ -272,6 +276,7 @@ static int link_set(struct cryo_ctx *ctx, int fd, const struct netns_link *l)
  * along, the device has its carrier from the start, as it had. */
 static struct {
 	char name[IFNAMSIZ];
+	uint32_t ns; /* the namespace it is in (netns_tree_current()) */
 	int fd;
 } held[64];
 static unsigned nheld;
@@ -279,7 +284,8 @@ static unsigned nheld;
 int netns_tun_take(const char *name)
 {
 	for (unsigned i = 0; i < nheld; i++)
-		if (held[i].fd >= 0 && !strcmp(held[i].name, name)) {
+		if (held[i].fd >= 0 && held[i].ns == netns_tree_current() &&
+		    !strcmp(held[i].name, name)) {
 			int fd = held[i].fd;
 
 			held[i].fd = -1;
@@ -323,6 +329,7 @@ static int tun_make(struct cryo_ctx *ctx, const struct netns_link *l)
 		return cryo_err(ctx, -E2BIG, "more than %zu tun/tap devices held by descriptors",
 				sizeof(held) / sizeof(held[0]));
 	snprintf(held[nheld].name, IFNAMSIZ, "%s", l->name);
+	held[nheld].ns = netns_tree_current();
 	held[nheld++].fd = fd;
 	fd = -1;
 	return 0;
@@ -367,6 +374,9 @@ static int links_make(struct cryo_ctx *ctx, int fd, const struct img_netns *n)
 
 		if (!*l->kind)
 			r = link_set(ctx, fd, l);
+		/* A pair across namespaces is made from the one of the lower number. */
+		else if (!strcmp(l->kind, "veth") && l->peer_far)
+			r = netns_tree_current() < l->peer_ns ? veth_make(ctx, fd, n, l) : 0;
 		else if (!strcmp(l->kind, "veth") && (!l->peer || l->index < l->peer))
 			r = veth_make(ctx, fd, n, l);
 		else if (!strcmp(l->kind, "bridge"))
@@ -709,16 +719,34 @@ static void outside_remove(const struct img_netns *n)
 	}
 }
 
+int netns_restore_early(struct cryo_ctx *ctx, const struct img_netns *n)
+{
+	return sysctls_write(ctx, n, false);
+}
+
 int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n)
 {
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
+	int r = netns_restore_early(ctx, n);
+
+	if (r >= 0)
+		r = netns_restore_rest(ctx, n);
+	else
+		outside_remove(n);
+	if (r >= 0)
+		log_debug(ctx, "network namespace made in %.1f ms (its own sysctls included)",
+			  (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+	return r;
+}
+
+int netns_restore_rest(struct cryo_ctx *ctx, const struct img_netns *n)
+{
 	_cleanup_close_ int fd = nl_open();
-	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), t1, t2 = 0;
-	int r;
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), t2 = 0;
+	int r = 0;
 
 	if (fd < 0)
 		return cryo_err(ctx, fd, "a netlink socket in the new network namespace");
-	r = sysctls_write(ctx, n, false);
-	t1 = clock_ns(CLOCK_MONOTONIC);
 	if (r >= 0)
 		r = links_make(ctx, fd, n);
 	if (r >= 0)
@@ -742,9 +770,9 @@ int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n)
 		return r;
 	}
 	log_debug(ctx,
-		  "network namespace made in %.1f ms: %u links, %u addresses, %u routes, "
-		  "%u sysctls (the namespace's own %.1f ms), firewall %.1f ms",
-		  (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6, n->nlinks, n->naddrs, n->nroutes,
-		  n->nsysctls, (t1 - t0) / 1e6, (clock_ns(CLOCK_MONOTONIC) - t2) / 1e6);
+		  "network namespace %u made in %.1f ms (less its own sysctls): %u links, "
+		  "%u addresses, %u routes, %u sysctls, firewall %.1f ms",
+		  netns_tree_current(), (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6, n->nlinks,
+		  n->naddrs, n->nroutes, n->nsysctls, (clock_ns(CLOCK_MONOTONIC) - t2) / 1e6);
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct cryo_ctx;
 struct dec;
@@ -83,6 +84,11 @@ struct netns_link {
 	uint32_t maclen;
 	uint32_t master;	       /* the index of its bridge, 0: none */
 	uint32_t peer;		       /* veth: the other end's index here, 0: outside */
+	/* veth: the other end is in another network namespace of the tree (netns-nested.c),
+	 * index peer there: peer_ns 0 the root's, i + 1 the image's nested namespace i. */
+	bool peer_far;
+	uint32_t peer_ns;
+	int32_t link_nsid;	       /* at dump: IFLA_LINK_NETNSID still to be resolved, or -1 */
 	uint32_t group;		       /* IFLA_GROUP, 0: the default */
 	char *alias;		       /* IFLA_IFALIAS, or NULL */
 	struct netns_outside *outside; /* veth: the other end, in the host's namespace */
@@ -112,6 +118,8 @@ struct img_netns {
 /* At dump, in the worker, before it joins the tree's network namespace: keeps a handle on
  * ours (the host's), where the outside end of a veth pair is looked for. */
 int netns_dump_prepare(struct cryo_ctx *ctx);
+/* After it: whether fd is a descriptor of that namespace (the host's). */
+bool netns_dump_is_host(int fd);
 
 /* At dump, in the worker that joined the tree's network namespace, the tree frozen: reads
  * the namespace into *ret (allocated), or refuses what it cannot make again, naming it.
@@ -136,6 +144,63 @@ int netns_tun_pi(const char *name);
 /* After netns_restore(), for lib/files/tun.c: the descriptor a tun/tap device that is not
  * persistent was made with (the caller owns it), once; -1 if there is none. */
 int netns_tun_take(const char *name);
+
+/*
+ * A tree whose tasks are in several network namespaces (netns-nested.c, docs/
+ * network-namespaces.md). A namespace of the tree is named by a number: 0 the root's, i + 1
+ * the image's nested namespace i (img->ns.nested[i], of kind net).
+ */
+struct fd_dump;
+struct json_t;
+struct img_nested_ns;
+struct img_file;
+struct netns_at {
+	int back; /* the worker's own namespace, to go back to; -1: it did not move */
+};
+
+/* At dump, in the worker: reads the network namespace of pid (it joins it for a moment). */
+int netns_nested_read(struct cryo_ctx *ctx, pid_t pid, const struct img *img,
+		      struct img_netns **ret);
+/* At dump, once every namespace is read: each veth peer in another namespace of the tree
+ * named by its number, each socket and tun descriptor by its namespace's (img_file.netns),
+ * or refused, naming it. */
+int netns_nested_finish(struct cryo_ctx *ctx, pid_t root, struct img *img);
+/* At dump, around a descriptor's kind->dump(): the worker joins the network namespace of a
+ * socket (SIOCGSKNS) or of a tun descriptor's device (TUNGETDEVNETNS) that is not its own,
+ * so that sock_diag and rtnetlink answer for it, and notes it in f->netns_ino. */
+int netns_file_enter(struct cryo_ctx *ctx, const struct fd_dump *d, struct img_file *f,
+		     struct netns_at *at);
+int netns_file_leave(struct cryo_ctx *ctx, struct netns_at *at);
+
+/* cryo.json: a nested network namespace's record ("net", and "files": its descriptors). */
+int netns_nested_encode(const struct img *img, const struct img_nested_ns *n,
+			struct json_t *o);
+int netns_nested_decode(struct dec *d, struct json_t *o, struct img *img,
+			struct img_nested_ns *n, uint32_t num);
+/* After the whole image is decoded: the veths between its namespaces pair up. */
+int netns_nested_check(struct dec *d, const struct img *img);
+
+/* At restore, in the worker, once the root's namespace exists (made or the host's), before
+ * its devices are: each nested network namespace made empty (its own sysctls written), so
+ * that a veth between two of them can be made whole from the first. Idempotent. */
+int netns_nested_premake(struct cryo_ctx *ctx, const struct img_ns *ns);
+/* Then, in the process that opens the tree's files: namespace i filled (its devices,
+ * addresses, routes, firewall) and a descriptor of it at base_fd or above in *ret. */
+int netns_nested_make(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int base_fd,
+		      int *ret);
+void netns_nested_close(void);
+/* Around the opening of a descriptor of the image: into the namespace numbered num (0: the
+ * root's, nothing to do) and back. -errno. */
+int netns_file_restore_enter(struct cryo_ctx *ctx, uint32_t num);
+int netns_file_restore_leave(struct cryo_ctx *ctx, uint32_t num);
+
+/* For netns-restore.c: the namespace being made now (its number), and those of the tree. */
+uint32_t netns_tree_current(void);
+const struct img_netns *netns_tree_img(uint32_t num);
+int netns_tree_fd(uint32_t num);
+/* netns_restore() less the namespace's own sysctls, written first by netns_restore_early(). */
+int netns_restore_early(struct cryo_ctx *ctx, const struct img_netns *n);
+int netns_restore_rest(struct cryo_ctx *ctx, const struct img_netns *n);
 
 /* What an attribute of a record kind is to cryo: carried (1), dropped at dump as the
  * kernel's own bookkeeping (0: a route's cache info), or unknown (-1: refused at dump, and

@@ -18,6 +18,7 @@
 #include "image/json-codec.h"
 #include "ipc.h"
 #include "mntns.h"
+#include "net/netns.h"
 #include "nested.h"
 #include "ns.h"
 #include "seize/seize.h"
@@ -148,8 +149,11 @@ static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint3
 			n = &v[ns->nnested++];
 			*n = (struct img_nested_ns){
 			    .kind = kind, .ino = st.st_ino, .ipc_tag = ns->nnested};
-			r = in_ns_of(ctx, pid, kind, kind == CLONE_NEWUTS ? read_uts : read_ipc, n,
-				     dirfd);
+			if (kind == CLONE_NEWNET)
+				r = netns_nested_read(ctx, pid, img, &n->net);
+			else
+				r = in_ns_of(ctx, pid, kind,
+					     kind == CLONE_NEWUTS ? read_uts : read_ipc, n, dirfd);
 			if (r < 0)
 				return r;
 			log_info(ctx, "pid %d is in a %s namespace of its own (inode %llu)", pid,
@@ -201,6 +205,11 @@ int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t o
 
 	if (r >= 0)
 		r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWIPC);
+	/* Then the veths and sockets between network namespaces (lib/net/netns-nested.c). */
+	if (r >= 0)
+		r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWNET);
+	if (r >= 0)
+		r = netns_nested_finish(ctx, tree->tasks[0].pid, img);
 	if (r >= 0 && img->ns.nnested)
 		log_debug(ctx, "%u namespaces of tasks read in %.2f ms", img->ns.nnested,
 			  (clock_ns(CLOCK_MONOTONIC) - t0) / 1e6);
@@ -229,6 +238,8 @@ int nested_image_encode(const struct img *img, json_t *root)
 		if (n->kind == CLONE_NEWUTS) {
 			r |= set(o, "hostname", json_string(n->hostname));
 			r |= set(o, "domainname", json_string(n->domainname));
+		} else if (n->kind == CLONE_NEWNET) {
+			r |= o ? netns_nested_encode(img, n, o) : -1;
 		} else if (o && ipc_image_encode(n->ipc, o) < 0) {
 			r = -1;
 		}
@@ -262,11 +273,13 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nest
 	n->kind = ns_flag(kind);
 	free(kind);
 	if (!(n->kind & NESTED_KINDS))
-		return bad(d, "kind", "is not a namespace kind cryo carries nested (uts, ipc)");
+		return bad(d, "kind", "is not a namespace kind cryo carries nested (uts, ipc, net)");
 	TRY(get_u64(d, o, "ino", &n->ino));
 	if (n->kind == CLONE_NEWUTS) {
 		TRY(get_str_into(d, o, "hostname", n->hostname, sizeof(n->hostname)));
 		TRY(get_str_into(d, o, "domainname", n->domainname, sizeof(n->domainname)));
+	} else if (n->kind == CLONE_NEWNET) {
+		TRY(netns_nested_decode(d, o, img, n, tag));
 	} else {
 		TRY(ipc_image_decode(d, o, &n->ipc));
 		if (!n->ipc)
@@ -309,7 +322,7 @@ int nested_image_decode(struct dec *d, json_t *root, struct img *img)
 	size_t i;
 
 	if (!json_object_get(root, "nested_namespaces"))
-		return 0;
+		return netns_nested_check(d, img);
 	d->where = "nested_namespaces";
 	a = get_arr(d, root, "nested_namespaces", NESTED_MAX);
 	if (!a)
@@ -322,7 +335,7 @@ int nested_image_decode(struct dec *d, json_t *root, struct img *img)
 		ns->nnested = i + 1;
 		TRY(decode_one(d, v, img, &ns->nested[i], i + 1));
 	}
-	return 0;
+	return netns_nested_check(d, img);
 }
 
 void nested_image_free(struct img_ns *ns)
@@ -330,6 +343,7 @@ void nested_image_free(struct img_ns *ns)
 	for (uint32_t i = 0; i < ns->nnested; i++) {
 		free(ns->nested[i].pids);
 		ipc_image_free(ns->nested[i].ipc);
+		netns_image_free(ns->nested[i].net);
 	}
 	free(ns->nested);
 	ns->nested = NULL;
@@ -342,11 +356,11 @@ void nested_image_free(struct img_ns *ns)
  * image namespace its descriptor, and ours (the root's) per kind, all at base_fd and up. */
 static int *made_fds;
 static uint32_t nmade;
-static int root_fds[2] = {-1, -1}; /* uts, ipc */
+static int root_fds[3] = {-1, -1, -1}; /* uts, ipc, net */
 
 static int kind_index(uint32_t kind)
 {
-	return kind == CLONE_NEWUTS ? 0 : 1;
+	return kind == CLONE_NEWUTS ? 0 : kind == CLONE_NEWIPC ? 1 : 2;
 }
 
 void nested_restore_close(void)
@@ -358,7 +372,8 @@ void nested_restore_close(void)
 	free(made_fds);
 	made_fds = NULL;
 	nmade = 0;
-	for (int k = 0; k < 2; k++) {
+	netns_nested_close();
+	for (int k = 0; k < 3; k++) {
 		if (root_fds[k] >= 0)
 			close(root_fds[k]);
 		root_fds[k] = -1;
@@ -435,10 +450,13 @@ int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, 
 	nmade = ns->nnested;
 	root_fds[0] = hold(CLONE_NEWUTS, base_fd);
 	root_fds[1] = hold(CLONE_NEWIPC, base_fd);
-	if (root_fds[0] < 0 || root_fds[1] < 0)
-		r = cryo_err(ctx, -errno, "hold the tree's uts and ipc namespaces");
+	root_fds[2] = hold(CLONE_NEWNET, base_fd);
+	if (root_fds[0] < 0 || root_fds[1] < 0 || root_fds[2] < 0)
+		r = cryo_err(ctx, -errno, "hold the tree's uts, ipc and network namespaces");
 	for (uint32_t i = 0; r >= 0 && i < ns->nnested; i++)
-		r = make_one(ctx, &ns->nested[i], dirfd, proc, base_fd, &made_fds[i]);
+		r = ns->nested[i].kind == CLONE_NEWNET
+			? netns_nested_make(ctx, ns, i, base_fd, &made_fds[i])
+			: make_one(ctx, &ns->nested[i], dirfd, proc, base_fd, &made_fds[i]);
 	if (r < 0)
 		nested_restore_close();
 	else
@@ -450,14 +468,14 @@ int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, 
 int nested_task_enter(const struct img *img, pid_t pid)
 {
 	const struct img_ns *ns = &img->ns;
-	static const uint32_t kinds[] = {CLONE_NEWUTS, CLONE_NEWIPC};
+	static const uint32_t kinds[] = {CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET};
 
 	/* Its mount namespace, where the tree has nested ones (mntns.h). */
 	if (mntns_task_enter(img, pid) < 0)
 		return -errno;
 	if (!ns->nnested)
 		return 0;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		int fd = root_fds[k];
 
 		for (uint32_t i = 0; i < ns->nnested && i < nmade; i++)

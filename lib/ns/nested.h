@@ -25,7 +25,7 @@ struct json_t;
 struct seized_tree;
 
 /* The kinds a namespace of a task may differ from the root's in (CLONE_NEW* flags). */
-#define NESTED_KINDS (CLONE_NEWUTS | CLONE_NEWIPC)
+#define NESTED_KINDS (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
 
 /* In the dump worker, the tree frozen: each namespace of a kind in NESTED_KINDS that a live
  * task is in and the root is not, into img->ns.nested. Refuses them in a tree with a user

@@ -320,8 +320,11 @@ int ns_restore_enter(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 	}
 	/* Its devices, addresses, routes, sysctls and firewall, before any socket of the tree
 	 * is opened (lib/net/netns-restore.c); an image without them had only lo. */
-	if ((make & CLONE_NEWNET) && ns->net)
-		return netns_restore(ctx, ns->net);
+	if ((make & CLONE_NEWNET) && ns->net) {
+		/* The tasks' own ones first, empty: a veth to one is made whole from here. */
+		r = netns_nested_premake(ctx, ns);
+		return r < 0 ? r : netns_restore(ctx, ns->net);
+	}
 	if ((make & CLONE_NEWNET) && ns->lo_up)
 		return lo_up(ctx);
 	return 0;

@@ -25,6 +25,7 @@
 #include "base/fileio.h"
 #include "files/files.h"
 #include "inject/inject.h"
+#include "net/netns.h"
 #include "ns/mntns.h"
 #include "ns/nested.h"
 #include "ns/ns.h"
@@ -270,6 +271,9 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 		/* Given by the caller (--inherit-fd): its own description, shared with it. */
 		if (sh->inherit && sh->inherit[i] >= 0) {
 			fd = fcntl(sh->inherit[i], F_DUPFD_CLOEXEC, 0);
+		} else if ((r = netns_file_restore_enter(ctx, img->files[i].netns)) < 0) {
+			/* A socket is made in its maker's network namespace (lib/net/netns.h). */
+			break;
 		} else {
 			/* Opened in a nested mount namespace: opened there (lib/ns/mntns.h). */
 			int in = mntns_enter(&img->ns, img->files[i].id, true);
@@ -282,6 +286,12 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 				if (fd >= 0)
 					close(fd);
 				fd = cryo_err(ctx, r, "go back to the tree's mount namespace");
+			}
+			if (netns_file_restore_leave(ctx, img->files[i].netns) < 0) {
+				if (fd >= 0)
+					close(fd);
+				r = -EIO;
+				break;
 			}
 		}
 		if (fd == -1 && sh->inherit && sh->inherit[i] >= 0)
