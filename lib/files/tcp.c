@@ -659,6 +659,22 @@ static int shutdown_in_repair(struct cryo_ctx *ctx, int sk, const struct img_fil
 	return r < 0 ? cryo_err(ctx, r, "socket %u: put its FIN back", f->id) : 0;
 }
 
+int tcp_restore_lock(struct cryo_ctx *ctx, const struct img *img)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		int r;
+
+		if (f->type != FILE_SOCKET || !f->tcp || !f->addr_len || !f->peer_len)
+			continue;
+		r = netlock_add(ctx, img->root, (const struct sockaddr *)f->addr,
+				(const struct sockaddr *)f->peer);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Waits (briefly: a forged segment goes through loopback at once) for sk to reach state. */
 static int await_state(struct cryo_ctx *ctx, int sk, const struct img_file *f, unsigned state)
 {

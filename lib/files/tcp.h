@@ -31,6 +31,12 @@ bool tcp_state_fin_sent(uint32_t state);
 /* Decode: what is wrong with f->tcp given f's queues (a phrase for bad()), or NULL. */
 const char *tcp_decode_check(const struct img_file *f);
 
+/* Restore into a network namespace just made for the tree (the dump's lock went with the old
+ * one), before any of its sockets: locks each connection of img as the dump did (netlock.h),
+ * so that while one end is rebuilt the other's real segments keep away from it. The table
+ * is the one netlock_drop() removes once the restore is done. */
+int tcp_restore_lock(struct cryo_ctx *ctx, const struct img *img);
+
 /* Restore: rebuilds f's connection on the new socket sk, in repair mode. */
 int tcp_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f);
 

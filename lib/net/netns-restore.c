@@ -12,7 +12,8 @@
  *   4. addresses (their state flags, tentative and the like, cleared: the kernel sets them
  *      again), permanent neighbour entries, the routing rules in place of the new
  *      namespace's, routes (those through a gateway may need another first: a few passes);
- *   5. the nftables ruleset and iptables-legacy tables.
+ *   5. the nftables ruleset and iptables-legacy tables, last, once the tree's sockets are
+ *      made again (netns_restore_finish()).
  * A sysctl is written only where it differs from the fresh namespace's value, so that one
  * the kernel ties to another (ip_forward and conf.all.forwarding) is not written twice over.
  */
@@ -21,12 +22,16 @@
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/if_tun.h>
+#include <linux/sched.h>
 #include <linux/veth.h>
+#include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -702,6 +707,92 @@ static int firewall_load(struct cryo_ctx *ctx, const struct img_netns *n)
 	return 0;
 }
 
+/*
+ * The firewall goes in last, once the tree's connections are made again
+ * (netns_restore_finish()): its own rules may drop the segments tcp.c forges to rebuild a
+ * half-closed connection (a rule that drops what comes to a port holds a LAST_ACK connection
+ * in ESTABLISHED). By then the worker has pivoted into the tree's root, where
+ * iptables-legacy-restore may not be: a loader, born here in a copy of our mount namespace
+ * (CLONE_NEWNS, so that the worker's pivot_root(2) leaves its root alone), loads them when
+ * told and writes back what went wrong, if anything. The end of the word pipe without a word
+ * (the worker failed and exited) ends it with nothing loaded.
+ */
+static pid_t loader = -1;
+static int loader_go = -1, loader_said = -1;
+
+static __attribute__((noreturn)) void loader_run(struct cryo_ctx *ctx, const struct img_netns *n,
+						  int go, int said)
+{
+	const char *msg;
+	char c;
+
+	if (read(go, &c, 1) != 1)
+		_exit(0);
+	if (firewall_load(ctx, n) >= 0)
+		_exit(0);
+	msg = cryo_ctx_errmsg(ctx);
+	if (write(said, msg, strlen(msg)) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static int loader_start(struct cryo_ctx *ctx, const struct img_netns *n)
+{
+	struct clone_args ca = {.flags = CLONE_NEWNS, .exit_signal = SIGCHLD};
+	int go[2], said[2];
+	long pid;
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return cryo_err(ctx, -errno, "pipe");
+	if (pipe2(said, O_CLOEXEC) < 0) {
+		close(go[0]);
+		close(go[1]);
+		return cryo_err(ctx, -errno, "pipe");
+	}
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0) {
+		close(go[1]);
+		close(said[0]);
+		loader_run(ctx, n, go[0], said[1]);
+	}
+	close(go[0]);
+	close(said[1]);
+	if (pid < 0) {
+		close(go[1]);
+		close(said[0]);
+		return cryo_err(ctx, -errno, "fork the loader of the tree's firewall");
+	}
+	loader = pid;
+	loader_go = go[1];
+	loader_said = said[0];
+	return 0;
+}
+
+int netns_restore_finish(struct cryo_ctx *ctx)
+{
+	char msg[1024];
+	size_t len = 0;
+	ssize_t n = 0;
+	int status = 0;
+
+	if (loader < 0)
+		return 0;
+	if (write(loader_go, "", 1) != 1)
+		n = -1;
+	close(loader_go);
+	while (n >= 0 && len < sizeof(msg) - 1 &&
+	       (n = read(loader_said, msg + len, sizeof(msg) - 1 - len)) > 0)
+		len += n;
+	msg[len] = '\0';
+	close(loader_said);
+	if (waitpid(loader, &status, 0) < 0)
+		status = -1;
+	loader = loader_go = loader_said = -1;
+	if (status == 0)
+		return 0;
+	return cryo_err(ctx, -EIO, "%s", len ? msg : "load the tree's firewall: its loader failed");
+}
+
 /* ---- the whole ---- */
 
 /* On failure: the outside ends made in the host's namespace go now, not when the kernel
@@ -763,7 +854,12 @@ int netns_restore_rest(struct cryo_ctx *ctx, const struct img_netns *n)
 		r = routes_add(ctx, fd, n);
 	if (r >= 0) {
 		t2 = clock_ns(CLOCK_MONOTONIC);
-		r = firewall_load(ctx, n);
+		/* The tree's own namespace: by the loader, once its sockets are made. A nested
+		 * one is made by a task of the tree, late (lib/ns/nested.c): loaded now. */
+		if (netns_tree_current())
+			r = firewall_load(ctx, n);
+		else if (n->nft || n->iptables_legacy || n->ip6tables_legacy)
+			r = loader_start(ctx, n);
 	}
 	if (r < 0) {
 		outside_remove(n);

@@ -131,11 +131,15 @@ int netns_dump(struct cryo_ctx *ctx, const struct img *img, struct img_netns **r
  * namespace: keeps a handle on ours, where an outside veth end goes. */
 int netns_restore_prepare(struct cryo_ctx *ctx, const struct img_netns *n);
 
-/* Just after the unshare, before any socket of the tree: sysctls, links, addresses, rules,
- * routes and firewall, in that order. A failure leaves nothing in the host's namespace (an
- * outside veth end made here goes with its pair once this namespace is gone, and is removed
- * at once besides). */
+/* Just after the unshare, before any socket of the tree: sysctls, links, addresses, rules
+ * and routes, in that order, and a loader of the firewall forked. A failure leaves nothing in
+ * the host's namespace (an outside veth end made here goes with its pair once this namespace
+ * is gone, and is removed at once besides). */
 int netns_restore(struct cryo_ctx *ctx, const struct img_netns *n);
+
+/* Once every socket of the tree is made again (its TCP connections in the state they had):
+ * the firewall of the namespace, loaded by the loader netns_restore() forked. */
+int netns_restore_finish(struct cryo_ctx *ctx);
 
 /* For lib/files/tun.c at dump: whether tun/tap device `name` of the caller's network namespace
  * carries packet information (IFLA_TUN_PI): 1 or 0, or -errno. */

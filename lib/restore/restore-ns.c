@@ -31,6 +31,8 @@
 #include "base/progress.h"
 #include "base/worker.h"
 #include "cgroup/cgroup.h"
+#include "files/tcp.h"
+#include "net/netns.h"
 #include "ns/ipc.h"
 #include "ns/mnt.h"
 #include "ns/ns.h"
@@ -269,6 +271,9 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = userns_make(ctx, &sh->img->ns, &sh->img->tasks[0], &sh->userns_maker);
 	if (r >= 0)
 		r = ns_restore_enter(ctx, &sh->img->ns, run->target);
+	/* Its connections locked in its new network namespace, as they were at dump. */
+	if (r >= 0 && (sh->img->ns.own & CLONE_NEWNET) && !run->target)
+		r = tcp_restore_lock(ctx, sh->img);
 	/* The System V objects, before any task that attaches them is made. */
 	if (r >= 0 && ipc)
 		r = ipc_restore(ctx, ipc, sh->dirfd, proc);
@@ -283,6 +288,9 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);
 	if (r >= 0)
 		r = restore_files_open(ctx, sh);
+	/* Its firewall once its connections are whole: its rules may drop what rebuilds them. */
+	if (r >= 0 && (sh->img->ns.own & CLONE_NEWNET))
+		r = netns_restore_finish(ctx);
 	/* What the files above needed of ours must not reach the tree. */
 	mnt_restore_done(ctx);
 	if (r < 0) {

@@ -1,0 +1,59 @@
+"""Trees in namespaces of their own, in the shapes of CRIU's zdtm "ns" flavour tests that cryo
+once failed at restore (docs/conformance.md, "The `ns` flavour"): each is dumped and restored
+with no cryo option, and the workload checks every detail after the restore."""
+import json
+import os
+import re
+import signal
+import time
+
+import pytest
+
+from conftest import STREAM, alive, cryo, reap, workload
+
+pytestmark = pytest.mark.skipif(STREAM, reason="a tree with namespaces of its own is "
+                                "restored from a directory, not as it arrives")
+
+
+def start(env, name, *args):
+    run = env.start([workload(name), *map(str, args)])
+    run.wait_for("ready", 30)
+    return run, int(re.search(r"nsinit (\d+)", run.text()).group(1))
+
+
+def dump(env, init, img=None):
+    img = img or env.tmp / "img"
+    env.images.append(img)
+    cryo("dump", "-t", init, "-D", img)
+    deadline = time.time() + 5
+    while alive(init) and time.time() < deadline:
+        time.sleep(0.01)
+    assert not alive(init), "the dump did not kill the tree"
+    return img
+
+
+def restore(env, img):
+    pidfile = env.tmp / "r.pid"
+    cryo("restore", "-D", img, "--detach", "--pidfile", pidfile)
+    pid = int(pidfile.read_text())
+    env.restored.append(pid)
+    return pid
+
+
+def finish(run, pid, timeout=30):
+    os.kill(pid, signal.SIGUSR1)
+    code = reap(pid, timeout)
+    assert code == 0 and run.text().rstrip().endswith("PASS"), run.text()[-4000:]
+
+
+@pytest.mark.parametrize("firewall", ["legacy", "nft"])
+def test_last_ack_held_by_the_trees_own_firewall(env, firewall):
+    """socket-tcp-closed-last-ack: a rule of the tree's network namespace drops what comes
+    to the server's port, so its FIN is never acknowledged; the restore rebuilds the
+    connection with segments that rule would drop, and loads the rule after them."""
+    run, init = start(env, "netns_tcp_fw", firewall)
+    img = dump(env, init)
+    net = json.loads((img / "cryo.json").read_text())["namespaces"]["net"]
+    assert "7071" in (net.get("iptables_legacy") if firewall == "legacy" else net.get("nft")), net
+    pid = restore(env, img)
+    finish(run, pid)
