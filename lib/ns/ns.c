@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -443,6 +444,19 @@ out:
 	return r;
 }
 
+bool ns_proc_borrowed(const struct img_ns *ns)
+{
+	if (!(ns->own & CLONE_NEWPID) || (ns->own & CLONE_NEWUSER) || !ns->nmounts)
+		return false;
+	for (uint32_t i = 0; i < ns->nproc; i++)
+		if (!strcmp(ns->proc[i], "/proc"))
+			return false;
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		if (!strcmp(ns->mounts[i].point, "/proc"))
+			return false;
+	return true;
+}
+
 int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 {
 	for (uint32_t i = 0; i < ns->nproc; i++) {
@@ -452,7 +466,42 @@ int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 			return r;
 	}
 	/* The nested mount namespaces' proc too (mntns.h). */
-	return mntns_root_setup(ctx, ns);
+	int r = mntns_root_setup(ctx, ns);
+
+	if (r < 0)
+		return r;
+	/* The tasks read their own maps (and more) in /proc/self while they are made: a tree
+	 * that unmounted its proc lends its /proc directory until ns_proc_give_back(). */
+	if (ns_proc_borrowed(ns) &&
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return cryo_err(ctx, -errno, "mount a proc at /proc while the tree is restored (it "
+				"has none there)");
+	return 0;
+}
+
+int ns_proc_give_back(struct cryo_ctx *ctx, const struct img_ns *ns, pid_t root)
+{
+	int pidfd, status = 0;
+	pid_t pid;
+
+	if (!ns_proc_borrowed(ns))
+		return 0;
+	pidfd = (int)syscall(SYS_pidfd_open, root, 0);
+	if (pidfd < 0)
+		return cryo_err(ctx, -errno, "pidfd of the tree's root %d", root);
+	/* In a child: ours (the tracer's) keeps its own proc. Async-signal-safe calls only. */
+	pid = fork();
+	if (pid == 0)
+		_exit(setns(pidfd, CLONE_NEWNS) < 0 ? 1 : umount2("/proc", MNT_DETACH) < 0 ? 2 : 0);
+	close(pidfd);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return cryo_err(ctx, -ECHILD, "fork to unmount the proc lent to the restore");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return cryo_err(ctx, -EIO, "%s the proc lent to the restore at the tree's /proc",
+				WIFEXITED(status) && WEXITSTATUS(status) == 1
+				    ? "join the tree's mount namespace to unmount"
+				    : "unmount");
+	return 0;
 }
 
 int ns_tracer_enter(struct cryo_ctx *ctx)

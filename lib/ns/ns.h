@@ -129,6 +129,12 @@ int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t 
  * files (a runtime's masked and read-only paths) kept in place. */
 int ns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns);
 
+/* A tree in a root of its own with no proc at /proc (it unmounted it): ns_root_setup() mounts
+ * one there for the restore, the tracer unmounts it once every task is parked
+ * (ns_proc_give_back(), root: the tree's root pid), before any of them runs. */
+bool ns_proc_borrowed(const struct img_ns *ns);
+int ns_proc_give_back(struct cryo_ctx *ctx, const struct img_ns *ns, pid_t root);
+
 /* In the tracer born in the new pid namespace: proc of that namespace in a mount namespace of
  * its own, so that /proc/PID is the image's PID. */
 int ns_tracer_enter(struct cryo_ctx *ctx);

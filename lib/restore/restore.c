@@ -44,6 +44,7 @@
 #include "image/tar.h"
 #include "files/tcp.h"
 #include "ns/mnt.h"
+#include "ns/ns.h"
 #include "net/netlock.h"
 #include "restore.h"
 #include "restore-timeline.h"
@@ -1039,8 +1040,11 @@ made:
 		rst_time_mark(sh->uffd_sink >= 0 ? "userfaultfds sent to the pool"
 						 : "page server forked");
 	}
-	/* Every task exists, parked: plugins bring back what they keep (a GPU's state) now,
-	 * before anything runs; a failure kills the tree like any other. */
+	/* Every task exists, parked: the proc lent to a tree without one goes (lib/ns/ns.c). */
+	if (sh->new_pidns && (r = ns_proc_give_back(ctx, &img->ns, img->root)) < 0)
+		goto fail;
+	/* Plugins bring back what they keep (a GPU's state) now, before anything runs; a failure
+	 * kills the tree like any other. */
 	r = hook_args(sh, &hargs, &hook_pids);
 	if (r >= 0)
 		r = plugins_run(ctx, CRYO_HOOK_RESTORE_AFTER, &hargs);

@@ -57,3 +57,21 @@ def test_last_ack_held_by_the_trees_own_firewall(env, firewall):
     assert "7071" in (net.get("iptables_legacy") if firewall == "legacy" else net.get("nft")), net
     pid = restore(env, img)
     finish(run, pid)
+
+
+def test_tree_without_proc_or_devpts_comes_back_without_them(env):
+    """clean_mntns: a tree in a root of its own that unmounted its proc and devpts. The
+    restore reads its tasks' maps in a proc it lends at /proc, and takes it back before the
+    tree runs."""
+    from test_mntns import ns_root, mounted
+    with ns_root(env.tmp) as (root, dev):
+        run = env.start([workload("mnt_noproc"), root, dev])
+        run.wait_for("ready", 30)
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        img = dump(env, init)
+        points = [m["point"] for m in json.loads((img / "cryo.json").read_text())
+                  ["namespaces"]["mounts"]]
+        assert "/proc" not in points and "/dev/pts" not in points, points
+        pid = restore(env, img)
+        assert not mounted(env.tmp / "testdir" / "proc")
+        finish(run, pid)
