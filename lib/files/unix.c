@@ -154,10 +154,20 @@ static bool is_own_file(const struct unix_diag *dg, const struct stat *st)
 	       minor(st->st_dev) == (dg->vfs_dev & 0xfffff);
 }
 
+static bool same_mntns(pid_t pid)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	return stat(path, &a) < 0 || stat("/proc/self/ns/mnt", &b) < 0 || a.st_ino == b.st_ino;
+}
+
 /*
  * Whether f, bound to a path, has lost its socket file since (unlinked, or another file in its
  * place): restore binds it again and removes the file. A relative path is looked up from the
- * task's working directory (restore binds it from there). Its directory may be gone too:
+ * task's working directory (restore binds it from there), an absolute one from its root where
+ * it is in a mount namespace of its own. Its directory may be gone too:
  * restore makes it for the moment. A socket file still in place has its mode, owner and group
  * kept (bind() makes the file with the umask and the binder's ids; connecting needs write
  * permission on it).
@@ -180,7 +190,10 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 		f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 		return 0;
 	}
-	if (stat(path, &st) == 0 && is_own_file(dg, &st))
+	/* A task in another mount namespace (a tree in a root of its own) names its files from
+	 * its root; one in ours, from ours, as the restore binds them. */
+	snprintf(rel, sizeof(rel), "/proc/%d/root%s", d->pid, path);
+	if (stat(same_mntns(d->pid) ? path : rel, &st) == 0 && is_own_file(dg, &st))
 		goto own;
 	f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 	return 0;

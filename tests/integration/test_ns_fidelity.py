@@ -75,3 +75,23 @@ def test_tree_without_proc_or_devpts_comes_back_without_them(env):
         pid = restore(env, img)
         assert not mounted(env.tmp / "testdir" / "proc")
         finish(run, pid)
+
+
+def in_root(env, name, check_image=None):
+    """Workload `name` (mnt_common.h) in a root of its own: dumped, restored, checked."""
+    from test_mntns import ns_root
+    with ns_root(env.tmp) as (root, dev):
+        run = env.start([workload(name), root, dev])
+        run.wait_for("ready", 30)
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        img = dump(env, init)
+        if check_image:
+            check_image(json.loads((img / "cryo.json").read_text()))
+        pid = restore(env, img)
+        finish(run, pid)
+
+
+def test_dgram_sockets_bound_to_names_of_the_trees_root(env):
+    """sockets_dgram: the socket files are looked for from the tree's root at dump, not from
+    ours, where they are not (they were taken for removed ones, bound for a moment)."""
+    in_root(env, "mnt_unix_dgram")
