@@ -289,10 +289,33 @@ static bool reg_claim(const struct fd_dump *d)
 				     (S_ISREG(d->st->st_mode) && d->st->st_nlink > 0));
 }
 
+/* The other name of the file fh names (opened by it, through the mount d's file is on), as a
+ * path of the task's, or NULL where none is found. */
+static char *other_name(const struct fd_dump *d, struct file_handle *fh)
+{
+	/* Not O_PATH: open_by_handle_at(2) takes no such descriptor (EBADF). */
+	_cleanup_close_ int at = open(d->proc_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int fd = at < 0 ? -1 : open_by_handle_at(at, fh, O_PATH | O_CLOEXEC);
+	char link[64], buf[PATH_MAX];
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf[0] == '/' && !file_link_deleted(buf) ? strdup(buf) : NULL;
+}
+
 /*
  * A regular file opened by a name that was removed, while another name (a hard link) keeps it:
  * the same inode, with what it holds on disk, is reopened at restore by its file handle
  * (open_by_handle_at(2)), through the mount of its old directory. Its content is not saved.
+ * Its other name is kept too (f->name): on a file system the restore makes again (a tmpfs of
+ * the tree's, filled from its archive) the handle leads nowhere, and that name, restored with
+ * the rest, is the same file.
  */
 static int linked_dump(const struct fd_dump *d, struct img_file *f)
 {
@@ -322,6 +345,7 @@ static int linked_dump(const struct fd_dump *d, struct img_file *f)
 	}
 	memcpy(f->data, fh->f_handle, fh->handle_bytes);
 	f->data_len = fh->handle_bytes;
+	f->name = other_name(d, fh);
 	free(fh);
 	return 0;
 }
@@ -381,16 +405,27 @@ static int open_linked(struct file_restore *fr, const struct img_file *f, int of
 	fd = open_by_handle_at(mnt, fh, oflags & ~O_NOFOLLOW);
 	r = -errno;
 	free(fh);
-	if (fd < 0)
-		return cryo_err(fr->ctx, r, "reopen %s, removed but linked elsewhere, by its file "
-				"handle", f->path);
 	/* Where the handle leads elsewhere (another file system mounted there now). */
-	if (fstat(fd, &st) < 0 || st.st_ino != f->params[GHOST_P_INO] ||
-	    st.st_dev != f->params[GHOST_P_DEV]) {
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_ino != f->params[GHOST_P_INO] ||
+			st.st_dev != f->params[GHOST_P_DEV])) {
 		close(fd);
-		return cryo_err(fr->ctx, -ESTALE, "reopen %s by its file handle: another file",
-				f->path);
+		fd = -1;
+		r = -ESTALE;
 	}
+	/* Its file system made again (a tree's tmpfs): the other name is the same file. */
+	if (fd < 0 && f->name) {
+		int other = open(f->name, oflags | O_NOFOLLOW);
+
+		if (other >= 0 && fstat(other, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_dev != f->params[GHOST_P_DEV])
+			fd = other;
+		else if (other >= 0)
+			close(other);
+	}
+	if (fd < 0)
+		return cryo_err(fr->ctx, r, "reopen %s, removed but linked elsewhere%s%s, by its "
+				"file handle", f->path, f->name ? " as " : "",
+				f->name ? f->name : "");
 	if (lseek(fd, f->pos, SEEK_SET) < 0 && f->pos)
 		log_warn(fr->ctx, "seek %s to %llu: %s", f->path, (unsigned long long)f->pos,
 			 strerror(errno));
@@ -449,6 +484,8 @@ static int reg_dump(const struct fd_dump *d, struct img_file *f)
 
 static int reg_encode(json_t *o, const struct img_file *f)
 {
+	if (f->name && set(o, "other_name", json_string(f->name)))
+		return -1;
 	return f->data_len ? set(o, "data", hex_string(f->data, f->data_len)) : 0;
 }
 
@@ -456,6 +493,12 @@ static int reg_decode(struct dec *d, json_t *o, struct img_file *f)
 {
 	if (json_object_get(o, "data"))
 		TRY(get_hexbytes(d, o, "data", PATH_MAX, &f->data, &f->data_len));
+	if (json_object_get(o, "other_name")) {
+		TRY(get_str(d, o, "other_name", PATH_MAX, &f->name));
+		if (f->params[GHOST_P_IS] != 3 || f->name[0] != '/')
+			return bad(d, "other_name", "is not the absolute other name of a file "
+				   "removed but linked elsewhere");
+	}
 	return file_ghost_decode(d, f);
 }
 

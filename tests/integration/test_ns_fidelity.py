@@ -95,3 +95,12 @@ def test_dgram_sockets_bound_to_names_of_the_trees_root(env):
     """sockets_dgram: the socket files are looked for from the tree's root at dump, not from
     ours, where they are not (they were taken for removed ones, bound for a moment)."""
     in_root(env, "mnt_unix_dgram")
+
+
+def test_file_removed_but_linked_elsewhere_on_a_tmpfs_of_the_trees(env):
+    """unlink_regular00: the file's tmpfs is made again at restore, where its handle leads
+    nowhere; its other name, kept at dump, is the same file there."""
+    def other_name(image):
+        names = [f.get("other_name") for f in image["files"] if f.get("other_name")]
+        assert names == ["/lnk/file"], names
+    in_root(env, "mnt_linked", other_name)

@@ -615,6 +615,7 @@ static const struct bad_value bad_values[] = {
     {"files/9/scm", "[[7, 2, [2]], [0, 3, [2]]]", "out of order"},
     {"files/9/scm", "[[0, 3, [2]], [0, 3, [2]]]", "out of order"},
     {"files/9/params/6", "\"0x10\"", "unknown unix socket bits"},
+    {"files/0/other_name", "\"/elsewhere\"", "other name of a file removed"},
     {"files/9/params/6", "\"0x8\"", "waits to be accepted"},
     {"files/8/targets", "[2]", "one file id per registration"},
     {"files/8/targets", "[2, 9]", "or its own"},
