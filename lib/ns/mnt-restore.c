@@ -788,6 +788,52 @@ static bool proc_left_to_init(const struct img_ns *ns, const struct img_mount *m
 	return m->kind == MNT_PROC && (ns->own & CLONE_NEWUSER) && (ns->own & CLONE_NEWPID);
 }
 
+/* A bind of a pty of the tree's devpts (zdtm pty-console's /dev/console): the new devpts has
+ * no pty before the files are opened (lib/files/pty.c), so it is mounted once they are,
+ * by mnt_restore_late(). */
+static bool late_bind(const struct img_ns *ns, const struct img_mount *m)
+{
+	return m->kind == MNT_BIND && m->of && m->of <= ns->nmounts &&
+	       ns->mounts[m->of - 1].kind == MNT_DEVPTS && strcmp(m->source, "/");
+}
+
+int mnt_restore_late(struct cryo_ctx *ctx, const struct img *img)
+{
+	const struct img_ns *ns = &img->ns;
+	struct mount_attr priv = {.propagation = MS_PRIVATE};
+
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		const struct img_mount *m = &ns->mounts[i], *pts;
+		_cleanup_close_ int fd = -1, point = -1;
+		char src[PATH_MAX];
+
+		if (!late_bind(ns, m))
+			continue;
+		pts = &ns->mounts[m->of - 1];
+		if (m->shared || (m->master && master_in_image(ns, m->master)))
+			return cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s, a bind of a pty, "
+					"is in a peer group: cryo cannot restore it yet", m->point);
+		snprintf(src, sizeof(src), "%s%s", strcmp(pts->point, "/") ? pts->point : "",
+			 m->source);
+		fd = syscall(SYS_open_tree, AT_FDCWD, src,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "the tree's mount at %s: bind its pty %s",
+					m->point, src);
+		if (set_flags(ctx, m, fd, false) < 0)
+			return -EIO;
+		if (set_attr(fd, &priv) < 0)
+			return cryo_err(ctx, -errno, "the bind of %s: make it private", src);
+		point = tmpfs_openat2(AT_FDCWD, m->point, O_PATH | O_NOFOLLOW,
+				      RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+		if (point < 0 || syscall(SYS_move_mount, fd, "", point, "",
+					 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return cryo_err(ctx, -errno, "mount the tree's bind of %s at %s", src,
+					m->point);
+	}
+	return 0;
+}
+
 /* The root mount, somewhere in this namespace only, to pivot into. */
 static int stage(struct cryo_ctx *ctx, int fd)
 {
@@ -831,7 +877,7 @@ static int build(struct cryo_ctx *ctx, const struct img *img, const struct img_n
 
 		/* In a user namespace of its own, only its init can mount proc (of its pid
 		 * namespace): ns_root_setup() puts it there, on the empty directory. */
-		if (proc_left_to_init(ns, m))
+		if (proc_left_to_init(ns, m) || late_bind(ns, m))
 			continue;
 		if (m->parent && fds[m->parent - 1] < 0) {
 			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s is on its proc, in a "
@@ -855,7 +901,8 @@ static int build(struct cryo_ctx *ctx, const struct img *img, const struct img_n
 		/* Its binds now, while nothing is mounted on it: their sources are found beneath
 		 * its root without crossing a mount (one of them may go on the other's). */
 		for (uint32_t j = made + 1; j < ns->nmounts && r >= 0; j++)
-			if (ns->mounts[j].kind == MNT_BIND && ns->mounts[j].of == made + 1) {
+			if (ns->mounts[j].kind == MNT_BIND && ns->mounts[j].of == made + 1 &&
+			    !late_bind(ns, &ns->mounts[j])) {
 				fds[j] = make_one(ctx, ns, j, fds, dirfd);
 				r = fds[j] < 0 ? fds[j] : 0;
 			}

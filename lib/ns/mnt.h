@@ -77,6 +77,10 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd);
 struct img_file;
 int mnt_open(const struct img_ns *ns, const struct img_file *f, int flags);
 
+/* Once the image's files are open: the binds of a pty of the tree's devpts, which exists only
+ * now (each private, with its flags). */
+int mnt_restore_late(struct cryo_ctx *ctx, const struct img *img);
+
 /* Once the image's files are open (or the restore failed): what mnt_restore() kept is
  * closed (none of it must reach the tree). */
 int mnt_restore_done(struct cryo_ctx *ctx);

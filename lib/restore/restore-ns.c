@@ -288,6 +288,9 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = restore_inherit_fds(ctx, sh, run->opts, run->target);
 	if (r >= 0)
 		r = restore_files_open(ctx, sh);
+	/* Binds of its ptys, which exist only now. */
+	if (r >= 0 && sh->img->ns.nmounts)
+		r = mnt_restore_late(ctx, sh->img);
 	/* Its firewall once its connections are whole: its rules may drop what rebuilds them. */
 	if (r >= 0 && (sh->img->ns.own & CLONE_NEWNET))
 		r = netns_restore_finish(ctx);

@@ -104,3 +104,12 @@ def test_file_removed_but_linked_elsewhere_on_a_tmpfs_of_the_trees(env):
         names = [f.get("other_name") for f in image["files"] if f.get("other_name")]
         assert names == ["/lnk/file"], names
     in_root(env, "mnt_linked", other_name)
+
+
+def test_binds_of_a_pty_of_the_trees_devpts(env):
+    """pty-console: /dev/console a bind of a pty of the tree's devpts, which the restore makes
+    with the files: the bind is mounted once they are open."""
+    def binds(image):
+        kinds = {m["point"]: m["kind"] for m in image["namespaces"]["mounts"]}
+        assert kinds["/dev/console"] == kinds["/run/tty"] == "bind", kinds
+    in_root(env, "mnt_pty_bind", binds)
