@@ -660,9 +660,10 @@ static int bpfmap_open(struct file_restore *fr, const struct img_file *f)
 	attr.key_size = f->params[BPFMAP_P_KEY];
 	attr.value_size = f->params[BPFMAP_P_VALUE];
 	attr.max_entries = f->params[BPFMAP_P_MAX];
-	/* BPF_F_NUMA_NODE would need the node, which neither fdinfo nor the info shows: the
-	 * map is created on any node. */
-	attr.map_flags = f->params[BPFMAP_P_FLAGS] & ~(uint64_t)BPF_F_NUMA_NODE;
+	/* BPF_F_NUMA_NODE with the node, which neither fdinfo nor the info shows: node 0 (the
+	 * only one on a machine of one node; CRIU does the same), the flag kept as it was. */
+	attr.map_flags = f->params[BPFMAP_P_FLAGS];
+	attr.numa_node = 0;
 	memcpy(attr.map_name, f->name, strlen(f->name));
 	if (f->btf_len) {
 		union bpf_attr battr;

@@ -30,7 +30,7 @@ def test_bpf_maps(env):
     maps = [f for f in meta["files"] if f["type"] == 16]
     names = sorted(f["map_name"] for f in maps)
     want = ["", "cryo.lru", "cryo_arr", "cryo_frozen", "cryo_hash", "cryo_hash",
-            "cryo_mmapable", "cryo_shared", "cryo_btf"]
+            "cryo_mmapable", "cryo_shared", "cryo_btf", "cryo_numa"]
     want += [n for n in ("cryo_pcpu", "cryo_pchash", "cryo_lrupc")
              if f"no per-CPU map {n}" not in run.text()]
     assert names == sorted(want), names
@@ -46,6 +46,9 @@ def test_bpf_maps(env):
     btf = [f for f in maps if f["map_name"] == "cryo_btf"][0]
     assert btf["btf_types"] == [1, 2] and btf["btf"].startswith("9feb"), btf
     assert all(f["btf"] == "" and f["btf_types"] == [0, 0] for f in maps if f is not btf)
+    # BPF_F_NUMA_NODE (4) kept (zdtm bpf_array and bpf_hash compare the flags).
+    numa = [f for f in maps if f["map_name"] == "cryo_numa"][0]
+    assert int(numa["params"][4], 16) == 4, numa
     pid = env.restore(img)
     assert image_pid(pid) == run.pid
     env.check(run, pid)

@@ -2,8 +2,8 @@
 /*
  * BPF maps (man 2 bpf) survive: a named hash map (BPF_F_NO_PREALLOC), an array with some
  * entries zero, a frozen array, a BPF_F_MMAPABLE array that is not mapped, a hash typed by BTF
- * (a struct value), an LRU hash, an unnamed hash, a per-CPU array (where this
- * kernel lets us create one), a read-only descriptor of the hash opened again by its id (a
+ * (a struct value), an LRU hash, an unnamed hash, an array made on NUMA node 0
+ * (BPF_F_NUMA_NODE), a per-CPU array (where this kernel lets us create one), a read-only descriptor of the hash opened again by its id (a
  * second description of the same map), and a hash map shared with a child (fork). After the
  * restore every attribute (BPF_OBJ_GET_INFO_BY_FD), the frozen state (fdinfo) and every entry
  * must be exactly as set up; the maps still take updates, except the frozen one and through
@@ -277,7 +277,7 @@ static int refuse(const char *kind)
 
 int main(int argc, char **argv)
 {
-	int h, arr, fz, lru, un, mm, bt, ro, sh, ncpu = possible_cpus();
+	int h, arr, fz, lru, un, mm, bt, ro, sh, numa, ncpu = possible_cpus();
 	/* Per-CPU maps: values are one 8-byte slot per possible CPU. */
 	struct {
 		uint32_t type, vsize, max;
@@ -303,7 +303,10 @@ int main(int argc, char **argv)
 	sh = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0, "cryo_shared");
 	mm = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 16, BPF_F_MMAPABLE, "cryo_mmapable");
 	bt = map_create_btf(8, 2, "cryo_btf");
-	if (h < 0 || arr < 0 || fz < 0 || lru < 0 || un < 0 || sh < 0 || mm < 0 || bt < 0) {
+	/* On node 0 (numa_node 0), as zdtm's bpf_array and bpf_hash make theirs. */
+	numa = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 10, BPF_F_NUMA_NODE, "cryo_numa");
+	if (h < 0 || arr < 0 || fz < 0 || lru < 0 || un < 0 || sh < 0 || mm < 0 || bt < 0 ||
+	    numa < 0) {
 		printf("SKIP: cannot create BPF maps: %s\n", strerror(errno));
 		return 0;
 	}
@@ -346,6 +349,8 @@ int main(int argc, char **argv)
 	k32 = 2;
 	if (map_update(mm, &k32, &(uint64_t){0x1122334455667788ull}))
 		fail("fill mmapable array");
+	if (map_update(numa, &k32, &(uint32_t){0x4e554d41}))
+		fail("fill NUMA array");
 	for (uint32_t i = 0; i < 3; i++) {
 		int32_t v[2] = {-(int32_t)i, 1000 + i};
 
@@ -422,6 +427,14 @@ int main(int argc, char **argv)
 	check_info(sh, "shared hash", BPF_MAP_TYPE_HASH, 4, 8, 16, 0, "cryo_shared");
 	check_info(mm, "mmapable array", BPF_MAP_TYPE_ARRAY, 4, 8, 16, BPF_F_MMAPABLE,
 		   "cryo_mmapable");
+	check_info(numa, "NUMA array", BPF_MAP_TYPE_ARRAY, 4, 4, 10, BPF_F_NUMA_NODE,
+		   "cryo_numa");
+	{
+		uint32_t k = 2, v = 0;
+
+		if (map_lookup(numa, &k, &v) || v != 0x4e554d41)
+			fail("NUMA array index 2 holds %#x", v);
+	}
 	check_info_btf(bt, "BTF hash", BPF_MAP_TYPE_HASH, 4, 8, 8, 0, "cryo_btf", 1, 2);
 	if (map_count(bt, 4) != 3)
 		fail("BTF hash has %d entries, wanted 3", map_count(bt, 4));
