@@ -393,7 +393,7 @@ static int named_pair(struct cryo_ctx *ctx, int type, const struct img_file *acc
 
 	if (lsk < 0 || c < 0)
 		return cryo_err(ctx, -errno, "sockets for socket %u", acc->id);
-	if (bind_start(ctx, lsk, acc, &a) < 0)
+	if (bind_perms(ctx, lsk, acc, &a) < 0)
 		return -EIO;
 	if (listen(lsk, 1) < 0)
 		r = cryo_err(ctx, -errno, "listen for socket %u", acc->id);
@@ -406,8 +406,9 @@ static int named_pair(struct cryo_ctx *ctx, int type, const struct img_file *acc
 		if (sv[0] < 0)
 			r = cryo_err(ctx, -errno, "accept socket %u again", acc->id);
 	}
-	/* Our listener's file goes: the tree's listener, if any, binds the name again. */
-	bind_end(&a, true);
+	/* Our listener's file stays where the tree's was still there (the tree's listener, if
+	 * any, replaces it as it binds the name again), else it goes. */
+	bind_end(&a, acc->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED);
 	if (r < 0)
 		return r;
 	sv[1] = TAKE_FD(c);

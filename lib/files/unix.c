@@ -35,7 +35,10 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
 #include <linux/unix_diag.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +46,15 @@
 #include <sys/socket.h>
 #include <linux/sockios.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "ns/mountinfo.h"
 #include "unix.h"
 
 #define LOG_PREFIX "unix: "
@@ -154,6 +160,109 @@ static bool is_own_file(const struct unix_diag *dg, const struct stat *st)
 	       minor(st->st_dev) == (dg->vfs_dev & 0xfffff);
 }
 
+static int openat2_at(int at, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how = {.flags = flags | O_CLOEXEC, .resolve = resolve};
+
+	return (int)syscall(SYS_openat2, at, path, &how, sizeof(how));
+}
+
+/* In a child that joined the tree's mount namespace (open_tree(2) clones only mounts of the
+ * caller's): see unix_hidden_find(). Async-signal-safe calls only. */
+static uint64_t hidden_lookup(const char *path, uint64_t vfs_dev, uint64_t vfs_ino)
+{
+	char dir[PATH_MAX];
+	uint64_t id;
+	char *slash;
+
+	memcpy(dir, path, strlen(path) + 1);
+	/* Each directory above it, the nearest first: the mount there cloned without what is
+	 * mounted on it (no AT_RECURSIVE) shows what that hides. */
+	while ((slash = strrchr(dir, '/'))) {
+		const char *rel = path + (slash - dir) + 1;
+		int at, clone, fd;
+		struct stat st;
+		bool hit;
+
+		*slash = '\0';
+		at = openat2_at(AT_FDCWD, dir[0] ? dir : "/", O_PATH | O_DIRECTORY,
+				RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+		clone = at < 0 ? -1
+			       : (int)syscall(SYS_open_tree, at, "",
+					      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		fd = clone < 0 ? -1
+			       : openat2_at(clone, rel, O_PATH | O_NOFOLLOW,
+					    RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS);
+		hit = fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		      (!vfs_ino || (st.st_ino == vfs_ino && major(st.st_dev) == vfs_dev >> 20 &&
+				    minor(st.st_dev) == (vfs_dev & 0xfffff))) &&
+		      mnt_id_of(at, &id) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (clone >= 0)
+			close(clone);
+		if (at >= 0)
+			close(at);
+		if (hit)
+			return id;
+	}
+	return 0;
+}
+
+int unix_hidden_find(pid_t pid, const char *path, uint64_t vfs_dev, uint64_t vfs_ino,
+		     uint64_t *ret_mnt_id)
+{
+	char ns[64];
+	_cleanup_close_ int nsfd = -1;
+	uint64_t id = 0;
+	int p[2], status;
+	pid_t child;
+
+	if (path[0] != '/' || strlen(path) >= PATH_MAX)
+		return -ENOENT;
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", pid);
+	nsfd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0 || pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	child = fork();
+	if (child == 0) {
+		close(p[0]);
+		if (setns(nsfd, CLONE_NEWNS) == 0)
+			id = hidden_lookup(path, vfs_dev, vfs_ino);
+		_exit(write(p[1], &id, sizeof(id)) == sizeof(id) ? 0 : 1);
+	}
+	close(p[1]);
+	if (child > 0 && read(p[0], &id, sizeof(id)) != sizeof(id))
+		id = 0;
+	close(p[0]);
+	if (child > 0)
+		waitpid(child, &status, 0);
+	if (!id)
+		return -ENOENT;
+	*ret_mnt_id = id;
+	return 0;
+}
+
+int unix_bound_path(const struct img *img, const struct img_file *f, char *buf, size_t n)
+{
+	const char *name = (const char *)f->addr + sizeof(sa_family_t);
+	size_t len = f->addr_len > sizeof(sa_family_t) ? f->addr_len - sizeof(sa_family_t) : 0;
+
+	if (!len || !name[0])
+		return -EINVAL;
+	len = strnlen(name, len);
+	if (name[0] == '/')
+		return (size_t)snprintf(buf, n, "%.*s", (int)len, name) < n ? 0 : -ENAMETOOLONG;
+	for (uint32_t k = 0; k < img->ntasks; k++)
+		for (uint32_t l = 0; l < img->tasks[k].nfds; l++)
+			if (img->tasks[k].fds[l].file_id == f->id && img->tasks[k].cwd)
+				return (size_t)snprintf(buf, n, "%s/%.*s", img->tasks[k].cwd,
+							(int)len, name) < n
+					   ? 0
+					   : -ENAMETOOLONG;
+	return -ENOENT;
+}
+
 static bool same_mntns(pid_t pid)
 {
 	char path[64];
@@ -184,9 +293,24 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 		return 0;
 	memcpy(path, un->sun_path, f->addr_len - sizeof(sa_family_t));
 	if (path[0] != '/') {
+		char cwd[PATH_MAX], abs[PATH_MAX + sizeof(path)];
+		ssize_t n;
+		uint64_t mnt;
+
 		snprintf(rel, sizeof(rel), "/proc/%d/cwd/%s", d->pid, path);
 		if (stat(rel, &st) == 0 && is_own_file(dg, &st))
 			goto own;
+		/* Hidden under a mount of a tree in a root of its own: from its cwd there. */
+		snprintf(rel, sizeof(rel), "/proc/%d/cwd", d->pid);
+		n = same_mntns(d->pid) ? -1 : readlink(rel, cwd, sizeof(cwd) - 1);
+		if (n > 0 && cwd[0] == '/') {
+			cwd[n] = '\0';
+			snprintf(abs, sizeof(abs), "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+			if (unix_hidden_find(d->pid, abs, dg->vfs_dev, dg->vfs_ino, &mnt) == 0) {
+				f->params[SOCK_P_UNIX] |= IMG_UNIX_HIDDEN;
+				return 0;
+			}
+		}
 		f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 		return 0;
 	}
@@ -195,6 +319,15 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 	snprintf(rel, sizeof(rel), "/proc/%d/root%s", d->pid, path);
 	if (stat(same_mntns(d->pid) ? path : rel, &st) == 0 && is_own_file(dg, &st))
 		goto own;
+	/* Hidden under a mount of a tree in a root of its own (lib/ns/mnt-dump.c notes it). */
+	if (!same_mntns(d->pid)) {
+		uint64_t mnt;
+
+		if (unix_hidden_find(d->pid, path, dg->vfs_dev, dg->vfs_ino, &mnt) == 0) {
+			f->params[SOCK_P_UNIX] |= IMG_UNIX_HIDDEN;
+			return 0;
+		}
+	}
 	f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 	return 0;
 own:
@@ -774,8 +907,14 @@ int unix_decode(struct dec *d, json_t *o, struct img_file *f)
 	size_t i;
 
 	if (f->params[SOCK_P_UNIX] & ~(uint64_t)(IMG_UNIX_SHUT_RD | IMG_UNIX_SHUT_WR |
-						  IMG_UNIX_UNLINKED | IMG_UNIX_UNACCEPTED))
+						  IMG_UNIX_UNLINKED | IMG_UNIX_UNACCEPTED |
+						  IMG_UNIX_HIDDEN))
 		return bad(d, "params", "holds unknown unix socket bits");
+	if ((f->params[SOCK_P_UNIX] & IMG_UNIX_HIDDEN) &&
+	    ((f->params[SOCK_P_UNIX] & IMG_UNIX_UNLINKED) || f->addr_len <= sizeof(sa_family_t) ||
+	     !f->addr[sizeof(sa_family_t)]))
+		return bad(d, "params", "says a socket without a path, or whose file was "
+			   "removed, has its file hidden under a mount");
 	if ((f->params[SOCK_P_UNIX] & IMG_UNIX_UNACCEPTED) &&
 	    (f->params[SOCK_P_STATE] != SOCK_CONNECTED || f->params[SOCK_P_TYPE] == SOCK_DGRAM))
 		return bad(d, "params", "says a socket not connected by stream or seqpacket waits "

@@ -11,6 +11,17 @@
  * it (dump_file_in_flight()). */
 int unix_dump(const struct fd_dump *d, int sk, struct img_file *f);
 
+/* Dump: where a socket file at `path` (absolute, in the root of pid's mount namespace) is
+ * hidden under a mount: the mount (its id in *ret_mnt_id) that, cloned alone, shows a socket
+ * file there, inode vfs_ino of device vfs_dev (sock_diag's encoding; vfs_ino 0: any socket
+ * file). Looked up by a child that joins that namespace. 0, or -ENOENT where none does. */
+int unix_hidden_find(pid_t pid, const char *path, uint64_t vfs_dev, uint64_t vfs_ino,
+		     uint64_t *ret_mnt_id);
+
+/* The absolute path of f's name (a unix socket bound to a path): as it is, or, relative, from
+ * the working directory of the first task of img that holds f. 0, or -errno. */
+int unix_bound_path(const struct img *img, const struct img_file *f, char *buf, size_t n);
+
 /* Dump, after every descriptor: peers' inodes become file ids. */
 int unix_dump_done(struct cryo_ctx *ctx, struct img *img, const uint64_t *inos);
 

@@ -211,6 +211,9 @@ enum {
 	/* Connected, its peer not accepted yet: waits in the accept queue of the listener
 	 * params[SOCK_P_PEER] */
 	IMG_UNIX_UNACCEPTED = 1 << 3,
+	/* Its socket file is there, under a mount that hides it now (zdtm overmount_sock): the
+	 * restore binds it there (namespaces.file_mounts names that mount). */
+	IMG_UNIX_HIDDEN = 1 << 4,
 };
 
 enum img_sock_state {

@@ -18,6 +18,8 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/sysmacros.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@
 #include "base/proc.h"
 #include "cryo/cryo.h"
 #include "files/files.h"
+#include "files/unix.h"
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
@@ -733,6 +736,40 @@ static int note_file_mounts(struct dumper *d, const struct img *img)
 	return 0;
 }
 
+/* The unix sockets bound to a path whose file a mount hides now (IMG_UNIX_HIDDEN, unix.c): the
+ * mount that file is on, for the restore to bind them there (mnt-restore.c). */
+static int note_hidden_sockets(struct dumper *d, const struct img *img, pid_t pid)
+{
+	struct img_ns *ns = d->ns;
+
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const struct img_file *f = &img->files[i];
+		char path[PATH_MAX] = "";
+		uint32_t mnt = 0, (*nv)[2];
+		uint64_t id;
+
+		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
+		    !(f->params[SOCK_P_UNIX] & IMG_UNIX_HIDDEN))
+			continue;
+		if (unix_bound_path(img, f, path, sizeof(path)) == 0 &&
+		    unix_hidden_find(pid, path, 0, 0, &id) == 0)
+			for (uint32_t k = 0; k < ns->nmounts; k++)
+				if (ns->mounts[k].id == id)
+					mnt = k + 1;
+		if (!mnt)
+			return cryo_err(d->ctx, -EOPNOTSUPP, "unix socket %u is bound to %s, "
+					"hidden under a mount, on no mount of the tree's", f->id,
+					path);
+		nv = realloc(ns->file_mounts, (ns->nfile_mounts + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		ns->file_mounts = nv;
+		ns->file_mounts[ns->nfile_mounts][0] = f->id;
+		ns->file_mounts[ns->nfile_mounts++][1] = mnt;
+	}
+	return 0;
+}
+
 static bool tree_mount(const struct dumper *d, uint64_t id)
 {
 	for (size_t k = 0; k < d->tree.n; k++)
@@ -1150,6 +1187,8 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 		r = check_paths(&d, img);
 	if (r >= 0)
 		r = note_file_mounts(&d, img);
+	if (r >= 0)
+		r = note_hidden_sockets(&d, img, pid);
 	if (r >= 0)
 		r = 1;
 out:

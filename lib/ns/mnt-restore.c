@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -38,6 +39,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "image/image-dir.h"
+#include "files/unix.h"
 #include "image/image.h"
 #include "mnt.h"
 #include "mntns.h"
@@ -63,6 +65,8 @@ struct kept {
 static struct kept *kept;
 static uint32_t nkept;
 static int kept_proc = -1;
+static char **lent; /* the directories lend_dirs() lent */
+static uint32_t nlent;
 
 int mnt_open(const struct img_ns *ns, const struct img_file *f, int flags)
 {
@@ -92,6 +96,11 @@ int mnt_restore_done(struct cryo_ctx *ctx)
 	if (kept_proc >= 0)
 		close(kept_proc);
 	kept_proc = -1;
+	/* Lent directories not taken back (a failed restore): gone with the namespace. */
+	while (nlent)
+		free(lent[--nlent]);
+	free(lent);
+	lent = NULL;
 	return 0;
 }
 
@@ -105,33 +114,52 @@ static const struct img_file *file_of(const struct img *img, uint32_t id)
 
 /* Keeps, O_PATH, each file of mount `mnt` (0: outside the tree's namespace, from our root;
  * else beneath that mount, open at fd). */
+/* A unix socket's file hidden under a mount (IMG_UNIX_HIDDEN): its directory, kept as the
+ * files are, is lent at its path while the files are opened (lend_dirs()), so that the socket
+ * is bound again where it was, and taken back by mnt_restore_late(). */
+static char *socket_dir(const struct img *img, const struct img_file *f, char *buf, size_t n)
+{
+	char *slash;
+
+	if (f->type != FILE_SOCKET || unix_bound_path(img, f, buf, n) < 0)
+		return NULL;
+	slash = strrchr(buf, '/');
+	if (!slash || buf[0] != '/')
+		return NULL;
+	*(slash == buf ? slash + 1 : slash) = '\0';
+	return buf;
+}
+
 static int keep_files(struct cryo_ctx *ctx, const struct img *img, uint32_t mnt, int fd)
 {
 	const struct img_ns *ns = &img->ns;
 
 	for (uint32_t i = 0; i < ns->nfile_mounts; i++) {
 		const struct img_file *f = file_of(img, ns->file_mounts[i][0]);
+		char sdir[PATH_MAX];
+		const char *path = f && f->type == FILE_SOCKET ? socket_dir(img, f, sdir, sizeof(sdir))
+							       : f ? f->path : NULL;
 		const char *rel;
 		int pfd;
 
 		if (ns->file_mounts[i][1] != mnt)
 			continue;
-		if (!f || !f->path || f->path[0] != '/')
+		if (!f || !path || path[0] != '/')
 			return cryo_err(ctx, -EINVAL,
 					"namespaces.file_mounts names file %u, which "
 					"has no absolute path",
 					ns->file_mounts[i][0]);
 		if (!mnt) {
-			pfd = open(f->path, O_PATH | O_CLOEXEC);
+			pfd = open(path, O_PATH | O_CLOEXEC);
 		} else {
 			const char *point = ns->mounts[mnt - 1].point;
 
-			rel = f->path + (strcmp(point, "/") ? strlen(point) : 0);
-			if (strcmp(point, "/") && strncmp(f->path, point, strlen(point)))
+			rel = path + (strcmp(point, "/") ? strlen(point) : 0);
+			if (strcmp(point, "/") && strncmp(path, point, strlen(point)))
 				return cryo_err(ctx, -EINVAL,
 						"file %s is not below the mount at "
 						"%s it is on",
-						f->path, point);
+						path, point);
 			while (*rel == '/')
 				rel++;
 			pfd = tmpfs_openat2(fd, *rel ? rel : ".", O_PATH,
@@ -139,7 +167,7 @@ static int keep_files(struct cryo_ctx *ctx, const struct img *img, uint32_t mnt,
 						RESOLVE_NO_MAGICLINKS);
 		}
 		if (pfd < 0)
-			return cryo_err(ctx, -errno, "reopen %s (%s)", f->path,
+			return cryo_err(ctx, -errno, "reopen %s (%s)", path,
 					mnt ? "on a mount hidden under another"
 					    : "outside the tree's mount namespace");
 		kept[nkept++] = (struct kept){.id = f->id, .fd = pfd};
@@ -770,6 +798,37 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 	return 0;
 }
 
+/* After the pivot: each hidden socket's directory (kept by keep_files()) bound at its path on
+ * top of what hides it, until mnt_restore_late(). */
+static int lend_dirs(struct cryo_ctx *ctx, const struct img *img)
+{
+	for (uint32_t i = 0; i < nkept; i++) {
+		const struct img_file *f = file_of(img, kept[i].id);
+		char sdir[PATH_MAX], **v;
+		_cleanup_close_ int clone = -1;
+
+		if (!f || f->type != FILE_SOCKET || kept[i].fd < 0 ||
+		    !socket_dir(img, f, sdir, sizeof(sdir)))
+			continue;
+		clone = syscall(SYS_open_tree, kept[i].fd, "",
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (clone < 0 || syscall(SYS_move_mount, clone, "", AT_FDCWD, sdir,
+					 MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return cryo_err(ctx, -errno, "lend %s, hidden under a mount, to bind unix "
+					"socket %u again", sdir, f->id);
+		v = realloc(lent, (nlent + 1) * sizeof(*v));
+		if (!v || !(v[nlent] = strdup(sdir))) {
+			umount2(sdir, MNT_DETACH);
+			if (v)
+				lent = v;
+			return -ENOMEM;
+		}
+		lent = v;
+		nlent++;
+	}
+	return 0;
+}
+
 /* Step 2: into the tree's root, open at rootfd; ours, on top of it after pivot_root(2) ("new_root
  * and put_old may be the same directory"), detached at once. */
 static int pivot(struct cryo_ctx *ctx, int rootfd)
@@ -801,6 +860,18 @@ int mnt_restore_late(struct cryo_ctx *ctx, const struct img *img)
 {
 	const struct img_ns *ns = &img->ns;
 	struct mount_attr priv = {.propagation = MS_PRIVATE};
+
+	/* The directories lent to hidden sockets go back under what hides them. */
+	while (nlent) {
+		char *dir = lent[--nlent];
+		int r = umount2(dir, MNT_DETACH) < 0 ? -errno : 0;
+
+		if (r < 0)
+			cryo_err(ctx, r, "unmount %s, lent to bind a unix socket again", dir);
+		free(dir);
+		if (r < 0)
+			return r;
+	}
 
 	for (uint32_t i = 0; i < ns->nmounts; i++) {
 		const struct img_mount *m = &ns->mounts[i], *pts;
@@ -949,6 +1020,9 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 	/* The nested mount namespaces, from the tree's now whole (mntns.h). */
 	if (r >= 0 && ns->nmntns)
 		r = mntns_restore(ctx, img, dirfd, fds);
+	/* Last, so that no nested namespace is a copy with them. */
+	if (r >= 0)
+		r = lend_dirs(ctx, img);
 out:
 	remove_remade();
 	for (uint32_t i = 0; i < ns->nmounts; i++)

@@ -113,3 +113,15 @@ def test_binds_of_a_pty_of_the_trees_devpts(env):
         kinds = {m["point"]: m["kind"] for m in image["namespaces"]["mounts"]}
         assert kinds["/dev/console"] == kinds["/run/tty"] == "bind", kinds
     in_root(env, "mnt_pty_bind", binds)
+
+
+def test_unix_socket_whose_file_a_mount_hides(env):
+    """overmount_sock: the accepted end is bound again under the tmpfs that hides its file,
+    not above it (where it would hold the tmpfs, which then cannot be unmounted)."""
+    def hidden(image):
+        socks = [f for f in image["files"] if f["type"] == 8 and
+                 int(f["params"][6], 16) & 16]
+        assert len(socks) == 1, image["files"]
+        assert [m for f, m in image["namespaces"]["file_mounts"]
+                if f == socks[0]["id"]], image["namespaces"]
+    in_root(env, "mnt_overmount_sock", hidden)
