@@ -306,7 +306,18 @@ static char *other_name(const struct fd_dump *d, struct file_handle *fh)
 	if (n <= 0)
 		return NULL;
 	buf[n] = '\0';
-	return buf[0] == '/' && !file_link_deleted(buf) ? strdup(buf) : NULL;
+	if (buf[0] != '/' || file_link_deleted(buf))
+		return NULL;
+	/* The same file by that name from the task's root, or no name at all (a dentry the
+	 * handle found disconnected reads as its mount's root). */
+	snprintf(link, sizeof(link), "/proc/%d/root", d->pid);
+	_cleanup_close_ int root = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+
+	if (root < 0 || fstatat(root, buf + 1, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    st.st_ino != d->st->st_ino || st.st_dev != d->st->st_dev)
+		return NULL;
+	return strdup(buf);
 }
 
 /*
