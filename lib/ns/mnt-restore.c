@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -37,6 +38,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/worker.h"
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "mnt.h"
@@ -498,9 +500,37 @@ static int sb_read_only(struct cryo_ctx *ctx, const struct img_mount *m, int fd)
 	return 0;
 }
 
-static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_mount *m, uint32_t i, int fd,
+struct fill_arg {
+	const struct img_ns *ns;
+	const char *point;
+	int fd, in;
+};
+
+/* In a child of the worker, under the ids of the namespace's first mapped user and group
+ * (its root, usually): the kernel makes no file in a filesystem of a user namespace for a
+ * creator whose ids have no name there (EOVERFLOW), and the worker is still our root, which
+ * it cannot become again once it has left it (nothing of ours is named in there). */
+static int fill_as_inside(struct cryo_ctx *ctx, void *p)
+{
+	const struct fill_arg *a = p;
+	uid_t uid = a->ns->uid_map[0].inside;
+	gid_t gid = a->ns->gid_map[0].inside;
+
+	setfsgid(gid);
+	setfsuid(uid);
+	if ((uid_t)setfsuid(-1) != uid || (gid_t)setfsgid(-1) != gid)
+		return cryo_err(ctx, -EPERM, "the tmpfs at %s: take the ids %u:%u of the tree's "
+				"user namespace to fill it", a->point, uid, gid);
+	return tmpfs_tar_fill(ctx, a->point, a->fd, a->in);
+}
+
+/* Made inside the tree's user namespace where it has one (the worker is there now), so that
+ * its superblock is that namespace's. Its archive was read there too (mnt-dump.c): owners,
+ * ACLs and file capabilities are named as the namespace names them, and written so. */
+static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int fd,
 		      int dirfd)
 {
+	const struct img_mount *m = &ns->mounts[i];
 	_cleanup_close_ int in = -1;
 	struct statvfs sv;
 	char file[32];
@@ -513,6 +543,9 @@ static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_mount *m, uint32_t 
 		log_warn(ctx, "the tmpfs at %s holds %llu bytes; the tree's held %llu", m->point,
 			 (unsigned long long)sv.f_blocks * sv.f_frsize,
 			 (unsigned long long)m->size);
+	if (ns->own & CLONE_NEWUSER)
+		return worker_run(ctx, fill_as_inside,
+				  &(struct fill_arg){.ns = ns, .point = m->point, .fd = fd, .in = in});
 	return tmpfs_tar_fill(ctx, m->point, fd, in);
 }
 
@@ -580,7 +613,7 @@ static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, c
 		return fd;
 	r = set_flags(ctx, m, fd, m->kind == MNT_TMPFS);
 	if (r >= 0 && m->kind == MNT_TMPFS) {
-		r = fill_tmpfs(ctx, m, i, fd, dirfd);
+		r = fill_tmpfs(ctx, ns, i, fd, dirfd);
 		if (r >= 0)
 			r = sb_read_only(ctx, m, fd);
 		if (r >= 0 && (m->flags & MS_RDONLY))
@@ -697,13 +730,19 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 	return 0;
 }
 
-/* Step 2: into the tree's root, open at rootfd; ours, on top of it after pivot_root(2) ("new_root
- * and put_old may be the same directory"), detached at once. */
-static int pivot(struct cryo_ctx *ctx, int rootfd)
+/*
+ * Step 2: into the tree's root, open at rootfd; ours, on top of it after pivot_root(2) ("new_root
+ * and put_old may be the same directory"), detached at once. In a user namespace of the tree's
+ * own, ours goes on the mount point of its proc instead (put_old), and stays there until the
+ * init has made that proc (ns_root_setup()): a proc can be made there only while another is
+ * in sight in the namespace (mount_too_revealing() in fs/namespace.c), and ours is the only
+ * one. Nothing of the tree runs before its init has taken it off.
+ */
+static int pivot(struct cryo_ctx *ctx, int rootfd, const char *put_old)
 {
-	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", put_old ? put_old : ".") < 0)
 		return cryo_err(ctx, -errno, "pivot_root into the tree's root");
-	if (umount2(".", MNT_DETACH) < 0)
+	if (!put_old && umount2(".", MNT_DETACH) < 0)
 		return cryo_err(ctx, -errno, "detach our root from the tree's namespace");
 	if (chdir("/") < 0)
 		return cryo_err(ctx, -errno, "chdir to the tree's root");
@@ -713,6 +752,14 @@ static int pivot(struct cryo_ctx *ctx, int rootfd)
 static bool proc_left_to_init(const struct img_ns *ns, const struct img_mount *m)
 {
 	return m->kind == MNT_PROC && (ns->own & CLONE_NEWUSER) && (ns->own & CLONE_NEWPID);
+}
+
+const struct img_mount *mnt_userns_proc(const struct img_ns *ns)
+{
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		if (proc_left_to_init(ns, &ns->mounts[i]))
+			return &ns->mounts[i];
+	return NULL;
 }
 
 /* The root mount, somewhere in this namespace only, to pivot into. */
@@ -775,15 +822,23 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 		const struct img_mount *m = &ns->mounts[made];
 		int fd;
 
-		/* In a user namespace of its own, only its init can mount proc (of its pid
-		 * namespace): ns_root_setup() puts it there, on the empty directory. */
-		if (proc_left_to_init(ns, m))
-			continue;
 		if (m->parent && fds[m->parent - 1] < 0) {
 			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s is on its proc, in a "
 				     "user namespace of its own: cryo cannot restore it yet",
 				     m->point);
 			break;
+		}
+		/* In a user namespace of its own, only its init can mount proc (of its pid
+		 * namespace): ns_root_setup() puts it there. Its mount point is made now (our
+		 * root waits on the first one, see pivot()). */
+		if (proc_left_to_init(ns, m) && m->parent) {
+			fd = open_point(ctx, ns, made, fds[m->parent - 1], fds[m->parent - 1]);
+			if (fd < 0) {
+				r = fd;
+				break;
+			}
+			close(fd);
+			continue;
 		}
 		fd = fds[made] >= 0 ? fds[made] : make_one(ctx, ns, made, fds, dirfd);
 
@@ -811,7 +866,7 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 	/* Every bind attached: their removed sources go again (on failure too). */
 	remove_remade();
 	if (r >= 0)
-		r = pivot(ctx, fds[0]);
+		r = pivot(ctx, fds[0], mnt_userns_proc(ns) ? mnt_userns_proc(ns)->point + 1 : NULL);
 	if (r >= 0)
 		r = set_propagation(ctx, ns, fds);
 out:

@@ -28,8 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -333,4 +335,78 @@ int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t 
 	/* Not all named there: the root's, which it has already (userns_dump() checked). */
 	*ret_ngroups = all ? t->ngroups : UINT64_MAX;
 	return 0;
+}
+
+bool userns_worker_inside(const struct img_ns *ns)
+{
+	return (ns->own & CLONE_NEWUSER) && (ns->own & CLONE_NEWPID);
+}
+
+int userns_ids_inside(const struct img_ns *ns, uint32_t *uid, uint32_t *gid)
+{
+	if (!userns_worker_inside(ns))
+		return 0;
+	if (userns_id_in(ns->uid_map, ns->nuid_map, *uid, uid) < 0 ||
+	    userns_id_in(ns->gid_map, ns->ngid_map, *gid, gid) < 0)
+		return -ENOENT;
+	return 0;
+}
+
+/* The child of userns_open_inside(): under the namespace's first ids, opens path and sends
+ * the descriptor back (SCM_RIGHTS, unix(7)). */
+static __attribute__((noreturn)) void open_inside_child(const struct img_ns *ns, int sk,
+							 const char *path, int flags)
+{
+	char c = 0, cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = &c, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cm;
+	int fd;
+
+	setfsgid(ns->gid_map[0].inside);
+	setfsuid(ns->uid_map[0].inside);
+	if ((uid_t)setfsuid(-1) != ns->uid_map[0].inside)
+		_exit(EPERM);
+	fd = open(path, flags);
+	if (fd < 0)
+		_exit(errno);
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	_exit(sendmsg(sk, &msg, 0) == 1 ? 0 : EIO);
+}
+
+int userns_open_inside(const struct img_ns *ns, const char *path, int flags)
+{
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = &c, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+	int sk[2], status, fd = -1;
+	pid_t child;
+
+	if (!userns_worker_inside(ns))
+		return open(path, flags);
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sk) < 0)
+		return -1;
+	child = fork();
+	if (child == 0) {
+		close(sk[0]);
+		open_inside_child(ns, sk[1], path, flags);
+	}
+	close(sk[1]);
+	if (child > 0 && recvmsg(sk[0], &msg, MSG_CMSG_CLOEXEC) == 1 &&
+	    (cm = CMSG_FIRSTHDR(&msg)) && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	close(sk[0]);
+	if (child < 0 || waitpid(child, &status, 0) < 0)
+		return -1;
+	if (fd < 0)
+		errno = WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : EIO;
+	return fd;
 }
