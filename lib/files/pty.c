@@ -52,7 +52,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "files.h"
-#include "ns/ns.h"
+#include "ns/userns.h"
 #include "restore/restore.h"
 
 #define LOG_PREFIX "pty: "
@@ -424,7 +424,7 @@ static int orphan_open(struct file_restore *fr, uint32_t i)
 			fr->sh->pty_index[i] = fr->sh->pty_index[j];
 			return 0;
 		}
-	fd = userns_open_inside(&img->ns, "/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	fd = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 || ioctl(fd, TIOCSPTLCK, &unlock) < 0 || ioctl(fd, TIOCGPTN, &index) < 0) {
 		int r = -errno;
 
@@ -480,9 +480,7 @@ static int pty_masters_open(struct file_restore *fr)
 		}
 		if (f->type != FILE_PTY || !f->params[0])
 			continue;
-		/* In the tree's user namespace, made under an id of its own (userns.c). */
-		fd = userns_open_inside(&sh->img->ns, "/dev/ptmx",
-					(f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
+		fd = open("/dev/ptmx", (f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
 		if (fd < 0)
 			return cryo_err(fr->ctx, -errno, "open a new pty for pty %llu",
 					(unsigned long long)f->params[1]);
@@ -524,14 +522,13 @@ static int pty_open(struct file_restore *fr, const struct img_file *f)
 	fd = idx < 0 ? -1 : open(path, (f->flags | O_NOCTTY | O_CLOEXEC) & ~O_CREAT);
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "open pty slave %s", path);
-	/* As the tree's user namespace names them where the worker is in it. */
-	uint32_t uid = f->params[3], gid = f->params[4];
-	int r = f->params[7] ? userns_ids_inside(&fr->sh->img->ns, &uid, &gid) : 0;
-
 	/* Owner first: fchown() clears set-id bits. */
-	if (r >= 0 && f->params[7] && (fchown(fd, uid, gid) < 0 || fchmod(fd, f->params[2]) < 0))
+	int r = f->params[7] ? userns_fchown(fd, f->params[3], f->params[4]) : 0;
+
+	if (r >= 0 && f->params[7] && fchmod(fd, f->params[2]) < 0)
 		r = -errno;
 	if (r < 0) {
+
 		close(fd);
 		return cryo_err(fr->ctx, r, "give pty slave %s mode %llo and owner %llu:%llu", path,
 				(unsigned long long)f->params[2], (unsigned long long)f->params[3],

@@ -37,6 +37,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "ns/userns.h"
 #include "restore/restore.h"
 #include "unix.h"
 
@@ -355,10 +356,14 @@ static int bind_perms(struct cryo_ctx *ctx, int sk, const struct img_file *f, st
 {
 	int r = bind_start(ctx, sk, f, a);
 
+	_cleanup_close_ int pfd = r >= 0 && f->sk_file ? open(a->path, O_PATH | O_NOFOLLOW | O_CLOEXEC)
+						       : -1;
+
 	if (r >= 0 && f->sk_file &&
-	    (chown(a->path, f->sk_uid, f->sk_gid) < 0 || chmod(a->path, f->sk_mode) < 0)) {
-		r = cryo_err(ctx, -errno, "give the socket file of socket %u its owner and mode",
-			     f->id);
+	    (pfd < 0 || (r = userns_fchown(pfd, f->sk_uid, f->sk_gid)) < 0 ||
+	     chmod(a->path, f->sk_mode) < 0)) {
+		r = cryo_err(ctx, r < 0 ? r : -errno, "give the socket file of socket %u its owner "
+			     "and mode", f->id);
 		unlink(a->path);
 		bind_end(a, false);
 	}

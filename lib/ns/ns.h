@@ -119,17 +119,6 @@ int userns_join(pid_t maker_pid);
 void userns_made_free(pid_t maker_pid);
 /* host id -> the id inside, by a map: -ENOENT where it has none. */
 int userns_id_in(const struct img_idmap *m, uint32_t n, uint32_t host, uint32_t *ret);
-/* In the restore worker: whether it is in the tree's user namespace (it joined it: the tree
- * has a pid namespace of its own too), where the ids it gives are the namespace's and what
- * it makes in a filesystem of the namespace's must have an owner named there. */
-bool userns_worker_inside(const struct img_ns *ns);
-/* Host ids, in place, as the worker must name them (those of the namespace where it is
- * inside): -ENOENT where one has no name there. */
-int userns_ids_inside(const struct img_ns *ns, uint32_t *uid, uint32_t *gid);
-/* open(2) of path, by a child under the namespace's first ids where the worker is inside
- * (so that what it makes, a pty's /dev/pts node, is owned by an id of the namespace's, which
- * the worker may then give another owner there): a descriptor, or -1 with errno. */
-int userns_open_inside(const struct img_ns *ns, const char *path, int flags);
 /* A task's ids as the namespace names them, for its restorer; *ret_ngroups UINT64_MAX: its
  * groups are left as inherited (the root's). groups has room for t->ngroups. */
 int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t uid[4],

@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -43,6 +42,7 @@
 #include "ipc.h"
 #include "ns.h"
 #include "seize/seize.h"
+#include "userns.h"
 
 #define LOG_PREFIX "userns: "
 
@@ -307,6 +307,8 @@ int userns_join(pid_t maker_pid)
 	return 0;
 }
 
+static int owner_start(struct cryo_ctx *ctx);
+
 int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_task *root)
 {
 	pid_t h = 0;
@@ -314,9 +316,12 @@ int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct i
 
 	if (r < 0)
 		return r;
-	r = userns_join(h);
-	if (r < 0)
+	/* Still in ours: the setter of owners stays there (see owner_serve()). */
+	r = owner_start(ctx);
+	if (r >= 0 && (r = userns_join(h)) < 0) {
 		cryo_err(ctx, r, "join the new user namespace");
+		userns_owner_stop();
+	}
 	userns_made_free(h);
 	return r;
 }
@@ -337,76 +342,99 @@ int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t 
 	return 0;
 }
 
-bool userns_worker_inside(const struct img_ns *ns)
+/*
+ * The owner setter: a child the worker forks before it joins the tree's user namespace, so
+ * that it stays in ours with our root's capabilities. Once inside, the worker can no longer
+ * give what it made (a memfd, a removed file made again, a socket file, a pty node: owned by
+ * our root, which has no name in there) an owner at all: chown(2) there wants an inode whose
+ * owner the namespace names (capable_wrt_inode_uidgid()). The setter takes a descriptor
+ * (SCM_RIGHTS) and the host ids and does fchownat(AT_EMPTY_PATH), as any restore does.
+ */
+static int owner_sk = -1;
+static pid_t owner_pid;
+
+struct owner_req {
+	uint32_t uid, gid;
+};
+
+static __attribute__((noreturn)) void owner_serve(int sk)
 {
-	return (ns->own & CLONE_NEWUSER) && (ns->own & CLONE_NEWPID);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;) {
+		struct owner_req q;
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = {.iov_base = &q, .iov_len = sizeof(q)};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf)};
+		struct cmsghdr *cm;
+		int fd = -1, e = 0;
+		ssize_t n = recvmsg(sk, &msg, MSG_CMSG_CLOEXEC);
+
+		if (n <= 0)
+			_exit(0);
+		cm = CMSG_FIRSTHDR(&msg);
+		if (n != sizeof(q) || !cm || cm->cmsg_type != SCM_RIGHTS)
+			e = EINVAL;
+		else
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+		if (!e && fchownat(fd, "", q.uid, q.gid, AT_EMPTY_PATH) < 0)
+			e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (write(sk, &e, sizeof(e)) != sizeof(e))
+			_exit(1);
+	}
 }
 
-int userns_ids_inside(const struct img_ns *ns, uint32_t *uid, uint32_t *gid)
+static int owner_start(struct cryo_ctx *ctx)
 {
-	if (!userns_worker_inside(ns))
-		return 0;
-	if (userns_id_in(ns->uid_map, ns->nuid_map, *uid, uid) < 0 ||
-	    userns_id_in(ns->gid_map, ns->ngid_map, *gid, gid) < 0)
-		return -ENOENT;
+	int sk[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk) < 0)
+		return cryo_err(ctx, -errno, "socketpair");
+	owner_pid = fork();
+	if (owner_pid == 0) {
+		close(sk[0]);
+		owner_serve(sk[1]);
+	}
+	close(sk[1]);
+	if (owner_pid < 0) {
+		close(sk[0]);
+		return cryo_err(ctx, -errno, "fork a setter of owners");
+	}
+	owner_sk = sk[0];
 	return 0;
 }
 
-/* The child of userns_open_inside(): under the namespace's first ids, opens path and sends
- * the descriptor back (SCM_RIGHTS, unix(7)). */
-static __attribute__((noreturn)) void open_inside_child(const struct img_ns *ns, int sk,
-							 const char *path, int flags)
+void userns_owner_stop(void)
 {
-	char c = 0, cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *cm;
-	int fd;
+	if (owner_sk >= 0)
+		close(owner_sk);
+	owner_sk = -1;
+	if (owner_pid > 0) {
+		kill(owner_pid, SIGKILL);
+		waitpid(owner_pid, NULL, 0);
+	}
+	owner_pid = 0;
+}
 
-	setfsgid(ns->gid_map[0].inside);
-	setfsuid(ns->uid_map[0].inside);
-	if ((uid_t)setfsuid(-1) != ns->uid_map[0].inside)
-		_exit(EPERM);
-	fd = open(path, flags);
-	if (fd < 0)
-		_exit(errno);
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	cm = CMSG_FIRSTHDR(&msg);
+int userns_fchown(int fd, uint32_t uid, uint32_t gid)
+{
+	struct owner_req q = {uid, gid};
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = &q, .iov_len = sizeof(q)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int e;
+
+	if (owner_sk < 0)
+		return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	_exit(sendmsg(sk, &msg, 0) == 1 ? 0 : EIO);
-}
-
-int userns_open_inside(const struct img_ns *ns, const char *path, int flags)
-{
-	char c, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
-	int sk[2], status, fd = -1;
-	pid_t child;
-
-	if (!userns_worker_inside(ns))
-		return open(path, flags);
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sk) < 0)
-		return -1;
-	child = fork();
-	if (child == 0) {
-		close(sk[0]);
-		open_inside_child(ns, sk[1], path, flags);
-	}
-	close(sk[1]);
-	if (child > 0 && recvmsg(sk[0], &msg, MSG_CMSG_CLOEXEC) == 1 &&
-	    (cm = CMSG_FIRSTHDR(&msg)) && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	close(sk[0]);
-	if (child < 0 || waitpid(child, &status, 0) < 0)
-		return -1;
-	if (fd < 0)
-		errno = WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : EIO;
-	return fd;
+	if (sendmsg(owner_sk, &msg, 0) != sizeof(q) || read(owner_sk, &e, sizeof(e)) != sizeof(e))
+		return -EIO;
+	return -e;
 }

@@ -34,6 +34,7 @@
 #include "ns/ipc.h"
 #include "ns/mnt.h"
 #include "ns/ns.h"
+#include "ns/userns.h"
 #include "ns/tmpfs.h"
 #include "restore.h"
 
@@ -285,6 +286,7 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = restore_files_open(ctx, sh);
 	/* What the files above needed of ours must not reach the tree. */
 	mnt_restore_done(ctx);
+	userns_owner_stop();
 	if (r < 0) {
 		userns_made_free(sh->userns_maker);
 		return r;

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the restore of a tree in a user namespace of its own (userns.c) offers the code that
+ * opens the image's files: the worker is inside that namespace then, where it cannot give
+ * what it made an owner (see owner_serve()).
+ */
+#ifndef CRYO_NS_USERNS_H
+#define CRYO_NS_USERNS_H
+
+#include <stdint.h>
+
+/* fchownat(fd, "", uid, gid, AT_EMPTY_PATH) with host ids: by a setter userns_restore() left
+ * in our user namespace where the worker joined the tree's, directly otherwise (an O_PATH
+ * descriptor will do); -errno. userns_owner_stop() ends the setter once the image's files
+ * are open. */
+int userns_fchown(int fd, uint32_t uid, uint32_t gid);
+void userns_owner_stop(void);
+
+#endif
