@@ -150,9 +150,8 @@ static int pty_queue(int s, const struct termios *tio, const uint8_t *out, size_
 			t.c_cc[VERASE] = t.c_cc[VKILL] = t.c_cc[VEOF] = spare;
 		if (tcsetattr(s, TCSANOW, &t) < 0)
 			r = -errno;
-		for (size_t i = 0; i < in_len && !r; i++)
-			if (ioctl(s, TIOCSTI, &in[i]) < 0)
-				r = -errno;
+		if (!r)
+			r = userns_tiocsti(s, (const unsigned char *)in, in_len);
 	}
 	if (tcsetattr(s, TCSANOW, tio) < 0 && !r)
 		r = -errno;

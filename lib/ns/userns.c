@@ -29,6 +29,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -353,8 +354,12 @@ int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t 
 static int owner_sk = -1;
 static pid_t owner_pid;
 
+/* OWNER_CHOWN: uid and gid; OWNER_STI: len bytes of data pushed into a tty's input queue
+ * (TIOCSTI, which wants CAP_SYS_ADMIN in our namespace, man 2 ioctl_tty). */
+enum { OWNER_CHOWN, OWNER_STI };
 struct owner_req {
-	uint32_t uid, gid;
+	uint32_t op, uid, gid, len;
+	unsigned char data[1024];
 };
 
 static __attribute__((noreturn)) void owner_serve(int sk)
@@ -373,12 +378,15 @@ static __attribute__((noreturn)) void owner_serve(int sk)
 		if (n <= 0)
 			_exit(0);
 		cm = CMSG_FIRSTHDR(&msg);
-		if (n != sizeof(q) || !cm || cm->cmsg_type != SCM_RIGHTS)
+		if (n != sizeof(q) || !cm || cm->cmsg_type != SCM_RIGHTS || q.len > sizeof(q.data))
 			e = EINVAL;
 		else
 			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-		if (!e && fchownat(fd, "", q.uid, q.gid, AT_EMPTY_PATH) < 0)
+		if (!e && q.op == OWNER_CHOWN && fchownat(fd, "", q.uid, q.gid, AT_EMPTY_PATH) < 0)
 			e = errno;
+		for (uint32_t i = 0; !e && q.op == OWNER_STI && i < q.len; i++)
+			if (ioctl(fd, TIOCSTI, &q.data[i]) < 0)
+				e = errno;
 		if (fd >= 0)
 			close(fd);
 		if (write(sk, &e, sizeof(e)) != sizeof(e))
@@ -418,23 +426,45 @@ void userns_owner_stop(void)
 	owner_pid = 0;
 }
 
-int userns_fchown(int fd, uint32_t uid, uint32_t gid)
+static int owner_ask(int fd, const struct owner_req *q)
 {
-	struct owner_req q = {uid, gid};
 	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = &q, .iov_len = sizeof(q)};
+	struct iovec iov = {.iov_base = (void *)q, .iov_len = sizeof(*q)};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 	int e;
 
-	if (owner_sk < 0)
-		return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(owner_sk, &msg, 0) != sizeof(q) || read(owner_sk, &e, sizeof(e)) != sizeof(e))
+	if (sendmsg(owner_sk, &msg, 0) != sizeof(*q) || read(owner_sk, &e, sizeof(e)) != sizeof(e))
 		return -EIO;
 	return -e;
+}
+
+int userns_fchown(int fd, uint32_t uid, uint32_t gid)
+{
+	struct owner_req q = {.op = OWNER_CHOWN, .uid = uid, .gid = gid};
+
+	if (owner_sk < 0)
+		return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
+	return owner_ask(fd, &q);
+}
+
+int userns_tiocsti(int fd, const unsigned char *buf, size_t len)
+{
+	struct owner_req q = {.op = OWNER_STI};
+	int r = 0;
+
+	for (size_t i = 0; owner_sk < 0 && i < len; i++)
+		if (ioctl(fd, TIOCSTI, &buf[i]) < 0)
+			return -errno;
+	for (size_t done = 0; owner_sk >= 0 && done < len && r >= 0; done += q.len) {
+		q.len = len - done < sizeof(q.data) ? len - done : sizeof(q.data);
+		memcpy(q.data, buf + done, q.len);
+		r = owner_ask(fd, &q);
+	}
+	return r;
 }

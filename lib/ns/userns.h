@@ -7,6 +7,7 @@
 #ifndef CRYO_NS_USERNS_H
 #define CRYO_NS_USERNS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* fchownat(fd, "", uid, gid, AT_EMPTY_PATH) with host ids: by a setter userns_restore() left
@@ -14,6 +15,9 @@
  * descriptor will do); -errno. userns_owner_stop() ends the setter once the image's files
  * are open. */
 int userns_fchown(int fd, uint32_t uid, uint32_t gid);
+/* The bytes pushed into the input queue of the tty at fd (TIOCSTI), by that setter likewise
+ * (the ioctl wants CAP_SYS_ADMIN in our namespace); -errno. */
+int userns_tiocsti(int fd, const unsigned char *buf, size_t len);
 void userns_owner_stop(void);
 
 #endif
