@@ -686,7 +686,7 @@ static bool tree_mount(const struct dumper *d, uint64_t id)
 /*
  * In a user namespace of its own, the tree's mounts are built inside it (mnt-restore.c), where
  * only a task of its pid namespace can make its proc, and only while another proc is in
- * sight: its init does, once it exists, on the proc mount point our old root waits on
+ * sight: its init does, once it exists, on the proc mount point our proc waits on
  * (mnt_userns_proc()). So a proc there must be, and nothing may be mounted on it or be a
  * bind of a part of it before the init runs.
  */

@@ -12,7 +12,8 @@
  *      overmount cannot send it elsewhere. The root one goes on a directory of ours (/tmp),
  *      in this namespace only;
  *   2. pivot_root(".", ".") in it (pivot_root(2)) and our old root detached: only the tree's
- *      mounts are left. The files the tree held where a path from its root does not reach
+ *      mounts are left (in a user namespace of the tree's own, our proc on its proc's mount
+ *      point until its init makes that proc, see pivot()). The files the tree held where a path from its root does not reach
  *      (outside its namespace, or hidden under a mount) were opened O_PATH on the way, and
  *      mnt_open() reopens them through our proc;
  *   3. propagation last, once nothing else is mounted (a shared mount would copy what is
@@ -733,19 +734,36 @@ static int set_propagation(struct cryo_ctx *ctx, const struct img_ns *ns, const 
 /*
  * Step 2: into the tree's root, open at rootfd; ours, on top of it after pivot_root(2) ("new_root
  * and put_old may be the same directory"), detached at once. In a user namespace of the tree's
- * own, ours goes on the mount point of its proc instead (put_old), and stays there until the
- * init has made that proc (ns_root_setup()): a proc can be made there only while another is
- * in sight in the namespace (mount_too_revealing() in fs/namespace.c), and ours is the only
- * one. Nothing of the tree runs before its init has taken it off.
+ * own, ours goes on the mount point of its proc instead (put_old), and our proc (with what is
+ * mounted in it) takes its place there until the init has made the tree's (ns_root_setup()):
+ * a proc can be made in the namespace only while another is in sight there
+ * (mount_too_revealing() in fs/namespace.c), and the worker reads its own /proc/self on the
+ * way. Nothing of the tree runs before its init has taken it off.
  */
 static int pivot(struct cryo_ctx *ctx, int rootfd, const char *put_old)
 {
+	char ours[PATH_MAX];
+	_cleanup_close_ int proc = -1;
+
 	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", put_old ? put_old : ".") < 0)
 		return cryo_err(ctx, -errno, "pivot_root into the tree's root");
 	if (!put_old && umount2(".", MNT_DETACH) < 0)
 		return cryo_err(ctx, -errno, "detach our root from the tree's namespace");
 	if (chdir("/") < 0)
 		return cryo_err(ctx, -errno, "chdir to the tree's root");
+	if (!put_old)
+		return 0;
+	snprintf(ours, sizeof(ours), "/%s/proc", put_old);
+	/* Recursive: what is mounted in ours is locked to it. */
+	proc = syscall(SYS_open_tree, AT_FDCWD, ours,
+		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (proc < 0)
+		return cryo_err(ctx, -errno, "clone our proc");
+	snprintf(ours, sizeof(ours), "/%s", put_old);
+	if (umount2(ours, MNT_DETACH) < 0)
+		return cryo_err(ctx, -errno, "detach our root from the tree's namespace");
+	if (syscall(SYS_move_mount, proc, "", AT_FDCWD, ours, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return cryo_err(ctx, -errno, "put our proc on %s for a while", ours);
 	return 0;
 }
 

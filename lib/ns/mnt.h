@@ -78,8 +78,8 @@ struct img_file;
 int mnt_open(const struct img_ns *ns, const struct img_file *f, int flags);
 
 /* In a user namespace of the tree's own (with a pid namespace of its own): its first proc
- * mount, which its init makes, and on whose mount point mnt_restore() leaves our old root
- * until then (ns_root_setup() takes it off); NULL where there is none. */
+ * mount, which its init makes, and on whose mount point mnt_restore() leaves our proc until
+ * then (ns_root_setup() takes it off); NULL where there is none. */
 struct img_mount;
 const struct img_mount *mnt_userns_proc(const struct img_ns *ns);
 
