@@ -235,3 +235,51 @@ def test_pivoted_root_in_user_namespace_mounts_owned_by_it(env):
         os.kill(pid, signal.SIGUSR1)
         assert reap(pid, 20) == 0, run.text()
         assert "\nPASS\n" in run.text(), run.text()
+
+
+def test_pivoted_root_in_user_namespace_without_proc_refused_tree_unharmed(env):
+    """Its proc is made by its new init only while another is in sight: a pivoted tree in its
+    own user namespace with no proc mounted is refused at dump, naming why; it runs on."""
+    with uns_root_dirs() as (d, locked):
+        run = env.start([workload("userns_root"), d, locked],
+                        env=dict(os.environ, CRYO_UNS_NOPROC="1"))
+        run.wait_for("ready")
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
+        assert p.returncode != 0
+        assert "user namespace" in p.stderr and "no proc mounted" in p.stderr, p.stderr
+        assert alive(init)
+        os.kill(init, signal.SIGUSR1)
+        assert run.finish() == 0, run.text()
+        assert "\nPASS\n" in run.text(), run.text()
+
+
+def test_pivoted_root_in_user_namespace_failed_restore_leaves_nothing(env):
+    """A restore that fails once the tree's mounts are being made inside its new user
+    namespace (the tmpfs of ours it binds is gone) fails naming it and leaves nothing: no
+    process of its, no mount in ours, no user namespace held."""
+    with uns_root_dirs() as (d, locked):
+        run = env.start([workload("userns_root"), d, locked])
+        run.wait_for("ready")
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        img = env.tmp / "img"
+        cryo("dump", "-t", init, "-D", img)
+        run.finish()
+        reap_gone(image_pids(img))
+        subprocess.run(["umount", "-l", locked], check=True)
+        p = cryo("restore", "-D", img, "--detach", check=False)
+        assert p.returncode != 0
+        assert str(locked) in p.stderr and "/locked" in p.stderr, p.stderr
+        # (Others may mount and make namespaces meanwhile: only ours are looked for.)
+        with open("/proc/self/mountinfo") as f:
+            assert not [l for l in f if "uns-" in l.split(" - ")[1] or str(d) in l]
+        time.sleep(0.2)
+        for q in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{q}/uid_map") as f:
+                    lines = [line.split() for line in f]
+                assert lines != [["0", "100000", "1000"], ["1000", "200000", "1000"]], \
+                    f"pid {q} is in a user namespace of the image's maps"
+            except OSError:
+                pass
+        assert not any(alive(q) for q in image_pids(img))

@@ -19,7 +19,8 @@
  *   - /locked (LOCKED is a read-only, nosuid tmpfs of ours, which the user namespace got
  *     locked) is read-only still and cannot be made writable (EPERM), as before the dump.
  * Usage: userns_root DIR LOCKED (the launcher: DIR an empty directory of ours, where the init
- * mounts its root), userns_root --inside (the init, after its exec).
+ * mounts its root), userns_root --inside (the init, after its exec). With CRYO_UNS_NOPROC
+ * set the init unmounts its proc before it is ready (a tree a dump must refuse).
  */
 #include <grp.h>
 #include <sys/xattr.h>
@@ -262,6 +263,7 @@ static void check_locked(void)
 static int inside(void)
 {
 	char *before, self[32] = "", buf[16] = "";
+	bool noproc = getenv("CRYO_UNS_NOPROC");
 	int m, s, fd;
 
 	if (getpid() != 1 || getuid() != 0)
@@ -273,14 +275,19 @@ static int inside(void)
 	pty_pair(&m, &s);
 	check_locked();
 	before = mnt_normalized();
+	/* For the test of a refusal: its mountinfo is not read again then. */
+	if (noproc)
+		mnt_must(umount2("/proc", MNT_DETACH), "unmount /proc");
 	test_ready();
 	test_wait(NULL);
 
 	if (getpid() != 1 || getuid() != 0 || geteuid() != 0)
 		fail("the init is pid %d uid %d", getpid(), getuid());
-	if (readlink("/proc/self", self, sizeof(self) - 1) < 0 || strcmp(self, "1"))
+	if (!noproc &&
+	    (readlink("/proc/self", self, sizeof(self) - 1) < 0 || strcmp(self, "1")))
 		fail("/proc/self is \"%s\", not 1: proc is not of our pid namespace", self);
-	mnt_compare(before);
+	if (!noproc)
+		mnt_compare(before);
 	check_files();
 	if (read(fd, buf, 4) != 4 || memcmp(buf, " of ", 4))
 		fail("the descriptor of /run/data reads \"%.4s\" at its offset", buf);
