@@ -354,16 +354,19 @@ static void bind_end(struct aside *a, bool remove)
  * umask and our ids, and connecting needs write permission on it. */
 static int bind_perms(struct cryo_ctx *ctx, int sk, const struct img_file *f, struct aside *a)
 {
-	int r = bind_start(ctx, sk, f, a);
+	_cleanup_close_ int pfd = -1;
+	int r = bind_start(ctx, sk, f, a), e;
 
-	_cleanup_close_ int pfd = r >= 0 && f->sk_file ? open(a->path, O_PATH | O_NOFOLLOW | O_CLOEXEC)
-						       : -1;
-
-	if (r >= 0 && f->sk_file &&
-	    (pfd < 0 || (r = userns_fchown(pfd, f->sk_uid, f->sk_gid)) < 0 ||
-	     chmod(a->path, f->sk_mode) < 0)) {
-		r = cryo_err(ctx, r < 0 ? r : -errno, "give the socket file of socket %u its owner "
-			     "and mode", f->id);
+	if (r < 0 || !f->sk_file)
+		return r;
+	/* Through a descriptor: in a user namespace of the tree's own, a setter left in ours
+	 * gives the owner (ns/userns.h). */
+	pfd = open(a->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	e = pfd < 0 ? -errno : userns_fchown(pfd, f->sk_uid, f->sk_gid);
+	if (e >= 0 && chmod(a->path, f->sk_mode) < 0)
+		e = -errno;
+	if (e < 0) {
+		r = cryo_err(ctx, e, "give the socket file of socket %u its owner and mode", f->id);
 		unlink(a->path);
 		bind_end(a, false);
 	}

@@ -13,9 +13,9 @@
  *      in this namespace only;
  *   2. pivot_root(".", ".") in it (pivot_root(2)) and our old root detached: only the tree's
  *      mounts are left (in a user namespace of the tree's own, our proc on its proc's mount
- *      point until its init makes that proc, see pivot()). The files the tree held where a path from its root does not reach
- *      (outside its namespace, or hidden under a mount) were opened O_PATH on the way, and
- *      mnt_open() reopens them through our proc;
+ *      point until its init makes that proc, see pivot()). The files the tree held where a
+ *      path from its root does not reach (outside its namespace, or hidden under a mount)
+ *      were opened O_PATH on the way, and mnt_open() reopens them through our proc;
  *   3. propagation last, once nothing else is mounted (a shared mount would copy what is
  *      mounted under it to its peers): every mount private, then each peer group made again
  *      (MS_SHARED on a first member, MOVE_MOUNT_SET_GROUP from it for the others), each slave
