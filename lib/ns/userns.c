@@ -215,8 +215,10 @@ int userns_dump_rest(struct cryo_ctx *ctx, const struct img *img)
 
 	if (!(img->ns.own & CLONE_NEWUSER))
 		return 0;
-	/* Their owners are host ids, which a restore inside would misname. */
-	if (ipc && (ipc->nshms || ipc->nsems || ipc->nmsqs))
+	/* Made again from inside (ipc_restore_in()), where the worker is only with a pid
+	 * namespace of the tree's own; one of ours is not the tree's to carry. */
+	if (ipc && (ipc->nshms || ipc->nsems || ipc->nmsqs) &&
+	    (!(img->ns.own & CLONE_NEWPID) || !(img->ns.own & CLONE_NEWIPC)))
 		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: System V IPC objects in a user "
 				"namespace of its own are not supported yet", img->tasks[0].pid);
 	if (img->ns.ntmpfs)

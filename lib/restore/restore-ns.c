@@ -272,7 +272,10 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = ns_restore_enter(ctx, &sh->img->ns, run->target);
 	/* The System V objects, before any task that attaches them is made. */
 	if (r >= 0 && ipc)
-		r = ipc_restore(ctx, ipc, sh->dirfd, proc);
+		r = ipc_restore_in(ctx, ipc, sh->dirfd, proc,
+				   (sh->img->ns.own & CLONE_NEWUSER) && (sh->img->ns.own & CLONE_NEWPID)
+				       ? &sh->img->ns
+				       : NULL);
 	/* Before any file of the image is opened: its files in /dev/shm or /tmp are there. */
 	if (r >= 0)
 		r = tmpfs_restore(ctx, &sh->img->ns, sh->dirfd);

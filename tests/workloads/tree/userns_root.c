@@ -11,6 +11,8 @@
  * namespace's (1000:1000, 1000:1001, 0:1000 setgid, an ACL naming user 1000), an open
  * descriptor and a pty pair. After the restore it checks:
  *   - the mountinfo is the same (points, roots, options with their uid=/gid=, flags, types);
+ *   - a System V queue with a message and a segment with bytes, made by its user 1000: their
+ *     creator and owner 1000 there, their modes and contents;
  *   - each file's owner, mode, contents and ACL as the namespace names them, the descriptor's
  *     offset, the pty both ways, a write to /run;
  *   - it is pid 1 and uid 0 there, and /proc is of its pid namespace;
@@ -23,6 +25,8 @@
  * set the init unmounts its proc before it is ready (a tree a dump must refuse).
  */
 #include <grp.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
 #include <sys/xattr.h>
 #include <termios.h>
 
@@ -219,6 +223,62 @@ static void check_files(void)
 		     n >= 20 ? got[16] | got[17] << 8 : 0);
 }
 
+struct ipc_msg {
+	long type;
+	char text[16];
+};
+
+/* Made by a child as the namespace's user 1000, their creator. */
+static void make_ipc(void)
+{
+	struct ipc_msg m = {7, "queued"};
+	pid_t p = fork();
+	int st, q, s;
+	char *at;
+
+	if (p == 0) {
+		if (setresgid(1000, 1000, 1000) < 0 || setresuid(1000, 1000, 1000) < 0)
+			_exit(1);
+		q = msgget(0x5eed, IPC_CREAT | 0640);
+		s = shmget(0x5eee, 4096, IPC_CREAT | 0604);
+		at = s < 0 ? (void *)-1 : shmat(s, NULL, 0);
+		if (q < 0 || msgsnd(q, &m, 7, 0) < 0 || at == (void *)-1)
+			_exit(2);
+		strcpy(at, "a segment of 1000's");
+		_exit(shmdt(at) < 0 ? 3 : 0);
+	}
+	if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		fail("make the System V objects as user 1000");
+}
+
+static void check_perm(const char *what, const struct ipc_perm *p, mode_t mode)
+{
+	if (p->cuid != 1000 || p->cgid != 1000 || p->uid != 1000 || p->gid != 1000 ||
+	    (p->mode & 0777) != mode)
+		fail("System V %s: creator %u:%u owner %u:%u mode %o, not 1000:1000 and %o", what,
+		     p->cuid, p->cgid, p->uid, p->gid, p->mode & 0777, mode);
+}
+
+static void check_ipc(void)
+{
+	struct msqid_ds qd;
+	struct shmid_ds sd;
+	struct ipc_msg m = {0};
+	int q = msgget(0x5eed, 0), s = shmget(0x5eee, 0, 0);
+	char *at;
+
+	if (q < 0 || s < 0 || msgctl(q, IPC_STAT, &qd) < 0 || shmctl(s, IPC_STAT, &sd) < 0)
+		fail("the System V queue and segment: %s", strerror(errno));
+	check_perm("queue", &qd.msg_perm, 0640);
+	check_perm("segment", &sd.shm_perm, 0604);
+	if (msgrcv(q, &m, sizeof(m.text), 0, IPC_NOWAIT) != 7 || m.type != 7 ||
+	    strcmp(m.text, "queued"))
+		fail("the System V queue's message is \"%s\" of type %ld", m.text, m.type);
+	at = shmat(s, NULL, SHM_RDONLY);
+	if (at == (void *)-1 || strcmp(at, "a segment of 1000's"))
+		fail("the System V segment holds \"%s\"", at == (void *)-1 ? "" : at);
+}
+
 static void pty_pair(int *ret_m, int *ret_s)
 {
 	struct termios t;
@@ -269,6 +329,7 @@ static int inside(void)
 	if (getpid() != 1 || getuid() != 0)
 		fail("the init is pid %d uid %d", getpid(), getuid());
 	make_files();
+	make_ipc();
 	fd = open("/run/data", O_RDONLY);
 	if (fd < 0 || read(fd, buf, 4) != 4)
 		fail("open /run/data");
@@ -289,6 +350,7 @@ static int inside(void)
 	if (!noproc)
 		mnt_compare(before);
 	check_files();
+	check_ipc();
 	if (read(fd, buf, 4) != 4 || memcmp(buf, " of ", 4))
 		fail("the descriptor of /run/data reads \"%.4s\" at its offset", buf);
 	pty_check(m, s);
