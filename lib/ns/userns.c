@@ -357,8 +357,10 @@ static int owner_sk = -1;
 static pid_t owner_pid;
 
 /* OWNER_CHOWN: uid and gid; OWNER_STI: len bytes of data pushed into a tty's input queue
- * (TIOCSTI, which wants CAP_SYS_ADMIN in our namespace, man 2 ioctl_tty). */
-enum { OWNER_CHOWN, OWNER_STI };
+ * (TIOCSTI, which wants CAP_SYS_ADMIN in our namespace, man 2 ioctl_tty); OWNER_SOCKOPT: an
+ * int socket option, uid its level, gid its name, in data (SO_SNDBUFFORCE wants
+ * CAP_NET_ADMIN in ours). */
+enum { OWNER_CHOWN, OWNER_STI, OWNER_SOCKOPT };
 struct owner_req {
 	uint32_t op, uid, gid, len;
 	unsigned char data[1024];
@@ -389,6 +391,9 @@ static __attribute__((noreturn)) void owner_serve(int sk)
 		for (uint32_t i = 0; !e && q.op == OWNER_STI && i < q.len; i++)
 			if (ioctl(fd, TIOCSTI, &q.data[i]) < 0)
 				e = errno;
+		if (!e && q.op == OWNER_SOCKOPT &&
+		    setsockopt(fd, (int)q.uid, (int)q.gid, q.data, sizeof(int)) < 0)
+			e = errno;
 		if (fd >= 0)
 			close(fd);
 		if (write(sk, &e, sizeof(e)) != sizeof(e))
@@ -453,6 +458,19 @@ int userns_fchown(int fd, uint32_t uid, uint32_t gid)
 	if (owner_sk < 0)
 		return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
 	return owner_ask(fd, &q);
+}
+
+int userns_setsockopt_int(int sk, int level, int name, int v)
+{
+	struct owner_req q = {.op = OWNER_SOCKOPT, .uid = level, .gid = name, .len = sizeof(v)};
+	int r;
+
+	if (owner_sk < 0)
+		return setsockopt(sk, level, name, &v, sizeof(v));
+	memcpy(q.data, &v, sizeof(v));
+	r = owner_ask(sk, &q);
+	errno = -r;
+	return r < 0 ? -1 : 0;
 }
 
 int userns_tiocsti(int fd, const unsigned char *buf, size_t len)

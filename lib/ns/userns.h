@@ -18,6 +18,9 @@ int userns_fchown(int fd, uint32_t uid, uint32_t gid);
 /* The bytes pushed into the input queue of the tty at fd (TIOCSTI), by that setter likewise
  * (the ioctl wants CAP_SYS_ADMIN in our namespace); -errno. */
 int userns_tiocsti(int fd, const unsigned char *buf, size_t len);
+/* setsockopt(2) of an int option, by that setter likewise (for SO_SNDBUFFORCE and
+ * SO_RCVBUFFORCE, which want CAP_NET_ADMIN in our namespace): 0, or -1 with errno. */
+int userns_setsockopt_int(int sk, int level, int name, int v);
 void userns_owner_stop(void);
 
 #endif
