@@ -1039,11 +1039,11 @@ static int refill(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 	want = to->data_len + 1024 * (msgs + 16) + 65536;
 	getsockopt(from, SOL_SOCKET, SO_SNDBUF, &buf, &len);
 	if (want > buf)
-		setsockopt(from, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want));
+		userns_setsockopt_int(from, SOL_SOCKET, SO_SNDBUFFORCE, want);
 	r = send_queue(ctx, sh, from, to);
 	if (want > buf) {
 		buf /= 2; /* the kernel doubles what it is given */
-		setsockopt(from, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf));
+		userns_setsockopt_int(from, SOL_SOCKET, SO_SNDBUFFORCE, buf);
 	}
 	return r;
 }
