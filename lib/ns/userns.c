@@ -39,6 +39,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "files/files.h"
 #include "image/image.h"
 #include "ipc.h"
 #include "ns.h"
@@ -209,6 +210,55 @@ int userns_dump(struct cryo_ctx *ctx, const struct img *img, uint32_t own, bool 
 	return r;
 }
 
+/* The file of id in the image, or NULL. */
+static const struct img_file *file_by_id(const struct img *img, uint32_t id)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].id == id)
+			return &img->files[i];
+	return NULL;
+}
+
+/*
+ * What a restore from inside the tree's user namespace cannot make again yet, because the
+ * kernel wants a capability in ours for it (capable(), not ns_capable()): refused now, the
+ * tree running on, rather than at restore once it is gone. Seccomp filters (the tracer
+ * suspends them with PTRACE_O_SUSPEND_SECCOMP: CAP_SYS_ADMIN), leases (F_SETLEASE on a file
+ * of another owner: CAP_LEASE), a removed file linked elsewhere (reopened with
+ * open_by_handle_at(2): CAP_DAC_READ_SEARCH).
+ */
+static int check_inside(struct cryo_ctx *ctx, const struct img *img)
+{
+	for (uint32_t t = 0; t < img->ntasks; t++) {
+		const struct img_task *task = &img->tasks[t];
+
+		for (uint32_t k = 0; !task->zombie && k < task->nthreads; k++)
+			if (task->threads[k].seccomp_strict || task->threads[k].nseccomp)
+				return cryo_err(ctx, -EOPNOTSUPP, "pid %d: thread %d runs under "
+						"seccomp, in a user namespace of its own: cryo "
+						"cannot restore that yet", task->pid,
+						task->threads[k].tid);
+		for (uint32_t k = 0; k < task->nfds; k++) {
+			const struct img_fd *fd = &task->fds[k];
+			const struct img_file *f = file_by_id(img, fd->file_id);
+
+			for (uint32_t l = 0; l < fd->nlocks; l++)
+				if (fd->locks[l].kind == LOCK_LEASE ||
+				    fd->locks[l].kind == LOCK_LEASE_BREAKING)
+					return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a "
+							"lease, in a user namespace of its own: "
+							"cryo cannot restore that yet", fd->fd,
+							task->pid);
+			if (f && f->type == FILE_REG && f->params[GHOST_P_IS] == 3)
+				return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d: %s was removed "
+						"but is linked elsewhere, in a user namespace of its "
+						"own: cryo cannot reopen it there yet", fd->fd,
+						task->pid, f->path);
+		}
+	}
+	return 0;
+}
+
 int userns_dump_rest(struct cryo_ctx *ctx, const struct img *img)
 {
 	const struct img_ipc *ipc = img->ns.ipc;
@@ -225,7 +275,7 @@ int userns_dump_rest(struct cryo_ctx *ctx, const struct img *img)
 		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: tmpfs mount %s in a user namespace "
 				"of its own is not supported yet", img->tasks[0].pid,
 				img->ns.tmpfs[0].point);
-	return 0;
+	return (img->ns.own & CLONE_NEWPID) ? check_inside(ctx, img) : 0;
 }
 
 static int write_map(struct cryo_ctx *ctx, pid_t pid, const char *file,

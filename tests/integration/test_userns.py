@@ -237,17 +237,19 @@ def test_pivoted_root_in_user_namespace_mounts_owned_by_it(env):
         assert "\nPASS\n" in run.text(), run.text()
 
 
-def test_pivoted_root_in_user_namespace_without_proc_refused_tree_unharmed(env):
-    """Its proc is made by its new init only while another is in sight: a pivoted tree in its
-    own user namespace with no proc mounted is refused at dump, naming why; it runs on."""
+@pytest.mark.parametrize("var,why", [("CRYO_UNS_NOPROC", "no proc mounted"),
+                                     ("CRYO_UNS_SECCOMP", "runs under seccomp")])
+def test_pivoted_root_in_user_namespace_refusals_tree_unharmed(env, var, why):
+    """What a restore inside the tree's user namespace cannot make again is refused at dump,
+    naming why, and the tree runs on: no proc mounted (its new init makes proc only while
+    another is in sight), a seccomp filter (suspending it wants CAP_SYS_ADMIN in ours)."""
     with uns_root_dirs() as (d, locked):
-        run = env.start([workload("userns_root"), d, locked],
-                        env=dict(os.environ, CRYO_UNS_NOPROC="1"))
+        run = env.start([workload("userns_root"), d, locked], env=dict(os.environ, **{var: "1"}))
         run.wait_for("ready")
         init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
         p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
         assert p.returncode != 0
-        assert "user namespace" in p.stderr and "no proc mounted" in p.stderr, p.stderr
+        assert "user namespace" in p.stderr and why in p.stderr, p.stderr
         assert alive(init)
         os.kill(init, signal.SIGUSR1)
         assert run.finish() == 0, run.text()
