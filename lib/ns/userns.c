@@ -222,9 +222,11 @@ static const struct img_file *file_by_id(const struct img *img, uint32_t id)
 /*
  * What a restore from inside the tree's user namespace cannot make again yet, because the
  * kernel wants a capability in ours for it (capable(), not ns_capable()): refused now, the
- * tree running on, rather than at restore once it is gone. Seccomp filters (the tracer
- * suspends them with PTRACE_O_SUSPEND_SECCOMP: CAP_SYS_ADMIN), leases (F_SETLEASE on a file
- * of another owner: CAP_LEASE), a removed file linked elsewhere (reopened with
+ * tree running on, rather than at restore once it is gone. Strict seccomp (the tracer would
+ * suspend it with PTRACE_O_SUSPEND_SECCOMP: CAP_SYS_ADMIN; filters, not suspended either,
+ * come back where they allow what the restorer calls after it installs them, and not
+ * otherwise: zdtm seccomp_filter, which kills setresuid), leases (F_SETLEASE on a file of
+ * another owner: CAP_LEASE), a removed file linked elsewhere (reopened with
  * open_by_handle_at(2): CAP_DAC_READ_SEARCH).
  */
 static int check_inside(struct cryo_ctx *ctx, const struct img *img)
@@ -233,10 +235,10 @@ static int check_inside(struct cryo_ctx *ctx, const struct img *img)
 		const struct img_task *task = &img->tasks[t];
 
 		for (uint32_t k = 0; !task->zombie && k < task->nthreads; k++)
-			if (task->threads[k].seccomp_strict || task->threads[k].nseccomp)
+			if (task->threads[k].seccomp_strict)
 				return cryo_err(ctx, -EOPNOTSUPP, "pid %d: thread %d runs under "
-						"seccomp, in a user namespace of its own: cryo "
-						"cannot restore that yet", task->pid,
+						"strict seccomp, in a user namespace of its own: "
+						"cryo cannot restore that yet", task->pid,
 						task->threads[k].tid);
 		for (uint32_t k = 0; k < task->nfds; k++) {
 			const struct img_fd *fd = &task->fds[k];

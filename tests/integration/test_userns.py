@@ -238,11 +238,12 @@ def test_pivoted_root_in_user_namespace_mounts_owned_by_it(env):
 
 
 @pytest.mark.parametrize("var,why", [("CRYO_UNS_NOPROC", "no proc mounted"),
-                                     ("CRYO_UNS_SECCOMP", "runs under seccomp")])
+                                     ("CRYO_UNS_LEASE", "holds a lease")])
 def test_pivoted_root_in_user_namespace_refusals_tree_unharmed(env, var, why):
     """What a restore inside the tree's user namespace cannot make again is refused at dump,
     naming why, and the tree runs on: no proc mounted (its new init makes proc only while
-    another is in sight), a seccomp filter (suspending it wants CAP_SYS_ADMIN in ours)."""
+    another is in sight), a lease (taking it again on a file of the namespace's wants
+    CAP_LEASE in ours)."""
     with uns_root_dirs() as (d, locked):
         run = env.start([workload("userns_root"), d, locked], env=dict(os.environ, **{var: "1"}))
         run.wait_for("ready")

@@ -22,14 +22,11 @@
  *     locked) is read-only still and cannot be made writable (EPERM), as before the dump.
  * Usage: userns_root DIR LOCKED (the launcher: DIR an empty directory of ours, where the init
  * mounts its root), userns_root --inside (the init, after its exec). With CRYO_UNS_NOPROC
- * set the init unmounts its proc before it is ready, with CRYO_UNS_SECCOMP it installs a
- * seccomp filter (allowing all): trees a dump must refuse.
+ * set the init unmounts its proc before it is ready, with CRYO_UNS_LEASE it takes a read lease
+ * of a file of /run: trees a dump must refuse.
  */
 #include <grp.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <sys/msg.h>
-#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/xattr.h>
 #include <termios.h>
@@ -343,12 +340,10 @@ static int inside(void)
 	/* For the test of a refusal: its mountinfo is not read again then. */
 	if (noproc)
 		mnt_must(umount2("/proc", MNT_DETACH), "unmount /proc");
-	if (getenv("CRYO_UNS_SECCOMP")) {
-		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-		struct sock_fprog prog = {.len = 1, .filter = &allow};
+	if (getenv("CRYO_UNS_LEASE")) {
+		int lfd = open("/run/top", O_RDONLY | O_CREAT, 0644);
 
-		mnt_must(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
-		mnt_must(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), "seccomp filter");
+		mnt_must(lfd < 0 ? -1 : fcntl(lfd, F_SETLEASE, F_RDLCK), "a lease of /run/top");
 	}
 	test_ready();
 	test_wait(NULL);
