@@ -371,8 +371,27 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 	return fd;
 }
 
+struct deleted_arg {
+	const struct img_ns *ns;
+	const struct img_mount *m;
+	int dir;
+	const char *name;
+};
+
+/* make_deleted() in a filesystem of the tree's user namespace: by a child under its first
+ * ids, as fill_as_inside() fills one, for the same reason. */
+static int make_deleted_inside(struct cryo_ctx *ctx, void *p)
+{
+	const struct deleted_arg *a = p;
+
+	setfsgid(a->ns->gid_map[0].inside);
+	setfsuid(a->ns->uid_map[0].inside);
+	return make_deleted(ctx, a->m, a->dir, a->name);
+}
+
 /* A bind of a part of an earlier mount of the tree, open at src. */
-static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
+static int make_bind(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m,
+		     int src)
 {
 	_cleanup_close_ int part = -1, dir = -1;
 	char parent[PATH_MAX];
@@ -390,7 +409,10 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
 					"the tree's mount at %s: the directory of its "
 					"removed source %s",
 					m->point, m->source);
-		fd = make_deleted(ctx, m, dir, name);
+		fd = (ns->own & CLONE_NEWUSER)
+			 ? worker_run(ctx, make_deleted_inside,
+				      &(struct deleted_arg){.ns = ns, .m = m, .dir = dir, .name = name})
+			 : make_deleted(ctx, m, dir, name);
 		if (fd < 0)
 			return fd;
 	}
@@ -607,7 +629,7 @@ static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, c
 			      "in a user namespace of its own: cryo cannot restore it yet",
 			      m->point, ns->mounts[m->of - 1].point);
 	else if (m->kind == MNT_BIND)
-		fd = make_bind(ctx, m, fds[m->of - 1]);
+		fd = make_bind(ctx, ns, m, fds[m->of - 1]);
 	else
 		fd = make_new(ctx, ns, m);
 	if (fd < 0)
