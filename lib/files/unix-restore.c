@@ -282,6 +282,9 @@ static int bind_name(int sk, const struct img_file *f)
 
 		if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) == 0)
 			return 0;
+		/* In a filesystem of the tree's user namespace, by a child under its ids. */
+		if (errno == EOVERFLOW)
+			return userns_bind_inside(sk, f->addr, f->addr_len);
 		if (errno != EADDRINUSE || un->sun_path[0] || ms >= 10000)
 			return -1;
 		/* A collection asked for while one runs is dropped (unix_schedule_gc()), and

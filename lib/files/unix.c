@@ -180,7 +180,9 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 		f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 		return 0;
 	}
-	if (stat(path, &st) == 0 && is_own_file(dg, &st))
+	/* Through its root: a tree in a root of its own names its files from there. */
+	snprintf(rel, sizeof(rel), "/proc/%d/root%s", d->pid, path);
+	if (stat(rel, &st) == 0 && is_own_file(dg, &st))
 		goto own;
 	f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 	return 0;

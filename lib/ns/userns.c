@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <sys/prctl.h>
@@ -363,6 +364,7 @@ int userns_join(pid_t maker_pid)
 }
 
 static int owner_start(struct cryo_ctx *ctx);
+static const struct img_ns *inside_ns; /* the worker's namespace, once it joined it */
 
 int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_task *root)
 {
@@ -377,6 +379,8 @@ int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct i
 		cryo_err(ctx, r, "join the new user namespace");
 		userns_owner_stop();
 	}
+	if (r >= 0)
+		inside_ns = ns;
 	userns_made_free(h);
 	return r;
 }
@@ -471,6 +475,27 @@ static int owner_start(struct cryo_ctx *ctx)
 	}
 	owner_sk = sk[0];
 	return 0;
+}
+
+int userns_bind_inside(int sk, const void *addr, uint32_t len)
+{
+	int status;
+	pid_t child;
+
+	if (!inside_ns) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	child = fork();
+	if (child == 0) {
+		setfsgid(inside_ns->gid_map[0].inside);
+		setfsuid(inside_ns->uid_map[0].inside);
+		_exit(bind(sk, addr, len) < 0 ? errno : 0);
+	}
+	if (child < 0 || waitpid(child, &status, 0) < 0)
+		return -1;
+	errno = WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : 0;
+	return errno ? -1 : 0;
 }
 
 void userns_owner_stop(void)

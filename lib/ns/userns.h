@@ -21,6 +21,10 @@ int userns_tiocsti(int fd, const unsigned char *buf, size_t len);
 /* setsockopt(2) of an int option, by that setter likewise (for SO_SNDBUFFORCE and
  * SO_RCVBUFFORCE, which want CAP_NET_ADMIN in our namespace): 0, or -1 with errno. */
 int userns_setsockopt_int(int sk, int level, int name, int v);
+/* bind(2) of a socket (a unix one's file in a filesystem of the tree's user namespace, which
+ * no id of ours may make: EOVERFLOW) by a child under the namespace's first ids, where the
+ * worker joined it; -1 with errno (EOVERFLOW where it did not). */
+int userns_bind_inside(int sk, const void *addr, uint32_t len);
 void userns_owner_stop(void);
 
 #endif

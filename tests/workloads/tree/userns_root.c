@@ -13,6 +13,8 @@
  *   - the mountinfo is the same (points, roots, options with their uid=/gid=, flags, types);
  *   - a System V queue with a message and a segment with bytes, made by its user 1000: their
  *     creator and owner 1000 there, their modes and contents;
+ *   - a unix socket listening at /run/sock (a file of its tmpfs, owned by 1000): a connection
+ *     to it is accepted;
  *   - each file's owner, mode, contents and ACL as the namespace names them, the descriptor's
  *     offset, the pty both ways, a write to /run;
  *   - it is pid 1 and uid 0 there, and /proc is of its pid namespace;
@@ -27,6 +29,8 @@
  */
 #include <grp.h>
 #include <sys/msg.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/shm.h>
 #include <sys/xattr.h>
 #include <termios.h>
@@ -280,6 +284,35 @@ static void check_ipc(void)
 		fail("the System V segment holds \"%s\"", at == (void *)-1 ? "" : at);
 }
 
+static int listen_at_run(void)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/run/sock"};
+	int sk = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (sk < 0 || bind(sk, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(sk, 4) < 0 ||
+	    lchown("/run/sock", 1000, 1000) < 0)
+		fail("listen at /run/sock: %s", strerror(errno));
+	return sk;
+}
+
+static void check_listener(int sk)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/run/sock"};
+	struct stat st;
+	int c = socket(AF_UNIX, SOCK_STREAM, 0), in;
+
+	if (lstat("/run/sock", &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != 1000 ||
+	    st.st_gid != 1000)
+		fail("/run/sock is not our socket file owned by 1000:1000 (mode %o, %u:%u)", st.st_mode, st.st_uid, st.st_gid);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
+		fail("connect to /run/sock: %s", strerror(errno));
+	in = accept(sk, NULL, NULL);
+	if (in < 0 || write(c, "x", 1) != 1 || read(in, &a, 1) != 1)
+		fail("accept on /run/sock: %s", strerror(errno));
+	close(in);
+	close(c);
+}
+
 static void pty_pair(int *ret_m, int *ret_s)
 {
 	struct termios t;
@@ -325,12 +358,13 @@ static int inside(void)
 {
 	char *before, self[32] = "", buf[16] = "";
 	bool noproc = getenv("CRYO_UNS_NOPROC");
-	int m, s, fd;
+	int m, s, fd, lsk;
 
 	if (getpid() != 1 || getuid() != 0)
 		fail("the init is pid %d uid %d", getpid(), getuid());
 	make_files();
 	make_ipc();
+	lsk = listen_at_run();
 	fd = open("/run/data", O_RDONLY);
 	if (fd < 0 || read(fd, buf, 4) != 4)
 		fail("open /run/data");
@@ -357,6 +391,7 @@ static int inside(void)
 		mnt_compare(before);
 	check_files();
 	check_ipc();
+	check_listener(lsk);
 	if (read(fd, buf, 4) != 4 || memcmp(buf, " of ", 4))
 		fail("the descriptor of /run/data reads \"%.4s\" at its offset", buf);
 	pty_check(m, s);
