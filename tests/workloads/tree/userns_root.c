@@ -158,12 +158,12 @@ static int launch(int argc, char **argv)
 
 /* An access ACL naming user 1000 (posix_acl_xattr_header and entries, version 2). */
 static const unsigned char acl[] = {
-    2, 0, 0, 0,						 /* version */
-    0x01, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,		 /* USER_OBJ rw */
-    0x02, 0, 4, 0, 0xe8, 0x03, 0, 0,			 /* USER 1000 r */
-    0x04, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,		 /* GROUP_OBJ r */
-    0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,		 /* MASK r */
-    0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,		 /* OTHER - */
+    2,	  0, 0, 0,			   /* version */
+    0x01, 0, 6, 0, 0xff, 0xff, 0xff, 0xff, /* USER_OBJ rw */
+    0x02, 0, 4, 0, 0xe8, 0x03, 0,    0,	   /* USER 1000 r */
+    0x04, 0, 4, 0, 0xff, 0xff, 0xff, 0xff, /* GROUP_OBJ r */
+    0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff, /* MASK r */
+    0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, /* OTHER - */
 };
 
 struct owned {
@@ -174,10 +174,10 @@ struct owned {
 };
 
 static const struct owned files[] = {
-    {"/run/data", 1000, 1000, 0640},   {"/run/sub", 0, 1000, 02770},
-    {"/run/sub/deep", 1000, 0, 0600},  {"/data/root-file", 1000, 1001, 0644},
-    {"/run/acl", 0, 0, 0640},	       {"/run/fifo", 1001, 1001, 0620},
-    {"/run", 1000, 1000, 0751},	       {"/", 0, 0, 0755},
+    {"/run/data", 1000, 1000, 0640},  {"/run/sub", 0, 1000, 02770},
+    {"/run/sub/deep", 1000, 0, 0600}, {"/data/root-file", 1000, 1001, 0644},
+    {"/run/acl", 0, 0, 0640},	      {"/run/fifo", 1001, 1001, 0620},
+    {"/run", 1000, 1000, 0751},	      {"/", 0, 0, 0755},
 };
 
 static void make_files(void)
@@ -303,7 +303,8 @@ static void check_listener(int sk)
 
 	if (lstat("/run/sock", &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != 1000 ||
 	    st.st_gid != 1000)
-		fail("/run/sock is not our socket file owned by 1000:1000 (mode %o, %u:%u)", st.st_mode, st.st_uid, st.st_gid);
+		fail("/run/sock is not our socket file owned by 1000:1000 (mode %o, %u:%u)",
+		     st.st_mode, st.st_uid, st.st_gid);
 	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
 		fail("connect to /run/sock: %s", strerror(errno));
 	in = accept(sk, NULL, NULL);
@@ -384,8 +385,7 @@ static int inside(void)
 
 	if (getpid() != 1 || getuid() != 0 || geteuid() != 0)
 		fail("the init is pid %d uid %d", getpid(), getuid());
-	if (!noproc &&
-	    (readlink("/proc/self", self, sizeof(self) - 1) < 0 || strcmp(self, "1")))
+	if (!noproc && (readlink("/proc/self", self, sizeof(self) - 1) < 0 || strcmp(self, "1")))
 		fail("/proc/self is \"%s\", not 1: proc is not of our pid namespace", self);
 	if (!noproc)
 		mnt_compare(before);
