@@ -52,6 +52,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "files.h"
+#include "ns/userns.h"
 #include "restore/restore.h"
 
 #define LOG_PREFIX "pty: "
@@ -149,9 +150,8 @@ static int pty_queue(int s, const struct termios *tio, const uint8_t *out, size_
 			t.c_cc[VERASE] = t.c_cc[VKILL] = t.c_cc[VEOF] = spare;
 		if (tcsetattr(s, TCSANOW, &t) < 0)
 			r = -errno;
-		for (size_t i = 0; i < in_len && !r; i++)
-			if (ioctl(s, TIOCSTI, &in[i]) < 0)
-				r = -errno;
+		if (!r)
+			r = userns_tiocsti(s, (const unsigned char *)in, in_len);
 	}
 	if (tcsetattr(s, TCSANOW, tio) < 0 && !r)
 		r = -errno;
@@ -522,9 +522,11 @@ static int pty_open(struct file_restore *fr, const struct img_file *f)
 	if (fd < 0)
 		return cryo_err(fr->ctx, -errno, "open pty slave %s", path);
 	/* Owner first: fchown() clears set-id bits. */
-	if (f->params[7] && (fchown(fd, f->params[3], f->params[4]) < 0 ||
-			     fchmod(fd, f->params[2]) < 0)) {
-		int r = -errno;
+	int r = f->params[7] ? userns_fchown(fd, f->params[3], f->params[4]) : 0;
+
+	if (r >= 0 && f->params[7] && fchmod(fd, f->params[2]) < 0)
+		r = -errno;
+	if (r < 0) {
 
 		close(fd);
 		return cryo_err(fr->ctx, r, "give pty slave %s mode %llo and owner %llu:%llu", path,

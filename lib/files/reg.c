@@ -31,6 +31,7 @@
 #include "files.h"
 #include "ns/mnt.h"
 #include "ns/nested.h"
+#include "ns/userns.h"
 #include "restore/restore.h"
 
 #define LOG_PREFIX "reg: "
@@ -197,15 +198,14 @@ int file_ghost_finish(struct cryo_ctx *ctx, int fd, const struct img_file *f, co
 	bool link = f->type == FILE_REG && f->params[GHOST_P_IS] == 4;
 
 	/* A symlink (held by O_PATH) has no mode of its own; its owner is set through it. */
-	if (link && fchownat(fd, "", f->params[GHOST_P_UID], f->params[GHOST_P_GID],
-			     AT_EMPTY_PATH) < 0)
-		r = cryo_err(ctx, -errno, "give removed %s to %llu:%llu", f->path,
+	if (link && (r = userns_fchown(fd, f->params[GHOST_P_UID], f->params[GHOST_P_GID])) < 0)
+		r = cryo_err(ctx, r, "give removed %s to %llu:%llu", f->path,
 			     (unsigned long long)f->params[GHOST_P_UID],
 			     (unsigned long long)f->params[GHOST_P_GID]);
 	else if (link)
 		;
-	else if (fchown(fd, f->params[GHOST_P_UID], f->params[GHOST_P_GID]) < 0)
-		r = cryo_err(ctx, -errno, "give removed %s to %llu:%llu", f->path,
+	else if ((r = userns_fchown(fd, f->params[GHOST_P_UID], f->params[GHOST_P_GID])) < 0)
+		r = cryo_err(ctx, r, "give removed %s to %llu:%llu", f->path,
 			     (unsigned long long)f->params[GHOST_P_UID],
 			     (unsigned long long)f->params[GHOST_P_GID]);
 	else if (fchmod(fd, f->params[GHOST_P_MODE]) < 0)

@@ -10,6 +10,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "ns/userns.h"
 #include "sk-common.h"
 
 #define LOG_PREFIX "socket: "
@@ -133,8 +134,7 @@ int sk_buf_set(struct cryo_ctx *ctx, int sk, int opt, uint64_t saved, uint32_t i
 		return 0;
 	if (setsockopt(sk, SOL_SOCKET, opt, &half, sizeof(half)) < 0)
 		return cryo_err(ctx, -errno, "set the buffer size of socket %u", id);
-	if (sk_buf_get(sk, opt) != saved &&
-	    setsockopt(sk, SOL_SOCKET, force, &half, sizeof(half)) < 0)
+	if (sk_buf_get(sk, opt) != saved && userns_setsockopt_int(sk, SOL_SOCKET, force, half) < 0)
 		log_warn(ctx, "socket %u: buffer size %llu not restored: %s", id,
 			 (unsigned long long)saved, strerror(errno));
 	return 0;

@@ -57,6 +57,7 @@
 #include "dump/dump.h"
 #include "net/netlock.h"
 #include "net/netns.h"
+#include "ns/userns.h"
 #include "restore/restore.h"
 #include "tcp.h"
 
@@ -743,7 +744,7 @@ static int queue_unsent(struct cryo_ctx *ctx, int sk, const uint8_t *data, uint3
 	socklen_t sl = sizeof(sndbuf);
 
 	if (getsockopt(sk, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) < 0 ||
-	    set_int(sk, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf / 2 + 2 * len) < 0 ||
+	    userns_setsockopt_int(sk, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf / 2 + 2 * len) < 0 ||
 	    set_int(sk, SOL_TCP, TCP_REPAIR, REPAIR_OFF_NO_WP) < 0)
 		return cryo_err(ctx, -errno, "socket %u: make room for %u unsent bytes", f->id,
 				len);
@@ -757,7 +758,7 @@ static int queue_unsent(struct cryo_ctx *ctx, int sk, const uint8_t *data, uint3
 		len -= n;
 	}
 	if (set_int(sk, SOL_TCP, TCP_REPAIR, 1) < 0 ||
-	    set_int(sk, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf / 2) < 0)
+	    userns_setsockopt_int(sk, SOL_SOCKET, SO_SNDBUFFORCE, sndbuf / 2) < 0)
 		return cryo_err(ctx, -errno, "socket %u: back to repair mode", f->id);
 	return 0;
 }

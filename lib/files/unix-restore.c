@@ -37,6 +37,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "ns/userns.h"
 #include "restore/restore.h"
 #include "unix.h"
 
@@ -281,6 +282,9 @@ static int bind_name(int sk, const struct img_file *f)
 
 		if (bind(sk, (const struct sockaddr *)f->addr, f->addr_len) == 0)
 			return 0;
+		/* In a filesystem of the tree's user namespace, by a child under its ids. */
+		if (errno == EOVERFLOW)
+			return userns_bind_inside(sk, f->addr, f->addr_len);
 		if (errno != EADDRINUSE || un->sun_path[0] || ms >= 10000)
 			return -1;
 		/* A collection asked for while one runs is dropped (unix_schedule_gc()), and
@@ -353,12 +357,19 @@ static void bind_end(struct aside *a, bool remove)
  * umask and our ids, and connecting needs write permission on it. */
 static int bind_perms(struct cryo_ctx *ctx, int sk, const struct img_file *f, struct aside *a)
 {
-	int r = bind_start(ctx, sk, f, a);
+	_cleanup_close_ int pfd = -1;
+	int r = bind_start(ctx, sk, f, a), e;
 
-	if (r >= 0 && f->sk_file &&
-	    (chown(a->path, f->sk_uid, f->sk_gid) < 0 || chmod(a->path, f->sk_mode) < 0)) {
-		r = cryo_err(ctx, -errno, "give the socket file of socket %u its owner and mode",
-			     f->id);
+	if (r < 0 || !f->sk_file)
+		return r;
+	/* Through a descriptor: in a user namespace of the tree's own, a setter left in ours
+	 * gives the owner (ns/userns.h). */
+	pfd = open(a->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	e = pfd < 0 ? -errno : userns_fchown(pfd, f->sk_uid, f->sk_gid);
+	if (e >= 0 && chmod(a->path, f->sk_mode) < 0)
+		e = -errno;
+	if (e < 0) {
+		r = cryo_err(ctx, e, "give the socket file of socket %u its owner and mode", f->id);
 		unlink(a->path);
 		bind_end(a, false);
 	}
@@ -1032,11 +1043,11 @@ static int refill(struct cryo_ctx *ctx, const struct rst_shared *sh, int from,
 	want = to->data_len + 1024 * (msgs + 16) + 65536;
 	getsockopt(from, SOL_SOCKET, SO_SNDBUF, &buf, &len);
 	if (want > buf)
-		setsockopt(from, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want));
+		userns_setsockopt_int(from, SOL_SOCKET, SO_SNDBUFFORCE, want);
 	r = send_queue(ctx, sh, from, to);
 	if (want > buf) {
 		buf /= 2; /* the kernel doubles what it is given */
-		setsockopt(from, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf));
+		userns_setsockopt_int(from, SOL_SOCKET, SO_SNDBUFFORCE, buf);
 	}
 	return r;
 }

@@ -34,6 +34,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/magic.h>
 
@@ -43,6 +44,7 @@
 #include "image/image-dir.h"
 #include "image/image.h"
 #include "ipc.h"
+#include "ns.h"
 
 #define LOG_PREFIX "ipc: "
 
@@ -419,6 +421,81 @@ static int back_from_creator(struct cryo_ctx *ctx, uid_t uid, gid_t gid)
 	return 0;
 }
 
+enum { MAKE_SHM, MAKE_SEM, MAKE_MSQ };
+
+static int ipc_get(int kind, key_t key, uint64_t n)
+{
+	if (kind == MAKE_SHM)
+		return shmget(key, n, IPC_CREAT | IPC_EXCL | 0600);
+	if (kind == MAKE_SEM)
+		return semget(key, n, IPC_CREAT | IPC_EXCL | 0600);
+	return msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+}
+
+/*
+ * The object made with its creator's effective ids, its id in *ret_id (-1 with errno set,
+ * for check_id()). Inside the tree's own user namespace (uns: the worker joined it) the ids
+ * are named through its maps, and taken by a child for good: the worker could take them but
+ * not come back, its own (our root) having no name in there.
+ */
+static int make_as_creator(struct cryo_ctx *ctx, const struct img_ns *uns,
+			   const struct img_ipc_perm *p, int kind, uint64_t n, int *ret_id)
+{
+	uid_t uid;
+	gid_t gid;
+	int r, e, pipefd[2], got[2] = {-1, EIO};
+	pid_t child;
+
+	if (!uns) {
+		r = as_creator(ctx, p, &uid, &gid);
+		if (r < 0)
+			return r;
+		*ret_id = ipc_get(kind, p->key, n);
+		e = errno;
+		if (back_from_creator(ctx, uid, gid) < 0)
+			return -EPERM;
+		errno = e;
+		return 0;
+	}
+	if (userns_id_in(uns->uid_map, uns->nuid_map, p->cuid, &uid) < 0 ||
+	    userns_id_in(uns->gid_map, uns->ngid_map, p->cgid, &gid) < 0)
+		return cryo_err(ctx, -EINVAL, "System V object %d: its creator %u:%u has no name "
+				"in the tree's user namespace", p->id, p->cuid, p->cgid);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return cryo_err(ctx, -errno, "pipe");
+	child = fork();
+	if (child == 0) {
+		close(pipefd[0]);
+		got[0] = setegid(gid) < 0 || seteuid(uid) < 0 ? -1 : ipc_get(kind, p->key, n);
+		got[1] = errno;
+		_exit(write(pipefd[1], got, sizeof(got)) == sizeof(got) ? 0 : 1);
+	}
+	close(pipefd[1]);
+	if (child < 0 || read(pipefd[0], got, sizeof(got)) != sizeof(got))
+		got[0] = -1;
+	close(pipefd[0]);
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	*ret_id = got[0];
+	errno = got[1];
+	return 0;
+}
+
+/* The owner an IPC_SET names: ours, or as the tree's user namespace names it (uns). */
+static int owner_for_set(struct cryo_ctx *ctx, const struct img_ns *uns,
+			 const struct img_ipc_perm *p, uid_t *ret_uid, gid_t *ret_gid)
+{
+	uint32_t uid = p->uid, gid = p->gid;
+
+	if (uns && (userns_id_in(uns->uid_map, uns->nuid_map, p->uid, &uid) < 0 ||
+		    userns_id_in(uns->gid_map, uns->ngid_map, p->gid, &gid) < 0))
+		return cryo_err(ctx, -EINVAL, "System V object %d: its owner %u:%u has no name in "
+				"the tree's user namespace", p->id, p->uid, p->gid);
+	*ret_uid = uid;
+	*ret_gid = gid;
+	return 0;
+}
+
 /* id is what the kernel gave; want the image's. */
 static int check_id(struct cryo_ctx *ctx, const char *what, int id, const struct img_ipc_perm *p)
 {
@@ -452,7 +529,20 @@ static int fill_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_
 		goto out;
 	}
 	out = openat(proc, path, O_RDWR | O_CLOEXEC);
-	r = out < 0 ? -errno : copy_sparse(in, out, s->size);
+	/* map_files wants CAP_CHECKPOINT_RESTORE in our user namespace, which a worker inside
+	 * the tree's lacks: then read into the attached segment (holes written as zeros). */
+	if (out < 0 && errno == EPERM) {
+		r = 0;
+		for (uint64_t done = 0; r >= 0 && done < s->size;) {
+			ssize_t n = pread(in, (char *)at + done, s->size - done, done);
+
+			r = n < 0 ? -errno : 0;
+			/* A new segment is zeros: what the archive ends before is too. */
+			done = n > 0 ? done + n : s->size;
+		}
+	} else {
+		r = out < 0 ? -errno : copy_sparse(in, out, s->size);
+	}
 	if (r < 0)
 		cryo_err(ctx, r, "fill System V segment %d from %s", s->perm.id, file);
 out:
@@ -461,26 +551,21 @@ out:
 }
 
 static int restore_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct img_ipc *ipc,
-		       const struct img_ipc_shm *s)
+		       const struct img_ipc_shm *s, const struct img_ns *uns)
 {
 	struct shmid_ds ds = {0};
-	uid_t uid;
-	gid_t gid;
-	int id, r = next_id(ctx, proc, "shm", s->perm.id);
+	int id = -1, r = next_id(ctx, proc, "shm", s->perm.id);
 
 	if (r >= 0)
-		r = as_creator(ctx, &s->perm, &uid, &gid);
+		r = make_as_creator(ctx, uns, &s->perm, MAKE_SHM, s->size, &id);
+	if (r >= 0)
+		r = check_id(ctx, "segment", id, &s->perm);
+	if (r >= 0)
+		r = fill_shm(ctx, dirfd, proc, ipc, s);
+	if (r >= 0)
+		r = owner_for_set(ctx, uns, &s->perm, &ds.shm_perm.uid, &ds.shm_perm.gid);
 	if (r < 0)
 		return r;
-	id = shmget(s->perm.key, s->size, IPC_CREAT | IPC_EXCL | 0600);
-	r = check_id(ctx, "segment", id, &s->perm);
-	if (back_from_creator(ctx, uid, gid) < 0 || r < 0)
-		return r < 0 ? r : -EPERM;
-	r = fill_shm(ctx, dirfd, proc, ipc, s);
-	if (r < 0)
-		return r;
-	ds.shm_perm.uid = s->perm.uid;
-	ds.shm_perm.gid = s->perm.gid;
 	ds.shm_perm.mode = s->perm.mode;
 	if (shmctl(id, IPC_SET, &ds) < 0)
 		return cryo_err(ctx, -errno, "set the owner and mode of System V segment %d", id);
@@ -489,25 +574,22 @@ static int restore_shm(struct cryo_ctx *ctx, int dirfd, int proc, const struct i
 	return 0;
 }
 
-static int restore_sem(struct cryo_ctx *ctx, int proc, const struct img_ipc_sem *s)
+static int restore_sem(struct cryo_ctx *ctx, int proc, const struct img_ipc_sem *s,
+		       const struct img_ns *uns)
 {
 	struct semid_ds ds = {0};
-	uid_t uid;
-	gid_t gid;
-	int id, r = next_id(ctx, proc, "sem", s->perm.id);
+	int id = -1, r = next_id(ctx, proc, "sem", s->perm.id);
 
 	if (r >= 0)
-		r = as_creator(ctx, &s->perm, &uid, &gid);
+		r = make_as_creator(ctx, uns, &s->perm, MAKE_SEM, s->nsems, &id);
+	if (r >= 0)
+		r = check_id(ctx, "semaphore set", id, &s->perm);
+	if (r >= 0)
+		r = owner_for_set(ctx, uns, &s->perm, &ds.sem_perm.uid, &ds.sem_perm.gid);
 	if (r < 0)
 		return r;
-	id = semget(s->perm.key, s->nsems, IPC_CREAT | IPC_EXCL | 0600);
-	r = check_id(ctx, "semaphore set", id, &s->perm);
-	if (back_from_creator(ctx, uid, gid) < 0 || r < 0)
-		return r < 0 ? r : -EPERM;
 	if (semctl(id, 0, SETALL, (union semun){.array = s->values}) < 0)
 		return cryo_err(ctx, -errno, "set the values of System V semaphore set %d", id);
-	ds.sem_perm.uid = s->perm.uid;
-	ds.sem_perm.gid = s->perm.gid;
 	ds.sem_perm.mode = s->perm.mode;
 	if (semctl(id, 0, IPC_SET, (union semun){.buf = &ds}) < 0)
 		return cryo_err(ctx, -errno, "set the owner and mode of System V semaphore set %d",
@@ -515,23 +597,22 @@ static int restore_sem(struct cryo_ctx *ctx, int proc, const struct img_ipc_sem 
 	return 0;
 }
 
-static int restore_msq(struct cryo_ctx *ctx, int proc, const struct img_ipc_msq *q)
+static int restore_msq(struct cryo_ctx *ctx, int proc, const struct img_ipc_msq *q,
+		       const struct img_ns *uns)
 {
 	struct msqid_ds ds = {0};
 	_cleanup_free_ struct msgbuf *buf = NULL;
 	uint32_t most = 0;
-	uid_t uid;
-	gid_t gid;
-	int id, r = next_id(ctx, proc, "msg", q->perm.id);
+	int id = -1, r = next_id(ctx, proc, "msg", q->perm.id);
 
 	if (r >= 0)
-		r = as_creator(ctx, &q->perm, &uid, &gid);
+		r = make_as_creator(ctx, uns, &q->perm, MAKE_MSQ, 0, &id);
+	if (r >= 0)
+		r = check_id(ctx, "message queue", id, &q->perm);
+	if (r >= 0)
+		r = owner_for_set(ctx, uns, &q->perm, &ds.msg_perm.uid, &ds.msg_perm.gid);
 	if (r < 0)
 		return r;
-	id = msgget(q->perm.key, IPC_CREAT | IPC_EXCL | 0600);
-	r = check_id(ctx, "message queue", id, &q->perm);
-	if (back_from_creator(ctx, uid, gid) < 0 || r < 0)
-		return r < 0 ? r : -EPERM;
 	for (uint32_t k = 0; k < q->nmsgs; k++)
 		most = q->msgs[k].len > most ? q->msgs[k].len : most;
 	buf = malloc(sizeof(long) + most + 1);
@@ -549,8 +630,6 @@ static int restore_msq(struct cryo_ctx *ctx, int proc, const struct img_ipc_msq 
 	}
 	/* Its own qbytes after: lowering it below what it holds is allowed, and raising it
 	 * above kernel.msgmnb is not (without CAP_SYS_RESOURCE) until that is set back. */
-	ds.msg_perm.uid = q->perm.uid;
-	ds.msg_perm.gid = q->perm.gid;
 	ds.msg_perm.mode = q->perm.mode;
 	ds.msg_qbytes = q->qbytes;
 	if (msgctl(id, IPC_SET, &ds) < 0)
@@ -634,16 +713,17 @@ static int raise_limits(struct cryo_ctx *ctx, const struct img_ipc *ipc, int pro
 	return 0;
 }
 
-int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int proc)
+int ipc_restore_in(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int proc,
+		   const struct img_ns *uns)
 {
 	int r = raise_limits(ctx, ipc, proc);
 
 	for (uint32_t i = 0; r >= 0 && i < ipc->nshms; i++)
-		r = restore_shm(ctx, dirfd, proc, ipc, &ipc->shms[i]);
+		r = restore_shm(ctx, dirfd, proc, ipc, &ipc->shms[i], uns);
 	for (uint32_t i = 0; r >= 0 && i < ipc->nsems; i++)
-		r = restore_sem(ctx, proc, &ipc->sems[i]);
+		r = restore_sem(ctx, proc, &ipc->sems[i], uns);
 	for (uint32_t i = 0; r >= 0 && i < ipc->nmsqs; i++)
-		r = restore_msq(ctx, proc, &ipc->msqs[i]);
+		r = restore_msq(ctx, proc, &ipc->msqs[i], uns);
 	/* In table order: the *_next_id ones come after every object is made. */
 	for (unsigned i = 0; r >= 0 && i < IPC_NSYSCTL_DEFS; i++)
 		r = sysctl_put(ctx, proc, i, &ipc->sysctl[ipc_sysctls[i].at]);
@@ -651,6 +731,11 @@ int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int 
 		log_info(ctx, "%u segments, %u semaphore sets, %u message queues made again",
 			 ipc->nshms, ipc->nsems, ipc->nmsqs);
 	return r;
+}
+
+int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int proc)
+{
+	return ipc_restore_in(ctx, ipc, dirfd, proc, NULL);
 }
 
 int ipc_restore_finish(struct cryo_ctx *ctx, const struct img_ipc *ipc)

@@ -97,6 +97,11 @@ int ipc_dump_tagged(struct cryo_ctx *ctx, int dirfd, uint32_t tag, struct img_ip
  * for the opener's ipc namespace.
  */
 int ipc_restore(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int proc);
+/* ipc_restore() by a worker inside the tree's own user namespace (uns, the image's, whose
+ * maps name each object's creator and owner there); NULL: ipc_restore(). */
+struct img_ns;
+int ipc_restore_in(struct cryo_ctx *ctx, const struct img_ipc *ipc, int dirfd, int proc,
+		   const struct img_ns *uns);
 
 /* Once the tree is made (its tasks attached their segments): segments that had been removed
  * while attached are removed again. */

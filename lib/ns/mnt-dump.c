@@ -314,6 +314,16 @@ static int uncover(struct dumper *d, const struct mline *l, int procfd, int *ret
 	return cryo_err(d->ctx, -ELOOP, "the tmpfs at %s: too many mounts over it", l->point);
 }
 
+static int join_userns(pid_t pid)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 || setns(fd, CLONE_NEWUSER) < 0 ? -errno : 0;
+}
+
 /*
  * A tmpfs of the tree's own is packed by a child in a private copy of the tree's namespace
  * (setns(2), then unshare(CLONE_NEWNS)), from a clone of the mount alone
@@ -349,7 +359,17 @@ static int pack_in_copy(struct dumper *d, pid_t pid, const struct mline *l, stru
 		uint64_t sizes[2];
 
 		close(err[0]);
-		r = ns < 0 || setns(ns, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0 ||
+		/* In its user namespace first where it has one: a copy made from ours would
+		 * have every mount locked on the next (mount_namespaces(7)), none of them to
+		 * be left out of a clone or lifted. There the owners of its files (and the ids
+		 * in ACLs and file capabilities) read as the namespace names them, as a restore
+		 * inside it writes them back. */
+		r = (d->ns->own & CLONE_NEWUSER) ? join_userns(pid) : 0;
+		if (r < 0)
+			r = cryo_err(d->ctx, r, "join the tree's user namespace to read its tmpfs "
+				     "at %s", l->point);
+		else
+			r = ns < 0 || setns(ns, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0 ||
 			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
 			? cryo_err(d->ctx, -errno, "a copy of the tree's mount namespace")
 			: 0;
@@ -778,6 +798,39 @@ static bool tree_mount(const struct dumper *d, uint64_t id)
 	return false;
 }
 
+/*
+ * In a user namespace of its own, the tree's mounts are built inside it (mnt-restore.c), where
+ * only a task of its pid namespace can make its proc, and only while another proc is in
+ * sight: its init does, once it exists, on the proc mount point our proc waits on
+ * (mnt_userns_proc()). So a proc there must be, and nothing may be mounted on it or be a
+ * bind of a part of it before the init runs.
+ */
+static int check_userns(struct dumper *d)
+{
+	const struct img_ns *ns = d->ns;
+
+	if (!(ns->own & CLONE_NEWPID))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree pivoted into a root of its own "
+				"inside a user namespace of its own but has no pid namespace of "
+				"its own: cryo cannot restore its mounts there yet");
+	if (!mnt_userns_proc(ns))
+		return cryo_err(d->ctx, -EOPNOTSUPP, "the tree pivoted into a root of its own "
+				"inside a user namespace of its own and has no proc mounted: "
+				"cryo cannot restore its mounts there yet");
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		const struct img_mount *m = &ns->mounts[i];
+		const struct img_mount *p = m->parent ? &ns->mounts[m->parent - 1] : NULL;
+
+		if ((p && p->kind == MNT_PROC) ||
+		    (m->kind == MNT_BIND && ns->mounts[m->of - 1].kind == MNT_PROC))
+			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s is %s its "
+					"proc, in a user namespace of its own: cryo cannot restore "
+					"it yet", m->fstype, m->point,
+					m->kind == MNT_BIND ? "a bind of a part of" : "on");
+	}
+	return 0;
+}
+
 /* The mount of a file (through a magic link of proc), or 0 where it cannot tell. */
 static uint64_t mount_of(const char *path)
 {
@@ -1143,13 +1196,6 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 				     "ones to name");
 		goto out;
 	}
-	/* Its mounts would be built inside its user namespace, where proc cannot be made before
-	 * its init is and its tmpfs files cannot be given our ids (zdtm's uns flavour). */
-	if (img->ns.own & CLONE_NEWUSER) {
-		r = cryo_err(ctx, -EOPNOTSUPP, "the tree pivoted into a root of its own inside a "
-			     "user namespace of its own: cryo cannot restore its mounts there yet");
-		goto out;
-	}
 	if (d.tree.n > MNT_MAX) {
 		r = cryo_err(ctx, -EOPNOTSUPP,
 			     "the tree has %zu mounts, more than the %d cryo "
@@ -1180,6 +1226,8 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 		r = check_groups(&d);
 	if (r >= 0)
 		r = check_externals(&d);
+	if (r >= 0 && (img->ns.own & CLONE_NEWUSER))
+		r = check_userns(&d);
 	/* Before the tree's files are sorted: those opened in a nested namespace are its. */
 	if (r >= 0)
 		r = dump_nested(&d, img);

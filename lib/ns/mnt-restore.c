@@ -12,9 +12,10 @@
  *      overmount cannot send it elsewhere. The root one goes on a directory of ours (/tmp),
  *      in this namespace only;
  *   2. pivot_root(".", ".") in it (pivot_root(2)) and our old root detached: only the tree's
- *      mounts are left. The files the tree held where a path from its root does not reach
- *      (outside its namespace, or hidden under a mount) were opened O_PATH on the way, and
- *      mnt_open() reopens them through our proc;
+ *      mounts are left (in a user namespace of the tree's own, our proc on its proc's mount
+ *      point until its init makes that proc, see pivot()). The files the tree held where a
+ *      path from its root does not reach (outside its namespace, or hidden under a mount)
+ *      were opened O_PATH on the way, and mnt_open() reopens them through our proc;
  *   3. propagation last, once nothing else is mounted (a shared mount would copy what is
  *      mounted under it to its peers): every mount private, then each peer group made again
  *      (MS_SHARED on a first member, MOVE_MOUNT_SET_GROUP from it for the others), each slave
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,6 +40,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/worker.h"
 #include "image/image-dir.h"
 #include "files/unix.h"
 #include "image/image.h"
@@ -411,8 +414,27 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 	return fd;
 }
 
+struct deleted_arg {
+	const struct img_ns *ns;
+	const struct img_mount *m;
+	int dir;
+	const char *name;
+};
+
+/* make_deleted() in a filesystem of the tree's user namespace: by a child under its first
+ * ids, as fill_as_inside() fills one, for the same reason. */
+static int make_deleted_inside(struct cryo_ctx *ctx, void *p)
+{
+	const struct deleted_arg *a = p;
+
+	setfsgid(a->ns->gid_map[0].inside);
+	setfsuid(a->ns->uid_map[0].inside);
+	return make_deleted(ctx, a->m, a->dir, a->name);
+}
+
 /* A bind of a part of an earlier mount of the tree, open at src. */
-static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
+static int make_bind(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m,
+		     int src)
 {
 	_cleanup_close_ int part = -1, dir = -1;
 	char parent[PATH_MAX];
@@ -430,7 +452,10 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_mount *m, int src)
 					"the tree's mount at %s: the directory of its "
 					"removed source %s",
 					m->point, m->source);
-		fd = make_deleted(ctx, m, dir, name);
+		fd = (ns->own & CLONE_NEWUSER)
+			 ? worker_run(ctx, make_deleted_inside,
+				      &(struct deleted_arg){.ns = ns, .m = m, .dir = dir, .name = name})
+			 : make_deleted(ctx, m, dir, name);
 		if (fd < 0)
 			return fd;
 	}
@@ -542,9 +567,37 @@ static int sb_read_only(struct cryo_ctx *ctx, const struct img_mount *m, int fd)
 	return 0;
 }
 
-static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m,
-		      uint32_t i, int fd, int dirfd)
+struct fill_arg {
+	const struct img_ns *ns;
+	const char *point;
+	int fd, in;
+};
+
+/* In a child of the worker, under the ids of the namespace's first mapped user and group
+ * (its root, usually): the kernel makes no file in a filesystem of a user namespace for a
+ * creator whose ids have no name there (EOVERFLOW), and the worker is still our root, which
+ * it cannot become again once it has left it (nothing of ours is named in there). */
+static int fill_as_inside(struct cryo_ctx *ctx, void *p)
 {
+	const struct fill_arg *a = p;
+	uid_t uid = a->ns->uid_map[0].inside;
+	gid_t gid = a->ns->gid_map[0].inside;
+
+	setfsgid(gid);
+	setfsuid(uid);
+	if ((uid_t)setfsuid(-1) != uid || (gid_t)setfsgid(-1) != gid)
+		return cryo_err(ctx, -EPERM, "the tmpfs at %s: take the ids %u:%u of the tree's "
+				"user namespace to fill it", a->point, uid, gid);
+	return tmpfs_tar_fill(ctx, a->point, a->fd, a->in);
+}
+
+/* Made inside the tree's user namespace where it has one (the worker is there now), so that
+ * its superblock is that namespace's. Its archive was read there too (mnt-dump.c): owners,
+ * ACLs and file capabilities are named as the namespace names them, and written so. */
+static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int fd,
+		      int dirfd)
+{
+	const struct img_mount *m = &ns->mounts[i];
 	_cleanup_close_ int in = -1;
 	struct statvfs sv;
 	char file[32];
@@ -561,6 +614,9 @@ static int fill_tmpfs(struct cryo_ctx *ctx, const struct img_ns *ns, const struc
 		log_warn(ctx, "the tmpfs at %s holds %llu bytes; the tree's held %llu", m->point,
 			 (unsigned long long)sv.f_blocks * sv.f_frsize,
 			 (unsigned long long)m->size);
+	if (ns->own & CLONE_NEWUSER)
+		return worker_run(ctx, fill_as_inside,
+				  &(struct fill_arg){.ns = ns, .point = m->point, .fd = fd, .in = in});
 	return tmpfs_tar_fill(ctx, m->point, fd, in);
 }
 
@@ -621,7 +677,7 @@ static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, c
 			      "in a user namespace of its own: cryo cannot restore it yet",
 			      m->point, ns->mounts[m->of - 1].point);
 	else if (m->kind == MNT_BIND)
-		fd = make_bind(ctx, m, fds[m->of - 1]);
+		fd = make_bind(ctx, ns, m, fds[m->of - 1]);
 	else if (m->kind == MNT_TREE)
 		fd = cryo_err(ctx, -EINVAL, "the mount at %s names the tree's namespace", m->point);
 	else
@@ -630,7 +686,7 @@ static int make_one(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, c
 		return fd;
 	r = set_flags(ctx, m, fd, m->kind == MNT_TMPFS);
 	if (r >= 0 && m->kind == MNT_TMPFS) {
-		r = fill_tmpfs(ctx, ns, m, i, fd, dirfd);
+		r = fill_tmpfs(ctx, ns, i, fd, dirfd);
 		if (r >= 0)
 			r = sb_read_only(ctx, m, fd);
 		if (r >= 0 && (m->flags & MS_RDONLY))
@@ -829,16 +885,39 @@ static int lend_dirs(struct cryo_ctx *ctx, const struct img *img)
 	return 0;
 }
 
-/* Step 2: into the tree's root, open at rootfd; ours, on top of it after pivot_root(2) ("new_root
- * and put_old may be the same directory"), detached at once. */
-static int pivot(struct cryo_ctx *ctx, int rootfd)
+/*
+ * Step 2: into the tree's root, open at rootfd; ours, on top of it after pivot_root(2) ("new_root
+ * and put_old may be the same directory"), detached at once. In a user namespace of the tree's
+ * own, ours goes on the mount point of its proc instead (put_old), and our proc (with what is
+ * mounted in it) takes its place there until the init has made the tree's (ns_root_setup()):
+ * a proc can be made in the namespace only while another is in sight there
+ * (mount_too_revealing() in fs/namespace.c), and the worker reads its own /proc/self on the
+ * way. Nothing of the tree runs before its init has taken it off.
+ */
+static int pivot(struct cryo_ctx *ctx, int rootfd, const char *put_old)
 {
-	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+	char ours[PATH_MAX];
+	_cleanup_close_ int proc = -1;
+
+	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", put_old ? put_old : ".") < 0)
 		return cryo_err(ctx, -errno, "pivot_root into the tree's root");
-	if (umount2(".", MNT_DETACH) < 0)
+	if (!put_old && umount2(".", MNT_DETACH) < 0)
 		return cryo_err(ctx, -errno, "detach our root from the tree's namespace");
 	if (chdir("/") < 0)
 		return cryo_err(ctx, -errno, "chdir to the tree's root");
+	if (!put_old)
+		return 0;
+	snprintf(ours, sizeof(ours), "/%s/proc", put_old);
+	/* Recursive: what is mounted in ours is locked to it. */
+	proc = syscall(SYS_open_tree, AT_FDCWD, ours,
+		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (proc < 0)
+		return cryo_err(ctx, -errno, "clone our proc");
+	snprintf(ours, sizeof(ours), "/%s", put_old);
+	if (umount2(ours, MNT_DETACH) < 0)
+		return cryo_err(ctx, -errno, "detach our root from the tree's namespace");
+	if (syscall(SYS_move_mount, proc, "", AT_FDCWD, ours, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return cryo_err(ctx, -errno, "put our proc on %s for a while", ours);
 	return 0;
 }
 
@@ -905,6 +984,14 @@ int mnt_restore_late(struct cryo_ctx *ctx, const struct img *img)
 	return 0;
 }
 
+const struct img_mount *mnt_userns_proc(const struct img_ns *ns)
+{
+	for (uint32_t i = 0; i < ns->nmounts; i++)
+		if (proc_left_to_init(ns, &ns->mounts[i]))
+			return &ns->mounts[i];
+	return NULL;
+}
+
 /* The root mount, somewhere in this namespace only, to pivot into. */
 static int stage(struct cryo_ctx *ctx, int fd)
 {
@@ -946,15 +1033,25 @@ static int build(struct cryo_ctx *ctx, const struct img *img, const struct img_n
 		const struct img_mount *m = &ns->mounts[made];
 		int fd;
 
-		/* In a user namespace of its own, only its init can mount proc (of its pid
-		 * namespace): ns_root_setup() puts it there, on the empty directory. */
-		if (proc_left_to_init(ns, m) || late_bind(ns, m))
+		if (late_bind(ns, m))
 			continue;
 		if (m->parent && fds[m->parent - 1] < 0) {
 			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s is on its proc, in a "
 				     "user namespace of its own: cryo cannot restore it yet",
 				     m->point);
 			break;
+		}
+		/* In a user namespace of its own, only its init can mount proc (of its pid
+		 * namespace): ns_root_setup() puts it there. Its mount point is made now (our
+		 * root waits on the first one, see pivot()). */
+		if (proc_left_to_init(ns, m) && m->parent) {
+			fd = open_point(ctx, ns, made, fds[m->parent - 1], fds[m->parent - 1]);
+			if (fd < 0) {
+				r = fd;
+				break;
+			}
+			close(fd);
+			continue;
 		}
 		fd = fds[made] >= 0 ? fds[made] : make_one(ctx, ns, made, fds, dirfd);
 
@@ -1014,7 +1111,7 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 	/* Every bind attached: their removed sources go again (on failure too). */
 	remove_remade();
 	if (r >= 0)
-		r = pivot(ctx, fds[0]);
+		r = pivot(ctx, fds[0], mnt_userns_proc(ns) ? mnt_userns_proc(ns)->point + 1 : NULL);
 	if (r >= 0)
 		r = set_propagation(ctx, ns, fds, NULL);
 	/* The nested mount namespaces, from the tree's now whole (mntns.h). */
@@ -1036,13 +1133,14 @@ out:
 /* A bind of a part of the tree's mount at src: from a clone of that mount alone first, where
  * what the tree mounted over the part hides nothing (open_tree(2) clones from a detached
  * mount the caller made, Linux 6.15 and later), else from the mount itself. */
-static int tree_clone(struct cryo_ctx *ctx, const struct img_mount *m, int src)
+static int tree_clone(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m,
+		      int src)
 {
 	_cleanup_close_ int alone = -1;
 	int fd;
 
 	if (!strcmp(m->source, "/"))
-		return make_bind(ctx, m, src);
+		return make_bind(ctx, ns, m, src);
 	alone = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (alone >= 0) {
 		_cleanup_close_ int part = tmpfs_openat2(alone, m->source + 1, O_PATH | O_NOFOLLOW,
@@ -1056,7 +1154,7 @@ static int tree_clone(struct cryo_ctx *ctx, const struct img_mount *m, int src)
 		if (fd >= 0)
 			close(fd);
 	}
-	return make_bind(ctx, m, src);
+	return make_bind(ctx, ns, m, src);
 }
 
 /*
@@ -1090,7 +1188,7 @@ int mnt_restore_nested(struct cryo_ctx *ctx, const struct img_ns *tree, const in
 				     m->point, m->of);
 			break;
 		}
-		fds[i] = tree_clone(ctx, m, tree_fds[m->of - 1]);
+		fds[i] = tree_clone(ctx, sub, m, tree_fds[m->of - 1]);
 		if (fds[i] < 0) {
 			r = fds[i];
 			break;
@@ -1111,7 +1209,7 @@ int mnt_restore_nested(struct cryo_ctx *ctx, const struct img_ns *tree, const in
 		r = build(ctx, NULL, sub, fds, dirfd);
 	remove_remade();
 	if (r >= 0)
-		r = pivot(ctx, fds[0]);
+		r = pivot(ctx, fds[0], NULL);
 	if (r >= 0)
 		r = set_propagation(ctx, sub, fds, &ref);
 	for (uint32_t i = 0; i < sub->nmounts; i++)

@@ -81,6 +81,12 @@ int mnt_open(const struct img_ns *ns, const struct img_file *f, int flags);
  * now (each private, with its flags). */
 int mnt_restore_late(struct cryo_ctx *ctx, const struct img *img);
 
+/* In a user namespace of the tree's own (with a pid namespace of its own): its first proc
+ * mount, which its init makes, and on whose mount point mnt_restore() leaves our proc until
+ * then (ns_root_setup() takes it off); NULL where there is none. */
+struct img_mount;
+const struct img_mount *mnt_userns_proc(const struct img_ns *ns);
+
 /* Once the image's files are open (or the restore failed): what mnt_restore() kept is
  * closed (none of it must reach the tree). */
 int mnt_restore_done(struct cryo_ctx *ctx);

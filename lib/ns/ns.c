@@ -405,6 +405,12 @@ static int remount_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const cha
 	 * (mount_namespaces(7)): the new proc goes over the old one, as `unshare --mount-proc`
 	 * put it. */
 	if (stack) {
+		const struct img_mount *w = mnt_userns_proc(ns);
+
+		/* Our proc, left on its mount point by mnt_restore() for the proc above to be
+		 * made at all: taken off now, with what is mounted in it. */
+		if (w && !strcmp(w->point, dir) && umount2(dir, MNT_DETACH) < 0)
+			return cryo_err(ctx, -errno, "take our proc off %s", dir);
 		if (syscall(SYS_move_mount, proc, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return cryo_err(ctx, -errno, "mount proc at %s", dir);
 		return 0;

@@ -28,8 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/fsuid.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,10 +40,12 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "files/files.h"
 #include "image/image.h"
 #include "ipc.h"
 #include "ns.h"
 #include "seize/seize.h"
+#include "userns.h"
 
 #define LOG_PREFIX "userns: "
 
@@ -206,21 +211,74 @@ int userns_dump(struct cryo_ctx *ctx, const struct img *img, uint32_t own, bool 
 	return r;
 }
 
+/* The file of id in the image, or NULL. */
+static const struct img_file *file_by_id(const struct img *img, uint32_t id)
+{
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].id == id)
+			return &img->files[i];
+	return NULL;
+}
+
+/*
+ * What a restore from inside the tree's user namespace cannot make again yet, because the
+ * kernel wants a capability in ours for it (capable(), not ns_capable()): refused now, the
+ * tree running on, rather than at restore once it is gone. Strict seccomp (the tracer would
+ * suspend it with PTRACE_O_SUSPEND_SECCOMP: CAP_SYS_ADMIN; filters, not suspended either,
+ * come back where they allow what the restorer calls after it installs them, and not
+ * otherwise: zdtm seccomp_filter, which kills setresuid), leases (F_SETLEASE on a file of
+ * another owner: CAP_LEASE), a removed file linked elsewhere (reopened with
+ * open_by_handle_at(2): CAP_DAC_READ_SEARCH).
+ */
+static int check_inside(struct cryo_ctx *ctx, const struct img *img)
+{
+	for (uint32_t t = 0; t < img->ntasks; t++) {
+		const struct img_task *task = &img->tasks[t];
+
+		for (uint32_t k = 0; !task->zombie && k < task->nthreads; k++)
+			if (task->threads[k].seccomp_strict)
+				return cryo_err(ctx, -EOPNOTSUPP, "pid %d: thread %d runs under "
+						"strict seccomp, in a user namespace of its own: "
+						"cryo cannot restore that yet", task->pid,
+						task->threads[k].tid);
+		for (uint32_t k = 0; k < task->nfds; k++) {
+			const struct img_fd *fd = &task->fds[k];
+			const struct img_file *f = file_by_id(img, fd->file_id);
+
+			for (uint32_t l = 0; l < fd->nlocks; l++)
+				if (fd->locks[l].kind == LOCK_LEASE ||
+				    fd->locks[l].kind == LOCK_LEASE_BREAKING)
+					return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a "
+							"lease, in a user namespace of its own: "
+							"cryo cannot restore that yet", fd->fd,
+							task->pid);
+			if (f && f->type == FILE_REG && f->params[GHOST_P_IS] == 3)
+				return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d: %s was removed "
+						"but is linked elsewhere, in a user namespace of its "
+						"own: cryo cannot reopen it there yet", fd->fd,
+						task->pid, f->path);
+		}
+	}
+	return 0;
+}
+
 int userns_dump_rest(struct cryo_ctx *ctx, const struct img *img)
 {
 	const struct img_ipc *ipc = img->ns.ipc;
 
 	if (!(img->ns.own & CLONE_NEWUSER))
 		return 0;
-	/* Their owners are host ids, which a restore inside would misname. */
-	if (ipc && (ipc->nshms || ipc->nsems || ipc->nmsqs))
+	/* Made again from inside (ipc_restore_in()), where the worker is only with a pid
+	 * namespace of the tree's own; one of ours is not the tree's to carry. */
+	if (ipc && (ipc->nshms || ipc->nsems || ipc->nmsqs) &&
+	    (!(img->ns.own & CLONE_NEWPID) || !(img->ns.own & CLONE_NEWIPC)))
 		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: System V IPC objects in a user "
 				"namespace of its own are not supported yet", img->tasks[0].pid);
 	if (img->ns.ntmpfs)
 		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: tmpfs mount %s in a user namespace "
 				"of its own is not supported yet", img->tasks[0].pid,
 				img->ns.tmpfs[0].point);
-	return 0;
+	return (img->ns.own & CLONE_NEWPID) ? check_inside(ctx, img) : 0;
 }
 
 static int write_map(struct cryo_ctx *ctx, pid_t pid, const char *file,
@@ -305,6 +363,9 @@ int userns_join(pid_t maker_pid)
 	return 0;
 }
 
+static int owner_start(struct cryo_ctx *ctx);
+static const struct img_ns *inside_ns; /* the worker's namespace, once it joined it */
+
 int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_task *root)
 {
 	pid_t h = 0;
@@ -312,9 +373,14 @@ int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct i
 
 	if (r < 0)
 		return r;
-	r = userns_join(h);
-	if (r < 0)
+	/* Still in ours: the setter of owners stays there (see owner_serve()). */
+	r = owner_start(ctx);
+	if (r >= 0 && (r = userns_join(h)) < 0) {
 		cryo_err(ctx, r, "join the new user namespace");
+		userns_owner_stop();
+	}
+	if (r >= 0)
+		inside_ns = ns;
 	userns_made_free(h);
 	return r;
 }
@@ -333,4 +399,169 @@ int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t 
 	/* Not all named there: the root's, which it has already (userns_dump() checked). */
 	*ret_ngroups = all ? t->ngroups : UINT64_MAX;
 	return 0;
+}
+
+/*
+ * The owner setter: a child the worker forks before it joins the tree's user namespace, so
+ * that it stays in ours with our root's capabilities. Once inside, the worker can no longer
+ * give what it made (a memfd, a removed file made again, a socket file, a pty node: owned by
+ * our root, which has no name in there) an owner at all: chown(2) there wants an inode whose
+ * owner the namespace names (capable_wrt_inode_uidgid()). The setter takes a descriptor
+ * (SCM_RIGHTS) and the host ids and does fchownat(AT_EMPTY_PATH), as any restore does.
+ */
+static int owner_sk = -1;
+static pid_t owner_pid;
+
+/* OWNER_CHOWN: uid and gid; OWNER_STI: len bytes of data pushed into a tty's input queue
+ * (TIOCSTI, which wants CAP_SYS_ADMIN in our namespace, man 2 ioctl_tty); OWNER_SOCKOPT: an
+ * int socket option, uid its level, gid its name, in data (SO_SNDBUFFORCE wants
+ * CAP_NET_ADMIN in ours). */
+enum { OWNER_CHOWN, OWNER_STI, OWNER_SOCKOPT };
+struct owner_req {
+	uint32_t op, uid, gid, len;
+	unsigned char data[1024];
+};
+
+static __attribute__((noreturn)) void owner_serve(int sk)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;) {
+		struct owner_req q;
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = {.iov_base = &q, .iov_len = sizeof(q)};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf)};
+		struct cmsghdr *cm;
+		int fd = -1, e = 0;
+		ssize_t n = recvmsg(sk, &msg, MSG_CMSG_CLOEXEC);
+
+		if (n <= 0)
+			_exit(0);
+		cm = CMSG_FIRSTHDR(&msg);
+		if (n != sizeof(q) || !cm || cm->cmsg_type != SCM_RIGHTS || q.len > sizeof(q.data))
+			e = EINVAL;
+		else
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+		if (!e && q.op == OWNER_CHOWN && fchownat(fd, "", q.uid, q.gid, AT_EMPTY_PATH) < 0)
+			e = errno;
+		for (uint32_t i = 0; !e && q.op == OWNER_STI && i < q.len; i++)
+			if (ioctl(fd, TIOCSTI, &q.data[i]) < 0)
+				e = errno;
+		if (!e && q.op == OWNER_SOCKOPT &&
+		    setsockopt(fd, (int)q.uid, (int)q.gid, q.data, sizeof(int)) < 0)
+			e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (write(sk, &e, sizeof(e)) != sizeof(e))
+			_exit(1);
+	}
+}
+
+static int owner_start(struct cryo_ctx *ctx)
+{
+	int sk[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk) < 0)
+		return cryo_err(ctx, -errno, "socketpair");
+	owner_pid = fork();
+	if (owner_pid == 0) {
+		close(sk[0]);
+		owner_serve(sk[1]);
+	}
+	close(sk[1]);
+	if (owner_pid < 0) {
+		close(sk[0]);
+		return cryo_err(ctx, -errno, "fork a setter of owners");
+	}
+	owner_sk = sk[0];
+	return 0;
+}
+
+int userns_bind_inside(int sk, const void *addr, uint32_t len)
+{
+	int status;
+	pid_t child;
+
+	if (!inside_ns) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	child = fork();
+	if (child == 0) {
+		setfsgid(inside_ns->gid_map[0].inside);
+		setfsuid(inside_ns->uid_map[0].inside);
+		_exit(bind(sk, addr, len) < 0 ? errno : 0);
+	}
+	if (child < 0 || waitpid(child, &status, 0) < 0)
+		return -1;
+	errno = WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : 0;
+	return errno ? -1 : 0;
+}
+
+void userns_owner_stop(void)
+{
+	if (owner_sk >= 0)
+		close(owner_sk);
+	owner_sk = -1;
+	if (owner_pid > 0) {
+		kill(owner_pid, SIGKILL);
+		waitpid(owner_pid, NULL, 0);
+	}
+	owner_pid = 0;
+}
+
+static int owner_ask(int fd, const struct owner_req *q)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = (void *)q, .iov_len = sizeof(*q)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int e;
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(owner_sk, &msg, 0) != sizeof(*q) || read(owner_sk, &e, sizeof(e)) != sizeof(e))
+		return -EIO;
+	return -e;
+}
+
+int userns_fchown(int fd, uint32_t uid, uint32_t gid)
+{
+	struct owner_req q = {.op = OWNER_CHOWN, .uid = uid, .gid = gid};
+
+	if (owner_sk < 0)
+		return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
+	return owner_ask(fd, &q);
+}
+
+int userns_setsockopt_int(int sk, int level, int name, int v)
+{
+	struct owner_req q = {.op = OWNER_SOCKOPT, .uid = level, .gid = name, .len = sizeof(v)};
+	int r;
+
+	if (owner_sk < 0)
+		return setsockopt(sk, level, name, &v, sizeof(v));
+	memcpy(q.data, &v, sizeof(v));
+	r = owner_ask(sk, &q);
+	errno = -r;
+	return r < 0 ? -1 : 0;
+}
+
+int userns_tiocsti(int fd, const unsigned char *buf, size_t len)
+{
+	struct owner_req q = {.op = OWNER_STI};
+	int r = 0;
+
+	for (size_t i = 0; owner_sk < 0 && i < len; i++)
+		if (ioctl(fd, TIOCSTI, &buf[i]) < 0)
+			return -errno;
+	for (size_t done = 0; owner_sk >= 0 && done < len && r >= 0; done += q.len) {
+		q.len = len - done < sizeof(q.data) ? len - done : sizeof(q.data);
+		memcpy(q.data, buf + done, q.len);
+		r = owner_ask(fd, &q);
+	}
+	return r;
 }

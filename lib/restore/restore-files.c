@@ -29,6 +29,7 @@
 #include "ns/mntns.h"
 #include "ns/nested.h"
 #include "ns/ns.h"
+#include "ns/userns.h"
 #include "restore.h"
 #include "image/image-dir.h"
 
@@ -198,8 +199,8 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 			ts[1].tv_sec--;
 			ts[1].tv_nsec += 1000000000;
 		}
-		if (fchown(fd, m->uid, m->gid) < 0)
-			r = cryo_err(ctx, -errno, "give memory object %u (%s) to %u:%u", m->id,
+		if ((r = userns_fchown(fd, m->uid, m->gid)) < 0)
+			r = cryo_err(ctx, r, "give memory object %u (%s) to %u:%u", m->id,
 				     m->name, m->uid, m->gid);
 		else if (fchmod(fd, m->mode) < 0)
 			r = cryo_err(ctx, -errno, "set mode %o of memory object %u (%s)", m->mode,

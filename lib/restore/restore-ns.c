@@ -36,6 +36,7 @@
 #include "ns/ipc.h"
 #include "ns/mnt.h"
 #include "ns/ns.h"
+#include "ns/userns.h"
 #include "ns/tmpfs.h"
 #include "restore.h"
 
@@ -276,7 +277,10 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = tcp_restore_lock(ctx, sh->img);
 	/* The System V objects, before any task that attaches them is made. */
 	if (r >= 0 && ipc)
-		r = ipc_restore(ctx, ipc, sh->dirfd, proc);
+		r = ipc_restore_in(ctx, ipc, sh->dirfd, proc,
+				   (sh->img->ns.own & CLONE_NEWUSER) && (sh->img->ns.own & CLONE_NEWPID)
+				       ? &sh->img->ns
+				       : NULL);
 	/* Before any file of the image is opened: its files in /dev/shm or /tmp are there. */
 	if (r >= 0)
 		r = tmpfs_restore(ctx, &sh->img->ns, sh->dirfd);
@@ -296,6 +300,7 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 		r = netns_restore_finish(ctx);
 	/* What the files above needed of ours must not reach the tree. */
 	mnt_restore_done(ctx);
+	userns_owner_stop();
 	if (r < 0) {
 		userns_made_free(sh->userns_maker);
 		return r;

@@ -4,12 +4,15 @@ namespaces; each task has its ids and capabilities there again. The workload che
 from inside (tests/workloads/tree/userns_tree.c); these tests check what the host sees. A
 nested user namespace, a tree across two and one with no maps yet are refused at dump, and
 the tree runs on."""
+import json
 import os
 import re
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -176,3 +179,110 @@ def test_unshare_map_root_user_alone(env):
     os.kill(pid, signal.SIGUSR1)
     assert reap(pid, 20) == 0, run.text()
     assert "\nPASS\n" in run.text(), run.text()
+
+
+@contextmanager
+def uns_root_dirs():
+    """DIR, where the init mounts its root tmpfs, and LOCKED, a read-only nosuid tmpfs of ours
+    that it binds in (its flags locked in its user namespace): both where the namespace's root
+    (100000 here) may reach them. Unmounted and removed whatever happens."""
+    top = tempfile.mkdtemp(prefix="cryo-uns-root-", dir="/tmp")
+    os.chmod(top, 0o755)
+    d, locked = Path(top) / "root", Path(top) / "locked"
+    d.mkdir(mode=0o755)
+    locked.mkdir(mode=0o755)
+    try:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "uns-locked", locked],
+                       check=True)
+        (locked / "host-file").write_text("ours\n")
+        subprocess.run(["mount", "-o", "remount,ro,nosuid,nodev", locked], check=True)
+        yield d, locked
+    finally:
+        subprocess.run(["umount", "-l", locked], capture_output=True)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_pivoted_root_in_user_namespace_mounts_owned_by_it(env):
+    """zdtm's uns flavour: the init of new user, pid, mount, net, uts and ipc namespaces that
+    pivoted into a tmpfs root of its own (tests/workloads/tree/userns_root.c) comes back with
+    its proc, its tmpfs /run and its devpts made inside the new user namespace (their
+    superblocks its own: the workload remounts them), file owners named through the maps,
+    and the read-only flag of a bind of ours still locked."""
+    with uns_root_dirs() as (d, locked):
+        run = env.start([workload("userns_root"), d, locked])
+        run.wait_for("ready")
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        img = env.tmp / "img"
+        pid = dump_and_restore(env, run, init)
+        mounts = json.loads((img / "cryo.json").read_text())["namespaces"]["mounts"]
+        kinds = {m["point"]: (m["kind"], m.get("source")) for m in mounts}
+        assert kinds["/"][0] == "tmpfs" and kinds["/run"][0] == "tmpfs", kinds
+        assert kinds["/usr"] == ("external", "/usr"), kinds
+        assert kinds["/locked"] == ("external", str(locked)), kinds
+        assert kinds["/proc"][0] == "proc" and kinds["/dev/pts"][0] == "devpts", kinds
+        assert status_field(pid, "NSpid")[-1] == "1"
+        # The host's view of the owners: 1000 inside is 200000 here, 1001 in groups 300001.
+        st = os.lstat(f"/proc/{pid}/root/data/root-file")
+        assert (st.st_uid, st.st_gid) == (201000 - 1000, 301001 - 1000)
+        st = os.lstat(f"/proc/{pid}/root/run/data")
+        assert (st.st_uid, st.st_gid) == (200000, 300000)
+        # Nothing of ours is left in its namespace, nothing of its in ours.
+        with open(f"/proc/{pid}/mountinfo") as f:
+            points = [line.split()[4] for line in f]
+        assert sorted(points) == sorted(kinds), points
+        with open("/proc/self/mountinfo") as f:
+            assert not any(str(d) in line for line in f)
+        os.kill(pid, signal.SIGUSR1)
+        assert reap(pid, 20) == 0, run.text()
+        assert "\nPASS\n" in run.text(), run.text()
+
+
+@pytest.mark.parametrize("var,why", [("CRYO_UNS_NOPROC", "no proc mounted"),
+                                     ("CRYO_UNS_LEASE", "holds a lease")])
+def test_pivoted_root_in_user_namespace_refusals_tree_unharmed(env, var, why):
+    """What a restore inside the tree's user namespace cannot make again is refused at dump,
+    naming why, and the tree runs on: no proc mounted (its new init makes proc only while
+    another is in sight), a lease (taking it again on a file of the namespace's wants
+    CAP_LEASE in ours)."""
+    with uns_root_dirs() as (d, locked):
+        run = env.start([workload("userns_root"), d, locked], env=dict(os.environ, **{var: "1"}))
+        run.wait_for("ready")
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
+        assert p.returncode != 0
+        assert "user namespace" in p.stderr and why in p.stderr, p.stderr
+        assert alive(init)
+        os.kill(init, signal.SIGUSR1)
+        assert run.finish() == 0, run.text()
+        assert "\nPASS\n" in run.text(), run.text()
+
+
+def test_pivoted_root_in_user_namespace_failed_restore_leaves_nothing(env):
+    """A restore that fails once the tree's mounts are being made inside its new user
+    namespace (the tmpfs of ours it binds is gone) fails naming it and leaves nothing: no
+    process of its, no mount in ours, no user namespace held."""
+    with uns_root_dirs() as (d, locked):
+        run = env.start([workload("userns_root"), d, locked])
+        run.wait_for("ready")
+        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        img = env.tmp / "img"
+        cryo("dump", "-t", init, "-D", img)
+        run.finish()
+        reap_gone(image_pids(img))
+        subprocess.run(["umount", "-l", locked], check=True)
+        p = cryo("restore", "-D", img, "--detach", check=False)
+        assert p.returncode != 0
+        assert str(locked) in p.stderr and "/locked" in p.stderr, p.stderr
+        # (Others may mount and make namespaces meanwhile: only ours are looked for.)
+        with open("/proc/self/mountinfo") as f:
+            assert not [l for l in f if "uns-" in l.split(" - ")[1] or str(d) in l]
+        time.sleep(0.2)
+        for q in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{q}/uid_map") as f:
+                    lines = [line.split() for line in f]
+                assert lines != [["0", "100000", "1000"], ["1000", "200000", "1000"]], \
+                    f"pid {q} is in a user namespace of the image's maps"
+            except OSError:
+                pass
+        assert not any(alive(q) for q in image_pids(img))

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the restore of a tree in a user namespace of its own (userns.c) offers the code that
+ * opens the image's files: the worker is inside that namespace then, where it cannot give
+ * what it made an owner (see owner_serve()).
+ */
+#ifndef CRYO_NS_USERNS_H
+#define CRYO_NS_USERNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* fchownat(fd, "", uid, gid, AT_EMPTY_PATH) with host ids: by a setter userns_restore() left
+ * in our user namespace where the worker joined the tree's, directly otherwise (an O_PATH
+ * descriptor will do); -errno. userns_owner_stop() ends the setter once the image's files
+ * are open. */
+int userns_fchown(int fd, uint32_t uid, uint32_t gid);
+/* The bytes pushed into the input queue of the tty at fd (TIOCSTI), by that setter likewise
+ * (the ioctl wants CAP_SYS_ADMIN in our namespace); -errno. */
+int userns_tiocsti(int fd, const unsigned char *buf, size_t len);
+/* setsockopt(2) of an int option, by that setter likewise (for SO_SNDBUFFORCE and
+ * SO_RCVBUFFORCE, which want CAP_NET_ADMIN in our namespace): 0, or -1 with errno. */
+int userns_setsockopt_int(int sk, int level, int name, int v);
+/* bind(2) of a socket (a unix one's file in a filesystem of the tree's user namespace, which
+ * no id of ours may make: EOVERFLOW) by a child under the namespace's first ids, where the
+ * worker joined it; -1 with errno (EOVERFLOW where it did not). */
+int userns_bind_inside(int sk, const void *addr, uint32_t len);
+void userns_owner_stop(void);
+
+#endif

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A tree in a root of its own inside a user namespace of its own, in the shape of CRIU's zdtm
+ * "uns" flavour (test/zdtm/lib/ns.c): the init of new user, pid, mount, net, uts and ipc
+ * namespaces, the user namespace owning the others, its maps written by the launcher
+ * (uid "0 100000 1000, 1000 200000 1000", gid "0 100000 1000, 1000 300000 1000"). Inside it
+ * the init mounts a tmpfs of its own, fills it as a root (the program copied in, /usr and a
+ * directory of ours, LOCKED, bound in), pivot_root's into it, mounts proc of its pid
+ * namespace, a tmpfs /run (uid=1000,gid=1000) and a devpts instance (gid=5), detaches the old
+ * root and execs its copy as "--inside", which holds files there with owners of the
+ * namespace's (1000:1000, 1000:1001, 0:1000 setgid, an ACL naming user 1000), an open
+ * descriptor and a pty pair. After the restore it checks:
+ *   - the mountinfo is the same (points, roots, options with their uid=/gid=, flags, types);
+ *   - a System V queue with a message and a segment with bytes, made by its user 1000: their
+ *     creator and owner 1000 there, their modes and contents;
+ *   - a unix socket listening at /run/sock (a file of its tmpfs, owned by 1000): a connection
+ *     to it is accepted;
+ *   - each file's owner, mode, contents and ACL as the namespace names them, the descriptor's
+ *     offset, the pty both ways, a write to /run;
+ *   - it is pid 1 and uid 0 there, and /proc is of its pid namespace;
+ *   - /run's and /dev/pts's superblocks are its user namespace's: it may remount them
+ *     (do_remount() wants CAP_SYS_ADMIN in the superblock's namespace);
+ *   - /locked (LOCKED is a read-only, nosuid tmpfs of ours, which the user namespace got
+ *     locked) is read-only still and cannot be made writable (EPERM), as before the dump.
+ * Usage: userns_root DIR LOCKED (the launcher: DIR an empty directory of ours, where the init
+ * mounts its root), userns_root --inside (the init, after its exec). With CRYO_UNS_NOPROC
+ * set the init unmounts its proc before it is ready, with CRYO_UNS_LEASE it takes a read lease
+ * of a file of /run: trees a dump must refuse.
+ */
+#include <grp.h>
+#include <sys/msg.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/shm.h>
+#include <sys/xattr.h>
+#include <termios.h>
+
+#include "mnt_common.h"
+
+#define UID_MAP "0 100000 1000\n1000 200000 1000\n"
+#define GID_MAP "0 100000 1000\n1000 300000 1000\n"
+
+struct uns_launch {
+	const char *dir, *locked;
+	int go[2];
+};
+
+static void copy_self(const char *dst)
+{
+	char buf[1 << 16];
+	int in = open("/proc/self/exe", O_RDONLY);
+	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ssize_t n;
+
+	if (in < 0 || out < 0)
+		fail("copy the program to %s: %s", dst, strerror(errno));
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			fail("copy the program to %s", dst);
+	close(in);
+	close(out);
+}
+
+static int uns_init(void *arg)
+{
+	struct uns_launch *l = arg;
+	const char *dirs[] = {"proc", "run", "usr", "old", "dev", "data", "locked"};
+	char p[4096], c;
+
+	close(l->go[1]);
+	/* The maps first (the launcher writes them). */
+	if (read(l->go[0], &c, 1) != 1)
+		fail("the launcher did not write the maps");
+	mnt_must(setresgid(0, 0, 0), "setresgid 0");
+	mnt_must(setresuid(0, 0, 0), "setresuid 0");
+	mnt_must(setgroups(0, NULL), "setgroups");
+	mnt_must(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL), "make / a slave");
+	mnt_must(mount("uns-root", l->dir, "tmpfs", MS_NOSUID, "mode=755,size=16m"), "root tmpfs");
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		mnt_path(p, sizeof(p), l->dir, "/");
+		strcat(p, dirs[i]);
+		mnt_must(mkdir(p, 0755), "mkdir in the root");
+	}
+	mnt_path(p, sizeof(p), l->dir, "/lib");
+	mnt_must(symlink("usr/lib", p), "lib link");
+	mnt_path(p, sizeof(p), l->dir, "/lib64");
+	mnt_must(symlink("usr/lib64", p), "lib64 link");
+	mnt_path(p, sizeof(p), l->dir, "/dev/ptmx");
+	mnt_must(symlink("pts/ptmx", p), "ptmx link");
+	mnt_path(p, sizeof(p), l->dir, "/dev/pts");
+	mnt_must(mkdir(p, 0755), "mkdir dev/pts");
+	mnt_path(p, sizeof(p), l->dir, "/prog");
+	copy_self(p);
+	mnt_path(p, sizeof(p), l->dir, "/usr");
+	mnt_must(mount("/usr", p, NULL, MS_BIND, NULL), "bind /usr");
+	mnt_must(mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), "/usr read-only");
+	mnt_path(p, sizeof(p), l->dir, "/locked");
+	mnt_must(mount(l->locked, p, NULL, MS_BIND, NULL), "bind LOCKED");
+	mnt_path(p, sizeof(p), l->dir, "/old");
+	mnt_must(syscall(SYS_pivot_root, l->dir, p), "pivot_root");
+	mnt_must(chdir("/"), "chdir /");
+	mnt_must(mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL), "proc");
+	mnt_must(mount("uns-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV,
+		       "mode=751,size=8m,uid=1000,gid=1000"),
+		 "tmpfs /run");
+	mnt_must(umount2("/old", MNT_DETACH), "detach /old");
+	mnt_must(rmdir("/old"), "rmdir /old");
+	mnt_must(mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		       "newinstance,ptmxmode=0666,mode=620,gid=5"),
+		 "devpts");
+	execl("/prog", "prog", "--inside", (char *)NULL);
+	fail("exec /prog inside the root: %s", strerror(errno));
+}
+
+static void write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		fail("write %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* The launcher: argv DIR LOCKED. Prints "nsinit PID" and waits for the init. */
+static int launch(int argc, char **argv)
+{
+	struct uns_launch l;
+	pid_t init;
+	int st;
+
+	if (argc < 3)
+		fail("usage: %s DIR LOCKED", argv[0]);
+	l.dir = argv[1];
+	l.locked = argv[2];
+	if (pipe(l.go) < 0)
+		fail("pipe");
+	init = clone(uns_init, mnt_stack + sizeof(mnt_stack),
+		     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS |
+			 CLONE_NEWIPC | SIGCHLD,
+		     &l);
+	if (init < 0)
+		fail("clone into new namespaces: %s", strerror(errno));
+	close(l.go[0]);
+	write_proc(init, "uid_map", UID_MAP);
+	write_proc(init, "gid_map", GID_MAP);
+	if (write(l.go[1], "", 1) != 1)
+		fail("start the init");
+	close(l.go[1]);
+	printf("nsinit %d\n", init);
+	waitpid(init, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* ---- inside ---- */
+
+/* An access ACL naming user 1000 (posix_acl_xattr_header and entries, version 2). */
+static const unsigned char acl[] = {
+    2,	  0, 0, 0,			   /* version */
+    0x01, 0, 6, 0, 0xff, 0xff, 0xff, 0xff, /* USER_OBJ rw */
+    0x02, 0, 4, 0, 0xe8, 0x03, 0,    0,	   /* USER 1000 r */
+    0x04, 0, 4, 0, 0xff, 0xff, 0xff, 0xff, /* GROUP_OBJ r */
+    0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff, /* MASK r */
+    0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, /* OTHER - */
+};
+
+struct owned {
+	const char *path;
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+};
+
+static const struct owned files[] = {
+    {"/run/data", 1000, 1000, 0640},  {"/run/sub", 0, 1000, 02770},
+    {"/run/sub/deep", 1000, 0, 0600}, {"/data/root-file", 1000, 1001, 0644},
+    {"/run/acl", 0, 0, 0640},	      {"/run/fifo", 1001, 1001, 0620},
+    {"/run", 1000, 1000, 0751},	      {"/", 0, 0, 0755},
+};
+
+static void make_files(void)
+{
+	mnt_write("/run/data", "data of the namespace's user 1000\n");
+	mnt_must(mkdir("/run/sub", 0770), "mkdir /run/sub");
+	mnt_write("/run/sub/deep", "deep\n");
+	mnt_write("/data/root-file", "in the root tmpfs\n");
+	mnt_write("/run/acl", "with an ACL\n");
+	mnt_must(mkfifo("/run/fifo", 0600), "mkfifo");
+	mnt_must(symlink("data", "/run/link"), "symlink");
+	mnt_must(lchown("/run/link", 1001, 1000), "lchown /run/link");
+	mnt_must(setxattr("/run/acl", "system.posix_acl_access", acl, sizeof(acl), 0),
+		 "set an ACL on /run/acl");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		mnt_must(chown(files[i].path, files[i].uid, files[i].gid), files[i].path);
+		mnt_must(chmod(files[i].path, files[i].mode), files[i].path);
+	}
+}
+
+static void check_files(void)
+{
+	unsigned char got[sizeof(acl) + 16];
+	struct stat st;
+	ssize_t n;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (lstat(files[i].path, &st) < 0)
+			fail("stat %s: %s", files[i].path, strerror(errno));
+		if (st.st_uid != files[i].uid || st.st_gid != files[i].gid ||
+		    (st.st_mode & 07777) != files[i].mode)
+			fail("%s is %u:%u mode %o, not %u:%u mode %o", files[i].path, st.st_uid,
+			     st.st_gid, st.st_mode & 07777, files[i].uid, files[i].gid,
+			     files[i].mode);
+	}
+	if (lstat("/run/link", &st) < 0 || !S_ISLNK(st.st_mode) || st.st_uid != 1001 ||
+	    st.st_gid != 1000)
+		fail("/run/link is not our link owned by 1001:1000");
+	if (stat("/run/fifo", &st) < 0 || !S_ISFIFO(st.st_mode))
+		fail("/run/fifo is not a FIFO");
+	mnt_expect("/run/data", "data of the namespace's user 1000\n");
+	mnt_expect("/run/link", "data of the namespace's user 1000\n");
+	mnt_expect("/run/sub/deep", "deep\n");
+	mnt_expect("/data/root-file", "in the root tmpfs\n");
+	n = getxattr("/run/acl", "system.posix_acl_access", got, sizeof(got));
+	if (n != (ssize_t)sizeof(acl) || memcmp(got, acl, sizeof(acl)))
+		fail("the ACL of /run/acl is not the one set (%zd bytes, user %u)", n,
+		     n >= 20 ? got[16] | got[17] << 8 : 0);
+}
+
+struct ipc_msg {
+	long type;
+	char text[16];
+};
+
+/* Made by a child as the namespace's user 1000, their creator. */
+static void make_ipc(void)
+{
+	struct ipc_msg m = {7, "queued"};
+	pid_t p = fork();
+	int st, q, s;
+	char *at;
+
+	if (p == 0) {
+		if (setresgid(1000, 1000, 1000) < 0 || setresuid(1000, 1000, 1000) < 0)
+			_exit(1);
+		q = msgget(0x5eed, IPC_CREAT | 0640);
+		s = shmget(0x5eee, 4096, IPC_CREAT | 0604);
+		at = s < 0 ? (void *)-1 : shmat(s, NULL, 0);
+		if (q < 0 || msgsnd(q, &m, 7, 0) < 0 || at == (void *)-1)
+			_exit(2);
+		strcpy(at, "a segment of 1000's");
+		_exit(shmdt(at) < 0 ? 3 : 0);
+	}
+	if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		fail("make the System V objects as user 1000");
+}
+
+static void check_perm(const char *what, const struct ipc_perm *p, mode_t mode)
+{
+	if (p->cuid != 1000 || p->cgid != 1000 || p->uid != 1000 || p->gid != 1000 ||
+	    (p->mode & 0777) != mode)
+		fail("System V %s: creator %u:%u owner %u:%u mode %o, not 1000:1000 and %o", what,
+		     p->cuid, p->cgid, p->uid, p->gid, p->mode & 0777, mode);
+}
+
+static void check_ipc(void)
+{
+	struct msqid_ds qd;
+	struct shmid_ds sd;
+	struct ipc_msg m = {0};
+	int q = msgget(0x5eed, 0), s = shmget(0x5eee, 0, 0);
+	char *at;
+
+	if (q < 0 || s < 0 || msgctl(q, IPC_STAT, &qd) < 0 || shmctl(s, IPC_STAT, &sd) < 0)
+		fail("the System V queue and segment: %s", strerror(errno));
+	check_perm("queue", &qd.msg_perm, 0640);
+	check_perm("segment", &sd.shm_perm, 0604);
+	if (msgrcv(q, &m, sizeof(m.text), 0, IPC_NOWAIT) != 7 || m.type != 7 ||
+	    strcmp(m.text, "queued"))
+		fail("the System V queue's message is \"%s\" of type %ld", m.text, m.type);
+	at = shmat(s, NULL, SHM_RDONLY);
+	if (at == (void *)-1 || strcmp(at, "a segment of 1000's"))
+		fail("the System V segment holds \"%s\"", at == (void *)-1 ? "" : at);
+}
+
+static int listen_at_run(void)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/run/sock"};
+	int sk = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (sk < 0 || bind(sk, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(sk, 4) < 0 ||
+	    lchown("/run/sock", 1000, 1000) < 0)
+		fail("listen at /run/sock: %s", strerror(errno));
+	return sk;
+}
+
+static void check_listener(int sk)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/run/sock"};
+	struct stat st;
+	int c = socket(AF_UNIX, SOCK_STREAM, 0), in;
+
+	if (lstat("/run/sock", &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != 1000 ||
+	    st.st_gid != 1000)
+		fail("/run/sock is not our socket file owned by 1000:1000 (mode %o, %u:%u)",
+		     st.st_mode, st.st_uid, st.st_gid);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
+		fail("connect to /run/sock: %s", strerror(errno));
+	in = accept(sk, NULL, NULL);
+	if (in < 0 || write(c, "x", 1) != 1 || read(in, &a, 1) != 1)
+		fail("accept on /run/sock: %s", strerror(errno));
+	close(in);
+	close(c);
+}
+
+static void pty_pair(int *ret_m, int *ret_s)
+{
+	struct termios t;
+	char name[64];
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
+
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)))
+		fail("open a pty: %s", strerror(errno));
+	s = open(name, O_RDWR | O_NOCTTY);
+	if (s < 0 || tcgetattr(s, &t) < 0)
+		fail("open %s", name);
+	cfmakeraw(&t);
+	if (tcsetattr(s, TCSANOW, &t) < 0)
+		fail("raw mode");
+	*ret_m = m;
+	*ret_s = s;
+}
+
+static void pty_check(int m, int s)
+{
+	char buf[8] = "";
+
+	if (write(m, "ping", 4) != 4 || read(s, buf, 4) != 4 || memcmp(buf, "ping", 4))
+		fail("the pty master to slave: \"%.4s\"", buf);
+	if (write(s, "pong", 4) != 4 || read(m, buf, 4) != 4 || memcmp(buf, "pong", 4))
+		fail("the pty slave to master: \"%.4s\"", buf);
+}
+
+/* LOCKED came from our namespace with its flags locked: read-only it stays. */
+static void check_locked(void)
+{
+	if (access("/locked/host-file", R_OK) < 0)
+		fail("/locked/host-file: %s", strerror(errno));
+	if (mkdir("/locked/x", 0700) == 0 || errno != EROFS)
+		fail("/locked is writable");
+	if (mount(NULL, "/locked", NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV, NULL) == 0 ||
+	    errno != EPERM)
+		fail("/locked could be made writable (%s): its read-only flag is not locked",
+		     strerror(errno));
+}
+
+static int inside(void)
+{
+	char *before, self[32] = "", buf[16] = "";
+	bool noproc = getenv("CRYO_UNS_NOPROC");
+	int m, s, fd, lsk;
+
+	if (getpid() != 1 || getuid() != 0)
+		fail("the init is pid %d uid %d", getpid(), getuid());
+	make_files();
+	make_ipc();
+	lsk = listen_at_run();
+	fd = open("/run/data", O_RDONLY);
+	if (fd < 0 || read(fd, buf, 4) != 4)
+		fail("open /run/data");
+	pty_pair(&m, &s);
+	check_locked();
+	before = mnt_normalized();
+	/* For the test of a refusal: its mountinfo is not read again then. */
+	if (noproc)
+		mnt_must(umount2("/proc", MNT_DETACH), "unmount /proc");
+	if (getenv("CRYO_UNS_LEASE")) {
+		int lfd = open("/run/top", O_RDONLY | O_CREAT, 0644);
+
+		mnt_must(lfd < 0 ? -1 : fcntl(lfd, F_SETLEASE, F_RDLCK), "a lease of /run/top");
+	}
+	test_ready();
+	test_wait(NULL);
+
+	if (getpid() != 1 || getuid() != 0 || geteuid() != 0)
+		fail("the init is pid %d uid %d", getpid(), getuid());
+	if (!noproc && (readlink("/proc/self", self, sizeof(self) - 1) < 0 || strcmp(self, "1")))
+		fail("/proc/self is \"%s\", not 1: proc is not of our pid namespace", self);
+	if (!noproc)
+		mnt_compare(before);
+	check_files();
+	check_ipc();
+	check_listener(lsk);
+	if (read(fd, buf, 4) != 4 || memcmp(buf, " of ", 4))
+		fail("the descriptor of /run/data reads \"%.4s\" at its offset", buf);
+	pty_check(m, s);
+	check_locked();
+	mnt_write("/run/after", "written after\n");
+	mnt_expect("/run/after", "written after\n");
+	/* Their superblocks are our namespace's: a remount is ours to make. */
+	if (mount(NULL, "/run", NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, "size=8m") < 0)
+		fail("remount /run: %s: its tmpfs is not our user namespace's", strerror(errno));
+	if (mount(NULL, "/dev/pts", NULL, MS_REMOUNT | MS_NOSUID | MS_NOEXEC,
+		  "ptmxmode=0666,mode=620,gid=5") < 0)
+		fail("remount /dev/pts: %s: its devpts is not our user namespace's",
+		     strerror(errno));
+	pass();
+}
+
+int main(int argc, char **argv)
+{
+	test_init();
+	if (argc > 1 && !strcmp(argv[1], "--inside"))
+		return inside();
+	return launch(argc, argv);
+}
