@@ -57,6 +57,20 @@ static void load(const struct container_runtime *rt)
 	cryo_ctx_free(ctx);
 }
 
+/* The scratch records and their directories, at exit: nothing is left in /tmp. */
+static void remove_root(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/box/state.json", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/box/status", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/box", root);
+	rmdir(path);
+	rmdir(root);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[128];
@@ -66,6 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mkdir(root, 0700);
 		snprintf(path, sizeof(path), "%s/box", root);
 		mkdir(path, 0700);
+		atexit(remove_root);
 	}
 	write_record("state.json", data, size);
 	write_record("status", data, size);
