@@ -70,6 +70,16 @@ class RuntimeNs:
         self.ids.append(cid)
         return cid
 
+    def exec_count(self, cid):
+        """The counter as the container itself reads it; its shell rewrites the file (empty
+        for a moment), so an empty read is tried again."""
+        for _ in range(100):
+            out = self.cli("exec", cid, "cat", "/tmp/count").stdout.strip()
+            if out:
+                return int(out)
+            time.sleep(0.01)
+        raise AssertionError(f"{cid}: /tmp/count stays empty")
+
     def wait_stopped(self, cid):
         for _ in range(200):
             if self.state(cid)["status"] == "stopped":

@@ -62,7 +62,7 @@ def test_v2_container_frozen_through_cgroup_freeze_goes_on_as_a_new_container(v2
     # Restored beside its running original, from the count the image holds.
     now = count(fresh)
     assert at_dump < now < at_dump + 200, (at_dump, now)
-    assert int(v2.cli("exec", new, "cat", "/tmp/count").stdout) >= now
+    assert v2.exec_count(new) >= now
     assert v2.cli("exec", new, "cat", "/proc/1/cmdline").stdout.startswith("sh")
     v2.cli("kill", new, "KILL")
     v2.wait_stopped(new)

@@ -90,8 +90,13 @@ def test_container_job_dumped_and_restored_as_a_new_container(cryod, tmp_path):
     # The shell's counter goes on in the log, from where it was.
     after = wait_ticks(cryod, f"{pid_ns}-b", last + 3)
     assert last + 1 in after and after.count(1) == 1, after[-10:]
-    out = subprocess.run(["runc", "exec", f"{pid_ns}-b", "cat", "/tmp/count"],
-                         capture_output=True, text=True, check=True).stdout
+    # The shell rewrites the file (empty for a moment): read again until it holds a number.
+    for _ in range(100):
+        out = subprocess.run(["runc", "exec", f"{pid_ns}-b", "cat", "/tmp/count"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        if out:
+            break
+        time.sleep(0.01)
     assert int(out) > last
     ok(cryod, "job", "delete", "--force", f"{pid_ns}-b")
     assert runc_state(f"{pid_ns}-b") is None

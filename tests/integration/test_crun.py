@@ -61,7 +61,7 @@ def test_crun_container_goes_on_as_a_new_container_crun_knows(legacy):
     assert legacy.cli("exec", new, "hostname").stdout.strip() == "cryo-box"
     cgroups = open(f"/proc/{st['pid']}/cgroup").read()
     assert f"freezer:/{new}" in cgroups and f"pids:/{new}" in cgroups, cgroups
-    assert int(legacy.cli("exec", new, "cat", "/tmp/count").stdout) >= now
+    assert legacy.exec_count(new) >= now
 
     legacy.cli("kill", new, "KILL")
     legacy.wait_stopped(new)

@@ -78,7 +78,7 @@ def test_crun_container_job_dumped_and_restored_as_a_new_container(crun_cryod):
     # The shell's counter goes on in the log from where it was, not from 1.
     after = wait_ticks(d, b, last + 3)
     assert last + 1 in after and after.count(1) == 1, after[-10:]
-    assert int(ns.cli("exec", b, "cat", "/tmp/count").stdout) > last
+    assert ns.exec_count(b) > last
     # crun's init is the restored shell, pid 1 of the container.
     assert ns.cli("exec", b, "cat", "/proc/1/cmdline").stdout.startswith("sh")
     ok(d, "job", "delete", "--force", b)

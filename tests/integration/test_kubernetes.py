@@ -233,7 +233,13 @@ def test_image_under_podman_checkpoints_a_host_container(tmp_path):
         return p
 
     def count(cid):
-        return int(runc("exec", cid, "cat", "/tmp/count").stdout)
+        # The box's shell rewrites the file: empty for a moment, read again.
+        for _ in range(100):
+            out = runc("exec", cid, "cat", "/tmp/count").stdout.strip()
+            if out:
+                return int(out)
+            time.sleep(0.01)
+        raise AssertionError(f"{cid}: /tmp/count stays empty")
 
     logs = None
     try:
