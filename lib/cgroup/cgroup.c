@@ -468,13 +468,14 @@ static int parent_fd(const struct cgroup_restore *cr, uint32_t i)
 static int write_str_at(int dirfd, const char *name, const char *s)
 {
 	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
-	ssize_t len = (ssize_t)strlen(s);
+	ssize_t len = (ssize_t)strlen(s), w;
 
 	if (fd < 0)
 		return -1;
-	if (write(fd, s, len) != len)
-		return errno ? -1 : (errno = EIO, -1);
-	return 0;
+	w = write(fd, s, len);
+	if (w >= 0 && w != len)
+		errno = EIO;
+	return w == len ? 0 : -1;
 }
 
 /* A v1 devices cgroup's allow list made again: everything denied, then each line allowed
@@ -503,9 +504,7 @@ static int set_prop(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
 {
 	const struct img_cgroup_dir *dir = &cr->cg->dirs[i];
 	_cleanup_free_ char *now = NULL;
-	_cleanup_close_ int fd = -1;
 	char val[CGROUP_MAX_VALUE * 2 + 8];
-	size_t len;
 
 	if (read_file_at(cr->dir_fds[i], p->name, &now) >= 0) {
 		prop_value(p->name, now);
@@ -530,9 +529,7 @@ static int set_prop(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
 	} else {
 		snprintf(val, sizeof(val), "%s", p->value);
 	}
-	len = strlen(val);
-	fd = openat(cr->dir_fds[i], p->name, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, val, len) != (ssize_t)len)
+	if (write_str_at(cr->dir_fds[i], p->name, val) < 0)
 		return cryo_err(ctx, -errno, "cgroup %s:%s: set %s to \"%s\"", dir_name(cr->cg, i),
 				dir->path, p->name, p->value);
 	return 0;
