@@ -367,8 +367,21 @@ def main():
     results = open(a.results, "a") if a.results else None
     counts = {}
     ns = None
+    # Stopped by SIGTERM (timeout(1), a harness), the run still unmounts its root (finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     if a.flavour != "h":
         ns = NsRoot(os.path.dirname(os.path.dirname(static)), a.flavour == "uns")
+    try:
+        run_all(a, static, tool, ns, results, counts)
+    finally:
+        if ns:
+            ns.close()
+    print(" ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def run_all(a, static, tool, ns, results, counts):
+    """Every test named (all by default), one line each."""
     with tempfile.TemporaryDirectory(prefix="cryo-zdtm-") as tmp:
         for name in a.names or test_names(static):
             start = time.time()
@@ -385,10 +398,6 @@ def main():
             if results:
                 results.write(line + "\n")
                 results.flush()
-    if ns:
-        ns.close()
-    print(" ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    return 0
 
 
 if __name__ == "__main__":
