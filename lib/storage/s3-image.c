@@ -331,15 +331,9 @@ static int take(struct up *up, size_t n, bool *ret_eof)
 	return 0;
 }
 
-static int upload_stream(struct up *up)
+/* The part buffers: the first one being filled, the others free. */
+static int bufs_alloc(struct up *up)
 {
-	char name[32];
-	int r;
-
-	stream_name(name, sizeof(name), up->k);
-	r = s3_new(up->ctx, up->t, &up->s);
-	if (r < 0)
-		return r;
 	for (unsigned b = 0; b < PART_BUFS; b++) {
 		up->bufs[b] = malloc(PART_SIZE);
 		if (!up->bufs[b])
@@ -349,6 +343,21 @@ static int upload_stream(struct up *up)
 	}
 	up->cur = 0;
 	up->buf = up->bufs[0];
+	return 0;
+}
+
+static int upload_stream(struct up *up)
+{
+	char name[32];
+	int r;
+
+	stream_name(name, sizeof(name), up->k);
+	r = s3_new(up->ctx, up->t, &up->s);
+	if (r < 0)
+		return r;
+	r = bufs_alloc(up);
+	if (r < 0)
+		return r;
 	r = s3_upload_begin(up->s, name, &up->u);
 	if (r < 0)
 		return r;
@@ -405,15 +414,9 @@ static int upload_raw(struct up *up)
 	if (!up->hash)
 		return -ENOMEM;
 	XXH3_64bits_reset(up->hash);
-	for (unsigned b = 0; b < PART_BUFS; b++) {
-		up->bufs[b] = malloc(PART_SIZE);
-		if (!up->bufs[b])
-			return -ENOMEM;
-		if (b)
-			up->freeb[up->nfree++] = b;
-	}
-	up->cur = 0;
-	up->buf = up->bufs[0];
+	r = bufs_alloc(up);
+	if (r < 0)
+		return r;
 	for (;;) {
 		double t0;
 		ssize_t k;
