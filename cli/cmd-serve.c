@@ -128,7 +128,8 @@ int cmd_serve(int argc, char **argv)
 		goto fail_token;
 	}
 	/* With TLS, the relay is forked in there, before anything of the image is restored. */
-	n = net_accept_image("cryo serve", lfd, fds, CRYO_STREAMS_MAX, token, tls, &relay);
+	n = net_accept_image("cryo serve", lfd, fds, CRYO_STREAMS_MAX,
+			     &(struct net_accept){.token = token, .tls = tls}, &relay);
 	close(lfd);
 	tls_ctx_free(tls);
 	if (token) {

@@ -228,22 +228,15 @@ static int connect_one(const struct addrinfo *res)
 }
 
 /* The token line every connection starts with; NULL in *ret when there is no token. */
-static int hello_line(const char *cmd, char **ret)
+static int hello_line(const char *cmd, const char *token, char **ret)
 {
-	char *token;
-
 	*ret = NULL;
-	if (net_token_load(cmd, connect_token_file, &token) < 0)
-		return -1;
-	if (!token)
-		return 0;
-	if (asprintf(ret, TOKEN_PREFIX "%s\n", token) < 0) {
+	if (token && asprintf(ret, TOKEN_PREFIX "%s\n", token) < 0) {
 		fprintf(stderr, "%s: out of memory\n", cmd);
 		*ret = NULL;
+		return -1;
 	}
-	explicit_bzero(token, strlen(token));
-	free(token);
-	return *ret ? 0 : -1;
+	return 0;
 }
 
 static void secret_free(char *s)
@@ -254,11 +247,10 @@ static void secret_free(char *s)
 	}
 }
 
-int net_connect(const char *cmd, const char *addr, int *fds, unsigned n,
-		struct tls_relay **ret_relay)
+int net_connect_token(const char *cmd, const char *addr, const char *token, const char *ca_file,
+		      int *fds, unsigned n, struct tls_relay **ret_relay)
 {
 	struct tls_conn *conns[CRYO_STREAMS_MAX] = {0};
-	const char *ca = connect_tls_ca ? connect_tls_ca : getenv("CRYO_CA_FILE");
 	struct tls_ctx *tls = NULL;
 	struct addrinfo *res;
 	char *hello, host[256];
@@ -266,12 +258,12 @@ int net_connect(const char *cmd, const char *addr, int *fds, unsigned n,
 	int r = -1;
 
 	*ret_relay = NULL;
-	if (n > CRYO_STREAMS_MAX || hello_line(cmd, &hello) < 0)
+	if (n > CRYO_STREAMS_MAX || hello_line(cmd, token, &hello) < 0)
 		return -1;
 	res = resolve(cmd, addr, false, host);
 	if (!res)
 		goto out;
-	if (net_is_tls(addr) && !(tls = tls_client_new(cmd, ca && *ca ? ca : NULL)))
+	if (net_is_tls(addr) && !(tls = tls_client_new(cmd, ca_file)))
 		goto out;
 	for (; i < n; i++) {
 		char why[300];
@@ -317,6 +309,20 @@ out:
 	return r;
 }
 
+int net_connect(const char *cmd, const char *addr, int *fds, unsigned n,
+		struct tls_relay **ret_relay)
+{
+	const char *ca = connect_tls_ca ? connect_tls_ca : getenv("CRYO_CA_FILE");
+	char *token;
+	int r;
+
+	if (net_token_load(cmd, connect_token_file, &token) < 0)
+		return -1;
+	r = net_connect_token(cmd, addr, token, ca && *ca ? ca : NULL, fds, n, ret_relay);
+	secret_free(token);
+	return r;
+}
+
 int net_listen(const char *cmd, const char *addr)
 {
 	struct addrinfo *res = resolve(cmd, addr, true, NULL), *ai;
@@ -341,7 +347,7 @@ int net_listen(const char *cmd, const char *addr)
 	return fd;
 }
 
-#define PEER_NAME_MAX (NI_MAXHOST + NI_MAXSERV + 4)
+#define PEER_NAME_MAX NET_PEER_MAX
 
 static void peer_name(int fd, char *buf, size_t size)
 {
@@ -350,6 +356,7 @@ static void peer_name(int fd, char *buf, size_t size)
 	char host[NI_MAXHOST], port[NI_MAXSERV];
 
 	snprintf(buf, size, "an unknown peer");
+	/* Numeric: an IPv6 address in brackets and its port fit NET_PEER_MAX. */
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
 	    !getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), port, sizeof(port),
 			 NI_NUMERICHOST | NI_NUMERICSERV))
@@ -434,10 +441,10 @@ static void refuse(const char *cmd, const char *peer, int fd, struct tls_conn *c
 		close(fd);
 }
 
-/* Files a connection that says it is stream `stream` of `nstreams`; false if it is not one
- * this image still wants. */
-static bool take_stream(const unsigned char *peek, size_t n, int fd, int *fds, unsigned max,
-			unsigned *want, unsigned *got)
+/* Files a connection from peer that says it is stream `stream` of `nstreams`; false if it is
+ * not one this image still wants. */
+static bool take_stream(const unsigned char *peek, size_t n, int fd, const char *peer, int *fds,
+			unsigned max, unsigned *want, unsigned *got, struct net_accept *a)
 {
 	unsigned stream, nstreams;
 
@@ -447,19 +454,45 @@ static bool take_stream(const unsigned char *peek, size_t n, int fd, int *fds, u
 	*want = nstreams;
 	fds[stream] = fd;
 	(*got)++;
+	if (stream == 0)
+		snprintf(a->peer, sizeof(a->peer), "%s", peer);
 	return true;
 }
 
-static int accept_clear(const char *cmd, int lfd, int *fds, unsigned max, const char *token)
+/* Whether the deadline (0: none) passed before every stream came in; says so. */
+static bool too_late(const char *cmd, const struct net_accept *a, unsigned got, unsigned want)
+{
+	if (!a->deadline || tls_now_ms() < a->deadline)
+		return false;
+	if (want)
+		fprintf(stderr, "%s: %u of %u streams came in time; given up\n", cmd, got, want);
+	else
+		fprintf(stderr, "%s: no stream came in time; given up\n", cmd);
+	return true;
+}
+
+static int accept_clear(const char *cmd, int lfd, int *fds, unsigned max, struct net_accept *a)
 {
 	unsigned want = 0, got = 0;
 
 	while (!want || got < want) {
 		unsigned char peek[CRYO_STREAM_PEEK];
-		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		char peer[PEER_NAME_MAX];
 		const char *why;
 		ssize_t n;
+		int fd;
 
+		if (a->deadline) {
+			int64_t left = a->deadline - tls_now_ms();
+			struct pollfd p = {.fd = lfd, .events = POLLIN};
+
+			if (left <= 0 || poll(&p, 1, (int)left) == 0) {
+				if (too_late(cmd, a, got, want))
+					goto fail;
+				continue;
+			}
+		}
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR)
 				continue;
@@ -469,7 +502,7 @@ static int accept_clear(const char *cmd, int lfd, int *fds, unsigned max, const 
 		/* A peer that sends nothing must not hold the only accepting thread for ever. */
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO,
 			   &(struct timeval){.tv_sec = HELLO_TIMEOUT_S}, sizeof(struct timeval));
-		why = hello_check(fd, token);
+		why = hello_check(fd, a->token);
 		if (why) {
 			refuse(cmd, NULL, fd, NULL, why,
 			       why == why_tls_here ? NULL : "ERR authentication failed\n");
@@ -478,7 +511,8 @@ static int accept_clear(const char *cmd, int lfd, int *fds, unsigned max, const 
 		/* The first record tells which stream this connection carries, and how many. */
 		n = recv(fd, peek, sizeof(peek), MSG_PEEK | MSG_WAITALL);
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){0}, sizeof(struct timeval));
-		if (n < 0 || !take_stream(peek, (size_t)n, fd, fds, max, &want, &got)) {
+		peer_name(fd, peer, sizeof(peer));
+		if (n < 0 || !take_stream(peek, (size_t)n, fd, peer, fds, max, &want, &got, a)) {
 			fprintf(stderr, "%s: a connection that is not a stream of this image, "
 				"ignored\n", cmd);
 			close(fd);
@@ -516,16 +550,17 @@ struct pending {
  * Moves a pending connection on as far as it goes now: 0 to wait (p->events), 1 filed as a
  * stream, -1 dropped (logged).
  */
-static int pending_step(const char *cmd, struct tls_ctx *tls, struct pending *p,
-			const char *token, int *fds, unsigned max, unsigned *want, unsigned *got)
+static int pending_step(const char *cmd, struct pending *p, int *fds, unsigned max,
+			unsigned *want, unsigned *got, struct net_accept *a)
 {
+	const char *token = a->token;
 	char why[300];
 	const unsigned char *ahead;
 	size_t len;
 	int r, clear;
 
 	if (p->stage == P_HANDSHAKE) {
-		r = tls_accept_step(tls, p->fd, &p->c, &p->events, why, sizeof(why), &clear);
+		r = tls_accept_step(a->tls, p->fd, &p->c, &p->events, why, sizeof(why), &clear);
 		if (r <= 0) {
 			if (r < 0)
 				refuse(cmd, p->peer, p->fd, NULL, why,
@@ -581,7 +616,7 @@ static int pending_step(const char *cmd, struct tls_ctx *tls, struct pending *p,
 		return 0;
 	ahead = tls_conn_ahead(p->c, &len);
 	if (r < 0 || !take_stream(ahead, len < CRYO_STREAM_PEEK ? len : CRYO_STREAM_PEEK, p->fd,
-				  fds, max, want, got)) {
+				  p->peer, fds, max, want, got, a)) {
 		fprintf(stderr, "%s: a connection that is not a stream of this image, ignored\n",
 			cmd);
 		tls_conn_free(p->c);
@@ -590,8 +625,8 @@ static int pending_step(const char *cmd, struct tls_ctx *tls, struct pending *p,
 	return 1;
 }
 
-static int accept_tls(const char *cmd, int lfd, int *fds, unsigned max, const char *token,
-		      struct tls_ctx *tls, struct tls_relay **ret_relay)
+static int accept_tls(const char *cmd, int lfd, int *fds, unsigned max, struct net_accept *a,
+		      struct tls_relay **ret_relay)
 {
 	struct tls_conn *conns[CRYO_STREAMS_MAX] = {0};
 	struct pending pend[PENDING_MAX];
@@ -605,7 +640,7 @@ static int accept_tls(const char *cmd, int lfd, int *fds, unsigned max, const ch
 		/* Each pending connection moved on as far as it goes; late ones refused. */
 		while (i < npend) {
 			struct pending *p = &pend[i];
-			int r = pending_step(cmd, tls, p, token, fds, max, &want, &got);
+			int r = pending_step(cmd, p, fds, max, &want, &got, a);
 
 			if (!r && now >= p->deadline) {
 				bool hs = p->stage == P_HANDSHAKE;
@@ -634,6 +669,10 @@ static int accept_tls(const char *cmd, int lfd, int *fds, unsigned max, const ch
 		}
 		if (want && got == want)
 			break;
+		if (too_late(cmd, a, got, want))
+			goto fail;
+		if (a->deadline && a->deadline < next)
+			next = a->deadline;
 		pfd[0] = (struct pollfd){npend < PENDING_MAX ? lfd : -1, POLLIN, 0};
 		if (poll(pfd, npend + 1, next > now ? (int)(next - now) : 0) < 0 &&
 		    errno != EINTR) {
@@ -685,14 +724,15 @@ fail:
 	return -1;
 }
 
-int net_accept_image(const char *cmd, int lfd, int *fds, unsigned max, const char *token,
-		     struct tls_ctx *tls, struct tls_relay **ret_relay)
+int net_accept_image(const char *cmd, int lfd, int *fds, unsigned max, struct net_accept *a,
+		     struct tls_relay **ret_relay)
 {
 	*ret_relay = NULL;
+	a->peer[0] = '\0';
 	if (max > CRYO_STREAMS_MAX)
 		max = CRYO_STREAMS_MAX;
 	for (unsigned i = 0; i < max; i++)
 		fds[i] = -1;
-	return tls ? accept_tls(cmd, lfd, fds, max, token, tls, ret_relay)
-		   : accept_clear(cmd, lfd, fds, max, token);
+	return a->tls ? accept_tls(cmd, lfd, fds, max, a, ret_relay)
+		      : accept_clear(cmd, lfd, fds, max, a);
 }
