@@ -87,6 +87,10 @@ static const struct key_def keys[] = {
 	{{"connection.tls_key_file", "CRYO_CONNECTION_TLS_KEY_FILE", "tls-key-file",
 	  "PEM private key of tls_cert_file (mode 0600)"},
 	 K_PATH, OFF(connection_tls_key_file), NULL, 0},
+	{{"connection.tls_ca_file", "CRYO_CONNECTION_TLS_CA_FILE", "tls-ca-file",
+	  "PEM CAs another node's certificate is checked with (migrate to https://); default the "
+	  "system's"},
+	 K_PATH, OFF(connection_tls_ca_file), NULL, 0},
 	{{"checkpoint.dir", "CRYO_CHECKPOINT_DIR", "checkpoint-dir",
 	  "where checkpoints go: a directory (default STATE_DIR/checkpoints) or s3://BUCKET/PREFIX"},
 	 K_DIR, OFF(checkpoint_dir), NULL, 0},

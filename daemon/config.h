@@ -31,6 +31,7 @@ struct cryod_config {
 	char *connection_auth_token_file;
 	char *connection_tls_cert_file; /* both or neither; protocol tcp only */
 	char *connection_tls_key_file;
+	char *connection_tls_ca_file; /* CAs of other nodes' certificates; NULL: the system's */
 	char *checkpoint_dir;
 	char *checkpoint_compression;
 	long checkpoint_stream;

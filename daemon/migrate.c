@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Migration between daemons (see migrate.h). The receiving side's connections are checked as
- * `cryo serve` checks a sender's: the ticket line first (a connection without it, or too slow
- * to send it, is logged with its address and dropped before a byte of its stream is read),
- * then the stream's first bytes say which stream of how many it carries.
+ * Migration between daemons (see migrate.h). The streams go as `cryo dump --to` sends them to
+ * `cryo serve` (lib/transport/net.h): each connection sends the migration's ticket as its
+ * token line first (a connection without it, or too slow to send it, is logged with its
+ * address and dropped before a byte of its stream is read), then the stream's first bytes say
+ * which stream of how many it carries. A daemon with a certificate (https://) takes them in
+ * TLS only, each handshaken before its ticket is read, and the sender checks the certificate
+ * as it did the API's: the image never crosses the network in clear when the API does not.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,10 +34,11 @@
 #include "names.h"
 #include "ops.h"
 #include "time-util.h"
+#include "transport/net.h"
+#include "transport/tls-relay.h"
 
 #define TICKET_LEN	32
 #define ACCEPT_SECONDS	30 /* from the offer to the last stream's connection */
-#define LINE_SECONDS	5  /* for a connection to send its ticket line and first bytes */
 #define DEFAULT_STREAMS 2
 #define ANSWER_SECONDS	10 /* for the receiver to record the job once the dump is done */
 
@@ -159,6 +163,7 @@ struct incoming {
 	int lfd;
 	unsigned n;
 	char ticket[TICKET_LEN + 1];
+	struct tls_ctx *tls; /* with a certificate: the streams come in TLS */
 	struct job orig;
 	char id[CRYOD_ID_MAX + 1];
 	bool made_log; /* removed again if the migration fails */
@@ -168,82 +173,10 @@ static void incoming_free(struct incoming *in)
 {
 	if (in->lfd >= 0)
 		close(in->lfd);
+	tls_ctx_free(in->tls);
 	job_clear(&in->orig);
 	explicit_bzero(in->ticket, sizeof(in->ticket));
 	free(in);
-}
-
-static bool ticket_equal(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned char diff = la != lb;
-
-	for (size_t i = 0; i < la; i++)
-		diff |= (unsigned char)a[i] ^ (unsigned char)(lb ? b[i % lb] : 0);
-	return diff == 0;
-}
-
-static bool wait_readable(int fd, double deadline)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	double left = deadline - now_seconds();
-
-	return left > 0 && poll(&p, 1, (int)(left * 1000) + 1) == 1;
-}
-
-/* The ticket line, read a byte at a time so that nothing of the stream behind it is taken;
- * then which stream this is (*ret_s of *ret_n). NULL, or why the connection is refused. */
-static const char *check_connection(int fd, const char *ticket, unsigned *ret_s, unsigned *ret_n)
-{
-	double deadline = now_seconds() + LINE_SECONDS;
-	char line[128], peek[CRYO_STREAM_PEEK];
-	const char *why = NULL;
-	size_t len = 0;
-	ssize_t got;
-
-	for (;;) {
-		if (len == sizeof(line) - 1)
-			return "no ticket line";
-		if (!wait_readable(fd, deadline))
-			return "sent no ticket in time";
-		if (read(fd, line + len, 1) != 1)
-			return "closed before its ticket";
-		if (line[len] == '\n')
-			break;
-		len++;
-	}
-	line[len] = '\0';
-	if (strncmp(line, "CRYO-TOKEN ", 11) || !ticket_equal(line + 11, ticket))
-		why = "wrong ticket";
-	explicit_bzero(line, sizeof(line));
-	if (why)
-		return why;
-	for (;;) {
-		got = recv(fd, peek, sizeof(peek), MSG_PEEK | MSG_DONTWAIT);
-		if (got == (ssize_t)sizeof(peek))
-			break;
-		if (got == 0)
-			return "closed before its stream";
-		if (!wait_readable(fd, deadline))
-			return "sent no stream in time";
-		usleep(2000); /* readable with fewer bytes than a stream's start */
-	}
-	if (cryo_stream_identify(peek, sizeof(peek), ret_s, ret_n) < 0)
-		return "not a cryo stream";
-	return NULL;
-}
-
-static void peer_name(int fd, char *buf, size_t size)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	char host[128], port[16];
-
-	snprintf(buf, size, "?");
-	if (!getpeername(fd, (struct sockaddr *)&ss, &len) &&
-	    !getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), port, sizeof(port),
-			 NI_NUMERICHOST | NI_NUMERICSERV))
-		snprintf(buf, size, "%s:%s", host, port);
 }
 
 static void close_all(int *fds, unsigned n)
@@ -255,43 +188,32 @@ static void close_all(int *fds, unsigned n)
 		}
 }
 
-/* Accepts the migration's n connections, in stream order into fds; *from: the sender. */
-static int accept_streams(struct incoming *in, int *fds, char *from, size_t fsize)
+/*
+ * Accepts the migration's n connections, in stream order into fds (with TLS the ends of the
+ * relay, *relay, that carries them); *from: the sender.
+ */
+static int accept_streams(struct incoming *in, int *fds, struct tls_relay **relay, char *from,
+			  size_t fsize)
 {
-	double deadline = now_seconds() + ACCEPT_SECONDS;
-	unsigned got = 0;
+	struct net_accept a = {.token = in->ticket,
+			       .tls = in->tls,
+			       .deadline = tls_now_ms() + ACCEPT_SECONDS * 1000};
+	char cmd[CRYOD_ID_MAX + 64];
+	int got;
 
-	for (unsigned i = 0; i < in->n; i++)
-		fds[i] = -1;
-	while (got < in->n) {
-		char peer[160];
-		unsigned s, ns;
-		const char *why;
-		int fd;
-
-		if (!wait_readable(in->lfd, deadline)) {
-			log_warn("migration of job %s: %u of %u connections came in %d s; given up",
-				 in->id, got, in->n, ACCEPT_SECONDS);
-			close_all(fds, in->n);
-			return -ETIMEDOUT;
-		}
-		fd = accept4(in->lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
-			continue;
-		peer_name(fd, peer, sizeof(peer));
-		why = check_connection(fd, in->ticket, &s, &ns);
-		if (!why && (ns != in->n || s >= ns || fds[s] >= 0))
-			why = "a stream this migration does not expect";
-		if (why) {
-			log_warn("migration of job %s: refused a connection from %s: %s", in->id,
-				 peer, why);
-			close(fd);
-			continue;
-		}
-		fds[s] = fd;
-		if (!got++)
-			snprintf(from, fsize, "%s", peer);
+	snprintf(cmd, sizeof(cmd), "cryod: migration of job %s", in->id);
+	got = net_accept_image(cmd, in->lfd, fds, in->n, &a, relay);
+	if (got < 0)
+		return -EIO;
+	if ((unsigned)got != in->n) {
+		log_warn("migration of job %s: %s sent %d streams where %u were offered; given up",
+			 in->id, a.peer, got, in->n);
+		close_all(fds, (unsigned)got);
+		tls_relay_finish(*relay);
+		*relay = NULL;
+		return -EPROTO;
 	}
+	snprintf(from, fsize, "%s", a.peer);
 	return 0;
 }
 
@@ -299,14 +221,15 @@ static void *receive_thread(void *arg)
 {
 	struct incoming *in = arg;
 	_cleanup_(job_clear) struct job nj = {0}, made = {0};
+	struct tls_relay *relay = NULL;
 	int fds[CRYO_STREAMS_MAX];
-	char from[200] = "?", what[256];
+	char from[NET_PEER_MAX] = "?", what[256];
 	struct op_result res;
 	struct cryod_err e;
 	double t0 = now_seconds();
 	int r, rel;
 
-	r = accept_streams(in, fds, from, sizeof(from));
+	r = accept_streams(in, fds, &relay, from, sizeof(from));
 	close(in->lfd);
 	in->lfd = -1;
 	if (r < 0)
@@ -314,6 +237,7 @@ static void *receive_thread(void *arg)
 	snprintf(nj.id, sizeof(nj.id), "%s", in->id);
 	r = op_restore_streams(fds, in->n, &res, &rel);
 	close_all(fds, in->n);
+	tls_relay_finish(relay);
 	if (r < 0) {
 		log_warn("migration of job %s from %s failed: %s", in->id, from, res.msg);
 		goto fail;
@@ -396,6 +320,13 @@ int migrate_accept(json_t *req, json_t **ret_answer, struct cryod_err *e)
 		r = make_log(in->orig.log, &in->made_log, e);
 	if (r == 0)
 		r = in->lfd = listen_for_streams(&port, e);
+	/* The certificate the API serves, read again for the streams. */
+	if (r >= 0 && cryod_cfg.connection_tls_cert_file &&
+	    !(in->tls = tls_server_new("cryod", cryod_cfg.connection_tls_cert_file,
+				       cryod_cfg.connection_tls_key_file)))
+		r = cryod_fail(e, -EIO,
+			       "migrations: connection.tls_cert_file cannot be used for the "
+			       "streams (the log says why)");
 	if (r < 0) {
 		if (in->made_log)
 			unlink(in->orig.log);
@@ -430,35 +361,24 @@ static void client_freep(struct cryo_client **c)
 	cryo_client_free(*c);
 }
 
-/* Opens n connections to host:port, each with the ticket line sent. */
-static int connect_streams(const char *host, unsigned port, const char *ticket, int *fds,
-			   unsigned n, struct cryod_err *e)
+/*
+ * Opens the migration's n connections to the port the other daemon gave, on the host of `to`,
+ * each with the ticket line sent: in TLS when `to` is https:// (fds[] are then the ends of the
+ * relay, *relay, that carries them).
+ */
+static int connect_streams(const char *to, const char *host, unsigned port, const char *ticket,
+			   int *fds, unsigned n, struct tls_relay **relay, struct cryod_err *e)
 {
-	struct addrinfo hints = {
-	    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
-	_cleanup_(freeaddrinfop) struct addrinfo *ai = NULL;
-	char sport[16], line[TICKET_LEN + 16];
-	int r, len;
+	bool tls = !strncmp(to, "https://", 8), v6 = strchr(host, ':');
+	char addr[300];
 
-	snprintf(sport, sizeof(sport), "%u", port);
-	r = getaddrinfo(host, sport, &hints, &ai);
-	if (r)
-		return cryod_fail(e, -EIO, "resolve %s: %s", host, gai_strerror(r));
-	len = snprintf(line, sizeof(line), "CRYO-TOKEN %s\n", ticket);
-	for (unsigned i = 0; i < n; i++)
-		fds[i] = -1;
-	for (unsigned i = 0; i < n; i++) {
-		fds[i] = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fds[i] < 0 || connect(fds[i], ai->ai_addr, ai->ai_addrlen) < 0 ||
-		    write(fds[i], line, (size_t)len) != len) {
-			r = cryod_fail(e, -EIO, "connect to %s:%u for the migration: %s", host,
-				       port, strerror(errno));
-			close_all(fds, n);
-			explicit_bzero(line, sizeof(line));
-			return r;
-		}
-	}
-	explicit_bzero(line, sizeof(line));
+	snprintf(addr, sizeof(addr), "%s://%s%s%s:%u", tls ? "tls" : "tcp", v6 ? "[" : "", host,
+		 v6 ? "]" : "", port);
+	if (net_connect_token("cryod: migration", addr, ticket, cryod_cfg.connection_tls_ca_file,
+			      fds, n, relay) < 0)
+		return cryod_fail(e, -EIO,
+				  "connect to %s for the migration%s (the log says why)", addr,
+				  tls ? " in TLS" : "");
 	return 0;
 }
 
@@ -468,6 +388,7 @@ int migrate_send(const char *id, json_t *req, json_t **ret_answer, struct cryod_
 	_cleanup_(job_clear) struct job j = {0};
 	_cleanup_free_ char *offer = NULL, *answer = NULL, *address = NULL;
 	json_auto_t *off = NULL, *ans = NULL;
+	struct tls_relay *relay = NULL;
 	const char *to = json_string_value(json_object_get(req, "to"));
 	json_t *streams = json_object_get(req, "streams");
 	unsigned n =
@@ -511,7 +432,9 @@ int migrate_send(const char *id, json_t *req, json_t **ret_answer, struct cryod_
 	if (asprintf(&address, "%s%s", strstr(to, "://") ? "" : "tcp://", to) < 0)
 		return cryod_fail(e, -ENOMEM, "out of memory");
 	if (cryo_client_new(&c) < 0 || cryo_client_set_address(c, address) < 0 ||
-	    cryo_client_set_token(c, cryod_cfg.connection_auth_token) < 0)
+	    cryo_client_set_token(c, cryod_cfg.connection_auth_token) < 0 ||
+	    (cryod_cfg.connection_tls_ca_file &&
+	     cryo_client_set_ca_file(c, cryod_cfg.connection_tls_ca_file) < 0))
 		return cryod_fail(e, -EINVAL, "to: %s",
 				  c ? cryo_client_errmsg(c) : "out of memory");
 	off = json_pack("{s:o, s:I}", "job", catalogue_job_json(&j), "streams", (json_int_t)n);
@@ -537,13 +460,14 @@ int migrate_send(const char *id, json_t *req, json_t **ret_answer, struct cryod_
 				  "something else than {id, port, ticket}",
 				  id, to);
 	snprintf(new_id, sizeof(new_id), "%s", json_string_value(json_object_get(ans, "id")));
-	r = connect_streams(host, (unsigned)json_integer_value(v),
-			    json_string_value(json_object_get(ans, "ticket")), fds, n, e);
+	r = connect_streams(to, host, (unsigned)json_integer_value(v),
+			    json_string_value(json_object_get(ans, "ticket")), fds, n, &relay, e);
 	if (r < 0)
 		return r;
-	log_info("job %s: migrating to %s over %u streams", id, to, n);
+	log_info("job %s: migrating to %s over %u streams%s", id, to, n, relay ? " in TLS" : "");
 	r = checkpoints_send(id, fds, n, to, new_id, e);
 	close_all(fds, n);
+	tls_relay_finish(relay);
 	if (r < 0)
 		return r;
 	/* Done once the other daemon has recorded the job: its answer is ours. */

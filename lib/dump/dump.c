@@ -909,7 +909,7 @@ int dump_chain_s3(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts, bool 
 		return r;
 	/* What the parent saved (not its pages), where the local dump finds it. */
 	if (opts->parent)
-		r = s3_chain_fetch(ctx, opts->parent, opts->s3, root, false, false, &plocal,
+		r = s3_chain_fetch(ctx, opts->parent, opts->s3, root, false, 0, &plocal,
 				   &parent_pre);
 	if (r >= 0 && opts->parent && !parent_pre)
 		r = cryo_err(ctx, -EINVAL, "--parent %s: not a pre-dump (a complete image is no "

@@ -382,7 +382,7 @@ CRYO_API int cryo_image_describe_s3(struct cryo_ctx *ctx, const char *dir,
 			r = scratch_dir_create("s3-chain", &scratch);
 			if (r < 0)
 				return r;
-			r = s3_chain_fetch(ctx, dir, s3, scratch, false, false, &local, &predump);
+			r = s3_chain_fetch(ctx, dir, s3, scratch, false, 0, &local, &predump);
 			if (r >= 0)
 				r = cryo_image_describe(ctx, local, json, ret_text);
 			scratch_dir_remove(scratch);

@@ -4,8 +4,8 @@
  * `tls://HOST:PORT` (dump) or a TLS context (serve), each one in TLS through a relay process
  * (tls-relay.h).
  */
-#ifndef CRYO_CLI_NET_H
-#define CRYO_CLI_NET_H
+#ifndef CRYO_TRANSPORT_NET_H
+#define CRYO_TRANSPORT_NET_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -6,8 +6,8 @@
  * on the path to a warm start (issue 17). Include after the OpenSSL headers: each function
  * tls-relay.c calls becomes a pointer filled by tls_dl_load().
  */
-#ifndef CRYO_CLI_TLS_DL_H
-#define CRYO_CLI_TLS_DL_H
+#ifndef CRYO_TRANSPORT_TLS_DL_H
+#define CRYO_TRANSPORT_TLS_DL_H
 
 #include <openssl/err.h>
 #include <openssl/pem.h>

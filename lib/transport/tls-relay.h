@@ -4,8 +4,8 @@
  * OpenSSL, then carried by one relay process between each TLS connection and a local
  * AF_UNIX socket the engine reads and writes as it would the TCP connection.
  */
-#ifndef CRYO_CLI_TLS_RELAY_H
-#define CRYO_CLI_TLS_RELAY_H
+#ifndef CRYO_TRANSPORT_TLS_RELAY_H
+#define CRYO_TRANSPORT_TLS_RELAY_H
 
 #include <stddef.h>
 #include <stdint.h>

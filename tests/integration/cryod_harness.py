@@ -57,6 +57,21 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = s
 
 
+def self_signed(tmp, ip="127.0.0.1"):
+    """A certificate for ip (and localhost) that is its own CA, and its key (mode 0600), made
+    by the openssl command in tmp; skips the test where openssl cannot."""
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", str(key), "-out", str(cert), "-days", "1",
+                        "-subj", "/CN=localhost",
+                        "-addext", f"subjectAltName=IP:{ip},DNS:localhost"],
+                       capture_output=True, text=True)
+    if p.returncode:
+        pytest.skip(f"openssl cannot make a certificate: {p.stderr}")
+    key.chmod(0o600)
+    return cert, key
+
+
 def _yaml(value, indent=0):
     """Enough YAML for a config: nested dicts of scalars."""
     lines = []

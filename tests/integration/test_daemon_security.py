@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CRYO, alive, cryo, workload
-from cryod_harness import CRYOD, Cryod, daemon  # noqa: F401 (a fixture)
+from cryod_harness import CRYOD, Cryod, daemon, self_signed  # noqa: F401 (a fixture)
 
 TOKEN = "hardening-test-token-0123456789"
 
@@ -621,26 +621,13 @@ def test_dump_with_a_wrong_token_stores_nothing(tmp_path, sleeper):
 
 # --- TLS on cryod's TCP listener --------------------------------------------------------------
 
-def _self_signed(tmp):
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                        "-keyout", str(key), "-out", str(cert), "-days", "1",
-                        "-subj", "/CN=localhost",
-                        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-                       capture_output=True, text=True)
-    if p.returncode:
-        pytest.skip(f"openssl cannot make a certificate: {p.stderr}")
-    key.chmod(0o600)
-    return cert, key
-
-
 def test_https_listener_and_client(daemon, tmp_path):
     """cryod with connection.tls_cert_file/tls_key_file speaks HTTPS only; the CLI reaches it at
     https://HOST:PORT checking the certificate against $CRYO_CA_FILE."""
     import ssl
     if not shutil.which("openssl"):
         pytest.skip("no openssl")
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     port = free_port()
     d = daemon(config={"protocol": "tcp", "address": f"127.0.0.1:{port}",
                        "connection": {"auth_token": TOKEN, "tls_cert_file": str(cert),
@@ -694,7 +681,7 @@ def test_https_listener_and_client(daemon, tmp_path):
 def test_https_refusals(daemon, tmp_path):
     if not shutil.which("openssl"):
         pytest.skip("no openssl")
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     port = free_port()
     tcp = {"protocol": "tcp", "address": f"127.0.0.1:{port}"}
     cases = [

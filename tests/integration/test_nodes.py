@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import socket
+import ssl
 import threading
 import random
 import shutil
@@ -31,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CRYO, ROOT
-from cryod_harness import SANITIZED, Cryod
+from cryod_harness import SANITIZED, Cryod, self_signed
 
 needs_restore = pytest.mark.skipif(SANITIZED,
                                    reason="the engine cannot restore from an ASan build")
@@ -127,9 +128,9 @@ def veth(a, a_addr, b, b_addr):
 CLONE_NEWNET = 0x40000000
 
 
-def socket_in_netns(pid, addr, timeout):
-    """A TCP connection made from inside process pid's network namespace (a thread of ours
-    enters it: the socket keeps the namespace it was made in)."""
+def in_netns(pid, make):
+    """make() called by a thread of ours that entered process pid's network namespace (a
+    socket keeps the namespace it was made in)."""
     out = {}
 
     def go():
@@ -142,7 +143,7 @@ def socket_in_netns(pid, addr, timeout):
         finally:
             os.close(fd)
         try:
-            out["sock"] = socket.create_connection(addr, timeout=timeout)
+            out["made"] = make()
         except OSError as e:
             out["err"] = e
 
@@ -151,7 +152,49 @@ def socket_in_netns(pid, addr, timeout):
     t.join()
     if "err" in out:
         raise out["err"]
-    return out["sock"]
+    return out["made"]
+
+
+def socket_in_netns(pid, addr, timeout):
+    """A TCP connection made from inside process pid's network namespace."""
+    return in_netns(pid, lambda: socket.create_connection(addr, timeout=timeout))
+
+
+class Sniffer:
+    """Every frame that crosses interface ifname of process pid's network namespace, as the
+    wire carries it (a packet socket there), from now until stop()."""
+
+    def __init__(self, pid, ifname):
+        self.sock = in_netns(pid, lambda: socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                                                        socket.htons(3)))  # ETH_P_ALL
+        self.sock.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE
+        self.sock.bind((ifname, 0))
+        self.sock.settimeout(0.2)
+        self.frames, self.stopping = [], False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping:
+            try:
+                self.frames.append(self.sock.recv(1 << 17))
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join(10)
+        self.sock.close()
+        return b"".join(self.frames)
+
+
+def memory_seen(wire, n=64, size=32):
+    """How many of n pieces of WORKER's memory (size bytes each, spread over it) wire holds."""
+    mem = random.Random(7).randbytes(48 << 20)
+    step = len(mem) // n
+    return sum(mem[i * step + 1000:i * step + 1000 + size] in wire for i in range(n))
 
 
 class NetnsHTTPConnection(http.client.HTTPConnection):
@@ -163,6 +206,18 @@ class NetnsHTTPConnection(http.client.HTTPConnection):
         self.sock = socket_in_netns(self.pid, (self.host, self.port), self.timeout)
 
 
+class NetnsHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, pid, host, port, ca, timeout=60):
+        super().__init__(host, port, timeout=timeout,
+                         context=ssl.create_default_context(cafile=str(ca)))
+        self.pid = pid
+
+    def connect(self):
+        self.sock = self._context.wrap_socket(
+            socket_in_netns(self.pid, (self.host, self.port), self.timeout),
+            server_hostname=self.host)
+
+
 class Node(Cryod):
     """A cryod run inside a node's namespaces (Netns); on tcp, reached from inside them."""
 
@@ -171,16 +226,23 @@ class Node(Cryod):
         self.ns = ns
         self.state = state  # the same path on every node, on each node's own tmpfs
         self.config["state_dir"] = str(state)
+        self.cert = None
 
-    def listen_tcp(self, address, token):
+    def listen_tcp(self, address, token, cert=None):
+        """On tcp at address with token; with cert (its file and its key's), in HTTPS."""
         self.config.update({"protocol": "tcp", "address": address})
         self.config["connection"] = {"auth_token": token}
-        self.token = token
+        if cert:
+            self.config["connection"].update(tls_cert_file=str(cert[0]),
+                                              tls_key_file=str(cert[1]))
+        self.token, self.cert = token, cert and cert[0]
 
     def connection(self, timeout=60):
         if self.config["protocol"] != "tcp":
             return super().connection(timeout)
         host, port = self.config["address"].rsplit(":", 1)
+        if self.cert:
+            return NetnsHTTPSConnection(self.ns.pid, host, int(port), self.cert, timeout)
         return NetnsHTTPConnection(self.ns.pid, host, int(port), timeout)
 
     def raw(self, method, path, body=None, headers=None, timeout=60):
@@ -468,11 +530,13 @@ def test_migrate_a_to_b_directly(cluster):
          status=201)
     wait_lines(a, "mover", 30, timeout=60)
 
-    # Through the CLI, as a user would: A streams the job to B.
+    # Through the CLI, as a user would: A streams the job to B, in clear on the nodes' link.
+    sniff = Sniffer(b.ns.pid, cluster["link"][1])
     p = subprocess.run([CRYO, "job", "migrate",
                         "mover", "--to", b_api, "--socket", str(a.sock), "--json"],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr + a.log_text() + b.log_text()
+    assert memory_seen(sniff.stop()) >= 32  # the sniffer sees memory that is not encrypted
     before = lines(a, "mover")
     moved = json.loads(p.stdout)
     assert moved["id"] == "mover" and moved["state"] == "running"
@@ -515,6 +579,50 @@ def test_migrate_a_to_b_directly(cluster):
     b.ok("POST", "/v1/jobs/mover/kill", {"signal": 9})
     b.ok("POST", "/v1/jobs/mover2/kill", {"signal": 9})
     a.ok("POST", "/v1/jobs/mover2/kill", {"signal": 9})
+
+
+@needs_restore
+def test_migrate_a_to_b_in_tls(cluster, tmp_path):
+    """B's daemon serves HTTPS: A offers the job there checking B's certificate against
+    connection.tls_ca_file, and sends the image in TLS too: the nodes' link carries none of
+    the job's memory. Without B's CA, A is refused before anything and its job runs on."""
+    a, b, net = cluster["a"], cluster["b"], cluster["net"]
+    b_api = f"10.{net}.3.2:8420"
+    cert = self_signed(tmp_path, f"10.{net}.3.2")
+    a.config["connection"] = {"auth_token": TOKEN, "tls_ca_file": str(cert[0])}
+    b.listen_tcp(b_api, TOKEN, cert)
+    a.start()
+    b.start()
+    a.ok("POST", "/v1/jobs", {"id": "secret", "command": ["python3", "-c", WORKER]},
+         status=201)
+    wait_lines(a, "secret", 20, timeout=60)
+
+    sniff = Sniffer(b.ns.pid, cluster["link"][1])
+    moved = a.ok("POST", "/v1/jobs/secret/migrate", {"to": f"https://{b_api}"})
+    wire = sniff.stop()
+    before = lines(a, "secret")
+    assert moved["state"] == "running" and moved["restored_from"].startswith(
+        f"migration from 10.{net}.3.1:"), moved
+    b.pids.add(moved["pid"])
+    check_continues(before, wait_lines(b, "secret", len(before) + 10))
+    assert a.ok("GET", "/v1/jobs/secret")["state"] == "migrated"
+    assert len(wire) > 16 << 20 and memory_seen(wire) == 0, len(wire)
+    assert "over 2 streams in TLS" in a.log_text(), a.log_text()
+
+    # An A that does not know B's CA: the system's CAs refuse B's certificate.
+    a.stop()
+    a.config["connection"] = {"auth_token": TOKEN}
+    a.start()
+    a.ok("POST", "/v1/jobs", {"id": "stays", "command": ["python3", "-c", WORKER]},
+         status=201)
+    n = len(wait_lines(a, "stays", 5, timeout=60))
+    status, err = a.request("POST", "/v1/jobs/stays/migrate", {"to": f"https://{b_api}"})
+    assert status == 500 and b_api in err["error"], err
+    assert a.ok("GET", "/v1/jobs/stays")["state"] == "running"
+    wait_lines(a, "stays", n + 5)
+    assert "stays" not in [j["id"] for j in b.ok("GET", "/v1/jobs")["jobs"]]
+    b.ok("POST", "/v1/jobs/secret/kill", {"signal": 9})
+    a.ok("POST", "/v1/jobs/stays/kill", {"signal": 9})
 
 
 def test_cedana_config_as_users_write_it(cluster):
