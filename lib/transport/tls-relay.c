@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TLS for the streams of `cryo dump --to tls://` and `cryo serve --tls-cert` (OpenSSL).
+ * TLS for the streams of `cryo dump --to tls://`, `cryo serve --tls-cert` and cryod's
+ * migrations to https:// (OpenSSL).
  *
  * Why a relay process: the engine reads and writes the stream sockets itself (it splices
  * frames into restored tasks' pipes, it sends and reads the answers READY/GO/OK/ERR), so it
  * must be handed plain descriptors; the kernel's TLS (kTLS) would give it those, but is not
  * everywhere (not on our test kernel). And the engine forks the restored tree (or a dump
- * worker), so the CLI may run no threads. So each connection is handshaken here, in the CLI,
- * before the engine starts; then ONE process is forked that moves bytes both ways between
+ * worker), so the CLI may run no threads. So each connection is handshaken here, in the CLI
+ * (or in the cryod thread that runs the migration), before the engine starts; then ONE
+ * process is forked that moves bytes both ways between
  * every TLS connection and one end of an AF_UNIX socketpair, in one poll() loop, and the
  * engine gets the other ends: sockets, so the answers and the engine's splices work as they
  * do on TCP.
