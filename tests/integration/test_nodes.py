@@ -518,17 +518,27 @@ def test_restore_of_a_dead_nodes_checkpoint_and_delete(cluster):
 TOKEN = "nodes-share-this-token-0123456789"
 
 
-@needs_restore
-def test_migrate_a_to_b_directly(cluster):
+def migration_ready(cluster, job, lines_first, cert=None):
+    """A, which presents TOKEN (and checks B's certificate against cert's file), running job
+    until it printed lines_first lines; B on tcp with TOKEN (in HTTPS with cert). Returns A, B
+    and B's API address."""
     a, b, net = cluster["a"], cluster["b"], cluster["net"]
     b_api = f"10.{net}.3.2:8420"
-    a.config["connection"] = {"auth_token": TOKEN}  # what A presents to B
-    b.listen_tcp(b_api, TOKEN)
+    a.config["connection"] = {"auth_token": TOKEN}
+    if cert:
+        a.config["connection"]["tls_ca_file"] = str(cert[0])
+    b.listen_tcp(b_api, TOKEN, cert)
     a.start()
     b.start()
-    a.ok("POST", "/v1/jobs", {"id": "mover", "command": ["python3", "-c", WORKER]},
-         status=201)
-    wait_lines(a, "mover", 30, timeout=60)
+    a.ok("POST", "/v1/jobs", {"id": job, "command": ["python3", "-c", WORKER]}, status=201)
+    wait_lines(a, job, lines_first, timeout=60)
+    return a, b, b_api
+
+
+@needs_restore
+def test_migrate_a_to_b_directly(cluster):
+    net = cluster["net"]
+    a, b, b_api = migration_ready(cluster, "mover", 30)
 
     # Through the CLI, as a user would: A streams the job to B, in clear on the nodes' link.
     sniff = Sniffer(b.ns.pid, cluster["link"][1])
@@ -586,16 +596,9 @@ def test_migrate_a_to_b_in_tls(cluster, tmp_path):
     """B's daemon serves HTTPS: A offers the job there checking B's certificate against
     connection.tls_ca_file, and sends the image in TLS too: the nodes' link carries none of
     the job's memory. Without B's CA, A is refused before anything and its job runs on."""
-    a, b, net = cluster["a"], cluster["b"], cluster["net"]
-    b_api = f"10.{net}.3.2:8420"
+    net = cluster["net"]
     cert = self_signed(tmp_path, f"10.{net}.3.2")
-    a.config["connection"] = {"auth_token": TOKEN, "tls_ca_file": str(cert[0])}
-    b.listen_tcp(b_api, TOKEN, cert)
-    a.start()
-    b.start()
-    a.ok("POST", "/v1/jobs", {"id": "secret", "command": ["python3", "-c", WORKER]},
-         status=201)
-    wait_lines(a, "secret", 20, timeout=60)
+    a, b, b_api = migration_ready(cluster, "secret", 20, cert)
 
     sniff = Sniffer(b.ns.pid, cluster["link"][1])
     moved = a.ok("POST", "/v1/jobs/secret/migrate", {"to": f"https://{b_api}"})
@@ -702,16 +705,9 @@ state_dir: {a.state}
 def test_a_migration_cut_short_leaves_the_job_running_on_a(cluster):
     """B's daemon killed while the image is on its way (the nodes' link slowed to 40 Mbit/s so
     that the 48 MiB take seconds): A's dump fails, its tree resumes, nothing was lost."""
-    a, b, net = cluster["a"], cluster["b"], cluster["net"]
-    b_api = f"10.{net}.3.2:8420"
-    a.config["connection"] = {"auth_token": TOKEN}
-    b.listen_tcp(b_api, TOKEN)
-    a.start()
-    b.start()
+    a, b, b_api = migration_ready(cluster, "cut", 10)
     a.ns.run("tc", "qdisc", "add", "dev", cluster["link"][0], "root", "tbf", "rate", "40mbit",
              "burst", "32kbit", "latency", "400ms")
-    a.ok("POST", "/v1/jobs", {"id": "cut", "command": ["python3", "-c", WORKER]}, status=201)
-    wait_lines(a, "cut", 10, timeout=60)
     mig = subprocess.Popen([CRYO, "job", "migrate", "cut", "--to", b_api, "--socket",
                             str(a.sock)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True)
