@@ -408,10 +408,4 @@ static int inside(void)
 	pass();
 }
 
-int main(int argc, char **argv)
-{
-	test_init();
-	if (argc > 1 && !strcmp(argv[1], "--inside"))
-		return inside();
-	return launch(argc, argv);
-}
+MNT_MAIN(launch)
