@@ -53,14 +53,19 @@ def rmtree_cgroups(base):
             continue
         dirs = sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts))
         for d in dirs + [top]:
-            for _ in range(200):
-                try:
-                    d.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.01)
+            rmdir_cgroup(d)
+
+
+def rmdir_cgroup(d):
+    """Removes cgroup d, waiting (2 s at most) for the tasks that were in it to be gone."""
+    for _ in range(200):
+        try:
+            d.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.01)
 
 
 def make_cgroups(base):
@@ -273,11 +278,4 @@ def test_devices_cgroup_allow_list(env, how):
         kill_pids(pids)
         env.cleanup()
         for d in (leaf, base):
-            for _ in range(200):
-                try:
-                    d.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.01)
+            rmdir_cgroup(d)
