@@ -408,4 +408,10 @@ static int inside(void)
 	pass();
 }
 
-MNT_MAIN(launch)
+int main(int argc, char **argv)
+{
+	test_init();
+	if (argc > 1 && !strcmp(argv[1], "--inside"))
+		return inside();
+	return launch(argc, argv);
+}
