@@ -36,30 +36,8 @@ done
 [ "$reps" -ge 1 ] || { echo "s3-chain-dump.sh: --reps must be >= 1" >&2; exit 2; }
 HOLDER=$build/bench/holder
 [ -x "$HOLDER" ] || { echo "s3-chain-dump.sh: $HOLDER missing (meson build with bench/)" >&2; exit 1; }
-"$root/scripts/s3-server.sh" --install
-
-work=$(mktemp -d "$dir/cryo-bench-s3chain.XXXXXX")
-pids=() # what we started, killed on exit
-cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-bucket=cryo-bench
-setsid "$root/scripts/s3-server.sh" "$work/store" "$port" "$bucket" >/dev/null 2>&1 &
-pids+=($!)
-for _ in $(seq 300); do
-	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-	sleep 0.1
-done
-export AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=S3RVER \
-	AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
-
-now() { date +%s.%N; }
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+. "$here/s3-server-start.sh"
+s3_bench_start s3chain
 
 : > "$work/holder.out"
 setsid "$HOLDER" "$mib" random </dev/null >"$work/holder.out" 2>&1 &

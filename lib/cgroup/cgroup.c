@@ -731,8 +731,12 @@ static int write_id(struct cryo_ctx *ctx, const struct cgroup_restore *cr, uint3
  * in cgroups that at dump time held fewer tasks than that (a parent's, the leader's). The v2
  * hierarchy, which may hold pids.max too, is entered at birth: there memory is charged to the
  * cgroup a task was in when it touched the memory, and stays charged there after a move.
- * A v1 devices hierarchy too: its allow list is checked at open, and the restore opens the
- * device files the tree holds, which it may have opened before the list was narrowed.
+ * A v1 devices hierarchy too: its allow list is checked at open, in the cgroup of the task that
+ * opens. The descriptors the tree holds are opened by the restoring process before any task
+ * exists (restore-files.c), outside the list's reach; but a task opens some devices itself
+ * while it is built, which it may have opened before the list was narrowed: a session
+ * leader its controlling terminal (restore_ctty(), TIOCSCTTY), a task with an aio ring
+ * /dev/null to replay its completed events (restore-mm.c).
  */
 static bool enters_late(const struct cgroup_restore *cr, uint32_t h)
 {

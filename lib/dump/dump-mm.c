@@ -127,6 +127,25 @@ static int classify_aio(struct cryo_ctx *ctx, pid_t pid, const struct proc_map *
 	return 0;
 }
 
+/* The advice (madvise(2), mlock(2), MAP_GROWSDOWN) a mapping carries, by its two-letter flag in
+ * smaps' VmFlags (Documentation/filesystems/proc.rst). */
+static const struct {
+	char flag[3];
+	uint32_t advice;
+} vmflag_advice[] = {
+	{"dc", VMA_ADV_DONTFORK},
+	{"dd", VMA_ADV_DONTDUMP},
+	{"hg", VMA_ADV_HUGEPAGE},
+	{"nh", VMA_ADV_NOHUGEPAGE},
+	{"wf", VMA_ADV_WIPEONFORK},
+	{"sr", VMA_ADV_SEQUENTIAL},
+	{"rr", VMA_ADV_RANDOM},
+	{"mg", VMA_ADV_MERGEABLE},
+	{"gd", VMA_ADV_GROWSDOWN},
+	{"lo", VMA_ADV_LOCKED},
+	{"nr", VMA_ADV_NORESERVE},
+};
+
 /* Mapping kinds cryo cannot bring back yet are refused here, naming the mapping. */
 static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 		    const struct proc_map *m, struct img_vma *v)
@@ -138,30 +157,11 @@ static int classify(struct cryo_ctx *ctx, struct img *img, int dirfd, pid_t pid,
 	v->pgoff = m->pgoff * 1; /* bytes already */
 	v->prot = m->prot;
 	v->shared = m->shared;
-	if (proc_vmflag(m->vmflags, "dc"))
-		v->advice |= VMA_ADV_DONTFORK;
-	if (proc_vmflag(m->vmflags, "dd"))
-		v->advice |= VMA_ADV_DONTDUMP;
-	if (proc_vmflag(m->vmflags, "hg"))
-		v->advice |= VMA_ADV_HUGEPAGE;
-	if (proc_vmflag(m->vmflags, "nh"))
-		v->advice |= VMA_ADV_NOHUGEPAGE;
-	if (proc_vmflag(m->vmflags, "wf"))
-		v->advice |= VMA_ADV_WIPEONFORK;
-	if (proc_vmflag(m->vmflags, "sr"))
-		v->advice |= VMA_ADV_SEQUENTIAL;
-	if (proc_vmflag(m->vmflags, "rr"))
-		v->advice |= VMA_ADV_RANDOM;
-	if (proc_vmflag(m->vmflags, "mg"))
-		v->advice |= VMA_ADV_MERGEABLE;
-	if (proc_vmflag(m->vmflags, "gd"))
-		v->advice |= VMA_ADV_GROWSDOWN;
-	if (proc_vmflag(m->vmflags, "lo"))
-		v->advice |= VMA_ADV_LOCKED;
+	for (size_t i = 0; i < ARRAY_SIZE(vmflag_advice); i++)
+		if (proc_vmflag(m->vmflags, vmflag_advice[i].flag))
+			v->advice |= vmflag_advice[i].advice;
 	if (proc_vmflag(m->vmflags, "lo") && proc_vmflag(m->vmflags, "lf"))
 		v->advice |= VMA_ADV_LOCKONFAULT;
-	if (proc_vmflag(m->vmflags, "nr"))
-		v->advice |= VMA_ADV_NORESERVE;
 	if (m->shared && proc_vmflag(m->vmflags, "mw"))
 		v->advice |= VMA_ADV_MAYWRITE;
 	if (path && (!strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vvar_vclock]"))) {

@@ -167,9 +167,15 @@ static int openat2_at(int at, const char *path, int flags, uint64_t resolve)
 	return (int)syscall(SYS_openat2, at, path, &how, sizeof(how));
 }
 
+/* A socket file found hidden: the mount that hides it (0: none) and the file's mode and owner. */
+struct hidden_hit {
+	uint64_t mnt_id;
+	uint32_t mode, uid, gid;
+};
+
 /* In a child that joined the tree's mount namespace (open_tree(2) clones only mounts of the
  * caller's): see unix_hidden_find(). Async-signal-safe calls only. */
-static uint64_t hidden_lookup(const char *path, uint64_t vfs_dev, uint64_t vfs_ino)
+static struct hidden_hit hidden_lookup(const char *path, uint64_t vfs_dev, uint64_t vfs_ino)
 {
 	char dir[PATH_MAX];
 	uint64_t id;
@@ -182,7 +188,7 @@ static uint64_t hidden_lookup(const char *path, uint64_t vfs_dev, uint64_t vfs_i
 		const char *rel = path + (slash - dir) + 1;
 		int at, clone, fd;
 		struct stat st;
-		bool hit;
+		bool found;
 
 		*slash = '\0';
 		at = openat2_at(AT_FDCWD, dir[0] ? dir : "/", O_PATH | O_DIRECTORY,
@@ -193,28 +199,29 @@ static uint64_t hidden_lookup(const char *path, uint64_t vfs_dev, uint64_t vfs_i
 		fd = clone < 0 ? -1
 			       : openat2_at(clone, rel, O_PATH | O_NOFOLLOW,
 					    RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS);
-		hit = fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
-		      (!vfs_ino || (st.st_ino == vfs_ino && major(st.st_dev) == vfs_dev >> 20 &&
-				    minor(st.st_dev) == (vfs_dev & 0xfffff))) &&
-		      mnt_id_of(at, &id) == 0;
+		found = fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+			(!vfs_ino || (st.st_ino == vfs_ino && major(st.st_dev) == vfs_dev >> 20 &&
+				      minor(st.st_dev) == (vfs_dev & 0xfffff))) &&
+			mnt_id_of(at, &id) == 0;
 		if (fd >= 0)
 			close(fd);
 		if (clone >= 0)
 			close(clone);
 		if (at >= 0)
 			close(at);
-		if (hit)
-			return id;
+		if (found)
+			return (struct hidden_hit){id, st.st_mode & 07777, st.st_uid, st.st_gid};
 	}
-	return 0;
+	return (struct hidden_hit){0};
 }
 
-int unix_hidden_find(pid_t pid, const char *path, uint64_t vfs_dev, uint64_t vfs_ino,
-		     uint64_t *ret_mnt_id)
+/* unix_hidden_find(), with the hidden file's mode and owner. */
+static int hidden_find(pid_t pid, const char *path, uint64_t vfs_dev, uint64_t vfs_ino,
+		       struct hidden_hit *ret)
 {
 	char ns[64];
 	_cleanup_close_ int nsfd = -1;
-	uint64_t id = 0;
+	struct hidden_hit hit = {0};
 	int p[2], status;
 	pid_t child;
 
@@ -228,19 +235,30 @@ int unix_hidden_find(pid_t pid, const char *path, uint64_t vfs_dev, uint64_t vfs
 	if (child == 0) {
 		close(p[0]);
 		if (setns(nsfd, CLONE_NEWNS) == 0)
-			id = hidden_lookup(path, vfs_dev, vfs_ino);
-		_exit(write(p[1], &id, sizeof(id)) == sizeof(id) ? 0 : 1);
+			hit = hidden_lookup(path, vfs_dev, vfs_ino);
+		_exit(write(p[1], &hit, sizeof(hit)) == sizeof(hit) ? 0 : 1);
 	}
 	close(p[1]);
-	if (child > 0 && read(p[0], &id, sizeof(id)) != sizeof(id))
-		id = 0;
+	if (child > 0 && read(p[0], &hit, sizeof(hit)) != sizeof(hit))
+		hit.mnt_id = 0;
 	close(p[0]);
 	if (child > 0)
 		waitpid(child, &status, 0);
-	if (!id)
+	if (!hit.mnt_id)
 		return -ENOENT;
-	*ret_mnt_id = id;
+	*ret = hit;
 	return 0;
+}
+
+int unix_hidden_find(pid_t pid, const char *path, uint64_t vfs_dev, uint64_t vfs_ino,
+		     uint64_t *ret_mnt_id)
+{
+	struct hidden_hit hit;
+	int r = hidden_find(pid, path, vfs_dev, vfs_ino, &hit);
+
+	if (r == 0)
+		*ret_mnt_id = hit.mnt_id;
+	return r;
 }
 
 int unix_bound_path(const struct img *img, const struct img_file *f, char *buf, size_t n)
@@ -272,13 +290,30 @@ static bool same_mntns(pid_t pid)
 	return stat(path, &a) < 0 || stat("/proc/self/ns/mnt", &b) < 0 || a.st_ino == b.st_ino;
 }
 
+/* Whether f's file, at absolute path in pid's mount namespace, is hidden under a mount there:
+ * then marked so (IMG_UNIX_HIDDEN), with the file's mode and owner, as one in place has. */
+static bool check_hidden(pid_t pid, const struct unix_diag *dg, struct img_file *f,
+			 const char *path)
+{
+	struct hidden_hit hit;
+
+	if (hidden_find(pid, path, dg->vfs_dev, dg->vfs_ino, &hit) < 0)
+		return false;
+	f->params[SOCK_P_UNIX] |= IMG_UNIX_HIDDEN;
+	f->sk_mode = hit.mode;
+	f->sk_uid = hit.uid;
+	f->sk_gid = hit.gid;
+	f->sk_file = true;
+	return true;
+}
+
 /*
  * Whether f, bound to a path, has lost its socket file since (unlinked, or another file in its
  * place): restore binds it again and removes the file. A relative path is looked up from the
  * task's working directory (restore binds it from there), an absolute one from its root where
  * it is in a mount namespace of its own. Its directory may be gone too:
- * restore makes it for the moment. A socket file still in place has its mode, owner and group
- * kept (bind() makes the file with the umask and the binder's ids; connecting needs write
+ * restore makes it for the moment. A socket file still in place, or hidden under a mount, has
+ * its mode, owner and group kept (bind() makes the file with the umask and the binder's ids; connecting needs write
  * permission on it).
  */
 static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
@@ -295,7 +330,6 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 	if (path[0] != '/') {
 		char cwd[PATH_MAX], abs[PATH_MAX + sizeof(path)];
 		ssize_t n;
-		uint64_t mnt;
 
 		snprintf(rel, sizeof(rel), "/proc/%d/cwd/%s", d->pid, path);
 		if (stat(rel, &st) == 0 && is_own_file(dg, &st))
@@ -306,10 +340,8 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 		if (n > 0 && cwd[0] == '/') {
 			cwd[n] = '\0';
 			snprintf(abs, sizeof(abs), "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
-			if (unix_hidden_find(d->pid, abs, dg->vfs_dev, dg->vfs_ino, &mnt) == 0) {
-				f->params[SOCK_P_UNIX] |= IMG_UNIX_HIDDEN;
+			if (check_hidden(d->pid, dg, f, abs))
 				return 0;
-			}
 		}
 		f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 		return 0;
@@ -320,14 +352,8 @@ static int check_unlinked(const struct fd_dump *d, const struct unix_diag *dg,
 	if (stat(same_mntns(d->pid) ? path : rel, &st) == 0 && is_own_file(dg, &st))
 		goto own;
 	/* Hidden under a mount of a tree in a root of its own (lib/ns/mnt-dump.c notes it). */
-	if (!same_mntns(d->pid)) {
-		uint64_t mnt;
-
-		if (unix_hidden_find(d->pid, path, dg->vfs_dev, dg->vfs_ino, &mnt) == 0) {
-			f->params[SOCK_P_UNIX] |= IMG_UNIX_HIDDEN;
-			return 0;
-		}
-	}
+	if (!same_mntns(d->pid) && check_hidden(d->pid, dg, f, path))
+		return 0;
 	f->params[SOCK_P_UNIX] |= IMG_UNIX_UNLINKED;
 	return 0;
 own:

@@ -53,14 +53,19 @@ def rmtree_cgroups(base):
             continue
         dirs = sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts))
         for d in dirs + [top]:
-            for _ in range(200):
-                try:
-                    d.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.01)
+            rmdir_cgroup(d)
+
+
+def rmdir_cgroup(d):
+    """Removes cgroup d, waiting (2 s at most) for the tasks that were in it to be gone."""
+    for _ in range(200):
+        try:
+            d.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.01)
 
 
 def make_cgroups(base):
@@ -239,18 +244,20 @@ DEVICES = ["c 1:3 rwm", "c 1:5 r"]  # /dev/null read-write, /dev/zero read-only
 
 @pytest.mark.skipif(not (CG / "devices" / "devices.list").exists(),
                     reason="needs the v1 devices hierarchy")
-@pytest.mark.parametrize("how", ["removed", "kept"])
+@pytest.mark.parametrize("how", ["removed", "kept", "kept-ctty"])
 def test_devices_cgroup_allow_list(env, how):
     """A task in a v1 devices cgroup narrowed to /dev/null and a read-only /dev/zero, holding
     /dev/full open from before: removed after the dump, the cgroup is made again with the same
-    allow list; kept, it is joined as it is, once the held /dev/full is open again (the list
-    would refuse that open)."""
+    allow list; kept, it is joined as it is. kept-ctty: the task's controlling terminal is a
+    pty the list refuses, which the restored task itself opens to take it again: it joins the
+    cgroup only once its tree is built (cgroup.c, enters_late)."""
     base = CG / "devices" / f"cryo-test-{os.getpid()}-{time.monotonic_ns()}"
     leaf = base / "leaf"
     pids = set()
     try:
         leaf.mkdir(parents=True)
-        run = env.start([workload("cgroup_devices"), "/" + base.name])
+        run = env.start([workload("cgroup_devices"), "/" + base.name,
+                         *(["ctty"] if how.endswith("ctty") else [])])
         run.wait_for("ready")
         (leaf / "devices.deny").write_text("a")
         for line in DEVICES:
@@ -271,11 +278,4 @@ def test_devices_cgroup_allow_list(env, how):
         kill_pids(pids)
         env.cleanup()
         for d in (leaf, base):
-            for _ in range(200):
-                try:
-                    d.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.01)
+            rmdir_cgroup(d)

@@ -68,6 +68,28 @@ def test_netns_roundtrip(env, flavour):
         subprocess.run(["ip", "link", "del", f"cryob{run.pid}"], capture_output=True)
 
 
+def test_stale_bridges_of_killed_launchers_removed(env):
+    """A launcher killed before it removed its bridge left cryob<its pid>, with an address:
+    the next bridged launcher removes it; the bridge of a pid still alive stays."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    run = None
+    stale, live = f"cryob{dead.pid}", f"cryob{os.getpid()}"
+    for name, net in ((stale, 252), (live, 253)):
+        subprocess.run(["ip", "link", "add", name, "type", "bridge"], check=True)
+        subprocess.run(["ip", "addr", "add", f"10.251.{net}.1/24", "dev", name], check=True)
+    try:
+        run, _ = start(env, "bridged")
+        links = host_links()
+        assert f" {stale}:" not in links and f" {live}:" in links, links
+        assert f" cryob{run.pid}:" in links, links
+        run.kill()
+        run.finish()
+    finally:
+        for name in (stale, live, *([f"cryob{run.pid}"] if run else [])):
+            subprocess.run(["ip", "link", "del", name], capture_output=True)
+
+
 def roundtrip(env, run, init, flavour):
     img = env.tmp / "img"
     dump_killed(run, init, img)

@@ -117,7 +117,8 @@ def test_binds_of_a_pty_of_the_trees_devpts(env):
 
 def test_unix_socket_whose_file_a_mount_hides(env):
     """overmount_sock: the accepted end is bound again under the tmpfs that hides its file,
-    not above it (where it would hold the tmpfs, which then cannot be unmounted)."""
+    not above it (where it would hold the tmpfs, which then cannot be unmounted), its file with
+    the mode and owner it had."""
     def hidden(image):
         socks = [f for f in image["files"] if f["type"] == 8 and
                  int(f["params"][6], 16) & 16]

@@ -35,6 +35,7 @@
  * minutes), then exits with the init's status if the init is still its child.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -523,6 +524,31 @@ static void echo_host(pid_t init, int *ret_status, bool *ret_reaped)
 	}
 }
 
+/* The host bridges cryob<pid> of launchers that were killed before they removed theirs: each
+ * held an address of 10.251.0.0/16, and they would pile up run after run. A bridge whose pid
+ * is alive (another launcher's, or a pid reused since: left alone) stays. */
+static void remove_stale_bridges(void)
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *e;
+	char cmd[64];
+	int pid, end;
+
+	if (!d)
+		fail("open /sys/class/net: %s", strerror(errno));
+	while ((e = readdir(d))) {
+		end = 0;
+		if (sscanf(e->d_name, "cryob%d%n", &pid, &end) != 1 || e->d_name[end] || pid <= 0)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(cmd, sizeof(cmd), "ip link del cryob%d 2>/dev/null", pid);
+		if (system(cmd) != 0) /* another launcher may have removed it meanwhile */
+			printf("could not remove the stale bridge %s\n", e->d_name);
+	}
+	closedir(d);
+}
+
 static void on_term(int sig)
 {
 	(void)sig;
@@ -534,7 +560,8 @@ int main(int argc, char **argv)
 	/* "net-only": the init makes a network (and mount, for its proc) namespace alone, as
 	 * `unshare -n` would; its PIDs are the host's. "bridged": the host's end of the veth
 	 * is a port of a host bridge cryob<launcher pid>, which has the address (as docker0
-	 * and CNI bridges are); the launcher removes the bridge when it ends. */
+	 * and CNI bridges are); the launcher removes the bridge when it ends, and at its start
+	 * those of launchers killed before they could. */
 	bool net_only = false, bridged = false;
 
 	for (int i = 1; i < argc; i++) {
@@ -552,8 +579,8 @@ int main(int argc, char **argv)
 	test_init();
 	pid_t launcher = getpid();
 
-	/* A subnet no host device has: a launcher killed before it removed its bridge leaves
-	 * the bridge, and its address, behind. */
+	/* A subnet no host device has (another launcher's may be running). */
+	remove_stale_bridges();
 	{
 		char *addrs = capture("ip -o -4 addr"), subnet[32];
 

@@ -123,6 +123,17 @@ static inline int mnt_launch(int argc, char **argv)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Every such workload's main: the copy the init execs ("--inside") runs the checks, the
+ * first run is the launcher (mnt_launch, or one of the workload's own with its signature). */
+#define MNT_MAIN(launch)                                                                           \
+	int main(int argc, char **argv)                                                            \
+	{                                                                                          \
+		test_init();                                                                       \
+		if (argc > 1 && !strcmp(argv[1], "--inside"))                                      \
+			return inside();                                                           \
+		return launch(argc, argv);                                                         \
+	}
+
 /* ---- mountinfo, normalized ---- */
 
 struct mnt_line {

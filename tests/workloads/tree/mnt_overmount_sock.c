@@ -2,11 +2,11 @@
 /*
  * A unix socket whose file a mount hides, in a root of its own (mnt_common.h, the zdtm "ns"
  * shape), as CRIU's zdtm overmount_sock makes it: from its working directory /w, a listener
- * bound to osk/sock accepts a child's connection and is closed, then a tmpfs is mounted on
- * /w/osk. After the restore: the accepted end still has the name osk/sock and the child's
- * bytes come through it; /w/osk is still the tmpfs (no socket file in it), and can be
- * unmounted (nothing of the restore holds it); under it osk/sock is a socket file again,
- * which can be removed.
+ * bound to osk/sock accepts a child's connection and is closed, the socket file is given mode
+ * 0604 and owner 1234:4321, then a tmpfs is mounted on /w/osk. After the restore: the accepted
+ * end still has the name osk/sock and the child's bytes come through it; /w/osk is still the
+ * tmpfs (no socket file in it), and can be unmounted (nothing of the restore holds it); under
+ * it osk/sock is a socket file again, with its mode and owner, which can be removed.
  */
 #include <sys/socket.h>
 #include <sys/statfs.h>
@@ -50,6 +50,8 @@ static int inside(void)
 	acc = accept(ls, NULL, NULL);
 	mnt_must(acc, "accept");
 	close(ls);
+	mnt_must(chmod("osk/sock", 0604), "chmod osk/sock");
+	mnt_must(chown("osk/sock", 1234, 4321), "chown osk/sock");
 	mnt_must(mount("osk", "/w/osk", "tmpfs", 0, "size=1m"), "tmpfs on /w/osk");
 	test_ready();
 	test_wait(NULL);
@@ -70,6 +72,9 @@ static int inside(void)
 	mnt_must(umount2("/w/osk", 0), "unmount the tmpfs on /w/osk");
 	if (stat("osk/sock", &st) < 0 || !S_ISSOCK(st.st_mode))
 		fail("osk/sock under the tmpfs is not a socket file");
+	if ((st.st_mode & 07777) != 0604 || st.st_uid != 1234 || st.st_gid != 4321)
+		fail("osk/sock has mode %o and owner %u:%u, not 604 and 1234:4321",
+		     st.st_mode & 07777, st.st_uid, st.st_gid);
 	mnt_must(unlink("osk/sock"), "remove osk/sock");
 	close(acc);
 	rmdir("/w/osk");
@@ -77,10 +82,4 @@ static int inside(void)
 	pass();
 }
 
-int main(int argc, char **argv)
-{
-	test_init();
-	if (argc > 1 && !strcmp(argv[1], "--inside"))
-		return inside();
-	return mnt_launch(argc, argv);
-}
+MNT_MAIN(mnt_launch)

@@ -14,33 +14,7 @@
 #include <errno.h>
 #include <sys/wait.h>
 
-#include "zdtm.h"
-
-struct ids {
-	pid_t pid, ppid, sid, pgid;
-};
-
-static int ready_wr;
-
-static struct ids get_ids(void)
-{
-	return (struct ids){getpid(), getppid(), getsid(0), getpgrp()};
-}
-
-static void check_ids(const struct ids *w, const char *who)
-{
-	struct ids n = get_ids();
-
-	if (n.pid != w->pid || n.ppid != w->ppid || n.sid != w->sid || n.pgid != w->pgid)
-		fail("%s: pid/ppid/sid/pgid %d/%d/%d/%d, want %d/%d/%d/%d", who, n.pid, n.ppid,
-		     n.sid, n.pgid, w->pid, w->ppid, w->sid, w->pgid);
-}
-
-static void say_ready(void)
-{
-	if (write(ready_wr, "x", 1) != 1)
-		_exit(1);
-}
+#include "sess_ids.h"
 
 static void wait_kids(pid_t *kids, int n, const char *who)
 {
