@@ -26,10 +26,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(store, port):
+def start_server(store, port, log=None):
+    """log: a file the server logs each request to (S3_SERVER_LOG)."""
+    out = open(log, "ab") if log else subprocess.DEVNULL
     server = subprocess.Popen([str(ROOT / "scripts" / "s3-server.sh"), str(store), str(port),
-                               BUCKET], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+                               BUCKET], stdout=out, stderr=subprocess.PIPE,
+                              start_new_session=True,
+                              env=dict(os.environ, S3_SERVER_LOG="1") if log else None)
+    if log:
+        out.close()
     deadline = time.time() + 60
     while True:
         try:
