@@ -56,7 +56,10 @@ static bool name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n < 1 || n > 63 || name[0] == '.' || name[0] == '-' || !strcmp(name, S3_CHAIN_META))
+	/* Nor a marker a restore writes in a link's place (PAGES_REMOTE_SUFFIX): it names what
+	 * to read, and where, and comes only from the restore itself. */
+	if (n < 1 || n > 63 || name[0] == '.' || name[0] == '-' || !strcmp(name, S3_CHAIN_META) ||
+	    (n >= 7 && !strcmp(name + n - 7, PAGES_REMOTE_SUFFIX)))
 		return false;
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
 	       n;

@@ -306,6 +306,14 @@ def test_lazy_chain_with_a_damaged_or_missing_index(env, s3log, tmp_path):
     s3api(s3, "DELETE", key)
     refused(f"s3://{BUCKET}/{key}")
     put(key, index)
+    # A link that names a file as a restore names its markers (what to read, and where) is
+    # hostile: refused as damaged metadata.
+    meta = s3api(s3, "GET", "chainidx-bad/1/cryo-chain.json")
+    hostile = json.loads(meta)
+    hostile["files"].append({"name": "pages.cryo.remote", "bytes": 1, "xxh3": "0" * 16})
+    put("chainidx-bad/1/cryo-chain.json", json.dumps(hostile).encode())
+    refused(f"{url}/1/cryo-chain.json: files[].name is not sound")
+    put("chainidx-bad/1/cryo-chain.json", meta)
     lazy_restore(env, s3, f"{url}/2")
     env.check(run, env.restored[-1])
     reap_gone([env.restored[-1]], 60)
