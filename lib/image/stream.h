@@ -156,8 +156,7 @@ struct stream_remote {
 #define STREAMS_REMOTE_MARKER "pages.cryo.remote"
 
 struct stream_remote_dir_ops {
-	int (*open)(struct cryo_ctx *ctx, int dirfd, unsigned nstreams,
-		    struct stream_remote **ret);
+	int (*open)(struct cryo_ctx *ctx, int dirfd, unsigned nstreams, struct stream_remote **ret);
 	void (*free)(struct stream_remote *rem);
 };
 

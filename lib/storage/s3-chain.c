@@ -388,8 +388,7 @@ static int stream_file_no(const char *name)
  * one): its streams are then fetched whole.
  */
 static int mark_remote_streams(struct cryo_ctx *ctx, struct s3 *s, const char *url,
-			       const char *bucket, int dirfd, const char *dir,
-			       const struct link *l)
+			       const char *bucket, int dirfd, const char *dir, const struct link *l)
 {
 	uint64_t bytes[CRYO_STREAMS_MAX] = {0};
 	const struct link_file *index = NULL;
@@ -495,8 +494,8 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		 * for a lazy restore, the final link's own too. */
 		if (r >= 0 && whole &&
 		    (remote_pages & (depth ? S3_CHAIN_REMOTE : S3_CHAIN_REMOTE_OWN)))
-			r = streams_remote = mark_remote_streams(ctx, s, cur, t.bucket, dirfd, local,
-								 &l);
+			r = streams_remote =
+			    mark_remote_streams(ctx, s, cur, t.bucket, dirfd, local, &l);
 		for (size_t i = 0; r >= 0 && i < l.n; i++) {
 			if (!whole && (!strncmp(l.files[i].name, "pages-", 6) ||
 				       !strcmp(l.files[i].name, S3_INDEX_NAME)))
@@ -854,14 +853,12 @@ struct remote_streams {
 
 #define INDEX_FILE_MAX (256u << 20) /* as an image's (s3-image.c) */
 
-static int streams_reader_open(struct cryo_ctx *ctx, const struct stream_remote *rem,
-			       void **ret)
+static int streams_reader_open(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret)
 {
 	return s3_new(ctx, &((const struct remote_streams *)rem)->t, (struct s3 **)ret);
 }
 
-static int streams_reader_read(void *reader, unsigned stream, uint64_t off, void *buf,
-			       uint32_t len)
+static int streams_reader_read(void *reader, unsigned stream, uint64_t off, void *buf, uint32_t len)
 {
 	char name[32];
 
