@@ -7,7 +7,9 @@
  * pages files go up as they are written (a pump, s3_chain_pump_start()), its small files are
  * made in a local scratch directory and stored once the link is whole; a restore downloads the
  * chain's metadata, each link checked against its own, and restores from the directories,
- * the pre-dumps' pages files read in the store by ranged GET as they are wanted.
+ * the pre-dumps' pages files read in the store by ranged GET as they are wanted, and so are
+ * the stream files of a link (pages-S.cryo) through the index the pump stored beside them
+ * (cryo-index, docs/object-storage.md).
  *
  * Locally each link lives in ROOT/PREFIX: the parent path an image holds, relative to its
  * directory, is then the parent's key relative to its own prefix ("../1"), as in the store.
