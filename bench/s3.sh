@@ -23,16 +23,19 @@
 # peak of /dev/shm held by the restore's scratch directories (cryo-s3-*), sampled every
 # 20 ms, in MiB. The holder does not write between the links, so the pre-dump holds all the
 # memory and the final link none of it: the case of a job checkpointed by pre-dumps.
+# --chain-args "ARGS": given to every dump of the chain case (`--streams 2 --compression lz4`:
+# links whose pages are stream files, read through each link's cryo-index); `l.s3bef` is then
+# --before's lazy restore from S3 ("refused" where it fails), `shm.lb` its peak scratch.
 #
 #   bench/s3.sh [--reps N] [--sizes "256 1024"] [--streams "1 2"] [--dir DIR]
-#               [--chain-sizes "1024"] [--before CRYO]
+#               [--chain-sizes "1024"] [--chain-args ARGS] [--before CRYO]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 CRYO=${CRYO:-$root/build/cryo}
 build=${CRYO_BUILD:-$root/build}
 reps=3 sizes="256 1024" streams_list="1 2" dir=${BENCH_DIR:-/var/tmp}
-chain_sizes=1024 BEFORE=
+chain_sizes=1024 BEFORE= chain_args=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2 ;;
@@ -41,7 +44,8 @@ while [ $# -gt 0 ]; do
 	--dir) dir=$2; shift 2 ;;
 	--chain-sizes) chain_sizes=$2; shift 2 ;;
 	--before) BEFORE=$2; shift 2 ;;
-	-h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+	--chain-args) chain_args=$2; shift 2 ;;
+	-h|--help) sed -n '2,31p' "$0"; exit 0 ;;
 	*) echo "s3.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -210,21 +214,26 @@ chain_restore() { # cryo lazy(0/1) time-file shm-file image [verify]: one restor
 }
 
 if [ -n "$chain_sizes" ]; then
-	printf '\nchain (pre-dump + dump --parent), %s; medians of %d\n' \
-		"${BEFORE:+before: $BEFORE}" "$reps"
-	printf '%5s | %6s %6s %6s %6s | %6s %6s | %7s %7s %7s %7s | %6s %6s\n' MiB \
-		e.dir e.dbef e.s3 e.s3bef shm.e shm.eb l.dirms l.dbefms l.s3ms "l.s3/dr" shm.l shm.lb
+	printf '\nchain (pre-dump + dump --parent%s), %s; medians of %d\n' \
+		"${chain_args:+ $chain_args}" "${BEFORE:+before: $BEFORE}" "$reps"
+	printf '%5s | %6s %6s %6s %6s | %6s %6s | %7s %7s %7s %7s %7s | %6s %6s\n' MiB \
+		e.dir e.dbef e.s3 e.s3bef shm.e shm.eb l.dirms l.dbefms l.s3ms l.s3bef "l.s3/dr" \
+		shm.l shm.lb
 fi
 for mib in $chain_sizes; do
-	for f in e_dir e_dbef e_s3 e_s3bef s_e s_eb l_dir l_dbef l_s3 s_l s_lb s_x; do : > "$work/$f"; done
+	for f in e_dir e_dbef e_s3 e_s3bef s_e s_eb l_dir l_dbef l_s3 l_s3bef s_l s_lb s_x; do
+		: > "$work/$f"
+	done
 	start_holder "$mib"
 	for rep in $(seq "$reps"); do
 		rm -rf "$work/ch$rep"; mkdir -p "$work/ch$rep"
-		"$CRYO" pre-dump -t "$hpid" -D "$work/ch$rep/1" >/dev/null 2>&1
-		"$CRYO" dump -t "$hpid" -D "$work/ch$rep/2" --parent "$work/ch$rep/1" --leave-running >/dev/null 2>&1
-		"$CRYO" pre-dump -t "$hpid" -D "s3://$bucket/ch$mib-r$rep/1" >/dev/null 2>&1
+		# shellcheck disable=SC2086 # chain_args: words
+		"$CRYO" pre-dump -t "$hpid" -D "$work/ch$rep/1" $chain_args >/dev/null 2>&1
+		"$CRYO" dump -t "$hpid" -D "$work/ch$rep/2" --parent "$work/ch$rep/1" --leave-running \
+			$chain_args >/dev/null 2>&1
+		"$CRYO" pre-dump -t "$hpid" -D "s3://$bucket/ch$mib-r$rep/1" $chain_args >/dev/null 2>&1
 		"$CRYO" dump -t "$hpid" -D "s3://$bucket/ch$mib-r$rep/2" --parent "s3://$bucket/ch$mib-r$rep/1" \
-			--leave-running >/dev/null 2>&1
+			--leave-running $chain_args >/dev/null 2>&1
 	done
 	kill -9 "$hpid"; wait "$hpid" 2>/dev/null || true
 	for rep in $(seq "$reps"); do
@@ -238,17 +247,21 @@ for mib in $chain_sizes; do
 			chain_restore "$BEFORE" 0 "$work/e_dbef" "$work/s_x" "$work/ch$rep/2"
 			chain_restore "$BEFORE" 0 "$work/e_s3bef" "$work/s_eb" "$s3img"
 			chain_restore "$BEFORE" 1 "$work/l_dbef" "$work/s_x" "$work/ch$rep/2"
+			chain_restore "$BEFORE" 1 "$work/l_s3bef" "$work/s_lb" "$s3img" 2>/dev/null || :
 		fi
 	done
-	for f in e_dir e_dbef e_s3 e_s3bef s_e s_eb l_dir l_dbef l_s3 s_l; do
+	for f in e_dir e_dbef e_s3 e_s3bef s_e s_eb l_dir l_dbef l_s3 l_s3bef s_l s_lb; do
 		eval "m_$f=\$(median < \"\$work/\$f\")"
 		eval "[ -n \"\$m_$f\" ] || m_$f=0"
 	done
-	printf '%5d | %6.2f %6.2f %6.2f %6.2f | %6.1f %6.1f | %7.1f %7.1f %7.1f %7.2f | %6.1f %6s\n' \
+	# A lazy restore from S3 that --before refused (no time recorded) reads "refused".
+	lbef=refused slb=refused
+	[ -s "$work/l_s3bef" ] && lbef=$(printf '%.1f' "$m_l_s3bef") slb=$(printf '%.1f' "$m_s_lb")
+	printf '%5d | %6.2f %6.2f %6.2f %6.2f | %6.1f %6.1f | %7.1f %7.1f %7.1f %7s %7.2f | %6.1f %6s\n' \
 		"$mib" "$m_e_dir" "$m_e_dbef" "$m_e_s3" "$m_e_s3bef" "$m_s_e" "$m_s_eb" \
-		"$m_l_dir" "$m_l_dbef" "$m_l_s3" "$(echo "$m_l_s3 / $m_l_dir" | bc -l)" "$m_s_l" "refused"
+		"$m_l_dir" "$m_l_dbef" "$m_l_s3" "$lbef" "$(echo "$m_l_s3 / $m_l_dir" | bc -l)" "$m_s_l" "$slb"
 	rm -rf "$work"/ch*
 done
-[ -z "$chain_sizes" ] || echo "chain: e.*: eager restore wall (s); l.*: lazy restore to first instruction (ms); *bef: --before's cryo on the same images (0: not run); shm.*: peak MiB of scratch in /dev/shm (e: eager from S3, l: lazy from S3; before, lazy from S3 was refused)"
+[ -z "$chain_sizes" ] || echo "chain: e.*: eager restore wall (s); l.*: lazy restore to first instruction (ms); *bef: --before's cryo on the same images (0: not run); shm.*: peak MiB of scratch in /dev/shm (e: eager from S3, l: lazy from S3; *b: --before's)"
 echo "put/putcpu: curl's one PUT (wall, server CPU); dir/s3: dump wall; dircpu/s3cpu: the dumps' own CPU (cryo + pump); srvcpu: the server's CPU during the S3 dump; e.*: eager restore wall; l.*: lazy restore to first instruction"
 echo "targets: dump to S3 speed >= 0.8x the dir's (s3/dr of the dump <= 1.25); lazy s3/dr <= 2, flat in MiB"

@@ -48,6 +48,9 @@ struct stream_index {
 	enum codec codec;
 	unsigned nstreams;
 	const struct stream_remote *remote; /* frames read through it, not from pages-S.cryo */
+	/* remote, made from a directory's marker (stream_remote_dir_ops): the index's */
+	struct stream_remote *own_remote;
+	const struct stream_remote_dir_ops *own_ops;
 	/* Remote frames fetched ahead (stream_index_prefetch()), decoded, in shared memory. */
 	struct prefetched {
 		const struct stream_frame *f;
@@ -68,7 +71,21 @@ void stream_index_free(struct stream_index *idx)
 		munmap(idx->pre[i].data, STREAM_FRAME);
 	free(idx->pre);
 	free(idx->tasks);
+	if (idx->own_remote)
+		idx->own_ops->free(idx->own_remote);
 	free(idx);
+}
+
+static const struct stream_remote_dir_ops *remote_dir_ops;
+
+void stream_set_remote_dir(const struct stream_remote_dir_ops *ops)
+{
+	remote_dir_ops = ops;
+}
+
+bool stream_index_is_remote(const struct stream_index *idx)
+{
+	return idx && idx->remote;
 }
 
 static struct task_frames *frames_of(const struct stream_index *idx, pid_t pid)
@@ -105,7 +122,9 @@ static int by_raw_off(const void *a, const void *b)
 static const char *stream_where(const struct stream_index *idx, unsigned s, char *buf,
 				size_t size)
 {
-	if (idx->remote)
+	if (idx->remote && idx->remote->dir_names)
+		snprintf(buf, size, "%s/pages-%u.cryo", idx->remote->where, s);
+	else if (idx->remote)
 		snprintf(buf, size, "%s/stream-%u", idx->remote->where, s);
 	else
 		snprintf(buf, size, "pages-%u.cryo", s);
@@ -231,7 +250,27 @@ int stream_index_build(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 		       struct stream_index **ret)
 {
 	struct stream_index *idx;
-	int r = index_new(img, &idx);
+	int r;
+
+	/* Its streams kept elsewhere: indexed from what the marker's maker says of them. */
+	if (remote_dir_ops && !faccessat(dirfd, STREAMS_REMOTE_MARKER, F_OK, AT_SYMLINK_NOFOLLOW)) {
+		const struct stream_remote_dir_ops *ops = remote_dir_ops;
+		struct stream_remote *rem;
+
+		r = ops->open(ctx, dirfd, img->page_streams, &rem);
+		if (r < 0)
+			return r;
+		r = stream_index_remote(ctx, img, rem, &idx);
+		if (r < 0) {
+			ops->free(rem);
+			return r;
+		}
+		idx->own_remote = rem;
+		idx->own_ops = ops;
+		*ret = idx;
+		return 0;
+	}
+	r = index_new(img, &idx);
 
 	if (r < 0)
 		return r;

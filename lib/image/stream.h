@@ -136,13 +136,34 @@ struct stream_remote_rec {
 _Static_assert(sizeof(struct stream_remote_rec) == 56, "remote record layout");
 
 struct stream_remote {
-	const char *where; /* messages name stream S as WHERE/stream-S */
+	const char *where; /* messages name stream S as WHERE/stream-S (WHERE/pages-S.cryo if
+			    * dir_names: a link of a chain) */
+	bool dir_names;
 	const struct stream_remote_rec *recs;
 	size_t nrecs;
 	int (*open)(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret_reader);
 	int (*read)(void *reader, unsigned stream, uint64_t off, void *buf, uint32_t len);
 	void (*close)(void *reader);
 };
+
+/*
+ * The streams of an image directory kept elsewhere (a link of a chain in object storage,
+ * lib/storage/s3-chain.c): the directory holds STREAMS_REMOTE_MARKER in place of its
+ * pages-S.cryo files, with what only these operations read beside it. While they are set,
+ * stream_index_build() of such a directory makes its remote with open() (nstreams: the
+ * image's) and indexes it as stream_index_remote() does; the index frees it with free().
+ */
+#define STREAMS_REMOTE_MARKER "pages.cryo.remote"
+
+struct stream_remote_dir_ops {
+	int (*open)(struct cryo_ctx *ctx, int dirfd, unsigned nstreams, struct stream_remote **ret);
+	void (*free)(struct stream_remote *rem);
+};
+
+void stream_set_remote_dir(const struct stream_remote_dir_ops *ops);
+
+/* Whether idx's frames are read by ranged reads (stream_index_prefetch() is for them). */
+bool stream_index_is_remote(const struct stream_index *idx);
 
 /* Indexes the frames of rem as stream_index_build() does those of an image directory, with
  * the same checks: every header sound and of this image, each task's pages covered exactly. */

@@ -1264,7 +1264,7 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 	} else if (img.page_streams) {
 		r = remote ? stream_index_remote(ctx, &img, remote, &sh.pages)
 			   : stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
-		if (r >= 0 && remote && sh.lazy)
+		if (r >= 0 && stream_index_is_remote(sh.pages) && sh.lazy)
 			prefetch_eager(ctx, &sh);
 		if (r < 0)
 			goto out;
@@ -1417,13 +1417,16 @@ static int restore_chain_s3(struct cryo_ctx *ctx, const struct cryo_restore_opts
 {
 	_cleanup_free_ char *root = NULL, *local = NULL;
 	struct cryo_restore_opts o = *opts;
+	uint64_t fetched0 = s3_fetched();
 	bool predump = false;
 	int r;
 
 	r = scratch_dir_create("s3-chain", &root);
 	if (r < 0)
 		return r;
-	r = s3_chain_fetch(ctx, opts->dir, opts->s3, root, true, true, &local, &predump);
+	r = s3_chain_fetch(ctx, opts->dir, opts->s3, root, true,
+			   S3_CHAIN_REMOTE | (opts->lazy ? S3_CHAIN_REMOTE_OWN : 0), &local,
+			   &predump);
 	if (r >= 0 && predump)
 		r = cryo_err(ctx, -EINVAL, "%s is a pre-dump: it holds memory only; a dump with "
 			     "--parent %s makes the image that restores", opts->dir, opts->dir);
@@ -1433,6 +1436,9 @@ static int restore_chain_s3(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		s3_chain_remote_pages(opts->s3, true);
 		r = restore_run(ctx, &o, NULL, ret_root);
 		s3_chain_remote_pages(NULL, false);
+		if (r >= 0 && opts->lazy)
+			log_info(ctx, "lazy restore from %s: %llu bytes fetched before the tree ran",
+				 opts->dir, (unsigned long long)(s3_fetched() - fetched0));
 	}
 	scratch_dir_remove(root);
 	return r;

@@ -21,6 +21,7 @@
 #include "image/chain.h"
 #include "image/image-dir.h"
 #include "image/page-source.h"
+#include "image/stream.h"
 #include "s3-chain.h"
 #include "s3-image.h"
 #include "s3.h"
@@ -55,7 +56,10 @@ static bool name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n < 1 || n > 63 || name[0] == '.' || name[0] == '-' || !strcmp(name, S3_CHAIN_META))
+	/* Nor a marker a restore writes in a link's place (PAGES_REMOTE_SUFFIX): it names what
+	 * to read, and where, and comes only from the restore itself. */
+	if (n < 1 || n > 63 || name[0] == '.' || name[0] == '-' || !strcmp(name, S3_CHAIN_META) ||
+	    (n >= 7 && !strcmp(name + n - 7, PAGES_REMOTE_SUFFIX)))
 		return false;
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
 	       n;
@@ -363,8 +367,81 @@ static bool is_pages_file(const char *name)
 	       strspn(name + 6, "0123456789") == n - 10;
 }
 
+/* S of a stream file pages-S.cryo (a link dumped with streams), or -1. */
+static int stream_file_no(const char *name)
+{
+	size_t n = strlen(name), d = n > 11 ? strspn(name + 6, "0123456789") : 0;
+	unsigned long s;
+
+	if (strncmp(name, "pages-", 6) || n < 12 || d != n - 11 || d > 3 ||
+	    strcmp(name + n - 5, ".cryo") || (name[6] == '0' && d > 1))
+		return -1;
+	s = strtoul(name + 6, NULL, 10);
+	return s < CRYO_STREAMS_MAX ? (int)s : -1;
+}
+
+/*
+ * A link's stream files (pages-S.cryo) left in the store, read through its index: the index
+ * fetched (checked against its size and checksum in cryo-chain.json), each stream object's
+ * size checked (HEAD), and a marker in their place (stream.h, STREAMS_REMOTE_MARKER):
+ * "URL\nN\nBYTES-0\n...BYTES-N-1\n". 0 if the link has no index (stored before there was
+ * one): its streams are then fetched whole.
+ */
+static int mark_remote_streams(struct cryo_ctx *ctx, struct s3 *s, const char *url,
+			       const char *bucket, int dirfd, const char *dir, const struct link *l)
+{
+	uint64_t bytes[CRYO_STREAMS_MAX] = {0};
+	const struct link_file *index = NULL;
+	_cleanup_close_ int fd = -1;
+	FILE *f;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	unsigned n = 0;
+	int r;
+
+	for (size_t i = 0; i < l->n; i++) {
+		int k = stream_file_no(l->files[i].name);
+
+		if (!strcmp(l->files[i].name, S3_INDEX_NAME))
+			index = &l->files[i];
+		if (k >= 0 && (unsigned)k + 1 > n)
+			n = k + 1;
+	}
+	if (!index || !n)
+		return 0;
+	r = fetch_file(ctx, s, bucket, dirfd, dir, index);
+	for (size_t i = 0; r >= 0 && i < l->n; i++) {
+		char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8];
+		int k = stream_file_no(l->files[i].name);
+
+		if (k < 0)
+			continue;
+		s3_key(s, l->files[i].name, key, sizeof(key));
+		snprintf(where, sizeof(where), "s3://%s/%s", bucket, key);
+		r = stored_size(ctx, s, &l->files[i], where, &bytes[k]);
+	}
+	if (r < 0)
+		return r;
+	log_info(ctx, "%s: %u stream object(s) left in the store, read through %s", url, n,
+		 S3_INDEX_NAME);
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "%s\n%u\n", url, n);
+	for (unsigned k = 0; k < n; k++)
+		fprintf(f, "%llu\n", (unsigned long long)bytes[k]);
+	if (fclose(f))
+		return -ENOMEM;
+	fd = image_file_create(dirfd, STREAMS_REMOTE_MARKER, O_RDWR | O_EXCL);
+	if (fd < 0)
+		return cryo_err(ctx, fd, "create %s/%s", dir, STREAMS_REMOTE_MARKER);
+	if (write_all(fd, text, len) < 0)
+		return cryo_err(ctx, -EIO, "write %s/%s", dir, STREAMS_REMOTE_MARKER);
+	return 1;
+}
+
 int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
-		   const char *root, bool whole, bool remote_pages, char **ret_local,
+		   const char *root, bool whole, unsigned remote_pages, char **ret_local,
 		   bool *ret_predump)
 {
 	char cur[S3_URL_MAX], child[S3_URL_MAX] = "";
@@ -380,6 +457,7 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		struct link l = {0};
 		struct s3_target t;
 		struct s3 *s = NULL;
+		int streams_remote = 0;
 		size_t len;
 
 		if (depth >= CHAIN_MAX)
@@ -412,10 +490,21 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 			if (dirfd < 0)
 				r = cryo_err(ctx, -errno, "open %s", local);
 		}
+		/* The link's streams read through its index where it has one: a pre-dump's, or,
+		 * for a lazy restore, the final link's own too. */
+		if (r >= 0 && whole &&
+		    (remote_pages & (depth ? S3_CHAIN_REMOTE : S3_CHAIN_REMOTE_OWN)))
+			r = streams_remote =
+			    mark_remote_streams(ctx, s, cur, t.bucket, dirfd, local, &l);
 		for (size_t i = 0; r >= 0 && i < l.n; i++) {
-			if (!whole && !strncmp(l.files[i].name, "pages-", 6))
+			if (!whole && (!strncmp(l.files[i].name, "pages-", 6) ||
+				       !strcmp(l.files[i].name, S3_INDEX_NAME)))
 				continue;
-			if (remote_pages && depth && is_pages_file(l.files[i].name))
+			if (streams_remote && (stream_file_no(l.files[i].name) >= 0 ||
+					       !strcmp(l.files[i].name, S3_INDEX_NAME)))
+				continue;
+			if ((remote_pages & S3_CHAIN_REMOTE) && depth &&
+			    is_pages_file(l.files[i].name))
 				r = mark_remote(ctx, s, cur, t.bucket, dirfd, local, &l.files[i]);
 			else
 				r = fetch_file(ctx, s, t.bucket, dirfd, local, &l.files[i]);
@@ -490,6 +579,51 @@ static int sink_take(struct cryo_ctx *ctx, int dfd, const char *local, struct si
 	return r;
 }
 
+/* The index of the link's stream files as they went up (s3_raw_index()), written into its
+ * directory as S3_INDEX_NAME: 1 if written, 0 if the link has no stream files (or not all
+ * of pages-0.cryo .. pages-N-1.cryo: it is then read whole, as one stored before there was
+ * an index). */
+static int write_index(struct cryo_ctx *ctx, int dfd, const char *local, const struct sink *sinks,
+		       size_t nsinks)
+{
+	const struct stream_remote_rec *recs[CRYO_STREAMS_MAX];
+	size_t nrecs[CRYO_STREAMS_MAX];
+	bool have[CRYO_STREAMS_MAX] = {0};
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_close_ int fd = -1;
+	unsigned n = 0;
+	size_t len;
+	int r;
+
+	for (size_t i = 0; i < nsinks; i++) {
+		int k = stream_file_no(sinks[i].name);
+
+		if (k < 0 || !sinks[i].raw || !sinks[i].used)
+			continue;
+		s3_raw_index(sinks[i].raw, &recs[k], &nrecs[k]);
+		have[k] = true;
+		n = (unsigned)k + 1 > n ? (unsigned)k + 1 : n;
+	}
+	for (unsigned k = 0; k < n; k++)
+		if (!have[k]) {
+			log_warn(ctx, "pages-%u.cryo was not written: no %s for the link", k,
+				 S3_INDEX_NAME);
+			return 0;
+		}
+	if (!n)
+		return 0;
+	r = s3_index_encode(recs, nrecs, n, &buf, &len);
+	if (r < 0)
+		return r;
+	fd = image_file_create(dfd, S3_INDEX_NAME, O_RDWR | O_EXCL);
+	if (fd < 0)
+		return cryo_err(ctx, fd, "create %s/%s", local, S3_INDEX_NAME);
+	r = write_all(fd, buf, len);
+	if (r < 0)
+		return cryo_err(ctx, r, "write %s/%s", local, S3_INDEX_NAME);
+	return 1;
+}
+
 static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
 		      const char *local, bool predump, const char *parent, struct sink *sinks,
 		      size_t nsinks)
@@ -543,6 +677,22 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 
 		if (k)
 			r = sink_take(ctx, dfd, local, k, &files[i]);
+	}
+	/* The index of its stream files, a file of the link like the others (stored before
+	 * the metadata, which names it with its size and checksum). */
+	if (r >= 0)
+		r = write_index(ctx, dfd, local, sinks, nsinks);
+	if (r > 0) {
+		if (n == cap) {
+			struct link_file *m = realloc(files, (cap = cap * 2 + 1) * sizeof(*m));
+
+			if (!m)
+				r = -ENOMEM;
+			else
+				files = m;
+		}
+		if (r > 0)
+			strcpy(files[n++].name, S3_INDEX_NAME);
 	}
 	for (size_t i = 0; r >= 0 && i < nsinks; i++)
 		if (sinks[i].used)
@@ -693,10 +843,104 @@ static int remote_read(void *reader, uint64_t off, void *buf, uint64_t len)
 static const struct page_remote_ops remote_ops = {remote_open, remote_read, remote_close,
 						  remote_where};
 
+/* A link's stream files left in the store (mark_remote_streams()), read through its index. */
+struct remote_streams {
+	struct stream_remote rem; /* first: a reader finds us from it */
+	struct s3_target t;
+	char where[S3_URL_MAX];
+	struct stream_remote_rec *recs;
+};
+
+#define INDEX_FILE_MAX (256u << 20) /* as an image's (s3-image.c) */
+
+static int streams_reader_open(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret)
+{
+	return s3_new(ctx, &((const struct remote_streams *)rem)->t, (struct s3 **)ret);
+}
+
+static int streams_reader_read(void *reader, unsigned stream, uint64_t off, void *buf, uint32_t len)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "pages-%u.cryo", stream);
+	return s3_get_range(reader, name, off, len, buf);
+}
+
+static void streams_reader_close(void *reader)
+{
+	s3_free(reader);
+}
+
+static void streams_free(struct stream_remote *rem)
+{
+	struct remote_streams *rs = (struct remote_streams *)rem;
+
+	free(rs->recs);
+	free(rs);
+}
+
+/* The marker's URL and stream sizes (its maker's, mark_remote_streams()), and the index
+ * beside it, checked against them. */
+static int streams_open(struct cryo_ctx *ctx, int dirfd, unsigned nstreams,
+			struct stream_remote **ret)
+{
+	_cleanup_free_ char *text = NULL, *index = NULL;
+	struct remote_streams *rs = calloc(1, sizeof(*rs));
+	uint64_t bytes[CRYO_STREAMS_MAX];
+	char what[S3_URL_MAX + 16], *c, *end;
+	unsigned long n = 0;
+	ssize_t len = image_file_read(dirfd, STREAMS_REMOTE_MARKER, PAGES_REMOTE_MAX, &text);
+	int r = len < 0 ? (int)len : 0;
+
+	if (!rs)
+		return -ENOMEM;
+	c = r >= 0 ? strchr(text, '\n') : NULL;
+	if (c && (size_t)(c - text) < sizeof(rs->where)) {
+		*c = '\0';
+		snprintf(rs->where, sizeof(rs->where), "%s", text);
+		n = strtoul(c + 1, &end, 10);
+		c = *end == '\n' && n && n <= CRYO_STREAMS_MAX ? end + 1 : NULL;
+		for (unsigned long k = 0; c && k < n; k++) {
+			errno = 0;
+			bytes[k] = strtoull(c, &end, 10);
+			c = !errno && end != c && *end == '\n' ? end + 1 : NULL;
+		}
+	}
+	if (!c)
+		r = cryo_err(ctx, -EINVAL, "a marker of streams left in the store is malformed");
+	if (r >= 0 && n != nstreams)
+		r = cryo_err(ctx, -EBADMSG, "%s holds %lu stream objects, its image %u: the image "
+			     "is damaged", rs->where, n, nstreams);
+	if (r >= 0)
+		r = target(ctx, rs->where, remote_cfg, &rs->t);
+	snprintf(what, sizeof(what), "%s/%s", rs->where, S3_INDEX_NAME);
+	if (r >= 0) {
+		len = image_file_read(dirfd, S3_INDEX_NAME, INDEX_FILE_MAX, &index);
+		r = len < 0 ? cryo_err(ctx, (int)len, "%s (fetched)", what) : 0;
+	}
+	if (r >= 0)
+		r = s3_index_decode(ctx, what, index, len, n, bytes, &rs->recs, &rs->rem.nrecs);
+	if (r < 0) {
+		streams_free(&rs->rem);
+		return r;
+	}
+	rs->rem.where = rs->where;
+	rs->rem.dir_names = true;
+	rs->rem.recs = rs->recs;
+	rs->rem.open = streams_reader_open;
+	rs->rem.read = streams_reader_read;
+	rs->rem.close = streams_reader_close;
+	*ret = &rs->rem;
+	return 0;
+}
+
+static const struct stream_remote_dir_ops streams_ops = {streams_open, streams_free};
+
 void s3_chain_remote_pages(const struct cryo_s3_config *cfg, bool on)
 {
 	remote_cfg = on ? cfg : NULL;
 	page_source_set_remote(on ? &remote_ops : NULL);
+	stream_set_remote_dir(on ? &streams_ops : NULL);
 }
 
 /* ---- a link stored as it is written ---- */
@@ -831,7 +1075,7 @@ static int link_pump(struct cryo_ctx *ctx, const int *fds, unsigned n, void *arg
 			k = &sinks[nsinks++];
 			*k = (struct sink){.fd = fd};
 			strcpy(k->name, msg + 1);
-			r = s3_raw_start(ctx, &a->t, k->name, fd, &k->raw);
+			r = s3_raw_start(ctx, &a->t, k->name, fd, stream_file_no(k->name), &k->raw);
 			if (r < 0)
 				break;
 			continue;

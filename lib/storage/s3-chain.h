@@ -7,7 +7,9 @@
  * pages files go up as they are written (a pump, s3_chain_pump_start()), its small files are
  * made in a local scratch directory and stored once the link is whole; a restore downloads the
  * chain's metadata, each link checked against its own, and restores from the directories,
- * the pre-dumps' pages files read in the store by ranged GET as they are wanted.
+ * the pre-dumps' pages files read in the store by ranged GET as they are wanted, and so are
+ * the stream files of a link (pages-S.cryo) through the index the pump stored beside them
+ * (cryo-index, docs/object-storage.md).
  *
  * Locally each link lives in ROOT/PREFIX: the parent path an image holds, relative to its
  * directory, is then the parent's key relative to its own prefix ("../1"), as in the store.
@@ -36,19 +38,27 @@ int s3_chain_local(struct cryo_ctx *ctx, const char *root, const char *url,
 
 /*
  * Downloads the link at url into its local directory under root (s3_chain_local()), and,
- * with `whole`, every link below it; without, its `pages-*` files are left out (a dump reads
- * what its parent saved, not its pages). With `remote_pages`, the pages files of the links
- * below url (pages-PID.img of each pre-dump) stay in the store: each one's size is checked
- * (HEAD) and a marker takes its place, for its pages to be read by ranged GET as they are
- * wanted (s3_chain_remote_pages()). *ret_local (the caller's) is url's directory and
- * *ret_predump its kind. A missing or damaged object fails naming its key.
+ * with `whole`, every link below it; without, its `pages-*` files and its index are left out
+ * (a dump reads what its parent saved, not its pages). remote_pages: S3_CHAIN_REMOTE, the
+ * pages of the links below url stay in the store: each pre-dump's pages-PID.img (its size
+ * checked by HEAD, a marker in its place) and the stream files pages-S.cryo of a link that
+ * has an index (cryo-index, fetched and checked; each stream's size checked by HEAD; a
+ * marker, stream.h's STREAMS_REMOTE_MARKER, in their place), for their pages to be read by
+ * ranged GET as they are wanted (s3_chain_remote_pages()); S3_CHAIN_REMOTE_OWN, url's own
+ * stream files too (a lazy restore: its frames are only read at random). A link without an
+ * index (stored before there was one) has its stream files fetched whole. *ret_local (the
+ * caller's) is url's directory and *ret_predump its kind. A missing or damaged object fails
+ * naming its key.
  */
+#define S3_CHAIN_REMOTE	    1u
+#define S3_CHAIN_REMOTE_OWN 2u
 int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_config *cfg,
-		   const char *root, bool whole, bool remote_pages, char **ret_local,
+		   const char *root, bool whole, unsigned remote_pages, char **ret_local,
 		   bool *ret_predump);
 
-/* While on, page sources (image/page-source.h) read the pages files that s3_chain_fetch()
- * left in the store by ranged GET, with cfg's settings (which must outlive it). */
+/* While on, page sources (image/page-source.h) and stream indexes (image/stream.h) read the
+ * pages files and stream files that s3_chain_fetch() left in the store by ranged GET, with
+ * cfg's settings (which must outlive it). */
 void s3_chain_remote_pages(const struct cryo_s3_config *cfg, bool on);
 
 /* Uploads every file of `local` to url, then url's cryo-chain.json, naming parent (an

@@ -41,7 +41,7 @@
 #define META_NAME "cryo-image.json"
 #define META_FORMAT "cryo-s3-image"
 #define META_MAX (64 << 10)
-#define INDEX_NAME "cryo-index"
+#define INDEX_NAME S3_INDEX_NAME
 #define INDEX_MAGIC "CRYOIDX1"
 #define INDEX_MAX (256ULL << 20) /* 4.8 M records: 9 TiB of pages in 2 MiB frames */
 /* A lazy restore's first round of requests asks for these before it knows their sizes. */
@@ -159,6 +159,12 @@ struct up {
 	char name[64];
 	XXH3_state_t *hash;
 	bool cancel; /* its writer is not done with it: its end is no end of the file */
+	/* a stream file (pages-S.cryo of a chain's link) has its records indexed as they pass:
+	 * S, or -1; where the next record starts, and the bytes of its header read so far */
+	int index_stream;
+	uint64_t rec_next;
+	struct rec_hdr rec_cur;
+	size_t rec_got;
 	/* the parts on their way */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -402,6 +408,43 @@ static int upload_stream(struct up *up)
 	return r;
 }
 
+/* Bytes [off, off + n) of a stream file as they pass (p): each record's header is checked
+ * as a receiver checks it, and indexed with where it starts. */
+static int raw_index(struct up *up, const char *p, size_t n, uint64_t off)
+{
+	const uint64_t start = off, end = off + n;
+
+	while (off < end) {
+		size_t take = sizeof(up->rec_cur) - up->rec_got;
+		const char *why;
+		int r;
+
+		if (off < up->rec_next) { /* inside a payload */
+			off = up->rec_next < end ? up->rec_next : end;
+			continue;
+		}
+		take = take < end - off ? take : end - off;
+		memcpy((char *)&up->rec_cur + up->rec_got, p + (off - start), take);
+		up->rec_got += take;
+		off += take;
+		if (up->rec_got < sizeof(up->rec_cur))
+			break;
+		why = rec_check(&up->rec_cur);
+		if (!why && (up->rec_cur.type != REC_PAGES ||
+			     up->rec_cur.stream != (unsigned)up->index_stream))
+			why = "not a frame of this stream";
+		if (why)
+			return cryo_err(up->ctx, -EBADMSG, "%s at offset %llu: %s", up->name,
+					(unsigned long long)up->rec_next, why);
+		r = index_add(up, &up->rec_cur, up->rec_next);
+		if (r < 0)
+			return r;
+		up->rec_next += sizeof(up->rec_cur) + up->rec_cur.len;
+		up->rec_got = 0;
+	}
+	return 0;
+}
+
 /* A file read from up->fd to its end, hashed as it goes: one PUT if it ends within a part,
  * else a multipart upload begun with its first full part. */
 static int upload_raw(struct up *up)
@@ -448,10 +491,17 @@ static int upload_raw(struct up *up)
 			return cryo_err(up->ctx, -ECANCELED, "%s: given up", up->name);
 		if (k == 0)
 			break;
+		if (up->index_stream >= 0) {
+			r = raw_index(up, up->buf + up->fill, k, up->bytes);
+			if (r < 0)
+				return r;
+		}
 		XXH3_64bits_update(up->hash, up->buf + up->fill, k);
 		up->fill += k;
 		up->bytes += k;
 	}
+	if (up->index_stream >= 0 && (up->rec_got || up->rec_next != up->bytes))
+		return cryo_err(up->ctx, -EPIPE, "%s ended inside a record", up->name);
 	if (!up->u) {
 		r = s3_put(up->s, up->name, up->buf, up->fill);
 		up->completed = r >= 0;
@@ -587,32 +637,51 @@ static int upload_files(struct cryo_ctx *ctx, struct s3 *s, const struct s3_file
 	return r;
 }
 
-/* The index of every record of every stream (s3-image.h), as one object. */
-static int put_index(struct s3 *s, const struct up *ups, unsigned n, uint64_t *ret_len,
-		     uint64_t *ret_hash, uint64_t *ret_nrecs)
+int s3_index_encode(const struct stream_remote_rec *const *recs, const size_t *nrecs,
+		    unsigned nstreams, char **ret_buf, size_t *ret_len)
 {
-	struct s3_index_hdr hdr = {.magic = INDEX_MAGIC, .nstreams = n};
-	_cleanup_free_ char *buf = NULL;
+	struct s3_index_hdr hdr = {.magic = INDEX_MAGIC, .nstreams = nstreams};
 	size_t len, at = sizeof(hdr);
-	int r;
+	char *buf;
 
-	for (unsigned k = 0; k < n; k++)
-		hdr.nrecs += ups[k].nrecs;
+	for (unsigned k = 0; k < nstreams; k++)
+		hdr.nrecs += nrecs[k];
 	len = sizeof(hdr) + hdr.nrecs * sizeof(struct s3_index_rec);
 	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, &hdr, sizeof(hdr));
-	for (unsigned k = 0; k < n; k++) {
-		memcpy(buf + at, ups[k].recs, ups[k].nrecs * sizeof(struct s3_index_rec));
-		at += ups[k].nrecs * sizeof(struct s3_index_rec);
+	for (unsigned k = 0; k < nstreams; k++) {
+		if (nrecs[k])
+			memcpy(buf + at, recs[k], nrecs[k] * sizeof(struct s3_index_rec));
+		at += nrecs[k] * sizeof(struct s3_index_rec);
 	}
-	r = s3_put(s, INDEX_NAME, buf, len);
+	*ret_buf = buf;
+	*ret_len = len;
+	return 0;
+}
+
+/* The index of every record of every stream (s3-image.h), as one object. */
+static int put_index(struct s3 *s, const struct up *ups, unsigned n, uint64_t *ret_len,
+		     uint64_t *ret_hash, uint64_t *ret_nrecs)
+{
+	const struct stream_remote_rec *recs[CRYO_STREAMS_MAX];
+	size_t nrecs[CRYO_STREAMS_MAX], len;
+	_cleanup_free_ char *buf = NULL;
+	int r;
+
+	for (unsigned k = 0; k < n; k++) {
+		recs[k] = ups[k].recs;
+		nrecs[k] = ups[k].nrecs;
+	}
+	r = s3_index_encode(recs, nrecs, n, &buf, &len);
+	if (r >= 0)
+		r = s3_put(s, INDEX_NAME, buf, len);
 	if (r < 0)
 		return r;
 	*ret_len = len;
 	*ret_hash = XXH3_64bits(buf, len);
-	*ret_nrecs = hdr.nrecs;
+	*ret_nrecs = (len - sizeof(struct s3_index_hdr)) / sizeof(struct s3_index_rec);
 	return 0;
 }
 
@@ -783,13 +852,13 @@ struct s3_raw {
 };
 
 int s3_raw_start(struct cryo_ctx *ctx, const struct s3_target *t, const char *name, int fd,
-		 struct s3_raw **ret)
+		 int stream, struct s3_raw **ret)
 {
 	struct s3_raw *raw = calloc(1, sizeof(*raw));
 
 	if (!raw)
 		return -ENOMEM;
-	raw->up = (struct up){.t = t, .fd = fd};
+	raw->up = (struct up){.t = t, .fd = fd, .index_stream = stream};
 	snprintf(raw->up.name, sizeof(raw->up.name), "%s", name);
 	pthread_mutex_init(&raw->up.lock, NULL);
 	pthread_cond_init(&raw->up.cond, NULL);
@@ -825,6 +894,13 @@ int s3_raw_wait(struct cryo_ctx *ctx, struct s3_raw *raw, uint64_t *ret_bytes,
 	return 0;
 }
 
+void s3_raw_index(const struct s3_raw *raw, const struct stream_remote_rec **ret_recs,
+		  size_t *ret_n)
+{
+	*ret_recs = raw->up.recs;
+	*ret_n = raw->up.nrecs;
+}
+
 int s3_raw_complete(struct cryo_ctx *ctx, struct s3_raw *raw)
 {
 	int r = raw->up.completed ? 0 : s3_upload_complete(raw->up.u);
@@ -850,6 +926,7 @@ void s3_raw_free(struct s3_raw *raw, bool remove)
 	if (remove && raw->up.completed)
 		s3_delete(raw->up.s, raw->up.name);
 	XXH3_freeState(raw->up.hash);
+	free(raw->up.recs);
 	s3_free(raw->up.s);
 	cryo_ctx_free(raw->up.ctx);
 	pthread_mutex_destroy(&raw->up.lock);
@@ -1591,41 +1668,62 @@ void s3_lazy_free(struct s3_lazy *l)
 	free(l);
 }
 
+int s3_index_decode(struct cryo_ctx *ctx, const char *what, const char *buf, size_t len,
+		    unsigned nstreams, const uint64_t *bytes, struct stream_remote_rec **ret_recs,
+		    size_t *ret_n)
+{
+	struct s3_index_hdr hdr;
+	struct s3_index_rec *recs;
+
+	if (len >= sizeof(hdr))
+		memcpy(&hdr, buf, sizeof(hdr));
+	if (len < sizeof(hdr) || memcmp(hdr.magic, INDEX_MAGIC, sizeof(hdr.magic)) ||
+	    hdr.nstreams != nstreams || hdr.zero ||
+	    hdr.nrecs != (len - sizeof(hdr)) / sizeof(*recs) ||
+	    (len - sizeof(hdr)) % sizeof(*recs))
+		return cryo_err(ctx, -EBADMSG, "%s: bad header: the image is damaged", what);
+	recs = malloc(hdr.nrecs * sizeof(*recs) + 1);
+	if (!recs)
+		return -ENOMEM;
+	memcpy(recs, buf + sizeof(hdr), hdr.nrecs * sizeof(*recs));
+	for (size_t i = 0; i < hdr.nrecs; i++) {
+		const struct rec_hdr *h = &recs[i].h;
+		const char *why = rec_check(h);
+
+		if (!why && (h->stream >= nstreams || h->nstreams != nstreams || h->type == REC_END))
+			why = "a record of no stream of the image";
+		else if (!why && (recs[i].off > bytes[h->stream] ||
+				  bytes[h->stream] - recs[i].off < sizeof(*h) + h->len))
+			why = "a record past the end of its stream";
+		else if (!why && h->type == REC_FILE && h->stream)
+			why = "a file record outside the first stream";
+		if (why) {
+			free(recs);
+			return cryo_err(ctx, -EBADMSG, "%s: record %zu: %s: the image is damaged",
+					what, i, why);
+		}
+	}
+	*ret_recs = recs;
+	*ret_n = hdr.nrecs;
+	return 0;
+}
+
 /* The index object, checked against what the metadata says of it, and every record in it
  * against the stream objects' sizes. */
 static int lazy_index(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf, size_t len,
 		      const struct index_info *ix)
 {
-	struct s3_index_hdr hdr;
+	char what[S3_URL_MAX + 16];
+	int r;
 
+	snprintf(what, sizeof(what), "%s/%s", l->where, INDEX_NAME);
 	if (len != ix->bytes || XXH3_64bits(buf, len) != ix->hash)
-		return cryo_err(ctx, -EBADMSG, "%s/%s does not match its size and checksum in %s: "
-				"the image is damaged", l->where, INDEX_NAME, META_NAME);
-	memcpy(&hdr, buf, sizeof(hdr));
-	if (memcmp(hdr.magic, INDEX_MAGIC, sizeof(hdr.magic)) || hdr.nstreams != l->n ||
-	    hdr.zero || hdr.nrecs != ix->records)
-		return cryo_err(ctx, -EBADMSG, "%s/%s: bad header", l->where, INDEX_NAME);
-	l->rem.nrecs = hdr.nrecs;
-	l->recs = malloc(hdr.nrecs * sizeof(*l->recs) + 1);
-	if (!l->recs)
-		return -ENOMEM;
-	memcpy(l->recs, buf + sizeof(hdr), hdr.nrecs * sizeof(*l->recs));
-	for (size_t i = 0; i < hdr.nrecs; i++) {
-		const struct rec_hdr *h = &l->recs[i].h;
-		const char *why = rec_check(h);
-
-		if (!why && (h->stream >= l->n || h->nstreams != l->n || h->type == REC_END))
-			why = "a record of no stream of the image";
-		else if (!why && (l->recs[i].off > l->bytes[h->stream] ||
-				  l->bytes[h->stream] - l->recs[i].off < sizeof(*h) + h->len))
-			why = "a record past the end of its stream";
-		else if (!why && h->type == REC_FILE && h->stream)
-			why = "a file record outside the first stream";
-		if (why)
-			return cryo_err(ctx, -EBADMSG, "%s/%s: record %zu: %s: the image is damaged",
-					l->where, INDEX_NAME, i, why);
-	}
-	return 0;
+		return cryo_err(ctx, -EBADMSG, "%s does not match its size and checksum in %s: "
+				"the image is damaged", what, META_NAME);
+	r = s3_index_decode(ctx, what, buf, len, l->n, l->bytes, &l->recs, &l->rem.nrecs);
+	if (r >= 0 && l->rem.nrecs != ix->records)
+		r = cryo_err(ctx, -EBADMSG, "%s: bad header: the image is damaged", what);
+	return r;
 }
 
 /* The image's files (REC_FILE records, at the start of stream 0), fetched by one ranged GET,

@@ -18,6 +18,7 @@
 #include "cryo/cryo.h"
 
 struct cryo_ctx;
+struct stream_remote_rec;
 
 #define S3_URL_MAX 1024
 
@@ -84,6 +85,19 @@ void s3_lazy_log(struct cryo_ctx *ctx, const struct s3_lazy *l);
 /* Removes the scratch directory. */
 void s3_lazy_free(struct s3_lazy *l);
 
+/*
+ * The index object of a set of streams (docs/object-storage.md, "Layout"): encode makes its
+ * bytes (*ret_buf the caller's) from the records of streams 0..nstreams-1 in order; decode
+ * checks such bytes (`what` names the object in messages) against streams of the given sizes:
+ * the header, every record sound, of one of them and inside it. *ret_recs is the caller's.
+ */
+#define S3_INDEX_NAME "cryo-index"
+int s3_index_encode(const struct stream_remote_rec *const *recs, const size_t *nrecs,
+		    unsigned nstreams, char **ret_buf, size_t *ret_len);
+int s3_index_decode(struct cryo_ctx *ctx, const char *what, const char *buf, size_t len,
+		    unsigned nstreams, const uint64_t *bytes, struct stream_remote_rec **ret_recs,
+		    size_t *ret_n);
+
 /* Uploads dir/name (dirfd) as the object PREFIX/name through s (one PUT, or a multipart
  * upload past a part's size); its size and XXH3-64 in *ret_bytes, *ret_hash. */
 struct s3;
@@ -96,12 +110,17 @@ int s3_file_check(struct cryo_ctx *ctx, int fd, const char *where, uint64_t want
 /*
  * A file uploaded as it is read from fd, to its end (a sink of an incremental image,
  * s3-chain.c), by a thread of its own: PREFIX/name, one PUT if it ends within a part, else a
- * multipart upload with parts in flight as a stream's. t must outlive it.
+ * multipart upload with parts in flight as a stream's. t must outlive it. stream >= 0: the
+ * file is stream file pages-S.cryo (S = stream) of a link, frame records only, each checked as
+ * it passes and indexed (s3_raw_index()); -1: any file.
  */
 struct s3_target;
 struct s3_raw;
 int s3_raw_start(struct cryo_ctx *ctx, const struct s3_target *t, const char *name, int fd,
-		 struct s3_raw **ret);
+		 int stream, struct s3_raw **ret);
+/* After s3_raw_wait(): where each record of a stream file starts, and its header; raw's. */
+void s3_raw_index(const struct s3_raw *raw, const struct stream_remote_rec **ret_recs,
+		  size_t *ret_n);
 /* Waits for its end: its size and XXH3-64. Its object is not complete yet. */
 int s3_raw_wait(struct cryo_ctx *ctx, struct s3_raw *raw, uint64_t *ret_bytes,
 		uint64_t *ret_hash);

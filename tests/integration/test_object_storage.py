@@ -26,10 +26,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(store, port):
+def start_server(store, port, log=None):
+    """log: a file the server logs each request to (S3_SERVER_LOG)."""
+    out = open(log, "ab") if log else subprocess.DEVNULL
     server = subprocess.Popen([str(ROOT / "scripts" / "s3-server.sh"), str(store), str(port),
-                               BUCKET], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+                               BUCKET], stdout=out, stderr=subprocess.PIPE,
+                              start_new_session=True,
+                              env=dict(os.environ, S3_SERVER_LOG="1") if log else None)
+    if log:
+        out.close()
     deadline = time.time() + 60
     while True:
         try:
@@ -440,8 +445,13 @@ def test_a_chain_in_streams_goes_up_as_it_is_written(env, s3, tmp_path):
     link = json.loads(s3api(s3, "GET", "streamed/2/cryo-chain.json"))
     names = sorted(f["name"] for f in link["files"])
     assert "pages-0.cryo" in names and "pages-1.cryo" in names, names
+    assert "cryo-index" in names, names
     pidfile = tmp_path / "pid"
-    s3cryo(s3, "restore", "-D", f"{url}/2", "--detach", "--pidfile", pidfile)
+    # Eagerly: the pre-dump's stream files stay in the store, read through its index frame by
+    # frame; the final link's own are fetched (an eager restore reads them in order).
+    p = s3cryo(s3, "restore", "-D", f"{url}/2", "--detach", "--pidfile", pidfile, "-v")
+    assert f"{url}/1: 2 stream object(s) left in the store, read through cryo-index" in \
+        p.stderr and f"{url}/2: 2 stream object(s)" not in p.stderr, p.stderr
     pid = int(pidfile.read_text())
     env.restored.append(pid)
     assert pid == run.pid

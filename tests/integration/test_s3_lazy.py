@@ -4,6 +4,8 @@ the rest in the background, from a real S3-compatible server (s3rver, scripts/s3
 import json
 import os
 import re
+import shutil
+import struct
 import subprocess
 import time
 from pathlib import Path
@@ -11,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CRYO, alive, reap, reap_gone, workload
-from test_object_storage import BUCKET, s3, s3api, s3cryo  # noqa: F401 (s3 is a fixture)
+from test_object_storage import (BUCKET, _wait_gone, free_port, s3, s3api,  # noqa: F401
+                                 s3cryo, start_server, stop_server)
 
 MIB = 1 << 20
 
@@ -184,4 +187,143 @@ def test_lazy_restore_of_many_streams(env, s3, tmp_path):
     (tmp_path / "obj").write_bytes(stream5)
     s3api(s3, "PUT", "lazy/six/stream-5", "-T", str(tmp_path / "obj"))
     lazy_restore(env, s3, url)
+    env.check(run, env.restored[-1])
+
+
+@pytest.fixture(scope="module")
+def s3log(tmp_path_factory):
+    """A server of its own that logs every request it answers ("GET /BUCKET/KEY 206": a
+    ranged read; 200: the whole object), for the tests that check how objects were read."""
+    if shutil.which("npm") is None and not Path("/var/cache/cryo/s3rver").exists():
+        pytest.skip("npm (scripts/install-deps.sh) needed for the S3 server")
+    data = tmp_path_factory.mktemp("s3log")
+    port = free_port()
+    log = data / "requests.log"
+    server = start_server(data / "store", port, log)
+    env = dict(os.environ, AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}",
+               AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
+               AWS_REGION="us-east-1")
+    yield {"env": env, "port": port, "store": data / "store" / BUCKET, "log": log}
+    stop_server(server)
+
+
+def gets_since(s3, mark):
+    """(key, status) of each GET the server answered since byte mark of its log. s3rver logs
+    "  --> METHOD /BUCKET/KEY STATUS TIME LENGTH" less its first 16 characters, so a line
+    names its method only by where its path starts: a three-letter one (GET, or PUT, which no
+    restore makes) leaves the same tail of "/BUCKET/" as "GET" does."""
+    cut = f"  --> GET /{BUCKET}/"[16:]
+    with open(s3["log"], "rb") as f:
+        f.seek(mark)
+        text = re.sub(r"\x1b\[[0-9;]*m", "", f.read().decode(errors="replace"))
+    return re.findall(rf"^info: {re.escape(cut)}(\S+) (\d{{3}}) ", text, re.M)
+
+
+def chain_in_streams(env, s3, name, workload_args, args):
+    """A pre-dump then a dump --parent of one tree, each link's pages in streams; the tree,
+    ended (its pre-dump's tracker gone)."""
+    url = f"s3://{BUCKET}/{name}"
+    run = env.start(workload_args)
+    run.wait_for("ready", 60)
+    s3cryo(s3, "pre-dump", "-t", run.pid, "-D", f"{url}/1", *args)
+    tracker = json.loads(s3api(s3, "GET", f"{name}/1/predump.json"))["tracker"]["pid"]
+    time.sleep(0.2)
+    s3cryo(s3, "dump", "-t", run.pid, "-D", f"{url}/2", "--parent", f"{url}/1", *args)
+    run.finish()
+    _wait_gone(tracker)
+    reap_gone([run.pid])
+    return url, run
+
+
+def test_lazy_chain_in_streams_reads_each_link_by_range(env, s3log):
+    """A chain whose links' pages are in streams (lz4 over two streams): each link stores an
+    index of its stream files (cryo-index, named in cryo-chain.json with its size and
+    checksum), and a lazy restore reads every link's frames through it by ranged GET, on
+    fault and in the background: the tree runs before the pre-dump's streams came, its
+    memory (every page's version) and counter check out, and no stream object of the chain
+    was ever read whole."""
+    s3 = s3log
+    url, run = chain_in_streams(env, s3, "chainidx", [workload("mem_dirty"), "64"],
+                                ["--streams", "2", "--compression", "lz4"])
+    streams = {}
+    for k in "12":
+        files = {f["name"]: f for f in
+                 json.loads(s3api(s3, "GET", f"chainidx/{k}/cryo-chain.json"))["files"]}
+        index = s3api(s3, "GET", f"chainidx/{k}/cryo-index")
+        assert files["cryo-index"]["bytes"] == len(index) and index[:8] == b"CRYOIDX1", files
+        nstreams, zero, nrecs = struct.unpack("<IIQ", index[8:24])
+        assert (nstreams, zero) == (2, 0) and len(index) == 24 + 56 * nrecs and nrecs > 0
+        streams[k] = files["pages-0.cryo"]["bytes"] + files["pages-1.cryo"]["bytes"]
+    before = scratch_dirs()
+    mark = s3["log"].stat().st_size
+    seen = {}
+    p = lazy_restore(env, s3, f"{url}/2", on_return=lambda server: seen.update(server=server))
+    pid = env.restored[-1]
+    assert pid == run.pid
+    for k in "12":
+        assert f"{url}/{k}: 2 stream object(s) left in the store, read through cryo-index" \
+            in p.stderr, p.stderr
+    fetched = int(re.search(r"(\d+) bytes fetched before the tree ran", p.stderr)[1])
+    assert fetched < streams["1"] / 4, (fetched, streams)
+    env.check(run, pid)  # every page's version, and the counter counted on
+    assert reap(seen["server"], 120) == 0, "the lazy page server did not finish"
+    assert "all pages in" in p.stderr, p.stderr
+    assert scratch_dirs() <= before
+    reads = [(key, st) for key, st in gets_since(s3, mark)
+             if re.fullmatch(r"chainidx/\d/pages-\d\.cryo", key)]
+    assert {key for key, _ in reads} >= {"chainidx/1/pages-0.cryo", "chainidx/1/pages-1.cryo"}, \
+        reads
+    assert all(st == "206" for _, st in reads), f"a stream object read whole: {reads}"
+
+
+def test_lazy_chain_with_a_damaged_or_missing_index(env, s3log, tmp_path):
+    """A link's index damaged or missing fails the lazy restore before any task exists,
+    naming the object, and leaves nothing; a chain stored without indexes (as before there
+    were any) still restores, its streams fetched whole."""
+    s3 = s3log
+    url, run = chain_in_streams(env, s3, "chainidx-bad", [workload("mem_big"), "16"],
+                                ["--streams", "2", "--compression", "lz4"])
+    before = scratch_dirs()
+    key = "chainidx-bad/1/cryo-index"
+    index = s3api(s3, "GET", key)
+
+    def put(k, data):
+        (tmp_path / "obj").write_bytes(data)
+        s3api(s3, "PUT", k, "-T", str(tmp_path / "obj"))
+
+    def refused(*words):
+        p = lazy_restore(env, s3, f"{url}/2", check=False)
+        assert p.returncode == 1, p.stderr
+        for w in words:
+            assert w in p.stderr, p.stderr
+        assert not alive(run.pid), "a refused restore left a task behind"
+        assert scratch_dirs() <= before, "a refused restore left its scratch directory"
+
+    bad = bytearray(index)
+    bad[24 + 56 + 20] ^= 0x01  # the second record's header
+    put(key, bytes(bad))
+    refused(f"s3://{BUCKET}/{key} does not match its checksum", "damaged")
+    s3api(s3, "DELETE", key)
+    refused(f"s3://{BUCKET}/{key}")
+    put(key, index)
+    # A link that names a file as a restore names its markers (what to read, and where) is
+    # hostile: refused as damaged metadata.
+    meta = s3api(s3, "GET", "chainidx-bad/1/cryo-chain.json")
+    hostile = json.loads(meta)
+    hostile["files"].append({"name": "pages.cryo.remote", "bytes": 1, "xxh3": "0" * 16})
+    put("chainidx-bad/1/cryo-chain.json", json.dumps(hostile).encode())
+    refused(f"{url}/1/cryo-chain.json: files[].name is not sound")
+    put("chainidx-bad/1/cryo-chain.json", meta)
+    lazy_restore(env, s3, f"{url}/2")
+    env.check(run, env.restored[-1])
+    reap_gone([env.restored[-1]], 60)
+
+    # As stored before there were indexes: none in the store nor in cryo-chain.json.
+    for k in "12":
+        meta = json.loads(s3api(s3, "GET", f"chainidx-bad/{k}/cryo-chain.json"))
+        meta["files"] = [f for f in meta["files"] if f["name"] != "cryo-index"]
+        put(f"chainidx-bad/{k}/cryo-chain.json", json.dumps(meta).encode())
+        s3api(s3, "DELETE", f"chainidx-bad/{k}/cryo-index")
+    p = lazy_restore(env, s3, f"{url}/2")
+    assert "read through cryo-index" not in p.stderr, p.stderr
     env.check(run, env.restored[-1])
