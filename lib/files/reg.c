@@ -413,7 +413,8 @@ static int open_linked(struct file_restore *fr, const struct img_file *f, int of
 	fh->handle_bytes = f->data_len;
 	fh->handle_type = f->params[GHOST_P_HANDLE];
 	memcpy(fh->f_handle, f->data, f->data_len);
-	fd = open_by_handle_at(mnt, fh, oflags & ~O_NOFOLLOW);
+	/* In a user namespace of its own, by the setter of owners left in ours (userns.h). */
+	fd = userns_open_by_handle(mnt, fh, oflags & ~O_NOFOLLOW);
 	r = -errno;
 	free(fh);
 	/* Where the handle leads elsewhere (another file system mounted there now). */
@@ -423,12 +424,12 @@ static int open_linked(struct file_restore *fr, const struct img_file *f, int of
 		fd = -1;
 		r = -ESTALE;
 	}
-	/* Its file system made again (a tree's tmpfs): the other name is the same file. */
+	/* Its file system made again (a tree's tmpfs): the other name is the same file. Its
+	 * st_dev may be the old one again (the kernel reuses a freed anonymous device). */
 	if (fd < 0 && f->name) {
 		int other = open(f->name, oflags | O_NOFOLLOW);
 
-		if (other >= 0 && fstat(other, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_dev != f->params[GHOST_P_DEV])
+		if (other >= 0 && fstat(other, &st) == 0 && S_ISREG(st.st_mode))
 			fd = other;
 		else if (other >= 0)
 			close(other);
