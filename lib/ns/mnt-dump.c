@@ -918,6 +918,30 @@ static int check_paths(struct dumper *d, const struct img *img)
  * reopened in it at restore. Each must be reached by its path from the namespace's root (one
  * hidden under another mount there is not carried yet).
  */
+/* A unix socket address that is a path (not unnamed, not abstract). */
+static bool unix_path(const uint8_t *addr, uint32_t len)
+{
+	const struct sockaddr_un *un = (const void *)addr;
+
+	return addr && len > offsetof(struct sockaddr_un, sun_path) && un->sun_family == AF_UNIX &&
+	       un->sun_path[0];
+}
+
+/*
+ * A unix socket that a task of a nested namespace holds, named by a path there: carried where
+ * that name is its socket file as the holder's root shows it (unix.c, sk_file: bound again in
+ * the namespace at restore, note_nested_files()), or, unnamed, where it is a datagram socket
+ * connected by name (connected again in its peer's namespace). Not an accepted connection,
+ * a client of a listener, nor a socket whose file was removed or is hidden under a mount.
+ */
+static bool nested_unix_carried(const struct img_file *f)
+{
+	if (unix_path(f->addr, f->addr_len))
+		return f->sk_file &&
+		       !(f->params[SOCK_P_UNIX] & (IMG_UNIX_HIDDEN | IMG_UNIX_UNLINKED));
+	return !unix_path(f->peer, f->peer_len) || f->params[SOCK_P_TYPE] == SOCK_DGRAM;
+}
+
 static int note_nested_files(struct dumper *d, const struct img *img, struct img_mntns *mn)
 {
 	for (uint32_t f = 0; f < img->nfiles; f++) {
@@ -953,6 +977,13 @@ static int note_nested_files(struct dumper *d, const struct img *img, struct img
 						"inodes of two mount namespaces: cryo restores its "
 						"watches in one",
 						fd->fd, task->pid);
+			goto add;
+		}
+		/* A unix socket bound to a name of this namespace: bound there again. */
+		if (fd && file->type == FILE_SOCKET) {
+			if (!unix_path(file->addr, file->addr_len) || !file->sk_file ||
+			    !task_here(d, task->pid))
+				continue;
 			goto add;
 		}
 		if (!fd || read_file_fmt(&info, "/proc/%d/fdinfo/%d", task->pid, fd->fd) < 0 ||
@@ -1023,18 +1054,10 @@ add:;
 	return 0;
 }
 
-/* A unix socket address that is a path (not unnamed, not abstract). */
-static bool unix_path(const uint8_t *addr, uint32_t len)
-{
-	const struct sockaddr_un *un = (const void *)addr;
-
-	return addr && len > offsetof(struct sockaddr_un, sun_path) && un->sun_family == AF_UNIX &&
-	       un->sun_path[0];
-}
-
 /* What a task in a nested namespace holds that a restore would find through the tree's
- * namespace (inotify and fanotify marks and unix socket names are looked up by path from
- * the tree's root): refused, naming it. */
+ * namespace (inotify and fanotify marks are looked up by path from the tree's root), or a
+ * unix socket named by a path that is not carried there (nested_unix_carried()): refused,
+ * naming it. */
 static int check_nested_task(struct cryo_ctx *ctx, const struct img *img,
 			     const struct img_task *task)
 {
@@ -1048,9 +1071,9 @@ static int check_nested_task(struct cryo_ctx *ctx, const struct img *img,
 			what = "an inotify watch";
 		else if (f->type == FILE_FANOTIFY && f->nitems)
 			what = "a fanotify mark";
-		else if (f->type == FILE_SOCKET &&
-			 (unix_path(f->addr, f->addr_len) || unix_path(f->peer, f->peer_len)))
-			what = "a unix socket named by a path";
+		else if (f->type == FILE_SOCKET && !nested_unix_carried(f))
+			what = "a unix socket named by a path (an accepted connection, a client "
+			       "of a listener, or one whose file was removed or is hidden)";
 		if (what)
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d is in a nested mount namespace and fd %d is %s, "
