@@ -802,9 +802,16 @@ static bool tree_mount(const struct dumper *d, uint64_t id)
  * In a user namespace of its own, the tree's mounts are built inside it (mnt-restore.c), where
  * only a task of its pid namespace can make its proc, and only while another proc is in
  * sight: its init does, once it exists, on the proc mount point our proc waits on
- * (mnt_userns_proc()). So a proc there must be, and nothing may be mounted on it or be a
- * bind of a part of it before the init runs.
+ * (mnt_userns_proc()). So a proc there must be, and nothing may be mounted on it before the
+ * init runs but binds of parts of it, which the init makes once it has made it
+ * (mnt_userns_proc_binds()): private ones, on it.
  */
+/* m is a bind of a part of the tree's proc. */
+static bool proc_part(const struct img_ns *ns, const struct img_mount *m)
+{
+	return m->kind == MNT_BIND && ns->mounts[m->of - 1].kind == MNT_PROC;
+}
+
 static int check_userns(struct dumper *d)
 {
 	const struct img_ns *ns = d->ns;
@@ -820,13 +827,15 @@ static int check_userns(struct dumper *d)
 	for (uint32_t i = 0; i < ns->nmounts; i++) {
 		const struct img_mount *m = &ns->mounts[i];
 		const struct img_mount *p = m->parent ? &ns->mounts[m->parent - 1] : NULL;
+		bool part = proc_part(ns, m), on = p && (p->kind == MNT_PROC || proc_part(ns, p));
 
-		if ((p && p->kind == MNT_PROC) ||
-		    (m->kind == MNT_BIND && ns->mounts[m->of - 1].kind == MNT_PROC))
+		if (part != on || (part && (m->shared || m->master || m->unbindable)))
 			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s is %s its "
 					"proc, in a user namespace of its own: cryo cannot restore "
 					"it yet", m->fstype, m->point,
-					m->kind == MNT_BIND ? "a bind of a part of" : "on");
+					!part ? "on"
+					: on  ? "a bind of a part of, with propagation,"
+					      : "a bind of a part of, elsewhere than on,");
 	}
 	return 0;
 }

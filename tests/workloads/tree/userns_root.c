@@ -22,6 +22,9 @@
  *     (do_remount() wants CAP_SYS_ADMIN in the superblock's namespace);
  *   - /locked (LOCKED is a read-only, nosuid tmpfs of ours, which the user namespace got
  *     locked) is read-only still and cannot be made writable (EPERM), as before the dump;
+ *   - /proc/sys is a read-only bind of itself and /proc/sys/net a writable one on it (zdtm
+ *     mntns_rw_ro_rw): a sysctl of /proc/sys/kernel is read-only, one of the network
+ *     namespace's writable;
  *   - a read lease of /run/leased (its file the init's, 0 there): F_GETLEASE reads it, and
  *     a writer's open breaks it (EWOULDBLOCK), the init signalled (SIGIO) as its owner;
  *   - removed files linked elsewhere, held open read-write: /run/gone (its other name
@@ -355,6 +358,16 @@ static void pty_check(int m, int s)
 		fail("the pty slave to master: \"%.4s\"", buf);
 }
 
+/* /proc/sys read-only, /proc/sys/net on it writable. */
+static void check_proc_sys(void)
+{
+	if (access("/proc/sys/net/ipv4/ip_forward", W_OK) < 0)
+		fail("/proc/sys/net/ipv4/ip_forward is not writable: %s", strerror(errno));
+	if (access("/proc/sys/kernel/ns_last_pid", W_OK) == 0 || errno != EROFS)
+		fail("/proc/sys/kernel/ns_last_pid is writable, or not read-only (%s)",
+		     strerror(errno));
+}
+
 static volatile sig_atomic_t sigio;
 
 static void on_sigio(int sig)
@@ -457,6 +470,12 @@ static int inside(void)
 		fail("open /run/data");
 	pty_pair(&m, &s);
 	check_locked();
+	mnt_must(mount("/proc/sys", "/proc/sys", NULL, MS_BIND, NULL), "bind /proc/sys");
+	mnt_must(mount("/proc/sys/net", "/proc/sys/net", NULL, MS_BIND, NULL),
+		 "bind /proc/sys/net");
+	mnt_must(mount(NULL, "/proc/sys", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL),
+		 "/proc/sys read-only");
+	check_proc_sys();
 	before = mnt_normalized();
 	/* For the test of a refusal: its mountinfo is not read again then. */
 	if (noproc)
@@ -482,6 +501,8 @@ static int inside(void)
 		fail("the descriptor of /run/data reads \"%.4s\" at its offset", buf);
 	pty_check(m, s);
 	check_locked();
+	if (!noproc)
+		check_proc_sys();
 	check_lease(lease);
 	linked_check(run_gone, "/run/gone.other", &run_was, false);
 	if (share)
