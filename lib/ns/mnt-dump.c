@@ -937,18 +937,19 @@ static bool unix_path(const uint8_t *addr, uint32_t len)
 }
 
 /*
- * A unix socket that a task of a nested namespace holds, named by a path there: carried where
- * that name is its socket file as the holder's root shows it (unix.c, sk_file: bound again in
- * the namespace at restore, note_nested_files()), or, unnamed, where it is a datagram socket
- * connected by name (connected again in its peer's namespace). Not an accepted connection,
- * a client of a listener, nor a socket whose file was removed or is hidden under a mount.
+ * A unix socket that a task of a nested namespace holds: carried where its name, if a path,
+ * is its socket file as the holder's root shows it (unix.c, sk_file: bound again in the
+ * namespace at restore, note_nested_files(); a datagram socket of the tree connected to it
+ * is connected again there). Not one whose file was removed or is hidden under a mount, nor
+ * one connected to a peer outside the tree by a name (the only peers unix.c keeps a name of:
+ * connected again in the tree's namespace).
  */
 static bool nested_unix_carried(const struct img_file *f)
 {
-	if (unix_path(f->addr, f->addr_len))
-		return f->sk_file &&
-		       !(f->params[SOCK_P_UNIX] & (IMG_UNIX_HIDDEN | IMG_UNIX_UNLINKED));
-	return !unix_path(f->peer, f->peer_len) || f->params[SOCK_P_TYPE] == SOCK_DGRAM;
+	if (unix_path(f->peer, f->peer_len))
+		return false;
+	return !unix_path(f->addr, f->addr_len) ||
+	       (f->sk_file && !(f->params[SOCK_P_UNIX] & (IMG_UNIX_HIDDEN | IMG_UNIX_UNLINKED)));
 }
 
 static int note_nested_files(struct dumper *d, const struct img *img, struct img_mntns *mn)
@@ -1081,8 +1082,9 @@ static int check_nested_task(struct cryo_ctx *ctx, const struct img *img,
 		else if (f->type == FILE_FANOTIFY && f->nitems)
 			what = "a fanotify mark";
 		else if (f->type == FILE_SOCKET && !nested_unix_carried(f))
-			what = "a unix socket named by a path (an accepted connection, a client "
-			       "of a listener, or one whose file was removed or is hidden)";
+			what = "a unix socket named by a path whose file its root does not show "
+			       "(removed, or hidden under a mount), or connected by name to a peer "
+			       "outside the tree";
 		if (what)
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d is in a nested mount namespace and fd %d is %s, "
