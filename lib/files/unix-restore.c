@@ -1091,8 +1091,8 @@ int unix_restore_finish(struct file_restore *fr)
 			return cryo_err(fr->ctx, in, "join the mount namespace of socket %u",
 					peer->id);
 		r = enter_dir(fr->ctx, peer, &cwd) < 0 ? -EIO : 0;
-		if (r >= 0 &&
-		    connect(sh->file_fds[i], (const struct sockaddr *)peer->addr, peer->addr_len) < 0)
+		if (r >= 0 && connect(sh->file_fds[i], (const struct sockaddr *)peer->addr,
+				      peer->addr_len) < 0)
 			r = -errno;
 		leave_dir(&cwd);
 		if (in > 0 && mntns_leave() < 0)

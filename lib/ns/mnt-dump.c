@@ -830,9 +830,11 @@ static int check_userns(struct dumper *d)
 		bool part = proc_part(ns, m), on = p && (p->kind == MNT_PROC || proc_part(ns, p));
 
 		if (part != on || (part && (m->shared || m->master || m->unbindable)))
-			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s is %s its "
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"the tree's %s mount at %s is %s its "
 					"proc, in a user namespace of its own: cryo cannot restore "
-					"it yet", m->fstype, m->point,
+					"it yet",
+					m->fstype, m->point,
 					!part ? "on"
 					: on  ? "a bind of a part of, with propagation,"
 					      : "a bind of a part of, elsewhere than on,");

@@ -935,8 +935,7 @@ static bool proc_bind_to_init(const struct img_ns *ns, const struct img_mount *m
 	       proc_left_to_init(ns, &ns->mounts[m->of - 1]);
 }
 
-int mnt_userns_proc_binds(struct cryo_ctx *ctx, const struct img_ns *ns, const char *dir,
-			  int proc)
+int mnt_userns_proc_binds(struct cryo_ctx *ctx, const struct img_ns *ns, const char *dir, int proc)
 {
 	for (uint32_t i = 0; i < ns->nmounts; i++) {
 		const struct img_mount *m = &ns->mounts[i];
@@ -945,11 +944,14 @@ int mnt_userns_proc_binds(struct cryo_ctx *ctx, const struct img_ns *ns, const c
 
 		if (!proc_bind_to_init(ns, m) || strcmp(ns->mounts[m->of - 1].point, dir))
 			continue;
-		fd = (int)syscall(SYS_open_tree, proc, rest,
-				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (*rest ? 0 : AT_EMPTY_PATH));
+		fd =
+		    (int)syscall(SYS_open_tree, proc, rest,
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (*rest ? 0 : AT_EMPTY_PATH));
 		if (fd < 0)
-			return cryo_err(ctx, -errno, "clone %s of the new proc for the tree's "
-					"mount at %s", m->source, m->point);
+			return cryo_err(ctx, -errno,
+					"clone %s of the new proc for the tree's "
+					"mount at %s",
+					m->source, m->point);
 		r = set_flags(ctx, m, fd, false);
 		if (r >= 0 && syscall(SYS_move_mount, fd, "", AT_FDCWD, m->point,
 				      MOVE_MOUNT_F_EMPTY_PATH) < 0)

@@ -228,10 +228,11 @@ static int check_inside(struct cryo_ctx *ctx, const struct img *img)
 
 		for (uint32_t k = 0; !task->zombie && k < task->nthreads; k++)
 			if (task->threads[k].seccomp_strict)
-				return cryo_err(ctx, -EOPNOTSUPP, "pid %d: thread %d runs under "
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: thread %d runs under "
 						"strict seccomp, in a user namespace of its own: "
-						"cryo cannot restore that yet", task->pid,
-						task->threads[k].tid);
+						"cryo cannot restore that yet",
+						task->pid, task->threads[k].tid);
 	}
 	return 0;
 }
@@ -547,8 +548,8 @@ static int owner_ask_fd(int fd, const struct owner_req *q, int *ret_fd)
 	if (sendmsg(owner_sk, &msg, 0) != sizeof(*q))
 		return -EIO;
 	iov = (struct iovec){.iov_base = &e, .iov_len = sizeof(e)};
-	msg = (struct msghdr){.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf)};
+	msg = (struct msghdr){
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	if (recvmsg(owner_sk, &msg, MSG_CMSG_CLOEXEC) != sizeof(e))
 		return -EIO;
 	cm = CMSG_FIRSTHDR(&msg);
@@ -610,8 +611,10 @@ int userns_tiocsti(int fd, const unsigned char *buf, size_t len)
 
 int userns_open_by_handle(int mnt, const struct file_handle *fh, int flags)
 {
-	struct owner_req q = {.op = OWNER_HANDLE, .uid = (uint32_t)fh->handle_type,
-			      .gid = (uint32_t)flags, .len = fh->handle_bytes};
+	struct owner_req q = {.op = OWNER_HANDLE,
+			      .uid = (uint32_t)fh->handle_type,
+			      .gid = (uint32_t)flags,
+			      .len = fh->handle_bytes};
 	int fd = -1, r;
 
 	if (owner_sk < 0)
