@@ -162,6 +162,10 @@ extern const struct file_kind file_kind_tun;
  * shows (hex, type) through a mount of device sdev (the kernel's encoding), into *ret. */
 int file_handle_path(struct cryo_ctx *ctx, pid_t pid, unsigned sdev, const char *hex, int type,
 		     char **ret);
+/* inotify.c: the path (readlink() of its descriptor) of the inode of handle fh opened through
+ * the mount at path mnt (a directory), looked up from the root at rootfd; -errno. */
+struct file_handle;
+int file_handle_through(int rootfd, const char *mnt, struct file_handle *fh, char **ret);
 
 /* ---- services of the walks to the kinds ---- */
 

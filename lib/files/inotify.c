@@ -37,18 +37,13 @@ static bool inotify_claim(const struct fd_dump *d)
 	return !strcmp(d->link, "anon_inode:inotify") || !strcmp(d->link, "anon_inode:[inotify]");
 }
 
-/* The path of the inode of handle fh through the mount whose mountinfo line goes on at `at`
- * (after its device field), opened from the root at rootfd. */
-static int path_through(int rootfd, char *at, struct file_handle *fh, char **ret)
+int file_handle_through(int rootfd, const char *mnt, struct file_handle *fh, char **ret)
 {
 	struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	char mnt[4096], path[64];
+	char path[64];
 	int mfd, fd, r = -ENOENT;
 
-	if (sscanf(at, "%*s %4095s", mnt) != 1)
-		return -ENOENT;
-	proc_unescape(mnt);
 	/* open_by_handle_at() wants a real descriptor of the mount, not O_PATH */
 	mfd = syscall(SYS_openat2, rootfd, mnt, &how, sizeof(how));
 	fd = mfd < 0 ? -1 : open_by_handle_at(mfd, fh, O_PATH | O_CLOEXEC);
@@ -118,9 +113,13 @@ int file_handle_path(struct cryo_ctx *ctx, pid_t pid, unsigned sdev, const char 
 		}
 		for (char *line = mi; line && *line && r < 0;
 		     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-			if (!strstr(line, want) || strstr(line, want) > strchr(line, '\n'))
+			char mnt[4096];
+
+			if (!strstr(line, want) || strstr(line, want) > strchr(line, '\n') ||
+			    sscanf(strstr(line, want) + strlen(want), "%*s %4095s", mnt) != 1)
 				continue;
-			r = path_through(rootfd, strstr(line, want) + strlen(want), &h.fh, ret);
+			proc_unescape(mnt);
+			r = file_handle_through(rootfd, mnt, &h.fh, ret);
 		}
 	}
 	return r < 0 ? cryo_err(ctx, r, "find the path of a watched inode (device %u:%u)", maj,

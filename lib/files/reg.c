@@ -30,6 +30,8 @@
 #include "base/ctx.h"
 #include "files.h"
 #include "ns/mnt.h"
+#include "ns/mntns.h"
+#include "ns/mountinfo.h"
 #include "ns/nested.h"
 #include "ns/userns.h"
 #include "restore/restore.h"
@@ -289,35 +291,59 @@ static bool reg_claim(const struct fd_dump *d)
 				     (S_ISREG(d->st->st_mode) && d->st->st_nlink > 0));
 }
 
-/* The other name of the file fh names (opened by it, through the mount d's file is on), as a
- * path of the task's, or NULL where none is found. */
+/* buf (a path that readlink() gave) as the file of d from the root at rootfd: a copy, or
+ * NULL where it is not that file (a dentry the handle found disconnected reads as its
+ * mount's root, or as its path below its file system's root). */
+static char *same_file(const struct fd_dump *d, int rootfd, const char *buf)
+{
+	struct stat st;
+
+	if (buf[0] != '/' || file_link_deleted(buf) ||
+	    fstatat(rootfd, buf[1] ? buf + 1 : ".", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    st.st_ino != d->st->st_ino || st.st_dev != d->st->st_dev)
+		return NULL;
+	return strdup(buf);
+}
+
+/*
+ * The other name of the file fh names, as a path of the tree's mount namespace (from its
+ * root task's root), or NULL where none is found: opened by the handle through the mount d's
+ * file is on, else through each mount of the tree's of the same file system (the file's own
+ * may be a bind of a part of it that does not show the other name, or be in a nested mount
+ * namespace: zdtm mntns_link_remap).
+ */
 static char *other_name(const struct fd_dump *d, struct file_handle *fh)
 {
 	/* Not O_PATH: open_by_handle_at(2) takes no such descriptor (EBADF). */
 	_cleanup_close_ int at = open(d->proc_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	_cleanup_close_ int fd = at < 0 ? -1 : open_by_handle_at(at, fh, O_PATH | O_CLOEXEC);
-	char link[64], buf[PATH_MAX];
+	_cleanup_(minfo_free) struct minfo mi = {0};
+	_cleanup_close_ int root = -1;
+	pid_t tree = d->img->ntasks ? d->img->tasks[0].pid : d->pid;
+	char link[64], buf[PATH_MAX], *name = NULL;
 	ssize_t n;
 
-	if (fd < 0)
+	snprintf(link, sizeof(link), "/proc/%d/root", tree);
+	root = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
 		return NULL;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	if (buf[0] != '/' || file_link_deleted(buf))
-		return NULL;
-	/* The same file by that name from the task's root, or no name at all (a dentry the
-	 * handle found disconnected reads as its mount's root). */
-	snprintf(link, sizeof(link), "/proc/%d/root", d->pid);
-	_cleanup_close_ int root = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct stat st;
+	n = fd < 0 ? -1 : readlink(link, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		name = same_file(d, root, buf);
+	}
+	snprintf(link, sizeof(link), "/proc/%d/mountinfo", tree);
+	if (name || minfo_read(link, &mi) < 0)
+		return name;
+	for (size_t i = 0; i < mi.n && !name; i++) {
+		_cleanup_free_ char *p = NULL;
 
-	if (root < 0 || fstatat(root, buf + 1, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    st.st_ino != d->st->st_ino || st.st_dev != d->st->st_dev)
-		return NULL;
-	return strdup(buf);
+		if (mi.v[i].dev == d->st->st_dev &&
+		    file_handle_through(root, mi.v[i].point, fh, &p) >= 0)
+			name = same_file(d, root, p);
+	}
+	return name;
 }
 
 /*
@@ -385,6 +411,33 @@ static int symlink_dump(const struct fd_dump *d, struct img_file *f)
 	return 0;
 }
 
+/*
+ * The file open at fd (which it closes) opened again on the mount of mnt by its handle, as the
+ * description was: where the old name was, which may be another mount than the other name's
+ * (a bind of another part of the file system), or in a nested mount namespace. fd itself
+ * where that fails.
+ */
+static int on_mount(int mnt, int fd, int flags)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} h = {.fh.handle_bytes = MAX_HANDLE_SZ};
+	struct stat st, was;
+	int id, again;
+
+	if (name_to_handle_at(fd, "", &h.fh, &id, AT_EMPTY_PATH) < 0 ||
+	    (again = userns_open_by_handle(mnt, &h.fh, flags)) < 0)
+		return fd;
+	if (fstat(again, &st) < 0 || fstat(fd, &was) < 0 || st.st_ino != was.st_ino ||
+	    st.st_dev != was.st_dev) {
+		close(again);
+		return fd;
+	}
+	close(fd);
+	return again;
+}
+
 static int open_linked(struct file_restore *fr, const struct img_file *f, int oflags)
 {
 	_cleanup_close_ int mnt = -1;
@@ -413,7 +466,8 @@ static int open_linked(struct file_restore *fr, const struct img_file *f, int of
 	fh->handle_bytes = f->data_len;
 	fh->handle_type = f->params[GHOST_P_HANDLE];
 	memcpy(fh->f_handle, f->data, f->data_len);
-	fd = open_by_handle_at(mnt, fh, oflags & ~O_NOFOLLOW);
+	/* In a user namespace of its own, by the setter of owners left in ours (userns.h). */
+	fd = userns_open_by_handle(mnt, fh, oflags & ~O_NOFOLLOW);
 	r = -errno;
 	free(fh);
 	/* Where the handle leads elsewhere (another file system mounted there now). */
@@ -423,13 +477,14 @@ static int open_linked(struct file_restore *fr, const struct img_file *f, int of
 		fd = -1;
 		r = -ESTALE;
 	}
-	/* Its file system made again (a tree's tmpfs): the other name is the same file. */
+	/* Its file system made again (a tree's tmpfs): the other name, a path of the tree's
+	 * mount namespace, is the same file. Its st_dev may be the old one again (the kernel
+	 * reuses a freed anonymous device). */
 	if (fd < 0 && f->name) {
-		int other = open(f->name, oflags | O_NOFOLLOW);
+		int other = mntns_open_tree(f->name, oflags | O_NOFOLLOW);
 
-		if (other >= 0 && fstat(other, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_dev != f->params[GHOST_P_DEV])
-			fd = other;
+		if (other >= 0 && fstat(other, &st) == 0 && S_ISREG(st.st_mode))
+			fd = on_mount(mnt, other, oflags & ~O_NOFOLLOW);
 		else if (other >= 0)
 			close(other);
 	}

@@ -37,6 +37,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "ns/mntns.h"
 #include "ns/userns.h"
 #include "restore/restore.h"
 #include "unix.h"
@@ -1064,7 +1065,7 @@ int unix_restore_finish(struct file_restore *fr)
 	/* Datagram sockets connected by name, once every name is bound. */
 	for (uint32_t i = 0; i < img->nfiles; i++) {
 		const struct img_file *f = &img->files[i], *peer;
-		int cwd, r;
+		int cwd, r, in;
 
 		if (f->type != FILE_SOCKET || f->params[SOCK_P_FAMILY] != AF_UNIX ||
 		    f->params[SOCK_P_STATE] != SOCK_CONNECTED || !dgram_later(img, f) ||
@@ -1084,12 +1085,18 @@ int unix_restore_finish(struct file_restore *fr)
 		if (!peer || !named(peer))
 			return cryo_err(fr->ctx, -EINVAL, "socket %u: its peer has no name to "
 					"connect to", f->id);
-		if (enter_dir(fr->ctx, peer, &cwd) < 0)
-			return -EIO;
-		r = connect(sh->file_fds[i], (const struct sockaddr *)peer->addr, peer->addr_len);
-		if (r < 0)
+		/* In the mount namespace its peer was bound in (a nested one: mntns.h). */
+		in = mntns_enter(&img->ns, peer->id, true);
+		if (in < 0)
+			return cryo_err(fr->ctx, in, "join the mount namespace of socket %u",
+					peer->id);
+		r = enter_dir(fr->ctx, peer, &cwd) < 0 ? -EIO : 0;
+		if (r >= 0 && connect(sh->file_fds[i], (const struct sockaddr *)peer->addr,
+				      peer->addr_len) < 0)
 			r = -errno;
 		leave_dir(&cwd);
+		if (in > 0 && mntns_leave() < 0)
+			return cryo_err(fr->ctx, -EIO, "go back to the tree's mount namespace");
 		if (r < 0)
 			return cryo_err(fr->ctx, r, "connect socket %u again", f->id);
 	}

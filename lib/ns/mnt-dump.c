@@ -802,9 +802,16 @@ static bool tree_mount(const struct dumper *d, uint64_t id)
  * In a user namespace of its own, the tree's mounts are built inside it (mnt-restore.c), where
  * only a task of its pid namespace can make its proc, and only while another proc is in
  * sight: its init does, once it exists, on the proc mount point our proc waits on
- * (mnt_userns_proc()). So a proc there must be, and nothing may be mounted on it or be a
- * bind of a part of it before the init runs.
+ * (mnt_userns_proc()). So a proc there must be, and nothing may be mounted on it before the
+ * init runs but binds of parts of it, which the init makes once it has made it
+ * (mnt_userns_proc_binds()): private ones, on it.
  */
+/* m is a bind of a part of the tree's proc. */
+static bool proc_part(const struct img_ns *ns, const struct img_mount *m)
+{
+	return m->kind == MNT_BIND && ns->mounts[m->of - 1].kind == MNT_PROC;
+}
+
 static int check_userns(struct dumper *d)
 {
 	const struct img_ns *ns = d->ns;
@@ -820,13 +827,17 @@ static int check_userns(struct dumper *d)
 	for (uint32_t i = 0; i < ns->nmounts; i++) {
 		const struct img_mount *m = &ns->mounts[i];
 		const struct img_mount *p = m->parent ? &ns->mounts[m->parent - 1] : NULL;
+		bool part = proc_part(ns, m), on = p && (p->kind == MNT_PROC || proc_part(ns, p));
 
-		if ((p && p->kind == MNT_PROC) ||
-		    (m->kind == MNT_BIND && ns->mounts[m->of - 1].kind == MNT_PROC))
-			return cryo_err(d->ctx, -EOPNOTSUPP, "the tree's %s mount at %s is %s its "
+		if (part != on || (part && (m->shared || m->master || m->unbindable)))
+			return cryo_err(d->ctx, -EOPNOTSUPP,
+					"the tree's %s mount at %s is %s its "
 					"proc, in a user namespace of its own: cryo cannot restore "
-					"it yet", m->fstype, m->point,
-					m->kind == MNT_BIND ? "a bind of a part of" : "on");
+					"it yet",
+					m->fstype, m->point,
+					!part ? "on"
+					: on  ? "a bind of a part of, with propagation,"
+					      : "a bind of a part of, elsewhere than on,");
 	}
 	return 0;
 }
@@ -918,6 +929,31 @@ static int check_paths(struct dumper *d, const struct img *img)
  * reopened in it at restore. Each must be reached by its path from the namespace's root (one
  * hidden under another mount there is not carried yet).
  */
+/* A unix socket address that is a path (not unnamed, not abstract). */
+static bool unix_path(const uint8_t *addr, uint32_t len)
+{
+	const struct sockaddr_un *un = (const void *)addr;
+
+	return addr && len > offsetof(struct sockaddr_un, sun_path) && un->sun_family == AF_UNIX &&
+	       un->sun_path[0];
+}
+
+/*
+ * A unix socket that a task of a nested namespace holds: carried where its name, if a path,
+ * is its socket file as the holder's root shows it (unix.c, sk_file: bound again in the
+ * namespace at restore, note_nested_files(); a datagram socket of the tree connected to it
+ * is connected again there). Not one whose file was removed or is hidden under a mount, nor
+ * one connected to a peer outside the tree by a name (the only peers unix.c keeps a name of:
+ * connected again in the tree's namespace).
+ */
+static bool nested_unix_carried(const struct img_file *f)
+{
+	if (unix_path(f->peer, f->peer_len))
+		return false;
+	return !unix_path(f->addr, f->addr_len) ||
+	       (f->sk_file && !(f->params[SOCK_P_UNIX] & (IMG_UNIX_HIDDEN | IMG_UNIX_UNLINKED)));
+}
+
 static int note_nested_files(struct dumper *d, const struct img *img, struct img_mntns *mn)
 {
 	for (uint32_t f = 0; f < img->nfiles; f++) {
@@ -953,6 +989,13 @@ static int note_nested_files(struct dumper *d, const struct img *img, struct img
 						"inodes of two mount namespaces: cryo restores its "
 						"watches in one",
 						fd->fd, task->pid);
+			goto add;
+		}
+		/* A unix socket bound to a name of this namespace: bound there again. */
+		if (fd && file->type == FILE_SOCKET) {
+			if (!unix_path(file->addr, file->addr_len) || !file->sk_file ||
+			    !task_here(d, task->pid))
+				continue;
 			goto add;
 		}
 		if (!fd || read_file_fmt(&info, "/proc/%d/fdinfo/%d", task->pid, fd->fd) < 0 ||
@@ -1023,18 +1066,10 @@ add:;
 	return 0;
 }
 
-/* A unix socket address that is a path (not unnamed, not abstract). */
-static bool unix_path(const uint8_t *addr, uint32_t len)
-{
-	const struct sockaddr_un *un = (const void *)addr;
-
-	return addr && len > offsetof(struct sockaddr_un, sun_path) && un->sun_family == AF_UNIX &&
-	       un->sun_path[0];
-}
-
 /* What a task in a nested namespace holds that a restore would find through the tree's
- * namespace (inotify and fanotify marks and unix socket names are looked up by path from
- * the tree's root): refused, naming it. */
+ * namespace (inotify and fanotify marks are looked up by path from the tree's root), or a
+ * unix socket named by a path that is not carried there (nested_unix_carried()): refused,
+ * naming it. */
 static int check_nested_task(struct cryo_ctx *ctx, const struct img *img,
 			     const struct img_task *task)
 {
@@ -1048,9 +1083,10 @@ static int check_nested_task(struct cryo_ctx *ctx, const struct img *img,
 			what = "an inotify watch";
 		else if (f->type == FILE_FANOTIFY && f->nitems)
 			what = "a fanotify mark";
-		else if (f->type == FILE_SOCKET &&
-			 (unix_path(f->addr, f->addr_len) || unix_path(f->peer, f->peer_len)))
-			what = "a unix socket named by a path";
+		else if (f->type == FILE_SOCKET && !nested_unix_carried(f))
+			what = "a unix socket named by a path whose file its root does not show "
+			       "(removed, or hidden under a mount), or connected by name to a peer "
+			       "outside the tree";
 		if (what)
 			return cryo_err(ctx, -EOPNOTSUPP,
 					"pid %d is in a nested mount namespace and fd %d is %s, "

@@ -926,6 +926,44 @@ static bool proc_left_to_init(const struct img_ns *ns, const struct img_mount *m
 	return m->kind == MNT_PROC && (ns->own & CLONE_NEWUSER) && (ns->own & CLONE_NEWPID);
 }
 
+/* In a user namespace of its own, a bind of a part of the proc its init makes (a read-only
+ * /proc/sys on itself, zdtm mntns_rw_ro_rw): made by the init too, once it has made that
+ * proc (mnt_userns_proc_binds()). */
+static bool proc_bind_to_init(const struct img_ns *ns, const struct img_mount *m)
+{
+	return m->kind == MNT_BIND && m->of && m->of <= ns->nmounts &&
+	       proc_left_to_init(ns, &ns->mounts[m->of - 1]);
+}
+
+int mnt_userns_proc_binds(struct cryo_ctx *ctx, const struct img_ns *ns, const char *dir, int proc)
+{
+	for (uint32_t i = 0; i < ns->nmounts; i++) {
+		const struct img_mount *m = &ns->mounts[i];
+		const char *rest = m->source && m->source[0] == '/' ? m->source + 1 : "";
+		int fd, r;
+
+		if (!proc_bind_to_init(ns, m) || strcmp(ns->mounts[m->of - 1].point, dir))
+			continue;
+		fd =
+		    (int)syscall(SYS_open_tree, proc, rest,
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (*rest ? 0 : AT_EMPTY_PATH));
+		if (fd < 0)
+			return cryo_err(ctx, -errno,
+					"clone %s of the new proc for the tree's "
+					"mount at %s",
+					m->source, m->point);
+		r = set_flags(ctx, m, fd, false);
+		if (r >= 0 && syscall(SYS_move_mount, fd, "", AT_FDCWD, m->point,
+				      MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			r = cryo_err(ctx, -errno, "mount %s of the new proc at %s", m->source,
+				     m->point);
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* A bind of a pty of the tree's devpts (zdtm pty-console's /dev/console): the new devpts has
  * no pty before the files are opened (lib/files/pty.c), so it is mounted once they are,
  * by mnt_restore_late(). */
@@ -1033,7 +1071,7 @@ static int build(struct cryo_ctx *ctx, const struct img *img, const struct img_n
 		const struct img_mount *m = &ns->mounts[made];
 		int fd;
 
-		if (late_bind(ns, m))
+		if (late_bind(ns, m) || proc_bind_to_init(ns, m))
 			continue;
 		if (m->parent && fds[m->parent - 1] < 0) {
 			r = cryo_err(ctx, -EOPNOTSUPP, "the tree's mount at %s is on its proc, in a "

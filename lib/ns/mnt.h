@@ -86,6 +86,9 @@ int mnt_restore_late(struct cryo_ctx *ctx, const struct img *img);
  * then (ns_root_setup() takes it off); NULL where there is none. */
 struct img_mount;
 const struct img_mount *mnt_userns_proc(const struct img_ns *ns);
+/* In that init, once it has mounted its proc (at dir, open at proc): the binds of parts of it
+ * that are mounted on it (a read-only /proc/sys), cloned from it with their flags. */
+int mnt_userns_proc_binds(struct cryo_ctx *ctx, const struct img_ns *ns, const char *dir, int proc);
 
 /* Once the image's files are open (or the restore failed): what mnt_restore() kept is
  * closed (none of it must reach the tree). */

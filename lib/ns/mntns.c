@@ -483,19 +483,17 @@ int mntns_leave(void)
 	return go(-1);
 }
 
-bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, int *ret_fd)
+/* path opened with flags in nested namespace i (-1: the tree's), the worker back where it
+ * was after: a descriptor, or -1 with errno. */
+static int open_in(int i, const char *path, int flags)
 {
-	int i = ns->nmntns ? opened_in(ns, f->id, true) : -1;
 	int was = entered, fd, e;
 
-	if (i < 0)
-		return false;
 	if ((e = go(i)) < 0) {
 		errno = -e;
-		*ret_fd = -1;
-		return true;
+		return -1;
 	}
-	fd = open(f->path, flags);
+	fd = open(path, flags);
 	e = errno;
 	/* Not back where it was, the worker must open nothing more. */
 	if (go(was) < 0) {
@@ -505,8 +503,22 @@ bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, in
 		e = EIO;
 	}
 	errno = e;
-	*ret_fd = fd;
+	return fd;
+}
+
+bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, int *ret_fd)
+{
+	int i = ns->nmntns ? opened_in(ns, f->id, true) : -1;
+
+	if (i < 0)
+		return false;
+	*ret_fd = open_in(i, f->path, flags);
 	return true;
+}
+
+int mntns_open_tree(const char *path, int flags)
+{
+	return open_in(-1, path, flags);
 }
 
 bool mntns_same(const struct img_ns *ns, uint32_t file_id, uint32_t shm)

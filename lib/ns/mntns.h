@@ -77,6 +77,9 @@ int mntns_task_enter(const struct img *img, pid_t pid);
 /* File f opened in a nested namespace: true, and *ret_fd the descriptor (or -1, errno set)
  * opened there with flags; false for one of the tree's. */
 bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, int *ret_fd);
+/* path opened with flags in the tree's mount namespace, wherever the worker is now: a
+ * descriptor, or -1 with errno. */
+int mntns_open_tree(const char *path, int flags);
 
 /* In the restore worker, before it opens file id (file true) or memory object id of the image:
  * into the nested namespace it was opened in (a removed file is made again by its path there):

@@ -413,7 +413,7 @@ static int remount_proc(struct cryo_ctx *ctx, const struct img_ns *ns, const cha
 			return cryo_err(ctx, -errno, "take our proc off %s", dir);
 		if (syscall(SYS_move_mount, proc, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return cryo_err(ctx, -errno, "mount proc at %s", dir);
-		return 0;
+		return mnt_userns_proc_binds(ctx, ns, dir, proc);
 	}
 	r = submounts(proc, dir, &sub);
 	if (r < 0)

@@ -211,24 +211,15 @@ int userns_dump(struct cryo_ctx *ctx, const struct img *img, uint32_t own, bool 
 	return r;
 }
 
-/* The file of id in the image, or NULL. */
-static const struct img_file *file_by_id(const struct img *img, uint32_t id)
-{
-	for (uint32_t i = 0; i < img->nfiles; i++)
-		if (img->files[i].id == id)
-			return &img->files[i];
-	return NULL;
-}
-
 /*
  * What a restore from inside the tree's user namespace cannot make again yet, because the
  * kernel wants a capability in ours for it (capable(), not ns_capable()): refused now, the
  * tree running on, rather than at restore once it is gone. Strict seccomp (the tracer would
  * suspend it with PTRACE_O_SUSPEND_SECCOMP: CAP_SYS_ADMIN; filters, not suspended either,
  * come back where they allow what the restorer calls after it installs them, and not
- * otherwise: zdtm seccomp_filter, which kills setresuid), leases (F_SETLEASE on a file of
- * another owner: CAP_LEASE), a removed file linked elsewhere (reopened with
- * open_by_handle_at(2): CAP_DAC_READ_SEARCH).
+ * otherwise: zdtm seccomp_filter, which kills setresuid). Leases are taken as the file's
+ * owner (restore-files.c), and a removed file linked elsewhere is reopened by its handle by
+ * the setter of owners, in ours (userns_open_by_handle()).
  */
 static int check_inside(struct cryo_ctx *ctx, const struct img *img)
 {
@@ -237,27 +228,11 @@ static int check_inside(struct cryo_ctx *ctx, const struct img *img)
 
 		for (uint32_t k = 0; !task->zombie && k < task->nthreads; k++)
 			if (task->threads[k].seccomp_strict)
-				return cryo_err(ctx, -EOPNOTSUPP, "pid %d: thread %d runs under "
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"pid %d: thread %d runs under "
 						"strict seccomp, in a user namespace of its own: "
-						"cryo cannot restore that yet", task->pid,
-						task->threads[k].tid);
-		for (uint32_t k = 0; k < task->nfds; k++) {
-			const struct img_fd *fd = &task->fds[k];
-			const struct img_file *f = file_by_id(img, fd->file_id);
-
-			for (uint32_t l = 0; l < fd->nlocks; l++)
-				if (fd->locks[l].kind == LOCK_LEASE ||
-				    fd->locks[l].kind == LOCK_LEASE_BREAKING)
-					return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d holds a "
-							"lease, in a user namespace of its own: "
-							"cryo cannot restore that yet", fd->fd,
-							task->pid);
-			if (f && f->type == FILE_REG && f->params[GHOST_P_IS] == 3)
-				return cryo_err(ctx, -EOPNOTSUPP, "fd %d of pid %d: %s was removed "
-						"but is linked elsewhere, in a user namespace of its "
-						"own: cryo cannot reopen it there yet", fd->fd,
-						task->pid, f->path);
-		}
+						"cryo cannot restore that yet",
+						task->pid, task->threads[k].tid);
 	}
 	return 0;
 }
@@ -415,12 +390,53 @@ static pid_t owner_pid;
 /* OWNER_CHOWN: uid and gid; OWNER_STI: len bytes of data pushed into a tty's input queue
  * (TIOCSTI, which wants CAP_SYS_ADMIN in our namespace, man 2 ioctl_tty); OWNER_SOCKOPT: an
  * int socket option, uid its level, gid its name, in data (SO_SNDBUFFORCE wants
- * CAP_NET_ADMIN in ours). */
-enum { OWNER_CHOWN, OWNER_STI, OWNER_SOCKOPT };
+ * CAP_NET_ADMIN in ours); OWNER_HANDLE: open_by_handle_at(2) on the mount of the
+ * descriptor, of the file handle of type uid and len bytes in data, with flags gid, the new
+ * descriptor sent back (the call wants CAP_DAC_READ_SEARCH in ours for anything but a
+ * directory). */
+enum { OWNER_CHOWN, OWNER_STI, OWNER_SOCKOPT, OWNER_HANDLE };
 struct owner_req {
 	uint32_t op, uid, gid, len;
 	unsigned char data[1024];
 };
+
+/* Sends the answer e of a request, with descriptor fd where it is not -1. */
+static int send_answer(int sk, int e, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = &e, .iov_len = sizeof(e)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cm;
+
+	if (fd >= 0) {
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sk, &msg, 0) == sizeof(e) ? 0 : -1;
+}
+
+/* The descriptor of the handle a request carries, opened on the mount of fd; -1 with errno. */
+static int open_handle(int fd, const struct owner_req *q)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} h;
+
+	if (q->len > MAX_HANDLE_SZ) {
+		errno = EINVAL;
+		return -1;
+	}
+	h.fh.handle_bytes = q->len;
+	h.fh.handle_type = (int)q->uid;
+	memcpy(h.fh.f_handle, q->data, q->len);
+	return open_by_handle_at(fd, &h.fh, (int)q->gid);
+}
 
 static __attribute__((noreturn)) void owner_serve(int sk)
 {
@@ -432,7 +448,7 @@ static __attribute__((noreturn)) void owner_serve(int sk)
 		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 				     .msg_controllen = sizeof(cbuf)};
 		struct cmsghdr *cm;
-		int fd = -1, e = 0;
+		int fd = -1, e = 0, got = -1;
 		ssize_t n = recvmsg(sk, &msg, MSG_CMSG_CLOEXEC);
 
 		if (n <= 0)
@@ -450,10 +466,14 @@ static __attribute__((noreturn)) void owner_serve(int sk)
 		if (!e && q.op == OWNER_SOCKOPT &&
 		    setsockopt(fd, (int)q.uid, (int)q.gid, q.data, sizeof(int)) < 0)
 			e = errno;
+		if (!e && q.op == OWNER_HANDLE && (got = open_handle(fd, &q)) < 0)
+			e = errno;
 		if (fd >= 0)
 			close(fd);
-		if (write(sk, &e, sizeof(e)) != sizeof(e))
+		if (send_answer(sk, e, got) < 0)
 			_exit(1);
+		if (got >= 0)
+			close(got);
 	}
 }
 
@@ -510,22 +530,45 @@ void userns_owner_stop(void)
 	owner_pid = 0;
 }
 
-static int owner_ask(int fd, const struct owner_req *q)
+/* Asks the setter q about fd: -errno; a descriptor it sends back goes to *ret_fd where that is
+ * not NULL. */
+static int owner_ask_fd(int fd, const struct owner_req *q, int *ret_fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = (void *)q, .iov_len = sizeof(*q)};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	int e;
+	int e = 0, got = -1;
 
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(owner_sk, &msg, 0) != sizeof(*q) || read(owner_sk, &e, sizeof(e)) != sizeof(e))
+	if (sendmsg(owner_sk, &msg, 0) != sizeof(*q))
 		return -EIO;
+	iov = (struct iovec){.iov_base = &e, .iov_len = sizeof(e)};
+	msg = (struct msghdr){
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	if (recvmsg(owner_sk, &msg, MSG_CMSG_CLOEXEC) != sizeof(e))
+		return -EIO;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&got, CMSG_DATA(cm), sizeof(int));
+	if (got >= 0 && (e || !ret_fd)) {
+		close(got);
+		got = -1;
+	}
+	if (!e && ret_fd && got < 0)
+		e = EIO;
+	if (ret_fd && !e)
+		*ret_fd = got;
 	return -e;
+}
+
+static int owner_ask(int fd, const struct owner_req *q)
+{
+	return owner_ask_fd(fd, q, NULL);
 }
 
 int userns_fchown(int fd, uint32_t uid, uint32_t gid)
@@ -564,4 +607,24 @@ int userns_tiocsti(int fd, const unsigned char *buf, size_t len)
 		r = owner_ask(fd, &q);
 	}
 	return r;
+}
+
+int userns_open_by_handle(int mnt, const struct file_handle *fh, int flags)
+{
+	struct owner_req q = {.op = OWNER_HANDLE,
+			      .uid = (uint32_t)fh->handle_type,
+			      .gid = (uint32_t)flags,
+			      .len = fh->handle_bytes};
+	int fd = -1, r;
+
+	if (owner_sk < 0)
+		return open_by_handle_at(mnt, (struct file_handle *)fh, flags);
+	if (fh->handle_bytes > sizeof(q.data)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(q.data, fh->f_handle, fh->handle_bytes);
+	r = owner_ask_fd(mnt, &q, &fd);
+	errno = -r;
+	return r < 0 ? -1 : fd;
 }

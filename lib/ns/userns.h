@@ -25,6 +25,11 @@ int userns_setsockopt_int(int sk, int level, int name, int v);
  * no id of ours may make: EOVERFLOW) by a child under the namespace's first ids, where the
  * worker joined it; -1 with errno (EOVERFLOW where it did not). */
 int userns_bind_inside(int sk, const void *addr, uint32_t len);
+/* open_by_handle_at(2) of fh on the mount of mnt, by that setter likewise (the call wants
+ * CAP_DAC_READ_SEARCH in our namespace for a file not a directory): the new descriptor, or -1
+ * with errno. */
+struct file_handle;
+int userns_open_by_handle(int mnt, const struct file_handle *fh, int flags);
 void userns_owner_stop(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/file.h>
+#include <sys/fsuid.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -521,6 +522,29 @@ int restore_files_owners(struct cryo_ctx *ctx, const struct rst_shared *sh,
 }
 
 /*
+ * F_SETLEASE, as the file's owner where the task may not take it otherwise: a task in a user
+ * namespace of its own has no CAP_LEASE in ours, which generic_setlease() asks (capable()) of
+ * a taker whose fsuid is not the file's owner. Its fsuid is set back after.
+ */
+static int take_lease(int fd, int type)
+{
+	struct stat st;
+	uid_t was;
+	int r, e;
+
+	if (fcntl(fd, F_SETLEASE, type) == 0)
+		return 0;
+	if (errno != EACCES || fstat(fd, &st) < 0)
+		return -1;
+	was = setfsuid(st.st_uid);
+	r = fcntl(fd, F_SETLEASE, type);
+	e = errno;
+	setfsuid(was);
+	errno = e;
+	return r;
+}
+
+/*
  * A lease being broken: taken again, then broken again the way it was, by an open of the file
  * with O_NONBLOCK (which starts the break and fails with EWOULDBLOCK). Broken to a read lease,
  * it was a write lease a reader broke; broken to nothing, a write lease where the descriptor
@@ -537,7 +561,7 @@ static int restore_breaking_lease(struct cryo_ctx *ctx, const struct img_task *t
 	char path[64];
 	int breaker;
 
-	if (fcntl(fd, F_SETLEASE, type) < 0 || fcntl(fd, F_SETOWN, 0) < 0)
+	if (take_lease(fd, type) < 0 || fcntl(fd, F_SETOWN, 0) < 0)
 		return cryo_err(ctx, -errno, "pid %d: take fd %d's lease again", t->pid, fd);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	breaker = open(path, (to_read ? O_RDONLY : O_WRONLY) | O_NONBLOCK | O_CLOEXEC |
@@ -572,7 +596,7 @@ int restore_locks(struct cryo_ctx *ctx, const struct img_task *t)
 				continue;
 			}
 			if (l->kind == LOCK_LEASE)
-				r = fcntl(t->fds[i].fd, F_SETLEASE, l->write ? F_WRLCK : F_RDLCK);
+				r = take_lease(t->fds[i].fd, l->write ? F_WRLCK : F_RDLCK);
 			else if (l->kind == LOCK_FLOCK)
 				r = flock(t->fds[i].fd, (l->write ? LOCK_EX : LOCK_SH) | LOCK_NB);
 			else

@@ -46,9 +46,28 @@ def test_a_child_in_a_mount_namespace_of_its_own_comes_back_in_it(env):
         finish(run, pid)
 
 
-def test_a_unix_socket_named_in_a_nested_mount_namespace_is_refused_naming_it(env):
-    """A socket's name is looked up from the tree's root at restore: in a nested namespace the
-    dump refuses it, naming the pid and the cause, and the tree runs on."""
+def test_unix_sockets_named_by_one_path_in_two_mount_namespaces(env):
+    """sk-unix-mntns: the init and a child in a nested mount namespace each bind a datagram
+    socket at /sk/sock (the child's on a tmpfs of its own) and connect a client to it by name;
+    the child listens at /sk/lsn. Each socket is bound again in the namespace whose root showed
+    its file at dump, and each client connected again in its peer's: after the restore each
+    one's datagrams reach its own socket, through a new client of the name too."""
+    with ns_root(env.tmp) as (root, dev):
+        run, init = start(env, "mnt_unix_nested", root, dev)
+        img = dump(env, init)
+        meta = json.loads((img / "cryo.json").read_text())
+        nested = meta["mount_namespaces"]
+        files = {f["id"]: f for f in meta["files"]}
+        bound = sorted(files[i]["type"] for i in nested[0]["files"])
+        assert len(nested) == 1 and len(bound) == 2, nested
+        pid, _ = restore(env, img)
+        finish(run, pid)
+
+
+def test_a_unix_socket_whose_file_was_removed_in_a_nested_namespace_is_refused_naming_it(env):
+    """A socket bound to a name of a nested namespace whose file was removed since (bound
+    again for a moment at restore, in the tree's namespace): the dump refuses it, naming the
+    pid and the cause, and the tree runs on."""
     with ns_root(env.tmp) as (root, dev):
         run = env.start([workload("mnt_nested"), root, dev],
                         env={**os.environ, "CRYO_MNT_NESTED_UNIX": "1"})

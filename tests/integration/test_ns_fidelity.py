@@ -106,6 +106,18 @@ def test_file_removed_but_linked_elsewhere_on_a_tmpfs_of_the_trees(env):
     in_root(env, "mnt_linked", other_name)
 
 
+def test_file_removed_but_linked_elsewhere_held_through_a_nested_mount_namespace(env):
+    """mntns_link_remap: a removed file whose only name, /lr/0/F, neither descriptor's mount
+    shows (each a bind of another part of its tmpfs) and the child's nested namespace does not
+    show at all: its other name is found at dump through the tree's mount of the whole tmpfs,
+    and each descriptor is opened again on its own mount by the new file's handle."""
+    def other_name(image):
+        names = {f["path"]: f.get("other_name") for f in image["files"]
+                 if f["path"].startswith("/lr/")}
+        assert names == {"/lr/1/F": "/lr/0/F", "/lr/2/F": "/lr/0/F"}, names
+    in_root(env, "mnt_link_remap", other_name)
+
+
 def test_binds_of_a_pty_of_the_trees_devpts(env):
     """pty-console: /dev/console a bind of a pty of the tree's devpts, which the restore makes
     with the files: the bind is mounted once they are open."""

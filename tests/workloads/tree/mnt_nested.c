@@ -21,8 +21,9 @@
  * that its proc is of its pid namespace and that it holds no namespace descriptor of cryo's;
  * the init mounts a tmpfs at /shr/new, which must show at the child's /shr/new and /sb/new,
  * and the child one at /sb/kid, which must show at the init's /shr/kid; /own stays the child's.
- * With CRYO_MNT_NESTED_UNIX the child also holds a unix socket bound at /own/sock (which cryo
- * refuses in a nested namespace).
+ * With CRYO_MNT_NESTED_UNIX the child also holds a unix socket bound at /own/sock, whose
+ * file it removed (which cryo refuses in a nested namespace; sockets bound to a file there
+ * are carried: mnt_unix_nested.c).
  */
 #include <dirent.h>
 #include <sys/inotify.h>
@@ -163,8 +164,10 @@ static void child(int ready_wr, int go_rd, int inherited, int ghost)
 		struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/own/sock"};
 		int sk = socket(AF_UNIX, SOCK_DGRAM, 0);
 
-		if (sk < 0 || bind(sk, (struct sockaddr *)&a, sizeof(a)) < 0)
-			fail("bind a unix socket at /own/sock: %s", strerror(errno));
+		if (sk < 0 || bind(sk, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		    unlink("/own/sock") < 0)
+			fail("bind a unix socket at /own/sock, remove its file: %s",
+			     strerror(errno));
 	}
 	before = mnt_normalized();
 	if (write(ready_wr, "r", 1) != 1)

@@ -21,11 +21,21 @@
  *   - /run's and /dev/pts's superblocks are its user namespace's: it may remount them
  *     (do_remount() wants CAP_SYS_ADMIN in the superblock's namespace);
  *   - /locked (LOCKED is a read-only, nosuid tmpfs of ours, which the user namespace got
- *     locked) is read-only still and cannot be made writable (EPERM), as before the dump.
- * Usage: userns_root DIR LOCKED (the launcher: DIR an empty directory of ours, where the init
- * mounts its root), userns_root --inside (the init, after its exec). With CRYO_UNS_NOPROC
- * set the init unmounts its proc before it is ready, with CRYO_UNS_LEASE it takes a read lease
- * of a file of /run: trees a dump must refuse.
+ *     locked) is read-only still and cannot be made writable (EPERM), as before the dump;
+ *   - /proc/sys is a read-only bind of itself and /proc/sys/net a writable one on it (zdtm
+ *     mntns_rw_ro_rw): a sysctl of /proc/sys/kernel is read-only, one of the network
+ *     namespace's writable;
+ *   - a read lease of /run/leased (its file the init's, 0 there): F_GETLEASE reads it, and
+ *     a writer's open breaks it (EWOULDBLOCK), the init signalled (SIGIO) as its owner;
+ *   - removed files linked elsewhere, held open read-write: /run/gone (its other name
+ *     /run/gone.other, of the tmpfs made again) and, where SHARE is given (a directory of
+ *     ours bound at /share), /share/gone (/share/gone.other, the same inode of our disk as
+ *     before): the descriptor is the other name's file, with one link, its owner, mode and
+ *     offset, and what it writes reads through the other name.
+ * Usage: userns_root DIR LOCKED [SHARE] (the launcher: DIR an empty directory of ours, where
+ * the init mounts its root), userns_root --inside (the init, after its exec). With
+ * CRYO_UNS_NOPROC set the init unmounts its proc before it is ready: a tree a dump must
+ * refuse.
  */
 #include <grp.h>
 #include <sys/msg.h>
@@ -41,7 +51,7 @@
 #define GID_MAP "0 100000 1000\n1000 300000 1000\n"
 
 struct uns_launch {
-	const char *dir, *locked;
+	const char *dir, *locked, *share;
 	int go[2];
 };
 
@@ -96,6 +106,11 @@ static int uns_init(void *arg)
 	mnt_must(mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), "/usr read-only");
 	mnt_path(p, sizeof(p), l->dir, "/locked");
 	mnt_must(mount(l->locked, p, NULL, MS_BIND, NULL), "bind LOCKED");
+	if (l->share) {
+		mnt_path(p, sizeof(p), l->dir, "/share");
+		mnt_must(mkdir(p, 0755), "mkdir share");
+		mnt_must(mount(l->share, p, NULL, MS_BIND, NULL), "bind SHARE");
+	}
 	mnt_path(p, sizeof(p), l->dir, "/old");
 	mnt_must(syscall(SYS_pivot_root, l->dir, p), "pivot_root");
 	mnt_must(chdir("/"), "chdir /");
@@ -135,6 +150,7 @@ static int launch(int argc, char **argv)
 		fail("usage: %s DIR LOCKED", argv[0]);
 	l.dir = argv[1];
 	l.locked = argv[2];
+	l.share = argc > 3 ? argv[3] : NULL;
 	if (pipe(l.go) < 0)
 		fail("pipe");
 	init = clone(uns_init, mnt_stack + sizeof(mnt_stack),
@@ -342,6 +358,88 @@ static void pty_check(int m, int s)
 		fail("the pty slave to master: \"%.4s\"", buf);
 }
 
+/* /proc/sys read-only, /proc/sys/net on it writable. */
+static void check_proc_sys(void)
+{
+	if (access("/proc/sys/net/ipv4/ip_forward", W_OK) < 0)
+		fail("/proc/sys/net/ipv4/ip_forward is not writable: %s", strerror(errno));
+	if (access("/proc/sys/kernel/ns_last_pid", W_OK) == 0 || errno != EROFS)
+		fail("/proc/sys/kernel/ns_last_pid is writable, or not read-only (%s)",
+		     strerror(errno));
+}
+
+static volatile sig_atomic_t sigio;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	sigio++;
+}
+
+/* A read lease of a file of the init's, which a task in a user namespace of its own may take
+ * (it is the file's owner) and a restore must take again as such. */
+static int take_lease(void)
+{
+	int fd;
+
+	mnt_write("/run/leased", "leased\n");
+	fd = open("/run/leased", O_RDONLY);
+	mnt_must(fd < 0 ? -1 : fcntl(fd, F_SETLEASE, F_RDLCK), "a read lease of /run/leased");
+	return fd;
+}
+
+static void check_lease(int fd)
+{
+	int w;
+
+	if (fcntl(fd, F_GETLEASE) != F_RDLCK)
+		fail("the lease of /run/leased is %d, not a read lease", fcntl(fd, F_GETLEASE));
+	w = open("/run/leased", O_WRONLY | O_NONBLOCK);
+	if (w >= 0 || errno != EWOULDBLOCK)
+		fail("a writer's open of /run/leased did not break the lease (%s)",
+		     w >= 0 ? "opened" : strerror(errno));
+	for (int i = 0; i < 200 && !sigio; i++)
+		usleep(10000);
+	if (!sigio)
+		fail("the lease's break did not signal its owner");
+	mnt_must(fcntl(fd, F_SETLEASE, F_UNLCK), "give the lease up");
+}
+
+/* path opened read-write, "gone:" written, another name made and path removed. */
+static int linked_make(const char *path, const char *other, struct stat *ret_st)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0640);
+
+	if (fd < 0 || write(fd, "gone:", 5) != 5 || link(path, other) < 0 || unlink(path) < 0 ||
+	    fstat(fd, ret_st) < 0)
+		fail("%s, removed and linked as %s: %s", path, other, strerror(errno));
+	return fd;
+}
+
+/* fd is other's file still (the inode it was, with same_ino), with its owner, mode and
+ * offset; its writes read through other. */
+static void linked_check(int fd, const char *other, const struct stat *was, bool same_ino)
+{
+	struct stat st, ost;
+
+	if (fstat(fd, &st) < 0 || lstat(other, &ost) < 0)
+		fail("stat %s: %s", other, strerror(errno));
+	if (st.st_ino != ost.st_ino || st.st_dev != ost.st_dev || st.st_nlink != 1)
+		fail("the descriptor of the removed file is inode %lu (%lu links), not %s's %lu",
+		     (unsigned long)st.st_ino, (unsigned long)st.st_nlink, other,
+		     (unsigned long)ost.st_ino);
+	if (same_ino && (st.st_ino != was->st_ino || st.st_dev != was->st_dev))
+		fail("%s is another inode than before the dump", other);
+	if (st.st_uid != was->st_uid || st.st_gid != was->st_gid ||
+	    (st.st_mode & 07777) != (was->st_mode & 07777))
+		fail("%s is %u:%u mode %o, not %u:%u mode %o", other, st.st_uid, st.st_gid,
+		     st.st_mode & 07777, was->st_uid, was->st_gid, was->st_mode & 07777);
+	if (lseek(fd, 0, SEEK_CUR) != 5 || write(fd, "after", 5) != 5)
+		fail("the removed file's descriptor at %ld: %s", (long)lseek(fd, 0, SEEK_CUR),
+		     strerror(errno));
+	mnt_expect(other, "gone:after");
+}
+
 /* LOCKED came from our namespace with its flags locked: read-only it stays. */
 static void check_locked(void)
 {
@@ -358,8 +456,9 @@ static void check_locked(void)
 static int inside(void)
 {
 	char *before, self[32] = "", buf[16] = "";
-	bool noproc = getenv("CRYO_UNS_NOPROC");
-	int m, s, fd, lsk;
+	bool noproc = getenv("CRYO_UNS_NOPROC"), share = access("/share", F_OK) == 0;
+	struct stat run_was, share_was;
+	int m, s, fd, lsk, lease, run_gone, share_gone = -1;
 
 	if (getpid() != 1 || getuid() != 0)
 		fail("the init is pid %d uid %d", getpid(), getuid());
@@ -371,15 +470,21 @@ static int inside(void)
 		fail("open /run/data");
 	pty_pair(&m, &s);
 	check_locked();
+	mnt_must(mount("/proc/sys", "/proc/sys", NULL, MS_BIND, NULL), "bind /proc/sys");
+	mnt_must(mount("/proc/sys/net", "/proc/sys/net", NULL, MS_BIND, NULL),
+		 "bind /proc/sys/net");
+	mnt_must(mount(NULL, "/proc/sys", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL),
+		 "/proc/sys read-only");
+	check_proc_sys();
 	before = mnt_normalized();
 	/* For the test of a refusal: its mountinfo is not read again then. */
 	if (noproc)
 		mnt_must(umount2("/proc", MNT_DETACH), "unmount /proc");
-	if (getenv("CRYO_UNS_LEASE")) {
-		int lfd = open("/run/top", O_RDONLY | O_CREAT, 0644);
-
-		mnt_must(lfd < 0 ? -1 : fcntl(lfd, F_SETLEASE, F_RDLCK), "a lease of /run/top");
-	}
+	signal(SIGIO, on_sigio);
+	lease = take_lease();
+	run_gone = linked_make("/run/gone", "/run/gone.other", &run_was);
+	if (share)
+		share_gone = linked_make("/share/gone", "/share/gone.other", &share_was);
 	test_ready();
 	test_wait(NULL);
 
@@ -396,6 +501,12 @@ static int inside(void)
 		fail("the descriptor of /run/data reads \"%.4s\" at its offset", buf);
 	pty_check(m, s);
 	check_locked();
+	if (!noproc)
+		check_proc_sys();
+	check_lease(lease);
+	linked_check(run_gone, "/run/gone.other", &run_was, false);
+	if (share)
+		linked_check(share_gone, "/share/gone.other", &share_was, true);
 	mnt_write("/run/after", "written after\n");
 	mnt_expect("/run/after", "written after\n");
 	/* Their superblocks are our namespace's: a remount is ours to make. */
