@@ -1147,7 +1147,8 @@ static int dump_nested(struct dumper *up, struct img *img)
 			ns->mntns = v;
 			mn = &v[ns->nmntns++];
 			*mn = (struct img_mntns){.ino = st.st_ino};
-			mn->mnts.own = CLONE_NEWNS;
+			/* A tmpfs of it is read in the tree's user namespace (pack_in_copy()). */
+			mn->mnts.own = CLONE_NEWNS | (ns->own & CLONE_NEWUSER);
 			mn->mnts.mntns_tag = ns->nmntns;
 			mn->mnts.tree_mounts = ns->nmounts;
 			r = dump_nested_one(up, task->pid, &st, img, mn);

@@ -381,6 +381,49 @@ static int hold(int above)
 	return high;
 }
 
+/* sub's mounts, a copy in which a bind of the tree's proc is that proc, with its source name
+ * and options (new_proc() reads them there). */
+static int proc_as_tree(const struct img_ns *ns, struct img_ns *sub)
+{
+	struct img_mount *v = calloc(sub->nmounts + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, sub->mounts, sub->nmounts * sizeof(*v));
+	for (uint32_t k = 0; k < sub->nmounts; k++) {
+		const struct img_mount *t = v[k].kind == MNT_TREE && v[k].of <= ns->nmounts
+						? &ns->mounts[v[k].of - 1]
+						: NULL;
+
+		if (t && t->kind == MNT_PROC &&
+		    (!v[k].source || !strcmp(v[k].source, "/"))) {
+			v[k].kind = MNT_PROC;
+			v[k].options = t->options;
+			v[k].device = t->device;
+		}
+	}
+	sub->mounts = v;
+	return 0;
+}
+
+/*
+ * sub with the tree's namespaces (its own): its binds of the tree's whole proc are procs with
+ * that proc's options, made again by the tree's init (mntns_root_setup()). In a user
+ * namespace of the tree's own (the restore worker and the tree's init are in it) they are
+ * left to the init at restore too, as the tree's is (mnt_userns_proc(): the worker pivots
+ * with our proc on the first), and the ids in its options are named through the tree's maps.
+ * sub->mounts is a copy the caller frees.
+ */
+static int tree_view(const struct img_ns *ns, struct img_ns *sub)
+{
+	sub->own = ns->own;
+	sub->uid_map = ns->uid_map;
+	sub->nuid_map = ns->nuid_map;
+	sub->gid_map = ns->gid_map;
+	sub->ngid_map = ns->ngid_map;
+	return proc_as_tree(ns, sub);
+}
+
 int mntns_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd, const int *tree_fds)
 {
 	const struct img_ns *ns = &img->ns;
@@ -397,8 +440,14 @@ int mntns_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd, const 
 		r = cryo_err(ctx, -errno, "hold the tree's mount namespace");
 	for (uint32_t i = 0; r >= 0 && i < ns->nmntns; i++) {
 		const struct img_mntns *mn = &ns->mntns[i];
+		struct img_ns sub = mn->mnts;
+		bool user = ns->own & CLONE_NEWUSER;
 
-		r = mnt_restore_nested(ctx, ns, tree_fds, &mn->mnts, dirfd);
+		r = user ? tree_view(ns, &sub) : 0;
+		if (r >= 0)
+			r = mnt_restore_nested(ctx, ns, tree_fds, &sub, dirfd);
+		if (user)
+			free(sub.mounts);
 		if (r >= 0 && (held[i] = hold(dirfd)) < 0)
 			r = cryo_err(ctx, -errno, "hold the mount namespace of pid %d",
 				     mn->pids[0]);
@@ -560,30 +609,6 @@ static bool stale_proc(const char *point)
 	return strcmp(buf, want) != 0;
 }
 
-/* sub's mounts, a copy in which a bind of the tree's proc is that proc, with its source name
- * and options (new_proc() reads them there). */
-static int proc_as_tree(const struct img_ns *ns, struct img_ns *sub)
-{
-	struct img_mount *v = calloc(sub->nmounts + 1, sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	memcpy(v, sub->mounts, sub->nmounts * sizeof(*v));
-	for (uint32_t k = 0; k < sub->nmounts; k++) {
-		const struct img_mount *t = v[k].kind == MNT_TREE && v[k].of <= ns->nmounts
-						? &ns->mounts[v[k].of - 1]
-						: NULL;
-
-		if (t && t->kind == MNT_PROC) {
-			v[k].kind = MNT_PROC;
-			v[k].options = t->options;
-			v[k].device = t->device;
-		}
-	}
-	sub->mounts = v;
-	return 0;
-}
-
 int mntns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 {
 	int r = 0;
@@ -606,8 +631,7 @@ int mntns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 				stale[n++] = sub.proc[k];
 		sub.proc = stale;
 		sub.nproc = n;
-		sub.own = ns->own & ~CLONE_NEWUSER;
-		if (n && (r = proc_as_tree(ns, &sub)) >= 0) {
+		if (n && (r = tree_view(ns, &sub)) >= 0) {
 			r = ns_root_setup(ctx, &sub);
 			free(sub.mounts);
 		}
