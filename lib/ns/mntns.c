@@ -494,10 +494,10 @@ int mntns_task_enter(const struct img *img, pid_t pid)
 static int entered = -1;
 
 /* The nested namespace file id (or, with file false, memory object id) was opened in: its
- * index, or -1. */
-static int opened_in(const struct img_ns *ns, uint32_t id, bool file)
+ * index among the first n, or -1. */
+static int listed_in(const struct img_ns *ns, uint32_t id, bool file, uint32_t n)
 {
-	for (uint32_t i = 0; i < ns->nmntns && i < nheld; i++) {
+	for (uint32_t i = 0; i < ns->nmntns && i < n; i++) {
 		const struct img_mntns *mn = &ns->mntns[i];
 
 		for (uint32_t k = 0; k < (file ? mn->nfiles : mn->nshmems); k++)
@@ -505,6 +505,39 @@ static int opened_in(const struct img_ns *ns, uint32_t id, bool file)
 				return (int)i;
 	}
 	return -1;
+}
+
+/* The same, among the namespaces the restore holds. */
+static int opened_in(const struct img_ns *ns, uint32_t id, bool file)
+{
+	return listed_in(ns, id, file, nheld);
+}
+
+int mntns_refuse_handles(struct cryo_ctx *ctx, const struct img *img)
+{
+	const struct img_ns *ns = &img->ns;
+
+	if (!(ns->own & CLONE_NEWUSER) || !ns->nmntns)
+		return 0;
+	for (uint32_t t = 0; t < img->ntasks; t++) {
+		const struct img_task *task = &img->tasks[t];
+
+		for (uint32_t k = 0; k < task->nfds; k++) {
+			const struct img_file *f = img_find_file(img, task->fds[k].file_id);
+
+			if (f && f->type == FILE_SHMEM &&
+			    listed_in(ns, f->id, true, ns->nmntns) !=
+				listed_in(ns, f->shmem_id, false, ns->nmntns))
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"fd %d of pid %d: the removed file %s is held "
+						"through the mounts of two mount namespaces, in a "
+						"user namespace of its own: cryo cannot reopen it "
+						"there yet (open_by_handle_at(2) wants "
+						"CAP_DAC_READ_SEARCH in ours)",
+						task->fds[k].fd, task->pid, f->path);
+		}
+	}
+	return 0;
 }
 
 static int go(int i)
