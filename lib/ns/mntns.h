@@ -18,9 +18,14 @@
  *     fork or open anything; its files are opened in it; its proc is made again for the
  *     tree's pid namespace by the tree's init (ns_root_setup()).
  *
- * Anything else (a tree whose root is ours, a container's, one in a user namespace of its
- * own; a file of a kind not reopened by path in a nested namespace; a bind there of a path
- * of ours the tree's namespace does not show) is refused at dump, naming the pid.
+ * In a tree with a user namespace of its own the restore worker is inside it: each nested
+ * namespace is made there (owned by it), its binds of the tree's proc left to the init as the
+ * tree's proc is (mnt_userns_proc()).
+ *
+ * Anything else (a tree whose root is ours, a container's; a file of a kind not reopened by
+ * path in a nested namespace; a bind there of a path of ours the tree's namespace does not
+ * show; in a user namespace of its own, a removed file reopened by its handle) is refused at
+ * dump, naming the pid.
  */
 #ifndef CRYO_NS_MNTNS_H
 #define CRYO_NS_MNTNS_H
