@@ -51,6 +51,7 @@ struct dumper {
 	/* A nested namespace's (mntns.h): the tree's, whose mounts its own may be binds of;
 	 * NULL for the tree's. */
 	const struct dumper *up;
+	struct img_mntns *mn; /* the nested namespace's record; NULL for the tree's */
 	struct stat nsst; /* the namespace, /proc/PID/ns/mnt */
 };
 
@@ -871,6 +872,39 @@ static bool reached(const struct dumper *d, uint64_t id, const char *link, const
 }
 
 /*
+ * In a nested namespace, a file mapped from a mount of the tree's at path, which leads there
+ * (from the tree's root) to the same file but not from the namespace's own root (its task
+ * pivoted into a root of its own after it was forked: zdtm mntns_pivot_root): noted in
+ * d->mn->tree_maps, to be opened beneath the tree's root at restore (mntns_map_open()). 0, or
+ * -EOPNOTSUPP where it is none of that.
+ */
+static int note_tree_map(struct dumper *d, uint64_t id, const char *link, const char *path)
+{
+	_cleanup_close_ int fd = -1;
+	struct img_mntns *mn = d->mn;
+	struct stat a, b;
+	char **v;
+
+	if (!mn || !d->up || !tree_mount(d->up, id) || !path || path[0] != '/')
+		return -EOPNOTSUPP;
+	fd = tmpfs_openat2(d->up->rootfd, path, O_PATH, RESOLVE_TREE);
+	if (fd < 0 || fstat(fd, &a) < 0 || stat(link, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		return -EOPNOTSUPP;
+	for (uint32_t k = 0; k < mn->ntree_maps; k++)
+		if (!strcmp(mn->tree_maps[k], path))
+			return 0;
+	v = realloc(mn->tree_maps, (mn->ntree_maps + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	mn->tree_maps = v;
+	if (!(v[mn->ntree_maps] = strdup(path)))
+		return -ENOMEM;
+	mn->ntree_maps++;
+	return 0;
+}
+
+/*
  * What a restore reopens by path in the tree's root must be on one of its mounts: a file
  * mapped from ours (a program that pivoted without exec'ing one of its own root) or a cwd
  * left on our side would not be found there. Refused now, naming it.
@@ -879,6 +913,7 @@ static int check_paths(struct dumper *d, const struct img *img)
 {
 	char link[96];
 	uint64_t id;
+	int r;
 
 	for (uint32_t t = 0; t < img->ntasks; t++) {
 		const struct img_task *task = &img->tasks[t];
@@ -900,13 +935,18 @@ static int check_paths(struct dumper *d, const struct img *img)
 				continue;
 			snprintf(link, sizeof(link), "/proc/%d/map_files/%llx-%llx", task->pid,
 				 (unsigned long long)vma->start, (unsigned long long)vma->end);
-			if ((id = mount_of(link)) && !reached(d, id, link, vma->path))
+			if (!(id = mount_of(link)) || reached(d, id, link, vma->path))
+				continue;
+			r = note_tree_map(d, id, link, vma->path);
+			if (r == -ENOMEM)
+				return r;
+			if (r < 0)
 				return cryo_err(
 				    d->ctx, -EOPNOTSUPP,
 				    "pid %d maps %s from a mount "
 				    "outside its mount namespace (it pivoted into its root "
-				    "without exec'ing a program of it): a restore in its "
-				    "root cannot map it",
+				    "without exec'ing a program of it), and not the tree's "
+				    "either: a restore in its root cannot map it",
 				    task->pid, vma->path);
 		}
 	}
@@ -1066,7 +1106,7 @@ static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, 
 			   struct img_mntns *mn)
 {
 	struct dumper d = {.ctx = up->ctx, .ns = &mn->mnts, .rootfd = -1, .dirfd = up->dirfd,
-			   .up = up, .nsst = *st};
+			   .up = up, .mn = mn, .nsst = *st};
 	const struct mline *theirs;
 	char file[64];
 	int r;

@@ -79,6 +79,18 @@ void mntns_restore_close(void);
  * is in a nested one. -errno. */
 int mntns_task_enter(const struct img *img, pid_t pid);
 
+/* In restored task pid, before cryo's descriptors are closed: those it still needs until its
+ * unmap list is made (the tree's proc where its nested namespace has none, the tree's root
+ * where it opens its executable beneath it) moved to numbers at, at + 1 (dup3(2)): how many,
+ * or -errno. mntns_task_release() closes them. */
+int mntns_task_keep(const struct img *img, pid_t pid, int at);
+void mntns_task_release(void);
+
+/* In restored task pid, the file path it maps (or runs) opened with flags: beneath the tree's
+ * root where pid is in a nested namespace whose own root does not reach it (tree_maps), else
+ * by path. A descriptor, or -1 with errno. */
+int mntns_map_open(const struct img_ns *ns, pid_t pid, const char *path, int flags);
+
 /* File f opened in a nested namespace: true, and *ret_fd the descriptor (or -1, errno set)
  * opened there with flags; false for one of the tree's. */
 bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, int *ret_fd);

@@ -5,7 +5,9 @@ them inside the tree's user namespace, which owns them. They are made again by t
 worker inside the new user namespace, so owned by it again. The workload
 (tests/workloads/tree/userns_root.c, CRYO_UNS_NESTED) checks the child's mountinfo line by line,
 its tmpfs and file owners, the owner of its namespaces (NS_GET_USERNS) and a connection across
-a veth between the two network namespaces; these tests check what the host sees."""
+a veth between the two network namespaces; a second child pivoted into a tmpfs of its own with
+no proc without exec'ing (zdtm mntns_pivot_root: its program is mapped from the tree's root,
+which its namespace does not reach). These tests check what the host sees."""
 import fcntl
 import json
 import os
@@ -49,33 +51,51 @@ def start(env, d, locked):
     return run, int(re.search(r"nsinit (\d+)", run.text()).group(1))
 
 
+def mountinfo(pid):
+    """pid's mountinfo from here, line by line, without the numbers the kernel hands out
+    (mount ids, devices, peer groups)."""
+    with open(f"/proc/{pid}/mountinfo") as f:
+        lines = [l.split() for l in f]
+    return [" ".join(l[3:6] + [re.sub(r":\d+", "", w) for w in l[6:]]) for l in lines]
+
+
 def check_owned(init):
-    """The init's only child is in mount and network namespaces of its own, both owned by
-    the init's user namespace, which is not ours."""
-    [child] = children(init)
+    """The init's children: one in mount and network namespaces of its own, one (the pivoter,
+    its root a tmpfs of its own) in a mount namespace of its own, each owned by the init's
+    user namespace, which is not ours. Returns (child, pivoter)."""
+    kids = children(init)
+    [piv] = [c for c in kids if os.path.exists(f"/proc/{c}/root/testfile")]
+    [child] = [c for c in kids if c != piv]
     user = ns_ino(init, "user")
     assert user != ns_ino(os.getpid(), "user")
-    for name in ("mnt", "net"):
-        assert ns_ino(child, name) != ns_ino(init, name), name
-        assert owner(child, name) == user, name
-        assert owner(init, name) == user, name
-    return child
+    for pid, names in ((child, ("mnt", "net")), (piv, ("mnt",))):
+        for name in names:
+            assert ns_ino(pid, name) != ns_ino(init, name), name
+            assert owner(pid, name) == user, name
+    assert ns_ino(piv, "net") == ns_ino(init, "net")
+    assert owner(init, "mnt") == user and owner(init, "net") == user
+    return child, piv
 
 
 def test_nested_mount_and_network_namespaces_in_a_user_namespace_roundtrip(env):
     with uns_root_dirs() as (d, locked):
         run, init = start(env, d, locked)
-        check_owned(init)
+        _, piv = check_owned(init)
+        before = mountinfo(piv)
         img = env.tmp / "img"
         pid = dump_and_restore(env, run, init)
         meta = json.loads((img / "cryo.json").read_text())
-        [mn] = meta["mount_namespaces"]
+        [mn] = [m for m in meta["mount_namespaces"] if "tree_maps" not in m]
         kinds = {m["point"]: m["kind"] for m in mn["mounts"]}
         assert kinds["/nest"] == "tmpfs" and kinds["/nest/sub"] == "tree", kinds
         assert kinds["/proc"] == "tree", kinds
         nets = [n for n in meta["nested_namespaces"] if n["kind"] == "net"]
         assert len(nets) == 1 and nets[0]["pids"] == mn["pids"], nets
-        check_owned(pid)
+        # The pivoter's program, mapped from the tree's root, which its own does not reach.
+        [pm] = [m for m in meta["mount_namespaces"] if "tree_maps" in m]
+        assert "/prog" in pm["tree_maps"] and [m["point"] for m in pm["mounts"]] == ["/"], pm
+        _, piv = check_owned(pid)
+        assert mountinfo(piv) == before
         os.kill(pid, signal.SIGUSR1)
         assert reap(pid, 20) == 0, run.text()
         assert "\nPASS\n" in run.text(), run.text()
@@ -91,11 +111,12 @@ def test_failed_restore_of_a_nested_namespace_in_a_user_namespace_leaves_nothing
         cryo("dump", "-t", init, "-D", img)
         run.finish()
         reap_gone(image_pids(img))
-        [mn] = json.loads((img / "cryo.json").read_text())["mount_namespaces"]
-        own = [m["point"] for m in mn["mounts"]].index("/nest") + 1
-        (img / f"mnt-1-{own}.tar").unlink()
+        nested = json.loads((img / "cryo.json").read_text())["mount_namespaces"]
+        [k] = [k for k, m in enumerate(nested, 1) if "tree_maps" not in m]
+        own = [m["point"] for m in nested[k - 1]["mounts"]].index("/nest") + 1
+        (img / f"mnt-{k}-{own}.tar").unlink()
         p = cryo("restore", "-D", img, "--detach", check=False)
-        assert p.returncode != 0 and f"mnt-1-{own}.tar" in p.stderr, p.stderr
+        assert p.returncode != 0 and f"mnt-{k}-{own}.tar" in p.stderr, p.stderr
         # (LOCKED is ours, mounted by the test; others may mount meanwhile.)
         with open("/proc/self/mountinfo") as f:
             assert not [l for l in f if str(d) in l or

@@ -31,7 +31,9 @@
 #include <grp.h>
 #include <linux/nsfs.h>
 #include <netinet/in.h>
+#include <linux/magic.h>
 #include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <sys/msg.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -422,7 +424,8 @@ static int inside(void)
  * mountinfo line by line, its file and its owner, that its mount and network namespaces are
  * not the init's and are owned by the tree's user namespace (NS_GET_USERNS), the queued bytes
  * and a message each way, and a new connection across the veth; the init passes once the
- * child has.
+ * child has. A second child, the pivoter, pivots into a tmpfs of its own with no proc
+ * without exec'ing (below).
  */
 static void ip(const char *const *argv)
 {
@@ -569,16 +572,50 @@ static void nest_child(int rd, int wr)
 	_exit(0);
 }
 
+/* The pivoter: in a mount namespace of its own, pivoted into a tmpfs with no proc, not
+ * exec'ing: it runs the program it was forked with, mapped from the tree's root, which its
+ * namespace does not reach (zdtm mntns_pivot_root). */
+static void pivoter(int rd, int wr)
+{
+	struct statfs sf;
+
+	mnt_must(unshare(CLONE_NEWNS), "unshare a mount namespace");
+	mnt_must(mount("uns-pivot", "/pivot", "tmpfs", 0, "mode=755,size=1m"), "tmpfs /pivot");
+	mnt_must(mount(NULL, "/pivot", NULL, MS_PRIVATE, NULL), "make /pivot private");
+	mnt_must(chdir("/pivot"), "chdir /pivot");
+	mnt_must(mkdir("put", 0755), "mkdir put");
+	mnt_must(syscall(SYS_pivot_root, ".", "put"), "pivot_root into /pivot");
+	mnt_must(umount2("put", MNT_DETACH), "detach the old root");
+	mnt_must(rmdir("put"), "rmdir put");
+	mnt_write("/testfile", "in the pivoted root\n");
+	nest_sync(rd, wr); /* the restore is done */
+
+	mnt_expect("/testfile", "in the pivoted root\n");
+	if (access("/proc", F_OK) == 0 || errno != ENOENT)
+		fail("the pivoted root has a /proc");
+	if (statfs("/", &sf) < 0 || sf.f_type != TMPFS_MAGIC)
+		fail("the pivoted root is no tmpfs");
+	mnt_write("/after", "written after\n");
+	mnt_expect("/after", "written after\n");
+	_exit(0);
+}
+
 static int nested_inside(void)
 {
-	int down[2], upp[2], sk, st;
+	int down[2], upp[2], pdown[2], pup[2], sk, st;
 	char pid[16];
-	pid_t child;
+	pid_t child, piv;
 
 	mnt_must(mkdir("/nest", 0755), "mkdir /nest");
+	mnt_must(mkdir("/pivot", 0755), "mkdir /pivot");
 	make_files();
-	if (pipe(down) < 0 || pipe(upp) < 0)
+	if (pipe(down) < 0 || pipe(upp) < 0 || pipe(pdown) < 0 || pipe(pup) < 0)
 		fail("pipe");
+	piv = fork();
+	if (piv == 0)
+		pivoter(pdown[0], pup[1]);
+	close(pdown[0]);
+	close(pup[1]);
 	child = fork();
 	if (child == 0) {
 		close(down[1]);
@@ -603,9 +640,13 @@ static int nested_inside(void)
 	sk = nest_connect();
 	nest_say(sk, "hello");
 	nest_sync(upp[0], -1); /* accepted, its mountinfo read */
+	nest_sync(pup[0], -1); /* pivoted */
 	test_ready();
 	test_wait(NULL);
 
+	nest_sync(-1, pdown[1]);
+	if (waitpid(piv, &st, 0) != piv || !WIFEXITED(st) || WEXITSTATUS(st))
+		fail("the pivoter failed (status %#x)", st);
 	nest_sync(-1, down[1]);
 	nest_expect(sk, "back");
 	nest_say(sk, "after");
