@@ -102,16 +102,26 @@ def test_nested_mount_and_network_namespaces_in_a_user_namespace_roundtrip(env):
 
 
 def test_failed_restore_of_a_nested_namespace_in_a_user_namespace_leaves_nothing(env):
-    """The archive of the child's own tmpfs is gone: the restore fails naming it while the
-    nested mount namespace is made inside the new user namespace, and leaves no process, no
-    mount of ours, no veth."""
+    """An image whose tree_maps name a path out of the tree's root is refused. The archive of
+    the child's own tmpfs is gone: the restore fails naming it while the nested mount
+    namespace is made inside the new user namespace, and leaves no process, no mount of ours,
+    no veth."""
     with uns_root_dirs() as (d, locked):
         run, init = start(env, d, locked)
         img = env.tmp / "img"
         cryo("dump", "-t", init, "-D", img)
         run.finish()
         reap_gone(image_pids(img))
-        nested = json.loads((img / "cryo.json").read_text())["mount_namespaces"]
+        text = (img / "cryo.json").read_text()
+        meta = json.loads(text)
+        # A path that would leave the tree's root is refused before anything is made.
+        for m in meta["mount_namespaces"]:
+            m.setdefault("tree_maps", []).append("/usr/../../etc/passwd")
+        (img / "cryo.json").write_text(json.dumps(meta))
+        p = cryo("restore", "-D", img, "--detach", check=False)
+        assert p.returncode != 0 and "tree_maps" in p.stderr, p.stderr
+        (img / "cryo.json").write_text(text)
+        nested = json.loads(text)["mount_namespaces"]
         [k] = [k for k, m in enumerate(nested, 1) if "tree_maps" not in m]
         own = [m["point"] for m in nested[k - 1]["mounts"]].index("/nest") + 1
         (img / f"mnt-{k}-{own}.tar").unlink()
