@@ -52,7 +52,7 @@ struct dumper {
 	 * NULL for the tree's. */
 	const struct dumper *up;
 	struct img_mntns *mn; /* the nested namespace's record; NULL for the tree's */
-	struct stat nsst; /* the namespace, /proc/PID/ns/mnt */
+	struct stat nsst;     /* the namespace, /proc/PID/ns/mnt */
 };
 
 /* The tree's mount, reached through its root (for its contents and to check a host path

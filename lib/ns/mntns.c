@@ -259,7 +259,8 @@ static int tree_maps_decode(struct dec *d, json_t *o, struct img_mntns *mn)
 		const char *p = json_is_string(v) ? json_string_value(v) : NULL;
 
 		if (!p || p[0] != '/' || strlen(p) >= PATH_MAX || strstr(p, "//") ||
-		    strstr(p, "/./") || strstr(p, "/../") || (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")))
+		    strstr(p, "/./") || strstr(p, "/../") ||
+		    (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")))
 			return bad(d, "tree_maps", "holds no plain absolute path");
 		for (uint32_t m = 0; m < mn->ntree_maps; m++)
 			if (!strcmp(mn->tree_maps[m], p))
@@ -451,8 +452,7 @@ static int proc_as_tree(const struct img_ns *ns, struct img_ns *sub)
 						? &ns->mounts[v[k].of - 1]
 						: NULL;
 
-		if (t && t->kind == MNT_PROC &&
-		    (!v[k].source || !strcmp(v[k].source, "/"))) {
+		if (t && t->kind == MNT_PROC && (!v[k].source || !strcmp(v[k].source, "/"))) {
 			v[k].kind = MNT_PROC;
 			v[k].options = t->options;
 			v[k].device = t->device;

@@ -557,8 +557,8 @@ static void nest_child(int rd, int wr)
 		if (stat(path, &init) < 0 || init.st_ino == ino)
 			fail("our %s namespace is the init's", name);
 		if (owner != user.st_ino)
-			fail("our %s namespace is owned by user namespace %lu, not ours (%lu)", name,
-			     (unsigned long)owner, (unsigned long)user.st_ino);
+			fail("our %s namespace is owned by user namespace %lu, not ours (%lu)",
+			     name, (unsigned long)owner, (unsigned long)user.st_ino);
 	}
 	nest_expect(in, "hello");
 	nest_say(in, "back");
