@@ -135,6 +135,14 @@ int proc_maps_walk_fd(int fd, int (*fn)(const struct proc_map *m, void *opaque),
 	}
 }
 
+/* A proc directory our own maps are read in instead of /proc (proc_self_at()), or -1. */
+static int self_dir = -1;
+
+void proc_self_at(int dirfd)
+{
+	self_dir = dirfd;
+}
+
 int proc_maps_walk(pid_t pid, int (*fn)(const struct proc_map *m, void *opaque), void *opaque)
 {
 	char path[32];
@@ -144,7 +152,8 @@ int proc_maps_walk(pid_t pid, int (*fn)(const struct proc_map *m, void *opaque),
 		snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	else
 		snprintf(path, sizeof(path), "/proc/self/maps");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = !pid && self_dir >= 0 ? openat(self_dir, "self/maps", O_RDONLY | O_CLOEXEC)
+				   : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	r = proc_maps_walk_fd(fd, fn, opaque);
@@ -162,6 +171,8 @@ int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_
 
 	if (pid)
 		len = read_file_fmt(&buf, "/proc/%d/%s", pid, with_flags ? "smaps" : "maps");
+	else if (self_dir >= 0)
+		len = read_file_at(self_dir, with_flags ? "self/smaps" : "self/maps", &buf);
 	else
 		len = read_file_fmt(&buf, "/proc/self/%s", with_flags ? "smaps" : "maps");
 	if (len < 0)

@@ -31,6 +31,10 @@ int proc_maps_read(pid_t pid, bool with_flags, struct proc_map **ret_maps, size_
 int proc_maps_walk(pid_t pid, int (*fn)(const struct proc_map *m, void *opaque), void *opaque);
 int proc_maps_walk_fd(int fd, int (*fn)(const struct proc_map *m, void *opaque), void *opaque);
 
+/* pid 0's maps read in the proc directory dirfd instead of /proc (-1: /proc again), for a
+ * restored task in a mount namespace with no proc (lib/ns/mntns.h). */
+void proc_self_at(int dirfd);
+
 /* The mapping of fd (an open /proc/PID/maps) that holds addr, asked of the kernel with
  * PROCMAP_QUERY (Linux 6.11), which lists nothing else: *ret_start and *ret_end, and its name
  * into name (name_size bytes, "" for none) unless name is NULL. -ENOENT where no mapping holds

@@ -559,8 +559,7 @@ static int run_collect(struct cryo_ctx *ctx, struct dump_run *d)
 		r = dump_sysv_removed(ctx, img);
 	/* Tasks in uts or ipc namespaces other than the root's (lib/ns/nested.h). */
 	if (r >= 0)
-		r = nested_dump(ctx, &d->held.tree, d->plan->ns_own, d->plan->container != NULL,
-				d->dirfd, img);
+		r = nested_dump(ctx, &d->held.tree, d->plan->container != NULL, d->dirfd, img);
 	if (r >= 0)
 		r = tmpfs_dump(ctx, d->held.tree.tasks[0].pid, d->plan->ns_own,
 			       d->plan->container != NULL, d->dirfd, img);

@@ -613,6 +613,11 @@ struct img_mntns {
 	uint32_t nfiles;
 	uint32_t *shmems; /* ids of the image's memory objects of removed files opened in it */
 	uint32_t nshmems;
+	/* Files its tasks map from the tree's mounts by a path its own root does not reach (a
+	 * program forked before its task pivoted into a root of its own): opened beneath the
+	 * tree's root at restore. */
+	char **tree_maps;
+	uint32_t ntree_maps;
 };
 
 /* The cgroups of a tree (lib/cgroup/): every hierarchy its tasks are in, each cgroup on their

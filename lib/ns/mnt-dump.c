@@ -51,7 +51,8 @@ struct dumper {
 	/* A nested namespace's (mntns.h): the tree's, whose mounts its own may be binds of;
 	 * NULL for the tree's. */
 	const struct dumper *up;
-	struct stat nsst; /* the namespace, /proc/PID/ns/mnt */
+	struct img_mntns *mn; /* the nested namespace's record; NULL for the tree's */
+	struct stat nsst;     /* the namespace, /proc/PID/ns/mnt */
 };
 
 /* The tree's mount, reached through its root (for its contents and to check a host path
@@ -882,6 +883,39 @@ static bool reached(const struct dumper *d, uint64_t id, const char *link, const
 }
 
 /*
+ * In a nested namespace, a file mapped from a mount of the tree's at path, which leads there
+ * (from the tree's root) to the same file but not from the namespace's own root (its task
+ * pivoted into a root of its own after it was forked: zdtm mntns_pivot_root): noted in
+ * d->mn->tree_maps, to be opened beneath the tree's root at restore (mntns_map_open()). 0, or
+ * -EOPNOTSUPP where it is none of that.
+ */
+static int note_tree_map(struct dumper *d, uint64_t id, const char *link, const char *path)
+{
+	_cleanup_close_ int fd = -1;
+	struct img_mntns *mn = d->mn;
+	struct stat a, b;
+	char **v;
+
+	if (!mn || !d->up || !tree_mount(d->up, id) || !path || path[0] != '/')
+		return -EOPNOTSUPP;
+	fd = tmpfs_openat2(d->up->rootfd, path, O_PATH, RESOLVE_TREE);
+	if (fd < 0 || fstat(fd, &a) < 0 || stat(link, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		return -EOPNOTSUPP;
+	for (uint32_t k = 0; k < mn->ntree_maps; k++)
+		if (!strcmp(mn->tree_maps[k], path))
+			return 0;
+	v = realloc(mn->tree_maps, (mn->ntree_maps + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	mn->tree_maps = v;
+	if (!(v[mn->ntree_maps] = strdup(path)))
+		return -ENOMEM;
+	mn->ntree_maps++;
+	return 0;
+}
+
+/*
  * What a restore reopens by path in the tree's root must be on one of its mounts: a file
  * mapped from ours (a program that pivoted without exec'ing one of its own root) or a cwd
  * left on our side would not be found there. Refused now, naming it.
@@ -890,6 +924,7 @@ static int check_paths(struct dumper *d, const struct img *img)
 {
 	char link[96];
 	uint64_t id;
+	int r;
 
 	for (uint32_t t = 0; t < img->ntasks; t++) {
 		const struct img_task *task = &img->tasks[t];
@@ -911,13 +946,18 @@ static int check_paths(struct dumper *d, const struct img *img)
 				continue;
 			snprintf(link, sizeof(link), "/proc/%d/map_files/%llx-%llx", task->pid,
 				 (unsigned long long)vma->start, (unsigned long long)vma->end);
-			if ((id = mount_of(link)) && !reached(d, id, link, vma->path))
+			if (!(id = mount_of(link)) || reached(d, id, link, vma->path))
+				continue;
+			r = note_tree_map(d, id, link, vma->path);
+			if (r == -ENOMEM)
+				return r;
+			if (r < 0)
 				return cryo_err(
 				    d->ctx, -EOPNOTSUPP,
 				    "pid %d maps %s from a mount "
 				    "outside its mount namespace (it pivoted into its root "
-				    "without exec'ing a program of it): a restore in its "
-				    "root cannot map it",
+				    "without exec'ing a program of it), and not the tree's "
+				    "either: a restore in its root cannot map it",
 				    task->pid, vma->path);
 		}
 	}
@@ -1102,7 +1142,7 @@ static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, 
 			   struct img_mntns *mn)
 {
 	struct dumper d = {.ctx = up->ctx, .ns = &mn->mnts, .rootfd = -1, .dirfd = up->dirfd,
-			   .up = up, .nsst = *st};
+			   .up = up, .mn = mn, .nsst = *st};
 	const struct mline *theirs;
 	char file[64];
 	int r;
@@ -1183,7 +1223,8 @@ static int dump_nested(struct dumper *up, struct img *img)
 			ns->mntns = v;
 			mn = &v[ns->nmntns++];
 			*mn = (struct img_mntns){.ino = st.st_ino};
-			mn->mnts.own = CLONE_NEWNS;
+			/* A tmpfs of it is read in the tree's user namespace (pack_in_copy()). */
+			mn->mnts.own = CLONE_NEWNS | (ns->own & CLONE_NEWUSER);
 			mn->mnts.mntns_tag = ns->nmntns;
 			mn->mnts.tree_mounts = ns->nmounts;
 			r = dump_nested_one(up, task->pid, &st, img, mn);
@@ -1267,6 +1308,8 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 	/* Before the tree's files are sorted: those opened in a nested namespace are its. */
 	if (r >= 0)
 		r = dump_nested(&d, img);
+	if (r >= 0)
+		r = mntns_refuse_handles(ctx, img);
 	if (r >= 0)
 		r = check_paths(&d, img);
 	if (r >= 0)

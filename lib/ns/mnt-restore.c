@@ -1246,8 +1246,11 @@ int mnt_restore_nested(struct cryo_ctx *ctx, const struct img_ns *tree, const in
 	if (r >= 0)
 		r = build(ctx, NULL, sub, fds, dirfd);
 	remove_remade();
+	/* In a user namespace of the tree's own, its proc is left to the tree's init as the
+	 * tree's is (mntns_restore() made it so in sub). */
 	if (r >= 0)
-		r = pivot(ctx, fds[0], NULL);
+		r = pivot(ctx, fds[0],
+			  mnt_userns_proc(sub) ? mnt_userns_proc(sub)->point + 1 : NULL);
 	if (r >= 0)
 		r = set_propagation(ctx, sub, fds, &ref);
 	for (uint32_t i = 0; i < sub->nmounts; i++)

@@ -7,16 +7,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "base/fileio.h"
+#include "base/proc.h"
 #include "files/files.h"
 #include "image/image.h"
 #include "image/json-codec.h"
@@ -195,6 +198,13 @@ int mntns_image_encode(const struct img *img, json_t *root)
 		r |= set(o, "pids", p);
 		r |= set(o, "files", f);
 		r |= set(o, "shmems", m);
+		if (mn->ntree_maps) {
+			json_t *t = json_array();
+
+			for (uint32_t k = 0; t && k < mn->ntree_maps; k++)
+				r |= add(t, json_string(mn->tree_maps[k]));
+			r |= set(o, "tree_maps", t);
+		}
 		if (o && mnt_image_encode(&mn->mnts, o) < 0)
 			r = -1;
 		r |= add(a, o);
@@ -226,6 +236,38 @@ static int note_proc(struct img_ns *sub)
 		if (!(sub->proc[sub->nproc] = strdup(m->point)))
 			return -ENOMEM;
 		sub->nproc++;
+	}
+	return 0;
+}
+
+/* "tree_maps": absolute paths, none with a ".." or an empty part, none twice. */
+static int tree_maps_decode(struct dec *d, json_t *o, struct img_mntns *mn)
+{
+	json_t *a, *v;
+	size_t k;
+
+	if (!json_object_get(o, "tree_maps"))
+		return 0;
+	a = get_arr(d, o, "tree_maps", 4096);
+	if (!a)
+		return -EINVAL;
+	mn->tree_maps = calloc(json_array_size(a) + 1, sizeof(*mn->tree_maps));
+	if (!mn->tree_maps)
+		return -ENOMEM;
+	json_array_foreach(a, k, v)
+	{
+		const char *p = json_is_string(v) ? json_string_value(v) : NULL;
+
+		if (!p || p[0] != '/' || strlen(p) >= PATH_MAX || strstr(p, "//") ||
+		    strstr(p, "/./") || strstr(p, "/../") ||
+		    (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")))
+			return bad(d, "tree_maps", "holds no plain absolute path");
+		for (uint32_t m = 0; m < mn->ntree_maps; m++)
+			if (!strcmp(mn->tree_maps[m], p))
+				return bad(d, "tree_maps", "names a path twice");
+		if (!(mn->tree_maps[mn->ntree_maps] = strdup(p)))
+			return -ENOMEM;
+		mn->ntree_maps++;
 	}
 	return 0;
 }
@@ -300,7 +342,7 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, uint32_t i)
 			return bad(d, "shmems", "names no memory object of a removed file");
 		mn->shmems[mn->nshmems++] = id;
 	}
-	return 0;
+	return tree_maps_decode(d, o, mn);
 }
 
 int mntns_image_decode(struct dec *d, json_t *root, struct img *img)
@@ -340,6 +382,9 @@ void mntns_image_free(struct img_ns *ns)
 		free(mn->pids);
 		free(mn->files);
 		free(mn->shmems);
+		for (uint32_t k = 0; k < mn->ntree_maps; k++)
+			free(mn->tree_maps[k]);
+		free(mn->tree_maps);
 	}
 	free(ns->mntns);
 	ns->mntns = NULL;
@@ -354,8 +399,19 @@ static int *held;
 static uint32_t nheld;
 static int tree_fd = -1;
 
+/* The tree's root, where a nested namespace's task maps a file of the tree's its own root does
+ * not reach (tree_maps); -1 where none does. A proc of the tree's namespace, where a task
+ * whose nested namespace has none reads its own maps (proc_self_at()). */
+static int tree_root = -1, tree_proc = -1;
+
 void mntns_restore_close(void)
 {
+	if (tree_root >= 0)
+		close(tree_root);
+	tree_root = -1;
+	if (tree_proc >= 0)
+		close(tree_proc);
+	tree_proc = -1;
 	for (uint32_t i = 0; i < nheld; i++)
 		if (held[i] >= 0)
 			close(held[i]);
@@ -367,10 +423,67 @@ void mntns_restore_close(void)
 	tree_fd = -1;
 }
 
-/* This thread's mount namespace, above `above`. */
-static int hold(int above)
+/* This thread's mount namespace, above `above`, through proc at procfd: the namespace may
+ * have no proc of its own (its task pivoted into a root without one: zdtm mntns_pivot_root). */
+static int hold(int procfd, int above)
 {
-	int fd = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC), high, e;
+	int fd = openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC), high, e;
+
+	if (fd < 0)
+		return -1;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, above + 1);
+	e = errno;
+	close(fd);
+	errno = e;
+	return high;
+}
+
+/* sub's mounts, a copy in which a bind of the tree's proc is that proc, with its source name
+ * and options (new_proc() reads them there). */
+static int proc_as_tree(const struct img_ns *ns, struct img_ns *sub)
+{
+	struct img_mount *v = calloc(sub->nmounts + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, sub->mounts, sub->nmounts * sizeof(*v));
+	for (uint32_t k = 0; k < sub->nmounts; k++) {
+		const struct img_mount *t = v[k].kind == MNT_TREE && v[k].of <= ns->nmounts
+						? &ns->mounts[v[k].of - 1]
+						: NULL;
+
+		if (t && t->kind == MNT_PROC && (!v[k].source || !strcmp(v[k].source, "/"))) {
+			v[k].kind = MNT_PROC;
+			v[k].options = t->options;
+			v[k].device = t->device;
+		}
+	}
+	sub->mounts = v;
+	return 0;
+}
+
+/*
+ * sub with the tree's namespaces (its own): its binds of the tree's whole proc are procs with
+ * that proc's options, made again by the tree's init (mntns_root_setup()). In a user
+ * namespace of the tree's own (the restore worker and the tree's init are in it) they are
+ * left to the init at restore too, as the tree's is (mnt_userns_proc(): the worker pivots
+ * with our proc on the first), and the ids in its options are named through the tree's maps.
+ * sub->mounts is a copy the caller frees.
+ */
+static int tree_view(const struct img_ns *ns, struct img_ns *sub)
+{
+	sub->own = ns->own;
+	sub->uid_map = ns->uid_map;
+	sub->nuid_map = ns->nuid_map;
+	sub->gid_map = ns->gid_map;
+	sub->ngid_map = ns->ngid_map;
+	return proc_as_tree(ns, sub);
+}
+
+/* This thread's root (the tree's, pivoted into), above `above`. */
+static int hold_root(int above)
+{
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), high, e;
 
 	if (fd < 0)
 		return -1;
@@ -384,6 +497,7 @@ static int hold(int above)
 int mntns_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd, const int *tree_fds)
 {
 	const struct img_ns *ns = &img->ns;
+	_cleanup_close_ int proc = -1;
 	int r = 0;
 
 	held = calloc(ns->nmntns + 1, sizeof(*held));
@@ -392,14 +506,26 @@ int mntns_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd, const 
 	nheld = ns->nmntns;
 	for (uint32_t i = 0; i < nheld; i++)
 		held[i] = -1;
-	tree_fd = hold(dirfd);
+	proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	tree_fd = hold(proc, dirfd);
 	if (tree_fd < 0)
 		r = cryo_err(ctx, -errno, "hold the tree's mount namespace");
+	if (r >= 0 && (tree_proc = fcntl(proc, F_DUPFD_CLOEXEC, dirfd + 1)) < 0)
+		r = cryo_err(ctx, -errno, "hold the tree's proc");
+	for (uint32_t i = 0; r >= 0 && tree_root < 0 && i < ns->nmntns; i++)
+		if (ns->mntns[i].ntree_maps && (tree_root = hold_root(dirfd)) < 0)
+			r = cryo_err(ctx, -errno, "hold the tree's root");
 	for (uint32_t i = 0; r >= 0 && i < ns->nmntns; i++) {
 		const struct img_mntns *mn = &ns->mntns[i];
+		struct img_ns sub = mn->mnts;
+		bool user = ns->own & CLONE_NEWUSER;
 
-		r = mnt_restore_nested(ctx, ns, tree_fds, &mn->mnts, dirfd);
-		if (r >= 0 && (held[i] = hold(dirfd)) < 0)
+		r = user ? tree_view(ns, &sub) : 0;
+		if (r >= 0)
+			r = mnt_restore_nested(ctx, ns, tree_fds, &sub, dirfd);
+		if (user)
+			free(sub.mounts);
+		if (r >= 0 && (held[i] = hold(proc, dirfd)) < 0)
 			r = cryo_err(ctx, -errno, "hold the mount namespace of pid %d",
 				     mn->pids[0]);
 		/* Back, made or not: what comes next is the tree's. */
@@ -424,6 +550,10 @@ static int ns_of(const struct img_ns *ns, pid_t pid)
 	return -1;
 }
 
+/* Whether this task (mntns_task_enter()) reads its maps in the tree's proc, and whether it
+ * holds a copy of the tree's root of its own (mntns_task_keep()). */
+static bool noproc, root_kept;
+
 int mntns_task_enter(const struct img *img, pid_t pid)
 {
 	const struct img_ns *ns = &img->ns;
@@ -438,17 +568,69 @@ int mntns_task_enter(const struct img *img, pid_t pid)
 		errno = EBADF;
 		return -EBADF;
 	}
-	return setns(fd, CLONE_NEWNS) < 0 ? -errno : 0;
+	if (setns(fd, CLONE_NEWNS) < 0)
+		return -errno;
+	/* One with no proc (its task pivoted into a root without one): the task reads its own
+	 * maps while it is made in the tree's. */
+	noproc = i >= 0 && access("/proc/self", F_OK) < 0;
+	proc_self_at(noproc ? tree_proc : -1);
+	return 0;
+}
+
+int mntns_task_keep(const struct img *img, pid_t pid, int at)
+{
+	const struct img_ns *ns = &img->ns;
+	int i = ns->nmntns ? ns_of(ns, pid) : -1, n = 0;
+
+	if (noproc) {
+		if (tree_proc != at && dup3(tree_proc, at, O_CLOEXEC) < 0)
+			return -errno;
+		tree_proc = at + n++;
+		proc_self_at(tree_proc);
+	}
+	if (i >= 0 && ns->mntns[i].ntree_maps) {
+		if (tree_root != at + n && dup3(tree_root, at + n, O_CLOEXEC) < 0)
+			return -errno;
+		tree_root = at + n++;
+		root_kept = true;
+	}
+	return n;
+}
+
+void mntns_task_release(void)
+{
+	if (noproc && tree_proc >= 0)
+		close(tree_proc);
+	if (root_kept && tree_root >= 0)
+		close(tree_root);
+	proc_self_at(-1);
+	noproc = root_kept = false;
+}
+
+int mntns_map_open(const struct img_ns *ns, pid_t pid, const char *path, int flags)
+{
+	int i = ns->nmntns ? ns_of(ns, pid) : -1;
+	struct open_how how = {.flags = (uint64_t)flags, .resolve = RESOLVE_IN_ROOT};
+
+	for (uint32_t k = 0; i >= 0 && k < ns->mntns[i].ntree_maps; k++)
+		if (!strcmp(ns->mntns[i].tree_maps[k], path)) {
+			if (tree_root < 0) {
+				errno = EBADF;
+				return -1;
+			}
+			return (int)syscall(SYS_openat2, tree_root, path, &how, sizeof(how));
+		}
+	return open(path, flags);
 }
 
 /* The worker is in nested namespace `entered` (mntns_enter()), or -1: the tree's. */
 static int entered = -1;
 
 /* The nested namespace file id (or, with file false, memory object id) was opened in: its
- * index, or -1. */
-static int opened_in(const struct img_ns *ns, uint32_t id, bool file)
+ * index among the first n, or -1. */
+static int listed_in(const struct img_ns *ns, uint32_t id, bool file, uint32_t n)
 {
-	for (uint32_t i = 0; i < ns->nmntns && i < nheld; i++) {
+	for (uint32_t i = 0; i < ns->nmntns && i < n; i++) {
 		const struct img_mntns *mn = &ns->mntns[i];
 
 		for (uint32_t k = 0; k < (file ? mn->nfiles : mn->nshmems); k++)
@@ -456,6 +638,39 @@ static int opened_in(const struct img_ns *ns, uint32_t id, bool file)
 				return (int)i;
 	}
 	return -1;
+}
+
+/* The same, among the namespaces the restore holds. */
+static int opened_in(const struct img_ns *ns, uint32_t id, bool file)
+{
+	return listed_in(ns, id, file, nheld);
+}
+
+int mntns_refuse_handles(struct cryo_ctx *ctx, const struct img *img)
+{
+	const struct img_ns *ns = &img->ns;
+
+	if (!(ns->own & CLONE_NEWUSER) || !ns->nmntns)
+		return 0;
+	for (uint32_t t = 0; t < img->ntasks; t++) {
+		const struct img_task *task = &img->tasks[t];
+
+		for (uint32_t k = 0; k < task->nfds; k++) {
+			const struct img_file *f = img_find_file(img, task->fds[k].file_id);
+
+			if (f && f->type == FILE_SHMEM &&
+			    listed_in(ns, f->id, true, ns->nmntns) !=
+				listed_in(ns, f->shmem_id, false, ns->nmntns))
+				return cryo_err(ctx, -EOPNOTSUPP,
+						"fd %d of pid %d: the removed file %s is held "
+						"through the mounts of two mount namespaces, in a "
+						"user namespace of its own: cryo cannot reopen it "
+						"there yet (open_by_handle_at(2) wants "
+						"CAP_DAC_READ_SEARCH in ours)",
+						task->fds[k].fd, task->pid, f->path);
+		}
+	}
+	return 0;
 }
 
 static int go(int i)
@@ -572,30 +787,6 @@ static bool stale_proc(const char *point)
 	return strcmp(buf, want) != 0;
 }
 
-/* sub's mounts, a copy in which a bind of the tree's proc is that proc, with its source name
- * and options (new_proc() reads them there). */
-static int proc_as_tree(const struct img_ns *ns, struct img_ns *sub)
-{
-	struct img_mount *v = calloc(sub->nmounts + 1, sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	memcpy(v, sub->mounts, sub->nmounts * sizeof(*v));
-	for (uint32_t k = 0; k < sub->nmounts; k++) {
-		const struct img_mount *t = v[k].kind == MNT_TREE && v[k].of <= ns->nmounts
-						? &ns->mounts[v[k].of - 1]
-						: NULL;
-
-		if (t && t->kind == MNT_PROC) {
-			v[k].kind = MNT_PROC;
-			v[k].options = t->options;
-			v[k].device = t->device;
-		}
-	}
-	sub->mounts = v;
-	return 0;
-}
-
 int mntns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 {
 	int r = 0;
@@ -618,8 +809,7 @@ int mntns_root_setup(struct cryo_ctx *ctx, const struct img_ns *ns)
 				stale[n++] = sub.proc[k];
 		sub.proc = stale;
 		sub.nproc = n;
-		sub.own = ns->own & ~CLONE_NEWUSER;
-		if (n && (r = proc_as_tree(ns, &sub)) >= 0) {
+		if (n && (r = tree_view(ns, &sub)) >= 0) {
 			r = ns_root_setup(ctx, &sub);
 			free(sub.mounts);
 		}

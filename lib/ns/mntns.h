@@ -18,9 +18,14 @@
  *     fork or open anything; its files are opened in it; its proc is made again for the
  *     tree's pid namespace by the tree's init (ns_root_setup()).
  *
- * Anything else (a tree whose root is ours, a container's, one in a user namespace of its
- * own; a file of a kind not reopened by path in a nested namespace; a bind there of a path
- * of ours the tree's namespace does not show) is refused at dump, naming the pid.
+ * In a tree with a user namespace of its own the restore worker is inside it: each nested
+ * namespace is made there (owned by it), its binds of the tree's proc left to the init as the
+ * tree's proc is (mnt_userns_proc()).
+ *
+ * Anything else (a tree whose root is ours, a container's; a file of a kind not reopened by
+ * path in a nested namespace; a bind there of a path of ours the tree's namespace does not
+ * show; in a user namespace of its own, a removed file reopened by its handle) is refused at
+ * dump, naming the pid.
  */
 #ifndef CRYO_NS_MNTNS_H
 #define CRYO_NS_MNTNS_H
@@ -74,6 +79,18 @@ void mntns_restore_close(void);
  * is in a nested one. -errno. */
 int mntns_task_enter(const struct img *img, pid_t pid);
 
+/* In restored task pid, before cryo's descriptors are closed: those it still needs until its
+ * unmap list is made (the tree's proc where its nested namespace has none, the tree's root
+ * where it opens its executable beneath it) moved to numbers at, at + 1 (dup3(2)): how many,
+ * or -errno. mntns_task_release() closes them. */
+int mntns_task_keep(const struct img *img, pid_t pid, int at);
+void mntns_task_release(void);
+
+/* In restored task pid, the file path it maps (or runs) opened with flags: beneath the tree's
+ * root where pid is in a nested namespace whose own root does not reach it (tree_maps), else
+ * by path. A descriptor, or -1 with errno. */
+int mntns_map_open(const struct img_ns *ns, pid_t pid, const char *path, int flags);
+
 /* File f opened in a nested namespace: true, and *ret_fd the descriptor (or -1, errno set)
  * opened there with flags; false for one of the tree's. */
 bool mntns_open(const struct img_ns *ns, const struct img_file *f, int flags, int *ret_fd);
@@ -90,6 +107,11 @@ int mntns_leave(void);
 /* Whether file file_id (a description of memory object shm) was opened in the mount
  * namespace the object is made in. */
 bool mntns_same(const struct img_ns *ns, uint32_t file_id, uint32_t shm);
+
+/* In the dump worker, the nested namespaces read: -EOPNOTSUPP naming the first descriptor
+ * mntns_reopen() would reopen at restore in a tree with a user namespace of its own, whose
+ * restore worker (inside it) may not open a file by its handle; 0 if none. */
+int mntns_refuse_handles(struct cryo_ctx *ctx, const struct img *img);
 
 /* A description of the removed file open at objfd, with flags, on the mount that holds the
  * directory of name (the description's own path) in the worker's mount namespace now

@@ -105,8 +105,8 @@ static int add_pid(struct img_nested_ns *n, pid_t pid)
 	return 0;
 }
 
-static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own,
-		     bool container, int dirfd, struct img *img, uint32_t kind)
+static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, bool container,
+		     int dirfd, struct img *img, uint32_t kind)
 {
 	struct img_ns *ns = &img->ns;
 	const char *name = ns_name(kind);
@@ -127,13 +127,11 @@ static int dump_kind(struct cryo_ctx *ctx, const struct seized_tree *tree, uint3
 			return cryo_err(ctx, r, "pid %d: its %s namespace", pid, name);
 		if (st.st_ino == rst.st_ino && st.st_dev == rst.st_dev)
 			continue;
-		if ((own & CLONE_NEWUSER) || container)
+		if (container)
 			return cryo_err(ctx, -EOPNOTSUPP,
-					"pid %d is in another %s namespace than pid %d, in a %s: "
-					"nested namespaces are not supported yet there",
-					pid, name, root,
-					container ? "container"
-						  : "tree with a user namespace of its own");
+					"pid %d is in another %s namespace than pid %d, in a "
+					"container: nested namespaces are not supported yet there",
+					pid, name, root);
 		for (uint32_t k = 0; k < ns->nnested; k++)
 			if (ns->nested[k].kind == kind && ns->nested[k].ino == st.st_ino)
 				n = &ns->nested[k];
@@ -194,20 +192,20 @@ static int check_threads(struct cryo_ctx *ctx, const struct seized_tree *tree)
 	return 0;
 }
 
-int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own, bool container,
-		int dirfd, struct img *img)
+int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, bool container, int dirfd,
+		struct img *img)
 {
 	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
 	int r = check_threads(ctx, tree);
 
 	if (r >= 0)
-		r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWUTS);
+		r = dump_kind(ctx, tree, container, dirfd, img, CLONE_NEWUTS);
 
 	if (r >= 0)
-		r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWIPC);
+		r = dump_kind(ctx, tree, container, dirfd, img, CLONE_NEWIPC);
 	/* Then the veths and sockets between network namespaces (lib/net/netns-nested.c). */
 	if (r >= 0)
-		r = dump_kind(ctx, tree, own, container, dirfd, img, CLONE_NEWNET);
+		r = dump_kind(ctx, tree, container, dirfd, img, CLONE_NEWNET);
 	if (r >= 0)
 		r = netns_nested_finish(ctx, tree->tasks[0].pid, img);
 	if (r >= 0 && img->ns.nnested)
@@ -402,7 +400,7 @@ static int hold(uint32_t kind, int base_fd)
 
 /* One namespace made, filled while we are in it, held, and left. */
 static int make_one(struct cryo_ctx *ctx, const struct img_nested_ns *n, int dirfd, int proc,
-		    int base_fd, int *ret)
+		    const struct img_ns *uns, int base_fd, int *ret)
 {
 	const char *name = ns_name(n->kind);
 	int r = 0;
@@ -415,7 +413,7 @@ static int make_one(struct cryo_ctx *ctx, const struct img_nested_ns *n, int dir
 			     n->hostname, n->pids[0]);
 	/* Its System V objects under their IDs, before any task attaches them. */
 	if (r >= 0 && n->kind == CLONE_NEWIPC)
-		r = ipc_restore(ctx, n->ipc, dirfd, proc);
+		r = ipc_restore_in(ctx, n->ipc, dirfd, proc, uns);
 	if (r >= 0 && (*ret = hold(n->kind, base_fd)) < 0)
 		r = cryo_err(ctx, -errno, "hold the %s namespace of pid %d", name, n->pids[0]);
 	if (setns(root_fds[kind_index(n->kind)], n->kind) < 0)
@@ -426,18 +424,21 @@ static int make_one(struct cryo_ctx *ctx, const struct img_nested_ns *n, int dir
 int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, int base_fd)
 {
 	const struct img_ns *ns = &img->ns;
+	/* Its System V objects made by the creators' ids there, as the tree's (ipc.h). */
+	const struct img_ns *uns =
+	    (ns->own & CLONE_NEWUSER) && (ns->own & CLONE_NEWPID) ? ns : NULL;
 	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
 	_cleanup_close_ int proc = -1;
 	int r = 0;
 
 	if (!ns->nnested)
 		return 0;
-	/* The dump refuses them there (nested_dump()). */
-	if ((ns->own & CLONE_NEWUSER) || ns->container)
+	/* The dump refuses them there (nested_dump()). In a user namespace of the tree's own,
+	 * the worker is in it now: what it makes is owned by it, as the originals were. */
+	if (ns->container)
 		return cryo_err(ctx, -EOPNOTSUPP,
-				"the image has tasks in namespaces of their own "
-				"in a container or a user namespace of the tree's, which cryo does "
-				"not restore");
+				"the image has tasks in namespaces of their own in a container, "
+				"which cryo does not restore");
 	/* The kernel answers an open of an ipc sysctl for the opener's ipc namespace. */
 	proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
@@ -456,7 +457,7 @@ int nested_restore_make(struct cryo_ctx *ctx, const struct img *img, int dirfd, 
 	for (uint32_t i = 0; r >= 0 && i < ns->nnested; i++)
 		r = ns->nested[i].kind == CLONE_NEWNET
 			? netns_nested_make(ctx, ns, i, base_fd, &made_fds[i])
-			: make_one(ctx, &ns->nested[i], dirfd, proc, base_fd, &made_fds[i]);
+			: make_one(ctx, &ns->nested[i], dirfd, proc, uns, base_fd, &made_fds[i]);
 	if (r < 0)
 		nested_restore_close();
 	else

@@ -28,10 +28,11 @@ struct seized_tree;
 #define NESTED_KINDS (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
 
 /* In the dump worker, the tree frozen: each namespace of a kind in NESTED_KINDS that a live
- * task is in and the root is not, into img->ns.nested. Refuses them in a tree with a user
- * namespace of its own or a container's (not carried yet), naming the pid. */
-int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, uint32_t own, bool container,
-		int dirfd, struct img *img);
+ * task is in and the root is not, into img->ns.nested. Refuses them in a container's tree
+ * (not carried yet), naming the pid. In a tree with a user namespace of its own they are
+ * made again by the restore worker inside the new one, so owned by it as they were. */
+int nested_dump(struct cryo_ctx *ctx, const struct seized_tree *tree, bool container, int dirfd,
+		struct img *img);
 
 /* cryo.json's "nested_namespaces" (docs/image-format.md); the decoder runs after the tasks
  * are decoded, and refuses a pid that is not a task of the image, the root, or a task named

@@ -29,6 +29,7 @@
 #include "image/chain.h"
 #include "image/pagemap.h"
 #include "image/stream.h"
+#include "ns/mntns.h"
 #include "restore.h"
 #include "restore-timeline.h"
 
@@ -180,7 +181,9 @@ static int map_vma(struct cryo_ctx *ctx, const struct rst_shared *sh, const stru
 		if (mf->fd < 0 || mf->oflags != oflags || strcmp(mf->path, v->path)) {
 			if (mf->fd >= 0)
 				close(mf->fd);
-			mf->fd = open(v->path, oflags | O_CLOEXEC);
+			/* Beneath the tree's root where its nested namespace's does not reach it
+			 * (lib/ns/mntns.h). */
+			mf->fd = mntns_map_open(&sh->img->ns, t->pid, v->path, oflags | O_CLOEXEC);
 			if (mf->fd < 0)
 				return cryo_err(ctx, -errno, "pid %d: open %s for mapping %#llx-%#llx",
 						t->pid, v->path, (unsigned long long)v->start,

@@ -40,6 +40,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "cgroup/cgroup.h"
+#include "ns/mntns.h"
 #include "ns/nested.h"
 #include "ns/ns.h"
 #include "files/files.h"
@@ -668,11 +669,19 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	drain_signals(ctx, sh, t);
 	if (restore_ctty(ctx, sh, t) < 0)
 		restore_task_fail(ctx, sh, NULL);
-	/* cryo's descriptors go, except the error pipe, which the restorer still needs. */
+	/* cryo's descriptors go, except the error pipe, which the restorer still needs, and
+	 * those a task of a nested mount namespace needs until its unmap list is made
+	 * (lib/ns/mntns.h). */
 	if (sh->err_fd > sh->base_fd && !t->shares_files)
 		close_range(sh->base_fd, sh->err_fd - 1, 0);
-	if (!t->shares_files)
-		close_range(sh->err_fd + 1, ~0U, 0);
+	if (!t->shares_files) {
+		int kept = mntns_task_keep(sh->img, t->pid, sh->err_fd + 1);
+
+		if (kept < 0)
+			restore_task_fail(ctx, sh, "pid %d: keep the tree's proc and root: %s",
+					  t->pid, strerror(-kept));
+		close_range(sh->err_fd + 1 + kept, ~0U, 0);
+	}
 	if (plan.lazy)
 		open_uffd(ctx, sh);
 	/* Only now: closing any descriptor of a file drops the process's POSIX locks on it.
@@ -681,7 +690,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		restore_task_fail(ctx, sh, NULL);
 	fdt_owner_step(sh, t, RST_FDT_FILLED);
 	rst_time_mark("descriptors installed");
-	exe_fd = open(t->mm.exe, O_RDONLY | O_CLOEXEC);
+	exe_fd = mntns_map_open(&sh->img->ns, t->pid, t->mm.exe, O_RDONLY | O_CLOEXEC);
 	if (exe_fd < 0)
 		restore_task_fail(ctx, sh, "pid %d: open executable %s: %s", t->pid, t->mm.exe,
 				  strerror(errno));
@@ -690,6 +699,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 	plan.args->uffd = plan.lazy ? restore_uffd_slot(sh) : -1;
 	if (restore_mm_unmap_list(ctx, &plan) < 0)
 		restore_task_fail(ctx, sh, NULL);
+	mntns_task_release();
 	restore_root(ctx, sh, t);
 
 	unregister_own_rseq(ctx, sh);

@@ -289,6 +289,39 @@ static void test_maps_walk_self(void **state)
 	walked_free(&w);
 }
 
+/* Our maps read in a proc directory given by descriptor (proc_self_at()) are those /proc
+ * gives; a directory with no self/maps fails both reads; -1 goes back to /proc. */
+static void test_maps_self_at(void **state)
+{
+	static struct walked w;
+	struct proc_map *maps = NULL, *at = NULL;
+	size_t n = 0, nat = 0;
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int empty = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	assert_true(proc >= 0 && empty >= 0);
+	assert_int_equal(proc_maps_read(0, false, &maps, &n), 0);
+	proc_self_at(proc);
+	assert_int_equal(proc_maps_read(0, false, &at, &nat), 0);
+	assert_int_equal(nat, n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(at[i].start, maps[i].start);
+	w.n = 0;
+	assert_int_equal(proc_maps_walk(0, walk_fn, &w), 0);
+	assert_int_equal(w.n, n);
+	walked_free(&w);
+	proc_maps_free(at, nat);
+	proc_self_at(empty);
+	assert_int_equal(proc_maps_read(0, false, &at, &nat), -ENOENT);
+	assert_int_equal(proc_maps_walk(0, walk_fn, &w), -ENOENT);
+	proc_self_at(-1);
+	assert_int_equal(proc_maps_read(0, false, &at, &nat), 0);
+	proc_maps_free(at, nat);
+	proc_maps_free(maps, n);
+	close(proc);
+	close(empty);
+}
+
 static int memfd_of(const char *text)
 {
 	int fd = memfd_create("maps", MFD_CLOEXEC);
@@ -400,6 +433,7 @@ int main(void)
 	    cmocka_unit_test(test_maps_self),	      cmocka_unit_test(test_smaps_self),
 	    cmocka_unit_test(test_maps_missing_pid),  cmocka_unit_test(test_list_numeric),
 	    cmocka_unit_test(test_maps_walk_self),    cmocka_unit_test(test_maps_walk_cut_lines),
+	    cmocka_unit_test(test_maps_self_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

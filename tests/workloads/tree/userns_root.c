@@ -37,7 +37,13 @@
  * CRYO_UNS_NOPROC set the init unmounts its proc before it is ready: a tree a dump must
  * refuse.
  */
+#include <arpa/inet.h>
 #include <grp.h>
+#include <linux/nsfs.h>
+#include <netinet/in.h>
+#include <linux/magic.h>
+#include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <sys/msg.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -519,10 +525,255 @@ static int inside(void)
 	pass();
 }
 
+/*
+ * CRYO_UNS_NESTED: the init (after its exec) forks a child that makes mount and network
+ * namespaces of its own (unshare(2) inside the tree's user namespace, which owns them). There
+ * it mounts a tmpfs at /nest (uid=1000) with a file of 1000's, binds the tree's /run/sub at
+ * /nest/sub, brings lo up; the init makes a veth pair vu0 (10.66.0.1/24, its own namespace) /
+ * vu1 (10.66.0.2/24, moved into the child's), the child listens on 10.66.0.2:7301 and the init
+ * connects across the veth ("hello" left unread). After the restore the child checks its
+ * mountinfo line by line, its file and its owner, that its mount and network namespaces are
+ * not the init's and are owned by the tree's user namespace (NS_GET_USERNS), the queued bytes
+ * and a message each way, and a new connection across the veth; the init passes once the
+ * child has. A second child, the pivoter, pivots into a tmpfs of its own with no proc
+ * without exec'ing (below).
+ */
+static void ip(const char *const *argv)
+{
+	pid_t p = fork();
+	int st;
+
+	if (p == 0) {
+		execv("/usr/bin/ip", (char *const *)argv);
+		fail("exec /usr/bin/ip: %s", strerror(errno));
+	}
+	if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		fail("ip %s %s %s: exit %d", argv[1], argv[2], argv[3], WEXITSTATUS(st));
+}
+
+static struct sockaddr_in nest_addr(const char *a)
+{
+	struct sockaddr_in s = {.sin_family = AF_INET, .sin_port = htons(7301)};
+
+	inet_pton(AF_INET, a, &s.sin_addr);
+	return s;
+}
+
+static int nest_connect(void)
+{
+	struct sockaddr_in a = nest_addr("10.66.0.2");
+	int sk = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (sk < 0 || connect(sk, (struct sockaddr *)&a, sizeof(a)) < 0)
+		fail("connect to 10.66.0.2:7301 across the veth: %s", strerror(errno));
+	return sk;
+}
+
+static void nest_say(int sk, const char *what)
+{
+	if (write(sk, what, strlen(what)) != (ssize_t)strlen(what))
+		fail("send \"%s\": %s", what, strerror(errno));
+}
+
+static void nest_expect(int sk, const char *what)
+{
+	char buf[32] = "";
+	size_t n = strlen(what), got = 0;
+	ssize_t r;
+
+	while (got < n && (r = read(sk, buf + got, n - got)) > 0)
+		got += r;
+	if (got != n || memcmp(buf, what, n))
+		fail("read \"%.*s\", not \"%s\"", (int)got, buf, what);
+}
+
+static void nest_sync(int rd, int wr)
+{
+	char c = 0;
+
+	if (wr >= 0 && write(wr, &c, 1) != 1)
+		fail("sync: write");
+	if (rd >= 0 && read(rd, &c, 1) != 1)
+		fail("sync: the other side is gone");
+}
+
+/* The inode of our namespace of kind (/proc/self/ns/NAME) and of the user namespace that owns
+ * it. */
+static void ns_owner(const char *name, ino_t *ret_ino, ino_t *ret_owner)
+{
+	char path[64];
+	struct stat st;
+	int fd, u;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	fd = open(path, O_RDONLY);
+	u = fd < 0 ? -1 : ioctl(fd, NS_GET_USERNS);
+	if (u < 0 || fstat(fd, &st) < 0)
+		fail("%s: NS_GET_USERNS: %s", path, strerror(errno));
+	*ret_ino = st.st_ino;
+	if (fstat(u, &st) < 0)
+		fail("fstat the owner of %s", path);
+	*ret_owner = st.st_ino;
+	close(u);
+	close(fd);
+}
+
+static void nest_child(int rd, int wr)
+{
+	struct sockaddr_in a = nest_addr("10.66.0.2");
+	const char *lo[] = {"ip", "link", "set", "lo", "up", NULL};
+	const char *addr[] = {"ip", "addr", "add", "10.66.0.2/24", "dev", "vu1", NULL};
+	const char *up[] = {"ip", "link", "set", "vu1", "up", NULL};
+	struct stat user, st, init;
+	ino_t ino, owner;
+	char *before;
+	int lsk, in, on = 1;
+
+	mnt_must(unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare mount and network namespaces");
+	mnt_must(mount("uns-nest", "/nest", "tmpfs", MS_NOSUID | MS_NODEV,
+		       "mode=755,size=1m,uid=1000,gid=1000"),
+		 "tmpfs /nest");
+	mnt_write("/nest/file", "in the nested mount namespace\n");
+	mnt_must(chown("/nest/file", 1000, 1001), "chown /nest/file");
+	mnt_must(mkdir("/nest/sub", 0755), "mkdir /nest/sub");
+	mnt_must(mount("/run/sub", "/nest/sub", NULL, MS_BIND, NULL), "bind /run/sub");
+	ip(lo);
+	nest_sync(rd, wr); /* the init made the veth */
+	ip(addr);
+	ip(up);
+	lsk = socket(AF_INET, SOCK_STREAM, 0);
+	if (lsk < 0 || setsockopt(lsk, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    bind(lsk, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(lsk, 4) < 0)
+		fail("listen on 10.66.0.2:7301: %s", strerror(errno));
+	nest_sync(-1, wr);
+	in = accept(lsk, NULL, NULL);
+	if (in < 0)
+		fail("accept across the veth: %s", strerror(errno));
+	before = mnt_normalized();
+	nest_sync(rd, wr); /* the restore is done */
+
+	mnt_compare(before);
+	mnt_expect("/nest/file", "in the nested mount namespace\n");
+	mnt_expect("/nest/sub/deep", "deep\n");
+	if (stat("/nest/file", &st) < 0 || st.st_uid != 1000 || st.st_gid != 1001)
+		fail("/nest/file is not 1000:1001's");
+	if (stat("/proc/self/ns/user", &user) < 0)
+		fail("stat our user namespace");
+	for (int k = 0; k < 2; k++) {
+		const char *name = k ? "net" : "mnt";
+		char path[64];
+
+		ns_owner(name, &ino, &owner);
+		snprintf(path, sizeof(path), "/proc/1/ns/%s", name);
+		if (stat(path, &init) < 0 || init.st_ino == ino)
+			fail("our %s namespace is the init's", name);
+		if (owner != user.st_ino)
+			fail("our %s namespace is owned by user namespace %lu, not ours (%lu)",
+			     name, (unsigned long)owner, (unsigned long)user.st_ino);
+	}
+	nest_expect(in, "hello");
+	nest_say(in, "back");
+	nest_expect(in, "after");
+	close(in);
+	in = accept(lsk, NULL, NULL);
+	if (in < 0)
+		fail("accept a new connection across the veth: %s", strerror(errno));
+	nest_expect(in, "new");
+	nest_say(in, "ok");
+	_exit(0);
+}
+
+/* The pivoter: in a mount namespace of its own, pivoted into a tmpfs with no proc, not
+ * exec'ing: it runs the program it was forked with, mapped from the tree's root, which its
+ * namespace does not reach (zdtm mntns_pivot_root). */
+static void pivoter(int rd, int wr)
+{
+	struct statfs sf;
+
+	mnt_must(unshare(CLONE_NEWNS), "unshare a mount namespace");
+	mnt_must(mount("uns-pivot", "/pivot", "tmpfs", 0, "mode=755,size=1m"), "tmpfs /pivot");
+	mnt_must(mount(NULL, "/pivot", NULL, MS_PRIVATE, NULL), "make /pivot private");
+	mnt_must(chdir("/pivot"), "chdir /pivot");
+	mnt_must(mkdir("put", 0755), "mkdir put");
+	mnt_must(syscall(SYS_pivot_root, ".", "put"), "pivot_root into /pivot");
+	mnt_must(umount2("put", MNT_DETACH), "detach the old root");
+	mnt_must(rmdir("put"), "rmdir put");
+	mnt_write("/testfile", "in the pivoted root\n");
+	nest_sync(rd, wr); /* the restore is done */
+
+	mnt_expect("/testfile", "in the pivoted root\n");
+	if (access("/proc", F_OK) == 0 || errno != ENOENT)
+		fail("the pivoted root has a /proc");
+	if (statfs("/", &sf) < 0 || sf.f_type != TMPFS_MAGIC)
+		fail("the pivoted root is no tmpfs");
+	mnt_write("/after", "written after\n");
+	mnt_expect("/after", "written after\n");
+	_exit(0);
+}
+
+static int nested_inside(void)
+{
+	int down[2], upp[2], pdown[2], pup[2], sk, st;
+	char pid[16];
+	pid_t child, piv;
+
+	mnt_must(mkdir("/nest", 0755), "mkdir /nest");
+	mnt_must(mkdir("/pivot", 0755), "mkdir /pivot");
+	make_files();
+	if (pipe(down) < 0 || pipe(upp) < 0 || pipe(pdown) < 0 || pipe(pup) < 0)
+		fail("pipe");
+	piv = fork();
+	if (piv == 0)
+		pivoter(pdown[0], pup[1]);
+	close(pdown[0]);
+	close(pup[1]);
+	child = fork();
+	if (child == 0) {
+		close(down[1]);
+		close(upp[0]);
+		nest_child(down[0], upp[1]);
+	}
+	close(down[0]);
+	close(upp[1]);
+	snprintf(pid, sizeof(pid), "%d", child);
+	{
+		const char *add[] = {"ip", "link", "add", "vu0", "type", "veth", "peer", "name",
+				     "vu1", "netns", pid, NULL};
+		const char *addr[] = {"ip", "addr", "add", "10.66.0.1/24", "dev", "vu0", NULL};
+		const char *up[] = {"ip", "link", "set", "vu0", "up", NULL};
+
+		nest_sync(upp[0], -1); /* its namespaces made */
+		ip(add);
+		ip(addr);
+		ip(up);
+		nest_sync(upp[0], down[1]); /* listening */
+	}
+	sk = nest_connect();
+	nest_say(sk, "hello");
+	nest_sync(upp[0], -1); /* accepted, its mountinfo read */
+	nest_sync(pup[0], -1); /* pivoted */
+	test_ready();
+	test_wait(NULL);
+
+	nest_sync(-1, pdown[1]);
+	if (waitpid(piv, &st, 0) != piv || !WIFEXITED(st) || WEXITSTATUS(st))
+		fail("the pivoter failed (status %#x)", st);
+	nest_sync(-1, down[1]);
+	nest_expect(sk, "back");
+	nest_say(sk, "after");
+	close(sk);
+	sk = nest_connect();
+	nest_say(sk, "new");
+	nest_expect(sk, "ok");
+	if (waitpid(child, &st, 0) != child || !WIFEXITED(st) || WEXITSTATUS(st))
+		fail("the child in the nested namespaces failed (status %#x)", st);
+	pass();
+}
+
 int main(int argc, char **argv)
 {
 	test_init();
 	if (argc > 1 && !strcmp(argv[1], "--inside"))
-		return inside();
+		return getenv("CRYO_UNS_NESTED") ? nested_inside() : inside();
 	return launch(argc, argv);
 }
