@@ -1103,8 +1103,10 @@ static int max_target_fd(const struct img *img)
 }
 
 /* A lazy restore from remote frames: those the tasks load before they run (as
- * restore_lazy_fill_eager() does: pages of mappings that are not lazy, and each thread's rseq
- * area) fetched at once now, rather than one by one by each task. */
+ * restore_lazy_fill_eager() does: pages of mappings that are not lazy, and the pages the
+ * kernel touches for a task: rseq areas, argument and environment strings) fetched at once
+ * now, rather than one by one by each task. A remote restore has no hot set. In a container,
+ * whose network cannot reach the store, the tasks find nothing else to fetch. */
 static void prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh)
 {
 	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
@@ -1121,20 +1123,21 @@ static void prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh)
 		}
 		for (uint64_t k = 0; k < nruns; off += runs[k++].npages * PAGE_SZ) {
 			uint64_t len = runs[k].npages * PAGE_SZ, a = runs[k].vaddr;
+			bool lazy;
 
 			while (vi < t->nvmas && t->vmas[vi].end <= a)
 				vi++;
-			for (uint32_t th = 0; th <= t->nthreads; th++) {
+			lazy = vi < t->nvmas && restore_lazy_vma(&t->vmas[vi]);
+			for (uint32_t q = 0;; q++) {
 				uint64_t from = off, to = off + len, p;
 
-				if (th < t->nthreads) { /* the pages of its rseq area in this run */
-					p = t->threads[th].rseq_ptr & ~(PAGE_SZ - 1);
-					if (!t->threads[th].rseq_ptr || p < a || p >= a + len)
-						continue;
+				if (lazy) { /* the pages the kernel touches in this run */
+					if (!restore_lazy_kernel_page(t, a, len, q, &p))
+						break;
 					from = off + (p - a);
 					to = from + PAGE_SZ;
-				} else if (vi < t->nvmas && restore_lazy_vma(&t->vmas[vi])) {
-					continue;
+				} else if (q) {
+					break;
 				}
 				if (n == cap) {
 					void *m = realloc(ranges, (cap = cap * 2 + 16) * sizeof(*ranges));
@@ -1204,8 +1207,10 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		r = mnt_externals_set(ctx, opts->externals, opts->nexternals);
 	if (r >= 0)
 		r = mnt_externals_check(ctx, &img.ns);
-	/* A lazy tree in a pid namespace of its own is served from outside it. */
-	if (r >= 0 && sh.lazy && sh.pidns_init && uffd_sink < 0)
+	/* A lazy tree in a pid namespace of its own (ours, or a container's) is served from
+	 * outside it: its page server must not be in the tree's namespaces (a container's
+	 * network cannot reach a store, and its processes would see the server). */
+	if (r >= 0 && sh.lazy && (sh.pidns_init || target) && uffd_sink < 0)
 		r = cryo_err(ctx, -EINVAL, "a lazy restore into a new pid namespace is a pool of "
 			     "one (restore_copies)");
 	/* In a new pid namespace, its PIDs are free by construction. */
@@ -1357,8 +1362,16 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	return restore_image_at(ctx, opts, target, rx, NULL, uffd_sink, ret_root);
 }
 
+int restore_image_remote(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			 const struct ns_target *target, const struct stream_remote *remote,
+			 int uffd_sink, pid_t *ret_root)
+{
+	return restore_image_at(ctx, opts, target, NULL, remote, uffd_sink, ret_root);
+}
+
 static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		       const struct ns_target *target, pid_t *ret_root)
+		       const struct ns_target *target, const struct stream_remote *remote,
+		       pid_t *ret_root)
 {
 	struct cryo_restore_opts o;
 	_cleanup_free_ char *scratch = NULL;
@@ -1378,9 +1391,14 @@ static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 	}
 	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
 		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
-	/* A warm pool, or a lazy tree in a pid namespace of its own (a pool of one). */
-	if (!target && (opts->copies > 1 || (opts->lazy && opts->pidns)))
-		return restore_copies(ctx, opts, ret_root);
+	/* A warm pool, or a lazy tree in a pid namespace of its own (a pool of one): ours, or
+	 * a container's. */
+	if ((!target && (opts->copies > 1 || (opts->lazy && opts->pidns))) ||
+	    (target && opts->lazy))
+		return restore_copies(ctx, opts, target, remote, ret_root);
+	if (remote)
+		return cryo_err(ctx, -EINVAL, "restore: frames in object storage are read "
+				"lazily here");
 	/* A tar image is unpacked into memory, restored from there, and removed: a lazy
 	 * restore's server holds open what it needs. */
 	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
@@ -1397,12 +1415,13 @@ static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 }
 
 int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		const struct ns_target *target, pid_t *ret_root)
+		const struct ns_target *target, const struct stream_remote *remote,
+		pid_t *ret_root)
 {
 	int r;
 
 	rst_time_begin(ctx);
-	r = run_restore(ctx, opts, target, ret_root);
+	r = run_restore(ctx, opts, target, remote, ret_root);
 	rst_time_mark("restore %s", r < 0 ? "failed" : "done");
 	rst_time_end(ctx);
 	return r;
@@ -1431,7 +1450,7 @@ static int restore_chain_s3(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		o.dir = local;
 		o.no_hot_set = true; /* a scratch directory, not the image */
 		s3_chain_remote_pages(opts->s3, true);
-		r = restore_run(ctx, &o, NULL, ret_root);
+		r = restore_run(ctx, &o, NULL, NULL, ret_root);
 		s3_chain_remote_pages(NULL, false);
 	}
 	scratch_dir_remove(root);
@@ -1446,7 +1465,7 @@ static int restore_public(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	int r;
 
 	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
-		return restore_run(ctx, opts, NULL, ret_root);
+		return restore_run(ctx, opts, NULL, NULL, ret_root);
 	r = s3_chain_is_link(ctx, opts->dir, opts->s3);
 	if (r < 0)
 		return r;
@@ -1476,7 +1495,7 @@ static int restore_public(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	o.dir = NULL;
 	o.stream_fds = pump.fds;
 	o.nstream_fds = pump.nfds;
-	r = restore_run(ctx, &o, NULL, ret_root);
+	r = restore_run(ctx, &o, NULL, NULL, ret_root);
 	return s3_pump_finish(ctx, &pump, r);
 }
 
