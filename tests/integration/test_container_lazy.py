@@ -199,3 +199,42 @@ def test_failed_lazy_container_restore_leaves_nothing(box, s3):
     assert code != 0 and "lazy-pods/bad/stream-1" in text, text
     assert_nothing_left(new)
     assert ours_running() == [], "a failed restore left a process"
+
+
+def test_lazy_container_job_through_cryod(box, tmp_path):
+    """`cryo job restore --lazy` of a container job: the new container runs at once, its
+    output (mem_big's PASS) in the job's log, its page server reaped by cryod."""
+    from cryod_harness import CRYOD, SANITIZED, Cryod
+    from test_cli_daemon import ok
+    if not os.access(CRYOD, os.X_OK) or SANITIZED:
+        pytest.skip("a built, unsanitized cryod needed")
+    d = Cryod(tmp_path)
+    a, b = box.id(), box.id()
+    try:
+        d.start()
+        bundle = holder_bundle(box)
+        ok(d, "job", "run", "--runc", "--bundle", bundle, "--id", a)
+        deadline = time.time() + 60
+        while "ready" not in ok(d, "job", "logs", a).stdout:
+            assert time.time() < deadline
+            time.sleep(0.05)
+        box.count(bundle)
+        time.sleep(0.3)
+        at_dump = box.count(bundle)
+        ok(d, "job", "dump", "--no-leave-running", a)
+        assert state(a) is None
+        fresh = holder_bundle(box, name="pristine")
+        ok(d, "job", "restore", "--lazy", "--id", b, "--bundle", fresh, a)
+        st = state(b)
+        assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
+        time.sleep(0.3)
+        assert at_dump < box.count(fresh) < at_dump + 300
+        runc("exec", b, "sh", "-c", "kill -USR1 $(pidof mem_big)")
+        deadline = time.time() + 30
+        while "PASS" not in ok(d, "job", "logs", b).stdout:
+            assert "FAIL" not in ok(d, "job", "logs", b).stdout and time.time() < deadline
+            time.sleep(0.05)
+        ok(d, "job", "delete", "--force", b)
+        assert_nothing_left(b)
+    finally:
+        d.cleanup()
