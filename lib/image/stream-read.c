@@ -788,22 +788,23 @@ out:
 	return NULL;
 }
 
-void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t pid,
-			   const uint64_t (*ranges)[2], size_t n)
+int stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t pid,
+			  const uint64_t (*ranges)[2], size_t n, bool all)
 {
 	const struct task_frames *tf = frames_of(idx, pid);
+	size_t max = all && tf ? tf->n : PREFETCH_MAX;
 	struct prefetch_job job = {.idx = idx};
 	pthread_t th[PREFETCH_THREADS];
-	int nth = 0;
+	int nth = 0, r = 0;
 	struct prefetched *pre;
 
 	if (!idx->remote || !tf || !n)
-		return;
-	job.fr = calloc(PREFETCH_MAX, sizeof(*job.fr));
+		return 0;
+	job.fr = calloc(max + 1, sizeof(*job.fr));
 	if (!job.fr)
-		return;
+		return -ENOMEM;
 	/* The frames the ranges touch, each once (frames are sorted by raw_off). */
-	for (size_t k = 0; k < tf->n && job.n < PREFETCH_MAX; k++) {
+	for (size_t k = 0; k < tf->n && job.n < max; k++) {
 		const struct stream_frame *f = &tf->frames[k];
 		bool want = false;
 
@@ -816,8 +817,10 @@ void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t
 		job.fr[job.n].f = f;
 		job.fr[job.n].data = mmap(NULL, STREAM_FRAME, PROT_READ | PROT_WRITE,
 					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (job.fr[job.n].data == MAP_FAILED)
+		if (job.fr[job.n].data == MAP_FAILED) {
+			r = -ENOMEM;
 			break;
+		}
 		job.n++;
 	}
 	while (nth < PREFETCH_THREADS && (size_t)nth < job.n &&
@@ -830,12 +833,23 @@ void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t
 		if (pre && job.fr[i].ok) {
 			mprotect(job.fr[i].data, STREAM_FRAME, PROT_READ);
 			pre[idx->npre++] = (struct prefetched){job.fr[i].f, job.fr[i].data};
-		} else {
-			munmap(job.fr[i].data, STREAM_FRAME);
+			continue;
+		}
+		munmap(job.fr[i].data, STREAM_FRAME);
+		if (all && r >= 0) {
+			char where[WHERE_MAX];
+
+			r = cryo_err(ctx, pre ? -EIO : -ENOMEM, "pid %d: the frame at offset %llu of "
+				     "%s could not be fetched and checked before the tree runs", pid,
+				     (unsigned long long)job.fr[i].f->file_off,
+				     stream_where(idx, job.fr[i].f->stream, where, sizeof(where)));
 		}
 	}
 	if (pre)
 		idx->pre = pre;
 	log_debug(ctx, "pid %d: %zu frame(s) fetched ahead", pid, job.n);
 	free(job.fr);
+	if (r == -ENOMEM && all && !cryo_ctx_errmsg(ctx)[0])
+		r = cryo_err(ctx, r, "pid %d: memory for its frames fetched ahead", pid);
+	return all ? r : 0;
 }

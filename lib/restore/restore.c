@@ -1105,9 +1105,9 @@ static int max_target_fd(const struct img *img)
 /* A lazy restore from remote frames: those the tasks load before they run (as
  * restore_lazy_fill_eager() does: pages of mappings that are not lazy, and the pages the
  * kernel touches for a task: rseq areas, argument and environment strings) fetched at once
- * now, rather than one by one by each task. A remote restore has no hot set. In a container,
- * whose network cannot reach the store, the tasks find nothing else to fetch. */
-static void prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh)
+ * now, rather than one by one by each task. A remote restore has no hot set. With all (a
+ * container's tasks, whose network cannot reach the store), every one of them or an error. */
+static int prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh, bool all)
 {
 	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
 		const struct img_task *t = &sh->img->tasks[i];
@@ -1117,7 +1117,11 @@ static void prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh)
 		size_t n = 0, cap = 0;
 		uint32_t vi = 0;
 
-		if (pagemap_load(ctx, sh->dirfd, t, &runs, &nruns) < 0) {
+		int r = pagemap_load(ctx, sh->dirfd, t, &runs, &nruns);
+
+		if (r < 0 && all)
+			return r;
+		if (r < 0) {
 			ctx->errmsg[0] = '\0'; /* the restore says it when it reads them */
 			continue;
 		}
@@ -1143,15 +1147,19 @@ static void prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh)
 					void *m = realloc(ranges, (cap = cap * 2 + 16) * sizeof(*ranges));
 
 					if (!m)
-						break;
+						return -ENOMEM;
 					ranges = m;
 				}
 				ranges[n][0] = from;
 				ranges[n++][1] = to;
 			}
 		}
-		stream_index_prefetch(ctx, sh->pages, t->pid, (const uint64_t(*)[2])ranges, n);
+		r = stream_index_prefetch(ctx, sh->pages, t->pid, (const uint64_t(*)[2])ranges, n,
+					  all);
+		if (r < 0)
+			return r;
 	}
+	return 0;
 }
 
 /* remote: the image's frames are elsewhere (object storage), opts->dir holds the rest.
@@ -1270,7 +1278,7 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		r = remote ? stream_index_remote(ctx, &img, remote, &sh.pages)
 			   : stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
 		if (r >= 0 && remote && sh.lazy)
-			prefetch_eager(ctx, &sh);
+			r = prefetch_eager(ctx, &sh, target != NULL);
 		if (r < 0)
 			goto out;
 	}

@@ -50,7 +50,7 @@ def holder_bundle(box, name=None):
     return b
 
 
-def holder_image(box, s3=None, url=None):
+def holder_image(box, s3=None, url=None, streams=2):
     """A holder container, ready (its 64 MiB filled), dumped to a directory or the store: its
     image (a path or the URL), and the counter read just before the dump."""
     b = holder_bundle(box)
@@ -64,7 +64,7 @@ def holder_image(box, s3=None, url=None):
     time.sleep(0.3)
     at_dump = box.count(b)
     img = url or box.tmp / "img"
-    p = subprocess.run([CRYO, "dump", "--runc", cid, "-D", str(img), "--streams", "2"],
+    p = subprocess.run([CRYO, "dump", "--runc", cid, "-D", str(img), "--streams", str(streams)],
                        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
                        env=s3["env"] if s3 else None)
     assert p.returncode == 0, p.stderr
@@ -197,6 +197,23 @@ def test_failed_lazy_container_restore_leaves_nothing(box, s3):
     s3api(s3, "DELETE", "lazy-pods/bad/stream-1")
     new, code, text, _ = lazy_restore(box, url, holder_bundle(box), s3=s3, check=False)
     assert code != 0 and "lazy-pods/bad/stream-1" in text, text
+    assert_nothing_left(new)
+    assert ours_running() == [], "a failed restore left a process"
+
+    # The end of the one stream damaged: the last task's last frame (its stack, with its
+    # argument strings) is one the tasks load before they run, which the restoring process
+    # fetches for them (the container's network cannot reach the store). It fails its
+    # checksum there, naming the object, before any task exists.
+    url = f"s3://{BUCKET}/lazy-pods/damaged"
+    holder_image(box, s3, url, streams=1)
+    data = bytearray(s3api(s3, "GET", "lazy-pods/damaged/stream-0"))
+    for off in range(len(data) - 16384, len(data) - 256, 512):
+        data[off] ^= 0xff
+    (box.tmp / "obj").write_bytes(bytes(data))
+    s3api(s3, "PUT", "lazy-pods/damaged/stream-0", "-T", str(box.tmp / "obj"))
+    new, code, text, _ = lazy_restore(box, url, holder_bundle(box), s3=s3, check=False)
+    assert code != 0 and "lazy-pods/damaged/stream-0" in text, text
+    assert "before the tree runs" in text, text
     assert_nothing_left(new)
     assert ours_running() == [], "a failed restore left a process"
 
