@@ -51,7 +51,7 @@
 #define LOG_PREFIX "pool: "
 
 struct pool {
-	const struct ns_target *target; /* a container's namespaces, or NULL */
+	const struct ns_target *target;	    /* a container's namespaces, or NULL */
 	const struct stream_remote *remote; /* where the frames are, or NULL: in dirfd */
 	struct img img;
 	int dirfd;

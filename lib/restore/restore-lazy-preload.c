@@ -66,8 +66,8 @@ static bool hot_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uin
 	return false;
 }
 
-bool restore_lazy_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len,
-			      uint32_t k, uint64_t *ret_page)
+bool restore_lazy_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
+			      uint64_t *ret_page)
 {
 	return hot_page(t, vaddr, len, k, ret_page);
 }

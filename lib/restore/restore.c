@@ -1423,8 +1423,7 @@ static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 }
 
 int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		const struct ns_target *target, const struct stream_remote *remote,
-		pid_t *ret_root)
+		const struct ns_target *target, const struct stream_remote *remote, pid_t *ret_root)
 {
 	int r;
 

@@ -119,8 +119,8 @@ bool restore_lazy_vma(const struct img_vma *v);
 /* The k-th page in [vaddr, vaddr + len) of a lazy mapping of t that the kernel touches on
  * its behalf (rseq areas, argument and environment strings), loaded before the tree runs;
  * false past the last. */
-bool restore_lazy_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len,
-			      uint32_t k, uint64_t *ret_page);
+bool restore_lazy_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
+			      uint64_t *ret_page);
 
 /* In a lazy-restored task: loads the runs not marked lazy (segs in pagemap order). */
 int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
@@ -199,8 +199,7 @@ int restore_image_remote(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 /* cryo_restore(), into the namespaces and cgroups of target when set (lib/container/); a
  * lazy one's frames from remote where that is set (opts->dir holds the rest of the image). */
 int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		const struct ns_target *target, const struct stream_remote *remote,
-		pid_t *ret_root);
+		const struct ns_target *target, const struct stream_remote *remote, pid_t *ret_root);
 
 /* How the root comes to be: forked by restore_tree() with clone_flags added (pid 0), or made
  * already and waiting for a byte on go_wr before it goes on (restore-ns.c). */
