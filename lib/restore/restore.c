@@ -1107,59 +1107,83 @@ static int max_target_fd(const struct img *img)
  * kernel touches for a task: rseq areas, argument and environment strings) fetched at once
  * now, rather than one by one by each task. A remote restore has no hot set. With all (a
  * container's tasks, whose network cannot reach the store), every one of them or an error. */
+/* The byte ranges of t's pages that it loads before it runs, in *ret (the caller's). */
+static int eager_ranges(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+			uint64_t (**ret)[2], size_t *ret_n)
+{
+	_cleanup_free_ struct page_run *runs = NULL;
+	uint64_t(*ranges)[2] = NULL;
+	uint64_t nruns = 0, off = 0;
+	size_t n = 0, cap = 0;
+	uint32_t vi = 0;
+	int r = pagemap_load(ctx, sh->dirfd, t, &runs, &nruns);
+
+	if (r < 0)
+		return r;
+	for (uint64_t k = 0; k < nruns; off += runs[k++].npages * PAGE_SZ) {
+		uint64_t len = runs[k].npages * PAGE_SZ, a = runs[k].vaddr;
+		bool lazy;
+
+		while (vi < t->nvmas && t->vmas[vi].end <= a)
+			vi++;
+		lazy = vi < t->nvmas && restore_lazy_vma(&t->vmas[vi]);
+		for (uint32_t q = 0;; q++) {
+			uint64_t from = off, to = off + len, p;
+
+			if (lazy) { /* the pages the kernel touches in this run */
+				if (!restore_lazy_kernel_page(t, a, len, q, &p))
+					break;
+				from = off + (p - a);
+				to = from + PAGE_SZ;
+			} else if (q) {
+				break;
+			}
+			if (n == cap) {
+				void *m = realloc(ranges, (cap = cap * 2 + 16) * sizeof(*ranges));
+
+				if (!m) {
+					free(ranges);
+					return -ENOMEM;
+				}
+				ranges = m;
+			}
+			ranges[n][0] = from;
+			ranges[n++][1] = to;
+		}
+	}
+	*ret = ranges;
+	*ret_n = n;
+	return 0;
+}
+
 static int prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh, bool all)
 {
-	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
-		const struct img_task *t = &sh->img->tasks[i];
-		_cleanup_free_ struct page_run *runs = NULL;
-		_cleanup_free_ uint64_t(*ranges)[2] = NULL;
-		uint64_t nruns = 0, off = 0;
-		size_t n = 0, cap = 0;
-		uint32_t vi = 0;
+	const struct img *img = sh->img;
+	struct stream_want *w = calloc(img->ntasks + 1, sizeof(*w));
+	size_t nw = 0;
+	int r = w ? 0 : -ENOMEM;
 
-		int r = pagemap_load(ctx, sh->dirfd, t, &runs, &nruns);
+	for (uint32_t i = 0; r >= 0 && i < img->ntasks; i++) {
+		uint64_t(*ranges)[2] = NULL;
+		size_t n = 0;
 
-		if (r < 0 && all)
-			return r;
-		if (r < 0) {
+		r = eager_ranges(ctx, sh, &img->tasks[i], &ranges, &n);
+		if (r < 0 && !all) {
 			ctx->errmsg[0] = '\0'; /* the restore says it when it reads them */
+			r = 0;
 			continue;
 		}
-		for (uint64_t k = 0; k < nruns; off += runs[k++].npages * PAGE_SZ) {
-			uint64_t len = runs[k].npages * PAGE_SZ, a = runs[k].vaddr;
-			bool lazy;
-
-			while (vi < t->nvmas && t->vmas[vi].end <= a)
-				vi++;
-			lazy = vi < t->nvmas && restore_lazy_vma(&t->vmas[vi]);
-			for (uint32_t q = 0;; q++) {
-				uint64_t from = off, to = off + len, p;
-
-				if (lazy) { /* the pages the kernel touches in this run */
-					if (!restore_lazy_kernel_page(t, a, len, q, &p))
-						break;
-					from = off + (p - a);
-					to = from + PAGE_SZ;
-				} else if (q) {
-					break;
-				}
-				if (n == cap) {
-					void *m = realloc(ranges, (cap = cap * 2 + 16) * sizeof(*ranges));
-
-					if (!m)
-						return -ENOMEM;
-					ranges = m;
-				}
-				ranges[n][0] = from;
-				ranges[n++][1] = to;
-			}
-		}
-		r = stream_index_prefetch(ctx, sh->pages, t->pid, (const uint64_t(*)[2])ranges, n,
-					  all);
-		if (r < 0)
-			return r;
+		if (r >= 0)
+			w[nw++] = (struct stream_want){img->tasks[i].pid,
+						       (const uint64_t(*)[2])ranges, n};
 	}
-	return 0;
+	/* Every task's frames at once: one round of requests, not one per task. */
+	if (r >= 0)
+		r = stream_index_prefetch(ctx, sh->pages, w, nw, all);
+	for (size_t k = 0; k < nw; k++)
+		free((void *)w[k].ranges);
+	free(w);
+	return r;
 }
 
 /* remote: the image's frames are elsewhere (object storage), opts->dir holds the rest.
