@@ -17,7 +17,7 @@ import pytest
 
 from conftest import CRYO, alive, workload
 from test_containers import Box, assert_nothing_left, runc, state
-from test_object_storage import BUCKET, s3, s3api  # noqa: F401 (s3: a fixture)
+from test_object_storage import BUCKET, keys, s3, s3api  # noqa: F401 (s3: a fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
                                 reason="runc (scripts/install-deps.sh) and root needed")
@@ -218,14 +218,21 @@ def test_failed_lazy_container_restore_leaves_nothing(box, s3):
     assert ours_running() == [], "a failed restore left a process"
 
 
-def test_lazy_container_job_through_cryod(box, tmp_path):
-    """`cryo job restore --lazy` of a container job: the new container runs at once, its
-    output (mem_big's PASS) in the job's log, its page server reaped by cryod."""
+@pytest.mark.parametrize("store", ["dir", "s3"])
+def test_lazy_container_job_through_cryod(box, tmp_path, request, store):
+    """`cryo job restore --lazy` of a container job, its checkpoint in cryod's directory or in
+    the store (checkpoint.dir: s3://...): the new container runs at once, its output
+    (mem_big's PASS) in the job's log, its page server reaped by cryod."""
     from cryod_harness import CRYOD, SANITIZED, Cryod
     from test_cli_daemon import ok
     if not os.access(CRYOD, os.X_OK) or SANITIZED:
         pytest.skip("a built, unsanitized cryod needed")
-    d = Cryod(tmp_path)
+    if store == "s3":
+        s3 = request.getfixturevalue("s3")
+        d = Cryod(tmp_path, config={"checkpoint": {"dir": f"s3://{BUCKET}/cryod-lazy"}},
+                  env=s3["env"])
+    else:
+        d = Cryod(tmp_path)
     a, b = box.id(), box.id()
     try:
         d.start()
@@ -240,6 +247,9 @@ def test_lazy_container_job_through_cryod(box, tmp_path):
         at_dump = box.count(bundle)
         ok(d, "job", "dump", "--no-leave-running", a)
         assert state(a) is None
+        if store == "s3":
+            stored = keys(s3, "cryod-lazy")
+            assert any(k.endswith("/container.json") for k in stored), stored
         fresh = holder_bundle(box, name="pristine")
         ok(d, "job", "restore", "--lazy", "--id", b, "--bundle", fresh, a)
         st = state(b)
