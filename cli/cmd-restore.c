@@ -44,7 +44,8 @@ static const char usage[] =
 	"                        even while those are taken here; under a small init, whose\n"
 	"                        PID is the one --pidfile gets and that passes signals on\n"
 	"      --lazy            start the tree at once; its memory arrives on fault and in\n"
-	"                        the background (the image must stay until that is done)\n"
+	"                        the background (the image must stay until that is done);\n"
+	"                        a container's too (--runc), its page server outside it\n"
 	"      --copies N        a warm pool: restore the image N times at once (at most 64),\n"
 	"                        each copy in a pid namespace of its own as with --pidns,\n"
 	"                        lazily, one page server serving every copy; pages arrive\n"
@@ -318,9 +319,9 @@ int cmd_restore(int argc, char **argv)
 			"NEWID (--container NEWID)\n");
 		return 2;
 	}
-	if (how.runc_id && (!strcmp(dir, "-") || how.lazy || how.ninherit)) {
-		fprintf(stderr, "cryo restore: --runc restores from a directory or s3://, not "
-			"lazily, with the container's stdio as ours (no --inherit-fd)\n");
+	if (how.runc_id && (!strcmp(dir, "-") || how.ninherit)) {
+		fprintf(stderr, "cryo restore: --runc restores from a directory or s3://, with "
+			"the container's stdio as ours (no --inherit-fd)\n");
 		return 2;
 	}
 	if (how.copies && (!strcmp(dir, "-") || how.runc_id || how.ninherit)) {

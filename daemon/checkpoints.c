@@ -829,11 +829,9 @@ int checkpoints_restore(const char *id, json_t *req, struct job *ret, json_t **r
 		if (orig.attachable && in_fd < 0)
 			return cryod_fail(e, -EIO, "open %s: %s", orig.stdin_path ? orig.stdin_path
 					  : "the job's stdin", strerror(errno));
-		if (json_object_get(req, "lazy"))
-			return cryod_fail(e, -EINVAL, "lazy: job %s is a container, restored eagerly",
-					  id);
-		r = op_restore(ck.path, checkpoints_restore_how(req) & ~OP_RESTORE_LAZY, &c, in_fd,
-			       out_fd, 0, &res, &rel);
+		/* Lazily too: its page server is the engine's, outside the container. */
+		r = op_restore(ck.path, checkpoints_restore_how(req), &c, in_fd, out_fd, 0, &res,
+			       &rel);
 		nj.runtime = strdup(orig.runtime);
 		nj.bundle = strdup(c.bundle ? c.bundle : orig.bundle ? orig.bundle : "");
 		nj.runtime_root = orig.runtime_root ? strdup(orig.runtime_root) : NULL;

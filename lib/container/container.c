@@ -17,6 +17,12 @@
  * object that makes it an image (s3_dump_start_files()). A restore fetches them, then the
  * whole image into a scratch directory (a tree with namespaces of its own is restored from a
  * directory, not as it arrives), and only then touches the bundle or the runtime.
+ *
+ * Lazily (--lazy), the tree is a pool of one (lib/restore/restore-copies.c): made in the
+ * runtime's namespaces as above, it runs once the pages it loads first are in, and a page
+ * server of ours, outside the container, serves the rest on fault and in the background. From
+ * object storage only the metadata, container.json and rootfs.tar are fetched first; the
+ * frames come by ranged GET (s3_lazy_open()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -472,10 +478,10 @@ static int fetch_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 }
 
 /* cryo_container_restore() of the image at opts->dir; from object storage, with scratch the
- * directory it is fetched into. */
+ * directory it is fetched into, and remote where its frames stay in the store (lazily). */
 static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 			     const struct cryo_container_opts *c, const char *scratch,
-			     pid_t *ret_root)
+			     const struct stream_remote *remote, pid_t *ret_root)
 {
 	_cleanup_free_ char *recorded = NULL, *statedir = NULL;
 	_cleanup_close_ int dirfd = -1;
@@ -492,9 +498,6 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 	r = check_opts(ctx, c, &rt, &root);
 	if (r < 0)
 		return r;
-	if (opts->lazy)
-		return cryo_err(ctx, -EOPNOTSUPP, "a container is not restored lazily (a tree with "
-				"namespaces of its own is restored from a directory)");
 	/* From object storage: container.json and rootfs.tar first, to refuse what must be
 	 * refused before the streams are fetched. */
 	if (scratch) {
@@ -502,7 +505,8 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 		if (r < 0)
 			return r;
 		o.dir = scratch;
-		o.trust_dir = true; /* ours, made for this restore */
+		o.trust_dir = true;   /* ours, made for this restore */
+		o.no_hot_set = true; /* a scratch directory, not the image */
 	}
 	r = image_dir_open_read(ctx, o.dir, o.trust_dir, &dirfd);
 	if (r < 0)
@@ -526,8 +530,9 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 		return -ENOMEM;
 	if (lstat(statedir, &sb) == 0)
 		return cryo_err(ctx, -EEXIST, "container %s already exists", c->id);
-	/* The rest of the image, before the bundle or the runtime is touched. */
-	if (scratch) {
+	/* The rest of the image, before the bundle or the runtime is touched (lazily, its
+	 * frames stay in the store). */
+	if (scratch && !remote) {
 		r = fetch_streams(ctx, opts, scratch);
 		if (r < 0)
 			return r;
@@ -546,7 +551,7 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 		goto fail;
 	target = (struct ns_target){.pid = st.pid, .cgroup_dirs = st.cgroup_dirs,
 				    .ncgroup_dirs = st.ncgroup_dirs, .stdio_from_caller = true};
-	r = restore_run(ctx, &o, &target, &tree);
+	r = restore_run(ctx, &o, &target, remote, &tree);
 	if (r < 0)
 		goto fail;
 	r = rt->adopt(ctx, root, c->id, &st, tree);
@@ -585,11 +590,25 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 		return cryo_err(ctx, -EINVAL, "container restore: from an image directory or object "
 				"storage (not from streams)");
 	if (!s3_is_url(opts->dir))
-		return restore_container(ctx, opts, c, NULL, ret_root);
+		return restore_container(ctx, opts, c, NULL, NULL, ret_root);
+	if (opts->lazy) {
+		/* The metadata into a scratch directory; the pages by ranged GET on fault. */
+		struct s3_lazy *lazy;
+
+		r = s3_lazy_open(ctx, opts, &lazy);
+		if (r < 0)
+			return r;
+		r = restore_container(ctx, opts, c, s3_lazy_dir(lazy), s3_lazy_remote(lazy),
+				      ret_root);
+		if (r >= 0)
+			s3_lazy_log(ctx, lazy);
+		s3_lazy_free(lazy);
+		return r;
+	}
 	r = scratch_dir_create("container", &scratch);
 	if (r < 0)
 		return cryo_err(ctx, r, "create a scratch directory for the image");
-	r = restore_container(ctx, opts, c, scratch, ret_root);
+	r = restore_container(ctx, opts, c, scratch, NULL, ret_root);
 	scratch_dir_remove(scratch);
 	return r;
 }

@@ -787,7 +787,7 @@ void stream_block_close(struct stream_block_reader *r)
 	free(r);
 }
 
-#define PREFETCH_MAX 32     /* frames: 64 MiB */
+#define PREFETCH_MAX 32     /* frames per task: 64 MiB */
 #define PREFETCH_THREADS 8
 
 struct prefetch_job {
@@ -795,6 +795,7 @@ struct prefetch_job {
 	struct stream_index_prefetched {
 		const struct stream_frame *f;
 		void *data;
+		pid_t pid; /* the task it is of */
 		bool ok;
 	} *fr;
 	size_t n, next;
@@ -827,37 +828,55 @@ out:
 	return NULL;
 }
 
-void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t pid,
-			   const uint64_t (*ranges)[2], size_t n)
+int stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx,
+			  const struct stream_want *w, size_t nw, bool all)
 {
-	const struct task_frames *tf = frames_of(idx, pid);
 	struct prefetch_job job = {.idx = idx};
 	pthread_t th[PREFETCH_THREADS];
-	int nth = 0;
+	size_t max = 0;
+	int nth = 0, r = 0;
 	struct prefetched *pre;
 
-	if (!idx->remote || !tf || !n)
-		return;
-	job.fr = calloc(PREFETCH_MAX, sizeof(*job.fr));
-	if (!job.fr)
-		return;
-	/* The frames the ranges touch, each once (frames are sorted by raw_off). */
-	for (size_t k = 0; k < tf->n && job.n < PREFETCH_MAX; k++) {
-		const struct stream_frame *f = &tf->frames[k];
-		bool want = false;
+	if (!idx->remote)
+		return 0;
+	for (size_t t = 0; t < nw; t++) {
+		const struct task_frames *tf = frames_of(idx, w[t].pid);
 
-		for (size_t i = 0; i < n && !want; i++)
-			want = ranges[i][0] < f->raw_off + f->raw_len && f->raw_off < ranges[i][1];
-		for (size_t i = 0; i < idx->npre && want; i++)
-			want = idx->pre[i].f != f;
-		if (!want)
-			continue;
-		job.fr[job.n].f = f;
-		job.fr[job.n].data = mmap(NULL, STREAM_FRAME, PROT_READ | PROT_WRITE,
-					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (job.fr[job.n].data == MAP_FAILED)
-			break;
-		job.n++;
+		max += !tf ? 0 : all || tf->n < PREFETCH_MAX ? tf->n : PREFETCH_MAX;
+	}
+	if (!max)
+		return 0;
+	job.fr = calloc(max, sizeof(*job.fr));
+	if (!job.fr)
+		return -ENOMEM;
+	/* The frames the ranges of each task touch, each once (frames are sorted by raw_off),
+	 * every task's at once. */
+	for (size_t t = 0; t < nw && r >= 0; t++) {
+		const struct task_frames *tf = frames_of(idx, w[t].pid);
+		size_t mine = 0;
+
+		for (size_t k = 0; tf && k < tf->n && (all || mine < PREFETCH_MAX); k++) {
+			const struct stream_frame *f = &tf->frames[k];
+			bool want = false;
+
+			for (size_t i = 0; i < w[t].n && !want; i++)
+				want = w[t].ranges[i][0] < f->raw_off + f->raw_len &&
+				       f->raw_off < w[t].ranges[i][1];
+			for (size_t i = 0; i < idx->npre && want; i++)
+				want = idx->pre[i].f != f;
+			if (!want)
+				continue;
+			job.fr[job.n].f = f;
+			job.fr[job.n].pid = w[t].pid;
+			job.fr[job.n].data = mmap(NULL, STREAM_FRAME, PROT_READ | PROT_WRITE,
+						  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+			if (job.fr[job.n].data == MAP_FAILED) {
+				r = -ENOMEM;
+				break;
+			}
+			job.n++;
+			mine++;
+		}
 	}
 	while (nth < PREFETCH_THREADS && (size_t)nth < job.n &&
 	       !pthread_create(&th[nth], NULL, prefetch_thread, &job))
@@ -869,12 +888,23 @@ void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t
 		if (pre && job.fr[i].ok) {
 			mprotect(job.fr[i].data, STREAM_FRAME, PROT_READ);
 			pre[idx->npre++] = (struct prefetched){job.fr[i].f, job.fr[i].data};
-		} else {
-			munmap(job.fr[i].data, STREAM_FRAME);
+			continue;
+		}
+		munmap(job.fr[i].data, STREAM_FRAME);
+		if (all && r >= 0) {
+			char where[WHERE_MAX];
+
+			r = cryo_err(ctx, pre ? -EIO : -ENOMEM, "pid %d: the frame at offset %llu of "
+				     "%s could not be fetched and checked before the tree runs",
+				     job.fr[i].pid, (unsigned long long)job.fr[i].f->file_off,
+				     stream_where(idx, job.fr[i].f->stream, where, sizeof(where)));
 		}
 	}
 	if (pre)
 		idx->pre = pre;
-	log_debug(ctx, "pid %d: %zu frame(s) fetched ahead", pid, job.n);
+	log_debug(ctx, "%zu frame(s) of %zu task(s) fetched ahead", job.n, nw);
 	free(job.fr);
+	if (r == -ENOMEM && all && !cryo_ctx_errmsg(ctx)[0])
+		r = cryo_err(ctx, r, "memory for the frames fetched ahead");
+	return all ? r : 0;
 }

@@ -170,13 +170,22 @@ bool stream_index_is_remote(const struct stream_index *idx);
 int stream_index_remote(struct cryo_ctx *ctx, const struct img *img,
 			const struct stream_remote *rem, struct stream_index **ret);
 
-/* For an index of remote frames: fetches at once (a connection each) the frames of task pid
- * that hold the byte ranges [ranges[i][0], ranges[i][1]) of its pages, decoded and checked,
- * into memory that processes forked afterwards share; stream_block_get() then serves them from
- * there. For what a lazy restore loads before the tree runs. Best effort: a frame that fails is
- * read again, and its failure told, when it is wanted. */
-void stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx, pid_t pid,
-			   const uint64_t (*ranges)[2], size_t n);
+/* What one task wants of its pages: the byte ranges [ranges[i][0], ranges[i][1]). */
+struct stream_want {
+	pid_t pid;
+	const uint64_t (*ranges)[2];
+	size_t n;
+};
+
+/* For an index of remote frames: fetches at once (up to 8 connections) the frames that hold
+ * what each of the nw tasks wants, decoded and checked, into memory that processes forked
+ * afterwards share; stream_block_get() then serves them from there. For what a lazy restore
+ * loads before the tree runs. Best effort (at most 64 MiB of frames per task; a frame that
+ * fails is read again, and its failure told, when it is wanted), or, with all, every frame or
+ * an error naming the first that failed: for tasks that cannot reach the store themselves (a
+ * container's network). */
+int stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx,
+			  const struct stream_want *w, size_t nw, bool all);
 
 /* Fills the pages of task pid (segs in pagemap order, addresses in this process) from the
  * stream files, in parallel, checking each frame's hash before its pages are written. */

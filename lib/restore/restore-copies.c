@@ -19,6 +19,12 @@
  *
  * All or nothing: a copy that fails kills every copy made before it (each init takes its
  * whole namespace with it), and nothing is left.
+ *
+ * A lazy container is a pool of one made in the namespaces its runtime created (target): the
+ * tree's own pid namespace, whose init is its root; its page server, ours, stays out of the
+ * container's namespaces and cgroups (a container's network could not reach a store, and its
+ * processes would see the server). From object storage, the frames are read by ranged GET
+ * (remote), by the copy for what it loads before it runs and by the server for the rest.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +51,8 @@
 #define LOG_PREFIX "pool: "
 
 struct pool {
+	const struct ns_target *target;	    /* a container's namespaces, or NULL */
+	const struct stream_remote *remote; /* where the frames are, or NULL: in dirfd */
 	struct img img;
 	int dirfd;
 	struct stream_index *pages;
@@ -171,12 +179,12 @@ static int pool_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 		return cryo_err(ctx, -errno, "socketpair");
 	}
 	o.lazy = true;
-	o.pidns = true;
+	o.pidns = !p->target; /* a container's pid namespace is its own already */
 	o.copies = 0;
 	for (; made < n; made++) {
 		char ctxmsg[64];
 
-		r = restore_image(ctx, &o, NULL, NULL, sk[1], &roots[made]);
+		r = restore_image_remote(ctx, &o, p->target, p->remote, sk[1], &roots[made]);
 		if (r >= 0) {
 			copy_fds[made] = syscall(SYS_pidfd_open, roots[made], 0);
 			if (copy_fds[made] < 0) {
@@ -191,7 +199,8 @@ static int pool_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 			r = -EPROTO;
 		if (r < 0) {
 			snprintf(ctxmsg, sizeof(ctxmsg), "copy %u of %u", made + 1, n);
-			cryo_err_wrap(ctx, r, "%s", ctxmsg);
+			if (!p->target)
+				cryo_err_wrap(ctx, r, "%s", ctxmsg);
 			break;
 		}
 		log_info(ctx, "copy %u: init %d", made + 1, roots[made]);
@@ -201,7 +210,8 @@ static int pool_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 	close(sk[1]);
 	if (r >= 0 && p->nm) {
 		/* The server owns copy_fds from here on, whatever happens. */
-		r = start_server(ctx, p, copy_fds, n, o.fill, o.no_hot_set);
+		/* A container's memory all comes in, as a lazy tree's does: its server ends. */
+		r = start_server(ctx, p, copy_fds, n, o.fill || p->target, o.no_hot_set);
 		copy_fds = NULL;
 	}
 	/* Nothing to serve, or a failure: every copy made goes (each waiting for pages nobody
@@ -219,11 +229,13 @@ static int pool_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 	return r;
 }
 
-static int pool_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, pid_t *ret_root)
+static int pool_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		    const struct ns_target *target, const struct stream_remote *remote,
+		    pid_t *ret_root)
 {
-	unsigned n = opts->copies ? opts->copies : 1;
+	unsigned n = opts->copies && !target ? opts->copies : 1;
 	_cleanup_free_ pid_t *roots = calloc(n, sizeof(*roots));
-	struct pool p = {.dirfd = -1};
+	struct pool p = {.target = target, .remote = remote, .dirfd = -1};
 	int r;
 
 	if (!roots)
@@ -236,14 +248,15 @@ static int pool_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, 
 		r = cryo_err(ctx, -EOPNOTSUPP, "copies of an incremental image: restore it once, "
 			     "dump that, and make copies of the full image");
 	if (r >= 0 && p.img.page_streams)
-		r = stream_index_build(ctx, p.dirfd, &p.img, &p.pages);
+		r = remote ? stream_index_remote(ctx, &p.img, remote, &p.pages)
+			   : stream_index_build(ctx, p.dirfd, &p.img, &p.pages);
 	if (r >= 0)
 		rst_time_mark("pool: image read");
 	if (r >= 0)
 		r = pool_copies(ctx, opts, &p, roots, n);
 	if (r >= 0) {
 		*ret_root = roots[0];
-		if (opts->ret_copies)
+		if (opts->ret_copies && !target)
 			memcpy(opts->ret_copies, roots, n * sizeof(*roots));
 	}
 	stream_index_free(p.pages);
@@ -254,7 +267,9 @@ static int pool_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, 
 	return r;
 }
 
-int restore_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, pid_t *ret_root)
+int restore_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		   const struct ns_target *target, const struct stream_remote *remote,
+		   pid_t *ret_root)
 {
 	struct cryo_restore_opts o;
 	_cleanup_free_ char *scratch = NULL;
@@ -264,16 +279,18 @@ int restore_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, p
 	if (opts->copies > CRYO_COPIES_MAX)
 		return cryo_err(ctx, -EINVAL, "at most %d copies, not %u", CRYO_COPIES_MAX,
 				opts->copies);
+	if (remote)
+		return pool_run(ctx, opts, target, remote, ret_root);
 	/* A tar image is unpacked into memory once; the server holds open what it reads. */
 	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
 	if (r >= 0)
 		r = tar_image_unpack(ctx, dirfd, opts->dir, &scratch);
 	if (r <= 0)
-		return r < 0 ? r : pool_run(ctx, opts, ret_root);
+		return r < 0 ? r : pool_run(ctx, opts, target, remote, ret_root);
 	o = *opts;
 	o.dir = scratch;
 	o.no_hot_set = true; /* recorded into a directory that goes at once: for nobody */
-	r = pool_run(ctx, &o, ret_root);
+	r = pool_run(ctx, &o, target, remote, ret_root);
 	scratch_dir_remove(scratch);
 	return r;
 }

@@ -66,6 +66,12 @@ static bool hot_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uin
 	return false;
 }
 
+bool restore_lazy_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
+			      uint64_t *ret_page)
+{
+	return hot_page(t, vaddr, len, k, ret_page);
+}
+
 /* Bytes of stack above each thread's stack pointer (and one page below it, the red zone's)
  * loaded before the tree runs: the frames it returns through first. */
 #define STACK_HOT (64UL << 10)

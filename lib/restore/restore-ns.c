@@ -83,7 +83,9 @@ int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 	if (rx)
 		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own is restored "
 				"from a directory, not as it arrives");
-	if (opts->lazy && !pidns_init)
+	/* Ours under cryo's init, or a container's (in the runtime's namespaces): a pool of one,
+	 * served from outside them (restore-copies.c). */
+	if (opts->lazy && !pidns_init && !target)
 		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own cannot be "
 				"restored lazily yet");
 	return 0;

@@ -1103,52 +1103,87 @@ static int max_target_fd(const struct img *img)
 }
 
 /* A lazy restore from remote frames: those the tasks load before they run (as
- * restore_lazy_fill_eager() does: pages of mappings that are not lazy, and each thread's rseq
- * area) fetched at once now, rather than one by one by each task. */
-static void prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh)
+ * restore_lazy_fill_eager() does: pages of mappings that are not lazy, and the pages the
+ * kernel touches for a task: rseq areas, argument and environment strings) fetched at once
+ * now, rather than one by one by each task. A remote restore has no hot set. With all (a
+ * container's tasks, whose network cannot reach the store), every one of them or an error. */
+/* The byte ranges of t's pages that it loads before it runs, in *ret (the caller's). */
+static int eager_ranges(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
+			uint64_t (**ret)[2], size_t *ret_n)
 {
-	for (uint32_t i = 0; i < sh->img->ntasks; i++) {
-		const struct img_task *t = &sh->img->tasks[i];
-		_cleanup_free_ struct page_run *runs = NULL;
-		_cleanup_free_ uint64_t(*ranges)[2] = NULL;
-		uint64_t nruns = 0, off = 0;
-		size_t n = 0, cap = 0;
-		uint32_t vi = 0;
+	_cleanup_free_ struct page_run *runs = NULL;
+	uint64_t(*ranges)[2] = NULL;
+	uint64_t nruns = 0, off = 0;
+	size_t n = 0, cap = 0;
+	uint32_t vi = 0;
+	int r = pagemap_load(ctx, sh->dirfd, t, &runs, &nruns);
 
-		if (pagemap_load(ctx, sh->dirfd, t, &runs, &nruns) < 0) {
+	if (r < 0)
+		return r;
+	for (uint64_t k = 0; k < nruns; off += runs[k++].npages * PAGE_SZ) {
+		uint64_t len = runs[k].npages * PAGE_SZ, a = runs[k].vaddr;
+		bool lazy;
+
+		while (vi < t->nvmas && t->vmas[vi].end <= a)
+			vi++;
+		lazy = vi < t->nvmas && restore_lazy_vma(&t->vmas[vi]);
+		for (uint32_t q = 0;; q++) {
+			uint64_t from = off, to = off + len, p;
+
+			if (lazy) { /* the pages the kernel touches in this run */
+				if (!restore_lazy_kernel_page(t, a, len, q, &p))
+					break;
+				from = off + (p - a);
+				to = from + PAGE_SZ;
+			} else if (q) {
+				break;
+			}
+			if (n == cap) {
+				void *m = realloc(ranges, (cap = cap * 2 + 16) * sizeof(*ranges));
+
+				if (!m) {
+					free(ranges);
+					return -ENOMEM;
+				}
+				ranges = m;
+			}
+			ranges[n][0] = from;
+			ranges[n++][1] = to;
+		}
+	}
+	*ret = ranges;
+	*ret_n = n;
+	return 0;
+}
+
+static int prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh, bool all)
+{
+	const struct img *img = sh->img;
+	struct stream_want *w = calloc(img->ntasks + 1, sizeof(*w));
+	size_t nw = 0;
+	int r = w ? 0 : -ENOMEM;
+
+	for (uint32_t i = 0; r >= 0 && i < img->ntasks; i++) {
+		uint64_t(*ranges)[2] = NULL;
+		size_t n = 0;
+
+		r = eager_ranges(ctx, sh, &img->tasks[i], &ranges, &n);
+		if (r < 0 && !all) {
 			ctx->errmsg[0] = '\0'; /* the restore says it when it reads them */
+			r = 0;
 			continue;
 		}
-		for (uint64_t k = 0; k < nruns; off += runs[k++].npages * PAGE_SZ) {
-			uint64_t len = runs[k].npages * PAGE_SZ, a = runs[k].vaddr;
-
-			while (vi < t->nvmas && t->vmas[vi].end <= a)
-				vi++;
-			for (uint32_t th = 0; th <= t->nthreads; th++) {
-				uint64_t from = off, to = off + len, p;
-
-				if (th < t->nthreads) { /* the pages of its rseq area in this run */
-					p = t->threads[th].rseq_ptr & ~(PAGE_SZ - 1);
-					if (!t->threads[th].rseq_ptr || p < a || p >= a + len)
-						continue;
-					from = off + (p - a);
-					to = from + PAGE_SZ;
-				} else if (vi < t->nvmas && restore_lazy_vma(&t->vmas[vi])) {
-					continue;
-				}
-				if (n == cap) {
-					void *m = realloc(ranges, (cap = cap * 2 + 16) * sizeof(*ranges));
-
-					if (!m)
-						break;
-					ranges = m;
-				}
-				ranges[n][0] = from;
-				ranges[n++][1] = to;
-			}
-		}
-		stream_index_prefetch(ctx, sh->pages, t->pid, (const uint64_t(*)[2])ranges, n);
+		if (r >= 0)
+			w[nw++] = (struct stream_want){img->tasks[i].pid,
+						       (const uint64_t(*)[2])ranges, n};
 	}
+	/* Every task's frames at once: one round of requests, not one per task. */
+	if (r >= 0)
+		r = stream_index_prefetch(ctx, sh->pages, w, nw, all);
+	for (size_t k = 0; k < nw; k++)
+		free((void *)w[k].ranges);
+	free(w);
+	return r;
 }
 
 /* remote: the image's frames are elsewhere (object storage), opts->dir holds the rest.
@@ -1204,8 +1239,10 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		r = mnt_externals_set(ctx, opts->externals, opts->nexternals);
 	if (r >= 0)
 		r = mnt_externals_check(ctx, &img.ns);
-	/* A lazy tree in a pid namespace of its own is served from outside it. */
-	if (r >= 0 && sh.lazy && sh.pidns_init && uffd_sink < 0)
+	/* A lazy tree in a pid namespace of its own (ours, or a container's) is served from
+	 * outside it: its page server must not be in the tree's namespaces (a container's
+	 * network cannot reach a store, and its processes would see the server). */
+	if (r >= 0 && sh.lazy && (sh.pidns_init || target) && uffd_sink < 0)
 		r = cryo_err(ctx, -EINVAL, "a lazy restore into a new pid namespace is a pool of "
 			     "one (restore_copies)");
 	/* In a new pid namespace, its PIDs are free by construction. */
@@ -1265,7 +1302,7 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		r = remote ? stream_index_remote(ctx, &img, remote, &sh.pages)
 			   : stream_index_build(ctx, sh.dirfd, &img, &sh.pages);
 		if (r >= 0 && stream_index_is_remote(sh.pages) && sh.lazy)
-			prefetch_eager(ctx, &sh);
+			r = prefetch_eager(ctx, &sh, target != NULL);
 		if (r < 0)
 			goto out;
 	}
@@ -1357,8 +1394,16 @@ int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	return restore_image_at(ctx, opts, target, rx, NULL, uffd_sink, ret_root);
 }
 
+int restore_image_remote(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			 const struct ns_target *target, const struct stream_remote *remote,
+			 int uffd_sink, pid_t *ret_root)
+{
+	return restore_image_at(ctx, opts, target, NULL, remote, uffd_sink, ret_root);
+}
+
 static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		       const struct ns_target *target, pid_t *ret_root)
+		       const struct ns_target *target, const struct stream_remote *remote,
+		       pid_t *ret_root)
 {
 	struct cryo_restore_opts o;
 	_cleanup_free_ char *scratch = NULL;
@@ -1378,9 +1423,14 @@ static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 	}
 	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
 		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
-	/* A warm pool, or a lazy tree in a pid namespace of its own (a pool of one). */
-	if (!target && (opts->copies > 1 || (opts->lazy && opts->pidns)))
-		return restore_copies(ctx, opts, ret_root);
+	/* A warm pool, or a lazy tree in a pid namespace of its own (a pool of one): ours, or
+	 * a container's. */
+	if ((!target && (opts->copies > 1 || (opts->lazy && opts->pidns))) ||
+	    (target && opts->lazy))
+		return restore_copies(ctx, opts, target, remote, ret_root);
+	if (remote)
+		return cryo_err(ctx, -EINVAL, "restore: frames in object storage are read "
+				"lazily here");
 	/* A tar image is unpacked into memory, restored from there, and removed: a lazy
 	 * restore's server holds open what it needs. */
 	r = image_dir_open_read(ctx, opts->dir, opts->trust_dir, &dirfd);
@@ -1397,12 +1447,12 @@ static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 }
 
 int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		const struct ns_target *target, pid_t *ret_root)
+		const struct ns_target *target, const struct stream_remote *remote, pid_t *ret_root)
 {
 	int r;
 
 	rst_time_begin(ctx);
-	r = run_restore(ctx, opts, target, ret_root);
+	r = run_restore(ctx, opts, target, remote, ret_root);
 	rst_time_mark("restore %s", r < 0 ? "failed" : "done");
 	rst_time_end(ctx);
 	return r;
@@ -1434,7 +1484,7 @@ static int restore_chain_s3(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		o.dir = local;
 		o.no_hot_set = true; /* a scratch directory, not the image */
 		s3_chain_remote_pages(opts->s3, true);
-		r = restore_run(ctx, &o, NULL, ret_root);
+		r = restore_run(ctx, &o, NULL, NULL, ret_root);
 		s3_chain_remote_pages(NULL, false);
 		if (r >= 0 && opts->lazy)
 			log_info(ctx, "lazy restore from %s: %llu bytes fetched before the tree ran",
@@ -1452,7 +1502,7 @@ static int restore_public(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	int r;
 
 	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
-		return restore_run(ctx, opts, NULL, ret_root);
+		return restore_run(ctx, opts, NULL, NULL, ret_root);
 	r = s3_chain_is_link(ctx, opts->dir, opts->s3);
 	if (r < 0)
 		return r;
@@ -1482,7 +1532,7 @@ static int restore_public(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 	o.dir = NULL;
 	o.stream_fds = pump.fds;
 	o.nstream_fds = pump.nfds;
-	r = restore_run(ctx, &o, NULL, ret_root);
+	r = restore_run(ctx, &o, NULL, NULL, ret_root);
 	return s3_pump_finish(ctx, &pump, r);
 }
 

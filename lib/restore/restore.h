@@ -116,6 +116,12 @@ struct xfer_seg;
 /* Whether a mapping's saved pages are left to arrive on fault in a lazy restore. */
 bool restore_lazy_vma(const struct img_vma *v);
 
+/* The k-th page in [vaddr, vaddr + len) of a lazy mapping of t that the kernel touches on
+ * its behalf (rseq areas, argument and environment strings), loaded before the tree runs;
+ * false past the last. */
+bool restore_lazy_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
+			      uint64_t *ret_page);
+
 /* In a lazy-restored task: loads the runs not marked lazy (segs in pagemap order). */
 int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			    const struct img_task *t, const struct xfer_seg *segs,
@@ -163,8 +169,12 @@ struct lazy_server *restore_lazy_prepare_pool(struct cryo_ctx *ctx, const struct
 					      size_t ncopies, bool fill);
 
 /* The pool: restores opts->dir opts->copies times, each copy in a new pid namespace, lazily,
- * under one page server forked at the end. */
-int restore_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, pid_t *ret_root);
+ * under one page server forked at the end. With target (a container runtime's namespaces), a
+ * pool of one made in them: a lazy container. Its frames are read from remote (object storage)
+ * where that is set, opts->dir holding the rest of the image. */
+int restore_copies(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		   const struct ns_target *target, const struct stream_remote *remote,
+		   pid_t *ret_root);
 
 /* The index a restored pty got, for the index it had (lib/files/pty.c); -1 if none. */
 int restore_pty_index(const struct rst_shared *sh, uint64_t old_index);
@@ -176,14 +186,20 @@ int restore_ctty(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct
 struct cryo_ctx;
 
 /* Restores the image opts->dir (or, with rx set, the one arriving on rx, whose metadata is in
- * opts->dir already), as cryo_restore() says; into a container's namespaces with target. */
+ * opts->dir already), as cryo_restore() says; into a container's namespaces with target.
+ * uffd_sink: a lazy tree's userfaultfds go there, to be served from outside (a pool). */
 int restore_image(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		  const struct ns_target *target, struct stream_rx *rx, int uffd_sink,
 		  pid_t *ret_root);
+/* restore_image() of an image whose frames are read from remote (object storage). */
+int restore_image_remote(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+			 const struct ns_target *target, const struct stream_remote *remote,
+			 int uffd_sink, pid_t *ret_root);
 
-/* cryo_restore(), into the namespaces and cgroups of target when set (lib/container/). */
+/* cryo_restore(), into the namespaces and cgroups of target when set (lib/container/); a
+ * lazy one's frames from remote where that is set (opts->dir holds the rest of the image). */
 int restore_run(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		const struct ns_target *target, pid_t *ret_root);
+		const struct ns_target *target, const struct stream_remote *remote, pid_t *ret_root);
 
 /* How the root comes to be: forked by restore_tree() with clone_flags added (pid 0), or made
  * already and waiting for a byte on go_wr before it goes on (restore-ns.c). */

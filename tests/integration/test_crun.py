@@ -105,3 +105,27 @@ def test_crun_bad_input_names_the_cause_and_leaves_nothing(legacy):
     before = count(b)
     time.sleep(0.2)
     assert count(b) > before
+
+
+def test_crun_container_restored_lazily(legacy):
+    """--lazy with crun: the same pool of one as runc's (docs/containers.md, "Lazy
+    restore"), its page server outside the container."""
+    b = legacy.bundle("first")
+    cid = legacy.id()
+    legacy.cli("run", "--detach", "--bundle", b, cid)
+    count(b)
+    time.sleep(0.3)
+    at_dump = count(b)
+    img = legacy.tmp / "img"
+    legacy.cryo("dump", "--container", cid, "--runtime", "crun", "--runtime-root", legacy.root,
+                "-D", img)
+    fresh = legacy.bundle("fresh")
+    new = legacy.id()
+    p = legacy.cryo("restore", "--container", new, "--runtime-root", legacy.root, "-D", img,
+                    "--bundle", fresh, "--detach", "--lazy", "-v")
+    assert "page server of 1 copy" in p.stderr, p.stderr
+    st = legacy.state(new)
+    assert st and st["status"] == "running", st
+    time.sleep(0.3)
+    assert at_dump < count(fresh) < at_dump + 200
+    assert legacy.exec_count(new) > at_dump

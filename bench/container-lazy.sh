@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# A container's lazy restore beside its eager one: a busybox container whose shell counts in
+# its memory while its child (mem_big, linked statically: tests/workloads/mem) holds MIB MiB of
+# random bytes is dumped once to a local directory and once to s3rver on 127.0.0.1
+# (scripts/s3-server.sh), both --leave-running, then deleted. Each rep then restores, one after
+# the other (alternating), `cryo restore --runc NEW -D IMG --detach` eagerly and with --lazy, from
+# the directory and from the store, and deletes the new container. `run ms`: restore to running,
+# the wall time of `cryo restore --detach` (it returns once the tree runs and runc's state says
+# so); `all ms` (lazy): from the same start until the page server, done copying in the
+# background, has exited. Medians of REPS, in milliseconds. In the first rep every restored
+# container checks all its memory (SIGUSR1 to mem_big: PASS) after the timing.
+#
+#   bench/container-lazy.sh [--reps N] [--mib N] [--no-s3] [--dir DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+CRYO=${CRYO:-$root/build/cryo}
+build=${CRYO_BUILD:-$root/build}
+reps=5 mib=512 s3=1 dir=${BENCH_DIR:-/var/tmp}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--reps) reps=$2; shift 2 ;;
+	--mib) mib=$2; shift 2 ;;
+	--no-s3) s3=; shift ;;
+	--dir) dir=$2; shift 2 ;;
+	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	*) echo "container-lazy.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "container-lazy.sh: needs root" >&2; exit 1; }
+command -v runc >/dev/null || { echo "container-lazy.sh: needs runc" >&2; exit 1; }
+MEM_BIG=$build/tests/workloads/mem/mem_big_static
+[ -x "$MEM_BIG" ] || { echo "container-lazy.sh: $MEM_BIG missing (a build without sanitizers)" >&2; exit 1; }
+
+work=$(mktemp -d "$dir/cryo-bench-ctlazy.XXXXXX")
+ids=() pids=()
+cleanup() {
+	for id in "${ids[@]}"; do runc delete --force "$id" >/dev/null 2>&1 || true; done
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+gone() { # pid: waits until it is gone or a zombie (it is not our child)
+	for _ in $(seq 6000); do
+		[ -e "/proc/$1" ] || return 0
+		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
+		sleep 0.005
+	done
+	return 1
+}
+
+if [ -n "$s3" ]; then
+	"$root/scripts/s3-server.sh" --install
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	bucket=cryo-bench
+	setsid "$root/scripts/s3-server.sh" "$work/store" "$port" "$bucket" >/dev/null 2>&1 &
+	pids+=($!)
+	for _ in $(seq 300); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+		sleep 0.1
+	done
+	export AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=S3RVER \
+		AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+fi
+
+bundle() { # dir
+	"$root/scripts/busybox-bundle.sh" "$1" sh -c "/bin/mem_big $mib & i=0; while true; do i=\$((i+1)); echo \$i > /tmp/count; sleep 0.02; done" >/dev/null
+	cp "$MEM_BIG" "$1/rootfs/bin/mem_big"
+	touch "$1/rootfs/tmp/count"
+}
+
+bundle "$work/orig"
+ids+=("o-$$")
+runc run -d --bundle "$work/orig" "o-$$" </dev/null >"$work/orig.out" 2>&1
+for _ in $(seq 1200); do grep -q '^ready' "$work/orig.out" && break; sleep 0.1; done
+grep -q '^ready' "$work/orig.out" || { echo "container-lazy.sh: mem_big did not get ready" >&2; exit 1; }
+sleep 0.3
+"$CRYO" dump --runc "o-$$" -D "$work/img" --leave-running >/dev/null
+kinds="dir"
+if [ -n "$s3" ]; then
+	"$CRYO" dump --runc "o-$$" -D "s3://$bucket/ct" --leave-running >/dev/null
+	kinds="dir s3"
+fi
+runc delete --force "o-$$"
+bundle "$work/fresh"
+
+n=0
+restore() { # kind lazy verify: one restore, timed; then the container goes
+	local img=$work/img t0 t1 id server out args=()
+	[ "$1" = s3 ] && img=s3://$bucket/ct
+	[ "$2" = lazy ] && args=(--lazy -v)
+	n=$((n + 1)); id=r$n-$$; ids+=("$id"); out=$work/$id.out
+	t0=$(now)
+	"$CRYO" restore --runc "$id" -D "$img" --bundle "$work/fresh" --detach "${args[@]}" \
+		</dev/null >"$out" 2>&1 || { cat "$out" >&2; return 1; }
+	t1=$(now)
+	echo "($t1 - $t0) * 1000" | bc -l >> "$work/run-$1-$2"
+	[ "$(runc state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = running ] ||
+		{ echo "container-lazy.sh: $id is not running" >&2; return 1; }
+	if [ "$2" = lazy ]; then
+		server=$(sed -n 's/.*page server of 1 copy: pid \([0-9]*\).*/\1/p' "$out")
+		gone "$server" || { echo "container-lazy.sh: page server $server never ended" >&2; return 1; }
+		echo "($(now) - $t0) * 1000" | bc -l >> "$work/all-$1-$2"
+	fi
+	if [ -n "$3" ]; then
+		runc exec "$id" sh -c 'kill -USR1 $(pidof mem_big)'
+		for _ in $(seq 600); do grep -q '^PASS\|^FAIL' "$out" && break; sleep 0.1; done
+		grep -q '^PASS' "$out" || { echo "container-lazy.sh: $1 $2: $(grep FAIL "$out")" >&2; return 1; }
+	fi
+	runc delete --force "$id"
+}
+
+for rep in $(seq "$reps"); do
+	verify=; [ "$rep" = 1 ] && verify=1
+	for kind in $kinds; do
+		restore "$kind" eager "$verify"
+		restore "$kind" lazy "$verify"
+	done
+done
+
+printf 'container of %d MiB (mem_big, random bytes): medians of %d, ms\n' "$mib" "$reps"
+printf '%5s | %8s %8s %7s | %8s\n' from "eager" "lazy" "e/l" "lazy all"
+for kind in $kinds; do
+	e=$(median < "$work/run-$kind-eager") l=$(median < "$work/run-$kind-lazy")
+	a=$(median < "$work/all-$kind-lazy")
+	printf '%5s | %8.0f %8.0f %7.1f | %8.0f\n' "$kind" "$e" "$l" "$(echo "$e / $l" | bc -l)" "$a"
+done
