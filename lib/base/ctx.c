@@ -63,6 +63,18 @@ int cryo_err(struct cryo_ctx *ctx, int r, const char *fmt, ...)
 	return r;
 }
 
+int cryo_err_soft(struct cryo_ctx *ctx, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	va_end(ap);
+	append_errno(ctx->errmsg, sizeof(ctx->errmsg), r);
+	cryo_log(ctx, CRYO_LOG_DEBUG, "%s", ctx->errmsg);
+	return r;
+}
+
 int cryo_err_wrap(struct cryo_ctx *ctx, int r, const char *fmt, ...)
 {
 	char what[512], old[sizeof(ctx->errmsg) + 1];

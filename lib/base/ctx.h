@@ -22,6 +22,11 @@ struct cryo_ctx {
 __attribute__((format(printf, 3, 4))) int cryo_err(struct cryo_ctx *ctx, int r, const char *fmt,
 						   ...);
 
+/* As cryo_err() for a failure its caller steps around (and says what it does instead): the
+ * message is kept for that caller, and logged at debug level, not as an error. */
+__attribute__((format(printf, 3, 4))) int cryo_err_soft(struct cryo_ctx *ctx, int r,
+							const char *fmt, ...);
+
 /* As cryo_err() but keeps an earlier, more precise message already in the slot when one is
  * there: "what we were doing" is prefixed instead. */
 __attribute__((format(printf, 3, 4))) int cryo_err_wrap(struct cryo_ctx *ctx, int r,

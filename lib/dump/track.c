@@ -67,8 +67,13 @@ int uffd_new_in(struct cryo_ctx *ctx, pid_t pid, bool user_only, uint64_t featur
 		if (inject_syscall_undo(ctx, &inj, &closed, SYS_close, ret, 0, 0, 0, 0, 0) < 0 &&
 		    r >= 0)
 			r = -EIO;
-	} else if (r >= 0) {
+	} else if (r >= 0 && user_only) {
 		r = cryo_err(ctx, ret, "pid %d: userfaultfd() in the task", pid);
+	} else if (r >= 0) {
+		/* Faults in system calls too: the task needs CAP_SYS_PTRACE (of the initial user
+		 * namespace) or vm.unprivileged_userfaultfd; a container's tasks mostly have
+		 * neither. The copy-on-write dump, the only such caller, then freezes instead. */
+		r = cryo_err_soft(ctx, ret, "pid %d: userfaultfd() in the task", pid);
 	}
 	if (inject_end(ctx, &inj) < 0 && r >= 0)
 		r = -EIO;
