@@ -26,6 +26,7 @@
 #include "mnt.h"
 #include "mntns.h"
 #include "ns.h"
+#include "userns.h"
 
 #define LOG_PREFIX "mntns: "
 
@@ -646,33 +647,6 @@ static int opened_in(const struct img_ns *ns, uint32_t id, bool file)
 	return listed_in(ns, id, file, nheld);
 }
 
-int mntns_refuse_handles(struct cryo_ctx *ctx, const struct img *img)
-{
-	const struct img_ns *ns = &img->ns;
-
-	if (!(ns->own & CLONE_NEWUSER) || !ns->nmntns)
-		return 0;
-	for (uint32_t t = 0; t < img->ntasks; t++) {
-		const struct img_task *task = &img->tasks[t];
-
-		for (uint32_t k = 0; k < task->nfds; k++) {
-			const struct img_file *f = img_find_file(img, task->fds[k].file_id);
-
-			if (f && f->type == FILE_SHMEM &&
-			    listed_in(ns, f->id, true, ns->nmntns) !=
-				listed_in(ns, f->shmem_id, false, ns->nmntns))
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"fd %d of pid %d: the removed file %s is held "
-						"through the mounts of two mount namespaces, in a "
-						"user namespace of its own: cryo cannot reopen it "
-						"there yet (open_by_handle_at(2) wants "
-						"CAP_DAC_READ_SEARCH in ours)",
-						task->fds[k].fd, task->pid, f->path);
-		}
-	}
-	return 0;
-}
-
 static int go(int i)
 {
 	int fd = i < 0 ? tree_fd : held[i];
@@ -763,7 +737,7 @@ int mntns_reopen(struct cryo_ctx *ctx, int objfd, const char *name, int flags)
 				"reopen the removed file %s in its mount namespace "
 				"(its directory %s, its handle)",
 				name, path);
-	fd = open_by_handle_at(dir, &h.fh, flags);
+	fd = userns_open_by_handle(dir, &h.fh, flags);
 	if (fd < 0)
 		return cryo_err(ctx, -errno,
 				"reopen the removed file %s on the mount of %s by "

@@ -108,14 +108,11 @@ int mntns_leave(void);
  * namespace the object is made in. */
 bool mntns_same(const struct img_ns *ns, uint32_t file_id, uint32_t shm);
 
-/* In the dump worker, the nested namespaces read: -EOPNOTSUPP naming the first descriptor
- * mntns_reopen() would reopen at restore in a tree with a user namespace of its own, whose
- * restore worker (inside it) may not open a file by its handle; 0 if none. */
-int mntns_refuse_handles(struct cryo_ctx *ctx, const struct img *img);
-
 /* A description of the removed file open at objfd, with flags, on the mount that holds the
  * directory of name (the description's own path) in the worker's mount namespace now
- * (open_by_handle_at(2) of its handle there): a descriptor, or -errno with the reason in ctx. */
+ * (open_by_handle_at(2) of its handle there, by userns_open_by_handle(): in a tree with a user
+ * namespace of its own, by the setter of owners left in ours): a descriptor, or -errno with
+ * the reason in ctx. */
 int mntns_reopen(struct cryo_ctx *ctx, int objfd, const char *name, int flags);
 
 /* In the tree's init, once proc of its pid namespace is on the tree's: the same on each

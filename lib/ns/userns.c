@@ -420,6 +420,33 @@ static int send_answer(int sk, int e, int fd)
 	return sendmsg(sk, &msg, 0) == sizeof(e) ? 0 : -1;
 }
 
+/* The answer send_answer() sent on sk: -errno; its descriptor goes to *ret_fd where that is not
+ * NULL. */
+static int recv_answer(int sk, int *ret_fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	int e = 0, got = -1;
+	struct iovec iov = {.iov_base = &e, .iov_len = sizeof(e)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+
+	if (recvmsg(sk, &msg, MSG_CMSG_CLOEXEC) != sizeof(e))
+		return -EIO;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&got, CMSG_DATA(cm), sizeof(int));
+	if (got >= 0 && (e || !ret_fd)) {
+		close(got);
+		got = -1;
+	}
+	if (!e && ret_fd && got < 0)
+		e = EIO;
+	if (ret_fd && !e)
+		*ret_fd = got;
+	return -e;
+}
+
 /* The descriptor of the handle a request carries, opened on the mount of fd; -1 with errno. */
 static int open_handle(int fd, const struct owner_req *q)
 {
@@ -518,6 +545,32 @@ int userns_bind_inside(int sk, const void *addr, uint32_t len)
 	return errno ? -1 : 0;
 }
 
+int userns_make_file(int (*make)(const void *arg), const void *arg)
+{
+	int fd = make(arg), sk[2], status, r;
+	pid_t child;
+
+	if (fd >= 0 || errno != EOVERFLOW || !inside_ns)
+		return fd;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk) < 0)
+		return -1;
+	child = fork();
+	if (child == 0) {
+		close(sk[0]);
+		setfsgid(inside_ns->gid_map[0].inside);
+		setfsuid(inside_ns->uid_map[0].inside);
+		fd = make(arg);
+		_exit(send_answer(sk[1], fd < 0 ? errno : 0, fd) < 0);
+	}
+	close(sk[1]);
+	r = child < 0 ? -errno : recv_answer(sk[0], &fd);
+	close(sk[0]);
+	if (child > 0)
+		waitpid(child, &status, 0);
+	errno = -r;
+	return r < 0 ? -1 : fd;
+}
+
 void userns_owner_stop(void)
 {
 	if (owner_sk >= 0)
@@ -539,7 +592,6 @@ static int owner_ask_fd(int fd, const struct owner_req *q, int *ret_fd)
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	int e = 0, got = -1;
 
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
@@ -547,23 +599,7 @@ static int owner_ask_fd(int fd, const struct owner_req *q, int *ret_fd)
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	if (sendmsg(owner_sk, &msg, 0) != sizeof(*q))
 		return -EIO;
-	iov = (struct iovec){.iov_base = &e, .iov_len = sizeof(e)};
-	msg = (struct msghdr){
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	if (recvmsg(owner_sk, &msg, MSG_CMSG_CLOEXEC) != sizeof(e))
-		return -EIO;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (cm && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&got, CMSG_DATA(cm), sizeof(int));
-	if (got >= 0 && (e || !ret_fd)) {
-		close(got);
-		got = -1;
-	}
-	if (!e && ret_fd && got < 0)
-		e = EIO;
-	if (ret_fd && !e)
-		*ret_fd = got;
-	return -e;
+	return recv_answer(owner_sk, ret_fd);
 }
 
 static int owner_ask(int fd, const struct owner_req *q)

@@ -30,6 +30,11 @@ int userns_bind_inside(int sk, const void *addr, uint32_t len);
  * with errno. */
 struct file_handle;
 int userns_open_by_handle(int mnt, const struct file_handle *fh, int flags);
+/* make(arg): a descriptor of the file it makes, or -1 with errno. Where the kernel refuses the
+ * worker that file (EOVERFLOW: inside the tree's user namespace its ids have no name in the
+ * file's file system, a tmpfs of the tree's), made again by a child under the namespace's
+ * first ids, as userns_bind_inside() binds, and the descriptor sent back. */
+int userns_make_file(int (*make)(const void *arg), const void *arg);
 void userns_owner_stop(void);
 
 #endif

@@ -102,11 +102,11 @@ static int fill_hugetlb(int in, int fd, uint64_t size)
 
 /*
  * A deleted file's descriptions read "PATH (deleted)" in /proc/PID/fd, PATH its last name
- * (zdtm unlink_multiple_largefiles compares them): the refilled O_TMPFILE file is given that
+ * (zdtm unlink_multiple_largefiles compares them): the new O_TMPFILE file is given that
  * name (linkat(2) of /proc/self/fd/N, AT_SYMLINK_FOLLOW), opened by it, and the name removed
- * again, so the description's path is that name's. Where the name is taken now (or the file is
- * a memfd), the unnamed file stays ("/DIR/#INODE (deleted)"). Returns the descriptor to use;
- * fd is closed if it is not that one.
+ * again, so the description's path is that name's. Where the name is taken now, the unnamed
+ * file stays ("/DIR/#INODE (deleted)"). Returns the descriptor to use; fd is closed if it is
+ * not that one.
  */
 static int name_deleted(int fd, const char *name)
 {
@@ -133,6 +133,37 @@ static int name_deleted(int fd, const char *name)
 }
 
 /*
+ * The deleted file named name made again, empty: an unnamed O_TMPFILE file in its directory,
+ * named by name_deleted(); a descriptor, or -1 with errno. (A userns_make_file() maker: in a
+ * tree with a user namespace of its own, a child under its first ids makes one on a tmpfs of
+ * the tree's.)
+ */
+static int make_deleted(const void *arg)
+{
+	const char *name = arg;
+	char file[64], dir[PATH_MAX], *slash;
+	int fd, plain;
+
+	snprintf(dir, sizeof(dir), "%s", name);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	/* An O_TMPFILE description shows O_TMPFILE in F_GETFL, which the original's never did,
+	 * and its first read-write holder takes this one (memfd.c): a plain description of the
+	 * same file instead, where /proc lets us make it. */
+	snprintf(file, sizeof(file), "/proc/self/fd/%d", fd);
+	plain = open(file, O_RDWR | O_CLOEXEC);
+	if (plain >= 0) {
+		close(fd);
+		fd = plain;
+	}
+	return name_deleted(fd, name);
+}
+
+/*
  * Recreates a memory object: a memfd for shared anonymous memory and memfds, an unnamed
  * O_TMPFILE in the deleted file's directory for a deleted file (a memfd where that directory
  * is gone), filled from shmem-ID.img with its holes kept.
@@ -140,31 +171,11 @@ static int name_deleted(int fd, const char *name)
 static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_shmem *m)
 {
 	_cleanup_close_ int in = -1;
-	char file[64], dir[PATH_MAX];
+	char file[64];
 	int fd = -1, r;
 
-	if (m->kind == SHM_DELETED) {
-		char *slash;
-
-		snprintf(dir, sizeof(dir), "%s", m->name);
-		slash = strrchr(dir, '/');
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-		/* An O_TMPFILE description shows O_TMPFILE in F_GETFL, which the original's never
-		 * did, and its first read-write holder takes this one (memfd.c): a plain
-		 * description of the same file instead, where /proc lets us make it. */
-		if (fd >= 0) {
-			int plain;
-
-			snprintf(file, sizeof(file), "/proc/self/fd/%d", fd);
-			plain = open(file, O_RDWR | O_CLOEXEC);
-			if (plain >= 0) {
-				close(fd);
-				fd = plain;
-			}
-		}
-	}
+	if (m->kind == SHM_DELETED)
+		fd = userns_make_file(make_deleted, m->name);
 	/* Sealing allowed where the object had seals; they are added once it is refilled. */
 	if (fd < 0)
 		fd = memfd_create(m->kind == SHM_ANON ? "cryo-shared-anon" : m->name,
@@ -187,8 +198,6 @@ static int open_shmem(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 					      ? " (hugetlb pages: too few free in vm.nr_hugepages?)"
 					      : "");
 	}
-	if (m->kind == SHM_DELETED)
-		fd = name_deleted(fd, m->name);
 	/* Owner first (fchown() clears set-id bits), then mode, then the time the refill
 	 * changed; all before the seals (F_SEAL_EXEC forbids changing the exec bits). */
 	if (m->has_attrs) {

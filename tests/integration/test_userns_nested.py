@@ -5,9 +5,12 @@ them inside the tree's user namespace, which owns them. They are made again by t
 worker inside the new user namespace, so owned by it again. The workload
 (tests/workloads/tree/userns_root.c, CRYO_UNS_NESTED) checks the child's mountinfo line by line,
 its tmpfs and file owners, the owner of its namespaces (NS_GET_USERNS) and a connection across
-a veth between the two network namespaces; a second child pivoted into a tmpfs of its own with
-no proc without exec'ing (zdtm mntns_pivot_root: its program is mapped from the tree's root,
-which its namespace does not reach). These tests check what the host sees."""
+a veth between the two network namespaces, and a removed file of the tree's /run held through
+the init's mount and the child's bind of a subdirectory (zdtm mntns_link_ghost: its contents,
+owner, offsets, no link, each description on its own mount); a second child pivoted into a
+tmpfs of its own with no proc without exec'ing (zdtm mntns_pivot_root: its program is mapped
+from the tree's root, which its namespace does not reach). These tests check what the host
+sees."""
 import fcntl
 import json
 import os
@@ -89,6 +92,10 @@ def test_nested_mount_and_network_namespaces_in_a_user_namespace_roundtrip(env):
         kinds = {m["point"]: m["kind"] for m in mn["mounts"]}
         assert kinds["/nest"] == "tmpfs" and kinds["/nest/sub"] == "tree", kinds
         assert kinds["/proc"] == "tree", kinds
+        # The removed file: the object made in the tree's namespace (the init's description
+        # is the first), the child's description opened in its own.
+        [ghost] = [f for f in meta["files"] if f["path"] == "/nest/sub/ghost"]
+        assert ghost["id"] in mn["files"] and ghost["shmem"] not in mn.get("shmems", []), mn
         nets = [n for n in meta["nested_namespaces"] if n["kind"] == "net"]
         assert len(nets) == 1 and nets[0]["pids"] == mn["pids"], nets
         # The pivoter's program, mapped from the tree's root, which its own does not reach.

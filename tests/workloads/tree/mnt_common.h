@@ -237,6 +237,16 @@ static inline void mnt_compare(const char *before)
 	free(now);
 }
 
+/* The id of the mount path (relative to dirfd; "" for dirfd itself) is on. */
+static inline uint64_t mnt_of(int dirfd, const char *path)
+{
+	struct statx stx;
+
+	if (statx(dirfd, path, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+		fail("statx %s: %s", path, strerror(errno));
+	return stx.stx_mnt_id;
+}
+
 static inline void mnt_write(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -18,15 +18,6 @@
 
 #define MSG "remapped:"
 
-static uint64_t mnt_of(int dirfd, const char *path)
-{
-	struct statx stx;
-
-	if (statx(dirfd, path, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
-		fail("statx %s: %s", path, strerror(errno));
-	return stx.stx_mnt_id;
-}
-
 static void child(int fd1, int ready_wr)
 {
 	struct stat a, b;

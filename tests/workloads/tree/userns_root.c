@@ -531,12 +531,18 @@ static int inside(void)
  * it mounts a tmpfs at /nest (uid=1000) with a file of 1000's, binds the tree's /run/sub at
  * /nest/sub, brings lo up; the init makes a veth pair vu0 (10.66.0.1/24, its own namespace) /
  * vu1 (10.66.0.2/24, moved into the child's), the child listens on 10.66.0.2:7301 and the init
- * connects across the veth ("hello" left unread). After the restore the child checks its
- * mountinfo line by line, its file and its owner, that its mount and network namespaces are
- * not the init's and are owned by the tree's user namespace (NS_GET_USERNS), the queued bytes
- * and a message each way, and a new connection across the veth; the init passes once the
- * child has. A second child, the pivoter, pivots into a tmpfs of its own with no proc
- * without exec'ing (below).
+ * connects across the veth ("hello" left unread). A removed file is held through the mounts of
+ * both namespaces (zdtm mntns_link_ghost): the init opens /run/sub/ghost (1000:1001, mode
+ * 0640) read-write at offset 2 before the fork, the child opens it again through its bind of
+ * that subdirectory, /nest/sub/ghost, at offset 5, and the init removes it. After the restore
+ * the child checks its mountinfo line by line, its file and its owner, that its mount and
+ * network namespaces are not the init's and are owned by the tree's user namespace
+ * (NS_GET_USERNS), the queued bytes and a message each way, and a new connection across the
+ * veth; both check the removed file (its contents, owner, mode, no link, each description's
+ * offset), the init that its description is on its /run, the child that its own is on
+ * /nest/sub, another mount than the inherited one's, of the same inode, and what it writes
+ * there reads through the init's; the init passes once the child has. A second child, the
+ * pivoter, pivots into a tmpfs of its own with no proc without exec'ing (below).
  */
 static void ip(const char *const *argv)
 {
@@ -618,16 +624,53 @@ static void ns_owner(const char *name, ino_t *ret_ino, ino_t *ret_owner)
 	close(fd);
 }
 
-static void nest_child(int rd, int wr)
+#define GHOST "removed, held through two mount namespaces\n"
+
+/* /run/sub/ghost opened read-write, GHOST written, given to 1000:1001 with mode 0640, the
+ * descriptor left at offset 2. */
+static int ghost_make(void)
+{
+	int fd = open("/run/sub/ghost", O_RDWR | O_CREAT | O_EXCL, 0600);
+
+	if (fd < 0 || write(fd, GHOST, strlen(GHOST)) != (ssize_t)strlen(GHOST) ||
+	    fchown(fd, 1000, 1001) < 0 || fchmod(fd, 0640) < 0 || lseek(fd, 2, SEEK_SET) != 2)
+		fail("make /run/sub/ghost: %s", strerror(errno));
+	return fd;
+}
+
+/* fd is the removed file ghost_make() made, head written over its first bytes since, with no
+ * link left, its owner and mode, at offset pos, on the mount of on. */
+static void ghost_check(int fd, const char *head, off_t pos, const char *on)
+{
+	char buf[64] = "", want[64];
+	struct stat st;
+
+	snprintf(want, sizeof(want), "%s%s", head, GHOST + strlen(head));
+	if (fstat(fd, &st) < 0 || st.st_nlink != 0 || st.st_uid != 1000 || st.st_gid != 1001 ||
+	    (st.st_mode & 07777) != 0640)
+		fail("the removed file at fd %d: %lu links, %u:%u mode %o", fd,
+		     (unsigned long)st.st_nlink, st.st_uid, st.st_gid, st.st_mode & 07777);
+	if (pread(fd, buf, sizeof(buf) - 1, 0) != (ssize_t)strlen(GHOST) || strcmp(buf, want))
+		fail("the removed file at fd %d holds \"%s\", not \"%s\"", fd, buf, want);
+	if (lseek(fd, 0, SEEK_CUR) != pos)
+		fail("the removed file at fd %d is at %ld, not %ld", fd,
+		     (long)lseek(fd, 0, SEEK_CUR), (long)pos);
+	if (mnt_of(fd, "") != mnt_of(AT_FDCWD, on))
+		fail("the removed file at fd %d is on mount %llu, not %s's %llu", fd,
+		     (unsigned long long)mnt_of(fd, ""), on,
+		     (unsigned long long)mnt_of(AT_FDCWD, on));
+}
+
+static void nest_child(int rd, int wr, int ghost)
 {
 	struct sockaddr_in a = nest_addr("10.66.0.2");
 	const char *lo[] = {"ip", "link", "set", "lo", "up", NULL};
 	const char *addr[] = {"ip", "addr", "add", "10.66.0.2/24", "dev", "vu1", NULL};
 	const char *up[] = {"ip", "link", "set", "vu1", "up", NULL};
-	struct stat user, st, init;
+	struct stat user, st, init, ga, gb;
 	ino_t ino, owner;
 	char *before;
-	int lsk, in, on = 1;
+	int lsk, in, on = 1, held;
 
 	mnt_must(unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare mount and network namespaces");
 	mnt_must(mount("uns-nest", "/nest", "tmpfs", MS_NOSUID | MS_NODEV,
@@ -637,6 +680,9 @@ static void nest_child(int rd, int wr)
 	mnt_must(chown("/nest/file", 1000, 1001), "chown /nest/file");
 	mnt_must(mkdir("/nest/sub", 0755), "mkdir /nest/sub");
 	mnt_must(mount("/run/sub", "/nest/sub", NULL, MS_BIND, NULL), "bind /run/sub");
+	held = open("/nest/sub/ghost", O_RDWR);
+	if (held < 0 || lseek(held, 5, SEEK_SET) != 5)
+		fail("open /nest/sub/ghost: %s", strerror(errno));
 	ip(lo);
 	nest_sync(rd, wr); /* the init made the veth */
 	ip(addr);
@@ -657,6 +703,14 @@ static void nest_child(int rd, int wr)
 	mnt_expect("/nest/sub/deep", "deep\n");
 	if (stat("/nest/file", &st) < 0 || st.st_uid != 1000 || st.st_gid != 1001)
 		fail("/nest/file is not 1000:1001's");
+	ghost_check(held, "", 5, "/nest/sub");
+	if (fstat(ghost, &ga) < 0 || fstat(held, &gb) < 0 || ga.st_ino != gb.st_ino ||
+	    ga.st_dev != gb.st_dev || mnt_of(ghost, "") == mnt_of(held, ""))
+		fail("the removed file's descriptors: inodes %lu and %lu, mounts %llu and %llu",
+		     (unsigned long)ga.st_ino, (unsigned long)gb.st_ino,
+		     (unsigned long long)mnt_of(ghost, ""), (unsigned long long)mnt_of(held, ""));
+	if (pwrite(held, "KID", 3, 0) != 3)
+		fail("write the removed file: %s", strerror(errno));
 	if (stat("/proc/self/ns/user", &user) < 0)
 		fail("stat our user namespace");
 	for (int k = 0; k < 2; k++) {
@@ -713,13 +767,14 @@ static void pivoter(int rd, int wr)
 
 static int nested_inside(void)
 {
-	int down[2], upp[2], pdown[2], pup[2], sk, st;
+	int down[2], upp[2], pdown[2], pup[2], sk, st, ghost;
 	char pid[16];
 	pid_t child, piv;
 
 	mnt_must(mkdir("/nest", 0755), "mkdir /nest");
 	mnt_must(mkdir("/pivot", 0755), "mkdir /pivot");
 	make_files();
+	ghost = ghost_make();
 	if (pipe(down) < 0 || pipe(upp) < 0 || pipe(pdown) < 0 || pipe(pup) < 0)
 		fail("pipe");
 	piv = fork();
@@ -731,7 +786,7 @@ static int nested_inside(void)
 	if (child == 0) {
 		close(down[1]);
 		close(upp[0]);
-		nest_child(down[0], upp[1]);
+		nest_child(down[0], upp[1], ghost);
 	}
 	close(down[0]);
 	close(upp[1]);
@@ -752,8 +807,11 @@ static int nested_inside(void)
 	nest_say(sk, "hello");
 	nest_sync(upp[0], -1); /* accepted, its mountinfo read */
 	nest_sync(pup[0], -1); /* pivoted */
+	mnt_must(unlink("/run/sub/ghost"), "remove /run/sub/ghost");
 	test_ready();
 	test_wait(NULL);
+
+	ghost_check(ghost, "", 2, "/run/sub");
 
 	nest_sync(-1, pdown[1]);
 	if (waitpid(piv, &st, 0) != piv || !WIFEXITED(st) || WEXITSTATUS(st))
@@ -767,6 +825,7 @@ static int nested_inside(void)
 	nest_expect(sk, "ok");
 	if (waitpid(child, &st, 0) != child || !WIFEXITED(st) || WEXITSTATUS(st))
 		fail("the child in the nested namespaces failed (status %#x)", st);
+	ghost_check(ghost, "KID", 2, "/run/sub");
 	pass();
 }
 
