@@ -370,13 +370,16 @@ static bool is_pages_file(const char *name)
 /* S of a stream file pages-S.cryo (a link dumped with streams), or -1. */
 static int stream_file_no(const char *name)
 {
-	size_t n = strlen(name), d = n > 11 ? strspn(name + 6, "0123456789") : 0;
+	const char *digits = name + 6;
 	unsigned long s;
+	size_t d;
 
-	if (strncmp(name, "pages-", 6) || n < 12 || d != n - 11 || d > 3 ||
-	    strcmp(name + n - 5, ".cryo") || (name[6] == '0' && d > 1))
+	if (strncmp(name, "pages-", 6))
 		return -1;
-	s = strtoul(name + 6, NULL, 10);
+	d = strspn(digits, "0123456789");
+	if (d < 1 || d > 3 || strcmp(digits + d, ".cryo") || (digits[0] == '0' && d > 1))
+		return -1;
+	s = strtoul(digits, NULL, 10);
 	return s < CRYO_STREAMS_MAX ? (int)s : -1;
 }
 
