@@ -286,3 +286,28 @@ def test_pivoted_root_in_user_namespace_failed_restore_leaves_nothing(env):
             except OSError:
                 pass
         assert not any(alive(q) for q in image_pids(img))
+
+
+def uns_roundtrip(env, prog, *args):
+    """PROG as the child of the init of new user, pid, mount, net, uts and ipc namespaces
+    (tests/workloads/tree/pidns_run.c -u, zdtm's uns flavour less its root): dumped from
+    the init, restored, told to check itself."""
+    run = env.start([workload("pidns_run"), "-u", workload(prog), *map(str, args)])
+    run.wait_for("ready")
+    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    env.restored.append(init)
+    pid = dump_and_restore(env, run, init)
+    os.kill(pid, signal.SIGUSR1)
+    code = reap(pid, 20)
+    text = run.text()
+    assert code == 0 and text.rstrip().endswith("PASS"), f"exit {code}: {text[-2000:]!r}"
+    return pid
+
+
+def test_seccomp_filters_that_kill_setresuid_in_a_user_namespace(env):
+    """zdtm seccomp_filter in the uns flavour: filters (no no_new_privs) that kill ptrace and
+    setresuid, shared by a thread, on a task that then took uid 1000. The tracer cannot
+    suspend them from inside the tree's user namespace: the restorer installs them after the
+    credentials (holding CAP_SYS_ADMIN for it until then), the shared ones on every thread
+    at once (TSYNC). Both in force after, still shared (tests/workloads/misc/proc_seccomp_uid.c)."""
+    uns_roundtrip(env, "proc_seccomp_uid")
