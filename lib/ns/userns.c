@@ -385,6 +385,15 @@ int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct i
 	return r;
 }
 
+int userns_gid_here(uint32_t host, uint32_t *ret)
+{
+	if (!inside_ns) {
+		*ret = host;
+		return 0;
+	}
+	return userns_id_in(inside_ns->gid_map, inside_ns->ngid_map, host, ret);
+}
+
 int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t uid[4],
 		    uint32_t gid[4], uint32_t *groups, uint64_t *ret_ngroups)
 {

@@ -311,3 +311,14 @@ def test_seccomp_filters_that_kill_setresuid_in_a_user_namespace(env):
     credentials (holding CAP_SYS_ADMIN for it until then), the shared ones on every thread
     at once (TSYNC). Both in force after, still shared (tests/workloads/misc/proc_seccomp_uid.c)."""
     uns_roundtrip(env, "proc_seccomp_uid")
+
+
+def test_ping_group_range_and_ping_sockets_in_a_user_namespace(env):
+    """zdtm netns_sub_sysctl and socket_icmp in the uns flavour: the tree's network namespace
+    lets its groups 0-58468 open ping sockets (net.ipv4.ping_group_range, kernel gids named
+    through the reader's user namespace), and it holds raw and ping sockets. The range is
+    written again from inside the new user namespace as it names those gids (it reads back
+    "0 58468" there), and the ping sockets, which neither the dump's nor the restore's groups
+    may open, are opened by a child under the range's first gid: each pings after the restore
+    (tests/workloads/net/net_raw.c ping-range)."""
+    uns_roundtrip(env, "net_raw", "ping-range")
