@@ -132,7 +132,7 @@ static int ping_range_here(struct cryo_ctx *ctx, const struct netns_sysctl *s, c
 				s->value);
 	if (lo > hi)
 		return 1;
-	if (userns_gid_here(lo, &in_lo) < 0 || userns_gid_here(hi, &in_hi) < 0)
+	if (userns_id_here(lo, true, &in_lo) < 0 || userns_id_here(hi, true, &in_hi) < 0)
 		return cryo_err(ctx, -EOPNOTSUPP, "sysctl net/%s = %s: a gid that has no name in "
 				"the tree's user namespace", s->path, s->value);
 	snprintf(buf, size, "%u\t%u", in_lo, in_hi);

@@ -312,10 +312,18 @@ int userns_make(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_
 		pid_t *ret_pid)
 {
 	const char *sg = ns->setgroups_deny ? "deny\n" : "allow\n";
-	int ready[2], r;
+	int ready[2], r, fd;
 	pid_t h;
 	char c;
 
+	/* The login uid unset, as CRIU's is: its tasks set each their own (restore-task.c),
+	 * which a set one would forbid them, having no CAP_AUDIT_CONTROL in ours
+	 * (audit_set_loginuid()). Not there (no audit), no task has one to set. */
+	if ((fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC)) >= 0) {
+		if (write(fd, "4294967295", 10) != 10)
+			log_debug(ctx, "unset our loginuid: %s", strerror(errno));
+		close(fd);
+	}
 	/* Denied inside, the groups are the root's from here on (see above). */
 	if (setgroups(root->ngroups, root->groups) < 0)
 		return cryo_err(ctx, -errno, "take the groups of pid %d", root->pid);
@@ -385,13 +393,23 @@ int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct i
 	return r;
 }
 
-int userns_gid_here(uint32_t host, uint32_t *ret)
+int userns_id_here(uint32_t host, bool gid, uint32_t *ret)
 {
-	if (!inside_ns) {
+	if (!inside_ns || host == UINT32_MAX) {
 		*ret = host;
 		return 0;
 	}
-	return userns_id_in(inside_ns->gid_map, inside_ns->ngid_map, host, ret);
+	return gid ? userns_id_in(inside_ns->gid_map, inside_ns->ngid_map, host, ret)
+		   : userns_id_in(inside_ns->uid_map, inside_ns->nuid_map, host, ret);
+}
+
+int userns_loginuid_in(const struct img_ns *ns, uint32_t host, uint32_t *ret)
+{
+	if (!(ns->own & CLONE_NEWUSER) || host == UINT32_MAX) {
+		*ret = host;
+		return 0;
+	}
+	return userns_id_in(ns->uid_map, ns->nuid_map, host, ret);
 }
 
 int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t uid[4],

@@ -7,6 +7,7 @@
 #ifndef CRYO_NS_USERNS_H
 #define CRYO_NS_USERNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,8 +27,9 @@ int userns_setsockopt_int(int sk, int level, int name, int v);
  * worker joined it; -1 with errno (EOVERFLOW where it did not). */
 int userns_bind_inside(int sk, const void *addr, uint32_t len);
 void userns_owner_stop(void);
-/* A gid of ours as the worker's user namespace names it: itself, or once the worker joined
- * the tree's (userns_restore()) through its gid_map; -ENOENT where it has no name there. */
-int userns_gid_here(uint32_t host, uint32_t *ret);
+/* A uid or gid of ours as the worker's user namespace names it: itself (and UINT32_MAX, no
+ * id), or once the worker joined the tree's (userns_restore()) through its map; -ENOENT where
+ * it has no name there. */
+int userns_id_here(uint32_t host, bool gid, uint32_t *ret);
 
 #endif

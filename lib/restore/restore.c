@@ -45,6 +45,7 @@
 #include "files/tcp.h"
 #include "ns/mnt.h"
 #include "ns/ns.h"
+#include "ns/userns.h"
 #include "net/netlock.h"
 #include "restore.h"
 #include "restore-timeline.h"
@@ -501,9 +502,12 @@ static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct i
 static void check_loginuid(struct cryo_ctx *ctx, const struct img_task *t)
 {
 	_cleanup_free_ char *now = NULL;
+	uint32_t want;
 
-	if (t->has_loginuid && read_file_fmt(&now, "/proc/%d/loginuid", t->pid) >= 0 &&
-	    strtoul(now, NULL, 10) != t->loginuid)
+	/* As we read it: inside the tree's user namespace, as it names it. */
+	if (t->has_loginuid && userns_id_here(t->loginuid, false, &want) >= 0 &&
+	    read_file_fmt(&now, "/proc/%d/loginuid", t->pid) >= 0 &&
+	    strtoul(now, NULL, 10) != want)
 		log_warn(ctx, "pid %d: loginuid is %lu, not %u (setting it needs "
 			 "CAP_AUDIT_CONTROL)", t->pid, strtoul(now, NULL, 10), t->loginuid);
 }

@@ -322,3 +322,13 @@ def test_ping_group_range_and_ping_sockets_in_a_user_namespace(env):
     may open, are opened by a child under the range's first gid: each pings after the restore
     (tests/workloads/net/net_raw.c ping-range)."""
     uns_roundtrip(env, "net_raw", "ping-range")
+
+
+def test_loginuid_in_a_user_namespace(env):
+    """zdtm loginuid in the uns flavour: the audit login uids a task and its child set (4242
+    and 4343 as their user namespace names them) are written again by each task as that
+    namespace names them, over the unset one the restore leaves them (a set one only
+    CAP_AUDIT_CONTROL in ours could change) (tests/workloads/misc/proc_loginuid.c)."""
+    if open("/proc/self/loginuid").read().strip() != "4294967295":
+        pytest.skip("our login uid is set: the workload could not set its own")
+    uns_roundtrip(env, "proc_loginuid")
