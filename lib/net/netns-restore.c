@@ -8,7 +8,8 @@
  *   2. links, each with the ifindex it had (RTM_NEWLINK honours ifi_index, and a veth's
  *      peer's); a bridge's ports joined once all exist; an outside veth end is made in the
  *      host's namespace (IFLA_NET_NS_FD) under its name;
- *   3. the devices' own sysctls, then their flags (up, promisc, ...);
+ *   3. the devices' own sysctls, then their flags (up, promisc, ...), then those of their
+ *      sysctls that coming up reset;
  *   4. addresses (their state flags, tentative and the like, cleared: the kernel sets them
  *      again), permanent neighbour entries, the routing rules in place of the new
  *      namespace's, routes (those through a gateway may need another first: a few passes);
@@ -879,6 +880,10 @@ int netns_restore_rest(struct cryo_ctx *ctx, const struct img_netns *n)
 		r = sysctls_write(ctx, n, true);
 	if (r >= 0)
 		r = links_up(ctx, fd, n);
+	/* Again, those a device's coming up reset (its ipv6 conf mtu to the device's MTU,
+	 * addrconf_notify(NETDEV_UP): zdtm netns-dev); each is written only if it differs. */
+	if (r >= 0)
+		r = sysctls_write(ctx, n, true);
 	if (r >= 0)
 		r = addrs_add(ctx, fd, n);
 	if (r >= 0)

@@ -223,24 +223,17 @@ static const struct img_file *file_by_id(const struct img *img, uint32_t id)
 /*
  * What a restore from inside the tree's user namespace cannot make again yet, because the
  * kernel wants a capability in ours for it (capable(), not ns_capable()): refused now, the
- * tree running on, rather than at restore once it is gone. Strict seccomp (the tracer would
- * suspend it with PTRACE_O_SUSPEND_SECCOMP: CAP_SYS_ADMIN; filters, not suspended either,
- * come back where they allow what the restorer calls after it installs them, and not
- * otherwise: zdtm seccomp_filter, which kills setresuid), leases (F_SETLEASE on a file of
+ * tree running on, rather than at restore once it is gone. Leases (F_SETLEASE on a file of
  * another owner: CAP_LEASE), a removed file linked elsewhere (reopened with
- * open_by_handle_at(2): CAP_DAC_READ_SEARCH).
+ * open_by_handle_at(2): CAP_DAC_READ_SEARCH). (Seccomp, which the tracer cannot suspend
+ * there, is taken last: filters after the credentials, strict mode after the restorer is
+ * gone; restorer.c, restore.c.)
  */
 static int check_inside(struct cryo_ctx *ctx, const struct img *img)
 {
 	for (uint32_t t = 0; t < img->ntasks; t++) {
 		const struct img_task *task = &img->tasks[t];
 
-		for (uint32_t k = 0; !task->zombie && k < task->nthreads; k++)
-			if (task->threads[k].seccomp_strict)
-				return cryo_err(ctx, -EOPNOTSUPP, "pid %d: thread %d runs under "
-						"strict seccomp, in a user namespace of its own: "
-						"cryo cannot restore that yet", task->pid,
-						task->threads[k].tid);
 		for (uint32_t k = 0; k < task->nfds; k++) {
 			const struct img_fd *fd = &task->fds[k];
 			const struct img_file *f = file_by_id(img, fd->file_id);

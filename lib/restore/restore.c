@@ -882,14 +882,30 @@ static void set_oom_score_adj(struct cryo_ctx *ctx, const struct img_task *t)
 		close(fd);
 }
 
-/* Whether a thread of the image runs in strict seccomp mode. */
-static bool image_has_strict(const struct img *img)
+/*
+ * Strict seccomp mode allows no call but read, write, _exit and sigreturn: a thread takes it
+ * last, once every call the restore makes in it is done (the restorer's, and the injected
+ * ones that unmap it), through a syscall instruction of its own memory. So no tracer need
+ * suspend it (PTRACE_O_SUSPEND_SECCOMP wants CAP_SYS_ADMIN in the first user namespace, which
+ * a restore inside a tree's own has not). Only ptrace requests follow, which are no calls of
+ * the thread's.
+ */
+static int enter_strict(struct cryo_ctx *ctx, pid_t pid, const struct img_thread *th)
 {
-	for (uint32_t i = 0; i < img->ntasks; i++)
-		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++)
-			if (img->tasks[i].threads[j].seccomp_strict)
-				return true;
-	return false;
+	struct inject inj;
+	uint64_t ip;
+	long ret = 0;
+	int r = inject_find_syscall(ctx, pid, &ip);
+
+	if (r >= 0)
+		r = inject_begin(ctx, &inj, th->tid, ip);
+	if (r < 0)
+		return r;
+	r = inject_syscall(ctx, &inj, &ret, SYS_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 0, 0, 0,
+			   0, 0);
+	if (r >= 0 && ret < 0)
+		r = cryo_err(ctx, ret, "thread %d of pid %d: strict seccomp mode", th->tid, pid);
+	return inject_end(ctx, &inj) < 0 && r >= 0 ? -EIO : r;
 }
 
 /* What the plugins are told about this restore: the image's tasks and directory. The caller
@@ -974,19 +990,17 @@ made:
 	rst_time_mark("root %d forked", root);
 	note_created(&tr, root);
 	/* Seccomp suspended while traced (inherited by every task and thread the tree makes):
-	 * the restorer installs each thread's filters and then still sets its credentials and
-	 * parks, and the tracer then runs close() and munmap() in it; the filters take hold
-	 * at the detach. Without the privilege for it, as before: those calls meet them. */
+	 * the restorer installs each thread's filters, then parks, and the tracer then runs
+	 * close() and munmap() in it; the filters take hold at the detach. Without the
+	 * privilege for it (inside a user namespace of the tree's), those few calls meet them
+	 * (restorer.c installs them last). */
 	if (ptrace(PTRACE_SEIZE, root, 0,
 		   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD |
 			   PTRACE_O_SUSPEND_SECCOMP) < 0) {
-		if (errno != EPERM || image_has_strict(img) ||
+		if (errno != EPERM ||
 		    ptrace(PTRACE_SEIZE, root, 0,
 			   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD) < 0) {
-			r = cryo_err(ctx, -errno, "trace restored pid %d%s", root,
-				     image_has_strict(img) ? " with seccomp suspended (the image "
-							     "has threads in strict mode)"
-							   : "");
+			r = cryo_err(ctx, -errno, "trace restored pid %d", root);
 			close(go[1]);
 			goto fail;
 		}
@@ -1032,6 +1046,9 @@ made:
 		if (tr.t[i].zombie)
 			continue;
 		r = set_thread_state(ctx, tr.t[i].th);
+		/* On the thread's own stack now: the restorer's is gone. */
+		if (r >= 0 && tr.t[i].th->seccomp_strict)
+			r = enter_strict(ctx, tr.t[i].pid, tr.t[i].th);
 		if (r < 0)
 			goto fail;
 	}

@@ -332,3 +332,11 @@ def test_loginuid_in_a_user_namespace(env):
     if open("/proc/self/loginuid").read().strip() != "4294967295":
         pytest.skip("our login uid is set: the workload could not set its own")
     uns_roundtrip(env, "proc_loginuid")
+
+
+def test_seccomp_strict_thread_in_a_user_namespace(env):
+    """zdtm seccomp_strict in the uns flavour: a thread in strict seccomp mode, blocked in
+    read(). The tracer cannot suspend seccomp from inside the tree's user namespace: the
+    thread takes strict mode last, injected once the restorer is gone and its registers are
+    back, and answers again after (tests/workloads/misc/proc_seccomp_strict.c)."""
+    uns_roundtrip(env, "proc_seccomp_strict")

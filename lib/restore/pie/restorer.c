@@ -359,14 +359,7 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 	share_filters(args, th);
 	restore_seccomp(args, th);
 	end_creds(args, hold);
-	/* Strict mode allows no call but read, write, _exit and sigreturn: the very last one
-	 * here. The tracer's close() and munmap() after it pass because it holds the tree with
-	 * PTRACE_O_SUSPEND_SECCOMP (restore.c refuses an image with strict threads otherwise). */
-	if (th->seccomp_strict) {
-		r = sys3(__NR_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 0, 0);
-		if (r < 0)
-			fail(args, "SECCOMP_SET_MODE_STRICT", r);
-	}
+	/* (Strict mode is the tracer's to set, last: restore.c, enter_strict().) */
 	__atomic_fetch_add(&args->nr_parked, 1, __ATOMIC_SEQ_CST);
 	/* Park on a SIGSTOP sent to this thread, which the tracer sees and keeps (it is never
 	 * delivered). Not on int3: its SIGTRAP is forced, and a forced signal that is blocked

@@ -54,7 +54,7 @@ struct rst_thread {
 	uint64_t seccomp;   /* struct rst_seccomp[], oldest first */
 	uint64_t nseccomp;
 	int64_t no_new_privs;
-	int64_t seccomp_strict; /* SECCOMP_MODE_STRICT, taken last, just before parking */
+	int64_t seccomp_strict; /* SECCOMP_MODE_STRICT: the tracer sets it, last */
 	int64_t pdeath_sig;     /* PR_SET_PDEATHSIG, after the credentials (which clear it) */
 	uint64_t pending;   /* siginfo records (128 bytes each) to queue to itself */
 	uint64_t npending;
