@@ -20,8 +20,16 @@ static void *worker(void *arg)
 {
 	unsigned char c;
 
+	sigset_t all;
+
 	(void)arg;
 	worker_tid = syscall(SYS_gettid);
+	/* SIGUSR1 is for the main thread: taken here, it would end the read() with EINTR, and
+	 * the worker with it. The kernel gives a signal to the process's main thread first,
+	 * but to another while the main one has a wake-up pending, as each thread has for a
+	 * moment once its tracer lets it go after a restore. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0))
 		return NULL;
 	for (;;) {

@@ -9,7 +9,10 @@
  *   - both filters are in force: status says mode 2 with 2 filters, and a child that calls
  *     setresuid, and one that calls ptrace, are each killed by SIGSYS;
  *   - the thread shares them still: a third filter installed with SECCOMP_FILTER_FLAG_TSYNC
- *     (after no_new_privs, now that it has no CAP_SYS_ADMIN) takes hold in it too.
+ *     (after no_new_privs, now that it has no CAP_SYS_ADMIN) takes hold in it too;
+ *   - a second thread's own filter, which makes prctl fail (zdtm seccomp_filter_threads: a
+ *     restorer that ran its prctl(PR_SET_DUMPABLE) under it left the task undumpable, its
+ *     /proc/PID/maps closed to the tracer), is in force in it alone.
  */
 #include <errno.h>
 #include <linux/filter.h>
@@ -71,11 +74,25 @@ static void killed_by(long nr, const char *name)
 		fail("a child calling %s: status %#x, want killed by SIGSYS", name, st);
 }
 
-static volatile int thread_go, thread_ok = -1;
+static volatile int thread_go, own_go, thread_ok = -1, own_ok = -1, thread_tid;
+
+static void *own_filter(void *arg)
+{
+	(void)arg;
+	if (install(SYS_prctl, SECCOMP_RET_ERRNO | 81, 0))
+		return NULL;
+	own_ok = 0;
+	while (!own_go)
+		usleep(1000);
+	errno = 0;
+	own_ok = prctl(PR_GET_DUMPABLE) == -1 && errno == 81;
+	return NULL;
+}
 
 static void *thread(void *arg)
 {
 	(void)arg;
+	thread_tid = syscall(SYS_gettid);
 	thread_ok = 0;
 	while (!thread_go)
 		usleep(1000);
@@ -86,14 +103,17 @@ static void *thread(void *arg)
 
 int main(void)
 {
-	pthread_t t;
+	pthread_t t, t2;
+	int r;
 
 	test_init();
 	if (install(SYS_ptrace, SECCOMP_RET_KILL, 0) || install(SYS_setresuid, SECCOMP_RET_KILL, 0))
 		fail("install the filters: %s", strerror(errno));
 	if (pthread_create(&t, NULL, thread, NULL))
 		fail("pthread_create");
-	while (thread_ok < 0)
+	if (pthread_create(&t2, NULL, own_filter, NULL))
+		fail("pthread_create");
+	while (thread_ok < 0 || own_ok < 0)
 		usleep(1000);
 	if (setgid(1000) || setuid(1000) || prctl(PR_SET_DUMPABLE, 1))
 		fail("take ids 1000: %s", strerror(errno));
@@ -109,9 +129,19 @@ int main(void)
 	status_is("Seccomp_filters", "2");
 	killed_by(SYS_setresuid, "setresuid");
 	killed_by(SYS_ptrace, "ptrace");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    install(SYS_getppid, SECCOMP_RET_ERRNO | 79, SECCOMP_FILTER_FLAG_TSYNC))
-		fail("a filter for every thread (TSYNC): %s (%d)", strerror(errno), errno);
+	if (prctl(PR_GET_DUMPABLE) != 1)
+		fail("the other thread's filter is in force here");
+	/* Gone before the TSYNC below, which its own filter, no ancestor of ours, would fail. */
+	own_go = 1;
+	pthread_join(t2, NULL);
+	if (own_ok != 1)
+		fail("the second thread's own filter is not in force in it");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		fail("no_new_privs: %s", strerror(errno));
+	r = install(SYS_getppid, SECCOMP_RET_ERRNO | 79, SECCOMP_FILTER_FLAG_TSYNC);
+	if (r)
+		fail("a filter for every thread (TSYNC): %d (%s), thread %d is %d", r,
+		     strerror(errno), (int)syscall(SYS_gettid) + 1, thread_tid);
 	thread_go = 1;
 	pthread_join(t, NULL);
 	if (thread_ok != 1)
