@@ -405,11 +405,28 @@ static int set_thread_deadline(struct cryo_ctx *ctx, const struct img_thread *th
 	return 0;
 }
 
+/* The scheduling policy, where the tracer may set it (see sched_policy_inside()). */
+static int set_thread_policy(struct cryo_ctx *ctx, const struct img_thread *th, bool *ret_eperm)
+{
+	struct sched_param sp = {.sched_priority = th->rt_priority}, cur;
+	int policy = th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0);
+
+	*ret_eperm = false;
+	/* Already so (as forked, or set from inside): nothing to ask. */
+	if (sched_getscheduler(th->tid) == policy && sched_getparam(th->tid, &cur) == 0 &&
+	    cur.sched_priority == (int)th->rt_priority)
+		return 0;
+	if (sched_setscheduler(th->tid, policy, &sp) == 0)
+		return 0;
+	*ret_eperm = errno == EPERM;
+	return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid, th->policy);
+}
+
 /* Scheduling is set from here, on the stopped thread: the restorer runs with our defaults. */
 static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 {
-	struct sched_param sp = {.sched_priority = th->rt_priority}, cur;
 	cpu_set_t none;
+	bool eperm;
 
 	CPU_ZERO(&none);
 	if (setpriority(PRIO_PROCESS, th->tid, th->nice) < 0)
@@ -420,18 +437,72 @@ static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 		log_warn(ctx, "thread %d: CPU affinity: %s", th->tid, strerror(errno));
 	if (th->policy == IMG_SCHED_DEADLINE)
 		return set_thread_deadline(ctx, th);
-	/* Already so (as forked): nothing to ask. A thread in a user namespace of its own has
-	 * other ids than ours by now, and sched_setscheduler(2) on another owner's thread needs
-	 * CAP_SYS_NICE in the initial user namespace, where a tracer inside has none. */
-	if (sched_getscheduler(th->tid) == (int)(th->policy | (th->reset_on_fork ?
-							       SCHED_RESET_ON_FORK : 0)) &&
-	    sched_getparam(th->tid, &cur) == 0 && cur.sched_priority == (int)th->rt_priority)
-		return 0;
-	if (sched_setscheduler(th->tid, th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
-			       &sp) < 0)
-		return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid,
-				th->policy);
+	return set_thread_policy(ctx, th, &eperm);
+}
+
+/*
+ * A thread in a user namespace of its own has other ids than ours by now, and
+ * sched_setscheduler(2) on another owner's thread wants CAP_SYS_NICE in the first user
+ * namespace, which a tracer inside has not: the thread sets its own, as an unprivileged task
+ * may (a lower policy, SCHED_RESET_ON_FORK, a real-time priority up to its RLIMIT_RTPRIO),
+ * through the restorer's syscall instruction, its parameter in the blob's scratch; before
+ * the task's dumpable is set, which may close its memory to us (set_mm_flags()).
+ */
+static int sched_policy_inside(struct cryo_ctx *ctx, const struct img_task *t,
+			       uint64_t syscall_ip, uint64_t scratch)
+{
+	for (uint32_t i = 0; i < t->nthreads; i++) {
+		const struct img_thread *th = &t->threads[i];
+		struct sched_param sp = {.sched_priority = th->rt_priority};
+		struct inject inj = {.tid = th->tid, .syscall_ip = syscall_ip};
+		struct iovec iov = {&inj.saved, sizeof(inj.saved)};
+		long ret = 0;
+		bool eperm;
+		int r;
+
+		if (th->policy == IMG_SCHED_DEADLINE ||
+		    set_thread_policy(ctx, th, &eperm) >= 0 || !eperm)
+			continue;
+		ctx->errmsg[0] = '\0';
+		if (ptrace(PTRACE_GETREGSET, th->tid, NT_PRSTATUS, &iov) < 0)
+			return cryo_err(ctx, -errno, "thread %d: read registers", th->tid);
+		r = inject_write(th->tid, scratch, &sp, sizeof(sp));
+		if (r >= 0)
+			r = inject_syscall(ctx, &inj, &ret, SYS_sched_setscheduler, 0,
+					   th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
+					   scratch, 0, 0, 0);
+		if (r < 0 || ret < 0)
+			return cryo_err(ctx, r < 0 ? r : (int)ret,
+					"thread %d: set scheduling policy %d", th->tid, th->policy);
+	}
 	return 0;
+}
+
+/*
+ * Strict seccomp mode allows no call but read, write, _exit and sigreturn: a thread takes it
+ * last, once every call the restore makes in it is done (the restorer's, and the injected
+ * ones that unmap it), through a syscall instruction of its own memory. So no tracer need
+ * suspend it (PTRACE_O_SUSPEND_SECCOMP wants CAP_SYS_ADMIN in the first user namespace, which
+ * a restore inside a tree's own has not). Only ptrace requests follow, which are no calls of
+ * the thread's. (Inside a tree's user namespace, a task made undumpable by then keeps its
+ * memory from a tracer there: its strict thread's restore fails, naming it.)
+ */
+static int enter_strict(struct cryo_ctx *ctx, pid_t pid, const struct img_thread *th)
+{
+	struct inject inj;
+	uint64_t ip;
+	long ret = 0;
+	int r = inject_find_syscall(ctx, pid, &ip);
+
+	if (r >= 0)
+		r = inject_begin(ctx, &inj, th->tid, ip);
+	if (r < 0)
+		return r;
+	r = inject_syscall(ctx, &inj, &ret, SYS_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 0, 0, 0,
+			   0, 0);
+	if (r >= 0 && ret < 0)
+		r = cryo_err(ctx, ret, "thread %d of pid %d: strict seccomp mode", th->tid, pid);
+	return inject_end(ctx, &inj) < 0 && r >= 0 ? -EIO : r;
 }
 
 static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
@@ -596,9 +667,12 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	inj.saved = regs;
 	inj.syscall_ip = start + RST_SYSCALL_OFF;
 	r = restore_files_parked(ctx, sh, t, &inj);
+	/* The bottom of the blob's main stack, which the restorer never reached, is scratch. */
+	if (r >= 0 && (sh->img->ns.own & CLONE_NEWUSER))
+		r = sched_policy_inside(ctx, t, inj.syscall_ip,
+					end - t->nthreads * RST_THREAD_STACK - RST_MAIN_STACK);
 	if (r >= 0)
 		r = set_mm_flags(ctx, t, &inj);
-	/* The bottom of the blob's main stack, which the restorer never reached, is scratch. */
 	if (r >= 0)
 		r = restore_files_owners(ctx, sh, t, &inj,
 					 end - t->nthreads * RST_THREAD_STACK - RST_MAIN_STACK);
@@ -880,32 +954,6 @@ static void set_oom_score_adj(struct cryo_ctx *ctx, const struct img_task *t)
 			 t->oom_score_adj, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-}
-
-/*
- * Strict seccomp mode allows no call but read, write, _exit and sigreturn: a thread takes it
- * last, once every call the restore makes in it is done (the restorer's, and the injected
- * ones that unmap it), through a syscall instruction of its own memory. So no tracer need
- * suspend it (PTRACE_O_SUSPEND_SECCOMP wants CAP_SYS_ADMIN in the first user namespace, which
- * a restore inside a tree's own has not). Only ptrace requests follow, which are no calls of
- * the thread's.
- */
-static int enter_strict(struct cryo_ctx *ctx, pid_t pid, const struct img_thread *th)
-{
-	struct inject inj;
-	uint64_t ip;
-	long ret = 0;
-	int r = inject_find_syscall(ctx, pid, &ip);
-
-	if (r >= 0)
-		r = inject_begin(ctx, &inj, th->tid, ip);
-	if (r < 0)
-		return r;
-	r = inject_syscall(ctx, &inj, &ret, SYS_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 0, 0, 0,
-			   0, 0);
-	if (r >= 0 && ret < 0)
-		r = cryo_err(ctx, ret, "thread %d of pid %d: strict seccomp mode", th->tid, pid);
-	return inject_end(ctx, &inj) < 0 && r >= 0 ? -EIO : r;
 }
 
 /* What the plugins are told about this restore: the image's tasks and directory. The caller

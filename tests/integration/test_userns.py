@@ -340,3 +340,14 @@ def test_seccomp_strict_thread_in_a_user_namespace(env):
     thread takes strict mode last, injected once the restorer is gone and its registers are
     back, and answers again after (tests/workloads/misc/proc_seccomp_strict.c)."""
     uns_roundtrip(env, "proc_seccomp_strict")
+
+
+def test_scheduling_policy_and_mm_flags_in_a_user_namespace(env):
+    """A thread with SCHED_RESET_ON_FORK, with mlockall, dumpable, timer slack, membarrier
+    registrations and the login uid, in a user namespace of its own: the tracer, inside it,
+    may not set another owner's policy (sched_setscheduler(2) wants CAP_SYS_NICE in the first
+    user namespace), so the thread sets its own, injected
+    (tests/workloads/misc/proc_mm_flags.c loginuid)."""
+    if open("/proc/self/loginuid").read().strip() != "4294967295":
+        pytest.skip("our login uid is set: the workload could not set its own")
+    uns_roundtrip(env, "proc_mm_flags", "loginuid")
