@@ -484,24 +484,53 @@ static int sched_policy_inside(struct cryo_ctx *ctx, const struct img_task *t,
  * ones that unmap it), through a syscall instruction of its own memory. So no tracer need
  * suspend it (PTRACE_O_SUSPEND_SECCOMP wants CAP_SYS_ADMIN in the first user namespace, which
  * a restore inside a tree's own has not). Only ptrace requests follow, which are no calls of
- * the thread's. (Inside a tree's user namespace, a task made undumpable by then keeps its
- * memory from a tracer there: its strict thread's restore fails, naming it.)
+ * the thread's.
  */
-static int enter_strict(struct cryo_ctx *ctx, pid_t pid, const struct img_thread *th)
+/* The address of a syscall instruction in the task's vDSO, read in ours: the same code (the
+ * same kernel's: check_machine()), mapped where the image had it. 0 where it has none. */
+static uint64_t vdso_syscall(const struct img_task *t)
+{
+	struct proc_map *maps;
+	uint64_t at = 0;
+	size_t n;
+
+	for (uint32_t i = 0; !at && i < t->nvmas; i++)
+		if (t->vmas[i].name && !strcmp(t->vmas[i].name, "[vdso]"))
+			at = t->vmas[i].start;
+	if (!at || proc_maps_read(0, false, &maps, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)maps[i].start, *q;
+
+		if (!maps[i].path || strcmp(maps[i].path, "[vdso]"))
+			continue;
+		q = memmem(p, maps[i].end - maps[i].start, "\x0f\x05", 2);
+		at = q ? at + (uint64_t)(q - p) : 0;
+		proc_maps_free(maps, n);
+		return at;
+	}
+	proc_maps_free(maps, n);
+	return 0;
+}
+
+static int enter_strict(struct cryo_ctx *ctx, const struct img_task *t,
+			const struct img_thread *th)
 {
 	struct inject inj;
-	uint64_t ip;
+	uint64_t ip = vdso_syscall(t);
 	long ret = 0;
-	int r = inject_find_syscall(ctx, pid, &ip);
+	/* Nothing of its memory is read or written: an undumpable task's may be closed to us
+	 * by now (a tracer inside a user namespace of the tree's, set_mm_flags()). */
+	int r = ip ? 0 : inject_find_syscall(ctx, t->pid, &ip);
 
 	if (r >= 0)
-		r = inject_begin(ctx, &inj, th->tid, ip);
+		r = inject_begin_regs(ctx, &inj, th->tid, ip);
 	if (r < 0)
 		return r;
 	r = inject_syscall(ctx, &inj, &ret, SYS_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 0, 0, 0,
 			   0, 0);
 	if (r >= 0 && ret < 0)
-		r = cryo_err(ctx, ret, "thread %d of pid %d: strict seccomp mode", th->tid, pid);
+		r = cryo_err(ctx, ret, "thread %d of pid %d: strict seccomp mode", th->tid, t->pid);
 	return inject_end(ctx, &inj) < 0 && r >= 0 ? -EIO : r;
 }
 
@@ -1096,7 +1125,7 @@ made:
 		r = set_thread_state(ctx, tr.t[i].th);
 		/* On the thread's own stack now: the restorer's is gone. */
 		if (r >= 0 && tr.t[i].th->seccomp_strict)
-			r = enter_strict(ctx, tr.t[i].pid, tr.t[i].th);
+			r = enter_strict(ctx, img_find_task(img, tr.t[i].pid), tr.t[i].th);
 		if (r < 0)
 			goto fail;
 	}
