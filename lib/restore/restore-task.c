@@ -420,10 +420,17 @@ static void fill_args(const struct img_ns *ns, const struct img_task *t,
 		.auxv_size = mm->auxv_len * sizeof(uint64_t), .exe_fd = exe_fd,
 	};
 	memcpy(a->auxv, mm->auxv, mm->auxv_len * sizeof(uint64_t));
-	for (int i = 0; i < 3; i++)
-		a->itimer[i] = (struct rst_itimer){
-			t->itimer[i].it_interval.tv_sec, t->itimer[i].it_interval.tv_usec,
-			t->itimer[i].it_value.tv_sec, t->itimer[i].it_value.tv_usec};
+	/* An interval timer with no time left but an interval fired while its signal waits
+	 * (ITIMER_REAL is re-armed as the signal is taken: dequeue_signal()): armed again for an
+	 * interval, as CRIU does, else it would stop once the pending signal is taken. */
+	for (int i = 0; i < 3; i++) {
+		const struct timeval *v = &t->itimer[i].it_value, *iv = &t->itimer[i].it_interval;
+		bool fired = !v->tv_sec && !v->tv_usec;
+
+		a->itimer[i] = (struct rst_itimer){iv->tv_sec, iv->tv_usec,
+						   fired ? iv->tv_sec : v->tv_sec,
+						   fired ? iv->tv_usec : v->tv_usec};
+	}
 	for (uint32_t i = 0; i < t->nthreads; i++) {
 		const struct img_thread *s = &t->threads[i];
 
