@@ -3,7 +3,7 @@
  * ITIMER_REAL every 10 ms, its SIGALRM blocked: once it fires, the signal stays pending and
  * the kernel re-arms the timer only when the signal is taken (dequeue_signal()), so until
  * then getitimer() shows no time left (zdtm timers, when the dump freezes the task as it
- * fires: "timer 2 stuck"). After the restore the timer is still armed, with its interval,
+ * fires: "timer 2 stuck" would follow). After the restore the timer is still armed, with its interval,
  * and once the signal is let through it keeps ticking.
  */
 #include <sys/time.h>
