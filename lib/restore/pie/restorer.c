@@ -12,7 +12,8 @@
  *   5. set the mm fields (PR_SET_MM_MAP: brk, arg/env ranges, auxv, exe link);
  *   6. arm interval timers, create the other threads with their saved TIDs (clone3 set_tid);
  *   7. each thread registers its own clear-tid address, robust list, sigaltstack and rseq area,
- *      takes its credentials, and stops on a SIGSTOP sent to itself.
+ *      takes its credentials, then its seccomp filters (those all threads share put on all
+ *      at once by the main thread), and stops on a SIGSTOP sent to itself.
  *
  * The tracer (the restoring cryo) then unmaps this blob from inside the task, loads each
  * thread's saved registers, FPU state and signal mask, and detaches. A failure writes a line
