@@ -288,7 +288,10 @@ static int dump_thread_sched(struct cryo_ctx *ctx, struct img_thread *th)
 
 /*
  * no_new_privs and seccomp filters are per thread. PTRACE_SECCOMP_GET_FILTER gives filter i,
- * 0 being the most recent; the image keeps them oldest first, the order to install them in.
+ * 0 being the oldest (get_nth_filter() walks back from the newest to the i-th from the end;
+ * ptrace(2) says otherwise); the image keeps them oldest first, the order to install them in
+ * (which decides whose data a tie of actions returns, and which leading filters threads share
+ * again: restorer.c).
  */
 static int dump_thread_seccomp(struct cryo_ctx *ctx, pid_t pid, struct img_thread *th)
 {
@@ -326,9 +329,7 @@ static int dump_thread_seccomp(struct cryo_ctx *ctx, pid_t pid, struct img_threa
 		if (!ns)
 			return -ENOMEM;
 		th->seccomp = ns;
-		memmove(ns + 1, ns, th->nseccomp * sizeof(*ns)); /* oldest first */
-		sc = &ns[0];
-		th->nseccomp++;
+		sc = &ns[th->nseccomp++];
 		sc->prog_len = n * 8;
 		sc->prog = malloc(sc->prog_len);
 		if (!sc->prog)

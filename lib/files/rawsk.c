@@ -28,6 +28,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "net/pingsk.h"
 #include "files.h"
 #include "sk-common.h"
 #include "sockopt.h"
@@ -304,7 +305,8 @@ static int rawsk_restore(struct cryo_ctx *ctx, int sk, const struct img_file *f)
 
 static int rawsk_open(struct file_restore *fr, const struct img_file *f)
 {
-	int sk = socket((int)f->params[0], (int)f->params[1] | SOCK_CLOEXEC, (int)f->params[2]), r;
+	int sk = ping_socket((int)f->params[0], (int)f->params[1] | SOCK_CLOEXEC,
+			     (int)f->params[2]), r;
 
 	if (sk < 0)
 		return cryo_err(fr->ctx, -errno, "create %s socket %u (family %d, protocol %d)%s",

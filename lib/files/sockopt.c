@@ -35,6 +35,7 @@
 
 #include "base/cleanup.h"
 #include "base/ctx.h"
+#include "net/pingsk.h"
 #include "sk-common.h"
 #include "sockopt.h"
 
@@ -123,7 +124,7 @@ int sockopt_dump(struct cryo_ctx *ctx, int sk, pid_t pid, int fd, struct img_fil
 {
 	uint64_t family = f->params[SOCK_P_FAMILY], type = f->params[SOCK_P_TYPE];
 	_cleanup_close_ int fresh =
-		socket(family, type | SOCK_CLOEXEC, f->params[SOCK_P_PROTO]);
+		ping_socket(family, type | SOCK_CLOEXEC, f->params[SOCK_P_PROTO]);
 	size_t n = sizeof(defs) / sizeof(defs[0]);
 
 	if (fresh < 0)

@@ -164,7 +164,8 @@ static int set_regs(pid_t tid, const struct user_regs_struct *regs)
 	return ptrace(PTRACE_SETREGSET, tid, NT_PRSTATUS, &iov) < 0 ? -errno : 0;
 }
 
-int inject_begin(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t syscall_ip)
+static int begin(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t syscall_ip,
+		 bool scratch)
 {
 	uint64_t all = ~0ULL;
 	int r;
@@ -180,8 +181,9 @@ int inject_begin(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t s
 	if (ptrace(PTRACE_GETSIGMASK, tid, sizeof(uint64_t), &inj->saved_mask) < 0)
 		return cryo_err(ctx, -errno, "read signal mask of thread %d", tid);
 	/* Below the 128-byte red zone that leaf functions may use without moving rsp. */
-	inj->scratch = ((inj->saved.rsp - 128 - INJECT_SCRATCH) & ~15ULL);
-	r = inject_read(tid, inj->scratch, inj->scratch_saved, INJECT_SCRATCH);
+	if (scratch)
+		inj->scratch = ((inj->saved.rsp - 128 - INJECT_SCRATCH) & ~15ULL);
+	r = scratch ? inject_read(tid, inj->scratch, inj->scratch_saved, INJECT_SCRATCH) : 0;
 	if (r < 0)
 		return cryo_err(ctx, r, "read stack of thread %d at %#llx", tid,
 				(unsigned long long)inj->scratch);
@@ -189,6 +191,16 @@ int inject_begin(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t s
 	if (ptrace(PTRACE_SETSIGMASK, tid, sizeof(uint64_t), &all) < 0)
 		return cryo_err(ctx, -errno, "block signals of thread %d", tid);
 	return 0;
+}
+
+int inject_begin(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t syscall_ip)
+{
+	return begin(ctx, inj, tid, syscall_ip, true);
+}
+
+int inject_begin_regs(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t syscall_ip)
+{
+	return begin(ctx, inj, tid, syscall_ip, false);
 }
 
 static int wait_syscall_stop(struct cryo_ctx *ctx, pid_t tid)
@@ -260,7 +272,9 @@ int inject_syscall_undo(struct cryo_ctx *ctx, struct inject *inj, long *ret, lon
 
 int inject_end(struct cryo_ctx *ctx, struct inject *inj)
 {
-	int r = inject_write(inj->tid, inj->scratch, inj->scratch_saved, INJECT_SCRATCH);
+	int r = inj->scratch ? inject_write(inj->tid, inj->scratch, inj->scratch_saved,
+					    INJECT_SCRATCH)
+			     : 0;
 
 	if (r < 0)
 		return cryo_err(ctx, r, "restore stack of thread %d", inj->tid);

@@ -33,6 +33,10 @@ struct cryo_ctx;
 int inject_find_syscall(struct cryo_ctx *ctx, pid_t pid, uint64_t *ret_ip);
 
 int inject_begin(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t syscall_ip);
+/* The same without a scratch area (inj->scratch 0): for calls that need no memory of the
+ * task, which stays untouched (and may be closed to us: an undumpable task's, to a tracer
+ * without CAP_SYS_PTRACE where its memory was made). */
+int inject_begin_regs(struct cryo_ctx *ctx, struct inject *inj, pid_t tid, uint64_t syscall_ip);
 
 /* Runs syscall nr with up to six arguments; *ret is its raw return value (-errno on error).
  * Refused (-EINTR) once the worker is abandoned (worker_check()): nothing new is started in a

@@ -8,7 +8,8 @@
  *   2. links, each with the ifindex it had (RTM_NEWLINK honours ifi_index, and a veth's
  *      peer's); a bridge's ports joined once all exist; an outside veth end is made in the
  *      host's namespace (IFLA_NET_NS_FD) under its name;
- *   3. the devices' own sysctls, then their flags (up, promisc, ...);
+ *   3. the devices' own sysctls, then their flags (up, promisc, ...), then those of their
+ *      sysctls that coming up reset;
  *   4. addresses (their state flags, tentative and the like, cleared: the kernel sets them
  *      again), permanent neighbour entries, the routing rules in place of the new
  *      namespace's, routes (those through a gateway may need another first: a few passes);
@@ -41,6 +42,7 @@
 #include "base/ctx.h"
 #include "base/fileio.h"
 #include "netlock.h"
+#include "ns/userns.h"
 #include "netns.h"
 #include "nl.h"
 
@@ -114,6 +116,30 @@ int netns_restore_prepare(struct cryo_ctx *ctx, const struct img_netns *n)
 
 /* ---- sysctls ---- */
 
+/*
+ * net.ipv4.ping_group_range holds kernel gids, read and written through the reader's user
+ * namespace (ipv4_ping_group_range()): the image has them as ours name them, and a worker
+ * inside the tree's user namespace writes them as it names them. An empty range (low above
+ * high) is a fresh namespace's already: 1 on that, 0 with the value to write in buf.
+ */
+static int ping_range_here(struct cryo_ctx *ctx, const struct netns_sysctl *s, char *buf,
+			   size_t size)
+{
+	unsigned lo, hi;
+	uint32_t in_lo, in_hi;
+
+	if (sscanf(s->value, "%u %u", &lo, &hi) != 2)
+		return cryo_err(ctx, -EINVAL, "sysctl net/%s = %s: not two gids", s->path,
+				s->value);
+	if (lo > hi)
+		return 1;
+	if (userns_id_here(lo, true, &in_lo) < 0 || userns_id_here(hi, true, &in_hi) < 0)
+		return cryo_err(ctx, -EOPNOTSUPP, "sysctl net/%s = %s: a gid that has no name in "
+				"the tree's user namespace", s->path, s->value);
+	snprintf(buf, size, "%u\t%u", in_lo, in_hi);
+	return 0;
+}
+
 static int sysctls_write(struct cryo_ctx *ctx, const struct img_netns *n, bool devices)
 {
 	_cleanup_close_ int dfd = open("/proc/sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -122,12 +148,22 @@ static int sysctls_write(struct cryo_ctx *ctx, const struct img_netns *n, bool d
 		return cryo_err(ctx, -errno, "open /proc/sys/net of the new namespace");
 	for (uint32_t i = 0; i < n->nsysctls; i++) {
 		const struct netns_sysctl *s = &n->sysctls[i];
-		char now[NETNS_MAX_SYSCTL_VALUE + 2];
+		char now[NETNS_MAX_SYSCTL_VALUE + 2], range[32];
+		const char *value = s->value;
 		_cleanup_close_ int fd = -1;
 		ssize_t len;
+		int r;
 
 		if ((netns_sysctl_stage(s->path) == 3) != devices)
 			continue;
+		if (!strcmp(s->path, "ipv4/ping_group_range")) {
+			r = ping_range_here(ctx, s, range, sizeof(range));
+			if (r < 0)
+				return r;
+			if (r)
+				continue;
+			value = range;
+		}
 		/* The image's path stays below /proc/sys/net (checked at decode: no "..",
 		 * and proc has no symlinks there). */
 		fd = openat(dfd, s->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
@@ -141,11 +177,11 @@ static int sysctls_write(struct cryo_ctx *ctx, const struct img_netns *n, bool d
 			now[len] = '\0';
 			if (len && now[len - 1] == '\n')
 				now[len - 1] = '\0';
-			if (!strcmp(now, s->value))
+			if (!strcmp(now, value))
 				continue;
 		}
-		if (pwrite(fd, s->value, strlen(s->value), 0) < 0)
-			return cryo_err(ctx, -errno, "write sysctl net/%s = %s", s->path, s->value);
+		if (pwrite(fd, value, strlen(value), 0) < 0)
+			return cryo_err(ctx, -errno, "write sysctl net/%s = %s", s->path, value);
 	}
 	return 0;
 }
@@ -844,6 +880,10 @@ int netns_restore_rest(struct cryo_ctx *ctx, const struct img_netns *n)
 		r = sysctls_write(ctx, n, true);
 	if (r >= 0)
 		r = links_up(ctx, fd, n);
+	/* Again, those a device's coming up reset (its ipv6 conf mtu to the device's MTU,
+	 * addrconf_notify(NETDEV_UP): zdtm netns-dev); each is written only if it differs. */
+	if (r >= 0)
+		r = sysctls_write(ctx, n, true);
 	if (r >= 0)
 		r = addrs_add(ctx, fd, n);
 	if (r >= 0)

@@ -119,6 +119,9 @@ int userns_join(pid_t maker_pid);
 void userns_made_free(pid_t maker_pid);
 /* host id -> the id inside, by a map: -ENOENT where it has none. */
 int userns_id_in(const struct img_idmap *m, uint32_t n, uint32_t host, uint32_t *ret);
+/* The login uid of a task of the image (ours, or UINT32_MAX: unset) as its user namespace
+ * names it; -ENOENT where it has no name there. */
+int userns_loginuid_in(const struct img_ns *ns, uint32_t host, uint32_t *ret);
 /* A task's ids as the namespace names them, for its restorer; *ret_ngroups UINT64_MAX: its
  * groups are left as inherited (the root's). groups has room for t->ngroups. */
 int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t uid[4],

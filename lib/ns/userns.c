@@ -212,31 +212,13 @@ int userns_dump(struct cryo_ctx *ctx, const struct img *img, uint32_t own, bool 
 }
 
 /*
- * What a restore from inside the tree's user namespace cannot make again yet, because the
- * kernel wants a capability in ours for it (capable(), not ns_capable()): refused now, the
- * tree running on, rather than at restore once it is gone. Strict seccomp (the tracer would
- * suspend it with PTRACE_O_SUSPEND_SECCOMP: CAP_SYS_ADMIN; filters, not suspended either,
- * come back where they allow what the restorer calls after it installs them, and not
- * otherwise: zdtm seccomp_filter, which kills setresuid). Leases are taken as the file's
- * owner (restore-files.c), and a removed file linked elsewhere is reopened by its handle by
- * the setter of owners, in ours (userns_open_by_handle()).
+ * What the kernel lets only a holder of a capability in our user namespace make (capable(),
+ * not ns_capable()) is made so that no task inside needs it: leases taken as the file's owner
+ * (restore-files.c), a removed file linked elsewhere reopened by its handle by the setter of
+ * owners, in ours (userns_open_by_handle()), seccomp taken last since the tracer cannot
+ * suspend it there (filters after the credentials, strict mode once the restorer is gone:
+ * restorer.c, restore.c). What is left refused is below.
  */
-static int check_inside(struct cryo_ctx *ctx, const struct img *img)
-{
-	for (uint32_t t = 0; t < img->ntasks; t++) {
-		const struct img_task *task = &img->tasks[t];
-
-		for (uint32_t k = 0; !task->zombie && k < task->nthreads; k++)
-			if (task->threads[k].seccomp_strict)
-				return cryo_err(ctx, -EOPNOTSUPP,
-						"pid %d: thread %d runs under "
-						"strict seccomp, in a user namespace of its own: "
-						"cryo cannot restore that yet",
-						task->pid, task->threads[k].tid);
-	}
-	return 0;
-}
-
 int userns_dump_rest(struct cryo_ctx *ctx, const struct img *img)
 {
 	const struct img_ipc *ipc = img->ns.ipc;
@@ -253,7 +235,7 @@ int userns_dump_rest(struct cryo_ctx *ctx, const struct img *img)
 		return cryo_err(ctx, -EOPNOTSUPP, "pid %d: tmpfs mount %s in a user namespace "
 				"of its own is not supported yet", img->tasks[0].pid,
 				img->ns.tmpfs[0].point);
-	return (img->ns.own & CLONE_NEWPID) ? check_inside(ctx, img) : 0;
+	return 0;
 }
 
 static int write_map(struct cryo_ctx *ctx, pid_t pid, const char *file,
@@ -287,10 +269,18 @@ int userns_make(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_
 		pid_t *ret_pid)
 {
 	const char *sg = ns->setgroups_deny ? "deny\n" : "allow\n";
-	int ready[2], r;
+	int ready[2], r, fd;
 	pid_t h;
 	char c;
 
+	/* The login uid unset, as CRIU's is: its tasks set each their own (restore-task.c),
+	 * which a set one would forbid them, having no CAP_AUDIT_CONTROL in ours
+	 * (audit_set_loginuid()). Not there (no audit), no task has one to set. */
+	if ((fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC)) >= 0) {
+		if (write(fd, "4294967295", 10) != 10)
+			log_debug(ctx, "unset our loginuid: %s", strerror(errno));
+		close(fd);
+	}
 	/* Denied inside, the groups are the root's from here on (see above). */
 	if (setgroups(root->ngroups, root->groups) < 0)
 		return cryo_err(ctx, -errno, "take the groups of pid %d", root->pid);
@@ -358,6 +348,25 @@ int userns_restore(struct cryo_ctx *ctx, const struct img_ns *ns, const struct i
 		inside_ns = ns;
 	userns_made_free(h);
 	return r;
+}
+
+int userns_id_here(uint32_t host, bool gid, uint32_t *ret)
+{
+	if (!inside_ns || host == UINT32_MAX) {
+		*ret = host;
+		return 0;
+	}
+	return gid ? userns_id_in(inside_ns->gid_map, inside_ns->ngid_map, host, ret)
+		   : userns_id_in(inside_ns->uid_map, inside_ns->nuid_map, host, ret);
+}
+
+int userns_loginuid_in(const struct img_ns *ns, uint32_t host, uint32_t *ret)
+{
+	if (!(ns->own & CLONE_NEWUSER) || host == UINT32_MAX) {
+		*ret = host;
+		return 0;
+	}
+	return userns_id_in(ns->uid_map, ns->nuid_map, host, ret);
 }
 
 int userns_task_ids(const struct img_ns *ns, const struct img_task *t, uint32_t uid[4],

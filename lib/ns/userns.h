@@ -7,6 +7,7 @@
 #ifndef CRYO_NS_USERNS_H
 #define CRYO_NS_USERNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,9 @@ int userns_open_by_handle(int mnt, const struct file_handle *fh, int flags);
  * first ids, as userns_bind_inside() binds, and the descriptor sent back. */
 int userns_make_file(int (*make)(const void *arg), const void *arg);
 void userns_owner_stop(void);
+/* A uid or gid of ours as the worker's user namespace names it: itself (and UINT32_MAX, no
+ * id), or once the worker joined the tree's (userns_restore()) through its map; -ENOENT where
+ * it has no name there. */
+int userns_id_here(uint32_t host, bool gid, uint32_t *ret);
 
 #endif

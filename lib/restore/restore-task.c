@@ -202,18 +202,20 @@ __attribute__((noreturn)) void restore_become_zombie(const struct img_task *t)
 }
 
 /* The audit login uid, which only the task itself may write (with CAP_AUDIT_CONTROL, which
- * it still has as cryo's copy); the threads it makes inherit it. A failure shows to the
- * restoring process, which warns (restore.c). */
-static void set_loginuid(const struct img_task *t)
+ * it still has as cryo's copy; in a user namespace of its own, where it has not, over the
+ * unset one it inherits: userns_make()), named as its user namespace names it; the threads it
+ * makes inherit it. A failure shows to the restoring process, which warns (restore.c). */
+static void set_loginuid(const struct img_ns *ns, const struct img_task *t)
 {
 	_cleanup_free_ char *now = NULL;
+	uint32_t luid;
 	char val[16];
 	int fd, n;
 
-	if (!t->has_loginuid || (read_file_fmt(&now, "/proc/self/loginuid") >= 0 &&
-				 strtoul(now, NULL, 10) == t->loginuid))
+	if (!t->has_loginuid || userns_loginuid_in(ns, t->loginuid, &luid) < 0 ||
+	    (read_file_fmt(&now, "/proc/self/loginuid") >= 0 && strtoul(now, NULL, 10) == luid))
 		return;
-	n = snprintf(val, sizeof(val), "%u", t->loginuid);
+	n = snprintf(val, sizeof(val), "%u", luid);
 	fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (write(fd, val, n) != n) {
@@ -419,10 +421,17 @@ static void fill_args(const struct img_ns *ns, const struct img_task *t,
 		.auxv_size = mm->auxv_len * sizeof(uint64_t), .exe_fd = exe_fd,
 	};
 	memcpy(a->auxv, mm->auxv, mm->auxv_len * sizeof(uint64_t));
-	for (int i = 0; i < 3; i++)
-		a->itimer[i] = (struct rst_itimer){
-			t->itimer[i].it_interval.tv_sec, t->itimer[i].it_interval.tv_usec,
-			t->itimer[i].it_value.tv_sec, t->itimer[i].it_value.tv_usec};
+	/* An interval timer with no time left but an interval fired while its signal waits
+	 * (ITIMER_REAL is re-armed as the signal is taken: dequeue_signal()): armed again for an
+	 * interval, as CRIU does, else it would stop once the pending signal is taken. */
+	for (int i = 0; i < 3; i++) {
+		const struct timeval *v = &t->itimer[i].it_value, *iv = &t->itimer[i].it_interval;
+		bool fired = !v->tv_sec && !v->tv_usec;
+
+		a->itimer[i] = (struct rst_itimer){iv->tv_sec, iv->tv_usec,
+						   fired ? iv->tv_sec : v->tv_sec,
+						   fired ? iv->tv_usec : v->tv_usec};
+	}
 	for (uint32_t i = 0; i < t->nthreads; i++) {
 		const struct img_thread *s = &t->threads[i];
 
@@ -648,7 +657,7 @@ void restore_task_run(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		restore_task_fail(ctx, sh, "pid %d: personality %#x: %s", t->pid, t->personality,
 				  strerror(errno));
 	prctl(PR_SET_NAME, t->comm);
-	set_loginuid(t);
+	set_loginuid(&sh->img->ns, t);
 	/* Per process (per mm): the restorer's later mappings are made under the flag too. */
 	if (t->thp_disable && prctl(PR_SET_THP_DISABLE, 1,
 				    t->thp_except_advised ? 1 << 1 /* EXCEPT_ADVISED */ : 0, 0,

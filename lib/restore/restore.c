@@ -45,6 +45,7 @@
 #include "files/tcp.h"
 #include "ns/mnt.h"
 #include "ns/ns.h"
+#include "ns/userns.h"
 #include "net/netlock.h"
 #include "restore.h"
 #include "restore-timeline.h"
@@ -404,11 +405,28 @@ static int set_thread_deadline(struct cryo_ctx *ctx, const struct img_thread *th
 	return 0;
 }
 
+/* The scheduling policy, where the tracer may set it (see sched_policy_inside()). */
+static int set_thread_policy(struct cryo_ctx *ctx, const struct img_thread *th, bool *ret_eperm)
+{
+	struct sched_param sp = {.sched_priority = th->rt_priority}, cur;
+	int policy = th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0);
+
+	*ret_eperm = false;
+	/* Already so (as forked, or set from inside): nothing to ask. */
+	if (sched_getscheduler(th->tid) == policy && sched_getparam(th->tid, &cur) == 0 &&
+	    cur.sched_priority == (int)th->rt_priority)
+		return 0;
+	if (sched_setscheduler(th->tid, policy, &sp) == 0)
+		return 0;
+	*ret_eperm = errno == EPERM;
+	return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid, th->policy);
+}
+
 /* Scheduling is set from here, on the stopped thread: the restorer runs with our defaults. */
 static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 {
-	struct sched_param sp = {.sched_priority = th->rt_priority}, cur;
 	cpu_set_t none;
+	bool eperm;
 
 	CPU_ZERO(&none);
 	if (setpriority(PRIO_PROCESS, th->tid, th->nice) < 0)
@@ -419,18 +437,101 @@ static int set_thread_sched(struct cryo_ctx *ctx, const struct img_thread *th)
 		log_warn(ctx, "thread %d: CPU affinity: %s", th->tid, strerror(errno));
 	if (th->policy == IMG_SCHED_DEADLINE)
 		return set_thread_deadline(ctx, th);
-	/* Already so (as forked): nothing to ask. A thread in a user namespace of its own has
-	 * other ids than ours by now, and sched_setscheduler(2) on another owner's thread needs
-	 * CAP_SYS_NICE in the initial user namespace, where a tracer inside has none. */
-	if (sched_getscheduler(th->tid) == (int)(th->policy | (th->reset_on_fork ?
-							       SCHED_RESET_ON_FORK : 0)) &&
-	    sched_getparam(th->tid, &cur) == 0 && cur.sched_priority == (int)th->rt_priority)
-		return 0;
-	if (sched_setscheduler(th->tid, th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
-			       &sp) < 0)
-		return cryo_err(ctx, -errno, "thread %d: set scheduling policy %d", th->tid,
-				th->policy);
+	return set_thread_policy(ctx, th, &eperm);
+}
+
+/*
+ * A thread in a user namespace of its own has other ids than ours by now, and
+ * sched_setscheduler(2) on another owner's thread wants CAP_SYS_NICE in the first user
+ * namespace, which a tracer inside has not: the thread sets its own, as an unprivileged task
+ * may (a lower policy, SCHED_RESET_ON_FORK, a real-time priority up to its RLIMIT_RTPRIO),
+ * through the restorer's syscall instruction, its parameter in the blob's scratch; before
+ * the task's dumpable is set, which may close its memory to us (set_mm_flags()).
+ */
+static int sched_policy_inside(struct cryo_ctx *ctx, const struct img_task *t,
+			       uint64_t syscall_ip, uint64_t scratch)
+{
+	for (uint32_t i = 0; i < t->nthreads; i++) {
+		const struct img_thread *th = &t->threads[i];
+		struct sched_param sp = {.sched_priority = th->rt_priority};
+		struct inject inj = {.tid = th->tid, .syscall_ip = syscall_ip};
+		struct iovec iov = {&inj.saved, sizeof(inj.saved)};
+		long ret = 0;
+		bool eperm;
+		int r;
+
+		if (th->policy == IMG_SCHED_DEADLINE ||
+		    set_thread_policy(ctx, th, &eperm) >= 0 || !eperm)
+			continue;
+		ctx->errmsg[0] = '\0';
+		if (ptrace(PTRACE_GETREGSET, th->tid, NT_PRSTATUS, &iov) < 0)
+			return cryo_err(ctx, -errno, "thread %d: read registers", th->tid);
+		r = inject_write(th->tid, scratch, &sp, sizeof(sp));
+		if (r >= 0)
+			r = inject_syscall(ctx, &inj, &ret, SYS_sched_setscheduler, 0,
+					   th->policy | (th->reset_on_fork ? SCHED_RESET_ON_FORK : 0),
+					   scratch, 0, 0, 0);
+		if (r < 0 || ret < 0)
+			return cryo_err(ctx, r < 0 ? r : (int)ret,
+					"thread %d: set scheduling policy %d", th->tid, th->policy);
+	}
 	return 0;
+}
+
+/*
+ * Strict seccomp mode allows no call but read, write, _exit and sigreturn: a thread takes it
+ * last, once every call the restore makes in it is done (the restorer's, and the injected
+ * ones that unmap it), through a syscall instruction of its own memory. So no tracer need
+ * suspend it (PTRACE_O_SUSPEND_SECCOMP wants CAP_SYS_ADMIN in the first user namespace, which
+ * a restore inside a tree's own has not). Only ptrace requests follow, which are no calls of
+ * the thread's.
+ */
+/* The address of a syscall instruction in the task's vDSO, read in ours: the same code (the
+ * same kernel's: check_machine()), mapped where the image had it. 0 where it has none. */
+static uint64_t vdso_syscall(const struct img_task *t)
+{
+	struct proc_map *maps;
+	uint64_t at = 0;
+	size_t n;
+
+	for (uint32_t i = 0; !at && i < t->nvmas; i++)
+		if (t->vmas[i].name && !strcmp(t->vmas[i].name, "[vdso]"))
+			at = t->vmas[i].start;
+	if (!at || proc_maps_read(0, false, &maps, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)maps[i].start, *q;
+
+		if (!maps[i].path || strcmp(maps[i].path, "[vdso]"))
+			continue;
+		q = memmem(p, maps[i].end - maps[i].start, "\x0f\x05", 2);
+		at = q ? at + (uint64_t)(q - p) : 0;
+		proc_maps_free(maps, n);
+		return at;
+	}
+	proc_maps_free(maps, n);
+	return 0;
+}
+
+static int enter_strict(struct cryo_ctx *ctx, const struct img_task *t,
+			const struct img_thread *th)
+{
+	struct inject inj;
+	uint64_t ip = vdso_syscall(t);
+	long ret = 0;
+	/* Nothing of its memory is read or written: an undumpable task's may be closed to us
+	 * by now (a tracer inside a user namespace of the tree's, set_mm_flags()). */
+	int r = ip ? 0 : inject_find_syscall(ctx, t->pid, &ip);
+
+	if (r >= 0)
+		r = inject_begin_regs(ctx, &inj, th->tid, ip);
+	if (r < 0)
+		return r;
+	r = inject_syscall(ctx, &inj, &ret, SYS_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 0, 0, 0,
+			   0, 0);
+	if (r >= 0 && ret < 0)
+		r = cryo_err(ctx, ret, "thread %d of pid %d: strict seccomp mode", th->tid, t->pid);
+	return inject_end(ctx, &inj) < 0 && r >= 0 ? -EIO : r;
 }
 
 static int set_thread_state(struct cryo_ctx *ctx, const struct img_thread *th)
@@ -501,9 +602,12 @@ static int set_mm_flags(struct cryo_ctx *ctx, const struct img_task *t, struct i
 static void check_loginuid(struct cryo_ctx *ctx, const struct img_task *t)
 {
 	_cleanup_free_ char *now = NULL;
+	uint32_t want;
 
-	if (t->has_loginuid && read_file_fmt(&now, "/proc/%d/loginuid", t->pid) >= 0 &&
-	    strtoul(now, NULL, 10) != t->loginuid)
+	/* As we read it: inside the tree's user namespace, as it names it. */
+	if (t->has_loginuid && userns_id_here(t->loginuid, false, &want) >= 0 &&
+	    read_file_fmt(&now, "/proc/%d/loginuid", t->pid) >= 0 &&
+	    strtoul(now, NULL, 10) != want)
 		log_warn(ctx, "pid %d: loginuid is %lu, not %u (setting it needs "
 			 "CAP_AUDIT_CONTROL)", t->pid, strtoul(now, NULL, 10), t->loginuid);
 }
@@ -592,9 +696,12 @@ static int remove_restorer(struct cryo_ctx *ctx, const struct rst_shared *sh,
 	inj.saved = regs;
 	inj.syscall_ip = start + RST_SYSCALL_OFF;
 	r = restore_files_parked(ctx, sh, t, &inj);
+	/* The bottom of the blob's main stack, which the restorer never reached, is scratch. */
+	if (r >= 0 && (sh->img->ns.own & CLONE_NEWUSER))
+		r = sched_policy_inside(ctx, t, inj.syscall_ip,
+					end - t->nthreads * RST_THREAD_STACK - RST_MAIN_STACK);
 	if (r >= 0)
 		r = set_mm_flags(ctx, t, &inj);
-	/* The bottom of the blob's main stack, which the restorer never reached, is scratch. */
 	if (r >= 0)
 		r = restore_files_owners(ctx, sh, t, &inj,
 					 end - t->nthreads * RST_THREAD_STACK - RST_MAIN_STACK);
@@ -878,16 +985,6 @@ static void set_oom_score_adj(struct cryo_ctx *ctx, const struct img_task *t)
 		close(fd);
 }
 
-/* Whether a thread of the image runs in strict seccomp mode. */
-static bool image_has_strict(const struct img *img)
-{
-	for (uint32_t i = 0; i < img->ntasks; i++)
-		for (uint32_t j = 0; j < img->tasks[i].nthreads; j++)
-			if (img->tasks[i].threads[j].seccomp_strict)
-				return true;
-	return false;
-}
-
 /* What the plugins are told about this restore: the image's tasks and directory. The caller
  * frees *ret_pids. */
 static int hook_args(const struct rst_shared *sh, struct cryo_hook_args *a, pid_t **ret_pids)
@@ -970,19 +1067,17 @@ made:
 	rst_time_mark("root %d forked", root);
 	note_created(&tr, root);
 	/* Seccomp suspended while traced (inherited by every task and thread the tree makes):
-	 * the restorer installs each thread's filters and then still sets its credentials and
-	 * parks, and the tracer then runs close() and munmap() in it; the filters take hold
-	 * at the detach. Without the privilege for it, as before: those calls meet them. */
+	 * the restorer installs each thread's filters, then parks, and the tracer then runs
+	 * close() and munmap() in it; the filters take hold at the detach. Without the
+	 * privilege for it (inside a user namespace of the tree's), those few calls meet them
+	 * (restorer.c installs them last). */
 	if (ptrace(PTRACE_SEIZE, root, 0,
 		   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD |
 			   PTRACE_O_SUSPEND_SECCOMP) < 0) {
-		if (errno != EPERM || image_has_strict(img) ||
+		if (errno != EPERM ||
 		    ptrace(PTRACE_SEIZE, root, 0,
 			   PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD) < 0) {
-			r = cryo_err(ctx, -errno, "trace restored pid %d%s", root,
-				     image_has_strict(img) ? " with seccomp suspended (the image "
-							     "has threads in strict mode)"
-							   : "");
+			r = cryo_err(ctx, -errno, "trace restored pid %d", root);
 			close(go[1]);
 			goto fail;
 		}
@@ -1028,6 +1123,9 @@ made:
 		if (tr.t[i].zombie)
 			continue;
 		r = set_thread_state(ctx, tr.t[i].th);
+		/* On the thread's own stack now: the restorer's is gone. */
+		if (r >= 0 && tr.t[i].th->seccomp_strict)
+			r = enter_strict(ctx, img_find_task(img, tr.t[i].pid), tr.t[i].th);
 		if (r < 0)
 			goto fail;
 	}

@@ -29,6 +29,13 @@ def test_interval_timers(env):
     roundtrip(env, [workload("sig_itimer")], compare_proc=False)
 
 
+def test_interval_timer_fired_with_its_signal_pending(env):
+    """zdtm timers ("timer N stuck", under load): an ITIMER_REAL that fired while its SIGALRM
+    waits (blocked here; a dump's freeze does the same) shows no time left until the signal
+    is taken, when the kernel re-arms it. Restored armed, with its interval, as CRIU does."""
+    roundtrip(env, [workload("sig_itimer_pending")], compare_proc=False)
+
+
 def test_posix_timer(env):
     roundtrip(env, [workload("sig_posix_timer")], compare_proc=False)
 

@@ -290,3 +290,71 @@ def test_pivoted_root_in_user_namespace_failed_restore_leaves_nothing(env):
             except OSError:
                 pass
         assert not any(alive(q) for q in image_pids(img))
+
+
+def uns_roundtrip(env, prog, *args):
+    """PROG as the child of the init of new user, pid, mount, net, uts and ipc namespaces
+    (tests/workloads/tree/pidns_run.c -u, zdtm's uns flavour less its root): dumped from
+    the init, restored, told to check itself."""
+    run = env.start([workload("pidns_run"), "-u", workload(prog), *map(str, args)])
+    run.wait_for("ready")
+    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    env.restored.append(init)
+    pid = dump_and_restore(env, run, init)
+    os.kill(pid, signal.SIGUSR1)
+    code = reap(pid, 20)
+    text = run.text()
+    assert code == 0 and text.rstrip().endswith("PASS"), f"exit {code}: {text[-2000:]!r}"
+    return pid
+
+
+def test_seccomp_filters_that_kill_setresuid_in_a_user_namespace(env):
+    """zdtm seccomp_filter in the uns flavour: filters (no no_new_privs) that kill ptrace and
+    setresuid, shared by a thread, on a task that then took uid 1000. The tracer cannot
+    suspend them from inside the tree's user namespace: the restorer installs them after the
+    credentials (holding CAP_SYS_ADMIN for it until then), the shared ones on every thread
+    at once (TSYNC). Both in force after, still shared (tests/workloads/misc/proc_seccomp_uid.c)."""
+    uns_roundtrip(env, "proc_seccomp_uid")
+
+
+def test_ping_group_range_and_ping_sockets_in_a_user_namespace(env):
+    """zdtm netns_sub_sysctl and socket_icmp in the uns flavour: the tree's network namespace
+    lets its groups 0-58468 open ping sockets (net.ipv4.ping_group_range, kernel gids named
+    through the reader's user namespace), and it holds raw and ping sockets. The range is
+    written again from inside the new user namespace as it names those gids (it reads back
+    "0 58468" there), and the ping sockets, which neither the dump's nor the restore's groups
+    may open, are opened by a child under the range's first gid: each pings after the restore
+    (tests/workloads/net/net_raw.c ping-range)."""
+    uns_roundtrip(env, "net_raw", "ping-range")
+
+
+def test_loginuid_in_a_user_namespace(env):
+    """zdtm loginuid in the uns flavour: the audit login uids a task and its child set (4242
+    and 4343 as their user namespace names them) are written again by each task as that
+    namespace names them, over the unset one the restore leaves them (a set one only
+    CAP_AUDIT_CONTROL in ours could change) (tests/workloads/misc/proc_loginuid.c)."""
+    if open("/proc/self/loginuid").read().strip() != "4294967295":
+        pytest.skip("our login uid is set: the workload could not set its own")
+    uns_roundtrip(env, "proc_loginuid")
+
+
+@pytest.mark.parametrize("dumpable", ["dumpable", "undumpable"])
+def test_seccomp_strict_thread_in_a_user_namespace(env, dumpable):
+    """zdtm seccomp_strict in the uns flavour: a thread in strict seccomp mode, blocked in
+    read(). The tracer cannot suspend seccomp from inside the tree's user namespace: the
+    thread takes strict mode last, injected once the restorer is gone and its registers are
+    back, through a syscall instruction of its vDSO found in ours (an undumpable task's memory
+    is closed to that tracer by then), and answers again after
+    (tests/workloads/misc/proc_seccomp_strict.c)."""
+    uns_roundtrip(env, "proc_seccomp_strict", dumpable)
+
+
+def test_scheduling_policy_and_mm_flags_in_a_user_namespace(env):
+    """A thread with SCHED_RESET_ON_FORK, with mlockall, dumpable, timer slack, membarrier
+    registrations and the login uid, in a user namespace of its own: the tracer, inside it,
+    may not set another owner's policy (sched_setscheduler(2) wants CAP_SYS_NICE in the first
+    user namespace), so the thread sets its own, injected
+    (tests/workloads/misc/proc_mm_flags.c loginuid)."""
+    if open("/proc/self/loginuid").read().strip() != "4294967295":
+        pytest.skip("our login uid is set: the workload could not set its own")
+    uns_roundtrip(env, "proc_mm_flags", "loginuid")

@@ -12,7 +12,8 @@
  *   5. set the mm fields (PR_SET_MM_MAP: brk, arg/env ranges, auxv, exe link);
  *   6. arm interval timers, create the other threads with their saved TIDs (clone3 set_tid);
  *   7. each thread registers its own clear-tid address, robust list, sigaltstack and rseq area,
- *      takes its credentials, and stops on a SIGSTOP sent to itself.
+ *      takes its credentials, then its seccomp filters (those all threads share put on all
+ *      at once by the main thread), and stops on a SIGSTOP sent to itself.
  *
  * The tracer (the restoring cryo) then unmaps this blob from inside the task, loads each
  * thread's saved registers, FPU state and signal mask, and detaches. A failure writes a line
@@ -125,14 +126,28 @@ __attribute__((noreturn)) static void fail(struct rst_args *args, const char *wh
 		sys1(__NR_exit_group, 1);
 }
 
-static void set_creds(struct rst_args *args)
+/* The thread's capability sets, with `extra` in its effective and permitted ones. */
+static void set_caps(struct rst_args *args, uint64_t extra)
 {
 	struct cap_header hdr = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
+	uint64_t eff = args->cap_eff | extra, prm = args->cap_prm | extra;
 	struct cap_data data[2] = {
-		{(uint32_t)args->cap_eff, (uint32_t)args->cap_prm, (uint32_t)args->cap_inh},
-		{(uint32_t)(args->cap_eff >> 32), (uint32_t)(args->cap_prm >> 32),
-		 (uint32_t)(args->cap_inh >> 32)},
+		{(uint32_t)eff, (uint32_t)prm, (uint32_t)args->cap_inh},
+		{(uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(args->cap_inh >> 32)},
 	};
+	long r = sys2(__NR_capset, &hdr, data);
+
+	if (r < 0)
+		fail(args, "capset", r);
+}
+
+/*
+ * The thread's ids and capabilities; `hold` (capabilities) stays effective until
+ * end_creds(), for what still comes between: installing a seccomp filter without
+ * no_new_privs wants CAP_SYS_ADMIN in the task's user namespace (seccomp(2)).
+ */
+static void set_creds(struct rst_args *args, uint64_t hold)
+{
 	long r;
 
 	/* ~0: the groups it inherited are its own (a user namespace that denies setgroups). */
@@ -151,13 +166,20 @@ static void set_creds(struct rst_args *args)
 	if (r < 0)
 		fail(args, "setresuid", r);
 	sys1(__NR_setfsuid, args->uid[3]);
-	r = sys2(__NR_capset, &hdr, data);
-	if (r < 0)
-		fail(args, "capset", r);
+	set_caps(args, hold);
 	sys2(__NR_prctl, PR_SET_KEEPCAPS, 0);
 	if (args->userns)
 		sys2(__NR_prctl, 4 /* PR_SET_DUMPABLE */, 1);
-	/* Ambient capabilities last: each must be permitted and inheritable already. */
+}
+
+/* The capabilities held no longer; ambient ones last: each must be permitted and inheritable
+ * already. */
+static void end_creds(struct rst_args *args, uint64_t hold)
+{
+	long r;
+
+	if (hold)
+		set_caps(args, 0);
 	for (int cap = 0; cap < 64; cap++)
 		if (args->cap_amb & (1ULL << cap)) {
 			r = sys5(__NR_prctl, 47 /* PR_CAP_AMBIENT */, 2 /* RAISE */, cap, 0, 0);
@@ -187,14 +209,15 @@ static void queue_signals(struct rst_args *args, uint64_t ptr, uint64_t n, int32
 }
 
 /*
- * no_new_privs and seccomp filters, oldest first, before the credentials: installing a filter
- * without no_new_privs needs CAP_SYS_ADMIN, which a task of another uid no longer has once
- * its credentials are set. What runs after (the credential calls, and the tracer's close()
- * and munmap() of the restorer) does not meet the filters: the tracer holds the tree with
- * PTRACE_O_SUSPEND_SECCOMP, and they take hold at the detach (restore.c).
+ * Seccomp filters, oldest first, after the credentials, as CRIU restores them: the tracer
+ * holds the tree with PTRACE_O_SUSPEND_SECCOMP where it may (restore.c), but it may not from
+ * inside a user namespace of the tree's own (the option wants CAP_SYS_ADMIN in the initial
+ * one), and there every call after a filter meets it (zdtm seccomp_filter kills setresuid):
+ * only the capabilities' last capset, the park, and the tracer's close() and munmap() of the
+ * restorer come after them.
  */
 static void install_filters(struct rst_args *args, const struct rst_thread *th, uint64_t from,
-			    uint64_t to)
+			    uint64_t to, uint64_t flags)
 {
 	const struct rst_seccomp *sc = (const struct rst_seccomp *)th->seccomp;
 
@@ -204,19 +227,21 @@ static void install_filters(struct rst_args *args, const struct rst_thread *th, 
 			uint16_t pad[3];
 			uint64_t filter;
 		} prog = {(uint16_t)sc[i].len, {0}, sc[i].prog};
-		long r = sys3(__NR_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, sc[i].flags, &prog);
+		long r = sys3(__NR_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, sc[i].flags | flags,
+			      &prog);
 
-		if (r < 0)
-			fail(args, "install a seccomp filter", r);
+		/* With TSYNC, a thread that could not take it is named by a positive TID. */
+		if (r)
+			fail(args, "install a seccomp filter", r < 0 ? r : -1);
 	}
 }
 
-/* Those it did not inherit from the main thread (share_seccomp). */
+/* Those it does not share with the main thread (plan_shared_seccomp()). */
 static void restore_seccomp(struct rst_args *args, struct rst_thread *th)
 {
 	if (th->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
 		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
-	install_filters(args, th, th->seccomp_done, th->nseccomp);
+	install_filters(args, th, th->seccomp_done, th->nseccomp, 0);
 }
 
 static int same_filter(const struct rst_seccomp *a, const struct rst_seccomp *b)
@@ -232,20 +257,21 @@ static int same_filter(const struct rst_seccomp *a, const struct rst_seccomp *b)
 }
 
 /*
- * The filters that every thread has first, the same ones, the main thread installs before it
- * makes the others, which so inherit them: threads then share those filters in the kernel as
- * they did (a thread gets its maker's at clone), and SECCOMP_FILTER_FLAG_TSYNC, which needs
- * every thread's filter to be an ancestor of the caller's, works again after the restore.
- * Installed apart, each thread's copy is its own, and TSYNC fails. Not where a thread lacks
- * no_new_privs that the main thread has: it would inherit it.
+ * The filters that every thread has first, the same ones, are shared again as they were in
+ * the kernel (a thread gets its maker's at clone): SECCOMP_FILTER_FLAG_TSYNC, which needs
+ * every thread's filter to be an ancestor of the caller's, then works again after the
+ * restore; installed apart, each thread's copy is its own, and TSYNC fails. Not where a
+ * thread lacks no_new_privs that the main thread has: it would get it. The main thread puts
+ * them on every thread at once with TSYNC once the others have their credentials and before
+ * they install their own (share_filters()); here, how many.
  */
-static void share_seccomp(struct rst_args *args, struct rst_thread *threads)
+static void plan_shared_seccomp(struct rst_args *args, struct rst_thread *threads)
 {
 	struct rst_thread *m = &threads[0];
 	const struct rst_seccomp *msc = (const struct rst_seccomp *)m->seccomp;
 	uint64_t common = m->nseccomp;
 
-	if (!common || m->seccomp_strict)
+	if (!common || m->seccomp_strict || args->nthreads < 2)
 		return;
 	for (uint64_t i = 1; i < args->nthreads && common; i++) {
 		const struct rst_seccomp *sc = (const struct rst_seccomp *)threads[i].seccomp;
@@ -257,19 +283,43 @@ static void share_seccomp(struct rst_args *args, struct rst_thread *threads)
 			n++;
 		common = n;
 	}
-	if (!common)
-		return;
-	if (m->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
-		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
-	install_filters(args, m, 0, common);
 	for (uint64_t i = 0; i < args->nthreads; i++)
 		threads[i].seccomp_done = common;
+	args->nshared_seccomp = common;
+}
+
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+
+static void share_filters(struct rst_args *args, struct rst_thread *th)
+{
+	struct rst_thread *m = (struct rst_thread *)args->threads;
+	int32_t n;
+
+	if (!args->nshared_seccomp)
+		return;
+	if (th != m) {
+		__atomic_fetch_add(&args->nr_sharing, 1, __ATOMIC_SEQ_CST);
+		sys3(__NR_futex, &args->nr_sharing, FUTEX_WAKE_PRIVATE, 1);
+		while (!__atomic_load_n(&args->shared_done, __ATOMIC_SEQ_CST))
+			sys4(__NR_futex, &args->shared_done, FUTEX_WAIT_PRIVATE, 0, 0);
+		return;
+	}
+	while ((n = __atomic_load_n(&args->nr_sharing, __ATOMIC_SEQ_CST)) <
+	       (int32_t)args->nthreads - 1)
+		sys4(__NR_futex, &args->nr_sharing, FUTEX_WAIT_PRIVATE, n, 0);
+	if (m->no_new_privs && sys5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0)
+		fail(args, "PR_SET_NO_NEW_PRIVS", -1);
+	install_filters(args, m, 0, args->nshared_seccomp, 1 /* SECCOMP_FILTER_FLAG_TSYNC */);
+	__atomic_store_n(&args->shared_done, 1, __ATOMIC_SEQ_CST);
+	sys3(__NR_futex, &args->shared_done, FUTEX_WAKE_PRIVATE, 0x7fffffff);
 }
 
 /* Per-thread registrations only the thread itself can make; then park for the tracer. */
 __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 {
 	struct rst_args *args = (struct rst_args *)th->args;
+	uint64_t hold = th->nseccomp && !th->no_new_privs ? 1ULL << 21 /* CAP_SYS_ADMIN */ : 0;
 	long r;
 
 	sys1(__NR_set_tid_address, th->clear_tid);
@@ -300,22 +350,17 @@ __attribute__((noreturn)) static void finish_thread(struct rst_thread *th)
 	if (r < 0)
 		fail(args, "PR_SET_TIMERSLACK", r);
 	queue_signals(args, th->pending, th->npending, th->tid);
-	restore_seccomp(args, th);
-	set_creds(args);
+	set_creds(args, hold);
 	/* A change of credentials clears the parent-death signal: it comes after them. */
 	if (th->pdeath_sig) {
 		r = sys2(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, th->pdeath_sig);
 		if (r < 0)
 			fail(args, "PR_SET_PDEATHSIG", r);
 	}
-	/* Strict mode allows no call but read, write, _exit and sigreturn: the very last one
-	 * here. The tracer's close() and munmap() after it pass because it holds the tree with
-	 * PTRACE_O_SUSPEND_SECCOMP (restore.c refuses an image with strict threads otherwise). */
-	if (th->seccomp_strict) {
-		r = sys3(__NR_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 0, 0);
-		if (r < 0)
-			fail(args, "SECCOMP_SET_MODE_STRICT", r);
-	}
+	share_filters(args, th);
+	restore_seccomp(args, th);
+	end_creds(args, hold);
+	/* (Strict mode is the tracer's to set, last: restore.c, enter_strict().) */
 	__atomic_fetch_add(&args->nr_parked, 1, __ATOMIC_SEQ_CST);
 	/* Park on a SIGSTOP sent to this thread, which the tracer sees and keeps (it is never
 	 * delivered). Not on int3: its SIGTRAP is forced, and a forced signal that is blocked
@@ -488,7 +533,7 @@ void restorer_main(struct rst_args *args)
 		if (r < 0)
 			fail(args, "setitimer", r);
 	}
-	share_seccomp(args, threads);
+	plan_shared_seccomp(args, threads);
 	for (uint64_t i = 1; i < args->nthreads; i++) {
 		struct rst_thread *th = &threads[i];
 		int32_t tid = th->tid;

@@ -54,13 +54,13 @@ struct rst_thread {
 	uint64_t seccomp;   /* struct rst_seccomp[], oldest first */
 	uint64_t nseccomp;
 	int64_t no_new_privs;
-	int64_t seccomp_strict; /* SECCOMP_MODE_STRICT, taken last, just before parking */
+	int64_t seccomp_strict; /* SECCOMP_MODE_STRICT: the tracer sets it, last */
 	int64_t pdeath_sig;     /* PR_SET_PDEATHSIG, after the credentials (which clear it) */
 	uint64_t pending;   /* siginfo records (128 bytes each) to queue to itself */
 	uint64_t npending;
 	char comm[16];
 	uint64_t timer_slack; /* ns: PR_SET_TIMERSLACK, its own (a thread inherits its maker's) */
-	uint64_t seccomp_done; /* the restorer's own: leading filters it inherited at its clone */
+	uint64_t seccomp_done; /* the restorer's own: leading filters the main thread shares */
 };
 
 /* The layout of struct prctl_mm_map (linux/prctl.h), spelled out for freestanding code. */
@@ -124,6 +124,10 @@ struct rst_args {
 	int32_t pid;
 	volatile int32_t nr_parked; /* threads that finished their setup */
 	int32_t uffd;       /* lazy restore: the userfaultfd for lazy VMAs, or -1 */
+	/* the restorer's own: the leading filters every thread shares, and its count of the
+	 * threads waiting for the main one to install them (share_filters()) */
+	uint64_t nshared_seccomp;
+	int32_t nr_sharing, shared_done;
 };
 
 #endif

@@ -3,6 +3,8 @@
  * seccomp and no_new_privs: the main thread and a second thread each install a filter that
  * makes one syscall fail with its own errno (getppid -> 77 in both, getpgrp... only in the
  * thread -> 78). After restore every filter is still in force in its thread and no other.
+ * Two filters of the main thread answer getsid with errnos 70, then 71: the most recent one's
+ * wins a tie, so 71 after restore too (filters installed again in their order).
  */
 #include <errno.h>
 #include <linux/filter.h>
@@ -53,8 +55,11 @@ int main(void)
 	pthread_t t;
 
 	test_init();
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || install(SYS_getppid, 77))
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || install(SYS_getppid, 77) ||
+	    install(SYS_getsid, 70) || install(SYS_getsid, 71))
 		fail("install the filter");
+	if (!fails_with(SYS_getsid, 71))
+		fail("getsid: the newer filter's errno does not win");
 	pthread_create(&t, NULL, thread, NULL);
 	while (thread_ok < 0)
 		usleep(1000);
@@ -62,6 +67,8 @@ int main(void)
 	test_wait(NULL);
 	if (!fails_with(SYS_getppid, 77))
 		fail("main thread: filter gone");
+	if (!fails_with(SYS_getsid, 71))
+		fail("getsid fails with errno %d, not 71: the filters' order is lost", errno);
 	if (fails_with(SYS_getpgrp, 78))
 		fail("main thread: the other thread's filter applies here");
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)

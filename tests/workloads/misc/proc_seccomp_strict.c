@@ -4,6 +4,7 @@
  * only), as a sandboxed worker runs: it answers each byte read from one pipe with the byte
  * plus one on another, blocked in read() at the dump. After restore it is still in strict
  * mode (its status says "Seccomp: 1"), answers again, and the main thread is not in it.
+ * With "undumpable" the process is not dumpable (and still not after).
  */
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -20,8 +21,16 @@ static void *worker(void *arg)
 {
 	unsigned char c;
 
+	sigset_t all;
+
 	(void)arg;
 	worker_tid = syscall(SYS_gettid);
+	/* SIGUSR1 is for the main thread: taken here, it would end the read() with EINTR, and
+	 * the worker with it. The kernel gives a signal to the process's main thread first,
+	 * but to another while the main one has a wake-up pending, as each thread has for a
+	 * moment once its tracer lets it go after a restore. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0))
 		return NULL;
 	for (;;) {
@@ -57,11 +66,14 @@ static void round_trip(unsigned char c)
 		fail("the strict thread did not answer %u", c);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	int undumpable = argc > 1 && !strcmp(argv[1], "undumpable");
 	pthread_t t;
 
 	test_init();
+	if (undumpable && prctl(PR_SET_DUMPABLE, 0))
+		fail("PR_SET_DUMPABLE: %s", strerror(errno));
 	if (pipe(ask) || pipe(answer))
 		fail("pipe");
 	pthread_create(&t, NULL, worker, NULL);
@@ -74,6 +86,8 @@ int main(void)
 	if (mode_of(worker_tid) != 1)
 		fail("the worker is in seccomp mode %d after restore, want 1 (strict)",
 		     mode_of(worker_tid));
+	if (prctl(PR_GET_DUMPABLE) != !undumpable)
+		fail("dumpable %d after restore", prctl(PR_GET_DUMPABLE));
 	if (mode_of(getpid()) != 0)
 		fail("the main thread is in seccomp mode %d, want 0", mode_of(getpid()));
 	round_trip(41);

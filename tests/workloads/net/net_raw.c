@@ -9,7 +9,9 @@
  * own ICMP id, and one never bound nor used (no ICMP id yet: not in /proc/net/icmp). After the
  * restore each reads back the same, the raw ICMP socket sends an echo request and sees only
  * the reply (its own request is filtered out), the ping socket gets its reply with its id,
- * and the fresh one is still without an id, then pings.
+ * and the fresh one is still without an id, then pings. With "ping-range" (zdtm socket_icmp)
+ * it first sets its network namespace's net.ipv4.ping_group_range to "0 58468" itself (its
+ * own: run it in a namespace of its own), which reads back the same after the restore.
  */
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -130,9 +132,32 @@ static int same_addr(int sk, const void *want, socklen_t want_len)
 	return len == want_len && !memcmp(&a, want, len);
 }
 
+#define RANGE_FILE "/proc/sys/net/ipv4/ping_group_range"
+
+static void write_range(void)
+{
+	FILE *f = fopen(RANGE_FILE, "w");
+
+	if (!f || fputs("0 58468", f) < 0 || fclose(f))
+		fail("write %s: %m", RANGE_FILE);
+}
+
+static void check_range(void)
+{
+	char buf[64] = "";
+	FILE *f = fopen(RANGE_FILE, "r");
+
+	if (!f || !fgets(buf, sizeof(buf), f))
+		fail("read %s: %m", RANGE_FILE);
+	fclose(f);
+	if (strcmp(buf, "0\t58468\n"))
+		fail("%s reads \"%s\", want \"0\t58468\"", RANGE_FILE, buf);
+}
+
 int main(int argc, char **argv)
 {
-	int with_ping = argc > 1 && !strcmp(argv[1], "ping"), lo = if_nametoindex("lo");
+	int range = argc > 1 && !strcmp(argv[1], "ping-range"), lo = if_nametoindex("lo");
+	int with_ping = range || (argc > 1 && !strcmp(argv[1], "ping"));
 	struct sockaddr_in l4 = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct sockaddr_in p4 = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000002)};
 	struct sockaddr_in6 l6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
@@ -150,6 +175,8 @@ int main(int argc, char **argv)
 	struct icmphdr h;
 
 	test_init();
+	if (range)
+		write_range();
 	icmp = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 	hdr = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
 	v6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 253);
@@ -192,6 +219,8 @@ int main(int argc, char **argv)
 	test_ready();
 	test_wait(NULL);
 
+	if (range)
+		check_range();
 	if (!same_addr(icmp, &a_icmp, la_icmp))
 		fail("the raw ICMP socket is bound elsewhere");
 	if (getsockopt(icmp, SOL_RAW, ICMP_FILTER, &back, &mlen) < 0 || back != mask)

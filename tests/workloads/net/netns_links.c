@@ -10,7 +10,8 @@
  *   - sysctls: net.ipv6.conf.{all,default}.accept_dad, ipv4.conf.all.accept_redirects,
  *     ipv4.conf.default.arp_ignore, ipv4 ip_forward, ip_local_port_range,
  *     ping_group_range, unix.max_dgram_qlen, core.somaxconn, tcp_keepalive_time, and
- *     per-device ones (veth0 proxy_arp, va's IPv6 hop_limit);
+ *     per-device ones (veth0 proxy_arp, va's IPv6 hop_limit, lo's IPv6 mtu, which the
+ *     kernel resets as a device comes up: zdtm netns-dev);
  *   - a veth pair va/vb at indexes 40/41 with their MTU and MAC, va promisc, in group 7
  *     with an alias; vb a port of
  *     bridge br0 (index 50, stp off, forward delay, ageing time, its MAC);
@@ -213,6 +214,7 @@ static void setup(void)
 	sh("echo 321 > /proc/sys/net/core/somaxconn");
 	sh("echo 1234 > /proc/sys/net/ipv4/tcp_keepalive_time");
 	sh("ip link set lo up");
+	sh("echo 1280 > /proc/sys/net/ipv6/conf/lo/mtu");
 	sh("ip link set veth0 address 02:00:00:00:%02x:10 mtu 1400", n);
 	sh("echo 1 > /proc/sys/net/ipv4/conf/veth0/proxy_arp");
 	sh("ip addr add 10.251.%u.2/24 dev veth0 && ip link set veth0 up", n);

@@ -3,7 +3,11 @@
  * Runs a workload as the child of the init of new pid, mount, net, uts and ipc namespaces,
  * as zdtm's ns/uns flavours do (test/zdtm/lib/ns.c): the tree cryo dumps is that init's.
  *
- *   pidns_run [-j] [-n] [-z PIDFILE] PROG [ARGS...]
+ *   pidns_run [-j] [-n] [-u] [-z PIDFILE] PROG [ARGS...]
+ *
+ * With -u, a user namespace of its own owns the others (zdtm's uns flavour): the launcher
+ * writes its maps ("0 100000 65536" for uids and gids) before the init goes on, which takes
+ * ids 0 there (groups none) before anything else.
  *
  * The launcher (not dumped) clones the init, prints "nsinit <its pid here>", waits for it and
  * exits with its status. The init (pid 1 there) makes / private and mounts a proc of the new
@@ -22,6 +26,8 @@
  * SIGTERM to the test, waits for it to end, and exits 0 (the test's verdict is in its .out).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -38,7 +44,8 @@
 
 static char stack[1 << 16] __attribute__((aligned(16)));
 static char **prog;
-static bool join, noreap;
+static bool join, noreap, userns;
+static int maps_written[2];
 static const char *zdtm_pidfile;
 
 static int lo_flags(int set)
@@ -140,6 +147,15 @@ static int init_main(void *arg)
 	int st, code = -1;
 
 	(void)arg;
+	if (userns) {
+		char c;
+
+		close(maps_written[1]);
+		if (read(maps_written[0], &c, 1) != 1 || setgroups(0, NULL) < 0 ||
+		    setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			fail("init: take ids 0 in the user namespace: %s", strerror(errno));
+		close(maps_written[0]);
+	}
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		fail("init: mount proc: %s", strerror(errno));
@@ -203,22 +219,44 @@ int main(int argc, char **argv)
 			join = true;
 		else if (!strcmp(argv[a], "-n"))
 			noreap = true;
+		else if (!strcmp(argv[a], "-u"))
+			userns = true;
 		else if (!strcmp(argv[a], "-z") && a + 1 < argc)
 			zdtm_pidfile = argv[++a];
 		else
 			break;
 	}
 	if (a >= argc)
-		fail("usage: pidns_run [-j] [-n] [-z PIDFILE] PROG [ARGS...]");
+		fail("usage: pidns_run [-j] [-n] [-u] [-z PIDFILE] PROG [ARGS...]");
 	prog = argv + a;
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	init =
-	    clone(init_main, stack + sizeof(stack),
-		  CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD,
-		  NULL);
+	if (userns && pipe(maps_written) < 0)
+		fail("pipe: %s", strerror(errno));
+	init = clone(init_main, stack + sizeof(stack),
+		     CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC |
+			     (userns ? CLONE_NEWUSER : 0) | SIGCHLD,
+		     NULL);
 	if (init < 0)
 		fail("clone into new namespaces: %s", strerror(errno));
+	if (userns) {
+		static const char *const files[] = {"uid_map", "gid_map"};
+		char path[64];
+
+		close(maps_written[0]);
+		for (int i = 0; i < 2; i++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "/proc/%d/%s", init, files[i]);
+			fd = open(path, O_WRONLY);
+			if (fd < 0 || write(fd, "0 100000 65536\n", 15) != 15)
+				fail("write %s: %s", path, strerror(errno));
+			close(fd);
+		}
+		if (write(maps_written[1], "", 1) != 1)
+			fail("write: %s", strerror(errno));
+		close(maps_written[1]);
+	}
 	printf("nsinit %d\n", init);
 	while (waitpid(init, &st, 0) < 0 && errno == EINTR)
 		;
