@@ -584,6 +584,21 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 	return made == MNT_TMPFS ? save_tmpfs(d, pid, l, m, i) : 0;
 }
 
+/* Each mount of the namespace, from its root mount on, into d->ns->mounts in the restore order
+ * (make_order()), classified. */
+static int classify_all(struct dumper *d, pid_t pid, const struct mline *root)
+{
+	int r = make_order(d, root);
+
+	if (r >= 0 && !(d->ns->mounts = calloc(d->tree.n + 1, sizeof(*d->ns->mounts))))
+		r = -ENOMEM;
+	for (uint32_t i = 0; r >= 0 && i < d->tree.n; i++) {
+		d->ns->nmounts = i + 1;
+		r = classify(d, pid, i);
+	}
+	return r;
+}
+
 /* A mount of the tree's in peer group g, of li's filesystem, whose root holds li's. */
 static bool tree_holds(const struct dumper *up, uint32_t g, const struct mline *li)
 {
@@ -1164,13 +1179,7 @@ static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, 
 			     "its root cannot be opened)", pid, MNT_MAX);
 		goto out;
 	}
-	r = make_order(&d, theirs);
-	if (r >= 0 && !(d.ns->mounts = calloc(d.tree.n + 1, sizeof(*d.ns->mounts))))
-		r = -ENOMEM;
-	for (uint32_t i = 0; r >= 0 && i < d.tree.n; i++) {
-		d.ns->nmounts = i + 1;
-		r = classify(&d, pid, i);
-	}
+	r = classify_all(&d, pid, theirs);
 	if (r >= 0 && d.ns->mounts[0].kind != MNT_TREE && d.ns->mounts[0].kind != MNT_TMPFS)
 		r = cryo_err(d.ctx, -EOPNOTSUPP,
 			     "pid %d: the root of its mount namespace is a %s mount, neither one "
@@ -1287,13 +1296,7 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 		r = cryo_err(ctx, -errno, "open the root of pid %d", pid);
 		goto out;
 	}
-	r = make_order(&d, theirs);
-	if (r >= 0 && !(d.ns->mounts = calloc(d.tree.n + 1, sizeof(*d.ns->mounts))))
-		r = -ENOMEM;
-	for (uint32_t i = 0; r >= 0 && i < d.tree.n; i++) {
-		d.ns->nmounts = i + 1;
-		r = classify(&d, pid, i);
-	}
+	r = classify_all(&d, pid, theirs);
 	if (r >= 0 && d.ns->mounts[0].kind != MNT_EXTERNAL && d.ns->mounts[0].kind != MNT_TMPFS)
 		r = cryo_err(ctx, -EOPNOTSUPP,
 			     "the tree's root is a %s mount, neither a bind of "
