@@ -18,8 +18,6 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/sysmacros.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +52,28 @@ struct dumper {
 	struct img_mntns *mn; /* the nested namespace's record; NULL for the tree's */
 	struct stat nsst;     /* the namespace, /proc/PID/ns/mnt */
 };
+
+/* The mounts of pid's namespace into d->tree, and ours into d->ours. */
+static int read_mounts(struct dumper *d, pid_t pid)
+{
+	char file[64];
+	int r;
+
+	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
+	r = minfo_read(file, &d->tree);
+	if (r >= 0)
+		r = minfo_read("/proc/self/mountinfo", &d->ours);
+	return r < 0 ? cryo_err(d->ctx, r, "read the mounts of pid %d", pid) : 0;
+}
+
+static void dumper_free(struct dumper *d)
+{
+	if (d->rootfd >= 0)
+		close(d->rootfd);
+	free(d->order);
+	minfo_free(&d->tree);
+	minfo_free(&d->ours);
+}
 
 /* The tree's mount, reached through its root (for its contents and to check a host path
  * is the same directory): a descriptor, or -errno (hidden under another mount: -EXDEV). */
@@ -1162,14 +1182,9 @@ static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, 
 	char file[64];
 	int r;
 
-	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
-	r = minfo_read(file, &d.tree);
-	if (r >= 0)
-		r = minfo_read("/proc/self/mountinfo", &d.ours);
-	if (r < 0) {
-		r = cryo_err(d.ctx, r, "read the mounts of pid %d", pid);
+	r = read_mounts(&d, pid);
+	if (r < 0)
 		goto out;
-	}
 	theirs = minfo_root(&d.tree);
 	snprintf(file, sizeof(file), "/proc/%d/root", pid);
 	d.rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1194,11 +1209,7 @@ static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, 
 		log_info(d.ctx, "pid %d is in a mount namespace of its own (inode %llu): %u mounts",
 			 pid, (unsigned long long)st->st_ino, d.ns->nmounts);
 out:
-	if (d.rootfd >= 0)
-		close(d.rootfd);
-	free(d.order);
-	minfo_free(&d.tree);
-	minfo_free(&d.ours);
+	dumper_free(&d);
 	return r;
 }
 
@@ -1261,14 +1272,9 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 	char file[64];
 	int r;
 
-	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
-	r = minfo_read(file, &d.tree);
-	if (r >= 0)
-		r = minfo_read("/proc/self/mountinfo", &d.ours);
-	if (r < 0) {
-		r = cryo_err(ctx, r, "read the mounts of pid %d", pid);
+	r = read_mounts(&d, pid);
+	if (r < 0)
 		goto out;
-	}
 	theirs = minfo_root(&d.tree);
 	ours = minfo_root(&d.ours);
 	/* Its root is ours (or a chroot below one of our mounts): a copy of our namespace
@@ -1322,10 +1328,6 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 	if (r >= 0)
 		r = 1;
 out:
-	if (d.rootfd >= 0)
-		close(d.rootfd);
-	free(d.order);
-	minfo_free(&d.tree);
-	minfo_free(&d.ours);
+	dumper_free(&d);
 	return r;
 }
