@@ -26,6 +26,7 @@
 #include "mnt.h"
 #include "mntns.h"
 #include "ns.h"
+#include "ns-image.h"
 
 #define LOG_PREFIX "mntns: "
 
@@ -213,11 +214,12 @@ int mntns_image_encode(const struct img *img, json_t *root)
 	return r ? -ENOMEM : 0;
 }
 
-static bool named_before(const struct img_ns *ns, uint32_t upto, pid_t pid)
+/* pid is in another mount namespace, before self in the list (ns_named_before_fn). */
+static bool named_before(const struct img_ns *ns, const void *self, pid_t pid)
 {
-	for (uint32_t i = 0; i <= upto && i < ns->nmntns; i++)
-		for (uint32_t k = 0; k < ns->mntns[i].npids; k++)
-			if (ns->mntns[i].pids[k] == pid)
+	for (const struct img_mntns *m = ns->mntns; m != self; m++)
+		for (uint32_t k = 0; k < m->npids; k++)
+			if (m->pids[k] == pid)
 				return true;
 	return false;
 }
@@ -290,28 +292,7 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, uint32_t i)
 	if (mn->mnts.nfile_mounts)
 		return bad(d, "file_mounts", "are there for a nested mount namespace");
 	TRY(note_proc(&mn->mnts));
-	a = get_arr(d, o, "pids", IMG_MAX_TASKS);
-	if (!a)
-		return -EINVAL;
-	if (!json_array_size(a))
-		return bad(d, "pids", "is empty: a namespace no task is in");
-	mn->pids = calloc(json_array_size(a), sizeof(*mn->pids));
-	if (!mn->pids)
-		return -ENOMEM;
-	json_array_foreach(a, k, v)
-	{
-		json_int_t pid = json_is_integer(v) ? json_integer_value(v) : 0;
-		const struct img_task *t =
-		    pid > 0 && pid <= INT_MAX ? img_find_task(img, pid) : NULL;
-
-		if (!t || t->zombie)
-			return bad(d, "pids", "names a pid that is no live task of the image");
-		if (pid == img->tasks[0].pid)
-			return bad(d, "pids", "names the root, whose namespace is the tree's");
-		if (named_before(&img->ns, i, pid))
-			return bad(d, "pids", "names a task twice");
-		mn->pids[mn->npids++] = pid;
-	}
+	TRY(ns_pids_decode(d, o, img, named_before, mn, &mn->pids, &mn->npids));
 	a = get_arr(d, o, "files", 1 << 20);
 	if (!a)
 		return -EINVAL;
