@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the session workloads (tree_sess, tree_sess_orphans) share: a process's ids (pid,
- * ppid, sid, pgid) recorded before "ready" and checked after the restore, and the pipe on
- * which every process of the tree says it is ready (ready_wr, set by the root).
+ * ppid, sid, pgid) recorded before "ready" and checked after the restore, the pipe on
+ * which every process of the tree says it is ready (ready_wr, set by the root), and a
+ * process's life after that (live()).
  */
 #ifndef CRYO_SESS_IDS_H
 #define CRYO_SESS_IDS_H
+
+#include <sys/wait.h>
 
 #include "zdtm.h"
 
@@ -33,6 +36,33 @@ static void say_ready(void)
 {
 	if (write(ready_wr, "x", 1) != 1)
 		_exit(1);
+}
+
+/* Passes SIGUSR1 on to its n children and reaps them, each of which must exit 0. */
+static void wait_kids(const pid_t *kids, int n, const char *who)
+{
+	for (int i = 0; i < n; i++)
+		kill(kids[i], SIGUSR1);
+	for (int i = 0; i < n; i++) {
+		int status = 0;
+
+		if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			fail("%s: child %d status %#x", who, kids[i], status);
+	}
+}
+
+/* Says it is ready, checks its ids after SIGUSR1, passes it to its children, reaps them,
+ * exits. */
+static void live(const char *who, const pid_t *kids, int nkids)
+{
+	struct ids w = get_ids();
+
+	say_ready();
+	test_wait(NULL);
+	check_ids(&w, who);
+	wait_kids(kids, nkids, who);
+	exit(0);
 }
 
 #endif

@@ -16,31 +16,12 @@
 
 #include "sess_ids.h"
 
-static void wait_kids(pid_t *kids, int n, const char *who)
-{
-	for (int i = 0; i < n; i++)
-		kill(kids[i], SIGUSR1);
-	for (int i = 0; i < n; i++) {
-		int status = 0;
-
-		if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
-			fail("%s: child %d status %#x", who, kids[i], status);
-	}
-}
-
 /* A leaf: check expectations set up by `setup`, then exit. */
 static void leaf(const char *who, pid_t join)
 {
-	struct ids w;
-
 	if (join >= 0 && setpgid(0, join) < 0)
 		fail("%s: setpgid(0, %d): %s", who, join, strerror(errno));
-	w = get_ids();
-	say_ready();
-	test_wait(NULL);
-	check_ids(&w, who);
-	exit(0);
+	live(who, NULL, 0);
 }
 
 /* D waits until the root has moved it out of the root's group (join: given at the fork, as
@@ -70,19 +51,13 @@ static pid_t spawn(void (*fn)(const char *, pid_t), const char *who, pid_t join)
 
 static void proc_a(const char *who, pid_t join)
 {
-	struct ids w;
 	pid_t kid;
 
 	(void)join;
 	if (setsid() < 0)
 		fail("A: setsid: %s", strerror(errno));
 	kid = spawn(leaf, "A1", 0);
-	w = get_ids();
-	say_ready();
-	test_wait(NULL);
-	check_ids(&w, who);
-	wait_kids(&kid, 1, who);
-	exit(0);
+	live(who, &kid, 1);
 }
 
 static void b1(const char *who, pid_t join)
@@ -95,7 +70,6 @@ static void b1(const char *who, pid_t join)
 
 static void proc_b(const char *who, pid_t join)
 {
-	struct ids w;
 	pid_t kids[2];
 
 	(void)join;
@@ -103,12 +77,7 @@ static void proc_b(const char *who, pid_t join)
 		fail("B: setpgid: %s", strerror(errno));
 	kids[0] = spawn(b1, "B1", -1);
 	kids[1] = spawn(leaf, "B2", -1);
-	w = get_ids();
-	say_ready();
-	test_wait(NULL);
-	check_ids(&w, who);
-	wait_kids(kids, 2, who);
-	exit(0);
+	live(who, kids, 2);
 }
 
 int main(int argc, char **argv)

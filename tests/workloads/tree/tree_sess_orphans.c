@@ -25,26 +25,6 @@
 
 #include "sess_ids.h"
 
-/* Checks its ids after SIGUSR1, passes it to its children, reaps them, exits. */
-static void live(const char *who, pid_t *kids, int nkids)
-{
-	struct ids w = get_ids();
-
-	say_ready();
-	test_wait(NULL);
-	check_ids(&w, who);
-	for (int i = 0; i < nkids; i++)
-		kill(kids[i], SIGUSR1);
-	for (int i = 0; i < nkids; i++) {
-		int status = 0;
-
-		if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
-			fail("%s: child %d status %#x", who, kids[i], status);
-	}
-	exit(0);
-}
-
 static pid_t spawn_leaf(const char *who, int own_group)
 {
 	pid_t p = fork();
