@@ -18,7 +18,7 @@ import pytest
 
 from pathlib import Path
 
-from conftest import alive, cryo, image_pids, reap, reap_gone, workload
+from conftest import alive, child_of, cryo, image_pids, reap, reap_gone, workload
 
 MAP = ["0", "100000", "65536"]
 
@@ -99,16 +99,6 @@ def test_user_namespace_alone_setgroups_denied(env, share):
     assert "\nPASS\n" in run.text(), run.text()
     st = os.stat(share / "owned")
     assert (st.st_uid, st.st_gid) == (100000, 100000)
-
-
-def child_of(pid, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
-        if kids:
-            return int(kids[0])
-        time.sleep(0.01)
-    raise AssertionError(f"pid {pid} has no child")
 
 
 def test_unshare_map_root_user_pid_mount_proc(env):
