@@ -30,6 +30,18 @@ def mounted(path):
         return any(line.split()[4] == str(path) for line in f)
 
 
+def dev_tmpfs(dev):
+    """A tmpfs of ours at dev with the device nodes zdtm's harness gives a test's /dev."""
+    sh("mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "criu-test-dev", dev)
+    sh("mount", "--make-private", dev)
+    for name, major, minor in (("null", 1, 3), ("zero", 1, 5), ("urandom", 1, 9)):
+        os.mknod(dev / name, 0o666 | 0o020000, os.makedev(major, minor))
+        os.chmod(dev / name, 0o666)
+    (dev / "pts").mkdir()
+    (dev / "mqueue").mkdir()
+    os.symlink("pts/ptmx", dev / "ptmx")
+
+
 @contextmanager
 def ns_root(tmp):
     """ROOT: a private bind of a directory of ours; DEV: a tmpfs of ours with device nodes,
@@ -44,14 +56,7 @@ def ns_root(tmp):
     (testdir / "root-mark").write_text("the test's root\n")
     try:
         sh("mount", "--make-private", "--bind", testdir, root)
-        sh("mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "criu-test-dev", dev)
-        sh("mount", "--make-private", dev)
-        for name, major, minor in (("null", 1, 3), ("zero", 1, 5), ("urandom", 1, 9)):
-            os.mknod(dev / name, 0o666 | 0o020000, os.makedev(major, minor))
-            os.chmod(dev / name, 0o666)
-        (dev / "pts").mkdir()
-        (dev / "mqueue").mkdir()
-        os.symlink("pts/ptmx", dev / "ptmx")
+        dev_tmpfs(dev)
         yield root, dev
     finally:
         for d in (root, dev):
@@ -206,14 +211,7 @@ def test_external_mount_named_at_dump_missing_at_restore_fails_naming_it_then_gi
         new = env.tmp / "newdev"
         new.mkdir()
         try:
-            sh("mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "criu-test-dev", new)
-            sh("mount", "--make-private", new)
-            for name, major, minor in (("null", 1, 3), ("zero", 1, 5), ("urandom", 1, 9)):
-                os.mknod(new / name, 0o666 | 0o020000, os.makedev(major, minor))
-                os.chmod(new / name, 0o666)
-            (new / "pts").mkdir()
-            (new / "mqueue").mkdir()
-            os.symlink("pts/ptmx", new / "ptmx")
+            dev_tmpfs(new)
             (new / "from-host").write_text("after restore\n")
             pid, _ = restore(env, img, extra=("--external", f"mnt[dev-tmpfs]:{new}"))
             finish(run, pid)
