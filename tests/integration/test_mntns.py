@@ -168,6 +168,15 @@ def tree_processes():
     return found
 
 
+def restore_fails(env, img, *named):
+    """A restore of img fails, naming each of named, and leaves no process and no mount."""
+    before = our_mounts()
+    _, p = restore(env, img, check=False)
+    assert p.returncode != 0 and all(n in p.stderr for n in named), p.stderr
+    assert our_mounts() == before
+    assert tree_processes() == []
+
+
 def refused_and_runs_on(env, knob, message):
     """ns_root with one more state cryo cannot carry (knob, an environment switch of the
     workload): the dump fails naming it, and the tree runs on and passes its own checks."""
@@ -201,12 +210,7 @@ def test_external_mount_named_at_dump_missing_at_restore_fails_naming_it_then_gi
         assert 'external mount "dev-tmpfs"' in cryo("show", img).stdout
         # Our tmpfs is gone: the restore fails, naming it, and leaves nothing behind.
         sh("umount", dev)
-        before = our_mounts()
-        _, p = restore(env, img, check=False)
-        assert p.returncode != 0
-        assert str(dev) in p.stderr and "dev-tmpfs" in p.stderr, p.stderr
-        assert our_mounts() == before
-        assert tree_processes() == []
+        restore_fails(env, img, str(dev), "dev-tmpfs")
         # Given another tmpfs with the same nodes, it comes back on it.
         new = env.tmp / "newdev"
         new.mkdir()
@@ -259,8 +263,4 @@ def test_restore_failing_inside_the_built_namespace_leaves_nothing(env):
         # The archive of its /run is gone: the restore fails once the mounts before it are
         # made, naming it, and leaves no process and no mount anywhere.
         (img / f"mnt-{run_tar}.tar").unlink()
-        before = our_mounts()
-        _, p = restore(env, img, check=False)
-        assert p.returncode != 0 and f"mnt-{run_tar}.tar" in p.stderr, p.stderr
-        assert our_mounts() == before
-        assert tree_processes() == []
+        restore_fails(env, img, f"mnt-{run_tar}.tar")
