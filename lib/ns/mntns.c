@@ -408,15 +408,7 @@ void mntns_restore_close(void)
  * have no proc of its own (its task pivoted into a root without one: zdtm mntns_pivot_root). */
 static int hold(int procfd, int above)
 {
-	int fd = openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC), high, e;
-
-	if (fd < 0)
-		return -1;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, above + 1);
-	e = errno;
-	close(fd);
-	errno = e;
-	return high;
+	return fd_move_above(openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC), above + 1);
 }
 
 /* sub's mounts, a copy in which a bind of the tree's proc is that proc, with its source name
@@ -464,15 +456,7 @@ static int tree_view(const struct img_ns *ns, struct img_ns *sub)
 /* This thread's root (the tree's, pivoted into), above `above`. */
 static int hold_root(int above)
 {
-	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), high, e;
-
-	if (fd < 0)
-		return -1;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, above + 1);
-	e = errno;
-	close(fd);
-	errno = e;
-	return high;
+	return fd_move_above(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), above + 1);
 }
 
 int mntns_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd, const int *tree_fds)

@@ -14,6 +14,7 @@
 #include "base/cleanup.h"
 #include "base/clock.h"
 #include "base/ctx.h"
+#include "base/fileio.h"
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "ipc.h"
@@ -357,24 +358,13 @@ void nested_restore_close(void)
 	}
 }
 
-static int keep_fd(int fd, int base_fd)
-{
-	int high = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, base_fd);
-	int e = errno;
-
-	if (fd >= 0)
-		close(fd);
-	errno = e;
-	return high;
-}
-
 /* Ours, of kind, at base_fd or up. */
 static int hold(uint32_t kind, int base_fd)
 {
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", ns_name(kind));
-	return keep_fd(open(path, O_RDONLY | O_CLOEXEC), base_fd);
+	return fd_move_above(open(path, O_RDONLY | O_CLOEXEC), base_fd);
 }
 
 /* One namespace made, filled while we are in it, held, and left. */
