@@ -85,8 +85,6 @@ int main(int argc, char **argv)
 	int sibling = argc > 1 && !strcmp(argv[1], "sibling");
 	int nkids = 0, want_ready, rw[2];
 	pid_t kids[4], b, d = -1;
-	struct ids w;
-	char c;
 
 	test_init();
 	if (getsid(0) != getpid())
@@ -109,17 +107,8 @@ int main(int argc, char **argv)
 			fail("setpgid(D, B): %s", strerror(errno));
 		want_ready++;
 	}
-	close(rw[1]);
-	for (int i = 0; i < want_ready; i++)
-		if (read(rw[0], &c, 1) != 1)
-			fail("a process died during setup");
-	close(rw[0]);
-	w = get_ids();
-	test_ready();
-	test_wait(NULL);
-	if (getpid() != w.pid || getsid(0) != w.sid || getpgrp() != w.pgid)
-		fail("root: pid/sid/pgid %d/%d/%d, want %d/%d/%d", getpid(), getsid(0), getpgrp(),
-		     w.pid, w.sid, w.pgid);
+	wait_ready(rw, want_ready);
+	root_ready();
 	wait_kids(kids, nkids, "root");
 	pass();
 }
