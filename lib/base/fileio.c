@@ -416,3 +416,16 @@ int path_relative(const char *from, const char *to, char **ret)
 	*ret = out;
 	return 0;
 }
+
+int fd_move_above(int fd, int min)
+{
+	int high, e;
+
+	if (fd < 0)
+		return -1;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, min);
+	e = errno;
+	close(fd);
+	errno = e;
+	return high;
+}

@@ -65,4 +65,9 @@ int path_relative(const char *from, const char *to, char **ret);
 /* readlink() into a malloc'd string. */
 int readlink_malloc(const char *path, char **ret);
 
+/* fd moved to a close-on-exec descriptor at min or above, out of the way of those a restore
+ * gives its tasks; fd itself is closed. The new descriptor, or -1 with errno set (fd -1, as an
+ * open() that failed returns it, passes through with that errno). */
+int fd_move_above(int fd, int min);
+
 #endif

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 
@@ -24,3 +26,23 @@ struct pm_scan_arg {
 struct page_region {
 	uint64_t start, end, categories;
 };
+
+/*
+ * After a PAGEMAP_SCAN of a that reported n regions into regs (room for nregs): 0 where the
+ * walk reached a->end, 1 with a->start moved on past what it reported (scan again), -EIO where
+ * it would not move. Room left in regs means the walk reached the end: walk_end may then be
+ * stale (it keeps where the kernel's own buffer first filled up).
+ */
+static inline int pm_scan_next(struct pm_scan_arg *a, const struct page_region *regs, size_t nregs,
+			       long n)
+{
+	uint64_t next;
+
+	if ((size_t)n < nregs || a->walk_end >= a->end)
+		return 0;
+	next = a->walk_end > regs[n - 1].end ? a->walk_end : regs[n - 1].end;
+	if (next <= a->start)
+		return -EIO;
+	a->start = next;
+	return 1;
+}

@@ -525,6 +525,7 @@ static int protect_written(const struct cow_task *t, uint64_t start, uint64_t en
 
 	for (;;) {
 		long n = ioctl(t->pm_fd, PAGEMAP_SCAN, &a);
+		int r;
 
 		if (n < 0)
 			return -errno;
@@ -536,9 +537,9 @@ static int protect_written(const struct cow_task *t, uint64_t start, uint64_t en
 			if (ioctl(t->uffd, UFFDIO_WRITEPROTECT, &wp) < 0)
 				return -errno;
 		}
-		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= end)
-			return 0;
-		a.start = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
+		r = pm_scan_next(&a, regs, ARRAY_SIZE(regs), n);
+		if (r <= 0)
+			return r;
 	}
 }
 

@@ -347,7 +347,6 @@ static int scan_ranges(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t star
 
 	for (;;) {
 		long n = ioctl(pm_fd, PAGEMAP_SCAN, &a);
-		uint64_t next;
 		int r;
 
 		if (n < 0)
@@ -367,16 +366,12 @@ static int scan_ranges(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t star
 			if (r < 0)
 				return r;
 		}
-		/* Room left in regs means the walk reached the end: walk_end may then be stale (it
-		 * keeps where the kernel's own buffer first filled up). */
-		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= end)
-			return 0;
-		/* regs filled up: go on from where the walk stopped, past what it reported */
-		next = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
-		if (next <= a.start)
-			return cryo_err(ctx, -EIO, "pid %d: pagemap scan stuck at %#llx", pid,
+		r = pm_scan_next(&a, regs, ARRAY_SIZE(regs), n);
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: pagemap scan stuck at %#llx", pid,
 					(unsigned long long)a.start);
-		a.start = next;
+		if (!r)
+			return 0;
 	}
 }
 
@@ -429,7 +424,7 @@ static int collect_guards(struct cryo_ctx *ctx, pid_t pid, int pm_fd, struct img
 
 	for (;;) {
 		long n = ioctl(pm_fd, PAGEMAP_SCAN, &a);
-		uint64_t next;
+		int r;
 
 		if (n < 0 && (errno == EINVAL || errno == ENOTTY))
 			return 0;
@@ -455,13 +450,12 @@ static int collect_guards(struct cryo_ctx *ctx, pid_t pid, int pm_fd, struct img
 			v->guards[v->nguards][0] = regs[i].start;
 			v->guards[v->nguards++][1] = regs[i].end;
 		}
-		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= v->end)
-			return 0;
-		next = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
-		if (next <= a.start)
-			return cryo_err(ctx, -EIO, "pid %d: pagemap scan stuck at %#llx", pid,
+		r = pm_scan_next(&a, regs, ARRAY_SIZE(regs), n);
+		if (r < 0)
+			return cryo_err(ctx, r, "pid %d: pagemap scan stuck at %#llx", pid,
 					(unsigned long long)a.start);
-		a.start = next;
+		if (!r)
+			return 0;
 	}
 }
 

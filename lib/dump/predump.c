@@ -109,12 +109,13 @@ static int scan_protect(int pm_fd, uint64_t start, uint64_t end, bool only_writt
 
 	for (;;) {
 		long n = ioctl(pm_fd, PAGEMAP_SCAN, &a);
+		int r;
 
 		if (n < 0)
 			return -errno;
-		if ((size_t)n < ARRAY_SIZE(regs) || a.walk_end >= end)
-			return 0;
-		a.start = a.walk_end > regs[n - 1].end ? a.walk_end : regs[n - 1].end;
+		r = pm_scan_next(&a, regs, ARRAY_SIZE(regs), n);
+		if (r <= 0)
+			return r;
 	}
 }
 

@@ -80,6 +80,19 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
+/* BPF_OBJ_GET_INFO_BY_FD: what the object behind fd is, into info (len bytes, a struct
+ * bpf_map_info or bpf_btf_info); 0, or -1 with errno. */
+static long obj_info(int fd, void *info, uint32_t len)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = len;
+	attr.info.info = (uintptr_t)info;
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr);
+}
+
 static bool bpfmap_percpu(uint64_t type)
 {
 	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
@@ -170,11 +183,7 @@ static int bpfmap_dump_btf(const struct fd_dump *d, uint32_t btf_id, struct img_
 		return cryo_err(d->ctx, -errno, "fd %d of pid %d: open the BTF (%u) of its BPF map",
 				d->fd, d->pid, btf_id);
 	for (int pass = 0; pass < 2; pass++) {
-		memset(&attr, 0, sizeof(attr));
-		attr.info.bpf_fd = fd;
-		attr.info.info_len = sizeof(info);
-		attr.info.info = (uintptr_t)&info;
-		if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0)
+		if (obj_info(fd, &info, sizeof(info)) < 0)
 			return cryo_err(d->ctx, -errno,
 					"fd %d of pid %d: read the BTF of its BPF "
 					"map",
@@ -330,7 +339,6 @@ fail:
 static int bpfmap_dump(const struct fd_dump *d, struct img_file *f)
 {
 	struct bpf_map_info info = {0};
-	union bpf_attr attr;
 	_cleanup_close_ int fd = -1;
 	uint64_t v, extra;
 	int cpus;
@@ -373,11 +381,7 @@ static int bpfmap_dump(const struct fd_dump *d, struct img_file *f)
 	fd = bpfmap_fetch(d, f->params[BPFMAP_P_ID]);
 	if (fd < 0)
 		return cryo_err(d->ctx, fd, "fetch BPF map fd %d of pid %d", d->fd, d->pid);
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(info);
-	attr.info.info = (uintptr_t)&info;
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0)
+	if (obj_info(fd, &info, sizeof(info)) < 0)
 		return cryo_err(d->ctx, -errno,
 				"fd %d of pid %d: BPF_OBJ_GET_INFO_BY_FD of its BPF "
 				"map",
@@ -534,13 +538,8 @@ static void bpfmap_release(struct file_restore *fr)
 static uint32_t bpfmap_id(int fd)
 {
 	struct bpf_map_info info = {0};
-	union bpf_attr attr;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(info);
-	attr.info.info = (uintptr_t)&info;
-	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0 ? 0 : info.id;
+	return obj_info(fd, &info, sizeof(info)) < 0 ? 0 : info.id;
 }
 
 /* A new description of the map whose id is id, in access mode acc: the mode is the

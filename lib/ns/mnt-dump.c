@@ -18,8 +18,6 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/sysmacros.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +52,28 @@ struct dumper {
 	struct img_mntns *mn; /* the nested namespace's record; NULL for the tree's */
 	struct stat nsst;     /* the namespace, /proc/PID/ns/mnt */
 };
+
+/* The mounts of pid's namespace into d->tree, and ours into d->ours. */
+static int read_mounts(struct dumper *d, pid_t pid)
+{
+	char file[64];
+	int r;
+
+	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
+	r = minfo_read(file, &d->tree);
+	if (r >= 0)
+		r = minfo_read("/proc/self/mountinfo", &d->ours);
+	return r < 0 ? cryo_err(d->ctx, r, "read the mounts of pid %d", pid) : 0;
+}
+
+static void dumper_free(struct dumper *d)
+{
+	if (d->rootfd >= 0)
+		close(d->rootfd);
+	free(d->order);
+	minfo_free(&d->tree);
+	minfo_free(&d->ours);
+}
 
 /* The tree's mount, reached through its root (for its contents and to check a host path
  * is the same directory): a descriptor, or -errno (hidden under another mount: -EXDEV). */
@@ -582,6 +602,21 @@ static int classify(struct dumper *d, pid_t pid, uint32_t i)
 		return cryo_err(d->ctx, -EOPNOTSUPP, "the %s at %s: its options are too long",
 				l->fstype, l->point);
 	return made == MNT_TMPFS ? save_tmpfs(d, pid, l, m, i) : 0;
+}
+
+/* Each mount of the namespace, from its root mount on, into d->ns->mounts in the restore order
+ * (make_order()), classified. */
+static int classify_all(struct dumper *d, pid_t pid, const struct mline *root)
+{
+	int r = make_order(d, root);
+
+	if (r >= 0 && !(d->ns->mounts = calloc(d->tree.n + 1, sizeof(*d->ns->mounts))))
+		r = -ENOMEM;
+	for (uint32_t i = 0; r >= 0 && i < d->tree.n; i++) {
+		d->ns->nmounts = i + 1;
+		r = classify(d, pid, i);
+	}
+	return r;
 }
 
 /* A mount of the tree's in peer group g, of li's filesystem, whose root holds li's. */
@@ -1147,14 +1182,9 @@ static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, 
 	char file[64];
 	int r;
 
-	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
-	r = minfo_read(file, &d.tree);
-	if (r >= 0)
-		r = minfo_read("/proc/self/mountinfo", &d.ours);
-	if (r < 0) {
-		r = cryo_err(d.ctx, r, "read the mounts of pid %d", pid);
+	r = read_mounts(&d, pid);
+	if (r < 0)
 		goto out;
-	}
 	theirs = minfo_root(&d.tree);
 	snprintf(file, sizeof(file), "/proc/%d/root", pid);
 	d.rootfd = open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1164,13 +1194,7 @@ static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, 
 			     "its root cannot be opened)", pid, MNT_MAX);
 		goto out;
 	}
-	r = make_order(&d, theirs);
-	if (r >= 0 && !(d.ns->mounts = calloc(d.tree.n + 1, sizeof(*d.ns->mounts))))
-		r = -ENOMEM;
-	for (uint32_t i = 0; r >= 0 && i < d.tree.n; i++) {
-		d.ns->nmounts = i + 1;
-		r = classify(&d, pid, i);
-	}
+	r = classify_all(&d, pid, theirs);
 	if (r >= 0 && d.ns->mounts[0].kind != MNT_TREE && d.ns->mounts[0].kind != MNT_TMPFS)
 		r = cryo_err(d.ctx, -EOPNOTSUPP,
 			     "pid %d: the root of its mount namespace is a %s mount, neither one "
@@ -1185,11 +1209,7 @@ static int dump_nested_one(struct dumper *up, pid_t pid, const struct stat *st, 
 		log_info(d.ctx, "pid %d is in a mount namespace of its own (inode %llu): %u mounts",
 			 pid, (unsigned long long)st->st_ino, d.ns->nmounts);
 out:
-	if (d.rootfd >= 0)
-		close(d.rootfd);
-	free(d.order);
-	minfo_free(&d.tree);
-	minfo_free(&d.ours);
+	dumper_free(&d);
 	return r;
 }
 
@@ -1252,14 +1272,9 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 	char file[64];
 	int r;
 
-	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
-	r = minfo_read(file, &d.tree);
-	if (r >= 0)
-		r = minfo_read("/proc/self/mountinfo", &d.ours);
-	if (r < 0) {
-		r = cryo_err(ctx, r, "read the mounts of pid %d", pid);
+	r = read_mounts(&d, pid);
+	if (r < 0)
 		goto out;
-	}
 	theirs = minfo_root(&d.tree);
 	ours = minfo_root(&d.ours);
 	/* Its root is ours (or a chroot below one of our mounts): a copy of our namespace
@@ -1287,13 +1302,7 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 		r = cryo_err(ctx, -errno, "open the root of pid %d", pid);
 		goto out;
 	}
-	r = make_order(&d, theirs);
-	if (r >= 0 && !(d.ns->mounts = calloc(d.tree.n + 1, sizeof(*d.ns->mounts))))
-		r = -ENOMEM;
-	for (uint32_t i = 0; r >= 0 && i < d.tree.n; i++) {
-		d.ns->nmounts = i + 1;
-		r = classify(&d, pid, i);
-	}
+	r = classify_all(&d, pid, theirs);
 	if (r >= 0 && d.ns->mounts[0].kind != MNT_EXTERNAL && d.ns->mounts[0].kind != MNT_TMPFS)
 		r = cryo_err(ctx, -EOPNOTSUPP,
 			     "the tree's root is a %s mount, neither a bind of "
@@ -1317,10 +1326,6 @@ int mnt_dump(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct img *img)
 	if (r >= 0)
 		r = 1;
 out:
-	if (d.rootfd >= 0)
-		close(d.rootfd);
-	free(d.order);
-	minfo_free(&d.tree);
-	minfo_free(&d.ours);
+	dumper_free(&d);
 	return r;
 }

@@ -26,6 +26,7 @@
 #include "mnt.h"
 #include "mntns.h"
 #include "ns.h"
+#include "ns-image.h"
 #include "userns.h"
 
 #define LOG_PREFIX "mntns: "
@@ -214,11 +215,12 @@ int mntns_image_encode(const struct img *img, json_t *root)
 	return r ? -ENOMEM : 0;
 }
 
-static bool named_before(const struct img_ns *ns, uint32_t upto, pid_t pid)
+/* pid is in another mount namespace, before self in the list (ns_named_before_fn). */
+static bool named_before(const struct img_ns *ns, const void *self, pid_t pid)
 {
-	for (uint32_t i = 0; i <= upto && i < ns->nmntns; i++)
-		for (uint32_t k = 0; k < ns->mntns[i].npids; k++)
-			if (ns->mntns[i].pids[k] == pid)
+	for (const struct img_mntns *m = ns->mntns; m != self; m++)
+		for (uint32_t k = 0; k < m->npids; k++)
+			if (m->pids[k] == pid)
 				return true;
 	return false;
 }
@@ -291,28 +293,7 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, uint32_t i)
 	if (mn->mnts.nfile_mounts)
 		return bad(d, "file_mounts", "are there for a nested mount namespace");
 	TRY(note_proc(&mn->mnts));
-	a = get_arr(d, o, "pids", IMG_MAX_TASKS);
-	if (!a)
-		return -EINVAL;
-	if (!json_array_size(a))
-		return bad(d, "pids", "is empty: a namespace no task is in");
-	mn->pids = calloc(json_array_size(a), sizeof(*mn->pids));
-	if (!mn->pids)
-		return -ENOMEM;
-	json_array_foreach(a, k, v)
-	{
-		json_int_t pid = json_is_integer(v) ? json_integer_value(v) : 0;
-		const struct img_task *t =
-		    pid > 0 && pid <= INT_MAX ? img_find_task(img, pid) : NULL;
-
-		if (!t || t->zombie)
-			return bad(d, "pids", "names a pid that is no live task of the image");
-		if (pid == img->tasks[0].pid)
-			return bad(d, "pids", "names the root, whose namespace is the tree's");
-		if (named_before(&img->ns, i, pid))
-			return bad(d, "pids", "names a task twice");
-		mn->pids[mn->npids++] = pid;
-	}
+	TRY(ns_pids_decode(d, o, img, named_before, mn, &mn->pids, &mn->npids));
 	a = get_arr(d, o, "files", 1 << 20);
 	if (!a)
 		return -EINVAL;
@@ -428,15 +409,7 @@ void mntns_restore_close(void)
  * have no proc of its own (its task pivoted into a root without one: zdtm mntns_pivot_root). */
 static int hold(int procfd, int above)
 {
-	int fd = openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC), high, e;
-
-	if (fd < 0)
-		return -1;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, above + 1);
-	e = errno;
-	close(fd);
-	errno = e;
-	return high;
+	return fd_move_above(openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC), above + 1);
 }
 
 /* sub's mounts, a copy in which a bind of the tree's proc is that proc, with its source name
@@ -484,15 +457,7 @@ static int tree_view(const struct img_ns *ns, struct img_ns *sub)
 /* This thread's root (the tree's, pivoted into), above `above`. */
 static int hold_root(int above)
 {
-	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), high, e;
-
-	if (fd < 0)
-		return -1;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, above + 1);
-	e = errno;
-	close(fd);
-	errno = e;
-	return high;
+	return fd_move_above(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), above + 1);
 }
 
 int mntns_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd, const int *tree_fds)

@@ -14,6 +14,7 @@
 #include "base/cleanup.h"
 #include "base/clock.h"
 #include "base/ctx.h"
+#include "base/fileio.h"
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "ipc.h"
@@ -21,6 +22,7 @@
 #include "net/netns.h"
 #include "nested.h"
 #include "ns.h"
+#include "ns-image.h"
 #include "seize/seize.h"
 
 #define LOG_PREFIX "namespaces: "
@@ -248,11 +250,13 @@ int nested_image_encode(const struct img *img, json_t *root)
 	return r ? -ENOMEM : 0;
 }
 
-/* pid is in another namespace of n's kind than n, before it in the list. */
-static bool named_before(const struct img_ns *ns, const struct img_nested_ns *n, pid_t pid)
+/* pid is in another namespace of self's kind, before it in the list (ns_named_before_fn). */
+static bool named_before(const struct img_ns *ns, const void *self, pid_t pid)
 {
-	for (const struct img_nested_ns *m = ns->nested; m <= n; m++)
-		for (uint32_t k = 0; m->kind == n->kind && k < (m == n ? n->npids : m->npids); k++)
+	const struct img_nested_ns *n = self;
+
+	for (const struct img_nested_ns *m = ns->nested; m < n; m++)
+		for (uint32_t k = 0; m->kind == n->kind && k < m->npids; k++)
 			if (m->pids[k] == pid)
 				return true;
 	return false;
@@ -262,8 +266,6 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nest
 		      uint32_t tag)
 {
 	char *kind = NULL;
-	json_t *a, *v;
-	size_t i;
 
 	if (!json_is_object(o))
 		return bad(d, "nested_namespaces", "holds a non-object");
@@ -288,29 +290,7 @@ static int decode_one(struct dec *d, json_t *o, struct img *img, struct img_nest
 				return bad(d, "dest",
 					   "is set on a segment of a nested ipc namespace");
 	}
-	a = get_arr(d, o, "pids", IMG_MAX_TASKS);
-	if (!a)
-		return -EINVAL;
-	if (!json_array_size(a))
-		return bad(d, "pids", "is empty: a namespace no task is in");
-	n->pids = calloc(json_array_size(a), sizeof(*n->pids));
-	if (!n->pids)
-		return -ENOMEM;
-	json_array_foreach(a, i, v)
-	{
-		json_int_t pid = json_is_integer(v) ? json_integer_value(v) : 0;
-		const struct img_task *t =
-		    pid > 0 && pid <= INT_MAX ? img_find_task(img, pid) : NULL;
-
-		if (!t || t->zombie)
-			return bad(d, "pids", "names a pid that is no live task of the image");
-		if (pid == img->tasks[0].pid)
-			return bad(d, "pids", "names the root, whose namespaces are the tree's");
-		if (named_before(&img->ns, n, pid))
-			return bad(d, "pids", "names a task twice in namespaces of one kind");
-		n->pids[n->npids++] = pid;
-	}
-	return 0;
+	return ns_pids_decode(d, o, img, named_before, n, &n->pids, &n->npids);
 }
 
 int nested_image_decode(struct dec *d, json_t *root, struct img *img)
@@ -378,24 +358,13 @@ void nested_restore_close(void)
 	}
 }
 
-static int keep_fd(int fd, int base_fd)
-{
-	int high = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, base_fd);
-	int e = errno;
-
-	if (fd >= 0)
-		close(fd);
-	errno = e;
-	return high;
-}
-
 /* Ours, of kind, at base_fd or up. */
 static int hold(uint32_t kind, int base_fd)
 {
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", ns_name(kind));
-	return keep_fd(open(path, O_RDONLY | O_CLOEXEC), base_fd);
+	return fd_move_above(open(path, O_RDONLY | O_CLOEXEC), base_fd);
 }
 
 /* One namespace made, filled while we are in it, held, and left. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cleanup.h"
 #include "image/image.h"
 #include "image/json-codec.h"
 #include "ipc.h"
@@ -313,4 +314,42 @@ int ns_image_decode(struct dec *d, json_t *root, struct img_ns *ns)
 		return bad(d, "ipc", "is there for a tree without an ipc namespace of its own");
 	TRY(tmpfs_image_decode(d, o, ns));
 	return mnt_image_decode(d, o, ns);
+}
+
+int ns_pids_decode(struct dec *d, json_t *o, const struct img *img,
+		   ns_named_before_fn *named_before, const void *self, int32_t **ret_pids,
+		   uint32_t *ret_npids)
+{
+	json_t *a = get_arr(d, o, "pids", IMG_MAX_TASKS), *v;
+	_cleanup_free_ int32_t *pids = NULL;
+	uint32_t n = 0;
+	size_t k;
+
+	if (!a)
+		return -EINVAL;
+	if (!json_array_size(a))
+		return bad(d, "pids", "is empty: a namespace no task is in");
+	pids = calloc(json_array_size(a), sizeof(*pids));
+	if (!pids)
+		return -ENOMEM;
+	json_array_foreach(a, k, v)
+	{
+		json_int_t pid = json_is_integer(v) ? json_integer_value(v) : 0;
+		const struct img_task *t =
+		    pid > 0 && pid <= INT_MAX ? img_find_task(img, pid) : NULL;
+		bool twice = false;
+
+		if (!t || t->zombie)
+			return bad(d, "pids", "names a pid that is no live task of the image");
+		if (pid == img->tasks[0].pid)
+			return bad(d, "pids", "names the root, whose namespaces are the tree's");
+		for (uint32_t j = 0; j < n; j++)
+			twice |= pids[j] == pid;
+		if (twice || named_before(&img->ns, self, pid))
+			return bad(d, "pids", "names a task twice in namespaces of one kind");
+		pids[n++] = pid;
+	}
+	*ret_pids = TAKE_PTR(pids);
+	*ret_npids = n;
+	return 0;
 }

@@ -154,6 +154,17 @@ def root_of(pid):
     return int(kids[0])
 
 
+def child_of(pid, timeout=5.0):
+    """pid's first child, once it has one (a program that `unshare --fork` started)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
+        if kids:
+            return int(kids[0])
+        time.sleep(0.01)
+    raise AssertionError(f"pid {pid} has no child")
+
+
 def ns_pid(pid):
     """The PID (or TID) a process has in its own pid namespace."""
     with open(f"/proc/{pid}/status") as f:

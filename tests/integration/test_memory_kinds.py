@@ -20,6 +20,12 @@ def test_guard_regions(env):
     env.roundtrip([workload("mem_guard")])
 
 
+def test_more_regions_than_one_pagemap_scan_batch(env):
+    """Every other page written in one mapping (3000 runs), every other page a guard in
+    another (700): more than one PAGEMAP_SCAN batch holds, each page restored as it was."""
+    env.roundtrip([workload("mem_many_regions")])
+
+
 def test_droppable_mapping(env):
     """A MAP_DROPPABLE mapping comes back droppable, same place, its pages dropped (zeros):
     what lives there (glibc's vgetrandom() state) must not be copied (zdtm's maps11)."""

@@ -30,6 +30,18 @@ def mounted(path):
         return any(line.split()[4] == str(path) for line in f)
 
 
+def dev_tmpfs(dev):
+    """A tmpfs of ours at dev with the device nodes zdtm's harness gives a test's /dev."""
+    sh("mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "criu-test-dev", dev)
+    sh("mount", "--make-private", dev)
+    for name, major, minor in (("null", 1, 3), ("zero", 1, 5), ("urandom", 1, 9)):
+        os.mknod(dev / name, 0o666 | 0o020000, os.makedev(major, minor))
+        os.chmod(dev / name, 0o666)
+    (dev / "pts").mkdir()
+    (dev / "mqueue").mkdir()
+    os.symlink("pts/ptmx", dev / "ptmx")
+
+
 @contextmanager
 def ns_root(tmp):
     """ROOT: a private bind of a directory of ours; DEV: a tmpfs of ours with device nodes,
@@ -44,14 +56,7 @@ def ns_root(tmp):
     (testdir / "root-mark").write_text("the test's root\n")
     try:
         sh("mount", "--make-private", "--bind", testdir, root)
-        sh("mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "criu-test-dev", dev)
-        sh("mount", "--make-private", dev)
-        for name, major, minor in (("null", 1, 3), ("zero", 1, 5), ("urandom", 1, 9)):
-            os.mknod(dev / name, 0o666 | 0o020000, os.makedev(major, minor))
-            os.chmod(dev / name, 0o666)
-        (dev / "pts").mkdir()
-        (dev / "mqueue").mkdir()
-        os.symlink("pts/ptmx", dev / "ptmx")
+        dev_tmpfs(dev)
         yield root, dev
     finally:
         for d in (root, dev):
@@ -163,6 +168,15 @@ def tree_processes():
     return found
 
 
+def restore_fails(env, img, *named):
+    """A restore of img fails, naming each of named, and leaves no process and no mount."""
+    before = our_mounts()
+    _, p = restore(env, img, check=False)
+    assert p.returncode != 0 and all(n in p.stderr for n in named), p.stderr
+    assert our_mounts() == before
+    assert tree_processes() == []
+
+
 def refused_and_runs_on(env, knob, message):
     """ns_root with one more state cryo cannot carry (knob, an environment switch of the
     workload): the dump fails naming it, and the tree runs on and passes its own checks."""
@@ -196,24 +210,12 @@ def test_external_mount_named_at_dump_missing_at_restore_fails_naming_it_then_gi
         assert 'external mount "dev-tmpfs"' in cryo("show", img).stdout
         # Our tmpfs is gone: the restore fails, naming it, and leaves nothing behind.
         sh("umount", dev)
-        before = our_mounts()
-        _, p = restore(env, img, check=False)
-        assert p.returncode != 0
-        assert str(dev) in p.stderr and "dev-tmpfs" in p.stderr, p.stderr
-        assert our_mounts() == before
-        assert tree_processes() == []
+        restore_fails(env, img, str(dev), "dev-tmpfs")
         # Given another tmpfs with the same nodes, it comes back on it.
         new = env.tmp / "newdev"
         new.mkdir()
         try:
-            sh("mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "criu-test-dev", new)
-            sh("mount", "--make-private", new)
-            for name, major, minor in (("null", 1, 3), ("zero", 1, 5), ("urandom", 1, 9)):
-                os.mknod(new / name, 0o666 | 0o020000, os.makedev(major, minor))
-                os.chmod(new / name, 0o666)
-            (new / "pts").mkdir()
-            (new / "mqueue").mkdir()
-            os.symlink("pts/ptmx", new / "ptmx")
+            dev_tmpfs(new)
             (new / "from-host").write_text("after restore\n")
             pid, _ = restore(env, img, extra=("--external", f"mnt[dev-tmpfs]:{new}"))
             finish(run, pid)
@@ -261,8 +263,4 @@ def test_restore_failing_inside_the_built_namespace_leaves_nothing(env):
         # The archive of its /run is gone: the restore fails once the mounts before it are
         # made, naming it, and leaves no process and no mount anywhere.
         (img / f"mnt-{run_tar}.tar").unlink()
-        before = our_mounts()
-        _, p = restore(env, img, check=False)
-        assert p.returncode != 0 and f"mnt-{run_tar}.tar" in p.stderr, p.stderr
-        assert our_mounts() == before
-        assert tree_processes() == []
+        restore_fails(env, img, f"mnt-{run_tar}.tar")

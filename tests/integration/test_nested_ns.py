@@ -9,7 +9,7 @@ import os
 import signal
 import time
 
-from conftest import alive, cryo, image_pids, reap, workload
+from conftest import alive, child_of, cryo, image_pids, reap, workload
 
 
 def test_uts_nested_roundtrip(env):
@@ -68,18 +68,6 @@ def test_uts_nested_restored_in_a_new_pid_namespace(env):
     assert reap(init, 20) == 0, run.text()
     os.kill(run.pid, signal.SIGUSR1)
     assert run.finish() == 0, run.text()
-
-
-
-
-def child_of(pid):
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
-        if kids:
-            return int(kids[0])
-        time.sleep(0.01)
-    raise AssertionError(f"pid {pid} has no child")
 
 
 def test_nested_in_a_tree_with_namespaces_of_its_own(env):

@@ -9,17 +9,7 @@ import signal
 import subprocess
 import time
 
-from conftest import alive, cryo, image_pids, reap, workload
-
-
-def child_of(pid):
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
-        if kids:
-            return int(kids[0])
-        time.sleep(0.01)
-    raise AssertionError(f"pid {pid} has no child")
+from conftest import alive, child_of, cryo, image_pids, reap, workload
 
 
 def test_nested_netns_roundtrip(env):

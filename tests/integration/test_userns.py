@@ -18,7 +18,7 @@ import pytest
 
 from pathlib import Path
 
-from conftest import alive, cryo, image_pids, reap, reap_gone, workload
+from conftest import alive, child_of, cryo, image_pids, reap, reap_gone, workload
 
 MAP = ["0", "100000", "65536"]
 
@@ -101,14 +101,13 @@ def test_user_namespace_alone_setgroups_denied(env, share):
     assert (st.st_uid, st.st_gid) == (100000, 100000)
 
 
-def child_of(pid, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
-        if kids:
-            return int(kids[0])
-        time.sleep(0.01)
-    raise AssertionError(f"pid {pid} has no child")
+def refused_runs_on(env, run, pid, *named):
+    """A dump of pid's tree is refused, naming each of named, and the tree runs on."""
+    p = cryo("dump", "-t", pid, "-D", env.tmp / "img", check=False)
+    assert p.returncode != 0 and all(n in p.stderr for n in named), p.stderr
+    assert alive(pid)
+    os.kill(pid, signal.SIGUSR1)
+    assert run.finish() == 0, run.text()
 
 
 def test_unshare_map_root_user_pid_mount_proc(env):
@@ -143,24 +142,14 @@ def test_nested_user_namespace_refused_tree_unharmed(env):
                      workload("mem_anon")])
     run.wait_for("ready")
     root = child_of(run.pid)
-    p = cryo("dump", "-t", root, "-D", env.tmp / "img", check=False)
-    assert p.returncode != 0
-    assert "nested user namespaces" in p.stderr and f"pid {root}" in p.stderr, p.stderr
-    assert alive(root)
-    os.kill(root, signal.SIGUSR1)
-    assert run.finish() == 0, run.text()
+    refused_runs_on(env, run, root, "nested user namespaces", f"pid {root}")
 
 
 def test_user_namespace_without_maps_refused_tree_unharmed(env):
     run = env.start(["unshare", "-U", "--fork", workload("mem_anon")])
     run.wait_for("ready")
     root = child_of(run.pid)
-    p = cryo("dump", "-t", root, "-D", env.tmp / "img", check=False)
-    assert p.returncode != 0
-    assert "uid_map" in p.stderr and f"pid {root}" in p.stderr, p.stderr
-    assert alive(root)
-    os.kill(root, signal.SIGUSR1)
-    assert run.finish() == 0, run.text()
+    refused_runs_on(env, run, root, "uid_map", f"pid {root}")
 
 
 def test_unshare_map_root_user_alone(env):
@@ -252,12 +241,7 @@ def test_pivoted_root_in_user_namespace_refusals_tree_unharmed(env, var, why):
         run = env.start([workload("userns_root"), d, locked], env=dict(os.environ, **{var: "1"}))
         run.wait_for("ready")
         init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
-        p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
-        assert p.returncode != 0
-        assert "user namespace" in p.stderr and why in p.stderr, p.stderr
-        assert alive(init)
-        os.kill(init, signal.SIGUSR1)
-        assert run.finish() == 0, run.text()
+        refused_runs_on(env, run, init, "user namespace", why)
         assert "\nPASS\n" in run.text(), run.text()
 
 

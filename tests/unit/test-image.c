@@ -829,6 +829,7 @@ static const struct bad_value bad_values[] = {
     {"nested_namespaces/0/pids/0", "99999", "no live task"},
     {"nested_namespaces/0/pids/0", "\"102\"", "no live task"},
     {"nested_namespaces/1/pids/0", "102", "twice"},
+    {"nested_namespaces/0/pids", "[102, 102]", "twice"},
     {"nested_namespaces/0/kind", "\"net\"", "is missing for a network namespace"},
     {"nested_namespaces/0/kind", "\"ipc\"", "is missing for an ipc namespace"},
     {"nested_namespaces/2/kind", "\"uts\"", "missing"},

@@ -17,20 +17,14 @@
  */
 #include "mnt_common.h"
 
-static void mk(const char *dir)
-{
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		fail("mkdir %s: %s", dir, strerror(errno));
-}
-
 static int hidden_fd = -1;
 
 static void setup(void)
 {
-	mk("/data");
-	mk("/data/src");
-	mk("/data/dst");
-	mk("/data/ro");
+	mnt_mkdir("/data");
+	mnt_mkdir("/data/src");
+	mnt_mkdir("/data/dst");
+	mnt_mkdir("/data/ro");
 	mnt_write("/data/src/a", "from the disk\n");
 	mnt_write("/data/file", "a file of the disk\n");
 	mnt_write("/data/file_bind", "");
@@ -41,34 +35,34 @@ static void setup(void)
 		       MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
 		 "/data/ro read-only");
 	mnt_must(mount("/data/file", "/data/file_bind", NULL, MS_BIND, NULL), "bind a file");
-	mk("/t1");
+	mnt_mkdir("/t1");
 	mnt_must(mount("t1", "/t1", "tmpfs", 0, "size=2m,mode=751"), "tmpfs /t1");
-	mk("/t1/sub");
-	mk("/t1/inner");
+	mnt_mkdir("/t1/sub");
+	mnt_mkdir("/t1/inner");
 	mnt_write("/t1/sub/x", "x of t1\n");
 	mnt_write("/t1/f", "f of t1\n");
 	mnt_must(mount("inner", "/t1/inner", "tmpfs", MS_NOEXEC | MS_NOATIME, "size=1m"),
 		 "tmpfs /t1/inner");
 	mnt_write("/t1/inner/i", "inner\n");
-	mk("/t1b");
+	mnt_mkdir("/t1b");
 	mnt_must(mount("/t1/sub", "/t1b", NULL, MS_BIND, NULL), "bind /t1b");
 	mnt_must(mount(NULL, "/t1b", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL),
 		 "/t1b read-only");
 	mnt_must(mount("/t1/f", "/data/fbind", NULL, MS_BIND, NULL), "bind a file of t1");
 	/* Binds of directories removed since (zdtm mntns_deleted): of the disk, of t1. */
-	mk("/data/gone");
-	mk("/data/gonebind");
+	mnt_mkdir("/data/gone");
+	mnt_mkdir("/data/gonebind");
 	mnt_must(mount("/data/gone", "/data/gonebind", NULL, MS_BIND, NULL), "bind /data/gone");
 	mnt_must(rmdir("/data/gone"), "remove /data/gone");
-	mk("/t1/gone");
-	mk("/t1/gonebind");
+	mnt_mkdir("/t1/gone");
+	mnt_mkdir("/t1/gonebind");
 	mnt_must(mount("/t1/gone", "/t1/gonebind", NULL, MS_BIND, NULL), "bind /t1/gone");
 	mnt_must(rmdir("/t1/gone"), "remove /t1/gone");
-	mk("/rosb");
+	mnt_mkdir("/rosb");
 	mnt_must(mount("rosb", "/rosb", "tmpfs", 0, "size=1m"), "tmpfs /rosb");
 	mnt_write("/rosb/kept", "kept read-only\n");
 	mnt_must(mount(NULL, "/rosb", NULL, MS_REMOUNT | MS_RDONLY, NULL), "/rosb read-only");
-	mk("/over");
+	mnt_mkdir("/over");
 	mnt_must(mount("lower", "/over", "tmpfs", 0, "size=1m"), "tmpfs lower");
 	mnt_write("/over/which", "lower\n");
 	/* Held open, then hidden by the upper tmpfs (zdtm overmount_file). */

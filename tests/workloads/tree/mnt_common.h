@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the mount namespace workloads (ns_root, mnt_binds, mnt_propagation) share: the zdtm
+ * What the mount namespace workloads (ns_root, mnt_binds, mnt_propagation...) share: the zdtm
  * "ns" flavour's root (CRIU test/zdtm/lib/ns.c, prepare_mntns), entered by a launcher that is
- * not dumped, and a normalized mountinfo to compare before and after a restore.
+ * not dumped, a normalized mountinfo to compare before and after a restore, marks that show
+ * where a mount propagates, and a pty pair of the root's devpts.
  *
  * The launcher (in the caller's namespaces) copies itself into ROOT, where the test bound
  * a directory of its own privately (`mount --make-private --bind`), and clones an init into
@@ -26,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 
 #include "zdtm.h"
 
@@ -268,6 +270,66 @@ static inline void mnt_expect(const char *path, const char *text)
 	if (strcmp(buf, text))
 		fail("%s holds \"%s\", not \"%s\"", path, buf, text);
 	close(fd);
+}
+
+static inline void mnt_mkdir(const char *dir)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		fail("mkdir %s: %s", dir, strerror(errno));
+}
+
+/* A tmpfs mounted at dir whose file m says "propagated": where the mount propagates, it shows
+ * (mnt_shows_mark()). */
+static inline void mnt_mount_mark(const char *dir)
+{
+	char f[256];
+
+	mnt_mkdir(dir);
+	mnt_must(mount("mark", dir, "tmpfs", 0, "size=64k"), dir);
+	snprintf(f, sizeof(f), "%s/m", dir);
+	mnt_write(f, "propagated\n");
+}
+
+/* The mark file of mnt_mount_mark(), seen at path? */
+static inline bool mnt_shows_mark(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && !strcmp(buf, "propagated\n");
+}
+
+/* A pty of the root's devpts, its slave in raw mode. */
+static inline void mnt_pty_pair(int *ret_m, int *ret_s)
+{
+	struct termios t;
+	char name[64];
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
+
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)))
+		fail("open a pty: %s", strerror(errno));
+	s = open(name, O_RDWR | O_NOCTTY);
+	if (s < 0 || tcgetattr(s, &t) < 0)
+		fail("open %s", name);
+	cfmakeraw(&t);
+	if (tcsetattr(s, TCSANOW, &t) < 0)
+		fail("raw mode");
+	*ret_m = m;
+	*ret_s = s;
+}
+
+/* Data crosses the pair both ways. */
+static inline void mnt_pty_check(int m, int s)
+{
+	char buf[8] = "";
+
+	if (write(m, "ping", 4) != 4 || read(s, buf, 4) != 4 || memcmp(buf, "ping", 4))
+		fail("the pty master to slave: \"%.4s\"", buf);
+	if (write(s, "pong", 4) != 4 || read(m, buf, 4) != 4 || memcmp(buf, "pong", 4))
+		fail("the pty slave to master: \"%.4s\"", buf);
 }
 
 #endif

@@ -33,12 +33,6 @@
 
 #include "mnt_common.h"
 
-static void mk(const char *dir)
-{
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		fail("mkdir %s: %s", dir, strerror(errno));
-}
-
 static int mnt_id(int fd)
 {
 	char path[64], line[256];
@@ -70,27 +64,6 @@ static void same_mount(int fd, const char *path)
 		fail("the descriptor of %s is on mount %d, %s on %d", path, mnt_id(fd), path,
 		     mnt_id(again));
 	close(again);
-}
-
-static bool shows(const char *path)
-{
-	char buf[64] = "";
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-	if (fd >= 0)
-		close(fd);
-	return n > 0 && !strcmp(buf, "propagated\n");
-}
-
-static void mount_mark(const char *dir)
-{
-	char f[256];
-
-	mk(dir);
-	mnt_must(mount("mark", dir, "tmpfs", 0, "size=64k"), dir);
-	snprintf(f, sizeof(f), "%s/m", dir);
-	mnt_write(f, "propagated\n");
 }
 
 static void no_ns_fds(void)
@@ -208,11 +181,11 @@ static void child(int ready_wr, int go_rd, int inherited, int ghost)
 	/* Checked: the init mounts /shr/new, then says so. */
 	if (write(ready_wr, "c", 1) != 1 || read(go_rd, buf, 1) != 1)
 		fail("the init did not mount /shr/new");
-	if (!shows("/shr/new/m") || !shows("/sb/new/m"))
+	if (!mnt_shows_mark("/shr/new/m") || !mnt_shows_mark("/sb/new/m"))
 		fail("the init's mount at /shr/new does not show at the child's /shr/new %d or "
 		     "/sb/new %d",
-		     shows("/shr/new/m"), shows("/sb/new/m"));
-	mount_mark("/sb/kid");
+		     mnt_shows_mark("/shr/new/m"), mnt_shows_mark("/sb/new/m"));
+	mnt_mount_mark("/sb/kid");
 	exit(0);
 }
 
@@ -224,9 +197,9 @@ static int inside(void)
 	ssize_t n;
 	pid_t pid;
 
-	mk("/shr");
-	mk("/own");
-	mk("/sb");
+	mnt_mkdir("/shr");
+	mnt_mkdir("/own");
+	mnt_mkdir("/sb");
 	mnt_must(mount("shr", "/shr", "tmpfs", 0, "size=1m"), "tmpfs /shr");
 	mnt_must(mount(NULL, "/shr", NULL, MS_SHARED, NULL), "make /shr shared");
 	/* On its proc, in both namespaces (zdtm mountpoints). */
@@ -273,12 +246,12 @@ static int inside(void)
 	    !(((struct inotify_event *)ev)->mask & IN_CREATE) ||
 	    strcmp(((struct inotify_event *)ev)->name, "evt"))
 		fail("no IN_CREATE of evt on the watch of the child's /own (%zd)", n);
-	mount_mark("/shr/new");
+	mnt_mount_mark("/shr/new");
 	if (write(go[1], "g", 1) != 1)
 		fail("tell the child");
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		fail("the child failed (status %#x)", st);
-	if (!shows("/shr/kid/m"))
+	if (!mnt_shows_mark("/shr/kid/m"))
 		fail("the child's mount at /sb/kid does not show at the init's /shr/kid");
 	pass();
 }

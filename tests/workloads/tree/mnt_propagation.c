@@ -17,58 +17,31 @@
 
 #include "mnt_common.h"
 
-static void mk(const char *dir)
-{
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		fail("mkdir %s: %s", dir, strerror(errno));
-}
-
 static void bind(const char *to, unsigned long prop)
 {
-	mk(to);
+	mnt_mkdir(to);
 	mnt_must(mount("/p/a", to, NULL, MS_BIND, NULL), to);
 	if (prop)
 		mnt_must(mount(NULL, to, NULL, prop, NULL), to);
-}
-
-/* A mark file of the tmpfs mounted at DIR/new, seen at path? */
-static bool shows(const char *path)
-{
-	char buf[64] = "";
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-	if (fd >= 0)
-		close(fd);
-	return n > 0 && !strcmp(buf, "propagated\n");
-}
-
-static void mount_mark(const char *dir)
-{
-	char f[256];
-
-	mnt_must(mount("mark", dir, "tmpfs", 0, "size=64k"), dir);
-	snprintf(f, sizeof(f), "%s/m", dir);
-	mnt_write(f, "propagated\n");
 }
 
 static int inside(void)
 {
 	char *before;
 
-	mk("/p");
-	mk("/p/a");
+	mnt_mkdir("/p");
+	mnt_mkdir("/p/a");
 	mnt_must(mount("prop", "/p/a", "tmpfs", 0, "size=1m"), "tmpfs /p/a");
-	mk("/p/a/new");
-	mk("/p/a/own");
-	mk("/p/a/mine");
+	mnt_mkdir("/p/a/new");
+	mnt_mkdir("/p/a/own");
+	mnt_mkdir("/p/a/mine");
 	mnt_must(mount(NULL, "/p/a", NULL, MS_SHARED, NULL), "make /p/a shared");
 	bind("/p/b", 0);
 	bind("/p/c", MS_SLAVE);
 	bind("/p/d", MS_PRIVATE);
 	bind("/p/e", MS_SLAVE);
 	mnt_must(mount(NULL, "/p/e", NULL, MS_SHARED, NULL), "make /p/e shared");
-	mk("/p/f");
+	mnt_mkdir("/p/f");
 	mnt_must(mount("/p/e", "/p/f", NULL, MS_BIND, NULL), "bind /p/f");
 	bind("/p/u", MS_UNBINDABLE);
 	before = mnt_normalized();
@@ -76,23 +49,23 @@ static int inside(void)
 	test_wait(NULL);
 
 	mnt_compare(before);
-	mount_mark("/p/a/new");
-	if (!shows("/p/b/new/m") || !shows("/p/c/new/m") || !shows("/p/e/new/m") ||
-	    !shows("/p/f/new/m"))
+	mnt_mount_mark("/p/a/new");
+	if (!mnt_shows_mark("/p/b/new/m") || !mnt_shows_mark("/p/c/new/m") ||
+	    !mnt_shows_mark("/p/e/new/m") || !mnt_shows_mark("/p/f/new/m"))
 		fail("a mount at /p/a/new does not show at its peer /p/b and slaves /p/c, /p/e, "
 		     "/p/f: %d %d %d %d",
-		     shows("/p/b/new/m"), shows("/p/c/new/m"), shows("/p/e/new/m"),
-		     shows("/p/f/new/m"));
-	if (shows("/p/d/new/m") || shows("/p/u/new/m"))
+		     mnt_shows_mark("/p/b/new/m"), mnt_shows_mark("/p/c/new/m"),
+		     mnt_shows_mark("/p/e/new/m"), mnt_shows_mark("/p/f/new/m"));
+	if (mnt_shows_mark("/p/d/new/m") || mnt_shows_mark("/p/u/new/m"))
 		fail("a mount at /p/a/new shows at the private /p/d or the unbindable /p/u");
-	mount_mark("/p/c/own");
-	if (shows("/p/a/own/m") || shows("/p/b/own/m"))
+	mnt_mount_mark("/p/c/own");
+	if (mnt_shows_mark("/p/a/own/m") || mnt_shows_mark("/p/b/own/m"))
 		fail("a mount in the slave /p/c shows in its master's group");
-	mount_mark("/p/e/mine");
-	if (!shows("/p/f/mine/m") || shows("/p/a/mine/m"))
+	mnt_mount_mark("/p/e/mine");
+	if (!mnt_shows_mark("/p/f/mine/m") || mnt_shows_mark("/p/a/mine/m"))
 		fail("a mount at /p/e/mine: at its peer /p/f %d, at its master /p/a %d",
-		     shows("/p/f/mine/m"), shows("/p/a/mine/m"));
-	mk("/p/g");
+		     mnt_shows_mark("/p/f/mine/m"), mnt_shows_mark("/p/a/mine/m"));
+	mnt_mkdir("/p/g");
 	if (mount("/p/u", "/p/g", NULL, MS_BIND, NULL) == 0 || errno != EINVAL)
 		fail("the unbindable /p/u could be bound");
 	pass();

@@ -110,10 +110,4 @@ static int inside(void)
 	pass();
 }
 
-int main(int argc, char **argv)
-{
-	test_init();
-	if (argc > 1 && !strcmp(argv[1], "--inside"))
-		return inside();
-	return mnt_launch(argc, argv);
-}
+MNT_MAIN(mnt_launch)

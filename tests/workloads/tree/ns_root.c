@@ -22,39 +22,8 @@
  */
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
-#include <termios.h>
 
 #include "mnt_common.h"
-
-static void pty_pair(int *ret_m, int *ret_s)
-{
-	struct termios t;
-	char name[64];
-	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
-
-	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)))
-		fail("open a pty: %s", strerror(errno));
-	if (strcmp(name, "/dev/pts/0"))
-		fail("the first pty of a new devpts is %s", name);
-	s = open(name, O_RDWR | O_NOCTTY);
-	if (s < 0 || tcgetattr(s, &t) < 0)
-		fail("open %s", name);
-	cfmakeraw(&t);
-	if (tcsetattr(s, TCSANOW, &t) < 0)
-		fail("raw mode");
-	*ret_m = m;
-	*ret_s = s;
-}
-
-static void pty_check(int m, int s)
-{
-	char buf[8] = "";
-
-	if (write(m, "ping", 4) != 4 || read(s, buf, 4) != 4 || memcmp(buf, "ping", 4))
-		fail("the pty master to slave: \"%.4s\"", buf);
-	if (write(s, "pong", 4) != 4 || read(m, buf, 4) != 4 || memcmp(buf, "pong", 4))
-		fail("the pty slave to master: \"%.4s\"", buf);
-}
 
 /* The watch and marks, set last before the dump (nothing of the setup is in their queues). */
 struct notify {
@@ -159,7 +128,9 @@ static int inside(void)
 		fail("symlink");
 	if (chdir("/run/sub") < 0 || stat("/", &root_before) < 0)
 		fail("chdir");
-	pty_pair(&m, &s);
+	mnt_pty_pair(&m, &s);
+	if (ptsname_r(m, buf, sizeof(buf)) || strcmp(buf, "/dev/pts/0"))
+		fail("the first pty of a new devpts is %s", buf);
 	/* For the test of a refusal: a filesystem cryo neither saves nor makes again. */
 	if (getenv("CRYO_MNT_RAMFS")) {
 		mkdir("/run/ram", 0755);
@@ -192,7 +163,7 @@ static int inside(void)
 		fail("/run/sub has mode %o", st.st_mode & 07777);
 	mnt_write("/run/after", "written after\n");
 	mnt_expect("/run/after", "written after\n");
-	pty_check(m, s);
+	mnt_pty_check(m, s);
 	fd = open("/dev/null", O_WRONLY);
 	if (fd < 0 || write(fd, "x", 1) != 1)
 		fail("/dev/null: %s", strerror(errno));
@@ -202,7 +173,6 @@ static int inside(void)
 	if (access("/usr/bin", X_OK) < 0 || mkdir("/usr/cryo-should-fail", 0700) == 0 ||
 	    errno != EROFS)
 		fail("/usr is not our read-only /usr");
-	(void)buf;
 	pass();
 }
 

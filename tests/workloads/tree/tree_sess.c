@@ -16,31 +16,12 @@
 
 #include "sess_ids.h"
 
-static void wait_kids(pid_t *kids, int n, const char *who)
-{
-	for (int i = 0; i < n; i++)
-		kill(kids[i], SIGUSR1);
-	for (int i = 0; i < n; i++) {
-		int status = 0;
-
-		if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
-			fail("%s: child %d status %#x", who, kids[i], status);
-	}
-}
-
 /* A leaf: check expectations set up by `setup`, then exit. */
 static void leaf(const char *who, pid_t join)
 {
-	struct ids w;
-
 	if (join >= 0 && setpgid(0, join) < 0)
 		fail("%s: setpgid(0, %d): %s", who, join, strerror(errno));
-	w = get_ids();
-	say_ready();
-	test_wait(NULL);
-	check_ids(&w, who);
-	exit(0);
+	live(who, NULL, 0);
 }
 
 /* D waits until the root has moved it out of the root's group (join: given at the fork, as
@@ -70,19 +51,13 @@ static pid_t spawn(void (*fn)(const char *, pid_t), const char *who, pid_t join)
 
 static void proc_a(const char *who, pid_t join)
 {
-	struct ids w;
 	pid_t kid;
 
 	(void)join;
 	if (setsid() < 0)
 		fail("A: setsid: %s", strerror(errno));
 	kid = spawn(leaf, "A1", 0);
-	w = get_ids();
-	say_ready();
-	test_wait(NULL);
-	check_ids(&w, who);
-	wait_kids(&kid, 1, who);
-	exit(0);
+	live(who, &kid, 1);
 }
 
 static void b1(const char *who, pid_t join)
@@ -95,7 +70,6 @@ static void b1(const char *who, pid_t join)
 
 static void proc_b(const char *who, pid_t join)
 {
-	struct ids w;
 	pid_t kids[2];
 
 	(void)join;
@@ -103,12 +77,7 @@ static void proc_b(const char *who, pid_t join)
 		fail("B: setpgid: %s", strerror(errno));
 	kids[0] = spawn(b1, "B1", -1);
 	kids[1] = spawn(leaf, "B2", -1);
-	w = get_ids();
-	say_ready();
-	test_wait(NULL);
-	check_ids(&w, who);
-	wait_kids(kids, 2, who);
-	exit(0);
+	live(who, kids, 2);
 }
 
 int main(int argc, char **argv)
@@ -116,8 +85,6 @@ int main(int argc, char **argv)
 	int sibling = argc > 1 && !strcmp(argv[1], "sibling");
 	int nkids = 0, want_ready, rw[2];
 	pid_t kids[4], b, d = -1;
-	struct ids w;
-	char c;
 
 	test_init();
 	if (getsid(0) != getpid())
@@ -140,17 +107,8 @@ int main(int argc, char **argv)
 			fail("setpgid(D, B): %s", strerror(errno));
 		want_ready++;
 	}
-	close(rw[1]);
-	for (int i = 0; i < want_ready; i++)
-		if (read(rw[0], &c, 1) != 1)
-			fail("a process died during setup");
-	close(rw[0]);
-	w = get_ids();
-	test_ready();
-	test_wait(NULL);
-	if (getpid() != w.pid || getsid(0) != w.sid || getpgrp() != w.pgid)
-		fail("root: pid/sid/pgid %d/%d/%d, want %d/%d/%d", getpid(), getsid(0), getpgrp(),
-		     w.pid, w.sid, w.pgid);
+	wait_ready(rw, want_ready);
+	root_ready();
 	wait_kids(kids, nkids, "root");
 	pass();
 }

@@ -15,15 +15,7 @@
 #include <errno.h>
 #include <sys/wait.h>
 
-#include "zdtm.h"
-
-static int ready_wr;
-
-static void say_ready(void)
-{
-	if (write(ready_wr, "x", 1) != 1)
-		_exit(1);
-}
+#include "sess_ids.h"
 
 /* Which session and group a task must be in, relative to W's (wsid, wpgid). */
 enum rel { SAME_AS_W, OWN_GROUP, OWN_SESSION };
@@ -53,7 +45,6 @@ static void check(const char *who, enum rel rel, pid_t wpid)
 static pid_t spawn(const char *who, enum rel rel, pid_t wpid, int sub)
 {
 	pid_t parent = getpid(), p = fork(), kid = -1;
-	int status;
 
 	if (p < 0)
 		fail("fork %s", who);
@@ -73,19 +64,15 @@ static pid_t spawn(const char *who, enum rel rel, pid_t wpid, int sub)
 	if (getppid() != parent)
 		fail("%s: parent %d, want %d", who, getppid(), parent);
 	check(who, rel, wpid);
-	if (kid > 0) {
-		kill(kid, SIGUSR1);
-		if (waitpid(kid, &status, 0) != kid || !WIFEXITED(status) || WEXITSTATUS(status))
-			fail("%s: child %d status %#x", who, kid, status);
-	}
+	if (kid > 0)
+		wait_kids(&kid, 1, who);
 	exit(0);
 }
 
 static void root_w(void)
 {
 	pid_t kids[3];
-	int rw[2], status;
-	char c;
+	int rw[2];
 
 	if (pipe(rw))
 		fail("pipe");
@@ -97,11 +84,7 @@ static void root_w(void)
 	kids[0] = spawn("W1", SAME_AS_W, getpid(), 0);
 	kids[1] = spawn("W2", OWN_GROUP, getpid(), 1);
 	kids[2] = spawn("W3", OWN_SESSION, getpid(), 0);
-	close(rw[1]);
-	for (int i = 0; i < 4; i++)
-		if (read(rw[0], &c, 1) != 1)
-			fail("a process died during setup");
-	close(rw[0]);
+	wait_ready(rw, 4);
 	test_ready();
 	test_wait(NULL);
 	/* Its parent is now the one `cryo restore` had: their session and group are W's. */
@@ -110,12 +93,7 @@ static void root_w(void)
 	if (getsid(0) != getsid(getppid()) || getpgrp() != getpgid(getppid()))
 		fail("W: sid/pgid %d/%d, its parent %d's %d/%d", getsid(0), getpgrp(), getppid(),
 		     getsid(getppid()), getpgid(getppid()));
-	for (int i = 0; i < 3; i++)
-		kill(kids[i], SIGUSR1);
-	for (int i = 0; i < 3; i++)
-		if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
-			fail("W: child %d status %#x", kids[i], status);
+	wait_kids(kids, 3, "W");
 	pass();
 }
 

@@ -25,26 +25,6 @@
 
 #include "sess_ids.h"
 
-/* Checks its ids after SIGUSR1, passes it to its children, reaps them, exits. */
-static void live(const char *who, pid_t *kids, int nkids)
-{
-	struct ids w = get_ids();
-
-	say_ready();
-	test_wait(NULL);
-	check_ids(&w, who);
-	for (int i = 0; i < nkids; i++)
-		kill(kids[i], SIGUSR1);
-	for (int i = 0; i < nkids; i++) {
-		int status = 0;
-
-		if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
-			fail("%s: child %d status %#x", who, kids[i], status);
-	}
-	exit(0);
-}
-
 static pid_t spawn_leaf(const char *who, int own_group)
 {
 	pid_t p = fork();
@@ -148,8 +128,6 @@ int main(void)
 	pid_t kids[8], b, c, d, e, g, g1;
 	int nkids = 0, want, rw[2], gp[2], status;
 	siginfo_t si;
-	struct ids w;
-	char ch;
 
 	test_init();
 	if (getsid(0) != getpid())
@@ -190,11 +168,7 @@ int main(void)
 	if (fork() == 0)
 		proc_f(e);
 	want++;
-	close(rw[1]);
-	for (int i = 0; i < want; i++)
-		if (read(rw[0], &ch, 1) != 1)
-			fail("a process died during setup");
-	close(rw[0]);
+	wait_ready(rw, want);
 	/* The orphans are ours now. */
 	{
 		FILE *f;
@@ -213,12 +187,7 @@ int main(void)
 		if (nkids != 6)
 			fail("the root has %d live children, want A, F and four orphans", nkids);
 	}
-	w = get_ids();
-	test_ready();
-	test_wait(NULL);
-	if (getpid() != w.pid || getsid(0) != w.sid || getpgrp() != w.pgid)
-		fail("root: pid/sid/pgid %d/%d/%d, want %d/%d/%d", getpid(), getsid(0), getpgrp(),
-		     w.pid, w.sid, w.pgid);
+	root_ready();
 	{
 		int sub = 0;
 

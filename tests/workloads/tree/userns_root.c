@@ -49,7 +49,6 @@
 #include <sys/un.h>
 #include <sys/shm.h>
 #include <sys/xattr.h>
-#include <termios.h>
 
 #include "mnt_common.h"
 
@@ -336,34 +335,6 @@ static void check_listener(int sk)
 	close(c);
 }
 
-static void pty_pair(int *ret_m, int *ret_s)
-{
-	struct termios t;
-	char name[64];
-	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
-
-	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)))
-		fail("open a pty: %s", strerror(errno));
-	s = open(name, O_RDWR | O_NOCTTY);
-	if (s < 0 || tcgetattr(s, &t) < 0)
-		fail("open %s", name);
-	cfmakeraw(&t);
-	if (tcsetattr(s, TCSANOW, &t) < 0)
-		fail("raw mode");
-	*ret_m = m;
-	*ret_s = s;
-}
-
-static void pty_check(int m, int s)
-{
-	char buf[8] = "";
-
-	if (write(m, "ping", 4) != 4 || read(s, buf, 4) != 4 || memcmp(buf, "ping", 4))
-		fail("the pty master to slave: \"%.4s\"", buf);
-	if (write(s, "pong", 4) != 4 || read(m, buf, 4) != 4 || memcmp(buf, "pong", 4))
-		fail("the pty slave to master: \"%.4s\"", buf);
-}
-
 /* /proc/sys read-only, /proc/sys/net on it writable. */
 static void check_proc_sys(void)
 {
@@ -474,7 +445,7 @@ static int inside(void)
 	fd = open("/run/data", O_RDONLY);
 	if (fd < 0 || read(fd, buf, 4) != 4)
 		fail("open /run/data");
-	pty_pair(&m, &s);
+	mnt_pty_pair(&m, &s);
 	check_locked();
 	mnt_must(mount("/proc/sys", "/proc/sys", NULL, MS_BIND, NULL), "bind /proc/sys");
 	mnt_must(mount("/proc/sys/net", "/proc/sys/net", NULL, MS_BIND, NULL),
@@ -505,7 +476,7 @@ static int inside(void)
 	check_listener(lsk);
 	if (read(fd, buf, 4) != 4 || memcmp(buf, " of ", 4))
 		fail("the descriptor of /run/data reads \"%.4s\" at its offset", buf);
-	pty_check(m, s);
+	mnt_pty_check(m, s);
 	check_locked();
 	if (!noproc)
 		check_proc_sys();
