@@ -345,6 +345,96 @@ static int split_path(const char *path, char *dir, const char **ret_name)
 	return 0;
 }
 
+/*
+ * A clone of the mount at src (AT_EMPTY_PATH). Where the kernel locked mounts beneath it (in a
+ * user namespace of the tree's own, every mount of the copy of ours the worker builds in, and
+ * those the tree's namespace holds locked: MNT_LOCKED), a clone of it alone would reveal what
+ * they cover, and it refuses (EINVAL): the clone takes them along, still locked, as the tree's
+ * own bind of it had to (carry() finds them on it).
+ */
+static int clone_mount(int src)
+{
+	int fd = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_open_tree, src, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	return fd;
+}
+
+static uint64_t mount_id_at(int dirfd, const char *path, bool *ret_root)
+{
+	struct statx stx;
+
+	if (statx(dirfd, path, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+		return 0;
+	*ret_root = stx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+	return stx.stx_mnt_id;
+}
+
+/*
+ * The image's mounts under mount i (made, at fds[i]) that its clone brought along (a clone of
+ * a mount with locked mounts beneath it, clone_mount()): each a mount of its own on its point
+ * there, fds[j] a descriptor of it, carried[j] set (it is not attached again: carried_attach()
+ * once it is), and its own carried ones in turn.
+ */
+static int carry(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int *fds,
+		 bool *carried)
+{
+	const struct img_mount *p = &ns->mounts[i];
+	bool root;
+	uint64_t id = mount_id_at(fds[i], "", &root);
+
+	for (uint32_t j = i + 1; j < ns->nmounts && id; j++) {
+		const struct img_mount *m = &ns->mounts[j];
+		const char *rel = m->point + (strcmp(p->point, "/") ? strlen(p->point) : 0);
+		struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+		uint64_t at;
+		int fd, r;
+
+		while (*rel == '/')
+			rel++;
+		if (m->parent != i + 1 || fds[j] >= 0 || !*rel)
+			continue;
+		at = mount_id_at(fds[i], rel, &root);
+		if (!at || at == id || !root)
+			continue;
+		fd = syscall(SYS_openat2, fds[i], rel, &how, sizeof(how));
+		if (fd < 0)
+			return cryo_err(ctx, -errno, "the tree's mount at %s, on its clone of %s",
+					m->point, p->point);
+		fds[j] = fd;
+		carried[j] = true;
+		r = carry(ctx, ns, j, fds, carried);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Mount i, which its parent's clone brought along, once attached with it (mount_setattr(2)
+ * changes no mount of a detached tree but its top): private (unless a slave of a group of
+ * ours) and its flags (those the kernel locked are the same). */
+static int carried_attach(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int fd)
+{
+	const struct img_mount *m = &ns->mounts[i];
+	struct mount_attr priv = {.propagation = MS_PRIVATE};
+	int r = (!m->master || master_in_image(ns, m->master)) ? set_attr(fd, &priv) : 0;
+
+	if (r < 0)
+		return cryo_err(ctx, r, "the mount at %s: make it private", m->point);
+	return set_flags(ctx, m, fd, false);
+}
+
+/* fd, mount i just made, in fds[i], and what its clone brought along. */
+static int carry_made(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int fd, int *fds,
+		      bool *carried)
+{
+	fds[i] = fd;
+	return carry(ctx, ns, i, fds, carried);
+}
+
 /* A bind of one of our paths. Private at once (ours may be shared with the host's, which
  * would send its mounts here while we build), unless it was a slave of a group of ours. */
 static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const struct img_mount *m)
@@ -396,9 +486,7 @@ static int make_external(struct cryo_ctx *ctx, const struct img_ns *ns, const st
 				"mount \"%s\"), a %s, which here is on a %s: give another path "
 				"with --external 'mnt[%s]:PATH'",
 				m->point, path, m->key, m->fstype, type, m->key);
-	fd = probe < 0 ? -1
-		       : syscall(SYS_open_tree, probe, "",
-				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	fd = probe < 0 ? -1 : clone_mount(probe);
 	e = errno;
 	if (m->deleted)
 		unmake_deleted(m, dir, name);
@@ -471,7 +559,7 @@ static int make_bind(struct cryo_ctx *ctx, const struct img_ns *ns, const struct
 		}
 		src = part;
 	}
-	fd = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	fd = clone_mount(src);
 	e = errno;
 	if (m->deleted)
 		unmake_deleted(m, dir, name);
@@ -1062,7 +1150,7 @@ static int attach(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, con
  * each attached as soon as it is made; img: the tree's files kept on the way (NULL for a
  * nested namespace). */
 static int build(struct cryo_ctx *ctx, const struct img *img, const struct img_ns *ns, int *fds,
-		 int dirfd)
+		 bool *carried, int dirfd)
 {
 	uint32_t made = 0;
 	int r = 0;
@@ -1097,8 +1185,12 @@ static int build(struct cryo_ctx *ctx, const struct img *img, const struct img_n
 			r = fd;
 			break;
 		}
-		fds[made] = fd;
-		r = made ? attach(ctx, ns, made, fds) : stage(ctx, fd);
+		r = fds[made] < 0 ? carry_made(ctx, ns, made, fd, fds, carried) : 0;
+		/* One its parent's clone brought along is there already. */
+		if (r >= 0)
+			r = carried[made] ? carried_attach(ctx, ns, made, fd)
+			    : made	  ? attach(ctx, ns, made, fds)
+					  : stage(ctx, fd);
 		/* Its files hidden later, while nothing is on it yet. */
 		if (r >= 0)
 			r = img ? keep_files(ctx, img, made + 1, fd) : 0;
@@ -1108,9 +1200,10 @@ static int build(struct cryo_ctx *ctx, const struct img *img, const struct img_n
 		 * its root without crossing a mount (one of them may go on the other's). */
 		for (uint32_t j = made + 1; j < ns->nmounts && r >= 0; j++)
 			if (ns->mounts[j].kind == MNT_BIND && ns->mounts[j].of == made + 1 &&
-			    !late_bind(ns, &ns->mounts[j])) {
-				fds[j] = make_one(ctx, ns, j, fds, dirfd);
-				r = fds[j] < 0 ? fds[j] : 0;
+			    !late_bind(ns, &ns->mounts[j]) && fds[j] < 0) {
+				int bfd = make_one(ctx, ns, j, fds, dirfd);
+
+				r = bfd < 0 ? bfd : carry_made(ctx, ns, j, bfd, fds, carried);
 			}
 		if (r < 0)
 			break;
@@ -1122,10 +1215,11 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 {
 	const struct img_ns *ns = &img->ns;
 	_cleanup_free_ int *fds = calloc(ns->nmounts + 1, sizeof(int));
+	_cleanup_free_ bool *carried = calloc(ns->nmounts + 1, sizeof(bool));
 	int r = 0;
 
 	kept = calloc(ns->nfile_mounts + 1, sizeof(*kept));
-	if (!fds || !kept)
+	if (!fds || !carried || !kept)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < ns->nmounts; i++)
 		fds[i] = -1;
@@ -1138,14 +1232,14 @@ int mnt_restore(struct cryo_ctx *ctx, const struct img *img, int dirfd)
 	if (r < 0)
 		goto out;
 	/* Our paths first, while none is hidden by the tree's root on the stage. */
-	for (uint32_t i = 0; i < ns->nmounts; i++) {
-		fds[i] = ns->mounts[i].kind == MNT_EXTERNAL ? make_one(ctx, ns, i, fds, dirfd) : -1;
-		if (fds[i] < 0 && ns->mounts[i].kind == MNT_EXTERNAL) {
-			r = fds[i];
-			goto out;
+	for (uint32_t i = 0; i < ns->nmounts && r >= 0; i++)
+		if (ns->mounts[i].kind == MNT_EXTERNAL && fds[i] < 0) {
+			int fd = make_one(ctx, ns, i, fds, dirfd);
+
+			r = fd < 0 ? fd : carry_made(ctx, ns, i, fd, fds, carried);
 		}
-	}
-	r = build(ctx, img, ns, fds, dirfd);
+	if (r >= 0)
+		r = build(ctx, img, ns, fds, carried, dirfd);
 	/* Every bind attached: their removed sources go again (on failure too). */
 	remove_remade();
 	if (r >= 0)
@@ -1208,10 +1302,11 @@ int mnt_restore_nested(struct cryo_ctx *ctx, const struct img_ns *tree, const in
 		       const struct img_ns *sub, int dirfd)
 {
 	_cleanup_free_ int *fds = calloc(sub->nmounts + 1, sizeof(int));
+	_cleanup_free_ bool *carried = calloc(sub->nmounts + 1, sizeof(bool));
 	struct tree_ref ref = {.ns = tree, .fds = tree_fds};
 	int r = 0;
 
-	if (!fds)
+	if (!fds || !carried)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < sub->nmounts; i++)
 		fds[i] = -1;
@@ -1219,7 +1314,7 @@ int mnt_restore_nested(struct cryo_ctx *ctx, const struct img_ns *tree, const in
 		const struct img_mount *m = &sub->mounts[i];
 		struct mount_attr a = {.propagation = MS_PRIVATE};
 
-		if (m->kind != MNT_TREE)
+		if (m->kind != MNT_TREE || carried[i])
 			continue;
 		if (m->of < 1 || m->of > tree->nmounts || tree_fds[m->of - 1] < 0) {
 			r = cryo_err(ctx, -EINVAL, "the nested mount at %s: no mount %u of the tree's",
@@ -1239,12 +1334,14 @@ int mnt_restore_nested(struct cryo_ctx *ctx, const struct img_ns *tree, const in
 			r = cryo_err(ctx, r, "the nested mount at %s: make it private", m->point);
 		if (r >= 0)
 			r = set_flags(ctx, m, fds[i], false);
+		if (r >= 0)
+			r = carry(ctx, sub, i, fds, carried);
 	}
 	if (r >= 0 && (unshare(CLONE_NEWNS) < 0 ||
 		       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0))
 		r = cryo_err(ctx, -errno, "a mount namespace for the nested one");
 	if (r >= 0)
-		r = build(ctx, NULL, sub, fds, dirfd);
+		r = build(ctx, NULL, sub, fds, carried, dirfd);
 	remove_remade();
 	/* In a user namespace of the tree's own, its proc is left to the tree's init as the
 	 * tree's is (mntns_restore() made it so in sub). */

@@ -186,6 +186,9 @@ def uns_root_dirs():
         subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=755,size=1m", "uns-locked", locked],
                        check=True)
         (locked / "host-file").write_text("ours\n")
+        (locked / "sub").mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,noexec", "uns-locked-sub",
+                        locked / "sub"], check=True)
         subprocess.run(["mount", "-o", "remount,ro,nosuid,nodev", locked], check=True)
         yield d, locked
     finally:

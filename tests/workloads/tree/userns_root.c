@@ -51,6 +51,7 @@
 #include <sys/xattr.h>
 
 #include "mnt_common.h"
+#include "mnt_locks.h"
 
 #define UID_MAP "0 100000 1000\n1000 200000 1000\n"
 #define GID_MAP "0 100000 1000\n1000 300000 1000\n"
@@ -110,7 +111,7 @@ static int uns_init(void *arg)
 	mnt_must(mount("/usr", p, NULL, MS_BIND, NULL), "bind /usr");
 	mnt_must(mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), "/usr read-only");
 	mnt_path(p, sizeof(p), l->dir, "/locked");
-	mnt_must(mount(l->locked, p, NULL, MS_BIND, NULL), "bind LOCKED");
+	mnt_must(mount(l->locked, p, NULL, MS_BIND | MS_REC, NULL), "bind LOCKED");
 	if (l->share) {
 		mnt_path(p, sizeof(p), l->dir, "/share");
 		mnt_must(mkdir(p, 0755), "mkdir share");
@@ -432,7 +433,7 @@ static void check_locked(void)
 
 static int inside(void)
 {
-	char *before, self[32] = "", buf[16] = "";
+	char *before, *locks, self[32] = "", buf[16] = "";
 	bool noproc = getenv("CRYO_UNS_NOPROC"), share = access("/share", F_OK) == 0;
 	struct stat run_was, share_was;
 	int m, s, fd, lsk, lease, run_gone, share_gone = -1;
@@ -454,6 +455,8 @@ static int inside(void)
 		 "/proc/sys read-only");
 	check_proc_sys();
 	before = mnt_normalized();
+	locks = mnt_locks();
+	printf("locks of the init's mounts:\n%s", locks);
 	/* For the test of a refusal: its mountinfo is not read again then. */
 	if (noproc)
 		mnt_must(umount2("/proc", MNT_DETACH), "unmount /proc");
@@ -469,8 +472,10 @@ static int inside(void)
 		fail("the init is pid %d uid %d", getpid(), getuid());
 	if (!noproc && (readlink("/proc/self", self, sizeof(self) - 1) < 0 || strcmp(self, "1")))
 		fail("/proc/self is \"%s\", not 1: proc is not of our pid namespace", self);
-	if (!noproc)
+	if (!noproc) {
 		mnt_compare(before);
+		mnt_locks_compare(locks, mnt_locks());
+	}
 	check_files();
 	check_ipc();
 	check_listener(lsk);
@@ -640,7 +645,7 @@ static void nest_child(int rd, int wr, int ghost)
 	const char *up[] = {"ip", "link", "set", "vu1", "up", NULL};
 	struct stat user, st, init, ga, gb;
 	ino_t ino, owner;
-	char *before;
+	char *before, *locks;
 	int lsk, in, on = 1, held;
 
 	mnt_must(unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare mount and network namespaces");
@@ -667,9 +672,13 @@ static void nest_child(int rd, int wr, int ghost)
 	if (in < 0)
 		fail("accept across the veth: %s", strerror(errno));
 	before = mnt_normalized();
+	locks = mnt_locks();
+	printf("locks of the nested namespace's mounts:\n%s", locks);
+	fflush(stdout);
 	nest_sync(rd, wr); /* the restore is done */
 
 	mnt_compare(before);
+	mnt_locks_compare(locks, mnt_locks());
 	mnt_expect("/nest/file", "in the nested mount namespace\n");
 	mnt_expect("/nest/sub/deep", "deep\n");
 	if (stat("/nest/file", &st) < 0 || st.st_uid != 1000 || st.st_gid != 1001)
@@ -713,7 +722,9 @@ static void nest_child(int rd, int wr, int ghost)
  * namespace does not reach (zdtm mntns_pivot_root). */
 static void pivoter(int rd, int wr)
 {
+	const char *const root[] = {"/", NULL};
 	struct statfs sf;
+	char *locks;
 
 	mnt_must(unshare(CLONE_NEWNS), "unshare a mount namespace");
 	mnt_must(mount("uns-pivot", "/pivot", "tmpfs", 0, "mode=755,size=1m"), "tmpfs /pivot");
@@ -724,8 +735,10 @@ static void pivoter(int rd, int wr)
 	mnt_must(umount2("put", MNT_DETACH), "detach the old root");
 	mnt_must(rmdir("put"), "rmdir put");
 	mnt_write("/testfile", "in the pivoted root\n");
+	locks = mnt_locks_of(root);
 	nest_sync(rd, wr); /* the restore is done */
 
+	mnt_locks_compare(locks, mnt_locks_of(root));
 	mnt_expect("/testfile", "in the pivoted root\n");
 	if (access("/proc", F_OK) == 0 || errno != ENOENT)
 		fail("the pivoted root has a /proc");
