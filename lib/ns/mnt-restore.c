@@ -354,7 +354,8 @@ static int split_path(const char *path, char *dir, const char **ret_name)
  */
 static int clone_mount(int src)
 {
-	int fd = syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	int fd =
+	    syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 
 	if (fd < 0 && errno == EINVAL)
 		fd = syscall(SYS_open_tree, src, "",
@@ -378,8 +379,7 @@ static uint64_t mount_id_at(int dirfd, const char *path, bool *ret_root)
  * there, fds[j] a descriptor of it, carried[j] set (it is not attached again: carried_attach()
  * once it is), and its own carried ones in turn.
  */
-static int carry(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int *fds,
-		 bool *carried)
+static int carry(struct cryo_ctx *ctx, const struct img_ns *ns, uint32_t i, int *fds, bool *carried)
 {
 	const struct img_mount *p = &ns->mounts[i];
 	bool root;

@@ -173,7 +173,8 @@ def test_unshare_map_root_user_alone(env):
 @contextmanager
 def uns_root_dirs():
     """DIR, where the init mounts its root tmpfs, and LOCKED, a read-only nosuid tmpfs of ours
-    that it binds in (its flags locked in its user namespace): both where the namespace's root
+    with a noexec tmpfs of ours on LOCKED/sub, that it binds in with it (its flags locked in
+    its user namespace, the one beneath locked: MNT_LOCKED): both where the namespace's root
     (100000 here) may reach them. Unmounted and removed whatever happens."""
     top = tempfile.mkdtemp(prefix="cryo-uns-root-", dir="/tmp")
     os.chmod(top, 0o755)
@@ -201,7 +202,9 @@ def test_pivoted_root_in_user_namespace_mounts_owned_by_it(env):
     pivoted into a tmpfs root of its own (tests/workloads/tree/userns_root.c) comes back with
     its proc, its tmpfs /run and its devpts made inside the new user namespace (their
     superblocks its own: the workload remounts them), file owners named through the maps,
-    and the read-only flag of a bind of ours still locked; a read lease of a file of its own
+    and the read-only flag of a bind of ours still locked, the tmpfs of ours beneath it cloned
+    with it (a clone of it alone is refused there) and locked, every mount's locks as before
+    (the workload probes them, mnt_locks.h); a read lease of a file of its own
     (taken again as the file's owner: the namespace has no CAP_LEASE in ours), and removed
     files linked elsewhere, in its tmpfs (reopened by the other name) and in a directory of
     ours bound in (the same inode, opened by its handle by the setter of owners left in ours:
@@ -217,6 +220,7 @@ def test_pivoted_root_in_user_namespace_mounts_owned_by_it(env):
         assert kinds["/"][0] == "tmpfs" and kinds["/run"][0] == "tmpfs", kinds
         assert kinds["/usr"] == ("external", "/usr"), kinds
         assert kinds["/locked"] == ("external", str(locked)), kinds
+        assert kinds["/locked/sub"] == ("external", str(locked / "sub")), kinds
         assert kinds["/proc"][0] == "proc" and kinds["/dev/pts"][0] == "devpts", kinds
         assert status_field(pid, "NSpid")[-1] == "1"
         # The host's view of the owners: 1000 inside is 200000 here, 1001 in groups 300001.

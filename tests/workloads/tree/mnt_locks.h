@@ -70,9 +70,10 @@ static inline char *mnt_locks_of(const char *const *points)
 		atime = sv.f_flag & ST_RELATIME ? MOUNT_ATTR_STRICTATIME : MOUNT_ATTR_RELATIME;
 		if (cap - len < 1024)
 			out = realloc(out, cap *= 2);
-		len += snprintf(out + len, cap - len, "%s umount=%s atime=%s", points[i],
-				mnt_lock_word(mnt_lock_probe(points[i], 0, 0, 0)),
-				mnt_lock_word(mnt_lock_probe(points[i], 1, MOUNT_ATTR__ATIME, atime)));
+		len +=
+		    snprintf(out + len, cap - len, "%s umount=%s atime=%s", points[i],
+			     mnt_lock_word(mnt_lock_probe(points[i], 0, 0, 0)),
+			     mnt_lock_word(mnt_lock_probe(points[i], 1, MOUNT_ATTR__ATIME, atime)));
 		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
 			if (sv.f_flag & flags[f].st)
 				len += snprintf(

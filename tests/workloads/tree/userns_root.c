@@ -5,11 +5,11 @@
  * namespaces, the user namespace owning the others, its maps written by the launcher
  * (uid "0 100000 1000, 1000 200000 1000", gid "0 100000 1000, 1000 300000 1000"). Inside it
  * the init mounts a tmpfs of its own, fills it as a root (the program copied in, /usr and a
- * directory of ours, LOCKED, bound in), pivot_root's into it, mounts proc of its pid
- * namespace, a tmpfs /run (uid=1000,gid=1000) and a devpts instance (gid=5), detaches the old
- * root and execs its copy as "--inside", which holds files there with owners of the
- * namespace's (1000:1000, 1000:1001, 0:1000 setgid, an ACL naming user 1000), an open
- * descriptor and a pty pair. After the restore it checks:
+ * directory of ours, LOCKED, bound in, LOCKED with what is mounted beneath it), pivot_root's
+ * into it, mounts proc of its pid namespace, a tmpfs /run (uid=1000,gid=1000) and a devpts
+ * instance (gid=5), detaches the old root and execs its copy as "--inside", which holds files
+ * there with owners of the namespace's (1000:1000, 1000:1001, 0:1000 setgid, an ACL naming
+ * user 1000), an open descriptor and a pty pair. After the restore it checks:
  *   - the mountinfo is the same (points, roots, options with their uid=/gid=, flags, types);
  *   - a System V queue with a message and a segment with bytes, made by its user 1000: their
  *     creator and owner 1000 there, their modes and contents;
@@ -22,6 +22,11 @@
  *     (do_remount() wants CAP_SYS_ADMIN in the superblock's namespace);
  *   - /locked (LOCKED is a read-only, nosuid tmpfs of ours, which the user namespace got
  *     locked) is read-only still and cannot be made writable (EPERM), as before the dump;
+ *     where the test mounted a tmpfs of ours on LOCKED/sub, the init's bind (recursive: the
+ *     kernel binds a mount with locked ones beneath it only with them) has it at /locked/sub;
+ *   - each mount is locked as before the dump (mnt_locks.h: whether the tree's root may
+ *     unmount it, clear its flags, change its atime mode), here, in the nested namespace and
+ *     in the pivoter's (its root);
  *   - /proc/sys is a read-only bind of itself and /proc/sys/net a writable one on it (zdtm
  *     mntns_rw_ro_rw): a sysctl of /proc/sys/kernel is read-only, one of the network
  *     namespace's writable;
