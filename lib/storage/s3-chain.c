@@ -24,6 +24,7 @@
 #include "image/stream.h"
 #include "s3-chain.h"
 #include "s3-image.h"
+#include "s3-parse.h"
 #include "s3.h"
 
 #define LOG_PREFIX "s3: "
@@ -33,23 +34,11 @@
 #define CHAIN_FILES_MAX 65536
 #define IMAGE_META	"cryo-image.json" /* the other shape of image (s3-image.c) */
 
-struct link_file {
-	char name[64];
-	uint64_t bytes, hash;
-};
-
-struct link {
-	bool predump;
-	char *parent; /* relative to the link's prefix, or NULL */
-	struct link_file *files;
-	size_t n;
-};
-
-static void link_free(struct link *l)
+void s3_link_free(struct s3_link *l)
 {
 	free(l->parent);
 	free(l->files);
-	*l = (struct link){0};
+	*l = (struct s3_link){0};
 }
 
 static bool name_ok(const char *name)
@@ -161,9 +150,7 @@ int s3_chain_local(struct cryo_ctx *ctx, const char *root, const char *url,
 	return 0;
 }
 
-/* The prefix that `rel` (relative to `prefix`) names, into out; -EINVAL if it leaves the
- * bucket or is too long. */
-static int key_resolve(const char *prefix, const char *rel, char *out, size_t size)
+int s3_key_resolve(const char *prefix, const char *rel, char *out, size_t size)
 {
 	_cleanup_free_ char *copy = strdup(rel);
 	size_t len = strlen(prefix);
@@ -196,8 +183,7 @@ static int key_resolve(const char *prefix, const char *rel, char *out, size_t si
 	return len ? 0 : -EINVAL;
 }
 
-/* `to` relative to `from`, both prefixes in one bucket. */
-static char *key_relative(const char *from, const char *to)
+char *s3_key_relative(const char *from, const char *to)
 {
 	size_t common = 0, ups = 0;
 	char *out;
@@ -224,8 +210,8 @@ static char *key_relative(const char *from, const char *to)
 	return out;
 }
 
-static int parse_link(struct cryo_ctx *ctx, const char *where, const char *text, size_t len,
-		      struct link *l)
+int s3_link_parse(struct cryo_ctx *ctx, const char *where, const char *text, size_t len,
+		  struct s3_link *l)
 {
 	json_error_t jerr;
 	json_t *meta = json_loadb(text, len, 0, &jerr), *files, *v, *parent;
@@ -286,12 +272,12 @@ static int parse_link(struct cryo_ctx *ctx, const char *where, const char *text,
 out:
 	json_decref(meta);
 	if (r < 0)
-		link_free(l);
+		s3_link_free(l);
 	return r;
 }
 
 /* The size of a link's object (`where`, for messages), which must be what the link says. */
-static int stored_size(struct cryo_ctx *ctx, struct s3 *s, const struct link_file *f,
+static int stored_size(struct cryo_ctx *ctx, struct s3 *s, const struct s3_link_file *f,
 		       const char *where, uint64_t *ret_size)
 {
 	int r = s3_size(s, f->name, ret_size);
@@ -304,7 +290,7 @@ static int stored_size(struct cryo_ctx *ctx, struct s3 *s, const struct link_fil
 }
 
 static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, int dirfd,
-		      const char *dir, const struct link_file *f)
+		      const char *dir, const struct s3_link_file *f)
 {
 	char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8];
 	_cleanup_close_ int fd = image_file_create(dirfd, f->name, O_RDWR | O_EXCL);
@@ -331,7 +317,7 @@ static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, in
  * its place that names it (page-source.h), "URL\nNAME\n", for the pages to be read from it
  * by ranged GET as they are wanted. */
 static int mark_remote(struct cryo_ctx *ctx, struct s3 *s, const char *url, const char *bucket,
-		       int dirfd, const char *dir, const struct link_file *f)
+		       int dirfd, const char *dir, const struct s3_link_file *f)
 {
 	char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8], name[96];
 	_cleanup_free_ char *text = NULL;
@@ -388,10 +374,10 @@ static int stream_file_no(const char *name)
  * one): its streams are then fetched whole.
  */
 static int mark_remote_streams(struct cryo_ctx *ctx, struct s3 *s, const char *url,
-			       const char *bucket, int dirfd, const char *dir, const struct link *l)
+			       const char *bucket, int dirfd, const char *dir, const struct s3_link *l)
 {
 	uint64_t bytes[CRYO_STREAMS_MAX] = {0};
-	const struct link_file *index = NULL;
+	const struct s3_link_file *index = NULL;
 	_cleanup_close_ int fd = -1;
 	FILE *f;
 	_cleanup_free_ char *text = NULL;
@@ -454,7 +440,7 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		_cleanup_free_ char *text = NULL, *local = NULL;
 		_cleanup_close_ int dirfd = -1;
 		char where[S3_URL_MAX + 32], key[S3_KEY_MAX + 1];
-		struct link l = {0};
+		struct s3_link l = {0};
 		struct s3_target t;
 		struct s3 *s = NULL;
 		int streams_remote = 0;
@@ -477,7 +463,7 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		else if (r == -ENOENT)
 			r = cryo_err(ctx, -ENOENT, "no image at %s (no %s)", url, where);
 		if (r >= 0)
-			r = parse_link(ctx, where, text, len, &l);
+			r = s3_link_parse(ctx, where, text, len, &l);
 		if (r >= 0 && depth && !l.predump)
 			r = cryo_err(ctx, -EBADMSG, "%s, the parent of %s, is not a pre-dump", cur,
 				     child);
@@ -515,7 +501,7 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 			local = NULL;
 		}
 		if (r >= 0 && whole && l.parent) {
-			if (key_resolve(t.prefix, l.parent, key, sizeof(key)) < 0)
+			if (s3_key_resolve(t.prefix, l.parent, key, sizeof(key)) < 0)
 				r = cryo_err(ctx, -EBADMSG,
 					     "%s: parent \"%s\" leaves its bucket: the "
 					     "image is damaged",
@@ -524,10 +510,10 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 			snprintf(cur, sizeof(cur), "s3://%s/%s", t.bucket, key);
 		}
 		if (r >= 0 && !(whole && l.parent)) {
-			link_free(&l);
+			s3_link_free(&l);
 			break;
 		}
-		link_free(&l);
+		s3_link_free(&l);
 	}
 	if (r < 0)
 		return r;
@@ -556,7 +542,7 @@ static struct sink *sink_find(struct sink *sinks, size_t n, const char *name)
 /* The placeholder of a sink in the link's directory says how many bytes went into it, once
  * the file was whole; the upload must hold exactly those. */
 static int sink_take(struct cryo_ctx *ctx, int dfd, const char *local, struct sink *k,
-		     struct link_file *f)
+		     struct s3_link_file *f)
 {
 	_cleanup_free_ char *text = NULL;
 	unsigned long long want;
@@ -629,7 +615,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 		      size_t nsinks)
 {
 	_cleanup_free_ char *rel = NULL, *text = NULL;
-	_cleanup_free_ struct link_file *files = NULL;
+	_cleanup_free_ struct s3_link_file *files = NULL;
 	_cleanup_close_ int dfd = -1;
 	struct s3_target t, pt;
 	json_t *meta = NULL, *arr = NULL;
@@ -641,7 +627,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 
 	if (r >= 0 && parent) {
 		r = target(ctx, parent, cfg, &pt);
-		if (r >= 0 && !(rel = key_relative(t.prefix, pt.prefix)))
+		if (r >= 0 && !(rel = s3_key_relative(t.prefix, pt.prefix)))
 			r = -ENOMEM;
 	}
 	if (r >= 0)
@@ -657,7 +643,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 			break;
 		}
 		if (n == cap) {
-			struct link_file *m =
+			struct s3_link_file *m =
 			    realloc(files, (cap = cap ? cap * 2 : 16) * sizeof(*m));
 
 			if (!m) {
@@ -684,7 +670,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 		r = write_index(ctx, dfd, local, sinks, nsinks);
 	if (r > 0) {
 		if (n == cap) {
-			struct link_file *m = realloc(files, (cap = cap * 2 + 1) * sizeof(*m));
+			struct s3_link_file *m = realloc(files, (cap = cap * 2 + 1) * sizeof(*m));
 
 			if (!m)
 				r = -ENOMEM;
@@ -747,7 +733,7 @@ int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3
 {
 	_cleanup_free_ char *text = NULL;
 	char where[S3_URL_MAX + 32];
-	struct link l = {0};
+	struct s3_link l = {0};
 	struct s3_target t;
 	struct s3 *s = NULL;
 	size_t len;
@@ -759,13 +745,13 @@ int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3
 	if (r >= 0)
 		r = s3_get(s, S3_CHAIN_META, CHAIN_META_MAX, &text, &len);
 	if (r >= 0)
-		r = parse_link(ctx, where, text, len, &l);
+		r = s3_link_parse(ctx, where, text, len, &l);
 	/* The metadata first: from then on what is left is no image. */
 	if (r >= 0)
 		r = s3_delete(s, S3_CHAIN_META);
 	for (size_t i = 0; r >= 0 && i < l.n; i++)
 		s3_delete(s, l.files[i].name);
-	link_free(&l);
+	s3_link_free(&l);
 	s3_free(s);
 	return r == -ENOENT ? 0 : r;
 }
