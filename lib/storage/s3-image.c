@@ -1713,7 +1713,8 @@ int s3_index_files_check(struct cryo_ctx *ctx, const char *where,
 {
 	for (size_t i = 0; i < n; i++)
 		if (recs[i].h.type == REC_FILE &&
-		    (recs[i].off < from || to - recs[i].off < sizeof(struct rec_hdr) + recs[i].h.len))
+		    (recs[i].off < from || recs[i].off > to ||
+		     to - recs[i].off < sizeof(struct rec_hdr) + recs[i].h.len))
 			return cryo_err(ctx, -EBADMSG, "%s/%s: record %zu: a file record outside "
 					"the span %s gives: the image is damaged", where,
 					INDEX_NAME, i, META_NAME);
