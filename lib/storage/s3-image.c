@@ -1407,6 +1407,7 @@ int s3_meta_parse(struct cryo_ctx *ctx, const char *url, const char *text, size_
 		if (!json_is_integer(ib) || !json_is_integer(ir) || !hex || strlen(hex) != 16 ||
 		    !end || *end || !json_is_string(io) || strcmp(json_string_value(io), INDEX_NAME) ||
 		    json_integer_value(ir) < 0 ||
+		    (uint64_t)json_integer_value(ir) > INDEX_MAX / sizeof(struct s3_index_rec) ||
 		    (uint64_t)json_integer_value(ib) !=
 			    sizeof(struct s3_index_hdr) +
 				    (uint64_t)json_integer_value(ir) * sizeof(struct s3_index_rec) ||
