@@ -8,10 +8,10 @@
  * Input: the bytes of cryo-chain.json, optionally followed by a NUL byte and the link's
  * prefix in its bucket (default "chain/2"; JSON cannot hold a raw NUL, so the split is
  * unambiguous). A refused link must say why. An accepted one must name each file once, by
- * a plain name of 1 to 63 bytes, and a parent, if any, that resolves either to nothing (it
- * leaves the bucket) or to a key of plain components no longer than S3_KEY_MAX; and that
- * key, made relative to the prefix again as a dump writes it (s3_key_relative()), must
- * resolve to itself.
+ * a plain name of 1 to 63 bytes (checked on the names sorted, as the parser does: a link may
+ * name 65,536), and a parent, if any, that resolves either to nothing (it leaves the bucket)
+ * or to a key of plain components no longer than S3_KEY_MAX; and that key, made relative to
+ * the prefix again as a dump writes it (s3_key_relative()), must resolve to itself.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,6 +41,11 @@ static bool key_sound(const char *key)
 	return true;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void check_parent(const char *prefix, const char *parent)
 {
 	char key[S3_KEY_MAX + 1], back[S3_KEY_MAX + 1];
@@ -68,6 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t json_len = nul ? (size_t)(nul - data) : size;
 	char prefix[S3_KEY_MAX + 1] = "chain/2";
 	struct s3_link l = {0};
+	const char **names;
 	int r;
 
 	if (!ctx && cryo_ctx_new(&ctx) < 0)
@@ -89,16 +95,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
+	names = calloc(l.n + 1, sizeof(*names));
+	if (!names)
+		abort();
 	for (size_t i = 0; i < l.n; i++) {
 		size_t len = strnlen(l.files[i].name, sizeof(l.files[i].name));
 
 		if (!len || len >= sizeof(l.files[i].name) || strchr(l.files[i].name, '/') ||
 		    !strcmp(l.files[i].name, "..") || !strcmp(l.files[i].name, "."))
 			abort();
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(l.files[k].name, l.files[i].name))
-				abort();
+		names[i] = l.files[i].name;
 	}
+	qsort(names, l.n, sizeof(*names), name_cmp);
+	for (size_t i = 1; i < l.n; i++)
+		if (!strcmp(names[i - 1], names[i]))
+			abort();
+	free(names);
 	if (l.parent) {
 		if (!l.parent[0] || strlen(l.parent) > S3_KEY_MAX)
 			abort();
