@@ -24,6 +24,7 @@
 #include "image/stream.h"
 #include "s3-chain.h"
 #include "s3-image.h"
+#include "s3-parse.h"
 #include "s3.h"
 
 #define LOG_PREFIX "s3: "
@@ -33,23 +34,11 @@
 #define CHAIN_FILES_MAX 65536
 #define IMAGE_META	"cryo-image.json" /* the other shape of image (s3-image.c) */
 
-struct link_file {
-	char name[64];
-	uint64_t bytes, hash;
-};
-
-struct link {
-	bool predump;
-	char *parent; /* relative to the link's prefix, or NULL */
-	struct link_file *files;
-	size_t n;
-};
-
-static void link_free(struct link *l)
+void s3_link_free(struct s3_link *l)
 {
 	free(l->parent);
 	free(l->files);
-	*l = (struct link){0};
+	*l = (struct s3_link){0};
 }
 
 static bool name_ok(const char *name)
@@ -161,9 +150,7 @@ int s3_chain_local(struct cryo_ctx *ctx, const char *root, const char *url,
 	return 0;
 }
 
-/* The prefix that `rel` (relative to `prefix`) names, into out; -EINVAL if it leaves the
- * bucket or is too long. */
-static int key_resolve(const char *prefix, const char *rel, char *out, size_t size)
+int s3_key_resolve(const char *prefix, const char *rel, char *out, size_t size)
 {
 	_cleanup_free_ char *copy = strdup(rel);
 	size_t len = strlen(prefix);
@@ -196,8 +183,7 @@ static int key_resolve(const char *prefix, const char *rel, char *out, size_t si
 	return len ? 0 : -EINVAL;
 }
 
-/* `to` relative to `from`, both prefixes in one bucket. */
-static char *key_relative(const char *from, const char *to)
+char *s3_key_relative(const char *from, const char *to)
 {
 	size_t common = 0, ups = 0;
 	char *out;
@@ -224,13 +210,19 @@ static char *key_relative(const char *from, const char *to)
 	return out;
 }
 
-static int parse_link(struct cryo_ctx *ctx, const char *where, const char *text, size_t len,
-		      struct link *l)
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int s3_link_parse(struct cryo_ctx *ctx, const char *where, const char *text, size_t len,
+		  struct s3_link *l)
 {
 	json_error_t jerr;
 	json_t *meta = json_loadb(text, len, 0, &jerr), *files, *v, *parent;
 	const char *fmt = json_string_value(json_object_get(meta, "format"));
 	const char *kind = json_string_value(json_object_get(meta, "kind"));
+	const char **sorted = NULL;
 	size_t i;
 	int r = 0;
 
@@ -270,9 +262,6 @@ static int parse_link(struct cryo_ctx *ctx, const char *where, const char *text,
 
 		if (!name || !name_ok(name))
 			BAD("files[].name");
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(l->files[k].name, name))
-				BAD("files[].name (twice)");
 		if (!json_is_integer(b) || json_integer_value(b) < 0)
 			BAD("files[].bytes");
 		if (!hex || strlen(hex) != 16 || strspn(hex, "0123456789abcdef") != 16)
@@ -282,16 +271,29 @@ static int parse_link(struct cryo_ctx *ctx, const char *where, const char *text,
 		l->files[i].hash = strtoull(hex, &end, 16);
 	}
 	l->n = json_array_size(files);
+	/* Sorted, so that a link of CHAIN_FILES_MAX files takes no quadratic time. */
+	sorted = calloc(l->n + 1, sizeof(*sorted));
+	if (!sorted) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < l->n; i++)
+		sorted[i] = l->files[i].name;
+	qsort(sorted, l->n, sizeof(*sorted), name_cmp);
+	for (i = 1; i < l->n; i++)
+		if (!strcmp(sorted[i - 1], sorted[i]))
+			BAD("files[].name (twice)");
 #undef BAD
 out:
+	free(sorted);
 	json_decref(meta);
 	if (r < 0)
-		link_free(l);
+		s3_link_free(l);
 	return r;
 }
 
 /* The size of a link's object (`where`, for messages), which must be what the link says. */
-static int stored_size(struct cryo_ctx *ctx, struct s3 *s, const struct link_file *f,
+static int stored_size(struct cryo_ctx *ctx, struct s3 *s, const struct s3_link_file *f,
 		       const char *where, uint64_t *ret_size)
 {
 	int r = s3_size(s, f->name, ret_size);
@@ -304,7 +306,7 @@ static int stored_size(struct cryo_ctx *ctx, struct s3 *s, const struct link_fil
 }
 
 static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, int dirfd,
-		      const char *dir, const struct link_file *f)
+		      const char *dir, const struct s3_link_file *f)
 {
 	char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8];
 	_cleanup_close_ int fd = image_file_create(dirfd, f->name, O_RDWR | O_EXCL);
@@ -331,7 +333,7 @@ static int fetch_file(struct cryo_ctx *ctx, struct s3 *s, const char *bucket, in
  * its place that names it (page-source.h), "URL\nNAME\n", for the pages to be read from it
  * by ranged GET as they are wanted. */
 static int mark_remote(struct cryo_ctx *ctx, struct s3 *s, const char *url, const char *bucket,
-		       int dirfd, const char *dir, const struct link_file *f)
+		       int dirfd, const char *dir, const struct s3_link_file *f)
 {
 	char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8], name[96];
 	_cleanup_free_ char *text = NULL;
@@ -391,10 +393,10 @@ static int stream_file_no(const char *name)
  * one): its streams are then fetched whole.
  */
 static int mark_remote_streams(struct cryo_ctx *ctx, struct s3 *s, const char *url,
-			       const char *bucket, int dirfd, const char *dir, const struct link *l)
+			       const char *bucket, int dirfd, const char *dir, const struct s3_link *l)
 {
 	uint64_t bytes[CRYO_STREAMS_MAX] = {0};
-	const struct link_file *index = NULL;
+	const struct s3_link_file *index = NULL;
 	_cleanup_close_ int fd = -1;
 	FILE *f;
 	_cleanup_free_ char *text = NULL;
@@ -457,7 +459,7 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		_cleanup_free_ char *text = NULL, *local = NULL;
 		_cleanup_close_ int dirfd = -1;
 		char where[S3_URL_MAX + 32], key[S3_KEY_MAX + 1];
-		struct link l = {0};
+		struct s3_link l = {0};
 		struct s3_target t;
 		struct s3 *s = NULL;
 		int streams_remote = 0;
@@ -480,7 +482,7 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 		else if (r == -ENOENT)
 			r = cryo_err(ctx, -ENOENT, "no image at %s (no %s)", url, where);
 		if (r >= 0)
-			r = parse_link(ctx, where, text, len, &l);
+			r = s3_link_parse(ctx, where, text, len, &l);
 		if (r >= 0 && depth && !l.predump)
 			r = cryo_err(ctx, -EBADMSG, "%s, the parent of %s, is not a pre-dump", cur,
 				     child);
@@ -518,7 +520,7 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 			local = NULL;
 		}
 		if (r >= 0 && whole && l.parent) {
-			if (key_resolve(t.prefix, l.parent, key, sizeof(key)) < 0)
+			if (s3_key_resolve(t.prefix, l.parent, key, sizeof(key)) < 0)
 				r = cryo_err(ctx, -EBADMSG,
 					     "%s: parent \"%s\" leaves its bucket: the "
 					     "image is damaged",
@@ -527,10 +529,10 @@ int s3_chain_fetch(struct cryo_ctx *ctx, const char *url, const struct cryo_s3_c
 			snprintf(cur, sizeof(cur), "s3://%s/%s", t.bucket, key);
 		}
 		if (r >= 0 && !(whole && l.parent)) {
-			link_free(&l);
+			s3_link_free(&l);
 			break;
 		}
-		link_free(&l);
+		s3_link_free(&l);
 	}
 	if (r < 0)
 		return r;
@@ -559,7 +561,7 @@ static struct sink *sink_find(struct sink *sinks, size_t n, const char *name)
 /* The placeholder of a sink in the link's directory says how many bytes went into it, once
  * the file was whole; the upload must hold exactly those. */
 static int sink_take(struct cryo_ctx *ctx, int dfd, const char *local, struct sink *k,
-		     struct link_file *f)
+		     struct s3_link_file *f)
 {
 	_cleanup_free_ char *text = NULL;
 	unsigned long long want;
@@ -632,7 +634,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 		      size_t nsinks)
 {
 	_cleanup_free_ char *rel = NULL, *text = NULL;
-	_cleanup_free_ struct link_file *files = NULL;
+	_cleanup_free_ struct s3_link_file *files = NULL;
 	_cleanup_close_ int dfd = -1;
 	struct s3_target t, pt;
 	json_t *meta = NULL, *arr = NULL;
@@ -644,7 +646,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 
 	if (r >= 0 && parent) {
 		r = target(ctx, parent, cfg, &pt);
-		if (r >= 0 && !(rel = key_relative(t.prefix, pt.prefix)))
+		if (r >= 0 && !(rel = s3_key_relative(t.prefix, pt.prefix)))
 			r = -ENOMEM;
 	}
 	if (r >= 0)
@@ -660,7 +662,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 			break;
 		}
 		if (n == cap) {
-			struct link_file *m =
+			struct s3_link_file *m =
 			    realloc(files, (cap = cap ? cap * 2 : 16) * sizeof(*m));
 
 			if (!m) {
@@ -687,7 +689,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 		r = write_index(ctx, dfd, local, sinks, nsinks);
 	if (r > 0) {
 		if (n == cap) {
-			struct link_file *m = realloc(files, (cap = cap * 2 + 1) * sizeof(*m));
+			struct s3_link_file *m = realloc(files, (cap = cap * 2 + 1) * sizeof(*m));
 
 			if (!m)
 				r = -ENOMEM;
@@ -750,7 +752,7 @@ int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3
 {
 	_cleanup_free_ char *text = NULL;
 	char where[S3_URL_MAX + 32];
-	struct link l = {0};
+	struct s3_link l = {0};
 	struct s3_target t;
 	struct s3 *s = NULL;
 	size_t len;
@@ -762,13 +764,13 @@ int s3_chain_unstore(struct cryo_ctx *ctx, const char *url, const struct cryo_s3
 	if (r >= 0)
 		r = s3_get(s, S3_CHAIN_META, CHAIN_META_MAX, &text, &len);
 	if (r >= 0)
-		r = parse_link(ctx, where, text, len, &l);
+		r = s3_link_parse(ctx, where, text, len, &l);
 	/* The metadata first: from then on what is left is no image. */
 	if (r >= 0)
 		r = s3_delete(s, S3_CHAIN_META);
 	for (size_t i = 0; r >= 0 && i < l.n; i++)
 		s3_delete(s, l.files[i].name);
-	link_free(&l);
+	s3_link_free(&l);
 	s3_free(s);
 	return r == -ENOENT ? 0 : r;
 }

@@ -35,6 +35,7 @@
 #include "image/image-dir.h"
 #include "image/stream.h"
 #include "s3-image.h"
+#include "s3-parse.h"
 #include "s3.h"
 
 #define LOG_PREFIX "s3: "
@@ -50,7 +51,7 @@
 #define SPEC_STREAMS 4         /* stream sizes */
 #define FETCH_MAX (CRYO_STREAMS_MAX + 2)
 #define PART_SIZE (8u << 20)
-#define FILE_NAME_MAX 64
+#define FILE_NAME_MAX S3_FILE_NAME_MAX
 #define EXTRA_KEY "extra"
 
 static unsigned default_streams(void)
@@ -1298,29 +1299,11 @@ int s3_dump_start_files(struct cryo_ctx *ctx, const struct cryo_dump_opts *opts,
 	return pump_start(ctx, p, n, true, run_upload, &arg);
 }
 
-/* The image's metadata object: its streams and their sizes. */
-struct index_info {
-	bool present;
-	uint64_t bytes, records, hash;
-	uint64_t files_from, files_to; /* the image's files: this span of stream 0 */
-};
-
-/* The files stored beside the image, as its metadata names them. */
-struct extra_info {
-	unsigned n;
-	char names[S3_FILES_MAX][FILE_NAME_MAX];
-	uint64_t bytes[S3_FILES_MAX], hash[S3_FILES_MAX];
-};
-
 static int no_image(struct cryo_ctx *ctx, const char *url)
 {
 	return cryo_err(ctx, -ENOENT, "no image at %s (no %s: none was stored, or its dump did "
 			"not finish)", url, META_NAME);
 }
-
-static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
-		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix,
-		      struct extra_info *ex);
 
 static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char *url,
 		    uint64_t *bytes, unsigned *ret_n, struct index_info *ix, struct extra_info *ex)
@@ -1337,7 +1320,7 @@ static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char 
 		return no_image(ctx, url);
 	if (r < 0)
 		return r;
-	return parse_meta(ctx, url, text, len, bytes, ret_n, ix, ex);
+	return s3_meta_parse(ctx, url, text, len, bytes, ret_n, ix, ex);
 }
 
 /* The metadata's "extra": the files beside the image, each checked as hostile input. */
@@ -1373,9 +1356,8 @@ static int parse_extra(struct cryo_ctx *ctx, const char *url, json_t *arr, struc
 	return 0;
 }
 
-static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
-		      uint64_t *bytes, unsigned *ret_n, struct index_info *ix,
-		      struct extra_info *ex)
+int s3_meta_parse(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
+		  uint64_t *bytes, unsigned *ret_n, struct index_info *ix, struct extra_info *ex)
 {
 	json_t *meta, *v, *arr;
 	json_error_t jerr;
@@ -1425,6 +1407,7 @@ static int parse_meta(struct cryo_ctx *ctx, const char *url, const char *text, s
 		if (!json_is_integer(ib) || !json_is_integer(ir) || !hex || strlen(hex) != 16 ||
 		    !end || *end || !json_is_string(io) || strcmp(json_string_value(io), INDEX_NAME) ||
 		    json_integer_value(ir) < 0 ||
+		    (uint64_t)json_integer_value(ir) > INDEX_MAX / sizeof(struct s3_index_rec) ||
 		    (uint64_t)json_integer_value(ib) !=
 			    sizeof(struct s3_index_hdr) +
 				    (uint64_t)json_integer_value(ir) * sizeof(struct s3_index_rec) ||
@@ -1726,6 +1709,19 @@ static int lazy_index(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf, 
 	return r;
 }
 
+int s3_index_files_check(struct cryo_ctx *ctx, const char *where,
+			 const struct stream_remote_rec *recs, size_t n, uint64_t from, uint64_t to)
+{
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].h.type == REC_FILE &&
+		    (recs[i].off < from || recs[i].off > to ||
+		     to - recs[i].off < sizeof(struct rec_hdr) + recs[i].h.len))
+			return cryo_err(ctx, -EBADMSG, "%s/%s: record %zu: a file record outside "
+					"the span %s gives: the image is damaged", where,
+					INDEX_NAME, i, META_NAME);
+	return 0;
+}
+
 /* The image's files (REC_FILE records, at the start of stream 0), fetched by one ranged GET,
  * go to the scratch directory as a receive from a descriptor would write them. */
 static int lazy_files(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf,
@@ -1736,13 +1732,9 @@ static int lazy_files(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf,
 	struct stream_rx *rx = NULL;
 	int r;
 
-	for (size_t i = 0; i < l->rem.nrecs; i++)
-		if (l->recs[i].h.type == REC_FILE &&
-		    (l->recs[i].off < lo ||
-		     hi - l->recs[i].off < sizeof(struct rec_hdr) + l->recs[i].h.len))
-			return cryo_err(ctx, -EBADMSG, "%s/%s: record %zu: a file record outside "
-					"the span %s gives: the image is damaged", l->where,
-					INDEX_NAME, i, META_NAME);
+	r = s3_index_files_check(ctx, l->where, l->recs, l->rem.nrecs, lo, hi);
+	if (r < 0)
+		return r;
 	mfd = memfd_create("cryo-s3-metadata", MFD_CLOEXEC);
 	if (mfd < 0)
 		return cryo_err(ctx, -errno, "memfd_create");
@@ -1883,7 +1875,7 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	else if (fs[0].err < 0)
 		r = fetch_err(ctx, &fs[0]);
 	else
-		r = parse_meta(ctx, opts->dir, fs[0].buf, fs[0].got, l->bytes, &l->n, &ix, NULL);
+		r = s3_meta_parse(ctx, opts->dir, fs[0].buf, fs[0].got, l->bytes, &l->n, &ix, NULL);
 	if (r >= 0 && !ix.present)
 		r = cryo_err(ctx, -EOPNOTSUPP, "%s was stored without an index of its frames (by an "
 			     "older cryo): restore it without --lazy", l->where);
