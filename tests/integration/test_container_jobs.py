@@ -8,14 +8,13 @@ import os
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
+from conftest import busybox_bundle
 from cryod_harness import CRYOD, SANITIZED, Cryod
 from test_cli_daemon import CRYO, cryo, ok
 
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.skipif(not os.access(CRYOD, os.X_OK), reason=f"{CRYOD} is not built"),
@@ -45,10 +44,9 @@ def cryod(tmp_path):
 
 
 def bundle(tmp_path, name):
-    b = tmp_path / name
-    subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *TICKER], check=True,
-                   capture_output=True)
-    return b
+    # With its /tmp/count from the start (conftest.busybox_bundle): a dump may catch the
+    # shell between its `> /tmp/count` and the close, and a fresh bundle must have the file.
+    return busybox_bundle(tmp_path / name, TICKER)
 
 
 def ticks(d, job):
@@ -150,10 +148,8 @@ def test_attachable_container_job_keeps_its_stdin_across_restore(cryod, tmp_path
         pytest.skip("an ASan cryod cannot restore")
     base = f"ca{os.getpid()}"
     cryod.container_ids += [f"{base}-a", f"{base}-b"]
-    b = tmp_path / "bundle"
-    subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), "sh", "-c",
-                    "n=0; while read l; do n=$((n+1)); echo got $n $l; done"],
-                   check=True, capture_output=True)
+    b = busybox_bundle(tmp_path / "bundle",
+                       ["sh", "-c", "n=0; while read l; do n=$((n+1)); echo got $n $l; done"])
     ok(cryod, "job", "run", "--runc", "--bundle", b, "-a", "--id", f"{base}-a")
     assert attach_say(cryod, f"{base}-a", "one") == "got 1 one\n"
     ok(cryod, "job", "dump", "--no-leave-running", f"{base}-a")
