@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from conftest import STREAM, alive, cryo, reap, workload
+from conftest import STREAM, alive, cryo, descendants, reap, workload
 
 pytestmark = pytest.mark.skipif(STREAM, reason="a tree with namespaces of its own is "
                                 "restored from a directory, not as it arrives")
@@ -157,12 +157,14 @@ def our_mounts():
 
 
 def tree_processes():
-    """PIDs of processes running the workload's copy inside a root (mnt_prog)."""
+    """PIDs of processes running the workload's copy inside a root (mnt_prog) below this
+    process, which a failed restore's tasks would be (we are their subreaper): the machine's
+    other test runs have theirs."""
     found = []
-    for d in os.listdir("/proc"):
+    for d in descendants(os.getpid()):
         try:
-            if d.isdigit() and open(f"/proc/{d}/comm").read().strip() == "mnt_prog":
-                found.append(int(d))
+            if open(f"/proc/{d}/comm").read().strip() == "mnt_prog":
+                found.append(d)
         except OSError:
             pass
     return found
