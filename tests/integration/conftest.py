@@ -132,6 +132,16 @@ class Run:
             return None
 
     def kill(self):
+        # Every task below it first, while they are still its descendants: a tree that left
+        # its group (setsid), such as the init of a pid namespace a launcher cloned (whose
+        # death takes the whole namespace), would outlive a test that failed before it
+        # learnt the init's pid (a "ready" that never came). Only while it is unreaped: its
+        # PID is not reused until then.
+        for pid in descendants(self.pid)[1:] if self.proc.poll() is None else ():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except ProcessLookupError:
