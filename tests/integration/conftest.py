@@ -154,6 +154,20 @@ class Run:
         self.outf.close()
 
 
+def apart_from_other_runs(argv, keep):
+    """argv, run in a private copy of our mount namespace without the mounts below /tmp but
+    those below keep. A tree that makes a mount namespace of its own in a user namespace of
+    its own keeps there, locked, a copy of every mount ours had then, even once it is gone
+    from ours: the dump then finds a tmpfs of the tree's that ours lacks and refuses it, as
+    it must. This machine's other test runs mount and unmount theirs below /tmp at any
+    time."""
+    drop = ('for m in $(awk \'{print $5}\' /proc/self/mountinfo | grep "^/tmp/" | sort -r); do '
+            'case "$m" in "$0"|"$0"/*) ;; *) umount -l "$m" 2>/dev/null;; esac; done; '
+            'exec "$@"')
+    return ["unshare", "-m", "--propagation", "private", "sh", "-c", drop, str(keep),
+            *map(str, argv)]
+
+
 def root_of(pid):
     """A restored root's PID here: pid itself, or in a fan-out run (CRYO_FANOUT), where pid
     is a copy's init, the init's one child."""

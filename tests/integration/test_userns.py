@@ -18,7 +18,8 @@ import pytest
 
 from pathlib import Path
 
-from conftest import alive, child_of, cryo, image_pids, reap, reap_gone, workload
+from conftest import (alive, apart_from_other_runs, child_of, cryo, image_pids, reap, reap_gone,
+                      workload)
 
 MAP = ["0", "100000", "65536"]
 
@@ -34,7 +35,9 @@ def share():
 
 
 def start(env, share, mode, setgroups):
-    run = env.start([workload("userns_tree"), mode, setgroups, str(share)])
+    argv = [workload("userns_tree"), mode, setgroups, share]
+    # ("user": no mount namespace of its own, ours.)
+    run = env.start(apart_from_other_runs(argv, env.tmp) if mode == "full" else argv)
     run.wait_for("ready")
     init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
     return run, init
@@ -113,8 +116,8 @@ def refused_runs_on(env, run, pid, *named):
 def test_unshare_map_root_user_pid_mount_proc(env):
     """As `unshare -U -r -p -m --fork --mount-proc` runs a program: memory and a counter go
     on in the restored namespace, where root is the host's root (map "0 0 1")."""
-    run = env.start(["unshare", "-U", "-r", "-p", "-m", "--fork", "--mount-proc",
-                     workload("mem_anon")])
+    run = env.start(apart_from_other_runs(["unshare", "-U", "-r", "-p", "-m", "--fork",
+                                           "--mount-proc", workload("mem_anon")], env.tmp))
     run.wait_for("ready")
     root = child_of(run.pid)
     pid = dump_and_restore(env, run, root)
@@ -280,7 +283,8 @@ def uns_roundtrip(env, prog, *args):
     """PROG as the child of the init of new user, pid, mount, net, uts and ipc namespaces
     (tests/workloads/tree/pidns_run.c -u, zdtm's uns flavour less its root): dumped from
     the init, restored, told to check itself."""
-    run = env.start([workload("pidns_run"), "-u", workload(prog), *map(str, args)])
+    run = env.start(apart_from_other_runs([workload("pidns_run"), "-u", workload(prog), *args],
+                                          env.tmp))
     run.wait_for("ready")
     init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
     env.restored.append(init)
