@@ -6,6 +6,7 @@ would otherwise hold its PID and make the next restore of the same image wait.
 """
 import ctypes
 import os
+import re
 import signal
 import subprocess
 import time
@@ -166,6 +167,18 @@ def apart_from_other_runs(argv, keep):
             'exec "$@"')
     return ["unshare", "-m", "--propagation", "private", "sh", "-c", drop, str(keep),
             *map(str, argv)]
+
+
+def nsinit(run, timeout=20.0):
+    """The pid of the init a launcher of a tree in namespaces of its own printed ("nsinit N").
+    The launcher prints it once clone() has returned, while the init may already be running
+    the workload: it may come after the workload's "ready"."""
+    run.wait_for("nsinit ", timeout)
+    deadline = time.time() + timeout
+    while not (m := re.search(r"nsinit (\d+)\n", run.text())):
+        assert time.time() < deadline, f"no whole nsinit line: {run.text()[-2000:]!r}"
+        time.sleep(0.01)
+    return int(m.group(1))
 
 
 def root_of(pid):

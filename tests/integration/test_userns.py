@@ -6,7 +6,6 @@ nested user namespace, a tree across two and one with no maps yet are refused at
 the tree runs on."""
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -18,8 +17,8 @@ import pytest
 
 from pathlib import Path
 
-from conftest import (alive, apart_from_other_runs, child_of, cryo, image_pids, reap, reap_gone,
-                      workload)
+from conftest import (alive, apart_from_other_runs, child_of, cryo, image_pids, nsinit, reap,
+                      reap_gone, workload)
 
 MAP = ["0", "100000", "65536"]
 
@@ -39,7 +38,7 @@ def start(env, share, mode, setgroups):
     # ("user": no mount namespace of its own, ours.)
     run = env.start(apart_from_other_runs(argv, env.tmp) if mode == "full" else argv)
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     return run, init
 
 
@@ -209,7 +208,7 @@ def test_pivoted_root_in_user_namespace_mounts_owned_by_it(env):
     with uns_root_dirs() as (d, locked):
         run = env.start([workload("userns_root"), d, locked, d.parent / "share"])
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         img = env.tmp / "img"
         pid = dump_and_restore(env, run, init)
         mounts = json.loads((img / "cryo.json").read_text())["namespaces"]["mounts"]
@@ -243,7 +242,7 @@ def test_pivoted_root_in_user_namespace_refusals_tree_unharmed(env, var, why):
     with uns_root_dirs() as (d, locked):
         run = env.start([workload("userns_root"), d, locked], env=dict(os.environ, **{var: "1"}))
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         refused_runs_on(env, run, init, "user namespace", why)
         assert "\nPASS\n" in run.text(), run.text()
 
@@ -255,7 +254,7 @@ def test_pivoted_root_in_user_namespace_failed_restore_leaves_nothing(env):
     with uns_root_dirs() as (d, locked):
         run = env.start([workload("userns_root"), d, locked])
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         img = env.tmp / "img"
         cryo("dump", "-t", init, "-D", img)
         run.finish()
@@ -286,7 +285,7 @@ def uns_roundtrip(env, prog, *args):
     run = env.start(apart_from_other_runs([workload("pidns_run"), "-u", workload(prog), *args],
                                           env.tmp))
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     env.restored.append(init)
     pid = dump_and_restore(env, run, init)
     os.kill(pid, signal.SIGUSR1)
