@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import busybox_bundle
 from cryod_harness import CRYOD, SANITIZED, Cryod
 from test_cli_daemon import CRYO, cryo, ok
 
@@ -45,10 +46,10 @@ def cryod(tmp_path):
 
 
 def bundle(tmp_path, name):
-    b = tmp_path / name
-    subprocess.run([str(ROOT / "scripts" / "busybox-bundle.sh"), str(b), *TICKER], check=True,
-                   capture_output=True)
-    return b
+    """The ticker's bundle, its /tmp/count there from the start (busybox_bundle()): a dump that
+    froze the shell while it had the file open carries it, and a restore into a fresh bundle
+    reopens it by its path (CI once failed: "reopen /tmp/count: No such file or directory")."""
+    return busybox_bundle(tmp_path / name, TICKER)
 
 
 def ticks(d, job):
