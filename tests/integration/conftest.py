@@ -6,6 +6,7 @@ would otherwise hold its PID and make the next restore of the same image wait.
 """
 import ctypes
 import os
+import re
 import signal
 import subprocess
 import time
@@ -132,6 +133,16 @@ class Run:
             return None
 
     def kill(self):
+        # Every task below it first, while they are still its descendants: a tree that left
+        # its group (setsid), such as the init of a pid namespace a launcher cloned (whose
+        # death takes the whole namespace), would outlive a test that failed before it
+        # learnt the init's pid (a "ready" that never came). Only while it is unreaped: its
+        # PID is not reused until then.
+        for pid in descendants(self.pid)[1:] if self.proc.poll() is None else ():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -142,6 +153,32 @@ class Run:
             pass
         self.finish(5)
         self.outf.close()
+
+
+def apart_from_other_runs(argv, keep):
+    """argv, run in a private copy of our mount namespace without the mounts below /tmp but
+    those below keep. A tree that makes a mount namespace of its own in a user namespace of
+    its own keeps there, locked, a copy of every mount ours had then, even once it is gone
+    from ours: the dump then finds a tmpfs of the tree's that ours lacks and refuses it, as
+    it must. This machine's other test runs mount and unmount theirs below /tmp at any
+    time."""
+    drop = ('for m in $(awk \'{print $5}\' /proc/self/mountinfo | grep "^/tmp/" | sort -r); do '
+            'case "$m" in "$0"|"$0"/*) ;; *) umount -l "$m" 2>/dev/null;; esac; done; '
+            'exec "$@"')
+    return ["unshare", "-m", "--propagation", "private", "sh", "-c", drop, str(keep),
+            *map(str, argv)]
+
+
+def nsinit(run, timeout=20.0):
+    """The pid of the init a launcher of a tree in namespaces of its own printed ("nsinit N").
+    The launcher prints it once clone() has returned, while the init may already be running
+    the workload: it may come after the workload's "ready"."""
+    run.wait_for("nsinit ", timeout)
+    deadline = time.time() + timeout
+    while not (m := re.search(r"nsinit (\d+)\n", run.text())):
+        assert time.time() < deadline, f"no whole nsinit line: {run.text()[-2000:]!r}"
+        time.sleep(0.01)
+    return int(m.group(1))
 
 
 def root_of(pid):

@@ -44,8 +44,9 @@ def cryod(tmp_path):
 
 
 def bundle(tmp_path, name):
-    # With its /tmp/count from the start (conftest.busybox_bundle): a dump may catch the
-    # shell between its `> /tmp/count` and the close, and a fresh bundle must have the file.
+    """The ticker's bundle, its /tmp/count there from the start (busybox_bundle()): a dump that
+    froze the shell while it had the file open carries it, and a restore into a fresh bundle
+    reopens it by its path (CI once failed: "reopen /tmp/count: No such file or directory")."""
     return busybox_bundle(tmp_path / name, TICKER)
 
 
@@ -176,3 +177,33 @@ def test_runc_root_from_the_config(tmp_path):
         d.cleanup()
         subprocess.run(["runc", "--root", str(root), "delete", "--force", cid],
                        capture_output=True)
+
+
+@pytest.mark.xfail(strict=True, reason="a container's restore hands the runtime's stdout to "
+                   "the root's descriptor 1 whatever file it was at the dump "
+                   "(inherit_stdio(), lib/restore/restore-files.c)")
+def test_container_whose_stdout_was_redirected_at_the_dump_keeps_its_file(cryod, tmp_path):
+    """The shell's descriptor 1 is /tmp/count, not the job's log, while it runs `{ ...; } >
+    /tmp/count`: restored into a fresh bundle, it is that bundle's /tmp/count again (runc
+    hands over only the descriptors that are still the ones it gave: `external_descriptors`
+    in its state.json)."""
+    if SANITIZED:
+        pytest.skip("an ASan cryod cannot restore")
+    a, b = f"cr{os.getpid()}-a", f"cr{os.getpid()}-b"
+    cryod.container_ids += [a, b]
+    ticker = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; "
+              "{ echo $i; sleep 30; } > /tmp/count; done"]
+    ok(cryod, "job", "run", "--runc", "--bundle", busybox_bundle(tmp_path / "bundle", ticker),
+       "--id", a)
+    init = runc_state(a)["pid"]
+    deadline = time.time() + 10
+    while os.readlink(f"/proc/{init}/fd/1") != "/tmp/count":  # (its root's name)
+        assert time.time() < deadline, os.readlink(f"/proc/{init}/fd/1")
+        time.sleep(0.01)
+    ok(cryod, "job", "dump", "--no-leave-running", a)
+    fresh = busybox_bundle(tmp_path / "fresh", ticker)
+    ok(cryod, "job", "restore", "--id", b, "--bundle", fresh, a)
+    pid = runc_state(b)["pid"]
+    assert os.readlink(f"/proc/{pid}/fd/1") == "/tmp/count"
+    assert os.stat(f"/proc/{pid}/fd/1").st_ino == os.stat(fresh / "rootfs" / "tmp" / "count").st_ino
+    ok(cryod, "job", "delete", "--force", b)

@@ -5,7 +5,6 @@ container (tests/workloads/tree/ns_ipc.c checks every detail inside, from its ow
 child's attachments)."""
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -13,13 +12,13 @@ import time
 
 import pytest
 
-from conftest import CRYO, alive, cryo, reap, workload
+from conftest import CRYO, alive, cryo, nsinit, reap, workload
 
 
 def start(env, mode):
     run = env.start([workload("ns_ipc"), mode])
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     return run, init
 
 

@@ -7,7 +7,6 @@ per-mount flags and propagation. The workloads compare their mountinfo (ids and 
 numbers renumbered) before and after."""
 import json
 import os
-import re
 import signal
 import subprocess
 import time
@@ -15,7 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from conftest import STREAM, alive, cryo, reap, workload
+from conftest import STREAM, alive, cryo, descendants, nsinit, reap, workload
 
 pytestmark = pytest.mark.skipif(STREAM, reason="a tree with namespaces of its own is "
                                 "restored from a directory, not as it arrives")
@@ -66,7 +65,7 @@ def ns_root(tmp):
 def start(env, name, root, dev):
     run = env.start([workload(name), root, dev])
     run.wait_for("ready")
-    return run, int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    return run, nsinit(run)
 
 
 def dump(env, init, img=None, extra=()):
@@ -157,12 +156,14 @@ def our_mounts():
 
 
 def tree_processes():
-    """PIDs of processes running the workload's copy inside a root (mnt_prog)."""
+    """PIDs of processes running the workload's copy inside a root (mnt_prog) below this
+    process, which a failed restore's tasks would be (we are their subreaper): the machine's
+    other test runs have theirs."""
     found = []
-    for d in os.listdir("/proc"):
+    for d in descendants(os.getpid()):
         try:
-            if d.isdigit() and open(f"/proc/{d}/comm").read().strip() == "mnt_prog":
-                found.append(int(d))
+            if open(f"/proc/{d}/comm").read().strip() == "mnt_prog":
+                found.append(d)
         except OSError:
             pass
     return found
@@ -183,7 +184,7 @@ def refused_and_runs_on(env, knob, message):
     with ns_root(env.tmp) as (root, dev):
         run = env.start([workload("ns_root"), root, dev], env={**os.environ, knob: "1"})
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
         assert p.returncode != 0
         assert message in p.stderr, p.stderr
@@ -240,7 +241,7 @@ def test_a_mount_namespace_alone_in_our_pid_namespace(env):
         run = env.start([workload("ns_root"), root, dev],
                         env={**os.environ, "CRYO_MNT_ONLY": "1"})
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         img = dump(env, init)
         ns = json.loads((img / "cryo.json").read_text())["namespaces"]
         assert ns["own"] == ["mnt"] and ns["mounts"][0]["point"] == "/", ns

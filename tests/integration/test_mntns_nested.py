@@ -10,7 +10,7 @@ import signal
 
 import pytest
 
-from conftest import STREAM, alive, cryo, workload
+from conftest import STREAM, alive, cryo, nsinit, workload
 from test_mntns import dump, finish, ns_root, restore, restore_fails, start
 
 pytestmark = pytest.mark.skipif(STREAM, reason="a tree with namespaces of its own is "
@@ -72,7 +72,7 @@ def test_a_unix_socket_whose_file_was_removed_in_a_nested_namespace_is_refused_n
         run = env.start([workload("mnt_nested"), root, dev],
                         env={**os.environ, "CRYO_MNT_NESTED_UNIX": "1"})
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
         assert p.returncode != 0
         assert re.search(r"pid \d+ is in a nested mount namespace and fd \d+ is a unix "

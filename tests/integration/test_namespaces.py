@@ -3,18 +3,17 @@ restored into fresh ones: its init is pid 1 again, proc is of the new pid namesp
 hostname, lo and a TCP connection inside its own network come back, and the same image can be
 restored several times at once, beside the running original, without PID collisions."""
 import os
-import re
 import signal
 import threading
 import time
 
-from conftest import CRYO, alive, cryo, reap, workload
+from conftest import CRYO, alive, cryo, nsinit, reap, workload
 
 
 def start_ns_tree(env):
     run = env.start([workload("ns_tree")])
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     return run, init
 
 

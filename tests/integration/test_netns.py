@@ -5,20 +5,19 @@ make is refused at dump, naming it, and the tree runs on; a restore that fails m
 device in the host's namespace."""
 import json
 import os
-import re
 import signal
 import subprocess
 import time
 
 import pytest
 
-from conftest import CRYO, alive, cryo, reap, workload
+from conftest import CRYO, alive, cryo, nsinit, reap, workload
 
 
 def start(env, *args, name="netns_links"):
     run = env.start([workload(name), *args])
     run.wait_for("ready", 30)
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     return run, init
 
 
@@ -120,7 +119,7 @@ def roundtrip(env, run, init, flavour):
 def test_unsupported_device_refused_tree_runs_on(env):
     run = env.start([workload("ns_tree")])
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     subprocess.run(["ip", "link", "add", "vx9", "netns", str(init), "type", "vxlan", "id", "5",
                     "remote", "192.0.2.1", "dstport", "4789"], check=True)
     p = cryo("dump", "-t", init, "-D", env.tmp / "img", check=False)
@@ -186,7 +185,7 @@ def test_network_lock_table_is_not_the_trees(env):
     the restored namespace has none."""
     run = env.start([workload("ns_tree")])
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     img = env.tmp / "img"
     p = cryo("dump", "-vv", "-t", init, "-D", img)
     assert "table inet cryo-lock-1" in p.stderr, p.stderr[-2000:]

@@ -3,13 +3,12 @@ once failed at restore (docs/conformance.md, "The `ns` flavour"): each is dumped
 with no cryo option, and the workload checks every detail after the restore."""
 import json
 import os
-import re
 import signal
 import time
 
 import pytest
 
-from conftest import STREAM, alive, cryo, reap, workload
+from conftest import STREAM, alive, cryo, nsinit, reap, workload
 
 pytestmark = pytest.mark.skipif(STREAM, reason="a tree with namespaces of its own is "
                                 "restored from a directory, not as it arrives")
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.skipif(STREAM, reason="a tree with namespaces of its ow
 def start(env, name, *args):
     run = env.start([workload(name), *map(str, args)])
     run.wait_for("ready", 30)
-    return run, int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    return run, nsinit(run)
 
 
 def dump(env, init, img=None):
@@ -67,7 +66,7 @@ def test_tree_without_proc_or_devpts_comes_back_without_them(env):
     with ns_root(env.tmp) as (root, dev):
         run = env.start([workload("mnt_noproc"), root, dev])
         run.wait_for("ready", 30)
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         img = dump(env, init)
         points = [m["point"] for m in json.loads((img / "cryo.json").read_text())
                   ["namespaces"]["mounts"]]
@@ -83,7 +82,7 @@ def in_root(env, name, check_image=None):
     with ns_root(env.tmp) as (root, dev):
         run = env.start([workload(name), root, dev])
         run.wait_for("ready", 30)
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         img = dump(env, init)
         if check_image:
             check_image(json.loads((img / "cryo.json").read_text()))

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import alive, cryo, reap, workload
+from conftest import alive, cryo, nsinit, reap, workload
 
 
 def start(env, prog, *args, join=False, noreap=False):
@@ -19,7 +19,7 @@ def start(env, prog, *args, join=False, noreap=False):
                      *(["-n"] if noreap else []), workload(prog),
                      *map(str, args)])
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     # Killing a pid namespace's init kills all of it: the cleanup's SIGKILL leaves nothing,
     # whatever the test did (the init left the launcher's group with setsid()).
     env.restored.append(init)

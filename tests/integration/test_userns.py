@@ -6,7 +6,6 @@ nested user namespace, a tree across two and one with no maps yet are refused at
 the tree runs on."""
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -18,7 +17,8 @@ import pytest
 
 from pathlib import Path
 
-from conftest import alive, child_of, cryo, image_pids, reap, reap_gone, workload
+from conftest import (alive, apart_from_other_runs, child_of, cryo, image_pids, nsinit, reap,
+                      reap_gone, workload)
 
 MAP = ["0", "100000", "65536"]
 
@@ -34,9 +34,11 @@ def share():
 
 
 def start(env, share, mode, setgroups):
-    run = env.start([workload("userns_tree"), mode, setgroups, str(share)])
+    argv = [workload("userns_tree"), mode, setgroups, share]
+    # ("user": no mount namespace of its own, ours.)
+    run = env.start(apart_from_other_runs(argv, env.tmp) if mode == "full" else argv)
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     return run, init
 
 
@@ -113,8 +115,8 @@ def refused_runs_on(env, run, pid, *named):
 def test_unshare_map_root_user_pid_mount_proc(env):
     """As `unshare -U -r -p -m --fork --mount-proc` runs a program: memory and a counter go
     on in the restored namespace, where root is the host's root (map "0 0 1")."""
-    run = env.start(["unshare", "-U", "-r", "-p", "-m", "--fork", "--mount-proc",
-                     workload("mem_anon")])
+    run = env.start(apart_from_other_runs(["unshare", "-U", "-r", "-p", "-m", "--fork",
+                                           "--mount-proc", workload("mem_anon")], env.tmp))
     run.wait_for("ready")
     root = child_of(run.pid)
     pid = dump_and_restore(env, run, root)
@@ -212,7 +214,7 @@ def test_pivoted_root_in_user_namespace_mounts_owned_by_it(env):
     with uns_root_dirs() as (d, locked):
         run = env.start([workload("userns_root"), d, locked, d.parent / "share"])
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         img = env.tmp / "img"
         pid = dump_and_restore(env, run, init)
         mounts = json.loads((img / "cryo.json").read_text())["namespaces"]["mounts"]
@@ -247,7 +249,7 @@ def test_pivoted_root_in_user_namespace_refusals_tree_unharmed(env, var, why):
     with uns_root_dirs() as (d, locked):
         run = env.start([workload("userns_root"), d, locked], env=dict(os.environ, **{var: "1"}))
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         refused_runs_on(env, run, init, "user namespace", why)
         assert "\nPASS\n" in run.text(), run.text()
 
@@ -259,7 +261,7 @@ def test_pivoted_root_in_user_namespace_failed_restore_leaves_nothing(env):
     with uns_root_dirs() as (d, locked):
         run = env.start([workload("userns_root"), d, locked])
         run.wait_for("ready")
-        init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+        init = nsinit(run)
         img = env.tmp / "img"
         cryo("dump", "-t", init, "-D", img)
         run.finish()
@@ -287,9 +289,10 @@ def uns_roundtrip(env, prog, *args):
     """PROG as the child of the init of new user, pid, mount, net, uts and ipc namespaces
     (tests/workloads/tree/pidns_run.c -u, zdtm's uns flavour less its root): dumped from
     the init, restored, told to check itself."""
-    run = env.start([workload("pidns_run"), "-u", workload(prog), *map(str, args)])
+    run = env.start(apart_from_other_runs([workload("pidns_run"), "-u", workload(prog), *args],
+                                          env.tmp))
     run.wait_for("ready")
-    init = int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    init = nsinit(run)
     env.restored.append(init)
     pid = dump_and_restore(env, run, init)
     os.kill(pid, signal.SIGUSR1)

@@ -19,7 +19,7 @@ import signal
 import subprocess
 import time
 
-from conftest import alive, cryo, image_pids, reap, reap_gone, workload
+from conftest import alive, cryo, image_pids, nsinit, reap, reap_gone, workload
 from test_userns import dump_and_restore, uns_root_dirs
 
 NS_GET_USERNS = 0xB701
@@ -51,7 +51,7 @@ def start(env, d, locked):
     run = env.start([workload("userns_root"), d, locked],
                     env=dict(os.environ, CRYO_UNS_NESTED="1"))
     run.wait_for("ready")
-    return run, int(re.search(r"nsinit (\d+)", run.text()).group(1))
+    return run, nsinit(run)
 
 
 def mountinfo(pid):
