@@ -296,6 +296,14 @@ static int write_record(struct cryo_ctx *ctx, const char *dir, const char *runti
 		return r;
 	rec = json_pack("{s:s,s:s,s:s,s:o}", "runtime", runtime, "id", id, "bundle", st->bundle,
 			"config", config);
+	/* What the runtime gave its init as 0, 1, 2: a restore hands those of its own over
+	 * only where the init still held them (ns.h, stdio_given). */
+	if (rec && st->stdio[0] && st->stdio[1] && st->stdio[2] &&
+	    json_object_set_new(rec, "stdio", json_pack("[sss]", st->stdio[0], st->stdio[1],
+							    st->stdio[2])) < 0) {
+		json_decref(rec);
+		rec = NULL;
+	}
 	text = rec ? json_dumps(rec, JSON_INDENT(1)) : NULL;
 	json_decref(rec);
 	if (!text)
@@ -401,13 +409,20 @@ out:
 
 /* ---- restore ---- */
 
-/* The bundle and the runtime container.json records (the caller frees *ret_bundle). */
+static void names_free(char *(*names)[3])
+{
+	for (int k = 0; k < 3; k++)
+		free((*names)[k]);
+}
+
+/* The bundle, the runtime and what it gave the init as 0, 1, 2 (each NULL where not
+ * recorded) container.json records (the caller frees *ret_bundle and ret_stdio[]). */
 static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_bundle,
-		       const struct container_runtime **ret_rt)
+		       const struct container_runtime **ret_rt, char *ret_stdio[3])
 {
 	_cleanup_free_ char *text = NULL;
 	json_error_t jerr;
-	json_t *rec, *b, *rt;
+	json_t *rec, *b, *rt, *io;
 	ssize_t n;
 
 	n = image_file_read(dirfd, RECORD_NAME, 64 << 20, &text);
@@ -423,6 +438,17 @@ static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **
 		json_decref(rec);
 		return cryo_err(ctx, -EINVAL, "%s/%s: no bundle or runtime", dir, RECORD_NAME);
 	}
+	io = json_object_get(rec, "stdio");
+	if (io && (json_array_size(io) != 3 || !json_is_string(json_array_get(io, 0)) ||
+		   !json_is_string(json_array_get(io, 1)) || !json_is_string(json_array_get(io, 2)))) {
+		json_decref(rec);
+		return cryo_err(ctx, -EINVAL, "%s/%s: stdio is not three names", dir, RECORD_NAME);
+	}
+	for (int k = 0; io && k < 3; k++)
+		if (!(ret_stdio[k] = strdup(json_string_value(json_array_get(io, k))))) {
+			json_decref(rec);
+			return -ENOMEM;
+		}
 	*ret_rt = container_runtime(ctx, json_string_value(rt));
 	*ret_bundle = *ret_rt ? strdup(json_string_value(b)) : NULL;
 	json_decref(rec);
@@ -484,6 +510,7 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 			     const struct stream_remote *remote, pid_t *ret_root)
 {
 	_cleanup_free_ char *recorded = NULL, *statedir = NULL;
+	_cleanup_(names_free) char *io[3] = {NULL, NULL, NULL};
 	_cleanup_close_ int dirfd = -1;
 	const struct container_runtime *rt = NULL, *recorded_rt = NULL;
 	struct container_state st = {0};
@@ -511,7 +538,7 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 	r = image_dir_open_read(ctx, o.dir, o.trust_dir, &dirfd);
 	if (r < 0)
 		return r;
-	r = read_record(ctx, dirfd, opts->dir, &recorded, &recorded_rt);
+	r = read_record(ctx, dirfd, opts->dir, &recorded, &recorded_rt, io);
 	if (r < 0)
 		return r;
 	/* An OCI bundle is any runtime's: the one the image records unless told another. */
@@ -550,7 +577,8 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 	if (r < 0)
 		goto fail;
 	target = (struct ns_target){.pid = st.pid, .cgroup_dirs = st.cgroup_dirs,
-				    .ncgroup_dirs = st.ncgroup_dirs, .stdio_from_caller = true};
+				    .ncgroup_dirs = st.ncgroup_dirs, .stdio_from_caller = true,
+				    .stdio_given = {io[0], io[1], io[2]}};
 	r = restore_run(ctx, &o, &target, remote, &tree);
 	if (r < 0)
 		goto fail;

@@ -45,6 +45,13 @@ static int runc_load(struct cryo_ctx *ctx, const char *root, const char *id,
 			return -ENOMEM;
 	if (!st->bundle)
 		return cryo_err(ctx, -EINVAL, "%s: no bundle label", path);
+	/* What it gave the init as 0, 1, 2; kept only whole (3 names). */
+	v = json_object_get(j, "external_descriptors");
+	if (json_array_size(v) == 3)
+		for (int k = 0; k < 3; k++)
+			if (json_is_string(json_array_get(v, k)) &&
+			    !(st->stdio[k] = strdup(json_string_value(json_array_get(v, k)))))
+				return -ENOMEM;
 	paths = json_object_get(j, "cgroup_paths");
 	if (!json_is_object(paths))
 		return cryo_err(ctx, -EINVAL, "%s: no cgroup_paths", path);

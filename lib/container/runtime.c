@@ -44,6 +44,8 @@ void container_state_free(struct container_state *st)
 	free(st->cgroup_dirs);
 	free(st->bundle);
 	free(st->freezer);
+	for (int i = 0; i < 3; i++)
+		free(st->stdio[i]);
 	json_decref(st->raw);
 	memset(st, 0, sizeof(*st));
 }

@@ -26,6 +26,8 @@ struct container_state {
 	unsigned ncgroup_dirs;
 	char *freezer;      /* the directory that freezes it */
 	bool v2;            /* cgroup v2 (cgroup.freeze) */
+	char *stdio[3];     /* what it gave the init as 0, 1, 2, as /proc's links name them
+			       (runc's external_descriptors); NULL: not recorded */
 	void *raw;          /* the runtime's own record (a json_t), for adopt() */
 };
 

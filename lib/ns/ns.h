@@ -69,7 +69,11 @@ struct ns_target {
 	pid_t pid;           /* the runtime's placeholder, whose namespaces the tree joins */
 	char **cgroup_dirs;  /* each cgroup directory the tree goes into (v1: one per hierarchy) */
 	unsigned ncgroup_dirs;
-	bool stdio_from_caller; /* the root's descriptors 0, 1, 2 are the caller's */
+	bool stdio_from_caller; /* the root's descriptors 0, 1, 2 are the caller's, */
+	/* where each still was what the runtime gave the container's init as 0, 1, 2 at its
+	 * start, as /proc's link named it (runc's external_descriptors); NULL: not known, the
+	 * caller's. One the init had replaced by then (a `> FILE` of its shell) is its own. */
+	const char *stdio_given[3];
 };
 
 /*

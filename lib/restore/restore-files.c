@@ -325,17 +325,34 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	return r;
 }
 
+/* Whether image file f is the file /proc's link `name` names (what a runtime recorded). A
+ * socket or another file the image names otherwise is taken to be. */
+static bool file_named(const struct img_file *f, const char *name)
+{
+	char buf[64];
+
+	if (f->type == FILE_PIPE) {
+		snprintf(buf, sizeof(buf), "pipe:[%llu]", (unsigned long long)f->pipe_ino);
+		return !strcmp(buf, name);
+	}
+	return !f->path || f->path[0] != '/' || !strcmp(f->path, name);
+}
+
 /* A container's stdio is its runtime's: the root's descriptors 0, 1 and 2 (and whatever
- * shares their descriptions) become the caller's, as `runc restore` hands its own over. */
-static void inherit_stdio(const struct img *img, int *inherit)
+ * shares their descriptions) become the caller's, as `runc restore` hands its own over, each
+ * where it still was what the runtime gave (t->stdio_given): one the root had replaced (a
+ * `> FILE` of its shell, frozen in it) is restored as its own file. */
+static void inherit_stdio(const struct img *img, const struct ns_target *t, int *inherit)
 {
 	const struct img_task *root = &img->tasks[0];
 
 	for (uint32_t j = 0; j < root->nfds; j++) {
 		struct img_file *f = img_find_file(img, root->fds[j].file_id);
+		int fd = root->fds[j].fd;
 
-		if (root->fds[j].fd <= 2 && f && fcntl(root->fds[j].fd, F_GETFD) >= 0)
-			inherit[f - img->files] = root->fds[j].fd;
+		if (fd <= 2 && f && fcntl(fd, F_GETFD) >= 0 &&
+		    (!t->stdio_given[fd] || file_named(f, t->stdio_given[fd])))
+			inherit[f - img->files] = fd;
 	}
 }
 
@@ -355,7 +372,7 @@ int restore_inherit_fds(struct cryo_ctx *ctx, struct rst_shared *sh,
 	for (uint32_t i = 0; i < img->nfiles; i++)
 		sh->inherit[i] = -1;
 	if (stdio)
-		inherit_stdio(img, sh->inherit);
+		inherit_stdio(img, target, sh->inherit);
 	for (unsigned k = 0; k < opts->ninherit_fds; k++) {
 		const char *spec = opts->inherit_fds[k];
 		const char *key;

@@ -179,9 +179,6 @@ def test_runc_root_from_the_config(tmp_path):
                        capture_output=True)
 
 
-@pytest.mark.xfail(strict=True, reason="a container's restore hands the runtime's stdout to "
-                   "the root's descriptor 1 whatever file it was at the dump "
-                   "(inherit_stdio(), lib/restore/restore-files.c)")
 def test_container_whose_stdout_was_redirected_at_the_dump_keeps_its_file(cryod, tmp_path):
     """The shell's descriptor 1 is /tmp/count, not the job's log, while it runs `{ ...; } >
     /tmp/count`: restored into a fresh bundle, it is that bundle's /tmp/count again (runc
