@@ -325,9 +325,10 @@ int restore_files_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 	return r;
 }
 
-/* Whether image file f is the file /proc's link `name` names (what a runtime recorded). A
- * socket or another file the image names otherwise is taken to be. */
-static bool file_named(const struct img_file *f, const char *name)
+/* Whether image file f is the file /proc's link `name` named (what a runtime recorded): 1 it
+ * is, 0 it is not, -1 the image cannot tell (a socket, a device: named otherwise, or by a name
+ * many files share). */
+static int file_is_named(const struct img_file *f, const char *name)
 {
 	char buf[64];
 
@@ -335,24 +336,36 @@ static bool file_named(const struct img_file *f, const char *name)
 		snprintf(buf, sizeof(buf), "pipe:[%llu]", (unsigned long long)f->pipe_ino);
 		return !strcmp(buf, name);
 	}
-	return !f->path || f->path[0] != '/' || !strcmp(f->path, name);
+	if (!f->path || f->path[0] != '/' || !strncmp(f->path, "/dev/", 5))
+		return -1;
+	return !strcmp(f->path, name);
 }
 
-/* A container's stdio is its runtime's: the root's descriptors 0, 1 and 2 (and whatever
- * shares their descriptions) become the caller's, as `runc restore` hands its own over, each
- * where it still was what the runtime gave (t->stdio_given): one the root had replaced (a
- * `> FILE` of its shell, frozen in it) is restored as its own file. */
+/*
+ * A container's stdio is its runtime's, as `runc restore` hands its own over: what the runtime
+ * gave the init as 0, 1 and 2 (t->stdio_given) becomes the caller's 0, 1 and 2, wherever the
+ * root holds it, and whatever shares its description. Its descriptor N that the root had
+ * replaced by the dump (a `> FILE` of its shell, frozen in it) is its own file; the one its
+ * shell saved above 2 meanwhile is the caller's N. Without the names (an older image, or a
+ * runtime that records none), the root's 0, 1 and 2 are the caller's.
+ */
 static void inherit_stdio(const struct img *img, const struct ns_target *t, int *inherit)
 {
 	const struct img_task *root = &img->tasks[0];
 
 	for (uint32_t j = 0; j < root->nfds; j++) {
 		struct img_file *f = img_find_file(img, root->fds[j].file_id);
-		int fd = root->fds[j].fd;
+		int fd = root->fds[j].fd, k = -1;
 
-		if (fd <= 2 && f && fcntl(fd, F_GETFD) >= 0 &&
-		    (!t->stdio_given[fd] || file_named(f, t->stdio_given[fd])))
-			inherit[f - img->files] = fd;
+		if (!f || inherit[f - img->files] >= 0)
+			continue;
+		if (fd <= 2 && (!t->stdio_given[fd] || file_is_named(f, t->stdio_given[fd])))
+			k = fd;
+		for (int n = 0; k < 0 && n < 3; n++)
+			if (t->stdio_given[n] && file_is_named(f, t->stdio_given[n]) == 1)
+				k = n;
+		if (k >= 0 && fcntl(k, F_GETFD) >= 0)
+			inherit[f - img->files] = k;
 	}
 }
 

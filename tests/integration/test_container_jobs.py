@@ -183,13 +183,14 @@ def test_container_whose_stdout_was_redirected_at_the_dump_keeps_its_file(cryod,
     """The shell's descriptor 1 is /tmp/count, not the job's log, while it runs `{ ...; } >
     /tmp/count`: restored into a fresh bundle, it is that bundle's /tmp/count again (runc
     hands over only the descriptors that are still the ones it gave: `external_descriptors`
-    in its state.json)."""
+    in its state.json), and the stdout the shell saved above 2 meanwhile is the job's log,
+    where its next tick goes once the block ends."""
     if SANITIZED:
         pytest.skip("an ASan cryod cannot restore")
     a, b = f"cr{os.getpid()}-a", f"cr{os.getpid()}-b"
     cryod.container_ids += [a, b]
     ticker = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; "
-              "{ echo $i; sleep 30; } > /tmp/count; done"]
+              "{ echo $i; sleep 2; } > /tmp/count; done"]
     ok(cryod, "job", "run", "--runc", "--bundle", busybox_bundle(tmp_path / "bundle", ticker),
        "--id", a)
     init = runc_state(a)["pid"]
@@ -203,4 +204,10 @@ def test_container_whose_stdout_was_redirected_at_the_dump_keeps_its_file(cryod,
     pid = runc_state(b)["pid"]
     assert os.readlink(f"/proc/{pid}/fd/1") == "/tmp/count"
     assert os.stat(f"/proc/{pid}/fd/1").st_ino == os.stat(fresh / "rootfs" / "tmp" / "count").st_ino
+    fds = {int(fd): os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    saved = [fd for fd in fds if fd > 2]
+    assert saved and all(fds[fd] == fds[2] != "/tmp/count" for fd in saved), fds
+    # The block ends, the shell puts its saved stdout back: the next tick is in the log.
+    last = ticks(cryod, a)[-1]
+    wait_ticks(cryod, b, last, timeout=15)
     ok(cryod, "job", "delete", "--force", b)
