@@ -8,7 +8,9 @@
 # the wall time of `cryo restore --detach` (it returns once the tree runs and runc's state says
 # so); `all ms` (lazy): from the same start until the page server, done copying in the
 # background, has exited. Medians of REPS, in milliseconds. In the first rep every restored
-# container checks all its memory (SIGUSR1 to mem_big: PASS) after the timing.
+# container checks all its memory (SIGUSR1 to mem_big: PASS) after the timing. `meta ms`: what
+# `cryo restore -v` says the lazy restore from the store spent on its metadata, index (and
+# files beside it) before the restore proper began.
 # --before CRYO (a build of the engine before a change): each rep also restores from the store
 # lazily with it (row `s3bef`), next to this build's lazy restore from the store, before it in
 # even reps and after it in odd ones; its eager restore is not run (`-`).
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
 	--no-s3) s3=; shift ;;
 	--dir) dir=$2; shift 2 ;;
 	--before) BEFORE=$2; shift 2 ;;
-	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) echo "container-lazy.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -108,6 +110,7 @@ restore() { # kind lazy verify: one restore, timed; then the container goes (kin
 	[ "$(runc state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = running ] ||
 		{ echo "container-lazy.sh: $id is not running" >&2; return 1; }
 	if [ "$2" = lazy ]; then
+		sed -n 's/.*(metadata and index in \([0-9.]*\) ms).*/\1/p' "$out" >> "$work/meta-$1"
 		server=$(sed -n 's/.*page server of 1 copy: pid \([0-9]*\).*/\1/p' "$out")
 		gone "$server" || { echo "container-lazy.sh: page server $server never ended" >&2; return 1; }
 		echo "($(now) - $t0) * 1000" | bc -l >> "$work/all-$1-$2"
@@ -134,13 +137,15 @@ done
 [ -n "$BEFORE" ] && [ -n "$s3" ] && kinds="$kinds s3bef"
 
 printf 'container of %d MiB (mem_big, random bytes): medians of %d, ms\n' "$mib" "$reps"
-printf '%5s | %8s %8s %7s | %8s\n' from "eager" "lazy" "e/l" "lazy all"
+printf '%5s | %8s %8s %7s | %8s | %6s\n' from "eager" "lazy" "e/l" "lazy all" "meta"
 for kind in $kinds; do
-	l=$(median < "$work/run-$kind-lazy") a=$(median < "$work/all-$kind-lazy")
+	l=$(median < "$work/run-$kind-lazy") a=$(median < "$work/all-$kind-lazy") m=-
+	[ -s "$work/meta-$kind" ] && m=$(printf '%.1f' "$(median < "$work/meta-$kind")")
 	if [ "$kind" = s3bef ]; then
-		printf '%5s | %8s %8.0f %7s | %8.0f\n' "$kind" - "$l" - "$a"
+		printf '%5s | %8s %8.0f %7s | %8.0f | %6s\n' "$kind" - "$l" - "$a" "$m"
 		continue
 	fi
 	e=$(median < "$work/run-$kind-eager")
-	printf '%5s | %8.0f %8.0f %7.1f | %8.0f\n' "$kind" "$e" "$l" "$(echo "$e / $l" | bc -l)" "$a"
+	printf '%5s | %8.0f %8.0f %7.1f | %8.0f | %6s\n' "$kind" "$e" "$l" \
+		"$(echo "$e / $l" | bc -l)" "$a" "$m"
 done
