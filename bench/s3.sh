@@ -17,7 +17,8 @@
 # image's metadata and index, as `cryo restore -v` says. With `--before CRYO` (a build of the
 # engine before a change), each rep also restores the same S3 image lazily with it, next to
 # this build's, before it in even reps and after it in odd ones (`l.befms` ms, `bef/dr` its
-# ratio to the directory's, `metab` its `meta ms`).
+# ratio to the directory's, `metab` its `meta ms`). --lazy-reps K: each rep restores each image
+# lazily K times (dir, S3 and --before's in turn), the lazy medians then of REPS x K.
 #
 # Chain case (issue 16), at each --chain-sizes MiB (none: ""): a pre-dump then a dump --parent
 # of the holder, once to a local directory and once to the store, and their restores, eager
@@ -31,14 +32,14 @@
 # --before's lazy restore from S3 ("refused" where it fails), `shm.lb` its peak scratch.
 #
 #   bench/s3.sh [--reps N] [--sizes "256 1024"] [--streams "1 2"] [--dir DIR]
-#               [--chain-sizes "1024"] [--chain-args ARGS] [--before CRYO]
+#               [--chain-sizes "1024"] [--chain-args ARGS] [--before CRYO] [--lazy-reps K]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 CRYO=${CRYO:-$root/build/cryo}
 build=${CRYO_BUILD:-$root/build}
 reps=3 sizes="256 1024" streams_list="1 2" dir=${BENCH_DIR:-/var/tmp}
-chain_sizes=1024 BEFORE= chain_args=
+chain_sizes=1024 BEFORE= chain_args= lazy_reps=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2 ;;
@@ -48,7 +49,8 @@ while [ $# -gt 0 ]; do
 	--chain-sizes) chain_sizes=$2; shift 2 ;;
 	--before) BEFORE=$2; shift 2 ;;
 	--chain-args) chain_args=$2; shift 2 ;;
-	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+	--lazy-reps) lazy_reps=$2; shift 2 ;;
+	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
 	*) echo "s3.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -163,14 +165,19 @@ for mib in $sizes; do
 			verify=; [ "$rep" = 1 ] && verify=1
 			eager_restore "$work/e_dir" "$work/img$rep" $verify
 			eager_restore "$work/e_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
-			lazy_restore "$work/l_dir" "$work/img$rep" $verify
-			# --before's first in even reps, second in odd ones: neither always finds
-			# the store's caches warmed by the other.
-			[ -z "$BEFORE" ] || [ $((rep % 2)) = 1 ] || lazy_restore "$work/l_bef" \
-				"s3://$bucket/m$mib-s$n-r$rep" "$verify" "$BEFORE" "$work/l_metab"
-			lazy_restore "$work/l_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
-			[ -z "$BEFORE" ] || [ $((rep % 2)) = 0 ] || lazy_restore "$work/l_bef" \
-				"s3://$bucket/m$mib-s$n-r$rep" "$verify" "$BEFORE" "$work/l_metab"
+			for k in $(seq "$lazy_reps"); do
+				[ "$k" = 1 ] || verify=
+				lazy_restore "$work/l_dir" "$work/img$rep" $verify
+				# --before's first in even turns, second in odd ones: neither always
+				# finds the store's caches warmed by the other.
+				[ -z "$BEFORE" ] || [ $(((rep + k) % 2)) = 1 ] || lazy_restore \
+					"$work/l_bef" "s3://$bucket/m$mib-s$n-r$rep" "$verify" "$BEFORE" \
+					"$work/l_metab"
+				lazy_restore "$work/l_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
+				[ -z "$BEFORE" ] || [ $(((rep + k) % 2)) = 0 ] || lazy_restore \
+					"$work/l_bef" "s3://$bucket/m$mib-s$n-r$rep" "$verify" "$BEFORE" \
+					"$work/l_metab"
+			done
 			rm -rf "$work/img$rep"
 		done
 		for f in d_dir d_s3 c_dir c_s3 v_s3 e_dir e_s3 l_dir l_s3 put c_put v_put l_meta \
