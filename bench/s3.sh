@@ -14,7 +14,11 @@
 # MIB MiB of random bytes by curl (`put s`), the fastest any client can store that much in it; a
 # multipart upload costs s3rver more (it writes each part, then reads them all back into the
 # object, hashing both times). `meta ms`: the part of the lazy restore from S3 spent reading the
-# image's metadata and index, as `cryo restore -v` says.
+# image's metadata and index, as `cryo restore -v` says. With `--before CRYO` (a build of the
+# engine before a change), each rep also restores the same S3 image lazily with it, next to
+# this build's, before it in even reps and after it in odd ones (`l.befms` ms, `bef/dr` its
+# ratio to the directory's, `metab` its `meta ms`). --lazy-reps K: each rep restores each image
+# lazily K times (dir, S3 and --before's in turn), the lazy medians then of REPS x K.
 #
 # Chain case (issue 16), at each --chain-sizes MiB (none: ""): a pre-dump then a dump --parent
 # of the holder, once to a local directory and once to the store, and their restores, eager
@@ -28,14 +32,14 @@
 # --before's lazy restore from S3 ("refused" where it fails), `shm.lb` its peak scratch.
 #
 #   bench/s3.sh [--reps N] [--sizes "256 1024"] [--streams "1 2"] [--dir DIR]
-#               [--chain-sizes "1024"] [--chain-args ARGS] [--before CRYO]
+#               [--chain-sizes "1024"] [--chain-args ARGS] [--before CRYO] [--lazy-reps K]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 CRYO=${CRYO:-$root/build/cryo}
 build=${CRYO_BUILD:-$root/build}
 reps=3 sizes="256 1024" streams_list="1 2" dir=${BENCH_DIR:-/var/tmp}
-chain_sizes=1024 BEFORE= chain_args=
+chain_sizes=1024 BEFORE= chain_args= lazy_reps=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2 ;;
@@ -45,7 +49,8 @@ while [ $# -gt 0 ]; do
 	--chain-sizes) chain_sizes=$2; shift 2 ;;
 	--before) BEFORE=$2; shift 2 ;;
 	--chain-args) chain_args=$2; shift 2 ;;
-	-h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+	--lazy-reps) lazy_reps=$2; shift 2 ;;
+	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
 	*) echo "s3.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -109,16 +114,16 @@ eager_restore() { # out-file image [verify]: times the restore, then ends the tr
 	kill -9 "$root"
 	gone "$root"
 }
-lazy_restore() { # out-file image [verify]: times the lazy restore, then ends the tree
-	local t0 t1 root server
+lazy_restore() { # out-file image [verify [cryo [meta-file]]]: times the lazy restore, then ends the tree
+	local t0 t1 root server bin=${4:-$CRYO}
 	fresh_out
 	t0=$(now)
-	"$CRYO" restore -D "$2" --lazy --detach --pidfile "$work/pid" -v </dev/null \
+	"$bin" restore -D "$2" --lazy --detach --pidfile "$work/pid" -v </dev/null \
 		>/dev/null 2>"$work/lazy.err" || { cat "$work/lazy.err" >&2; return 1; }
 	t1=$(now)
 	echo "($t1 - $t0) * 1000" | bc -l >> "$1"
 	root=$(cat "$work/pid")
-	sed -n 's/.*(metadata and index in \([0-9.]*\) ms).*/\1/p' "$work/lazy.err" >> "$work/l_meta"
+	sed -n 's/.*(metadata and index in \([0-9.]*\) ms).*/\1/p' "$work/lazy.err" >> "${5:-$work/l_meta}"
 	server=$(sed -n 's/.*lazy page server: pid \([0-9]*\).*/\1/p' "$work/lazy.err")
 	pids+=("$root")
 	[ -n "$server" ] && pids+=("$server")
@@ -132,13 +137,15 @@ printf 'object storage: s3rver %s on 127.0.0.1, data in %s; medians of %d\n' \
 	"$(node -e 'console.log(require(process.argv[1]).version)' \
 		"${CRYO_CACHE:-/var/cache/cryo}/s3rver/node_modules/s3rver/package.json" 2>/dev/null || echo '?')" \
 	"$dir" "$reps"
-printf '%5s %3s | %6s %6s | %6s %6s %5s | %6s %6s %6s | %6s %6s %5s | %7s %7s %5s %6s\n' \
+printf '%5s %3s | %6s %6s | %6s %6s %5s | %6s %6s %6s | %6s %6s %5s | %7s %7s %5s %6s%s\n' \
 	MiB str "put s" "putcpu" "dir s" "s3 s" "s3/dr" "dircpu" "s3cpu" "srvcpu" \
-	"e.dir" "e.s3" "s3/dr" "l.dirms" "l.s3ms" "s3/dr" "metams"
+	"e.dir" "e.s3" "s3/dr" "l.dirms" "l.s3ms" "s3/dr" "metams" \
+	"${BEFORE:+ | $(printf '%7s %5s %6s' l.befms bef/dr metab)}"
 for mib in $sizes; do
 	head -c "$((mib << 20))" /dev/urandom > "$work/blob"
 	for n in $streams_list; do
-		for f in d_dir d_s3 c_dir c_s3 v_dir v_s3 e_dir e_s3 l_dir l_s3 put c_put v_put l_meta; do
+		for f in d_dir d_s3 c_dir c_s3 v_dir v_s3 e_dir e_s3 l_dir l_s3 put c_put v_put l_meta \
+			l_bef l_metab; do
 			: > "$work/$f"
 		done
 		start_holder "$mib"
@@ -158,18 +165,33 @@ for mib in $sizes; do
 			verify=; [ "$rep" = 1 ] && verify=1
 			eager_restore "$work/e_dir" "$work/img$rep" $verify
 			eager_restore "$work/e_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
-			lazy_restore "$work/l_dir" "$work/img$rep" $verify
-			lazy_restore "$work/l_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
+			for k in $(seq "$lazy_reps"); do
+				[ "$k" = 1 ] || verify=
+				lazy_restore "$work/l_dir" "$work/img$rep" $verify
+				# --before's first in even turns, second in odd ones: neither always
+				# finds the store's caches warmed by the other.
+				[ -z "$BEFORE" ] || [ $(((rep + k) % 2)) = 1 ] || lazy_restore \
+					"$work/l_bef" "s3://$bucket/m$mib-s$n-r$rep" "$verify" "$BEFORE" \
+					"$work/l_metab"
+				lazy_restore "$work/l_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
+				[ -z "$BEFORE" ] || [ $(((rep + k) % 2)) = 0 ] || lazy_restore \
+					"$work/l_bef" "s3://$bucket/m$mib-s$n-r$rep" "$verify" "$BEFORE" \
+					"$work/l_metab"
+			done
 			rm -rf "$work/img$rep"
 		done
-		for f in d_dir d_s3 c_dir c_s3 v_s3 e_dir e_s3 l_dir l_s3 put c_put v_put l_meta; do
+		for f in d_dir d_s3 c_dir c_s3 v_s3 e_dir e_s3 l_dir l_s3 put c_put v_put l_meta \
+			l_bef l_metab; do
 			eval "m_$f=\$(median < \"\$work/\$f\")"
 		done
-		printf '%5d %3d | %6.2f %6.2f | %6.2f %6.2f %5.2f | %6.2f %6.2f %6.2f | %6.2f %6.2f %5.2f | %7.1f %7.1f %5.2f %6.1f\n' \
+		bef=
+		[ -z "$BEFORE" ] || bef=$(printf ' | %7.1f %5.2f %6.1f' "$m_l_bef" \
+			"$(echo "$m_l_bef / $m_l_dir" | bc -l)" "$m_l_metab")
+		printf '%5d %3d | %6.2f %6.2f | %6.2f %6.2f %5.2f | %6.2f %6.2f %6.2f | %6.2f %6.2f %5.2f | %7.1f %7.1f %5.2f %6.1f%s\n' \
 			"$mib" "$n" "$m_put" "$m_v_put" "$m_d_dir" "$m_d_s3" \
 			"$(echo "$m_d_s3 / $m_d_dir" | bc -l)" "$m_c_dir" "$m_c_s3" "$m_v_s3" \
 			"$m_e_dir" "$m_e_s3" "$(echo "$m_e_s3 / $m_e_dir" | bc -l)" \
-			"$m_l_dir" "$m_l_s3" "$(echo "$m_l_s3 / $m_l_dir" | bc -l)" "$m_l_meta"
+			"$m_l_dir" "$m_l_s3" "$(echo "$m_l_s3 / $m_l_dir" | bc -l)" "$m_l_meta" "$bef"
 	done
 	rm -f "$work/blob"
 done

@@ -526,9 +526,9 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 	if (r < 0)
 		return r;
 	/* From object storage: container.json and rootfs.tar first, to refuse what must be
-	 * refused before the streams are fetched. */
+	 * refused before the streams are fetched (lazily, s3_lazy_open() fetched them). */
 	if (scratch) {
-		r = s3_get_files(ctx, opts, scratch);
+		r = remote ? 0 : s3_get_files(ctx, opts, scratch);
 		if (r < 0)
 			return r;
 		o.dir = scratch;
@@ -620,10 +620,12 @@ CRYO_API int cryo_container_restore(struct cryo_ctx *ctx, const struct cryo_rest
 	if (!s3_is_url(opts->dir))
 		return restore_container(ctx, opts, c, NULL, NULL, ret_root);
 	if (opts->lazy) {
-		/* The metadata into a scratch directory; the pages by ranged GET on fault. */
+		/* The metadata, container.json and rootfs.tar into a scratch directory, the record
+		 * asked for in the first round; the pages by ranged GET on fault. */
+		const struct s3_lazy_want want = {.files = true, .guess = {RECORD_NAME}, .nguess = 1};
 		struct s3_lazy *lazy;
 
-		r = s3_lazy_open(ctx, opts, &lazy);
+		r = s3_lazy_open(ctx, opts, &want, &lazy);
 		if (r < 0)
 			return r;
 		r = restore_container(ctx, opts, c, s3_lazy_dir(lazy), s3_lazy_remote(lazy),

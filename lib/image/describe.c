@@ -369,10 +369,12 @@ CRYO_API int cryo_image_describe_s3(struct cryo_ctx *ctx, const char *dir,
 	 */
 	if (s3_is_url(dir)) {
 		struct cryo_restore_opts o = {.size = sizeof(o), .dir = dir, .lazy = true, .s3 = s3};
+		const struct s3_lazy_want want = {.chain = true};
 		struct s3_lazy *l;
 
-		/* A link of a chain (s3-chain.h): its objects but its pages, into scratch. */
-		r = s3_chain_is_link(ctx, dir, s3);
+		/* A link of a chain (s3-chain.h): its objects but its pages, into scratch (asked
+		 * in the same round as the image's metadata). */
+		r = s3_lazy_open(ctx, &o, &want, &l);
 		if (r < 0)
 			return r;
 		if (r > 0) {
@@ -388,9 +390,6 @@ CRYO_API int cryo_image_describe_s3(struct cryo_ctx *ctx, const char *dir,
 			scratch_dir_remove(scratch);
 			return r;
 		}
-		r = s3_lazy_open(ctx, &o, &l);
-		if (r < 0)
-			return r;
 		r = cryo_image_describe(ctx, s3_lazy_dir(l), json, ret_text);
 		s3_lazy_free(l);
 		return r;

@@ -1601,18 +1601,17 @@ static int restore_public(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 
 	if (!opts || opts->size < sizeof(*opts) || !s3_is_url(opts->dir))
 		return restore_run(ctx, opts, NULL, NULL, ret_root);
-	r = s3_chain_is_link(ctx, opts->dir, opts->s3);
-	if (r < 0)
-		return r;
-	if (r > 0)
-		return restore_chain_s3(ctx, opts, ret_root);
 	if (opts->lazy) {
-		/* The metadata into a scratch directory; the pages by ranged GET on fault. */
+		/* The metadata into a scratch directory; the pages by ranged GET on fault. Whether
+		 * the prefix holds a chain's link instead is asked in the same round. */
+		const struct s3_lazy_want want = {.chain = true};
 		struct s3_lazy *lazy;
 
-		r = s3_lazy_open(ctx, opts, &lazy);
+		r = s3_lazy_open(ctx, opts, &want, &lazy);
 		if (r < 0)
 			return r;
+		if (r > 0)
+			return restore_chain_s3(ctx, opts, ret_root);
 		o = *opts;
 		o.dir = s3_lazy_dir(lazy);
 		o.no_hot_set = true; /* the metadata's scratch directory, not the image */
@@ -1621,6 +1620,11 @@ static int restore_public(struct cryo_ctx *ctx, const struct cryo_restore_opts *
 		s3_lazy_free(lazy);
 		return r;
 	}
+	r = s3_chain_is_link(ctx, opts->dir, opts->s3);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return restore_chain_s3(ctx, opts, ret_root);
 	/* From object storage: the streams arrive from a pump that downloads them in
 	 * parallel, and the tree is restored as they arrive. */
 	r = s3_restore_start(ctx, opts, &pump);

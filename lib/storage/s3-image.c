@@ -34,6 +34,7 @@
 #include "base/fileio.h"
 #include "image/image-dir.h"
 #include "image/stream.h"
+#include "s3-chain.h"
 #include "s3-image.h"
 #include "s3-parse.h"
 #include "s3.h"
@@ -47,9 +48,10 @@
 #define INDEX_MAX (256ULL << 20) /* 4.8 M records: 9 TiB of pages in 2 MiB frames */
 /* A lazy restore's first round of requests asks for these before it knows their sizes. */
 #define SPEC_INDEX (1u << 20)  /* of the index: 18 K records, 36 GiB of pages */
-#define SPEC_FILES (1u << 20)  /* of stream 0 */
-#define SPEC_STREAMS 4         /* stream sizes */
-#define FETCH_MAX (CRYO_STREAMS_MAX + 2)
+#define SPEC_FILES (256u << 10) /* of stream 0 */
+#define SPEC_STREAMS 4         /* stream sizes (stream 0's from its first range) */
+#define SPEC_EXTRA (256u << 10) /* of each file beside the image the caller expects */
+#define FETCH_MAX (CRYO_STREAMS_MAX + 2 + S3_FILES_MAX)
 #define PART_SIZE (8u << 20)
 #define FILE_NAME_MAX S3_FILE_NAME_MAX
 #define EXTRA_KEY "extra"
@@ -1514,6 +1516,66 @@ int s3_file_check(struct cryo_ctx *ctx, int fd, const char *where, uint64_t want
 	return r;
 }
 
+/* "s3://BUCKET/PREFIX/name", for messages. */
+static void object_where(const struct s3_target *t, const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "s3://%s/%s%s%s", t->bucket, t->prefix, t->prefix[0] ? "/" : "", name);
+}
+
+/* A file beside the image whose bytes came whole (buf, got) into dirfd/name, checked first
+ * against the size and checksum the metadata gives. */
+static int keep_file(struct cryo_ctx *ctx, const struct s3_target *t, int dirfd,
+		     const char *dir, const char *name, const char *buf, size_t got,
+		     uint64_t bytes, uint64_t hash)
+{
+	char where[S3_KEY_BUF + S3_BUCKET_MAX + 8];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	object_where(t, name, where, sizeof(where));
+	if (got != bytes)
+		return cryo_err(ctx, -EBADMSG, "%s holds %llu bytes, the image says %llu: the "
+				"image is damaged", where, (unsigned long long)got,
+				(unsigned long long)bytes);
+	if (XXH3_64bits(buf, got) != hash)
+		return cryo_err(ctx, -EBADMSG, "%s does not match its checksum in %s: the image is "
+				"damaged", where, META_NAME);
+	fd = image_file_create(dirfd, name, O_WRONLY);
+	if (fd < 0)
+		return cryo_err(ctx, fd, "create %s/%s", dir, name);
+	r = write_all(fd, buf, got);
+	return r < 0 ? cryo_err(ctx, r, "write %s/%s", dir, name) : 0;
+}
+
+/* The file `name` beside the image into dirfd/name, checked against the size and checksum
+ * the metadata gives: its size first (HEAD), so that a missing one is named and never more
+ * than the image says is read. */
+static int get_file(struct cryo_ctx *ctx, struct s3 *s, const struct s3_target *t, int dirfd,
+		    const char *dir, const char *name, uint64_t bytes, uint64_t hash)
+{
+	char where[S3_KEY_BUF + S3_BUCKET_MAX + 8];
+	_cleanup_close_ int fd = image_file_create(dirfd, name, O_RDWR);
+	uint64_t size = 0, got = 0;
+	int r;
+
+	object_where(t, name, where, sizeof(where));
+	if (fd < 0)
+		return cryo_err(ctx, fd, "create %s/%s", dir, name);
+	r = s3_size(s, name, &size);
+	if (r >= 0 && size != bytes)
+		r = cryo_err(ctx, -EBADMSG, "%s holds %llu bytes, the image says %llu: the image "
+			     "is damaged", where, (unsigned long long)size,
+			     (unsigned long long)bytes);
+	if (r >= 0 && size)
+		r = s3_get_to_fd(s, name, 0, size, fd, &got);
+	if (r >= 0 && got != size)
+		r = cryo_err(ctx, -EBADMSG, "%s: %llu bytes came of %llu", where,
+			     (unsigned long long)got, (unsigned long long)size);
+	if (r >= 0)
+		r = check_file(ctx, fd, where, hash);
+	return r;
+}
+
 int s3_get_files(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, const char *dir)
 {
 	struct s3_target t;
@@ -1530,32 +1592,8 @@ int s3_get_files(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, con
 		r = image_dir_open_write(ctx, dir, &dirfd);
 	if (r >= 0 && ex.n)
 		r = s3_new(ctx, &t, &s);
-	for (unsigned i = 0; r >= 0 && i < ex.n; i++) {
-		char key[S3_KEY_BUF], where[S3_KEY_BUF + S3_BUCKET_MAX + 8];
-		_cleanup_close_ int fd = image_file_create(dirfd, ex.names[i], O_RDWR);
-		uint64_t size = 0, got = 0;
-
-		s3_key(s, ex.names[i], key, sizeof(key));
-		snprintf(where, sizeof(where), "s3://%s/%s", t.bucket, key);
-		if (fd < 0) {
-			r = cryo_err(ctx, fd, "create %s/%s", dir, ex.names[i]);
-			break;
-		}
-		/* Its size first: a missing object is named, and never more than the image
-		 * says is read. */
-		r = s3_size(s, ex.names[i], &size);
-		if (r >= 0 && size != ex.bytes[i])
-			r = cryo_err(ctx, -EBADMSG, "%s holds %llu bytes, the image says %llu: the "
-				     "image is damaged", where, (unsigned long long)size,
-				     (unsigned long long)ex.bytes[i]);
-		if (r >= 0 && size)
-			r = s3_get_to_fd(s, ex.names[i], 0, size, fd, &got);
-		if (r >= 0 && got != size)
-			r = cryo_err(ctx, -EBADMSG, "%s: %llu bytes came of %llu", where,
-				     (unsigned long long)got, (unsigned long long)size);
-		if (r >= 0)
-			r = check_file(ctx, fd, where, ex.hash[i]);
-	}
+	for (unsigned i = 0; r >= 0 && i < ex.n; i++)
+		r = get_file(ctx, s, &t, dirfd, dir, ex.names[i], ex.bytes[i], ex.hash[i]);
 	s3_free(s);
 	return r < 0 ? r : (int)ex.n;
 }
@@ -1767,12 +1805,16 @@ static int lazy_files(struct cryo_ctx *ctx, struct s3_lazy *l, const char *buf,
 /* One request of those a lazy restore makes at once, on a connection of its own. */
 struct fetch {
 	const struct s3_target *t;
-	enum { FETCH_SIZE, FETCH_WHOLE, FETCH_RANGE, FETCH_UPTO } kind;
-	char name[32];
+	enum { FETCH_SIZE, FETCH_EXISTS, FETCH_WHOLE, FETCH_RANGE, FETCH_UPTO, FETCH_FILE } kind;
+	char name[FILE_NAME_MAX];
 	uint64_t off, len; /* FETCH_RANGE, _UPTO; FETCH_WHOLE: len is the most it may hold */
 	char *buf;
 	size_t got;
-	uint64_t size; /* FETCH_SIZE */
+	uint64_t size;     /* FETCH_SIZE, FETCH_UPTO: the object's; FETCH_EXISTS: 1 or 0 */
+	/* FETCH_FILE: into dirfd/name (dir), checked against the metadata's bytes and hash */
+	int dirfd;
+	const char *dir;
+	uint64_t bytes, hash;
 	int err;
 	char why[512]; /* the reason of err, naming the object */
 };
@@ -1787,14 +1829,19 @@ static void *fetch_thread(void *arg)
 
 	if (r >= 0 && f->kind == FETCH_SIZE) {
 		r = s3_size(s, f->name, &f->size);
+	} else if (r >= 0 && f->kind == FETCH_EXISTS) {
+		r = s3_exists(s, f->name);
+		f->size = r > 0;
 	} else if (r >= 0 && f->kind == FETCH_WHOLE) {
 		r = s3_get(s, f->name, f->len, &f->buf, &f->got);
+	} else if (r >= 0 && f->kind == FETCH_FILE) {
+		r = get_file(ctx, s, f->t, f->dirfd, f->dir, f->name, f->bytes, f->hash);
 	} else if (r >= 0) {
 		f->buf = malloc(f->len ? f->len : 1);
 		r = !f->buf ? -ENOMEM
 		    : f->kind == FETCH_RANGE ? s3_get_range(s, f->name, f->off, f->len, f->buf)
-					      : s3_get_range_some(s, f->name, f->off, f->len, f->buf,
-								  &got);
+					      : s3_get_range_sized(s, f->name, f->off, f->len,
+								   f->buf, &got, &f->size);
 		f->got = f->kind == FETCH_RANGE ? f->len : got;
 	}
 	if (r == -ENOENT && ctx && !cryo_ctx_errmsg(ctx)[0]) {
@@ -1808,7 +1855,7 @@ static void *fetch_thread(void *arg)
 		snprintf(f->why, sizeof(f->why), "%s", ctx ? cryo_ctx_errmsg(ctx) : "");
 	s3_free(s);
 	cryo_ctx_free(ctx);
-	f->err = r;
+	f->err = r < 0 ? r : 0;
 	return NULL;
 }
 
@@ -1833,20 +1880,37 @@ static int fetch_err(struct cryo_ctx *ctx, const struct fetch *f)
 	return f->why[0] ? cryo_err(ctx, f->err, "%s", f->why) : f->err;
 }
 
-int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		 struct s3_lazy **ret)
+/* The first round's guess at a file beside the image, by name; NULL if none was made. */
+static const struct fetch *guessed(const struct fetch *gs, unsigned n, const char *name)
 {
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(gs[i].name, name))
+			return &gs[i];
+	return NULL;
+}
+
+int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		 const struct s3_lazy_want *want, struct s3_lazy **ret)
+{
+	static const struct s3_lazy_want none;
 	struct s3_lazy *l = calloc(1, sizeof(*l));
-	/* fs: the first round; more: what it did not get */
-	struct fetch fs[3 + SPEC_STREAMS] = {0}, more[FETCH_MAX] = {0}, *size[CRYO_STREAMS_MAX];
-	struct fetch *index = &fs[1], *files = &fs[2];
+	/* fs: the first round (the metadata, the index, the start of stream 0, the sizes of
+	 * streams 1..SPEC_STREAMS-1, whether a chain's link is there, the guessed files);
+	 * more: what it did not get */
+	struct fetch fs[2 + SPEC_STREAMS + 1 + S3_FILES_MAX] = {0}, more[FETCH_MAX] = {0};
+	struct fetch *index = &fs[1], *files = &fs[2], *chain = NULL, *guess = NULL;
+	struct fetch *size[CRYO_STREAMS_MAX];
 	struct index_info ix = {0};
-	unsigned nmore = 0;
+	struct extra_info ex = {0};
+	_cleanup_close_ int dirfd = -1;
+	unsigned nfs = 2 + SPEC_STREAMS, nguess = 0, nmore = 0;
 	const char *files_buf = NULL;
 	int r;
 
 	if (!l)
 		return -ENOMEM;
+	if (!want)
+		want = &none;
 	l->open_ms = now_ms();
 	l->fetched0 = s3_fetched();
 	l->rem = (struct stream_remote){.where = l->where, .open = lazy_reader_open,
@@ -1857,33 +1921,58 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	snprintf(l->where, sizeof(l->where), "s3://%s%s%s", l->t.bucket, l->t.prefix[0] ? "/" : "",
 		 l->t.prefix);
 	/* One round for what most images need: the metadata and, before it says how large they
-	 * are, the index, the start of stream 0 (where the image's files are) and the sizes of
-	 * the first streams (a missing one fails now, not on a fault). */
+	 * are, the index, the start of stream 0 (where the image's files are; the answer says
+	 * the object's size too) and the sizes of the next streams (a missing one fails now,
+	 * not on a fault); whether the prefix holds a chain's link instead, and the small files
+	 * beside the image the caller expects, so that no second round is needed for them. */
 	fs[0] = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = META_NAME,
 			       .len = META_MAX};
 	*index = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = INDEX_NAME,
 				.len = SPEC_INDEX};
 	*files = (struct fetch){.t = &l->t, .kind = FETCH_UPTO, .name = "stream-0",
 				.len = SPEC_FILES};
-	for (unsigned k = 0; k < SPEC_STREAMS; k++) {
-		fs[3 + k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
-		stream_name(fs[3 + k].name, sizeof(fs[0].name), k);
+	for (unsigned k = 1; k < SPEC_STREAMS; k++) {
+		fs[2 + k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
+		stream_name(fs[2 + k].name, sizeof(fs[0].name), k);
 	}
-	fetch_all(fs, 3 + SPEC_STREAMS);
+	if (want->chain) {
+		chain = &fs[nfs++];
+		*chain = (struct fetch){.t = &l->t, .kind = FETCH_EXISTS, .name = S3_CHAIN_META};
+	}
+	guess = &fs[nfs];
+	for (unsigned i = 0; want->files && i < want->nguess && i < S3_FILES_MAX; i++) {
+		guess[nguess] = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .len = SPEC_EXTRA};
+		snprintf(guess[nguess++].name, sizeof(fs[0].name), "%s", want->guess[i]);
+	}
+	nfs += nguess;
+	fetch_all(fs, nfs);
+	if (chain && chain->err < 0) {
+		r = fetch_err(ctx, chain);
+		goto out;
+	}
+	if (chain && chain->size) {
+		r = 1; /* a link of a chain: the caller's to restore */
+		goto out;
+	}
 	if (fs[0].err == -ENOENT)
 		r = no_image(ctx, opts->dir);
 	else if (fs[0].err < 0)
 		r = fetch_err(ctx, &fs[0]);
 	else
-		r = s3_meta_parse(ctx, opts->dir, fs[0].buf, fs[0].got, l->bytes, &l->n, &ix, NULL);
+		r = s3_meta_parse(ctx, opts->dir, fs[0].buf, fs[0].got, l->bytes, &l->n, &ix,
+				  want->files ? &ex : NULL);
 	if (r >= 0 && !ix.present)
 		r = cryo_err(ctx, -EOPNOTSUPP, "%s was stored without an index of its frames (by an "
 			     "older cryo): restore it without --lazy", l->where);
+	if (r >= 0)
+		r = scratch_dir_create("s3", &l->dir);
+	if (r >= 0 && ex.n)
+		r = image_dir_open_write(ctx, l->dir, &dirfd);
 	if (r < 0)
 		goto out;
 	/* Then what the first round could not know it needed. */
 	for (unsigned k = 0; k < l->n; k++) {
-		size[k] = k < SPEC_STREAMS ? &fs[3 + k] : &more[nmore++];
+		size[k] = !k ? files : k < SPEC_STREAMS ? &fs[2 + k] : &more[nmore++];
 		if (k >= SPEC_STREAMS) {
 			*size[k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
 			stream_name(size[k]->name, sizeof(size[k]->name), k);
@@ -1901,6 +1990,15 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		*files = (struct fetch){.t = &l->t, .kind = FETCH_RANGE, .name = "stream-0",
 					.off = ix.files_from, .len = ix.files_to - ix.files_from};
 	}
+	for (unsigned i = 0; i < ex.n; i++) {
+		const struct fetch *g = guessed(guess, nguess, ex.names[i]);
+
+		if (g && g->err != -EFBIG)
+			continue; /* here, or missing: below */
+		more[nmore] = (struct fetch){.t = &l->t, .kind = FETCH_FILE, .dirfd = dirfd,
+					     .dir = l->dir, .bytes = ex.bytes[i], .hash = ex.hash[i]};
+		snprintf(more[nmore++].name, sizeof(more[0].name), "%s", ex.names[i]);
+	}
 	fetch_all(more, nmore);
 	for (unsigned k = 0; r >= 0 && k < l->n; k++)
 		if (size[k]->err < 0)
@@ -1917,16 +2015,30 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		r = lazy_index(ctx, l, index->buf, index->got, &ix);
 	l->rem.recs = l->recs;
 	if (r >= 0)
-		r = scratch_dir_create("s3", &l->dir);
-	if (r >= 0)
 		r = lazy_files(ctx, l, files_buf ? files_buf : files->buf, &ix);
+	/* The files beside the image, after its own (as s3_get_files() leaves them). */
+	for (unsigned i = 0; r >= 0 && i < ex.n; i++) {
+		const struct fetch *g = guessed(guess, nguess, ex.names[i]);
+
+		if (g && g->err == -EFBIG)
+			g = NULL;
+		if (!g)
+			g = guessed(more, nmore, ex.names[i]);
+		if (g->err < 0)
+			r = fetch_err(ctx, g);
+		else if (g->kind == FETCH_WHOLE)
+			r = keep_file(ctx, &l->t, dirfd, l->dir, g->name, g->buf, g->got,
+				      ex.bytes[i], ex.hash[i]);
+	}
 out:
-	for (unsigned i = 0; i < 3 + SPEC_STREAMS; i++)
+	for (unsigned i = 0; i < nfs; i++)
 		free(fs[i].buf);
 	for (unsigned i = 0; i < nmore; i++)
 		free(more[i].buf);
-	if (r < 0) {
+	if (r != 0) {
 		s3_lazy_free(l);
+		if (r > 0)
+			*ret = NULL;
 		return r;
 	}
 	l->open_ms = now_ms() - l->open_ms;

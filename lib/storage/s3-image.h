@@ -71,13 +71,28 @@ int s3_restore_start_with_files(struct cryo_ctx *ctx, const struct cryo_restore_
  * A lazy restore from opts->dir (s3://...): the image's metadata files, read from its first
  * stream by one ranged GET, go to a scratch directory; its frames are found through the index
  * object the dump wrote (cryo-index) and read by ranged GET when a page is wanted. Every stream
- * object is looked up first, so that a missing one fails before any task exists.
+ * object is looked up first, so that a missing one fails before any task exists. What most
+ * images need is asked for in one round of parallel requests, and what `want` adds to it.
  */
 struct s3_lazy;
 struct stream_remote;
 
+struct s3_lazy_want {
+	/* Whether the prefix holds a link of a chain (s3-chain.h) instead of an image, asked
+	 * in the same round: if it does, s3_lazy_open() returns 1 and sets *ret to NULL. */
+	bool chain;
+	/* The files beside the image (s3_files) go to the scratch directory too, each checked
+	 * against the size and checksum the metadata gives (a missing or damaged one fails
+	 * naming its key); those named in guess (small ones: a container's record) are asked
+	 * for in the first round, before the metadata names them. */
+	bool files;
+	const char *guess[S3_FILES_MAX];
+	unsigned nguess;
+};
+
+/* want may be NULL: the image alone. */
 int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-		 struct s3_lazy **ret);
+		 const struct s3_lazy_want *want, struct s3_lazy **ret);
 const char *s3_lazy_dir(const struct s3_lazy *l);
 const struct stream_remote *s3_lazy_remote(const struct s3_lazy *l);
 /* Says how many bytes came from the store before the tree ran, of how many in its streams. */

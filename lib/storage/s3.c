@@ -242,6 +242,7 @@ struct request {
 	size_t resp_len, resp_max;
 	uint64_t got;
 	uint32_t *progress; /* out_buf: if set, rq->got as it grows (atomic), for another thread */
+	uint64_t total;     /* a range's answer: the object's size (Content-Range), else 0 */
 	int write_err;      /* writing to out_fd failed with this errno */
 	bool missing_ok;    /* a 404 is an answer: -ENOENT, with no message */
 	char etag[128];
@@ -274,8 +275,14 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 		rq->got += len;
 		return len;
 	}
-	if (rq->resp_len + len > rq->resp_max)
+	if (rq->resp_len + len > rq->resp_max) {
+		/* Full: what fits is kept, so that s3_get() tells an object larger than its
+		 * buffer (-EFBIG) from a failed transfer, and the transfer stops. */
+		memcpy(rq->resp + rq->resp_len, data, rq->resp_max - rq->resp_len);
+		rq->resp_len = rq->resp_max;
+		rq->resp[rq->resp_len] = '\0';
 		return 0;
+	}
 	memcpy(rq->resp + rq->resp_len, data, len);
 	rq->resp_len += len;
 	rq->resp[rq->resp_len] = '\0';
@@ -293,6 +300,12 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 
 		if (sp)
 			rq->status = strtol(sp + 1, NULL, 10);
+	} else if (len > 14 && !strncasecmp(data, "Content-Range:", 14)) {
+		/* "bytes FIRST-LAST/TOTAL": TOTAL is the object's size ("*" if unknown). */
+		const char *sl = memchr(data, '/', len);
+
+		if (sl && sl + 1 < data + len && isdigit((unsigned char)sl[1]))
+			rq->total = strtoull(sl + 1, NULL, 10);
 	} else if (len > 5 && !strncasecmp(data, "ETag:", 5)) {
 		size_t i = 5, j;
 
@@ -388,6 +401,7 @@ static int perform(struct s3 *s, struct request *rq, const char *what)
 	rq->resp_len = 0;
 	rq->resp[0] = '\0';
 	rq->status = 0;
+	rq->total = 0;
 	rq->etag[0] = '\0';
 	h2 = cu.curl_slist_append(h, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
 	if (!h2)
@@ -477,7 +491,7 @@ int s3_get(struct s3 *s, const char *name, size_t max, char **ret_buf, size_t *r
 	if (!rq.resp)
 		return -ENOMEM;
 	r = perform(s, &rq, "get");
-	if (r >= 0 && rq.status == 200 && rq.resp_len == max) {
+	if (rq.status == 200 && rq.resp_len == max) {
 		char key[S3_KEY_BUF] = "";
 
 		s3_key(s, name, key, sizeof(key));
@@ -505,27 +519,33 @@ int s3_get_to_fd(struct s3 *s, const char *name, uint64_t off, uint64_t len, int
 }
 
 static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
-		     bool exact, uint32_t *ret_got, uint32_t *progress);
+		     bool exact, uint32_t *ret_got, uint32_t *progress, uint64_t *ret_size);
 
 int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf)
 {
-	return get_range(s, name, off, len, buf, true, NULL, NULL);
+	return get_range(s, name, off, len, buf, true, NULL, NULL, NULL);
 }
 
 int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
 		      uint32_t *ret_got)
 {
-	return get_range(s, name, off, len, buf, false, ret_got, NULL);
+	return get_range(s, name, off, len, buf, false, ret_got, NULL, NULL);
+}
+
+int s3_get_range_sized(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		       uint32_t *ret_got, uint64_t *ret_size)
+{
+	return get_range(s, name, off, len, buf, false, ret_got, NULL, ret_size);
 }
 
 int s3_get_range_progress(struct s3 *s, const char *name, uint64_t off, uint32_t len,
 			  void *buf, bool exact, uint32_t *ret_got, uint32_t *progress)
 {
-	return get_range(s, name, off, len, buf, exact, ret_got, progress);
+	return get_range(s, name, off, len, buf, exact, ret_got, progress, NULL);
 }
 
 static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
-		     bool exact, uint32_t *ret_got, uint32_t *progress)
+		     bool exact, uint32_t *ret_got, uint32_t *progress, uint64_t *ret_size)
 {
 	struct request rq = {.method = "GET", .name = name, .out_fd = -1, .out_buf = buf,
 			     .out_cap = len, .range_off = off, .range_len = len,
@@ -553,6 +573,13 @@ static int get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len,
 				(unsigned long long)(off + len - 1), (unsigned long long)rq.got,
 				rq.status);
 	}
+	if (ret_size && rq.total < off + rq.got) {
+		s3_key(s, name, key, sizeof(key));
+		return cryo_err(s->ctx, -EIO, "get s3://%s/%s: the answer does not say the object's "
+				"size (Content-Range)", s->t->bucket, key);
+	}
+	if (ret_size)
+		*ret_size = rq.total;
 	return 0;
 }
 

@@ -65,6 +65,10 @@ int s3_get_range(struct s3 *s, const char *name, uint64_t off, uint32_t len, voi
 /* The same, but an object that ends before off + len gives what it has (*ret_got bytes). */
 int s3_get_range_some(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
 		      uint32_t *ret_got);
+/* s3_get_range_some(), and the object's whole size, as the answer's Content-Range gives it
+ * (a store that does not say it fails the request): one request instead of a HEAD and a GET. */
+int s3_get_range_sized(struct s3 *s, const char *name, uint64_t off, uint32_t len, void *buf,
+		       uint32_t *ret_got, uint64_t *ret_size);
 /* s3_get_range() (exact) or s3_get_range_some(), which also stores in *progress (atomically)
  * how many bytes of buf have come so far, for another thread to use them before the end. */
 int s3_get_range_progress(struct s3 *s, const char *name, uint64_t off, uint32_t len,

@@ -18,6 +18,7 @@ import pytest
 from conftest import CRYO, alive, workload
 from test_containers import Box, assert_nothing_left, runc, state
 from test_object_storage import BUCKET, keys, s3, s3api  # noqa: F401 (s3: a fixture)
+from test_s3_lazy import gets_since, s3log, scratch_dirs  # noqa: F401 (s3log: a fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
                                 reason="runc (scripts/install-deps.sh) and root needed")
@@ -159,11 +160,18 @@ def test_lazy_container_from_a_directory(box):
     assert state(again)["status"] == "running"
 
 
-def test_lazy_container_from_object_storage(box, s3):
+def test_lazy_container_from_object_storage(box, s3log):
+    s3 = s3log
     url = f"s3://{BUCKET}/lazy-pods/holder"
     img, at_dump = holder_image(box, s3, url)
     fresh = holder_bundle(box, name="pristine")
+    mark = s3["log"].stat().st_size
     cid, _, text, out = lazy_restore(box, url, fresh, s3=s3)
+    # The record came in the first round with the metadata, each read once: the metadata is
+    # not fetched again for the files beside the image, nor the record looked up first.
+    got = [key for key, _ in gets_since(s3, mark)]
+    assert got.count("lazy-pods/holder/cryo-image.json") == 1, got
+    assert got.count("lazy-pods/holder/container.json") == 1, got
     m = re.search(r"(\d+) bytes fetched before the tree ran, of (\d+) in its streams", text)
     assert m, text
     fetched, total = int(m[1]), int(m[2])
@@ -191,9 +199,29 @@ def test_failed_lazy_container_restore_leaves_nothing(box, s3):
     assert_nothing_left(new)
     assert ours_running() == [], "a failed restore left a process"
 
-    # From the store: a stream object gone fails naming its key, before runc is run.
+    # From the store: the container's record damaged, then gone, fails naming its key,
+    # before runc is run (it comes in the first round, before the metadata says its size and
+    # checksum).
     url = f"s3://{BUCKET}/lazy-pods/bad"
     holder_image(box, s3, url)
+    record = s3api(s3, "GET", "lazy-pods/bad/container.json")
+    bad = bytearray(record)
+    bad[record.index(b'"id"') + 6] ^= 0x01
+    (box.tmp / "obj").write_bytes(bytes(bad))
+    s3api(s3, "PUT", "lazy-pods/bad/container.json", "-T", str(box.tmp / "obj"))
+    before = scratch_dirs()
+    for gone in (False, True):
+        if gone:
+            s3api(s3, "DELETE", "lazy-pods/bad/container.json")
+        new, code, text, _ = lazy_restore(box, url, holder_bundle(box), s3=s3, check=False)
+        assert code != 0 and f"s3://{BUCKET}/lazy-pods/bad/container.json" in text, text
+        assert gone or "checksum" in text, text
+        assert_nothing_left(new)
+        assert ours_running() == [], "a failed restore left a process"
+        assert scratch_dirs() <= before, "a failed restore left its scratch directory"
+    (box.tmp / "obj").write_bytes(record)
+    s3api(s3, "PUT", "lazy-pods/bad/container.json", "-T", str(box.tmp / "obj"))
+    # A stream object gone fails naming its key, before runc is run.
     s3api(s3, "DELETE", "lazy-pods/bad/stream-1")
     new, code, text, _ = lazy_restore(box, url, holder_bundle(box), s3=s3, check=False)
     assert code != 0 and "lazy-pods/bad/stream-1" in text, text

@@ -207,12 +207,13 @@ def s3log(tmp_path_factory):
     stop_server(server)
 
 
-def gets_since(s3, mark):
+def gets_since(s3, mark, method="GET"):
     """(key, status) of each GET the server answered since byte mark of its log. s3rver logs
     "  --> METHOD /BUCKET/KEY STATUS TIME LENGTH" less its first 16 characters, so a line
     names its method only by where its path starts: a three-letter one (GET, or PUT, which no
-    restore makes) leaves the same tail of "/BUCKET/" as "GET" does."""
-    cut = f"  --> GET /{BUCKET}/"[16:]
+    restore makes) leaves the same tail of "/BUCKET/" as "GET" does; method "HEAD": the
+    four-letter ones (HEAD, or POST, which no restore makes)."""
+    cut = f"  --> {method} /{BUCKET}/"[16:]
     with open(s3["log"], "rb") as f:
         f.seek(mark)
         text = re.sub(r"\x1b\[[0-9;]*m", "", f.read().decode(errors="replace"))
@@ -233,6 +234,29 @@ def chain_in_streams(env, s3, name, workload_args, args):
     _wait_gone(tracker)
     reap_gone([run.pid])
     return url, run
+
+
+def test_lazy_restore_asks_each_object_once(env, s3log):
+    """The lazy restore's first round asks for everything an image of a stream or two needs:
+    the metadata once, whether a chain's link is there (one HEAD), stream 0's size from its
+    first range rather than a HEAD of its own, and no second round for any of them."""
+    s3 = s3log
+    run = env.start([workload("mem_big"), "16"])
+    run.wait_for("ready")
+    url = f"s3://{BUCKET}/once"
+    s3cryo(s3, "dump", "-t", run.pid, "-D", url, "--streams", "2")
+    run.finish()
+    reap_gone([run.pid])
+    mark = s3["log"].stat().st_size
+    seen = {}
+    lazy_restore(env, s3, url, on_return=lambda server: seen.update(server=server))
+    env.check(run, env.restored[-1])
+    assert reap(seen["server"], 60) == 0, "the lazy page server did not finish"
+    gets = [key for key, _ in gets_since(s3, mark)]
+    heads = [key for key, _ in gets_since(s3, mark, "HEAD")]
+    assert gets.count("once/cryo-image.json") == 1 and gets.count("once/cryo-index") == 1, gets
+    assert heads.count("once/cryo-chain.json") == 1, heads
+    assert "once/stream-0" not in heads and heads.count("once/stream-1") == 1, heads
 
 
 def test_lazy_chain_in_streams_reads_each_link_by_range(env, s3log):
