@@ -169,6 +169,23 @@ def test_a_big_container_is_restored_as_its_streams_arrive(box, s3):
     s3cryo(s3, "dump", "--runc", cid, "-D", url, "--streams", "4")
     assert state(cid) is None
 
+    # A frame damaged deep in a stream, or the stream gone: found while the tree is being
+    # made, and nothing is left (tasks that die with their pipes full stop the restore; it
+    # does not wait on them).
+    stream2 = s3api(s3, "GET", "pods/big/stream-2")
+    bad = bytearray(stream2)
+    bad[len(bad) * 3 // 4] ^= 0xff
+    (box.tmp / "obj").write_bytes(bytes(bad))
+    s3api(s3, "PUT", "pods/big/stream-2", "-T", str(box.tmp / "obj"))
+    for why in ("damaged", "gone"):
+        failed, code, text = restore(s3, box, url, bundle(), check=False)
+        assert code == 1 and re.search(r"stream 2|descriptor 2|stream-2", text), text
+        assert_nothing_left(failed)
+        assert ours_running() == [], f"a failed restore ({why}) left a process"
+        s3api(s3, "DELETE", "pods/big/stream-2")
+    (box.tmp / "obj").write_bytes(stream2)
+    s3api(s3, "PUT", "pods/big/stream-2", "-T", str(box.tmp / "obj"))
+
     fresh = bundle()
     new = box.id()
     out = box.tmp / f"{new}.restore"
