@@ -14,9 +14,11 @@
  *
  * In object storage (-D s3://BUCKET/PREFIX): container.json and rootfs.tar are written to a
  * scratch directory and stored as objects beside the image's streams, before the metadata
- * object that makes it an image (s3_dump_start_files()). A restore fetches them, then the
- * whole image into a scratch directory (a tree with namespaces of its own is restored from a
- * directory, not as it arrives), and only then touches the bundle or the runtime.
+ * object that makes it an image (s3_dump_start_files()). A restore fetches them first, so that
+ * what must be refused is refused before the bundle or the runtime is touched; then the
+ * streams come from a pump (s3_restore_start_with_files()) while the rootfs is unpacked and
+ * the runtime makes the container, and the tree is restored into it as they arrive
+ * (lib/restore/restore-stream.c): no copy of the pages is made anywhere.
  *
  * Lazily (--lazy), the tree is a pool of one (lib/restore/restore-copies.c): made in the
  * runtime's namespaces as above, it runs once the pages it loads first are in, and a page
@@ -483,28 +485,20 @@ static int unpack_rootfs(struct cryo_ctx *ctx, int dirfd, const char *dir, const
 	return r;
 }
 
-/* The image's streams from object storage, stored whole in dir beside the files
- * s3_get_files() put there: a failure names the object. */
-static int fetch_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-			 const char *dir)
+/* Stops a pump whose streams are not wanted after all (the restore failed before it read
+ * them): the failure's own message stays. */
+static void pump_stop(struct cryo_ctx *ctx, struct s3_pump *pump)
 {
-	struct stream_rx *rx = NULL;
-	struct s3_pump pump;
-	int r = s3_restore_start_with_files(ctx, opts, &pump);
+	char msg[sizeof(ctx->errmsg)];
 
-	if (r < 0)
-		return r;
-	r = stream_rx_new(ctx, pump.fds, pump.nfds, dir, &rx);
-	if (r >= 0) {
-		stream_rx_set_answers(rx, false);
-		r = stream_rx_is_tar(rx) ? stream_rx_unpack_tar(rx) : stream_rx_store(rx);
-	}
-	stream_rx_free(rx);
-	return s3_pump_finish(ctx, &pump, r);
+	memcpy(msg, ctx->errmsg, sizeof(msg));
+	s3_pump_finish(ctx, pump, -ECANCELED);
+	memcpy(ctx->errmsg, msg, sizeof(msg));
 }
 
 /* cryo_container_restore() of the image at opts->dir; from object storage, with scratch the
- * directory it is fetched into, and remote where its frames stay in the store (lazily). */
+ * directory its files are fetched into, and remote where its frames stay in the store
+ * (lazily); eagerly, its streams are restored as they arrive. */
 static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 			     const struct cryo_container_opts *c, const char *scratch,
 			     const struct stream_remote *remote, pid_t *ret_root)
@@ -516,8 +510,9 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 	struct container_state st = {0};
 	struct cryo_restore_opts o = *opts;
 	struct ns_target target;
+	struct s3_pump pump = {.pid = 0};
 	const char *root = NULL, *bundle;
-	bool created = false;
+	bool created = false, pumping = false;
 	struct stat sb;
 	pid_t tree = 0;
 	int r;
@@ -557,20 +552,23 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 		return -ENOMEM;
 	if (lstat(statedir, &sb) == 0)
 		return cryo_err(ctx, -EEXIST, "container %s already exists", c->id);
-	/* The rest of the image, before the bundle or the runtime is touched (lazily, its
-	 * frames stay in the store). */
+	/* Eagerly, the streams start to come now, while the rootfs is unpacked and the runtime
+	 * makes the container (lazily, its frames stay in the store). */
 	if (scratch && !remote) {
-		r = fetch_streams(ctx, opts, scratch);
+		r = s3_restore_start_with_files(ctx, opts, &pump);
 		if (r < 0)
 			return r;
+		pumping = true;
+		o.dir = NULL;
+		o.stream_fds = pump.fds;
+		o.nstream_fds = pump.nfds;
 	}
 	/* Only once nothing refuses the restore: the bundle's rootfs is not put back as it was. */
 	r = unpack_rootfs(ctx, dirfd, opts->dir, bundle);
-	if (r < 0)
-		return r;
 	/* The runtime's record names its init: no pid file. */
-	r = run_runtime(ctx, rt, root, (const char *const[]){"create", "--bundle", bundle,
-							     c->id, NULL}, -1, -1);
+	if (r >= 0)
+		r = run_runtime(ctx, rt, root, (const char *const[]){"create", "--bundle", bundle,
+								     c->id, NULL}, -1, -1);
 	created = r >= 0;
 	if (r >= 0)
 		r = rt->load(ctx, root, c->id, &st);
@@ -580,6 +578,15 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 				    .ncgroup_dirs = st.ncgroup_dirs, .stdio_from_caller = true,
 				    .stdio_given = {io[0], io[1], io[2]}};
 	r = restore_run(ctx, &o, &target, remote, &tree);
+	/* A stream object that is missing or cut short: the pump's reason names it. */
+	if (pumping) {
+		pumping = false;
+		r = s3_pump_finish(ctx, &pump, r);
+		if (r < 0 && tree > 0) {
+			kill(tree, SIGKILL);
+			waitpid(tree, NULL, 0);
+		}
+	}
 	if (r < 0)
 		goto fail;
 	r = rt->adopt(ctx, root, c->id, &st, tree);
@@ -595,6 +602,8 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 	container_state_free(&st);
 	return 0;
 fail:
+	if (pumping)
+		pump_stop(ctx, &pump);
 	if (created) {
 		char msg[sizeof(ctx->errmsg)];
 

@@ -279,6 +279,53 @@ static int wait_readable(struct stream_rx *rx, int fd)
 	}
 }
 
+/* Waits until the task's pipe fd has room: 0, or -ECANCELED once the receive failed or was
+ * stopped. The pipes are non-blocking (stream_rx_feed_start()): a task that is held, and
+ * never reads again, must not keep a stopped receive waiting forever (the init of a
+ * container's pid namespace cannot be killed from the tracer inside it). */
+static int wait_writable(struct stream_rx *rx, int fd)
+{
+	for (;;) {
+		struct pollfd p[2] = {{fd, POLLOUT, 0}, {rx->wake[0], POLLIN, 0}};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (p[1].revents)
+			return -ECANCELED;
+		if (p[0].revents)
+			return 0;
+	}
+}
+
+/* Writes v[0..n) to the task's pipe fd, whole: 0, or -errno, or -ECANCELED. */
+static int write_chan(struct stream_rx *rx, int fd, struct iovec *v, int n)
+{
+	struct iovec *end = v + n;
+
+	while (v < end) {
+		ssize_t k = writev(fd, v, end - v);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EAGAIN) {
+			int r = wait_writable(rx, fd);
+
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (k < 0)
+			return -errno;
+		while (v < end && (size_t)k >= v->iov_len)
+			k -= v++->iov_len;
+		if (v < end) {
+			v->iov_base = (char *)v->iov_base + k;
+			v->iov_len -= k;
+		}
+	}
+	return 0;
+}
+
 /*
  * Moves a frame's payload from the descriptor to the task's pipe with splice(2): the kernel
  * moves the pages (a page cache or socket buffer page is passed by reference), and the
@@ -298,6 +345,14 @@ static int splice_payload(struct receiver *rv, int out, uint32_t len)
 		n = splice(in, NULL, out, NULL, len, SPLICE_F_MOVE);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* The task's pipe is full (or, with it non-blocking, the descriptor empty:
+		 * wait_readable() above waits for that). */
+		if (n < 0 && errno == EAGAIN) {
+			r = wait_writable(rx, out);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (n < 0 && (errno == EINVAL || errno == ENOSYS))
 			break;
 		if (n < 0)
@@ -317,7 +372,7 @@ static int splice_payload(struct receiver *rv, int out, uint32_t len)
 	if (r <= 0)
 		return rx_fail(rv, -EPIPE, "the stream ended inside a record: the image is "
 			       "incomplete");
-	return write_all(out, rv->payload, len);
+	return write_chan(rx, out, &(struct iovec){rv->payload, len}, 1);
 }
 
 /* A frame, as it came, down the channel of its task. */
@@ -326,8 +381,7 @@ static int feed_pages(struct receiver *rv, const struct rec_hdr *h, const char *
 	struct stream_rx *rx = rv->rx;
 	struct feed_chan *c = NULL;
 	struct iovec iov[2] = {{(void *)h, sizeof(*h)}, {(void *)payload, h->len}};
-	struct iovec *end = iov + (rv->unread ? 1 : 2);
-	int r = 0;
+	int r;
 
 	for (unsigned i = 0; i < rx->nchans && !c; i++)
 		if (rx->chans[i].pid == h->pid)
@@ -336,22 +390,7 @@ static int feed_pages(struct receiver *rv, const struct rec_hdr *h, const char *
 		return rx_fail(rv, -EBADMSG, "a frame of pid %d, which has no pages in the image",
 			       h->pid);
 	pthread_mutex_lock(&c->lock);
-	for (struct iovec *v = iov; v < end && !r;) {
-		ssize_t n = writev(c->fd, v, end - v);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		while (v < end && (size_t)n >= v->iov_len)
-			n -= v++->iov_len;
-		if (v < end) {
-			v->iov_base = (char *)v->iov_base + n;
-			v->iov_len -= n;
-		}
-	}
+	r = write_chan(rx, c->fd, iov, rv->unread ? 1 : 2);
 	if (!r && rv->unread)
 		r = splice_payload(rv, c->fd, h->len);
 	rv->unread = false;
@@ -641,6 +680,11 @@ int stream_rx_feed_start(struct stream_rx *rx, const pid_t *pids, const int *cha
 	if (!rx->chans)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
+		/* Waited on with the wake-up pipe (wait_writable()). */
+		int fl = fcntl(chan_fds[i], F_GETFL);
+
+		if (fl < 0 || fcntl(chan_fds[i], F_SETFL, fl | O_NONBLOCK) < 0)
+			return cryo_err(rx->ctx, -errno, "the pipe of pid %d", pids[i]);
 		rx->chans[i] = (struct feed_chan){.pid = pids[i], .fd = chan_fds[i]};
 		pthread_mutex_init(&rx->chans[i].lock, NULL);
 	}

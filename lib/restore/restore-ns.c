@@ -80,7 +80,9 @@ int restore_ns_check(struct cryo_ctx *ctx, const struct img *img,
 	if ((img->ns.own & CLONE_NEWPID) && img->root != 1 && !pidns_init)
 		return cryo_err(ctx, -EINVAL, "the image's root is pid %d of its pid namespace, "
 				"not its init", img->root);
-	if (rx)
+	/* A container's tree is made in the runtime's namespaces by restore_in_ns(), whose
+	 * worker makes the pipes its frames come down (restore_feeds_open()). */
+	if (rx && !target)
 		return cryo_err(ctx, -EOPNOTSUPP, "a tree with namespaces of its own is restored "
 				"from a directory, not as it arrives");
 	/* Ours under cryo's init, or a container's (in the runtime's namespaces): a pool of one,
@@ -303,6 +305,10 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	/* What the files above needed of ours must not reach the tree. */
 	mnt_restore_done(ctx);
 	userns_owner_stop();
+	/* The frames' pipes, as the image arrives (restore_ns_check() allows it for a
+	 * container only): made here, held by the root and by the tracer that feeds them. */
+	if (r >= 0 && sh->rx)
+		r = restore_feeds_open(ctx, sh);
 	if (r < 0) {
 		userns_made_free(sh->userns_maker);
 		return r;
@@ -320,9 +326,11 @@ static int restore_in_ns(struct cryo_ctx *ctx, void *arg)
 	}
 	sh->new_pidns = !sh->pidns_init;
 	r = sh->pidns_init ? fork_init(ctx, run, &root) : fork_root(ctx, run, &root);
-	/* Made, even if it failed since: our caller kills and reaps it. */
+	/* Made, even if it failed since: our caller kills and reaps it. The root has the read
+	 * ends of the frames' pipes; neither we nor the tracer keep them. */
 	if (root > 0)
 		worker_set_value(root);
+	restore_feeds_close_read(sh);
 	if (r < 0)
 		return r;
 	/* Not through /proc: ours may be a container's now, of another pid namespace. */

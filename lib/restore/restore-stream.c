@@ -13,11 +13,15 @@
  * (stream_rx_commit()). A failure before that
  * lets the sender resume its tree: nothing is lost, and the two never run at once.
  *
+ * A container's tree (cryo_container_restore() from object storage) is restored so too, in the
+ * runtime's namespaces: the worker that makes its root there makes the pipes (restore-ns.c).
+ *
  * The image is stored first, whole, and restored from the store when: a PID is still in use
  * (the tree being dumped is on this machine, and holds its PIDs until the dump has sent
  * everything: waiting for them while the sender waits for us would never end); a lazy restore
- * (the server fetches pages long after the streams are gone); a tar archive; or a sender that
- * sent pages before the metadata.
+ * (the server fetches pages long after the streams are gone); a tar archive; a tree with
+ * namespaces of its own that is not a container's; or a sender that sent pages before the
+ * metadata.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,8 +38,10 @@
 #define LOG_PREFIX "restore: "
 
 /* 1 if the image whose metadata is in dir can be restored as it arrives; 0 if it must be
- * stored first (and says why in the log). */
-static int can_feed(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, const char *dir)
+ * stored first (and says why in the log). A container's tree (target) goes into a new pid
+ * namespace: its PIDs are free by construction. */
+static int can_feed(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
+		    const struct ns_target *target, const char *dir)
 {
 	struct img img = {0};
 	pid_t busy;
@@ -53,7 +59,13 @@ static int can_feed(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, 
 	r = img_load(ctx, dirfd, dir, &img);
 	if (r < 0)
 		return r;
-	busy = restore_pid_in_use(&img);
+	busy = target ? 0 : restore_pid_in_use(&img);
+	if (img.ns.own && !target) {
+		img_free(&img);
+		log_info(ctx, "a tree with namespaces of its own is restored from a directory: the "
+			 "image is stored first");
+		return 0;
+	}
 	img_free(&img);
 	if (busy) {
 		log_info(ctx, "pid %d of the image is in use here (by the tree being dumped?): the "
@@ -64,7 +76,7 @@ static int can_feed(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts, 
 }
 
 int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-			 pid_t *ret_root)
+			 const struct ns_target *target, pid_t *ret_root)
 {
 	struct cryo_restore_opts o = *opts;
 	_cleanup_free_ char *scratch = NULL;
@@ -91,10 +103,10 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 	}
 	r = stream_rx_metadata(rx);
 	if (r > 0)
-		r = can_feed(ctx, opts, scratch);
+		r = can_feed(ctx, opts, target, scratch);
 	if (r > 0) {
 		log_info(ctx, "restoring the image as it arrives");
-		r = restore_image(ctx, &o, NULL, rx, -1, ret_root);
+		r = restore_image(ctx, &o, target, rx, -1, ret_root);
 		if (r < 0) {
 			cryo_err_wrap(ctx, r, "restore as the image arrived");
 			stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
@@ -106,7 +118,7 @@ int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *o
 stored:
 	stream_rx_answer(rx, r, cryo_ctx_errmsg(ctx));
 	if (r >= 0)
-		r = restore_image(ctx, &o, NULL, NULL, -1, ret_root);
+		r = restore_image(ctx, &o, target, NULL, -1, ret_root);
 out:
 	stream_rx_free(rx);
 	scratch_dir_remove(scratch);

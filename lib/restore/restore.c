@@ -895,7 +895,7 @@ static uint64_t image_bytes(const struct img *img)
 }
 
 /* Pipes for the frames of each task with pages (a receiver thread writes, the task reads). */
-static int open_feeds(struct cryo_ctx *ctx, struct rst_shared *sh)
+int restore_feeds_open(struct cryo_ctx *ctx, struct rst_shared *sh)
 {
 	const struct img *img = sh->img;
 
@@ -942,6 +942,15 @@ static void close_feeds(struct rst_shared *sh)
 	sh->feed_rd = sh->feed_wr = NULL;
 }
 
+void restore_feeds_close_read(struct rst_shared *sh)
+{
+	for (uint32_t i = 0; sh->feed_rd && i < sh->img->ntasks; i++)
+		if (sh->feed_rd[i] >= 0) {
+			close(sh->feed_rd[i]);
+			sh->feed_rd[i] = -1;
+		}
+}
+
 /* Once the root is forked: the receiver's threads start, and the read ends leave this process,
  * so that a receiver writing to a task that died gets EPIPE rather than waiting forever. */
 static int start_feed(struct cryo_ctx *ctx, struct rst_shared *sh)
@@ -953,11 +962,8 @@ static int start_feed(struct cryo_ctx *ctx, struct rst_shared *sh)
 
 	if (!pids || !fds)
 		return -ENOMEM;
+	restore_feeds_close_read(sh);
 	for (uint32_t i = 0; i < img->ntasks; i++) {
-		if (sh->feed_rd[i] >= 0) {
-			close(sh->feed_rd[i]);
-			sh->feed_rd[i] = -1;
-		}
 		if (sh->feed_wr[i] >= 0) {
 			pids[n] = img->tasks[i].pid;
 			fds[n++] = sh->feed_wr[i];
@@ -1391,9 +1397,11 @@ static int restore_image_at(struct cryo_ctx *ctx, const struct cryo_restore_opts
 		goto out;
 	}
 	/* Every frame is indexed, and so checked, before any task exists; or, as the image
-	 * arrives, checked by its task before it reaches memory. */
+	 * arrives, checked by its task before it reaches memory. The pipes of a tree with
+	 * namespaces of its own are made by the worker that forks its root (restore-ns.c): a
+	 * read end this process kept would make a receiver wait forever on a task that died. */
 	if (rx) {
-		r = open_feeds(ctx, &sh);
+		r = img.ns.own ? 0 : restore_feeds_open(ctx, &sh);
 		if (r < 0)
 			goto out;
 	} else if (img.page_streams) {
@@ -1513,12 +1521,8 @@ static int run_restore(struct cryo_ctx *ctx, const struct cryo_restore_opts *opt
 	    (opts->nstream_fds || target))
 		return cryo_err(ctx, -EINVAL, "restore: copies are made of a host tree's image in "
 				"a directory, not of %s", target ? "a container" : "streams");
-	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->nstream_fds) {
-		if (target)
-			return cryo_err(ctx, -EINVAL, "restore: a container is restored from a "
-					"directory, not from streams");
-		return restore_from_streams(ctx, opts, ret_root);
-	}
+	if (opts && opts->size >= sizeof(struct cryo_restore_opts) && opts->nstream_fds)
+		return restore_from_streams(ctx, opts, target, ret_root);
 	if (!opts || opts->size < sizeof(struct cryo_restore_opts) || !opts->dir)
 		return cryo_err(ctx, -EINVAL, "restore: an image directory is required");
 	/* A warm pool, or a lazy tree in a pid namespace of its own (a pool of one): ours, or

@@ -226,9 +226,16 @@ int restore_ns_as_init(struct img_ns *ns);
 int restore_ns(struct cryo_ctx *ctx, struct rst_shared *sh, const struct cryo_restore_opts *opts,
 	       const struct ns_target *target, int err_rd, pid_t *ret_root);
 
-/* cryo_restore() of an image arriving on opts->stream_fds. */
+/* cryo_restore() of an image arriving on opts->stream_fds; into target (a container's
+ * namespaces, restored as it arrives) where not NULL. */
 int restore_from_streams(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
-			 pid_t *ret_root);
+			 const struct ns_target *target, pid_t *ret_root);
+
+/* The pipes that carry each task's frames from the receiver (sh->feed_rd, sh->feed_wr), made
+ * by the process that forks the root; once the root is forked, the read ends leave every
+ * process but the tasks (close_read), so that a task that dies breaks its pipe. */
+int restore_feeds_open(struct cryo_ctx *ctx, struct rst_shared *sh);
+void restore_feeds_close_read(struct rst_shared *sh);
 
 /* The first line a restored task wrote to the error pipe (err_fd's read end, non-blocking)
  * into buf: 1, or 0 when there is none. */

@@ -127,6 +127,97 @@ def test_container_to_object_storage_goes_on_in_a_new_container_from_it(box, s3)
     assert state(again)["status"] == "running"
 
 
+def scratch_bytes(pid):
+    """Bytes of the files in the scratch directories of cryo process pid (/dev/shm/cryo-WHAT-
+    PID-XXXXXX, lib/base/fileio.c), 0 where none."""
+    total = 0
+    for d in Path("/dev/shm").glob(f"cryo-*-{pid}-*"):
+        for root, _, files in os.walk(d):
+            for f in files:
+                try:
+                    total += os.lstat(os.path.join(root, f)).st_blocks * 512
+                except OSError:
+                    pass
+    return total
+
+
+def test_a_big_container_is_restored_as_its_streams_arrive(box, s3):
+    """256 MiB of random bytes in a container (mem_big, linked statically for busybox),
+    restored eagerly from the store: its memory whole, its counter on, runc's state and exec
+    working, and never more than a few MiB in scratch (the streams go straight into the tasks,
+    as for a plain tree: no copy of the pages in /dev/shm)."""
+    from test_container_lazy import static_mem_big
+    holder = ["sh", "-c", f": {TOKEN}; /bin/mem_big 256 {TOKEN} & i=0; while true; do "
+              "i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; "
+              "sleep 0.02; done"]
+
+    def bundle():
+        b = box.bundle(holder)
+        shutil.copy(static_mem_big(), b / "rootfs" / "bin" / "mem_big")
+        return b
+
+    b = bundle()
+    cid = box.run(b)
+    deadline = time.time() + 120
+    while "ready" not in (box.tmp / f"{cid}.out").read_text():
+        assert time.time() < deadline, (box.tmp / f"{cid}.out").read_text()
+        time.sleep(0.05)
+    box.count(b)
+    time.sleep(0.3)
+    at_dump = box.count(b)
+    url = f"s3://{BUCKET}/pods/big"
+    s3cryo(s3, "dump", "--runc", cid, "-D", url, "--streams", "4")
+    assert state(cid) is None
+
+    # A frame damaged deep in a stream, or the stream gone: found while the tree is being
+    # made, and nothing is left (tasks that die with their pipes full stop the restore; it
+    # does not wait on them).
+    stream2 = s3api(s3, "GET", "pods/big/stream-2")
+    bad = bytearray(stream2)
+    bad[len(bad) * 3 // 4] ^= 0xff
+    (box.tmp / "obj").write_bytes(bytes(bad))
+    s3api(s3, "PUT", "pods/big/stream-2", "-T", str(box.tmp / "obj"))
+    for why in ("damaged", "gone"):
+        failed, code, text = restore(s3, box, url, bundle(), check=False)
+        assert code == 1 and re.search(r"stream 2|descriptor 2|stream-2", text), text
+        assert_nothing_left(failed)
+        assert ours_running() == [], f"a failed restore ({why}) left a process"
+        s3api(s3, "DELETE", "pods/big/stream-2")
+    (box.tmp / "obj").write_bytes(stream2)
+    s3api(s3, "PUT", "pods/big/stream-2", "-T", str(box.tmp / "obj"))
+
+    fresh = bundle()
+    new = box.id()
+    out = box.tmp / f"{new}.restore"
+    with open(out, "wb") as f:
+        p = subprocess.Popen([CRYO, "restore", "--runc", new, "-D", url, "--bundle", str(fresh),
+                              "--detach", "-v"], stdin=subprocess.DEVNULL, stdout=f, stderr=f,
+                             env=s3["env"])
+        peak = 0
+        while p.poll() is None:
+            peak = max(peak, scratch_bytes(p.pid))
+            time.sleep(0.002)
+        assert p.wait(timeout=120) == 0, out.read_text(errors="replace")
+    text = out.read_text(errors="replace")
+    assert peak < 8 << 20, f"{peak} bytes in scratch during the restore"
+    assert "restoring the image as it arrives" in text, text
+    st = state(new)
+    assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
+    assert f"/{new}" in open(f"/proc/{st['pid']}/cgroup").read()
+    assert runc("exec", new, "cat", "/proc/1/cmdline").stdout.startswith("sh")
+    time.sleep(0.3)
+    now = box.count(fresh)
+    assert at_dump < now < at_dump + 300, (at_dump, now)
+    # mem_big sums its 256 MiB (fnv1a, as at start) and checks its counter went on.
+    runc("exec", new, "sh", "-c", "kill -USR1 $(pidof mem_big)")
+    deadline = time.time() + 60
+    while "PASS" not in out.read_text(errors="replace"):
+        text = out.read_text(errors="replace")
+        assert "FAIL" not in text and time.time() < deadline, text
+        time.sleep(0.05)
+    assert state(new)["status"] == "running"
+
+
 def test_with_rootfs_the_archive_is_an_object_too(box, s3):
     writer = ["sh", "-c", "mkdir -p /data; echo made-inside > /data/note; i=0; while true; "
               "do i=$((i+1)); echo $i > /tmp/count; sleep 0.02; done"]
