@@ -38,18 +38,9 @@ command -v runc >/dev/null || { echo "container-lazy.sh: needs runc" >&2; exit 1
 MEM_BIG=$build/tests/workloads/mem/mem_big_static
 [ -x "$MEM_BIG" ] || { echo "container-lazy.sh: $MEM_BIG missing (a build without sanitizers)" >&2; exit 1; }
 
-work=$(mktemp -d "$dir/cryo-bench-ctlazy.XXXXXX")
-ids=() pids=()
-cleanup() {
-	for id in "${ids[@]}"; do runc delete --force "$id" >/dev/null 2>&1 || true; done
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-now() { date +%s.%N; }
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+me=container-lazy.sh
+. "$here/container-bench-start.sh"
+ct_bench_start ctlazy "$s3"
 gone() { # pid: waits until it is gone or a zombie (it is not our child)
 	for _ in $(seq 6000); do
 		[ -e "/proc/$1" ] || return 0
@@ -59,40 +50,13 @@ gone() { # pid: waits until it is gone or a zombie (it is not our child)
 	return 1
 }
 
-if [ -n "$s3" ]; then
-	"$root/scripts/s3-server.sh" --install
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	bucket=cryo-bench
-	setsid "$root/scripts/s3-server.sh" "$work/store" "$port" "$bucket" >/dev/null 2>&1 &
-	pids+=($!)
-	for _ in $(seq 300); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-		sleep 0.1
-	done
-	export AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=S3RVER \
-		AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
-fi
-
-bundle() { # dir
-	"$root/scripts/busybox-bundle.sh" "$1" sh -c "/bin/mem_big $mib & i=0; while true; do i=\$((i+1)); echo \$i > /tmp/count; sleep 0.02; done" >/dev/null
-	cp "$MEM_BIG" "$1/rootfs/bin/mem_big"
-	touch "$1/rootfs/tmp/count"
-}
-
-bundle "$work/orig"
-ids+=("o-$$")
-runc run -d --bundle "$work/orig" "o-$$" </dev/null >"$work/orig.out" 2>&1
-for _ in $(seq 1200); do grep -q '^ready' "$work/orig.out" && break; sleep 0.1; done
-grep -q '^ready' "$work/orig.out" || { echo "container-lazy.sh: mem_big did not get ready" >&2; exit 1; }
-sleep 0.3
-"$CRYO" dump --runc "o-$$" -D "$work/img" --leave-running >/dev/null
 kinds="dir"
 if [ -n "$s3" ]; then
-	"$CRYO" dump --runc "o-$$" -D "s3://$bucket/ct" --leave-running >/dev/null
 	kinds="dir s3"
+	ct_bench_image "$work/img" "s3://$bucket/ct"
+else
+	ct_bench_image "$work/img"
 fi
-runc delete --force "o-$$"
-bundle "$work/fresh"
 
 n=0
 restore() { # kind lazy verify: one restore, timed; then the container goes (kind s3bef: from
