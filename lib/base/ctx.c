@@ -51,15 +51,21 @@ static void append_errno(char *buf, size_t size, int r)
 		snprintf(buf + len, size - len, ": %s", strerror(-r));
 }
 
+/* Sets the message, with strerror(-r) appended, and logs it at level. */
+static void err_set(struct cryo_ctx *ctx, int r, int level, const char *fmt, va_list ap)
+{
+	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	append_errno(ctx->errmsg, sizeof(ctx->errmsg), r);
+	cryo_log(ctx, level, "%s", ctx->errmsg);
+}
+
 int cryo_err(struct cryo_ctx *ctx, int r, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	err_set(ctx, r, CRYO_LOG_ERROR, fmt, ap);
 	va_end(ap);
-	append_errno(ctx->errmsg, sizeof(ctx->errmsg), r);
-	cryo_log(ctx, CRYO_LOG_ERROR, "%s", ctx->errmsg);
 	return r;
 }
 
@@ -68,10 +74,8 @@ int cryo_err_soft(struct cryo_ctx *ctx, int r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	err_set(ctx, r, CRYO_LOG_DEBUG, fmt, ap);
 	va_end(ap);
-	append_errno(ctx->errmsg, sizeof(ctx->errmsg), r);
-	cryo_log(ctx, CRYO_LOG_DEBUG, "%s", ctx->errmsg);
 	return r;
 }
 

@@ -264,29 +264,14 @@ static int on_file(struct receiver *rv, const struct rec_hdr *h, const char *pay
 	return 0;
 }
 
-/* Waits until fd has something to read: 0, or -ECANCELED once the receive failed elsewhere. */
-static int wait_readable(struct stream_rx *rx, int fd)
+/* Waits until fd is ready for events (POLLIN, POLLOUT): 0, or -ECANCELED once the receive
+ * failed elsewhere or was stopped. A task's pipes are non-blocking (stream_rx_feed_start()):
+ * a task that is held, and never reads again, must not keep a stopped receive waiting forever
+ * (the init of a container's pid namespace cannot be killed from the tracer inside it). */
+static int wait_ready(struct stream_rx *rx, int fd, short events)
 {
 	for (;;) {
-		struct pollfd p[2] = {{fd, POLLIN, 0}, {rx->wake[0], POLLIN, 0}};
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			return -errno;
-		if (p[1].revents)
-			return -ECANCELED;
-		if (p[0].revents)
-			return 0;
-	}
-}
-
-/* Waits until the task's pipe fd has room: 0, or -ECANCELED once the receive failed or was
- * stopped. The pipes are non-blocking (stream_rx_feed_start()): a task that is held, and
- * never reads again, must not keep a stopped receive waiting forever (the init of a
- * container's pid namespace cannot be killed from the tracer inside it). */
-static int wait_writable(struct stream_rx *rx, int fd)
-{
-	for (;;) {
-		struct pollfd p[2] = {{fd, POLLOUT, 0}, {rx->wake[0], POLLIN, 0}};
+		struct pollfd p[2] = {{fd, events, 0}, {rx->wake[0], POLLIN, 0}};
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			return -errno;
@@ -308,7 +293,7 @@ static int write_chan(struct stream_rx *rx, int fd, struct iovec *v, int n)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0 && errno == EAGAIN) {
-			int r = wait_writable(rx, fd);
+			int r = wait_ready(rx, fd, POLLOUT);
 
 			if (r < 0)
 				return r;
@@ -339,16 +324,16 @@ static int splice_payload(struct receiver *rv, int out, uint32_t len)
 	while (len) {
 		ssize_t n;
 
-		r = wait_readable(rx, in);
+		r = wait_ready(rx, in, POLLIN);
 		if (r < 0)
 			return r;
 		n = splice(in, NULL, out, NULL, len, SPLICE_F_MOVE);
 		if (n < 0 && errno == EINTR)
 			continue;
 		/* The task's pipe is full (or, with it non-blocking, the descriptor empty:
-		 * wait_readable() above waits for that). */
+		 * wait_ready() above waits for that). */
 		if (n < 0 && errno == EAGAIN) {
-			r = wait_writable(rx, out);
+			r = wait_ready(rx, out, POLLOUT);
 			if (r < 0)
 				return r;
 			continue;
@@ -680,7 +665,7 @@ int stream_rx_feed_start(struct stream_rx *rx, const pid_t *pids, const int *cha
 	if (!rx->chans)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		/* Waited on with the wake-up pipe (wait_writable()). */
+		/* Waited on with the wake-up pipe (wait_ready()). */
 		int fl = fcntl(chan_fds[i], F_GETFL);
 
 		if (fl < 0 || fcntl(chan_fds[i], F_SETFL, fl | O_NONBLOCK) < 0)
