@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CRYO, alive, workload
-from test_containers import Box, assert_nothing_left, runc, state
+from test_containers import Box, assert_nothing_left, mem_big_checks, runc, state
 from test_object_storage import BUCKET, keys, s3, s3api  # noqa: F401 (s3: a fixture)
 from test_s3_lazy import gets_since, s3log, scratch_dirs  # noqa: F401 (s3log: a fixture)
 
@@ -126,12 +126,7 @@ def check_running(box, cid, bundle, at_dump, out, server):
     # The shell's counter lives in its memory: it goes on from where it was, not from 1.
     assert at_dump < now < at_dump + 300, (at_dump, now)
     # mem_big sums its 64 MiB (fnv1a, as at start) and checks its own counter went on.
-    runc("exec", cid, "sh", "-c", "kill -USR1 $(pidof mem_big)")
-    deadline = time.time() + 30
-    while "PASS" not in out.read_text(errors="replace"):
-        text = out.read_text(errors="replace")
-        assert "FAIL" not in text and time.time() < deadline, text
-        time.sleep(0.05)
+    mem_big_checks(cid, lambda: out.read_text(errors="replace"))
     wait_gone(server)
     assert state(cid)["status"] == "running"
     assert box.count(bundle) > now
@@ -284,11 +279,7 @@ def test_lazy_container_job_through_cryod(box, tmp_path, request, store):
         assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
         time.sleep(0.3)
         assert at_dump < box.count(fresh) < at_dump + 300
-        runc("exec", b, "sh", "-c", "kill -USR1 $(pidof mem_big)")
-        deadline = time.time() + 30
-        while "PASS" not in ok(d, "job", "logs", b).stdout:
-            assert "FAIL" not in ok(d, "job", "logs", b).stdout and time.time() < deadline
-            time.sleep(0.05)
+        mem_big_checks(b, lambda: ok(d, "job", "logs", b).stdout)
         ok(d, "job", "delete", "--force", b)
         assert_nothing_left(b)
     finally:

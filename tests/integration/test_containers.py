@@ -41,6 +41,17 @@ def state(cid):
     return None
 
 
+def mem_big_checks(cid, read, timeout=30):
+    """Asks mem_big in container cid to sum its memory and check its counter went on
+    (SIGUSR1), and waits for its PASS in what read() returns; a FAIL there fails the test."""
+    runc("exec", cid, "sh", "-c", "kill -USR1 $(pidof mem_big)")
+    deadline = time.time() + timeout
+    while "PASS" not in read():
+        text = read()
+        assert "FAIL" not in text and time.time() < deadline, text
+        time.sleep(0.05)
+
+
 def freezer_dir(cid):
     return Path("/sys/fs/cgroup/freezer") / cid
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CRYO
-from test_containers import Box, assert_nothing_left, runc, state
+from test_containers import Box, assert_nothing_left, mem_big_checks, runc, state
 from test_object_storage import BUCKET, keys, s3, s3api  # noqa: F401 (s3: a fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
@@ -85,6 +85,15 @@ def ours_running():
     return found
 
 
+def running_from(cid, bundle):
+    """Container cid runs, runc says, from bundle, in a cgroup of its own, the shell its
+    init."""
+    st = state(cid)
+    assert st and st["status"] == "running" and st["bundle"] == str(bundle), st
+    assert f"/{cid}" in open(f"/proc/{st['pid']}/cgroup").read()
+    assert runc("exec", cid, "cat", "/proc/1/cmdline").stdout.startswith("sh")
+
+
 def test_container_to_object_storage_goes_on_in_a_new_container_from_it(box, s3):
     b = box.bundle(CHECKED)
     cid = box.run(b)
@@ -110,10 +119,7 @@ def test_container_to_object_storage_goes_on_in_a_new_container_from_it(box, s3)
     # Another node: a pristine bundle, nothing local of the image.
     fresh = box.bundle(CHECKED)
     new, _, _ = restore(s3, box, url, fresh)
-    st = state(new)
-    assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
-    assert f"/{new}" in open(f"/proc/{st['pid']}/cgroup").read()
-    assert runc("exec", new, "cat", "/proc/1/cmdline").stdout.startswith("sh")
+    running_from(new, fresh)
     time.sleep(0.3)
     now = box.count(fresh)
     # The shell's counter lives in its memory: it goes on from where it was, not from 1.
@@ -201,20 +207,12 @@ def test_a_big_container_is_restored_as_its_streams_arrive(box, s3):
     text = out.read_text(errors="replace")
     assert peak < 8 << 20, f"{peak} bytes in scratch during the restore"
     assert "restoring the image as it arrives" in text, text
-    st = state(new)
-    assert st and st["status"] == "running" and st["bundle"] == str(fresh), st
-    assert f"/{new}" in open(f"/proc/{st['pid']}/cgroup").read()
-    assert runc("exec", new, "cat", "/proc/1/cmdline").stdout.startswith("sh")
+    running_from(new, fresh)
     time.sleep(0.3)
     now = box.count(fresh)
     assert at_dump < now < at_dump + 300, (at_dump, now)
     # mem_big sums its 256 MiB (fnv1a, as at start) and checks its counter went on.
-    runc("exec", new, "sh", "-c", "kill -USR1 $(pidof mem_big)")
-    deadline = time.time() + 60
-    while "PASS" not in out.read_text(errors="replace"):
-        text = out.read_text(errors="replace")
-        assert "FAIL" not in text and time.time() < deadline, text
-        time.sleep(0.05)
+    mem_big_checks(new, lambda: out.read_text(errors="replace"), timeout=60)
     assert state(new)["status"] == "running"
 
 
