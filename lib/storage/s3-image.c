@@ -1072,6 +1072,12 @@ static int download_stream(struct down *dn, unsigned *ret_fetchers, pthread_t *t
 
 			if (have > dn->wants[b] && dn->next > dn->written)
 				have = dn->wants[b]; /* the last chunk's byte more is no data */
+			/* The stream's last byte waits for its object's size to be checked: a
+			 * restore that has every byte may let its tree run, and an object longer
+			 * than the image says must fail it before that. */
+			if (!dn->ready[b] && dn->written + 1 == dn->nchunks &&
+			    dn->next > dn->written && have && have >= dn->wants[b])
+				have = dn->wants[b] - 1;
 			if (have > w) {
 				pthread_mutex_unlock(&dn->lock);
 				r = write_all(dn->fd, dn->bufs[b] + w, have - w);
