@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <net/if_arp.h>
 #include <linux/if_link.h>
-#include <linux/net_namespace.h>
 #include <linux/fib_rules.h>
 #include <linux/neighbour.h>
 #include <sched.h>
@@ -478,31 +477,11 @@ static int on_link(const struct nlmsghdr *h, void *arg)
 	return link_data(w, &li, !strcmp(li.kind, "bridge") ? NETNS_BRIDGE : NETNS_TUN, l);
 }
 
-static int on_nsid(const struct nlmsghdr *h, void *arg)
-{
-	struct rtattr *tb[NETNSA_MAX + 1];
-
-	if (h->nlmsg_type != RTM_NEWNSID)
-		return 0;
-	nl_parse_msg(tb, NETNSA_MAX, h, sizeof(struct rtgenmsg));
-	if (tb[NETNSA_NSID])
-		*(int32_t *)arg = (int32_t)nl_u32(tb[NETNSA_NSID]);
-	return 0;
-}
-
 /* The id the tree's namespace gives the host's (RTM_GETNSID with NETNSA_FD), -1: none. */
 static int host_nsid_get(int fd, int32_t *ret)
 {
-	struct nl_req q;
-
 	*ret = -1;
-	if (host_ns < 0)
-		return 0;
-	nl_req_init(&q, RTM_GETNSID, 0, &(struct rtgenmsg){.rtgen_family = AF_UNSPEC},
-		    sizeof(struct rtgenmsg));
-	if (nl_put_u32(&q, NETNSA_FD, host_ns) < 0)
-		return -E2BIG;
-	return nl_ask(fd, &q, on_nsid, ret);
+	return host_ns < 0 ? 0 : nl_nsid(fd, host_ns, ret);
 }
 
 static int on_tun_pi(const struct nlmsghdr *h, void *arg)

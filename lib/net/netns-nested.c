@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
-#include <linux/net_namespace.h>
 #include <linux/sockios.h>
 #include <sched.h>
 #include <stdio.h>
@@ -86,29 +85,12 @@ int netns_nested_read(struct cryo_ctx *ctx, pid_t pid, const struct img *img,
 	return r;
 }
 
-static int on_nsid(const struct nlmsghdr *h, void *arg)
-{
-	struct rtattr *tb[NETNSA_MAX + 1];
-
-	if (h->nlmsg_type != RTM_NEWNSID)
-		return 0;
-	nl_parse_msg(tb, NETNSA_MAX, h, sizeof(struct rtgenmsg));
-	if (tb[NETNSA_NSID])
-		*(int32_t *)arg = (int32_t)nl_u32(tb[NETNSA_NSID]);
-	return 0;
-}
-
 /* The id the namespace of the netlink socket nl gives the namespace of fd, -1: none. */
 static int32_t nsid_of(int nl, int fd)
 {
-	int32_t id = -1;
-	struct nl_req q;
+	int32_t id;
 
-	nl_req_init(&q, RTM_GETNSID, 0, &(struct rtgenmsg){.rtgen_family = AF_UNSPEC},
-		    sizeof(struct rtgenmsg));
-	if (nl_put_u32(&q, NETNSA_FD, fd) < 0 || nl_ask(nl, &q, on_nsid, &id) < 0)
-		return -1;
-	return id;
+	return nl_nsid(nl, fd, &id) < 0 ? -1 : id;
 }
 
 /* The namespaces of the tree at dump: number k's image record, a descriptor, its inode. */

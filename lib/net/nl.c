@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/net_namespace.h>
+
 #include "base/cleanup.h"
 #include "nl.h"
 
@@ -189,6 +191,30 @@ int nl_ask(int fd, struct nl_req *q, int (*cb)(const struct nlmsghdr *h, void *a
 int nl_talk(int fd, struct nl_req *q)
 {
 	return nl_ask(fd, q, NULL, NULL);
+}
+
+static int on_nsid(const struct nlmsghdr *h, void *arg)
+{
+	struct rtattr *tb[NETNSA_MAX + 1];
+
+	if (h->nlmsg_type != RTM_NEWNSID)
+		return 0;
+	nl_parse_msg(tb, NETNSA_MAX, h, sizeof(struct rtgenmsg));
+	if (tb[NETNSA_NSID])
+		*(int32_t *)arg = (int32_t)nl_u32(tb[NETNSA_NSID]);
+	return 0;
+}
+
+int nl_nsid(int fd, int ns_fd, int32_t *ret)
+{
+	struct nl_req q;
+
+	*ret = -1;
+	nl_req_init(&q, RTM_GETNSID, 0, &(struct rtgenmsg){.rtgen_family = AF_UNSPEC},
+		    sizeof(struct rtgenmsg));
+	if (nl_put_u32(&q, NETNSA_FD, (uint32_t)ns_fd) < 0)
+		return -E2BIG;
+	return nl_ask(fd, &q, on_nsid, ret);
 }
 
 void nl_parse(struct rtattr **tb, int max, struct rtattr *rta, int len)

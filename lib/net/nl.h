@@ -42,6 +42,10 @@ void nl_nest_end(struct nl_req *q, struct rtattr *nest);
 /* Sends the request and waits for the kernel's answer: 0, or its -errno. */
 int nl_talk(int fd, struct nl_req *q);
 
+/* The id the network namespace of netlink socket fd gives the namespace of ns_fd
+ * (RTM_GETNSID with NETNSA_FD) into *ret, -1 where it gives none; 0 or -errno. */
+int nl_nsid(int fd, int ns_fd, int32_t *ret);
+
 /* As nl_talk(), with cb called on each answer that comes before the ACK (a GET's). */
 int nl_ask(int fd, struct nl_req *q, int (*cb)(const struct nlmsghdr *h, void *arg), void *arg);
 
