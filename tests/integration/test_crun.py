@@ -123,7 +123,9 @@ def test_crun_container_restored_lazily(legacy):
     new = legacy.id()
     p = legacy.cryo("restore", "--container", new, "--runtime-root", legacy.root, "-D", img,
                     "--bundle", fresh, "--detach", "--lazy", "-v")
-    assert "page server of 1 copy" in p.stderr, p.stderr
+    # Restored through the lazy pool; a page server only where a task still owed pages after
+    # those loaded first (a small shell may owe none: CI once saw no server).
+    assert "pool: copy 1: init" in p.stderr, p.stderr
     st = legacy.state(new)
     assert st and st["status"] == "running", st
     time.sleep(0.3)
