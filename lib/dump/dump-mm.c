@@ -23,6 +23,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "base/worker.h"
+#include "image/eager.h"
 #include "image/xfer.h"
 #include "dump.h"
 #include "image/pagemap.h"
@@ -696,8 +697,8 @@ static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int dirfd, int out_fd,
 	return pagesum_write(ctx, dirfd, pid, sums, xfer_nsums(l->pages * PAGE_SZ));
 }
 
-int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
-	    const struct run_list *l, bool live)
+int mm_save(struct cryo_ctx *ctx, const struct img_task *t, pid_t pid, int dirfd,
+	    struct stream_writer *w, const struct run_list *l, bool live)
 {
 	_cleanup_free_ struct xfer_seg *segs = malloc((l->n + 1) * sizeof(*segs));
 	_cleanup_close_ int out_fd = -1;
@@ -708,9 +709,16 @@ int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
 		return -ENOMEM;
 	for (uint64_t i = 0; i < l->n; i++)
 		segs[i] = (struct xfer_seg){l->runs[i].vaddr, l->runs[i].npages * PAGE_SZ};
-	/* The pages go to the page streams: frames, each with its own hash, instead of a file. */
+	/* The pages go to the page streams: frames, each with its own hash, instead of a file;
+	 * those a lazy restore loads before the tree runs in frames of their own, first. */
 	if (w) {
-		r = stream_write_task(w, pid, segs, l->n, live);
+		_cleanup_free_ uint64_t(*first)[2] = NULL;
+		size_t nfirst = 0;
+
+		r = t ? eager_ranges(t, l->runs, l->n, &first, &nfirst) : 0;
+		if (r >= 0)
+			r = stream_write_task(w, pid, segs, l->n, (const uint64_t(*)[2])first,
+					      nfirst, live);
 		return r < 0 ? r : worker_check(ctx);
 	}
 	snprintf(path, sizeof(path), "pages-%d.img", pid);
@@ -810,7 +818,7 @@ int dump_task_mm(struct cryo_ctx *ctx, struct img *img, struct img_task *t, int 
 			}
 		}
 	}
-	r = ret_later ? 0 : mm_save(ctx, t->pid, dirfd, w, &l, false);
+	r = ret_later ? 0 : mm_save(ctx, t, t->pid, dirfd, w, &l, false);
 	if (r >= 0)
 		r = pagemap_write(ctx, dirfd, t->pid, l.runs, l.n);
 	if (r >= 0 && lp.n)

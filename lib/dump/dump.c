@@ -354,7 +354,8 @@ static int send_image(struct cryo_ctx *ctx, int dirfd, const struct img *img,
 
 	for (uint32_t i = 0; r >= 0 && i < img->ntasks; i++)
 		if (later[i].n)
-			r = mm_save(ctx, img->tasks[i].pid, dirfd, w, &later[i], false);
+			r = mm_save(ctx, &img->tasks[i], img->tasks[i].pid, dirfd, w, &later[i],
+				    false);
 	if (r >= 0)
 		r = stream_writer_finish(w);
 	return r;
@@ -634,7 +635,8 @@ static int save_later(struct cryo_ctx *ctx, struct dump_run *d)
 		setpriority(PRIO_PROCESS, self, COW_COPY_NICE);
 	for (uint32_t i = 0; r >= 0 && i < d->img.ntasks; i++)
 		if (!d->img.tasks[i].zombie)
-			r = mm_save(ctx, d->img.tasks[i].pid, d->dirfd, d->w, &d->later[i], false);
+			r = mm_save(ctx, &d->img.tasks[i], d->img.tasks[i].pid, d->dirfd, d->w,
+				    &d->later[i], false);
 	if (d->cow)
 		setpriority(PRIO_PROCESS, self, nice);
 	progress_finish(ctx);

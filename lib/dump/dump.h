@@ -42,10 +42,11 @@ int mm_select(struct cryo_ctx *ctx, pid_t pid, int pm_fd, uint64_t start, uint64
 	      bool tracked, const struct mm_parent *par, bool protect, struct run_list *l,
 	      struct run_list *lp);
 
-/* Saves the pages of l: to dirfd/pages-PID.img (and its .sum), or to the streams of w. `live`:
- * the task runs meanwhile (a pre-dump). */
-int mm_save(struct cryo_ctx *ctx, pid_t pid, int dirfd, struct stream_writer *w,
-	    const struct run_list *l, bool live);
+/* Saves the pages of task pid, l: to dirfd/pages-PID.img (and its .sum), or to the streams of
+ * w, in frames cut for a lazy restore where t (its image, mappings filled) is given
+ * (stream_write_task()). `live`: the task runs meanwhile (a pre-dump). */
+int mm_save(struct cryo_ctx *ctx, const struct img_task *t, pid_t pid, int dirfd,
+	    struct stream_writer *w, const struct run_list *l, bool live);
 
 /* The task's mappings, and its private pages into dirfd/pages-PID.img or the streams of w.
  * With par, pages unchanged since the chain's last image are listed in parentmap-PID.img.

@@ -450,7 +450,7 @@ static int predump_in_worker(struct cryo_ctx *ctx, void *arg)
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		char name[64];
 
-		r = mm_save(ctx, tasks[i].pid, dirfd, w, &tasks[i].fresh, true);
+		r = mm_save(ctx, NULL, tasks[i].pid, dirfd, w, &tasks[i].fresh, true);
 		/* A task that exited before its copy began (a shell's short-lived child) is left
 		 * out: nothing of it was written, and there is nothing to build on. One that
 		 * exits during its copy reads as zeros, and no later dump will find it. */

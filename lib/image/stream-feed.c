@@ -6,9 +6,9 @@
  * few threads (one reads while the others decode), checks each frame's hash in a buffer and
  * only then lets the kernel copy it into place, as stream_read_task() does from stream files.
  *
- * Frames are cut at multiples of STREAM_FRAME of the task's pages (stream-write.c), so the
- * check that they cover the pages exactly once is a bit per frame; a frame out of place, twice
- * over, or missing when the pipe ends fails the task before any wrong byte is used.
+ * Frames are whole pages, cut wherever the writer chose (stream-write.c), so the check that
+ * they cover the pages exactly once is a bit per page; a frame out of place, over pages that
+ * came before, or missing when the pipe ends fails the task before any wrong byte is used.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -35,9 +35,8 @@ struct feed_job {
 	pid_t pid;
 	struct xfer_map map;
 	uint64_t total;   /* bytes of pages */
-	uint64_t nframes; /* frames they make */
-	uint8_t *seen;    /* per frame */
-	uint64_t left;    /* frames not read yet */
+	uint64_t *seen;   /* a bit per page */
+	uint64_t left;    /* pages not read yet */
 	pthread_mutex_t lock;
 	int err;
 	char why[200];
@@ -78,10 +77,21 @@ static int read_full(int fd, void *buf, size_t len)
 	return 1;
 }
 
+/* Whether any of pages [first, first + n) was seen; with mark, marks them all. */
+static bool pages_seen(uint64_t *seen, uint64_t first, uint64_t n, bool mark)
+{
+	for (uint64_t p = first; p < first + n; p++) {
+		if (!mark && (seen[p / 64] >> (p % 64) & 1))
+			return true;
+		if (mark)
+			seen[p / 64] |= 1ULL << (p % 64);
+	}
+	return false;
+}
+
 /* Takes the next frame off the pipe (called with job->lock held): 1, or 0 when none is left. */
 static int take_frame(struct feed_job *job, struct rec_hdr *h, void *payload, size_t cap)
 {
-	uint64_t idx, want;
 	const char *why;
 	int r;
 
@@ -90,21 +100,19 @@ static int take_frame(struct feed_job *job, struct rec_hdr *h, void *payload, si
 	r = read_full(job->fd, h, sizeof(*h));
 	if (r <= 0) {
 		job->err = r ? r : -EPIPE;
-		snprintf(job->why, sizeof(job->why), "the image ended with %llu of its %llu frames "
-			 "of pages missing", (unsigned long long)job->left,
-			 (unsigned long long)job->nframes);
+		snprintf(job->why, sizeof(job->why), "the image ended with %llu of its %llu pages "
+			 "missing", (unsigned long long)job->left,
+			 (unsigned long long)(job->total / 4096));
 		return job->err;
 	}
 	why = rec_check(h);
-	idx = h->raw_off / STREAM_FRAME;
-	want = job->total - h->raw_off < STREAM_FRAME ? job->total - h->raw_off : STREAM_FRAME;
 	if (!why && (h->type != REC_PAGES || h->pid != job->pid || h->codec != job->codec))
 		why = "a record that is not one of its frames";
-	else if (!why && (h->raw_off % STREAM_FRAME || idx >= job->nframes ||
-			  h->raw_len != want || h->len > cap))
+	else if (!why && (h->raw_off % 4096 || h->raw_len % 4096 || h->raw_off > job->total ||
+			  job->total - h->raw_off < h->raw_len || h->len > cap))
 		why = "a frame out of place";
-	else if (!why && job->seen[idx])
-		why = "a frame that came before";
+	else if (!why && pages_seen(job->seen, h->raw_off / 4096, h->raw_len / 4096, false))
+		why = "a frame over pages that came before";
 	if (why) {
 		job->err = -EBADMSG;
 		snprintf(job->why, sizeof(job->why), "%s, on stream %u at offset %llu of its pages",
@@ -118,8 +126,8 @@ static int take_frame(struct feed_job *job, struct rec_hdr *h, void *payload, si
 			 "%llu", (unsigned long long)h->raw_off);
 		return job->err;
 	}
-	job->seen[idx] = 1;
-	job->left--;
+	pages_seen(job->seen, h->raw_off / 4096, h->raw_len / 4096, true);
+	job->left -= h->raw_len / 4096;
 	return 1;
 }
 
@@ -184,11 +192,10 @@ int stream_feed_task(struct cryo_ctx *ctx, int fd, enum codec codec, pid_t pid,
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int r, nthreads;
 
-	job.nframes = (job.total + STREAM_FRAME - 1) / STREAM_FRAME;
-	job.left = job.nframes;
-	if (!job.nframes)
+	job.left = npages;
+	if (!npages)
 		return 0;
-	job.seen = calloc(job.nframes, 1);
+	job.seen = calloc((npages + 63) / 64, sizeof(*job.seen));
 	if (!job.seen)
 		return -ENOMEM;
 	r = xfer_map_init(&job.map, segs, nsegs);
@@ -205,8 +212,8 @@ int stream_feed_task(struct cryo_ctx *ctx, int fd, enum codec codec, pid_t pid,
 	}
 	pthread_mutex_init(&job.lock, NULL);
 	nthreads = cpus < FEED_THREADS ? (int)cpus + 1 : FEED_THREADS;
-	if ((uint64_t)nthreads > job.nframes)
-		nthreads = job.nframes;
+	if ((uint64_t)nthreads > (job.total + STREAM_FRAME - 1) / STREAM_FRAME)
+		nthreads = (job.total + STREAM_FRAME - 1) / STREAM_FRAME; /* at least a frame each */
 	for (int i = 1; i < nthreads; i++)
 		started[i] = !pthread_create(&tids[i], NULL, feed_thread, &job);
 	feed_thread(&job);

@@ -334,12 +334,22 @@ static int decode_frame(int fd, enum codec codec, struct codec_state *cs,
 }
 
 /* The same, through a remote reader: -EIO (its reason set) if the read fails. */
+/* Whether frame f is in the part of stream 0 that is already here (stream_remote.head). */
+static bool in_head(const struct stream_remote *rem, const struct stream_frame *f)
+{
+	return !f->stream && rem->head && f->file_off <= rem->head_len &&
+	       rem->head_len - f->file_off >= f->len;
+}
+
 static int decode_remote(const struct stream_remote *rem, void *reader, enum codec codec,
 			 struct codec_state *cs, const struct stream_frame *f, void *buf, void *cbuf)
 {
-	int r = rem->read(reader, f->stream, f->file_off, codec == CODEC_NONE ? buf : cbuf, f->len);
+	void *to = codec == CODEC_NONE ? buf : cbuf;
+	int r = 0;
 
-	if (r < 0)
+	if (in_head(rem, f))
+		memcpy(to, (const char *)rem->head + f->file_off, f->len);
+	else if (!reader || rem->read(reader, f->stream, f->file_off, to, f->len) < 0)
 		return -EIO;
 
 	if (!r && codec != CODEC_NONE)
@@ -809,13 +819,16 @@ static void *prefetch_thread(void *arg)
 	void *cbuf = malloc(codec_bound(job->idx->codec, STREAM_FRAME)), *reader = NULL;
 	struct cryo_ctx *ctx = NULL;
 
-	if (!cs || !cbuf || cryo_ctx_new(&ctx) < 0 || rem->open(ctx, rem, &reader) < 0)
+	if (!cs || !cbuf || cryo_ctx_new(&ctx) < 0)
 		goto out;
 	for (;;) {
 		size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
 
 		if (i >= job->n)
 			break;
+		/* a connection once a frame is not here already */
+		if (!reader && !in_head(rem, job->fr[i].f) && rem->open(ctx, rem, &reader) < 0)
+			reader = NULL;
 		job->fr[i].ok = !decode_remote(rem, reader, job->idx->codec, cs, job->fr[i].f,
 					       job->fr[i].data, cbuf);
 	}
@@ -833,7 +846,7 @@ int stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx,
 {
 	struct prefetch_job job = {.idx = idx};
 	pthread_t th[PREFETCH_THREADS];
-	size_t max = 0;
+	size_t max = 0, far = 0;
 	int nth = 0, r = 0;
 	struct prefetched *pre;
 
@@ -878,9 +891,14 @@ int stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx,
 			mine++;
 		}
 	}
-	while (nth < PREFETCH_THREADS && (size_t)nth < job.n &&
+	/* A thread per frame to fetch, up to PREFETCH_THREADS; none if all are here already. */
+	for (size_t i = 0; i < job.n; i++)
+		far += !in_head(idx->remote, job.fr[i].f);
+	while (nth < PREFETCH_THREADS && (size_t)nth < far &&
 	       !pthread_create(&th[nth], NULL, prefetch_thread, &job))
 		nth++;
+	if (!far)
+		prefetch_thread(&job);
 	for (int i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
 	pre = realloc(idx->pre, (idx->npre + job.n + 1) * sizeof(*pre));

@@ -84,6 +84,11 @@ struct stream_writer {
 	uint64_t raw, out;  /* bytes framed, bytes written */
 };
 
+/* A frame to write: [off, off + len) of the task's pages. */
+struct frame {
+	uint64_t off, len;
+};
+
 /* One task's worth of frames, shared by the stream threads. */
 struct task_job {
 	struct stream_writer *w;
@@ -91,8 +96,12 @@ struct task_job {
 	int mem_fd;
 	bool live;
 	struct xfer_map map;
-	uint64_t nframes;
-	uint64_t next; /* next frame to claim */
+	/* The frames of the first ranges, written in order by stream 0's thread before it
+	 * claims any of the rest; the rest, claimed by every stream's. */
+	const struct frame *first, *rest;
+	uint64_t nfirst, nrest;
+	uint64_t first_done; /* stream 0's alone */
+	uint64_t next;       /* next of the rest to claim */
 	int err;
 	uint64_t err_off;
 };
@@ -203,21 +212,26 @@ static void *stream_thread(void *arg)
 		goto out;
 	}
 	for (;;) {
-		uint64_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
-		uint64_t off = i * STREAM_FRAME, len, total = job->map.starts[job->map.n];
+		const struct frame *f = th->stream == 0 && job->first_done < job->nfirst
+						? &job->first[job->first_done++]
+						: NULL;
+		uint64_t i = f ? 0 : __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED), off, len;
 		struct rec_hdr h = {.type = REC_PAGES, .codec = w->codec, .stream = th->stream,
-				    .pid = job->pid, .raw_off = off};
+				    .pid = job->pid};
 		const void *payload = buf;
 		long clen;
 		int n, r;
 
-		if (i >= job->nframes || __atomic_load_n(&job->err, __ATOMIC_RELAXED))
+		if ((!f && i >= job->nrest) || __atomic_load_n(&job->err, __ATOMIC_RELAXED))
 			break;
+		if (!f)
+			f = &job->rest[i];
+		off = h.raw_off = f->off;
+		len = f->len;
 		if (worker_abandoned) {
 			job_fail(job, -EINTR, off);
 			break;
 		}
-		len = total - off < STREAM_FRAME ? total - off : STREAM_FRAME;
 		n = xfer_map_iov(&job->map, off, len, iov, STREAM_FRAME / 4096);
 		r = n < 0 ? n : xfer_read_task(job->pid, job->mem_fd, iov, n, buf, len, job->live);
 		if (r < 0) {
@@ -306,22 +320,79 @@ int stream_writer_new(struct cryo_ctx *ctx, enum codec codec, unsigned nstreams,
 	return 0;
 }
 
+/* Adds the frames of [from, to) to *f: STREAM_FRAME bytes each, the last one shorter. */
+static int frames_add(struct frame **f, uint64_t *n, uint64_t *cap, uint64_t from, uint64_t to)
+{
+	for (; from < to; from += STREAM_FRAME) {
+		if (*n == *cap) {
+			void *more = realloc(*f, (*cap = *cap * 2 + 64) * sizeof(**f));
+
+			if (!more)
+				return -ENOMEM;
+			*f = more;
+		}
+		(*f)[(*n)++] = (struct frame){from, to - from < STREAM_FRAME ? to - from : STREAM_FRAME};
+	}
+	return 0;
+}
+
+/* The frames of total bytes of pages, cut at the edges of the ranges first (sorted,
+ * disjoint): those inside them in *ret_first, the others in *ret_rest, each in the order of
+ * the pages. Both are the caller's. */
+static int frames_plan(uint64_t total, const uint64_t (*first)[2], size_t nfirst,
+		       struct frame **ret_first, uint64_t *ret_nfirst, struct frame **ret_rest,
+		       uint64_t *ret_nrest)
+{
+	struct frame *f = NULL, *o = NULL;
+	uint64_t nf = 0, capf = 0, no = 0, capo = 0, at = 0;
+	int r = 0;
+
+	for (size_t i = 0; i <= nfirst && r >= 0; i++) {
+		uint64_t a = i < nfirst && first[i][0] < total ? first[i][0] : total;
+		uint64_t b = i < nfirst && first[i][1] < total ? first[i][1] : total;
+
+		if (a < at) /* not sorted: no cut */
+			continue;
+		r = frames_add(&o, &no, &capo, at, a);
+		if (r >= 0)
+			r = frames_add(&f, &nf, &capf, a, b);
+		at = b;
+	}
+	if (r < 0) {
+		free(f);
+		free(o);
+		return r;
+	}
+	*ret_first = f;
+	*ret_nfirst = nf;
+	*ret_rest = o;
+	*ret_nrest = no;
+	return 0;
+}
+
 int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg *segs,
-		      size_t nsegs, bool live)
+		      size_t nsegs, const uint64_t (*first)[2], size_t nfirst, bool live)
 {
 	struct task_job job = {.w = w, .pid = pid, .live = live};
+	_cleanup_free_ struct frame *ff = NULL, *fr = NULL;
 	struct stream_thread th[STREAM_MAX];
 	pthread_t tids[STREAM_MAX];
 	bool started[STREAM_MAX] = {false};
 	char path[64];
-	uint64_t total;
+	uint64_t nframes;
 	int r;
 
 	r = xfer_map_init(&job.map, segs, nsegs);
 	if (r < 0)
 		return r;
-	total = job.map.starts[nsegs];
-	job.nframes = (total + STREAM_FRAME - 1) / STREAM_FRAME;
+	r = frames_plan(job.map.starts[nsegs], first, nfirst, &ff, &job.nfirst, &fr, &job.nrest);
+	if (r < 0) {
+		xfer_map_free(&job.map);
+		return r;
+	}
+	job.first = ff;
+	job.rest = fr;
+	nframes = job.nfirst + job.nrest;
 	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
 	job.mem_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (job.mem_fd < 0) {
@@ -332,7 +403,7 @@ int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg 
 	/* Stream 0 runs here; no more threads than frames. */
 	for (unsigned i = 0; i < w->nstreams; i++)
 		th[i] = (struct stream_thread){.job = &job, .stream = i};
-	for (unsigned i = 1; i < w->nstreams && i < job.nframes; i++)
+	for (unsigned i = 1; i < w->nstreams && i < nframes; i++)
 		started[i] = !pthread_create(&tids[i], NULL, stream_thread, &th[i]);
 	stream_thread(&th[0]);
 	for (unsigned i = 1; i < w->nstreams; i++)
@@ -340,7 +411,7 @@ int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg 
 			pthread_join(tids[i], NULL);
 	close(job.mem_fd);
 	xfer_map_free(&job.map);
-	for (unsigned i = 0; i < w->nstreams && i < job.nframes; i++) {
+	for (unsigned i = 0; i < w->nstreams && i < nframes; i++) {
 		const struct stream_thread *t = &th[i];
 #define MS(ns) ((double)(ns) / 1e6)
 		if (i && !started[i])

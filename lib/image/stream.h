@@ -9,6 +9,8 @@
  *   REC_PAGES  one frame: up to STREAM_FRAME bytes of a task's pages, starting at raw_off in the
  *              task's pages (the runs of its pagemap back to back), compressed with `codec`;
  *              raw_hash is the XXH3-64 of the pages, checked before they reach memory.
+ *              Frames are whole pages; most are STREAM_FRAME long, but the writer cuts them
+ *              where it likes (stream_write_task()), and readers take any cut.
  *   REC_FILE   a piece of a metadata file (cryo.json, pagemaps, shmem objects...), sent when
  *              the image goes to a pipe or socket rather than a directory: the payload is the
  *              name then the bytes at raw_off; a piece with no bytes gives the file's size.
@@ -76,10 +78,18 @@ struct stream_writer;
 int stream_writer_new(struct cryo_ctx *ctx, enum codec codec, unsigned nstreams, int dirfd,
 		      const int *fds, unsigned nfds, struct stream_writer **ret);
 
-/* Frames a task's pages (segs in pagemap order, read from the frozen task, or from a live one
- * for a pre-dump: see xfer_read_task()) over the streams, one thread per stream. */
+/*
+ * Frames a task's pages (segs in pagemap order, read from the frozen task, or from a live one
+ * for a pre-dump: see xfer_read_task()) over the streams, one thread per stream. Frames are
+ * cut at the edges of the byte ranges `first` of its pages (sorted, disjoint, page-aligned:
+ * what a lazy restore loads before the tree runs, image/eager.h), and stream 0's thread
+ * writes the frames inside them first, one after the other, while the other streams' start
+ * on the rest: a restore from object storage then finds a task's first pages in a few KiB of
+ * one stream (right after the image's files, for the first task), not in the 2 MiB frames
+ * around them (docs/object-storage.md, "Lazy restore"), and no stream waits for them.
+ */
 int stream_write_task(struct stream_writer *w, pid_t pid, const struct xfer_seg *segs,
-		      size_t nsegs, bool live);
+		      size_t nsegs, const uint64_t (*first)[2], size_t nfirst, bool live);
 
 /* Sends dirfd/name as REC_FILE records on stream 0 (holes are not sent). */
 int stream_write_file(struct stream_writer *w, int dirfd, const char *name);
@@ -141,6 +151,10 @@ struct stream_remote {
 	bool dir_names;
 	const struct stream_remote_rec *recs;
 	size_t nrecs;
+	/* Bytes [0, head_len) of stream 0 already here (they came with the image's files), or
+	 * none: reads inside them are served from memory. */
+	const void *head;
+	uint64_t head_len;
 	int (*open)(struct cryo_ctx *ctx, const struct stream_remote *rem, void **ret_reader);
 	int (*read)(void *reader, unsigned stream, uint64_t off, void *buf, uint32_t len);
 	void (*close)(void *reader);

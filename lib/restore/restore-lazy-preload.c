@@ -14,67 +14,11 @@
 #include "base/clock.h"
 #include "base/ctx.h"
 #include "image/chain.h"
+#include "image/eager.h"
 #include "image/page-source.h"
 #include "image/xfer.h"
 #include "restore-lazy.h"
 #include "restore-timeline.h"
-
-/* Private anonymous memory, unless locked: mlock() in the restorer would fault every page in
- * before a server exists. */
-bool restore_lazy_vma(const struct img_vma *v)
-{
-	return v->kind == VMA_ANON && !v->shared && !(v->advice & VMA_ADV_LOCKED) &&
-	       /* hugetlb pages are filled whole, not on fault; a droppable mapping cannot be
-		  registered with userfaultfd */
-	       !v->page_shift && !(v->advice & VMA_ADV_DROPPABLE);
-}
-
-/*
- * Pages loaded before the tree runs even in a lazy mapping, because the kernel touches them on
- * the task's behalf where no userfaultfd can answer:
- *   - each thread's rseq area: registering it stores the CPU number there at once, while the
- *     restorer runs, before any server exists;
- *   - the argument and environment strings: /proc/PID/cmdline and environ (ps, top, a later
- *     dump) read them from outside, and a read from outside of a page still missing fails
- *     instead of faulting it in; a copy of a pool that never touches them would show an
- *     empty command line for ever.
- * The k-th such page in [vaddr, vaddr + len), at *ret_page: found per area, not per page, so
- * that the time to the first instruction does not grow with the mapping's size.
- */
-static bool hot_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
-		     uint64_t *ret_page)
-{
-	for (uint32_t i = 0; i < t->nthreads + 2; i++) {
-		uint64_t a, n;
-
-		if (i < t->nthreads) {
-			a = t->threads[i].rseq_ptr;
-			n = t->threads[i].rseq_len ? t->threads[i].rseq_len : 32;
-		} else if (i == t->nthreads) {
-			a = t->mm.arg_start;
-			n = t->mm.arg_end > t->mm.arg_start ? t->mm.arg_end - t->mm.arg_start : 0;
-		} else {
-			a = t->mm.env_start;
-			n = t->mm.env_end > t->mm.env_start ? t->mm.env_end - t->mm.env_start : 0;
-		}
-		for (uint64_t pg = a & ~(PAGE_SZ - 1); a && n && pg < a + n; pg += PAGE_SZ)
-			if (pg >= vaddr && pg < vaddr + len && k-- == 0) {
-				*ret_page = pg;
-				return true;
-			}
-	}
-	return false;
-}
-
-bool restore_lazy_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
-			      uint64_t *ret_page)
-{
-	return hot_page(t, vaddr, len, k, ret_page);
-}
-
-/* Bytes of stack above each thread's stack pointer (and one page below it, the red zone's)
- * loaded before the tree runs: the frames it returns through first. */
-#define STACK_HOT (64UL << 10)
 
 static int range_cmp(const void *a, const void *b)
 {
@@ -105,10 +49,10 @@ static int hot_ranges(const struct rst_shared *sh, const struct img_task *t, boo
 	for (uint32_t i = 0; i < t->nthreads && !sh->no_hot_set; i++) {
 		uint64_t sp = t->threads[i].regs.rsp & ~(PAGE_SZ - 1);
 
-		if (sp < PAGE_SZ || sp > UINT64_MAX - 2 * STACK_HOT)
+		if (sp < PAGE_SZ || sp > UINT64_MAX - 2 * EAGER_STACK)
 			continue;
 		rg[n][0] = sp - PAGE_SZ;
-		rg[n++][1] = sp + STACK_HOT;
+		rg[n++][1] = sp + EAGER_STACK;
 	}
 	qsort(rg, n, sizeof(*rg), range_cmp);
 	for (size_t i = 0; i < n; i++) { /* merged */
@@ -221,7 +165,7 @@ int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			eager += segs[i].len;
 			continue;
 		}
-		for (uint32_t q = 0; r >= 0 && hot_page(t, vaddrs[i], segs[i].len, q, &pg); q++)
+		for (uint32_t q = 0; r >= 0 && eager_kernel_page(t, vaddrs[i], segs[i].len, q, &pg); q++)
 			r = piece_add(&pc, &npc, &cap, off + (pg - vaddrs[i]),
 				      off + (pg - vaddrs[i]) + PAGE_SZ,
 				      segs[i].addr + (pg - vaddrs[i]), NULL);
@@ -306,7 +250,7 @@ int restore_lazy_fill_parent(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			r = range_add(&pc, &npc, &cap_pc, va, va + len);
 		} else {
 			/* What restore_lazy_fill_eager() loads of the image's own runs. */
-			for (uint32_t q = 0; r >= 0 && hot_page(t, va, len, q, &pg); q++)
+			for (uint32_t q = 0; r >= 0 && eager_kernel_page(t, va, len, q, &pg); q++)
 				r = range_add(&pc, &npc, &cap_pc, pg, pg + PAGE_SZ);
 			while (k < nrg && rg[k][1] <= va)
 				k++;

@@ -33,6 +33,7 @@
 #include "base/cleanup.h"
 #include "base/ctx.h"
 #include "image/chain.h"
+#include "image/eager.h"
 #include "image/page-source.h"
 #include "image/pagemap.h"
 #include "restore-lazy.h"
@@ -147,7 +148,7 @@ static int add_run(const struct img_task *t, struct lazy_task *lt, const struct 
 	for (uint32_t k = 0; k < t->nvmas; k++)
 		if (run->vaddr >= t->vmas[k].start && run->vaddr < t->vmas[k].end)
 			v = &t->vmas[k];
-	if (!v || !restore_lazy_vma(v))
+	if (!v || !eager_vma_is_lazy(v))
 		return 0;
 	lr = &lt->runs[lt->nruns++];
 	*lr = (struct lazy_run){run->vaddr, run->vaddr, run->npages * PAGE_SZ, off,

@@ -27,6 +27,7 @@
 #include "base/proc.h"
 #include "image/xfer.h"
 #include "image/chain.h"
+#include "image/eager.h"
 #include "image/pagemap.h"
 #include "image/stream.h"
 #include "ns/mntns.h"
@@ -681,7 +682,7 @@ int restore_mm_premap(struct cryo_ctx *ctx, const struct rst_shared *sh, const s
 		rv[nrv++] = (struct rst_vma){.start = v->start, .end = v->end, .cur = at,
 					     .prot = v->prot, .advice = v->advice,
 					     .lazy = sh->lazy && !plan->feeds_children &&
-						     restore_lazy_vma(v) &&
+						     eager_vma_is_lazy(v) &&
 						     ((ri < nruns && runs[ri].vaddr < v->end) ||
 						      (pi < npruns && pruns[pi].vaddr < v->end))};
 		plan->lazy |= rv[nrv - 1].lazy;

@@ -38,6 +38,7 @@
 #include "inject/inject.h"
 #include "plugin/plugin.h"
 #include "image/chain.h"
+#include "image/eager.h"
 #include "image/hotset.h"
 #include "image/image-dir.h"
 #include "image/pagemap.h"
@@ -1206,60 +1207,21 @@ static int max_target_fd(const struct img *img)
 	return max;
 }
 
-/* A lazy restore from remote frames: those the tasks load before they run (as
- * restore_lazy_fill_eager() does: pages of mappings that are not lazy, and the pages the
- * kernel touches for a task: rseq areas, argument and environment strings) fetched at once
- * now, rather than one by one by each task. A remote restore has no hot set. With all (a
- * container's tasks, whose network cannot reach the store), every one of them or an error. */
 /* The byte ranges of t's pages that it loads before it runs, in *ret (the caller's). */
-static int eager_ranges(struct cryo_ctx *ctx, const struct rst_shared *sh, const struct img_task *t,
-			uint64_t (**ret)[2], size_t *ret_n)
+static int task_eager_ranges(struct cryo_ctx *ctx, const struct rst_shared *sh,
+			     const struct img_task *t, uint64_t (**ret)[2], size_t *ret_n)
 {
 	_cleanup_free_ struct page_run *runs = NULL;
-	uint64_t(*ranges)[2] = NULL;
-	uint64_t nruns = 0, off = 0;
-	size_t n = 0, cap = 0;
-	uint32_t vi = 0;
+	uint64_t nruns = 0;
 	int r = pagemap_load(ctx, sh->dirfd, t, &runs, &nruns);
 
-	if (r < 0)
-		return r;
-	for (uint64_t k = 0; k < nruns; off += runs[k++].npages * PAGE_SZ) {
-		uint64_t len = runs[k].npages * PAGE_SZ, a = runs[k].vaddr;
-		bool lazy;
-
-		while (vi < t->nvmas && t->vmas[vi].end <= a)
-			vi++;
-		lazy = vi < t->nvmas && restore_lazy_vma(&t->vmas[vi]);
-		for (uint32_t q = 0;; q++) {
-			uint64_t from = off, to = off + len, p;
-
-			if (lazy) { /* the pages the kernel touches in this run */
-				if (!restore_lazy_kernel_page(t, a, len, q, &p))
-					break;
-				from = off + (p - a);
-				to = from + PAGE_SZ;
-			} else if (q) {
-				break;
-			}
-			if (n == cap) {
-				void *m = realloc(ranges, (cap = cap * 2 + 16) * sizeof(*ranges));
-
-				if (!m) {
-					free(ranges);
-					return -ENOMEM;
-				}
-				ranges = m;
-			}
-			ranges[n][0] = from;
-			ranges[n++][1] = to;
-		}
-	}
-	*ret = ranges;
-	*ret_n = n;
-	return 0;
+	return r < 0 ? r : eager_ranges(t, runs, nruns, ret, ret_n);
 }
 
+/* A lazy restore from remote frames: those the tasks load before they run (image/eager.h)
+ * fetched at once now, rather than one by one by each task. A remote restore has no hot set.
+ * With all (a container's tasks, whose network cannot reach the store), every one of them or
+ * an error. */
 static int prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh, bool all)
 {
 	const struct img *img = sh->img;
@@ -1271,7 +1233,7 @@ static int prefetch_eager(struct cryo_ctx *ctx, const struct rst_shared *sh, boo
 		uint64_t(*ranges)[2] = NULL;
 		size_t n = 0;
 
-		r = eager_ranges(ctx, sh, &img->tasks[i], &ranges, &n);
+		r = task_eager_ranges(ctx, sh, &img->tasks[i], &ranges, &n);
 		if (r < 0 && !all) {
 			ctx->errmsg[0] = '\0'; /* the restore says it when it reads them */
 			r = 0;

@@ -113,15 +113,6 @@ static inline int restore_uffd_slot(const struct rst_shared *sh)
 
 struct xfer_seg;
 
-/* Whether a mapping's saved pages are left to arrive on fault in a lazy restore. */
-bool restore_lazy_vma(const struct img_vma *v);
-
-/* The k-th page in [vaddr, vaddr + len) of a lazy mapping of t that the kernel touches on
- * its behalf (rseq areas, argument and environment strings), loaded before the tree runs;
- * false past the last. */
-bool restore_lazy_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len, uint32_t k,
-			      uint64_t *ret_page);
-
 /* In a lazy-restored task: loads the runs not marked lazy (segs in pagemap order). */
 int restore_lazy_fill_eager(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			    const struct img_task *t, const struct xfer_seg *segs,

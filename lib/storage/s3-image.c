@@ -49,7 +49,6 @@
 /* A lazy restore's first round of requests asks for these before it knows their sizes. */
 #define SPEC_INDEX (1u << 20)  /* of the index: 18 K records, 36 GiB of pages */
 #define SPEC_FILES (256u << 10) /* of stream 0 */
-#define SPEC_STREAMS 4         /* stream sizes (stream 0's from its first range) */
 #define SPEC_EXTRA (256u << 10) /* of each file beside the image the caller expects */
 #define FETCH_MAX (CRYO_STREAMS_MAX + 2 + S3_FILES_MAX)
 #define PART_SIZE (8u << 20)
@@ -1634,6 +1633,7 @@ struct s3_lazy {
 	struct s3_target t;
 	char where[S3_URL_MAX];
 	char *dir;  /* scratch: the image's metadata files */
+	char *head; /* the start of stream 0, as the first round got it (rem.head) */
 	struct s3_index_rec *recs;
 	uint64_t bytes[CRYO_STREAMS_MAX];
 	unsigned n;
@@ -1691,6 +1691,7 @@ void s3_lazy_free(struct s3_lazy *l)
 		scratch_dir_remove(l->dir);
 		free(l->dir);
 	}
+	free(l->head);
 	free(l->recs);
 	free(l);
 }
@@ -1900,16 +1901,15 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 {
 	static const struct s3_lazy_want none;
 	struct s3_lazy *l = calloc(1, sizeof(*l));
-	/* fs: the first round (the metadata, the index, the start of stream 0, the sizes of
-	 * streams 1..SPEC_STREAMS-1, whether a chain's link is there, the guessed files);
-	 * more: what it did not get */
-	struct fetch fs[2 + SPEC_STREAMS + 1 + S3_FILES_MAX] = {0}, more[FETCH_MAX] = {0};
-	struct fetch *index = &fs[1], *files = &fs[2], *chain = NULL, *guess = NULL;
+	/* fs: the first round (the metadata, the index, the start of stream 0, the sizes of the
+	 * next streams a dump here would make, the guessed files); more: what it did not get */
+	struct fetch fs[3 + CRYO_STREAMS_MAX + S3_FILES_MAX] = {0}, more[FETCH_MAX] = {0};
+	struct fetch *index = &fs[1], *files = &fs[2], *guess;
 	struct fetch *size[CRYO_STREAMS_MAX];
 	struct index_info ix = {0};
 	struct extra_info ex = {0};
 	_cleanup_close_ int dirfd = -1;
-	unsigned nfs = 2 + SPEC_STREAMS, nguess = 0, nmore = 0;
+	unsigned spec = default_streams(), nfs = 2 + spec, nguess = 0, nmore = 0;
 	const char *files_buf = NULL;
 	int r;
 
@@ -1927,23 +1927,22 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	snprintf(l->where, sizeof(l->where), "s3://%s%s%s", l->t.bucket, l->t.prefix[0] ? "/" : "",
 		 l->t.prefix);
 	/* One round for what most images need: the metadata and, before it says how large they
-	 * are, the index, the start of stream 0 (where the image's files are; the answer says
-	 * the object's size too) and the sizes of the next streams (a missing one fails now,
-	 * not on a fault); whether the prefix holds a chain's link instead, and the small files
-	 * beside the image the caller expects, so that no second round is needed for them. */
+	 * are, the index, the start of stream 0 (where the image's files are and, right after
+	 * them, the frames the tasks load before they run: stream.h; its answer says stream 0's
+	 * size too) and the sizes of the other streams a dump on this machine makes by default
+	 * (a missing one fails now, not on a fault). And the small files beside the image the
+	 * caller expects, so that no second round is needed for them. Nothing else is asked for
+	 * on the chance that it is there: a store may answer one request at a time (s3rver
+	 * does), and every request then counts. */
 	fs[0] = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = META_NAME,
 			       .len = META_MAX};
 	*index = (struct fetch){.t = &l->t, .kind = FETCH_WHOLE, .name = INDEX_NAME,
 				.len = SPEC_INDEX};
 	*files = (struct fetch){.t = &l->t, .kind = FETCH_UPTO, .name = "stream-0",
 				.len = SPEC_FILES};
-	for (unsigned k = 1; k < SPEC_STREAMS; k++) {
+	for (unsigned k = 1; k < spec; k++) {
 		fs[2 + k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
 		stream_name(fs[2 + k].name, sizeof(fs[0].name), k);
-	}
-	if (want->chain) {
-		chain = &fs[nfs++];
-		*chain = (struct fetch){.t = &l->t, .kind = FETCH_EXISTS, .name = S3_CHAIN_META};
 	}
 	guess = &fs[nfs];
 	for (unsigned i = 0; want->files && i < want->nguess && i < S3_FILES_MAX; i++) {
@@ -1952,13 +1951,19 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	}
 	nfs += nguess;
 	fetch_all(fs, nfs);
-	if (chain && chain->err < 0) {
-		r = fetch_err(ctx, chain);
-		goto out;
-	}
-	if (chain && chain->size) {
-		r = 1; /* a link of a chain: the caller's to restore */
-		goto out;
+	/* No image there: a link of a chain, perhaps (the caller's to restore). */
+	if (fs[0].err == -ENOENT && want->chain) {
+		struct fetch chain = {.t = &l->t, .kind = FETCH_EXISTS, .name = S3_CHAIN_META};
+
+		fetch_all(&chain, 1);
+		if (chain.err < 0) {
+			r = fetch_err(ctx, &chain);
+			goto out;
+		}
+		if (chain.size) {
+			r = 1;
+			goto out;
+		}
 	}
 	if (fs[0].err == -ENOENT)
 		r = no_image(ctx, opts->dir);
@@ -1978,8 +1983,8 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 		goto out;
 	/* Then what the first round could not know it needed. */
 	for (unsigned k = 0; k < l->n; k++) {
-		size[k] = !k ? files : k < SPEC_STREAMS ? &fs[2 + k] : &more[nmore++];
-		if (k >= SPEC_STREAMS) {
+		size[k] = !k ? files : k < spec ? &fs[2 + k] : &more[nmore++];
+		if (k >= spec) {
 			*size[k] = (struct fetch){.t = &l->t, .kind = FETCH_SIZE};
 			stream_name(size[k]->name, sizeof(size[k]->name), k);
 		}
@@ -2022,6 +2027,12 @@ int s3_lazy_open(struct cryo_ctx *ctx, const struct cryo_restore_opts *opts,
 	l->rem.recs = l->recs;
 	if (r >= 0)
 		r = lazy_files(ctx, l, files_buf ? files_buf : files->buf, &ix);
+	if (r >= 0 && fs[2].err >= 0) { /* kept: the frames after the files may be wanted */
+		l->head = fs[2].buf;
+		l->rem.head = l->head;
+		l->rem.head_len = fs[2].got;
+		fs[2].buf = NULL;
+	}
 	/* The files beside the image, after its own (as s3_get_files() leaves them). */
 	for (unsigned i = 0; r >= 0 && i < ex.n; i++) {
 		const struct fetch *g = guessed(guess, nguess, ex.names[i]);

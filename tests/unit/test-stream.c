@@ -2,18 +2,25 @@
 /*
  * The page pipeline's pure parts: every codec gives back exactly what it took and refuses
  * damaged or mis-sized frames; record headers are refused for each bad field; byte ranges map
- * onto the right addresses across segments.
+ * onto the right addresses across segments; frames cut anywhere on page edges, in any order,
+ * fill a task's pages from a pipe, and frames that overlap or leave pages out are refused.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <xxhash.h>
+
+#include "base/ctx.h"
 
 #include "image/xfer.h"
 #include "image/codec.h"
@@ -167,6 +174,60 @@ static void test_map_iov(void **state)
 	xfer_map_free(&m);
 }
 
+#define FEED_PAGES 16
+
+/* Feeds frames [cuts[i][0], cuts[i][1]) pages of src, in that order, through a pipe into a
+ * buffer of FEED_PAGES pages: stream_feed_task()'s result, and the buffer in out. */
+static int feed(const unsigned char *src, const unsigned (*cuts)[2], size_t n,
+		unsigned char *out, char *why, size_t whylen)
+{
+	struct xfer_seg seg = {(uintptr_t)out, FEED_PAGES * 4096};
+	struct cryo_ctx *ctx;
+	int p[2], r;
+
+	assert_int_equal(cryo_ctx_new(&ctx), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_true(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) >= 1 << 20);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t off = cuts[i][0] * 4096ULL, len = (cuts[i][1] - cuts[i][0]) * 4096ULL;
+		struct rec_hdr h = {.type = REC_PAGES, .codec = CODEC_NONE, .nstreams = 1,
+				    .pid = 42, .raw_len = len, .len = len, .raw_off = off,
+				    .raw_hash = XXH3_64bits(src + off, len)};
+
+		rec_seal(&h);
+		assert_int_equal(write(p[1], &h, sizeof(h)), sizeof(h));
+		assert_int_equal(write(p[1], src + off, len), (ssize_t)len);
+	}
+	close(p[1]);
+	r = stream_feed_task(ctx, p[0], CODEC_NONE, 42, &seg, 1, FEED_PAGES);
+	snprintf(why, whylen, "%s", cryo_ctx_errmsg(ctx));
+	close(p[0]);
+	cryo_ctx_free(ctx);
+	return r;
+}
+
+static void test_feed_cuts(void **state)
+{
+	unsigned char *src = malloc(FEED_PAGES * 4096), *out = malloc(FEED_PAGES * 4096);
+	/* A page on its own, a few, the rest: out of order, as streams deliver them. */
+	static const unsigned cuts[][2] = {{4, 16}, {3, 4}, {0, 3}};
+	static const unsigned overlap[][2] = {{0, 4}, {3, 8}, {8, 16}};
+	static const unsigned missing[][2] = {{0, 4}, {5, 16}};
+	char why[256];
+
+	assert_non_null(src && out);
+	fill(src, FEED_PAGES * 4096, false);
+	memset(out, 0, FEED_PAGES * 4096);
+	assert_int_equal(feed(src, cuts, 3, out, why, sizeof(why)), 0);
+	assert_memory_equal(src, out, FEED_PAGES * 4096);
+	assert_int_equal(feed(src, overlap, 3, out, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "over pages that came before"));
+	assert_true(feed(src, missing, 2, out, why, sizeof(why)) < 0);
+	assert_non_null(strstr(why, "1 of its 16 pages missing"));
+	free(src);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_codec_names),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_map_iov),
+		cmocka_unit_test(test_feed_cuts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
