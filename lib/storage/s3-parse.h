@@ -16,7 +16,18 @@
 #include "s3-image.h"
 
 struct cryo_ctx;
+struct json_t;
 struct stream_remote_rec;
+
+/* ---- the values of either (s3-parse.c) ---- */
+
+/* A JSON integer in [min, max] into *ret; false (*ret untouched) for anything else: a string,
+ * a real (1.0 too), a negative number, one out of range, or no value. */
+bool s3_json_uint(const struct json_t *v, uint64_t min, uint64_t max, uint64_t *ret);
+
+/* An XXH3-64 as the metadata writes it: exactly 16 digits of [0-9a-f], nothing before or
+ * after (no sign, "0x", blank or capital), into *ret; false (*ret untouched) otherwise. */
+bool s3_hex64(const char *s, uint64_t *ret);
 
 /* ---- cryo-image.json (s3-image.c) ---- */
 
