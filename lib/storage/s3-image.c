@@ -688,40 +688,75 @@ static int put_index(struct s3 *s, const struct up *ups, unsigned n, uint64_t *r
 	return 0;
 }
 
+/* The span [from, to) of stream 0 (of `bytes0` bytes) that the image's files lie in, as the
+ * index gives it: not empty (every image has files), inside the stream, and small enough
+ * for a lazy restore to fetch in one buffer. The reader (parse_index()) and the writer
+ * (s3_files_span()) ask the same. */
+static bool files_span_ok(uint64_t from, uint64_t to, uint64_t bytes0)
+{
+	return from < to && to <= bytes0 && to - from <= UINT32_MAX;
+}
+
+int s3_files_span(struct cryo_ctx *ctx, const struct stream_remote_rec *recs, size_t n,
+		  uint64_t bytes0, uint64_t *ret_from, uint64_t *ret_to)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].h.type == REC_FILE) {
+			uint64_t end = recs[i].off + sizeof(struct rec_hdr) + recs[i].h.len;
+
+			lo = recs[i].off < lo ? recs[i].off : lo;
+			hi = end > hi ? end : hi;
+		}
+	if (lo >= hi)
+		return cryo_err(ctx, -EBADMSG, "stream-0 holds none of the image's files: not "
+				"an image, %s not written", META_NAME);
+	if (!files_span_ok(lo, hi, bytes0))
+		return 1;
+	*ret_from = lo;
+	*ret_to = hi;
+	return 0;
+}
+
+/*
+ * The metadata that makes the streams an image, written last. Only what s3_meta_parse()
+ * accepts is written: streams whose first holds none of the image's files are not an image
+ * (-EBADMSG, nothing written); an image whose files span more than a lazy restore fetches at
+ * once is stored without an index (*ret_indexed false), to be restored eagerly.
+ */
 static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, unsigned n,
 		    const struct file_up *fu, unsigned nfiles, bool *ret_indexed)
 {
 	_cleanup_free_ char *text = NULL;
 	json_t *bytes = json_array(), *meta;
-	uint64_t ilen, ihash, nrecs, lo = UINT64_MAX, hi = 0;
+	uint64_t ilen, ihash, nrecs, lo = 0, hi = 0;
 	char hex[17];
-	int r;
-
 	/* Where the image's files are in stream 0: a lazy restore gets them with one GET. */
-	for (size_t i = 0; i < ups[0].nrecs; i++)
-		if (ups[0].recs[i].h.type == REC_FILE) {
-			uint64_t end = ups[0].recs[i].off + sizeof(struct rec_hdr) + ups[0].recs[i].h.len;
+	int r = s3_files_span(ctx, ups[0].recs, ups[0].nrecs, ups[0].bytes, &lo, &hi);
 
-			lo = ups[0].recs[i].off < lo ? ups[0].recs[i].off : lo;
-			hi = end > hi ? end : hi;
-		}
-	if (lo >= hi)
-		lo = hi = 0;
-
-	r = put_index(s, ups, n, &ilen, &ihash, &nrecs);
 	if (r < 0) {
 		json_decref(bytes);
 		return r;
 	}
-	*ret_indexed = true;
-	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)ihash);
 	for (unsigned k = 0; k < n; k++)
 		json_array_append_new(bytes, json_integer(ups[k].bytes));
-	meta = json_pack("{s:s,s:i,s:i,s:o,s:I,s:{s:s,s:I,s:I,s:s,s:[I,I]}}", "format",
-			 META_FORMAT, "version", 1, "streams", (int)n, "bytes", bytes, "created",
-			 (json_int_t)time(NULL), "index", "object", INDEX_NAME, "bytes",
-			 (json_int_t)ilen, "records", (json_int_t)nrecs, "xxh3", hex, "files",
-			 (json_int_t)lo, (json_int_t)hi);
+	meta = json_pack("{s:s,s:i,s:i,s:o,s:I}", "format", META_FORMAT, "version", 1, "streams",
+			 (int)n, "bytes", bytes, "created", (json_int_t)time(NULL));
+	if (meta && r == 0) {
+		r = put_index(s, ups, n, &ilen, &ihash, &nrecs);
+		if (r < 0) {
+			json_decref(meta);
+			return r;
+		}
+		*ret_indexed = true;
+		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)ihash);
+		json_object_set_new(meta, "index",
+				    json_pack("{s:s,s:I,s:I,s:s,s:[I,I]}", "object", INDEX_NAME,
+					      "bytes", (json_int_t)ilen, "records",
+					      (json_int_t)nrecs, "xxh3", hex, "files",
+					      (json_int_t)lo, (json_int_t)hi));
+	}
 	/* The files beside the image (s3_files), each with its size and checksum. */
 	if (meta && nfiles) {
 		json_t *extra = json_array();
@@ -831,6 +866,10 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 				 (unsigned long long)ups[k].bytes, ups[k].next_part, ups[k].t_read,
 				 ups[k].t_store, PARTS_INFLIGHT, ups[k].t_drain, ups[k].t_complete);
 		log_info(ctx, "image stored at s3://%s/%s", t->bucket, t->prefix);
+		if (!indexed)
+			log_warn(ctx, "s3://%s/%s: its files span more of stream-0 than a lazy "
+				 "restore fetches at once (4 GiB): stored without %s, to be "
+				 "restored without --lazy", t->bucket, t->prefix, INDEX_NAME);
 		return send(fds[0], "OK\n", 3, MSG_NOSIGNAL) == 3 ? 0 : -EPIPE;
 	}
 	{
@@ -1372,14 +1411,6 @@ static int parse_extra(struct cryo_ctx *ctx, const char *url, json_t *arr, struc
 		ex->n = i + 1;
 	}
 	return 0;
-}
-
-/* The span [from, to) of stream 0 (of `bytes0` bytes) that the image's files lie in, as the
- * index gives it: not empty (every image has files), inside the stream, and small enough
- * for a lazy restore to fetch in one buffer. */
-static bool files_span_ok(uint64_t from, uint64_t to, uint64_t bytes0)
-{
-	return from < to && to <= bytes0 && to - from <= UINT32_MAX;
 }
 
 /* The metadata's "index" (docs/object-storage.md, "Layout") into *ix, checked against the

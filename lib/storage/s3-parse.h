@@ -64,6 +64,15 @@ int s3_index_files_check(struct cryo_ctx *ctx, const char *where,
 			 const struct stream_remote_rec *recs, size_t n, uint64_t from,
 			 uint64_t to);
 
+/*
+ * The span of stream 0 (of bytes0 bytes) that the file records among recs[0..n-1] lie in, as
+ * a dump writes it into cryo-image.json's index: 0 with [*ret_from, *ret_to), which
+ * s3_meta_parse() accepts; 1 if it is more than a lazy restore fetches at once (the image is
+ * then stored without an index); -EBADMSG if there is no file record (not an image).
+ */
+int s3_files_span(struct cryo_ctx *ctx, const struct stream_remote_rec *recs, size_t n,
+		  uint64_t bytes0, uint64_t *ret_from, uint64_t *ret_to);
+
 /* ---- cryo-chain.json (s3-chain.c) ---- */
 
 struct s3_link_file {

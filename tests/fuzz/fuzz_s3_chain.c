@@ -111,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		json_t *meta = json_loadb((const char *)data, json_len, 0, NULL);
 		json_t *files = json_object_get(meta, "files");
+		bool has_meta = false;
 
 		for (size_t i = 0; i < l.n; i++) {
 			json_t *f = json_array_get(files, i), *b = json_object_get(f, "bytes");
@@ -121,7 +122,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    (uint64_t)json_integer_value(b) != l.files[i].bytes ||
 			    strcmp(json_string_value(json_object_get(f, "xxh3")) ?: "", hex))
 				abort();
+			has_meta |= !strcmp(l.files[i].name, l.predump ? "predump.json" : "cryo.json");
 		}
+		if (!has_meta)
+			abort();
 		json_decref(meta);
 	}
 	qsort(names, l.n, sizeof(*names), name_cmp);

@@ -4,8 +4,8 @@
  * "Incremental images") as s3_link_parse() reads it from a store cryo does not control: a
  * file named twice is refused, and a link of the most files it may name (65,536) is read in
  * time that does not grow with their square; every number is an integer in its range and
- * every checksum exactly 16 digits of [0-9a-f], or it is refused naming the field; a parent
- * it cannot copy is -ENOMEM.
+ * every checksum exactly 16 digits of [0-9a-f], a link names the file that makes it an image
+ * of its kind, or it is refused naming the field; a parent it cannot copy is -ENOMEM.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -236,6 +236,20 @@ static void test_numbers(void **state)
 		     "is not JSON (duplicate");
 }
 
+/* A link names the file that makes it an image of its kind: none (the writer's "files": [])
+ * or only the other kind's is refused. */
+static void test_no_meta_file(void **state)
+{
+	(void)state;
+	link_refused(&(struct link){.files = "[]"}, -EBADMSG,
+		     "files (no predump.json in a pre-dump) is not sound");
+	link_refused(&(struct link){.kind = "\"dump\""}, -EBADMSG,
+		     "files (no cryo.json in a dump) is not sound");
+	link_refused(&(struct link){.files = "[{\"name\":\"cryo.json\",\"bytes\":1,\"xxh3\":"
+					     "\"0000000000000001\"}]"},
+		     -EBADMSG, "files (no predump.json in a pre-dump) is not sound");
+}
+
 /* A parent that cannot be copied is out of memory, not a link without a parent. */
 static void test_parent_no_memory(void **state)
 {
@@ -253,6 +267,7 @@ int main(void)
 	    cmocka_unit_test(test_most_files),
 	    cmocka_unit_test(test_sound),
 	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_no_meta_file),
 	    cmocka_unit_test(test_parent_no_memory),
 	};
 

@@ -4,6 +4,8 @@
  * s3_meta_parse() reads it from a store cryo does not control: every number is an integer in
  * its range and every checksum exactly 16 digits of [0-9a-f], or the object is refused naming
  * the field; nothing is read as something near it (a string or a real as 0, " 0x1f" as 0x1f).
+ * And the span of stream 0 a dump writes into it (s3_files_span()) is one the parser takes,
+ * or none at all.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -260,12 +262,57 @@ static void test_duplicate_key(void **state)
 	cryo_ctx_free(ctx);
 }
 
+static struct stream_remote_rec rec(uint8_t type, uint64_t off, uint32_t len)
+{
+	return (struct stream_remote_rec){.off = off, .h = {.type = type, .len = len}};
+}
+
+/* What the writer puts in index.files: the parser's span, or no index, or no image. */
+static void test_writer_span(void **state)
+{
+	const struct stream_remote_rec none[] = {rec(REC_PAGES, 0, 100), rec(REC_PAGES, 148, 8)};
+	const struct stream_remote_rec files[] = {rec(REC_FILE, 0, 100), rec(REC_PAGES, 148, 8),
+						  rec(REC_FILE, 204, 10), rec(REC_PAGES, 262, 8)};
+	const struct stream_remote_rec huge[] = {rec(REC_FILE, 0, 100),
+						 rec(REC_FILE, 5ULL << 30, 10)};
+	uint64_t from = 7, to = 7, bytes[CRYO_STREAMS_MAX];
+	struct index_info ix = {0};
+	struct cryo_ctx *ctx = NULL;
+	char span[64], *text;
+	unsigned n = 0;
+
+	(void)state;
+	assert_int_equal(cryo_ctx_new(&ctx), 0);
+	/* no file record: not an image, and no "files": [0, 0] for the parser to refuse */
+	assert_int_equal(s3_files_span(ctx, none, 2, 318, &from, &to), -EBADMSG);
+	assert_non_null(strstr(cryo_ctx_errmsg(ctx), "holds none of the image's files"));
+	assert_int_equal(s3_files_span(ctx, files, 0, 318, &from, &to), -EBADMSG);
+	assert_int_equal(from, 7);
+	/* more than a lazy restore fetches at once: stored without an index */
+	assert_int_equal(s3_files_span(ctx, huge, 2, 6ULL << 30, &from, &to), 1);
+	assert_int_equal(from, 7);
+	/* a span the parser takes as it is */
+	assert_int_equal(s3_files_span(ctx, files, 4, 318, &from, &to), 0);
+	cryo_ctx_free(ctx);
+	assert_int_equal(from, 0);
+	assert_int_equal(to, 204 + sizeof(struct rec_hdr) + 10);
+	snprintf(span, sizeof(span), "[%llu,%llu]", (unsigned long long)from,
+		 (unsigned long long)to);
+	text = meta_text(&(struct meta){.bytes = "[318,48]", .files = span});
+	assert_int_equal(parse(text, bytes, &n, &ix, NULL, &ctx), 0);
+	assert_int_equal(ix.files_from, from);
+	assert_int_equal(ix.files_to, to);
+	cryo_ctx_free(ctx);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sound),	cmocka_unit_test(test_edges),
 	    cmocka_unit_test(test_numbers),	cmocka_unit_test(test_files),
 	    cmocka_unit_test(test_hex),		cmocka_unit_test(test_duplicate_key),
+	    cmocka_unit_test(test_writer_span),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
