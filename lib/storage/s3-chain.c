@@ -20,6 +20,7 @@
 #include "base/fileio.h"
 #include "image/chain.h"
 #include "image/image-dir.h"
+#include "image/image.h"
 #include "image/page-source.h"
 #include "image/stream.h"
 #include "s3-chain.h"
@@ -215,14 +216,24 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The file of a link that makes its directory an image of its kind: a pre-dump's
+ * predump.json, a dump's cryo.json. A link without it is not one. */
+static const char *link_meta_file(bool predump)
+{
+	return predump ? PREDUMP_META_NAME : IMG_META_NAME;
+}
+
 int s3_link_parse(struct cryo_ctx *ctx, const char *where, const char *text, size_t len,
 		  struct s3_link *l)
 {
 	json_error_t jerr;
-	json_t *meta = json_loadb(text, len, 0, &jerr), *files, *v, *parent;
+	/* A key given twice would be read as its last value: refused as the JSON it is not. */
+	json_t *meta = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *files, *v, *parent;
 	const char *fmt = json_string_value(json_object_get(meta, "format"));
 	const char *kind = json_string_value(json_object_get(meta, "kind"));
 	const char **sorted = NULL;
+	bool has_meta = false;
+	uint64_t u;
 	size_t i;
 	int r = 0;
 
@@ -234,17 +245,28 @@ int s3_link_parse(struct cryo_ctx *ctx, const char *where, const char *text, siz
 			     field);                                                               \
 		goto out;                                                                          \
 	} while (0)
+	if (!meta) {
+		r = cryo_err(ctx, -EBADMSG, "%s is not JSON (%s): the image is damaged", where,
+			     jerr.text);
+		goto out;
+	}
 	if (!json_is_object(meta) || !fmt || strcmp(fmt, CHAIN_FORMAT))
 		BAD("format");
-	if (json_integer_value(json_object_get(meta, "version")) != 1)
+	if (!s3_json_uint(json_object_get(meta, "version"), 1, 1, &u))
 		BAD("version");
 	if (!kind || (strcmp(kind, "pre-dump") && strcmp(kind, "dump")))
 		BAD("kind");
 	l->predump = !strcmp(kind, "pre-dump");
+	if (!s3_json_uint(json_object_get(meta, "created"), 0, UINT64_MAX, &u))
+		BAD("created");
 	if (json_is_string(parent) && json_string_length(parent) > 0 &&
-	    json_string_length(parent) <= S3_KEY_MAX)
+	    json_string_length(parent) <= S3_KEY_MAX) {
 		l->parent = strdup(json_string_value(parent));
-	else if (!json_is_null(parent))
+		if (!l->parent) {
+			r = -ENOMEM;
+			goto out;
+		}
+	} else if (!json_is_null(parent))
 		BAD("parent");
 	if (!json_is_array(files) || json_array_size(files) > CHAIN_FILES_MAX)
 		BAD("files");
@@ -256,21 +278,20 @@ int s3_link_parse(struct cryo_ctx *ctx, const char *where, const char *text, siz
 	json_array_foreach(files, i, v)
 	{
 		const char *name = json_string_value(json_object_get(v, "name"));
-		const char *hex = json_string_value(json_object_get(v, "xxh3"));
-		json_t *b = json_object_get(v, "bytes");
-		char *end = NULL;
 
 		if (!name || !name_ok(name))
 			BAD("files[].name");
-		if (!json_is_integer(b) || json_integer_value(b) < 0)
+		if (!s3_json_uint(json_object_get(v, "bytes"), 0, UINT64_MAX, &l->files[i].bytes))
 			BAD("files[].bytes");
-		if (!hex || strlen(hex) != 16 || strspn(hex, "0123456789abcdef") != 16)
+		if (!s3_hex64(json_string_value(json_object_get(v, "xxh3")), &l->files[i].hash))
 			BAD("files[].xxh3");
 		strcpy(l->files[i].name, name);
-		l->files[i].bytes = json_integer_value(b);
-		l->files[i].hash = strtoull(hex, &end, 16);
+		has_meta |= !strcmp(name, link_meta_file(l->predump));
 	}
 	l->n = json_array_size(files);
+	if (!has_meta)
+		BAD(l->predump ? "files (no " PREDUMP_META_NAME " in a pre-dump)"
+			       : "files (no " IMG_META_NAME " in a dump)");
 	/* Sorted, so that a link of CHAIN_FILES_MAX files takes no quadratic time. */
 	sorted = calloc(l->n + 1, sizeof(*sorted));
 	if (!sorted) {
@@ -641,6 +662,7 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 	struct s3 *s = NULL;
 	struct dirent *de;
 	size_t n = 0, cap = 0, stored = 0;
+	bool has_meta = false;
 	DIR *d = NULL;
 	int r = target(ctx, url, cfg, &t);
 
@@ -673,6 +695,12 @@ static int store_link(struct cryo_ctx *ctx, const char *url, const struct cryo_s
 		}
 		memcpy(files[n++].name, de->d_name, strlen(de->d_name) + 1); /* name_ok(): < 64 */
 	}
+	/* What s3_link_parse() would refuse is not stored: a link is an image of its kind. */
+	for (size_t i = 0; i < n; i++)
+		has_meta |= !strcmp(files[i].name, link_meta_file(predump));
+	if (r >= 0 && !has_meta)
+		r = cryo_err(ctx, -EINVAL, "%s holds no %s: not a %s, not stored", local,
+			     link_meta_file(predump), predump ? "pre-dump" : "dump");
 	if (r >= 0)
 		dfd = dup(dirfd(d));
 	/* The files uploaded as they were written first (each one's bytes as its placeholder

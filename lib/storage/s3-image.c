@@ -687,40 +687,75 @@ static int put_index(struct s3 *s, const struct up *ups, unsigned n, uint64_t *r
 	return 0;
 }
 
+/* The span [from, to) of stream 0 (of `bytes0` bytes) that the image's files lie in, as the
+ * index gives it: not empty (every image has files), inside the stream, and small enough
+ * for a lazy restore to fetch in one buffer. The reader (parse_index()) and the writer
+ * (s3_files_span()) ask the same. */
+static bool files_span_ok(uint64_t from, uint64_t to, uint64_t bytes0)
+{
+	return from < to && to <= bytes0 && to - from <= UINT32_MAX;
+}
+
+int s3_files_span(struct cryo_ctx *ctx, const struct stream_remote_rec *recs, size_t n,
+		  uint64_t bytes0, uint64_t *ret_from, uint64_t *ret_to)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].h.type == REC_FILE) {
+			uint64_t end = recs[i].off + sizeof(struct rec_hdr) + recs[i].h.len;
+
+			lo = recs[i].off < lo ? recs[i].off : lo;
+			hi = end > hi ? end : hi;
+		}
+	if (lo >= hi)
+		return cryo_err(ctx, -EBADMSG, "stream-0 holds none of the image's files: not "
+				"an image, %s not written", META_NAME);
+	if (!files_span_ok(lo, hi, bytes0))
+		return 1;
+	*ret_from = lo;
+	*ret_to = hi;
+	return 0;
+}
+
+/*
+ * The metadata that makes the streams an image, written last. Only what s3_meta_parse()
+ * accepts is written: streams whose first holds none of the image's files are not an image
+ * (-EBADMSG, nothing written); an image whose files span more than a lazy restore fetches at
+ * once is stored without an index (*ret_indexed false), to be restored eagerly.
+ */
 static int put_meta(struct cryo_ctx *ctx, struct s3 *s, const struct up *ups, unsigned n,
 		    const struct file_up *fu, unsigned nfiles, bool *ret_indexed)
 {
 	_cleanup_free_ char *text = NULL;
 	json_t *bytes = json_array(), *meta;
-	uint64_t ilen, ihash, nrecs, lo = UINT64_MAX, hi = 0;
+	uint64_t ilen, ihash, nrecs, lo = 0, hi = 0;
 	char hex[17];
-	int r;
-
 	/* Where the image's files are in stream 0: a lazy restore gets them with one GET. */
-	for (size_t i = 0; i < ups[0].nrecs; i++)
-		if (ups[0].recs[i].h.type == REC_FILE) {
-			uint64_t end = ups[0].recs[i].off + sizeof(struct rec_hdr) + ups[0].recs[i].h.len;
+	int r = s3_files_span(ctx, ups[0].recs, ups[0].nrecs, ups[0].bytes, &lo, &hi);
 
-			lo = ups[0].recs[i].off < lo ? ups[0].recs[i].off : lo;
-			hi = end > hi ? end : hi;
-		}
-	if (lo >= hi)
-		lo = hi = 0;
-
-	r = put_index(s, ups, n, &ilen, &ihash, &nrecs);
 	if (r < 0) {
 		json_decref(bytes);
 		return r;
 	}
-	*ret_indexed = true;
-	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)ihash);
 	for (unsigned k = 0; k < n; k++)
 		json_array_append_new(bytes, json_integer(ups[k].bytes));
-	meta = json_pack("{s:s,s:i,s:i,s:o,s:I,s:{s:s,s:I,s:I,s:s,s:[I,I]}}", "format",
-			 META_FORMAT, "version", 1, "streams", (int)n, "bytes", bytes, "created",
-			 (json_int_t)time(NULL), "index", "object", INDEX_NAME, "bytes",
-			 (json_int_t)ilen, "records", (json_int_t)nrecs, "xxh3", hex, "files",
-			 (json_int_t)lo, (json_int_t)hi);
+	meta = json_pack("{s:s,s:i,s:i,s:o,s:I}", "format", META_FORMAT, "version", 1, "streams",
+			 (int)n, "bytes", bytes, "created", (json_int_t)time(NULL));
+	if (meta && r == 0) {
+		r = put_index(s, ups, n, &ilen, &ihash, &nrecs);
+		if (r < 0) {
+			json_decref(meta);
+			return r;
+		}
+		*ret_indexed = true;
+		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)ihash);
+		json_object_set_new(meta, "index",
+				    json_pack("{s:s,s:I,s:I,s:s,s:[I,I]}", "object", INDEX_NAME,
+					      "bytes", (json_int_t)ilen, "records",
+					      (json_int_t)nrecs, "xxh3", hex, "files",
+					      (json_int_t)lo, (json_int_t)hi));
+	}
 	/* The files beside the image (s3_files), each with its size and checksum. */
 	if (meta && nfiles) {
 		json_t *extra = json_array();
@@ -830,6 +865,10 @@ static int upload_pump(struct cryo_ctx *ctx, const struct s3_target *t,
 				 (unsigned long long)ups[k].bytes, ups[k].next_part, ups[k].t_read,
 				 ups[k].t_store, PARTS_INFLIGHT, ups[k].t_drain, ups[k].t_complete);
 		log_info(ctx, "image stored at s3://%s/%s", t->bucket, t->prefix);
+		if (!indexed)
+			log_warn(ctx, "s3://%s/%s: its files span more of stream-0 than a lazy "
+				 "restore fetches at once (4 GiB): stored without %s, to be "
+				 "restored without --lazy", t->bucket, t->prefix, INDEX_NAME);
 		return send(fds[0], "OK\n", 3, MSG_NOSIGNAL) == 3 ? 0 : -EPIPE;
 	}
 	{
@@ -1330,9 +1369,18 @@ static int get_meta(struct cryo_ctx *ctx, const struct s3_target *t, const char 
 	return s3_meta_parse(ctx, url, text, len, bytes, ret_n, ix, ex);
 }
 
+/* A field of cryo-image.json (`field`, as docs/object-storage.md names it) that is not what
+ * the format says: the metadata is refused, naming it. */
+static int meta_bad(struct cryo_ctx *ctx, const char *url, const char *field)
+{
+	return cryo_err(ctx, -EBADMSG, "%s/%s: %s is not sound: the image is damaged", url,
+			META_NAME, field);
+}
+
 /* The metadata's "extra": the files beside the image, each checked as hostile input. */
 static int parse_extra(struct cryo_ctx *ctx, const char *url, json_t *arr, struct extra_info *ex)
 {
+	char field[48];
 	json_t *v;
 	size_t i;
 
@@ -1340,96 +1388,110 @@ static int parse_extra(struct cryo_ctx *ctx, const char *url, json_t *arr, struc
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr) || json_array_size(arr) > S3_FILES_MAX)
-		return cryo_err(ctx, -EBADMSG, "%s/%s: bad \"%s\"", url, META_NAME, EXTRA_KEY);
+		return meta_bad(ctx, url, EXTRA_KEY);
 	json_array_foreach(arr, i, v) {
 		const char *name = json_string_value(json_object_get(v, "name"));
-		const char *hex = json_string_value(json_object_get(v, "xxh3"));
-		json_t *b = json_object_get(v, "bytes");
-		char *end = NULL;
-		bool ok = name && file_name_ok(name) && hex && strlen(hex) == 16 &&
-			  strspn(hex, "0123456789abcdef") == 16 && json_is_integer(b) &&
-			  json_integer_value(b) >= 0;
+		const char *what = NULL;
+		bool ok = name && file_name_ok(name);
 
 		for (unsigned j = 0; ok && j < i; j++)
 			ok = strcmp(ex->names[j], name) != 0;
 		if (!ok)
-			return cryo_err(ctx, -EBADMSG, "%s/%s: bad \"%s\" entry %zu", url, META_NAME,
-					EXTRA_KEY, i);
+			what = "name";
+		else if (!s3_json_uint(json_object_get(v, "bytes"), 0, UINT64_MAX, &ex->bytes[i]))
+			what = "bytes";
+		else if (!s3_hex64(json_string_value(json_object_get(v, "xxh3")), &ex->hash[i]))
+			what = "xxh3";
+		if (what) {
+			snprintf(field, sizeof(field), "%s[%zu].%s", EXTRA_KEY, i, what);
+			return meta_bad(ctx, url, field);
+		}
 		snprintf(ex->names[i], sizeof(ex->names[i]), "%s", name);
-		ex->bytes[i] = json_integer_value(b);
-		ex->hash[i] = strtoull(hex, &end, 16);
 		ex->n = i + 1;
 	}
+	return 0;
+}
+
+/* The metadata's "index" (docs/object-storage.md, "Layout") into *ix, checked against the
+ * size of stream 0. */
+static int parse_index(struct cryo_ctx *ctx, const char *url, json_t *v, uint64_t bytes0,
+		       struct index_info *ix)
+{
+	json_t *io = json_object_get(v, "object"), *files = json_object_get(v, "files");
+	struct index_info x = {.present = true};
+
+	if (!json_is_object(v))
+		return meta_bad(ctx, url, "index");
+	if (!json_is_string(io) || strcmp(json_string_value(io), INDEX_NAME))
+		return meta_bad(ctx, url, "index.object");
+	/* records first: bytes must be exactly its header and `records` entries, a product
+	 * that the bound on records keeps from wrapping. */
+	if (!s3_json_uint(json_object_get(v, "records"), 0,
+			  (INDEX_MAX - sizeof(struct s3_index_hdr)) / sizeof(struct s3_index_rec),
+			  &x.records))
+		return meta_bad(ctx, url, "index.records");
+	if (!s3_json_uint(json_object_get(v, "bytes"), 0, INDEX_MAX, &x.bytes) ||
+	    x.bytes != sizeof(struct s3_index_hdr) + x.records * sizeof(struct s3_index_rec))
+		return meta_bad(ctx, url, "index.bytes");
+	if (!s3_hex64(json_string_value(json_object_get(v, "xxh3")), &x.hash))
+		return meta_bad(ctx, url, "index.xxh3");
+	if (!json_is_array(files) || json_array_size(files) != 2 ||
+	    !s3_json_uint(json_array_get(files, 0), 0, UINT64_MAX, &x.files_from) ||
+	    !s3_json_uint(json_array_get(files, 1), 0, UINT64_MAX, &x.files_to) ||
+	    !files_span_ok(x.files_from, x.files_to, bytes0))
+		return meta_bad(ctx, url, "index.files");
+	*ix = x;
 	return 0;
 }
 
 int s3_meta_parse(struct cryo_ctx *ctx, const char *url, const char *text, size_t len,
 		  uint64_t *bytes, unsigned *ret_n, struct index_info *ix, struct extra_info *ex)
 {
-	json_t *meta, *v, *arr;
+	json_auto_t *meta = NULL;
+	uint64_t n, u;
 	json_error_t jerr;
+	json_t *v;
 	size_t i;
 	int r;
 
-	meta = json_loadb(text, len, 0, &jerr);
-	v = json_object_get(meta, "streams");
-	arr = json_object_get(meta, "bytes");
-	if (!json_is_object(meta) || !json_is_string(json_object_get(meta, "format")) ||
-	    strcmp(json_string_value(json_object_get(meta, "format")), META_FORMAT) ||
-	    json_integer_value(json_object_get(meta, "version")) != 1 || !json_is_integer(v) ||
-	    json_integer_value(v) < 1 || json_integer_value(v) > CRYO_STREAMS_MAX ||
-	    !json_is_array(arr) || json_array_size(arr) != (size_t)json_integer_value(v)) {
-		json_decref(meta);
+	/* A key given twice would be read as its last value: refused as the JSON it is not. */
+	meta = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!meta)
+		return cryo_err(ctx, -EBADMSG, "%s/%s is not the metadata of a cryo image (%s)",
+				url, META_NAME, jerr.text);
+	v = json_object_get(meta, "format");
+	if (!json_is_object(meta) || !json_is_string(v) || strcmp(json_string_value(v), META_FORMAT))
 		return cryo_err(ctx, -EBADMSG, "%s/%s is not the metadata of a cryo image", url,
 				META_NAME);
-	}
-	*ret_n = json_integer_value(v);
-	json_array_foreach(arr, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < (json_int_t)sizeof(struct rec_hdr)) {
-			json_decref(meta);
-			return cryo_err(ctx, -EBADMSG, "%s/%s: bad size of stream %zu", url, META_NAME,
-					i);
+	if (!s3_json_uint(json_object_get(meta, "version"), 1, 1, &u))
+		return meta_bad(ctx, url, "version");
+	if (!s3_json_uint(json_object_get(meta, "streams"), 1, CRYO_STREAMS_MAX, &n))
+		return meta_bad(ctx, url, "streams");
+	v = json_object_get(meta, "bytes");
+	if (!json_is_array(v) || json_array_size(v) != n)
+		return meta_bad(ctx, url, "bytes");
+	for (i = 0; i < n; i++)
+		if (!s3_json_uint(json_array_get(v, i), sizeof(struct rec_hdr), UINT64_MAX,
+				  &bytes[i])) {
+			char field[32];
+
+			snprintf(field, sizeof(field), "bytes[%zu]", i);
+			return meta_bad(ctx, url, field);
 		}
-		bytes[i] = json_integer_value(v);
-	}
+	if (!s3_json_uint(json_object_get(meta, "created"), 0, UINT64_MAX, &u))
+		return meta_bad(ctx, url, "created");
 	if (ex) {
 		r = parse_extra(ctx, url, json_object_get(meta, EXTRA_KEY), ex);
-		if (r < 0) {
-			json_decref(meta);
+		if (r < 0)
 			return r;
-		}
 	}
 	v = json_object_get(meta, "index");
 	if (ix && v) {
-		json_t *ib = json_object_get(v, "bytes"), *ir = json_object_get(v, "records"),
-		       *ih = json_object_get(v, "xxh3"), *io = json_object_get(v, "object"),
-		       *files = json_object_get(v, "files");
-		json_int_t from = json_integer_value(json_array_get(files, 0)),
-			   to = json_integer_value(json_array_get(files, 1));
-		const char *hex = json_string_value(ih);
-		char *end = NULL;
-
-		if (hex)
-			ix->hash = strtoull(hex, &end, 16);
-		if (!json_is_integer(ib) || !json_is_integer(ir) || !hex || strlen(hex) != 16 ||
-		    !end || *end || !json_is_string(io) || strcmp(json_string_value(io), INDEX_NAME) ||
-		    json_integer_value(ir) < 0 ||
-		    (uint64_t)json_integer_value(ir) > INDEX_MAX / sizeof(struct s3_index_rec) ||
-		    (uint64_t)json_integer_value(ib) !=
-			    sizeof(struct s3_index_hdr) +
-				    (uint64_t)json_integer_value(ir) * sizeof(struct s3_index_rec) ||
-		    (uint64_t)json_integer_value(ib) > INDEX_MAX || json_array_size(files) != 2 ||
-		    from < 0 || to <= from || (uint64_t)to > bytes[0] || to - from > UINT32_MAX) {
-			json_decref(meta);
-			return cryo_err(ctx, -EBADMSG, "%s/%s: bad \"index\"", url, META_NAME);
-		}
-		ix->present = true;
-		ix->bytes = json_integer_value(ib);
-		ix->records = json_integer_value(ir);
-		ix->files_from = from;
-		ix->files_to = to;
+		r = parse_index(ctx, url, v, bytes[0], ix);
+		if (r < 0)
+			return r;
 	}
-	json_decref(meta);
+	*ret_n = n;
 	return 0;
 }
 

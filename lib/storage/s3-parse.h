@@ -16,7 +16,18 @@
 #include "s3-image.h"
 
 struct cryo_ctx;
+struct json_t;
 struct stream_remote_rec;
+
+/* ---- the values of either (s3-parse.c) ---- */
+
+/* A JSON integer in [min, max] into *ret; false (*ret untouched) for anything else: a string,
+ * a real (1.0 too), a negative number, one out of range, or no value. */
+bool s3_json_uint(const struct json_t *v, uint64_t min, uint64_t max, uint64_t *ret);
+
+/* An XXH3-64 as the metadata writes it: exactly 16 digits of [0-9a-f], nothing before or
+ * after (no sign, "0x", blank or capital), into *ret; false (*ret untouched) otherwise. */
+bool s3_hex64(const char *s, uint64_t *ret);
 
 /* ---- cryo-image.json (s3-image.c) ---- */
 
@@ -52,6 +63,15 @@ int s3_meta_parse(struct cryo_ctx *ctx, const char *url, const char *text, size_
 int s3_index_files_check(struct cryo_ctx *ctx, const char *where,
 			 const struct stream_remote_rec *recs, size_t n, uint64_t from,
 			 uint64_t to);
+
+/*
+ * The span of stream 0 (of bytes0 bytes) that the file records among recs[0..n-1] lie in, as
+ * a dump writes it into cryo-image.json's index: 0 with [*ret_from, *ret_to), which
+ * s3_meta_parse() accepts; 1 if it is more than a lazy restore fetches at once (the image is
+ * then stored without an index); -EBADMSG if there is no file record (not an image).
+ */
+int s3_files_span(struct cryo_ctx *ctx, const struct stream_remote_rec *recs, size_t n,
+		  uint64_t bytes0, uint64_t *ret_from, uint64_t *ret_to);
 
 /* ---- cryo-chain.json (s3-chain.c) ---- */
 

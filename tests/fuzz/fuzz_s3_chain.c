@@ -14,6 +14,8 @@
  * the prefix again as a dump writes it (s3_key_relative()), must resolve to itself.
  */
 #include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +107,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    !strcmp(l.files[i].name, "..") || !strcmp(l.files[i].name, "."))
 			abort();
 		names[i] = l.files[i].name;
+	}
+	{
+		json_t *meta = json_loadb((const char *)data, json_len, 0, NULL);
+		json_t *files = json_object_get(meta, "files");
+		bool has_meta = false;
+
+		for (size_t i = 0; i < l.n; i++) {
+			json_t *f = json_array_get(files, i), *b = json_object_get(f, "bytes");
+			char hex[17];
+
+			snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)l.files[i].hash);
+			if (!json_is_integer(b) || json_integer_value(b) < 0 ||
+			    (uint64_t)json_integer_value(b) != l.files[i].bytes ||
+			    strcmp(json_string_value(json_object_get(f, "xxh3")) ?: "", hex))
+				abort();
+			has_meta |= !strcmp(l.files[i].name, l.predump ? "predump.json" : "cryo.json");
+		}
+		if (!has_meta)
+			abort();
+		json_decref(meta);
 	}
 	qsort(names, l.n, sizeof(*names), name_cmp);
 	for (size_t i = 1; i < l.n; i++)

@@ -10,9 +10,13 @@
  * the code relies on: 1 to CRYO_STREAMS_MAX streams, each at least a record header long; an
  * index whose size is exactly its header and `records` entries, whose file span lies in
  * stream 0 and fits a 32-bit range; at most S3_FILES_MAX files beside the image, each named
- * soundly and once. The three parses must agree.
+ * soundly and once. The three parses must agree, and an accepted object must be read exactly
+ * as written: each number an integer of the JSON, each checksum the 16 digits [0-9a-f] that
+ * "%016llx" writes of it (nothing a lax parse would take as near it).
  */
 #include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +79,45 @@ static void check_extra(const struct extra_info *ex)
 	}
 }
 
+/* v is exactly the JSON integer x, or the string "%016llx" of x */
+static void same_int(const json_t *v, uint64_t x)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) != x)
+		abort();
+}
+
+static void same_hex(const json_t *v, uint64_t x)
+{
+	char hex[17];
+
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)x);
+	if (!json_is_string(v) || strcmp(json_string_value(v), hex))
+		abort();
+}
+
+static void check_exact(const uint8_t *data, size_t size, const struct index_info *ix,
+			const struct extra_info *ex)
+{
+	json_t *meta = json_loadb((const char *)data, size, 0, NULL), *v;
+
+	if (!meta)
+		abort();
+	if (ix && ix->present) {
+		v = json_object_get(meta, "index");
+		same_int(json_object_get(v, "bytes"), ix->bytes);
+		same_int(json_object_get(v, "records"), ix->records);
+		same_hex(json_object_get(v, "xxh3"), ix->hash);
+		same_int(json_array_get(json_object_get(v, "files"), 0), ix->files_from);
+		same_int(json_array_get(json_object_get(v, "files"), 1), ix->files_to);
+	}
+	for (unsigned i = 0; ex && i < ex->n; i++) {
+		v = json_array_get(json_object_get(meta, "extra"), i);
+		same_int(json_object_get(v, "bytes"), ex->bytes[i]);
+		same_hex(json_object_get(v, "xxh3"), ex->hash[i]);
+	}
+	json_decref(meta);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t bytes[CRYO_STREAMS_MAX], again[CRYO_STREAMS_MAX];
@@ -90,10 +133,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (plain >= 0) {
 		check_streams(bytes, n);
 		check_extra(&ex);
+		check_exact(data, size, NULL, &ex);
 	}
 	if (lazy >= 0) {
 		check_streams(again, m);
 		check_index(&ix, again);
+		check_exact(data, size, &ix, NULL);
 	}
 	/* The streams are read alike whoever asks; only what the caller asks for may differ. */
 	if (plain >= 0 && lazy >= 0 && (n != m || memcmp(bytes, again, n * sizeof(*bytes))))
