@@ -571,7 +571,9 @@ static bool inside(const char *name)
 	return true;
 }
 
-int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs)
+int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs,
+		      int (*before)(struct cryo_ctx *ctx, void *arg, const char *name, bool dir),
+		      void *arg)
 {
 	struct archive *in, *disk;
 	struct archive_entry *e;
@@ -609,6 +611,12 @@ int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs)
 			r = cryo_err(ctx, -EINVAL, "rootfs changes: member %s leaves the rootfs",
 				     name ? name : "(none)");
 			goto out;
+		}
+		if (before) {
+			r = before(ctx, arg, name, LA(archive_entry_filetype)(e) == AE_IFDIR &&
+							   !link);
+			if (r < 0)
+				goto out;
 		}
 		if (asprintf(&dest, "%s/%s", rootfs, name) < 0) {
 			r = -ENOMEM;
