@@ -480,3 +480,48 @@ def test_a_restore_failing_after_the_rootfs_changes_puts_them_back(box):
     assert os.readlink(fresh / "rootfs" / "srv" / "tolink") == "edit"
     assert runc("exec", new, "cat", "/data/sub/note").stdout == "made\n"
 
+
+def test_a_hard_link_in_the_rootfs_archive_links_inside_the_rootfs(box, tmp_path):
+    """A member that is a hard link names its target inside the rootfs, as its name is: not
+    a file of the host where cryo happens to run (libarchive resolves a link's target from the
+    working directory)."""
+    import io
+    import tarfile
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running", "--with-rootfs")
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "secret").write_text("the host's\n")
+
+    def archive(target):
+        with tarfile.open(img / "rootfs.tar", "w") as t:
+            info = tarfile.TarInfo("stolen")
+            info.type, info.linkname = tarfile.LNKTYPE, target
+            t.addfile(info, io.BytesIO(b""))
+        os.chmod(img / "rootfs.tar", 0o600)
+
+    def restore(bundle):
+        new = box.id()
+        # The container's stdio is the restoring process's: a file, not our pipe.
+        with open(box.tmp / f"{new}.restore", "wb") as out:
+            p = subprocess.run([CRYO, "restore", "--runc", new, "-D", str(img), "--detach",
+                                "--bundle", str(bundle)], cwd=host, stdin=subprocess.DEVNULL,
+                               stdout=out, stderr=out, timeout=60)
+        return new, p.returncode, (box.tmp / f"{new}.restore").read_text()
+
+    # "secret" is not in the rootfs: refused, and the host's file not linked anywhere.
+    archive("secret")
+    bundle = box.bundle()
+    new, code, text = restore(bundle)
+    assert code != 0 and "stolen" in text, text
+    assert os.stat(host / "secret").st_nlink == 1
+    assert not (bundle / "rootfs" / "stolen").exists()
+    assert_nothing_left(new)
+    # A target inside it is linked there.
+    archive("bin/busybox")
+    bundle = box.bundle()
+    new, code, text = restore(bundle)
+    assert code == 0, text
+    assert os.path.samefile(bundle / "rootfs" / "stolen", bundle / "rootfs" / "bin" / "busybox")
