@@ -59,13 +59,14 @@
 #include "image/tar.h"
 #include "ns/ns.h"
 #include "restore/restore.h"
+#include "record.h"
 #include "rootfs-undo.h"
 #include "runtime.h"
 #include "storage/s3-image.h"
 #include "storage/s3.h"
 
 #define LOG_PREFIX "container: "
-#define RECORD_NAME "container.json"
+#define RECORD_NAME CONTAINER_RECORD_NAME
 #define CONFIG_MAX (4 << 20)
 
 extern char **environ;
@@ -424,14 +425,12 @@ static void names_free(char *(*names)[3])
 		free((*names)[k]);
 }
 
-/* The bundle, the runtime and what it gave the init as 0, 1, 2 (each NULL where not
- * recorded) container.json records (the caller frees *ret_bundle and ret_stdio[]). */
+/* container.json of the image in dirfd (record.h): the caller frees *ret_bundle and
+ * ret_stdio[]. */
 static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_bundle,
 		       const struct container_runtime **ret_rt, char *ret_stdio[3])
 {
-	_cleanup_free_ char *text = NULL;
-	json_error_t jerr;
-	json_t *rec, *b, *rt, *io;
+	_cleanup_free_ char *text = NULL, *where = NULL;
 	ssize_t n;
 
 	n = image_file_read(dirfd, RECORD_NAME, 64 << 20, &text);
@@ -440,30 +439,9 @@ static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **
 				"--runc", dir, RECORD_NAME);
 	if (n < 0)
 		return cryo_err(ctx, n, "read %s/%s", dir, RECORD_NAME);
-	rec = json_loadb(text, n, 0, &jerr);
-	b = json_object_get(rec, "bundle");
-	rt = json_object_get(rec, "runtime");
-	if (!json_is_string(b) || json_string_value(b)[0] != '/' || !json_is_string(rt)) {
-		json_decref(rec);
-		return cryo_err(ctx, -EINVAL, "%s/%s: no bundle or runtime", dir, RECORD_NAME);
-	}
-	io = json_object_get(rec, "stdio");
-	if (io && (json_array_size(io) != 3 || !json_is_string(json_array_get(io, 0)) ||
-		   !json_is_string(json_array_get(io, 1)) || !json_is_string(json_array_get(io, 2)))) {
-		json_decref(rec);
-		return cryo_err(ctx, -EINVAL, "%s/%s: stdio is not three names", dir, RECORD_NAME);
-	}
-	for (int k = 0; io && k < 3; k++)
-		if (!(ret_stdio[k] = strdup(json_string_value(json_array_get(io, k))))) {
-			json_decref(rec);
-			return -ENOMEM;
-		}
-	*ret_rt = container_runtime(ctx, json_string_value(rt));
-	*ret_bundle = *ret_rt ? strdup(json_string_value(b)) : NULL;
-	json_decref(rec);
-	if (!*ret_rt)
-		return -EINVAL;
-	return *ret_bundle ? 0 : -ENOMEM;
+	if (asprintf(&where, "%s/%s", dir, RECORD_NAME) < 0)
+		return -ENOMEM;
+	return container_record_parse(ctx, text, n, where, ret_bundle, ret_rt, ret_stdio);
 }
 
 static int check_bundle(struct cryo_ctx *ctx, const char *bundle)
