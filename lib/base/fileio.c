@@ -341,9 +341,7 @@ int scratch_dir_create(const char *what, char **ret_path)
 	return r;
 }
 
-/* A directory in a scratch directory, and what it holds (an image chain's links,
- * lib/storage/s3-chain.h), to a depth of 32. */
-static void scratch_subdir_remove(int parentfd, const char *name, unsigned depth)
+static int tree_remove_depth(int parentfd, const char *name, unsigned depth)
 {
 	int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
@@ -352,14 +350,19 @@ static void scratch_subdir_remove(int parentfd, const char *name, unsigned depth
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return;
+		return unlinkat(parentfd, name, 0) < 0 ? -errno : 0;
 	}
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno == EISDIR && depth < 32)
-			scratch_subdir_remove(dirfd(d), de->d_name, depth + 1);
+		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno == EISDIR && depth < 256)
+			tree_remove_depth(dirfd(d), de->d_name, depth + 1);
 	closedir(d);
-	unlinkat(parentfd, name, AT_REMOVEDIR);
+	return unlinkat(parentfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+int tree_remove_at(int dirfd, const char *name)
+{
+	return tree_remove_depth(dirfd, name, 1);
 }
 
 void scratch_dir_remove(const char *path)
@@ -377,7 +380,7 @@ void scratch_dir_remove(const char *path)
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
 		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno == EISDIR)
-			scratch_subdir_remove(dirfd(d), de->d_name, 1);
+			tree_remove_at(dirfd(d), de->d_name);
 	closedir(d);
 	rmdir(path);
 	scratch_dir_release(path);

@@ -55,8 +55,12 @@ int mkdir_p_mode(const char *dir, mode_t mode);
  * process was killed before it could (any pid namespace). The caller frees *ret_path. */
 int scratch_dir_create(const char *what, char **ret_path);
 
-/* Removes a scratch directory and what it holds (directories too, to a depth of 32). */
+/* Removes a scratch directory and what it holds (directories too, to a depth of 256). */
 void scratch_dir_remove(const char *path);
+
+/* Removes name in dirfd, a directory with what it holds (to a depth of 256) or any other
+ * entry, never through a link: 0 or the negative errno of the last removal. */
+int tree_remove_at(int dirfd, const char *name);
 
 /* The path of directory `to` relative to directory `from` (both existing), e.g. "../pre-1":
  * what an image records of its parent, so that the two can move together. */

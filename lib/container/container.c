@@ -20,6 +20,12 @@
  * the runtime makes the container, and the tree is restored into it as they arrive
  * (lib/restore/restore-stream.c): no copy of the pages is made anywhere.
  *
+ * The rootfs changes are unpacked in place before `create`, on every path (a directory, object
+ * storage eagerly or lazily, any runtime), since the tree reopens its files by path; what
+ * they replace is kept aside (rootfs-undo.h) until the runtime adopts the tree, the restore's
+ * point of no return. A failure before it (a stream damaged deep inside is found only as the
+ * tree is restored from it) puts the bundle's rootfs back as it was.
+ *
  * Lazily (--lazy), the tree is a pool of one (lib/restore/restore-copies.c): made in the
  * runtime's namespaces as above, it runs once the pages it loads first are in, and a page
  * server of ours, outside the container, serves the rest on fault and in the background. From
@@ -53,12 +59,14 @@
 #include "image/tar.h"
 #include "ns/ns.h"
 #include "restore/restore.h"
+#include "record.h"
+#include "rootfs-undo.h"
 #include "runtime.h"
 #include "storage/s3-image.h"
 #include "storage/s3.h"
 
 #define LOG_PREFIX "container: "
-#define RECORD_NAME "container.json"
+#define RECORD_NAME CONTAINER_RECORD_NAME
 #define CONFIG_MAX (4 << 20)
 
 extern char **environ;
@@ -417,14 +425,12 @@ static void names_free(char *(*names)[3])
 		free((*names)[k]);
 }
 
-/* The bundle, the runtime and what it gave the init as 0, 1, 2 (each NULL where not
- * recorded) container.json records (the caller frees *ret_bundle and ret_stdio[]). */
+/* container.json of the image in dirfd (record.h): the caller frees *ret_bundle and
+ * ret_stdio[]. */
 static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **ret_bundle,
 		       const struct container_runtime **ret_rt, char *ret_stdio[3])
 {
-	_cleanup_free_ char *text = NULL;
-	json_error_t jerr;
-	json_t *rec, *b, *rt, *io;
+	_cleanup_free_ char *text = NULL, *where = NULL;
 	ssize_t n;
 
 	n = image_file_read(dirfd, RECORD_NAME, 64 << 20, &text);
@@ -433,30 +439,9 @@ static int read_record(struct cryo_ctx *ctx, int dirfd, const char *dir, char **
 				"--runc", dir, RECORD_NAME);
 	if (n < 0)
 		return cryo_err(ctx, n, "read %s/%s", dir, RECORD_NAME);
-	rec = json_loadb(text, n, 0, &jerr);
-	b = json_object_get(rec, "bundle");
-	rt = json_object_get(rec, "runtime");
-	if (!json_is_string(b) || json_string_value(b)[0] != '/' || !json_is_string(rt)) {
-		json_decref(rec);
-		return cryo_err(ctx, -EINVAL, "%s/%s: no bundle or runtime", dir, RECORD_NAME);
-	}
-	io = json_object_get(rec, "stdio");
-	if (io && (json_array_size(io) != 3 || !json_is_string(json_array_get(io, 0)) ||
-		   !json_is_string(json_array_get(io, 1)) || !json_is_string(json_array_get(io, 2)))) {
-		json_decref(rec);
-		return cryo_err(ctx, -EINVAL, "%s/%s: stdio is not three names", dir, RECORD_NAME);
-	}
-	for (int k = 0; io && k < 3; k++)
-		if (!(ret_stdio[k] = strdup(json_string_value(json_array_get(io, k))))) {
-			json_decref(rec);
-			return -ENOMEM;
-		}
-	*ret_rt = container_runtime(ctx, json_string_value(rt));
-	*ret_bundle = *ret_rt ? strdup(json_string_value(b)) : NULL;
-	json_decref(rec);
-	if (!*ret_rt)
-		return -EINVAL;
-	return *ret_bundle ? 0 : -ENOMEM;
+	if (asprintf(&where, "%s/%s", dir, RECORD_NAME) < 0)
+		return -ENOMEM;
+	return container_record_parse(ctx, text, n, where, ret_bundle, ret_rt, ret_stdio);
 }
 
 static int check_bundle(struct cryo_ctx *ctx, const char *bundle)
@@ -468,21 +453,36 @@ static int check_bundle(struct cryo_ctx *ctx, const char *bundle)
 	return r;
 }
 
-/* The rootfs changes the image carries, if any, into the bundle's rootfs. */
-static int unpack_rootfs(struct cryo_ctx *ctx, int dirfd, const char *dir, const char *bundle)
+/*
+ * The rootfs changes the image carries, if any, into the bundle's rootfs, with *ret_undo the
+ * journal of what they replaced (NULL where the image carries none): the restore commits it
+ * once it can no longer fail, or puts the rootfs back with it. An unpack that fails is undone
+ * here.
+ */
+static int unpack_rootfs(struct cryo_ctx *ctx, int dirfd, const char *dir, const char *bundle,
+			 struct rootfs_undo **ret_undo)
 {
 	_cleanup_free_ char *rootfs = NULL;
 	_cleanup_close_ int fd = image_file_open(dirfd, ROOTFS_NAME);
+	struct rootfs_undo *undo = NULL;
 	int r;
 
+	*ret_undo = NULL;
 	if (fd == -ENOENT)
 		return 0;
 	if (fd < 0)
 		return cryo_err(ctx, fd, "%s/%s", dir, ROOTFS_NAME);
 	r = bundle_rootfs(ctx, bundle, &rootfs);
 	if (r >= 0)
-		r = tar_rootfs_unpack(ctx, fd, rootfs);
-	return r;
+		r = rootfs_undo_new(ctx, rootfs, &undo);
+	if (r >= 0)
+		r = tar_rootfs_unpack(ctx, fd, rootfs, rootfs_undo_save, undo);
+	if (r < 0) {
+		rootfs_undo_apply(ctx, undo);
+		return r;
+	}
+	*ret_undo = undo;
+	return 0;
 }
 
 /* Stops a pump whose streams are not wanted after all (the restore failed before it read
@@ -511,6 +511,7 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 	struct cryo_restore_opts o = *opts;
 	struct ns_target target;
 	struct s3_pump pump = {.pid = 0};
+	struct rootfs_undo *undo = NULL;
 	const char *root = NULL, *bundle;
 	bool created = false, pumping = false;
 	struct stat sb;
@@ -563,8 +564,9 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 		o.stream_fds = pump.fds;
 		o.nstream_fds = pump.nfds;
 	}
-	/* Only once nothing refuses the restore: the bundle's rootfs is not put back as it was. */
-	r = unpack_rootfs(ctx, dirfd, opts->dir, bundle);
+	/* Only once nothing refuses the restore, and in place: the tree's files are opened by
+	 * path in it. What the archive replaces is kept until the runtime adopts the tree. */
+	r = unpack_rootfs(ctx, dirfd, opts->dir, bundle, &undo);
 	/* The runtime's record names its init: no pid file. */
 	if (r >= 0)
 		r = run_runtime(ctx, rt, root, (const char *const[]){"create", "--bundle", bundle,
@@ -595,7 +597,9 @@ static int restore_container(struct cryo_ctx *ctx, const struct cryo_restore_opt
 		waitpid(tree, NULL, 0);
 		goto fail;
 	}
-	/* The runtime's init held the namespaces until the tree was in them: no longer needed. */
+	/* The point of no return: the container is the runtime's, with the rootfs as it is. The
+	 * runtime's init held the namespaces until the tree was in them: no longer needed. */
+	rootfs_undo_commit(ctx, undo);
 	kill(st.pid, SIGKILL);
 	log_info(ctx, "container %s restored from %s: init pid %d", c->id, opts->dir, tree);
 	*ret_root = tree;
@@ -612,6 +616,8 @@ fail:
 			    -1, -1);
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 	}
+	/* The tree and the runtime's container are gone: nothing holds the rootfs's files. */
+	rootfs_undo_apply(ctx, undo);
 	container_state_free(&st);
 	return r;
 }

@@ -30,7 +30,7 @@
  * it and the libraries it pulls in (libxml2, ICU, ...) cost every cryo process ~20 ms of
  * start-up, a restore's first instruction included.
  */
-#define LA_FUNCS(X) X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_set_filetype) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) X(archive_entry_set_size) X(archive_entry_size) X(archive_error_string) X(archive_read_data) X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open2) X(archive_read_data_skip) X(archive_filter_bytes) X(archive_read_support_format_tar) X(archive_set_error) X(archive_write_close) X(archive_write_data) X(archive_write_free) X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) X(archive_write_set_bytes_in_last_block) X(archive_write_set_format_pax_restricted) X(archive_read_disk_new) X(archive_read_disk_open) X(archive_read_disk_descend) X(archive_read_disk_set_symlink_physical) X(archive_read_disk_set_standard_lookup) X(archive_read_next_header2) X(archive_entry_ctime) X(archive_entry_ctime_nsec) X(archive_entry_copy_pathname) X(archive_write_disk_new) X(archive_write_disk_set_options) X(archive_write_finish_entry) X(archive_read_data_block) X(archive_write_data_block) X(archive_read_open_fd) X(archive_read_close) X(archive_entry_hardlink)
+#define LA_FUNCS(X) X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_set_filetype) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) X(archive_entry_set_size) X(archive_entry_size) X(archive_error_string) X(archive_read_data) X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open2) X(archive_read_data_skip) X(archive_filter_bytes) X(archive_read_support_format_tar) X(archive_set_error) X(archive_write_close) X(archive_write_data) X(archive_write_free) X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) X(archive_write_set_bytes_in_last_block) X(archive_write_set_format_pax_restricted) X(archive_read_disk_new) X(archive_read_disk_open) X(archive_read_disk_descend) X(archive_read_disk_set_symlink_physical) X(archive_read_disk_set_standard_lookup) X(archive_read_next_header2) X(archive_entry_ctime) X(archive_entry_ctime_nsec) X(archive_entry_copy_pathname) X(archive_write_disk_new) X(archive_write_disk_set_options) X(archive_write_finish_entry) X(archive_read_data_block) X(archive_write_data_block) X(archive_read_open_fd) X(archive_read_close) X(archive_entry_hardlink) X(archive_entry_copy_hardlink)
 
 static struct {
 #define LA_MEMBER(fn) __typeof__(&fn) fn;
@@ -571,7 +571,9 @@ static bool inside(const char *name)
 	return true;
 }
 
-int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs)
+int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs,
+		      int (*before)(struct cryo_ctx *ctx, void *arg, const char *name, bool dir),
+		      void *arg)
 {
 	struct archive *in, *disk;
 	struct archive_entry *e;
@@ -610,11 +612,28 @@ int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs)
 				     name ? name : "(none)");
 			goto out;
 		}
+		if (before) {
+			r = before(ctx, arg, name, LA(archive_entry_filetype)(e) == AE_IFDIR &&
+							   !link);
+			if (r < 0)
+				goto out;
+		}
 		if (asprintf(&dest, "%s/%s", rootfs, name) < 0) {
 			r = -ENOMEM;
 			goto out;
 		}
 		LA(archive_entry_copy_pathname)(e, dest);
+		/* A hard link's target too is the rootfs's: libarchive would resolve it from our
+		 * working directory, and link a file of the host into the container. */
+		if (link) {
+			_cleanup_free_ char *target = NULL;
+
+			if (asprintf(&target, "%s/%s", rootfs, link) < 0) {
+				r = -ENOMEM;
+				goto out;
+			}
+			LA(archive_entry_copy_hardlink)(e, target);
+		}
 		if (LA(archive_write_header)(disk, e) != ARCHIVE_OK) {
 			r = cryo_err(ctx, -EIO, "rootfs %s: %s", dest, LA(archive_error_string)(disk));
 			goto out;

@@ -58,7 +58,12 @@ int tar_image_unpack(struct cryo_ctx *ctx, int dirfd, const char *dir, char **re
 int tar_rootfs_pack(struct cryo_ctx *ctx, const char *rootfs, const struct timespec *since,
 		    int out_fd);
 
-/* Unpacks such an archive into rootfs: never through a link, never above it. */
-int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs);
+/* Unpacks such an archive into rootfs: never through a link, never above it. With before,
+ * before(ctx, arg, name, dir) is called for each member that stays inside, before it is
+ * written (name relative to rootfs, dir if it is a directory); a negative return stops the
+ * unpack with it. */
+int tar_rootfs_unpack(struct cryo_ctx *ctx, int in_fd, const char *rootfs,
+		      int (*before)(struct cryo_ctx *ctx, void *arg, const char *name, bool dir),
+		      void *arg);
 
 #endif

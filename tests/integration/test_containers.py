@@ -4,9 +4,11 @@ bundle. The tests check the state inside (a counter in the shell's memory that g
 server in the container's own network, pid 1 again) and that runc knows the new container
 (`runc list`, `exec`, `kill`, `delete`); and that every bad input fails with its reason and
 leaves nothing: no runc state, no cgroup, no process."""
+import hashlib
 import json
 import os
 import shutil
+import stat as statmod
 import subprocess
 import threading
 import time
@@ -153,6 +155,53 @@ def wait_stopped(cid):
             return
         time.sleep(0.01)
     assert state(cid)["status"] == "stopped"
+
+
+# A shell that changes its rootfs in every way rootfs.tar carries (prepared by populate()):
+# a file's content and another's mode, a file replaced by a link and one by a directory, a
+# directory that held a file replaced by a file, a directory's mode, new directories, files
+# and links, and a file removed (which the archive does not know); then 100 KB of random text
+# in its memory, for streams with frames deep inside, and a counter.
+CHANGES = ("echo new > /srv/edit; chmod 600 /srv/mode; rm /srv/gone; "
+           "rm /srv/tolink; ln -s edit /srv/tolink; rm /srv/todir; mkdir /srv/todir; "
+           "echo in > /srv/todir/f; rm -r /srv/dirfile; echo flat > /srv/dirfile; "
+           "chmod 711 /srv/keepdir; mkdir -p /data/sub; echo made > /data/sub/note; "
+           "ln -s sub/note /data/link; d=$(head -c 100000 /dev/urandom | od -An -tx1 | "
+           "tr -d ' \\n'); i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; "
+           "mv /tmp/count.new /tmp/count; sleep 0.02; done")
+CHANGER = ["sh", "-c", CHANGES]
+
+
+def populate(bundle):
+    """What CHANGER changes, in a pristine bundle's rootfs, with times long past (so that a
+    time set anew shows)."""
+    srv = bundle / "rootfs" / "srv"
+    srv.mkdir()
+    for name in ("keep", "edit", "mode", "gone", "tolink", "todir"):
+        (srv / name).write_text(f"{name}\n")
+        (srv / name).chmod(0o644)
+    (srv / "dirfile").mkdir()
+    (srv / "dirfile" / "child").write_text("child\n")
+    (srv / "keepdir").mkdir()
+    (srv / "keepdir").chmod(0o755)
+    for root, dirs, files in os.walk(bundle / "rootfs"):
+        for p in [root] + [os.path.join(root, n) for n in dirs + files]:
+            os.utime(p, ns=(10**18, 10**18), follow_symlinks=False)
+    return bundle
+
+
+def listing(top):
+    """Every entry under top, top too: its type and mode, owner, mtime, and a file's sha256 or
+    a link's target."""
+    got = {}
+    for root, dirs, files in os.walk(top):
+        for p in [root] + [os.path.join(root, n) for n in dirs + files]:
+            st = os.lstat(p)
+            what = (hashlib.sha256(Path(p).read_bytes()).hexdigest() if statmod.S_ISREG(st.st_mode)
+                    else os.readlink(p) if statmod.S_ISLNK(st.st_mode) else None)
+            got[os.path.relpath(p, top)] = (st.st_mode, st.st_uid, st.st_gid, st.st_mtime_ns,
+                                            what)
+    return got
 
 
 def assert_nothing_left(cid):
@@ -401,3 +450,78 @@ def test_failed_dump_with_rootfs_leaves_the_container_running(box):
     assert box.count(b) > before, "the container was left frozen"
     if freezer_dir(cid).exists():  # the v1 freezer (this machine); v2 hosts have none
         assert (freezer_dir(cid) / "freezer.state").read_text().strip() == "THAWED"
+
+
+def test_a_restore_failing_after_the_rootfs_changes_puts_them_back(box):
+    """From a directory: rootfs.tar is unpacked before runc creates the container, and the
+    restore then fails (the tree's program in the new bundle is another file, cut short): the
+    rootfs is as it was before, entry by entry, and nothing of cryo's is left beside it."""
+    b = populate(box.bundle(CHANGER))
+    cid = box.run(b)
+    box.count(b)
+    assert (b / "rootfs" / "data" / "link").is_symlink()
+    img = box.tmp / "img"
+    dump(cid, img, "--with-rootfs")
+    broken = populate(box.bundle(CHANGER))
+    data = (broken / "rootfs" / "bin" / "busybox").read_bytes()
+    (broken / "rootfs" / "bin" / "busybox").write_bytes(data[:len(data) // 2])
+    before, beside = listing(broken / "rootfs"), sorted(os.listdir(broken))
+    new, code, text = box.restore(img, bundle=broken, check=False)
+    assert code != 0, text
+    assert_nothing_left(new)
+    after = listing(broken / "rootfs")
+    assert after.keys() == before.keys(), after.keys() ^ before.keys()
+    assert after == before, {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    assert sorted(os.listdir(broken)) == beside
+    # Whole, the bundle takes every change.
+    fresh = populate(box.bundle(CHANGER))
+    new, _, _ = box.restore(img, bundle=fresh)
+    assert (fresh / "rootfs" / "srv" / "dirfile").read_text() == "flat\n"
+    assert os.readlink(fresh / "rootfs" / "srv" / "tolink") == "edit"
+    assert runc("exec", new, "cat", "/data/sub/note").stdout == "made\n"
+
+
+def test_a_hard_link_in_the_rootfs_archive_links_inside_the_rootfs(box, tmp_path):
+    """A member that is a hard link names its target inside the rootfs, as its name is: not
+    a file of the host where cryo happens to run (libarchive resolves a link's target from the
+    working directory)."""
+    import io
+    import tarfile
+    b = box.bundle()
+    cid = box.run(b)
+    img = box.tmp / "img"
+    dump(cid, img, "--leave-running", "--with-rootfs")
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "secret").write_text("the host's\n")
+
+    def archive(target):
+        with tarfile.open(img / "rootfs.tar", "w") as t:
+            info = tarfile.TarInfo("stolen")
+            info.type, info.linkname = tarfile.LNKTYPE, target
+            t.addfile(info, io.BytesIO(b""))
+        os.chmod(img / "rootfs.tar", 0o600)
+
+    def restore(bundle):
+        new = box.id()
+        # The container's stdio is the restoring process's: a file, not our pipe.
+        with open(box.tmp / f"{new}.restore", "wb") as out:
+            p = subprocess.run([CRYO, "restore", "--runc", new, "-D", str(img), "--detach",
+                                "--bundle", str(bundle)], cwd=host, stdin=subprocess.DEVNULL,
+                               stdout=out, stderr=out, timeout=60)
+        return new, p.returncode, (box.tmp / f"{new}.restore").read_text()
+
+    # "secret" is not in the rootfs: refused, and the host's file not linked anywhere.
+    archive("secret")
+    bundle = box.bundle()
+    new, code, text = restore(bundle)
+    assert code != 0 and "stolen" in text, text
+    assert os.stat(host / "secret").st_nlink == 1
+    assert not (bundle / "rootfs" / "stolen").exists()
+    assert_nothing_left(new)
+    # A target inside it is linked there.
+    archive("bin/busybox")
+    bundle = box.bundle()
+    new, code, text = restore(bundle)
+    assert code == 0, text
+    assert os.path.samefile(bundle / "rootfs" / "stolen", bundle / "rootfs" / "bin" / "busybox")

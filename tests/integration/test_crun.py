@@ -131,3 +131,39 @@ def test_crun_container_restored_lazily(legacy):
     time.sleep(0.3)
     assert at_dump < count(fresh) < at_dump + 200
     assert legacy.exec_count(new) > at_dump
+
+
+def test_crun_lazy_restore_failing_late_puts_the_rootfs_back(legacy):
+    """crun, lazily, from a directory: rootfs.tar is unpacked before crun creates the
+    container, and the restore then fails (the tree's program in the new bundle is another
+    file, cut short): the rootfs is as it was before, entry by entry (test_containers.py's
+    listing), and nothing of cryo's is left beside it. Whole, the bundle takes the changes."""
+    from test_containers import CHANGER, listing, populate
+    b = populate(legacy.bundle("first", CHANGER))
+    cid = legacy.id()
+    legacy.cli("run", "--detach", "--bundle", b, cid)
+    count(b)
+    assert (b / "rootfs" / "data" / "link").is_symlink()
+    img = legacy.tmp / "img"
+    legacy.cryo("dump", "--container", cid, "--runtime", "crun", "--runtime-root", legacy.root,
+                "-D", img, "--with-rootfs")
+    broken = populate(legacy.bundle("broken", CHANGER))
+    data = (broken / "rootfs" / "bin" / "busybox").read_bytes()
+    (broken / "rootfs" / "bin" / "busybox").write_bytes(data[:len(data) // 2])
+    before, beside = listing(broken / "rootfs"), sorted(os.listdir(broken))
+    new = legacy.id()
+    p = legacy.cryo("restore", "--container", new, "--runtime-root", legacy.root, "-D", img,
+                    "--bundle", broken, "--detach", "--lazy", check=False)
+    assert p.returncode == 1, p.stderr
+    assert legacy.state(new) is None and not cgroup_dirs(new)
+    after = listing(broken / "rootfs")
+    assert after.keys() == before.keys(), after.keys() ^ before.keys()
+    assert after == before, {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    assert sorted(os.listdir(broken)) == beside
+    fresh = populate(legacy.bundle("fresh", CHANGER))
+    new = legacy.id()
+    legacy.cryo("restore", "--container", new, "--runtime-root", legacy.root, "-D", img,
+                "--bundle", fresh, "--detach", "--lazy")
+    assert legacy.state(new)["status"] == "running"
+    assert (fresh / "rootfs" / "srv" / "dirfile").read_text() == "flat\n"
+    assert legacy.cli("exec", new, "cat", "/data/sub/note").stdout == "made\n"

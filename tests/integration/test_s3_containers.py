@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import stat as statmod
 import subprocess
 import time
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CRYO
-from test_containers import Box, assert_nothing_left, mem_big_checks, runc, state
+from test_containers import (CHANGES, Box, assert_nothing_left, listing, mem_big_checks, populate,
+                             runc, state)
 from test_object_storage import BUCKET, keys, s3, s3api  # noqa: F401 (s3: a fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("runc") is None or os.geteuid() != 0,
@@ -310,6 +312,70 @@ def test_damaged_or_missing_objects_fail_naming_the_key_and_leave_nothing(box, s
     put(f"{pre}/stream-1", stream1)
     new, _, _ = restore(s3, box, url, box.bundle(CHECKED))
     assert state(new)["status"] == "running"
+
+
+# CHANGER (test_containers.py), findable by TOKEN.
+CHANGER = ["sh", "-c", f": {TOKEN}; {CHANGES}"]
+
+
+def test_a_restore_failing_late_puts_the_bundles_rootfs_back_as_it_was(box, s3):
+    """rootfs.tar is unpacked into the bundle before runc creates the container (the tree
+    reopens its files there), and a stream damaged deep inside is found only as the tree is
+    restored from it, eagerly: the failure names the stream, and the rootfs is as it was,
+    entry by entry (content, mode, owner, mtime; nothing added, nothing removed), with no
+    runc state, no process, and nothing of cryo's beside it. The same image, whole, applies
+    every change."""
+    b = populate(box.bundle(CHANGER))
+    cid = box.run(b)
+    box.count(b)
+    assert (b / "rootfs" / "data" / "link").is_symlink()
+    time.sleep(0.3)
+    url, pre = f"s3://{BUCKET}/pods/changed", "pods/changed"
+    s3cryo(s3, "dump", "--runc", cid, "-D", url, "--streams", "2", "--with-rootfs")
+    names = subprocess.run(["tar", "-tf", "-"], input=s3api(s3, "GET", f"{pre}/rootfs.tar"),
+                           capture_output=True, check=True).stdout.decode().split()
+    for name in ("srv/edit", "srv/mode", "srv/tolink", "srv/todir/f", "srv/dirfile",
+                 "srv/keepdir", "data/sub/note", "data/link"):
+        assert name in names or name + "/" in names, (name, names)
+
+    stream1 = s3api(s3, "GET", f"{pre}/stream-1")
+    bad = bytearray(stream1)
+    bad[len(bad) * 3 // 4] ^= 0xff
+    (box.tmp / "obj").write_bytes(bytes(bad))
+    s3api(s3, "PUT", f"{pre}/stream-1", "-T", str(box.tmp / "obj"))
+    for why in ("damaged", "gone"):
+        fresh = populate(box.bundle(CHANGER))
+        before, beside = listing(fresh / "rootfs"), sorted(os.listdir(fresh))
+        new, code, text = restore(s3, box, url, fresh, check=False)
+        assert code == 1 and re.search(r"stream 1|descriptor 1|stream-1", text), (why, text)
+        assert_nothing_left(new)
+        assert ours_running() == [], f"a failed restore ({why}) left a process"
+        after = listing(fresh / "rootfs")
+        assert after.keys() == before.keys(), (why, after.keys() ^ before.keys())
+        assert after == before, (why, {k: (before[k], after[k]) for k in before
+                                       if before[k] != after[k]})
+        assert sorted(os.listdir(fresh)) == beside, why
+        s3api(s3, "DELETE", f"{pre}/stream-1")
+    (box.tmp / "obj").write_bytes(stream1)
+    s3api(s3, "PUT", f"{pre}/stream-1", "-T", str(box.tmp / "obj"))
+
+    fresh = populate(box.bundle(CHANGER))
+    beside = sorted(os.listdir(fresh))
+    new, _, _ = restore(s3, box, url, fresh)
+    assert state(new)["status"] == "running"
+    srv = fresh / "rootfs" / "srv"
+    assert (srv / "edit").read_text() == "new\n"
+    assert statmod.S_IMODE((srv / "mode").stat().st_mode) == 0o600
+    assert (srv / "gone").read_text() == "gone\n"  # a removal is not carried
+    assert os.readlink(srv / "tolink") == "edit"
+    assert (srv / "todir" / "f").read_text() == "in\n"
+    assert (srv / "dirfile").read_text() == "flat\n"
+    assert statmod.S_IMODE((srv / "keepdir").stat().st_mode) == 0o711
+    assert (srv / "keep").stat().st_mtime_ns == 10**18
+    assert (fresh / "rootfs" / "data" / "sub" / "note").read_text() == "made\n"
+    assert os.readlink(fresh / "rootfs" / "data" / "link") == "sub/note"
+    assert sorted(os.listdir(fresh)) == beside
+    assert runc("exec", new, "cat", "/srv/dirfile").stdout == "flat\n"
 
 
 def test_a_container_dump_that_fails_leaves_no_image_and_the_container_running(box, s3):
