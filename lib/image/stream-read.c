@@ -333,7 +333,6 @@ static int decode_frame(int fd, enum codec codec, struct codec_state *cs,
 	return r;
 }
 
-/* The same, through a remote reader: -EIO (its reason set) if the read fails. */
 /* Whether frame f is in the part of stream 0 that is already here (stream_remote.head). */
 static bool in_head(const struct stream_remote *rem, const struct stream_frame *f)
 {
@@ -341,6 +340,22 @@ static bool in_head(const struct stream_remote *rem, const struct stream_frame *
 	       rem->head_len - f->file_off >= f->len;
 }
 
+/* Frame f from its payload at src into buf, checked against its hash. */
+static int decode_bytes(enum codec codec, struct codec_state *cs, const struct stream_frame *f,
+			const void *src, void *buf)
+{
+	int r = 0;
+
+	if (codec == CODEC_NONE)
+		memcpy(buf, src, f->raw_len);
+	else
+		r = codec_decompress(cs, codec, src, f->len, buf, f->raw_len);
+	if (!r && XXH3_64bits(buf, f->raw_len) != f->raw_hash)
+		r = -EBADMSG;
+	return r;
+}
+
+/* The same, through a remote reader: -EIO (its reason set) if the read fails. */
 static int decode_remote(const struct stream_remote *rem, void *reader, enum codec codec,
 			 struct codec_state *cs, const struct stream_frame *f, void *buf, void *cbuf)
 {
@@ -799,6 +814,10 @@ void stream_block_close(struct stream_block_reader *r)
 
 #define PREFETCH_MAX 32     /* frames per task: 64 MiB */
 #define PREFETCH_THREADS 8
+/* Frames of a stream at most this far apart are fetched by one read, up to a span of
+ * PREFETCH_SPAN: a store may answer one request at a time, and then each one counts. */
+#define PREFETCH_GAP (64u << 10)
+#define PREFETCH_SPAN (16u << 20)
 
 struct prefetch_job {
 	const struct stream_index *idx;
@@ -807,9 +826,61 @@ struct prefetch_job {
 		void *data;
 		pid_t pid; /* the task it is of */
 		bool ok;
-	} *fr;
-	size_t n, next;
+	} *fr; /* by stream, then by place in it */
+	size_t n;
+	struct prefetch_group {
+		size_t from, to; /* fr[from..to) */
+	} *groups; /* each fetched by one read */
+	size_t ngroups, next;
 };
+
+static int by_place(const void *a, const void *b)
+{
+	const struct stream_frame *x = ((const struct stream_index_prefetched *)a)->f;
+	const struct stream_frame *y = ((const struct stream_index_prefetched *)b)->f;
+
+	if (x->stream != y->stream)
+		return x->stream < y->stream ? -1 : 1;
+	return x->file_off < y->file_off ? -1 : x->file_off > y->file_off;
+}
+
+/* Whether fr[k] joins the group that starts at fr[from] and ends at fr[k - 1]. */
+static bool joins(const struct prefetch_job *job, size_t from, size_t k)
+{
+	const struct stream_frame *a = job->fr[from].f, *p = job->fr[k - 1].f, *f = job->fr[k].f;
+	const struct stream_remote *rem = job->idx->remote;
+
+	return f->stream == a->stream && !in_head(rem, a) && !in_head(rem, f) &&
+	       f->file_off >= p->file_off + p->len &&
+	       f->file_off - (p->file_off + p->len) <= PREFETCH_GAP &&
+	       f->file_off + f->len - a->file_off <= PREFETCH_SPAN;
+}
+
+/* The frames of group g, by one read of their span (or from the head of stream 0). */
+static void fetch_group(struct prefetch_job *job, const struct prefetch_group *g, void *reader,
+			struct codec_state *cs, void *cbuf)
+{
+	const struct stream_remote *rem = job->idx->remote;
+	const struct stream_frame *a = job->fr[g->from].f, *z = job->fr[g->to - 1].f;
+	uint64_t len = z->file_off + z->len - a->file_off;
+	char *span;
+
+	if (g->to - g->from == 1) {
+		job->fr[g->from].ok = !decode_remote(rem, reader, job->idx->codec, cs, a,
+						     job->fr[g->from].data, cbuf);
+		return;
+	}
+	span = malloc(len);
+	if (!span || !reader || rem->read(reader, a->stream, a->file_off, span, len) < 0) {
+		free(span);
+		return;
+	}
+	for (size_t k = g->from; k < g->to; k++)
+		job->fr[k].ok = !decode_bytes(job->idx->codec, cs, job->fr[k].f,
+					      span + (job->fr[k].f->file_off - a->file_off),
+					      job->fr[k].data);
+	free(span);
+}
 
 static void *prefetch_thread(void *arg)
 {
@@ -824,13 +895,13 @@ static void *prefetch_thread(void *arg)
 	for (;;) {
 		size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
 
-		if (i >= job->n)
+		if (i >= job->ngroups)
 			break;
 		/* a connection once a frame is not here already */
-		if (!reader && !in_head(rem, job->fr[i].f) && rem->open(ctx, rem, &reader) < 0)
+		if (!reader && !in_head(rem, job->fr[job->groups[i].from].f) &&
+		    rem->open(ctx, rem, &reader) < 0)
 			reader = NULL;
-		job->fr[i].ok = !decode_remote(rem, reader, job->idx->codec, cs, job->fr[i].f,
-					       job->fr[i].data, cbuf);
+		fetch_group(job, &job->groups[i], reader, cs, cbuf);
 	}
 out:
 	if (reader)
@@ -846,7 +917,7 @@ int stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx,
 {
 	struct prefetch_job job = {.idx = idx};
 	pthread_t th[PREFETCH_THREADS];
-	size_t max = 0, far = 0;
+	size_t max = 0, far = 0, far_frames = 0;
 	int nth = 0, r = 0;
 	struct prefetched *pre;
 
@@ -891,9 +962,19 @@ int stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx,
 			mine++;
 		}
 	}
-	/* A thread per frame to fetch, up to PREFETCH_THREADS; none if all are here already. */
-	for (size_t i = 0; i < job.n; i++)
+	/* Frames that lie together, one read each; a thread per read, up to PREFETCH_THREADS,
+	 * none if all are here already. */
+	qsort(job.fr, job.n, sizeof(*job.fr), by_place);
+	job.groups = calloc(job.n + 1, sizeof(*job.groups));
+	if (!job.groups)
+		r = -ENOMEM;
+	for (size_t i = 0, k; job.groups && i < job.n; i = k) {
+		for (k = i + 1; k < job.n && joins(&job, i, k); k++)
+			;
+		job.groups[job.ngroups++] = (struct prefetch_group){i, k};
 		far += !in_head(idx->remote, job.fr[i].f);
+		far_frames += in_head(idx->remote, job.fr[i].f) ? 0 : k - i;
+	}
 	while (nth < PREFETCH_THREADS && (size_t)nth < far &&
 	       !pthread_create(&th[nth], NULL, prefetch_thread, &job))
 		nth++;
@@ -920,7 +1001,10 @@ int stream_index_prefetch(struct cryo_ctx *ctx, struct stream_index *idx,
 	}
 	if (pre)
 		idx->pre = pre;
-	log_debug(ctx, "%zu frame(s) of %zu task(s) fetched ahead", job.n, nw);
+	log_debug(ctx, "%zu frame(s) of %zu task(s) fetched ahead: %zu in the start of stream 0 "
+		  "already here, the other %zu by %zu read(s)", job.n, nw, job.n - far_frames,
+		  far_frames, far);
+	free(job.groups);
 	free(job.fr);
 	if (r == -ENOMEM && all && !cryo_ctx_errmsg(ctx)[0])
 		r = cryo_err(ctx, r, "memory for the frames fetched ahead");

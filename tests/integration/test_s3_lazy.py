@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CRYO, alive, reap, reap_gone, workload
+from conftest import CRYO, alive, descendants, reap, reap_gone, workload
 from test_object_storage import (BUCKET, _wait_gone, free_port, s3, s3api,  # noqa: F401
                                  s3cryo, start_server, stop_server)
 
@@ -35,7 +35,7 @@ class Restore:
         return self.path.read_text(errors="replace")
 
 
-def lazy_restore(env, s3, url, check=True, on_return=None):
+def lazy_restore(env, s3, url, check=True, on_return=None, verbose="-v"):
     """cryo restore --lazy --detach -v; its messages go to a file, not a pipe, so that it
     returns when the tree runs, not when the page server (which keeps them) is done.
     on_return(page server pid) runs the moment it returns."""
@@ -44,7 +44,7 @@ def lazy_restore(env, s3, url, check=True, on_return=None):
         pidfile.unlink()
     with open(err, "wb") as f:
         rc = subprocess.run([CRYO, "restore", "-D", url, "--lazy", "--detach", "--pidfile",
-                             str(pidfile), "-v"], stdout=f, stderr=f, timeout=120,
+                             str(pidfile), verbose], stdout=f, stderr=f, timeout=120,
                             stdin=subprocess.DEVNULL, env=s3["env"]).returncode
     p = Restore(rc, err)
     if rc == 0 and on_return:
@@ -266,6 +266,35 @@ def test_lazy_restore_asks_each_object_once(env, s3log):
     first = 256 * 1024 + len(s3api(s3, "GET", "once/cryo-image.json")) + \
         len(s3api(s3, "GET", "once/cryo-index"))
     assert m and int(m[1]) <= first, seen["stderr"]
+
+
+def test_a_trees_first_pages_come_in_a_read_per_task(env, s3log):
+    """A tree of ten tasks: the dump writes each task's first pages (those loaded before the
+    tree runs) as frames of their own one after the other on stream 0, the first task's right
+    after the image's files; the lazy restore takes those from the start of stream 0 it got in
+    its first round, and fetches each other task's by one ranged GET, not one per frame. The
+    tree then checks its pids, parents and exit codes."""
+    s3 = s3log
+    run = env.start([workload("tree_pids")])
+    run.wait_for("ready")
+    tree = descendants(run.pid)
+    url = f"s3://{BUCKET}/tree"
+    s3cryo(s3, "dump", "-t", run.pid, "-D", url, "--streams", "2")
+    run.finish()
+    reap_gone(tree)
+    seen = {}
+    p = lazy_restore(env, s3, url, verbose="-vv",
+                     on_return=lambda server: seen.update(server=server))
+    m = re.search(r"(\d+) frame\(s\) of (\d+) task\(s\) fetched ahead: (\d+) in the start "
+                  r"of stream 0 already here, the other (\d+) by (\d+) read\(s\)", p.stderr)
+    assert m, p.stderr
+    frames, tasks, here, far, reads = map(int, m.groups())
+    assert tasks == 10 and frames == here + far and here >= 2, m[0]
+    assert reads <= tasks - 1 and (far == 0 or reads < far), m[0]
+    fetched = int(re.search(r"(\d+) bytes fetched before the tree ran", p.stderr)[1])
+    assert fetched <= 1024 * 1024, f"{fetched} bytes came before the tree ran"
+    env.check(run, env.restored[-1])
+    assert reap(seen["server"], 60) == 0, "the lazy page server did not finish"
 
 
 def test_lazy_chain_in_streams_reads_each_link_by_range(env, s3log):
