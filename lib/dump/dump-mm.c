@@ -697,6 +697,8 @@ static int copy_pages(struct cryo_ctx *ctx, pid_t pid, int dirfd, int out_fd,
 	return pagesum_write(ctx, dirfd, pid, sums, xfer_nsums(l->pages * PAGE_SZ));
 }
 
+#define FIRST_MAX (16UL << 20) /* bytes of a task's pages written first (stream.h) */
+
 int mm_save(struct cryo_ctx *ctx, const struct img_task *t, pid_t pid, int dirfd,
 	    struct stream_writer *w, const struct run_list *l, bool live)
 {
@@ -710,12 +712,22 @@ int mm_save(struct cryo_ctx *ctx, const struct img_task *t, pid_t pid, int dirfd
 	for (uint64_t i = 0; i < l->n; i++)
 		segs[i] = (struct xfer_seg){l->runs[i].vaddr, l->runs[i].npages * PAGE_SZ};
 	/* The pages go to the page streams: frames, each with its own hash, instead of a file;
-	 * those a lazy restore loads before the tree runs in frames of their own, first. */
+	 * those a lazy restore loads before the tree runs in frames of their own, first, up to
+	 * FIRST_MAX: stream 0's thread writes them alone, and a task whose memory is mostly
+	 * loaded first (shared, locked, huge pages) must not take one stream's speed. */
 	if (w) {
 		_cleanup_free_ uint64_t(*first)[2] = NULL;
 		size_t nfirst = 0;
+		uint64_t bytes = 0;
 
 		r = t ? eager_ranges(t, l->runs, l->n, &first, &nfirst) : 0;
+		for (size_t i = 0; r >= 0 && i < nfirst; i++) {
+			bytes += first[i][1] - first[i][0];
+			if (bytes > FIRST_MAX) {
+				nfirst = i;
+				break;
+			}
+		}
 		if (r >= 0)
 			r = stream_write_task(w, pid, segs, l->n, (const uint64_t(*)[2])first,
 					      nfirst, live);
