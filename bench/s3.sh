@@ -17,7 +17,9 @@
 # image's metadata and index, as `cryo restore -v` says. With `--before CRYO` (a build of the
 # engine before a change), each rep also restores the same S3 image lazily with it, next to
 # this build's, before it in even reps and after it in odd ones (`l.befms` ms, `bef/dr` its
-# ratio to the directory's, `metab` its `meta ms`). --lazy-reps K: each rep restores each image
+# ratio to the directory's, `metab` its `meta ms`); with --before-dumps, --before's restores are
+# of images it dumped itself (after this build's dump of the same holder, in each rep): for a
+# change of how the dump lays the image out. --lazy-reps K: each rep restores each image
 # lazily K times (dir, S3 and --before's in turn), the lazy medians then of REPS x K.
 #
 # Chain case (issue 16), at each --chain-sizes MiB (none: ""): a pre-dump then a dump --parent
@@ -32,14 +34,15 @@
 # --before's lazy restore from S3 ("refused" where it fails), `shm.lb` its peak scratch.
 #
 #   bench/s3.sh [--reps N] [--sizes "256 1024"] [--streams "1 2"] [--dir DIR]
-#               [--chain-sizes "1024"] [--chain-args ARGS] [--before CRYO] [--lazy-reps K]
+#               [--chain-sizes "1024"] [--chain-args ARGS] [--before CRYO [--before-dumps]]
+#               [--lazy-reps K]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 CRYO=${CRYO:-$root/build/cryo}
 build=${CRYO_BUILD:-$root/build}
 reps=3 sizes="256 1024" streams_list="1 2" dir=${BENCH_DIR:-/var/tmp}
-chain_sizes=1024 BEFORE= chain_args= lazy_reps=1
+chain_sizes=1024 BEFORE= chain_args= lazy_reps=1 before_dumps=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2 ;;
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--before) BEFORE=$2; shift 2 ;;
 	--chain-args) chain_args=$2; shift 2 ;;
 	--lazy-reps) lazy_reps=$2; shift 2 ;;
+	--before-dumps) before_dumps=1; shift ;;
 	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
 	*) echo "s3.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -159,7 +163,10 @@ for mib in $sizes; do
 				-D "$work/img$rep" --leave-running --streams "$n" --compression none
 			cpu_timed "$work/d_s3" "$work/c_s3" "$work/v_s3" "$CRYO" dump -t "$hpid" \
 				-D "s3://$bucket/m$mib-s$n-r$rep" --leave-running --streams "$n"
+			[ -z "$before_dumps" ] || [ -z "$BEFORE" ] || "$BEFORE" dump -t "$hpid" --leave-running \
+				-D "s3://$bucket/b$mib-s$n-r$rep" --streams "$n" 2>/dev/null
 		done
+		bimg=m; [ -z "$before_dumps" ] || bimg=b
 		kill -9 "$hpid"; wait "$hpid" 2>/dev/null || true
 		for rep in $(seq "$reps"); do
 			verify=; [ "$rep" = 1 ] && verify=1
@@ -171,11 +178,11 @@ for mib in $sizes; do
 				# --before's first in even turns, second in odd ones: neither always
 				# finds the store's caches warmed by the other.
 				[ -z "$BEFORE" ] || [ $(((rep + k) % 2)) = 1 ] || lazy_restore \
-					"$work/l_bef" "s3://$bucket/m$mib-s$n-r$rep" "$verify" "$BEFORE" \
+					"$work/l_bef" "s3://$bucket/$bimg$mib-s$n-r$rep" "$verify" "$BEFORE" \
 					"$work/l_metab"
 				lazy_restore "$work/l_s3" "s3://$bucket/m$mib-s$n-r$rep" $verify
 				[ -z "$BEFORE" ] || [ $(((rep + k) % 2)) = 0 ] || lazy_restore \
-					"$work/l_bef" "s3://$bucket/m$mib-s$n-r$rep" "$verify" "$BEFORE" \
+					"$work/l_bef" "s3://$bucket/$bimg$mib-s$n-r$rep" "$verify" "$BEFORE" \
 					"$work/l_metab"
 			done
 			rm -rf "$work/img$rep"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -76,6 +77,19 @@ struct cryo_ctx *cli_ctx(int verbosity)
 	return ctx;
 }
 
+/* The command's status, its output flushed. Where the command loaded libcurl (object
+ * storage), cryo leaves without running the exit handlers of libcurl's thirty libraries
+ * (OpenSSL, GnuTLS, Kerberos: 5-6 ms here, while a lazy restore's tree already runs); cryo has
+ * none of its own. */
+static int leave(int rc)
+{
+	if (!dlopen("libcurl.so.4", RTLD_LAZY | RTLD_NOLOAD))
+		return rc;
+	if (fflush(stdout) || fflush(stderr))
+		rc = rc ? rc : 1;
+	_exit(rc);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -115,7 +129,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+			return leave(cmds[i].fn(argc - 1, argv + 1));
 	fprintf(stderr, "cryo: unknown command \"%s\"\n\n%s", argv[1], usage);
 	return 2;
 }
