@@ -42,11 +42,40 @@ bool eager_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len, u
 	return false;
 }
 
+bool eager_stack(const struct img_task *t, uint32_t k, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t sp = t->threads[k].regs.rsp & ~(PAGE_SZ - 1);
+
+	if (sp < PAGE_SZ || sp > UINT64_MAX - 2 * EAGER_STACK)
+		return false;
+	*lo = sp - PAGE_SZ;
+	*hi = sp + EAGER_STACK;
+	return true;
+}
+
 static int range_cmp(const void *a, const void *b)
 {
 	const uint64_t *x = a, *y = b;
 
 	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+size_t eager_ranges_merge(uint64_t (*rg)[2], size_t n)
+{
+	size_t m = 0;
+
+	if (n)
+		qsort(rg, n, sizeof(*rg), range_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (m && rg[i][0] <= rg[m - 1][1]) {
+			if (rg[i][1] > rg[m - 1][1])
+				rg[m - 1][1] = rg[i][1];
+			continue;
+		}
+		rg[m][0] = rg[i][0];
+		rg[m++][1] = rg[i][1];
+	}
+	return m;
 }
 
 static int range_add(uint64_t (**rg)[2], size_t *n, size_t *cap, uint64_t from, uint64_t to)
@@ -68,7 +97,7 @@ int eager_ranges(const struct img_task *t, const struct page_run *runs, uint64_t
 {
 	uint64_t(*rg)[2] = NULL;
 	uint64_t off = 0;
-	size_t n = 0, m = 0, cap = 0;
+	size_t n = 0, cap = 0;
 	uint32_t vi = 0;
 	int r = 0;
 
@@ -85,12 +114,12 @@ int eager_ranges(const struct img_task *t, const struct page_run *runs, uint64_t
 		for (uint32_t q = 0; r >= 0 && eager_kernel_page(t, a, len, q, &p); q++)
 			r = range_add(&rg, &n, &cap, off + (p - a), off + (p - a) + PAGE_SZ);
 		for (uint32_t i = 0; r >= 0 && i < t->nthreads; i++) {
-			uint64_t sp = t->threads[i].regs.rsp & ~(PAGE_SZ - 1), lo, hi;
+			uint64_t lo, hi;
 
-			if (sp < PAGE_SZ || sp > UINT64_MAX - 2 * EAGER_STACK)
+			if (!eager_stack(t, i, &lo, &hi))
 				continue;
-			lo = sp - PAGE_SZ > a ? sp - PAGE_SZ : a;
-			hi = sp + EAGER_STACK < a + len ? sp + EAGER_STACK : a + len;
+			lo = lo > a ? lo : a;
+			hi = hi < a + len ? hi : a + len;
 			if (lo < hi)
 				r = range_add(&rg, &n, &cap, off + (lo - a), off + (hi - a));
 		}
@@ -99,18 +128,7 @@ int eager_ranges(const struct img_task *t, const struct page_run *runs, uint64_t
 		free(rg);
 		return r;
 	}
-	if (n)
-		qsort(rg, n, sizeof(*rg), range_cmp);
-	for (size_t i = 0; i < n; i++) { /* merged where they touch */
-		if (m && rg[i][0] <= rg[m - 1][1]) {
-			if (rg[i][1] > rg[m - 1][1])
-				rg[m - 1][1] = rg[i][1];
-			continue;
-		}
-		rg[m][0] = rg[i][0];
-		rg[m++][1] = rg[i][1];
-	}
 	*ret = rg;
-	*ret_n = m;
+	*ret_n = eager_ranges_merge(rg, n);
 	return 0;
 }

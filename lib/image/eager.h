@@ -41,6 +41,15 @@ bool eager_kernel_page(const struct img_task *t, uint64_t vaddr, uint64_t len, u
  * it returns through first. */
 #define EAGER_STACK (64UL << 10)
 
+/* The addresses of thread k of t's stack that a lazy restore loads first, [*lo, *hi): the
+ * page of its stack pointer, EAGER_STACK above it and one below; false if its pointer is off
+ * the ends of the address space. */
+bool eager_stack(const struct img_task *t, uint32_t k, uint64_t *lo, uint64_t *hi);
+
+/* Sorts n ranges [start, end) and merges those that touch or overlap, in place; returns how
+ * many are left. */
+size_t eager_ranges_merge(uint64_t (*rg)[2], size_t n);
+
 /* The byte ranges of t's saved pages (the runs back to back, as its frames count them) that
  * a lazy restore loads before the tree runs: the runs of mappings that are not lazy, the
  * pages the kernel touches (eager_kernel_page()) and those of each thread's stack (the

@@ -37,7 +37,7 @@ static int hot_ranges(const struct rst_shared *sh, const struct img_task *t, boo
 		      uint64_t (**ret)[2], size_t *ret_n)
 {
 	uint64_t(*rg)[2] = malloc((sh->nhot + t->nthreads + 1) * sizeof(*rg));
-	size_t n = 0, m = 0;
+	size_t n = 0;
 
 	if (!rg)
 		return -ENOMEM;
@@ -46,26 +46,10 @@ static int hot_ranges(const struct rst_shared *sh, const struct img_task *t, boo
 			rg[n][0] = sh->hot[i].vaddr;
 			rg[n++][1] = sh->hot[i].vaddr + sh->hot[i].npages * PAGE_SZ;
 		}
-	for (uint32_t i = 0; i < t->nthreads && !sh->no_hot_set; i++) {
-		uint64_t sp = t->threads[i].regs.rsp & ~(PAGE_SZ - 1);
-
-		if (sp < PAGE_SZ || sp > UINT64_MAX - 2 * EAGER_STACK)
-			continue;
-		rg[n][0] = sp - PAGE_SZ;
-		rg[n++][1] = sp + EAGER_STACK;
-	}
-	qsort(rg, n, sizeof(*rg), range_cmp);
-	for (size_t i = 0; i < n; i++) { /* merged */
-		if (m && rg[i][0] <= rg[m - 1][1]) {
-			if (rg[i][1] > rg[m - 1][1])
-				rg[m - 1][1] = rg[i][1];
-			continue;
-		}
-		rg[m][0] = rg[i][0];
-		rg[m++][1] = rg[i][1];
-	}
+	for (uint32_t i = 0; i < t->nthreads && !sh->no_hot_set; i++)
+		n += eager_stack(t, i, &rg[n][0], &rg[n][1]);
 	*ret = rg;
-	*ret_n = m;
+	*ret_n = eager_ranges_merge(rg, n);
 	return 0;
 }
 

@@ -1207,15 +1207,30 @@ static int max_target_fd(const struct img *img)
 	return max;
 }
 
-/* The byte ranges of t's pages that it loads before it runs, in *ret (the caller's). */
+/* The byte ranges of t's pages that it loads before it runs, in *ret (the caller's): all of
+ * them for a task whose children share its pages (nothing of it is lazy), and for one that
+ * shares its parent's (its own are filled around the parent's, not all on fault). */
 static int task_eager_ranges(struct cryo_ctx *ctx, const struct rst_shared *sh,
 			     const struct img_task *t, uint64_t (**ret)[2], size_t *ret_n)
 {
 	_cleanup_free_ struct page_run *runs = NULL;
 	uint64_t nruns = 0;
-	int r = pagemap_load(ctx, sh->dirfd, t, &runs, &nruns);
+	int r;
 
-	return r < 0 ? r : eager_ranges(t, runs, nruns, ret, ret_n);
+	*ret = NULL;
+	*ret_n = 0;
+	if (!t->pages) /* all its pages are its parent's: no pagemap of its own */
+		return 0;
+	r = pagemap_load(ctx, sh->dirfd, t, &runs, &nruns);
+	if (r < 0 || (!restore_mm_feeds_children(sh, t) && !t->cow_pages))
+		return r < 0 ? r : eager_ranges(t, runs, nruns, ret, ret_n);
+	*ret = malloc(sizeof(**ret));
+	if (!*ret)
+		return -ENOMEM;
+	(*ret)[0][0] = 0;
+	(*ret)[0][1] = t->pages * PAGE_SZ;
+	*ret_n = 1;
+	return 0;
 }
 
 /* A lazy restore from remote frames: those the tasks load before they run (image/eager.h)

@@ -120,10 +120,11 @@ def check_running(box, cid, bundle, at_dump, out, server):
     assert f"/{cid}" not in open(f"/proc/{server}/cgroup").read()
     ps = runc("exec", cid, "ps", "-o", "pid,args").stdout
     # The shell's children come and go: ps may catch one exec'ing an applet through
-    # /proc/self/exe ("{exe} sleep 0.02") or exited and not yet reaped ("[mv]").
+    # /proc/self/exe ("{exe} sleep 0.02", or "[exe]" while its memory is replaced) or exited
+    # and not yet reaped ("[mv]").
     cmds = [line.split(None, 1)[1].removeprefix("{exe} ") for line in ps.splitlines()[1:]]
     assert all(TOKEN in c or c.startswith(("sleep", "ps")) or
-               re.fullmatch(r"\[(sleep|mv)\]", c) for c in cmds), ps
+               re.fullmatch(r"\[(sleep|mv|exe)\]", c) for c in cmds), ps
     assert any(line.split()[:1] == ["1"] and TOKEN in line for line in ps.splitlines()), ps
     time.sleep(0.3)
     now = box.count(bundle)

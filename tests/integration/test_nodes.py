@@ -546,7 +546,10 @@ def test_migrate_a_to_b_directly(cluster):
                         "mover", "--to", b_api, "--socket", str(a.sock), "--json"],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr + a.log_text() + b.log_text()
-    assert memory_seen(sniff.stop()) >= 32  # the sniffer sees memory that is not encrypted
+    # The sniffer sees memory that is not encrypted (the TLS migration: none of it). It is a
+    # Python thread on a packet socket, which drops what its buffer cannot hold while the link
+    # runs faster than it reads: it sees a share of the pieces (17-26 of 64 on this VM).
+    assert memory_seen(sniff.stop()) >= 8
     before = lines(a, "mover")
     moved = json.loads(p.stdout)
     assert moved["id"] == "mover" and moved["state"] == "running"
